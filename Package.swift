@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Portcullis",
+    products: [
+        .executable(name: "portcullis", targets: ["portcullis"]),
+        .library(name: "PortcullisCompiler", targets: ["PortcullisCompiler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libyaml through pkg-config; Debian's libyaml-dev provides it.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "PortcullisDiagnostics"),
+        .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
+        .target(name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics"]),
+        .target(
+            name: "PortcullisCompiler",
+            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics"]
+        ),
+        .executableTarget(
+            name: "portcullis",
+            dependencies: [
+                "PortcullisCompiler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax"]),
+        .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel"]),
+        .testTarget(
+            name: "PortcullisCompilerTests",
+            dependencies: ["PortcullisCompiler"],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)

@@ -1,0 +1,64 @@
+/// One finding: what is wrong, where, and what else the reader should look at.
+public struct Diagnostic: Sendable {
+    /// A secondary message, usually pointing at a related place (a declaration, an
+    /// inherited value) or suggesting a fix.
+    public struct Note: Sendable, Hashable {
+        public var message: String
+        public var range: SourceRange
+
+        public init(_ message: String, at range: SourceRange) {
+            self.message = message
+            self.range = range
+        }
+    }
+
+    public var code: DiagnosticCode
+    public var severity: Severity
+    /// Lowercase, one sentence, names in single quotes.
+    public var message: String
+    public var range: SourceRange
+    public var notes: [Note]
+
+    public init(
+        _ code: DiagnosticCode, _ message: String, at range: SourceRange,
+        severity: Severity? = nil, notes: [Note] = []
+    ) {
+        self.code = code
+        self.severity = severity ?? code.defaultSeverity
+        self.message = message
+        self.range = range
+        self.notes = notes
+    }
+
+    /// The order reports use: file, line, column, then code.
+    public static func reportOrder(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
+        if lhs.range.file != rhs.range.file { return lhs.range.file < rhs.range.file }
+        if lhs.range.start != rhs.range.start { return lhs.range.start < rhs.range.start }
+        if lhs.code != rhs.code { return lhs.code < rhs.code }
+        return lhs.message < rhs.message
+    }
+}
+
+/// Collects the diagnostics of one stage; stages that run in parallel each get their
+/// own and the driver merges them.
+public struct DiagnosticCollector: Sendable {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    public mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    public mutating func report(
+        _ code: DiagnosticCode, _ message: String, at range: SourceRange, notes: [Diagnostic.Note] = []
+    ) {
+        diagnostics.append(Diagnostic(code, message, at: range, notes: notes))
+    }
+
+    public mutating func append(contentsOf other: DiagnosticCollector) {
+        diagnostics.append(contentsOf: other.diagnostics)
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}

@@ -1,0 +1,50 @@
+/// The codes the front end reports: YAML syntax and schema (YS), references and structure (RF).
+///
+/// They live here, below every stage, because the syntax reader, the model decoder and the
+/// resolver all report them; checker rules carry their own codes.
+extension DiagnosticCode {
+    public static let yamlSyntax = DiagnosticCode(
+        "YS001", "yaml-syntax", .error,
+        summary: "the file is not well-formed YAML, is not valid UTF-8, or has a non-UTF-8 byte-order mark")
+    public static let duplicateKey = DiagnosticCode(
+        "YS002", "duplicate-key", .error,
+        summary: "a mapping repeats a key")
+    public static let unknownField = DiagnosticCode(
+        "YS003", "unknown-field", .error,
+        summary: "a field the language does not define")
+    public static let invalidValue = DiagnosticCode(
+        "YS004", "invalid-value", .error,
+        summary: "a value of the wrong type or form, out of range, or that would become a policy expression")
+    public static let missingField = DiagnosticCode(
+        "YS005", "missing-field", .error,
+        summary: "a required field is absent")
+    public static let inputLimit = DiagnosticCode(
+        "YS006", "input-limit", .error,
+        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion or document count")
+    public static let unsupportedYAML = DiagnosticCode(
+        "YS007", "unsupported-yaml", .error,
+        summary: "a custom tag, a merge key on something other than a mapping, or a key that is not a string")
+
+    public static let unknownReference = DiagnosticCode(
+        "RF001", "unknown-reference", .error,
+        summary: "a reference to a scope, identity provider, secret, named value or API that is not declared")
+    public static let duplicateDefinition = DiagnosticCode(
+        "RF002", "duplicate-definition", .error,
+        summary: "two definitions share a name that must be unique")
+    public static let duplicateRoute = DiagnosticCode(
+        "RF003", "duplicate-route", .error,
+        summary: "two routes of one API have the same method and equivalent path templates")
+    public static let duplicateAPIPath = DiagnosticCode(
+        "RF004", "duplicate-api-path", .error,
+        summary: "two APIs are published under the same path")
+    public static let missingGateway = DiagnosticCode(
+        "RF005", "missing-gateway", .error,
+        summary: "the inputs contain no Gateway document")
+
+    /// Every front-end code, in code order.
+    public static let frontEnd: [DiagnosticCode] = [
+        .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,
+        .unsupportedYAML, .unknownReference, .duplicateDefinition, .duplicateRoute,
+        .duplicateAPIPath, .missingGateway,
+    ]
+}

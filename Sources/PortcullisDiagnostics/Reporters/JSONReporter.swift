@@ -1,0 +1,72 @@
+import Foundation
+
+/// A machine-readable report: one JSON object with every diagnostic and a summary.
+/// Keys are sorted so the output is byte-for-byte stable.
+public struct JSONReporter: DiagnosticReporter {
+    public init() {}
+
+    struct Document: Encodable {
+        var version = 1
+        var diagnostics: [Entry]
+        var summary: Summary
+    }
+
+    struct Entry: Encodable {
+        var code: String
+        var slug: String
+        var severity: String
+        var message: String
+        var file: String
+        var line: UInt32
+        var column: UInt32
+        var endLine: UInt32
+        var endColumn: UInt32
+        var notes: [Note]
+    }
+
+    struct Note: Encodable {
+        var message: String
+        var file: String
+        var line: UInt32
+        var column: UInt32
+    }
+
+    struct Summary: Encodable {
+        var errors: Int
+        var warnings: Int
+        var notes: Int
+        var files: Int
+    }
+
+    public func render(_ report: DiagnosticReport) -> String {
+        let entries = report.diagnostics.map { diagnostic in
+            Entry(
+                code: diagnostic.code.id,
+                slug: diagnostic.code.slug,
+                severity: diagnostic.severity.rawValue,
+                message: diagnostic.message,
+                file: report.sources.path(of: diagnostic.range.file),
+                line: diagnostic.range.start.line,
+                column: diagnostic.range.start.column,
+                endLine: diagnostic.range.end.line,
+                endColumn: diagnostic.range.end.column,
+                notes: diagnostic.notes.map {
+                    Note(
+                        message: $0.message, file: report.sources.path(of: $0.range.file),
+                        line: $0.range.start.line, column: $0.range.start.column)
+                }
+            )
+        }
+        let summary = report.summary
+        let document = Document(
+            diagnostics: entries,
+            summary: Summary(
+                errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files)
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        // Encoding plain strings and integers cannot fail.
+        let data = try! encoder.encode(document)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

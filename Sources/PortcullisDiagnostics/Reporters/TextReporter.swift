@@ -1,0 +1,85 @@
+/// The compiler-style format people read in a terminal:
+/// `path:line:column: severity: message [CODE]`, the source line, an underline, then notes.
+public struct TextReporter: DiagnosticReporter {
+    public var colored: Bool
+    /// Leaves out the closing summary line.
+    public var quiet: Bool
+
+    public init(colored: Bool = false, quiet: Bool = false) {
+        self.colored = colored
+        self.quiet = quiet
+    }
+
+    public func render(_ report: DiagnosticReport) -> String {
+        var out = ""
+        for diagnostic in report.diagnostics {
+            let path = report.sources.path(of: diagnostic.range.file)
+            out += paint(location(path, diagnostic.range.start), .bold)
+            out += " " + paint("\(diagnostic.severity.rawValue):", color(for: diagnostic.severity))
+            out += " " + paint(diagnostic.message, .bold) + " [\(diagnostic.code.id)]\n"
+            out += snippet(diagnostic.range, in: report.sources[diagnostic.range.file])
+            for note in diagnostic.notes {
+                let notePath = report.sources.path(of: note.range.file)
+                out += paint(location(notePath, note.range.start), .bold)
+                out += " " + paint("note:", .cyan) + " \(note.message)\n"
+            }
+        }
+        if !quiet {
+            out += summaryLine(report.summary) + "\n"
+        }
+        return out
+    }
+
+    func summaryLine(_ summary: DiagnosticReport.Summary) -> String {
+        var parts = [counted(summary.errors, "error"), counted(summary.warnings, "warning")]
+        if summary.notes > 0 { parts.append(counted(summary.notes, "note")) }
+        return parts.joined(separator: ", ") + " in " + counted(summary.files, "file")
+    }
+
+    private func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
+    private func location(_ path: String, _ position: SourcePosition) -> String {
+        "\(path):\(position.line):\(position.column):"
+    }
+
+    /// The quoted line with `^~~~` under the range; a range that runs past its first
+    /// line is underlined to the end of that line.
+    private func snippet(_ range: SourceRange, in file: SourceFile) -> String {
+        guard let text = file.line(Int(range.start.line)) else { return "" }
+        // Tabs become single spaces so the underline, which counts scalars, lines up.
+        let scalars = Array(text.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        let startColumn = Int(range.start.column)
+        let lineEnd = scalars.count + 1
+        let endColumn = range.end.line == range.start.line ? min(Int(range.end.column), lineEnd) : lineEnd
+        let width = max(1, endColumn - startColumn)
+        let gutter = String(range.start.line)
+        let pad = String(repeating: " ", count: gutter.count)
+        var line = String(String.UnicodeScalarView(scalars))
+        if line.unicodeScalars.count > 200 { line = String(line.unicodeScalars.prefix(200)) + "…" }
+        let marker = "^" + String(repeating: "~", count: width - 1)
+        return " \(gutter) | \(line)\n \(pad) | "
+            + String(repeating: " ", count: max(0, startColumn - 1)) + paint(marker, .green) + "\n"
+    }
+
+    private enum Style: String {
+        case bold = "1"
+        case red = "1;31"
+        case magenta = "1;35"
+        case cyan = "1;36"
+        case green = "1;32"
+    }
+
+    private func color(for severity: Severity) -> Style {
+        switch severity {
+        case .error: .red
+        case .warning: .magenta
+        case .note: .cyan
+        }
+    }
+
+    private func paint(_ text: String, _ style: Style) -> String {
+        colored ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}

@@ -1,0 +1,52 @@
+/// The text of one input file as it was read, kept so reports can quote source lines.
+///
+/// The bytes are kept as read (they may be invalid UTF-8, which is itself a diagnostic);
+/// lines are decoded only when a report asks for one.
+public struct SourceFile: Sendable {
+    /// The path as reports show it: relative to the working directory when inside it.
+    public let path: String
+    public let bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    /// The text of 1-based line `number`, without its line break, or nil past the end.
+    ///
+    /// A line ends at LF, CRLF or a lone CR, the breaks YAML recognises.
+    public func line(_ number: Int) -> String? {
+        var current = 1
+        var start = 0
+        var index = 0
+        let count = bytes.count
+        while current < number {
+            guard index < count else { return nil }
+            let byte = bytes[index]
+            index += 1
+            if byte == 0x0A || byte == 0x0D {
+                if byte == 0x0D, index < count, bytes[index] == 0x0A { index += 1 }
+                current += 1
+                start = index
+            }
+        }
+        var end = start
+        while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}
+
+/// Every input file of a run, indexed by ``FileID``.
+public struct SourceFiles: Sendable {
+    public private(set) var files: [SourceFile] = []
+
+    public init(_ files: [SourceFile] = []) {
+        self.files = files
+    }
+
+    public var count: Int { files.count }
+
+    public subscript(id: FileID) -> SourceFile { files[Int(id.index)] }
+
+    public func path(of id: FileID) -> String { files[Int(id.index)].path }
+}

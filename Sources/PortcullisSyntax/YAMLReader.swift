@@ -1,0 +1,443 @@
+import CYAML
+import PortcullisDiagnostics
+
+/// Reads YAML bytes into located documents by pulling libyaml's parser events.
+///
+/// The tree is built straight from the event stream, without libyaml's document loader,
+/// so that every limit is checked before the next event is pulled: a hostile file stops
+/// at the point where it crosses a limit, not after libyaml has done unbounded work.
+/// Documents are handed to `onDocument` one at a time, so a caller can decode and drop
+/// each before the next is read.
+public struct YAMLReader {
+    public let file: FileID
+    public let limits: InputLimits
+
+    public init(file: FileID, limits: InputLimits = InputLimits()) {
+        self.file = file
+        self.limits = limits
+    }
+
+    /// Whether every document of the input was read; false after an error that stops
+    /// reading (malformed YAML, a limit), in which case later documents were not seen.
+    public struct Outcome: Sendable {
+        public var complete: Bool
+        public var documents: Int
+    }
+
+    @discardableResult
+    public func read(
+        _ bytes: [UInt8], diagnostics: inout DiagnosticCollector, onDocument: (YAMLDocument) -> Void
+    ) -> Outcome {
+        if bytes.count > limits.maxFileSize {
+            diagnostics.report(
+                .inputLimit,
+                "file is \(bytes.count) bytes, larger than the limit of \(limits.maxFileSize) bytes",
+                at: .point(file, line: 1, column: 1))
+            return Outcome(complete: false, documents: 0)
+        }
+        if let encoding = Self.utf16ByteOrderMark(bytes) {
+            diagnostics.report(
+                .yamlSyntax, "file starts with a \(encoding) byte-order mark; inputs must be UTF-8",
+                at: .point(file, line: 1, column: 1))
+            return Outcome(complete: false, documents: 0)
+        }
+        return bytes.withUnsafeBufferPointer { buffer in
+            var builder = TreeBuilder(file: file, limits: limits, bytes: buffer)
+            return builder.run(diagnostics: &diagnostics, onDocument: onDocument)
+        }
+    }
+
+    /// Reads every document into memory; convenient for tests and small inputs.
+    public func readAll(_ bytes: [UInt8], diagnostics: inout DiagnosticCollector) -> [YAMLDocument] {
+        var documents: [YAMLDocument] = []
+        read(bytes, diagnostics: &diagnostics) { documents.append($0) }
+        return documents
+    }
+
+    static func utf16ByteOrderMark(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 2 else { return nil }
+        switch (bytes[0], bytes[1]) {
+        case (0xFE, 0xFF): return "UTF-16 big-endian"
+        case (0xFF, 0xFE): return "UTF-16 little-endian"
+        default: return nil
+        }
+    }
+}
+
+/// The event loop and its explicit stack of open collections; no recursion, so the
+/// depth of the input never costs stack.
+private struct TreeBuilder {
+    let file: FileID
+    let limits: InputLimits
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    private struct Anchored {
+        var node: YAMLNode
+        var nodeCount: Int
+        var height: Int
+    }
+
+    private struct Frame {
+        var isMapping: Bool
+        var start: SourcePosition
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var entries: [YAMLEntry] = []
+        /// The key waiting for its value; nil while a key is expected.
+        var pendingKey: (text: String, range: SourceRange, isMerge: Bool)?
+        /// Set when a key was unusable, so its value is read and dropped.
+        var skipValue = false
+        var expectingValue = false
+        var merges: [YAMLNode] = []
+        /// Keys seen so far, built once a mapping grows past a few entries.
+        var keyIndex: [String: Int]? = nil
+        var nodeCount = 1
+        /// Levels of collections below and including this one; scalars add none.
+        var height = 1
+    }
+
+    private var stack: [Frame] = []
+    private var anchors: [String: Anchored] = [:]
+    private var aliasNodes = 0
+    private var root: YAMLNode?
+
+    init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>) {
+        self.file = file
+        self.limits = limits
+        self.bytes = bytes
+    }
+
+    private enum Step {
+        case proceed
+        case stop
+        case finished
+    }
+
+    mutating func run(
+        diagnostics: inout DiagnosticCollector, onDocument: (YAMLDocument) -> Void
+    ) -> YAMLReader.Outcome {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            diagnostics.report(.inputLimit, "out of memory while starting the YAML parser", at: .point(file, line: 1, column: 1))
+            return YAMLReader.Outcome(complete: false, documents: 0)
+        }
+        defer { yaml_parser_delete(&parser) }
+        var empty: UInt8 = 0
+        withUnsafePointer(to: &empty) { emptyPointer in
+            yaml_parser_set_input_string(&parser, bytes.baseAddress ?? emptyPointer, bytes.count)
+        }
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+
+        var documents = 0
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                reportParserError(parser, into: &diagnostics)
+                return YAMLReader.Outcome(complete: false, documents: documents)
+            }
+            let step: Step
+            switch event.type {
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > limits.maxDocuments {
+                    diagnostics.report(
+                        .inputLimit, "file holds more than \(limits.maxDocuments) documents",
+                        at: range(event.start_mark, event.end_mark))
+                    step = .stop
+                } else {
+                    anchors.removeAll(keepingCapacity: true)
+                    aliasNodes = 0
+                    root = nil
+                    step = .proceed
+                }
+            case YAML_DOCUMENT_END_EVENT:
+                let emptyDocument = YAMLNode(
+                    .scalar(YAMLScalar(text: "", isPlain: true)), range: range(event.start_mark, event.start_mark))
+                onDocument(YAMLDocument(root: root ?? emptyDocument))
+                root = nil
+                step = .proceed
+            case YAML_SCALAR_EVENT:
+                step = scalar(event, diagnostics: &diagnostics)
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                step = open(event, diagnostics: &diagnostics)
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                step = close(event, diagnostics: &diagnostics)
+            case YAML_ALIAS_EVENT:
+                step = alias(event, diagnostics: &diagnostics)
+            case YAML_STREAM_END_EVENT:
+                step = .finished
+            default:
+                step = .proceed
+            }
+            yaml_event_delete(&event)
+            switch step {
+            case .proceed: continue
+            case .stop: return YAMLReader.Outcome(complete: false, documents: documents)
+            case .finished: return YAMLReader.Outcome(complete: true, documents: documents)
+            }
+        }
+    }
+
+    // MARK: Events
+
+    private mutating func scalar(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
+        let data = event.data.scalar
+        let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+        let nodeRange = range(event.start_mark, event.end_mark)
+        var isPlain = data.style == YAML_PLAIN_SCALAR_STYLE
+        if let tag = data.tag {
+            switch checkTag(tag, allowed: Self.scalarTags, at: nodeRange, diagnostics: &diagnostics) {
+            case "tag:yaml.org,2002:str", "!": isPlain = false
+            default: break
+            }
+        }
+        let node = YAMLNode(.scalar(YAMLScalar(text: text, isPlain: isPlain)), range: nodeRange)
+        if let anchor = data.anchor {
+            anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: 1, height: 0)
+        }
+        return attach(node, nodeCount: 1, height: 0, diagnostics: &diagnostics)
+    }
+
+    private mutating func open(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
+        let isMapping = event.type == YAML_MAPPING_START_EVENT
+        if stack.count + 1 > limits.maxDepth {
+            diagnostics.report(
+                .inputLimit, "nesting is deeper than the limit of \(limits.maxDepth) levels",
+                at: range(event.start_mark, event.end_mark))
+            return .stop
+        }
+        let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+        let tagPointer = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
+        if let tagPointer {
+            _ = checkTag(
+                tagPointer, allowed: isMapping ? Self.mappingTags : Self.sequenceTags,
+                at: range(event.start_mark, event.end_mark), diagnostics: &diagnostics)
+        }
+        stack.append(
+            Frame(
+                isMapping: isMapping, start: position(event.start_mark),
+                anchor: anchorPointer.map(Self.string)))
+        return .proceed
+    }
+
+    private mutating func close(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
+        guard var frame = stack.popLast() else { return .proceed }
+        let nodeRange = SourceRange(file: file, start: frame.start, end: position(event.end_mark))
+        let node: YAMLNode
+        if frame.isMapping {
+            if !frame.merges.isEmpty { applyMerges(&frame) }
+            node = YAMLNode(.mapping(frame.entries), range: nodeRange)
+        } else {
+            node = YAMLNode(.sequence(frame.items), range: nodeRange)
+        }
+        if let anchor = frame.anchor {
+            anchors[anchor] = Anchored(node: node, nodeCount: frame.nodeCount, height: frame.height)
+        }
+        return attach(node, nodeCount: frame.nodeCount, height: frame.height, diagnostics: &diagnostics)
+    }
+
+    private mutating func alias(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
+        let name = Self.string(event.data.alias.anchor)
+        let aliasRange = range(event.start_mark, event.end_mark)
+        guard let anchored = anchors[name] else {
+            diagnostics.report(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", at: aliasRange)
+            return .stop
+        }
+        aliasNodes += anchored.nodeCount
+        if aliasNodes > limits.maxAliasNodes {
+            diagnostics.report(
+                .inputLimit,
+                "aliases expand to more than \(limits.maxAliasNodes) nodes in this document",
+                at: aliasRange)
+            return .stop
+        }
+        if stack.count + anchored.height > limits.maxDepth {
+            diagnostics.report(
+                .inputLimit,
+                "alias '*\(name)' expands deeper than the limit of \(limits.maxDepth) levels",
+                at: aliasRange)
+            return .stop
+        }
+        return attach(anchored.node, nodeCount: anchored.nodeCount, height: anchored.height, diagnostics: &diagnostics)
+    }
+
+    // MARK: Building
+
+    /// Adds a finished node to the collection being built, or makes it the document root.
+    private mutating func attach(
+        _ node: YAMLNode, nodeCount: Int, height: Int, diagnostics: inout DiagnosticCollector
+    ) -> Step {
+        let top = stack.count - 1
+        guard top >= 0 else {
+            root = node
+            return .proceed
+        }
+        stack[top].nodeCount += nodeCount
+        if height + 1 > stack[top].height { stack[top].height = height + 1 }
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return .proceed
+        }
+        if !stack[top].expectingValue {
+            stack[top].expectingValue = true
+            guard case .scalar(let key) = node.content else {
+                diagnostics.report(
+                    .unsupportedYAML, "mapping keys must be strings, found \(node.kindDescription)", at: node.range)
+                stack[top].skipValue = true
+                return .proceed
+            }
+            let isMerge = key.isPlain && key.text == "<<"
+            stack[top].pendingKey = (key.text, node.range, isMerge)
+            return .proceed
+        }
+        stack[top].expectingValue = false
+        if stack[top].skipValue {
+            stack[top].skipValue = false
+            return .proceed
+        }
+        guard let key = stack[top].pendingKey else { return .proceed }
+        stack[top].pendingKey = nil
+        if key.isMerge {
+            if isMergeable(node) {
+                stack[top].merges.append(node)
+            } else {
+                diagnostics.report(
+                    .unsupportedYAML, "merge key '<<' needs a mapping or a list of mappings, found \(node.kindDescription)",
+                    at: node.range)
+            }
+            return .proceed
+        }
+        if let first = firstEntry(named: key.text, in: &stack[top]) {
+            diagnostics.report(
+                .duplicateKey, "duplicate key '\(key.text)'", at: key.range,
+                notes: [Diagnostic.Note("'\(key.text)' is first set here", at: first.keyRange)])
+            return .proceed
+        }
+        stack[top].entries.append(YAMLEntry(key: key.text, keyRange: key.range, value: node))
+        return .proceed
+    }
+
+    /// Finds an earlier entry with the same key; small mappings are scanned, larger ones indexed.
+    private func firstEntry(named key: String, in frame: inout Frame) -> YAMLEntry? {
+        let entries = frame.entries
+        if entries.count < 16 {
+            return entries.first { $0.key == key }
+        }
+        if frame.keyIndex == nil {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(entries.count * 2)
+            for (offset, entry) in entries.enumerated() where index[entry.key] == nil { index[entry.key] = offset }
+            frame.keyIndex = index
+        }
+        if let offset = frame.keyIndex?[key] { return entries[offset] }
+        frame.keyIndex?[key] = entries.count
+        return nil
+    }
+
+    private func isMergeable(_ node: YAMLNode) -> Bool {
+        switch node.content {
+        case .mapping: return true
+        case .sequence(let items): return items.allSatisfy { if case .mapping = $0.content { true } else { false } }
+        case .scalar: return false
+        }
+    }
+
+    /// YAML merge keys: entries of the merged mappings fill in keys the mapping does not set itself;
+    /// earlier merged mappings win over later ones.
+    private func applyMerges(_ frame: inout Frame) {
+        var seen = Set(frame.entries.map(\.key))
+        for merge in frame.merges {
+            let sources: [YAMLNode]
+            if case .sequence(let items) = merge.content { sources = items } else { sources = [merge] }
+            for source in sources {
+                guard case .mapping(let entries) = source.content else { continue }
+                for entry in entries where seen.insert(entry.key).inserted {
+                    frame.entries.append(entry)
+                }
+            }
+        }
+    }
+
+    // MARK: Tags
+
+    private static let scalarTags: Set<String> = [
+        "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null",
+    ]
+    private static let sequenceTags: Set<String> = ["!", "tag:yaml.org,2002:seq"]
+    private static let mappingTags: Set<String> = ["!", "tag:yaml.org,2002:map"]
+
+    /// Reports a tag outside YAML's core schema; returns the tag for the caller to interpret.
+    private func checkTag(
+        _ pointer: UnsafeMutablePointer<yaml_char_t>, allowed: Set<String>, at range: SourceRange,
+        diagnostics: inout DiagnosticCollector
+    ) -> String {
+        let tag = Self.string(pointer)
+        if !allowed.contains(tag) {
+            let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst(18) : tag
+            diagnostics.report(.unsupportedYAML, "tag '\(shown)' is not supported", at: range)
+        }
+        return tag
+    }
+
+    // MARK: Positions and errors
+
+    private func position(_ mark: yaml_mark_t) -> SourcePosition {
+        SourcePosition(line: mark.line + 1, column: mark.column + 1)
+    }
+
+    private func range(_ start: yaml_mark_t, _ end: yaml_mark_t) -> SourceRange {
+        var endPosition = position(end)
+        let startPosition = position(start)
+        if endPosition <= startPosition {
+            endPosition = SourcePosition(line: Int(startPosition.line), column: Int(startPosition.column) + 1)
+        }
+        return SourceRange(file: file, start: startPosition, end: endPosition)
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
+        String(cString: UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self))
+    }
+
+    private func reportParserError(_ parser: yaml_parser_t, into diagnostics: inout DiagnosticCollector) {
+        let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
+        if parser.error == YAML_READER_ERROR {
+            let offset = min(parser.problem_offset, bytes.count)
+            let where_ = positionOfByte(offset)
+            var message = problem.lowercased().replacingOccurrences(of: "utf-8", with: "UTF-8")
+            if parser.problem_value >= 0, offset < bytes.count {
+                message += " (byte 0x" + String(bytes[offset], radix: 16, uppercase: true) + ")"
+            }
+            diagnostics.report(
+                .yamlSyntax, message, at: .point(file, line: Int(where_.line), column: Int(where_.column)))
+            return
+        }
+        if parser.error == YAML_MEMORY_ERROR {
+            diagnostics.report(.inputLimit, "out of memory while reading YAML", at: .point(file, line: 1, column: 1))
+            return
+        }
+        var notes: [Diagnostic.Note] = []
+        if let context = parser.context {
+            notes.append(Diagnostic.Note(String(cString: context), at: range(parser.context_mark, parser.context_mark)))
+        }
+        diagnostics.report(.yamlSyntax, problem, at: range(parser.problem_mark, parser.problem_mark), notes: notes)
+    }
+
+    /// Line and column of a byte offset, counting columns in Unicode scalars as libyaml does.
+    private func positionOfByte(_ offset: Int) -> SourcePosition {
+        var line = 1
+        var column = 1
+        var index = 0
+        while index < offset {
+            let byte = bytes[index]
+            if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80, byte != 0x0D {
+                column += 1
+            }
+            index += 1
+        }
+        return SourcePosition(line: line, column: column)
+    }
+}

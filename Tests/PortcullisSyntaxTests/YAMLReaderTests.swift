@@ -1,0 +1,159 @@
+import PortcullisDiagnostics
+import XCTest
+
+@testable import PortcullisSyntax
+
+final class YAMLReaderTests: XCTestCase {
+    private func read(_ text: String, limits: InputLimits = InputLimits()) -> ([YAMLDocument], [Diagnostic]) {
+        var diagnostics = DiagnosticCollector()
+        let documents = YAMLReader(file: FileID(0), limits: limits).readAll(Array(text.utf8), diagnostics: &diagnostics)
+        return (documents, diagnostics.diagnostics)
+    }
+
+    private func describe(_ diagnostics: [Diagnostic]) -> [String] {
+        diagnostics.map { "\($0.range.start.line):\($0.range.start.column) \($0.code.id) \($0.message)" }
+    }
+
+    func testScalarRangesCountUnicodeScalars() throws {
+        let (documents, diagnostics) = read("name: \"café\"\nnext: ü-x\n")
+        XCTAssertEqual(diagnostics.count, 0)
+        guard case .mapping(let entries) = try XCTUnwrap(documents.first).root.content else {
+            return XCTFail("expected a mapping")
+        }
+        XCTAssertEqual(entries.map(\.key), ["name", "next"])
+        let quoted = entries[0].value
+        XCTAssertEqual(quoted.scalar?.text, "café")
+        XCTAssertEqual(quoted.scalar?.isPlain, false)
+        XCTAssertEqual(quoted.range.start, SourcePosition(line: 1, column: 7))
+        XCTAssertEqual(quoted.range.end, SourcePosition(line: 1, column: 13))
+        XCTAssertEqual(entries[1].value.range.start, SourcePosition(line: 2, column: 7))
+        XCTAssertEqual(entries[1].value.range.end, SourcePosition(line: 2, column: 10))
+        XCTAssertEqual(entries[1].keyRange.start, SourcePosition(line: 2, column: 1))
+    }
+
+    func testDuplicateKeyPointsAtSecondKeyWithNoteAtFirst() {
+        let (documents, diagnostics) = read("a: 1\nb: 2\na: 3\n")
+        XCTAssertEqual(describe(diagnostics), ["3:1 YS002 duplicate key 'a'"])
+        XCTAssertEqual(diagnostics.first?.notes.first?.range.start, SourcePosition(line: 1, column: 1))
+        guard case .mapping(let entries) = documents.first?.root.content else { return XCTFail("expected a mapping") }
+        XCTAssertEqual(entries.map(\.key), ["a", "b"], "the first value is kept")
+    }
+
+    func testDuplicateKeysInLargeMappingUseTheIndex() {
+        var text = ""
+        for index in 0..<40 { text += "k\(index): \(index)\n" }
+        text += "k7: again\nk39: again\n"
+        let (_, diagnostics) = read(text)
+        XCTAssertEqual(describe(diagnostics), ["41:1 YS002 duplicate key 'k7'", "42:1 YS002 duplicate key 'k39'"])
+    }
+
+    func testCustomTagsAreRejectedButCoreTagsAccepted() {
+        let (documents, diagnostics) = read("a: !foo bar\nb: !!str 12\nc: !!int 3\nd: !!python/object x\n")
+        XCTAssertEqual(
+            describe(diagnostics),
+            ["1:4 YS007 tag '!foo' is not supported", "4:4 YS007 tag '!!python/object' is not supported"])
+        guard case .mapping(let entries) = documents.first?.root.content else { return XCTFail("expected a mapping") }
+        XCTAssertEqual(entries[1].value.scalar?.isPlain, false, "!!str makes a string")
+        XCTAssertEqual(entries[2].value.scalar?.isPlain, true)
+    }
+
+    func testNonScalarKeysAreRejected() {
+        let (_, diagnostics) = read("? [a, b]\n: value\nok: 1\n")
+        XCTAssertEqual(describe(diagnostics), ["1:3 YS007 mapping keys must be strings, found a sequence"])
+    }
+
+    func testMergeKeysFillInMissingFields() {
+        let text = "base: &base {a: 1, b: 2}\nderived:\n  <<: *base\n  b: 3\n  c: 4\n"
+        let (documents, diagnostics) = read(text)
+        XCTAssertEqual(diagnostics.count, 0)
+        guard case .mapping(let top) = documents.first?.root.content,
+            case .mapping(let derived) = top[1].value.content
+        else { return XCTFail("expected mappings") }
+        XCTAssertEqual(derived.map(\.key), ["b", "c", "a"])
+        XCTAssertEqual(derived[0].value.scalar?.text, "3", "explicit keys win over merged ones")
+    }
+
+    func testMergeOfAScalarIsUnsupported() {
+        let (_, diagnostics) = read("a: &x 1\nb:\n  <<: *x\n")
+        XCTAssertEqual(describe(diagnostics), ["1:4 YS007 merge key '<<' needs a mapping or a list of mappings, found a scalar"])
+    }
+
+    func testUnknownAliasStopsTheFile() {
+        let (_, diagnostics) = read("a: *nowhere\n")
+        XCTAssertEqual(describe(diagnostics), ["1:4 YS001 alias '*nowhere' refers to no anchor defined before it"])
+    }
+
+    func testMalformedYAMLReportsLibyamlProblemWithContextNote() {
+        let (_, diagnostics) = read("a: [1, 2\nb: 3\n")
+        XCTAssertEqual(diagnostics.count, 1)
+        XCTAssertEqual(diagnostics.first?.code, .yamlSyntax)
+        XCTAssertEqual(diagnostics.first?.notes.count, 1)
+    }
+
+    func testInvalidUTF8IsLocated() {
+        var bytes = Array("ok: 1\nname: caf".utf8)
+        bytes.append(0xFF)
+        bytes += Array("\n".utf8)
+        var diagnostics = DiagnosticCollector()
+        _ = YAMLReader(file: FileID(0)).readAll(bytes, diagnostics: &diagnostics)
+        XCTAssertEqual(describe(diagnostics.diagnostics), ["2:10 YS001 invalid leading UTF-8 octet (byte 0xFF)"])
+    }
+
+    func testUTF16ByteOrderMarkIsRejected() {
+        var diagnostics = DiagnosticCollector()
+        _ = YAMLReader(file: FileID(0)).readAll([0xFF, 0xFE, 0x61, 0x00], diagnostics: &diagnostics)
+        XCTAssertEqual(
+            describe(diagnostics.diagnostics),
+            ["1:1 YS001 file starts with a UTF-16 little-endian byte-order mark; inputs must be UTF-8"])
+    }
+
+    func testUTF8ByteOrderMarkIsAccepted() {
+        var diagnostics = DiagnosticCollector()
+        let documents = YAMLReader(file: FileID(0)).readAll([0xEF, 0xBB, 0xBF] + Array("a: 1\n".utf8), diagnostics: &diagnostics)
+        XCTAssertEqual(diagnostics.diagnostics.count, 0)
+        XCTAssertEqual(documents.count, 1)
+    }
+
+    func testDepthLimitCountsNestedCollections() {
+        let limits = InputLimits(maxDepth: 3)
+        XCTAssertEqual(read("a: {b: [1]}\n", limits: limits).1.count, 0, "depth 3 is allowed")
+        let (_, diagnostics) = read("a: {b: [[1]]}\n", limits: limits)
+        XCTAssertEqual(describe(diagnostics), ["1:9 YS006 nesting is deeper than the limit of 3 levels"])
+    }
+
+    func testAliasExpansionIsBudgetedByNodes() {
+        let text = """
+            a: &a [x, x, x, x, x, x, x, x, x, x]
+            b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+            c: [*b, *b]
+            """
+        let limits = InputLimits(maxAliasNodes: 200)
+        let (_, diagnostics) = read(text, limits: limits)
+        XCTAssertEqual(describe(diagnostics), ["3:5 YS006 aliases expand to more than 200 nodes in this document"])
+        XCTAssertEqual(read(text, limits: InputLimits(maxAliasNodes: 350)).1.count, 0)
+    }
+
+    func testAliasExpansionCountsTowardDepth() {
+        let text = "a: &a [[1]]\nb: [[*a]]\n"
+        XCTAssertEqual(read(text, limits: InputLimits(maxDepth: 5)).1.count, 0)
+        let (_, diagnostics) = read(text, limits: InputLimits(maxDepth: 4))
+        XCTAssertEqual(describe(diagnostics), ["2:6 YS006 alias '*a' expands deeper than the limit of 4 levels"])
+    }
+
+    func testDocumentLimitAndFileSize() {
+        let text = String(repeating: "---\na: 1\n", count: 4)
+        XCTAssertEqual(read(text, limits: InputLimits(maxDocuments: 4)).0.count, 4)
+        let (documents, diagnostics) = read(text, limits: InputLimits(maxDocuments: 3))
+        XCTAssertEqual(documents.count, 3)
+        XCTAssertEqual(describe(diagnostics), ["7:1 YS006 file holds more than 3 documents"])
+        let (_, sized) = read("a: 1\n", limits: InputLimits(maxFileSize: 4))
+        XCTAssertEqual(describe(sized), ["1:1 YS006 file is 5 bytes, larger than the limit of 4 bytes"])
+    }
+
+    func testEmptyDocumentIsNull() {
+        let (documents, diagnostics) = read("---\n---\na: 1\n")
+        XCTAssertEqual(diagnostics.count, 0)
+        XCTAssertEqual(documents.count, 2)
+        XCTAssertEqual(documents.first?.root.isNull, true)
+    }
+}
