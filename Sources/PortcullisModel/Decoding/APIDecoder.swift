@@ -1,0 +1,206 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+extension DocumentDecoder {
+    mutating func decodeAPI(_ root: YAMLNode, anchor: SourceRange) {
+        guard let fields = context.fields(root, APIField.self, named: "API", anchor: anchor) else { return }
+        let name = context.require(fields, .name).flatMap { context.name($0) }
+        var path: Located<String>?
+        if let pathEntry = context.require(fields, .path), let text = context.string(pathEntry) {
+            if Grammar.isAPIPath(text.value) {
+                path = text
+            } else {
+                context.diagnostics.report(
+                    .invalidValue, "invalid API path\(DecodingContext.shown(text.value))", at: text.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "an API path is the URL suffix, such as 'orders' or 'shop/v1', without leading or trailing '/'",
+                            at: text.range)
+                    ])
+            }
+        }
+        let backend = context.require(fields, .backend).flatMap { context.url($0, templates: true) }
+        var routes: [Route] = []
+        if let routesEntry = context.require(fields, .routes), let items = context.sequence(routesEntry) {
+            if items.isEmpty {
+                context.diagnostics.report(.invalidValue, "'routes' must list at least one route", at: routesEntry.value.range)
+            }
+            routes = items.compactMap { decodeRoute($0) }
+        }
+        let api = API(
+            name: name ?? Located("", at: anchor),
+            displayName: fields[.displayName].flatMap { context.string($0) },
+            description: fields[.description].flatMap { context.string($0) },
+            path: path ?? Located("", at: anchor),
+            backend: backend ?? Located("", at: anchor),
+            subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
+            auth: fields[.auth].flatMap { authSetting($0) },
+            rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
+            quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
+            routes: routes,
+            anchor: anchor)
+        guard let name else { return }
+        guard path != nil, backend != nil else {
+            definitions.undecodedAPINames.insert(name.value)
+            return
+        }
+        definitions.apis.append(api)
+    }
+
+    private mutating func decodeRoute(_ node: YAMLNode) -> Route? {
+        let anchor = SourceRange(file: node.range.file, start: node.range.start, end: node.range.start)
+        let routeAnchor = SourceRange.point(anchor.file, line: Int(anchor.start.line), column: Int(anchor.start.column))
+        guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else { return nil }
+        let id = context.require(fields, .id).flatMap { context.name($0) }
+        let method = context.require(fields, .method).flatMap { context.choice($0, as: HTTPMethod.self) }
+        var path: Located<PathTemplate>?
+        if let pathEntry = context.require(fields, .path), let text = context.string(pathEntry) {
+            switch Grammar.pathTemplate(text.value) {
+            case .success(let template):
+                path = Located(template, at: text.range)
+            case .failure(let invalid):
+                context.diagnostics.report(
+                    .invalidValue, "invalid route path\(DecodingContext.shown(text.value))", at: text.range,
+                    notes: [Diagnostic.Note(invalid.reason, at: text.range)])
+            }
+        }
+        let route = Route(
+            id: id ?? Located("", at: routeAnchor),
+            method: method ?? Located(.GET, at: routeAnchor),
+            path: path ?? Located(PathTemplate(text: "", parameters: []), at: routeAnchor),
+            summary: fields[.summary].flatMap { context.string($0) },
+            scopes: fields[.scopes].flatMap { scopeRequirement($0) },
+            cache: fields[.cache].flatMap { cache($0) },
+            rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
+            quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
+            auth: fields[.auth].flatMap { authSetting($0) },
+            publicReason: fields[.public].flatMap { context.string($0) },
+            anchor: routeAnchor)
+        guard id != nil, method != nil, path != nil else { return nil }
+        return route
+    }
+
+    /// `[a, b]` (any of them) or `{any: [...]}` / `{all: [...]}`.
+    private mutating func scopeRequirement(_ entry: YAMLEntry) -> ScopeRequirement? {
+        let listEntry: YAMLEntry
+        let match: ScopeMatch
+        switch entry.value.content {
+        case .sequence:
+            listEntry = entry
+            match = .any
+        case .mapping(let entries):
+            guard let fields = context.fields(entry.value, ScopeSetField.self, named: entry.key, anchor: entry.keyRange)
+            else { return nil }
+            switch (fields[.any], fields[.all]) {
+            case (let any?, nil):
+                (listEntry, match) = (any, .any)
+            case (nil, let all?):
+                (listEntry, match) = (all, .all)
+            default:
+                let message =
+                    entries.isEmpty || (fields[.any] == nil && fields[.all] == nil)
+                    ? "'scopes' needs one of 'any' or 'all'" : "'scopes' takes one of 'any' or 'all', not both"
+                context.diagnostics.report(.invalidValue, message, at: entry.value.range)
+                return nil
+            }
+        default:
+            context.mismatch(entry.value, expected: "a list or a mapping with 'any' or 'all'", field: entry.key)
+            return nil
+        }
+        guard let items = context.sequence(listEntry) else { return nil }
+        let scopes = items.compactMap { context.scopeName($0, field: "scopes") }
+        guard scopes.count == items.count else { return nil }
+        return ScopeRequirement(match: match, scopes: scopes, range: entry.value.range)
+    }
+
+    private mutating func cache(_ entry: YAMLEntry) -> Cache? {
+        guard let fields = context.fields(entry.value, CacheField.self, named: entry.key, anchor: entry.keyRange)
+        else { return nil }
+        let ttl = context.require(fields, .ttl).flatMap { context.duration($0) }
+        let sharing = fields[.sharing].flatMap { context.choice($0, as: CacheSharing.self) }
+        var query: [Located<String>] = []
+        var headers: [Located<String>] = []
+        if let varyEntry = fields[.varyBy],
+            let varyFields = context.fields(varyEntry.value, VaryByField.self, named: varyEntry.key, anchor: varyEntry.keyRange)
+        {
+            query = tokens(varyFields[.query], what: "query parameter")
+            headers = tokens(varyFields[.headers], what: "header name")
+        }
+        guard let ttl else { return nil }
+        return Cache(ttl: ttl, sharing: sharing, varyByQuery: query, varyByHeaders: headers, anchor: entry.keyRange)
+    }
+
+    /// A list of header or query parameter names.
+    private mutating func tokens(_ entry: YAMLEntry?, what: String) -> [Located<String>] {
+        guard let entry, let items = context.sequence(entry) else { return [] }
+        return items.compactMap { item in
+            guard let text = context.string(item, field: entry.key) else { return nil }
+            guard Grammar.isToken(text.value) else {
+                context.diagnostics.report(
+                    .invalidValue, "invalid \(what)\(DecodingContext.shown(text.value)) in '\(entry.key)'", at: text.range)
+                return nil
+            }
+            return text
+        }
+    }
+
+    /// `none` or an identity provider's name.
+    mutating func authSetting(_ entry: YAMLEntry) -> Located<AuthSetting>? {
+        guard let text = context.name(entry) else { return nil }
+        return Located(text.value == "none" ? .none : .provider(text.value), at: text.range)
+    }
+
+    /// `{calls, per, key}`, or `none` where a level may switch off what it inherits.
+    mutating func limitSetting(_ entry: YAMLEntry, allowsNone: Bool, isQuota: Bool = false) -> LimitSetting? {
+        if allowsNone, let scalar = entry.value.scalar, scalar.text == "none" {
+            return .none(entry.value.range)
+        }
+        guard case .mapping = entry.value.content else {
+            context.mismatch(entry.value, expected: allowsNone ? "a mapping or 'none'" : "a mapping", field: entry.key)
+            return nil
+        }
+        return limit(entry).map { .limit($0) }
+    }
+
+    /// `{calls, per, key}`. Windows are read as any positive duration; rule RL002 checks
+    /// them against APIM's ranges.
+    mutating func limit(_ entry: YAMLEntry) -> Limit? {
+        guard let fields = context.fields(entry.value, LimitField.self, named: entry.key, anchor: entry.keyRange)
+        else { return nil }
+        let calls = context.require(fields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
+        let per = context.require(fields, .per).flatMap { context.duration($0) }
+        let key = fields[.key].flatMap { limitKey($0) }
+        guard let calls, let per, fields[.key] == nil || key != nil else { return nil }
+        return Limit(calls: calls, per: per, key: key, range: entry.value.range)
+    }
+
+    private mutating func limitKey(_ entry: YAMLEntry) -> Located<LimitKey>? {
+        guard let text = context.string(entry) else { return nil }
+        let value = text.value
+        let key: LimitKey?
+        switch value {
+        case "subscription": key = .subscription
+        case "ip": key = .ip
+        case "user": key = .user
+        case "client": key = .client
+        default:
+            if value.hasPrefix("header:"), Grammar.isToken(String(value.dropFirst(7))) {
+                key = .header(String(value.dropFirst(7)))
+            } else if value.hasPrefix("claim:"), Grammar.isToken(String(value.dropFirst(6))) {
+                key = .claim(String(value.dropFirst(6)))
+            } else {
+                key = nil
+            }
+        }
+        guard let key else {
+            context.diagnostics.report(
+                .invalidValue, "invalid limit key\(DecodingContext.shown(value))", at: text.range,
+                notes: [
+                    Diagnostic.Note(
+                        "a key is 'subscription', 'ip', 'user', 'client', 'header:NAME' or 'claim:NAME'", at: text.range)
+                ])
+            return nil
+        }
+        return Located(key, at: text.range)
+    }
+}

@@ -1,0 +1,305 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+/// Typed readers for the language's value types. Each reports what is wrong with a node
+/// (YS003, YS004, YS005) and returns nil, so decoding goes on and every problem of a file
+/// is reported in one run.
+struct DecodingContext {
+    var diagnostics = DiagnosticCollector()
+    /// `{{name}}` references met in fields that allow them, for the resolver to check.
+    var namedValueReferences: [Located<String>] = []
+
+    // MARK: Mappings
+
+    /// Sorts a mapping's entries into `Field`s, reporting unknown keys with a suggestion.
+    mutating func fields<Field: FieldSet>(
+        _ node: YAMLNode, _ type: Field.Type, named field: String, anchor: SourceRange
+    ) -> FieldValues<Field>? {
+        guard case .mapping(let entries) = node.content else {
+            mismatch(node, expected: "a mapping", field: field)
+            return nil
+        }
+        var known: [(field: Field, entry: YAMLEntry)] = []
+        known.reserveCapacity(entries.count)
+        for entry in entries {
+            if let field = Field(rawValue: entry.key) {
+                known.append((field, entry))
+            } else {
+                unknownField(entry, in: Field.self)
+            }
+        }
+        return FieldValues(anchor: anchor, entries: known)
+    }
+
+    mutating func unknownField<Field: FieldSet>(_ entry: YAMLEntry, in _: Field.Type) {
+        var notes: [Diagnostic.Note] = []
+        if let suggestion = Suggestion.closest(to: entry.key, among: Field.allCases.map(\.rawValue)) {
+            notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: entry.keyRange))
+        }
+        diagnostics.report(
+            .unknownField, "unknown field \(Self.quote(entry.key)) in \(Field.noun)", at: entry.keyRange, notes: notes)
+    }
+
+    /// The entry of a required field, or a YS005 at the mapping's anchor.
+    mutating func require<Field: FieldSet>(_ values: FieldValues<Field>, _ field: Field) -> YAMLEntry? {
+        if let entry = values[field] { return entry }
+        diagnostics.report(
+            .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.anchor)
+        return nil
+    }
+
+    /// The entries of a mapping whose keys are names the user chooses (providers, secrets, ...).
+    mutating func namedEntries(_ entry: YAMLEntry) -> [YAMLEntry]? {
+        guard case .mapping(let entries) = entry.value.content else {
+            mismatch(entry.value, expected: "a mapping", field: entry.key)
+            return nil
+        }
+        return entries
+    }
+
+    mutating func sequence(_ entry: YAMLEntry) -> [YAMLNode]? {
+        guard case .sequence(let items) = entry.value.content else {
+            mismatch(entry.value, expected: "a list", field: entry.key)
+            return nil
+        }
+        return items
+    }
+
+    // MARK: Scalars
+
+    /// Any scalar as text. Rejects text APIM would evaluate: `@(`/`@{` expressions always,
+    /// and `{{name}}` named-value references unless the field allows them.
+    mutating func string(_ node: YAMLNode, field: String, templates: Bool = false) -> Located<String>? {
+        guard case .scalar(let scalar) = node.content, !node.isNull else {
+            mismatch(node, expected: "a string", field: field)
+            return nil
+        }
+        let text = scalar.text
+        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        if trimmed.hasPrefix("@(") || trimmed.hasPrefix("@{") {
+            diagnostics.report(
+                .invalidValue,
+                "\(Self.quote(field)) starts with '\(trimmed.prefix(2))', which APIM would run as a policy expression",
+                at: node.range,
+                notes: [Diagnostic.Note("write the text without the leading '@'", at: node.range)])
+            return nil
+        }
+        if text.contains("{{") || text.contains("}}") {
+            guard templates else {
+                diagnostics.report(
+                    .invalidValue, "\(Self.quote(field)) cannot hold '{{...}}' named-value references",
+                    at: node.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "named values are allowed in 'issuer', 'openidConfig', 'audiences', 'endpoint', 'clientId' and 'backend'",
+                            at: node.range)
+                    ])
+                return nil
+            }
+            guard let names = Self.templateNames(text) else {
+                diagnostics.report(
+                    .invalidValue, "\(Self.quote(field)) has a malformed '{{name}}' reference", at: node.range)
+                return nil
+            }
+            for name in names {
+                namedValueReferences.append(Located(name, at: node.range))
+            }
+        }
+        return Located(text, at: node.range)
+    }
+
+    mutating func string(_ entry: YAMLEntry, templates: Bool = false) -> Located<String>? {
+        string(entry.value, field: entry.key, templates: templates)
+    }
+
+    /// The names inside `{{...}}`, or nil when the braces are malformed or a name is invalid.
+    static func templateNames(_ text: String) -> [String]? {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            if rest[..<open.lowerBound].contains("}}") { return nil }
+            guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            guard Grammar.isName(name) else { return nil }
+            names.append(name)
+            rest = rest[close.upperBound...]
+        }
+        return rest.contains("}}") ? nil : names
+    }
+
+    mutating func name(_ node: YAMLNode, field: String) -> Located<String>? {
+        guard let text = string(node, field: field) else { return nil }
+        return checkName(text, field: field)
+    }
+
+    mutating func name(_ entry: YAMLEntry) -> Located<String>? {
+        name(entry.value, field: entry.key)
+    }
+
+    /// A user-chosen key (provider, secret, named value) must itself be a name.
+    mutating func keyName(_ entry: YAMLEntry, of field: String) -> Located<String>? {
+        checkName(Located(entry.key, at: entry.keyRange), field: field)
+    }
+
+    private mutating func checkName(_ text: Located<String>, field: String) -> Located<String>? {
+        guard Grammar.isName(text.value) else {
+            diagnostics.report(
+                .invalidValue, "invalid name\(Self.shown(text.value)) for \(Self.quote(field))", at: text.range,
+                notes: [
+                    Diagnostic.Note(
+                        "names are 1 to 64 lowercase letters, digits and inner hyphens, starting and ending with a letter or digit",
+                        at: text.range)
+                ])
+            return nil
+        }
+        return text
+    }
+
+    mutating func scopeName(_ node: YAMLNode, field: String) -> Located<String>? {
+        guard let text = string(node, field: field) else { return nil }
+        return checkScopeName(text, field: field)
+    }
+
+    mutating func checkScopeName(_ text: Located<String>, field: String) -> Located<String>? {
+        guard Grammar.isScopeName(text.value) else {
+            diagnostics.report(
+                .invalidValue, "invalid scope name\(Self.shown(text.value)) in \(Self.quote(field))", at: text.range,
+                notes: [
+                    Diagnostic.Note(
+                        "scope names are up to 128 letters, digits and '.', '_', ':', '/', '-', starting with a letter or digit",
+                        at: text.range)
+                ])
+            return nil
+        }
+        return text
+    }
+
+    mutating func bool(_ entry: YAMLEntry) -> Located<Bool>? {
+        if let scalar = entry.value.scalar, scalar.isPlain {
+            switch scalar.text {
+            case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON":
+                return Located(true, at: entry.value.range)
+            case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF":
+                return Located(false, at: entry.value.range)
+            default: break
+            }
+        }
+        mismatch(entry.value, expected: "true or false", field: entry.key)
+        return nil
+    }
+
+    mutating func integer(_ node: YAMLNode, field: String, in bounds: ClosedRange<Int>) -> Located<Int>? {
+        guard let scalar = node.scalar, scalar.isPlain, let value = Self.parseInteger(scalar.text) else {
+            mismatch(node, expected: "a whole number", field: field)
+            return nil
+        }
+        guard bounds.contains(value) else {
+            diagnostics.report(
+                .invalidValue,
+                "\(Self.quote(field)) must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(value)",
+                at: node.range)
+            return nil
+        }
+        return Located(value, at: node.range)
+    }
+
+    mutating func integer(_ entry: YAMLEntry, in bounds: ClosedRange<Int>) -> Located<Int>? {
+        integer(entry.value, field: entry.key, in: bounds)
+    }
+
+    /// Decimal integers with an optional sign and `_` separators, as YAML 1.1 reads them.
+    static func parseInteger(_ text: String) -> Int? {
+        var digits = text.replacingOccurrences(of: "_", with: "")
+        if digits.hasPrefix("+") { digits.removeFirst() }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) else { return nil }
+        return Int(digits)
+    }
+
+    /// A duration in whole seconds, greater than zero.
+    mutating func duration(_ entry: YAMLEntry) -> Located<Int>? {
+        let node = entry.value
+        guard let scalar = node.scalar, !node.isNull else {
+            mismatch(node, expected: "a duration", field: entry.key)
+            return nil
+        }
+        guard let seconds = Grammar.durationSeconds(scalar.text), seconds > 0 else {
+            diagnostics.report(
+                .invalidValue, "invalid duration\(Self.shown(scalar.text)) for \(Self.quote(entry.key))",
+                at: node.range,
+                notes: [
+                    Diagnostic.Note(
+                        "write a positive duration such as '30s', '5m', '1h30m', '7d', or a whole number of seconds",
+                        at: node.range)
+                ])
+            return nil
+        }
+        return Located(seconds, at: node.range)
+    }
+
+    /// An absolute `https://` URL; `http://` is read so that a rule can report it.
+    mutating func url(_ entry: YAMLEntry, templates: Bool) -> Located<String>? {
+        guard let text = string(entry, templates: templates) else { return nil }
+        let lowered = text.value.lowercased()
+        let rest: Substring
+        if lowered.hasPrefix("https://") {
+            rest = text.value.dropFirst(8)
+        } else if lowered.hasPrefix("http://") {
+            rest = text.value.dropFirst(7)
+        } else {
+            rest = ""
+        }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard !host.isEmpty, !text.value.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) else {
+            diagnostics.report(
+                .invalidValue, "\(Self.quote(entry.key)) must be an absolute https:// URL", at: text.range)
+            return nil
+        }
+        return text
+    }
+
+    /// One of an enumeration's spellings, with a suggestion for a near miss.
+    mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ node: YAMLNode, field: String, as _: Value.Type
+    ) -> Located<Value>? where Value.RawValue == String {
+        guard let text = string(node, field: field) else { return nil }
+        if let value = Value(rawValue: text.value) { return Located(value, at: text.range) }
+        let options = Value.allCases.map(\.rawValue)
+        let note: String
+        if let suggestion = Suggestion.closest(to: text.value, among: options) {
+            note = "did you mean '\(suggestion)'?"
+        } else {
+            note = "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
+        }
+        diagnostics.report(
+            .invalidValue, "unknown value\(Self.shown(text.value)) for \(Self.quote(field))", at: text.range,
+            notes: [Diagnostic.Note(note, at: text.range)])
+        return nil
+    }
+
+    mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ entry: YAMLEntry, as type: Value.Type
+    ) -> Located<Value>? where Value.RawValue == String {
+        choice(entry.value, field: entry.key, as: type)
+    }
+
+    // MARK: Messages
+
+    mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
+        diagnostics.report(
+            .invalidValue, "expected \(expected) for \(Self.quote(field)), found \(node.kindDescription)",
+            at: node.range)
+    }
+
+    /// A user-written key or field name in quotes, shortened when very long.
+    static func quote(_ text: String) -> String {
+        text.unicodeScalars.count > 64 ? "'\(String(text.unicodeScalars.prefix(61)))...'" : "'\(text)'"
+    }
+
+    /// ` 'value'` for quoting a rejected value, or nothing when it is long or could be a
+    /// credential: a message must never echo a secret.
+    static func shown(_ text: String) -> String {
+        let looksSecret = text.contains("=") || text.contains(";") || text.split(separator: ".").count >= 3
+        guard text.unicodeScalars.count <= 40, !looksSecret, !text.contains("\n") else { return "" }
+        return " '\(text)'"
+    }
+}

@@ -1,0 +1,68 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+/// Decodes YAML documents into ``Definitions``, one document at a time.
+///
+/// Nothing here looks across documents: names are resolved later, by ``Resolver``, once
+/// every file has been read.
+public struct DocumentDecoder {
+    public static let apiVersion = "portcullis/v1"
+
+    public enum Kind: String, CaseIterable, Sendable {
+        case Gateway, API, Product
+    }
+
+    var context = DecodingContext()
+    public internal(set) var definitions = Definitions()
+
+    public init() {}
+
+    public var diagnostics: DiagnosticCollector { context.diagnostics }
+
+    /// Marks the definitions as possibly missing declarations, after an input could not be read to its end.
+    public mutating func markIncomplete() {
+        definitions.complete = false
+    }
+
+    /// The definitions and the diagnostics of everything decoded so far.
+    public func finish() -> (Definitions, DiagnosticCollector) {
+        var definitions = definitions
+        definitions.namedValueReferences += context.namedValueReferences
+        return (definitions, context.diagnostics)
+    }
+
+    public mutating func decode(_ document: YAMLDocument) {
+        let root = document.root
+        guard case .mapping(let entries) = root.content else {
+            context.diagnostics.report(
+                .invalidValue, "expected a mapping with 'apiVersion' and 'kind' for a document, found \(root.kindDescription)",
+                at: root.range)
+            return
+        }
+        let start = SourceRange(file: root.range.file, start: root.range.start, end: root.range.start)
+        let documentStart = SourceRange.point(start.file, line: Int(start.start.line), column: Int(start.start.column))
+        if let version = entries.first(where: { $0.key == "apiVersion" }) {
+            if version.value.scalar?.text != Self.apiVersion {
+                context.diagnostics.report(
+                    .invalidValue,
+                    "unsupported apiVersion\(DecodingContext.shown(version.value.scalar?.text ?? ""))",
+                    at: version.value.range,
+                    notes: [Diagnostic.Note("this version of portcullis reads '\(Self.apiVersion)'", at: version.value.range)])
+            }
+        } else {
+            context.diagnostics.report(.missingField, "missing required field 'apiVersion' in a document", at: documentStart)
+        }
+        guard let kindEntry = entries.first(where: { $0.key == "kind" }) else {
+            context.diagnostics.report(
+                .missingField, "missing required field 'kind' in a document", at: documentStart,
+                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API' or 'Product'", at: documentStart)])
+            return
+        }
+        guard let kind = context.choice(kindEntry, as: Kind.self) else { return }
+        switch kind.value {
+        case .Gateway: decodeGateway(root, anchor: kind.range)
+        case .API: decodeAPI(root, anchor: kind.range)
+        case .Product: decodeProduct(root, anchor: kind.range)
+        }
+    }
+}

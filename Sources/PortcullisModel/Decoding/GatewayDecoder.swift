@@ -1,0 +1,260 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+extension DocumentDecoder {
+    mutating func decodeGateway(_ root: YAMLNode, anchor: SourceRange) {
+        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: anchor) else { return }
+        definitions.gatewayDocuments.append(anchor)
+        let name = context.require(fields, .name).flatMap { context.name($0) }
+        var declared = DeclaredNames()
+        var providers: [IdentityProvider] = []
+        if let entry = context.require(fields, .identityProviders), let entries = context.namedEntries(entry) {
+            if entries.isEmpty {
+                context.diagnostics.report(
+                    .invalidValue, "'identityProviders' must declare at least one provider", at: entry.value.range)
+            }
+            for item in entries {
+                guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
+                declared.providers.insert(providerName.value)
+                if let provider = decodeProvider(item, name: providerName) { providers.append(provider) }
+            }
+        }
+        var scopes: [ScopeDeclaration] = []
+        if let entry = fields[.scopes], let entries = context.namedEntries(entry) {
+            for item in entries {
+                guard let scopeName = context.checkScopeName(Located(item.key, at: item.keyRange), field: "scopes")
+                else { continue }
+                declared.scopes.insert(scopeName.value)
+                if let scope = decodeScope(item, name: scopeName) { scopes.append(scope) }
+            }
+        }
+        var namedValues: [NamedValue] = []
+        if let entry = fields[.namedValues], let entries = context.namedEntries(entry) {
+            for item in entries {
+                guard let valueName = context.keyName(item, of: "namedValues") else { continue }
+                declared.namedValues.insert(valueName.value)
+                if let value = context.string(item) { namedValues.append(NamedValue(name: valueName, value: value)) }
+            }
+        }
+        var secrets: [SecretDeclaration] = []
+        if let entry = fields[.secrets], let entries = context.namedEntries(entry) {
+            for item in entries {
+                guard let secretName = context.keyName(item, of: "secrets") else { continue }
+                declared.secrets.insert(secretName.value)
+                if let secret = decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
+            }
+        }
+        guard let name else { return }
+        definitions.gateways.append(
+            Gateway(
+                name: name,
+                identityProviders: providers,
+                scopes: scopes,
+                namedValues: namedValues,
+                secrets: secrets,
+                redis: fields[.redis].flatMap { decodeRedis($0) },
+                guardrails: fields[.guardrails].map { decodeGuardrails($0) } ?? Guardrails(),
+                defaults: fields[.defaults].map { decodeDefaults($0) } ?? Defaults(),
+                cors: fields[.cors].flatMap { decodeCORS($0) },
+                declared: declared,
+                anchor: anchor))
+    }
+
+    private mutating func decodeProvider(_ entry: YAMLEntry, name: Located<String>) -> IdentityProvider? {
+        guard case .mapping(let entries) = entry.value.content else {
+            context.mismatch(entry.value, expected: "a mapping", field: name.value)
+            return nil
+        }
+        guard let typeEntry = entries.first(where: { $0.key == "type" }) else {
+            context.diagnostics.report(
+                .missingField, "missing required field 'type' in identity provider '\(name.value)'", at: name.range,
+                notes: [Diagnostic.Note("a provider's type is 'jwt' or 'introspection'", at: name.range)])
+            return nil
+        }
+        guard let type = context.choice(typeEntry, as: ProviderType.self) else { return nil }
+        switch type.value {
+        case .jwt:
+            guard let fields = context.fields(entry.value, JWTProviderField.self, named: name.value, anchor: name.range)
+            else { return nil }
+            let issuer = context.require(fields, .issuer).flatMap { context.url($0, templates: true) }
+            let openidConfig = context.require(fields, .openidConfig).flatMap { context.url($0, templates: true) }
+            var audiences: [Located<String>]?
+            if let audienceEntry = context.require(fields, .audiences), let items = context.sequence(audienceEntry) {
+                audiences = items.compactMap { context.string($0, field: "audiences", templates: true) }
+                if items.isEmpty {
+                    context.diagnostics.report(
+                        .invalidValue, "'audiences' must list at least one audience", at: audienceEntry.value.range)
+                    audiences = nil
+                }
+            }
+            let scopeClaim = fields[.scopeClaim].flatMap { claimName($0) }
+            let lifetime = fields[.tokenLifetime].flatMap { context.duration($0) }
+            guard let issuer, let openidConfig, let audiences else { return nil }
+            return IdentityProvider(
+                name: name,
+                details: .jwt(.init(issuer: issuer, openidConfig: openidConfig, audiences: audiences)),
+                scopeClaim: scopeClaim, tokenLifetime: lifetime)
+        case .introspection:
+            guard
+                let fields = context.fields(
+                    entry.value, IntrospectionProviderField.self, named: name.value, anchor: name.range)
+            else { return nil }
+            let endpoint = context.require(fields, .endpoint).flatMap { context.url($0, templates: true) }
+            let clientId = context.require(fields, .clientId).flatMap { context.string($0, templates: true) }
+            let clientSecret = context.require(fields, .clientSecret).flatMap { secretValue($0) }
+            let cacheTtl = fields[.cacheTtl].flatMap { context.duration($0) }
+            let scopeClaim = fields[.scopeClaim].flatMap { claimName($0) }
+            let lifetime = fields[.tokenLifetime].flatMap { context.duration($0) }
+            guard let endpoint, let clientId, let clientSecret else { return nil }
+            return IdentityProvider(
+                name: name,
+                details: .introspection(
+                    .init(endpoint: endpoint, clientId: clientId, clientSecret: clientSecret, cacheTtl: cacheTtl)),
+                scopeClaim: scopeClaim, tokenLifetime: lifetime)
+        }
+    }
+
+    /// A token claim's name, which policies use verbatim in `required-claims`.
+    mutating func claimName(_ entry: YAMLEntry) -> Located<String>? {
+        guard let text = context.string(entry) else { return nil }
+        guard Grammar.isToken(text.value) else {
+            context.diagnostics.report(
+                .invalidValue, "invalid claim name\(DecodingContext.shown(text.value)) for '\(entry.key)'",
+                at: text.range)
+            return nil
+        }
+        return text
+    }
+
+    /// `{secret: NAME}`; a plain string is kept as a literal (by location only) for SE001.
+    mutating func secretValue(_ entry: YAMLEntry) -> SecretValue? {
+        switch entry.value.content {
+        case .scalar where !entry.value.isNull:
+            return .literal(entry.value.range)
+        case .mapping:
+            guard
+                let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, anchor: entry.keyRange),
+                let reference = context.require(fields, .secret),
+                let name = context.name(reference)
+            else { return nil }
+            return .reference(name)
+        default:
+            context.mismatch(entry.value, expected: "a secret reference '{secret: NAME}'", field: entry.key)
+            return nil
+        }
+    }
+
+    private mutating func decodeScope(_ entry: YAMLEntry, name: Located<String>) -> ScopeDeclaration? {
+        guard let fields = context.fields(entry.value, ScopeDeclarationField.self, named: name.value, anchor: name.range),
+            let access = context.require(fields, .access).flatMap({ context.choice($0, as: AccessLevel.self) })
+        else { return nil }
+        return ScopeDeclaration(name: name, access: access, description: fields[.description].flatMap { context.string($0) })
+    }
+
+    private mutating func decodeSecretDeclaration(_ entry: YAMLEntry, name: Located<String>) -> SecretDeclaration? {
+        guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, anchor: name.range)
+        else { return nil }
+        switch (fields[.keyVault], fields[.value]) {
+        case (let keyVault?, nil):
+            return context.url(keyVault, templates: false).map { SecretDeclaration(name: name, source: .keyVault($0)) }
+        case (nil, let value?):
+            return SecretDeclaration(name: name, source: .literal(value.value.range))
+        case (.some, .some):
+            context.diagnostics.report(
+                .invalidValue, "secret '\(name.value)' has both 'keyVault' and 'value'", at: name.range,
+                notes: [Diagnostic.Note("keep only 'keyVault', the Key Vault secret's URI", at: name.range)])
+            return nil
+        case (nil, nil):
+            context.diagnostics.report(.missingField, "missing required field 'keyVault' in secret '\(name.value)'", at: name.range)
+            return nil
+        }
+    }
+
+    private mutating func decodeRedis(_ entry: YAMLEntry) -> Redis? {
+        guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, anchor: entry.keyRange)
+        else { return nil }
+        let connection = context.require(fields, .connection).flatMap { secretValue($0) }
+        var keyPrefix: Located<String>?
+        if let prefixEntry = fields[.keyPrefix], let text = context.string(prefixEntry) {
+            if Grammar.isKeyPrefix(text.value) {
+                keyPrefix = text
+            } else {
+                context.diagnostics.report(
+                    .invalidValue, "invalid Redis key prefix\(DecodingContext.shown(text.value))", at: text.range,
+                    notes: [Diagnostic.Note("a key prefix is up to 64 letters, digits and '.', '_', ':', '-'", at: text.range)])
+            }
+        }
+        var databases = Redis.Databases()
+        if let databasesEntry = fields[.databases],
+            let databaseFields = context.fields(
+                databasesEntry.value, RedisDatabasesField.self, named: databasesEntry.key, anchor: databasesEntry.keyRange)
+        {
+            // Any number is read; rule RD004 explains the 0..15 range.
+            let bounds = Int(Int32.min)...Int(Int32.max)
+            databases.auth = databaseFields[.auth].flatMap { context.integer($0, in: bounds) }
+            databases.rateLimit = databaseFields[.rateLimit].flatMap { context.integer($0, in: bounds) }
+            databases.responses = databaseFields[.responses].flatMap { context.integer($0, in: bounds) }
+        }
+        let tls = fields[.tls].flatMap { context.bool($0) }
+        let publicAccess = fields[.publicNetworkAccess].flatMap { context.bool($0) }
+        guard let connection else { return nil }
+        return Redis(
+            connection: connection, tls: tls, publicNetworkAccess: publicAccess, keyPrefix: keyPrefix,
+            databases: databases, anchor: entry.keyRange)
+    }
+
+    private mutating func decodeGuardrails(_ entry: YAMLEntry) -> Guardrails {
+        var guardrails = Guardrails()
+        guard let fields = context.fields(entry.value, GuardrailsField.self, named: entry.key, anchor: entry.keyRange)
+        else { return guardrails }
+        if let cacheEntry = fields[.maxCacheTtl],
+            let cacheFields = context.fields(cacheEntry.value, MaxCacheTtlField.self, named: cacheEntry.key, anchor: cacheEntry.keyRange)
+        {
+            guardrails.maxSharedCacheTtl = cacheFields[.shared].flatMap { context.duration($0) }
+            guardrails.maxPerUserCacheTtl = cacheFields[.perUser].flatMap { context.duration($0) }
+        }
+        guardrails.maxTokenCacheTtl = fields[.maxTokenCacheTtl].flatMap { context.duration($0) }
+        guardrails.requireRateLimit = fields[.requireRateLimit].flatMap { context.bool($0) }
+        if let rateEntry = fields[.maxRateLimit],
+            let rateFields = context.fields(rateEntry.value, MaxRateLimitField.self, named: rateEntry.key, anchor: rateEntry.keyRange)
+        {
+            let calls = context.require(rateFields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
+            let per = context.require(rateFields, .per).flatMap { context.duration($0) }
+            if let calls, let per {
+                guardrails.maxRateLimit = Guardrails.MaxRate(calls: calls, per: per, range: rateEntry.value.range)
+            }
+        }
+        return guardrails
+    }
+
+    private mutating func decodeDefaults(_ entry: YAMLEntry) -> Defaults {
+        var defaults = Defaults()
+        guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, anchor: entry.keyRange)
+        else { return defaults }
+        defaults.auth = fields[.auth].flatMap { authSetting($0) }
+        defaults.rateLimit = fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) }
+        return defaults
+    }
+
+    private mutating func decodeCORS(_ entry: YAMLEntry) -> CORS? {
+        guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, anchor: entry.keyRange)
+        else { return nil }
+        func list(_ field: CORSField, check: (String) -> Bool, what: String) -> [Located<String>] {
+            guard let listEntry = fields[field], let items = context.sequence(listEntry) else { return [] }
+            return items.compactMap { item in
+                guard let text = context.string(item, field: field.rawValue) else { return nil }
+                guard check(text.value) else {
+                    context.diagnostics.report(
+                        .invalidValue, "invalid \(what)\(DecodingContext.shown(text.value)) in '\(field.rawValue)'",
+                        at: text.range)
+                    return nil
+                }
+                return text
+            }
+        }
+        let origins = list(.allowedOrigins, check: { $0 == "*" || Grammar.isOrigin($0) }, what: "origin")
+        let methods = list(.allowedMethods, check: { $0 == "*" || Grammar.isToken($0) }, what: "method")
+        let headers = list(.allowedHeaders, check: { $0 == "*" || Grammar.isToken($0) }, what: "header name")
+        return CORS(allowedOrigins: origins, allowedMethods: methods, allowedHeaders: headers, anchor: entry.keyRange)
+    }
+}

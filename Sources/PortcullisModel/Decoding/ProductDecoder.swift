@@ -1,0 +1,42 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+extension DocumentDecoder {
+    mutating func decodeProduct(_ root: YAMLNode, anchor: SourceRange) {
+        guard let fields = context.fields(root, ProductField.self, named: "Product", anchor: anchor) else { return }
+        let name = context.require(fields, .name).flatMap { context.name($0) }
+        var apis: [Located<String>]?
+        if let apisEntry = context.require(fields, .apis), let items = context.sequence(apisEntry) {
+            apis = items.compactMap { context.name($0, field: "apis") }
+        }
+        let product = Product(
+            name: name ?? Located("", at: anchor),
+            displayName: fields[.displayName].flatMap { context.string($0) },
+            description: fields[.description].flatMap { context.string($0) },
+            apis: apis ?? [],
+            subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
+            approvalRequired: fields[.approvalRequired].flatMap { context.bool($0) },
+            rateLimit: fields[.rateLimit].flatMap { subscriptionLimit($0) },
+            quota: fields[.quota].flatMap { subscriptionLimit($0) },
+            anchor: anchor)
+        guard name != nil, apis != nil else { return }
+        definitions.products.append(product)
+    }
+
+    /// Product limits count per subscription; any other key is an error.
+    private mutating func subscriptionLimit(_ entry: YAMLEntry) -> Limit? {
+        guard case .mapping = entry.value.content else {
+            context.mismatch(entry.value, expected: "a mapping", field: entry.key)
+            return nil
+        }
+        guard let limit = limit(entry) else { return nil }
+        if let key = limit.key, key.value != .subscription {
+            context.diagnostics.report(
+                .invalidValue, "a product's '\(entry.key)' counts per subscription, not per '\(key.value)'",
+                at: key.range,
+                notes: [Diagnostic.Note("remove 'key' or set it to 'subscription'", at: key.range)])
+            return nil
+        }
+        return limit
+    }
+}

@@ -1,0 +1,75 @@
+import PortcullisDiagnostics
+
+/// A `kind: API` document: one APIM API and its routes (operations).
+public struct API: Sendable {
+    public var name: Located<String>
+    public var displayName: Located<String>?
+    public var description: Located<String>?
+    /// The APIM URL suffix.
+    public var path: Located<String>
+    public var backend: Located<String>
+    public var subscriptionRequired: Located<Bool>?
+    public var auth: Located<AuthSetting>?
+    public var rateLimit: LimitSetting?
+    public var quota: LimitSetting?
+    public var routes: [Route]
+    public var anchor: SourceRange
+
+    public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
+}
+
+public struct Route: Sendable {
+    public var id: Located<String>
+    public var method: Located<HTTPMethod>
+    public var path: Located<PathTemplate>
+    public var summary: Located<String>?
+    public var scopes: ScopeRequirement?
+    public var cache: Cache?
+    public var rateLimit: LimitSetting?
+    public var quota: LimitSetting?
+    public var auth: Located<AuthSetting>?
+    /// Why the route may be called without a token.
+    public var publicReason: Located<String>?
+    /// The route's mapping in the `routes` list.
+    public var anchor: SourceRange
+}
+
+/// The scopes a route requires and whether any one or all of them are needed.
+public struct ScopeRequirement: Sendable {
+    public var match: ScopeMatch
+    public var scopes: [Located<String>]
+    public var range: SourceRange
+}
+
+public struct Cache: Sendable {
+    public var ttl: Located<Int>
+    public var sharing: Located<CacheSharing>?
+    public var varyByQuery: [Located<String>]
+    public var varyByHeaders: [Located<String>]
+    /// The `cache` key.
+    public var anchor: SourceRange
+}
+
+/// A route path such as `/orders/{id}`.
+public struct PathTemplate: Sendable, Equatable {
+    public let text: String
+    public let parameters: [String]
+
+    /// The path with parameter names erased, so `/a/{id}` and `/a/{x}` compare equal.
+    public var shape: String {
+        var result = ""
+        var inParameter = false
+        for character in text {
+            switch character {
+            case "{":
+                inParameter = true
+                result.append("{}")
+            case "}":
+                inParameter = false
+            default:
+                if !inParameter { result.append(character) }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,143 @@
+/// The fields one kind of mapping accepts.
+///
+/// Each conformance is the single list of a mapping's fields: the decoder rejects keys
+/// outside it (YS003), and a test checks that the JSON Schema's definition named
+/// ``schemaDefinition`` has exactly these properties.
+public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String {
+    /// The `$defs` entry of `Schemas/portcullis.schema.json` describing this mapping.
+    static var schemaDefinition: String { get }
+    /// How messages name the mapping: "a route", "the gateway's 'redis'".
+    static var noun: String { get }
+}
+
+public enum GatewayField: String, FieldSet {
+    case apiVersion, kind, name, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
+    public static let schemaDefinition = "Gateway"
+    public static let noun = "a Gateway"
+}
+
+public enum JWTProviderField: String, FieldSet {
+    case type, issuer, openidConfig, audiences, scopeClaim, tokenLifetime
+    public static let schemaDefinition = "JWTProvider"
+    public static let noun = "a 'jwt' identity provider"
+}
+
+public enum IntrospectionProviderField: String, FieldSet {
+    case type, endpoint, clientId, clientSecret, cacheTtl, scopeClaim, tokenLifetime
+    public static let schemaDefinition = "IntrospectionProvider"
+    public static let noun = "an 'introspection' identity provider"
+}
+
+public enum ScopeDeclarationField: String, FieldSet {
+    case access, description
+    public static let schemaDefinition = "ScopeDeclaration"
+    public static let noun = "a scope declaration"
+}
+
+public enum SecretDeclarationField: String, FieldSet {
+    case keyVault, value
+    public static let schemaDefinition = "SecretDeclaration"
+    public static let noun = "a secret declaration"
+}
+
+public enum SecretReferenceField: String, FieldSet {
+    case secret
+    public static let schemaDefinition = "SecretReference"
+    public static let noun = "a secret reference"
+}
+
+public enum RedisField: String, FieldSet {
+    case connection, tls, publicNetworkAccess, keyPrefix, databases
+    public static let schemaDefinition = "Redis"
+    public static let noun = "'redis'"
+}
+
+public enum RedisDatabasesField: String, FieldSet {
+    case auth, rateLimit, responses
+    public static let schemaDefinition = "RedisDatabases"
+    public static let noun = "'redis.databases'"
+}
+
+public enum GuardrailsField: String, FieldSet {
+    case maxCacheTtl, maxTokenCacheTtl, requireRateLimit, maxRateLimit
+    public static let schemaDefinition = "Guardrails"
+    public static let noun = "'guardrails'"
+}
+
+public enum MaxCacheTtlField: String, FieldSet {
+    case shared, perUser
+    public static let schemaDefinition = "MaxCacheTtl"
+    public static let noun = "'guardrails.maxCacheTtl'"
+}
+
+public enum MaxRateLimitField: String, FieldSet {
+    case calls, per
+    public static let schemaDefinition = "MaxRateLimit"
+    public static let noun = "'guardrails.maxRateLimit'"
+}
+
+public enum DefaultsField: String, FieldSet {
+    case auth, rateLimit
+    public static let schemaDefinition = "Defaults"
+    public static let noun = "'defaults'"
+}
+
+public enum CORSField: String, FieldSet {
+    case allowedOrigins, allowedMethods, allowedHeaders
+    public static let schemaDefinition = "CORS"
+    public static let noun = "'cors'"
+}
+
+public enum APIField: String, FieldSet {
+    case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
+        quota, routes
+    public static let schemaDefinition = "API"
+    public static let noun = "an API"
+}
+
+public enum RouteField: String, FieldSet {
+    case id, method, path, summary, scopes, cache, rateLimit, quota, auth
+    case `public`
+    public static let schemaDefinition = "Route"
+    public static let noun = "a route"
+}
+
+public enum ScopeSetField: String, FieldSet {
+    case any, all
+    public static let schemaDefinition = "ScopeSet"
+    public static let noun = "'scopes'"
+}
+
+public enum CacheField: String, FieldSet {
+    case ttl, sharing, varyBy
+    public static let schemaDefinition = "Cache"
+    public static let noun = "'cache'"
+}
+
+public enum VaryByField: String, FieldSet {
+    case query, headers
+    public static let schemaDefinition = "VaryBy"
+    public static let noun = "'varyBy'"
+}
+
+public enum LimitField: String, FieldSet {
+    case calls, per, key
+    public static let schemaDefinition = "Limit"
+    public static let noun = "a limit"
+}
+
+public enum ProductField: String, FieldSet {
+    case apiVersion, kind, name, displayName, description, apis, subscriptionRequired, approvalRequired, rateLimit,
+        quota
+    public static let schemaDefinition = "Product"
+    public static let noun = "a Product"
+}
+
+/// Every field set, for the schema test.
+public let allFieldSets: [any FieldSet.Type] = [
+    GatewayField.self, JWTProviderField.self, IntrospectionProviderField.self, ScopeDeclarationField.self,
+    SecretDeclarationField.self, SecretReferenceField.self, RedisField.self, RedisDatabasesField.self,
+    GuardrailsField.self, MaxCacheTtlField.self, MaxRateLimitField.self, DefaultsField.self, CORSField.self,
+    APIField.self, RouteField.self, ScopeSetField.self, CacheField.self, VaryByField.self, LimitField.self,
+    ProductField.self,
+]

@@ -1,0 +1,155 @@
+import PortcullisDiagnostics
+
+/// The one `kind: Gateway` document: identity, scopes, secrets, Redis and organisation guardrails.
+public struct Gateway: Sendable {
+    public var name: Located<String>
+    public var identityProviders: [IdentityProvider]
+    public var scopes: [ScopeDeclaration]
+    public var namedValues: [NamedValue]
+    public var secrets: [SecretDeclaration]
+    public var redis: Redis?
+    public var guardrails: Guardrails
+    public var defaults: Defaults
+    public var cors: CORS?
+    /// Every name declared, including declarations that had errors, so that references to
+    /// them are not reported a second time as unknown.
+    public var declared: DeclaredNames
+    /// Where the document's `kind` is written; diagnostics about the whole gateway point here.
+    public var anchor: SourceRange
+}
+
+/// The names a gateway declares in each of its namespaces.
+public struct DeclaredNames: Sendable {
+    public var providers: Set<String> = []
+    public var scopes: Set<String> = []
+    public var namedValues: Set<String> = []
+    public var secrets: Set<String> = []
+}
+
+public struct IdentityProvider: Sendable {
+    public enum Details: Sendable {
+        case jwt(JWT)
+        case introspection(Introspection)
+    }
+
+    public struct JWT: Sendable {
+        public var issuer: Located<String>
+        public var openidConfig: Located<String>
+        public var audiences: [Located<String>]
+    }
+
+    public struct Introspection: Sendable {
+        public var endpoint: Located<String>
+        public var clientId: Located<String>
+        public var clientSecret: SecretValue
+        public var cacheTtl: Located<Int>?
+
+        /// 60 seconds unless the provider says otherwise.
+        public var effectiveCacheTtl: Int { cacheTtl?.value ?? 60 }
+    }
+
+    public var name: Located<String>
+    public var details: Details
+    public var scopeClaim: Located<String>?
+    public var tokenLifetime: Located<Int>?
+
+    public var type: ProviderType {
+        switch details {
+        case .jwt: .jwt
+        case .introspection: .introspection
+        }
+    }
+
+    /// `scp` for JWT providers and `scope` for introspection, RFC 7662's claim name.
+    public var effectiveScopeClaim: String {
+        scopeClaim?.value ?? (type == .jwt ? "scp" : "scope")
+    }
+
+    /// One hour unless the provider says otherwise.
+    public var effectiveTokenLifetime: Int { tokenLifetime?.value ?? 3600 }
+}
+
+/// An entry of the scope catalogue.
+public struct ScopeDeclaration: Sendable {
+    public var name: Located<String>
+    public var access: Located<AccessLevel>
+    public var description: Located<String>?
+}
+
+/// A plain (non-secret) APIM named value.
+public struct NamedValue: Sendable {
+    public var name: Located<String>
+    public var value: Located<String>
+}
+
+/// A secret named value: Key Vault-backed, or (insecurely) given as a literal.
+public struct SecretDeclaration: Sendable {
+    public enum Source: Sendable {
+        case keyVault(Located<String>)
+        /// A literal value; only its location is kept.
+        case literal(SourceRange)
+    }
+
+    public var name: Located<String>
+    public var source: Source
+}
+
+public struct Redis: Sendable {
+    public struct Databases: Sendable {
+        public var auth: Located<Int>?
+        public var rateLimit: Located<Int>?
+        public var responses: Located<Int>?
+
+        public var effectiveAuth: Int { auth?.value ?? 0 }
+        public var effectiveRateLimit: Int { rateLimit?.value ?? 1 }
+        public var effectiveResponses: Int { responses?.value ?? 2 }
+    }
+
+    public var connection: SecretValue
+    public var tls: Located<Bool>?
+    public var publicNetworkAccess: Located<Bool>?
+    public var keyPrefix: Located<String>?
+    public var databases: Databases
+    /// The `redis` key.
+    public var anchor: SourceRange
+
+    public var effectiveTLS: Bool { tls?.value ?? true }
+    public var effectivePublicNetworkAccess: Bool { publicNetworkAccess?.value ?? false }
+}
+
+/// Organisation limits the checker enforces; absent values take the language's defaults.
+public struct Guardrails: Sendable {
+    public var maxSharedCacheTtl: Located<Int>?
+    public var maxPerUserCacheTtl: Located<Int>?
+    public var maxTokenCacheTtl: Located<Int>?
+    public var requireRateLimit: Located<Bool>?
+    public var maxRateLimit: MaxRate?
+
+    public struct MaxRate: Sendable {
+        public var calls: Located<Int>
+        public var per: Located<Int>
+        public var range: SourceRange
+    }
+
+    public init() {}
+
+    public var effectiveMaxSharedCacheTtl: Int { maxSharedCacheTtl?.value ?? 3600 }
+    public var effectiveMaxPerUserCacheTtl: Int { maxPerUserCacheTtl?.value ?? 300 }
+    public var effectiveMaxTokenCacheTtl: Int { maxTokenCacheTtl?.value ?? 300 }
+    public var effectiveRequireRateLimit: Bool { requireRateLimit?.value ?? true }
+}
+
+/// Values every API inherits unless it sets its own.
+public struct Defaults: Sendable {
+    public var auth: Located<AuthSetting>?
+    public var rateLimit: LimitSetting?
+
+    public init() {}
+}
+
+public struct CORS: Sendable {
+    public var allowedOrigins: [Located<String>]
+    public var allowedMethods: [Located<String>]
+    public var allowedHeaders: [Located<String>]
+    public var anchor: SourceRange
+}

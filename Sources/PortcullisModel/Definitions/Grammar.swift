@@ -1,0 +1,155 @@
+/// The lexical forms of the language's value types, checked on UTF-8 bytes.
+enum Grammar {
+    private static func isLowerAlnum(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+    }
+
+    private static func isAlnum(_ byte: UInt8) -> Bool {
+        isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A)
+    }
+
+    /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: safe as a folder name and an APIM resource name.
+    static func isName(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
+        guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
+        return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
+    }
+
+    /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.
+    static func isScopeName(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, bytes.count <= 128, isAlnum(first) || first == 0x2A else { return false }
+        return bytes.allSatisfy { byte in
+            isAlnum(byte) || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2F || byte == 0x2A
+                || byte == 0x2D
+        }
+    }
+
+    /// RFC 9110 `token` characters, the form of header names and HTTP methods.
+    static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 256
+            && text.utf8.allSatisfy { byte in
+                isAlnum(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+    }
+
+    /// Characters allowed in a literal URL path segment (RFC 3986 unreserved, plus a few sub-delims).
+    private static func isPathCharacter(_ byte: UInt8) -> Bool {
+        isAlnum(byte) || "-._~!$&'()*+,;=:@".utf8.contains(byte)
+    }
+
+    /// An APIM API URL suffix: `orders` or `shop/v1/orders`, no leading or trailing slash.
+    static func isAPIPath(_ text: String) -> Bool {
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        return text.utf8.count <= 400
+            && segments.allSatisfy { segment in
+                !segment.isEmpty && segment != "." && segment != ".." && segment.utf8.allSatisfy(isPathCharacter)
+            }
+    }
+
+    /// A CORS origin: scheme, host and optional port, nothing after them.
+    static func isOrigin(_ text: String) -> Bool {
+        let rest: Substring
+        if text.hasPrefix("https://") {
+            rest = text.dropFirst(8)
+        } else if text.hasPrefix("http://") {
+            rest = text.dropFirst(7)
+        } else {
+            return false
+        }
+        let parts = rest.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let host = parts.first, !host.isEmpty,
+            host.utf8.allSatisfy({ isAlnum($0) || $0 == 0x2E || $0 == 0x2D })
+        else { return false }
+        guard parts.count == 2 else { return true }
+        return !parts[1].isEmpty && parts[1].count <= 5 && parts[1].utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// A Redis key prefix: letters, digits, and `.`, `_`, `:`, `-`.
+    static func isKeyPrefix(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64
+            && text.utf8.allSatisfy { isAlnum($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x3A || $0 == 0x2D }
+    }
+
+    /// A route path template: `/`, `/orders`, `/orders/{id}`, `/files/{name}.json`.
+    /// Returns the template or why the text is not one.
+    static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
+        guard text.hasPrefix("/") else { return .failure(InvalidPath(reason: "route paths start with '/'")) }
+        guard text.utf8.count <= 1024 else { return .failure(InvalidPath(reason: "route paths are at most 1024 bytes")) }
+        var parameters: [String] = []
+        for segment in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            if segment.isEmpty, text != "/" { return .failure(InvalidPath(reason: "route paths have no empty segments")) }
+            if segment == "." || segment == ".." { return .failure(InvalidPath(reason: "route paths have no '.' or '..' segments")) }
+            var rest = Substring(segment)
+            while !rest.isEmpty {
+                if rest.first == "{" {
+                    guard let close = rest.firstIndex(of: "}") else { return .failure(InvalidPath(reason: "'{' without a closing '}'")) }
+                    let name = String(rest[rest.index(after: rest.startIndex)..<close])
+                    guard isParameterName(name) else {
+                        return .failure(InvalidPath(reason: "parameter names are letters, digits and '_', starting with a letter"))
+                    }
+                    guard !parameters.contains(name) else { return .failure(InvalidPath(reason: "parameter '\(name)' appears twice")) }
+                    parameters.append(name)
+                    rest = rest[rest.index(after: close)...]
+                } else {
+                    guard let byte = rest.utf8.first, isPathCharacter(byte) else {
+                        return .failure(InvalidPath(reason: "'\(rest.first.map(String.init) ?? "")' is not allowed in a route path"))
+                    }
+                    rest = rest.dropFirst()
+                }
+            }
+        }
+        return .success(PathTemplate(text: text, parameters: parameters))
+    }
+
+    struct InvalidPath: Error {
+        let reason: String
+    }
+
+    private static func isParameterName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else {
+            return false
+        }
+        return text.utf8.count <= 64 && text.utf8.allSatisfy { isAlnum($0) || $0 == 0x5F }
+    }
+
+    /// The largest duration accepted: ten years, far beyond any sensible TTL or window.
+    static let maxDurationSeconds = 10 * 365 * 86400
+
+    /// `30s`, `5m`, `1h`, `7d`, combinations in that order such as `1h30m`, or whole seconds.
+    static func durationSeconds(_ text: String) -> Int? {
+        var total = 0
+        var number: Int?
+        var lastUnitRank = -1
+        for byte in text.utf8 {
+            if byte >= 0x30 && byte <= 0x39 {
+                let (shifted, overflow1) = (number ?? 0).multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = shifted.addingReportingOverflow(Int(byte - 0x30))
+                guard !overflow1, !overflow2, next <= maxDurationSeconds else { return nil }
+                number = next
+                continue
+            }
+            let rank: Int
+            let unit: Int
+            switch byte {
+            case UInt8(ascii: "d"): (rank, unit) = (0, 86400)
+            case UInt8(ascii: "h"): (rank, unit) = (1, 3600)
+            case UInt8(ascii: "m"): (rank, unit) = (2, 60)
+            case UInt8(ascii: "s"): (rank, unit) = (3, 1)
+            default: return nil
+            }
+            guard let value = number, rank > lastUnitRank else { return nil }
+            total += value * unit
+            guard total <= maxDurationSeconds else { return nil }
+            lastUnitRank = rank
+            number = nil
+        }
+        if let bare = number {
+            guard lastUnitRank < 0 else { return nil }
+            total = bare
+        }
+        guard lastUnitRank >= 0 || number != nil else { return nil }
+        return total
+    }
+}

@@ -1,0 +1,112 @@
+import PortcullisDiagnostics
+
+/// The HTTP methods a route may declare.
+public enum HTTPMethod: String, CaseIterable, Sendable {
+    case GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE
+
+    /// Methods that change state; least-privilege rules treat them as writes.
+    public var isWrite: Bool {
+        switch self {
+        case .POST, .PUT, .PATCH, .DELETE: true
+        case .GET, .HEAD, .OPTIONS: false
+        }
+    }
+}
+
+/// What a declared scope grants.
+public enum AccessLevel: String, CaseIterable, Sendable {
+    case read, write, admin
+}
+
+public enum ProviderType: String, CaseIterable, Sendable {
+    case jwt, introspection
+}
+
+/// Whether a cached response may be served to other callers.
+public enum CacheSharing: String, CaseIterable, Sendable {
+    case perUser = "per-user"
+    case shared
+}
+
+/// How a route's scope list is matched against a token.
+public enum ScopeMatch: String, Sendable {
+    /// The token needs at least one of the scopes.
+    case any
+    /// The token needs every scope.
+    case all
+}
+
+/// Who a rate-limit or quota counter counts: each distinct key value gets its own budget.
+public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
+    case subscription
+    case ip
+    case user
+    case client
+    case header(String)
+    case claim(String)
+
+    /// Keys that need a validated token to read.
+    public var needsIdentity: Bool {
+        switch self {
+        case .user, .client, .claim: true
+        case .subscription, .ip, .header: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .subscription: "subscription"
+        case .ip: "ip"
+        case .user: "user"
+        case .client: "client"
+        case .header(let name): "header:\(name)"
+        case .claim(let name): "claim:\(name)"
+        }
+    }
+}
+
+/// `{calls: N, per: DURATION, key: KEY}`, used for rate limits and quotas alike.
+public struct Limit: Sendable {
+    public var calls: Located<Int>
+    /// The window in seconds.
+    public var per: Located<Int>
+    /// Absent means per subscription.
+    public var key: Located<LimitKey>?
+    /// The whole `{...}` mapping.
+    public var range: SourceRange
+
+    public var effectiveKey: LimitKey { key?.value ?? .subscription }
+}
+
+/// A limit field that may also say `none` to switch off an inherited limit.
+public enum LimitSetting: Sendable {
+    case none(SourceRange)
+    case limit(Limit)
+
+    public var range: SourceRange {
+        switch self {
+        case .none(let range): range
+        case .limit(let limit): limit.range
+        }
+    }
+}
+
+/// An `auth` value: a provider name, or `none` for a public route.
+public enum AuthSetting: Sendable, Equatable {
+    case none
+    case provider(String)
+}
+
+/// A field that must hold a secret reference; a literal is kept only as its location
+/// so that no stage can ever print it.
+public enum SecretValue: Sendable {
+    case reference(Located<String>)
+    case literal(SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .reference(let name): name.range
+        case .literal(let range): range
+        }
+    }
+}

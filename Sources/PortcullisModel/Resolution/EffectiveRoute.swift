@@ -1,0 +1,63 @@
+import PortcullisDiagnostics
+
+/// Where an effective value was set: the route itself, its API, the gateway's defaults,
+/// or nowhere (the language's default applies).
+public enum Origin: String, Sendable {
+    case route
+    case api
+    case gatewayDefaults
+    case unset
+}
+
+/// An effective value with the level it came from and where it is written, so a finding
+/// can point at the route and add a note at the line that set the value.
+public struct Inherited<Value> {
+    public var value: Value
+    public var origin: Origin
+    /// Where the value is written; for `.unset`, the route.
+    public var range: SourceRange
+}
+
+extension Inherited: Sendable where Value: Sendable {}
+
+/// A route after inheritance: what a request to it is actually subject to.
+public struct EffectiveRoute: Sendable {
+    /// Index into ``ResolvedProject/apis``.
+    public var apiIndex: Int
+    public var route: Route
+    public var auth: Inherited<AuthSetting>
+    /// Nil when no level sets a rate limit; `.none` when a level switched it off.
+    public var rateLimit: Inherited<LimitSetting>?
+    public var quota: Inherited<LimitSetting>?
+    /// Indexes into ``ResolvedProject/products`` of the products that include the API.
+    public var products: [Int]
+
+    public var isAuthenticated: Bool { auth.value != .none }
+
+    /// The rate limit in force, if any.
+    public var activeRateLimit: Limit? {
+        if case .limit(let limit)? = rateLimit?.value { return limit }
+        return nil
+    }
+
+    public var activeQuota: Limit? {
+        if case .limit(let limit)? = quota?.value { return limit }
+        return nil
+    }
+
+    /// A per-user cache unless the route says otherwise, and shared on public routes.
+    public var cacheSharing: CacheSharing? {
+        guard let cache = route.cache else { return nil }
+        return cache.sharing?.value ?? (isAuthenticated ? .perUser : .shared)
+    }
+}
+
+/// The definitions after resolution: one gateway, APIs, products and every effective route.
+public struct ResolvedProject: Sendable {
+    /// Nil only when the inputs have no usable Gateway (an error has been reported).
+    public var gateway: Gateway?
+    public var apis: [API]
+    public var products: [Product]
+    /// Every route of every API, in API then route order.
+    public var routes: [EffectiveRoute]
+}

@@ -1,0 +1,247 @@
+import PortcullisDiagnostics
+
+/// Checks the definitions against each other (RF001-RF005) and computes effective routes.
+///
+/// Checks that depend on declarations which could not be read are skipped, so one broken
+/// file does not also produce a cascade of "unknown" errors.
+public struct Resolver {
+    let definitions: Definitions
+    /// Where a project-wide error such as a missing gateway points: the first input.
+    let projectAnchor: SourceRange
+    var diagnostics = DiagnosticCollector()
+
+    public init(definitions: Definitions, projectAnchor: SourceRange) {
+        self.definitions = definitions
+        self.projectAnchor = projectAnchor
+    }
+
+    public static func resolve(
+        _ definitions: Definitions, projectAnchor: SourceRange, diagnostics: inout DiagnosticCollector
+    ) -> ResolvedProject {
+        var resolver = Resolver(definitions: definitions, projectAnchor: projectAnchor)
+        let project = resolver.run()
+        diagnostics.append(contentsOf: resolver.diagnostics)
+        return project
+    }
+
+    mutating func run() -> ResolvedProject {
+        let gateway = checkGateways()
+        checkUniqueAPIs()
+        checkUniqueProducts()
+        if let gateway {
+            checkNamespaces(gateway)
+            checkReferences(gateway)
+        }
+        return ResolvedProject(
+            gateway: gateway, apis: definitions.apis, products: definitions.products,
+            routes: effectiveRoutes(gateway))
+    }
+
+    // MARK: Structure
+
+    private mutating func checkGateways() -> Gateway? {
+        let documents = definitions.gatewayDocuments.sorted()
+        guard let first = documents.first else {
+            if definitions.complete {
+                diagnostics.report(
+                    .missingGateway, "no Gateway document among the inputs", at: projectAnchor,
+                    notes: [
+                        Diagnostic.Note(
+                            "a project needs one document with 'kind: Gateway' declaring its identity providers",
+                            at: projectAnchor)
+                    ])
+            }
+            return nil
+        }
+        for extra in documents.dropFirst() {
+            diagnostics.report(
+                .duplicateDefinition, "a second Gateway document; a project has exactly one", at: extra,
+                notes: [Diagnostic.Note("the first Gateway is here", at: first)])
+        }
+        return definitions.gateways.min { $0.anchor < $1.anchor }
+    }
+
+    private mutating func checkUniqueAPIs() {
+        var names: [String: SourceRange] = [:]
+        var paths: [String: (api: String, range: SourceRange)] = [:]
+        for api in definitions.apis.sorted(by: { $0.anchor < $1.anchor }) {
+            if let first = names[api.name.value] {
+                duplicate("API '\(api.name.value)' is defined twice", at: api.name.range, first: first)
+            } else {
+                names[api.name.value] = api.name.range
+            }
+            if let first = paths[api.path.value] {
+                diagnostics.report(
+                    .duplicateAPIPath, "APIs '\(first.api)' and '\(api.name.value)' both use path '\(api.path.value)'",
+                    at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
+            } else {
+                paths[api.path.value] = (api.name.value, api.path.range)
+            }
+            checkUniqueRoutes(api)
+        }
+    }
+
+    private mutating func checkUniqueRoutes(_ api: API) {
+        var ids: [String: SourceRange] = [:]
+        var shapes: [String: Route] = [:]
+        for route in api.routes {
+            if let first = ids[route.id.value] {
+                duplicate(
+                    "route id '\(route.id.value)' is used twice in API '\(api.name.value)'", at: route.id.range,
+                    first: first)
+            } else {
+                ids[route.id.value] = route.id.range
+            }
+            let signature = route.method.value.rawValue + " " + route.path.value.shape
+            if let first = shapes[signature] {
+                diagnostics.report(
+                    .duplicateRoute,
+                    "routes '\(first.id.value)' and '\(route.id.value)' both match \(route.method.value.rawValue) '\(route.path.value.text)'",
+                    at: route.path.range,
+                    notes: [Diagnostic.Note("'\(first.id.value)' is declared here", at: first.path.range)])
+            } else {
+                shapes[signature] = route
+            }
+        }
+    }
+
+    private mutating func checkUniqueProducts() {
+        var names: [String: SourceRange] = [:]
+        let apiNames = Set(definitions.apis.map(\.name.value))
+        for product in definitions.products.sorted(by: { $0.anchor < $1.anchor }) {
+            if let first = names[product.name.value] {
+                duplicate("product '\(product.name.value)' is defined twice", at: product.name.range, first: first)
+            } else {
+                names[product.name.value] = product.name.range
+            }
+            var listed: [String: SourceRange] = [:]
+            for api in product.apis {
+                if let first = listed[api.value] {
+                    duplicate(
+                        "API '\(api.value)' is listed twice in product '\(product.name.value)'", at: api.range,
+                        first: first)
+                    continue
+                }
+                listed[api.value] = api.range
+                if !apiNames.contains(api.value), !definitions.undecodedAPINames.contains(api.value),
+                    definitions.complete
+                {
+                    unknown("API", api, among: apiNames, hint: "each API is a document with 'kind: API'")
+                }
+            }
+        }
+    }
+
+    /// Named values and secrets share one namespace: both become APIM named values.
+    private mutating func checkNamespaces(_ gateway: Gateway) {
+        let secrets = Dictionary(gateway.secrets.map { ($0.name.value, $0.name.range) }) { first, _ in first }
+        for value in gateway.namedValues {
+            if let secret = secrets[value.name.value] {
+                duplicate(
+                    "'\(value.name.value)' is declared both as a named value and as a secret", at: value.name.range,
+                    first: secret)
+            }
+        }
+    }
+
+    // MARK: References
+
+    private mutating func checkReferences(_ gateway: Gateway) {
+        let declared = gateway.declared
+        if let auth = gateway.defaults.auth { checkProvider(auth, declared) }
+        for provider in gateway.identityProviders {
+            if case .introspection(let details) = provider.details { checkSecret(details.clientSecret, declared) }
+        }
+        if let redis = gateway.redis { checkSecret(redis.connection, declared) }
+        let templateNames = declared.namedValues.union(declared.secrets)
+        for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
+            unknown(
+                "named value", reference, among: templateNames,
+                hint: "declare it under the gateway's 'namedValues' or 'secrets'")
+        }
+        for api in definitions.apis {
+            if let auth = api.auth { checkProvider(auth, declared) }
+            for route in api.routes {
+                if let auth = route.auth { checkProvider(auth, declared) }
+                for scope in route.scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
+                    unknown("scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'")
+                }
+            }
+        }
+    }
+
+    private mutating func checkProvider(_ auth: Located<AuthSetting>, _ declared: DeclaredNames) {
+        guard case .provider(let name) = auth.value, !declared.providers.contains(name) else { return }
+        unknown(
+            "identity provider", Located(name, at: auth.range), among: declared.providers,
+            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'")
+    }
+
+    private mutating func checkSecret(_ value: SecretValue, _ declared: DeclaredNames) {
+        guard case .reference(let name) = value, !declared.secrets.contains(name.value) else { return }
+        let hint =
+            declared.namedValues.contains(name.value)
+            ? "'\(name.value)' is a plain named value; secrets must be declared under 'secrets' with 'keyVault'"
+            : "declare it under the gateway's 'secrets' with its Key Vault URI"
+        unknown("secret", name, among: declared.secrets, hint: hint)
+    }
+
+    private mutating func unknown(_ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String) {
+        var notes: [Diagnostic.Note] = []
+        if let suggestion = Suggestion.closest(to: name.value, among: candidates.sorted()) {
+            notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: name.range))
+        }
+        notes.append(Diagnostic.Note(hint, at: name.range))
+        diagnostics.report(.unknownReference, "unknown \(what) '\(name.value)'", at: name.range, notes: notes)
+    }
+
+    private mutating func duplicate(_ message: String, at range: SourceRange, first: SourceRange) {
+        diagnostics.report(
+            .duplicateDefinition, message, at: range, notes: [Diagnostic.Note("first defined here", at: first)])
+    }
+
+    // MARK: Effective routes
+
+    private func effectiveRoutes(_ gateway: Gateway?) -> [EffectiveRoute] {
+        var productsByAPI: [String: [Int]] = [:]
+        for (index, product) in definitions.products.enumerated() {
+            for api in product.apis { productsByAPI[api.value, default: []].append(index) }
+        }
+        let defaults = gateway?.defaults ?? Defaults()
+        var routes: [EffectiveRoute] = []
+        routes.reserveCapacity(definitions.apis.reduce(0) { $0 + $1.routes.count })
+        for (apiIndex, api) in definitions.apis.enumerated() {
+            let products = productsByAPI[api.name.value] ?? []
+            for route in api.routes {
+                let auth: Inherited<AuthSetting> =
+                    if let own = route.auth {
+                        Inherited(value: own.value, origin: .route, range: own.range)
+                    } else if let apiAuth = api.auth {
+                        Inherited(value: apiAuth.value, origin: .api, range: apiAuth.range)
+                    } else if let gatewayAuth = defaults.auth {
+                        Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range)
+                    } else {
+                        Inherited(value: .none, origin: .unset, range: route.anchor)
+                    }
+                routes.append(
+                    EffectiveRoute(
+                        apiIndex: apiIndex,
+                        route: route,
+                        auth: auth,
+                        rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
+                        quota: Self.inherit(route.quota, api.quota, nil),
+                        products: products))
+            }
+        }
+        return routes
+    }
+
+    private static func inherit(
+        _ route: LimitSetting?, _ api: LimitSetting?, _ gateway: LimitSetting?
+    ) -> Inherited<LimitSetting>? {
+        if let route { return Inherited(value: route, origin: .route, range: route.range) }
+        if let api { return Inherited(value: api, origin: .api, range: api.range) }
+        if let gateway { return Inherited(value: gateway, origin: .gatewayDefaults, range: gateway.range) }
+        return nil
+    }
+}
