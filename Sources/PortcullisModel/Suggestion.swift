@@ -12,7 +12,11 @@ public enum Suggestion {
                 best = (candidate, distance)
             }
         }
-        return best?.candidate
+        if let best { return best.candidate }
+        // A truncated name ('tenant' for 'tenant-id') is a likely slip too, when only one candidate fits.
+        let lowered = word.lowercased()
+        let extensions = candidates.filter { $0.lowercased().hasPrefix(lowered) }
+        return lowered.count >= 3 && extensions.count == 1 ? extensions.first : nil
     }
 
     /// Levenshtein distance with a single rolling row.

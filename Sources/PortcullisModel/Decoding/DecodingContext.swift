@@ -101,8 +101,9 @@ struct DecodingContext {
                     .invalidValue, "\(Self.quote(field)) has a malformed '{{name}}' reference", at: node.range)
                 return nil
             }
-            for name in names {
-                namedValueReferences.append(Located(name, at: node.range))
+            for (name, offset) in names {
+                let length = name.unicodeScalars.count + 4
+                namedValueReferences.append(Located(name, at: Self.subrange(of: node, offset: offset, length: length)))
             }
         }
         return Located(text, at: node.range)
@@ -112,19 +113,40 @@ struct DecodingContext {
         string(entry.value, field: entry.key, templates: templates)
     }
 
-    /// The names inside `{{...}}`, or nil when the braces are malformed or a name is invalid.
-    static func templateNames(_ text: String) -> [String]? {
-        var names: [String] = []
+    /// The names inside `{{...}}` with the scalar offset of each `{{`, or nil when the
+    /// braces are malformed or a name is invalid.
+    static func templateNames(_ text: String) -> [(name: String, offset: Int)]? {
+        var names: [(String, Int)] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
             if rest[..<open.lowerBound].contains("}}") { return nil }
             guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
             let name = String(rest[open.upperBound..<close.lowerBound])
             guard Grammar.isName(name) else { return nil }
-            names.append(name)
+            names.append((name, text.unicodeScalars.distance(from: text.startIndex, to: open.lowerBound)))
             rest = rest[close.upperBound...]
         }
         return rest.contains("}}") ? nil : names
+    }
+
+    /// The range of part of a scalar's text, when the source spells the text verbatim on
+    /// one line (plain, or quoted without escapes); otherwise the whole scalar.
+    static func subrange(of node: YAMLNode, offset: Int, length: Int) -> SourceRange {
+        guard let text = node.scalar?.text, node.range.start.line == node.range.end.line else { return node.range }
+        let width = Int(node.range.end.column) - Int(node.range.start.column)
+        let count = text.unicodeScalars.count
+        let shift: Int
+        if width == count {
+            shift = 0
+        } else if width == count + 2 {
+            shift = 1
+        } else {
+            return node.range
+        }
+        var range = node.range
+        range.start.column += UInt32(shift + offset)
+        range.end.column = range.start.column + UInt32(length)
+        return range
     }
 
     mutating func name(_ node: YAMLNode, field: String) -> Located<String>? {

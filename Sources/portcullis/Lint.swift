@@ -1,0 +1,23 @@
+import ArgumentParser
+import PortcullisCompiler
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse and check definitions and print diagnostics; writes nothing.")
+
+    @Argument(help: "Input files or directories (default: the current directory).")
+    var paths: [String] = []
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        try runDriver {
+            let options = LintOptions(warningsAsErrors: report.warningsAsErrors)
+            let files = InputFiles()
+            let inputs = try files.read(files.discover(paths.isEmpty ? ["."] : paths), limits: options.limits)
+            let result = LintPipeline.run(inputs, options: options)
+            try report.emit(result.report)
+            if result.report.hasErrors { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import PortcullisCompiler
+import PortcullisDiagnostics
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+/// Options shared by every command that prints diagnostics.
+struct ReportOptions: ParsableArguments {
+    @Option(help: "The diagnostics format.")
+    var format: ReportFormat = .text
+
+    @Option(help: "Write the diagnostics report to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Colour the text report.")
+    var color: ColorChoice = .auto
+
+    @Flag(help: "Leave out the summary line of the text report.")
+    var quiet = false
+
+    @Flag(help: "Treat warnings as errors.")
+    var warningsAsErrors = false
+
+    private var useColor: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let environment = ProcessInfo.processInfo.environment
+            return output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil
+                && environment["TERM"] != "dumb"
+        }
+    }
+
+    private var reporter: any DiagnosticReporter {
+        switch format {
+        case .text: TextReporter(colored: useColor, quiet: quiet)
+        case .json: JSONReporter()
+        }
+    }
+
+    /// Prints or writes the report.
+    func emit(_ report: DiagnosticReport) throws {
+        let text = reporter.render(report)
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw DriverError.unwritable(output, reason: error.localizedDescription)
+        }
+    }
+}
+
+/// Turns driver failures into exit code 2 with a message on standard error.
+func runDriver(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as DriverError {
+        FileHandle.standardError.write(Data("portcullis: error: \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
