@@ -37,17 +37,18 @@ public struct InputFiles {
     public func discover(_ paths: [String]) throws -> [String] {
         var found = Set<String>()
         let fileManager = FileManager.default
-        for path in paths {
+        for given in paths {
+            let path = absolutePath(given)
             var isDirectory: ObjCBool = false
             guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw DriverError.pathNotFound(path)
+                throw DriverError.pathNotFound(given)
             }
             guard isDirectory.boolValue else {
                 found.insert(displayPath(path))
                 continue
             }
             guard let walker = fileManager.enumerator(atPath: path) else {
-                throw DriverError.unreadable(path, reason: "the directory cannot be listed")
+                throw DriverError.unreadable(given, reason: "the directory cannot be listed")
             }
             while let relative = walker.nextObject() as? String {
                 let name = (relative as NSString).lastPathComponent

@@ -258,15 +258,20 @@ private struct TreeBuilder {
                 at: aliasRange)
             return .stop
         }
-        return attach(anchored.node, nodeCount: anchored.nodeCount, height: anchored.height, diagnostics: &diagnostics)
+        return attach(
+            anchored.node, nodeCount: anchored.nodeCount, height: anchored.height, usedAt: aliasRange,
+            diagnostics: &diagnostics)
     }
 
     // MARK: Building
 
     /// Adds a finished node to the collection being built, or makes it the document root.
+    /// `usedAt` is the alias that brought the node here, where errors about its use point.
     private mutating func attach(
-        _ node: YAMLNode, nodeCount: Int, height: Int, diagnostics: inout DiagnosticCollector
+        _ node: YAMLNode, nodeCount: Int, height: Int, usedAt: SourceRange? = nil,
+        diagnostics: inout DiagnosticCollector
     ) -> Step {
+        let useRange = usedAt ?? node.range
         let top = stack.count - 1
         guard top >= 0 else {
             root = node
@@ -282,7 +287,7 @@ private struct TreeBuilder {
             stack[top].expectingValue = true
             guard case .scalar(let key) = node.content else {
                 diagnostics.report(
-                    .unsupportedYAML, "mapping keys must be strings, found \(node.kindDescription)", at: node.range)
+                    .unsupportedYAML, "mapping keys must be strings, found \(node.kindDescription)", at: useRange)
                 stack[top].skipValue = true
                 return .proceed
             }
@@ -303,7 +308,7 @@ private struct TreeBuilder {
             } else {
                 diagnostics.report(
                     .unsupportedYAML, "merge key '<<' needs a mapping or a list of mappings, found \(node.kindDescription)",
-                    at: node.range)
+                    at: useRange)
             }
             return .proceed
         }
@@ -402,12 +407,29 @@ private struct TreeBuilder {
     private func reportParserError(_ parser: yaml_parser_t, into diagnostics: inout DiagnosticCollector) {
         let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
         if parser.error == YAML_READER_ERROR {
-            let offset = min(parser.problem_offset, bytes.count)
-            let where_ = positionOfByte(offset)
-            var message = problem.lowercased().replacingOccurrences(of: "utf-8", with: "UTF-8")
-            if parser.problem_value >= 0, offset < bytes.count {
-                message += " (byte 0x" + String(bytes[offset], radix: 16, uppercase: true) + ")"
+            var offset = min(parser.problem_offset, bytes.count)
+            let value = Int(parser.problem_value)
+            let message: String
+            switch problem {
+            case "invalid leading UTF-8 octet":
+                message = "invalid UTF-8: byte \(Self.hex(value)) cannot start a character"
+            case "invalid trailing UTF-8 octet":
+                // Point at the character's first byte, where the broken sequence begins.
+                while offset > 0, offset < bytes.count, bytes[offset] & 0xC0 == 0x80 || bytes[offset] < 0xC0 {
+                    offset -= 1
+                    if bytes[offset] >= 0xC0 { break }
+                }
+                message = "invalid UTF-8: byte \(Self.hex(value)) does not continue the character before it"
+            case "incomplete UTF-8 octet sequence":
+                message = "invalid UTF-8: the file ends in the middle of a character"
+            case "control characters are not allowed":
+                message = "control character U+\(Self.codePoint(value)) is not allowed in YAML"
+            case "invalid Unicode character":
+                message = "invalid Unicode character U+\(Self.codePoint(value))"
+            default:
+                message = problem
             }
+            let where_ = positionOfByte(offset)
             diagnostics.report(
                 .yamlSyntax, message, at: .point(file, line: Int(where_.line), column: Int(where_.column)))
             return
@@ -421,6 +443,16 @@ private struct TreeBuilder {
             notes.append(Diagnostic.Note(String(cString: context), at: range(parser.context_mark, parser.context_mark)))
         }
         diagnostics.report(.yamlSyntax, problem, at: range(parser.problem_mark, parser.problem_mark), notes: notes)
+    }
+
+    private static func hex(_ byte: Int) -> String {
+        let digits = String(byte & 0xFF, radix: 16, uppercase: true)
+        return "0x" + (digits.count < 2 ? "0" + digits : digits)
+    }
+
+    private static func codePoint(_ value: Int) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// Line and column of a byte offset, counting columns in Unicode scalars as libyaml does.

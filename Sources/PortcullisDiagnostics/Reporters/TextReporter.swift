@@ -48,8 +48,7 @@ public struct TextReporter: DiagnosticReporter {
     /// line is underlined to the end of that line.
     private func snippet(_ range: SourceRange, in file: SourceFile) -> String {
         guard let text = file.line(Int(range.start.line)) else { return "" }
-        // Tabs become single spaces so the underline, which counts scalars, lines up.
-        let scalars = Array(text.unicodeScalars.map { $0 == "\t" ? " " : $0 })
+        let scalars = Array(text.unicodeScalars.map(Self.displayable))
         let startColumn = Int(range.start.column)
         let lineEnd = scalars.count + 1
         let endColumn = range.end.line == range.start.line ? min(Int(range.end.column), lineEnd) : lineEnd
@@ -61,6 +60,17 @@ public struct TextReporter: DiagnosticReporter {
         let marker = "^" + String(repeating: "~", count: width - 1)
         return " \(gutter) | \(line)\n \(pad) | "
             + String(repeating: " ", count: max(0, startColumn - 1)) + paint(marker, .green) + "\n"
+    }
+
+    /// Quoted source must not drive the terminal: control characters and bidirectional
+    /// overrides are shown as U+FFFD, and tabs as one space so the underline, which counts
+    /// scalars, stays aligned.
+    private static func displayable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x09: " "
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
+        default: scalar
+        }
     }
 
     private enum Style: String {

@@ -307,9 +307,17 @@ struct DecodingContext {
     // MARK: Messages
 
     mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
+        var found = node.kindDescription
+        if let scalar = node.scalar, !node.isNull {
+            let shown = Self.shown(scalar.text)
+            if !scalar.isPlain {
+                found = shown.isEmpty ? "a quoted string" : "the quoted string\(shown)"
+            } else if !shown.isEmpty {
+                found = String(shown.dropFirst())
+            }
+        }
         diagnostics.report(
-            .invalidValue, "expected \(expected) for \(Self.quote(field)), found \(node.kindDescription)",
-            at: node.range)
+            .invalidValue, "expected \(expected) for \(Self.quote(field)), found \(found)", at: node.range)
     }
 
     /// A user-written key or field name in quotes, shortened when very long.
@@ -320,7 +328,8 @@ struct DecodingContext {
     /// ` 'value'` for quoting a rejected value, or nothing when it is long or could be a
     /// credential: a message must never echo a secret.
     static func shown(_ text: String) -> String {
-        let looksSecret = text.contains("=") || text.contains(";") || text.split(separator: ".").count >= 3
+        // Connection strings carry '=' and ';'; JWTs start with the encoded '{"'.
+        let looksSecret = text.contains("=") || text.contains(";") || text.hasPrefix("eyJ")
         guard text.unicodeScalars.count <= 40, !looksSecret, !text.contains("\n") else { return "" }
         return " '\(text)'"
     }

@@ -34,6 +34,11 @@ public struct DocumentDecoder {
     public mutating func decode(_ document: YAMLDocument) {
         let root = document.root
         guard case .mapping(let entries) = root.content else {
+            if root.isNull {
+                context.diagnostics.report(
+                    .invalidValue, "document is empty; expected a mapping with 'apiVersion' and 'kind'", at: root.range)
+                return
+            }
             context.diagnostics.report(
                 .invalidValue, "expected a mapping with 'apiVersion' and 'kind' for a document, found \(root.kindDescription)",
                 at: root.range)

@@ -44,20 +44,16 @@ extension DocumentDecoder {
                 if let secret = decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
             }
         }
+        let redis = fields[.redis].flatMap { decodeRedis($0) }
+        let guardrails = fields[.guardrails].map { decodeGuardrails($0) } ?? Guardrails()
+        let defaults = fields[.defaults].map { decodeDefaults($0) } ?? Defaults()
+        let cors = fields[.cors].flatMap { decodeCORS($0) }
         guard let name else { return }
         definitions.gateways.append(
             Gateway(
-                name: name,
-                identityProviders: providers,
-                scopes: scopes,
-                namedValues: namedValues,
-                secrets: secrets,
-                redis: fields[.redis].flatMap { decodeRedis($0) },
-                guardrails: fields[.guardrails].map { decodeGuardrails($0) } ?? Guardrails(),
-                defaults: fields[.defaults].map { decodeDefaults($0) } ?? Defaults(),
-                cors: fields[.cors].flatMap { decodeCORS($0) },
-                declared: declared,
-                anchor: anchor))
+                name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
+                secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
+                declared: declared, anchor: anchor))
     }
 
     private mutating func decodeProvider(_ entry: YAMLEntry, name: Located<String>) -> IdentityProvider? {

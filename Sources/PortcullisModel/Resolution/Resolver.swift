@@ -119,7 +119,7 @@ public struct Resolver {
                 if let first = listed[api.value] {
                     duplicate(
                         "API '\(api.value)' is listed twice in product '\(product.name.value)'", at: api.range,
-                        first: first)
+                        first: first, note: "first listed here")
                     continue
                 }
                 listed[api.value] = api.range
@@ -195,9 +195,10 @@ public struct Resolver {
         diagnostics.report(.unknownReference, "unknown \(what) '\(name.value)'", at: name.range, notes: notes)
     }
 
-    private mutating func duplicate(_ message: String, at range: SourceRange, first: SourceRange) {
-        diagnostics.report(
-            .duplicateDefinition, message, at: range, notes: [Diagnostic.Note("first defined here", at: first)])
+    private mutating func duplicate(
+        _ message: String, at range: SourceRange, first: SourceRange, note: String = "first defined here"
+    ) {
+        diagnostics.report(.duplicateDefinition, message, at: range, notes: [Diagnostic.Note(note, at: first)])
     }
 
     // MARK: Effective routes

@@ -1,0 +1,56 @@
+import Foundation
+import PortcullisCompiler
+import PortcullisDiagnostics
+import XCTest
+
+/// Each case is a folder under `Fixtures/diagnostics`: YAML inputs and `expected.txt`,
+/// the exact text report (and `expected.json` where the JSON form is checked too).
+final class DiagnosticGoldenTests: XCTestCase {
+    static let cases = GoldenFiles.fixtures.appendingPathComponent("diagnostics")
+
+    private func check(_ name: String, json: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws {
+        let directory = Self.cases.appendingPathComponent(name)
+        let result = try GoldenFiles.lint(directory)
+        GoldenFiles.assertMatches(
+            TextReporter().render(result.report), golden: directory.appendingPathComponent("expected.txt"),
+            file: file, line: line)
+        if json {
+            GoldenFiles.assertMatches(
+                JSONReporter().render(result.report), golden: directory.appendingPathComponent("expected.json"),
+                file: file, line: line)
+        }
+    }
+
+    func testCleanProjectHasNoDiagnostics() throws { try check("clean") }
+    func testYS001MalformedYAML() throws { try check("YS001-malformed") }
+    func testYS001InvalidUTF8() throws { try check("YS001-invalid-utf8") }
+    func testYS001UTF16ByteOrderMark() throws { try check("YS001-utf16") }
+    func testYS002DuplicateKeys() throws { try check("YS002-duplicate-key") }
+    func testYS003UnknownFields() throws { try check("YS003-unknown-field") }
+    func testYS004InvalidValues() throws { try check("YS004-invalid-value", json: true) }
+    func testYS004Expressions() throws { try check("YS004-expressions") }
+    func testYS005MissingFields() throws { try check("YS005-missing-field") }
+    func testYS005EmptyFile() throws { try check("YS005-empty-file") }
+    func testYS006NestingDepth() throws { try check("YS006-depth") }
+    func testYS006AliasBomb() throws { try check("YS006-alias-bomb") }
+    func testYS007UnsupportedYAML() throws { try check("YS007-unsupported") }
+    func testRF001UnknownReferences() throws { try check("RF001-unknown-reference", json: true) }
+    func testRF002DuplicateDefinitions() throws { try check("RF002-duplicate-definition") }
+    func testRF003DuplicateRoutes() throws { try check("RF003-duplicate-route") }
+    func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
+    func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }
+    func testMultipleErrorsAcrossFiles() throws { try check("multi-file") }
+    func testSyntaxErrorDoesNotCascade() throws { try check("no-cascade") }
+
+    /// Every front-end code appears in at least one expected report.
+    func testEveryFrontEndCodeHasAGoldenCase() throws {
+        var seen = Set<String>()
+        let walker = FileManager.default.enumerator(atPath: Self.cases.path)
+        while let relative = walker?.nextObject() as? String {
+            guard relative.hasSuffix("expected.txt") else { continue }
+            let text = try String(contentsOf: Self.cases.appendingPathComponent(relative), encoding: .utf8)
+            for code in DiagnosticCode.frontEnd where text.contains("[\(code.id)]") { seen.insert(code.id) }
+        }
+        XCTAssertEqual(Set(DiagnosticCode.frontEnd.map(\.id)).subtracting(seen), [])
+    }
+}
