@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSyntax
@@ -26,8 +26,10 @@ public struct LintResult: Sendable {
 public enum LintPipeline {
     public static func run(_ inputs: [SourceInput], options: LintOptions = LintOptions()) -> LintResult {
         let files = SourceFiles(inputs.map { SourceFile(path: $0.path, bytes: $0.bytes) })
+        // Many files keep both cores busy on their own; a few large ones need the pipeline.
+        let pipelined = inputs.count < ProcessInfo.processInfo.activeProcessorCount
         let perFile = ParallelMap.map(inputs.indices) { index in
-            decodeFile(inputs[index].bytes, file: FileID(index), limits: options.limits)
+            decodeFile(inputs[index].bytes, file: FileID(index), limits: options.limits, pipelined: pipelined)
         }
         var definitions = Definitions()
         var diagnostics = DiagnosticCollector()
@@ -47,15 +49,23 @@ public enum LintPipeline {
     /// Reads and decodes one file, a document at a time so the YAML tree of a document is
     /// dropped as soon as it is decoded.
     static func decodeFile(
-        _ bytes: [UInt8], file: FileID, limits: InputLimits
+        _ bytes: [UInt8], file: FileID, limits: InputLimits, pipelined: Bool
     ) -> (Definitions, DiagnosticCollector) {
         var readerDiagnostics = DiagnosticCollector()
-        var decoder = DocumentDecoder()
-        let outcome = YAMLReader(file: file, limits: limits).read(bytes, diagnostics: &readerDiagnostics) {
-            decoder.decode($0)
+        let reader = YAMLReader(file: file, limits: limits)
+        let outcome: YAMLReader.Outcome
+        var definitions: Definitions
+        var diagnostics: DiagnosticCollector
+        if pipelined {
+            let pipeline = PipelinedDecoder()
+            outcome = reader.read(bytes, diagnostics: &readerDiagnostics) { pipeline.push($0) }
+            (definitions, diagnostics) = pipeline.finish(complete: outcome.complete)
+        } else {
+            var decoder = DocumentDecoder()
+            outcome = reader.read(bytes, diagnostics: &readerDiagnostics) { decoder.decode($0) }
+            if !outcome.complete { decoder.markIncomplete() }
+            (definitions, diagnostics) = decoder.finish()
         }
-        if !outcome.complete { decoder.markIncomplete() }
-        var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)
         if outcome.complete, outcome.documents == 0 {
             diagnostics.report(

@@ -89,8 +89,8 @@ private struct TreeBuilder {
         var skipValue = false
         var expectingValue = false
         var merges: [YAMLNode] = []
-        /// Keys seen so far, built once a mapping grows past a few entries.
-        var keyIndex: [String: Int]? = nil
+        /// Keys seen so far, filled once a mapping grows past a few entries.
+        var keyIndex: [String: Int] = [:]
         var nodeCount = 1
         /// Levels of collections below and including this one; scalars add none.
         var height = 1
@@ -312,7 +312,7 @@ private struct TreeBuilder {
             }
             return .proceed
         }
-        if let first = firstEntry(named: key.text, in: &stack[top]) {
+        if let first = Self.firstEntry(named: key.text, in: &stack[top]) {
             diagnostics.report(
                 .duplicateKey, "duplicate key '\(key.text)'", at: key.range,
                 notes: [Diagnostic.Note("'\(key.text)' is first set here", at: first.keyRange)])
@@ -322,20 +322,22 @@ private struct TreeBuilder {
         return .proceed
     }
 
-    /// Finds an earlier entry with the same key; small mappings are scanned, larger ones indexed.
-    private func firstEntry(named key: String, in frame: inout Frame) -> YAMLEntry? {
-        let entries = frame.entries
-        if entries.count < 16 {
-            return entries.first { $0.key == key }
+    /// Finds an earlier entry with the same key; small mappings are scanned, larger ones
+    /// indexed. The index is filled in place, so a big mapping costs linear time.
+    private static func firstEntry(named key: String, in frame: inout Frame) -> YAMLEntry? {
+        let count = frame.entries.count
+        if count < 16 {
+            for entry in frame.entries where entry.key == key { return entry }
+            return nil
         }
-        if frame.keyIndex == nil {
-            var index: [String: Int] = [:]
-            index.reserveCapacity(entries.count * 2)
-            for (offset, entry) in entries.enumerated() where index[entry.key] == nil { index[entry.key] = offset }
-            frame.keyIndex = index
+        if frame.keyIndex.isEmpty {
+            frame.keyIndex.reserveCapacity(count * 2)
+            for offset in 0..<count where frame.keyIndex[frame.entries[offset].key] == nil {
+                frame.keyIndex[frame.entries[offset].key] = offset
+            }
         }
-        if let offset = frame.keyIndex?[key] { return entries[offset] }
-        frame.keyIndex?[key] = entries.count
+        if let offset = frame.keyIndex[key] { return frame.entries[offset] }
+        frame.keyIndex[key] = count
         return nil
     }
 

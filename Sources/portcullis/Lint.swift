@@ -17,7 +17,7 @@ struct Lint: ParsableCommand {
             let inputs = try files.read(files.discover(paths.isEmpty ? ["."] : paths), limits: options.limits)
             let result = LintPipeline.run(inputs, options: options)
             try report.emit(result.report)
-            if result.report.hasErrors { throw ExitCode(1) }
+            exitWithoutTeardown(result.report.hasErrors ? 1 : 0, keeping: result)
         }
     }
 }

@@ -75,7 +75,9 @@ final class YAMLReaderTests: XCTestCase {
 
     func testMergeOfAScalarIsUnsupported() {
         let (_, diagnostics) = read("a: &x 1\nb:\n  <<: *x\n")
-        XCTAssertEqual(describe(diagnostics), ["1:4 YS007 merge key '<<' needs a mapping or a list of mappings, found a scalar"])
+        XCTAssertEqual(
+            describe(diagnostics), ["3:7 YS007 merge key '<<' needs a mapping or a list of mappings, found a scalar"],
+            "the error points at the alias that brings the scalar in")
     }
 
     func testUnknownAliasStopsTheFile() {
@@ -96,7 +98,7 @@ final class YAMLReaderTests: XCTestCase {
         bytes += Array("\n".utf8)
         var diagnostics = DiagnosticCollector()
         _ = YAMLReader(file: FileID(0)).readAll(bytes, diagnostics: &diagnostics)
-        XCTAssertEqual(describe(diagnostics.diagnostics), ["2:10 YS001 invalid leading UTF-8 octet (byte 0xFF)"])
+        XCTAssertEqual(describe(diagnostics.diagnostics), ["2:10 YS001 invalid UTF-8: byte 0xFF cannot start a character"])
     }
 
     func testUTF16ByteOrderMarkIsRejected() {

@@ -19,16 +19,11 @@ struct DecodingContext {
             mismatch(node, expected: "a mapping", field: field)
             return nil
         }
-        var known: [(field: Field, entry: YAMLEntry)] = []
-        known.reserveCapacity(entries.count)
-        for entry in entries {
-            if let field = Field(rawValue: entry.key) {
-                known.append((field, entry))
-            } else {
-                unknownField(entry, in: Field.self)
-            }
+        var values = FieldValues<Field>(anchor: anchor)
+        for entry in entries where !values.store(entry) {
+            unknownField(entry, in: Field.self)
         }
-        return FieldValues(anchor: anchor, entries: known)
+        return values
     }
 
     mutating func unknownField<Field: FieldSet>(_ entry: YAMLEntry, in _: Field.Type) {
@@ -75,16 +70,17 @@ struct DecodingContext {
             return nil
         }
         let text = scalar.text
-        let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        if trimmed.hasPrefix("@(") || trimmed.hasPrefix("@{") {
+        let lexical = Self.scan(text)
+        if lexical.expressionPrefix {
+            let start = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }.prefix(2)
             diagnostics.report(
                 .invalidValue,
-                "\(Self.quote(field)) starts with '\(trimmed.prefix(2))', which APIM would run as a policy expression",
+                "\(Self.quote(field)) starts with '\(start)', which APIM would run as a policy expression",
                 at: node.range,
                 notes: [Diagnostic.Note("write the text without the leading '@'", at: node.range)])
             return nil
         }
-        if text.contains("{{") || text.contains("}}") {
+        if lexical.hasBraces {
             guard templates else {
                 diagnostics.report(
                     .invalidValue, "\(Self.quote(field)) cannot hold '{{...}}' named-value references",
@@ -111,6 +107,37 @@ struct DecodingContext {
 
     mutating func string(_ entry: YAMLEntry, templates: Bool = false) -> Located<String>? {
         string(entry.value, field: entry.key, templates: templates)
+    }
+
+    /// One pass over the bytes for what makes text special to APIM: a leading `@(`/`@{`
+    /// (after white space) and a doubled curly brace (`{{name}}`). Most values have
+    /// neither, so this is all the work they cost.
+    static func scan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool) {
+        var expressionPrefix = false
+        var hasBraces = false
+        var sawContent = false
+        var previousWasAt = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer { previous = byte }
+            if !sawContent {
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
+                if previousWasAt {
+                    expressionPrefix = byte == 0x28 || byte == 0x7B
+                    sawContent = true
+                } else if byte == 0x40 {
+                    previousWasAt = true
+                    continue
+                } else {
+                    sawContent = true
+                }
+            }
+            if (byte == 0x7B || byte == 0x7D) && byte == previous {
+                hasBraces = true
+                break
+            }
+        }
+        return (expressionPrefix, hasBraces)
     }
 
     /// The names inside `{{...}}` with the scalar offset of each `{{`, or nil when the

@@ -6,15 +6,32 @@ import PortcullisSyntax
 struct FieldValues<Field: FieldSet> {
     /// Where "missing field" errors point: the key that introduced the mapping.
     let anchor: SourceRange
-    private let entries: [(field: Field, entry: YAMLEntry)]
+    /// One slot per case of `Field`, in declaration order.
+    private var slots: [YAMLEntry?]
 
-    init(anchor: SourceRange, entries: [(field: Field, entry: YAMLEntry)]) {
+    init(anchor: SourceRange) {
         self.anchor = anchor
-        self.entries = entries
+        self.slots = Array(repeating: nil, count: Field.allCases.count)
+    }
+
+    /// Stores an entry; returns false when its key is not a field.
+    mutating func store(_ entry: YAMLEntry) -> Bool {
+        guard let field = Field(rawValue: entry.key), let slot = Self.ordinal(field) else { return false }
+        slots[slot] = entry
+        return true
     }
 
     subscript(_ field: Field) -> YAMLEntry? {
-        for pair in entries where pair.field == field { return pair.entry }
+        guard let slot = Self.ordinal(field) else { return nil }
+        return slots[slot]
+    }
+
+    private static func ordinal(_ field: Field) -> Int? {
+        var index = 0
+        for candidate in Field.allCases {
+            if candidate == field { return index }
+            index += 1
+        }
         return nil
     }
 }

@@ -57,19 +57,22 @@ public struct PathTemplate: Sendable, Equatable {
 
     /// The path with parameter names erased, so `/a/{id}` and `/a/{x}` compare equal.
     public var shape: String {
-        var result = ""
+        guard !parameters.isEmpty else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count)
         var inParameter = false
-        for character in text {
-            switch character {
-            case "{":
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "{"):
                 inParameter = true
-                result.append("{}")
-            case "}":
+                result.append(byte)
+            case UInt8(ascii: "}"):
                 inParameter = false
+                result.append(byte)
             default:
-                if !inParameter { result.append(character) }
+                if !inParameter { result.append(byte) }
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

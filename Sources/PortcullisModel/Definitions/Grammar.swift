@@ -75,29 +75,44 @@ enum Grammar {
     /// A route path template: `/`, `/orders`, `/orders/{id}`, `/files/{name}.json`.
     /// Returns the template or why the text is not one.
     static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
-        guard text.hasPrefix("/") else { return .failure(InvalidPath(reason: "route paths start with '/'")) }
-        guard text.utf8.count <= 1024 else { return .failure(InvalidPath(reason: "route paths are at most 1024 bytes")) }
+        let bytes = Array(text.utf8)
+        guard bytes.first == 0x2F else { return .failure(InvalidPath(reason: "route paths start with '/'")) }
+        guard bytes.count <= 1024 else { return .failure(InvalidPath(reason: "route paths are at most 1024 bytes")) }
         var parameters: [String] = []
-        for segment in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            if segment.isEmpty, text != "/" { return .failure(InvalidPath(reason: "route paths have no empty segments")) }
-            if segment == "." || segment == ".." { return .failure(InvalidPath(reason: "route paths have no '.' or '..' segments")) }
-            var rest = Substring(segment)
-            while !rest.isEmpty {
-                if rest.first == "{" {
-                    guard let close = rest.firstIndex(of: "}") else { return .failure(InvalidPath(reason: "'{' without a closing '}'")) }
-                    let name = String(rest[rest.index(after: rest.startIndex)..<close])
-                    guard isParameterName(name) else {
-                        return .failure(InvalidPath(reason: "parameter names are letters, digits and '_', starting with a letter"))
-                    }
-                    guard !parameters.contains(name) else { return .failure(InvalidPath(reason: "parameter '\(name)' appears twice")) }
-                    parameters.append(name)
-                    rest = rest[rest.index(after: close)...]
-                } else {
-                    guard let byte = rest.utf8.first, isPathCharacter(byte) else {
-                        return .failure(InvalidPath(reason: "'\(rest.first.map(String.init) ?? "")' is not allowed in a route path"))
-                    }
-                    rest = rest.dropFirst()
+        var index = 1
+        var segmentStart = 1
+        while index <= bytes.count {
+            let byte = index < bytes.count ? bytes[index] : 0x2F
+            if byte == 0x2F {
+                let segment = bytes[segmentStart..<index]
+                if segment.isEmpty, bytes.count > 1 {
+                    return .failure(InvalidPath(reason: "route paths have no empty segments"))
                 }
+                if segment.elementsEqual([0x2E]) || segment.elementsEqual([0x2E, 0x2E]) {
+                    return .failure(InvalidPath(reason: "route paths have no '.' or '..' segments"))
+                }
+                index += 1
+                segmentStart = index
+            } else if byte == 0x7B {
+                guard let close = bytes[index...].firstIndex(of: 0x7D) else {
+                    return .failure(InvalidPath(reason: "'{' without a closing '}'"))
+                }
+                let name = String(decoding: bytes[(index + 1)..<close], as: UTF8.self)
+                guard isParameterName(name) else {
+                    return .failure(
+                        InvalidPath(reason: "parameter names are letters, digits and '_', starting with a letter"))
+                }
+                guard !parameters.contains(name) else {
+                    return .failure(InvalidPath(reason: "parameter '\(name)' appears twice"))
+                }
+                parameters.append(name)
+                index = close + 1
+            } else {
+                guard isPathCharacter(byte) else {
+                    let character = String(decoding: bytes[index...].prefix(4), as: UTF8.self).prefix(1)
+                    return .failure(InvalidPath(reason: "'\(character)' is not allowed in a route path"))
+                }
+                index += 1
             }
         }
         return .success(PathTemplate(text: text, parameters: parameters))

@@ -81,26 +81,35 @@ public struct Resolver {
         }
     }
 
+    /// Routes collide when they have the same method and the same path once parameter
+    /// names are erased.
+    private struct RouteSignature: Hashable {
+        var method: HTTPMethod
+        var shape: String
+    }
+
     private mutating func checkUniqueRoutes(_ api: API) {
         var ids: [String: SourceRange] = [:]
-        var shapes: [String: Route] = [:]
-        for route in api.routes {
-            if let first = ids[route.id.value] {
-                duplicate(
-                    "route id '\(route.id.value)' is used twice in API '\(api.name.value)'", at: route.id.range,
-                    first: first)
-            } else {
-                ids[route.id.value] = route.id.range
+        var signatures: [RouteSignature: Int] = [:]
+        ids.reserveCapacity(api.routes.count)
+        signatures.reserveCapacity(api.routes.count)
+        for index in api.routes.indices {
+            let id = api.routes[index].id
+            if let first = ids.updateValue(id.range, forKey: id.value) {
+                ids[id.value] = first
+                duplicate("route id '\(id.value)' is used twice in API '\(api.name.value)'", at: id.range, first: first)
             }
-            let signature = route.method.value.rawValue + " " + route.path.value.shape
-            if let first = shapes[signature] {
+            let path = api.routes[index].path
+            let method = api.routes[index].method.value
+            let signature = RouteSignature(method: method, shape: path.value.shape)
+            if let firstIndex = signatures.updateValue(index, forKey: signature) {
+                signatures[signature] = firstIndex
+                let first = api.routes[firstIndex]
                 diagnostics.report(
                     .duplicateRoute,
-                    "routes '\(first.id.value)' and '\(route.id.value)' both match \(route.method.value.rawValue) '\(route.path.value.text)'",
-                    at: route.path.range,
+                    "routes '\(first.id.value)' and '\(id.value)' both match \(method.rawValue) '\(path.value.text)'",
+                    at: path.range,
                     notes: [Diagnostic.Note("'\(first.id.value)' is declared here", at: first.path.range)])
-            } else {
-                shapes[signature] = route
             }
         }
     }
@@ -161,9 +170,9 @@ public struct Resolver {
         }
         for api in definitions.apis {
             if let auth = api.auth { checkProvider(auth, declared) }
-            for route in api.routes {
-                if let auth = route.auth { checkProvider(auth, declared) }
-                for scope in route.scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
+            for index in api.routes.indices {
+                if let auth = api.routes[index].auth { checkProvider(auth, declared) }
+                for scope in api.routes[index].scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
                     unknown("scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'")
                 }
             }
