@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(
             name: "PortcullisCompilerTests",
             dependencies: ["PortcullisCompiler"],
-            exclude: ["Fixtures"]
+            exclude: ["Fixtures", "Support"]
         ),
     ]
 )

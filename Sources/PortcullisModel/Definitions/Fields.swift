@@ -141,3 +141,8 @@ public let allFieldSets: [any FieldSet.Type] = [
     APIField.self, RouteField.self, ScopeSetField.self, CacheField.self, VaryByField.self, LimitField.self,
     ProductField.self,
 ]
+
+extension FieldSet {
+    /// The field names as written in YAML, in declaration order.
+    public static var fieldNames: [String] { allCases.map(\.rawValue) }
+}
