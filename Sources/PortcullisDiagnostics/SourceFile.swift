@@ -13,9 +13,11 @@ public struct SourceFile: Sendable {
     }
 
     /// The text of 1-based line `number`, without its line break, or nil past the end.
+    /// At most `maxBytes` of a very long line are decoded, so quoting a line of a huge
+    /// single-line file stays cheap.
     ///
     /// A line ends at LF, CRLF or a lone CR, the breaks YAML recognises.
-    public func line(_ number: Int) -> String? {
+    public func line(_ number: Int, maxBytes: Int = 1 << 16) -> String? {
         var current = 1
         var start = 0
         var index = 0
@@ -31,7 +33,8 @@ public struct SourceFile: Sendable {
             }
         }
         var end = start
-        while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+        let limit = min(count, start + maxBytes)
+        while end < limit, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 }

@@ -44,22 +44,34 @@ public struct TextReporter: DiagnosticReporter {
         "\(path):\(position.line):\(position.column):"
     }
 
+    /// How many scalars of a source line a snippet shows at most.
+    static let snippetWidth = 160
+
     /// The quoted line with `^~~~` under the range; a range that runs past its first
-    /// line is underlined to the end of that line.
+    /// line is underlined to the end of that line. Long lines are cut to a window that
+    /// keeps the caret in view.
     private func snippet(_ range: SourceRange, in file: SourceFile) -> String {
         guard let text = file.line(Int(range.start.line)) else { return "" }
         let scalars = Array(text.unicodeScalars.map(Self.displayable))
         let startColumn = Int(range.start.column)
         let lineEnd = scalars.count + 1
         let endColumn = range.end.line == range.start.line ? min(Int(range.end.column), lineEnd) : lineEnd
-        let width = max(1, endColumn - startColumn)
+        var first = 0
+        var prefix = ""
+        if startColumn > Self.snippetWidth / 2, scalars.count > Self.snippetWidth {
+            first = min(startColumn - Self.snippetWidth / 4, scalars.count - Self.snippetWidth / 2)
+            prefix = "…"
+        }
+        let last = min(scalars.count, first + Self.snippetWidth)
+        let suffix = last < scalars.count ? "…" : ""
+        let shown = String(String.UnicodeScalarView(scalars[first..<last]))
+        let caretOffset = max(0, startColumn - 1 - first) + prefix.count
+        let width = max(1, min(endColumn, last + 1) - startColumn)
         let gutter = String(range.start.line)
         let pad = String(repeating: " ", count: gutter.count)
-        var line = String(String.UnicodeScalarView(scalars))
-        if line.unicodeScalars.count > 200 { line = String(line.unicodeScalars.prefix(200)) + "…" }
         let marker = "^" + String(repeating: "~", count: width - 1)
-        return " \(gutter) | \(line)\n \(pad) | "
-            + String(repeating: " ", count: max(0, startColumn - 1)) + paint(marker, .green) + "\n"
+        return " \(gutter) | \(prefix)\(shown)\(suffix)\n \(pad) | "
+            + String(repeating: " ", count: caretOffset) + paint(marker, .green) + "\n"
     }
 
     /// Quoted source must not drive the terminal: control characters and bidirectional

@@ -1,0 +1,80 @@
+import Foundation
+import XCTest
+
+/// Inputs built to hurt a YAML front end. Each must end in a YS diagnostic and exit 1,
+/// quickly and in little memory, never in a crash or a hang. The bounds are the
+/// product's promise (one second, 200 MB) and are generous for these cases, which stop
+/// at the first limit crossed.
+final class HostileInputTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func check(
+        _ name: String, _ bytes: [UInt8], expect fragment: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let url = directory.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        let result = try ToolProcess.run(["lint", name], in: directory)
+        XCTAssertEqual(result.status, 1, "exit status; stderr: \(result.stderr.prefix(300))", file: file, line: line)
+        XCTAssertTrue(result.stdout.contains(fragment), "got: \(result.stdout.prefix(400))", file: file, line: line)
+        XCTAssertLessThan(result.seconds, 1.0, "wall time", file: file, line: line)
+        XCTAssertLessThan(result.peakMemoryBytes, 200 * 1024 * 1024, "peak memory", file: file, line: line)
+    }
+
+    func testBillionLaughs() throws {
+        var text = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            text += "a\(level): &a\(level) [" + Array(repeating: previous, count: 10).joined(separator: ", ") + "]\n"
+        }
+        try check("laughs.yaml", Array(text.utf8), expect: "aliases expand to more than 100000 nodes in this document [YS006]")
+    }
+
+    func testHundredThousandNestedFlowSequences() throws {
+        let bytes = Array("routes: ".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+        try check("flow.yaml", bytes, expect: "nesting is deeper than the limit of 64 levels [YS006]")
+    }
+
+    func testFourMegabyteChainOfNestedBlockSequences() throws {
+        let bytes = Array(String(repeating: "- ", count: 2 * 1024 * 1024).utf8)
+        try check("block.yaml", bytes, expect: "nesting is deeper than the limit of 64 levels [YS006]")
+    }
+
+    func testIndentedBlockNestingBeyondTheLimit() throws {
+        var text = ""
+        for depth in 0..<1_000 { text += String(repeating: " ", count: depth * 2) + "-\n" }
+        try check("indented.yaml", Array(text.utf8), expect: "nesting is deeper than the limit of 64 levels [YS006]")
+    }
+
+    func testInvalidUTF8() throws {
+        try check(
+            "latin1.yaml", Array("apiVersion: portcullis/v1\nkind: API\nname: caf".utf8) + [0xE9, 0x0A],
+            expect: "latin1.yaml:3:10: error: invalid UTF-8")
+    }
+
+    func testEmptyFile() throws {
+        try check("empty.yaml", [], expect: "empty.yaml:1:1: error: file holds no document [YS005]")
+    }
+
+    func testFileOfNULBytes() throws {
+        try check(
+            "nul.yaml", [UInt8](repeating: 0, count: 1 << 20),
+            expect: "nul.yaml:1:1: error: control character U+0000 is not allowed in YAML [YS001]")
+    }
+
+    func testTwentyMegabyteFile() throws {
+        let line = Array("# padding padding padding padding padding padding padding padding padding\n".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20 * 1024 * 1024 + line.count)
+        while bytes.count < 20 * 1024 * 1024 { bytes += line }
+        try check("huge.yaml", bytes, expect: "larger than the limit of 16777216 bytes [YS006]")
+    }
+}
