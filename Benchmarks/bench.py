@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Times `portcullis lint` against the libyaml floor on a generated estate.
+
+usage: Benchmarks/bench.py [--apis N] [--routes M] [--rounds K] [--check]
+
+The floor is ../shared/bench/yaml_events: a C program that pulls every libyaml event
+from the same files and does nothing else, so no YAML front end can be faster. Both
+run in the same session, alternating, in both layouts of the estate (one file, and one
+file per API); the report gives median wall times, the median of the per-round ratios
+(robust on a shared, noisy machine) and peak memory. With --check the script exits 1
+when a ratio exceeds 3 or lint's peak memory exceeds 150 MB, the project's hard limits.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+WORK = os.path.join(ROOT, ".build", "bench")
+
+
+def run(argv):
+    """Runs a command with output discarded; returns (seconds, peak RSS in bytes, status)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.stderr.close()
+    return seconds, usage.ru_maxrss * 1024, os.waitstatus_to_exitcode(status)
+
+
+def prepare(args):
+    if not os.path.isdir(SHARED):
+        sys.exit(f"bench: {SHARED} is missing; the benchmark needs the shared estate generator and floor program")
+    os.makedirs(WORK, exist_ok=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "portcullis"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    floor = os.path.join(WORK, "yaml_events")
+    subprocess.run(["cc", "-O2", "-o", floor, os.path.join(SHARED, "yaml_events.c"), "-lyaml"], check=True)
+    estates = {}
+    for layout in ("single-file", "file-per-api"):
+        out = os.path.join(WORK, f"estate-{args.apis}x{args.routes}-{layout}")
+        if not os.path.isdir(out):
+            extra = ["--single-file"] if layout == "single-file" else []
+            subprocess.run([sys.executable, os.path.join(SHARED, "gen_estate.py"), out, "--apis", str(args.apis),
+                            "--routes", str(args.routes)] + extra, check=True)
+        files = sorted(os.path.join(dirpath, name) for dirpath, _, names in os.walk(out)
+                       for name in names if name.endswith(".yaml"))
+        estates[layout] = (out, files)
+    tool = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    return floor, os.path.join(tool, "portcullis"), estates
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apis", type=int, default=1000)
+    parser.add_argument("--routes", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--check", action="store_true", help="exit 1 when a hard limit is exceeded")
+    args = parser.parse_args()
+    floor, portcullis, estates = prepare(args)
+
+    failed = False
+    print(f"estate: {args.apis} APIs x {args.routes} routes; {args.rounds} rounds; medians")
+    print(f"{'layout':<14} {'floor s':>8} {'lint s':>8} {'ratio':>6} {'lint peak MB':>13}")
+    for layout, (directory, files) in estates.items():
+        floors, lints, ratios, peaks = [], [], [], []
+        for _ in range(args.rounds):
+            floor_seconds, _, status = run([floor] + files)
+            assert status == 0, "the floor program failed"
+            lint_seconds, peak, status = run([portcullis, "lint", "--quiet", directory])
+            if status != 0:
+                sys.exit(f"bench: lint exited {status} on the {layout} estate; it should lint clean")
+            floors.append(floor_seconds)
+            lints.append(lint_seconds)
+            ratios.append(lint_seconds / floor_seconds)
+            peaks.append(peak)
+        ratio = statistics.median(ratios)
+        peak_mb = max(peaks) / 1e6
+        print(f"{layout:<14} {statistics.median(floors):>8.3f} {statistics.median(lints):>8.3f} "
+              f"{ratio:>6.2f} {peak_mb:>13.1f}")
+        failed |= ratio > 3.0 or peak_mb > 150
+    print("goal: ratio <= 2.0; limits: ratio <= 3.0, peak < 150 MB")
+    if args.check and failed:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+import XCTest
+
+@testable import PortcullisModel
+
+final class GrammarTests: XCTestCase {
+    func testDurations() {
+        XCTAssertEqual(Grammar.durationSeconds("30s"), 30)
+        XCTAssertEqual(Grammar.durationSeconds("5m"), 300)
+        XCTAssertEqual(Grammar.durationSeconds("1h30m"), 5400)
+        XCTAssertEqual(Grammar.durationSeconds("7d"), 604_800)
+        XCTAssertEqual(Grammar.durationSeconds("1d2h3m4s"), 93784)
+        XCTAssertEqual(Grammar.durationSeconds("90"), 90, "a bare number is seconds")
+        for invalid in ["", "s", "1h30", "30m1h", "1.5h", "10 s", "1w", "1h1h", "-5s"] {
+            XCTAssertNil(Grammar.durationSeconds(invalid), invalid)
+        }
+        XCTAssertNil(Grammar.durationSeconds("99999999999999999999s"), "overflow is rejected, not wrapped")
+        XCTAssertNil(Grammar.durationSeconds("3651d"), "more than ten years")
+    }
+
+    func testNames() {
+        for valid in ["a", "orders", "orders-v2", "0", "a1-b2", String(repeating: "a", count: 64)] {
+            XCTAssertTrue(Grammar.isName(valid), valid)
+        }
+        for invalid in ["", "-a", "a-", "Orders", "a_b", "a.b", "..", "a/b", String(repeating: "a", count: 65), "ｏrders"] {
+            XCTAssertFalse(Grammar.isName(invalid), invalid)
+        }
+    }
+
+    func testScopeNames() {
+        for valid in ["orders.read", "api://orders/Orders.Read", "*", "orders.*", "a:b_c-d"] {
+            XCTAssertTrue(Grammar.isScopeName(valid), valid)
+        }
+        for invalid in ["", ".read", "orders read", "orders@read", String(repeating: "a", count: 129)] {
+            XCTAssertFalse(Grammar.isScopeName(invalid), invalid)
+        }
+    }
+
+    func testRoutePathTemplates() throws {
+        let template = try Grammar.pathTemplate("/orders/{orderId}/lines/{line}.json").get()
+        XCTAssertEqual(template.parameters, ["orderId", "line"])
+        XCTAssertEqual(template.shape, "/orders/{}/lines/{}.json")
+        XCTAssertEqual(try Grammar.pathTemplate("/").get().shape, "/")
+        XCTAssertEqual(
+            try Grammar.pathTemplate("/orders/{id}").get().shape, try Grammar.pathTemplate("/orders/{key}").get().shape)
+        let failures: [(String, String)] = [
+            ("orders", "route paths start with '/'"),
+            ("/orders//x", "route paths have no empty segments"),
+            ("/orders/", "route paths have no empty segments"),
+            ("/a/../b", "route paths have no '.' or '..' segments"),
+            ("/a/{id", "'{' without a closing '}'"),
+            ("/a/{1d}", "parameter names are letters, digits and '_', starting with a letter"),
+            ("/a/{id}/{id}", "parameter 'id' appears twice"),
+            ("/a b", "' ' is not allowed in a route path"),
+            ("/caf\u{E9}", "'\u{E9}' is not allowed in a route path"),
+        ]
+        for (path, reason) in failures {
+            guard case .failure(let error) = Grammar.pathTemplate(path) else {
+                XCTFail("accepted \(path)")
+                continue
+            }
+            XCTAssertEqual(error.reason, reason, path)
+        }
+    }
+
+    func testAPIPathsAndOrigins() {
+        XCTAssertTrue(Grammar.isAPIPath("orders"))
+        XCTAssertTrue(Grammar.isAPIPath("shop/v1/orders"))
+        for invalid in ["", "/orders", "orders/", "a//b", "a/../b", "a b"] {
+            XCTAssertFalse(Grammar.isAPIPath(invalid), invalid)
+        }
+        XCTAssertTrue(Grammar.isOrigin("https://app.example.com"))
+        XCTAssertTrue(Grammar.isOrigin("http://localhost:8080"))
+        for invalid in ["app.example.com", "https://app.example.com/", "https://a.example.com:", "https://a:123456"] {
+            XCTAssertFalse(Grammar.isOrigin(invalid), invalid)
+        }
+    }
+
+    func testSuggestions() {
+        XCTAssertEqual(Suggestion.closest(to: "scope", among: ["scopes", "cache"]), "scopes")
+        XCTAssertEqual(Suggestion.closest(to: "ratelimit", among: ["rateLimit", "quota"]), "rateLimit")
+        XCTAssertEqual(Suggestion.closest(to: "tenant", among: ["tenant-id", "audience"]), "tenant-id")
+        XCTAssertNil(Suggestion.closest(to: "owner", among: ["name", "path", "backend"]))
+        XCTAssertNil(Suggestion.closest(to: "ten", among: ["tenant-id", "tenant-name"]), "ambiguous prefix")
+    }
+
+    func testTemplateNamesAndExpressionScan() {
+        let names = DecodingContext.templateNames("https://{{host}}/x/{{tenant-id}}")
+        XCTAssertEqual(names?.map(\.name), ["host", "tenant-id"])
+        XCTAssertEqual(names?.map(\.offset), [8, 19])
+        XCTAssertNil(DecodingContext.templateNames("{{unclosed"))
+        XCTAssertNil(DecodingContext.templateNames("}}{{x}}"))
+        XCTAssertNil(DecodingContext.templateNames("{{Bad_Name}}"))
+        XCTAssertTrue(DecodingContext.scan("  @(context.User)").expressionPrefix)
+        XCTAssertTrue(DecodingContext.scan("@{ return 1; }").expressionPrefix)
+        XCTAssertFalse(DecodingContext.scan("mail @(x)").expressionPrefix)
+        XCTAssertFalse(DecodingContext.scan("@home").expressionPrefix)
+        XCTAssertFalse(DecodingContext.scan("/orders/{id}").hasBraces, "single braces are path parameters")
+        XCTAssertTrue(DecodingContext.scan("a {{b}}").hasBraces)
+    }
+}

@@ -1,0 +1,126 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+import XCTest
+
+@testable import PortcullisModel
+
+/// Effective routes: which level each value comes from, and where it is written.
+final class ResolutionTests: XCTestCase {
+    private func resolve(_ files: [String]) -> (ResolvedProject, [Diagnostic]) {
+        var definitions = Definitions()
+        var diagnostics = DiagnosticCollector()
+        for (index, text) in files.enumerated() {
+            var decoder = DocumentDecoder()
+            YAMLReader(file: FileID(index)).read(Array(text.utf8), diagnostics: &diagnostics) { decoder.decode($0) }
+            let (fileDefinitions, fileDiagnostics) = decoder.finish()
+            definitions.append(contentsOf: fileDefinitions)
+            diagnostics.append(contentsOf: fileDiagnostics)
+        }
+        let project = Resolver.resolve(definitions, projectAnchor: .point(FileID(0), line: 1, column: 1), diagnostics: &diagnostics)
+        return (project, diagnostics.diagnostics)
+    }
+
+    private let gateway = """
+        apiVersion: portcullis/v1
+        kind: Gateway
+        name: demo
+        identityProviders:
+          entra: {type: jwt, issuer: "https://l.example.com/", openidConfig: "https://l.example.com/c", audiences: [a]}
+          partner: {type: introspection, endpoint: "https://p.example.com/i", clientId: c, clientSecret: {secret: s}}
+        scopes:
+          items.read: {access: read}
+        secrets:
+          s: {keyVault: "https://kv.vault.azure.net/secrets/s"}
+        defaults:
+          auth: entra
+          rateLimit: {calls: 100, per: 60s}
+
+        """
+
+    private let api = """
+        apiVersion: portcullis/v1
+        kind: API
+        name: items
+        path: items
+        backend: https://items.example.com
+        auth: partner
+        quota: {calls: 1000, per: 1d}
+        routes:
+          - {id: inherits, method: GET, path: /a, scopes: [items.read]}
+          - {id: own, method: GET, path: /b, scopes: [items.read], rateLimit: {calls: 5, per: 1s, key: user}, auth: entra}
+          - {id: public, method: GET, path: /c, auth: none, public: probe, rateLimit: none, quota: none}
+        ---
+        apiVersion: portcullis/v1
+        kind: API
+        name: bare
+        path: bare
+        backend: https://bare.example.com
+        routes:
+          - {id: only, method: GET, path: /x}
+        ---
+        apiVersion: portcullis/v1
+        kind: Product
+        name: partners
+        apis: [items]
+
+        """
+
+    func testInheritanceRecordsOriginAndLocation() throws {
+        let (project, diagnostics) = resolve([gateway, api])
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        let routes = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.route.id.value, $0) })
+        let inherits = try XCTUnwrap(routes["inherits"])
+        XCTAssertEqual(inherits.auth.value, .provider("partner"))
+        XCTAssertEqual(inherits.auth.origin, .api)
+        XCTAssertEqual(inherits.auth.range.start, SourcePosition(line: 6, column: 7))
+        XCTAssertEqual(inherits.rateLimit?.origin, .gatewayDefaults)
+        XCTAssertEqual(inherits.rateLimit?.range.file, FileID(0), "the default is written in the gateway's file")
+        XCTAssertEqual(inherits.activeRateLimit?.calls.value, 100)
+        XCTAssertEqual(inherits.activeQuota?.per.value, 86400)
+        XCTAssertEqual(inherits.quota?.origin, .api)
+        XCTAssertEqual(inherits.products, [0])
+
+        let own = try XCTUnwrap(routes["own"])
+        XCTAssertEqual(own.auth.origin, .route)
+        XCTAssertEqual(own.rateLimit?.origin, .route)
+        XCTAssertEqual(own.activeRateLimit?.effectiveKey, .user)
+
+        let open = try XCTUnwrap(routes["public"])
+        XCTAssertFalse(open.isAuthenticated)
+        XCTAssertNil(open.activeRateLimit, "'none' switches the inherited limit off")
+        XCTAssertEqual(open.rateLimit?.origin, .route)
+        XCTAssertNil(open.activeQuota)
+
+        let bare = try XCTUnwrap(routes["only"])
+        XCTAssertEqual(bare.auth.origin, .gatewayDefaults)
+        XCTAssertNil(bare.quota, "no level sets a quota")
+        XCTAssertEqual(bare.products, [])
+    }
+
+    func testAuthIsPublicWhenNoLevelNamesOne() throws {
+        let gatewayWithoutDefaults = gateway.replacingOccurrences(of: "  auth: entra\n", with: "")
+        let (project, _) = resolve([gatewayWithoutDefaults, api])
+        let bare = try XCTUnwrap(project.routes.first { $0.route.id.value == "only" })
+        XCTAssertEqual(bare.auth.value, .none)
+        XCTAssertEqual(bare.auth.origin, .unset)
+    }
+
+    func testCacheSharingDefaultsFollowAuthentication() throws {
+        let text = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: items
+            path: items
+            backend: https://items.example.com
+            routes:
+              - {id: private, method: GET, path: /a, scopes: [items.read], cache: {ttl: 30s}}
+              - {id: open, method: GET, path: /b, auth: none, public: data, cache: {ttl: 30s}}
+              - {id: explicit, method: GET, path: /c, auth: none, public: data, cache: {ttl: 30s, sharing: per-user}}
+            """
+        let (project, _) = resolve([gateway, text])
+        let sharing = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.route.id.value, $0.cacheSharing) })
+        XCTAssertEqual(sharing["private"], .perUser)
+        XCTAssertEqual(sharing["open"], .shared)
+        XCTAssertEqual(sharing["explicit"], .perUser)
+    }
+}
