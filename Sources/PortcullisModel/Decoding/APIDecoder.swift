@@ -5,19 +5,10 @@ extension DocumentDecoder {
     mutating func decodeAPI(_ root: YAMLNode, anchor: SourceRange) {
         guard let fields = context.fields(root, APIField.self, named: "API", anchor: anchor) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
-        var path: Located<String>?
-        if let pathEntry = context.require(fields, .path), let text = context.string(pathEntry) {
-            if Grammar.isAPIPath(text.value) {
-                path = text
-            } else {
-                context.diagnostics.report(
-                    .invalidValue, "invalid API path\(DecodingContext.shown(text.value))", at: text.range,
-                    notes: [
-                        Diagnostic.Note(
-                            "an API path is the URL suffix, such as 'orders' or 'shop/v1', without leading or trailing '/'",
-                            at: text.range)
-                    ])
-            }
+        let path = context.require(fields, .path).flatMap { context.string($0) }.flatMap {
+            context.validated(
+                $0, by: Grammar.isAPIPath, as: "API path", field: "path",
+                rule: "an API path is the URL suffix, such as 'orders' or 'shop/v1', without leading or trailing '/'")
         }
         let backend = context.require(fields, .backend).flatMap { context.url($0, templates: true) }
         var routes: [Route] = []
@@ -134,13 +125,9 @@ extension DocumentDecoder {
     private mutating func tokens(_ entry: YAMLEntry?, what: String) -> [Located<String>] {
         guard let entry, let items = context.sequence(entry) else { return [] }
         return items.compactMap { item in
-            guard let text = context.string(item, field: entry.key) else { return nil }
-            guard Grammar.isToken(text.value) else {
-                context.diagnostics.report(
-                    .invalidValue, "invalid \(what)\(DecodingContext.shown(text.value)) in '\(entry.key)'", at: text.range)
-                return nil
+            context.string(item, field: entry.key).flatMap {
+                context.validated($0, by: Grammar.isToken, as: what, field: entry.key)
             }
-            return text
         }
     }
 

@@ -191,17 +191,9 @@ struct DecodingContext {
     }
 
     private mutating func checkName(_ text: Located<String>, field: String) -> Located<String>? {
-        guard Grammar.isName(text.value) else {
-            diagnostics.report(
-                .invalidValue, "invalid name\(Self.shown(text.value)) for \(Self.quote(field))", at: text.range,
-                notes: [
-                    Diagnostic.Note(
-                        "names are 1 to 64 lowercase letters, digits and inner hyphens, starting and ending with a letter or digit",
-                        at: text.range)
-                ])
-            return nil
-        }
-        return text
+        validated(
+            text, by: Grammar.isName, as: "name", field: field,
+            rule: "names are 1 to 64 lowercase letters, digits and inner hyphens, starting and ending with a letter or digit")
     }
 
     mutating func scopeName(_ node: YAMLNode, field: String) -> Located<String>? {
@@ -210,14 +202,20 @@ struct DecodingContext {
     }
 
     mutating func checkScopeName(_ text: Located<String>, field: String) -> Located<String>? {
-        guard Grammar.isScopeName(text.value) else {
+        validated(
+            text, by: Grammar.isScopeName, as: "scope name", field: field,
+            rule: "scope names are up to 128 letters, digits and '.', '_', ':', '/', '*', '-', starting with a letter or digit")
+    }
+
+    /// Keeps `text` when it has the lexical form `isValid` checks; otherwise reports
+    /// "invalid WHAT 'value' for 'field'", with `rule` as a note saying what is allowed.
+    mutating func validated(
+        _ text: Located<String>, by isValid: (String) -> Bool, as what: String, field: String, rule: String? = nil
+    ) -> Located<String>? {
+        guard isValid(text.value) else {
             diagnostics.report(
-                .invalidValue, "invalid scope name\(Self.shown(text.value)) in \(Self.quote(field))", at: text.range,
-                notes: [
-                    Diagnostic.Note(
-                        "scope names are up to 128 letters, digits and '.', '_', ':', '/', '-', starting with a letter or digit",
-                        at: text.range)
-                ])
+                .invalidValue, "invalid \(what)\(Self.shown(text.value)) for \(Self.quote(field))", at: text.range,
+                notes: rule.map { [Diagnostic.Note($0, at: text.range)] } ?? [])
             return nil
         }
         return text

@@ -112,14 +112,7 @@ extension DocumentDecoder {
 
     /// A token claim's name, which policies use verbatim in `required-claims`.
     mutating func claimName(_ entry: YAMLEntry) -> Located<String>? {
-        guard let text = context.string(entry) else { return nil }
-        guard Grammar.isToken(text.value) else {
-            context.diagnostics.report(
-                .invalidValue, "invalid claim name\(DecodingContext.shown(text.value)) for '\(entry.key)'",
-                at: text.range)
-            return nil
-        }
-        return text
+        context.string(entry).flatMap { context.validated($0, by: Grammar.isToken, as: "claim name", field: entry.key) }
     }
 
     /// `{secret: NAME}`; a plain string is kept as a literal (by location only) for SE001.
@@ -170,15 +163,10 @@ extension DocumentDecoder {
         guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, anchor: entry.keyRange)
         else { return nil }
         let connection = context.require(fields, .connection).flatMap { secretValue($0) }
-        var keyPrefix: Located<String>?
-        if let prefixEntry = fields[.keyPrefix], let text = context.string(prefixEntry) {
-            if Grammar.isKeyPrefix(text.value) {
-                keyPrefix = text
-            } else {
-                context.diagnostics.report(
-                    .invalidValue, "invalid Redis key prefix\(DecodingContext.shown(text.value))", at: text.range,
-                    notes: [Diagnostic.Note("a key prefix is up to 64 letters, digits and '.', '_', ':', '-'", at: text.range)])
-            }
+        let keyPrefix = fields[.keyPrefix].flatMap { context.string($0) }.flatMap {
+            context.validated(
+                $0, by: Grammar.isKeyPrefix, as: "Redis key prefix", field: "keyPrefix",
+                rule: "a key prefix is up to 64 letters, digits and '.', '_', ':', '-'")
         }
         var databases = Redis.Databases()
         if let databasesEntry = fields[.databases],
@@ -238,14 +226,9 @@ extension DocumentDecoder {
         func list(_ field: CORSField, check: (String) -> Bool, what: String) -> [Located<String>] {
             guard let listEntry = fields[field], let items = context.sequence(listEntry) else { return [] }
             return items.compactMap { item in
-                guard let text = context.string(item, field: field.rawValue) else { return nil }
-                guard check(text.value) else {
-                    context.diagnostics.report(
-                        .invalidValue, "invalid \(what)\(DecodingContext.shown(text.value)) in '\(field.rawValue)'",
-                        at: text.range)
-                    return nil
+                context.string(item, field: field.rawValue).flatMap {
+                    context.validated($0, by: check, as: what, field: field.rawValue)
                 }
-                return text
             }
         }
         let origins = list(.allowedOrigins, check: { $0 == "*" || Grammar.isOrigin($0) }, what: "origin")
