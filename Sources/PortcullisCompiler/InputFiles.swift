@@ -20,7 +20,7 @@ public enum DriverError: Error, CustomStringConvertible {
 }
 
 /// Finds and reads input files: the only part of linting that touches the file system.
-public struct InputFiles {
+public struct InputFiles: Sendable {
     /// The configuration file's name, which directory searches skip.
     public static let configurationFileName = "portcullis.yaml"
 
@@ -36,44 +36,62 @@ public struct InputFiles {
     /// entries and the configuration file; files named explicitly are taken as they are.
     public func discover(_ paths: [String]) throws -> [String] {
         var found = Set<String>()
-        let fileManager = FileManager.default
         for given in paths {
             let path = absolutePath(given)
             var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw DriverError.pathNotFound(given)
             }
-            guard isDirectory.boolValue else {
+            if isDirectory.boolValue {
+                try collect(in: path, given: given, into: &found)
+            } else {
                 found.insert(displayPath(path))
-                continue
-            }
-            guard let walker = fileManager.enumerator(atPath: path) else {
-                throw DriverError.unreadable(given, reason: "the directory cannot be listed")
-            }
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") {
-                    walker.skipDescendants()
-                    continue
-                }
-                guard name.hasSuffix(".yaml") || name.hasSuffix(".yml"), name != Self.configurationFileName else {
-                    continue
-                }
-                let full = (path as NSString).appendingPathComponent(relative)
-                fileManager.fileExists(atPath: full, isDirectory: &isDirectory)
-                if !isDirectory.boolValue { found.insert(displayPath(full)) }
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
         return found.sorted()
     }
 
-    /// Reads each file, at most one byte past the size limit: enough for the front end to
-    /// report an oversized file without loading all of it.
-    public func read(_ paths: [String], limits: InputLimits) throws -> [SourceInput] {
-        try paths.map { path in
-            SourceInput(path: path, bytes: try Self.readPrefix(of: absolutePath(path), upTo: limits.maxFileSize + 1))
+    /// Walks one directory level at a time; symbolic links to directories are not
+    /// followed, so a link cycle cannot make the walk endless.
+    private func collect(in directory: String, given: String, into found: inout Set<String>) throws {
+        let fileManager = FileManager.default
+        let names: [String]
+        do {
+            names = try fileManager.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw DriverError.unreadable(given, reason: "the directory cannot be listed")
         }
+        for name in names where !name.hasPrefix(".") {
+            let full = directory + "/" + name
+            let attributes = try? fileManager.attributesOfItem(atPath: full)
+            switch attributes?[.type] as? FileAttributeType {
+            case .typeDirectory?:
+                try collect(in: full, given: given, into: &found)
+            case .typeRegular?, .typeSymbolicLink?:
+                if (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != Self.configurationFileName {
+                    found.insert(displayPath(full))
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Reads each file, at most one byte past the size limit: enough for the front end to
+    /// report an oversized file without loading all of it. Files are read on all cores.
+    public func read(_ paths: [String], limits: InputLimits) throws -> [SourceInput] {
+        let results = ParallelMap.map(paths.indices) { index -> Result<SourceInput, DriverError> in
+            do {
+                let bytes = try Self.readPrefix(of: absolutePath(paths[index]), upTo: limits.maxFileSize + 1)
+                return .success(SourceInput(path: paths[index], bytes: bytes))
+            } catch let error as DriverError {
+                return .failure(error)
+            } catch {
+                return .failure(.unreadable(paths[index], reason: "\(error)"))
+            }
+        }
+        return try results.map { try $0.get() }
     }
 
     static func readPrefix(of path: String, upTo limit: Int) throws -> [UInt8] {

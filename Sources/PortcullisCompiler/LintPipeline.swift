@@ -24,19 +24,31 @@ public struct LintResult: Sendable {
 /// The front half of the compiler: bytes → YAML → definitions → resolved project,
 /// collecting every diagnostic on the way.
 public enum LintPipeline {
+    /// Files larger than this are split at document markers and read on several cores.
+    static let chunkSize = 256 * 1024
+
     public static func run(_ inputs: [SourceInput], options: LintOptions = LintOptions()) -> LintResult {
+        run(inputs, options: options, chunkSize: chunkSize)
+    }
+
+    /// `chunkSize` is a parameter so tests can split every file at every document.
+    static func run(_ inputs: [SourceInput], options: LintOptions, chunkSize: Int) -> LintResult {
         let files = SourceFiles(inputs.map { SourceFile(path: $0.path, bytes: $0.bytes) })
-        // Many files keep both cores busy on their own; a few large ones need the pipeline.
-        let pipelined = inputs.count < ProcessInfo.processInfo.activeProcessorCount
-        let perFile = ParallelMap.map(inputs.indices) { index in
-            decodeFile(inputs[index].bytes, file: FileID(index), limits: options.limits, pipelined: pipelined)
-        }
-        var definitions = Definitions()
         var diagnostics = DiagnosticCollector()
-        for (fileDefinitions, fileDiagnostics) in perFile {
-            definitions.append(contentsOf: fileDefinitions)
-            diagnostics.append(contentsOf: fileDiagnostics)
+        var plan: [(file: Int, chunk: YAMLChunk)] = []
+        for (index, input) in inputs.enumerated() {
+            let reader = YAMLReader(file: FileID(index), limits: options.limits)
+            if reader.preflight(input.bytes, diagnostics: &diagnostics) {
+                let chunks = YAMLChunk.split(
+                    input.bytes, preferredSize: chunkSize, maxDocuments: options.limits.maxDocuments)
+                plan += chunks.map { (index, $0) }
+            }
         }
+        let work = plan
+        let pieces = ParallelMap.map(work.indices) { item in
+            decode(work[item].chunk, of: inputs[work[item].file].bytes, file: FileID(work[item].file), limits: options.limits)
+        }
+        let definitions = merge(pieces, files: work.map(\.file), fileCount: inputs.count, into: &diagnostics)
         let anchor = SourceRange.point(FileID(0), line: 1, column: 1)
         let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
         var list = diagnostics.diagnostics
@@ -46,36 +58,55 @@ public enum LintPipeline {
         return LintResult(report: DiagnosticReport(diagnostics: list, sources: files), project: project)
     }
 
-    /// Reads and decodes one file, a document at a time so the YAML tree of a document is
-    /// dropped as soon as it is decoded.
-    static func decodeFile(
-        _ bytes: [UInt8], file: FileID, limits: InputLimits, pipelined: Bool
-    ) -> (Definitions, DiagnosticCollector) {
-        var readerDiagnostics = DiagnosticCollector()
-        let reader = YAMLReader(file: file, limits: limits)
-        let outcome: YAMLReader.Outcome
+    /// The result of reading and decoding one chunk.
+    struct Piece: Sendable {
         var definitions: Definitions
         var diagnostics: DiagnosticCollector
-        if pipelined {
-            let pipeline = PipelinedDecoder()
-            outcome = reader.read(bytes, diagnostics: &readerDiagnostics) { pipeline.push($0) }
-            (definitions, diagnostics) = pipeline.finish(complete: outcome.complete)
-        } else {
-            var decoder = DocumentDecoder()
-            outcome = reader.read(bytes, diagnostics: &readerDiagnostics) { decoder.decode($0) }
-            if !outcome.complete { decoder.markIncomplete() }
-            (definitions, diagnostics) = decoder.finish()
+        var outcome: YAMLReader.Outcome
+    }
+
+    /// Reads and decodes one chunk, a document at a time, so each document's YAML tree is
+    /// dropped as soon as it is decoded.
+    static func decode(_ chunk: YAMLChunk, of bytes: [UInt8], file: FileID, limits: InputLimits) -> Piece {
+        var readerDiagnostics = DiagnosticCollector()
+        var decoder = DocumentDecoder()
+        let outcome = YAMLReader(file: file, limits: limits).read(chunk, of: bytes, diagnostics: &readerDiagnostics) {
+            decoder.decode($0)
         }
+        var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)
-        if outcome.complete, outcome.documents == 0 {
-            diagnostics.report(
-                .missingField, "file holds no document", at: .point(file, line: 1, column: 1),
-                notes: [
-                    Diagnostic.Note(
-                        "each document is a mapping with 'apiVersion: portcullis/v1' and a 'kind'",
-                        at: .point(file, line: 1, column: 1))
-                ])
+        return Piece(definitions: definitions, diagnostics: diagnostics, outcome: outcome)
+    }
+
+    /// Joins the pieces in file order. As when a file is read in one go, reading a file
+    /// stops at its first unreadable chunk: later chunks' results are dropped and the
+    /// definitions are marked incomplete.
+    static func merge(
+        _ pieces: [Piece], files: [Int], fileCount: Int, into diagnostics: inout DiagnosticCollector
+    ) -> Definitions {
+        var definitions = Definitions()
+        var documents = [Int](repeating: 0, count: fileCount)
+        var stopped = [Bool](repeating: false, count: fileCount)
+        var readFile = [Bool](repeating: false, count: fileCount)
+        for (piece, file) in zip(pieces, files) where !stopped[file] {
+            readFile[file] = true
+            definitions.append(contentsOf: piece.definitions)
+            diagnostics.append(contentsOf: piece.diagnostics)
+            documents[file] += piece.outcome.documents
+            if !piece.outcome.complete {
+                stopped[file] = true
+                definitions.complete = false
+            }
         }
-        return (definitions, diagnostics)
+        for file in 0..<fileCount where !readFile[file] {
+            definitions.complete = false
+        }
+        for file in 0..<fileCount where readFile[file] && !stopped[file] && documents[file] == 0 {
+            let start = SourceRange.point(FileID(file), line: 1, column: 1)
+            diagnostics.report(
+                .missingField, "file holds no document", at: start,
+                notes: [Diagnostic.Note("each document is a mapping with 'apiVersion: portcullis/v1' and a 'kind'", at: start)])
+        }
+        return definitions
     }
 }

@@ -28,21 +28,38 @@ public struct YAMLReader {
     public func read(
         _ bytes: [UInt8], diagnostics: inout DiagnosticCollector, onDocument: (YAMLDocument) -> Void
     ) -> Outcome {
+        guard preflight(bytes, diagnostics: &diagnostics) else { return Outcome(complete: false, documents: 0) }
+        return read(YAMLChunk(bytes: 0..<bytes.count, firstLine: 1), of: bytes, diagnostics: &diagnostics, onDocument: onDocument)
+    }
+
+    /// Checks that concern the whole file rather than its documents: its size and encoding.
+    /// Returns false, with a diagnostic, when the file must not be parsed at all.
+    public func preflight(_ bytes: [UInt8], diagnostics: inout DiagnosticCollector) -> Bool {
         if bytes.count > limits.maxFileSize {
             diagnostics.report(
                 .inputLimit,
                 "file is \(bytes.count) bytes, larger than the limit of \(limits.maxFileSize) bytes",
                 at: .point(file, line: 1, column: 1))
-            return Outcome(complete: false, documents: 0)
+            return false
         }
         if let encoding = Self.utf16ByteOrderMark(bytes) {
             diagnostics.report(
                 .yamlSyntax, "file starts with a \(encoding) byte-order mark; inputs must be UTF-8",
                 at: .point(file, line: 1, column: 1))
-            return Outcome(complete: false, documents: 0)
+            return false
         }
-        return bytes.withUnsafeBufferPointer { buffer in
-            var builder = TreeBuilder(file: file, limits: limits, bytes: buffer)
+        return true
+    }
+
+    /// Reads the documents of one chunk of a file that passed ``preflight(_:diagnostics:)``.
+    @discardableResult
+    public func read(
+        _ chunk: YAMLChunk, of bytes: [UInt8], diagnostics: inout DiagnosticCollector,
+        onDocument: (YAMLDocument) -> Void
+    ) -> Outcome {
+        bytes.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[chunk.bytes])
+            var builder = TreeBuilder(file: file, limits: limits, bytes: slice, lineOffset: chunk.firstLine - 1)
             return builder.run(diagnostics: &diagnostics, onDocument: onDocument)
         }
     }
@@ -70,6 +87,8 @@ private struct TreeBuilder {
     let file: FileID
     let limits: InputLimits
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Lines of the file before this chunk; libyaml counts from the chunk's start.
+    let lineOffset: Int
 
     private struct Anchored {
         var node: YAMLNode
@@ -101,10 +120,11 @@ private struct TreeBuilder {
     private var aliasNodes = 0
     private var root: YAMLNode?
 
-    init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>) {
+    init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) {
         self.file = file
         self.limits = limits
         self.bytes = bytes
+        self.lineOffset = lineOffset
     }
 
     private enum Step {
@@ -390,7 +410,7 @@ private struct TreeBuilder {
     // MARK: Positions and errors
 
     private func position(_ mark: yaml_mark_t) -> SourcePosition {
-        SourcePosition(line: mark.line + 1, column: mark.column + 1)
+        SourcePosition(line: mark.line + 1 + lineOffset, column: mark.column + 1)
     }
 
     private func range(_ start: yaml_mark_t, _ end: yaml_mark_t) -> SourceRange {
@@ -459,7 +479,7 @@ private struct TreeBuilder {
 
     /// Line and column of a byte offset, counting columns in Unicode scalars as libyaml does.
     private func positionOfByte(_ offset: Int) -> SourcePosition {
-        var line = 1
+        var line = 1 + lineOffset
         var column = 1
         var index = 0
         while index < offset {

@@ -1,5 +1,5 @@
 import Foundation
-import PortcullisCompiler
+@testable import PortcullisCompiler
 import PortcullisDiagnostics
 import XCTest
 
@@ -52,5 +52,35 @@ final class DiagnosticGoldenTests: XCTestCase {
             for code in DiagnosticCode.frontEnd where text.contains("[\(code.id)]") { seen.insert(code.id) }
         }
         XCTAssertEqual(Set(DiagnosticCode.frontEnd.map(\.id)).subtracting(seen), [])
+    }
+}
+
+/// Reading a file in chunks, one per document, must not change a single byte of any report.
+final class ChunkedReadingTests: XCTestCase {
+    func testEveryGoldenCaseReadsTheSameInChunks() throws {
+        let cases = try FileManager.default.contentsOfDirectory(atPath: DiagnosticGoldenTests.cases.path).sorted()
+        XCTAssertGreaterThan(cases.count, 15)
+        for name in cases {
+            let directory = DiagnosticGoldenTests.cases.appendingPathComponent(name)
+            let files = InputFiles(workingDirectory: directory.path)
+            let inputs = try files.read(files.discover(["."]), limits: LintOptions().limits)
+            let whole = LintPipeline.run(inputs, options: LintOptions(), chunkSize: Int.max)
+            let chunked = LintPipeline.run(inputs, options: LintOptions(), chunkSize: 1)
+            XCTAssertEqual(TextReporter().render(chunked.report), TextReporter().render(whole.report), name)
+            XCTAssertEqual(chunked.project.routes.count, whole.project.routes.count, name)
+        }
+    }
+
+    func testSamplesReadTheSameInChunks() throws {
+        for sample in ["contoso", "mistakes"] {
+            let directory = GoldenFiles.packageRoot.appendingPathComponent("Samples/\(sample)")
+            let files = InputFiles(workingDirectory: directory.path)
+            let inputs = try files.read(files.discover(["."]), limits: LintOptions().limits)
+            let joined = SourceInput(path: "joined.yaml", bytes: Array(inputs.map { $0.bytes }.joined(separator: Array("---\n".utf8))))
+            let whole = LintPipeline.run([joined], options: LintOptions(), chunkSize: Int.max)
+            let chunked = LintPipeline.run([joined], options: LintOptions(), chunkSize: 1)
+            XCTAssertEqual(TextReporter().render(chunked.report), TextReporter().render(whole.report), sample)
+            XCTAssertEqual(chunked.project.routes.map(\.route.id.value), whole.project.routes.map(\.route.id.value))
+        }
     }
 }

@@ -1,0 +1,50 @@
+import PortcullisDiagnostics
+import XCTest
+
+@testable import PortcullisSyntax
+
+final class YAMLChunkTests: XCTestCase {
+    private func split(_ text: String, size: Int = 1, maxDocuments: Int = 100) -> [String] {
+        let bytes = Array(text.utf8)
+        return YAMLChunk.split(bytes, preferredSize: size, maxDocuments: maxDocuments).map {
+            String(decoding: bytes[$0.bytes], as: UTF8.self)
+        }
+    }
+
+    func testSplitsOnlyAtDocumentMarkersAtLineStart() {
+        let text = "a: 1\n---\nb: \"---\"\n--- c\n---x: 1\nd: |\n  ---\n"
+        XCTAssertEqual(split(text), ["a: 1\n", "---\nb: \"---\"\n", "--- c\n---x: 1\nd: |\n  ---\n"])
+    }
+
+    func testLineNumbersFollowEveryLineBreakStyle() {
+        let bytes = Array("a: 1\r\nb: 2\r---\nc: 3\n".utf8)
+        let chunks = YAMLChunk.split(bytes, preferredSize: 1, maxDocuments: 10)
+        XCTAssertEqual(chunks.map(\.firstLine), [1, 3])
+    }
+
+    func testDirectivesAndTooManyDocumentsKeepOneChunk() {
+        XCTAssertEqual(split("a: 1\n...\n%YAML 1.1\n---\nb: 2\n").count, 1)
+        XCTAssertEqual(split("---\na\n---\nb\n---\nc\n", maxDocuments: 2).count, 1)
+        XCTAssertEqual(split("---\na\n---\nb\n", size: 1 << 20).count, 1, "small files are not split")
+    }
+
+    func testChunksGroupDocumentsUpToTheSize() {
+        let text = String(repeating: "---\nkey: value\n", count: 10)
+        let chunks = split(text, size: 40)
+        XCTAssertEqual(chunks.joined(), text)
+        XCTAssertTrue(chunks.dropLast().allSatisfy { $0.utf8.count >= 40 }, "\(chunks.map(\.count))")
+    }
+
+    func testChunkReadingKeepsFilePositions() {
+        let text = "a: 1\n---\nb: 2\n---\nc: [\n"
+        let bytes = Array(text.utf8)
+        let reader = YAMLReader(file: FileID(0))
+        var positions: [SourcePosition] = []
+        var diagnostics = DiagnosticCollector()
+        for chunk in YAMLChunk.split(bytes, preferredSize: 1, maxDocuments: 10) {
+            reader.read(chunk, of: bytes, diagnostics: &diagnostics) { positions.append($0.root.range.start) }
+        }
+        XCTAssertEqual(positions, [SourcePosition(line: 1, column: 1), SourcePosition(line: 3, column: 1)])
+        XCTAssertEqual(diagnostics.diagnostics.first?.range.start.line, 6, "errors in later chunks keep file lines")
+    }
+}
