@@ -38,13 +38,12 @@ public struct InputFiles: Sendable {
         var found = Set<String>()
         for given in paths {
             let path = absolutePath(given)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch FileSystem.kind(of: path) {
+            case nil:
                 throw DriverError.pathNotFound(given)
-            }
-            if isDirectory.boolValue {
+            case .directory?:
                 try collect(in: path, given: given, into: &found)
-            } else {
+            default:
                 found.insert(displayPath(path))
             }
         }
@@ -53,26 +52,26 @@ public struct InputFiles: Sendable {
     }
 
     /// Walks one directory level at a time; symbolic links to directories are not
-    /// followed, so a link cycle cannot make the walk endless.
+    /// followed, so a link cycle cannot make the walk endless. Paths are built by joining
+    /// names to the standardized root, so they stay standardized.
     private func collect(in directory: String, given: String, into found: inout Set<String>) throws {
-        let fileManager = FileManager.default
-        let names: [String]
+        let entries: [(name: String, kind: FileSystem.Kind)]
         do {
-            names = try fileManager.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw DriverError.unreadable(given, reason: "the directory cannot be listed")
+            entries = try FileSystem.entries(of: directory)
+        } catch let failure as FileSystem.Failure {
+            throw DriverError.unreadable(given, reason: failure.reason)
         }
-        for name in names where !name.hasPrefix(".") {
-            let full = directory + "/" + name
-            let attributes = try? fileManager.attributesOfItem(atPath: full)
-            switch attributes?[.type] as? FileAttributeType {
-            case .typeDirectory?:
+        for entry in entries where !entry.name.hasPrefix(".") {
+            let full = directory + "/" + entry.name
+            switch entry.kind {
+            case .directory:
                 try collect(in: full, given: given, into: &found)
-            case .typeRegular?, .typeSymbolicLink?:
+            case .file:
+                let name = entry.name
                 if (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != Self.configurationFileName {
                     found.insert(displayPath(full))
                 }
-            default:
+            case .other:
                 continue
             }
         }
@@ -96,18 +95,15 @@ public struct InputFiles: Sendable {
 
     static func readPrefix(of path: String, upTo limit: Int) throws -> [UInt8] {
         do {
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            return [UInt8](try handle.read(upToCount: limit) ?? Data())
-        } catch {
-            let reason = (error as NSError).localizedFailureReason ?? error.localizedDescription
-            throw DriverError.unreadable(path, reason: reason)
+            return try FileSystem.contents(of: path, upTo: limit)
+        } catch let failure as FileSystem.Failure {
+            throw DriverError.unreadable(path, reason: failure.reason)
         }
     }
 
-    /// Paths inside the working directory are shown relative to it.
-    func displayPath(_ path: String) -> String {
-        let absolute = absolutePath(path)
+    /// Paths inside the working directory are shown relative to it. `absolute` must
+    /// already be standardized, as ``absolutePath(_:)`` makes it.
+    func displayPath(_ absolute: String) -> String {
         let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
         if absolute.hasPrefix(prefix) { return String(absolute.dropFirst(prefix.count)) }
         return absolute

@@ -30,6 +30,7 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
             routes: routes,
             anchor: anchor)
+        RouteTable.check(api, into: &context.diagnostics)
         guard let name else { return }
         guard path != nil, backend != nil else {
             definitions.undecodedAPINames.insert(name.value)

@@ -2,6 +2,9 @@ import PortcullisDiagnostics
 
 /// Checks the definitions against each other (RF001-RF005) and computes effective routes.
 ///
+/// Checks that need one API document only (its route ids and paths, ``RouteTable``) run
+/// where the document is decoded, in parallel; this type does what needs them all.
+///
 /// Checks that depend on declarations which could not be read are skipped, so one broken
 /// file does not also produce a cascade of "unknown" errors.
 public struct Resolver {
@@ -76,40 +79,6 @@ public struct Resolver {
                     at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
             } else {
                 paths[api.path.value] = (api.name.value, api.path.range)
-            }
-            checkUniqueRoutes(api)
-        }
-    }
-
-    /// Routes collide when they have the same method and the same path once parameter
-    /// names are erased.
-    private struct RouteSignature: Hashable {
-        var method: HTTPMethod
-        var shape: String
-    }
-
-    private mutating func checkUniqueRoutes(_ api: API) {
-        var ids: [String: SourceRange] = [:]
-        var signatures: [RouteSignature: Int] = [:]
-        ids.reserveCapacity(api.routes.count)
-        signatures.reserveCapacity(api.routes.count)
-        for index in api.routes.indices {
-            let id = api.routes[index].id
-            if let first = ids.updateValue(id.range, forKey: id.value) {
-                ids[id.value] = first
-                duplicate("route id '\(id.value)' is used twice in API '\(api.name.value)'", at: id.range, first: first)
-            }
-            let path = api.routes[index].path
-            let method = api.routes[index].method.value
-            let signature = RouteSignature(method: method, shape: path.value.shape)
-            if let firstIndex = signatures.updateValue(index, forKey: signature) {
-                signatures[signature] = firstIndex
-                let first = api.routes[firstIndex]
-                diagnostics.report(
-                    .duplicateRoute,
-                    "routes '\(first.id.value)' and '\(id.value)' both match \(method.rawValue) '\(path.value.text)'",
-                    at: path.range,
-                    notes: [Diagnostic.Note("'\(first.id.value)' is declared here", at: first.path.range)])
             }
         }
     }
