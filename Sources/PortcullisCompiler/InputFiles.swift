@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisDiagnostics
 import PortcullisSyntax
 
 /// Why the driver could not do its job; the CLI exits 2 for these.
@@ -79,11 +80,11 @@ public struct InputFiles: Sendable {
 
     /// Reads each file, at most one byte past the size limit: enough for the front end to
     /// report an oversized file without loading all of it. Files are read on all cores.
-    public func read(_ paths: [String], limits: InputLimits) throws -> [SourceInput] {
-        let results = ParallelMap.map(paths.indices) { index -> Result<SourceInput, DriverError> in
+    public func read(_ paths: [String], limits: InputLimits) throws -> [SourceFile] {
+        let results = ParallelMap.map(paths.indices) { index -> Result<SourceFile, DriverError> in
             do {
                 let bytes = try Self.readPrefix(of: absolutePath(paths[index]), upTo: limits.maxFileSize + 1)
-                return .success(SourceInput(path: paths[index], bytes: bytes))
+                return .success(SourceFile(path: paths[index], bytes: bytes))
             } catch let error as DriverError {
                 return .failure(error)
             } catch {

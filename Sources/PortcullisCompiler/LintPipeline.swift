@@ -27,13 +27,13 @@ public enum LintPipeline {
     /// Files larger than this are split at document markers and read on several cores.
     static let chunkSize = 256 * 1024
 
-    public static func run(_ inputs: [SourceInput], options: LintOptions = LintOptions()) -> LintResult {
+    public static func run(_ inputs: [SourceFile], options: LintOptions = LintOptions()) -> LintResult {
         run(inputs, options: options, chunkSize: chunkSize)
     }
 
     /// `chunkSize` is a parameter so tests can split every file at every document.
-    static func run(_ inputs: [SourceInput], options: LintOptions, chunkSize: Int) -> LintResult {
-        let files = SourceFiles(inputs.map { SourceFile(path: $0.path, bytes: $0.bytes) })
+    static func run(_ inputs: [SourceFile], options: LintOptions, chunkSize: Int) -> LintResult {
+        let files = SourceFiles(inputs)
         var diagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         for (index, input) in inputs.enumerated() {

@@ -1,4 +1,5 @@
-/// The text of one input file as it was read, kept so reports can quote source lines.
+/// One input file's bytes as the driver read them: the input of the pipeline, which never
+/// touches the disk, and what reports quote source lines from.
 ///
 /// The bytes are kept as read (they may be invalid UTF-8, which is itself a diagnostic);
 /// lines are decoded only when a report asks for one.

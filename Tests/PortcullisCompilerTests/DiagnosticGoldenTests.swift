@@ -76,7 +76,7 @@ final class ChunkedReadingTests: XCTestCase {
             let directory = GoldenFiles.packageRoot.appendingPathComponent("Samples/\(sample)")
             let files = InputFiles(workingDirectory: directory.path)
             let inputs = try files.read(files.discover(["."]), limits: LintOptions().limits)
-            let joined = SourceInput(path: "joined.yaml", bytes: Array(inputs.map { $0.bytes }.joined(separator: Array("---\n".utf8))))
+            let joined = SourceFile(path: "joined.yaml", bytes: Array(inputs.map { $0.bytes }.joined(separator: Array("---\n".utf8))))
             let whole = LintPipeline.run([joined], options: LintOptions(), chunkSize: Int.max)
             let chunked = LintPipeline.run([joined], options: LintOptions(), chunkSize: 1)
             XCTAssertEqual(TextReporter().render(chunked.report), TextReporter().render(whole.report), sample)

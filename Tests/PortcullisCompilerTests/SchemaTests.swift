@@ -56,7 +56,7 @@ final class SchemaTests: XCTestCase {
     }
 
     private func lint(_ file: URL) throws -> [Diagnostic] {
-        let input = SourceInput(path: file.lastPathComponent, bytes: [UInt8](try Data(contentsOf: file)))
+        let input = SourceFile(path: file.lastPathComponent, bytes: [UInt8](try Data(contentsOf: file)))
         return LintPipeline.run([input]).report.diagnostics
     }
 
