@@ -59,6 +59,4 @@ public struct DiagnosticCollector: Sendable {
     public mutating func append(contentsOf other: DiagnosticCollector) {
         diagnostics.append(contentsOf: other.diagnostics)
     }
-
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }

@@ -34,9 +34,6 @@ public struct DiagnosticCode: Hashable, Comparable, Sendable, CustomStringConver
 
     public var description: String { id }
 
-    /// YS and RF codes describe input the compiler cannot trust; they stay errors.
-    public var isFixedError: Bool { id.hasPrefix("YS") || id.hasPrefix("RF") }
-
     public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
     public static func < (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id < rhs.id }

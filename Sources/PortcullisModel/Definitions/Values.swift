@@ -3,14 +3,6 @@ import PortcullisDiagnostics
 /// The HTTP methods a route may declare.
 public enum HTTPMethod: String, CaseIterable, Sendable {
     case GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE
-
-    /// Methods that change state; least-privilege rules treat them as writes.
-    public var isWrite: Bool {
-        switch self {
-        case .POST, .PUT, .PATCH, .DELETE: true
-        case .GET, .HEAD, .OPTIONS: false
-        }
-    }
 }
 
 /// What a declared scope grants.
@@ -44,14 +36,6 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
     case client
     case header(String)
     case claim(String)
-
-    /// Keys that need a validated token to read.
-    public var needsIdentity: Bool {
-        switch self {
-        case .user, .client, .claim: true
-        case .subscription, .ip, .header: false
-        }
-    }
 
     public var description: String {
         switch self {
