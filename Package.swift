@@ -21,8 +21,12 @@ let package = Package(
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
         .target(name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics"]),
         .target(
-            name: "PortcullisCompiler",
+            name: "PortcullisChecker",
             dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics"]
+        ),
+        .target(
+            name: "PortcullisCompiler",
+            dependencies: ["PortcullisChecker", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics"]
         ),
         .executableTarget(
             name: "portcullis",
@@ -33,6 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax"]),
         .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel"]),
+        .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),
         .testTarget(
             name: "PortcullisCompilerTests",
             dependencies: ["PortcullisCompiler"],

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSyntax
@@ -8,10 +9,32 @@ public struct LintOptions: Sendable {
     public var limits: InputLimits
     /// Reports warnings as errors, for teams that keep a warning-free tree.
     public var warningsAsErrors: Bool
+    /// `YYYY-MM-DD`, the day suppression expiry is judged against.
+    public var today: String
 
-    public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false) {
+    public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: String = LintOptions.todayUTC()) {
         self.limits = limits
         self.warningsAsErrors = warningsAsErrors
+        self.today = today
+    }
+
+    /// Today's date in UTC, as suppression comments write dates.
+    public static func todayUTC() -> String {
+        let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return String(format: "%04d-%02d-%02d", components.year!, components.month!, components.day!)
+    }
+}
+
+/// A configuration file as read and parsed by the driver. It is numbered file 0 of the
+/// run, so its own problems are reported first.
+public struct LoadedConfiguration: Sendable {
+    public var source: SourceFile
+    public var configuration: Configuration
+    public var diagnostics: [Diagnostic]
+
+    public init(source: SourceFile) {
+        self.source = source
+        (configuration, diagnostics) = Configuration.parse(source, file: FileID(0))
     }
 }
 
@@ -27,17 +50,23 @@ public enum LintPipeline {
     /// Files larger than this are split at document markers and read on several cores.
     static let chunkSize = 256 * 1024
 
-    public static func run(_ inputs: [SourceFile], options: LintOptions = LintOptions()) -> LintResult {
-        run(inputs, options: options, chunkSize: chunkSize)
+    public static func run(
+        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions = LintOptions()
+    ) -> LintResult {
+        run(inputs, configuration: configuration, options: options, chunkSize: chunkSize)
     }
 
     /// `chunkSize` is a parameter so tests can split every file at every document.
-    static func run(_ inputs: [SourceFile], options: LintOptions, chunkSize: Int) -> LintResult {
-        let files = SourceFiles(inputs)
+    static func run(
+        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int
+    ) -> LintResult {
+        // Input files are numbered after the configuration file, if there is one.
+        let first = configuration == nil ? 0 : 1
+        let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs)
         var diagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         for (index, input) in inputs.enumerated() {
-            let reader = YAMLReader(file: FileID(index), limits: options.limits)
+            let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
             if reader.preflight(input.bytes, diagnostics: &diagnostics) {
                 let chunks = YAMLChunk.split(
                     input.bytes, preferredSize: chunkSize, maxDocuments: options.limits.maxDocuments)
@@ -46,16 +75,25 @@ public enum LintPipeline {
         }
         let work = plan
         let pieces = ParallelMap.map(work.indices) { item in
-            decode(work[item].chunk, of: inputs[work[item].file].bytes, file: FileID(work[item].file), limits: options.limits)
+            decode(
+                work[item].chunk, of: inputs[work[item].file].bytes, file: FileID(first + work[item].file),
+                limits: options.limits)
         }
-        let definitions = merge(pieces, files: work.map(\.file), fileCount: inputs.count, into: &diagnostics)
-        let anchor = SourceRange.point(FileID(0), line: 1, column: 1)
+        let (definitions, credentials) = merge(
+            pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
+        let anchor = SourceRange.point(FileID(first), line: 1, column: 1)
         let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
-        var list = diagnostics.diagnostics
+        let context = CheckContext(project: project, credentialLiterals: credentials)
+        var list = Checker.run(
+            context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
+            sources: SourceFiles(inputs), fileOffset: first,
+            configuration: configuration?.configuration ?? Configuration(), today: options.today)
         if options.warningsAsErrors {
             for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
         }
-        return LintResult(report: DiagnosticReport(diagnostics: list, sources: files), project: project)
+        let report = DiagnosticReport(
+            diagnostics: list, sources: files, redactions: context.secretRanges, inputCount: inputs.count)
+        return LintResult(report: report, project: project)
     }
 
     /// The result of reading and decoding one chunk.
@@ -63,6 +101,8 @@ public enum LintPipeline {
         var definitions: Definitions
         var diagnostics: DiagnosticCollector
         var outcome: YAMLReader.Outcome
+        /// Credential-like literals in the chunk's documents.
+        var credentials: [SourceRange]
     }
 
     /// Reads and decodes one chunk, a document at a time, so each document's YAML tree is
@@ -70,21 +110,24 @@ public enum LintPipeline {
     static func decode(_ chunk: YAMLChunk, of bytes: [UInt8], file: FileID, limits: InputLimits) -> Piece {
         var readerDiagnostics = DiagnosticCollector()
         var decoder = DocumentDecoder()
+        var credentials: [SourceRange] = []
         let outcome = YAMLReader(file: file, limits: limits).read(chunk, of: bytes, diagnostics: &readerDiagnostics) {
             decoder.decode($0)
+            credentials += CredentialScanner.scan($0)
         }
         var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)
-        return Piece(definitions: definitions, diagnostics: diagnostics, outcome: outcome)
+        return Piece(definitions: definitions, diagnostics: diagnostics, outcome: outcome, credentials: credentials)
     }
 
     /// Joins the pieces in file order. As when a file is read in one go, reading a file
     /// stops at its first unreadable chunk: later chunks' results are dropped and the
     /// definitions are marked incomplete.
     static func merge(
-        _ pieces: [Piece], files: [Int], fileCount: Int, into diagnostics: inout DiagnosticCollector
-    ) -> Definitions {
+        _ pieces: [Piece], files: [Int], fileCount: Int, firstFile: Int, into diagnostics: inout DiagnosticCollector
+    ) -> (Definitions, [SourceRange]) {
         var definitions = Definitions()
+        var credentials: [SourceRange] = []
         var documents = [Int](repeating: 0, count: fileCount)
         var stopped = [Bool](repeating: false, count: fileCount)
         var readFile = [Bool](repeating: false, count: fileCount)
@@ -92,6 +135,7 @@ public enum LintPipeline {
             readFile[file] = true
             definitions.append(contentsOf: piece.definitions)
             diagnostics.append(contentsOf: piece.diagnostics)
+            credentials += piece.credentials
             documents[file] += piece.outcome.documents
             if !piece.outcome.complete {
                 stopped[file] = true
@@ -102,11 +146,11 @@ public enum LintPipeline {
             definitions.complete = false
         }
         for file in 0..<fileCount where readFile[file] && !stopped[file] && documents[file] == 0 {
-            let start = SourceRange.point(FileID(file), line: 1, column: 1)
+            let start = SourceRange.point(FileID(firstFile + file), line: 1, column: 1)
             diagnostics.report(
                 .missingField, "file holds no document", at: start,
                 notes: [Diagnostic.Note("each document is a mapping with 'apiVersion: portcullis/v1' and a 'kind'", at: start)])
         }
-        return definitions
+        return (definitions, credentials)
     }
 }

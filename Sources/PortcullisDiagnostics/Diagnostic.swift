@@ -12,12 +12,28 @@ public struct Diagnostic: Sendable {
         }
     }
 
+    /// How a finding was silenced by a `portcullis:ignore` comment.
+    public struct Suppression: Sendable, Hashable {
+        /// The text after `--`, if the comment gave one.
+        public var reason: String?
+        /// Where the comment is.
+        public var range: SourceRange
+
+        public init(reason: String?, range: SourceRange) {
+            self.reason = reason
+            self.range = range
+        }
+    }
+
     public var code: DiagnosticCode
     public var severity: Severity
     /// Lowercase, one sentence, names in single quotes.
     public var message: String
     public var range: SourceRange
     public var notes: [Note]
+    /// Set when a suppression comment silenced this finding: it is kept for reports that
+    /// list suppressed findings, but is not shown or counted.
+    public var suppression: Suppression?
 
     public init(
         _ code: DiagnosticCode, _ message: String, at range: SourceRange,

@@ -8,14 +8,21 @@ public struct DiagnosticReport: Sendable {
         public var files = 0
     }
 
+    /// Every finding in report order, suppressed ones included.
     public let diagnostics: [Diagnostic]
     public let sources: SourceFiles
+    /// Ranges of source text that hold secrets; quoted source lines mask them.
+    public let redactions: [SourceRange]
+    /// Counts of the findings that were not suppressed.
     public let summary: Summary
 
-    public init(diagnostics: [Diagnostic], sources: SourceFiles) {
+    /// `inputCount` is how many of the sources are inputs (a configuration file is not).
+    public init(
+        diagnostics: [Diagnostic], sources: SourceFiles, redactions: [SourceRange] = [], inputCount: Int? = nil
+    ) {
         let sorted = diagnostics.sorted(by: Diagnostic.reportOrder)
-        var summary = Summary(files: sources.count)
-        for diagnostic in sorted {
+        var summary = Summary(files: inputCount ?? sources.count)
+        for diagnostic in sorted where diagnostic.suppression == nil {
             switch diagnostic.severity {
             case .error: summary.errors += 1
             case .warning: summary.warnings += 1
@@ -24,8 +31,12 @@ public struct DiagnosticReport: Sendable {
         }
         self.diagnostics = sorted
         self.sources = sources
+        self.redactions = redactions
         self.summary = summary
     }
+
+    /// The findings that were not suppressed: what text and JSON reports show.
+    public var active: [Diagnostic] { diagnostics.filter { $0.suppression == nil } }
 
     public var hasErrors: Bool { summary.errors > 0 }
 }

@@ -39,7 +39,7 @@ public struct JSONReporter: DiagnosticReporter {
     }
 
     public func render(_ report: DiagnosticReport) -> String {
-        let entries = report.diagnostics.map { diagnostic in
+        let entries = report.active.map { diagnostic in
             Entry(
                 code: diagnostic.code.id,
                 slug: diagnostic.code.slug,

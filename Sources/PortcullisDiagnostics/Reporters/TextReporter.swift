@@ -12,12 +12,12 @@ public struct TextReporter: DiagnosticReporter {
 
     public func render(_ report: DiagnosticReport) -> String {
         var out = ""
-        for diagnostic in report.diagnostics {
+        for diagnostic in report.active {
             let path = report.sources.path(of: diagnostic.range.file)
             out += paint(location(path, diagnostic.range.start), .bold)
             out += " " + paint("\(diagnostic.severity.rawValue):", color(for: diagnostic.severity))
             out += " " + paint(diagnostic.message, .bold) + " [\(diagnostic.code.id)]\n"
-            out += snippet(diagnostic.range, in: report.sources[diagnostic.range.file])
+            out += snippet(diagnostic.range, in: report.sources[diagnostic.range.file], redactions: report.redactions)
             for note in diagnostic.notes {
                 let notePath = report.sources.path(of: note.range.file)
                 out += paint(location(notePath, note.range.start), .bold)
@@ -50,9 +50,10 @@ public struct TextReporter: DiagnosticReporter {
     /// The quoted line with `^~~~` under the range; a range that runs past its first
     /// line is underlined to the end of that line. Long lines are cut to a window that
     /// keeps the caret in view.
-    private func snippet(_ range: SourceRange, in file: SourceFile) -> String {
+    private func snippet(_ range: SourceRange, in file: SourceFile, redactions: [SourceRange]) -> String {
         guard let text = file.line(Int(range.start.line)) else { return "" }
-        let scalars = Array(text.unicodeScalars.map(Self.displayable))
+        var scalars = Array(text.unicodeScalars.map(Self.displayable))
+        Self.mask(&scalars, line: range.start.line, file: range.file, redactions: redactions)
         let startColumn = Int(range.start.column)
         let lineEnd = scalars.count + 1
         let endColumn = range.end.line == range.start.line ? min(Int(range.end.column), lineEnd) : lineEnd
@@ -72,6 +73,16 @@ public struct TextReporter: DiagnosticReporter {
         let marker = "^" + String(repeating: "~", count: width - 1)
         return " \(gutter) | \(prefix)\(shown)\(suffix)\n \(pad) | "
             + String(repeating: " ", count: caretOffset) + paint(marker, .green) + "\n"
+    }
+
+    /// Replaces the parts of a quoted line that hold a secret with `*`, keeping columns.
+    static func mask(_ scalars: inout [Unicode.Scalar], line: UInt32, file: FileID, redactions: [SourceRange]) {
+        for secret in redactions where secret.file == file && secret.start.line <= line && line <= secret.end.line {
+            let from = secret.start.line == line ? Int(secret.start.column) - 1 : 0
+            let to = secret.end.line == line ? Int(secret.end.column) - 1 : scalars.count
+            guard from < to else { continue }
+            for index in max(0, from)..<min(scalars.count, to) { scalars[index] = "*" }
+        }
     }
 
     /// Quoted source must not drive the terminal: control characters and bidirectional

@@ -31,9 +31,9 @@ extension DocumentDecoder {
             routes: routes,
             anchor: anchor)
         RouteTable.check(api, into: &context.diagnostics)
-        guard let name else { return }
-        guard path != nil, backend != nil else {
-            definitions.undecodedAPINames.insert(name.value)
+        guard let name, path != nil, backend != nil else {
+            if let name { definitions.undecodedAPINames.insert(name.value) }
+            for route in routes { definitions.scopesOfDroppedRoutes.formUnion(route.scopes?.scopes.map(\.value) ?? []) }
             return
         }
         definitions.apis.append(api)
@@ -68,7 +68,10 @@ extension DocumentDecoder {
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
             anchor: routeAnchor)
-        guard id != nil, method != nil, path != nil else { return nil }
+        guard id != nil, method != nil, path != nil else {
+            definitions.scopesOfDroppedRoutes.formUnion(route.scopes?.scopes.map(\.value) ?? [])
+            return nil
+        }
         return route
     }
 

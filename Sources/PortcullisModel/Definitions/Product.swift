@@ -27,6 +27,9 @@ public struct Definitions: Sendable {
     public var gatewayDocuments: [SourceRange] = []
     /// Names of APIs whose documents had errors and were not decoded.
     public var undecodedAPINames: Set<String> = []
+    /// Scopes named by routes that had errors and were left out, so that no rule reports
+    /// those scopes as unused.
+    public var scopesOfDroppedRoutes: Set<String> = []
     /// False when some input could not be read to its end, so declarations may be missing.
     public var complete = true
 
@@ -39,6 +42,7 @@ public struct Definitions: Sendable {
         namedValueReferences += other.namedValueReferences
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)
+        scopesOfDroppedRoutes.formUnion(other.scopesOfDroppedRoutes)
         complete = complete && other.complete
     }
 }

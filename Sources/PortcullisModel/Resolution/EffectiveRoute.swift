@@ -60,4 +60,8 @@ public struct ResolvedProject: Sendable {
     public var products: [Product]
     /// Every route of every API, in API then route order.
     public var routes: [EffectiveRoute]
+    /// False when some input could not be read to its end, so declarations and uses may be missing.
+    public var complete: Bool
+    /// Scopes named by routes that had errors and are not among ``routes``.
+    public var scopesOfDroppedRoutes: Set<String>
 }

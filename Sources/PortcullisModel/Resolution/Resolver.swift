@@ -37,7 +37,8 @@ public struct Resolver {
         }
         return ResolvedProject(
             gateway: gateway, apis: definitions.apis, products: definitions.products,
-            routes: effectiveRoutes(gateway))
+            routes: effectiveRoutes(gateway), complete: definitions.complete,
+            scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes)
     }
 
     // MARK: Structure

@@ -1,0 +1,110 @@
+import PortcullisDiagnostics
+
+/// One rule: what it reports, why it matters, how to fix it, examples, and its check.
+///
+/// A rule is a type, so the registry can list rules without running them, and each rule
+/// lives in one file with its examples, which are documentation and test cases at once.
+public protocol Rule: Sendable {
+    static var description: RuleDescription { get }
+    /// Adds this rule's findings for the project; they carry the code's default severity,
+    /// which the configuration may change afterwards.
+    static func check(_ context: CheckContext, into findings: inout DiagnosticCollector)
+}
+
+/// The documentation of a rule, shown by `portcullis explain`.
+public struct RuleDescription: Sendable {
+    public let code: DiagnosticCode
+    /// Why the rule matters, in two or three sentences a reviewer can act on.
+    public let rationale: String
+    /// How to make the finding go away for the right reason.
+    public let fix: String
+    /// Inputs that must produce findings exactly where they are marked.
+    public let triggering: [RuleExample]
+    /// Inputs that must produce no finding of this rule.
+    public let nonTriggering: [RuleExample]
+
+    public init(
+        _ code: DiagnosticCode, rationale: String, fix: String, triggering: [RuleExample],
+        nonTriggering: [RuleExample]
+    ) {
+        self.code = code
+        self.rationale = rationale
+        self.fix = fix
+        self.triggering = triggering
+        self.nonTriggering = nonTriggering
+    }
+}
+
+/// YAML documents illustrating a rule. `↓` marks where a finding is expected to start;
+/// the markers are removed before the example is linted. Unless an example has its own
+/// Gateway document or stands alone, it is linted together with ``RuleExample/baseGateway``.
+public struct RuleExample: Sendable {
+    public static let marker: Character = "↓"
+
+    public let yaml: String
+    /// Linted without the base gateway even though it has none of its own.
+    public let standalone: Bool
+
+    public init(_ yaml: String, standalone: Bool = false) {
+        self.yaml = yaml
+        self.standalone = standalone
+    }
+
+    /// The example as a user would write it.
+    public var text: String { yaml.filter { $0 != Self.marker } }
+
+    /// The 1-based line and column of each marker, in the text without markers.
+    public var markedPositions: [SourcePosition] {
+        var positions: [SourcePosition] = []
+        var line = 1
+        var column = 1
+        for scalar in yaml.unicodeScalars {
+            if Character(scalar) == Self.marker {
+                positions.append(SourcePosition(line: line, column: column))
+                continue
+            }
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return positions
+    }
+
+    /// Whether the example is linted together with ``baseGateway``.
+    public var usesBaseGateway: Bool { !standalone && !yaml.contains("kind: Gateway") }
+
+    /// The gateway examples share: a JWT provider `entra`, an introspection provider
+    /// `partner`, read, write and admin scopes, Redis and default auth and rate limit.
+    public static let baseGateway = """
+        apiVersion: portcullis/v1
+        kind: Gateway
+        name: example
+        identityProviders:
+          entra:
+            type: jwt
+            issuer: https://login.example.com/v2.0
+            openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+            audiences: [api://example]
+          partner:
+            type: introspection
+            endpoint: https://idp.example.com/introspect
+            clientId: example-gateway
+            clientSecret: {secret: partner-secret}
+        scopes:
+          orders.read: {access: read}
+          orders.write: {access: write}
+          orders.admin: {access: admin}
+        secrets:
+          partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}
+          redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
+        redis:
+          connection: {secret: redis-connection}
+        defaults:
+          auth: entra
+          rateLimit: {calls: 100, per: 60s}
+
+        """
+}

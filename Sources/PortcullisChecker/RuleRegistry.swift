@@ -1,0 +1,31 @@
+import PortcullisDiagnostics
+
+/// Every rule Portcullis has, in code order: the front end's YS and RF codes, the
+/// checker's rules, and the SU codes of suppression comments.
+public enum RuleRegistry {
+    /// The rules the checker runs over a resolved project.
+    public static let checks: [any Rule.Type] = [
+        UnauthenticatedRoute.self, RouteWithoutScopes.self, WriteRouteAcceptsReadScope.self,
+        ReadRouteRequiresElevatedScope.self, WildcardScope.self, UnusedScope.self, PublicWriteRoute.self,
+        AnonymousWithoutSubscription.self,
+        InlineSecret.self, PlainSecret.self, InsecureURL.self, VersionedKeyVaultSecret.self,
+        SharedCacheOnAuthenticatedRoute.self, CacheTTLExceedsLimit.self, CacheOnUnsafeMethod.self,
+        TokenCacheTTLExceedsLimit.self, CacheOutlivesToken.self, CacheWithoutRedis.self,
+        CacheVariesOnAuthorizationHeader.self,
+        MissingRateLimit.self, RateLimitWindowOutOfRange.self, RateLimitExceedsGuardrail.self,
+        SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
+        RedisDatabaseShared.self, RedisTLSDisabled.self, RedisPublicNetwork.self, RedisDatabaseOutOfRange.self,
+    ]
+
+    /// The documentation of every code, sorted by code.
+    public static let descriptions: [RuleDescription] =
+        (FrontEndRules.descriptions + checks.map { $0.description } + SuppressionRules.descriptions)
+        .sorted { $0.code.id < $1.code.id }
+
+    public static let codes: [String: DiagnosticCode] = Dictionary(
+        uniqueKeysWithValues: descriptions.map { ($0.code.id, $0.code) })
+
+    public static func description(of code: String) -> RuleDescription? {
+        descriptions.first { $0.code.id == code.uppercased() }
+    }
+}

@@ -1,0 +1,59 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// CA003: a cache block that does nothing, or worse.
+public enum CacheOnUnsafeMethod: Rule {
+    public static let code = DiagnosticCode(
+        "CA003", "cache-on-unsafe-method", .error,
+        summary: "a cache block on a route whose method is not GET")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            APIM caches GET responses only, so a cache on another method never serves a cached \
+            response; it only suggests to readers that repeated writes are absorbed by a cache. \
+            Caching the result of a write would also be wrong: each call must reach the backend.
+            """,
+        fix: "Remove the 'cache' block, or move it to the GET route that reads the data.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: create-order
+                    method: POST
+                    path: /orders
+                    scopes: [orders.write]
+                    ↓cache: {ttl: 30s}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    cache: {ttl: 30s}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where route.route.method.value != .GET {
+            guard let cache = route.route.cache else { continue }
+            findings.report(
+                code, "route '\(route.route.id.value)' caches \(route.route.method.value.rawValue) responses, which APIM never caches",
+                at: cache.anchor)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// CA002: a cache TTL beyond the organisation's guardrail.
+public enum CacheTTLExceedsLimit: Rule {
+    public static let code = DiagnosticCode(
+        "CA002", "cache-ttl-exceeds-limit", .error,
+        summary: "a cache 'ttl' above 'guardrails.maxCacheTtl' for its sharing")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            The longer a response is cached, the longer clients see stale data and the longer a \
+            wrong response keeps being served after a fix. The gateway's guardrails set how long \
+            the organisation accepts, separately for shared and per-user caches.
+            """,
+        fix: "Lower the 'ttl', or raise the guardrail in the gateway if the organisation agrees.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    cache: {ttl: ↓10m}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    cache: {ttl: 5m}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        let guardrails = context.guardrails
+        for route in context.project.routes {
+            guard let cache = route.route.cache, let sharing = route.cacheSharing else { continue }
+            let (limit, setting, name) =
+                sharing == .shared
+                ? (guardrails.effectiveMaxSharedCacheTtl, guardrails.maxSharedCacheTtl, "shared")
+                : (guardrails.effectiveMaxPerUserCacheTtl, guardrails.maxPerUserCacheTtl, "perUser")
+            guard cache.ttl.value > limit else { continue }
+            let notes =
+                setting.map { [Diagnostic.Note("'guardrails.maxCacheTtl.\(name)' is set here", at: $0.range)] }
+                ?? [Diagnostic.Note("the default limit for \(sharing.rawValue) caches is \(DurationText.format(limit))", at: cache.ttl.range)]
+            findings.report(
+                code,
+                "route '\(route.route.id.value)' caches for \(DurationText.format(cache.ttl.value)), longer than the \(sharing.rawValue) limit of \(DurationText.format(limit))",
+                at: cache.ttl.range, notes: notes)
+        }
+    }
+}

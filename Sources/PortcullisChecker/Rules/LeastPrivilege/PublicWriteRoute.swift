@@ -1,0 +1,62 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP007: anyone can change data.
+public enum PublicWriteRoute: Rule {
+    public static let code = DiagnosticCode(
+        "LP007", "public-write-route", .error,
+        summary: "a public route with method POST, PUT, PATCH or DELETE")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A public route that writes lets anonymous callers create, change or delete data, and \
+            leaves nothing to attribute abuse to. Even a documented reason rarely justifies it; \
+            webhooks and forms should at least be authenticated by a shared secret at the backend \
+            and rate-limited here.
+            """,
+        fix: "Set 'auth' to an identity provider and require a write scope.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: feedback
+                path: feedback
+                backend: https://feedback.example.com
+                auth: none
+                rateLimit: {calls: 10, per: 60s, key: ip}
+                routes:
+                  - id: submit
+                    method: ↓POST
+                    path: /feedback
+                    public: Anyone may leave feedback
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: feedback
+                path: feedback
+                backend: https://feedback.example.com
+                routes:
+                  - id: submit
+                    method: POST
+                    path: /feedback
+                    scopes: [orders.write]
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where !route.isAuthenticated {
+            let method = route.route.method
+            guard WriteRouteAcceptsReadScope.writeMethods.contains(method.value) else { continue }
+            let notes = context.location(of: route.auth, on: route, what: "'auth: none'").notes
+            findings.report(
+                code, "public route '\(route.route.id.value)' accepts \(method.value.rawValue) without a token",
+                at: method.range, notes: notes)
+        }
+    }
+}

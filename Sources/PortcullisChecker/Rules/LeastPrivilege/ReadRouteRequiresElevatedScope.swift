@@ -1,0 +1,77 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP004: reading needs more than read rights.
+public enum ReadRouteRequiresElevatedScope: Rule {
+    public static let code = DiagnosticCode(
+        "LP004", "read-route-requires-elevated-scope", .warning,
+        summary: "a GET, HEAD or OPTIONS route that no read scope satisfies")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            When a read route demands write or admin rights, clients that only read must be given \
+            those rights, which they can then use on write routes too. Scopes stay least-privilege \
+            only if reading needs nothing more than a read scope.
+            """,
+        fix: "Accept a read scope on the route, declaring one with 'access: read' if the catalogue has none.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: ↓[orders.write, orders.admin]
+                  - id: get-order
+                    method: GET
+                    path: /orders/{id}
+                    scopes: {all: [orders.read, ↓orders.admin]}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read, orders.admin]
+                """)
+        ])
+
+    static let readMethods: Set<HTTPMethod> = [.GET, .HEAD, .OPTIONS]
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where readMethods.contains(route.route.method.value) {
+            guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
+            let accesses = requirement.scopes.map { context.access(of: $0.value) }
+            // Undeclared scopes are RF001's to report; judging access needs them all.
+            guard !accesses.contains(nil) else { continue }
+            let id = route.route.id.value
+            switch requirement.match {
+            case .any where !accesses.contains(.read):
+                findings.report(
+                    code, "read route '\(id)' accepts no read scope, only write or admin ones", at: requirement.range)
+            case .all:
+                for (scope, access) in zip(requirement.scopes, accesses) where access != .read {
+                    findings.report(
+                        code, "read route '\(id)' requires the \(access!.rawValue) scope '\(scope.value)'",
+                        at: scope.range, notes: context.declarationNote(of: scope.value))
+                }
+            default:
+                continue
+            }
+        }
+    }
+}

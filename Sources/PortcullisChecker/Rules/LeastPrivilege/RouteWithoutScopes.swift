@@ -1,0 +1,63 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP002: any token of the provider is enough.
+public enum RouteWithoutScopes: Rule {
+    public static let code = DiagnosticCode(
+        "LP002", "route-without-scopes", .error,
+        summary: "an authenticated route that requires no scope, so any valid token passes")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A token check without scopes only proves the caller has some token from the provider: \
+            every application and user the provider issues tokens for can call the route. Least \
+            privilege means each route names the scopes it needs.
+            """,
+        fix: "List the scopes the route needs under 'scopes', declaring them in the gateway's scope catalogue.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: ↓list-orders
+                    method: GET
+                    path: /orders
+                  - id: get-order
+                    method: GET
+                    path: /orders/{id}
+                    scopes: ↓[]
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where route.isAuthenticated {
+            let requirement = route.route.scopes
+            guard requirement?.scopes.isEmpty ?? true else { continue }
+            let provider: String
+            if case .provider(let name) = route.auth.value { provider = name } else { provider = "" }
+            findings.report(
+                code, "route '\(route.route.id.value)' requires no scope, so any token from '\(provider)' can call it",
+                at: requirement?.range ?? route.route.id.range)
+        }
+    }
+}

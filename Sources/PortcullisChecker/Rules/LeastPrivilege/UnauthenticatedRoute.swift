@@ -1,0 +1,89 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP001: a route anyone can call, with no recorded reason.
+public enum UnauthenticatedRoute: Rule {
+    public static let code = DiagnosticCode(
+        "LP001", "unauthenticated-route", .error,
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A route without token validation can be called by anyone on the internet. Public routes \
+            exist (health probes, public catalogues), but they should be a decision someone wrote \
+            down, not the accident of a missing 'auth' or an inherited 'none'.
+            """,
+        fix: """
+            Set 'auth' to an identity provider (on the route, its API or the gateway's 'defaults'), \
+            or, if the route really is public, say why with 'public: REASON'.
+            """,
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: health
+                    method: GET
+                    path: /health
+                    auth: ↓none
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                """),
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: catalog
+                path: catalog
+                backend: https://catalog.example.com
+                auth: none
+                routes:
+                  - id: ↓list-products
+                    method: GET
+                    path: /products
+                  - id: get-product
+                    method: GET
+                    path: /products/{sku}
+                    public: Product pages are public
+                """),
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: health
+                    method: GET
+                    path: /health
+                    auth: none
+                    public: Load balancer health probe
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where !route.isAuthenticated && route.route.publicReason == nil {
+            var (range, notes) = context.location(of: route.auth, on: route, what: "'auth: none'")
+            if route.auth.origin == .unset {
+                notes.append(
+                    Diagnostic.Note(
+                        "no 'auth' is set on the route, on API '\(context.api(of: route).name.value)' or in the gateway's 'defaults'",
+                        at: range))
+            }
+            findings.report(
+                code, "route '\(route.route.id.value)' accepts requests without a token and gives no reason",
+                at: range, notes: notes)
+        }
+    }
+}

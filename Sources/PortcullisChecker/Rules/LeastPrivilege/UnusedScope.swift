@@ -1,0 +1,87 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP006: a declared scope no route requires.
+public enum UnusedScope: Rule {
+    public static let code = DiagnosticCode(
+        "LP006", "unused-scope", .warning,
+        summary: "a declared scope that no route requires")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A scope nothing requires grants nothing at the gateway, yet it is still issued in tokens \
+            and still suggests to readers that it protects something. It is usually a leftover of a \
+            removed route or a typo's twin.
+            """,
+        fix: "Require the scope on the routes it was meant for, or remove it from the catalogue.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                scopes:
+                  orders.read: {access: read}
+                  ↓orders.export: {access: read}
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: 100, per: 60s}
+                ---
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                scopes:
+                  orders.read: {access: read}
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: 100, per: 60s}
+                ---
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        // A route in an unreadable part of the inputs may use the scope.
+        guard context.project.complete else { return }
+        var used = context.project.scopesOfDroppedRoutes
+        for api in context.project.apis {
+            for route in api.routes {
+                for scope in route.scopes?.scopes ?? [] { used.insert(scope.value) }
+            }
+        }
+        for scope in context.project.gateway?.scopes ?? [] where !used.contains(scope.name.value) {
+            findings.report(code, "scope '\(scope.name.value)' is declared but no route requires it", at: scope.name.range)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP005: a scope that means "everything".
+public enum WildcardScope: Rule {
+    public static let code = DiagnosticCode(
+        "LP005", "wildcard-scope", .error,
+        summary: "a scope name with '*', or a catch-all scope named '.default', 'all' or 'admin'")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            Wildcards and catch-all scopes grant whatever exists now and whatever is added later, \
+            so no reviewer can tell what a token holding one may do. '.default' in Entra ID even \
+            means every permission consented to the application.
+            """,
+        fix: "Declare specific scopes, one per kind of access ('orders.read', 'orders.write'), and require those.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                scopes:
+                  ↓orders.*: {access: admin}
+                  ↓admin: {access: admin}
+                  orders.read: {access: read}
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: 100, per: 60s}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                scopes:
+                  orders.admin: {access: admin}
+                  orders.read: {access: read}
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: 100, per: 60s}
+                """)
+        ])
+
+    static let catchAllNames: Set<String> = [".default", "all", "admin"]
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for scope in context.project.gateway?.scopes ?? [] {
+            let name = scope.name.value
+            if name.contains("*") {
+                findings.report(code, "scope '\(name)' is a wildcard", at: scope.name.range)
+            } else if catchAllNames.contains(name) {
+                findings.report(code, "scope '\(name)' is a catch-all name", at: scope.name.range)
+            }
+        }
+    }
+}

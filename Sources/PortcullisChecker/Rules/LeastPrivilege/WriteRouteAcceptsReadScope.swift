@@ -1,0 +1,82 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP003: a read-only token can change data.
+public enum WriteRouteAcceptsReadScope: Rule {
+    public static let code = DiagnosticCode(
+        "LP003", "write-route-accepts-read-scope", .error,
+        summary: "a POST, PUT, PATCH or DELETE route that a token holding only a read scope can call")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            Read scopes are handed out widely: to dashboards, reporting jobs, partners who only look. \
+            A write route that accepts one lets every such client change or delete data.
+            """,
+        fix: """
+            Require a write or admin scope: remove the read scope from an 'any' list, or add a write \
+            scope to an 'all' list.
+            """,
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: create-order
+                    method: POST
+                    path: /orders
+                    scopes: [orders.write, ↓orders.read]
+                  - id: delete-order
+                    method: DELETE
+                    path: /orders/{id}
+                    scopes: ↓{all: [orders.read]}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: create-order
+                    method: POST
+                    path: /orders
+                    scopes: [orders.write]
+                  - id: update-order
+                    method: PATCH
+                    path: /orders/{id}
+                    scopes: {all: [orders.write, orders.read]}
+                """)
+        ])
+
+    static let writeMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH, .DELETE]
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where writeMethods.contains(route.route.method.value) {
+            guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
+            let id = route.route.id.value
+            let method = route.route.method.value.rawValue
+            switch requirement.match {
+            case .any:
+                for scope in requirement.scopes where context.access(of: scope.value) == .read {
+                    findings.report(
+                        code, "\(method) route '\(id)' accepts the read scope '\(scope.value)'", at: scope.range,
+                        notes: context.declarationNote(of: scope.value))
+                }
+            case .all:
+                let accesses = requirement.scopes.map { context.access(of: $0.value) }
+                if accesses.allSatisfy({ $0 == .read }) {
+                    findings.report(
+                        code, "\(method) route '\(id)' can be called with read scopes only", at: requirement.range)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// RL001: a route with no limit at all.
+public enum MissingRateLimit: Rule {
+    public static let code = DiagnosticCode(
+        "RL001", "missing-rate-limit", .error,
+        summary: "a route with no effective rate limit while 'guardrails.requireRateLimit' is true")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A route without a rate limit lets one client, or one leaked key, send as many \
+            requests as the backend can take: a cost, an outage, or a brute-force attack on \
+            whatever the route checks.
+            """,
+        fix: "Give the route, its API or the gateway's 'defaults' a 'rateLimit', or remove the 'rateLimit: none' that switches it off.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                rateLimit: none
+                routes:
+                  - id: ↓list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                  - id: export-orders
+                    method: GET
+                    path: /orders/export
+                    scopes: [orders.read]
+                    rateLimit: ↓none
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        guard context.guardrails.effectiveRequireRateLimit else { return }
+        for route in context.project.routes where route.activeRateLimit == nil {
+            let id = route.route.id.value
+            if let setting = route.rateLimit {
+                let (range, notes) = context.location(of: setting, on: route, what: "'rateLimit: none'")
+                findings.report(code, "route '\(id)' has its rate limit switched off", at: range, notes: notes)
+            } else {
+                findings.report(
+                    code, "route '\(id)' has no rate limit", at: route.route.id.range,
+                    notes: [Diagnostic.Note("no 'rateLimit' is set on the route, its API or the gateway's 'defaults'", at: route.route.id.range)])
+            }
+        }
+    }
+}

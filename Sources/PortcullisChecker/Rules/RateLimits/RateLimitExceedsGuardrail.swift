@@ -1,0 +1,69 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// RL003: a limit looser than the organisation allows.
+public enum RateLimitExceedsGuardrail: Rule {
+    public static let code = DiagnosticCode(
+        "RL003", "rate-limit-exceeds-guardrail", .error,
+        summary: "a rate limit allowing more calls per second than 'guardrails.maxRateLimit'")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            'guardrails.maxRateLimit' is the most any single client may send, sized to what \
+            backends and budgets can take. A limit above it defeats the guardrail for every \
+            route that uses it.
+            """,
+        fix: "Lower 'calls' or lengthen 'per' until the rate is within the guardrail.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                guardrails:
+                  maxRateLimit: {calls: 1000, per: 60s}
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: ↓100, per: 1s}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                guardrails:
+                  maxRateLimit: {calls: 1000, per: 60s}
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: 1000, per: 60s}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        guard let maximum = context.guardrails.maxRateLimit else { return }
+        let allowed = "\(maximum.calls.value) calls per \(DurationText.format(maximum.per.value))"
+        for declaration in LimitDeclaration.all(in: context.project) where declaration.kind == .rateLimit {
+            let limit = declaration.limit
+            guard limit.isLooser(thanCalls: maximum.calls.value, per: maximum.per.value) else { continue }
+            findings.report(
+                code,
+                "the rate limit of \(declaration.owner), \(limit.calls.value) calls per \(DurationText.format(limit.per.value)), exceeds the guardrail of \(allowed)",
+                at: limit.calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// RL005: a route that escapes its API's budget.
+public enum RouteLimitLooserThanAPI: Rule {
+    public static let code = DiagnosticCode(
+        "RL005", "route-limit-looser-than-api", .warning,
+        summary: "a route's own rate limit allows more than the API limit it replaces, on the same key")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A route with its own limit leaves the API's shared budget and counts on its own \
+            counter. When that limit is also looser, the route allows more than the API as a \
+            whole, which is rarely intended and easy to miss in review.
+            """,
+        fix: "Make the route's limit at most as loose as the API's, or drop it to share the API's budget.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                rateLimit: {calls: 100, per: 60s, key: user}
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    rateLimit: {calls: ↓50, per: 10s, key: user}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                rateLimit: {calls: 100, per: 60s, key: user}
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    rateLimit: {calls: 10, per: 10s, key: user}
+                  - id: search-orders
+                    method: GET
+                    path: /orders/search
+                    scopes: [orders.read]
+                    rateLimit: {calls: 50, per: 10s, key: ip}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        let defaults = context.project.gateway?.defaults.rateLimit
+        for route in context.project.routes {
+            guard case .limit(let own)? = route.route.rateLimit else { continue }
+            let api = context.api(of: route)
+            guard case .limit(let replaced)? = api.rateLimit ?? defaults, replaced.effectiveKey == own.effectiveKey,
+                own.isLooser(thanCalls: replaced.calls.value, per: replaced.per.value)
+            else { continue }
+            let owner = api.rateLimit != nil ? "API '\(api.name.value)'" : "the gateway's 'defaults'"
+            findings.report(
+                code,
+                "route '\(route.route.id.value)' allows \(own.calls.value) calls per \(DurationText.format(own.per.value)), more than the \(replaced.calls.value) per \(DurationText.format(replaced.per.value)) of \(owner) it replaces",
+                at: own.calls.range, notes: [Diagnostic.Note("the limit of \(owner) is set here", at: replaced.range)])
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// RL004: a counter keyed on something the caller chooses.
+public enum SpoofableRateLimitKey: Rule {
+    public static let code = DiagnosticCode(
+        "RL004", "spoofable-rate-limit-key", .warning,
+        summary: "a 'header:' limit key on an authenticated route")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A request header is whatever the caller sends: changing its value on every request \
+            gives a fresh counter each time and escapes the limit. On an authenticated route the \
+            token identifies the caller reliably.
+            """,
+        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    rateLimit: {calls: 10, per: 1s, key: ↓header:X-Tenant-Id}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    rateLimit: {calls: 10, per: 1s, key: claim:tid}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for route in context.project.routes where route.isAuthenticated {
+            for (setting, what) in [(route.rateLimit, "rate limit"), (route.quota, "quota")] {
+                guard let setting, case .limit(let limit) = setting.value, case .header(let header)? = limit.key?.value
+                else { continue }
+                let (range, notes) =
+                    setting.origin == .route ? (limit.key!.range, []) : context.location(of: setting, on: route, what: what)
+                findings.report(
+                    code, "route '\(route.route.id.value)' counts its \(what) by header '\(header)', which callers choose",
+                    at: range, notes: notes)
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// RD003: the cache reachable from the internet.
+public enum RedisPublicNetwork: Rule {
+    public static let code = DiagnosticCode(
+        "RD003", "redis-public-network", .error,
+        summary: "'redis.publicNetworkAccess: true'")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A Redis instance open to the public internet is protected by its access key alone; \
+            anyone who obtains the key can read cached responses and reset rate limits. The \
+            gateway reaches Redis over a private endpoint or virtual network.
+            """,
+        fix: "Set 'publicNetworkAccess: false' (the default) and connect through a private endpoint.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Gateway
+                name: example
+                identityProviders:
+                  entra:
+                    type: jwt
+                    issuer: https://login.example.com/v2.0
+                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                    audiences: [api://example]
+                secrets:
+                  redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
+                redis:
+                  connection: {secret: redis-connection}
+                  publicNetworkAccess: ↓true
+                defaults:
+                  auth: entra
+                  rateLimit: {calls: 100, per: 60s}
+                """)
+        ],
+        nonTriggering: [RuleExample(RuleExample.baseGateway)])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        guard let access = context.project.gateway?.redis?.publicNetworkAccess, access.value else { return }
+        findings.report(code, "the Redis cache is reachable from the public internet", at: access.range)
+    }
+}

@@ -1,0 +1,58 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// SE003: tokens or traffic over plain HTTP.
+public enum InsecureURL: Rule {
+    public static let code = DiagnosticCode(
+        "SE003", "insecure-url", .error,
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            Over plain HTTP, requests, tokens and responses can be read and changed by anyone on \
+            the network path. For an issuer or OpenID configuration, an attacker who can change \
+            the signing keys can mint tokens the gateway accepts.
+            """,
+        fix: "Use the https:// URL of the service.",
+        triggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: ↓http://orders.example.com
+                routes:
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders
+                path: orders
+                backend: https://orders.example.com
+                routes:
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        var urls: [(String, Located<String>)] = []
+        for provider in context.project.gateway?.identityProviders ?? [] {
+            switch provider.details {
+            case .jwt(let jwt):
+                urls += [("issuer", jwt.issuer), ("openidConfig", jwt.openidConfig)]
+            case .introspection(let introspection):
+                urls.append(("endpoint", introspection.endpoint))
+            }
+        }
+        urls += context.project.apis.map { ("backend", $0.backend) }
+        for (field, url) in urls where url.value.lowercased().hasPrefix("http://") {
+            findings.report(code, "'\(field)' uses plain http://", at: url.range)
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import PortcullisDiagnostics
+
+/// A `# portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] -- REASON` comment.
+public struct SuppressionComment: Sendable, Equatable {
+    public var codes: [String]
+    /// The last day the suppression applies, as `YYYY-MM-DD`.
+    public var until: String?
+    public var reason: String?
+    /// The comment, from `#` to the end of the line.
+    public var range: SourceRange
+    /// The line whose findings it silences: its own (end-of-line form) or the next
+    /// (own-line form).
+    public var targetLine: UInt32
+}
+
+/// Finds `portcullis:` comments in a file's text and parses them.
+///
+/// libyaml does not report comments, so this reads lines: a `#` starts a comment at the
+/// start of a line or after a space or tab, outside single- and double-quoted text on
+/// that line. A `#` line inside a block scalar is text to YAML but would be read as a
+/// comment here; a `portcullis:` line there is unlikely enough not to warrant a second parser.
+public enum SuppressionScanner {
+    public struct Problem: Sendable, Equatable {
+        public var message: String
+        public var range: SourceRange
+    }
+
+    static let prefix = Array("portcullis:".utf8)
+
+    public static func scan(_ source: SourceFile, file: FileID) -> (comments: [SuppressionComment], problems: [Problem]) {
+        let bytes = source.bytes
+        guard contains(bytes, prefix) else { return ([], []) }
+        var comments: [SuppressionComment] = []
+        var problems: [Problem] = []
+        var lineNumber: UInt32 = 1
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            if let hash = commentStart(bytes, start, end) {
+                let text = String(decoding: bytes[(hash + 1)..<end], as: UTF8.self)
+                let trimmed = text.drop { $0 == " " || $0 == "\t" }
+                if trimmed.hasPrefix("portcullis:") {
+                    let column = String(decoding: bytes[start..<hash], as: UTF8.self).unicodeScalars.count + 1
+                    let width = text.unicodeScalars.count + 1
+                    let range = SourceRange(
+                        file: file, start: SourcePosition(line: Int(lineNumber), column: column),
+                        end: SourcePosition(line: Int(lineNumber), column: column + width))
+                    let ownLine = bytes[start..<hash].allSatisfy { $0 == 0x20 || $0 == 0x09 }
+                    switch parse(String(trimmed.dropFirst("portcullis:".count))) {
+                    case .success(let parsed):
+                        comments.append(
+                            SuppressionComment(
+                                codes: parsed.codes, until: parsed.until, reason: parsed.reason, range: range,
+                                targetLine: ownLine ? lineNumber + 1 : lineNumber))
+                    case .failure(let problem):
+                        problems.append(Problem(message: problem.message, range: range))
+                    }
+                }
+            }
+            guard end < bytes.count else { break }
+            if bytes[end] == 0x0D, end + 1 < bytes.count, bytes[end + 1] == 0x0A { end += 1 }
+            start = end + 1
+            lineNumber += 1
+        }
+        return (comments, problems)
+    }
+
+    /// The offset of the `#` that starts a comment on the line, if any.
+    static func commentStart(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
+        var quote: UInt8?
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            if let open = quote {
+                if open == 0x22, byte == 0x5C {
+                    index += 2
+                    continue
+                }
+                if byte == open {
+                    // In single quotes, '' is an escaped quote, not the end.
+                    if open == 0x27, index + 1 < end, bytes[index + 1] == 0x27 {
+                        index += 2
+                        continue
+                    }
+                    quote = nil
+                }
+            } else if byte == 0x23, index == start || bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09 {
+                return index
+            } else if byte == 0x22 || byte == 0x27, index == start || [0x20, 0x09, 0x5B, 0x7B, 0x2C, 0x3A].contains(bytes[index - 1]) {
+                quote = byte
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    struct Parsed {
+        var codes: [String]
+        var until: String?
+        var reason: String?
+    }
+
+    struct ParseError: Error {
+        var message: String
+    }
+
+    /// Parses what follows `portcullis:`. Codes are checked against the registry later.
+    static func parse(_ text: String) -> Result<Parsed, ParseError> {
+        var body = Substring(text)
+        var reason: String?
+        if let dashes = body.range(of: "--") {
+            let given = body[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
+            reason = given.isEmpty ? nil : given
+            body = body[..<dashes.lowerBound]
+        }
+        var words = body.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let directive = words.first else { return .failure(ParseError(message: "'portcullis:' comment has no directive; expected 'portcullis:ignore CODE'")) }
+        guard directive == "ignore" else {
+            return .failure(ParseError(message: "unknown directive 'portcullis:\(directive)'; expected 'portcullis:ignore'"))
+        }
+        words.removeFirst()
+        var until: String?
+        if let last = words.last, last.hasPrefix("until=") {
+            let date = String(last.dropFirst("until=".count))
+            guard isDate(date) else { return .failure(ParseError(message: "invalid date '\(date)' in 'until='; expected YYYY-MM-DD")) }
+            until = date
+            words.removeLast()
+        }
+        let codes = words.joined().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !codes.isEmpty, !codes.contains("") else {
+            return .failure(ParseError(message: "'portcullis:ignore' needs rule codes separated by commas, such as 'CA001,CA002'"))
+        }
+        return .success(Parsed(codes: codes, until: until, reason: reason))
+    }
+
+    /// `YYYY-MM-DD` naming a real calendar day.
+    static func isDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
+        else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var index = 0
+        let last = bytes.count - needle.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+}

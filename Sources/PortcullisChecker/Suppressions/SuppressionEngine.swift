@@ -1,0 +1,91 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// Applies suppression comments to findings and reports the comments' own problems (SU).
+enum SuppressionEngine {
+    /// Marks suppressed findings and returns the SU findings, with default severities.
+    static func apply(
+        to findings: inout [Diagnostic], scans: [(comments: [SuppressionComment], problems: [SuppressionScanner.Problem])],
+        today: String
+    ) -> [Diagnostic] {
+        var results = DiagnosticCollector()
+        var active: [(comment: SuppressionComment, codes: [String])] = []
+        for scan in scans {
+            for problem in scan.problems {
+                results.report(SuppressionRules.malformed, problem.message, at: problem.range)
+            }
+            for comment in scan.comments {
+                let codes = validCodes(comment, into: &results)
+                guard !codes.isEmpty else { continue }
+                if let until = comment.until, until < today {
+                    results.report(SuppressionRules.expired, "suppression of \(list(codes)) expired on \(until)", at: comment.range)
+                    continue
+                }
+                if comment.reason == nil {
+                    results.report(SuppressionRules.withoutReason, "suppression of \(list(codes)) gives no reason", at: comment.range)
+                }
+                active.append((comment, codes))
+            }
+        }
+        var byLine: [SuppressionKey: [Int]] = [:]
+        for (index, entry) in active.enumerated() {
+            byLine[SuppressionKey(file: entry.comment.range.file, line: entry.comment.targetLine), default: []].append(index)
+        }
+        var used = Set<UsedCode>()
+        for index in findings.indices where isSuppressible(findings[index].code) {
+            let finding = findings[index]
+            let key = SuppressionKey(file: finding.range.file, line: finding.range.start.line)
+            for candidate in byLine[key] ?? [] where active[candidate].codes.contains(finding.code.id) {
+                let comment = active[candidate].comment
+                findings[index].suppression = Diagnostic.Suppression(reason: comment.reason, range: comment.range)
+                used.insert(UsedCode(comment: candidate, code: finding.code.id))
+                break
+            }
+        }
+        for (index, entry) in active.enumerated() {
+            for code in entry.codes where !used.contains(UsedCode(comment: index, code: code)) {
+                results.report(SuppressionRules.unused, "suppression of '\(code)' silenced nothing", at: entry.comment.range)
+            }
+        }
+        return results.diagnostics
+    }
+
+    /// Findings of checker rules can be suppressed; YS and RF errors and SU findings cannot.
+    static func isSuppressible(_ code: DiagnosticCode) -> Bool {
+        !(code.id.hasPrefix("YS") || code.id.hasPrefix("RF") || code.id.hasPrefix("SU"))
+    }
+
+    private static func validCodes(_ comment: SuppressionComment, into results: inout DiagnosticCollector) -> [String] {
+        var valid: [String] = []
+        for code in comment.codes {
+            guard let known = RuleRegistry.codes[code] else {
+                let suggestion = Suggestion.closest(to: code, among: RuleRegistry.codes.keys.sorted())
+                results.report(
+                    SuppressionRules.malformed, "suppression names the unknown rule code '\(code)'", at: comment.range,
+                    notes: suggestion.map { [Diagnostic.Note("did you mean '\($0)'?", at: comment.range)] } ?? [])
+                continue
+            }
+            guard isSuppressible(known) else {
+                results.report(
+                    SuppressionRules.malformed, "'\(code)' cannot be suppressed; fix the error instead", at: comment.range)
+                continue
+            }
+            valid.append(code)
+        }
+        return valid
+    }
+
+    private static func list(_ codes: [String]) -> String {
+        codes.map { "'\($0)'" }.joined(separator: ", ")
+    }
+
+    private struct SuppressionKey: Hashable {
+        var file: FileID
+        var line: UInt32
+    }
+
+    private struct UsedCode: Hashable {
+        var comment: Int
+        var code: String
+    }
+}

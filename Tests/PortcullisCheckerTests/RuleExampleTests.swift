@@ -1,0 +1,91 @@
+import Foundation
+import PortcullisChecker
+import PortcullisCompiler
+import PortcullisDiagnostics
+import XCTest
+
+/// Every rule's examples are its tests: triggering examples must produce findings of the
+/// rule exactly where they are marked, and passing examples none.
+final class RuleExampleTests: XCTestCase {
+    /// A fixed day, so examples with `until=` dates behave the same in every year.
+    static let today = "2026-06-01"
+
+    private func lint(_ example: RuleExample) -> [Diagnostic] {
+        var inputs = [SourceFile(path: "example.yaml", bytes: Array(example.text.utf8))]
+        if example.usesBaseGateway {
+            inputs.append(SourceFile(path: "gateway.yaml", bytes: Array(RuleExample.baseGateway.utf8)))
+        }
+        return LintPipeline.run(inputs, options: LintOptions(today: Self.today)).report.active
+    }
+
+    private func describe(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { "\($0.range.file.index == 0 ? "example" : "gateway"):\($0.range.start.line):\($0.range.start.column) \($0.code.id) \($0.message)" }
+            .joined(separator: "\n")
+    }
+
+    func testEveryExampleBehavesAsDocumented() {
+        for description in RuleRegistry.descriptions {
+            let code = description.code
+            let isFrontEnd = code.id.hasPrefix("YS") || code.id.hasPrefix("RF")
+            XCTAssertFalse(description.triggering.isEmpty, "\(code.id) has no triggering example")
+            XCTAssertFalse(description.nonTriggering.isEmpty, "\(code.id) has no passing example")
+            for (index, example) in description.triggering.enumerated() {
+                let diagnostics = lint(example)
+                let found = diagnostics.filter { $0.code == code }
+                XCTAssertEqual(
+                    found.filter { $0.range.file.index == 0 }.map(\.range.start), example.markedPositions,
+                    "\(code.id) triggering example \(index): findings are not where marked:\n\(describe(diagnostics))")
+                XCTAssertEqual(found.filter { $0.range.file.index != 0 }.count, 0, "\(code.id) fires on the base gateway")
+                if !isFrontEnd {
+                    let errors = diagnostics.filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
+                    XCTAssertEqual(errors.count, 0, "\(code.id) triggering example \(index) is not valid input:\n\(describe(errors))")
+                }
+            }
+            for (index, example) in description.nonTriggering.enumerated() {
+                XCTAssertTrue(example.markedPositions.isEmpty, "\(code.id) passing example \(index) has markers")
+                let diagnostics = lint(example)
+                XCTAssertEqual(
+                    diagnostics.filter { $0.code == code }.count, 0,
+                    "\(code.id) passing example \(index) triggers it:\n\(describe(diagnostics))")
+                let errors = diagnostics.filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
+                XCTAssertEqual(errors.count, 0, "\(code.id) passing example \(index) is not valid input:\n\(describe(errors))")
+            }
+        }
+    }
+
+    func testRegistryIsSortedUniqueAndWellFormed() {
+        let codes = RuleRegistry.descriptions.map(\.code.id)
+        XCTAssertEqual(codes, codes.sorted())
+        XCTAssertEqual(Set(codes).count, codes.count, "codes are unique")
+        XCTAssertEqual(Set(RuleRegistry.descriptions.map(\.code.slug)).count, codes.count, "slugs are unique")
+        for description in RuleRegistry.descriptions {
+            let code = description.code
+            XCTAssertNotNil(code.id.range(of: "^[A-Z]{2}[0-9]{3}$", options: .regularExpression), code.id)
+            XCTAssertNotNil(code.slug.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression), code.slug)
+            XCTAssertFalse(code.summary.isEmpty)
+            XCTAssertFalse(code.summary.hasSuffix("."), "\(code.id) summary ends with a period")
+            XCTAssertLessThanOrEqual(description.rationale.count, 1024, "\(code.id) rationale is too long for SARIF")
+            XCTAssertTrue(description.rationale.hasSuffix("."), "\(code.id) rationale is prose")
+            XCTAssertTrue(description.fix.hasSuffix("."), "\(code.id) fix is prose")
+        }
+    }
+
+    /// The shared rule catalogue is the contract; skipped where it is not beside the checkout.
+    func testEveryCodeOfTheCatalogueIsRegistered() throws {
+        let catalogue = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/spec/RULES.md")
+        guard let text = try? String(contentsOf: catalogue, encoding: .utf8) else {
+            throw XCTSkip("\(catalogue.path) is not available; the catalogue check runs where ../shared is")
+        }
+        let regex = try NSRegularExpression(pattern: "^\\| ([A-Z]{2}[0-9]{3}) \\| ([a-z0-9-]+) \\|", options: .anchorsMatchLines)
+        var expected: [String: String] = [:]
+        for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            let code = String(text[Range(match.range(at: 1), in: text)!])
+            expected[code] = String(text[Range(match.range(at: 2), in: text)!])
+        }
+        XCTAssertGreaterThan(expected.count, 40)
+        let registered = Dictionary(uniqueKeysWithValues: RuleRegistry.descriptions.map { ($0.code.id, $0.code.slug) })
+        XCTAssertEqual(registered, expected)
+    }
+}
