@@ -32,6 +32,7 @@ let package = Package(
             name: "portcullis",
             dependencies: [
                 "PortcullisCompiler",
+                "PortcullisChecker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -8,21 +8,51 @@ public struct CheckContext: Sendable {
     public let credentialLiterals: [SourceRange]
     public let scopes: [String: ScopeDeclaration]
     public let providers: [String: IdentityProvider]
+    /// The routes rules judge: those read without errors, in APIs read without errors,
+    /// whose identity provider (if any) is declared, and none at all when the gateway's
+    /// 'defaults' or 'guardrails' had errors. Judging the others would report
+    /// consequences of errors already reported, not findings of their own.
+    public let routes: [EffectiveRoute]
 
     public init(project: ResolvedProject, credentialLiterals: [SourceRange] = []) {
         self.project = project
         self.credentialLiterals = credentialLiterals
         let gateway = project.gateway
         scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        self.providers = providers
+        let brokenSections = gateway?.sectionsWithErrors ?? []
+        if !brokenSections.isDisjoint(with: [.defaults, .guardrails]) {
+            routes = []
+        } else {
+            routes = project.routes.filter { route in
+                if route.route.hasErrors || project.apis[route.apiIndex].hasErrors { return false }
+                if case .provider(let name) = route.auth.value { return gateway?.declared.providers.contains(name) ?? false }
+                return true
+            }
+        }
     }
+
+    /// The APIs rules judge: those read without errors.
+    public var apis: [API] { project.apis.filter { !$0.hasErrors } }
 
     public var guardrails: Guardrails { project.gateway?.guardrails ?? Guardrails() }
 
-    /// The identity provider a route's token is checked by, if any.
+    /// The gateway's Redis settings, when they were read without errors.
+    public var redis: Redis? {
+        guard let gateway = project.gateway, !gateway.sectionsWithErrors.contains(.redis) else { return nil }
+        return gateway.redis
+    }
+
+    /// Whether rules may compare values with the guardrails.
+    public var guardrailsAreReadable: Bool { !(project.gateway?.sectionsWithErrors.contains(.guardrails) ?? true) }
+
+    /// The identity provider a route's token is checked by, if it was read without errors.
     public func provider(of route: EffectiveRoute) -> IdentityProvider? {
-        guard case .provider(let name) = route.auth.value else { return nil }
-        return providers[name]
+        guard case .provider(let name) = route.auth.value, let provider = providers[name], !provider.hasErrors else {
+            return nil
+        }
+        return provider
     }
 
     public func api(of route: EffectiveRoute) -> API { project.apis[route.apiIndex] }

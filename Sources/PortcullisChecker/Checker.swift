@@ -7,22 +7,22 @@ public enum Checker {
     /// - Parameters:
     ///   - frontEnd: the YS and RF diagnostics of the same run, which configuration may
     ///     not lower and suppressions may not silence.
-    ///   - sources: the input files, whose comments may suppress findings; the first is
-    ///     file number `fileOffset` of the run.
+    ///   - commented: the input files that were parsed, whose comments may suppress findings.
     ///   - today: `YYYY-MM-DD`, the date suppression expiry is judged against.
     /// - Returns: every diagnostic of the run, suppressed ones marked.
     public static func run(
-        _ context: CheckContext, frontEnd: [Diagnostic], sources: SourceFiles, fileOffset: Int = 0,
+        _ context: CheckContext, frontEnd: [Diagnostic], commented: [(id: FileID, source: SourceFile)],
         configuration: Configuration, today: String
     ) -> [Diagnostic] {
         var findings = DiagnosticCollector()
-        for rule in RuleRegistry.checks where configuration.severity(for: rule.description.code) != nil {
-            rule.check(context, into: &findings)
+        // Every rule builds on the gateway: without one, rules would only restate RF005.
+        if context.project.gateway != nil {
+            for rule in RuleRegistry.checks where configuration.severity(for: rule.description.code) != nil {
+                rule.check(context, into: &findings)
+            }
         }
         var checked = configured(findings.diagnostics, configuration)
-        let scans = (0..<sources.count).map {
-            SuppressionScanner.scan(sources[FileID($0)], file: FileID(fileOffset + $0))
-        }
+        let scans = commented.map { SuppressionScanner.scan($0.source, file: $0.id) }
         let suppressionFindings = SuppressionEngine.apply(to: &checked, scans: scans, today: today)
         return frontEnd + checked + configured(suppressionFindings, configuration)
     }

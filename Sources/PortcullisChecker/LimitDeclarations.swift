@@ -20,10 +20,10 @@ struct LimitDeclaration {
             if case .limit(let limit)? = setting { declarations.append(LimitDeclaration(kind: kind, limit: limit, owner: owner)) }
         }
         add(project.gateway?.defaults.rateLimit, .rateLimit, "the gateway's 'defaults'")
-        for api in project.apis {
+        for api in project.apis where !api.hasErrors {
             add(api.rateLimit, .rateLimit, "API '\(api.name.value)'")
             add(api.quota, .quota, "API '\(api.name.value)'")
-            for route in api.routes {
+            for route in api.routes where !route.hasErrors {
                 add(route.rateLimit, .rateLimit, "route '\(route.id.value)'")
                 add(route.quota, .quota, "route '\(route.id.value)'")
             }

@@ -102,6 +102,14 @@ public struct InputFiles: Sendable {
         }
     }
 
+    /// `portcullis.yaml` in the directory of `path` (or in `path`, if it is a directory), if it exists.
+    func defaultConfiguration(for path: String) -> String? {
+        let absolute = absolutePath(path)
+        let directory = FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
+        let candidate = directory + "/" + Self.configurationFileName
+        return FileSystem.kind(of: candidate) == .file ? candidate : nil
+    }
+
     /// Paths inside the working directory are shown relative to it. `absolute` must
     /// already be standardized, as ``absolutePath(_:)`` makes it.
     func displayPath(_ absolute: String) -> String {

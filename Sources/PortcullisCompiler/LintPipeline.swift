@@ -18,6 +18,9 @@ public struct LintOptions: Sendable {
         self.today = today
     }
 
+    /// Whether `text` is a calendar date written `YYYY-MM-DD`.
+    public static func isDate(_ text: String) -> Bool { SuppressionScanner.isDate(text) }
+
     /// Today's date in UTC, as suppression comments write dates.
     public static func todayUTC() -> String {
         let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
@@ -65,9 +68,11 @@ public enum LintPipeline {
         let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs)
         var diagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
+        var parsed: [(id: FileID, source: SourceFile)] = []
         for (index, input) in inputs.enumerated() {
             let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
             if reader.preflight(input.bytes, diagnostics: &diagnostics) {
+                parsed.append((FileID(first + index), input))
                 let chunks = YAMLChunk.split(
                     input.bytes, preferredSize: chunkSize, maxDocuments: options.limits.maxDocuments)
                 plan += chunks.map { (index, $0) }
@@ -86,8 +91,7 @@ public enum LintPipeline {
         let context = CheckContext(project: project, credentialLiterals: credentials)
         var list = Checker.run(
             context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
-            sources: SourceFiles(inputs), fileOffset: first,
-            configuration: configuration?.configuration ?? Configuration(), today: options.today)
+            commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
         if options.warningsAsErrors {
             for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
         }

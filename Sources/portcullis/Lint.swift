@@ -12,10 +12,9 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let options = LintOptions(warningsAsErrors: report.warningsAsErrors)
-            let files = InputFiles()
-            let inputs = try files.read(files.discover(paths.isEmpty ? ["."] : paths), limits: options.limits)
-            let result = LintPipeline.run(inputs, options: options)
+            let options = report.lintOptions()
+            let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
+            let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
             try report.emit(result.report)
             exitWithoutTeardown(result.report.hasErrors ? 1 : 0, keeping: result)
         }

@@ -28,6 +28,24 @@ struct ReportOptions: ParsableArguments {
     @Flag(help: "Treat warnings as errors.")
     var warningsAsErrors = false
 
+    @Option(help: "The configuration file (default: portcullis.yaml in the directory of the first path).")
+    var config: String?
+
+    @Option(help: "The date suppression expiry is judged against, as YYYY-MM-DD (default: today in UTC).")
+    var today: String?
+
+    func validate() throws {
+        if let today, !LintOptions.isDate(today) {
+            throw ValidationError("'--today' takes a date as YYYY-MM-DD, not '\(today)'")
+        }
+    }
+
+    func lintOptions() -> LintOptions {
+        var options = LintOptions(warningsAsErrors: warningsAsErrors)
+        if let today { options.today = today }
+        return options
+    }
+
     private var useColor: Bool {
         switch color {
         case .always: return true

@@ -15,8 +15,8 @@ final class CommandLineTests: XCTestCase {
         let result = try ToolProcess.run(["lint", "Samples/mistakes"], in: GoldenFiles.packageRoot)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(
-            result.stdout.hasPrefix("Samples/mistakes/apis/orders.yaml:4:7: error: "), String(result.stdout.prefix(200)))
-        XCTAssertTrue(result.stdout.hasSuffix(" errors, 0 warnings in 3 files\n"))
+            result.stdout.hasPrefix("Samples/mistakes/apis/legacy-orders.yaml:5:10: error: "), String(result.stdout.prefix(200)))
+        XCTAssertTrue(result.stdout.hasSuffix(" errors, 7 warnings in 3 files\n"), String(result.stdout.suffix(100)))
     }
 
     func testMissingPathExitsTwo() throws {
@@ -45,9 +45,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(object["version"] as? Int, 1)
         let diagnostics = try XCTUnwrap(object["diagnostics"] as? [[String: Any]])
         let summary = try XCTUnwrap(object["summary"] as? [String: Int])
-        XCTAssertEqual(summary["errors"], diagnostics.count)
+        XCTAssertEqual((summary["errors"] ?? 0) + (summary["warnings"] ?? 0) + (summary["notes"] ?? 0), diagnostics.count)
+        XCTAssertEqual(diagnostics.filter { $0["severity"] as? String == "error" }.count, summary["errors"])
         XCTAssertEqual(summary["files"], 3)
-        XCTAssertEqual(diagnostics.first?["file"] as? String, "Samples/mistakes/apis/orders.yaml")
+        XCTAssertEqual(diagnostics.first?["file"] as? String, "Samples/mistakes/apis/legacy-orders.yaml")
     }
 
     func testOutputFileReceivesTheReport() throws {
@@ -78,5 +79,76 @@ final class CommandLineTests: XCTestCase {
         let result = try ToolProcess.run(["lint"], in: samples.appendingPathComponent("contoso"))
         XCTAssertEqual(result.status, 0)
         XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 5 files\n")
+    }
+}
+
+/// The commands that document rules, and the options that pin configuration and dates.
+final class RuleCommandLineTests: XCTestCase {
+    func testRulesListsEveryCodeInOrder() throws {
+        let result = try ToolProcess.run(["rules"])
+        XCTAssertEqual(result.status, 0)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertTrue(lines.first?.hasPrefix("CODE   SLUG") ?? false)
+        let codes = lines.dropFirst().map { String($0.prefix(5)) }
+        XCTAssertEqual(codes.count, 45)
+        XCTAssertEqual(codes, codes.sorted())
+        XCTAssertTrue(result.stdout.contains("LP003  write-route-accepts-read-scope        error     a POST, PUT, PATCH or DELETE route"))
+    }
+
+    func testExplainShowsRationaleFixAndExamples() throws {
+        let result = try ToolProcess.run(["explain", "ca001"])
+        XCTAssertEqual(result.status, 0)
+        for heading in ["CA001 shared-cache-on-authenticated-route (default severity: error)", "Why it matters", "How to fix", "Reported here", "Not reported here"] {
+            XCTAssertTrue(result.stdout.contains(heading), heading)
+        }
+        XCTAssertTrue(result.stdout.contains("cache: {ttl: 30s, sharing: ↓shared}"))
+    }
+
+    func testExplainUnknownCodeIsAUsageErrorWithASuggestion() throws {
+        let result = try ToolProcess.run(["explain", "CA01"])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains("unknown rule code 'CA01'; did you mean 'CA001'?"), result.stderr)
+    }
+
+    func testTodayPinsSuppressionExpiryAndIsValidated() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-today-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let gateway = GoldenFiles.fixtures.appendingPathComponent("diagnostics/checker-suppressions/gateway.yaml")
+        try FileManager.default.copyItem(at: gateway, to: directory.appendingPathComponent("gateway.yaml"))
+        try """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://orders.example.com
+            routes:
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                # portcullis:ignore CA001 until=2030-06-30 -- shared until the migration
+                cache: {ttl: 30s, sharing: shared}
+              - {id: create-order, method: POST, path: /orders, scopes: [orders.write]}
+            """.write(to: directory.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let before = try ToolProcess.run(["lint", "--today", "2030-06-30"], in: directory)
+        XCTAssertEqual(before.status, 0, before.stdout)
+        let after = try ToolProcess.run(["lint", "--today", "2030-07-01"], in: directory)
+        XCTAssertEqual(after.status, 1)
+        XCTAssertTrue(after.stdout.contains("[SU002]") && after.stdout.contains("[CA001]"), after.stdout)
+        XCTAssertEqual(try ToolProcess.run(["lint", "--today", "2030-02-30"], in: directory).status, 64)
+    }
+
+    func testConfigOptionAndWarningsAsErrors() throws {
+        let directory = GoldenFiles.fixtures.appendingPathComponent("diagnostics/checker-configuration")
+        let explicit = try ToolProcess.run(["lint", "--config", "portcullis.yaml", "."], in: directory)
+        let implicit = try ToolProcess.run(["lint"], in: directory)
+        XCTAssertEqual(explicit.stdout, implicit.stdout)
+        XCTAssertTrue(implicit.stdout.hasSuffix("5 errors, 0 warnings, 1 note in 2 files\n"), implicit.stdout)
+        let missing = try ToolProcess.run(["lint", "--config", "nowhere.yaml"], in: directory)
+        XCTAssertEqual(missing.status, 2)
+
+        let warnings = try ToolProcess.run(["lint", "--warnings-as-errors", "Samples/mistakes"], in: GoldenFiles.packageRoot)
+        XCTAssertTrue(warnings.stdout.hasSuffix(" errors, 0 warnings in 3 files\n"), String(warnings.stdout.suffix(80)))
     }
 }

@@ -41,6 +41,10 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }
     func testMultipleErrorsAcrossFiles() throws { try check("multi-file") }
     func testSyntaxErrorDoesNotCascade() throws { try check("no-cascade") }
+    func testInheritedValuesPointAtTheRouteAndTheirSource() throws { try check("checker-inheritance", json: true) }
+    func testSuppressions() throws { try check("checker-suppressions") }
+    func testConfiguration() throws { try check("checker-configuration") }
+    func testSecretsAreFoundAnywhereAndNeverPrinted() throws { try check("checker-secrets", json: true) }
 
     /// Every front-end code appears in at least one expected report.
     func testEveryFrontEndCodeHasAGoldenCase() throws {

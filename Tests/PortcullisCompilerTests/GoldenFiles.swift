@@ -50,9 +50,13 @@ enum GoldenFiles {
         return out.joined(separator: "\n")
     }
 
-    /// Lints every YAML file under `directory`, with paths shown relative to it.
-    static func lint(_ directory: URL, options: LintOptions = LintOptions()) throws -> LintResult {
-        let files = InputFiles(workingDirectory: directory.path)
-        return LintPipeline.run(try files.read(files.discover(["."]), limits: options.limits), options: options)
+    /// The day golden cases are linted on, so `until=` dates give the same output every year.
+    static let today = "2026-06-01"
+
+    /// Lints `directory` as `portcullis lint` run inside it would, configuration included.
+    static func lint(_ directory: URL, options: LintOptions = LintOptions(today: today)) throws -> LintResult {
+        let workspace = try Workspace.load(
+            paths: ["."], configPath: nil, limits: options.limits, files: InputFiles(workingDirectory: directory.path))
+        return LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
     }
 }

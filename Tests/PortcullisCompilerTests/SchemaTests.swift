@@ -69,7 +69,9 @@ final class SchemaTests: XCTestCase {
         for file in files {
             XCTAssertEqual(errors[file.path], [], "schema rejects \(file.lastPathComponent)")
         }
+        // The fixture uses every field, not every field wisely: rule findings are expected, parse errors are not.
         let everyField = try lint(Self.schemaFixtures.appendingPathComponent("valid/every-field.yaml"))
+            .filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
         XCTAssertEqual(everyField.map { "\($0.code.id) \($0.message)" }, [], "the parser rejects every-field.yaml")
     }
 

@@ -3,6 +3,7 @@ import PortcullisSyntax
 
 extension DocumentDecoder {
     mutating func decodeAPI(_ root: YAMLNode, anchor: SourceRange) {
+        let errorsBefore = context.errorCount
         guard let fields = context.fields(root, APIField.self, named: "API", anchor: anchor) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let path = context.require(fields, .path).flatMap { context.string($0) }.flatMap {
@@ -12,13 +13,18 @@ extension DocumentDecoder {
         }
         let backend = context.require(fields, .backend).flatMap { context.url($0, templates: true) }
         var routes: [Route] = []
+        var routeErrors = 0
         if let routesEntry = context.require(fields, .routes), let items = context.sequence(routesEntry) {
             if items.isEmpty {
                 context.diagnostics.report(.invalidValue, "'routes' must list at least one route", at: routesEntry.value.range)
             }
-            routes = items.compactMap { decodeRoute($0) }
+            for item in items {
+                let before = context.errorCount
+                if let route = decodeRoute(item) { routes.append(route) }
+                routeErrors += context.errorCount - before
+            }
         }
-        let api = API(
+        var api = API(
             name: name ?? Located("", at: anchor),
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
@@ -30,6 +36,7 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
             routes: routes,
             anchor: anchor)
+        api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard let name, path != nil, backend != nil else {
             if let name { definitions.undecodedAPINames.insert(name.value) }
@@ -42,6 +49,7 @@ extension DocumentDecoder {
     private mutating func decodeRoute(_ node: YAMLNode) -> Route? {
         let anchor = SourceRange(file: node.range.file, start: node.range.start, end: node.range.start)
         let routeAnchor = SourceRange.point(anchor.file, line: Int(anchor.start.line), column: Int(anchor.start.column))
+        let errorsBefore = context.errorCount
         guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else { return nil }
         let id = context.require(fields, .id).flatMap { context.name($0) }
         let method = context.require(fields, .method).flatMap { context.choice($0, as: HTTPMethod.self) }
@@ -56,7 +64,7 @@ extension DocumentDecoder {
                     notes: [Diagnostic.Note(invalid.reason, at: text.range)])
             }
         }
-        let route = Route(
+        var route = Route(
             id: id ?? Located("", at: routeAnchor),
             method: method ?? Located(.GET, at: routeAnchor),
             path: path ?? Located(PathTemplate(text: "", parameters: []), at: routeAnchor),
@@ -68,6 +76,7 @@ extension DocumentDecoder {
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
             anchor: routeAnchor)
+        route.hasErrors = context.errorCount > errorsBefore
         guard id != nil, method != nil, path != nil else {
             definitions.scopesOfDroppedRoutes.formUnion(route.scopes?.scopes.map(\.value) ?? [])
             return nil

@@ -9,6 +9,10 @@ struct DecodingContext {
     /// `{{name}}` references met in fields that allow them, for the resolver to check.
     var namedValueReferences: [Located<String>] = []
 
+    /// How many problems have been reported so far; comparing counts tells whether a
+    /// definition was read without errors.
+    var errorCount: Int { diagnostics.diagnostics.count }
+
     // MARK: Mappings
 
     /// Sorts a mapping's entries into `Field`s, reporting unknown keys with a suggestion.

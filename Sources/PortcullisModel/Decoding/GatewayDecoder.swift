@@ -16,7 +16,11 @@ extension DocumentDecoder {
             for item in entries {
                 guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
                 declared.providers.insert(providerName.value)
-                if let provider = decodeProvider(item, name: providerName) { providers.append(provider) }
+                let before = context.errorCount
+                if var provider = decodeProvider(item, name: providerName) {
+                    provider.hasErrors = context.errorCount > before
+                    providers.append(provider)
+                }
             }
         }
         var scopes: [ScopeDeclaration] = []
@@ -44,16 +48,24 @@ extension DocumentDecoder {
                 if let secret = decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
             }
         }
-        let redis = fields[.redis].flatMap { decodeRedis($0) }
-        let guardrails = fields[.guardrails].map { decodeGuardrails($0) } ?? Guardrails()
-        let defaults = fields[.defaults].map { decodeDefaults($0) } ?? Defaults()
-        let cors = fields[.cors].flatMap { decodeCORS($0) }
+        var sectionsWithErrors = Set<GatewayField>()
+        func tracked<Value>(_ section: GatewayField, _ decode: (inout DocumentDecoder) -> Value) -> Value {
+            let before = context.errorCount
+            let value = decode(&self)
+            if context.errorCount > before { sectionsWithErrors.insert(section) }
+            return value
+        }
+        let redis = tracked(.redis) { decoder in fields[.redis].flatMap { decoder.decodeRedis($0) } }
+        let guardrails = tracked(.guardrails) { decoder in fields[.guardrails].map { decoder.decodeGuardrails($0) } ?? Guardrails() }
+        let defaults = tracked(.defaults) { decoder in fields[.defaults].map { decoder.decodeDefaults($0) } ?? Defaults() }
+        let cors = tracked(.cors) { decoder in fields[.cors].flatMap { decoder.decodeCORS($0) } }
         guard let name else { return }
-        definitions.gateways.append(
-            Gateway(
-                name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
-                secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
-                declared: declared, anchor: anchor))
+        var gateway = Gateway(
+            name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
+            secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
+            declared: declared, anchor: anchor)
+        gateway.sectionsWithErrors = sectionsWithErrors
+        definitions.gateways.append(gateway)
     }
 
     private mutating func decodeProvider(_ entry: YAMLEntry, name: Located<String>) -> IdentityProvider? {
@@ -159,7 +171,7 @@ extension DocumentDecoder {
         }
     }
 
-    private mutating func decodeRedis(_ entry: YAMLEntry) -> Redis? {
+    mutating func decodeRedis(_ entry: YAMLEntry) -> Redis? {
         guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, anchor: entry.keyRange)
         else { return nil }
         let connection = context.require(fields, .connection).flatMap { secretValue($0) }
@@ -187,7 +199,7 @@ extension DocumentDecoder {
             databases: databases, anchor: entry.keyRange)
     }
 
-    private mutating func decodeGuardrails(_ entry: YAMLEntry) -> Guardrails {
+    mutating func decodeGuardrails(_ entry: YAMLEntry) -> Guardrails {
         var guardrails = Guardrails()
         guard let fields = context.fields(entry.value, GuardrailsField.self, named: entry.key, anchor: entry.keyRange)
         else { return guardrails }
@@ -211,7 +223,7 @@ extension DocumentDecoder {
         return guardrails
     }
 
-    private mutating func decodeDefaults(_ entry: YAMLEntry) -> Defaults {
+    mutating func decodeDefaults(_ entry: YAMLEntry) -> Defaults {
         var defaults = Defaults()
         guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, anchor: entry.keyRange)
         else { return defaults }
@@ -220,7 +232,7 @@ extension DocumentDecoder {
         return defaults
     }
 
-    private mutating func decodeCORS(_ entry: YAMLEntry) -> CORS? {
+    mutating func decodeCORS(_ entry: YAMLEntry) -> CORS? {
         guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, anchor: entry.keyRange)
         else { return nil }
         func list(_ field: CORSField, check: (String) -> Bool, what: String) -> [Located<String>] {

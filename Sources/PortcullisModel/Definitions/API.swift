@@ -14,6 +14,9 @@ public struct API: Sendable {
     public var quota: LimitSetting?
     public var routes: [Route]
     public var anchor: SourceRange
+    /// Whether decoding the API's own fields (not its routes) reported errors; rules do
+    /// not judge what was not read as written.
+    public var hasErrors = false
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
 }
@@ -32,6 +35,8 @@ public struct Route: Sendable {
     public var publicReason: Located<String>?
     /// The route's mapping in the `routes` list.
     public var anchor: SourceRange
+    /// Whether decoding the route reported errors.
+    public var hasErrors = false
 }
 
 /// The scopes a route requires and whether any one or all of them are needed.

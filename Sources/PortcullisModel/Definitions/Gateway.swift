@@ -16,6 +16,9 @@ public struct Gateway: Sendable {
     public var declared: DeclaredNames
     /// Where the document's `kind` is written; diagnostics about the whole gateway point here.
     public var anchor: SourceRange
+    /// The sections whose decoding reported errors (`redis`, `guardrails`, `defaults`,
+    /// `cors`); rules that depend on one of them do not run.
+    public var sectionsWithErrors: Set<GatewayField> = []
 }
 
 /// The names a gateway declares in each of its namespaces.
@@ -52,6 +55,8 @@ public struct IdentityProvider: Sendable {
     public var details: Details
     public var scopeClaim: Located<String>?
     public var tokenLifetime: Located<Int>?
+    /// Whether decoding the provider reported errors.
+    public var hasErrors = false
 
     public var type: ProviderType {
         switch details {

@@ -49,7 +49,7 @@ public enum CacheOnUnsafeMethod: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where route.route.method.value != .GET {
+        for route in context.routes where route.route.method.value != .GET {
             guard let cache = route.route.cache else { continue }
             findings.report(
                 code, "route '\(route.route.id.value)' caches \(route.route.method.value.rawValue) responses, which APIM never caches",

@@ -50,7 +50,7 @@ public enum CacheTTLExceedsLimit: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let guardrails = context.guardrails
-        for route in context.project.routes {
+        for route in context.routes {
             guard let cache = route.route.cache, let sharing = route.cacheSharing else { continue }
             let (limit, setting, name) =
                 sharing == .shared

@@ -65,7 +65,7 @@ public enum CacheWithoutRedis: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let gateway = context.project.gateway, gateway.redis == nil else { return }
-        for route in context.project.routes {
+        for route in context.routes {
             guard let cache = route.route.cache else { continue }
             findings.report(
                 code, "route '\(route.route.id.value)' caches responses but the gateway declares no 'redis'",

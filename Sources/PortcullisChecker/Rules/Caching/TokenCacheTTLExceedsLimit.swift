@@ -57,8 +57,9 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        guard context.guardrailsAreReadable else { return }
         let guardrails = context.guardrails
-        for provider in context.project.gateway?.identityProviders ?? [] {
+        for provider in context.project.gateway?.identityProviders ?? [] where !provider.hasErrors {
             guard case .introspection(let details) = provider.details else { continue }
             let ttl = details.effectiveCacheTtl
             let at = details.cacheTtl?.range ?? provider.name.range

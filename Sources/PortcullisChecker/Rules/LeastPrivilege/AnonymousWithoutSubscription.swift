@@ -52,10 +52,10 @@ public enum AnonymousWithoutSubscription: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         var publicRoutes: [Int: [EffectiveRoute]] = [:]
-        for route in context.project.routes where !route.isAuthenticated {
+        for route in context.routes where !route.isAuthenticated {
             publicRoutes[route.apiIndex, default: []].append(route)
         }
-        for (index, api) in context.project.apis.enumerated() {
+        for (index, api) in context.project.apis.enumerated() where !api.hasErrors {
             guard let setting = api.subscriptionRequired, !setting.value, let routes = publicRoutes[index] else { continue }
             findings.report(
                 code, "API '\(api.name.value)' requires no subscription and has public routes, so their callers are anonymous",

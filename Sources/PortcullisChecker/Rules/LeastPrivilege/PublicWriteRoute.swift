@@ -50,7 +50,7 @@ public enum PublicWriteRoute: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where !route.isAuthenticated {
+        for route in context.routes where !route.isAuthenticated {
             let method = route.route.method
             guard WriteRouteAcceptsReadScope.writeMethods.contains(method.value) else { continue }
             let notes = context.location(of: route.auth, on: route, what: "'auth: none'").notes

@@ -53,7 +53,7 @@ public enum ReadRouteRequiresElevatedScope: Rule {
     static let readMethods: Set<HTTPMethod> = [.GET, .HEAD, .OPTIONS]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where readMethods.contains(route.route.method.value) {
+        for route in context.routes where readMethods.contains(route.route.method.value) {
             guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
             let accesses = requirement.scopes.map { context.access(of: $0.value) }
             // Undeclared scopes are RF001's to report; judging access needs them all.

@@ -50,7 +50,7 @@ public enum RouteWithoutScopes: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where route.isAuthenticated {
+        for route in context.routes where route.isAuthenticated {
             let requirement = route.route.scopes
             guard requirement?.scopes.isEmpty ?? true else { continue }
             let provider: String

@@ -73,7 +73,7 @@ public enum UnauthenticatedRoute: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where !route.isAuthenticated && route.route.publicReason == nil {
+        for route in context.routes where !route.isAuthenticated && route.route.publicReason == nil {
             var (range, notes) = context.location(of: route.auth, on: route, what: "'auth: none'")
             if route.auth.origin == .unset {
                 notes.append(

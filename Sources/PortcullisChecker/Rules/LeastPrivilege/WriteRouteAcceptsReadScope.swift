@@ -59,7 +59,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
     static let writeMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH, .DELETE]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where writeMethods.contains(route.route.method.value) {
+        for route in context.routes where writeMethods.contains(route.route.method.value) {
             guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
             let id = route.route.id.value
             let method = route.route.method.value.rawValue

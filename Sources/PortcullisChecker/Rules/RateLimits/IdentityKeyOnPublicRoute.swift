@@ -51,7 +51,7 @@ public enum IdentityKeyOnPublicRoute: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.project.routes where !route.isAuthenticated {
+        for route in context.routes where !route.isAuthenticated {
             for (setting, what) in [(route.rateLimit, "rate limit"), (route.quota, "quota")] {
                 guard let setting, case .limit(let limit) = setting.value, let key = limit.key else { continue }
                 switch key.value {

@@ -54,7 +54,7 @@ public enum MissingRateLimit: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrails.effectiveRequireRateLimit else { return }
-        for route in context.project.routes where route.activeRateLimit == nil {
+        for route in context.routes where route.activeRateLimit == nil {
             let id = route.route.id.value
             if let setting = route.rateLimit {
                 let (range, notes) = context.location(of: setting, on: route, what: "'rateLimit: none'")

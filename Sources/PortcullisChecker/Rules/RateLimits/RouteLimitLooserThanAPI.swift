@@ -57,7 +57,7 @@ public enum RouteLimitLooserThanAPI: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let defaults = context.project.gateway?.defaults.rateLimit
-        for route in context.project.routes {
+        for route in context.routes {
             guard case .limit(let own)? = route.route.rateLimit else { continue }
             let api = context.api(of: route)
             guard case .limit(let replaced)? = api.rateLimit ?? defaults, replaced.effectiveKey == own.effectiveKey,

@@ -40,7 +40,7 @@ public enum RedisPublicNetwork: Rule {
         nonTriggering: [RuleExample(RuleExample.baseGateway)])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let access = context.project.gateway?.redis?.publicNetworkAccess, access.value else { return }
+        guard let access = context.redis?.publicNetworkAccess, access.value else { return }
         findings.report(code, "the Redis cache is reachable from the public internet", at: access.range)
     }
 }

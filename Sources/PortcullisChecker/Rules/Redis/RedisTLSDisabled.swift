@@ -40,7 +40,7 @@ public enum RedisTLSDisabled: Rule {
         nonTriggering: [RuleExample(RuleExample.baseGateway)])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let tls = context.project.gateway?.redis?.tls, !tls.value else { return }
+        guard let tls = context.redis?.tls, !tls.value else { return }
         findings.report(code, "Redis connections are not encrypted", at: tls.range)
     }
 }

@@ -50,7 +50,7 @@ public enum InsecureURL: Rule {
                 urls.append(("endpoint", introspection.endpoint))
             }
         }
-        urls += context.project.apis.map { ("backend", $0.backend) }
+        urls += context.apis.map { ("backend", $0.backend) }
         for (field, url) in urls where url.value.lowercased().hasPrefix("http://") {
             findings.report(code, "'\(field)' uses plain http://", at: url.range)
         }

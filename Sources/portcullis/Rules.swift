@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import PortcullisChecker
+import PortcullisModel
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every rule: code, slug, default severity and summary.")
+
+    func run() {
+        FileHandle.standardOutput.write(Data(RuleDocumentation.table().utf8))
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain a rule: why it matters, how to fix it, and examples.")
+
+    @Argument(help: "A rule code, such as LP003.")
+    var code: String
+
+    func validate() throws {
+        guard RuleRegistry.description(of: code) != nil else {
+            let hint = Suggestion.closest(to: code.uppercased(), among: RuleRegistry.codes.keys.sorted())
+            throw ValidationError("unknown rule code '\(code)'" + (hint.map { "; did you mean '\($0)'?" } ?? "; 'portcullis rules' lists them"))
+        }
+    }
+
+    func run() throws {
+        guard let description = RuleRegistry.description(of: code) else { throw ExitCode.validationFailure }
+        FileHandle.standardOutput.write(Data(RuleDocumentation.explanation(of: description).utf8))
+    }
+}
