@@ -18,15 +18,18 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
         .target(name: "PortcullisDiagnostics"),
+        .target(name: "PortcullisSupport"),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
         .target(name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics"]),
         .target(
             name: "PortcullisChecker",
-            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics"]
+            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
             name: "PortcullisCompiler",
-            dependencies: ["PortcullisChecker", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics"]
+            dependencies: [
+                "PortcullisChecker", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport",
+            ]
         ),
         .executableTarget(
             name: "portcullis",

@@ -7,6 +7,8 @@ public struct CheckContext: Sendable {
     /// Credential-like literals found anywhere in the inputs (see ``CredentialScanner``).
     public let credentialLiterals: [SourceRange]
     public let scopes: [String: ScopeDeclaration]
+    /// The access level of each declared scope, for rules that look it up per route.
+    let accessLevels: [String: AccessLevel]
     public let providers: [String: IdentityProvider]
     /// The routes rules judge: those read without errors, in APIs read without errors,
     /// whose identity provider (if any) is declared, and none at all when the gateway's
@@ -19,6 +21,7 @@ public struct CheckContext: Sendable {
         self.credentialLiterals = credentialLiterals
         let gateway = project.gateway
         scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        accessLevels = scopes.mapValues(\.access.value)
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         self.providers = providers
         let brokenSections = gateway?.sectionsWithErrors ?? []
@@ -91,7 +94,7 @@ public struct CheckContext: Sendable {
     }
 
     /// The access level of a declared scope.
-    public func access(of scope: String) -> AccessLevel? { scopes[scope]?.access.value }
+    public func access(of scope: String) -> AccessLevel? { accessLevels[scope] }
 
     /// A note pointing at a scope's declaration, when there is one.
     public func declarationNote(of scope: String) -> [Diagnostic.Note] {

@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 
 /// Runs the rules over a resolved project, then applies the configuration and the
 /// suppression comments.
@@ -14,14 +15,18 @@ public enum Checker {
         _ context: CheckContext, frontEnd: [Diagnostic], commented: [(id: FileID, source: SourceFile)],
         configuration: Configuration, today: String
     ) -> [Diagnostic] {
-        var findings = DiagnosticCollector()
         // Every rule builds on the gateway: without one, rules would only restate RF005.
-        if context.project.gateway != nil {
-            for rule in RuleRegistry.checks where configuration.severity(for: rule.description.code) != nil {
-                rule.check(context, into: &findings)
-            }
+        let rules =
+            context.project.gateway == nil
+            ? [] : RuleRegistry.checks.filter { configuration.severity(for: $0.description.code) != nil }
+        // Rules are independent functions of the context, so they run on all cores; their
+        // findings are joined in registry order.
+        let perRule = ParallelMap.map(rules.indices) { index in
+            var findings = DiagnosticCollector()
+            rules[index].check(context, into: &findings)
+            return findings.diagnostics
         }
-        var checked = configured(findings.diagnostics, configuration)
+        var checked = configured(perRule.flatMap { $0 }, configuration)
         let scans = commented.map { SuppressionScanner.scan($0.source, file: $0.id) }
         let suppressionFindings = SuppressionEngine.apply(to: &checked, scans: scans, today: today)
         return frontEnd + checked + configured(suppressionFindings, configuration)

@@ -11,31 +11,37 @@ public enum CredentialScanner {
     /// The ranges of credential-like scalars in `document`, in document order.
     public static func scan(_ document: YAMLDocument) -> [SourceRange] {
         var found: [SourceRange] = []
-        var pending = [document.root]
-        while let node = pending.popLast() {
-            switch node.content {
-            case .scalar(let scalar):
-                if looksLikeCredential(scalar.text) { found.append(node.range) }
-            case .sequence(let items):
-                pending.append(contentsOf: items.reversed())
-            case .mapping(let entries):
-                pending.append(contentsOf: entries.reversed().map(\.value))
-            }
-        }
+        collect(document.root, into: &found)
         return found
     }
 
+    /// Recursion is bounded: the reader limits nesting, aliases included.
+    private static func collect(_ node: YAMLNode, into found: inout [SourceRange]) {
+        switch node.content {
+        case .scalar(let scalar):
+            if looksLikeCredential(scalar.text) { found.append(node.range) }
+        case .sequence(let items):
+            for item in items { collect(item, into: &found) }
+        case .mapping(let entries):
+            for entry in entries { collect(entry.value, into: &found) }
+        }
+    }
+
     public static func looksLikeCredential(_ text: String) -> Bool {
-        var hasEquals = false
-        for byte in text.utf8 where byte == UInt8(ascii: "=") {
-            hasEquals = true
-            break
+        // Short values cannot hold a credential worth the name; most scalars are short.
+        guard text.utf8.count >= 8 else { return false }
+        var text = text
+        // Native strings are contiguous UTF-8; `withUTF8` reads them without copying.
+        let (hasEquals, startsLikeJWT) = text.withUTF8 { bytes -> (Bool, Bool) in
+            guard bytes.count >= 8 else { return (false, false) }
+            let jwt = bytes[0] == UInt8(ascii: "e") && bytes[1] == UInt8(ascii: "y") && bytes[2] == UInt8(ascii: "J")
+            return (bytes.contains(UInt8(ascii: "=")), jwt)
         }
         if hasEquals {
             let lowered = text.lowercased()
             if credentialKeys.contains(where: lowered.contains) { return true }
         }
-        return isJWT(text)
+        return startsLikeJWT && isJWT(text)
     }
 
     /// `header.payload.signature`, base64url, with a JSON header and payload (`eyJ` is `{"`).

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisSupport
 import PortcullisSyntax
 
 /// Why the driver could not do its job; the CLI exits 2 for these.

@@ -2,6 +2,7 @@ import Foundation
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 import PortcullisSyntax
 
 /// Options that change what the front end accepts and how findings are counted.

@@ -1,6 +1,8 @@
 import XCTest
 
 @testable import PortcullisModel
+import PortcullisDiagnostics
+import PortcullisSyntax
 
 final class GrammarTests: XCTestCase {
     func testDurations() {
@@ -96,5 +98,37 @@ final class GrammarTests: XCTestCase {
         XCTAssertFalse(DecodingContext.scan("@home").expressionPrefix)
         XCTAssertFalse(DecodingContext.scan("/orders/{id}").hasBraces, "single braces are path parameters")
         XCTAssertTrue(DecodingContext.scan("a {{b}}").hasBraces)
+    }
+}
+
+final class RouteTableTests: XCTestCase {
+    func testSameShapeAgreesWithComparingShapes() throws {
+        let paths = ["/", "/a", "/a/{id}", "/a/{x}", "/a/{id}.json", "/a/{x}.json", "/a/{id}/b", "/a/b", "/a/{id}{x}", "/{a}/{b}"]
+        let templates = try paths.map { try Grammar.pathTemplate($0).get() }
+        for left in templates {
+            for right in templates {
+                XCTAssertEqual(left.hasSameShape(as: right), left.shape == right.shape, "\(left.text) vs \(right.text)")
+            }
+        }
+    }
+
+    /// Small APIs are checked pairwise and large ones through an index; both must find the same.
+    func testSmallAndLargeAPIsReportTheSameDuplicates() {
+        for count in [10, RouteTable.pairwiseLimit + 10] {
+            var text = "apiVersion: portcullis/v1\nkind: API\nname: big\npath: big\nbackend: https://big.example.com\nroutes:\n"
+            for index in 0..<count { text += "  - {id: r\(index), method: GET, path: \"/items/\(index)/{id}\"}\n" }
+            text += "  - {id: r3, method: POST, path: /other}\n"
+            text += "  - {id: again, method: GET, path: \"/items/5/{key}\"}\n"
+            var diagnostics = DiagnosticCollector()
+            var decoder = DocumentDecoder()
+            YAMLReader(file: FileID(0)).read(Array(text.utf8), diagnostics: &diagnostics) { decoder.decode($0) }
+            let messages = decoder.finish().1.diagnostics.map { "\($0.code.id) \($0.message)" }
+            XCTAssertEqual(
+                messages,
+                [
+                    "RF002 route id 'r3' is used twice in API 'big'",
+                    "RF003 routes 'r5' and 'again' both match GET '/items/5/{key}'",
+                ], "\(count) routes")
+        }
     }
 }

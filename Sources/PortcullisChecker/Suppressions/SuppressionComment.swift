@@ -1,6 +1,12 @@
 import Foundation
 import PortcullisDiagnostics
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A `# portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] -- REASON` comment.
 public struct SuppressionComment: Sendable, Equatable {
     public var codes: [String]
@@ -146,16 +152,23 @@ public enum SuppressionScanner {
         return (1...days).contains(day)
     }
 
+    /// Most files have no suppression at all; libc's `memchr` and `memcmp` find that out fastest.
     private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, bytes.count >= needle.count else { return false }
-        return bytes.withUnsafeBufferPointer { haystack in
-            var index = 0
-            let last = haystack.count - needle.count
-            while index <= last {
-                if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-                index += 1
+        bytes.withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { pattern in
+                guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= pattern.count else {
+                    return false
+                }
+                var offset = 0
+                let last = haystack.count - pattern.count
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                    let position = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + position, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
             }
-            return false
         }
     }
 }

@@ -21,16 +21,31 @@ public struct Inherited<Value> {
 extension Inherited: Sendable where Value: Sendable {}
 
 /// A route after inheritance: what a request to it is actually subject to.
-public struct EffectiveRoute: Sendable {
+///
+/// A class with constant properties: every rule walks every route, and sharing one
+/// instance costs a reference count where copying the value would cost dozens.
+public final class EffectiveRoute: Sendable {
     /// Index into ``ResolvedProject/apis``.
-    public var apiIndex: Int
-    public var route: Route
-    public var auth: Inherited<AuthSetting>
+    public let apiIndex: Int
+    public let route: Route
+    public let auth: Inherited<AuthSetting>
     /// Nil when no level sets a rate limit; `.none` when a level switched it off.
-    public var rateLimit: Inherited<LimitSetting>?
-    public var quota: Inherited<LimitSetting>?
+    public let rateLimit: Inherited<LimitSetting>?
+    public let quota: Inherited<LimitSetting>?
     /// Indexes into ``ResolvedProject/products`` of the products that include the API.
-    public var products: [Int]
+    public let products: [Int]
+
+    public init(
+        apiIndex: Int, route: Route, auth: Inherited<AuthSetting>, rateLimit: Inherited<LimitSetting>?,
+        quota: Inherited<LimitSetting>?, products: [Int]
+    ) {
+        self.apiIndex = apiIndex
+        self.route = route
+        self.auth = auth
+        self.rateLimit = rateLimit
+        self.quota = quota
+        self.products = products
+    }
 
     public var isAuthenticated: Bool { auth.value != .none }
 

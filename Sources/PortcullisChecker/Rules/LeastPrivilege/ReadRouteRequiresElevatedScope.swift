@@ -55,22 +55,22 @@ public enum ReadRouteRequiresElevatedScope: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where readMethods.contains(route.route.method.value) {
             guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
-            let accesses = requirement.scopes.map { context.access(of: $0.value) }
             // Undeclared scopes are RF001's to report; judging access needs them all.
-            guard !accesses.contains(nil) else { continue }
+            guard requirement.scopes.allSatisfy({ context.access(of: $0.value) != nil }) else { continue }
             let id = route.route.id.value
             switch requirement.match {
-            case .any where !accesses.contains(.read):
-                findings.report(
-                    code, "read route '\(id)' accepts no read scope, only write or admin ones", at: requirement.range)
-            case .all:
-                for (scope, access) in zip(requirement.scopes, accesses) where access != .read {
+            case .any:
+                if !requirement.scopes.contains(where: { context.access(of: $0.value) == .read }) {
                     findings.report(
-                        code, "read route '\(id)' requires the \(access!.rawValue) scope '\(scope.value)'",
+                        code, "read route '\(id)' accepts no read scope, only write or admin ones", at: requirement.range)
+                }
+            case .all:
+                for scope in requirement.scopes {
+                    guard let access = context.access(of: scope.value), access != .read else { continue }
+                    findings.report(
+                        code, "read route '\(id)' requires the \(access.rawValue) scope '\(scope.value)'",
                         at: scope.range, notes: context.declarationNote(of: scope.value))
                 }
-            default:
-                continue
             }
         }
     }

@@ -75,6 +75,7 @@ public enum UnusedScope: Rule {
         // A route in an unreadable part of the inputs may use the scope.
         guard context.project.complete else { return }
         var used = context.project.scopesOfDroppedRoutes
+        used.reserveCapacity(context.scopes.count)
         for api in context.project.apis {
             for route in api.routes {
                 for scope in route.scopes?.scopes ?? [] { used.insert(scope.value) }

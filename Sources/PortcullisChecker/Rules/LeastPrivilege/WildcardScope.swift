@@ -62,7 +62,7 @@ public enum WildcardScope: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for scope in context.project.gateway?.scopes ?? [] {
             let name = scope.name.value
-            if name.contains("*") {
+            if name.utf8.contains(UInt8(ascii: "*")) {
                 findings.report(code, "scope '\(name)' is a wildcard", at: scope.name.range)
             } else if catchAllNames.contains(name) {
                 findings.report(code, "scope '\(name)' is a catch-all name", at: scope.name.range)

@@ -71,8 +71,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
                         notes: context.declarationNote(of: scope.value))
                 }
             case .all:
-                let accesses = requirement.scopes.map { context.access(of: $0.value) }
-                if accesses.allSatisfy({ $0 == .read }) {
+                if requirement.scopes.allSatisfy({ context.access(of: $0.value) == .read }) {
                     findings.report(
                         code, "\(method) route '\(id)' can be called with read scopes only", at: requirement.range)
                 }

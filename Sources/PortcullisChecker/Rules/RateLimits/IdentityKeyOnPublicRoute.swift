@@ -52,17 +52,23 @@ public enum IdentityKeyOnPublicRoute: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
-            for (setting, what) in [(route.rateLimit, "rate limit"), (route.quota, "quota")] {
-                guard let setting, case .limit(let limit) = setting.value, let key = limit.key else { continue }
-                switch key.value {
-                case .user, .client, .claim: break
-                default: continue
-                }
-                let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
-                findings.report(
-                    code, "public route '\(route.route.id.value)' counts its \(what) by '\(key.value)', but it checks no token",
-                    at: range, notes: notes)
-            }
+            check(route.rateLimit, "rate limit", of: route, context, &findings)
+            check(route.quota, "quota", of: route, context, &findings)
         }
+    }
+
+    private static func check(
+        _ setting: Inherited<LimitSetting>?, _ what: String, of route: EffectiveRoute, _ context: CheckContext,
+        _ findings: inout DiagnosticCollector
+    ) {
+        guard let setting, case .limit(let limit) = setting.value, let key = limit.key else { return }
+        switch key.value {
+        case .user, .client, .claim: break
+        case .subscription, .ip, .header: return
+        }
+        let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
+        findings.report(
+            code, "public route '\(route.route.id.value)' counts its \(what) by '\(key.value)', but it checks no token",
+            at: range, notes: notes)
     }
 }

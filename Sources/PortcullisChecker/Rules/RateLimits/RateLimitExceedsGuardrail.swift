@@ -62,7 +62,7 @@ public enum RateLimitExceedsGuardrail: Rule {
             guard limit.isLooser(thanCalls: maximum.calls.value, per: maximum.per.value) else { continue }
             findings.report(
                 code,
-                "the rate limit of \(declaration.owner), \(limit.calls.value) calls per \(DurationText.format(limit.per.value)), exceeds the guardrail of \(allowed)",
+                "the rate limit of \(declaration.ownerName(in: context.project)), \(limit.calls.value) calls per \(DurationText.format(limit.per.value)), exceeds the guardrail of \(allowed)",
                 at: limit.calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
         }
     }

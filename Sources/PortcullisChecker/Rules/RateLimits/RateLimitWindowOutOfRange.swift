@@ -50,11 +50,11 @@ public enum RateLimitWindowOutOfRange: Rule {
             switch declaration.kind {
             case .rateLimit where per.value > 300:
                 findings.report(
-                    code, "the rate-limit window of \(declaration.owner) is \(DurationText.format(per.value)), outside 1s to 5m",
+                    code, "the rate-limit window of \(declaration.ownerName(in: context.project)) is \(DurationText.format(per.value)), outside 1s to 5m",
                     at: per.range)
             case .quota where per.value < 300:
                 findings.report(
-                    code, "the quota window of \(declaration.owner) is \(DurationText.format(per.value)), shorter than 5m",
+                    code, "the quota window of \(declaration.ownerName(in: context.project)) is \(DurationText.format(per.value)), shorter than 5m",
                     at: per.range)
             default:
                 continue

@@ -50,15 +50,20 @@ public enum SpoofableRateLimitKey: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
-            for (setting, what) in [(route.rateLimit, "rate limit"), (route.quota, "quota")] {
-                guard let setting, case .limit(let limit) = setting.value, case .header(let header)? = limit.key?.value
-                else { continue }
-                let (range, notes) =
-                    setting.origin == .route ? (limit.key!.range, []) : context.location(of: setting, on: route, what: what)
-                findings.report(
-                    code, "route '\(route.route.id.value)' counts its \(what) by header '\(header)', which callers choose",
-                    at: range, notes: notes)
-            }
+            check(route.rateLimit, "rate limit", of: route, context, &findings)
+            check(route.quota, "quota", of: route, context, &findings)
         }
+    }
+
+    private static func check(
+        _ setting: Inherited<LimitSetting>?, _ what: String, of route: EffectiveRoute, _ context: CheckContext,
+        _ findings: inout DiagnosticCollector
+    ) {
+        guard let setting, case .limit(let limit) = setting.value, let key = limit.key, case .header(let header) = key.value
+        else { return }
+        let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
+        findings.report(
+            code, "route '\(route.route.id.value)' counts its \(what) by header '\(header)', which callers choose",
+            at: range, notes: notes)
     }
 }

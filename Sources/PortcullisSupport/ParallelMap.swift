@@ -1,8 +1,8 @@
 import Dispatch
 
-/// Maps independent work items over both cores; results keep the input order.
-enum ParallelMap {
-    static func map<Result: Sendable>(
+/// Maps independent work items over all cores; results keep the input order.
+public enum ParallelMap {
+    public static func map<Result: Sendable>(
         _ indices: Range<Int>, _ transform: @Sendable (Int) -> Result
     ) -> [Result] {
         guard indices.count > 1 else { return indices.map(transform) }
