@@ -20,7 +20,8 @@ let package = Package(
         .target(name: "PortcullisDiagnostics"),
         .target(name: "PortcullisSupport"),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
-        .target(name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics"]),
+        .target(
+            name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]),
         .target(
             name: "PortcullisChecker",
             dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]

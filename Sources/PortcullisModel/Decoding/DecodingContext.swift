@@ -117,31 +117,29 @@ struct DecodingContext {
     /// (after white space) and a doubled curly brace (`{{name}}`). Most values have
     /// neither, so this is all the work they cost.
     static func scan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool) {
-        var expressionPrefix = false
-        var hasBraces = false
-        var sawContent = false
-        var previousWasAt = false
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            defer { previous = byte }
-            if !sawContent {
-                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { continue }
-                if previousWasAt {
-                    expressionPrefix = byte == 0x28 || byte == 0x7B
-                    sawContent = true
-                } else if byte == 0x40 {
-                    previousWasAt = true
-                    continue
-                } else {
-                    sawContent = true
+        var text = text
+        // Native strings are contiguous UTF-8; `withUTF8` reads them without copying.
+        return text.withUTF8 { bytes in
+            var index = 0
+            let count = bytes.count
+            while index < count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
+            let expressionPrefix =
+                index + 1 < count && bytes[index] == UInt8(ascii: "@")
+                && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
+            var hasBraces = false
+            if count >= 2 {
+                for position in 1..<count {
+                    let byte = bytes[position]
+                    if (byte == 0x7B || byte == 0x7D) && bytes[position - 1] == byte {
+                        hasBraces = true
+                        break
+                    }
                 }
             }
-            if (byte == 0x7B || byte == 0x7D) && byte == previous {
-                hasBraces = true
-                break
-            }
+            return (expressionPrefix, hasBraces)
         }
-        return (expressionPrefix, hasBraces)
     }
 
     /// The names inside `{{...}}` with the scalar offset of each `{{`, or nil when the

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// Checks the definitions against each other (RF001-RF005) and computes effective routes.
 ///
@@ -105,7 +106,8 @@ public struct Resolver {
                 if !apiNames.contains(api.value), !definitions.undecodedAPINames.contains(api.value),
                     definitions.complete
                 {
-                    unknown("API", api, among: apiNames, hint: "each API is a document with 'kind: API'")
+                    Self.unknown(
+                        "API", api, among: apiNames, hint: "each API is a document with 'kind: API'", into: &diagnostics)
                 }
             }
         }
@@ -127,45 +129,65 @@ public struct Resolver {
 
     private mutating func checkReferences(_ gateway: Gateway) {
         let declared = gateway.declared
-        if let auth = gateway.defaults.auth { checkProvider(auth, declared) }
+        if let auth = gateway.defaults.auth { Self.checkProvider(auth, declared, into: &diagnostics) }
         for provider in gateway.identityProviders {
-            if case .introspection(let details) = provider.details { checkSecret(details.clientSecret, declared) }
+            if case .introspection(let details) = provider.details {
+                Self.checkSecret(details.clientSecret, declared, into: &diagnostics)
+            }
         }
-        if let redis = gateway.redis { checkSecret(redis.connection, declared) }
+        if let redis = gateway.redis { Self.checkSecret(redis.connection, declared, into: &diagnostics) }
         let templateNames = declared.namedValues.union(declared.secrets)
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
-            unknown(
+            Self.unknown(
                 "named value", reference, among: templateNames,
-                hint: "declare it under the gateway's 'namedValues' or 'secrets'")
+                hint: "declare it under the gateway's 'namedValues' or 'secrets'", into: &diagnostics)
         }
-        for api in definitions.apis {
-            if let auth = api.auth { checkProvider(auth, declared) }
-            for index in api.routes.indices {
-                if let auth = api.routes[index].auth { checkProvider(auth, declared) }
-                for scope in api.routes[index].scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
-                    unknown("scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'")
-                }
+        // Each API's references are independent of the others'.
+        let apis = definitions.apis
+        let perAPI = ParallelMap.map(apis.indices) { index in
+            var found = DiagnosticCollector()
+            Self.checkReferences(of: apis[index], declared, into: &found)
+            return found
+        }
+        for found in perAPI { diagnostics.append(contentsOf: found) }
+    }
+
+    private static func checkReferences(of api: API, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector) {
+        if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
+        for index in api.routes.indices {
+            if let auth = api.routes[index].auth { checkProvider(auth, declared, into: &diagnostics) }
+            for scope in api.routes[index].scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
+                unknown(
+                    "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
+                    into: &diagnostics)
             }
         }
     }
 
-    private mutating func checkProvider(_ auth: Located<AuthSetting>, _ declared: DeclaredNames) {
+    private static func checkProvider(
+        _ auth: Located<AuthSetting>, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector
+    ) {
         guard case .provider(let name) = auth.value, !declared.providers.contains(name) else { return }
         unknown(
             "identity provider", Located(name, at: auth.range), among: declared.providers,
-            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'")
+            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'", into: &diagnostics)
     }
 
-    private mutating func checkSecret(_ value: SecretValue, _ declared: DeclaredNames) {
+    private static func checkSecret(
+        _ value: SecretValue, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector
+    ) {
         guard case .reference(let name) = value, !declared.secrets.contains(name.value) else { return }
         let hint =
             declared.namedValues.contains(name.value)
             ? "'\(name.value)' is a plain named value; secrets must be declared under 'secrets' with 'keyVault'"
             : "declare it under the gateway's 'secrets' with its Key Vault URI"
-        unknown("secret", name, among: declared.secrets, hint: hint)
+        unknown("secret", name, among: declared.secrets, hint: hint, into: &diagnostics)
     }
 
-    private mutating func unknown(_ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String) {
+    private static func unknown(
+        _ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String,
+        into diagnostics: inout DiagnosticCollector
+    ) {
         var notes: [Diagnostic.Note] = []
         if let suggestion = Suggestion.closest(to: name.value, among: candidates.sorted()) {
             notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: name.range))
@@ -188,11 +210,12 @@ public struct Resolver {
             for api in product.apis { productsByAPI[api.value, default: []].append(index) }
         }
         let defaults = gateway?.defaults ?? Defaults()
-        var routes: [EffectiveRoute] = []
-        routes.reserveCapacity(definitions.apis.reduce(0) { $0 + $1.routes.count })
-        for (apiIndex, api) in definitions.apis.enumerated() {
-            let products = productsByAPI[api.name.value] ?? []
-            for route in api.routes {
+        let apis = definitions.apis
+        let lookup = productsByAPI
+        return ParallelMap.map(apis.indices) { apiIndex in
+            let api = apis[apiIndex]
+            let products = lookup[api.name.value] ?? []
+            return api.routes.map { route in
                 let auth: Inherited<AuthSetting> =
                     if let own = route.auth {
                         Inherited(value: own.value, origin: .route, range: own.range)
@@ -203,17 +226,15 @@ public struct Resolver {
                     } else {
                         Inherited(value: .none, origin: .unset, range: route.anchor)
                     }
-                routes.append(
-                    EffectiveRoute(
-                        apiIndex: apiIndex,
-                        route: route,
-                        auth: auth,
-                        rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
-                        quota: Self.inherit(route.quota, api.quota, nil),
-                        products: products))
+                return EffectiveRoute(
+                    apiIndex: apiIndex,
+                    route: route,
+                    auth: auth,
+                    rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
+                    quota: Self.inherit(route.quota, api.quota, nil),
+                    products: products)
             }
-        }
-        return routes
+        }.flatMap { $0 }
     }
 
     private static func inherit(
