@@ -40,6 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport"]),
         .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax"]),
         .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel"]),
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),

@@ -3,35 +3,25 @@ import PortcullisDiagnostics
 /// Documentation and examples for the codes the front end reports (YS, RF), so that
 /// `portcullis explain` and the rule registry cover every code.
 enum FrontEndRules {
-    static let api = """
-        apiVersion: portcullis/v1
-        kind: API
-        name: orders
-        path: orders
-        backend: https://orders.example.com
-        routes:
-
-        """
-
     static let descriptions: [RuleDescription] = [
         RuleDescription(
             .yamlSyntax,
             rationale: "A file that is not well-formed YAML cannot be read past the error, so everything after it goes unchecked.",
             fix: "Fix the YAML at the position shown; the note says what libyaml was reading.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]\n↓")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]\n↓")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .duplicateKey,
             rationale: "YAML parsers disagree about which of two equal keys wins; the value a reviewer reads may not be the one deployed.",
             fix: "Keep one of the keys.",
-            triggering: [RuleExample(api + "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    ↓path: /orders/all\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    ↓path: /orders/all\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .unknownField,
             rationale: "A misspelt field is silently ignored by lenient tools, so a 'scope:' instead of 'scopes:' would leave a route without scopes.",
             fix: "Use the field the note suggests, or remove the field.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, ↓scope: [orders.read]}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, ↓scope: [orders.read]}\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .invalidValue,
             rationale: """
@@ -39,59 +29,59 @@ enum FrontEndRules {
                 with '@(' or '@{' are refused everywhere, because APIM would run them as code.
                 """,
             fix: "Write the value in the form the message and note describe.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: ↓30 seconds}}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 30s}}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: ↓30 seconds}}\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 30s}}\n")]),
         RuleDescription(
             .missingField,
             rationale: "Without a required field there is nothing sensible to generate: an API without a backend has nowhere to send requests.",
             fix: "Add the field.",
             triggering: [RuleExample("apiVersion: portcullis/v1\nkind: ↓API\nname: orders\npath: orders\nroutes:\n  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .inputLimit,
             rationale: "Limits on size, depth, alias expansion and document count keep a hostile or broken file from exhausting time or memory in CI and editors.",
             fix: "Split the file, flatten its nesting, or use fewer aliases.",
-            triggering: [RuleExample(api + "  - " + String(repeating: "[", count: 62) + "↓[]" + String(repeating: "]", count: 62) + "\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - " + String(repeating: "[", count: 62) + "↓[]" + String(repeating: "]", count: 62) + "\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .unsupportedYAML,
             rationale: "Custom tags and exotic keys are read differently by different YAML tools, so what is reviewed may not be what is compiled.",
             fix: "Write plain YAML values and string keys.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: ↓!path /orders, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: ↓!path /orders, scopes: [orders.read]}\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .unknownReference,
             rationale: "A reference to something undeclared cannot be compiled; an unknown scope would otherwise make a route that no token can call, or one that any token can.",
             fix: "Declare the name, or use the declared one the note suggests.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [↓orders.reed]}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [↓orders.reed]}\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .duplicateDefinition,
             rationale: "Two definitions with one name would overwrite each other in APIM, and which one wins would depend on file order.",
             fix: "Rename one of them, or merge them.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: ↓list-orders, method: GET, path: /orders/all, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: list-all-orders, method: GET, path: /orders/all, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: ↓list-orders, method: GET, path: /orders/all, scopes: [orders.read]}\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: list-all-orders, method: GET, path: /orders/all, scopes: [orders.read]}\n")]),
         RuleDescription(
             .duplicateRoute,
             rationale: "Two routes matching the same requests make APIM pick one of them, so the other's scopes and limits never apply.",
             fix: "Remove one route, or give them different methods or paths.",
             triggering: [
-                RuleExample(api + "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: find-order, method: GET, path: ↓\"/orders/{number}\", scopes: [orders.read]}\n")
+                RuleExample.api(routes: "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: find-order, method: GET, path: ↓\"/orders/{number}\", scopes: [orders.read]}\n")
             ],
             nonTriggering: [
-                RuleExample(api + "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: cancel-order, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write]}\n")
+                RuleExample.api(routes: "  - {id: get-order, method: GET, path: \"/orders/{id}\", scopes: [orders.read]}\n  - {id: cancel-order, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write]}\n")
             ]),
         RuleDescription(
             .duplicateAPIPath,
             rationale: "Two APIs under one URL suffix cannot both be published; APIM rejects the second.",
             fix: "Give each API its own 'path'.",
-            triggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n---\napiVersion: portcullis/v1\nkind: API\nname: orders-v2\npath: ↓orders\nbackend: https://orders.example.com/v2\nroutes:\n  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n---\napiVersion: portcullis/v1\nkind: API\nname: orders-v2\npath: ↓orders\nbackend: https://orders.example.com/v2\nroutes:\n  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
         RuleDescription(
             .missingGateway,
             rationale: "The gateway declares the identity providers, scopes and secrets everything else refers to; without it nothing can be resolved.",
             fix: "Add a document with 'kind: Gateway', or include its file in the paths given to portcullis.",
-            triggering: [RuleExample("↓" + api + "  - {id: list-orders, method: GET, path: /orders}\n", standalone: true)],
-            nonTriggering: [RuleExample(api + "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            triggering: [RuleExample("↓" + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders}\n").yaml, standalone: true)],
+            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
     ]
 }

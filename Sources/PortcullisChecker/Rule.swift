@@ -76,9 +76,8 @@ public struct RuleExample: Sendable {
     /// Whether the example is linted together with ``baseGateway``.
     public var usesBaseGateway: Bool { !standalone && !yaml.contains("kind: Gateway") }
 
-    /// The gateway examples share: a JWT provider `entra`, an introspection provider
-    /// `partner`, read, write and admin scopes, Redis and default auth and rate limit.
-    public static let baseGateway = """
+    /// How every example gateway starts: its name and the JWT provider `entra`.
+    static let gatewayHead = """
         apiVersion: portcullis/v1
         kind: Gateway
         name: example
@@ -88,6 +87,20 @@ public struct RuleExample: Sendable {
             issuer: https://login.example.com/v2.0
             openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
             audiences: [api://example]
+
+        """
+
+    /// How example gateways end: default auth and rate limit.
+    static let gatewayDefaults = """
+        defaults:
+          auth: entra
+          rateLimit: {calls: 100, per: 60s}
+
+        """
+
+    /// The gateway examples share: a JWT provider `entra`, an introspection provider
+    /// `partner`, read, write and admin scopes, Redis and default auth and rate limit.
+    public static let baseGateway = gatewayHead + """
           partner:
             type: introspection
             endpoint: https://idp.example.com/introspect
@@ -102,9 +115,35 @@ public struct RuleExample: Sendable {
           redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
         redis:
           connection: {secret: redis-connection}
-        defaults:
-          auth: entra
-          rateLimit: {calls: 100, per: 60s}
 
-        """
+        """ + gatewayDefaults
+}
+
+extension RuleExample {
+    /// An API named `name`, published at path `name` with backend `https://NAME.example.com`,
+    /// with API-level `fields` and the given `routes:` entries.
+    static func api(
+        _ name: String = "orders", fields: String = "", routes: String, standalone: Bool = false
+    ) -> RuleExample {
+        let fieldLines = fields.isEmpty || fields.hasSuffix("\n") ? fields : fields + "\n"
+        return RuleExample(
+            """
+            apiVersion: portcullis/v1
+            kind: API
+            name: \(name)
+            path: \(name)
+            backend: https://\(name).example.com
+            \(fieldLines)routes:
+            \(routes)
+            """, standalone: standalone)
+    }
+
+    /// A gateway with the JWT provider `entra` and default auth and rate limit, with
+    /// `sections` between them; with `routes`, followed by an API `orders` with those routes.
+    static func gateway(_ sections: String, routes: String? = nil) -> RuleExample {
+        let sectionLines = sections.hasSuffix("\n") ? sections : sections + "\n"
+        var text = gatewayHead + sectionLines + gatewayDefaults
+        if let routes { text += "---\n" + api(routes: routes).yaml }
+        return RuleExample(text)
+    }
 }

@@ -13,21 +13,28 @@ public enum ParallelMap {
         return slots.values()
     }
 
-    /// One slot per item; each index is written by exactly one iteration, so no two
-    /// threads touch the same slot.
+    /// One slot per item, in memory allocated once. Each index is written by exactly
+    /// one iteration and read only after all have finished, so no two threads touch the
+    /// same slot. (An `Array` would not do: its mutating accessors move the whole buffer.)
     private final class Slots<Value>: @unchecked Sendable {
-        private var storage: [Value?]
+        private let buffer: UnsafeMutableBufferPointer<Value?>
 
         init(count: Int) {
-            storage = Array(repeating: nil, count: count)
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: nil)
+        }
+
+        deinit {
+            buffer.deinitialize()
+            buffer.deallocate()
         }
 
         func store(_ value: Value, at index: Int) {
-            storage.withUnsafeMutableBufferPointer { $0[index] = value }
+            buffer[index] = value
         }
 
         func values() -> [Value] {
-            storage.map { $0! }
+            buffer.map { $0! }
         }
     }
 }

@@ -15,13 +15,8 @@ public enum SuppressionRules {
         "SU004", "malformed-suppression", .warning,
         summary: "a 'portcullis:' comment that does not parse, or names an unknown code")
 
+    /// One route whose next line each example completes.
     static let route = """
-        apiVersion: portcullis/v1
-        kind: API
-        name: orders
-        path: orders
-        backend: https://orders.example.com
-        routes:
           - id: list-orders
             method: GET
             path: /orders
@@ -38,8 +33,8 @@ public enum SuppressionRules {
                 accepted risk from a silenced nuisance.
                 """,
             fix: "Add '-- REASON' after the codes, for example a ticket number or the argument for the exception.",
-            triggering: [RuleExample(route + "    cache: {ttl: 30s, sharing: shared}   ↓# portcullis:ignore CA001\n")],
-            nonTriggering: [RuleExample(route + "    cache: {ttl: 30s, sharing: shared}   # portcullis:ignore CA001 -- every caller sees the same list\n")]),
+            triggering: [RuleExample.api(routes: route + "    cache: {ttl: 30s, sharing: shared}   ↓# portcullis:ignore CA001\n")],
+            nonTriggering: [RuleExample.api(routes: route + "    cache: {ttl: 30s, sharing: shared}   # portcullis:ignore CA001 -- every caller sees the same list\n")]),
         RuleDescription(
             expired,
             rationale: """
@@ -49,10 +44,10 @@ public enum SuppressionRules {
                 """,
             fix: "Fix the finding and remove the comment, or move 'until=' to a new date with a reason that still holds.",
             triggering: [
-                RuleExample(route + "    ↓# portcullis:ignore CA001 until=2020-01-31 -- migration to per-user caching\n    cache: {ttl: 30s, sharing: shared}\n")
+                RuleExample.api(routes: route + "    ↓# portcullis:ignore CA001 until=2020-01-31 -- migration to per-user caching\n    cache: {ttl: 30s, sharing: shared}\n")
             ],
             nonTriggering: [
-                RuleExample(route + "    # portcullis:ignore CA001 until=2999-12-31 -- migration to per-user caching\n    cache: {ttl: 30s, sharing: shared}\n")
+                RuleExample.api(routes: route + "    # portcullis:ignore CA001 until=2999-12-31 -- migration to per-user caching\n    cache: {ttl: 30s, sharing: shared}\n")
             ]),
         RuleDescription(
             unused,
@@ -62,8 +57,8 @@ public enum SuppressionRules {
                 kind on that line.
                 """,
             fix: "Remove the comment, or the codes in it that silence nothing.",
-            triggering: [RuleExample(route + "    cache: {ttl: 30s}   ↓# portcullis:ignore CA002 -- short enough\n")],
-            nonTriggering: [RuleExample(route + "    cache: {ttl: 30m}   # portcullis:ignore CA002 -- data changes daily\n")]),
+            triggering: [RuleExample.api(routes: route + "    cache: {ttl: 30s}   ↓# portcullis:ignore CA002 -- short enough\n")],
+            nonTriggering: [RuleExample.api(routes: route + "    cache: {ttl: 30m}   # portcullis:ignore CA002 -- data changes daily\n")]),
         RuleDescription(
             malformed,
             rationale: """
@@ -72,8 +67,8 @@ public enum SuppressionRules {
                 """,
             fix: "Write 'portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] -- REASON' with codes from 'portcullis rules'.",
             triggering: [
-                RuleExample(route + "    ↓# portcullis:ignroe CA001 -- typo in the directive\n    ↓# portcullis:ignore CA999 -- no such rule\n")
+                RuleExample.api(routes: route + "    ↓# portcullis:ignroe CA001 -- typo in the directive\n    ↓# portcullis:ignore CA999 -- no such rule\n")
             ],
-            nonTriggering: [RuleExample(route + "    # portcullis:ignore CA002 -- data changes daily\n    cache: {ttl: 30m}\n")]),
+            nonTriggering: [RuleExample.api(routes: route + "    # portcullis:ignore CA002 -- data changes daily\n    cache: {ttl: 30m}\n")]),
     ]
 }

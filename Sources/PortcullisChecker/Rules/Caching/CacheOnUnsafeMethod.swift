@@ -16,14 +16,8 @@ public enum CacheOnUnsafeMethod: Rule {
             """,
         fix: "Remove the 'cache' block, or move it to the GET route that reads the data.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: create-order
                     method: POST
                     path: /orders
@@ -32,14 +26,8 @@ public enum CacheOnUnsafeMethod: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

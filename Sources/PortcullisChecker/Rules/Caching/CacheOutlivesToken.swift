@@ -16,30 +16,13 @@ public enum CacheOutlivesToken: Rule {
             """,
         fix: "Keep per-user cache TTLs shorter than the provider's 'tokenLifetime'.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                     tokenLifetime: 2m
                 scopes:
                   orders.read: {access: read}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
-                ---
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+                """,
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders
@@ -48,14 +31,8 @@ public enum CacheOutlivesToken: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

@@ -16,14 +16,8 @@ public enum CacheTTLExceedsLimit: Rule {
             """,
         fix: "Lower the 'ttl', or raise the guardrail in the gateway if the organisation agrees.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders
@@ -32,14 +26,8 @@ public enum CacheTTLExceedsLimit: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

@@ -16,14 +16,8 @@ public enum CacheVariesOnAuthorizationHeader: Rule {
             """,
         fix: "Remove 'Authorization' from 'varyBy.headers' and use 'sharing: per-user', which keys on the token's subject.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders
@@ -32,14 +26,8 @@ public enum CacheVariesOnAuthorizationHeader: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

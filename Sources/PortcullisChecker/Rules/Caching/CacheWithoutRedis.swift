@@ -16,29 +16,12 @@ public enum CacheWithoutRedis: Rule {
             """,
         fix: "Declare 'redis' in the gateway, with its connection string in Key Vault.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 scopes:
                   orders.read: {access: read}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
-                ---
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+                """,
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders
@@ -47,14 +30,8 @@ public enum CacheWithoutRedis: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

@@ -16,15 +16,12 @@ public enum AnonymousWithoutSubscription: Rule {
             """,
         fix: "Keep 'subscriptionRequired: true' on APIs with public routes, or move the public routes to an API that requires subscriptions.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: catalog
-                path: catalog
-                backend: https://catalog.example.com
+            RuleExample.api(
+                "catalog",
+                fields: """
                 subscriptionRequired: ↓false
-                routes:
+                """,
+                routes: """
                   - id: list-products
                     method: GET
                     path: /products
@@ -34,15 +31,12 @@ public enum AnonymousWithoutSubscription: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: catalog
-                path: catalog
-                backend: https://catalog.example.com
+            RuleExample.api(
+                "catalog",
+                fields: """
                 subscriptionRequired: false
-                routes:
+                """,
+                routes: """
                   - id: list-products
                     method: GET
                     path: /products

@@ -17,16 +17,13 @@ public enum PublicWriteRoute: Rule {
             """,
         fix: "Set 'auth' to an identity provider and require a write scope.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: feedback
-                path: feedback
-                backend: https://feedback.example.com
+            RuleExample.api(
+                "feedback",
+                fields: """
                 auth: none
                 rateLimit: {calls: 10, per: 60s, key: ip}
-                routes:
+                """,
+                routes: """
                   - id: submit
                     method: ↓POST
                     path: /feedback
@@ -34,14 +31,9 @@ public enum PublicWriteRoute: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: feedback
-                path: feedback
-                backend: https://feedback.example.com
-                routes:
+            RuleExample.api(
+                "feedback",
+                routes: """
                   - id: submit
                     method: POST
                     path: /feedback

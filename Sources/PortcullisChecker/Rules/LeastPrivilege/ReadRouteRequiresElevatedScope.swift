@@ -16,14 +16,8 @@ public enum ReadRouteRequiresElevatedScope: Rule {
             """,
         fix: "Accept a read scope on the route, declaring one with 'access: read' if the catalogue has none.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders
@@ -35,14 +29,8 @@ public enum ReadRouteRequiresElevatedScope: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

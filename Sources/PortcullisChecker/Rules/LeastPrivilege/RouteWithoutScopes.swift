@@ -16,14 +16,8 @@ public enum RouteWithoutScopes: Rule {
             """,
         fix: "List the scopes the route needs under 'scopes', declaring them in the gateway's scope catalogue.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: ↓list-orders
                     method: GET
                     path: /orders
@@ -34,14 +28,8 @@ public enum RouteWithoutScopes: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

@@ -19,29 +19,20 @@ public enum UnauthenticatedRoute: Rule {
             or, if the route really is public, say why with 'public: REASON'.
             """,
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: health
                     method: GET
                     path: /health
                     auth: ↓none
                     rateLimit: {calls: 10, per: 1s, key: ip}
                 """),
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: catalog
-                path: catalog
-                backend: https://catalog.example.com
+            RuleExample.api(
+                "catalog",
+                fields: """
                 auth: none
-                routes:
+                """,
+                routes: """
                   - id: ↓list-products
                     method: GET
                     path: /products
@@ -52,14 +43,8 @@ public enum UnauthenticatedRoute: Rule {
                 """),
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: health
                     method: GET
                     path: /health

@@ -16,57 +16,23 @@ public enum UnusedScope: Rule {
             """,
         fix: "Require the scope on the routes it was meant for, or remove it from the catalogue.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 scopes:
                   orders.read: {access: read}
                   ↓orders.export: {access: read}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
-                ---
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+                """,
+                routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """)
         ],
         nonTriggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 scopes:
                   orders.read: {access: read}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
-                ---
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+                """,
+                routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """)
         ])

@@ -16,44 +16,20 @@ public enum WildcardScope: Rule {
             """,
         fix: "Declare specific scopes, one per kind of access ('orders.read', 'orders.write'), and require those.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 scopes:
                   ↓orders.*: {access: admin}
                   ↓admin: {access: admin}
                   orders.read: {access: read}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ],
         nonTriggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 scopes:
                   orders.admin: {access: admin}
                   orders.read: {access: read}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ])
 

@@ -18,14 +18,8 @@ public enum WriteRouteAcceptsReadScope: Rule {
             scope to an 'all' list.
             """,
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: create-order
                     method: POST
                     path: /orders
@@ -37,14 +31,8 @@ public enum WriteRouteAcceptsReadScope: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: create-order
                     method: POST
                     path: /orders

@@ -16,14 +16,9 @@ public enum IdentityKeyOnPublicRoute: Rule {
             """,
         fix: "Key public routes on 'ip' or 'subscription'.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: catalog
-                path: catalog
-                backend: https://catalog.example.com
-                routes:
+            RuleExample.api(
+                "catalog",
+                routes: """
                   - id: list-products
                     method: GET
                     path: /products
@@ -33,14 +28,9 @@ public enum IdentityKeyOnPublicRoute: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: catalog
-                path: catalog
-                backend: https://catalog.example.com
-                routes:
+            RuleExample.api(
+                "catalog",
+                routes: """
                   - id: list-products
                     method: GET
                     path: /products

@@ -16,15 +16,11 @@ public enum MissingRateLimit: Rule {
             """,
         fix: "Give the route, its API or the gateway's 'defaults' a 'rateLimit', or remove the 'rateLimit: none' that switches it off.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
+            RuleExample.api(
+                fields: """
                 rateLimit: none
-                routes:
+                """,
+                routes: """
                   - id: ↓list-orders
                     method: GET
                     path: /orders
@@ -37,14 +33,8 @@ public enum MissingRateLimit: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

@@ -16,30 +16,22 @@ public enum RateLimitWindowOutOfRange: Rule {
             """,
         fix: "Express long windows as a quota ('quota: {calls: N, per: 1d}') and keep rate-limit windows between 1s and 5m.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
+            RuleExample.api(
+                fields: """
                 rateLimit: {calls: 1000, per: ↓1h}
                 quota: {calls: 100, per: ↓1m}
-                routes:
+                """,
+                routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
+            RuleExample.api(
+                fields: """
                 rateLimit: {calls: 100, per: 5m}
                 quota: {calls: 10000, per: 1d}
-                routes:
+                """,
+                routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """)
         ])

@@ -16,15 +16,11 @@ public enum RouteLimitLooserThanAPI: Rule {
             """,
         fix: "Make the route's limit at most as loose as the API's, or drop it to share the API's budget.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
+            RuleExample.api(
+                fields: """
                 rateLimit: {calls: 100, per: 60s, key: user}
-                routes:
+                """,
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders
@@ -33,15 +29,11 @@ public enum RouteLimitLooserThanAPI: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
+            RuleExample.api(
+                fields: """
                 rateLimit: {calls: 100, per: 60s, key: user}
-                routes:
+                """,
+                routes: """
                   - id: list-orders
                     method: GET
                     path: /orders

@@ -15,25 +15,13 @@ public enum RedisDatabaseOutOfRange: Rule {
             """,
         fix: "Use a database number from 0 to 15.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
                 redis:
                   connection: {secret: redis-connection}
                   databases: {auth: 0, rateLimit: 1, responses: ↓16}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ],
         nonTriggering: [RuleExample(RuleExample.baseGateway)])

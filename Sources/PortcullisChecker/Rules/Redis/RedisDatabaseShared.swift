@@ -16,47 +16,23 @@ public enum RedisDatabaseShared: Rule {
             """,
         fix: "Give 'auth', 'rateLimit' and 'responses' different database numbers (0 to 15).",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
                 redis:
                   connection: {secret: redis-connection}
                   databases: {auth: 0, rateLimit: 1, responses: ↓1}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ],
         nonTriggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
                 redis:
                   connection: {secret: redis-connection}
                   databases: {auth: 3, rateLimit: 4, responses: 5}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ])
 

@@ -16,25 +16,13 @@ public enum RedisPublicNetwork: Rule {
             """,
         fix: "Set 'publicNetworkAccess: false' (the default) and connect through a private endpoint.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
                 redis:
                   connection: {secret: redis-connection}
                   publicNetworkAccess: ↓true
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ],
         nonTriggering: [RuleExample(RuleExample.baseGateway)])

@@ -16,25 +16,13 @@ public enum RedisTLSDisabled: Rule {
             """,
         fix: "Remove 'tls: false' (TLS is the default) and connect to the TLS port.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis}
                 redis:
                   connection: {secret: redis-connection}
                   tls: ↓false
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ],
         nonTriggering: [RuleExample(RuleExample.baseGateway)])

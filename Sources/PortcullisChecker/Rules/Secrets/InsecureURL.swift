@@ -28,14 +28,8 @@ public enum InsecureURL: Rule {
                 """)
         ],
         nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: API
-                name: orders
-                path: orders
-                backend: https://orders.example.com
-                routes:
+            RuleExample.api(
+                routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """)
         ])

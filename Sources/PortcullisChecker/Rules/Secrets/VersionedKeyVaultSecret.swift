@@ -16,41 +16,17 @@ public enum VersionedKeyVaultSecret: Rule {
             """,
         fix: "Drop the version segment: 'https://VAULT.vault.azure.net/secrets/NAME'.",
         triggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   backend-key: {keyVault: ↓https://example-kv.vault.azure.net/secrets/backend-key/0b5c1e2f}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ],
         nonTriggering: [
-            RuleExample(
+            RuleExample.gateway(
                 """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
                 secrets:
                   backend-key: {keyVault: https://example-kv.vault.azure.net/secrets/backend-key}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 100, per: 60s}
                 """)
         ])
 
