@@ -17,6 +17,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // One C call Swift's Glibc module does not expose: an atomic swap of two folders.
+        .target(name: "CPortcullisFileSystem"),
         .target(name: "PortcullisDiagnostics"),
         .target(name: "PortcullisSupport"),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
@@ -27,9 +29,14 @@ let package = Package(
             dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
+            name: "PortcullisEmit",
+            dependencies: ["PortcullisModel", "PortcullisDiagnostics"]
+        ),
+        .target(
             name: "PortcullisCompiler",
             dependencies: [
-                "PortcullisChecker", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport",
+                "PortcullisChecker", "PortcullisEmit", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics",
+                "PortcullisSupport", "CPortcullisFileSystem",
             ]
         ),
         .executableTarget(
@@ -41,6 +48,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport"]),
+        .testTarget(name: "PortcullisEmitTests", dependencies: ["PortcullisEmit"]),
         .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax"]),
         .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel"]),
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),

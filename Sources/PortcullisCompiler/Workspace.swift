@@ -7,6 +7,10 @@ import PortcullisSyntax
 public struct Workspace: Sendable {
     public var configuration: LoadedConfiguration?
     public var inputs: [SourceFile]
+    /// Each input's path relative to the project folder (the first path given, or its
+    /// folder when it is a file), which a bundle records so it does not depend on where
+    /// the build was started.
+    public var projectPaths: [String]
 
     /// Finds the configuration (`configPath`, else `portcullis.yaml` in the directory of
     /// the first path), then discovers and reads the inputs it does not exclude.
@@ -33,6 +37,13 @@ public struct Workspace: Sendable {
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
-        return Workspace(configuration: configuration, inputs: try files.read(found, limits: limits))
+        let first = files.absolutePath(paths[0])
+        let root = FileSystem.kind(of: first) == .directory ? first : (first as NSString).deletingLastPathComponent
+        let rootPrefix = root.hasSuffix("/") ? root : root + "/"
+        let projectPaths = found.map { display -> String in
+            let absolute = files.absolutePath(display)
+            return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
+        }
+        return Workspace(configuration: configuration, inputs: try files.read(found, limits: limits), projectPaths: projectPaths)
     }
 }

@@ -6,6 +6,6 @@ struct Portcullis: ParsableCommand {
         commandName: "portcullis",
         abstract: "Compile and check Azure API Management policies written as declarative YAML.",
         version: "0.1.0",
-        subcommands: [Lint.self, Rules.self, Explain.self]
+        subcommands: [Lint.self, Build.self, Rules.self, Explain.self]
     )
 }

@@ -1,0 +1,32 @@
+import Foundation
+import PortcullisDiagnostics
+import PortcullisEmit
+import PortcullisModel
+
+/// Lint, then, when nothing stands in the way, the bundle.
+public enum BuildPipeline {
+    public enum Outcome: Sendable {
+        case built(DeploymentBundle)
+        /// Errors were reported; nothing is to be written.
+        case refused
+        /// The inputs hold secret values, which a bundle would publish; their locations.
+        case holdsSecrets([String])
+    }
+
+    public static func run(
+        _ workspace: Workspace, options: LintOptions, format: PolicyFormat
+    ) -> (LintResult, Outcome) {
+        let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
+        guard !result.report.hasErrors else { return (result, .refused) }
+        // Secret literals are errors by default; with their rules turned off or suppressed
+        // they would flow into the bundle, so the build refuses them all the same.
+        if !result.report.redactions.isEmpty {
+            let locations = result.report.redactions.map {
+                "\(result.report.sources.path(of: $0.file)):\($0.start.line):\($0.start.column)"
+            }
+            return (result, .holdsSecrets(locations))
+        }
+        let sources = zip(workspace.inputs, workspace.projectPaths).map { SourceFile(path: $1, bytes: $0.bytes) }
+        return (result, .built(BundleBuilder.build(result.project, sources: sources, format: format)))
+    }
+}

@@ -1,0 +1,90 @@
+import PortcullisModel
+
+/// The information files of an APIOps artifacts tree: each the ARM resource's
+/// `properties` object, wrapped as `{"properties": {...}}`.
+enum APIOpsFiles {
+    struct Wrapped<Properties: Encodable>: Encodable {
+        var properties: Properties
+    }
+
+    struct APIProperties: Encodable {
+        var displayName: String
+        var description: String?
+        var path: String
+        var protocols = ["https"]
+        var serviceUrl: String?
+        var subscriptionRequired: Bool
+        var type = "http"
+    }
+
+    struct ProductProperties: Encodable {
+        var displayName: String
+        var description: String?
+        var subscriptionRequired: Bool
+        /// Only meaningful, and only accepted by APIM, when subscriptions are required.
+        var approvalRequired: Bool?
+        var state = "published"
+    }
+
+    struct NamedValueProperties: Encodable {
+        struct KeyVault: Encodable {
+            var secretIdentifier: String
+        }
+
+        var displayName: String
+        var value: String?
+        var secret: Bool
+        var keyVault: KeyVault?
+    }
+
+    static func api(_ api: API, namedValues: [String: String]) -> String {
+        JSONText.encode(
+            Wrapped(
+                properties: APIProperties(
+                    displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
+                    path: api.path.value, serviceUrl: NamedValues.resolve(api.backend.value, namedValues),
+                    subscriptionRequired: api.effectiveSubscriptionRequired)))
+    }
+
+    static func product(_ product: Product) -> String {
+        let subscriptions = product.effectiveSubscriptionRequired
+        return JSONText.encode(
+            Wrapped(
+                properties: ProductProperties(
+                    displayName: product.displayName?.value ?? product.name.value, description: product.description?.value,
+                    subscriptionRequired: subscriptions,
+                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil)))
+    }
+
+    /// The link between a product and an API has no properties in ARM; APIOps writes `{}`.
+    static let productAPI = "{}\n"
+
+    static func namedValue(_ value: NamedValue) -> String {
+        JSONText.encode(Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: false)))
+    }
+
+    /// Key Vault-backed: APIM reads the value from the vault; the bundle holds only its URI.
+    static func secret(_ name: String, keyVault: String) -> String {
+        JSONText.encode(
+            Wrapped(
+                properties: NamedValueProperties(
+                    displayName: name, secret: true, keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault))))
+    }
+}
+
+/// Plain named values substituted into text that APIM does not resolve itself
+/// (an API's `serviceUrl`, OpenAPI URLs).
+enum NamedValues {
+    /// `text` with every `{{name}}` of a plain named value replaced; nil when a reference
+    /// names something without a known value (a secret).
+    static func resolve(_ text: String, _ values: [String: String]) -> String? {
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            guard let value = values[String(rest[open.upperBound..<close.lowerBound])] else { return nil }
+            result += rest[..<open.lowerBound] + value
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
+}

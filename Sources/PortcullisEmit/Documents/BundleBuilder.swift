@@ -1,0 +1,80 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// Turns a resolved project into the files of a bundle; never reads YAML, never writes.
+public enum BundleBuilder {
+    public static let toolVersion = "0.1.0"
+
+    /// - Parameters:
+    ///   - sources: the input files, with paths relative to the project folder, in file-number order.
+    public static func build(_ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat) -> DeploymentBundle {
+        guard let gateway = project.gateway else { return DeploymentBundle() }
+        let locations = SourceLocations(paths: sources.map(\.path))
+        let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
+        let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
+        let renderer = PolicyRenderer(format: format)
+        let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        var bundle = DeploymentBundle()
+
+        bundle.add("gateway.json", JSONText.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        bundle.add("apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)))
+        var routesByAPI = [[EffectiveRoute]](repeating: [], count: project.apis.count)
+        for route in project.routes { routesByAPI[route.apiIndex].append(route) }
+        for (index, api) in project.apis.enumerated() {
+            let folder = "apim/apis/\(api.name.value)"
+            bundle.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues))
+            bundle.add("\(folder)/specification.yaml", OpenAPIDocument.render(api, routes: routesByAPI[index], gateway: gateway, namedValues: namedValues))
+            bundle.add("\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api)))
+            for route in routesByAPI[index] {
+                bundle.add(
+                    "\(folder)/operations/\(route.route.id.value)/policy.xml",
+                    renderer.render(GatewayPolicies.operation(route, api: api, gateway: gateway)))
+            }
+        }
+        for product in project.products {
+            let folder = "apim/products/\(product.name.value)"
+            bundle.add("\(folder)/productInformation.json", APIOpsFiles.product(product))
+            bundle.add("\(folder)/policy.xml", renderer.render(GatewayPolicies.product(product)))
+            for api in product.apis {
+                bundle.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
+            }
+        }
+        for value in gateway.namedValues {
+            bundle.add("apim/named values/\(value.name.value)/namedValueInformation.json", APIOpsFiles.namedValue(value))
+        }
+        for secret in gateway.secrets {
+            guard case .keyVault(let uri) = secret.source else { continue }
+            bundle.add("apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
+        }
+        bundle.add("manifest.json", Manifest.render(bundle, inputs: inputDigests, sourceDigest: sourceDigest))
+        return bundle
+    }
+}
+
+/// `manifest.json`: the tool, the inputs' digests and every file's digest.
+enum Manifest {
+    struct Document: Encodable {
+        struct Entry: Encodable {
+            var path: String
+            var sha256: String
+        }
+
+        struct Tool: Encodable {
+            var name = "portcullis"
+            var version = BundleBuilder.toolVersion
+        }
+
+        var formatVersion = 1
+        var tool = Tool()
+        var inputs: [Entry]
+        var inputsSha256: String
+        var files: [Entry]
+    }
+
+    static func render(_ bundle: DeploymentBundle, inputs: [(String, String)], sourceDigest: String) -> String {
+        JSONText.encode(
+            Document(
+                inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
+                files: bundle.paths.map { Document.Entry(path: $0, sha256: SHA256.hex(bundle.files[$0]!)) }))
+    }
+}

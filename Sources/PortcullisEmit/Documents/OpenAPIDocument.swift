@@ -1,0 +1,76 @@
+import PortcullisModel
+
+/// `specification.yaml`: OpenAPI 3.0 of an API, one operation per route, `operationId` =
+/// route id, path parameters declared, and the scopes a route requires as its security.
+enum OpenAPIDocument {
+    static func render(_ api: API, routes: [EffectiveRoute], gateway: Gateway, namedValues: [String: String]) -> String {
+        var paths: [(String, [(String, YAMLValue)])] = []
+        for route in routes {
+            let operation = self.operation(route)
+            let path = route.route.path.value.text
+            if let index = paths.firstIndex(where: { $0.0 == path }) {
+                paths[index].1.append((route.route.method.value.rawValue.lowercased(), operation))
+            } else {
+                paths.append((path, [(route.route.method.value.rawValue.lowercased(), operation)]))
+            }
+        }
+        var info: [(String, YAMLValue)] = [("title", .string(api.displayName?.value ?? api.name.value))]
+        if let description = api.description?.value { info.append(("description", .string(description))) }
+        info.append(("version", .string("1")))
+        let document: [(String, YAMLValue)] = [
+            ("openapi", .string("3.0.3")),
+            ("info", .mapping(info)),
+            ("paths", .mapping(paths.map { ($0.0, .mapping($0.1)) })),
+            ("components", .mapping([("securitySchemes", .mapping(securitySchemes(gateway, namedValues)))])),
+        ]
+        return YAMLValue.mapping(document).render()
+    }
+
+    private static func operation(_ route: EffectiveRoute) -> YAMLValue {
+        var entries: [(String, YAMLValue)] = [("operationId", .string(route.route.id.value))]
+        if let summary = route.route.summary?.value { entries.append(("summary", .string(summary))) }
+        let parameters = route.route.path.value.parameters.map { name -> YAMLValue in
+            .mapping([
+                ("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
+                ("schema", .mapping([("type", .string("string"))])),
+            ])
+        }
+        if !parameters.isEmpty { entries.append(("parameters", .sequence(parameters))) }
+        entries.append(("security", .sequence(security(route))))
+        entries.append(("responses", .mapping([("default", .mapping([("description", .string("The backend's response"))]))])))
+        return .mapping(entries)
+    }
+
+    /// Any-of scopes are alternative requirements; all-of scopes one requirement.
+    private static func security(_ route: EffectiveRoute) -> [YAMLValue] {
+        guard case .provider(let provider) = route.auth.value else { return [] }
+        let scopes = route.route.scopes?.scopes.map(\.value) ?? []
+        if route.route.scopes?.match == .all || scopes.count <= 1 {
+            return [.mapping([(provider, .sequence(scopes.map { .string($0) }))])]
+        }
+        return scopes.map { .mapping([(provider, .sequence([.string($0)]))]) }
+    }
+
+    /// JWT providers are OpenID Connect schemes; introspection providers OAuth 2.0 with a
+    /// client-credentials flow whose scopes are the catalogue's.
+    private static func securitySchemes(_ gateway: Gateway, _ namedValues: [String: String]) -> [(String, YAMLValue)] {
+        gateway.identityProviders.map { provider in
+            switch provider.details {
+            case .jwt(let jwt):
+                let url = NamedValues.resolve(jwt.openidConfig.value, namedValues) ?? jwt.openidConfig.value
+                return (provider.name.value, .mapping([("type", .string("openIdConnect")), ("openIdConnectUrl", .string(url))]))
+            case .introspection(let details):
+                let endpoint = NamedValues.resolve(details.endpoint.value, namedValues) ?? details.endpoint.value
+                let scopes = gateway.scopes.map { ($0.name.value, YAMLValue.string($0.description?.value ?? $0.name.value)) }
+                return (
+                    provider.name.value,
+                    .mapping([
+                        ("type", .string("oauth2")),
+                        ("description", .string("Opaque tokens checked by token introspection at \(endpoint)")),
+                        ("flows", .mapping([("clientCredentials", .mapping([("tokenUrl", .string(endpoint)), ("scopes", .mapping(scopes))]))])),
+                    ])
+                )
+            }
+        }
+    }
+}

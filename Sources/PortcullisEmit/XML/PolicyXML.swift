@@ -1,0 +1,152 @@
+import Foundation
+
+/// A value in a policy document.
+///
+/// Literals come from the definitions and are always written as escaped text, never
+/// evaluated. Expressions are C# that this module writes itself; their initializer is
+/// internal, so no other stage, and no user value, can create one.
+public enum PolicyValue: Sendable, Equatable {
+    case literal(String)
+    case expression(PolicyExpression)
+}
+
+/// A policy expression, `@(...)` or `@{...}`, written by the emitter.
+public struct PolicyExpression: Sendable, Equatable {
+    public let code: String
+
+    init(_ code: String) {
+        precondition(code.hasPrefix("@(") || code.hasPrefix("@{"), "a policy expression starts with @( or @{")
+        self.code = code
+    }
+
+    /// A C# string literal of `text`, for embedding values the emitter controls in an expression.
+    static func csharpString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// An element of a policy document; attributes keep the order APIM's reference gives.
+public struct PolicyElement: Sendable, Equatable {
+    public enum Child: Sendable, Equatable {
+        case element(PolicyElement)
+        case text(PolicyValue)
+    }
+
+    public var name: String
+    public var attributes: [(name: String, value: PolicyValue)]
+    public var children: [Child]
+
+    init(_ name: String, _ attributes: [(String, PolicyValue)] = [], _ children: [PolicyElement] = []) {
+        self.name = name
+        self.attributes = attributes.map { (name: $0.0, value: $0.1) }
+        self.children = children.map { .element($0) }
+    }
+
+    /// An element whose content is one text value: `<value>orders.read</value>`.
+    init(_ name: String, _ attributes: [(String, PolicyValue)] = [], text: PolicyValue) {
+        self.name = name
+        self.attributes = attributes.map { (name: $0.0, value: $0.1) }
+        self.children = [.text(text)]
+    }
+
+    public static func == (lhs: PolicyElement, rhs: PolicyElement) -> Bool {
+        lhs.name == rhs.name && lhs.children == rhs.children && lhs.attributes.count == rhs.attributes.count
+            && zip(lhs.attributes, rhs.attributes).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+/// How policy documents are written.
+public enum PolicyFormat: String, Sendable, CaseIterable {
+    /// APIM's `rawxml`: what the portal shows and APIOps publishes; expressions unescaped.
+    case rawxml
+    /// Well-formed XML: expressions entity-escaped like any other text.
+    case xml
+}
+
+/// Renders policy trees as text: four-space indentation, LF line ends, a final newline.
+public struct PolicyRenderer: Sendable {
+    public let format: PolicyFormat
+
+    public init(format: PolicyFormat) {
+        self.format = format
+    }
+
+    public func render(_ root: PolicyElement) -> String {
+        var out = ""
+        write(root, depth: 0, into: &out)
+        return out
+    }
+
+    private func write(_ element: PolicyElement, depth: Int, into out: inout String) {
+        let indent = String(repeating: "    ", count: depth)
+        out += indent + "<" + element.name
+        for attribute in element.attributes {
+            out += " " + attribute.name + "=\"" + render(attribute.value, inAttribute: true) + "\""
+        }
+        if element.children.isEmpty {
+            out += " />\n"
+            return
+        }
+        if element.children.count == 1, case .text(let value) = element.children[0] {
+            out += ">" + render(value, inAttribute: false) + "</" + element.name + ">\n"
+            return
+        }
+        out += ">\n"
+        for child in element.children {
+            switch child {
+            case .element(let nested): write(nested, depth: depth + 1, into: &out)
+            case .text(let value): out += indent + "    " + render(value, inAttribute: false) + "\n"
+            }
+        }
+        out += indent + "</" + element.name + ">\n"
+    }
+
+    func render(_ value: PolicyValue, inAttribute: Bool) -> String {
+        switch value {
+        case .expression(let expression):
+            return format == .rawxml ? expression.code : Self.escape(expression.code, inAttribute: inAttribute)
+        case .literal(let text):
+            // The language rejects literals that APIM would evaluate; should one arrive
+            // anyway, it is written as an expression that returns it as a string.
+            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            if trimmed.hasPrefix("@(") || trimmed.hasPrefix("@{") {
+                return render(.expression(PolicyExpression("@(" + PolicyExpression.csharpString(text) + ")")), inAttribute: inAttribute)
+            }
+            return Self.escape(text, inAttribute: inAttribute)
+        }
+    }
+
+    static func escape(_ text: String, inAttribute: Bool) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"" where inAttribute: out += "&quot;"
+            case "\n" where inAttribute: out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t" where inAttribute: out += "&#9;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import PortcullisCompiler
+import PortcullisEmit
+
+extension PolicyFormat: ExpressibleByArgument {}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Lint, then write the deployable bundle (only when there are no errors).")
+
+    @Argument(help: "Input files or directories (default: the current directory).")
+    var paths: [String] = []
+
+    @Option(help: "The bundle folder; replaced as a whole, atomically.")
+    var out: String
+
+    @Flag(help: "Write nothing; exit 1 and list the files that differ when the folder is not what build would write.")
+    var check = false
+
+    @Option(help: "How policy documents are written: APIM's rawxml, or entity-escaped xml.")
+    var policyFormat: PolicyFormat = .rawxml
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        try runDriver {
+            let options = report.lintOptions()
+            let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
+            let (result, outcome) = BuildPipeline.run(workspace, options: options, format: policyFormat)
+            try report.emit(result.report)
+            switch outcome {
+            case .refused:
+                exitWithoutTeardown(1, keeping: result)
+            case .holdsSecrets(let locations):
+                let message =
+                    "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n"
+                    + locations.map { "  \($0)\n" }.joined()
+                FileHandle.standardError.write(Data(message.utf8))
+                exitWithoutTeardown(1, keeping: result)
+            case .built(let bundle):
+                if check {
+                    let differences = try BundleWriter.differences(bundle, at: out)
+                    let lines = differences.map { "portcullis: \($0)\n" }.joined()
+                    FileHandle.standardError.write(Data(lines.utf8))
+                    exitWithoutTeardown(differences.isEmpty ? 0 : 1, keeping: result)
+                }
+                try BundleWriter.write(bundle, to: out)
+                exitWithoutTeardown(0, keeping: result)
+            }
+        }
+    }
+}
