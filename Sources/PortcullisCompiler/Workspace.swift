@@ -7,9 +7,9 @@ import PortcullisSyntax
 public struct Workspace: Sendable {
     public var configuration: LoadedConfiguration?
     public var inputs: [SourceFile]
-    /// Each input's path relative to the project folder (the first path given, or its
-    /// folder when it is a file), which a bundle records so it does not depend on where
-    /// the build was started.
+    /// Each input's path relative to the project folder (the deepest folder holding every
+    /// path given), which a bundle records so it depends neither on where the build was
+    /// started nor on the order the paths were given in.
     public var projectPaths: [String]
 
     /// Finds the configuration (`configPath`, else `portcullis.yaml` in the directory of
@@ -37,13 +37,26 @@ public struct Workspace: Sendable {
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
-        let first = files.absolutePath(paths[0])
-        let root = FileSystem.kind(of: first) == .directory ? first : (first as NSString).deletingLastPathComponent
+        let folders = paths.map { path -> String in
+            let absolute = files.absolutePath(path)
+            return FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
+        }
+        let root = commonFolder(folders)
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         let projectPaths = found.map { display -> String in
             let absolute = files.absolutePath(display)
             return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
         }
         return Workspace(configuration: configuration, inputs: try files.read(found, limits: limits), projectPaths: projectPaths)
+    }
+
+    /// The deepest folder that contains every one of `folders`.
+    static func commonFolder(_ folders: [String]) -> String {
+        guard var common = folders.first?.split(separator: "/", omittingEmptySubsequences: true) else { return "/" }
+        for folder in folders.dropFirst() {
+            let parts = folder.split(separator: "/", omittingEmptySubsequences: true)
+            common = Array(zip(common, parts).prefix { $0 == $1 }.map(\.0))
+        }
+        return "/" + common.joined(separator: "/")
     }
 }

@@ -1,0 +1,145 @@
+import Foundation
+import PortcullisCompiler
+import PortcullisDiagnostics
+import PortcullisEmit
+import XCTest
+
+/// Builds the samples and checks what a deployment would receive.
+final class BundleTests: XCTestCase {
+    static let bundles = GoldenFiles.fixtures.appendingPathComponent("bundles")
+    static let contoso = GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso")
+
+    static func build(_ directory: URL, paths: [String] = ["."], format: PolicyFormat = .rawxml) throws -> DeploymentBundle {
+        let workspace = try Workspace.load(
+            paths: paths, configPath: nil, limits: LintOptions().limits, files: InputFiles(workingDirectory: directory.path))
+        let (result, outcome) = BuildPipeline.run(workspace, options: LintOptions(today: GoldenFiles.today), format: format)
+        guard case .built(let bundle) = outcome else {
+            XCTFail("build refused:\n\(TextReporter().render(result.report))")
+            throw CocoaError(.featureUnsupported)
+        }
+        return bundle
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-bundle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// The whole bundle, file by file, against the committed tree.
+    func testSampleBundleMatchesGolden() throws {
+        let bundle = try Self.build(Self.contoso)
+        let expected = Self.bundles.appendingPathComponent("contoso")
+        let differences = try BundleWriter.differences(bundle, at: expected.path)
+        if GoldenFiles.updating {
+            if !differences.isEmpty {
+                try FileManager.default.createDirectory(at: Self.bundles, withIntermediateDirectories: true)
+                try BundleWriter.write(bundle, to: expected.path)
+                XCTFail("rewrote the contoso bundle (\(differences.count) files); review the diff")
+            }
+            return
+        }
+        for difference in differences {
+            var detail = ""
+            if case .changed(let path) = difference {
+                let old = try String(contentsOf: expected.appendingPathComponent(path), encoding: .utf8)
+                detail = "\n" + GoldenFiles.lineDiff(expected: old, actual: String(decoding: bundle.files[path]!, as: UTF8.self))
+            }
+            XCTFail("\(difference)\(detail)")
+        }
+        XCTAssertGreaterThan(bundle.files.count, 25)
+    }
+
+    func testPoliciesValidateAgainstTheAPIMSchema() throws {
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/apim-policy-xsd/policies.xsd")
+        guard FileManager.default.fileExists(atPath: schema.path) else {
+            throw XCTSkip("\(schema.path) is not available; the XSD check runs where ../shared is")
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint") else {
+            throw XCTSkip("xmllint is not installed; scripts/bootstrap installs libxml2-utils")
+        }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bundle = try Self.build(Self.contoso, format: .xml)
+        let out = directory.appendingPathComponent("bundle")
+        try BundleWriter.write(bundle, to: out.path)
+        let policies = bundle.paths.filter { $0.hasSuffix("policy.xml") }
+        XCTAssertGreaterThan(policies.count, 10)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--schema", schema.path] + policies.map { out.appendingPathComponent($0).path }
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertEqual(text.split(separator: "\n").filter { $0.hasSuffix(" validates") }.count, policies.count, text)
+
+        // The rawxml form differs only in leaving expressions unescaped.
+        let raw = try Self.build(Self.contoso, format: .rawxml)
+        for path in policies {
+            let xml = String(decoding: bundle.files[path]!, as: UTF8.self)
+            let unescaped = xml.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+            let rawText = String(decoding: raw.files[path]!, as: UTF8.self).replacingOccurrences(of: "&quot;", with: "\"")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&amp;", with: "&")
+            XCTAssertEqual(unescaped, rawText, path)
+        }
+    }
+
+    func testGatewayConfigAndSpecificationsValidate() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("bundle")
+        try BundleWriter.write(try Self.build(Self.contoso), to: out.path)
+        let output = try PythonTool.run([
+            PythonTool.support.appendingPathComponent("check_bundle.py").path, out.path,
+            GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
+        ])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let lines = output.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, output.stdout)
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("ok ") }, output.stdout)
+    }
+
+    /// The information files, against Azure's ARM schema (strict: no unknown fields).
+    func testAPIOpsInformationFilesValidateAgainstARM() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/arm-schema/validate_apiops.py")
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            throw XCTSkip("\(script.path) is not available; the ARM check runs where ../shared is")
+        }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("bundle")
+        try BundleWriter.write(try Self.build(Self.contoso), to: out.path)
+        let output = try PythonTool.run([script.path, "--strict", out.appendingPathComponent("apim").path])
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+        XCTAssertTrue(output.stdout.hasSuffix("9 passed, 0 failed\n"), output.stdout)
+    }
+
+    func testBuildsAreDeterministicWhateverTheInputOrder() throws {
+        let files = ["gateway.yaml", "products.yaml", "apis/orders.yaml", "apis/catalog.yaml", "apis/partner-orders.yaml"]
+        let first = try Self.build(Self.contoso, paths: files)
+        let second = try Self.build(Self.contoso, paths: files.reversed())
+        let third = try Self.build(Self.contoso)
+        XCTAssertEqual(first, second)
+        XCTAssertEqual(first, third)
+    }
+
+    /// Key Vault secrets are named values by URI; no value of any secret is in the bundle.
+    func testNoSecretValueInTheBundle() throws {
+        let bundle = try Self.build(Self.contoso)
+        let secrets = bundle.paths.filter { $0.hasPrefix("apim/named values/") && $0.contains("secret") || $0.contains("redis-connection") }
+        XCTAssertEqual(secrets.count, 2)
+        for path in secrets {
+            let text = String(decoding: bundle.files[path]!, as: UTF8.self)
+            XCTAssertTrue(text.contains("\"secretIdentifier\"") && !text.contains("\"value\""), text)
+        }
+        let everything = bundle.files.values.map { String(decoding: $0, as: UTF8.self) }.joined()
+        XCTAssertFalse(everything.lowercased().contains("password="))
+    }
+}

@@ -1,0 +1,44 @@
+"""Validates a bundle's gateway.json against its schema and every specification.yaml as
+OpenAPI 3.0; used by the Swift test suite.
+
+usage: check_bundle.py BUNDLE_DIR GATEWAY_SCHEMA
+Prints "ok PATH" or "FAIL PATH: reason" per file. Exits 3 when jsonschema, PyYAML or
+openapi-spec-validator is missing, so the caller can skip with a notice.
+"""
+import glob
+import json
+import os
+import sys
+
+try:
+    import jsonschema
+    import yaml
+    from openapi_spec_validator import validate
+except ImportError as error:
+    print(f"missing Python module: {error.name}", file=sys.stderr)
+    sys.exit(3)
+
+
+def main():
+    bundle, schema_path = sys.argv[1], sys.argv[2]
+    with open(schema_path, encoding="utf-8") as handle:
+        schema = json.load(handle)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    path = os.path.join(bundle, "gateway.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            jsonschema.Draft202012Validator(schema).validate(json.load(handle))
+        print(f"ok {path}")
+    except Exception as error:  # report every kind of failure as a failed file
+        print(f"FAIL {path}: {str(error).splitlines()[0]}")
+    for spec in sorted(glob.glob(os.path.join(bundle, "apim", "apis", "*", "specification.yaml"))):
+        try:
+            with open(spec, encoding="utf-8") as handle:
+                validate(yaml.safe_load(handle))
+            print(f"ok {spec}")
+        except Exception as error:
+            print(f"FAIL {spec}: {str(error).splitlines()[0]}")
+
+
+if __name__ == "__main__":
+    main()

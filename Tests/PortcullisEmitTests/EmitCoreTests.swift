@@ -1,0 +1,87 @@
+import XCTest
+
+@testable import PortcullisEmit
+
+final class SHA256Tests: XCTestCase {
+    /// FIPS 180-2 test vectors, and a message that spans several blocks.
+    func testKnownDigests() {
+        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
+
+final class PolicyRendererTests: XCTestCase {
+    private let element = PolicyElement(
+        "set-header", [("name", .literal("X-\"<&>")), ("exists-action", .literal("override"))],
+        [
+            PolicyElement("value", text: .literal("a < b & \"c\"")),
+            PolicyElement("value", text: .code("@(context.Request.Headers.GetValueOrDefault(\"A\", \"<\"))")),
+        ])
+
+    func testLiteralsAreAlwaysEscaped() {
+        let raw = PolicyRenderer(format: .rawxml).render(element)
+        XCTAssertEqual(
+            raw,
+            """
+            <set-header name="X-&quot;&lt;&amp;&gt;" exists-action="override">
+                <value>a &lt; b &amp; "c"</value>
+                <value>@(context.Request.Headers.GetValueOrDefault("A", "<"))</value>
+            </set-header>
+
+            """)
+        let xml = PolicyRenderer(format: .xml).render(element)
+        XCTAssertTrue(xml.contains("<value>@(context.Request.Headers.GetValueOrDefault(\"A\", \"&lt;\"))</value>"), xml)
+    }
+
+    /// The language rejects such literals; should one arrive, it must stay text.
+    func testALiteralThatLooksLikeAnExpressionStaysText() {
+        let renderer = PolicyRenderer(format: .rawxml)
+        XCTAssertEqual(renderer.render(.literal("@(context.User.Id)"), inAttribute: true), "@(\"@(context.User.Id)\")")
+        XCTAssertEqual(renderer.render(.literal("  @{ return 1; }"), inAttribute: false), "@(\"  @{ return 1; }\")")
+        XCTAssertEqual(renderer.render(.literal("mail@(example)"), inAttribute: true), "mail@(example)")
+    }
+
+    func testCSharpStringsEscapeEverythingThatEndsThem() {
+        XCTAssertEqual(PolicyExpression.csharpString("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"")
+    }
+
+    func testEmptyElementsSelfClose() {
+        XCTAssertEqual(PolicyRenderer(format: .xml).render(PolicyElement("base")), "<base />\n")
+    }
+}
+
+final class YAMLWriterTests: XCTestCase {
+    func testScalarsThatYAMLCouldMisreadAreQuoted() {
+        XCTAssertEqual(YAMLValue.scalar("orders"), "orders")
+        XCTAssertEqual(YAMLValue.scalar("list-orders"), "list-orders")
+        for text in ["1", "3.0", "true", "No", "null", "", "a: b", "#x", "-x", "/orders", "x y", "{a}", "caf\u{E9}"] {
+            XCTAssertTrue(YAMLValue.scalar(text).hasPrefix("\""), text)
+        }
+        XCTAssertEqual(YAMLValue.scalar("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"")
+    }
+
+    func testNestedStructure() {
+        let value = YAMLValue.mapping([
+            ("a", .sequence([.mapping([("b", .integer(1)), ("c", .sequence([]))]), .string("d")])),
+            ("e", .mapping([])),
+        ])
+        XCTAssertEqual(value.render(), "a:\n  - b: 1\n    c: []\n  - d\ne: {}\n")
+    }
+}
+
+final class DeploymentBundleTests: XCTestCase {
+    func testPathsStayInsideTheOutputFolder() {
+        for path in ["gateway.json", "apim/apis/orders/policy.xml", "apim/named values/x/namedValueInformation.json"] {
+            XCTAssertTrue(DeploymentBundle.isContained(path), path)
+        }
+        for path in ["", "/etc/passwd", "../x", "apim/../../x", "apim//x", "apim/./x", "a\\b", "a\u{0}b", "apim/x/"] {
+            XCTAssertFalse(DeploymentBundle.isContained(path), path)
+        }
+    }
+}
