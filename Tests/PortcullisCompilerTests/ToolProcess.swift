@@ -71,4 +71,26 @@ enum ToolProcess {
             seconds: seconds,
             peakMemoryBytes: Int(usage.ru_maxrss) * 1024)
     }
+
+    /// Runs the tool and sends it SIGKILL as soon as `ready` says so; true when it was killed
+    /// before it finished on its own.
+    static func runKilled(_ arguments: [String], when ready: @escaping () -> Bool) throws -> Bool {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline {
+            if ready() {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return process.terminationReason == .uncaughtSignal
+            }
+            usleep(200)
+        }
+        process.waitUntilExit()
+        return false
+    }
 }

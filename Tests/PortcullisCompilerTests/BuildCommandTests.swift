@@ -1,0 +1,169 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `portcullis build` as a user runs it: what it writes, when it refuses, and that the
+/// output folder is always a whole bundle.
+final class BuildCommandTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private var contoso: String { BundleTests.contoso.path }
+
+    private func files(under folder: URL) -> [String: Data] {
+        var found: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(atPath: folder.path)
+        while let relative = walker?.nextObject() as? String {
+            if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(relative).path) { found[relative] = data }
+        }
+        return found
+    }
+
+    func testBuildWritesTheBundleAndCheckFindsDrift() throws {
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertNotNil(FileManager.default.contents(atPath: out.appendingPathComponent("manifest.json").path))
+
+        let clean = try ToolProcess.run(["build", contoso, "--out", out.path, "--check", "--quiet"])
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        XCTAssertEqual(clean.stderr, "")
+
+        try Data("tampered\n".utf8).write(to: out.appendingPathComponent("gateway.json"))
+        try Data("stale\n".utf8).write(to: out.appendingPathComponent("apim/old.xml"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("apim/policy.xml"))
+        let before = files(under: out)
+        let drift = try ToolProcess.run(["build", contoso, "--out", out.path, "--check", "--quiet"])
+        XCTAssertEqual(drift.status, 1)
+        XCTAssertEqual(
+            drift.stderr,
+            "portcullis: not produced: apim/old.xml\nportcullis: missing: apim/policy.xml\nportcullis: changed: gateway.json\n")
+        XCTAssertEqual(files(under: out), before, "--check writes nothing")
+
+        let rebuild = try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"])
+        XCTAssertEqual(rebuild.status, 0)
+        XCTAssertNil(FileManager.default.contents(atPath: out.appendingPathComponent("apim/old.xml").path), "stale files are removed")
+        XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", out.path, "--check", "--quiet"]).status, 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "no temporary folders are left beside the output")
+    }
+
+    func testErrorsWriteNothing() throws {
+        let out = directory.appendingPathComponent("bundle")
+        let result = try ToolProcess.run(["build", "Samples/mistakes", "--out", out.path], in: GoldenFiles.packageRoot)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path), [])
+    }
+
+    /// Secret literals stop a build even when their rules are switched off.
+    func testSecretLiteralsAreNeverPublished() throws {
+        let project = directory.appendingPathComponent("project")
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+        let gateway = project.appendingPathComponent("gateway.yaml")
+        let text = try String(contentsOf: gateway, encoding: .utf8)
+            .replacingOccurrences(of: "clientSecret: {secret: partner-client-secret}", with: "clientSecret: s3cr3t-partner-value")
+        try text.write(to: gateway, atomically: true, encoding: .utf8)
+        try "rules:\n  SE001: off\n  LP006: off\n".write(to: project.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("bundle")
+        let result = try ToolProcess.run(["build", "--out", out.path, "--quiet"], in: project)
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertEqual(
+            result.stderr,
+            "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n  gateway.yaml:17:19\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+        XCTAssertFalse(result.stdout.contains("s3cr3t"))
+    }
+
+    func testUnwritableOutputExitsTwoAndKeepsTheOldBundle() throws {
+        XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", "/proc/portcullis/bundle", "--quiet"]).status, 2)
+        let missingParent = try ToolProcess.run(["build", contoso, "--out", directory.appendingPathComponent("a/b").path, "--quiet"])
+        XCTAssertEqual(missingParent.status, 2)
+        XCTAssertTrue(missingParent.stderr.contains("its parent folder does not exist"), missingParent.stderr)
+
+        let out = directory.appendingPathComponent("bundle")
+        XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"]).status, 0)
+        let before = files(under: out)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path) }
+        let denied = try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"])
+        if getuid() == 0 {
+            // root writes anyway; the point of the check is the exit code for non-root users.
+            XCTAssertEqual(denied.status, 0)
+        } else {
+            XCTAssertEqual(denied.status, 2)
+            XCTAssertEqual(files(under: out), before)
+        }
+    }
+
+    /// A build killed while it writes leaves the previous bundle exactly as it was.
+    func testKilledBuildLeavesThePreviousBundleIntact() throws {
+        let project = directory.appendingPathComponent("estate")
+        try EstateGenerator.write(apis: 150, routes: 20, to: project)
+        let out = directory.appendingPathComponent("bundle")
+        XCTAssertEqual(try ToolProcess.run(["build", project.path, "--out", out.path, "--quiet"]).status, 0)
+        let before = files(under: out)
+        XCTAssertGreaterThan(before.count, 3000)
+
+        // Change the inputs so the next bundle differs, then kill that build midway.
+        try EstateGenerator.write(apis: 150, routes: 20, to: project, summarySuffix: " (changed)")
+        let killed = try ToolProcess.runKilled(["build", project.path, "--out", out.path, "--quiet"]) {
+            let staging = (try? FileManager.default.contentsOfDirectory(atPath: self.directory.path))?.first { $0.hasPrefix(".bundle.portcullis-new-") }
+            guard let staging else { return false }
+            let written = FileManager.default.enumerator(atPath: self.directory.appendingPathComponent(staging).path)?.allObjects.count ?? 0
+            return written > 100
+        }
+        XCTAssertTrue(killed, "the build finished before it could be interrupted")
+        XCTAssertEqual(files(under: out), before)
+
+        XCTAssertEqual(try ToolProcess.run(["build", project.path, "--out", out.path, "--quiet"]).status, 0)
+        XCTAssertNotEqual(files(under: out), before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+        XCTAssertEqual(leftovers, [], "the next build removes what the killed one left")
+    }
+}
+
+/// A large valid project for tests that need many files.
+enum EstateGenerator {
+    static func write(apis: Int, routes: Int, to folder: URL, summarySuffix: String = "") throws {
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("apis"), withIntermediateDirectories: true)
+        var scopes = ""
+        for api in 0..<apis { scopes += "  api\(api).read: {access: read}\n  api\(api).write: {access: write}\n" }
+        try """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: estate
+            identityProviders:
+              entra:
+                type: jwt
+                issuer: https://login.example.com/v2.0
+                openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                audiences: [api://estate]
+            scopes:
+            \(scopes)defaults:
+              auth: entra
+              rateLimit: {calls: 100, per: 60s}
+
+            """.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        for api in 0..<apis {
+            var text = "apiVersion: portcullis/v1\nkind: API\nname: api-\(api)\npath: api-\(api)\nbackend: https://api-\(api).example.com\nroutes:\n"
+            for route in 0..<routes {
+                let write = route % 2 == 1
+                text += "  - id: route-\(route)\n    method: \(write ? "POST" : "GET")\n    path: /items/\(route)\n"
+                text += "    summary: Route \(route)\(summarySuffix)\n    scopes: [api\(api).\(write ? "write" : "read")]\n"
+            }
+            try text.write(to: folder.appendingPathComponent("apis/api-\(api).yaml"), atomically: true, encoding: .utf8)
+        }
+    }
+}
