@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "PortcullisEmit",
-            dependencies: ["PortcullisModel", "PortcullisDiagnostics"]
+            dependencies: ["PortcullisModel", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
             name: "PortcullisCompiler",

@@ -1,6 +1,7 @@
 import CPortcullisFileSystem
 import Foundation
 import PortcullisEmit
+import PortcullisSupport
 
 /// Writes a bundle so that the output folder is only ever the old bundle or the new one.
 ///
@@ -45,18 +46,36 @@ public enum BundleWriter {
         let staging = (parent as NSString).appendingPathComponent(".\(name).portcullis-new-\(process)")
         do {
             try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: false)
-            for path in bundle.paths {
-                let file = (staging as NSString).appendingPathComponent(path)
-                try fileManager.createDirectory(
-                    atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data(bundle.files[path]!).write(to: URL(fileURLWithPath: file))
-            }
+            try writeFiles(bundle, into: staging)
             try swapIn(staging, for: target, parent: parent, name: name)
         } catch {
             try? fileManager.removeItem(atPath: staging)
             if let driverError = error as? DriverError { throw driverError }
+            if let failure = error as? FileSystem.Failure { throw DriverError.unwritable(output, reason: failure.reason) }
             throw DriverError.unwritable(output, reason: (error as NSError).localizedDescription)
         }
+    }
+
+    /// Creates every folder once, parents first, then writes the files on all cores.
+    private static func writeFiles(_ bundle: DeploymentBundle, into root: String) throws {
+        var folders = Set<String>()
+        for path in bundle.paths {
+            var folder = (path as NSString).deletingLastPathComponent
+            while !folder.isEmpty, folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
+        }
+        for folder in folders.sorted(by: { $0.count < $1.count }) {
+            try FileSystem.makeDirectory(root + "/" + folder)
+        }
+        let paths = bundle.paths
+        let failures = ParallelMap.map(paths.indices) { index -> String? in
+            do {
+                try FileSystem.writeFile(bundle.files[paths[index]]!, to: root + "/" + paths[index])
+                return nil
+            } catch {
+                return "\(paths[index]): \((error as? FileSystem.Failure)?.reason ?? "\(error)")"
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw FileSystem.Failure(reason: failure) }
     }
 
     /// Puts `staging` where `target` is; afterwards `staging` holds the old bundle, if any,

@@ -79,4 +79,25 @@ enum FileSystem {
         bytes.removeSubrange(count...)
         return bytes
     }
+
+    /// Creates a folder; one that exists already is fine.
+    static func makeDirectory(_ path: String) throws {
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw Failure.fromErrno() }
+    }
+
+    /// Writes a whole file, replacing one that exists.
+    static func writeFile(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw Failure.fromErrno() }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure.fromErrno()
+            }
+            offset += written
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 
 /// Turns a resolved project into the files of a bundle; never reads YAML, never writes.
 public enum BundleBuilder {
@@ -14,22 +15,37 @@ public enum BundleBuilder {
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
         let renderer = PolicyRenderer(format: format)
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
         var bundle = DeploymentBundle()
 
         bundle.add("gateway.json", JSONText.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         bundle.add("apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)))
         var routesByAPI = [[EffectiveRoute]](repeating: [], count: project.apis.count)
         for route in project.routes { routesByAPI[route.apiIndex].append(route) }
-        for (index, api) in project.apis.enumerated() {
+        // Each API's files depend on that API alone, so they are made on all cores.
+        let apis = project.apis
+        let byAPI = routesByAPI
+        let perAPI = ParallelMap.map(apis.indices) { index -> [(String, String)] in
+            let api = apis[index]
             let folder = "apim/apis/\(api.name.value)"
-            bundle.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues))
-            bundle.add("\(folder)/specification.yaml", OpenAPIDocument.render(api, routes: routesByAPI[index], gateway: gateway, namedValues: namedValues))
-            bundle.add("\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api)))
-            for route in routesByAPI[index] {
-                bundle.add(
+            var files = [
+                ("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues)),
+                (
+                    "\(folder)/specification.yaml",
+                    OpenAPIDocument.render(
+                        api, routes: byAPI[index], gateway: gateway, namedValues: namedValues, scopeDescriptions: scopeDescriptions)
+                ),
+                ("\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api))),
+            ]
+            for route in byAPI[index] {
+                files.append((
                     "\(folder)/operations/\(route.route.id.value)/policy.xml",
-                    renderer.render(GatewayPolicies.operation(route, api: api, gateway: gateway)))
+                    renderer.render(GatewayPolicies.operation(route, api: api, gateway: gateway))))
             }
+            return files
+        }
+        for files in perAPI {
+            for (path, text) in files { bundle.add(path, text) }
         }
         for product in project.products {
             let folder = "apim/products/\(product.name.value)"
@@ -72,9 +88,11 @@ enum Manifest {
     }
 
     static func render(_ bundle: DeploymentBundle, inputs: [(String, String)], sourceDigest: String) -> String {
-        JSONText.encode(
+        let paths = bundle.paths
+        let digests = ParallelMap.map(paths.indices) { SHA256.hex(bundle.files[paths[$0]]!) }
+        return JSONText.encode(
             Document(
                 inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
-                files: bundle.paths.map { Document.Entry(path: $0, sha256: SHA256.hex(bundle.files[$0]!)) }))
+                files: zip(paths, digests).map { Document.Entry(path: $0, sha256: $1) }))
     }
 }

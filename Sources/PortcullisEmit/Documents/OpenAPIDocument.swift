@@ -3,7 +3,11 @@ import PortcullisModel
 /// `specification.yaml`: OpenAPI 3.0 of an API, one operation per route, `operationId` =
 /// route id, path parameters declared, and the scopes a route requires as its security.
 enum OpenAPIDocument {
-    static func render(_ api: API, routes: [EffectiveRoute], gateway: Gateway, namedValues: [String: String]) -> String {
+    /// - Parameter scopeDescriptions: the catalogue's descriptions, looked up once per bundle.
+    static func render(
+        _ api: API, routes: [EffectiveRoute], gateway: Gateway, namedValues: [String: String],
+        scopeDescriptions: [String: String]
+    ) -> String {
         var paths: [(String, [(String, YAMLValue)])] = []
         for route in routes {
             let operation = self.operation(route)
@@ -21,7 +25,10 @@ enum OpenAPIDocument {
             ("openapi", .string("3.0.3")),
             ("info", .mapping(info)),
             ("paths", .mapping(paths.map { ($0.0, .mapping($0.1)) })),
-            ("components", .mapping([("securitySchemes", .mapping(securitySchemes(gateway, namedValues)))])),
+            (
+                "components",
+                .mapping([("securitySchemes", .mapping(securitySchemes(gateway, used: routes, namedValues, scopeDescriptions)))])
+            ),
         ]
         return YAMLValue.mapping(document).render()
     }
@@ -51,17 +58,27 @@ enum OpenAPIDocument {
         return scopes.map { .mapping([(provider, .sequence([.string($0)]))]) }
     }
 
-    /// JWT providers are OpenID Connect schemes; introspection providers OAuth 2.0 with a
-    /// client-credentials flow whose scopes are the catalogue's.
-    private static func securitySchemes(_ gateway: Gateway, _ namedValues: [String: String]) -> [(String, YAMLValue)] {
-        gateway.identityProviders.map { provider in
+    /// The providers the API's routes use: JWT providers as OpenID Connect schemes,
+    /// introspection providers as OAuth 2.0 with a client-credentials flow listing the
+    /// scopes those routes require.
+    private static func securitySchemes(
+        _ gateway: Gateway, used routes: [EffectiveRoute], _ namedValues: [String: String],
+        _ descriptions: [String: String]
+    ) -> [(String, YAMLValue)] {
+        var scopesByProvider: [String: Set<String>] = [:]
+        for route in routes {
+            guard case .provider(let name) = route.auth.value else { continue }
+            scopesByProvider[name, default: []].formUnion(route.route.scopes?.scopes.map(\.value) ?? [])
+        }
+        return gateway.identityProviders.compactMap { provider -> (String, YAMLValue)? in
+            guard let used = scopesByProvider[provider.name.value] else { return nil }
             switch provider.details {
             case .jwt(let jwt):
                 let url = NamedValues.resolve(jwt.openidConfig.value, namedValues) ?? jwt.openidConfig.value
                 return (provider.name.value, .mapping([("type", .string("openIdConnect")), ("openIdConnectUrl", .string(url))]))
             case .introspection(let details):
                 let endpoint = NamedValues.resolve(details.endpoint.value, namedValues) ?? details.endpoint.value
-                let scopes = gateway.scopes.map { ($0.name.value, YAMLValue.string($0.description?.value ?? $0.name.value)) }
+                let scopes = used.sorted().map { ($0, YAMLValue.string(descriptions[$0] ?? $0)) }
                 return (
                     provider.name.value,
                     .mapping([

@@ -132,7 +132,17 @@ public struct PolicyRenderer: Sendable {
         }
     }
 
+    private static func needsEscape(_ byte: UInt8, inAttribute: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0x0D: return true
+        case UInt8(ascii: "\""), 0x0A, 0x09: return inAttribute
+        default: return false
+        }
+    }
+
     static func escape(_ text: String, inAttribute: Bool) -> String {
+        // Most text needs no escaping at all; checking bytes first avoids rebuilding it.
+        guard text.utf8.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
