@@ -6,7 +6,9 @@ usage: Benchmarks/bench.py [--apis N] [--routes M] [--rounds K] [--check]
 The lint floor is ../shared/bench/yaml_events: a C program that pulls every libyaml
 event from the same files and does nothing else, so no YAML front end can be faster.
 The build floor is that plus `cp -r` of the bundle the build produced: reading the
-inputs and writing the output, nothing in between. Everything runs in the same session,
+inputs and writing the output, nothing in between. Both write a fresh folder, and every
+timed step starts after `sync`, because on a shared disk the write-back of one step would
+otherwise land on the next. Everything runs in the same session,
 alternating, in both layouts of the estate (one file, and one file per API); the report
 gives median wall times, the median of the per-round ratios (robust on a shared, noisy
 machine) and peak memory. With --check the script exits 1 when a lint ratio exceeds 3
@@ -26,7 +28,10 @@ WORK = os.path.join(ROOT, ".build", "bench")
 
 
 def run(argv):
-    """Runs a command with output discarded; returns (seconds, peak RSS in bytes, status)."""
+    """Runs a command with output discarded; returns (seconds, peak RSS in bytes, status).
+
+    Dirty pages of the previous step are flushed first, so no step pays for another's writes."""
+    os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -81,6 +86,9 @@ def main():
             lint_seconds, lint_peak, status = run([portcullis, "lint", "--quiet", directory])
             if status != 0:
                 sys.exit(f"bench: lint exited {status} on the {layout} estate; it should lint clean")
+            # Like `cp -r`, the build writes a fresh folder; replacing an existing bundle also
+            # deletes the old one, which this comparison leaves out.
+            shutil.rmtree(out, ignore_errors=True)
             build_seconds, build_peak, status = run([portcullis, "build", "--quiet", directory, "--out", out])
             if status != 0:
                 sys.exit(f"bench: build exited {status} on the {layout} estate")
