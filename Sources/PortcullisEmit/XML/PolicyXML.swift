@@ -1,5 +1,25 @@
 import Foundation
 
+/// Double-quoted string literals in the C-like syntax C# and YAML share: `\"`, `\\`,
+/// `\n`, `\r`, `\t`, and other control characters in the form each language spells.
+enum QuotedText {
+    static func doubleQuoted(_ text: String, control: (UInt32) -> String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += control(scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
 /// A value in a policy document.
 ///
 /// Literals come from the definitions and are always written as escaped text, never
@@ -21,23 +41,7 @@ public struct PolicyExpression: Sendable, Equatable {
 
     /// A C# string literal of `text`, for embedding values the emitter controls in an expression.
     static func csharpString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04X", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
     }
 }
 
