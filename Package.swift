@@ -19,7 +19,7 @@ let package = Package(
         ),
         // One C call Swift's Glibc module does not expose: an atomic swap of two folders.
         .target(name: "CPortcullisFileSystem"),
-        .target(name: "PortcullisDiagnostics"),
+        .target(name: "PortcullisDiagnostics", dependencies: ["PortcullisSupport"]),
         .target(name: "PortcullisSupport"),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
         .target(
@@ -44,6 +44,7 @@ let package = Package(
             dependencies: [
                 "PortcullisCompiler",
                 "PortcullisChecker",
+                "PortcullisSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -35,6 +35,14 @@ public enum RuleDocumentation {
         return out
     }
 
+    /// Every rule's metadata for SARIF: the rationale as the full description, and the
+    /// rationale and the fix as help.
+    public static var sarifRules: [SARIFReporter.Rule] {
+        RuleRegistry.descriptions.map {
+            SARIFReporter.Rule(code: $0.code, fullDescription: $0.rationale, help: $0.rationale + "\n\nHow to fix: " + $0.fix)
+        }
+    }
+
     /// Wraps prose at 88 columns with a two-space indent.
     static func wrap(_ text: String) -> String {
         var lines: [String] = []

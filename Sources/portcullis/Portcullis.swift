@@ -1,11 +1,12 @@
 import ArgumentParser
+import PortcullisSupport
 
 @main
 struct Portcullis: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portcullis",
         abstract: "Compile and check Azure API Management policies written as declarative YAML.",
-        version: "0.1.0",
+        version: ToolInfo.version,
         subcommands: [Lint.self, Build.self, Rules.self, Explain.self]
     )
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
+import PortcullisChecker
 import PortcullisCompiler
 import PortcullisDiagnostics
+import PortcullisSupport
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, github
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -61,6 +63,9 @@ struct ReportOptions: ParsableArguments {
         switch format {
         case .text: TextReporter(colored: useColor, quiet: quiet)
         case .json: JSONReporter()
+        case .sarif:
+            SARIFReporter(rules: RuleDocumentation.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
+        case .github: GitHubReporter()
         }
     }
 

@@ -1,4 +1,4 @@
-import PortcullisSupport
+@testable import PortcullisSupport
 import XCTest
 
 final class ParallelMapTests: XCTestCase {
@@ -15,5 +15,19 @@ final class ParallelMapTests: XCTestCase {
     func testEmptyAndSingleRanges() {
         XCTAssertEqual(ParallelMap.map(0..<0) { $0 }, [])
         XCTAssertEqual(ParallelMap.map(5..<6) { $0 * 2 }, [10])
+    }
+}
+
+final class SHA256Tests: XCTestCase {
+    /// FIPS 180-2 test vectors, and a message that spans several blocks.
+    func testKnownDigests() {
+        XCTAssertEqual(SHA256.hex([UInt8]()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(
+            SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        XCTAssertEqual(
+            SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }

@@ -4,8 +4,6 @@ import PortcullisSupport
 
 /// Turns a resolved project into the files of a bundle; never reads YAML, never writes.
 public enum BundleBuilder {
-    public static let toolVersion = "0.1.0"
-
     /// - Parameters:
     ///   - sources: the input files, with paths relative to the project folder, in file-number order.
     public static func build(_ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat) -> DeploymentBundle {
@@ -76,8 +74,8 @@ enum Manifest {
         }
 
         struct Tool: Encodable {
-            var name = "portcullis"
-            var version = BundleBuilder.toolVersion
+            var name = ToolInfo.name
+            var version = ToolInfo.version
         }
 
         var formatVersion = 1

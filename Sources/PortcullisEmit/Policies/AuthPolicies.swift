@@ -1,3 +1,4 @@
+import PortcullisSupport
 import PortcullisModel
 
 /// Token checks for one authenticated operation: 401 for a missing or invalid token,

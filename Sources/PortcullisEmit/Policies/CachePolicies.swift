@@ -1,3 +1,4 @@
+import PortcullisSupport
 import PortcullisModel
 
 /// Response caching: `cache-lookup` in inbound, `cache-store` in outbound. A per-user

@@ -1,0 +1,81 @@
+import Foundation
+import PortcullisChecker
+import PortcullisCompiler
+@testable import PortcullisDiagnostics
+import PortcullisSupport
+import XCTest
+
+/// The formats pull-request tooling reads: SARIF for code scanning, workflow commands for annotations.
+final class ReportFormatTests: XCTestCase {
+    static let sarifSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/sarif/sarif-schema-2.1.0.json")
+
+    private func sarif(_ directory: URL) throws -> (text: String, json: [String: Any]) {
+        let report = try GoldenFiles.lint(directory).report
+        let text = SARIFReporter(rules: RuleDocumentation.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
+            .render(report)
+        return (text, try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]))
+    }
+
+    private func results(_ json: [String: Any]) throws -> [[String: Any]] {
+        let runs = try XCTUnwrap(json["runs"] as? [[String: Any]])
+        return try XCTUnwrap(runs.first?["results"] as? [[String: Any]])
+    }
+
+    func testSARIFValidatesForCleanMistakesAndSuppressedFindings() throws {
+        guard FileManager.default.fileExists(atPath: Self.sarifSchema.path) else {
+            throw XCTSkip("\(Self.sarifSchema.path) is not available; the SARIF schema check runs where ../shared is")
+        }
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cases = [
+            ("clean", GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso")),
+            ("mistakes", GoldenFiles.packageRoot.appendingPathComponent("Samples/mistakes")),
+            ("suppressed", GoldenFiles.fixtures.appendingPathComponent("diagnostics/checker-suppressions")),
+        ]
+        var files: [String] = []
+        for (name, input) in cases {
+            let file = directory.appendingPathComponent("\(name).sarif")
+            try sarif(input).text.write(to: file, atomically: true, encoding: .utf8)
+            files.append(file.path)
+        }
+        let output = try PythonTool.run([PythonTool.support.appendingPathComponent("check_sarif.py").path, Self.sarifSchema.path] + files)
+        XCTAssertEqual(output.stdout, files.map { "ok \($0)\n" }.joined(), output.stderr)
+    }
+
+    func testSARIFContentsForGitHub() throws {
+        let (_, clean) = try sarif(GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"))
+        XCTAssertEqual(clean["version"] as? String, "2.1.0")
+        XCTAssertNotNil(clean["$schema"])
+        let run = try XCTUnwrap((clean["runs"] as? [[String: Any]])?.first)
+        XCTAssertEqual(run["columnKind"] as? String, "unicodeCodePoints")
+        let driver = try XCTUnwrap((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        let rules = try XCTUnwrap(driver["rules"] as? [[String: Any]])
+        XCTAssertEqual(rules.count, RuleRegistry.descriptions.count)
+        let lp003 = try XCTUnwrap(rules.first { $0["id"] as? String == "LP003" })
+        XCTAssertEqual(lp003["name"] as? String, "write-route-accepts-read-scope")
+        XCTAssertEqual((lp003["defaultConfiguration"] as? [String: String])?["level"], "error")
+        XCTAssertEqual(try results(clean).count, 0)
+
+        let (_, suppressed) = try sarif(GoldenFiles.fixtures.appendingPathComponent("diagnostics/checker-suppressions"))
+        let silenced = try results(suppressed).filter { $0["suppressions"] != nil }
+        XCTAssertEqual(silenced.count, 4, "list-orders, get-order (two codes) and search-orders")
+        let justifications = silenced.compactMap { ($0["suppressions"] as? [[String: Any]])?.first?["justification"] as? String }
+        XCTAssertTrue(justifications.contains("the list is the same for every caller"))
+        let first = try XCTUnwrap(try results(suppressed).first)
+        let location = try XCTUnwrap((first["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        XCTAssertEqual((location["artifactLocation"] as? [String: String])?["uri"], "orders.yaml")
+        let fingerprint = try XCTUnwrap((first["partialFingerprints"] as? [String: String])?["primaryLocationLineHash"])
+        XCTAssertNotNil(fingerprint.range(of: "^[0-9a-f]{16}:[0-9]+$", options: .regularExpression), fingerprint)
+    }
+
+    /// Workflow commands, line by line: `%`, CR, LF escaped in messages; `:` and `,` too in properties.
+    func testGitHubAnnotationsEscapeAsGitHubSpecifies() throws {
+        let directory = GoldenFiles.fixtures.appendingPathComponent("diagnostics/github-escaping")
+        let report = try GoldenFiles.lint(directory).report
+        GoldenFiles.assertMatches(GitHubReporter().render(report), golden: directory.appendingPathComponent("expected.github"))
+        GoldenFiles.assertMatches(TextReporter().render(report), golden: directory.appendingPathComponent("expected.txt"))
+        XCTAssertEqual(GitHubReporter.escapeData("100% done\r\nnext"), "100%25 done%0D%0Anext")
+        XCTAssertEqual(GitHubReporter.escapeProperty("a,b:c%"), "a%2Cb%3Ac%25")
+    }
+}
