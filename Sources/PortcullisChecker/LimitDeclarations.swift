@@ -53,9 +53,3 @@ struct LimitDeclaration {
     }
 }
 
-extension Limit {
-    /// Whether this limit lets through more calls per second than `other`.
-    func isLooser(thanCalls calls: Int, per seconds: Int) -> Bool {
-        self.calls.value * seconds > calls * per.value
-    }
-}

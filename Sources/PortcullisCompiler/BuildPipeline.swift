@@ -26,7 +26,6 @@ public enum BuildPipeline {
             }
             return (result, .holdsSecrets(locations))
         }
-        let sources = zip(workspace.inputs, workspace.projectPaths).map { SourceFile(path: $1, bytes: $0.bytes) }
-        return (result, .built(BundleBuilder.build(result.project, sources: sources, format: format)))
+        return (result, .built(BundleBuilder.build(result.project, sources: workspace.projectFiles, format: format)))
     }
 }

@@ -11,6 +11,16 @@ public struct Workspace: Sendable {
     /// path given), which a bundle records so it depends neither on where the build was
     /// started nor on the order the paths were given in.
     public var projectPaths: [String]
+    /// The configuration file's path relative to the project folder, if there is one.
+    public var configurationPath: String?
+
+    /// Every file of a run in file-number order (the configuration first, when there is
+    /// one), each with its project-relative path: what a bundle or a diff records.
+    public var projectFiles: [SourceFile] {
+        var files: [SourceFile] = []
+        if let configuration, let path = configurationPath { files.append(SourceFile(path: path, bytes: configuration.source.bytes)) }
+        return files + zip(inputs, projectPaths).map { SourceFile(path: $1, bytes: $0.bytes) }
+    }
 
     /// Finds the configuration (`configPath`, else `portcullis.yaml` in the directory of
     /// the first path), then discovers and reads the inputs it does not exclude.
@@ -43,11 +53,13 @@ public struct Workspace: Sendable {
         }
         let root = commonFolder(folders)
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
-        let projectPaths = found.map { display -> String in
-            let absolute = files.absolutePath(display)
-            return absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
+        func projectPath(_ absolute: String) -> String {
+            absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
         }
-        return Workspace(configuration: configuration, inputs: try files.read(found, limits: limits), projectPaths: projectPaths)
+        return Workspace(
+            configuration: configuration, inputs: try files.read(found, limits: limits),
+            projectPaths: found.map { projectPath(files.absolutePath($0)) },
+            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) })
     }
 
     /// The deepest folder that contains every one of `folders`.

@@ -7,6 +7,6 @@ struct Portcullis: ParsableCommand {
         commandName: "portcullis",
         abstract: "Compile and check Azure API Management policies written as declarative YAML.",
         version: ToolInfo.version,
-        subcommands: [Lint.self, Build.self, Rules.self, Explain.self]
+        subcommands: [Lint.self, Build.self, Diff.self, Rules.self, Explain.self]
     )
 }

@@ -5,7 +5,8 @@ import PortcullisSupport
 /// Turns a resolved project into the files of a bundle; never reads YAML, never writes.
 public enum BundleBuilder {
     /// - Parameters:
-    ///   - sources: the input files, with paths relative to the project folder, in file-number order.
+    ///   - sources: every file of the run (a configuration file too), with paths relative to
+    ///     the project folder, in file-number order.
     public static func build(_ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat) -> DeploymentBundle {
         guard let gateway = project.gateway else { return DeploymentBundle() }
         let locations = SourceLocations(paths: sources.map(\.path))

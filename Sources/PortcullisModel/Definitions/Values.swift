@@ -60,6 +60,15 @@ public struct Limit: Sendable {
     public var range: SourceRange
 
     public var effectiveKey: LimitKey { key?.value ?? .subscription }
+
+    /// Whether this limit lets through more calls per second than `calls` per `seconds`.
+    public func isLooser(thanCalls calls: Int, per seconds: Int) -> Bool {
+        self.calls.value * seconds > calls * per.value
+    }
+
+    public func isLooser(than other: Limit) -> Bool {
+        isLooser(thanCalls: other.calls.value, per: other.per.value)
+    }
 }
 
 /// A limit field that may also say `none` to switch off an inherited limit.
