@@ -1,3 +1,4 @@
+import PortcullisSupport
 import Foundation
 
 /// The diff as text, JSON or Markdown (for a pull-request comment).
@@ -40,13 +41,10 @@ public enum AccessDiffFormat: String, Sendable, CaseIterable {
         }
         var summary = Dictionary(uniqueKeysWithValues: AccessChange.Category.allCases.map { ($0.rawValue, 0) })
         for change in changes { summary[change.category.rawValue, default: 0] += 1 }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = try! encoder.encode(
+        return StableJSON.encode(
             Document(
                 changes: changes.map { .init(category: $0.category.rawValue, subject: $0.subject, message: $0.message, location: $0.location) },
                 summary: summary))
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 
     static func markdown(_ changes: [AccessChange]) -> String {

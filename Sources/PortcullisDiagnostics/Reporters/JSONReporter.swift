@@ -1,3 +1,4 @@
+import PortcullisSupport
 import Foundation
 
 /// A machine-readable report: one JSON object with every diagnostic and a summary.
@@ -63,10 +64,6 @@ public struct JSONReporter: DiagnosticReporter {
             summary: Summary(
                 errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files)
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Encoding plain strings and integers cannot fail.
-        let data = try! encoder.encode(document)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return StableJSON.encode(document)
     }
 }

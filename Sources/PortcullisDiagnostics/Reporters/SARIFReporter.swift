@@ -150,11 +150,7 @@ public struct SARIFReporter: DiagnosticReporter {
                         tags: security ? ["security"] : ["correctness"],
                         securitySeverity: security ? Self.securitySeverity(rule.code.defaultSeverity) : nil))
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        // Encoding plain strings and integers cannot fail.
-        let data = try! encoder.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return StableJSON.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))
     }
 
     private func physical(_ range: SourceRange, _ report: DiagnosticReport) -> PhysicalLocation {

@@ -1,3 +1,4 @@
+import PortcullisSupport
 import PortcullisModel
 
 /// The information files of an APIOps artifacts tree: each the ARM resource's
@@ -38,7 +39,7 @@ enum APIOpsFiles {
     }
 
     static func api(_ api: API, namedValues: [String: String]) -> String {
-        JSONText.encode(
+        StableJSON.encode(
             Wrapped(
                 properties: APIProperties(
                     displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
@@ -48,7 +49,7 @@ enum APIOpsFiles {
 
     static func product(_ product: Product) -> String {
         let subscriptions = product.effectiveSubscriptionRequired
-        return JSONText.encode(
+        return StableJSON.encode(
             Wrapped(
                 properties: ProductProperties(
                     displayName: product.displayName?.value ?? product.name.value, description: product.description?.value,
@@ -60,12 +61,12 @@ enum APIOpsFiles {
     static let productAPI = "{}\n"
 
     static func namedValue(_ value: NamedValue) -> String {
-        JSONText.encode(Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: false)))
+        StableJSON.encode(Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: false)))
     }
 
     /// Key Vault-backed: APIM reads the value from the vault; the bundle holds only its URI.
     static func secret(_ name: String, keyVault: String) -> String {
-        JSONText.encode(
+        StableJSON.encode(
             Wrapped(
                 properties: NamedValueProperties(
                     displayName: name, secret: true, keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault))))

@@ -17,7 +17,7 @@ public enum BundleBuilder {
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
         var bundle = DeploymentBundle()
 
-        bundle.add("gateway.json", JSONText.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         bundle.add("apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)))
         var routesByAPI = [[EffectiveRoute]](repeating: [], count: project.apis.count)
         for route in project.routes { routesByAPI[route.apiIndex].append(route) }
@@ -89,7 +89,7 @@ enum Manifest {
     static func render(_ bundle: DeploymentBundle, inputs: [(String, String)], sourceDigest: String) -> String {
         let paths = bundle.paths
         let digests = ParallelMap.map(paths.indices) { SHA256.hex(bundle.files[paths[$0]]!) }
-        return JSONText.encode(
+        return StableJSON.encode(
             Document(
                 inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
                 files: zip(paths, digests).map { Document.Entry(path: $0, sha256: $1) }))
