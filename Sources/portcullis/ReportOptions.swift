@@ -42,8 +42,10 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
+    @OptionGroup var limits: LimitOptions
+
     func lintOptions() -> LintOptions {
-        var options = LintOptions(warningsAsErrors: warningsAsErrors)
+        var options = LintOptions(limits: limits.limits, warningsAsErrors: warningsAsErrors)
         if let today { options.today = today }
         return options
     }
