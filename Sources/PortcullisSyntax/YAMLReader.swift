@@ -57,8 +57,12 @@ public struct YAMLReader {
         _ chunk: YAMLChunk, of bytes: [UInt8], diagnostics: inout DiagnosticCollector,
         onDocument: (YAMLDocument) -> Void
     ) -> Outcome {
-        bytes.withUnsafeBufferPointer { buffer in
-            let slice = UnsafeBufferPointer(rebasing: buffer[chunk.bytes])
+        // libyaml skips a UTF-8 byte-order mark only when it detects the encoding itself;
+        // told to read UTF-8, it would take the mark for part of the first key.
+        var range = chunk.bytes
+        if range.lowerBound == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { range = 3..<max(3, range.upperBound) }
+        return bytes.withUnsafeBufferPointer { buffer in
+            let slice = UnsafeBufferPointer(rebasing: buffer[range])
             var builder = TreeBuilder(file: file, limits: limits, bytes: slice, lineOffset: chunk.firstLine - 1)
             return builder.run(diagnostics: &diagnostics, onDocument: onDocument)
         }
@@ -446,6 +450,8 @@ private struct TreeBuilder {
                 message = "invalid UTF-8: the file ends in the middle of a character"
             case "control characters are not allowed":
                 message = "control character U+\(Self.codePoint(value)) is not allowed in YAML"
+            case "invalid length of a UTF-8 sequence":
+                message = "invalid UTF-8: an overlong or malformed multi-byte sequence"
             case "invalid Unicode character":
                 message = "invalid Unicode character U+\(Self.codePoint(value))"
             default:

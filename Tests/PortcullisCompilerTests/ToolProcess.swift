@@ -18,9 +18,13 @@ enum ToolProcess {
         var peakMemoryBytes: Int
     }
 
-    /// The executable SwiftPM built next to the test bundle.
+    /// The executable under test: `PORTCULLIS_EXECUTABLE` when set (CI points it at the
+    /// release build), else the one SwiftPM built next to the test bundle.
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("portcullis")
+        if let path = ProcessInfo.processInfo.environment["PORTCULLIS_EXECUTABLE"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("portcullis")
     }
 
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {

@@ -114,6 +114,9 @@ final class YAMLReaderTests: XCTestCase {
         let documents = YAMLReader(file: FileID(0)).readAll([0xEF, 0xBB, 0xBF] + Array("a: 1\n".utf8), diagnostics: &diagnostics)
         XCTAssertEqual(diagnostics.diagnostics.count, 0)
         XCTAssertEqual(documents.count, 1)
+        guard case .mapping(let entries) = documents.first?.root.content else { return XCTFail("expected a mapping") }
+        XCTAssertEqual(entries.first?.key, "a", "the mark is not part of the first key")
+        XCTAssertEqual(entries.first?.keyRange.start, SourcePosition(line: 1, column: 1))
     }
 
     func testDepthLimitCountsNestedCollections() {

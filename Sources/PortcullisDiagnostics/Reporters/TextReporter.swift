@@ -66,7 +66,8 @@ public struct TextReporter: DiagnosticReporter {
         let last = min(scalars.count, first + Self.snippetWidth)
         let suffix = last < scalars.count ? "…" : ""
         let shown = String(String.UnicodeScalarView(scalars[first..<last]))
-        let caretOffset = max(0, startColumn - 1 - first) + prefix.count
+        // A column past the decoded part of a very long line is shown at the window's end.
+        let caretOffset = min(max(0, startColumn - 1 - first), last - first) + prefix.count
         let width = max(1, min(endColumn, last + 1) - startColumn)
         let gutter = String(range.start.line)
         let pad = String(repeating: " ", count: gutter.count)
