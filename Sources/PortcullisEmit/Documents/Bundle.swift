@@ -9,8 +9,12 @@ public struct DeploymentBundle: Sendable, Equatable {
     /// Paths are built from names the language restricts to `[a-z0-9-]`, so none can leave
     /// the bundle; this check makes that a guarantee rather than a consequence.
     mutating func add(_ path: String, _ text: String) {
+        add(path, bytes: Array(text.utf8))
+    }
+
+    mutating func add(_ path: String, bytes: [UInt8]) {
         precondition(Self.isContained(path), "bundle path '\(path)' would leave the output folder")
-        files[path] = Array(text.utf8)
+        files[path] = bytes
     }
 
     public static func isContained(_ path: String) -> Bool {
@@ -19,4 +23,8 @@ public struct DeploymentBundle: Sendable, Equatable {
     }
 
     public var paths: [String] { files.keys.sorted() }
+
+    mutating func reserve(_ count: Int) {
+        files.reserveCapacity(count)
+    }
 }

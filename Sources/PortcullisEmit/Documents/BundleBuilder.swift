@@ -21,10 +21,11 @@ public enum BundleBuilder {
         bundle.add("apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)))
         var routesByAPI = [[EffectiveRoute]](repeating: [], count: project.apis.count)
         for route in project.routes { routesByAPI[route.apiIndex].append(route) }
-        // Each API's files depend on that API alone, so they are made on all cores.
+        // Each API's files depend on that API alone, so they are made on all cores, and
+        // turned into bytes there, so no API's text outlives its worker.
         let apis = project.apis
         let byAPI = routesByAPI
-        let perAPI = ParallelMap.map(apis.indices) { index -> [(String, String)] in
+        let perAPI = ParallelMap.map(apis.indices) { index -> [(String, [UInt8])] in
             let api = apis[index]
             let folder = "apim/apis/\(api.name.value)"
             var files = [
@@ -41,10 +42,11 @@ public enum BundleBuilder {
                     "\(folder)/operations/\(route.route.id.value)/policy.xml",
                     renderer.render(GatewayPolicies.operation(route, api: api, gateway: gateway))))
             }
-            return files
+            return files.map { ($0.0, Array($0.1.utf8)) }
         }
+        bundle.reserve(perAPI.reduce(0) { $0 + $1.count } + 64)
         for files in perAPI {
-            for (path, text) in files { bundle.add(path, text) }
+            for (path, bytes) in files { bundle.add(path, bytes: bytes) }
         }
         for product in project.products {
             let folder = "apim/products/\(product.name.value)"
