@@ -84,7 +84,7 @@ public struct InputFiles: Sendable {
     public func read(_ paths: [String], limits: InputLimits) throws -> [SourceFile] {
         let results = ParallelMap.map(paths.indices) { index -> Result<SourceFile, DriverError> in
             do {
-                let bytes = try Self.readPrefix(of: absolutePath(paths[index]), upTo: limits.maxFileSize + 1)
+                let bytes = try Self.readPrefix(of: absolutePath(ofDiscovered: paths[index]), upTo: limits.maxFileSize + 1)
                 return .success(SourceFile(path: paths[index], bytes: bytes))
             } catch let error as DriverError {
                 return .failure(error)
@@ -114,9 +114,19 @@ public struct InputFiles: Sendable {
     /// Paths inside the working directory are shown relative to it. `absolute` must
     /// already be standardized, as ``absolutePath(_:)`` makes it.
     func displayPath(_ absolute: String) -> String {
-        let prefix = workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
-        if absolute.hasPrefix(prefix) { return String(absolute.dropFirst(prefix.count)) }
+        if absolute.hasPrefix(workingDirectoryPrefix) { return String(absolute.dropFirst(workingDirectoryPrefix.count)) }
         return absolute
+    }
+
+    /// The inverse of ``displayPath(_:)`` for paths ``discover(_:)`` returned. They are
+    /// standardized already, and standardizing again costs a `readlink` per component of
+    /// every input file.
+    func absolutePath(ofDiscovered display: String) -> String {
+        display.hasPrefix("/") ? display : workingDirectoryPrefix + display
+    }
+
+    private var workingDirectoryPrefix: String {
+        workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
     }
 
     func absolutePath(_ path: String) -> String {

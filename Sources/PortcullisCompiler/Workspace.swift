@@ -40,7 +40,7 @@ public struct Workspace: Sendable {
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             found.removeAll { display in
-                let absolute = files.absolutePath(display)
+                let absolute = files.absolutePath(ofDiscovered: display)
                 guard absolute.hasPrefix(prefix) else { return false }
                 let relative = String(absolute.dropFirst(prefix.count))
                 return patterns.contains { Glob.matches($0, relative) }
@@ -58,7 +58,7 @@ public struct Workspace: Sendable {
         }
         return Workspace(
             configuration: configuration, inputs: try files.read(found, limits: limits),
-            projectPaths: found.map { projectPath(files.absolutePath($0)) },
+            projectPaths: found.map { projectPath(files.absolutePath(ofDiscovered: $0)) },
             configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) })
     }
 
