@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),
         .testTarget(
             name: "PortcullisCompilerTests",
-            dependencies: ["PortcullisCompiler"],
+            dependencies: ["PortcullisCompiler", "PortcullisChecker"],
             exclude: ["Fixtures", "Support"]
         ),
     ]

@@ -3,25 +3,28 @@ import PortcullisDiagnostics
 /// Documentation and examples for the codes the front end reports (YS, RF), so that
 /// `portcullis explain` and the rule registry cover every code.
 enum FrontEndRules {
+    /// The input most front-end codes give as their passing example: one well-formed route.
+    private static let validAPI = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+
     static let descriptions: [RuleDescription] = [
         RuleDescription(
             .yamlSyntax,
             rationale: "A file that is not well-formed YAML cannot be read past the error, so everything after it goes unchecked.",
             fix: "Fix the YAML at the position shown; the note says what libyaml was reading.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]\n↓")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .duplicateKey,
             rationale: "YAML parsers disagree about which of two equal keys wins; the value a reviewer reads may not be the one deployed.",
             fix: "Keep one of the keys.",
             triggering: [RuleExample.api(routes: "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    ↓path: /orders/all\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .unknownField,
             rationale: "A misspelt field is silently ignored by lenient tools, so a 'scope:' instead of 'scopes:' would leave a route without scopes.",
             fix: "Use the field the note suggests, or remove the field.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, ↓scope: [orders.read]}\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .invalidValue,
             rationale: """
@@ -36,25 +39,25 @@ enum FrontEndRules {
             rationale: "Without a required field there is nothing sensible to generate: an API without a backend has nowhere to send requests.",
             fix: "Add the field.",
             triggering: [RuleExample("apiVersion: portcullis/v1\nkind: ↓API\nname: orders\npath: orders\nroutes:\n  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .inputLimit,
             rationale: "Limits on size, depth, alias expansion and document count keep a hostile or broken file from exhausting time or memory in CI and editors.",
             fix: "Split the file, flatten its nesting, or use fewer aliases.",
             triggering: [RuleExample.api(routes: "  - " + String(repeating: "[", count: 62) + "↓[]" + String(repeating: "]", count: 62) + "\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .unsupportedYAML,
             rationale: "Custom tags and exotic keys are read differently by different YAML tools, so what is reviewed may not be what is compiled.",
             fix: "Write plain YAML values and string keys.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: ↓!path /orders, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .unknownReference,
             rationale: "A reference to something undeclared cannot be compiled; an unknown scope would otherwise make a route that no token can call, or one that any token can.",
             fix: "Declare the name, or use the declared one the note suggests.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [↓orders.reed]}\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .duplicateDefinition,
             rationale: "Two definitions with one name would overwrite each other in APIM, and which one wins would depend on file order.",
@@ -76,12 +79,12 @@ enum FrontEndRules {
             rationale: "Two APIs under one URL suffix cannot both be published; APIM rejects the second.",
             fix: "Give each API its own 'path'.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n---\napiVersion: portcullis/v1\nkind: API\nname: orders-v2\npath: ↓orders\nbackend: https://orders.example.com/v2\nroutes:\n  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
         RuleDescription(
             .missingGateway,
             rationale: "The gateway declares the identity providers, scopes and secrets everything else refers to; without it nothing can be resolved.",
             fix: "Add a document with 'kind: Gateway', or include its file in the paths given to portcullis.",
             triggering: [RuleExample("↓" + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders}\n").yaml, standalone: true)],
-            nonTriggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")]),
+            nonTriggering: [validAPI]),
     ]
 }

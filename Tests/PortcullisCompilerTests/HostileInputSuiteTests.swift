@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import XCTest
 
 /// The wider hostile-input suite: every case must end in the expected diagnostic (or in
@@ -36,7 +37,7 @@ final class HostileInputSuiteTests: XCTestCase {
         return result
     }
 
-    private static let gateway = Array(RuleExampleGateway.text.utf8)
+    private static let gateway = Array(RuleExample.baseGateway.utf8)
 
     func testAliasesUsedAsKeysStayLinear() throws {
         var text = "k0: &k0 key\n"
@@ -107,25 +108,4 @@ final class HostileInputSuiteTests: XCTestCase {
         try lint(["tabs.yaml": Array("a:\n\tb: 1\n".utf8)], expect: ["tabs.yaml:2:1: error:", "[YS001]"])
         try lint(["nul.yaml": Array("a: 1\nb: x".utf8) + [0x00] + Array("y\n".utf8)], expect: ["nul.yaml:2:5: error: control character U+0000"])
     }
-}
-
-/// A gateway for inputs that need one; scopes match the hostile APIs above.
-enum RuleExampleGateway {
-    static let text = """
-        apiVersion: portcullis/v1
-        kind: Gateway
-        name: hostile
-        identityProviders:
-          entra:
-            type: jwt
-            issuer: https://login.example.com/v2.0
-            openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-            audiences: [api://hostile]
-        scopes:
-          orders.read: {access: read}
-        defaults:
-          auth: entra
-          rateLimit: {calls: 100, per: 60s}
-
-        """
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import XCTest
 
 /// Nothing a definition says can make a build write outside `--out`, and a disk that
@@ -19,7 +20,7 @@ final class OutputSafetyTests: XCTestCase {
     func testNamesThatCouldEscapeTheOutputAreRejected() throws {
         let project = directory.appendingPathComponent("project")
         try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
-        try RuleExampleGateway.text.write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.baseGateway.write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let hostileNames = [
             "..", "../escape", "/etc/portcullis", "a/../../b", ".hidden", "\u{FF4F}rders", "orders\u{2215}x",
             "or\u{0430}ders", String(repeating: "a", count: 65), "orders\u{0}x", "C:\\\\windows",

@@ -42,8 +42,14 @@ public enum GitRevision {
         } catch {
             throw DriverError.unreadable("git", reason: "git could not be started")
         }
+        // Standard error is drained on its own thread: a child that fills that pipe while
+        // standard output is being read would otherwise wait for us forever.
+        let drained = DispatchGroup()
+        nonisolated(unsafe) var errorData = Data()
+        DispatchQueue.global().async(group: drained) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        drained.wait()
+        let message = String(decoding: errorData, as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw DriverError.unreadable(

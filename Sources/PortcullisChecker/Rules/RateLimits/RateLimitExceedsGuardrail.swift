@@ -15,44 +15,20 @@ public enum RateLimitExceedsGuardrail: Rule {
             route that uses it.
             """,
         fix: "Lower 'calls' or lengthen 'per' until the rate is within the guardrail.",
-        triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
-                guardrails:
-                  maxRateLimit: {calls: 1000, per: 60s}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: ↓100, per: 1s}
-                """)
-        ],
-        nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Gateway
-                name: example
-                identityProviders:
-                  entra:
-                    type: jwt
-                    issuer: https://login.example.com/v2.0
-                    openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                    audiences: [api://example]
-                guardrails:
-                  maxRateLimit: {calls: 1000, per: 60s}
-                defaults:
-                  auth: entra
-                  rateLimit: {calls: 1000, per: 60s}
-                """)
-        ])
+        triggering: [example(routeLimit: "{calls: ↓100, per: 1s}")],
+        nonTriggering: [example(routeLimit: "{calls: 1000, per: 60s}")])
+
+    /// A guardrail of 1,000 calls a minute and a route limited by `routeLimit`.
+    private static func example(routeLimit: String) -> RuleExample {
+        RuleExample.gateway(
+            """
+            scopes:
+              orders.read: {access: read}
+            guardrails:
+              maxRateLimit: {calls: 1000, per: 60s}
+            """,
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: \(routeLimit)}\n")
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrailsAreReadable, let maximum = context.guardrails.maxRateLimit else { return }
