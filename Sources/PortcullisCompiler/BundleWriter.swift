@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import CPortcullisFileSystem
 import Foundation
 import PortcullisEmit
@@ -12,47 +17,53 @@ public enum BundleWriter {
     public enum Difference: Equatable, Sendable, CustomStringConvertible {
         case changed(String)
         case missing(String)
-        case unexpected(String)
+        case unexpected(String, what: String)
+        case mode(String, found: UInt32, expected: UInt32)
 
         public var description: String {
             switch self {
             case .changed(let path): "changed: \(path)"
             case .missing(let path): "missing: \(path)"
-            case .unexpected(let path): "not produced: \(path)"
+            case .unexpected(let path, let what): "not produced: \(path) (\(what))"
+            case .mode(let path, let found, let expected):
+                "mode: \(path) (\(String(found, radix: 8)), expected \(String(expected, radix: 8)))"
             }
         }
 
         var path: String {
             switch self {
-            case .changed(let path), .missing(let path), .unexpected(let path): path
+            case .changed(let path), .missing(let path), .unexpected(let path, _), .mode(let path, _, _): path
             }
         }
     }
 
-    public static func write(_ bundle: DeploymentBundle, to output: String) throws {
-        let fileManager = FileManager.default
-        let target = (output as NSString).standardizingPath
-        let parent = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
-        var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DriverError.unwritable(output, reason: "its parent folder does not exist")
+    /// Modes the bundle's files and folders get (before the umask).
+    static let fileMode: mode_t = 0o644
+    static let folderMode: mode_t = 0o755
+
+    /// Writes `bundle` to `output`, holding a lock on the parent folder so that concurrent
+    /// builds into the same place take turns and never clean up each other's staging folder.
+    public static func write(_ bundle: DeploymentBundle, to output: OutputFolder) throws {
+        let parent = output.parent
+        let lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw DriverError.unwritable(output.given, reason: FileSystem.Failure.fromErrno().reason) }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw DriverError.unwritable(output.given, reason: FileSystem.Failure.fromErrno().reason) }
         }
-        if fileManager.fileExists(atPath: target, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw DriverError.unwritable(output, reason: "it exists and is not a folder")
-        }
-        removeLeftovers(in: parent, of: name)
-        let process = ProcessInfo.processInfo.processIdentifier
-        let staging = (parent as NSString).appendingPathComponent(".\(name).portcullis-new-\(process)")
+        // Judged again under the lock: the folder may have changed since the build began.
+        try output.refuseIfForeign()
+        removeLeftovers(in: parent, of: output.name)
+        let staging = parent + "/.\(output.name).portcullis-new-\(getpid())"
         do {
-            try fileManager.createDirectory(atPath: staging, withIntermediateDirectories: false)
+            try FileSystem.makeDirectory(staging, mode: folderMode)
             try writeFiles(bundle, into: staging)
-            try swapIn(staging, for: target, parent: parent, name: name)
+            try swapIn(staging, for: output)
         } catch {
-            try? fileManager.removeItem(atPath: staging)
+            try? FileManager.default.removeItem(atPath: staging)
             if let driverError = error as? DriverError { throw driverError }
-            if let failure = error as? FileSystem.Failure { throw DriverError.unwritable(output, reason: failure.reason) }
-            throw DriverError.unwritable(output, reason: (error as NSError).localizedDescription)
+            if let failure = error as? FileSystem.Failure { throw DriverError.unwritable(output.given, reason: failure.reason) }
+            throw DriverError.unwritable(output.given, reason: (error as NSError).localizedDescription)
         }
     }
 
@@ -64,12 +75,12 @@ public enum BundleWriter {
             while !folder.isEmpty, folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
         }
         for folder in folders.sorted(by: { $0.count < $1.count }) {
-            try FileSystem.makeDirectory(root + "/" + folder)
+            try FileSystem.makeDirectory(root + "/" + folder, mode: folderMode)
         }
         let paths = bundle.paths
         let failures = ParallelMap.map(paths.indices) { index -> String? in
             do {
-                try FileSystem.writeFile(bundle.files[paths[index]]!, to: root + "/" + paths[index])
+                try FileSystem.writeFile(bundle.files[paths[index]]!, to: root + "/" + paths[index], mode: fileMode)
                 return nil
             } catch {
                 return "\(paths[index]): \((error as? FileSystem.Failure)?.reason ?? "\(error)")"
@@ -78,11 +89,12 @@ public enum BundleWriter {
         if let failure = failures.compactMap({ $0 }).first { throw FileSystem.Failure(reason: failure) }
     }
 
-    /// Puts `staging` where `target` is; afterwards `staging` holds the old bundle, if any,
-    /// and is removed.
-    private static func swapIn(_ staging: String, for target: String, parent: String, name: String) throws {
+    /// Puts `staging` where the output is; afterwards `staging` holds the old bundle, if
+    /// any, and is removed.
+    private static func swapIn(_ staging: String, for output: OutputFolder) throws {
         let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: target) else {
+        let target = output.path
+        guard FileSystem.entryStatus(target) != nil else {
             try fileManager.moveItem(atPath: staging, toPath: target)
             return
         }
@@ -92,7 +104,7 @@ public enum BundleWriter {
         }
         // No atomic exchange on this file system: two renames, with a short window in
         // which the old bundle sits beside the output under a temporary name.
-        let old = (parent as NSString).appendingPathComponent(".\(name).portcullis-old-\(ProcessInfo.processInfo.processIdentifier)")
+        let old = output.parent + "/.\(output.name).portcullis-old-\(getpid())"
         try fileManager.moveItem(atPath: target, toPath: old)
         do {
             try fileManager.moveItem(atPath: staging, toPath: target)
@@ -103,39 +115,94 @@ public enum BundleWriter {
         try? fileManager.removeItem(atPath: old)
     }
 
-    /// Temporary folders of earlier builds that were killed before they finished.
+    /// Temporary folders of earlier builds that were killed before they finished; only
+    /// called under the lock, so no build that is still running owns one.
     private static func removeLeftovers(in parent: String, of name: String) {
         let prefix = ".\(name).portcullis-"
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: parent.isEmpty ? "." : parent)) ?? []
-        where entry.hasPrefix(prefix) {
-            try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
+        for entry in (try? FileSystem.entries(of: parent)) ?? [] where entry.name.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(atPath: parent + "/" + entry.name)
         }
     }
 
-    /// How the folder differs from the bundle, in path order.
-    public static func differences(_ bundle: DeploymentBundle, at output: String) throws -> [Difference] {
-        var existing: [String: Data] = [:]
-        let root = (output as NSString).standardizingPath
-        if let walker = FileManager.default.enumerator(atPath: root) {
-            while let relative = walker.nextObject() as? String {
-                let full = (root as NSString).appendingPathComponent(relative)
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                guard let data = FileManager.default.contents(atPath: full) else {
-                    throw DriverError.unreadable(full, reason: "the file cannot be read")
-                }
-                existing[relative] = data
+    /// How the folder differs from the bundle, in path order: anything but exactly the
+    /// bundle's regular files and the folders that hold them, with the modes a build
+    /// gives them, is a difference. Symbolic links are never followed.
+    public static func differences(_ bundle: DeploymentBundle, at output: OutputFolder) throws -> [Difference] {
+        let mask = currentUmask()
+        let expectedFile = UInt32(fileMode & ~mask)
+        let expectedFolder = UInt32(folderMode & ~mask)
+        var expectedFolders: Set<String> = [""]
+        for path in bundle.paths {
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard expectedFolders.insert(String(folder)).inserted else { break }
             }
         }
         var differences: [Difference] = []
-        for path in bundle.paths {
-            guard let data = existing.removeValue(forKey: path) else {
-                differences.append(.missing(path))
-                continue
-            }
-            if !data.elementsEqual(bundle.files[path]!) { differences.append(.changed(path)) }
+        var files: [String] = []
+        switch FileSystem.entryStatus(output.path) {
+        case nil:
+            return bundle.paths.map { .missing($0) }
+        case let status? where status.kind != .directory:
+            throw DriverError.unwritable(output.given, reason: "it exists and is not a folder")
+        case let status?:
+            if status.mode != expectedFolder { differences.append(.mode(".", found: status.mode, expected: expectedFolder)) }
         }
-        differences += existing.keys.map { .unexpected($0) }
-        return differences.sorted { $0.path < $1.path }
+        // A walk of real folders only; each entry is judged by lstat.
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let folder = relative.isEmpty ? output.path : output.path + "/" + relative
+            let entries: [(name: String, kind: FileSystem.Kind)]
+            do {
+                entries = try FileSystem.entries(of: folder)
+            } catch let failure as FileSystem.Failure {
+                throw DriverError.unreadable(folder, reason: failure.reason)
+            }
+            for entry in entries {
+                let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+                guard let status = FileSystem.entryStatus(output.path + "/" + path) else { continue }
+                switch status.kind {
+                case .directory where expectedFolders.contains(path):
+                    if status.mode != expectedFolder { differences.append(.mode(path, found: status.mode, expected: expectedFolder)) }
+                    pending.append(path)
+                case .directory:
+                    differences.append(.unexpected(path, what: "a folder"))
+                case .file where bundle.files[path] != nil:
+                    if status.mode != expectedFile { differences.append(.mode(path, found: status.mode, expected: expectedFile)) }
+                    files.append(path)
+                case .file:
+                    differences.append(.unexpected(path, what: "a file"))
+                case .link:
+                    differences.append(.unexpected(path, what: "a symbolic link"))
+                case .other:
+                    differences.append(.unexpected(path, what: "not a regular file"))
+                }
+            }
+        }
+        let present = files
+        let presentSet = Set(present)
+        differences += bundle.paths.filter { !presentSet.contains($0) }.map { .missing($0) }
+        let changed = try ParallelMap.map(present.indices) { index -> Result<Bool, DriverError> in
+            let path = present[index]
+            let expected = bundle.files[path]!
+            do {
+                let found = try FileSystem.contents(of: output.path + "/" + path, upTo: expected.count + 1)
+                return .success(found != expected)
+            } catch let failure as FileSystem.Failure {
+                return .failure(.unreadable(output.path + "/" + path, reason: failure.reason))
+            } catch {
+                return .failure(.unreadable(output.path + "/" + path, reason: "\(error)"))
+            }
+        }.map { try $0.get() }
+        differences += zip(files, changed).filter(\.1).map { .changed($0.0) }
+        return differences.sorted { ($0.path, $0.description) < ($1.path, $1.description) }
+    }
+
+    /// The process's umask, which read alone would also change it.
+    private static func currentUmask() -> mode_t {
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
     }
 }

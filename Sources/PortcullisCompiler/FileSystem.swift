@@ -30,6 +30,42 @@ enum FileSystem {
         }
     }
 
+    /// What a path itself is, a symbolic link not followed.
+    struct EntryStatus {
+        enum Kind {
+            case file
+            case directory
+            case link
+            case other
+        }
+
+        var kind: Kind
+        /// The permission bits (`st_mode & 0o7777`).
+        var mode: UInt32
+    }
+
+    /// What `path` itself is (`lstat`); nil when it does not exist.
+    static func entryStatus(_ path: String) -> EntryStatus? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        let kind: EntryStatus.Kind
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: kind = .file
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .link
+        default: kind = .other
+        }
+        return EntryStatus(kind: kind, mode: UInt32(status.st_mode & 0o7777))
+    }
+
+    /// The canonical absolute path, resolved by the kernel (links, `.` and `..`); nil when
+    /// some component does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// The entries of a directory with their kinds. Symbolic links to directories count as
     /// `.other`, so a walk never follows a link cycle; links to files count as files.
     static func entries(of directory: String) throws -> [(name: String, kind: Kind)] {
@@ -81,13 +117,13 @@ enum FileSystem {
     }
 
     /// Creates a folder; one that exists already is fine.
-    static func makeDirectory(_ path: String) throws {
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw Failure.fromErrno() }
+    static func makeDirectory(_ path: String, mode: mode_t = 0o755) throws {
+        guard mkdir(path, mode) == 0 || errno == EEXIST else { throw Failure.fromErrno() }
     }
 
     /// Writes a whole file, replacing one that exists.
-    static func writeFile(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    static func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
         guard descriptor >= 0 else { throw Failure.fromErrno() }
         defer { close(descriptor) }
         var offset = 0

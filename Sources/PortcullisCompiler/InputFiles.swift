@@ -9,6 +9,8 @@ public enum DriverError: Error, CustomStringConvertible {
     case unreadable(String, reason: String)
     case noInputs([String])
     case unwritable(String, reason: String)
+    /// An output folder whose replacement would destroy something.
+    case refusedOutput(String, leadsTo: String?, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum DriverError: Error, CustomStringConvertible {
         case .noInputs(let paths):
             "no '*.yaml' or '*.yml' files found in " + paths.map { "'\($0)'" }.joined(separator: ", ")
         case .unwritable(let path, let reason): "cannot write '\(path)': \(reason)"
+        case .refusedOutput(let path, let target?, let reason): "will not replace '\(path)', a link to '\(target)': \(reason)"
+        case .refusedOutput(let path, nil, let reason): "will not replace '\(path)': \(reason)"
         }
     }
 }
@@ -35,7 +39,8 @@ public struct InputFiles: Sendable {
     /// Every input file under `paths`, in sorted order of the paths reports show.
     ///
     /// Directories are searched recursively for `*.yaml` and `*.yml`, skipping hidden
-    /// entries and the configuration file; files named explicitly are taken as they are.
+    /// entries, the configuration file and folders holding a bundle Portcullis wrote;
+    /// files named explicitly are taken as they are.
     public func discover(_ paths: [String]) throws -> [String] {
         var found = Set<String>()
         for given in paths {
@@ -63,6 +68,8 @@ public struct InputFiles: Sendable {
         } catch let failure as FileSystem.Failure {
             throw DriverError.unreadable(given, reason: failure.reason)
         }
+        // A bundle's specifications are YAML too, but output, never input.
+        if entries.contains(where: { $0.name == BundleManifest.fileName }), BundleManifest.marksBundle(directory) { return }
         for entry in entries where !entry.name.hasPrefix(".") {
             let full = directory + "/" + entry.name
             switch entry.kind {

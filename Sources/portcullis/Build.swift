@@ -12,7 +12,7 @@ struct Build: ParsableCommand {
     @Argument(help: "Input files or directories (default: the current directory).")
     var paths: [String] = []
 
-    @Option(help: "The bundle folder; replaced as a whole, atomically.")
+    @Option(help: "The bundle folder: a new or empty folder, or a bundle Portcullis wrote, replaced as a whole, atomically.")
     var out: String
 
     @Flag(help: "Write nothing; exit 1 and list the files that differ when the folder is not what build would write.")
@@ -26,6 +26,8 @@ struct Build: ParsableCommand {
     func run() throws {
         try runDriver {
             let options = report.lintOptions()
+            let output = try OutputFolder(resolving: out)
+            if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
             let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
             let (result, outcome) = BuildPipeline.run(workspace, options: options, format: policyFormat)
             try report.emit(result.report)
@@ -40,12 +42,12 @@ struct Build: ParsableCommand {
                 exitWithoutTeardown(1, keeping: result)
             case .built(let bundle):
                 if check {
-                    let differences = try BundleWriter.differences(bundle, at: out)
+                    let differences = try BundleWriter.differences(bundle, at: output)
                     let lines = differences.map { "portcullis: \($0)\n" }.joined()
                     FileHandle.standardError.write(Data(lines.utf8))
                     exitWithoutTeardown(differences.isEmpty ? 0 : 1, keeping: result)
                 }
-                try BundleWriter.write(bundle, to: out)
+                try BundleWriter.write(bundle, to: output)
                 exitWithoutTeardown(0, keeping: result)
             }
         }

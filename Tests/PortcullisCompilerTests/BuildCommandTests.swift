@@ -47,7 +47,7 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(drift.status, 1)
         XCTAssertEqual(
             drift.stderr,
-            "portcullis: not produced: apim/old.xml\nportcullis: missing: apim/policy.xml\nportcullis: changed: gateway.json\n")
+            "portcullis: not produced: apim/old.xml (a file)\nportcullis: missing: apim/policy.xml\nportcullis: changed: gateway.json\n")
         XCTAssertEqual(files(under: out), before, "--check writes nothing")
 
         let rebuild = try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"])

@@ -30,11 +30,11 @@ final class BundleTests: XCTestCase {
     func testSampleBundleMatchesGolden() throws {
         let bundle = try Self.build(Self.contoso)
         let expected = Self.bundles.appendingPathComponent("contoso")
-        let differences = try BundleWriter.differences(bundle, at: expected.path)
+        let differences = try BundleWriter.differences(bundle, at: OutputFolder(resolving: expected.path))
         if GoldenFiles.updating {
             if !differences.isEmpty {
                 try FileManager.default.createDirectory(at: Self.bundles, withIntermediateDirectories: true)
-                try BundleWriter.write(bundle, to: expected.path)
+                try BundleWriter.write(bundle, to: OutputFolder(resolving: expected.path))
                 XCTFail("rewrote the contoso bundle (\(differences.count) files); review the diff")
             }
             return
@@ -63,7 +63,7 @@ final class BundleTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         let bundle = try Self.build(Self.contoso, format: .xml)
         let out = directory.appendingPathComponent("bundle")
-        try BundleWriter.write(bundle, to: out.path)
+        try BundleWriter.write(bundle, to: OutputFolder(resolving: out.path))
         let policies = bundle.paths.filter { $0.hasSuffix("policy.xml") }
         XCTAssertGreaterThan(policies.count, 10)
         let process = Process()
@@ -94,7 +94,7 @@ final class BundleTests: XCTestCase {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("bundle")
-        try BundleWriter.write(try Self.build(Self.contoso), to: out.path)
+        try BundleWriter.write(try Self.build(Self.contoso), to: OutputFolder(resolving: out.path))
         let output = try PythonTool.run([
             PythonTool.support.appendingPathComponent("check_bundle.py").path, out.path,
             GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
@@ -115,7 +115,7 @@ final class BundleTests: XCTestCase {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("bundle")
-        try BundleWriter.write(try Self.build(Self.contoso), to: out.path)
+        try BundleWriter.write(try Self.build(Self.contoso), to: OutputFolder(resolving: out.path))
         let output = try PythonTool.run([script.path, "--strict", out.appendingPathComponent("apim").path])
         XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
         XCTAssertTrue(output.stdout.hasSuffix("9 passed, 0 failed\n"), output.stdout)

@@ -27,7 +27,8 @@ enum ToolProcess {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("portcullis")
     }
 
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// `environment` adds to (or replaces in) the test's own environment.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment overrides: [String: String] = [:]) throws -> Result {
         let path = executable.path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             XCTFail("no portcullis executable at \(path); build it with 'swift build'")
@@ -53,6 +54,7 @@ enum ToolProcess {
         defer { argv.forEach { free($0) } }
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(overrides) { $1 }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
 
