@@ -19,8 +19,8 @@ public enum BundleBuilder {
 
         bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         bundle.add("apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)))
-        var routesByAPI = [[EffectiveRoute]](repeating: [], count: project.apis.count)
-        for route in project.routes { routesByAPI[route.apiIndex].append(route) }
+        var routesByAPI = [[(route: EffectiveRoute, plan: EnforcementPlan?)]](repeating: [], count: project.apis.count)
+        for (route, plan) in zip(project.routes, project.plans) { routesByAPI[route.apiIndex].append((route, plan)) }
         // Each API's files depend on that API alone, so they are made on all cores, and
         // turned into bytes there, so no API's text outlives its worker.
         let apis = project.apis
@@ -33,14 +33,14 @@ public enum BundleBuilder {
                 (
                     "\(folder)/specification.yaml",
                     OpenAPIDocument.render(
-                        api, routes: byAPI[index], gateway: gateway, namedValues: namedValues, scopeDescriptions: scopeDescriptions)
+                        api, routes: byAPI[index].map(\.route), gateway: gateway, namedValues: namedValues, scopeDescriptions: scopeDescriptions)
                 ),
                 ("\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api))),
             ]
-            for route in byAPI[index] {
-                files.append((
-                    "\(folder)/operations/\(route.route.id.value)/policy.xml",
-                    renderer.render(GatewayPolicies.operation(route, api: api, gateway: gateway))))
+            for (route, plan) in byAPI[index] {
+                // Only a project without errors is built, so every route has a plan.
+                guard let plan else { continue }
+                files.append(("\(folder)/operations/\(route.route.id.value)/policy.xml", renderer.render(GatewayPolicies.operation(plan))))
             }
             return files.map { ($0.0, Array($0.1.utf8)) }
         }

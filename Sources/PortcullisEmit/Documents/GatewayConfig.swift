@@ -49,8 +49,27 @@ struct GatewayConfig: Encodable {
         var calls: Int
         var windowSeconds: Int
         var key: String
+        /// The claims that name the caller, first present wins, for token-named callers.
+        var callerClaims: [String]?
+        /// `before-token` or `after-token`.
+        var counted: String
+        /// What happens to a request whose token names no caller: `refuse` (403).
+        var whenCallerMissing: String?
         var counterKeyPrefix: String
         var source: String
+
+        init(_ limit: PlannedLimit, source: String) {
+            calls = limit.calls
+            windowSeconds = limit.windowSeconds
+            key = limit.key.description
+            if case .claim(let claims) = limit.caller {
+                callerClaims = claims
+                whenCallerMissing = "refuse"
+            }
+            counted = limit.caller.needsToken ? "after-token" : "before-token"
+            counterKeyPrefix = limit.counterPrefix
+            self.source = source
+        }
     }
 
     struct Cache: Encodable {
@@ -61,6 +80,10 @@ struct GatewayConfig: Encodable {
 
         var ttlSeconds: Int
         var sharing: String
+        /// For per-user caches: the claims that name the caller, and what happens to a
+        /// request whose token names none (`bypass`: neither looked up nor stored).
+        var callerClaims: [String]?
+        var whenCallerMissing: String?
         var varyBy: VaryBy
         var redisDatabase: Int?
         var source: String
@@ -75,11 +98,13 @@ struct GatewayConfig: Encodable {
         var rateLimit: Limit?
         var quota: Limit?
         var cache: Cache?
+        /// The checks in the order a request meets them.
+        var steps: [String]
         var products: [String]
         var source: String
     }
 
-    var formatVersion = 1
+    var formatVersion = 2
     var sourceDigest: String
     var gateway: Gateway
     var identityProviders: [Provider]
@@ -106,43 +131,42 @@ struct GatewayConfig: Encodable {
             }
             return entry
         }
-        let keyPrefix = gateway.redis?.keyPrefix?.value ?? gateway.name.value
         if let redis = gateway.redis, case .reference(let secret) = redis.connection {
             self.redis = Redis(
-                connectionSecretName: secret.value, tls: redis.effectiveTLS, keyPrefix: keyPrefix,
+                connectionSecretName: secret.value, tls: redis.effectiveTLS, keyPrefix: gateway.effectiveKeyPrefix,
                 databases: Redis.Databases(
                     auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
                     responses: redis.databases.effectiveResponses),
                 source: locations.text(redis.anchor))
         }
         let responsesDatabase = gateway.redis?.databases.effectiveResponses
-        routes = project.routes.map { route in
+        routes = zip(project.routes, project.plans).compactMap { route, plan in
+            guard let plan else { return nil }
             let api = project.apis[route.apiIndex]
-            var provider: String?
-            if case .provider(let name) = route.auth.value { provider = name }
-            func limit(_ limit: PortcullisModel.Limit?, _ setting: Inherited<LimitSetting>?) -> Limit? {
-                guard let limit, let setting else { return nil }
-                return Limit(
-                    calls: limit.calls.value, windowSeconds: limit.per.value, key: limit.effectiveKey.description,
-                    counterKeyPrefix: LimitPolicies.counterPrefix(setting.origin, api: api, route: route.route),
-                    source: locations.text(limit.range))
-            }
+            let limits = plan.limits
             var cache: Cache?
-            if let written = route.route.cache, let sharing = route.cacheSharing {
-                cache = Cache(
-                    ttlSeconds: written.ttl.value, sharing: sharing.rawValue,
-                    varyBy: Cache.VaryBy(query: written.varyByQuery.map(\.value), headers: written.varyByHeaders.map(\.value)),
-                    redisDatabase: responsesDatabase, source: locations.text(written.anchor))
+            if let planned = plan.cache {
+                var entry = Cache(
+                    ttlSeconds: planned.ttlSeconds, sharing: CacheSharing.shared.rawValue,
+                    varyBy: Cache.VaryBy(query: planned.varyByQuery, headers: planned.varyByHeaders),
+                    redisDatabase: responsesDatabase, source: locations.text(planned.range))
+                if case .perCaller(let caller) = planned.sharing {
+                    entry.sharing = CacheSharing.perUser.rawValue
+                    if case .claim(let claims) = caller { entry.callerClaims = claims }
+                    entry.whenCallerMissing = "bypass"
+                }
+                cache = entry
             }
             return Route(
                 api: api.name.value, id: route.route.id.value, method: route.route.method.value.rawValue,
                 path: "/" + api.path.value + (route.route.path.value.text == "/" ? "" : route.route.path.value.text),
                 auth: Auth(
-                    provider: provider, scopes: route.route.scopes?.scopes.map(\.value) ?? [],
-                    match: route.route.scopes?.match.rawValue ?? "any", source: locations.text(route.auth.range)),
-                rateLimit: limit(route.activeRateLimit, route.rateLimit),
-                quota: limit(route.activeQuota, route.quota),
+                    provider: plan.token?.provider.name.value, scopes: plan.scopes?.scopes ?? [],
+                    match: plan.scopes?.match.rawValue ?? "any", source: locations.text(route.auth.range)),
+                rateLimit: limits.first { $0.kind == .rateLimit }.map { Limit($0, source: locations.text($0.range)) },
+                quota: limits.first { $0.kind == .quota }.map { Limit($0, source: locations.text($0.range)) },
                 cache: cache,
+                steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
                 source: locations.text(route.route.id.range))
         }

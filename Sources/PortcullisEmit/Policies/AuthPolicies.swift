@@ -1,150 +1,47 @@
-import PortcullisSupport
 import PortcullisModel
+import PortcullisSupport
 
-/// Token checks for one authenticated operation: 401 for a missing or invalid token,
-/// 403 for a valid token without the route's scopes.
+/// Token checks for one authenticated operation: 401 for a missing or invalid token, 403
+/// for a valid token without the route's scopes, 503 when an identity provider that must
+/// be asked cannot answer.
 enum AuthPolicies {
-    static func elements(for provider: IdentityProvider, scopes: ScopeRequirement?, redis: Redis?, keyPrefix: String) -> [PolicyElement] {
-        switch provider.details {
-        case .jwt(let jwt): return jwtElements(provider, jwt, scopes)
-        case .introspection(let details): return introspectionElements(provider, details, scopes, redis: redis, keyPrefix: keyPrefix)
+    static func tokenElements(_ check: TokenCheck) -> [PolicyElement] {
+        switch check.method {
+        case .jwt(let jwt): [validateJWT(jwt, code: 401, message: "Unauthorized", keepsToken: true, claims: nil)]
+        case .introspection(let details, let results): Introspection(details: details, results: results, provider: check.provider).elements
         }
     }
 
-    // MARK: JWT
-
-    /// The first check validates the token and keeps it for later policies; the second
-    /// runs only on a valid token, so its failure means missing scopes: 403.
-    private static func jwtElements(_ provider: IdentityProvider, _ jwt: IdentityProvider.JWT, _ scopes: ScopeRequirement?) -> [PolicyElement] {
-        func validate(code: Int, message: String, output: Bool, claims: PolicyElement?) -> PolicyElement {
-            var attributes: [(String, PolicyValue)] = [
-                ("header-name", .literal("Authorization")),
-                ("failed-validation-httpcode", .number(code)),
-                ("failed-validation-error-message", .literal(message)),
-                ("require-scheme", .literal("Bearer")),
-            ]
-            if output { attributes.append(("output-token-variable-name", .literal(PolicyNames.token))) }
-            var children = [
-                PolicyElement("openid-config", [("url", .literal(jwt.openidConfig.value))]),
-                PolicyElement("audiences", [], jwt.audiences.map { PolicyElement("audience", text: .literal($0.value)) }),
-                PolicyElement("issuers", [], [PolicyElement("issuer", text: .literal(jwt.issuer.value))]),
-            ]
-            if let claims { children.append(PolicyElement("required-claims", [], [claims])) }
-            return PolicyElement("validate-jwt", attributes, children)
-        }
-        var elements = [validate(code: 401, message: "Unauthorized", output: true, claims: nil)]
-        if let scopes, !scopes.scopes.isEmpty {
+    static func scopeElements(_ scopes: ScopeCheck, token: TokenCheck) -> [PolicyElement] {
+        switch token.method {
+        case .jwt(let jwt):
+            // A second check that runs only on a valid token, so its failure means missing scopes.
             let claim = PolicyElement(
-                "claim",
-                [
-                    ("name", .literal(provider.effectiveScopeClaim)),
-                    ("match", .literal(scopes.match.rawValue)),
-                    ("separator", .literal(" ")),
-                ],
-                scopes.scopes.map { PolicyElement("value", text: .literal($0.value)) })
-            elements.append(validate(code: 403, message: "Forbidden", output: false, claims: claim))
+                "claim", [("name", .literal(scopes.claim)), ("match", .literal(scopes.match.rawValue)), ("separator", .literal(" "))],
+                scopes.scopes.map { PolicyElement("value", text: .literal($0)) })
+            return [validateJWT(jwt, code: 403, message: "Forbidden", keepsToken: false, claims: claim)]
+        case .introspection:
+            return [choose([(.code(Introspection.lacksScopes(scopes)), [returnResponse(403, "Forbidden", challenge: false)])])]
         }
-        return elements
     }
 
-    // MARK: Introspection
-
-    /// RFC 7662 introspection with the result cached under a hash of the token, never the
-    /// token itself, for at most the provider's `cacheTtl` and never past the token's `exp`.
-    private static func introspectionElements(
-        _ provider: IdentityProvider, _ details: IdentityProvider.Introspection, _ scopes: ScopeRequirement?,
-        redis: Redis?, keyPrefix: String
-    ) -> [PolicyElement] {
-        let cachingType = PolicyValue.literal(redis == nil ? "internal" : "external")
-        let cacheKey = PolicyValue.code(
-            "@(" + PolicyExpression.csharpString("\(keyPrefix):introspection:\(provider.name.value):")
-                + " + Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes((string)context.Variables[\"\(PolicyNames.bearer)\"]))))")
-        let result = "JObject.Parse((string)context.Variables[\"\(PolicyNames.introspection)\"])"
-        let secretName: String
-        if case .reference(let name) = details.clientSecret { secretName = name.value } else { secretName = "" }
-
-        let unauthorized = returnResponse(401, "Unauthorized", challenge: true)
-        let lookup: [PolicyElement] = [
-            PolicyElement(
-                "set-variable",
-                [
-                    ("name", .literal(PolicyNames.bearer)),
-                    ("value", .code(
-                        "@{ var header = context.Request.Headers.GetValueOrDefault(\"Authorization\", \"\"); return header.StartsWith(\"Bearer \", StringComparison.OrdinalIgnoreCase) ? header.Substring(7).Trim() : \"\"; }"
-                    )),
-                ]),
-            choose([(.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), [unauthorized])]),
-            PolicyElement(
-                "cache-lookup-value",
-                [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)]),
+    private static func validateJWT(
+        _ jwt: IdentityProvider.JWT, code: Int, message: String, keepsToken: Bool, claims: PolicyElement?
+    ) -> PolicyElement {
+        var attributes: [(String, PolicyValue)] = [
+            ("header-name", .literal("Authorization")),
+            ("failed-validation-httpcode", .number(code)),
+            ("failed-validation-error-message", .literal(message)),
+            ("require-scheme", .literal("Bearer")),
         ]
-        let ttl = details.effectiveCacheTtl
-        let fetch = choose([
-            (
-                .code("@(!context.Variables.ContainsKey(\"\(PolicyNames.introspection)\"))"),
-                [
-                    PolicyElement("set-variable", [("name", .literal(PolicyNames.clientId)), ("value", .literal(details.clientId.value))]),
-                    PolicyElement("set-variable", [("name", .literal(PolicyNames.clientSecret)), ("value", .literal("{{\(secretName)}}"))]),
-                    PolicyElement(
-                        "send-request",
-                        [
-                            ("mode", .literal("new")), ("response-variable-name", .literal(PolicyNames.introspectionResponse)),
-                            ("timeout", .number(10)), ("ignore-error", .literal("false")),
-                        ],
-                        [
-                            PolicyElement("set-url", text: .literal(details.endpoint.value)),
-                            PolicyElement("set-method", text: .literal("POST")),
-                            PolicyElement(
-                                "set-header", [("name", .literal("Content-Type")), ("exists-action", .literal("override"))],
-                                [PolicyElement("value", text: .literal("application/x-www-form-urlencoded"))]),
-                            PolicyElement(
-                                "set-header", [("name", .literal("Authorization")), ("exists-action", .literal("override"))],
-                                [
-                                    PolicyElement(
-                                        "value",
-                                        text: .code(
-                                            "@(\"Basic \" + Convert.ToBase64String(Encoding.UTF8.GetBytes((string)context.Variables[\"\(PolicyNames.clientId)\"] + \":\" + (string)context.Variables[\"\(PolicyNames.clientSecret)\"])))"
-                                        ))
-                                ]),
-                            PolicyElement(
-                                "set-body",
-                                text: .code("@(\"token=\" + Uri.EscapeDataString((string)context.Variables[\"\(PolicyNames.bearer)\"]))")),
-                        ]),
-                    PolicyElement(
-                        "set-variable",
-                        [
-                            ("name", .literal(PolicyNames.introspection)),
-                            ("value", .code("@(((IResponse)context.Variables[\"\(PolicyNames.introspectionResponse)\"]).Body.As<string>())")),
-                        ]),
-                    PolicyElement(
-                        "cache-store-value",
-                        [
-                            ("key", cacheKey),
-                            ("value", .code("@((string)context.Variables[\"\(PolicyNames.introspection)\"])")),
-                            ("duration", .code(
-                                "@{ var exp = (long?)\(result)[\"exp\"]; var ttl = \(ttl)L; if (exp.HasValue) { ttl = Math.Min(ttl, exp.Value - DateTimeOffset.UtcNow.ToUnixTimeSeconds()); } return (int)Math.Max(ttl, 1L); }"
-                            )),
-                            ("caching-type", cachingType),
-                        ]),
-                ]
-            )
-        ])
-        var decisions: [(PolicyValue, [PolicyElement])] = [
-            (.code("@(!(\(result)[\"active\"]?.Value<bool>() ?? false))"), [unauthorized])
+        if keepsToken { attributes.append(("output-token-variable-name", .literal(PolicyNames.token))) }
+        var children = [
+            PolicyElement("openid-config", [("url", .literal(jwt.openidConfig.value))]),
+            PolicyElement("audiences", [], jwt.audiences.map { PolicyElement("audience", text: .literal($0.value)) }),
+            PolicyElement("issuers", [], [PolicyElement("issuer", text: .literal(jwt.issuer.value))]),
         ]
-        if let scopes, !scopes.scopes.isEmpty {
-            let required = "new[] { " + scopes.scopes.map { PolicyExpression.csharpString($0.value) }.joined(separator: ", ") + " }"
-            let claim = PolicyExpression.csharpString(provider.effectiveScopeClaim)
-            let test = scopes.match == .any ? "Any" : "All"
-            decisions.append(
-                (
-                    .code(
-                        "@{ var granted = ((string)\(result)[\(claim)] ?? \"\").Split(' '); return !\(required).\(test)(scope => granted.Contains(scope)); }"
-                    ),
-                    [returnResponse(403, "Forbidden", challenge: false)]
-                ))
-        }
-        return lookup + [fetch, choose(decisions)]
+        if let claims { children.append(PolicyElement("required-claims", [], [claims])) }
+        return PolicyElement("validate-jwt", attributes, children)
     }
 
     static func choose(_ cases: [(PolicyValue, [PolicyElement])]) -> PolicyElement {
@@ -160,5 +57,124 @@ enum AuthPolicies {
                     [PolicyElement("value", text: .literal("Bearer"))]))
         }
         return PolicyElement("return-response", [], children)
+    }
+}
+
+/// RFC 7662 introspection. The result is cached under a hash of the token, never the token,
+/// for at most the provider's `cacheTtl` and never past the token's `exp`; only a `200`
+/// answer holding a JSON object is a result, anything else answers 503 and is not cached;
+/// only `"active": true` is an active token.
+private struct Introspection {
+    let details: IdentityProvider.Introspection
+    let results: TokenCheck.IntrospectionResults
+    let provider: IdentityProvider
+
+    /// The cached or fresh result as JSON text; empty when the provider failed.
+    static let result = "(string)context.Variables[\"\(PolicyNames.introspection)\"]"
+
+    var elements: [PolicyElement] {
+        let cachingType = PolicyValue.literal(results.storage.rawValue)
+        let cacheKey = PolicyValue.code(
+            "@(" + PolicyExpression.csharpString("\(results.keyPrefix):introspection:\(provider.name.value):")
+                + " + " + Identity.hashed("(string)context.Variables[\"\(PolicyNames.bearer)\"]") + ")")
+        var call: [PolicyElement] = []
+        if let budget = results.callBudget { call += LimitPolicies.elements(budget, callers: []) }
+        call += credentials + [
+            PolicyElement("send-request", sendAttributes, requestChildren),
+            PolicyElement("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(acceptedBody))]),
+            AuthPolicies.choose([
+                (
+                    .code("@(\(Self.result) != \"\")"),
+                    [
+                        PolicyElement(
+                            "cache-store-value",
+                            [("key", cacheKey), ("value", .code("@(\(Self.result))")), ("duration", .code(duration)), ("caching-type", cachingType)])
+                    ]
+                )
+            ]),
+        ]
+        return [
+            PolicyElement("set-variable", [("name", .literal(PolicyNames.bearer)), ("value", .code(bearer))]),
+            AuthPolicies.choose([
+                (.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)])
+            ]),
+            PolicyElement(
+                "cache-lookup-value", [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)]),
+            AuthPolicies.choose([(.code("@(!context.Variables.ContainsKey(\"\(PolicyNames.introspection)\"))"), call)]),
+            AuthPolicies.choose([
+                (.code("@(\(Self.result) == \"\")"), [AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false)]),
+                (.code(inactive), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)]),
+            ]),
+        ]
+    }
+
+    private let bearer =
+        "@{ var header = context.Request.Headers.GetValueOrDefault(\"Authorization\", \"\"); return header.StartsWith(\"Bearer \", StringComparison.OrdinalIgnoreCase) ? header.Substring(7).Trim() : \"\"; }"
+
+    /// The provider's answer when it is a `200` with a JSON object; empty otherwise, also
+    /// when the call failed or timed out.
+    private var acceptedBody: String {
+        "@{ var response = context.Variables.GetValueOrDefault<IResponse>(\"\(PolicyNames.introspectionResponse)\"); if (response == null || response.StatusCode != 200) { return \"\"; } var body = response.Body.As<string>(); try { JObject.Parse(body); } catch (Exception) { return \"\"; } return body; }"
+    }
+
+    /// Anything but `"active": true` is inactive.
+    private var inactive: String {
+        "@{ var active = JObject.Parse(\(Self.result))[\"active\"]; return active == null || active.Type != JTokenType.Boolean || !active.Value<bool>(); }"
+    }
+
+    /// Seconds to keep the result: the provider's `cacheTtl`, cut to the token's `exp`.
+    private var duration: String {
+        "@{ var exp = JObject.Parse(\(Self.result))[\"exp\"]; var ttl = \(details.effectiveCacheTtl)L; if (exp != null && (exp.Type == JTokenType.Integer || exp.Type == JTokenType.Float)) { ttl = Math.Min(ttl, (long)exp.Value<double>() - DateTimeOffset.UtcNow.ToUnixTimeSeconds()); } return (int)Math.Max(ttl, 1L); }"
+    }
+
+    private var sendAttributes: [(String, PolicyValue)] {
+        [
+            ("mode", .literal("new")), ("response-variable-name", .literal(PolicyNames.introspectionResponse)),
+            ("timeout", .number(10)), ("ignore-error", .literal("true")),
+        ]
+    }
+
+    /// Client credentials are form-encoded before Basic encoding (RFC 6749, 2.3.1). The
+    /// secret reaches the expression through a variable set from its named value: APIM
+    /// substitutes named values inside expressions too, where a quote in the secret would
+    /// change the code.
+    private var requestChildren: [PolicyElement] {
+        let variable = { (name: String) in "System.Net.WebUtility.UrlEncode((string)context.Variables[\"\(name)\"])" }
+        return [
+            PolicyElement("set-url", text: .literal(details.endpoint.value)),
+            PolicyElement("set-method", text: .literal("POST")),
+            PolicyElement(
+                "set-header", [("name", .literal("Content-Type")), ("exists-action", .literal("override"))],
+                [PolicyElement("value", text: .literal("application/x-www-form-urlencoded"))]),
+            PolicyElement(
+                "set-header", [("name", .literal("Authorization")), ("exists-action", .literal("override"))],
+                [
+                    PolicyElement(
+                        "value",
+                        text: .code(
+                            "@(\"Basic \" + Convert.ToBase64String(Encoding.UTF8.GetBytes(\(variable(PolicyNames.clientId)) + \":\" + \(variable(PolicyNames.clientSecret)))))"
+                        ))
+                ]),
+            PolicyElement("set-body", text: .code("@(\"token=\" + Uri.EscapeDataString((string)context.Variables[\"\(PolicyNames.bearer)\"]))")),
+        ]
+    }
+
+    /// The client credentials as variables; the secret comes from its named value.
+    private var credentials: [PolicyElement] {
+        let secretName: String
+        if case .reference(let name) = details.clientSecret { secretName = name.value } else { secretName = "" }
+        return [
+            PolicyElement("set-variable", [("name", .literal(PolicyNames.clientId)), ("value", .literal(details.clientId.value))]),
+            PolicyElement("set-variable", [("name", .literal(PolicyNames.clientSecret)), ("value", .literal("{{\(secretName)}}"))]),
+        ]
+    }
+
+    /// True when the result lacks the scopes; the scope claim may be a space-separated
+    /// string or an array.
+    static func lacksScopes(_ scopes: ScopeCheck) -> String {
+        let required = "new[] { " + scopes.scopes.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
+        let test = scopes.match == .any ? "Any" : "All"
+        return
+            "@{ var claim = JObject.Parse(\(result))[\(PolicyExpression.csharpString(scopes.claim))]; var granted = claim == null ? new string[0] : claim.Type == JTokenType.Array ? claim.Children().Select(value => value.Type == JTokenType.String ? (string)value : value.ToString()).ToArray() : claim.Type == JTokenType.String ? ((string)claim).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries) : new string[0]; return !\(required).\(test)(scope => granted.Contains(scope)); }"
     }
 }

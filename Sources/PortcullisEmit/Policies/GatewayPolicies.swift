@@ -25,21 +25,37 @@ enum GatewayPolicies {
         PolicyDocument.make(.product, inbound: LimitPolicies.productElements(product))
     }
 
-    /// Token checks, the cache lookup and the limits, in the order the request meets them.
-    static func operation(_ route: EffectiveRoute, api: API, gateway: Gateway) -> PolicyElement {
-        let provider: IdentityProvider? =
-            if case .provider(let name) = route.auth.value { gateway.identityProviders.first { $0.name.value == name } } else { nil }
-        let keyPrefix = gateway.redis?.keyPrefix?.value ?? gateway.name.value
+    /// The route's plan, step by step, in the order the request meets it. Callers a token
+    /// names are read once, right after the token and scope checks.
+    static func operation(_ plan: EnforcementPlan) -> PolicyElement {
+        let callers = Identity.tokenCallers(plan)
         var inbound: [PolicyElement] = []
-        if let provider {
-            inbound += AuthPolicies.elements(for: provider, scopes: route.route.scopes, redis: gateway.redis, keyPrefix: keyPrefix)
-        }
         var outbound: [PolicyElement] = []
-        if let cache = route.route.cache, let sharing = route.cacheSharing {
-            inbound += CachePolicies.inbound(cache, sharing: sharing, provider: provider, external: gateway.redis != nil)
-            outbound += CachePolicies.outbound(cache)
+        var callersRead = false
+        func readCallers() {
+            guard !callersRead, let token = plan.token else { return }
+            callersRead = true
+            inbound += Identity.readCallers(callers, token: token) + LimitPolicies.refuseUnnamed(callers, of: plan)
         }
-        inbound += LimitPolicies.operationElements(route, api: api, provider: provider)
+        for step in plan.steps {
+            switch step {
+            case .limit(let limit):
+                if limit.caller.needsToken { readCallers() }
+                inbound += LimitPolicies.elements(limit, callers: callers)
+            case .tokenCheck(let check):
+                inbound += AuthPolicies.tokenElements(check)
+            case .scopeCheck(let scopes):
+                if let token = plan.token { inbound += AuthPolicies.scopeElements(scopes, token: token) }
+            case .cacheLookup(let cache):
+                readCallers()
+                inbound += CachePolicies.lookup(cache, callers: callers)
+            case .backend:
+                // Set once for all operations, at API scope.
+                break
+            case .cacheStore(let cache):
+                outbound += CachePolicies.store(cache, callers: callers)
+            }
+        }
         return PolicyDocument.make(.operation, inbound: inbound, outbound: outbound)
     }
 }

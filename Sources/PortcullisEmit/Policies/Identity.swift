@@ -1,28 +1,56 @@
 import PortcullisModel
 
-/// C# that reads who is calling, for counter and cache keys; which claim holds what
-/// depends on how the route's token was checked.
+/// C# that reads who is calling, for counter and cache keys.
+///
+/// Callers a token names are read once, right after the token and scope checks, into a
+/// variable each; an absent or empty claim reads as the empty string, which names no
+/// caller: such a request is refused by a limit and bypasses a per-caller cache, so no
+/// two unnamed callers ever share a counter or a cache entry.
 enum Identity {
-    static func subject(_ provider: IdentityProvider) -> String { claim("sub", provider) }
+    /// The token-named callers of a plan, in the order their variables are set.
+    static func tokenCallers(_ plan: EnforcementPlan) -> [Caller] {
+        var callers: [Caller] = []
+        for limit in plan.limitsAfterToken where !callers.contains(limit.caller) { callers.append(limit.caller) }
+        if case .perCaller(let caller)? = plan.cache?.sharing, caller.needsToken, !callers.contains(caller) { callers.append(caller) }
+        return callers
+    }
 
-    /// The client application: `azp`, else `appid`, else `client_id`.
-    static func client(_ provider: IdentityProvider) -> String {
-        switch provider.details {
-        case .jwt:
-            return "(\(claim("azp", provider)) ?? \(claim("appid", provider)) ?? \(claim("client_id", provider)))"
-        case .introspection:
-            return "(\(claim("client_id", provider)) ?? \(claim("azp", provider)))"
+    /// The variable that holds a token-named caller.
+    static func variable(_ caller: Caller, in callers: [Caller]) -> String {
+        "\(PolicyNames.callerPrefix)\(callers.firstIndex(of: caller)! + 1)"
+    }
+
+    /// `set-variable` statements that read each token-named caller.
+    static func readCallers(_ callers: [Caller], token: TokenCheck) -> [PolicyElement] {
+        callers.compactMap { caller in
+            guard case .claim(let names) = caller else { return nil }
+            let list = "new[] { " + names.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
+            let read: String
+            switch token.method {
+            case .jwt:
+                read =
+                    "var token = (Jwt)context.Variables[\"\(PolicyNames.token)\"]; foreach (var name in \(list)) { var value = token.Claims.GetValueOrDefault(name, \"\"); if (!string.IsNullOrEmpty(value)) { return value; } } return \"\";"
+            case .introspection:
+                read =
+                    "var result = JObject.Parse((string)context.Variables[\"\(PolicyNames.introspection)\"]); foreach (var name in \(list)) { var value = result[name]; if (value == null || value.Type == JTokenType.Null) { continue; } var text = value.Type == JTokenType.String ? (string)value : value.ToString(Newtonsoft.Json.Formatting.None); if (text != \"\") { return text; } } return \"\";"
+            }
+            return PolicyElement("set-variable", [("name", .literal(variable(caller, in: callers))), ("value", .code("@{ \(read) }"))])
         }
     }
 
-    /// A claim of the validated token, or null.
-    static func claim(_ name: String, _ provider: IdentityProvider) -> String {
-        let key = PolicyExpression.csharpString(name)
-        switch provider.details {
-        case .jwt:
-            return "((Jwt)context.Variables[\"\(PolicyNames.token)\"]).Claims.GetValueOrDefault(\(key), (string)null)"
-        case .introspection:
-            return "(string)JObject.Parse((string)context.Variables[\"\(PolicyNames.introspection)\"])[\(key)]"
+    /// The caller's value as a C# string expression; empty when the request names none.
+    static func value(of caller: Caller, callers: [Caller]) -> String {
+        switch caller {
+        case .subscription: return "(context.Subscription?.Id ?? \"\")"
+        case .ipAddress: return "context.Request.IpAddress"
+        case .header(let name): return "context.Request.Headers.GetValueOrDefault(\(PolicyExpression.csharpString(name)), \"\")"
+        case .claim: return "((string)context.Variables[\"\(variable(caller, in: callers))\"])"
         }
+    }
+
+    /// A key part that is safe to join with `:`: the value hashed, so no value can reach
+    /// into another counter's namespace and no value's length matters.
+    static func hashed(_ value: String) -> String {
+        "Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(value))))"
     }
 }

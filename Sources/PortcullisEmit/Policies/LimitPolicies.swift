@@ -1,31 +1,35 @@
 import PortcullisModel
 
-/// Rate limits and quotas. Routes that inherit their API's limit count on the API's
-/// counter (`orders:`), a route with its own limit on its own (`orders:list-orders:`),
-/// so different budgets never share a counter.
+/// Rate limits and quotas. A counter's key is its budget's prefix (`orders:` for an API's
+/// budget, `orders:list-orders:` for a route's own) and a hash of the caller, so different
+/// budgets and different callers never share a counter.
 enum LimitPolicies {
-    static func operationElements(_ route: EffectiveRoute, api: API, provider: IdentityProvider?) -> [PolicyElement] {
-        var elements: [PolicyElement] = []
-        if let limit = route.activeRateLimit, let origin = route.rateLimit?.origin {
-            elements.append(
+    static func elements(_ limit: PlannedLimit, callers: [Caller]) -> [PolicyElement] {
+        let counterKey = PolicyValue.code(
+            "@(" + PolicyExpression.csharpString(limit.counterPrefix) + " + " + Identity.hashed(Identity.value(of: limit.caller, callers: callers)) + ")")
+        switch limit.kind {
+        case .rateLimit:
+            return [
                 PolicyElement(
                     "rate-limit-by-key",
-                    [
-                        ("calls", .number(limit.calls.value)), ("renewal-period", .number(limit.per.value)),
-                        ("counter-key", counterKey(limit, prefix: counterPrefix(origin, api: api, route: route.route), provider)),
-                    ]))
-        }
-        if let quota = route.activeQuota, let origin = route.quota?.origin {
-            elements.append(
+                    [("calls", .number(limit.calls)), ("renewal-period", .number(limit.windowSeconds)), ("counter-key", counterKey)])
+            ]
+        case .quota:
+            return [
                 PolicyElement(
                     "quota-by-key",
-                    [
-                        ("calls", .number(quota.calls.value)),
-                        ("counter-key", counterKey(quota, prefix: counterPrefix(origin, api: api, route: route.route), provider)),
-                        ("renewal-period", .number(quota.per.value)),
-                    ]))
+                    [("calls", .number(limit.calls)), ("counter-key", counterKey), ("renewal-period", .number(limit.windowSeconds))])
+            ]
         }
-        return elements
+    }
+
+    /// A request whose token names none of the callers a limit counts by is refused:
+    /// counting it on one shared counter would let anyone spend everyone's budget.
+    static func refuseUnnamed(_ callers: [Caller], of plan: EnforcementPlan) -> [PolicyElement] {
+        let counted = callers.filter { caller in plan.limitsAfterToken.contains { $0.caller == caller } }
+        guard !counted.isEmpty else { return [] }
+        let condition = counted.map { "\(Identity.value(of: $0, callers: callers)) == \"\"" }.joined(separator: " || ")
+        return [AuthPolicies.choose([(.code("@(\(condition))"), [AuthPolicies.returnResponse(403, "Forbidden", challenge: false)])])]
     }
 
     /// Product limits count per subscription, which APIM's `rate-limit` and `quota` do.
@@ -38,23 +42,5 @@ enum LimitPolicies {
             elements.append(PolicyElement("quota", [("calls", .number(quota.calls.value)), ("renewal-period", .number(quota.per.value))]))
         }
         return elements
-    }
-
-    /// The counter's namespace: the API, or the API and route for a route's own limit.
-    static func counterPrefix(_ origin: Origin, api: API, route: Route) -> String {
-        origin == .route ? "\(api.name.value):\(route.id.value):" : "\(api.name.value):"
-    }
-
-    static func counterKey(_ limit: Limit, prefix: String, _ provider: IdentityProvider?) -> PolicyValue {
-        let value: String
-        switch limit.effectiveKey {
-        case .subscription: value = "(context.Subscription?.Id ?? \"\")"
-        case .ip: value = "context.Request.IpAddress"
-        case .header(let name): value = "context.Request.Headers.GetValueOrDefault(\(PolicyExpression.csharpString(name)), \"\")"
-        case .user: value = provider.map { "(\(Identity.subject($0)) ?? \"\")" } ?? "\"\""
-        case .client: value = provider.map { "(\(Identity.client($0)) ?? \"\")" } ?? "\"\""
-        case .claim(let name): value = provider.map { "(\(Identity.claim(name, $0)) ?? \"\")" } ?? "\"\""
-        }
-        return .code("@(" + PolicyExpression.csharpString(prefix) + " + " + value + ")")
     }
 }

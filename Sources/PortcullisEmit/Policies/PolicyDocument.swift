@@ -39,5 +39,7 @@ enum PolicyNames {
     static let introspectionResponse = "portcullis-introspection-response"
     static let clientId = "portcullis-client-id"
     static let clientSecret = "portcullis-client-secret"
-    static let cacheSubjectHeader = "X-Portcullis-Cache-Subject"
+    static let cacheCallerHeader = "X-Portcullis-Cache-Subject"
+    /// Variables `portcullis-caller-1`, `-2`, …: the callers a token names.
+    static let callerPrefix = "portcullis-caller-"
 }

@@ -19,6 +19,9 @@ public struct Gateway: Sendable {
     /// The sections whose decoding reported errors (`redis`, `guardrails`, `defaults`,
     /// `cors`); rules that depend on one of them do not run.
     public var sectionsWithErrors: Set<GatewayField> = []
+
+    /// What keys in shared stores start with: Redis's `keyPrefix`, else the gateway's name.
+    public var effectiveKeyPrefix: String { redis?.keyPrefix?.value ?? name.value }
 }
 
 /// The names a gateway declares in each of its namespaces.

@@ -75,6 +75,9 @@ public struct ResolvedProject: Sendable {
     public var products: [Product]
     /// Every route of every API, in API then route order.
     public var routes: [EffectiveRoute]
+    /// What each route enforces, by route index; nil where the route cannot be planned
+    /// (no gateway, or an unknown identity provider: errors already reported).
+    public var plans: [EnforcementPlan?]
     /// False when some input could not be read to its end, so declarations and uses may be missing.
     public var complete: Bool
     /// Scopes named by routes that had errors and are not among ``routes``.

@@ -36,10 +36,13 @@ public struct Resolver {
             checkNamespaces(gateway)
             checkReferences(gateway)
         }
+        let routes = effectiveRoutes(gateway)
+        let apis = definitions.apis
+        let plans: [EnforcementPlan?] = gateway.map { gateway in routes.map { EnforcementPlan($0, api: apis[$0.apiIndex], gateway: gateway) } }
+            ?? Array(repeating: nil, count: routes.count)
         return ResolvedProject(
-            gateway: gateway, apis: definitions.apis, products: definitions.products,
-            routes: effectiveRoutes(gateway), complete: definitions.complete,
-            scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes)
+            gateway: gateway, apis: apis, products: definitions.products, routes: routes, plans: plans,
+            complete: definitions.complete, scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes)
     }
 
     // MARK: Structure
