@@ -80,9 +80,10 @@ struct DecodingContext {
         let text = scalar.text
         let lexical = Self.scan(text)
         if lexical.mayHoldForbidden, let character = PolicyText.forbiddenCharacter(in: text) {
+            let kind = character.properties.generalCategory == .control ? "control character" : "character"
             diagnostics.report(
                 .invalidValue,
-                "\(Self.quote(field)) holds the control character \(Self.codePoint(character)), which the generated policy documents and OpenAPI files cannot carry",
+                "\(Self.quote(field)) holds the \(kind) \(Self.codePoint(character)), which the generated policy documents and OpenAPI files cannot carry",
                 at: node.range,
                 notes: [Diagnostic.Note("remove it; tab and line feed are the only control characters a value may hold", at: node.range)])
             return nil
