@@ -26,6 +26,13 @@ public enum BuildPipeline {
             }
             return (result, .holdsSecrets(locations))
         }
-        return (result, .built(BundleBuilder.build(result.project, sources: workspace.projectFiles, format: format)))
+        let (bundle, oversized) = BundleBuilder.build(result.project, sources: workspace.projectFiles, format: format)
+        guard oversized.isEmpty else {
+            let report = DiagnosticReport(
+                diagnostics: result.report.diagnostics + oversized, sources: result.report.sources,
+                redactions: result.report.redactions, inputCount: result.report.summary.files)
+            return (LintResult(report: report, project: result.project), .refused)
+        }
+        return (result, .built(bundle))
     }
 }

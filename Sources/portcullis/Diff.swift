@@ -32,6 +32,10 @@ struct Diff: ParsableCommand {
             throw ValidationError("give a BASE and a HEAD path, or HEAD paths with --git-base REF")
         }
         if gitBase != nil, paths.isEmpty { throw ValidationError("give the HEAD paths to compare with --git-base") }
+        // Git would read such a revision as one of its own options (`--output=FILE` writes a file).
+        if let gitBase, gitBase.hasPrefix("-") {
+            throw ValidationError("invalid revision '\(gitBase)' for --git-base: a revision cannot start with '-'")
+        }
         for category in failOnCategories where AccessChange.Category(rawValue: category) == nil {
             throw ValidationError("unknown category '\(category)' for --fail-on")
         }

@@ -11,7 +11,11 @@ public enum GitRevision {
             let joined = ((prefix.isEmpty ? "" : prefix) as NSString).appendingPathComponent(path)
             return (joined as NSString).standardizingPath
         }
-        let archive = try run("/usr/bin/env", ["git", "-C", root, "archive", "--format=tar", revision, "--"] + inRepository)
+        // After `--end-of-options` git reads the revision and paths as operands even when they
+        // start with '-', so a revision such as `--output=/path` cannot become an option.
+        // (git archive then takes `--` for a path, so it is not given.)
+        let archive = try run(
+            "/usr/bin/env", ["git", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + inRepository)
         let unpack = Process()
         unpack.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         unpack.arguments = ["tar", "-x", "-C", folder]

@@ -72,20 +72,3 @@ enum APIOpsFiles {
                     displayName: name, secret: true, keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault))))
     }
 }
-
-/// Plain named values substituted into text that APIM does not resolve itself
-/// (an API's `serviceUrl`, OpenAPI URLs).
-enum NamedValues {
-    /// `text` with every `{{name}}` of a plain named value replaced; nil when a reference
-    /// names something without a known value (a secret).
-    static func resolve(_ text: String, _ values: [String: String]) -> String? {
-        var result = ""
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
-            guard let value = values[String(rest[open.upperBound..<close.lowerBound])] else { return nil }
-            result += rest[..<open.lowerBound] + value
-            rest = rest[close.upperBound...]
-        }
-        return result + rest
-    }
-}

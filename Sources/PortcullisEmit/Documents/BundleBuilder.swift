@@ -4,11 +4,20 @@ import PortcullisSupport
 
 /// Turns a resolved project into the files of a bundle; never reads YAML, never writes.
 public enum BundleBuilder {
+    /// APIM refuses a policy document larger than 256 KiB. It is measured here in UTF-8
+    /// bytes, which are never fewer than characters, as the document is written.
+    public static let maximumPolicySize = 262_144
+
+    /// The bundle, and a YS006 error at the definition of every policy document over
+    /// ``maximumPolicySize``; with any such error the bundle must not be written.
+    ///
     /// - Parameters:
     ///   - sources: every file of the run (a configuration file too), with paths relative to
     ///     the project folder, in file-number order.
-    public static func build(_ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat) -> DeploymentBundle {
-        guard let gateway = project.gateway else { return DeploymentBundle() }
+    public static func build(
+        _ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat
+    ) -> (bundle: DeploymentBundle, diagnostics: [Diagnostic]) {
+        guard let gateway = project.gateway else { return (DeploymentBundle(), []) }
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
@@ -16,18 +25,22 @@ public enum BundleBuilder {
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
         var bundle = DeploymentBundle()
+        var oversized = DiagnosticCollector()
 
         bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
-        bundle.add("apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)))
+        bundle.add(
+            "apim/policy.xml",
+            checkedPolicy(renderer.render(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range, into: &oversized))
         var routesByAPI = [[(route: EffectiveRoute, plan: EnforcementPlan?)]](repeating: [], count: project.apis.count)
         for (route, plan) in zip(project.routes, project.plans) { routesByAPI[route.apiIndex].append((route, plan)) }
         // Each API's files depend on that API alone, so they are made on all cores, and
         // turned into bytes there, so no API's text outlives its worker.
         let apis = project.apis
         let byAPI = routesByAPI
-        let perAPI = ParallelMap.map(apis.indices) { index -> [(String, [UInt8])] in
+        let perAPI = ParallelMap.map(apis.indices) { index -> ([(String, [UInt8])], DiagnosticCollector) in
             let api = apis[index]
             let folder = "apim/apis/\(api.name.value)"
+            var problems = DiagnosticCollector()
             var files = [
                 ("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues)),
                 (
@@ -35,23 +48,35 @@ public enum BundleBuilder {
                     OpenAPIDocument.render(
                         api, routes: byAPI[index].map(\.route), gateway: gateway, namedValues: namedValues, scopeDescriptions: scopeDescriptions)
                 ),
-                ("\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api))),
+                (
+                    "\(folder)/policy.xml",
+                    checkedPolicy(renderer.render(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range, into: &problems)
+                ),
             ]
             for (route, plan) in byAPI[index] {
                 // Only a project without errors is built, so every route has a plan.
                 guard let plan else { continue }
-                files.append(("\(folder)/operations/\(route.route.id.value)/policy.xml", renderer.render(GatewayPolicies.operation(plan))))
+                files.append((
+                    "\(folder)/operations/\(route.route.id.value)/policy.xml",
+                    checkedPolicy(
+                        renderer.render(GatewayPolicies.operation(plan)), of: "route '\(api.name.value)/\(route.route.id.value)'",
+                        at: route.route.id.range, into: &problems)))
             }
-            return files.map { ($0.0, Array($0.1.utf8)) }
+            return (files.map { ($0.0, Array($0.1.utf8)) }, problems)
         }
-        bundle.reserve(perAPI.reduce(0) { $0 + $1.count } + 64)
-        for files in perAPI {
+        bundle.reserve(perAPI.reduce(0) { $0 + $1.0.count } + 64)
+        for (files, problems) in perAPI {
             for (path, bytes) in files { bundle.add(path, bytes: bytes) }
+            oversized.append(contentsOf: problems)
         }
         for product in project.products {
             let folder = "apim/products/\(product.name.value)"
             bundle.add("\(folder)/productInformation.json", APIOpsFiles.product(product))
-            bundle.add("\(folder)/policy.xml", renderer.render(GatewayPolicies.product(product)))
+            bundle.add(
+                "\(folder)/policy.xml",
+                checkedPolicy(
+                    renderer.render(GatewayPolicies.product(product)), of: "product '\(product.name.value)'", at: product.name.range,
+                    into: &oversized))
             for api in product.apis {
                 bundle.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
             }
@@ -64,7 +89,25 @@ public enum BundleBuilder {
             bundle.add("apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
         }
         bundle.add("manifest.json", Manifest.render(bundle, inputs: inputDigests, sourceDigest: sourceDigest))
-        return bundle
+        return (bundle, oversized.diagnostics)
+    }
+
+    /// `policy`, after reporting it at `range` when APIM would refuse it for its size.
+    private static func checkedPolicy(
+        _ policy: String, of owner: String, at range: SourceRange, into problems: inout DiagnosticCollector
+    ) -> String {
+        let size = policy.utf8.count
+        if size > maximumPolicySize {
+            problems.report(
+                .inputLimit, "the policy document of \(owner) is \(size) bytes, over APIM's limit of \(maximumPolicySize)",
+                at: range,
+                notes: [
+                    Diagnostic.Note(
+                        "APIM refuses policy documents over 256 KiB; make this definition generate less, such as fewer or shorter scopes, audiences or origins",
+                        at: range)
+                ])
+        }
+        return policy
     }
 }
 

@@ -64,14 +64,20 @@ enum YAMLValue {
         }
     }
 
-    /// A plain scalar where that is unambiguous, else a double-quoted one.
+    /// Words YAML 1.1 reads as booleans or null, in any case (1.2 reads a subset of them).
+    private static let typedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
+
+    /// A plain scalar only where every YAML 1.1 and 1.2 reader reads back this same string,
+    /// else a double-quoted one. Rather than list what YAML types (numbers in bases 2 to 60,
+    /// dates, `.inf`, `~`, `=`, ...), plain means: an ASCII letter first, then letters,
+    /// digits and `-_./`, and not a boolean or null word. Every typed form but those words
+    /// starts with a digit, a sign, a dot or a symbol.
     static func scalar(_ text: String) -> String {
-        let safe = !text.isEmpty
-            && text.unicodeScalars.allSatisfy { ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A) || ($0.value >= 0x61 && $0.value <= 0x7A) || "-_./".unicodeScalars.contains($0) }
-            && !"-./".unicodeScalars.contains(text.unicodeScalars.first!)
-            && Int(text) == nil && Double(text) == nil
-            && !["true", "false", "yes", "no", "on", "off", "null", "y", "n"].contains(text.lowercased())
+        let isLetter = { (scalar: Unicode.Scalar) in (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
+        let safe = text.unicodeScalars.first.map(isLetter) == true
+            && text.unicodeScalars.allSatisfy { isLetter($0) || (0x30...0x39).contains($0.value) || "-_./".unicodeScalars.contains($0) }
+            && !typedWords.contains(text.lowercased())
         if safe { return text }
-        return QuotedText.doubleQuoted(text) { "\\x" + String(format: "%02X", $0) }
+        return QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) }
     }
 }

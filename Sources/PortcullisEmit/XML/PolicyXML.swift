@@ -1,8 +1,18 @@
 import Foundation
+import PortcullisModel
 
 /// Double-quoted string literals in the C-like syntax C# and YAML share: `\"`, `\\`,
-/// `\n`, `\r`, `\t`, and other control characters in the form each language spells.
+/// `\n`, `\r`, `\t`, and other invisible characters in the form each language spells.
 enum QuotedText {
+    /// Written as escapes: control characters, the line breaks YAML 1.1 folds (NEL, U+2028,
+    /// U+2029), the byte-order mark, and the noncharacters no YAML or XML may hold.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF: true
+        default: false
+        }
+    }
+
     static func doubleQuoted(_ text: String, control: (UInt32) -> String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -13,7 +23,7 @@ enum QuotedText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 { out += control(scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if isInvisible(scalar) { out += control(scalar.value) } else { out.unicodeScalars.append(scalar) }
             }
         }
         return out + "\""
@@ -128,8 +138,7 @@ public struct PolicyRenderer: Sendable {
         case .literal(let text):
             // The language rejects literals that APIM would evaluate; should one arrive
             // anyway, it is written as an expression that returns it as a string.
-            let trimmed = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-            if trimmed.hasPrefix("@(") || trimmed.hasPrefix("@{") {
+            if PolicyText.isExpression(text) {
                 return render(.expression(PolicyExpression("@(" + PolicyExpression.csharpString(text) + ")")), inAttribute: inAttribute)
             }
             return Self.escape(text, inAttribute: inAttribute)
@@ -139,6 +148,8 @@ public struct PolicyRenderer: Sendable {
     private static func needsEscape(_ byte: UInt8, inAttribute: Bool) -> Bool {
         switch byte {
         case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), 0x0D: return true
+        // Characters XML 1.0 cannot carry: C0 controls, and U+FFFE/U+FFFF (lead byte 0xEF).
+        case 0x00..<0x20 where byte != 0x09 && byte != 0x0A, 0xEF: return true
         case UInt8(ascii: "\""), 0x0A, 0x09: return inAttribute
         default: return false
         }
@@ -158,6 +169,8 @@ public struct PolicyRenderer: Sendable {
             case "\n" where inAttribute: out += "&#10;"
             case "\r": out += "&#13;"
             case "\t" where inAttribute: out += "&#9;"
+            // The language rejects these; should one arrive anyway, the document stays well-formed.
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
             default: out.unicodeScalars.append(character)
             }
         }

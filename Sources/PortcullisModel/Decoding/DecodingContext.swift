@@ -8,6 +8,9 @@ struct DecodingContext {
     var diagnostics = DiagnosticCollector()
     /// `{{name}}` references met in fields that allow them, for the resolver to check.
     var namedValueReferences: [Located<String>] = []
+    /// Fields that start with a `{{name}}` reference, for the resolver to check what they
+    /// become once APIM substitutes the named values.
+    var leadingTemplates: [TemplatedField] = []
 
     /// How many problems have been reported so far; comparing counts tells whether a
     /// definition was read without errors.
@@ -66,8 +69,9 @@ struct DecodingContext {
 
     // MARK: Scalars
 
-    /// Any scalar as text. Rejects text APIM would evaluate: `@(`/`@{` expressions always,
-    /// and `{{name}}` named-value references unless the field allows them.
+    /// Any scalar as text. Rejects characters no output can carry, text APIM would evaluate
+    /// (`@(`/`@{` expressions) always, and `{{name}}` named-value references unless the
+    /// field allows them.
     mutating func string(_ node: YAMLNode, field: String, templates: Bool = false) -> Located<String>? {
         guard case .scalar(let scalar) = node.content, !node.isNull else {
             mismatch(node, expected: "a string", field: field)
@@ -75,8 +79,17 @@ struct DecodingContext {
         }
         let text = scalar.text
         let lexical = Self.scan(text)
+        if lexical.mayHoldForbidden, let character = PolicyText.forbiddenCharacter(in: text) {
+            let kind = character.properties.generalCategory == .control ? "control character" : "character"
+            diagnostics.report(
+                .invalidValue,
+                "\(Self.quote(field)) holds the \(kind) \(Self.codePoint(character)), which the generated policy documents and OpenAPI files cannot carry",
+                at: node.range,
+                notes: [Diagnostic.Note("remove it; tab and line feed are the only control characters a value may hold", at: node.range)])
+            return nil
+        }
         if lexical.expressionPrefix {
-            let start = text.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }.prefix(2)
+            let start = String(PolicyText.trimmed(text).prefix(2))
             diagnostics.report(
                 .invalidValue,
                 "\(Self.quote(field)) starts with '\(start)', which APIM would run as a policy expression",
@@ -105,6 +118,9 @@ struct DecodingContext {
                 let length = name.unicodeScalars.count + 4
                 namedValueReferences.append(Located(name, at: Self.subrange(of: node, offset: offset, length: length)))
             }
+            if PolicyText.trimmed(text).starts(with: "{{".unicodeScalars) {
+                leadingTemplates.append(TemplatedField(field: field, text: Located(text, at: node.range)))
+            }
         }
         return Located(text, at: node.range)
     }
@@ -114,32 +130,34 @@ struct DecodingContext {
     }
 
     /// One pass over the bytes for what makes text special to APIM: a leading `@(`/`@{`
-    /// (after white space) and a doubled curly brace (`{{name}}`). Most values have
-    /// neither, so this is all the work they cost.
-    static func scan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool) {
+    /// (after white space), a doubled curly brace (`{{name}}`), and bytes that may start a
+    /// forbidden character. Most values have none, so this is all the work they cost;
+    /// ``PolicyText`` decides the rare cases the bytes leave open.
+    static func scan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool, mayHoldForbidden: Bool) {
         var text = text
         // Native strings are contiguous UTF-8; `withUTF8` reads them without copying.
-        return text.withUTF8 { bytes in
+        let (expressionPrefix, hasBraces, mayHoldForbidden, unicodeLead) = text.withUTF8 { bytes in
             var index = 0
             let count = bytes.count
-            while index < count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
-                index += 1
-            }
+            while index < count, bytes[index] <= 0x20 { index += 1 }
             let expressionPrefix =
                 index + 1 < count && bytes[index] == UInt8(ascii: "@")
                 && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
+            // DEL and non-ASCII white space before the '@' are left to `PolicyText`.
+            let unicodeLead = index < count && bytes[index] >= 0x7F
             var hasBraces = false
-            if count >= 2 {
-                for position in 1..<count {
-                    let byte = bytes[position]
-                    if (byte == 0x7B || byte == 0x7D) && bytes[position - 1] == byte {
-                        hasBraces = true
-                        break
-                    }
+            var mayHoldForbidden = false
+            for position in 0..<count {
+                let byte = bytes[position]
+                // C0 controls and DEL, and the lead bytes of U+0080-U+009F and U+F000-U+FFFF.
+                if (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F || byte == 0xC2 || byte == 0xEF {
+                    mayHoldForbidden = true
                 }
+                if position > 0, byte == 0x7B || byte == 0x7D, bytes[position - 1] == byte { hasBraces = true }
             }
-            return (expressionPrefix, hasBraces)
+            return (expressionPrefix, hasBraces, mayHoldForbidden, unicodeLead)
         }
+        return (expressionPrefix || (unicodeLead && PolicyText.isExpression(text)), hasBraces, mayHoldForbidden)
     }
 
     /// The names inside `{{...}}` with the scalar offset of each `{{`, or nil when the
@@ -345,6 +363,12 @@ struct DecodingContext {
         }
         diagnostics.report(
             .invalidValue, "expected \(expected) for \(Self.quote(field)), found \(found)", at: node.range)
+    }
+
+    /// `U+001B`: how a character that cannot be shown is named in a message.
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     /// A user-written key or field name in quotes, shortened when very long.

@@ -28,6 +28,7 @@ public struct DocumentDecoder {
     public func finish() -> (Definitions, DiagnosticCollector) {
         var definitions = definitions
         definitions.namedValueReferences += context.namedValueReferences
+        definitions.leadingTemplates += context.leadingTemplates
         return (definitions, context.diagnostics)
     }
 

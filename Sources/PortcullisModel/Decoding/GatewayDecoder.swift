@@ -37,7 +37,10 @@ extension DocumentDecoder {
             for item in entries {
                 guard let valueName = context.keyName(item, of: "namedValues") else { continue }
                 declared.namedValues.insert(valueName.value)
-                if let value = context.string(item) { namedValues.append(NamedValue(name: valueName, value: value)) }
+                if let value = context.string(item) {
+                    context.checkNamedValue(value, name: valueName.value)
+                    namedValues.append(NamedValue(name: valueName, value: value))
+                }
             }
         }
         var secrets: [SecretDeclaration] = []

@@ -145,6 +145,7 @@ public struct Resolver {
                 "named value", reference, among: templateNames,
                 hint: "declare it under the gateway's 'namedValues' or 'secrets'", into: &diagnostics)
         }
+        checkSubstitutedTemplates(gateway)
         // Each API's references are independent of the others'.
         let apis = definitions.apis
         let perAPI = ParallelMap.map(apis.indices) { index in

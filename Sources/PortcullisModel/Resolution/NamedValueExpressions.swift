@@ -1,0 +1,75 @@
+import PortcullisDiagnostics
+
+/// A field whose text starts with a `{{name}}` reference: what it becomes depends on the
+/// named values APIM substitutes into it.
+public struct TemplatedField: Sendable {
+    public var field: String
+    public var text: Located<String>
+}
+
+/// How APIM substitutes plain named values into text: before a policy is evaluated, so the
+/// substituted text is what decides whether APIM runs it as an expression.
+public enum NamedValues {
+    /// `text` with its `{{name}}` references replaced from `values`, up to the first one
+    /// whose value is not known here (a Key Vault secret's); `names` are those replaced.
+    public static func substitute(
+        _ text: String, _ values: [String: String]
+    ) -> (text: String, names: [String], complete: Bool) {
+        var result = ""
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            result += rest[..<open.lowerBound]
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            guard let value = values[name] else { return (result, names, false) }
+            result += value
+            names.append(name)
+            rest = rest[close.upperBound...]
+        }
+        return (result + rest, names, true)
+    }
+
+    /// `text` with every `{{name}}` replaced; nil when a reference names something without
+    /// a known value (a secret).
+    public static func resolve(_ text: String, _ values: [String: String]) -> String? {
+        let substituted = substitute(text, values)
+        return substituted.complete ? substituted.text : nil
+    }
+}
+
+extension DecodingContext {
+    /// A named value starting with '@' turns the text around its reference into an
+    /// expression (`{{at}}(...)`), so none may start with it.
+    mutating func checkNamedValue(_ value: Located<String>, name: String) {
+        guard PolicyText.trimmed(value.value).first == "@" else { return }
+        diagnostics.report(
+            .invalidValue,
+            "named value '\(name)' starts with '@', which can make the text it is substituted into a policy expression",
+            at: value.range, notes: [Diagnostic.Note("write the value without the leading '@'", at: value.range)])
+    }
+}
+
+extension Resolver {
+    /// Fields that start with `@(`/`@{` only once named values are substituted, such as
+    /// `{{blank}}@(...)`. A secret's value is unknown here; an '@' right before one counts.
+    mutating func checkSubstitutedTemplates(_ gateway: Gateway) {
+        guard !definitions.leadingTemplates.isEmpty else { return }
+        let declarations = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value) }) { first, _ in first }
+        let values = declarations.mapValues(\.value)
+        for template in definitions.leadingTemplates {
+            let substituted = NamedValues.substitute(template.text.value, values)
+            let start = String(PolicyText.trimmed(substituted.text).prefix(2))
+            let beforeSecret = !substituted.complete && start == "@"
+            guard PolicyText.isExpression(substituted.text) || beforeSecret else { continue }
+            let names = substituted.names.map { "'\($0)'" }.joined(separator: ", ")
+            var notes = substituted.names.compactMap { name in
+                declarations[name].map { Diagnostic.Note("named value '\(name)' is declared here", at: $0.range) }
+            }
+            notes.append(Diagnostic.Note("write the field or the named values so that no '@' comes first", at: template.text.range))
+            diagnostics.report(
+                .invalidValue,
+                "\(DecodingContext.quote(template.field)) starts with '\(start)'\(beforeSecret ? " and a secret's value" : "") once APIM substitutes the named values \(names), so APIM would run it as a policy expression",
+                at: template.text.range, notes: notes)
+        }
+    }
+}
