@@ -16,13 +16,15 @@ struct LimitOptions: ParsableArguments {
     var maxDocuments: Int = InputLimits().maxDocuments
 
     func validate() throws {
-        for (name, value) in [
-            ("--max-file-size", maxFileSize), ("--max-depth", maxDepth), ("--max-alias-nodes", maxAliasNodes),
-            ("--max-documents", maxDocuments),
-        ] where value < 1 {
-            throw ValidationError("'\(name)' must be at least 1, not \(value)")
+        let maximum = InputLimits.maximum
+        for (name, value, most) in [
+            ("--max-file-size", maxFileSize, maximum.maxFileSize), ("--max-depth", maxDepth, maximum.maxDepth),
+            ("--max-alias-nodes", maxAliasNodes, maximum.maxAliasNodes),
+            ("--max-documents", maxDocuments, maximum.maxDocuments),
+        ] {
+            if value < 1 { throw ValidationError("'\(name)' must be at least 1, not \(value)") }
+            if value > most { throw ValidationError("'\(name)' must be at most \(most), not \(value)") }
         }
-        if maxFileSize > Int(Int32.max) { throw ValidationError("'--max-file-size' must be at most \(Int32.max)") }
     }
 
     var limits: InputLimits {
