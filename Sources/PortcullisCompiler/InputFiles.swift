@@ -65,7 +65,8 @@ public struct InputFiles: Sendable {
     /// Every input file under `paths`, in sorted order of the paths reports show.
     ///
     /// Directories are searched recursively for `*.yaml` and `*.yml`, skipping hidden
-    /// entries and the configuration file; files named explicitly are taken as they are.
+    /// entries and the configuration file; files named explicitly are taken whatever
+    /// their names, as long as ``named(_:)`` accepts them.
     public func discover(_ paths: [String]) throws -> [Input] {
         var found: [String: Input] = [:]
         var skipped: [(path: String, reason: String)] = []
@@ -101,7 +102,7 @@ public struct InputFiles: Sendable {
             target = real
         }
         switch FileSystem.kind(of: target) {
-        case .directory?: return (nil, FileSystem.realPath(target))
+        case .directory?: return (nil, FileSystem.realPath(target) ?? target)
         case .file?: return (Input(path: displayPath(path), location: target), nil)
         default: throw DriverError.unreadable(given, reason: "it is not a regular file")
         }
@@ -122,10 +123,12 @@ public struct InputFiles: Sendable {
             throw DriverError.unreadable(given, reason: failure.reason)
         }
         for entry in entries where entry.bytes.first != UInt8(ascii: ".") {
-            let shown = displayPath(directory + "/" + DisplayText.escaped(entry.bytes))
+            func skip(_ reason: String) {
+                skipped.append((displayPath(directory + "/" + DisplayText.escaped(entry.bytes)), reason))
+            }
             let isInput = Self.isInputName(entry.bytes)
             guard let name = entry.name else {
-                if isInput || entry.kind == .directory { skipped.append((shown, "its name is not valid UTF-8")) }
+                if isInput || entry.kind == .directory { skip("its name is not valid UTF-8") }
                 continue
             }
             let full = directory + "/" + name
@@ -135,23 +138,23 @@ public struct InputFiles: Sendable {
                 let real = FileSystem.realPath(full)
                 let target = real.flatMap(FileSystem.kind(of:))
                 if target == .directory {
-                    skipped.append((shown, "it is a symbolic link to a folder, which is not followed"))
+                    skip("it is a symbolic link to a folder, which is not followed")
                     continue
                 }
                 guard isInput else { continue }
                 guard let real, let target else {
-                    skipped.append((shown, "it is a symbolic link to nothing"))
+                    skip("it is a symbolic link to nothing")
                     continue
                 }
                 guard Self.isInside(real, root) else {
-                    skipped.append((shown, "it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'"))
+                    skip("it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'")
                     continue
                 }
                 (kind, location) = (target, real)
             }
             guard kind == .directory || isInput else { continue }
             guard !name.unicodeScalars.contains(where: DisplayText.isControl) else {
-                skipped.append((shown, "its name holds control characters"))
+                skip("its name holds control characters")
                 continue
             }
             switch kind {
@@ -160,7 +163,7 @@ public struct InputFiles: Sendable {
             case .file:
                 found[displayPath(full)] = Input(path: displayPath(full), location: location)
             case .link, .other:
-                skipped.append((shown, "it is not a regular file"))
+                skip("it is not a regular file")
             }
         }
     }

@@ -3,16 +3,16 @@ import PortcullisSyntax
 
 /// The resource limits that protect against hostile input, each adjustable.
 struct LimitOptions: ParsableArguments {
-    @Option(help: "The largest input file accepted, in bytes.")
+    @Option(help: "The largest input file accepted, in bytes (at most \(InputLimits.maximum.maxFileSize)).")
     var maxFileSize: Int = InputLimits().maxFileSize
 
-    @Option(help: "The deepest nesting of YAML collections, counting what aliases expand to.")
+    @Option(help: "The deepest nesting of YAML collections, counting what aliases expand to (at most \(InputLimits.maximum.maxDepth)).")
     var maxDepth: Int = InputLimits().maxDepth
 
-    @Option(help: "How many nodes alias expansion may produce in one document.")
+    @Option(help: "How many nodes alias expansion may produce in one document (at most \(InputLimits.maximum.maxAliasNodes)).")
     var maxAliasNodes: Int = InputLimits().maxAliasNodes
 
-    @Option(help: "How many documents one file may hold.")
+    @Option(help: "How many documents one file may hold (at most \(InputLimits.maximum.maxDocuments)).")
     var maxDocuments: Int = InputLimits().maxDocuments
 
     func validate() throws {
