@@ -12,7 +12,7 @@ enum BundleManifest {
     /// True when `folder` holds a regular `manifest.json` naming Portcullis as its tool.
     static func marksBundle(_ folder: String) -> Bool {
         let path = folder + "/" + fileName
-        guard FileSystem.entryStatus(path)?.kind == .file,
+        guard FileSystem.linkKind(of: path) == .file,
             let bytes = try? FileSystem.contents(of: path, upTo: sizeLimit),
             let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
             let tool = document["tool"] as? [String: Any]

@@ -94,7 +94,7 @@ public enum BundleWriter {
     private static func swapIn(_ staging: String, for output: OutputFolder) throws {
         let fileManager = FileManager.default
         let target = output.path
-        guard FileSystem.entryStatus(target) != nil else {
+        guard FileSystem.linkKind(of: target) != nil else {
             try fileManager.moveItem(atPath: staging, toPath: target)
             return
         }
@@ -141,7 +141,7 @@ public enum BundleWriter {
         }
         var differences: [Difference] = []
         var files: [String] = []
-        switch FileSystem.entryStatus(output.path) {
+        switch FileSystem.linkStatus(of: output.path) {
         case nil:
             return bundle.paths.map { .missing($0) }
         case let status? where status.kind != .directory:
@@ -161,7 +161,7 @@ public enum BundleWriter {
             }
             for entry in entries {
                 let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
-                guard let status = FileSystem.entryStatus(output.path + "/" + path) else { continue }
+                guard let status = FileSystem.linkStatus(of: output.path + "/" + path) else { continue }
                 switch status.kind {
                 case .directory where expectedFolders.contains(path):
                     if status.mode != expectedFolder { differences.append(.mode(path, found: status.mode, expected: expectedFolder)) }

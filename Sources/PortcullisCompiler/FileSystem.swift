@@ -1,3 +1,5 @@
+import CPortcullisFileSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -10,6 +12,9 @@ enum FileSystem {
     enum Kind {
         case file
         case directory
+        /// A symbolic link, for the calls that do not follow them.
+        case link
+        /// A FIFO, socket or device: never read, as reading one may block or never end.
         case other
     }
 
@@ -23,79 +28,94 @@ enum FileSystem {
     static func kind(of path: String) -> Kind? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: return .file
-        case S_IFDIR: return .directory
-        default: return .other
-        }
+        return kind(status.st_mode)
     }
 
-    /// What a path itself is, a symbolic link not followed.
-    struct EntryStatus {
-        enum Kind {
-            case file
-            case directory
-            case link
-            case other
-        }
+    /// What `path` itself is, a symbolic link included; nil when it does not exist.
+    static func linkKind(of path: String) -> Kind? { linkStatus(of: path)?.kind }
 
-        var kind: Kind
-        /// The permission bits (`st_mode & 0o7777`).
-        var mode: UInt32
-    }
-
-    /// What `path` itself is (`lstat`); nil when it does not exist.
-    static func entryStatus(_ path: String) -> EntryStatus? {
+    /// What `path` itself is, a symbolic link included, with its permission bits
+    /// (`st_mode & 0o7777`); nil when it does not exist.
+    static func linkStatus(of path: String) -> (kind: Kind, mode: UInt32)? {
         var status = stat()
         guard lstat(path, &status) == 0 else { return nil }
-        let kind: EntryStatus.Kind
-        switch status.st_mode & S_IFMT {
-        case S_IFREG: kind = .file
-        case S_IFDIR: kind = .directory
-        case S_IFLNK: kind = .link
-        default: kind = .other
-        }
-        return EntryStatus(kind: kind, mode: UInt32(status.st_mode & 0o7777))
+        return (kind(status.st_mode), UInt32(status.st_mode & 0o7777))
     }
 
-    /// The canonical absolute path, resolved by the kernel (links, `.` and `..`); nil when
-    /// some component does not exist.
+    private static func kind(_ mode: mode_t) -> Kind {
+        switch mode & S_IFMT {
+        case S_IFREG: .file
+        case S_IFDIR: .directory
+        case S_IFLNK: .link
+        default: .other
+        }
+    }
+
+    /// The absolute path with every symbolic link, `.` and `..` resolved; nil when some
+    /// part does not exist.
     static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
-    /// The entries of a directory with their kinds. Symbolic links to directories count as
-    /// `.other`, so a walk never follows a link cycle; links to files count as files.
-    static func entries(of directory: String) throws -> [(name: String, kind: Kind)] {
+    /// One directory entry. `name` is nil when the bytes of the name are not UTF-8.
+    struct Entry {
+        let name: String?
+        let bytes: [UInt8]
+        let kind: Kind
+    }
+
+    /// The entries of a directory, symbolic links reported as links, not followed.
+    static func entries(of directory: String) throws -> [Entry] {
         guard let handle = opendir(directory) else { throw Failure.fromErrno() }
         defer { closedir(handle) }
-        var result: [(String, Kind)] = []
+        var result: [Entry] = []
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+            let name = String(validating: bytes, as: UTF8.self)
             let kind: Kind
             switch Int32(entry.pointee.d_type) {
             case Int32(DT_REG): kind = .file
             case Int32(DT_DIR): kind = .directory
-            case Int32(DT_LNK): kind = Self.kind(of: directory + "/" + name) == .file ? .file : .other
-            default: kind = Self.kind(of: directory + "/" + name) ?? .other
+            case Int32(DT_LNK): kind = .link
+            case Int32(DT_UNKNOWN):
+                // Some file systems leave the type out; ask for it, by the raw name.
+                var status = stat()
+                let found = (Array(directory.utf8) + [0x2F] + bytes + [0]).withUnsafeBufferPointer {
+                    $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) == 0 }
+                }
+                kind = found ? Self.kind(status.st_mode) : .other
+            default: kind = .other
             }
-            result.append((name, kind))
+            result.append(Entry(name: name, bytes: bytes, kind: kind))
         }
         return result
     }
 
-    /// The first `limit` bytes of a file (all of it when shorter).
+    /// The first `limit` bytes of a regular file (all of it when shorter).
+    ///
+    /// The last component must not be a symbolic link, so a link swapped in after the
+    /// caller checked the path is refused; opening does not block, so a FIFO cannot hang
+    /// the run; and what was opened must be a regular file outside the kernel's `/proc`
+    /// and `/sys`, whose files look regular but hold the process's environment and more.
     static func contents(of path: String, upTo limit: Int) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Failure.fromErrno() }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ELOOP { throw Failure(reason: "it is a symbolic link") }
+            throw Failure.fromErrno()
+        }
         defer { close(descriptor) }
         var status = stat()
-        let size = fstat(descriptor, &status) == 0 ? Int(status.st_size) : 0
+        guard fstat(descriptor, &status) == 0 else { throw Failure.fromErrno() }
+        guard kind(status.st_mode) == .file else { throw Failure(reason: "it is not a regular file") }
+        switch portcullis_is_kernel_file_system(descriptor) {
+        case 0: break
+        case 1: throw Failure(reason: "it belongs to the kernel's /proc or /sys file system")
+        default: throw Failure.fromErrno()
+        }
+        let size = Int(status.st_size)
         var bytes = [UInt8](repeating: 0, count: min(max(size, 0) + 1, limit))
         var count = 0
         while true {

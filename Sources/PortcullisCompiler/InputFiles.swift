@@ -12,57 +12,117 @@ public enum DriverError: Error, CustomStringConvertible {
     /// An output folder whose replacement would destroy something.
     case refusedOutput(String, leadsTo: String?, reason: String)
 
+    /// Paths are shown escaped: they may come from a hostile tree or command line.
     public var description: String {
         switch self {
-        case .pathNotFound(let path): "input path '\(path)' does not exist"
-        case .unreadable(let path, let reason): "cannot read '\(path)': \(reason)"
+        case .pathNotFound(let path): "input path '\(Self.shown(path))' does not exist"
+        case .unreadable(let path, let reason): "cannot read '\(Self.shown(path))': \(reason)"
         case .noInputs(let paths):
-            "no '*.yaml' or '*.yml' files found in " + paths.map { "'\($0)'" }.joined(separator: ", ")
-        case .unwritable(let path, let reason): "cannot write '\(path)': \(reason)"
-        case .refusedOutput(let path, let target?, let reason): "will not replace '\(path)', a link to '\(target)': \(reason)"
-        case .refusedOutput(let path, nil, let reason): "will not replace '\(path)': \(reason)"
+            "no '*.yaml' or '*.yml' files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
+        case .unwritable(let path, let reason): "cannot write '\(Self.shown(path))': \(reason)"
+        case .refusedOutput(let path, let target?, let reason):
+            "will not replace '\(Self.shown(path))', a link to '\(Self.shown(target))': \(reason)"
+        case .refusedOutput(let path, nil, let reason): "will not replace '\(Self.shown(path))': \(reason)"
         }
     }
+
+    private static func shown(_ path: String) -> String { DisplayText.escaped(path.utf8) }
 }
 
 /// Finds and reads input files: the only part of linting that touches the file system.
+///
+/// Only regular files are read, and only inside the folders given: a symbolic link is
+/// followed when the file it leads to lies inside the folder given on the command line
+/// (for a path named on the command line, inside the folder holding it); links to
+/// folders are never followed. FIFOs, sockets, devices and the kernel's `/proc` and `/sys`
+/// are never read. Names that are not UTF-8 or hold control characters are refused, so
+/// every path a report shows is safe to print as it is.
+///
+/// What a directory search skips is reported through `warn`, one line each and a count;
+/// a path named on the command line that cannot be used is a ``DriverError``.
 public struct InputFiles: Sendable {
     /// The configuration file's name, which directory searches skip.
     public static let configurationFileName = "portcullis.yaml"
 
-    let workingDirectory: String
+    /// A file to read: the path reports show, and where its bytes are.
+    public struct Input: Sendable {
+        /// Relative to the working directory when inside it; never holds a control character.
+        public let path: String
+        /// The absolute path opened: `path`'s, or for a symbolic link the file it leads to.
+        let location: String
+    }
 
-    public init(workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    let workingDirectory: String
+    let warn: @Sendable (String) -> Void
+
+    public init(
+        workingDirectory: String = FileManager.default.currentDirectoryPath,
+        warn: @escaping @Sendable (String) -> Void = InputFiles.warnOnStandardError
+    ) {
         self.workingDirectory = workingDirectory
+        self.warn = warn
+    }
+
+    public static let warnOnStandardError: @Sendable (String) -> Void = {
+        FileHandle.standardError.write(Data("portcullis: warning: \($0)\n".utf8))
     }
 
     /// Every input file under `paths`, in sorted order of the paths reports show.
     ///
     /// Directories are searched recursively for `*.yaml` and `*.yml`, skipping hidden
     /// entries, the configuration file and folders holding a bundle Portcullis wrote;
-    /// files named explicitly are taken as they are.
-    public func discover(_ paths: [String]) throws -> [String] {
-        var found = Set<String>()
+    /// files named explicitly are taken whatever
+    /// their names, as long as ``named(_:)`` accepts them.
+    public func discover(_ paths: [String]) throws -> [Input] {
+        var found: [String: Input] = [:]
+        var skipped: [(path: String, reason: String)] = []
         for given in paths {
-            let path = absolutePath(given)
-            switch FileSystem.kind(of: path) {
-            case nil:
-                throw DriverError.pathNotFound(given)
-            case .directory?:
-                try collect(in: path, given: given, into: &found)
-            default:
-                found.insert(displayPath(path))
+            let (input, root) = try named(given)
+            if let input {
+                found[input.path] = input
+            } else if let root {
+                try collect(in: absolutePath(given), root: root, given: given, into: &found, skipped: &skipped)
             }
         }
+        for entry in skipped.sorted(by: { $0.path < $1.path }) { warn("skipped '\(entry.path)': \(entry.reason)") }
+        if !skipped.isEmpty { warn("\(skipped.count) path\(skipped.count == 1 ? " was" : "s were") skipped and not checked") }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
-        return found.sorted()
+        return found.keys.sorted().map { found[$0]! }
     }
 
-    /// Walks one directory level at a time; symbolic links to directories are not
-    /// followed, so a link cycle cannot make the walk endless. Paths are built by joining
-    /// names to the standardized root, so they stay standardized.
-    private func collect(in directory: String, given: String, into found: inout Set<String>) throws {
-        let entries: [(name: String, kind: FileSystem.Kind)]
+    /// A path named on the command line: a file to read, or the real path of a folder to
+    /// search. A symbolic link must lead inside the folder that holds it.
+    func named(_ given: String) throws -> (file: Input?, folder: String?) {
+        let path = absolutePath(given)
+        guard let kind = FileSystem.linkKind(of: path) else { throw DriverError.pathNotFound(given) }
+        guard !displayPath(path).unicodeScalars.contains(where: DisplayText.isControl) else {
+            throw DriverError.unreadable(given, reason: "its name holds control characters")
+        }
+        var target = path
+        if kind == .link {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard let real = FileSystem.realPath(path) else { throw DriverError.pathNotFound(given) }
+            guard let container = FileSystem.realPath(parent), Self.isInside(real, container) else {
+                throw DriverError.unreadable(given, reason: "it is a symbolic link that leads outside '\(displayPath(parent))'")
+            }
+            target = real
+        }
+        switch FileSystem.kind(of: target) {
+        case .directory?: return (nil, FileSystem.realPath(target) ?? target)
+        case .file?: return (Input(path: displayPath(path), location: target), nil)
+        default: throw DriverError.unreadable(given, reason: "it is not a regular file")
+        }
+    }
+
+    /// Walks one directory level at a time. Symbolic links to folders are not followed,
+    /// so a link cycle cannot make the walk endless; `root` is the real path of the folder
+    /// given, which links to files must stay inside. Paths are built by joining names to
+    /// the standardized root, so they stay standardized.
+    private func collect(
+        in directory: String, root: String, given: String, into found: inout [String: Input],
+        skipped: inout [(path: String, reason: String)]
+    ) throws {
+        let entries: [FileSystem.Entry]
         do {
             entries = try FileSystem.entries(of: directory)
         } catch let failure as FileSystem.Failure {
@@ -70,52 +130,95 @@ public struct InputFiles: Sendable {
         }
         // A bundle's specifications are YAML too, but output, never input.
         if entries.contains(where: { $0.name == BundleManifest.fileName }), BundleManifest.marksBundle(directory) { return }
-        for entry in entries where !entry.name.hasPrefix(".") {
-            let full = directory + "/" + entry.name
-            switch entry.kind {
-            case .directory:
-                try collect(in: full, given: given, into: &found)
-            case .file:
-                let name = entry.name
-                if (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) && name != Self.configurationFileName {
-                    found.insert(displayPath(full))
-                }
-            case .other:
+        for entry in entries where entry.bytes.first != UInt8(ascii: ".") {
+            func skip(_ reason: String) {
+                skipped.append((displayPath(directory + "/" + DisplayText.escaped(entry.bytes)), reason))
+            }
+            let isInput = Self.isInputName(entry.bytes)
+            guard let name = entry.name else {
+                if isInput || entry.kind == .directory { skip("its name is not valid UTF-8") }
                 continue
+            }
+            let full = directory + "/" + name
+            var kind = entry.kind
+            var location = full
+            if kind == .link {
+                let real = FileSystem.realPath(full)
+                let target = real.flatMap(FileSystem.kind(of:))
+                if target == .directory {
+                    skip("it is a symbolic link to a folder, which is not followed")
+                    continue
+                }
+                guard isInput else { continue }
+                guard let real, let target else {
+                    skip("it is a symbolic link to nothing")
+                    continue
+                }
+                guard Self.isInside(real, root) else {
+                    skip("it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'")
+                    continue
+                }
+                (kind, location) = (target, real)
+            }
+            guard kind == .directory || isInput else { continue }
+            guard !name.unicodeScalars.contains(where: DisplayText.isControl) else {
+                skip("its name holds control characters")
+                continue
+            }
+            switch kind {
+            case .directory:
+                try collect(in: full, root: root, given: given, into: &found, skipped: &skipped)
+            case .file:
+                found[displayPath(full)] = Input(path: displayPath(full), location: location)
+            case .link, .other:
+                skip("it is not a regular file")
             }
         }
     }
 
+    /// `*.yaml` and `*.yml`, except the configuration file; judged on the raw bytes, so
+    /// names that are not UTF-8 are recognised too.
+    private static func isInputName(_ bytes: [UInt8]) -> Bool {
+        (bytes.reversed().starts(with: ".yaml".utf8.reversed()) || bytes.reversed().starts(with: ".yml".utf8.reversed()))
+            && bytes != Array(configurationFileName.utf8)
+    }
+
+    /// Whether real path `path` is `folder` or inside it.
+    private static func isInside(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
     /// Reads each file, at most one byte past the size limit: enough for the front end to
     /// report an oversized file without loading all of it. Files are read on all cores.
-    public func read(_ paths: [String], limits: InputLimits) throws -> [SourceFile] {
-        let results = ParallelMap.map(paths.indices) { index -> Result<SourceFile, DriverError> in
+    public func read(_ inputs: [Input], limits: InputLimits) throws -> [SourceFile] {
+        let results = ParallelMap.map(inputs.indices) { index -> Result<SourceFile, DriverError> in
             do {
-                let bytes = try Self.readPrefix(of: absolutePath(ofDiscovered: paths[index]), upTo: limits.maxFileSize + 1)
-                return .success(SourceFile(path: paths[index], bytes: bytes))
+                let bytes = try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1)
+                return .success(SourceFile(path: inputs[index].path, bytes: bytes))
             } catch let error as DriverError {
                 return .failure(error)
             } catch {
-                return .failure(.unreadable(paths[index], reason: "\(error)"))
+                return .failure(.unreadable(inputs[index].path, reason: "\(error)"))
             }
         }
         return try results.map { try $0.get() }
     }
 
-    static func readPrefix(of path: String, upTo limit: Int) throws -> [UInt8] {
+    static func readPrefix(of input: Input, upTo limit: Int) throws -> [UInt8] {
         do {
-            return try FileSystem.contents(of: path, upTo: limit)
+            return try FileSystem.contents(of: input.location, upTo: limit)
         } catch let failure as FileSystem.Failure {
-            throw DriverError.unreadable(path, reason: failure.reason)
+            throw DriverError.unreadable(input.path, reason: failure.reason)
         }
     }
 
-    /// `portcullis.yaml` in the directory of `path` (or in `path`, if it is a directory), if it exists.
+    /// `portcullis.yaml` in the directory of `path` (or in `path`, if it is a directory), if
+    /// it exists; ``named(_:)`` judges it as a path named on the command line.
     func defaultConfiguration(for path: String) -> String? {
         let absolute = absolutePath(path)
         let directory = FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
         let candidate = directory + "/" + Self.configurationFileName
-        return FileSystem.kind(of: candidate) == .file ? candidate : nil
+        return [.file, .link].contains(FileSystem.linkKind(of: candidate)) ? candidate : nil
     }
 
     /// Paths inside the working directory are shown relative to it. `absolute` must
@@ -125,9 +228,8 @@ public struct InputFiles: Sendable {
         return absolute
     }
 
-    /// The inverse of ``displayPath(_:)`` for paths ``discover(_:)`` returned. They are
-    /// standardized already, and standardizing again costs a `readlink` per component of
-    /// every input file.
+    /// The inverse of ``displayPath(_:)`` for paths ``discover(_:)`` returned, which are
+    /// standardized already.
     func absolutePath(ofDiscovered display: String) -> String {
         display.hasPrefix("/") ? display : workingDirectoryPrefix + display
     }
@@ -136,8 +238,18 @@ public struct InputFiles: Sendable {
         workingDirectory.hasSuffix("/") ? workingDirectory : workingDirectory + "/"
     }
 
+    /// `path` made absolute, with `.`, `..` and repeated slashes removed by the text
+    /// alone: Foundation's `standardizingPath` also resolves symbolic links, which would
+    /// hide a link from the checks of ``named(_:)``.
     func absolutePath(_ path: String) -> String {
-        let joined = path.hasPrefix("/") ? path : (workingDirectory as NSString).appendingPathComponent(path)
-        return (joined as NSString).standardizingPath
+        var parts: [Substring] = []
+        for part in (path.hasPrefix("/") ? path : workingDirectoryPrefix + path).split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": _ = parts.popLast()
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 }

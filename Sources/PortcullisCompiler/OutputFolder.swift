@@ -37,7 +37,7 @@ public struct OutputFolder: Sendable {
             guard let real = FileSystem.realPath(absolute) else {
                 throw DriverError.refusedOutput(given, leadsTo: nil, reason: "it is a symbolic link to nothing")
             }
-            linkTarget = FileSystem.entryStatus(absolute)?.kind == .link ? real : nil
+            linkTarget = FileSystem.linkKind(of: absolute) == .link ? real : nil
             guard real != "/" else { throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is the root folder") }
             let cut = real.utf8.lastIndex(of: UInt8(ascii: "/"))!
             parent = cut == real.utf8.startIndex ? "/" : String(real[..<cut])
@@ -82,7 +82,7 @@ public struct OutputFolder: Sendable {
     /// Refuses an existing folder that is neither empty nor a Portcullis bundle: replacing
     /// it would delete files nobody asked Portcullis to manage.
     func refuseIfForeign() throws {
-        switch FileSystem.entryStatus(path)?.kind {
+        switch FileSystem.linkKind(of: path) {
         case nil:
             return
         case .directory?:

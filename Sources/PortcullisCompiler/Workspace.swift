@@ -31,16 +31,18 @@ public struct Workspace: Sendable {
         var configuration: LoadedConfiguration?
         var configDirectory: String?
         if let path = configPath ?? files.defaultConfiguration(for: paths[0]) {
-            let absolute = files.absolutePath(path)
-            let bytes = try InputFiles.readPrefix(of: absolute, upTo: limits.maxFileSize + 1)
-            configuration = LoadedConfiguration(source: SourceFile(path: files.displayPath(absolute), bytes: bytes))
-            configDirectory = (absolute as NSString).deletingLastPathComponent
+            guard let input = try files.named(path).file else {
+                throw DriverError.unreadable(path, reason: "it is a folder, not a configuration file")
+            }
+            let bytes = try InputFiles.readPrefix(of: input, upTo: limits.maxFileSize + 1)
+            configuration = LoadedConfiguration(source: SourceFile(path: input.path, bytes: bytes))
+            configDirectory = (files.absolutePath(path) as NSString).deletingLastPathComponent
         }
         var found = try files.discover(paths)
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-            found.removeAll { display in
-                let absolute = files.absolutePath(ofDiscovered: display)
+            found.removeAll { input in
+                let absolute = files.absolutePath(ofDiscovered: input.path)
                 guard absolute.hasPrefix(prefix) else { return false }
                 let relative = String(absolute.dropFirst(prefix.count))
                 return patterns.contains { Glob.matches($0, relative) }
@@ -58,7 +60,7 @@ public struct Workspace: Sendable {
         }
         return Workspace(
             configuration: configuration, inputs: try files.read(found, limits: limits),
-            projectPaths: found.map { projectPath(files.absolutePath(ofDiscovered: $0)) },
+            projectPaths: found.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
             configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) })
     }
 

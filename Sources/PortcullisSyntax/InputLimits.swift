@@ -13,6 +13,14 @@ public struct InputLimits: Sendable, Equatable {
     /// How many documents one file may hold.
     public var maxDocuments: Int
 
+    /// The largest value each limit may be set to. After reading, nesting is walked by
+    /// recursion (credential scanning, freeing the tree) at up to about 1 KB of stack a
+    /// level in a debug build, which crashed near 9,300 levels on an 8 MB stack; 256 levels
+    /// fit the smallest stack a stage may run on (512 KB, Dispatch workers on macOS) twice
+    /// over. The counts are bounded where a run would take minutes rather than seconds.
+    public static let maximum = InputLimits(
+        maxFileSize: Int(Int32.max), maxDepth: 256, maxAliasNodes: 10_000_000, maxDocuments: 100_000)
+
     public init(
         maxFileSize: Int = 16 * 1024 * 1024, maxDepth: Int = 64, maxAliasNodes: Int = 100_000,
         maxDocuments: Int = 10_000

@@ -3,26 +3,28 @@ import PortcullisSyntax
 
 /// The resource limits that protect against hostile input, each adjustable.
 struct LimitOptions: ParsableArguments {
-    @Option(help: "The largest input file accepted, in bytes.")
+    @Option(help: "The largest input file accepted, in bytes (at most \(InputLimits.maximum.maxFileSize)).")
     var maxFileSize: Int = InputLimits().maxFileSize
 
-    @Option(help: "The deepest nesting of YAML collections, counting what aliases expand to.")
+    @Option(help: "The deepest nesting of YAML collections, counting what aliases expand to (at most \(InputLimits.maximum.maxDepth)).")
     var maxDepth: Int = InputLimits().maxDepth
 
-    @Option(help: "How many nodes alias expansion may produce in one document.")
+    @Option(help: "How many nodes alias expansion may produce in one document (at most \(InputLimits.maximum.maxAliasNodes)).")
     var maxAliasNodes: Int = InputLimits().maxAliasNodes
 
-    @Option(help: "How many documents one file may hold.")
+    @Option(help: "How many documents one file may hold (at most \(InputLimits.maximum.maxDocuments)).")
     var maxDocuments: Int = InputLimits().maxDocuments
 
     func validate() throws {
-        for (name, value) in [
-            ("--max-file-size", maxFileSize), ("--max-depth", maxDepth), ("--max-alias-nodes", maxAliasNodes),
-            ("--max-documents", maxDocuments),
-        ] where value < 1 {
-            throw ValidationError("'\(name)' must be at least 1, not \(value)")
+        let maximum = InputLimits.maximum
+        for (name, value, most) in [
+            ("--max-file-size", maxFileSize, maximum.maxFileSize), ("--max-depth", maxDepth, maximum.maxDepth),
+            ("--max-alias-nodes", maxAliasNodes, maximum.maxAliasNodes),
+            ("--max-documents", maxDocuments, maximum.maxDocuments),
+        ] {
+            if value < 1 { throw ValidationError("'\(name)' must be at least 1, not \(value)") }
+            if value > most { throw ValidationError("'\(name)' must be at most \(most), not \(value)") }
         }
-        if maxFileSize > Int(Int32.max) { throw ValidationError("'--max-file-size' must be at most \(Int32.max)") }
     }
 
     var limits: InputLimits {

@@ -9,4 +9,18 @@ struct Portcullis: ParsableCommand {
         version: ToolInfo.version,
         subcommands: [Lint.self, Build.self, Diff.self, Rules.self, Explain.self]
     )
+
+    /// ArgumentParser reads `-oh` as `-o -h` and `-help` as `-h -e -l -p`, and answers an
+    /// `-h` among them with help and exit 0 before it notices the unknown letters, so
+    /// `build -oh --out x` would build nothing and succeed. Every option here is long and
+    /// `-h` stands alone, so such a word is refused before parsing (up to a `--`); other
+    /// unknown words get ArgumentParser's own message.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let options = arguments.prefix { $0 != "--" }
+        if let joined = options.first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.count > 2 && $0.contains("h") }) {
+            exit(withError: ValidationError("unknown option '\(joined)'; options are spelled with two dashes, and '-h' stands alone"))
+        }
+        main(arguments)
+    }
 }

@@ -90,11 +90,8 @@ public struct TextReporter: DiagnosticReporter {
     /// overrides are shown as U+FFFD, and tabs as one space so the underline, which counts
     /// scalars, stays aligned.
     private static func displayable(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        switch scalar.value {
-        case 0x09: " "
-        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: "\u{FFFD}"
-        default: scalar
-        }
+        if scalar == "\t" { return " " }
+        return DisplayText.isControl(scalar) ? "\u{FFFD}" : scalar
     }
 
     private enum Style: String {

@@ -1,0 +1,48 @@
+/// What text taken from the input may show in a report. A terminal or a CI log obeys
+/// control characters (a line break in a path can start a forged GitHub workflow
+/// command), and bidirectional overrides make text read differently from what it is.
+public enum DisplayText {
+    /// Control characters (C0, DEL, C1) and bidirectional overrides and isolates.
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// `bytes`, such as a file name, with control characters written as escapes (`\n`,
+    /// `\x1b`, `\u{202E}`) and each byte that is not valid UTF-8 as `\xff`.
+    public static func escaped(_ bytes: some Collection<UInt8>) -> String {
+        var out = ""
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var pending = Array(bytes)[...]
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let encoded):
+                pending = pending.dropFirst(encoded.count)
+                let scalar = Unicode.UTF8.decode(encoded)
+                out += isControl(scalar) ? escape(scalar) : String(scalar)
+            case .error(let length):
+                for byte in pending.prefix(length) { out += "\\x" + hex(UInt32(byte), width: 2) }
+                pending = pending.dropFirst(length)
+            case .emptyInput:
+                return out
+            }
+        }
+    }
+
+    private static func escape(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\n": "\\n"
+        case "\r": "\\r"
+        case "\t": "\\t"
+        default: scalar.value < 0x80 ? "\\x" + hex(scalar.value, width: 2) : "\\u{" + hex(scalar.value, width: 4) + "}"
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

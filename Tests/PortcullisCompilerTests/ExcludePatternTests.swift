@@ -1,0 +1,47 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// `exclude` patterns are matched in time proportional to pattern times path, so a
+/// hostile configuration cannot stall a run with backtracking.
+final class ExcludePatternTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func testPatternWithManyStarsAgainstALongNameFinishesQuickly() throws {
+        let name = String(repeating: "a", count: 35) + ".yaml"
+        try RuleExample.baseGateway.write(to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try "a: [\n".write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try "excluded: [\n".write(to: directory.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
+        try "exclude: ['*a*a*a*a*a*a*a*a*a*a*b', 'o?d.*']\n".write(
+            to: directory.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let result = try BoundedRun.run(["lint", "."], in: directory, seconds: 10)
+        XCTAssertLessThan(result.seconds, 2)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.contains("\(name):2:1: error:"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("old.yaml"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("in 2 files"), result.stdout)
+    }
+
+    /// The documented meaning of each wildcard.
+    func testWildcards() {
+        let cases: [(String, String, Bool)] = [
+            ("legacy/**", "legacy/a/b.yaml", true), ("legacy/**", "legacyx/a.yaml", false),
+            ("**/old.yaml", "old.yaml", true), ("**/old.yaml", "a/b/old.yaml", true), ("**/old.yaml", "a/bold.yaml", false),
+            ("a/**/b.yaml", "a/b.yaml", true), ("a/**/b.yaml", "a/x/y/b.yaml", true),
+            ("*.yaml", "a.yaml", true), ("*.yaml", "a/b.yaml", false), ("a/*", "a/b/c", false),
+            ("?.yaml", "a.yaml", true), ("?.yaml", "ab.yaml", false), ("a?b", "a/b", false),
+            ("**", "", true), ("**/", "a", false), ("**/", "a/", true), ("a**b", "a/x/b", true),
+        ]
+        for (pattern, path, expected) in cases {
+            XCTAssertEqual(Glob.matches(pattern, path), expected, "'\(pattern)' against '\(path)'")
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Only regular files inside the folders given are read: symbolic links that lead out,
+/// FIFOs, devices and the kernel's `/proc` never reach a report, not even when named.
+final class InputContainmentTests: XCTestCase {
+    private var directory: URL!
+    private var outside: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        outside = try BundleTests.temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("defs"), withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+        try? FileManager.default.removeItem(at: outside)
+    }
+
+    private func file(_ path: String) -> URL { directory.appendingPathComponent(path) }
+
+    private func link(_ path: String, to target: String) throws {
+        try FileManager.default.createSymbolicLink(atPath: file(path).path, withDestinationPath: target)
+    }
+
+    func testLinkToTheProcessEnvironmentNeverReachesAnyReport() throws {
+        let canary = "canary-\(UUID().uuidString)"
+        setenv("PORTCULLIS_TEST_CANARY", canary, 1)
+        defer { unsetenv("PORTCULLIS_TEST_CANARY") }
+        try link("defs/env.yaml", to: "/proc/self/environ")
+        for format in ["text", "json", "sarif", "github"] {
+            let result = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertFalse((result.stdout + result.stderr).contains(canary), format)
+            XCTAssertFalse(result.stdout.contains("env.yaml"), "\(format): \(result.stdout.prefix(300))")
+            XCTAssertLessThan(result.status, 2, result.stderr)
+            XCTAssertTrue(
+                result.stderr.contains("portcullis: warning: skipped 'defs/env.yaml': it is a symbolic link to a file outside 'defs'"),
+                result.stderr)
+            XCTAssertTrue(result.stderr.contains("portcullis: warning: 1 path was skipped and not checked"), result.stderr)
+        }
+        let named = try ToolProcess.run(["lint", "defs/env.yaml"], in: directory)
+        XCTAssertEqual(named.status, 2)
+        XCTAssertFalse((named.stdout + named.stderr).contains(canary))
+        XCTAssertTrue(named.stderr.contains("cannot read 'defs/env.yaml': it is a symbolic link that leads outside 'defs'"), named.stderr)
+    }
+
+    func testLinkToAFileOutsideTheFolderIsSkipped() throws {
+        let secret = outside.appendingPathComponent("secret.yaml")
+        try "outside-canary: [\n".write(to: secret, atomically: true, encoding: .utf8)
+        try link("defs/secret.yaml", to: secret.path)
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse(result.stdout.contains("outside-canary"))
+        XCTAssertTrue(result.stdout.contains("in 1 file"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("skipped 'defs/secret.yaml': it is a symbolic link to a file outside 'defs'"), result.stderr)
+    }
+
+    /// The decision documented on `InputFiles`: a link that stays inside the folder is read,
+    /// under the link's own name.
+    func testLinkToAFileInsideTheFolderIsRead() throws {
+        try FileManager.default.createDirectory(at: file("defs/.shared"), withIntermediateDirectories: true)
+        try "a: [\n".write(to: file("defs/.shared/broken.yaml"), atomically: true, encoding: .utf8)
+        try link("defs/broken.yaml", to: ".shared/broken.yaml")
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("defs/broken.yaml:2:1: error:"), result.stdout)
+        XCTAssertEqual(result.stderr, "")
+    }
+
+    func testFIFONamedExplicitlyIsRefusedPromptly() throws {
+        XCTAssertEqual(mkfifo(file("defs/pipe.yaml").path, 0o644), 0)
+        let result = try BoundedRun.run(["lint", "defs/pipe.yaml"], in: directory, seconds: 10)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("cannot read 'defs/pipe.yaml': it is not a regular file"), result.stderr)
+        let walked = try BoundedRun.run(["lint", "defs"], in: directory, seconds: 10)
+        XCTAssertEqual(walked.status, 0)
+        XCTAssertTrue(walked.stderr.contains("skipped 'defs/pipe.yaml': it is not a regular file"), walked.stderr)
+    }
+
+    func testDeviceNamedExplicitlyIsRefused() throws {
+        let result = try ToolProcess.run(["lint", "/dev/zero"], in: directory)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertTrue(result.stderr.contains("cannot read '/dev/zero': it is not a regular file"), result.stderr)
+    }
+
+    func testKernelFileNamedExplicitlyIsRefused() throws {
+        let canary = "canary-\(UUID().uuidString)"
+        setenv("PORTCULLIS_TEST_CANARY", canary, 1)
+        defer { unsetenv("PORTCULLIS_TEST_CANARY") }
+        let result = try ToolProcess.run(["lint", "/proc/self/environ"], in: directory)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertFalse((result.stdout + result.stderr).contains(canary))
+        XCTAssertTrue(result.stderr.contains("it belongs to the kernel's /proc or /sys file system"), result.stderr)
+    }
+
+    func testConfigurationLinkLeadingOutsideIsRefused() throws {
+        try "rules: {LP006: off}\n".write(to: outside.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        try link("defs/portcullis.yaml", to: outside.appendingPathComponent("portcullis.yaml").path)
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("cannot read"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("portcullis.yaml': it is a symbolic link that leads outside"), result.stderr)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// File and folder names a report could not show faithfully or safely (bytes that are not
+/// UTF-8, control characters) are skipped with a warning, and the rest is linted.
+final class InputNameTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("defs/good"), withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(
+            to: directory.appendingPathComponent("defs/good/gateway.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Creates `name`, given as raw bytes, inside `defs`: a folder, or a file with `contents`.
+    private func create(_ name: [UInt8], folder: Bool, contents: String = "a: [\n") throws {
+        let path = Array(directory.appendingPathComponent("defs").path.utf8) + [UInt8(ascii: "/")] + name
+        let made = path.withUnsafeBufferPointer { buffer -> Bool in
+            let cString = Array(buffer) + [0]
+            return cString.withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { pointer in
+                    if folder { return mkdir(pointer.baseAddress!, 0o755) == 0 }
+                    let descriptor = open(pointer.baseAddress!, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                    guard descriptor >= 0 else { return false }
+                    defer { close(descriptor) }
+                    let bytes = Array(contents.utf8)
+                    return write(descriptor, bytes, bytes.count) == bytes.count
+                }
+            }
+        }
+        XCTAssertTrue(made, "could not create \(name)")
+    }
+
+    func testFolderWithNonUTF8NameIsReportedAndTheRestLinted() throws {
+        try create(Array("bad".utf8) + [0xFF], folder: true)
+        try create(Array("bad".utf8) + [0xFF] + Array("/inside.yaml".utf8), folder: false)
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("in 1 file"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("portcullis: warning: skipped 'defs/bad\\xff': its name is not valid UTF-8"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("1 path was skipped and not checked"), result.stderr)
+    }
+
+    func testFileWithNonUTF8NameIsReportedAndTheRestLinted() throws {
+        try create([0xC3, 0x28] + Array(".yaml".utf8), folder: false)
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("skipped 'defs/\\xc3(.yaml': its name is not valid UTF-8"), result.stderr)
+    }
+
+    func testControlCharactersInFileNamesCannotForgeWorkflowCommands() throws {
+        try create(Array("a\n::warning file=x::forged.yaml".utf8), folder: false)
+        try create(Array("b\u{1B}[2J\u{202E}.yaml".utf8), folder: false)
+        for format in ["text", "github", "json", "sarif"] {
+            let result = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(result.status, 0, "\(format): \(result.stdout)")
+            let lines = (result.stdout + result.stderr).split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertFalse(lines.contains { $0.hasPrefix("::warning file=x::forged") }, "\(format): \(result.stdout)")
+            XCTAssertFalse((result.stdout + result.stderr).unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" }, format)
+            XCTAssertTrue(
+                result.stderr.contains("skipped 'defs/a\\n::warning file=x::forged.yaml': its name holds control characters"),
+                result.stderr)
+            XCTAssertTrue(result.stderr.contains("skipped 'defs/b\\x1b[2J\\u{202e}.yaml'"), result.stderr)
+        }
+    }
+
+    func testControlCharactersInANamedPathAreAnErrorShownEscaped() throws {
+        try create(Array("c\rd.yaml".utf8), folder: false)
+        let result = try ToolProcess.run(["lint", "defs/c\rd.yaml"], in: directory)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "portcullis: error: cannot read 'defs/c\\rd.yaml': its name holds control characters\n")
+    }
+}
