@@ -194,15 +194,16 @@ enum ExpressionHarness {
         return Source(text: lines.joined(separator: "\n") + "\n", lines: ranges)
     }
 
-    /// A compiler error, with the expression it is about when it is about one.
+    /// What the compiler said about one expression, or about something else.
     struct CompileError: Sendable, CustomStringConvertible {
-        var message: String
+        var messages: [String]
         var expression: Distinct?
 
         var description: String {
-            guard let expression else { return message }
+            let text = messages.joined(separator: "\n  ")
+            guard let expression else { return text }
             let more = expression.places.count > 1 ? " (and \(expression.places.count - 1) more places)" : ""
-            return "\(message)\n    at \(expression.first.location)\(more)\n    \(expression.code)"
+            return "\(text)\n    at \(expression.first.location)\(more)\n    \(expression.code)"
         }
     }
 
@@ -221,18 +222,24 @@ enum ExpressionHarness {
                 support.appendingPathComponent("ApimExpressionContext.cs").path, file.path,
             ] + extra.map(\.path)
         let output = try run(tools.mcs, arguments)
-        let errorLines = output.text.split(separator: "\n").map(String.init).filter { $0.contains(": error ") }
         if output.status == 0 { return [] }
-        if errorLines.isEmpty { return [CompileError(message: "mcs failed (\(output.status)):\n\(output.text)")] }
-        return errorLines.map { line in
+        var general: [String] = []
+        var byExpression: [Int: [String]] = [:]
+        for line in output.text.split(separator: "\n").map(String.init) where line.contains(": error ") {
             // mcs writes `FILE(LINE,COLUMN): error CSNNNN: message`.
-            guard line.hasPrefix(file.path + "("), let comma = line.firstIndex(of: ","),
+            if line.hasPrefix(file.path + "("), let comma = line.firstIndex(of: ","),
                 let number = Int(line[line.index(line.startIndex, offsetBy: file.path.count + 1)..<comma]),
                 let index = generated.lines.firstIndex(where: { $0.contains(number) })
-            else { return CompileError(message: line) }
-            let message = line[line.range(of: ": error ")!.upperBound...]
-            return CompileError(message: String(message), expression: expressions[index])
+            {
+                let message = String(line[line.range(of: ": error ")!.upperBound...])
+                if !(byExpression[index]?.contains(message) ?? false) { byExpression[index, default: []].append(message) }
+            } else {
+                general.append(line)
+            }
         }
+        if general.isEmpty && byExpression.isEmpty { general = ["mcs failed (\(output.status)):\n\(output.text)"] }
+        return (general.isEmpty ? [] : [CompileError(messages: general)])
+            + byExpression.keys.sorted().map { CompileError(messages: byExpression[$0]!, expression: expressions[$0]) }
     }
 }
 

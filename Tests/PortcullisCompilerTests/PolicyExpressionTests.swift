@@ -20,8 +20,8 @@ final class PolicyExpressionTests: XCTestCase {
         XCTAssertEqual(
             session.compileErrors.count, 0,
             "expressions that APIM could not compile:\n" + session.compileErrors.map { "  \($0)" }.joined(separator: "\n"))
-        XCTAssertGreaterThan(session.distinct.count, 40, "fewer distinct expressions than the fixtures write")
-        XCTAssertGreaterThan(session.expressions.count, 100)
+        XCTAssertGreaterThan(session.harvest.distinct.count, 40, "fewer distinct expressions than the fixtures write")
+        XCTAssertGreaterThan(session.harvest.expressions.count, 100)
     }
 
     /// Each emitter branch, recognised by where its expression sits and a distinctive part
@@ -64,7 +64,7 @@ final class PolicyExpressionTests: XCTestCase {
     ]
 
     func testHarvestReachesEveryEmitterBranch() throws {
-        let session = try Self.session.get()
+        let session = try Self.harvest.get()
         for (name, matches) in Self.branches + Self.placements {
             XCTAssertTrue(session.expressions.contains(where: matches), "no harvested expression comes from '\(name)'; is a fixture missing?")
         }
@@ -105,6 +105,7 @@ final class PolicyExpressionTests: XCTestCase {
     // MARK: Callers and their keys
 
     func testPerUserCacheSubjectSeparatesCallers() throws {
+        try requireProbes()
         for kind in ["jwt", "introspection"] {
             let alice = try value("cache.\(kind).alice")
             XCTAssertEqual(try value("cache.\(kind).alice-other-token"), alice, "\(kind): one user, two tokens, one cache")
@@ -118,6 +119,7 @@ final class PolicyExpressionTests: XCTestCase {
     }
 
     func testIdentityCounterKeysSeparateCallers() throws {
+        try requireProbes()
         for key in ["user.jwt", "user.introspection", "client.jwt", "client.introspection", "claim.jwt", "claim.introspection"] {
             let first = try value("\(key).a")
             XCTAssertEqual(try value("\(key).a-other-token"), first, "\(key): one caller, two tokens, one counter")
@@ -136,6 +138,7 @@ final class PolicyExpressionTests: XCTestCase {
     }
 
     func testRequestCounterKeysReadTheRequest() throws {
+        try requireProbes()
         XCTAssertNotEqual(try value("subscription.one"), try value("subscription.two"))
         XCTAssertNotEqual(try value("ip.one"), try value("ip.two"))
         XCTAssertNotEqual(try value("header.one"), try value("header.two"))
@@ -145,6 +148,7 @@ final class PolicyExpressionTests: XCTestCase {
     // MARK: Introspection
 
     func testIntrospectionAnswerDecidesWhetherTheTokenIsActive() throws {
+        try requireProbes()
         // The condition is true when the request is refused.
         XCTAssertEqual(try value("active.true"), "false")
         XCTAssertEqual(try value("active.false"), "true")
@@ -156,6 +160,7 @@ final class PolicyExpressionTests: XCTestCase {
     }
 
     func testIntrospectionScopesAreChecked() throws {
+        try requireProbes()
         // The condition is true when the request is refused (403).
         XCTAssertEqual(try value("scopes.any.one-granted"), "false")
         XCTAssertEqual(try value("scopes.any.other"), "true")
@@ -169,6 +174,7 @@ final class PolicyExpressionTests: XCTestCase {
     }
 
     func testIntrospectionIsCachedUnderAHashForAtMostItsLifetime() throws {
+        try requireProbes()
         let first = try value("introspection-key.token-a")
         XCTAssertNotEqual(try value("introspection-key.token-b"), first)
         XCTAssertFalse(first.contains("token-a"), "the introspection cache key holds the token")
@@ -180,6 +186,7 @@ final class PolicyExpressionTests: XCTestCase {
     }
 
     func testIntrospectionRequestCarriesTheTokenAndCredentials() throws {
+        try requireProbes()
         XCTAssertEqual(try value("bearer.bearer"), "abc.def")
         XCTAssertEqual(try value("bearer.lowercase"), "abc.def")
         XCTAssertEqual(try value("bearer.basic"), "")
@@ -364,26 +371,38 @@ final class PolicyExpressionTests: XCTestCase {
         case threw(String)
     }
 
-    /// One build, harvest, compilation and mono run, shared by the tests of this class.
-    struct Session: Sendable {
+    /// The expressions of both projects' bundles, built once for the tests of this class.
+    struct Harvest: Sendable {
         var expressions: [Expression]
         var distinct: [ExpressionHarness.Distinct]
+    }
+
+    /// One compilation and mono run over the harvest, shared by the tests of this class.
+    struct Session: Sendable {
+        var harvest: Harvest
         var compileErrors: [ExpressionHarness.CompileError]
         var probeProblems: [String: String]
         var outcomes: [String: Outcome]
     }
 
-    static let session = Result<Session, any Error> { try makeSession() }
-
-    private static func makeSession() throws -> Session {
-        let started = Date()
-        let tools = try ExpressionHarness.Toolchain.find()
+    /// Needs only the built executable, so branch coverage is checked even without mono.
+    static let harvest = Result<Harvest, any Error> {
         let scratch = try BundleTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let expressions =
             try ExpressionHarness.harvest(project: BundleTests.contoso, label: "contoso", scratch: scratch)
             + ExpressionHarness.harvest(project: GoldenFiles.fixtures.appendingPathComponent("expressions"), label: "exprs", scratch: scratch)
-        let distinct = ExpressionHarness.distinct(expressions)
+        return Harvest(expressions: expressions, distinct: ExpressionHarness.distinct(expressions))
+    }
+
+    static let session = Result<Session, any Error> { try makeSession(harvest.get()) }
+
+    private static func makeSession(_ harvest: Harvest) throws -> Session {
+        let started = Date()
+        let tools = try ExpressionHarness.Toolchain.find()
+        let scratch = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let distinct = harvest.distinct
 
         var problems: [String: String] = [:]
         var calls: [String] = []
@@ -426,16 +445,22 @@ final class PolicyExpressionTests: XCTestCase {
                 outcomes[fields[0]] = fields[1] == "ok" ? .value(fields[2]) : fields[1] == "null" ? .null : .threw(fields[2])
             }
         }
-        print("policy expressions: harvested, compiled and probed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-        return Session(expressions: expressions, distinct: distinct, compileErrors: errors, probeProblems: problems, outcomes: outcomes)
+        print("policy expressions: compiled and probed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        return Session(harvest: harvest, compileErrors: errors, probeProblems: problems, outcomes: outcomes)
     }
 
     // MARK: Helpers
 
+    /// Stops a behaviour test at once, with one failure, when nothing could run.
+    func requireProbes() throws {
+        guard try Self.session.get().compileErrors.isEmpty else {
+            throw HarnessError("the expressions do not compile, so no probe ran; see testEveryEmittedExpressionCompilesAgainstTheAPIMContext")
+        }
+    }
+
     func outcome(_ label: String) throws -> Outcome {
         let session = try Self.session.get()
         if let problem = session.probeProblems[label] { throw HarnessError("probe '\(label)' \(problem)") }
-        guard session.compileErrors.isEmpty else { throw HarnessError("the expressions do not compile, so no probe ran") }
         guard let outcome = session.outcomes[label] else { throw HarnessError("probe '\(label)' printed nothing") }
         return outcome
     }
