@@ -55,12 +55,13 @@ final class PolicyExpressionTests: XCTestCase {
         ("Identity: a named claim from introspection", { isCounterKey($0) && reads($0, PolicyNames.introspection) && $0.code.contains("\"org\"") }),
     ]
 
-    /// Limit placement is about which counter, not which caller, so it is checked apart.
+    /// Limits inherited from the API and a route's own, for both kinds of limit: which
+    /// counter they use is probed in testIdentityCounterKeysSeparateCallers.
     static let placements: [(String, @Sendable (Expression) -> Bool)] = [
-        ("rate limit on the API's counter", { $0.place.hasSuffix("rate-limit-by-key@counter-key") && $0.code.hasPrefix("@(\"jwt-items:\" +") }),
-        ("rate limit on a route's own counter", { $0.place.hasSuffix("rate-limit-by-key@counter-key") && $0.code.hasPrefix("@(\"jwt-items:by-user:\" +") }),
-        ("quota on the API's counter", { $0.place.hasSuffix("quota-by-key@counter-key") && $0.code.hasPrefix("@(\"peer-items:\" +") }),
-        ("quota on a route's own counter", { $0.place.hasSuffix("quota-by-key@counter-key") && $0.code.hasPrefix("@(\"jwt-items:by-claim:\" +") }),
+        ("rate limit inherited from the API", at(operation("exprs", "jwt-items", "inherited"), "rate-limit-by-key@counter-key")),
+        ("a route's own rate limit", at(operation("exprs", "jwt-items", "by-user"), "rate-limit-by-key@counter-key")),
+        ("quota inherited from the API", at(operation("exprs", "peer-items", "any-of"), "quota-by-key@counter-key")),
+        ("a route's own quota", at(operation("exprs", "jwt-items", "by-claim"), "quota-by-key@counter-key")),
     ]
 
     func testHarvestReachesEveryEmitterBranch() throws {
