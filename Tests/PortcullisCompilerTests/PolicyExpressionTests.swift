@@ -246,7 +246,7 @@ final class PolicyExpressionTests: XCTestCase {
     static func reads(_ expression: Expression, _ variable: String) -> Bool { expression.code.contains("\"\(variable)\"") }
     static func isCounterKey(_ expression: Expression) -> Bool { expression.place.hasSuffix("@counter-key") }
     static func isCacheSubject(_ expression: Expression) -> Bool {
-        expression.place.hasSuffix("set-header[\(PolicyNames.cacheSubjectHeader)]/value")
+        expression.place.hasSuffix("set-header[\(PolicyNames.cacheCallerHeader)]/value")
     }
 
     static var probes: [Probe] {
