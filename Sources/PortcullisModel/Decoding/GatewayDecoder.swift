@@ -6,6 +6,7 @@ extension DocumentDecoder {
         guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: anchor) else { return }
         definitions.gatewayDocuments.append(anchor)
         let name = context.require(fields, .name).flatMap { context.name($0) }
+        let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
         var declared = DeclaredNames()
         var providers: [IdentityProvider] = []
         if let entry = context.require(fields, .identityProviders), let entries = context.namedEntries(entry) {
@@ -68,6 +69,7 @@ extension DocumentDecoder {
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
             declared: declared, anchor: anchor)
         gateway.sectionsWithErrors = sectionsWithErrors
+        gateway.sku = sku
         definitions.gateways.append(gateway)
     }
 

@@ -11,7 +11,7 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 }
 
 public enum GatewayField: String, FieldSet {
-    case apiVersion, kind, name, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
+    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }

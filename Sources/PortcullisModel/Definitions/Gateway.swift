@@ -3,6 +3,8 @@ import PortcullisDiagnostics
 /// The one `kind: Gateway` document: identity, scopes, secrets, Redis and organisation guardrails.
 public struct Gateway: Sendable {
     public var name: Located<String>
+    /// The APIM tier the policies run on; see ``effectiveSku``.
+    public var sku: Located<ServiceTier>? = nil
     public var identityProviders: [IdentityProvider]
     public var scopes: [ScopeDeclaration]
     public var namedValues: [NamedValue]
@@ -19,6 +21,10 @@ public struct Gateway: Sendable {
     /// The sections whose decoding reported errors (`redis`, `guardrails`, `defaults`,
     /// `cors`); rules that depend on one of them do not run.
     public var sectionsWithErrors: Set<GatewayField> = []
+
+    /// The tier unless the gateway names one: `Standard`, a classic tier that runs every
+    /// policy Portcullis writes.
+    public var effectiveSku: ServiceTier { sku?.value ?? .standard }
 
     /// What keys in shared stores start with: Redis's `keyPrefix`, else the gateway's name.
     public var effectiveKeyPrefix: String { redis?.keyPrefix?.value ?? name.value }

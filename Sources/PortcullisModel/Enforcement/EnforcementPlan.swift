@@ -15,6 +15,9 @@ import PortcullisDiagnostics
 /// 6. the backend;
 /// 7. the response cache store.
 public struct EnforcementPlan: Sendable {
+    /// How a request may reach the route without a subscription key, if it may: APIM
+    /// checks keys before any policy runs.
+    public var keylessAccess: KeylessAccess?
     public var limitsBeforeToken: [PlannedLimit]
     public var token: TokenCheck?
     public var scopes: ScopeCheck?
@@ -57,6 +60,22 @@ public struct EnforcementPlan: Sendable {
 
     /// Every limit of the route, before and after the token check.
     public var limits: [PlannedLimit] { limitsBeforeToken + limitsAfterToken }
+}
+
+/// Why a route can be called without a subscription key.
+public enum KeylessAccess: Sendable {
+    /// The API sets `subscriptionRequired: false` here.
+    case api(SourceRange)
+    /// An open product (`subscriptionRequired: false`) includes the API: APIM then lets
+    /// anyone call it without a key, whatever the API says, and the product's own
+    /// `rate-limit` and `quota`, which count per subscription, never apply.
+    case openProduct(name: String, range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .api(let range), .openProduct(_, let range): range
+        }
+    }
 }
 
 /// Who a counter or a cache entry belongs to.
