@@ -179,3 +179,28 @@ final class EnforcementSemanticsTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("warning: product 'open-data' requires no subscription, so its rate limit never applies [RL008]"), lint.stdout)
     }
 }
+
+extension EnforcementSemanticsTests {
+    func testApplicationTokensPassWithRolesAndUserTokensWithScopes() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                appRoles: {all: [orders.admin]}
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let policy = try policy(out, route: "list-orders")
+        XCTAssertEqual(policy.components(separatedBy: "<validate-jwt ").count - 1, 1, "one token check; the permission check reads its claims:\n\(policy)")
+        XCTAssertTrue(policy.contains("claims.TryGetValue(\"scp\", out values)"), policy)
+        XCTAssertTrue(policy.contains("claims.TryGetValue(\"roles\", out values)"), policy)
+        XCTAssertTrue(policy.contains("return !(new[] { \"orders.read\" }.Any(required => granted0.Contains(required)) || new[] { \"orders.admin\" }.All(required => granted1.Contains(required))); }"), policy)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as! [String: Any]
+        let auth = (config["routes"] as! [[String: Any]])[0]["auth"] as! [String: Any]
+        XCTAssertEqual(auth["scopes"] as? [String], ["orders.read"])
+        XCTAssertEqual(auth["appRoles"] as? [String], ["orders.admin"])
+        XCTAssertEqual(auth["appRolesMatch"] as? String, "all")
+    }
+}

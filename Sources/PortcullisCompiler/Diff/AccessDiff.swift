@@ -160,33 +160,45 @@ struct RouteComparison {
         case (let before?, let after?):
             let (was, now) = (before.provider.name.value, after.provider.name.value)
             if was != now { add(.other, "checks tokens from '\(now)' instead of '\(was)'") }
-            compareScopes()
+            compareScopes(.scopes, "scope")
+            compareScopes(.appRoles, "app role")
         case (nil, nil):
             break
         }
     }
 
-    /// With any-of scopes, each added scope admits more tokens; with all-of scopes, each
-    /// added scope admits fewer.
-    private mutating func compareScopes() {
-        let oldSet = Set(old.scopes?.scopes ?? [])
-        let newSet = Set(new.scopes?.scopes ?? [])
-        let oldMatch = old.scopes?.match ?? .any
-        let newMatch = new.scopes?.match ?? .any
+    /// With any-of values, each added value admits more tokens; with all-of values, each
+    /// added value admits fewer. Scopes and app roles are alternatives: gaining either
+    /// kind admits tokens that did not pass before.
+    private mutating func compareScopes(_ kind: ScopeCheck.Requirement.Kind, _ noun: String) {
+        let before = old.scopes?.requirement(kind)
+        let after = new.scopes?.requirement(kind)
+        let oldSet = Set(before?.values ?? [])
+        let newSet = Set(after?.values ?? [])
+        let oldMatch = before?.match ?? .any
+        let newMatch = after?.match ?? .any
+        if new.scopes == nil, old.scopes != nil {
+            if kind == .scopes { add(.privilegeIncrease, "no longer requires any scope: any valid token passes") }
+            return
+        }
         if newSet.isEmpty, !oldSet.isEmpty {
-            add(.privilegeIncrease, "no longer requires any scope: any valid token passes")
+            add(.privilegeDecrease, "no longer accepts tokens by \(noun)s")
+            return
+        }
+        if oldSet.isEmpty, !newSet.isEmpty, old.scopes != nil {
+            add(.privilegeIncrease, "now also accepts tokens by \(noun)s: \(newSet.sorted().map { "'\($0)'" }.joined(separator: ", "))")
             return
         }
         if oldMatch != newMatch, newSet.count > 1 {
             add(
                 newMatch == .any ? .privilegeIncrease : .privilegeDecrease,
-                "now needs \(newMatch == .any ? "any one" : "all") of its scopes instead of \(oldMatch == .any ? "any one" : "all")")
+                "now needs \(newMatch == .any ? "any one" : "all") of its \(noun)s instead of \(oldMatch == .any ? "any one" : "all")")
         }
-        for scope in newSet.subtracting(oldSet).sorted() {
-            add(newMatch == .any ? .privilegeIncrease : .privilegeDecrease, newMatch == .any ? "now accepts scope '\(scope)'" : "now also requires scope '\(scope)'")
+        for value in newSet.subtracting(oldSet).sorted() {
+            add(newMatch == .any ? .privilegeIncrease : .privilegeDecrease, newMatch == .any ? "now accepts \(noun) '\(value)'" : "now also requires \(noun) '\(value)'")
         }
-        for scope in oldSet.subtracting(newSet).sorted() {
-            add(newMatch == .any ? .privilegeDecrease : .privilegeIncrease, newMatch == .any ? "no longer accepts scope '\(scope)'" : "no longer requires scope '\(scope)'")
+        for value in oldSet.subtracting(newSet).sorted() {
+            add(newMatch == .any ? .privilegeDecrease : .privilegeIncrease, newMatch == .any ? "no longer accepts \(noun) '\(value)'" : "no longer requires \(noun) '\(value)'")
         }
     }
 

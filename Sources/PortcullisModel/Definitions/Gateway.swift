@@ -63,6 +63,8 @@ public struct IdentityProvider: Sendable {
     public var name: Located<String>
     public var details: Details
     public var scopeClaim: Located<String>?
+    /// The claim that holds application roles (Entra app-only tokens carry `roles`).
+    public var roleClaim: Located<String>?
     public var tokenLifetime: Located<Int>?
     /// Whether decoding the provider reported errors.
     public var hasErrors = false
@@ -78,6 +80,9 @@ public struct IdentityProvider: Sendable {
     public var effectiveScopeClaim: String {
         scopeClaim?.value ?? (type == .jwt ? "scp" : "scope")
     }
+
+    /// `roles`, where Entra puts an application's roles, unless the provider says otherwise.
+    public var effectiveRoleClaim: String { roleClaim?.value ?? "roles" }
 
     /// One hour unless the provider says otherwise.
     public var effectiveTokenLifetime: Int { tokenLifetime?.value ?? 3600 }

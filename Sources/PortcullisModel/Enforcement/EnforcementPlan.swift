@@ -157,13 +157,29 @@ public struct TokenCheck: Sendable {
     public var range: SourceRange
 }
 
-/// The scopes a valid token must carry; a token without them is answered 403.
+/// The permissions a valid token must carry; a token without them is answered 403.
 public struct ScopeCheck: Sendable {
-    /// The claim that holds the granted scopes: a space-separated string or an array.
-    public var claim: String
-    public var scopes: [String]
-    public var match: ScopeMatch
-    public var range: SourceRange
+    /// One way to pass: the values one claim must hold.
+    public struct Requirement: Sendable {
+        public enum Kind: String, Sendable {
+            /// Delegated scopes, which a user's token carries.
+            case scopes
+            /// Application roles, which an application's own token carries.
+            case appRoles
+        }
+
+        public var kind: Kind
+        /// The claim that holds the granted values: a space-separated string or an array.
+        public var claim: String
+        public var values: [String]
+        public var match: ScopeMatch
+        public var range: SourceRange
+    }
+
+    /// A token passes when it meets any one of these.
+    public var alternatives: [Requirement]
+
+    public func requirement(_ kind: Requirement.Kind) -> Requirement? { alternatives.first { $0.kind == kind } }
 }
 
 /// Where cached values live in APIM: its own cache, or the external (Redis) cache the

@@ -43,13 +43,18 @@ extension EnforcementPlan {
             }
             token = TokenCheck(provider: provider, method: method, range: route.auth.range)
         }
-        if let token, let required = route.route.scopes, !required.scopes.isEmpty {
-            scopes = ScopeCheck(
-                claim: token.provider.effectiveScopeClaim, scopes: required.scopes.map(\.value), match: required.match,
-                range: required.range)
-        } else {
-            scopes = nil
+        var alternatives: [ScopeCheck.Requirement] = []
+        if let token {
+            for (kind, written, claim) in [
+                (ScopeCheck.Requirement.Kind.scopes, route.route.scopes, token.provider.effectiveScopeClaim),
+                (.appRoles, route.route.appRoles, token.provider.effectiveRoleClaim),
+            ] {
+                guard let written, !written.scopes.isEmpty else { continue }
+                alternatives.append(
+                    ScopeCheck.Requirement(kind: kind, claim: claim, values: written.scopes.map(\.value), match: written.match, range: written.range))
+            }
         }
+        scopes = alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
         backend = api.backend
         let token = token
         cache = route.route.cache.flatMap { written in

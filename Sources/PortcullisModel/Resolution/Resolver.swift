@@ -171,7 +171,7 @@ public struct Resolver {
         if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
         for index in api.routes.indices {
             if let auth = api.routes[index].auth { checkProvider(auth, declared, into: &diagnostics) }
-            for scope in api.routes[index].scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
+            for scope in api.routes[index].permissions.flatMap(\.scopes) where !declared.scopes.contains(scope.value) {
                 unknown(
                     "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
                     into: &diagnostics)
