@@ -15,6 +15,8 @@ public struct CheckContext: Sendable {
     /// 'defaults' or 'guardrails' had errors. Judging the others would report
     /// consequences of errors already reported, not findings of their own.
     public let routes: [EffectiveRoute]
+    /// ``routes``, each with what it enforces.
+    public let plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)]
 
     public init(project: ResolvedProject, credentialLiterals: [SourceRange] = []) {
         self.project = project
@@ -33,6 +35,11 @@ public struct CheckContext: Sendable {
                 if case .provider(let name) = route.auth.value { return gateway?.declared.providers.contains(name) ?? false }
                 return true
             }
+        }
+        let judged = Set(routes.map(ObjectIdentifier.init))
+        plannedRoutes = zip(project.routes, project.plans).compactMap { route, plan in
+            guard let plan, judged.contains(ObjectIdentifier(route)) else { return nil }
+            return (route, plan)
         }
     }
 
@@ -59,6 +66,8 @@ public struct CheckContext: Sendable {
     }
 
     public func api(of route: EffectiveRoute) -> API { project.apis[route.apiIndex] }
+
+
 
     /// A field that must reference a secret but holds a literal.
     public struct MisplacedLiteral: Sendable {

@@ -89,5 +89,19 @@ enum FrontEndRules {
             fix: "Add a document with 'kind: Gateway', or include its file in the paths given to portcullis.",
             triggering: [RuleExample("↓" + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders}\n").yaml, standalone: true)],
             nonTriggering: [validAPI]),
+        RuleDescription(
+            .secondOpenProduct,
+            rationale: "APIM allows an API in at most one open product (one that requires no subscription) and refuses the deployment otherwise.",
+            fix: "Keep the API in one open product, or require subscriptions on the others.",
+            triggering: [
+                RuleExample(
+                    "apiVersion: portcullis/v1\nkind: Product\nname: open-a\napis: [orders]\nsubscriptionRequired: false\n---\napiVersion: portcullis/v1\nkind: Product\nname: open-b\napis: [↓orders]\nsubscriptionRequired: false\n---\n"
+                        + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
+            ],
+            nonTriggering: [
+                RuleExample(
+                    "apiVersion: portcullis/v1\nkind: Product\nname: open-a\napis: [orders]\nsubscriptionRequired: false\n---\napiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\n---\n"
+                        + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
+            ]),
     ]
 }

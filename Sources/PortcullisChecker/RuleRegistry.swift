@@ -11,9 +11,10 @@ public enum RuleRegistry {
         InlineSecret.self, PlainSecret.self, InsecureURL.self, VersionedKeyVaultSecret.self,
         SharedCacheOnAuthenticatedRoute.self, CacheTTLExceedsLimit.self, CacheOnUnsafeMethod.self,
         TokenCacheTTLExceedsLimit.self, CacheOutlivesToken.self, CacheWithoutRedis.self,
-        CacheVariesOnAuthorizationHeader.self,
+        CacheVariesOnAuthorizationHeader.self, PerUserCacheOnPublicRoute.self,
         MissingRateLimit.self, RateLimitWindowOutOfRange.self, RateLimitExceedsGuardrail.self,
         SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
+        SharedSubscriptionCounter.self, IneffectiveProductLimit.self, LimitUnavailableOnTier.self,
         RedisDatabaseShared.self, RedisTLSDisabled.self, RedisPublicNetwork.self, RedisDatabaseOutOfRange.self,
     ]
 

@@ -40,11 +40,14 @@ extension DiagnosticCode {
     public static let missingGateway = DiagnosticCode(
         "RF005", "missing-gateway", .error,
         summary: "the inputs contain no Gateway document")
+    public static let secondOpenProduct = DiagnosticCode(
+        "RF006", "second-open-product", .error,
+        summary: "an API in two products with 'subscriptionRequired: false', which APIM refuses to deploy")
 
     /// Every front-end code, in code order.
     public static let frontEnd: [DiagnosticCode] = [
         .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,
         .unsupportedYAML, .unknownReference, .duplicateDefinition, .duplicateRoute,
-        .duplicateAPIPath, .missingGateway,
+        .duplicateAPIPath, .missingGateway, .secondOpenProduct,
     ]
 }

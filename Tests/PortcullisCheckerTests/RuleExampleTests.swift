@@ -70,7 +70,9 @@ final class RuleExampleTests: XCTestCase {
         }
     }
 
-    /// The shared rule catalogue is the contract; skipped where it is not beside the checkout.
+    /// The shared rule catalogue is the contract: each of its codes is registered with its
+    /// slug. Issues extend it with further codes, which the README's table lists.
+    /// Skipped where the catalogue is not beside the checkout.
     func testEveryCodeOfTheCatalogueIsRegistered() throws {
         let catalogue = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -86,6 +88,6 @@ final class RuleExampleTests: XCTestCase {
         }
         XCTAssertGreaterThan(expected.count, 40)
         let registered = Dictionary(uniqueKeysWithValues: RuleRegistry.descriptions.map { ($0.code.id, $0.code.slug) })
-        XCTAssertEqual(registered, expected)
+        XCTAssertEqual(registered.filter { expected[$0.key] != nil }, expected)
     }
 }

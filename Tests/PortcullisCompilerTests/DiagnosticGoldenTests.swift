@@ -39,6 +39,7 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testRF003DuplicateRoutes() throws { try check("RF003-duplicate-route") }
     func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }
+    func testRF006SecondOpenProduct() throws { try check("RF006-second-open-product") }
     func testMultipleErrorsAcrossFiles() throws { try check("multi-file") }
     func testSyntaxErrorDoesNotCascade() throws { try check("no-cascade") }
     func testInheritedValuesPointAtTheRouteAndTheirSource() throws { try check("checker-inheritance", json: true) }

@@ -61,45 +61,86 @@ public enum AccessDiff {
         let baseRoutes = routes(base.project)
         let headRoutes = routes(head.project)
         for (key, route) in headRoutes where baseRoutes[key] == nil {
-            let access = route.isAuthenticated ? "requires a token" : "is public"
+            let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
-                category: route.isAuthenticated ? .other : .privilegeIncrease, subject: subject(key),
-                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.id.range)))
+                category: route.plan.token == nil ? .privilegeIncrease : .other, subject: subject(key),
+                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.route.id.range)))
         }
         for (key, route) in baseRoutes where headRoutes[key] == nil {
             changes.append(AccessChange(
                 category: .other, subject: subject(key), message: "route \(subject(key)) was removed",
-                place: base.location(route.route.id.range)))
+                place: base.location(route.route.route.id.range)))
         }
         for (key, new) in headRoutes {
             guard let old = baseRoutes[key] else { continue }
-            var route = RouteComparison(name: subject(key), old: old, new: new, at: head.location(new.route.id.range))
+            var route = RouteComparison(name: subject(key), old: old.plan, new: new.plan, at: head.location(new.route.route.id.range))
             route.compareAuth()
-            route.compareLimit(\.activeRateLimit, "rate limit")
-            route.compareLimit(\.activeQuota, "quota")
+            route.compareLimit(.rateLimit, "rate limit")
+            route.compareLimit(.quota, "quota")
             route.compareCache()
             changes += route.changes
         }
+        changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
-    static func routes(_ project: ResolvedProject) -> [String: EffectiveRoute] {
-        Dictionary(project.routes.map { ("\(project.apis[$0.apiIndex].name.value)/\($0.route.id.value)", $0) }) { first, _ in first }
+    /// Each route with its plan, by `api/route`; routes without a plan (a broken side is
+    /// refused before comparing) are left out.
+    static func routes(_ project: ResolvedProject) -> [String: (route: EffectiveRoute, plan: EnforcementPlan)] {
+        var routes: [String: (route: EffectiveRoute, plan: EnforcementPlan)] = [:]
+        for (route, plan) in zip(project.routes, project.plans) {
+            guard let plan else { continue }
+            let key = "\(project.apis[route.apiIndex].name.value)/\(route.route.id.value)"
+            if routes[key] == nil { routes[key] = (route, plan) }
+        }
+        return routes
+    }
+
+    /// APIs that became callable without a subscription key, or stopped being: one change
+    /// per API, since the key check applies to all of its routes.
+    static func keylessChanges(
+        _ baseRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)],
+        _ headRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)], base: Side, head: Side
+    ) -> [AccessChange] {
+        var changes: [String: AccessChange] = [:]
+        for (key, new) in headRoutes {
+            guard let old = baseRoutes[key] else { continue }
+            let api = String(key.prefix { $0 != "/" })
+            let subject = "API '\(api)'"
+            switch (old.plan.keylessAccess, new.plan.keylessAccess) {
+            case (nil, let keyless?):
+                let why: String
+                switch keyless {
+                case .api: why = "it requires no subscription"
+                case .openProduct(let product, _): why = "the open product '\(product)' includes it"
+                }
+                changes[api] = changes[api] ?? AccessChange(
+                    category: .privilegeIncrease, subject: subject,
+                    message: "API '\(api)' can now be called without a subscription key: \(why)", place: head.location(keyless.range))
+            case (let keyless?, nil):
+                changes[api] = changes[api] ?? AccessChange(
+                    category: .privilegeDecrease, subject: subject, message: "API '\(api)' now requires a subscription key",
+                    place: base.location(keyless.range))
+            default:
+                break
+            }
+        }
+        return Array(changes.values)
     }
 
     static func subject(_ key: String) -> String { "'\(key)'" }
 }
 
-/// The changes of one route that exists in both versions.
+/// The changes of one route that exists in both versions, from what each version enforces.
 struct RouteComparison {
     let name: String
-    let old: EffectiveRoute
-    let new: EffectiveRoute
+    let old: EnforcementPlan
+    let new: EnforcementPlan
     let at: AccessChange.Place
     var changes: [AccessChange] = []
 
-    init(name: String, old: EffectiveRoute, new: EffectiveRoute, at: AccessChange.Place) {
+    init(name: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place) {
         self.name = name
         self.old = old
         self.new = new
@@ -111,59 +152,70 @@ struct RouteComparison {
     }
 
     mutating func compareAuth() {
-        switch (old.auth.value, new.auth.value) {
-        case (.provider, .none):
+        switch (old.token, new.token) {
+        case (_?, nil):
             add(.privilegeIncrease, "became public: it no longer requires a token")
-        case (.none, .provider(let provider)):
-            add(.privilegeDecrease, "now requires a token from '\(provider)'")
-        case (.provider(let before), .provider(let after)):
-            if before != after { add(.other, "checks tokens from '\(after)' instead of '\(before)'") }
-            compareScopes()
-        case (.none, .none):
+        case (nil, let token?):
+            add(.privilegeDecrease, "now requires a token from '\(token.provider.name.value)'")
+        case (let before?, let after?):
+            let (was, now) = (before.provider.name.value, after.provider.name.value)
+            if was != now { add(.other, "checks tokens from '\(now)' instead of '\(was)'") }
+            compareScopes(.scopes, "scope")
+            compareScopes(.appRoles, "app role")
+        case (nil, nil):
             break
         }
     }
 
-    /// With any-of scopes, each added scope admits more tokens; with all-of scopes, each
-    /// added scope admits fewer.
-    private mutating func compareScopes() {
-        let before = old.route.scopes
-        let after = new.route.scopes
-        let oldSet = Set(before?.scopes.map(\.value) ?? [])
-        let newSet = Set(after?.scopes.map(\.value) ?? [])
+    /// With any-of values, each added value admits more tokens; with all-of values, each
+    /// added value admits fewer. Scopes and app roles are alternatives: gaining either
+    /// kind admits tokens that did not pass before.
+    private mutating func compareScopes(_ kind: ScopeCheck.Requirement.Kind, _ noun: String) {
+        let before = old.scopes?.requirement(kind)
+        let after = new.scopes?.requirement(kind)
+        let oldSet = Set(before?.values ?? [])
+        let newSet = Set(after?.values ?? [])
         let oldMatch = before?.match ?? .any
         let newMatch = after?.match ?? .any
+        if new.scopes == nil, old.scopes != nil {
+            if kind == .scopes { add(.privilegeIncrease, "no longer requires any scope: any valid token passes") }
+            return
+        }
         if newSet.isEmpty, !oldSet.isEmpty {
-            add(.privilegeIncrease, "no longer requires any scope: any valid token passes")
+            add(.privilegeDecrease, "no longer accepts tokens by \(noun)s")
+            return
+        }
+        if oldSet.isEmpty, !newSet.isEmpty, old.scopes != nil {
+            add(.privilegeIncrease, "now also accepts tokens by \(noun)s: \(newSet.sorted().map { "'\($0)'" }.joined(separator: ", "))")
             return
         }
         if oldMatch != newMatch, newSet.count > 1 {
             add(
                 newMatch == .any ? .privilegeIncrease : .privilegeDecrease,
-                "now needs \(newMatch == .any ? "any one" : "all") of its scopes instead of \(oldMatch == .any ? "any one" : "all")")
+                "now needs \(newMatch == .any ? "any one" : "all") of its \(noun)s instead of \(oldMatch == .any ? "any one" : "all")")
         }
-        for scope in newSet.subtracting(oldSet).sorted() {
-            add(newMatch == .any ? .privilegeIncrease : .privilegeDecrease, newMatch == .any ? "now accepts scope '\(scope)'" : "now also requires scope '\(scope)'")
+        for value in newSet.subtracting(oldSet).sorted() {
+            add(newMatch == .any ? .privilegeIncrease : .privilegeDecrease, newMatch == .any ? "now accepts \(noun) '\(value)'" : "now also requires \(noun) '\(value)'")
         }
-        for scope in oldSet.subtracting(newSet).sorted() {
-            add(newMatch == .any ? .privilegeDecrease : .privilegeIncrease, newMatch == .any ? "no longer accepts scope '\(scope)'" : "no longer requires scope '\(scope)'")
+        for value in oldSet.subtracting(newSet).sorted() {
+            add(newMatch == .any ? .privilegeDecrease : .privilegeIncrease, newMatch == .any ? "no longer accepts \(noun) '\(value)'" : "no longer requires \(noun) '\(value)'")
         }
     }
 
-    mutating func compareLimit(_ active: KeyPath<EffectiveRoute, Limit?>, _ what: String) {
-        switch (old[keyPath: active], new[keyPath: active]) {
+    mutating func compareLimit(_ kind: PlannedLimit.Kind, _ what: String) {
+        switch (old.limits.first { $0.kind == kind }, new.limits.first { $0.kind == kind }) {
         case (let before?, nil):
             add(.looserLimit, "lost its \(what) (was \(Self.describe(before)))")
         case (nil, let after?):
             add(.stricterLimit, "gained a \(what) of \(Self.describe(after))")
         case (let before?, let after?):
-            if after.isLooser(than: before) {
+            if after.calls * before.windowSeconds > before.calls * after.windowSeconds {
                 add(.looserLimit, "has a looser \(what): \(Self.describe(after)), was \(Self.describe(before))")
-            } else if before.isLooser(than: after) {
+            } else if before.calls * after.windowSeconds > after.calls * before.windowSeconds {
                 add(.stricterLimit, "has a stricter \(what): \(Self.describe(after)), was \(Self.describe(before))")
             }
-            if before.effectiveKey != after.effectiveKey {
-                add(.other, "counts its \(what) by '\(after.effectiveKey)' instead of '\(before.effectiveKey)'")
+            if before.key != after.key {
+                add(.other, "counts its \(what) by '\(after.key)' instead of '\(before.key)'")
             }
         case (nil, nil):
             break
@@ -171,31 +223,39 @@ struct RouteComparison {
     }
 
     mutating func compareCache() {
-        switch (old.route.cache, new.route.cache, old.cacheSharing, new.cacheSharing) {
-        case (nil, let cache?, _, let sharing?):
-            add(sharing == .shared ? .cacheWidened : .other, "now caches responses (\(sharing.rawValue), \(cache.ttl.value)s)")
-        case (_?, nil, _, _):
+        switch (old.cache, new.cache) {
+        case (nil, let cache?):
+            add(cache.isShared ? .cacheWidened : .other, "now caches responses (\(cache.sharingName), \(cache.ttlSeconds)s)")
+        case (_?, nil):
             add(.other, "no longer caches responses")
-        case (let before?, let after?, let oldSharing?, let newSharing?):
-            if oldSharing != newSharing {
-                add(newSharing == .shared ? .cacheWidened : .other, "now shares cached responses \(newSharing == .shared ? "between callers" : "per user only")")
+        case (let before?, let after?):
+            if before.isShared != after.isShared {
+                add(after.isShared ? .cacheWidened : .other, "now shares cached responses \(after.isShared ? "between callers" : "per user only")")
             }
-            if after.ttl.value != before.ttl.value {
-                add(.other, "caches for \(after.ttl.value)s instead of \(before.ttl.value)s")
+            if after.ttlSeconds != before.ttlSeconds {
+                add(.other, "caches for \(after.ttlSeconds)s instead of \(before.ttlSeconds)s")
             }
-            if after.varyByQuery.map(\.value) != before.varyByQuery.map(\.value)
-                || after.varyByHeaders.map(\.value) != before.varyByHeaders.map(\.value)
-            {
+            if after.varyByQuery != before.varyByQuery || after.varyByHeaders != before.varyByHeaders {
                 add(.other, "varies its cache on other query parameters or headers")
             }
-        default:
+        case (nil, nil):
             break
         }
     }
 
-    static func describe(_ limit: Limit) -> String {
-        "\(limit.calls.value) calls per \(limit.per.value)s by \(limit.effectiveKey)"
+    static func describe(_ limit: PlannedLimit) -> String {
+        "\(limit.calls) calls per \(limit.windowSeconds)s by \(limit.key)"
     }
+}
+
+extension PlannedCache {
+    var isShared: Bool {
+        if case .shared = sharing { return true }
+        return false
+    }
+
+    /// As the language names the sharing.
+    var sharingName: String { (isShared ? CacheSharing.shared : .perUser).rawValue }
 }
 
 /// Changes to Redis and to secrets, which no route shows.
@@ -240,6 +300,48 @@ enum GatewayComparison {
         }
         for (name, secret) in oldSecrets where newSecrets[name] == nil {
             add(.other, "secret '\(name)'", "secret '\(name)' was removed", base.location(secret.name.range))
+        }
+        return changes + providerChanges(old, new, head: head)
+    }
+
+    /// A token check that accepts other tokens than before: another issuer or signing-key
+    /// source, more audiences, another introspection endpoint. Each is a privilege increase,
+    /// whichever way it goes, unless it only narrows what is accepted.
+    private static func providerChanges(_ old: Gateway, _ new: Gateway, head: AccessDiff.Side) -> [AccessChange] {
+        let before = Dictionary(old.identityProviders.map { ($0.name.value, $0) }) { first, _ in first }
+        var changes: [AccessChange] = []
+        for provider in new.identityProviders {
+            guard let previous = before[provider.name.value] else { continue }
+            let subject = "identity provider '\(provider.name.value)'"
+            func add(_ category: AccessChange.Category, _ message: String, _ range: SourceRange) {
+                changes.append(AccessChange(category: category, subject: subject, message: "\(subject) \(message)", place: head.location(range)))
+            }
+            switch (previous.details, provider.details) {
+            case (.jwt(let was), .jwt(let now)):
+                if was.issuer.value != now.issuer.value {
+                    add(.privilegeIncrease, "accepts tokens from issuer '\(now.issuer.value)' instead of '\(was.issuer.value)'", now.issuer.range)
+                }
+                if was.openidConfig.value != now.openidConfig.value {
+                    add(.privilegeIncrease, "trusts the signing keys of '\(now.openidConfig.value)' instead of '\(was.openidConfig.value)'", now.openidConfig.range)
+                }
+                let oldAudiences = Set(was.audiences.map(\.value))
+                let newAudiences = Set(now.audiences.map(\.value))
+                for audience in now.audiences where !oldAudiences.contains(audience.value) {
+                    add(.privilegeIncrease, "now accepts audience '\(audience.value)'", audience.range)
+                }
+                for audience in was.audiences.map(\.value).sorted() where !newAudiences.contains(audience) {
+                    add(.privilegeDecrease, "no longer accepts audience '\(audience)'", provider.name.range)
+                }
+            case (.introspection(let was), .introspection(let now)):
+                if was.endpoint.value != now.endpoint.value {
+                    add(.privilegeIncrease, "asks '\(now.endpoint.value)' instead of '\(was.endpoint.value)' whether tokens are active", now.endpoint.range)
+                }
+            default:
+                add(.privilegeIncrease, "checks tokens by \(provider.type.rawValue) instead of \(previous.type.rawValue)", provider.name.range)
+            }
+            if previous.effectiveScopeClaim != provider.effectiveScopeClaim {
+                add(.privilegeIncrease, "reads scopes from claim '\(provider.effectiveScopeClaim)' instead of '\(previous.effectiveScopeClaim)'", provider.name.range)
+            }
         }
         return changes
     }

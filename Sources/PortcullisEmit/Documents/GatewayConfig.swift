@@ -19,6 +19,7 @@ struct GatewayConfig: Encodable {
         var clientSecretName: String?
         var cacheTtlSeconds: Int?
         var scopeClaim: String
+        var roleClaim: String
         var tokenLifetimeSeconds: Int
         var source: String
     }
@@ -42,6 +43,9 @@ struct GatewayConfig: Encodable {
         var provider: String?
         var scopes: [String]
         var match: String
+        /// Application roles that pass instead of the scopes, and how they match.
+        var appRoles: [String]?
+        var appRolesMatch: String?
         var source: String
     }
 
@@ -117,7 +121,7 @@ struct GatewayConfig: Encodable {
         identityProviders = gateway.identityProviders.map { provider in
             var entry = Provider(
                 name: provider.name.value, type: provider.type.rawValue, scopeClaim: provider.effectiveScopeClaim,
-                tokenLifetimeSeconds: provider.effectiveTokenLifetime, source: locations.text(provider.name.range))
+                roleClaim: provider.effectiveRoleClaim, tokenLifetimeSeconds: provider.effectiveTokenLifetime, source: locations.text(provider.name.range))
             switch provider.details {
             case .jwt(let jwt):
                 entry.issuer = jwt.issuer.value
@@ -161,8 +165,10 @@ struct GatewayConfig: Encodable {
                 api: api.name.value, id: route.route.id.value, method: route.route.method.value.rawValue,
                 path: "/" + api.path.value + (route.route.path.value.text == "/" ? "" : route.route.path.value.text),
                 auth: Auth(
-                    provider: plan.token?.provider.name.value, scopes: plan.scopes?.scopes ?? [],
-                    match: plan.scopes?.match.rawValue ?? "any", source: locations.text(route.auth.range)),
+                    provider: plan.token?.provider.name.value, scopes: plan.scopes?.requirement(.scopes)?.values ?? [],
+                    match: plan.scopes?.requirement(.scopes)?.match.rawValue ?? "any",
+                    appRoles: plan.scopes?.requirement(.appRoles)?.values, appRolesMatch: plan.scopes?.requirement(.appRoles)?.match.rawValue,
+                    source: locations.text(route.auth.range)),
                 rateLimit: limits.first { $0.kind == .rateLimit }.map { Limit($0, source: locations.text($0.range)) },
                 quota: limits.first { $0.kind == .quota }.map { Limit($0, source: locations.text($0.range)) },
                 cache: cache,

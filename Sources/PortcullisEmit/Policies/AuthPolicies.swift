@@ -13,16 +13,39 @@ enum AuthPolicies {
     }
 
     static func scopeElements(_ scopes: ScopeCheck, token: TokenCheck) -> [PolicyElement] {
-        switch token.method {
-        case .jwt(let jwt):
+        if case .jwt(let jwt) = token.method, scopes.alternatives.count == 1, let only = scopes.alternatives.first {
             // A second check that runs only on a valid token, so its failure means missing scopes.
             let claim = PolicyElement(
-                "claim", [("name", .literal(scopes.claim)), ("match", .literal(scopes.match.rawValue)), ("separator", .literal(" "))],
-                scopes.scopes.map { PolicyElement("value", text: .literal($0)) })
+                "claim", [("name", .literal(only.claim)), ("match", .literal(only.match.rawValue)), ("separator", .literal(" "))],
+                only.values.map { PolicyElement("value", text: .literal($0)) })
             return [validateJWT(jwt, code: 403, message: "Forbidden", keepsToken: false, claims: claim)]
-        case .introspection:
-            return [choose([(.code(Introspection.lacksScopes(scopes)), [returnResponse(403, "Forbidden", challenge: false)])])]
         }
+        return [choose([(.code(lacksPermissions(scopes, token: token)), [returnResponse(403, "Forbidden", challenge: false)])])]
+    }
+
+    /// True when the token meets none of the alternatives. Each claim may hold a
+    /// space-separated string or an array of values.
+    private static func lacksPermissions(_ scopes: ScopeCheck, token: TokenCheck) -> String {
+        var statements: [String] = []
+        switch token.method {
+        case .jwt:
+            statements.append("var claims = ((Jwt)context.Variables[\"\(PolicyNames.token)\"]).Claims; string[] values;")
+            for (index, alternative) in scopes.alternatives.enumerated() {
+                statements.append(
+                    "var granted\(index) = claims.TryGetValue(\(PolicyExpression.csharpString(alternative.claim)), out values) ? values.SelectMany(value => value.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries)).ToArray() : new string[0];")
+            }
+        case .introspection:
+            statements.append("var result = JObject.Parse(\(Introspection.result));")
+            for (index, alternative) in scopes.alternatives.enumerated() {
+                statements.append(
+                    "var claim\(index) = result[\(PolicyExpression.csharpString(alternative.claim))]; var granted\(index) = claim\(index) == null ? new string[0] : claim\(index).Type == JTokenType.Array ? claim\(index).Children().Select(value => value.Type == JTokenType.String ? (string)value : value.ToString()).ToArray() : claim\(index).Type == JTokenType.String ? ((string)claim\(index)).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries) : new string[0];")
+            }
+        }
+        let tests = scopes.alternatives.enumerated().map { index, alternative in
+            "new[] { " + alternative.values.map(PolicyExpression.csharpString).joined(separator: ", ") + " }."
+                + (alternative.match == .any ? "Any" : "All") + "(required => granted\(index).Contains(required))"
+        }
+        return "@{ " + statements.joined(separator: " ") + " return !(" + tests.joined(separator: " || ") + "); }"
     }
 
     private static func validateJWT(
@@ -167,14 +190,5 @@ private struct Introspection {
             PolicyElement("set-variable", [("name", .literal(PolicyNames.clientId)), ("value", .literal(details.clientId.value))]),
             PolicyElement("set-variable", [("name", .literal(PolicyNames.clientSecret)), ("value", .literal("{{\(secretName)}}"))]),
         ]
-    }
-
-    /// True when the result lacks the scopes; the scope claim may be a space-separated
-    /// string or an array.
-    static func lacksScopes(_ scopes: ScopeCheck) -> String {
-        let required = "new[] { " + scopes.scopes.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
-        let test = scopes.match == .any ? "Any" : "All"
-        return
-            "@{ var claim = JObject.Parse(\(result))[\(PolicyExpression.csharpString(scopes.claim))]; var granted = claim == null ? new string[0] : claim.Type == JTokenType.Array ? claim.Children().Select(value => value.Type == JTokenType.String ? (string)value : value.ToString()).ToArray() : claim.Type == JTokenType.String ? ((string)claim).Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries) : new string[0]; return !\(required).\(test)(scope => granted.Contains(scope)); }"
     }
 }

@@ -40,7 +40,7 @@ extension DocumentDecoder {
         RouteTable.check(api, into: &context.diagnostics)
         guard let name, path != nil, backend != nil else {
             if let name { definitions.undecodedAPINames.insert(name.value) }
-            for route in routes { definitions.scopesOfDroppedRoutes.formUnion(route.scopes?.scopes.map(\.value) ?? []) }
+            for route in routes { definitions.scopesOfDroppedRoutes.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) }) }
             return
         }
         definitions.apis.append(api)
@@ -70,6 +70,7 @@ extension DocumentDecoder {
             path: path ?? Located(PathTemplate(text: "", parameters: []), at: routeAnchor),
             summary: fields[.summary].flatMap { context.string($0) },
             scopes: fields[.scopes].flatMap { scopeRequirement($0) },
+            appRoles: fields[.appRoles].flatMap { scopeRequirement($0) },
             cache: fields[.cache].flatMap { cache($0) },
             rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
             quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
@@ -78,7 +79,7 @@ extension DocumentDecoder {
             anchor: routeAnchor)
         route.hasErrors = context.errorCount > errorsBefore
         guard id != nil, method != nil, path != nil else {
-            definitions.scopesOfDroppedRoutes.formUnion(route.scopes?.scopes.map(\.value) ?? [])
+            definitions.scopesOfDroppedRoutes.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) })
             return nil
         }
         return route
@@ -103,7 +104,7 @@ extension DocumentDecoder {
             default:
                 let message =
                     entries.isEmpty || (fields[.any] == nil && fields[.all] == nil)
-                    ? "'scopes' needs one of 'any' or 'all'" : "'scopes' takes one of 'any' or 'all', not both"
+                    ? "'\(entry.key)' needs one of 'any' or 'all'" : "'\(entry.key)' takes one of 'any' or 'all', not both"
                 context.diagnostics.report(.invalidValue, message, at: entry.value.range)
                 return nil
             }
@@ -112,7 +113,7 @@ extension DocumentDecoder {
             return nil
         }
         guard let items = context.sequence(listEntry) else { return nil }
-        let scopes = items.compactMap { context.scopeName($0, field: "scopes") }
+        let scopes = items.compactMap { context.scopeName($0, field: entry.key) }
         guard scopes.count == items.count else { return nil }
         return ScopeRequirement(match: match, scopes: scopes, range: entry.value.range)
     }

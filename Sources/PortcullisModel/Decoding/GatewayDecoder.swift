@@ -6,6 +6,7 @@ extension DocumentDecoder {
         guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: anchor) else { return }
         definitions.gatewayDocuments.append(anchor)
         let name = context.require(fields, .name).flatMap { context.name($0) }
+        let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
         var declared = DeclaredNames()
         var providers: [IdentityProvider] = []
         if let entry = context.require(fields, .identityProviders), let entries = context.namedEntries(entry) {
@@ -68,6 +69,7 @@ extension DocumentDecoder {
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
             declared: declared, anchor: anchor)
         gateway.sectionsWithErrors = sectionsWithErrors
+        gateway.sku = sku
         definitions.gateways.append(gateway)
     }
 
@@ -99,12 +101,13 @@ extension DocumentDecoder {
                 }
             }
             let scopeClaim = fields[.scopeClaim].flatMap { claimName($0) }
+            let roleClaim = fields[.roleClaim].flatMap { claimName($0) }
             let lifetime = fields[.tokenLifetime].flatMap { context.duration($0) }
             guard let issuer, let openidConfig, let audiences else { return nil }
             return IdentityProvider(
                 name: name,
                 details: .jwt(.init(issuer: issuer, openidConfig: openidConfig, audiences: audiences)),
-                scopeClaim: scopeClaim, tokenLifetime: lifetime)
+                scopeClaim: scopeClaim, roleClaim: roleClaim, tokenLifetime: lifetime)
         case .introspection:
             guard
                 let fields = context.fields(
@@ -115,13 +118,14 @@ extension DocumentDecoder {
             let clientSecret = context.require(fields, .clientSecret).flatMap { secretValue($0) }
             let cacheTtl = fields[.cacheTtl].flatMap { context.duration($0) }
             let scopeClaim = fields[.scopeClaim].flatMap { claimName($0) }
+            let roleClaim = fields[.roleClaim].flatMap { claimName($0) }
             let lifetime = fields[.tokenLifetime].flatMap { context.duration($0) }
             guard let endpoint, let clientId, let clientSecret else { return nil }
             return IdentityProvider(
                 name: name,
                 details: .introspection(
                     .init(endpoint: endpoint, clientId: clientId, clientSecret: clientSecret, cacheTtl: cacheTtl)),
-                scopeClaim: scopeClaim, tokenLifetime: lifetime)
+                scopeClaim: scopeClaim, roleClaim: roleClaim, tokenLifetime: lifetime)
         }
     }
 

@@ -26,7 +26,11 @@ public struct Route: Sendable {
     public var method: Located<HTTPMethod>
     public var path: Located<PathTemplate>
     public var summary: Located<String>?
+    /// Delegated scopes a user's token must carry.
     public var scopes: ScopeRequirement?
+    /// Application roles an application's own token must carry; a token passes with
+    /// either the scopes or the roles.
+    public var appRoles: ScopeRequirement? = nil
     public var cache: Cache?
     public var rateLimit: LimitSetting?
     public var quota: LimitSetting?
@@ -37,6 +41,10 @@ public struct Route: Sendable {
     public var anchor: SourceRange
     /// Whether decoding the route reported errors.
     public var hasErrors = false
+
+    /// The permissions the route names, scopes then roles, each declared in the gateway's
+    /// scope catalogue.
+    public var permissions: [ScopeRequirement] { [scopes, appRoles].compactMap { $0 } }
 }
 
 /// The scopes a route requires and whether any one or all of them are needed.

@@ -11,19 +11,19 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 }
 
 public enum GatewayField: String, FieldSet {
-    case apiVersion, kind, name, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
+    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }
 
 public enum JWTProviderField: String, FieldSet {
-    case type, issuer, openidConfig, audiences, scopeClaim, tokenLifetime
+    case type, issuer, openidConfig, audiences, scopeClaim, roleClaim, tokenLifetime
     public static let schemaDefinition = "JWTProvider"
     public static let noun = "a 'jwt' identity provider"
 }
 
 public enum IntrospectionProviderField: String, FieldSet {
-    case type, endpoint, clientId, clientSecret, cacheTtl, scopeClaim, tokenLifetime
+    case type, endpoint, clientId, clientSecret, cacheTtl, scopeClaim, roleClaim, tokenLifetime
     public static let schemaDefinition = "IntrospectionProvider"
     public static let noun = "an 'introspection' identity provider"
 }
@@ -96,7 +96,7 @@ public enum APIField: String, FieldSet {
 }
 
 public enum RouteField: String, FieldSet {
-    case id, method, path, summary, scopes, cache, rateLimit, quota, auth
+    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth
     case `public`
     public static let schemaDefinition = "Route"
     public static let noun = "a route"

@@ -3,6 +3,8 @@ import PortcullisDiagnostics
 /// The one `kind: Gateway` document: identity, scopes, secrets, Redis and organisation guardrails.
 public struct Gateway: Sendable {
     public var name: Located<String>
+    /// The APIM tier the policies run on; see ``effectiveSku``.
+    public var sku: Located<ServiceTier>? = nil
     public var identityProviders: [IdentityProvider]
     public var scopes: [ScopeDeclaration]
     public var namedValues: [NamedValue]
@@ -19,6 +21,10 @@ public struct Gateway: Sendable {
     /// The sections whose decoding reported errors (`redis`, `guardrails`, `defaults`,
     /// `cors`); rules that depend on one of them do not run.
     public var sectionsWithErrors: Set<GatewayField> = []
+
+    /// The tier unless the gateway names one: `Standard`, a classic tier that runs every
+    /// policy Portcullis writes.
+    public var effectiveSku: ServiceTier { sku?.value ?? .standard }
 
     /// What keys in shared stores start with: Redis's `keyPrefix`, else the gateway's name.
     public var effectiveKeyPrefix: String { redis?.keyPrefix?.value ?? name.value }
@@ -57,6 +63,8 @@ public struct IdentityProvider: Sendable {
     public var name: Located<String>
     public var details: Details
     public var scopeClaim: Located<String>?
+    /// The claim that holds application roles (Entra app-only tokens carry `roles`).
+    public var roleClaim: Located<String>?
     public var tokenLifetime: Located<Int>?
     /// Whether decoding the provider reported errors.
     public var hasErrors = false
@@ -72,6 +80,9 @@ public struct IdentityProvider: Sendable {
     public var effectiveScopeClaim: String {
         scopeClaim?.value ?? (type == .jwt ? "scp" : "scope")
     }
+
+    /// `roles`, where Entra puts an application's roles, unless the provider says otherwise.
+    public var effectiveRoleClaim: String { roleClaim?.value ?? "roles" }
 
     /// One hour unless the provider says otherwise.
     public var effectiveTokenLifetime: Int { tokenLifetime?.value ?? 3600 }

@@ -10,6 +10,26 @@ public enum AccessLevel: String, CaseIterable, Sendable {
     case read, write, admin
 }
 
+/// An APIM pricing tier, by its ARM SKU name. Tiers differ in the policies they run:
+/// Consumption has no `rate-limit-by-key`, and only the classic Developer, Basic, Standard
+/// and Premium tiers have `quota-by-key`.
+public enum ServiceTier: String, CaseIterable, Sendable {
+    case developer = "Developer"
+    case basic = "Basic"
+    case standard = "Standard"
+    case premium = "Premium"
+    case consumption = "Consumption"
+    case basicV2 = "BasicV2"
+    case standardV2 = "StandardV2"
+    case premiumV2 = "PremiumV2"
+
+    /// Whether `rate-limit-by-key` runs on this tier.
+    public var hasRateLimitByKey: Bool { self != .consumption }
+
+    /// Whether `quota-by-key` runs on this tier.
+    public var hasQuotaByKey: Bool { [.developer, .basic, .standard, .premium].contains(self) }
+}
+
 public enum ProviderType: String, CaseIterable, Sendable {
     case jwt, introspection
 }

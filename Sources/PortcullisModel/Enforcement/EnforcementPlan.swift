@@ -15,6 +15,9 @@ import PortcullisDiagnostics
 /// 6. the backend;
 /// 7. the response cache store.
 public struct EnforcementPlan: Sendable {
+    /// How a request may reach the route without a subscription key, if it may: APIM
+    /// checks keys before any policy runs.
+    public var keylessAccess: KeylessAccess?
     public var limitsBeforeToken: [PlannedLimit]
     public var token: TokenCheck?
     public var scopes: ScopeCheck?
@@ -57,6 +60,22 @@ public struct EnforcementPlan: Sendable {
 
     /// Every limit of the route, before and after the token check.
     public var limits: [PlannedLimit] { limitsBeforeToken + limitsAfterToken }
+}
+
+/// Why a route can be called without a subscription key.
+public enum KeylessAccess: Sendable {
+    /// The API sets `subscriptionRequired: false` here.
+    case api(SourceRange)
+    /// An open product (`subscriptionRequired: false`) includes the API: APIM then lets
+    /// anyone call it without a key, whatever the API says, and the product's own
+    /// `rate-limit` and `quota`, which count per subscription, never apply.
+    case openProduct(name: String, range: SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .api(let range), .openProduct(_, let range): range
+        }
+    }
 }
 
 /// Who a counter or a cache entry belongs to.
@@ -138,13 +157,29 @@ public struct TokenCheck: Sendable {
     public var range: SourceRange
 }
 
-/// The scopes a valid token must carry; a token without them is answered 403.
+/// The permissions a valid token must carry; a token without them is answered 403.
 public struct ScopeCheck: Sendable {
-    /// The claim that holds the granted scopes: a space-separated string or an array.
-    public var claim: String
-    public var scopes: [String]
-    public var match: ScopeMatch
-    public var range: SourceRange
+    /// One way to pass: the values one claim must hold.
+    public struct Requirement: Sendable {
+        public enum Kind: String, Sendable {
+            /// Delegated scopes, which a user's token carries.
+            case scopes
+            /// Application roles, which an application's own token carries.
+            case appRoles
+        }
+
+        public var kind: Kind
+        /// The claim that holds the granted values: a space-separated string or an array.
+        public var claim: String
+        public var values: [String]
+        public var match: ScopeMatch
+        public var range: SourceRange
+    }
+
+    /// A token passes when it meets any one of these.
+    public var alternatives: [Requirement]
+
+    public func requirement(_ kind: Requirement.Kind) -> Requirement? { alternatives.first { $0.kind == kind } }
 }
 
 /// Where cached values live in APIM: its own cache, or the external (Redis) cache the

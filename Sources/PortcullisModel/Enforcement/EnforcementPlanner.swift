@@ -4,8 +4,15 @@ extension EnforcementPlan {
     /// The plan of one effective route; nil when the route names an identity provider the
     /// gateway does not declare (an error already reported), since nothing can say how
     /// such a route would be guarded.
-    public init?(_ route: EffectiveRoute, api: API, gateway: Gateway) {
+    public init?(_ route: EffectiveRoute, api: API, products: [Product], gateway: Gateway) {
         let storage: CacheStorage = gateway.redis == nil ? .internal : .external
+        if let open = route.products.lazy.map({ products[$0] }).first(where: { !$0.effectiveSubscriptionRequired }) {
+            keylessAccess = .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.anchor)
+        } else if let setting = api.subscriptionRequired, !setting.value {
+            keylessAccess = .api(setting.range)
+        } else {
+            keylessAccess = nil
+        }
         let limits = [
             Self.limit(.rateLimit, route.activeRateLimit, route.rateLimit?.origin, api: api, route: route.route),
             Self.limit(.quota, route.activeQuota, route.quota?.origin, api: api, route: route.route),
@@ -23,7 +30,7 @@ extension EnforcementPlan {
                 method = .jwt(jwt)
             case .introspection(let introspection):
                 var budget: PlannedLimit?
-                if !limitsBeforeToken.contains(where: { $0.kind == .rateLimit }),
+                if gateway.effectiveSku.hasRateLimitByKey, !limitsBeforeToken.contains(where: { $0.kind == .rateLimit }),
                     var limit = limitsAfterToken.first(where: { $0.kind == .rateLimit })
                 {
                     limit.key = .ip
@@ -36,13 +43,18 @@ extension EnforcementPlan {
             }
             token = TokenCheck(provider: provider, method: method, range: route.auth.range)
         }
-        if let token, let required = route.route.scopes, !required.scopes.isEmpty {
-            scopes = ScopeCheck(
-                claim: token.provider.effectiveScopeClaim, scopes: required.scopes.map(\.value), match: required.match,
-                range: required.range)
-        } else {
-            scopes = nil
+        var alternatives: [ScopeCheck.Requirement] = []
+        if let token {
+            for (kind, written, claim) in [
+                (ScopeCheck.Requirement.Kind.scopes, route.route.scopes, token.provider.effectiveScopeClaim),
+                (.appRoles, route.route.appRoles, token.provider.effectiveRoleClaim),
+            ] {
+                guard let written, !written.scopes.isEmpty else { continue }
+                alternatives.append(
+                    ScopeCheck.Requirement(kind: kind, claim: claim, values: written.scopes.map(\.value), match: written.match, range: written.range))
+            }
         }
+        scopes = alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
         backend = api.backend
         let token = token
         cache = route.route.cache.flatMap { written in

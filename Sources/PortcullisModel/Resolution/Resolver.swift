@@ -38,7 +38,7 @@ public struct Resolver {
         }
         let routes = effectiveRoutes(gateway)
         let apis = definitions.apis
-        let plans: [EnforcementPlan?] = gateway.map { gateway in routes.map { EnforcementPlan($0, api: apis[$0.apiIndex], gateway: gateway) } }
+        let plans: [EnforcementPlan?] = gateway.map { gateway in routes.map { EnforcementPlan($0, api: apis[$0.apiIndex], products: definitions.products, gateway: gateway) } }
             ?? Array(repeating: nil, count: routes.count)
         return ResolvedProject(
             gateway: gateway, apis: apis, products: definitions.products, routes: routes, plans: plans,
@@ -90,6 +90,7 @@ public struct Resolver {
 
     private mutating func checkUniqueProducts() {
         var names: [String: SourceRange] = [:]
+        var openProductOfAPI: [String: (product: String, range: SourceRange)] = [:]
         let apiNames = Set(definitions.apis.map(\.name.value))
         for product in definitions.products.sorted(by: { $0.anchor < $1.anchor }) {
             if let first = names[product.name.value] {
@@ -106,6 +107,16 @@ public struct Resolver {
                     continue
                 }
                 listed[api.value] = api.range
+                if !product.effectiveSubscriptionRequired {
+                    if let first = openProductOfAPI[api.value] {
+                        diagnostics.report(
+                            .secondOpenProduct,
+                            "API '\(api.value)' is in the open products '\(first.product)' and '\(product.name.value)'; APIM allows one",
+                            at: api.range, notes: [Diagnostic.Note("'\(first.product)' lists it here", at: first.range)])
+                    } else {
+                        openProductOfAPI[api.value] = (product.name.value, api.range)
+                    }
+                }
                 if !apiNames.contains(api.value), !definitions.undecodedAPINames.contains(api.value),
                     definitions.complete
                 {
@@ -160,7 +171,7 @@ public struct Resolver {
         if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
         for index in api.routes.indices {
             if let auth = api.routes[index].auth { checkProvider(auth, declared, into: &diagnostics) }
-            for scope in api.routes[index].scopes?.scopes ?? [] where !declared.scopes.contains(scope.value) {
+            for scope in api.routes[index].permissions.flatMap(\.scopes) where !declared.scopes.contains(scope.value) {
                 unknown(
                     "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
                     into: &diagnostics)

@@ -42,23 +42,28 @@ public enum ReadRouteRequiresElevatedScope: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where readMethods.contains(route.route.method.value) {
-            guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
-            // Undeclared scopes are RF001's to report; judging access needs them all.
-            guard requirement.scopes.allSatisfy({ context.access(of: $0.value) != nil }) else { continue }
-            let id = route.route.id.value
-            switch requirement.match {
-            case .any:
-                if !requirement.scopes.contains(where: { context.access(of: $0.value) == .read }) {
-                    findings.report(
-                        code, "read route '\(id)' accepts no read scope, only write or admin ones", at: requirement.range)
-                }
-            case .all:
-                for scope in requirement.scopes {
-                    guard let access = context.access(of: scope.value), access != .read else { continue }
-                    findings.report(
-                        code, "read route '\(id)' requires the \(access.rawValue) scope '\(scope.value)'",
-                        at: scope.range, notes: context.declarationNote(of: scope.value))
-                }
+            for requirement in route.route.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
+        }
+    }
+
+    private static func check(
+        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ findings: inout DiagnosticCollector
+    ) {
+        // Undeclared scopes are RF001's to report; judging access needs them all.
+        guard requirement.scopes.allSatisfy({ context.access(of: $0.value) != nil }) else { return }
+        let id = route.route.id.value
+        switch requirement.match {
+        case .any:
+            if !requirement.scopes.contains(where: { context.access(of: $0.value) == .read }) {
+                findings.report(
+                    code, "read route '\(id)' accepts no read scope, only write or admin ones", at: requirement.range)
+            }
+        case .all:
+            for scope in requirement.scopes {
+                guard let access = context.access(of: scope.value), access != .read else { continue }
+                findings.report(
+                    code, "read route '\(id)' requires the \(access.rawValue) scope '\(scope.value)'",
+                    at: scope.range, notes: context.declarationNote(of: scope.value))
             }
         }
     }

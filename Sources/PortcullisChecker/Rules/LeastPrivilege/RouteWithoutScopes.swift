@@ -40,7 +40,7 @@ public enum RouteWithoutScopes: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
             let requirement = route.route.scopes
-            guard requirement?.scopes.isEmpty ?? true else { continue }
+            guard route.route.permissions.allSatisfy(\.scopes.isEmpty) else { continue }
             let provider: String
             if case .provider(let name) = route.auth.value { provider = name } else { provider = "" }
             findings.report(

@@ -44,7 +44,7 @@ public enum UnusedScope: Rule {
         used.reserveCapacity(context.scopes.count)
         for api in context.project.apis {
             for route in api.routes {
-                for scope in route.scopes?.scopes ?? [] { used.insert(scope.value) }
+                for scope in route.permissions.flatMap(\.scopes) { used.insert(scope.value) }
             }
         }
         for scope in context.project.gateway?.scopes ?? [] where !used.contains(scope.name.value) {

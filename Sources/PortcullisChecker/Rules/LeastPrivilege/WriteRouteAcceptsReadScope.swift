@@ -28,6 +28,11 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     method: DELETE
                     path: /orders/{id}
                     scopes: ↓{all: [orders.read]}
+                  - id: import-orders
+                    method: PUT
+                    path: /orders
+                    scopes: [orders.write]
+                    appRoles: [↓orders.read]
                 """)
         ],
         nonTriggering: [
@@ -47,22 +52,29 @@ public enum WriteRouteAcceptsReadScope: Rule {
     static let writeMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH, .DELETE]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        // Scopes and app roles are alternatives: either one granting write access to a read
+        // permission opens the route to read-only tokens.
         for route in context.routes where writeMethods.contains(route.route.method.value) {
-            guard let requirement = route.route.scopes, !requirement.scopes.isEmpty else { continue }
-            let id = route.route.id.value
-            let method = route.route.method.value.rawValue
-            switch requirement.match {
-            case .any:
-                for scope in requirement.scopes where context.access(of: scope.value) == .read {
-                    findings.report(
-                        code, "\(method) route '\(id)' accepts the read scope '\(scope.value)'", at: scope.range,
-                        notes: context.declarationNote(of: scope.value))
-                }
-            case .all:
-                if requirement.scopes.allSatisfy({ context.access(of: $0.value) == .read }) {
-                    findings.report(
-                        code, "\(method) route '\(id)' can be called with read scopes only", at: requirement.range)
-                }
+            for requirement in route.route.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
+        }
+    }
+
+    private static func check(
+        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ findings: inout DiagnosticCollector
+    ) {
+        let id = route.route.id.value
+        let method = route.route.method.value.rawValue
+        switch requirement.match {
+        case .any:
+            for scope in requirement.scopes where context.access(of: scope.value) == .read {
+                findings.report(
+                    code, "\(method) route '\(id)' accepts the read scope '\(scope.value)'", at: scope.range,
+                    notes: context.declarationNote(of: scope.value))
+            }
+        case .all:
+            if requirement.scopes.allSatisfy({ context.access(of: $0.value) == .read }) {
+                findings.report(
+                    code, "\(method) route '\(id)' can be called with read scopes only", at: requirement.range)
             }
         }
     }

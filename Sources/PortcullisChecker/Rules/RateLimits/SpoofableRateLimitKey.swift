@@ -5,16 +5,16 @@ import PortcullisModel
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key on an authenticated route")
+        summary: "a 'header:' limit key, which the caller chooses")
 
     public static let description = RuleDescription(
         code,
         rationale: """
             A request header is whatever the caller sends: changing its value on every request \
             gives a fresh counter each time and escapes the limit. On an authenticated route the \
-            token identifies the caller reliably.
+            token identifies the caller reliably; on a public route the IP address is harder to vary.
             """,
-        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header.",
+        fix: "Key the limit on 'user', 'client' or a token claim ('claim:NAME') instead of a header; on public routes, on 'ip'.",
         triggering: [
             RuleExample.api(
                 routes: """
@@ -37,7 +37,7 @@ public enum SpoofableRateLimitKey: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where route.isAuthenticated {
+        for route in context.routes {
             check(route.rateLimit, "rate limit", of: route, context, &findings)
             check(route.quota, "quota", of: route, context, &findings)
         }

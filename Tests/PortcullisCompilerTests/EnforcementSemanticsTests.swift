@@ -1,0 +1,206 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// What the built policies enforce, through the executable: the order of checks, caches
+/// that do what the definitions ask or are refused, and limits the tier can run.
+final class EnforcementSemanticsTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Writes the base gateway (with `gatewayExtra` appended) and one API with `routes`.
+    private func project(gatewayExtra: String = "", routes: String, apiExtra: String = "", more: String = "") throws -> URL {
+        let folder = directory.appendingPathComponent("defs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try (RuleExample.baseGateway + gatewayExtra).write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://orders.example.com
+            \(apiExtra)routes:
+            \(routes)
+            """
+        try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        if !more.isEmpty { try more.write(to: folder.appendingPathComponent("more.yaml"), atomically: true, encoding: .utf8) }
+        return folder
+    }
+
+    private func build(_ folder: URL) throws -> (result: ToolProcess.Result, out: URL) {
+        let out = directory.appendingPathComponent("out-\(UUID().uuidString)")
+        return (try ToolProcess.run(["build", folder.path, "--out", out.path, "--today", "2026-01-01"]), out)
+    }
+
+    private func policy(_ out: URL, route: String) throws -> String {
+        try String(contentsOf: out.appendingPathComponent("apim/apis/orders/operations/\(route)/policy.xml"), encoding: .utf8)
+    }
+
+    /// Element names in document order, to compare the order of checks.
+    private func order(of names: [String], in policy: String) -> [String] {
+        var found: [(String.Index, String)] = []
+        for name in names {
+            var start = policy.startIndex
+            while let range = policy.range(of: "<\(name) ", range: start..<policy.endIndex) {
+                found.append((range.lowerBound, name))
+                start = range.upperBound
+            }
+        }
+        return found.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    func testLimitsCountEveryRequestBeforeTokenChecksAndCacheHits() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                rateLimit: {calls: 10, per: 1s, key: user}
+                quota: {calls: 100000, per: 30d, key: ip}
+                cache: {ttl: 30s}
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let policy = try policy(out, route: "list-orders")
+        XCTAssertEqual(
+            order(of: ["quota-by-key", "validate-jwt", "rate-limit-by-key", "cache-lookup"], in: policy),
+            ["quota-by-key", "validate-jwt", "validate-jwt", "rate-limit-by-key", "cache-lookup"])
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as! [String: Any]
+        let route = (config["routes"] as! [[String: Any]])[0]
+        XCTAssertEqual(
+            route["steps"] as? [String], ["quota", "token-check", "scope-check", "rate-limit", "cache-lookup", "backend", "cache-store"],
+            "gateway.json states the order the policy has")
+    }
+
+    func testCallersATokenDoesNotNameAreRefusedByLimitsAndNeverCached() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                rateLimit: {calls: 10, per: 1s, key: client}
+                cache: {ttl: 30s, sharing: per-user}
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let policy = try policy(out, route: "list-orders")
+        XCTAssertFalse(policy.contains("?? \"\""), "no caller falls back to an empty, shared key:\n\(policy)")
+        XCTAssertTrue(policy.contains("<when condition=\"@(((string)context.Variables[\"portcullis-caller-1\"]) == \"\")\">"), policy)
+        XCTAssertTrue(policy.contains("<when condition=\"@(((string)context.Variables[\"portcullis-caller-2\"]) != \"\")\">"), policy)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as! [String: Any]
+        let route = (config["routes"] as! [[String: Any]])[0]
+        XCTAssertEqual((route["rateLimit"] as? [String: Any])?["whenCallerMissing"] as? String, "refuse")
+        XCTAssertEqual((route["cache"] as? [String: Any])?["whenCallerMissing"] as? String, "bypass")
+    }
+
+    func testAPerUserCacheOnAPublicRouteIsRefused() throws {
+        let folder = try project(
+            routes: """
+              - id: list-products
+                method: GET
+                path: /products
+                auth: none
+                public: The catalogue is public
+                rateLimit: {calls: 10, per: 1s, key: ip}
+                cache: {ttl: 30s, sharing: per-user}
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("orders.yaml:13:32: error: public route 'list-products' asks for a per-user cache"), result.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testASuppressedSharedCacheOnAnAuthenticatedRouteCachesAsWritten() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                # portcullis:ignore CA001 -- the same price list for every partner
+                cache: {ttl: 30s, sharing: shared}
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let policy = try policy(out, route: "list-orders")
+        XCTAssertTrue(policy.contains("allow-private-response-caching=\"true\""), "APIM skips requests with a token otherwise:\n\(policy)")
+        XCTAssertFalse(policy.contains("X-Portcullis-Cache-Subject"), policy)
+    }
+
+    func testLimitsTheTierCannotRunAreRefused() throws {
+        let routes = """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                rateLimit: {calls: 10, per: 1s, key: user}
+                quota: {calls: 100000, per: 30d, key: user}
+            """
+        let consumption = try build(try project(gatewayExtra: "sku: Consumption\n", routes: routes)).result
+        XCTAssertEqual(consumption.status, 1)
+        XCTAssertTrue(consumption.stdout.contains("error: the rate limit needs APIM's 'rate-limit-by-key', which the 'Consumption' tier does not have [RL009]"), consumption.stdout)
+        XCTAssertTrue(consumption.stdout.contains("error: the quota needs APIM's 'quota-by-key', which the 'Consumption' tier does not have [RL009]"), consumption.stdout)
+        let standardV2 = try build(try project(gatewayExtra: "sku: StandardV2\n", routes: routes)).result
+        XCTAssertEqual(standardV2.status, 1)
+        XCTAssertFalse(standardV2.stdout.contains("'rate-limit-by-key'"), standardV2.stdout)
+        XCTAssertTrue(standardV2.stdout.contains("error: the quota needs APIM's 'quota-by-key', which the 'StandardV2' tier does not have [RL009]"), standardV2.stdout)
+        let premium = try build(try project(gatewayExtra: "sku: Premium\n", routes: routes)).result
+        XCTAssertEqual(premium.status, 0, premium.stdout)
+    }
+
+    func testAnOpenProductMakesItsAPIsKeyless() throws {
+        let product = """
+            apiVersion: portcullis/v1
+            kind: Product
+            name: open-data
+            apis: [orders]
+            subscriptionRequired: false
+            rateLimit: {calls: 100, per: 60s}
+            """
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                rateLimit: {calls: 10, per: 1s}
+            """, more: product)
+        let lint = try ToolProcess.run(["lint", folder.path, "--today", "2026-01-01"])
+        XCTAssertTrue(lint.stdout.contains("warning: route 'list-orders' counts its rate limit by subscription, but the open product 'open-data' includes its API: keyless callers share one counter [RL007]"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("warning: product 'open-data' requires no subscription, so its rate limit never applies [RL008]"), lint.stdout)
+    }
+}
+
+extension EnforcementSemanticsTests {
+    func testApplicationTokensPassWithRolesAndUserTokensWithScopes() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                appRoles: {all: [orders.admin]}
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let policy = try policy(out, route: "list-orders")
+        XCTAssertEqual(policy.components(separatedBy: "<validate-jwt ").count - 1, 1, "one token check; the permission check reads its claims:\n\(policy)")
+        XCTAssertTrue(policy.contains("claims.TryGetValue(\"scp\", out values)"), policy)
+        XCTAssertTrue(policy.contains("claims.TryGetValue(\"roles\", out values)"), policy)
+        XCTAssertTrue(policy.contains("return !(new[] { \"orders.read\" }.Any(required => granted0.Contains(required)) || new[] { \"orders.admin\" }.All(required => granted1.Contains(required))); }"), policy)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as! [String: Any]
+        let auth = (config["routes"] as! [[String: Any]])[0]["auth"] as! [String: Any]
+        XCTAssertEqual(auth["scopes"] as? [String], ["orders.read"])
+        XCTAssertEqual(auth["appRoles"] as? [String], ["orders.admin"])
+        XCTAssertEqual(auth["appRolesMatch"] as? String, "all")
+    }
+}
