@@ -15,13 +15,13 @@ public enum BundleBuilder {
     ///   - sources: every file of the run (a configuration file too), with paths relative to
     ///     the project folder, in file-number order.
     public static func build(
-        _ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat
+        _ project: ResolvedProject, sources: [SourceFile]
     ) -> (bundle: DeploymentBundle, diagnostics: [Diagnostic]) {
         guard let gateway = project.gateway else { return (DeploymentBundle(), []) }
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
-        let renderer = PolicyRenderer(format: format)
+        let renderer = PolicyRenderer()
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
         var bundle = DeploymentBundle()
