@@ -28,6 +28,9 @@ public enum BundleBuilder {
         var oversized = DiagnosticCollector()
 
         bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        if let redis = gateway.redis, case .reference(let secret) = redis.connection {
+            bundle.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
+        }
         bundle.add(
             "apim/policy.xml",
             checkedPolicy(renderer.render(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range, into: &oversized))
