@@ -13,9 +13,7 @@ public enum BuildPipeline {
         case holdsSecrets([String])
     }
 
-    public static func run(
-        _ workspace: Workspace, options: LintOptions, format: PolicyFormat
-    ) -> (LintResult, Outcome) {
+    public static func run(_ workspace: Workspace, options: LintOptions) -> (LintResult, Outcome) {
         let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
         guard !result.report.hasErrors else { return (result, .refused) }
         // Secret literals are errors by default; with their rules turned off or suppressed
@@ -26,7 +24,7 @@ public enum BuildPipeline {
             }
             return (result, .holdsSecrets(locations))
         }
-        let (bundle, oversized) = BundleBuilder.build(result.project, sources: workspace.projectFiles, format: format)
+        let (bundle, oversized) = BundleBuilder.build(result.project, sources: workspace.projectFiles)
         guard oversized.isEmpty else {
             let report = DiagnosticReport(
                 diagnostics: result.report.diagnostics + oversized, sources: result.report.sources,

@@ -5,6 +5,7 @@
 #endif
 import CPortcullisFileSystem
 import Foundation
+import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisSupport
 
@@ -119,8 +120,9 @@ public enum BundleWriter {
     /// called under the lock, so no build that is still running owns one.
     private static func removeLeftovers(in parent: String, of name: String) {
         let prefix = ".\(name).portcullis-"
-        for entry in (try? FileSystem.entries(of: parent)) ?? [] where entry.name.hasPrefix(prefix) {
-            try? FileManager.default.removeItem(atPath: parent + "/" + entry.name)
+        for entry in (try? FileSystem.entries(of: parent)) ?? [] {
+            guard let name = entry.name, name.hasPrefix(prefix) else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
         }
     }
 
@@ -153,14 +155,19 @@ public enum BundleWriter {
         var pending = [""]
         while let relative = pending.popLast() {
             let folder = relative.isEmpty ? output.path : output.path + "/" + relative
-            let entries: [(name: String, kind: FileSystem.Kind)]
+            let entries: [FileSystem.Entry]
             do {
                 entries = try FileSystem.entries(of: folder)
             } catch let failure as FileSystem.Failure {
                 throw DriverError.unreadable(folder, reason: failure.reason)
             }
             for entry in entries {
-                let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+                guard let name = entry.name else {
+                    let shown = DisplayText.escaped(entry.bytes)
+                    differences.append(.unexpected(relative.isEmpty ? shown : relative + "/" + shown, what: "a name that is not UTF-8"))
+                    continue
+                }
+                let path = relative.isEmpty ? name : relative + "/" + name
                 guard let status = FileSystem.linkStatus(of: output.path + "/" + path) else { continue }
                 switch status.kind {
                 case .directory where expectedFolders.contains(path):

@@ -86,7 +86,7 @@ public struct OutputFolder: Sendable {
         case nil:
             return
         case .directory?:
-            let entries: [(name: String, kind: FileSystem.Kind)]
+            let entries: [FileSystem.Entry]
             do {
                 entries = try FileSystem.entries(of: path)
             } catch let failure as FileSystem.Failure {

@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
 import PortcullisCompiler
-import PortcullisEmit
-
-extension PolicyFormat: ExpressibleByArgument {}
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,9 +15,6 @@ struct Build: ParsableCommand {
     @Flag(help: "Write nothing; exit 1 and list the files that differ when the folder is not what build would write.")
     var check = false
 
-    @Option(help: "How policy documents are written: APIM's rawxml, or entity-escaped xml.")
-    var policyFormat: PolicyFormat = .rawxml
-
     @OptionGroup var report: ReportOptions
 
     func run() throws {
@@ -29,7 +23,7 @@ struct Build: ParsableCommand {
             let output = try OutputFolder(resolving: out)
             if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
             let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
-            let (result, outcome) = BuildPipeline.run(workspace, options: options, format: policyFormat)
+            let (result, outcome) = BuildPipeline.run(workspace, options: options)
             try report.emit(result.report)
             switch outcome {
             case .refused:

@@ -9,10 +9,10 @@ final class BundleTests: XCTestCase {
     static let bundles = GoldenFiles.fixtures.appendingPathComponent("bundles")
     static let contoso = GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso")
 
-    static func build(_ directory: URL, paths: [String] = ["."], format: PolicyFormat = .rawxml) throws -> DeploymentBundle {
+    static func build(_ directory: URL, paths: [String] = ["."]) throws -> DeploymentBundle {
         let workspace = try Workspace.load(
             paths: paths, configPath: nil, limits: LintOptions().limits, files: InputFiles(workingDirectory: directory.path))
-        let (result, outcome) = BuildPipeline.run(workspace, options: LintOptions(today: GoldenFiles.today), format: format)
+        let (result, outcome) = BuildPipeline.run(workspace, options: LintOptions(today: GoldenFiles.today))
         guard case .built(let bundle) = outcome else {
             XCTFail("build refused:\n\(TextReporter().render(result.report))")
             throw CocoaError(.featureUnsupported)
@@ -50,6 +50,8 @@ final class BundleTests: XCTestCase {
         XCTAssertGreaterThan(bundle.files.count, 25)
     }
 
+    /// The bundle holds `rawxml`, which APIOps publishes as it is; the schema reads XML, so
+    /// each document is checked in the well-formed form APIM derives from it.
     func testPoliciesValidateAgainstTheAPIMSchema() throws {
         let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/apim-policy-xsd/policies.xsd")
@@ -61,33 +63,78 @@ final class BundleTests: XCTestCase {
         }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let bundle = try Self.build(Self.contoso, format: .xml)
-        let out = directory.appendingPathComponent("bundle")
-        try BundleWriter.write(bundle, to: OutputFolder(resolving: out.path))
+        let bundle = try Self.build(Self.contoso)
         let policies = bundle.paths.filter { $0.hasSuffix("policy.xml") }
         XCTAssertGreaterThan(policies.count, 10)
+        var files: [String] = []
+        for (index, path) in policies.enumerated() {
+            let file = directory.appendingPathComponent("\(index).xml")
+            try Data(Self.wellFormed(rawxml: String(decoding: bundle.files[path]!, as: UTF8.self)).utf8).write(to: file)
+            files.append(file.path)
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
-        process.arguments = ["--noout", "--schema", schema.path] + policies.map { out.appendingPathComponent($0).path }
+        process.arguments = ["--noout", "--schema", schema.path] + files
         let errors = Pipe()
         process.standardError = errors
         try process.run()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
+        XCTAssertEqual(process.terminationStatus, 0, "\(text)\nfiles: \(Array(zip(files, policies)))")
         XCTAssertEqual(text.split(separator: "\n").filter { $0.hasSuffix(" validates") }.count, policies.count, text)
+    }
 
-        // The rawxml form differs only in leaving expressions unescaped.
-        let raw = try Self.build(Self.contoso, format: .rawxml)
-        for path in policies {
-            let xml = String(decoding: bundle.files[path]!, as: UTF8.self)
-            let unescaped = xml.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
-                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
-            let rawText = String(decoding: raw.files[path]!, as: UTF8.self).replacingOccurrences(of: "&quot;", with: "\"")
-                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-                .replacingOccurrences(of: "&amp;", with: "&")
-            XCTAssertEqual(unescaped, rawText, path)
+    /// `rawxml` with every policy expression that opens an attribute value or an element's
+    /// text entity-escaped. An expression ends where its brackets balance, outside C#
+    /// string and character literals.
+    static func wellFormed(rawxml: String) -> String {
+        let bytes = Array(rawxml.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 4)
+        var index = 0
+        while index < bytes.count {
+            let opensExpression =
+                bytes[index] == UInt8(ascii: "@") && index > 0 && index + 1 < bytes.count
+                && (bytes[index - 1] == UInt8(ascii: "\"") || bytes[index - 1] == UInt8(ascii: ">"))
+                && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
+            guard opensExpression else {
+                out.append(bytes[index])
+                index += 1
+                continue
+            }
+            var depth = 0
+            var end = index + 1
+            scan: while end < bytes.count {
+                switch bytes[end] {
+                case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { break scan }
+                case let quote where quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"):
+                    end += 1
+                    while end < bytes.count, bytes[end] != quote { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                default: break
+                }
+                end += 1
+            }
+            for byte in bytes[index...min(end, bytes.count - 1)] {
+                switch byte {
+                case UInt8(ascii: "&"): out += Array("&amp;".utf8)
+                case UInt8(ascii: "<"): out += Array("&lt;".utf8)
+                case UInt8(ascii: ">"): out += Array("&gt;".utf8)
+                case UInt8(ascii: "\""): out += Array("&quot;".utf8)
+                default: out.append(byte)
+                }
+            }
+            index = end + 1
         }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testWellFormedEscapesOnlyExpressions() {
+        XCTAssertEqual(
+            Self.wellFormed(rawxml: #"<a b="@(x("(\")") && y < 1)" c="d &amp; e"><v>@{ return ')' > 'a'; }</v><w>f@(g)</w></a>"#),
+            #"<a b="@(x(&quot;(\&quot;)&quot;) &amp;&amp; y &lt; 1)" c="d &amp; e"><v>@{ return ')' &gt; 'a'; }</v><w>f@(g)</w></a>"#)
     }
 
     func testGatewayConfigAndSpecificationsValidate() throws {

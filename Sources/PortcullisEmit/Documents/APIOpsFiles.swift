@@ -9,6 +9,10 @@ enum APIOpsFiles {
     }
 
     struct APIProperties: Encodable {
+        /// The APIOps publisher reads the revision of an API that already exists and stops
+        /// when there is none; a bundle describes one revision, the current one.
+        var apiRevision = "1"
+        var isCurrent = true
         var displayName: String
         var description: String?
         var path: String

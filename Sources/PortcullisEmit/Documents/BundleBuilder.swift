@@ -15,19 +15,22 @@ public enum BundleBuilder {
     ///   - sources: every file of the run (a configuration file too), with paths relative to
     ///     the project folder, in file-number order.
     public static func build(
-        _ project: ResolvedProject, sources: [SourceFile], format: PolicyFormat
+        _ project: ResolvedProject, sources: [SourceFile]
     ) -> (bundle: DeploymentBundle, diagnostics: [Diagnostic]) {
         guard let gateway = project.gateway else { return (DeploymentBundle(), []) }
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
-        let renderer = PolicyRenderer(format: format)
+        let renderer = PolicyRenderer()
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
         var bundle = DeploymentBundle()
         var oversized = DiagnosticCollector()
 
         bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        if let redis = gateway.redis, case .reference(let secret) = redis.connection {
+            bundle.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
+        }
         bundle.add(
             "apim/policy.xml",
             checkedPolicy(renderer.render(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range, into: &oversized))

@@ -35,6 +35,12 @@ struct GatewayConfig: Encodable {
         var tls: Bool
         var keyPrefix: String
         var databases: Databases
+        /// What APIM follows: one external cache, reached with the connection string in the
+        /// secret, holding cached responses and introspection results (keyed under `keyPrefix`).
+        var apimHonours = ["connection", "tls", "keyPrefix", "responseCache", "introspectionCache"]
+        /// What only a runtime that reads this file follows: APIM uses one connection for all
+        /// caching and keeps rate-limit counters in its own store, not in Redis.
+        var runtimeOnly = ["databases", "rateLimitCounters"]
         var source: String
     }
 

@@ -85,21 +85,11 @@ public struct PolicyElement: Sendable, Equatable {
     }
 }
 
-/// How policy documents are written.
-public enum PolicyFormat: String, Sendable, CaseIterable {
-    /// APIM's `rawxml`: what the portal shows and APIOps publishes; expressions unescaped.
-    case rawxml
-    /// Well-formed XML: expressions entity-escaped like any other text.
-    case xml
-}
-
-/// Renders policy trees as text: four-space indentation, LF line ends, a final newline.
+/// Renders policy trees as text in APIM's `rawxml` form, the one the portal shows and
+/// APIOps always publishes: expressions unescaped, every literal escaped. Four-space
+/// indentation, LF line ends, a final newline.
 public struct PolicyRenderer: Sendable {
-    public let format: PolicyFormat
-
-    public init(format: PolicyFormat) {
-        self.format = format
-    }
+    public init() {}
 
     public func render(_ root: PolicyElement) -> String {
         var out = ""
@@ -134,7 +124,7 @@ public struct PolicyRenderer: Sendable {
     func render(_ value: PolicyValue, inAttribute: Bool) -> String {
         switch value {
         case .expression(let expression):
-            return format == .rawxml ? expression.code : Self.escape(expression.code, inAttribute: inAttribute)
+            return expression.code
         case .literal(let text):
             // The language rejects literals that APIM would evaluate; should one arrive
             // anyway, it is written as an expression that returns it as a string.

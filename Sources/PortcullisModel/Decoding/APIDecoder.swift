@@ -51,7 +51,11 @@ extension DocumentDecoder {
         let routeAnchor = SourceRange.point(anchor.file, line: Int(anchor.start.line), column: Int(anchor.start.column))
         let errorsBefore = context.errorCount
         guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else { return nil }
-        let id = context.require(fields, .id).flatMap { context.name($0) }
+        let id = context.require(fields, .id).flatMap { context.name($0) }.flatMap {
+            context.validated(
+                $0, by: Grammar.isOperationName, as: "route id", field: "id",
+                rule: "APIM imports a route id as an operationId and turns each run of hyphens into one, so the route's policy would find no operation; use single hyphens")
+        }
         let method = context.require(fields, .method).flatMap { context.choice($0, as: HTTPMethod.self) }
         var path: Located<PathTemplate>?
         if let pathEntry = context.require(fields, .path), let text = context.string(pathEntry) {

@@ -16,6 +16,13 @@ enum Grammar {
         return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
     }
 
+    /// A name APIM keeps as it is when it imports it as an `operationId`: import turns each
+    /// run of characters other than letters and digits into one hyphen, so a name with `--`
+    /// would name an operation that does not exist.
+    static func isOperationName(_ text: String) -> Bool {
+        isName(text) && !text.contains("--")
+    }
+
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.
     static func isScopeName(_ text: String) -> Bool {
         let bytes = text.utf8

@@ -10,8 +10,10 @@ public enum RedisDatabaseOutOfRange: Rule {
     public static let description = RuleDescription(
         code,
         rationale: """
-            Azure Cache for Redis offers databases 0 to 15 (16 by default); a number outside \
-            that range makes every cache and rate-limit operation fail at run time.
+            Azure Cache for Redis offers databases 0 to 15 (16 by default); a runtime that reads \
+            gateway.json and selects a number outside that range fails every cache and \
+            rate-limit operation. APIM selects no database by number: it uses the one its \
+            external cache's connection string names.
             """,
         fix: "Use a database number from 0 to 15.",
         triggering: [

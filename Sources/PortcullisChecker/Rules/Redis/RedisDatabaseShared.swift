@@ -10,9 +10,12 @@ public enum RedisDatabaseShared: Rule {
     public static let description = RuleDescription(
         code,
         rationale: """
-            Separate databases keep token state, counters and cached responses apart: flushing \
-            the response cache then cannot reset rate limits or log everyone out, and eviction \
-            under memory pressure cannot drop rate-limit counters to make room for responses.
+            For a runtime that reads gateway.json, separate databases keep token state, counters \
+            and cached responses apart: flushing the response cache then cannot reset rate limits \
+            or log everyone out, and eviction under memory pressure cannot drop rate-limit \
+            counters to make room for responses. APIM honours none of this split: its external \
+            cache is one connection, holding cached responses and introspection results \
+            together, and it keeps rate-limit counters in its own store, not in Redis.
             """,
         fix: "Give 'auth', 'rateLimit' and 'responses' different database numbers (0 to 15).",
         triggering: [

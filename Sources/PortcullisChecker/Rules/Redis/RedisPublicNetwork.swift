@@ -11,7 +11,8 @@ public enum RedisPublicNetwork: Rule {
         code,
         rationale: """
             A Redis instance open to the public internet is protected by its access key alone; \
-            anyone who obtains the key can read cached responses and reset rate limits. The \
+            anyone who obtains the key can read cached responses and introspection results, and \
+            reset the rate-limit counters a runtime that reads gateway.json keeps there. The \
             gateway reaches Redis over a private endpoint or virtual network.
             """,
         fix: "Set 'publicNetworkAccess: false' (the default) and connect through a private endpoint.",

@@ -12,9 +12,10 @@ public enum RedisTLSDisabled: Rule {
         rationale: """
             Without TLS, the Redis password, cached responses and introspection results cross \
             the network in clear text. Azure Cache for Redis serves TLS on port 6380 and can \
-            turn the plain port off.
+            turn the plain port off. A runtime that reads gateway.json follows 'tls'; APIM \
+            follows the connection string in the secret, which must say so too.
             """,
-        fix: "Remove 'tls: false' (TLS is the default) and connect to the TLS port.",
+        fix: "Remove 'tls: false' (TLS is the default), and keep 'ssl=True' and port 6380 in the connection string the secret holds.",
         triggering: [
             RuleExample.gateway(
                 """
