@@ -15,6 +15,7 @@ public enum RuleRegistry {
         MissingRateLimit.self, RateLimitWindowOutOfRange.self, RateLimitExceedsGuardrail.self,
         SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
         RedisDatabaseShared.self, RedisTLSDisabled.self, RedisPublicNetwork.self, RedisDatabaseOutOfRange.self,
+        OptionsRouteShadowsCORS.self,
     ]
 
     /// The documentation of every code, sorted by code.
