@@ -149,6 +149,25 @@ final class CORSPolicyTests: XCTestCase {
                     </cors>
             """
         XCTAssertTrue(policy.contains(expected), policy)
+        try assertValidatesAgainstTheAPIMSchema(directory.appendingPathComponent("bundle/apim/policy.xml"))
+    }
+
+    /// APIM's policy schema, where ../shared and xmllint are available.
+    private func assertValidatesAgainstTheAPIMSchema(_ policy: URL) throws {
+        let schema = GoldenFiles.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/apim-policy-xsd/policies.xsd")
+        guard FileManager.default.fileExists(atPath: schema.path), FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")
+        else {
+            throw XCTSkip("\(schema.path) or xmllint is not available; the XSD check runs where both are")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--schema", schema.path, policy.path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
     }
 
     /// Credentials stay off unless the definitions turn them on.
