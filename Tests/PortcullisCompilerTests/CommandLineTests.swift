@@ -90,7 +90,7 @@ final class RuleCommandLineTests: XCTestCase {
         let lines = result.stdout.split(separator: "\n")
         XCTAssertTrue(lines.first?.hasPrefix("CODE   SLUG") ?? false)
         let codes = lines.dropFirst().map { String($0.prefix(5)) }
-        XCTAssertEqual(codes.count, 45)
+        XCTAssertEqual(codes.count, 46)
         XCTAssertEqual(codes, codes.sorted())
         XCTAssertTrue(result.stdout.contains("LP003  write-route-accepts-read-scope        error     a POST, PUT, PATCH or DELETE route"))
     }

@@ -258,7 +258,7 @@ extension PlannedCache {
     var sharingName: String { (isShared ? CacheSharing.shared : .perUser).rawValue }
 }
 
-/// Changes to Redis and to secrets, which no route shows.
+/// Changes to CORS, Redis, secrets and identity providers, which no route shows.
 enum GatewayComparison {
     static func compare(_ old: Gateway?, _ new: Gateway?, head: AccessDiff.Side, base: AccessDiff.Side) -> [AccessChange] {
         guard let old, let new else { return [] }
@@ -301,7 +301,7 @@ enum GatewayComparison {
         for (name, secret) in oldSecrets where newSecrets[name] == nil {
             add(.other, "secret '\(name)'", "secret '\(name)' was removed", base.location(secret.name.range))
         }
-        return changes + providerChanges(old, new, head: head)
+        return changes + providerChanges(old, new, head: head) + compareCORS(old.cors, new.cors, head: head, base: base)
     }
 
     /// A token check that accepts other tokens than before: another issuer or signing-key
@@ -342,6 +342,68 @@ enum GatewayComparison {
             if previous.effectiveScopeClaim != provider.effectiveScopeClaim {
                 add(.privilegeIncrease, "reads scopes from claim '\(provider.effectiveScopeClaim)' instead of '\(previous.effectiveScopeClaim)'", provider.name.range)
             }
+        }
+        return changes
+    }
+
+    /// Letting more sites' pages call the APIs, or send credentials, is a privilege increase.
+    private static func compareCORS(_ old: CORS?, _ new: CORS?, head: AccessDiff.Side, base: AccessDiff.Side) -> [AccessChange] {
+        var changes: [AccessChange] = []
+        func add(_ category: AccessChange.Category, _ message: String, _ place: AccessChange.Place) {
+            changes.append(AccessChange(category: category, subject: "the gateway's 'cors'", message: "CORS \(message)", place: place))
+        }
+        guard let after = new else {
+            if let before = old {
+                add(.privilegeDecrease, "was removed: browsers no longer let other sites' pages call the APIs", base.location(before.anchor))
+            }
+            return changes
+        }
+        guard let before = old else {
+            let origins = after.allowsAnyOrigin ? "any origin" : after.allowedOrigins.map { "'\($0.value)'" }.joined(separator: ", ")
+            let credentials = after.effectiveAllowCredentials ? ", with credentials" : ""
+            add(.privilegeIncrease, "was added: browsers let pages from \(origins) call the APIs\(credentials)", head.location(after.anchor))
+            return changes
+        }
+        let at = head.location(after.anchor)
+        switch (before.allowsAnyOrigin, after.allowsAnyOrigin) {
+        case (false, true):
+            let any = after.allowedOrigins.first { $0.value == CORS.anyOrigin }
+            add(.privilegeIncrease, "now allows any origin ('\(CORS.anyOrigin)')", any.map { head.location($0.range) } ?? at)
+        case (true, false):
+            add(.privilegeDecrease, "no longer allows any origin, only the origins it lists", at)
+        case (false, false):
+            let oldOrigins = Set(before.allowedOrigins.map(\.value))
+            let newOrigins = Set(after.allowedOrigins.map(\.value))
+            var seen = Set<String>()
+            for origin in after.allowedOrigins where !oldOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
+                add(.privilegeIncrease, "now allows origin '\(origin.value)'", head.location(origin.range))
+            }
+            for origin in before.allowedOrigins where !newOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
+                add(.privilegeDecrease, "no longer allows origin '\(origin.value)'", base.location(origin.range))
+            }
+        case (true, true):
+            break
+        }
+        let credentialsAt = head.location(after.allowCredentials?.range ?? after.anchor)
+        switch (before.effectiveAllowCredentials, after.effectiveAllowCredentials) {
+        case (false, true):
+            add(.privilegeIncrease, "now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests", credentialsAt)
+        case (true, false):
+            add(.privilegeDecrease, "no longer lets browsers send credentials on cross-origin requests", credentialsAt)
+        default:
+            break
+        }
+        let lists: [(String, [Located<String>], [Located<String>], String)] = [
+            ("methods", before.allowedMethods, after.allowedMethods, "GET, POST (APIM's default)"),
+            ("request headers", before.allowedHeaders, after.allowedHeaders, "none"),
+            ("scripts to read response headers", before.exposeHeaders, after.exposeHeaders, "none"),
+        ]
+        for (what, oldList, newList, unset) in lists where Set(oldList.map(\.value)) != Set(newList.map(\.value)) {
+            func describe(_ list: [Located<String>]) -> String { list.isEmpty ? unset : list.map(\.value).joined(separator: ", ") }
+            add(.other, "allows \(what) \(describe(newList)) instead of \(describe(oldList))", at)
+        }
+        if before.preflightMaxAge?.value != after.preflightMaxAge?.value {
+            add(.other, "lets browsers keep preflight answers for \(after.preflightMaxAge?.value ?? 0)s instead of \(before.preflightMaxAge?.value ?? 0)s", at)
         }
         return changes
     }

@@ -4,17 +4,23 @@ import PortcullisModel
 enum GatewayPolicies {
     static func global(_ gateway: Gateway) -> PolicyElement {
         var inbound: [PolicyElement] = []
-        if let cors = gateway.cors {
-            var children = [PolicyElement("allowed-origins", [], cors.allowedOrigins.map { PolicyElement("origin", text: .literal($0.value)) })]
-            if !cors.allowedMethods.isEmpty {
-                children.append(PolicyElement("allowed-methods", [], cors.allowedMethods.map { PolicyElement("method", text: .literal($0.value)) }))
-            }
-            if !cors.allowedHeaders.isEmpty {
-                children.append(PolicyElement("allowed-headers", [], cors.allowedHeaders.map { PolicyElement("header", text: .literal($0.value)) }))
-            }
-            inbound.append(PolicyElement("cors", [("allow-credentials", .literal("false"))], children))
-        }
+        if let cors = gateway.cors { inbound.append(self.cors(cors)) }
         return PolicyDocument.make(.global, inbound: inbound, backend: [PolicyElement("forward-request")])
+    }
+
+    /// APIM's `cors` policy, its children in the order APIM documents; lists not written
+    /// are left out, so APIM's defaults apply.
+    static func cors(_ cors: CORS) -> PolicyElement {
+        func list(_ name: String, _ item: String, _ values: [Located<String>], _ attributes: [(String, PolicyValue)] = [])
+            -> [PolicyElement]
+        {
+            values.isEmpty ? [] : [PolicyElement(name, attributes, values.map { PolicyElement(item, text: .literal($0.value)) })]
+        }
+        let maxAge = cors.preflightMaxAge.map { [("preflight-result-max-age", PolicyValue.literal(String($0.value)))] } ?? []
+        let children =
+            list("allowed-origins", "origin", cors.allowedOrigins) + list("allowed-methods", "method", cors.allowedMethods, maxAge)
+            + list("allowed-headers", "header", cors.allowedHeaders) + list("expose-headers", "header", cors.exposeHeaders)
+        return PolicyElement("cors", [("allow-credentials", .literal(String(cors.effectiveAllowCredentials)))], children)
     }
 
     static func api(_ api: API) -> PolicyElement {

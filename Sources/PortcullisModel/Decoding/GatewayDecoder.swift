@@ -242,17 +242,58 @@ extension DocumentDecoder {
     mutating func decodeCORS(_ entry: YAMLEntry) -> CORS? {
         guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, anchor: entry.keyRange)
         else { return nil }
+        func require(_ field: CORSField, _ fix: String) {
+            guard fields[field] == nil else { return }
+            context.diagnostics.report(
+                .missingField, "missing required field '\(field.rawValue)' in \(CORSField.noun)", at: entry.keyRange,
+                notes: [Diagnostic.Note(fix, at: entry.keyRange)])
+        }
+        // APIM's policy needs both lists; no list of headers is right for every API.
+        require(.allowedOrigins, "list the origins whose pages may call the APIs, such as 'https://app.example.com'")
+        require(.allowedHeaders, "list the request headers browsers may send, such as 'Authorization' and 'Content-Type'")
+        /// A list that, when written, has at least one entry: APIM refuses empty ones.
         func list(_ field: CORSField, check: (String) -> Bool, what: String) -> [Located<String>] {
             guard let listEntry = fields[field], let items = context.sequence(listEntry) else { return [] }
+            if items.isEmpty {
+                context.diagnostics.report(
+                    .invalidValue, "'\(field.rawValue)' must list at least one entry", at: listEntry.value.range,
+                    notes: [Diagnostic.Note("list the entries, or leave '\(field.rawValue)' out", at: listEntry.value.range)])
+            }
             return items.compactMap { item in
                 context.string(item, field: field.rawValue).flatMap {
                     context.validated($0, by: check, as: what, field: field.rawValue)
                 }
             }
         }
-        let origins = list(.allowedOrigins, check: { $0 == "*" || Grammar.isOrigin($0) }, what: "origin")
+        let origins = list(.allowedOrigins, check: { $0 == CORS.anyOrigin || Grammar.isOrigin($0) }, what: "origin")
         let methods = list(.allowedMethods, check: { $0 == "*" || Grammar.isToken($0) }, what: "method")
         let headers = list(.allowedHeaders, check: { $0 == "*" || Grammar.isToken($0) }, what: "header name")
-        return CORS(allowedOrigins: origins, allowedMethods: methods, allowedHeaders: headers, anchor: entry.keyRange)
+        let exposed = list(.exposeHeaders, check: { $0 == "*" || Grammar.isToken($0) }, what: "header name")
+        let anyOrigin = origins.first { $0.value == CORS.anyOrigin }
+        if let anyOrigin, origins.count > 1 {
+            context.diagnostics.report(
+                .invalidValue, "'\(CORS.anyOrigin)' must be the only entry of 'allowedOrigins'", at: anyOrigin.range,
+                notes: [Diagnostic.Note("APIM takes either '\(CORS.anyOrigin)' alone or a list of origins", at: anyOrigin.range)])
+        }
+        let credentials = fields[.allowCredentials].flatMap { context.bool($0) }
+        if let credentials, credentials.value, let anyOrigin {
+            context.diagnostics.report(
+                .invalidValue, "'allowCredentials' cannot be true while 'allowedOrigins' allows any origin ('\(CORS.anyOrigin)')",
+                at: credentials.range,
+                notes: [
+                    Diagnostic.Note(
+                        "browsers refuse credentialed responses to any origin; list the origins that may send credentials",
+                        at: anyOrigin.range)
+                ])
+        }
+        let maxAge = fields[.preflightMaxAge].flatMap { context.duration($0) }
+        if let maxAge, fields[.allowedMethods] == nil {
+            context.diagnostics.report(
+                .invalidValue, "'preflightMaxAge' needs 'allowedMethods', which APIM sets it on", at: maxAge.range,
+                notes: [Diagnostic.Note("list the methods browsers may use, such as [GET, POST], APIM's default", at: maxAge.range)])
+        }
+        return CORS(
+            allowedOrigins: origins, allowedMethods: methods, allowedHeaders: headers, exposeHeaders: exposed,
+            allowCredentials: credentials, preflightMaxAge: maxAge, anchor: entry.keyRange)
     }
 }

@@ -83,7 +83,7 @@ public enum DefaultsField: String, FieldSet {
 }
 
 public enum CORSField: String, FieldSet {
-    case allowedOrigins, allowedMethods, allowedHeaders
+    case allowedOrigins, allowedMethods, allowedHeaders, exposeHeaders, allowCredentials, preflightMaxAge
     public static let schemaDefinition = "CORS"
     public static let noun = "'cors'"
 }

@@ -166,9 +166,25 @@ public struct Defaults: Sendable {
     public init() {}
 }
 
+/// Which other sites' pages browsers let call the APIs, answered by APIM's `cors` policy.
 public struct CORS: Sendable {
+    /// `*` alone, or origins.
     public var allowedOrigins: [Located<String>]
+    /// Empty when not written: APIM then allows GET and POST.
     public var allowedMethods: [Located<String>]
     public var allowedHeaders: [Located<String>]
+    /// Response headers scripts may read; empty when not written.
+    public var exposeHeaders: [Located<String>]
+    public var allowCredentials: Located<Bool>?
+    /// Seconds browsers may cache a preflight answer; APIM's default is 0.
+    public var preflightMaxAge: Located<Int>?
+    /// The `cors` key.
     public var anchor: SourceRange
+
+    /// The one origin that stands for any origin.
+    public static let anyOrigin = "*"
+
+    public var allowsAnyOrigin: Bool { allowedOrigins.contains { $0.value == Self.anyOrigin } }
+    /// Off unless written.
+    public var effectiveAllowCredentials: Bool { allowCredentials?.value ?? false }
 }

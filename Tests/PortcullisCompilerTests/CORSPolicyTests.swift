@@ -1,0 +1,201 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// The gateway's `cors` as the built tool treats it: what APIM receives in the global
+/// policy, and the definitions browsers or APIM could not honour, refused where they are.
+final class CORSPolicyTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The line of `cors:` in the gateway ``write(cors:routes:)`` writes.
+    private static let corsLine = RuleExample.baseGateway.filter { $0 == "\n" }.count + 1
+
+    private static let listRoute = """
+          - id: list-orders
+            method: GET
+            path: /orders
+            scopes: [orders.read]
+        """
+
+    /// The base gateway with `cors` (indented by two spaces under the key) and an API `orders`.
+    private func write(cors: String, routes: String = listRoute) throws {
+        let gateway = RuleExample.baseGateway + "cors:\n" + cors.split(separator: "\n").map { "  \($0)\n" }.joined()
+        try gateway.write(to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://orders.example.com
+            routes:
+            \(routes)
+
+            """
+        try api.write(to: directory.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    private func lint() throws -> ToolProcess.Result {
+        try ToolProcess.run(["lint", ".", "--quiet", "--color", "never"], in: directory)
+    }
+
+    /// Builds and returns the global policy, failing when the build is refused.
+    private func globalPolicy() throws -> String {
+        let out = directory.appendingPathComponent("bundle")
+        let result = try ToolProcess.run(["build", ".", "--out", out.path, "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        return try String(contentsOf: out.appendingPathComponent("apim/policy.xml"), encoding: .utf8)
+    }
+
+    private func assertRefused(
+        _ cors: String, _ expected: [String], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        try write(cors: cors)
+        let result = try lint()
+        XCTAssertEqual(result.status, 1, result.stdout, file: file, line: line)
+        for diagnostic in expected {
+            XCTAssertTrue(result.stdout.contains(diagnostic), "missing '\(diagnostic)' in:\n\(result.stdout)", file: file, line: line)
+        }
+    }
+
+    /// APIM documents `allowed-headers` as required, and no list of headers is right for
+    /// every API, so the definitions must say which request headers browsers may send.
+    func testAllowedHeadersAreRequired() throws {
+        try assertRefused(
+            "allowedOrigins: [https://shop.example.com]",
+            [
+                "gateway.yaml:\(Self.corsLine):1: error: missing required field 'allowedHeaders' in 'cors' [YS005]",
+                "gateway.yaml:\(Self.corsLine):1: note: list the request headers browsers may send, such as 'Authorization' and 'Content-Type'",
+            ])
+    }
+
+    /// Without origins APIM's policy is invalid; an empty list would say nothing either.
+    func testOriginsAreRequiredAndListsAreNeverEmpty() throws {
+        try assertRefused(
+            "allowedHeaders: [Authorization]",
+            ["gateway.yaml:\(Self.corsLine):1: error: missing required field 'allowedOrigins' in 'cors' [YS005]"])
+        try assertRefused(
+            "allowedOrigins: [https://shop.example.com]\nallowedMethods: []\nallowedHeaders: [Authorization]\nexposeHeaders: []",
+            [
+                "gateway.yaml:\(Self.corsLine + 2):19: error: 'allowedMethods' must list at least one entry [YS004]",
+                "gateway.yaml:\(Self.corsLine + 4):18: error: 'exposeHeaders' must list at least one entry [YS004]",
+            ])
+    }
+
+    /// Browsers refuse credentialed responses that allow any origin, and APIM takes `*`
+    /// only on its own.
+    func testAnyOriginIsAloneAndNeverWithCredentials() throws {
+        try assertRefused(
+            "allowedOrigins: [\"*\"]\nallowedHeaders: [Authorization]\nallowCredentials: true",
+            [
+                "gateway.yaml:\(Self.corsLine + 3):21: error: 'allowCredentials' cannot be true while 'allowedOrigins' allows any origin ('*') [YS004]",
+                "gateway.yaml:\(Self.corsLine + 1):20: note: browsers refuse credentialed responses to any origin; list the origins that may send credentials",
+            ])
+        try assertRefused(
+            "allowedOrigins: [https://shop.example.com, \"*\"]\nallowedHeaders: [Authorization]",
+            ["gateway.yaml:\(Self.corsLine + 1):46: error: '*' must be the only entry of 'allowedOrigins' [YS004]"])
+    }
+
+    /// APIM sets the preflight cache lifetime on its list of methods.
+    func testPreflightMaxAgeNeedsAllowedMethods() throws {
+        try assertRefused(
+            "allowedOrigins: [https://shop.example.com]\nallowedHeaders: [Authorization]\npreflightMaxAge: 10m",
+            ["gateway.yaml:\(Self.corsLine + 3):20: error: 'preflightMaxAge' needs 'allowedMethods', which APIM sets it on [YS004]"])
+        try assertRefused(
+            "allowedOrigins: [https://shop.example.com]\nallowedMethods: [GET]\nallowedHeaders: [Authorization]\nallowCredentials: maybe\npreflightMaxAge: soon",
+            [
+                "gateway.yaml:\(Self.corsLine + 4):21: error: expected true or false for 'allowCredentials'",
+                "gateway.yaml:\(Self.corsLine + 5):20: error: invalid duration 'soon' for 'preflightMaxAge' [YS004]",
+            ])
+    }
+
+    /// Every field reaches the policy, in the order APIM documents.
+    func testEveryFieldReachesThePolicyInAPIMOrder() throws {
+        try write(
+            cors: """
+                allowedOrigins: [https://shop.example.com, https://admin.example.com:8443]
+                allowedMethods: [GET, POST]
+                allowedHeaders: [Authorization, Content-Type]
+                exposeHeaders: [X-Request-Id, Retry-After]
+                allowCredentials: true
+                preflightMaxAge: 10m
+                """)
+        let policy = try globalPolicy()
+        let expected = """
+                    <cors allow-credentials="true">
+                        <allowed-origins>
+                            <origin>https://shop.example.com</origin>
+                            <origin>https://admin.example.com:8443</origin>
+                        </allowed-origins>
+                        <allowed-methods preflight-result-max-age="600">
+                            <method>GET</method>
+                            <method>POST</method>
+                        </allowed-methods>
+                        <allowed-headers>
+                            <header>Authorization</header>
+                            <header>Content-Type</header>
+                        </allowed-headers>
+                        <expose-headers>
+                            <header>X-Request-Id</header>
+                            <header>Retry-After</header>
+                        </expose-headers>
+                    </cors>
+            """
+        XCTAssertTrue(policy.contains(expected), policy)
+        try assertValidatesAgainstTheAPIMSchema(directory.appendingPathComponent("bundle/apim/policy.xml"))
+    }
+
+    /// APIM's policy schema, where ../shared and xmllint are available.
+    private func assertValidatesAgainstTheAPIMSchema(_ policy: URL) throws {
+        let schema = GoldenFiles.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/apim-policy-xsd/policies.xsd")
+        guard FileManager.default.fileExists(atPath: schema.path), FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")
+        else {
+            throw XCTSkip("\(schema.path) or xmllint is not available; the XSD check runs where both are")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/xmllint")
+        process.arguments = ["--noout", "--schema", schema.path, policy.path]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+    }
+
+    /// Credentials stay off unless the definitions turn them on.
+    func testCredentialsDefaultToOff() throws {
+        try write(cors: "allowedOrigins: [\"*\"]\nallowedHeaders: [Content-Type]")
+        let policy = try globalPolicy()
+        XCTAssertTrue(policy.contains("<cors allow-credentials=\"false\">"), policy)
+        XCTAssertFalse(policy.contains("allowed-methods"), policy)
+        XCTAssertFalse(policy.contains("expose-headers"), policy)
+    }
+
+    /// APIM does not answer preflight requests itself for a path where an operation takes
+    /// OPTIONS: the route's own policy and backend do.
+    func testOptionsRouteIsWarnedWhenTheGatewayHasCORS() throws {
+        let routes = Self.listRoute + """
+
+              - id: orders-options
+                method: OPTIONS
+                path: /orders
+                scopes: [orders.read]
+            """
+        try write(cors: "allowedOrigins: [https://shop.example.com]\nallowedHeaders: [Authorization]", routes: routes)
+        let result = try lint()
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "orders.yaml:12:13: warning: route 'orders-options' takes OPTIONS, so APIM passes preflight requests for '/orders' to it instead of answering them with the gateway's 'cors' [CO001]"),
+            result.stdout)
+        XCTAssertTrue(result.stdout.contains("gateway.yaml:\(Self.corsLine):1: note: the gateway's 'cors' is declared here"), result.stdout)
+    }
+}
