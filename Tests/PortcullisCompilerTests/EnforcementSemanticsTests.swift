@@ -204,3 +204,25 @@ extension EnforcementSemanticsTests {
         XCTAssertEqual(auth["appRolesMatch"] as? String, "all")
     }
 }
+
+extension EnforcementSemanticsTests {
+    func testIntrospectionProvidersCanRequireAnAudience() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                auth: partner
+                scopes: [orders.read]
+            """)
+        let gateway = folder.appendingPathComponent("gateway.yaml")
+        let text = try String(contentsOf: gateway, encoding: .utf8)
+            .replacingOccurrences(of: "clientSecret: {secret: partner-secret}\n", with: "clientSecret: {secret: partner-secret}\n    audiences: [api://orders]\n")
+        try text.write(to: gateway, atomically: true, encoding: .utf8)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let policy = try policy(out, route: "list-orders")
+        XCTAssertTrue(policy.contains("var aud = JObject.Parse((string)context.Variables[\"portcullis-introspection\"])[\"aud\"];"), policy)
+        XCTAssertTrue(policy.contains("return !new[] { \"api://orders\" }.Any(audience => named.Contains(audience)); }"), policy)
+    }
+}

@@ -336,6 +336,19 @@ enum GatewayComparison {
                 if was.endpoint.value != now.endpoint.value {
                     add(.privilegeIncrease, "asks '\(now.endpoint.value)' instead of '\(was.endpoint.value)' whether tokens are active", now.endpoint.range)
                 }
+                switch (was.audiences, now.audiences) {
+                case (_?, nil):
+                    add(.privilegeIncrease, "no longer checks the audience of tokens", provider.name.range)
+                case (nil, let audiences?):
+                    add(.privilegeDecrease, "now checks the audience of tokens", audiences.first?.range ?? provider.name.range)
+                case (let before?, let after?):
+                    let old = Set(before.map(\.value))
+                    for audience in after where !old.contains(audience.value) {
+                        add(.privilegeIncrease, "now accepts audience '\(audience.value)'", audience.range)
+                    }
+                case (nil, nil):
+                    break
+                }
             default:
                 add(.privilegeIncrease, "checks tokens by \(provider.type.rawValue) instead of \(previous.type.rawValue)", provider.name.range)
             }

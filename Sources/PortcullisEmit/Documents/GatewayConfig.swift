@@ -138,6 +138,7 @@ struct GatewayConfig: Encodable {
                 entry.clientId = details.clientId.value
                 if case .reference(let name) = details.clientSecret { entry.clientSecretName = name.value }
                 entry.cacheTtlSeconds = details.effectiveCacheTtl
+                entry.audiences = details.audiences?.map(\.value)
             }
             return entry
         }

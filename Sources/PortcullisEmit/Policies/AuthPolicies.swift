@@ -127,7 +127,7 @@ private struct Introspection {
             AuthPolicies.choose([
                 (.code("@(\(Self.result) == \"\")"), [AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false)]),
                 (.code(inactive), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)]),
-            ]),
+            ] + (details.audiences.map { [(.code(Self.foreignAudience($0.map(\.value))), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)])] } ?? [])),
         ]
     }
 
@@ -143,6 +143,12 @@ private struct Introspection {
     /// Anything but `"active": true` is inactive.
     private var inactive: String {
         "@{ var active = JObject.Parse(\(Self.result))[\"active\"]; return active == null || active.Type != JTokenType.Boolean || !active.Value<bool>(); }"
+    }
+
+    /// True when the result's `aud` (a string or an array) names none of `audiences`.
+    static func foreignAudience(_ audiences: [String]) -> String {
+        let accepted = "new[] { " + audiences.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
+        return "@{ var aud = JObject.Parse(\(result))[\"aud\"]; var named = aud == null ? new string[0] : aud.Type == JTokenType.Array ? aud.Children().Where(value => value.Type == JTokenType.String).Select(value => (string)value).ToArray() : aud.Type == JTokenType.String ? new[] { (string)aud } : new string[0]; return !\(accepted).Any(audience => named.Contains(audience)); }"
     }
 
     /// Seconds to keep the result: the provider's `cacheTtl`, cut to the token's `exp`.

@@ -91,15 +91,7 @@ extension DocumentDecoder {
             else { return nil }
             let issuer = context.require(fields, .issuer).flatMap { context.url($0, templates: true) }
             let openidConfig = context.require(fields, .openidConfig).flatMap { context.url($0, templates: true) }
-            var audiences: [Located<String>]?
-            if let audienceEntry = context.require(fields, .audiences), let items = context.sequence(audienceEntry) {
-                audiences = items.compactMap { context.string($0, field: "audiences", templates: true) }
-                if items.isEmpty {
-                    context.diagnostics.report(
-                        .invalidValue, "'audiences' must list at least one audience", at: audienceEntry.value.range)
-                    audiences = nil
-                }
-            }
+            let audiences = context.require(fields, .audiences).flatMap { audienceList($0) }
             let scopeClaim = fields[.scopeClaim].flatMap { claimName($0) }
             let roleClaim = fields[.roleClaim].flatMap { claimName($0) }
             let lifetime = fields[.tokenLifetime].flatMap { context.duration($0) }
@@ -117,6 +109,7 @@ extension DocumentDecoder {
             let clientId = context.require(fields, .clientId).flatMap { context.string($0, templates: true) }
             let clientSecret = context.require(fields, .clientSecret).flatMap { secretValue($0) }
             let cacheTtl = fields[.cacheTtl].flatMap { context.duration($0) }
+            let audiences = fields[.audiences].flatMap { audienceList($0) }
             let scopeClaim = fields[.scopeClaim].flatMap { claimName($0) }
             let roleClaim = fields[.roleClaim].flatMap { claimName($0) }
             let lifetime = fields[.tokenLifetime].flatMap { context.duration($0) }
@@ -124,9 +117,20 @@ extension DocumentDecoder {
             return IdentityProvider(
                 name: name,
                 details: .introspection(
-                    .init(endpoint: endpoint, clientId: clientId, clientSecret: clientSecret, cacheTtl: cacheTtl)),
+                    .init(endpoint: endpoint, clientId: clientId, clientSecret: clientSecret, cacheTtl: cacheTtl, audiences: audiences)),
                 scopeClaim: scopeClaim, roleClaim: roleClaim, tokenLifetime: lifetime)
         }
+    }
+
+    /// A non-empty list of audiences; nil after reporting an empty or malformed one.
+    private mutating func audienceList(_ entry: YAMLEntry) -> [Located<String>]? {
+        guard let items = context.sequence(entry) else { return nil }
+        guard !items.isEmpty else {
+            context.diagnostics.report(.invalidValue, "'audiences' must list at least one audience", at: entry.value.range)
+            return nil
+        }
+        let audiences = items.compactMap { context.string($0, field: "audiences", templates: true) }
+        return audiences.count == items.count ? audiences : nil
     }
 
     /// A token claim's name, which policies use verbatim in `required-claims`.

@@ -23,7 +23,7 @@ public enum JWTProviderField: String, FieldSet {
 }
 
 public enum IntrospectionProviderField: String, FieldSet {
-    case type, endpoint, clientId, clientSecret, cacheTtl, scopeClaim, roleClaim, tokenLifetime
+    case type, endpoint, clientId, clientSecret, cacheTtl, audiences, scopeClaim, roleClaim, tokenLifetime
     public static let schemaDefinition = "IntrospectionProvider"
     public static let noun = "an 'introspection' identity provider"
 }

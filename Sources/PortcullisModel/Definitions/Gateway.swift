@@ -55,6 +55,8 @@ public struct IdentityProvider: Sendable {
         public var clientId: Located<String>
         public var clientSecret: SecretValue
         public var cacheTtl: Located<Int>?
+        /// When set, an active token must also name one of these in `aud`.
+        public var audiences: [Located<String>]?
 
         /// 60 seconds unless the provider says otherwise.
         public var effectiveCacheTtl: Int { cacheTtl?.value ?? 60 }
