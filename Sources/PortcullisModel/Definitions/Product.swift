@@ -23,6 +23,8 @@ public struct Definitions: Sendable {
     public var products: [Product] = []
     /// Every `{{name}}` written in a field that allows it.
     public var namedValueReferences: [Located<String>] = []
+    /// Secret material that could not be read as written: reports mask it.
+    public var unreadSecrets: [SourceRange] = []
     /// Every `kind: Gateway` document met, decoded or not.
     public var gatewayDocuments: [SourceRange] = []
     /// Names of APIs whose documents had errors and were not decoded.
@@ -40,6 +42,7 @@ public struct Definitions: Sendable {
         apis += other.apis
         products += other.products
         namedValueReferences += other.namedValueReferences
+        unreadSecrets += other.unreadSecrets
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)
         scopesOfDroppedRoutes.formUnion(other.scopesOfDroppedRoutes)
