@@ -43,8 +43,11 @@ extension DocumentDecoder {
         var secrets: [SecretDeclaration] = []
         if let entry = fields[.secrets], let entries = context.namedEntries(entry) {
             for item in entries {
-                readingSecret([item.keyRange, item.value.range]) { decoder in
-                    guard let secretName = decoder.context.keyName(item, of: "secrets") else { return }
+                readingSecret([item.value.range]) { decoder in
+                    guard let secretName = decoder.context.keyName(item, of: "secrets") else {
+                        decoder.context.unreadSecrets.append(item.keyRange)
+                        return
+                    }
                     declared.secrets.insert(secretName.value)
                     if let secret = decoder.decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
                 }
