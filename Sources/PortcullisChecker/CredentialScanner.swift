@@ -5,7 +5,8 @@ import PortcullisSyntax
 /// Rule SE001 reports the scalars ``CredentialScanner`` flags, and every report masks them
 /// when it quotes a source line.
 extension CredentialScanner {
-    /// The ranges of credential-like keys and scalars in `document`, in document order.
+    /// The ranges of credential-like keys and scalars in `document`, in document order,
+    /// and of scalars that a key calls a credential (`db-password: ...`).
     public static func scan(_ document: YAMLDocument) -> [SourceRange] {
         var found: [SourceRange] = []
         collect(document.root, into: &found)
@@ -22,7 +23,11 @@ extension CredentialScanner {
         case .mapping(let entries):
             for entry in entries {
                 if looksLikeCredential(entry.key) { found.append(entry.keyRange) }
-                collect(entry.value, into: &found)
+                if let scalar = entry.value.scalar, !entry.value.isNull, isCredential(scalar.text, under: entry.key) {
+                    found.append(entry.value.range)
+                } else {
+                    collect(entry.value, into: &found)
+                }
             }
         }
     }

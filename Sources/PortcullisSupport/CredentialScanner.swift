@@ -23,6 +23,17 @@ public enum CredentialScanner {
         return text.withUTF8 { scan($0) }
     }
 
+    /// Whether `value`, written under `key` (a YAML key, say), is a credential because of
+    /// what the key calls it: `db-password: ...`, `apiKey: ...`. As in `KEY=VALUE`, a value
+    /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
+    public static func isCredential(_ value: String, under key: String) -> Bool {
+        var key = key
+        var value = value
+        return key.withUTF8 { key in
+            credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
+        } && value.withUTF8 { isWrittenOut($0, $0.indices) }
+    }
+
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for index in bytes.indices {
             let found: Bool
@@ -45,9 +56,11 @@ public enum CredentialScanner {
     // MARK: key=value
 
     /// Keys whose value is a credential wherever they are written, lowercased; a key
-    /// ending in one of these counts too (`DbPassword`, `SharedAccessKey`).
+    /// ending in one of these counts too (`DbPassword`, `SharedAccessKey`, `partner-secret`).
+    /// `secret` alone is not among them: `{secret: NAME}` names a declared secret.
     private static let credentialKeySuffixes: [[UInt8]] = [
-        "password", "pwd", "passwd", "accountkey", "accesskey", "clientsecret", "client_secret",
+        "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
+        "private-key", "clientsecret", "-secret", "_secret",
     ].map { Array($0.utf8) }
 
     /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.
@@ -70,16 +83,18 @@ public enum CredentialScanner {
         while valueStart < bytes.count, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
         var valueEnd = valueStart
         while valueEnd < bytes.count, !endsValue(bytes[valueEnd]) { valueEnd += 1 }
-        guard valueEnd > valueStart else { return false }
-        switch bytes[valueStart] {
-        case UInt8(ascii: "{"), UInt8(ascii: "<"), UInt8(ascii: "="): return false
-        default: break
-        }
+        guard isWrittenOut(bytes, valueStart..<valueEnd), bytes[valueStart] != UInt8(ascii: "=") else { return false }
         if credentialKeySuffixes.contains(where: { hasSuffix(bytes, keyStart..<keyEnd, $0) }) { return true }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret
         else { return false }
         return queryKeys.contains { $0.count == keyEnd - keyStart && hasSuffix(bytes, keyStart..<keyEnd, $0) }
+    }
+
+    /// A value that is there (not empty) and is not a `{{reference}}` or `<placeholder>`.
+    private static func isWrittenOut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let first = range.first(where: { bytes[$0] != 0x20 && bytes[$0] != 0x09 }) else { return false }
+        return bytes[first] != UInt8(ascii: "{") && bytes[first] != UInt8(ascii: "<")
     }
 
     private static func isKeyByte(_ byte: UInt8) -> Bool {

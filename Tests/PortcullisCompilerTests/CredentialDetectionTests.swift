@@ -72,6 +72,23 @@ final class CredentialDetectionTests: XCTestCase {
         try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// A plain named value whose name calls it a password or key holds one, whatever it looks like.
+    func testValuesUnderCredentialNamesAreReportedAndNeverBuilt() throws {
+        let folder = directory.appendingPathComponent("named")
+        try write("ordinary", to: folder)
+        let gateway = RuleExample.baseGateway + "namedValues:\n  db-password: Hunter2x\n  partner-api-key: Zebra99y\n  signing-secret: Walrus7z\n"
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 3, lint.stdout)
+        for secret in ["Hunter2x", "Zebra99y", "Walrus7z"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("named-bundle")
+        let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
+        XCTAssertNotEqual(build.status, 0, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
     func testEveryCredentialShapeIsReportedAndNeverBuilt() throws {
         for (index, shape) in Self.shapes.enumerated() {
             let folder = directory.appendingPathComponent("shape\(index)")

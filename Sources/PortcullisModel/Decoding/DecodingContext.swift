@@ -223,7 +223,7 @@ struct DecodingContext {
     ) -> Located<String>? {
         guard isValid(text.value) else {
             diagnostics.report(
-                .invalidValue, "invalid \(what)\(Self.shown(text.value, secret: inSecretPosition)) for \(Self.quote(field))", at: text.range,
+                .invalidValue, "invalid \(what)\(shown(text.value, of: field)) for \(Self.quote(field))", at: text.range,
                 notes: rule.map { [Diagnostic.Note($0, at: text.range)] } ?? [])
             return nil
         }
@@ -280,7 +280,7 @@ struct DecodingContext {
         }
         guard let seconds = Grammar.durationSeconds(scalar.text), seconds > 0 else {
             diagnostics.report(
-                .invalidValue, "invalid duration\(Self.shown(scalar.text, secret: inSecretPosition)) for \(Self.quote(entry.key))",
+                .invalidValue, "invalid duration\(shown(scalar.text, of: entry.key)) for \(Self.quote(entry.key))",
                 at: node.range,
                 notes: [
                     Diagnostic.Note(
@@ -327,7 +327,7 @@ struct DecodingContext {
             note = "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
         }
         diagnostics.report(
-            .invalidValue, "unknown value\(Self.shown(text.value, secret: inSecretPosition)) for \(Self.quote(field))", at: text.range,
+            .invalidValue, "unknown value\(shown(text.value, of: field)) for \(Self.quote(field))", at: text.range,
             notes: [Diagnostic.Note(note, at: text.range)])
         return nil
     }
@@ -343,11 +343,11 @@ struct DecodingContext {
     mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
         var found = node.kindDescription
         if let scalar = node.scalar, !node.isNull {
-            let shown = Self.shown(scalar.text, secret: inSecretPosition)
+            let quoted = shown(scalar.text, of: field)
             if !scalar.isPlain {
-                found = shown.isEmpty ? "a quoted string" : "the quoted string\(shown)"
-            } else if !shown.isEmpty {
-                found = String(shown.dropFirst())
+                found = quoted.isEmpty ? "a quoted string" : "the quoted string\(quoted)"
+            } else if !quoted.isEmpty {
+                found = String(quoted.dropFirst())
             }
         }
         diagnostics.report(
@@ -357,6 +357,12 @@ struct DecodingContext {
     /// A user-written key or field name in quotes, shortened when very long.
     static func quote(_ text: String) -> String {
         text.unicodeScalars.count > 64 ? "'\(String(text.unicodeScalars.prefix(61)))...'" : "'\(text)'"
+    }
+
+    /// ` 'value'` for quoting a rejected value of `field`, or nothing when it is in a secret
+    /// position or `field` calls it a credential (`db-password`).
+    func shown(_ text: String, of field: String) -> String {
+        Self.shown(text, secret: inSecretPosition || CredentialScanner.isCredential(text, under: field))
     }
 
     /// ` 'value'` for quoting a rejected value, or nothing when it is long, in a secret
