@@ -99,7 +99,7 @@ public struct CheckContext: Sendable {
 
     /// Every range that holds a secret's text, whatever rules are enabled: reports mask these.
     public var secretRanges: [SourceRange] {
-        Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues)).sorted()
+        Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + project.unreadSecrets)).sorted()
     }
 
     /// The access level of a declared scope.

@@ -39,4 +39,14 @@ public struct DiagnosticReport: Sendable {
     public var active: [Diagnostic] { diagnostics.filter { $0.suppression == nil } }
 
     public var hasErrors: Bool { summary.errors > 0 }
+
+    /// The scalar offsets of a source line of `length` scalars that `redactions` cover.
+    static func secretColumns(line: UInt32, of file: FileID, length: Int, redactions: [SourceRange]) -> [Range<Int>] {
+        redactions.compactMap { secret in
+            guard secret.file == file, secret.start.line <= line, line <= secret.end.line else { return nil }
+            let from = max(0, secret.start.line == line ? Int(secret.start.column) - 1 : 0)
+            let to = min(length, secret.end.line == line ? Int(secret.end.column) - 1 : length)
+            return from < to ? from..<to : nil
+        }
+    }
 }

@@ -169,11 +169,22 @@ public struct SARIFReporter: DiagnosticReporter {
     }
 
     /// Stable across unrelated edits: the rule, the file and the text of the line, not its
-    /// number. Secrets on the line are hashed, never written.
+    /// number. Each secret on the line is hashed as one `*`, so the hash says nothing about
+    /// the secret, not even its length, and a dictionary cannot recover it.
     static func lineHash(_ diagnostic: Diagnostic, in report: DiagnosticReport) -> String {
         let file = report.sources[diagnostic.range.file]
-        let line = file.line(Int(diagnostic.range.start.line))?.trimmingCharacters(in: .whitespaces) ?? ""
-        return String(SHA256.hex(Array("\(diagnostic.code.id)\u{0}\(file.path)\u{0}\(line)".utf8)).prefix(16))
+        let number = diagnostic.range.start.line
+        let scalars = Array((file.line(Int(number)) ?? "").unicodeScalars)
+        var hidden = [Bool](repeating: false, count: scalars.count)
+        let secrets = DiagnosticReport.secretColumns(
+            line: number, of: diagnostic.range.file, length: scalars.count, redactions: report.redactions)
+        for columns in secrets { hidden.replaceSubrange(columns, with: repeatElement(true, count: columns.count)) }
+        var line = String.UnicodeScalarView()
+        for index in scalars.indices where !hidden[index] || index == 0 || !hidden[index - 1] {
+            line.append(hidden[index] ? "*" : scalars[index])
+        }
+        let text = String(line).trimmingCharacters(in: .whitespaces)
+        return String(SHA256.hex(Array("\(diagnostic.code.id)\u{0}\(file.path)\u{0}\(text)".utf8)).prefix(16))
     }
 
     static func securitySeverity(_ severity: Severity) -> String {

@@ -78,11 +78,8 @@ public struct TextReporter: DiagnosticReporter {
 
     /// Replaces the parts of a quoted line that hold a secret with `*`, keeping columns.
     static func mask(_ scalars: inout [Unicode.Scalar], line: UInt32, file: FileID, redactions: [SourceRange]) {
-        for secret in redactions where secret.file == file && secret.start.line <= line && line <= secret.end.line {
-            let from = secret.start.line == line ? Int(secret.start.column) - 1 : 0
-            let to = secret.end.line == line ? Int(secret.end.column) - 1 : scalars.count
-            guard from < to else { continue }
-            for index in max(0, from)..<min(scalars.count, to) { scalars[index] = "*" }
+        for columns in DiagnosticReport.secretColumns(line: line, of: file, length: scalars.count, redactions: redactions) {
+            for index in columns { scalars[index] = "*" }
         }
     }
 

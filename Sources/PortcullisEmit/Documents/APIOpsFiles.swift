@@ -64,8 +64,12 @@ enum APIOpsFiles {
     /// The link between a product and an API has no properties in ARM; APIOps writes `{}`.
     static let productAPI = "{}\n"
 
+    /// A plain value is not secret; one that looks like a credential is marked secret in
+    /// case it gets this far (the build refuses such inputs), so APIM at least hides it.
     static func namedValue(_ value: NamedValue) -> String {
-        StableJSON.encode(Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: false)))
+        let secret = CredentialScanner.looksLikeCredential(value.value.value)
+        return StableJSON.encode(
+            Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: secret)))
     }
 
     /// Key Vault-backed: APIM reads the value from the vault; the bundle holds only its URI.

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 import PortcullisSyntax
 
 /// Typed readers for the language's value types. Each reports what is wrong with a node
@@ -11,6 +12,11 @@ struct DecodingContext {
     /// Fields that start with a `{{name}}` reference, for the resolver to check what they
     /// become once APIM substitutes the named values.
     var leadingTemplates: [TemplatedField] = []
+    /// Set while reading a place that holds secret material (see
+    /// ``DocumentDecoder/readingSecret(_:_:)``): messages there quote no value.
+    var inSecretPosition = false
+    /// Secret material that could not be read as written; reports mask it.
+    var unreadSecrets: [SourceRange] = []
 
     /// How many problems have been reported so far; comparing counts tells whether a
     /// definition was read without errors.
@@ -38,8 +44,9 @@ struct DecodingContext {
         if let suggestion = Suggestion.closest(to: entry.key, among: Field.allCases.map(\.rawValue)) {
             notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: entry.keyRange))
         }
-        diagnostics.report(
-            .unknownField, "unknown field \(Self.quote(entry.key)) in \(Field.noun)", at: entry.keyRange, notes: notes)
+        // Keys are field names, but one in a secret position may be the secret itself.
+        let key = inSecretPosition || CredentialScanner.looksLikeCredential(entry.key) ? "" : " \(Self.quote(entry.key))"
+        diagnostics.report(.unknownField, "unknown field\(key) in \(Field.noun)", at: entry.keyRange, notes: notes)
     }
 
     /// The entry of a required field, or a YS005 at the mapping's anchor.
@@ -234,7 +241,7 @@ struct DecodingContext {
     ) -> Located<String>? {
         guard isValid(text.value) else {
             diagnostics.report(
-                .invalidValue, "invalid \(what)\(Self.shown(text.value)) for \(Self.quote(field))", at: text.range,
+                .invalidValue, "invalid \(what)\(shown(text.value, of: field)) for \(Self.quote(field))", at: text.range,
                 notes: rule.map { [Diagnostic.Note($0, at: text.range)] } ?? [])
             return nil
         }
@@ -291,7 +298,7 @@ struct DecodingContext {
         }
         guard let seconds = Grammar.durationSeconds(scalar.text), seconds > 0 else {
             diagnostics.report(
-                .invalidValue, "invalid duration\(Self.shown(scalar.text)) for \(Self.quote(entry.key))",
+                .invalidValue, "invalid duration\(shown(scalar.text, of: entry.key)) for \(Self.quote(entry.key))",
                 at: node.range,
                 notes: [
                     Diagnostic.Note(
@@ -338,7 +345,7 @@ struct DecodingContext {
             note = "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
         }
         diagnostics.report(
-            .invalidValue, "unknown value\(Self.shown(text.value)) for \(Self.quote(field))", at: text.range,
+            .invalidValue, "unknown value\(shown(text.value, of: field)) for \(Self.quote(field))", at: text.range,
             notes: [Diagnostic.Note(note, at: text.range)])
         return nil
     }
@@ -354,11 +361,11 @@ struct DecodingContext {
     mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
         var found = node.kindDescription
         if let scalar = node.scalar, !node.isNull {
-            let shown = Self.shown(scalar.text)
+            let quoted = shown(scalar.text, of: field)
             if !scalar.isPlain {
-                found = shown.isEmpty ? "a quoted string" : "the quoted string\(shown)"
-            } else if !shown.isEmpty {
-                found = String(shown.dropFirst())
+                found = quoted.isEmpty ? "a quoted string" : "the quoted string\(quoted)"
+            } else if !quoted.isEmpty {
+                found = String(quoted.dropFirst())
             }
         }
         diagnostics.report(
@@ -376,12 +383,17 @@ struct DecodingContext {
         text.unicodeScalars.count > 64 ? "'\(String(text.unicodeScalars.prefix(61)))...'" : "'\(text)'"
     }
 
-    /// ` 'value'` for quoting a rejected value, or nothing when it is long or could be a
-    /// credential: a message must never echo a secret.
-    static func shown(_ text: String) -> String {
-        // Connection strings carry '=' and ';'; JWTs start with the encoded '{"'.
-        let looksSecret = text.contains("=") || text.contains(";") || text.hasPrefix("eyJ")
-        guard text.unicodeScalars.count <= 40, !looksSecret, !text.contains("\n") else { return "" }
+    /// ` 'value'` for quoting a rejected value of `field`, or nothing when it is in a secret
+    /// position or `field` calls it a credential (`db-password`).
+    func shown(_ text: String, of field: String) -> String {
+        Self.shown(text, secret: inSecretPosition || CredentialScanner.isCredential(text, under: field))
+    }
+
+    /// ` 'value'` for quoting a rejected value, or nothing when it is long, in a secret
+    /// position or could be a credential: a message must never echo a secret.
+    static func shown(_ text: String, secret: Bool = false) -> String {
+        guard !secret, text.unicodeScalars.count <= 40, !text.contains("\n"), !CredentialScanner.looksLikeCredential(text)
+        else { return "" }
         return " '\(text)'"
     }
 }

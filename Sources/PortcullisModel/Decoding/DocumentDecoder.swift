@@ -29,7 +29,21 @@ public struct DocumentDecoder {
         var definitions = definitions
         definitions.namedValueReferences += context.namedValueReferences
         definitions.leadingTemplates += context.leadingTemplates
+        definitions.unreadSecrets += context.unreadSecrets
         return (definitions, context.diagnostics)
+    }
+
+    /// Reads a place that holds secret material: messages there quote no value, and when
+    /// it cannot be read, `ranges` are masked in reports, for what was written may be the
+    /// secret in the wrong shape.
+    mutating func readingSecret<Value>(_ ranges: [SourceRange], _ read: (inout DocumentDecoder) -> Value) -> Value {
+        let outer = context.inSecretPosition
+        let before = context.errorCount
+        context.inSecretPosition = true
+        defer { context.inSecretPosition = outer }
+        let value = read(&self)
+        if context.errorCount > before { context.unreadSecrets += ranges }
+        return value
     }
 
     public mutating func decode(_ document: YAMLDocument) {

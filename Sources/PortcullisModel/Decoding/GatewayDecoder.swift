@@ -47,9 +47,14 @@ extension DocumentDecoder {
         var secrets: [SecretDeclaration] = []
         if let entry = fields[.secrets], let entries = context.namedEntries(entry) {
             for item in entries {
-                guard let secretName = context.keyName(item, of: "secrets") else { continue }
-                declared.secrets.insert(secretName.value)
-                if let secret = decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
+                readingSecret([item.value.range]) { decoder in
+                    guard let secretName = decoder.context.keyName(item, of: "secrets") else {
+                        decoder.context.unreadSecrets.append(item.keyRange)
+                        return
+                    }
+                    declared.secrets.insert(secretName.value)
+                    if let secret = decoder.decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
+                }
             }
         }
         var sectionsWithErrors = Set<GatewayField>()
@@ -140,6 +145,10 @@ extension DocumentDecoder {
 
     /// `{secret: NAME}`; a plain string is kept as a literal (by location only) for SE001.
     mutating func secretValue(_ entry: YAMLEntry) -> SecretValue? {
+        readingSecret([entry.value.range]) { $0.readSecretValue(entry) }
+    }
+
+    private mutating func readSecretValue(_ entry: YAMLEntry) -> SecretValue? {
         switch entry.value.content {
         case .scalar where !entry.value.isNull:
             return .literal(entry.value.range)

@@ -25,6 +25,8 @@ public struct Definitions: Sendable {
     public var namedValueReferences: [Located<String>] = []
     /// Fields that start with a `{{name}}` reference.
     public var leadingTemplates: [TemplatedField] = []
+    /// Secret material that could not be read as written: reports mask it.
+    public var unreadSecrets: [SourceRange] = []
     /// Every `kind: Gateway` document met, decoded or not.
     public var gatewayDocuments: [SourceRange] = []
     /// Names of APIs whose documents had errors and were not decoded.
@@ -43,6 +45,7 @@ public struct Definitions: Sendable {
         products += other.products
         namedValueReferences += other.namedValueReferences
         leadingTemplates += other.leadingTemplates
+        unreadSecrets += other.unreadSecrets
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)
         scopesOfDroppedRoutes.formUnion(other.scopesOfDroppedRoutes)

@@ -82,4 +82,7 @@ public struct ResolvedProject: Sendable {
     public var complete: Bool
     /// Scopes named by routes that had errors and are not among ``routes``.
     public var scopesOfDroppedRoutes: Set<String>
+    /// Secret material that could not be read as written, and names of undeclared secrets
+    /// (perhaps the secret itself written as a name): reports mask them.
+    public var unreadSecrets: [SourceRange]
 }

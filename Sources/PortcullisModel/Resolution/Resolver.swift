@@ -13,10 +13,13 @@ public struct Resolver {
     /// Where a project-wide error such as a missing gateway points: the first input.
     let projectAnchor: SourceRange
     var diagnostics = DiagnosticCollector()
+    /// See ``ResolvedProject/unreadSecrets``.
+    var unreadSecrets: [SourceRange]
 
     public init(definitions: Definitions, projectAnchor: SourceRange) {
         self.definitions = definitions
         self.projectAnchor = projectAnchor
+        unreadSecrets = definitions.unreadSecrets
     }
 
     public static func resolve(
@@ -42,7 +45,8 @@ public struct Resolver {
             ?? Array(repeating: nil, count: routes.count)
         return ResolvedProject(
             gateway: gateway, apis: apis, products: definitions.products, routes: routes, plans: plans,
-            complete: definitions.complete, scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes)
+            complete: definitions.complete, scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes,
+            unreadSecrets: unreadSecrets)
     }
 
     // MARK: Structure
@@ -146,10 +150,10 @@ public struct Resolver {
         if let auth = gateway.defaults.auth { Self.checkProvider(auth, declared, into: &diagnostics) }
         for provider in gateway.identityProviders {
             if case .introspection(let details) = provider.details {
-                Self.checkSecret(details.clientSecret, declared, into: &diagnostics)
+                checkSecret(details.clientSecret, declared)
             }
         }
-        if let redis = gateway.redis { Self.checkSecret(redis.connection, declared, into: &diagnostics) }
+        if let redis = gateway.redis { checkSecret(redis.connection, declared) }
         let templateNames = declared.namedValues.union(declared.secrets)
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
@@ -188,19 +192,23 @@ public struct Resolver {
             hint: "use a provider declared under the gateway's 'identityProviders', or 'none'", into: &diagnostics)
     }
 
-    private static func checkSecret(
-        _ value: SecretValue, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector
-    ) {
+    /// A name declared nowhere, where a secret belongs, may be the secret itself: it is
+    /// neither quoted nor shown.
+    private mutating func checkSecret(_ value: SecretValue, _ declared: DeclaredNames) {
         guard case .reference(let name) = value, !declared.secrets.contains(name.value) else { return }
-        let hint =
-            declared.namedValues.contains(name.value)
-            ? "'\(name.value)' is a plain named value; secrets must be declared under 'secrets' with 'keyVault'"
-            : "declare it under the gateway's 'secrets' with its Key Vault URI"
-        unknown("secret", name, among: declared.secrets, hint: hint, into: &diagnostics)
+        if declared.namedValues.contains(name.value) {
+            let hint = "'\(name.value)' is a plain named value; secrets must be declared under 'secrets' with 'keyVault'"
+            Self.unknown("secret", name, among: declared.secrets, hint: hint, into: &diagnostics)
+        } else {
+            unreadSecrets.append(name.range)
+            Self.unknown(
+                "secret", name, among: declared.secrets, hint: "declare it under the gateway's 'secrets' with its Key Vault URI",
+                quoted: false, into: &diagnostics)
+        }
     }
 
     private static func unknown(
-        _ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String,
+        _ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String, quoted: Bool = true,
         into diagnostics: inout DiagnosticCollector
     ) {
         var notes: [Diagnostic.Note] = []
@@ -208,7 +216,8 @@ public struct Resolver {
             notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: name.range))
         }
         notes.append(Diagnostic.Note(hint, at: name.range))
-        diagnostics.report(.unknownReference, "unknown \(what) '\(name.value)'", at: name.range, notes: notes)
+        diagnostics.report(
+            .unknownReference, quoted ? "unknown \(what) '\(name.value)'" : "unknown \(what) name", at: name.range, notes: notes)
     }
 
     private mutating func duplicate(

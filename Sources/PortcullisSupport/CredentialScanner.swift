@@ -1,0 +1,244 @@
+/// The one answer to "does this text hold a credential?". The checker reports what it
+/// finds (SE001) and the build refuses it; messages never quote such text.
+///
+/// It runs on every scalar of an estate, so it is one pass over the bytes in which only a
+/// few bytes (`=`, `@`, `-` and the first letters of known token prefixes at a word
+/// start) lead to a closer look, and nothing is allocated.
+public enum CredentialScanner {
+    /// Whether `text` holds, anywhere in it:
+    /// - a connection-string or `key=value` credential (`Password`, `Pwd`, `AccountKey`,
+    ///   `SharedAccessKey`, ..., with or without spaces around `=`);
+    /// - a URL query secret (`sig`, `code`, `key`, `token`, ... after `?` or `&`), which
+    ///   covers SAS tokens;
+    /// - a password in a URL's userinfo (`https://user:password@host`);
+    /// - a JWT, bare or after `Bearer`;
+    /// - a PEM private key;
+    /// - a GitHub, Stripe, AWS or Slack token.
+    /// A `{{name}}` or `<placeholder>` value is a reference, not a credential.
+    public static func looksLikeCredential(_ text: String) -> Bool {
+        // Short values cannot hold a credential worth the name; most scalars are short.
+        guard text.utf8.count >= 8 else { return false }
+        var text = text
+        // Native strings are contiguous UTF-8; `withUTF8` reads them without copying.
+        return text.withUTF8 { scan($0) }
+    }
+
+    /// Whether `value`, written under `key` (a YAML key, say), is a credential because of
+    /// what the key calls it: `db-password: ...`, `apiKey: ...`. As in `KEY=VALUE`, a value
+    /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
+    public static func isCredential(_ value: String, under key: String) -> Bool {
+        var key = key
+        var value = value
+        return key.withUTF8 { key in
+            credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
+        } && value.withUTF8 { isWrittenOut($0, $0.indices) }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in bytes.indices {
+            let found: Bool
+            switch bytes[index] {
+            case UInt8(ascii: "="): found = assignment(bytes, equals: index)
+            case UInt8(ascii: "@"): found = userinfo(bytes, at: index)
+            case UInt8(ascii: "-"): found = privateKey(bytes, at: index)
+            case UInt8(ascii: "e"): found = wordStart(bytes, index) && jwt(bytes, at: index)
+            case UInt8(ascii: "g"): found = wordStart(bytes, index) && gitHubToken(bytes, at: index)
+            case UInt8(ascii: "s"), UInt8(ascii: "r"): found = wordStart(bytes, index) && stripeKey(bytes, at: index)
+            case UInt8(ascii: "A"): found = wordStart(bytes, index) && awsKeyID(bytes, at: index)
+            case UInt8(ascii: "x"): found = wordStart(bytes, index) && slackToken(bytes, at: index)
+            default: found = false
+            }
+            if found { return true }
+        }
+        return false
+    }
+
+    // MARK: key=value
+
+    /// Keys whose value is a credential wherever they are written, lowercased; a key
+    /// ending in one of these counts too (`DbPassword`, `SharedAccessKey`, `partner-secret`).
+    /// `secret` alone is not among them: `{secret: NAME}` names a declared secret.
+    private static let credentialKeySuffixes: [[UInt8]] = [
+        "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
+        "private-key", "clientsecret", "-secret", "_secret",
+    ].map { Array($0.utf8) }
+
+    /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.
+    private static let queryKeys: [[UInt8]] = [
+        "sig", "code", "key", "token", "access_token", "apikey", "api_key", "api-key", "subscription-key",
+    ].map { Array($0.utf8) }
+
+    /// Query values shorter than this are taken for ordinary parameters (`?code=404`).
+    private static let minimumQuerySecret = 8
+
+    /// `KEY = VALUE` around the `=` at `equals`, where KEY names a credential and VALUE is
+    /// written out (not empty, not a `{{reference}}` or `<placeholder>`).
+    private static func assignment(_ bytes: UnsafeBufferPointer<UInt8>, equals: Int) -> Bool {
+        var keyEnd = equals
+        while keyEnd > 0, bytes[keyEnd - 1] == 0x20 || bytes[keyEnd - 1] == 0x09 { keyEnd -= 1 }
+        var keyStart = keyEnd
+        while keyStart > 0, keyEnd - keyStart < 32, isKeyByte(bytes[keyStart - 1]) { keyStart -= 1 }
+        guard keyStart < keyEnd else { return false }
+        var valueStart = equals + 1
+        while valueStart < bytes.count, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+        var valueEnd = valueStart
+        while valueEnd < bytes.count, !endsValue(bytes[valueEnd]) { valueEnd += 1 }
+        guard isWrittenOut(bytes, valueStart..<valueEnd), bytes[valueStart] != UInt8(ascii: "=") else { return false }
+        if credentialKeySuffixes.contains(where: { hasSuffix(bytes, keyStart..<keyEnd, $0) }) { return true }
+        guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
+            valueEnd - valueStart >= minimumQuerySecret
+        else { return false }
+        return queryKeys.contains { $0.count == keyEnd - keyStart && hasSuffix(bytes, keyStart..<keyEnd, $0) }
+    }
+
+    /// A value that is there (not empty) and is not a `{{reference}}` or `<placeholder>`.
+    private static func isWrittenOut(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let first = range.first(where: { bytes[$0] != 0x20 && bytes[$0] != 0x09 }) else { return false }
+        return bytes[first] != UInt8(ascii: "{") && bytes[first] != UInt8(ascii: "<")
+    }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// What ends a value in a connection string, a query or prose.
+    private static func endsValue(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ";"), UInt8(ascii: ","), UInt8(ascii: "&"), UInt8(ascii: "#"), UInt8(ascii: "\""),
+            UInt8(ascii: "'"), 0x20, 0x09, 0x0A, 0x0D:
+            true
+        default: false
+        }
+    }
+
+    /// Whether `bytes[range]` ends with `suffix` (lowercase), ignoring ASCII case.
+    private static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ suffix: [UInt8]) -> Bool {
+        guard range.count >= suffix.count else { return false }
+        var position = range.upperBound - suffix.count
+        for expected in suffix {
+            var byte = bytes[position]
+            if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
+            guard byte == expected else { return false }
+            position += 1
+        }
+        return true
+    }
+
+    // MARK: URLs
+
+    /// `scheme://user:password@host`: the `@` ends an authority that holds a password.
+    private static func userinfo(_ bytes: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+        var start = at
+        while start > 0, !endsAuthority(bytes[start - 1]) { start -= 1 }
+        guard start >= 3, bytes[start - 1] == UInt8(ascii: "/"), bytes[start - 2] == UInt8(ascii: "/"),
+            bytes[start - 3] == UInt8(ascii: ":"),
+            let colon = bytes[start..<at].firstIndex(of: UInt8(ascii: ":"))
+        else { return false }
+        return colon + 1 < at && bytes[colon + 1] != UInt8(ascii: "{")
+    }
+
+    /// What cannot be part of a URL's authority, so a scan back from `@` stops there.
+    private static func endsAuthority(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"), UInt8(ascii: "\""), UInt8(ascii: "'"),
+            UInt8(ascii: "<"), UInt8(ascii: ">"), 0x20, 0x09, 0x0A, 0x0D:
+            true
+        default: false
+        }
+    }
+
+    // MARK: Token formats
+
+    /// The previous byte, if any, is not a letter or digit.
+    private static func wordStart(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
+        index == 0 || !isAlphanumeric(bytes[index - 1])
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+    }
+
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+    }
+
+    /// Whether `literal` is written at `index`.
+    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, with literal: StaticString) -> Bool {
+        guard index + literal.utf8CodeUnitCount <= bytes.count else { return false }
+        return literal.withUTF8Buffer { expected in
+            for offset in expected.indices where bytes[index + offset] != expected[offset] { return false }
+            return true
+        }
+    }
+
+    /// How many bytes from `index` on satisfy `accepts`, up to `limit`.
+    private static func run(
+        _ bytes: UnsafeBufferPointer<UInt8>, from index: Int, limit: Int = .max, _ accepts: (UInt8) -> Bool
+    ) -> Int {
+        var end = index
+        while end < bytes.count, end - index < limit, accepts(bytes[end]) { end += 1 }
+        return end - index
+    }
+
+    /// `header.payload.signature` in base64url, header and payload JSON (`eyJ` is `{"`).
+    private static func jwt(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard starts(bytes, at: index, with: "eyJ") else { return false }
+        let header = run(bytes, from: index, isBase64URL)
+        let payload = index + header + 1
+        guard payload < bytes.count, bytes[payload - 1] == UInt8(ascii: "."), starts(bytes, at: payload, with: "eyJ")
+        else { return false }
+        let payloadLength = run(bytes, from: payload, isBase64URL)
+        let signature = payload + payloadLength + 1
+        guard signature <= bytes.count, bytes[signature - 1] == UInt8(ascii: ".") else { return false }
+        return signature + run(bytes, from: signature, isBase64URL) - index >= 20
+    }
+
+    /// `-----BEGIN ... PRIVATE KEY-----`.
+    private static func privateKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard starts(bytes, at: index, with: "-----BEGIN ") else { return false }
+        let label = index + 11
+        let length = run(bytes, from: label, limit: 40) { $0 != UInt8(ascii: "-") }
+        return starts(bytes, at: label + length - 11, with: "PRIVATE KEY-----")
+    }
+
+    /// `ghp_`, `gho_`, `ghs_`, `ghu_`, `ghr_` and 36 letters and digits; `github_pat_` and 22 or more.
+    private static func gitHubToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        if starts(bytes, at: index, with: "github_pat_") {
+            return run(bytes, from: index + 11) { isAlphanumeric($0) || $0 == UInt8(ascii: "_") } >= 22
+        }
+        guard starts(bytes, at: index, with: "gh"), index + 3 < bytes.count, bytes[index + 3] == UInt8(ascii: "_")
+        else { return false }
+        switch bytes[index + 2] {
+        case UInt8(ascii: "p"), UInt8(ascii: "o"), UInt8(ascii: "s"), UInt8(ascii: "u"), UInt8(ascii: "r"):
+            return run(bytes, from: index + 4, isAlphanumeric) >= 30
+        default:
+            return false
+        }
+    }
+
+    /// `sk_live_` or `rk_live_` and 16 or more letters and digits.
+    private static func stripeKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard starts(bytes, at: index + 1, with: "k_live_") else { return false }
+        return run(bytes, from: index + 8, isAlphanumeric) >= 16
+    }
+
+    /// `AKIA` or `ASIA` and exactly 16 upper-case letters and digits.
+    private static func awsKeyID(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard starts(bytes, at: index, with: "AKIA") || starts(bytes, at: index, with: "ASIA") else { return false }
+        let length = run(bytes, from: index + 4) { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }
+        let end = index + 4 + length
+        return length == 16 && (end == bytes.count || !isAlphanumeric(bytes[end]))
+    }
+
+    /// `xoxb-`, `xoxp-`, `xoxa-`, `xoxs-`, `xoxr-` and 10 or more letters, digits and hyphens.
+    private static func slackToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard starts(bytes, at: index, with: "xox"), index + 4 < bytes.count, bytes[index + 4] == UInt8(ascii: "-")
+        else { return false }
+        switch bytes[index + 3] {
+        case UInt8(ascii: "b"), UInt8(ascii: "p"), UInt8(ascii: "a"), UInt8(ascii: "s"), UInt8(ascii: "r"):
+            return run(bytes, from: index + 5) { isAlphanumeric($0) || $0 == UInt8(ascii: "-") } >= 10
+        default:
+            return false
+        }
+    }
+}

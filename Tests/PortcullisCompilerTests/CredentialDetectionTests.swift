@@ -1,0 +1,136 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// Every common shape of credential is caught wherever a string can be written: `lint`
+/// reports it as SE001 without repeating it, and `build` refuses to publish it. Ordinary
+/// values that merely resemble one are left alone.
+final class CredentialDetectionTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A shape, the YAML double-quoted text holding it, and the part no output may contain.
+    struct Shape {
+        var name: String
+        var value: String
+        var giveaway: String
+        /// Also written as the API's backend URL.
+        var isURL = false
+    }
+
+    static let shapes: [Shape] = [
+        Shape(name: "url userinfo", value: "https://deploy:Hunter2pass@orders.example.com/v1", giveaway: "Hunter2pass", isURL: true),
+        Shape(name: "query sig", value: "https://orders.example.com/v1?sig=Zm9vYmFyYmF6cXV4MTIz", giveaway: "Zm9vYmFyYmF6cXV4MTIz", isURL: true),
+        Shape(name: "query code", value: "https://fn.example.com/api/x?code=aB3dE5fG7hI9jK1lM3nO", giveaway: "aB3dE5fG7hI9jK1lM3nO", isURL: true),
+        Shape(name: "query key", value: "https://maps.example.com/v1?lang=en&key=AIzaSyD4e5f6g7h8i9j0", giveaway: "AIzaSyD4e5f6g7h8i9j0", isURL: true),
+        Shape(name: "query token", value: "https://hooks.example.com/in?token=t0k3nV4lu3xyz789", giveaway: "t0k3nV4lu3xyz789", isURL: true),
+        Shape(name: "pwd", value: "Server=tcp:db.example.com;Uid=app;Pwd=Hunter2pass;", giveaway: "Hunter2pass"),
+        Shape(name: "password with spaces", value: "Server=db.example.com; Password = Hunter2pass", giveaway: "Hunter2pass"),
+        Shape(name: "redis", value: "contoso.redis.cache.windows.net:6380,password=cmVkaXNwYXNzd29yZA==,ssl=True,abortConnect=False", giveaway: "cmVkaXNwYXNzd29yZA"),
+        Shape(name: "storage account key", value: "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c3RvcmFnZWtleQ==;EndpointSuffix=core.windows.net", giveaway: "c3RvcmFnZWtleQ"),
+        Shape(name: "sas token", value: "sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig=c2FzU2lnbmF0dXJlMTIz%3D", giveaway: "c2FzU2lnbmF0dXJlMTIz"),
+        Shape(name: "bearer jwt", value: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl", giveaway: "c2lnbmF0dXJl"),
+        Shape(name: "pem private key", value: "-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEAp3m\\n-----END RSA PRIVATE KEY-----", giveaway: "MIIEowIBAAKCAQEAp3m"),
+        Shape(name: "github ghp", value: "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
+        Shape(name: "github gho in text", value: "use gho_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 for CI", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
+        Shape(name: "github ghs", value: "ghs_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
+        Shape(name: "github fine-grained", value: "github_pat_11ABCDEFG0aBcDeFgHiJkLmN_oPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmN_oPqRsTuVwXyZ"),
+        Shape(name: "stripe secret", value: "sk_live_4eC39HqLyjWDarjtT1zdp7dc", giveaway: "4eC39HqLyjWDarjtT1zdp7dc"),
+        Shape(name: "stripe restricted", value: "rk_live_4eC39HqLyjWDarjtT1zdp7dc", giveaway: "4eC39HqLyjWDarjtT1zdp7dc"),
+        Shape(name: "aws akia", value: "AKIAIOSFODNN7EXAMPLE", giveaway: "IOSFODNN7EXAMPLE"),
+        Shape(name: "aws asia", value: "key id ASIAJEXAMPLEXEG2JICE here", giveaway: "JEXAMPLEXEG2JICE"),
+        Shape(name: "slack bot", value: "xoxb-1234567890-0987654321-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
+        Shape(name: "slack user", value: "xoxp-1234567890-0987654321-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
+        Shape(name: "slack app", value: "xoxa-2-1234567890-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
+        Shape(name: "slack legacy", value: "xoxs-1234567890-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
+        Shape(name: "slack refresh", value: "xoxr-1234567890-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
+    ]
+
+    /// The value as a named value and in an API's description, and a URL also as the backend.
+    private func write(_ value: String, backend: String? = nil, to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let gateway = RuleExample.baseGateway + "namedValues:\n  leak: \"\(value)\"\n  backend-host: orders.example.com\n"
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            description: "\(value)"
+            backend: "\(backend ?? "https://orders.example.com")"
+            routes:
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+
+            """
+        try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    /// A plain named value whose name calls it a password or key holds one, whatever it looks like.
+    func testValuesUnderCredentialNamesAreReportedAndNeverBuilt() throws {
+        let folder = directory.appendingPathComponent("named")
+        try write("ordinary", to: folder)
+        let gateway = RuleExample.baseGateway + "namedValues:\n  db-password: Hunter2x\n  partner-api-key: Zebra99y\n  signing-secret: Walrus7z\n"
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 3, lint.stdout)
+        for secret in ["Hunter2x", "Zebra99y", "Walrus7z"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let out = directory.appendingPathComponent("named-bundle")
+        let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
+        XCTAssertNotEqual(build.status, 0, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testEveryCredentialShapeIsReportedAndNeverBuilt() throws {
+        for (index, shape) in Self.shapes.enumerated() {
+            let folder = directory.appendingPathComponent("shape\(index)")
+            try write(shape.value, backend: shape.isURL ? shape.value : nil, to: folder)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 1, "\(shape.name): \(lint.stdout)")
+            let found = lint.stdout.components(separatedBy: "this value looks like a credential [SE001]").count - 1
+            XCTAssertEqual(found, shape.isURL ? 3 : 2, "\(shape.name): SE001 not reported everywhere:\n\(lint.stdout)")
+            XCTAssertFalse(lint.stdout.contains(shape.giveaway), "\(shape.name): lint repeats the secret:\n\(lint.stdout)")
+
+            // With SE001 turned off the lint passes, and the build still refuses.
+            try "rules:\n  SE001: off\n".write(
+                to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+            let out = directory.appendingPathComponent("bundle\(index)")
+            let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
+            XCTAssertNotEqual(build.status, 0, "\(shape.name): built:\n\(build.stdout)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "\(shape.name): a bundle was written")
+            XCTAssertFalse((build.stdout + build.stderr).contains(shape.giveaway), "\(shape.name): build repeats the secret")
+        }
+    }
+
+    /// Values that resemble credentials but are not: they lint clean and build.
+    func testOrdinaryValuesAreNotCredentials() throws {
+        let ordinary = [
+            "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+            "key: user", "header:X-Api-Key", "orders.read", "partner.orders.write",
+            "https://contoso-kv.vault.azure.net/secrets/partner-client-secret",
+            "https://orders.example.com/v1?api-version=2024-01-01",
+            "https://orders.example.com/v1?page=2&sort=created",
+            "mailto ops@contoso.com about outages", "Authorization: Bearer <token>",
+            "ask_live_questions", "secret-rotation-policy", "the password field is hashed",
+            "eyJ is how base64 JSON starts",
+        ]
+        for (index, value) in ordinary.enumerated() {
+            let folder = directory.appendingPathComponent("ordinary\(index)")
+            let backend = value.hasPrefix("https://") ? value : "https://{{backend-host}}/orders"
+            try write(value, backend: backend, to: folder)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 0, "'\(value)' is reported:\n\(lint.stdout)")
+            let build = try ToolProcess.run(
+                ["build", ".", "--out", directory.appendingPathComponent("ordinary-bundle\(index)").path], in: folder)
+            XCTAssertEqual(build.status, 0, "'\(value)' is not built:\n\(build.stdout)\(build.stderr)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import PortcullisChecker
+import PortcullisSupport
+import XCTest
+
+/// A secret written into the definitions, in the right place or the wrong one, is never
+/// repeated by a report: not in a message, a quoted line or a SARIF fingerprint.
+final class SecretLeakTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static let formats = ["text", "json", "sarif", "github"]
+
+    /// Writes `gateway` (and an optional API) to a fresh project folder.
+    private func project(_ name: String, gateway: String, api: String? = nil) throws -> URL {
+        let folder = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        if let api { try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8) }
+        return folder
+    }
+
+    /// Values in a secret position, however malformed, are not quoted back; nor is a value
+    /// anywhere that looks like a credential.
+    func testMessagesNeverQuoteASecret() throws {
+        let base = RuleExample.baseGateway
+        let declaration = "  partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}\n"
+        let cases: [(name: String, gateway: String, secret: String)] = [
+            ("secret-as-scalar", base.replacingOccurrences(of: declaration, with: declaration + "  api-key: Hunter2\n"), "Hunter2"),
+            ("secret-misspelt-field", base.replacingOccurrences(of: declaration, with: declaration + "  api-key: {valeu: Hunter2}\n"), "Hunter2"),
+            ("secret-as-name", base.replacingOccurrences(of: declaration, with: declaration + "  Hunter2: {keyVault: https://example-kv.vault.azure.net/secrets/x}\n"), "Hunter2"),
+            ("client-secret-invalid-name", base.replacingOccurrences(of: "{secret: partner-secret}", with: "{secret: Hunter2}"), "Hunter2"),
+            ("client-secret-undeclared", base.replacingOccurrences(of: "{secret: partner-secret}", with: "{secret: hunter2-pass}"), "hunter2-pass"),
+            ("client-secret-misspelt", base.replacingOccurrences(of: "{secret: partner-secret}", with: "{secert: Hunter2}"), "Hunter2"),
+            ("redis-invalid-name", base.replacingOccurrences(of: "{secret: redis-connection}", with: "{secret: Hunter2}"), "Hunter2"),
+            ("token-in-plain-field", base.replacingOccurrences(of: "connection: {secret: redis-connection}\n", with: "connection: {secret: redis-connection}\n  tls: ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n"), "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"),
+        ]
+        for (name, gateway, secret) in cases {
+            XCTAssertTrue(gateway.contains(secret), "\(name): the fixture does not hold the secret")
+            let folder = try project(name, gateway: gateway)
+            for format in Self.formats {
+                let result = try ToolProcess.run(["lint", "--format", format, "."], in: folder)
+                XCTAssertEqual(result.status, 1, "\(name) \(format): \(result.stdout)\(result.stderr)")
+                XCTAssertFalse(result.stdout.isEmpty, "\(name) \(format): no report")
+                XCTAssertFalse(
+                    (result.stdout + result.stderr).contains(secret), "\(name) --format \(format) repeats the secret:\n\(result.stdout)")
+            }
+        }
+    }
+
+    /// Fingerprints of a line holding a secret depend on neither the secret nor its length,
+    /// so they cannot be reversed by trying candidate secrets.
+    func testSARIFFingerprintsDoNotDependOnTheSecret() throws {
+        let lines = ["  leak: Server=db;Password=Hunter2x\n", "  leak: Server=db;Password=Tr0ub4dor&3-much-longer\n"]
+        var fingerprints: [String] = []
+        for (index, line) in lines.enumerated() {
+            let gateway = RuleExample.baseGateway + "namedValues:\n" + line
+            let result = try ToolProcess.run(["lint", "--format", "sarif", "."], in: try project("fp\(index)", gateway: gateway))
+            XCTAssertEqual(result.status, 1, result.stdout)
+            let log = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let results = try XCTUnwrap((log["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+            let finding = try XCTUnwrap(results.first { $0["ruleId"] as? String == "SE001" }, result.stdout)
+            let fingerprint = try XCTUnwrap((finding["partialFingerprints"] as? [String: String])?["primaryLocationLineHash"])
+            let plain = String(SHA256.hex(Array("SE001\u{0}gateway.yaml\u{0}\(line.trimmingCharacters(in: .whitespacesAndNewlines))".utf8)).prefix(16))
+            XCTAssertFalse(fingerprint.hasPrefix(plain), "the fingerprint is the hash of the line with its secret")
+            fingerprints.append(fingerprint)
+        }
+        XCTAssertEqual(fingerprints[0], fingerprints[1], "the fingerprint changes with the secret")
+    }
+}
