@@ -643,6 +643,11 @@ final class PolicyExpressionTests: XCTestCase {
         case threw(String)
         /// The step did not run: its `when` did not hold, or the request had ended.
         case skipped
+
+        var threw: Bool {
+            if case .threw = self { return true }
+            return false
+        }
     }
 
     /// The expressions of both projects' bundles, built once for the tests of this class.
@@ -801,10 +806,14 @@ final class PolicyExpressionTests: XCTestCase {
         return outcome
     }
 
-    /// The value a step returned; throwing, returning null or not running fails the calling test.
+    /// The value a step returned; throwing, returning null or not running fails the calling
+    /// test, naming the step that threw when that is why this one did not run.
     func value(_ probe: String, _ step: String) throws -> String {
         let outcome = try outcome(probe, step)
-        guard case .value(let text) = outcome else { throw HarnessError("probe '\(probe)', step '\(step)': \(outcome)") }
+        guard case .value(let text) = outcome else {
+            let threw = try Self.session.get().outcomes.first { $0.key.hasPrefix("\(probe)/") && $0.value.threw }
+            throw HarnessError("probe '\(probe)', step '\(step)': \(outcome)" + (threw.map { " (after \($0.key): \($0.value))" } ?? ""))
+        }
         return text
     }
 
