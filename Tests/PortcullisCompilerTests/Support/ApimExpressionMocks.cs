@@ -134,26 +134,53 @@ namespace Apim.Expressions.Mocks
         public void Trace(string message) { }
     }
 
-    /// Runs one expression and prints `label<TAB>ok<TAB>value`, `label<TAB>null<TAB>` or
-    /// `label<TAB>throws<TAB>Type: message`, one line each, for the Swift side to read.
-    public static class Probe
+    /// One request going through a policy's expressions in the order the gateway meets them.
+    /// A step's value is stored under `storeAs` as `set-variable` would; a step inside a
+    /// `choose` runs only when the step named `onlyIf` returned true; once a condition that
+    /// returns a response holds (`endsWhenTrue`), or an expression throws, the request is
+    /// over and later steps are skipped. Each step prints one line for the Swift side:
+    /// `label/step<TAB>ok<TAB>value`, `null`, `throws<TAB>Type: message` or `skipped`.
+    public sealed class Scenario
     {
-        public static void Run(string label, Func<IProxyRequestContext, object> expression, IProxyRequestContext context)
+        readonly string label;
+        readonly MockContext context;
+        readonly HashSet<string> held = new HashSet<string>();
+        bool over;
+
+        public Scenario(string label, MockContext context) { this.label = label; this.context = context; }
+
+        public Scenario Step(
+            string name, Func<IProxyRequestContext, object> expression, string storeAs, string onlyIf, bool endsWhenTrue)
         {
-            string outcome;
+            if (over || (onlyIf != null && !held.Contains(onlyIf)))
+            {
+                Print(name, "skipped\t");
+                return this;
+            }
+            object value;
             try
             {
-                var value = expression(context);
-                if (value == null) outcome = "null\t";
-                else if (value is bool) outcome = "ok\t" + ((bool)value ? "true" : "false");
-                else outcome = "ok\t" + Escape(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                value = expression(context);
             }
             catch (Exception error)
             {
-                outcome = "throws\t" + error.GetType().Name + ": " + Escape(error.Message);
+                over = true;
+                Print(name, "throws\t" + error.GetType().Name + ": " + Escape(error.Message));
+                return this;
             }
-            Console.WriteLine(label + "\t" + outcome);
+            if (storeAs != null) context.Variable(storeAs, value);
+            if (value is bool && (bool)value)
+            {
+                held.Add(name);
+                if (endsWhenTrue) over = true;
+            }
+            if (value == null) Print(name, "null\t");
+            else if (value is bool) Print(name, "ok\t" + ((bool)value ? "true" : "false"));
+            else Print(name, "ok\t" + Escape(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)));
+            return this;
         }
+
+        void Print(string step, string outcome) { Console.WriteLine(label + "/" + step + "\t" + outcome); }
 
         static string Escape(string text)
         {
