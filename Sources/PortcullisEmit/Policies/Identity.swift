@@ -3,7 +3,8 @@ import PortcullisModel
 /// C# that reads who is calling, for counter and cache keys.
 ///
 /// Callers a token names are read once, right after the token and scope checks, into a
-/// variable each; an absent or empty claim reads as the empty string, which names no
+/// variable each; an absent or empty claim (an empty array or object too) reads as the
+/// empty string, which names no
 /// caller: such a request is refused by a limit and bypasses a per-caller cache, so no
 /// two unnamed callers ever share a counter or a cache entry.
 enum Identity {
@@ -32,7 +33,7 @@ enum Identity {
                     "var token = (Jwt)context.Variables[\"\(PolicyNames.token)\"]; foreach (var name in \(list)) { var value = token.Claims.GetValueOrDefault(name, \"\"); if (!string.IsNullOrEmpty(value)) { return value; } } return \"\";"
             case .introspection:
                 read =
-                    "var result = JObject.Parse((string)context.Variables[\"\(PolicyNames.introspection)\"]); foreach (var name in \(list)) { var value = result[name]; if (value == null || value.Type == JTokenType.Null) { continue; } var text = value.Type == JTokenType.String ? (string)value : value.ToString(Newtonsoft.Json.Formatting.None); if (text != \"\") { return text; } } return \"\";"
+                    "var result = JObject.Parse((string)context.Variables[\"\(PolicyNames.introspection)\"]); foreach (var name in \(list)) { var value = result[name]; if (value == null || value.Type == JTokenType.Null || ((value.Type == JTokenType.Array || value.Type == JTokenType.Object) && !value.HasValues)) { continue; } var text = value.Type == JTokenType.String ? (string)value : value.ToString(Newtonsoft.Json.Formatting.None); if (text != \"\") { return text; } } return \"\";"
             }
             return PolicyElement("set-variable", [("name", .literal(variable(caller, in: callers))), ("value", .code("@{ \(read) }"))])
         }
