@@ -45,6 +45,11 @@ final class PolicyExpressionTests: XCTestCase {
         ("Introspection: result kept at most until exp", { $0.place == Place.storeDuration }),
         ("Introspection: no result answers 503", { $0.place == Place.unavailable }),
         ("Introspection: an inactive token is refused", Place.inactive),
+        ("Introspection: a token for another audience is refused", Place.foreignAudience),
+        ("Introspection: scopes or app roles checked", { Place.lacksScopes($0) && $0.code.contains("granted1") }),
+        ("Permissions: scopes or app roles read from a JWT", {
+            $0.place == "inbound/choose/when[403]@condition" && reads($0, PolicyNames.token) && $0.code.contains("granted1")
+        }),
         ("Introspection: any-of scopes checked", { Place.lacksScopes($0) && $0.code.contains(".Any(") }),
         ("Introspection: all-of scopes checked", { Place.lacksScopes($0) && $0.code.contains(".All(") }),
         ("Identity: user read from a JWT", { Place.readsCaller($0) && reads($0, PolicyNames.token) && $0.code.contains("\"sub\"") }),
@@ -299,6 +304,17 @@ final class PolicyExpressionTests: XCTestCase {
         XCTAssertEqual(Data(base64Encoded: String(basic.dropFirst(6))).map { String(decoding: $0, as: UTF8.self) }, "a+b:p%26q%3Ar")
     }
 
+    func testScopesOrAppRolesAndTheIntrospectionAudience() throws {
+        try requireProbes()
+        // Each condition is true when the request is refused.
+        for (name, refused) in [("scp", "false"), ("roles", "false"), ("neither", "true"), ("role-as-scope", "true")] {
+            XCTAssertEqual(try value("permissions.jwt.\(name)", "lacks-permissions"), refused, name)
+        }
+        for (name, refused) in [("match", "false"), ("array", "false"), ("other", "true"), ("missing", "true")] {
+            XCTAssertEqual(try value("audience.\(name)", "foreign-audience"), refused, name)
+        }
+    }
+
     func testIntrospectionCallsAreCountedPerIPAddress() throws {
         try requireProbes()
         let first = try value("call-budget.token-a.ip-1", "call-budget")
@@ -410,6 +426,11 @@ final class PolicyExpressionTests: XCTestCase {
         }
         static func inactive(_ expression: Expression) -> Bool {
             expression.place == "inbound/choose/when[401]@condition" && reads(expression, PolicyNames.introspection)
+                && !expression.code.contains("[\"aud\"]")
+        }
+        static func foreignAudience(_ expression: Expression) -> Bool {
+            expression.place == "inbound/choose/when[401]@condition" && reads(expression, PolicyNames.introspection)
+                && expression.code.contains("[\"aud\"]")
         }
         static func lacksScopes(_ expression: Expression) -> Bool {
             expression.place == "inbound/choose/when[403]@condition" && reads(expression, PolicyNames.introspection)
@@ -628,6 +649,19 @@ final class PolicyExpressionTests: XCTestCase {
             add(
                 "scopes.\(match).\(name)", peerItems(match == "any" ? "any-of" : "all-of"),
                 .introspected("{\"active\":true,\"scope\":\(scope)}"), introspection)
+        }
+
+        // Delegated scopes or application roles; the audience an introspected token names.
+        let permissions = Step("lacks-permissions", { $0.place == "inbound/choose/when[403]@condition" && $0.code.contains("granted1") })
+        let tokens: [(String, [(String, String)])] = [
+            ("scp", [("scp", "openid items.read")]), ("roles", [("roles", "items.audit")]), ("neither", [("scp", "items.write")]),
+            ("role-as-scope", [("scp", "items.audit")]),
+        ]
+        for (name, claims) in tokens { add("permissions.jwt.\(name)", jwtItems("scopes-or-roles"), .jwt(claims), [permissions]) }
+        for (name, audience) in [("match", "\"api://exprs\""), ("array", "[\"api://other\",\"api://exprs\"]"), ("other", "\"api://other\""), ("missing", "null")] {
+            add(
+                "audience.\(name)", anyOf, .introspected("{\"active\":true,\"aud\":\(audience)}"),
+                introspectionSteps(scopes: false) + [Step("foreign-audience", Place.foreignAudience)])
         }
         return probes
     }
