@@ -26,8 +26,7 @@ public struct CheckContext: Sendable {
         accessLevels = scopes.mapValues(\.access.value)
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         self.providers = providers
-        let brokenSections = gateway?.sectionsWithErrors ?? []
-        if !brokenSections.isDisjoint(with: [.defaults, .guardrails]) {
+        if Self.isBroken(gateway?.defaults) || Self.isBroken(gateway?.guardrails) {
             routes = []
         } else {
             routes = project.routes.filter { route in
@@ -46,16 +45,27 @@ public struct CheckContext: Sendable {
     /// The APIs rules judge: those read without errors.
     public var apis: [API] { project.apis.filter { !$0.hasErrors } }
 
-    public var guardrails: Guardrails { project.gateway?.guardrails ?? Guardrails() }
+    /// The guardrails rules compare with: the language's when none are written, nil when
+    /// they had errors.
+    public var guardrails: Guardrails? { Self.read(project.gateway?.guardrails, absent: Guardrails()) }
 
-    /// The gateway's Redis settings, when they were read without errors.
-    public var redis: Redis? {
-        guard let gateway = project.gateway, !gateway.sectionsWithErrors.contains(.redis) else { return nil }
-        return gateway.redis
+    /// The gateway's defaults: empty when none are written, nil when they had errors.
+    public var defaults: Defaults? { Self.read(project.gateway?.defaults, absent: Defaults()) }
+
+    /// The gateway's Redis section; a rule about Redis judges only a `.present` one.
+    public var redis: Section<Redis> { project.gateway?.redis ?? .absent }
+
+    private static func read<Value>(_ section: Section<Value>?, absent: Value) -> Value? {
+        switch section ?? .absent {
+        case .absent: absent
+        case .present(let value): value
+        case .broken: nil
+        }
     }
 
-    /// Whether rules may compare values with the guardrails.
-    public var guardrailsAreReadable: Bool { !(project.gateway?.sectionsWithErrors.contains(.guardrails) ?? true) }
+    private static func isBroken<Value>(_ section: Section<Value>?) -> Bool {
+        if case .broken? = section { true } else { false }
+    }
 
     /// The identity provider a route's token is checked by, if it was read without errors.
     public func provider(of route: EffectiveRoute) -> IdentityProvider? {
@@ -84,7 +94,7 @@ public struct CheckContext: Sendable {
                 literals.append(MisplacedLiteral(field: "'clientSecret' of provider '\(provider.name.value)'", range: range))
             }
         }
-        if case .literal(let range)? = project.gateway?.redis?.connection {
+        if case .present(let redis)? = project.gateway?.redis, case .literal(let range) = redis.connection {
             literals.append(MisplacedLiteral(field: "'redis.connection'", range: range))
         }
         return literals
@@ -99,7 +109,8 @@ public struct CheckContext: Sendable {
 
     /// Every range that holds a secret's text, whatever rules are enabled: reports mask these.
     public var secretRanges: [SourceRange] {
-        Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues)).sorted()
+        let unjudged = project.gateway?.secretsInBrokenSections ?? []
+        return Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + unjudged)).sorted()
     }
 
     /// The access level of a declared scope.
