@@ -17,6 +17,10 @@ public struct CheckContext: Sendable {
     public let routes: [EffectiveRoute]
     /// ``routes``, each with what it enforces.
     public let plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)]
+    /// Where some rule did not look: parts that had errors, broken gateway sections, and
+    /// every route some rule skipped. A suppression there that silenced nothing is not
+    /// reported: the finding it is for may simply not have been made.
+    public let unjudged: [SourceRange]
 
     public init(project: ResolvedProject, credentialLiterals: [SourceRange] = []) {
         self.project = project
@@ -26,7 +30,7 @@ public struct CheckContext: Sendable {
         accessLevels = scopes.mapValues(\.access.value)
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         self.providers = providers
-        if Self.isBroken(gateway?.defaults) || Self.isBroken(gateway?.guardrails) {
+        if gateway?.defaults.brokenRange != nil || gateway?.guardrails.brokenRange != nil {
             routes = []
         } else {
             routes = project.routes.filter { route in
@@ -40,6 +44,14 @@ public struct CheckContext: Sendable {
             guard let plan, judged.contains(ObjectIdentifier(route)) else { return nil }
             return (route, plan)
         }
+        let brokenSections = [
+            gateway?.redis.brokenRange, gateway?.cors.brokenRange, gateway?.defaults.brokenRange,
+            gateway?.guardrails.brokenRange,
+        ].compactMap { $0 }
+        // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
+        let routeRulesSkipped = gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil
+        let skippedRoutes = project.routes.filter { routeRulesSkipped || !judged.contains(ObjectIdentifier($0)) }
+        unjudged = project.brokenParts + brokenSections + skippedRoutes.map(\.route.extent)
     }
 
     /// The APIs rules judge: those read without errors.
@@ -61,10 +73,6 @@ public struct CheckContext: Sendable {
         case .present(let value): value
         case .broken: nil
         }
-    }
-
-    private static func isBroken<Value>(_ section: Section<Value>?) -> Bool {
-        if case .broken? = section { true } else { false }
     }
 
     /// The identity provider a route's token is checked by, if it was read without errors.

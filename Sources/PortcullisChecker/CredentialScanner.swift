@@ -24,6 +24,8 @@ public enum CredentialScanner {
             for item in items { collect(item, into: &found) }
         case .mapping(let entries):
             for entry in entries { collect(entry.value, into: &found) }
+        case .rejected(let written):
+            collect(YAMLNode(written, range: node.range), into: &found)
         }
     }
 

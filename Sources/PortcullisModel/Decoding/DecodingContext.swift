@@ -352,6 +352,8 @@ struct DecodingContext {
     // MARK: Messages
 
     mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
+        // The reader reported the value (YS007); it has no type to mismatch.
+        if case .rejected = node.content { return }
         var found = node.kindDescription
         if let scalar = node.scalar, !node.isNull {
             let shown = Self.shown(scalar.text)

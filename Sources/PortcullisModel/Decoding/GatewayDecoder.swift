@@ -18,8 +18,14 @@ extension DocumentDecoder {
                 guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
                 declared.providers.insert(providerName.value)
                 let before = context.errorCount
-                if var provider = decodeProvider(item, name: providerName) {
-                    provider.hasErrors = context.errorCount > before
+                let provider = decodeProvider(item, name: providerName)
+                let hasErrors = context.errorCount > before
+                if hasErrors {
+                    definitions.brokenParts.append(
+                        SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
+                }
+                if var provider {
+                    provider.hasErrors = hasErrors
                     providers.append(provider)
                 }
             }
@@ -58,7 +64,7 @@ extension DocumentDecoder {
             let before = context.errorCount
             let value = decode(&self, entry)
             guard let value, context.errorCount == before else {
-                return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.range.end))
+                return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
             }
             return .present(value)
         }

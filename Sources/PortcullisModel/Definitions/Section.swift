@@ -8,4 +8,9 @@ public enum Section<Value: Sendable>: Sendable {
     case present(Value)
     /// Written, with errors; the range covers what was written.
     case broken(SourceRange)
+
+    /// Where the section is written, when it had errors.
+    public var brokenRange: SourceRange? {
+        if case .broken(let range) = self { range } else { nil }
+    }
 }

@@ -42,7 +42,8 @@ public struct Resolver {
             ?? Array(repeating: nil, count: routes.count)
         return ResolvedProject(
             gateway: gateway, apis: apis, products: definitions.products, routes: routes, plans: plans,
-            complete: definitions.complete, scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes)
+            complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
+            brokenParts: definitions.brokenParts)
     }
 
     // MARK: Structure
