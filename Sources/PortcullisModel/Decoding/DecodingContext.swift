@@ -12,9 +12,12 @@ struct DecodingContext {
     /// become once APIM substitutes the named values.
     var leadingTemplates: [TemplatedField] = []
 
+    /// Values met that the reader had rejected (YS007) and reported itself.
+    var rejectedValues = 0
+
     /// How many problems have been reported so far; comparing counts tells whether a
     /// definition was read without errors.
-    var errorCount: Int { diagnostics.diagnostics.count }
+    var errorCount: Int { diagnostics.diagnostics.count + rejectedValues }
 
     // MARK: Mappings
 
@@ -353,7 +356,10 @@ struct DecodingContext {
 
     mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
         // The reader reported the value (YS007); it has no type to mismatch.
-        if case .rejected = node.content { return }
+        if case .rejected = node.content {
+            rejectedValues += 1
+            return
+        }
         var found = node.kindDescription
         if let scalar = node.scalar, !node.isNull {
             let shown = Self.shown(scalar.text)

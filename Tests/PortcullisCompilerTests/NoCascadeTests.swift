@@ -1,0 +1,33 @@
+import Foundation
+import XCTest
+
+/// One mistake, one diagnostic: a part that had errors is reported once, and no rule or
+/// suppression check reports the consequences. Each case is a folder under
+/// `Fixtures/diagnostics` linted by the built executable; `expected.txt` is the whole report.
+final class NoCascadeTests: XCTestCase {
+    private func lint(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let directory = DiagnosticGoldenTests.cases.appendingPathComponent(name)
+        let result = try ToolProcess.run(["lint", "."], in: directory)
+        XCTAssertEqual(result.status, 1, result.stderr, file: file, line: line)
+        GoldenFiles.assertMatches(
+            result.stdout, golden: directory.appendingPathComponent("expected.txt"), file: file, line: line)
+    }
+
+    /// `redis` with a bad value is broken, not absent: no CA006 "declares no 'redis'".
+    func testBrokenRedisIsNotAMissingRedis() throws { try lint("no-cascade-redis") }
+
+    /// A suppression on a route with errors is not "unused" (SU003): no rule looked there.
+    /// One on a route rules did judge still is.
+    func testSuppressionOnARouteWithErrorsIsNotReportedUnused() throws { try lint("no-cascade-suppression") }
+
+    /// A value under an unsupported tag gets YS007 only: no YS004 for the same value, and
+    /// no rule findings (LP001, LP006, RF001) about what it would have said.
+    func testRejectedTagIsNotDecodedAgain() throws { try lint("no-cascade-tag") }
+
+    /// Scopes written under a misspelt 'scope:' count as used: no LP006 for them.
+    func testScopesUnderAMisspeltFieldAreNotUnused() throws { try lint("no-cascade-scope") }
+
+    /// A document of unknown kind stops at that error: no LP006 for the scopes its routes
+    /// name, no RF001 for the product that lists it, no SU003 for its suppressions.
+    func testDocumentOfUnknownKindGivesNoFurtherFindings() throws { try lint("no-cascade-kind") }
+}
