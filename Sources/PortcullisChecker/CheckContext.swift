@@ -117,8 +117,8 @@ public struct CheckContext: Sendable {
 
     /// Every range that holds a secret's text, whatever rules are enabled: reports mask these.
     public var secretRanges: [SourceRange] {
-        let unjudged = project.gateway?.secretsInBrokenSections ?? []
-        return Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + unjudged)).sorted()
+        let inBrokenSections = project.gateway?.secretsInBrokenSections ?? []
+        return Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + inBrokenSections)).sorted()
     }
 
     /// The access level of a declared scope.

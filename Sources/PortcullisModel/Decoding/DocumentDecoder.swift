@@ -40,8 +40,9 @@ public struct DocumentDecoder {
                     .invalidValue, "document is empty; expected a mapping with 'apiVersion' and 'kind'", at: root.range)
                 return
             }
-            // A document under a rejected tag is reported by the reader (YS007).
-            if case .rejected = root.content {} else {
+            switch root.content {
+            case .rejected: break  // Reported by the reader (YS007).
+            default:
                 context.diagnostics.report(
                     .invalidValue,
                     "expected a mapping with 'apiVersion' and 'kind' for a document, found \(root.kindDescription)",
