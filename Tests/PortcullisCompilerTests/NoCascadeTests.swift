@@ -30,4 +30,23 @@ final class NoCascadeTests: XCTestCase {
     /// A document of unknown kind stops at that error: no LP006 for the scopes its routes
     /// name, no RF001 for the product that lists it, no SU003 for its suppressions.
     func testDocumentOfUnknownKindGivesNoFurtherFindings() throws { try lint("no-cascade-kind") }
+
+    /// Rules skip a broken 'redis', but a literal connection written in it is still masked
+    /// wherever a report quotes its line.
+    func testLiteralInBrokenRedisIsStillMasked() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixture = DiagnosticGoldenTests.cases.appendingPathComponent("no-cascade-redis")
+        let gateway = try String(contentsOf: fixture.appendingPathComponent("gateway.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "redis:\n  connection: [redis-connection]\n  tls: true", with: "redis: {connection: hunter2hunter2, tsl: true}")
+        XCTAssertTrue(gateway.contains("hunter2hunter2"))
+        try gateway.write(to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: fixture.appendingPathComponent("orders.yaml"), to: directory.appendingPathComponent("orders.yaml"))
+        let result = try ToolProcess.run(["lint", "."], in: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("unknown field 'tsl' in 'redis' [YS003]"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("redis: {connection: **************, tsl: true}"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("hunter2"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("[CA006]"), result.stdout)
+    }
 }
