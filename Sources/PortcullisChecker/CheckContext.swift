@@ -17,6 +17,10 @@ public struct CheckContext: Sendable {
     public let routes: [EffectiveRoute]
     /// ``routes``, each with what it enforces.
     public let plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)]
+    /// Where some rule did not look: parts that had errors, broken gateway sections, and
+    /// every route some rule skipped. A suppression there that silenced nothing is not
+    /// reported: the finding it is for may simply not have been made.
+    public let unjudged: [SourceRange]
 
     public init(project: ResolvedProject, credentialLiterals: [SourceRange] = []) {
         self.project = project
@@ -26,8 +30,7 @@ public struct CheckContext: Sendable {
         accessLevels = scopes.mapValues(\.access.value)
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         self.providers = providers
-        let brokenSections = gateway?.sectionsWithErrors ?? []
-        if !brokenSections.isDisjoint(with: [.defaults, .guardrails]) {
+        if gateway?.defaults.brokenRange != nil || gateway?.guardrails.brokenRange != nil {
             routes = []
         } else {
             routes = project.routes.filter { route in
@@ -41,21 +44,36 @@ public struct CheckContext: Sendable {
             guard let plan, judged.contains(ObjectIdentifier(route)) else { return nil }
             return (route, plan)
         }
+        let brokenSections = [
+            gateway?.redis.brokenRange, gateway?.cors.brokenRange, gateway?.defaults.brokenRange,
+            gateway?.guardrails.brokenRange,
+        ].compactMap { $0 }
+        // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
+        let routeRulesSkipped = gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil
+        let skippedRoutes = project.routes.filter { routeRulesSkipped || !judged.contains(ObjectIdentifier($0)) }
+        unjudged = project.brokenParts + brokenSections + skippedRoutes.map(\.route.extent)
     }
 
     /// The APIs rules judge: those read without errors.
     public var apis: [API] { project.apis.filter { !$0.hasErrors } }
 
-    public var guardrails: Guardrails { project.gateway?.guardrails ?? Guardrails() }
+    /// The guardrails rules compare with: the language's when none are written, nil when
+    /// they had errors.
+    public var guardrails: Guardrails? { Self.read(project.gateway?.guardrails, absent: Guardrails()) }
 
-    /// The gateway's Redis settings, when they were read without errors.
-    public var redis: Redis? {
-        guard let gateway = project.gateway, !gateway.sectionsWithErrors.contains(.redis) else { return nil }
-        return gateway.redis
+    /// The gateway's defaults: empty when none are written, nil when they had errors.
+    public var defaults: Defaults? { Self.read(project.gateway?.defaults, absent: Defaults()) }
+
+    /// The gateway's Redis section; a rule about Redis judges only a `.present` one.
+    public var redis: Section<Redis> { project.gateway?.redis ?? .absent }
+
+    private static func read<Value>(_ section: Section<Value>?, absent: Value) -> Value? {
+        switch section ?? .absent {
+        case .absent: absent
+        case .present(let value): value
+        case .broken: nil
+        }
     }
-
-    /// Whether rules may compare values with the guardrails.
-    public var guardrailsAreReadable: Bool { !(project.gateway?.sectionsWithErrors.contains(.guardrails) ?? true) }
 
     /// The identity provider a route's token is checked by, if it was read without errors.
     public func provider(of route: EffectiveRoute) -> IdentityProvider? {
@@ -84,7 +102,7 @@ public struct CheckContext: Sendable {
                 literals.append(MisplacedLiteral(field: "'clientSecret' of provider '\(provider.name.value)'", range: range))
             }
         }
-        if case .literal(let range)? = project.gateway?.redis?.connection {
+        if case .present(let redis)? = project.gateway?.redis, case .literal(let range) = redis.connection {
             literals.append(MisplacedLiteral(field: "'redis.connection'", range: range))
         }
         return literals
@@ -99,7 +117,8 @@ public struct CheckContext: Sendable {
 
     /// Every range that holds a secret's text, whatever rules are enabled: reports mask these.
     public var secretRanges: [SourceRange] {
-        Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + project.unreadSecrets)).sorted()
+        let inBrokenSections = project.gateway?.secretsInBrokenSections ?? []
+        return Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + project.unreadSecrets + inBrokenSections)).sorted()
     }
 
     /// The access level of a declared scope.

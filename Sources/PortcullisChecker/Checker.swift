@@ -28,7 +28,8 @@ public enum Checker {
         }
         var checked = configured(perRule.flatMap { $0 }, configuration)
         let scans = commented.map { SuppressionScanner.scan($0.source, file: $0.id) }
-        let suppressionFindings = SuppressionEngine.apply(to: &checked, scans: scans, today: today)
+        let suppressionFindings = SuppressionEngine.apply(
+            to: &checked, scans: scans, today: today, unjudged: rules.isEmpty ? nil : context.unjudged)
         return frontEnd + checked + configured(suppressionFindings, configuration)
     }
 

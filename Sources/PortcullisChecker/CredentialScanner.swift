@@ -29,6 +29,8 @@ extension CredentialScanner {
                     collect(entry.value, into: &found)
                 }
             }
+        case .rejected(let written):
+            collect(YAMLNode(written, range: node.range), into: &found)
         }
     }
 }

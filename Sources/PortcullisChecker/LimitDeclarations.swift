@@ -36,7 +36,7 @@ struct LimitDeclaration {
         func add(_ setting: LimitSetting?, _ kind: Kind, _ owner: Owner) {
             if case .limit(let limit)? = setting { declarations.append(LimitDeclaration(kind: kind, limit: limit, owner: owner)) }
         }
-        add(project.gateway?.defaults.rateLimit, .rateLimit, .defaults)
+        if case .present(let defaults)? = project.gateway?.defaults { add(defaults.rateLimit, .rateLimit, .defaults) }
         for (apiIndex, api) in project.apis.enumerated() where !api.hasErrors {
             add(api.rateLimit, .rateLimit, .api(apiIndex))
             add(api.quota, .quota, .api(apiIndex))

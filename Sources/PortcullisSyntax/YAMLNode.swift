@@ -9,6 +9,9 @@ public struct YAMLNode: Sendable {
         case scalar(YAMLScalar)
         case sequence([YAMLNode])
         case mapping([YAMLEntry])
+        /// A value under a tag the reader rejected (YS007), with what was written. The error
+        /// is reported, so readers of the tree take it for neither a string nor a collection.
+        indirect case rejected(Content)
     }
 
     public var content: Content
@@ -33,12 +36,46 @@ public struct YAMLNode: Sendable {
         }
     }
 
+    /// The node's range, ending with the last line that holds its text. ``range`` ends where
+    /// the next token starts, often on a later line, for block collections and scalars.
+    public var extent: SourceRange {
+        SourceRange(file: range.file, start: range.start, end: SourcePosition(line: Int(lines.upperBound) + 1, column: 1))
+    }
+
+    /// The lines the node's text is written on, with the lines between.
+    var lines: ClosedRange<UInt32> {
+        let start = range.start.line
+        switch content {
+        case .scalar, .rejected(.scalar):
+            // Block scalars end at the start of the line after their text.
+            let end = range.end.column == 1 && range.end.line > start ? range.end.line - 1 : range.end.line
+            return start...end
+        case .sequence(let items):
+            return start...(items.last?.lines.upperBound ?? start)
+        case .mapping(let entries):
+            return start...entries.reduce(start) { max($0, $1.keyRange.start.line, $1.value.lines.upperBound) }
+        case .rejected(let written):
+            return YAMLNode(written, range: range).lines
+        }
+    }
+
+    /// The text of every scalar in the node, keys left out.
+    public var scalarTexts: [String] {
+        switch content {
+        case .scalar(let scalar): [scalar.text]
+        case .sequence(let items): items.flatMap(\.scalarTexts)
+        case .mapping(let entries): entries.flatMap(\.value.scalarTexts)
+        case .rejected(let written): YAMLNode(written, range: range).scalarTexts
+        }
+    }
+
     /// A word for the node's kind, for messages such as "expected a mapping, found a sequence".
     public var kindDescription: String {
         switch content {
         case .scalar: isNull ? "null" : "a scalar"
         case .sequence: "a sequence"
         case .mapping: "a mapping"
+        case .rejected(let written): YAMLNode(written, range: range).kindDescription
         }
     }
 }

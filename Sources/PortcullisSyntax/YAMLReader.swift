@@ -104,6 +104,8 @@ private struct TreeBuilder {
         var isMapping: Bool
         var start: SourcePosition
         var anchor: String?
+        /// Whether the collection's tag was rejected (YS007).
+        var rejected: Bool
         var items: [YAMLNode] = []
         var entries: [YAMLEntry] = []
         /// The key waiting for its value; nil while a key is expected.
@@ -209,13 +211,16 @@ private struct TreeBuilder {
         let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
         let nodeRange = range(event.start_mark, event.end_mark)
         var isPlain = data.style == YAML_PLAIN_SCALAR_STYLE
+        var rejected = false
         if let tag = data.tag {
             switch checkTag(tag, allowed: Self.scalarTags, at: nodeRange, diagnostics: &diagnostics) {
+            case nil: rejected = true
             case "tag:yaml.org,2002:str", "!": isPlain = false
             default: break
             }
         }
-        let node = YAMLNode(.scalar(YAMLScalar(text: text, isPlain: isPlain)), range: nodeRange)
+        let scalar = YAMLNode.Content.scalar(YAMLScalar(text: text, isPlain: isPlain))
+        let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
         if let anchor = data.anchor {
             anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: 1, height: 0)
         }
@@ -232,28 +237,29 @@ private struct TreeBuilder {
         }
         let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
         let tagPointer = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
-        if let tagPointer {
-            _ = checkTag(
-                tagPointer, allowed: isMapping ? Self.mappingTags : Self.sequenceTags,
+        let tag = tagPointer.map {
+            checkTag(
+                $0, allowed: isMapping ? Self.mappingTags : Self.sequenceTags,
                 at: range(event.start_mark, event.end_mark), diagnostics: &diagnostics)
         }
         stack.append(
             Frame(
                 isMapping: isMapping, start: position(event.start_mark),
-                anchor: anchorPointer.map(Self.string)))
+                anchor: anchorPointer.map(Self.string), rejected: tag == .some(nil)))
         return .proceed
     }
 
     private mutating func close(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
         guard var frame = stack.popLast() else { return .proceed }
         let nodeRange = SourceRange(file: file, start: frame.start, end: position(event.end_mark))
-        let node: YAMLNode
+        var node: YAMLNode
         if frame.isMapping {
             if !frame.merges.isEmpty { applyMerges(&frame) }
             node = YAMLNode(.mapping(frame.entries), range: nodeRange)
         } else {
             node = YAMLNode(.sequence(frame.items), range: nodeRange)
         }
+        if frame.rejected { node.content = .rejected(node.content) }
         if let anchor = frame.anchor {
             anchors[anchor] = Anchored(node: node, nodeCount: frame.nodeCount, height: frame.height)
         }
@@ -370,6 +376,8 @@ private struct TreeBuilder {
         case .mapping: return true
         case .sequence(let items): return items.allSatisfy { if case .mapping = $0.content { true } else { false } }
         case .scalar: return false
+        // Reported already; merging it adds nothing.
+        case .rejected: return true
         }
     }
 
@@ -398,15 +406,17 @@ private struct TreeBuilder {
     private static let sequenceTags: Set<String> = ["!", "tag:yaml.org,2002:seq"]
     private static let mappingTags: Set<String> = ["!", "tag:yaml.org,2002:map"]
 
-    /// Reports a tag outside YAML's core schema; returns the tag for the caller to interpret.
+    /// Returns the tag for the caller to interpret, or reports a tag outside YAML's core
+    /// schema and returns nil.
     private func checkTag(
         _ pointer: UnsafeMutablePointer<yaml_char_t>, allowed: Set<String>, at range: SourceRange,
         diagnostics: inout DiagnosticCollector
-    ) -> String {
+    ) -> String? {
         let tag = Self.string(pointer)
-        if !allowed.contains(tag) {
+        guard allowed.contains(tag) else {
             let shown = tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst(18) : tag
             diagnostics.report(.unsupportedYAML, "tag '\(shown)' is not supported", at: range)
+            return nil
         }
         return tag
     }

@@ -38,18 +38,20 @@ final class LanguageDefaultsTests: XCTestCase {
         guard case .introspection(let details) = introspection.details else { return XCTFail("introspection") }
         XCTAssertEqual(details.effectiveCacheTtl, 60)
 
-        let redis = try XCTUnwrap(gateway.redis)
+        guard case .present(let redis) = gateway.redis else { return XCTFail("redis") }
         XCTAssertTrue(redis.effectiveTLS)
         XCTAssertFalse(redis.effectivePublicNetworkAccess)
         XCTAssertEqual(
             [redis.databases.effectiveAuth, redis.databases.effectiveRateLimit, redis.databases.effectiveResponses],
             [0, 1, 2])
 
-        XCTAssertEqual(gateway.guardrails.effectiveMaxSharedCacheTtl, 3600)
-        XCTAssertEqual(gateway.guardrails.effectiveMaxPerUserCacheTtl, 300)
-        XCTAssertEqual(gateway.guardrails.effectiveMaxTokenCacheTtl, 300)
-        XCTAssertTrue(gateway.guardrails.effectiveRequireRateLimit)
-        XCTAssertNil(gateway.guardrails.maxRateLimit)
+        guard case .absent = gateway.guardrails else { return XCTFail("guardrails") }
+        let guardrails = Guardrails()
+        XCTAssertEqual(guardrails.effectiveMaxSharedCacheTtl, 3600)
+        XCTAssertEqual(guardrails.effectiveMaxPerUserCacheTtl, 300)
+        XCTAssertEqual(guardrails.effectiveMaxTokenCacheTtl, 300)
+        XCTAssertTrue(guardrails.effectiveRequireRateLimit)
+        XCTAssertNil(guardrails.maxRateLimit)
     }
 
     func testAPIAndProductDefaults() throws {

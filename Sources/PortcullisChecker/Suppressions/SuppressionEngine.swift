@@ -4,9 +4,11 @@ import PortcullisModel
 /// Applies suppression comments to findings and reports the comments' own problems (SU).
 enum SuppressionEngine {
     /// Marks suppressed findings and returns the SU findings, with default severities.
+    /// - Parameter unjudged: where some rule did not look, so a suppression that silenced
+    ///   nothing there is not reported; nil when no rule ran at all.
     static func apply(
         to findings: inout [Diagnostic], scans: [(comments: [SuppressionComment], problems: [SuppressionScanner.Problem])],
-        today: String
+        today: String, unjudged: [SourceRange]?
     ) -> [Diagnostic] {
         var results = DiagnosticCollector()
         var active: [(comment: SuppressionComment, codes: [String])] = []
@@ -43,6 +45,8 @@ enum SuppressionEngine {
             }
         }
         for (index, entry) in active.enumerated() {
+            let target = (file: entry.comment.range.file, line: entry.comment.targetLine)
+            guard let unjudged, !unjudged.contains(where: { Self.covers($0, target) }) else { continue }
             for code in entry.codes where !used.contains(UsedCode(comment: index, code: code)) {
                 results.report(SuppressionRules.unused, "suppression of '\(code)' silenced nothing", at: entry.comment.range)
             }
@@ -73,6 +77,12 @@ enum SuppressionEngine {
             valid.append(code)
         }
         return valid
+    }
+
+    /// Whether `range` includes part of the line.
+    private static func covers(_ range: SourceRange, _ line: (file: FileID, line: UInt32)) -> Bool {
+        range.file == line.file && range.start.line <= line.line
+            && (line.line < range.end.line || (line.line == range.end.line && range.end.column > 1))
     }
 
     private static func list(_ codes: [String]) -> String {

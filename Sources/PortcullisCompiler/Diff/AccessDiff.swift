@@ -266,7 +266,7 @@ enum GatewayComparison {
         func add(_ category: AccessChange.Category, _ subject: String, _ message: String, _ place: AccessChange.Place) {
             changes.append(AccessChange(category: category, subject: subject, message: message, place: place))
         }
-        switch (old.redis, new.redis) {
+        switch (read(old.redis), read(new.redis)) {
         case (nil, let redis?):
             add(.other, "the gateway's 'redis'", "Redis was added as the external cache", head.location(redis.anchor))
         case (let redis?, nil):
@@ -301,7 +301,13 @@ enum GatewayComparison {
         for (name, secret) in oldSecrets where newSecrets[name] == nil {
             add(.other, "secret '\(name)'", "secret '\(name)' was removed", base.location(secret.name.range))
         }
-        return changes + providerChanges(old, new, head: head) + compareCORS(old.cors, new.cors, head: head, base: base)
+        return changes + providerChanges(old, new, head: head) + compareCORS(read(old.cors), read(new.cors), head: head, base: base)
+    }
+
+    /// A section's value. A side with errors is refused before comparing, so no section
+    /// here is `.broken`.
+    private static func read<Value>(_ section: Section<Value>) -> Value? {
+        if case .present(let value) = section { value } else { nil }
     }
 
     /// A token check that accepts other tokens than before: another issuer or signing-key

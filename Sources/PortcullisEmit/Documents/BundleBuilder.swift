@@ -28,7 +28,7 @@ public enum BundleBuilder {
         var oversized = DiagnosticCollector()
 
         bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
-        if let redis = gateway.redis, case .reference(let secret) = redis.connection {
+        if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
             bundle.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
         }
         bundle.add(

@@ -142,15 +142,18 @@ struct GatewayConfig: Encodable {
             }
             return entry
         }
-        if let redis = gateway.redis, case .reference(let secret) = redis.connection {
-            self.redis = Redis(
-                connectionSecretName: secret.value, tls: redis.effectiveTLS, keyPrefix: gateway.effectiveKeyPrefix,
-                databases: Redis.Databases(
-                    auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
-                    responses: redis.databases.effectiveResponses),
-                source: locations.text(redis.anchor))
+        var responsesDatabase: Int?
+        if case .present(let redis) = gateway.redis {
+            responsesDatabase = redis.databases.effectiveResponses
+            if case .reference(let secret) = redis.connection {
+                self.redis = Redis(
+                    connectionSecretName: secret.value, tls: redis.effectiveTLS, keyPrefix: gateway.effectiveKeyPrefix,
+                    databases: Redis.Databases(
+                        auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
+                        responses: redis.databases.effectiveResponses),
+                    source: locations.text(redis.anchor))
+            }
         }
-        let responsesDatabase = gateway.redis?.databases.effectiveResponses
         routes = zip(project.routes, project.plans).compactMap { route, plan in
             guard let plan else { return nil }
             let api = project.apis[route.apiIndex]

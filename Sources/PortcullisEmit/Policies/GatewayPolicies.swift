@@ -4,7 +4,7 @@ import PortcullisModel
 enum GatewayPolicies {
     static func global(_ gateway: Gateway) -> PolicyElement {
         var inbound: [PolicyElement] = []
-        if let cors = gateway.cors { inbound.append(self.cors(cors)) }
+        if case .present(let cors) = gateway.cors { inbound.append(self.cors(cors)) }
         return PolicyDocument.make(.global, inbound: inbound, backend: [PolicyElement("forward-request")])
     }
 

@@ -40,9 +40,11 @@ extension DocumentDecoder {
         RouteTable.check(api, into: &context.diagnostics)
         guard let name, path != nil, backend != nil else {
             if let name { definitions.undecodedAPINames.insert(name.value) }
-            for route in routes { definitions.scopesOfDroppedRoutes.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) }) }
+            for route in routes { definitions.namesInBrokenParts.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) }) }
+            definitions.brokenParts.append(root.extent)
             return
         }
+        if api.hasErrors { definitions.brokenParts.append(root.extent) }
         definitions.apis.append(api)
     }
 
@@ -50,7 +52,10 @@ extension DocumentDecoder {
         let anchor = SourceRange(file: node.range.file, start: node.range.start, end: node.range.start)
         let routeAnchor = SourceRange.point(anchor.file, line: Int(anchor.start.line), column: Int(anchor.start.column))
         let errorsBefore = context.errorCount
-        guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else { return nil }
+        guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else {
+            definitions.brokenParts.append(node.extent)
+            return nil
+        }
         let id = context.require(fields, .id).flatMap { context.name($0) }.flatMap {
             context.validated(
                 $0, by: Grammar.isOperationName, as: "route id", field: "id",
@@ -80,12 +85,14 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
-            anchor: routeAnchor)
+            anchor: routeAnchor,
+            extent: node.extent)
         route.hasErrors = context.errorCount > errorsBefore
-        guard id != nil, method != nil, path != nil else {
-            definitions.scopesOfDroppedRoutes.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) })
-            return nil
+        if route.hasErrors {
+            definitions.namesInBrokenParts.formUnion(node.scalarTexts)
+            definitions.brokenParts.append(node.extent)
         }
+        guard id != nil, method != nil, path != nil else { return nil }
         return route
     }
 

@@ -18,9 +18,12 @@ struct DecodingContext {
     /// Secret material that could not be read as written; reports mask it.
     var unreadSecrets: [SourceRange] = []
 
+    /// Values met that the reader had rejected (YS007) and reported itself.
+    var rejectedValues = 0
+
     /// How many problems have been reported so far; comparing counts tells whether a
     /// definition was read without errors.
-    var errorCount: Int { diagnostics.diagnostics.count }
+    var errorCount: Int { diagnostics.diagnostics.count + rejectedValues }
 
     // MARK: Mappings
 
@@ -359,6 +362,11 @@ struct DecodingContext {
     // MARK: Messages
 
     mutating func mismatch(_ node: YAMLNode, expected: String, field: String) {
+        // The reader reported the value (YS007); it has no type to mismatch.
+        if case .rejected = node.content {
+            rejectedValues += 1
+            return
+        }
         var found = node.kindDescription
         if let scalar = node.scalar, !node.isNull {
             let quoted = shown(scalar.text, of: field)

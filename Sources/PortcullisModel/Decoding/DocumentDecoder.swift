@@ -54,9 +54,15 @@ public struct DocumentDecoder {
                     .invalidValue, "document is empty; expected a mapping with 'apiVersion' and 'kind'", at: root.range)
                 return
             }
-            context.diagnostics.report(
-                .invalidValue, "expected a mapping with 'apiVersion' and 'kind' for a document, found \(root.kindDescription)",
-                at: root.range)
+            switch root.content {
+            case .rejected: break  // Reported by the reader (YS007).
+            default:
+                context.diagnostics.report(
+                    .invalidValue,
+                    "expected a mapping with 'apiVersion' and 'kind' for a document, found \(root.kindDescription)",
+                    at: root.range)
+            }
+            skip(root)
             return
         }
         let start = SourceRange(file: root.range.file, start: root.range.start, end: root.range.start)
@@ -76,13 +82,24 @@ public struct DocumentDecoder {
             context.diagnostics.report(
                 .missingField, "missing required field 'kind' in a document", at: documentStart,
                 notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API' or 'Product'", at: documentStart)])
+            skip(root)
             return
         }
-        guard let kind = context.choice(kindEntry, as: Kind.self) else { return }
+        guard let kind = context.choice(kindEntry, as: Kind.self) else {
+            skip(root)
+            return
+        }
         switch kind.value {
         case .Gateway: decodeGateway(root, anchor: kind.range)
         case .API: decodeAPI(root, anchor: kind.range)
         case .Product: decodeProduct(root, anchor: kind.range)
         }
+    }
+
+    /// Leaves out a document whose kind cannot be told, after its one error. It may have
+    /// declared or used anything, so nothing may be reported missing or unused because of it.
+    private mutating func skip(_ root: YAMLNode) {
+        definitions.brokenParts.append(root.extent)
+        definitions.complete = false
     }
 }

@@ -18,8 +18,14 @@ extension DocumentDecoder {
                 guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
                 declared.providers.insert(providerName.value)
                 let before = context.errorCount
-                if var provider = decodeProvider(item, name: providerName) {
-                    provider.hasErrors = context.errorCount > before
+                let provider = decodeProvider(item, name: providerName)
+                let hasErrors = context.errorCount > before
+                if hasErrors {
+                    definitions.brokenParts.append(
+                        SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
+                }
+                if var provider {
+                    provider.hasErrors = hasErrors
                     providers.append(provider)
                 }
             }
@@ -57,24 +63,32 @@ extension DocumentDecoder {
                 }
             }
         }
-        var sectionsWithErrors = Set<GatewayField>()
-        func tracked<Value>(_ section: GatewayField, _ decode: (inout DocumentDecoder) -> Value) -> Value {
+        /// A section read with errors is `.broken`, whatever part of it was read.
+        func section<Value>(_ field: GatewayField, _ decode: (inout DocumentDecoder, YAMLEntry) -> Value?) -> Section<Value> {
+            guard let entry = fields[field] else { return .absent }
             let before = context.errorCount
-            let value = decode(&self)
-            if context.errorCount > before { sectionsWithErrors.insert(section) }
-            return value
+            let value = decode(&self, entry)
+            guard let value, context.errorCount == before else {
+                return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
+            }
+            return .present(value)
         }
-        let redis = tracked(.redis) { decoder in fields[.redis].flatMap { decoder.decodeRedis($0) } }
-        let guardrails = tracked(.guardrails) { decoder in fields[.guardrails].map { decoder.decodeGuardrails($0) } ?? Guardrails() }
-        let defaults = tracked(.defaults) { decoder in fields[.defaults].map { decoder.decodeDefaults($0) } ?? Defaults() }
-        let cors = tracked(.cors) { decoder in fields[.cors].flatMap { decoder.decodeCORS($0) } }
+        var connectionLiteral: SourceRange?
+        let redis = section(.redis) { decoder, entry in
+            let redis = decoder.decodeRedis(entry)
+            if case .literal(let range)? = redis?.connection { connectionLiteral = range }
+            return redis
+        }
+        let guardrails = section(.guardrails) { $0.decodeGuardrails($1) }
+        let defaults = section(.defaults) { $0.decodeDefaults($1) }
+        let cors = section(.cors) { $0.decodeCORS($1) }
         guard let name else { return }
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
             declared: declared, anchor: anchor)
-        gateway.sectionsWithErrors = sectionsWithErrors
         gateway.sku = sku
+        if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
     }
 

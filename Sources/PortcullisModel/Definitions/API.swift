@@ -39,6 +39,8 @@ public struct Route: Sendable {
     public var publicReason: Located<String>?
     /// The route's mapping in the `routes` list.
     public var anchor: SourceRange
+    /// The lines the route is written on.
+    public var extent: SourceRange
     /// Whether decoding the route reported errors.
     public var hasErrors = false
 

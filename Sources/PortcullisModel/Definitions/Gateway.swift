@@ -9,25 +9,28 @@ public struct Gateway: Sendable {
     public var scopes: [ScopeDeclaration]
     public var namedValues: [NamedValue]
     public var secrets: [SecretDeclaration]
-    public var redis: Redis?
-    public var guardrails: Guardrails
-    public var defaults: Defaults
-    public var cors: CORS?
+    public var redis: Section<Redis>
+    public var guardrails: Section<Guardrails>
+    public var defaults: Section<Defaults>
+    public var cors: Section<CORS>
     /// Every name declared, including declarations that had errors, so that references to
     /// them are not reported a second time as unknown.
     public var declared: DeclaredNames
+    /// Literal secrets written in `.broken` sections: no rule reports them there, but
+    /// reports must still mask them.
+    public var secretsInBrokenSections: [SourceRange] = []
     /// Where the document's `kind` is written; diagnostics about the whole gateway point here.
     public var anchor: SourceRange
-    /// The sections whose decoding reported errors (`redis`, `guardrails`, `defaults`,
-    /// `cors`); rules that depend on one of them do not run.
-    public var sectionsWithErrors: Set<GatewayField> = []
 
     /// The tier unless the gateway names one: `Standard`, a classic tier that runs every
     /// policy Portcullis writes.
     public var effectiveSku: ServiceTier { sku?.value ?? .standard }
 
     /// What keys in shared stores start with: Redis's `keyPrefix`, else the gateway's name.
-    public var effectiveKeyPrefix: String { redis?.keyPrefix?.value ?? name.value }
+    public var effectiveKeyPrefix: String {
+        if case .present(let redis) = redis, let prefix = redis.keyPrefix { return prefix.value }
+        return name.value
+    }
 }
 
 /// The names a gateway declares in each of its namespaces.

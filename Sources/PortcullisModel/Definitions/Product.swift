@@ -31,10 +31,16 @@ public struct Definitions: Sendable {
     public var gatewayDocuments: [SourceRange] = []
     /// Names of APIs whose documents had errors and were not decoded.
     public var undecodedAPINames: Set<String> = []
-    /// Scopes named by routes that had errors and were left out, so that no rule reports
-    /// those scopes as unused.
-    public var scopesOfDroppedRoutes: Set<String> = []
-    /// False when some input could not be read to its end, so declarations may be missing.
+    /// Every scalar written in a part that had errors, and the scopes of routes left out
+    /// with their API: what such a part meant to name is unknown, so no rule reports a
+    /// scope named there as unused.
+    public var namesInBrokenParts: Set<String> = []
+    /// Where parts that had errors are written (documents, APIs, routes, identity
+    /// providers). Rules do not judge them, so a suppression there silenced nothing only
+    /// because nothing was looked at.
+    public var brokenParts: [SourceRange] = []
+    /// False when some input could not be read to its end, or some document's kind could
+    /// not be told, so declarations and uses may be missing.
     public var complete = true
 
     public init() {}
@@ -48,7 +54,8 @@ public struct Definitions: Sendable {
         unreadSecrets += other.unreadSecrets
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)
-        scopesOfDroppedRoutes.formUnion(other.scopesOfDroppedRoutes)
+        namesInBrokenParts.formUnion(other.namesInBrokenParts)
+        brokenParts += other.brokenParts
         complete = complete && other.complete
     }
 }

@@ -5,7 +5,7 @@ extension EnforcementPlan {
     /// gateway does not declare (an error already reported), since nothing can say how
     /// such a route would be guarded.
     public init?(_ route: EffectiveRoute, api: API, products: [Product], gateway: Gateway) {
-        let storage: CacheStorage = gateway.redis == nil ? .internal : .external
+        let storage: CacheStorage = if case .present = gateway.redis { .external } else { .internal }
         if let open = route.products.lazy.map({ products[$0] }).first(where: { !$0.effectiveSubscriptionRequired }) {
             keylessAccess = .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.anchor)
         } else if let setting = api.subscriptionRequired, !setting.value {

@@ -80,8 +80,10 @@ public struct ResolvedProject: Sendable {
     public var plans: [EnforcementPlan?]
     /// False when some input could not be read to its end, so declarations and uses may be missing.
     public var complete: Bool
-    /// Scopes named by routes that had errors and are not among ``routes``.
-    public var scopesOfDroppedRoutes: Set<String>
+    /// See ``Definitions/namesInBrokenParts``.
+    public var namesInBrokenParts: Set<String>
+    /// See ``Definitions/brokenParts``.
+    public var brokenParts: [SourceRange]
     /// Secret material that could not be read as written, and names of undeclared secrets
     /// (perhaps the secret itself written as a name): reports mask them.
     public var unreadSecrets: [SourceRange]

@@ -45,8 +45,8 @@ public struct Resolver {
             ?? Array(repeating: nil, count: routes.count)
         return ResolvedProject(
             gateway: gateway, apis: apis, products: definitions.products, routes: routes, plans: plans,
-            complete: definitions.complete, scopesOfDroppedRoutes: definitions.scopesOfDroppedRoutes,
-            unreadSecrets: unreadSecrets)
+            complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
+            brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
     }
 
     // MARK: Structure
@@ -147,13 +147,15 @@ public struct Resolver {
 
     private mutating func checkReferences(_ gateway: Gateway) {
         let declared = gateway.declared
-        if let auth = gateway.defaults.auth { Self.checkProvider(auth, declared, into: &diagnostics) }
+        if case .present(let defaults) = gateway.defaults, let auth = defaults.auth {
+            Self.checkProvider(auth, declared, into: &diagnostics)
+        }
         for provider in gateway.identityProviders {
             if case .introspection(let details) = provider.details {
                 checkSecret(details.clientSecret, declared)
             }
         }
-        if let redis = gateway.redis { checkSecret(redis.connection, declared) }
+        if case .present(let redis) = gateway.redis { checkSecret(redis.connection, declared) }
         let templateNames = declared.namedValues.union(declared.secrets)
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
@@ -233,7 +235,8 @@ public struct Resolver {
         for (index, product) in definitions.products.enumerated() {
             for api in product.apis { productsByAPI[api.value, default: []].append(index) }
         }
-        let defaults = gateway?.defaults ?? Defaults()
+        // Routes under broken defaults inherit nothing from them; rules do not judge them.
+        let defaults: Defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
         let apis = definitions.apis
         let lookup = productsByAPI
         return ParallelMap.map(apis.indices) { apiIndex in

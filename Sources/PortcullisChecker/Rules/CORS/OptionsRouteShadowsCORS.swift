@@ -65,8 +65,7 @@ public enum OptionsRouteShadowsCORS: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let gateway = context.project.gateway, let cors = gateway.cors, !gateway.sectionsWithErrors.contains(.cors)
-        else { return }
+        guard case .present(let cors)? = context.project.gateway?.cors else { return }
         for route in context.routes where route.route.method.value == .OPTIONS {
             findings.report(
                 code,

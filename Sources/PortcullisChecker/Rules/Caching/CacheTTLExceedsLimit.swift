@@ -37,7 +37,7 @@ public enum CacheTTLExceedsLimit: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        let guardrails = context.guardrails
+        guard let guardrails = context.guardrails else { return }
         for route in context.routes {
             guard let cache = route.route.cache, let sharing = route.cacheSharing else { continue }
             let (limit, setting, name) =

@@ -41,7 +41,8 @@ public enum CacheWithoutRedis: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let gateway = context.project.gateway, gateway.redis == nil else { return }
+        // A 'redis' with errors is reported already; it does not mean there is none.
+        guard let gateway = context.project.gateway, case .absent = gateway.redis else { return }
         for route in context.routes {
             guard let cache = route.route.cache else { continue }
             findings.report(

@@ -57,8 +57,7 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard context.guardrailsAreReadable else { return }
-        let guardrails = context.guardrails
+        guard let guardrails = context.guardrails else { return }
         for provider in context.project.gateway?.identityProviders ?? [] where !provider.hasErrors {
             guard case .introspection(let details) = provider.details else { continue }
             let ttl = details.effectiveCacheTtl

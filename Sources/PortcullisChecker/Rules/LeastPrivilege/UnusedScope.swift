@@ -40,7 +40,7 @@ public enum UnusedScope: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // A route in an unreadable part of the inputs may use the scope.
         guard context.project.complete else { return }
-        var used = context.project.scopesOfDroppedRoutes
+        var used = context.project.namesInBrokenParts
         used.reserveCapacity(context.scopes.count)
         for api in context.project.apis {
             for route in api.routes {

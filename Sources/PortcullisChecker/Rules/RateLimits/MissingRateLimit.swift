@@ -43,7 +43,7 @@ public enum MissingRateLimit: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard context.guardrails.effectiveRequireRateLimit else { return }
+        guard context.guardrails?.effectiveRequireRateLimit == true else { return }
         for route in context.routes where route.activeRateLimit == nil {
             let id = route.route.id.value
             if let setting = route.rateLimit {

@@ -31,7 +31,7 @@ public enum RateLimitExceedsGuardrail: Rule {
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard context.guardrailsAreReadable, let maximum = context.guardrails.maxRateLimit else { return }
+        guard let maximum = context.guardrails?.maxRateLimit else { return }
         let allowed = "\(maximum.calls.value) calls per \(DurationText.format(maximum.per.value))"
         for declaration in LimitDeclaration.all(in: context.project) where declaration.kind == .rateLimit {
             let limit = declaration.limit

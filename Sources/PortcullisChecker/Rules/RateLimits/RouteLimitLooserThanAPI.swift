@@ -48,7 +48,7 @@ public enum RouteLimitLooserThanAPI: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        let defaults = context.project.gateway?.defaults.rateLimit
+        let defaults = context.defaults?.rateLimit
         for route in context.routes {
             guard case .limit(let own)? = route.route.rateLimit else { continue }
             let api = context.api(of: route)

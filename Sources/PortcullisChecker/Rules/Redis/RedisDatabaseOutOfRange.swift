@@ -29,7 +29,8 @@ public enum RedisDatabaseOutOfRange: Rule {
         nonTriggering: [RuleExample(RuleExample.baseGateway)])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let databases = context.redis?.databases else { return }
+        guard case .present(let redis) = context.redis else { return }
+        let databases = redis.databases
         for (name, written) in [("auth", databases.auth), ("rateLimit", databases.rateLimit), ("responses", databases.responses)] {
             guard let written, !(0...15).contains(written.value) else { continue }
             findings.report(code, "Redis database \(written.value) for '\(name)' does not exist; use 0 to 15", at: written.range)

@@ -40,7 +40,7 @@ public enum RedisDatabaseShared: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let redis = context.redis else { return }
+        guard case .present(let redis) = context.redis else { return }
         let databases = redis.databases
         let purposes: [(name: String, number: Int, written: Located<Int>?)] = [
             ("auth", databases.effectiveAuth, databases.auth),

@@ -29,7 +29,7 @@ public enum RedisPublicNetwork: Rule {
         nonTriggering: [RuleExample(RuleExample.baseGateway)])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let access = context.redis?.publicNetworkAccess, access.value else { return }
+        guard case .present(let redis) = context.redis, let access = redis.publicNetworkAccess, access.value else { return }
         findings.report(code, "the Redis cache is reachable from the public internet", at: access.range)
     }
 }

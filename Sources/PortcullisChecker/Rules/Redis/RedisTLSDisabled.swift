@@ -29,7 +29,7 @@ public enum RedisTLSDisabled: Rule {
         nonTriggering: [RuleExample(RuleExample.baseGateway)])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        guard let tls = context.redis?.tls, !tls.value else { return }
+        guard case .present(let redis) = context.redis, let tls = redis.tls, !tls.value else { return }
         findings.report(code, "Redis connections are not encrypted", at: tls.range)
     }
 }
