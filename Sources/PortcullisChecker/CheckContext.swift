@@ -30,27 +30,30 @@ public struct CheckContext: Sendable {
         accessLevels = scopes.mapValues(\.access.value)
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         self.providers = providers
-        if gateway?.defaults.brokenRange != nil || gateway?.guardrails.brokenRange != nil {
-            routes = []
-        } else {
-            routes = project.routes.filter { route in
-                if route.route.hasErrors || project.apis[route.apiIndex].hasErrors { return false }
-                if case .provider(let name) = route.auth.value { return gateway?.declared.providers.contains(name) ?? false }
-                return true
+        // One pass decides which routes rules judge, and pairs each with its plan.
+        let judgesRoutes = gateway?.defaults.brokenRange == nil && gateway?.guardrails.brokenRange == nil
+        var routes: [EffectiveRoute] = []
+        var plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)] = []
+        var skippedRoutes: [EffectiveRoute] = []
+        for (route, plan) in zip(project.routes, project.plans) {
+            var judged = judgesRoutes && !route.route.hasErrors && !project.apis[route.apiIndex].hasErrors
+            if judged, case .provider(let name) = route.auth.value { judged = gateway?.declared.providers.contains(name) ?? false }
+            guard judged else {
+                skippedRoutes.append(route)
+                continue
             }
+            routes.append(route)
+            if let plan { plannedRoutes.append((route, plan)) }
         }
-        let judged = Set(routes.map(ObjectIdentifier.init))
-        plannedRoutes = zip(project.routes, project.plans).compactMap { route, plan in
-            guard let plan, judged.contains(ObjectIdentifier(route)) else { return nil }
-            return (route, plan)
-        }
+        self.routes = routes
+        self.plannedRoutes = plannedRoutes
         let brokenSections = [
             gateway?.redis.brokenRange, gateway?.cors.brokenRange, gateway?.defaults.brokenRange,
             gateway?.guardrails.brokenRange,
         ].compactMap { $0 }
         // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
         let routeRulesSkipped = gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil
-        let skippedRoutes = project.routes.filter { routeRulesSkipped || !judged.contains(ObjectIdentifier($0)) }
+        if routeRulesSkipped { skippedRoutes = project.routes }
         unjudged = project.brokenParts + brokenSections + skippedRoutes.map(\.route.extent)
     }
 

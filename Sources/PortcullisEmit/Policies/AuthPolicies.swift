@@ -5,10 +5,12 @@ import PortcullisSupport
 /// for a valid token without the route's scopes, 503 when an identity provider that must
 /// be asked cannot answer.
 enum AuthPolicies {
-    static func tokenElements(_ check: TokenCheck) -> [PolicyElement] {
+    /// `callBudget` counts the calls an introspection check makes to its provider.
+    static func tokenElements(_ check: TokenCheck, callBudget: PlannedLimit?) -> [PolicyElement] {
         switch check.method {
         case .jwt(let jwt): [validateJWT(jwt, code: 401, message: "Unauthorized", keepsToken: true, claims: nil)]
-        case .introspection(let details, let results): Introspection(details: details, results: results, provider: check.provider).elements
+        case .introspection(let details, let results):
+            Introspection(details: details, results: results, provider: check.provider, callBudget: callBudget).elements
         }
     }
 
@@ -91,6 +93,7 @@ private struct Introspection {
     let details: IdentityProvider.Introspection
     let results: TokenCheck.IntrospectionResults
     let provider: IdentityProvider
+    let callBudget: PlannedLimit?
 
     /// The cached or fresh result as JSON text; empty when the provider failed.
     static let result = "(string)context.Variables[\"\(PolicyNames.introspection)\"]"
@@ -101,7 +104,7 @@ private struct Introspection {
             "@(" + PolicyExpression.csharpString("\(results.keyPrefix):introspection:\(provider.name.value):")
                 + " + " + Identity.hashed("(string)context.Variables[\"\(PolicyNames.bearer)\"]") + ")")
         var call: [PolicyElement] = []
-        if let budget = results.callBudget { call += LimitPolicies.elements(budget, callers: []) }
+        if let callBudget { call += LimitPolicies.elements(callBudget, callers: []) }
         call += credentials + [
             PolicyElement("send-request", sendAttributes, requestChildren),
             PolicyElement("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(acceptedBody))]),

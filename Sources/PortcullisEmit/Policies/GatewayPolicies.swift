@@ -49,7 +49,7 @@ enum GatewayPolicies {
                 if limit.caller.needsToken { readCallers() }
                 inbound += LimitPolicies.elements(limit, callers: callers)
             case .tokenCheck(let check):
-                inbound += AuthPolicies.tokenElements(check)
+                inbound += AuthPolicies.tokenElements(check, callBudget: plan.providerCallBudget)
             case .scopeCheck(let scopes):
                 if let token = plan.token { inbound += AuthPolicies.scopeElements(scopes, token: token) }
             case .cacheLookup(let cache):

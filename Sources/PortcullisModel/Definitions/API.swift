@@ -45,8 +45,23 @@ public struct Route: Sendable {
     public var hasErrors = false
 
     /// The permissions the route names, scopes then roles, each declared in the gateway's
-    /// scope catalogue.
-    public var permissions: [ScopeRequirement] { [scopes, appRoles].compactMap { $0 } }
+    /// scope catalogue; rules walk them for every route, so nothing is allocated.
+    public var permissions: Permissions { Permissions(scopes: scopes, appRoles: appRoles) }
+}
+
+/// A route's scopes and app roles, in that order, skipping either when not written.
+public struct Permissions: Sequence, IteratorProtocol, Sendable {
+    var scopes: ScopeRequirement?
+    var appRoles: ScopeRequirement?
+
+    public mutating func next() -> ScopeRequirement? {
+        if let scopes {
+            self.scopes = nil
+            return scopes
+        }
+        defer { appRoles = nil }
+        return appRoles
+    }
 }
 
 /// The scopes a route requires and whether any one or all of them are needed.

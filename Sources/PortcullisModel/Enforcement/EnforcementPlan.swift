@@ -14,16 +14,44 @@ import PortcullisDiagnostics
 /// 5. the response cache lookup, so every limit above counts cache hits;
 /// 6. the backend;
 /// 7. the response cache store.
-public struct EnforcementPlan: Sendable {
+///
+/// A plan refers to what the definitions wrote (shared, not copied) and to one token
+/// check per identity provider, and is a class with constant properties, as
+/// ``EffectiveRoute`` is: every rule walks every plan, and sharing one costs a reference
+/// count where copying it would cost dozens.
+public final class EnforcementPlan: Sendable {
     /// How a request may reach the route without a subscription key, if it may: APIM
     /// checks keys before any policy runs.
-    public var keylessAccess: KeylessAccess?
-    public var limitsBeforeToken: [PlannedLimit]
-    public var token: TokenCheck?
-    public var scopes: ScopeCheck?
-    public var limitsAfterToken: [PlannedLimit]
-    public var cache: PlannedCache?
-    public var backend: Located<String>
+    public let keylessAccess: KeylessAccess?
+    /// The route's limits, those counted before the token check first.
+    public let limits: [PlannedLimit]
+    /// How many of ``limits`` are counted before the token check.
+    let limitsBeforeTokenCount: Int
+    public let token: TokenCheck?
+    /// On introspection routes whose rate limit needs a token: calls to the identity
+    /// provider counted per IP address with that budget, so a flood of made-up tokens
+    /// cannot make unbounded calls to the provider.
+    public let providerCallBudget: PlannedLimit?
+    public let scopes: ScopeCheck?
+    public let cache: PlannedCache?
+    public let backend: Located<String>
+
+    init(
+        keylessAccess: KeylessAccess?, limits: [PlannedLimit], limitsBeforeTokenCount: Int, token: TokenCheck?,
+        providerCallBudget: PlannedLimit?, scopes: ScopeCheck?, cache: PlannedCache?, backend: Located<String>
+    ) {
+        self.keylessAccess = keylessAccess
+        self.limits = limits
+        self.limitsBeforeTokenCount = limitsBeforeTokenCount
+        self.token = token
+        self.providerCallBudget = providerCallBudget
+        self.scopes = scopes
+        self.cache = cache
+        self.backend = backend
+    }
+
+    public var limitsBeforeToken: ArraySlice<PlannedLimit> { limits[..<limitsBeforeTokenCount] }
+    public var limitsAfterToken: ArraySlice<PlannedLimit> { limits[limitsBeforeTokenCount...] }
 
     /// The plan's steps in the order a request meets them.
     public var steps: [Step] {
@@ -57,9 +85,6 @@ public struct EnforcementPlan: Sendable {
             }
         }
     }
-
-    /// Every limit of the route, before and after the token check.
-    public var limits: [PlannedLimit] { limitsBeforeToken + limitsAfterToken }
 }
 
 /// Why a route can be called without a subscription key.
@@ -101,11 +126,15 @@ public enum Caller: Sendable, Equatable {
         case .subscription: self = .subscription
         case .ip: self = .ipAddress
         case .header(let name): self = .header(name)
-        case .user: self = .claim(["sub"])
-        case .client: self = .claim(["azp", "appid", "client_id"])
+        case .user: self = .claim(Self.subject)
+        case .client: self = .claim(Self.client)
         case .claim(let name): self = .claim([name])
         }
     }
+
+    /// Shared by every plan rather than allocated per route.
+    static let subject = ["sub"]
+    static let client = ["azp", "appid", "client_id"]
 }
 
 /// A rate limit or quota as enforced: its budget, whose requests it counts, and the
@@ -117,22 +146,30 @@ public struct PlannedLimit: Sendable {
     }
 
     public var kind: Kind
-    public var calls: Int
-    public var windowSeconds: Int
+    /// The limit as written.
+    public var written: Limit
+    /// The key as the language names it; the budget of provider calls counts by `ip`.
     public var key: LimitKey
     public var caller: Caller
+    /// Whether the limit is the route's own, its API's or the gateway's default.
+    public var origin: Origin
+    /// The counter's namespace, as names: the API, the route for a route's own budget,
+    /// and a purpose for a budget of the route's that is not its written limit.
+    var namespace: [String]
+
+    public var calls: Int { written.calls.value }
+    public var windowSeconds: Int { written.per.value }
+    public var range: SourceRange { written.range }
+
     /// The counter's namespace: the API (`orders:`), or the API and route for a route's
     /// own budget (`orders:list-orders:`). Names hold no `:`, and the caller part is
     /// encoded so that it holds none either, so two budgets never share a counter.
-    public var counterPrefix: String
-    /// Whether the limit is the route's own, its API's or the gateway's default.
-    public var origin: Origin
-    /// The limit as written.
-    public var range: SourceRange
+    public var counterPrefix: String { namespace.map { $0 + ":" }.joined() }
 }
 
-/// How a route's token is validated; failures answer 401.
-public struct TokenCheck: Sendable {
+/// How tokens of one identity provider are validated; failures answer 401. One instance
+/// per provider, shared by the plans of all its routes.
+public final class TokenCheck: Sendable {
     public enum Method: Sendable {
         case jwt(IdentityProvider.JWT)
         /// RFC 7662 introspection; a failed call to the provider answers 503 and is never
@@ -140,21 +177,23 @@ public struct TokenCheck: Sendable {
         case introspection(IdentityProvider.Introspection, results: IntrospectionResults)
     }
 
-    /// Where introspection results are kept, and what bounds the calls to the provider.
+    /// Where introspection results are kept.
     public struct IntrospectionResults: Sendable {
-        public var storage: CacheStorage
+        public let storage: CacheStorage
         /// Results are kept under this prefix and a hash of the token, never the token.
-        public var keyPrefix: String
-        /// Requests that would call the identity provider are counted per IP address with
-        /// the route's rate-limit budget when every limit of the route needs a token, so
-        /// a flood of made-up tokens cannot make unbounded calls to the provider.
-        public var callBudget: PlannedLimit?
+        public let keyPrefix: String
     }
 
-    public var provider: IdentityProvider
-    public var method: Method
-    /// Where the route's `auth` is set (or inherited from).
-    public var range: SourceRange
+    public let provider: IdentityProvider
+    public let method: Method
+
+    init(provider: IdentityProvider, storage: CacheStorage, keyPrefix: String) {
+        self.provider = provider
+        switch provider.details {
+        case .jwt(let jwt): method = .jwt(jwt)
+        case .introspection(let details): method = .introspection(details, results: IntrospectionResults(storage: storage, keyPrefix: keyPrefix))
+        }
+    }
 }
 
 /// The permissions a valid token must carry; a token without them is answered 403.
@@ -171,9 +210,12 @@ public struct ScopeCheck: Sendable {
         public var kind: Kind
         /// The claim that holds the granted values: a space-separated string or an array.
         public var claim: String
-        public var values: [String]
-        public var match: ScopeMatch
-        public var range: SourceRange
+        /// The requirement as written.
+        public var written: ScopeRequirement
+
+        public var values: [String] { written.scopes.map(\.value) }
+        public var match: ScopeMatch { written.match }
+        public var range: SourceRange { written.range }
     }
 
     /// A token passes when it meets any one of these.
@@ -199,13 +241,16 @@ public struct PlannedCache: Sendable {
         case shared
     }
 
-    public var ttlSeconds: Int
+    /// The cache as written.
+    public var written: Cache
     public var sharing: Sharing
-    public var varyByQuery: [String]
-    public var varyByHeaders: [String]
     public var storage: CacheStorage
     /// Whether requests carry a token: APIM caches them only when told to.
     public var cachesAuthenticatedRequests: Bool
+
+    public var ttlSeconds: Int { written.ttl.value }
+    public var varyByQuery: [String] { written.varyByQuery.map(\.value) }
+    public var varyByHeaders: [String] { written.varyByHeaders.map(\.value) }
     /// The `cache` key as written.
-    public var range: SourceRange
+    public var range: SourceRange { written.anchor }
 }

@@ -1,87 +1,99 @@
 import PortcullisDiagnostics
 
-extension EnforcementPlan {
+/// Plans the routes of one project: what it needs from the gateway is worked out once,
+/// one token check per identity provider, so each route's plan only refers to it.
+public struct EnforcementPlanner: Sendable {
+    let gateway: Gateway
+    let products: [Product]
+    let storage: CacheStorage
+    let tokenChecks: [String: TokenCheck]
+
+    public init(gateway: Gateway, products: [Product]) {
+        self.gateway = gateway
+        self.products = products
+        let storage: CacheStorage = if case .present = gateway.redis { .external } else { .internal }
+        self.storage = storage
+        var checks: [String: TokenCheck] = [:]
+        for provider in gateway.identityProviders where checks[provider.name.value] == nil {
+            checks[provider.name.value] = TokenCheck(provider: provider, storage: storage, keyPrefix: gateway.effectiveKeyPrefix)
+        }
+        tokenChecks = checks
+    }
+
     /// The plan of one effective route; nil when the route names an identity provider the
     /// gateway does not declare (an error already reported), since nothing can say how
     /// such a route would be guarded.
-    public init?(_ route: EffectiveRoute, api: API, products: [Product], gateway: Gateway) {
-        let storage: CacheStorage = if case .present = gateway.redis { .external } else { .internal }
-        if let open = route.products.lazy.map({ products[$0] }).first(where: { !$0.effectiveSubscriptionRequired }) {
-            keylessAccess = .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.anchor)
-        } else if let setting = api.subscriptionRequired, !setting.value {
-            keylessAccess = .api(setting.range)
-        } else {
-            keylessAccess = nil
-        }
-        let limits = [
-            Self.limit(.rateLimit, route.activeRateLimit, route.rateLimit?.origin, api: api, route: route.route),
-            Self.limit(.quota, route.activeQuota, route.quota?.origin, api: api, route: route.route),
-        ].compactMap { $0 }
-        limitsBeforeToken = limits.filter { !$0.caller.needsToken }
-        limitsAfterToken = limits.filter(\.caller.needsToken)
+    public func plan(_ route: EffectiveRoute, api: API) -> EnforcementPlan? {
+        let token: TokenCheck?
         switch route.auth.value {
-        case .none:
-            token = nil
+        case .none: token = nil
         case .provider(let name):
-            guard let provider = gateway.identityProviders.first(where: { $0.name.value == name }) else { return nil }
-            let method: TokenCheck.Method
-            switch provider.details {
-            case .jwt(let jwt):
-                method = .jwt(jwt)
-            case .introspection(let introspection):
-                var budget: PlannedLimit?
-                if gateway.effectiveSku.hasRateLimitByKey, !limitsBeforeToken.contains(where: { $0.kind == .rateLimit }),
-                    var limit = limitsAfterToken.first(where: { $0.kind == .rateLimit })
-                {
-                    limit.key = .ip
-                    limit.caller = .ipAddress
-                    limit.counterPrefix = "\(api.name.value):\(route.route.id.value):introspection:"
-                    budget = limit
-                }
-                method = .introspection(
-                    introspection, results: TokenCheck.IntrospectionResults(storage: storage, keyPrefix: gateway.effectiveKeyPrefix, callBudget: budget))
-            }
-            token = TokenCheck(provider: provider, method: method, range: route.auth.range)
+            guard let check = tokenChecks[name] else { return nil }
+            token = check
         }
-        var alternatives: [ScopeCheck.Requirement] = []
-        if let token {
-            for (kind, written, claim) in [
-                (ScopeCheck.Requirement.Kind.scopes, route.route.scopes, token.provider.effectiveScopeClaim),
-                (.appRoles, route.route.appRoles, token.provider.effectiveRoleClaim),
-            ] {
-                guard let written, !written.scopes.isEmpty else { continue }
-                alternatives.append(
-                    ScopeCheck.Requirement(kind: kind, claim: claim, values: written.scopes.map(\.value), match: written.match, range: written.range))
-            }
+        var limits: [PlannedLimit] = []
+        for (kind, limit, origin) in [
+            (PlannedLimit.Kind.rateLimit, route.activeRateLimit, route.rateLimit?.origin), (.quota, route.activeQuota, route.quota?.origin),
+        ] {
+            guard let limit, let origin else { continue }
+            let namespace = origin == .route ? [api.name.value, route.route.id.value] : [api.name.value]
+            let key = limit.effectiveKey
+            limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: Caller(key), origin: origin, namespace: namespace))
         }
-        scopes = alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
-        backend = api.backend
-        let token = token
-        cache = route.route.cache.flatMap { written in
-            let sharing: PlannedCache.Sharing
-            switch route.cacheSharing {
-            case .perUser?:
-                // Without a token there is no caller to keep entries apart: nothing is cached.
-                guard token != nil else { return nil }
-                sharing = .perCaller(.claim(["sub"]))
-            case .shared?, nil:
-                sharing = .shared
-            }
-            return PlannedCache(
-                ttlSeconds: written.ttl.value, sharing: sharing, varyByQuery: written.varyByQuery.map(\.value),
-                varyByHeaders: written.varyByHeaders.map(\.value), storage: storage, cachesAuthenticatedRequests: token != nil,
-                range: written.anchor)
-        }
+        // A rate limit that needs a token goes after a quota that does not.
+        if limits.count == 2, limits[0].caller.needsToken, !limits[1].caller.needsToken { limits.swapAt(0, 1) }
+        let beforeToken = limits.prefix { !$0.caller.needsToken }.count
+        return EnforcementPlan(
+            keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
+            providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.route),
+            scopes: scopeCheck(route.route, token: token), cache: cache(route, token: token), backend: api.backend)
     }
 
-    private static func limit(
-        _ kind: PlannedLimit.Kind, _ limit: Limit?, _ origin: Origin?, api: API, route: Route
-    ) -> PlannedLimit? {
-        guard let limit, let origin else { return nil }
-        return PlannedLimit(
-            kind: kind, calls: limit.calls.value, windowSeconds: limit.per.value, key: limit.effectiveKey,
-            caller: Caller(limit.effectiveKey),
-            counterPrefix: origin == .route ? "\(api.name.value):\(route.id.value):" : "\(api.name.value):",
-            origin: origin, range: limit.range)
+    private func keylessAccess(_ route: EffectiveRoute, api: API) -> KeylessAccess? {
+        if let open = route.products.lazy.map({ products[$0] }).first(where: { !$0.effectiveSubscriptionRequired }) {
+            return .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.anchor)
+        }
+        if let setting = api.subscriptionRequired, !setting.value { return .api(setting.range) }
+        return nil
+    }
+
+    /// The route's own rate limit, counted per IP address in a namespace of its own, for
+    /// introspection routes whose every rate limit needs a token; none where the tier has
+    /// no `rate-limit-by-key`.
+    private func callBudget(_ token: TokenCheck?, limits: [PlannedLimit], beforeToken: Int, api: API, route: Route) -> PlannedLimit? {
+        guard case .introspection? = token?.method, gateway.effectiveSku.hasRateLimitByKey,
+            !limits[..<beforeToken].contains(where: { $0.kind == .rateLimit }),
+            var budget = limits[beforeToken...].first(where: { $0.kind == .rateLimit })
+        else { return nil }
+        budget.key = .ip
+        budget.caller = .ipAddress
+        budget.namespace = [api.name.value, route.id.value, "introspection"]
+        return budget
+    }
+
+    private func scopeCheck(_ route: Route, token: TokenCheck?) -> ScopeCheck? {
+        guard let token else { return nil }
+        var alternatives: [ScopeCheck.Requirement] = []
+        if let scopes = route.scopes, !scopes.scopes.isEmpty {
+            alternatives.append(ScopeCheck.Requirement(kind: .scopes, claim: token.provider.effectiveScopeClaim, written: scopes))
+        }
+        if let roles = route.appRoles, !roles.scopes.isEmpty {
+            alternatives.append(ScopeCheck.Requirement(kind: .appRoles, claim: token.provider.effectiveRoleClaim, written: roles))
+        }
+        return alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
+    }
+
+    private func cache(_ route: EffectiveRoute, token: TokenCheck?) -> PlannedCache? {
+        guard let written = route.route.cache else { return nil }
+        let sharing: PlannedCache.Sharing
+        switch route.cacheSharing {
+        case .perUser?:
+            // Without a token there is no caller to keep entries apart: nothing is cached.
+            guard token != nil else { return nil }
+            sharing = .perCaller(.claim(Caller.subject))
+        case .shared?, nil:
+            sharing = .shared
+        }
+        return PlannedCache(written: written, sharing: sharing, storage: storage, cachesAuthenticatedRequests: token != nil)
     }
 }

@@ -39,12 +39,9 @@ public struct Resolver {
             checkNamespaces(gateway)
             checkReferences(gateway)
         }
-        let routes = effectiveRoutes(gateway)
-        let apis = definitions.apis
-        let plans: [EnforcementPlan?] = gateway.map { gateway in routes.map { EnforcementPlan($0, api: apis[$0.apiIndex], products: definitions.products, gateway: gateway) } }
-            ?? Array(repeating: nil, count: routes.count)
+        let (routes, plans) = effectiveRoutes(gateway)
         return ResolvedProject(
-            gateway: gateway, apis: apis, products: definitions.products, routes: routes, plans: plans,
+            gateway: gateway, apis: definitions.apis, products: definitions.products, routes: routes, plans: plans,
             complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
             brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
     }
@@ -230,7 +227,8 @@ public struct Resolver {
 
     // MARK: Effective routes
 
-    private func effectiveRoutes(_ gateway: Gateway?) -> [EffectiveRoute] {
+    /// Every route after inheritance, with its plan, on all cores.
+    private func effectiveRoutes(_ gateway: Gateway?) -> ([EffectiveRoute], [EnforcementPlan?]) {
         var productsByAPI: [String: [Int]] = [:]
         for (index, product) in definitions.products.enumerated() {
             for api in product.apis { productsByAPI[api.value, default: []].append(index) }
@@ -239,10 +237,11 @@ public struct Resolver {
         let defaults: Defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
         let apis = definitions.apis
         let lookup = productsByAPI
-        return ParallelMap.map(apis.indices) { apiIndex in
+        let planner = gateway.map { EnforcementPlanner(gateway: $0, products: definitions.products) }
+        let perAPI = ParallelMap.map(apis.indices) { apiIndex in
             let api = apis[apiIndex]
             let products = lookup[api.name.value] ?? []
-            return api.routes.map { route in
+            return api.routes.map { route -> (EffectiveRoute, EnforcementPlan?) in
                 let auth: Inherited<AuthSetting> =
                     if let own = route.auth {
                         Inherited(value: own.value, origin: .route, range: own.range)
@@ -253,15 +252,27 @@ public struct Resolver {
                     } else {
                         Inherited(value: .none, origin: .unset, range: route.anchor)
                     }
-                return EffectiveRoute(
+                let effective = EffectiveRoute(
                     apiIndex: apiIndex,
                     route: route,
                     auth: auth,
                     rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
                     quota: Self.inherit(route.quota, api.quota, nil),
                     products: products)
+                return (effective, planner?.plan(effective, api: api))
             }
-        }.flatMap { $0 }
+        }
+        var routes: [EffectiveRoute] = []
+        var plans: [EnforcementPlan?] = []
+        routes.reserveCapacity(perAPI.reduce(0) { $0 + $1.count })
+        plans.reserveCapacity(routes.capacity)
+        for pairs in perAPI {
+            for (route, plan) in pairs {
+                routes.append(route)
+                plans.append(plan)
+            }
+        }
+        return (routes, plans)
     }
 
     private static func inherit(

@@ -50,6 +50,7 @@ public enum LimitUnavailableOnTier: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let gateway = context.project.gateway else { return }
         let sku = gateway.effectiveSku
+        guard !sku.hasRateLimitByKey || !sku.hasQuotaByKey else { return }
         var reported = Set<SourceRange>()
         for (_, plan) in context.plannedRoutes {
             for limit in plan.limits where reported.insert(limit.range).inserted {
