@@ -121,8 +121,8 @@ public struct RuleExample: Sendable {
 
 extension RuleExample {
     /// An API named `name`, published at path `name` with backend `https://NAME.example.com`,
-    /// with API-level `fields` and the given `routes:` entries.
-    static func api(
+    /// with API-level `fields` and the given `routes:` entries; tests build projects from it.
+    public static func api(
         _ name: String = "orders", fields: String = "", routes: String, standalone: Bool = false
     ) -> RuleExample {
         let fieldLines = fields.isEmpty || fields.hasSuffix("\n") ? fields : fields + "\n"

@@ -20,16 +20,7 @@ final class CORSAccessDiffTests: XCTestCase {
 
     /// Diffs two versions of the base gateway that differ in their `cors` (nil: none).
     private func diff(_ base: String?, _ head: String?) throws -> ToolProcess.Result {
-        let api = """
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders
-            path: orders
-            backend: https://orders.example.com
-            routes:
-              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-
-            """
+        let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n\n").yaml
         for (side, cors) in [("base", base), ("head", head)] {
             let folder = directory.appendingPathComponent(side)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -29,16 +29,7 @@ final class CORSPolicyTests: XCTestCase {
     private func write(cors: String, routes: String = listRoute) throws {
         let gateway = RuleExample.baseGateway + "cors:\n" + cors.split(separator: "\n").map { "  \($0)\n" }.joined()
         try gateway.write(to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        let api = """
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders
-            path: orders
-            backend: https://orders.example.com
-            routes:
-            \(routes)
-
-            """
+        let api = RuleExample.api(routes: routes + "\n").yaml
         try api.write(to: directory.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
     }
 

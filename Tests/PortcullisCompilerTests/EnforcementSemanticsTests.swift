@@ -20,15 +20,7 @@ final class EnforcementSemanticsTests: XCTestCase {
         let folder = directory.appendingPathComponent("defs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try (RuleExample.baseGateway + gatewayExtra).write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        let api = """
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders
-            path: orders
-            backend: https://orders.example.com
-            \(apiExtra)routes:
-            \(routes)
-            """
+        let api = RuleExample.api(fields: apiExtra, routes: routes).yaml
         try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
         if !more.isEmpty { try more.write(to: folder.appendingPathComponent("more.yaml"), atomically: true, encoding: .utf8) }
         return folder

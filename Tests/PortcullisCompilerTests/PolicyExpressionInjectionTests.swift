@@ -21,16 +21,7 @@ final class PolicyExpressionInjectionTests: XCTestCase {
             + "namedValues:\n" + namedValues
     }
 
-    private static let api = """
-        apiVersion: portcullis/v1
-        kind: API
-        name: orders
-        path: orders
-        backend: https://orders.example.com
-        routes:
-          - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-
-        """
+    private static let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n\n").yaml
 
     /// Lints, then builds, the project; returns the lint output after checking that the
     /// build refuses it and writes nothing.
