@@ -56,7 +56,7 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertEqual(
             result.stdout,
-            "apis/orders.yaml:29:9: privilege increase: route 'orders/create-order' now accepts scope 'orders.read'\n"
+            "apis/orders.yaml:30:9: privilege increase: route 'orders/create-order' now accepts scope 'orders.read'\n"
                 + "1 change: 1 privilege increase\n")
         let unchanged = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs/apis/catalog.yaml", "defs/gateway.yaml"], in: repository)
         XCTAssertEqual(unchanged.stdout, "no changes to access, limits or caching\n", unchanged.stderr)

@@ -80,7 +80,7 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
         XCTAssertEqual(
             result.stderr,
-            "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n  gateway.yaml:17:19\n")
+            "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n  gateway.yaml:18:19\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
         XCTAssertFalse(result.stdout.contains("s3cr3t"))
     }
