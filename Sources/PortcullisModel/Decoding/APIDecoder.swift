@@ -38,7 +38,7 @@ extension DocumentDecoder {
             anchor: anchor)
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
-        guard let name, path != nil, backend != nil else {
+        guard name != nil, path != nil, backend != nil else {
             if let name { definitions.undecodedAPINames.insert(name.value) }
             for route in routes { definitions.namesInBrokenParts.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) }) }
             definitions.brokenParts.append(root.extent)
