@@ -227,6 +227,7 @@ final class PolicyExpressionTests: XCTestCase {
     func testIntrospectionFailuresAnswer503AndAreNotCached() throws {
         try requireProbes()
         XCTAssertEqual(try value("answer.active", "answer"), Self.activeResult([("sub", "alice")]))
+        XCTAssertEqual(try value("answer.miss-as-null", "answer"), Self.activeResult([("sub", "alice")]), "a null left by a lookup miss is a miss")
         XCTAssertEqual(try value("answer.active", "stores-result"), "true")
         XCTAssertEqual(try value("answer.active", "store-value"), Self.activeResult([("sub", "alice")]))
         XCTAssertEqual(try value("answer.active", "unavailable"), "false")
@@ -602,6 +603,8 @@ final class PolicyExpressionTests: XCTestCase {
             ("answer.no-response", .bearer("token-1")),
             ("answer.null-response", MockRequest.bearer("token-1").variable(PolicyNames.introspectionResponse, "null")),
             ("answer.cached", MockRequest.bearer("token-1").variable(PolicyNames.introspection, cs(activeResult([("sub", "alice")])))),
+            // Some of Microsoft's pages say a lookup miss leaves the variable null rather than unset.
+            ("answer.miss-as-null", MockRequest.bearer("token-1").variable(PolicyNames.introspection, "null").answering(200, activeResult([("sub", "alice")]))),
             ("active.true", .introspected("{\"active\":true,\"scope\":\"items.read\"}")),
             ("active.false", .introspected("{\"active\":false,\"scope\":\"items.read\"}")),
             ("active.null", .introspected("{\"active\":null,\"scope\":\"items.read\"}")),

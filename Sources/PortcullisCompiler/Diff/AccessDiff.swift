@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 
 /// One difference in what a request is subject to, between two versions of a project.
 public struct AccessChange: Sendable, Equatable {
@@ -159,7 +160,8 @@ struct RouteComparison {
             add(.privilegeDecrease, "now requires a token from '\(token.provider.name.value)'")
         case (let before?, let after?):
             let (was, now) = (before.provider.name.value, after.provider.name.value)
-            if was != now { add(.other, "checks tokens from '\(now)' instead of '\(was)'") }
+            // Another provider trusts other issuers and keys: tokens that failed may now pass.
+            if was != now { add(.privilegeIncrease, "checks tokens from '\(now)' instead of '\(was)'") }
             compareScopes(.scopes, "scope")
             compareScopes(.appRoles, "app role")
         case (nil, nil):
@@ -311,10 +313,15 @@ enum GatewayComparison {
     }
 
     /// A token check that accepts other tokens than before: another issuer or signing-key
-    /// source, more audiences, another introspection endpoint. Each is a privilege increase,
-    /// whichever way it goes, unless it only narrows what is accepted.
+    /// source, more audiences, another introspection endpoint, another claim to read
+    /// scopes or roles from. Each is a privilege increase, whichever way it goes, unless it
+    /// only narrows what is accepted. Values are compared as APIM sees them, with named
+    /// values substituted, so changing `tenant-id` is seen; values that hold a credential
+    /// are not quoted.
     private static func providerChanges(_ old: Gateway, _ new: Gateway, head: AccessDiff.Side) -> [AccessChange] {
         let before = Dictionary(old.identityProviders.map { ($0.name.value, $0) }) { first, _ in first }
+        let was = Substitution(old)
+        let now = Substitution(new)
         var changes: [AccessChange] = []
         for provider in new.identityProviders {
             guard let previous = before[provider.name.value] else { continue }
@@ -322,36 +329,44 @@ enum GatewayComparison {
             func add(_ category: AccessChange.Category, _ message: String, _ range: SourceRange) {
                 changes.append(AccessChange(category: category, subject: subject, message: "\(subject) \(message)", place: head.location(range)))
             }
+            func audiences(_ old: [Located<String>], _ new: [Located<String>]) {
+                let oldSet = Set(old.map { was.value($0) })
+                let newSet = Set(new.map { now.value($0) })
+                for audience in new where !oldSet.contains(now.value(audience)) {
+                    add(.privilegeIncrease, "now accepts audience \(shown(now.value(audience)))", audience.range)
+                }
+                for audience in Set(old.map { was.value($0) }).subtracting(newSet).sorted() {
+                    add(.privilegeDecrease, "no longer accepts audience \(shown(audience))", provider.name.range)
+                }
+            }
             switch (previous.details, provider.details) {
-            case (.jwt(let was), .jwt(let now)):
-                if was.issuer.value != now.issuer.value {
-                    add(.privilegeIncrease, "accepts tokens from issuer '\(now.issuer.value)' instead of '\(was.issuer.value)'", now.issuer.range)
+            case (.jwt(let before), .jwt(let after)):
+                if was.value(before.issuer) != now.value(after.issuer) {
+                    add(
+                        .privilegeIncrease, "accepts tokens from issuer \(shown(now.value(after.issuer))) instead of \(shown(was.value(before.issuer)))",
+                        after.issuer.range)
                 }
-                if was.openidConfig.value != now.openidConfig.value {
-                    add(.privilegeIncrease, "trusts the signing keys of '\(now.openidConfig.value)' instead of '\(was.openidConfig.value)'", now.openidConfig.range)
+                if was.value(before.openidConfig) != now.value(after.openidConfig) {
+                    add(
+                        .privilegeIncrease,
+                        "trusts the signing keys of \(shown(now.value(after.openidConfig))) instead of \(shown(was.value(before.openidConfig)))",
+                        after.openidConfig.range)
                 }
-                let oldAudiences = Set(was.audiences.map(\.value))
-                let newAudiences = Set(now.audiences.map(\.value))
-                for audience in now.audiences where !oldAudiences.contains(audience.value) {
-                    add(.privilegeIncrease, "now accepts audience '\(audience.value)'", audience.range)
+                audiences(before.audiences, after.audiences)
+            case (.introspection(let before), .introspection(let after)):
+                if was.value(before.endpoint) != now.value(after.endpoint) {
+                    add(
+                        .privilegeIncrease,
+                        "asks \(shown(now.value(after.endpoint))) instead of \(shown(was.value(before.endpoint))) whether tokens are active",
+                        after.endpoint.range)
                 }
-                for audience in was.audiences.map(\.value).sorted() where !newAudiences.contains(audience) {
-                    add(.privilegeDecrease, "no longer accepts audience '\(audience)'", provider.name.range)
-                }
-            case (.introspection(let was), .introspection(let now)):
-                if was.endpoint.value != now.endpoint.value {
-                    add(.privilegeIncrease, "asks '\(now.endpoint.value)' instead of '\(was.endpoint.value)' whether tokens are active", now.endpoint.range)
-                }
-                switch (was.audiences, now.audiences) {
+                switch (before.audiences, after.audiences) {
                 case (_?, nil):
                     add(.privilegeIncrease, "no longer checks the audience of tokens", provider.name.range)
                 case (nil, let audiences?):
                     add(.privilegeDecrease, "now checks the audience of tokens", audiences.first?.range ?? provider.name.range)
-                case (let before?, let after?):
-                    let old = Set(before.map(\.value))
-                    for audience in after where !old.contains(audience.value) {
-                        add(.privilegeIncrease, "now accepts audience '\(audience.value)'", audience.range)
-                    }
+                case (let old?, let new?):
+                    audiences(old, new)
                 case (nil, nil):
                     break
                 }
@@ -361,8 +376,34 @@ enum GatewayComparison {
             if previous.effectiveScopeClaim != provider.effectiveScopeClaim {
                 add(.privilegeIncrease, "reads scopes from claim '\(provider.effectiveScopeClaim)' instead of '\(previous.effectiveScopeClaim)'", provider.name.range)
             }
+            if previous.effectiveRoleClaim != provider.effectiveRoleClaim {
+                add(.privilegeIncrease, "reads app roles from claim '\(provider.effectiveRoleClaim)' instead of '\(previous.effectiveRoleClaim)'", provider.name.range)
+            }
         }
         return changes
+    }
+
+    /// A value for a message: quoted, unless it holds a credential, which a diff posted as a
+    /// pull-request comment must never show.
+    static func shown(_ value: String) -> String {
+        CredentialScanner.looksLikeCredential(value) ? "a value that holds a credential" : "'\(value)'"
+    }
+
+    /// A gateway's named values, and its secrets by their Key Vault URI: what `{{name}}`
+    /// stands for when two versions are compared.
+    private struct Substitution {
+        let values: [String: String]
+
+        init(_ gateway: Gateway) {
+            var values = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+            for secret in gateway.secrets {
+                if case .keyVault(let uri) = secret.source { values[secret.name.value] = "{{secret at \(uri.value)}}" }
+            }
+            self.values = values
+        }
+
+        /// The text with every reference substituted; as written when one names nothing known.
+        func value(_ text: Located<String>) -> String { NamedValues.resolve(text.value, values) ?? text.value }
     }
 
     /// Letting more sites' pages call the APIs, or send credentials, is a privilege increase.
@@ -395,10 +436,10 @@ enum GatewayComparison {
             let newOrigins = Set(after.allowedOrigins.map(\.value))
             var seen = Set<String>()
             for origin in after.allowedOrigins where !oldOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
-                add(.privilegeIncrease, "now allows origin '\(origin.value)'", head.location(origin.range))
+                add(.privilegeIncrease, "now allows origin \(GatewayComparison.shown(origin.value))", head.location(origin.range))
             }
             for origin in before.allowedOrigins where !newOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
-                add(.privilegeDecrease, "no longer allows origin '\(origin.value)'", base.location(origin.range))
+                add(.privilegeDecrease, "no longer allows origin \(GatewayComparison.shown(origin.value))", base.location(origin.range))
             }
         case (true, true):
             break

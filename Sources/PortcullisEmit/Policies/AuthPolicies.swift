@@ -126,7 +126,9 @@ private struct Introspection {
             ]),
             PolicyElement(
                 "cache-lookup-value", [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)]),
-            AuthPolicies.choose([(.code("@(!context.Variables.ContainsKey(\"\(PolicyNames.introspection)\"))"), call)]),
+            // A miss leaves the variable unset or null (Microsoft's pages say both); a stored
+            // result is never empty.
+            AuthPolicies.choose([(.code("@(string.IsNullOrEmpty(context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.introspection)\")))"), call)]),
             AuthPolicies.choose([
                 (.code("@(\(Self.result) == \"\")"), [AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false)]),
                 (.code(inactive), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)]),
