@@ -108,6 +108,8 @@ struct GatewayConfig: Encodable {
         var rateLimit: Limit?
         var quota: Limit?
         var cache: Cache?
+        /// Introspection routes: the provider calls counted per IP address on a cache miss.
+        var providerCallBudget: Limit?
         /// The checks in the order a request meets them.
         var steps: [String]
         var products: [String]
@@ -182,6 +184,7 @@ struct GatewayConfig: Encodable {
                 rateLimit: limits.first { $0.kind == .rateLimit }.map { Limit($0, source: locations.text($0.range)) },
                 quota: limits.first { $0.kind == .quota }.map { Limit($0, source: locations.text($0.range)) },
                 cache: cache,
+                providerCallBudget: plan.providerCallBudget.map { Limit($0, source: locations.text($0.range)) },
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
                 source: locations.text(route.route.id.range))
