@@ -1,22 +1,57 @@
 import Foundation
 import PortcullisSupport
 
-/// Recognises a folder as a bundle Portcullis wrote, by its `manifest.json`: such a folder
-/// may be replaced by the next build, and is never read as input.
+/// Recognises a folder as a bundle Portcullis wrote: such a folder may be replaced by the
+/// next build, and is never read as input.
 enum BundleManifest {
     static let fileName = "manifest.json"
 
     /// The largest manifest worth reading: a 100,000-route bundle's is about 20 MB.
     private static let sizeLimit = 256 << 20
 
-    /// True when `folder` holds a regular `manifest.json` naming Portcullis as its tool.
-    static func marksBundle(_ folder: String) -> Bool {
+    /// True when `folder` holds a regular `manifest.json` naming Portcullis as its tool and
+    /// nothing else but the regular files it lists and the folders on the way to them.
+    /// A manifest alone proves nothing, as anyone can commit one; what it does not list
+    /// (a file, a symbolic link, a FIFO) would be lost to a build or hidden from `lint`.
+    /// Nothing is followed: every entry is judged by what it is itself.
+    static func holdsOnlyABundle(_ folder: String) -> Bool {
+        guard var files = listedFiles(in: folder) else { return false }
+        files.insert(fileName)
+        var folders: Set<String> = []
+        for path in files {
+            var parent = Substring(path)
+            while let slash = parent.lastIndex(of: "/") {
+                parent = parent[..<slash]
+                guard folders.insert(String(parent)).inserted else { break }
+            }
+        }
+        var pending = [""]
+        while let relative = pending.popLast() {
+            guard let entries = try? FileSystem.entries(of: relative.isEmpty ? folder : folder + "/" + relative) else { return false }
+            for entry in entries {
+                guard let name = entry.name else { return false }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                switch entry.kind {
+                case .directory where folders.contains(path): pending.append(path)
+                case .file where files.contains(path): continue
+                default: return false
+                }
+            }
+        }
+        return true
+    }
+
+    /// The paths `folder/manifest.json` lists, when it is a regular file naming Portcullis
+    /// as its tool.
+    private static func listedFiles(in folder: String) -> Set<String>? {
         let path = folder + "/" + fileName
         guard FileSystem.linkKind(of: path) == .file,
             let bytes = try? FileSystem.contents(of: path, upTo: sizeLimit),
             let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let tool = document["tool"] as? [String: Any]
-        else { return false }
-        return tool["name"] as? String == ToolInfo.name && document["formatVersion"] is Int
+            let tool = document["tool"] as? [String: Any],
+            tool["name"] as? String == ToolInfo.name, document["formatVersion"] is Int
+        else { return nil }
+        let entries = document["files"] as? [[String: Any]] ?? []
+        return Set(entries.compactMap { $0["path"] as? String })
     }
 }

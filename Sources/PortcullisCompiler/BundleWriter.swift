@@ -55,7 +55,7 @@ public enum BundleWriter {
         // Judged again under the lock: the folder may have changed since the build began.
         try output.refuseIfForeign()
         removeLeftovers(in: parent, of: output.name)
-        let staging = parent + "/.\(output.name).portcullis-new-\(getpid())"
+        let staging = parent + "/" + temporaryName(of: output.name, "new", process: "\(getpid())")
         do {
             try FileSystem.makeDirectory(staging, mode: folderMode)
             try writeFiles(bundle, into: staging)
@@ -105,7 +105,7 @@ public enum BundleWriter {
         }
         // No atomic exchange on this file system: two renames, with a short window in
         // which the old bundle sits beside the output under a temporary name.
-        let old = output.parent + "/.\(output.name).portcullis-old-\(getpid())"
+        let old = output.parent + "/" + temporaryName(of: output.name, "old", process: "\(getpid())")
         try fileManager.moveItem(atPath: target, toPath: old)
         do {
             try fileManager.moveItem(atPath: staging, toPath: target)
@@ -116,13 +116,25 @@ public enum BundleWriter {
         try? fileManager.removeItem(atPath: old)
     }
 
+    /// The name of the temporary folder beside output `name` that process `id` writes the
+    /// new bundle to (`new`) or moves the old one aside to (`old`).
+    private static func temporaryName(of name: String, _ role: String, process id: String) -> String {
+        ".\(name).portcullis-\(role)-\(id)"
+    }
+
     /// Temporary folders of earlier builds that were killed before they finished; only
-    /// called under the lock, so no build that is still running owns one.
+    /// called under the lock, so no build that is still running owns one. Only folders
+    /// named exactly as ``temporaryName(of:_:process:)`` names them are removed: a file,
+    /// link or other name beside the output is someone else's.
     private static func removeLeftovers(in parent: String, of name: String) {
-        let prefix = ".\(name).portcullis-"
         for entry in (try? FileSystem.entries(of: parent)) ?? [] {
-            guard let name = entry.name, name.hasPrefix(prefix) else { continue }
-            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+            guard entry.kind == .directory, let entryName = entry.name else { continue }
+            let isLeftover = ["new", "old"].contains { role in
+                let prefix = temporaryName(of: name, role, process: "")
+                let id = entryName.utf8.dropFirst(prefix.utf8.count)
+                return entryName.hasPrefix(prefix) && !id.isEmpty && id.allSatisfy { (0x30...0x39).contains($0) }
+            }
+            if isLeftover { try? FileManager.default.removeItem(atPath: parent + "/" + entryName) }
         }
     }
 

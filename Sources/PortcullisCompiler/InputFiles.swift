@@ -33,8 +33,8 @@ public enum DriverError: Error, CustomStringConvertible {
 ///
 /// Only regular files are read, and only inside the folders given: a symbolic link is
 /// followed when the file it leads to lies inside the folder given on the command line
-/// (for a path named on the command line, inside the folder holding it); links to
-/// folders are never followed. FIFOs, sockets, devices and the kernel's `/proc` and `/sys`
+/// (for a path named on the command line, inside the folder holding it) and not below a
+/// hidden entry there; links to folders are never followed. FIFOs, sockets, devices and the kernel's `/proc` and `/sys`
 /// are never read. Names that are not UTF-8 or hold control characters are refused, so
 /// every path a report shows is safe to print as it is.
 ///
@@ -70,7 +70,7 @@ public struct InputFiles: Sendable {
     /// Every input file under `paths`, in sorted order of the paths reports show.
     ///
     /// Directories are searched recursively for `*.yaml` and `*.yml`, skipping hidden
-    /// entries, the configuration file and folders holding a bundle Portcullis wrote;
+    /// entries, the configuration file and folders holding only a bundle Portcullis wrote;
     /// files named explicitly are taken whatever
     /// their names, as long as ``named(_:)`` accepts them.
     public func discover(_ paths: [String]) throws -> [Input] {
@@ -105,6 +105,9 @@ public struct InputFiles: Sendable {
             guard let container = FileSystem.realPath(parent), Self.isInside(real, container) else {
                 throw DriverError.unreadable(given, reason: "it is a symbolic link that leads outside '\(displayPath(parent))'")
             }
+            guard !Self.isHidden(real, below: container) else {
+                throw DriverError.unreadable(given, reason: "it is a symbolic link to a hidden file")
+            }
             target = real
         }
         switch FileSystem.kind(of: target) {
@@ -129,7 +132,10 @@ public struct InputFiles: Sendable {
             throw DriverError.unreadable(given, reason: failure.reason)
         }
         // A bundle's specifications are YAML too, but output, never input.
-        if entries.contains(where: { $0.name == BundleManifest.fileName }), BundleManifest.marksBundle(directory) { return }
+        if entries.contains(where: { $0.name == BundleManifest.fileName }), BundleManifest.holdsOnlyABundle(directory) {
+            skipped.append((displayPath(directory), "it holds a bundle Portcullis wrote"))
+            return
+        }
         for entry in entries where entry.bytes.first != UInt8(ascii: ".") {
             func skip(_ reason: String) {
                 skipped.append((displayPath(directory + "/" + DisplayText.escaped(entry.bytes)), reason))
@@ -158,6 +164,10 @@ public struct InputFiles: Sendable {
                     skip("it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'")
                     continue
                 }
+                guard !Self.isHidden(real, below: root) else {
+                    skip("it is a symbolic link to a hidden file")
+                    continue
+                }
                 (kind, location) = (target, real)
             }
             guard kind == .directory || isInput else { continue }
@@ -181,6 +191,12 @@ public struct InputFiles: Sendable {
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
         (bytes.reversed().starts(with: ".yaml".utf8.reversed()) || bytes.reversed().starts(with: ".yml".utf8.reversed()))
             && bytes != Array(configurationFileName.utf8)
+    }
+
+    /// Whether real path `path`, inside `folder`, passes through a hidden entry on the way:
+    /// walks skip those (`.git/config` may hold a CI token), so a link must not reach one.
+    private static func isHidden(_ path: String, below folder: String) -> Bool {
+        path.dropFirst(folder.count).split(separator: "/").contains { $0.hasPrefix(".") }
     }
 
     /// Whether real path `path` is `folder` or inside it.

@@ -79,8 +79,8 @@ public struct OutputFolder: Sendable {
         try refuseIfForeign()
     }
 
-    /// Refuses an existing folder that is neither empty nor a Portcullis bundle: replacing
-    /// it would delete files nobody asked Portcullis to manage.
+    /// Refuses an existing folder that is neither empty nor purely a Portcullis bundle:
+    /// replacing it would delete files nobody asked Portcullis to manage.
     func refuseIfForeign() throws {
         switch FileSystem.linkKind(of: path) {
         case nil:
@@ -92,7 +92,7 @@ public struct OutputFolder: Sendable {
             } catch let failure as FileSystem.Failure {
                 throw DriverError.unwritable(given, reason: failure.reason)
             }
-            guard entries.isEmpty || BundleManifest.marksBundle(path) else {
+            guard entries.isEmpty || BundleManifest.holdsOnlyABundle(path) else {
                 throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty and is not a bundle Portcullis wrote")
             }
         default:

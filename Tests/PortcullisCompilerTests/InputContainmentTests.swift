@@ -67,13 +67,42 @@ final class InputContainmentTests: XCTestCase {
     /// The decision documented on `InputFiles`: a link that stays inside the folder is read,
     /// under the link's own name.
     func testLinkToAFileInsideTheFolderIsRead() throws {
-        try FileManager.default.createDirectory(at: file("defs/.shared"), withIntermediateDirectories: true)
-        try "a: [\n".write(to: file("defs/.shared/broken.yaml"), atomically: true, encoding: .utf8)
-        try link("defs/broken.yaml", to: ".shared/broken.yaml")
+        try FileManager.default.createDirectory(at: file("defs/shared"), withIntermediateDirectories: true)
+        try "a: [\n".write(to: file("defs/shared/broken.txt"), atomically: true, encoding: .utf8)
+        try link("defs/broken.yaml", to: "shared/broken.txt")
         let result = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("defs/broken.yaml:2:1: error:"), result.stdout)
         XCTAssertEqual(result.stderr, "")
+    }
+
+    /// Walks skip hidden entries, so a link cannot reach one either: `.git/config` may hold
+    /// the token a CI checkout persisted.
+    func testLinkToAHiddenFileInsideTheFolderIsSkipped() throws {
+        let canary = "hidden-canary-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(at: file("defs/.git"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: file("defs/sub/.cache"), withIntermediateDirectories: true)
+        try "[\(canary)\n".write(to: file("defs/.git/config"), atomically: true, encoding: .utf8)
+        try "[\(canary)\n".write(to: file("defs/sub/.cache/x.yaml"), atomically: true, encoding: .utf8)
+        try link("defs/leak.yaml", to: ".git/config")
+        try link("defs/sub/leak.yml", to: ".cache/x.yaml")
+        try link("defs/via.yaml", to: "sub/leak.yml")
+        let result = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(canary))
+        XCTAssertEqual(
+            result.stderr,
+            """
+            portcullis: warning: skipped 'defs/leak.yaml': it is a symbolic link to a hidden file
+            portcullis: warning: skipped 'defs/sub/leak.yml': it is a symbolic link to a hidden file
+            portcullis: warning: skipped 'defs/via.yaml': it is a symbolic link to a hidden file
+            portcullis: warning: 3 paths were skipped and not checked
+
+            """)
+        let named = try ToolProcess.run(["lint", "defs/leak.yaml"], in: directory)
+        XCTAssertEqual(named.status, 2)
+        XCTAssertFalse((named.stdout + named.stderr).contains(canary))
+        XCTAssertEqual(named.stderr, "portcullis: error: cannot read 'defs/leak.yaml': it is a symbolic link to a hidden file\n")
     }
 
     func testFIFONamedExplicitlyIsRefusedPromptly() throws {

@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A folder counts as a bundle Portcullis wrote only when it holds nothing but what its
+/// manifest lists: a committed `manifest.json` neither hides definitions from `lint` nor
+/// lets `build` replace a folder of other files; `build` removes only its own leftovers.
+final class BundleFolderRecognitionTests: XCTestCase {
+    private var directory: URL!
+    private var project: URL { directory.appendingPathComponent("project") }
+
+    /// What a hostile pull request commits to pass a folder off as a bundle.
+    private static let forgedManifest = #"{"tool":{"name":"portcullis"},"formatVersion":1}"#
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: project.appendingPathComponent("defs"))
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func url(_ path: String) -> URL { project.appendingPathComponent(path) }
+
+    private func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(at: url(path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url(path))
+    }
+
+    /// Every path below `folder` with its bytes (links as their target text).
+    private func snapshot(_ folder: URL) throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        for relative in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+            let path = folder.appendingPathComponent(relative).path
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                found[relative] = Data("link:\(target)".utf8)
+            } else if FileManager.default.fileExists(atPath: path) {
+                found[relative] = FileManager.default.contents(atPath: path) ?? Data("folder".utf8)
+            } else {
+                found[relative] = Data("other".utf8)
+            }
+        }
+        return found
+    }
+
+    func testAForgedManifestDoesNotHideDefinitionsFromLint() throws {
+        try write(Self.forgedManifest, to: "defs/apis/manifest.json")
+        let result = try ToolProcess.run(["lint", "defs"], in: project)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 5 files\n", "the folder with the forged manifest is read like any other")
+        XCTAssertEqual(result.stderr, "")
+
+        try write("broken: [\n", to: "defs/apis/broken.yaml")
+        let broken = try ToolProcess.run(["lint", "defs"], in: project)
+        XCTAssertEqual(broken.status, 1, broken.stdout + broken.stderr)
+        XCTAssertTrue(broken.stdout.contains("defs/apis/broken.yaml:2:1: error:"), broken.stdout)
+    }
+
+    func testABundleWithAnythingAddedIsReadAsInput() throws {
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "defs/bundle", "--quiet"], in: project).status, 0)
+        try write("broken: [\n", to: "defs/bundle/apim/broken.yaml")
+        let result = try ToolProcess.run(["lint", "defs"], in: project)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("defs/bundle/apim/broken.yaml:2:1: error:"), result.stdout)
+        XCTAssertFalse(result.stderr.contains("bundle Portcullis wrote"), result.stderr)
+    }
+
+    func testAGenuineBundleInsideTheInputIsSkippedAloud() throws {
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "defs/bundle", "--quiet"], in: project).status, 0)
+        let result = try ToolProcess.run(["lint", "defs"], in: project)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse(result.stdout.contains("defs/bundle"), result.stdout)
+        XCTAssertEqual(
+            result.stderr,
+            """
+            portcullis: warning: skipped 'defs/bundle': it holds a bundle Portcullis wrote
+            portcullis: warning: 1 path was skipped and not checked
+
+            """)
+    }
+
+    func testBuildRefusesAFolderThatIsNotPurelyABundle() throws {
+        // A forged manifest beside other files; then a real bundle with something added.
+        try write(Self.forgedManifest, to: "docs/manifest.json")
+        try write("# keep\n", to: "docs/notes.md")
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "real", "--quiet"], in: project).status, 0)
+        let additions: [(String, () throws -> Void)] = [
+            ("an unlisted file", { try self.write("keep\n", to: "real/apim/notes.txt") }),
+            ("an unlisted folder", { try FileManager.default.createDirectory(at: self.url("real/apim/empty"), withIntermediateDirectories: true) }),
+            ("a symbolic link", { try FileManager.default.createSymbolicLink(atPath: self.url("real/home").path, withDestinationPath: "..") }),
+            ("a FIFO", { XCTAssertEqual(mkfifo(self.url("real/apim/pipe").path, 0o644), 0) }),
+        ]
+        let docs = try snapshot(url("docs"))
+        let refused = try ToolProcess.run(["build", "defs", "--out", "docs", "--quiet"], in: project)
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertEqual(refused.stderr, "portcullis: error: will not replace 'docs': it is not empty and is not a bundle Portcullis wrote\n")
+        XCTAssertEqual(try snapshot(url("docs")), docs)
+
+        let pristine = try snapshot(url("real"))
+        for (what, add) in additions {
+            try add()
+            let before = try snapshot(url("real"))
+            let result = try ToolProcess.run(["build", "defs", "--out", "real", "--quiet"], in: project)
+            XCTAssertEqual(result.status, 2, "\(what): \(result.stderr)")
+            XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'real': it is not empty and is not a bundle Portcullis wrote\n", what)
+            XCTAssertEqual(try snapshot(url("real")), before, what)
+            XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "fresh", "--quiet"], in: project).status, 0)
+            // Put the bundle back as it was for the next case.
+            try FileManager.default.removeItem(at: url("real"))
+            try FileManager.default.moveItem(at: url("fresh"), to: url("real"))
+            XCTAssertEqual(try snapshot(url("real")), pristine, what)
+        }
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "real", "--quiet"], in: project).status, 0, "a bundle alone is replaced")
+    }
+
+    func testBuildRemovesOnlyItsOwnLeftovers() throws {
+        let leftovers = [".out.portcullis-new-123", ".out.portcullis-old-45"]
+        let kept = [".out.portcullis-new-", ".out.portcullis-new-12x", ".out.portcullis-notes", ".out.portcullis-old-7.bak"]
+        for name in leftovers + kept {
+            try FileManager.default.createDirectory(at: url(name), withIntermediateDirectories: true)
+            try write("keep\n", to: name + "/file")
+        }
+        try write("keep\n", to: ".out.portcullis-new-9")
+        try FileManager.default.createSymbolicLink(atPath: url(".out.portcullis-old-8").path, withDestinationPath: "defs")
+        let result = try ToolProcess.run(["build", "defs", "--out", "out", "--quiet"], in: project)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let found = try FileManager.default.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".") }.sorted()
+        XCTAssertEqual(found, (kept + [".out.portcullis-new-9", ".out.portcullis-old-8"]).sorted())
+        XCTAssertEqual(try String(contentsOf: url(".out.portcullis-new-9"), encoding: .utf8), "keep\n")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: url(".out.portcullis-old-8").path), "defs")
+    }
+}
