@@ -177,7 +177,7 @@ public struct SARIFReporter: DiagnosticReporter {
         let scalars = Array((file.line(Int(number)) ?? "").unicodeScalars)
         var hidden = [Bool](repeating: false, count: scalars.count)
         let secrets = DiagnosticReport.secretColumns(
-            line: number, of: diagnostic.range.file, length: scalars.count, redactions: report.redactions)
+            line: number, of: diagnostic.range.file, text: scalars, redactions: report.redactions)
         for columns in secrets { hidden.replaceSubrange(columns, with: repeatElement(true, count: columns.count)) }
         var line = String.UnicodeScalarView()
         for index in scalars.indices where !hidden[index] || index == 0 || !hidden[index - 1] {

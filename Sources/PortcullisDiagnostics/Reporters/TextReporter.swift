@@ -52,8 +52,11 @@ public struct TextReporter: DiagnosticReporter {
     /// keeps the caret in view.
     private func snippet(_ range: SourceRange, in file: SourceFile, redactions: [SourceRange]) -> String {
         guard let text = file.line(Int(range.start.line)) else { return "" }
-        var scalars = Array(text.unicodeScalars.map(Self.displayable))
-        Self.mask(&scalars, line: range.start.line, file: range.file, redactions: redactions)
+        let source = Array(text.unicodeScalars)
+        var scalars = source.map(Self.displayable)
+        for columns in DiagnosticReport.secretColumns(line: range.start.line, of: range.file, text: source, redactions: redactions) {
+            for index in columns { scalars[index] = "*" }
+        }
         let startColumn = Int(range.start.column)
         let lineEnd = scalars.count + 1
         let endColumn = range.end.line == range.start.line ? min(Int(range.end.column), lineEnd) : lineEnd
@@ -74,13 +77,6 @@ public struct TextReporter: DiagnosticReporter {
         let marker = "^" + String(repeating: "~", count: width - 1)
         return " \(gutter) | \(prefix)\(shown)\(suffix)\n \(pad) | "
             + String(repeating: " ", count: caretOffset) + paint(marker, .green) + "\n"
-    }
-
-    /// Replaces the parts of a quoted line that hold a secret with `*`, keeping columns.
-    static func mask(_ scalars: inout [Unicode.Scalar], line: UInt32, file: FileID, redactions: [SourceRange]) {
-        for columns in DiagnosticReport.secretColumns(line: line, of: file, length: scalars.count, redactions: redactions) {
-            for index in columns { scalars[index] = "*" }
-        }
     }
 
     /// Quoted source must not drive the terminal: control characters and bidirectional

@@ -1,0 +1,59 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// A credential written in a YAML comment is not repeated when a report quotes its line;
+/// a comment without one, and a `#` inside a quoted value, are shown as written.
+final class CommentSecretTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Lints a project whose route `list-orders` ends in the line `    cache: LINE`, with an
+    /// invalid TTL so that the report quotes that line.
+    private func lint(cache line: String, format: String = "text") throws -> String {
+        let folder = directory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let routes = "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    cache: \(line)\n"
+        try RuleExample.baseGateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.api(routes: routes).yaml.write(
+            to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let result = try ToolProcess.run(["lint", "--format", format, "."], in: folder)
+        XCTAssertEqual(result.status, 1, "\(format): \(result.stdout)\(result.stderr)")
+        XCTAssertFalse(result.stdout.isEmpty, "\(format): no report")
+        return result.stdout + result.stderr
+    }
+
+    func testCredentialInACommentIsMaskedInEveryFormat() throws {
+        let comment = "# db Password=hunter2hunter2"
+        for format in SecretLeakTests.formats {
+            let output = try lint(cache: "{ttl: 5q}   " + comment, format: format)
+            XCTAssertFalse(output.contains("hunter2hunter2"), "--format \(format) repeats the secret:\n\(output)")
+            XCTAssertFalse(output.contains("Password="), "--format \(format):\n\(output)")
+        }
+        let text = try lint(cache: "{ttl: 5q}   " + comment)
+        let masked = "    cache: {ttl: 5q}   " + String(repeating: "*", count: comment.count) + "\n"
+        XCTAssertTrue(text.contains(masked), "the comment is not masked in place:\n\(text)")
+    }
+
+    func testCommentWithoutACredentialIsShown() throws {
+        let text = try lint(cache: "{ttl: 5q}   # see the runbook")
+        XCTAssertTrue(text.contains("    cache: {ttl: 5q}   # see the runbook\n"), text)
+    }
+
+    /// A `#` after a space inside a quoted TTL does not start the comment, so masking the
+    /// comment that follows leaves the value in view.
+    func testHashInsideAQuotedValueIsNotAComment() throws {
+        for value in [#"{ttl: "5q #b"}"#, "{ttl: '5q #b''s'}"] {
+            let text = try lint(cache: value + "   # db Password=hunter2hunter2")
+            XCTAssertTrue(text.contains("    cache: \(value)   ****"), "the value is masked or not quoted:\n\(text)")
+            XCTAssertFalse(text.contains("hunter2hunter2"), text)
+        }
+    }
+}
