@@ -42,7 +42,8 @@ public struct YAMLNode: Sendable {
         SourceRange(file: range.file, start: range.start, end: SourcePosition(line: Int(lines.upperBound) + 1, column: 1))
     }
 
-    /// The lines the node's text is written on, with the lines between.
+    /// The lines the node's text is written on, with the lines between. A value reached
+    /// through an alias keeps the anchor's location, which may lie before its parent's.
     var lines: ClosedRange<UInt32> {
         let start = range.start.line
         switch content {
@@ -51,7 +52,7 @@ public struct YAMLNode: Sendable {
             let end = range.end.column == 1 && range.end.line > start ? range.end.line - 1 : range.end.line
             return start...end
         case .sequence(let items):
-            return start...(items.last?.lines.upperBound ?? start)
+            return start...max(start, items.last?.lines.upperBound ?? start)
         case .mapping(let entries):
             return start...entries.reduce(start) { max($0, $1.keyRange.start.line, $1.value.lines.upperBound) }
         case .rejected(let written):

@@ -45,6 +45,12 @@ final class HostileInputSuiteTests: XCTestCase {
         try lint(["keys.yaml": Array(text.utf8)], expect: ["duplicate key 'key' [YS002]"])
     }
 
+    /// Found by the fuzzer: a document without a kind is skipped whole, and measuring it
+    /// met aliases whose anchors lie before their parents.
+    func testAliasedCollectionsInADocumentWithoutAKind() throws {
+        try lint(["aliases.yaml": Array("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n".utf8)], expect: ["missing required field 'apiVersion'"])
+    }
+
     func testAnchoredCollectionsAsKeys() throws {
         try lint(["keys.yaml": Array("a: &m {x: 1}\n? *m\n: value\n".utf8)], expect: ["mapping keys must be strings, found a mapping [YS007]"])
     }
