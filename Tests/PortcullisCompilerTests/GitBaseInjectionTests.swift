@@ -47,7 +47,7 @@ final class GitBaseInjectionTests: XCTestCase {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repository.path))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
 
         XCTAssertThrowsError(try GitRevision.extract(["defs"], at: "--output=\(target.path)", into: scratch.path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
