@@ -15,7 +15,7 @@ public enum BuildPipeline {
 
     public static func run(_ workspace: Workspace, options: LintOptions) -> (LintResult, Outcome) {
         let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
-        guard !result.report.hasErrors else { return (result, .refused) }
+        guard !result.report.hasErrors, result.missingEnvironment == nil else { return (result, .refused) }
         // Secret literals are errors by default; with their rules turned off or suppressed
         // they would flow into the bundle, so the build refuses them all the same.
         if !result.report.redactions.isEmpty {

@@ -11,6 +11,8 @@ public enum DriverError: Error, CustomStringConvertible {
     case unwritable(String, reason: String)
     /// An output folder whose replacement would destroy something.
     case refusedOutput(String, leadsTo: String?, reason: String)
+    /// `--env` names an environment the definitions do not declare.
+    case unknownEnvironment(String, declared: [String])
 
     /// Paths are shown escaped: they may come from a hostile tree or command line.
     public var description: String {
@@ -23,6 +25,11 @@ public enum DriverError: Error, CustomStringConvertible {
         case .refusedOutput(let path, let target?, let reason):
             "will not replace '\(Self.shown(path))', a link to '\(Self.shown(target))': \(reason)"
         case .refusedOutput(let path, nil, let reason): "will not replace '\(Self.shown(path))': \(reason)"
+        case .unknownEnvironment(let name, let declared) where declared.isEmpty:
+            "unknown environment '\(Self.shown(name))': the definitions declare no 'kind: Environment' document"
+        case .unknownEnvironment(let name, let declared):
+            "unknown environment '\(Self.shown(name))'; the definitions declare "
+                + declared.map { "'\($0)'" }.joined(separator: ", ")
         }
     }
 

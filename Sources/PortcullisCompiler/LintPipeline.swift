@@ -12,6 +12,8 @@ public struct LintOptions: Sendable {
     public var warningsAsErrors: Bool
     /// `YYYY-MM-DD`, the day suppression expiry is judged against.
     public var today: String
+    /// Which variants of the definitions are checked.
+    public var environments: EnvironmentChoice = .all
 
     public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: String = LintOptions.todayUTC()) {
         self.limits = limits
@@ -27,6 +29,16 @@ public struct LintOptions: Sendable {
         let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
         return String(format: "%04d-%02d-%02d", components.year!, components.month!, components.day!)
     }
+}
+
+/// Which variants of the definitions a run checks.
+public enum EnvironmentChoice: Sendable, Equatable {
+    /// The definitions as written and each environment: what `lint` checks by default.
+    case all
+    /// The definitions as written, with no environment's overrides.
+    case base
+    /// One environment's overrides laid over the definitions.
+    case named(String)
 }
 
 /// A configuration file as read and parsed by the driver. It is numbered file 0 of the
@@ -45,7 +57,19 @@ public struct LoadedConfiguration: Sendable {
 /// What linting produced: the report, and the resolved project for later stages.
 public struct LintResult: Sendable {
     public var report: DiagnosticReport
+    /// The definitions as written, or with the chosen environment's overrides.
     public var project: ResolvedProject
+    /// The environments the definitions declare, in name order.
+    public var environments: [String] = []
+    /// The environment asked for, when the definitions do not declare it; nothing was
+    /// checked with it, so the result must not be used.
+    public var missingEnvironment: String? = nil
+
+    /// Throws when the environment asked for is not declared.
+    public func requireEnvironment() throws {
+        guard let missingEnvironment else { return }
+        throw DriverError.unknownEnvironment(missingEnvironment, declared: environments)
+    }
 }
 
 /// The front half of the compiler: bytes → YAML → definitions → resolved project,
@@ -67,12 +91,12 @@ public enum LintPipeline {
         // Input files are numbered after the configuration file, if there is one.
         let first = configuration == nil ? 0 : 1
         let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs)
-        var diagnostics = DiagnosticCollector()
+        var readDiagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         var parsed: [(id: FileID, source: SourceFile)] = []
         for (index, input) in inputs.enumerated() {
             let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
-            if reader.preflight(input.bytes, diagnostics: &diagnostics) {
+            if reader.preflight(input.bytes, diagnostics: &readDiagnostics) {
                 parsed.append((FileID(first + index), input))
                 let chunks = YAMLChunk.split(
                     input.bytes, preferredSize: chunkSize, maxDocuments: options.limits.maxDocuments)
@@ -80,25 +104,79 @@ public enum LintPipeline {
             }
         }
         let work = plan
-        let pieces = ParallelMap.map(work.indices) { item in
-            decode(
-                work[item].chunk, of: inputs[work[item].file].bytes, file: FileID(first + work[item].file),
-                limits: options.limits)
+        func decodeChunks(_ indices: [Int], in environment: Environment?) -> [Piece] {
+            ParallelMap.map(indices.indices) { position in
+                let item = indices[position]
+                return decode(
+                    work[item].chunk, of: inputs[work[item].file].bytes, file: FileID(first + work[item].file),
+                    limits: options.limits, environment: environment)
+            }
         }
+        let pieces = decodeChunks(Array(work.indices), in: nil)
+        var diagnostics = readDiagnostics
         let (definitions, credentials) = merge(
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
+        var environmentDiagnostics = DiagnosticCollector()
+        let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
+        diagnostics.append(contentsOf: environmentDiagnostics)
+
         let anchor = SourceRange.point(FileID(first), line: 1, column: 1)
-        let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
-        let context = CheckContext(project: project, credentialLiterals: credentials)
-        var list = Checker.run(
-            context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
-            commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
-        if options.warningsAsErrors {
-            for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
+        /// Resolves and checks one variant of the definitions.
+        func check(_ definitions: Definitions, credentials: [SourceRange], frontEnd: DiagnosticCollector) -> Variant {
+            var diagnostics = frontEnd
+            let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
+            let context = CheckContext(project: project, credentialLiterals: credentials)
+            var list = Checker.run(
+                context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
+                commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
+            if options.warningsAsErrors {
+                for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
+            }
+            return Variant(project: project, diagnostics: list, redactions: context.secretRanges)
         }
+        /// The definitions with one environment's overrides: only chunks holding a document
+        /// it changes are read again.
+        func check(_ environment: Environment) -> Variant {
+            let changed = pieces.indices.filter { pieces[$0].documents.contains(where: environment.overrides) }
+            var variantPieces = pieces
+            for (index, piece) in zip(changed, decodeChunks(changed, in: environment)) { variantPieces[index] = piece }
+            var diagnostics = readDiagnostics
+            let (definitions, credentials) = merge(
+                variantPieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
+            diagnostics.append(contentsOf: environmentDiagnostics)
+            // A credential in the environment's file is met there and again where it is laid.
+            let distinct = Array(Set(credentials)).sorted()
+            var variant = check(definitions, credentials: distinct, frontEnd: diagnostics)
+            variant.project.environment = environment.name.value
+            return variant
+        }
+
+        var variants: [(environment: Environment?, result: Variant)] = []
+        var missingEnvironment: String?
+        if case .named(let name) = options.environments, let environment = environments[name] {
+            variants = [(environment, check(environment))]
+        } else {
+            if case .named(let name) = options.environments { missingEnvironment = name }
+            variants = [(nil, check(definitions, credentials: credentials, frontEnd: diagnostics))]
+            if options.environments == .all {
+                variants += environments.environments.map { ($0, check($0)) }
+            }
+        }
+        let list = variants.count == 1 ? variants[0].result.diagnostics : EnvironmentFindings.combine(variants)
         let report = DiagnosticReport(
-            diagnostics: list, sources: files, redactions: context.secretRanges, inputCount: inputs.count)
-        return LintResult(report: report, project: project)
+            diagnostics: list, sources: files, redactions: Array(Set(variants.flatMap(\.result.redactions))),
+            inputCount: inputs.count)
+        return LintResult(
+            report: report, project: variants[0].result.project, environments: environments.names,
+            missingEnvironment: missingEnvironment)
+    }
+
+    /// One variant of the project — the definitions as written, or with an environment's
+    /// overrides — resolved and checked.
+    struct Variant {
+        var project: ResolvedProject
+        var diagnostics: [Diagnostic]
+        var redactions: [SourceRange]
     }
 
     /// The result of reading and decoding one chunk.
@@ -108,21 +186,31 @@ public enum LintPipeline {
         var outcome: YAMLReader.Outcome
         /// Credential-like literals in the chunk's documents.
         var credentials: [SourceRange]
+        /// The documents decoded, as environments address them.
+        var documents: [DocumentKey]
     }
 
     /// Reads and decodes one chunk, a document at a time, so each document's YAML tree is
     /// dropped as soon as it is decoded.
-    static func decode(_ chunk: YAMLChunk, of bytes: [UInt8], file: FileID, limits: InputLimits) -> Piece {
+    static func decode(
+        _ chunk: YAMLChunk, of bytes: [UInt8], file: FileID, limits: InputLimits, environment: Environment? = nil
+    ) -> Piece {
         var readerDiagnostics = DiagnosticCollector()
         var decoder = DocumentDecoder()
         var credentials: [SourceRange] = []
         let outcome = YAMLReader(file: file, limits: limits).read(chunk, of: bytes, diagnostics: &readerDiagnostics) {
-            decoder.decode($0)
-            credentials += CredentialScanner.scan($0)
+            let document = environment?.applied(to: $0) ?? $0
+            decoder.decode(document)
+            credentials += CredentialScanner.scan(document)
         }
         var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)
-        return Piece(definitions: definitions, diagnostics: diagnostics, outcome: outcome, credentials: credentials)
+        let documents =
+            (definitions.gatewayDocuments.isEmpty ? [] : [DocumentKey.gateway])
+            + definitions.apis.map { .api($0.name.value) } + definitions.products.map { .product($0.name.value) }
+        return Piece(
+            definitions: definitions, diagnostics: diagnostics, outcome: outcome, credentials: credentials,
+            documents: documents)
     }
 
     /// Joins the pieces in file order. As when a file is read in one go, reading a file

@@ -43,11 +43,14 @@ extension DiagnosticCode {
     public static let secondOpenProduct = DiagnosticCode(
         "RF006", "second-open-product", .error,
         summary: "an API in two products with 'subscriptionRequired: false', which APIM refuses to deploy")
+    public static let fixedAcrossEnvironments = DiagnosticCode(
+        "RF007", "fixed-across-environments", .error,
+        summary: "an environment overrides a value that must be the same in every environment, or one the definitions do not have")
 
     /// Every front-end code, in code order.
     public static let frontEnd: [DiagnosticCode] = [
         .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,
         .unsupportedYAML, .unknownReference, .duplicateDefinition, .duplicateRoute,
-        .duplicateAPIPath, .missingGateway, .secondOpenProduct,
+        .duplicateAPIPath, .missingGateway, .secondOpenProduct, .fixedAcrossEnvironments,
     ]
 }

@@ -54,7 +54,10 @@ public struct YAMLNode: Sendable {
         case .sequence(let items):
             return start...max(start, items.last?.lines.upperBound ?? start)
         case .mapping(let entries):
-            return start...entries.reduce(start) { max($0, $1.keyRange.start.line, $1.value.lines.upperBound) }
+            // An environment's override laid over a document lives in another file.
+            return start...entries.reduce(start) {
+                $1.keyRange.file == range.file ? max($0, $1.keyRange.start.line, $1.value.lines.upperBound) : $0
+            }
         case .rejected(let written):
             return YAMLNode(written, range: range).lines
         }

@@ -24,6 +24,7 @@ struct Build: ParsableCommand {
             if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
             let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
             let (result, outcome) = BuildPipeline.run(workspace, options: options)
+            try result.requireEnvironment()
             try report.emit(result.report)
             switch outcome {
             case .refused:

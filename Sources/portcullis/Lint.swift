@@ -12,9 +12,10 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let options = report.lintOptions()
+            let options = report.lintOptions(unselected: .all)
             let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
             let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
+            try result.requireEnvironment()
             try report.emit(result.report)
             exitWithoutTeardown(result.report.hasErrors ? 1 : 0, keeping: result)
         }

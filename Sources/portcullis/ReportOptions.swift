@@ -36,6 +36,14 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "The date suppression expiry is judged against, as YYYY-MM-DD (default: today in UTC).")
     var today: String?
 
+    @Option(
+        name: .customLong("env"),
+        help: ArgumentHelp(
+            "Apply this environment's overrides (a 'kind: Environment' document).",
+            discussion: "Without it, lint checks the definitions as written and every environment; build and diff use the definitions as written.",
+            valueName: "name"))
+    var environment: String?
+
     func validate() throws {
         if let today, !LintOptions.isDate(today) {
             throw ValidationError("'--today' takes a date as YYYY-MM-DD, not '\(today)'")
@@ -44,9 +52,11 @@ struct ReportOptions: ParsableArguments {
 
     @OptionGroup var limits: LimitOptions
 
-    func lintOptions() -> LintOptions {
+    /// The options of a run; `unselected` is what runs check when `--env` is not given.
+    func lintOptions(unselected: EnvironmentChoice = .base) -> LintOptions {
         var options = LintOptions(limits: limits.limits, warningsAsErrors: warningsAsErrors)
         if let today { options.today = today }
+        options.environments = environment.map { .named($0) } ?? unselected
         return options
     }
 

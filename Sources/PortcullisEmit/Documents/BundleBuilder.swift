@@ -91,7 +91,7 @@ public enum BundleBuilder {
             guard case .keyVault(let uri) = secret.source else { continue }
             bundle.add("apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
         }
-        bundle.add("manifest.json", Manifest.render(bundle, inputs: inputDigests, sourceDigest: sourceDigest))
+        bundle.add("manifest.json", Manifest.render(bundle, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
         return (bundle, oversized.diagnostics)
     }
 
@@ -129,17 +129,21 @@ enum Manifest {
 
         var formatVersion = 1
         var tool = Tool()
+        /// The environment the bundle was built for; absent for the definitions as written.
+        var environment: String?
         var inputs: [Entry]
         var inputsSha256: String
         var files: [Entry]
     }
 
-    static func render(_ bundle: DeploymentBundle, inputs: [(String, String)], sourceDigest: String) -> String {
+    static func render(
+        _ bundle: DeploymentBundle, inputs: [(String, String)], sourceDigest: String, environment: String?
+    ) -> String {
         let paths = bundle.paths
         let digests = ParallelMap.map(paths.indices) { SHA256.hex(bundle.files[paths[$0]]!) }
         return StableJSON.encode(
             Document(
-                inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
+                environment: environment, inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
                 files: zip(paths, digests).map { Document.Entry(path: $0, sha256: $1) }))
     }
 }

@@ -9,7 +9,7 @@ public struct DocumentDecoder {
     public static let apiVersion = "portcullis/v1"
 
     public enum Kind: String, CaseIterable, Sendable {
-        case Gateway, API, Product
+        case Gateway, API, Product, Environment
     }
 
     var context = DecodingContext()
@@ -81,7 +81,7 @@ public struct DocumentDecoder {
         guard let kindEntry = entries.first(where: { $0.key == "kind" }) else {
             context.diagnostics.report(
                 .missingField, "missing required field 'kind' in a document", at: documentStart,
-                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API' or 'Product'", at: documentStart)])
+                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API', 'Product' or 'Environment'", at: documentStart)])
             skip(root)
             return
         }
@@ -93,6 +93,7 @@ public struct DocumentDecoder {
         case .Gateway: decodeGateway(root, anchor: kind.range)
         case .API: decodeAPI(root, anchor: kind.range)
         case .Product: decodeProduct(root, anchor: kind.range)
+        case .Environment: decodeEnvironment(root, anchor: kind.range)
         }
     }
 

@@ -133,13 +133,65 @@ public enum ProductField: String, FieldSet {
     public static let noun = "a Product"
 }
 
+public enum EnvironmentField: String, FieldSet {
+    case apiVersion, kind, name, description, gateway, apis, products
+    public static let schemaDefinition = "Environment"
+    public static let noun = "an Environment"
+}
+
+public enum GatewayOverrideField: String, FieldSet {
+    case sku, identityProviders, namedValues, secrets, redis, defaults, cors
+    public static let schemaDefinition = "GatewayOverride"
+    public static let noun = "an environment's 'gateway'"
+}
+
+/// The fields of either provider type that hold addresses, audiences and credentials,
+/// which differ per tenant; the type and the claims that carry scopes and roles do not.
+public enum ProviderOverrideField: String, FieldSet {
+    case issuer, openidConfig, audiences, endpoint, clientId, clientSecret, cacheTtl, tokenLifetime
+    public static let schemaDefinition = "ProviderOverride"
+    public static let noun = "an environment's identity provider"
+}
+
+public enum DefaultsOverrideField: String, FieldSet {
+    case rateLimit
+    public static let schemaDefinition = "DefaultsOverride"
+    public static let noun = "an environment's 'defaults'"
+}
+
+public enum APIOverrideField: String, FieldSet {
+    case backend, rateLimit, quota, routes
+    public static let schemaDefinition = "APIOverride"
+    public static let noun = "an environment's API"
+}
+
+public enum RouteOverrideField: String, FieldSet {
+    case rateLimit, quota, cache
+    public static let schemaDefinition = "RouteOverride"
+    public static let noun = "an environment's route"
+}
+
+public enum CacheOverrideField: String, FieldSet {
+    case ttl
+    public static let schemaDefinition = "CacheOverride"
+    public static let noun = "an environment's 'cache'"
+}
+
+public enum ProductOverrideField: String, FieldSet {
+    case rateLimit, quota
+    public static let schemaDefinition = "ProductOverride"
+    public static let noun = "an environment's product"
+}
+
 /// Every field set, for the schema test.
 public let allFieldSets: [any FieldSet.Type] = [
     GatewayField.self, JWTProviderField.self, IntrospectionProviderField.self, ScopeDeclarationField.self,
     SecretDeclarationField.self, SecretReferenceField.self, RedisField.self, RedisDatabasesField.self,
     GuardrailsField.self, MaxCacheTtlField.self, MaxRateLimitField.self, DefaultsField.self, CORSField.self,
     APIField.self, RouteField.self, ScopeSetField.self, CacheField.self, VaryByField.self, LimitField.self,
-    ProductField.self,
+    ProductField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
+    DefaultsOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
+    ProductOverrideField.self,
 ]
 
 extension FieldSet {

@@ -21,6 +21,8 @@ public struct Definitions: Sendable {
     public var gateways: [Gateway] = []
     public var apis: [API] = []
     public var products: [Product] = []
+    /// `kind: Environment` documents, as written; see ``EnvironmentSet``.
+    public var environments: [Environment] = []
     /// Every `{{name}}` written in a field that allows it.
     public var namedValueReferences: [Located<String>] = []
     /// Fields that start with a `{{name}}` reference.
@@ -49,6 +51,7 @@ public struct Definitions: Sendable {
         gateways += other.gateways
         apis += other.apis
         products += other.products
+        environments += other.environments
         namedValueReferences += other.namedValueReferences
         leadingTemplates += other.leadingTemplates
         unreadSecrets += other.unreadSecrets

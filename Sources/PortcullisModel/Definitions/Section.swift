@@ -9,6 +9,10 @@ public enum Section<Value: Sendable>: Sendable {
     /// Written, with errors; the range covers what was written.
     case broken(SourceRange)
 
+    public var isAbsent: Bool {
+        if case .absent = self { true } else { false }
+    }
+
     /// Where the section is written, when it had errors.
     public var brokenRange: SourceRange? {
         if case .broken(let range) = self { range } else { nil }

@@ -87,4 +87,6 @@ public struct ResolvedProject: Sendable {
     /// Secret material that could not be read as written, and names of undeclared secrets
     /// (perhaps the secret itself written as a name): reports mask them.
     public var unreadSecrets: [SourceRange]
+    /// The environment whose overrides were laid over the definitions, if any.
+    public var environment: String? = nil
 }

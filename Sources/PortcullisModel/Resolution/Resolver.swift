@@ -206,7 +206,7 @@ public struct Resolver {
         }
     }
 
-    private static func unknown(
+    static func unknown(
         _ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String, quoted: Bool = true,
         into diagnostics: inout DiagnosticCollector
     ) {

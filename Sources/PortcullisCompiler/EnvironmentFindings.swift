@@ -1,0 +1,51 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// Joins the findings of the definitions as written and of each environment, so that a
+/// finding is reported once, saying which environments it applies to when not all.
+enum EnvironmentFindings {
+    /// `variants` starts with the definitions as written (no environment).
+    static func combine(_ variants: [(environment: Environment?, result: LintPipeline.Variant)]) -> [Diagnostic] {
+        struct Key: Hashable {
+            var code: DiagnosticCode
+            var range: SourceRange
+            var message: String
+        }
+        var order: [Key] = []
+        var found: [Key: (diagnostic: Diagnostic, variants: [Int])] = [:]
+        for (index, variant) in variants.enumerated() {
+            for diagnostic in variant.result.diagnostics {
+                let key = Key(code: diagnostic.code, range: diagnostic.range, message: diagnostic.message)
+                if found[key] == nil {
+                    order.append(key)
+                    found[key] = (diagnostic, [index])
+                } else if found[key]!.variants.last != index {
+                    found[key]!.variants.append(index)
+                }
+            }
+        }
+        return order.map { key in
+            let (first, present) = found[key]!
+            var diagnostic = first
+            guard present.count < variants.count else { return first }
+            let inBase = present.first == 0
+            let listed = inBase ? variants.indices.filter { !present.contains($0) } : present
+            let environments = listed.compactMap { variants[$0].environment }
+            let names = quotedList(environments.map(\.name.value))
+            let noun = environments.count == 1 ? "environment" : "environments"
+            let message =
+                inBase
+                ? "not in \(noun) \(names), which \(environments.count == 1 ? "overrides" : "override") the values involved"
+                : "only in \(noun) \(names)"
+            diagnostic.notes.append(Diagnostic.Note(message, at: environments[0].name.range))
+            return diagnostic
+        }
+    }
+
+    /// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.
+    static func quotedList(_ names: [String]) -> String {
+        let quoted = names.map { "'\($0)'" }
+        guard quoted.count > 1 else { return quoted.first ?? "" }
+        return quoted.dropLast().joined(separator: ", ") + " and " + quoted.last!
+    }
+}

@@ -1,0 +1,78 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+extension DocumentDecoder {
+    /// Reads a `kind: Environment` document, keeping only overrides of what may differ
+    /// between environments (``OverrideShape``); the values themselves are checked later,
+    /// once laid over the documents they change.
+    mutating func decodeEnvironment(_ root: YAMLNode, anchor: SourceRange) {
+        guard let fields = context.fields(root, EnvironmentField.self, named: "Environment", anchor: anchor),
+            let name = context.require(fields, .name).flatMap({ context.name($0) })
+        else { return }
+        _ = fields[.description].flatMap { context.string($0) }
+        var environment = Environment(name: name, anchor: anchor)
+        environment.gateway = fields[.gateway].flatMap {
+            limited($0.value, to: .gateway, field: "gateway", environment: name.value)
+        }
+        environment.apis = targets(fields[.apis], shape: .api, environment: name.value)
+        environment.products = targets(fields[.products], shape: .product, environment: name.value)
+        definitions.environments.append(environment)
+    }
+
+    /// The entries of `apis` or `products`, each limited to what may be overridden.
+    private mutating func targets(_ entry: YAMLEntry?, shape: OverrideShape, environment: String) -> [Environment.Target] {
+        guard let entry, let entries = context.namedEntries(entry) else { return [] }
+        return entries.compactMap { item in
+            guard let name = context.keyName(item, of: entry.key),
+                let overrides = limited(item.value, to: shape, field: item.key, environment: environment)
+            else { return nil }
+            return Environment.Target(name: name, overrides: overrides)
+        }
+    }
+
+    /// `node` without the entries an environment may not write, each reported: RF007 for
+    /// a field that is fixed across environments, YS003 for one the language does not have.
+    private mutating func limited(
+        _ node: YAMLNode, to shape: OverrideShape, field: String, environment: String
+    ) -> YAMLNode? {
+        switch shape {
+        case .replaced:
+            return node
+        case .named(let inner), .routes(let inner):
+            guard case .mapping(let entries) = node.content else {
+                context.mismatch(node, expected: "a mapping", field: field)
+                return nil
+            }
+            let kept = entries.compactMap { entry -> YAMLEntry? in
+                guard context.keyName(entry, of: field) != nil,
+                    let value = limited(entry.value, to: inner, field: entry.key, environment: environment)
+                else { return nil }
+                return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: value)
+            }
+            return YAMLNode(.mapping(kept), range: node.range)
+        case .fields(let allowed, let base, _):
+            guard case .mapping(let entries) = node.content else {
+                context.mismatch(node, expected: "a mapping", field: field)
+                return nil
+            }
+            var kept: [YAMLEntry] = []
+            for entry in entries {
+                if allowed.fieldNames.contains(entry.key) {
+                    if let value = limited(entry.value, to: shape.child(entry.key), field: entry.key, environment: environment) {
+                        kept.append(YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: value))
+                    }
+                } else if base.contains(where: { $0.fieldNames.contains(entry.key) }) {
+                    let names = allowed.fieldNames.map { "'\($0)'" }.joined(separator: ", ")
+                    context.diagnostics.report(
+                        .fixedAcrossEnvironments,
+                        "environment '\(environment)' cannot override '\(entry.key)', which is the same in every environment",
+                        at: entry.keyRange,
+                        notes: [Diagnostic.Note("here an environment may override \(names)", at: entry.keyRange)])
+                } else {
+                    context.unknownField(entry, in: allowed)
+                }
+            }
+            return YAMLNode(.mapping(kept), range: node.range)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+/// A `kind: Environment` document: the values one deployment (dev, test, prod) sets
+/// differently from the definitions as written.
+///
+/// The overrides are kept as YAML, in the shape of the documents they change, and are laid
+/// over those documents before they are decoded; so every overriding value is checked by
+/// the same decoder and rules as any other, and is located in the environment's file.
+public struct Environment: Sendable {
+    public var name: Located<String>
+    /// Where the document's `kind` is written.
+    public var anchor: SourceRange
+    /// Overrides of the Gateway document, already limited to what may differ.
+    public var gateway: YAMLNode?
+    /// Overrides of API documents by API name; route overrides are keyed by route id.
+    public var apis: [Target] = []
+    /// Overrides of Product documents by product name.
+    public var products: [Target] = []
+
+    /// The overrides of one named document.
+    public struct Target: Sendable {
+        public var name: Located<String>
+        public var overrides: YAMLNode
+    }
+
+    /// Whether the environment changes the document with this kind and name.
+    public func overrides(_ key: DocumentKey) -> Bool {
+        switch key {
+        case .gateway: gateway != nil
+        case .api(let name): apis.contains { $0.name.value == name }
+        case .product(let name): products.contains { $0.name.value == name }
+        }
+    }
+}
+
+/// Which document a definition came from, as environments address them: the one gateway,
+/// or an API or product by name.
+public enum DocumentKey: Hashable, Sendable {
+    case gateway
+    case api(String)
+    case product(String)
+}
+
+/// What an environment may change, as a tree in the shape of the documents: the one place
+/// that says which values may differ between deployments. Everything else — routes,
+/// their methods, paths and the scopes they require, auth settings, guardrails — is what
+/// the code is, and must be the same everywhere.
+indirect enum OverrideShape: Sendable {
+    /// A value replaced as a whole: a scalar, a list, a limit, a secret declaration.
+    case replaced
+    /// A mapping with the language's field names: `Allowed` lists what may be overridden,
+    /// `Base` every field of the mapping, so a field outside `Allowed` is known to be fixed
+    /// rather than misspelt. Fields not in `children` are replaced.
+    case fields(allowed: any FieldSet.Type, base: [any FieldSet.Type], children: [String: OverrideShape])
+    /// A mapping whose keys name declarations (providers, named values, APIs).
+    case named(OverrideShape)
+    /// An API's `routes`: a list in the API document, a mapping by route id in the environment.
+    case routes(OverrideShape)
+
+    static let environment = OverrideShape.fields(
+        allowed: EnvironmentField.self, base: [],
+        children: ["gateway": gateway, "apis": .named(api), "products": .named(product)])
+
+    static let gateway = OverrideShape.fields(
+        allowed: GatewayOverrideField.self, base: [GatewayField.self],
+        children: [
+            "identityProviders": .named(
+                .fields(
+                    allowed: ProviderOverrideField.self,
+                    base: [JWTProviderField.self, IntrospectionProviderField.self], children: [:])),
+            "namedValues": .named(.replaced),
+            "secrets": .named(.replaced),
+            "redis": .fields(
+                allowed: RedisField.self, base: [],
+                children: ["databases": .fields(allowed: RedisDatabasesField.self, base: [], children: [:])]),
+            "defaults": .fields(allowed: DefaultsOverrideField.self, base: [DefaultsField.self], children: [:]),
+            "cors": .fields(allowed: CORSField.self, base: [], children: [:]),
+        ])
+
+    static let api = OverrideShape.fields(
+        allowed: APIOverrideField.self, base: [APIField.self],
+        children: [
+            "routes": .routes(
+                .fields(
+                    allowed: RouteOverrideField.self, base: [RouteField.self],
+                    children: [
+                        "cache": .fields(allowed: CacheOverrideField.self, base: [CacheField.self], children: [:])
+                    ]))
+        ])
+
+    static let product = OverrideShape.fields(allowed: ProductOverrideField.self, base: [ProductField.self], children: [:])
+
+    /// The shape of a field's value within a `.fields` mapping.
+    func child(_ key: String) -> OverrideShape {
+        if case .fields(_, _, let children) = self { return children[key] ?? .replaced }
+        return .replaced
+    }
+}
