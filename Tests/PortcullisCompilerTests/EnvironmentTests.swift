@@ -1,0 +1,200 @@
+import Foundation
+import XCTest
+
+/// `kind: Environment` documents, through the executable: what each environment's bundle
+/// holds, how a finding of one environment is reported, and what an environment may not do.
+final class EnvironmentTests: XCTestCase {
+    private var directory: URL!
+    private var project: URL { directory.appendingPathComponent("project") }
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: project.appendingPathComponent(path))
+    }
+
+    private func environment(_ name: String, _ body: String) -> String {
+        "apiVersion: portcullis/v1\nkind: Environment\nname: \(name)\n" + body
+    }
+
+    /// Every file of a bundle as text, by path.
+    private func texts(_ folder: URL) throws -> [String: String] {
+        var found: [String: String] = [:]
+        for relative in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
+            if let data = FileManager.default.contents(atPath: folder.appendingPathComponent(relative).path) {
+                found[relative] = String(decoding: data, as: UTF8.self)
+            }
+        }
+        return found
+    }
+
+    func testTheSampleBuildsOneBundlePerEnvironmentWithThatEnvironmentsValuesOnly() throws {
+        let lint = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+        var bundles: [String: [String: String]] = [:]
+        for name in ["dev", "test", "prod"] {
+            let out = directory.appendingPathComponent("bundle-\(name)")
+            let build = try ToolProcess.run(["build", "project", "--env", name, "--out", out.path, "--quiet"], in: directory)
+            XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+            bundles[name] = try texts(out)
+        }
+        let prod = try XCTUnwrap(bundles["prod"])
+        let everything = prod.values.joined(separator: "\n")
+        XCTAssertTrue(prod["manifest.json"]!.contains(#""environment" : "prod""#))
+        XCTAssertTrue(prod["apim/apis/orders/apiInformation.json"]!.contains("https://orders.prod.contoso.com/api"))
+        XCTAssertTrue(prod["apim/apis/orders/operations/get-order/policy.xml"]!.contains(#"calls="1200""#), "prod's rate limit")
+        XCTAssertTrue(
+            prod["apim/named values/redis-connection/namedValueInformation.json"]!
+                .contains("https://contoso-prod-kv.vault.azure.net/secrets/redis-connection"))
+        XCTAssertTrue(prod["apim/named values/tenant-id/namedValueInformation.json"]!.contains("72f988bf"), "the tenant as written")
+        for devValue in ["dev.contoso.com", "contoso-dev", "5f1c2a9e", "localhost", "sandbox.partner"] {
+            XCTAssertFalse(everything.contains(devValue), "prod's bundle holds dev's '\(devValue)'")
+        }
+        let dev = try XCTUnwrap(bundles["dev"])
+        XCTAssertTrue(dev["apim/named values/tenant-id/namedValueInformation.json"]!.contains("5f1c2a9e"))
+        XCTAssertTrue(dev["apim/apis/orders/operations/get-order/policy.xml"]!.contains(#"calls="60""#))
+        XCTAssertFalse(dev.values.joined().contains("contoso-prod-kv"))
+    }
+
+    func testAProblemOnlyProdHasIsReportedOnceAtProdsOverrideInEveryFormat() throws {
+        // 10m per user is over the 5m guardrail: only prod sets it.
+        try write(
+            environment("prod", "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 10m}\n"),
+            to: "environments/prod.yaml")
+        let text = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(text.status, 1)
+        let expected = """
+            project/environments/prod.yaml:8:22: error: route 'list-orders' caches for 10m, longer than the per-user limit of 5m [CA002]
+             8 |         cache: {ttl: 10m}
+               |                      ^~~
+            project/gateway.yaml:53:14: note: 'guardrails.maxCacheTtl.perUser' is set here
+            project/environments/prod.yaml:3:7: note: only in environment 'prod'
+            1 error, 0 warnings in 8 files
+
+            """
+        XCTAssertEqual(text.stdout, expected)
+
+        let json = try ToolProcess.run(["lint", "project", "--format", "json"], in: directory)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let diagnostics = try XCTUnwrap(report["diagnostics"] as? [[String: Any]])
+        XCTAssertEqual(diagnostics.count, 1)
+        XCTAssertEqual(diagnostics[0]["code"] as? String, "CA002")
+        XCTAssertTrue(json.stdout.contains("only in environment 'prod'"))
+        XCTAssertTrue(json.stdout.contains("environments/prod.yaml"))
+
+        let sarif = try ToolProcess.run(["lint", "project", "--format", "sarif"], in: directory)
+        let log = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any])
+        let results = try XCTUnwrap(((log["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        XCTAssertEqual(results.count, 1)
+        XCTAssertTrue(sarif.stdout.contains("only in environment 'prod'"))
+        XCTAssertTrue(sarif.stdout.contains("environments/prod.yaml"))
+
+        // Checked alone, prod has the finding; dev does not.
+        XCTAssertEqual(try ToolProcess.run(["lint", "project", "--env", "prod", "--quiet"], in: directory).status, 1)
+        XCTAssertEqual(try ToolProcess.run(["lint", "project", "--env", "dev", "--quiet"], in: directory).status, 0)
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path, "--quiet"], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testAFindingTheEnvironmentsOverrideSaysWhereItDoesNotApply() throws {
+        try write(environment("prod", "apis:\n  catalog:\n    backend: http://catalog.prod.contoso.com\n"), to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(
+            result.stdout.contains("project/environments/prod.yaml:6:14: error: 'backend' uses plain http:// [SE003]"),
+            result.stdout)
+        try write(
+            environment("prod", "apis:\n  catalog:\n    backend: https://catalog.prod.contoso.com\n"), to: "environments/prod.yaml")
+        var api = try String(contentsOf: project.appendingPathComponent("apis/catalog.yaml"), encoding: .utf8)
+        api = api.replacingOccurrences(of: "backend: https://catalog.internal", with: "backend: http://catalog.internal")
+        try write(api, to: "apis/catalog.yaml")
+        let base = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertTrue(base.stdout.contains("error: 'backend' uses plain http:// [SE003]"), base.stdout)
+        XCTAssertTrue(base.stdout.contains("note: not in environments 'dev', 'prod' and 'test', which override the values involved"), base.stdout)
+        XCTAssertEqual(base.stdout.components(separatedBy: "[SE003]").count - 1, 1, "reported once")
+    }
+
+    func testWhatMayNotDifferAndWhatIsNotDeclaredAreLocatedErrors() throws {
+        try write(
+            environment(
+                "prod",
+                """
+                gateway:
+                  namedValues: {tenant-idd: x}
+                  guardrails: {requireRateLimit: false}
+                apis:
+                  orders:
+                    path: shop
+                    routes:
+                      get-order: {scopes: [orders.write]}
+                      get-ordr: {quota: {calls: 5, per: 1d}}
+                  ordrs: {backend: https://x.example}
+                products:
+                  nobody: {quota: {calls: 5, per: 1d}}
+
+                """), to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        XCTAssertEqual(
+            errors,
+            [
+                "project/environments/prod.yaml:5:17: error: unknown named value 'tenant-idd' [RF001]",
+                "project/environments/prod.yaml:6:3: error: environment 'prod' cannot override 'guardrails', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:9:5: error: environment 'prod' cannot override 'path', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:11:19: error: environment 'prod' cannot override 'scopes', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:12:7: error: unknown route 'get-ordr' [RF001]",
+                "project/environments/prod.yaml:13:3: error: unknown API 'ordrs' [RF001]",
+                "project/environments/prod.yaml:15:3: error: unknown product 'nobody' [RF001]",
+            ])
+        XCTAssertTrue(result.stdout.contains("note: did you mean 'tenant-id'?"))
+        XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota' or 'cache'"))
+    }
+
+    func testAnEnvironmentCannotAddACacheOrRedisTheDefinitionsDoNotHave() throws {
+        try write(
+            environment("prod", "apis:\n  orders:\n    routes:\n      create-order: {cache: {ttl: 1m}}\n"),
+            to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "project/environments/prod.yaml:7:22: error: environment 'prod' overrides 'cache', which route 'create-order' does not have [RF007]"),
+            result.stdout)
+    }
+
+    func testAnUnknownEnvironmentIsAUsageErrorAndNothingIsWritten() throws {
+        let lint = try ToolProcess.run(["lint", "project", "--env", "qa"], in: directory)
+        XCTAssertEqual(lint.status, 2)
+        XCTAssertEqual(lint.stdout, "")
+        XCTAssertEqual(lint.stderr, "portcullis: error: unknown environment 'qa'; the definitions declare 'dev', 'prod', 'test'\n")
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--env", "qa", "--out", out.path], in: directory)
+        XCTAssertEqual(build.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testASecretWrittenInAnEnvironmentIsMaskedAndNeverBuilt() throws {
+        try write(
+            environment("prod", "gateway:\n  secrets:\n    redis-connection: {value: \"contoso.redis.cache.windows.net:6380,password=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MA==,ssl=True\"}\n"),
+            to: "environments/prod.yaml")
+        let lint = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(lint.stdout.contains("[SE001]"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("Zm9vYmFy"), "the secret is printed")
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(build.stdout.contains("Zm9vYmFy") || build.stderr.contains("Zm9vYmFy"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+}
