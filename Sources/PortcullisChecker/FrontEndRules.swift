@@ -103,5 +103,19 @@ enum FrontEndRules {
                     "apiVersion: portcullis/v1\nkind: Product\nname: open-a\napis: [orders]\nsubscriptionRequired: false\n---\napiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\n---\n"
                         + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
             ]),
+        RuleDescription(
+            .fixedAcrossEnvironments,
+            rationale: "An environment changes what a deployment points at and how much it allows: backends, tenants, vault URIs, limits, cache TTLs, origins. If it could change routes, scopes or auth, the code reviewed in one environment would not be the code running in another.",
+            fix: "Change the value in the definitions so it holds everywhere, or declare the section there and override only its values.",
+            triggering: [
+                RuleExample(
+                    RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml
+                        + "---\napiVersion: portcullis/v1\nkind: Environment\nname: prod\napis:\n  orders:\n    routes:\n      list-orders: {↓scopes: [orders.write]}\n")
+            ],
+            nonTriggering: [
+                RuleExample(
+                    RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml
+                        + "---\napiVersion: portcullis/v1\nkind: Environment\nname: prod\napis:\n  orders:\n    backend: https://orders.prod.example.com\n")
+            ]),
     ]
 }

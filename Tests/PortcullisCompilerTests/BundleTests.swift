@@ -169,7 +169,10 @@ final class BundleTests: XCTestCase {
     }
 
     func testBuildsAreDeterministicWhateverTheInputOrder() throws {
-        let files = ["gateway.yaml", "products.yaml", "apis/orders.yaml", "apis/catalog.yaml", "apis/partner-orders.yaml"]
+        let files = [
+            "gateway.yaml", "products.yaml", "apis/orders.yaml", "apis/catalog.yaml", "apis/partner-orders.yaml",
+            "environments/dev.yaml", "environments/test.yaml", "environments/prod.yaml",
+        ]
         let first = try Self.build(Self.contoso, paths: files)
         let second = try Self.build(Self.contoso, paths: files.reversed())
         let third = try Self.build(Self.contoso)

@@ -40,6 +40,7 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }
     func testRF006SecondOpenProduct() throws { try check("RF006-second-open-product") }
+    func testRF007EnvironmentOverrides() throws { try check("RF007-environment-override") }
     func testMultipleErrorsAcrossFiles() throws { try check("multi-file") }
     func testSyntaxErrorDoesNotCascade() throws { try check("no-cascade") }
     func testInheritedValuesPointAtTheRouteAndTheirSource() throws { try check("checker-inheritance", json: true) }

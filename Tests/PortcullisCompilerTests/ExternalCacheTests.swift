@@ -64,6 +64,8 @@ final class ExternalCacheTests: XCTestCase {
     func testGatewayWithoutRedisHasNoExternalCache() throws {
         let project = directory.appendingPathComponent("project")
         try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+        // The sample's environments override Redis, which must then exist.
+        try FileManager.default.removeItem(at: project.appendingPathComponent("environments"))
         let gateway = project.appendingPathComponent("gateway.yaml")
         var text = try String(contentsOf: gateway, encoding: .utf8)
         let start = try XCTUnwrap(text.range(of: "\nredis:\n"))
