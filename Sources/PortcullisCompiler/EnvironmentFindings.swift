@@ -5,7 +5,7 @@ import PortcullisModel
 /// finding is reported once, saying which environments it applies to when not all.
 enum EnvironmentFindings {
     /// `variants` starts with the definitions as written (no environment).
-    static func combine(_ variants: [(environment: Environment?, result: LintPipeline.Variant)]) -> [Diagnostic] {
+    static func combine(_ variants: [(environment: Environment?, diagnostics: [Diagnostic])]) -> [Diagnostic] {
         struct Key: Hashable {
             var code: DiagnosticCode
             var range: SourceRange
@@ -14,7 +14,7 @@ enum EnvironmentFindings {
         var order: [Key] = []
         var found: [Key: (diagnostic: Diagnostic, variants: [Int])] = [:]
         for (index, variant) in variants.enumerated() {
-            for diagnostic in variant.result.diagnostics {
+            for diagnostic in variant.diagnostics {
                 let key = Key(code: diagnostic.code, range: diagnostic.range, message: diagnostic.message)
                 if found[key] == nil {
                     order.append(key)

@@ -151,23 +151,32 @@ public enum LintPipeline {
             return variant
         }
 
-        var variants: [(environment: Environment?, result: Variant)] = []
+        // Only the first variant's project is kept: the others are checked and dropped,
+        // so checking every environment does not hold every environment's model at once.
+        let chosen: Variant
+        var findings: [(environment: Environment?, diagnostics: [Diagnostic])]
         var missingEnvironment: String?
         if case .named(let name) = options.environments, let environment = environments[name] {
-            variants = [(environment, check(environment))]
+            chosen = check(environment)
+            findings = [(environment, chosen.diagnostics)]
         } else {
             if case .named(let name) = options.environments { missingEnvironment = name }
-            variants = [(nil, check(definitions, credentials: credentials, frontEnd: diagnostics))]
-            if options.environments == .all {
-                variants += environments.environments.map { ($0, check($0)) }
+            chosen = check(definitions, credentials: credentials, frontEnd: diagnostics)
+            findings = [(nil, chosen.diagnostics)]
+        }
+        var redactions = Set(chosen.redactions)
+        if options.environments == .all {
+            for environment in environments.environments {
+                let variant = check(environment)
+                findings.append((environment, variant.diagnostics))
+                redactions.formUnion(variant.redactions)
             }
         }
-        let list = variants.count == 1 ? variants[0].result.diagnostics : EnvironmentFindings.combine(variants)
+        let list = findings.count == 1 ? findings[0].diagnostics : EnvironmentFindings.combine(findings)
         let report = DiagnosticReport(
-            diagnostics: list, sources: files, redactions: Array(Set(variants.flatMap(\.result.redactions))),
-            inputCount: inputs.count)
+            diagnostics: list, sources: files, redactions: redactions.sorted(), inputCount: inputs.count)
         return LintResult(
-            report: report, project: variants[0].result.project, environments: environments.names,
+            report: report, project: chosen.project, environments: environments.names,
             missingEnvironment: missingEnvironment)
     }
 
