@@ -1,3 +1,4 @@
+import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
 
@@ -24,10 +25,13 @@ enum EnvironmentFindings {
                 }
             }
         }
-        return order.map { key in
+        return order.compactMap { key in
             let (first, present) = found[key]!
-            var diagnostic = first
             guard present.count < variants.count else { return first }
+            // A suppression silences what it was written for in some environments; it is
+            // unused only when it silences nothing in any of them.
+            if key.code == SuppressionRules.unused { return nil }
+            var diagnostic = first
             let inBase = present.first == 0
             let listed = inBase ? variants.indices.filter { !present.contains($0) } : present
             let environments = listed.compactMap { variants[$0].environment }

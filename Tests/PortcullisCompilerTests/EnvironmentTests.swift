@@ -123,6 +123,28 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(base.stdout.components(separatedBy: "[SE003]").count - 1, 1, "reported once")
     }
 
+    func testASuppressionUsedWithoutAnEnvironmentIsNotUnusedInOneThatOverridesTheValue() throws {
+        var api = try String(contentsOf: project.appendingPathComponent("apis/catalog.yaml"), encoding: .utf8)
+        api = api.replacingOccurrences(
+            of: "backend: https://catalog.internal.contoso.com",
+            with: "backend: http://catalog.internal.contoso.com  # portcullis:ignore SE003 -- plain HTTP inside the cluster")
+        try write(api, to: "apis/catalog.yaml")
+        let result = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", "every environment sets an https backend")
+        XCTAssertEqual(result.status, 0)
+    }
+
+    func testASuppressionInTheEnvironmentsFileSilencesItsFinding() throws {
+        try write(
+            environment(
+                "prod",
+                "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 10m}  # portcullis:ignore CA002 -- agreed with the data owner\n"),
+            to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.status, 0)
+    }
+
     func testWhatMayNotDifferAndWhatIsNotDeclaredAreLocatedErrors() throws {
         try write(
             environment(
