@@ -10,22 +10,19 @@ public struct LintOptions: Sendable {
     public var limits: InputLimits
     /// Reports warnings as errors, for teams that keep a warning-free tree.
     public var warningsAsErrors: Bool
-    /// `YYYY-MM-DD`, the day suppression expiry is judged against.
-    public var today: String
+    /// The day suppression expiry is judged against.
+    public var today: CalendarDay
 
-    public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: String = LintOptions.todayUTC()) {
+    public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: CalendarDay = LintOptions.todayUTC()) {
         self.limits = limits
         self.warningsAsErrors = warningsAsErrors
         self.today = today
     }
 
-    /// Whether `text` is a calendar date written `YYYY-MM-DD`.
-    public static func isDate(_ text: String) -> Bool { SuppressionScanner.isDate(text) }
-
-    /// Today's date in UTC, as suppression comments write dates.
-    public static func todayUTC() -> String {
+    /// Today in UTC, read from the clock here at the edge rather than inside the checker.
+    public static func todayUTC() -> CalendarDay {
         let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return String(format: "%04d-%02d-%02d", components.year!, components.month!, components.day!)
+        return CalendarDay(year: components.year!, month: components.month!, day: components.day!)!
     }
 }
 

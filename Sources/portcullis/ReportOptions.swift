@@ -37,7 +37,7 @@ struct ReportOptions: ParsableArguments {
     var today: String?
 
     func validate() throws {
-        if let today, !LintOptions.isDate(today) {
+        if let today, CalendarDay(today) == nil {
             throw ValidationError("'--today' takes a date as YYYY-MM-DD, not '\(today)'")
         }
     }
@@ -46,7 +46,7 @@ struct ReportOptions: ParsableArguments {
 
     func lintOptions() -> LintOptions {
         var options = LintOptions(limits: limits.limits, warningsAsErrors: warningsAsErrors)
-        if let today { options.today = today }
+        if let today, let day = CalendarDay(today) { options.today = day }
         return options
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import PortcullisCompiler
 import PortcullisDiagnostics
 import XCTest
@@ -51,7 +52,7 @@ enum GoldenFiles {
     }
 
     /// The day golden cases are linted on, so `until=` dates give the same output every year.
-    static let today = "2026-06-01"
+    static let today = CalendarDay(year: 2026, month: 6, day: 1)!
 
     /// Lints `directory` as `portcullis lint` run inside it would, configuration included.
     static func lint(_ directory: URL, options: LintOptions = LintOptions(today: today)) throws -> LintResult {
