@@ -38,10 +38,8 @@ public enum ReadRouteRequiresElevatedScope: Rule {
                 """)
         ])
 
-    static let readMethods: Set<HTTPMethod> = [.GET, .HEAD, .OPTIONS]
-
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where readMethods.contains(route.route.method.value) {
+        for route in context.routes where route.route.method.value.effect == .read {
             for requirement in route.route.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
         }
     }

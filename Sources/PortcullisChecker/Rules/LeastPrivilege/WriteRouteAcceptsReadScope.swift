@@ -49,12 +49,10 @@ public enum WriteRouteAcceptsReadScope: Rule {
                 """)
         ])
 
-    static let writeMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH, .DELETE]
-
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Scopes and app roles are alternatives: either one granting write access to a read
         // permission opens the route to read-only tokens.
-        for route in context.routes where writeMethods.contains(route.route.method.value) {
+        for route in context.routes where route.route.method.value.effect == .write {
             for requirement in route.route.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
         }
     }
