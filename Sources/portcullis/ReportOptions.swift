@@ -66,7 +66,7 @@ struct ReportOptions: ParsableArguments {
         case .text: TextReporter(colored: useColor, quiet: quiet)
         case .json: JSONReporter()
         case .sarif:
-            SARIFReporter(rules: RuleDocumentation.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
+            SARIFReporter(rules: RuleRegistry.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
         case .github: GitHubReporter()
         }
     }
