@@ -32,8 +32,8 @@ extension DocumentDecoder {
             backend: backend ?? Located("", at: anchor),
             subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
-            rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
-            quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
+            rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
+            quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
             anchor: anchor)
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
@@ -81,8 +81,8 @@ extension DocumentDecoder {
             scopes: fields[.scopes].flatMap { scopeRequirement($0) },
             appRoles: fields[.appRoles].flatMap { scopeRequirement($0) },
             cache: fields[.cache].flatMap { cache($0) },
-            rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
-            quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
+            rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
+            quota: fields[.quota].flatMap { limitSetting($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
             anchor: routeAnchor,
@@ -162,13 +162,14 @@ extension DocumentDecoder {
         return Located(text.value == "none" ? .none : .provider(text.value), at: text.range)
     }
 
-    /// `{calls, per, key}`, or `none` where a level may switch off what it inherits.
-    mutating func limitSetting(_ entry: YAMLEntry, allowsNone: Bool, isQuota: Bool = false) -> LimitSetting? {
-        if allowsNone, let scalar = entry.value.scalar, scalar.text == "none" {
+    /// `{calls, per, key}`, or `none` to switch off what the level inherits; every level
+    /// that takes a rate limit or quota allows both.
+    mutating func limitSetting(_ entry: YAMLEntry) -> LimitSetting? {
+        if let scalar = entry.value.scalar, scalar.text == "none" {
             return .none(entry.value.range)
         }
         guard case .mapping = entry.value.content else {
-            context.mismatch(entry.value, expected: allowsNone ? "a mapping or 'none'" : "a mapping", field: entry.key)
+            context.mismatch(entry.value, expected: "a mapping or 'none'", field: entry.key)
             return nil
         }
         return limit(entry).map { .limit($0) }

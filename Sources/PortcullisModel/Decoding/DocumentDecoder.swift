@@ -19,11 +19,6 @@ public struct DocumentDecoder {
 
     public var diagnostics: DiagnosticCollector { context.diagnostics }
 
-    /// Marks the definitions as possibly missing declarations, after an input could not be read to its end.
-    public mutating func markIncomplete() {
-        definitions.complete = false
-    }
-
     /// The definitions and the diagnostics of everything decoded so far.
     public func finish() -> (Definitions, DiagnosticCollector) {
         var definitions = definitions

@@ -262,7 +262,7 @@ extension DocumentDecoder {
         guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, anchor: entry.keyRange)
         else { return defaults }
         defaults.auth = fields[.auth].flatMap { authSetting($0) }
-        defaults.rateLimit = fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) }
+        defaults.rateLimit = fields[.rateLimit].flatMap { limitSetting($0) }
         return defaults
     }
 

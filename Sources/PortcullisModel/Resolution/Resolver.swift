@@ -16,7 +16,7 @@ public struct Resolver {
     /// See ``ResolvedProject/unreadSecrets``.
     var unreadSecrets: [SourceRange]
 
-    public init(definitions: Definitions, projectAnchor: SourceRange) {
+    init(definitions: Definitions, projectAnchor: SourceRange) {
         self.definitions = definitions
         self.projectAnchor = projectAnchor
         unreadSecrets = definitions.unreadSecrets
