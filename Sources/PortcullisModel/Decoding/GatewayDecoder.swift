@@ -8,80 +8,19 @@ extension DocumentDecoder {
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
         var declared = DeclaredNames()
-        var providers: [IdentityProvider] = []
-        if let entry = context.require(fields, .identityProviders), let entries = context.namedEntries(entry) {
-            if entries.isEmpty {
-                context.diagnostics.report(
-                    .invalidValue, "'identityProviders' must declare at least one provider", at: entry.value.range)
-            }
-            for item in entries {
-                guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
-                declared.providers.insert(providerName.value)
-                let before = context.errorCount
-                let provider = decodeProvider(item, name: providerName)
-                let hasErrors = context.errorCount > before
-                if hasErrors {
-                    definitions.brokenParts.append(
-                        SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
-                }
-                if var provider {
-                    provider.hasErrors = hasErrors
-                    providers.append(provider)
-                }
-            }
-        }
-        var scopes: [ScopeDeclaration] = []
-        if let entry = fields[.scopes], let entries = context.namedEntries(entry) {
-            for item in entries {
-                guard let scopeName = context.checkScopeName(Located(item.key, at: item.keyRange), field: "scopes")
-                else { continue }
-                declared.scopes.insert(scopeName.value)
-                if let scope = decodeScope(item, name: scopeName) { scopes.append(scope) }
-            }
-        }
-        var namedValues: [NamedValue] = []
-        if let entry = fields[.namedValues], let entries = context.namedEntries(entry) {
-            for item in entries {
-                guard let valueName = context.keyName(item, of: "namedValues") else { continue }
-                declared.namedValues.insert(valueName.value)
-                if let value = context.string(item) {
-                    context.checkNamedValue(value, name: valueName.value)
-                    namedValues.append(NamedValue(name: valueName, value: value))
-                }
-            }
-        }
-        var secrets: [SecretDeclaration] = []
-        if let entry = fields[.secrets], let entries = context.namedEntries(entry) {
-            for item in entries {
-                readingSecret([item.value.range]) { decoder in
-                    guard let secretName = decoder.context.keyName(item, of: "secrets") else {
-                        decoder.context.unreadSecrets.append(item.keyRange)
-                        return
-                    }
-                    declared.secrets.insert(secretName.value)
-                    if let secret = decoder.decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
-                }
-            }
-        }
-        /// A section read with errors is `.broken`, whatever part of it was read.
-        func section<Value>(_ field: GatewayField, _ decode: (inout DocumentDecoder, YAMLEntry) -> Value?) -> Section<Value> {
-            guard let entry = fields[field] else { return .absent }
-            let before = context.errorCount
-            let value = decode(&self, entry)
-            guard let value, context.errorCount == before else {
-                return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
-            }
-            return .present(value)
-        }
+        let providers = context.require(fields, .identityProviders).map { decodeProviders($0, declaring: &declared.providers) } ?? []
+        let scopes = fields[.scopes].map { decodeScopes($0, declaring: &declared.scopes) } ?? []
+        let namedValues = fields[.namedValues].map { decodeNamedValues($0, declaring: &declared.namedValues) } ?? []
+        let secrets = fields[.secrets].map { decodeSecrets($0, declaring: &declared.secrets) } ?? []
         var connectionLiteral: SourceRange?
-        let redis = section(.redis) { decoder, entry in
+        let redis = section(fields[.redis]) { decoder, entry in
             let redis = decoder.decodeRedis(entry)
             if case .literal(let range)? = redis?.connection { connectionLiteral = range }
             return redis
         }
-        let guardrails = section(.guardrails) { $0.decodeGuardrails($1) }
-        let defaults = section(.defaults) { $0.decodeDefaults($1) }
-        let cors = section(.cors) { $0.decodeCORS($1) }
+        let guardrails = section(fields[.guardrails]) { $0.decodeGuardrails($1) }
+        let defaults = section(fields[.defaults]) { $0.decodeDefaults($1) }
+        let cors = section(fields[.cors]) { $0.decodeCORS($1) }
         guard let name else { return }
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
@@ -90,6 +29,89 @@ extension DocumentDecoder {
         gateway.sku = sku
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
+    }
+
+    /// A section read with errors is `.broken`, whatever part of it was read.
+    private mutating func section<Value>(
+        _ entry: YAMLEntry?, _ decode: (inout DocumentDecoder, YAMLEntry) -> Value?
+    ) -> Section<Value> {
+        guard let entry else { return .absent }
+        let before = context.errorCount
+        let value = decode(&self, entry)
+        guard let value, context.errorCount == before else {
+            return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
+        }
+        return .present(value)
+    }
+
+    /// The providers read, each marked when it had errors; every name written is declared,
+    /// so references to a broken provider are not reported as unknown too.
+    private mutating func decodeProviders(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [IdentityProvider] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        if entries.isEmpty {
+            context.diagnostics.report(
+                .invalidValue, "'identityProviders' must declare at least one provider", at: entry.value.range)
+        }
+        var providers: [IdentityProvider] = []
+        for item in entries {
+            guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
+            names.insert(providerName.value)
+            let before = context.errorCount
+            let provider = decodeProvider(item, name: providerName)
+            let hasErrors = context.errorCount > before
+            if hasErrors {
+                definitions.brokenParts.append(
+                    SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
+            }
+            if var provider {
+                provider.hasErrors = hasErrors
+                providers.append(provider)
+            }
+        }
+        return providers
+    }
+
+    private mutating func decodeScopes(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [ScopeDeclaration] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var scopes: [ScopeDeclaration] = []
+        for item in entries {
+            guard let scopeName = context.checkScopeName(Located(item.key, at: item.keyRange), field: "scopes")
+            else { continue }
+            names.insert(scopeName.value)
+            if let scope = decodeScope(item, name: scopeName) { scopes.append(scope) }
+        }
+        return scopes
+    }
+
+    private mutating func decodeNamedValues(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [NamedValue] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var namedValues: [NamedValue] = []
+        for item in entries {
+            guard let valueName = context.keyName(item, of: "namedValues") else { continue }
+            names.insert(valueName.value)
+            if let value = context.string(item) {
+                context.checkNamedValue(value, name: valueName.value)
+                namedValues.append(NamedValue(name: valueName, value: value))
+            }
+        }
+        return namedValues
+    }
+
+    /// Secrets are read in secret position: no message quotes what they hold.
+    private mutating func decodeSecrets(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [SecretDeclaration] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var secrets: [SecretDeclaration] = []
+        for item in entries {
+            readingSecret([item.value.range]) { decoder in
+                guard let secretName = decoder.context.keyName(item, of: "secrets") else {
+                    decoder.context.unreadSecrets.append(item.keyRange)
+                    return
+                }
+                names.insert(secretName.value)
+                if let secret = decoder.decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
+            }
+        }
+        return secrets
     }
 
     private mutating func decodeProvider(_ entry: YAMLEntry, name: Located<String>) -> IdentityProvider? {
