@@ -86,7 +86,8 @@ public enum LintPipeline {
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
         let anchor = SourceRange.point(FileID(first), line: 1, column: 1)
         let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
-        let context = CheckContext(project: project, credentialLiterals: credentials)
+        let secrets = SecretLiterals(project: project, credentials: credentials)
+        let context = CheckContext(project: project, secrets: secrets)
         var list = Checker.run(
             context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
             commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
@@ -94,7 +95,7 @@ public enum LintPipeline {
             for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
         }
         let report = DiagnosticReport(
-            diagnostics: list, sources: files, redactions: context.secretRanges, inputCount: inputs.count)
+            diagnostics: list, sources: files, redactions: secrets.masked, inputCount: inputs.count)
         return LintResult(report: report, project: project)
     }
 
@@ -115,7 +116,7 @@ public enum LintPipeline {
         var credentials: [SourceRange] = []
         let outcome = YAMLReader(file: file, limits: limits).read(chunk, of: bytes, diagnostics: &readerDiagnostics) {
             decoder.decode($0)
-            credentials += CredentialScanner.scan($0)
+            credentials += SecretLiterals.credentials(in: $0)
         }
         var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)
