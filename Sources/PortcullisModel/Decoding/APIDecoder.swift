@@ -69,7 +69,7 @@ extension DocumentDecoder {
                 path = Located(template, at: text.range)
             case .failure(let invalid):
                 context.diagnostics.report(
-                    .invalidValue, "invalid route path\(DecodingContext.shown(text.value))", at: text.range,
+                    .invalidValue, "invalid route path\(MessageText.shown(text.value))", at: text.range,
                     notes: [Diagnostic.Note(invalid.reason, at: text.range)])
             }
         }
@@ -207,7 +207,7 @@ extension DocumentDecoder {
         }
         guard let key else {
             context.diagnostics.report(
-                .invalidValue, "invalid limit key\(DecodingContext.shown(value))", at: text.range,
+                .invalidValue, "invalid limit key\(MessageText.shown(value))", at: text.range,
                 notes: [
                     Diagnostic.Note(
                         "a key is 'subscription', 'ip', 'user', 'client', 'header:NAME' or 'claim:NAME'", at: text.range)

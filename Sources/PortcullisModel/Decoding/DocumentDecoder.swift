@@ -66,7 +66,7 @@ public struct DocumentDecoder {
             if version.value.scalar?.text != Self.apiVersion {
                 context.diagnostics.report(
                     .invalidValue,
-                    "unsupported apiVersion\(DecodingContext.shown(version.value.scalar?.text ?? ""))",
+                    "unsupported apiVersion\(MessageText.shown(version.value.scalar?.text ?? ""))",
                     at: version.value.range,
                     notes: [Diagnostic.Note("this version of portcullis reads '\(Self.apiVersion)'", at: version.value.range)])
             }
