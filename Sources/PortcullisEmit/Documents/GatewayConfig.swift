@@ -125,7 +125,7 @@ struct GatewayConfig: Encodable {
 
     init(_ project: ResolvedProject, gateway: PortcullisModel.Gateway, sourceDigest: String, locations: SourceLocations) {
         self.sourceDigest = sourceDigest
-        self.gateway = Gateway(name: gateway.name.value, source: locations.text(gateway.anchor))
+        self.gateway = Gateway(name: gateway.name.value, source: locations.text(gateway.kindRange))
         identityProviders = gateway.identityProviders.map { provider in
             var entry = Provider(
                 name: provider.name.value, type: provider.type.rawValue, scopeClaim: provider.effectiveScopeClaim,

@@ -2,9 +2,9 @@ import PortcullisDiagnostics
 import PortcullisSyntax
 
 extension DocumentDecoder {
-    mutating func decodeAPI(_ root: YAMLNode, anchor: SourceRange) {
+    mutating func decodeAPI(_ root: YAMLNode, kindRange: SourceRange) {
         let errorsBefore = context.errorCount
-        guard let fields = context.fields(root, APIField.self, named: "API", anchor: anchor) else { return }
+        guard let fields = context.fields(root, APIField.self, named: "API", anchor: kindRange) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let path = context.require(fields, .path).flatMap { context.string($0) }.flatMap {
             context.validated(
@@ -25,17 +25,17 @@ extension DocumentDecoder {
             }
         }
         var api = API(
-            name: name ?? Located("", at: anchor),
+            name: name ?? Located("", at: kindRange),
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
-            path: path ?? Located("", at: anchor),
-            backend: backend ?? Located("", at: anchor),
+            path: path ?? Located("", at: kindRange),
+            backend: backend ?? Located("", at: kindRange),
             subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
             quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
-            anchor: anchor)
+            kindRange: kindRange)
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {

@@ -85,9 +85,9 @@ public struct DocumentDecoder {
             return
         }
         switch kind.value {
-        case .Gateway: decodeGateway(root, anchor: kind.range)
-        case .API: decodeAPI(root, anchor: kind.range)
-        case .Product: decodeProduct(root, anchor: kind.range)
+        case .Gateway: decodeGateway(root, kindRange: kind.range)
+        case .API: decodeAPI(root, kindRange: kind.range)
+        case .Product: decodeProduct(root, kindRange: kind.range)
         }
     }
 

@@ -2,9 +2,9 @@ import PortcullisDiagnostics
 import PortcullisSyntax
 
 extension DocumentDecoder {
-    mutating func decodeGateway(_ root: YAMLNode, anchor: SourceRange) {
-        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: anchor) else { return }
-        definitions.gatewayDocuments.append(anchor)
+    mutating func decodeGateway(_ root: YAMLNode, kindRange: SourceRange) {
+        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: kindRange) else { return }
+        definitions.gatewayDocuments.append(kindRange)
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
         var declared = DeclaredNames()
@@ -25,7 +25,7 @@ extension DocumentDecoder {
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
-            declared: declared, anchor: anchor)
+            declared: declared, kindRange: kindRange)
         gateway.sku = sku
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)

@@ -20,7 +20,7 @@ public struct Gateway: Sendable {
     /// reports must still mask them.
     public var secretsInBrokenSections: [SourceRange] = []
     /// Where the document's `kind` is written; diagnostics about the whole gateway point here.
-    public var anchor: SourceRange
+    public var kindRange: SourceRange
 
     /// The tier unless the gateway names one: `Standard`, a classic tier that runs every
     /// policy Portcullis writes.

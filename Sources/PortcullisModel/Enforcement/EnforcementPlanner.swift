@@ -51,7 +51,7 @@ public struct EnforcementPlanner: Sendable {
 
     private func keylessAccess(_ route: EffectiveRoute, api: API) -> KeylessAccess? {
         if let open = route.products.lazy.map({ products[$0] }).first(where: { !$0.effectiveSubscriptionRequired }) {
-            return .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.anchor)
+            return .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.kindRange)
         }
         if let setting = api.subscriptionRequired, !setting.value { return .api(setting.range) }
         return nil

@@ -67,13 +67,13 @@ public struct Resolver {
                 .duplicateDefinition, "a second Gateway document; a project has exactly one", at: extra,
                 notes: [Diagnostic.Note("the first Gateway is here", at: first)])
         }
-        return definitions.gateways.min { $0.anchor < $1.anchor }
+        return definitions.gateways.min { $0.kindRange < $1.kindRange }
     }
 
     private mutating func checkUniqueAPIs() {
         var names: [String: SourceRange] = [:]
         var paths: [String: (api: String, range: SourceRange)] = [:]
-        for api in definitions.apis.sorted(by: { $0.anchor < $1.anchor }) {
+        for api in definitions.apis.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = names[api.name.value] {
                 duplicate("API '\(api.name.value)' is defined twice", at: api.name.range, first: first)
             } else {
@@ -93,7 +93,7 @@ public struct Resolver {
         var names: [String: SourceRange] = [:]
         var openProductOfAPI: [String: (product: String, range: SourceRange)] = [:]
         let apiNames = Set(definitions.apis.map(\.name.value))
-        for product in definitions.products.sorted(by: { $0.anchor < $1.anchor }) {
+        for product in definitions.products.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = names[product.name.value] {
                 duplicate("product '\(product.name.value)' is defined twice", at: product.name.range, first: first)
             } else {
