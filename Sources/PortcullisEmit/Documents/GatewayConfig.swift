@@ -153,7 +153,7 @@ struct GatewayConfig: Encodable {
                     databases: Redis.Databases(
                         auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
                         responses: redis.databases.effectiveResponses),
-                    source: locations.text(redis.anchor))
+                    source: locations.text(redis.keyRange))
             }
         }
         routes = zip(project.routes, project.plans).compactMap { route, plan in

@@ -143,7 +143,7 @@ extension DocumentDecoder {
             headers = tokens(varyFields[.headers], what: "header name")
         }
         guard let ttl else { return nil }
-        return Cache(ttl: ttl, sharing: sharing, varyByQuery: query, varyByHeaders: headers, anchor: entry.keyRange)
+        return Cache(ttl: ttl, sharing: sharing, varyByQuery: query, varyByHeaders: headers, keyRange: entry.keyRange)
     }
 
     /// A list of header or query parameter names.

@@ -252,7 +252,7 @@ extension DocumentDecoder {
         guard let connection else { return nil }
         return Redis(
             connection: connection, tls: tls, publicNetworkAccess: publicAccess, keyPrefix: keyPrefix,
-            databases: databases, anchor: entry.keyRange)
+            databases: databases, keyRange: entry.keyRange)
     }
 
     mutating func decodeGuardrails(_ entry: YAMLEntry) -> Guardrails {
@@ -343,6 +343,6 @@ extension DocumentDecoder {
         }
         return CORS(
             allowedOrigins: origins, allowedMethods: methods, allowedHeaders: headers, exposeHeaders: exposed,
-            allowCredentials: credentials, preflightMaxAge: maxAge, anchor: entry.keyRange)
+            allowCredentials: credentials, preflightMaxAge: maxAge, keyRange: entry.keyRange)
     }
 }

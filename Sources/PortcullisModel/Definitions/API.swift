@@ -78,7 +78,7 @@ public struct Cache: Sendable {
     public var varyByQuery: [Located<String>]
     public var varyByHeaders: [Located<String>]
     /// The `cache` key.
-    public var anchor: SourceRange
+    public var keyRange: SourceRange
 }
 
 /// A route path such as `/orders/{id}`.

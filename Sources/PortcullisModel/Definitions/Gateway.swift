@@ -135,7 +135,7 @@ public struct Redis: Sendable {
     public var keyPrefix: Located<String>?
     public var databases: Databases
     /// The `redis` key.
-    public var anchor: SourceRange
+    public var keyRange: SourceRange
 
     public var effectiveTLS: Bool { tls?.value ?? true }
     public var effectivePublicNetworkAccess: Bool { publicNetworkAccess?.value ?? false }
@@ -184,7 +184,7 @@ public struct CORS: Sendable {
     /// Seconds browsers may cache a preflight answer; APIM's default is 0.
     public var preflightMaxAge: Located<Int>?
     /// The `cors` key.
-    public var anchor: SourceRange
+    public var keyRange: SourceRange
 
     /// The one origin that stands for any origin.
     public static let anyOrigin = "*"

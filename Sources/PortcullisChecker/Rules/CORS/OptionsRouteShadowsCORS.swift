@@ -70,7 +70,7 @@ public enum OptionsRouteShadowsCORS: Rule {
             findings.report(
                 code,
                 "route '\(route.route.id.value)' takes OPTIONS, so APIM passes preflight requests for '\(route.route.path.value.text)' to it instead of answering them with the gateway's 'cors'",
-                at: route.route.method.range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.anchor)])
+                at: route.route.method.range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
         }
     }
 }

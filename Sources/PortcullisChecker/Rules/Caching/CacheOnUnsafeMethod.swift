@@ -41,7 +41,7 @@ public enum CacheOnUnsafeMethod: Rule {
             guard let cache = route.route.cache else { continue }
             findings.report(
                 code, "route '\(route.route.id.value)' caches \(route.route.method.value.rawValue) responses, which APIM never caches",
-                at: cache.anchor)
+                at: cache.keyRange)
         }
     }
 }

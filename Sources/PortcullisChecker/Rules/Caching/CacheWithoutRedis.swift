@@ -47,7 +47,7 @@ public enum CacheWithoutRedis: Rule {
             guard let cache = route.route.cache else { continue }
             findings.report(
                 code, "route '\(route.route.id.value)' caches responses but the gateway declares no 'redis'",
-                at: cache.anchor, notes: [Diagnostic.Note("gateway '\(gateway.name.value)' is declared here", at: gateway.kindRange)])
+                at: cache.keyRange, notes: [Diagnostic.Note("gateway '\(gateway.name.value)' is declared here", at: gateway.kindRange)])
         }
     }
 }
