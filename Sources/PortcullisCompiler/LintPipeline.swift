@@ -84,8 +84,8 @@ public enum LintPipeline {
         }
         let (definitions, credentials) = merge(
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
-        let anchor = SourceRange.point(FileID(first), line: 1, column: 1)
-        let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
+        let projectStart = SourceRange.point(FileID(first), line: 1, column: 1)
+        let project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
         let secrets = SecretLiterals(project: project, credentials: credentials)
         let context = CheckContext(project: project, secrets: secrets)
         var list = Checker.run(

@@ -16,7 +16,7 @@ final class ResolutionTests: XCTestCase {
             definitions.append(contentsOf: fileDefinitions)
             diagnostics.append(contentsOf: fileDiagnostics)
         }
-        let project = Resolver.resolve(definitions, projectAnchor: .point(FileID(0), line: 1, column: 1), diagnostics: &diagnostics)
+        let project = Resolver.resolve(definitions, projectStart: .point(FileID(0), line: 1, column: 1), diagnostics: &diagnostics)
         return (project, diagnostics.diagnostics)
     }
 

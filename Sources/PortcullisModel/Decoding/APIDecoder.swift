@@ -4,7 +4,7 @@ import PortcullisSyntax
 extension DocumentDecoder {
     mutating func decodeAPI(_ root: YAMLNode, kindRange: SourceRange) {
         let errorsBefore = context.errorCount
-        guard let fields = context.fields(root, APIField.self, named: "API", anchor: kindRange) else { return }
+        guard let fields = context.fields(root, APIField.self, named: "API", introducedAt: kindRange) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let path = context.require(fields, .path).flatMap { context.string($0) }.flatMap {
             context.validated(
@@ -49,10 +49,10 @@ extension DocumentDecoder {
     }
 
     private mutating func decodeRoute(_ node: YAMLNode) -> Route? {
-        let anchor = SourceRange(file: node.range.file, start: node.range.start, end: node.range.start)
-        let routeAnchor = SourceRange.point(anchor.file, line: Int(anchor.start.line), column: Int(anchor.start.column))
+        let start = node.range.start
+        let itemStart = SourceRange.point(node.range.file, line: Int(start.line), column: Int(start.column))
         let errorsBefore = context.errorCount
-        guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else {
+        guard let fields = context.fields(node, RouteField.self, named: "routes", introducedAt: itemStart) else {
             definitions.brokenParts.append(node.extent)
             return nil
         }
@@ -74,9 +74,9 @@ extension DocumentDecoder {
             }
         }
         var route = Route(
-            id: id ?? Located("", at: routeAnchor),
-            method: method ?? Located(.GET, at: routeAnchor),
-            path: path ?? Located(PathTemplate(text: "", parameters: []), at: routeAnchor),
+            id: id ?? Located("", at: itemStart),
+            method: method ?? Located(.GET, at: itemStart),
+            path: path ?? Located(PathTemplate(text: "", parameters: []), at: itemStart),
             summary: fields[.summary].flatMap { context.string($0) },
             scopes: fields[.scopes].flatMap { scopeRequirement($0) },
             appRoles: fields[.appRoles].flatMap { scopeRequirement($0) },
@@ -85,7 +85,7 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
-            anchor: routeAnchor,
+            itemStart: itemStart,
             extent: node.extent)
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
@@ -105,7 +105,7 @@ extension DocumentDecoder {
             listEntry = entry
             match = .any
         case .mapping(let entries):
-            guard let fields = context.fields(entry.value, ScopeSetField.self, named: entry.key, anchor: entry.keyRange)
+            guard let fields = context.fields(entry.value, ScopeSetField.self, named: entry.key, introducedAt: entry.keyRange)
             else { return nil }
             switch (fields[.any], fields[.all]) {
             case (let any?, nil):
@@ -130,14 +130,14 @@ extension DocumentDecoder {
     }
 
     private mutating func cache(_ entry: YAMLEntry) -> Cache? {
-        guard let fields = context.fields(entry.value, CacheField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, CacheField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let ttl = context.require(fields, .ttl).flatMap { context.duration($0) }
         let sharing = fields[.sharing].flatMap { context.choice($0, as: CacheSharing.self) }
         var query: [Located<String>] = []
         var headers: [Located<String>] = []
         if let varyEntry = fields[.varyBy],
-            let varyFields = context.fields(varyEntry.value, VaryByField.self, named: varyEntry.key, anchor: varyEntry.keyRange)
+            let varyFields = context.fields(varyEntry.value, VaryByField.self, named: varyEntry.key, introducedAt: varyEntry.keyRange)
         {
             query = tokens(varyFields[.query], what: "query parameter")
             headers = tokens(varyFields[.headers], what: "header name")
@@ -178,7 +178,7 @@ extension DocumentDecoder {
     /// `{calls, per, key}`. Windows are read as any positive duration; rule RL002 checks
     /// them against APIM's ranges.
     mutating func limit(_ entry: YAMLEntry) -> Limit? {
-        guard let fields = context.fields(entry.value, LimitField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, LimitField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let calls = context.require(fields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
         let per = context.require(fields, .per).flatMap { context.duration($0) }

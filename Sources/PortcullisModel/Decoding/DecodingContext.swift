@@ -29,13 +29,13 @@ struct DecodingContext {
 
     /// Sorts a mapping's entries into `Field`s, reporting unknown keys with a suggestion.
     mutating func fields<Field: FieldSet>(
-        _ node: YAMLNode, _ type: Field.Type, named field: String, anchor: SourceRange
+        _ node: YAMLNode, _ type: Field.Type, named field: String, introducedAt: SourceRange
     ) -> FieldValues<Field>? {
         guard case .mapping(let entries) = node.content else {
             mismatch(node, expected: "a mapping", field: field)
             return nil
         }
-        var values = FieldValues<Field>(anchor: anchor)
+        var values = FieldValues<Field>(introducedAt: introducedAt)
         for entry in entries where !values.store(entry) {
             unknownField(entry, in: Field.self)
         }
@@ -52,11 +52,11 @@ struct DecodingContext {
         diagnostics.report(.unknownField, "unknown field\(key) in \(Field.noun)", at: entry.keyRange, notes: notes)
     }
 
-    /// The entry of a required field, or a YS005 at the mapping's anchor.
+    /// The entry of a required field, or a YS005 where the mapping was introduced.
     mutating func require<Field: FieldSet>(_ values: FieldValues<Field>, _ field: Field) -> YAMLEntry? {
         if let entry = values[field] { return entry }
         diagnostics.report(
-            .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.anchor)
+            .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.introducedAt)
         return nil
     }
 

@@ -3,7 +3,7 @@ import PortcullisSyntax
 
 extension DocumentDecoder {
     mutating func decodeGateway(_ root: YAMLNode, kindRange: SourceRange) {
-        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: kindRange) else { return }
+        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", introducedAt: kindRange) else { return }
         definitions.gatewayDocuments.append(kindRange)
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
@@ -128,7 +128,7 @@ extension DocumentDecoder {
         guard let type = context.choice(typeEntry, as: ProviderType.self) else { return nil }
         switch type.value {
         case .jwt:
-            guard let fields = context.fields(entry.value, JWTProviderField.self, named: name.value, anchor: name.range)
+            guard let fields = context.fields(entry.value, JWTProviderField.self, named: name.value, introducedAt: name.range)
             else { return nil }
             let issuer = context.require(fields, .issuer).flatMap { context.url($0, templates: true) }
             let openidConfig = context.require(fields, .openidConfig).flatMap { context.url($0, templates: true) }
@@ -144,7 +144,7 @@ extension DocumentDecoder {
         case .introspection:
             guard
                 let fields = context.fields(
-                    entry.value, IntrospectionProviderField.self, named: name.value, anchor: name.range)
+                    entry.value, IntrospectionProviderField.self, named: name.value, introducedAt: name.range)
             else { return nil }
             let endpoint = context.require(fields, .endpoint).flatMap { context.url($0, templates: true) }
             let clientId = context.require(fields, .clientId).flatMap { context.string($0, templates: true) }
@@ -190,7 +190,7 @@ extension DocumentDecoder {
             return .literal(entry.value.range)
         case .mapping:
             guard
-                let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, anchor: entry.keyRange),
+                let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, introducedAt: entry.keyRange),
                 let reference = context.require(fields, .secret),
                 let name = context.name(reference)
             else { return nil }
@@ -202,14 +202,14 @@ extension DocumentDecoder {
     }
 
     private mutating func decodeScope(_ entry: YAMLEntry, name: Located<String>) -> ScopeDeclaration? {
-        guard let fields = context.fields(entry.value, ScopeDeclarationField.self, named: name.value, anchor: name.range),
+        guard let fields = context.fields(entry.value, ScopeDeclarationField.self, named: name.value, introducedAt: name.range),
             let access = context.require(fields, .access).flatMap({ context.choice($0, as: AccessLevel.self) })
         else { return nil }
         return ScopeDeclaration(name: name, access: access, description: fields[.description].flatMap { context.string($0) })
     }
 
     private mutating func decodeSecretDeclaration(_ entry: YAMLEntry, name: Located<String>) -> SecretDeclaration? {
-        guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, anchor: name.range)
+        guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, introducedAt: name.range)
         else { return nil }
         switch (fields[.keyVault], fields[.value]) {
         case (let keyVault?, nil):
@@ -228,7 +228,7 @@ extension DocumentDecoder {
     }
 
     mutating func decodeRedis(_ entry: YAMLEntry) -> Redis? {
-        guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let connection = context.require(fields, .connection).flatMap { secretValue($0) }
         let keyPrefix = fields[.keyPrefix].flatMap { context.string($0) }.flatMap {
@@ -239,7 +239,7 @@ extension DocumentDecoder {
         var databases = Redis.Databases()
         if let databasesEntry = fields[.databases],
             let databaseFields = context.fields(
-                databasesEntry.value, RedisDatabasesField.self, named: databasesEntry.key, anchor: databasesEntry.keyRange)
+                databasesEntry.value, RedisDatabasesField.self, named: databasesEntry.key, introducedAt: databasesEntry.keyRange)
         {
             // Any number is read; rule RD004 explains the 0..15 range.
             let bounds = Int(Int32.min)...Int(Int32.max)
@@ -257,10 +257,10 @@ extension DocumentDecoder {
 
     mutating func decodeGuardrails(_ entry: YAMLEntry) -> Guardrails {
         var guardrails = Guardrails()
-        guard let fields = context.fields(entry.value, GuardrailsField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, GuardrailsField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return guardrails }
         if let cacheEntry = fields[.maxCacheTtl],
-            let cacheFields = context.fields(cacheEntry.value, MaxCacheTtlField.self, named: cacheEntry.key, anchor: cacheEntry.keyRange)
+            let cacheFields = context.fields(cacheEntry.value, MaxCacheTtlField.self, named: cacheEntry.key, introducedAt: cacheEntry.keyRange)
         {
             guardrails.maxSharedCacheTtl = cacheFields[.shared].flatMap { context.duration($0) }
             guardrails.maxPerUserCacheTtl = cacheFields[.perUser].flatMap { context.duration($0) }
@@ -268,7 +268,7 @@ extension DocumentDecoder {
         guardrails.maxTokenCacheTtl = fields[.maxTokenCacheTtl].flatMap { context.duration($0) }
         guardrails.requireRateLimit = fields[.requireRateLimit].flatMap { context.bool($0) }
         if let rateEntry = fields[.maxRateLimit],
-            let rateFields = context.fields(rateEntry.value, MaxRateLimitField.self, named: rateEntry.key, anchor: rateEntry.keyRange)
+            let rateFields = context.fields(rateEntry.value, MaxRateLimitField.self, named: rateEntry.key, introducedAt: rateEntry.keyRange)
         {
             let calls = context.require(rateFields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
             let per = context.require(rateFields, .per).flatMap { context.duration($0) }
@@ -281,7 +281,7 @@ extension DocumentDecoder {
 
     mutating func decodeDefaults(_ entry: YAMLEntry) -> Defaults {
         var defaults = Defaults()
-        guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return defaults }
         defaults.auth = fields[.auth].flatMap { authSetting($0) }
         defaults.rateLimit = fields[.rateLimit].flatMap { limitSetting($0) }
@@ -289,7 +289,7 @@ extension DocumentDecoder {
     }
 
     mutating func decodeCORS(_ entry: YAMLEntry) -> CORS? {
-        guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         func require(_ field: CORSField, _ fix: String) {
             guard fields[field] == nil else { return }

@@ -3,7 +3,7 @@ import PortcullisSyntax
 
 extension DocumentDecoder {
     mutating func decodeProduct(_ root: YAMLNode, kindRange: SourceRange) {
-        guard let fields = context.fields(root, ProductField.self, named: "Product", anchor: kindRange) else { return }
+        guard let fields = context.fields(root, ProductField.self, named: "Product", introducedAt: kindRange) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
         var apis: [Located<String>]?
         if let apisEntry = context.require(fields, .apis), let items = context.sequence(apisEntry) {

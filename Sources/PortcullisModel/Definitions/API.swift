@@ -38,8 +38,8 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
-    /// The route's mapping in the `routes` list.
-    public var anchor: SourceRange
+    /// Where the route's item in the `routes` list starts (a point).
+    public var itemStart: SourceRange
     /// The lines the route is written on.
     public var extent: SourceRange
     /// Whether decoding the route reported errors.

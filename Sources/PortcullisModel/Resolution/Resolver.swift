@@ -11,21 +11,21 @@ import PortcullisSupport
 public struct Resolver {
     let definitions: Definitions
     /// Where a project-wide error such as a missing gateway points: the first input.
-    let projectAnchor: SourceRange
+    let projectStart: SourceRange
     var diagnostics = DiagnosticCollector()
     /// See ``ResolvedProject/unreadSecrets``.
     var unreadSecrets: [SourceRange]
 
-    init(definitions: Definitions, projectAnchor: SourceRange) {
+    init(definitions: Definitions, projectStart: SourceRange) {
         self.definitions = definitions
-        self.projectAnchor = projectAnchor
+        self.projectStart = projectStart
         unreadSecrets = definitions.unreadSecrets
     }
 
     public static func resolve(
-        _ definitions: Definitions, projectAnchor: SourceRange, diagnostics: inout DiagnosticCollector
+        _ definitions: Definitions, projectStart: SourceRange, diagnostics: inout DiagnosticCollector
     ) -> ResolvedProject {
-        var resolver = Resolver(definitions: definitions, projectAnchor: projectAnchor)
+        var resolver = Resolver(definitions: definitions, projectStart: projectStart)
         let project = resolver.run()
         diagnostics.append(contentsOf: resolver.diagnostics)
         return project
@@ -53,11 +53,11 @@ public struct Resolver {
         guard let first = documents.first else {
             if definitions.complete {
                 diagnostics.report(
-                    .missingGateway, "no Gateway document among the inputs", at: projectAnchor,
+                    .missingGateway, "no Gateway document among the inputs", at: projectStart,
                     notes: [
                         Diagnostic.Note(
                             "a project needs one document with 'kind: Gateway' declaring its identity providers",
-                            at: projectAnchor)
+                            at: projectStart)
                     ])
             }
             return nil
@@ -250,7 +250,7 @@ public struct Resolver {
                     } else if let gatewayAuth = defaults.auth {
                         Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range)
                     } else {
-                        Inherited(value: .none, origin: .unset, range: route.anchor)
+                        Inherited(value: .none, origin: .unset, range: route.itemStart)
                     }
                 let effective = EffectiveRoute(
                     apiIndex: apiIndex,
