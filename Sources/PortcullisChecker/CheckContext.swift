@@ -80,11 +80,11 @@ public struct CheckContext: Sendable {
         case .route:
             return (value.range, [])
         case .api:
-            return (route.route.id.range, [Diagnostic.Note("\(what) inherited from API '\(api(of: route).name.value)' here", at: value.range)])
+            return (route.written.id.range, [Diagnostic.Note("\(what) inherited from API '\(api(of: route).name.value)' here", at: value.range)])
         case .gatewayDefaults:
-            return (route.route.id.range, [Diagnostic.Note("\(what) inherited from the gateway's 'defaults' here", at: value.range)])
+            return (route.written.id.range, [Diagnostic.Note("\(what) inherited from the gateway's 'defaults' here", at: value.range)])
         case .unset:
-            return (route.route.id.range, [])
+            return (route.written.id.range, [])
         }
     }
 }

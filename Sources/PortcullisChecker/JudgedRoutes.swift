@@ -21,7 +21,7 @@ struct JudgedRoutes: Sendable {
         var planned: [(route: EffectiveRoute, plan: EnforcementPlan)] = []
         var skipped: [EffectiveRoute] = []
         for (route, plan) in zip(project.routes, project.plans) {
-            var judged = judgesRoutes && !route.route.hasErrors && !project.apis[route.apiIndex].hasErrors
+            var judged = judgesRoutes && !route.written.hasErrors && !project.apis[route.apiIndex].hasErrors
             if judged, case .provider(let name) = route.auth.value { judged = gateway?.declared.providers.contains(name) ?? false }
             guard judged else {
                 skipped.append(route)
@@ -38,6 +38,6 @@ struct JudgedRoutes: Sendable {
         ].compactMap { $0 }
         // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
         if gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil { skipped = project.routes }
-        unjudged = project.brokenParts + brokenSections + skipped.map(\.route.extent)
+        unjudged = project.brokenParts + brokenSections + skipped.map(\.written.extent)
     }
 }

@@ -65,16 +65,16 @@ public enum AccessDiff {
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: subject(key),
-                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.route.id.range)))
+                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.written.id.range)))
         }
         for (key, route) in baseRoutes where headRoutes[key] == nil {
             changes.append(AccessChange(
                 category: .other, subject: subject(key), message: "route \(subject(key)) was removed",
-                place: base.location(route.route.route.id.range)))
+                place: base.location(route.route.written.id.range)))
         }
         for (key, new) in headRoutes {
             guard let old = baseRoutes[key] else { continue }
-            var route = RouteComparison(name: subject(key), old: old.plan, new: new.plan, at: head.location(new.route.route.id.range))
+            var route = RouteComparison(name: subject(key), old: old.plan, new: new.plan, at: head.location(new.route.written.id.range))
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
@@ -92,7 +92,7 @@ public enum AccessDiff {
         var routes: [String: (route: EffectiveRoute, plan: EnforcementPlan)] = [:]
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan else { continue }
-            let key = "\(project.apis[route.apiIndex].name.value)/\(route.route.id.value)"
+            let key = "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
             if routes[key] == nil { routes[key] = (route, plan) }
         }
         return routes

@@ -254,7 +254,7 @@ public struct Resolver {
                     }
                 let effective = EffectiveRoute(
                     apiIndex: apiIndex,
-                    route: route,
+                    written: route,
                     auth: auth,
                     rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
                     quota: Self.inherit(route.quota, api.quota, nil),
