@@ -7,34 +7,17 @@ import XCTest
 @testable import PortcullisEmit
 
 /// One small definition in, one policy family's exact fragment out: a change to one
-/// family shows here, without the whole golden bundle to explain it.
+/// family shows here, without the whole golden bundle to explain it. (CORS has its own,
+/// in `CORSPolicyTests`.)
 final class PolicyFamilySnippetTests: XCTestCase {
-    /// A gateway with a JWT provider and read scope, then an API `orders` with `routes`.
-    static func project(gateway extra: String = "", api fields: String = "", routes: String) throws -> ResolvedProject {
-        let text = """
-            apiVersion: portcullis/v1
-            kind: Gateway
-            name: shop
-            identityProviders:
-              entra:
-                type: jwt
-                issuer: https://login.example.com/v2.0
-                openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
-                audiences: [api://shop]
-            scopes:
-              orders.read: {access: read}
-            \(extra)
-            ---
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders
-            path: orders
-            backend: https://orders.example.com
-            \(fields)
-            routes:
-            \(routes)
-            """
-        let result = LintPipeline.run([SourceFile(path: "shop.yaml", bytes: Array(text.utf8))], options: LintOptions(today: GoldenFiles.today))
+    /// The rule examples' base gateway with `extra` top-level fields, then an API `orders`
+    /// with `fields` and `routes`, and `more` documents.
+    static func project(gateway extra: String = "", api fields: String = "", routes: String, more: String = "") throws
+        -> ResolvedProject
+    {
+        let text = RuleExample.baseGateway + extra + "\n---\n" + RuleExample.api(fields: fields, routes: routes + "\n").text + more
+        let result = LintPipeline.run(
+            [SourceFile(path: "shop.yaml", bytes: Array(text.utf8))], options: LintOptions(today: GoldenFiles.today))
         let errors = result.report.diagnostics.filter(\.code.family.isFrontEnd)
         XCTAssertEqual(errors.map(\.message), [], "the snippet's definition has errors")
         return result.project
@@ -81,7 +64,7 @@ final class PolicyFamilySnippetTests: XCTestCase {
             <validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized" require-scheme="Bearer" output-token-variable-name="portcullis-token">
                 <openid-config url="https://login.example.com/v2.0/.well-known/openid-configuration" />
                 <audiences>
-                    <audience>api://shop</audience>
+                    <audience>api://example</audience>
                 </audiences>
                 <issuers>
                     <issuer>https://login.example.com/v2.0</issuer>
@@ -90,7 +73,7 @@ final class PolicyFamilySnippetTests: XCTestCase {
             <validate-jwt header-name="Authorization" failed-validation-httpcode="403" failed-validation-error-message="Forbidden" require-scheme="Bearer">
                 <openid-config url="https://login.example.com/v2.0/.well-known/openid-configuration" />
                 <audiences>
-                    <audience>api://shop</audience>
+                    <audience>api://example</audience>
                 </audiences>
                 <issuers>
                     <issuer>https://login.example.com/v2.0</issuer>
@@ -108,7 +91,6 @@ final class PolicyFamilySnippetTests: XCTestCase {
     func testSharedCacheLookupAndStore() throws {
         let plan = try Self.plan(
             Self.project(
-                gateway: "secrets:\n  redis: {keyVault: https://kv.vault.azure.net/secrets/redis}\nredis:\n  connection: {secret: redis}",
                 routes: "  - {id: list-orders, method: GET, path: /orders, auth: none, cache: {ttl: 30s, sharing: shared, varyBy: {query: [page]}}}"))
         let cache = try XCTUnwrap(plan.cache)
         XCTAssertEqual(Self.render(CachePolicies.lookup(cache, callers: []) + CachePolicies.store(cache, callers: [])),
@@ -121,32 +103,10 @@ final class PolicyFamilySnippetTests: XCTestCase {
             """)
     }
 
-    func testCORSListsOnlyWhatIsWritten() throws {
-        let project = try Self.project(
-            gateway: "cors:\n  allowedOrigins: [https://shop.example.com]\n  allowedMethods: [GET, POST]\n  allowedHeaders: [Content-Type]\n  preflightMaxAge: 600",
-            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}")
-        guard case .present(let cors)? = project.gateway?.cors else { return XCTFail("no CORS section") }
-        XCTAssertEqual(Self.render([GatewayPolicies.cors(cors)]),
-            """
-            <cors allow-credentials="false">
-                <allowed-origins>
-                    <origin>https://shop.example.com</origin>
-                </allowed-origins>
-                <allowed-methods preflight-result-max-age="600">
-                    <method>GET</method>
-                    <method>POST</method>
-                </allowed-methods>
-                <allowed-headers>
-                    <header>Content-Type</header>
-                </allowed-headers>
-            </cors>
-
-            """)
-    }
-
     func testProductLimitsUseAPIMsPerSubscriptionPolicies() throws {
         let project = try Self.project(
-            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n---\napiVersion: portcullis/v1\nkind: Product\nname: basic\napis: [orders]\nrateLimit: {calls: 5, per: 1s}\nquota: {calls: 100, per: 1h}")
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}",
+            more: "---\napiVersion: portcullis/v1\nkind: Product\nname: basic\napis: [orders]\nrateLimit: {calls: 5, per: 1s}\nquota: {calls: 100, per: 1h}\n")
         let product = try XCTUnwrap(project.products.first)
         XCTAssertEqual(Self.render(LimitPolicies.productElements(product)),
             """
