@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -44,7 +45,7 @@ public enum SuppressionScanner {
         while start <= bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-            if let hash = commentStart(bytes, start, end) {
+            if let hash = YAMLComment.start(in: bytes[start..<end]) {
                 let text = String(decoding: bytes[(hash + 1)..<end], as: UTF8.self)
                 let trimmed = text.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix("portcullis:") {
@@ -71,35 +72,6 @@ public enum SuppressionScanner {
             lineNumber += 1
         }
         return (comments, problems)
-    }
-
-    /// The offset of the `#` that starts a comment on the line, if any.
-    static func commentStart(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
-        var quote: UInt8?
-        var index = start
-        while index < end {
-            let byte = bytes[index]
-            if let open = quote {
-                if open == 0x22, byte == 0x5C {
-                    index += 2
-                    continue
-                }
-                if byte == open {
-                    // In single quotes, '' is an escaped quote, not the end.
-                    if open == 0x27, index + 1 < end, bytes[index + 1] == 0x27 {
-                        index += 2
-                        continue
-                    }
-                    quote = nil
-                }
-            } else if byte == 0x23, index == start || bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09 {
-                return index
-            } else if byte == 0x22 || byte == 0x27, index == start || [0x20, 0x09, 0x5B, 0x7B, 0x2C, 0x3A].contains(bytes[index - 1]) {
-                quote = byte
-            }
-            index += 1
-        }
-        return nil
     }
 
     struct Parsed {
