@@ -2,7 +2,7 @@ import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSyntax
 
-/// The project's `portcullis.yaml`: severities per rule code and input paths to skip.
+/// The project's `portcullis.yaml`: a setting per rule code and input paths to skip.
 public struct Configuration: Sendable {
     /// What the configuration says about a rule: report its findings at a severity, or
     /// turn the rule off.
