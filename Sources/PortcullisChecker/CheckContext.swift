@@ -1,61 +1,34 @@
 import PortcullisDiagnostics
 import PortcullisModel
 
-/// What rules look at: the resolved project, with lookups rules share.
+/// What rules look at: the resolved project, the routes they judge, where the secret
+/// text is, and the lookups several rules share.
 public struct CheckContext: Sendable {
     public let project: ResolvedProject
-    /// Credential-like literals found anywhere in the inputs (see ``CredentialScanner``).
-    public let credentialLiterals: [SourceRange]
+    public let secrets: SecretLiterals
     public let scopes: [String: ScopeDeclaration]
     /// The access level of each declared scope, for rules that look it up per route.
     let accessLevels: [String: AccessLevel]
     public let providers: [String: IdentityProvider]
-    /// The routes rules judge: those read without errors, in APIs read without errors,
-    /// whose identity provider (if any) is declared, and none at all when the gateway's
-    /// 'defaults' or 'guardrails' had errors. Judging the others would report
-    /// consequences of errors already reported, not findings of their own.
-    public let routes: [EffectiveRoute]
-    /// ``routes``, each with what it enforces.
-    public let plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)]
-    /// Where some rule did not look: parts that had errors, broken gateway sections, and
-    /// every route some rule skipped. A suppression there that silenced nothing is not
-    /// reported: the finding it is for may simply not have been made.
-    public let unjudged: [SourceRange]
+    let judged: JudgedRoutes
 
-    public init(project: ResolvedProject, credentialLiterals: [SourceRange] = []) {
+    public init(project: ResolvedProject, secrets: SecretLiterals) {
         self.project = project
-        self.credentialLiterals = credentialLiterals
+        self.secrets = secrets
         let gateway = project.gateway
         scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         accessLevels = scopes.mapValues(\.access.value)
-        let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        self.providers = providers
-        // One pass decides which routes rules judge, and pairs each with its plan.
-        let judgesRoutes = gateway?.defaults.brokenRange == nil && gateway?.guardrails.brokenRange == nil
-        var routes: [EffectiveRoute] = []
-        var plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)] = []
-        var skippedRoutes: [EffectiveRoute] = []
-        for (route, plan) in zip(project.routes, project.plans) {
-            var judged = judgesRoutes && !route.route.hasErrors && !project.apis[route.apiIndex].hasErrors
-            if judged, case .provider(let name) = route.auth.value { judged = gateway?.declared.providers.contains(name) ?? false }
-            guard judged else {
-                skippedRoutes.append(route)
-                continue
-            }
-            routes.append(route)
-            if let plan { plannedRoutes.append((route, plan)) }
-        }
-        self.routes = routes
-        self.plannedRoutes = plannedRoutes
-        let brokenSections = [
-            gateway?.redis.brokenRange, gateway?.cors.brokenRange, gateway?.defaults.brokenRange,
-            gateway?.guardrails.brokenRange,
-        ].compactMap { $0 }
-        // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
-        let routeRulesSkipped = gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil
-        if routeRulesSkipped { skippedRoutes = project.routes }
-        unjudged = project.brokenParts + brokenSections + skippedRoutes.map(\.route.extent)
+        providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        judged = JudgedRoutes(project)
     }
+
+    /// The routes rules judge (see ``JudgedRoutes``).
+    public var routes: [EffectiveRoute] { judged.routes }
+    /// ``routes``, each with what it enforces.
+    public var plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)] { judged.planned }
+    /// Where some rule did not look. A suppression there that silenced nothing is not
+    /// reported: the finding it is for may simply not have been made.
+    public var unjudged: [SourceRange] { judged.unjudged }
 
     /// The APIs rules judge: those read without errors.
     public var apis: [API] { project.apis.filter { !$0.hasErrors } }
@@ -89,41 +62,6 @@ public struct CheckContext: Sendable {
     public func api(of route: EffectiveRoute) -> API { project.apis[route.apiIndex] }
 
 
-
-    /// A field that must reference a secret but holds a literal.
-    public struct MisplacedLiteral: Sendable {
-        /// How messages name the field: "'clientSecret' of provider 'partner'".
-        public var field: String
-        public var range: SourceRange
-    }
-
-    /// Literal values in fields that take a secret reference.
-    public var misplacedLiterals: [MisplacedLiteral] {
-        var literals: [MisplacedLiteral] = []
-        for provider in project.gateway?.identityProviders ?? [] {
-            if case .introspection(let details) = provider.details, case .literal(let range) = details.clientSecret {
-                literals.append(MisplacedLiteral(field: "'clientSecret' of provider '\(provider.name.value)'", range: range))
-            }
-        }
-        if case .present(let redis)? = project.gateway?.redis, case .literal(let range) = redis.connection {
-            literals.append(MisplacedLiteral(field: "'redis.connection'", range: range))
-        }
-        return literals
-    }
-
-    /// The `value` literals of `secrets` entries.
-    public var plainSecretValues: [SourceRange] {
-        (project.gateway?.secrets ?? []).compactMap {
-            if case .literal(let range) = $0.source { range } else { nil }
-        }
-    }
-
-    /// Every range that holds a secret's text, whatever rules are enabled: reports mask these.
-    public var secretRanges: [SourceRange] {
-        let inBrokenSections = project.gateway?.secretsInBrokenSections ?? []
-        return Array(Set(credentialLiterals + misplacedLiterals.map(\.range) + plainSecretValues + project.unreadSecrets + inBrokenSections)).sorted()
-    }
-
     /// The access level of a declared scope.
     public func access(of scope: String) -> AccessLevel? { accessLevels[scope] }
 
@@ -142,11 +80,11 @@ public struct CheckContext: Sendable {
         case .route:
             return (value.range, [])
         case .api:
-            return (route.route.id.range, [Diagnostic.Note("\(what) inherited from API '\(api(of: route).name.value)' here", at: value.range)])
+            return (route.written.id.range, [Diagnostic.Note("\(what) inherited from API '\(api(of: route).name.value)' here", at: value.range)])
         case .gatewayDefaults:
-            return (route.route.id.range, [Diagnostic.Note("\(what) inherited from the gateway's 'defaults' here", at: value.range)])
+            return (route.written.id.range, [Diagnostic.Note("\(what) inherited from the gateway's 'defaults' here", at: value.range)])
         case .unset:
-            return (route.route.id.range, [])
+            return (route.written.id.range, [])
         }
     }
 }

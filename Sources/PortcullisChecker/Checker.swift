@@ -9,16 +9,16 @@ public enum Checker {
     ///   - frontEnd: the YS and RF diagnostics of the same run, which configuration may
     ///     not lower and suppressions may not silence.
     ///   - commented: the input files that were parsed, whose comments may suppress findings.
-    ///   - today: `YYYY-MM-DD`, the date suppression expiry is judged against.
+    ///   - today: the day suppression expiry is judged against.
     /// - Returns: every diagnostic of the run, suppressed ones marked.
     public static func run(
         _ context: CheckContext, frontEnd: [Diagnostic], commented: [(id: FileID, source: SourceFile)],
-        configuration: Configuration, today: String
+        configuration: Configuration, today: CalendarDay
     ) -> [Diagnostic] {
         // Every rule builds on the gateway: without one, rules would only restate RF005.
         let rules =
             context.project.gateway == nil
-            ? [] : RuleRegistry.checks.filter { configuration.severity(for: $0.description.code) != nil }
+            ? [] : RuleRegistry.checks.filter { configuration.setting(for: $0.description.code) != .off }
         // Rules are independent functions of the context, so they run on all cores; their
         // findings are joined in registry order.
         let perRule = ParallelMap.map(rules.indices) { index in
@@ -36,7 +36,7 @@ public enum Checker {
     /// Applies configured severities, dropping findings of rules that are off.
     static func configured(_ diagnostics: [Diagnostic], _ configuration: Configuration) -> [Diagnostic] {
         diagnostics.compactMap { diagnostic in
-            guard let severity = configuration.severity(for: diagnostic.code) else { return nil }
+            guard case .report(let severity) = configuration.setting(for: diagnostic.code) else { return nil }
             var configured = diagnostic
             configured.severity = severity
             return configured

@@ -44,10 +44,15 @@ public struct RuleExample: Sendable {
     public let yaml: String
     /// Linted without the base gateway even though it has none of its own.
     public let standalone: Bool
+    /// Where the example is written, so a failing example test points at it.
+    public let file: StaticString
+    public let line: UInt
 
-    public init(_ yaml: String, standalone: Bool = false) {
+    public init(_ yaml: String, standalone: Bool = false, file: StaticString = #filePath, line: UInt = #line) {
         self.yaml = yaml
         self.standalone = standalone
+        self.file = file
+        self.line = line
     }
 
     /// The example as a user would write it.
@@ -123,7 +128,8 @@ extension RuleExample {
     /// An API named `name`, published at path `name` with backend `https://NAME.example.com`,
     /// with API-level `fields` and the given `routes:` entries; tests build projects from it.
     public static func api(
-        _ name: String = "orders", fields: String = "", routes: String, standalone: Bool = false
+        _ name: String = "orders", fields: String = "", routes: String, standalone: Bool = false,
+        file: StaticString = #filePath, line: UInt = #line
     ) -> RuleExample {
         let fieldLines = fields.isEmpty || fields.hasSuffix("\n") ? fields : fields + "\n"
         return RuleExample(
@@ -135,15 +141,17 @@ extension RuleExample {
             backend: https://\(name).example.com
             \(fieldLines)routes:
             \(routes)
-            """, standalone: standalone)
+            """, standalone: standalone, file: file, line: line)
     }
 
     /// A gateway with the JWT provider `entra` and default auth and rate limit, with
     /// `sections` between them; with `routes`, followed by an API `orders` with those routes.
-    static func gateway(_ sections: String, routes: String? = nil) -> RuleExample {
+    static func gateway(
+        _ sections: String, routes: String? = nil, file: StaticString = #filePath, line: UInt = #line
+    ) -> RuleExample {
         let sectionLines = sections.hasSuffix("\n") ? sections : sections + "\n"
         var text = gatewayHead + sectionLines + gatewayDefaults
         if let routes { text += "---\n" + api(routes: routes).yaml }
-        return RuleExample(text)
+        return RuleExample(text, file: file, line: line)
     }
 }

@@ -30,4 +30,12 @@ public enum RuleRegistry {
     public static func description(of code: String) -> RuleDescription? {
         descriptions.first { $0.code.id == code.uppercased() }
     }
+
+    /// Every rule's metadata for SARIF: the rationale as the full description, and the
+    /// rationale and the fix as help.
+    public static var sarifRules: [SARIFReporter.Rule] {
+        descriptions.map {
+            SARIFReporter.Rule(code: $0.code, fullDescription: $0.rationale, help: $0.rationale + "\n\nHow to fix: " + $0.fix)
+        }
+    }
 }

@@ -21,7 +21,14 @@ enum FileSystem {
     struct Failure: Error {
         let reason: String
 
-        static func fromErrno() -> Failure { Failure(reason: String(cString: strerror(errno))) }
+        /// Reads `errno` into a message. Workers fail in parallel, and `strerror` may share
+        /// one buffer between threads, so this uses the reentrant `strerror_r` (XSI form).
+        static func fromErrno() -> Failure {
+            let code = errno
+            var buffer = [CChar](repeating: 0, count: 256)
+            guard strerror_r(code, &buffer, buffer.count) == 0 else { return Failure(reason: "error \(code)") }
+            return Failure(reason: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
     }
 
     /// What `path` is, following symbolic links; nil when it does not exist.

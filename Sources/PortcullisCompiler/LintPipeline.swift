@@ -10,24 +10,21 @@ public struct LintOptions: Sendable {
     public var limits: InputLimits
     /// Reports warnings as errors, for teams that keep a warning-free tree.
     public var warningsAsErrors: Bool
-    /// `YYYY-MM-DD`, the day suppression expiry is judged against.
-    public var today: String
+    /// The day suppression expiry is judged against.
+    public var today: CalendarDay
     /// Which variants of the definitions are checked.
     public var environments: EnvironmentChoice = .all
 
-    public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: String = LintOptions.todayUTC()) {
+    public init(limits: InputLimits = InputLimits(), warningsAsErrors: Bool = false, today: CalendarDay = LintOptions.todayUTC()) {
         self.limits = limits
         self.warningsAsErrors = warningsAsErrors
         self.today = today
     }
 
-    /// Whether `text` is a calendar date written `YYYY-MM-DD`.
-    public static func isDate(_ text: String) -> Bool { SuppressionScanner.isDate(text) }
-
-    /// Today's date in UTC, as suppression comments write dates.
-    public static func todayUTC() -> String {
+    /// Today in UTC, read from the clock here at the edge rather than inside the checker.
+    public static func todayUTC() -> CalendarDay {
         let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return String(format: "%04d-%02d-%02d", components.year!, components.month!, components.day!)
+        return CalendarDay(year: components.year!, month: components.month!, day: components.day!)!
     }
 }
 
@@ -120,19 +117,20 @@ public enum LintPipeline {
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)
 
-        let anchor = SourceRange.point(FileID(first), line: 1, column: 1)
+        let projectStart = SourceRange.point(FileID(first), line: 1, column: 1)
         /// Resolves and checks one variant of the definitions.
         func check(_ definitions: Definitions, credentials: [SourceRange], frontEnd: DiagnosticCollector) -> Variant {
             var diagnostics = frontEnd
-            let project = Resolver.resolve(definitions, projectAnchor: anchor, diagnostics: &diagnostics)
-            let context = CheckContext(project: project, credentialLiterals: credentials)
+            let project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
+            let secrets = SecretLiterals(project: project, credentials: credentials)
+            let context = CheckContext(project: project, secrets: secrets)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
                 commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
             if options.warningsAsErrors {
                 for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
             }
-            return Variant(project: project, diagnostics: list, redactions: context.secretRanges)
+            return Variant(project: project, diagnostics: list, redactions: secrets.masked)
         }
         /// The definitions with one environment's overrides: only chunks holding a document
         /// it changes are read again.
@@ -210,7 +208,7 @@ public enum LintPipeline {
         let outcome = YAMLReader(file: file, limits: limits).read(chunk, of: bytes, diagnostics: &readerDiagnostics) {
             let document = environment?.applied(to: $0) ?? $0
             decoder.decode(document)
-            credentials += CredentialScanner.scan(document)
+            credentials += SecretLiterals.credentials(in: document)
         }
         var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)

@@ -32,6 +32,12 @@ public enum DisplayText {
         }
     }
 
+    /// `U+001B`: how a message names a character it must not show.
+    public static func codePoint(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
     private static func escape(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\n": "\\n"

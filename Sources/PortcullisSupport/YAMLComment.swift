@@ -6,31 +6,44 @@ public enum YAMLComment {
     /// apostrophe in `it's` does not. The line alone is judged, so a line that continues a
     /// multi-line scalar or lies in a block scalar is read as if it started fresh.
     public static func start(in line: [Unicode.Scalar]) -> Int? {
-        var quote: Unicode.Scalar?
-        var index = 0
-        while index < line.count {
-            let scalar = line[index]
-            let previous: Unicode.Scalar? = index > 0 ? line[index - 1] : nil
-            switch (quote, scalar) {
-            case ("\""?, "\\"):
-                index += 1  // the escaped scalar cannot close the scalar
-            case ("'"?, "'") where index + 1 < line.count && line[index + 1] == "'":
-                index += 1  // `''` is an apostrophe inside a single-quoted scalar
-            case (let open?, _) where scalar == open:
-                quote = nil
-            case (nil, "#") where previous.map(isWhiteSpace) ?? true:
-                return index
-            case (nil, "\""), (nil, "'"):
-                if previous.map({ isWhiteSpace($0) || "[{,:".unicodeScalars.contains($0) }) ?? true { quote = scalar }
-            default:
-                break
-            }
-            index += 1
-        }
-        return nil
+        start(in: line.lazy.map(\.value))
     }
 
-    private static func isWhiteSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\t"
+    /// The same for a line of code units: UTF-8 bytes or scalar values. Every character
+    /// that matters is ASCII, which no byte of a multi-byte UTF-8 sequence is, so bytes
+    /// and scalars give the same answer.
+    public static func start<Line: RandomAccessCollection>(in line: Line) -> Line.Index?
+    where Line.Element: FixedWidthInteger {
+        func ascii(_ character: Unicode.Scalar) -> Line.Element { Line.Element(character.value) }
+        let (doubleQuote, singleQuote, backslash, hash) = (ascii("\""), ascii("'"), ascii("\\"), ascii("#"))
+        let whiteSpace = [ascii(" "), ascii("\t")]
+        let opensQuote = whiteSpace + [ascii("["), ascii("{"), ascii(","), ascii(":")]
+        var quote: Line.Element?
+        var index = line.startIndex
+        while index < line.endIndex {
+            let unit = line[index]
+            let previous = index > line.startIndex ? line[line.index(before: index)] : nil
+            let next = line.index(after: index)
+            if let open = quote {
+                if open == doubleQuote, unit == backslash {
+                    index = next < line.endIndex ? line.index(after: next) : next  // the escaped unit cannot close
+                    continue
+                }
+                if unit == open {
+                    // `''` is an apostrophe inside a single-quoted scalar.
+                    if open == singleQuote, next < line.endIndex, line[next] == singleQuote {
+                        index = line.index(after: next)
+                        continue
+                    }
+                    quote = nil
+                }
+            } else if unit == hash, previous.map(whiteSpace.contains) ?? true {
+                return index
+            } else if unit == doubleQuote || unit == singleQuote, previous.map(opensQuote.contains) ?? true {
+                quote = unit
+            }
+            index = next
+        }
+        return nil
     }
 }

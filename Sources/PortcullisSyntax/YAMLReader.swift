@@ -459,11 +459,11 @@ private struct TreeBuilder {
             case "incomplete UTF-8 octet sequence":
                 message = "invalid UTF-8: the file ends in the middle of a character"
             case "control characters are not allowed":
-                message = "control character U+\(Self.codePoint(value)) is not allowed in YAML"
+                message = "control character \(DisplayText.codePoint(UInt32(value))) is not allowed in YAML"
             case "invalid length of a UTF-8 sequence":
                 message = "invalid UTF-8: an overlong or malformed multi-byte sequence"
             case "invalid Unicode character":
-                message = "invalid Unicode character U+\(Self.codePoint(value))"
+                message = "invalid Unicode character \(DisplayText.codePoint(UInt32(value)))"
             default:
                 message = problem
             }
@@ -486,11 +486,6 @@ private struct TreeBuilder {
     private static func hex(_ byte: Int) -> String {
         let digits = String(byte & 0xFF, radix: 16, uppercase: true)
         return "0x" + (digits.count < 2 ? "0" + digits : digits)
-    }
-
-    private static func codePoint(_ value: Int) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// Line and column of a byte offset, counting columns in Unicode scalars as libyaml does.

@@ -45,7 +45,7 @@ struct ReportOptions: ParsableArguments {
     var environment: String?
 
     func validate() throws {
-        if let today, !LintOptions.isDate(today) {
+        if let today, CalendarDay(today) == nil {
             throw ValidationError("'--today' takes a date as YYYY-MM-DD, not '\(today)'")
         }
     }
@@ -55,7 +55,7 @@ struct ReportOptions: ParsableArguments {
     /// The options of a run; `unselected` is what runs check when `--env` is not given.
     func lintOptions(unselected: EnvironmentChoice = .base) -> LintOptions {
         var options = LintOptions(limits: limits.limits, warningsAsErrors: warningsAsErrors)
-        if let today { options.today = today }
+        if let today, let day = CalendarDay(today) { options.today = day }
         options.environments = environment.map { .named($0) } ?? unselected
         return options
     }
@@ -76,7 +76,7 @@ struct ReportOptions: ParsableArguments {
         case .text: TextReporter(colored: useColor, quiet: quiet)
         case .json: JSONReporter()
         case .sarif:
-            SARIFReporter(rules: RuleDocumentation.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
+            SARIFReporter(rules: RuleRegistry.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
         case .github: GitHubReporter()
         }
     }

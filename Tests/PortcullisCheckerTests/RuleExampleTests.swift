@@ -8,7 +8,7 @@ import XCTest
 /// rule exactly where they are marked, and passing examples none.
 final class RuleExampleTests: XCTestCase {
     /// A fixed day, so examples with `until=` dates behave the same in every year.
-    static let today = "2026-06-01"
+    static let today = CalendarDay(year: 2026, month: 6, day: 1)!
 
     private func lint(_ example: RuleExample) -> [Diagnostic] {
         var inputs = [SourceFile(path: "example.yaml", bytes: Array(example.text.utf8))]
@@ -26,7 +26,7 @@ final class RuleExampleTests: XCTestCase {
     func testEveryExampleBehavesAsDocumented() {
         for description in RuleRegistry.descriptions {
             let code = description.code
-            let isFrontEnd = code.id.hasPrefix("YS") || code.id.hasPrefix("RF")
+            let isFrontEnd = code.family.isFrontEnd
             XCTAssertFalse(description.triggering.isEmpty, "\(code.id) has no triggering example")
             XCTAssertFalse(description.nonTriggering.isEmpty, "\(code.id) has no passing example")
             for (index, example) in description.triggering.enumerated() {
@@ -34,23 +34,44 @@ final class RuleExampleTests: XCTestCase {
                 let found = diagnostics.filter { $0.code == code }
                 XCTAssertEqual(
                     found.filter { $0.range.file.index == 0 }.map(\.range.start), example.markedPositions,
-                    "\(code.id) triggering example \(index): findings are not where marked:\n\(describe(diagnostics))")
-                XCTAssertEqual(found.filter { $0.range.file.index != 0 }.count, 0, "\(code.id) fires on the base gateway")
+                    "\(code.id) triggering example \(index): findings are not where marked:\n\(describe(diagnostics))",
+                    file: example.file, line: example.line)
+                XCTAssertEqual(
+                    found.filter { $0.range.file.index != 0 }.count, 0, "\(code.id) fires on the base gateway",
+                    file: example.file, line: example.line)
                 if !isFrontEnd {
-                    let errors = diagnostics.filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
-                    XCTAssertEqual(errors.count, 0, "\(code.id) triggering example \(index) is not valid input:\n\(describe(errors))")
+                    let errors = diagnostics.filter { $0.code.family.isFrontEnd }
+                    XCTAssertEqual(
+                        errors.count, 0, "\(code.id) triggering example \(index) is not valid input:\n\(describe(errors))",
+                        file: example.file, line: example.line)
                 }
             }
             for (index, example) in description.nonTriggering.enumerated() {
-                XCTAssertTrue(example.markedPositions.isEmpty, "\(code.id) passing example \(index) has markers")
+                XCTAssertTrue(
+                    example.markedPositions.isEmpty, "\(code.id) passing example \(index) has markers",
+                    file: example.file, line: example.line)
                 let diagnostics = lint(example)
                 XCTAssertEqual(
                     diagnostics.filter { $0.code == code }.count, 0,
-                    "\(code.id) passing example \(index) triggers it:\n\(describe(diagnostics))")
-                let errors = diagnostics.filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
-                XCTAssertEqual(errors.count, 0, "\(code.id) passing example \(index) is not valid input:\n\(describe(errors))")
+                    "\(code.id) passing example \(index) triggers it:\n\(describe(diagnostics))",
+                    file: example.file, line: example.line)
+                let errors = diagnostics.filter { $0.code.family.isFrontEnd }
+                XCTAssertEqual(
+                    errors.count, 0, "\(code.id) passing example \(index) is not valid input:\n\(describe(errors))",
+                    file: example.file, line: example.line)
             }
         }
+    }
+
+    func testExamplesKnowWhereTheyAreWritten() {
+        let here = RuleExample("kind: API\n"), line = UInt(#line)
+        XCTAssertEqual(here.line, line)
+        XCTAssertEqual("\(here.file)", #filePath)
+        let example = SuppressionRules.descriptions[0].triggering[0]
+        XCTAssertTrue("\(example.file)".hasSuffix("Sources/PortcullisChecker/Suppressions/SuppressionRules.swift"), "\(example.file)")
+        let source = try? String(contentsOfFile: "\(example.file)", encoding: .utf8)
+        let written = source?.split(separator: "\n", omittingEmptySubsequences: false)[Int(example.line) - 1]
+        XCTAssertTrue(written?.contains("RuleExample.api(") ?? false, "line \(example.line) is not the example")
     }
 
     func testRegistryIsSortedUniqueAndWellFormed() {

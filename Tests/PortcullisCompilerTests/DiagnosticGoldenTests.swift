@@ -86,7 +86,7 @@ final class ChunkedReadingTests: XCTestCase {
             let whole = LintPipeline.run([joined], options: LintOptions(), chunkSize: Int.max)
             let chunked = LintPipeline.run([joined], options: LintOptions(), chunkSize: 1)
             XCTAssertEqual(TextReporter().render(chunked.report), TextReporter().render(whole.report), sample)
-            XCTAssertEqual(chunked.project.routes.map(\.route.id.value), whole.project.routes.map(\.route.id.value))
+            XCTAssertEqual(chunked.project.routes.map(\.written.id.value), whole.project.routes.map(\.written.id.value))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisChecker
+@testable import PortcullisCompiler
 import XCTest
 
 /// `exclude` patterns are matched in time proportional to pattern times path, so a

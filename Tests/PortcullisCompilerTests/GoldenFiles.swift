@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import PortcullisCompiler
 import PortcullisDiagnostics
 import XCTest
@@ -34,24 +35,52 @@ enum GoldenFiles {
         }
     }
 
-    /// A minimal line diff, enough to see what changed in a failing golden test.
-    static func lineDiff(expected: String, actual: String) -> String {
+    /// The changed lines with `context` unchanged lines around each change, in hunks headed
+    /// `@@ -OLD +NEW @@` (first line numbers of the hunk in the expected and the actual text),
+    /// like `diff -u`: a line inserted near the top shows as one `+` line, not as every
+    /// later line changed.
+    static func lineDiff(expected: String, actual: String, context: Int = 2) -> String {
         let old = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let new = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        var out: [String] = []
-        for index in 0..<max(old.count, new.count) {
-            let before = index < old.count ? String(old[index]) : nil
-            let after = index < new.count ? String(new[index]) : nil
-            if before != after {
-                if let before { out.append("- \(before)") }
-                if let after { out.append("+ \(after)") }
+        let difference = new.difference(from: old)
+        var removed = Set<Int>()
+        var inserted = Set<Int>()
+        for change in difference {
+            switch change {
+            case .remove(let offset, _, _): removed.insert(offset)
+            case .insert(let offset, _, _): inserted.insert(offset)
             }
+        }
+        // Every line once, in order: (mark, old line, new line, text).
+        var lines: [(mark: Character, old: Int, new: Int, text: Substring)] = []
+        var (i, j) = (0, 0)
+        while i < old.count || j < new.count {
+            if i < old.count, removed.contains(i) {
+                lines.append(("-", i, j, old[i]))
+                i += 1
+            } else if j < new.count, inserted.contains(j) {
+                lines.append(("+", i, j, new[j]))
+                j += 1
+            } else {
+                lines.append((" ", i, j, old[i]))
+                i += 1
+                j += 1
+            }
+        }
+        let changed = lines.indices.filter { lines[$0].mark != " " }
+        var shown = Set<Int>()
+        for index in changed { shown.formUnion(max(0, index - context)...min(lines.count - 1, index + context)) }
+        var out: [String] = []
+        for index in shown.sorted() {
+            let line = lines[index]
+            if index == 0 || !shown.contains(index - 1) { out.append("@@ -\(line.old + 1) +\(line.new + 1) @@") }
+            out.append("\(line.mark) \(line.text)")
         }
         return out.joined(separator: "\n")
     }
 
     /// The day golden cases are linted on, so `until=` dates give the same output every year.
-    static let today = "2026-06-01"
+    static let today = CalendarDay(year: 2026, month: 6, day: 1)!
 
     /// Lints `directory` as `portcullis lint` run inside it would, configuration included.
     static func lint(_ directory: URL, options: LintOptions = LintOptions(today: today)) throws -> LintResult {

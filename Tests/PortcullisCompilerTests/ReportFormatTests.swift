@@ -12,7 +12,7 @@ final class ReportFormatTests: XCTestCase {
 
     private func sarif(_ directory: URL) throws -> (text: String, json: [String: Any]) {
         let report = try GoldenFiles.lint(directory).report
-        let text = SARIFReporter(rules: RuleDocumentation.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
+        let text = SARIFReporter(rules: RuleRegistry.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
             .render(report)
         return (text, try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]))
     }

@@ -5,6 +5,11 @@ import PortcullisDiagnostics
 import PortcullisSyntax
 
 final class GrammarTests: XCTestCase {
+    func testMethodEffects() {
+        XCTAssertEqual(HTTPMethod.allCases.filter { $0.effect == .read }, [.GET, .HEAD, .OPTIONS])
+        XCTAssertEqual(HTTPMethod.allCases.filter { $0.effect == .write }, [.POST, .PUT, .PATCH, .DELETE])
+    }
+
     func testDurations() {
         XCTAssertEqual(Grammar.durationSeconds("30s"), 30)
         XCTAssertEqual(Grammar.durationSeconds("5m"), 300)

@@ -16,7 +16,7 @@ final class ResolutionTests: XCTestCase {
             definitions.append(contentsOf: fileDefinitions)
             diagnostics.append(contentsOf: fileDiagnostics)
         }
-        let project = Resolver.resolve(definitions, projectAnchor: .point(FileID(0), line: 1, column: 1), diagnostics: &diagnostics)
+        let project = Resolver.resolve(definitions, projectStart: .point(FileID(0), line: 1, column: 1), diagnostics: &diagnostics)
         return (project, diagnostics.diagnostics)
     }
 
@@ -68,7 +68,7 @@ final class ResolutionTests: XCTestCase {
     func testInheritanceRecordsOriginAndLocation() throws {
         let (project, diagnostics) = resolve([gateway, api])
         XCTAssertEqual(diagnostics.map(\.message), [])
-        let routes = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.route.id.value, $0) })
+        let routes = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.written.id.value, $0) })
         let inherits = try XCTUnwrap(routes["inherits"])
         XCTAssertEqual(inherits.auth.value, .provider("partner"))
         XCTAssertEqual(inherits.auth.origin, .api)
@@ -100,7 +100,7 @@ final class ResolutionTests: XCTestCase {
     func testAuthIsPublicWhenNoLevelNamesOne() throws {
         let gatewayWithoutDefaults = gateway.replacingOccurrences(of: "  auth: entra\n", with: "")
         let (project, _) = resolve([gatewayWithoutDefaults, api])
-        let bare = try XCTUnwrap(project.routes.first { $0.route.id.value == "only" })
+        let bare = try XCTUnwrap(project.routes.first { $0.written.id.value == "only" })
         XCTAssertEqual(bare.auth.value, .none)
         XCTAssertEqual(bare.auth.origin, .unset)
     }
@@ -118,7 +118,7 @@ final class ResolutionTests: XCTestCase {
               - {id: explicit, method: GET, path: /c, auth: none, public: data, cache: {ttl: 30s, sharing: per-user}}
             """
         let (project, _) = resolve([gateway, text])
-        let sharing = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.route.id.value, $0.cacheSharing) })
+        let sharing = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.written.id.value, $0.cacheSharing) })
         XCTAssertEqual(sharing["private"], .perUser)
         XCTAssertEqual(sharing["open"], .shared)
         XCTAssertEqual(sharing["explicit"], .perUser)

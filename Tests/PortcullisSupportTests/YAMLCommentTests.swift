@@ -4,8 +4,16 @@ import XCTest
 /// Finding a line's comment: only a `#` that YAML reads as one, so masking a comment never
 /// hides a value and a value's `#` never hides the comment after it.
 final class YAMLCommentTests: XCTestCase {
-    private func start(_ line: String) -> Int? {
-        YAMLComment.start(in: Array(line.unicodeScalars))
+    /// The scalar offset of the comment; reading the line's UTF-8 bytes, as suppression
+    /// comments are found, must give the same place.
+    private func start(_ line: String, file: StaticString = #filePath, lineNumber: UInt = #line) -> Int? {
+        let scalars = YAMLComment.start(in: Array(line.unicodeScalars))
+        let bytes = Array(line.utf8)
+        let byteOffset = YAMLComment.start(in: bytes[...])
+        XCTAssertEqual(
+            byteOffset.map { String(decoding: bytes[..<$0], as: UTF8.self).unicodeScalars.count }, scalars,
+            "bytes and scalars disagree on \(line)", file: file, line: lineNumber)
+        return scalars
     }
 
     func testHashAtLineStartOrAfterWhiteSpaceStartsAComment() {

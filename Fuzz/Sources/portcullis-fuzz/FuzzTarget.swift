@@ -1,3 +1,4 @@
+import PortcullisChecker
 import PortcullisCompiler
 import PortcullisDiagnostics
 
@@ -7,7 +8,7 @@ import PortcullisDiagnostics
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = SourceFile(path: "input.yaml", bytes: Array(UnsafeBufferPointer(start: data, count: size)))
-    let result = LintPipeline.run([input], options: LintOptions(today: "2026-06-01"))
+    let result = LintPipeline.run([input], options: LintOptions(today: CalendarDay(year: 2026, month: 6, day: 1)!))
     _ = TextReporter().render(result.report)
     _ = GitHubReporter().render(result.report)
     return 0

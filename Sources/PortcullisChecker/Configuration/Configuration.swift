@@ -2,23 +2,33 @@ import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSyntax
 
-/// The project's `portcullis.yaml`: severities per rule code and input paths to skip.
+/// The project's `portcullis.yaml`: a setting per rule code and input paths to skip.
 public struct Configuration: Sendable {
-    /// The severity set for a code; nil where the rule is turned off.
-    public private(set) var severities: [String: Severity?] = [:]
+    /// What the configuration says about a rule: report its findings at a severity, or
+    /// turn the rule off.
+    public enum RuleSetting: Sendable, Equatable {
+        case report(Severity)
+        case off
+
+        /// How a configuration file spells each setting.
+        static let spellings: [String: RuleSetting] = [
+            "error": .report(.error), "warning": .report(.warning), "note": .report(.note), "off": .off,
+        ]
+    }
+
+    /// The settings written for codes; a code not here keeps its default severity.
+    public private(set) var settings: [DiagnosticCode: RuleSetting] = [:]
     /// Glob patterns of input paths to skip, relative to the configuration's directory.
     public private(set) var exclude: [String] = []
 
     public init() {}
 
-    /// The severity findings of `code` get, or nil when the rule is off.
-    public func severity(for code: DiagnosticCode) -> Severity? {
-        if let configured = severities[code.id] { return configured }
-        return code.defaultSeverity
+    /// The setting for `code`: the configured one, else its default severity.
+    public func setting(for code: DiagnosticCode) -> RuleSetting {
+        settings[code] ?? .report(code.defaultSeverity)
     }
 
     static let fields = ["rules", "exclude"]
-    static let severityWords = ["error", "warning", "note", "off"]
 
     /// Reads a configuration file; problems are YS diagnostics located in it, and what
     /// could be read still applies.
@@ -67,19 +77,18 @@ public struct Configuration: Sendable {
                 }
                 value = severity.value
             }
-            guard let word = value.scalar?.text, Self.severityWords.contains(word) else {
+            guard let word = value.scalar?.text, let setting = RuleSetting.spellings[word] else {
                 diagnostics.report(
                     .invalidValue, "invalid severity for '\(rule.key)'", at: value.range,
                     notes: [Diagnostic.Note("expected one of 'error', 'warning', 'note', 'off'", at: value.range)])
                 continue
             }
-            let severity = Severity(rawValue: word)
-            if code.id.hasPrefix("YS") || code.id.hasPrefix("RF"), severity != .error {
+            if code.family.isFrontEnd, setting != .report(.error) {
                 diagnostics.report(
                     .invalidValue, "'\(code.id)' reports input that cannot be compiled and is always an error", at: value.range)
                 continue
             }
-            severities[code.id] = .some(severity)
+            settings[code] = setting
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -10,8 +11,8 @@ import PortcullisDiagnostics
 /// A `# portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] -- REASON` comment.
 public struct SuppressionComment: Sendable, Equatable {
     public var codes: [String]
-    /// The last day the suppression applies, as `YYYY-MM-DD`.
-    public var until: String?
+    /// The last day the suppression applies.
+    public var until: CalendarDay?
     public var reason: String?
     /// The comment, from `#` to the end of the line.
     public var range: SourceRange
@@ -44,7 +45,7 @@ public enum SuppressionScanner {
         while start <= bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-            if let hash = commentStart(bytes, start, end) {
+            if let hash = YAMLComment.start(in: bytes[start..<end]) {
                 let text = String(decoding: bytes[(hash + 1)..<end], as: UTF8.self)
                 let trimmed = text.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix("portcullis:") {
@@ -73,38 +74,9 @@ public enum SuppressionScanner {
         return (comments, problems)
     }
 
-    /// The offset of the `#` that starts a comment on the line, if any.
-    static func commentStart(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
-        var quote: UInt8?
-        var index = start
-        while index < end {
-            let byte = bytes[index]
-            if let open = quote {
-                if open == 0x22, byte == 0x5C {
-                    index += 2
-                    continue
-                }
-                if byte == open {
-                    // In single quotes, '' is an escaped quote, not the end.
-                    if open == 0x27, index + 1 < end, bytes[index + 1] == 0x27 {
-                        index += 2
-                        continue
-                    }
-                    quote = nil
-                }
-            } else if byte == 0x23, index == start || bytes[index - 1] == 0x20 || bytes[index - 1] == 0x09 {
-                return index
-            } else if byte == 0x22 || byte == 0x27, index == start || [0x20, 0x09, 0x5B, 0x7B, 0x2C, 0x3A].contains(bytes[index - 1]) {
-                quote = byte
-            }
-            index += 1
-        }
-        return nil
-    }
-
     struct Parsed {
         var codes: [String]
-        var until: String?
+        var until: CalendarDay?
         var reason: String?
     }
 
@@ -127,11 +99,13 @@ public enum SuppressionScanner {
             return .failure(ParseError(message: "unknown directive 'portcullis:\(directive)'; expected 'portcullis:ignore'"))
         }
         words.removeFirst()
-        var until: String?
+        var until: CalendarDay?
         if let last = words.last, last.hasPrefix("until=") {
             let date = String(last.dropFirst("until=".count))
-            guard isDate(date) else { return .failure(ParseError(message: "invalid date '\(date)' in 'until='; expected YYYY-MM-DD")) }
-            until = date
+            guard let day = CalendarDay(date) else {
+                return .failure(ParseError(message: "invalid date '\(date)' in 'until='; expected YYYY-MM-DD"))
+            }
+            until = day
             words.removeLast()
         }
         let codes = words.joined().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -139,17 +113,6 @@ public enum SuppressionScanner {
             return .failure(ParseError(message: "'portcullis:ignore' needs rule codes separated by commas, such as 'CA001,CA002'"))
         }
         return .success(Parsed(codes: codes, until: until, reason: reason))
-    }
-
-    /// `YYYY-MM-DD` naming a real calendar day.
-    public static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), (1...12).contains(month)
-        else { return false }
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return (1...days).contains(day)
     }
 
     /// Most files have no suppression at all; libc's `memchr` and `memcmp` find that out fastest.

@@ -8,7 +8,7 @@ enum SuppressionEngine {
     ///   nothing there is not reported; nil when no rule ran at all.
     static func apply(
         to findings: inout [Diagnostic], scans: [(comments: [SuppressionComment], problems: [SuppressionScanner.Problem])],
-        today: String, unjudged: [SourceRange]?
+        today: CalendarDay, unjudged: [SourceRange]?
     ) -> [Diagnostic] {
         var results = DiagnosticCollector()
         var active: [(comment: SuppressionComment, codes: [String])] = []
@@ -34,7 +34,7 @@ enum SuppressionEngine {
             byLine[SuppressionKey(file: entry.comment.range.file, line: entry.comment.targetLine), default: []].append(index)
         }
         var used = Set<UsedCode>()
-        for index in findings.indices where isSuppressible(findings[index].code) {
+        for index in findings.indices where findings[index].code.family.isSuppressible {
             let finding = findings[index]
             let key = SuppressionKey(file: finding.range.file, line: finding.range.start.line)
             for candidate in byLine[key] ?? [] where active[candidate].codes.contains(finding.code.id) {
@@ -54,11 +54,6 @@ enum SuppressionEngine {
         return results.diagnostics
     }
 
-    /// Findings of checker rules can be suppressed; YS and RF errors and SU findings cannot.
-    static func isSuppressible(_ code: DiagnosticCode) -> Bool {
-        !(code.id.hasPrefix("YS") || code.id.hasPrefix("RF") || code.id.hasPrefix("SU"))
-    }
-
     private static func validCodes(_ comment: SuppressionComment, into results: inout DiagnosticCollector) -> [String] {
         var valid: [String] = []
         for code in comment.codes {
@@ -69,7 +64,7 @@ enum SuppressionEngine {
                     notes: suggestion.map { [Diagnostic.Note("did you mean '\($0)'?", at: comment.range)] } ?? [])
                 continue
             }
-            guard isSuppressible(known) else {
+            guard known.family.isSuppressible else {
                 results.report(
                     SuppressionRules.malformed, "'\(code)' cannot be suppressed; fix the error instead", at: comment.range)
                 continue

@@ -65,16 +65,16 @@ public enum AccessDiff {
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: subject(key),
-                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.route.id.range)))
+                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.written.id.range)))
         }
         for (key, route) in baseRoutes where headRoutes[key] == nil {
             changes.append(AccessChange(
                 category: .other, subject: subject(key), message: "route \(subject(key)) was removed",
-                place: base.location(route.route.route.id.range)))
+                place: base.location(route.route.written.id.range)))
         }
         for (key, new) in headRoutes {
             guard let old = baseRoutes[key] else { continue }
-            var route = RouteComparison(name: subject(key), old: old.plan, new: new.plan, at: head.location(new.route.route.id.range))
+            var route = RouteComparison(name: subject(key), old: old.plan, new: new.plan, at: head.location(new.route.written.id.range))
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
@@ -92,7 +92,7 @@ public enum AccessDiff {
         var routes: [String: (route: EffectiveRoute, plan: EnforcementPlan)] = [:]
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan else { continue }
-            let key = "\(project.apis[route.apiIndex].name.value)/\(route.route.id.value)"
+            let key = "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
             if routes[key] == nil { routes[key] = (route, plan) }
         }
         return routes
@@ -270,11 +270,11 @@ enum GatewayComparison {
         }
         switch (read(old.redis), read(new.redis)) {
         case (nil, let redis?):
-            add(.other, "the gateway's 'redis'", "Redis was added as the external cache", head.location(redis.anchor))
+            add(.other, "the gateway's 'redis'", "Redis was added as the external cache", head.location(redis.keyRange))
         case (let redis?, nil):
-            add(.other, "the gateway's 'redis'", "Redis was removed; caches fall back to APIM's internal cache", base.location(redis.anchor))
+            add(.other, "the gateway's 'redis'", "Redis was removed; caches fall back to APIM's internal cache", base.location(redis.keyRange))
         case (let before?, let after?):
-            let at = head.location(after.anchor)
+            let at = head.location(after.keyRange)
             if before.effectiveTLS, !after.effectiveTLS { add(.privilegeIncrease, "the gateway's 'redis'", "Redis connections are no longer encrypted", at) }
             if !before.effectivePublicNetworkAccess, after.effectivePublicNetworkAccess {
                 add(.privilegeIncrease, "the gateway's 'redis'", "Redis is now reachable from the public internet", at)
@@ -414,17 +414,17 @@ enum GatewayComparison {
         }
         guard let after = new else {
             if let before = old {
-                add(.privilegeDecrease, "was removed: browsers no longer let other sites' pages call the APIs", base.location(before.anchor))
+                add(.privilegeDecrease, "was removed: browsers no longer let other sites' pages call the APIs", base.location(before.keyRange))
             }
             return changes
         }
         guard let before = old else {
             let origins = after.allowsAnyOrigin ? "any origin" : after.allowedOrigins.map { "'\($0.value)'" }.joined(separator: ", ")
             let credentials = after.effectiveAllowCredentials ? ", with credentials" : ""
-            add(.privilegeIncrease, "was added: browsers let pages from \(origins) call the APIs\(credentials)", head.location(after.anchor))
+            add(.privilegeIncrease, "was added: browsers let pages from \(origins) call the APIs\(credentials)", head.location(after.keyRange))
             return changes
         }
-        let at = head.location(after.anchor)
+        let at = head.location(after.keyRange)
         switch (before.allowsAnyOrigin, after.allowsAnyOrigin) {
         case (false, true):
             let any = after.allowedOrigins.first { $0.value == CORS.anyOrigin }
@@ -444,7 +444,7 @@ enum GatewayComparison {
         case (true, true):
             break
         }
-        let credentialsAt = head.location(after.allowCredentials?.range ?? after.anchor)
+        let credentialsAt = head.location(after.allowCredentials?.range ?? after.keyRange)
         switch (before.effectiveAllowCredentials, after.effectiveAllowCredentials) {
         case (false, true):
             add(.privilegeIncrease, "now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests", credentialsAt)

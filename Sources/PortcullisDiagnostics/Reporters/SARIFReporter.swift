@@ -141,7 +141,7 @@ public struct SARIFReporter: DiagnosticReporter {
         let driver = Driver(
             version: toolVersion, informationUri: informationURI,
             rules: rules.map { rule in
-                let security = ["LP", "SE", "CA", "RD"].contains(String(rule.code.id.prefix(2)))
+                let security = rule.code.family.isSecurity
                 return RuleEntry(
                     id: rule.code.id, name: rule.code.slug, shortDescription: Text(text: rule.code.summary),
                     fullDescription: Text(text: rule.fullDescription), help: Text(text: rule.help),

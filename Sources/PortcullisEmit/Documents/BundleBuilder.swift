@@ -60,10 +60,10 @@ public enum BundleBuilder {
                 // Only a project without errors is built, so every route has a plan.
                 guard let plan else { continue }
                 files.append((
-                    "\(folder)/operations/\(route.route.id.value)/policy.xml",
+                    "\(folder)/operations/\(route.written.id.value)/policy.xml",
                     checkedPolicy(
-                        renderer.render(GatewayPolicies.operation(plan)), of: "route '\(api.name.value)/\(route.route.id.value)'",
-                        at: route.route.id.range, into: &problems)))
+                        renderer.render(GatewayPolicies.operation(plan)), of: "route '\(api.name.value)/\(route.written.id.value)'",
+                        at: route.written.id.range, into: &problems)))
             }
             return (files.map { ($0.0, Array($0.1.utf8)) }, problems)
         }

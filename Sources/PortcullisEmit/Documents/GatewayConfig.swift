@@ -125,7 +125,7 @@ struct GatewayConfig: Encodable {
 
     init(_ project: ResolvedProject, gateway: PortcullisModel.Gateway, sourceDigest: String, locations: SourceLocations) {
         self.sourceDigest = sourceDigest
-        self.gateway = Gateway(name: gateway.name.value, source: locations.text(gateway.anchor))
+        self.gateway = Gateway(name: gateway.name.value, source: locations.text(gateway.kindRange))
         identityProviders = gateway.identityProviders.map { provider in
             var entry = Provider(
                 name: provider.name.value, type: provider.type.rawValue, scopeClaim: provider.effectiveScopeClaim,
@@ -153,7 +153,7 @@ struct GatewayConfig: Encodable {
                     databases: Redis.Databases(
                         auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
                         responses: redis.databases.effectiveResponses),
-                    source: locations.text(redis.anchor))
+                    source: locations.text(redis.keyRange))
             }
         }
         routes = zip(project.routes, project.plans).compactMap { route, plan in
@@ -174,8 +174,8 @@ struct GatewayConfig: Encodable {
                 cache = entry
             }
             return Route(
-                api: api.name.value, id: route.route.id.value, method: route.route.method.value.rawValue,
-                path: "/" + api.path.value + (route.route.path.value.text == "/" ? "" : route.route.path.value.text),
+                api: api.name.value, id: route.written.id.value, method: route.written.method.value.rawValue,
+                path: "/" + api.path.value + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
                 auth: Auth(
                     provider: plan.token?.provider.name.value, scopes: plan.scopes?.requirement(.scopes)?.values ?? [],
                     match: plan.scopes?.requirement(.scopes)?.match.rawValue ?? "any",
@@ -187,7 +187,7 @@ struct GatewayConfig: Encodable {
                 providerCallBudget: plan.providerCallBudget.map { Limit($0, source: locations.text($0.range)) },
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
-                source: locations.text(route.route.id.range))
+                source: locations.text(route.written.id.range))
         }
     }
 }

@@ -11,11 +11,11 @@ enum OpenAPIDocument {
         var paths: [(String, [(String, YAMLValue)])] = []
         for route in routes {
             let operation = self.operation(route)
-            let path = route.route.path.value.text
+            let path = route.written.path.value.text
             if let index = paths.firstIndex(where: { $0.0 == path }) {
-                paths[index].1.append((route.route.method.value.rawValue.lowercased(), operation))
+                paths[index].1.append((route.written.method.value.rawValue.lowercased(), operation))
             } else {
-                paths.append((path, [(route.route.method.value.rawValue.lowercased(), operation)]))
+                paths.append((path, [(route.written.method.value.rawValue.lowercased(), operation)]))
             }
         }
         var info: [(String, YAMLValue)] = [("title", .string(api.displayName?.value ?? api.name.value))]
@@ -34,9 +34,9 @@ enum OpenAPIDocument {
     }
 
     private static func operation(_ route: EffectiveRoute) -> YAMLValue {
-        var entries: [(String, YAMLValue)] = [("operationId", .string(route.route.id.value))]
-        if let summary = route.route.summary?.value { entries.append(("summary", .string(summary))) }
-        let parameters = route.route.path.value.parameters.map { name -> YAMLValue in
+        var entries: [(String, YAMLValue)] = [("operationId", .string(route.written.id.value))]
+        if let summary = route.written.summary?.value { entries.append(("summary", .string(summary))) }
+        let parameters = route.written.path.value.parameters.map { name -> YAMLValue in
             .mapping([
                 ("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
                 ("schema", .mapping([("type", .string("string"))])),
@@ -51,8 +51,8 @@ enum OpenAPIDocument {
     /// Any-of scopes are alternative requirements; all-of scopes one requirement.
     private static func security(_ route: EffectiveRoute) -> [YAMLValue] {
         guard case .provider(let provider) = route.auth.value else { return [] }
-        let scopes = route.route.scopes?.scopes.map(\.value) ?? []
-        if route.route.scopes?.match == .all || scopes.count <= 1 {
+        let scopes = route.written.scopes?.scopes.map(\.value) ?? []
+        if route.written.scopes?.match == .all || scopes.count <= 1 {
             return [.mapping([(provider, .sequence(scopes.map { .string($0) }))])]
         }
         return scopes.map { .mapping([(provider, .sequence([.string($0)]))]) }
@@ -68,7 +68,7 @@ enum OpenAPIDocument {
         var scopesByProvider: [String: Set<String>] = [:]
         for route in routes {
             guard case .provider(let name) = route.auth.value else { continue }
-            scopesByProvider[name, default: []].formUnion(route.route.scopes?.scopes.map(\.value) ?? [])
+            scopesByProvider[name, default: []].formUnion(route.written.scopes?.scopes.map(\.value) ?? [])
         }
         return gateway.identityProviders.compactMap { provider -> (String, YAMLValue)? in
             guard let used = scopesByProvider[provider.name.value] else { return nil }

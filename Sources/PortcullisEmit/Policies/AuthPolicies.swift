@@ -98,14 +98,38 @@ private struct Introspection {
     /// The cached or fresh result as JSON text; empty when the provider failed.
     static let result = "(string)context.Variables[\"\(PolicyNames.introspection)\"]"
 
+    /// Reads the bearer token, answers 401 without one, finds the result in the cache or
+    /// asks the provider, then judges the result.
     var elements: [PolicyElement] {
-        let cachingType = PolicyValue.literal(results.storage.rawValue)
-        let cacheKey = PolicyValue.code(
+        [
+            PolicyElement("set-variable", [("name", .literal(PolicyNames.bearer)), ("value", .code(bearer))]),
+            AuthPolicies.choose([
+                (.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)])
+            ]),
+            PolicyElement(
+                "cache-lookup-value", [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)]),
+            // A miss leaves the variable unset or null (Microsoft's pages say both); a stored
+            // result is never empty.
+            AuthPolicies.choose([(.code("@(string.IsNullOrEmpty(context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.introspection)\")))"), call)]),
+            verdict,
+        ]
+    }
+
+    private var cachingType: PolicyValue { .literal(results.storage.rawValue) }
+
+    /// The cache key: the gateway's key prefix, the provider and a hash of the token.
+    private var cacheKey: PolicyValue {
+        .code(
             "@(" + PolicyExpression.csharpString("\(results.keyPrefix):introspection:\(provider.name.value):")
                 + " + " + Identity.hashed("(string)context.Variables[\"\(PolicyNames.bearer)\"]") + ")")
+    }
+
+    /// On a cache miss: spend one call of the budget, ask the provider, keep an accepted
+    /// answer and cache it.
+    private var call: [PolicyElement] {
         var call: [PolicyElement] = []
         if let callBudget { call += LimitPolicies.elements(callBudget, callers: []) }
-        call += credentials + [
+        return call + credentials + [
             PolicyElement("send-request", sendAttributes, requestChildren),
             PolicyElement("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(acceptedBody))]),
             AuthPolicies.choose([
@@ -119,21 +143,17 @@ private struct Introspection {
                 )
             ]),
         ]
-        return [
-            PolicyElement("set-variable", [("name", .literal(PolicyNames.bearer)), ("value", .code(bearer))]),
-            AuthPolicies.choose([
-                (.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)])
-            ]),
-            PolicyElement(
-                "cache-lookup-value", [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)]),
-            // A miss leaves the variable unset or null (Microsoft's pages say both); a stored
-            // result is never empty.
-            AuthPolicies.choose([(.code("@(string.IsNullOrEmpty(context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.introspection)\")))"), call)]),
-            AuthPolicies.choose([
-                (.code("@(\(Self.result) == \"\")"), [AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false)]),
-                (.code(inactive), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)]),
-            ] + (details.audiences.map { [(.code(Self.foreignAudience($0.map(\.value))), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)])] } ?? [])),
+    }
+
+    /// 503 when there is no result, 401 for an inactive token or one for another audience.
+    private var verdict: PolicyElement {
+        let unauthorized = [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)]
+        var cases: [(PolicyValue, [PolicyElement])] = [
+            (.code("@(\(Self.result) == \"\")"), [AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false)]),
+            (.code(inactive), unauthorized),
         ]
+        if let audiences = details.audiences { cases.append((.code(Self.foreignAudience(audiences.map(\.value))), unauthorized)) }
+        return AuthPolicies.choose(cases)
     }
 
     private let bearer =

@@ -2,9 +2,9 @@ import PortcullisDiagnostics
 import PortcullisSyntax
 
 extension DocumentDecoder {
-    mutating func decodeAPI(_ root: YAMLNode, anchor: SourceRange) {
+    mutating func decodeAPI(_ root: YAMLNode, kindRange: SourceRange) {
         let errorsBefore = context.errorCount
-        guard let fields = context.fields(root, APIField.self, named: "API", anchor: anchor) else { return }
+        guard let fields = context.fields(root, APIField.self, named: "API", introducedAt: kindRange) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let path = context.require(fields, .path).flatMap { context.string($0) }.flatMap {
             context.validated(
@@ -25,17 +25,17 @@ extension DocumentDecoder {
             }
         }
         var api = API(
-            name: name ?? Located("", at: anchor),
+            name: name ?? Located("", at: kindRange),
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
-            path: path ?? Located("", at: anchor),
-            backend: backend ?? Located("", at: anchor),
+            path: path ?? Located("", at: kindRange),
+            backend: backend ?? Located("", at: kindRange),
             subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
-            rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
-            quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
+            rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
+            quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
-            anchor: anchor)
+            kindRange: kindRange)
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {
@@ -49,10 +49,10 @@ extension DocumentDecoder {
     }
 
     private mutating func decodeRoute(_ node: YAMLNode) -> Route? {
-        let anchor = SourceRange(file: node.range.file, start: node.range.start, end: node.range.start)
-        let routeAnchor = SourceRange.point(anchor.file, line: Int(anchor.start.line), column: Int(anchor.start.column))
+        let start = node.range.start
+        let itemStart = SourceRange.point(node.range.file, line: Int(start.line), column: Int(start.column))
         let errorsBefore = context.errorCount
-        guard let fields = context.fields(node, RouteField.self, named: "routes", anchor: routeAnchor) else {
+        guard let fields = context.fields(node, RouteField.self, named: "routes", introducedAt: itemStart) else {
             definitions.brokenParts.append(node.extent)
             return nil
         }
@@ -69,23 +69,23 @@ extension DocumentDecoder {
                 path = Located(template, at: text.range)
             case .failure(let invalid):
                 context.diagnostics.report(
-                    .invalidValue, "invalid route path\(DecodingContext.shown(text.value))", at: text.range,
+                    .invalidValue, "invalid route path\(MessageText.shown(text.value))", at: text.range,
                     notes: [Diagnostic.Note(invalid.reason, at: text.range)])
             }
         }
         var route = Route(
-            id: id ?? Located("", at: routeAnchor),
-            method: method ?? Located(.GET, at: routeAnchor),
-            path: path ?? Located(PathTemplate(text: "", parameters: []), at: routeAnchor),
+            id: id ?? Located("", at: itemStart),
+            method: method ?? Located(.GET, at: itemStart),
+            path: path ?? Located(PathTemplate(text: "", parameters: []), at: itemStart),
             summary: fields[.summary].flatMap { context.string($0) },
             scopes: fields[.scopes].flatMap { scopeRequirement($0) },
             appRoles: fields[.appRoles].flatMap { scopeRequirement($0) },
             cache: fields[.cache].flatMap { cache($0) },
-            rateLimit: fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) },
-            quota: fields[.quota].flatMap { limitSetting($0, allowsNone: true, isQuota: true) },
+            rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
+            quota: fields[.quota].flatMap { limitSetting($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
-            anchor: routeAnchor,
+            itemStart: itemStart,
             extent: node.extent)
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
@@ -105,7 +105,7 @@ extension DocumentDecoder {
             listEntry = entry
             match = .any
         case .mapping(let entries):
-            guard let fields = context.fields(entry.value, ScopeSetField.self, named: entry.key, anchor: entry.keyRange)
+            guard let fields = context.fields(entry.value, ScopeSetField.self, named: entry.key, introducedAt: entry.keyRange)
             else { return nil }
             switch (fields[.any], fields[.all]) {
             case (let any?, nil):
@@ -130,20 +130,20 @@ extension DocumentDecoder {
     }
 
     private mutating func cache(_ entry: YAMLEntry) -> Cache? {
-        guard let fields = context.fields(entry.value, CacheField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, CacheField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let ttl = context.require(fields, .ttl).flatMap { context.duration($0) }
         let sharing = fields[.sharing].flatMap { context.choice($0, as: CacheSharing.self) }
         var query: [Located<String>] = []
         var headers: [Located<String>] = []
         if let varyEntry = fields[.varyBy],
-            let varyFields = context.fields(varyEntry.value, VaryByField.self, named: varyEntry.key, anchor: varyEntry.keyRange)
+            let varyFields = context.fields(varyEntry.value, VaryByField.self, named: varyEntry.key, introducedAt: varyEntry.keyRange)
         {
             query = tokens(varyFields[.query], what: "query parameter")
             headers = tokens(varyFields[.headers], what: "header name")
         }
         guard let ttl else { return nil }
-        return Cache(ttl: ttl, sharing: sharing, varyByQuery: query, varyByHeaders: headers, anchor: entry.keyRange)
+        return Cache(ttl: ttl, sharing: sharing, varyByQuery: query, varyByHeaders: headers, keyRange: entry.keyRange)
     }
 
     /// A list of header or query parameter names.
@@ -162,13 +162,14 @@ extension DocumentDecoder {
         return Located(text.value == "none" ? .none : .provider(text.value), at: text.range)
     }
 
-    /// `{calls, per, key}`, or `none` where a level may switch off what it inherits.
-    mutating func limitSetting(_ entry: YAMLEntry, allowsNone: Bool, isQuota: Bool = false) -> LimitSetting? {
-        if allowsNone, let scalar = entry.value.scalar, scalar.text == "none" {
+    /// `{calls, per, key}`, or `none` to switch off what the level inherits; every level
+    /// that takes a rate limit or quota allows both.
+    mutating func limitSetting(_ entry: YAMLEntry) -> LimitSetting? {
+        if let scalar = entry.value.scalar, scalar.text == "none" {
             return .none(entry.value.range)
         }
         guard case .mapping = entry.value.content else {
-            context.mismatch(entry.value, expected: allowsNone ? "a mapping or 'none'" : "a mapping", field: entry.key)
+            context.mismatch(entry.value, expected: "a mapping or 'none'", field: entry.key)
             return nil
         }
         return limit(entry).map { .limit($0) }
@@ -177,7 +178,7 @@ extension DocumentDecoder {
     /// `{calls, per, key}`. Windows are read as any positive duration; rule RL002 checks
     /// them against APIM's ranges.
     mutating func limit(_ entry: YAMLEntry) -> Limit? {
-        guard let fields = context.fields(entry.value, LimitField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, LimitField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let calls = context.require(fields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
         let per = context.require(fields, .per).flatMap { context.duration($0) }
@@ -206,7 +207,7 @@ extension DocumentDecoder {
         }
         guard let key else {
             context.diagnostics.report(
-                .invalidValue, "invalid limit key\(DecodingContext.shown(value))", at: text.range,
+                .invalidValue, "invalid limit key\(MessageText.shown(value))", at: text.range,
                 notes: [
                     Diagnostic.Note(
                         "a key is 'subscription', 'ip', 'user', 'client', 'header:NAME' or 'claim:NAME'", at: text.range)

@@ -29,13 +29,13 @@ struct DecodingContext {
 
     /// Sorts a mapping's entries into `Field`s, reporting unknown keys with a suggestion.
     mutating func fields<Field: FieldSet>(
-        _ node: YAMLNode, _ type: Field.Type, named field: String, anchor: SourceRange
+        _ node: YAMLNode, _ type: Field.Type, named field: String, introducedAt: SourceRange
     ) -> FieldValues<Field>? {
         guard case .mapping(let entries) = node.content else {
             mismatch(node, expected: "a mapping", field: field)
             return nil
         }
-        var values = FieldValues<Field>(anchor: anchor)
+        var values = FieldValues<Field>(introducedAt: introducedAt)
         for entry in entries where !values.store(entry) {
             unknownField(entry, in: Field.self)
         }
@@ -48,15 +48,15 @@ struct DecodingContext {
             notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: entry.keyRange))
         }
         // Keys are field names, but one in a secret position may be the secret itself.
-        let key = inSecretPosition || CredentialScanner.looksLikeCredential(entry.key) ? "" : " \(Self.quote(entry.key))"
+        let key = inSecretPosition || CredentialScanner.looksLikeCredential(entry.key) ? "" : " \(MessageText.quoted(entry.key))"
         diagnostics.report(.unknownField, "unknown field\(key) in \(Field.noun)", at: entry.keyRange, notes: notes)
     }
 
-    /// The entry of a required field, or a YS005 at the mapping's anchor.
+    /// The entry of a required field, or a YS005 where the mapping was introduced.
     mutating func require<Field: FieldSet>(_ values: FieldValues<Field>, _ field: Field) -> YAMLEntry? {
         if let entry = values[field] { return entry }
         diagnostics.report(
-            .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.anchor)
+            .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.introducedAt)
         return nil
     }
 
@@ -93,7 +93,7 @@ struct DecodingContext {
             let kind = character.properties.generalCategory == .control ? "control character" : "character"
             diagnostics.report(
                 .invalidValue,
-                "\(Self.quote(field)) holds the \(kind) \(Self.codePoint(character)), which the generated policy documents and OpenAPI files cannot carry",
+                "\(MessageText.quoted(field)) holds the \(kind) \(DisplayText.codePoint(character.value)), which the generated policy documents and OpenAPI files cannot carry",
                 at: node.range,
                 notes: [Diagnostic.Note("remove it; tab and line feed are the only control characters a value may hold", at: node.range)])
             return nil
@@ -102,7 +102,7 @@ struct DecodingContext {
             let start = String(PolicyText.trimmed(text).prefix(2))
             diagnostics.report(
                 .invalidValue,
-                "\(Self.quote(field)) starts with '\(start)', which APIM would run as a policy expression",
+                "\(MessageText.quoted(field)) starts with '\(start)', which APIM would run as a policy expression",
                 at: node.range,
                 notes: [Diagnostic.Note("write the text without the leading '@'", at: node.range)])
             return nil
@@ -110,7 +110,7 @@ struct DecodingContext {
         if lexical.hasBraces {
             guard templates else {
                 diagnostics.report(
-                    .invalidValue, "\(Self.quote(field)) cannot hold '{{...}}' named-value references",
+                    .invalidValue, "\(MessageText.quoted(field)) cannot hold '{{...}}' named-value references",
                     at: node.range,
                     notes: [
                         Diagnostic.Note(
@@ -121,7 +121,7 @@ struct DecodingContext {
             }
             guard let names = Self.templateNames(text) else {
                 diagnostics.report(
-                    .invalidValue, "\(Self.quote(field)) has a malformed '{{name}}' reference", at: node.range)
+                    .invalidValue, "\(MessageText.quoted(field)) has a malformed '{{name}}' reference", at: node.range)
                 return nil
             }
             for (name, offset) in names {
@@ -244,7 +244,7 @@ struct DecodingContext {
     ) -> Located<String>? {
         guard isValid(text.value) else {
             diagnostics.report(
-                .invalidValue, "invalid \(what)\(shown(text.value, of: field)) for \(Self.quote(field))", at: text.range,
+                .invalidValue, "invalid \(what)\(shown(text.value, of: field)) for \(MessageText.quoted(field))", at: text.range,
                 notes: rule.map { [Diagnostic.Note($0, at: text.range)] } ?? [])
             return nil
         }
@@ -273,7 +273,7 @@ struct DecodingContext {
         guard bounds.contains(value) else {
             diagnostics.report(
                 .invalidValue,
-                "\(Self.quote(field)) must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(value)",
+                "\(MessageText.quoted(field)) must be between \(bounds.lowerBound) and \(bounds.upperBound), found \(value)",
                 at: node.range)
             return nil
         }
@@ -301,7 +301,7 @@ struct DecodingContext {
         }
         guard let seconds = Grammar.durationSeconds(scalar.text), seconds > 0 else {
             diagnostics.report(
-                .invalidValue, "invalid duration\(shown(scalar.text, of: entry.key)) for \(Self.quote(entry.key))",
+                .invalidValue, "invalid duration\(shown(scalar.text, of: entry.key)) for \(MessageText.quoted(entry.key))",
                 at: node.range,
                 notes: [
                     Diagnostic.Note(
@@ -328,7 +328,7 @@ struct DecodingContext {
         let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
         guard !host.isEmpty, !text.value.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" }) else {
             diagnostics.report(
-                .invalidValue, "\(Self.quote(entry.key)) must be an absolute https:// URL", at: text.range)
+                .invalidValue, "\(MessageText.quoted(entry.key)) must be an absolute https:// URL", at: text.range)
             return nil
         }
         return text
@@ -348,7 +348,7 @@ struct DecodingContext {
             note = "expected one of " + options.map { "'\($0)'" }.joined(separator: ", ")
         }
         diagnostics.report(
-            .invalidValue, "unknown value\(shown(text.value, of: field)) for \(Self.quote(field))", at: text.range,
+            .invalidValue, "unknown value\(shown(text.value, of: field)) for \(MessageText.quoted(field))", at: text.range,
             notes: [Diagnostic.Note(note, at: text.range)])
         return nil
     }
@@ -377,31 +377,12 @@ struct DecodingContext {
             }
         }
         diagnostics.report(
-            .invalidValue, "expected \(expected) for \(Self.quote(field)), found \(found)", at: node.range)
-    }
-
-    /// `U+001B`: how a character that cannot be shown is named in a message.
-    static func codePoint(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
-
-    /// A user-written key or field name in quotes, shortened when very long.
-    static func quote(_ text: String) -> String {
-        text.unicodeScalars.count > 64 ? "'\(String(text.unicodeScalars.prefix(61)))...'" : "'\(text)'"
+            .invalidValue, "expected \(expected) for \(MessageText.quoted(field)), found \(found)", at: node.range)
     }
 
     /// ` 'value'` for quoting a rejected value of `field`, or nothing when it is in a secret
     /// position or `field` calls it a credential (`db-password`).
     func shown(_ text: String, of field: String) -> String {
-        Self.shown(text, secret: inSecretPosition || CredentialScanner.isCredential(text, under: field))
-    }
-
-    /// ` 'value'` for quoting a rejected value, or nothing when it is long, in a secret
-    /// position or could be a credential: a message must never echo a secret.
-    static func shown(_ text: String, secret: Bool = false) -> String {
-        guard !secret, text.unicodeScalars.count <= 40, !text.contains("\n"), !CredentialScanner.looksLikeCredential(text)
-        else { return "" }
-        return " '\(text)'"
+        MessageText.shown(text, secret: inSecretPosition || CredentialScanner.isCredential(text, under: field))
     }
 }

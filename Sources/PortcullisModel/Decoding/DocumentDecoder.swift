@@ -19,11 +19,6 @@ public struct DocumentDecoder {
 
     public var diagnostics: DiagnosticCollector { context.diagnostics }
 
-    /// Marks the definitions as possibly missing declarations, after an input could not be read to its end.
-    public mutating func markIncomplete() {
-        definitions.complete = false
-    }
-
     /// The definitions and the diagnostics of everything decoded so far.
     public func finish() -> (Definitions, DiagnosticCollector) {
         var definitions = definitions
@@ -71,7 +66,7 @@ public struct DocumentDecoder {
             if version.value.scalar?.text != Self.apiVersion {
                 context.diagnostics.report(
                     .invalidValue,
-                    "unsupported apiVersion\(DecodingContext.shown(version.value.scalar?.text ?? ""))",
+                    "unsupported apiVersion\(MessageText.shown(version.value.scalar?.text ?? ""))",
                     at: version.value.range,
                     notes: [Diagnostic.Note("this version of portcullis reads '\(Self.apiVersion)'", at: version.value.range)])
             }
@@ -90,10 +85,10 @@ public struct DocumentDecoder {
             return
         }
         switch kind.value {
-        case .Gateway: decodeGateway(root, anchor: kind.range)
-        case .API: decodeAPI(root, anchor: kind.range)
-        case .Product: decodeProduct(root, anchor: kind.range)
-        case .Environment: decodeEnvironment(root, anchor: kind.range)
+        case .Gateway: decodeGateway(root, kindRange: kind.range)
+        case .API: decodeAPI(root, kindRange: kind.range)
+        case .Product: decodeProduct(root, kindRange: kind.range)
+        case .Environment: decodeEnvironment(root, kindRange: kind.range)
         }
     }
 

@@ -5,12 +5,12 @@ extension DocumentDecoder {
     /// Reads a `kind: Environment` document, keeping only overrides of what may differ
     /// between environments (``OverrideShape``); the values themselves are checked later,
     /// once laid over the documents they change.
-    mutating func decodeEnvironment(_ root: YAMLNode, anchor: SourceRange) {
-        guard let fields = context.fields(root, EnvironmentField.self, named: "Environment", anchor: anchor),
+    mutating func decodeEnvironment(_ root: YAMLNode, kindRange: SourceRange) {
+        guard let fields = context.fields(root, EnvironmentField.self, named: "Environment", introducedAt: kindRange),
             let name = context.require(fields, .name).flatMap({ context.name($0) })
         else { return }
         _ = fields[.description].flatMap { context.string($0) }
-        var environment = Environment(name: name, anchor: anchor)
+        var environment = Environment(name: name, kindRange: kindRange)
         environment.gateway = fields[.gateway].flatMap {
             limited($0.value, to: .gateway, field: "gateway", environment: name.value)
         }

@@ -5,12 +5,12 @@ import PortcullisSyntax
 /// already reported when it was made.
 struct FieldValues<Field: FieldSet> {
     /// Where "missing field" errors point: the key that introduced the mapping.
-    let anchor: SourceRange
+    let introducedAt: SourceRange
     /// One slot per case of `Field`, in declaration order.
     private var slots: [YAMLEntry?]
 
-    init(anchor: SourceRange) {
-        self.anchor = anchor
+    init(introducedAt: SourceRange) {
+        self.introducedAt = introducedAt
         self.slots = Array(repeating: nil, count: Field.allCases.count)
     }
 

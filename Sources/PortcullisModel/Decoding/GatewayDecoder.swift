@@ -2,94 +2,116 @@ import PortcullisDiagnostics
 import PortcullisSyntax
 
 extension DocumentDecoder {
-    mutating func decodeGateway(_ root: YAMLNode, anchor: SourceRange) {
-        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", anchor: anchor) else { return }
-        definitions.gatewayDocuments.append(anchor)
+    mutating func decodeGateway(_ root: YAMLNode, kindRange: SourceRange) {
+        guard let fields = context.fields(root, GatewayField.self, named: "Gateway", introducedAt: kindRange) else { return }
+        definitions.gatewayDocuments.append(kindRange)
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
         var declared = DeclaredNames()
-        var providers: [IdentityProvider] = []
-        if let entry = context.require(fields, .identityProviders), let entries = context.namedEntries(entry) {
-            if entries.isEmpty {
-                context.diagnostics.report(
-                    .invalidValue, "'identityProviders' must declare at least one provider", at: entry.value.range)
-            }
-            for item in entries {
-                guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
-                declared.providers.insert(providerName.value)
-                let before = context.errorCount
-                let provider = decodeProvider(item, name: providerName)
-                let hasErrors = context.errorCount > before
-                if hasErrors {
-                    definitions.brokenParts.append(
-                        SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
-                }
-                if var provider {
-                    provider.hasErrors = hasErrors
-                    providers.append(provider)
-                }
-            }
-        }
-        var scopes: [ScopeDeclaration] = []
-        if let entry = fields[.scopes], let entries = context.namedEntries(entry) {
-            for item in entries {
-                guard let scopeName = context.checkScopeName(Located(item.key, at: item.keyRange), field: "scopes")
-                else { continue }
-                declared.scopes.insert(scopeName.value)
-                if let scope = decodeScope(item, name: scopeName) { scopes.append(scope) }
-            }
-        }
-        var namedValues: [NamedValue] = []
-        if let entry = fields[.namedValues], let entries = context.namedEntries(entry) {
-            for item in entries {
-                guard let valueName = context.keyName(item, of: "namedValues") else { continue }
-                declared.namedValues.insert(valueName.value)
-                if let value = context.string(item) {
-                    context.checkNamedValue(value, name: valueName.value)
-                    namedValues.append(NamedValue(name: valueName, value: value))
-                }
-            }
-        }
-        var secrets: [SecretDeclaration] = []
-        if let entry = fields[.secrets], let entries = context.namedEntries(entry) {
-            for item in entries {
-                readingSecret([item.value.range]) { decoder in
-                    guard let secretName = decoder.context.keyName(item, of: "secrets") else {
-                        decoder.context.unreadSecrets.append(item.keyRange)
-                        return
-                    }
-                    declared.secrets.insert(secretName.value)
-                    if let secret = decoder.decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
-                }
-            }
-        }
-        /// A section read with errors is `.broken`, whatever part of it was read.
-        func section<Value>(_ field: GatewayField, _ decode: (inout DocumentDecoder, YAMLEntry) -> Value?) -> Section<Value> {
-            guard let entry = fields[field] else { return .absent }
-            let before = context.errorCount
-            let value = decode(&self, entry)
-            guard let value, context.errorCount == before else {
-                return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
-            }
-            return .present(value)
-        }
+        let providers = context.require(fields, .identityProviders).map { decodeProviders($0, declaring: &declared.providers) } ?? []
+        let scopes = fields[.scopes].map { decodeScopes($0, declaring: &declared.scopes) } ?? []
+        let namedValues = fields[.namedValues].map { decodeNamedValues($0, declaring: &declared.namedValues) } ?? []
+        let secrets = fields[.secrets].map { decodeSecrets($0, declaring: &declared.secrets) } ?? []
         var connectionLiteral: SourceRange?
-        let redis = section(.redis) { decoder, entry in
+        let redis = section(fields[.redis]) { decoder, entry in
             let redis = decoder.decodeRedis(entry)
             if case .literal(let range)? = redis?.connection { connectionLiteral = range }
             return redis
         }
-        let guardrails = section(.guardrails) { $0.decodeGuardrails($1) }
-        let defaults = section(.defaults) { $0.decodeDefaults($1) }
-        let cors = section(.cors) { $0.decodeCORS($1) }
+        let guardrails = section(fields[.guardrails]) { $0.decodeGuardrails($1) }
+        let defaults = section(fields[.defaults]) { $0.decodeDefaults($1) }
+        let cors = section(fields[.cors]) { $0.decodeCORS($1) }
         guard let name else { return }
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
-            declared: declared, anchor: anchor)
+            declared: declared, kindRange: kindRange)
         gateway.sku = sku
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
+    }
+
+    /// A section read with errors is `.broken`, whatever part of it was read.
+    private mutating func section<Value>(
+        _ entry: YAMLEntry?, _ decode: (inout DocumentDecoder, YAMLEntry) -> Value?
+    ) -> Section<Value> {
+        guard let entry else { return .absent }
+        let before = context.errorCount
+        let value = decode(&self, entry)
+        guard let value, context.errorCount == before else {
+            return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
+        }
+        return .present(value)
+    }
+
+    /// The providers read, each marked when it had errors; every name written is declared,
+    /// so references to a broken provider are not reported as unknown too.
+    private mutating func decodeProviders(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [IdentityProvider] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        if entries.isEmpty {
+            context.diagnostics.report(
+                .invalidValue, "'identityProviders' must declare at least one provider", at: entry.value.range)
+        }
+        var providers: [IdentityProvider] = []
+        for item in entries {
+            guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
+            names.insert(providerName.value)
+            let before = context.errorCount
+            let provider = decodeProvider(item, name: providerName)
+            let hasErrors = context.errorCount > before
+            if hasErrors {
+                definitions.brokenParts.append(
+                    SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
+            }
+            if var provider {
+                provider.hasErrors = hasErrors
+                providers.append(provider)
+            }
+        }
+        return providers
+    }
+
+    private mutating func decodeScopes(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [ScopeDeclaration] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var scopes: [ScopeDeclaration] = []
+        for item in entries {
+            guard let scopeName = context.checkScopeName(Located(item.key, at: item.keyRange), field: "scopes")
+            else { continue }
+            names.insert(scopeName.value)
+            if let scope = decodeScope(item, name: scopeName) { scopes.append(scope) }
+        }
+        return scopes
+    }
+
+    private mutating func decodeNamedValues(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [NamedValue] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var namedValues: [NamedValue] = []
+        for item in entries {
+            guard let valueName = context.keyName(item, of: "namedValues") else { continue }
+            names.insert(valueName.value)
+            if let value = context.string(item) {
+                context.checkNamedValue(value, name: valueName.value)
+                namedValues.append(NamedValue(name: valueName, value: value))
+            }
+        }
+        return namedValues
+    }
+
+    /// Secrets are read in secret position: no message quotes what they hold.
+    private mutating func decodeSecrets(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [SecretDeclaration] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var secrets: [SecretDeclaration] = []
+        for item in entries {
+            readingSecret([item.value.range]) { decoder in
+                guard let secretName = decoder.context.keyName(item, of: "secrets") else {
+                    decoder.context.unreadSecrets.append(item.keyRange)
+                    return
+                }
+                names.insert(secretName.value)
+                if let secret = decoder.decodeSecretDeclaration(item, name: secretName) { secrets.append(secret) }
+            }
+        }
+        return secrets
     }
 
     private mutating func decodeProvider(_ entry: YAMLEntry, name: Located<String>) -> IdentityProvider? {
@@ -106,7 +128,7 @@ extension DocumentDecoder {
         guard let type = context.choice(typeEntry, as: ProviderType.self) else { return nil }
         switch type.value {
         case .jwt:
-            guard let fields = context.fields(entry.value, JWTProviderField.self, named: name.value, anchor: name.range)
+            guard let fields = context.fields(entry.value, JWTProviderField.self, named: name.value, introducedAt: name.range)
             else { return nil }
             let issuer = context.require(fields, .issuer).flatMap { context.url($0, templates: true) }
             let openidConfig = context.require(fields, .openidConfig).flatMap { context.url($0, templates: true) }
@@ -122,7 +144,7 @@ extension DocumentDecoder {
         case .introspection:
             guard
                 let fields = context.fields(
-                    entry.value, IntrospectionProviderField.self, named: name.value, anchor: name.range)
+                    entry.value, IntrospectionProviderField.self, named: name.value, introducedAt: name.range)
             else { return nil }
             let endpoint = context.require(fields, .endpoint).flatMap { context.url($0, templates: true) }
             let clientId = context.require(fields, .clientId).flatMap { context.string($0, templates: true) }
@@ -168,7 +190,7 @@ extension DocumentDecoder {
             return .literal(entry.value.range)
         case .mapping:
             guard
-                let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, anchor: entry.keyRange),
+                let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, introducedAt: entry.keyRange),
                 let reference = context.require(fields, .secret),
                 let name = context.name(reference)
             else { return nil }
@@ -180,14 +202,14 @@ extension DocumentDecoder {
     }
 
     private mutating func decodeScope(_ entry: YAMLEntry, name: Located<String>) -> ScopeDeclaration? {
-        guard let fields = context.fields(entry.value, ScopeDeclarationField.self, named: name.value, anchor: name.range),
+        guard let fields = context.fields(entry.value, ScopeDeclarationField.self, named: name.value, introducedAt: name.range),
             let access = context.require(fields, .access).flatMap({ context.choice($0, as: AccessLevel.self) })
         else { return nil }
         return ScopeDeclaration(name: name, access: access, description: fields[.description].flatMap { context.string($0) })
     }
 
     private mutating func decodeSecretDeclaration(_ entry: YAMLEntry, name: Located<String>) -> SecretDeclaration? {
-        guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, anchor: name.range)
+        guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, introducedAt: name.range)
         else { return nil }
         switch (fields[.keyVault], fields[.value]) {
         case (let keyVault?, nil):
@@ -206,7 +228,7 @@ extension DocumentDecoder {
     }
 
     mutating func decodeRedis(_ entry: YAMLEntry) -> Redis? {
-        guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, RedisField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let connection = context.require(fields, .connection).flatMap { secretValue($0) }
         let keyPrefix = fields[.keyPrefix].flatMap { context.string($0) }.flatMap {
@@ -217,7 +239,7 @@ extension DocumentDecoder {
         var databases = Redis.Databases()
         if let databasesEntry = fields[.databases],
             let databaseFields = context.fields(
-                databasesEntry.value, RedisDatabasesField.self, named: databasesEntry.key, anchor: databasesEntry.keyRange)
+                databasesEntry.value, RedisDatabasesField.self, named: databasesEntry.key, introducedAt: databasesEntry.keyRange)
         {
             // Any number is read; rule RD004 explains the 0..15 range.
             let bounds = Int(Int32.min)...Int(Int32.max)
@@ -230,15 +252,15 @@ extension DocumentDecoder {
         guard let connection else { return nil }
         return Redis(
             connection: connection, tls: tls, publicNetworkAccess: publicAccess, keyPrefix: keyPrefix,
-            databases: databases, anchor: entry.keyRange)
+            databases: databases, keyRange: entry.keyRange)
     }
 
     mutating func decodeGuardrails(_ entry: YAMLEntry) -> Guardrails {
         var guardrails = Guardrails()
-        guard let fields = context.fields(entry.value, GuardrailsField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, GuardrailsField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return guardrails }
         if let cacheEntry = fields[.maxCacheTtl],
-            let cacheFields = context.fields(cacheEntry.value, MaxCacheTtlField.self, named: cacheEntry.key, anchor: cacheEntry.keyRange)
+            let cacheFields = context.fields(cacheEntry.value, MaxCacheTtlField.self, named: cacheEntry.key, introducedAt: cacheEntry.keyRange)
         {
             guardrails.maxSharedCacheTtl = cacheFields[.shared].flatMap { context.duration($0) }
             guardrails.maxPerUserCacheTtl = cacheFields[.perUser].flatMap { context.duration($0) }
@@ -246,7 +268,7 @@ extension DocumentDecoder {
         guardrails.maxTokenCacheTtl = fields[.maxTokenCacheTtl].flatMap { context.duration($0) }
         guardrails.requireRateLimit = fields[.requireRateLimit].flatMap { context.bool($0) }
         if let rateEntry = fields[.maxRateLimit],
-            let rateFields = context.fields(rateEntry.value, MaxRateLimitField.self, named: rateEntry.key, anchor: rateEntry.keyRange)
+            let rateFields = context.fields(rateEntry.value, MaxRateLimitField.self, named: rateEntry.key, introducedAt: rateEntry.keyRange)
         {
             let calls = context.require(rateFields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
             let per = context.require(rateFields, .per).flatMap { context.duration($0) }
@@ -259,15 +281,15 @@ extension DocumentDecoder {
 
     mutating func decodeDefaults(_ entry: YAMLEntry) -> Defaults {
         var defaults = Defaults()
-        guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, DefaultsField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return defaults }
         defaults.auth = fields[.auth].flatMap { authSetting($0) }
-        defaults.rateLimit = fields[.rateLimit].flatMap { limitSetting($0, allowsNone: true) }
+        defaults.rateLimit = fields[.rateLimit].flatMap { limitSetting($0) }
         return defaults
     }
 
     mutating func decodeCORS(_ entry: YAMLEntry) -> CORS? {
-        guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, anchor: entry.keyRange)
+        guard let fields = context.fields(entry.value, CORSField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         func require(_ field: CORSField, _ fix: String) {
             guard fields[field] == nil else { return }
@@ -321,6 +343,6 @@ extension DocumentDecoder {
         }
         return CORS(
             allowedOrigins: origins, allowedMethods: methods, allowedHeaders: headers, exposeHeaders: exposed,
-            allowCredentials: credentials, preflightMaxAge: maxAge, anchor: entry.keyRange)
+            allowCredentials: credentials, preflightMaxAge: maxAge, keyRange: entry.keyRange)
     }
 }

@@ -2,15 +2,15 @@ import PortcullisDiagnostics
 import PortcullisSyntax
 
 extension DocumentDecoder {
-    mutating func decodeProduct(_ root: YAMLNode, anchor: SourceRange) {
-        guard let fields = context.fields(root, ProductField.self, named: "Product", anchor: anchor) else { return }
+    mutating func decodeProduct(_ root: YAMLNode, kindRange: SourceRange) {
+        guard let fields = context.fields(root, ProductField.self, named: "Product", introducedAt: kindRange) else { return }
         let name = context.require(fields, .name).flatMap { context.name($0) }
         var apis: [Located<String>]?
         if let apisEntry = context.require(fields, .apis), let items = context.sequence(apisEntry) {
             apis = items.compactMap { context.name($0, field: "apis") }
         }
         let product = Product(
-            name: name ?? Located("", at: anchor),
+            name: name ?? Located("", at: kindRange),
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
             apis: apis ?? [],
@@ -18,7 +18,7 @@ extension DocumentDecoder {
             approvalRequired: fields[.approvalRequired].flatMap { context.bool($0) },
             rateLimit: fields[.rateLimit].flatMap { subscriptionLimit($0) },
             quota: fields[.quota].flatMap { subscriptionLimit($0) },
-            anchor: anchor)
+            kindRange: kindRange)
         guard name != nil, apis != nil else { return }
         definitions.products.append(product)
     }

@@ -13,7 +13,8 @@ public struct API: Sendable {
     public var rateLimit: LimitSetting?
     public var quota: LimitSetting?
     public var routes: [Route]
-    public var anchor: SourceRange
+    /// Where the document's `kind` is written; diagnostics about the whole API point here.
+    public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
     /// not judge what was not read as written.
     public var hasErrors = false
@@ -37,8 +38,8 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
-    /// The route's mapping in the `routes` list.
-    public var anchor: SourceRange
+    /// Where the route's item in the `routes` list starts (a point).
+    public var itemStart: SourceRange
     /// The lines the route is written on.
     public var extent: SourceRange
     /// Whether decoding the route reported errors.
@@ -77,7 +78,7 @@ public struct Cache: Sendable {
     public var varyByQuery: [Located<String>]
     public var varyByHeaders: [Located<String>]
     /// The `cache` key.
-    public var anchor: SourceRange
+    public var keyRange: SourceRange
 }
 
 /// A route path such as `/orders/{id}`.

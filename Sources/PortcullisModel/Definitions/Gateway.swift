@@ -20,7 +20,7 @@ public struct Gateway: Sendable {
     /// reports must still mask them.
     public var secretsInBrokenSections: [SourceRange] = []
     /// Where the document's `kind` is written; diagnostics about the whole gateway point here.
-    public var anchor: SourceRange
+    public var kindRange: SourceRange
 
     /// The tier unless the gateway names one: `Standard`, a classic tier that runs every
     /// policy Portcullis writes.
@@ -135,7 +135,7 @@ public struct Redis: Sendable {
     public var keyPrefix: Located<String>?
     public var databases: Databases
     /// The `redis` key.
-    public var anchor: SourceRange
+    public var keyRange: SourceRange
 
     public var effectiveTLS: Bool { tls?.value ?? true }
     public var effectivePublicNetworkAccess: Bool { publicNetworkAccess?.value ?? false }
@@ -184,7 +184,7 @@ public struct CORS: Sendable {
     /// Seconds browsers may cache a preflight answer; APIM's default is 0.
     public var preflightMaxAge: Located<Int>?
     /// The `cors` key.
-    public var anchor: SourceRange
+    public var keyRange: SourceRange
 
     /// The one origin that stands for any origin.
     public static let anyOrigin = "*"

@@ -10,7 +10,8 @@ public struct Product: Sendable {
     public var approvalRequired: Located<Bool>?
     public var rateLimit: Limit?
     public var quota: Limit?
-    public var anchor: SourceRange
+    /// Where the document's `kind` is written; diagnostics about the whole product point here.
+    public var kindRange: SourceRange
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
     public var effectiveApprovalRequired: Bool { approvalRequired?.value ?? false }

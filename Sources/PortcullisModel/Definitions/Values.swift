@@ -3,6 +3,19 @@ import PortcullisDiagnostics
 /// The HTTP methods a route may declare.
 public enum HTTPMethod: String, CaseIterable, Sendable {
     case GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE
+
+    /// What a method does to the resource, which decides the access a scope guarding it
+    /// should grant: safe methods read, the others write.
+    public enum Effect: Sendable {
+        case read, write
+    }
+
+    public var effect: Effect {
+        switch self {
+        case .GET, .HEAD, .OPTIONS: .read
+        case .POST, .PUT, .PATCH, .DELETE: .write
+        }
+    }
 }
 
 /// What a declared scope grants.

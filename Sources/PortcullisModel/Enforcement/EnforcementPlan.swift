@@ -252,5 +252,5 @@ public struct PlannedCache: Sendable {
     public var varyByQuery: [String] { written.varyByQuery.map(\.value) }
     public var varyByHeaders: [String] { written.varyByHeaders.map(\.value) }
     /// The `cache` key as written.
-    public var range: SourceRange { written.anchor }
+    public var range: SourceRange { written.keyRange }
 }

@@ -36,7 +36,7 @@ public struct EnforcementPlanner: Sendable {
             (PlannedLimit.Kind.rateLimit, route.activeRateLimit, route.rateLimit?.origin), (.quota, route.activeQuota, route.quota?.origin),
         ] {
             guard let limit, let origin else { continue }
-            let namespace = origin == .route ? [api.name.value, route.route.id.value] : [api.name.value]
+            let namespace = origin == .route ? [api.name.value, route.written.id.value] : [api.name.value]
             let key = limit.effectiveKey
             limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: Caller(key), origin: origin, namespace: namespace))
         }
@@ -45,13 +45,13 @@ public struct EnforcementPlanner: Sendable {
         let beforeToken = limits.prefix { !$0.caller.needsToken }.count
         return EnforcementPlan(
             keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
-            providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.route),
-            scopes: scopeCheck(route.route, token: token), cache: cache(route, token: token), backend: api.backend)
+            providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: api.backend)
     }
 
     private func keylessAccess(_ route: EffectiveRoute, api: API) -> KeylessAccess? {
         if let open = route.products.lazy.map({ products[$0] }).first(where: { !$0.effectiveSubscriptionRequired }) {
-            return .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.anchor)
+            return .openProduct(name: open.name.value, range: open.subscriptionRequired?.range ?? open.kindRange)
         }
         if let setting = api.subscriptionRequired, !setting.value { return .api(setting.range) }
         return nil
@@ -84,7 +84,7 @@ public struct EnforcementPlanner: Sendable {
     }
 
     private func cache(_ route: EffectiveRoute, token: TokenCheck?) -> PlannedCache? {
-        guard let written = route.route.cache else { return nil }
+        guard let written = route.written.cache else { return nil }
         let sharing: PlannedCache.Sharing
         switch route.cacheSharing {
         case .perUser?:

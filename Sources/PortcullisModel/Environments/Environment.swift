@@ -10,7 +10,7 @@ import PortcullisSyntax
 public struct Environment: Sendable {
     public var name: Located<String>
     /// Where the document's `kind` is written.
-    public var anchor: SourceRange
+    public var kindRange: SourceRange
     /// Overrides of the Gateway document, already limited to what may differ.
     public var gateway: YAMLNode?
     /// Overrides of API documents by API name; route overrides are keyed by route id.

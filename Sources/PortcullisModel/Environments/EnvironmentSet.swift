@@ -18,7 +18,7 @@ public struct EnvironmentSet: Sendable {
     public init(_ definitions: Definitions, diagnostics: inout DiagnosticCollector) {
         var seen: [String: SourceRange] = [:]
         var kept: [Environment] = []
-        for environment in definitions.environments.sorted(by: { $0.anchor < $1.anchor }) {
+        for environment in definitions.environments.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = seen[environment.name.value] {
                 diagnostics.report(
                     .duplicateDefinition, "environment '\(environment.name.value)' is defined twice",
@@ -105,7 +105,7 @@ private struct OverrideTargets {
     var diagnostics = DiagnosticCollector()
 
     mutating func gateway(_ overrides: YAMLNode) -> YAMLNode? {
-        guard let gateway = definitions.gateways.min(by: { $0.anchor < $1.anchor }),
+        guard let gateway = definitions.gateways.min(by: { $0.kindRange < $1.kindRange }),
             case .mapping(let entries) = overrides.content
         else { return nil }
         let declared = gateway.declared

@@ -27,7 +27,8 @@ extension Inherited: Sendable where Value: Sendable {}
 public final class EffectiveRoute: Sendable {
     /// Index into ``ResolvedProject/apis``.
     public let apiIndex: Int
-    public let route: Route
+    /// The route as its API document writes it; the properties below are what it inherits.
+    public let written: Route
     public let auth: Inherited<AuthSetting>
     /// Nil when no level sets a rate limit; `.none` when a level switched it off.
     public let rateLimit: Inherited<LimitSetting>?
@@ -36,11 +37,11 @@ public final class EffectiveRoute: Sendable {
     public let products: [Int]
 
     public init(
-        apiIndex: Int, route: Route, auth: Inherited<AuthSetting>, rateLimit: Inherited<LimitSetting>?,
+        apiIndex: Int, written: Route, auth: Inherited<AuthSetting>, rateLimit: Inherited<LimitSetting>?,
         quota: Inherited<LimitSetting>?, products: [Int]
     ) {
         self.apiIndex = apiIndex
-        self.route = route
+        self.written = written
         self.auth = auth
         self.rateLimit = rateLimit
         self.quota = quota
@@ -62,7 +63,7 @@ public final class EffectiveRoute: Sendable {
 
     /// A per-user cache unless the route says otherwise, and shared on public routes.
     public var cacheSharing: CacheSharing? {
-        guard let cache = route.cache else { return nil }
+        guard let cache = written.cache else { return nil }
         return cache.sharing?.value ?? (isAuthenticated ? .perUser : .shared)
     }
 }

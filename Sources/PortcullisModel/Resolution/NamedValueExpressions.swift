@@ -68,7 +68,7 @@ extension Resolver {
             notes.append(Diagnostic.Note("write the field or the named values so that no '@' comes first", at: template.text.range))
             diagnostics.report(
                 .invalidValue,
-                "\(DecodingContext.quote(template.field)) starts with '\(start)'\(beforeSecret ? " and a secret's value" : "") once APIM substitutes the named values \(names), so APIM would run it as a policy expression",
+                "\(MessageText.quoted(template.field)) starts with '\(start)'\(beforeSecret ? " and a secret's value" : "") once APIM substitutes the named values \(names), so APIM would run it as a policy expression",
                 at: template.text.range, notes: notes)
         }
     }

@@ -11,21 +11,21 @@ import PortcullisSupport
 public struct Resolver {
     let definitions: Definitions
     /// Where a project-wide error such as a missing gateway points: the first input.
-    let projectAnchor: SourceRange
+    let projectStart: SourceRange
     var diagnostics = DiagnosticCollector()
     /// See ``ResolvedProject/unreadSecrets``.
     var unreadSecrets: [SourceRange]
 
-    public init(definitions: Definitions, projectAnchor: SourceRange) {
+    init(definitions: Definitions, projectStart: SourceRange) {
         self.definitions = definitions
-        self.projectAnchor = projectAnchor
+        self.projectStart = projectStart
         unreadSecrets = definitions.unreadSecrets
     }
 
     public static func resolve(
-        _ definitions: Definitions, projectAnchor: SourceRange, diagnostics: inout DiagnosticCollector
+        _ definitions: Definitions, projectStart: SourceRange, diagnostics: inout DiagnosticCollector
     ) -> ResolvedProject {
-        var resolver = Resolver(definitions: definitions, projectAnchor: projectAnchor)
+        var resolver = Resolver(definitions: definitions, projectStart: projectStart)
         let project = resolver.run()
         diagnostics.append(contentsOf: resolver.diagnostics)
         return project
@@ -53,11 +53,11 @@ public struct Resolver {
         guard let first = documents.first else {
             if definitions.complete {
                 diagnostics.report(
-                    .missingGateway, "no Gateway document among the inputs", at: projectAnchor,
+                    .missingGateway, "no Gateway document among the inputs", at: projectStart,
                     notes: [
                         Diagnostic.Note(
                             "a project needs one document with 'kind: Gateway' declaring its identity providers",
-                            at: projectAnchor)
+                            at: projectStart)
                     ])
             }
             return nil
@@ -67,13 +67,13 @@ public struct Resolver {
                 .duplicateDefinition, "a second Gateway document; a project has exactly one", at: extra,
                 notes: [Diagnostic.Note("the first Gateway is here", at: first)])
         }
-        return definitions.gateways.min { $0.anchor < $1.anchor }
+        return definitions.gateways.min { $0.kindRange < $1.kindRange }
     }
 
     private mutating func checkUniqueAPIs() {
         var names: [String: SourceRange] = [:]
         var paths: [String: (api: String, range: SourceRange)] = [:]
-        for api in definitions.apis.sorted(by: { $0.anchor < $1.anchor }) {
+        for api in definitions.apis.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = names[api.name.value] {
                 duplicate("API '\(api.name.value)' is defined twice", at: api.name.range, first: first)
             } else {
@@ -93,7 +93,7 @@ public struct Resolver {
         var names: [String: SourceRange] = [:]
         var openProductOfAPI: [String: (product: String, range: SourceRange)] = [:]
         let apiNames = Set(definitions.apis.map(\.name.value))
-        for product in definitions.products.sorted(by: { $0.anchor < $1.anchor }) {
+        for product in definitions.products.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = names[product.name.value] {
                 duplicate("product '\(product.name.value)' is defined twice", at: product.name.range, first: first)
             } else {
@@ -250,11 +250,11 @@ public struct Resolver {
                     } else if let gatewayAuth = defaults.auth {
                         Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range)
                     } else {
-                        Inherited(value: .none, origin: .unset, range: route.anchor)
+                        Inherited(value: .none, origin: .unset, range: route.itemStart)
                     }
                 let effective = EffectiveRoute(
                     apiIndex: apiIndex,
-                    route: route,
+                    written: route,
                     auth: auth,
                     rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
                     quota: Self.inherit(route.quota, api.quota, nil),

@@ -66,11 +66,11 @@ public enum OptionsRouteShadowsCORS: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard case .present(let cors)? = context.project.gateway?.cors else { return }
-        for route in context.routes where route.route.method.value == .OPTIONS {
+        for route in context.routes where route.written.method.value == .OPTIONS {
             findings.report(
                 code,
-                "route '\(route.route.id.value)' takes OPTIONS, so APIM passes preflight requests for '\(route.route.path.value.text)' to it instead of answering them with the gateway's 'cors'",
-                at: route.route.method.range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.anchor)])
+                "route '\(route.written.id.value)' takes OPTIONS, so APIM passes preflight requests for '\(route.written.path.value.text)' to it instead of answering them with the gateway's 'cors'",
+                at: route.written.method.range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
         }
     }
 }

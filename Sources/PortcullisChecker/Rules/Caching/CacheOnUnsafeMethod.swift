@@ -37,11 +37,11 @@ public enum CacheOnUnsafeMethod: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where route.route.method.value != .GET {
-            guard let cache = route.route.cache else { continue }
+        for route in context.routes where route.written.method.value != .GET {
+            guard let cache = route.written.cache else { continue }
             findings.report(
-                code, "route '\(route.route.id.value)' caches \(route.route.method.value.rawValue) responses, which APIM never caches",
-                at: cache.anchor)
+                code, "route '\(route.written.id.value)' caches \(route.written.method.value.rawValue) responses, which APIM never caches",
+                at: cache.keyRange)
         }
     }
 }

@@ -43,13 +43,13 @@ public enum CacheOutlivesToken: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.cacheSharing == .perUser {
-            guard let cache = route.route.cache, let provider = context.provider(of: route),
+            guard let cache = route.written.cache, let provider = context.provider(of: route),
                 cache.ttl.value > provider.effectiveTokenLifetime
             else { continue }
             let notes = provider.tokenLifetime.map { [Diagnostic.Note("'\(provider.name.value)' sets 'tokenLifetime' here", at: $0.range)] } ?? []
             findings.report(
                 code,
-                "route '\(route.route.id.value)' caches per-user responses for \(DurationText.format(cache.ttl.value)), longer than tokens from '\(provider.name.value)' live (\(DurationText.format(provider.effectiveTokenLifetime)))",
+                "route '\(route.written.id.value)' caches per-user responses for \(DurationText.format(cache.ttl.value)), longer than tokens from '\(provider.name.value)' live (\(DurationText.format(provider.effectiveTokenLifetime)))",
                 at: cache.ttl.range, notes: notes)
         }
     }

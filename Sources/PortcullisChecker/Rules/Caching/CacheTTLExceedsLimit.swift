@@ -39,7 +39,7 @@ public enum CacheTTLExceedsLimit: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let guardrails = context.guardrails else { return }
         for route in context.routes {
-            guard let cache = route.route.cache, let sharing = route.cacheSharing else { continue }
+            guard let cache = route.written.cache, let sharing = route.cacheSharing else { continue }
             let (limit, setting, name) =
                 sharing == .shared
                 ? (guardrails.effectiveMaxSharedCacheTtl, guardrails.maxSharedCacheTtl, "shared")
@@ -50,7 +50,7 @@ public enum CacheTTLExceedsLimit: Rule {
                 ?? [Diagnostic.Note("the default limit for \(sharing.rawValue) caches is \(DurationText.format(limit))", at: cache.ttl.range)]
             findings.report(
                 code,
-                "route '\(route.route.id.value)' caches for \(DurationText.format(cache.ttl.value)), longer than the \(sharing.rawValue) limit of \(DurationText.format(limit))",
+                "route '\(route.written.id.value)' caches for \(DurationText.format(cache.ttl.value)), longer than the \(sharing.rawValue) limit of \(DurationText.format(limit))",
                 at: cache.ttl.range, notes: notes)
         }
     }

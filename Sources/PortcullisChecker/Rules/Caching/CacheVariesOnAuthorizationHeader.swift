@@ -38,9 +38,9 @@ public enum CacheVariesOnAuthorizationHeader: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes {
-            for header in route.route.cache?.varyByHeaders ?? [] where header.value.lowercased() == "authorization" {
+            for header in route.written.cache?.varyByHeaders ?? [] where header.value.lowercased() == "authorization" {
                 findings.report(
-                    code, "route '\(route.route.id.value)' varies its cache on the raw 'Authorization' header", at: header.range)
+                    code, "route '\(route.written.id.value)' varies its cache on the raw 'Authorization' header", at: header.range)
             }
         }
     }

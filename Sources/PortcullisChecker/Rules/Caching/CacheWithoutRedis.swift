@@ -44,10 +44,10 @@ public enum CacheWithoutRedis: Rule {
         // A 'redis' with errors is reported already; it does not mean there is none.
         guard let gateway = context.project.gateway, case .absent = gateway.redis else { return }
         for route in context.routes {
-            guard let cache = route.route.cache else { continue }
+            guard let cache = route.written.cache else { continue }
             findings.report(
-                code, "route '\(route.route.id.value)' caches responses but the gateway declares no 'redis'",
-                at: cache.anchor, notes: [Diagnostic.Note("gateway '\(gateway.name.value)' is declared here", at: gateway.anchor)])
+                code, "route '\(route.written.id.value)' caches responses but the gateway declares no 'redis'",
+                at: cache.keyRange, notes: [Diagnostic.Note("gateway '\(gateway.name.value)' is declared here", at: gateway.kindRange)])
         }
     }
 }

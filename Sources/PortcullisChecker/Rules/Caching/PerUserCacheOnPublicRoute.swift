@@ -43,9 +43,9 @@ public enum PerUserCacheOnPublicRoute: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
-            guard let sharing = route.route.cache?.sharing, sharing.value == .perUser else { continue }
+            guard let sharing = route.written.cache?.sharing, sharing.value == .perUser else { continue }
             findings.report(
-                code, "public route '\(route.route.id.value)' asks for a per-user cache, but it checks no token to tell callers apart",
+                code, "public route '\(route.written.id.value)' asks for a per-user cache, but it checks no token to tell callers apart",
                 at: sharing.range)
         }
     }

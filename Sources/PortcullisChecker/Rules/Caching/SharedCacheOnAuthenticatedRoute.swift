@@ -38,9 +38,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
-            guard let sharing = route.route.cache?.sharing, sharing.value == .shared else { continue }
+            guard let sharing = route.written.cache?.sharing, sharing.value == .shared else { continue }
             findings.report(
-                code, "route '\(route.route.id.value)' requires a token but shares its cached responses between callers",
+                code, "route '\(route.written.id.value)' requires a token but shares its cached responses between callers",
                 at: sharing.range)
         }
     }

@@ -62,7 +62,7 @@ public enum AnonymousWithoutSubscription: Rule {
             }
             findings.report(
                 code, "\(why) and has public routes, so their callers are anonymous", at: keyless.range,
-                notes: routes.prefix(3).map { Diagnostic.Note("route '\($0.route.id.value)' is public", at: $0.route.id.range) })
+                notes: routes.prefix(3).map { Diagnostic.Note("route '\($0.written.id.value)' is public", at: $0.written.id.range) })
         }
     }
 }

@@ -43,11 +43,11 @@ public enum PublicWriteRoute: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
-            let method = route.route.method
-            guard WriteRouteAcceptsReadScope.writeMethods.contains(method.value) else { continue }
+            let method = route.written.method
+            guard method.value.effect == .write else { continue }
             let notes = context.location(of: route.auth, on: route, what: "'auth: none'").notes
             findings.report(
-                code, "public route '\(route.route.id.value)' accepts \(method.value.rawValue) without a token",
+                code, "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token",
                 at: method.range, notes: notes)
         }
     }

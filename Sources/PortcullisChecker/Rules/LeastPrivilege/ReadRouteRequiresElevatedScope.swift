@@ -38,11 +38,9 @@ public enum ReadRouteRequiresElevatedScope: Rule {
                 """)
         ])
 
-    static let readMethods: Set<HTTPMethod> = [.GET, .HEAD, .OPTIONS]
-
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where readMethods.contains(route.route.method.value) {
-            for requirement in route.route.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
+        for route in context.routes where route.written.method.value.effect == .read {
+            for requirement in route.written.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
         }
     }
 
@@ -51,7 +49,7 @@ public enum ReadRouteRequiresElevatedScope: Rule {
     ) {
         // Undeclared scopes are RF001's to report; judging access needs them all.
         guard requirement.scopes.allSatisfy({ context.access(of: $0.value) != nil }) else { return }
-        let id = route.route.id.value
+        let id = route.written.id.value
         switch requirement.match {
         case .any:
             if !requirement.scopes.contains(where: { context.access(of: $0.value) == .read }) {

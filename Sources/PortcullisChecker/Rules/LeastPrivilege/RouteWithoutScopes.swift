@@ -39,13 +39,13 @@ public enum RouteWithoutScopes: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
-            let requirement = route.route.scopes
-            guard route.route.permissions.allSatisfy(\.scopes.isEmpty) else { continue }
+            let requirement = route.written.scopes
+            guard route.written.permissions.allSatisfy(\.scopes.isEmpty) else { continue }
             let provider: String
             if case .provider(let name) = route.auth.value { provider = name } else { provider = "" }
             findings.report(
-                code, "route '\(route.route.id.value)' requires no scope, so any token from '\(provider)' can call it",
-                at: requirement?.range ?? route.route.id.range)
+                code, "route '\(route.written.id.value)' requires no scope, so any token from '\(provider)' can call it",
+                at: requirement?.range ?? route.written.id.range)
         }
     }
 }

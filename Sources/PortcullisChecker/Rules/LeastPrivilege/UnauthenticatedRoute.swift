@@ -58,7 +58,7 @@ public enum UnauthenticatedRoute: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where !route.isAuthenticated && route.route.publicReason == nil {
+        for route in context.routes where !route.isAuthenticated && route.written.publicReason == nil {
             var (range, notes) = context.location(of: route.auth, on: route, what: "'auth: none'")
             if route.auth.origin == .unset {
                 notes.append(
@@ -67,7 +67,7 @@ public enum UnauthenticatedRoute: Rule {
                         at: range))
             }
             findings.report(
-                code, "route '\(route.route.id.value)' accepts requests without a token and gives no reason",
+                code, "route '\(route.written.id.value)' accepts requests without a token and gives no reason",
                 at: range, notes: notes)
         }
     }

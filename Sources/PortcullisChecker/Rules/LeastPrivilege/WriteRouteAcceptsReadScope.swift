@@ -49,21 +49,19 @@ public enum WriteRouteAcceptsReadScope: Rule {
                 """)
         ])
 
-    static let writeMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH, .DELETE]
-
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Scopes and app roles are alternatives: either one granting write access to a read
         // permission opens the route to read-only tokens.
-        for route in context.routes where writeMethods.contains(route.route.method.value) {
-            for requirement in route.route.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
+        for route in context.routes where route.written.method.value.effect == .write {
+            for requirement in route.written.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
         }
     }
 
     private static func check(
         _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ findings: inout DiagnosticCollector
     ) {
-        let id = route.route.id.value
-        let method = route.route.method.value.rawValue
+        let id = route.written.id.value
+        let method = route.written.method.value.rawValue
         switch requirement.match {
         case .any:
             for scope in requirement.scopes where context.access(of: scope.value) == .read {

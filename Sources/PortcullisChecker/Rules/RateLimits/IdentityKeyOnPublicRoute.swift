@@ -58,7 +58,7 @@ public enum IdentityKeyOnPublicRoute: Rule {
         }
         let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
         findings.report(
-            code, "public route '\(route.route.id.value)' counts its \(what) by '\(key.value)', but it checks no token",
+            code, "public route '\(route.written.id.value)' counts its \(what) by '\(key.value)', but it checks no token",
             at: range, notes: notes)
     }
 }

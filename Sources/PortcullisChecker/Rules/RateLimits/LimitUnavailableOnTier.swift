@@ -61,7 +61,7 @@ public enum LimitUnavailableOnTier: Rule {
                     code, "the \(limit.kind == .quota ? "quota" : "rate limit") needs APIM's '\(policy)', which the '\(sku.rawValue)' tier does not have",
                     at: limit.range,
                     notes: gateway.sku.map { [Diagnostic.Note("the gateway's tier is set here", at: $0.range)] }
-                        ?? [Diagnostic.Note("the gateway names no 'sku'; the default is 'Standard'", at: gateway.anchor)])
+                        ?? [Diagnostic.Note("the gateway names no 'sku'; the default is 'Standard'", at: gateway.kindRange)])
             }
         }
     }

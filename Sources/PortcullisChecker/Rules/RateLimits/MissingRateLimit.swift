@@ -45,14 +45,14 @@ public enum MissingRateLimit: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrails?.effectiveRequireRateLimit == true else { return }
         for route in context.routes where route.activeRateLimit == nil {
-            let id = route.route.id.value
+            let id = route.written.id.value
             if let setting = route.rateLimit {
                 let (range, notes) = context.location(of: setting, on: route, what: "'rateLimit: none'")
                 findings.report(code, "route '\(id)' has its rate limit switched off", at: range, notes: notes)
             } else {
                 findings.report(
-                    code, "route '\(id)' has no rate limit", at: route.route.id.range,
-                    notes: [Diagnostic.Note("no 'rateLimit' is set on the route, its API or the gateway's 'defaults'", at: route.route.id.range)])
+                    code, "route '\(id)' has no rate limit", at: route.written.id.range,
+                    notes: [Diagnostic.Note("no 'rateLimit' is set on the route, its API or the gateway's 'defaults'", at: route.written.id.range)])
             }
         }
     }

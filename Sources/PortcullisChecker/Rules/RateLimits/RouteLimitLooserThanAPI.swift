@@ -50,7 +50,7 @@ public enum RouteLimitLooserThanAPI: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let defaults = context.defaults?.rateLimit
         for route in context.routes {
-            guard case .limit(let own)? = route.route.rateLimit else { continue }
+            guard case .limit(let own)? = route.written.rateLimit else { continue }
             let api = context.api(of: route)
             guard case .limit(let replaced)? = api.rateLimit ?? defaults, replaced.effectiveKey == own.effectiveKey,
                 own.isLooser(thanCalls: replaced.calls.value, per: replaced.per.value)
@@ -58,7 +58,7 @@ public enum RouteLimitLooserThanAPI: Rule {
             let owner = api.rateLimit != nil ? "API '\(api.name.value)'" : "the gateway's 'defaults'"
             findings.report(
                 code,
-                "route '\(route.route.id.value)' allows \(own.calls.value) calls per \(DurationText.format(own.per.value)), more than the \(replaced.calls.value) per \(DurationText.format(replaced.per.value)) of \(owner) it replaces",
+                "route '\(route.written.id.value)' allows \(own.calls.value) calls per \(DurationText.format(own.per.value)), more than the \(replaced.calls.value) per \(DurationText.format(replaced.per.value)) of \(owner) it replaces",
                 at: own.calls.range, notes: [Diagnostic.Note("the limit of \(owner) is set here", at: replaced.range)])
         }
     }

@@ -57,7 +57,7 @@ public enum SharedSubscriptionCounter: Rule {
                 }
                 findings.report(
                     code,
-                    "route '\(route.route.id.value)' counts its \(limit.kind == .quota ? "quota" : "rate limit") by subscription, but \(why): keyless callers share one counter",
+                    "route '\(route.written.id.value)' counts its \(limit.kind == .quota ? "quota" : "rate limit") by subscription, but \(why): keyless callers share one counter",
                     at: limit.range, notes: [Diagnostic.Note("callers need no subscription key because of this", at: keyless.range)])
             }
         }

@@ -51,7 +51,7 @@ public enum SpoofableRateLimitKey: Rule {
         else { return }
         let (range, notes) = setting.origin == .route ? (key.range, []) : context.location(of: setting, on: route, what: what)
         findings.report(
-            code, "route '\(route.route.id.value)' counts its \(what) by header '\(header)', which callers choose",
+            code, "route '\(route.written.id.value)' counts its \(what) by header '\(header)', which callers choose",
             at: range, notes: notes)
     }
 }

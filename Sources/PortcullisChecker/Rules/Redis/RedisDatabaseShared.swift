@@ -51,7 +51,7 @@ public enum RedisDatabaseShared: Rule {
             // Report each clash once, at a number that is written, with a note at the other.
             guard let other = purposes[..<index].first(where: { $0.number == purpose.number }) else { continue }
             let (at, partner) = purpose.written != nil ? (purpose, other) : (other, purpose)
-            let range = at.written?.range ?? redis.anchor
+            let range = at.written?.range ?? redis.keyRange
             let note =
                 partner.written.map { Diagnostic.Note("'\(partner.name)' uses database \(partner.number) here", at: $0.range) }
                 ?? Diagnostic.Note("'\(partner.name)' uses database \(partner.number) by default", at: range)

@@ -64,14 +64,14 @@ public enum InlineSecret: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         var reported = Set<SourceRange>()
-        for literal in context.misplacedLiterals {
+        for literal in context.secrets.misplaced {
             reported.insert(literal.range)
             findings.report(
                 code, "\(literal.field) is a literal; it must reference a secret", at: literal.range,
                 notes: [Diagnostic.Note("declare the value under 'secrets' with 'keyVault' and write '{secret: NAME}'", at: literal.range)])
         }
-        let plainSecrets = Set(context.plainSecretValues)
-        for range in context.credentialLiterals where !reported.contains(range) && !plainSecrets.contains(range) {
+        let plainSecrets = Set(context.secrets.plainValues)
+        for range in context.secrets.credentials where !reported.contains(range) && !plainSecrets.contains(range) {
             reported.insert(range)
             findings.report(code, "this value looks like a credential", at: range)
         }

@@ -4,7 +4,7 @@
 /// Matching keeps the set of pattern positions reachable after each character of the path,
 /// so it takes time proportional to the pattern's length times the path's, whatever the
 /// pattern: backtracking on `*a*a*a…b` would take exponential time.
-public enum Glob {
+enum Glob {
     /// One element of a pattern.
     private enum Step {
         case literal(Unicode.Scalar)
@@ -19,7 +19,7 @@ public enum Glob {
         case fork(past: Int)
     }
 
-    public static func matches(_ pattern: String, _ path: String) -> Bool {
+    static func matches(_ pattern: String, _ path: String) -> Bool {
         let steps = compile(Array(pattern.unicodeScalars))
         var reached = [Bool](repeating: false, count: steps.count + 1)
         reached[0] = true

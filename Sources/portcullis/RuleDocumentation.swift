@@ -1,9 +1,10 @@
-import PortcullisDiagnostics
+import PortcullisChecker
 
-/// The text `portcullis rules` and `portcullis explain` print.
-public enum RuleDocumentation {
+/// The text `portcullis rules` and `portcullis explain` print: terminal layout, so it
+/// lives with the commands rather than with the rules it formats.
+enum RuleDocumentation {
     /// One line per rule: code, slug, default severity, summary, in aligned columns.
-    public static func table(_ descriptions: [RuleDescription] = RuleRegistry.descriptions) -> String {
+    static func table(_ descriptions: [RuleDescription] = RuleRegistry.descriptions) -> String {
         let slugWidth = descriptions.map(\.code.slug.count).max() ?? 0
         var out = "CODE   " + "SLUG".padding(slugWidth) + "  SEVERITY  SUMMARY\n"
         for description in descriptions {
@@ -15,7 +16,7 @@ public enum RuleDocumentation {
     }
 
     /// A rule's full documentation: what it reports, why, how to fix it, and examples.
-    public static func explanation(of description: RuleDescription) -> String {
+    static func explanation(of description: RuleDescription) -> String {
         let code = description.code
         var out = "\(code.id) \(code.slug) (default severity: \(code.defaultSeverity.rawValue))\n\n"
         out += "Reports \(code.summary).\n\n"
@@ -33,14 +34,6 @@ public enum RuleDocumentation {
             out += "defaults 'auth: entra' and 'rateLimit: {calls: 100, per: 60s}'.\n"
         }
         return out
-    }
-
-    /// Every rule's metadata for SARIF: the rationale as the full description, and the
-    /// rationale and the fix as help.
-    public static var sarifRules: [SARIFReporter.Rule] {
-        RuleRegistry.descriptions.map {
-            SARIFReporter.Rule(code: $0.code, fullDescription: $0.rationale, help: $0.rationale + "\n\nHow to fix: " + $0.fix)
-        }
     }
 
     /// Wraps prose at 88 columns with a two-space indent.

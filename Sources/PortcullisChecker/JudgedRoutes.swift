@@ -1,0 +1,43 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// Which routes rules judge, and where they did not look.
+///
+/// A route is judged when it and its API were read without errors, its identity provider
+/// (if any) is declared, and the gateway's 'defaults' and 'guardrails' had no errors.
+/// Judging the others would report consequences of errors already reported, not findings
+/// of their own.
+struct JudgedRoutes: Sendable {
+    let routes: [EffectiveRoute]
+    /// ``routes``, each with what it enforces.
+    let planned: [(route: EffectiveRoute, plan: EnforcementPlan)]
+    /// Parts that had errors, broken gateway sections, and every route some rule skipped.
+    let unjudged: [SourceRange]
+
+    init(_ project: ResolvedProject) {
+        let gateway = project.gateway
+        let judgesRoutes = gateway?.defaults.brokenRange == nil && gateway?.guardrails.brokenRange == nil
+        var routes: [EffectiveRoute] = []
+        var planned: [(route: EffectiveRoute, plan: EnforcementPlan)] = []
+        var skipped: [EffectiveRoute] = []
+        for (route, plan) in zip(project.routes, project.plans) {
+            var judged = judgesRoutes && !route.written.hasErrors && !project.apis[route.apiIndex].hasErrors
+            if judged, case .provider(let name) = route.auth.value { judged = gateway?.declared.providers.contains(name) ?? false }
+            guard judged else {
+                skipped.append(route)
+                continue
+            }
+            routes.append(route)
+            if let plan { planned.append((route, plan)) }
+        }
+        self.routes = routes
+        self.planned = planned
+        let brokenSections = [
+            gateway?.redis.brokenRange, gateway?.cors.brokenRange, gateway?.defaults.brokenRange,
+            gateway?.guardrails.brokenRange,
+        ].compactMap { $0 }
+        // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
+        if gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil { skipped = project.routes }
+        unjudged = project.brokenParts + brokenSections + skipped.map(\.written.extent)
+    }
+}

@@ -1,0 +1,73 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisSupport
+import PortcullisSyntax
+
+/// Where the inputs hold secret text: rule SE001 reports it, and every report masks it
+/// when it quotes a source line, whatever rules are enabled.
+public struct SecretLiterals: Sendable {
+    /// A field that must reference a secret but holds a literal.
+    public struct Misplaced: Sendable {
+        /// How messages name the field: "'clientSecret' of provider 'partner'".
+        public var field: String
+        public var range: SourceRange
+    }
+
+    /// Credential-like keys and scalars anywhere in the inputs (see ``credentials(in:)``).
+    public let credentials: [SourceRange]
+    /// Literal values in fields that take a secret reference.
+    public let misplaced: [Misplaced]
+    /// The `value` literals of `secrets` entries.
+    public let plainValues: [SourceRange]
+    /// Every range above, plus secret material that could not be read: what reports mask.
+    public let masked: [SourceRange]
+
+    public init(project: ResolvedProject, credentials: [SourceRange] = []) {
+        self.credentials = credentials
+        var misplaced: [Misplaced] = []
+        for provider in project.gateway?.identityProviders ?? [] {
+            if case .introspection(let details) = provider.details, case .literal(let range) = details.clientSecret {
+                misplaced.append(Misplaced(field: "'clientSecret' of provider '\(provider.name.value)'", range: range))
+            }
+        }
+        if case .present(let redis)? = project.gateway?.redis, case .literal(let range) = redis.connection {
+            misplaced.append(Misplaced(field: "'redis.connection'", range: range))
+        }
+        self.misplaced = misplaced
+        plainValues = (project.gateway?.secrets ?? []).compactMap {
+            if case .literal(let range) = $0.source { range } else { nil }
+        }
+        let inBrokenSections = project.gateway?.secretsInBrokenSections ?? []
+        masked = Array(Set(credentials + misplaced.map(\.range) + plainValues + project.unreadSecrets + inBrokenSections)).sorted()
+    }
+
+    /// The ranges of credential-like keys and scalars in `document`, in document order,
+    /// and of scalars that a key calls a credential (`db-password: ...`). What counts as
+    /// a credential is ``CredentialScanner``'s to say; this only walks the tree.
+    public static func credentials(in document: YAMLDocument) -> [SourceRange] {
+        var found: [SourceRange] = []
+        collect(document.root, into: &found)
+        return found
+    }
+
+    /// Recursion is bounded: the reader limits nesting, aliases included.
+    private static func collect(_ node: YAMLNode, into found: inout [SourceRange]) {
+        switch node.content {
+        case .scalar(let scalar):
+            if CredentialScanner.looksLikeCredential(scalar.text) { found.append(node.range) }
+        case .sequence(let items):
+            for item in items { collect(item, into: &found) }
+        case .mapping(let entries):
+            for entry in entries {
+                if CredentialScanner.looksLikeCredential(entry.key) { found.append(entry.keyRange) }
+                if let scalar = entry.value.scalar, !entry.value.isNull, CredentialScanner.isCredential(scalar.text, under: entry.key) {
+                    found.append(entry.value.range)
+                } else {
+                    collect(entry.value, into: &found)
+                }
+            }
+        case .rejected(let written):
+            collect(YAMLNode(written, range: node.range), into: &found)
+        }
+    }
+}
