@@ -11,6 +11,8 @@ public enum DriverError: Error, CustomStringConvertible {
     case unwritable(String, reason: String)
     /// An output folder whose replacement would destroy something.
     case refusedOutput(String, leadsTo: String?, reason: String)
+    /// Git failed; its own message, which names what it could not do.
+    case git(String)
 
     /// Paths are shown escaped: they may come from a hostile tree or command line.
     public var description: String {
@@ -23,6 +25,8 @@ public enum DriverError: Error, CustomStringConvertible {
         case .refusedOutput(let path, let target?, let reason):
             "will not replace '\(Self.shown(path))', a link to '\(Self.shown(target))': \(reason)"
         case .refusedOutput(let path, nil, let reason): "will not replace '\(Self.shown(path))': \(reason)"
+        case .git(let message):
+            "git failed: " + message.split(separator: "\n").map { DisplayText.escaped($0.utf8) }.joined(separator: "\n  ")
         }
     }
 

@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import PortcullisCompiler
-import PortcullisDiagnostics
 
 extension AccessDiffFormat: ExpressibleByArgument {}
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what a change does to access, limits and caching, route by route.",
-        discussion: "Give BASE and HEAD paths, or HEAD paths and --git-base REF to read BASE from Git.")
+        discussion: """
+            Give BASE and HEAD paths, or HEAD paths and --git-base REF to read BASE from Git. \
+            When a side has errors, the report (and --output) says so, and the exit status is 2.
+            """)
 
     @Argument(help: "BASE then HEAD paths; with --git-base, only HEAD paths.")
     var paths: [String]
@@ -24,8 +26,13 @@ struct Diff: ParsableCommand {
 
     @Option(
         parsing: .upToNextOption,
-        help: "Exit 1 when a change of these categories is present: privilege-increase, looser-limit, cache-widened.")
+        help: ArgumentHelp(
+            "Exit 1 when a change of these categories is present: "
+                + AccessChange.Category.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            valueName: "category"))
     var failOn: [String] = []
+
+    @OptionGroup var limits: LimitOptions
 
     func validate() throws {
         if gitBase == nil, paths.count != 2 {
@@ -47,41 +54,26 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let (basePaths, headPaths): ([String], [String])
-            if let gitBase {
-                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                basePaths = try GitRevision.extract(paths, at: gitBase, into: scratch.path)
-                headPaths = paths
-            } else {
-                (basePaths, headPaths) = ([paths[0]], [paths[1]])
-            }
-            let base = try side(basePaths, name: "BASE")
-            let head = try side(headPaths, name: "HEAD")
-            let changes = AccessDiff.compare(base: base, head: head)
-            let text = format.render(changes)
+            let base: DiffPipeline.Base = gitBase.map { .gitRevision($0) } ?? .paths([paths[0]])
+            let outcome = try DiffPipeline.run(base: base, head: gitBase == nil ? [paths[1]] : paths, limits: limits.limits)
+            let text = format.render(outcome)
             if let output {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    throw DriverError.unwritable(output, reason: error.localizedDescription)
+                }
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            let failing = Set(failOnCategories)
-            if changes.contains(where: { failing.contains($0.category.rawValue) }) { throw ExitCode(1) }
+            switch outcome {
+            case .unreadable(let side, _):
+                FileHandle.standardError.write(Data("portcullis: error: \(side) has errors, so it cannot be compared\n".utf8))
+                throw ExitCode(2)
+            case .compared(let changes):
+                let failing = Set(failOnCategories)
+                if changes.contains(where: { failing.contains($0.category.rawValue) }) { throw ExitCode(1) }
+            }
         }
-    }
-
-    /// One version of the project; YS and RF errors make a trustworthy diff impossible.
-    private func side(_ paths: [String], name: String) throws -> AccessDiff.Side {
-        let options = LintOptions()
-        let workspace = try Workspace.load(paths: paths, configPath: nil, limits: options.limits)
-        let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
-        let errors = result.report.diagnostics.filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
-        guard errors.isEmpty else {
-            let report = DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions)
-            FileHandle.standardError.write(Data(("portcullis: error: \(name) has errors, so it cannot be compared\n" + TextReporter(quiet: true).render(report)).utf8))
-            throw ExitCode(2)
-        }
-        return AccessDiff.Side(project: result.project, paths: workspace.projectFiles.map(\.path))
     }
 }

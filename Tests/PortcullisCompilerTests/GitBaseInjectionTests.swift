@@ -49,10 +49,12 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repository.path))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
 
-        XCTAssertThrowsError(try GitRevision.extract(["defs"], at: "--output=\(target.path)", into: scratch.path))
+        XCTAssertThrowsError(try GitRevision(["defs"], at: "--output=\(target.path)", into: scratch.path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
-        let extracted = try GitRevision.extract(["defs/gateway.yaml"], at: "HEAD", into: scratch.path)
+        let checkout = try GitRevision(["defs/gateway.yaml"], at: "HEAD", into: scratch.path)
+        let extracted = checkout.extractedPaths(["defs/gateway.yaml"])
         XCTAssertEqual(extracted, [scratch.appendingPathComponent("defs/gateway.yaml").path])
+        XCTAssertEqual(checkout.userPath(ofExtracted: extracted[0]), "defs/gateway.yaml")
         XCTAssertTrue(FileManager.default.fileExists(atPath: extracted[0]))
     }
 }
