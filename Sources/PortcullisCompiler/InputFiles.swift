@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
 
@@ -13,6 +14,10 @@ public enum DriverError: Error, CustomStringConvertible {
     case refusedOutput(String, leadsTo: String?, reason: String)
     /// Git failed; its own message, which names what it could not do.
     case git(String)
+    /// A file named on the command line that holds YAML, none of it Portcullis's.
+    case notPortcullis(String)
+    /// Every YAML file found was someone else's.
+    case noPortcullisFiles([String], skipped: Int)
 
     /// Paths are shown escaped: they may come from a hostile tree or command line.
     public var description: String {
@@ -25,6 +30,11 @@ public enum DriverError: Error, CustomStringConvertible {
         case .refusedOutput(let path, let target?, let reason):
             "will not replace '\(Self.shown(path))', a link to '\(Self.shown(target))': \(reason)"
         case .refusedOutput(let path, nil, let reason): "will not replace '\(Self.shown(path))': \(reason)"
+        case .notPortcullis(let path):
+            "'\(Self.shown(path))' is not a Portcullis file: none of its documents has 'apiVersion: \(DocumentDecoder.apiVersion)'"
+        case .noPortcullisFiles(let paths, let skipped):
+            "no Portcullis files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
+                + " (\(skipped) other YAML file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
         case .git(let message):
             "git failed: " + message.split(separator: "\n").map { DisplayText.escaped($0.utf8) }.joined(separator: "\n  ")
         }
@@ -54,6 +64,9 @@ public struct InputFiles: Sendable {
         public let path: String
         /// The absolute path opened: `path`'s, or for a symbolic link the file it leads to.
         let location: String
+        /// Named on the command line rather than found in a folder: it is read even when
+        /// it does not look like Portcullis's, and is an error when it is clearly not.
+        var namedOnCommandLine = false
     }
 
     let workingDirectory: String
@@ -116,7 +129,7 @@ public struct InputFiles: Sendable {
         }
         switch FileSystem.kind(of: target) {
         case .directory?: return (nil, FileSystem.realPath(target) ?? target)
-        case .file?: return (Input(path: displayPath(path), location: target), nil)
+        case .file?: return (Input(path: displayPath(path), location: target, namedOnCommandLine: true), nil)
         default: throw DriverError.unreadable(given, reason: "it is not a regular file")
         }
     }

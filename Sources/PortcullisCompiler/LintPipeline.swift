@@ -60,9 +60,17 @@ public enum LintPipeline {
         run(inputs, configuration: configuration, options: options, chunkSize: chunkSize)
     }
 
+    /// Lints a workspace; its report counts the files the workspace skipped.
+    public static func run(_ workspace: Workspace, options: LintOptions) -> LintResult {
+        run(
+            workspace.inputs, configuration: workspace.configuration, options: options, chunkSize: chunkSize,
+            skipped: workspace.skipped.count)
+    }
+
     /// `chunkSize` is a parameter so tests can split every file at every document.
     static func run(
-        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int
+        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int,
+        skipped: Int = 0
     ) -> LintResult {
         // Input files are numbered after the configuration file, if there is one.
         let first = configuration == nil ? 0 : 1
@@ -97,7 +105,7 @@ public enum LintPipeline {
             for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
         }
         let report = DiagnosticReport(
-            diagnostics: list, sources: files, redactions: context.secretRanges, inputCount: inputs.count)
+            diagnostics: list, sources: files, redactions: context.secretRanges, inputCount: inputs.count, skipped: skipped)
         return LintResult(report: report, project: project)
     }
 

@@ -13,6 +13,9 @@ public struct Workspace: Sendable {
     public var projectPaths: [String]
     /// The configuration file's path relative to the project folder, if there is one.
     public var configurationPath: String?
+    /// YAML files found in folders that are not Portcullis's (see ``FileRecognition``),
+    /// as reports show paths; they are not read further.
+    public var skipped: [String] = []
 
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
@@ -58,10 +61,23 @@ public struct Workspace: Sendable {
         func projectPath(_ absolute: String) -> String {
             absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
         }
+        var inputs: [SourceFile] = []
+        var kept: [InputFiles.Input] = []
+        var skipped: [String] = []
+        for (input, source) in zip(found, try files.read(found, limits: limits)) {
+            switch (FileRecognition.classify(source.bytes), input.namedOnCommandLine) {
+            case (.portcullis, _), (.empty, true):
+                inputs.append(source)
+                kept.append(input)
+            case (.foreign, true): throw DriverError.notPortcullis(input.path)
+            case (.foreign, false), (.empty, false): skipped.append(input.path)
+            }
+        }
+        guard !inputs.isEmpty else { throw DriverError.noPortcullisFiles(paths, skipped: skipped.count) }
         return Workspace(
-            configuration: configuration, inputs: try files.read(found, limits: limits),
-            projectPaths: found.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
-            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) })
+            configuration: configuration, inputs: inputs,
+            projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
+            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) }, skipped: skipped)
     }
 
     /// The deepest folder that contains every one of `folders`.

@@ -22,7 +22,7 @@ struct Build: ParsableCommand {
             let options = report.lintOptions()
             let output = try OutputFolder(resolving: out)
             if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
-            let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
+            let workspace = try report.workspace(paths)
             let (result, outcome) = BuildPipeline.run(workspace, options: options)
             try report.emit(result.report)
             switch outcome {

@@ -13,8 +13,8 @@ struct Lint: ParsableCommand {
     func run() throws {
         try runDriver {
             let options = report.lintOptions()
-            let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
-            let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
+            let workspace = try report.workspace(paths)
+            let result = LintPipeline.run(workspace, options: options)
             try report.emit(result.report)
             exitWithoutTeardown(result.report.hasErrors ? 1 : 0, keeping: result)
         }

@@ -36,6 +36,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "The date suppression expiry is judged against, as YYYY-MM-DD (default: today in UTC).")
     var today: String?
 
+    @Flag(help: "List, on standard error, the YAML files skipped because they are not Portcullis's.")
+    var listSkipped = false
+
     func validate() throws {
         if let today, !LintOptions.isDate(today) {
             throw ValidationError("'--today' takes a date as YYYY-MM-DD, not '\(today)'")
@@ -43,6 +46,16 @@ struct ReportOptions: ParsableArguments {
     }
 
     @OptionGroup var limits: LimitOptions
+
+    /// The configuration and the inputs under `paths`; lists skipped files when asked.
+    func workspace(_ paths: [String]) throws -> Workspace {
+        let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)
+        if listSkipped {
+            let lines = workspace.skipped.map { "portcullis: skipped '\($0)': not a Portcullis file\n" }.joined()
+            FileHandle.standardError.write(Data(lines.utf8))
+        }
+        return workspace
+    }
 
     func lintOptions() -> LintOptions {
         var options = LintOptions(limits: limits.limits, warningsAsErrors: warningsAsErrors)

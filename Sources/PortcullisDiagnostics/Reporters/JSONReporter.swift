@@ -37,6 +37,8 @@ public struct JSONReporter: DiagnosticReporter {
         var warnings: Int
         var notes: Int
         var files: Int
+        /// Other YAML files left unread; present only when some were.
+        var skipped: Int?
     }
 
     public func render(_ report: DiagnosticReport) -> String {
@@ -62,7 +64,8 @@ public struct JSONReporter: DiagnosticReporter {
         let document = Document(
             diagnostics: entries,
             summary: Summary(
-                errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files)
+                errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files,
+                skipped: summary.skipped > 0 ? summary.skipped : nil)
         )
         return StableJSON.encode(document)
     }
