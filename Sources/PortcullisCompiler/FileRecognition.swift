@@ -8,27 +8,36 @@ import PortcullisModel
 /// `portcullis/…` in any letter case or within two typos of `portcullis` (`portculis/v1`,
 /// `Portcullis/v2`), or when it names no `apiVersion` at all but has a top-level `kind`
 /// that is one of Portcullis's kinds. A file that mixes Portcullis and other documents is
-/// Portcullis's, and its other documents are reported as errors.
+/// Portcullis's, and its other documents are reported as errors. Text that is not 8-bit
+/// (a UTF-16 or UTF-32 byte-order mark, NUL bytes) cannot be judged and is read, so the
+/// front end says what is wrong with it.
 public enum FileRecognition {
     public enum Verdict: Sendable, Equatable {
         /// Portcullis's: read it.
         case portcullis
         /// Holds YAML content, none of it Portcullis's.
         case foreign
-        /// Holds no content to judge (empty, or only comments and markers).
+        /// Holds nothing to check: empty, or only comments and document markers.
         case empty
+        /// Not 8-bit text, so its content cannot be judged.
+        case unjudgeable
     }
 
+    /// How far into a line a key is looked for: block keys start lines and a flow
+    /// mapping's first keys are near its start, and a hostile line must not cost more.
+    static let keyWindow = 256
+
     public static func classify(_ bytes: [UInt8]) -> Verdict {
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.contains(0) { return .unjudgeable }
         var namesVersion = false
         var hasKind = false
         var hasContent = false
-        var start = 0
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let count = bytes.count
         while start < count {
             var end = start
             while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-            let line = bytes[start..<end]
+            let line = bytes[start..<min(end, start + keyWindow)]
             start = end + 1
             guard let first = line.first(where: { $0 != 0x20 && $0 != 0x09 }), first != UInt8(ascii: "#") else { continue }
             if line.first != 0x20, line.first != 0x09, !isMarker(line) { hasContent = true }

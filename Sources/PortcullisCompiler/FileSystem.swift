@@ -101,6 +101,12 @@ enum FileSystem {
     /// the run; and what was opened must be a regular file outside the kernel's `/proc`
     /// and `/sys`, whose files look regular but hold the process's environment and more.
     static func contents(of path: String, upTo limit: Int) throws -> [UInt8] {
+        try prefix(of: path, upTo: limit).bytes
+    }
+
+    /// ``contents(of:upTo:)`` with the file's whole size, which reports of an oversized
+    /// file show.
+    static func prefix(of path: String, upTo limit: Int) throws -> (bytes: [UInt8], size: Int) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ELOOP { throw Failure(reason: "it is a symbolic link") }
@@ -116,6 +122,18 @@ enum FileSystem {
         default: throw Failure.fromErrno()
         }
         let size = Int(status.st_size)
+        let bytes = try readBytes(from: descriptor, upTo: limit, expecting: size)
+        return (bytes, max(size, bytes.count))
+    }
+
+    /// The first `limit` bytes of standard input (all of it when shorter).
+    static func standardInput(upTo limit: Int) throws -> [UInt8] {
+        try readBytes(from: STDIN_FILENO, upTo: limit, expecting: 0)
+    }
+
+    /// Reads until the end or `limit` bytes; `size` is how many are expected, to size the
+    /// buffer once for a regular file.
+    private static func readBytes(from descriptor: Int32, upTo limit: Int, expecting size: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: min(max(size, 0) + 1, limit))
         var count = 0
         while true {

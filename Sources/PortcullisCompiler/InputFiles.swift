@@ -16,6 +16,8 @@ public enum DriverError: Error, CustomStringConvertible {
     case git(String)
     /// A file named on the command line that holds YAML, none of it Portcullis's.
     case notPortcullis(String)
+    /// Standard input holds more than the size limit allows.
+    case standardInputTooLarge(limit: Int)
     /// Every YAML file found was someone else's.
     case noPortcullisFiles([String], skipped: Int)
 
@@ -35,6 +37,8 @@ public enum DriverError: Error, CustomStringConvertible {
         case .noPortcullisFiles(let paths, let skipped):
             "no Portcullis files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
                 + " (\(skipped) other YAML file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
+        case .standardInputTooLarge(let limit):
+            "standard input holds more than \(limit) bytes, the limit (see '--max-file-size')"
         case .git(let message):
             "git failed: " + message.split(separator: "\n").map { DisplayText.escaped($0.utf8) }.joined(separator: "\n  ")
         }
@@ -226,8 +230,7 @@ public struct InputFiles: Sendable {
     public func read(_ inputs: [Input], limits: InputLimits) throws -> [SourceFile] {
         let results = ParallelMap.map(inputs.indices) { index -> Result<SourceFile, DriverError> in
             do {
-                let bytes = try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1)
-                return .success(SourceFile(path: inputs[index].path, bytes: bytes))
+                return .success(try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1))
             } catch let error as DriverError {
                 return .failure(error)
             } catch {
@@ -237,9 +240,10 @@ public struct InputFiles: Sendable {
         return try results.map { try $0.get() }
     }
 
-    static func readPrefix(of input: Input, upTo limit: Int) throws -> [UInt8] {
+    static func readPrefix(of input: Input, upTo limit: Int) throws -> SourceFile {
         do {
-            return try FileSystem.contents(of: input.location, upTo: limit)
+            let (bytes, size) = try FileSystem.prefix(of: input.location, upTo: limit)
+            return SourceFile(path: input.path, bytes: bytes, size: size)
         } catch let failure as FileSystem.Failure {
             throw DriverError.unreadable(input.path, reason: failure.reason)
         }

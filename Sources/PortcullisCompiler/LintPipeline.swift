@@ -80,7 +80,7 @@ public enum LintPipeline {
         var parsed: [(id: FileID, source: SourceFile)] = []
         for (index, input) in inputs.enumerated() {
             let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
-            if reader.preflight(input.bytes, diagnostics: &diagnostics) {
+            if reader.preflight(input.bytes, size: input.size, diagnostics: &diagnostics) {
                 parsed.append((FileID(first + index), input))
                 let chunks = YAMLChunk.split(
                     input.bytes, preferredSize: chunkSize, maxDocuments: options.limits.maxDocuments)

@@ -36,7 +36,7 @@ final class AccessDiffTests: XCTestCase {
             XCTAssertTrue(help.stdout.contains(category.rawValue), "\(category.rawValue) missing from: \(help.stdout)")
         }
         XCTAssertTrue(help.stdout.contains("--max-file-size"), help.stdout)
-        let limited = try ToolProcess.run(["diff", "base", "head", "--max-file-size", "16"], in: Self.fixtures)
+        let limited = try ToolProcess.run(["diff", "base", "head", "--max-file-size", "200"], in: Self.fixtures)
         XCTAssertEqual(limited.status, 2)
         XCTAssertTrue(limited.stdout.contains("BASE has errors") && limited.stdout.contains("[YS"), limited.stdout)
     }

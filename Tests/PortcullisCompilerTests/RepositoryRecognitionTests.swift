@@ -91,10 +91,16 @@ final class RepositoryRecognitionTests: XCTestCase {
         let none = try ToolProcess.run(["lint", "charts"], in: repository)
         XCTAssertEqual(none.status, 2)
         XCTAssertTrue(none.stderr.contains("no Portcullis files found in 'charts' (1 other YAML file was skipped"), none.stderr)
+        // Files with nothing to check are skipped in folders (the YS005-empty-file golden) but
+        // read, and reported, when named.
         try write("", to: "empty.yaml")
-        let empty = try ToolProcess.run(["lint", "empty.yaml"], in: repository)
-        XCTAssertEqual(empty.status, 1, "a named empty file is read, and reported")
-        XCTAssertTrue(empty.stdout.contains("file holds no document"), empty.stdout)
+        try write("# only a comment\n", to: "comment.yaml")
+        try write("---\n", to: "document.yaml")
+        let empty = try ToolProcess.run(["lint", "empty.yaml", "comment.yaml", "document.yaml"], in: repository)
+        XCTAssertEqual(empty.status, 1)
+        XCTAssertTrue(empty.stdout.contains("empty.yaml:1:1: error: file holds no document [YS005]"), empty.stdout)
+        XCTAssertTrue(empty.stdout.contains("comment.yaml:1:1: error: file holds no document [YS005]"), empty.stdout)
+        XCTAssertTrue(empty.stdout.contains("document.yaml:2:1: error: document is empty"), empty.stdout)
     }
 
     func testRecognitionFromTheTextAlone() {

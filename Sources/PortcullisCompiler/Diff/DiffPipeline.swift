@@ -55,7 +55,7 @@ public enum DiffPipeline {
         _ paths: [String], isBase: Bool, limits: InputLimits, files: InputFiles, shownAs: (String) -> String = { $0 }
     ) throws -> SideOutcome {
         var workspace = try Workspace.load(paths: paths, configPath: nil, limits: limits, files: files)
-        workspace.inputs = workspace.inputs.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes) }
+        workspace.inputs = workspace.inputs.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) }
         if let configuration = workspace.configuration {
             workspace.configuration?.source = SourceFile(path: shownAs(configuration.source.path), bytes: configuration.source.bytes)
         }
