@@ -69,7 +69,8 @@ struct ReportOptions: ParsableArguments {
         case .never: return false
         case .auto:
             let environment = ProcessInfo.processInfo.environment
-            return output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil
+            // no-color.org: NO_COLOR counts only when it is set to something.
+            return output == nil && isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty
                 && environment["TERM"] != "dumb"
         }
     }
