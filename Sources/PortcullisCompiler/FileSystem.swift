@@ -159,9 +159,18 @@ enum FileSystem {
         guard mkdir(path, mode) == 0 || errno == EEXIST else { throw Failure.fromErrno() }
     }
 
+    /// Creates a file that must not exist yet, not even as a dangling link.
+    static func createFile(_ bytes: [UInt8], at path: String, mode: mode_t = 0o644) throws {
+        try writeBytes(bytes, to: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: mode)
+    }
+
     /// Writes a whole file, replacing one that exists.
     static func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        try writeBytes(bytes, to: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+    }
+
+    private static func writeBytes(_ bytes: [UInt8], to path: String, flags: Int32, mode: mode_t) throws {
+        let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else { throw Failure.fromErrno() }
         defer { close(descriptor) }
         var offset = 0
