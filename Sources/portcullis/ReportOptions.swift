@@ -75,19 +75,19 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    private var reporter: any DiagnosticReporter {
+    private func reporter(section: (name: String, value: any Encodable & Sendable)?) -> any DiagnosticReporter {
         switch format {
         case .text: TextReporter(colored: useColor, quiet: quiet)
-        case .json: JSONReporter()
+        case .json: JSONReporter(section: section)
         case .sarif:
             SARIFReporter(rules: RuleDocumentation.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
         case .github: GitHubReporter()
         }
     }
 
-    /// Prints or writes the report.
-    func emit(_ report: DiagnosticReport) throws {
-        let text = reporter.render(report)
+    /// Prints or writes the report; `section` is a further member of a JSON report.
+    func emit(_ report: DiagnosticReport, section: (name: String, value: any Encodable & Sendable)? = nil) throws {
+        let text = reporter(section: section).render(report)
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
