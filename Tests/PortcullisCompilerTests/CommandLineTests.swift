@@ -198,3 +198,24 @@ final class ConventionTests: XCTestCase {
         XCTAssertFalse(set.output.contains("\u{1B}["), "NO_COLOR=1 disables colour")
     }
 }
+
+/// Shell completions and the data the man page is made from come from the argument
+/// parser; both must know every command.
+final class CompletionTests: XCTestCase {
+    func testCompletionScriptsAndHelpDumpKnowEveryCommand() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let result = try ToolProcess.run(["--generate-completion-script", shell])
+            XCTAssertEqual(result.status, 0, "\(shell): \(result.stderr)")
+            for command in ["lint", "build", "diff", "init", "rules", "explain"] {
+                XCTAssertTrue(result.stdout.contains(command), "\(shell) completion lacks '\(command)'")
+            }
+        }
+        // What `swift package plugin generate-manual` reads to write the man page.
+        let dump = try ToolProcess.run(["--experimental-dump-help"])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        let command = try XCTUnwrap(object["command"] as? [String: Any])
+        let names = (command["subcommands"] as? [[String: Any]] ?? []).compactMap { $0["commandName"] as? String }
+        XCTAssertEqual(Set(names).intersection(["lint", "build", "diff", "init", "rules", "explain"]).count, 6, "\(names)")
+    }
+}
