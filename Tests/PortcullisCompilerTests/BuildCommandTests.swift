@@ -178,8 +178,7 @@ final class BuildReportingTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = try BundleTests.temporaryDirectory()
-        try FileManager.default.copyItem(at: BundleTests.contoso, to: directory.appendingPathComponent("defs"))
+        directory = try BundleTests.temporaryProject()
     }
 
     override func tearDownWithError() throws {

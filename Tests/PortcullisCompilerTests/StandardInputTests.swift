@@ -7,8 +7,7 @@ final class StandardInputTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = try BundleTests.temporaryDirectory()
-        try FileManager.default.copyItem(at: BundleTests.contoso, to: directory.appendingPathComponent("defs"))
+        directory = try BundleTests.temporaryProject()
     }
 
     override func tearDownWithError() throws {
