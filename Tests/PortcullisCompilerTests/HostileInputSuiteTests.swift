@@ -15,17 +15,20 @@ final class HostileInputSuiteTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        ScratchFiles.removeTree(directory)
     }
 
     @discardableResult
     private func lint(_ files: [String: [UInt8]], expect fragments: [String], file: StaticString = #filePath, line: UInt = #line)
         throws -> ToolProcess.Result
     {
+        var folders = Set<URL>()
         for (name, bytes) in files {
             let url = directory.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
+            if folders.insert(url.deletingLastPathComponent()).inserted {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            }
+            try ScratchFiles.write(bytes, to: url.path)
         }
         let result = try ToolProcess.run(["lint", "."], in: directory)
         XCTAssertTrue(result.status == 0 || result.status == 1, "exit \(result.status): \(result.stderr.prefix(300))", file: file, line: line)
