@@ -41,33 +41,13 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertTrue(limited.stdout.contains("BASE has errors") && limited.stdout.contains("[YS"), limited.stdout)
     }
 
-    /// A temporary repository holding the contoso sample under `defs`, committed once.
-    private func repository() throws -> (URL, (String...) throws -> Void) {
-        let repository = try BundleTests.temporaryDirectory()
-        let project = repository.appendingPathComponent("defs")
-        try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: project)
-        func git(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", repository.path, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw XCTSkip("git \(arguments.first ?? "") failed; is git installed?") }
-        }
-        try git("init", "-q")
-        try git("add", ".")
-        try git("commit", "-q", "-m", "base")
-        return (repository, git)
-    }
-
     /// BASE from a commit of a temporary repository; HEAD from its work tree. Locations are
     /// relative to the working directory, as `lint` shows them, and a removed route's is
     /// marked as being in BASE.
     func testGitBaseReadsTheCommittedVersion() throws {
-        let (repository, _) = try repository()
-        defer { try? FileManager.default.removeItem(at: repository) }
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
         let orders = repository.appendingPathComponent("defs/apis/orders.yaml")
         let changed = try String(contentsOf: orders, encoding: .utf8)
             .replacingOccurrences(of: "    scopes: [orders.write]\n    rateLimit: {calls: 20", with: "    scopes: [orders.write, orders.read]\n    rateLimit: {calls: 20")
@@ -99,8 +79,9 @@ final class AccessDiffTests: XCTestCase {
 
     /// Git's own message, not a mangled command line.
     func testGitErrorsShowGitsMessage() throws {
-        let (repository, _) = try repository()
-        defer { try? FileManager.default.removeItem(at: repository) }
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
         let result = try ToolProcess.run(["diff", "--git-base", "no-such-revision", "defs"], in: repository)
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: git failed: fatal: "), result.stderr)
@@ -111,12 +92,13 @@ final class AccessDiffTests: XCTestCase {
     /// When BASE has errors, the pull-request comment still gets a report, naming files as
     /// the user knows them, never the temporary folder BASE was read into.
     func testBrokenGitBaseWritesAReportWithTheUsersPaths() throws {
-        let (repository, git) = try repository()
-        defer { try? FileManager.default.removeItem(at: repository) }
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
         let orders = repository.appendingPathComponent("defs/apis/orders.yaml")
         let good = try String(contentsOf: orders, encoding: .utf8)
         try (good + "  - [unclosed\n").write(to: orders, atomically: true, encoding: .utf8)
-        try git("commit", "-q", "-a", "-m", "broken")
+        try contoso.git("commit", "-q", "-a", "-m", "broken")
         try good.write(to: orders, atomically: true, encoding: .utf8)
         for format in ["markdown", "json", "text"] {
             let report = repository.appendingPathComponent("report.\(format)")
