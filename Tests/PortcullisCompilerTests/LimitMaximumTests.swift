@@ -37,8 +37,8 @@ final class LimitMaximumTests: XCTestCase {
         "a: " + String(repeating: "[", count: levels - 1) + String(repeating: "]", count: levels - 1) + "\n"
     }
 
-    /// Makes a file Portcullis's, so `lint` reads it; see ``HostileInputSuiteTests/portcullisTrailer``.
-    private static let portcullisTrailer = "\n---\napiVersion: portcullis/v1\n"
+    /// Makes a file Portcullis's, so `lint` reads it.
+    private static let portcullisTrailer = String(decoding: HostileInputSuiteTests.portcullisTrailer, as: UTF8.self)
 
     /// Linting reached the end: no crash, no depth finding, only the usual complaints
     /// about documents that are not definitions.
