@@ -7,7 +7,11 @@ public enum Suggestion {
         let threshold = max(1, target.count / 3)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
+            // The distance is at least the difference in length: far longer or shorter
+            // candidates are skipped without computing it.
+            let other = Array(candidate.lowercased().unicodeScalars)
+            guard abs(other.count - target.count) <= threshold else { continue }
+            let distance = editDistance(target, other)
             if distance <= threshold, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)
             }
