@@ -1,5 +1,3 @@
-import PortcullisSupport
-
 /// The diagnostics of a run in report order, with the sources they point into.
 public struct DiagnosticReport: Sendable {
     public struct Summary: Sendable, Equatable {
@@ -45,22 +43,4 @@ public struct DiagnosticReport: Sendable {
     public var active: [Diagnostic] { diagnostics.filter { $0.suppression == nil } }
 
     public var hasErrors: Bool { summary.errors > 0 }
-
-    /// The scalar offsets of source line `line` of `file`, whose text is `text`, that hold a
-    /// secret: those `redactions` cover, and a comment the credential scanner flags. The
-    /// whole comment is hidden, since a credential in prose can span words (`password = x`).
-    static func secretColumns(line: UInt32, of file: FileID, text: [Unicode.Scalar], redactions: [SourceRange]) -> [Range<Int>] {
-        var columns = redactions.compactMap { secret -> Range<Int>? in
-            guard secret.file == file, secret.start.line <= line, line <= secret.end.line else { return nil }
-            let from = max(0, secret.start.line == line ? Int(secret.start.column) - 1 : 0)
-            let to = min(text.count, secret.end.line == line ? Int(secret.end.column) - 1 : text.count)
-            return from < to ? from..<to : nil
-        }
-        if let comment = YAMLComment.start(in: text),
-            CredentialScanner.looksLikeCredential(String(String.UnicodeScalarView(text[comment...])))
-        {
-            columns.append(comment..<text.count)
-        }
-        return columns
-    }
 }

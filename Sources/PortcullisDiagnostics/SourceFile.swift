@@ -17,28 +17,31 @@ public struct SourceFile: Sendable {
         self.size = max(size ?? bytes.count, bytes.count)
     }
 
-    /// The text of 1-based line `number`, without its line break, or nil past the end.
-    /// At most `maxBytes` of a very long line are decoded, so quoting a line of a huge
-    /// single-line file stays cheap.
-    ///
-    /// A line ends at LF, CRLF or a lone CR, the breaks YAML recognises.
-    public func line(_ number: Int, maxBytes: Int = 1 << 16) -> String? {
-        var current = 1
-        var start = 0
+    /// The byte offset where each line starts; a line ends at LF, CRLF or a lone CR, the
+    /// breaks YAML recognises. Reports build it once per file they quote from.
+    public func lineStarts() -> [Int] {
+        var starts = [0]
         var index = 0
         let count = bytes.count
-        while current < number {
-            guard index < count else { return nil }
+        while index < count {
             let byte = bytes[index]
             index += 1
             if byte == 0x0A || byte == 0x0D {
                 if byte == 0x0D, index < count, bytes[index] == 0x0A { index += 1 }
-                current += 1
-                start = index
+                starts.append(index)
             }
         }
+        return starts
+    }
+
+    /// The text of 1-based line `number`, without its line break, or nil past the end;
+    /// `starts` is this file's ``lineStarts()``. At most `maxBytes` of a very long line are
+    /// decoded, so quoting a line of a huge single-line file stays cheap.
+    public func line(_ number: Int, starts: [Int], maxBytes: Int = 1 << 16) -> String? {
+        guard number >= 1, number <= starts.count else { return nil }
+        let start = starts[number - 1]
         var end = start
-        let limit = min(count, start + maxBytes)
+        let limit = min(bytes.count, start + maxBytes)
         while end < limit, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
         return String(decoding: bytes[start..<end], as: UTF8.self)
     }

@@ -7,6 +7,9 @@ public enum Suggestion {
         let threshold = max(1, target.count / 3)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
+            // The distance is at least the difference in length: far longer or shorter
+            // candidates are skipped before lowercasing and measuring them.
+            guard abs(candidate.unicodeScalars.count - target.count) <= threshold else { continue }
             let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
             if distance <= threshold, distance < (best?.distance ?? Int.max) {
                 best = (candidate, distance)

@@ -124,16 +124,22 @@ public struct SARIFReporter: DiagnosticReporter {
     public func render(_ report: DiagnosticReport) -> String {
         let indexes = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.code.id, $0.offset) })
         var seen: [String: Int] = [:]
-        let results = report.diagnostics.map { diagnostic -> Result in
-            let hash = Self.lineHash(diagnostic, in: report)
+        let lines = QuotedLines(report)
+        // Hashing a line per finding is independent work: on all cores.
+        let hashes = ParallelMap.map(report.diagnostics.indices) {
+            Self.lineHash(report.diagnostics[$0], in: report, lines: lines)
+        }
+        // Percent-encoding a path goes through Foundation; once per file, not per finding.
+        let uris = report.sources.files.map { Self.uri($0.path) }
+        let results = zip(report.diagnostics, hashes).map { diagnostic, hash -> Result in
             seen[hash, default: 0] += 1
             let related = diagnostic.notes.enumerated().map { index, note in
-                Location(id: index + 1, physicalLocation: physical(note.range, report), message: Text(text: note.message))
+                Location(id: index + 1, physicalLocation: physical(note.range, uris), message: Text(text: note.message))
             }
             return Result(
                 ruleId: diagnostic.code.id, ruleIndex: indexes[diagnostic.code.id] ?? 0,
                 level: diagnostic.severity.rawValue, message: Text(text: diagnostic.message),
-                locations: [Location(physicalLocation: physical(diagnostic.range, report))],
+                locations: [Location(physicalLocation: physical(diagnostic.range, uris))],
                 relatedLocations: related.isEmpty ? nil : related,
                 partialFingerprints: ["primaryLocationLineHash": "\(hash):\(seen[hash]!)"],
                 suppressions: diagnostic.suppression.map { [Suppression(justification: $0.reason)] })
@@ -153,9 +159,9 @@ public struct SARIFReporter: DiagnosticReporter {
         return StableJSON.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))
     }
 
-    private func physical(_ range: SourceRange, _ report: DiagnosticReport) -> PhysicalLocation {
+    private func physical(_ range: SourceRange, _ uris: [String]) -> PhysicalLocation {
         PhysicalLocation(
-            artifactLocation: ArtifactLocation(uri: Self.uri(report.sources.path(of: range.file))),
+            artifactLocation: ArtifactLocation(uri: uris[Int(range.file.index)]),
             region: Region(
                 startLine: range.start.line, startColumn: range.start.column, endLine: range.end.line,
                 endColumn: range.end.column))
@@ -171,13 +177,12 @@ public struct SARIFReporter: DiagnosticReporter {
     /// Stable across unrelated edits: the rule, the file and the text of the line, not its
     /// number. Each secret on the line is hashed as one `*`, so the hash says nothing about
     /// the secret, not even its length, and a dictionary cannot recover it.
-    static func lineHash(_ diagnostic: Diagnostic, in report: DiagnosticReport) -> String {
+    static func lineHash(_ diagnostic: Diagnostic, in report: DiagnosticReport, lines: QuotedLines) -> String {
         let file = report.sources[diagnostic.range.file]
         let number = diagnostic.range.start.line
-        let scalars = Array((file.line(Int(number)) ?? "").unicodeScalars)
+        let scalars = Array((lines.text(line: number, of: diagnostic.range.file) ?? "").unicodeScalars)
         var hidden = [Bool](repeating: false, count: scalars.count)
-        let secrets = DiagnosticReport.secretColumns(
-            line: number, of: diagnostic.range.file, text: scalars, redactions: report.redactions)
+        let secrets = lines.secretColumns(line: number, of: diagnostic.range.file, text: scalars)
         for columns in secrets { hidden.replaceSubrange(columns, with: repeatElement(true, count: columns.count)) }
         var line = String.UnicodeScalarView()
         for index in scalars.indices where !hidden[index] || index == 0 || !hidden[index - 1] {

@@ -12,12 +12,13 @@ public struct TextReporter: DiagnosticReporter {
 
     public func render(_ report: DiagnosticReport) -> String {
         var out = ""
+        let lines = QuotedLines(report)
         for diagnostic in report.active {
             let path = report.sources.path(of: diagnostic.range.file)
             out += paint(location(path, diagnostic.range.start), .bold)
             out += " " + paint("\(diagnostic.severity.rawValue):", color(for: diagnostic.severity))
             out += " " + paint(diagnostic.message, .bold) + " [\(diagnostic.code.id)]\n"
-            out += snippet(diagnostic.range, in: report.sources[diagnostic.range.file], redactions: report.redactions)
+            out += snippet(diagnostic.range, lines: lines)
             for note in diagnostic.notes {
                 let notePath = report.sources.path(of: note.range.file)
                 out += paint(location(notePath, note.range.start), .bold)
@@ -51,11 +52,11 @@ public struct TextReporter: DiagnosticReporter {
     /// The quoted line with `^~~~` under the range; a range that runs past its first
     /// line is underlined to the end of that line. Long lines are cut to a window that
     /// keeps the caret in view.
-    private func snippet(_ range: SourceRange, in file: SourceFile, redactions: [SourceRange]) -> String {
-        guard let text = file.line(Int(range.start.line)) else { return "" }
+    private func snippet(_ range: SourceRange, lines: QuotedLines) -> String {
+        guard let text = lines.text(line: range.start.line, of: range.file) else { return "" }
         let source = Array(text.unicodeScalars)
         var scalars = source.map(Self.displayable)
-        for columns in DiagnosticReport.secretColumns(line: range.start.line, of: range.file, text: source, redactions: redactions) {
+        for columns in lines.secretColumns(line: range.start.line, of: range.file, text: source) {
             for index in columns { scalars[index] = "*" }
         }
         let startColumn = Int(range.start.column)

@@ -15,12 +15,15 @@ enum YAMLValue {
         return out
     }
 
+    /// Appends piece by piece: joining pieces with `+` first builds a temporary string for each.
     private func write(indent: Int, into out: inout String) {
         let pad = String(repeating: "  ", count: indent)
         switch self {
         case .mapping(let entries):
             for (key, value) in entries {
-                out += pad + Self.scalar(key) + ":"
+                out += pad
+                out += Self.scalar(key)
+                out += ":"
                 value.writeAfterKey(indent: indent, into: &out)
             }
         case .sequence(let items):
@@ -30,14 +33,19 @@ enum YAMLValue {
                     var nested = ""
                     item.write(indent: indent + 1, into: &nested)
                     // The first line of the item follows the dash.
-                    out += pad + "- " + nested.dropFirst(pad.count + 2)
+                    out += pad
+                    out += "- "
+                    out += nested.dropFirst(pad.count + 2)
                 default:
-                    out += pad + "-"
+                    out += pad
+                    out += "-"
                     item.writeAfterKey(indent: indent, into: &out)
                 }
             }
         default:
-            out += pad + inline + "\n"
+            out += pad
+            out += inline
+            out += "\n"
         }
     }
 
@@ -50,7 +58,9 @@ enum YAMLValue {
             out += "\n"
             write(indent: indent + 1, into: &out)
         default:
-            out += " " + inline + "\n"
+            out += " "
+            out += inline
+            out += "\n"
         }
     }
 
@@ -76,7 +86,8 @@ enum YAMLValue {
         let isLetter = { (scalar: Unicode.Scalar) in (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
         let safe = text.unicodeScalars.first.map(isLetter) == true
             && text.unicodeScalars.allSatisfy { isLetter($0) || (0x30...0x39).contains($0.value) || "-_./".unicodeScalars.contains($0) }
-            && !typedWords.contains(text.lowercased())
+            // Only short words can be typed ones: the rest skip lowercasing.
+            && !(text.utf8.count <= 5 && typedWords.contains(text.lowercased()))
         if safe { return text }
         return QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) }
     }

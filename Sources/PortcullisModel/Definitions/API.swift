@@ -86,30 +86,6 @@ public struct PathTemplate: Sendable, Equatable {
     public let text: String
     public let parameters: [String]
 
-    /// Whether the two paths match the same requests: equal once parameter names are
-    /// erased. Compares bytes in place, without building either shape.
-    public func hasSameShape(as other: PathTemplate) -> Bool {
-        if parameters.isEmpty || other.parameters.isEmpty { return text == other.text }
-        var left = text.utf8.makeIterator()
-        var right = other.text.utf8.makeIterator()
-        while true {
-            let a = Self.nextShapeByte(&left)
-            let b = Self.nextShapeByte(&right)
-            if a != b { return false }
-            if a == nil { return true }
-        }
-    }
-
-    /// The next byte of the shape: a parameter `{name}` reads as `{` then `}`.
-    private static func nextShapeByte(_ bytes: inout String.UTF8View.Iterator) -> UInt8? {
-        guard let byte = bytes.next() else { return nil }
-        if byte == UInt8(ascii: "{") {
-            while let inner = bytes.next(), inner != UInt8(ascii: "}") {}
-            return UInt8(ascii: "{")
-        }
-        return byte
-    }
-
     /// The path with parameter names erased, so `/a/{id}` and `/a/{x}` compare equal.
     public var shape: String {
         guard !parameters.isEmpty else { return text }

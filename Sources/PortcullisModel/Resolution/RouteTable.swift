@@ -9,45 +9,24 @@ enum RouteTable {
         var shape: String
     }
 
-    /// APIs up to this many routes are checked pairwise, which for typical sizes is
-    /// cheaper than hashing every id and path.
-    static let pairwiseLimit = 64
-
+    /// One pass with two hash tables, so an API of any size costs time linear in its routes.
     static func check(_ api: API, into diagnostics: inout DiagnosticCollector) {
-        let routes = api.routes
-        guard routes.count <= pairwiseLimit else { return checkIndexed(api, into: &diagnostics) }
-        for index in routes.indices {
-            for earlier in 0..<index {
-                if routes[earlier].id.value == routes[index].id.value {
-                    reportDuplicateID(api, routes[index].id, first: routes[earlier].id.range, into: &diagnostics)
-                    break
-                }
-            }
-            for earlier in 0..<index
-            where routes[earlier].method.value == routes[index].method.value
-                && routes[earlier].path.value.hasSameShape(as: routes[index].path.value)
-            {
-                reportDuplicateRoute(routes[index], first: routes[earlier], into: &diagnostics)
-                break
-            }
-        }
-    }
-
-    private static func checkIndexed(_ api: API, into diagnostics: inout DiagnosticCollector) {
         var ids: [String: SourceRange] = [:]
         var signatures: [RouteSignature: Int] = [:]
         ids.reserveCapacity(api.routes.count)
         signatures.reserveCapacity(api.routes.count)
         for index in api.routes.indices {
             let id = api.routes[index].id
-            if let first = ids.updateValue(id.range, forKey: id.value) {
-                ids[id.value] = first
+            if let first = ids[id.value] {
                 reportDuplicateID(api, id, first: first, into: &diagnostics)
+            } else {
+                ids[id.value] = id.range
             }
             let signature = RouteSignature(method: api.routes[index].method.value, shape: api.routes[index].path.value.shape)
-            if let firstIndex = signatures.updateValue(index, forKey: signature) {
-                signatures[signature] = firstIndex
-                reportDuplicateRoute(api.routes[index], first: api.routes[firstIndex], into: &diagnostics)
+            if let first = signatures[signature] {
+                reportDuplicateRoute(api.routes[index], first: api.routes[first], into: &diagnostics)
+            } else {
+                signatures[signature] = index
             }
         }
     }
