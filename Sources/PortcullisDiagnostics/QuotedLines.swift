@@ -20,10 +20,13 @@ struct QuotedLines: Sendable {
 
     init(_ report: DiagnosticReport) {
         sources = report.sources
-        var lineStarts: [FileID: [Int]] = [:]
-        for diagnostic in report.diagnostics where lineStarts[diagnostic.range.file] == nil {
-            lineStarts[diagnostic.range.file] = report.sources[diagnostic.range.file].lineStarts()
+        var lastQuoted: [FileID: Int] = [:]
+        for diagnostic in report.diagnostics {
+            lastQuoted[diagnostic.range.file] = max(lastQuoted[diagnostic.range.file] ?? 0, Int(diagnostic.range.start.line))
         }
+        // Reporters quote a finding's first line; a file is indexed only that far.
+        var lineStarts: [FileID: [Int]] = [:]
+        for (file, line) in lastQuoted { lineStarts[file] = report.sources[file].lineStarts(through: line) }
         self.lineStarts = lineStarts
         secretsByLine = Self.index(report.redactions)
     }

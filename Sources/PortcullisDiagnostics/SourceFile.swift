@@ -17,13 +17,14 @@ public struct SourceFile: Sendable {
         self.size = max(size ?? bytes.count, bytes.count)
     }
 
-    /// The byte offset where each line starts; a line ends at LF, CRLF or a lone CR, the
-    /// breaks YAML recognises. Reports build it once per file they quote from.
-    public func lineStarts() -> [Int] {
+    /// The byte offset where each line starts, through line `lines`; a line ends at LF, CRLF
+    /// or a lone CR, the breaks YAML recognises. Reports build it once per file they quote
+    /// from, only as far as the last line they quote.
+    public func lineStarts(through lines: Int = .max) -> [Int] {
         var starts = [0]
         var index = 0
         let count = bytes.count
-        while index < count {
+        while index < count, starts.count < lines {
             let byte = bytes[index]
             index += 1
             if byte == 0x0A || byte == 0x0D {
