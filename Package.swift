@@ -43,6 +43,7 @@ let package = Package(
             name: "portcullis",
             dependencies: [
                 "PortcullisCompiler",
+                "PortcullisEmit",
                 "PortcullisChecker",
                 "PortcullisSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -3,10 +3,12 @@ import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisModel
 
-/// Lint, then, when nothing stands in the way, the bundle.
+/// Lint, then, when nothing stands in the way, the bundle, to be made as it is written or
+/// compared.
 public enum BuildPipeline {
     public enum Outcome: Sendable {
-        case built(DeploymentBundle)
+        /// The bundle, made file by file as it is written or compared.
+        case built(ProjectBundle)
         /// Errors were reported; nothing is to be written.
         case refused
         /// The inputs hold secret values, which a bundle would publish; their locations.
@@ -24,14 +26,16 @@ public enum BuildPipeline {
             }
             return (result, .holdsSecrets(locations))
         }
-        let (bundle, oversized) = BundleBuilder.build(result.project, sources: workspace.projectFiles)
-        guard oversized.isEmpty else {
-            let report = DiagnosticReport(
-                diagnostics: result.report.diagnostics + oversized, sources: result.report.sources,
-                redactions: result.report.redactions, inputCount: result.report.summary.files,
-                skipped: result.report.summary.skipped)
-            return (LintResult(report: report, project: result.project), .refused)
-        }
-        return (result, .built(bundle))
+        return (result, .built(ProjectBundle(result.project, sources: workspace.projectFiles)))
+    }
+
+    /// The lint result with the errors of a bundle that turned out to have oversized
+    /// policies, as the build reports it when refusing to write that bundle.
+    public static func refusing(_ result: LintResult, for oversized: OversizedPolicies) -> LintResult {
+        let report = DiagnosticReport(
+            diagnostics: result.report.diagnostics + oversized.diagnostics, sources: result.report.sources,
+            redactions: result.report.redactions, inputCount: result.report.summary.files,
+            skipped: result.report.summary.skipped)
+        return LintResult(report: report, project: result.project)
     }
 }

@@ -18,10 +18,11 @@ public struct BundleCheck: Sendable, Encodable {
     public var upToDate: Bool
     public var differences: [Entry]
 
-    public init(_ bundle: DeploymentBundle, at output: OutputFolder) throws {
-        let found = try BundleWriter.differences(bundle, at: output)
+    /// Rethrows ``OversizedPolicies``: such a bundle is not to be compared but refused.
+    public init(_ bundle: some BundleSource, at output: OutputFolder) throws {
+        let (index, found) = try BundleWriter.comparison(bundle, at: output)
         self.output = DisplayText.escaped(output.given.utf8)
-        files = bundle.files.count
+        files = index.entries.count
         upToDate = found.isEmpty
         differences = found.map { Entry(change: $0.change, path: $0.path) }
         lines = found.map(\.description)
@@ -53,11 +54,11 @@ extension BundleWriter.Difference {
     }
 }
 
-extension DeploymentBundle {
+extension BundleIndex {
     /// `N files (X MB)`, as the build's last line reports what it wrote.
     public var sizeDescription: String {
-        let bytes = files.values.reduce(0) { $0 + $1.count }
+        let bytes = entries.reduce(0) { $0 + $1.size }
         let megabytes = Double(bytes) / 1_000_000
-        return "\(files.count) file\(files.count == 1 ? "" : "s") (\(megabytes < 0.1 && bytes > 0 ? "<0.1" : String(format: "%.1f", megabytes)) MB)"
+        return "\(entries.count) file\(entries.count == 1 ? "" : "s") (\(megabytes < 0.1 && bytes > 0 ? "<0.1" : String(format: "%.1f", megabytes)) MB)"
     }
 }

@@ -11,9 +11,10 @@ import PortcullisSupport
 
 /// Writes a bundle so that the output folder is only ever the old bundle or the new one.
 ///
-/// The new bundle is written to a temporary folder beside the output and then swapped in
-/// with one atomic rename (exchange, where the system has it): an interrupted or failed
-/// build leaves the old bundle as it was, and files the new bundle no longer has are gone.
+/// The new bundle is written to a temporary folder beside the output, each file as soon as
+/// it is made, and then swapped in with one atomic rename (exchange, where the system has
+/// it): an interrupted or failed build, or one whose policies turn out too large, leaves
+/// the old bundle as it was, and files the new bundle no longer has are gone.
 public enum BundleWriter {
     public enum Difference: Equatable, Sendable, CustomStringConvertible {
         case changed(String)
@@ -44,7 +45,9 @@ public enum BundleWriter {
 
     /// Writes `bundle` to `output`, holding a lock on the parent folder so that concurrent
     /// builds into the same place take turns and never clean up each other's staging folder.
-    public static func write(_ bundle: DeploymentBundle, to output: OutputFolder) throws {
+    /// Rethrows ``OversizedPolicies`` as it is, having written nothing.
+    @discardableResult
+    public static func write(_ bundle: some BundleSource, to output: OutputFolder) throws -> BundleIndex {
         let parent = output.parent
         let lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard lock >= 0 else { throw DriverError.unwritable(output.given, reason: FileSystem.Failure.fromErrno().reason) }
@@ -58,36 +61,41 @@ public enum BundleWriter {
         let staging = parent + "/" + temporaryName(of: output.name, "new", process: "\(getpid())")
         do {
             try FileSystem.makeDirectory(staging, mode: folderMode)
-            try writeFiles(bundle, into: staging)
+            let index = try bundle.produce(into: StagingFolder(root: staging))
             try swapIn(staging, for: output)
+            return index
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            if let driverError = error as? DriverError { throw driverError }
+            if error is OversizedPolicies || error is DriverError { throw error }
             if let failure = error as? FileSystem.Failure { throw DriverError.unwritable(output.given, reason: failure.reason) }
             throw DriverError.unwritable(output.given, reason: (error as NSError).localizedDescription)
         }
     }
 
-    /// Creates every folder once, parents first, then writes the files on all cores.
-    private static func writeFiles(_ bundle: DeploymentBundle, into root: String) throws {
-        var folders = Set<String>()
-        for path in bundle.paths {
-            var folder = (path as NSString).deletingLastPathComponent
-            while !folder.isEmpty, folders.insert(folder).inserted { folder = (folder as NSString).deletingLastPathComponent }
-        }
-        for folder in folders.sorted(by: { $0.count < $1.count }) {
-            try FileSystem.makeDirectory(root + "/" + folder, mode: folderMode)
-        }
-        let paths = bundle.paths
-        let failures = ParallelMap.map(paths.indices) { index -> String? in
+    /// Writes each file as it comes, on whichever core made it; a folder is created the
+    /// first time a file in it cannot be.
+    private struct StagingFolder: BundleSink {
+        let root: String
+
+        func receive(_ path: String, _ bytes: [UInt8]) throws {
+            let file = root + "/" + path
             do {
-                try FileSystem.writeFile(bundle.files[paths[index]]!, to: root + "/" + paths[index], mode: fileMode)
-                return nil
-            } catch {
-                return "\(paths[index]): \((error as? FileSystem.Failure)?.reason ?? "\(error)")"
+                try FileSystem.writeFile(bytes, to: file, mode: fileMode)
+            } catch let failure as FileSystem.Failure {
+                var folder = Substring(path)
+                var missing: [Substring] = []
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = folder[..<slash]
+                    missing.append(folder)
+                }
+                do {
+                    for folder in missing.reversed() { try FileSystem.makeDirectory(root + "/" + folder, mode: folderMode) }
+                    try FileSystem.writeFile(bytes, to: file, mode: fileMode)
+                } catch let second as FileSystem.Failure {
+                    throw FileSystem.Failure(reason: "\(path): \(missing.isEmpty ? failure.reason : second.reason)")
+                }
             }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw FileSystem.Failure(reason: failure) }
     }
 
     /// Puts `staging` where the output is; afterwards `staging` holds the old bundle, if
@@ -140,13 +148,22 @@ public enum BundleWriter {
 
     /// How the folder differs from the bundle, in path order: anything but exactly the
     /// bundle's regular files and the folders that hold them, with the modes a build
-    /// gives them, is a difference. Symbolic links are never followed.
-    public static func differences(_ bundle: DeploymentBundle, at output: OutputFolder) throws -> [Difference] {
+    /// gives them, is a difference. Symbolic links are never followed. The bundle is made
+    /// first and only its index kept; files are compared by size and SHA-256.
+    /// Rethrows ``OversizedPolicies``.
+    public static func differences(_ bundle: some BundleSource, at output: OutputFolder) throws -> [Difference] {
+        try comparison(bundle, at: output).differences
+    }
+
+    /// ``differences(_:at:)`` and the index of the bundle compared.
+    static func comparison(_ bundle: some BundleSource, at output: OutputFolder) throws -> (index: BundleIndex, differences: [Difference]) {
+        let index = try bundle.produce(into: Discard())
+        let expected = Dictionary(index.entries.map { ($0.path, $0) }) { first, _ in first }
         let mask = currentUmask()
         let expectedFile = UInt32(fileMode & ~mask)
         let expectedFolder = UInt32(folderMode & ~mask)
         var expectedFolders: Set<String> = [""]
-        for path in bundle.paths {
+        for path in index.paths {
             var folder = Substring(path)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
@@ -157,7 +174,7 @@ public enum BundleWriter {
         var files: [String] = []
         switch FileSystem.linkStatus(of: output.path) {
         case nil:
-            return bundle.paths.map { .missing($0) }
+            return (index, index.paths.map { .missing($0) })
         case let status? where status.kind != .directory:
             throw DriverError.unwritable(output.given, reason: "it exists and is not a folder")
         case let status?:
@@ -187,7 +204,7 @@ public enum BundleWriter {
                     pending.append(path)
                 case .directory:
                     differences.append(.unexpected(path, what: "a folder"))
-                case .file where bundle.files[path] != nil:
+                case .file where expected[path] != nil:
                     if status.mode != expectedFile { differences.append(.mode(path, found: status.mode, expected: expectedFile)) }
                     files.append(path)
                 case .file:
@@ -201,13 +218,13 @@ public enum BundleWriter {
         }
         let present = files
         let presentSet = Set(present)
-        differences += bundle.paths.filter { !presentSet.contains($0) }.map { .missing($0) }
-        let changed = try ParallelMap.map(present.indices) { index -> Result<Bool, DriverError> in
-            let path = present[index]
-            let expected = bundle.files[path]!
+        differences += index.paths.filter { !presentSet.contains($0) }.map { .missing($0) }
+        let changed = try ParallelMap.map(present.indices) { item -> Result<Bool, DriverError> in
+            let path = present[item]
+            let entry = expected[path]!
             do {
-                let found = try FileSystem.contents(of: output.path + "/" + path, upTo: expected.count + 1)
-                return .success(found != expected)
+                let found = try FileSystem.contents(of: output.path + "/" + path, upTo: entry.size + 1)
+                return .success(found.count != entry.size || SHA256.hex(found) != entry.sha256)
             } catch let failure as FileSystem.Failure {
                 return .failure(.unreadable(output.path + "/" + path, reason: failure.reason))
             } catch {
@@ -215,7 +232,12 @@ public enum BundleWriter {
             }
         }.map { try $0.get() }
         differences += zip(files, changed).filter(\.1).map { .changed($0.0) }
-        return differences.sorted { ($0.path, $0.description) < ($1.path, $1.description) }
+        return (index, differences.sorted { ($0.path, $0.description) < ($1.path, $1.description) })
+    }
+
+    /// Takes each file and keeps nothing: comparing needs only the index.
+    private struct Discard: BundleSink {
+        func receive(_ path: String, _ bytes: [UInt8]) {}
     }
 
     /// The process's umask, which read alone would also change it.

@@ -8,14 +8,44 @@
 /// findings as SARIF.
 public enum StableJSON {
     public static func encode<Value: Encodable>(_ value: Value) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    /// ``encode(_:)`` as UTF-8, without the copy into a `String`.
+    public static func bytes<Value: Encodable>(_ value: Value) -> [UInt8] {
+        var out = render(value)
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    /// The value written at indentation 0, without the final newline.
+    fileprivate static func render<Value: Encodable>(_ value: Value) -> [UInt8] {
         let root = JSONNode()
         // Every value encoded here is made of strings, numbers, booleans, arrays and maps
         // with string keys, which cannot fail to encode.
         try! value.encode(to: JSONNodeEncoder(node: root))
         var out: [UInt8] = []
+        // Fragments are most of a document that has them: room for them and the
+        // indentation they gain, so 100 MB of routes are not copied at every doubling.
+        let fragments = root.fragmentBytes
+        if fragments > 0 { out.reserveCapacity(fragments + fragments / 4 + 4096) }
         root.write(indent: 0, into: &out)
-        out.append(UInt8(ascii: "\n"))
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    /// A value written ahead, to be placed in a larger document as it is: a large document's
+    /// parts can be written on all cores, and the tree of the whole never exists at once.
+    public struct Fragment: Encodable, Sendable {
+        fileprivate let bytes: [UInt8]
+
+        public init<Value: Encodable>(_ value: Value) {
+            bytes = StableJSON.render(value)
+        }
+
+        /// Only ``StableJSON`` knows how to place a fragment; it never calls this.
+        public func encode(to encoder: any Encoder) throws {
+            preconditionFailure("a StableJSON fragment can only be written by StableJSON")
+        }
     }
 }
 
@@ -30,6 +60,8 @@ final class JSONNode {
         /// Members in the order they were encoded; written sorted. Every value encoded here
         /// (synthesized `Encodable`, dictionaries) sets each key once.
         case object([(key: String, value: JSONNode)])
+        /// A value written ahead at indentation 0 (``StableJSON/Fragment``).
+        case fragment([UInt8])
     }
 
     var content: Content
@@ -44,6 +76,16 @@ final class JSONNode {
             out += text.utf8
         case .string(let text):
             Self.string(text, into: &out)
+        case .fragment(let bytes):
+            // Strings in JSON hold no raw line breaks: every one is between two lines of
+            // the layout, and the next line moves right by the indentation here.
+            var lineStart = bytes.startIndex
+            while let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                out += bytes[lineStart...newline]
+                Self.pad(indent, into: &out)
+                lineStart = newline + 1
+            }
+            out += bytes[lineStart...]
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
@@ -69,6 +111,16 @@ final class JSONNode {
             out.append(UInt8(ascii: "\n"))
             Self.pad(indent, into: &out)
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The bytes of the fragments in this value.
+    var fragmentBytes: Int {
+        switch content {
+        case .literal, .string: 0
+        case .fragment(let bytes): bytes.count
+        case .array(let elements): elements.reduce(0) { $0 + $1.fragmentBytes }
+        case .object(let members): members.reduce(0) { $0 + $1.value.fragmentBytes }
         }
     }
 
@@ -152,6 +204,7 @@ struct JSONNodeEncoder: Encoder {
         case let number as Int: return JSONNode.number(number)
         case let number as UInt32: return JSONNode.number(number)
         case let flag as Bool: return JSONNode.boolean(flag)
+        case let fragment as StableJSON.Fragment: return JSONNode(.fragment(fragment.bytes))
         default:
             let child = JSONNode()
             try value.encode(to: JSONNodeEncoder(node: child))

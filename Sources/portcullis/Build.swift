@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortcullisCompiler
+import PortcullisEmit
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,11 +32,15 @@ struct Build: ParsableCommand {
             status.show("checking and compiling \(workspace.inputs.count) files")
             let (result, outcome) = BuildPipeline.run(workspace, options: options)
             try result.requireEnvironment()
-            switch outcome {
-            case .refused:
+            // Reports the errors that stand in the way of the bundle and exits 1.
+            func refuse(_ result: LintResult) throws -> Never {
                 status.clear()
                 try report.emit(result.report)
                 exitWithoutTeardown(1, keeping: result)
+            }
+            switch outcome {
+            case .refused:
+                try refuse(result)
             case .holdsSecrets(let locations):
                 status.clear()
                 try report.emit(result.report)
@@ -45,8 +50,13 @@ struct Build: ParsableCommand {
                 FileHandle.standardError.write(Data(message.utf8))
                 exitWithoutTeardown(1, keeping: result)
             case .built(let bundle) where check:
-                status.show("comparing \(bundle.files.count) files with '\(out)'")
-                let found = try BundleCheck(bundle, at: output)
+                status.show("building and comparing with '\(out)'")
+                let found: BundleCheck
+                do {
+                    found = try BundleCheck(bundle, at: output)
+                } catch let oversized as OversizedPolicies {
+                    try refuse(BuildPipeline.refusing(result, for: oversized))
+                }
                 status.clear()
                 try report.emit(result.report, section: ("check", found))
                 if report.format != .json {
@@ -55,12 +65,17 @@ struct Build: ParsableCommand {
                 }
                 exitWithoutTeardown(found.upToDate ? 0 : 1, keeping: result)
             case .built(let bundle):
-                status.show("writing \(bundle.files.count) files to '\(out)'")
-                try BundleWriter.write(bundle, to: output)
+                status.show("building and writing to '\(out)'")
+                let written: BundleIndex
+                do {
+                    written = try BundleWriter.write(bundle, to: output)
+                } catch let oversized as OversizedPolicies {
+                    try refuse(BuildPipeline.refusing(result, for: oversized))
+                }
                 status.clear()
                 try report.emit(result.report)
                 if !report.quiet {
-                    FileHandle.standardError.write(Data("portcullis: wrote \(bundle.sizeDescription) to '\(out)'\n".utf8))
+                    FileHandle.standardError.write(Data("portcullis: wrote \(written.sizeDescription) to '\(out)'\n".utf8))
                 }
                 exitWithoutTeardown(0, keeping: result)
             }

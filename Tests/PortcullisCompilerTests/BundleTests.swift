@@ -9,7 +9,7 @@ final class BundleTests: XCTestCase {
     static let bundles = GoldenFiles.fixtures.appendingPathComponent("bundles")
     static let contoso = GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso")
 
-    static func build(_ directory: URL, paths: [String] = ["."]) throws -> DeploymentBundle {
+    static func build(_ directory: URL, paths: [String] = ["."]) throws -> InMemoryBundle {
         let workspace = try Workspace.load(
             paths: paths, configPath: nil, limits: LintOptions().limits, files: InputFiles(workingDirectory: directory.path))
         let (result, outcome) = BuildPipeline.run(workspace, options: LintOptions(today: GoldenFiles.today))
@@ -17,7 +17,7 @@ final class BundleTests: XCTestCase {
             XCTFail("build refused:\n\(TextReporter().render(result.report))")
             throw CocoaError(.featureUnsupported)
         }
-        return bundle
+        return try InMemoryBundle(collecting: bundle)
     }
 
     static func temporaryDirectory() throws -> URL {

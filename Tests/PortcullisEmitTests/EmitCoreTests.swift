@@ -59,13 +59,13 @@ final class YAMLWriterTests: XCTestCase {
     }
 }
 
-final class DeploymentBundleTests: XCTestCase {
+final class BundleIndexTests: XCTestCase {
     func testPathsStayInsideTheOutputFolder() {
         for path in ["gateway.json", "apim/apis/orders/policy.xml", "apim/named values/x/namedValueInformation.json"] {
-            XCTAssertTrue(DeploymentBundle.isContained(path), path)
+            XCTAssertTrue(BundleIndex.isContained(path), path)
         }
         for path in ["", "/etc/passwd", "../x", "apim/../../x", "apim//x", "apim/./x", "a\\b", "a\u{0}b", "apim/x/"] {
-            XCTAssertFalse(DeploymentBundle.isContained(path), path)
+            XCTAssertFalse(BundleIndex.isContained(path), path)
         }
     }
 }

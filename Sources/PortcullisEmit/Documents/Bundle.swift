@@ -1,30 +1,71 @@
-import PortcullisDiagnostics
+import PortcullisSupport
 
-/// The files of a deployable bundle, by path relative to the output folder.
-public struct DeploymentBundle: Sendable, Equatable {
-    public private(set) var files: [String: [UInt8]] = [:]
+/// Receives a bundle's files as they are made, from any thread and in no set order, so no
+/// file's bytes need to outlive their writing: a 100,000-route bundle is 370 MB.
+public protocol BundleSink: Sendable {
+    func receive(_ path: String, _ bytes: [UInt8]) throws
+}
 
-    public init() {}
+/// Something that makes a bundle's files: the build of a resolved project, or files a test
+/// holds in memory.
+public protocol BundleSource: Sendable {
+    /// Hands every file to `sink` as it is made; returns what was made.
+    func produce(into sink: any BundleSink) throws -> BundleIndex
+}
 
-    /// Paths are built from names the language restricts to `[a-z0-9-]`, so none can leave
-    /// the bundle; this check makes that a guarantee rather than a consequence.
-    mutating func add(_ path: String, _ text: String) {
-        add(path, bytes: Array(text.utf8))
+/// What a bundle holds, without the bytes: each file's path, size and SHA-256, in path
+/// order. It is what `build --check` compares a folder with and what the manifest lists.
+public struct BundleIndex: Sendable {
+    public struct Entry: Sendable {
+        public var path: String
+        public var size: Int
+        /// 64 lowercase hexadecimal digits, as the manifest writes it.
+        public var sha256: String
+
+        public init(path: String, size: Int, sha256: String) {
+            self.path = path
+            self.size = size
+            self.sha256 = sha256
+        }
+
+        /// The entry of `bytes` at `path`; paths are built from names the language
+        /// restricts to `[a-z0-9-]`, so none can leave the bundle, and this check makes
+        /// that a guarantee rather than a consequence.
+        public init(path: String, bytes: [UInt8]) {
+            precondition(BundleIndex.isContained(path), "bundle path '\(path)' would leave the output folder")
+            self.init(path: path, size: bytes.count, sha256: SHA256.hex(bytes))
+        }
     }
 
-    mutating func add(_ path: String, bytes: [UInt8]) {
-        precondition(Self.isContained(path), "bundle path '\(path)' would leave the output folder")
-        files[path] = bytes
+    public let entries: [Entry]
+
+    public init(_ entries: [Entry]) {
+        self.entries = entries.sorted { $0.path < $1.path }
     }
 
+    public var paths: [String] { entries.map(\.path) }
+
+    /// True for a relative path of non-empty components other than `.` and `..`, without
+    /// backslashes or NUL bytes: a path that stays inside the output folder.
     public static func isContained(_ path: String) -> Bool {
-        !path.isEmpty && !path.hasPrefix("/") && !path.contains("\\") && !path.contains("\0")
-            && path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
-    }
-
-    public var paths: [String] { files.keys.sorted() }
-
-    mutating func reserve(_ count: Int) {
-        files.reserveCapacity(count)
+        var componentLength = 0
+        var dots = 0
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "/"):
+                guard componentLength > 0, dots != componentLength || dots > 2 else { return false }
+                componentLength = 0
+                dots = 0
+                continue
+            case UInt8(ascii: "\\"), 0:
+                return false
+            case UInt8(ascii: "."):
+                dots += 1
+            default:
+                break
+            }
+            componentLength += 1
+        }
+        return componentLength > 0 && (dots != componentLength || dots > 2)
     }
 }

@@ -2,118 +2,169 @@ import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
 
+/// The bundle of a resolved project, made file by file each time it is produced.
+public struct ProjectBundle: BundleSource {
+    let project: ResolvedProject
+    /// Every file of the run, as ``BundleBuilder/build(_:sources:into:)`` takes them.
+    let sources: [SourceFile]
+
+    public init(_ project: ResolvedProject, sources: [SourceFile]) {
+        self.project = project
+        self.sources = sources
+    }
+
+    public func produce(into sink: any BundleSink) throws -> BundleIndex {
+        try BundleBuilder.build(project, sources: sources, into: sink)
+    }
+}
+
+/// Policy documents APIM would refuse for their size: a YS006 error at the definition of
+/// each. A bundle with any of them must not be written.
+public struct OversizedPolicies: Error {
+    public let diagnostics: [Diagnostic]
+}
+
 /// Turns a resolved project into the files of a bundle; never reads YAML, never writes.
 public enum BundleBuilder {
     /// APIM refuses a policy document larger than 256 KiB. It is measured here in UTF-8
     /// bytes, which are never fewer than characters, as the document is written.
     public static let maximumPolicySize = 262_144
 
-    /// The bundle, and a YS006 error at the definition of every policy document over
-    /// ``maximumPolicySize``; with any such error the bundle must not be written.
+    /// Makes every file of the bundle and hands it to `sink`, the manifest last; throws
+    /// ``OversizedPolicies`` (after the other files) when a policy document is over
+    /// ``maximumPolicySize``, and whatever `sink` throws.
+    ///
+    /// Each API's files depend on that API alone, so they are made on all cores, hashed
+    /// there and dropped once `sink` has them: only the index outlives the build.
     ///
     /// - Parameters:
     ///   - sources: every file of the run (a configuration file too), with paths relative to
     ///     the project folder, in file-number order.
-    public static func build(
-        _ project: ResolvedProject, sources: [SourceFile]
-    ) -> (bundle: DeploymentBundle, diagnostics: [Diagnostic]) {
-        guard let gateway = project.gateway else { return (DeploymentBundle(), []) }
+    static func build(_ project: ResolvedProject, sources: [SourceFile], into sink: any BundleSink) throws -> BundleIndex {
+        guard let gateway = project.gateway else { return BundleIndex([]) }
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
         let renderer = PolicyRenderer()
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
-        var bundle = DeploymentBundle()
-        var oversized = DiagnosticCollector()
-
-        bundle.add("gateway.json", StableJSON.encode(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
-        if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
-            bundle.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
-        }
-        bundle.add(
-            "apim/policy.xml",
-            checkedPolicy(renderer.render(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range, into: &oversized))
         var routesByAPI = [[(route: EffectiveRoute, plan: EnforcementPlan?)]](repeating: [], count: project.apis.count)
         for (route, plan) in zip(project.routes, project.plans) { routesByAPI[route.apiIndex].append((route, plan)) }
-        // Each API's files depend on that API alone, so they are made on all cores, and
-        // turned into bytes there, so no API's text outlives its worker.
         let apis = project.apis
         let byAPI = routesByAPI
-        let perAPI = ParallelMap.map(apis.indices) { index -> ([(String, [UInt8])], DiagnosticCollector) in
-            let api = apis[index]
-            let folder = "apim/apis/\(api.name.value)"
-            var problems = DiagnosticCollector()
-            var files = [
-                ("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues)),
-                (
-                    "\(folder)/specification.yaml",
-                    OpenAPIDocument.render(
-                        api, routes: byAPI[index].map(\.route), gateway: gateway, namedValues: namedValues, scopeDescriptions: scopeDescriptions)
-                ),
-                (
-                    "\(folder)/policy.xml",
-                    checkedPolicy(renderer.render(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range, into: &problems)
-                ),
-            ]
-            for (route, plan) in byAPI[index] {
-                // Only a project without errors is built, so every route has a plan.
-                guard let plan else { continue }
-                files.append((
-                    "\(folder)/operations/\(route.written.id.value)/policy.xml",
-                    checkedPolicy(
-                        renderer.render(GatewayPolicies.operation(plan)), of: "route '\(api.name.value)/\(route.written.id.value)'",
-                        at: route.written.id.range, into: &problems)))
+        // Part 0 is the gateway's own files (gateway.json, the largest, among them); part
+        // n is the files of API n - 1.
+        let parts = ParallelMap.map(0..<(apis.count + 1)) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
+            var output = PartOutput(sink: sink)
+            do {
+                if part == 0 {
+                    try gatewayFiles(
+                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, renderer: renderer, into: &output)
+                } else {
+                    let api = apis[part - 1]
+                    let folder = "apim/apis/\(api.name.value)"
+                    try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues))
+                    try output.add(
+                        "\(folder)/specification.yaml",
+                        OpenAPIDocument.render(
+                            api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
+                            scopeDescriptions: scopeDescriptions))
+                    try output.addPolicy(
+                        "\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range)
+                    for (route, plan) in byAPI[part - 1] {
+                        // Only a project without errors is built, so every route has a plan.
+                        guard let plan else { continue }
+                        try output.addPolicy(
+                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.render(GatewayPolicies.operation(plan)),
+                            of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
+                    }
+                }
+            } catch {
+                return .failure(error)
             }
-            return (files.map { ($0.0, Array($0.1.utf8)) }, problems)
+            return .success((output.entries, output.problems))
         }
-        bundle.reserve(perAPI.reduce(0) { $0 + $1.0.count } + 64)
-        for (files, problems) in perAPI {
-            for (path, bytes) in files { bundle.add(path, bytes: bytes) }
+        var entries: [BundleIndex.Entry] = []
+        entries.reserveCapacity(parts.reduce(0) { $0 + ((try? $1.get().0.count) ?? 0) } + 1)
+        var oversized = DiagnosticCollector()
+        for part in parts {
+            let (made, problems) = try part.get()
+            entries += made
             oversized.append(contentsOf: problems)
         }
+        guard oversized.diagnostics.isEmpty else { throw OversizedPolicies(diagnostics: oversized.diagnostics) }
+        let index = BundleIndex(entries)
+        var output = PartOutput(sink: sink)
+        try output.add(
+            "manifest.json", Manifest.render(index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
+        return BundleIndex(index.entries + output.entries)
+    }
+
+    /// The files that belong to the gateway rather than to one API.
+    private static func gatewayFiles(
+        _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, renderer: PolicyRenderer,
+        into output: inout PartOutput
+    ) throws {
+        try output.add("gateway.json", bytes: StableJSON.bytes(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
+            try output.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
+        }
+        try output.addPolicy(
+            "apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range)
         for product in project.products {
             let folder = "apim/products/\(product.name.value)"
-            bundle.add("\(folder)/productInformation.json", APIOpsFiles.product(product))
-            bundle.add(
-                "\(folder)/policy.xml",
-                checkedPolicy(
-                    renderer.render(GatewayPolicies.product(product)), of: "product '\(product.name.value)'", at: product.name.range,
-                    into: &oversized))
+            try output.add("\(folder)/productInformation.json", APIOpsFiles.product(product))
+            try output.addPolicy(
+                "\(folder)/policy.xml", renderer.render(GatewayPolicies.product(product)), of: "product '\(product.name.value)'",
+                at: product.name.range)
             for api in product.apis {
-                bundle.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
+                try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
             }
         }
         for value in gateway.namedValues {
-            bundle.add("apim/named values/\(value.name.value)/namedValueInformation.json", APIOpsFiles.namedValue(value))
+            try output.add("apim/named values/\(value.name.value)/namedValueInformation.json", APIOpsFiles.namedValue(value))
         }
         for secret in gateway.secrets {
             guard case .keyVault(let uri) = secret.source else { continue }
-            bundle.add("apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
+            try output.add(
+                "apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
         }
-        bundle.add("manifest.json", Manifest.render(bundle, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
-        return (bundle, oversized.diagnostics)
     }
 
-    /// `policy`, after reporting it at `range` when APIM would refuse it for its size.
-    private static func checkedPolicy(
-        _ policy: String, of owner: String, at range: SourceRange, into problems: inout DiagnosticCollector
-    ) -> String {
-        let size = policy.utf8.count
-        if size > maximumPolicySize {
-            problems.report(
-                .inputLimit, "the policy document of \(owner) is \(size) bytes, over APIM's limit of \(maximumPolicySize)",
-                at: range,
-                notes: [
-                    Diagnostic.Note(
-                        "APIM refuses policy documents over 256 KiB; make this definition generate less, such as fewer or shorter scopes, audiences or origins",
-                        at: range)
-                ])
+    /// What one part of the build made: each file goes to the sink at once and leaves only
+    /// its index entry behind.
+    private struct PartOutput {
+        let sink: any BundleSink
+        var entries: [BundleIndex.Entry] = []
+        var problems = DiagnosticCollector()
+
+        mutating func add(_ path: String, _ text: String) throws {
+            try add(path, bytes: Array(text.utf8))
         }
-        return policy
+
+        mutating func add(_ path: String, bytes: [UInt8]) throws {
+            entries.append(BundleIndex.Entry(path: path, bytes: bytes))
+            try sink.receive(path, bytes)
+        }
+
+        /// Adds a policy document, after reporting it at `range` when APIM would refuse it
+        /// for its size.
+        mutating func addPolicy(_ path: String, _ policy: String, of owner: String, at range: SourceRange) throws {
+            let size = policy.utf8.count
+            if size > maximumPolicySize {
+                problems.report(
+                    .inputLimit, "the policy document of \(owner) is \(size) bytes, over APIM's limit of \(maximumPolicySize)",
+                    at: range,
+                    notes: [
+                        Diagnostic.Note(
+                            "APIM refuses policy documents over 256 KiB; make this definition generate less, such as fewer or shorter scopes, audiences or origins",
+                            at: range)
+                    ])
+            }
+            try add(path, policy)
+        }
     }
 }
-
 /// `manifest.json`: the tool, the inputs' digests and every file's digest.
 enum Manifest {
     struct Document: Encodable {
@@ -136,14 +187,11 @@ enum Manifest {
         var files: [Entry]
     }
 
-    static func render(
-        _ bundle: DeploymentBundle, inputs: [(String, String)], sourceDigest: String, environment: String?
-    ) -> String {
-        let paths = bundle.paths
-        let digests = ParallelMap.map(paths.indices) { SHA256.hex(bundle.files[paths[$0]]!) }
-        return StableJSON.encode(
+    /// The manifest of every file in `index`, which does not hold the manifest itself.
+    static func render(_ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?) -> String {
+        StableJSON.encode(
             Document(
                 environment: environment, inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
-                files: zip(paths, digests).map { Document.Entry(path: $0, sha256: $1) }))
+                files: index.entries.map { Document.Entry(path: $0.path, sha256: $0.sha256) }))
     }
 }
