@@ -20,10 +20,9 @@ public enum StableJSON {
 
     /// The value written at indentation 0, without the final newline.
     fileprivate static func render<Value: Encodable>(_ value: Value) -> [UInt8] {
-        let root = JSONNode()
         // Every value encoded here is made of strings, numbers, booleans, arrays and maps
         // with string keys, which cannot fail to encode.
-        try! value.encode(to: JSONNodeEncoder(node: root))
+        let root = try! JSONNodeEncoder.node(for: value)
         var out: [UInt8] = []
         // Fragments are most of a document that has them: room for them and the
         // indentation they gain, so 100 MB of routes are not copied at every doubling.
@@ -78,12 +77,13 @@ final class JSONNode {
             Self.string(text, into: &out)
         case .fragment(let bytes):
             // Strings in JSON hold no raw line breaks: every one is between two lines of
-            // the layout, and the next line moves right by the indentation here.
+            // the layout, and the next line moves right by the indentation here, unless it
+            // is the empty line inside an empty array or object.
             var lineStart = bytes.startIndex
             while let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
                 out += bytes[lineStart...newline]
-                Self.pad(indent, into: &out)
                 lineStart = newline + 1
+                if lineStart < bytes.endIndex, bytes[lineStart] != UInt8(ascii: "\n") { Self.pad(indent, into: &out) }
             }
             out += bytes[lineStart...]
         case .array(let elements):

@@ -3,7 +3,7 @@ import PortcullisEmit
 
 /// A bundle held in memory, for tests that look at its files: what a build produced,
 /// collected, and produced again on request.
-struct InMemoryBundle: BundleSource {
+struct InMemoryBundle: BundleSource, Equatable {
     let files: [String: [UInt8]]
 
     var paths: [String] { files.keys.sorted() }

@@ -35,4 +35,18 @@ final class StableJSONTests: XCTestCase {
         XCTAssertEqual(StableJSON.encode(["x"]), String(decoding: try encoder.encode(["x"]), as: UTF8.self) + "\n")
         XCTAssertEqual(StableJSON.encode("top"), "\"top\"\n")
     }
+
+    /// A value written ahead as a fragment lands in the document exactly as if it had been
+    /// written in place, at any depth, empty containers (whose inner line stays blank) too.
+    func testFragmentsWriteAsTheValuesInPlace() {
+        struct Holder<Item: Encodable>: Encodable {
+            var items: [Item]
+            var deeper: [String: [Item]]
+        }
+        let samples = [Sample(), Sample(zebra: 0, alpha: "", nested: [], map: [:])]
+        let inPlace = Holder(items: samples, deeper: ["x": samples])
+        let ahead = Holder(items: samples.map(StableJSON.Fragment.init), deeper: ["x": samples.map(StableJSON.Fragment.init)])
+        XCTAssertEqual(StableJSON.encode(ahead), StableJSON.encode(inPlace))
+        XCTAssertEqual(StableJSON.encode(StableJSON.Fragment(samples[1])), StableJSON.encode(samples[1]))
+    }
 }
