@@ -18,32 +18,116 @@ public enum StableJSON {
         return out
     }
 
-    /// The value written at indentation 0, without the final newline.
-    fileprivate static func render<Value: Encodable>(_ value: Value) -> [UInt8] {
+    /// The value written at indentation `indent`, without the final newline.
+    fileprivate static func render<Value: Encodable>(_ value: Value, indent: Int = 0) -> [UInt8] {
         // Every value encoded here is made of strings, numbers, booleans, arrays and maps
         // with string keys, which cannot fail to encode.
         let root = try! JSONNodeEncoder.node(for: value)
         var out: [UInt8] = []
-        // Fragments are most of a document that has them: room for them and the
-        // indentation they gain, so 100 MB of routes are not copied at every doubling.
+        // Fragments are most of a document that has them: room for them, so 100 MB of
+        // routes are not copied at every doubling.
         let fragments = root.fragmentBytes
-        if fragments > 0 { out.reserveCapacity(fragments + fragments / 4 + 4096) }
-        root.write(indent: 0, into: &out)
+        if fragments > 0 { out.reserveCapacity(fragments + 4096) }
+        root.write(indent: indent, into: &out)
         return out
     }
 
     /// A value written ahead, to be placed in a larger document as it is: a large document's
     /// parts can be written on all cores, and the tree of the whole never exists at once.
+    /// A fragment is written for the depth it will have in the document (an element of
+    /// an array in the top-level object has depth 2), as indentation follows depth.
     public struct Fragment: Encodable, Sendable {
         fileprivate let bytes: [UInt8]
+        fileprivate let depth: Int
 
-        public init<Value: Encodable>(_ value: Value) {
-            bytes = StableJSON.render(value)
+        public init<Value: Encodable>(_ value: Value, depth: Int) {
+            bytes = StableJSON.render(value, indent: depth)
+            self.depth = depth
+        }
+
+        /// The document `writer` wrote.
+        public init(_ writer: Writer) {
+            bytes = writer.bytes
+            depth = writer.depth
         }
 
         /// Only ``StableJSON`` knows how to place a fragment; it never calls this.
         public func encode(to encoder: any Encoder) throws {
             preconditionFailure("a StableJSON fragment can only be written by StableJSON")
+        }
+    }
+}
+
+extension StableJSON {
+    /// Writes the same layout straight into bytes, for many small documents where building
+    /// a tree first costs more than the writing (160,000 SARIF results). The caller gives
+    /// each object's members in sorted key order, as ``encode(_:)`` would sort them, and
+    /// leaves out absent values, as synthesized `Encodable` does.
+    public struct Writer {
+        fileprivate private(set) var bytes: [UInt8] = []
+        /// Where the document starts: its depth in the document it will be placed in.
+        fileprivate let depth: Int
+        /// Each open container: whether it is an array, and how many members it has so far.
+        private var open: [(isArray: Bool, count: Int)] = []
+
+        /// A writer for a fragment of `depth` (0 for a document of its own).
+        public init(depth: Int = 0) {
+            self.depth = depth
+        }
+
+        public mutating func beginObject() {
+            beginValue()
+            bytes += "{\n".utf8
+            open.append((false, 0))
+        }
+
+        public mutating func endObject() {
+            end(UInt8(ascii: "}"))
+        }
+
+        public mutating func beginArray() {
+            beginValue()
+            bytes += "[\n".utf8
+            open.append((true, 0))
+        }
+
+        public mutating func endArray() {
+            end(UInt8(ascii: "]"))
+        }
+
+        /// The next member's key; its value follows.
+        public mutating func key(_ name: String) {
+            beginMember()
+            JSONNode.string(name, into: &bytes)
+            bytes += " : ".utf8
+        }
+
+        public mutating func string(_ text: String) {
+            beginValue()
+            JSONNode.string(text, into: &bytes)
+        }
+
+        public mutating func number(_ value: some BinaryInteger) {
+            beginValue()
+            bytes += String(value).utf8
+        }
+
+        /// An array element starts a line of its own; an object member's value follows its key.
+        private mutating func beginValue() {
+            if let container = open.last, container.isArray { beginMember() }
+        }
+
+        private mutating func beginMember() {
+            if open[open.count - 1].count > 0 { bytes += ",\n".utf8 }
+            open[open.count - 1].count += 1
+            JSONNode.pad(depth + open.count, into: &bytes)
+        }
+
+        private mutating func end(_ bracket: UInt8) {
+            open.removeLast()
+            bytes.append(UInt8(ascii: "\n"))
+            JSONNode.pad(depth + open.count, into: &bytes)
+            bytes.append(bracket)
         }
     }
 }
@@ -59,8 +143,8 @@ final class JSONNode {
         /// Members in the order they were encoded; written sorted. Every value encoded here
         /// (synthesized `Encodable`, dictionaries) sets each key once.
         case object([(key: String, value: JSONNode)])
-        /// A value written ahead at indentation 0 (``StableJSON/Fragment``).
-        case fragment([UInt8])
+        /// A value written ahead for its depth (``StableJSON/Fragment``).
+        case fragment([UInt8], depth: Int)
     }
 
     var content: Content
@@ -75,17 +159,9 @@ final class JSONNode {
             out += text.utf8
         case .string(let text):
             Self.string(text, into: &out)
-        case .fragment(let bytes):
-            // Strings in JSON hold no raw line breaks: every one is between two lines of
-            // the layout, and the next line moves right by the indentation here, unless it
-            // is the empty line inside an empty array or object.
-            var lineStart = bytes.startIndex
-            while let newline = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
-                out += bytes[lineStart...newline]
-                lineStart = newline + 1
-                if lineStart < bytes.endIndex, bytes[lineStart] != UInt8(ascii: "\n") { Self.pad(indent, into: &out) }
-            }
-            out += bytes[lineStart...]
+        case .fragment(let bytes, let depth):
+            precondition(depth == indent, "a StableJSON fragment written for depth \(depth) is placed at depth \(indent)")
+            out += bytes
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
@@ -118,13 +194,13 @@ final class JSONNode {
     var fragmentBytes: Int {
         switch content {
         case .literal, .string: 0
-        case .fragment(let bytes): bytes.count
+        case .fragment(let bytes, _): bytes.count
         case .array(let elements): elements.reduce(0) { $0 + $1.fragmentBytes }
         case .object(let members): members.reduce(0) { $0 + $1.value.fragmentBytes }
         }
     }
 
-    private static func pad(_ indent: Int, into out: inout [UInt8]) {
+    static func pad(_ indent: Int, into out: inout [UInt8]) {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
@@ -204,7 +280,7 @@ struct JSONNodeEncoder: Encoder {
         case let number as Int: return JSONNode.number(number)
         case let number as UInt32: return JSONNode.number(number)
         case let flag as Bool: return JSONNode.boolean(flag)
-        case let fragment as StableJSON.Fragment: return JSONNode(.fragment(fragment.bytes))
+        case let fragment as StableJSON.Fragment: return JSONNode(.fragment(fragment.bytes, depth: fragment.depth))
         default:
             let child = JSONNode()
             try value.encode(to: JSONNodeEncoder(node: child))

@@ -45,8 +45,34 @@ final class StableJSONTests: XCTestCase {
         }
         let samples = [Sample(), Sample(zebra: 0, alpha: "", nested: [], map: [:])]
         let inPlace = Holder(items: samples, deeper: ["x": samples])
-        let ahead = Holder(items: samples.map(StableJSON.Fragment.init), deeper: ["x": samples.map(StableJSON.Fragment.init)])
+        let ahead = Holder(
+            items: samples.map { StableJSON.Fragment($0, depth: 2) }, deeper: ["x": samples.map { StableJSON.Fragment($0, depth: 3) }])
         XCTAssertEqual(StableJSON.encode(ahead), StableJSON.encode(inPlace))
-        XCTAssertEqual(StableJSON.encode(StableJSON.Fragment(samples[1])), StableJSON.encode(samples[1]))
+        XCTAssertEqual(StableJSON.encode(StableJSON.Fragment(samples[1], depth: 0)), StableJSON.encode(samples[1]))
+    }
+
+    /// The writer gives the layout of the encoder, members given in sorted order.
+    func testWriterWritesTheEncodersLayout() {
+        struct Entry: Encodable {
+            var a = "x"
+            var b: [Int] = []
+            var c = [["d": 1]]
+        }
+        var json = StableJSON.Writer(depth: 1)
+        json.beginObject()
+        json.key("a")
+        json.string("x")
+        json.key("b")
+        json.beginArray()
+        json.endArray()
+        json.key("c")
+        json.beginArray()
+        json.beginObject()
+        json.key("d")
+        json.number(1)
+        json.endObject()
+        json.endArray()
+        json.endObject()
+        XCTAssertEqual(StableJSON.encode([StableJSON.Fragment(json)]), StableJSON.encode([Entry()]))
     }
 }

@@ -41,7 +41,8 @@ public struct SARIFReporter: DiagnosticReporter {
     struct Run: Encodable {
         var tool: Tool
         var columnKind = "unicodeCodePoints"
-        var results: [Result]
+        /// Written on all cores by ``SARIFReporter/result(_:ruleIndex:fingerprint:uris:)``.
+        var results: [StableJSON.Fragment]
     }
 
     struct Tool: Encodable {
@@ -83,44 +84,6 @@ public struct SARIFReporter: DiagnosticReporter {
         var properties: Properties
     }
 
-    struct Result: Encodable {
-        var ruleId: String
-        var ruleIndex: Int
-        var level: String
-        var message: Text
-        var locations: [Location]
-        var relatedLocations: [Location]?
-        var partialFingerprints: [String: String]
-        var suppressions: [Suppression]?
-    }
-
-    struct Location: Encodable {
-        var id: Int?
-        var physicalLocation: PhysicalLocation
-        var message: Text?
-    }
-
-    struct PhysicalLocation: Encodable {
-        var artifactLocation: ArtifactLocation
-        var region: Region
-    }
-
-    struct ArtifactLocation: Encodable {
-        var uri: String
-    }
-
-    struct Region: Encodable {
-        var startLine: UInt32
-        var startColumn: UInt32
-        var endLine: UInt32
-        var endColumn: UInt32
-    }
-
-    struct Suppression: Encodable {
-        var kind = "inSource"
-        var justification: String?
-    }
-
     public func render(_ report: DiagnosticReport) -> String {
         let indexes = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.code.id, $0.offset) })
         var seen: [String: Int] = [:]
@@ -131,18 +94,15 @@ public struct SARIFReporter: DiagnosticReporter {
         }
         // Percent-encoding a path goes through Foundation; once per file, not per finding.
         let uris = report.sources.files.map { Self.uri($0.path) }
-        let results = zip(report.diagnostics, hashes).map { diagnostic, hash -> Result in
+        // The n-th finding with the same line hash gets `:n`: counted in report order.
+        let fingerprints = hashes.map { hash in
             seen[hash, default: 0] += 1
-            let related = diagnostic.notes.enumerated().map { index, note in
-                Location(id: index + 1, physicalLocation: physical(note.range, uris), message: Text(text: note.message))
-            }
-            return Result(
-                ruleId: diagnostic.code.id, ruleIndex: indexes[diagnostic.code.id] ?? 0,
-                level: diagnostic.severity.rawValue, message: Text(text: diagnostic.message),
-                locations: [Location(physicalLocation: physical(diagnostic.range, uris))],
-                relatedLocations: related.isEmpty ? nil : related,
-                partialFingerprints: ["primaryLocationLineHash": "\(hash):\(seen[hash]!)"],
-                suppressions: diagnostic.suppression.map { [Suppression(justification: $0.reason)] })
+            return "\(hash):\(seen[hash]!)"
+        }
+        let diagnostics = report.diagnostics
+        let results = ParallelMap.map(diagnostics.indices) { index in
+            Self.result(
+                diagnostics[index], ruleIndex: indexes[diagnostics[index].code.id] ?? 0, fingerprint: fingerprints[index], uris: uris)
         }
         let driver = Driver(
             version: toolVersion, informationUri: informationURI,
@@ -159,12 +119,93 @@ public struct SARIFReporter: DiagnosticReporter {
         return StableJSON.encode(Log(runs: [Run(tool: Tool(driver: driver), results: results)]))
     }
 
-    private func physical(_ range: SourceRange, _ uris: [String]) -> PhysicalLocation {
-        PhysicalLocation(
-            artifactLocation: ArtifactLocation(uri: uris[Int(range.file.index)]),
-            region: Region(
-                startLine: range.start.line, startColumn: range.start.column, endLine: range.end.line,
-                endColumn: range.end.column))
+    /// One result, written directly rather than through a tree of `Encodable` values, which
+    /// was most of the time of a report with many findings. Members go in sorted key order,
+    /// as ``StableJSON`` writes them.
+    private static func result(_ diagnostic: Diagnostic, ruleIndex: Int, fingerprint: String, uris: [String]) -> StableJSON.Fragment {
+        // An element of `results` in the first run: log → runs → run → results → result.
+        var json = StableJSON.Writer(depth: 4)
+        json.beginObject()
+        json.key("level")
+        json.string(diagnostic.severity.rawValue)
+        json.key("locations")
+        json.beginArray()
+        location(diagnostic.range, id: nil, message: nil, uris: uris, into: &json)
+        json.endArray()
+        json.key("message")
+        text(diagnostic.message, into: &json)
+        json.key("partialFingerprints")
+        json.beginObject()
+        json.key("primaryLocationLineHash")
+        json.string(fingerprint)
+        json.endObject()
+        if !diagnostic.notes.isEmpty {
+            json.key("relatedLocations")
+            json.beginArray()
+            for (index, note) in diagnostic.notes.enumerated() {
+                location(note.range, id: index + 1, message: note.message, uris: uris, into: &json)
+            }
+            json.endArray()
+        }
+        json.key("ruleId")
+        json.string(diagnostic.code.id)
+        json.key("ruleIndex")
+        json.number(ruleIndex)
+        if let suppression = diagnostic.suppression {
+            json.key("suppressions")
+            json.beginArray()
+            json.beginObject()
+            if let reason = suppression.reason {
+                json.key("justification")
+                json.string(reason)
+            }
+            json.key("kind")
+            json.string("inSource")
+            json.endObject()
+            json.endArray()
+        }
+        json.endObject()
+        return StableJSON.Fragment(json)
+    }
+
+    private static func location(_ range: SourceRange, id: Int?, message: String?, uris: [String], into json: inout StableJSON.Writer) {
+        json.beginObject()
+        if let id {
+            json.key("id")
+            json.number(id)
+        }
+        if let message {
+            json.key("message")
+            text(message, into: &json)
+        }
+        json.key("physicalLocation")
+        json.beginObject()
+        json.key("artifactLocation")
+        json.beginObject()
+        json.key("uri")
+        json.string(uris[Int(range.file.index)])
+        json.endObject()
+        json.key("region")
+        json.beginObject()
+        json.key("endColumn")
+        json.number(range.end.column)
+        json.key("endLine")
+        json.number(range.end.line)
+        json.key("startColumn")
+        json.number(range.start.column)
+        json.key("startLine")
+        json.number(range.start.line)
+        json.endObject()
+        json.endObject()
+        json.endObject()
+    }
+
+    /// SARIF's message object.
+    private static func text(_ text: String, into json: inout StableJSON.Writer) {
+        json.beginObject()
+        json.key("text")
+        json.string(text)
+        json.endObject()
     }
 
     /// A relative URI: path segments percent-encoded, separators kept.
@@ -184,11 +225,17 @@ public struct SARIFReporter: DiagnosticReporter {
         var hidden = [Bool](repeating: false, count: scalars.count)
         let secrets = lines.secretColumns(line: number, of: diagnostic.range.file, text: scalars)
         for columns in secrets { hidden.replaceSubrange(columns, with: repeatElement(true, count: columns.count)) }
-        var line = String.UnicodeScalarView()
+        var line: [Unicode.Scalar] = []
+        line.reserveCapacity(scalars.count)
         for index in scalars.indices where !hidden[index] || index == 0 || !hidden[index - 1] {
             line.append(hidden[index] ? "*" : scalars[index])
         }
-        let text = String(line).trimmingCharacters(in: .whitespaces)
+        // Trimmed of what Foundation's `CharacterSet.whitespaces` holds (tab and the space
+        // separators), without a round trip through `NSString` per finding.
+        func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+        let start = line.firstIndex { !isWhitespace($0) } ?? line.endIndex
+        let end = line.lastIndex { !isWhitespace($0) }.map { $0 + 1 } ?? start
+        let text = String(String.UnicodeScalarView(line[start..<end]))
         return String(SHA256.hex(Array("\(diagnostic.code.id)\u{0}\(file.path)\u{0}\(text)".utf8)).prefix(16))
     }
 

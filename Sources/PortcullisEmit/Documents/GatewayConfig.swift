@@ -178,6 +178,7 @@ struct GatewayConfig: Encodable {
                 }
                 cache = entry
             }
+            // An element of `routes` in the top-level object.
             return StableJSON.Fragment(Route(
                 api: api.name.value, id: route.written.id.value, method: route.written.method.value.rawValue,
                 path: "/" + api.path.value + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
@@ -192,7 +193,7 @@ struct GatewayConfig: Encodable {
                 providerCallBudget: plan.providerCallBudget.map { Limit($0, source: locations.text($0.range)) },
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
-                source: locations.text(route.written.id.range)))
+                source: locations.text(route.written.id.range)), depth: 2)
         }
     }
 }
