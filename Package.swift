@@ -20,7 +20,9 @@ let package = Package(
         // One C call Swift's Glibc module does not expose: an atomic swap of two folders.
         .target(name: "CPortcullisFileSystem"),
         .target(name: "PortcullisDiagnostics", dependencies: ["PortcullisSupport"]),
-        .target(name: "PortcullisSupport"),
+        // SHA-256 on the processor's SHA extensions, where it has them.
+        .target(name: "CPortcullisSHA256"),
+        .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256"]),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
         .target(
             name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]),

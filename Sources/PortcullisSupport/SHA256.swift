@@ -1,7 +1,14 @@
+import CPortcullisSHA256
+
 /// SHA-256 (FIPS 180-4), for the bundle manifest's digests. A hash is all the project
 /// needs from cryptography, so this small, test-vector-checked implementation stands in
-/// for a cryptography package.
+/// for a cryptography package. Where the processor has SHA extensions, their compression
+/// (in C, as Swift cannot enable a processor feature for one function) runs instead of
+/// the portable one below, several times faster: hashing was a fifth of a build's time.
 public enum SHA256 {
+    /// Whether the processor's SHA extensions do the compression.
+    static let hardware = portcullis_sha256_hardware_available() != 0
+
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -26,32 +33,46 @@ public enum SHA256 {
     }
 
     public static func digest<Bytes: Collection<UInt8>>(_ message: Bytes) -> [UInt8] {
-        if let digest = message.withContiguousStorageIfAvailable({ digest(buffer: UnsafeRawBufferPointer($0)) }) {
-            return digest
-        }
-        return Array(message).withUnsafeBytes { digest(buffer: $0) }
+        digest(message, hardware: hardware)
     }
 
-    private static func digest(buffer: UnsafeRawBufferPointer) -> [UInt8] {
+    /// The digest by the hardware's compression or the portable one, which tests compare.
+    static func digest<Bytes: Collection<UInt8>>(_ message: Bytes, hardware: Bool) -> [UInt8] {
+        if let digest = message.withContiguousStorageIfAvailable({ digest(buffer: UnsafeRawBufferPointer($0), hardware: hardware) }) {
+            return digest
+        }
+        return Array(message).withUnsafeBytes { digest(buffer: $0, hardware: hardware) }
+    }
+
+    private static func digest(buffer: UnsafeRawBufferPointer, hardware: Bool) -> [UInt8] {
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
         )
         var w = [UInt32](repeating: 0, count: 64)
-        let fullBlocks = buffer.count / 64
-        for block in 0..<fullBlocks {
-            compress(UnsafeRawBufferPointer(rebasing: buffer[(block * 64)..<(block * 64 + 64)]), &h, &w)
+        // Compresses every whole block of `blocks`.
+        func compressBlocks(_ blocks: UnsafeRawBufferPointer) {
+            let count = blocks.count / 64
+            guard count > 0 else { return }
+            if hardware {
+                withUnsafeMutableBytes(of: &h) { state in
+                    portcullis_sha256_hardware_blocks(
+                        state.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
+                }
+                return
+            }
+            for block in 0..<count {
+                compress(UnsafeRawBufferPointer(rebasing: blocks[(block * 64)..<(block * 64 + 64)]), &h, &w)
+            }
         }
+        let fullBlocks = buffer.count / 64
+        compressBlocks(buffer)
         // The tail: the last partial block, the 0x80 marker and the message length in bits.
         var tail = [UInt8](buffer[(fullBlocks * 64)...])
         tail.append(0x80)
         while tail.count % 64 != 56 { tail.append(0) }
         let bitLength = UInt64(buffer.count) * 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBytes { bytes in
-            for block in 0..<(bytes.count / 64) {
-                compress(UnsafeRawBufferPointer(rebasing: bytes[(block * 64)..<(block * 64 + 64)]), &h, &w)
-            }
-        }
+        tail.withUnsafeBytes(compressBlocks)
         return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
             (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) }
         }

@@ -29,5 +29,20 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(
             SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)),
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // The same vectors through the portable compression, whichever runs by default.
+        XCTAssertEqual(
+            SHA256.digest(Array("abc".utf8), hardware: false),
+            SHA256.digest(Array("abc".utf8), hardware: SHA256.hardware))
+    }
+
+    /// Where the processor has SHA extensions, their compression agrees with the portable
+    /// one for every length around the block boundaries and for long messages.
+    func testHardwareAndPortableCompressionAgree() throws {
+        try XCTSkipUnless(SHA256.hardware, "this processor has no SHA extensions; the portable compression alone runs")
+        var generator = SystemRandomNumberGenerator()
+        for length in Array(0...200) + [1_000, 4_096, 65_537, 1_000_000] {
+            let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            XCTAssertEqual(SHA256.digest(message, hardware: true), SHA256.digest(message, hardware: false), "length \(length)")
+        }
     }
 }
