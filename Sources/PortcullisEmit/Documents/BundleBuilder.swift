@@ -70,12 +70,12 @@ public enum BundleBuilder {
                             api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
                             scopeDescriptions: scopeDescriptions))
                     try output.addPolicy(
-                        "\(folder)/policy.xml", renderer.render(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range)
+                        "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range)
                     for (route, plan) in byAPI[part - 1] {
                         // Only a project without errors is built, so every route has a plan.
                         guard let plan else { continue }
                         try output.addPolicy(
-                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.render(GatewayPolicies.operation(plan)),
+                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.bytes(GatewayPolicies.operation(plan)),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }
                 }
@@ -110,12 +110,12 @@ public enum BundleBuilder {
             try output.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
         }
         try output.addPolicy(
-            "apim/policy.xml", renderer.render(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range)
+            "apim/policy.xml", renderer.bytes(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range)
         for product in project.products {
             let folder = "apim/products/\(product.name.value)"
             try output.add("\(folder)/productInformation.json", APIOpsFiles.product(product))
             try output.addPolicy(
-                "\(folder)/policy.xml", renderer.render(GatewayPolicies.product(product)), of: "product '\(product.name.value)'",
+                "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.product(product)), of: "product '\(product.name.value)'",
                 at: product.name.range)
             for api in product.apis {
                 try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
@@ -149,8 +149,8 @@ public enum BundleBuilder {
 
         /// Adds a policy document, after reporting it at `range` when APIM would refuse it
         /// for its size.
-        mutating func addPolicy(_ path: String, _ policy: String, of owner: String, at range: SourceRange) throws {
-            let size = policy.utf8.count
+        mutating func addPolicy(_ path: String, _ policy: [UInt8], of owner: String, at range: SourceRange) throws {
+            let size = policy.count
             if size > maximumPolicySize {
                 problems.report(
                     .inputLimit, "the policy document of \(owner) is \(size) bytes, over APIM's limit of \(maximumPolicySize)",
@@ -161,7 +161,7 @@ public enum BundleBuilder {
                             at: range)
                     ])
             }
-            try add(path, policy)
+            try add(path, bytes: policy)
         }
     }
 }

@@ -92,54 +92,60 @@ public struct PolicyRenderer: Sendable {
     public init() {}
 
     public func render(_ root: PolicyElement) -> String {
-        var out = ""
+        String(decoding: bytes(root), as: UTF8.self)
+    }
+
+    /// The document as UTF-8, as a bundle holds it.
+    public func bytes(_ root: PolicyElement) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(root, depth: 0, into: &out)
         return out
     }
 
-    /// Appends piece by piece: joining the pieces with `+` first built a temporary string
-    /// for each, which was a fifth of a build.
-    private func write(_ element: PolicyElement, depth: Int, into out: inout String) {
+    /// Appends bytes piece by piece: joining the pieces with `+` first built a temporary
+    /// string for each, and appending to a `String` checked each piece's encoding again.
+    private func write(_ element: PolicyElement, depth: Int, into out: inout [UInt8]) {
         Self.indent(depth, into: &out)
-        out += "<"
-        out += element.name
+        out.append(UInt8(ascii: "<"))
+        out += element.name.utf8
         for attribute in element.attributes {
-            out += " "
-            out += attribute.name
-            out += "=\""
-            out += render(attribute.value, inAttribute: true)
-            out += "\""
+            out.append(UInt8(ascii: " "))
+            out += attribute.name.utf8
+            out += "=\"".utf8
+            out += render(attribute.value, inAttribute: true).utf8
+            out.append(UInt8(ascii: "\""))
         }
         if element.children.isEmpty {
-            out += " />\n"
+            out += " />\n".utf8
             return
         }
         if element.children.count == 1, case .text(let value) = element.children[0] {
-            out += ">"
-            out += render(value, inAttribute: false)
-            out += "</"
-            out += element.name
-            out += ">\n"
+            out.append(UInt8(ascii: ">"))
+            out += render(value, inAttribute: false).utf8
+            out += "</".utf8
+            out += element.name.utf8
+            out += ">\n".utf8
             return
         }
-        out += ">\n"
+        out += ">\n".utf8
         for child in element.children {
             switch child {
             case .element(let nested): write(nested, depth: depth + 1, into: &out)
             case .text(let value):
                 Self.indent(depth + 1, into: &out)
-                out += render(value, inAttribute: false)
-                out += "\n"
+                out += render(value, inAttribute: false).utf8
+                out.append(UInt8(ascii: "\n"))
             }
         }
         Self.indent(depth, into: &out)
-        out += "</"
-        out += element.name
-        out += ">\n"
+        out += "</".utf8
+        out += element.name.utf8
+        out += ">\n".utf8
     }
 
-    private static func indent(_ depth: Int, into out: inout String) {
-        for _ in 0..<depth { out += "    " }
+    private static func indent(_ depth: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 4 * depth))
     }
 
     func render(_ value: PolicyValue, inAttribute: Bool) -> String {
