@@ -77,10 +77,10 @@ public enum BundleWriter {
     private struct StagingFolder: BundleSink {
         let root: String
 
-        func receive(_ path: String, _ bytes: [UInt8]) throws {
+        func receive(_ path: String, _ pieces: [[UInt8]]) throws {
             let file = root + "/" + path
             do {
-                try FileSystem.writeFile(bytes, to: file, mode: fileMode)
+                try FileSystem.writeFile(pieces: pieces, to: file, mode: fileMode)
             } catch let failure as FileSystem.Failure {
                 var folder = Substring(path)
                 var missing: [Substring] = []
@@ -90,7 +90,7 @@ public enum BundleWriter {
                 }
                 do {
                     for folder in missing.reversed() { try FileSystem.makeDirectory(root + "/" + folder, mode: folderMode) }
-                    try FileSystem.writeFile(bytes, to: file, mode: fileMode)
+                    try FileSystem.writeFile(pieces: pieces, to: file, mode: fileMode)
                 } catch let second as FileSystem.Failure {
                     throw FileSystem.Failure(reason: "\(path): \(missing.isEmpty ? failure.reason : second.reason)")
                 }
@@ -237,7 +237,7 @@ public enum BundleWriter {
 
     /// Takes each file and keeps nothing: comparing needs only the index.
     private struct Discard: BundleSink {
-        func receive(_ path: String, _ bytes: [UInt8]) {}
+        func receive(_ path: String, _ pieces: [[UInt8]]) {}
     }
 
     /// The process's umask, which read alone would also change it.

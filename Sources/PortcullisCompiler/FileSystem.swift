@@ -168,26 +168,28 @@ enum FileSystem {
 
     /// Creates a file that must not exist yet, not even as a dangling link.
     static func createFile(_ bytes: [UInt8], at path: String, mode: mode_t = 0o644) throws {
-        try writeBytes(bytes, to: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: mode)
+        try writeAll([bytes], to: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: mode)
     }
 
-    /// Writes a whole file, replacing one that exists.
-    static func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        try writeBytes(bytes, to: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+    /// Writes a whole file, `pieces` one after another, replacing one that exists.
+    static func writeFile(pieces: [[UInt8]], to path: String, mode: mode_t = 0o644) throws {
+        try writeAll(pieces, to: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
     }
 
-    private static func writeBytes(_ bytes: [UInt8], to path: String, flags: Int32, mode: mode_t) throws {
+    private static func writeAll(_ pieces: [[UInt8]], to path: String, flags: Int32, mode: mode_t) throws {
         let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else { throw Failure.fromErrno() }
         defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Failure.fromErrno()
+        for bytes in pieces {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure.fromErrno()
+                }
+                offset += written
             }
-            offset += written
         }
     }
 }

@@ -22,10 +22,16 @@ public enum SHA256 {
 
     /// The digest as 64 lowercase hexadecimal digits.
     public static func hex<Bytes: Collection<UInt8>>(_ message: Bytes) -> String {
+        hex(pieces: CollectionOfOne(message))
+    }
+
+    /// The digest of `pieces` one after another, as 64 lowercase hexadecimal digits: a
+    /// large file made in pieces is hashed without joining them.
+    public static func hex<Pieces: Sequence>(pieces: Pieces) -> String where Pieces.Element: Collection<UInt8> {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(64)
-        for byte in digest(message) {
+        for byte in digest(pieces: pieces, hardware: hardware) {
             text.append(digits[Int(byte >> 4)])
             text.append(digits[Int(byte & 0x0F)])
         }
@@ -33,24 +39,66 @@ public enum SHA256 {
     }
 
     public static func digest<Bytes: Collection<UInt8>>(_ message: Bytes) -> [UInt8] {
-        digest(message, hardware: hardware)
+        digest(pieces: CollectionOfOne(message), hardware: hardware)
     }
 
     /// The digest by the hardware's compression or the portable one, which tests compare.
-    static func digest<Bytes: Collection<UInt8>>(_ message: Bytes, hardware: Bool) -> [UInt8] {
-        if let digest = message.withContiguousStorageIfAvailable({ digest(buffer: UnsafeRawBufferPointer($0), hardware: hardware) }) {
-            return digest
+    static func digest<Pieces: Sequence>(pieces: Pieces, hardware: Bool) -> [UInt8] where Pieces.Element: Collection<UInt8> {
+        var hasher = Hasher(hardware: hardware)
+        for piece in pieces {
+            if piece.withContiguousStorageIfAvailable({ hasher.update(UnsafeRawBufferPointer($0)) }) == nil {
+                Array(piece).withUnsafeBytes { hasher.update($0) }
+            }
         }
-        return Array(message).withUnsafeBytes { digest(buffer: $0, hardware: hardware) }
+        return hasher.finish()
     }
 
-    private static func digest(buffer: UnsafeRawBufferPointer, hardware: Bool) -> [UInt8] {
+    /// The running state of one digest.
+    private struct Hasher {
+        let hardware: Bool
         var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
         )
         var w = [UInt32](repeating: 0, count: 64)
-        // Compresses every whole block of `blocks`.
-        func compressBlocks(_ blocks: UnsafeRawBufferPointer) {
+        /// Bytes short of a whole block, waiting for the next piece or the end.
+        var pending: [UInt8] = []
+        var length = 0
+
+        init(hardware: Bool) {
+            self.hardware = hardware
+        }
+
+        mutating func update(_ buffer: UnsafeRawBufferPointer) {
+            length += buffer.count
+            var rest = buffer[...]
+            if !pending.isEmpty {
+                let taken = min(64 - pending.count, rest.count)
+                pending += rest.prefix(taken)
+                rest = rest.dropFirst(taken)
+                guard pending.count == 64 else { return }
+                pending.withUnsafeBytes { compressBlocks($0) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            let whole = rest.count / 64 * 64
+            compressBlocks(UnsafeRawBufferPointer(rebasing: rest.prefix(whole)))
+            pending += rest.dropFirst(whole)
+        }
+
+        /// The tail: the last partial block, the 0x80 marker and the message length in bits.
+        mutating func finish() -> [UInt8] {
+            var tail = pending
+            tail.append(0x80)
+            while tail.count % 64 != 56 { tail.append(0) }
+            let bitLength = UInt64(length) * 8
+            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+            tail.withUnsafeBytes { compressBlocks($0) }
+            return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
+                (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) }
+            }
+        }
+
+        /// Compresses every whole block of `blocks`.
+        private mutating func compressBlocks(_ blocks: UnsafeRawBufferPointer) {
             let count = blocks.count / 64
             guard count > 0 else { return }
             if hardware {
@@ -61,24 +109,12 @@ public enum SHA256 {
                 return
             }
             for block in 0..<count {
-                compress(UnsafeRawBufferPointer(rebasing: blocks[(block * 64)..<(block * 64 + 64)]), &h, &w)
+                SHA256.compress(UnsafeRawBufferPointer(rebasing: blocks[(block * 64)..<(block * 64 + 64)]), &h, &w)
             }
-        }
-        let fullBlocks = buffer.count / 64
-        compressBlocks(buffer)
-        // The tail: the last partial block, the 0x80 marker and the message length in bits.
-        var tail = [UInt8](buffer[(fullBlocks * 64)...])
-        tail.append(0x80)
-        while tail.count % 64 != 56 { tail.append(0) }
-        let bitLength = UInt64(buffer.count) * 8
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        tail.withUnsafeBytes(compressBlocks)
-        return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
-            (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) }
         }
     }
 
-    private static func compress(
+    fileprivate static func compress(
         _ block: UnsafeRawBufferPointer, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
         _ w: inout [UInt32]
     ) {

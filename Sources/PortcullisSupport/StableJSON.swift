@@ -13,23 +13,28 @@ public enum StableJSON {
 
     /// ``encode(_:)`` as UTF-8, without the copy into a `String`.
     public static func bytes<Value: Encodable>(_ value: Value) -> [UInt8] {
-        var out = render(value)
-        out.append(UInt8(ascii: "\n"))
-        return out
+        let written = pieces(value)
+        return written.count == 1 ? written[0] : Array(written.joined())
     }
 
-    /// The value written at indentation `indent`, without the final newline.
-    fileprivate static func render<Value: Encodable>(_ value: Value, indent: Int = 0) -> [UInt8] {
+    /// ``bytes(_:)`` in pieces, one after another, each fragment one of them as it was
+    /// written: a 100 MB document of fragments is never copied whole.
+    public static func pieces<Value: Encodable>(_ value: Value) -> [[UInt8]] {
+        var written = render(value)
+        written[written.count - 1].append(UInt8(ascii: "\n"))
+        return written
+    }
+
+    /// The value written at indentation `indent`, without the final newline, in pieces
+    /// (one, unless it holds fragments); the last piece is never a fragment.
+    fileprivate static func render<Value: Encodable>(_ value: Value, indent: Int = 0) -> [[UInt8]] {
         // Every value encoded here is made of strings, numbers, booleans, arrays and maps
         // with string keys, which cannot fail to encode.
         let root = try! JSONNodeEncoder.node(for: value)
+        var pieces: [[UInt8]] = []
         var out: [UInt8] = []
-        // Fragments are most of a document that has them: room for them, so 100 MB of
-        // routes are not copied at every doubling.
-        let fragments = root.fragmentBytes
-        if fragments > 0 { out.reserveCapacity(fragments + 4096) }
-        root.write(indent: indent, into: &out)
-        return out
+        root.write(indent: indent, into: &out, pieces: &pieces)
+        return pieces + [out]
     }
 
     /// A value written ahead, to be placed in a larger document as it is: a large document's
@@ -41,7 +46,7 @@ public enum StableJSON {
         fileprivate let depth: Int
 
         public init<Value: Encodable>(_ value: Value, depth: Int) {
-            bytes = StableJSON.render(value, indent: depth)
+            bytes = Array(StableJSON.render(value, indent: depth).joined())
             self.depth = depth
         }
 
@@ -153,7 +158,8 @@ final class JSONNode {
         self.content = content
     }
 
-    func write(indent: Int, into out: inout [UInt8]) {
+    /// Appends the value to `out`; a fragment ends `out` as a piece and is itself the next.
+    func write(indent: Int, into out: inout [UInt8], pieces: inout [[UInt8]]) {
         switch content {
         case .literal(let text):
             out += text.utf8
@@ -161,14 +167,16 @@ final class JSONNode {
             Self.string(text, into: &out)
         case .fragment(let bytes, let depth):
             precondition(depth == indent, "a StableJSON fragment written for depth \(depth) is placed at depth \(indent)")
-            out += bytes
+            pieces.append(out)
+            pieces.append(bytes)
+            out = []
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
             for (index, element) in elements.enumerated() {
                 if index > 0 { out += ",\n".utf8 }
                 Self.pad(indent + 1, into: &out)
-                element.write(indent: indent + 1, into: &out)
+                element.write(indent: indent + 1, into: &out, pieces: &pieces)
             }
             out.append(UInt8(ascii: "\n"))
             Self.pad(indent, into: &out)
@@ -182,21 +190,11 @@ final class JSONNode {
                 Self.pad(indent + 1, into: &out)
                 Self.string(member.key, into: &out)
                 out += " : ".utf8
-                member.value.write(indent: indent + 1, into: &out)
+                member.value.write(indent: indent + 1, into: &out, pieces: &pieces)
             }
             out.append(UInt8(ascii: "\n"))
             Self.pad(indent, into: &out)
             out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    /// The bytes of the fragments in this value.
-    var fragmentBytes: Int {
-        switch content {
-        case .literal, .string: 0
-        case .fragment(let bytes, _): bytes.count
-        case .array(let elements): elements.reduce(0) { $0 + $1.fragmentBytes }
-        case .object(let members): members.reduce(0) { $0 + $1.value.fragmentBytes }
         }
     }
 

@@ -16,8 +16,8 @@ struct InMemoryBundle: BundleSource, Equatable {
 
     func produce(into sink: any BundleSink) throws -> BundleIndex {
         try BundleIndex(paths.map { path in
-            try sink.receive(path, files[path]!)
-            return BundleIndex.Entry(path: path, bytes: files[path]!)
+            try sink.receive(path, [files[path]!])
+            return BundleIndex.Entry(path: path, pieces: [files[path]!])
         })
     }
 
@@ -26,7 +26,8 @@ struct InMemoryBundle: BundleSource, Equatable {
         private let lock = NSLock()
         private(set) var files: [String: [UInt8]] = [:]
 
-        func receive(_ path: String, _ bytes: [UInt8]) {
+        func receive(_ path: String, _ pieces: [[UInt8]]) {
+            let bytes = Array(pieces.joined())
             lock.withLock { files[path] = bytes }
         }
     }

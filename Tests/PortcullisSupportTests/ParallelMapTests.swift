@@ -31,8 +31,23 @@ final class SHA256Tests: XCTestCase {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
         // The same vectors through the portable compression, whichever runs by default.
         XCTAssertEqual(
-            SHA256.digest(Array("abc".utf8), hardware: false),
-            SHA256.digest(Array("abc".utf8), hardware: SHA256.hardware))
+            SHA256.digest(pieces: [Array("abc".utf8)], hardware: false),
+            SHA256.digest(pieces: [Array("abc".utf8)], hardware: SHA256.hardware))
+    }
+
+    /// A message in pieces, cut anywhere, has the digest of the whole.
+    func testPiecesHashAsTheWhole() {
+        let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let whole = SHA256.hex(message)
+        for cuts in [[0], [1, 63], [64, 128], [3, 70, 200, 201, 999], [500, 500]] {
+            var pieces: [ArraySlice<UInt8>] = []
+            var start = 0
+            for cut in cuts + [message.count] {
+                pieces.append(message[start..<cut])
+                start = cut
+            }
+            XCTAssertEqual(SHA256.hex(pieces: pieces), whole, "cut at \(cuts)")
+        }
     }
 
     /// Where the processor has SHA extensions, their compression agrees with the portable
@@ -42,7 +57,8 @@ final class SHA256Tests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         for length in Array(0...200) + [1_000, 4_096, 65_537, 1_000_000] {
             let message = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            XCTAssertEqual(SHA256.digest(message, hardware: true), SHA256.digest(message, hardware: false), "length \(length)")
+            XCTAssertEqual(
+                SHA256.digest(pieces: [message], hardware: true), SHA256.digest(pieces: [message], hardware: false), "length \(length)")
         }
     }
 }

@@ -3,7 +3,9 @@ import PortcullisSupport
 /// Receives a bundle's files as they are made, from any thread and in no set order, so no
 /// file's bytes need to outlive their writing: a 100,000-route bundle is 370 MB.
 public protocol BundleSink: Sendable {
-    func receive(_ path: String, _ bytes: [UInt8]) throws
+    /// The file at `path` is `pieces` one after another: a large file made in parts
+    /// (gateway.json's routes) is never joined in memory.
+    func receive(_ path: String, _ pieces: [[UInt8]]) throws
 }
 
 /// Something that makes a bundle's files: the build of a resolved project, or files a test
@@ -28,12 +30,12 @@ public struct BundleIndex: Sendable {
             self.sha256 = sha256
         }
 
-        /// The entry of `bytes` at `path`; paths are built from names the language
-        /// restricts to `[a-z0-9-]`, so none can leave the bundle, and this check makes
-        /// that a guarantee rather than a consequence.
-        public init(path: String, bytes: [UInt8]) {
+        /// The entry of the file `pieces` make at `path`; paths are built from names the
+        /// language restricts to `[a-z0-9-]`, so none can leave the bundle, and this check
+        /// makes that a guarantee rather than a consequence.
+        public init(path: String, pieces: [[UInt8]]) {
             precondition(BundleIndex.isContained(path), "bundle path '\(path)' would leave the output folder")
-            self.init(path: path, size: bytes.count, sha256: SHA256.hex(bytes))
+            self.init(path: path, size: pieces.reduce(0) { $0 + $1.count }, sha256: SHA256.hex(pieces: pieces))
         }
     }
 

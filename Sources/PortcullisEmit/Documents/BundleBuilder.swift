@@ -105,7 +105,7 @@ public enum BundleBuilder {
         _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, renderer: PolicyRenderer,
         into output: inout PartOutput
     ) throws {
-        try output.add("gateway.json", bytes: StableJSON.bytes(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        try output.add("gateway.json", pieces: StableJSON.pieces(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
             try output.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
         }
@@ -139,12 +139,12 @@ public enum BundleBuilder {
         var problems = DiagnosticCollector()
 
         mutating func add(_ path: String, _ text: String) throws {
-            try add(path, bytes: Array(text.utf8))
+            try add(path, pieces: [Array(text.utf8)])
         }
 
-        mutating func add(_ path: String, bytes: [UInt8]) throws {
-            entries.append(BundleIndex.Entry(path: path, bytes: bytes))
-            try sink.receive(path, bytes)
+        mutating func add(_ path: String, pieces: [[UInt8]]) throws {
+            entries.append(BundleIndex.Entry(path: path, pieces: pieces))
+            try sink.receive(path, pieces)
         }
 
         /// Adds a policy document, after reporting it at `range` when APIM would refuse it
@@ -161,7 +161,7 @@ public enum BundleBuilder {
                             at: range)
                     ])
             }
-            try add(path, bytes: policy)
+            try add(path, pieces: [policy])
         }
     }
 }
