@@ -89,4 +89,27 @@ final class PolicySizeLimitTests: XCTestCase {
             result.stdout.contains("orders.yaml:3:7: error: the policy document of API 'orders' is"), result.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
+
+    /// Files are written as they are made, so an oversized policy is found with others
+    /// already on disk: they stay in the staging folder, which is removed, and the bundle
+    /// already in the output is kept as it was. `--check` refuses with the same report.
+    func testOversizedPolicyKeepsTheEarlierBundleAndLeavesNoStagingFolder() throws {
+        let (good, out) = try build(scopes: 1)
+        XCTAssertEqual(good.status, 0, good.stdout + good.stderr)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted()
+        let gateway = try Data(contentsOf: out.appendingPathComponent("gateway.json"))
+
+        let backend = "https://orders.example.com/" + String(repeating: "a", count: Self.limit)
+        _ = try build(scopes: 1, backend: backend)
+        let oversized = directory.appendingPathComponent("project-1-\(backend.count)")
+        for extra in [[], ["--check"]] {
+            let result = try ToolProcess.run(["build", ".", "--out", out.path, "--quiet"] + extra, in: oversized)
+            XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+            XCTAssertTrue(result.stdout.contains("error: the policy document of API 'orders' is"), result.stdout)
+        }
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted(), files)
+        XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("gateway.json")), gateway)
+        let beside = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        XCTAssertEqual(beside.filter { $0.contains("portcullis-") }, [], "a staging folder was left beside the output")
+    }
 }
