@@ -72,27 +72,42 @@ public enum BundleWriter {
         }
     }
 
-    /// Writes each file as it comes, on whichever core made it; a folder is created the
-    /// first time a file in it cannot be.
-    private struct StagingFolder: BundleSink {
+    /// Writes each file as it comes, on whichever core made it, creating its folders the
+    /// first time a file in them arrives.
+    private final class StagingFolder: BundleSink, @unchecked Sendable {
         let root: String
+        /// Folders made so far, relative to `root`; guarded by `lock`.
+        private var made: Set<Substring> = [""]
+        private let lock = NSLock()
+
+        init(root: String) {
+            self.root = root
+        }
 
         func receive(_ path: String, _ pieces: [[UInt8]]) throws {
-            let file = root + "/" + path
             do {
-                try FileSystem.writeFile(pieces: pieces, to: file, mode: fileMode)
+                try makeFolders(of: path)
+                try FileSystem.writeFile(pieces: pieces, to: root + "/" + path, mode: fileMode)
             } catch let failure as FileSystem.Failure {
-                var folder = Substring(path)
-                var missing: [Substring] = []
-                while let slash = folder.lastIndex(of: "/") {
-                    folder = folder[..<slash]
-                    missing.append(folder)
+                throw FileSystem.Failure(reason: "\(path): \(failure.reason)")
+            }
+        }
+
+        /// Makes the folders on the way to `path`, parents first, under the lock, so no
+        /// two threads make the same one and none writes into one not made yet.
+        private func makeFolders(of path: String) throws {
+            let folder = path.lastIndex(of: "/").map { path[..<$0] } ?? ""
+            try lock.withLock {
+                guard !made.contains(folder) else { return }
+                var missing = [folder]
+                while let slash = missing[missing.count - 1].lastIndex(of: "/") {
+                    let parent = path[..<slash]
+                    guard !made.contains(parent) else { break }
+                    missing.append(parent)
                 }
-                do {
-                    for folder in missing.reversed() { try FileSystem.makeDirectory(root + "/" + folder, mode: folderMode) }
-                    try FileSystem.writeFile(pieces: pieces, to: file, mode: fileMode)
-                } catch let second as FileSystem.Failure {
-                    throw FileSystem.Failure(reason: "\(path): \(missing.isEmpty ? failure.reason : second.reason)")
+                for folder in missing.reversed() {
+                    try FileSystem.makeDirectory(root + "/" + folder, mode: folderMode)
+                    made.insert(folder)
                 }
             }
         }
