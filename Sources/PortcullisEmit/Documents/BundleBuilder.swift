@@ -96,7 +96,7 @@ public enum BundleBuilder {
         let index = BundleIndex(entries)
         var output = PartOutput(sink: sink)
         try output.add(
-            "manifest.json", Manifest.render(index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
+            "manifest.json", pieces: Manifest.render(index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
         return BundleIndex(index.entries + output.entries)
     }
 
@@ -187,9 +187,10 @@ enum Manifest {
         var files: [Entry]
     }
 
-    /// The manifest of every file in `index`, which does not hold the manifest itself.
-    static func render(_ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?) -> String {
-        StableJSON.encode(
+    /// The manifest of every file in `index`, which does not hold the manifest itself, as
+    /// UTF-8: 20 MB for 100,000 routes, so not copied into a `String` and out again.
+    static func render(_ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?) -> [[UInt8]] {
+        StableJSON.pieces(
             Document(
                 environment: environment, inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
                 files: index.entries.map { Document.Entry(path: $0.path, sha256: $0.sha256) }))
