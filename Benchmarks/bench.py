@@ -38,17 +38,20 @@ WORK = os.path.join(ROOT, ".build", "bench")
 LIMITS = ["--max-file-size", str(256 * 1024 * 1024)]
 FORMATS = ("text", "json", "sarif", "github")
 
-# The goals, as the issue states them, and the --quick limits for CI: loose enough for a
+# The goals, as the issue states them or tighter where they are met with room (build
+# memory per 20,000 routes, findings), and the --quick limits for CI: loose enough for a
 # busy shared machine (where wall times double), tight enough that a 3x slowdown fails.
 GOALS = {
     "lint wall ratio": 1.5, "lint cpu ratio": 2.5, "pyyaml speedup": 10.0,
-    "build check s per 20k routes": 0.6, "build peak MB up to 100k routes": 600, "write ratio": 1.2,
-    "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
+    "build check s per 20k routes": 0.6, "build peak MB up to 100k routes": 600,
+    "build peak MB per 20k routes": 160, "write ratio": 1.2,
+    "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 2.5,
     "doubling growth": 2.2, "samples ms": 20,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
     "build check s per 20k routes": 4.5, "build peak MB up to 100k routes": 600,
+    "build peak MB per 20k routes": 200,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
     "doubling growth": 3.0, "samples ms": 60,
 }
@@ -240,6 +243,11 @@ def main():
                 if m["pyyaml"]:
                     checks.append(verdict(f"{layout} faster than PyYAML", m["pyyaml speedup"], limit["pyyaml speedup"],
                                           higher_is_better=True))
+                # The bundle is no longer held whole: peak memory grows with the routes at
+                # most as fast as the lint's, checked per 20,000 routes as well as against
+                # the issue's fixed bound.
+                checks.append(verdict(f"{layout} build peak MB per 20k routes", m["build peak"],
+                                      limit["build peak MB per 20k routes"] * max(1.0, scale)))
                 if routes <= 100000:
                     checks.append(verdict(f"{layout} build peak MB", m["build peak"],
                                           limit["build peak MB up to 100k routes"]))

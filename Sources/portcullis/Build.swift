@@ -50,7 +50,7 @@ struct Build: ParsableCommand {
                 FileHandle.standardError.write(Data(message.utf8))
                 exitWithoutTeardown(1, keeping: result)
             case .built(let bundle) where check:
-                status.show("building and comparing with '\(out)'")
+                status.show("comparing the bundle with '\(out)'")
                 let found: BundleCheck
                 do {
                     found = try BundleCheck(bundle, at: output)
@@ -65,7 +65,7 @@ struct Build: ParsableCommand {
                 }
                 exitWithoutTeardown(found.upToDate ? 0 : 1, keeping: result)
             case .built(let bundle):
-                status.show("building and writing to '\(out)'")
+                status.show("writing the bundle to '\(out)'")
                 let written: BundleIndex
                 do {
                     written = try BundleWriter.write(bundle, to: output)
