@@ -38,14 +38,14 @@ WORK = os.path.join(ROOT, ".build", "bench")
 LIMITS = ["--max-file-size", str(256 * 1024 * 1024)]
 FORMATS = ("text", "json", "sarif", "github")
 
-# The goals, as the issue states them or tighter where they are met with room (build
-# memory per 20,000 routes, findings), and the --quick limits for CI: loose enough for a
-# busy shared machine (where wall times double), tight enough that a 3x slowdown fails.
+# The goals, as the issue states them, plus build memory per 20,000 routes at what the
+# streaming build reaches, and the --quick limits for CI: loose enough for a busy shared
+# machine (where wall times double), tight enough that a 3x slowdown fails.
 GOALS = {
     "lint wall ratio": 1.5, "lint cpu ratio": 2.5, "pyyaml speedup": 10.0,
     "build check s per 20k routes": 0.6, "build peak MB up to 100k routes": 600,
     "build peak MB per 20k routes": 160, "write ratio": 1.2,
-    "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 2.5,
+    "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
     "doubling growth": 2.2, "samples ms": 20,
 }
 QUICK = {

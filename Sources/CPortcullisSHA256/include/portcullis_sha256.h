@@ -4,6 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/// SHA-256's 64 round constants, for the hardware compression and the portable one.
+const uint32_t *portcullis_sha256_round_constants(void);
+
 /// Whether this processor has the SHA extensions (x86 SHA-NI with SSSE3 and SSE4.1).
 int portcullis_sha256_hardware_available(void);
 
