@@ -15,6 +15,10 @@ the bundle it wrote. Every timed step starts after `sync`, so no step pays for a
 write-back, and everything alternates in one session; the report gives medians and the
 median of per-round ratios (robust on a shared, noisy machine).
 
+With environments: the same estate with environments/{dev,test,prod}.yaml beside it, each
+overriding every API's backend, half the APIs' rate limits and a named value; lint time is
+reported as a ratio to the plain estate's, with a generous growth check.
+
 Self-contained cases: one API with many routes, many findings in every report format, and
 the samples; each of the first two at two sizes, to check that doubling the input at most
 (about) doubles the time.
@@ -44,13 +48,13 @@ GOALS = {
     "lint wall ratio": 1.5, "lint cpu ratio": 2.5, "pyyaml speedup": 10.0,
     "build check s per 20k routes": 0.6, "build peak MB up to 100k routes": 600, "write ratio": 1.2,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
-    "doubling growth": 2.2, "samples ms": 20,
+    "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
     "build check s per 20k routes": 4.5, "build peak MB up to 100k routes": 600,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
-    "doubling growth": 3.0, "samples ms": 60,
+    "doubling growth": 3.0, "samples ms": 60, "environments ratio": 8.0,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -110,6 +114,58 @@ def prepare_estate(args, apis):
                        for name in names if name.endswith(".yaml"))
         estates[layout] = (out, files)
     return estates
+
+
+ENVIRONMENTS = ("dev", "test", "prod")
+
+
+def add_environments(plain, out):
+    """Copies the estate at `plain` to `out` with three environments that override every
+    API's backend, half the APIs' rate limits (same key, other figures) and a named value."""
+    shutil.copytree(plain, out)
+    apis = []  # (name, top-level rateLimit line or None), in file order
+    for dirpath, _, names in sorted(os.walk(out)):
+        for name in sorted(names):
+            if not name.endswith(".yaml"):
+                continue
+            with open(os.path.join(dirpath, name)) as f:
+                kind = None
+                for line in f:
+                    if line.startswith("kind: "):
+                        kind = line.split()[1]
+                    elif line.startswith("name: ") and kind == "API":
+                        apis.append([line.split()[1], None])
+                    elif line.startswith("rateLimit: ") and kind == "API" and apis and apis[-1][1] is None:
+                        apis[-1][1] = line.split(": ", 1)[1].strip()
+    os.makedirs(os.path.join(out, "environments"))
+    for number, environment in enumerate(ENVIRONMENTS):
+        lines = ["apiVersion: portcullis/v1", "kind: Environment", f"name: {environment}", "gateway:",
+                 "  namedValues:", f"    tenant-id: 00000000-0000-4000-8000-00000000000{number}", "apis:"]
+        for index, (name, limit) in enumerate(apis):
+            lines += [f"  {name}:", f"    backend: https://{name}.{environment}.example.com/orders"]
+            if limit and index % 2 == 0:
+                key = limit.rsplit("key: ", 1)[1].rstrip("}")
+                lines.append(f"    rateLimit: {{calls: {100 * (number + 1)}, per: 60s, key: {key}}}")
+        with open(os.path.join(out, "environments", f"{environment}.yaml"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def measure_environments(args, apis, portcullis):
+    """Times lint of each layout with and without three environments; returns {layout: ratio}."""
+    ratios = {}
+    for layout, (directory, _) in prepare_estate(args, apis).items():
+        with_environments = directory + "-environments"
+        if not os.path.isdir(with_environments):
+            add_environments(directory, with_environments)
+        rows = []
+        for _ in range(args.rounds):
+            plain, _, _, status = run([portcullis, "lint", "--quiet", *LIMITS, directory])
+            layered, _, _, layered_status = run([portcullis, "lint", "--quiet", *LIMITS, with_environments])
+            if status != 0 or layered_status != 0:
+                sys.exit(f"bench: lint of the {layout} estate with environments exited {layered_status}; it should lint clean")
+            rows.append((plain, layered))
+        ratios[layout] = (statistics.median([r[1] for r in rows]), statistics.median([r[1] / r[0] for r in rows]))
+    return ratios
 
 
 def measure_estate(args, apis, floor, portcullis):
@@ -244,6 +300,12 @@ def main():
                     checks.append(verdict(f"{layout} build peak MB", m["build peak"],
                                           limit["build peak MB up to 100k routes"]))
                 print(f"{'':<13} checks: {' '.join(checks)}")
+        # Each environment is a variant resolved and checked in full; every document here
+        # changes in each, so four variants may cost about four lints (no goal, a growth check).
+        print(f"three environments over every API, {sizes[0]} APIs: lint time vs the plain estate")
+        for layout, (seconds, ratio) in measure_environments(args, sizes[0], portcullis).items():
+            print(f"  {layout:<13} {seconds:.3f} s, {ratio:.2f}x: "
+                  f"{verdict(f'{layout} environments ratio', ratio, limit['environments ratio'])}")
         for apis in sizes[1:]:
             growth = apis / sizes[0]
             print(f"growth from {sizes[0]} to {apis} APIs ({growth:g}x the routes):")
