@@ -35,9 +35,9 @@ struct DecodingContext {
             mismatch(node, expected: "a mapping", field: field)
             return nil
         }
-        var values = FieldValues<Field>(introducedAt: introducedAt)
-        for entry in entries where !values.store(entry) {
-            unknownField(entry, in: Field.self)
+        var values = FieldValues<Field>(introducedAt: introducedAt, entries: entries)
+        for index in entries.indices where !values.store(index) {
+            unknownField(entries[index], in: Field.self)
         }
         return values
     }
