@@ -105,6 +105,22 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    func testAnInheritedValueAnEnvironmentSetsIsNotedAtTheOverride() throws {
+        try write(environment("prod", "apis:\n  orders:\n    rateLimit: none\n"), to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        let expected = """
+            project/apis/orders.yaml:12:9: error: route 'list-orders' has its rate limit switched off [RL001]
+             12 |   - id: list-orders
+                |         ^~~~~~~~~~~
+            project/environments/prod.yaml:6:16: note: 'rateLimit: none' inherited from API 'orders' here
+            project/environments/prod.yaml:3:7: note: only in environment 'prod'
+
+            """
+        XCTAssertTrue(result.stdout.hasPrefix(expected), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("3 errors, 0 warnings in 8 files\n"), result.stdout)
+    }
+
     func testAFindingTheEnvironmentsOverrideSaysWhereItDoesNotApply() throws {
         try write(environment("prod", "apis:\n  catalog:\n    backend: http://catalog.prod.contoso.com\n"), to: "environments/prod.yaml")
         let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
