@@ -219,4 +219,31 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(build.stdout.contains("Zm9vYmFy") || build.stderr.contains("Zm9vYmFy"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
+
+    func testASecretAnEnvironmentWritesIsMaskedWhicheverEnvironmentIsChecked() throws {
+        // Each line also holds an override that is an error in every variant, so each is
+        // quoted whether or not 'leaky' is the environment checked.
+        try write(
+            environment(
+                "leaky",
+                """
+                gateway:
+                  secrets: {redis-connection: {value: hunter2-secrets}, "bad name": {value: hunter2-misnamed}, nope: {}}
+                  identityProviders: {partner: {clientSecret: hunter2-client, scopeClaim: scp}}
+                  redis: {connection: hunter2-redis, bogus: 1}
+                  guardrails: {maxTokenCacheTtl: 1m}
+
+                """), to: "environments/leaky.yaml")
+        for arguments in [["lint", "project"], ["lint", "project", "--env", "dev"], ["lint", "project", "--env", "leaky"]] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.status, 1, arguments.joined(separator: " "))
+            let quoted = Set(result.stdout.components(separatedBy: "\n").compactMap { $0.split(separator: "|").first })
+            XCTAssertTrue([" 5 ", " 6 ", " 7 "].allSatisfy { quoted.contains($0) }, result.stdout)
+            XCTAssertFalse(result.stdout.contains("hunter2"), "\(arguments.joined(separator: " ")) prints a secret:\n\(result.stdout)")
+        }
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--out", out.path], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(build.stdout.contains("hunter2") || build.stderr.contains("hunter2"), build.stdout)
+    }
 }

@@ -62,7 +62,7 @@ extension Environment {
     /// keeping the overriding entry's own location so findings point at the override.
     static func lay(_ overrides: YAMLNode, over base: YAMLNode, shape: OverrideShape) -> YAMLNode {
         switch shape {
-        case .replaced:
+        case .replaced, .secret:
             return overrides
         case .fields, .named:
             guard case .mapping(var entries) = base.content, case .mapping(let changes) = overrides.content else {
@@ -71,7 +71,7 @@ extension Environment {
             for change in changes {
                 let inner: OverrideShape = if case .named(let named) = shape { named } else { shape.child(change.key) }
                 if let index = entries.firstIndex(where: { $0.key == change.key }) {
-                    if case .replaced = inner {
+                    if inner.replacesWhole {
                         entries[index] = change
                     } else {
                         entries[index].value = lay(change.value, over: entries[index].value, shape: inner)
