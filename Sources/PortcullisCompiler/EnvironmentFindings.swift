@@ -28,9 +28,13 @@ enum EnvironmentFindings {
         return order.compactMap { key in
             let (first, present) = found[key]!
             guard present.count < variants.count else { return first }
-            // A suppression silences what it was written for in some environments; it is
-            // unused only when it silences nothing in any of them.
-            if key.code == SuppressionRules.unused { return nil }
+            if key.code == SuppressionRules.unused {
+                // A suppression in an environment's document is judged only where that
+                // environment is laid; any other is judged everywhere, and is unused only
+                // when it silences nothing in any environment.
+                let judging = variants.indices.filter { variants[$0].environment.map { holds($0.extent, key.range) } ?? false }
+                guard !judging.isEmpty, judging.allSatisfy(present.contains) else { return nil }
+            }
             var diagnostic = first
             let inBase = present.first == 0
             let listed = inBase ? variants.indices.filter { !present.contains($0) } : present
@@ -44,6 +48,10 @@ enum EnvironmentFindings {
             diagnostic.notes.append(Diagnostic.Note(message, at: environments[0].name.range))
             return diagnostic
         }
+    }
+
+    private static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
+        extent.file == range.file && extent.start <= range.start && range.start < extent.end
     }
 
     /// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.

@@ -145,6 +145,31 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
     }
 
+    func testASuppressionInAnEnvironmentsFileIsNotUnusedWhereThatEnvironmentIsNotChecked() throws {
+        try write(
+            environment(
+                "prod",
+                "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 10m}  # portcullis:ignore CA002 -- agreed with the data owner\n"),
+            to: "environments/prod.yaml")
+        let out = directory.appendingPathComponent("bundle")
+        for arguments in [
+            ["lint", "project", "--env", "dev", "--warnings-as-errors"],
+            ["build", "project", "--out", out.path, "--warnings-as-errors"],
+        ] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", arguments.joined(separator: " "))
+            XCTAssertEqual(result.status, 0)
+        }
+        // Where prod is checked, the suppression is judged.
+        try write(
+            environment("prod", "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 1m}  # portcullis:ignore CA002 -- agreed with the data owner\n"),
+            to: "environments/prod.yaml")
+        for arguments in [["lint", "project"], ["lint", "project", "--env", "prod"]] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertTrue(result.stdout.contains("warning: suppression of 'CA002' silenced nothing [SU003]"), result.stdout)
+        }
+    }
+
     func testWhatMayNotDifferAndWhatIsNotDeclaredAreLocatedErrors() throws {
         try write(
             environment(

@@ -11,6 +11,8 @@ public struct Environment: Sendable {
     public var name: Located<String>
     /// Where the document's `kind` is written.
     public var kindRange: SourceRange
+    /// The whole document.
+    public var extent: SourceRange
     /// Overrides of the Gateway document, already limited to what may differ.
     public var gateway: YAMLNode?
     /// Overrides of API documents by API name; route overrides are keyed by route id.
