@@ -219,6 +219,21 @@ final class EnvironmentTests: XCTestCase {
             result.stdout)
     }
 
+    func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {
+        // Each environment is one more check of the whole project.
+        let documents = (1...10_000).map { environment("e\($0)", "apis: {orders: {backend: https://e\($0).example.com}}\n") }
+        try write(documents.joined(separator: "---\n"), to: "environments/many.yaml")
+        let started = Date()
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+        XCTAssertEqual(result.status, 1)
+        // Environments count in file order: after dev.yaml's, many.yaml's 100th (five lines
+        // each) is the 101st.
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") },
+            ["project/environments/many.yaml:\(99 * 5 + 3):7: error: more than 100 environments are declared [YS006]"])
+    }
+
     func testAnUnknownEnvironmentIsAUsageErrorAndNothingIsWritten() throws {
         let lint = try ToolProcess.run(["lint", "project", "--env", "qa"], in: directory)
         XCTAssertEqual(lint.status, 2)
