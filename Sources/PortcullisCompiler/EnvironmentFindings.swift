@@ -28,12 +28,16 @@ enum EnvironmentFindings {
         return order.compactMap { key in
             let (first, present) = found[key]!
             guard present.count < variants.count else { return first }
-            if key.code == SuppressionRules.unused {
-                // A suppression in an environment's document is judged only where that
-                // environment is laid; any other is judged everywhere, and is unused only
-                // when it silences nothing in any environment.
-                let judging = variants.indices.filter { variants[$0].environment.map { holds($0.extent, key.range) } ?? false }
-                guard !judging.isEmpty, judging.allSatisfy(present.contains) else { return nil }
+            let owner = variants.indices.first { variants[$0].environment.map { holds($0.extent, key.range) } ?? false }
+            if let owner {
+                // An environment's own document is judged where the environment is laid:
+                // a suppression there is used or unused only there, and a literal there
+                // that elsewhere only looks like a credential is reported as the secret it is.
+                guard present.contains(owner) else { return nil }
+            } else if key.code == SuppressionRules.unused {
+                // Any other suppression is judged everywhere, and is unused only when it
+                // silences nothing in any environment.
+                return nil
             }
             var diagnostic = first
             let inBase = present.first == 0

@@ -251,13 +251,29 @@ final class EnvironmentTests: XCTestCase {
             to: "environments/prod.yaml")
         let lint = try ToolProcess.run(["lint", "project"], in: directory)
         XCTAssertEqual(lint.status, 1)
-        XCTAssertTrue(lint.stdout.contains("[SE001]"), lint.stdout)
+        // Reported once, as the literal secret it is in prod, not also as a credential-like value.
+        XCTAssertTrue(lint.stdout.contains("error: secret 'redis-connection' is written as a literal 'value' [SE002]"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("[SE001]"), lint.stdout)
         XCTAssertFalse(lint.stdout.contains("Zm9vYmFy"), "the secret is printed")
         let out = directory.appendingPathComponent("bundle")
         let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path], in: directory)
         XCTAssertEqual(build.status, 1)
         XCTAssertFalse(build.stdout.contains("Zm9vYmFy") || build.stderr.contains("Zm9vYmFy"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testALiteralClientSecretInAnEnvironmentIsReportedOnceAsWhatItIs() throws {
+        try write(
+            environment("prod", "gateway:\n  identityProviders:\n    partner: {clientSecret: not-in-key-vault}\n"),
+            to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        // Without prod's overrides the same literal only looks like a credential; prod's
+        // variant says what it is, and that is the one finding.
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") },
+            ["project/environments/prod.yaml:6:29: error: 'clientSecret' of provider 'partner' is a literal; it must reference a secret [SE001]"])
+        XCTAssertFalse(result.stdout.contains("not in environment"), result.stdout)
     }
 
     func testASecretAnEnvironmentWritesIsMaskedWhicheverEnvironmentIsChecked() throws {
