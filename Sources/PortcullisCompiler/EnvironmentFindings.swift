@@ -54,6 +54,16 @@ enum EnvironmentFindings {
         }
     }
 
+    /// The findings of one variant checked alone, in a project that has environments.
+    /// Whether a suppression outside this environment's own document silences something
+    /// in some environment is known only when all are checked, by `lint` without `--env`.
+    static func alone(_ variant: (environment: Environment?, diagnostics: [Diagnostic])) -> [Diagnostic] {
+        variant.diagnostics.filter { diagnostic in
+            diagnostic.code != SuppressionRules.unused
+                || (variant.environment.map { holds($0.extent, diagnostic.range) } ?? false)
+        }
+    }
+
     private static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
         extent.file == range.file && extent.start <= range.start && range.start < extent.end
     }

@@ -174,7 +174,10 @@ public enum LintPipeline {
                 redactions.formUnion(variant.redactions)
             }
         }
-        let list = findings.count == 1 ? findings[0].diagnostics : EnvironmentFindings.combine(findings)
+        let list =
+            findings.count > 1
+            ? EnvironmentFindings.combine(findings)
+            : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
             diagnostics: list, sources: files, redactions: redactions.sorted(), inputCount: inputs.count)
         return LintResult(

@@ -134,6 +134,22 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
     }
 
+    func testASuppressionOnlyTheDefinitionsAsWrittenUseIsNotUnusedWhenOneEnvironmentIsChecked() throws {
+        var api = try String(contentsOf: project.appendingPathComponent("apis/catalog.yaml"), encoding: .utf8)
+        api = api.replacingOccurrences(
+            of: "backend: https://catalog.internal.contoso.com",
+            with: "backend: http://catalog.internal.contoso.com  # portcullis:ignore SE003 -- plain HTTP inside the cluster")
+        try write(api, to: "apis/catalog.yaml")
+        // Every environment sets an https backend: only a check of them all can tell.
+        let result = try ToolProcess.run(["lint", "project", "--env", "prod", "--warnings-as-errors"], in: directory)
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.status, 0)
+        api = api.replacingOccurrences(of: "backend: http://", with: "backend: https://")
+        try write(api, to: "apis/catalog.yaml")
+        let unused = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertTrue(unused.stdout.contains("warning: suppression of 'SE003' silenced nothing [SU003]"), unused.stdout)
+    }
+
     func testASuppressionInTheEnvironmentsFileSilencesItsFinding() throws {
         try write(
             environment(
