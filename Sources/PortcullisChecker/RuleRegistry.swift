@@ -27,8 +27,9 @@ public enum RuleRegistry {
     public static let codes: [String: DiagnosticCode] = Dictionary(
         uniqueKeysWithValues: descriptions.map { ($0.code.id, $0.code) })
 
+    /// The rule a code (`LP003`, any letter case) or a slug (`write-route-accepts-read-scope`) names.
     public static func description(of code: String) -> RuleDescription? {
-        descriptions.first { $0.code.id == code.uppercased() }
+        descriptions.first { $0.code.id == code.uppercased() || $0.code.slug == code.lowercased() }
     }
 
     /// Every rule's metadata for SARIF: the rationale as the full description, and the

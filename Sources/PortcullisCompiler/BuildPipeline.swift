@@ -14,7 +14,7 @@ public enum BuildPipeline {
     }
 
     public static func run(_ workspace: Workspace, options: LintOptions) -> (LintResult, Outcome) {
-        let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
+        let result = LintPipeline.run(workspace, options: options)
         guard !result.report.hasErrors, result.missingEnvironment == nil else { return (result, .refused) }
         // Secret literals are errors by default; with their rules turned off or suppressed
         // they would flow into the bundle, so the build refuses them all the same.
@@ -28,7 +28,8 @@ public enum BuildPipeline {
         guard oversized.isEmpty else {
             let report = DiagnosticReport(
                 diagnostics: result.report.diagnostics + oversized, sources: result.report.sources,
-                redactions: result.report.redactions, inputCount: result.report.summary.files)
+                redactions: result.report.redactions, inputCount: result.report.summary.files,
+                skipped: result.report.summary.skipped)
             return (LintResult(report: report, project: result.project), .refused)
         }
         return (result, .built(bundle))

@@ -108,6 +108,12 @@ enum FileSystem {
     /// the run; and what was opened must be a regular file outside the kernel's `/proc`
     /// and `/sys`, whose files look regular but hold the process's environment and more.
     static func contents(of path: String, upTo limit: Int) throws -> [UInt8] {
+        try prefix(of: path, upTo: limit).bytes
+    }
+
+    /// ``contents(of:upTo:)`` with the file's whole size, which reports of an oversized
+    /// file show.
+    static func prefix(of path: String, upTo limit: Int) throws -> (bytes: [UInt8], size: Int) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ELOOP { throw Failure(reason: "it is a symbolic link") }
@@ -123,6 +129,18 @@ enum FileSystem {
         default: throw Failure.fromErrno()
         }
         let size = Int(status.st_size)
+        let bytes = try readBytes(from: descriptor, upTo: limit, expecting: size)
+        return (bytes, max(size, bytes.count))
+    }
+
+    /// The first `limit` bytes of standard input (all of it when shorter).
+    static func standardInput(upTo limit: Int) throws -> [UInt8] {
+        try readBytes(from: STDIN_FILENO, upTo: limit, expecting: 0)
+    }
+
+    /// Reads until the end or `limit` bytes; `size` is how many are expected, to size the
+    /// buffer once for a regular file.
+    private static func readBytes(from descriptor: Int32, upTo limit: Int, expecting size: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: min(max(size, 0) + 1, limit))
         var count = 0
         while true {
@@ -148,9 +166,18 @@ enum FileSystem {
         guard mkdir(path, mode) == 0 || errno == EEXIST else { throw Failure.fromErrno() }
     }
 
+    /// Creates a file that must not exist yet, not even as a dangling link.
+    static func createFile(_ bytes: [UInt8], at path: String, mode: mode_t = 0o644) throws {
+        try writeBytes(bytes, to: path, flags: O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: mode)
+    }
+
     /// Writes a whole file, replacing one that exists.
     static func writeFile(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        try writeBytes(bytes, to: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+    }
+
+    private static func writeBytes(_ bytes: [UInt8], to path: String, flags: Int32, mode: mode_t) throws {
+        let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else { throw Failure.fromErrno() }
         defer { close(descriptor) }
         var offset = 0

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
 
@@ -13,6 +14,14 @@ public enum DriverError: Error, CustomStringConvertible {
     case refusedOutput(String, leadsTo: String?, reason: String)
     /// `--env` names an environment the definitions do not declare.
     case unknownEnvironment(String, declared: [String])
+    /// Git failed; its own message, which names what it could not do.
+    case git(String)
+    /// A file named on the command line that holds YAML, none of it Portcullis's.
+    case notPortcullis(String)
+    /// Standard input holds more than the size limit allows.
+    case standardInputTooLarge(limit: Int)
+    /// Every YAML file found was someone else's.
+    case noPortcullisFiles([String], skipped: Int)
 
     /// Paths are shown escaped: they may come from a hostile tree or command line.
     public var description: String {
@@ -30,6 +39,15 @@ public enum DriverError: Error, CustomStringConvertible {
         case .unknownEnvironment(let name, let declared):
             "unknown environment '\(Self.shown(name))'; the definitions declare "
                 + declared.map { "'\($0)'" }.joined(separator: ", ")
+        case .notPortcullis(let path):
+            "'\(Self.shown(path))' is not a Portcullis file: none of its documents has 'apiVersion: \(DocumentDecoder.apiVersion)'"
+        case .noPortcullisFiles(let paths, let skipped):
+            "no Portcullis files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
+                + " (\(skipped) other YAML file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
+        case .standardInputTooLarge(let limit):
+            "standard input holds more than \(limit) bytes, the limit (see '--max-file-size')"
+        case .git(let message):
+            "git failed: " + message.split(separator: "\n").map { DisplayText.escaped($0.utf8) }.joined(separator: "\n  ")
         }
     }
 
@@ -57,6 +75,9 @@ public struct InputFiles: Sendable {
         public let path: String
         /// The absolute path opened: `path`'s, or for a symbolic link the file it leads to.
         let location: String
+        /// Named on the command line rather than found in a folder: it is read even when
+        /// it does not look like Portcullis's, and is an error when it is clearly not.
+        var namedOnCommandLine = false
     }
 
     let workingDirectory: String
@@ -119,7 +140,7 @@ public struct InputFiles: Sendable {
         }
         switch FileSystem.kind(of: target) {
         case .directory?: return (nil, FileSystem.realPath(target) ?? target)
-        case .file?: return (Input(path: displayPath(path), location: target), nil)
+        case .file?: return (Input(path: displayPath(path), location: target, namedOnCommandLine: true), nil)
         default: throw DriverError.unreadable(given, reason: "it is not a regular file")
         }
     }
@@ -216,8 +237,7 @@ public struct InputFiles: Sendable {
     public func read(_ inputs: [Input], limits: InputLimits) throws -> [SourceFile] {
         let results = ParallelMap.map(inputs.indices) { index -> Result<SourceFile, DriverError> in
             do {
-                let bytes = try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1)
-                return .success(SourceFile(path: inputs[index].path, bytes: bytes))
+                return .success(try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1))
             } catch let error as DriverError {
                 return .failure(error)
             } catch {
@@ -227,9 +247,10 @@ public struct InputFiles: Sendable {
         return try results.map { try $0.get() }
     }
 
-    static func readPrefix(of input: Input, upTo limit: Int) throws -> [UInt8] {
+    static func readPrefix(of input: Input, upTo limit: Int) throws -> SourceFile {
         do {
-            return try FileSystem.contents(of: input.location, upTo: limit)
+            let (bytes, size) = try FileSystem.prefix(of: input.location, upTo: limit)
+            return SourceFile(path: input.path, bytes: bytes, size: size)
         } catch let failure as FileSystem.Failure {
             throw DriverError.unreadable(input.path, reason: failure.reason)
         }

@@ -81,9 +81,17 @@ public enum LintPipeline {
         run(inputs, configuration: configuration, options: options, chunkSize: chunkSize)
     }
 
+    /// Lints a workspace; its report counts the files the workspace skipped.
+    public static func run(_ workspace: Workspace, options: LintOptions) -> LintResult {
+        run(
+            workspace.inputs, configuration: workspace.configuration, options: options, chunkSize: chunkSize,
+            skipped: workspace.skipped.count)
+    }
+
     /// `chunkSize` is a parameter so tests can split every file at every document.
     static func run(
-        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int
+        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int,
+        skipped: Int = 0
     ) -> LintResult {
         // Input files are numbered after the configuration file, if there is one.
         let first = configuration == nil ? 0 : 1
@@ -93,7 +101,7 @@ public enum LintPipeline {
         var parsed: [(id: FileID, source: SourceFile)] = []
         for (index, input) in inputs.enumerated() {
             let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
-            if reader.preflight(input.bytes, diagnostics: &readDiagnostics) {
+            if reader.preflight(input.bytes, size: input.size, diagnostics: &readDiagnostics) {
                 parsed.append((FileID(first + index), input))
                 let chunks = YAMLChunk.split(
                     input.bytes, preferredSize: chunkSize, maxDocuments: options.limits.maxDocuments)
@@ -179,7 +187,8 @@ public enum LintPipeline {
             ? EnvironmentFindings.combine(findings)
             : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
-            diagnostics: list, sources: files, redactions: redactions.sorted(), inputCount: inputs.count)
+            diagnostics: list, sources: files, redactions: redactions.sorted(), inputCount: inputs.count,
+            skipped: skipped)
         return LintResult(
             report: report, project: chosen.project, environments: environments.names,
             missingEnvironment: missingEnvironment)

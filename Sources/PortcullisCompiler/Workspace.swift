@@ -13,6 +13,9 @@ public struct Workspace: Sendable {
     public var projectPaths: [String]
     /// The configuration file's path relative to the project folder, if there is one.
     public var configurationPath: String?
+    /// YAML files found in folders that are not Portcullis's (see ``FileRecognition``),
+    /// as reports show paths; they are not read further.
+    public var skipped: [String] = []
 
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
@@ -28,16 +31,7 @@ public struct Workspace: Sendable {
         paths: [String], configPath: String?, limits: InputLimits, files: InputFiles = InputFiles()
     ) throws -> Workspace {
         let paths = paths.isEmpty ? ["."] : paths
-        var configuration: LoadedConfiguration?
-        var configDirectory: String?
-        if let path = configPath ?? files.defaultConfiguration(for: paths[0]) {
-            guard let input = try files.named(path).file else {
-                throw DriverError.unreadable(path, reason: "it is a folder, not a configuration file")
-            }
-            let bytes = try InputFiles.readPrefix(of: input, upTo: limits.maxFileSize + 1)
-            configuration = LoadedConfiguration(source: SourceFile(path: input.path, bytes: bytes))
-            configDirectory = (files.absolutePath(path) as NSString).deletingLastPathComponent
-        }
+        let (configuration, configDirectory) = try loadConfiguration(configPath, for: paths[0], limits: limits, files: files)
         var found = try files.discover(paths)
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
@@ -58,10 +52,52 @@ public struct Workspace: Sendable {
         func projectPath(_ absolute: String) -> String {
             absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
         }
+        var inputs: [SourceFile] = []
+        var kept: [InputFiles.Input] = []
+        var skipped: [String] = []
+        for (input, source) in zip(found, try files.read(found, limits: limits)) {
+            switch (FileRecognition.classify(source.bytes), input.namedOnCommandLine) {
+            case (.portcullis, _), (.unjudgeable, _), (.empty, true):
+                inputs.append(source)
+                kept.append(input)
+            case (.foreign, true): throw DriverError.notPortcullis(input.path)
+            case (.foreign, false), (.empty, false): skipped.append(input.path)
+            }
+        }
+        guard !inputs.isEmpty else { throw DriverError.noPortcullisFiles(paths, skipped: skipped.count) }
         return Workspace(
-            configuration: configuration, inputs: try files.read(found, limits: limits),
-            projectPaths: found.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
-            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) })
+            configuration: configuration, inputs: inputs,
+            projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
+            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) }, skipped: skipped)
+    }
+
+    /// Standard input as the only input, shown as `name` (`<stdin>` when there is none);
+    /// the configuration is found as for a file at `name`. Input larger than the size
+    /// limit is refused unread beyond the limit.
+    public static func standardInput(
+        named name: String?, configPath: String?, limits: InputLimits, files: InputFiles = InputFiles()
+    ) throws -> Workspace {
+        let bytes = try FileSystem.standardInput(upTo: limits.maxFileSize + 1)
+        guard bytes.count <= limits.maxFileSize else { throw DriverError.standardInputTooLarge(limit: limits.maxFileSize) }
+        let path = name.map { DisplayText.escaped($0.utf8) } ?? "<stdin>"
+        let (configuration, _) = try loadConfiguration(configPath, for: name ?? ".", limits: limits, files: files)
+        if FileRecognition.classify(bytes) == .foreign { throw DriverError.notPortcullis(path) }
+        return Workspace(
+            configuration: configuration, inputs: [SourceFile(path: path, bytes: bytes)], projectPaths: [path],
+            configurationPath: configuration?.source.path)
+    }
+
+    /// `configPath`, else `portcullis.yaml` in the directory of `path`, read, with the
+    /// folder it is in.
+    private static func loadConfiguration(
+        _ configPath: String?, for path: String, limits: InputLimits, files: InputFiles
+    ) throws -> (LoadedConfiguration?, String?) {
+        guard let path = configPath ?? files.defaultConfiguration(for: path) else { return (nil, nil) }
+        guard let input = try files.named(path).file else {
+            throw DriverError.unreadable(path, reason: "it is a folder, not a configuration file")
+        }
+        let configuration = LoadedConfiguration(source: try InputFiles.readPrefix(of: input, upTo: limits.maxFileSize + 1))
+        return (configuration, (files.absolutePath(path) as NSString).deletingLastPathComponent)
     }
 
     /// The deepest folder that contains every one of `folders`.

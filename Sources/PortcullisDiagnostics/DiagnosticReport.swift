@@ -8,6 +8,8 @@ public struct DiagnosticReport: Sendable {
         public var notes = 0
         /// How many input files the run read.
         public var files = 0
+        /// How many YAML files the run left unread because they are not Portcullis's.
+        public var skipped = 0
     }
 
     /// Every finding in report order, suppressed ones included.
@@ -18,12 +20,14 @@ public struct DiagnosticReport: Sendable {
     /// Counts of the findings that were not suppressed.
     public let summary: Summary
 
-    /// `inputCount` is how many of the sources are inputs (a configuration file is not).
+    /// `inputCount` is how many of the sources are inputs (a configuration file is not);
+    /// `skipped` how many other YAML files were left unread.
     public init(
-        diagnostics: [Diagnostic], sources: SourceFiles, redactions: [SourceRange] = [], inputCount: Int? = nil
+        diagnostics: [Diagnostic], sources: SourceFiles, redactions: [SourceRange] = [], inputCount: Int? = nil,
+        skipped: Int = 0
     ) {
         let sorted = diagnostics.sorted(by: Diagnostic.reportOrder)
-        var summary = Summary(files: inputCount ?? sources.count)
+        var summary = Summary(files: inputCount ?? sources.count, skipped: skipped)
         for diagnostic in sorted where diagnostic.suppression == nil {
             switch diagnostic.severity {
             case .error: summary.errors += 1

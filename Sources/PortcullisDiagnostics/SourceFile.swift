@@ -7,10 +7,14 @@ public struct SourceFile: Sendable {
     /// The path as reports show it: relative to the working directory when inside it.
     public let path: String
     public let bytes: [UInt8]
+    /// The file's whole size: more than `bytes` holds when only a prefix of an oversized
+    /// file was read.
+    public let size: Int
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], size: Int? = nil) {
         self.path = path
         self.bytes = bytes
+        self.size = max(size ?? bytes.count, bytes.count)
     }
 
     /// The text of 1-based line `number`, without its line break, or nil past the end.

@@ -33,12 +33,13 @@ public struct YAMLReader {
     }
 
     /// Checks that concern the whole file rather than its documents: its size and encoding.
-    /// Returns false, with a diagnostic, when the file must not be parsed at all.
-    public func preflight(_ bytes: [UInt8], diagnostics: inout DiagnosticCollector) -> Bool {
+    /// Returns false, with a diagnostic, when the file must not be parsed at all. `size` is
+    /// the file's whole size when `bytes` is only its first part.
+    public func preflight(_ bytes: [UInt8], size: Int? = nil, diagnostics: inout DiagnosticCollector) -> Bool {
         if bytes.count > limits.maxFileSize {
             diagnostics.report(
                 .inputLimit,
-                "file is \(bytes.count) bytes, larger than the limit of \(limits.maxFileSize) bytes",
+                "file is \(max(size ?? 0, bytes.count)) bytes, larger than the limit of \(limits.maxFileSize) bytes",
                 at: .point(file, line: 1, column: 1))
             return false
         }

@@ -15,6 +15,9 @@ struct Build: ParsableCommand {
     @Flag(help: "Write nothing; exit 1 and list the files that differ when the folder is not what build would write.")
     var check = false
 
+    @Flag(help: "Show progress on standard error even when it is not a terminal (it is shown on a terminal anyway).")
+    var progress = false
+
     @OptionGroup var report: ReportOptions
 
     func run() throws {
@@ -22,29 +25,61 @@ struct Build: ParsableCommand {
             let options = report.lintOptions()
             let output = try OutputFolder(resolving: out)
             if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
-            let workspace = try Workspace.load(paths: paths, configPath: report.config, limits: options.limits)
+            let status = Progress(shown: progress || isatty(STDERR_FILENO) != 0)
+            status.show("reading the inputs")
+            let workspace = try report.workspace(paths)
+            status.show("checking and compiling \(workspace.inputs.count) files")
             let (result, outcome) = BuildPipeline.run(workspace, options: options)
             try result.requireEnvironment()
-            try report.emit(result.report)
             switch outcome {
             case .refused:
+                status.clear()
+                try report.emit(result.report)
                 exitWithoutTeardown(1, keeping: result)
             case .holdsSecrets(let locations):
+                status.clear()
+                try report.emit(result.report)
                 let message =
                     "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n"
                     + locations.map { "  \($0)\n" }.joined()
                 FileHandle.standardError.write(Data(message.utf8))
                 exitWithoutTeardown(1, keeping: result)
-            case .built(let bundle):
-                if check {
-                    let differences = try BundleWriter.differences(bundle, at: output)
-                    let lines = differences.map { "portcullis: \($0)\n" }.joined()
-                    FileHandle.standardError.write(Data(lines.utf8))
-                    exitWithoutTeardown(differences.isEmpty ? 0 : 1, keeping: result)
+            case .built(let bundle) where check:
+                status.show("comparing \(bundle.files.count) files with '\(out)'")
+                let found = try BundleCheck(bundle, at: output)
+                status.clear()
+                try report.emit(result.report, section: ("check", found))
+                if report.format != .json {
+                    let lines = found.lines + (report.quiet ? [] : [found.summary])
+                    FileHandle.standardError.write(Data(lines.map { "portcullis: \($0)\n" }.joined().utf8))
                 }
+                exitWithoutTeardown(found.upToDate ? 0 : 1, keeping: result)
+            case .built(let bundle):
+                status.show("writing \(bundle.files.count) files to '\(out)'")
                 try BundleWriter.write(bundle, to: output)
+                status.clear()
+                try report.emit(result.report)
+                if !report.quiet {
+                    FileHandle.standardError.write(Data("portcullis: wrote \(bundle.sizeDescription) to '\(out)'\n".utf8))
+                }
                 exitWithoutTeardown(0, keeping: result)
             }
         }
+    }
+}
+
+/// One line of progress on standard error, rewritten in place at each stage and erased
+/// before anything else is printed.
+struct Progress {
+    let shown: Bool
+
+    func show(_ stage: String) {
+        guard shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[Kportcullis: \(stage)...".utf8))
+    }
+
+    func clear() {
+        guard shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

@@ -1,17 +1,33 @@
 import ArgumentParser
 import Foundation
 import PortcullisCompiler
-import PortcullisDiagnostics
 
 extension AccessDiffFormat: ExpressibleByArgument {}
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what a change does to access, limits and caching, route by route.",
-        discussion: "Give BASE and HEAD paths, or HEAD paths and --git-base REF to read BASE from Git.")
+        discussion: """
+            Give BASE and HEAD paths, or HEAD paths and --git-base REF to read BASE from Git. \
+            To compare two environments of one tree before a promotion, give one path with \
+            --env-base and --env-head. When a side has errors, the report (and --output) says so, \
+            and the exit status is 2.
+            """)
 
-    @Argument(help: "BASE then HEAD paths; with --git-base, only HEAD paths.")
+    @Argument(help: "BASE then HEAD paths; with --git-base, or to compare environments, only HEAD paths.")
     var paths: [String]
+
+    @Option(name: .customLong("env"), help: ArgumentHelp("Read both sides with this environment's overrides.", valueName: "name"))
+    var environment: String?
+
+    @Option(help: ArgumentHelp("Read BASE with this environment's overrides.", valueName: "name"))
+    var envBase: String?
+
+    @Option(help: ArgumentHelp("Read HEAD with this environment's overrides.", valueName: "name"))
+    var envHead: String?
+
+    /// One tree, two of its environments.
+    private var comparesEnvironments: Bool { gitBase == nil && paths.count == 1 && (envBase != nil || envHead != nil) }
 
     @Option(help: "Read BASE from this Git revision of the HEAD paths.")
     var gitBase: String?
@@ -24,12 +40,21 @@ struct Diff: ParsableCommand {
 
     @Option(
         parsing: .upToNextOption,
-        help: "Exit 1 when a change of these categories is present: privilege-increase, looser-limit, cache-widened.")
+        help: ArgumentHelp(
+            "Exit 1 when a change of these categories is present: "
+                + AccessChange.Category.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+            valueName: "category"))
     var failOn: [String] = []
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
-        if gitBase == nil, paths.count != 2 {
-            throw ValidationError("give a BASE and a HEAD path, or HEAD paths with --git-base REF")
+        if environment != nil, envBase != nil || envHead != nil {
+            throw ValidationError("'--env' sets both sides; use it or '--env-base' and '--env-head', not both")
+        }
+        if gitBase == nil, paths.count != 2, !comparesEnvironments {
+            throw ValidationError(
+                "give a BASE and a HEAD path, HEAD paths with --git-base REF, or one path with --env-base and --env-head")
         }
         if gitBase != nil, paths.isEmpty { throw ValidationError("give the HEAD paths to compare with --git-base") }
         // Git would read such a revision as one of its own options (`--output=FILE` writes a file).
@@ -47,41 +72,28 @@ struct Diff: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: scratch) }
-            let (basePaths, headPaths): ([String], [String])
-            if let gitBase {
-                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-                basePaths = try GitRevision.extract(paths, at: gitBase, into: scratch.path)
-                headPaths = paths
-            } else {
-                (basePaths, headPaths) = ([paths[0]], [paths[1]])
-            }
-            let base = try side(basePaths, name: "BASE")
-            let head = try side(headPaths, name: "HEAD")
-            let changes = AccessDiff.compare(base: base, head: head)
-            let text = format.render(changes)
+            let base: DiffPipeline.Base = gitBase.map { .gitRevision($0) } ?? .paths([paths[0]])
+            let head = gitBase != nil || comparesEnvironments ? paths : [paths[1]]
+            let environments = DiffPipeline.Environments(base: envBase ?? environment, head: envHead ?? environment)
+            let outcome = try DiffPipeline.run(base: base, head: head, limits: limits.limits, environments: environments)
+            let text = format.render(outcome)
             if let output {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                do {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                } catch {
+                    throw DriverError.unwritable(output, reason: error.localizedDescription)
+                }
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            let failing = Set(failOnCategories)
-            if changes.contains(where: { failing.contains($0.category.rawValue) }) { throw ExitCode(1) }
+            switch outcome {
+            case .unreadable(let side, _):
+                FileHandle.standardError.write(Data("portcullis: error: \(side) has errors, so it cannot be compared\n".utf8))
+                throw ExitCode(2)
+            case .compared(let changes):
+                let failing = Set(failOnCategories)
+                if changes.contains(where: { failing.contains($0.category.rawValue) }) { throw ExitCode(1) }
+            }
         }
-    }
-
-    /// One version of the project; YS and RF errors make a trustworthy diff impossible.
-    private func side(_ paths: [String], name: String) throws -> AccessDiff.Side {
-        let options = LintOptions()
-        let workspace = try Workspace.load(paths: paths, configPath: nil, limits: options.limits)
-        let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
-        let errors = result.report.diagnostics.filter { $0.code.id.hasPrefix("YS") || $0.code.id.hasPrefix("RF") }
-        guard errors.isEmpty else {
-            let report = DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions)
-            FileHandle.standardError.write(Data(("portcullis: error: \(name) has errors, so it cannot be compared\n" + TextReporter(quiet: true).render(report)).utf8))
-            throw ExitCode(2)
-        }
-        return AccessDiff.Side(project: result.project, paths: workspace.projectFiles.map(\.path))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PortcullisSupport
 
 @main
@@ -6,8 +7,8 @@ struct Portcullis: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portcullis",
         abstract: "Compile and check Azure API Management policies written as declarative YAML.",
-        version: ToolInfo.version,
-        subcommands: [Lint.self, Build.self, Diff.self, Rules.self, Explain.self]
+        version: "\(ToolInfo.name) \(ToolInfo.version)",
+        subcommands: [Lint.self, Build.self, Diff.self, Rules.self, Explain.self, Init.self]
     )
 
     /// ArgumentParser reads `-oh` as `-o -h` and `-help` as `-h -e -l -p`, and answers an
@@ -17,6 +18,11 @@ struct Portcullis: ParsableCommand {
     /// unknown words get ArgumentParser's own message.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // A bare `portcullis` is a usage error: help, and the usage exit code.
+        if arguments.isEmpty {
+            FileHandle.standardError.write(Data(helpMessage().utf8 + [0x0A]))
+            exit(withError: ExitCode.validationFailure)
+        }
         let options = arguments.prefix { $0 != "--" }
         if let joined = options.first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.count > 2 && $0.contains("h") }) {
             exit(withError: ValidationError("unknown option '\(joined)'; options are spelled with two dashes, and '-h' stands alone"))

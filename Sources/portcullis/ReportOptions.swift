@@ -44,6 +44,9 @@ struct ReportOptions: ParsableArguments {
             valueName: "name"))
     var environment: String?
 
+    @Flag(help: "List, on standard error, the YAML files skipped because they are not Portcullis's.")
+    var listSkipped = false
+
     func validate() throws {
         if let today, CalendarDay(today) == nil {
             throw ValidationError("'--today' takes a date as YYYY-MM-DD, not '\(today)'")
@@ -51,6 +54,16 @@ struct ReportOptions: ParsableArguments {
     }
 
     @OptionGroup var limits: LimitOptions
+
+    /// The configuration and the inputs under `paths`; lists skipped files when asked.
+    func workspace(_ paths: [String]) throws -> Workspace {
+        let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)
+        if listSkipped {
+            let lines = workspace.skipped.map { "portcullis: skipped '\($0)': not a Portcullis file\n" }.joined()
+            FileHandle.standardError.write(Data(lines.utf8))
+        }
+        return workspace
+    }
 
     /// The options of a run; `unselected` is what runs check when `--env` is not given.
     func lintOptions(unselected: EnvironmentChoice = .base) -> LintOptions {
@@ -66,24 +79,25 @@ struct ReportOptions: ParsableArguments {
         case .never: return false
         case .auto:
             let environment = ProcessInfo.processInfo.environment
-            return output == nil && isatty(STDOUT_FILENO) != 0 && environment["NO_COLOR"] == nil
+            // no-color.org: NO_COLOR counts only when it is set to something.
+            return output == nil && isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty
                 && environment["TERM"] != "dumb"
         }
     }
 
-    private var reporter: any DiagnosticReporter {
+    private func reporter(section: (name: String, value: any Encodable & Sendable)?) -> any DiagnosticReporter {
         switch format {
         case .text: TextReporter(colored: useColor, quiet: quiet)
-        case .json: JSONReporter()
+        case .json: JSONReporter(section: section)
         case .sarif:
             SARIFReporter(rules: RuleRegistry.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
         case .github: GitHubReporter()
         }
     }
 
-    /// Prints or writes the report.
-    func emit(_ report: DiagnosticReport) throws {
-        let text = reporter.render(report)
+    /// Prints or writes the report; `section` is a further member of a JSON report.
+    func emit(_ report: DiagnosticReport, section: (name: String, value: any Encodable & Sendable)? = nil) throws {
+        let text = reporter(section: section).render(report)
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return

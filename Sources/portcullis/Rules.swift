@@ -16,12 +16,13 @@ struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain a rule: why it matters, how to fix it, and examples.")
 
-    @Argument(help: "A rule code, such as LP003.")
+    @Argument(help: "A rule code, such as LP003, or its slug, such as write-route-accepts-read-scope.")
     var code: String
 
     func validate() throws {
         guard RuleRegistry.description(of: code) != nil else {
-            let hint = Suggestion.closest(to: code.uppercased(), among: RuleRegistry.codes.keys.sorted())
+            let hint = Suggestion.closest(
+                to: code.uppercased(), among: RuleRegistry.codes.keys.sorted() + RuleRegistry.codes.values.map(\.slug).sorted())
             throw ValidationError("unknown rule code '\(code)'" + (hint.map { "; did you mean '\($0)'?" } ?? "; 'portcullis rules' lists them"))
         }
     }

@@ -22,32 +22,33 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertEqual(same.stdout, "no changes to access, limits or caching\n")
     }
 
-    func testBrokenSideExitsTwo() throws {
+    func testBrokenSideExitsTwoAndSaysSoInTheReport() throws {
         let result = try ToolProcess.run(["diff", "Samples/contoso", "Samples/mistakes"], in: GoldenFiles.packageRoot)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: HEAD has errors, so it cannot be compared\n"), result.stderr)
+        XCTAssertEqual(result.stderr, "portcullis: error: HEAD has errors, so it cannot be compared\n")
+        XCTAssertTrue(result.stdout.hasPrefix("HEAD has errors, so it cannot be compared\nSamples/mistakes/"), result.stdout)
     }
 
-    /// BASE from a commit of a temporary repository; HEAD from its work tree.
-    func testGitBaseReadsTheCommittedVersion() throws {
-        let repository = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: repository) }
-        let project = repository.appendingPathComponent("defs")
-        try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: project)
-        func git(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", repository.path, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw XCTSkip("git \(arguments.first ?? "") failed; is git installed?") }
+    /// The options the README promises: every category in the help, the input limits.
+    func testHelpListsEveryCategoryAndLimitsApply() throws {
+        let help = try ToolProcess.run(["diff", "--help"])
+        for category in AccessChange.Category.allCases {
+            XCTAssertTrue(help.stdout.contains(category.rawValue), "\(category.rawValue) missing from: \(help.stdout)")
         }
-        try git("init", "-q")
-        try git("add", ".")
-        try git("commit", "-q", "-m", "base")
-        let orders = project.appendingPathComponent("apis/orders.yaml")
+        XCTAssertTrue(help.stdout.contains("--max-file-size"), help.stdout)
+        let limited = try ToolProcess.run(["diff", "base", "head", "--max-file-size", "200"], in: Self.fixtures)
+        XCTAssertEqual(limited.status, 2)
+        XCTAssertTrue(limited.stdout.contains("BASE has errors") && limited.stdout.contains("[YS"), limited.stdout)
+    }
+
+    /// BASE from a commit of a temporary repository; HEAD from its work tree. Locations are
+    /// relative to the working directory, as `lint` shows them, and a removed route's is
+    /// marked as being in BASE.
+    func testGitBaseReadsTheCommittedVersion() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
+        let orders = repository.appendingPathComponent("defs/apis/orders.yaml")
         let changed = try String(contentsOf: orders, encoding: .utf8)
             .replacingOccurrences(of: "    scopes: [orders.write]\n    rateLimit: {calls: 20", with: "    scopes: [orders.write, orders.read]\n    rateLimit: {calls: 20")
         try changed.write(to: orders, atomically: true, encoding: .utf8)
@@ -56,9 +57,59 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertEqual(
             result.stdout,
-            "apis/orders.yaml:30:9: privilege increase: route 'orders/create-order' now accepts scope 'orders.read'\n"
+            "defs/apis/orders.yaml:30:9: privilege increase: route 'orders/create-order' now accepts scope 'orders.read'\n"
                 + "1 change: 1 privilege increase\n")
         let unchanged = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs/apis/catalog.yaml", "defs/gateway.yaml"], in: repository)
         XCTAssertEqual(unchanged.stdout, "no changes to access, limits or caching\n", unchanged.stderr)
+
+        let inside = try ToolProcess.run(["diff", "--git-base", "HEAD", "apis/orders.yaml", "gateway.yaml"], in: repository.appendingPathComponent("defs"))
+        XCTAssertEqual(inside.stdout.prefix(21), "apis/orders.yaml:30:9", inside.stdout + inside.stderr)
+
+        let removed = try String(contentsOf: orders, encoding: .utf8)
+        let withoutRoute = removed.replacingOccurrences(of: "  - id: create-order", with: "  - id: submit-order")
+        try withoutRoute.write(to: orders, atomically: true, encoding: .utf8)
+        let json = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs", "--format", "json"], in: repository)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let changes = try XCTUnwrap(object["changes"] as? [[String: Any]])
+        let gone = try XCTUnwrap(changes.first { ($0["message"] as? String)?.hasSuffix("was removed") ?? false })
+        XCTAssertEqual(gone["side"] as? String, "base")
+        XCTAssertEqual(gone["subject"] as? [String: String], ["kind": "route", "name": "orders/create-order"])
+        XCTAssertTrue((gone["location"] as? String)?.hasPrefix("defs/apis/orders.yaml:") ?? false, "\(gone)")
+    }
+
+    /// Git's own message, not a mangled command line.
+    func testGitErrorsShowGitsMessage() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
+        let result = try ToolProcess.run(["diff", "--git-base", "no-such-revision", "defs"], in: repository)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: git failed: fatal: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("no-such-revision"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("git git"), result.stderr)
+    }
+
+    /// When BASE has errors, the pull-request comment still gets a report, naming files as
+    /// the user knows them, never the temporary folder BASE was read into.
+    func testBrokenGitBaseWritesAReportWithTheUsersPaths() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
+        let orders = repository.appendingPathComponent("defs/apis/orders.yaml")
+        let good = try String(contentsOf: orders, encoding: .utf8)
+        try (good + "  - [unclosed\n").write(to: orders, atomically: true, encoding: .utf8)
+        try contoso.git("commit", "-q", "-a", "-m", "broken")
+        try good.write(to: orders, atomically: true, encoding: .utf8)
+        for format in ["markdown", "json", "text"] {
+            let report = repository.appendingPathComponent("report.\(format)")
+            let result = try ToolProcess.run(
+                ["diff", "--git-base", "HEAD", "defs", "--format", format, "--output", report.path], in: repository)
+            XCTAssertEqual(result.status, 2, format)
+            XCTAssertEqual(result.stderr, "portcullis: error: BASE has errors, so it cannot be compared\n")
+            let written = try String(contentsOf: report, encoding: .utf8)
+            XCTAssertTrue(written.contains("BASE has errors, so it cannot be compared"), written)
+            XCTAssertTrue(written.contains("defs/apis/orders.yaml:"), written)
+            XCTAssertFalse(written.contains("portcullis-diff-"), written)
+        }
     }
 }

@@ -171,3 +171,75 @@ enum EstateGenerator {
         }
     }
 }
+
+/// What `build` tells the user: progress on a terminal only, a closing line, and a
+/// `--check` summary in text and JSON.
+final class BuildReportingTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryProject()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// How many regular files are below `folder`.
+    private func fileCount(_ folder: String) -> Int {
+        let root = directory.appendingPathComponent(folder)
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        return (walker?.allObjects as? [URL] ?? []).filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }.count
+    }
+
+    func testBuildEndsWithWhatItWrote() throws {
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertFalse(build.stderr.contains("\r"), "no progress when standard error is not a terminal")
+        let count = fileCount("out")
+        XCTAssertGreaterThan(count, 10)
+        XCTAssertTrue(build.stderr.hasPrefix("portcullis: wrote \(count) files ("), build.stderr)
+        XCTAssertTrue(build.stderr.hasSuffix(" MB) to 'out'\n"), build.stderr)
+        let quiet = try ToolProcess.run(["build", "defs", "--out", "out", "--quiet"], in: directory)
+        XCTAssertEqual(quiet.stderr, "")
+    }
+
+    func testProgressIsShownOnATerminalOrWhenAsked() throws {
+        let terminal = try Terminal.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(terminal.status, 0, terminal.output)
+        XCTAssertTrue(terminal.output.contains("portcullis: checking and compiling 8 files..."), terminal.output)
+        XCTAssertTrue(terminal.output.contains("\r\u{1B}[K"), "progress is erased")
+        XCTAssertTrue(terminal.output.contains("portcullis: wrote "), terminal.output)
+        let asked = try ToolProcess.run(["build", "defs", "--out", "out", "--progress"], in: directory)
+        XCTAssertTrue(asked.stderr.contains("portcullis: writing "), asked.stderr)
+    }
+
+    func testCheckEndsWithASummaryAndSpeaksJSON() throws {
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "out", "--quiet"], in: directory).status, 0)
+        let count = fileCount("out")
+        let clean = try ToolProcess.run(["build", "defs", "--out", "out", "--check"], in: directory)
+        XCTAssertEqual(clean.status, 0)
+        XCTAssertEqual(clean.stderr, "portcullis: 'out' is up to date (\(count) files)\n")
+
+        try Data("tampered\n".utf8).write(to: directory.appendingPathComponent("out/gateway.json"))
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("out/apim/policy.xml"))
+        let drift = try ToolProcess.run(["build", "defs", "--out", "out", "--check"], in: directory)
+        XCTAssertEqual(drift.status, 1)
+        XCTAssertEqual(
+            drift.stderr,
+            "portcullis: missing: apim/policy.xml\nportcullis: changed: gateway.json\nportcullis: 'out' differs from the build in 2 places\n")
+
+        let json = try ToolProcess.run(["build", "defs", "--out", "out", "--check", "--format", "json"], in: directory)
+        XCTAssertEqual(json.status, 1)
+        XCTAssertEqual(json.stderr, "")
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertNotNil(object["diagnostics"])
+        let check = try XCTUnwrap(object["check"] as? [String: Any])
+        XCTAssertEqual(check["upToDate"] as? Bool, false)
+        XCTAssertEqual(check["output"] as? String, "out")
+        XCTAssertEqual(check["files"] as? Int, count)
+        XCTAssertEqual(
+            check["differences"] as? [[String: String]],
+            [["change": "missing", "path": "apim/policy.xml"], ["change": "changed", "path": "gateway.json"]])
+    }
+}

@@ -55,18 +55,18 @@ final class BundleFolderRecognitionTests: XCTestCase {
         XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", "the folder with the forged manifest is read like any other")
         XCTAssertEqual(result.stderr, "")
 
-        try write("broken: [\n", to: "defs/apis/broken.yaml")
+        try write("apiVersion: portcullis/v1\nbroken: [\n", to: "defs/apis/broken.yaml")
         let broken = try ToolProcess.run(["lint", "defs"], in: project)
         XCTAssertEqual(broken.status, 1, broken.stdout + broken.stderr)
-        XCTAssertTrue(broken.stdout.contains("defs/apis/broken.yaml:2:1: error:"), broken.stdout)
+        XCTAssertTrue(broken.stdout.contains("defs/apis/broken.yaml:3:1: error:"), broken.stdout)
     }
 
     func testABundleWithAnythingAddedIsReadAsInput() throws {
         XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "defs/bundle", "--quiet"], in: project).status, 0)
-        try write("broken: [\n", to: "defs/bundle/apim/broken.yaml")
+        try write("apiVersion: portcullis/v1\nbroken: [\n", to: "defs/bundle/apim/broken.yaml")
         let result = try ToolProcess.run(["lint", "defs"], in: project)
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("defs/bundle/apim/broken.yaml:2:1: error:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("defs/bundle/apim/broken.yaml:3:1: error:"), result.stdout)
         XCTAssertFalse(result.stderr.contains("bundle Portcullis wrote"), result.stderr)
     }
 

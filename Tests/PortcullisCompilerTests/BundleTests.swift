@@ -26,6 +26,13 @@ final class BundleTests: XCTestCase {
         return directory
     }
 
+    /// A temporary folder holding a copy of the contoso sample in `defs`.
+    static func temporaryProject() throws -> URL {
+        let directory = try temporaryDirectory()
+        try FileManager.default.copyItem(at: contoso, to: directory.appendingPathComponent("defs"))
+        return directory
+    }
+
     /// The whole bundle, file by file, against the committed tree.
     func testSampleBundleMatchesGolden() throws {
         let bundle = try Self.build(Self.contoso)

@@ -39,7 +39,7 @@ final class CORSAccessDiffTests: XCTestCase {
         XCTAssertEqual(
             result.stdout,
             """
-            gateway.yaml:\(Self.corsLine + 1):20: privilege increase: CORS now allows any origin ('*')
+            head/gateway.yaml:\(Self.corsLine + 1):20: privilege increase: CORS now allows any origin ('*')
             1 change: 1 privilege increase
 
             """)
@@ -56,8 +56,8 @@ final class CORSAccessDiffTests: XCTestCase {
         XCTAssertEqual(
             result.stdout,
             """
-            gateway.yaml:\(Self.corsLine + 1):46: privilege increase: CORS now allows origin 'https://partner.example.com'
-            gateway.yaml:\(Self.corsLine + 3):21: privilege increase: CORS now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests
+            head/gateway.yaml:\(Self.corsLine + 1):46: privilege increase: CORS now allows origin 'https://partner.example.com'
+            head/gateway.yaml:\(Self.corsLine + 3):21: privilege increase: CORS now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests
             2 changes: 2 privilege increase
 
             """)
@@ -66,8 +66,8 @@ final class CORSAccessDiffTests: XCTestCase {
         XCTAssertEqual(
             back.stdout,
             """
-            gateway.yaml:\(Self.corsLine):1: privilege decrease: CORS no longer lets browsers send credentials on cross-origin requests
-            gateway.yaml:\(Self.corsLine + 1):46: privilege decrease: CORS no longer allows origin 'https://partner.example.com'
+            base/gateway.yaml:\(Self.corsLine):1: privilege decrease: CORS no longer lets browsers send credentials on cross-origin requests
+            head/gateway.yaml:\(Self.corsLine + 1):46: privilege decrease: CORS no longer allows origin 'https://partner.example.com' (in BASE)
             2 changes: 2 privilege decrease
 
             """)
@@ -79,7 +79,7 @@ final class CORSAccessDiffTests: XCTestCase {
         XCTAssertEqual(
             result.stdout,
             """
-            gateway.yaml:\(Self.corsLine):1: privilege increase: CORS was added: browsers let pages from 'https://shop.example.com' call the APIs
+            head/gateway.yaml:\(Self.corsLine):1: privilege increase: CORS was added: browsers let pages from 'https://shop.example.com' call the APIs
             1 change: 1 privilege increase
 
             """)
@@ -87,7 +87,7 @@ final class CORSAccessDiffTests: XCTestCase {
         XCTAssertEqual(
             removed.stdout,
             """
-            gateway.yaml:\(Self.corsLine):1: privilege decrease: CORS was removed: browsers no longer let other sites' pages call the APIs
+            head/gateway.yaml:\(Self.corsLine):1: privilege decrease: CORS was removed: browsers no longer let other sites' pages call the APIs (in BASE)
             1 change: 1 privilege decrease
 
             """)

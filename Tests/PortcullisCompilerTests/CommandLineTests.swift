@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisChecker
+import PortcullisSupport
 import XCTest
 
 /// The executable's contract: exit codes, report formats and output options.
@@ -151,5 +152,70 @@ final class RuleCommandLineTests: XCTestCase {
 
         let warnings = try ToolProcess.run(["lint", "--warnings-as-errors", "Samples/mistakes"], in: GoldenFiles.packageRoot)
         XCTAssertTrue(warnings.stdout.hasSuffix(" errors, 0 warnings in 3 files\n"), String(warnings.stdout.suffix(80)))
+    }
+}
+
+/// What a user meets first: the version, help, colour, and rule names.
+final class ConventionTests: XCTestCase {
+    /// The version is written in one place; the changelog and the README's pre-commit
+    /// snippet follow it.
+    func testVersionIsWrittenOnce() throws {
+        let result = try ToolProcess.run(["--version"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertEqual(result.stdout, "portcullis \(ToolInfo.version)\n")
+        let changelog = try String(contentsOf: GoldenFiles.packageRoot.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
+        let newest = changelog.split(separator: "\n").first { $0.hasPrefix("## ") }
+        XCTAssertEqual(newest, "## \(ToolInfo.version)")
+        let readme = try String(contentsOf: GoldenFiles.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertTrue(readme.contains("    rev: v\(ToolInfo.version) "), "the README's pre-commit rev is the current version")
+    }
+
+    func testNoArgumentsPrintsHelpAndExitsWithUsage() throws {
+        let result = try ToolProcess.run([])
+        XCTAssertEqual(result.status, 64)
+        XCTAssertTrue(result.stderr.contains("USAGE: portcullis <subcommand>"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("lint"), result.stderr)
+    }
+
+    func testExplainAcceptsSlugs() throws {
+        let byCode = try ToolProcess.run(["explain", "LP003"])
+        let bySlug = try ToolProcess.run(["explain", "write-route-accepts-read-scope"])
+        XCTAssertEqual(bySlug.status, 0, bySlug.stderr)
+        XCTAssertEqual(bySlug.stdout, byCode.stdout)
+        let typo = try ToolProcess.run(["explain", "write-route-accepts-read-scop"])
+        XCTAssertEqual(typo.status, 64)
+        XCTAssertTrue(typo.stderr.contains("did you mean 'write-route-accepts-read-scope'?"), typo.stderr)
+    }
+
+    /// no-color.org: NO_COLOR disables colour only when it holds something.
+    func testAnEmptyNoColorKeepsColour() throws {
+        let root = GoldenFiles.packageRoot
+        let unset = try Terminal.run(["lint", "Samples/mistakes"], in: root)
+        XCTAssertTrue(unset.output.contains("\u{1B}["), "a terminal gets colour")
+        let empty = try Terminal.run(["lint", "Samples/mistakes"], in: root, environment: ["NO_COLOR": ""])
+        XCTAssertTrue(empty.output.contains("\u{1B}["), "an empty NO_COLOR does not disable colour")
+        let set = try Terminal.run(["lint", "Samples/mistakes"], in: root, environment: ["NO_COLOR": "1"])
+        XCTAssertFalse(set.output.contains("\u{1B}["), "NO_COLOR=1 disables colour")
+    }
+}
+
+/// Shell completions and the data the man page is made from come from the argument
+/// parser; both must know every command.
+final class CompletionTests: XCTestCase {
+    func testCompletionScriptsAndHelpDumpKnowEveryCommand() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let result = try ToolProcess.run(["--generate-completion-script", shell])
+            XCTAssertEqual(result.status, 0, "\(shell): \(result.stderr)")
+            for command in ["lint", "build", "diff", "init", "rules", "explain"] {
+                XCTAssertTrue(result.stdout.contains(command), "\(shell) completion lacks '\(command)'")
+            }
+        }
+        // What `swift package plugin generate-manual` reads to write the man page.
+        let dump = try ToolProcess.run(["--experimental-dump-help"])
+        XCTAssertEqual(dump.status, 0, dump.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(dump.stdout.utf8)) as? [String: Any])
+        let command = try XCTUnwrap(object["command"] as? [String: Any])
+        let names = (command["subcommands"] as? [[String: Any]] ?? []).compactMap { $0["commandName"] as? String }
+        XCTAssertEqual(Set(names).intersection(["lint", "build", "diff", "init", "rules", "explain"]).count, 6, "\(names)")
     }
 }

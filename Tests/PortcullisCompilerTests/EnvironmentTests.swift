@@ -250,6 +250,31 @@ final class EnvironmentTests: XCTestCase {
             ["project/environments/many.yaml:\(99 * 5 + 3):7: error: more than 100 environments are declared [YS006]"])
     }
 
+    func testDiffComparesTwoEnvironmentsOfOneTree() throws {
+        let result = try ToolProcess.run(["diff", "--env-base", "test", "--env-head", "prod", "project"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertTrue(
+            lines.contains(
+                "project/apis/orders.yaml:24:9: looser limit: route 'orders/get-order' has a looser rate limit: 1200 calls per 60s by user, was 600 calls per 60s by user"),
+            result.stdout)
+        XCTAssertTrue(
+            lines.contains("project/environments/prod.yaml:10:5: other: secret 'redis-connection' points at a different Key Vault secret"),
+            result.stdout)
+        XCTAssertTrue(lines.contains { $0.contains("privilege increase: identity provider 'partner' asks 'https://idp.partner.example/oauth2/introspect'") })
+        XCTAssertTrue(lines.contains { $0.contains("route 'orders/list-orders' caches for 60s instead of 30s") })
+        let same = try ToolProcess.run(["diff", "--env-base", "prod", "--env-head", "prod", "project"], in: directory)
+        XCTAssertEqual(same.stdout, "no changes to access, limits or caching\n")
+        // `--env` reads both sides of a BASE/HEAD comparison with one environment.
+        let both = try ToolProcess.run(["diff", "project", "project", "--env", "prod"], in: directory)
+        XCTAssertEqual(both.stdout, "no changes to access, limits or caching\n")
+        let unknown = try ToolProcess.run(["diff", "--env-base", "qa", "--env-head", "prod", "project"], in: directory)
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown environment 'qa'"), unknown.stderr)
+        let mixed = try ToolProcess.run(["diff", "--env", "prod", "--env-head", "test", "project"], in: directory)
+        XCTAssertEqual(mixed.status, 64)
+    }
+
     func testAnUnknownEnvironmentIsAUsageErrorAndNothingIsWritten() throws {
         let lint = try ToolProcess.run(["lint", "project", "--env", "qa"], in: directory)
         XCTAssertEqual(lint.status, 2)

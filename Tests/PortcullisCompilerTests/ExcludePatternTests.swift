@@ -19,14 +19,14 @@ final class ExcludePatternTests: XCTestCase {
     func testPatternWithManyStarsAgainstALongNameFinishesQuickly() throws {
         let name = String(repeating: "a", count: 35) + ".yaml"
         try RuleExample.baseGateway.write(to: directory.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-        try "a: [\n".write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        try "excluded: [\n".write(to: directory.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: portcullis/v1\na: [\n".write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        try "apiVersion: portcullis/v1\nexcluded: [\n".write(to: directory.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
         try "exclude: ['*a*a*a*a*a*a*a*a*a*a*b', 'o?d.*']\n".write(
             to: directory.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
         let result = try BoundedRun.run(["lint", "."], in: directory, seconds: 10)
         XCTAssertLessThan(result.seconds, 2)
         XCTAssertEqual(result.status, 1, result.stderr)
-        XCTAssertTrue(result.stdout.contains("\(name):2:1: error:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("\(name):3:1: error:"), result.stdout)
         XCTAssertFalse(result.stdout.contains("old.yaml"), result.stdout)
         XCTAssertTrue(result.stdout.contains("in 2 files"), result.stdout)
     }

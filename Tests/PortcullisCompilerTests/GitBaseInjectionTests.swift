@@ -5,27 +5,10 @@ import XCTest
 /// `diff --git-base REF` hands REF to git: a REF that git would read as an option, such as
 /// `--output=FILE`, must never reach it as one.
 final class GitBaseInjectionTests: XCTestCase {
-    /// A temporary repository holding the contoso sample under `defs`, committed once.
-    private func repository() throws -> URL {
-        let repository = try BundleTests.temporaryDirectory()
-        try FileManager.default.copyItem(
-            at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: repository.appendingPathComponent("defs"))
-        for arguments in [["init", "-q"], ["add", "."], ["commit", "-q", "-m", "base"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", repository.path, "-c", "user.name=Test", "-c", "user.email=test@example.com"] + arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw XCTSkip("git \(arguments[0]) failed; is git installed?") }
-        }
-        return repository
-    }
-
     func testGitBaseStartingWithADashIsAUsageErrorAndWritesNothing() throws {
-        let repository = try repository()
-        defer { try? FileManager.default.removeItem(at: repository) }
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
         let target = repository.appendingPathComponent("written-by-git.tar")
         for spelling in [["--git-base=--output=\(target.path)"], ["--git-base", "--output=\(target.path)"], ["--git-base=-o\(target.path)"]] {
             let result = try ToolProcess.run(["diff"] + spelling + ["defs"], in: repository)
@@ -40,8 +23,9 @@ final class GitBaseInjectionTests: XCTestCase {
     /// Below the command line, the revision is passed after `--end-of-options`, so git reads
     /// it as a revision (and fails) rather than as an option.
     func testExtractPassesTheRevisionAsAnOperand() throws {
-        let repository = try repository()
-        defer { try? FileManager.default.removeItem(at: repository) }
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
         let target = repository.appendingPathComponent("written-by-git.tar")
         let scratch = repository.appendingPathComponent("scratch")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
@@ -49,10 +33,12 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repository.path))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
 
-        XCTAssertThrowsError(try GitRevision.extract(["defs"], at: "--output=\(target.path)", into: scratch.path))
+        XCTAssertThrowsError(try GitRevision(["defs"], at: "--output=\(target.path)", into: scratch.path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
-        let extracted = try GitRevision.extract(["defs/gateway.yaml"], at: "HEAD", into: scratch.path)
+        let checkout = try GitRevision(["defs/gateway.yaml"], at: "HEAD", into: scratch.path)
+        let extracted = checkout.extractedPaths(["defs/gateway.yaml"])
         XCTAssertEqual(extracted, [scratch.appendingPathComponent("defs/gateway.yaml").path])
+        XCTAssertEqual(checkout.userPath(ofExtracted: extracted[0]), "defs/gateway.yaml")
         XCTAssertTrue(FileManager.default.fileExists(atPath: extracted[0]))
     }
 }

@@ -86,6 +86,6 @@ enum GoldenFiles {
     static func lint(_ directory: URL, options: LintOptions = LintOptions(today: today)) throws -> LintResult {
         let workspace = try Workspace.load(
             paths: ["."], configPath: nil, limits: options.limits, files: InputFiles(workingDirectory: directory.path))
-        return LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
+        return LintPipeline.run(workspace, options: options)
     }
 }

@@ -15,17 +15,20 @@ final class HostileInputSuiteTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
+        ScratchFiles.removeTree(directory)
     }
 
     @discardableResult
     private func lint(_ files: [String: [UInt8]], expect fragments: [String], file: StaticString = #filePath, line: UInt = #line)
         throws -> ToolProcess.Result
     {
+        var folders = Set<URL>()
         for (name, bytes) in files {
             let url = directory.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
+            if folders.insert(url.deletingLastPathComponent()).inserted {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            }
+            try ScratchFiles.write(bytes, to: url.path)
         }
         let result = try ToolProcess.run(["lint", "."], in: directory)
         XCTAssertTrue(result.status == 0 || result.status == 1, "exit \(result.status): \(result.stderr.prefix(300))", file: file, line: line)
@@ -39,25 +42,29 @@ final class HostileInputSuiteTests: XCTestCase {
 
     private static let gateway = Array(RuleExample.baseGateway.utf8)
 
+    /// A last document that makes a file Portcullis's, so `lint` reads it: the hostile
+    /// part before it is what each case tests.
+    static let portcullisTrailer = Array("\n---\napiVersion: portcullis/v1\n".utf8)
+
     func testAliasesUsedAsKeysStayLinear() throws {
         var text = "k0: &k0 key\n"
         for index in 1..<2_000 { text += "? *k0\n: v\(index)\n" }
-        try lint(["keys.yaml": Array(text.utf8)], expect: ["duplicate key 'key' [YS002]"])
+        try lint(["keys.yaml": Array(text.utf8) + Self.portcullisTrailer], expect: ["duplicate key 'key' [YS002]"])
     }
 
     /// Found by the fuzzer: a document without a kind is skipped whole, and measuring it
     /// met aliases whose anchors lie before their parents.
     func testAliasedCollectionsInADocumentWithoutAKind() throws {
-        try lint(["aliases.yaml": Array("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n".utf8)], expect: ["missing required field 'apiVersion'"])
+        try lint(["aliases.yaml": Array("a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b, *b]\n".utf8) + Self.portcullisTrailer], expect: ["missing required field 'apiVersion'"])
     }
 
     func testAnchoredCollectionsAsKeys() throws {
-        try lint(["keys.yaml": Array("a: &m {x: 1}\n? *m\n: value\n".utf8)], expect: ["mapping keys must be strings, found a mapping [YS007]"])
+        try lint(["keys.yaml": Array("a: &m {x: 1}\n? *m\n: value\n".utf8) + Self.portcullisTrailer], expect: ["mapping keys must be strings, found a mapping [YS007]"])
     }
 
     func testHugeScalarAndHugeKey() throws {
-        let scalar = Array("description: ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 10_000_000) + [0x0A]
-        let key = [UInt8](repeating: UInt8(ascii: "k"), count: 1_000_000) + Array(": 1\n".utf8)
+        let scalar = Array("description: ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 10_000_000) + [0x0A] + Self.portcullisTrailer
+        let key = [UInt8](repeating: UInt8(ascii: "k"), count: 1_000_000) + Array(": 1\n".utf8) + Self.portcullisTrailer
         // libyaml reads plain keys of at most 1,024 characters; a longer one is a syntax error.
         let result = try lint(["scalar.yaml": scalar, "key.yaml": key], expect: ["scalar.yaml:1:1: error:", "key.yaml:1:1000001: error: mapping values are not allowed in this context [YS001]"])
         XCTAssertLessThan(result.stdout.utf8.count, 20_000, "messages and snippets stay short")
@@ -92,12 +99,12 @@ final class HostileInputSuiteTests: XCTestCase {
             ("quoted", Array("a: \"x".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\"\n".utf8), "quoted.yaml:1:6: error: invalid"),
             ("comment", Array("a: 1 # caf".utf8) + [0xE9] + Array("\n".utf8), "comment.yaml:1:11: error: invalid UTF-8"),
             ("block", Array("a: |\n  text ".utf8) + [0x80] + Array("\n".utf8), "block.yaml:2:8: error: invalid UTF-8"),
-            ("end", Array("a: x".utf8) + [0xE2, 0x82], "end.yaml:1:5: error: invalid UTF-8: the file ends in the middle of a character"),
+            ("end", Array("apiVersion: portcullis/v1\na: x".utf8) + [0xE2, 0x82], "end.yaml:2:5: error: invalid UTF-8: the file ends in the middle of a character"),
         ]
         for (name, bytes, expected) in cases {
             try? FileManager.default.removeItem(at: directory)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try lint(["\(name).yaml": bytes], expect: [expected])
+            try lint(["\(name).yaml": name == "end" ? bytes : bytes + Self.portcullisTrailer], expect: [expected])
         }
     }
 
@@ -111,7 +118,7 @@ final class HostileInputSuiteTests: XCTestCase {
     }
 
     func testTabsAndNULs() throws {
-        try lint(["tabs.yaml": Array("a:\n\tb: 1\n".utf8)], expect: ["tabs.yaml:2:1: error:", "[YS001]"])
+        try lint(["tabs.yaml": Array("a:\n\tb: 1\n".utf8) + Self.portcullisTrailer], expect: ["tabs.yaml:2:1: error:", "[YS001]"])
         try lint(["nul.yaml": Array("a: 1\nb: x".utf8) + [0x00] + Array("y\n".utf8)], expect: ["nul.yaml:2:5: error: control character U+0000"])
     }
 }

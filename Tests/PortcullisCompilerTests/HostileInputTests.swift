@@ -35,23 +35,23 @@ final class HostileInputTests: XCTestCase {
             let previous = "*a\(level - 1)"
             text += "a\(level): &a\(level) [" + Array(repeating: previous, count: 10).joined(separator: ", ") + "]\n"
         }
-        try check("laughs.yaml", Array(text.utf8), expect: "aliases expand to more than 100000 nodes in this document [YS006]")
+        try check("laughs.yaml", Array(text.utf8) + HostileInputSuiteTests.portcullisTrailer, expect: "aliases expand to more than 100000 nodes in this document [YS006]")
     }
 
     func testHundredThousandNestedFlowSequences() throws {
-        let bytes = Array("routes: ".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000)
+        let bytes = Array("routes: ".utf8) + [UInt8](repeating: UInt8(ascii: "["), count: 100_000) + HostileInputSuiteTests.portcullisTrailer
         try check("flow.yaml", bytes, expect: "nesting is deeper than the limit of 64 levels [YS006]")
     }
 
     func testFourMegabyteChainOfNestedBlockSequences() throws {
-        let bytes = Array(String(repeating: "- ", count: 2 * 1024 * 1024).utf8)
+        let bytes = Array(String(repeating: "- ", count: 2 * 1024 * 1024).utf8) + HostileInputSuiteTests.portcullisTrailer
         try check("block.yaml", bytes, expect: "nesting is deeper than the limit of 64 levels [YS006]")
     }
 
     func testIndentedBlockNestingBeyondTheLimit() throws {
         var text = ""
         for depth in 0..<1_000 { text += String(repeating: " ", count: depth * 2) + "-\n" }
-        try check("indented.yaml", Array(text.utf8), expect: "nesting is deeper than the limit of 64 levels [YS006]")
+        try check("indented.yaml", Array(text.utf8) + HostileInputSuiteTests.portcullisTrailer, expect: "nesting is deeper than the limit of 64 levels [YS006]")
     }
 
     func testInvalidUTF8() throws {

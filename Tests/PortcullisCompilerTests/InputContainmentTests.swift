@@ -68,11 +68,11 @@ final class InputContainmentTests: XCTestCase {
     /// under the link's own name.
     func testLinkToAFileInsideTheFolderIsRead() throws {
         try FileManager.default.createDirectory(at: file("defs/shared"), withIntermediateDirectories: true)
-        try "a: [\n".write(to: file("defs/shared/broken.txt"), atomically: true, encoding: .utf8)
+        try "apiVersion: portcullis/v1\na: [\n".write(to: file("defs/shared/broken.txt"), atomically: true, encoding: .utf8)
         try link("defs/broken.yaml", to: "shared/broken.txt")
         let result = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stdout.contains("defs/broken.yaml:2:1: error:"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("defs/broken.yaml:3:1: error:"), result.stdout)
         XCTAssertEqual(result.stderr, "")
     }
 

@@ -37,6 +37,9 @@ final class LimitMaximumTests: XCTestCase {
         "a: " + String(repeating: "[", count: levels - 1) + String(repeating: "]", count: levels - 1) + "\n"
     }
 
+    /// Makes a file Portcullis's, so `lint` reads it.
+    private static let portcullisTrailer = String(decoding: HostileInputSuiteTests.portcullisTrailer, as: UTF8.self)
+
     /// Linting reached the end: no crash, no depth finding, only the usual complaints
     /// about documents that are not definitions.
     private func assertLintsWithoutCrash(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
@@ -47,23 +50,24 @@ final class LimitMaximumTests: XCTestCase {
     }
 
     func testFlowNestingAtTheMaximumOnTheMainThread() throws {
-        try nested(depth).write(to: directory.appendingPathComponent("deep.yaml"), atomically: true, encoding: .utf8)
+        try (nested(depth) + Self.portcullisTrailer).write(to: directory.appendingPathComponent("deep.yaml"), atomically: true, encoding: .utf8)
         try assertLintsWithoutCrash(["deep.yaml"])
-        try ("a: " + String(repeating: "{a: ", count: depth - 1) + "1" + String(repeating: "}", count: depth - 1) + "\n")
+        try ("a: " + String(repeating: "{a: ", count: depth - 1) + "1" + String(repeating: "}", count: depth - 1) + "\n" + Self.portcullisTrailer)
             .write(to: directory.appendingPathComponent("mappings.yaml"), atomically: true, encoding: .utf8)
         try assertLintsWithoutCrash(["mappings.yaml"])
     }
 
     func testFlowNestingAtTheMaximumOnWorkerThreads() throws {
         for index in 0..<8 {
-            try nested(depth).write(to: directory.appendingPathComponent("deep\(index).yaml"), atomically: true, encoding: .utf8)
+            try (nested(depth) + Self.portcullisTrailer).write(
+                to: directory.appendingPathComponent("deep\(index).yaml"), atomically: true, encoding: .utf8)
         }
         try assertLintsWithoutCrash(["."])
     }
 
     /// A file large enough to be split into chunks read in parallel, deepest at its end.
     func testFlowNestingAtTheMaximumInAChunkOfALargeFile() throws {
-        var text = ""
+        var text = "---\napiVersion: portcullis/v1\n"
         while text.utf8.count < 1024 * 1024 { text += "---\npadding: " + String(repeating: "x", count: 64 * 1024) + "\n" }
         text += "---\n" + nested(depth)
         try text.write(to: directory.appendingPathComponent("large.yaml"), atomically: true, encoding: .utf8)

@@ -28,19 +28,19 @@ final class LimitOptionTests: XCTestCase {
     }
 
     func testMaxDepth() throws {
-        let text = "a: " + String(repeating: "[", count: 9) + String(repeating: "]", count: 9) + "\n"
+        let text = "apiVersion: portcullis/v1\na: " + String(repeating: "[", count: 9) + String(repeating: "]", count: 9) + "\n"
         XCTAssertFalse(try hitsLimit(text, "--max-depth", 10), "the mapping and nine sequences")
         XCTAssertTrue(try hitsLimit(text, "--max-depth", 9))
     }
 
     func testMaxAliasNodes() throws {
-        let text = "a: &a [x, x, x]\nb: *a\nc: *a\n"
+        let text = "apiVersion: portcullis/v1\na: &a [x, x, x]\nb: *a\nc: *a\n"
         XCTAssertFalse(try hitsLimit(text, "--max-alias-nodes", 8), "two uses of a four-node anchor")
         XCTAssertTrue(try hitsLimit(text, "--max-alias-nodes", 7))
     }
 
     func testMaxDocuments() throws {
-        let text = String(repeating: "---\na: 1\n", count: 3)
+        let text = "---\napiVersion: portcullis/v1\n" + String(repeating: "---\na: 1\n", count: 2)
         XCTAssertFalse(try hitsLimit(text, "--max-documents", 3))
         XCTAssertTrue(try hitsLimit(text, "--max-documents", 2))
     }

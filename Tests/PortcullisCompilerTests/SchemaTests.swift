@@ -1,7 +1,7 @@
 import Foundation
 import PortcullisCompiler
 import PortcullisDiagnostics
-import PortcullisModel
+@testable import PortcullisModel
 import XCTest
 
 /// Keeps `Schemas/portcullis.schema.json` and the parser in agreement.
@@ -32,6 +32,84 @@ final class SchemaTests: XCTestCase {
         }
         let closedObjects = definitions.filter { $0.value["properties"] != nil }.map(\.key)
         XCTAssertEqual(Set(closedObjects).subtracting(covered), [], "schema objects without a field set in the decoder")
+    }
+
+    /// Editors show a field's description (and default) on hover: every field has one.
+    func testEveryFieldIsDescribed() throws {
+        for (name, definition) in try definitions() {
+            for (field, schema) in definition["properties"] as? [String: [String: Any]] ?? [:] {
+                XCTAssertNotNil(schema["description"] as? String, "'\(name).\(field)' has no description")
+            }
+        }
+    }
+
+    /// The schema's defaults are the decoder's: a project that writes none of the
+    /// defaulted fields gets exactly the values the schema promises.
+    func testDefaultsAreTheDecodersDefaults() throws {
+        let definitions = try definitions()
+        func promised(_ definition: String, _ field: String) throws -> Any {
+            let properties = try XCTUnwrap(definitions[definition]?["properties"] as? [String: [String: Any]])
+            return try XCTUnwrap(properties[field]?["default"], "'\(definition).\(field)' states no default")
+        }
+        func seconds(_ definition: String, _ field: String) throws -> Int {
+            let text = try XCTUnwrap(try promised(definition, field) as? String)
+            return try XCTUnwrap(Grammar.durationSeconds(text), "'\(text)' is not a duration")
+        }
+        let source = """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: g
+            identityProviders:
+              jwt: {type: jwt, issuer: https://a.example, openidConfig: https://a.example/c, audiences: [a]}
+              peek: {type: introspection, endpoint: https://b.example, clientId: c, clientSecret: {secret: s}}
+            secrets: {s: {keyVault: https://kv.example/secrets/s}}
+            redis: {connection: {secret: s}, databases: {}}
+            guardrails: {maxCacheTtl: {}}
+            cors: {allowedOrigins: [https://c.example], allowedHeaders: [Authorization]}
+            ---
+            apiVersion: portcullis/v1
+            kind: API
+            name: a
+            path: a
+            backend: https://d.example
+            routes: [{id: r, method: GET, path: /r, auth: none, public: test}]
+            ---
+            apiVersion: portcullis/v1
+            kind: Product
+            name: p
+            apis: [a]
+            """
+        let project = LintPipeline.run([SourceFile(path: "defaults.yaml", bytes: Array(source.utf8))]).project
+        let gateway = try XCTUnwrap(project.gateway)
+        let jwt = try XCTUnwrap(gateway.identityProviders.first { $0.type == .jwt })
+        let introspection = try XCTUnwrap(gateway.identityProviders.first { $0.type == .introspection })
+        guard case .present(let redis) = gateway.redis, case .present(let guardrails) = gateway.guardrails,
+            case .present(let cors) = gateway.cors
+        else { return XCTFail("a section of the gateway was not read") }
+
+        XCTAssertEqual(try promised("Gateway", "sku") as? String, gateway.effectiveSku.rawValue)
+        XCTAssertEqual(try promised("JWTProvider", "scopeClaim") as? String, jwt.effectiveScopeClaim)
+        XCTAssertEqual(try promised("JWTProvider", "roleClaim") as? String, jwt.effectiveRoleClaim)
+        XCTAssertEqual(try seconds("JWTProvider", "tokenLifetime"), jwt.effectiveTokenLifetime)
+        XCTAssertEqual(try promised("IntrospectionProvider", "scopeClaim") as? String, introspection.effectiveScopeClaim)
+        XCTAssertEqual(try promised("IntrospectionProvider", "roleClaim") as? String, introspection.effectiveRoleClaim)
+        XCTAssertEqual(try seconds("IntrospectionProvider", "tokenLifetime"), introspection.effectiveTokenLifetime)
+        guard case .introspection(let details) = introspection.details else { return XCTFail("not an introspection provider") }
+        XCTAssertEqual(try seconds("IntrospectionProvider", "cacheTtl"), details.effectiveCacheTtl)
+        XCTAssertEqual(try promised("Redis", "tls") as? Bool, redis.effectiveTLS)
+        XCTAssertEqual(try promised("Redis", "publicNetworkAccess") as? Bool, redis.effectivePublicNetworkAccess)
+        XCTAssertEqual(try promised("RedisDatabases", "auth") as? Int, redis.databases.effectiveAuth)
+        XCTAssertEqual(try promised("RedisDatabases", "rateLimit") as? Int, redis.databases.effectiveRateLimit)
+        XCTAssertEqual(try promised("RedisDatabases", "responses") as? Int, redis.databases.effectiveResponses)
+        XCTAssertEqual(try seconds("MaxCacheTtl", "shared"), guardrails.effectiveMaxSharedCacheTtl)
+        XCTAssertEqual(try seconds("MaxCacheTtl", "perUser"), guardrails.effectiveMaxPerUserCacheTtl)
+        XCTAssertEqual(try seconds("Guardrails", "maxTokenCacheTtl"), guardrails.effectiveMaxTokenCacheTtl)
+        XCTAssertEqual(try promised("Guardrails", "requireRateLimit") as? Bool, guardrails.effectiveRequireRateLimit)
+        XCTAssertEqual(try promised("CORS", "allowCredentials") as? Bool, cors.effectiveAllowCredentials)
+        XCTAssertEqual(try promised("API", "subscriptionRequired") as? Bool, try XCTUnwrap(project.apis.first).effectiveSubscriptionRequired)
+        let product = try XCTUnwrap(project.products.first)
+        XCTAssertEqual(try promised("Product", "subscriptionRequired") as? Bool, product.effectiveSubscriptionRequired)
+        XCTAssertEqual(try promised("Product", "approvalRequired") as? Bool, product.effectiveApprovalRequired)
     }
 
     private func yamlFiles(under directory: URL) -> [URL] {

@@ -27,8 +27,11 @@ enum ToolProcess {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("portcullis")
     }
 
-    /// `environment` adds to (or replaces in) the test's own environment.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment overrides: [String: String] = [:]) throws -> Result {
+    /// `environment` adds to (or replaces in) the test's own environment; `input` is what
+    /// the tool reads on standard input (nothing, by default).
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, environment overrides: [String: String] = [:], input: [UInt8]? = nil
+    ) throws -> Result {
         let path = executable.path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             XCTFail("no portcullis executable at \(path); build it with 'swift build'")
@@ -43,7 +46,9 @@ enum ToolProcess {
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let inPath = scratch.appendingPathComponent("stdin").path
+        if let input { try Data(input).write(to: URL(fileURLWithPath: inPath)) }
+        posix_spawn_file_actions_addopen(&actions, 0, input == nil ? "/dev/null" : inPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         // The shell changes directory and then replaces itself with the tool, so the

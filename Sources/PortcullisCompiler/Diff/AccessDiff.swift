@@ -19,9 +19,23 @@ public struct AccessChange: Sendable, Equatable {
         public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
     }
 
+    /// What changed: a route, an API, an identity provider, a secret, or a gateway section.
+    public struct Subject: Sendable, Equatable {
+        public enum Kind: String, Sendable {
+            case route, api, identityProvider = "identity-provider", secret, gateway
+        }
+
+        public var kind: Kind
+        /// `api/route` for a route; the section (`redis`, `cors`) for the gateway.
+        public var name: String
+
+        static func route(_ key: String) -> Subject { Subject(kind: .route, name: key) }
+        static let redis = Subject(kind: .gateway, name: "redis")
+        static let cors = Subject(kind: .gateway, name: "cors")
+    }
+
     public var category: Category
-    /// What changed: "route 'orders/list-orders'", "the gateway's 'redis'".
-    public var subject: String
+    public var subject: Subject
     public var message: String
     /// Where the change is: in HEAD, or in BASE for what was removed.
     public var place: Place
@@ -30,9 +44,11 @@ public struct AccessChange: Sendable, Equatable {
         public var file: String
         public var line: UInt32
         public var column: UInt32
+        /// The place is in BASE (what was removed), not in HEAD.
+        public var inBase: Bool
 
         public static func < (lhs: Place, rhs: Place) -> Bool {
-            (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
+            (lhs.file, lhs.line, lhs.column, lhs.inBase ? 1 : 0) < (rhs.file, rhs.line, rhs.column, rhs.inBase ? 1 : 0)
         }
     }
 
@@ -46,14 +62,18 @@ public enum AccessDiff {
         public var project: ResolvedProject
         /// Each input's path as the diff shows it, by file number.
         public var paths: [String]
+        /// This is the BASE side, whose places are marked as such.
+        public var isBase: Bool
 
-        public init(project: ResolvedProject, paths: [String]) {
+        public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
             self.paths = paths
+            self.isBase = isBase
         }
 
         func location(_ range: SourceRange) -> AccessChange.Place {
-            AccessChange.Place(file: paths[Int(range.file.index)], line: range.start.line, column: range.start.column)
+            AccessChange.Place(
+                file: paths[Int(range.file.index)], line: range.start.line, column: range.start.column, inBase: isBase)
         }
     }
 
@@ -64,17 +84,17 @@ public enum AccessDiff {
         for (key, route) in headRoutes where baseRoutes[key] == nil {
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
-                category: route.plan.token == nil ? .privilegeIncrease : .other, subject: subject(key),
+                category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(key),
                 message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.written.id.range)))
         }
         for (key, route) in baseRoutes where headRoutes[key] == nil {
             changes.append(AccessChange(
-                category: .other, subject: subject(key), message: "route \(subject(key)) was removed",
+                category: .other, subject: .route(key), message: "route \(subject(key)) was removed",
                 place: base.location(route.route.written.id.range)))
         }
         for (key, new) in headRoutes {
             guard let old = baseRoutes[key] else { continue }
-            var route = RouteComparison(name: subject(key), old: old.plan, new: new.plan, at: head.location(new.route.written.id.range))
+            var route = RouteComparison(key: key, old: old.plan, new: new.plan, at: head.location(new.route.written.id.range))
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
@@ -108,7 +128,7 @@ public enum AccessDiff {
         for (key, new) in headRoutes {
             guard let old = baseRoutes[key] else { continue }
             let api = String(key.prefix { $0 != "/" })
-            let subject = "API '\(api)'"
+            let subject = AccessChange.Subject(kind: .api, name: api)
             switch (old.plan.keylessAccess, new.plan.keylessAccess) {
             case (nil, let keyless?):
                 let why: String
@@ -135,21 +155,21 @@ public enum AccessDiff {
 
 /// The changes of one route that exists in both versions, from what each version enforces.
 struct RouteComparison {
-    let name: String
+    let key: String
     let old: EnforcementPlan
     let new: EnforcementPlan
     let at: AccessChange.Place
     var changes: [AccessChange] = []
 
-    init(name: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place) {
-        self.name = name
+    init(key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place) {
+        self.key = key
         self.old = old
         self.new = new
         self.at = at
     }
 
     private mutating func add(_ category: AccessChange.Category, _ message: String) {
-        changes.append(AccessChange(category: category, subject: name, message: "route \(name) \(message)", place: at))
+        changes.append(AccessChange(category: category, subject: .route(key), message: "route \(AccessDiff.subject(key)) \(message)", place: at))
     }
 
     mutating func compareAuth() {
@@ -265,25 +285,25 @@ enum GatewayComparison {
     static func compare(_ old: Gateway?, _ new: Gateway?, head: AccessDiff.Side, base: AccessDiff.Side) -> [AccessChange] {
         guard let old, let new else { return [] }
         var changes: [AccessChange] = []
-        func add(_ category: AccessChange.Category, _ subject: String, _ message: String, _ place: AccessChange.Place) {
+        func add(_ category: AccessChange.Category, _ subject: AccessChange.Subject, _ message: String, _ place: AccessChange.Place) {
             changes.append(AccessChange(category: category, subject: subject, message: message, place: place))
         }
         switch (read(old.redis), read(new.redis)) {
         case (nil, let redis?):
-            add(.other, "the gateway's 'redis'", "Redis was added as the external cache", head.location(redis.keyRange))
+            add(.other, .redis, "Redis was added as the external cache", head.location(redis.keyRange))
         case (let redis?, nil):
-            add(.other, "the gateway's 'redis'", "Redis was removed; caches fall back to APIM's internal cache", base.location(redis.keyRange))
+            add(.other, .redis, "Redis was removed; caches fall back to APIM's internal cache", base.location(redis.keyRange))
         case (let before?, let after?):
             let at = head.location(after.keyRange)
-            if before.effectiveTLS, !after.effectiveTLS { add(.privilegeIncrease, "the gateway's 'redis'", "Redis connections are no longer encrypted", at) }
+            if before.effectiveTLS, !after.effectiveTLS { add(.privilegeIncrease, .redis, "Redis connections are no longer encrypted", at) }
             if !before.effectivePublicNetworkAccess, after.effectivePublicNetworkAccess {
-                add(.privilegeIncrease, "the gateway's 'redis'", "Redis is now reachable from the public internet", at)
+                add(.privilegeIncrease, .redis, "Redis is now reachable from the public internet", at)
             }
             let oldDatabases = [before.databases.effectiveAuth, before.databases.effectiveRateLimit, before.databases.effectiveResponses]
             let newDatabases = [after.databases.effectiveAuth, after.databases.effectiveRateLimit, after.databases.effectiveResponses]
-            if oldDatabases != newDatabases { add(.other, "the gateway's 'redis'", "Redis databases changed from \(oldDatabases) to \(newDatabases)", at) }
+            if oldDatabases != newDatabases { add(.other, .redis, "Redis databases changed from \(oldDatabases) to \(newDatabases)", at) }
             if secretName(before.connection) != secretName(after.connection) {
-                add(.other, "the gateway's 'redis'", "Redis connects with a different secret", head.location(after.connection.range))
+                add(.other, .redis, "Redis connects with a different secret", head.location(after.connection.range))
             }
         case (nil, nil):
             break
@@ -291,7 +311,7 @@ enum GatewayComparison {
         let oldSecrets = Dictionary(old.secrets.map { ($0.name.value, $0) }) { first, _ in first }
         let newSecrets = Dictionary(new.secrets.map { ($0.name.value, $0) }) { first, _ in first }
         for (name, secret) in newSecrets {
-            let subject = "secret '\(name)'"
+            let subject = AccessChange.Subject(kind: .secret, name: name)
             guard let previous = oldSecrets[name] else {
                 add(.other, subject, "secret '\(name)' was added", head.location(secret.name.range))
                 continue
@@ -301,7 +321,7 @@ enum GatewayComparison {
             }
         }
         for (name, secret) in oldSecrets where newSecrets[name] == nil {
-            add(.other, "secret '\(name)'", "secret '\(name)' was removed", base.location(secret.name.range))
+            add(.other, AccessChange.Subject(kind: .secret, name: name), "secret '\(name)' was removed", base.location(secret.name.range))
         }
         return changes + providerChanges(old, new, head: head) + compareCORS(read(old.cors), read(new.cors), head: head, base: base)
     }
@@ -325,9 +345,11 @@ enum GatewayComparison {
         var changes: [AccessChange] = []
         for provider in new.identityProviders {
             guard let previous = before[provider.name.value] else { continue }
-            let subject = "identity provider '\(provider.name.value)'"
+            let subject = AccessChange.Subject(kind: .identityProvider, name: provider.name.value)
             func add(_ category: AccessChange.Category, _ message: String, _ range: SourceRange) {
-                changes.append(AccessChange(category: category, subject: subject, message: "\(subject) \(message)", place: head.location(range)))
+                changes.append(AccessChange(
+                    category: category, subject: subject, message: "identity provider '\(provider.name.value)' \(message)",
+                    place: head.location(range)))
             }
             func audiences(_ old: [Located<String>], _ new: [Located<String>]) {
                 let oldSet = Set(old.map { was.value($0) })
@@ -410,7 +432,7 @@ enum GatewayComparison {
     private static func compareCORS(_ old: CORS?, _ new: CORS?, head: AccessDiff.Side, base: AccessDiff.Side) -> [AccessChange] {
         var changes: [AccessChange] = []
         func add(_ category: AccessChange.Category, _ message: String, _ place: AccessChange.Place) {
-            changes.append(AccessChange(category: category, subject: "the gateway's 'cors'", message: "CORS \(message)", place: place))
+            changes.append(AccessChange(category: category, subject: .cors, message: "CORS \(message)", place: place))
         }
         guard let after = new else {
             if let before = old {

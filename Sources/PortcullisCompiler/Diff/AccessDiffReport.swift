@@ -1,17 +1,27 @@
-import PortcullisSupport
 import Foundation
+import PortcullisDiagnostics
+import PortcullisSupport
 
 /// The diff as text, JSON or Markdown (for a pull-request comment).
 public enum AccessDiffFormat: String, Sendable, CaseIterable {
     case text, json, markdown
 
-    public func render(_ changes: [AccessChange]) -> String {
-        switch self {
-        case .text: Self.text(changes)
-        case .json: Self.json(changes)
-        case .markdown: Self.markdown(changes)
+    /// The version of the JSON document; 2 made `subject` an object and added `side`.
+    static let jsonVersion = 2
+
+    public func render(_ outcome: DiffPipeline.Outcome) -> String {
+        switch (self, outcome) {
+        case (.text, .compared(let changes)): Self.text(changes)
+        case (.json, .compared(let changes)): Self.json(changes)
+        case (.markdown, .compared(let changes)): Self.markdown(changes)
+        case (.text, .unreadable(let side, let errors)): Self.failure(side) + "\n" + TextReporter(quiet: true).render(errors)
+        case (.json, .unreadable(let side, let errors)): Self.json(failure: side, errors)
+        case (.markdown, .unreadable(let side, let errors)):
+            Self.heading + "**\(Self.failure(side)).**\n\n```\n" + TextReporter(quiet: true).render(errors) + "```\n"
         }
     }
+
+    static func failure(_ side: String) -> String { "\(side) has errors, so it cannot be compared" }
 
     static func summary(_ changes: [AccessChange]) -> String {
         guard !changes.isEmpty else { return "no changes to access, limits or caching" }
@@ -22,20 +32,29 @@ public enum AccessDiffFormat: String, Sendable, CaseIterable {
         return "\(changes.count) change\(changes.count == 1 ? "" : "s"): " + counts.joined(separator: ", ")
     }
 
+    /// A place in BASE says so: it names a file as it was, not as it is.
+    private static func marker(_ change: AccessChange) -> String { change.place.inBase ? " (in BASE)" : "" }
+
     static func text(_ changes: [AccessChange]) -> String {
-        changes.map { "\($0.location): \($0.category.words): \($0.message)\n" }.joined() + summary(changes) + "\n"
+        changes.map { "\($0.location): \($0.category.words): \($0.message)\(marker($0))\n" }.joined() + summary(changes) + "\n"
+    }
+
+    private struct Subject: Encodable {
+        var kind: String
+        var name: String
     }
 
     static func json(_ changes: [AccessChange]) -> String {
         struct Document: Encodable {
             struct Entry: Encodable {
                 var category: String
-                var subject: String
+                var subject: Subject
                 var message: String
                 var location: String
+                var side: String
             }
 
-            var version = 1
+            var version = AccessDiffFormat.jsonVersion
             var changes: [Entry]
             var summary: [String: Int]
         }
@@ -43,17 +62,47 @@ public enum AccessDiffFormat: String, Sendable, CaseIterable {
         for change in changes { summary[change.category.rawValue, default: 0] += 1 }
         return StableJSON.encode(
             Document(
-                changes: changes.map { .init(category: $0.category.rawValue, subject: $0.subject, message: $0.message, location: $0.location) },
+                changes: changes.map {
+                    .init(
+                        category: $0.category.rawValue, subject: Subject(kind: $0.subject.kind.rawValue, name: $0.subject.name),
+                        message: $0.message, location: $0.location, side: $0.place.inBase ? "base" : "head")
+                },
                 summary: summary))
     }
 
+    /// What stopped the comparison, for a machine: the side and its errors.
+    static func json(failure side: String, _ errors: DiagnosticReport) -> String {
+        struct Document: Encodable {
+            struct Entry: Encodable {
+                var code: String
+                var message: String
+                var location: String
+            }
+
+            var version = AccessDiffFormat.jsonVersion
+            var error: String
+            var diagnostics: [Entry]
+        }
+        return StableJSON.encode(
+            Document(
+                error: failure(side),
+                diagnostics: errors.active.map {
+                    let start = $0.range.start
+                    return .init(
+                        code: $0.code.id, message: $0.message,
+                        location: "\(errors.sources.path(of: $0.range.file)):\(start.line):\(start.column)")
+                }))
+    }
+
+    private static let heading = "### Portcullis: what this change does to access\n\n"
+
     static func markdown(_ changes: [AccessChange]) -> String {
-        var out = "### Portcullis: what this change does to access\n\n"
+        var out = heading
         guard !changes.isEmpty else { return out + "No changes to access, limits or caching.\n" }
         out += "| | Change | Where |\n|---|---|---|\n"
         for change in changes {
             let flag = change.category <= .cacheWidened ? "**\(change.category.words)**" : change.category.words
-            out += "| \(flag) | \(cell(change.message)) | `\(cell(change.location))` |\n"
+            out += "| \(flag) | \(cell(change.message)) | `\(cell(change.location))`\(marker(change)) |\n"
         }
         return out + "\n" + summary(changes) + ".\n"
     }

@@ -1,42 +1,66 @@
 import Foundation
 
 /// Reads definition files as they were at a Git revision, without touching the work tree.
-public enum GitRevision {
-    /// Extracts `paths` (relative to the working directory) at `revision` into `folder`,
-    /// and returns where each path is in it.
-    public static func extract(_ paths: [String], at revision: String, into folder: String) throws -> [String] {
-        let root = try git(["rev-parse", "--show-toplevel"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let prefix = try git(["rev-parse", "--show-prefix"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let inRepository = paths.map { path -> String in
-            let joined = ((prefix.isEmpty ? "" : prefix) as NSString).appendingPathComponent(path)
-            return (joined as NSString).standardizingPath
-        }
+public struct GitRevision: Sendable {
+    /// The revision as given, for messages.
+    public let revision: String
+    /// The folder the files were extracted into.
+    let folder: String
+    /// The working directory's path inside the repository (`git rev-parse --show-prefix`).
+    let prefix: String
+    /// The repository's top folder.
+    let root: String
+
+    /// Extracts `paths` (relative to the working directory) at `revision` into `folder`;
+    /// ``extractedPaths`` says where each one is.
+    public init(_ paths: [String], at revision: String, into folder: String) throws {
+        self.revision = revision
+        self.folder = folder
+        root = try Self.line(["rev-parse", "--show-toplevel"])
+        prefix = try Self.line(["rev-parse", "--show-prefix"])
         // After `--end-of-options` git reads the revision and paths as operands even when they
         // start with '-', so a revision such as `--output=/path` cannot become an option.
         // (git archive then takes `--` for a path, so it is not given.)
-        let archive = try run(
-            "/usr/bin/env", ["git", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + inRepository)
+        let archive = try Self.git(
+            ["-C", root, "archive", "--format=tar", "--end-of-options", revision] + paths.map(repositoryPath))
         let unpack = Process()
         unpack.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         unpack.arguments = ["tar", "-x", "-C", folder]
         let input = Pipe()
         unpack.standardInput = input
+        unpack.standardError = FileHandle.nullDevice
         try unpack.run()
         input.fileHandleForWriting.write(archive)
         try input.fileHandleForWriting.close()
         unpack.waitUntilExit()
         guard unpack.terminationStatus == 0 else { throw DriverError.unreadable(revision, reason: "the archive could not be unpacked") }
-        return inRepository.map { (folder as NSString).appendingPathComponent($0) }
     }
 
-    private static func git(_ arguments: [String]) throws -> String {
-        String(decoding: try run("/usr/bin/env", ["git"] + arguments), as: UTF8.self)
+    /// Where each of `paths` (relative to the working directory) was extracted.
+    public func extractedPaths(_ paths: [String]) -> [String] {
+        paths.map { (folder as NSString).appendingPathComponent(repositoryPath($0)) }
     }
 
-    private static func run(_ executable: String, _ arguments: [String]) throws -> Data {
+    /// The path a user knows for an extracted file: relative to the working directory when
+    /// it lies below it, else absolute in the work tree.
+    public func userPath(ofExtracted path: String) -> String {
+        let scratch = folder.hasSuffix("/") ? folder : folder + "/"
+        guard path.hasPrefix(scratch) else { return path }
+        let inRepository = String(path.dropFirst(scratch.count))
+        if inRepository.hasPrefix(prefix) { return String(inRepository.dropFirst(prefix.count)) }
+        return (root as NSString).appendingPathComponent(inRepository)
+    }
+
+    /// `path`, relative to the working directory, as a path from the repository's top.
+    private func repositoryPath(_ path: String) -> String {
+        (((prefix.isEmpty ? "" : prefix) as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    /// Runs git and returns its standard output; when it fails, its own message is the error.
+    private static func git(_ arguments: [String]) throws -> Data {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -44,7 +68,7 @@ public enum GitRevision {
         do {
             try process.run()
         } catch {
-            throw DriverError.unreadable("git", reason: "git could not be started")
+            throw DriverError.git("git could not be started")
         }
         // Standard error is drained on its own thread: a child that fills that pipe while
         // standard output is being read would otherwise wait for us forever.
@@ -53,12 +77,16 @@ public enum GitRevision {
         DispatchQueue.global().async(group: drained) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
-        let message = String(decoding: errorData, as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw DriverError.unreadable(
-                "git " + (arguments.first ?? ""), reason: message.trimmingCharacters(in: .whitespacesAndNewlines))
+            let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw DriverError.git(message.isEmpty ? "git exited with status \(process.terminationStatus)" : message)
         }
         return data
+    }
+
+    /// Git's one line of output, such as a path.
+    private static func line(_ arguments: [String]) throws -> String {
+        String(decoding: try git(arguments), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

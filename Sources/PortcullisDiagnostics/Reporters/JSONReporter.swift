@@ -4,12 +4,34 @@ import Foundation
 /// A machine-readable report: one JSON object with every diagnostic and a summary.
 /// Keys are sorted so the output is byte-for-byte stable.
 public struct JSONReporter: DiagnosticReporter {
-    public init() {}
+    /// One more top-level member, for a command that reports more than diagnostics
+    /// (`build --check` adds `check`), so its output stays one JSON document.
+    public var section: (name: String, value: any Encodable & Sendable)?
+
+    public init(section: (name: String, value: any Encodable & Sendable)? = nil) {
+        self.section = section
+    }
 
     struct Document: Encodable {
         var version = 1
         var diagnostics: [Entry]
         var summary: Summary
+        var section: (name: String, value: any Encodable & Sendable)?
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(version, forKey: Key(stringValue: "version"))
+            try container.encode(diagnostics, forKey: Key(stringValue: "diagnostics"))
+            try container.encode(summary, forKey: Key(stringValue: "summary"))
+            if let section { try container.encode(section.value, forKey: Key(stringValue: section.name)) }
+        }
     }
 
     struct Entry: Encodable {
@@ -37,6 +59,8 @@ public struct JSONReporter: DiagnosticReporter {
         var warnings: Int
         var notes: Int
         var files: Int
+        /// Other YAML files left unread; present only when some were.
+        var skipped: Int?
     }
 
     public func render(_ report: DiagnosticReport) -> String {
@@ -62,7 +86,9 @@ public struct JSONReporter: DiagnosticReporter {
         let document = Document(
             diagnostics: entries,
             summary: Summary(
-                errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files)
+                errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files,
+                skipped: summary.skipped > 0 ? summary.skipped : nil),
+            section: section
         )
         return StableJSON.encode(document)
     }

@@ -33,7 +33,8 @@ public struct TextReporter: DiagnosticReporter {
     func summaryLine(_ summary: DiagnosticReport.Summary) -> String {
         var parts = [counted(summary.errors, "error"), counted(summary.warnings, "warning")]
         if summary.notes > 0 { parts.append(counted(summary.notes, "note")) }
-        return parts.joined(separator: ", ") + " in " + counted(summary.files, "file")
+        let skipped = summary.skipped > 0 ? " (\(counted(summary.skipped, "other YAML file")) skipped)" : ""
+        return parts.joined(separator: ", ") + " in " + counted(summary.files, "file") + skipped
     }
 
     private func counted(_ count: Int, _ noun: String) -> String {

@@ -1,0 +1,63 @@
+import Foundation
+import PortcullisDiagnostics
+import PortcullisEmit
+
+/// What `build --check` found: whether the output folder holds exactly the bundle the
+/// build would write, and where it differs.
+public struct BundleCheck: Sendable, Encodable {
+    public struct Entry: Sendable, Encodable {
+        /// `changed`, `missing`, `not-produced` or `mode`.
+        public var change: String
+        public var path: String
+    }
+
+    /// The output folder as given.
+    public var output: String
+    /// How many files the bundle has.
+    public var files: Int
+    public var upToDate: Bool
+    public var differences: [Entry]
+
+    public init(_ bundle: DeploymentBundle, at output: OutputFolder) throws {
+        let found = try BundleWriter.differences(bundle, at: output)
+        self.output = DisplayText.escaped(output.given.utf8)
+        files = bundle.files.count
+        upToDate = found.isEmpty
+        differences = found.map { Entry(change: $0.change, path: $0.path) }
+        lines = found.map(\.description)
+    }
+
+    /// Each difference as the text report shows it.
+    public let lines: [String]
+
+    /// The closing line of the text report.
+    public var summary: String {
+        upToDate
+            ? "'\(output)' is up to date (\(files) files)"
+            : "'\(output)' differs from the build in \(differences.count) place\(differences.count == 1 ? "" : "s")"
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case output, files, upToDate, differences
+    }
+}
+
+extension BundleWriter.Difference {
+    var change: String {
+        switch self {
+        case .changed: "changed"
+        case .missing: "missing"
+        case .unexpected: "not-produced"
+        case .mode: "mode"
+        }
+    }
+}
+
+extension DeploymentBundle {
+    /// `N files (X MB)`, as the build's last line reports what it wrote.
+    public var sizeDescription: String {
+        let bytes = files.values.reduce(0) { $0 + $1.count }
+        let megabytes = Double(bytes) / 1_000_000
+        return "\(files.count) file\(files.count == 1 ? "" : "s") (\(megabytes < 0.1 && bytes > 0 ? "<0.1" : String(format: "%.1f", megabytes)) MB)"
+    }
+}

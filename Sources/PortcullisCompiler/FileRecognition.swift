@@ -1,0 +1,101 @@
+import PortcullisModel
+
+/// Tells Portcullis's YAML files from the other YAML of a repository (Compose files,
+/// workflows, Helm charts), from the text alone, before anything is parsed.
+///
+/// The rule leans towards "ours", so a Portcullis file with a mistake is reported rather
+/// than skipped: a file is Portcullis's when any document names an `apiVersion` that is
+/// `portcullis/…` in any letter case or within two typos of `portcullis` (`portculis/v1`,
+/// `Portcullis/v2`), or when it names no `apiVersion` at all but has a top-level `kind`
+/// that is one of Portcullis's kinds. A file that mixes Portcullis and other documents is
+/// Portcullis's, and its other documents are reported as errors. Text that is not 8-bit
+/// (a UTF-16 or UTF-32 byte-order mark, NUL bytes) cannot be judged and is read, so the
+/// front end says what is wrong with it.
+public enum FileRecognition {
+    public enum Verdict: Sendable, Equatable {
+        /// Portcullis's: read it.
+        case portcullis
+        /// Holds YAML content, none of it Portcullis's.
+        case foreign
+        /// Holds nothing to check: empty, or only comments and document markers.
+        case empty
+        /// Not 8-bit text, so its content cannot be judged.
+        case unjudgeable
+    }
+
+    /// How far into a line a key is looked for: block keys start lines and a flow
+    /// mapping's first keys are near its start, and a hostile line must not cost more.
+    static let keyWindow = 256
+
+    public static func classify(_ bytes: [UInt8]) -> Verdict {
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.contains(0) { return .unjudgeable }
+        var namesVersion = false
+        var hasKind = false
+        var hasContent = false
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let count = bytes.count
+        while start < count {
+            var end = start
+            while end < count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            let line = bytes[start..<min(end, start + keyWindow)]
+            start = end + 1
+            guard let first = line.first(where: { $0 != 0x20 && $0 != 0x09 }), first != UInt8(ascii: "#") else { continue }
+            if line.first != 0x20, line.first != 0x09, !isMarker(line) { hasContent = true }
+            for value in values(of: "apiversion", in: line) {
+                namesVersion = true
+                if isPortcullisVersion(value) { return .portcullis }
+            }
+            if line.first == UInt8(ascii: "k") || line.first == UInt8(ascii: "{"),
+                values(of: "kind", in: line).contains(where: { kinds.contains($0.lowercased()) })
+            {
+                hasKind = true
+            }
+        }
+        if hasKind, !namesVersion { return .portcullis }
+        return hasContent ? .foreign : .empty
+    }
+
+    private static let kinds = Set(DocumentDecoder.Kind.allCases.map { $0.rawValue.lowercased() })
+
+    /// `---`, `...` and directives are not content.
+    private static func isMarker(_ line: ArraySlice<UInt8>) -> Bool {
+        line.starts(with: "---".utf8) || line.starts(with: "...".utf8) || line.first == UInt8(ascii: "%")
+    }
+
+    /// `portcullis/…`, or a near miss of it, in any letter case.
+    static func isPortcullisVersion(_ value: String) -> Bool {
+        let group = value.lowercased().prefix { $0 != "/" }
+        return group == "portcullis"
+            || Suggestion.editDistance(Array(String(group).unicodeScalars), Array("portcullis".unicodeScalars)) <= 2
+    }
+
+    /// The plain values of every `key: value` on the line whose key is `key` (matched in any
+    /// letter case, quoted or not), as block and flow mappings write them.
+    private static func values(of key: String, in line: ArraySlice<UInt8>) -> [String] {
+        let lowered = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let pattern = Array(key.utf8)
+        var found: [String] = []
+        var index = 0
+        while index + pattern.count <= lowered.count {
+            guard lowered[index..<index + pattern.count].elementsEqual(pattern) else {
+                index += 1
+                continue
+            }
+            let before = index == 0 ? UInt8(ascii: " ") : lowered[index - 1]
+            index += pattern.count
+            guard " \t{,-\"'".utf8.contains(before) else { continue }
+            var cursor = index
+            func skip(_ characters: String) {
+                while cursor < lowered.count, characters.utf8.contains(lowered[cursor]) { cursor += 1 }
+            }
+            skip("\"' \t")
+            guard cursor < lowered.count, lowered[cursor] == UInt8(ascii: ":") else { continue }
+            cursor += 1
+            skip("\"' \t")
+            let valueStart = cursor
+            while cursor < lowered.count, !" \t,}\"'#".utf8.contains(lowered[cursor]) { cursor += 1 }
+            found.append(String(decoding: line.dropFirst(valueStart).prefix(cursor - valueStart), as: UTF8.self))
+        }
+        return found
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// The project `portcullis init` writes: a gateway with Redis, one API, a product and a
+/// configuration, each commented, which lints clean with every rule on and builds.
+public enum StarterProject {
+    /// Each file's path inside the project folder, and its text.
+    public static let files: [(path: String, text: String)] = [
+        (
+            "portcullis.yaml",
+            """
+            # Portcullis configuration for this project. Every rule is on; 'portcullis rules' lists
+            # them and 'portcullis explain CODE' explains one. A severity here changes a rule:
+            #   rules:
+            #     LP004: error          # raise a warning to an error
+            #     RL004: off            # turn a rule off
+            # and 'exclude' lists input paths to skip, relative to this file ('legacy/**').
+            rules: {}
+            exclude: []
+
+            """
+        ),
+        (
+            "gateway.yaml",
+            """
+            # The gateway: one per project. It declares who may call (identity providers and scopes),
+            # the values and secrets policies use, the Redis cache, and defaults every API inherits.
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: starter
+            sku: Standard                      # the APIM tier: decides which limit policies can run
+
+            identityProviders:
+              entra:                           # tokens from Microsoft Entra ID, checked by signature
+                type: jwt
+                issuer: https://login.microsoftonline.com/{{tenant-id}}/v2.0
+                openidConfig: https://login.microsoftonline.com/{{tenant-id}}/v2.0/.well-known/openid-configuration
+                audiences: ["{{api-client-id}}"]
+                tokenLifetime: 1h
+
+            scopes:                            # what a token may grant; 'access' says how much it allows
+              orders.read: {access: read, description: Read orders}
+              orders.write: {access: write, description: Create orders}
+
+            namedValues:                       # plain values, referenced as {{name}}
+              tenant-id: 00000000-0000-0000-0000-000000000000       # replace: your Entra tenant ID
+              api-client-id: 00000000-0000-0000-0000-000000000000   # replace: the API's application (client) ID
+
+            secrets:                           # secret values stay in Key Vault; definitions name them
+              redis-connection: {keyVault: https://example-kv.vault.azure.net/secrets/redis-connection}
+
+            redis:                             # the external cache for responses, tokens and rate limits
+              connection: {secret: redis-connection}
+              tls: true
+              publicNetworkAccess: false
+              keyPrefix: starter
+              databases: {auth: 0, rateLimit: 1, responses: 2}
+
+            defaults:                          # inherited by every API and route unless they say otherwise
+              auth: entra
+              rateLimit: {calls: 100, per: 60s, key: subscription}
+
+            """
+        ),
+        (
+            "apis/orders.yaml",
+            """
+            # An API: where it lives on the gateway, its backend, and its routes. Each route says
+            # which scopes a token needs; limits and caching are inherited or set per route.
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            displayName: Orders API
+            path: orders                       # callers use https://<gateway>/orders/...
+            backend: https://orders.internal.example.com
+            routes:
+              - id: list-orders
+                method: GET
+                path: /orders
+                summary: List the caller's orders
+                scopes: [orders.read]
+                cache: {ttl: 30s}              # per caller: a token's answers are never shared
+              - id: create-order
+                method: POST
+                path: /orders
+                summary: Place an order
+                scopes: [orders.write]
+                rateLimit: {calls: 20, per: 60s, key: user}
+
+            """
+        ),
+        (
+            "products.yaml",
+            """
+            # A product: what a subscription key grants access to, with its own limits.
+            apiVersion: portcullis/v1
+            kind: Product
+            name: standard
+            displayName: Standard
+            description: The orders API for approved subscribers
+            apis: [orders]
+            approvalRequired: true
+            rateLimit: {calls: 1000, per: 60s}
+            quota: {calls: 100000, per: 30d}
+
+            """
+        ),
+    ]
+
+    /// Writes the project into `folder`, creating it when needed. Nothing that exists is
+    /// ever replaced: when any of the files exists, nothing is written, and each file is
+    /// created only if it still does not exist when it is written. Returns the paths written.
+    public static func write(into folder: String) throws -> [String] {
+        let paths = files.map { (folder as NSString).appendingPathComponent($0.path) }
+        let existing = paths.filter { FileSystem.linkKind(of: $0) != nil }
+        guard existing.isEmpty else {
+            throw DriverError.refusedOutput(
+                existing[0], leadsTo: nil,
+                reason: "it exists, and init never replaces a file" + (existing.count > 1 ? " (nor \(existing.count - 1) more)" : ""))
+        }
+        for (file, path) in zip(files, paths) {
+            let parent = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                try FileSystem.createFile(Array(file.text.utf8), at: path)
+            } catch let failure as FileSystem.Failure {
+                throw DriverError.unwritable(path, reason: failure.reason)
+            } catch {
+                throw DriverError.unwritable(parent, reason: error.localizedDescription)
+            }
+        }
+        return paths
+    }
+}

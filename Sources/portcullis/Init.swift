@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import PortcullisCompiler
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a small, commented starter project that lints clean and builds; never overwrites.")
+
+    @Argument(help: "The project folder (default: the current directory); created when missing.")
+    var directory: String = "."
+
+    func run() throws {
+        try runDriver {
+            let written = try StarterProject.write(into: directory)
+            let lines = written.map { "portcullis: wrote \($0)\n" }.joined()
+                + "portcullis: next: portcullis lint \(directory), then portcullis build \(directory) --out bundle\n"
+            FileHandle.standardError.write(Data(lines.utf8))
+        }
+    }
+}

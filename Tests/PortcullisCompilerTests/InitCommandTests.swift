@@ -1,0 +1,59 @@
+import Foundation
+import PortcullisCompiler
+import XCTest
+
+/// `portcullis init`: a starter project that lints clean and builds, and never replaces
+/// anything that exists.
+final class InitCommandTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func testTheStarterLintsCleanAndBuilds() throws {
+        let result = try ToolProcess.run(["init", "project"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for file in StarterProject.files {
+            let text = try String(contentsOf: directory.appendingPathComponent("project/\(file.path)"), encoding: .utf8)
+            XCTAssertEqual(text, file.text)
+            XCTAssertTrue(text.hasPrefix("# "), "\(file.path) starts with a comment that explains it")
+        }
+        let lint = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout)
+        XCTAssertEqual(lint.stdout, "0 errors, 0 warnings in 3 files\n", "every rule on, nothing to report")
+        let strict = try ToolProcess.run(["lint", "project", "--warnings-as-errors"], in: directory)
+        XCTAssertEqual(strict.status, 0, strict.stdout)
+        let build = try ToolProcess.run(["build", "project", "--out", "bundle"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle/manifest.json").path))
+    }
+
+    /// Into a folder that holds other things, init adds its files; if any of them exists,
+    /// it writes nothing at all.
+    func testInitNeverReplacesAnything() throws {
+        let project = directory.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try Data("mine\n".utf8).write(to: project.appendingPathComponent("README.md"))
+        XCTAssertEqual(try ToolProcess.run(["init"], in: project).status, 0)
+        XCTAssertEqual(try String(contentsOf: project.appendingPathComponent("README.md"), encoding: .utf8), "mine\n")
+
+        let other = directory.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data("kept\n".utf8).write(to: other.appendingPathComponent("products.yaml"))
+        try FileManager.default.createSymbolicLink(
+            atPath: other.appendingPathComponent("gateway.yaml").path, withDestinationPath: "/nowhere/gateway.yaml")
+        let refused = try ToolProcess.run(["init", "other"], in: directory)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertEqual(
+            refused.stderr,
+            "portcullis: error: will not replace 'other/gateway.yaml': it exists, and init never replaces a file (nor 1 more)\n")
+        XCTAssertEqual(try String(contentsOf: other.appendingPathComponent("products.yaml"), encoding: .utf8), "kept\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: other.path).sorted(), ["gateway.yaml", "products.yaml"])
+        XCTAssertEqual(try ToolProcess.run(["init", "project"], in: directory).status, 2, "a second init refuses")
+    }
+}
