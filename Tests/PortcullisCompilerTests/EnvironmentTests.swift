@@ -210,6 +210,7 @@ final class EnvironmentTests: XCTestCase {
                 gateway:
                   namedValues: {tenant-idd: x}
                   guardrails: {requireRateLimit: false}
+                  cors: {allowCredentials: true}
                 apis:
                   orders:
                     path: shop
@@ -229,11 +230,12 @@ final class EnvironmentTests: XCTestCase {
             [
                 "project/environments/prod.yaml:5:17: error: unknown named value 'tenant-idd' [RF001]",
                 "project/environments/prod.yaml:6:3: error: environment 'prod' cannot override 'guardrails', which is the same in every environment [RF007]",
-                "project/environments/prod.yaml:9:5: error: environment 'prod' cannot override 'path', which is the same in every environment [RF007]",
-                "project/environments/prod.yaml:11:19: error: environment 'prod' cannot override 'scopes', which is the same in every environment [RF007]",
-                "project/environments/prod.yaml:12:7: error: unknown route 'get-ordr' [RF001]",
-                "project/environments/prod.yaml:13:3: error: unknown API 'ordrs' [RF001]",
-                "project/environments/prod.yaml:15:3: error: unknown product 'nobody' [RF001]",
+                "project/environments/prod.yaml:7:10: error: environment 'prod' cannot override 'allowCredentials', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:10:5: error: environment 'prod' cannot override 'path', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:12:19: error: environment 'prod' cannot override 'scopes', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:13:7: error: unknown route 'get-ordr' [RF001]",
+                "project/environments/prod.yaml:14:3: error: unknown API 'ordrs' [RF001]",
+                "project/environments/prod.yaml:16:3: error: unknown product 'nobody' [RF001]",
             ])
         XCTAssertTrue(result.stdout.contains("note: did you mean 'tenant-id'?"))
         XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota' or 'cache'"))

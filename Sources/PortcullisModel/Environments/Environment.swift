@@ -84,7 +84,9 @@ indirect enum OverrideShape: Sendable {
                     "databases": .fields(allowed: RedisDatabasesField.self, base: [], children: [:]),
                 ]),
             "defaults": .fields(allowed: DefaultsOverrideField.self, base: [DefaultsField.self], children: [:]),
-            "cors": .fields(allowed: CORSField.self, base: [], children: [:]),
+            // Which sites' pages may call differs per deployment; whether they may send
+            // credentials, and which methods and headers, is what the code is.
+            "cors": .fields(allowed: CORSOverrideField.self, base: [CORSField.self], children: [:]),
         ])
 
     static let api = OverrideShape.fields(
