@@ -15,7 +15,8 @@ struct DecodingContext {
     /// Set while reading a place that holds secret material (see
     /// ``DocumentDecoder/readingSecret(_:_:)``): messages there quote no value.
     var inSecretPosition = false
-    /// Secret material that could not be read as written; reports mask it.
+    /// Secret material that could not be read as written, or that an environment writes
+    /// (read as a secret only where the environment is laid); reports mask it.
     var unreadSecrets: [SourceRange] = []
 
     /// Values met that the reader had rejected (YS007) and reported itself.
