@@ -13,8 +13,11 @@ struct FieldValues<Field: FieldSet> {
     /// of entries, which cost an allocation and a copy of every entry per mapping.
     private var slots = SIMD16<UInt32>()
 
+    /// How many fields a field set may have; a test holds every field set to it.
+    static var capacity: Int { SIMD16<UInt32>.scalarCount }
+
     init(introducedAt: SourceRange, entries: [YAMLEntry]) {
-        precondition(Field.allCases.count <= SIMD16<UInt32>.scalarCount, "a field set has more fields than slots")
+        precondition(Field.allCases.count <= Self.capacity, "a field set has more fields than slots")
         self.introducedAt = introducedAt
         self.entries = entries
     }
