@@ -43,10 +43,10 @@ enum FrontEndRules {
         RuleDescription(
             .inputLimit,
             rationale: """
-                Limits on size, depth, alias expansion and document count keep a hostile or broken file from exhausting time or memory in CI and editors. \
+                Limits on size, depth, alias expansion, document count and the number of environments keep a hostile or broken file from exhausting time or memory in CI and editors. \
                 A build also refuses a definition whose policy document would exceed 256 KiB, because APIM would reject the deployment.
                 """,
-            fix: "Split the file, flatten its nesting, or use fewer aliases; for a policy document, require fewer or shorter scopes, audiences or origins.",
+            fix: "Split the file, flatten its nesting, use fewer aliases, or declare fewer environments; for a policy document, require fewer or shorter scopes, audiences or origins.",
             triggering: [RuleExample.api(routes: "  - " + String(repeating: "[", count: 62) + "↓[]" + String(repeating: "]", count: 62) + "\n")],
             nonTriggering: [validAPI]),
         RuleDescription(

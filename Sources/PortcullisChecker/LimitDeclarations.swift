@@ -40,9 +40,10 @@ struct LimitDeclaration {
         for (apiIndex, api) in project.apis.enumerated() where !api.hasErrors {
             add(api.rateLimit, .rateLimit, .api(apiIndex))
             add(api.quota, .quota, .api(apiIndex))
-            for (routeIndex, route) in api.routes.enumerated() where !route.hasErrors {
-                add(route.rateLimit, .rateLimit, .route(api: apiIndex, route: routeIndex))
-                add(route.quota, .quota, .route(api: apiIndex, route: routeIndex))
+            // By index: copying each route out would copy all of its fields.
+            for routeIndex in api.routes.indices where !api.routes[routeIndex].hasErrors {
+                add(api.routes[routeIndex].rateLimit, .rateLimit, .route(api: apiIndex, route: routeIndex))
+                add(api.routes[routeIndex].quota, .quota, .route(api: apiIndex, route: routeIndex))
             }
         }
         for (index, product) in project.products.enumerated() {

@@ -28,9 +28,17 @@ enum EnvironmentFindings {
         return order.compactMap { key in
             let (first, present) = found[key]!
             guard present.count < variants.count else { return first }
-            // A suppression silences what it was written for in some environments; it is
-            // unused only when it silences nothing in any of them.
-            if key.code == SuppressionRules.unused { return nil }
+            let owner = variants.indices.first { variants[$0].environment.map { holds($0.extent, key.range) } ?? false }
+            if let owner {
+                // An environment's own document is judged where the environment is laid:
+                // a suppression there is used or unused only there, and a literal there
+                // that elsewhere only looks like a credential is reported as the secret it is.
+                guard present.contains(owner) else { return nil }
+            } else if key.code == SuppressionRules.unused {
+                // Any other suppression is judged everywhere, and is unused only when it
+                // silences nothing in any environment.
+                return nil
+            }
             var diagnostic = first
             let inBase = present.first == 0
             let listed = inBase ? variants.indices.filter { !present.contains($0) } : present
@@ -44,6 +52,20 @@ enum EnvironmentFindings {
             diagnostic.notes.append(Diagnostic.Note(message, at: environments[0].name.range))
             return diagnostic
         }
+    }
+
+    /// The findings of one variant checked alone, in a project that has environments.
+    /// Whether a suppression outside this environment's own document silences something
+    /// in some environment is known only when all are checked, by `lint` without `--env`.
+    static func alone(_ variant: (environment: Environment?, diagnostics: [Diagnostic])) -> [Diagnostic] {
+        variant.diagnostics.filter { diagnostic in
+            diagnostic.code != SuppressionRules.unused
+                || (variant.environment.map { holds($0.extent, diagnostic.range) } ?? false)
+        }
+    }
+
+    private static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
+        extent.file == range.file && extent.start <= range.start && range.start < extent.end
     }
 
     /// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.

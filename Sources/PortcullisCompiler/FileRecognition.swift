@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import PortcullisModel
 
 /// Tells Portcullis's YAML files from the other YAML of a repository (Compose files,
@@ -28,7 +31,7 @@ public enum FileRecognition {
     static let keyWindow = 256
 
     public static func classify(_ bytes: [UInt8]) -> Verdict {
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || bytes.contains(0) { return .unjudgeable }
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || containsNUL(bytes) { return .unjudgeable }
         var namesVersion = false
         var hasKind = false
         var hasContent = false
@@ -53,6 +56,15 @@ public enum FileRecognition {
         }
         if hasKind, !namesVersion { return .portcullis }
         return hasContent ? .foreign : .empty
+    }
+
+    /// `memchr`: a file may be many megabytes, and the generic search is slow outside
+    /// optimised builds, where the end-to-end tests also run.
+    private static func containsNUL(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, 0, buffer.count) != nil
+        }
     }
 
     private static let kinds = Set(DocumentDecoder.Kind.allCases.map { $0.rawValue.lowercased() })

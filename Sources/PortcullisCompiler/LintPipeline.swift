@@ -126,10 +126,16 @@ public enum LintPipeline {
         diagnostics.append(contentsOf: environmentDiagnostics)
 
         let projectStart = SourceRange.point(FileID(first), line: 1, column: 1)
-        /// Resolves and checks one variant of the definitions.
-        func check(_ definitions: Definitions, credentials: [SourceRange], frontEnd: DiagnosticCollector) -> Variant {
+        /// Resolves and checks one variant of the definitions, with `environment` laid over
+        /// them or none.
+        func check(
+            _ definitions: Definitions, applying environment: Environment?, credentials: [SourceRange],
+            frontEnd: DiagnosticCollector
+        ) -> Variant {
             var diagnostics = frontEnd
-            let project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
+            var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
+            project.environment = environment?.name.value
+            project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
             let secrets = SecretLiterals(project: project, credentials: credentials)
             let context = CheckContext(project: project, secrets: secrets)
             var list = Checker.run(
@@ -152,9 +158,7 @@ public enum LintPipeline {
             diagnostics.append(contentsOf: environmentDiagnostics)
             // A credential in the environment's file is met there and again where it is laid.
             let distinct = Array(Set(credentials)).sorted()
-            var variant = check(definitions, credentials: distinct, frontEnd: diagnostics)
-            variant.project.environment = environment.name.value
-            return variant
+            return check(definitions, applying: environment, credentials: distinct, frontEnd: diagnostics)
         }
 
         // Only the first variant's project is kept: the others are checked and dropped,
@@ -167,7 +171,7 @@ public enum LintPipeline {
             findings = [(environment, chosen.diagnostics)]
         } else {
             if case .named(let name) = options.environments { missingEnvironment = name }
-            chosen = check(definitions, credentials: credentials, frontEnd: diagnostics)
+            chosen = check(definitions, applying: nil, credentials: credentials, frontEnd: diagnostics)
             findings = [(nil, chosen.diagnostics)]
         }
         var redactions = Set(chosen.redactions)
@@ -178,7 +182,10 @@ public enum LintPipeline {
                 redactions.formUnion(variant.redactions)
             }
         }
-        let list = findings.count == 1 ? findings[0].diagnostics : EnvironmentFindings.combine(findings)
+        let list =
+            findings.count > 1
+            ? EnvironmentFindings.combine(findings)
+            : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
             diagnostics: list, sources: files, redactions: redactions.sorted(), inputCount: inputs.count,
             skipped: skipped)

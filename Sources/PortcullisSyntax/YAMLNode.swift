@@ -29,7 +29,8 @@ public struct YAMLNode: Sendable {
 
     /// True for an empty plain scalar, `~` and `null`: YAML's ways of writing nothing.
     public var isNull: Bool {
-        guard case .scalar(let scalar) = content, scalar.isPlain else { return false }
+        // Every spelling is at most four bytes; longer text is not compared with each.
+        guard case .scalar(let scalar) = content, scalar.isPlain, scalar.text.utf8.count <= 4 else { return false }
         switch scalar.text {
         case "", "~", "null", "Null", "NULL": return true
         default: return false

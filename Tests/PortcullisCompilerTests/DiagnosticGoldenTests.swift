@@ -89,4 +89,25 @@ final class ChunkedReadingTests: XCTestCase {
             XCTAssertEqual(chunked.project.routes.map(\.written.id.value), whole.project.routes.map(\.written.id.value))
         }
     }
+
+    /// An environment first in the file overrides an API in a later chunk, one last in the
+    /// file the gateway in the first: only the chunks they change are read again.
+    func testEnvironmentsReadTheSameInChunks() throws {
+        let directory = GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso")
+        let files = InputFiles(workingDirectory: directory.path)
+        let inputs = try files.read(files.discover(["."]), limits: LintOptions().limits)
+        let first = "apiVersion: portcullis/v1\nkind: Environment\nname: early\napis: {catalog: {routes: {list-products: {cache: {ttl: 2h}}}}}\n"
+        let last = "apiVersion: portcullis/v1\nkind: Environment\nname: late\ngateway: {sku: Consumption}\n"
+        let documents = [Array(first.utf8)] + inputs.map(\.bytes) + [Array(last.utf8)]
+        let joined = SourceFile(path: "joined.yaml", bytes: Array(documents.joined(separator: Array("---\n".utf8))))
+        for choice in [EnvironmentChoice.all, .named("early"), .named("late")] {
+            var options = LintOptions()
+            options.environments = choice
+            let whole = LintPipeline.run([joined], options: options, chunkSize: Int.max)
+            let chunked = LintPipeline.run([joined], options: options, chunkSize: 1)
+            let report = TextReporter().render(whole.report)
+            XCTAssertTrue(report.contains(choice == .all ? "note: only in environment" : ": error: "), report)
+            XCTAssertEqual(TextReporter().render(chunked.report), report, "\(choice)")
+        }
+    }
 }

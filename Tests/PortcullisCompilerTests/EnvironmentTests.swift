@@ -105,6 +105,22 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    func testAnInheritedValueAnEnvironmentSetsIsNotedAtTheOverride() throws {
+        try write(environment("prod", "apis:\n  orders:\n    rateLimit: none\n"), to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        let expected = """
+            project/apis/orders.yaml:12:9: error: route 'list-orders' has its rate limit switched off [RL001]
+             12 |   - id: list-orders
+                |         ^~~~~~~~~~~
+            project/environments/prod.yaml:6:16: note: 'rateLimit: none' inherited from API 'orders' here
+            project/environments/prod.yaml:3:7: note: only in environment 'prod'
+
+            """
+        XCTAssertTrue(result.stdout.hasPrefix(expected), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("3 errors, 0 warnings in 8 files\n"), result.stdout)
+    }
+
     func testAFindingTheEnvironmentsOverrideSaysWhereItDoesNotApply() throws {
         try write(environment("prod", "apis:\n  catalog:\n    backend: http://catalog.prod.contoso.com\n"), to: "environments/prod.yaml")
         let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
@@ -134,6 +150,22 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
     }
 
+    func testASuppressionOnlyTheDefinitionsAsWrittenUseIsNotUnusedWhenOneEnvironmentIsChecked() throws {
+        var api = try String(contentsOf: project.appendingPathComponent("apis/catalog.yaml"), encoding: .utf8)
+        api = api.replacingOccurrences(
+            of: "backend: https://catalog.internal.contoso.com",
+            with: "backend: http://catalog.internal.contoso.com  # portcullis:ignore SE003 -- plain HTTP inside the cluster")
+        try write(api, to: "apis/catalog.yaml")
+        // Every environment sets an https backend: only a check of them all can tell.
+        let result = try ToolProcess.run(["lint", "project", "--env", "prod", "--warnings-as-errors"], in: directory)
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.status, 0)
+        api = api.replacingOccurrences(of: "backend: http://", with: "backend: https://")
+        try write(api, to: "apis/catalog.yaml")
+        let unused = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertTrue(unused.stdout.contains("warning: suppression of 'SE003' silenced nothing [SU003]"), unused.stdout)
+    }
+
     func testASuppressionInTheEnvironmentsFileSilencesItsFinding() throws {
         try write(
             environment(
@@ -145,6 +177,31 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
     }
 
+    func testASuppressionInAnEnvironmentsFileIsNotUnusedWhereThatEnvironmentIsNotChecked() throws {
+        try write(
+            environment(
+                "prod",
+                "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 10m}  # portcullis:ignore CA002 -- agreed with the data owner\n"),
+            to: "environments/prod.yaml")
+        let out = directory.appendingPathComponent("bundle")
+        for arguments in [
+            ["lint", "project", "--env", "dev", "--warnings-as-errors"],
+            ["build", "project", "--out", out.path, "--warnings-as-errors"],
+        ] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", arguments.joined(separator: " "))
+            XCTAssertEqual(result.status, 0)
+        }
+        // Where prod is checked, the suppression is judged.
+        try write(
+            environment("prod", "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 1m}  # portcullis:ignore CA002 -- agreed with the data owner\n"),
+            to: "environments/prod.yaml")
+        for arguments in [["lint", "project"], ["lint", "project", "--env", "prod"]] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertTrue(result.stdout.contains("warning: suppression of 'CA002' silenced nothing [SU003]"), result.stdout)
+        }
+    }
+
     func testWhatMayNotDifferAndWhatIsNotDeclaredAreLocatedErrors() throws {
         try write(
             environment(
@@ -153,6 +210,7 @@ final class EnvironmentTests: XCTestCase {
                 gateway:
                   namedValues: {tenant-idd: x}
                   guardrails: {requireRateLimit: false}
+                  cors: {allowCredentials: true}
                 apis:
                   orders:
                     path: shop
@@ -172,11 +230,12 @@ final class EnvironmentTests: XCTestCase {
             [
                 "project/environments/prod.yaml:5:17: error: unknown named value 'tenant-idd' [RF001]",
                 "project/environments/prod.yaml:6:3: error: environment 'prod' cannot override 'guardrails', which is the same in every environment [RF007]",
-                "project/environments/prod.yaml:9:5: error: environment 'prod' cannot override 'path', which is the same in every environment [RF007]",
-                "project/environments/prod.yaml:11:19: error: environment 'prod' cannot override 'scopes', which is the same in every environment [RF007]",
-                "project/environments/prod.yaml:12:7: error: unknown route 'get-ordr' [RF001]",
-                "project/environments/prod.yaml:13:3: error: unknown API 'ordrs' [RF001]",
-                "project/environments/prod.yaml:15:3: error: unknown product 'nobody' [RF001]",
+                "project/environments/prod.yaml:7:10: error: environment 'prod' cannot override 'allowCredentials', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:10:5: error: environment 'prod' cannot override 'path', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:12:19: error: environment 'prod' cannot override 'scopes', which is the same in every environment [RF007]",
+                "project/environments/prod.yaml:13:7: error: unknown route 'get-ordr' [RF001]",
+                "project/environments/prod.yaml:14:3: error: unknown API 'ordrs' [RF001]",
+                "project/environments/prod.yaml:16:3: error: unknown product 'nobody' [RF001]",
             ])
         XCTAssertTrue(result.stdout.contains("note: did you mean 'tenant-id'?"))
         XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota' or 'cache'"))
@@ -192,6 +251,21 @@ final class EnvironmentTests: XCTestCase {
             result.stdout.contains(
                 "project/environments/prod.yaml:7:22: error: environment 'prod' overrides 'cache', which route 'create-order' does not have [RF007]"),
             result.stdout)
+    }
+
+    func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {
+        // Each environment is one more check of the whole project.
+        let documents = (1...10_000).map { environment("e\($0)", "apis: {orders: {backend: https://e\($0).example.com}}\n") }
+        try write(documents.joined(separator: "---\n"), to: "environments/many.yaml")
+        let started = Date()
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 60)
+        XCTAssertEqual(result.status, 1)
+        // Environments count in file order: after dev.yaml's, many.yaml's 100th (five lines
+        // each) is the 101st.
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") },
+            ["project/environments/many.yaml:\(99 * 5 + 3):7: error: more than 100 environments are declared [YS006]"])
     }
 
     func testDiffComparesTwoEnvironmentsOfOneTree() throws {
@@ -236,12 +310,55 @@ final class EnvironmentTests: XCTestCase {
             to: "environments/prod.yaml")
         let lint = try ToolProcess.run(["lint", "project"], in: directory)
         XCTAssertEqual(lint.status, 1)
-        XCTAssertTrue(lint.stdout.contains("[SE001]"), lint.stdout)
+        // Reported once, as the literal secret it is in prod, not also as a credential-like value.
+        XCTAssertTrue(lint.stdout.contains("error: secret 'redis-connection' is written as a literal 'value' [SE002]"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("[SE001]"), lint.stdout)
         XCTAssertFalse(lint.stdout.contains("Zm9vYmFy"), "the secret is printed")
         let out = directory.appendingPathComponent("bundle")
         let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path], in: directory)
         XCTAssertEqual(build.status, 1)
         XCTAssertFalse(build.stdout.contains("Zm9vYmFy") || build.stderr.contains("Zm9vYmFy"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testALiteralClientSecretInAnEnvironmentIsReportedOnceAsWhatItIs() throws {
+        try write(
+            environment("prod", "gateway:\n  identityProviders:\n    partner: {clientSecret: not-in-key-vault}\n"),
+            to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        // Without prod's overrides the same literal only looks like a credential; prod's
+        // variant says what it is, and that is the one finding.
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").filter { $0.contains(": error: ") },
+            ["project/environments/prod.yaml:6:29: error: 'clientSecret' of provider 'partner' is a literal; it must reference a secret [SE001]"])
+        XCTAssertFalse(result.stdout.contains("not in environment"), result.stdout)
+    }
+
+    func testASecretAnEnvironmentWritesIsMaskedWhicheverEnvironmentIsChecked() throws {
+        // Each line also holds an override that is an error in every variant, so each is
+        // quoted whether or not 'leaky' is the environment checked.
+        try write(
+            environment(
+                "leaky",
+                """
+                gateway:
+                  secrets: {redis-connection: {value: hunter2-secrets}, "bad name": {value: hunter2-misnamed}, nope: {}}
+                  identityProviders: {partner: {clientSecret: hunter2-client, scopeClaim: scp}}
+                  redis: {connection: hunter2-redis, bogus: 1}
+                  guardrails: {maxTokenCacheTtl: 1m}
+
+                """), to: "environments/leaky.yaml")
+        for arguments in [["lint", "project"], ["lint", "project", "--env", "dev"], ["lint", "project", "--env", "leaky"]] {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.status, 1, arguments.joined(separator: " "))
+            let quoted = Set(result.stdout.components(separatedBy: "\n").compactMap { $0.split(separator: "|").first })
+            XCTAssertTrue([" 5 ", " 6 ", " 7 "].allSatisfy { quoted.contains($0) }, result.stdout)
+            XCTAssertFalse(result.stdout.contains("hunter2"), "\(arguments.joined(separator: " ")) prints a secret:\n\(result.stdout)")
+        }
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--out", out.path], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(build.stdout.contains("hunter2") || build.stderr.contains("hunter2"), build.stdout)
     }
 }

@@ -34,6 +34,16 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(Set(closedObjects).subtracting(covered), [], "schema objects without a field set in the decoder")
     }
 
+    /// The decoder sorts a mapping's entries into one inline slot per field: every field
+    /// set must fit, or decoding a mapping of that kind would stop the program.
+    func testEveryFieldSetFitsTheDecodersSlots() {
+        func check<Field: FieldSet>(_: Field.Type) {
+            XCTAssertLessThanOrEqual(
+                Field.allCases.count, FieldValues<Field>.capacity, "'\(Field.schemaDefinition)' has too many fields")
+        }
+        for type in allFieldSets { check(type) }
+    }
+
     /// Editors show a field's description (and default) on hover: every field has one.
     func testEveryFieldIsDescribed() throws {
         for (name, definition) in try definitions() {

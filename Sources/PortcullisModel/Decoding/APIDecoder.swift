@@ -18,6 +18,8 @@ extension DocumentDecoder {
             if items.isEmpty {
                 context.diagnostics.report(.invalidValue, "'routes' must list at least one route", at: routesEntry.value.range)
             }
+            // A Route is large; growing the array by doubling would copy every route again.
+            routes.reserveCapacity(items.count)
             for item in items {
                 let before = context.errorCount
                 if let route = decodeRoute(item) { routes.append(route) }

@@ -15,7 +15,8 @@ struct DecodingContext {
     /// Set while reading a place that holds secret material (see
     /// ``DocumentDecoder/readingSecret(_:_:)``): messages there quote no value.
     var inSecretPosition = false
-    /// Secret material that could not be read as written; reports mask it.
+    /// Secret material that could not be read as written, or that an environment writes
+    /// (read as a secret only where the environment is laid); reports mask it.
     var unreadSecrets: [SourceRange] = []
 
     /// Values met that the reader had rejected (YS007) and reported itself.
@@ -35,9 +36,9 @@ struct DecodingContext {
             mismatch(node, expected: "a mapping", field: field)
             return nil
         }
-        var values = FieldValues<Field>(introducedAt: introducedAt)
-        for entry in entries where !values.store(entry) {
-            unknownField(entry, in: Field.self)
+        var values = FieldValues<Field>(introducedAt: introducedAt, entries: entries)
+        for index in entries.indices where !values.store(index) {
+            unknownField(entries[index], in: Field.self)
         }
         return values
     }

@@ -10,7 +10,7 @@ extension DocumentDecoder {
             let name = context.require(fields, .name).flatMap({ context.name($0) })
         else { return }
         _ = fields[.description].flatMap { context.string($0) }
-        var environment = Environment(name: name, kindRange: kindRange)
+        var environment = Environment(name: name, kindRange: kindRange, extent: root.extent)
         environment.gateway = fields[.gateway].flatMap {
             limited($0.value, to: .gateway, field: "gateway", environment: name.value)
         }
@@ -38,15 +38,18 @@ extension DocumentDecoder {
         switch shape {
         case .replaced:
             return node
+        case .secret:
+            context.unreadSecrets += Self.secretLiterals(in: node)
+            return node
         case .named(let inner), .routes(let inner):
             guard case .mapping(let entries) = node.content else {
                 context.mismatch(node, expected: "a mapping", field: field)
                 return nil
             }
             let kept = entries.compactMap { entry -> YAMLEntry? in
-                guard context.keyName(entry, of: field) != nil,
-                    let value = limited(entry.value, to: inner, field: entry.key, environment: environment)
-                else { return nil }
+                // The value first, so that a secret under a misspelt name is masked too.
+                let value = limited(entry.value, to: inner, field: entry.key, environment: environment)
+                guard context.keyName(entry, of: field) != nil, let value else { return nil }
                 return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: value)
             }
             return YAMLNode(.mapping(kept), range: node.range)
@@ -74,6 +77,21 @@ extension DocumentDecoder {
                 }
             }
             return YAMLNode(.mapping(kept), range: node.range)
+        }
+    }
+
+    /// The scalars written in a place that holds secret material, but for Key Vault URIs,
+    /// which say where a secret is kept, not what it is.
+    private static func secretLiterals(in node: YAMLNode) -> [SourceRange] {
+        switch node.content {
+        case .scalar: node.isNull ? [] : [node.range]
+        case .sequence(let items): items.flatMap { secretLiterals(in: $0) }
+        case .mapping(let entries):
+            entries.flatMap { entry in
+                entry.key == SecretDeclarationField.keyVault.rawValue && entry.value.scalar != nil
+                    ? [] : secretLiterals(in: entry.value)
+            }
+        case .rejected: [node.range]
         }
     }
 }

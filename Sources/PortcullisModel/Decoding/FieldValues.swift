@@ -6,24 +6,32 @@ import PortcullisSyntax
 struct FieldValues<Field: FieldSet> {
     /// Where "missing field" errors point: the key that introduced the mapping.
     let introducedAt: SourceRange
-    /// One slot per case of `Field`, in declaration order.
-    private var slots: [YAMLEntry?]
+    /// The mapping's entries, which the slots point into.
+    private let entries: [YAMLEntry]
+    /// One slot per case of `Field`, in declaration order: 1 + the index of the field's
+    /// entry, or 0 when the mapping does not set it. Held inline rather than as an array
+    /// of entries, which cost an allocation and a copy of every entry per mapping.
+    private var slots = SIMD16<UInt32>()
 
-    init(introducedAt: SourceRange) {
+    /// How many fields a field set may have; a test holds every field set to it.
+    static var capacity: Int { SIMD16<UInt32>.scalarCount }
+
+    init(introducedAt: SourceRange, entries: [YAMLEntry]) {
+        precondition(Field.allCases.count <= Self.capacity, "a field set has more fields than slots")
         self.introducedAt = introducedAt
-        self.slots = Array(repeating: nil, count: Field.allCases.count)
+        self.entries = entries
     }
 
-    /// Stores an entry; returns false when its key is not a field.
-    mutating func store(_ entry: YAMLEntry) -> Bool {
-        guard let field = Field(rawValue: entry.key), let slot = Self.ordinal(field) else { return false }
-        slots[slot] = entry
+    /// Stores the entry at `index` of the mapping; returns false when its key is not a field.
+    mutating func store(_ index: Int) -> Bool {
+        guard let field = Field(rawValue: entries[index].key), let slot = Self.ordinal(field) else { return false }
+        slots[slot] = UInt32(index + 1)
         return true
     }
 
     subscript(_ field: Field) -> YAMLEntry? {
-        guard let slot = Self.ordinal(field) else { return nil }
-        return slots[slot]
+        guard let slot = Self.ordinal(field), slots[slot] > 0 else { return nil }
+        return entries[Int(slots[slot]) - 1]
     }
 
     private static func ordinal(_ field: Field) -> Int? {

@@ -159,6 +159,12 @@ public enum DefaultsOverrideField: String, FieldSet {
     public static let noun = "an environment's 'defaults'"
 }
 
+public enum CORSOverrideField: String, FieldSet {
+    case allowedOrigins
+    public static let schemaDefinition = "CORSOverride"
+    public static let noun = "an environment's 'cors'"
+}
+
 public enum APIOverrideField: String, FieldSet {
     case backend, rateLimit, quota, routes
     public static let schemaDefinition = "APIOverride"
@@ -190,7 +196,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     GuardrailsField.self, MaxCacheTtlField.self, MaxRateLimitField.self, DefaultsField.self, CORSField.self,
     APIField.self, RouteField.self, ScopeSetField.self, CacheField.self, VaryByField.self, LimitField.self,
     ProductField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
-    DefaultsOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
+    DefaultsOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
     ProductOverrideField.self,
 ]
 

@@ -22,7 +22,12 @@ enum Grammar {
     static func isOperationName(_ text: String) -> Bool {
         guard isName(text) else { return false }
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
-        return !zip(text.utf8, text.utf8.dropFirst()).contains { $0 == 0x2D && $1 == 0x2D }
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x2D && previous == 0x2D { return false }
+            previous = byte
+        }
+        return true
     }
 
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.

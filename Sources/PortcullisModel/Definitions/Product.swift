@@ -28,7 +28,8 @@ public struct Definitions: Sendable {
     public var namedValueReferences: [Located<String>] = []
     /// Fields that start with a `{{name}}` reference.
     public var leadingTemplates: [TemplatedField] = []
-    /// Secret material that could not be read as written: reports mask it.
+    /// Secret material that could not be read as written, or that an environment writes
+    /// (read as a secret only where the environment is laid): reports mask it.
     public var unreadSecrets: [SourceRange] = []
     /// Every `kind: Gateway` document met, decoded or not.
     public var gatewayDocuments: [SourceRange] = []

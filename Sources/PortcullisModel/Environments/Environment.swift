@@ -11,6 +11,8 @@ public struct Environment: Sendable {
     public var name: Located<String>
     /// Where the document's `kind` is written.
     public var kindRange: SourceRange
+    /// The whole document.
+    public var extent: SourceRange
     /// Overrides of the Gateway document, already limited to what may differ.
     public var gateway: YAMLNode?
     /// Overrides of API documents by API name; route overrides are keyed by route id.
@@ -47,8 +49,12 @@ public enum DocumentKey: Hashable, Sendable {
 /// their methods, paths and the scopes they require, auth settings, guardrails — is what
 /// the code is, and must be the same everywhere.
 indirect enum OverrideShape: Sendable {
-    /// A value replaced as a whole: a scalar, a list, a limit, a secret declaration.
+    /// A value replaced as a whole: a scalar, a list, a limit.
     case replaced
+    /// A value replaced as a whole that holds secret material: a secret declaration, a
+    /// client secret, Redis's connection. Only a variant that lays it over the gateway
+    /// reads it as a secret, so the decoder marks its literals for every report to mask.
+    case secret
     /// A mapping with the language's field names: `Allowed` lists what may be overridden,
     /// `Base` every field of the mapping, so a field outside `Allowed` is known to be fixed
     /// rather than misspelt. Fields not in `children` are replaced.
@@ -68,14 +74,19 @@ indirect enum OverrideShape: Sendable {
             "identityProviders": .named(
                 .fields(
                     allowed: ProviderOverrideField.self,
-                    base: [JWTProviderField.self, IntrospectionProviderField.self], children: [:])),
+                    base: [JWTProviderField.self, IntrospectionProviderField.self], children: ["clientSecret": .secret])),
             "namedValues": .named(.replaced),
-            "secrets": .named(.replaced),
+            "secrets": .named(.secret),
             "redis": .fields(
                 allowed: RedisField.self, base: [],
-                children: ["databases": .fields(allowed: RedisDatabasesField.self, base: [], children: [:])]),
+                children: [
+                    "connection": .secret,
+                    "databases": .fields(allowed: RedisDatabasesField.self, base: [], children: [:]),
+                ]),
             "defaults": .fields(allowed: DefaultsOverrideField.self, base: [DefaultsField.self], children: [:]),
-            "cors": .fields(allowed: CORSField.self, base: [], children: [:]),
+            // Which sites' pages may call differs per deployment; whether they may send
+            // credentials, and which methods and headers, is what the code is.
+            "cors": .fields(allowed: CORSOverrideField.self, base: [CORSField.self], children: [:]),
         ])
 
     static let api = OverrideShape.fields(
@@ -90,6 +101,14 @@ indirect enum OverrideShape: Sendable {
         ])
 
     static let product = OverrideShape.fields(allowed: ProductOverrideField.self, base: [ProductField.self], children: [:])
+
+    /// Whether an override with this shape takes the place of the value it overrides.
+    var replacesWhole: Bool {
+        switch self {
+        case .replaced, .secret: true
+        case .fields, .named, .routes: false
+        }
+    }
 
     /// The shape of a field's value within a `.fields` mapping.
     func child(_ key: String) -> OverrideShape {

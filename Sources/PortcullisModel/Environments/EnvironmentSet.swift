@@ -12,6 +12,11 @@ public struct EnvironmentSet: Sendable {
 
     public subscript(name: String) -> Environment? { environments.first { $0.name.value == name } }
 
+    /// Lint checks the whole project once more for each environment (about 0.12 s per
+    /// 20,000 routes), so a few kilobytes of environment documents could otherwise make
+    /// it run for hours.
+    public static let maximumCount = 100
+
     /// Checks every override against the declarations of the definitions as written: an
     /// environment may change a value, not add an API, route, provider, named value or a
     /// section (Redis, CORS, a route's cache) that is not there.
@@ -24,6 +29,16 @@ public struct EnvironmentSet: Sendable {
                     .duplicateDefinition, "environment '\(environment.name.value)' is defined twice",
                     at: environment.name.range, notes: [Diagnostic.Note("first defined here", at: first)])
                 continue
+            }
+            if seen.count == Self.maximumCount {
+                diagnostics.report(
+                    .inputLimit, "more than \(Self.maximumCount) environments are declared", at: environment.name.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "this one and those after it are left out; keep at most \(Self.maximumCount) in one project",
+                            at: environment.name.range)
+                    ])
+                break
             }
             seen[environment.name.value] = environment.name.range
             var checker = OverrideTargets(definitions: definitions, environment: environment.name.value)
@@ -62,7 +77,7 @@ extension Environment {
     /// keeping the overriding entry's own location so findings point at the override.
     static func lay(_ overrides: YAMLNode, over base: YAMLNode, shape: OverrideShape) -> YAMLNode {
         switch shape {
-        case .replaced:
+        case .replaced, .secret:
             return overrides
         case .fields, .named:
             guard case .mapping(var entries) = base.content, case .mapping(let changes) = overrides.content else {
@@ -71,7 +86,7 @@ extension Environment {
             for change in changes {
                 let inner: OverrideShape = if case .named(let named) = shape { named } else { shape.child(change.key) }
                 if let index = entries.firstIndex(where: { $0.key == change.key }) {
-                    if case .replaced = inner {
+                    if inner.replacesWhole {
                         entries[index] = change
                     } else {
                         entries[index].value = lay(change.value, over: entries[index].value, shape: inner)

@@ -85,9 +85,13 @@ public struct ResolvedProject: Sendable {
     public var namesInBrokenParts: Set<String>
     /// See ``Definitions/brokenParts``.
     public var brokenParts: [SourceRange]
-    /// Secret material that could not be read as written, and names of undeclared secrets
-    /// (perhaps the secret itself written as a name): reports mask them.
+    /// Secret material that could not be read as written or that environments write, and
+    /// names of undeclared secrets (perhaps the secret itself written as a name): reports
+    /// mask them.
     public var unreadSecrets: [SourceRange]
     /// The environment whose overrides were laid over the definitions, if any.
     public var environment: String? = nil
+    /// The documents of the environments not laid over the definitions: no rule looks at
+    /// their overrides, so a suppression there silenced nothing only because of that.
+    public var unappliedEnvironments: [SourceRange] = []
 }

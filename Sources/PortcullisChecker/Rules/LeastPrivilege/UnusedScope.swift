@@ -42,9 +42,13 @@ public enum UnusedScope: Rule {
         guard context.project.complete else { return }
         var used = context.project.namesInBrokenParts
         used.reserveCapacity(context.scopes.count)
+        // By index, and without gathering each route's scopes into an array: a rule that
+        // visits every route should not copy every route.
         for api in context.project.apis {
-            for route in api.routes {
-                for scope in route.permissions.flatMap(\.scopes) { used.insert(scope.value) }
+            for index in api.routes.indices {
+                for requirement in api.routes[index].permissions {
+                    for scope in requirement.scopes { used.insert(scope.value) }
+                }
             }
         }
         for scope in context.project.gateway?.scopes ?? [] where !used.contains(scope.name.value) {
