@@ -29,6 +29,43 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertTrue(result.stdout.hasPrefix("HEAD has errors, so it cannot be compared\nSamples/mistakes/"), result.stdout)
     }
 
+    /// Changes that widen who gets through without touching a route's scopes: a limit keyed
+    /// by a header callers choose, a longer trust in introspection answers, a product open
+    /// to subscribers without approval or given another API. Each fails a pull request that
+    /// fails on privilege increases or looser limits; the reverse of each is reported too.
+    func testKeyTokenCacheAndProductChangesAreClassified() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let defs = contoso.url.appendingPathComponent("defs")
+        try FileManager.default.copyItem(at: defs, to: contoso.url.appendingPathComponent("head"))
+        func edit(_ path: String, _ from: String, _ to: String) throws {
+            let url = contoso.url.appendingPathComponent("head/" + path)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        try edit("apis/orders.yaml", "rateLimit: {calls: 600, per: 60s, key: user}", "rateLimit: {calls: 600, per: 60s, key: \"header:X-Client\"}")
+        try edit("gateway.yaml", "cacheTtl: 60s", "cacheTtl: 5m")
+        try edit("products.yaml", "approvalRequired: true", "approvalRequired: false")
+        try edit("products.yaml", "apis: [partner-orders, catalog]", "apis: [partner-orders, catalog, orders]")
+        let result = try ToolProcess.run(["diff", "defs", "head", "--fail-on", "looser-limit"], in: contoso.url)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let lines = Set(result.stdout.split(separator: "\n").map(String.init))
+        for expected in [
+            "head/gateway.yaml:19:15: privilege increase: identity provider 'partner' trusts an introspection answer for 300s instead of 60s, so a revoked token is accepted longer",
+            "head/products.yaml:8:19: privilege increase: product 'partners' no longer requires approval: anyone may subscribe",
+            "head/products.yaml:7:33: privilege increase: product 'partners' now includes API 'orders': its subscribers may call it",
+            "head/apis/orders.yaml:24:9: looser limit: route 'orders/get-order' counts its rate limit by 'header:X-Client' instead of 'user', which callers choose",
+        ] {
+            XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(result.stdout)")
+        }
+        let back = try ToolProcess.run(["diff", "head", "defs"], in: contoso.url)
+        XCTAssertTrue(back.stdout.contains("privilege decrease: identity provider 'partner' trusts an introspection answer for 60s instead of 300s"), back.stdout)
+        XCTAssertTrue(back.stdout.contains("privilege decrease: product 'partners' now requires approval to subscribe"), back.stdout)
+        XCTAssertTrue(back.stdout.contains("privilege decrease: product 'partners' no longer includes API 'orders'"), back.stdout)
+        XCTAssertTrue(back.stdout.contains("stricter limit: route 'orders/get-order' counts its rate limit by 'user' instead of 'header:X-Client'"), back.stdout)
+    }
+
     /// The options the README promises: every category in the help, the input limits.
     func testHelpListsEveryCategoryAndLimitsApply() throws {
         let help = try ToolProcess.run(["diff", "--help"])

@@ -19,10 +19,10 @@ public struct AccessChange: Sendable, Equatable {
         public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
     }
 
-    /// What changed: a route, an API, an identity provider, a secret, or a gateway section.
+    /// What changed: a route, an API, a product, an identity provider, a secret, or a gateway section.
     public struct Subject: Sendable, Equatable {
         public enum Kind: String, Sendable {
-            case route, api, identityProvider = "identity-provider", secret, gateway
+            case route, api, product, identityProvider = "identity-provider", secret, gateway
         }
 
         public var kind: Kind
@@ -103,6 +103,7 @@ public enum AccessDiff {
         }
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
+        changes += productChanges(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
@@ -151,6 +152,57 @@ public enum AccessDiff {
     }
 
     static func subject(_ key: String) -> String { "'\(key)'" }
+
+    /// Who may get a subscription to a product's APIs: a product anyone can subscribe to
+    /// without approval, or that gains APIs, gives more callers a key. Products open to
+    /// calls without a key are judged per API, by ``keylessChanges``.
+    static func productChanges(base: Side, head: Side) -> [AccessChange] {
+        let before = Dictionary(base.project.products.map { ($0.name.value, $0) }) { first, _ in first }
+        let after = Dictionary(head.project.products.map { ($0.name.value, $0) }) { first, _ in first }
+        var changes: [AccessChange] = []
+        for (name, product) in after {
+            let subject = AccessChange.Subject(kind: .product, name: name)
+            let approval = product.approvalRequired?.range ?? product.name.range
+            guard let previous = before[name] else {
+                changes.append(AccessChange(
+                    category: product.effectiveApprovalRequired ? .other : .privilegeIncrease, subject: subject,
+                    message: "product '\(name)' was added; "
+                        + (product.effectiveApprovalRequired ? "subscriptions need approval" : "anyone may subscribe without approval"),
+                    place: head.location(product.name.range)))
+                continue
+            }
+            switch (previous.effectiveApprovalRequired, product.effectiveApprovalRequired) {
+            case (true, false):
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: subject,
+                    message: "product '\(name)' no longer requires approval: anyone may subscribe", place: head.location(approval)))
+            case (false, true):
+                changes.append(AccessChange(
+                    category: .privilegeDecrease, subject: subject, message: "product '\(name)' now requires approval to subscribe",
+                    place: head.location(approval)))
+            default:
+                break
+            }
+            let had = Set(previous.apis.map(\.value))
+            for api in product.apis where !had.contains(api.value) {
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: subject,
+                    message: "product '\(name)' now includes API '\(api.value)': its subscribers may call it", place: head.location(api.range)))
+            }
+            let has = Set(product.apis.map(\.value))
+            for api in previous.apis where !has.contains(api.value) {
+                changes.append(AccessChange(
+                    category: .privilegeDecrease, subject: subject,
+                    message: "product '\(name)' no longer includes API '\(api.value)'", place: base.location(api.range)))
+            }
+        }
+        for (name, product) in before where after[name] == nil {
+            changes.append(AccessChange(
+                category: .other, subject: AccessChange.Subject(kind: .product, name: name),
+                message: "product '\(name)' was removed", place: base.location(product.name.range)))
+        }
+        return changes
+    }
 }
 
 /// The changes of one route that exists in both versions, from what each version enforces.
@@ -237,7 +289,12 @@ struct RouteComparison {
                 add(.stricterLimit, "has a stricter \(what): \(Self.describe(after)), was \(Self.describe(before))")
             }
             if before.key != after.key {
-                add(.other, "counts its \(what) by '\(after.key)' instead of '\(before.key)'")
+                let message = "counts its \(what) by '\(after.key)' instead of '\(before.key)'"
+                switch (before.key.isChosenByCaller, after.key.isChosenByCaller) {
+                case (false, true): add(.looserLimit, message + ", which callers choose")
+                case (true, false): add(.stricterLimit, message)
+                default: add(.other, message)
+                }
             }
         case (nil, nil):
             break
@@ -381,6 +438,17 @@ enum GatewayComparison {
                         .privilegeIncrease,
                         "asks \(shown(now.value(after.endpoint))) instead of \(shown(was.value(before.endpoint))) whether tokens are active",
                         after.endpoint.range)
+                }
+                if after.effectiveCacheTtl > before.effectiveCacheTtl {
+                    add(
+                        .privilegeIncrease,
+                        "trusts an introspection answer for \(after.effectiveCacheTtl)s instead of \(before.effectiveCacheTtl)s, so a revoked token is accepted longer",
+                        after.cacheTtl?.range ?? provider.name.range)
+                } else if after.effectiveCacheTtl < before.effectiveCacheTtl {
+                    add(
+                        .privilegeDecrease,
+                        "trusts an introspection answer for \(after.effectiveCacheTtl)s instead of \(before.effectiveCacheTtl)s",
+                        after.cacheTtl?.range ?? provider.name.range)
                 }
                 switch (before.audiences, after.audiences) {
                 case (_?, nil):

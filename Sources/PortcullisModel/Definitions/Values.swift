@@ -70,6 +70,12 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
     case header(String)
     case claim(String)
 
+    /// Whether the caller picks the counter: a header is whatever the request says, so each
+    /// new value starts a new count.
+    public var isChosenByCaller: Bool {
+        if case .header = self { true } else { false }
+    }
+
     public var description: String {
         switch self {
         case .subscription: "subscription"
