@@ -275,6 +275,14 @@ def main():
             failures.append(f"{name}: {value:.3g} (limit {bound:g})")
         return "ok" if ok else "FAIL"
 
+    def doubling(name, label, sizes, timings, bound):
+        """Prints a case timed at two sizes: its medians, and the growth between its fastest
+        rounds, each checked."""
+        medians = [median for median, _ in timings]
+        growth = timings[1][1] / timings[0][1]
+        print(f"{label}: {sizes[0]} {medians[0]:.3f} s, {sizes[1]} {medians[1]:.3f} s, growth {growth:.2f}x: "
+              f"{verdict(f'{name} s', medians[1], bound)} {verdict(f'{name} growth', growth, limit['doubling growth'])}")
+
     if os.path.isdir(SHARED):
         floor = floor_binary()
         sizes = sorted(set(args.apis))
@@ -336,24 +344,16 @@ def main():
             folder = os.path.join(scratch, f"big-{routes}")
             big_api(folder, routes)
             times.append(timed([portcullis, "lint", "--quiet", *LIMITS, folder], rounds))
-        growth = times[1][1] / times[0][1]
-        times = [median for median, _ in times]
-        bound = limit["big api s per 50k routes"] * big_sizes[1] / 50000
-        print(f"one API: {big_sizes[0]} routes {times[0]:.3f} s, {big_sizes[1]} routes {times[1]:.3f} s, "
-              f"growth {growth:.2f}x: {verdict('one API lint s', times[1], bound)} "
-              f"{verdict('one API growth', growth, limit['doubling growth'])}")
+        doubling("one API lint", "one API (routes)", big_sizes, times,
+                 limit["big api s per 50k routes"] * big_sizes[1] / 50000)
 
         for findings in finding_sizes:
             many_findings(os.path.join(scratch, f"findings-{findings}"), findings)
         for format in FORMATS:
             times = [timed([portcullis, "lint", "--format", format, os.path.join(scratch, f"findings-{n}")], rounds)
                      for n in finding_sizes]
-            growth = times[1][1] / times[0][1]
-            times = [median for median, _ in times]
-            bound = limit["findings s per 160k"] * finding_sizes[1] / 160000
-            print(f"findings as {format:<6}: {finding_sizes[0]} {times[0]:.3f} s, {finding_sizes[1]} {times[1]:.3f} s, "
-                  f"growth {growth:.2f}x: {verdict(f'{format} findings s', times[1], bound)} "
-                  f"{verdict(f'{format} findings growth', growth, limit['doubling growth'])}")
+            doubling(f"{format} findings", f"findings as {format:<6}", finding_sizes, times,
+                     limit["findings s per 160k"] * finding_sizes[1] / 160000)
 
     for sample in sorted(os.listdir(os.path.join(ROOT, "Samples"))):
         seconds = statistics.median(run([portcullis, "lint", os.path.join(ROOT, "Samples", sample)])[0] for _ in range(9))
