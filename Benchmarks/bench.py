@@ -236,6 +236,15 @@ def big_api(folder, routes):
         f.write("\n".join(lines) + "\n")
 
 
+def big_api_environment(folder, routes):
+    """An environment over big_api's API naming every route: half by an id it has (a new
+    rate limit), half by one it lacks (an RF001 each, with suggestions to look for)."""
+    lines = ["apiVersion: portcullis/v1", "kind: Environment", "name: prod", "apis:", "  big:", "    routes:"]
+    lines += [f"      {'r' if i % 2 else 'x'}{i}: {{rateLimit: {{calls: 5, per: 1s, key: user}}}}" for i in range(routes)]
+    with open(os.path.join(folder, "environment.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def many_findings(folder, count):
     """A gateway with `count` unknown fields: one finding (YS003) a line, about 10 bytes each."""
     os.makedirs(folder, exist_ok=True)
@@ -346,6 +355,13 @@ def main():
             times.append(timed([portcullis, "lint", "--quiet", *LIMITS, folder], rounds))
         doubling("one API lint", "one API (routes)", big_sizes, times,
                  limit["big api s per 50k routes"] * big_sizes[1] / 50000)
+        times = []
+        for routes in big_sizes:
+            folder = os.path.join(scratch, f"big-{routes}")
+            big_api_environment(folder, routes)
+            times.append(timed([portcullis, "lint", "--format", "json", *LIMITS, folder], rounds))
+        doubling("one API with an environment", "one API, an environment over every route", big_sizes, times,
+                 limit["big api s per 50k routes"] * 2 * big_sizes[1] / 50000)
 
         for findings in finding_sizes:
             many_findings(os.path.join(scratch, f"findings-{findings}"), findings)

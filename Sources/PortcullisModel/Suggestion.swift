@@ -1,3 +1,30 @@
+import Foundation
+
+/// A run's allowance for "did you mean": each suggestion measures a name against every
+/// candidate, so thousands of undeclared names against thousands of declared ones (a
+/// hostile file is enough) would take minutes. Once the allowance is spent, names are still
+/// reported, without a suggestion. Shared by the workers that report unknown names.
+public final class SuggestionBudget: @unchecked Sendable {
+    /// About half a second of comparisons; a project with ordinary typos uses a tiny part.
+    public static let comparisons = 2_000_000
+
+    private var remaining: Int
+    private let lock = NSLock()
+
+    public init(comparisons: Int = SuggestionBudget.comparisons) {
+        remaining = comparisons
+    }
+
+    /// Spends `count` comparisons if that many are left.
+    public func spend(_ count: Int) -> Bool {
+        lock.withLock {
+            guard remaining >= count else { return false }
+            remaining -= count
+            return true
+        }
+    }
+}
+
 /// "Did you mean" support: the closest candidate to a misspelt word.
 public enum Suggestion {
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
@@ -11,7 +38,11 @@ public enum Suggestion {
             // candidates are skipped before lowercasing and measuring them.
             guard abs(candidate.unicodeScalars.count - target.count) <= threshold else { continue }
             let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
-            if distance <= threshold, distance < (best?.distance ?? Int.max) {
+            // Ties go to the first in sorted order, so the answer does not depend on the
+            // order candidates come in (a set's order differs from run to run).
+            if distance <= threshold,
+                distance < (best?.distance ?? Int.max) || (distance == best?.distance && candidate < best!.candidate)
+            {
                 best = (candidate, distance)
             }
         }

@@ -82,6 +82,33 @@ final class GrammarTests: XCTestCase {
         }
     }
 
+    /// Candidates come from sets, whose order changes from run to run: ties go to the first
+    /// in sorted order, whatever the order given.
+    func testSuggestionTiesDoNotDependOnOrder() {
+        XCTAssertEqual(Suggestion.closest(to: "r1", among: ["r2", "r3", "x1"]), "r2")
+        XCTAssertEqual(Suggestion.closest(to: "r1", among: ["x1", "r3", "r2"]), "r2")
+    }
+
+    /// A run spends a bounded number of comparisons on suggestions, then reports unknown
+    /// names without one.
+    func testTheSuggestionBudgetRunsOut() {
+        let budget = SuggestionBudget(comparisons: 5)
+        XCTAssertTrue(budget.spend(3))
+        XCTAssertFalse(budget.spend(3), "only 2 are left")
+        XCTAssertTrue(budget.spend(2))
+        XCTAssertFalse(budget.spend(1))
+        var diagnostics = DiagnosticCollector()
+        let spent = SuggestionBudget(comparisons: 1)
+        for _ in 0..<2 {
+            Resolver.unknown(
+                "scope", Located("orders.reed", at: .point(FileID(0), line: 1, column: 1)),
+                among: ["orders.read"], hint: "declare it", budget: spent, into: &diagnostics)
+        }
+        XCTAssertEqual(diagnostics.diagnostics.map { $0.notes.map(\.message) }, [
+            ["did you mean 'orders.read'?", "declare it"], ["declare it"],
+        ])
+    }
+
     func testSuggestions() {
         XCTAssertEqual(Suggestion.closest(to: "scope", among: ["scopes", "cache"]), "scopes")
         XCTAssertEqual(Suggestion.closest(to: "ratelimit", among: ["rateLimit", "quota"]), "rateLimit")

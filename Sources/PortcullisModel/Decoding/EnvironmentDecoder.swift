@@ -20,14 +20,20 @@ extension DocumentDecoder {
     }
 
     /// The entries of `apis` or `products`, each limited to what may be overridden.
-    private mutating func targets(_ entry: YAMLEntry?, shape: OverrideShape, environment: String) -> [Environment.Target] {
-        guard let entry, let entries = context.namedEntries(entry) else { return [] }
-        return entries.compactMap { item in
+    /// The entries of `apis` or `products` by name (keys are unique: YS002 otherwise), each
+    /// limited to what may be overridden.
+    private mutating func targets(
+        _ entry: YAMLEntry?, shape: OverrideShape, environment: String
+    ) -> [String: Environment.Target] {
+        guard let entry, let entries = context.namedEntries(entry) else { return [:] }
+        var targets: [String: Environment.Target] = [:]
+        for item in entries {
             guard let name = context.keyName(item, of: entry.key),
                 let overrides = limited(item.value, to: shape, field: item.key, environment: environment)
-            else { return nil }
-            return Environment.Target(name: name, overrides: overrides)
+            else { continue }
+            targets[name.value] = targets[name.value] ?? Environment.Target(name: name, overrides: overrides)
         }
+        return targets
     }
 
     /// `node` without the entries an environment may not write, each reported: RF007 for

@@ -16,9 +16,9 @@ public struct Environment: Sendable {
     /// Overrides of the Gateway document, already limited to what may differ.
     public var gateway: YAMLNode?
     /// Overrides of API documents by API name; route overrides are keyed by route id.
-    public var apis: [Target] = []
+    public var apis: [String: Target] = [:]
     /// Overrides of Product documents by product name.
-    public var products: [Target] = []
+    public var products: [String: Target] = [:]
 
     /// The overrides of one named document.
     public struct Target: Sendable {
@@ -30,8 +30,8 @@ public struct Environment: Sendable {
     public func overrides(_ key: DocumentKey) -> Bool {
         switch key {
         case .gateway: gateway != nil
-        case .api(let name): apis.contains { $0.name.value == name }
-        case .product(let name): products.contains { $0.name.value == name }
+        case .api(let name): apis[name] != nil
+        case .product(let name): products[name] != nil
         }
     }
 }

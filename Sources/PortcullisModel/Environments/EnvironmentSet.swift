@@ -23,6 +23,8 @@ public struct EnvironmentSet: Sendable {
     public init(_ definitions: Definitions, diagnostics: inout DiagnosticCollector) {
         var seen: [String: SourceRange] = [:]
         var kept: [Environment] = []
+        let declared = DeclaredTargets(definitions)
+        let suggestions = SuggestionBudget()
         for environment in definitions.environments.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = seen[environment.name.value] {
                 diagnostics.report(
@@ -41,11 +43,11 @@ public struct EnvironmentSet: Sendable {
                 break
             }
             seen[environment.name.value] = environment.name.range
-            var checker = OverrideTargets(definitions: definitions, environment: environment.name.value)
+            var checker = OverrideTargets(declared: declared, environment: environment.name.value, suggestions: suggestions)
             var checked = environment
             checked.gateway = environment.gateway.flatMap { checker.gateway($0) }
-            checked.apis = environment.apis.compactMap { checker.api($0) }
-            checked.products = environment.products.filter { checker.product($0) }
+            checked.apis = environment.apis.compactMapValues { checker.api($0) }
+            checked.products = environment.products.filter { checker.product($0.value) }
             diagnostics.append(contentsOf: checker.diagnostics)
             kept.append(checked)
         }
@@ -65,8 +67,8 @@ extension Environment {
         let shape: OverrideShape
         switch kind {
         case "Gateway": (overrides, shape) = (gateway, .gateway)
-        case "API": (overrides, shape) = (apis.first { $0.name.value == name }?.overrides, .api)
-        case "Product": (overrides, shape) = (products.first { $0.name.value == name }?.overrides, .product)
+        case "API": (overrides, shape) = (apis[name]?.overrides, .api)
+        case "Product": (overrides, shape) = (products[name]?.overrides, .product)
         default: return document
         }
         guard let overrides else { return document }
@@ -83,15 +85,19 @@ extension Environment {
             guard case .mapping(var entries) = base.content, case .mapping(let changes) = overrides.content else {
                 return base
             }
+            // Keys are looked up, not searched: an environment may name thousands of them.
+            var indexOf: [String: Int] = [:]
+            for (index, entry) in entries.enumerated() where indexOf[entry.key] == nil { indexOf[entry.key] = index }
             for change in changes {
                 let inner: OverrideShape = if case .named(let named) = shape { named } else { shape.child(change.key) }
-                if let index = entries.firstIndex(where: { $0.key == change.key }) {
+                if let index = indexOf[change.key] {
                     if inner.replacesWhole {
                         entries[index] = change
                     } else {
                         entries[index].value = lay(change.value, over: entries[index].value, shape: inner)
                     }
                 } else {
+                    indexOf[change.key] = entries.count
                     entries.append(change)
                 }
             }
@@ -100,10 +106,11 @@ extension Environment {
             guard case .sequence(var items) = base.content, case .mapping(let changes) = overrides.content else {
                 return base
             }
+            let changeOf = Dictionary(changes.map { ($0.key, $0) }) { first, _ in first }
             for index in items.indices {
                 guard case .mapping(let fields) = items[index].content,
                     let id = fields.first(where: { $0.key == "id" })?.value.scalar?.text,
-                    let change = changes.first(where: { $0.key == id })
+                    let change = changeOf[id]
                 else { continue }
                 items[index] = lay(change.value, over: items[index], shape: route)
             }
@@ -112,23 +119,43 @@ extension Environment {
     }
 }
 
+/// What the definitions declare that environments may override, indexed once for every
+/// environment.
+private struct DeclaredTargets {
+    let gateway: Gateway?
+    /// The first API of each name (a second one is RF002).
+    let apis: [String: API]
+    let apiNames: Set<String>
+    let undecodedAPINames: Set<String>
+    let productNames: Set<String>
+
+    init(_ definitions: Definitions) {
+        gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
+        apis = Dictionary(definitions.apis.map { ($0.name.value, $0) }) { first, _ in first }
+        apiNames = Set(apis.keys)
+        undecodedAPINames = definitions.undecodedAPINames
+        productNames = Set(definitions.products.map(\.name.value))
+    }
+}
+
 /// Checks that what an environment overrides exists in the definitions, and leaves out
 /// what does not.
 private struct OverrideTargets {
-    let definitions: Definitions
+    let declared: DeclaredTargets
     let environment: String
+    let suggestions: SuggestionBudget
     var diagnostics = DiagnosticCollector()
 
     mutating func gateway(_ overrides: YAMLNode) -> YAMLNode? {
-        guard let gateway = definitions.gateways.min(by: { $0.kindRange < $1.kindRange }),
+        guard let gateway = declared.gateway,
             case .mapping(let entries) = overrides.content
         else { return nil }
-        let declared = gateway.declared
+        let names = gateway.declared
         let kept = entries.compactMap { entry -> YAMLEntry? in
             switch entry.key {
-            case "identityProviders": named(entry, "identity provider", among: declared.providers)
-            case "namedValues": named(entry, "named value", among: declared.namedValues)
-            case "secrets": named(entry, "secret", among: declared.secrets)
+            case "identityProviders": named(entry, "identity provider", among: names.providers)
+            case "namedValues": named(entry, "named value", among: names.namedValues)
+            case "secrets": named(entry, "secret", among: names.secrets)
             case "redis": section(entry, present: !gateway.redis.isAbsent, in: "the gateway")
             case "cors": section(entry, present: !gateway.cors.isAbsent, in: "the gateway")
             default: entry
@@ -138,30 +165,36 @@ private struct OverrideTargets {
     }
 
     mutating func api(_ target: Environment.Target) -> Environment.Target? {
-        guard let api = definitions.apis.first(where: { $0.name.value == target.name.value }) else {
-            if !definitions.undecodedAPINames.contains(target.name.value) {
+        guard let api = declared.apis[target.name.value] else {
+            if !declared.undecodedAPINames.contains(target.name.value) {
                 Resolver.unknown(
-                    "API", target.name, among: Set(definitions.apis.map(\.name.value)),
-                    hint: "an environment overrides APIs the definitions declare", into: &diagnostics)
+                    "API", target.name, among: declared.apiNames,
+                    hint: "an environment overrides APIs the definitions declare", budget: suggestions, into: &diagnostics)
             }
             return nil
         }
         guard case .mapping(let entries) = target.overrides.content else { return target }
         let kept = entries.compactMap { entry -> YAMLEntry? in
             guard entry.key == "routes", case .mapping(let routes) = entry.value.content else { return entry }
-            let keptRoutes = routes.compactMap { route(api, $0) }
+            let routesByID = Dictionary(api.routes.map { ($0.id.value, $0) }) { first, _ in first }
+            let routeIDs = Set(routesByID.keys)
+            // A route left out for its errors may be the one an unknown id meant.
+            let mayMissRoutes = api.hasErrors || api.routes.contains(where: \.hasErrors)
+            let keptRoutes = routes.compactMap { route(api, routesByID, routeIDs, mayMissRoutes: mayMissRoutes, $0) }
             return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(keptRoutes), range: entry.value.range))
         }
         return Environment.Target(name: target.name, overrides: YAMLNode(.mapping(kept), range: target.overrides.range))
     }
 
-    private mutating func route(_ api: API, _ entry: YAMLEntry) -> YAMLEntry? {
-        guard let route = api.routes.first(where: { $0.id.value == entry.key }) else {
-            // A route left out for its errors may be the one meant.
-            if !api.hasErrors && !api.routes.contains(where: \.hasErrors) {
+    private mutating func route(
+        _ api: API, _ routesByID: [String: Route], _ routeIDs: Set<String>, mayMissRoutes: Bool, _ entry: YAMLEntry
+    ) -> YAMLEntry? {
+        guard let route = routesByID[entry.key] else {
+            if !mayMissRoutes {
                 Resolver.unknown(
-                    "route", Located(entry.key, at: entry.keyRange), among: Set(api.routes.map(\.id.value)),
-                    hint: "an environment overrides routes of API '\(api.name.value)' by their 'id'", into: &diagnostics)
+                    "route", Located(entry.key, at: entry.keyRange), among: routeIDs,
+                    hint: "an environment overrides routes of API '\(api.name.value)' by their 'id'", budget: suggestions,
+                    into: &diagnostics)
             }
             return nil
         }
@@ -173,10 +206,10 @@ private struct OverrideTargets {
     }
 
     mutating func product(_ target: Environment.Target) -> Bool {
-        if definitions.products.contains(where: { $0.name.value == target.name.value }) { return true }
+        if declared.productNames.contains(target.name.value) { return true }
         Resolver.unknown(
-            "product", target.name, among: Set(definitions.products.map(\.name.value)),
-            hint: "an environment overrides products the definitions declare", into: &diagnostics)
+            "product", target.name, among: declared.productNames,
+            hint: "an environment overrides products the definitions declare", budget: suggestions, into: &diagnostics)
         return false
     }
 
@@ -188,7 +221,7 @@ private struct OverrideTargets {
             Resolver.unknown(
                 what, Located(item.key, at: item.keyRange), among: declared,
                 hint: "an environment changes the value of a \(what) the gateway declares; declare it there first",
-                into: &diagnostics)
+                budget: suggestions, into: &diagnostics)
             return false
         }
         return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(kept), range: entry.value.range))

@@ -15,6 +15,7 @@ public struct Resolver {
     var diagnostics = DiagnosticCollector()
     /// See ``ResolvedProject/unreadSecrets``.
     var unreadSecrets: [SourceRange]
+    let suggestions = SuggestionBudget()
 
     init(definitions: Definitions, projectStart: SourceRange) {
         self.definitions = definitions
@@ -122,7 +123,8 @@ public struct Resolver {
                     definitions.complete
                 {
                     Self.unknown(
-                        "API", api, among: apiNames, hint: "each API is a document with 'kind: API'", into: &diagnostics)
+                        "API", api, among: apiNames, hint: "each API is a document with 'kind: API'", budget: suggestions,
+                        into: &diagnostics)
                 }
             }
         }
@@ -145,7 +147,7 @@ public struct Resolver {
     private mutating func checkReferences(_ gateway: Gateway) {
         let declared = gateway.declared
         if case .present(let defaults) = gateway.defaults, let auth = defaults.auth {
-            Self.checkProvider(auth, declared, into: &diagnostics)
+            Self.checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics)
         }
         for provider in gateway.identityProviders {
             if case .introspection(let details) = provider.details {
@@ -157,38 +159,43 @@ public struct Resolver {
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
                 "named value", reference, among: templateNames,
-                hint: "declare it under the gateway's 'namedValues' or 'secrets'", into: &diagnostics)
+                hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions, into: &diagnostics)
         }
         checkSubstitutedTemplates(gateway)
         // Each API's references are independent of the others'.
         let apis = definitions.apis
+        let suggestions = suggestions
         let perAPI = ParallelMap.map(apis.indices) { index in
             var found = DiagnosticCollector()
-            Self.checkReferences(of: apis[index], declared, into: &found)
+            Self.checkReferences(of: apis[index], declared, suggestions: suggestions, into: &found)
             return found
         }
         for found in perAPI { diagnostics.append(contentsOf: found) }
     }
 
-    private static func checkReferences(of api: API, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector) {
-        if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
+    private static func checkReferences(
+        of api: API, _ declared: DeclaredNames, suggestions: SuggestionBudget, into diagnostics: inout DiagnosticCollector
+    ) {
+        if let auth = api.auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
         for index in api.routes.indices {
-            if let auth = api.routes[index].auth { checkProvider(auth, declared, into: &diagnostics) }
+            if let auth = api.routes[index].auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
             for scope in api.routes[index].permissions.flatMap(\.scopes) where !declared.scopes.contains(scope.value) {
                 unknown(
                     "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
-                    into: &diagnostics)
+                    budget: suggestions, into: &diagnostics)
             }
         }
     }
 
     private static func checkProvider(
-        _ auth: Located<AuthSetting>, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector
+        _ auth: Located<AuthSetting>, _ declared: DeclaredNames, suggestions: SuggestionBudget,
+        into diagnostics: inout DiagnosticCollector
     ) {
         guard case .provider(let name) = auth.value, !declared.providers.contains(name) else { return }
         unknown(
             "identity provider", Located(name, at: auth.range), among: declared.providers,
-            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'", into: &diagnostics)
+            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'", budget: suggestions,
+            into: &diagnostics)
     }
 
     /// A name declared nowhere, where a secret belongs, may be the secret itself: it is
@@ -197,21 +204,21 @@ public struct Resolver {
         guard case .reference(let name) = value, !declared.secrets.contains(name.value) else { return }
         if declared.namedValues.contains(name.value) {
             let hint = "'\(name.value)' is a plain named value; secrets must be declared under 'secrets' with 'keyVault'"
-            Self.unknown("secret", name, among: declared.secrets, hint: hint, into: &diagnostics)
+            Self.unknown("secret", name, among: declared.secrets, hint: hint, budget: suggestions, into: &diagnostics)
         } else {
             unreadSecrets.append(name.range)
             Self.unknown(
                 "secret", name, among: declared.secrets, hint: "declare it under the gateway's 'secrets' with its Key Vault URI",
-                quoted: false, into: &diagnostics)
+                quoted: false, budget: suggestions, into: &diagnostics)
         }
     }
 
     static func unknown(
         _ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String, quoted: Bool = true,
-        into diagnostics: inout DiagnosticCollector
+        budget: SuggestionBudget, into diagnostics: inout DiagnosticCollector
     ) {
         var notes: [Diagnostic.Note] = []
-        if let suggestion = Suggestion.closest(to: name.value, among: candidates.sorted()) {
+        if budget.spend(candidates.count), let suggestion = Suggestion.closest(to: name.value, among: candidates) {
             notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: name.range))
         }
         notes.append(Diagnostic.Note(hint, at: name.range))
