@@ -59,8 +59,13 @@ public enum BundleWriter {
         try output.refuseIfForeign()
         removeLeftovers(in: parent, of: output.name)
         let staging = parent + "/" + temporaryName(of: output.name, "new", process: "\(getpid())")
+        // Made here, never found: a link or folder already under this name is someone
+        // else's, and writing into it could put the bundle anywhere.
+        guard mkdir(staging, folderMode) == 0 else {
+            let reason = errno == EEXIST ? "its staging folder '\(staging)' exists already" : FileSystem.Failure.fromErrno().reason
+            throw DriverError.unwritable(output.given, reason: reason)
+        }
         do {
-            try FileSystem.makeDirectory(staging, mode: folderMode)
             let index = try bundle.produce(into: StagingFolder(root: staging))
             try swapIn(staging, for: output)
             return index

@@ -108,7 +108,9 @@ public enum StarterProject {
 
     /// Writes the project into `folder`, creating it when needed. Nothing that exists is
     /// ever replaced: when any of the files exists, nothing is written, and each file is
-    /// created only if it still does not exist when it is written. Returns the paths written.
+    /// created only if it still does not exist when it is written. A folder inside the
+    /// project that is a link (or not a folder) is refused, so no file lands outside it.
+    /// Returns the paths written.
     public static func write(into folder: String) throws -> [String] {
         let paths = files.map { (folder as NSString).appendingPathComponent($0.path) }
         let existing = paths.filter { FileSystem.linkKind(of: $0) != nil }
@@ -117,11 +119,15 @@ public enum StarterProject {
                 existing[0], leadsTo: nil,
                 reason: "it exists, and init never replaces a file" + (existing.count > 1 ? " (nor \(existing.count - 1) more)" : ""))
         }
+        for file in files { try checkInnerFolders(of: file.path, in: folder, making: false) }
         for (file, path) in zip(files, paths) {
             let parent = (path as NSString).deletingLastPathComponent
             do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try checkInnerFolders(of: file.path, in: folder, making: true)
                 try FileSystem.createFile(Array(file.text.utf8), at: path)
+            } catch let error as DriverError {
+                throw error
             } catch let failure as FileSystem.Failure {
                 throw DriverError.unwritable(path, reason: failure.reason)
             } catch {
@@ -129,5 +135,25 @@ public enum StarterProject {
             }
         }
         return paths
+    }
+
+    /// Refuses a folder between `folder` and the file at `path` inside it that is a link
+    /// planted there, or not a folder; `making` makes the missing ones first, one at a
+    /// time, so each is checked before anything is written into it.
+    private static func checkInnerFolders(of path: String, in folder: String, making: Bool) throws {
+        var inner = folder
+        for component in path.split(separator: "/").dropLast() {
+            inner = (inner as NSString).appendingPathComponent(String(component))
+            if making { try FileSystem.makeDirectory(inner) }
+            switch FileSystem.linkKind(of: inner) {
+            case .directory: continue
+            case nil: return
+            case .link:
+                throw DriverError.refusedOutput(
+                    inner, leadsTo: FileSystem.realPath(inner), reason: "init writes only inside the project folder, never through a link")
+            default:
+                throw DriverError.refusedOutput(inner, leadsTo: nil, reason: "it exists and is not a folder")
+            }
+        }
     }
 }

@@ -77,9 +77,14 @@ public struct Workspace: Sendable {
     public static func standardInput(
         named name: String?, configPath: String?, limits: InputLimits, files: InputFiles = InputFiles()
     ) throws -> Workspace {
-        let bytes = try FileSystem.standardInput(upTo: limits.maxFileSize + 1)
-        guard bytes.count <= limits.maxFileSize else { throw DriverError.standardInputTooLarge(limit: limits.maxFileSize) }
         let path = name.map { DisplayText.escaped($0.utf8) } ?? "<stdin>"
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.standardInput(upTo: limits.maxFileSize + 1)
+        } catch let failure as FileSystem.Failure {
+            throw DriverError.unreadable(path, reason: failure.reason)
+        }
+        guard bytes.count <= limits.maxFileSize else { throw DriverError.standardInputTooLarge(limit: limits.maxFileSize) }
         let (configuration, _) = try loadConfiguration(configPath, for: name ?? ".", limits: limits, files: files)
         if FileRecognition.classify(bytes) == .foreign { throw DriverError.notPortcullis(path) }
         return Workspace(

@@ -62,6 +62,21 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no temporary folders are left beside the output")
     }
 
+    /// A file changed without changing its size is drift too: `--check` compares the bytes'
+    /// digest, not the size alone.
+    func testCheckFindsAChangeThatKeepsTheSize() throws {
+        let out = directory.appendingPathComponent("bundle")
+        XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"]).status, 0)
+        let policy = out.appendingPathComponent("apim/policy.xml")
+        var bytes = try Data(contentsOf: policy)
+        let last = bytes.lastIndex { $0 != 0x0A }!
+        bytes[last] = bytes[last] == UInt8(ascii: ">") ? UInt8(ascii: "<") : UInt8(ascii: ">")
+        try bytes.write(to: policy)
+        let drift = try ToolProcess.run(["build", contoso, "--out", out.path, "--check", "--quiet"])
+        XCTAssertEqual(drift.status, 1)
+        XCTAssertEqual(drift.stderr, "portcullis: changed: apim/policy.xml\n")
+    }
+
     func testErrorsWriteNothing() throws {
         let out = directory.appendingPathComponent("bundle")
         let result = try ToolProcess.run(["build", "Samples/mistakes", "--out", out.path], in: GoldenFiles.packageRoot)

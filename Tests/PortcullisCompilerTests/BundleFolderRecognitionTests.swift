@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisCompiler
 import XCTest
 
 #if canImport(Glibc)
@@ -133,5 +134,21 @@ final class BundleFolderRecognitionTests: XCTestCase {
         XCTAssertEqual(found, (kept + [".out.portcullis-new-9", ".out.portcullis-old-8"]).sorted())
         XCTAssertEqual(try String(contentsOf: url(".out.portcullis-new-9"), encoding: .utf8), "keep\n")
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: url(".out.portcullis-old-8").path), "defs")
+    }
+
+    /// A link planted under the name this process's staging folder will have is someone
+    /// else's: the build is refused rather than written through it, and the link is kept.
+    /// (In process, as only the test knows its own process id in advance.)
+    func testBuildNeverWritesThroughALinkPlantedAsItsStagingFolder() throws {
+        let elsewhere = directory.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let planted = url(".out.portcullis-new-\(getpid())").path
+        try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: elsewhere.path)
+        XCTAssertThrowsError(try BundleWriter.write(try BundleTests.build(url("defs")), to: OutputFolder(resolving: url("out").path))) {
+            XCTAssertEqual("\($0)", "cannot write '\(url("out").path)': its staging folder '\(planted)' exists already")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path), [])
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: planted), elsewhere.path)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url("out").path))
     }
 }

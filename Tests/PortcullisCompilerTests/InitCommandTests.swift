@@ -56,4 +56,22 @@ final class InitCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: other.path).sorted(), ["gateway.yaml", "products.yaml"])
         XCTAssertEqual(try ToolProcess.run(["init", "project"], in: directory).status, 2, "a second init refuses")
     }
+
+    /// A folder of the project planted as a link elsewhere is refused, before anything is
+    /// written: init writes inside the project folder only.
+    func testInitNeverWritesThroughALinkedFolder() throws {
+        let project = directory.appendingPathComponent("project")
+        let elsewhere = directory.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("apis").path, withDestinationPath: elsewhere.path)
+        let refused = try ToolProcess.run(["init", "project"], in: directory)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertEqual(
+            refused.stderr,
+            "portcullis: error: will not replace 'project/apis', a link to '\(elsewhere.resolvingSymlinksInPath().path)': "
+                + "init writes only inside the project folder, never through a link\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path), [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.path), ["apis"])
+    }
 }

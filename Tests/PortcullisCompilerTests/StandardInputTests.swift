@@ -65,4 +65,22 @@ final class StandardInputTests: XCTestCase {
             result.stdout.contains("defs/big.yaml:1:1: error: file is \(bytes.count) bytes, larger than the limit of 1000 bytes [YS006]"),
             result.stdout)
     }
+
+    /// Standard input that cannot be read (a folder here) is a one-line error naming it,
+    /// not a dump of an internal error.
+    func testUnreadableStandardInputIsReportedByName() throws {
+        let process = Process()
+        process.executableURL = ToolProcess.executable
+        process.arguments = ["lint", "-"]
+        process.currentDirectoryURL = directory
+        process.standardInput = try XCTUnwrap(FileHandle(forReadingAtPath: directory.path))
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertEqual(text, "portcullis: error: cannot read '<stdin>': Is a directory\n")
+    }
 }
