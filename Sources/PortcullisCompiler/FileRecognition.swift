@@ -46,8 +46,12 @@ public enum FileRecognition {
                 index += 1
             case UInt8(ascii: "<"):
                 let rest = bytes[(index + 1)...]
-                if rest.starts(with: "?".utf8) || rest.starts(with: "!--".utf8) {
-                    let end = rest.first == UInt8(ascii: "?") ? "?>" : "-->"
+                // A document type declaration is skipped too, so that the reader refuses it
+                // where it is written rather than the file going unread.
+                if rest.starts(with: "?".utf8) || rest.starts(with: "!--".utf8) || rest.starts(with: "!DOCTYPE".utf8) {
+                    let end =
+                        rest.first == UInt8(ascii: "?") ? "?>" : rest.starts(with: "!--".utf8) ? "-->"
+                        : (rest.prefix { $0 != UInt8(ascii: ">") }.contains(UInt8(ascii: "[")) ? "]>" : ">")
                     guard let close = Self.find(Array(end.utf8), in: bytes, from: index + 2) else { return .foreign }
                     index = close + end.utf8.count
                     continue

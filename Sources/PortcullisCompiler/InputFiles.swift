@@ -43,7 +43,7 @@ public enum DriverError: Error, CustomStringConvertible {
             "'\(Self.shown(path))' is not a Portcullis file: none of its documents has 'apiVersion: \(DocumentDecoder.apiVersion)'"
         case .noPortcullisFiles(let paths, let skipped):
             "no Portcullis files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
-                + " (\(skipped) other YAML file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
+                + " (\(skipped) other file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
         case .standardInputTooLarge(let limit):
             "standard input holds more than \(limit) bytes, the limit (see '--max-file-size')"
         case .git(let message):

@@ -43,6 +43,7 @@ public struct Resolver {
             checkReferences(gateway)
         }
         let (routes, plans) = effectiveRoutes(gateway)
+        checkRawConflicts(gateway, routes: routes, plans: plans)
         return ResolvedProject(
             gateway: gateway, apis: definitions.apis, products: definitions.products, fragments: definitions.fragments,
             routes: routes, plans: plans,
