@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),
         .testTarget(
             name: "PortcullisCompilerTests",
-            dependencies: ["PortcullisCompiler", "PortcullisChecker"],
+            dependencies: ["PortcullisCompiler", "PortcullisChecker", "PortcullisPolicyXML"],
             exclude: ["Fixtures", "Support"]
         ),
     ]

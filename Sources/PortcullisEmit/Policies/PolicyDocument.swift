@@ -12,23 +12,27 @@ enum PolicyDocument {
     }
 
     /// The document of one scope: in each section, `<base />` (below global scope), then
-    /// what Portcullis generates. With `raw`, a section the author wrote keeps its
-    /// statements in their order, and the generated ones go right after its `<base />` (or
-    /// first, where it has none); sections the author did not write are as without `raw`.
+    /// what Portcullis generates. With `raw`, the sections are those the author wrote, in
+    /// the author's order: each keeps its statements, and the generated ones go right after
+    /// its `<base />` (or first, where it has none). A section the author left out appears
+    /// only when Portcullis generates something for it, as it would without `raw`.
     static func make(
         _ scope: Scope, inbound: [PolicyElement] = [], backend: [PolicyElement] = [],
         outbound: [PolicyElement] = [], onError: [PolicyElement] = [], raw: PolicyXMLDocument? = nil
     ) -> PolicyElement {
         let base = scope == .global ? [] : [PolicyElement("base")]
         let generated = [("inbound", inbound), ("backend", backend), ("outbound", outbound), ("on-error", onError)]
-        return PolicyElement(
-            "policies", [],
-            generated.map { name, statements in
-                guard let raw, let written = raw.root.elements.first(where: { $0.name == name }) else {
-                    return PolicyElement(name, [], base + statements)
-                }
-                return section(name, statements, written: written, in: raw)
-            })
+        guard let raw else {
+            return PolicyElement("policies", [], generated.map { PolicyElement($0.0, [], base + $0.1) })
+        }
+        let written = raw.root.elements.filter { element in generated.contains { $0.0 == element.name } }
+        var sections = written.map { element in
+            section(element.name, generated.first { $0.0 == element.name }!.1, written: element, in: raw)
+        }
+        for (name, statements) in generated where !statements.isEmpty && !written.contains(where: { $0.name == name }) {
+            sections.append(PolicyElement(name, [], base + statements))
+        }
+        return PolicyElement("policies", [], sections)
     }
 
     private static func section(
