@@ -11,6 +11,8 @@ public struct CheckContext: Sendable {
     let accessLevels: [String: AccessLevel]
     public let providers: [String: IdentityProvider]
     let judged: JudgedRoutes
+    /// Raw policy documents, with the routes each applies to.
+    public let rawScopes: [RawScope]
 
     public init(project: ResolvedProject, secrets: SecretLiterals) {
         self.project = project
@@ -20,6 +22,7 @@ public struct CheckContext: Sendable {
         accessLevels = scopes.mapValues(\.access.value)
         providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         judged = JudgedRoutes(project)
+        rawScopes = RawScope.all(in: project, judged: judged.routes)
     }
 
     /// The routes rules judge (see ``JudgedRoutes``).

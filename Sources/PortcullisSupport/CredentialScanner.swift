@@ -60,7 +60,7 @@ public enum CredentialScanner {
     /// `secret` alone is not among them: `{secret: NAME}` names a declared secret.
     private static let credentialKeySuffixes: [[UInt8]] = [
         "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
-        "private-key", "clientsecret", "-secret", "_secret",
+        "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key",
     ].map { Array($0.utf8) }
 
     /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.
