@@ -99,7 +99,12 @@ public enum LintPipeline {
         var readDiagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         var parsed: [(id: FileID, source: SourceFile)] = []
-        for (index, input) in inputs.enumerated() where !input.isPolicyXML {
+        for (index, input) in inputs.enumerated() {
+            // Raw policy XML is read by ``RawPolicies``; its comments may suppress findings.
+            if input.isPolicyXML {
+                parsed.append((FileID(first + index), input))
+                continue
+            }
             let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
             if reader.preflight(input.bytes, size: input.size, diagnostics: &readDiagnostics) {
                 parsed.append((FileID(first + index), input))
