@@ -55,6 +55,34 @@ public enum PolicyXMLReader {
         return PolicyXMLDocument(text: text, root: root, placement: placement)
     }
 
+    /// The text in APIM's `xml` form: every policy expression entity-escaped, so that any
+    /// XML tool (a schema validator, say) can read it; nil when the text is not a readable
+    /// policy. The reverse of what APIM does on reading `rawxml`.
+    public static func xmlForm(_ text: [UInt8]) -> [UInt8]? {
+        var scan = Scan(text: text)
+        scan.run()
+        guard scan.refusal == nil, !scan.lost else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + text.count / 8)
+        var index = 0
+        for (span, quote) in scan.expressions {
+            out += text[index..<span.lowerBound]
+            for byte in text[span] {
+                switch byte {
+                case UInt8(ascii: "&"): out += "&amp;".utf8
+                case UInt8(ascii: "<"): out += "&lt;".utf8
+                case UInt8(ascii: ">"): out += "&gt;".utf8
+                case UInt8(ascii: "\"") where quote == byte: out += "&quot;".utf8
+                case UInt8(ascii: "'") where quote == byte: out += "&apos;".utf8
+                default: out.append(byte)
+                }
+            }
+            index = span.upperBound
+        }
+        out += text[index...]
+        return out
+    }
+
     /// The byte offset of libxml2's 1-based line and column (columns in characters).
     static func offset(line: Int, column: Int, in text: [UInt8]) -> Int {
         var index = 0
@@ -90,6 +118,8 @@ private struct Scan {
     var refusal: Refusal?
     /// The scan met text it does not understand; libxml2 will say what is wrong with it.
     var lost = false
+    /// Every expression, with the quote of the attribute value it opens (nil in text).
+    var expressions: [(span: Range<Int>, quote: UInt8?)] = []
 
     init(text: [UInt8]) {
         self.text = text
@@ -133,7 +163,7 @@ private struct Scan {
         while first < text.count, text[first] != UInt8(ascii: "<"), isSpace(text[first]) { first += 1 }
         var value: PolicyXMLValue?
         if isExpressionStart(first) {
-            guard let end = expression(at: first) else { return }
+            guard let end = expression(at: first, quote: nil) else { return }
             value = .expression(String(decoding: text[first..<end], as: UTF8.self))
             index = end
             while index < text.count, isSpace(text[index]) { index += 1 }
@@ -242,7 +272,7 @@ private struct Scan {
         let valueStart = index + 1
         var value = PolicyXMLValue.text("")
         if isExpressionStart(valueStart) {
-            guard let end = expression(at: valueStart) else { return nil }
+            guard let end = expression(at: valueStart, quote: quote) else { return nil }
             guard end < text.count, text[end] == quote else {
                 refusal = Refusal(
                     offset: end, message: "text follows the policy expression that starts this attribute value",
@@ -272,13 +302,14 @@ private struct Scan {
     }
 
     /// The end of the expression at `offset`, its markup characters blanked in the copy.
-    mutating func expression(at offset: Int) -> Int? {
+    mutating func expression(at offset: Int, quote: UInt8?) -> Int? {
         guard let end = ExpressionExtent.end(in: text, from: offset) else {
             refusal = Refusal(
                 offset: offset, message: "the policy expression that starts here never ends",
                 note: "close every '(' and '{' of the expression, and every string it holds")
             return nil
         }
+        expressions.append((offset..<end, quote))
         for position in offset..<end {
             switch text[position] {
             case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "\""), UInt8(ascii: "'"):

@@ -2,6 +2,7 @@ import Foundation
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
+import PortcullisPolicyXML
 import XCTest
 
 /// Builds the samples and checks what a deployment would receive.
@@ -91,51 +92,9 @@ final class BundleTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").filter { $0.hasSuffix(" validates") }.count, policies.count, text)
     }
 
-    /// `rawxml` with every policy expression that opens an attribute value or an element's
-    /// text entity-escaped. An expression ends where its brackets balance, outside C#
-    /// string and character literals.
+    /// `rawxml` in APIM's `xml` form, which XML tools read.
     static func wellFormed(rawxml: String) -> String {
-        let bytes = Array(rawxml.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 4)
-        var index = 0
-        while index < bytes.count {
-            let opensExpression =
-                bytes[index] == UInt8(ascii: "@") && index > 0 && index + 1 < bytes.count
-                && (bytes[index - 1] == UInt8(ascii: "\"") || bytes[index - 1] == UInt8(ascii: ">"))
-                && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
-            guard opensExpression else {
-                out.append(bytes[index])
-                index += 1
-                continue
-            }
-            var depth = 0
-            var end = index + 1
-            scan: while end < bytes.count {
-                switch bytes[end] {
-                case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { break scan }
-                case let quote where quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"):
-                    end += 1
-                    while end < bytes.count, bytes[end] != quote { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
-                default: break
-                }
-                end += 1
-            }
-            for byte in bytes[index...min(end, bytes.count - 1)] {
-                switch byte {
-                case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-                case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-                case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-                case UInt8(ascii: "\""): out += Array("&quot;".utf8)
-                default: out.append(byte)
-                }
-            }
-            index = end + 1
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: PolicyXMLReader.xmlForm(Array(rawxml.utf8)) ?? Array(rawxml.utf8), as: UTF8.self)
     }
 
     func testWellFormedEscapesOnlyExpressions() {
