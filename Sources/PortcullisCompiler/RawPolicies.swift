@@ -105,7 +105,13 @@ struct RawPolicies {
     /// `relative` resolved against the folder of `file`, both as reports show paths.
     static func path(_ relative: String, besides file: String) -> String {
         var parts = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
-        for part in relative.split(separator: "/") where part != "." { parts.append(String(part)) }
+        for part in relative.split(separator: "/") where part != "." {
+            if part == "..", let last = parts.last, last != "..", last != "" {
+                parts.removeLast()
+            } else {
+                parts.append(String(part))
+            }
+        }
         return parts.joined(separator: "/")
     }
 

@@ -16,6 +16,15 @@ public struct PolicyXMLDocument: Sendable {
         placement.range(span, in: text)
     }
 
+    /// The spaces and tabs between the start of `span`'s line and `span`, when nothing else
+    /// stands there; nil when `span` does not start its line.
+    public func indentation(before span: Range<Int>) -> String? {
+        var start = span.lowerBound
+        while start > 0, text[start - 1] == 0x20 || text[start - 1] == 0x09 { start -= 1 }
+        guard start == 0 || text[start - 1] == 0x0A || text[start - 1] == 0x0D else { return nil }
+        return String(decoding: text[start..<span.lowerBound], as: UTF8.self)
+    }
+
     /// The text of `span` exactly as written.
     public func source(_ span: Range<Int>) -> String {
         String(decoding: text[span], as: UTF8.self)

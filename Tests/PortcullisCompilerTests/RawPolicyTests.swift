@@ -92,11 +92,22 @@ final class RawPolicyTests: XCTestCase {
     }
 
     func testPolicyPathsCannotLeaveTheProject() throws {
-        for path in ["../outside.xml", "/etc/passwd.xml", "policies/../../outside.xml", "policies/orders.txt"] {
+        let canary = "canary-\(UUID().uuidString)"
+        try "<policies><inbound><set-variable name=\"\(canary)\" value=\"x\" /></inbound></policies>\n".write(
+            to: file("outside.xml"), atomically: true, encoding: .utf8)
+        for path in ["/etc/passwd.xml", "policies/orders.txt", "policies//orders.xml"] {
             try writeAPI(policy: "'\(path)'")
             let lint = try ToolProcess.run(["lint", "defs"], in: directory)
             XCTAssertEqual(lint.status, 1, path)
-            XCTAssertTrue(lint.stdout.contains("'policy' must be XML or the relative path of an '.xml' file inside the project"), lint.stdout)
+            XCTAssertTrue(lint.stdout.contains("'policy' must be XML or the relative path of an '.xml' file"), lint.stdout)
+        }
+        // Climbing out of the folder finds nothing: only the inputs are looked among.
+        for path in ["../outside.xml", "policies/../../outside.xml", "../../../../../../../../tmp/outside.xml"] {
+            try writeAPI(policy: "'\(path)'")
+            let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+            XCTAssertEqual(lint.status, 1, path)
+            XCTAssertTrue(lint.stdout.contains("of API 'orders' is not among the inputs [RF001]"), lint.stdout)
+            XCTAssertFalse(lint.stdout.contains(canary), path)
         }
     }
 

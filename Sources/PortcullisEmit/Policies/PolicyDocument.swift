@@ -43,13 +43,13 @@ enum PolicyDocument {
         for child in written.children {
             switch child {
             case .element(let element):
-                children.append(.verbatim(document.source(element.span)))
+                children.append(.verbatim(document.source(element.span), indentation: document.indentation(before: element.span)))
                 if element.name == "base", !placed {
                     children += statements.map { .element($0) }
                     placed = true
                 }
             case .comment(_, let span):
-                children.append(.verbatim(document.source(span)))
+                children.append(.verbatim(document.source(span), indentation: document.indentation(before: span)))
             case .text:
                 // Only white space lies between statements; the layout is the renderer's.
                 continue

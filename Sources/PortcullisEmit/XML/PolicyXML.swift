@@ -60,8 +60,9 @@ public struct PolicyElement: Sendable, Equatable {
     public enum Child: Sendable, Equatable {
         case element(PolicyElement)
         case text(PolicyValue)
-        /// Raw XML an author wrote (a statement or a comment), carried exactly as written.
-        case verbatim(String)
+        /// Raw XML an author wrote (a statement or a comment), carried exactly as written,
+        /// with the white space that came before it on its first line, if it started one.
+        case verbatim(String, indentation: String?)
     }
 
     public var name: String
@@ -144,10 +145,11 @@ public struct PolicyRenderer: Sendable {
                 Self.indent(depth + 1, into: &out)
                 out += render(value, inAttribute: false).utf8
                 out.append(UInt8(ascii: "\n"))
-            case .verbatim(let text):
-                // Only the first line is indented: later lines may be inside a literal or
-                // an expression, where white space is the author's.
-                Self.indent(depth + 1, into: &out)
+            case .verbatim(let text, let indentation):
+                // Later lines may lie inside a literal or an expression, where white space is
+                // the author's, so they stay as written; the first keeps the author's
+                // indentation too, so the statement reads as it did.
+                if let indentation { out += indentation.utf8 } else { Self.indent(depth + 1, into: &out) }
                 out += text.utf8
                 out.append(UInt8(ascii: "\n"))
             }
