@@ -54,7 +54,7 @@ public struct SecretLiterals: Sendable {
 
     /// Credential-like values in raw policy XML: literal attribute values and text judged
     /// like YAML values (the attribute's name, or a header's name, as the key), and the
-    /// code of expressions, where a token may be written in a string.
+    /// string literals of expressions.
     static func credentials(inRawPoliciesOf project: ResolvedProject) -> [SourceRange] {
         var documents = project.gateway.flatMap(\.policy?.document).map { [$0] } ?? []
         for api in project.apis {
@@ -86,7 +86,9 @@ public struct SecretLiterals: Sendable {
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {
         switch value {
         case .text(let text): CredentialScanner.looksLikeCredential(text) || CredentialScanner.isCredential(text, under: key)
-        case .expression(let code): CredentialScanner.looksLikeCredential(code)
+        // Code builds credentials from variables all the time; only what its strings spell
+        // out is a credential written into the policy.
+        case .expression(let code): ExpressionExtent.stringLiterals(in: code).contains(where: CredentialScanner.looksLikeCredential)
         }
     }
 

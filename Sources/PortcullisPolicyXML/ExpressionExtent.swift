@@ -5,7 +5,7 @@
 /// that XML would not allow there. Brackets inside C# string and character literals and
 /// comments do not count; interpolated strings (`$"...{code}..."`) hold code, which may
 /// hold strings in turn.
-enum ExpressionExtent {
+public enum ExpressionExtent {
     /// The offset just past the bracket that closes the expression starting at `start`
     /// (which holds `@`), or nil when the text ends first.
     static func end(in text: [UInt8], from start: Int) -> Int? {
@@ -14,9 +14,23 @@ enum ExpressionExtent {
         return scanner.code(until: nil) ? scanner.index : nil
     }
 
+    /// The string literals of an expression's code, as written between their quotes, with
+    /// each interpolated part (`{name}`) written as the reference `{{name}}`: what a credential
+    /// written into the code would be found in.
+    public static func stringLiterals(in code: String) -> [String] {
+        let text = Array(code.utf8)
+        guard text.count > 1 else { return [] }
+        var scanner = Scanner(text: text, index: 1)
+        scanner.literals = []
+        _ = scanner.code(until: nil)
+        return scanner.literals?.map { String(decoding: $0, as: UTF8.self) } ?? []
+    }
+
     private struct Scanner {
         let text: [UInt8]
         var index: Int
+        /// When set, the contents of string literals are kept here.
+        var literals: [[UInt8]]?
 
         /// Reads code from an opening bracket at `index` through its closing bracket; with
         /// `until` set, reads code up to (not through) that unmatched closing byte instead.
@@ -81,13 +95,17 @@ enum ExpressionExtent {
         /// A string literal whose opening quote is at `index`.
         mutating func string(verbatim: Bool, interpolated: Bool) -> Bool {
             index += 1
+            var content: [UInt8] = []
+            defer { literals?.append(content) }
             while index < text.count {
                 let byte = text[index]
                 switch byte {
                 case UInt8(ascii: "\\") where !verbatim:
+                    content += text[index..<min(index + 2, text.count)]
                     index += 2
                 case UInt8(ascii: "\""):
                     if verbatim, peek(1) == UInt8(ascii: "\"") {
+                        content.append(byte)
                         index += 2
                     } else {
                         index += 1
@@ -95,13 +113,16 @@ enum ExpressionExtent {
                     }
                 case UInt8(ascii: "{") where interpolated:
                     if peek(1) == UInt8(ascii: "{") {
+                        content.append(byte)
                         index += 2
                     } else {
                         index += 1
                         guard code(until: UInt8(ascii: "}")) else { return false }
+                        content += "{{interpolated}}".utf8
                         index += 1
                     }
                 default:
+                    content.append(byte)
                     index += 1
                 }
             }
