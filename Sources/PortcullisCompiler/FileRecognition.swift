@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import PortcullisDiagnostics
 import PortcullisModel
 
 /// Tells Portcullis's YAML files from the other YAML of a repository (Compose files,
