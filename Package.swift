@@ -36,17 +36,17 @@ let package = Package(
             dependencies: ["PortcullisSyntax", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"]),
         .target(
             name: "PortcullisChecker",
-            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]
+            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
             name: "PortcullisEmit",
-            dependencies: ["PortcullisModel", "PortcullisDiagnostics", "PortcullisSupport"]
+            dependencies: ["PortcullisModel", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
             name: "PortcullisCompiler",
             dependencies: [
-                "PortcullisChecker", "PortcullisEmit", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics",
-                "PortcullisSupport", "CPortcullisFileSystem",
+                "PortcullisChecker", "PortcullisEmit", "PortcullisModel", "PortcullisSyntax", "PortcullisPolicyXML",
+                "PortcullisDiagnostics", "PortcullisSupport", "CPortcullisFileSystem",
             ]
         ),
         .executableTarget(

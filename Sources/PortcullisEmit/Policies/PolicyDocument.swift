@@ -1,4 +1,5 @@
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// The shape every policy document has: four sections, `<base />` first in each below
 /// global scope, so policies of broader scopes always run.
@@ -10,19 +11,48 @@ enum PolicyDocument {
         case operation
     }
 
+    /// The document of one scope: in each section, `<base />` (below global scope), then
+    /// what Portcullis generates. With `raw`, a section the author wrote keeps its
+    /// statements in their order, and the generated ones go right after its `<base />` (or
+    /// first, where it has none); sections the author did not write are as without `raw`.
     static func make(
         _ scope: Scope, inbound: [PolicyElement] = [], backend: [PolicyElement] = [],
-        outbound: [PolicyElement] = [], onError: [PolicyElement] = []
+        outbound: [PolicyElement] = [], onError: [PolicyElement] = [], raw: PolicyXMLDocument? = nil
     ) -> PolicyElement {
         let base = scope == .global ? [] : [PolicyElement("base")]
+        let generated = [("inbound", inbound), ("backend", backend), ("outbound", outbound), ("on-error", onError)]
         return PolicyElement(
             "policies", [],
-            [
-                PolicyElement("inbound", [], base + inbound),
-                PolicyElement("backend", [], base + backend),
-                PolicyElement("outbound", [], base + outbound),
-                PolicyElement("on-error", [], base + onError),
-            ])
+            generated.map { name, statements in
+                guard let raw, let written = raw.root.elements.first(where: { $0.name == name }) else {
+                    return PolicyElement(name, [], base + statements)
+                }
+                return section(name, statements, written: written, in: raw)
+            })
+    }
+
+    private static func section(
+        _ name: String, _ statements: [PolicyElement], written: PolicyXMLElement, in document: PolicyXMLDocument
+    ) -> PolicyElement {
+        var children: [PolicyElement.Child] = []
+        var placed = false
+        for child in written.children {
+            switch child {
+            case .element(let element):
+                children.append(.verbatim(document.source(element.span)))
+                if element.name == "base", !placed {
+                    children += statements.map { .element($0) }
+                    placed = true
+                }
+            case .comment(_, let span):
+                children.append(.verbatim(document.source(span)))
+            case .text:
+                // Only white space lies between statements; the layout is the renderer's.
+                continue
+            }
+        }
+        if !placed { children = statements.map { .element($0) } + children }
+        return PolicyElement(name, children: children)
     }
 }
 

@@ -60,6 +60,8 @@ public struct PolicyElement: Sendable, Equatable {
     public enum Child: Sendable, Equatable {
         case element(PolicyElement)
         case text(PolicyValue)
+        /// Raw XML an author wrote (a statement or a comment), carried exactly as written.
+        case verbatim(String)
     }
 
     public var name: String
@@ -77,6 +79,12 @@ public struct PolicyElement: Sendable, Equatable {
         self.name = name
         self.attributes = attributes.map { (name: $0.0, value: $0.1) }
         self.children = [.text(text)]
+    }
+
+    init(_ name: String, children: [Child]) {
+        self.name = name
+        self.attributes = []
+        self.children = children
     }
 
     public static func == (lhs: PolicyElement, rhs: PolicyElement) -> Bool {
@@ -135,6 +143,12 @@ public struct PolicyRenderer: Sendable {
             case .text(let value):
                 Self.indent(depth + 1, into: &out)
                 out += render(value, inAttribute: false).utf8
+                out.append(UInt8(ascii: "\n"))
+            case .verbatim(let text):
+                // Only the first line is indented: later lines may be inside a literal or
+                // an expression, where white space is the author's.
+                Self.indent(depth + 1, into: &out)
+                out += text.utf8
                 out.append(UInt8(ascii: "\n"))
             }
         }

@@ -38,6 +38,7 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
             kindRange: kindRange)
+        api.policy = fields[.policy].flatMap { rawPolicy($0) }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {
@@ -89,6 +90,7 @@ extension DocumentDecoder {
             publicReason: fields[.public].flatMap { context.string($0) },
             itemStart: itemStart,
             extent: node.extent)
+        route.policy = fields[.policy].flatMap { rawPolicy($0) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

@@ -27,6 +27,7 @@ extension DocumentDecoder {
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
             declared: declared, kindRange: kindRange)
         gateway.sku = sku
+        gateway.policy = fields[.policy].flatMap { rawPolicy($0) }
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
     }

@@ -13,6 +13,8 @@ public struct API: Sendable {
     public var rateLimit: LimitSetting?
     public var quota: LimitSetting?
     public var routes: [Route]
+    /// Raw statements of the API's policy.
+    public var policy: RawPolicy? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
@@ -38,6 +40,8 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
+    /// Raw statements of the route's (operation's) policy.
+    public var policy: RawPolicy? = nil
     /// Where the route's item in the `routes` list starts (a point).
     public var itemStart: SourceRange
     /// The lines the route is written on.

@@ -1,0 +1,137 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisPolicyXML
+import PortcullisSupport
+
+/// Reads the raw policy XML that definitions hold or name, and hangs each document on the
+/// definition it belongs to; every problem is reported where the XML is written.
+///
+/// A `policy` field names a file by a path relative to its YAML file. Only files among the
+/// run's inputs can be found, so a definition can never make the compiler read a file the
+/// run was not given.
+struct RawPolicies {
+    /// Each policy file among the inputs, read once, by the path reports show.
+    private var files: [String: PolicyXMLDocument?] = [:]
+
+    /// Reads every `.xml` input, on all cores.
+    init(_ sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+        let xml = (0..<sources.count).filter { sources.files[$0].isPolicyXML }
+        let read = ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
+            let id = xml[position]
+            var found = DiagnosticCollector()
+            let document = PolicyXMLReader.read(
+                sources.files[id].bytes, placement: .file(FileID(id)),
+                what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
+            return (document, found)
+        }
+        for (id, (document, found)) in zip(xml, read) {
+            files[sources.files[id].path] = document
+            diagnostics.append(contentsOf: found)
+        }
+    }
+
+    /// Reads each definition's raw policy: inline XML here, a file from those read.
+    func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+        for index in definitions.gateways.indices {
+            let name = definitions.gateways[index].name.value
+            read(&definitions.gateways[index].policy, of: "gateway '\(name)'", sources: sources, diagnostics: &diagnostics)
+        }
+        for index in definitions.apis.indices {
+            let api = definitions.apis[index].name.value
+            read(&definitions.apis[index].policy, of: "API '\(api)'", sources: sources, diagnostics: &diagnostics)
+            for route in definitions.apis[index].routes.indices {
+                let id = definitions.apis[index].routes[route].id.value
+                read(&definitions.apis[index].routes[route].policy, of: "route '\(api)/\(id)'", sources: sources, diagnostics: &diagnostics)
+            }
+        }
+        for index in definitions.products.indices {
+            let name = definitions.products[index].name.value
+            read(&definitions.products[index].policy, of: "product '\(name)'", sources: sources, diagnostics: &diagnostics)
+        }
+        for index in definitions.fragments.indices {
+            let name = definitions.fragments[index].name.value
+            var policy: RawPolicy? = definitions.fragments[index].policy
+            read(&policy, of: "fragment '\(name)'", root: "fragment", sources: sources, diagnostics: &diagnostics)
+            if let policy { definitions.fragments[index].policy = policy }
+        }
+    }
+
+    private func read(
+        _ policy: inout RawPolicy?, of owner: String, root: String = "policies", sources: SourceFiles,
+        diagnostics: inout DiagnosticCollector
+    ) {
+        guard let written = policy?.written else { return }
+        let document: PolicyXMLDocument?
+        switch policy?.source {
+        case .inline?:
+            let source = sources[written.range.file]
+            document = PolicyXMLReader.read(
+                Array(written.value.utf8), placement: Self.placement(of: written.range, in: source),
+                what: "the policy of \(owner)", diagnostics: &diagnostics)
+        case .file?:
+            let path = Self.path(written.value, besides: sources.path(of: written.range.file))
+            guard let found = files[path] else {
+                diagnostics.report(
+                    .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(owner) is not among the inputs",
+                    at: written.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
+                            at: written.range)
+                    ])
+                return
+            }
+            document = found
+        case nil:
+            return
+        }
+        guard let document else { return }
+        guard document.root.name == root else {
+            diagnostics.report(
+                .misplacedPolicyElement, "the policy of \(owner) has the root element '\(document.root.name)', not '\(root)'",
+                at: document.range(document.root.nameSpan),
+                notes: [
+                    Diagnostic.Note(
+                        root == "fragment"
+                            ? "a fragment's statements are written inside one '<fragment>' element"
+                            : "a policy is one '<policies>' element holding 'inbound', 'backend', 'outbound' and 'on-error'",
+                        at: document.range(document.root.nameSpan))
+                ])
+            return
+        }
+        policy?.document = document
+    }
+
+    /// `relative` resolved against the folder of `file`, both as reports show paths.
+    static func path(_ relative: String, besides file: String) -> String {
+        var parts = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
+        for part in relative.split(separator: "/") where part != "." { parts.append(String(part)) }
+        return parts.joined(separator: "/")
+    }
+
+    /// Where inline XML's lines are in its YAML file: one for one in a literal block
+    /// scalar (`|`), else all at the scalar.
+    static func placement(of range: SourceRange, in source: SourceFile) -> TextPlacement {
+        let starts = source.lineStarts(through: Int(range.start.line) + 1)
+        guard starts.count > Int(range.start.line) else { return .scalar(range) }
+        let bytes = source.bytes
+        let lineStart = starts[Int(range.start.line) - 1]
+        // Columns count scalars; the indicator of a block scalar follows ASCII indentation.
+        let indicator = lineStart + Int(range.start.column) - 1
+        guard indicator < bytes.count, bytes[indicator] == UInt8(ascii: "|") else { return .scalar(range) }
+        // Blank lines before the text are part of it, so text line n is file line start + 1 + n;
+        // the indentation is that of the first line with text on it.
+        var probe = starts[Int(range.start.line)]
+        while probe < bytes.count {
+            var indent = 0
+            while probe + indent < bytes.count, bytes[probe + indent] == 0x20 { indent += 1 }
+            let next = probe + indent
+            guard next < bytes.count else { break }
+            if bytes[next] != 0x0A, bytes[next] != 0x0D {
+                return .block(range.file, firstLine: Int(range.start.line) + 1, indent: indent)
+            }
+            probe = next + 1
+        }
+        return .scalar(range)
+    }
+}
