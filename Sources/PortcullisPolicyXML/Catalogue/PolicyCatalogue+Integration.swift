@@ -20,9 +20,11 @@ extension PolicyCatalogue {
             ElementSpec("data", .freeForm),
         ])), in: [.inbound, .outbound, .onError]),
 
+        // Its own page lists inbound, outbound and backend; the page on error handling lists it
+        // among the statements 'on-error' may hold, and real estates log errors with it there.
         StatementSpec(.policy("trace", required: ["source"], optional: ["severity"], .elements([
             .text("message"), ElementSpec("metadata", required: ["name", "value"]),
-        ])), in: [.inbound, .outbound, .backend]),
+        ])), in: .all),
         StatementSpec(.policy("emit-metric", required: ["name"], optional: ["namespace", "value", "default-dimensions"], .elements([
             dimension,
         ])), in: .all),

@@ -60,7 +60,7 @@ public struct ElementSpec: Sendable {
     }
 
     /// A policy element: besides its own attributes, every policy element takes an optional
-    /// `id` (APIM's schema gives it to each of them; the portal's editor writes it).
+    /// `id`, which `context.LastError.PolicyId` reports (the reference's page on error handling).
     static func policy(
         _ name: String, required: [String] = [], optional: [String] = [], _ content: ElementContent = .empty
     ) -> ElementSpec {
