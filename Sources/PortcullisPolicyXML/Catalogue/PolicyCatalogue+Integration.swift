@@ -13,8 +13,9 @@ extension PolicyCatalogue {
         StatementSpec(.policy("publish-to-dapr", required: ["topic"], optional: [
             "pubsub-name", "template", "response-variable-name", "timeout", "ignore-error", "content-type",
         ], .freeForm), in: [.inbound]),
+        // Its page lists 'content-type', which the schema does not have.
         StatementSpec(.policy("invoke-dapr-binding", required: ["name"], optional: [
-            "operation", "template", "response-variable-name", "timeout", "ignore-error",
+            "operation", "template", "response-variable-name", "timeout", "ignore-error", "content-type",
         ], .elements([
             ElementSpec("metadata", .elements([ElementSpec("item", required: ["key"], .text)])),
             ElementSpec("data", .freeForm),
@@ -51,8 +52,9 @@ extension PolicyCatalogue {
 
     private static let dimension = ElementSpec("dimension", required: ["name"], optional: ["value"])
 
-    /// `llm-emit-token-metric` and its older name for Azure OpenAI.
+    /// `llm-emit-token-metric` and its older name for Azure OpenAI. Its page lists 'value',
+    /// which the schema does not have.
     private static func tokenMetric(_ name: String) -> ElementSpec {
-        .policy(name, optional: ["namespace", "name", "value-type", "ignore-prompt"], .elements([dimension]))
+        .policy(name, optional: ["namespace", "value", "name", "value-type", "ignore-prompt"], .elements([dimension]))
     }
 }

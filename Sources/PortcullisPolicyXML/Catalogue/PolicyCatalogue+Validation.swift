@@ -32,8 +32,9 @@ extension PolicyCatalogue {
         StatementSpec(.policy("validate-odata-request", optional: [
             "error-variable-name", "default-odata-version", "min-odata-version", "max-odata-version", "max-size",
         ]), in: [.inbound], at: [.global, .product, .api, .fragment]),
-        StatementSpec(.policy("validate-graphql-request", optional: [
-            "error-variable-name", "max-depth", "max-size", "max-total-depth", "max-complexity",
+        // The page makes 'max-size' required; the schema leaves it optional.
+        StatementSpec(.policy("validate-graphql-request", required: ["max-size"], optional: [
+            "error-variable-name", "max-depth", "max-total-depth", "max-complexity",
         ], .elements([
             ElementSpec("authorize", .elements([ElementSpec("rule", required: ["path"], optional: ["action"])])),
         ])), in: [.inbound]),
