@@ -4,6 +4,11 @@ import PortcullisDiagnostics
 /// ``PolicyCatalogue``: the root and its sections, each statement's section and scope, and
 /// every element and attribute down to free-form content, which is the author's own.
 public enum PolicyStructure {
+    /// The findings reported for one document at most: a document that breaks more rules is
+    /// not a policy anyone can read, the first ones show what is wrong, and placing each
+    /// finding costs a walk over the text before it.
+    public static let maximumFindings = 100
+
     /// Reports what is wrong with `document` as a policy for `scope` (or as a fragment).
     /// `suggestions` bounds the "did you mean" work a hostile document can cause.
     public static func check(
@@ -22,6 +27,8 @@ private struct StructureWalker {
     let scope: PolicyScope
     let suggestions: SuggestionBudget
     var diagnostics = DiagnosticCollector()
+    /// How many more findings may be reported.
+    private var remaining = PolicyStructure.maximumFindings
 
     init(document: PolicyXMLDocument, scope: PolicyScope, suggestions: SuggestionBudget) {
         self.document = document
@@ -63,14 +70,9 @@ private struct StructureWalker {
                 continue
             }
             if let first = seen[section] {
-                diagnostics.report(
-                    .misplacedPolicyElement, "the '\(section.rawValue)' section appears more than once",
-                    at: document.range(element.nameSpan),
-                    notes: [
-                        Diagnostic.Note(
-                            "the first '\(section.rawValue)' is here; move the statements into it",
-                            at: document.range(first.nameSpan))
-                    ])
+                report(
+                    .misplacedPolicyElement, "the '\(section.rawValue)' section appears more than once", at: element.nameSpan,
+                    note: "the first '\(section.rawValue)' is here; move the statements into it", noteAt: first.nameSpan)
                 continue
             }
             seen[section] = element
@@ -163,14 +165,26 @@ private struct StructureWalker {
     private mutating func reportUnknown(
         _ name: String, _ message: String, _ span: Range<Int>, candidates: [String], otherwise: String
     ) {
+        guard remaining > 0 else { return }
         let suggestion =
             suggestions.spend(candidates.count) ? Suggestion.closest(to: name, among: candidates) : nil
         report(.unknownPolicyElement, message, at: span, note: suggestion.map { "did you mean '\($0)'?" } ?? otherwise)
     }
 
-    private mutating func report(_ code: DiagnosticCode, _ message: String, at span: Range<Int>, note: String) {
+    private mutating func report(
+        _ code: DiagnosticCode, _ message: String, at span: Range<Int>, note: String, noteAt noteSpan: Range<Int>? = nil
+    ) {
+        guard remaining > 0 else { return }
+        remaining -= 1
         let range = document.range(span)
-        diagnostics.report(code, message, at: range, notes: [Diagnostic.Note(note, at: range)])
+        var notes = [Diagnostic.Note(note, at: noteSpan.map(document.range) ?? range)]
+        if remaining == 0 {
+            notes.append(
+                Diagnostic.Note(
+                    "the document has more structure errors than the \(PolicyStructure.maximumFindings) reported; fix these and check again",
+                    at: range))
+        }
+        diagnostics.report(code, message, at: range, notes: notes)
     }
 
     /// "'a'", "'a' and 'b'", "'a', 'b' and 'c'".
