@@ -98,7 +98,7 @@ final class CatalogueSchemaTests: XCTestCase {
     }
 
     private func compare(
-        _ spec: ElementSpec, _ node: XSDNode, path: String, schema: APIMSchema, problems: inout [String], used: inout Set<String>
+        _ spec: ElementSpec, _ node: PolicyXMLElement, path: String, schema: APIMSchema, problems: inout [String], used: inout Set<String>
     ) {
         let declaration = schema.declaration(of: node)
         /// Whether `list` excuses `key`, noting that the entry is still needed.
