@@ -174,6 +174,21 @@ final class PolicyStructureTests: XCTestCase {
         ])
     }
 
+    func testWaitHoldsOnlyTheCallsItWaitsFor() {
+        let xml = """
+            <policies><inbound>
+              <wait for="all">
+                <send-request mode="new" response-variable-name="a"><set-url>https://a.example</set-url></send-request>
+                <choose><when condition="true"><rate-limit-by-key calls="1" renewal-period="1" counter-key="k" /></when></choose>
+                <set-variable name="b" value="c" />
+              </wait>
+            </inbound></policies>
+            """
+        XCTAssertEqual(check(xml), [
+            "PX003 5:6: 'set-variable' is not allowed directly inside 'wait' | 'wait' holds 'send-request', 'cache-lookup-value' or 'choose' only; move 'set-variable' out of it"
+        ])
+    }
+
     func testAStatementAtTheWrongScopeIsPX003() {
         let quota = "<policies><inbound><quota calls=\"10\" renewal-period=\"3600\" /></inbound></policies>"
         XCTAssertEqual(check(quota, at: .api), [

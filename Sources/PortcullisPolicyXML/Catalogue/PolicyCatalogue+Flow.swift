@@ -14,7 +14,9 @@ extension PolicyCatalogue {
         StatementSpec(.policy("retry", required: ["condition", "count", "interval"], optional: [
             "max-interval", "delta", "first-fast-retry",
         ], .statements), in: .all),
-        // Its page makes 'for' optional (default "all"); the schema requires it.
-        StatementSpec(.policy("wait", optional: ["for"], .statements), in: [.inbound, .outbound, .backend]),
+        // Its page makes 'for' optional (default "all"), where the schema requires it, and
+        // allows three statements inside, where the schema has seven.
+        StatementSpec(.policy("wait", optional: ["for"], .statementsAmong(["send-request", "cache-lookup-value", "choose"])),
+            in: [.inbound, .outbound, .backend]),
     ]
 }

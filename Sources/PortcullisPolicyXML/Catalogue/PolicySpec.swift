@@ -40,6 +40,8 @@ public enum ElementContent: Sendable {
     case elements([ElementSpec])
     /// Policy statements of the enclosing section: `when`, `retry`, `limit-concurrency`, ...
     case statements
+    /// Only the named statements, of the enclosing section: `wait` waits for calls.
+    case statementsAmong([String])
     /// The author's own text or markup (a Liquid template, an XSLT, a message body), which
     /// APIM does not read as policy: elements in it are never judged.
     case freeForm

@@ -81,16 +81,24 @@ private struct StructureWalker {
         }
     }
 
-    /// The statements directly inside `parent`; `section` is nil in a fragment, which may
-    /// hold the statements of any section.
-    private mutating func checkStatements(in parent: PolicyXMLElement, section: PolicySection?) {
+    /// The statements directly inside `parent`, of those `allowed` when it names some;
+    /// `section` is nil in a fragment, which may hold the statements of any section.
+    private mutating func checkStatements(
+        in parent: PolicyXMLElement, section: PolicySection?, among allowed: [String]? = nil
+    ) {
         for element in parent.elements {
             guard let statement = PolicyCatalogue.statement(element.name) else {
                 reportUnknown(
                     element.name, "'\(element.name)' is not an APIM policy statement", element.nameSpan,
-                    candidates: PolicyCatalogue.statementNames,
+                    candidates: allowed ?? PolicyCatalogue.statementNames,
                     otherwise: "remove it, or write a statement from APIM's policy reference")
                 continue
+            }
+            if let allowed, !allowed.contains(statement.name) {
+                report(
+                    .misplacedPolicyElement, "'\(statement.name)' is not allowed directly inside '\(parent.name)'",
+                    at: element.nameSpan,
+                    note: "'\(parent.name)' holds \(Self.list(allowed.map { "'\($0)'" }, joinedBy: "or")) only; move '\(statement.name)' out of it")
             }
             if let section, !statement.sections.contains(section) {
                 let allowed = PolicySection.allCases.filter(statement.sections.contains).map { "'\($0.rawValue)'" }
@@ -116,6 +124,8 @@ private struct StructureWalker {
             return
         case .statements:
             checkStatements(in: element, section: section)
+        case .statementsAmong(let allowed):
+            checkStatements(in: element, section: section, among: allowed)
         case .empty, .text:
             let holds = if case .text = spec.content { "holds text only" } else { "holds no elements" }
             for child in element.elements {
