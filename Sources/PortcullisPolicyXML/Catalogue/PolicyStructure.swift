@@ -98,20 +98,20 @@ private struct StructureWalker {
                 report(
                     .misplacedPolicyElement, "'\(statement.name)' is not allowed directly inside '\(parent.name)'",
                     at: element.nameSpan,
-                    note: "'\(parent.name)' holds \(Self.list(allowed.map { "'\($0)'" }, joinedBy: "or")) only; move '\(statement.name)' out of it")
+                    note: "'\(parent.name)' holds \(DisplayText.list(allowed.map { "'\($0)'" }, joinedBy: "or")) only; move '\(statement.name)' out of it")
             }
             if let section, !statement.sections.contains(section) {
                 let allowed = PolicySection.allCases.filter(statement.sections.contains).map { "'\($0.rawValue)'" }
                 report(
                     .misplacedPolicyElement, "'\(statement.name)' is not allowed in the '\(section.rawValue)' section",
                     at: element.nameSpan,
-                    note: "APIM allows '\(statement.name)' in the \(Self.list(allowed)) section\(allowed.count > 1 ? "s" : ""); move it there")
+                    note: "APIM allows '\(statement.name)' in the \(DisplayText.list(allowed)) section\(allowed.count > 1 ? "s" : ""); move it there")
             }
             if !statement.scopes.contains(scope) {
                 let allowed = PolicyScope.allCases.filter(statement.scopes.contains).map(\.phrase)
                 report(
                     .misplacedPolicyElement, "'\(statement.name)' is not allowed \(scope.phrase)", at: element.nameSpan,
-                    note: "APIM allows '\(statement.name)' \(Self.list(allowed)) only; move it there or remove it")
+                    note: "APIM allows '\(statement.name)' \(DisplayText.list(allowed)) only; move it there or remove it")
             }
             checkElement(element, against: statement.element, section: section)
         }
@@ -138,7 +138,7 @@ private struct StructureWalker {
                 guard let childSpec = children.first(where: { $0.name == child.name }) else {
                     reportUnknown(
                         child.name, "'\(spec.name)' has no child element '\(child.name)'", child.nameSpan, candidates: children.map(\.name),
-                        otherwise: "'\(spec.name)' may hold \(Self.list(children.map { "'\($0.name)'" }, joinedBy: "or"))")
+                        otherwise: "'\(spec.name)' may hold \(DisplayText.list(children.map { "'\($0.name)'" }, joinedBy: "or"))")
                     continue
                 }
                 checkElement(child, against: childSpec, section: section)
@@ -155,7 +155,7 @@ private struct StructureWalker {
                     candidates: known,
                     otherwise: known.isEmpty
                         ? "'\(spec.name)' takes no attributes; remove it"
-                        : "'\(spec.name)' takes \(Self.list(known.map { "'\($0)'" }, joinedBy: "or"))")
+                        : "'\(spec.name)' takes \(DisplayText.list(known.map { "'\($0)'" }, joinedBy: "or"))")
             }
         }
         for required in spec.attributes where required.isRequired && element.attribute(required.name) == nil {
@@ -195,11 +195,5 @@ private struct StructureWalker {
                     at: range))
         }
         diagnostics.report(code, message, at: range, notes: notes)
-    }
-
-    /// "'a'", "'a' and 'b'", "'a', 'b' and 'c'".
-    private static func list(_ items: [String], joinedBy conjunction: String = "and") -> String {
-        guard items.count > 1 else { return items.first ?? "" }
-        return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
     }
 }
