@@ -26,4 +26,17 @@ final class StructureLimitTests: XCTestCase {
         ])
         XCTAssertLessThan(elapsed, 10, "the check of \(count) statements took \(elapsed) s")
     }
+
+    /// As many findings as the limit, and no more: nothing says others were left out.
+    func testFindingsUpToTheLimitAreAllShown() throws {
+        let text =
+            "<policies><inbound>\n"
+            + String(repeating: "<set-heder name=\"a\" />\n", count: PolicyStructure.maximumFindings) + "</inbound></policies>"
+        var diagnostics = DiagnosticCollector()
+        let document = try XCTUnwrap(
+            PolicyXMLReader.read(Array(text.utf8), placement: .file(FileID(0)), what: "'full.xml'", diagnostics: &diagnostics))
+        PolicyStructure.check(document, at: .api, into: &diagnostics)
+        XCTAssertEqual(diagnostics.diagnostics.count, PolicyStructure.maximumFindings)
+        XCTAssertEqual(diagnostics.diagnostics.last?.notes.map(\.message), ["did you mean 'set-header'?"])
+    }
 }

@@ -17,7 +17,7 @@ public enum PolicyStructure {
     ) {
         var walker = StructureWalker(document: document, scope: scope, suggestions: suggestions)
         walker.checkRoot()
-        diagnostics.append(contentsOf: walker.diagnostics)
+        for finding in walker.findings { diagnostics.report(finding) }
     }
 }
 
@@ -26,9 +26,9 @@ private struct StructureWalker {
     let document: PolicyXMLDocument
     let scope: PolicyScope
     let suggestions: SuggestionBudget
-    var diagnostics = DiagnosticCollector()
-    /// How many more findings may be reported.
-    private var remaining = PolicyStructure.maximumFindings
+    private(set) var findings: [Diagnostic] = []
+    /// Whether findings were left out, which the last one reported says.
+    private var truncated = false
 
     init(document: PolicyXMLDocument, scope: PolicyScope, suggestions: SuggestionBudget) {
         self.document = document
@@ -175,25 +175,26 @@ private struct StructureWalker {
     private mutating func reportUnknown(
         _ name: String, _ message: String, _ span: Range<Int>, candidates: [String], otherwise: String
     ) {
-        guard remaining > 0 else { return }
         let suggestion =
-            suggestions.spend(candidates.count) ? Suggestion.closest(to: name, among: candidates) : nil
+            findings.count < PolicyStructure.maximumFindings && suggestions.spend(candidates.count)
+            ? Suggestion.closest(to: name, among: candidates) : nil
         report(.unknownPolicyElement, message, at: span, note: suggestion.map { "did you mean '\($0)'?" } ?? otherwise)
     }
 
     private mutating func report(
         _ code: DiagnosticCode, _ message: String, at span: Range<Int>, note: String, noteAt noteSpan: Range<Int>? = nil
     ) {
-        guard remaining > 0 else { return }
-        remaining -= 1
-        let range = document.range(span)
-        var notes = [Diagnostic.Note(note, at: noteSpan.map(document.range) ?? range)]
-        if remaining == 0 {
-            notes.append(
-                Diagnostic.Note(
-                    "the document has more structure errors than the \(PolicyStructure.maximumFindings) reported; fix these and check again",
-                    at: range))
+        guard findings.count < PolicyStructure.maximumFindings else {
+            if !truncated, let last = findings.indices.last {
+                truncated = true
+                findings[last].notes.append(
+                    Diagnostic.Note(
+                        "the document has more structure errors than the \(PolicyStructure.maximumFindings) reported; fix these and check again",
+                        at: findings[last].range))
+            }
+            return
         }
-        diagnostics.report(code, message, at: range, notes: notes)
+        let range = document.range(span)
+        findings.append(Diagnostic(code, message, at: range, notes: [Diagnostic.Note(note, at: noteSpan.map(document.range) ?? range)]))
     }
 }
