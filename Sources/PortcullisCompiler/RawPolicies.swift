@@ -12,6 +12,8 @@ import PortcullisSupport
 struct RawPolicies {
     /// Each policy file among the inputs, read once, by the path reports show.
     private var files: [String: PolicyXMLDocument?] = [:]
+    /// Bounds the "did you mean" work of every document of the run together.
+    private let suggestions = SuggestionBudget()
 
     /// Reads every `.xml` input, on all cores.
     init(_ sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
@@ -34,30 +36,32 @@ struct RawPolicies {
     func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
         for index in definitions.gateways.indices {
             let name = definitions.gateways[index].name.value
-            read(&definitions.gateways[index].policy, of: "gateway '\(name)'", sources: sources, diagnostics: &diagnostics)
+            read(&definitions.gateways[index].policy, of: "gateway '\(name)'", at: .global, sources: sources, diagnostics: &diagnostics)
         }
         for index in definitions.apis.indices {
             let api = definitions.apis[index].name.value
-            read(&definitions.apis[index].policy, of: "API '\(api)'", sources: sources, diagnostics: &diagnostics)
+            read(&definitions.apis[index].policy, of: "API '\(api)'", at: .api, sources: sources, diagnostics: &diagnostics)
             for route in definitions.apis[index].routes.indices {
                 let id = definitions.apis[index].routes[route].id.value
-                read(&definitions.apis[index].routes[route].policy, of: "route '\(api)/\(id)'", sources: sources, diagnostics: &diagnostics)
+                read(
+                    &definitions.apis[index].routes[route].policy, of: "route '\(api)/\(id)'", at: .operation, sources: sources,
+                    diagnostics: &diagnostics)
             }
         }
         for index in definitions.products.indices {
             let name = definitions.products[index].name.value
-            read(&definitions.products[index].policy, of: "product '\(name)'", sources: sources, diagnostics: &diagnostics)
+            read(&definitions.products[index].policy, of: "product '\(name)'", at: .product, sources: sources, diagnostics: &diagnostics)
         }
         for index in definitions.fragments.indices {
             let name = definitions.fragments[index].name.value
             var policy: RawPolicy? = definitions.fragments[index].policy
-            read(&policy, of: "fragment '\(name)'", root: "fragment", sources: sources, diagnostics: &diagnostics)
+            read(&policy, of: "fragment '\(name)'", at: .fragment, sources: sources, diagnostics: &diagnostics)
             if let policy { definitions.fragments[index].policy = policy }
         }
     }
 
     private func read(
-        _ policy: inout RawPolicy?, of owner: String, root: String = "policies", sources: SourceFiles,
+        _ policy: inout RawPolicy?, of owner: String, at scope: PolicyScope, sources: SourceFiles,
         diagnostics: inout DiagnosticCollector
     ) {
         guard let written = policy?.written else { return }
@@ -86,19 +90,7 @@ struct RawPolicies {
             return
         }
         guard let document else { return }
-        guard document.root.name == root else {
-            diagnostics.report(
-                .misplacedPolicyElement, "the policy of \(owner) has the root element '\(document.root.name)', not '\(root)'",
-                at: document.range(document.root.nameSpan),
-                notes: [
-                    Diagnostic.Note(
-                        root == "fragment"
-                            ? "a fragment's statements are written inside one '<fragment>' element"
-                            : "a policy is one '<policies>' element holding 'inbound', 'backend', 'outbound' and 'on-error'",
-                        at: document.range(document.root.nameSpan))
-                ])
-            return
-        }
+        PolicyStructure.check(document, at: scope, suggestions: suggestions, into: &diagnostics)
         policy?.document = document
     }
 

@@ -10,10 +10,20 @@ public struct PolicyXMLDocument: Sendable {
     public let root: PolicyXMLElement
     /// Where the text lies among the run's input files.
     public let placement: TextPlacement
+    /// The offset where each line starts, so placing a finding costs a search, not a walk
+    /// over the text before it.
+    let lineStarts: [Int]
+
+    init(text: [UInt8], root: PolicyXMLElement, placement: TextPlacement) {
+        self.text = text
+        self.root = root
+        self.placement = placement
+        lineStarts = TextPlacement.lineStarts(of: text)
+    }
 
     /// The input range of `span`, a range of byte offsets in ``text``.
     public func range(_ span: Range<Int>) -> SourceRange {
-        placement.range(span, in: text)
+        placement.range(span, in: text, lineStarts: lineStarts)
     }
 
     /// The spaces and tabs between the start of `span`'s line and `span`, when nothing else
@@ -115,41 +125,51 @@ public enum TextPlacement: Sendable {
     /// or folded): every place in it is the scalar's range.
     case scalar(SourceRange)
 
-    func range(_ span: Range<Int>, in text: [UInt8]) -> SourceRange {
+    func range(_ span: Range<Int>, in text: [UInt8], lineStarts: [Int]? = nil) -> SourceRange {
+        if case .scalar(let range) = self { return range }
+        let starts = lineStarts ?? Self.lineStarts(of: text)
+        let start = Self.position(of: span.lowerBound, in: text, lineStarts: starts)
+        let end = Self.position(of: max(span.upperBound, span.lowerBound + 1), in: text, lineStarts: starts)
         switch self {
         case .scalar(let range):
             return range
         case .file(let file):
-            let start = Self.position(of: span.lowerBound, in: text)
-            let end = Self.position(of: max(span.upperBound, span.lowerBound + 1), in: text)
             return SourceRange(file: file, start: start, end: end)
         case .block(let file, let firstLine, let indent):
             func shifted(_ position: SourcePosition) -> SourcePosition {
                 SourcePosition(line: Int(position.line) - 1 + firstLine, column: Int(position.column) + indent)
             }
-            let start = Self.position(of: span.lowerBound, in: text)
-            let end = Self.position(of: max(span.upperBound, span.lowerBound + 1), in: text)
             return SourceRange(file: file, start: shifted(start), end: shifted(end))
         }
     }
 
+    /// Where each line starts; a line ends at LF, CRLF or a lone CR.
+    static func lineStarts(of text: [UInt8]) -> [Int] {
+        var starts = [0]
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            index += 1
+            if byte == 0x0A || byte == 0x0D {
+                if byte == 0x0D, index < text.count, text[index] == 0x0A { index += 1 }
+                starts.append(index)
+            }
+        }
+        return starts
+    }
+
     /// The 1-based line and column of byte `offset`, counting columns in Unicode scalars
     /// as the YAML reader does, so both kinds of input report places alike.
-    static func position(of offset: Int, in text: [UInt8]) -> SourcePosition {
-        var line = 1
-        var column = 1
-        var index = 0
-        let end = min(offset, text.count)
-        while index < end {
-            let byte = text[index]
-            if byte == 0x0A || (byte == 0x0D && (index + 1 >= text.count || text[index + 1] != 0x0A)) {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80, byte != 0x0D {
-                column += 1
-            }
-            index += 1
+    static func position(of offset: Int, in text: [UInt8], lineStarts: [Int]) -> SourcePosition {
+        let offset = min(offset, text.count)
+        // The last line start at or before the offset.
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
         }
-        return SourcePosition(line: line, column: column)
+        let column = text[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 != 0x80 && $1 != 0x0D && $1 != 0x0A ? $0 + 1 : $0 }
+        return SourcePosition(line: low + 1, column: column)
     }
 }

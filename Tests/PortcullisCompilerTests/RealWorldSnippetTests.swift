@@ -98,6 +98,13 @@ final class RealWorldSnippetTests: XCTestCase {
                     "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(id)\npolicy: policies/\(id).xml\n")
                 originals[file.lastPathComponent] = (file, "apim/policy fragments/\(id)/policy.xml")
                 copies["\(id).xml"] = file.lastPathComponent
+            } else if text.contains("<quota ") || text.contains("<rate-limit ") {
+                // Limits per subscription run at product scope only, where APIM has them.
+                let id = "snippet-\(index + 1)"
+                try text.write(to: policies.appendingPathComponent("\(id).xml"), atomically: true, encoding: .utf8)
+                fragments.append("---\napiVersion: portcullis/v1\nkind: Product\nname: \(id)\napis: [samples]\npolicy: policies/\(id).xml\n")
+                originals[file.lastPathComponent] = (file, "apim/products/\(id)/policy.xml")
+                copies["\(id).xml"] = file.lastPathComponent
             } else {
                 let id = "snippet-\(index + 1)"
                 try text.write(to: policies.appendingPathComponent("\(id).xml"), atomically: true, encoding: .utf8)
