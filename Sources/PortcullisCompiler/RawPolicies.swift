@@ -34,35 +34,36 @@ struct RawPolicies {
 
     /// Reads each definition's raw policy: inline XML here, a file from those read.
     func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+        var lineStarts = LineStarts(sources: sources)
         for index in definitions.gateways.indices {
             let name = definitions.gateways[index].name.value
-            read(&definitions.gateways[index].policy, of: "gateway '\(name)'", at: .global, sources: sources, diagnostics: &diagnostics)
+            read(&definitions.gateways[index].policy, of: "gateway '\(name)'", at: .global, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
         }
         for index in definitions.apis.indices {
             let api = definitions.apis[index].name.value
-            read(&definitions.apis[index].policy, of: "API '\(api)'", at: .api, sources: sources, diagnostics: &diagnostics)
+            read(&definitions.apis[index].policy, of: "API '\(api)'", at: .api, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
             for route in definitions.apis[index].routes.indices {
                 let id = definitions.apis[index].routes[route].id.value
                 read(
                     &definitions.apis[index].routes[route].policy, of: "route '\(api)/\(id)'", at: .operation, sources: sources,
-                    diagnostics: &diagnostics)
+                    lineStarts: &lineStarts, diagnostics: &diagnostics)
             }
         }
         for index in definitions.products.indices {
             let name = definitions.products[index].name.value
-            read(&definitions.products[index].policy, of: "product '\(name)'", at: .product, sources: sources, diagnostics: &diagnostics)
+            read(&definitions.products[index].policy, of: "product '\(name)'", at: .product, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
         }
         for index in definitions.fragments.indices {
             let name = definitions.fragments[index].name.value
             var policy: RawPolicy? = definitions.fragments[index].policy
-            read(&policy, of: "fragment '\(name)'", at: .fragment, sources: sources, diagnostics: &diagnostics)
+            read(&policy, of: "fragment '\(name)'", at: .fragment, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
             if let policy { definitions.fragments[index].policy = policy }
         }
     }
 
     private func read(
         _ policy: inout RawPolicy?, of owner: String, at scope: PolicyScope, sources: SourceFiles,
-        diagnostics: inout DiagnosticCollector
+        lineStarts: inout LineStarts, diagnostics: inout DiagnosticCollector
     ) {
         guard let written = policy?.written else { return }
         let document: PolicyXMLDocument?
@@ -70,7 +71,8 @@ struct RawPolicies {
         case .inline?:
             let source = sources[written.range.file]
             document = PolicyXMLReader.read(
-                Array(written.value.utf8), placement: Self.placement(of: written.range, in: source),
+                Array(written.value.utf8),
+                placement: Self.placement(of: written.range, in: source, lineStarts: lineStarts.of(written.range.file)),
                 what: "the policy of \(owner)", diagnostics: &diagnostics)
         case .file?:
             let path = Self.path(written.value, besides: sources.path(of: written.range.file))
@@ -94,6 +96,23 @@ struct RawPolicies {
         policy?.document = document
     }
 
+    /// Each YAML file's line starts, found once: a file may hold thousands of inline policies.
+    struct LineStarts {
+        let sources: SourceFiles
+        private var found: [FileID: [Int]] = [:]
+
+        init(sources: SourceFiles) {
+            self.sources = sources
+        }
+
+        mutating func of(_ file: FileID) -> [Int] {
+            if let starts = found[file] { return starts }
+            let starts = sources[file].lineStarts()
+            found[file] = starts
+            return starts
+        }
+    }
+
     /// `relative` resolved against the folder of `file`, both as reports show paths.
     static func path(_ relative: String, besides file: String) -> String {
         var parts = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
@@ -109,8 +128,7 @@ struct RawPolicies {
 
     /// Where inline XML's lines are in its YAML file: one for one in a literal block
     /// scalar (`|`), else all at the scalar.
-    static func placement(of range: SourceRange, in source: SourceFile) -> TextPlacement {
-        let starts = source.lineStarts(through: Int(range.start.line) + 1)
+    static func placement(of range: SourceRange, in source: SourceFile, lineStarts starts: [Int]) -> TextPlacement {
         guard starts.count > Int(range.start.line) else { return .scalar(range) }
         let bytes = source.bytes
         let lineStart = starts[Int(range.start.line) - 1]
