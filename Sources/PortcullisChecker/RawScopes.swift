@@ -48,14 +48,20 @@ public struct RawScope: Sendable {
         if let document = project.gateway?.policy?.document {
             scopes.append(RawScope(document: document, owner: "the gateway", routes: routes))
         }
+        // Routes by API and by product, found in one pass: an estate may give every API a policy.
+        var byAPI: [Int: [EffectiveRoute]] = [:]
+        var byProduct: [Int: [EffectiveRoute]] = [:]
+        for route in routes {
+            byAPI[route.apiIndex, default: []].append(route)
+            for product in route.products { byProduct[product, default: []].append(route) }
+        }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
-            scopes.append(
-                RawScope(document: document, owner: "product '\(product.name.value)'", routes: routes.filter { $0.products.contains(index) }))
+            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", routes: byProduct[index] ?? []))
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", routes: routes.filter { $0.apiIndex == index }))
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", routes: byAPI[index] ?? []))
         }
         for route in routes {
             guard let document = route.written.policy?.document else { continue }
