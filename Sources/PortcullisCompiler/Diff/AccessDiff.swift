@@ -102,6 +102,7 @@ public enum AccessDiff {
             changes += route.changes
         }
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
+        changes += backendChanges(baseRoutes, headRoutes, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
         changes += productChanges(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
@@ -117,6 +118,41 @@ public enum AccessDiff {
             if routes[key] == nil { routes[key] = (route, plan) }
         }
         return routes
+    }
+
+    /// APIs whose requests go elsewhere, or with other credentials: one change per API,
+    /// since its backend is the one all of its routes reach.
+    static func backendChanges(
+        _ baseRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)],
+        _ headRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)], head: Side
+    ) -> [AccessChange] {
+        var changes: [String: AccessChange] = [:]
+        for (key, new) in headRoutes {
+            let api = String(key.prefix { $0 != "/" })
+            guard changes[api] == nil, let old = baseRoutes[key] else { continue }
+            let (was, now) = (describe(old.plan.backend), describe(new.plan.backend))
+            guard was != now else { continue }
+            changes[api] = AccessChange(
+                category: .other, subject: AccessChange.Subject(kind: .api, name: api),
+                message: "API '\(api)' now sends requests to \(now) instead of \(was)",
+                place: head.location(new.plan.backend.reference.text.range))
+        }
+        return Array(changes.values)
+    }
+
+    /// A backend as the access diff names it: its URL, or its name with its URL or members,
+    /// and the managed identity the gateway authenticates with.
+    static func describe(_ backend: PlannedBackend) -> String {
+        var text: String
+        if let resolved = backend.resolved, resolved.backend.isPool {
+            text = "pool '\(resolved.backend.name.value)' of " + resolved.members.map { "'\($0.backend.name.value)'" }.joined(separator: ", ")
+        } else if let name = backend.name {
+            text = "backend '\(name)' (\(backend.url ?? ""))"
+        } else {
+            text = "'\(backend.url ?? "")'"
+        }
+        if let identity = backend.managedIdentity { text += " as managed identity for '\(identity.resource)'" }
+        return text
     }
 
     /// APIs that became callable without a subscription key, or stopped being: one change

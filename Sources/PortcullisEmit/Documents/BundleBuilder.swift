@@ -59,18 +59,24 @@ public enum BundleBuilder {
             do {
                 if part == 0 {
                     try gatewayFiles(
-                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, renderer: renderer, into: &output)
+                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, renderer: renderer,
+                        namedValues: namedValues, into: &output)
                 } else {
                     let api = apis[part - 1]
                     let folder = "apim/apis/\(api.name.value)"
-                    try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues))
+                    // Every route of an API reaches the API's backend, set once at API scope.
+                    let backend = byAPI[part - 1].lazy.compactMap({ $0.plan?.backend }).first
+                    try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     try output.add(
                         "\(folder)/specification.yaml",
                         OpenAPIDocument.render(
                             api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
                             scopeDescriptions: scopeDescriptions))
-                    try output.addPolicy(
-                        "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range)
+                    if let backend {
+                        try output.addPolicy(
+                            "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(backend)), of: "API '\(api.name.value)'",
+                            at: api.name.range)
+                    }
                     for (route, plan) in byAPI[part - 1] {
                         // Only a project without errors is built, so every route has a plan.
                         guard let plan else { continue }
@@ -103,7 +109,7 @@ public enum BundleBuilder {
     /// The files that belong to the gateway rather than to one API.
     private static func gatewayFiles(
         _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, renderer: PolicyRenderer,
-        into output: inout PartOutput
+        namedValues: [String: String], into output: inout PartOutput
     ) throws {
         try output.add("gateway.json", pieces: StableJSON.pieces(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
@@ -120,6 +126,12 @@ public enum BundleBuilder {
             for api in product.apis {
                 try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
             }
+        }
+        for backend in project.backends {
+            try output.add("apim/backends/\(backend.name.value)/backendInformation.json", APIOpsFiles.backend(backend, namedValues: namedValues))
+        }
+        if let certificates = CertificateTemplate.render(project.backends) {
+            try output.add(CertificateTemplate.path, certificates)
         }
         for value in gateway.namedValues {
             try output.add("apim/named values/\(value.name.value)/namedValueInformation.json", APIOpsFiles.namedValue(value))

@@ -100,6 +100,43 @@ struct GatewayConfig: Encodable {
         var source: String
     }
 
+    /// Where a route's requests go.
+    struct Backend: Encodable {
+        struct Member: Encodable {
+            var name: String
+            var url: String
+            var priority: Int?
+            var weight: Int?
+        }
+
+        struct ManagedIdentity: Encodable {
+            var resource: String
+            var clientId: String?
+        }
+
+        /// The backend entity; absent for a URL written on the API.
+        var name: String?
+        /// Absent for a pool.
+        var url: String?
+        var pool: [Member]?
+        var managedIdentity: ManagedIdentity?
+        var source: String
+
+        init(_ backend: PlannedBackend, source: String) {
+            name = backend.name
+            url = backend.url
+            if let resolved = backend.resolved, resolved.backend.isPool {
+                pool = resolved.members.map {
+                    Member(
+                        name: $0.backend.name.value, url: $0.backend.service?.url.value ?? "", priority: $0.member.priority?.value,
+                        weight: $0.member.weight?.value)
+                }
+            }
+            managedIdentity = backend.managedIdentity.map { ManagedIdentity(resource: $0.resource, clientId: $0.clientId) }
+            self.source = source
+        }
+    }
+
     struct Route: Encodable {
         var api: String
         var id: String
@@ -111,6 +148,7 @@ struct GatewayConfig: Encodable {
         var cache: Cache?
         /// Introspection routes: the provider calls counted per IP address on a cache miss.
         var providerCallBudget: Limit?
+        var backend: Backend
         /// The checks in the order a request meets them.
         var steps: [String]
         var products: [String]
@@ -191,6 +229,7 @@ struct GatewayConfig: Encodable {
                 quota: limits.first { $0.kind == .quota }.map { Limit($0, source: locations.text($0.range)) },
                 cache: cache,
                 providerCallBudget: plan.providerCallBudget.map { Limit($0, source: locations.text($0.range)) },
+                backend: Backend(plan.backend, source: locations.text(plan.backend.reference.text.range)),
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
                 source: locations.text(route.written.id.range)), depth: 2)

@@ -1,6 +1,7 @@
 import PortcullisModel
 
-/// The global policy (CORS first, then forwarding) and the API policy (the backend).
+/// The global policy (CORS first, then forwarding) and the API policy (the backend, and
+/// the managed identity the gateway authenticates to it with).
 enum GatewayPolicies {
     static func global(_ gateway: Gateway) -> PolicyElement {
         var inbound: [PolicyElement] = []
@@ -23,8 +24,18 @@ enum GatewayPolicies {
         return PolicyElement("cors", [("allow-credentials", .literal(String(cors.effectiveAllowCredentials)))], children)
     }
 
-    static func api(_ api: API) -> PolicyElement {
-        PolicyDocument.make(.api, inbound: [PolicyElement("set-backend-service", [("base-url", .literal(api.backend.value))])])
+    static func api(_ backend: PlannedBackend) -> PolicyElement {
+        var inbound: [PolicyElement]
+        switch backend.reference {
+        case .url(let url): inbound = [PolicyElement("set-backend-service", [("base-url", .literal(url.value))])]
+        case .named(let name): inbound = [PolicyElement("set-backend-service", [("backend-id", .literal(name.value))])]
+        }
+        if let identity = backend.managedIdentity {
+            var attributes: [(String, PolicyValue)] = [("resource", .literal(identity.resource))]
+            if let clientId = identity.clientId { attributes.append(("client-id", .literal(clientId))) }
+            inbound.append(PolicyElement("authentication-managed-identity", attributes))
+        }
+        return PolicyDocument.make(.api, inbound: inbound)
     }
 
     static func product(_ product: Product) -> PolicyElement {

@@ -11,7 +11,7 @@ extension DocumentDecoder {
                 $0, by: Grammar.isAPIPath, as: "API path", field: "path",
                 rule: "an API path is the URL suffix, such as 'orders' or 'shop/v1', without leading or trailing '/'")
         }
-        let backend = context.require(fields, .backend).flatMap { context.url($0, templates: true) }
+        let backend = context.require(fields, .backend).flatMap { backendReference($0) }
         var routes: [Route] = []
         var routeErrors = 0
         if let routesEntry = context.require(fields, .routes), let items = context.sequence(routesEntry) {
@@ -31,7 +31,7 @@ extension DocumentDecoder {
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
             path: path ?? Located("", at: kindRange),
-            backend: backend ?? Located("", at: kindRange),
+            backend: backend ?? .url(Located("", at: kindRange)),
             subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },

@@ -7,7 +7,7 @@ public struct API: Sendable {
     public var description: Located<String>?
     /// The APIM URL suffix.
     public var path: Located<String>
-    public var backend: Located<String>
+    public var backend: BackendReference
     public var subscriptionRequired: Located<Bool>?
     public var auth: Located<AuthSetting>?
     public var rateLimit: LimitSetting?

@@ -133,8 +133,50 @@ public enum ProductField: String, FieldSet {
     public static let noun = "a Product"
 }
 
+public enum BackendField: String, FieldSet {
+    case apiVersion, kind, name, description, url, credentials, tls, circuitBreaker, pool
+    public static let schemaDefinition = "Backend"
+    public static let noun = "a Backend"
+}
+
+public enum BackendCredentialsField: String, FieldSet {
+    case managedIdentity, clientCertificate, headers, query
+    public static let schemaDefinition = "BackendCredentials"
+    public static let noun = "a backend's 'credentials'"
+}
+
+public enum ManagedIdentityField: String, FieldSet {
+    case resource, clientId
+    public static let schemaDefinition = "ManagedIdentity"
+    public static let noun = "'managedIdentity'"
+}
+
+public enum ClientCertificateField: String, FieldSet {
+    case keyVault
+    public static let schemaDefinition = "ClientCertificate"
+    public static let noun = "'clientCertificate'"
+}
+
+public enum BackendTLSField: String, FieldSet {
+    case validateCertificateChain, validateCertificateName
+    public static let schemaDefinition = "BackendTLS"
+    public static let noun = "a backend's 'tls'"
+}
+
+public enum CircuitBreakerField: String, FieldSet {
+    case failures, per, statusCodes, tripFor, acceptRetryAfter
+    public static let schemaDefinition = "CircuitBreaker"
+    public static let noun = "'circuitBreaker'"
+}
+
+public enum PoolMemberField: String, FieldSet {
+    case backend, priority, weight
+    public static let schemaDefinition = "PoolMember"
+    public static let noun = "a pool member"
+}
+
 public enum EnvironmentField: String, FieldSet {
-    case apiVersion, kind, name, description, gateway, apis, products
+    case apiVersion, kind, name, description, gateway, apis, products, backends
     public static let schemaDefinition = "Environment"
     public static let noun = "an Environment"
 }
@@ -189,6 +231,13 @@ public enum ProductOverrideField: String, FieldSet {
     public static let noun = "an environment's product"
 }
 
+/// Where a service runs differs per deployment; how it is called does not.
+public enum BackendOverrideField: String, FieldSet {
+    case url
+    public static let schemaDefinition = "BackendOverride"
+    public static let noun = "an environment's backend"
+}
+
 /// Every field set, for the schema test.
 public let allFieldSets: [any FieldSet.Type] = [
     GatewayField.self, JWTProviderField.self, IntrospectionProviderField.self, ScopeDeclarationField.self,
@@ -198,6 +247,8 @@ public let allFieldSets: [any FieldSet.Type] = [
     ProductField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
     DefaultsOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
     ProductOverrideField.self,
+    BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
+    BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
 ]
 
 extension FieldSet {

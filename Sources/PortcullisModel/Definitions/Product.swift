@@ -22,6 +22,7 @@ public struct Definitions: Sendable {
     public var gateways: [Gateway] = []
     public var apis: [API] = []
     public var products: [Product] = []
+    public var backends: [Backend] = []
     /// `kind: Environment` documents, as written; see ``EnvironmentSet``.
     public var environments: [Environment] = []
     /// Every `{{name}}` written in a field that allows it.
@@ -35,6 +36,8 @@ public struct Definitions: Sendable {
     public var gatewayDocuments: [SourceRange] = []
     /// Names of APIs whose documents had errors and were not decoded.
     public var undecodedAPINames: Set<String> = []
+    /// Names of backends whose documents had errors and were not decoded.
+    public var undecodedBackendNames: Set<String> = []
     /// Every scalar written in a part that had errors, and the scopes of routes left out
     /// with their API: what such a part meant to name is unknown, so no rule reports a
     /// scope named there as unused.
@@ -53,12 +56,14 @@ public struct Definitions: Sendable {
         gateways += other.gateways
         apis += other.apis
         products += other.products
+        backends += other.backends
         environments += other.environments
         namedValueReferences += other.namedValueReferences
         leadingTemplates += other.leadingTemplates
         unreadSecrets += other.unreadSecrets
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)
+        undecodedBackendNames.formUnion(other.undecodedBackendNames)
         namesInBrokenParts.formUnion(other.namesInBrokenParts)
         brokenParts += other.brokenParts
         complete = complete && other.complete

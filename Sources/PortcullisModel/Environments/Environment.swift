@@ -19,6 +19,8 @@ public struct Environment: Sendable {
     public var apis: [String: Target] = [:]
     /// Overrides of Product documents by product name.
     public var products: [String: Target] = [:]
+    /// Overrides of Backend documents by backend name.
+    public var backends: [String: Target] = [:]
 
     /// The overrides of one named document.
     public struct Target: Sendable {
@@ -32,16 +34,18 @@ public struct Environment: Sendable {
         case .gateway: gateway != nil
         case .api(let name): apis[name] != nil
         case .product(let name): products[name] != nil
+        case .backend(let name): backends[name] != nil
         }
     }
 }
 
 /// Which document a definition came from, as environments address them: the one gateway,
-/// or an API or product by name.
+/// or an API, product or backend by name.
 public enum DocumentKey: Hashable, Sendable {
     case gateway
     case api(String)
     case product(String)
+    case backend(String)
 }
 
 /// What an environment may change, as a tree in the shape of the documents: the one place
@@ -66,7 +70,7 @@ indirect enum OverrideShape: Sendable {
 
     static let environment = OverrideShape.fields(
         allowed: EnvironmentField.self, base: [],
-        children: ["gateway": gateway, "apis": .named(api), "products": .named(product)])
+        children: ["gateway": gateway, "apis": .named(api), "products": .named(product), "backends": .named(backend)])
 
     static let gateway = OverrideShape.fields(
         allowed: GatewayOverrideField.self, base: [GatewayField.self],
@@ -101,6 +105,8 @@ indirect enum OverrideShape: Sendable {
         ])
 
     static let product = OverrideShape.fields(allowed: ProductOverrideField.self, base: [ProductField.self], children: [:])
+
+    static let backend = OverrideShape.fields(allowed: BackendOverrideField.self, base: [BackendField.self], children: [:])
 
     /// Whether an override with this shape takes the place of the value it overrides.
     var replacesWhole: Bool {

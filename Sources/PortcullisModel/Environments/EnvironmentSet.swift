@@ -48,6 +48,7 @@ public struct EnvironmentSet: Sendable {
             checked.gateway = environment.gateway.flatMap { checker.gateway($0) }
             checked.apis = environment.apis.compactMapValues { checker.api($0) }
             checked.products = environment.products.filter { checker.product($0.value) }
+            checked.backends = environment.backends.filter { checker.backend($0.value) }
             diagnostics.append(contentsOf: checker.diagnostics)
             kept.append(checked)
         }
@@ -69,6 +70,7 @@ extension Environment {
         case "Gateway": (overrides, shape) = (gateway, .gateway)
         case "API": (overrides, shape) = (apis[name]?.overrides, .api)
         case "Product": (overrides, shape) = (products[name]?.overrides, .product)
+        case "Backend": (overrides, shape) = (backends[name]?.overrides, .backend)
         default: return document
         }
         guard let overrides else { return document }
@@ -128,6 +130,8 @@ private struct DeclaredTargets {
     let apiNames: Set<String>
     let undecodedAPINames: Set<String>
     let productNames: Set<String>
+    /// Backends declared, with errors or without.
+    let backendNames: Set<String>
 
     init(_ definitions: Definitions) {
         gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
@@ -135,6 +139,7 @@ private struct DeclaredTargets {
         apiNames = Set(apis.keys)
         undecodedAPINames = definitions.undecodedAPINames
         productNames = Set(definitions.products.map(\.name.value))
+        backendNames = Set(definitions.backends.map(\.name.value)).union(definitions.undecodedBackendNames)
     }
 }
 
@@ -210,6 +215,14 @@ private struct OverrideTargets {
         Resolver.unknown(
             "product", target.name, among: declared.productNames,
             hint: "an environment overrides products the definitions declare", budget: suggestions, into: &diagnostics)
+        return false
+    }
+
+    mutating func backend(_ target: Environment.Target) -> Bool {
+        if declared.backendNames.contains(target.name.value) { return true }
+        Resolver.unknown(
+            "backend", target.name, among: declared.backendNames,
+            hint: "an environment overrides backends the definitions declare", budget: suggestions, into: &diagnostics)
         return false
     }
 

@@ -74,6 +74,8 @@ public struct ResolvedProject: Sendable {
     public var gateway: Gateway?
     public var apis: [API]
     public var products: [Product]
+    /// `kind: Backend` documents, as written; plans refer to them by name.
+    public var backends: [Backend] = []
     /// Every route of every API, in API then route order.
     public var routes: [EffectiveRoute]
     /// What each route enforces, by route index; nil where the route cannot be planned

@@ -36,13 +36,15 @@ public struct Resolver {
         let gateway = checkGateways()
         checkUniqueAPIs()
         checkUniqueProducts()
+        let backends = resolveBackends()
         if let gateway {
             checkNamespaces(gateway)
             checkReferences(gateway)
         }
-        let (routes, plans) = effectiveRoutes(gateway)
+        let (routes, plans) = effectiveRoutes(gateway, backends: backends)
         return ResolvedProject(
-            gateway: gateway, apis: definitions.apis, products: definitions.products, routes: routes, plans: plans,
+            gateway: gateway, apis: definitions.apis, products: definitions.products, backends: definitions.backends,
+            routes: routes, plans: plans,
             complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
             brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
     }
@@ -130,6 +132,74 @@ public struct Resolver {
         }
     }
 
+    /// Checks backend names, pools and the APIs' references to backends; returns each
+    /// backend, first of its name, with its pool's members.
+    private mutating func resolveBackends() -> [String: ResolvedBackend] {
+        var byName: [String: Backend] = [:]
+        for backend in definitions.backends.sorted(by: { $0.kindRange < $1.kindRange }) {
+            if let first = byName[backend.name.value] {
+                duplicate("backend '\(backend.name.value)' is defined twice", at: backend.name.range, first: first.name.range)
+            } else {
+                byName[backend.name.value] = backend
+            }
+        }
+        let names = Set(byName.keys)
+        var resolved: [String: ResolvedBackend] = [:]
+        for (name, backend) in byName {
+            guard case .pool(let members) = backend.target else {
+                resolved[name] = ResolvedBackend(backend: backend, members: [])
+                continue
+            }
+            var listed: [String: SourceRange] = [:]
+            var found: [(member: Backend.PoolMember, backend: Backend)] = []
+            for member in members {
+                if let first = listed[member.backend.value] {
+                    duplicate(
+                        "backend '\(member.backend.value)' is listed twice in pool '\(name)'", at: member.backend.range, first: first,
+                        note: "first listed here")
+                    continue
+                }
+                listed[member.backend.value] = member.backend.range
+                guard let target = byName[member.backend.value] else {
+                    unknownBackend(member.backend, among: names)
+                    continue
+                }
+                if target.isPool {
+                    diagnostics.report(
+                        .invalidValue, "pool '\(name)' lists '\(member.backend.value)', which is a pool", at: member.backend.range,
+                        notes: [Diagnostic.Note("a pool's members are single backends, each with a 'url'", at: target.name.range)])
+                    continue
+                }
+                found.append((member, target))
+            }
+            let identities = found.map { $0.backend.service?.credentials?.managedIdentity }
+            if let differing = identities.firstIndex(where: { $0 != identities.first ?? nil }) {
+                diagnostics.report(
+                    .invalidValue,
+                    "the members of pool '\(name)' authenticate with different managed identities",
+                    at: found[differing].member.backend.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "the gateway sends one token per request whichever member serves it; give every member the same 'managedIdentity' or none",
+                            at: found[0].member.backend.range)
+                    ])
+            }
+            resolved[name] = ResolvedBackend(backend: backend, members: found)
+        }
+        for api in definitions.apis {
+            if case .named(let name) = api.backend, byName[name.value] == nil { unknownBackend(name, among: names) }
+        }
+        return resolved
+    }
+
+    private mutating func unknownBackend(_ name: Located<String>, among names: Set<String>) {
+        guard !definitions.undecodedBackendNames.contains(name.value), definitions.complete else { return }
+        Self.unknown(
+            "backend", name, among: names,
+            hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://",
+            budget: suggestions, into: &diagnostics)
+    }
+
     /// Named values and secrets share one namespace: both become APIM named values.
     private mutating func checkNamespaces(_ gateway: Gateway) {
         let secrets = Dictionary(gateway.secrets.map { ($0.name.value, $0.name.range) }) { first, _ in first }
@@ -155,6 +225,10 @@ public struct Resolver {
             }
         }
         if case .present(let redis) = gateway.redis { checkSecret(redis.connection, declared) }
+        for backend in definitions.backends {
+            guard let credentials = backend.service?.credentials else { continue }
+            for parameter in credentials.headers + credentials.query { checkSecret(parameter.secret, declared) }
+        }
         let templateNames = declared.namedValues.union(declared.secrets)
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
@@ -235,7 +309,9 @@ public struct Resolver {
     // MARK: Effective routes
 
     /// Every route after inheritance, with its plan, on all cores.
-    private func effectiveRoutes(_ gateway: Gateway?) -> ([EffectiveRoute], [EnforcementPlan?]) {
+    private func effectiveRoutes(
+        _ gateway: Gateway?, backends: [String: ResolvedBackend]
+    ) -> ([EffectiveRoute], [EnforcementPlan?]) {
         var productsByAPI: [String: [Int]] = [:]
         for (index, product) in definitions.products.enumerated() {
             for api in product.apis { productsByAPI[api.value, default: []].append(index) }
@@ -244,7 +320,7 @@ public struct Resolver {
         let defaults: Defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
         let apis = definitions.apis
         let lookup = productsByAPI
-        let planner = gateway.map { EnforcementPlanner(gateway: $0, products: definitions.products) }
+        let planner = gateway.map { EnforcementPlanner(gateway: $0, products: definitions.products, backends: backends) }
         let perAPI = ParallelMap.map(apis.indices) { apiIndex in
             let api = apis[apiIndex]
             let products = lookup[api.name.value] ?? []
