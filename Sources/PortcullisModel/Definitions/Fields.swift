@@ -231,11 +231,18 @@ public enum ProductOverrideField: String, FieldSet {
     public static let noun = "an environment's product"
 }
 
-/// Where a service runs differs per deployment; how it is called does not.
+/// Where a service runs, and the identity and certificate the gateway shows it, differ per
+/// deployment; the headers it is sent and how it is balanced and protected do not.
 public enum BackendOverrideField: String, FieldSet {
-    case url
+    case url, credentials
     public static let schemaDefinition = "BackendOverride"
     public static let noun = "an environment's backend"
+}
+
+public enum BackendCredentialsOverrideField: String, FieldSet {
+    case managedIdentity, clientCertificate
+    public static let schemaDefinition = "BackendCredentialsOverride"
+    public static let noun = "an environment's backend 'credentials'"
 }
 
 /// Every field set, for the schema test.
@@ -249,6 +256,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     ProductOverrideField.self,
     BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
     BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
+    BackendCredentialsOverrideField.self,
 ]
 
 extension FieldSet {

@@ -106,7 +106,11 @@ indirect enum OverrideShape: Sendable {
 
     static let product = OverrideShape.fields(allowed: ProductOverrideField.self, base: [ProductField.self], children: [:])
 
-    static let backend = OverrideShape.fields(allowed: BackendOverrideField.self, base: [BackendField.self], children: [:])
+    static let backend = OverrideShape.fields(
+        allowed: BackendOverrideField.self, base: [BackendField.self],
+        children: [
+            "credentials": .fields(allowed: BackendCredentialsOverrideField.self, base: [BackendCredentialsField.self], children: [:])
+        ])
 
     /// Whether an override with this shape takes the place of the value it overrides.
     var replacesWhole: Bool {

@@ -48,7 +48,7 @@ public struct EnvironmentSet: Sendable {
             checked.gateway = environment.gateway.flatMap { checker.gateway($0) }
             checked.apis = environment.apis.compactMapValues { checker.api($0) }
             checked.products = environment.products.filter { checker.product($0.value) }
-            checked.backends = environment.backends.filter { checker.backend($0.value) }
+            checked.backends = environment.backends.compactMapValues { checker.backend($0) }
             diagnostics.append(contentsOf: checker.diagnostics)
             kept.append(checked)
         }
@@ -130,6 +130,8 @@ private struct DeclaredTargets {
     let apiNames: Set<String>
     let undecodedAPINames: Set<String>
     let productNames: Set<String>
+    /// The first backend of each name (a second one is RF002).
+    let backends: [String: Backend]
     /// Backends declared, with errors or without.
     let backendNames: Set<String>
 
@@ -139,7 +141,8 @@ private struct DeclaredTargets {
         apiNames = Set(apis.keys)
         undecodedAPINames = definitions.undecodedAPINames
         productNames = Set(definitions.products.map(\.name.value))
-        backendNames = Set(definitions.backends.map(\.name.value)).union(definitions.undecodedBackendNames)
+        backends = Dictionary(definitions.backends.map { ($0.name.value, $0) }) { first, _ in first }
+        backendNames = Set(backends.keys).union(definitions.undecodedBackendNames)
     }
 }
 
@@ -218,12 +221,32 @@ private struct OverrideTargets {
         return false
     }
 
-    mutating func backend(_ target: Environment.Target) -> Bool {
-        if declared.backendNames.contains(target.name.value) { return true }
-        Resolver.unknown(
-            "backend", target.name, among: declared.backendNames,
-            hint: "an environment overrides backends the definitions declare", budget: suggestions, into: &diagnostics)
-        return false
+    mutating func backend(_ target: Environment.Target) -> Environment.Target? {
+        guard declared.backendNames.contains(target.name.value) else {
+            Resolver.unknown(
+                "backend", target.name, among: declared.backendNames,
+                hint: "an environment overrides backends the definitions declare", budget: suggestions, into: &diagnostics)
+            return nil
+        }
+        guard let backend = declared.backends[target.name.value], case .mapping(let entries) = target.overrides.content
+        else { return target }
+        let credentials = backend.service?.credentials
+        let kept = entries.compactMap { entry -> YAMLEntry? in
+            switch entry.key {
+            case "credentials":
+                // Which credentials a backend takes is what the code is; their values are not.
+                guard let credentials, case .mapping(let fields) = entry.value.content else {
+                    return section(entry, present: credentials != nil, in: "backend '\(target.name.value)'")
+                }
+                let keptFields = fields.compactMap { field -> YAMLEntry? in
+                    let present = field.key == "managedIdentity" ? credentials.managedIdentity != nil : credentials.clientCertificate != nil
+                    return section(field, present: present, in: "backend '\(target.name.value)'")
+                }
+                return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(keptFields), range: entry.value.range))
+            default: return entry
+            }
+        }
+        return Environment.Target(name: target.name, overrides: YAMLNode(.mapping(kept), range: target.overrides.range))
     }
 
     /// Overrides of declarations by name, keeping those of declared names.
