@@ -10,7 +10,7 @@ final class CommandLineTests: XCTestCase {
     func testCleanSampleExitsZeroWithNoDiagnostics() throws {
         let result = try ToolProcess.run(["lint", "Samples/contoso"], in: GoldenFiles.packageRoot)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n")
     }
 
     func testMistakesSampleExitsOneWithLocatedDiagnostics() throws {
@@ -80,7 +80,7 @@ final class CommandLineTests: XCTestCase {
     func testDefaultPathIsTheWorkingDirectory() throws {
         let result = try ToolProcess.run(["lint"], in: samples.appendingPathComponent("contoso"))
         XCTAssertEqual(result.status, 0)
-        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n")
     }
 }
 

@@ -36,6 +36,12 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testYS007UnsupportedYAML() throws { try check("YS007-unsupported") }
     func testRF001UnknownReferences() throws { try check("RF001-unknown-reference", json: true) }
     func testRF002DuplicateDefinitions() throws { try check("RF002-duplicate-definition") }
+    /// Circuit breaker and pool ranges, credentials' shapes, url or pool; a broken backend
+    /// is not reported again where an API names it.
+    func testBackendValues() throws { try check("backends-values") }
+    /// Unknown backends and members, pools of pools, duplicate names and members,
+    /// members with different identities, http:// URLs, secrets by reference only.
+    func testBackendReferences() throws { try check("backends-references") }
     func testRF003DuplicateRoutes() throws { try check("RF003-duplicate-route") }
     func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }

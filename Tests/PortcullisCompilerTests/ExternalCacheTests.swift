@@ -73,7 +73,7 @@ final class ExternalCacheTests: XCTestCase {
         text.removeSubrange(start.lowerBound..<end.lowerBound)
         try text.write(to: gateway, atomically: true, encoding: .utf8)
         let out = try build(project)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("infrastructure").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("infrastructure/external-cache.json").path))
         XCTAssertNil(try json(out.appendingPathComponent("gateway.json"))["redis"])
     }
 

@@ -161,7 +161,7 @@ public struct Resolver {
                 }
                 listed[member.backend.value] = member.backend.range
                 guard let target = byName[member.backend.value] else {
-                    unknownBackend(member.backend, among: names)
+                    unknownBackend(member.backend, among: names, hint: "a pool's members are backends declared with 'kind: Backend'")
                     continue
                 }
                 if target.isPool {
@@ -187,17 +187,17 @@ public struct Resolver {
             resolved[name] = ResolvedBackend(backend: backend, members: found)
         }
         for api in definitions.apis {
-            if case .named(let name) = api.backend, byName[name.value] == nil { unknownBackend(name, among: names) }
+            if case .named(let name) = api.backend, byName[name.value] == nil {
+                unknownBackend(
+                    name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
+            }
         }
         return resolved
     }
 
-    private mutating func unknownBackend(_ name: Located<String>, among names: Set<String>) {
+    private mutating func unknownBackend(_ name: Located<String>, among names: Set<String>, hint: String) {
         guard !definitions.undecodedBackendNames.contains(name.value), definitions.complete else { return }
-        Self.unknown(
-            "backend", name, among: names,
-            hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://",
-            budget: suggestions, into: &diagnostics)
+        Self.unknown("backend", name, among: names, hint: hint, budget: suggestions, into: &diagnostics)
     }
 
     /// Named values and secrets share one namespace: both become APIM named values.
