@@ -78,8 +78,9 @@ final class BackendTests: XCTestCase {
     }
 
     /// Backend files against Azure's ARM schema (pools and circuit breakers, newer than the
-    /// schema, in the shape APIOps reads), and the certificate template against it too.
-    func testBackendFilesValidateAgainstARM() throws {
+    /// schema, in the shape APIOps reads), the certificate template against it too, and
+    /// so the groups and tags the sample declares.
+    func testBackendGroupAndTagFilesValidateAgainstARM() throws {
         let out = try build(BundleTests.contoso)
         let files = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("apim/backends").path).sorted()
         XCTAssertEqual(files, ["partner-orders", "partner-orders-neu", "partner-orders-weu"])
@@ -92,9 +93,12 @@ final class BackendTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: Self.armSchema.appendingPathComponent("Microsoft.ApiManagement-2022-08-01.json").path) else {
             throw XCTSkip("\(Self.armSchema.path) is not available; the ARM schema check runs where ../shared is")
         }
-        let check = try PythonTool.run([PythonTool.support.appendingPathComponent("check_backends.py").path, out.path, Self.armSchema.path])
+        let check = try PythonTool.run([PythonTool.support.appendingPathComponent("check_resources.py").path, out.path, Self.armSchema.path])
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
-        XCTAssertEqual(check.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count, 3, check.stdout)
+        let checked = check.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }
+        XCTAssertEqual(checked.filter { $0.contains("/apim/backends/") }.count, 3, check.stdout)
+        XCTAssertEqual(checked.filter { $0.contains("/apim/groups/") || $0.contains("/groups/partner-companies/") }.count, 2, check.stdout)
+        XCTAssertEqual(checked.filter { $0.contains("/apim/tags/") }.count, 3, check.stdout)
         let template = out.appendingPathComponent("infrastructure/backend-certificates.json")
         let templateCheck = try PythonTool.run([
             PythonTool.support.appendingPathComponent("check_arm_template.py").path, template.path, Self.armSchema.path,

@@ -42,6 +42,9 @@ final class DiagnosticGoldenTests: XCTestCase {
     /// Unknown backends and members, pools of pools, duplicate names and members,
     /// members with different identities, http:// URLs, secrets by reference only.
     func testBackendReferences() throws { try check("backends-references") }
+    /// Named values' display names and tags, declared and unknown groups, tags and groups
+    /// written twice, terms and tags of the wrong type.
+    func testPortalMetadata() throws { try check("portal-metadata") }
     func testRF003DuplicateRoutes() throws { try check("RF003-duplicate-route") }
     func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }

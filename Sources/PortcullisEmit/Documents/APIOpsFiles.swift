@@ -29,6 +29,23 @@ enum APIOpsFiles {
         /// Only meaningful, and only accepted by APIM, when subscriptions are required.
         var approvalRequired: Bool?
         var state = "published"
+        var terms: String?
+    }
+
+    struct GroupProperties: Encodable {
+        var displayName: String
+        var description: String?
+        var type = "custom"
+    }
+
+    /// A product's link to a group names it by id: the APIOps publisher reads it to
+    /// publish the group first.
+    struct ProductGroupProperties: Encodable {
+        var groupId: String
+    }
+
+    struct TagProperties: Encodable {
+        var displayName: String
     }
 
     struct NamedValueProperties: Encodable {
@@ -40,6 +57,7 @@ enum APIOpsFiles {
         var value: String?
         var secret: Bool
         var keyVault: KeyVault?
+        var tags: [String]?
     }
 
     /// A backend entity as APIM's backend resource: a pool is `type: Pool` with its members
@@ -166,25 +184,47 @@ enum APIOpsFiles {
                 properties: ProductProperties(
                     displayName: product.displayName?.value ?? product.name.value, description: product.description?.value,
                     subscriptionRequired: subscriptions,
-                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil)))
+                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil, terms: product.terms?.value)))
     }
 
-    /// The link between a product and an API has no properties in ARM; APIOps writes `{}`.
-    static let productAPI = "{}\n"
+    static func group(_ group: Group) -> String {
+        StableJSON.encode(
+            Wrapped(
+                properties: GroupProperties(
+                    displayName: group.displayName?.value ?? group.name.value, description: group.description?.value)))
+    }
+
+    static func productGroup(_ group: String) -> String {
+        StableJSON.encode(Wrapped(properties: ProductGroupProperties(groupId: "/groups/\(group)")))
+    }
+
+    /// A tag is its name; what it is attached to is its folder's `apis/` and `products/`.
+    static func tag(_ name: String) -> String {
+        StableJSON.encode(Wrapped(properties: TagProperties(displayName: name)))
+    }
+
+    /// The link between a product and an API, or a tag and what it tags, has no properties
+    /// in ARM; APIOps writes `{}`.
+    static let link = "{}\n"
 
     /// A plain value is not secret; one that looks like a credential is marked secret in
     /// case it gets this far (the build refuses such inputs), so APIM at least hides it.
     static func namedValue(_ value: NamedValue) -> String {
         let secret = CredentialScanner.looksLikeCredential(value.value.value)
         return StableJSON.encode(
-            Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: secret)))
+            Wrapped(
+                properties: NamedValueProperties(
+                    displayName: value.displayName?.value ?? value.name.value, value: value.value.value, secret: secret,
+                    tags: value.tags.isEmpty ? nil : value.tags.map(\.value))))
     }
 
     /// Key Vault-backed: APIM reads the value from the vault; the bundle holds only its URI.
-    static func secret(_ name: String, keyVault: String) -> String {
+    static func secret(_ secret: SecretDeclaration, keyVault: String) -> String {
         StableJSON.encode(
             Wrapped(
                 properties: NamedValueProperties(
-                    displayName: name, secret: true, keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault))))
+                    displayName: secret.displayName?.value ?? secret.name.value, secret: true,
+                    keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault),
+                    tags: secret.tags.isEmpty ? nil : secret.tags.map(\.value))))
     }
 }

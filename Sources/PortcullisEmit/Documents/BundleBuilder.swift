@@ -124,9 +124,16 @@ public enum BundleBuilder {
                 "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.product(product)), of: "product '\(product.name.value)'",
                 at: product.name.range)
             for api in product.apis {
-                try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
+                try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.link)
+            }
+            for group in product.groups {
+                try output.add("\(folder)/groups/\(group.value)/productGroupInformation.json", APIOpsFiles.productGroup(group.value))
             }
         }
+        for group in gateway.groups {
+            try output.add("apim/groups/\(group.name.value)/groupInformation.json", APIOpsFiles.group(group))
+        }
+        try tagFiles(project, into: &output)
         for backend in project.backends {
             try output.add("apim/backends/\(backend.name.value)/backendInformation.json", APIOpsFiles.backend(backend, namedValues: namedValues))
         }
@@ -139,7 +146,22 @@ public enum BundleBuilder {
         for secret in gateway.secrets {
             guard case .keyVault(let uri) = secret.source else { continue }
             try output.add(
-                "apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
+                "apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret, keyVault: uri.value))
+        }
+    }
+
+    /// `apim/tags/NAME/`: each tag written on an API or a product, with a link per use.
+    private static func tagFiles(_ project: ResolvedProject, into output: inout PartOutput) throws {
+        var links: [String: [String]] = [:]
+        for api in project.apis {
+            for tag in api.tags { links[tag.value, default: []].append("apis/\(api.name.value)/tagApiInformation.json") }
+        }
+        for product in project.products {
+            for tag in product.tags { links[tag.value, default: []].append("products/\(product.name.value)/tagProductInformation.json") }
+        }
+        for (tag, paths) in links.sorted(by: { $0.key < $1.key }) {
+            try output.add("apim/tags/\(tag)/tagInformation.json", APIOpsFiles.tag(tag))
+            for path in paths { try output.add("apim/tags/\(tag)/\(path)", APIOpsFiles.link) }
         }
     }
 

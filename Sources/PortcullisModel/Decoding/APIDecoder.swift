@@ -37,6 +37,7 @@ extension DocumentDecoder {
             rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
             quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
+            tags: tagList(fields[.tags]),
             kindRange: kindRange)
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)

@@ -93,6 +93,12 @@ public struct DocumentDecoder {
         }
     }
 
+    /// `tags: [name, ...]` on an API, a product or a named value.
+    mutating func tagList(_ entry: YAMLEntry?) -> [Located<String>] {
+        guard let entry, let items = context.sequence(entry) else { return [] }
+        return items.compactMap { context.name($0, field: entry.key) }
+    }
+
     /// Leaves out a document whose kind cannot be told, after its one error. It may have
     /// declared or used anything, so nothing may be reported missing or unused because of it.
     private mutating func skip(_ root: YAMLNode) {

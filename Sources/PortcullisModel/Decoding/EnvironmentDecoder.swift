@@ -42,7 +42,7 @@ extension DocumentDecoder {
         _ node: YAMLNode, to shape: OverrideShape, field: String, environment: String
     ) -> YAMLNode? {
         switch shape {
-        case .replaced:
+        case .replaced, .namedValue:
             return node
         case .secret:
             context.unreadSecrets += Self.secretLiterals(in: node)

@@ -13,6 +13,7 @@ public struct API: Sendable {
     public var rateLimit: LimitSetting?
     public var quota: LimitSetting?
     public var routes: [Route]
+    public var tags: [Located<String>] = []
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do

@@ -11,7 +11,7 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 }
 
 public enum GatewayField: String, FieldSet {
-    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
+    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, groups
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }
@@ -34,8 +34,22 @@ public enum ScopeDeclarationField: String, FieldSet {
     public static let noun = "a scope declaration"
 }
 
+/// A named value written as a mapping, for a display name or tags.
+public enum NamedValueField: String, FieldSet {
+    case value, displayName, tags
+    public static let schemaDefinition = "NamedValue"
+    public static let noun = "a named value"
+}
+
+/// A custom developer-portal group that products make visible to.
+public enum GroupField: String, FieldSet {
+    case displayName, description
+    public static let schemaDefinition = "Group"
+    public static let noun = "a group"
+}
+
 public enum SecretDeclarationField: String, FieldSet {
-    case keyVault, value
+    case keyVault, value, displayName, tags
     public static let schemaDefinition = "SecretDeclaration"
     public static let noun = "a secret declaration"
 }
@@ -90,7 +104,7 @@ public enum CORSField: String, FieldSet {
 
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
-        quota, routes
+        quota, routes, tags
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }
@@ -128,7 +142,7 @@ public enum LimitField: String, FieldSet {
 
 public enum ProductField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, apis, subscriptionRequired, approvalRequired, rateLimit,
-        quota
+        quota, groups, terms, tags
     public static let schemaDefinition = "Product"
     public static let noun = "a Product"
 }
@@ -256,7 +270,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     ProductOverrideField.self,
     BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
     BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
-    BackendCredentialsOverrideField.self,
+    BackendCredentialsOverrideField.self, NamedValueField.self, GroupField.self,
 ]
 
 extension FieldSet {

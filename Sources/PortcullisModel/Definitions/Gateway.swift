@@ -13,6 +13,8 @@ public struct Gateway: Sendable {
     public var guardrails: Section<Guardrails>
     public var defaults: Section<Defaults>
     public var cors: Section<CORS>
+    /// Custom groups products may be visible to, beside APIM's built-in ones.
+    public var groups: [Group] = []
     /// Every name declared, including declarations that had errors, so that references to
     /// them are not reported a second time as unknown.
     public var declared: DeclaredNames
@@ -39,6 +41,18 @@ public struct DeclaredNames: Sendable {
     public var scopes: Set<String> = []
     public var namedValues: Set<String> = []
     public var secrets: Set<String> = []
+    /// Custom groups and APIM's built-in ones.
+    public var groups: Set<String> = Group.builtIn
+}
+
+/// A developer-portal group: who may see and subscribe to a product.
+public struct Group: Sendable {
+    /// The groups every APIM instance has.
+    public static let builtIn: Set<String> = ["administrators", "developers", "guests"]
+
+    public var name: Located<String>
+    public var displayName: Located<String>?
+    public var description: Located<String>?
 }
 
 public struct IdentityProvider: Sendable {
@@ -104,6 +118,9 @@ public struct ScopeDeclaration: Sendable {
 public struct NamedValue: Sendable {
     public var name: Located<String>
     public var value: Located<String>
+    /// What APIM shows; the name unless written.
+    public var displayName: Located<String>? = nil
+    public var tags: [Located<String>] = []
 }
 
 /// A secret named value: Key Vault-backed, or (insecurely) given as a literal.
@@ -116,6 +133,8 @@ public struct SecretDeclaration: Sendable {
 
     public var name: Located<String>
     public var source: Source
+    public var displayName: Located<String>? = nil
+    public var tags: [Located<String>] = []
 }
 
 public struct Redis: Sendable {

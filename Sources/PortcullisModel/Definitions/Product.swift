@@ -10,6 +10,11 @@ public struct Product: Sendable {
     public var approvalRequired: Located<Bool>?
     public var rateLimit: Limit?
     public var quota: Limit?
+    /// The developer-portal groups that may see the product and subscribe to it.
+    public var groups: [Located<String>] = []
+    /// The terms of use subscribers accept.
+    public var terms: Located<String>? = nil
+    public var tags: [Located<String>] = []
     /// Where the document's `kind` is written; diagnostics about the whole product point here.
     public var kindRange: SourceRange
 

@@ -55,6 +55,9 @@ public enum DocumentKey: Hashable, Sendable {
 indirect enum OverrideShape: Sendable {
     /// A value replaced as a whole: a scalar, a list, a limit.
     case replaced
+    /// A named value: its value, written alone or under `value`. An override replaces the
+    /// value and keeps the display name and tags the definitions give it.
+    case namedValue
     /// A value replaced as a whole that holds secret material: a secret declaration, a
     /// client secret, Redis's connection. Only a variant that lays it over the gateway
     /// reads it as a secret, so the decoder marks its literals for every report to mask.
@@ -79,7 +82,7 @@ indirect enum OverrideShape: Sendable {
                 .fields(
                     allowed: ProviderOverrideField.self,
                     base: [JWTProviderField.self, IntrospectionProviderField.self], children: ["clientSecret": .secret])),
-            "namedValues": .named(.replaced),
+            "namedValues": .named(.namedValue),
             "secrets": .named(.secret),
             "redis": .fields(
                 allowed: RedisField.self, base: [],
@@ -116,7 +119,7 @@ indirect enum OverrideShape: Sendable {
     var replacesWhole: Bool {
         switch self {
         case .replaced, .secret: true
-        case .fields, .named, .routes: false
+        case .namedValue, .fields, .named, .routes: false
         }
     }
 

@@ -83,6 +83,13 @@ extension Environment {
         switch shape {
         case .replaced, .secret:
             return overrides
+        case .namedValue:
+            // A value written alone takes the place of the `value` of one written as a mapping.
+            guard case .mapping(var entries) = base.content, overrides.scalar != nil,
+                let index = entries.firstIndex(where: { $0.key == NamedValueField.value.rawValue })
+            else { return overrides }
+            entries[index].value = overrides
+            return YAMLNode(.mapping(entries), range: base.range)
         case .fields, .named:
             guard case .mapping(var entries) = base.content, case .mapping(let changes) = overrides.content else {
                 return base

@@ -37,6 +37,7 @@ public struct Resolver {
         checkUniqueAPIs()
         checkUniqueProducts()
         let backends = resolveBackends()
+        checkListsNameOnce()
         if let gateway {
             checkNamespaces(gateway)
             checkReferences(gateway)
@@ -195,6 +196,29 @@ public struct Resolver {
         return resolved
     }
 
+    /// Tags and groups each name a link APIM makes once; a name written twice is a slip.
+    private mutating func checkListsNameOnce() {
+        func once(_ items: [Located<String>], _ what: String, in owner: String) {
+            var listed: [String: SourceRange] = [:]
+            for item in items {
+                if let first = listed[item.value] {
+                    duplicate("\(what) '\(item.value)' is listed twice in \(owner)", at: item.range, first: first, note: "first listed here")
+                } else {
+                    listed[item.value] = item.range
+                }
+            }
+        }
+        for api in definitions.apis { once(api.tags, "tag", in: "API '\(api.name.value)'") }
+        for product in definitions.products {
+            once(product.tags, "tag", in: "product '\(product.name.value)'")
+            once(product.groups, "group", in: "product '\(product.name.value)'")
+        }
+        for gateway in definitions.gateways {
+            for value in gateway.namedValues { once(value.tags, "tag", in: "named value '\(value.name.value)'") }
+            for secret in gateway.secrets { once(secret.tags, "tag", in: "secret '\(secret.name.value)'") }
+        }
+    }
+
     private mutating func unknownBackend(_ name: Located<String>, among names: Set<String>, hint: String) {
         guard !definitions.undecodedBackendNames.contains(name.value), definitions.complete else { return }
         Self.unknown("backend", name, among: names, hint: hint, budget: suggestions, into: &diagnostics)
@@ -234,6 +258,14 @@ public struct Resolver {
             Self.unknown(
                 "named value", reference, among: templateNames,
                 hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions, into: &diagnostics)
+        }
+        for product in definitions.products {
+            for group in product.groups where !declared.groups.contains(group.value) {
+                Self.unknown(
+                    "group", group, among: declared.groups,
+                    hint: "declare it under the gateway's 'groups', or use 'administrators', 'developers' or 'guests'",
+                    budget: suggestions, into: &diagnostics)
+            }
         }
         checkSubstitutedTemplates(gateway)
         // Each API's references are independent of the others'.

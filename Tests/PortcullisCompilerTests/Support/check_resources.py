@@ -1,15 +1,18 @@
-"""Checks the backends of a bundle; used by the Swift test suite.
+"""Checks the APIOps files of a bundle that the shared validate_apiops.py does not: backends,
+groups, product groups and tags; used by the Swift test suite.
 
-usage: check_backends.py BUNDLE ARM_SCHEMA_DIR
+usage: check_resources.py BUNDLE ARM_SCHEMA_DIR
 ARM_SCHEMA_DIR holds Microsoft.ApiManagement-2022-08-01.json and common-definitions.json.
 
 A single backend's properties must validate against BackendContractProperties and use no
 property that definition does not declare, except `circuitBreaker`, which is newer than
 2022-08-01 and is checked here in the shape APIOps reads. A pool (`type: Pool`, also newer)
 must list existing single backends by id. Credentials may name only certificates the
-bundle's certificate template registers and named values the bundle publishes. Prints
-"ok PATH" or "FAIL PATH: reason" per backend and exits 0 when all pass; exits 3 when
-jsonschema or referencing is missing.
+bundle's certificate template registers and named values the bundle publishes. Groups and
+tags validate against GroupCreateParametersProperties and TagContractProperties, strictly;
+a product's group link must name a group APIM has built in or the bundle publishes, and a
+tag's links must name APIs and products of the bundle. Prints "ok PATH" or "FAIL PATH:
+reason" per file and exits 0 when all pass; exits 3 when jsonschema or referencing is missing.
 """
 import glob
 import json
@@ -56,6 +59,42 @@ def breaker_problems(breaker):
     for code_range in condition.get("statusCodeRanges", []):
         if not (100 <= code_range.get("min", 0) <= code_range.get("max", 0) <= 599):
             yield f"status code range {code_range} is not within 100-599"
+
+
+BUILT_IN_GROUPS = {"administrators", "developers", "guests"}
+
+
+def strict_problems(arm, registry, definition, properties):
+    validator = jsonschema.Draft4Validator({"$ref": ARM_URI + "#/definitions/" + definition}, registry=registry)
+    problems = [error.message for error in validator.iter_errors(properties)]
+    unknown = set(properties) - set(arm["definitions"][definition]["properties"])
+    if unknown:
+        problems.append(f"properties not in {definition}: {sorted(unknown)}")
+    return problems
+
+
+def linked_problems(bundle, arm, registry):
+    """(path, problems) for groups, product groups and tags."""
+    groups = {os.path.basename(os.path.dirname(path)) for path in glob.glob(os.path.join(bundle, "apim", "groups", "*", "groupInformation.json"))}
+    for path in sorted(glob.glob(os.path.join(bundle, "apim", "groups", "*", "groupInformation.json"))):
+        yield path, strict_problems(arm, registry, "GroupCreateParametersProperties", load(path).get("properties", {}))
+    for path in sorted(glob.glob(os.path.join(bundle, "apim", "products", "*", "groups", "*", "productGroupInformation.json"))):
+        group = os.path.basename(os.path.dirname(path))
+        problems = []
+        if load(path) != {"properties": {"groupId": f"/groups/{group}"}}:
+            problems.append("the link does not name its group by id")
+        if group not in groups | BUILT_IN_GROUPS:
+            problems.append(f"group {group!r} is neither built in nor published")
+        yield path, problems
+    for path in sorted(glob.glob(os.path.join(bundle, "apim", "tags", "*", "tagInformation.json"))):
+        folder = os.path.dirname(path)
+        problems = strict_problems(arm, registry, "TagContractProperties", load(path).get("properties", {}))
+        for kind, file in (("apis", "apiInformation.json"), ("products", "productInformation.json")):
+            for link in glob.glob(os.path.join(folder, kind, "*", "*")):
+                target = os.path.join(bundle, "apim", kind, os.path.basename(os.path.dirname(link)), file)
+                if load(link) != {} or not os.path.exists(target):
+                    problems.append(f"link {os.path.relpath(link, folder)} is not {{}} or names nothing the bundle has")
+        yield path, problems
 
 
 def main():
@@ -111,6 +150,12 @@ def main():
                             problems.append(f"{place} value {value!r} is not a named value of the bundle")
             if "circuitBreaker" in properties:
                 problems += list(breaker_problems(properties["circuitBreaker"]))
+        if problems:
+            failed = True
+            print(f"FAIL {path}: {'; '.join(problems)}")
+        else:
+            print(f"ok {path}")
+    for path, problems in linked_problems(bundle, arm, registry):
         if problems:
             failed = True
             print(f"FAIL {path}: {'; '.join(problems)}")
