@@ -15,8 +15,7 @@ final class BackendTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private static let armSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/arm-schema")
+    private static let armSchema = ExternalCacheTests.armSchema
 
     private func build(_ project: URL, _ options: [String] = []) throws -> URL {
         let out = directory.appendingPathComponent("bundle-\(options.joined())")

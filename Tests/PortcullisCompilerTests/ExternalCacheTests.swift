@@ -15,7 +15,8 @@ final class ExternalCacheTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private static let armSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// Azure's ARM schemas in the team's shared folder.
+    static let armSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/arm-schema")
 
     private func build(_ project: URL) throws -> URL {

@@ -15,29 +15,15 @@ tag's links must name APIs and products of the bundle. Prints "ok PATH" or "FAIL
 reason" per file and exits 0 when all pass; exits 3 when jsonschema or referencing is missing.
 """
 import glob
-import json
 import os
 import re
 import sys
 
-try:
-    import jsonschema
-    from referencing import Registry
-    from referencing.jsonschema import DRAFT4
-except ImportError as error:
-    print(f"missing Python module: {error.name}", file=sys.stderr)
-    sys.exit(3)
+# Exits 3 when jsonschema or referencing is missing.
+from check_arm_template import ARM_FILE, ARM_URI, COMMON_URI, load, jsonschema, Registry, DRAFT4
 
-ARM_FILE = "Microsoft.ApiManagement-2022-08-01.json"
-ARM_URI = "https://schema.management.azure.com/schemas/2022-08-01/Microsoft.ApiManagement.json"
-COMMON_URI = "https://schema.management.azure.com/schemas/common/definitions.json"
 NEWER = {"circuitBreaker"}
 ISO_DURATION = re.compile(r"^PT(\d+H)?(\d+M)?(\d+S)?$")
-
-
-def load(path):
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
 
 
 def breaker_problems(breaker):
@@ -51,11 +37,9 @@ def breaker_problems(breaker):
     condition = rule.get("failureCondition", {})
     if not isinstance(condition.get("count"), int) or condition["count"] < 1:
         yield "failureCondition.count must be a positive integer"
-    for key in ("interval",):
-        if not ISO_DURATION.match(str(condition.get(key, ""))) or condition.get(key) == "PT":
-            yield f"failureCondition.{key} is not an ISO 8601 duration"
-    if not ISO_DURATION.match(str(rule.get("tripDuration", ""))) or rule.get("tripDuration") == "PT":
-        yield "tripDuration is not an ISO 8601 duration"
+    for name, value in (("failureCondition.interval", condition.get("interval")), ("tripDuration", rule.get("tripDuration"))):
+        if not ISO_DURATION.match(str(value)) or value == "PT":
+            yield f"{name} is not an ISO 8601 duration"
     for code_range in condition.get("statusCodeRanges", []):
         if not (100 <= code_range.get("min", 0) <= code_range.get("max", 0) <= 599):
             yield f"status code range {code_range} is not within 100-599"
