@@ -45,6 +45,8 @@ final class DiagnosticGoldenTests: XCTestCase {
     /// Named values' display names and tags, declared and unknown groups, tags and groups
     /// written twice, terms and tags of the wrong type.
     func testPortalMetadata() throws { try check("portal-metadata") }
+    /// Version sets' schemes and parameters, unknown sets, a version taken twice.
+    func testVersionSets() throws { try check("version-sets") }
     func testRF003DuplicateRoutes() throws { try check("RF003-duplicate-route") }
     func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }

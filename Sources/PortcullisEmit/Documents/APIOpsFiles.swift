@@ -20,6 +20,28 @@ enum APIOpsFiles {
         var serviceUrl: String?
         var subscriptionRequired: Bool
         var type = "http"
+        var apiVersion: String?
+        var apiVersionSetId: String?
+    }
+
+    struct VersionSetProperties: Encodable {
+        var displayName: String
+        var description: String?
+        var versioningScheme: String
+        var versionQueryName: String?
+        var versionHeaderName: String?
+    }
+
+    static func versionSet(_ set: VersionSet) -> String {
+        var properties = VersionSetProperties(
+            displayName: set.displayName?.value ?? set.name.value, description: set.description?.value,
+            versioningScheme: set.scheme.value.apimName)
+        switch set.scheme.value {
+        case .segment: break
+        case .query: properties.versionQueryName = set.parameter?.value
+        case .header: properties.versionHeaderName = set.parameter?.value
+        }
+        return StableJSON.encode(Wrapped(properties: properties))
     }
 
     struct ProductProperties: Encodable {
@@ -174,7 +196,8 @@ enum APIOpsFiles {
                 properties: APIProperties(
                     displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
                     path: api.path.value, serviceUrl: backend?.url.flatMap { NamedValues.resolve($0, namedValues) },
-                    subscriptionRequired: api.effectiveSubscriptionRequired)))
+                    subscriptionRequired: api.effectiveSubscriptionRequired, apiVersion: api.version?.name.value,
+                    apiVersionSetId: api.version.map { "/apiVersionSets/\($0.set.value)" })))
     }
 
     static func product(_ product: Product) -> String {

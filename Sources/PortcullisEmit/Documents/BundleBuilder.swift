@@ -130,6 +130,9 @@ public enum BundleBuilder {
                 try output.add("\(folder)/groups/\(group.value)/productGroupInformation.json", APIOpsFiles.productGroup(group.value))
             }
         }
+        for set in gateway.versionSets {
+            try output.add("apim/version sets/\(set.name.value)/versionSetInformation.json", APIOpsFiles.versionSet(set))
+        }
         for group in gateway.groups {
             try output.add("apim/groups/\(group.name.value)/groupInformation.json", APIOpsFiles.group(group))
         }

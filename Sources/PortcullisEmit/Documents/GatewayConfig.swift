@@ -137,8 +137,18 @@ struct GatewayConfig: Encodable {
         }
     }
 
+    /// Which version of a version set the route's API is, and where requests carry it.
+    struct Version: Encodable {
+        var set: String
+        var name: String
+        var scheme: String
+        /// The query parameter or header; absent when the version is a path segment.
+        var parameter: String?
+    }
+
     struct Route: Encodable {
         var api: String
+        var version: Version?
         var id: String
         var method: String
         var path: String
@@ -197,6 +207,7 @@ struct GatewayConfig: Encodable {
             }
         }
         let responses = responsesDatabase
+        let versionSets = Dictionary(gateway.versionSets.map { ($0.name.value, $0) }) { first, _ in first }
         let withPlans = project.routes.indices.filter { project.plans[$0] != nil }
         routes = ParallelMap.map(withPlans.indices) { item in
             let route = project.routes[withPlans[item]]
@@ -216,10 +227,17 @@ struct GatewayConfig: Encodable {
                 }
                 cache = entry
             }
+            var version: Version?
+            var apiPath = "/" + api.path.value
+            if let written = api.version, let set = versionSets[written.set.value] {
+                version = Version(
+                    set: set.name.value, name: written.name.value, scheme: set.scheme.value.rawValue, parameter: set.parameter?.value)
+                if set.scheme.value == .segment { apiPath += "/" + written.name.value }
+            }
             // An element of `routes` in the top-level object.
             return StableJSON.Fragment(Route(
-                api: api.name.value, id: route.written.id.value, method: route.written.method.value.rawValue,
-                path: "/" + api.path.value + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
+                api: api.name.value, version: version, id: route.written.id.value, method: route.written.method.value.rawValue,
+                path: apiPath + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
                 auth: Auth(
                     provider: plan.token?.provider.name.value, scopes: plan.scopes?.requirement(.scopes)?.values ?? [],
                     match: plan.scopes?.requirement(.scopes)?.match.rawValue ?? "any",

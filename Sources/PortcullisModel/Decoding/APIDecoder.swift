@@ -39,6 +39,17 @@ extension DocumentDecoder {
             routes: routes,
             tags: tagList(fields[.tags]),
             kindRange: kindRange)
+        if let versionEntry = fields[.version],
+            let versionFields = context.fields(versionEntry.value, APIVersionField.self, named: versionEntry.key, introducedAt: versionEntry.keyRange),
+            let set = context.require(versionFields, .set).flatMap({ context.name($0) }),
+            let versionName = context.require(versionFields, .name).flatMap({ context.string($0) }).flatMap({
+                context.validated(
+                    $0, by: Grammar.isVersionName, as: "version", field: "name",
+                    rule: "a version is 1 to 64 letters, digits, '.', '-' and '_', such as 'v2' or '2024-05-01'")
+            })
+        {
+            api.version = Version(set: set, name: versionName)
+        }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {

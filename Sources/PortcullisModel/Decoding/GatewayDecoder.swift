@@ -22,6 +22,7 @@ extension DocumentDecoder {
         let defaults = section(fields[.defaults]) { $0.decodeDefaults($1) }
         let cors = section(fields[.cors]) { $0.decodeCORS($1) }
         let groups = fields[.groups].map { decodeGroups($0, declaring: &declared.groups) } ?? []
+        let versionSets = fields[.versionSets].map { decodeVersionSets($0, declaring: &declared.versionSets) } ?? []
         guard let name else { return }
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
@@ -29,6 +30,7 @@ extension DocumentDecoder {
             declared: declared, kindRange: kindRange)
         gateway.sku = sku
         gateway.groups = groups
+        gateway.versionSets = versionSets
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
     }
@@ -117,6 +119,40 @@ extension DocumentDecoder {
                 $0, by: Grammar.isNamedValueDisplayName, as: "display name", field: entry.key,
                 rule: "APIM takes 1 to 256 letters, digits, '-', '.' and '_' in a named value's display name")
         }
+    }
+
+    private mutating func decodeVersionSets(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [VersionSet] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var sets: [VersionSet] = []
+        for item in entries {
+            guard let setName = context.keyName(item, of: "versionSets") else { continue }
+            names.insert(setName.value)
+            guard let fields = context.fields(item.value, VersionSetField.self, named: item.key, introducedAt: item.keyRange),
+                let scheme = context.require(fields, .scheme).flatMap({ context.choice($0, as: VersionSet.Scheme.self) })
+            else { continue }
+            let parameter = fields[.parameter].flatMap { context.string($0) }.flatMap {
+                context.validated($0, by: Grammar.isToken, as: "parameter name", field: "parameter")
+            }
+            switch (scheme.value, fields[.parameter]) {
+            case (.segment, let written?):
+                context.diagnostics.report(
+                    .invalidValue, "version set '\(setName.value)' puts the version in the path, so it has no 'parameter'",
+                    at: written.keyRange, notes: [Diagnostic.Note("remove 'parameter', or use scheme 'query' or 'header'", at: written.keyRange)])
+                continue
+            case (.query, nil), (.header, nil):
+                context.diagnostics.report(
+                    .missingField, "missing required field 'parameter' in version set '\(setName.value)'", at: setName.range,
+                    notes: [Diagnostic.Note("name the query parameter or header that carries the version", at: setName.range)])
+                continue
+            default: break
+            }
+            guard fields[.parameter] == nil || parameter != nil else { continue }
+            sets.append(
+                VersionSet(
+                    name: setName, displayName: fields[.displayName].flatMap { context.string($0) },
+                    description: fields[.description].flatMap { context.string($0) }, scheme: scheme, parameter: parameter))
+        }
+        return sets
     }
 
     private mutating func decodeGroups(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [Group] {

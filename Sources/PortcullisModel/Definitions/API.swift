@@ -14,6 +14,8 @@ public struct API: Sendable {
     public var quota: LimitSetting?
     public var routes: [Route]
     public var tags: [Located<String>] = []
+    /// Which version of which version set the API is.
+    public var version: Version? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
@@ -21,6 +23,11 @@ public struct API: Sendable {
     public var hasErrors = false
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
+}
+
+public struct Version: Sendable {
+    public var set: Located<String>
+    public var name: Located<String>
 }
 
 public struct Route: Sendable {

@@ -11,7 +11,8 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 }
 
 public enum GatewayField: String, FieldSet {
-    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, groups
+    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, groups,
+        versionSets
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }
@@ -39,6 +40,20 @@ public enum NamedValueField: String, FieldSet {
     case value, displayName, tags
     public static let schemaDefinition = "NamedValue"
     public static let noun = "a named value"
+}
+
+/// A set of APIs that are versions of one API.
+public enum VersionSetField: String, FieldSet {
+    case displayName, description, scheme, parameter
+    public static let schemaDefinition = "VersionSet"
+    public static let noun = "a version set"
+}
+
+/// Which version of which set an API is.
+public enum APIVersionField: String, FieldSet {
+    case set, name
+    public static let schemaDefinition = "APIVersion"
+    public static let noun = "an API's 'version'"
 }
 
 /// A custom developer-portal group that products make visible to.
@@ -104,7 +119,7 @@ public enum CORSField: String, FieldSet {
 
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
-        quota, routes, tags
+        quota, routes, tags, version
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }
@@ -271,6 +286,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
     BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
     BackendCredentialsOverrideField.self, NamedValueField.self, GroupField.self,
+    VersionSetField.self, APIVersionField.self,
 ]
 
 extension FieldSet {

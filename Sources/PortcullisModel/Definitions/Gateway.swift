@@ -15,6 +15,7 @@ public struct Gateway: Sendable {
     public var cors: Section<CORS>
     /// Custom groups products may be visible to, beside APIM's built-in ones.
     public var groups: [Group] = []
+    public var versionSets: [VersionSet] = []
     /// Every name declared, including declarations that had errors, so that references to
     /// them are not reported a second time as unknown.
     public var declared: DeclaredNames
@@ -43,6 +44,25 @@ public struct DeclaredNames: Sendable {
     public var secrets: Set<String> = []
     /// Custom groups and APIM's built-in ones.
     public var groups: Set<String> = Group.builtIn
+    public var versionSets: Set<String> = []
+}
+
+/// APIs that are versions of one API, told apart by a path segment, a query parameter or
+/// a header.
+public struct VersionSet: Sendable {
+    public enum Scheme: String, CaseIterable, Sendable {
+        case segment, query, header
+
+        /// APIM's spelling.
+        public var apimName: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    }
+
+    public var name: Located<String>
+    public var displayName: Located<String>?
+    public var description: Located<String>?
+    public var scheme: Located<Scheme>
+    /// The query parameter or header that carries the version.
+    public var parameter: Located<String>?
 }
 
 /// A developer-portal group: who may see and subscribe to a product.

@@ -77,18 +77,32 @@ public struct Resolver {
     private mutating func checkUniqueAPIs() {
         var names: [String: SourceRange] = [:]
         var paths: [String: (api: String, range: SourceRange)] = [:]
+        var versions: [String: (api: String, range: SourceRange)] = [:]
         for api in definitions.apis.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = names[api.name.value] {
                 duplicate("API '\(api.name.value)' is defined twice", at: api.name.range, first: first)
             } else {
                 names[api.name.value] = api.name.range
             }
-            if let first = paths[api.path.value] {
+            // The versions of one set share a path; the version tells them apart.
+            var pathKey = api.path.value
+            if let version = api.version {
+                let key = version.set.value + "\u{0}" + version.name.value
+                pathKey += "\u{0}" + key
+                if let first = versions[key] {
+                    duplicate(
+                        "APIs '\(first.api)' and '\(api.name.value)' are both version '\(version.name.value)' of version set '\(version.set.value)'",
+                        at: version.name.range, first: first.range, note: "'\(first.api)' is that version here")
+                    continue  // Their shared path is the same mistake.
+                }
+                versions[key] = (api.name.value, version.name.range)
+            }
+            if let first = paths[pathKey] {
                 diagnostics.report(
                     .duplicateAPIPath, "APIs '\(first.api)' and '\(api.name.value)' both use path '\(api.path.value)'",
                     at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
             } else {
-                paths[api.path.value] = (api.name.value, api.path.range)
+                paths[pathKey] = (api.name.value, api.path.range)
             }
         }
     }
@@ -258,6 +272,12 @@ public struct Resolver {
             Self.unknown(
                 "named value", reference, among: templateNames,
                 hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions, into: &diagnostics)
+        }
+        for api in definitions.apis {
+            guard let set = api.version?.set, !declared.versionSets.contains(set.value) else { continue }
+            Self.unknown(
+                "version set", set, among: declared.versionSets, hint: "declare it under the gateway's 'versionSets'",
+                budget: suggestions, into: &diagnostics)
         }
         for product in definitions.products {
             for group in product.groups where !declared.groups.contains(group.value) {
