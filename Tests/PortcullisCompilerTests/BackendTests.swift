@@ -150,6 +150,43 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    /// A route with its own backend: the API's policy sets none, and every operation sets
+    /// its own, so the route's token never reaches the API's backend nor the reverse.
+    /// Environments may move it, but not give a route a backend it does not have.
+    func testARouteWithItsOwnBackendMakesEveryOperationSetItsBackend() throws {
+        let project = try project([
+            ("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n    backend: partner-orders-weu\n"),
+            ("environments/prod.yaml", "      list-orders:\n", "      create-order:\n        backend: https://orders-new.prod.contoso.com\n      list-orders:\n"),
+        ])
+        let out = try build(project)
+        let api = try text(out.appendingPathComponent("apim/apis/orders/policy.xml"))
+        XCTAssertFalse(api.contains("set-backend-service"), api)
+        let create = try text(out.appendingPathComponent("apim/apis/orders/operations/create-order/policy.xml"))
+        XCTAssertTrue(create.contains(#"<set-backend-service backend-id="partner-orders-weu" />"#), create)
+        XCTAssertTrue(create.contains(#"<authentication-managed-identity resource="api://contoso-orders" />"#), create)
+        let list = try text(out.appendingPathComponent("apim/apis/orders/operations/list-orders/policy.xml"))
+        XCTAssertTrue(list.contains(#"<set-backend-service base-url="https://orders.internal.contoso.com/api" />"#), list)
+        XCTAssertFalse(list.contains("authentication-managed-identity"), list)
+        let information = try json(out.appendingPathComponent("apim/apis/orders/apiInformation.json"))
+        XCTAssertEqual((information["properties"] as? [String: Any])?["serviceUrl"] as? String, "https://orders.internal.contoso.com/api")
+        let prod = try build(project, ["--env", "prod"])
+        let moved = try text(prod.appendingPathComponent("apim/apis/orders/operations/create-order/policy.xml"))
+        XCTAssertTrue(moved.contains(#"<set-backend-service base-url="https://orders-new.prod.contoso.com" />"#), moved)
+
+        let diff = try ToolProcess.run(["diff", BundleTests.contoso.path, project.path])
+        XCTAssertTrue(
+            diff.stdout.contains(
+                "apis/orders.yaml:34:14: other: route 'orders/create-order' now sends requests to backend 'partner-orders-weu' (https://orders-weu.internal.contoso.com/partner) as managed identity for 'api://contoso-orders' instead of 'https://orders.internal.contoso.com/api'"),
+            diff.stdout)
+
+        let added = try self.project([("environments/prod.yaml", "      list-orders:\n", "      list-orders:\n        backend: https://orders-new.prod.contoso.com\n")])
+        let refused = try ToolProcess.run(["lint", added.path, "--env", "prod"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(
+            refused.stdout.contains("environments/prod.yaml:19:9: error: environment 'prod' overrides 'backend', which route 'list-orders' does not have [RF007]"),
+            refused.stdout)
+    }
+
     /// Pointing an API at another backend, or a pool at other members, is a change the
     /// reviewer sees, once per API.
     func testAccessDiffReportsWhereAnAPINowSendsRequests() throws {

@@ -238,7 +238,7 @@ final class EnvironmentTests: XCTestCase {
                 "project/environments/prod.yaml:16:3: error: unknown product 'nobody' [RF001]",
             ])
         XCTAssertTrue(result.stdout.contains("note: did you mean 'tenant-id'?"))
-        XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota' or 'cache'"))
+        XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota', 'cache' or 'backend'"))
     }
 
     func testAnEnvironmentCannotAddACacheOrRedisTheDefinitionsDoNotHave() throws {

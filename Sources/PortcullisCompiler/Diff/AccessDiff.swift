@@ -120,21 +120,25 @@ public enum AccessDiff {
         return routes
     }
 
-    /// APIs whose requests go elsewhere, or with other credentials: one change per API,
-    /// since its backend is the one all of its routes reach.
+    /// Requests that go elsewhere, or with other credentials: one change per API for the
+    /// API's own backend, which all its routes without one of their own reach, and one per
+    /// route that has (or had) its own.
     static func backendChanges(
         _ baseRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)],
         _ headRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)], head: Side
     ) -> [AccessChange] {
         var changes: [String: AccessChange] = [:]
         for (key, new) in headRoutes {
+            guard let old = baseRoutes[key] else { continue }
+            let ownBackend = old.route.written.backend != nil || new.route.written.backend != nil
             let api = String(key.prefix { $0 != "/" })
-            guard changes[api] == nil, let old = baseRoutes[key] else { continue }
+            let changed = ownBackend ? AccessChange.Subject.route(key) : AccessChange.Subject(kind: .api, name: api)
+            guard changes[changed.name] == nil else { continue }
             let (was, now) = (describe(old.plan.backend), describe(new.plan.backend))
             guard was != now else { continue }
-            changes[api] = AccessChange(
-                category: .other, subject: AccessChange.Subject(kind: .api, name: api),
-                message: "API '\(api)' now sends requests to \(now) instead of \(was)",
+            let who = ownBackend ? "route \(subject(key))" : "API '\(api)'"
+            changes[changed.name] = AccessChange(
+                category: .other, subject: changed, message: "\(who) now sends requests to \(now) instead of \(was)",
                 place: head.location(new.plan.backend.reference.text.range))
         }
         return Array(changes.values)

@@ -64,24 +64,23 @@ public enum BundleBuilder {
                 } else {
                     let api = apis[part - 1]
                     let folder = "apim/apis/\(api.name.value)"
-                    // Every route of an API reaches the API's backend, set once at API scope.
-                    let backend = byAPI[part - 1].lazy.compactMap({ $0.plan?.backend }).first
+                    // The API's backend, as the plan of a route that has none of its own says.
+                    let backend = byAPI[part - 1].lazy.filter { $0.route.written.backend == nil }.compactMap(\.plan?.backend).first
+                    let perRoute = api.routes.contains { $0.backend != nil }
                     try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     try output.add(
                         "\(folder)/specification.yaml",
                         OpenAPIDocument.render(
                             api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
                             scopeDescriptions: scopeDescriptions))
-                    if let backend {
-                        try output.addPolicy(
-                            "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(backend)), of: "API '\(api.name.value)'",
-                            at: api.name.range)
-                    }
+                    try output.addPolicy(
+                        "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(perRoute ? nil : backend)), of: "API '\(api.name.value)'",
+                        at: api.name.range)
                     for (route, plan) in byAPI[part - 1] {
                         // Only a project without errors is built, so every route has a plan.
                         guard let plan else { continue }
                         try output.addPolicy(
-                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.bytes(GatewayPolicies.operation(plan)),
+                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.bytes(GatewayPolicies.operation(plan, setsBackend: perRoute)),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }
                 }

@@ -24,18 +24,26 @@ enum GatewayPolicies {
         return PolicyElement("cors", [("allow-credentials", .literal(String(cors.effectiveAllowCredentials)))], children)
     }
 
-    static func api(_ backend: PlannedBackend) -> PolicyElement {
-        var inbound: [PolicyElement]
+    /// The API's backend, for all of its routes; nil when some route has its own, so each
+    /// operation sets its backend and no route gets a token meant for another backend.
+    static func api(_ backend: PlannedBackend?) -> PolicyElement {
+        PolicyDocument.make(.api, inbound: backend.map(backendElements) ?? [])
+    }
+
+    /// `set-backend-service` and, when the backend is called with APIM's managed identity,
+    /// `authentication-managed-identity`.
+    static func backendElements(_ backend: PlannedBackend) -> [PolicyElement] {
+        var elements: [PolicyElement]
         switch backend.reference {
-        case .url(let url): inbound = [PolicyElement("set-backend-service", [("base-url", .literal(url.value))])]
-        case .named(let name): inbound = [PolicyElement("set-backend-service", [("backend-id", .literal(name.value))])]
+        case .url(let url): elements = [PolicyElement("set-backend-service", [("base-url", .literal(url.value))])]
+        case .named(let name): elements = [PolicyElement("set-backend-service", [("backend-id", .literal(name.value))])]
         }
         if let identity = backend.managedIdentity {
             var attributes: [(String, PolicyValue)] = [("resource", .literal(identity.resource))]
             if let clientId = identity.clientId { attributes.append(("client-id", .literal(clientId))) }
-            inbound.append(PolicyElement("authentication-managed-identity", attributes))
+            elements.append(PolicyElement("authentication-managed-identity", attributes))
         }
-        return PolicyDocument.make(.api, inbound: inbound)
+        return elements
     }
 
     static func product(_ product: Product) -> PolicyElement {
@@ -44,7 +52,7 @@ enum GatewayPolicies {
 
     /// The route's plan, step by step, in the order the request meets it. Callers a token
     /// names are read once, right after the token and scope checks.
-    static func operation(_ plan: EnforcementPlan) -> PolicyElement {
+    static func operation(_ plan: EnforcementPlan, setsBackend: Bool) -> PolicyElement {
         let callers = Identity.tokenCallers(plan)
         var inbound: [PolicyElement] = []
         var outbound: [PolicyElement] = []
@@ -66,9 +74,9 @@ enum GatewayPolicies {
             case .cacheLookup(let cache):
                 readCallers()
                 inbound += CachePolicies.lookup(cache, callers: callers)
-            case .backend:
-                // Set once for all operations, at API scope.
-                break
+            case .backend(let backend):
+                // Otherwise set once for all operations, at API scope.
+                if setsBackend { inbound += backendElements(backend) }
             case .cacheStore(let cache):
                 outbound += CachePolicies.store(cache, callers: callers)
             }

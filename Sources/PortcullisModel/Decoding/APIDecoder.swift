@@ -101,6 +101,7 @@ extension DocumentDecoder {
             publicReason: fields[.public].flatMap { context.string($0) },
             itemStart: itemStart,
             extent: node.extent)
+        route.backend = fields[.backend].flatMap { backendReference($0) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

@@ -46,6 +46,8 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
+    /// Where the route's requests go instead of its API's backend.
+    public var backend: BackendReference? = nil
     /// Where the route's item in the `routes` list starts (a point).
     public var itemStart: SourceRange
     /// The lines the route is written on.

@@ -125,7 +125,7 @@ public enum APIField: String, FieldSet {
 }
 
 public enum RouteField: String, FieldSet {
-    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth
+    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth, backend
     case `public`
     public static let schemaDefinition = "Route"
     public static let noun = "a route"
@@ -243,7 +243,7 @@ public enum APIOverrideField: String, FieldSet {
 }
 
 public enum RouteOverrideField: String, FieldSet {
-    case rateLimit, quota, cache
+    case rateLimit, quota, cache, backend
     public static let schemaDefinition = "RouteOverride"
     public static let noun = "an environment's route"
 }

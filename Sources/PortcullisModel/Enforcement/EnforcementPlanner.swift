@@ -49,7 +49,7 @@ public struct EnforcementPlanner: Sendable {
         return EnforcementPlan(
             keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
             providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
-            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(api.backend))
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend))
     }
 
     private func backend(_ reference: BackendReference) -> PlannedBackend {

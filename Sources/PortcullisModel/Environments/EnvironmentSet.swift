@@ -215,7 +215,12 @@ private struct OverrideTargets {
         }
         guard case .mapping(let fields) = entry.value.content else { return entry }
         let kept = fields.compactMap { field -> YAMLEntry? in
-            field.key == "cache" ? section(field, present: route.cache != nil, in: "route '\(route.id.value)'") : field
+            // Whether a route has its own cache or backend is what the code is.
+            switch field.key {
+            case "cache": section(field, present: route.cache != nil, in: "route '\(route.id.value)'")
+            case "backend": section(field, present: route.backend != nil, in: "route '\(route.id.value)'")
+            default: field
+            }
         }
         return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(kept), range: entry.value.range))
     }

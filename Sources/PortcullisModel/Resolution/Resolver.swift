@@ -202,7 +202,8 @@ public struct Resolver {
             resolved[name] = ResolvedBackend(backend: backend, members: found)
         }
         for api in definitions.apis {
-            if case .named(let name) = api.backend, byName[name.value] == nil {
+            for reference in [api.backend] + api.routes.compactMap(\.backend) {
+                guard case .named(let name) = reference, byName[name.value] == nil else { continue }
                 unknownBackend(
                     name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
             }
