@@ -35,6 +35,14 @@ public struct SecretLiterals: Sendable {
         if case .present(let redis)? = project.gateway?.redis, case .literal(let range) = redis.connection {
             misplaced.append(Misplaced(field: "'redis.connection'", range: range))
         }
+        for backend in project.backends {
+            guard let credentials = backend.service?.credentials else { continue }
+            for (parameter, place) in credentials.headers.map({ ($0, "header") }) + credentials.query.map({ ($0, "query parameter") }) {
+                if case .literal(let range) = parameter.secret {
+                    misplaced.append(Misplaced(field: "\(place) '\(parameter.name.value)' of backend '\(backend.name.value)'", range: range))
+                }
+            }
+        }
         self.misplaced = misplaced
         plainValues = (project.gateway?.secrets ?? []).compactMap {
             if case .literal(let range) = $0.source { range } else { nil }

@@ -27,7 +27,7 @@ extension DiagnosticCode {
 
     public static let unknownReference = DiagnosticCode(
         "RF001", "unknown-reference", .error,
-        summary: "a reference to a scope, identity provider, secret, named value or API that is not declared")
+        summary: "a reference to a scope, identity provider, secret, named value, API, backend or group that is not declared")
     public static let duplicateDefinition = DiagnosticCode(
         "RF002", "duplicate-definition", .error,
         summary: "two definitions share a name that must be unique")
