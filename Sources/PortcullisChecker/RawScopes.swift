@@ -48,10 +48,12 @@ public struct RawScope: Sendable {
         if let document = project.gateway?.policy?.document {
             scopes.append(RawScope(document: document, owner: "the gateway", routes: routes))
         }
-        // Routes by API and by product, found in one pass: an estate may give every API a policy.
+        // Routes by API and by product, found in one pass (an estate may give every API a
+        // policy), and only when some API or product has one.
         var byAPI: [Int: [EffectiveRoute]] = [:]
         var byProduct: [Int: [EffectiveRoute]] = [:]
-        for route in routes {
+        let grouped = project.apis.contains { $0.policy != nil } || project.products.contains { $0.policy != nil }
+        for route in routes where grouped {
             byAPI[route.apiIndex, default: []].append(route)
             for product in route.products { byProduct[product, default: []].append(route) }
         }

@@ -111,9 +111,8 @@ public struct SecretLiterals: Sendable {
             for entry in entries {
                 if CredentialScanner.looksLikeCredential(entry.key) { found.append(entry.keyRange) }
                 // Inline policy XML is judged value by value once it is read as XML.
-                if entry.key == "policy", let scalar = entry.value.scalar, scalar.text.drop(while: \.isWhitespace).first == "<" {
-                    continue
-                }
+                // (The first byte is looked at first: this runs for every entry of an estate.)
+                if let scalar = entry.value.scalar, scalar.text.utf8.first == UInt8(ascii: "<"), entry.key == "policy" { continue }
                 if let scalar = entry.value.scalar, !entry.value.isNull, CredentialScanner.isCredential(scalar.text, under: entry.key) {
                     found.append(entry.value.range)
                 } else {

@@ -74,20 +74,21 @@ struct RawPolicies {
         let inlineFiles = Set(jobs.filter { $0.policy.source == .inline }.map(\.policy.written.range.file))
         let lineStarts = Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) })
         let work = jobs
-        let read = ParallelMap.map(work.indices) { index -> (PolicyXMLDocument?, DiagnosticCollector) in
+        let results = ParallelMap.map(work.indices) { index -> (PolicyXMLDocument?, DiagnosticCollector) in
             var found = DiagnosticCollector()
             let document = self.read(work[index], sources: sources, lineStarts: lineStarts, diagnostics: &found)
             return (document, found)
         }
-        for (job, (document, found)) in zip(jobs, read) {
+        for (job, (document, found)) in zip(jobs, results) {
             diagnostics.append(contentsOf: found)
             guard let document else { continue }
+            let read = job.policy.reading(document)
             switch job.slot {
-            case .gateway(let index): definitions.gateways[index].policy?.document = document
-            case .api(let index): definitions.apis[index].policy?.document = document
-            case .route(let index, let position): definitions.apis[index].routes[position].policy?.document = document
-            case .product(let index): definitions.products[index].policy?.document = document
-            case .fragment(let index): definitions.fragments[index].policy.document = document
+            case .gateway(let index): definitions.gateways[index].policy = read
+            case .api(let index): definitions.apis[index].policy = read
+            case .route(let index, let position): definitions.apis[index].routes[position].policy = read
+            case .product(let index): definitions.products[index].policy = read
+            case .fragment(let index): definitions.fragments[index].policy = read
             }
         }
     }
