@@ -45,6 +45,8 @@ enum GatewayPolicies {
         }
         for step in plan.steps {
             switch step {
+            case .ipFilter(let filter):
+                inbound.append(ShapingPolicies.ipFilter(filter))
             case .limit(let limit):
                 if limit.caller.needsToken { readCallers() }
                 inbound += LimitPolicies.elements(limit, callers: callers)
@@ -55,9 +57,15 @@ enum GatewayPolicies {
             case .cacheLookup(let cache):
                 readCallers()
                 inbound += CachePolicies.lookup(cache, callers: callers)
+            case .shapeRequest(let shaping):
+                inbound += ShapingPolicies.request(shaping)
             case .backend:
                 // Set once for all operations, at API scope.
                 break
+            case .answer(let answer):
+                inbound.append(ShapingPolicies.answer(answer))
+            case .shapeResponse(let headers):
+                outbound += ShapingPolicies.response(headers)
             case .cacheStore(let cache):
                 outbound += CachePolicies.store(cache, callers: callers)
             }

@@ -38,6 +38,9 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
             kindRange: kindRange)
+        api.request = fields[.request].flatMap { requestShaping($0) }
+        api.response = fields[.response].flatMap { responseShaping($0) }
+        api.ipFilter = fields[.ipFilter].flatMap { ipFilter($0) }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {
@@ -89,6 +92,12 @@ extension DocumentDecoder {
             publicReason: fields[.public].flatMap { context.string($0) },
             itemStart: itemStart,
             extent: node.extent)
+        route.request = fields[.request].flatMap { requestShaping($0) }
+        route.response = fields[.response].flatMap { responseShaping($0) }
+        route.ipFilter = fields[.ipFilter].flatMap { ipFilterSetting($0) }
+        route.rewrite = fields[.rewrite].flatMap { rewrite($0, routePath: path?.value) }
+        route.answer = gatewayAnswer(respond: fields[.respond], mock: fields[.mock])
+        if let answer = route.answer { checkAnswered(answer, fields) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

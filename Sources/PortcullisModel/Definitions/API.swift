@@ -13,6 +13,11 @@ public struct API: Sendable {
     public var rateLimit: LimitSetting?
     public var quota: LimitSetting?
     public var routes: [Route]
+    /// Changes to every route's request and response, made before the route's own.
+    public var request: RequestShaping? = nil
+    public var response: ResponseShaping? = nil
+    /// Who may call the API's routes, unless a route sets its own.
+    public var ipFilter: IPFilter? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
@@ -38,6 +43,14 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
+    /// Changes to the request and response, made after the API's.
+    public var request: RequestShaping? = nil
+    public var response: ResponseShaping? = nil
+    /// The route's own IP filter, or `none`; default: its API's.
+    public var ipFilter: IPFilterSetting? = nil
+    public var rewrite: Rewrite? = nil
+    /// Set when the gateway answers the route itself.
+    public var answer: GatewayAnswer? = nil
     /// Where the route's item in the `routes` list starts (a point).
     public var itemStart: SourceRange
     /// The lines the route is written on.

@@ -91,6 +91,7 @@ public enum CORSField: String, FieldSet {
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
         quota, routes
+    case request, response, ipFilter
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }
@@ -98,6 +99,7 @@ public enum APIField: String, FieldSet {
 public enum RouteField: String, FieldSet {
     case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth
     case `public`
+    case request, response, ipFilter, rewrite, respond, mock
     public static let schemaDefinition = "Route"
     public static let noun = "a route"
 }
@@ -198,7 +200,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     ProductField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
     DefaultsOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
     ProductOverrideField.self,
-]
+] + shapingFieldSets
 
 extension FieldSet {
     /// The field names as written in YAML, in declaration order.

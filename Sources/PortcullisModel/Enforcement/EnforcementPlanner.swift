@@ -46,7 +46,27 @@ public struct EnforcementPlanner: Sendable {
         return EnforcementPlan(
             keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
             providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
-            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: api.backend)
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: api.backend,
+            ipFilter: ipFilter(route.written, api: api), requestShaping: requestShaping(route.written, api: api),
+            responseHeaders: route.written.answer == nil ? (api.response?.headers ?? []) + (route.written.response?.headers ?? []) : [],
+            answer: route.written.answer)
+    }
+
+    /// The route's own filter, unless it is `none`, else its API's.
+    private func ipFilter(_ route: Route, api: API) -> PlannedIPFilter? {
+        switch route.ipFilter {
+        case .filter(let filter)?: PlannedIPFilter(written: filter, origin: .route)
+        case .none?: nil
+        case nil: api.ipFilter.map { PlannedIPFilter(written: $0, origin: .api) }
+        }
+    }
+
+    private func requestShaping(_ route: Route, api: API) -> PlannedRequestShaping? {
+        guard route.answer == nil else { return nil }
+        let shaping = PlannedRequestShaping(
+            headers: (api.request?.headers ?? []) + (route.request?.headers ?? []),
+            query: (api.request?.query ?? []) + (route.request?.query ?? []), rewrite: route.rewrite)
+        return shaping.headers.isEmpty && shaping.query.isEmpty && shaping.rewrite == nil ? nil : shaping
     }
 
     private func keylessAccess(_ route: EffectiveRoute, api: API) -> KeylessAccess? {
