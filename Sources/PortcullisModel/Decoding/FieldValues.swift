@@ -11,10 +11,10 @@ struct FieldValues<Field: FieldSet> {
     /// One slot per case of `Field`, in declaration order: 1 + the index of the field's
     /// entry, or 0 when the mapping does not set it. Held inline rather than as an array
     /// of entries, which cost an allocation and a copy of every entry per mapping.
-    private var slots = SIMD16<UInt32>()
+    private var slots = SIMD32<UInt32>()
 
     /// How many fields a field set may have; a test holds every field set to it.
-    static var capacity: Int { SIMD16<UInt32>.scalarCount }
+    static var capacity: Int { SIMD32<UInt32>.scalarCount }
 
     init(introducedAt: SourceRange, entries: [YAMLEntry]) {
         precondition(Field.allCases.count <= Self.capacity, "a field set has more fields than slots")
