@@ -36,7 +36,7 @@ extension DocumentDecoder {
             guard let block = fields[field], let action = MessageChange.Action(rawValue: field.rawValue) else { continue }
             if action == .remove {
                 for item in context.sequence(block) ?? [] {
-                    guard let name = context.string(item, field: block.key).flatMap({ changedName($0, part: part, action: action) })
+                    guard let name = context.string(item, field: block.key).flatMap({ changedName($0, in: block.key, part: part, action: action) })
                     else { continue }
                     changes.append(MessageChange(action: action, name: name, value: nil))
                 }
@@ -51,7 +51,7 @@ extension DocumentDecoder {
     private mutating func assignments(_ block: YAMLEntry, part: ChangedPart, action: MessageChange.Action) -> [MessageChange] {
         var changes: [MessageChange] = []
         for pair in context.namedEntries(block) ?? [] {
-            let name = changedName(Located(pair.key, at: pair.keyRange), part: part, action: action)
+            let name = changedName(Located(pair.key, at: pair.keyRange), in: block.key, part: part, action: action)
             let value = context.string(pair.value, field: pair.key, templates: true)
             guard let name, let value else { continue }
             changes.append(MessageChange(action: action, name: name, value: value))
@@ -65,8 +65,10 @@ extension DocumentDecoder {
 
     /// A header or query parameter name: a token, and for headers one the generated
     /// policies do not use and APIM can change.
-    private mutating func changedName(_ name: Located<String>, part: ChangedPart, action: MessageChange.Action) -> Located<String>? {
-        guard let name = context.validated(name, by: Grammar.isToken, as: "\(part.noun) name", field: name.value) else { return nil }
+    private mutating func changedName(_ name: Located<String>, in field: String, part: ChangedPart, action: MessageChange.Action)
+        -> Located<String>?
+    {
+        guard let name = context.validated(name, by: Grammar.isToken, as: "\(part.noun) name", field: field) else { return nil }
         guard part != .queryParameter else { return name }
         let lowered = name.value.lowercased()
         if lowered.hasPrefix("x-portcullis-") {
