@@ -92,12 +92,7 @@ extension DocumentDecoder {
             publicReason: fields[.public].flatMap { context.string($0) },
             itemStart: itemStart,
             extent: node.extent)
-        route.request = fields[.request].flatMap { requestShaping($0) }
-        route.response = fields[.response].flatMap { responseShaping($0) }
-        route.ipFilter = fields[.ipFilter].flatMap { ipFilterSetting($0) }
-        route.rewrite = fields[.rewrite].flatMap { rewrite($0, routePath: path?.value) }
-        route.answer = gatewayAnswer(respond: fields[.respond], mock: fields[.mock])
-        if let answer = route.answer { checkAnswered(answer, fields) }
+        route.shaping = routeShaping(fields, routePath: path?.value)
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

@@ -23,10 +23,19 @@ struct FieldValues<Field: FieldSet> {
     }
 
     /// Stores the entry at `index` of the mapping; returns false when its key is not a field.
+    /// One pass over the fields finds the field and its slot: `Field(rawValue:)` hashes the
+    /// key once a field set is large (a route's is), which cost more than comparing names.
     mutating func store(_ index: Int) -> Bool {
-        guard let field = Field(rawValue: entries[index].key), let slot = Self.ordinal(field) else { return false }
-        slots[slot] = UInt32(index + 1)
-        return true
+        let key = entries[index].key
+        var slot = 0
+        for field in Field.allCases {
+            if field.rawValue == key {
+                slots[slot] = UInt32(index + 1)
+                return true
+            }
+            slot += 1
+        }
+        return false
     }
 
     subscript(_ field: Field) -> YAMLEntry? {

@@ -3,6 +3,16 @@ import PortcullisSyntax
 
 /// Request and response shaping, gateway answers and IP filters of APIs and routes.
 extension DocumentDecoder {
+    /// A route's shaping fields; nil when it writes none.
+    mutating func routeShaping(_ fields: FieldValues<RouteField>, routePath: PathTemplate?) -> RouteShaping? {
+        let answer = gatewayAnswer(respond: fields[.respond], mock: fields[.mock])
+        if let answer { checkAnswered(answer, fields) }
+        return RouteShaping(
+            request: fields[.request].flatMap { requestShaping($0) }, response: fields[.response].flatMap { responseShaping($0) },
+            ipFilter: fields[.ipFilter].flatMap { ipFilterSetting($0) }, rewrite: fields[.rewrite].flatMap { rewrite($0, routePath: routePath) },
+            answer: answer)
+    }
+
     /// `request: {headers: CHANGES, query: CHANGES}`.
     mutating func requestShaping(_ entry: YAMLEntry) -> RequestShaping? {
         guard let fields = context.fields(entry.value, RequestShapingField.self, named: entry.key, introducedAt: entry.keyRange)
@@ -110,7 +120,7 @@ extension DocumentDecoder {
 
     /// `rewrite: {path, method, keepQuery}`; every `{name}` in the path must be a parameter
     /// of the route's `path`.
-    mutating func rewrite(_ entry: YAMLEntry, routePath: PathTemplate?) -> Rewrite? {
+    private mutating func rewrite(_ entry: YAMLEntry, routePath: PathTemplate?) -> Rewrite? {
         guard let fields = context.fields(entry.value, RewriteField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
         let method = fields[.method].flatMap { context.choice($0, as: HTTPMethod.self) }
@@ -163,7 +173,7 @@ extension DocumentDecoder {
     }
 
     /// `respond: {status, headers, body}` or `mock: {status, contentType}`; a route has one.
-    mutating func gatewayAnswer(respond: YAMLEntry?, mock: YAMLEntry?) -> GatewayAnswer? {
+    private mutating func gatewayAnswer(respond: YAMLEntry?, mock: YAMLEntry?) -> GatewayAnswer? {
         if let respond, let mock {
             context.diagnostics.report(
                 .invalidValue, "a route has 'respond' or 'mock', not both", at: mock.keyRange,
@@ -199,7 +209,7 @@ extension DocumentDecoder {
 
     /// A route the gateway answers never calls its backend, so fields about the call or
     /// its response would do nothing there.
-    mutating func checkAnswered(_ answer: GatewayAnswer, _ fields: FieldValues<RouteField>) {
+    private mutating func checkAnswered(_ answer: GatewayAnswer, _ fields: FieldValues<RouteField>) {
         let answeredBy = if case .fixed = answer { "respond" } else { "mock" }
         for field in [RouteField.rewrite, .request, .response, .cache] {
             guard let entry = fields[field] else { continue }
@@ -246,7 +256,7 @@ extension DocumentDecoder {
     }
 
     /// A route's `ipFilter`, or `none` to switch off its API's.
-    mutating func ipFilterSetting(_ entry: YAMLEntry) -> IPFilterSetting? {
+    private mutating func ipFilterSetting(_ entry: YAMLEntry) -> IPFilterSetting? {
         if let scalar = entry.value.scalar, scalar.text == "none" { return .none(entry.value.range) }
         guard case .mapping = entry.value.content else {
             context.mismatch(entry.value, expected: "a mapping or 'none'", field: entry.key)

@@ -43,14 +43,8 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
-    /// Changes to the request and response, made after the API's.
-    public var request: RequestShaping? = nil
-    public var response: ResponseShaping? = nil
-    /// The route's own IP filter, or `none`; default: its API's.
-    public var ipFilter: IPFilterSetting? = nil
-    public var rewrite: Rewrite? = nil
-    /// Set when the gateway answers the route itself.
-    public var answer: GatewayAnswer? = nil
+    /// The route's shaping fields and IP filter; nil when it writes none of them.
+    public var shaping: RouteShaping? = nil
     /// Where the route's item in the `routes` list starts (a point).
     public var itemStart: SourceRange
     /// The lines the route is written on.

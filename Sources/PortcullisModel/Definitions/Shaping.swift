@@ -32,6 +32,39 @@ public struct MessageChange: Sendable {
     public var value: Located<String>?
 }
 
+/// A route's shaping fields and IP filter, kept out of line: most routes write none, and
+/// a ``Route`` is copied whole wherever it is stored, so they cost it one reference.
+public final class RouteShaping: Sendable {
+    /// Changes to the request and response, made after the API's.
+    public let request: RequestShaping?
+    public let response: ResponseShaping?
+    /// The route's own IP filter, or `none`; default: its API's.
+    public let ipFilter: IPFilterSetting?
+    public let rewrite: Rewrite?
+    /// Set when the gateway answers the route itself.
+    public let answer: GatewayAnswer?
+
+    /// Nil when the route writes none of the fields.
+    init?(
+        request: RequestShaping?, response: ResponseShaping?, ipFilter: IPFilterSetting?, rewrite: Rewrite?, answer: GatewayAnswer?
+    ) {
+        guard request != nil || response != nil || ipFilter != nil || rewrite != nil || answer != nil else { return nil }
+        self.request = request
+        self.response = response
+        self.ipFilter = ipFilter
+        self.rewrite = rewrite
+        self.answer = answer
+    }
+}
+
+extension Route {
+    public var request: RequestShaping? { shaping?.request }
+    public var response: ResponseShaping? { shaping?.response }
+    public var ipFilter: IPFilterSetting? { shaping?.ipFilter }
+    public var rewrite: Rewrite? { shaping?.rewrite }
+    public var answer: GatewayAnswer? { shaping?.answer }
+}
+
 /// `request:` of an API or route: what the backend receives instead of what the caller sent.
 public struct RequestShaping: Sendable {
     public var headers: [MessageChange]
@@ -59,8 +92,9 @@ public struct Rewrite: Sendable {
     public var effectiveKeepQuery: Bool { keepQuery?.value ?? true }
 }
 
-/// A route the gateway answers itself, never calling the backend.
-public enum GatewayAnswer: Sendable {
+/// A route the gateway answers itself, never calling the backend. Indirect: few routes
+/// have one, and plans hold it.
+public indirect enum GatewayAnswer: Sendable {
     /// `respond:` — APIM's `return-response` with a status, headers and a body
     /// (Microsoft Learn, "Return response").
     case fixed(FixedResponse)

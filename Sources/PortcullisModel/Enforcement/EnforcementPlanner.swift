@@ -48,7 +48,7 @@ public struct EnforcementPlanner: Sendable {
             providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
             scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: api.backend,
             ipFilter: ipFilter(route.written, api: api), requestShaping: requestShaping(route.written, api: api),
-            responseHeaders: route.written.answer == nil ? (api.response?.headers ?? []) + (route.written.response?.headers ?? []) : [],
+            responseHeaders: route.written.answer == nil ? Self.joined(api.response?.headers, route.written.response?.headers) : [],
             answer: route.written.answer)
     }
 
@@ -63,10 +63,19 @@ public struct EnforcementPlanner: Sendable {
 
     private func requestShaping(_ route: Route, api: API) -> PlannedRequestShaping? {
         guard route.answer == nil else { return nil }
+        guard api.request != nil || route.request != nil || route.rewrite != nil else { return nil }
         let shaping = PlannedRequestShaping(
-            headers: (api.request?.headers ?? []) + (route.request?.headers ?? []),
-            query: (api.request?.query ?? []) + (route.request?.query ?? []), rewrite: route.rewrite)
+            headers: Self.joined(api.request?.headers, route.request?.headers),
+            query: Self.joined(api.request?.query, route.request?.query), rewrite: route.rewrite)
         return shaping.headers.isEmpty && shaping.query.isEmpty && shaping.rewrite == nil ? nil : shaping
+    }
+
+    /// The API's changes, then the route's; no new array when one side has none, which is
+    /// what almost every route has.
+    private static func joined(_ api: [MessageChange]?, _ route: [MessageChange]?) -> [MessageChange] {
+        guard let api, !api.isEmpty else { return route ?? [] }
+        guard let route, !route.isEmpty else { return api }
+        return api + route
     }
 
     private func keylessAccess(_ route: EffectiveRoute, api: API) -> KeylessAccess? {

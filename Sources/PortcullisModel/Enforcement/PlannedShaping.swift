@@ -1,14 +1,15 @@
 import PortcullisDiagnostics
 
 /// An IP filter as enforced: the route's own or its API's, first of all steps, so a
-/// refused address is neither counted nor asked for a token.
-public struct PlannedIPFilter: Sendable {
+/// refused address is neither counted nor asked for a token. A class, as the plan's other
+/// rarely present parts are, so a plan without them stays small.
+public final class PlannedIPFilter: Sendable {
     /// The filter as written.
-    public var written: IPFilter
+    public let written: IPFilter
     /// Whether the filter is the route's own or its API's.
-    public var origin: Origin
+    public let origin: Origin
     /// The addresses that pass.
-    public var admitted: IPv4Set
+    public let admitted: IPv4Set
 
     init(written: IPFilter, origin: Origin) {
         self.written = written
@@ -23,10 +24,16 @@ public struct PlannedIPFilter: Sendable {
 /// What the backend receives instead of what the caller sent: the API's header and query
 /// changes, then the route's, then the rewrite. Made after every check and the cache
 /// lookup, so the token check, limit keys and cache keys read what the caller sent.
-public struct PlannedRequestShaping: Sendable {
-    public var headers: [MessageChange]
-    public var query: [MessageChange]
-    public var rewrite: Rewrite?
+public final class PlannedRequestShaping: Sendable {
+    public let headers: [MessageChange]
+    public let query: [MessageChange]
+    public let rewrite: Rewrite?
+
+    init(headers: [MessageChange], query: [MessageChange], rewrite: Rewrite?) {
+        self.headers = headers
+        self.query = query
+        self.rewrite = rewrite
+    }
 }
 
 /// A set of IPv4 addresses as sorted, disjoint, non-adjacent ranges.
