@@ -90,9 +90,9 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
+            shaping: routeShaping(fields, routePath: path?.value),
             itemStart: itemStart,
             extent: node.extent)
-        route.shaping = routeShaping(fields, routePath: path?.value)
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

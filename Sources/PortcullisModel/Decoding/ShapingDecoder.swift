@@ -4,7 +4,7 @@ import PortcullisSyntax
 /// Request and response shaping, gateway answers and IP filters of APIs and routes.
 extension DocumentDecoder {
     /// A route's shaping fields; nil when it writes none.
-    mutating func routeShaping(_ fields: FieldValues<RouteField>, routePath: PathTemplate?) -> RouteShaping? {
+    mutating func routeShaping(_ fields: borrowing FieldValues<RouteField>, routePath: PathTemplate?) -> RouteShaping? {
         let answer = gatewayAnswer(respond: fields[.respond], mock: fields[.mock])
         if let answer { checkAnswered(answer, fields) }
         return RouteShaping(
@@ -209,7 +209,7 @@ extension DocumentDecoder {
 
     /// A route the gateway answers never calls its backend, so fields about the call or
     /// its response would do nothing there.
-    private mutating func checkAnswered(_ answer: GatewayAnswer, _ fields: FieldValues<RouteField>) {
+    private mutating func checkAnswered(_ answer: GatewayAnswer, _ fields: borrowing FieldValues<RouteField>) {
         let answeredBy = if case .fixed = answer { "respond" } else { "mock" }
         for field in [RouteField.rewrite, .request, .response, .cache] {
             guard let entry = fields[field] else { continue }
