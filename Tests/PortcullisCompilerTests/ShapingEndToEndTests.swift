@@ -140,7 +140,7 @@ final class ShapingEndToEndTests: XCTestCase {
             try text.replacingOccurrences(of: original, with: filter).write(to: url, atomically: true, encoding: .utf8)
             return try ToolProcess.run(["diff", "defs", "head", "--fail-on", "privilege-increase"], in: contoso.url)
         }
-        let route = "head/apis/partner-orders.yaml:22:9"
+        let route = "head/apis/partner-orders.yaml:23:9"
 
         // The same addresses written otherwise: no change.
         let same = try diff("allow: [198.51.100.20-198.51.100.29, 203.0.113.0-203.0.113.255, 198.51.100.10/32]")
@@ -171,7 +171,7 @@ final class ShapingEndToEndTests: XCTestCase {
         let removed = try diff("", replacing: "ipFilter:                     # partners call from their registered egress addresses only\n  " + written + "\n")
         XCTAssertEqual(removed.status, 1)
         XCTAssertTrue(
-            removed.stdout.contains("head/apis/partner-orders.yaml:20:9: privilege increase: route 'partner-orders/list-partner-orders' no longer filters callers by IP address"),
+            removed.stdout.contains("head/apis/partner-orders.yaml:21:9: privilege increase: route 'partner-orders/list-partner-orders' no longer filters callers by IP address"),
             removed.stdout)
     }
 }
