@@ -17,6 +17,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // libxml2 through pkg-config, for reading raw policy XML; Debian's libxml2-dev provides it.
+        .systemLibrary(
+            name: "CXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // One C call Swift's Glibc module does not expose: an atomic swap of two folders.
         .target(name: "CPortcullisFileSystem"),
         .target(name: "PortcullisDiagnostics", dependencies: ["PortcullisSupport"]),
@@ -24,21 +30,23 @@ let package = Package(
         .target(name: "CPortcullisSHA256"),
         .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256"]),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"]),
+        .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics"]),
         .target(
-            name: "PortcullisModel", dependencies: ["PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]),
+            name: "PortcullisModel",
+            dependencies: ["PortcullisSyntax", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"]),
         .target(
             name: "PortcullisChecker",
-            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics", "PortcullisSupport"]
+            dependencies: ["PortcullisModel", "PortcullisSyntax", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
             name: "PortcullisEmit",
-            dependencies: ["PortcullisModel", "PortcullisDiagnostics", "PortcullisSupport"]
+            dependencies: ["PortcullisModel", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"]
         ),
         .target(
             name: "PortcullisCompiler",
             dependencies: [
-                "PortcullisChecker", "PortcullisEmit", "PortcullisModel", "PortcullisSyntax", "PortcullisDiagnostics",
-                "PortcullisSupport", "CPortcullisFileSystem",
+                "PortcullisChecker", "PortcullisEmit", "PortcullisModel", "PortcullisSyntax", "PortcullisPolicyXML",
+                "PortcullisDiagnostics", "PortcullisSupport", "CPortcullisFileSystem",
             ]
         ),
         .executableTarget(
@@ -54,11 +62,12 @@ let package = Package(
         .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport"]),
         .testTarget(name: "PortcullisEmitTests", dependencies: ["PortcullisEmit"]),
         .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax"]),
+        .testTarget(name: "PortcullisPolicyXMLTests", dependencies: ["PortcullisPolicyXML"]),
         .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel"]),
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),
         .testTarget(
             name: "PortcullisCompilerTests",
-            dependencies: ["PortcullisCompiler", "PortcullisChecker"],
+            dependencies: ["PortcullisCompiler", "PortcullisChecker", "PortcullisPolicyXML"],
             exclude: ["Fixtures", "Support"]
         ),
     ]

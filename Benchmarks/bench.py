@@ -19,6 +19,10 @@ With environments: the same estate with environments/{dev,test,prod}.yaml beside
 overriding every API's backend, half the APIs' rate limits and a named value; lint time is
 reported as a ratio to the plain estate's, with a generous growth check.
 
+With raw policies: the same estate where every API names a raw policy file (transforms,
+a fragment, expressions: what a moved estate keeps raw) and every tenth route has an
+inline one; lint time as a ratio to the plain estate's.
+
 Self-contained cases: one API with many routes, many findings in every report format, and
 the samples; each of the first two at two sizes, to check that doubling the input at most
 (about) doubles the time.
@@ -50,14 +54,14 @@ GOALS = {
     "build check s per 20k routes": 0.6, "build peak MB up to 100k routes": 600,
     "build peak MB per 20k routes": 160, "write ratio": 1.2,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
-    "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0,
+    "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0, "raw policies ratio": 2.0,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
     "build check s per 20k routes": 4.5, "build peak MB up to 100k routes": 600,
     "build peak MB per 20k routes": 200,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
-    "doubling growth": 3.0, "samples ms": 60, "environments ratio": 8.0,
+    "doubling growth": 3.0, "samples ms": 60, "environments ratio": 8.0, "raw policies ratio": 4.0,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -153,20 +157,95 @@ def add_environments(plain, out):
             f.write("\n".join(lines) + "\n")
 
 
-def measure_environments(args, apis, portcullis):
-    """Times lint of each layout with and without three environments; returns {layout: ratio}."""
+RAW_API_POLICY = """<policies>
+    <inbound>
+        <set-variable name="started" value="@(DateTime.UtcNow.ToString("o"))" />
+        <base />
+        <include-fragment fragment-id="correlation-id" />
+        <set-header name="X-Api-Name" exists-action="override"><value>{name}</value></set-header>
+        <choose>
+            <when condition="@(context.Request.Headers.GetValueOrDefault("X-Canary", "") == "true")">
+                <set-backend-service base-url="https://canary.internal.example.com/orders" />
+            </when>
+        </choose>
+        <set-query-parameter name="api-version" exists-action="skip"><value>2024-01-01</value></set-query-parameter>
+    </inbound>
+    <backend>
+        <base />
+    </backend>
+    <outbound>
+        <base />
+        <set-header name="X-Powered-By" exists-action="delete" />
+        <set-header name="X-Elapsed" exists-action="override">
+            <value>@((DateTime.UtcNow - DateTime.Parse((string)context.Variables["started"])).TotalMilliseconds.ToString())</value>
+        </set-header>
+    </outbound>
+    <on-error>
+        <base />
+        <set-header name="X-Correlation-Id" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>
+    </on-error>
+</policies>
+"""
+
+RAW_ROUTE_POLICY = """    policy: |
+      <policies>
+        <outbound>
+          <base />
+          <set-body>@{{ var body = context.Response.Body.As<JObject>(preserveContent: true); body.Remove("internal"); return body.ToString(); }}</set-body>
+        </outbound>
+      </policies>
+"""
+
+
+def add_raw_policies(plain, out):
+    """Copies the estate at `plain` to `out`, giving every API a raw policy file and every
+    tenth route an inline raw policy, with one fragment they include."""
+    shutil.copytree(plain, out)
+    for dirpath, _, names in sorted(os.walk(out)):
+        for name in sorted(names):
+            if not name.endswith(".yaml"):
+                continue
+            path = os.path.join(dirpath, name)
+            with open(path) as f:
+                lines = f.readlines()
+            written, kind, routes = [], None, 0
+            for line in lines:
+                written.append(line)
+                if line.startswith("kind: "):
+                    kind = line.split()[1]
+                elif line.startswith("name: ") and kind == "API":
+                    api = line.split()[1]
+                    os.makedirs(os.path.join(dirpath, "policies"), exist_ok=True)
+                    with open(os.path.join(dirpath, "policies", f"{api}.xml"), "w") as f:
+                        f.write(RAW_API_POLICY.replace("{name}", api))
+                    written.append(f"policy: policies/{api}.xml\n")
+                elif line.startswith("  - id: ") and kind == "API":
+                    routes += 1
+                    if routes % 10 == 0:
+                        written.append(RAW_ROUTE_POLICY.replace("{{", "{").replace("}}", "}"))
+            with open(path, "w") as f:
+                f.writelines(written)
+    with open(os.path.join(out, "fragments.yaml"), "w") as f:
+        f.write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: correlation-id\npolicy: |\n"
+                "  <fragment>\n    <set-header name=\"X-Correlation-Id\" exists-action=\"skip\">"
+                "<value>@(context.RequestId.ToString())</value></set-header>\n  </fragment>\n")
+
+
+def measure_variant(args, apis, portcullis, suffix, make):
+    """Times lint of each layout as generated and as `make` changes it (into the folder with
+    `suffix`); returns {layout: (median seconds, median ratio)}."""
     ratios = {}
     for layout, (directory, _) in prepare_estate(args, apis).items():
-        with_environments = directory + "-environments"
-        if not os.path.isdir(with_environments):
-            add_environments(directory, with_environments)
+        variant = directory + suffix
+        if not os.path.isdir(variant):
+            make(directory, variant)
         rows = []
         for _ in range(args.rounds):
             plain, _, _, status = run([portcullis, "lint", "--quiet", *LIMITS, directory])
-            layered, _, _, layered_status = run([portcullis, "lint", "--quiet", *LIMITS, with_environments])
-            if status != 0 or layered_status != 0:
-                sys.exit(f"bench: lint of the {layout} estate with environments exited {layered_status}; it should lint clean")
-            rows.append((plain, layered))
+            changed, _, _, changed_status = run([portcullis, "lint", "--quiet", *LIMITS, variant])
+            if status != 0 or changed_status != 0:
+                sys.exit(f"bench: lint of the {layout} estate{suffix} exited {changed_status}; it should lint clean")
+            rows.append((plain, changed))
         ratios[layout] = (statistics.median([r[1] for r in rows]), statistics.median([r[1] / r[0] for r in rows]))
     return ratios
 
@@ -332,9 +411,14 @@ def main():
         # Each environment is a variant resolved and checked in full; every document here
         # changes in each, so four variants may cost about four lints (no goal, a growth check).
         print(f"three environments over every API, {sizes[0]} APIs: lint time vs the plain estate")
-        for layout, (seconds, ratio) in measure_environments(args, sizes[0], portcullis).items():
+        for layout, (seconds, ratio) in measure_variant(args, sizes[0], portcullis, "-environments", add_environments).items():
             print(f"  {layout:<13} {seconds:.3f} s, {ratio:.2f}x: "
                   f"{verdict(f'{layout} environments ratio', ratio, limit['environments ratio'])}")
+        # Raw XML is read once per file (on all cores) and checked by the catalogue and the rules.
+        print(f"raw policies on every API and every tenth route, {sizes[0]} APIs: lint time vs the plain estate")
+        for layout, (seconds, ratio) in measure_variant(args, sizes[0], portcullis, "-raw", add_raw_policies).items():
+            print(f"  {layout:<13} {seconds:.3f} s, {ratio:.2f}x: "
+                  f"{verdict(f'{layout} raw policies ratio', ratio, limit['raw policies ratio'])}")
         for apis in sizes[1:]:
             growth = apis / sizes[0]
             print(f"growth from {sizes[0]} to {apis} APIs ({growth:g}x the routes):")

@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 import PortcullisSupport
 import PortcullisSyntax
 
@@ -23,6 +24,7 @@ public struct SecretLiterals: Sendable {
     public let masked: [SourceRange]
 
     public init(project: ResolvedProject, credentials: [SourceRange] = []) {
+        let credentials = credentials + Self.credentials(inRawPoliciesOf: project)
         self.credentials = credentials
         var misplaced: [Misplaced] = []
         for provider in project.gateway?.identityProviders ?? [] {
@@ -50,6 +52,46 @@ public struct SecretLiterals: Sendable {
         return found
     }
 
+    /// Credential-like values in raw policy XML: literal attribute values and text judged
+    /// like YAML values (the attribute's name, or a header's name, as the key), and the
+    /// string literals of expressions.
+    static func credentials(inRawPoliciesOf project: ResolvedProject) -> [SourceRange] {
+        var documents = project.gateway.flatMap(\.policy?.document).map { [$0] } ?? []
+        for api in project.apis {
+            if let document = api.policy?.document { documents.append(document) }
+            documents += api.routes.compactMap(\.policy?.document)
+        }
+        documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
+        var found: [SourceRange] = []
+        for document in documents {
+            document.root.forEachElement { element in
+                for attribute in element.attributes where isCredential(attribute.value, under: attribute.name) {
+                    found.append(document.range(attribute.valueSpan))
+                }
+                let key: String
+                if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
+                for case .element(let value) in element.children where value.name == "value" {
+                    for case .text(let text, let span) in value.children where isCredential(text, under: key) {
+                        found.append(document.range(span))
+                    }
+                }
+                for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
+                    found.append(document.range(span))
+                }
+            }
+        }
+        return found
+    }
+
+    private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {
+        switch value {
+        case .text(let text): CredentialScanner.looksLikeCredential(text) || CredentialScanner.isCredential(text, under: key)
+        // Code builds credentials from variables all the time; only what its strings spell
+        // out is a credential written into the policy.
+        case .expression(let code): ExpressionExtent.stringLiterals(in: code).contains(where: CredentialScanner.looksLikeCredential)
+        }
+    }
+
     /// Recursion is bounded: the reader limits nesting, aliases included.
     private static func collect(_ node: YAMLNode, into found: inout [SourceRange]) {
         switch node.content {
@@ -60,6 +102,10 @@ public struct SecretLiterals: Sendable {
         case .mapping(let entries):
             for entry in entries {
                 if CredentialScanner.looksLikeCredential(entry.key) { found.append(entry.keyRange) }
+                // Inline policy XML is judged value by value once it is read as XML.
+                if entry.key == "policy", let scalar = entry.value.scalar, scalar.text.drop(while: \.isWhitespace).first == "<" {
+                    continue
+                }
                 if let scalar = entry.value.scalar, !entry.value.isNull, CredentialScanner.isCredential(scalar.text, under: entry.key) {
                     found.append(entry.value.range)
                 } else {

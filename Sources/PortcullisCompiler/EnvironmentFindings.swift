@@ -43,7 +43,7 @@ enum EnvironmentFindings {
             let inBase = present.first == 0
             let listed = inBase ? variants.indices.filter { !present.contains($0) } : present
             let environments = listed.compactMap { variants[$0].environment }
-            let names = quotedList(environments.map(\.name.value))
+            let names = DisplayText.list(environments.map { "'\($0.name.value)'" })
             let noun = environments.count == 1 ? "environment" : "environments"
             let message =
                 inBase
@@ -66,12 +66,5 @@ enum EnvironmentFindings {
 
     private static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
         extent.file == range.file && extent.start <= range.start && range.start < extent.end
-    }
-
-    /// `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`.
-    static func quotedList(_ names: [String]) -> String {
-        let quoted = names.map { "'\($0)'" }
-        guard quoted.count > 1 else { return quoted.first ?? "" }
-        return quoted.dropLast().joined(separator: ", ") + " and " + quoted.last!
     }
 }

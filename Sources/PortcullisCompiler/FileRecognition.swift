@@ -1,6 +1,7 @@
 #if canImport(Glibc)
     import Glibc
 #endif
+import PortcullisDiagnostics
 import PortcullisModel
 
 /// Tells Portcullis's YAML files from the other YAML of a repository (Compose files,
@@ -29,6 +30,49 @@ public enum FileRecognition {
     /// How far into a line a key is looked for: block keys start lines and a flow
     /// mapping's first keys are near its start, and a hostile line must not cost more.
     static let keyWindow = 256
+
+    /// Judges a file by its kind: an `.xml` file is a policy or a fragment, else YAML.
+    public static func classify(_ source: SourceFile) -> Verdict {
+        source.isPolicyXML ? classifyPolicy(source.bytes) : classify(source.bytes)
+    }
+
+    /// An XML file is Portcullis's when its root element is APIM's `policies` or `fragment`;
+    /// other XML (build files, SOAP contracts) is skipped.
+    static func classifyPolicy(_ bytes: [UInt8]) -> Verdict {
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D:
+                index += 1
+            case UInt8(ascii: "<"):
+                let rest = bytes[(index + 1)...]
+                // A document type declaration is skipped too, so that the reader refuses it
+                // where it is written rather than the file going unread.
+                if rest.starts(with: "?".utf8) || rest.starts(with: "!--".utf8) || rest.starts(with: "!DOCTYPE".utf8) {
+                    let end =
+                        rest.first == UInt8(ascii: "?") ? "?>" : rest.starts(with: "!--".utf8) ? "-->"
+                        : (rest.prefix { $0 != UInt8(ascii: ">") }.contains(UInt8(ascii: "[")) ? "]>" : ">")
+                    guard let close = Self.find(Array(end.utf8), in: bytes, from: index + 2) else { return .foreign }
+                    index = close + end.utf8.count
+                    continue
+                }
+                let name = rest.prefix { !" \t\r\n/>".utf8.contains($0) }
+                return name.elementsEqual("policies".utf8) || name.elementsEqual("fragment".utf8) ? .portcullis : .foreign
+            default:
+                return .foreign
+            }
+        }
+        return .empty
+    }
+
+    private static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + pattern.count <= bytes.count {
+            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
+    }
 
     public static func classify(_ bytes: [UInt8]) -> Verdict {
         if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || containsNUL(bytes) { return .unjudgeable }

@@ -43,7 +43,7 @@ public enum DriverError: Error, CustomStringConvertible {
             "'\(Self.shown(path))' is not a Portcullis file: none of its documents has 'apiVersion: \(DocumentDecoder.apiVersion)'"
         case .noPortcullisFiles(let paths, let skipped):
             "no Portcullis files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
-                + " (\(skipped) other YAML file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
+                + " (\(skipped) other file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
         case .standardInputTooLarge(let limit):
             "standard input holds more than \(limit) bytes, the limit (see '--max-file-size')"
         case .git(let message):
@@ -97,7 +97,7 @@ public struct InputFiles: Sendable {
 
     /// Every input file under `paths`, in sorted order of the paths reports show.
     ///
-    /// Directories are searched recursively for `*.yaml` and `*.yml`, skipping hidden
+    /// Directories are searched recursively for `*.yaml`, `*.yml` and `*.xml`, skipping hidden
     /// entries, the configuration file and folders holding only a bundle Portcullis wrote;
     /// files named explicitly are taken whatever
     /// their names, as long as ``named(_:)`` accepts them.
@@ -214,10 +214,11 @@ public struct InputFiles: Sendable {
         }
     }
 
-    /// `*.yaml` and `*.yml`, except the configuration file; judged on the raw bytes, so
-    /// names that are not UTF-8 are recognised too.
+    /// `*.yaml` and `*.yml`, except the configuration file, and `*.xml`, which may hold raw
+    /// policies; judged on the raw bytes, so names that are not UTF-8 are recognised too.
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
-        (bytes.reversed().starts(with: ".yaml".utf8.reversed()) || bytes.reversed().starts(with: ".yml".utf8.reversed()))
+        (bytes.reversed().starts(with: ".yaml".utf8.reversed()) || bytes.reversed().starts(with: ".yml".utf8.reversed())
+            || bytes.reversed().starts(with: ".xml".utf8.reversed()))
             && bytes != Array(configurationFileName.utf8)
     }
 

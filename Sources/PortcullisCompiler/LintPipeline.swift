@@ -100,6 +100,11 @@ public enum LintPipeline {
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         var parsed: [(id: FileID, source: SourceFile)] = []
         for (index, input) in inputs.enumerated() {
+            // Raw policy XML is read by ``RawPolicies``; its comments may suppress findings.
+            if input.isPolicyXML {
+                parsed.append((FileID(first + index), input))
+                continue
+            }
             let reader = YAMLReader(file: FileID(first + index), limits: options.limits)
             if reader.preflight(input.bytes, size: input.size, diagnostics: &readDiagnostics) {
                 parsed.append((FileID(first + index), input))
@@ -109,6 +114,8 @@ public enum LintPipeline {
             }
         }
         let work = plan
+        let rawPolicies = RawPolicies(files, diagnostics: &readDiagnostics)
+        let policyFiles = Set(inputs.indices.filter { inputs[$0].isPolicyXML })
         func decodeChunks(_ indices: [Int], in environment: Environment?) -> [Piece] {
             ParallelMap.map(indices.indices) { position in
                 let item = indices[position]
@@ -120,7 +127,8 @@ public enum LintPipeline {
         let pieces = decodeChunks(Array(work.indices), in: nil)
         var diagnostics = readDiagnostics
         let (definitions, credentials) = merge(
-            pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
+            pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
+            into: &diagnostics)
         var environmentDiagnostics = DiagnosticCollector()
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)
@@ -133,6 +141,8 @@ public enum LintPipeline {
             frontEnd: DiagnosticCollector
         ) -> Variant {
             var diagnostics = frontEnd
+            var definitions = definitions
+            rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
             project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
@@ -154,7 +164,8 @@ public enum LintPipeline {
             for (index, piece) in zip(changed, decodeChunks(changed, in: environment)) { variantPieces[index] = piece }
             var diagnostics = readDiagnostics
             let (definitions, credentials) = merge(
-                variantPieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, into: &diagnostics)
+                variantPieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
+                into: &diagnostics)
             diagnostics.append(contentsOf: environmentDiagnostics)
             // A credential in the environment's file is met there and again where it is laid.
             let distinct = Array(Set(credentials)).sorted()
@@ -238,9 +249,11 @@ public enum LintPipeline {
 
     /// Joins the pieces in file order. As when a file is read in one go, reading a file
     /// stops at its first unreadable chunk: later chunks' results are dropped and the
-    /// definitions are marked incomplete.
+    /// definitions are marked incomplete. `policyFiles` are the inputs that hold raw XML,
+    /// not YAML, which no piece comes from.
     static func merge(
-        _ pieces: [Piece], files: [Int], fileCount: Int, firstFile: Int, into diagnostics: inout DiagnosticCollector
+        _ pieces: [Piece], files: [Int], fileCount: Int, firstFile: Int, policyFiles: Set<Int>,
+        into diagnostics: inout DiagnosticCollector
     ) -> (Definitions, [SourceRange]) {
         var definitions = Definitions()
         var credentials: [SourceRange] = []
@@ -258,7 +271,7 @@ public enum LintPipeline {
                 definitions.complete = false
             }
         }
-        for file in 0..<fileCount where !readFile[file] {
+        for file in 0..<fileCount where !readFile[file] && !policyFiles.contains(file) {
             definitions.complete = false
         }
         for file in 0..<fileCount where readFile[file] && !stopped[file] && documents[file] == 0 {

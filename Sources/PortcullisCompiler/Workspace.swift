@@ -56,7 +56,7 @@ public struct Workspace: Sendable {
         var kept: [InputFiles.Input] = []
         var skipped: [String] = []
         for (input, source) in zip(found, try files.read(found, limits: limits)) {
-            switch (FileRecognition.classify(source.bytes), input.namedOnCommandLine) {
+            switch (FileRecognition.classify(source), input.namedOnCommandLine) {
             case (.portcullis, _), (.unjudgeable, _), (.empty, true):
                 inputs.append(source)
                 kept.append(input)
@@ -86,7 +86,7 @@ public struct Workspace: Sendable {
         }
         guard bytes.count <= limits.maxFileSize else { throw DriverError.standardInputTooLarge(limit: limits.maxFileSize) }
         let (configuration, _) = try loadConfiguration(configPath, for: name ?? ".", limits: limits, files: files)
-        if FileRecognition.classify(bytes) == .foreign { throw DriverError.notPortcullis(path) }
+        if FileRecognition.classify(SourceFile(path: path, bytes: bytes)) == .foreign { throw DriverError.notPortcullis(path) }
         return Workspace(
             configuration: configuration, inputs: [SourceFile(path: path, bytes: bytes)], projectPaths: [path],
             configurationPath: configuration?.source.path)

@@ -31,10 +31,11 @@ public struct DiagnosticCode: Hashable, Comparable, Sendable, CustomStringConver
         case rateLimits = "RL"
         case redis = "RD"
         case cors = "CO"
+        case policyXML = "PX"
 
         /// Front-end codes report input that cannot be compiled: always errors, never
         /// lowered by configuration nor silenced by a suppression comment.
-        public var isFrontEnd: Bool { self == .yamlSchema || self == .references }
+        public var isFrontEnd: Bool { self == .yamlSchema || self == .references || self == .policyXML }
 
         /// Whether a suppression comment may silence findings of this family: checker
         /// rules' findings only, not the front end's errors nor the suppressions' own.
@@ -44,7 +45,7 @@ public struct DiagnosticCode: Hashable, Comparable, Sendable, CustomStringConver
         public var isSecurity: Bool {
             switch self {
             case .leastPrivilege, .secrets, .caching, .redis: true
-            case .yamlSchema, .references, .suppressions, .rateLimits, .cors: false
+            case .yamlSchema, .references, .suppressions, .rateLimits, .cors, .policyXML: false
             }
         }
     }

@@ -19,7 +19,7 @@ public struct DiagnosticReport: Sendable {
     public let summary: Summary
 
     /// `inputCount` is how many of the sources are inputs (a configuration file is not);
-    /// `skipped` how many other YAML files were left unread.
+    /// `skipped` how many other YAML and XML files were left unread.
     public init(
         diagnostics: [Diagnostic], sources: SourceFiles, redactions: [SourceRange] = [], inputCount: Int? = nil,
         skipped: Int = 0

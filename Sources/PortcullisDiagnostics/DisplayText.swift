@@ -32,6 +32,12 @@ public enum DisplayText {
         }
     }
 
+    /// How a message lists things: `a`, `a and b`, `a, b and c` (or another conjunction).
+    public static func list(_ items: [String], joinedBy conjunction: String = "and") -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " \(conjunction) " + items.last!
+    }
+
     /// `U+001B`: how a message names a character it must not show.
     public static func codePoint(_ value: UInt32) -> String {
         let digits = String(value, radix: 16, uppercase: true)

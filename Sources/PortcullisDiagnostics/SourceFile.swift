@@ -62,3 +62,9 @@ public struct SourceFiles: Sendable {
 
     public func path(of id: FileID) -> String { files[Int(id.index)].path }
 }
+
+extension SourceFile {
+    /// Whether the file holds raw policy XML rather than YAML definitions: told by its name,
+    /// as the inputs were found by it.
+    public var isPolicyXML: Bool { path.hasSuffix(".xml") }
+}

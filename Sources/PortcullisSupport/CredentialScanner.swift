@@ -34,7 +34,7 @@ public enum CredentialScanner {
         var isAuthorization = false
         let named = key.withUTF8 { key in
             isAuthorization = hasSuffix(key, key.indices, authorizationKey)
-            return isAuthorization || credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
+            return credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
         }
         return named && value.withUTF8 { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
     }
@@ -76,7 +76,7 @@ public enum CredentialScanner {
     /// `secret` alone is not among them: `{secret: NAME}` names a declared secret.
     private static let credentialKeySuffixes: [[UInt8]] = [
         "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
-        "private-key", "clientsecret", "-secret", "_secret", "subscription-key", "functions-key",
+        "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
     ].map { Array($0.utf8) }
 
     /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.

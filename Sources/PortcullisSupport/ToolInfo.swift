@@ -3,7 +3,7 @@ public enum ToolInfo {
     public static let name = "portcullis"
     /// The one place the version is written: `--version`, bundles and SARIF read it, and
     /// a test holds CHANGELOG.md's newest entry and the README's pre-commit `rev` to it.
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
     /// Where reports send readers for the rules' documentation.
     public static let informationURI = "https://github.com/portcullis-dev/portcullis"
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PortcullisChecker
+import PortcullisDiagnostics
 import PortcullisModel
 
 struct Rules: ParsableCommand {

@@ -2,12 +2,15 @@ import Foundation
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
+import PortcullisPolicyXML
 import XCTest
 
 /// Builds the samples and checks what a deployment would receive.
 final class BundleTests: XCTestCase {
     static let bundles = GoldenFiles.fixtures.appendingPathComponent("bundles")
     static let contoso = GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso")
+    /// The sample with raw policy XML and fragments.
+    static let fabrikam = GoldenFiles.packageRoot.appendingPathComponent("Samples/fabrikam")
 
     static func build(_ directory: URL, paths: [String] = ["."]) throws -> InMemoryBundle {
         let workspace = try Workspace.load(
@@ -35,14 +38,22 @@ final class BundleTests: XCTestCase {
 
     /// The whole bundle, file by file, against the committed tree.
     func testSampleBundleMatchesGolden() throws {
-        let bundle = try Self.build(Self.contoso)
-        let expected = Self.bundles.appendingPathComponent("contoso")
+        try checkGolden(Self.contoso, minimumFiles: 25)
+    }
+
+    func testRawPolicySampleBundleMatchesGolden() throws {
+        try checkGolden(Self.fabrikam, minimumFiles: 15)
+    }
+
+    private func checkGolden(_ sample: URL, minimumFiles: Int) throws {
+        let bundle = try Self.build(sample)
+        let expected = Self.bundles.appendingPathComponent(sample.lastPathComponent)
         let differences = try BundleWriter.differences(bundle, at: OutputFolder(resolving: expected.path))
         if GoldenFiles.updating {
             if !differences.isEmpty {
                 try FileManager.default.createDirectory(at: Self.bundles, withIntermediateDirectories: true)
                 try BundleWriter.write(bundle, to: OutputFolder(resolving: expected.path))
-                XCTFail("rewrote the contoso bundle (\(differences.count) files); review the diff")
+                XCTFail("rewrote the \(sample.lastPathComponent) bundle (\(differences.count) files); review the diff")
             }
             return
         }
@@ -54,12 +65,21 @@ final class BundleTests: XCTestCase {
             }
             XCTFail("\(difference)\(detail)")
         }
-        XCTAssertGreaterThan(bundle.files.count, 25)
+        XCTAssertGreaterThan(bundle.files.count, minimumFiles)
     }
 
     /// The bundle holds `rawxml`, which APIOps publishes as it is; the schema reads XML, so
     /// each document is checked in the well-formed form APIM derives from it.
     func testPoliciesValidateAgainstTheAPIMSchema() throws {
+        try validateAgainstXSD(Self.contoso, minimumPolicies: 10)
+    }
+
+    /// Raw statements and fragments too: what the sample's author wrote is valid APIM.
+    func testRawPolicySamplePoliciesValidateAgainstTheAPIMSchema() throws {
+        try validateAgainstXSD(Self.fabrikam, minimumPolicies: 6)
+    }
+
+    private func validateAgainstXSD(_ sample: URL, minimumPolicies: Int) throws {
         let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/apim-policy-xsd/policies.xsd")
         guard FileManager.default.fileExists(atPath: schema.path) else {
@@ -70,13 +90,19 @@ final class BundleTests: XCTestCase {
         }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let bundle = try Self.build(Self.contoso)
+        let bundle = try Self.build(sample)
         let policies = bundle.paths.filter { $0.hasSuffix("policy.xml") }
-        XCTAssertGreaterThan(policies.count, 10)
+        XCTAssertGreaterThan(policies.count, minimumPolicies)
         var files: [String] = []
         for (index, path) in policies.enumerated() {
             let file = directory.appendingPathComponent("\(index).xml")
-            try Data(Self.wellFormed(rawxml: String(decoding: bundle.files[path]!, as: UTF8.self)).utf8).write(to: file)
+            var xml = Self.wellFormed(rawxml: String(decoding: bundle.files[path]!, as: UTF8.self))
+            // The schema has no fragment root; a fragment's statements are checked as inbound ones.
+            if path.contains("/policy fragments/") {
+                xml = xml.replacingOccurrences(of: "<fragment>", with: "<policies><inbound>")
+                    .replacingOccurrences(of: "</fragment>", with: "</inbound></policies>")
+            }
+            try Data(xml.utf8).write(to: file)
             files.append(file.path)
         }
         let process = Process()
@@ -91,51 +117,9 @@ final class BundleTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").filter { $0.hasSuffix(" validates") }.count, policies.count, text)
     }
 
-    /// `rawxml` with every policy expression that opens an attribute value or an element's
-    /// text entity-escaped. An expression ends where its brackets balance, outside C#
-    /// string and character literals.
+    /// `rawxml` in APIM's `xml` form, which XML tools read.
     static func wellFormed(rawxml: String) -> String {
-        let bytes = Array(rawxml.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + bytes.count / 4)
-        var index = 0
-        while index < bytes.count {
-            let opensExpression =
-                bytes[index] == UInt8(ascii: "@") && index > 0 && index + 1 < bytes.count
-                && (bytes[index - 1] == UInt8(ascii: "\"") || bytes[index - 1] == UInt8(ascii: ">"))
-                && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
-            guard opensExpression else {
-                out.append(bytes[index])
-                index += 1
-                continue
-            }
-            var depth = 0
-            var end = index + 1
-            scan: while end < bytes.count {
-                switch bytes[end] {
-                case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { break scan }
-                case let quote where quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'"):
-                    end += 1
-                    while end < bytes.count, bytes[end] != quote { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
-                default: break
-                }
-                end += 1
-            }
-            for byte in bytes[index...min(end, bytes.count - 1)] {
-                switch byte {
-                case UInt8(ascii: "&"): out += Array("&amp;".utf8)
-                case UInt8(ascii: "<"): out += Array("&lt;".utf8)
-                case UInt8(ascii: ">"): out += Array("&gt;".utf8)
-                case UInt8(ascii: "\""): out += Array("&quot;".utf8)
-                default: out.append(byte)
-                }
-            }
-            index = end + 1
-        }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: PolicyXMLReader.xmlForm(Array(rawxml.utf8)) ?? Array(rawxml.utf8), as: UTF8.self)
     }
 
     func testWellFormedEscapesOnlyExpressions() {

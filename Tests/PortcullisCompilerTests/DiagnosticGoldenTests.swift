@@ -43,6 +43,10 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }
     func testRF006SecondOpenProduct() throws { try check("RF006-second-open-product") }
     func testRF007EnvironmentOverrides() throws { try check("RF007-environment-override") }
+    func testPX001PolicyXMLSyntax() throws { try check("PX001-policy-xml-syntax") }
+    func testPX002UnknownPolicyElements() throws { try check("PX002-unknown-policy-element") }
+    func testPX003MisplacedPolicyElements() throws { try check("PX003-misplaced-policy-element") }
+    func testPX004ConflictingPolicyStatements() throws { try check("PX004-conflicting-policy-statement", json: true) }
     func testMultipleErrorsAcrossFiles() throws { try check("multi-file") }
     func testSyntaxErrorDoesNotCascade() throws { try check("no-cascade") }
     func testInheritedValuesPointAtTheRouteAndTheirSource() throws { try check("checker-inheritance", json: true) }

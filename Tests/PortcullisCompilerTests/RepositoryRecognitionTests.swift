@@ -36,7 +36,7 @@ final class RepositoryRecognitionTests: XCTestCase {
 
         let lint = try ToolProcess.run(["lint", "."], in: repository)
         XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
-        XCTAssertEqual(lint.stdout, "0 errors, 0 warnings in 8 files (4 other YAML files skipped)\n")
+        XCTAssertEqual(lint.stdout, "0 errors, 0 warnings in 8 files (4 other files skipped)\n")
         XCTAssertFalse(lint.stderr.contains("specification.yaml"), lint.stderr)
 
         let listed = try ToolProcess.run(["lint", ".", "--list-skipped"], in: repository)
@@ -90,7 +90,7 @@ final class RepositoryRecognitionTests: XCTestCase {
             "portcullis: error: 'docker-compose.yml' is not a Portcullis file: none of its documents has 'apiVersion: portcullis/v1'\n")
         let none = try ToolProcess.run(["lint", "charts"], in: repository)
         XCTAssertEqual(none.status, 2)
-        XCTAssertTrue(none.stderr.contains("no Portcullis files found in 'charts' (1 other YAML file was skipped"), none.stderr)
+        XCTAssertTrue(none.stderr.contains("no Portcullis files found in 'charts' (1 other file was skipped"), none.stderr)
         // Files with nothing to check are skipped in folders (the YS005-empty-file golden) but
         // read, and reported, when named.
         try write("", to: "empty.yaml")

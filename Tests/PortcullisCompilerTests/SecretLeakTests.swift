@@ -35,7 +35,7 @@ final class SecretLeakTests: XCTestCase {
         let cases: [(name: String, gateway: String, secret: String)] = [
             ("secret-as-scalar", base.replacingOccurrences(of: declaration, with: declaration + "  api-key: Hunter2\n"), "Hunter2"),
             ("secret-misspelt-field", base.replacingOccurrences(of: declaration, with: declaration + "  api-key: {valeu: Hunter2}\n"), "Hunter2"),
-            ("secret-as-name", base.replacingOccurrences(of: declaration, with: declaration + "  Hunter2: {keyVault: https://example-kv.vault.azure.net/secrets/x}\n"), "Hunter2"),
+            ("secret-as-name", base.replacingOccurrences(of: declaration, with: declaration + "  Hunter2!pass: {keyVault: https://example-kv.vault.azure.net/secrets/x}\n"), "Hunter2!pass"),
             ("client-secret-invalid-name", base.replacingOccurrences(of: "{secret: partner-secret}", with: "{secret: Hunter2}"), "Hunter2"),
             ("client-secret-undeclared", base.replacingOccurrences(of: "{secret: partner-secret}", with: "{secret: hunter2-pass}"), "hunter2-pass"),
             ("client-secret-misspelt", base.replacingOccurrences(of: "{secret: partner-secret}", with: "{secert: Hunter2}"), "Hunter2"),

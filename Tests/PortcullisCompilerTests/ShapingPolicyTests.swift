@@ -102,7 +102,7 @@ final class ShapingPolicyTests: XCTestCase {
                 """)
         XCTAssertEqual(
             plan.steps.map(\.name), ["ip-filter", "rate-limit", "cache-lookup", "shape-request", "backend", "shape-response", "cache-store"])
-        let policy = PolicyRenderer().render(GatewayPolicies.operation(plan))
+        let policy = PolicyRenderer().render(GatewayPolicies.operation(plan, raw: nil))
         let order = ["<ip-filter", "<rate-limit-by-key", "<cache-lookup", "<set-header name=\"X-Source\"", "<set-header name=\"X-Powered-By\"",
             "<set-header name=\"Cache-Control\"", "<cache-store"].map { policy.range(of: $0)?.lowerBound }
         XCTAssertFalse(order.contains(nil), policy)

@@ -123,7 +123,7 @@ final class GrammarTests: XCTestCase {
         XCTAssertEqual(names?.map(\.offset), [8, 19])
         XCTAssertNil(DecodingContext.templateNames("{{unclosed"))
         XCTAssertNil(DecodingContext.templateNames("}}{{x}}"))
-        XCTAssertNil(DecodingContext.templateNames("{{Bad_Name}}"))
+        XCTAssertNil(DecodingContext.templateNames("{{bad name}}"))
         XCTAssertTrue(DecodingContext.scan("  @(context.User)").expressionPrefix)
         XCTAssertTrue(DecodingContext.scan("@{ return 1; }").expressionPrefix)
         XCTAssertFalse(DecodingContext.scan("mail @(x)").expressionPrefix)

@@ -4,12 +4,61 @@ import PortcullisDiagnostics
 
 /// One input: a single definitions file, linted with every rule and rendered in the text
 /// format (which quotes source lines); when it lints clean, its bundle is built in memory.
+/// An input that starts with `<` is raw policy XML instead: the policy file of a small
+/// project's gateway, API and route, and the fragment it includes, so the XML reader, the
+/// catalogue's structure check and the rules that read raw XML all see it at every scope.
 /// Any crash, hang or runaway allocation is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let input = SourceFile(path: "input.yaml", bytes: Array(UnsafeBufferPointer(start: data, count: size)))
-    let result = LintPipeline.run([input], options: LintOptions(today: CalendarDay(year: 2026, month: 6, day: 1)!))
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let inputs =
+        bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "<")
+        ? [SourceFile(path: "definitions.yaml", bytes: Array(rawPolicyProject.utf8)), SourceFile(path: "policy.xml", bytes: bytes)]
+        : [SourceFile(path: "input.yaml", bytes: bytes)]
+    let result = LintPipeline.run(inputs, options: LintOptions(today: CalendarDay(year: 2026, month: 6, day: 1)!))
     _ = TextReporter().render(result.report)
     _ = GitHubReporter().render(result.report)
     return 0
 }
+
+/// A project whose every scope names `policy.xml`.
+let rawPolicyProject = """
+    apiVersion: portcullis/v1
+    kind: Gateway
+    name: fuzz
+    identityProviders:
+      entra:
+        type: jwt
+        issuer: https://login.example.com/v2.0
+        openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+        audiences: [api://fuzz]
+    scopes:
+      orders.read: {access: read}
+    namedValues:
+      name: value
+    defaults:
+      auth: entra
+      rateLimit: {calls: 10, per: 60s}
+    policy: policy.xml
+    ---
+    apiVersion: portcullis/v1
+    kind: API
+    name: orders
+    path: orders
+    backend: https://orders.example.com
+    policy: policy.xml
+    routes:
+      - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 30s}, policy: policy.xml}
+    ---
+    apiVersion: portcullis/v1
+    kind: Product
+    name: shop
+    apis: [orders]
+    policy: policy.xml
+    ---
+    apiVersion: portcullis/v1
+    kind: PolicyFragment
+    name: fragment
+    policy: policy.xml
+
+    """

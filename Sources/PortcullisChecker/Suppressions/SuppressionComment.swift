@@ -8,13 +8,15 @@ import PortcullisSupport
     import Darwin
 #endif
 
-/// A `# portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] -- REASON` comment.
+/// A `# portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] -- REASON` comment, or in raw
+/// policy XML `<!-- portcullis:ignore CODE[,CODE] [until=YYYY-MM-DD] - REASON -->` (XML
+/// forbids `--` inside a comment, so one hyphen separates the reason there).
 public struct SuppressionComment: Sendable, Equatable {
     public var codes: [String]
     /// The last day the suppression applies.
     public var until: CalendarDay?
     public var reason: String?
-    /// The comment, from `#` to the end of the line.
+    /// The comment, from `#` to the end of the line, or from `<!--` to `-->`.
     public var range: SourceRange
     /// The line whose findings it silences: its own (end-of-line form) or the next
     /// (own-line form).
@@ -45,12 +47,10 @@ public enum SuppressionScanner {
         while start <= bytes.count {
             var end = start
             while end < bytes.count, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
-            if let hash = YAMLComment.start(in: bytes[start..<end]) {
-                let text = String(decoding: bytes[(hash + 1)..<end], as: UTF8.self)
+            if let (hash, text, width) = comment(in: bytes[start..<end], xmlOnly: source.isPolicyXML) {
                 let trimmed = text.drop { $0 == " " || $0 == "\t" }
                 if trimmed.hasPrefix("portcullis:") {
                     let column = String(decoding: bytes[start..<hash], as: UTF8.self).unicodeScalars.count + 1
-                    let width = text.unicodeScalars.count + 1
                     let range = SourceRange(
                         file: file, start: SourcePosition(line: Int(lineNumber), column: column),
                         end: SourcePosition(line: Int(lineNumber), column: column + width))
@@ -72,6 +72,36 @@ public enum SuppressionScanner {
             lineNumber += 1
         }
         return (comments, problems)
+    }
+
+    /// The comment on one line: where it starts, the text after its opening, and its width in
+    /// scalars. An XML comment (`<!-- ... -->` on one line) is read in raw XML files and in
+    /// inline XML, where a `#` would be text; the reason follows ` - ` and is passed on as
+    /// the YAML form's `--`.
+    private static func comment(in line: ArraySlice<UInt8>, xmlOnly: Bool) -> (start: Int, text: String, width: Int)? {
+        if let open = find(Array("<!--".utf8), in: line) {
+            let body = line[(open + 4)...]
+            let close = find(Array("-->".utf8), in: body) ?? line.endIndex
+            var text = String(decoding: line[(open + 4)..<close], as: UTF8.self)
+            let width = String(decoding: line[open..<min(close + 3, line.endIndex)], as: UTF8.self).unicodeScalars.count
+            if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("portcullis:") {
+                if let dash = text.range(of: " - ") { text.replaceSubrange(dash, with: " -- ") }
+                while text.last == " " || text.last == "\t" { text.removeLast() }
+                return (open, text, width)
+            }
+        }
+        guard !xmlOnly, let hash = YAMLComment.start(in: line) else { return nil }
+        let text = String(decoding: line[(hash + 1)...], as: UTF8.self)
+        return (hash, text, text.unicodeScalars.count + 1)
+    }
+
+    private static func find(_ pattern: [UInt8], in line: ArraySlice<UInt8>) -> Int? {
+        var index = line.startIndex
+        while index + pattern.count <= line.endIndex {
+            if line[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+            index += 1
+        }
+        return nil
     }
 
     struct Parsed {

@@ -23,6 +23,7 @@ public struct AccessChange: Sendable, Equatable {
     public struct Subject: Sendable, Equatable {
         public enum Kind: String, Sendable {
             case route, api, product, identityProvider = "identity-provider", secret, gateway
+            case fragment = "policy-fragment"
         }
 
         public var kind: Kind
@@ -106,6 +107,7 @@ public enum AccessDiff {
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
         changes += productChanges(base: base, head: head)
+        changes += RawPolicyDiff.compare(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 

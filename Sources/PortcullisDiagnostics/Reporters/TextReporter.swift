@@ -34,7 +34,7 @@ public struct TextReporter: DiagnosticReporter {
     func summaryLine(_ summary: DiagnosticReport.Summary) -> String {
         var parts = [counted(summary.errors, "error"), counted(summary.warnings, "warning")]
         if summary.notes > 0 { parts.append(counted(summary.notes, "note")) }
-        let skipped = summary.skipped > 0 ? " (\(counted(summary.skipped, "other YAML file")) skipped)" : ""
+        let skipped = summary.skipped > 0 ? " (\(counted(summary.skipped, "other file")) skipped)" : ""
         return parts.joined(separator: ", ") + " in " + counted(summary.files, "file") + skipped
     }
 

@@ -61,6 +61,16 @@ enum APIOpsFiles {
                     approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil)))
     }
 
+    struct FragmentProperties: Encodable {
+        var description: String?
+    }
+
+    /// The policy itself is the folder's `policy.xml`, which APIOps's publisher sends as the
+    /// fragment's value.
+    static func fragment(_ fragment: PolicyFragment) -> String {
+        StableJSON.encode(Wrapped(properties: FragmentProperties(description: fragment.description?.value)))
+    }
+
     /// The link between a product and an API has no properties in ARM; APIOps writes `{}`.
     static let productAPI = "{}\n"
 

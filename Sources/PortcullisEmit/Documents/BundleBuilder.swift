@@ -75,7 +75,7 @@ public enum BundleBuilder {
                         // Only a project without errors is built, so every route has a plan.
                         guard let plan else { continue }
                         try output.addPolicy(
-                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.bytes(GatewayPolicies.operation(plan)),
+                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.bytes(GatewayPolicies.operation(plan, raw: route.written.policy?.document)),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }
                 }
@@ -120,6 +120,15 @@ public enum BundleBuilder {
             for api in product.apis {
                 try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
             }
+        }
+        for fragment in project.fragments {
+            guard let document = fragment.policy.document else { continue }
+            let folder = "apim/policy fragments/\(fragment.name.value)"
+            try output.add("\(folder)/policyFragmentInformation.json", APIOpsFiles.fragment(fragment))
+            // A fragment is carried as written: APIOps publishes it in the same raw form.
+            try output.addPolicy(
+                "\(folder)/policy.xml", Array((document.source(0..<document.text.count) + (document.text.last == 0x0A ? "" : "\n")).utf8),
+                of: "fragment '\(fragment.name.value)'", at: fragment.name.range)
         }
         for value in gateway.namedValues {
             try output.add("apim/named values/\(value.name.value)/namedValueInformation.json", APIOpsFiles.namedValue(value))

@@ -1,11 +1,16 @@
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// The global policy (CORS first, then forwarding) and the API policy (the backend).
 enum GatewayPolicies {
+    /// `forward-request` is APIM's default backend section, not something the definitions
+    /// enforce: a backend section the author writes replaces it.
     static func global(_ gateway: Gateway) -> PolicyElement {
         var inbound: [PolicyElement] = []
         if case .present(let cors) = gateway.cors { inbound.append(self.cors(cors)) }
-        return PolicyDocument.make(.global, inbound: inbound, backend: [PolicyElement("forward-request")])
+        let raw = gateway.policy?.document
+        let writesBackend = raw?.root.elements.contains { $0.name == "backend" } ?? false
+        return PolicyDocument.make(.global, inbound: inbound, backend: writesBackend ? [] : [PolicyElement("forward-request")], raw: raw)
     }
 
     /// APIM's `cors` policy, its children in the order APIM documents; lists not written
@@ -24,16 +29,17 @@ enum GatewayPolicies {
     }
 
     static func api(_ api: API) -> PolicyElement {
-        PolicyDocument.make(.api, inbound: [PolicyElement("set-backend-service", [("base-url", .literal(api.backend.value))])])
+        PolicyDocument.make(
+            .api, inbound: [PolicyElement("set-backend-service", [("base-url", .literal(api.backend.value))])], raw: api.policy?.document)
     }
 
     static func product(_ product: Product) -> PolicyElement {
-        PolicyDocument.make(.product, inbound: LimitPolicies.productElements(product))
+        PolicyDocument.make(.product, inbound: LimitPolicies.productElements(product), raw: product.policy?.document)
     }
 
     /// The route's plan, step by step, in the order the request meets it. Callers a token
     /// names are read once, right after the token and scope checks.
-    static func operation(_ plan: EnforcementPlan) -> PolicyElement {
+    static func operation(_ plan: EnforcementPlan, raw: PolicyXMLDocument?) -> PolicyElement {
         let callers = Identity.tokenCallers(plan)
         var inbound: [PolicyElement] = []
         var outbound: [PolicyElement] = []
@@ -70,6 +76,6 @@ enum GatewayPolicies {
                 outbound += CachePolicies.store(cache, callers: callers)
             }
         }
-        return PolicyDocument.make(.operation, inbound: inbound, outbound: outbound)
+        return PolicyDocument.make(.operation, inbound: inbound, outbound: outbound, raw: raw)
     }
 }

@@ -60,6 +60,9 @@ public struct PolicyElement: Sendable, Equatable {
     public enum Child: Sendable, Equatable {
         case element(PolicyElement)
         case text(PolicyValue)
+        /// Raw XML an author wrote (a statement or a comment), carried exactly as written,
+        /// with the white space that came before it on its first line, if it started one.
+        case verbatim(String, indentation: String?)
     }
 
     public var name: String
@@ -77,6 +80,12 @@ public struct PolicyElement: Sendable, Equatable {
         self.name = name
         self.attributes = attributes.map { (name: $0.0, value: $0.1) }
         self.children = [.text(text)]
+    }
+
+    init(_ name: String, children: [Child]) {
+        self.name = name
+        self.attributes = []
+        self.children = children
     }
 
     public static func == (lhs: PolicyElement, rhs: PolicyElement) -> Bool {
@@ -135,6 +144,13 @@ public struct PolicyRenderer: Sendable {
             case .text(let value):
                 Self.indent(depth + 1, into: &out)
                 out += render(value, inAttribute: false).utf8
+                out.append(UInt8(ascii: "\n"))
+            case .verbatim(let text, let indentation):
+                // Later lines may lie inside a literal or an expression, where white space is
+                // the author's, so they stay as written; the first keeps the author's
+                // indentation too, so the statement reads as it did.
+                if let indentation { out += indentation.utf8 } else { Self.indent(depth + 1, into: &out) }
+                out += text.utf8
                 out.append(UInt8(ascii: "\n"))
             }
         }

@@ -38,6 +38,7 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
             kindRange: kindRange)
+        api.policy = fields[.policy].flatMap { rawPolicy($0) }
         api.request = fields[.request].flatMap { requestShaping($0) }
         api.response = fields[.response].flatMap { responseShaping($0) }
         api.ipFilter = fields[.ipFilter].flatMap { ipFilter($0) }
@@ -93,6 +94,7 @@ extension DocumentDecoder {
             shaping: routeShaping(fields, routePath: path?.value),
             itemStart: itemStart,
             extent: node.extent)
+        route.policy = fields[.policy].flatMap { rawPolicy($0) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

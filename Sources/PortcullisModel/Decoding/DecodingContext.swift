@@ -181,7 +181,7 @@ struct DecodingContext {
             if !body, rest[..<open.lowerBound].contains("}}") { return nil }
             guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
             let name = String(rest[open.upperBound..<close.lowerBound])
-            guard Grammar.isName(name) else { return nil }
+            guard Grammar.isNamedValueName(name) else { return nil }
             names.append((name, text.unicodeScalars.distance(from: text.startIndex, to: open.lowerBound)))
             rest = rest[close.upperBound...]
         }
@@ -220,6 +220,14 @@ struct DecodingContext {
     /// A user-chosen key (provider, secret, named value) must itself be a name.
     mutating func keyName(_ entry: YAMLEntry, of field: String) -> Located<String>? {
         checkName(Located(entry.key, at: entry.keyRange), field: field)
+    }
+
+    /// Named values and secrets take APIM's wider names (`clientId`, `Gateway.Name`), since
+    /// raw policies and estates moved onto Portcullis refer to them as `{{name}}`.
+    mutating func namedValueName(_ text: Located<String>, field: String) -> Located<String>? {
+        validated(
+            text, by: Grammar.isNamedValueName, as: "named value name", field: field,
+            rule: "named value and secret names are 1 to 256 letters, digits, '.', '-' and '_', starting with a letter or digit")
     }
 
     private mutating func checkName(_ text: Located<String>, field: String) -> Located<String>? {

@@ -9,7 +9,7 @@ public struct DocumentDecoder {
     public static let apiVersion = "portcullis/v1"
 
     public enum Kind: String, CaseIterable, Sendable {
-        case Gateway, API, Product, Environment
+        case Gateway, API, Product, PolicyFragment, Environment
     }
 
     var context = DecodingContext()
@@ -76,7 +76,7 @@ public struct DocumentDecoder {
         guard let kindEntry = entries.first(where: { $0.key == "kind" }) else {
             context.diagnostics.report(
                 .missingField, "missing required field 'kind' in a document", at: documentStart,
-                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API', 'Product' or 'Environment'", at: documentStart)])
+                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API', 'Product', 'PolicyFragment' or 'Environment'", at: documentStart)])
             skip(root)
             return
         }
@@ -88,6 +88,7 @@ public struct DocumentDecoder {
         case .Gateway: decodeGateway(root, kindRange: kind.range)
         case .API: decodeAPI(root, kindRange: kind.range)
         case .Product: decodeProduct(root, kindRange: kind.range)
+        case .PolicyFragment: decodePolicyFragment(root, kindRange: kind.range)
         case .Environment: decodeEnvironment(root, kindRange: kind.range)
         }
     }

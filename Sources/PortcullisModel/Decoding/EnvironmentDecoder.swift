@@ -71,8 +71,7 @@ extension DocumentDecoder {
                         kept.append(YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: value))
                     }
                 } else if base.contains(where: { $0.fieldNames.contains(entry.key) }) {
-                    let quoted = allowed.fieldNames.map { "'\($0)'" }
-                    let names = quoted.count > 1 ? quoted.dropLast().joined(separator: ", ") + " or " + quoted.last! : quoted[0]
+                    let names = DisplayText.list(allowed.fieldNames.map { "'\($0)'" }, joinedBy: "or")
                     context.diagnostics.report(
                         .fixedAcrossEnvironments,
                         "environment '\(environment)' cannot override '\(entry.key)', which is the same in every environment",

@@ -27,6 +27,7 @@ extension DocumentDecoder {
             secrets: secrets, redis: redis, guardrails: guardrails, defaults: defaults, cors: cors,
             declared: declared, kindRange: kindRange)
         gateway.sku = sku
+        gateway.policy = fields[.policy].flatMap { rawPolicy($0) }
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
     }
@@ -87,7 +88,7 @@ extension DocumentDecoder {
         guard let entries = context.namedEntries(entry) else { return [] }
         var namedValues: [NamedValue] = []
         for item in entries {
-            guard let valueName = context.keyName(item, of: "namedValues") else { continue }
+            guard let valueName = context.namedValueName(Located(item.key, at: item.keyRange), field: "namedValues") else { continue }
             names.insert(valueName.value)
             if let value = context.string(item) {
                 context.checkNamedValue(value, name: valueName.value)
@@ -103,7 +104,7 @@ extension DocumentDecoder {
         var secrets: [SecretDeclaration] = []
         for item in entries {
             readingSecret([item.value.range]) { decoder in
-                guard let secretName = decoder.context.keyName(item, of: "secrets") else {
+                guard let secretName = decoder.context.namedValueName(Located(item.key, at: item.keyRange), field: "secrets") else {
                     decoder.context.unreadSecrets.append(item.keyRange)
                     return
                 }
@@ -192,7 +193,8 @@ extension DocumentDecoder {
             guard
                 let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, introducedAt: entry.keyRange),
                 let reference = context.require(fields, .secret),
-                let name = context.name(reference)
+                let text = context.string(reference),
+                let name = context.namedValueName(text, field: reference.key)
             else { return nil }
             return .reference(name)
         default:

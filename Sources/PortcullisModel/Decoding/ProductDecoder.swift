@@ -9,7 +9,7 @@ extension DocumentDecoder {
         if let apisEntry = context.require(fields, .apis), let items = context.sequence(apisEntry) {
             apis = items.compactMap { context.name($0, field: "apis") }
         }
-        let product = Product(
+        var product = Product(
             name: name ?? Located("", at: kindRange),
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
@@ -19,6 +19,7 @@ extension DocumentDecoder {
             rateLimit: fields[.rateLimit].flatMap { subscriptionLimit($0) },
             quota: fields[.quota].flatMap { subscriptionLimit($0) },
             kindRange: kindRange)
+        product.policy = fields[.policy].flatMap { rawPolicy($0) }
         guard name != nil, apis != nil else { return }
         definitions.products.append(product)
     }

@@ -13,6 +13,8 @@ public struct API: Sendable {
     public var rateLimit: LimitSetting?
     public var quota: LimitSetting?
     public var routes: [Route]
+    /// Raw statements of the API's policy.
+    public var policy: RawPolicy? = nil
     /// Changes to every route's request and response, made before the route's own.
     public var request: RequestShaping? = nil
     public var response: ResponseShaping? = nil
@@ -43,6 +45,8 @@ public struct Route: Sendable {
     public var auth: Located<AuthSetting>?
     /// Why the route may be called without a token.
     public var publicReason: Located<String>?
+    /// Raw statements of the route's (operation's) policy.
+    public var policy: RawPolicy? = nil
     /// The route's shaping fields and IP filter; nil when it writes none of them.
     public var shaping: RouteShaping? = nil
     /// Where the route's item in the `routes` list starts (a point).

@@ -11,7 +11,7 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 }
 
 public enum GatewayField: String, FieldSet {
-    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors
+    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, policy
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }
@@ -90,14 +90,14 @@ public enum CORSField: String, FieldSet {
 
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
-        quota, routes
+        quota, routes, policy
     case request, response, ipFilter
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }
 
 public enum RouteField: String, FieldSet {
-    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth
+    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth, policy
     case `public`
     case request, response, ipFilter, rewrite, respond, mock
     public static let schemaDefinition = "Route"
@@ -130,9 +130,15 @@ public enum LimitField: String, FieldSet {
 
 public enum ProductField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, apis, subscriptionRequired, approvalRequired, rateLimit,
-        quota
+        quota, policy
     public static let schemaDefinition = "Product"
     public static let noun = "a Product"
+}
+
+public enum PolicyFragmentField: String, FieldSet {
+    case apiVersion, kind, name, description, policy
+    public static let schemaDefinition = "PolicyFragment"
+    public static let noun = "a PolicyFragment"
 }
 
 public enum EnvironmentField: String, FieldSet {
@@ -197,7 +203,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     SecretDeclarationField.self, SecretReferenceField.self, RedisField.self, RedisDatabasesField.self,
     GuardrailsField.self, MaxCacheTtlField.self, MaxRateLimitField.self, DefaultsField.self, CORSField.self,
     APIField.self, RouteField.self, ScopeSetField.self, CacheField.self, VaryByField.self, LimitField.self,
-    ProductField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
+    ProductField.self, PolicyFragmentField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
     DefaultsOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
     ProductOverrideField.self,
 ] + shapingFieldSets

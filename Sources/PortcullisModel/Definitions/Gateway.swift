@@ -13,6 +13,8 @@ public struct Gateway: Sendable {
     public var guardrails: Section<Guardrails>
     public var defaults: Section<Defaults>
     public var cors: Section<CORS>
+    /// Raw statements of the global policy.
+    public var policy: RawPolicy? = nil
     /// Every name declared, including declarations that had errors, so that references to
     /// them are not reported a second time as unknown.
     public var declared: DeclaredNames

@@ -16,6 +16,21 @@ enum Grammar {
         return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
     }
 
+    /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
+    static func isNamedValueName(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+    }
+
+    /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
+    /// (`policyFragment1`, `Shared_Headers`), still safe as a folder name.
+    static func isResourceName(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
+        return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
+    }
+
     /// A name APIM keeps as it is when it imports it as an `operationId`: import turns each
     /// run of characters other than letters and digits into one hyphen, so a name with `--`
     /// would name an operation that does not exist.

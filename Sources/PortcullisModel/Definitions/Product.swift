@@ -10,6 +10,8 @@ public struct Product: Sendable {
     public var approvalRequired: Located<Bool>?
     public var rateLimit: Limit?
     public var quota: Limit?
+    /// Raw statements of the product's policy.
+    public var policy: RawPolicy? = nil
     /// Where the document's `kind` is written; diagnostics about the whole product point here.
     public var kindRange: SourceRange
 
@@ -22,6 +24,7 @@ public struct Definitions: Sendable {
     public var gateways: [Gateway] = []
     public var apis: [API] = []
     public var products: [Product] = []
+    public var fragments: [PolicyFragment] = []
     /// `kind: Environment` documents, as written; see ``EnvironmentSet``.
     public var environments: [Environment] = []
     /// Every `{{name}}` written in a field that allows it.
@@ -53,6 +56,7 @@ public struct Definitions: Sendable {
         gateways += other.gateways
         apis += other.apis
         products += other.products
+        fragments += other.fragments
         environments += other.environments
         namedValueReferences += other.namedValueReferences
         leadingTemplates += other.leadingTemplates

@@ -74,6 +74,7 @@ public struct ResolvedProject: Sendable {
     public var gateway: Gateway?
     public var apis: [API]
     public var products: [Product]
+    public var fragments: [PolicyFragment]
     /// Every route of every API, in API then route order.
     public var routes: [EffectiveRoute]
     /// What each route enforces, by route index; nil where the route cannot be planned

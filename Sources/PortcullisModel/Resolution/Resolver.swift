@@ -36,13 +36,17 @@ public struct Resolver {
         let gateway = checkGateways()
         checkUniqueAPIs()
         checkUniqueProducts()
+        checkFragments()
+        checkRawReferences(gateway)
         if let gateway {
             checkNamespaces(gateway)
             checkReferences(gateway)
         }
         let (routes, plans) = effectiveRoutes(gateway)
+        checkRawConflicts(gateway, routes: routes, plans: plans)
         return ResolvedProject(
-            gateway: gateway, apis: definitions.apis, products: definitions.products, routes: routes, plans: plans,
+            gateway: gateway, apis: definitions.apis, products: definitions.products, fragments: definitions.fragments,
+            routes: routes, plans: plans,
             complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
             brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
     }

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum CacheTTLExceedsLimit: Rule {
     public static let code = DiagnosticCode(
         "CA002", "cache-ttl-exceeds-limit", .error,
-        summary: "a cache 'ttl' above 'guardrails.maxCacheTtl' for its sharing")
+        summary: "a cache 'ttl', or a raw 'cache-store' duration, above 'guardrails.maxCacheTtl' for its sharing")
 
     public static let description = RuleDescription(
         code,
@@ -23,7 +23,25 @@ public enum CacheTTLExceedsLimit: Rule {
                     path: /orders
                     scopes: [orders.read]
                     cache: {ttl: ↓10m}
-                """)
+                """),
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <cache-lookup vary-by-developer="true" vary-by-developer-groups="false" />
+                        </inbound>
+                        <outbound>
+                          <base />
+                          <cache-store duration="↓3600" />
+                        </outbound>
+                      </policies>
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -52,6 +70,19 @@ public enum CacheTTLExceedsLimit: Rule {
                 code,
                 "route '\(route.written.id.value)' caches for \(DurationText.format(cache.ttl.value)), longer than the \(sharing.rawValue) limit of \(DurationText.format(limit))",
                 at: cache.ttl.range, notes: notes)
+        }
+        for scope in context.rawScopes {
+            // A store is as shared as the lookups of its document.
+            let perCaller = scope.elements(named: ["cache-lookup"]).contains(where: scope.variesByCaller)
+            let (limit, name) =
+                perCaller ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
+            for store in scope.elements(named: ["cache-store"]) {
+                guard let duration = scope.duration(of: store), duration.seconds > limit else { continue }
+                findings.report(
+                    code,
+                    "raw 'cache-store' in \(scope.owner) caches for \(DurationText.format(duration.seconds)), longer than the \(name) limit of \(DurationText.format(limit))",
+                    at: duration.range)
+            }
         }
     }
 }

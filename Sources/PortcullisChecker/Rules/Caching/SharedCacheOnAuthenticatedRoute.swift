@@ -5,7 +5,7 @@ import PortcullisModel
 public enum SharedCacheOnAuthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "CA001", "shared-cache-on-authenticated-route", .error,
-        summary: "an authenticated route whose cache is 'sharing: shared'")
+        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller on one")
 
     public static let description = RuleDescription(
         code,
@@ -23,7 +23,25 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     path: /orders
                     scopes: [orders.read]
                     cache: {ttl: 30s, sharing: ↓shared}
-                """)
+                """),
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
+                        </inbound>
+                        <outbound>
+                          <base />
+                          <cache-store duration="30" />
+                        </outbound>
+                      </policies>
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -42,6 +60,20 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             findings.report(
                 code, "route '\(route.written.id.value)' requires a token but shares its cached responses between callers",
                 at: sharing.range)
+        }
+        for scope in context.rawScopes {
+            guard let route = scope.routes.first(where: \.isAuthenticated) else { continue }
+            for lookup in scope.elements(named: ["cache-lookup"]) where !scope.variesByCaller(lookup) {
+                let range = scope.document.range(lookup.nameSpan)
+                findings.report(
+                    code, "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', which requires a token",
+                    at: range,
+                    notes: [
+                        Diagnostic.Note(
+                            "set 'vary-by-developer=\"true\"' or vary by a header that names the caller, or cache with the route's 'cache', which keys entries on the token's subject",
+                            at: range)
+                    ])
+            }
         }
     }
 }

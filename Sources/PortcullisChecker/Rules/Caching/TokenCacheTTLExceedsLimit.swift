@@ -5,7 +5,7 @@ import PortcullisModel
 public enum TokenCacheTTLExceedsLimit: Rule {
     public static let code = DiagnosticCode(
         "CA004", "token-cache-ttl-exceeds-limit", .error,
-        summary: "an introspection 'cacheTtl' above 'guardrails.maxTokenCacheTtl' or the provider's 'tokenLifetime'")
+        summary: "an introspection 'cacheTtl' above 'guardrails.maxTokenCacheTtl' or the provider's 'tokenLifetime', or a raw 'cache-store-value' kept longer than 'guardrails.maxTokenCacheTtl'")
 
     public static let description = RuleDescription(
         code,
@@ -33,7 +33,20 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                 defaults:
                   auth: partner
                   rateLimit: {calls: 100, per: 60s}
-                """)
+                """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <cache-store-value key="backend-token" value="@((string)context.Variables["token"])" duration="↓86400" />
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample(
@@ -74,6 +87,18 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                     code,
                     "provider '\(name)' caches introspection results for \(DurationText.format(ttl)), longer than its tokens live (\(DurationText.format(provider.effectiveTokenLifetime)))",
                     at: at)
+            }
+        }
+        // Values a raw policy caches are most often tokens it fetched: the same bound applies.
+        let limit = guardrails.effectiveMaxTokenCacheTtl
+        for scope in context.rawScopes {
+            for store in scope.elements(named: ["cache-store-value"]) {
+                guard let duration = scope.duration(of: store), duration.seconds > limit else { continue }
+                findings.report(
+                    code,
+                    "raw 'cache-store-value' in \(scope.owner) keeps values for \(DurationText.format(duration.seconds)), longer than the limit of \(DurationText.format(limit))",
+                    at: duration.range,
+                    notes: [Diagnostic.Note("a cached token outlives its revocation; lower 'duration' or raise 'guardrails.maxTokenCacheTtl'", at: duration.range)])
             }
         }
     }

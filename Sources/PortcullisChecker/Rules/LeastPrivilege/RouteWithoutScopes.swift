@@ -5,7 +5,7 @@ import PortcullisModel
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, so any valid token passes")
+        summary: "an authenticated route that requires no scope, or a raw 'validate-jwt' without 'required-claims', so any valid token passes")
 
     public static let description = RuleDescription(
         code,
@@ -25,7 +25,22 @@ public enum RouteWithoutScopes: Rule {
                     method: GET
                     path: /orders/{id}
                     scopes: ↓[]
-                """)
+                """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <↓validate-jwt header-name="X-Partner-Token">
+                            <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" />
+                          </validate-jwt>
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -46,6 +61,15 @@ public enum RouteWithoutScopes: Rule {
             findings.report(
                 code, "route '\(route.written.id.value)' requires no scope, so any token from '\(provider)' can call it",
                 at: requirement?.range ?? route.written.id.range)
+        }
+        for scope in context.rawScopes {
+            for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"])
+            where !check.elements.contains(where: { $0.name == "required-claims" }) {
+                let range = scope.document.range(check.nameSpan)
+                findings.report(
+                    code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
+                    notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, which the caller chooses")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key' or 'quota-by-key' counted by a request header, which the caller chooses")
 
     public static let description = RuleDescription(
         code,
@@ -23,7 +23,23 @@ public enum SpoofableRateLimitKey: Rule {
                     path: /orders
                     scopes: [orders.read]
                     rateLimit: {calls: 10, per: 1s, key: ↓header:X-Tenant-Id}
-                """)
+                """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <rate-limit-by-key calls="10" renewal-period="1" counter-key="↓@(context.Request.Headers.GetValueOrDefault("X-Tenant-Id", ""))" />
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -40,6 +56,22 @@ public enum SpoofableRateLimitKey: Rule {
         for route in context.routes {
             check(route.rateLimit, "rate limit", of: route, context, &findings)
             check(route.quota, "quota", of: route, context, &findings)
+        }
+        checkRaw(context, into: &findings)
+    }
+
+    /// A raw counter whose key reads a request header: callers send any value they like.
+    private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for scope in context.rawScopes {
+            for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
+                guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value,
+                    expression.contains("Request.Headers")
+                else { continue }
+                let range = scope.document.range(key.valueSpan)
+                findings.report(
+                    code, "raw '\(limit.name)' in \(scope.owner) counts by a request header, which callers choose", at: range,
+                    notes: [Diagnostic.Note("count by the subscription, the IP address or a claim of a validated token", at: range)])
+            }
         }
     }
 

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum InsecureURL: Rule {
     public static let code = DiagnosticCode(
         "SE003", "insecure-url", .error,
-        summary: "an http:// backend, issuer, openidConfig or introspection endpoint")
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'")
 
     public static let description = RuleDescription(
         code,
@@ -25,7 +25,23 @@ public enum InsecureURL: Rule {
                 backend: ↓http://orders.example.com
                 routes:
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """)
+                """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <send-request mode="new" response-variable-name="stock">
+                            <set-url>↓http://stock.example.com/levels</set-url>
+                            <set-method>GET</set-method>
+                          </send-request>
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -47,6 +63,24 @@ public enum InsecureURL: Rule {
         urls += context.apis.map { ("backend", $0.backend) }
         for (field, url) in urls where url.value.lowercased().hasPrefix("http://") {
             findings.report(code, "'\(field)' uses plain http://", at: url.range)
+        }
+        for scope in context.rawScopes {
+            var raw: [(String, String, SourceRange)] = []
+            for element in scope.elements(named: ["set-backend-service"]) {
+                if let url = scope.literal("base-url", of: element) { raw.append(("'base-url' of raw 'set-backend-service'", url.text, url.range)) }
+            }
+            for element in scope.elements(named: ["openid-config"]) {
+                if let url = scope.literal("url", of: element) { raw.append(("raw 'openid-config'", url.text, url.range)) }
+            }
+            for element in scope.elements(named: ["set-url"]) {
+                guard case .text(let text)? = element.textValue, case .text(_, let span)? = element.children.first(where: {
+                    if case .text = $0 { true } else { false }
+                }) else { continue }
+                raw.append(("raw 'set-url'", text.trimmingCharacters, scope.document.range(span)))
+            }
+            for (what, url, range) in raw where url.lowercased().hasPrefix("http://") {
+                findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: range)
+            }
         }
     }
 }

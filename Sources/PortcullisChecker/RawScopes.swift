@@ -1,0 +1,103 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisPolicyXML
+
+/// One raw policy document as rules judge it: what it is written for and which routes'
+/// requests run its statements.
+public struct RawScope: Sendable {
+    public let document: PolicyXMLDocument
+    /// How messages name what the document belongs to: "route 'orders/list-orders'".
+    public let owner: String
+    /// The judged routes whose requests run through the document: every route for the
+    /// global policy, a product's routes, an API's, one route's, and for a fragment the
+    /// routes of every document that includes it.
+    public let routes: [EffectiveRoute]
+
+    /// Every element of the document with the raw statements' name `name`.
+    public func elements(named names: Set<String>) -> [PolicyXMLElement] {
+        var found: [PolicyXMLElement] = []
+        document.root.forEachElement { if names.contains($0.name) { found.append($0) } }
+        return found
+    }
+
+    /// The literal text of `attribute` of `element`, if it is written and not an expression.
+    public func literal(_ attribute: String, of element: PolicyXMLElement) -> (text: String, range: SourceRange)? {
+        guard let written = element.attribute(attribute), case .text(let text) = written.value else { return nil }
+        return (text, document.range(written.valueSpan))
+    }
+
+    /// Whether a `cache-lookup` keeps one entry per caller: per subscription owner, or per a
+    /// header that names the caller.
+    public func variesByCaller(_ lookup: PolicyXMLElement) -> Bool {
+        if literal("vary-by-developer", of: lookup)?.text.lowercased() == "true" { return true }
+        return lookup.elements.contains { element in
+            guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return false }
+            return ["authorization", "x-portcullis-cache-subject"].contains(header.trimmingCharacters.lowercased())
+        }
+    }
+
+    /// The whole seconds of a literal `duration` attribute.
+    public func duration(of element: PolicyXMLElement) -> (seconds: Int, range: SourceRange)? {
+        guard let written = literal("duration", of: element), let seconds = Int(written.text.trimmingCharacters) else { return nil }
+        return (seconds, written.range)
+    }
+
+    /// Finds the raw scopes of a project, judging only `judged` routes.
+    static func all(in project: ResolvedProject, judged routes: [EffectiveRoute]) -> [RawScope] {
+        var scopes: [RawScope] = []
+        if let document = project.gateway?.policy?.document {
+            scopes.append(RawScope(document: document, owner: "the gateway", routes: routes))
+        }
+        // Routes by API and by product, found in one pass: an estate may give every API a policy.
+        var byAPI: [Int: [EffectiveRoute]] = [:]
+        var byProduct: [Int: [EffectiveRoute]] = [:]
+        for route in routes {
+            byAPI[route.apiIndex, default: []].append(route)
+            for product in route.products { byProduct[product, default: []].append(route) }
+        }
+        for (index, product) in project.products.enumerated() {
+            guard let document = product.policy?.document else { continue }
+            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", routes: byProduct[index] ?? []))
+        }
+        for (index, api) in project.apis.enumerated() where !api.hasErrors {
+            guard let document = api.policy?.document else { continue }
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", routes: byAPI[index] ?? []))
+        }
+        for route in routes {
+            guard let document = route.written.policy?.document else { continue }
+            let api = project.apis[route.apiIndex].name.value
+            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", routes: [route]))
+        }
+        // A fragment runs wherever a document includes it, directly or through another fragment.
+        var includedBy: [String: [EffectiveRoute]] = [:]
+        var pending = scopes
+        var seen = Set<String>()
+        while let scope = pending.popLast() {
+            for include in scope.elements(named: ["include-fragment"]) {
+                guard let id = scope.literal("fragment-id", of: include)?.text else { continue }
+                includedBy[id, default: []] += scope.routes
+                if seen.insert(id).inserted, let fragment = project.fragments.first(where: { $0.name.value == id }),
+                    let document = fragment.policy.document
+                {
+                    pending.append(RawScope(document: document, owner: "fragment '\(id)'", routes: scope.routes))
+                }
+            }
+        }
+        for fragment in project.fragments {
+            guard let document = fragment.policy.document else { continue }
+            scopes.append(
+                RawScope(document: document, owner: "fragment '\(fragment.name.value)'", routes: includedBy[fragment.name.value] ?? []))
+        }
+        return scopes
+    }
+}
+
+extension String {
+    /// The text without white space around it, as APIM reads a URL.
+    var trimmingCharacters: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}

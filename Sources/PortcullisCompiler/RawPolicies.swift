@@ -1,0 +1,163 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisPolicyXML
+import PortcullisSupport
+
+/// Reads the raw policy XML that definitions hold or name, and hangs each document on the
+/// definition it belongs to; every problem is reported where the XML is written.
+///
+/// A `policy` field names a file by a path relative to its YAML file. Only files among the
+/// run's inputs can be found, so a definition can never make the compiler read a file the
+/// run was not given.
+struct RawPolicies {
+    /// Each policy file among the inputs, read once, by the path reports show.
+    private var files: [String: PolicyXMLDocument?] = [:]
+    /// Bounds the "did you mean" work of every document of the run together.
+    private let suggestions = SuggestionBudget()
+
+    /// Reads every `.xml` input, on all cores.
+    init(_ sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+        let xml = (0..<sources.count).filter { sources.files[$0].isPolicyXML }
+        let read = ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
+            let id = xml[position]
+            var found = DiagnosticCollector()
+            let document = PolicyXMLReader.read(
+                sources.files[id].bytes, placement: .file(FileID(id)),
+                what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
+            return (document, found)
+        }
+        for (id, (document, found)) in zip(xml, read) {
+            files[sources.files[id].path] = document
+            diagnostics.append(contentsOf: found)
+        }
+    }
+
+    /// Where a raw policy hangs in the definitions, so all can be read on all cores and
+    /// put back in order.
+    private enum Slot {
+        case gateway(Int), api(Int), route(Int, Int), product(Int), fragment(Int)
+    }
+
+    private struct Job {
+        var slot: Slot
+        var policy: RawPolicy
+        /// How messages name the owner: "API 'orders'".
+        var owner: String
+        var scope: PolicyScope
+    }
+
+    /// Reads each definition's raw policy, inline XML or a file among those read, and
+    /// checks it for its scope; documents that cannot be read are left off.
+    func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+        var jobs: [Job] = []
+        for (index, gateway) in definitions.gateways.enumerated() {
+            guard let policy = gateway.policy else { continue }
+            jobs.append(Job(slot: .gateway(index), policy: policy, owner: "gateway '\(gateway.name.value)'", scope: .global))
+        }
+        for (index, api) in definitions.apis.enumerated() {
+            if let policy = api.policy { jobs.append(Job(slot: .api(index), policy: policy, owner: "API '\(api.name.value)'", scope: .api)) }
+            for (position, route) in api.routes.enumerated() {
+                guard let policy = route.policy else { continue }
+                jobs.append(
+                    Job(slot: .route(index, position), policy: policy, owner: "route '\(api.name.value)/\(route.id.value)'", scope: .operation))
+            }
+        }
+        for (index, product) in definitions.products.enumerated() {
+            guard let policy = product.policy else { continue }
+            jobs.append(Job(slot: .product(index), policy: policy, owner: "product '\(product.name.value)'", scope: .product))
+        }
+        for (index, fragment) in definitions.fragments.enumerated() {
+            jobs.append(Job(slot: .fragment(index), policy: fragment.policy, owner: "fragment '\(fragment.name.value)'", scope: .fragment))
+        }
+        guard !jobs.isEmpty else { return }
+        // Inline XML is placed by its YAML file's lines, found once per file: a file may hold thousands.
+        let inlineFiles = Set(jobs.filter { $0.policy.source == .inline }.map(\.policy.written.range.file))
+        let lineStarts = Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) })
+        let work = jobs
+        let read = ParallelMap.map(work.indices) { index -> (PolicyXMLDocument?, DiagnosticCollector) in
+            var found = DiagnosticCollector()
+            let document = self.read(work[index], sources: sources, lineStarts: lineStarts, diagnostics: &found)
+            return (document, found)
+        }
+        for (job, (document, found)) in zip(jobs, read) {
+            diagnostics.append(contentsOf: found)
+            guard let document else { continue }
+            switch job.slot {
+            case .gateway(let index): definitions.gateways[index].policy?.document = document
+            case .api(let index): definitions.apis[index].policy?.document = document
+            case .route(let index, let position): definitions.apis[index].routes[position].policy?.document = document
+            case .product(let index): definitions.products[index].policy?.document = document
+            case .fragment(let index): definitions.fragments[index].policy.document = document
+            }
+        }
+    }
+
+    private func read(
+        _ job: Job, sources: SourceFiles, lineStarts: [FileID: [Int]], diagnostics: inout DiagnosticCollector
+    ) -> PolicyXMLDocument? {
+        let written = job.policy.written
+        let document: PolicyXMLDocument?
+        switch job.policy.source {
+        case .inline:
+            document = PolicyXMLReader.read(
+                Array(written.value.utf8),
+                placement: Self.placement(of: written.range, in: sources[written.range.file], lineStarts: lineStarts[written.range.file] ?? []),
+                what: "the policy of \(job.owner)", diagnostics: &diagnostics)
+        case .file:
+            let path = Self.path(written.value, besides: sources.path(of: written.range.file))
+            guard let found = files[path] else {
+                diagnostics.report(
+                    .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(job.owner) is not among the inputs",
+                    at: written.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
+                            at: written.range)
+                    ])
+                return nil
+            }
+            document = found
+        }
+        guard let document else { return nil }
+        PolicyStructure.check(document, at: job.scope, suggestions: suggestions, into: &diagnostics)
+        return document
+    }
+
+    /// `relative` resolved against the folder of `file`, both as reports show paths.
+    static func path(_ relative: String, besides file: String) -> String {
+        var parts = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
+        for part in relative.split(separator: "/") where part != "." {
+            if part == "..", let last = parts.last, last != "..", last != "" {
+                parts.removeLast()
+            } else {
+                parts.append(String(part))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// Where inline XML's lines are in its YAML file: one for one in a literal block
+    /// scalar (`|`), else all at the scalar.
+    static func placement(of range: SourceRange, in source: SourceFile, lineStarts starts: [Int]) -> TextPlacement {
+        guard starts.count > Int(range.start.line) else { return .scalar(range) }
+        let bytes = source.bytes
+        let lineStart = starts[Int(range.start.line) - 1]
+        // Columns count scalars; the indicator of a block scalar follows ASCII indentation.
+        let indicator = lineStart + Int(range.start.column) - 1
+        guard indicator < bytes.count, bytes[indicator] == UInt8(ascii: "|") else { return .scalar(range) }
+        // Blank lines before the text are part of it, so text line n is file line start + 1 + n;
+        // the indentation is that of the first line with text on it.
+        var probe = starts[Int(range.start.line)]
+        while probe < bytes.count {
+            var indent = 0
+            while probe + indent < bytes.count, bytes[probe + indent] == 0x20 { indent += 1 }
+            let next = probe + indent
+            guard next < bytes.count else { break }
+            if bytes[next] != 0x0A, bytes[next] != 0x0D {
+                return .block(range.file, firstLine: Int(range.start.line) + 1, indent: indent)
+            }
+            probe = next + 1
+        }
+        return .scalar(range)
+    }
+}

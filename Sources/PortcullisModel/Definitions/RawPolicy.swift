@@ -1,0 +1,36 @@
+import PortcullisDiagnostics
+import PortcullisPolicyXML
+
+/// Policy statements a definition writes in APIM's own XML (`policy:`), for what the
+/// language has no field for. They go into the definition's policy document around the
+/// statements Portcullis generates: in each section, those before `<base />` run before
+/// them and those after it run after them.
+public struct RawPolicy: Sendable {
+    public enum Source: Sendable {
+        /// The field's value is the XML.
+        case inline
+        /// The field's value is the path of an XML file, relative to the YAML file.
+        case file
+    }
+
+    /// The `policy` field's value as written.
+    public var written: Located<String>
+    public var source: Source
+    /// The document, once the compiler has read it; nil until then and when it cannot be
+    /// read (the reason is reported).
+    public var document: PolicyXMLDocument?
+
+    public init(written: Located<String>, source: Source) {
+        self.written = written
+        self.source = source
+    }
+}
+
+/// A `kind: PolicyFragment` document: statements that policies include by name with APIM's
+/// `include-fragment`.
+public struct PolicyFragment: Sendable {
+    public var name: Located<String>
+    public var description: Located<String>?
+    public var policy: RawPolicy
+    public var kindRange: SourceRange
+}

@@ -1,0 +1,50 @@
+import PortcullisDiagnostics
+import PortcullisPolicyXML
+
+/// Raw statements that would do a second time what Portcullis generates from the
+/// definitions at the same scope (PX004): two token checks, two response caches, a backend
+/// that silently replaces the API's `backend`. The definitions must stay the one place
+/// that says what a route enforces, since every output and rule reads them.
+extension Resolver {
+    mutating func checkRawConflicts(_ gateway: Gateway?, routes: [EffectiveRoute], plans: [EnforcementPlan?]) {
+        if let gateway, case .present = gateway.cors, let document = gateway.policy?.document {
+            conflicts(
+                in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
+                fix: "declare origins, methods and headers under the gateway's 'cors', or remove 'cors' there and keep this one")
+        }
+        for api in definitions.apis {
+            guard let document = api.policy?.document else { continue }
+            conflicts(
+                in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of API '\(api.name.value)'",
+                fix: "set the URL in the API's 'backend'; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
+        }
+        for (route, plan) in zip(routes, plans) {
+            guard let plan, let document = route.written.policy?.document else { continue }
+            let name = "route '\(definitions.apis[route.apiIndex].name.value)/\(route.written.id.value)'"
+            if plan.token != nil {
+                conflicts(
+                    in: document, section: "inbound", names: ["validate-jwt", "validate-azure-ad-token"],
+                    with: "the token check Portcullis generates for \(name)",
+                    fix: "state the identity provider with 'auth' and the permissions with 'scopes' or 'appRoles'")
+            }
+            if plan.cache != nil {
+                conflicts(
+                    in: document, section: "inbound", names: ["cache-lookup"], with: "the response cache of \(name)",
+                    fix: "configure caching with the route's 'cache', or remove 'cache' and keep these statements")
+                conflicts(
+                    in: document, section: "outbound", names: ["cache-store"], with: "the response cache of \(name)",
+                    fix: "configure caching with the route's 'cache', or remove 'cache' and keep these statements")
+            }
+        }
+    }
+
+    private mutating func conflicts(in document: PolicyXMLDocument, section: String, names: Set<String>, with generated: String, fix: String) {
+        guard let written = document.root.elements.first(where: { $0.name == section }) else { return }
+        for statement in written.elements where names.contains(statement.name) {
+            let range = document.range(statement.nameSpan)
+            diagnostics.report(
+                .conflictingPolicyStatement, "raw '\(statement.name)' conflicts with \(generated)", at: range,
+                notes: [Diagnostic.Note(fix, at: range)])
+        }
+    }
+}

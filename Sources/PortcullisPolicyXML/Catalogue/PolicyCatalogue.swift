@@ -1,0 +1,28 @@
+/// APIM's policy statements as data: the one place the structure check, and any later rule
+/// that reads raw XML, learns which elements, attributes and children APIM has and where a
+/// statement may stand.
+///
+/// Sources, in order of authority: Microsoft's policy reference pages
+/// (learn.microsoft.com/azure/api-management/<statement>-policy, the "Usage" block of each for
+/// sections and scopes), then APIM's XML schema (as published with the VS Code extension) for
+/// attributes the pages do not list. Where the two disagree the pages win, and the statement's
+/// entry says so. Statements the pages do not list (internal or resolver-only elements of the
+/// schema) are left out.
+public enum PolicyCatalogue {
+    /// The statement called `name`, if APIM has one.
+    public static func statement(_ name: String) -> StatementSpec? {
+        statementsByName[name]
+    }
+
+    /// Every statement, in name order.
+    public static let statements: [StatementSpec] =
+        (accessStatements + validationStatements + routingAndCachingStatements
+            + transformationStatements + integrationStatements + flowStatements)
+        .sorted { $0.name < $1.name }
+
+    /// Every statement name, in name order: the candidates for "did you mean".
+    public static let statementNames: [String] = statements.map(\.name)
+
+    private static let statementsByName: [String: StatementSpec] = Dictionary(
+        uniqueKeysWithValues: statements.map { ($0.name, $0) })
+}

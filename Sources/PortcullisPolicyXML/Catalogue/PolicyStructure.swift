@@ -1,0 +1,200 @@
+import PortcullisDiagnostics
+
+/// Checks that a raw policy document has APIM's shape and names only what APIM has, against
+/// ``PolicyCatalogue``: the root and its sections, each statement's section and scope, and
+/// every element and attribute down to free-form content, which is the author's own.
+public enum PolicyStructure {
+    /// The findings reported for one document at most: a document that breaks more rules is
+    /// not a policy anyone can read, the first ones show what is wrong, and placing each
+    /// finding costs a walk over the text before it.
+    public static let maximumFindings = 100
+
+    /// Reports what is wrong with `document` as a policy for `scope` (or as a fragment).
+    /// `suggestions` bounds the "did you mean" work a hostile document can cause.
+    public static func check(
+        _ document: PolicyXMLDocument, at scope: PolicyScope, suggestions: SuggestionBudget = SuggestionBudget(),
+        into diagnostics: inout DiagnosticCollector
+    ) {
+        var walker = StructureWalker(document: document, scope: scope, suggestions: suggestions)
+        walker.checkRoot()
+        for finding in walker.findings { diagnostics.report(finding) }
+    }
+}
+
+/// One walk over one document.
+private struct StructureWalker {
+    let document: PolicyXMLDocument
+    let scope: PolicyScope
+    let suggestions: SuggestionBudget
+    private(set) var findings: [Diagnostic] = []
+    /// Whether findings were left out, which the last one reported says.
+    private var truncated = false
+
+    init(document: PolicyXMLDocument, scope: PolicyScope, suggestions: SuggestionBudget) {
+        self.document = document
+        self.scope = scope
+        self.suggestions = suggestions
+    }
+
+    mutating func checkRoot() {
+        let root = document.root
+        let expected = scope == .fragment ? "fragment" : "policies"
+        guard root.name == expected else {
+            let fix =
+                scope == .fragment
+                ? "write the fragment's statements inside '<fragment>', without sections"
+                : "put the sections 'inbound', 'backend', 'outbound' and 'on-error' inside '<policies>'"
+            let what = scope == .fragment ? "a policy fragment" : "a policy document"
+            report(
+                .misplacedPolicyElement, "the root element of \(what) must be '\(expected)', not '\(root.name)'",
+                at: root.nameSpan, note: fix)
+            return
+        }
+        checkAttributes(of: root, against: ElementSpec(expected))
+        if scope == .fragment {
+            checkStatements(in: root, section: nil)
+        } else {
+            checkSections(of: root)
+        }
+    }
+
+    /// Each section at most once, in any order, each optional: what APIM's schema says
+    /// (`xs:all`) and what the service accepts.
+    private mutating func checkSections(of root: PolicyXMLElement) {
+        var seen: [PolicySection: PolicyXMLElement] = [:]
+        for element in root.elements {
+            guard let section = PolicySection(rawValue: element.name) else {
+                reportUnknown(
+                    element.name, "'\(element.name)' is not a policy section", element.nameSpan, candidates: PolicySection.allCases.map(\.rawValue),
+                    otherwise: "a policy document holds the sections 'inbound', 'backend', 'outbound' and 'on-error'")
+                continue
+            }
+            if let first = seen[section] {
+                report(
+                    .misplacedPolicyElement, "the '\(section.rawValue)' section appears more than once", at: element.nameSpan,
+                    note: "the first '\(section.rawValue)' is here; move the statements into it", noteAt: first.nameSpan)
+                continue
+            }
+            seen[section] = element
+            checkAttributes(of: element, against: ElementSpec(section.rawValue))
+            checkStatements(in: element, section: section)
+        }
+    }
+
+    /// The statements directly inside `parent`, of those `allowed` when it names some;
+    /// `section` is nil in a fragment, which may hold the statements of any section.
+    private mutating func checkStatements(
+        in parent: PolicyXMLElement, section: PolicySection?, among allowed: [String]? = nil
+    ) {
+        for element in parent.elements {
+            guard let statement = PolicyCatalogue.statement(element.name) else {
+                reportUnknown(
+                    element.name, "'\(element.name)' is not an APIM policy statement", element.nameSpan,
+                    candidates: allowed ?? PolicyCatalogue.statementNames,
+                    otherwise: "remove it, or write a statement from APIM's policy reference")
+                continue
+            }
+            if let allowed, !allowed.contains(statement.name) {
+                report(
+                    .misplacedPolicyElement, "'\(statement.name)' is not allowed directly inside '\(parent.name)'",
+                    at: element.nameSpan,
+                    note: "'\(parent.name)' holds \(DisplayText.list(allowed.map { "'\($0)'" }, joinedBy: "or")) only; move '\(statement.name)' out of it")
+            }
+            if let section, !statement.sections.contains(section) {
+                let allowed = PolicySection.allCases.filter(statement.sections.contains).map { "'\($0.rawValue)'" }
+                report(
+                    .misplacedPolicyElement, "'\(statement.name)' is not allowed in the '\(section.rawValue)' section",
+                    at: element.nameSpan,
+                    note: "APIM allows '\(statement.name)' in the \(DisplayText.list(allowed)) section\(allowed.count > 1 ? "s" : ""); move it there")
+            }
+            if !statement.scopes.contains(scope) {
+                let allowed = PolicyScope.allCases.filter(statement.scopes.contains).map(\.phrase)
+                report(
+                    .misplacedPolicyElement, "'\(statement.name)' is not allowed \(scope.phrase)", at: element.nameSpan,
+                    note: "APIM allows '\(statement.name)' \(DisplayText.list(allowed)) only; move it there or remove it")
+            }
+            checkElement(element, against: statement.element, section: section)
+        }
+    }
+
+    private mutating func checkElement(_ element: PolicyXMLElement, against spec: ElementSpec, section: PolicySection?) {
+        checkAttributes(of: element, against: spec)
+        switch spec.content {
+        case .freeForm:
+            return
+        case .statements:
+            checkStatements(in: element, section: section)
+        case .statementsAmong(let allowed):
+            checkStatements(in: element, section: section, among: allowed)
+        case .empty, .text:
+            let holds = if case .text = spec.content { "holds text only" } else { "holds no elements" }
+            for child in element.elements {
+                report(
+                    .unknownPolicyElement, "'\(spec.name)' \(holds), not the element '\(child.name)'", at: child.nameSpan,
+                    note: "remove '\(child.name)' from '\(spec.name)'")
+            }
+        case .elements(let children):
+            for child in element.elements {
+                guard let childSpec = children.first(where: { $0.name == child.name }) else {
+                    reportUnknown(
+                        child.name, "'\(spec.name)' has no child element '\(child.name)'", child.nameSpan, candidates: children.map(\.name),
+                        otherwise: "'\(spec.name)' may hold \(DisplayText.list(children.map { "'\($0.name)'" }, joinedBy: "or"))")
+                    continue
+                }
+                checkElement(child, against: childSpec, section: section)
+            }
+        }
+    }
+
+    private mutating func checkAttributes(of element: PolicyXMLElement, against spec: ElementSpec) {
+        for attribute in element.attributes where !Self.isNamespaceMarkup(attribute.name) {
+            if spec.attribute(attribute.name) == nil {
+                let known = spec.attributes.map(\.name)
+                reportUnknown(
+                    attribute.name, "'\(spec.name)' has no attribute '\(attribute.name)'", attribute.nameSpan,
+                    candidates: known,
+                    otherwise: known.isEmpty
+                        ? "'\(spec.name)' takes no attributes; remove it"
+                        : "'\(spec.name)' takes \(DisplayText.list(known.map { "'\($0)'" }, joinedBy: "or"))")
+            }
+        }
+        for required in spec.attributes where required.isRequired && element.attribute(required.name) == nil {
+            report(
+                .unknownPolicyElement, "'\(spec.name)' lacks the required attribute '\(required.name)'", at: element.nameSpan,
+                note: "add '\(required.name)=\"...\"' to '\(spec.name)'")
+        }
+    }
+
+    /// A namespace declaration or a namespaced attribute (`xmlns:xsl`, `xsi:nil`): XML's
+    /// own markup, not an APIM setting.
+    private static func isNamespaceMarkup(_ name: String) -> Bool {
+        name == "xmlns" || name.contains(":")
+    }
+
+    /// Reports a name APIM does not have, with the nearest known one when there is one.
+    private mutating func reportUnknown(
+        _ name: String, _ message: String, _ span: Range<Int>, candidates: [String], otherwise: String
+    ) {
+        let suggestion =
+            findings.count < PolicyStructure.maximumFindings && suggestions.spend(candidates.count)
+            ? Suggestion.closest(to: name, among: candidates) : nil
+        report(.unknownPolicyElement, message, at: span, note: suggestion.map { "did you mean '\($0)'?" } ?? otherwise)
+    }
+
+    private mutating func report(
+        _ code: DiagnosticCode, _ message: String, at span: Range<Int>, note: String, noteAt noteSpan: Range<Int>? = nil
+    ) {
+        guard findings.count < PolicyStructure.maximumFindings else {
+            if !truncated, let last = findings.indices.last {
+                truncated = true
+                findings[last].notes.append(
+                    Diagnostic.Note(
+                        "the document has more structure errors than the \(PolicyStructure.maximumFindings) reported; fix these and check again",
+                        at: findings[last].range))
+            }
+            return
+        }
+        let range = document.range(span)
+        findings.append(Diagnostic(code, message, at: range, notes: [Diagnostic.Note(note, at: noteSpan.map(document.range) ?? range)]))
+    }
+}

@@ -1,0 +1,148 @@
+/// Finds where a policy expression ends in `rawxml` text.
+///
+/// APIM reads an attribute value or element text that starts with `@(` or `@{` as C#,
+/// up to the bracket that closes the opening one, so the code may hold quotes, `<` and `&`
+/// that XML would not allow there. Brackets inside C# string and character literals and
+/// comments do not count; interpolated strings (`$"...{code}..."`) hold code, which may
+/// hold strings in turn.
+public enum ExpressionExtent {
+    /// The offset just past the bracket that closes the expression starting at `start`
+    /// (which holds `@`), or nil when the text ends first.
+    static func end(in text: [UInt8], from start: Int) -> Int? {
+        guard start + 1 < text.count else { return nil }
+        var scanner = Scanner(text: text, index: start + 1)
+        return scanner.code(until: nil) ? scanner.index : nil
+    }
+
+    /// The string literals of an expression's code, as written between their quotes, with
+    /// each interpolated part (`{name}`) written as the reference `{{name}}`: what a credential
+    /// written into the code would be found in.
+    public static func stringLiterals(in code: String) -> [String] {
+        let text = Array(code.utf8)
+        guard text.count > 1 else { return [] }
+        var scanner = Scanner(text: text, index: 1)
+        scanner.literals = []
+        _ = scanner.code(until: nil)
+        return scanner.literals?.map { String(decoding: $0, as: UTF8.self) } ?? []
+    }
+
+    private struct Scanner {
+        let text: [UInt8]
+        var index: Int
+        /// When set, the contents of string literals are kept here.
+        var literals: [[UInt8]]?
+
+        /// Reads code from an opening bracket at `index` through its closing bracket; with
+        /// `until` set, reads code up to (not through) that unmatched closing byte instead.
+        /// Returns false when the text ends first.
+        mutating func code(until terminator: UInt8?) -> Bool {
+            var depth = 0
+            while index < text.count {
+                let byte = text[index]
+                if let terminator, depth == 0, byte == terminator { return true }
+                switch byte {
+                case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    index += 1
+                case UInt8(ascii: ")"), UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    index += 1
+                    if depth == 0, terminator == nil { return true }
+                    if depth < 0 { return terminator != nil }
+                case UInt8(ascii: "\""):
+                    guard string(verbatim: false, interpolated: false) else { return false }
+                case UInt8(ascii: "'"):
+                    guard character() else { return false }
+                case UInt8(ascii: "@"), UInt8(ascii: "$"):
+                    guard prefixedString() else { return false }
+                case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
+                    while index < text.count, text[index] != 0x0A { index += 1 }
+                case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
+                    index += 2
+                    while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/")) {
+                        index += 1
+                    }
+                    guard index + 1 < text.count else { return false }
+                    index += 2
+                default:
+                    index += 1
+                }
+            }
+            return false
+        }
+
+        func peek(_ distance: Int) -> UInt8? {
+            index + distance < text.count ? text[index + distance] : nil
+        }
+
+        /// `@"..."`, `$"..."`, `$@"..."` and `@$"..."`; a lone `@` or `$` is code.
+        mutating func prefixedString() -> Bool {
+            var verbatim = false
+            var interpolated = false
+            var length = 0
+            while let byte = peek(length), byte == UInt8(ascii: "@") || byte == UInt8(ascii: "$") {
+                if byte == UInt8(ascii: "@") { verbatim = true } else { interpolated = true }
+                length += 1
+            }
+            guard peek(length) == UInt8(ascii: "\"") else {
+                index += length
+                return true
+            }
+            index += length
+            return string(verbatim: verbatim, interpolated: interpolated)
+        }
+
+        /// A string literal whose opening quote is at `index`.
+        mutating func string(verbatim: Bool, interpolated: Bool) -> Bool {
+            index += 1
+            var content: [UInt8] = []
+            defer { literals?.append(content) }
+            while index < text.count {
+                let byte = text[index]
+                switch byte {
+                case UInt8(ascii: "\\") where !verbatim:
+                    content += text[index..<min(index + 2, text.count)]
+                    index += 2
+                case UInt8(ascii: "\""):
+                    if verbatim, peek(1) == UInt8(ascii: "\"") {
+                        content.append(byte)
+                        index += 2
+                    } else {
+                        index += 1
+                        return true
+                    }
+                case UInt8(ascii: "{") where interpolated:
+                    if peek(1) == UInt8(ascii: "{") {
+                        content.append(byte)
+                        index += 2
+                    } else {
+                        index += 1
+                        guard code(until: UInt8(ascii: "}")) else { return false }
+                        content += "{{interpolated}}".utf8
+                        index += 1
+                    }
+                default:
+                    content.append(byte)
+                    index += 1
+                }
+            }
+            return false
+        }
+
+        /// A character literal, `'x'` or `'\''`.
+        mutating func character() -> Bool {
+            index += 1
+            while index < text.count {
+                switch text[index] {
+                case UInt8(ascii: "\\"): index += 2
+                case UInt8(ascii: "'"):
+                    index += 1
+                    return true
+                case 0x0A: return false
+                default: index += 1
+                }
+            }
+            return false
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// A policy document in a form where two documents that mean the same compare equal: the
+/// white space between and around statements, the order of attributes and the spelling of
+/// escapes do not count; names, values, expressions (exactly as written), comments and
+/// the order of statements do. Tests and the import's round-trip check compare these.
+public enum PolicyXMLCanonical {
+    public static func form(of document: PolicyXMLDocument) -> String {
+        var lines: [String] = []
+        write(document.root, depth: 0, into: &lines)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func write(_ element: PolicyXMLElement, depth: Int, into lines: inout [String]) {
+        let indent = String(repeating: "  ", count: depth)
+        let attributes = element.attributes.sorted { $0.name < $1.name }.map { " \($0.name)=\(quoted($0.value))" }.joined()
+        lines.append("\(indent)<\(element.name)\(attributes)>")
+        for child in element.children {
+            switch child {
+            case .element(let nested):
+                write(nested, depth: depth + 1, into: &lines)
+            case .text(let value, _):
+                let shown = quoted(value)
+                if case .text(let text) = value, text.allSatisfy(\.isWhitespace) { continue }
+                lines.append("\(indent)  \(shown)")
+            case .comment(let text, _):
+                lines.append("\(indent)  <!--\(text.trimmingWhitespace)-->")
+            }
+        }
+    }
+
+    /// Literal text trimmed and escaped so that every value is one line; expressions as written.
+    private static func quoted(_ value: PolicyXMLValue) -> String {
+        switch value {
+        case .text(let text):
+            var out = "\""
+            for scalar in text.trimmingWhitespace.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        case .expression(let code):
+            return "expression(" + code.debugDescription + ")"
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+}

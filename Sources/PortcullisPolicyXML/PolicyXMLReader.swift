@@ -1,0 +1,464 @@
+import CXML2
+import PortcullisDiagnostics
+
+/// Reads raw policy XML in APIM's `rawxml` form into a located tree.
+///
+/// The text is read twice. A scan finds every tag, attribute, text run and comment with its
+/// place, and every policy expression with its end; it writes a copy of the text in which the
+/// expressions' quotes, `<`, `>` and `&` are blanked out, so the copy is plain XML of the same
+/// length. libxml2 then parses the copy: it decides whether the document is well formed,
+/// reports where it is not, and resolves character references in everything that is not an
+/// expression. Expressions are taken from the original text, exactly as written.
+///
+/// Hostile input: a document type declaration is refused before libxml2 sees the text, so
+/// no entity is ever defined or expanded, and libxml2 runs without network access.
+public enum PolicyXMLReader {
+    /// APIM refuses a policy document larger than 256 KiB.
+    public static let maximumSize = 262_144
+
+    /// The document, or nil after reporting why it cannot be read. `what` names it in
+    /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'".
+    public static func read(
+        _ text: [UInt8], placement: TextPlacement, what: String, diagnostics: inout DiagnosticCollector
+    ) -> PolicyXMLDocument? {
+        let start = placement.range(0..<0, in: text)
+        guard text.count <= maximumSize else {
+            diagnostics.report(
+                .inputLimit, "\(what) is \(text.count) bytes, over APIM's limit of \(maximumSize) for a policy document", at: start,
+                notes: [Diagnostic.Note("move statements into policy fragments or split them across scopes", at: start)])
+            return nil
+        }
+        var scan = Scan(text: text)
+        scan.run()
+        func report(_ offset: Int, _ message: String, note: String) {
+            let range = placement.range(offset..<(offset + 1), in: text)
+            diagnostics.report(.policyXMLSyntax, message, at: range, notes: [Diagnostic.Note(note, at: range)])
+        }
+        if let refusal = scan.refusal {
+            report(refusal.offset, refusal.message, note: refusal.note)
+            return nil
+        }
+        let parsed = LibXML2.parse(scan.masked)
+        if let failure = parsed.failure {
+            let offset = Self.offset(line: failure.line, column: failure.column, in: text)
+            report(offset, "\(what) is not well-formed XML: \(failure.message)", note: "APIM refuses documents it cannot parse; fix the XML at this place")
+            return nil
+        }
+        guard let document = parsed.document else { return nil }
+        defer { xmlFreeDoc(document) }
+        guard var root = scan.root, let rootNode = xmlDocGetRootElement(document),
+            Values.fill(&root, from: rootNode, text: text)
+        else {
+            report(0, "\(what) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
+            return nil
+        }
+        return PolicyXMLDocument(text: text, root: root, placement: placement)
+    }
+
+    /// The text in APIM's `xml` form: every policy expression entity-escaped, so that any
+    /// XML tool (a schema validator, say) can read it; nil when the text is not a readable
+    /// policy. The reverse of what APIM does on reading `rawxml`.
+    public static func xmlForm(_ text: [UInt8]) -> [UInt8]? {
+        var scan = Scan(text: text)
+        scan.run()
+        guard scan.refusal == nil, !scan.lost else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + text.count / 8)
+        var index = 0
+        for (span, quote) in scan.expressions {
+            out += text[index..<span.lowerBound]
+            for byte in text[span] {
+                switch byte {
+                case UInt8(ascii: "&"): out += "&amp;".utf8
+                case UInt8(ascii: "<"): out += "&lt;".utf8
+                case UInt8(ascii: ">"): out += "&gt;".utf8
+                case UInt8(ascii: "\"") where quote == byte: out += "&quot;".utf8
+                case UInt8(ascii: "'") where quote == byte: out += "&apos;".utf8
+                default: out.append(byte)
+                }
+            }
+            index = span.upperBound
+        }
+        out += text[index...]
+        return out
+    }
+
+    /// The byte offset of libxml2's 1-based line and column (columns in characters).
+    static func offset(line: Int, column: Int, in text: [UInt8]) -> Int {
+        var index = 0
+        var currentLine = 1
+        while index < text.count, currentLine < line {
+            if text[index] == 0x0A { currentLine += 1 }
+            index += 1
+        }
+        var characters = 1
+        while index < text.count, characters < column, text[index] != 0x0A {
+            index += 1
+            while index < text.count, text[index] & 0xC0 == 0x80 { index += 1 }
+            characters += 1
+        }
+        return min(index, max(text.count - 1, 0))
+    }
+}
+
+/// The first pass: tags, attributes, text, comments and expressions with their places.
+private struct Scan {
+    struct Refusal {
+        var offset: Int
+        var message: String
+        var note: String
+    }
+
+    let text: [UInt8]
+    var masked: [UInt8]
+    var index = 0
+    var open: [PolicyXMLElement] = []
+    var root: PolicyXMLElement?
+    /// Why the text is refused before parsing: an expression that never ends, or a DTD.
+    var refusal: Refusal?
+    /// The scan met text it does not understand; libxml2 will say what is wrong with it.
+    var lost = false
+    /// Every expression, with the quote of the attribute value it opens (nil in text).
+    var expressions: [(span: Range<Int>, quote: UInt8?)] = []
+
+    init(text: [UInt8]) {
+        self.text = text
+        self.masked = text
+    }
+
+    mutating func run() {
+        while index < text.count, refusal == nil, !lost {
+            if text[index] == UInt8(ascii: "<") {
+                markup()
+            } else {
+                characters()
+            }
+        }
+    }
+
+    func starts(with literal: String, at offset: Int) -> Bool {
+        let bytes = Array(literal.utf8)
+        return offset + bytes.count <= text.count && Array(text[offset..<(offset + bytes.count)]) == bytes
+    }
+
+    func find(_ literal: String, from offset: Int) -> Int? {
+        let bytes = Array(literal.utf8)
+        var position = offset
+        while position + bytes.count <= text.count {
+            if text[position] == bytes[0], Array(text[position..<(position + bytes.count)]) == bytes { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    mutating func add(_ node: PolicyXMLNode) {
+        guard !open.isEmpty else { return }
+        open[open.count - 1].children.append(node)
+    }
+
+    /// A run of character data up to the next `<`.
+    mutating func characters() {
+        let start = index
+        var first = index
+        while first < text.count, text[first] != UInt8(ascii: "<"), isSpace(text[first]) { first += 1 }
+        var value: PolicyXMLValue?
+        if isExpressionStart(first) {
+            guard let end = expression(at: first, quote: nil) else { return }
+            value = .expression(String(decoding: text[first..<end], as: UTF8.self))
+            index = end
+            while index < text.count, isSpace(text[index]) { index += 1 }
+            if index < text.count, text[index] != UInt8(ascii: "<") {
+                refusal = Refusal(
+                    offset: index, message: "text follows the policy expression that starts at this element's text",
+                    note: "APIM reads an element's text that starts with '@(' or '@{' as one expression; move the text into it")
+                return
+            }
+        } else {
+            while index < text.count, text[index] != UInt8(ascii: "<") { index += 1 }
+        }
+        // Text outside the root is whitespace or an error libxml2 reports.
+        add(.text(value ?? .text(""), span: start..<index))
+    }
+
+    mutating func markup() {
+        let start = index
+        if starts(with: "<!--", at: index) {
+            guard let end = find("-->", from: index + 4) else { return lose() }
+            add(.comment(String(decoding: text[(start + 4)..<end], as: UTF8.self), span: start..<(end + 3)))
+            index = end + 3
+        } else if starts(with: "<![CDATA[", at: index) {
+            guard let end = find("]]>", from: index + 9) else { return lose() }
+            let content = text[(start + 9)..<end]
+            let trimmed = content.drop(while: isSpace)
+            let code = trimmed.first == UInt8(ascii: "@") && trimmed.dropFirst().first.map { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "{") } == true
+            let kept = code ? trimmed.reversed().drop(while: isSpace).reversed() : Array(content)
+            let string = String(decoding: kept, as: UTF8.self)
+            add(.text(code ? .expression(string) : .text(string), span: start..<(end + 3)))
+            index = end + 3
+        } else if starts(with: "<!", at: index) {
+            refusal = Refusal(
+                offset: index, message: "a document type declaration is not allowed in a policy",
+                note: "APIM policies have no DTD; remove the declaration and any entities it defines")
+        } else if starts(with: "<?", at: index) {
+            guard let end = find("?>", from: index + 2) else { return lose() }
+            index = end + 2
+        } else if starts(with: "</", at: index) {
+            guard let end = find(">", from: index + 2), var element = open.popLast() else { return lose() }
+            index = end + 1
+            element.span = element.span.lowerBound..<index
+            close(element)
+        } else {
+            startTag()
+        }
+    }
+
+    mutating func close(_ element: PolicyXMLElement) {
+        if open.isEmpty {
+            if root == nil { root = element }
+        } else {
+            open[open.count - 1].children.append(.element(element))
+        }
+    }
+
+    mutating func startTag() {
+        let start = index
+        index += 1
+        let nameStart = index
+        while index < text.count, !isSpace(text[index]), text[index] != UInt8(ascii: "/"), text[index] != UInt8(ascii: ">") {
+            index += 1
+        }
+        guard index > nameStart else { return lose() }
+        var element = PolicyXMLElement(
+            name: String(decoding: text[nameStart..<index], as: UTF8.self), attributes: [], children: [],
+            span: start..<index, nameSpan: nameStart..<index)
+        while true {
+            while index < text.count, isSpace(text[index]) { index += 1 }
+            guard index < text.count else { return lose() }
+            if text[index] == UInt8(ascii: ">") {
+                index += 1
+                element.span = start..<index
+                open.append(element)
+                return
+            }
+            if starts(with: "/>", at: index) {
+                index += 2
+                element.span = start..<index
+                close(element)
+                return
+            }
+            guard let attribute = attribute() else { return }
+            element.attributes.append(attribute)
+        }
+    }
+
+    mutating func attribute() -> PolicyXMLAttribute? {
+        let nameStart = index
+        while index < text.count, !isSpace(text[index]), text[index] != UInt8(ascii: "="), text[index] != UInt8(ascii: ">") {
+            index += 1
+        }
+        let nameEnd = index
+        while index < text.count, isSpace(text[index]) { index += 1 }
+        guard nameEnd > nameStart, index < text.count, text[index] == UInt8(ascii: "=") else {
+            lose()
+            return nil
+        }
+        index += 1
+        while index < text.count, isSpace(text[index]) { index += 1 }
+        guard index < text.count, text[index] == UInt8(ascii: "\"") || text[index] == UInt8(ascii: "'") else {
+            lose()
+            return nil
+        }
+        let quote = text[index]
+        let valueStart = index + 1
+        var value = PolicyXMLValue.text("")
+        if isExpressionStart(valueStart) {
+            guard let end = expression(at: valueStart, quote: quote) else { return nil }
+            guard end < text.count, text[end] == quote else {
+                refusal = Refusal(
+                    offset: end, message: "text follows the policy expression that starts this attribute value",
+                    note: "APIM reads an attribute value that starts with '@(' or '@{' as one expression; move the text into it")
+                return nil
+            }
+            value = .expression(String(decoding: text[valueStart..<end], as: UTF8.self))
+            index = end
+        } else {
+            index = valueStart
+            while index < text.count, text[index] != quote { index += 1 }
+            guard index < text.count else {
+                lose()
+                return nil
+            }
+        }
+        let valueEnd = index
+        index += 1
+        return PolicyXMLAttribute(
+            name: String(decoding: text[nameStart..<nameEnd], as: UTF8.self), value: value, nameSpan: nameStart..<nameEnd,
+            valueSpan: valueStart..<valueEnd)
+    }
+
+    func isExpressionStart(_ offset: Int) -> Bool {
+        offset + 1 < text.count && text[offset] == UInt8(ascii: "@")
+            && (text[offset + 1] == UInt8(ascii: "(") || text[offset + 1] == UInt8(ascii: "{"))
+    }
+
+    /// The end of the expression at `offset`, its markup characters blanked in the copy.
+    mutating func expression(at offset: Int, quote: UInt8?) -> Int? {
+        guard let end = ExpressionExtent.end(in: text, from: offset) else {
+            refusal = Refusal(
+                offset: offset, message: "the policy expression that starts here never ends",
+                note: "close every '(' and '{' of the expression, and every string it holds")
+            return nil
+        }
+        expressions.append((offset..<end, quote))
+        for position in offset..<end {
+            switch text[position] {
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"), UInt8(ascii: "\""), UInt8(ascii: "'"):
+                masked[position] = UInt8(ascii: "_")
+            default: break
+            }
+        }
+        return end
+    }
+
+    mutating func lose() {
+        lost = true
+    }
+
+    func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+}
+
+/// libxml2, configured for hostile text.
+private enum LibXML2 {
+    struct Failure {
+        var line: Int
+        var column: Int
+        var message: String
+    }
+
+    struct Parsed {
+        var document: xmlDocPtr?
+        var failure: Failure?
+    }
+
+    /// libxml2 must be set up once, before threads use it.
+    static let initialized: Bool = {
+        xmlInitParser()
+        return true
+    }()
+
+    /// Where libxml2's first error is kept: later errors are often echoes of the first.
+    private final class FirstError {
+        var failure: Failure?
+    }
+
+    static func parse(_ text: [UInt8]) -> Parsed {
+        _ = initialized
+        guard !text.isEmpty else { return Parsed(failure: Failure(line: 1, column: 1, message: "the document is empty")) }
+        guard let context = xmlNewParserCtxt() else { return Parsed(failure: Failure(line: 1, column: 1, message: "out of memory")) }
+        defer { xmlFreeParserCtxt(context) }
+        let first = FirstError()
+        context.pointee._private = Unmanaged.passUnretained(first).toOpaque()
+        context.pointee.sax.pointee.serror = { userData, error in
+            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+            let parser = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let box = parser.pointee._private else { return }
+            let first = Unmanaged<FirstError>.fromOpaque(box).takeUnretainedValue()
+            guard first.failure == nil else { return }
+            let message = error.pointee.message.map { String(cString: $0) } ?? "a parse error"
+            first.failure = Failure(line: Int(error.pointee.line), column: Int(error.pointee.int2), message: message.asClause)
+        }
+        // No network, no messages on standard error, no entity substitution, no DTD loading.
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let document = text.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlCtxtReadMemory(context, $0, Int32(buffer.count), "policy.xml", "UTF-8", options)
+            }
+        }
+        let failed = first.failure ?? (context.pointee.wellFormed == 0 ? Failure(line: 1, column: 1, message: "a parse error") : nil)
+        if let failed {
+            if let document { xmlFreeDoc(document) }
+            return Parsed(failure: failed)
+        }
+        guard let document else { return Parsed(failure: Failure(line: 1, column: 1, message: "the document is empty")) }
+        return Parsed(document: document)
+    }
+}
+
+extension String {
+    /// libxml2's message as a clause of ours: no surrounding space, no capital.
+    fileprivate var asClause: String {
+        var text = Substring(self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        guard let first = text.first else { return "" }
+        return first.lowercased() + text.dropFirst()
+    }
+}
+
+/// Takes the values libxml2 decoded into the scanned tree: literal attribute values and
+/// text, with character references resolved. Returns false where the two readings of the
+/// document disagree, which a well-formed document never does.
+private enum Values {
+    static func fill(_ element: inout PolicyXMLElement, from node: xmlNodePtr, text: [UInt8]) -> Bool {
+        guard name(of: node) == element.name else { return false }
+        var property = node.pointee.properties
+        var attributeIndex = 0
+        while let attribute = property {
+            guard attributeIndex < element.attributes.count else { return false }
+            if case .text = element.attributes[attributeIndex].value {
+                element.attributes[attributeIndex].value = .text(string(attribute.pointee.children, of: node.pointee.doc))
+            }
+            attributeIndex += 1
+            property = attribute.pointee.next
+        }
+        // Namespace declarations are not properties in libxml2's tree.
+        let declared = element.attributes.filter { $0.name != "xmlns" && !$0.name.hasPrefix("xmlns:") }.count
+        guard attributeIndex == declared else { return false }
+
+        var child = node.pointee.children
+        var position = 0
+        while let current = child {
+            defer { child = current.pointee.next }
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE, XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE: break
+            default: continue
+            }
+            guard position < element.children.count else { return false }
+            switch (element.children[position], current.pointee.type) {
+            case (.element(var nested), XML_ELEMENT_NODE):
+                guard fill(&nested, from: current, text: text) else { return false }
+                element.children[position] = .element(nested)
+            case (.text(.text, let span), XML_TEXT_NODE):
+                element.children[position] = .text(.text(content(of: current)), span: span)
+            case (.text, XML_TEXT_NODE), (.text, XML_CDATA_SECTION_NODE), (.comment, XML_COMMENT_NODE):
+                break
+            default:
+                return false
+            }
+            position += 1
+        }
+        // The scan records empty text runs libxml2 does not keep (none between two tags).
+        element.children.removeAll { if case .text(.text(""), let span) = $0 { span.isEmpty } else { false } }
+        return true
+    }
+
+    static func name(of node: xmlNodePtr) -> String {
+        let local = String(cString: node.pointee.name)
+        if let prefix = node.pointee.ns?.pointee.prefix { return String(cString: prefix) + ":" + local }
+        return local
+    }
+
+    static func content(of node: xmlNodePtr) -> String {
+        guard let raw = xmlNodeGetContent(node) else { return "" }
+        defer { portcullis_xml_free(raw) }
+        return String(cString: raw)
+    }
+
+    static func string(_ list: xmlNodePtr?, of document: xmlDocPtr?) -> String {
+        guard let raw = xmlNodeListGetString(document, list, 1) else { return "" }
+        defer { portcullis_xml_free(raw) }
+        return String(cString: raw)
+    }
+}

@@ -1,0 +1,175 @@
+import PortcullisDiagnostics
+
+/// A policy document or fragment as its author wrote it, in APIM's `rawxml` form: policy
+/// expressions stand unescaped inside attribute values and element text, which makes the
+/// text not quite XML. The tree keeps each node's place in the text, so findings point at
+/// the line and column they are about, and a bundle can carry any node exactly as written.
+public struct PolicyXMLDocument: Sendable {
+    /// The document's text, as written.
+    public let text: [UInt8]
+    public let root: PolicyXMLElement
+    /// Where the text lies among the run's input files.
+    public let placement: TextPlacement
+    /// The offset where each line starts, so placing a finding costs a search, not a walk
+    /// over the text before it.
+    let lineStarts: [Int]
+
+    init(text: [UInt8], root: PolicyXMLElement, placement: TextPlacement) {
+        self.text = text
+        self.root = root
+        self.placement = placement
+        lineStarts = TextPlacement.lineStarts(of: text)
+    }
+
+    /// The input range of `span`, a range of byte offsets in ``text``.
+    public func range(_ span: Range<Int>) -> SourceRange {
+        placement.range(span, in: text, lineStarts: lineStarts)
+    }
+
+    /// The spaces and tabs between the start of `span`'s line and `span`, when nothing else
+    /// stands there; nil when `span` does not start its line.
+    public func indentation(before span: Range<Int>) -> String? {
+        var start = span.lowerBound
+        while start > 0, text[start - 1] == 0x20 || text[start - 1] == 0x09 { start -= 1 }
+        guard start == 0 || text[start - 1] == 0x0A || text[start - 1] == 0x0D else { return nil }
+        return String(decoding: text[start..<span.lowerBound], as: UTF8.self)
+    }
+
+    /// The text of `span` exactly as written.
+    public func source(_ span: Range<Int>) -> String {
+        String(decoding: text[span], as: UTF8.self)
+    }
+}
+
+/// An element with its attributes and content.
+public struct PolicyXMLElement: Sendable {
+    public var name: String
+    public var attributes: [PolicyXMLAttribute]
+    public var children: [PolicyXMLNode]
+    /// The element's text from `<` to the end of its end tag (or of `/>`).
+    public var span: Range<Int>
+    /// The element's name in its start tag: where findings about the element point.
+    public var nameSpan: Range<Int>
+
+    /// The value of the attribute called `name`, if the element has it.
+    public func attribute(_ name: String) -> PolicyXMLAttribute? {
+        attributes.first { $0.name == name }
+    }
+
+    /// The child elements, skipping text and comments.
+    public var elements: [PolicyXMLElement] {
+        children.compactMap { if case .element(let element) = $0 { element } else { nil } }
+    }
+
+    /// The element's text content when it is one value (`<value>orders</value>`), else nil.
+    public var textValue: PolicyXMLValue? {
+        var found: PolicyXMLValue?
+        for child in children {
+            switch child {
+            case .element: return nil
+            case .comment: continue
+            case .text(let value, _):
+                if case .text(let text) = value, text.allSatisfy(\.isWhitespace) { continue }
+                if found != nil { return nil }
+                found = value
+            }
+        }
+        return found
+    }
+
+    /// This element and every element inside it, depth first, in document order.
+    public func forEachElement(_ body: (PolicyXMLElement) -> Void) {
+        body(self)
+        for case .element(let child) in children { child.forEachElement(body) }
+    }
+}
+
+public struct PolicyXMLAttribute: Sendable {
+    public var name: String
+    public var value: PolicyXMLValue
+    public var nameSpan: Range<Int>
+    /// The value between its quotes.
+    public var valueSpan: Range<Int>
+}
+
+/// An attribute value or a run of element text.
+public enum PolicyXMLValue: Sendable, Equatable {
+    /// Text with XML's character references resolved.
+    case text(String)
+    /// A policy expression, `@(...)` or `@{...}`, exactly as written: APIM evaluates it.
+    case expression(String)
+
+    /// The text a reader of the policy sees: the literal, or the expression's code.
+    public var written: String {
+        switch self {
+        case .text(let text), .expression(let text): text
+        }
+    }
+}
+
+public enum PolicyXMLNode: Sendable {
+    case element(PolicyXMLElement)
+    /// Character data (a CDATA section included) between tags.
+    case text(PolicyXMLValue, span: Range<Int>)
+    case comment(String, span: Range<Int>)
+}
+
+/// How byte offsets of a document's text map to places in the run's input files.
+public enum TextPlacement: Sendable {
+    /// The text is a whole input file.
+    case file(FileID)
+    /// The text is a YAML block scalar whose line `n` (from 0) is the file's line
+    /// `firstLine + n`, indented by `indent` columns.
+    case block(FileID, firstLine: Int, indent: Int)
+    /// The text is a YAML scalar whose lines the file does not hold one for one (quoted
+    /// or folded): every place in it is the scalar's range.
+    case scalar(SourceRange)
+
+    func range(_ span: Range<Int>, in text: [UInt8], lineStarts: [Int]? = nil) -> SourceRange {
+        if case .scalar(let range) = self { return range }
+        let starts = lineStarts ?? Self.lineStarts(of: text)
+        let start = Self.position(of: span.lowerBound, in: text, lineStarts: starts)
+        let end = Self.position(of: max(span.upperBound, span.lowerBound + 1), in: text, lineStarts: starts)
+        switch self {
+        case .scalar(let range):
+            return range
+        case .file(let file):
+            return SourceRange(file: file, start: start, end: end)
+        case .block(let file, let firstLine, let indent):
+            func shifted(_ position: SourcePosition) -> SourcePosition {
+                SourcePosition(line: Int(position.line) - 1 + firstLine, column: Int(position.column) + indent)
+            }
+            return SourceRange(file: file, start: shifted(start), end: shifted(end))
+        }
+    }
+
+    /// Where each line starts; a line ends at LF, CRLF or a lone CR.
+    static func lineStarts(of text: [UInt8]) -> [Int] {
+        var starts = [0]
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            index += 1
+            if byte == 0x0A || byte == 0x0D {
+                if byte == 0x0D, index < text.count, text[index] == 0x0A { index += 1 }
+                starts.append(index)
+            }
+        }
+        return starts
+    }
+
+    /// The 1-based line and column of byte `offset`, counting columns in Unicode scalars
+    /// as the YAML reader does, so both kinds of input report places alike.
+    static func position(of offset: Int, in text: [UInt8], lineStarts: [Int]) -> SourcePosition {
+        let offset = min(offset, text.count)
+        // The last line start at or before the offset.
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        let column = text[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 != 0x80 && $1 != 0x0D && $1 != 0x0A ? $0 + 1 : $0 }
+        return SourcePosition(line: low + 1, column: column)
+    }
+}

@@ -1,0 +1,216 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// Raw policy XML through the executable: where it may come from, what the bundle carries,
+/// and hostile documents.
+final class RawPolicyTests: XCTestCase {
+    private var directory: URL!
+    private var outside: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        outside = try BundleTests.temporaryDirectory()
+        try FileManager.default.createDirectory(at: file("defs/policies"), withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+        try? FileManager.default.removeItem(at: outside)
+    }
+
+    private func file(_ path: String) -> URL { directory.appendingPathComponent(path) }
+
+    private func write(_ text: String, to path: String) throws {
+        try text.write(to: file(path), atomically: true, encoding: .utf8)
+    }
+
+    /// An API whose API-level `policy` is `policy` and whose one route reads orders.
+    private func writeAPI(policy: String) throws {
+        let example = RuleExample.api(
+            fields: "policy: \(policy)\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(example.text, to: "defs/orders.yaml")
+    }
+
+    func testPolicyFilesAndFragmentsAreCarriedAsWritten() throws {
+        let policy = """
+            <policies>
+                <inbound>
+                    <set-variable name="started" value="@(DateTime.UtcNow.ToString("o"))" />
+                    <base />
+                    <include-fragment fragment-id="Correlation_Headers" />
+                </inbound>
+                <outbound>
+                    <base />
+                    <set-header name="X-Powered-By" exists-action="delete" />
+                </outbound>
+            </policies>
+
+            """
+        try write(policy, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        try write(
+            """
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: Correlation_Headers
+            description: Adds the request id.
+            policy: |
+              <fragment>
+                <set-header name="X-Request-Id" exists-action="skip"><value>@(context.RequestId.ToString())</value></set-header>
+              </fragment>
+
+            """, to: "defs/fragments.yaml")
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let api = try String(contentsOf: file("out/apim/apis/orders/policy.xml"), encoding: .utf8)
+        XCTAssertEqual(
+            api,
+            """
+            <policies>
+                <inbound>
+                    <set-variable name="started" value="@(DateTime.UtcNow.ToString("o"))" />
+                    <base />
+                    <set-backend-service base-url="https://orders.example.com" />
+                    <include-fragment fragment-id="Correlation_Headers" />
+                </inbound>
+                <outbound>
+                    <base />
+                    <set-header name="X-Powered-By" exists-action="delete" />
+                </outbound>
+            </policies>
+
+            """)
+        let fragment = try String(contentsOf: file("out/apim/policy fragments/Correlation_Headers/policy.xml"), encoding: .utf8)
+        XCTAssertTrue(fragment.hasPrefix("<fragment>\n  <set-header name=\"X-Request-Id\""), fragment)
+        let information = try String(
+            contentsOf: file("out/apim/policy fragments/Correlation_Headers/policyFragmentInformation.json"), encoding: .utf8)
+        XCTAssertTrue(information.contains("Adds the request id."), information)
+        let check = try ToolProcess.run(["build", "defs", "--out", "out", "--check"], in: directory)
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+    }
+
+    func testPolicyPathsCannotLeaveTheProject() throws {
+        let canary = "canary-\(UUID().uuidString)"
+        try "<policies><inbound><set-variable name=\"\(canary)\" value=\"x\" /></inbound></policies>\n".write(
+            to: file("outside.xml"), atomically: true, encoding: .utf8)
+        for path in ["/etc/passwd.xml", "policies/orders.txt", "policies//orders.xml"] {
+            try writeAPI(policy: "'\(path)'")
+            let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+            XCTAssertEqual(lint.status, 1, path)
+            XCTAssertTrue(lint.stdout.contains("'policy' must be XML or the relative path of an '.xml' file"), lint.stdout)
+        }
+        // Climbing out of the folder finds nothing: only the inputs are looked among.
+        for path in ["../outside.xml", "policies/../../outside.xml", "../../../../../../../../tmp/outside.xml"] {
+            try writeAPI(policy: "'\(path)'")
+            let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+            XCTAssertEqual(lint.status, 1, path)
+            XCTAssertTrue(lint.stdout.contains("of API 'orders' is not among the inputs [RF001]"), lint.stdout)
+            XCTAssertFalse(lint.stdout.contains(canary), path)
+        }
+    }
+
+    func testALinkedPolicyFileOutsideTheFolderIsNeverRead() throws {
+        let canary = "canary-\(UUID().uuidString)"
+        let secret = outside.appendingPathComponent("secret.xml")
+        try "<policies><inbound><set-variable name=\"\(canary)\" value=\"x\" /></inbound></policies>\n".write(
+            to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: file("defs/policies/orders.xml").path, withDestinationPath: secret.path)
+        try writeAPI(policy: "policies/orders.xml")
+        for format in ["text", "json", "sarif"] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(lint.status, 1, format)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
+            XCTAssertTrue(lint.stdout.contains("is not among the inputs"), "\(format): \(lint.stdout.prefix(400))")
+        }
+    }
+
+    func testEntityExpansionIsRefusedWhereItIsWritten() throws {
+        let laughs = (1...9).map { "<!ENTITY l\($0) \"" + String(repeating: "&l\($0 - 1);", count: 10) + "\">" }.joined()
+        try write(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE policies [<!ENTITY l0 \"lol\">\(laughs)]>\n<policies><inbound>&l9;</inbound></policies>\n",
+            to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let started = Date()
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(
+            lint.stdout.contains("defs/policies/orders.xml:2:1: error: a document type declaration is not allowed in a policy [PX001]"),
+            lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("lollollol"))
+    }
+
+    func testSecretsInRawXMLAreReportedMaskedAndNeverBuilt() throws {
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <set-header name="Authorization" exists-action="override"><value>Basic \(canary)</value></set-header>
+                    <send-request mode="new" response-variable-name="token">
+                        <set-url>https://login.example.com/token</set-url>
+                        <set-body>@("grant_type=client_credentials&client_secret=\(canary)")</set-body>
+                    </send-request>
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        for format in ["text", "json", "sarif", "github"] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(lint.status, 1, format)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
+            XCTAssertTrue(lint.stdout.contains("SE001"), format)
+        }
+        let text = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:74: error: this value looks like a credential [SE001]"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:7:23: error: this value looks like a credential [SE001]"), text.stdout)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertNotEqual(build.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+    }
+
+    func testSuppressionCommentsInRawXML() throws {
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <!-- portcullis:ignore CA004 - the partner's token lives a day and is revoked upstream -->
+                    <cache-store-value key="partner-token" value="@((string)context.Variables["token"])" duration="86400" />
+                    <cache-store-value key="other-token" value="@((string)context.Variables["token"])" duration="86400" />
+                    <set-variable name="a" value="b" /> <!-- portcullis:ignore SE003 - nothing here -->
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertFalse(lint.stdout.contains("orders.xml:5:"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("defs/policies/orders.xml:6:102: error: raw 'cache-store-value' in API 'orders' keeps values for 1d"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("defs/policies/orders.xml:7:45: warning: suppression of 'SE003' silenced nothing [SU003]"), lint.stdout)
+    }
+
+    func testAPolicyFileNotGivenIsNamed() throws {
+        try write("<policies><inbound><base /></inbound></policies>\n", to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs/gateway.yaml", "defs/orders.yaml"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(
+            lint.stdout.contains("error: policy file 'policies/orders.xml' of API 'orders' is not among the inputs [RF001]"), lint.stdout)
+        let folder = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(folder.status, 0, folder.stdout)
+    }
+
+    func testForeignXMLIsSkippedAndCounted() throws {
+        try write("<project><modelVersion>4.0.0</modelVersion></project>\n", to: "defs/pom.xml")
+        try writeAPI(policy: "|\n  <policies><inbound><base /></inbound></policies>")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("(1 other file skipped)"), lint.stdout)
+    }
+}

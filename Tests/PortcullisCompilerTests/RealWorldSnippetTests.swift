@@ -1,0 +1,194 @@
+import Foundation
+import PortcullisCompiler
+import PortcullisDiagnostics
+import PortcullisPolicyXML
+import XCTest
+
+/// The language's reach, measured on policies nobody here wrote: every public APIM policy
+/// sample in `../shared/real-world/policy-snippets` is written in a project as a route's raw
+/// policy (or a fragment), built, and the built policy must mean what the sample means.
+final class RealWorldSnippetTests: XCTestCase {
+    static let examples = GoldenFiles.packageRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/real-world/policy-snippets/examples")
+
+    /// Samples APIM itself cannot load; `PolicyXMLReader`'s tests check that each is refused
+    /// with a located finding.
+    static let refused: Set<String> = [
+        "Call out to an HTTP endpoint and cache the response.policy.xml",
+        "Filter response content based on product name.policy.xml",
+    ]
+
+    /// A project holding every sample, and where each sample's policy lands in its bundle.
+    struct Project {
+        var folder: URL
+        /// By sample file name: the sample and the bundle path of its built policy.
+        var originals: [String: (file: URL, built: String)]
+        /// By the name of its copy in the project: the sample's file name.
+        var copies: [String: String]
+    }
+
+    func testEverySampleBuildsToAnEquivalentPolicy() throws {
+        let project = try Self.project(rulesOff: ["RL001", "LP007", "LP002", "CA004", "SE003"])
+        defer { try? FileManager.default.removeItem(at: project.folder) }
+        let bundle = try BundleTests.build(project.folder)
+        var differing: [String] = []
+        for (name, original) in project.originals.sorted(by: { $0.key < $1.key }) {
+            guard let built = bundle.files[original.built] else {
+                differing.append("\(name): not built")
+                continue
+            }
+            let expected = try Self.canonical([UInt8](Data(contentsOf: original.file)))
+            let actual = try Self.canonical(built)
+            if expected != actual { differing.append("\(name):\n\(GoldenFiles.lineDiff(expected: expected, actual: actual))") }
+        }
+        XCTAssertEqual(differing, [], differing.joined(separator: "\n\n"))
+    }
+
+    /// What the checker finds in the samples with its rules on: real weaknesses of public
+    /// policies, each a finding in the sample's own file and line.
+    func testTheCheckerReadsTheSamples() throws {
+        let project = try Self.project(rulesOff: ["RL001", "LP007"])
+        defer { try? FileManager.default.removeItem(at: project.folder) }
+        let result = try GoldenFiles.lint(project.folder)
+        let findings = result.report.diagnostics.filter { $0.severity == .error }.map { diagnostic -> String in
+            let path = result.report.sources.path(of: diagnostic.range.file)
+            let file = (path as NSString).lastPathComponent
+            return "\(diagnostic.code.id) \(project.copies[file] ?? file):\(diagnostic.range.start.line)"
+        }
+        XCTAssertEqual(
+            findings.sorted(),
+            [
+                "CA004 Get OAuth2 access token from AAD using client id and certificate using key vault manage identity.xml:34",
+                "CA004 Look up Key Vault certificate using Managed Service Identity and call backend.policy.xml:31",
+                "CA004 Look up Key Vault secret using Managed Service Identity.policy.xml:31",
+                "LP002 Parse a JWT token using expressions.xml:24",
+                "LP002 Pre-authorize requests based on HTTP method with validate-jwt.policy.xml:35",
+                "LP002 Use custom error messages for jwt-validate policy with on-error handler.policy.xml:4",
+                "LP002 oauth-proxy-validate-token-fragment.xml:4",
+                "SE003 Route requests to regional backend instances.xml:14",
+                "SE003 Route requests to regional backend instances.xml:17",
+                "SE003 Route requests to regional backend instances.xml:20",
+            ])
+    }
+
+    static func project(rulesOff: [String]) throws -> Project {
+        guard FileManager.default.fileExists(atPath: Self.examples.path) else {
+            throw XCTSkip("\(Self.examples.path) is absent (../shared is not beside this clone); the real-world tests run in CI")
+        }
+        let files = FileManager.default.enumerator(at: Self.examples, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "xml" && !Self.refused.contains($0.lastPathComponent) }
+            .sorted { $0.path < $1.path }
+        XCTAssertEqual(files.count, 57)
+        let project = try BundleTests.temporaryDirectory()
+        let policies = project.appendingPathComponent("policies")
+        try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
+
+        var routes: [String] = []
+        var fragments: [String] = []
+        var originals: [String: (file: URL, built: String)] = [:]
+        var copies: [String: String] = [:]
+        var names = Set<String>()
+        for (index, file) in files.enumerated() {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            names.formUnion(Self.namedValues(in: text))
+            if Self.isFragment(text) {
+                let id = file.deletingPathExtension().lastPathComponent
+                try text.write(to: policies.appendingPathComponent("\(id).xml"), atomically: true, encoding: .utf8)
+                fragments.append(
+                    "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(id)\npolicy: policies/\(id).xml\n")
+                originals[file.lastPathComponent] = (file, "apim/policy fragments/\(id)/policy.xml")
+                copies["\(id).xml"] = file.lastPathComponent
+            } else if text.contains("<quota ") || text.contains("<rate-limit ") {
+                // Limits per subscription run at product scope only, where APIM has them.
+                let id = "snippet-\(index + 1)"
+                try text.write(to: policies.appendingPathComponent("\(id).xml"), atomically: true, encoding: .utf8)
+                fragments.append("---\napiVersion: portcullis/v1\nkind: Product\nname: \(id)\napis: [samples]\npolicy: policies/\(id).xml\n")
+                originals[file.lastPathComponent] = (file, "apim/products/\(id)/policy.xml")
+                copies["\(id).xml"] = file.lastPathComponent
+            } else {
+                let id = "snippet-\(index + 1)"
+                try text.write(to: policies.appendingPathComponent("\(id).xml"), atomically: true, encoding: .utf8)
+                routes.append(
+                    "  - id: \(id)\n    method: POST\n    path: /\(id)\n    public: a public sample\n    policy: policies/\(id).xml\n")
+                originals[file.lastPathComponent] = (file, "apim/apis/samples/operations/\(id)/policy.xml")
+                copies["\(id).xml"] = file.lastPathComponent
+            }
+        }
+        let gateway = """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: samples
+            identityProviders:
+              entra:
+                type: jwt
+                issuer: https://login.example.com/samples/v2.0
+                openidConfig: https://login.example.com/samples/v2.0/.well-known/openid-configuration
+                audiences: [api://samples]
+            scopes:
+              samples.read: {access: read}
+            secrets:
+
+            """
+        // Every name a sample uses is declared as a Key Vault secret: some are credentials.
+        let values = names.sorted().map { name in
+            let vaultName = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            return "  \(name): {keyVault: https://samples.vault.azure.net/secrets/\(vaultName)}\n"
+        }.joined()
+        try (gateway + values).write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: samples
+            path: samples
+            backend: https://backend.example.com
+            routes:
+
+            """
+        try (api + routes.joined() + fragments.joined()).write(to: project.appendingPathComponent("samples.yaml"), atomically: true, encoding: .utf8)
+        // The samples' routes are public and unlimited (RL001, LP007): what the samples do is
+        // the point, and a limit would add generated statements to compare around.
+        try ("rules:\n" + rulesOff.map { "  \($0): off\n" }.joined()).write(
+            to: project.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+
+        return Project(folder: project, originals: originals, copies: copies)
+    }
+
+    static func canonical(_ bytes: [UInt8]) throws -> String {
+        var diagnostics = DiagnosticCollector()
+        let document = try XCTUnwrap(PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics))
+        return PolicyXMLCanonical.form(of: document)
+    }
+
+    static func isFragment(_ text: String) -> Bool {
+        FileRecognitionProbe.rootName(text) == "fragment"
+    }
+
+    /// `{{name}}` references, which the project must declare.
+    static func namedValues(in text: String) -> Set<String> {
+        var names = Set<String>()
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), name.first!.isASCII { names.insert(name) }
+            rest = rest[close.upperBound...]
+        }
+        return names
+    }
+}
+
+/// The root element's name, skipping the prolog and comments.
+enum FileRecognitionProbe {
+    static func rootName(_ text: String) -> String? {
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "<") {
+            let after = rest[rest.index(after: open)...]
+            if after.hasPrefix("?") || after.hasPrefix("!--") {
+                guard let end = after.range(of: after.hasPrefix("?") ? "?>" : "-->") else { return nil }
+                rest = after[end.upperBound...]
+                continue
+            }
+            return String(after.prefix { !" \t\r\n/>".contains($0) })
+        }
+        return nil
+    }
+}

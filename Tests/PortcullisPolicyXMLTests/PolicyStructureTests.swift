@@ -1,0 +1,271 @@
+import PortcullisDiagnostics
+import PortcullisPolicyXML
+import XCTest
+
+final class PolicyStructureTests: XCTestCase {
+    /// The findings of the structure check on `xml` at `scope`, as "code line:column:
+    /// message | notes".
+    private func check(_ xml: String, at scope: PolicyScope = .api, file: StaticString = #filePath, line: UInt = #line)
+        -> [String]
+    {
+        findings(xml, at: scope, file: file, line: line).map {
+            "\($0.code.id) \($0.range.start.line):\($0.range.start.column): \($0.message) | "
+                + $0.notes.map(\.message).joined(separator: " | ")
+        }
+    }
+
+    private func findings(
+        _ xml: String, at scope: PolicyScope = .api, suggestions: SuggestionBudget = SuggestionBudget(),
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> [Diagnostic] {
+        var diagnostics = DiagnosticCollector()
+        guard
+            let document = PolicyXMLReader.read(
+                Array(xml.utf8), placement: .file(FileID(0)), what: "'test.xml'", diagnostics: &diagnostics)
+        else {
+            XCTFail("not read: \(diagnostics.diagnostics.map(\.message))", file: file, line: line)
+            return []
+        }
+        PolicyStructure.check(document, at: scope, suggestions: suggestions, into: &diagnostics)
+        return diagnostics.diagnostics
+    }
+
+    func testAWellFormedPolicyPasses() {
+        let xml = """
+            <policies>
+              <inbound>
+                <base />
+                <set-header name="x-request-id" exists-action="skip"><value>@(context.RequestId)</value></set-header>
+                <choose>
+                  <when condition="@(context.Request.Method == "POST")">
+                    <rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Request.IpAddress)" />
+                  </when>
+                  <otherwise><set-variable name="mode" value="read" /></otherwise>
+                </choose>
+              </inbound>
+              <backend><forward-request timeout="30" /></backend>
+              <outbound><base /></outbound>
+              <on-error>
+                <return-response>
+                  <set-status code="500" reason="Oops" />
+                  <set-body>{"error": true}</set-body>
+                </return-response>
+              </on-error>
+            </policies>
+            """
+        XCTAssertEqual(check(xml), [])
+    }
+
+    func testSectionsMayComeInAnyOrderAndBeLeftOut() {
+        XCTAssertEqual(check("<policies><outbound /><inbound /></policies>"), [])
+    }
+
+    func testAnUnknownStatementIsPX002WithASuggestion() {
+        XCTAssertEqual(check("<policies>\n  <inbound>\n    <set-heder name=\"a\" />\n  </inbound>\n</policies>"), [
+            "PX002 3:6: 'set-heder' is not an APIM policy statement | did you mean 'set-header'?"
+        ])
+    }
+
+    func testAnUnknownStatementFarFromAnyNameSaysHowToFix() {
+        XCTAssertEqual(check("<policies><inbound><frobnicate /></inbound></policies>"), [
+            "PX002 1:21: 'frobnicate' is not an APIM policy statement | remove it, or write a statement from APIM's policy reference"
+        ])
+    }
+
+    func testAnUnknownAttributeIsPX002WithASuggestion() {
+        XCTAssertEqual(check("<policies><inbound><set-header name=\"a\" exist-action=\"skip\" /></inbound></policies>"), [
+            "PX002 1:41: 'set-header' has no attribute 'exist-action' | did you mean 'exists-action'?"
+        ])
+    }
+
+    func testAnUnknownAttributeFarFromAnyNameListsTheKnownOnes() {
+        XCTAssertEqual(check("<policies><inbound><rewrite-uri template=\"/a\" colour=\"red\" /></inbound></policies>"), [
+            "PX002 1:47: 'rewrite-uri' has no attribute 'colour' | 'rewrite-uri' takes 'template', 'copy-unmatched-params' or 'id'"
+        ])
+    }
+
+    func testAMissingRequiredAttributeIsPX002() {
+        XCTAssertEqual(check("<policies><inbound><set-variable name=\"a\" /></inbound></policies>"), [
+            "PX002 1:21: 'set-variable' lacks the required attribute 'value' | add 'value=\"...\"' to 'set-variable'"
+        ])
+    }
+
+    func testAnUnknownChildElementIsPX002() {
+        let xml = """
+            <policies><inbound>
+              <validate-jwt header-name="Authorization">
+                <audience>api</audience>
+              </validate-jwt>
+            </inbound></policies>
+            """
+        XCTAssertEqual(check(xml), [
+            "PX002 3:6: 'validate-jwt' has no child element 'audience' | did you mean 'audiences'?"
+        ])
+    }
+
+    func testNestedChildrenAreCheckedToTheBottom() {
+        let xml = """
+            <policies><inbound>
+              <validate-jwt header-name="Authorization">
+                <required-claims>
+                  <claim match="any"><valu>admin</valu></claim>
+                </required-claims>
+              </validate-jwt>
+            </inbound></policies>
+            """
+        XCTAssertEqual(check(xml), [
+            "PX002 4:8: 'claim' lacks the required attribute 'name' | add 'name=\"...\"' to 'claim'",
+            "PX002 4:27: 'claim' has no child element 'valu' | did you mean 'value'?",
+        ])
+    }
+
+    func testAnElementInsideTextOrAnEmptyElementIsPX002() {
+        let xml = """
+            <policies><inbound>
+              <set-header name="a"><value><b>bold</b></value></set-header>
+              <rewrite-uri template="/a"><x /></rewrite-uri>
+            </inbound></policies>
+            """
+        XCTAssertEqual(check(xml), [
+            "PX002 2:32: 'value' holds text only, not the element 'b' | remove 'b' from 'value'",
+            "PX002 3:31: 'rewrite-uri' holds no elements, not the element 'x' | remove 'x' from 'rewrite-uri'",
+        ])
+    }
+
+    func testFreeFormContentIsNotJudged() {
+        let xml = """
+            <policies>
+              <inbound>
+                <set-body template="liquid">
+                  <soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+                    <soap:Body><GetOpenOrders><cust>{{body.cust}}</cust></GetOpenOrders></soap:Body>
+                  </soap:Envelope>
+                </set-body>
+              </inbound>
+              <on-error>
+                <return-response><set-body><SomeCustomElement whatever="1" /></set-body></return-response>
+              </on-error>
+            </policies>
+            """
+        XCTAssertEqual(check(xml), [])
+    }
+
+    func testAStatementInTheWrongSectionIsPX003() {
+        XCTAssertEqual(check("<policies><inbound><forward-request /></inbound></policies>"), [
+            "PX003 1:21: 'forward-request' is not allowed in the 'inbound' section | APIM allows 'forward-request' in the 'backend' section; move it there"
+        ])
+        XCTAssertEqual(check("<policies><outbound><set-query-parameter name=\"a\"><value>b</value></set-query-parameter></outbound></policies>"), [
+            "PX003 1:22: 'set-query-parameter' is not allowed in the 'outbound' section | APIM allows 'set-query-parameter' in the 'inbound' and 'backend' sections; move it there"
+        ])
+    }
+
+    func testStatementsInsideContainersKeepTheirSection() {
+        let xml = """
+            <policies><outbound>
+              <choose><when condition="true">
+                <retry condition="true" count="2" interval="1">
+                  <rewrite-uri template="/a" />
+                </retry>
+              </when></choose>
+            </outbound></policies>
+            """
+        XCTAssertEqual(check(xml), [
+            "PX003 4:8: 'rewrite-uri' is not allowed in the 'outbound' section | APIM allows 'rewrite-uri' in the 'inbound' section; move it there"
+        ])
+    }
+
+    func testWaitHoldsOnlyTheCallsItWaitsFor() {
+        let xml = """
+            <policies><inbound>
+              <wait for="all">
+                <send-request mode="new" response-variable-name="a"><set-url>https://a.example</set-url></send-request>
+                <choose><when condition="true"><rate-limit-by-key calls="1" renewal-period="1" counter-key="k" /></when></choose>
+                <set-variable name="b" value="c" />
+              </wait>
+            </inbound></policies>
+            """
+        XCTAssertEqual(check(xml), [
+            "PX003 5:6: 'set-variable' is not allowed directly inside 'wait' | 'wait' holds 'send-request', 'cache-lookup-value' or 'choose' only; move 'set-variable' out of it"
+        ])
+    }
+
+    func testAStatementAtTheWrongScopeIsPX003() {
+        let quota = "<policies><inbound><quota calls=\"10\" renewal-period=\"3600\" /></inbound></policies>"
+        XCTAssertEqual(check(quota, at: .api), [
+            "PX003 1:21: 'quota' is not allowed at API scope | APIM allows 'quota' at product scope and in a policy fragment only; move it there or remove it"
+        ])
+        XCTAssertEqual(check(quota, at: .product), [])
+    }
+
+    func testBaseIsNotAllowedAtGlobalScope() {
+        let xml = "<policies><inbound><base /></inbound></policies>"
+        XCTAssertEqual(check(xml, at: .global), [
+            "PX003 1:21: 'base' is not allowed at global scope | APIM allows 'base' at product scope, at API scope and at operation scope only; move it there or remove it"
+        ])
+        XCTAssertEqual(check(xml, at: .operation), [])
+    }
+
+    func testAFragmentHoldsStatementsOfAnySectionButNoBaseSectionsOrFragments() {
+        let xml = """
+            <fragment>
+              <rewrite-uri template="/a" />
+              <forward-request />
+              <jsonp callback-parameter-name="cb" />
+              <base />
+              <inbound />
+              <include-fragment fragment-id="other" />
+            </fragment>
+            """
+        XCTAssertEqual(check(xml, at: .fragment), [
+            "PX003 5:4: 'base' is not allowed in a policy fragment | APIM allows 'base' at product scope, at API scope and at operation scope only; move it there or remove it",
+            "PX002 6:4: 'inbound' is not an APIM policy statement | remove it, or write a statement from APIM's policy reference",
+            "PX003 7:4: 'include-fragment' is not allowed in a policy fragment | APIM allows 'include-fragment' at global scope, at product scope, at API scope and at operation scope only; move it there or remove it",
+        ])
+    }
+
+    func testTheRootMustMatchTheKindOfDocument() {
+        XCTAssertEqual(check("<policies><inbound /></policies>", at: .fragment), [
+            "PX003 1:2: the root element of a policy fragment must be 'fragment', not 'policies' | write the fragment's statements inside '<fragment>', without sections"
+        ])
+        XCTAssertEqual(check("<fragment />", at: .api), [
+            "PX003 1:2: the root element of a policy document must be 'policies', not 'fragment' | put the sections 'inbound', 'backend', 'outbound' and 'on-error' inside '<policies>'"
+        ])
+    }
+
+    func testAnUnknownSectionIsPX002AndARepeatedOneIsPX003() {
+        let found = findings("<policies>\n<inbond />\n<inbound />\n<inbound />\n</policies>")
+        XCTAssertEqual(found.map { "\($0.code.id) \($0.range.start.line): \($0.message) | \($0.notes[0].message)" }, [
+            "PX002 2: 'inbond' is not a policy section | did you mean 'inbound'?",
+            "PX003 4: the 'inbound' section appears more than once | the first 'inbound' is here; move the statements into it",
+        ])
+        XCTAssertEqual(found.last?.notes.first?.range.start.line, 3, "the note points at the first section")
+    }
+
+    func testSectionsAndTheRootTakeNoAttributes() {
+        XCTAssertEqual(check("<policies version=\"1\"><inbound mode=\"x\" /></policies>"), [
+            "PX002 1:11: 'policies' has no attribute 'version' | 'policies' takes no attributes; remove it",
+            "PX002 1:32: 'inbound' has no attribute 'mode' | 'inbound' takes no attributes; remove it",
+        ])
+    }
+
+    func testNamespaceMarkupAndTheIdAttributeAreAccepted() {
+        let xml = "<policies><inbound><set-variable id=\"v1\" name=\"a\" value=\"b\" xmlns:x=\"urn:x\" /></inbound></policies>"
+        XCTAssertEqual(check(xml), [])
+    }
+
+    func testExpressionValuedAttributesAreAcceptedWhateverTheyHold() {
+        let xml = """
+            <policies><inbound>
+              <set-header name="@("x-" + context.Api.Name)" exists-action="@(context.Variables.ContainsKey("a") ? "skip" : "override")" />
+            </inbound></policies>
+            """
+        XCTAssertEqual(check(xml), [])
+    }
+
+    func testASpentSuggestionBudgetStillReportsTheName() {
+        let found = findings(
+            "<policies><inbound><set-heder name=\"a\" /></inbound></policies>", suggestions: SuggestionBudget(comparisons: 0))
+        XCTAssertEqual(found.map(\.message), ["'set-heder' is not an APIM policy statement"])
+        XCTAssertEqual(found.first?.notes.map(\.message), ["remove it, or write a statement from APIM's policy reference"])
+    }
+}

@@ -1,0 +1,87 @@
+import PortcullisDiagnostics
+import XCTest
+
+@testable import PortcullisPolicyXML
+
+final class PolicyXMLReaderTests: XCTestCase {
+    private func read(_ text: String) -> (PolicyXMLDocument?, [Diagnostic]) {
+        var diagnostics = DiagnosticCollector()
+        let document = PolicyXMLReader.read(Array(text.utf8), placement: .file(FileID(0)), what: "policy file 'p.xml'", diagnostics: &diagnostics)
+        return (document, diagnostics.diagnostics)
+    }
+
+    func testExpressionsWithQuotesAndAngleBracketsAreReadVerbatim() throws {
+        let text = """
+            <policies>
+                <inbound>
+                    <base />
+                    <choose>
+                        <when condition="@(context.Request.Headers.GetValueOrDefault("Authorization","") != "" && 1 < 2)">
+                            <set-body>@{ var body = context.Request.Body.As<JObject>(); return $"{body["a"]}"; }</set-body>
+                        </when>
+                    </choose>
+                    <set-header name="x-a&amp;b" exists-action="override"><value>a &lt; b</value></set-header>
+                </inbound>
+            </policies>
+            """
+        let (document, diagnostics) = read(text)
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        let root = try XCTUnwrap(document).root
+        XCTAssertEqual(root.name, "policies")
+        let inbound = try XCTUnwrap(root.elements.first)
+        XCTAssertEqual(inbound.elements.map(\.name), ["base", "choose", "set-header"])
+        let when = try XCTUnwrap(inbound.elements[1].elements.first)
+        XCTAssertEqual(
+            when.attribute("condition")?.value,
+            .expression(#"@(context.Request.Headers.GetValueOrDefault("Authorization","") != "" && 1 < 2)"#))
+        XCTAssertEqual(
+            when.elements.first?.textValue, .expression(#"@{ var body = context.Request.Body.As<JObject>(); return $"{body["a"]}"; }"#))
+        let header = inbound.elements[2]
+        XCTAssertEqual(header.attribute("name")?.value, .text("x-a&b"))
+        XCTAssertEqual(header.elements.first?.textValue, .text("a < b"))
+        // Places: the "when" element's name is on line 5, after 12 spaces and '<'.
+        XCTAssertEqual(document?.range(when.nameSpan).start, SourcePosition(line: 5, column: 14))
+        XCTAssertEqual(document?.source(header.span).hasPrefix("<set-header name=\"x-a&amp;b\""), true)
+        XCTAssertEqual(document?.source(header.span).hasSuffix("</set-header>"), true)
+    }
+
+    func testNotWellFormedIsLocated() {
+        let (document, diagnostics) = read("<policies>\n  <inbound>\n    <base>\n  </inbound>\n</policies>\n")
+        XCTAssertNil(document)
+        XCTAssertEqual(diagnostics.map(\.code), [.policyXMLSyntax])
+        XCTAssertEqual(diagnostics.first?.range.start.line, 4, diagnostics.first?.message ?? "")
+        XCTAssertTrue(diagnostics.first?.message.contains("not well-formed XML") == true, diagnostics.first?.message ?? "")
+    }
+
+    func testDocumentTypeDeclarationsAreRefusedBeforeParsing() {
+        let text = "<?xml version=\"1.0\"?>\n<!DOCTYPE p [<!ENTITY a \"aaaa\"><!ENTITY b \"&a;&a;&a;\">]>\n<policies>&b;</policies>\n"
+        let (document, diagnostics) = read(text)
+        XCTAssertNil(document)
+        XCTAssertEqual(diagnostics.map(\.message), ["a document type declaration is not allowed in a policy"])
+        XCTAssertEqual(diagnostics.first?.range.start, SourcePosition(line: 2, column: 1))
+    }
+
+    func testUnterminatedExpressionIsLocated() {
+        let (document, diagnostics) = read("<policies>\n<inbound><set-variable name=\"a\" value=\"@(foo(\" /></inbound></policies>")
+        XCTAssertNil(document)
+        XCTAssertEqual(diagnostics.map(\.message), ["the policy expression that starts here never ends"])
+        XCTAssertEqual(diagnostics.first?.range.start, SourcePosition(line: 2, column: 40))
+    }
+
+    func testOversizedDocumentIsRefused() {
+        let text = "<policies><!--" + String(repeating: "x", count: PolicyXMLReader.maximumSize) + "--></policies>"
+        let (document, diagnostics) = read(text)
+        XCTAssertNil(document)
+        XCTAssertEqual(diagnostics.map(\.code), [.inputLimit])
+    }
+
+    func testBlockPlacementShiftsLinesAndColumns() throws {
+        var diagnostics = DiagnosticCollector()
+        let text = Array("<policies>\n  <inbound>\n    <bad\n</policies>\n".utf8)
+        _ = PolicyXMLReader.read(text, placement: .block(FileID(3), firstLine: 10, indent: 4), what: "the policy", diagnostics: &diagnostics)
+        let range = try XCTUnwrap(diagnostics.diagnostics.first?.range)
+        XCTAssertEqual(range.file, FileID(3))
+        XCTAssertGreaterThanOrEqual(range.start.line, 12)
+        XCTAssertGreaterThan(range.start.column, 4)
+    }
+}
