@@ -227,6 +227,11 @@ struct GatewayConfig: Encodable {
         /// Response header changes, the API's first.
         var responseHeaders: [Change]?
         var answer: Answer?
+        /// Where raw policy XML that runs on the route's requests is written (the gateway's,
+        /// its products', its API's, its own), broadest first; absent when there is none.
+        /// Portcullis does not describe what raw statements do: a runtime that cannot run
+        /// them must refuse the route.
+        var rawPolicies: [String]?
         /// The checks in the order a request meets them.
         var steps: [String]
         var products: [String]
@@ -328,10 +333,20 @@ struct GatewayConfig: Encodable {
                 },
                 responseHeaders: plan.responseHeaders.isEmpty ? nil : plan.responseHeaders.map { Change($0, locations: locations) },
                 answer: plan.answer.map { Self.answer($0, locations: locations) },
+                rawPolicies: Self.rawPolicies(of: route, in: project, gateway: gateway, locations: locations),
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
                 source: locations.text(route.written.id.range)), depth: 2)
         }
+    }
+
+    private static func rawPolicies(
+        of route: EffectiveRoute, in project: ResolvedProject, gateway: PortcullisModel.Gateway, locations: SourceLocations
+    ) -> [String]? {
+        let written =
+            [gateway.policy] + route.products.map { project.products[$0].policy } + [project.apis[route.apiIndex].policy, route.written.policy]
+        let sources = written.compactMap { $0.map { locations.text($0.written.range) } }
+        return sources.isEmpty ? nil : sources
     }
 
     private static func answer(_ answer: GatewayAnswer, locations: SourceLocations) -> Answer {
