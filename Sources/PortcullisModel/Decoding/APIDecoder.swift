@@ -51,6 +51,7 @@ extension DocumentDecoder {
         {
             api.version = Version(set: set, name: versionName)
         }
+        api.openapi = fields[.openapi].flatMap { openAPIReference($0) }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {

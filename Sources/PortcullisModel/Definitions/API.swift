@@ -18,6 +18,8 @@ public struct API: Sendable {
     public var tags: [Located<String>] = []
     /// Which version of which version set the API is.
     public var version: Version? = nil
+    /// The API's own OpenAPI document, when it is not generated from the routes.
+    public var openapi: OpenAPIReference? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do

@@ -1,0 +1,83 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisSupport
+import PortcullisSyntax
+
+/// Reads the OpenAPI documents APIs name (`openapi:`) and hangs each on its API; every
+/// problem is reported where it is written in the document.
+///
+/// A document is found only among the files of the run (the inputs and the side files
+/// found beside them, see ``Workspace/sideFiles``), by a path relative to the YAML file,
+/// never by opening it: a definition cannot make the compiler read a file the run was not
+/// given. Only the files named are parsed; other YAML is never read as anything.
+struct OpenAPIFiles {
+    /// Each named file found among the run's files, read once, by the path reports show.
+    private var documents: [String: OpenAPISpecification?] = [:]
+    /// What reading them reported, given to every variant of the run.
+    private var problems = DiagnosticCollector()
+
+    /// Reads, on all cores, each file an API of `definitions` names.
+    init(naming definitions: Definitions, sources: SourceFiles, limits: InputLimits) {
+        var ids: [String: Int] = [:]
+        for id in 0..<sources.count where !sources.files[id].isPolicyXML { ids[sources.files[id].path] = id }
+        let named = Set(definitions.apis.compactMap { $0.openapi.map { Self.path(of: $0, in: sources) } })
+        let found = named.sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
+        let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, DiagnosticCollector) in
+            var diagnostics = DiagnosticCollector()
+            let document = Self.read(sources.files[found[position].id], id: FileID(found[position].id), limits: limits, diagnostics: &diagnostics)
+            return (document, diagnostics)
+        }
+        for (file, (document, diagnostics)) in zip(found, read) {
+            documents[file.path] = document
+            problems.append(contentsOf: diagnostics)
+        }
+    }
+
+    /// Gives each API the document it names, or reports that it is not among the run's files.
+    func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+        diagnostics.append(contentsOf: problems)
+        for index in definitions.apis.indices {
+            guard let reference = definitions.apis[index].openapi else { continue }
+            guard let document = documents[Self.path(of: reference, in: sources)] else {
+                diagnostics.report(
+                    .unknownReference,
+                    "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)' is not among the inputs",
+                    at: reference.written.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
+                            at: reference.written.range)
+                    ])
+                continue
+            }
+            definitions.apis[index].openapi?.document = document
+        }
+    }
+
+    private static func path(of reference: OpenAPIReference, in sources: SourceFiles) -> String {
+        RawPolicies.path(reference.written.value, besides: sources.path(of: reference.written.range.file))
+    }
+
+    /// One file: YAML, or JSON read as the YAML it also is, under the run's limits; one
+    /// document with OpenAPI's shape.
+    static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
+        -> OpenAPISpecification?
+    {
+        let reader = YAMLReader(file: id, limits: limits)
+        guard reader.preflight(file.bytes, size: file.size, diagnostics: &diagnostics) else { return nil }
+        var roots: [YAMLNode] = []
+        let outcome = reader.read(YAMLChunk(bytes: 0..<file.bytes.count, firstLine: 1), of: file.bytes, diagnostics: &diagnostics) {
+            roots.append($0.root)
+        }
+        guard outcome.complete else { return nil }
+        let what = "OpenAPI document '\(DisplayText.escaped(file.path.utf8))'"
+        guard roots.count == 1 else {
+            diagnostics.report(
+                .invalidValue, "\(what) holds \(roots.count) YAML documents; it must hold one",
+                at: roots.dropFirst().first?.range ?? .point(id, line: 1, column: 1))
+            return nil
+        }
+        guard let operations = OpenAPIReader.operations(roots[0], of: what, diagnostics: &diagnostics) else { return nil }
+        return OpenAPISpecification(bytes: file.bytes, format: file.path.hasSuffix(".json") ? .json : .yaml, operations: operations)
+    }
+}
