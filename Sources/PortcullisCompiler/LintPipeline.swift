@@ -134,7 +134,8 @@ public enum LintPipeline {
             into: &diagnostics)
         // Environments cannot change an API's 'openapi', so the documents the definitions
         // name are the same in every variant.
-        let openAPIFiles = OpenAPIFiles(naming: definitions, sources: files, limits: options.limits)
+        let openAPIFiles = OpenAPIFiles(
+            naming: definitions, sources: files, sideFiles: (first + inputs.count)..<files.count, limits: options.limits)
         var environmentDiagnostics = DiagnosticCollector()
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)

@@ -16,10 +16,11 @@ struct OpenAPIFiles {
     /// What reading them reported, given to every variant of the run.
     private var problems = DiagnosticCollector()
 
-    /// Reads, on all cores, each file an API of `definitions` names.
-    init(naming definitions: Definitions, sources: SourceFiles, limits: InputLimits) {
+    /// Reads, on all cores, each side file an API of `definitions` names; `sideFiles` are
+    /// their numbers. Inputs are not looked among: they are read as definitions.
+    init(naming definitions: Definitions, sources: SourceFiles, sideFiles: Range<Int>, limits: InputLimits) {
         var ids: [String: Int] = [:]
-        for id in 0..<sources.count where !sources.files[id].isPolicyXML { ids[sources.files[id].path] = id }
+        for id in sideFiles { ids[sources.files[id].path] = id }
         let named = Set(definitions.apis.compactMap { $0.openapi.map { Self.path(of: $0, in: sources) } })
         let found = named.sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
         let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, DiagnosticCollector) in
@@ -38,14 +39,18 @@ struct OpenAPIFiles {
         diagnostics.append(contentsOf: problems)
         for index in definitions.apis.indices {
             guard let reference = definitions.apis[index].openapi else { continue }
-            guard let document = documents[Self.path(of: reference, in: sources)] else {
+            let path = Self.path(of: reference, in: sources)
+            guard let document = documents[path] else {
+                let named = "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)'"
+                let isDefinitions = sources.files.contains { $0.path == path }
                 diagnostics.report(
-                    .unknownReference,
-                    "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)' is not among the inputs",
+                    .unknownReference, isDefinitions ? "\(named) is a Portcullis file" : "\(named) is not among the inputs",
                     at: reference.written.range,
                     notes: [
                         Diagnostic.Note(
-                            "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
+                            isDefinitions
+                                ? "name an OpenAPI document, a file with 'openapi: 3.x' or 'swagger: \"2.0\"' that holds no Portcullis document"
+                                : "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
                             at: reference.written.range)
                     ])
                 continue
@@ -70,7 +75,7 @@ struct OpenAPIFiles {
             roots.append($0.root)
         }
         guard outcome.complete else { return nil }
-        let what = "OpenAPI document '\(DisplayText.escaped(file.path.utf8))'"
+        let what = "'\(DisplayText.escaped(file.path.utf8))'"
         guard roots.count == 1 else {
             diagnostics.report(
                 .invalidValue, "\(what) holds \(roots.count) YAML documents; it must hold one",

@@ -28,7 +28,7 @@ public enum OpenAPIReader {
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
     /// The document's operations, or nil, reported, when it is not an OpenAPI 3 or
-    /// Swagger 2.0 document with `paths`. `what` names the file in messages.
+    /// Swagger 2.0 document with `paths`. `what` names the file in messages, quoted.
     public static func operations(_ root: YAMLNode, of what: String, diagnostics: inout DiagnosticCollector) -> [OpenAPIOperation]? {
         guard case .mapping(let entries) = root.content else {
             diagnostics.report(.invalidValue, "\(what) is not an OpenAPI document: it is not a mapping", at: root.range)
