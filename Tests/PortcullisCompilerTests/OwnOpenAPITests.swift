@@ -43,12 +43,12 @@ final class OwnOpenAPITests: XCTestCase {
 
     private let ordersSpecification = """
         openapi: 3.0.3
-        info: {title: Orders, version: '1'}
+        info:
+          title: Orders
+          version: '1'
         paths:
           /orders:
-            get:
-              operationId: list-orders
-              responses: {'200': {description: The orders}}
+            get: {operationId: list-orders, responses: {'200': {description: The orders}}}
           /orders/{orderId}:
             get:
               operationId: get-order
