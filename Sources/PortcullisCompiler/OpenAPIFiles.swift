@@ -21,11 +21,12 @@ struct OpenAPIFiles {
     init(naming definitions: Definitions, sources: SourceFiles, sideFiles: Range<Int>, limits: InputLimits) {
         var ids: [String: Int] = [:]
         for id in sideFiles { ids[sources.files[id].path] = id }
-        let named = Set(definitions.apis.compactMap { $0.openapi.map { Self.path(of: $0, in: sources) } })
-        let found = named.sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
+        let named = definitions.apis.compactMap(\.openapi).map { sources.path($0.written.value, besides: $0.written.range.file) }
+        let found = Set(named).sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
         let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, DiagnosticCollector) in
+            let id = found[position].id
             var diagnostics = DiagnosticCollector()
-            let document = Self.read(sources.files[found[position].id], id: FileID(found[position].id), limits: limits, diagnostics: &diagnostics)
+            let document = Self.read(sources.files[id], id: FileID(id), limits: limits, diagnostics: &diagnostics)
             return (document, diagnostics)
         }
         for (file, (document, diagnostics)) in zip(found, read) {
@@ -39,7 +40,8 @@ struct OpenAPIFiles {
         diagnostics.append(contentsOf: problems)
         for index in definitions.apis.indices {
             guard let reference = definitions.apis[index].openapi else { continue }
-            let path = Self.path(of: reference, in: sources)
+            let path = sources.path(reference.written.value, besides: reference.written.range.file)
+            // A file found but unreadable was reported where it is broken; it stays nil.
             guard let document = documents[path] else {
                 let named = "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)'"
                 let isDefinitions = sources.files.contains { $0.path == path }
@@ -57,10 +59,6 @@ struct OpenAPIFiles {
             }
             definitions.apis[index].openapi?.document = document
         }
-    }
-
-    private static func path(of reference: OpenAPIReference, in sources: SourceFiles) -> String {
-        RawPolicies.path(reference.written.value, besides: sources.path(of: reference.written.range.file))
     }
 
     /// One file: YAML, or JSON read as the YAML it also is, under the run's limits; one
