@@ -154,7 +154,8 @@ public enum LintPipeline {
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
             project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
-            let secrets = SecretLiterals(project: project, credentials: credentials)
+            // A document named by 'openapi' is published as written, so its secrets count too.
+            let secrets = SecretLiterals(project: project, credentials: credentials + openAPIFiles.credentials)
             let context = CheckContext(project: project, secrets: secrets)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,

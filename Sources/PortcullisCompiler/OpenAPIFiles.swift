@@ -1,3 +1,4 @@
+import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
@@ -15,6 +16,8 @@ struct OpenAPIFiles {
     private var documents: [String: OpenAPISpecification?] = [:]
     /// What reading them reported, given to every variant of the run.
     private var problems = DiagnosticCollector()
+    /// Credential-like text in the documents read: they are published byte for byte.
+    private(set) var credentials: [SourceRange] = []
 
     /// Reads, on all cores, each side file an API of `definitions` names; `sideFiles` are
     /// their numbers. Inputs are not looked among: they are read as definitions.
@@ -23,14 +26,15 @@ struct OpenAPIFiles {
         for id in sideFiles { ids[sources.files[id].path] = id }
         let named = definitions.apis.compactMap(\.openapi).map { sources.path($0.written.value, besides: $0.written.range.file) }
         let found = Set(named).sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
-        let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, DiagnosticCollector) in
+        let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, [SourceRange], DiagnosticCollector) in
             let id = found[position].id
             var diagnostics = DiagnosticCollector()
-            let document = Self.read(sources.files[id], id: FileID(id), limits: limits, diagnostics: &diagnostics)
-            return (document, diagnostics)
+            let (document, credentials) = Self.read(sources.files[id], id: FileID(id), limits: limits, diagnostics: &diagnostics)
+            return (document, credentials, diagnostics)
         }
-        for (file, (document, diagnostics)) in zip(found, read) {
+        for (file, (document, found, diagnostics)) in zip(found, read) {
             documents[file.path] = document
+            credentials += found
             problems.append(contentsOf: diagnostics)
         }
     }
@@ -62,25 +66,28 @@ struct OpenAPIFiles {
     }
 
     /// One file: YAML, or JSON read as the YAML it also is, under the run's limits; one
-    /// document with OpenAPI's shape.
+    /// document with OpenAPI's shape. With it, the credential-like text of what was read.
     static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
-        -> OpenAPISpecification?
+        -> (OpenAPISpecification?, [SourceRange])
     {
         let reader = YAMLReader(file: id, limits: limits)
-        guard reader.preflight(file.bytes, size: file.size, diagnostics: &diagnostics) else { return nil }
+        guard reader.preflight(file.bytes, size: file.size, diagnostics: &diagnostics) else { return (nil, []) }
         var roots: [YAMLNode] = []
+        var credentials: [SourceRange] = []
         let outcome = reader.read(YAMLChunk(bytes: 0..<file.bytes.count, firstLine: 1), of: file.bytes, diagnostics: &diagnostics) {
             roots.append($0.root)
+            credentials += SecretLiterals.credentials(in: $0)
         }
-        guard outcome.complete else { return nil }
+        guard outcome.complete else { return (nil, credentials) }
         let what = "'\(DisplayText.escaped(file.path.utf8))'"
         guard roots.count == 1 else {
             diagnostics.report(
                 .invalidValue, "\(what) holds \(roots.count) YAML documents; it must hold one",
                 at: roots.dropFirst().first?.range ?? .point(id, line: 1, column: 1))
-            return nil
+            return (nil, credentials)
         }
-        guard let operations = OpenAPIReader.operations(roots[0], of: what, diagnostics: &diagnostics) else { return nil }
-        return OpenAPISpecification(bytes: file.bytes, format: file.path.hasSuffix(".json") ? .json : .yaml, operations: operations)
+        guard let operations = OpenAPIReader.operations(roots[0], of: what, diagnostics: &diagnostics) else { return (nil, credentials) }
+        let format: OpenAPISpecification.Format = file.path.hasSuffix(".json") ? .json : .yaml
+        return (OpenAPISpecification(bytes: file.bytes, format: format, operations: operations), credentials)
     }
 }

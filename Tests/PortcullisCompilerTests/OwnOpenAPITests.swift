@@ -216,6 +216,29 @@ final class OwnOpenAPITests: XCTestCase {
         XCTAssertTrue(large.stdout.contains("larger than the limit of 2048 bytes [YS006]"), large.stdout)
     }
 
+    /// The document is published as written, so a credential in it is SE001 where it is
+    /// written, masked in every report, and the bundle is not written.
+    func testSecretsInADocumentAreReportedMaskedAndNeverBuilt() throws {
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ\(canary)In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+        try write(
+            ordersSpecification.replacingOccurrences(
+                of: "parameters: [", with: "parameters: [{name: Authorization, in: header, example: 'Bearer \(token)'}, "),
+            to: "defs/specs/orders.yaml")
+        try writeAPI(openapi: "specs/orders.yaml", routes: ordersRoutes)
+        for format in ["text", "json", "sarif", "github"] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(lint.status, 1, format)
+            XCTAssertTrue(lint.stdout.contains("SE001"), "\(format): \(lint.stdout)")
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
+        }
+        let text = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertTrue(text.stdout.contains("defs/specs/orders.yaml:11:63: error: this value looks like a credential [SE001]"), text.stdout)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertNotEqual(build.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+    }
+
     /// Other YAML and JSON beside the definitions is kept for references, never read as
     /// anything: a broken OpenAPI file no API names reports nothing, and JSON files are
     /// not counted as skipped definitions.
