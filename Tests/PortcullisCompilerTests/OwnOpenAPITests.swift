@@ -216,6 +216,20 @@ final class OwnOpenAPITests: XCTestCase {
         XCTAssertTrue(large.stdout.contains("larger than the limit of 2048 bytes [YS006]"), large.stdout)
     }
 
+    /// `diff` reads both sides with their documents: neither side is unreadable for want of one.
+    func testDiffComparesProjectsThatNameTheirDocuments() throws {
+        try write(ordersSpecification, to: "defs/specs/orders.yaml")
+        try writeAPI(openapi: "specs/orders.yaml", routes: ordersRoutes)
+        try FileManager.default.copyItem(at: file("defs"), to: file("head"))
+        try write(
+            try String(contentsOf: file("head/orders.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "path: /orders, scopes: [orders.read]", with: "path: /orders, scopes: [orders.admin]"),
+            to: "head/orders.yaml")
+        let diff = try ToolProcess.run(["diff", "defs", "head"], in: directory)
+        XCTAssertFalse(diff.stdout.contains("RF001"), diff.stdout)
+        XCTAssertTrue(diff.stdout.contains("route 'orders/list-orders' no longer accepts scope 'orders.read'"), diff.stdout + diff.stderr)
+    }
+
     /// The document is published as written, so a credential in it is SE001 where it is
     /// written, masked in every report, and the bundle is not written.
     func testSecretsInADocumentAreReportedMaskedAndNeverBuilt() throws {
