@@ -7,10 +7,10 @@ import PortcullisSyntax
 /// Reads the OpenAPI documents APIs name (`openapi:`) and hangs each on its API; every
 /// problem is reported where it is written in the document.
 ///
-/// A document is found only among the files of the run (the inputs and the side files
-/// found beside them, see ``Workspace/sideFiles``), by a path relative to the YAML file,
-/// never by opening it: a definition cannot make the compiler read a file the run was not
-/// given. Only the files named are parsed; other YAML is never read as anything.
+/// A document is found only among the run's side files (the other YAML and the JSON found
+/// beside the definitions, see ``Workspace/sideFiles``), by a path relative to the YAML
+/// file, never by opening it: a definition cannot make the compiler read a file the run was
+/// not given. Only the files named are parsed; other YAML is never read as anything.
 struct OpenAPIFiles {
     /// Each named file found among the run's files, read once, by the path reports show.
     private var documents: [String: OpenAPISpecification?] = [:]
