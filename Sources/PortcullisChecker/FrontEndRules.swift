@@ -118,6 +118,26 @@ enum FrontEndRules {
                         + "---\napiVersion: portcullis/v1\nkind: Environment\nname: prod\napis:\n  orders:\n    backend: https://orders.prod.example.com\n")
             ]),
         RuleDescription(
+            .openAPIMismatch,
+            rationale: """
+                APIM takes an API's operations from its OpenAPI document and publishes a route's policy on the operation its operationId names. \
+                A route the document lacks is not published, a route whose id is not the operationId finds no operation for its policy, \
+                and an operation no route covers is published without any of the checks a route gives.
+                """,
+            fix: "Make each route and its operation agree on method, path template and id (the operationId), add the missing operations or routes, or remove the extra ones.",
+            triggering: [
+                RuleExample.api(
+                    fields: "openapi: orders.openapi.yaml",
+                    routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: cancel-order, method: DELETE, path: ↓\"/orders/{id}\", scopes: [orders.write]}\n",
+                    besides: [("orders.openapi.yaml", ownOpenAPI)])
+            ],
+            nonTriggering: [
+                RuleExample.api(
+                    fields: "openapi: orders.openapi.yaml",
+                    routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n",
+                    besides: [("orders.openapi.yaml", ownOpenAPI)])
+            ]),
+        RuleDescription(
             .policyXMLSyntax,
             rationale: "APIM refuses a policy it cannot parse, so the deployment fails; a document type declaration could define entities that expand without bound, so none is read.",
             fix: "Fix the XML at the place shown: close the element or the expression, or remove the declaration.",
@@ -153,4 +173,16 @@ enum FrontEndRules {
             fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n" + statement + "    </inbound>\n  </policies>\n",
             routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
     }
+
+    /// The OpenAPI document the examples of RF008 name: one operation, listing orders.
+    private static let ownOpenAPI = """
+        openapi: 3.0.3
+        info: {title: Orders, version: '1'}
+        paths:
+          /orders:
+            get:
+              operationId: list-orders
+              responses: {'200': {description: The caller's orders}}
+
+        """
 }

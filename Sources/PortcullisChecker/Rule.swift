@@ -44,13 +44,20 @@ public struct RuleExample: Sendable {
     public let yaml: String
     /// Linted without the base gateway even though it has none of its own.
     public let standalone: Bool
+    /// Other files beside the example that it names, such as an OpenAPI document, by
+    /// path relative to it; they are side files of the run, not definitions.
+    public let besides: [(path: String, text: String)]
     /// Where the example is written, so a failing example test points at it.
     public let file: StaticString
     public let line: UInt
 
-    public init(_ yaml: String, standalone: Bool = false, file: StaticString = #filePath, line: UInt = #line) {
+    public init(
+        _ yaml: String, standalone: Bool = false, besides: [(path: String, text: String)] = [], file: StaticString = #filePath,
+        line: UInt = #line
+    ) {
         self.yaml = yaml
         self.standalone = standalone
+        self.besides = besides
         self.file = file
         self.line = line
     }
@@ -129,7 +136,7 @@ extension RuleExample {
     /// with API-level `fields` and the given `routes:` entries; tests build projects from it.
     public static func api(
         _ name: String = "orders", fields: String = "", routes: String, standalone: Bool = false,
-        file: StaticString = #filePath, line: UInt = #line
+        besides: [(path: String, text: String)] = [], file: StaticString = #filePath, line: UInt = #line
     ) -> RuleExample {
         let fieldLines = fields.isEmpty || fields.hasSuffix("\n") ? fields : fields + "\n"
         return RuleExample(
@@ -141,7 +148,7 @@ extension RuleExample {
             backend: https://\(name).example.com
             \(fieldLines)routes:
             \(routes)
-            """, standalone: standalone, file: file, line: line)
+            """, standalone: standalone, besides: besides, file: file, line: line)
     }
 
     /// A gateway with the JWT provider `entra` and default auth and rate limit, with

@@ -97,7 +97,7 @@ public struct InputFiles: Sendable {
 
     /// Every input file under `paths`, in sorted order of the paths reports show.
     ///
-    /// Directories are searched recursively for `*.yaml`, `*.yml` and `*.xml`, skipping hidden
+    /// Directories are searched recursively for `*.yaml`, `*.yml`, `*.xml` and `*.json`, skipping hidden
     /// entries, the configuration file and folders holding only a bundle Portcullis wrote;
     /// files named explicitly are taken whatever
     /// their names, as long as ``named(_:)`` accepts them.
@@ -214,11 +214,11 @@ public struct InputFiles: Sendable {
         }
     }
 
-    /// `*.yaml` and `*.yml`, except the configuration file, and `*.xml`, which may hold raw
-    /// policies; judged on the raw bytes, so names that are not UTF-8 are recognised too.
+    /// `*.yaml` and `*.yml`, except the configuration file, `*.xml`, which may hold raw
+    /// policies, and `*.json`, which may hold an OpenAPI document an API names; judged on the
+    /// raw bytes, so names that are not UTF-8 are recognised too.
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
-        (bytes.reversed().starts(with: ".yaml".utf8.reversed()) || bytes.reversed().starts(with: ".yml".utf8.reversed())
-            || bytes.reversed().starts(with: ".xml".utf8.reversed()))
+        [".yaml", ".yml", ".xml", ".json"].contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
             && bytes != Array(configurationFileName.utf8)
     }
 

@@ -75,27 +75,30 @@ public enum LintPipeline {
     /// Files larger than this are split at document markers and read on several cores.
     static let chunkSize = 256 * 1024
 
+    /// `sideFiles` are files an API's `openapi` field may name (``Workspace/sideFiles``).
     public static func run(
-        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions = LintOptions()
+        _ inputs: [SourceFile], sideFiles: [SourceFile] = [], configuration: LoadedConfiguration? = nil,
+        options: LintOptions = LintOptions()
     ) -> LintResult {
-        run(inputs, configuration: configuration, options: options, chunkSize: chunkSize)
+        run(inputs, sideFiles: sideFiles, configuration: configuration, options: options, chunkSize: chunkSize)
     }
 
     /// Lints a workspace; its report counts the files the workspace skipped.
     public static func run(_ workspace: Workspace, options: LintOptions) -> LintResult {
         run(
-            workspace.inputs, configuration: workspace.configuration, options: options, chunkSize: chunkSize,
-            skipped: workspace.skipped.count)
+            workspace.inputs, sideFiles: workspace.sideFiles, configuration: workspace.configuration, options: options,
+            chunkSize: chunkSize, skipped: workspace.skipped.count)
     }
 
     /// `chunkSize` is a parameter so tests can split every file at every document.
     static func run(
-        _ inputs: [SourceFile], configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int,
-        skipped: Int = 0
+        _ inputs: [SourceFile], sideFiles: [SourceFile] = [], configuration: LoadedConfiguration? = nil, options: LintOptions,
+        chunkSize: Int, skipped: Int = 0
     ) -> LintResult {
-        // Input files are numbered after the configuration file, if there is one.
+        // Input files are numbered after the configuration file, if there is one, and side
+        // files after them, so reports can point into an OpenAPI document.
         let first = configuration == nil ? 0 : 1
-        let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs)
+        let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs + sideFiles)
         var readDiagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         var parsed: [(id: FileID, source: SourceFile)] = []
@@ -129,6 +132,10 @@ public enum LintPipeline {
         let (definitions, credentials) = merge(
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
             into: &diagnostics)
+        // Environments cannot change an API's 'openapi', so the documents the definitions
+        // name are the same in every variant.
+        let openAPIFiles = OpenAPIFiles(
+            naming: definitions, sources: files, sideFiles: (first + inputs.count)..<files.count, limits: options.limits)
         var environmentDiagnostics = DiagnosticCollector()
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)
@@ -143,10 +150,12 @@ public enum LintPipeline {
             var diagnostics = frontEnd
             var definitions = definitions
             rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
+            openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
             project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
-            let secrets = SecretLiterals(project: project, credentials: credentials)
+            // A document named by 'openapi' is published as written, so its secrets count too.
+            let secrets = SecretLiterals(project: project, credentials: credentials + openAPIFiles.credentials)
             let context = CheckContext(project: project, secrets: secrets)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,

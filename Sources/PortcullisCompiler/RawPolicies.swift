@@ -6,9 +6,9 @@ import PortcullisSupport
 /// Reads the raw policy XML that definitions hold or name, and hangs each document on the
 /// definition it belongs to; every problem is reported where the XML is written.
 ///
-/// A `policy` field names a file by a path relative to its YAML file. Only files among the
-/// run's inputs can be found, so a definition can never make the compiler read a file the
-/// run was not given.
+/// A `policy` field names a file by a path relative to its YAML file
+/// (``SourceFiles/path(_:besides:)``). Only files among the run's inputs can be found, so a
+/// definition can never make the compiler read a file the run was not given.
 struct RawPolicies {
     /// Each policy file among the inputs, read once, by the path reports show.
     private var files: [String: PolicyXMLDocument?] = [:]
@@ -105,7 +105,7 @@ struct RawPolicies {
                 placement: Self.placement(of: written.range, in: sources[written.range.file], lineStarts: lineStarts[written.range.file] ?? []),
                 what: "the policy of \(job.owner)", diagnostics: &diagnostics)
         case .file:
-            let path = Self.path(written.value, besides: sources.path(of: written.range.file))
+            let path = sources.path(written.value, besides: written.range.file)
             guard let found = files[path] else {
                 diagnostics.report(
                     .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(job.owner) is not among the inputs",
@@ -122,19 +122,6 @@ struct RawPolicies {
         guard let document else { return nil }
         PolicyStructure.check(document, at: job.scope, suggestions: suggestions, into: &diagnostics)
         return document
-    }
-
-    /// `relative` resolved against the folder of `file`, both as reports show paths.
-    static func path(_ relative: String, besides file: String) -> String {
-        var parts = file.split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
-        for part in relative.split(separator: "/") where part != "." {
-            if part == "..", let last = parts.last, last != "..", last != "" {
-                parts.removeLast()
-            } else {
-                parts.append(String(part))
-            }
-        }
-        return parts.joined(separator: "/")
     }
 
     /// Where inline XML's lines are in its YAML file: one for one in a literal block

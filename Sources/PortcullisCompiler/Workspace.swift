@@ -14,8 +14,12 @@ public struct Workspace: Sendable {
     /// The configuration file's path relative to the project folder, if there is one.
     public var configurationPath: String?
     /// YAML files found in folders that are not Portcullis's (see ``FileRecognition``),
-    /// as reports show paths; they are not read further.
+    /// as reports show paths; they are not read as definitions.
     public var skipped: [String] = []
+    /// The skipped YAML files and the JSON files found in folders, kept so that an API's
+    /// `openapi` field can name one (``OpenAPIFiles``); none is parsed unless named, and
+    /// JSON files are never definitions, so they are not counted as skipped.
+    public var sideFiles: [SourceFile] = []
 
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
@@ -55,20 +59,29 @@ public struct Workspace: Sendable {
         var inputs: [SourceFile] = []
         var kept: [InputFiles.Input] = []
         var skipped: [String] = []
+        var sideFiles: [SourceFile] = []
         for (input, source) in zip(found, try files.read(found, limits: limits)) {
+            if !input.namedOnCommandLine, input.path.hasSuffix(".json") {
+                sideFiles.append(source)
+                continue
+            }
             switch (FileRecognition.classify(source), input.namedOnCommandLine) {
             case (.portcullis, _), (.unjudgeable, _), (.empty, true):
                 inputs.append(source)
                 kept.append(input)
             case (.foreign, true): throw DriverError.notPortcullis(input.path)
-            case (.foreign, false), (.empty, false): skipped.append(input.path)
+            case (.foreign, false):
+                skipped.append(input.path)
+                if !source.isPolicyXML { sideFiles.append(source) }
+            case (.empty, false): skipped.append(input.path)
             }
         }
         guard !inputs.isEmpty else { throw DriverError.noPortcullisFiles(paths, skipped: skipped.count) }
         return Workspace(
             configuration: configuration, inputs: inputs,
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
-            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) }, skipped: skipped)
+            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) }, skipped: skipped,
+            sideFiles: sideFiles)
     }
 
     /// Standard input as the only input, shown as `name` (`<stdin>` when there is none);

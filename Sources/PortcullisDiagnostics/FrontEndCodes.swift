@@ -46,6 +46,9 @@ extension DiagnosticCode {
     public static let fixedAcrossEnvironments = DiagnosticCode(
         "RF007", "fixed-across-environments", .error,
         summary: "an environment overrides a value that must be the same in every environment, or one the definitions do not have")
+    public static let openAPIMismatch = DiagnosticCode(
+        "RF008", "openapi-mismatch", .error,
+        summary: "a route without an operation in its API's own OpenAPI document, an operation without a route, or a route id that is not its operation's operationId")
 
     public static let policyXMLSyntax = DiagnosticCode(
         "PX001", "policy-xml-syntax", .error,
@@ -64,7 +67,7 @@ extension DiagnosticCode {
     public static let frontEnd: [DiagnosticCode] = [
         .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,
         .unsupportedYAML, .unknownReference, .duplicateDefinition, .duplicateRoute,
-        .duplicateAPIPath, .missingGateway, .secondOpenProduct, .fixedAcrossEnvironments,
+        .duplicateAPIPath, .missingGateway, .secondOpenProduct, .fixedAcrossEnvironments, .openAPIMismatch,
         .policyXMLSyntax, .unknownPolicyElement, .misplacedPolicyElement, .conflictingPolicyStatement,
     ]
 }

@@ -23,10 +23,10 @@ enum RuleDocumentation {
         out += "Why it matters\n" + wrap(description.rationale) + "\n"
         out += "How to fix\n" + wrap(description.fix) + "\n"
         if let failing = description.triggering.first {
-            out += "Reported here (↓ marks where each finding starts)\n" + indent(failing.yaml) + "\n"
+            out += "Reported here (↓ marks where each finding starts)\n" + indent(failing.yaml) + "\n" + besides(failing)
         }
         if let passing = description.nonTriggering.first {
-            out += "Not reported here\n" + indent(passing.yaml) + "\n"
+            out += "Not reported here\n" + indent(passing.yaml) + "\n" + besides(passing)
         }
         if description.triggering.first?.usesBaseGateway ?? false {
             out += "Examples without a Gateway document assume one with a JWT provider 'entra', an introspection\n"
@@ -34,6 +34,11 @@ enum RuleDocumentation {
             out += "defaults 'auth: entra' and 'rateLimit: {calls: 100, per: 60s}'.\n"
         }
         return out
+    }
+
+    /// The files an example names, each under its path.
+    private static func besides(_ example: RuleExample) -> String {
+        example.besides.map { "with \($0.path) beside it\n" + indent($0.text) + "\n" }.joined()
     }
 
     /// Wraps prose at 88 columns with a two-space indent.

@@ -15,7 +15,8 @@ final class RuleExampleTests: XCTestCase {
         if example.usesBaseGateway {
             inputs.append(SourceFile(path: "gateway.yaml", bytes: Array(RuleExample.baseGateway.utf8)))
         }
-        return LintPipeline.run(inputs, options: LintOptions(today: Self.today)).report.active
+        let besides = example.besides.map { SourceFile(path: $0.path, bytes: Array($0.text.utf8)) }
+        return LintPipeline.run(inputs, sideFiles: besides, options: LintOptions(today: Self.today)).report.active
     }
 
     private func describe(_ diagnostics: [Diagnostic]) -> String {

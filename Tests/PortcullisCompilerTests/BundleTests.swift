@@ -128,19 +128,22 @@ final class BundleTests: XCTestCase {
             #"<a b="@(x(&quot;(\&quot;)&quot;) &amp;&amp; y &lt; 1)" c="d &amp; e"><v>@{ return ')' &gt; 'a'; }</v><w>f@(g)</w></a>"#)
     }
 
+    /// Generated specifications, and the fabrikam sample's own one as the bundle carries it.
     func testGatewayConfigAndSpecificationsValidate() throws {
-        let directory = try Self.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("bundle")
-        try BundleWriter.write(try Self.build(Self.contoso), to: OutputFolder(resolving: out.path))
-        let output = try PythonTool.run([
-            PythonTool.support.appendingPathComponent("check_bundle.py").path, out.path,
-            GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
-        ])
-        XCTAssertEqual(output.status, 0, output.stderr)
-        let lines = output.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 4, output.stdout)
-        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("ok ") }, output.stdout)
+        for (sample, files) in [(Self.contoso, 4), (Self.fabrikam, 2)] {
+            let directory = try Self.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let out = directory.appendingPathComponent("bundle")
+            try BundleWriter.write(try Self.build(sample), to: OutputFolder(resolving: out.path))
+            let output = try PythonTool.run([
+                PythonTool.support.appendingPathComponent("check_bundle.py").path, out.path,
+                GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
+            ])
+            XCTAssertEqual(output.status, 0, output.stderr)
+            let lines = output.stdout.split(separator: "\n")
+            XCTAssertEqual(lines.count, files, output.stdout)
+            XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("ok ") }, output.stdout)
+        }
     }
 
     /// The information files, against Azure's ARM schema (strict: no unknown fields).

@@ -54,6 +54,7 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }
     func testRF006SecondOpenProduct() throws { try check("RF006-second-open-product") }
     func testRF007EnvironmentOverrides() throws { try check("RF007-environment-override") }
+    func testRF008OpenAPIMismatch() throws { try check("RF008-openapi-mismatch") }
     func testPX001PolicyXMLSyntax() throws { try check("PX001-policy-xml-syntax") }
     func testPX002UnknownPolicyElements() throws { try check("PX002-unknown-policy-element") }
     func testPX003MisplacedPolicyElements() throws { try check("PX003-misplaced-policy-element") }

@@ -7,21 +7,29 @@ import PortcullisDiagnostics
 /// An input that starts with `<` is raw policy XML instead: the policy file of a small
 /// project's gateway, API and route, and the fragment it includes, so the XML reader, the
 /// catalogue's structure check and the rules that read raw XML all see it at every scope.
+/// An input that starts with `openapi`, `swagger` or `{` is the OpenAPI document an API of
+/// that project names, so the document reader and route matching see it.
 /// Any crash, hang or runaway allocation is a bug.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let inputs =
-        bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: "<")
-        ? [SourceFile(path: "definitions.yaml", bytes: Array(rawPolicyProject.utf8)), SourceFile(path: "policy.xml", bytes: bytes)]
-        : [SourceFile(path: "input.yaml", bytes: bytes)]
-    let result = LintPipeline.run(inputs, options: LintOptions(today: CalendarDay(year: 2026, month: 6, day: 1)!))
+    let start = bytes.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
+    let project = [SourceFile(path: "definitions.yaml", bytes: Array(rawPolicyProject.utf8))]
+    var inputs = [SourceFile(path: "input.yaml", bytes: bytes)]
+    var sideFiles: [SourceFile] = []
+    if start.first == UInt8(ascii: "<") {
+        inputs = project + [SourceFile(path: "policy.xml", bytes: bytes)]
+    } else if start.starts(with: "openapi".utf8) || start.starts(with: "swagger".utf8) || start.first == UInt8(ascii: "{") {
+        (inputs, sideFiles) = (project, [SourceFile(path: "openapi.json", bytes: bytes)])
+    }
+    let result = LintPipeline.run(
+        inputs, sideFiles: sideFiles, options: LintOptions(today: CalendarDay(year: 2026, month: 6, day: 1)!))
     _ = TextReporter().render(result.report)
     _ = GitHubReporter().render(result.report)
     return 0
 }
 
-/// A project whose every scope names `policy.xml`.
+/// A project whose every scope names `policy.xml`, and whose API names `openapi.json`.
 let rawPolicyProject = """
     apiVersion: portcullis/v1
     kind: Gateway
@@ -47,6 +55,7 @@ let rawPolicyProject = """
     path: orders
     backend: https://orders.example.com
     policy: policy.xml
+    openapi: openapi.json
     routes:
       - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 30s}, policy: policy.xml}
     ---

@@ -77,7 +77,9 @@ public enum DiffPipeline {
         }
         var options = LintOptions(limits: limits)
         options.environments = environment.map { .named($0) } ?? .base
-        let result = LintPipeline.run(workspace.inputs, configuration: workspace.configuration, options: options)
+        let result = LintPipeline.run(
+            workspace.inputs, sideFiles: workspace.sideFiles.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) },
+            configuration: workspace.configuration, options: options)
         try result.requireEnvironment()
         let errors = result.report.diagnostics.filter { $0.code.family.isFrontEnd }
         guard errors.isEmpty else {

@@ -68,11 +68,17 @@ public enum BundleBuilder {
                     let backend = byAPI[part - 1].lazy.filter { $0.route.written.backend == nil }.compactMap(\.plan?.backend).first
                     let perRoute = api.routes.contains { $0.backend != nil }
                     try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
-                    try output.add(
-                        "\(folder)/specification.yaml",
-                        OpenAPIDocument.render(
-                            api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
-                            scopeDescriptions: scopeDescriptions))
+                    if let own = api.openapi?.document {
+                        // The author's document, byte for byte, named as APIOps reads it; the
+                        // routes match its operations (RF008); its servers do not pick the backend.
+                        try output.add("\(folder)/specification.\(own.format.rawValue)", pieces: [own.bytes])
+                    } else {
+                        try output.add(
+                            "\(folder)/specification.yaml",
+                            OpenAPIDocument.render(
+                                api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
+                                scopeDescriptions: scopeDescriptions))
+                    }
                     try output.addPolicy(
                         "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(api, backend: perRoute ? nil : backend)), of: "API '\(api.name.value)'",
                         at: api.name.range)

@@ -54,6 +54,7 @@ extension DocumentDecoder {
         api.request = fields[.request].flatMap { requestShaping($0) }
         api.response = fields[.response].flatMap { responseShaping($0) }
         api.ipFilter = fields[.ipFilter].flatMap { ipFilter($0) }
+        api.openapi = fields[.openapi].flatMap { openAPIReference($0) }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {

@@ -12,12 +12,7 @@ extension DocumentDecoder {
         let written = Located(scalar.text, at: entry.value.range)
         if scalar.text.drop(while: \.isWhitespace).first == "<" { return RawPolicy(written: written, source: .inline) }
         let path = scalar.text
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        // A path may climb out of this file's folder ('../policies/x.xml'): only files among the
-        // inputs are ever found by it, so it cannot reach anything the run was not given.
-        guard path.hasSuffix(".xml"), !path.hasPrefix("/"), !parts.contains(where: \.isEmpty),
-            !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
+        guard Grammar.isRelativeFilePath(path, endingIn: [".xml"]) else {
             context.diagnostics.report(
                 .invalidValue, "'policy' must be XML or the relative path of an '.xml' file\(MessageText.shown(path))",
                 at: entry.value.range,

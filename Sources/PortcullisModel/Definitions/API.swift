@@ -23,6 +23,8 @@ public struct API: Sendable {
     public var response: ResponseShaping? = nil
     /// Who may call the API's routes, unless a route sets its own.
     public var ipFilter: IPFilter? = nil
+    /// The API's own OpenAPI document, when it is not generated from the routes.
+    public var openapi: OpenAPIReference? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do

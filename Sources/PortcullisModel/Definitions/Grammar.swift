@@ -16,6 +16,15 @@ enum Grammar {
         return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
     }
 
+    /// A path to another input file, relative to the YAML file naming it, ending in one of
+    /// `extensions`. It may climb out of the file's folder ('../policies/x.xml'): only files
+    /// among the inputs are ever found by it, so it cannot reach anything the run was not given.
+    static func isRelativeFilePath(_ path: String, endingIn extensions: [String]) -> Bool {
+        extensions.contains(where: path.hasSuffix) && !path.hasPrefix("/")
+            && !path.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+            && !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+    }
+
     /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
     static func isNamedValueName(_ text: String) -> Bool {
         let bytes = text.utf8

@@ -40,6 +40,7 @@ public struct Resolver {
         checkRawReferences(gateway)
         let backends = resolveBackends()
         checkListsNameOnce()
+        for api in definitions.apis { OpenAPIMatching.check(api, into: &diagnostics) }
         if let gateway {
             checkNamespaces(gateway)
             checkReferences(gateway)

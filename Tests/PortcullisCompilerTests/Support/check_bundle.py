@@ -1,5 +1,5 @@
-"""Validates a bundle's gateway.json against its schema and every specification.yaml as
-OpenAPI 3.0; used by the Swift test suite.
+"""Validates a bundle's gateway.json against its schema and every specification.yaml and
+specification.json as OpenAPI; used by the Swift test suite.
 
 usage: check_bundle.py BUNDLE_DIR GATEWAY_SCHEMA
 Prints "ok PATH" or "FAIL PATH: reason" per file. Exits 3 when jsonschema, PyYAML or
@@ -31,7 +31,7 @@ def main():
         print(f"ok {path}")
     except Exception as error:  # report every kind of failure as a failed file
         print(f"FAIL {path}: {str(error).splitlines()[0]}")
-    for spec in sorted(glob.glob(os.path.join(bundle, "apim", "apis", "*", "specification.yaml"))):
+    for spec in sorted(glob.glob(os.path.join(bundle, "apim", "apis", "*", "specification.*"))):
         try:
             with open(spec, encoding="utf-8") as handle:
                 validate(yaml.safe_load(handle))

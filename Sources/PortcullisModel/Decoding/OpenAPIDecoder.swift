@@ -1,0 +1,91 @@
+import PortcullisDiagnostics
+import PortcullisSyntax
+
+extension DocumentDecoder {
+    /// `openapi:` holds the relative path of a `.yaml`, `.yml` or `.json` file among the
+    /// inputs. The file is read later, by the compiler, which has the files.
+    mutating func openAPIReference(_ entry: YAMLEntry) -> OpenAPIReference? {
+        guard let path = context.string(entry) else { return nil }
+        guard Grammar.isRelativeFilePath(path.value, endingIn: OpenAPIReader.extensions) else {
+            context.diagnostics.report(
+                .invalidValue,
+                "'openapi' must be the relative path of a '.yaml', '.yml' or '.json' file\(MessageText.shown(path.value))",
+                at: path.range,
+                notes: [Diagnostic.Note("name an OpenAPI document beside this file, such as 'specs/orders.yaml'", at: path.range)])
+            return nil
+        }
+        return OpenAPIReference(written: path)
+    }
+}
+
+/// Reads what matching needs from an OpenAPI document's located tree: its paths, their
+/// operations and `operationId`s. Everything else (responses, parameters, schemas) is the
+/// author's and goes to the bundle untouched, so it is not judged here.
+public enum OpenAPIReader {
+    /// The names an `openapi` field may end in: what APIOps reads as OpenAPI.
+    public static let extensions = [".yaml", ".yml", ".json"]
+    /// The keys of a path item that are operations.
+    static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+    /// The document's operations, or nil, reported, when it is not an OpenAPI 3 or
+    /// Swagger 2.0 document with `paths`. `what` names the file in messages, quoted.
+    public static func operations(_ root: YAMLNode, of what: String, diagnostics: inout DiagnosticCollector) -> [OpenAPIOperation]? {
+        guard case .mapping(let entries) = root.content else {
+            diagnostics.report(.invalidValue, "\(what) is not an OpenAPI document: it is not a mapping", at: root.range)
+            return nil
+        }
+        let version = entries.first { $0.key == "openapi" || $0.key == "swagger" }
+        let versionText = version?.value.scalar?.text ?? ""
+        guard let version, version.key == "openapi" ? versionText.hasPrefix("3.") : versionText == "2.0" else {
+            diagnostics.report(
+                .invalidValue, "\(what) is not an OpenAPI document: it declares neither 'openapi: 3.x' nor 'swagger: \"2.0\"'",
+                at: version?.value.range ?? root.range)
+            return nil
+        }
+        guard let paths = entries.first(where: { $0.key == "paths" }) else {
+            diagnostics.report(.missingField, "\(what) has no 'paths'", at: version.keyRange)
+            return nil
+        }
+        guard case .mapping(let pathEntries) = paths.value.content else {
+            diagnostics.report(.invalidValue, "'paths' of \(what) must be a mapping", at: paths.value.range)
+            return nil
+        }
+        var operations: [OpenAPIOperation] = []
+        for pathEntry in pathEntries {
+            guard case .mapping(let items) = pathEntry.value.content else {
+                diagnostics.report(
+                    .invalidValue, "path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) must be a mapping",
+                    at: pathEntry.value.range)
+                continue
+            }
+            let template: PathTemplate
+            switch Grammar.pathTemplate(pathEntry.key) {
+            case .success(let parsed):
+                template = parsed
+            case .failure(let invalid):
+                diagnostics.report(
+                    .invalidValue, "path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) is not a path a route can have",
+                    at: pathEntry.keyRange, notes: [Diagnostic.Note(invalid.reason, at: pathEntry.keyRange)])
+                continue
+            }
+            for item in items where methods.contains(item.key) {
+                guard case .mapping(let fields) = item.value.content else {
+                    diagnostics.report(
+                        .invalidValue, "operation '\(item.key)' of path '\(DisplayText.escaped(pathEntry.key.utf8))' must be a mapping",
+                        at: item.value.range)
+                    continue
+                }
+                var operationId: Located<String>?
+                if let written = fields.first(where: { $0.key == "operationId" }) {
+                    guard let text = written.value.scalar?.text, !written.value.isNull else {
+                        diagnostics.report(.invalidValue, "'operationId' must be a string", at: written.value.range)
+                        continue
+                    }
+                    operationId = Located(text, at: written.value.range)
+                }
+                operations.append(OpenAPIOperation(method: item.key, path: template, operationId: operationId, range: item.keyRange))
+            }
+        }
+        return operations
+    }
+}

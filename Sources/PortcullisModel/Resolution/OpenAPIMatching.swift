@@ -1,0 +1,60 @@
+import PortcullisDiagnostics
+
+/// An API's routes against the operations of its own OpenAPI document (RF008).
+///
+/// APIM matches a request to an operation by method and path template, and names the
+/// operation by its `operationId`, which is where a route's policy is published. So each
+/// route needs the operation with its method and path (parameter names may differ, as
+/// they do not change which requests match) whose `operationId` is the route's id, and
+/// each operation needs a route: without one it would be published with none of the
+/// checks a route gets.
+enum OpenAPIMatching {
+    static func check(_ api: API, into diagnostics: inout DiagnosticCollector) {
+        guard let reference = api.openapi, let document = reference.document else { return }
+        let file = "'\(DisplayText.escaped(reference.written.value.utf8))'"
+        var matched = Set<Int>()
+        for route in api.routes {
+            let method = route.method.value.rawValue.lowercased()
+            let shape = route.path.value.shape
+            let name = "route '\(api.name.value)/\(route.id.value)'"
+            let request = "\(route.method.value.rawValue) '\(route.path.value.text)'"
+            guard
+                let index = document.operations.indices.first(where: {
+                    !matched.contains($0) && document.operations[$0].method == method && document.operations[$0].path.shape == shape
+                })
+            else {
+                diagnostics.report(
+                    .openAPIMismatch, "\(name) has no operation \(request) in \(file)", at: route.path.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "add '\(method)' under '\(route.path.value.text)' to the document with 'operationId: \(route.id.value)', or remove the route",
+                            at: reference.written.range)
+                    ])
+                continue
+            }
+            matched.insert(index)
+            let operation = document.operations[index]
+            guard operation.operationId?.value != route.id.value else { continue }
+            let written = operation.operationId.map { "whose operationId is '\(DisplayText.escaped($0.value.utf8))'" } ?? "which has no operationId"
+            diagnostics.report(
+                .openAPIMismatch, "\(name) is operation \(request) of \(file), \(written)", at: route.id.range,
+                notes: [
+                    Diagnostic.Note(
+                        "APIM names the operation by its operationId and publishes the route's policy there; make the route's id and the operationId equal",
+                        at: operation.operationId?.range ?? operation.range)
+                ])
+        }
+        for index in document.operations.indices where !matched.contains(index) {
+            let operation = document.operations[index]
+            diagnostics.report(
+                .openAPIMismatch,
+                "operation \(operation.method.uppercased()) '\(operation.path.text)' of \(file) has no route in API '\(api.name.value)'",
+                at: operation.range,
+                notes: [
+                    Diagnostic.Note(
+                        "APIM would publish it without the checks a route gives; add the route to the API, or remove the operation",
+                        at: reference.written.range)
+                ])
+        }
+    }
+}
