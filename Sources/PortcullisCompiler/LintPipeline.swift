@@ -207,8 +207,9 @@ public enum LintPipeline {
             ? EnvironmentFindings.combine(findings)
             : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
-            diagnostics: list, sources: files, redactions: redactions.sorted(), inputCount: inputs.count,
-            skipped: skipped)
+            diagnostics: list, sources: files, redactions: redactions.sorted(),
+            inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount,
+            skipped: max(0, skipped - openAPIFiles.namedYAMLCount))
         return LintResult(
             report: report, project: chosen.project, environments: environments.names,
             missingEnvironment: missingEnvironment)

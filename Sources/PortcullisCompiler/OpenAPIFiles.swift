@@ -19,6 +19,12 @@ struct OpenAPIFiles {
     /// Credential-like text in the documents read: they are published byte for byte.
     private(set) var credentials: [SourceRange] = []
 
+    /// How many named documents are YAML files, which discovery counted as skipped before
+    /// anything was read: they are inputs of the run after all.
+    var namedYAMLCount: Int { documents.keys.filter { !$0.hasSuffix(".json") }.count }
+    /// How many named documents are JSON files, which discovery does not count at all.
+    var namedJSONCount: Int { documents.count - namedYAMLCount }
+
     /// Reads, on all cores, each side file an API of `definitions` names; `sideFiles` are
     /// their numbers. Inputs are not looked among: they are read as definitions.
     init(naming definitions: Definitions, sources: SourceFiles, sideFiles: Range<Int>, limits: InputLimits) {
