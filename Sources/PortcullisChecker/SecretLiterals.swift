@@ -53,8 +53,8 @@ public struct SecretLiterals: Sendable {
     }
 
     /// Credential-like values in raw policy XML: literal attribute values and text judged
-    /// like YAML values (the attribute's name, or a header's name, as the key), and the
-    /// string literals of expressions.
+    /// like YAML values (the attribute's name, or a header's name, as the key), the string
+    /// literals of expressions, and comments.
     static func credentials(inRawPoliciesOf project: ResolvedProject) -> [SourceRange] {
         var documents = project.gateway.flatMap(\.policy?.document).map { [$0] } ?? []
         for api in project.apis {
@@ -76,6 +76,10 @@ public struct SecretLiterals: Sendable {
                     }
                 }
                 for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
+                    found.append(document.range(span))
+                }
+                // APIM keeps comments, so one deploys whatever it holds.
+                for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) {
                     found.append(document.range(span))
                 }
             }

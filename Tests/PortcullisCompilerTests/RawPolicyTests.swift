@@ -195,6 +195,66 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("defs/policies/orders.xml:7:45: warning: suppression of 'SE003' silenced nothing [SU003]"), lint.stdout)
     }
 
+    /// Hostile nesting is refused where it starts: the scan used to build the whole tree
+    /// before libxml2 refused it, and freeing 37,000 nested elements overflowed the stack.
+    func testDeeplyNestedElementsAreRefusedWithoutCrashing() throws {
+        let depth = 37_000
+        let document = "<policies><inbound><base />" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+            + "</inbound></policies>\n"
+        try write(document, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains("defs/policies/orders.xml:1:790: error: elements are nested deeper than the limit of 256 levels [PX001]"),
+            String(lint.stdout.suffix(600)) + lint.stderr.prefix(600))
+    }
+
+    /// Interpolated strings nest code in strings in code: each level was a recursion, so a
+    /// document of nested `$"{...}"` overflowed the stack.
+    func testDeeplyNestedInterpolatedStringsAreRefusedWithoutCrashing() throws {
+        let depth = 40_000
+        let code = "@(" + String(repeating: "$\"{", count: depth) + "1" + String(repeating: "}\"", count: depth) + ")"
+        try write(
+            "<policies>\n<inbound><base /><set-variable name=\"x\" value=\"\(code)\" /></inbound></policies>\n",
+            to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "defs/policies/orders.xml:2:48: error: the policy expression that starts here nests interpolated strings deeper than the limit of 64 levels [PX001]"),
+            String(lint.stdout.suffix(600)) + lint.stderr.prefix(600))
+    }
+
+    /// APIM keeps a policy's comments, so a credential in one is deployed with the policy:
+    /// it is reported, masked in every report and never written to a bundle.
+    func testSecretsInRawXMLCommentsAreReportedMaskedAndNeverBuilt() throws {
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <!-- the partner's old key: client_secret=\(canary) -->
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        for format in ["text", "json", "sarif", "github"] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(lint.status, 1, format)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
+            XCTAssertTrue(lint.stdout.contains("SE001"), format)
+        }
+        let text = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:9: error: this value looks like a credential [SE001]"), text.stdout)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertNotEqual(build.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+    }
+
     func testAPolicyFileNotGivenIsNamed() throws {
         try write("<policies><inbound><base /></inbound></policies>\n", to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")
