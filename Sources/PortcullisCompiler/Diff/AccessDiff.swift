@@ -19,10 +19,11 @@ public struct AccessChange: Sendable, Equatable {
         public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
     }
 
-    /// What changed: a route, an API, a product, an identity provider, a secret, or a gateway section.
+    /// What changed: a route, an API, a product, an identity provider, a secret, a gateway
+    /// section, or a policy fragment.
     public struct Subject: Sendable, Equatable {
         public enum Kind: String, Sendable {
-            case route, api, product, identityProvider = "identity-provider", secret, gateway
+            case route, api, product, identityProvider = "identity-provider", secret, gateway, fragment = "policy-fragment"
         }
 
         public var kind: Kind
@@ -104,6 +105,7 @@ public enum AccessDiff {
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
         changes += productChanges(base: base, head: head)
+        changes += rawPolicyChanges(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
