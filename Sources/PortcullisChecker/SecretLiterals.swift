@@ -65,11 +65,12 @@ public struct SecretLiterals: Sendable {
         var found: [SourceRange] = []
         for document in documents {
             document.root.forEachElement { element in
-                for attribute in element.attributes where isCredential(attribute.value, under: attribute.name) {
-                    found.append(document.range(attribute.valueSpan))
-                }
                 let key: String
                 if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
+                // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
+                for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
+                    found.append(document.range(attribute.valueSpan))
+                }
                 for case .element(let value) in element.children where value.name == "value" {
                     for case .text(let text, let span) in value.children where isCredential(text, under: key) {
                         found.append(document.range(span))

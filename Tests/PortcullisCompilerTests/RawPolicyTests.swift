@@ -255,6 +255,37 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
     }
 
+    /// A variable named like a credential holds one in its `value`, and `x-functions-key` is
+    /// how APIM calls an Azure Functions backend: both are reported, masked and never built.
+    func testSecretsInVariablesAndFunctionKeysAreReportedMaskedAndNeverBuilt() throws {
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <set-variable name="partnerApiKey" value="\(canary)" />
+                    <set-header name="x-functions-key" exists-action="override"><value>\(canary)</value></set-header>
+                    <set-variable name="apiKey" value="@((string)context.Variables["partnerApiKey"])" />
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        for format in ["text", "json", "sarif", "github"] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(lint.status, 1, format)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
+        }
+        let text = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:51: error: this value looks like a credential [SE001]"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:5:76: error: this value looks like a credential [SE001]"), text.stdout)
+        XCTAssertFalse(text.stdout.contains("orders.xml:6:"), text.stdout)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertNotEqual(build.status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+    }
+
     func testAPolicyFileNotGivenIsNamed() throws {
         try write("<policies><inbound><base /></inbound></policies>\n", to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")
