@@ -36,6 +36,15 @@ public struct RawScope: Sendable {
         }
     }
 
+    /// Whether a `cache-lookup` may serve requests that carry an `Authorization` header:
+    /// APIM skips them unless `allow-private-response-caching` is true, which an expression
+    /// may make it.
+    public func allowsPrivateResponses(_ lookup: PolicyXMLElement) -> Bool {
+        guard let written = lookup.attribute("allow-private-response-caching") else { return false }
+        guard case .text(let text) = written.value else { return true }
+        return text.trimmingCharacters.lowercased() == "true"
+    }
+
     /// The whole seconds of a literal `duration` attribute.
     public func duration(of element: PolicyXMLElement) -> (seconds: Int, range: SourceRange)? {
         guard let written = literal("duration", of: element), let seconds = Int(written.text.trimmingCharacters) else { return nil }

@@ -34,7 +34,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                       <policies>
                         <inbound>
                           <base />
-                          <↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
+                          <↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />
                         </inbound>
                         <outbound>
                           <base />
@@ -51,7 +51,26 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     path: /orders
                     scopes: [orders.read]
                     cache: {ttl: 30s}
-                """)
+                """),
+            // Without 'allow-private-response-caching', APIM caches no request with a token.
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
+                        </inbound>
+                        <outbound>
+                          <base />
+                          <cache-store duration="30" />
+                        </outbound>
+                      </policies>
+                """),
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -63,7 +82,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
         for scope in context.rawScopes {
             guard let route = scope.routes.first(where: \.isAuthenticated) else { continue }
-            for lookup in scope.elements(named: ["cache-lookup"]) where !scope.variesByCaller(lookup) {
+            // APIM caches no request that carries an 'Authorization' header, where tokens travel,
+            // unless the lookup allows private responses.
+            for lookup in scope.elements(named: ["cache-lookup"]) where scope.allowsPrivateResponses(lookup) && !scope.variesByCaller(lookup) {
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(
                     code, "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', which requires a token",
