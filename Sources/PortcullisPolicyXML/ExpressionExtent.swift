@@ -72,7 +72,8 @@ public enum ExpressionExtent {
                 case UInt8(ascii: "@"), UInt8(ascii: "$"):
                     guard prefixedString() else { return false }
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
-                    while index < text.count, text[index] != 0x0A { index += 1 }
+                    // A line ends at CR too: XML reads a lone CR as a line end.
+                    while index < text.count, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                     index += 2
                     while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/")) {

@@ -407,9 +407,10 @@ private enum LibXML2 {
 }
 
 extension String {
-    /// libxml2's message as a clause of ours: no surrounding space, no capital.
+    /// libxml2's message as a clause of ours: its first line (later ones list bytes), no
+    /// surrounding space, no capital.
     fileprivate var asClause: String {
-        var text = Substring(self)
+        var text = Substring(self).drop { $0.isWhitespace }.prefix { $0 != "\n" && $0 != "\r" }
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }
         guard let first = text.first else { return "" }
