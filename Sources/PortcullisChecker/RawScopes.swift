@@ -8,6 +8,8 @@ public struct RawScope: Sendable {
     public let document: PolicyXMLDocument
     /// How messages name what the document belongs to: "route 'orders/list-orders'".
     public let owner: String
+    /// The scope the document is written for; a fragment's is `.fragment`.
+    public let level: PolicyScope
     /// The judged routes whose requests run through the document: every route for the
     /// global policy, a product's routes, an API's, one route's, and for a fragment the
     /// routes of every document that includes it.
@@ -55,21 +57,21 @@ public struct RawScope: Sendable {
     static func all(in project: ResolvedProject, judged routes: [EffectiveRoute]) -> [RawScope] {
         var scopes: [RawScope] = []
         if let document = project.gateway?.policy?.document {
-            scopes.append(RawScope(document: document, owner: "the gateway", routes: routes))
+            scopes.append(RawScope(document: document, owner: "the gateway", level: .global, routes: routes))
         }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
             scopes.append(
-                RawScope(document: document, owner: "product '\(product.name.value)'", routes: routes.filter { $0.products.contains(index) }))
+                RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: routes.filter { $0.products.contains(index) }))
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", routes: routes.filter { $0.apiIndex == index }))
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: routes.filter { $0.apiIndex == index }))
         }
         for route in routes {
             guard let document = route.written.policy?.document else { continue }
             let api = project.apis[route.apiIndex].name.value
-            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", routes: [route]))
+            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", level: .operation, routes: [route]))
         }
         // A fragment runs wherever a document includes it, directly or through another fragment.
         var includedBy: [String: [EffectiveRoute]] = [:]
@@ -82,14 +84,14 @@ public struct RawScope: Sendable {
                 if seen.insert(id).inserted, let fragment = project.fragments.first(where: { $0.name.value == id }),
                     let document = fragment.policy.document
                 {
-                    pending.append(RawScope(document: document, owner: "fragment '\(id)'", routes: scope.routes))
+                    pending.append(RawScope(document: document, owner: "fragment '\(id)'", level: .fragment, routes: scope.routes))
                 }
             }
         }
         for fragment in project.fragments {
             guard let document = fragment.policy.document else { continue }
             scopes.append(
-                RawScope(document: document, owner: "fragment '\(fragment.name.value)'", routes: includedBy[fragment.name.value] ?? []))
+                RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
         }
         return scopes
     }
