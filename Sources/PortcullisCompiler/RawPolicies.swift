@@ -92,6 +92,14 @@ struct RawPolicies {
             return
         }
         guard let document else { return }
+        if scope == .fragment, document.text.count > PolicyXMLReader.maximumFragmentSize {
+            let start = document.range(0..<0)
+            diagnostics.report(
+                .inputLimit,
+                "the policy of \(owner) is \(document.text.count) bytes, over APIM's limit of \(PolicyXMLReader.maximumFragmentSize) for a policy fragment",
+                at: start, notes: [Diagnostic.Note("split the statements into several fragments", at: start)])
+            return
+        }
         PolicyStructure.check(document, at: scope, suggestions: suggestions, into: &diagnostics)
         policy?.document = document
     }

@@ -15,6 +15,8 @@ import PortcullisDiagnostics
 public enum PolicyXMLReader {
     /// APIM refuses a policy document larger than 256 KiB.
     public static let maximumSize = 262_144
+    /// APIM refuses a policy fragment larger than 32 KB, says its page on fragments.
+    public static let maximumFragmentSize = 32_768
     /// The deepest nesting of elements, libxml2's own limit. The scan refuses deeper text
     /// itself: the tree it builds is walked and freed by recursion, which a hostile document
     /// of nested elements would take past the end of the stack.

@@ -39,10 +39,7 @@ final class AccessDiffTests: XCTestCase {
         let defs = contoso.url.appendingPathComponent("defs")
         try FileManager.default.copyItem(at: defs, to: contoso.url.appendingPathComponent("head"))
         func edit(_ path: String, _ from: String, _ to: String) throws {
-            let url = contoso.url.appendingPathComponent("head/" + path)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
-            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+            try Self.replace(from, with: to, in: contoso.url.appendingPathComponent("head/" + path))
         }
         try edit("apis/orders.yaml", "rateLimit: {calls: 600, per: 60s, key: user}", "rateLimit: {calls: 600, per: 60s, key: \"header:X-Client\"}")
         try edit("gateway.yaml", "cacheTtl: 60s", "cacheTtl: 5m")
@@ -77,10 +74,7 @@ final class AccessDiffTests: XCTestCase {
         try FileManager.default.copyItem(at: BundleTests.fabrikam, to: base)
         try FileManager.default.copyItem(at: BundleTests.fabrikam, to: head)
         func edit(_ path: String, _ from: String, _ to: String) throws {
-            let url = head.appendingPathComponent(path)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
-            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+            try Self.replace(from, with: to, in: head.appendingPathComponent(path))
         }
         try edit("apis/invoices.yaml", "          <base />\n        </inbound>", "        </inbound>")
         try edit("apis/invoices.yaml", "    policy: ../policies/validate-invoice.xml\n", "")
@@ -99,6 +93,13 @@ final class AccessDiffTests: XCTestCase {
             """)
         let json = try ToolProcess.run(["diff", "base", "head", "--format", "json"], in: directory)
         XCTAssertTrue(json.stdout.contains("\"kind\" : \"policy-fragment\""), json.stdout)
+    }
+
+    /// Replaces `from`, which the file must hold, with `to`.
+    private static func replace(_ from: String, with to: String, in url: URL) throws {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertTrue(text.contains(from), "\(url.lastPathComponent) holds no '\(from)'")
+        try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
     }
 
     /// The options the README promises: every category in the help, the input limits.

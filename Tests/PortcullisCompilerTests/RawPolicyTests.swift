@@ -159,18 +159,27 @@ final class RawPolicyTests: XCTestCase {
 
             """, to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")
+        try assertReportedMaskedAndNeverBuilt(canary, at: ["4:74", "7:23"])
+    }
+
+    /// `canary` appears in no report format, SE001 is reported at each of `places` of
+    /// `defs/policies/orders.xml`, and no bundle is written.
+    private func assertReportedMaskedAndNeverBuilt(_ canary: String, at places: [String], file line: UInt = #line) throws {
         for format in ["text", "json", "sarif", "github"] {
             let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
-            XCTAssertEqual(lint.status, 1, format)
-            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
-            XCTAssertTrue(lint.stdout.contains("SE001"), format)
+            XCTAssertEqual(lint.status, 1, format, line: line)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format, line: line)
+            XCTAssertTrue(lint.stdout.contains("SE001"), format, line: line)
         }
         let text = try ToolProcess.run(["lint", "defs"], in: directory)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:74: error: this value looks like a credential [SE001]"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:7:23: error: this value looks like a credential [SE001]"), text.stdout)
+        for place in places {
+            XCTAssertTrue(
+                text.stdout.contains("defs/policies/orders.xml:\(place): error: this value looks like a credential [SE001]"), text.stdout,
+                line: line)
+        }
         let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
-        XCTAssertNotEqual(build.status, 0)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+        XCTAssertNotEqual(build.status, 0, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path), line: line)
     }
 
     func testSuppressionCommentsInRawXML() throws {
@@ -242,17 +251,7 @@ final class RawPolicyTests: XCTestCase {
 
             """, to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")
-        for format in ["text", "json", "sarif", "github"] {
-            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
-            XCTAssertEqual(lint.status, 1, format)
-            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
-            XCTAssertTrue(lint.stdout.contains("SE001"), format)
-        }
-        let text = try ToolProcess.run(["lint", "defs"], in: directory)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:9: error: this value looks like a credential [SE001]"), text.stdout)
-        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
-        XCTAssertNotEqual(build.status, 0)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+        try assertReportedMaskedAndNeverBuilt(canary, at: ["4:9"])
     }
 
     /// A variable named like a credential holds one in its `value`, and `x-functions-key` is
@@ -272,18 +271,24 @@ final class RawPolicyTests: XCTestCase {
 
             """, to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")
-        for format in ["text", "json", "sarif", "github"] {
-            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
-            XCTAssertEqual(lint.status, 1, format)
-            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
-        }
-        let text = try ToolProcess.run(["lint", "defs"], in: directory)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:51: error: this value looks like a credential [SE001]"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:5:76: error: this value looks like a credential [SE001]"), text.stdout)
-        XCTAssertFalse(text.stdout.contains("orders.xml:6:"), text.stdout)
-        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
-        XCTAssertNotEqual(build.status, 0)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+        try assertReportedMaskedAndNeverBuilt(canary, at: ["4:51", "5:76"])
+        XCTAssertFalse(try ToolProcess.run(["lint", "defs"], in: directory).stdout.contains("orders.xml:6:"))
+    }
+
+    /// APIM takes a policy document of up to 256 KiB but a fragment of up to 32 KB only.
+    func testAFragmentOverAPIMsLimitIsRefused() throws {
+        let statement = "    <set-header name=\"X-Trace\" exists-action=\"append\"><value>step</value></set-header>\n"
+        let fragment = "<fragment>\n" + String(repeating: statement, count: 32_768 / statement.utf8.count + 1) + "</fragment>\n"
+        try write(fragment, to: "defs/policies/big.xml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: big\npolicy: policies/big.xml\n", to: "defs/fragments.yaml")
+        try writeAPI(policy: "|\n  <policies><inbound><base /><include-fragment fragment-id=\"big\" /></inbound></policies>")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "defs/policies/big.xml:1:1: error: the policy of fragment 'big' is \(fragment.utf8.count) bytes, over APIM's limit of 32768 for a policy fragment [YS006]"),
+            lint.stdout)
     }
 
     func testAPolicyFileNotGivenIsNamed() throws {
