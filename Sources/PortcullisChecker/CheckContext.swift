@@ -13,6 +13,8 @@ public struct CheckContext: Sendable {
     let judged: JudgedRoutes
     /// Raw policy documents, with the routes each applies to.
     public let rawScopes: [RawScope]
+    /// What raw statements enforce on every request of a route.
+    let rawEnforcement: RawEnforcement
 
     public init(project: ResolvedProject, secrets: SecretLiterals) {
         self.project = project
@@ -23,6 +25,7 @@ public struct CheckContext: Sendable {
         providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         judged = JudgedRoutes(project)
         rawScopes = RawScope.all(in: project, judged: judged.routes)
+        rawEnforcement = RawEnforcement(project)
     }
 
     /// The routes rules judge (see ``JudgedRoutes``).
@@ -63,6 +66,12 @@ public struct CheckContext: Sendable {
     }
 
     public func api(of route: EffectiveRoute) -> API { project.apis[route.apiIndex] }
+
+    /// A raw statement among `names` that every request of `route` runs, if there is one
+    /// (see ``RawEnforcement``): how messages name its policy, and its name.
+    func rawStatement(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statement(names, on: route, apiName: api(of: route).name.value)
+    }
 
 
     /// The access level of a declared scope.

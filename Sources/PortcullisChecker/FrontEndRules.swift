@@ -1,6 +1,6 @@
 import PortcullisDiagnostics
 
-/// Documentation and examples for the codes the front end reports (YS, RF), so that
+/// Documentation and examples for the codes the front end reports (YS, RF, PX), so that
 /// `portcullis explain` and the rule registry cover every code.
 enum FrontEndRules {
     /// The input most front-end codes give as their passing example: one well-formed route.
@@ -117,5 +117,40 @@ enum FrontEndRules {
                     RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml
                         + "---\napiVersion: portcullis/v1\nkind: Environment\nname: prod\napis:\n  orders:\n    backend: https://orders.prod.example.com\n")
             ]),
+        RuleDescription(
+            .policyXMLSyntax,
+            rationale: "APIM refuses a policy it cannot parse, so the deployment fails; a document type declaration could define entities that expand without bound, so none is read.",
+            fix: "Fix the XML at the place shown: close the element or the expression, or remove the declaration.",
+            triggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-headr>↓\n")],
+            nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
+        RuleDescription(
+            .unknownPolicyElement,
+            rationale: "APIM refuses a policy that names a statement or attribute it does not have; a misspelt optional attribute would otherwise be a setting that silently never applies.",
+            fix: "Use the name the note suggests, or add the required attribute.",
+            triggering: [rawAPI("      <↓set-heder name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-heder>\n")],
+            nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
+        RuleDescription(
+            .misplacedPolicyElement,
+            rationale: "Each statement runs only in some sections and at some scopes; APIM refuses a policy that puts one elsewhere.",
+            fix: "Move the statement to a section or scope the note names.",
+            triggering: [rawAPI("      <↓forward-request timeout=\"10\" />\n")],
+            nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
+        RuleDescription(
+            .conflictingPolicyStatement,
+            rationale: "A second token check or response cache next to the one the definitions generate makes the definitions no longer say what a route enforces, and every output and rule reads them.",
+            fix: "Say it in the definitions ('auth', 'scopes', 'cache', 'backend', 'cors') and remove the raw statement, or remove the field and keep the statement.",
+            triggering: [
+                RuleExample.api(
+                    fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <↓set-backend-service base-url=\"https://legacy.example.com\" />\n    </inbound>\n  </policies>\n",
+                    routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+            ],
+            nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
     ]
+
+    /// One route whose API has a raw policy with `statement` in its inbound section.
+    private static func rawAPI(_ statement: String) -> RuleExample {
+        RuleExample.api(
+            fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n" + statement + "    </inbound>\n  </policies>\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+    }
 }

@@ -59,14 +59,22 @@ public struct RawScope: Sendable {
         if let document = project.gateway?.policy?.document {
             scopes.append(RawScope(document: document, owner: "the gateway", level: .global, routes: routes))
         }
+        // Routes by API and by product, found in one pass (an estate may give every API a
+        // policy), and only when some API or product has one.
+        var byAPI: [Int: [EffectiveRoute]] = [:]
+        var byProduct: [Int: [EffectiveRoute]] = [:]
+        let grouped = project.apis.contains { $0.policy != nil } || project.products.contains { $0.policy != nil }
+        for route in routes where grouped {
+            byAPI[route.apiIndex, default: []].append(route)
+            for product in route.products { byProduct[product, default: []].append(route) }
+        }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
-            scopes.append(
-                RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: routes.filter { $0.products.contains(index) }))
+            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: byProduct[index] ?? []))
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: routes.filter { $0.apiIndex == index }))
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: byAPI[index] ?? []))
         }
         for route in routes {
             guard let document = route.written.policy?.document else { continue }

@@ -35,6 +35,14 @@ public struct SecretLiterals: Sendable {
         if case .present(let redis)? = project.gateway?.redis, case .literal(let range) = redis.connection {
             misplaced.append(Misplaced(field: "'redis.connection'", range: range))
         }
+        for backend in project.backends {
+            guard let credentials = backend.service?.credentials else { continue }
+            for (parameter, place) in credentials.headers.map({ ($0, "header") }) + credentials.query.map({ ($0, "query parameter") }) {
+                if case .literal(let range) = parameter.secret {
+                    misplaced.append(Misplaced(field: "\(place) '\(parameter.name.value)' of backend '\(backend.name.value)'", range: range))
+                }
+            }
+        }
         self.misplaced = misplaced
         plainValues = (project.gateway?.secrets ?? []).compactMap {
             if case .literal(let range) = $0.source { range } else { nil }
@@ -108,9 +116,8 @@ public struct SecretLiterals: Sendable {
             for entry in entries {
                 if CredentialScanner.looksLikeCredential(entry.key) { found.append(entry.keyRange) }
                 // Inline policy XML is judged value by value once it is read as XML.
-                if entry.key == "policy", let scalar = entry.value.scalar, scalar.text.drop(while: \.isWhitespace).first == "<" {
-                    continue
-                }
+                // (The first byte is looked at first: this runs for every entry of an estate.)
+                if let scalar = entry.value.scalar, scalar.text.utf8.first == UInt8(ascii: "<"), entry.key == "policy" { continue }
                 if let scalar = entry.value.scalar, !entry.value.isNull, CredentialScanner.isCredential(scalar.text, under: entry.key) {
                     found.append(entry.value.range)
                 } else {

@@ -242,6 +242,7 @@ public enum LintPipeline {
         let documents =
             (definitions.gatewayDocuments.isEmpty ? [] : [DocumentKey.gateway])
             + definitions.apis.map { .api($0.name.value) } + definitions.products.map { .product($0.name.value) }
+            + definitions.backends.map { .backend($0.name.value) }
         return Piece(
             definitions: definitions, diagnostics: diagnostics, outcome: outcome, credentials: credentials,
             documents: documents)

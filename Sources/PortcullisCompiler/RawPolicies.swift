@@ -32,93 +32,104 @@ struct RawPolicies {
         }
     }
 
-    /// Reads each definition's raw policy: inline XML here, a file from those read.
+    /// Where a raw policy hangs in the definitions, so all can be read on all cores and
+    /// put back in order.
+    private enum Slot {
+        case gateway(Int), api(Int), route(Int, Int), product(Int), fragment(Int)
+    }
+
+    private struct Job {
+        var slot: Slot
+        var policy: RawPolicy
+        /// How messages name the owner: "API 'orders'".
+        var owner: String
+        var scope: PolicyScope
+    }
+
+    /// Reads each definition's raw policy, inline XML or a file among those read, and
+    /// checks it for its scope; documents that cannot be read are left off.
     func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
-        var lineStarts = LineStarts(sources: sources)
-        for index in definitions.gateways.indices {
-            let name = definitions.gateways[index].name.value
-            read(&definitions.gateways[index].policy, of: "gateway '\(name)'", at: .global, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
+        var jobs: [Job] = []
+        for (index, gateway) in definitions.gateways.enumerated() {
+            guard let policy = gateway.policy else { continue }
+            jobs.append(Job(slot: .gateway(index), policy: policy, owner: "gateway '\(gateway.name.value)'", scope: .global))
         }
-        for index in definitions.apis.indices {
-            let api = definitions.apis[index].name.value
-            read(&definitions.apis[index].policy, of: "API '\(api)'", at: .api, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
-            for route in definitions.apis[index].routes.indices {
-                let id = definitions.apis[index].routes[route].id.value
-                read(
-                    &definitions.apis[index].routes[route].policy, of: "route '\(api)/\(id)'", at: .operation, sources: sources,
-                    lineStarts: &lineStarts, diagnostics: &diagnostics)
+        for (index, api) in definitions.apis.enumerated() {
+            if let policy = api.policy { jobs.append(Job(slot: .api(index), policy: policy, owner: "API '\(api.name.value)'", scope: .api)) }
+            for (position, route) in api.routes.enumerated() {
+                guard let policy = route.policy else { continue }
+                jobs.append(
+                    Job(slot: .route(index, position), policy: policy, owner: "route '\(api.name.value)/\(route.id.value)'", scope: .operation))
             }
         }
-        for index in definitions.products.indices {
-            let name = definitions.products[index].name.value
-            read(&definitions.products[index].policy, of: "product '\(name)'", at: .product, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
+        for (index, product) in definitions.products.enumerated() {
+            guard let policy = product.policy else { continue }
+            jobs.append(Job(slot: .product(index), policy: policy, owner: "product '\(product.name.value)'", scope: .product))
         }
-        for index in definitions.fragments.indices {
-            let name = definitions.fragments[index].name.value
-            var policy: RawPolicy? = definitions.fragments[index].policy
-            read(&policy, of: "fragment '\(name)'", at: .fragment, sources: sources, lineStarts: &lineStarts, diagnostics: &diagnostics)
-            if let policy { definitions.fragments[index].policy = policy }
+        for (index, fragment) in definitions.fragments.enumerated() {
+            jobs.append(Job(slot: .fragment(index), policy: fragment.policy, owner: "fragment '\(fragment.name.value)'", scope: .fragment))
+        }
+        guard !jobs.isEmpty else { return }
+        // Inline XML is placed by its YAML file's lines, found once per file: a file may hold thousands.
+        let inlineFiles = Set(jobs.filter { $0.policy.source == .inline }.map(\.policy.written.range.file))
+        let lineStarts = Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) })
+        let work = jobs
+        let results = ParallelMap.map(work.indices) { index -> (PolicyXMLDocument?, DiagnosticCollector) in
+            var found = DiagnosticCollector()
+            let document = self.read(work[index], sources: sources, lineStarts: lineStarts, diagnostics: &found)
+            return (document, found)
+        }
+        for (job, (document, found)) in zip(jobs, results) {
+            diagnostics.append(contentsOf: found)
+            guard let document else { continue }
+            let read = job.policy.reading(document)
+            switch job.slot {
+            case .gateway(let index): definitions.gateways[index].policy = read
+            case .api(let index): definitions.apis[index].policy = read
+            case .route(let index, let position): definitions.apis[index].routes[position].policy = read
+            case .product(let index): definitions.products[index].policy = read
+            case .fragment(let index): definitions.fragments[index].policy = read
+            }
         }
     }
 
     private func read(
-        _ policy: inout RawPolicy?, of owner: String, at scope: PolicyScope, sources: SourceFiles,
-        lineStarts: inout LineStarts, diagnostics: inout DiagnosticCollector
-    ) {
-        guard let written = policy?.written else { return }
+        _ job: Job, sources: SourceFiles, lineStarts: [FileID: [Int]], diagnostics: inout DiagnosticCollector
+    ) -> PolicyXMLDocument? {
+        let written = job.policy.written
         let document: PolicyXMLDocument?
-        switch policy?.source {
-        case .inline?:
-            let source = sources[written.range.file]
+        switch job.policy.source {
+        case .inline:
             document = PolicyXMLReader.read(
                 Array(written.value.utf8),
-                placement: Self.placement(of: written.range, in: source, lineStarts: lineStarts.of(written.range.file)),
-                what: "the policy of \(owner)", diagnostics: &diagnostics)
-        case .file?:
+                placement: Self.placement(of: written.range, in: sources[written.range.file], lineStarts: lineStarts[written.range.file] ?? []),
+                what: "the policy of \(job.owner)", diagnostics: &diagnostics)
+        case .file:
             let path = Self.path(written.value, besides: sources.path(of: written.range.file))
             guard let found = files[path] else {
                 diagnostics.report(
-                    .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(owner) is not among the inputs",
+                    .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(job.owner) is not among the inputs",
                     at: written.range,
                     notes: [
                         Diagnostic.Note(
                             "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
                             at: written.range)
                     ])
-                return
+                return nil
             }
             document = found
-        case nil:
-            return
         }
-        guard let document else { return }
-        if scope == .fragment, document.text.count > PolicyXMLReader.maximumFragmentSize {
+        guard let document else { return nil }
+        if job.scope == .fragment, document.text.count > PolicyXMLReader.maximumFragmentSize {
             let start = document.range(0..<0)
             diagnostics.report(
                 .inputLimit,
-                "the policy of \(owner) is \(document.text.count) bytes, over APIM's limit of \(PolicyXMLReader.maximumFragmentSize) for a policy fragment",
+                "the policy of \(job.owner) is \(document.text.count) bytes, over APIM's limit of \(PolicyXMLReader.maximumFragmentSize) for a policy fragment",
                 at: start, notes: [Diagnostic.Note("split the statements into several fragments", at: start)])
-            return
+            return nil
         }
-        PolicyStructure.check(document, at: scope, suggestions: suggestions, into: &diagnostics)
-        policy?.document = document
-    }
-
-    /// Each YAML file's line starts, found once: a file may hold thousands of inline policies.
-    struct LineStarts {
-        let sources: SourceFiles
-        private var found: [FileID: [Int]] = [:]
-
-        init(sources: SourceFiles) {
-            self.sources = sources
-        }
-
-        mutating func of(_ file: FileID) -> [Int] {
-            if let starts = found[file] { return starts }
-            let starts = sources[file].lineStarts()
-            found[file] = starts
-            return starts
-        }
+        PolicyStructure.check(document, at: job.scope, suggestions: suggestions, into: &diagnostics)
+        return document
     }
 
     /// `relative` resolved against the folder of `file`, both as reports show paths.

@@ -20,14 +20,14 @@ extension DiagnosticCode {
         summary: "a required field is absent")
     public static let inputLimit = DiagnosticCode(
         "YS006", "input-limit", .error,
-        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion, document count, the number of environments, or APIM's 256 KiB policy document size")
+        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion, document count, the number of environments, or APIM's 256 KiB policy document or 32 KB fragment size")
     public static let unsupportedYAML = DiagnosticCode(
         "YS007", "unsupported-yaml", .error,
         summary: "a custom tag, a merge key on something other than a mapping, or a key that is not a string")
 
     public static let unknownReference = DiagnosticCode(
         "RF001", "unknown-reference", .error,
-        summary: "a reference to a scope, identity provider, secret, named value or API that is not declared")
+        summary: "a reference to a scope, identity provider, secret, named value, API, backend or group that is not declared")
     public static let duplicateDefinition = DiagnosticCode(
         "RF002", "duplicate-definition", .error,
         summary: "two definitions share a name that must be unique")

@@ -4,7 +4,10 @@ import PortcullisDiagnostics
 /// expressions stand unescaped inside attribute values and element text, which makes the
 /// text not quite XML. The tree keeps each node's place in the text, so findings point at
 /// the line and column they are about, and a bundle can carry any node exactly as written.
-public struct PolicyXMLDocument: Sendable {
+///
+/// A class: definitions hold it where a policy is written, and every route is copied many
+/// times on its way through the stages, which should not copy a document each time.
+public final class PolicyXMLDocument: Sendable {
     /// The document's text, as written.
     public let text: [UInt8]
     public let root: PolicyXMLElement

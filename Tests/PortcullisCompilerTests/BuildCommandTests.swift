@@ -222,7 +222,7 @@ final class BuildReportingTests: XCTestCase {
     func testProgressIsShownOnATerminalOrWhenAsked() throws {
         let terminal = try Terminal.run(["build", "defs", "--out", "out"], in: directory)
         XCTAssertEqual(terminal.status, 0, terminal.output)
-        XCTAssertTrue(terminal.output.contains("portcullis: checking and compiling 8 files..."), terminal.output)
+        XCTAssertTrue(terminal.output.contains("portcullis: checking and compiling 9 files..."), terminal.output)
         XCTAssertTrue(terminal.output.contains("\r\u{1B}[K"), "progress is erased")
         XCTAssertTrue(terminal.output.contains("portcullis: wrote "), terminal.output)
         let asked = try ToolProcess.run(["build", "defs", "--out", "out", "--progress"], in: directory)

@@ -53,7 +53,7 @@ final class BundleFolderRecognitionTests: XCTestCase {
         try write(Self.forgedManifest, to: "defs/apis/manifest.json")
         let result = try ToolProcess.run(["lint", "defs"], in: project)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", "the folder with the forged manifest is read like any other")
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n", "the folder with the forged manifest is read like any other")
         XCTAssertEqual(result.stderr, "")
 
         try write("apiVersion: portcullis/v1\nbroken: [\n", to: "defs/apis/broken.yaml")

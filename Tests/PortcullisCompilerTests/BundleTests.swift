@@ -156,12 +156,12 @@ final class BundleTests: XCTestCase {
         try BundleWriter.write(try Self.build(Self.contoso), to: OutputFolder(resolving: out.path))
         let output = try PythonTool.run([script.path, "--strict", out.appendingPathComponent("apim").path])
         XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
-        XCTAssertTrue(output.stdout.hasSuffix("10 passed, 0 failed\n"), output.stdout)
+        XCTAssertTrue(output.stdout.hasSuffix("11 passed, 0 failed\n"), output.stdout)
     }
 
     func testBuildsAreDeterministicWhateverTheInputOrder() throws {
         let files = [
-            "gateway.yaml", "products.yaml", "apis/orders.yaml", "apis/catalog.yaml", "apis/partner-orders.yaml",
+            "gateway.yaml", "products.yaml", "backends.yaml", "apis/orders.yaml", "apis/catalog.yaml", "apis/partner-orders.yaml",
             "environments/dev.yaml", "environments/test.yaml", "environments/prod.yaml",
         ]
         let first = try Self.build(Self.contoso, paths: files)

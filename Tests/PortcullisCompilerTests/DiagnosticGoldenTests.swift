@@ -36,6 +36,17 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testYS007UnsupportedYAML() throws { try check("YS007-unsupported") }
     func testRF001UnknownReferences() throws { try check("RF001-unknown-reference", json: true) }
     func testRF002DuplicateDefinitions() throws { try check("RF002-duplicate-definition") }
+    /// Circuit breaker and pool ranges, credentials' shapes, url or pool; a broken backend
+    /// is not reported again where an API names it.
+    func testBackendValues() throws { try check("backends-values") }
+    /// Unknown backends and members, pools of pools, duplicate names and members,
+    /// members with different identities, http:// URLs, secrets by reference only.
+    func testBackendReferences() throws { try check("backends-references") }
+    /// Named values' display names and tags, declared and unknown groups, tags and groups
+    /// written twice, terms and tags of the wrong type.
+    func testPortalMetadata() throws { try check("portal-metadata") }
+    /// Version sets' schemes and parameters, unknown sets, a version taken twice.
+    func testVersionSets() throws { try check("version-sets") }
     func testRF003DuplicateRoutes() throws { try check("RF003-duplicate-route") }
     func testRF004DuplicateAPIPaths() throws { try check("RF004-duplicate-api-path") }
     func testRF005MissingGateway() throws { try check("RF005-missing-gateway") }

@@ -74,9 +74,9 @@ final class EnvironmentTests: XCTestCase {
             project/environments/prod.yaml:8:22: error: route 'list-orders' caches for 10m, longer than the per-user limit of 5m [CA002]
              8 |         cache: {ttl: 10m}
                |                      ^~~
-            project/gateway.yaml:53:14: note: 'guardrails.maxCacheTtl.perUser' is set here
+            project/gateway.yaml:54:14: note: 'guardrails.maxCacheTtl.perUser' is set here
             project/environments/prod.yaml:3:7: note: only in environment 'prod'
-            1 error, 0 warnings in 8 files
+            1 error, 0 warnings in 9 files
 
             """
         XCTAssertEqual(text.stdout, expected)
@@ -118,7 +118,7 @@ final class EnvironmentTests: XCTestCase {
 
             """
         XCTAssertTrue(result.stdout.hasPrefix(expected), result.stdout)
-        XCTAssertTrue(result.stdout.hasSuffix("3 errors, 0 warnings in 8 files\n"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix("3 errors, 0 warnings in 9 files\n"), result.stdout)
     }
 
     func testAFindingTheEnvironmentsOverrideSaysWhereItDoesNotApply() throws {
@@ -146,7 +146,7 @@ final class EnvironmentTests: XCTestCase {
             with: "backend: http://catalog.internal.contoso.com  # portcullis:ignore SE003 -- plain HTTP inside the cluster")
         try write(api, to: "apis/catalog.yaml")
         let result = try ToolProcess.run(["lint", "project"], in: directory)
-        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", "every environment sets an https backend")
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n", "every environment sets an https backend")
         XCTAssertEqual(result.status, 0)
     }
 
@@ -158,7 +158,7 @@ final class EnvironmentTests: XCTestCase {
         try write(api, to: "apis/catalog.yaml")
         // Every environment sets an https backend: only a check of them all can tell.
         let result = try ToolProcess.run(["lint", "project", "--env", "prod", "--warnings-as-errors"], in: directory)
-        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n")
         XCTAssertEqual(result.status, 0)
         api = api.replacingOccurrences(of: "backend: http://", with: "backend: https://")
         try write(api, to: "apis/catalog.yaml")
@@ -173,7 +173,7 @@ final class EnvironmentTests: XCTestCase {
                 "apis:\n  orders:\n    routes:\n      list-orders:\n        cache: {ttl: 10m}  # portcullis:ignore CA002 -- agreed with the data owner\n"),
             to: "environments/prod.yaml")
         let result = try ToolProcess.run(["lint", "project"], in: directory)
-        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n")
+        XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n")
         XCTAssertEqual(result.status, 0)
     }
 
@@ -189,7 +189,7 @@ final class EnvironmentTests: XCTestCase {
             ["build", "project", "--out", out.path, "--warnings-as-errors"],
         ] {
             let result = try ToolProcess.run(arguments, in: directory)
-            XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 8 files\n", arguments.joined(separator: " "))
+            XCTAssertEqual(result.stdout, "0 errors, 0 warnings in 9 files\n", arguments.joined(separator: " "))
             XCTAssertEqual(result.status, 0)
         }
         // Where prod is checked, the suppression is judged.
@@ -238,7 +238,7 @@ final class EnvironmentTests: XCTestCase {
                 "project/environments/prod.yaml:16:3: error: unknown product 'nobody' [RF001]",
             ])
         XCTAssertTrue(result.stdout.contains("note: did you mean 'tenant-id'?"))
-        XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota' or 'cache'"))
+        XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota', 'cache' or 'backend'"))
     }
 
     func testAnEnvironmentCannotAddACacheOrRedisTheDefinitionsDoNotHave() throws {

@@ -15,7 +15,8 @@ final class ExternalCacheTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private static let armSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    /// Azure's ARM schemas in the team's shared folder.
+    static let armSchema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/arm-schema")
 
     private func build(_ project: URL) throws -> URL {
@@ -73,7 +74,7 @@ final class ExternalCacheTests: XCTestCase {
         text.removeSubrange(start.lowerBound..<end.lowerBound)
         try text.write(to: gateway, atomically: true, encoding: .utf8)
         let out = try build(project)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("infrastructure").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("infrastructure/external-cache.json").path))
         XCTAssertNil(try json(out.appendingPathComponent("gateway.json"))["redis"])
     }
 

@@ -31,7 +31,7 @@ final class TokenCheckDiffTests: XCTestCase {
     }
 
     func testAnotherTenantThroughANamedValueIsAPrivilegeIncrease() throws {
-        try edit("gateway.yaml", [("tenant-id: 72f988bf-86f1-41af-91ab-2d7cd011db47", "tenant-id: 11111111-2222-3333-4444-555555555555")])
+        try edit("gateway.yaml", [("tenant-id: {value: 72f988bf-86f1-41af-91ab-2d7cd011db47", "tenant-id: {value: 11111111-2222-3333-4444-555555555555")])
         let result = try diff()
         XCTAssertEqual(result.status, 1, result.stdout)
         XCTAssertTrue(

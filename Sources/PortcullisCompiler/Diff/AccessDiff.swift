@@ -19,11 +19,11 @@ public struct AccessChange: Sendable, Equatable {
         public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
     }
 
-    /// What changed: a route, an API, a product, an identity provider, a secret, a gateway
-    /// section, or a policy fragment.
+    /// What changed: a route, an API, a product, an identity provider, a secret, or a gateway section.
     public struct Subject: Sendable, Equatable {
         public enum Kind: String, Sendable {
-            case route, api, product, identityProvider = "identity-provider", secret, gateway, fragment = "policy-fragment"
+            case route, api, product, identityProvider = "identity-provider", secret, gateway
+            case fragment = "policy-fragment"
         }
 
         public var kind: Kind
@@ -103,9 +103,10 @@ public enum AccessDiff {
             changes += route.changes
         }
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
+        changes += backendChanges(baseRoutes, headRoutes, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
         changes += productChanges(base: base, head: head)
-        changes += rawPolicyChanges(base: base, head: head)
+        changes += RawPolicyDiff.compare(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
@@ -119,6 +120,45 @@ public enum AccessDiff {
             if routes[key] == nil { routes[key] = (route, plan) }
         }
         return routes
+    }
+
+    /// Requests that go elsewhere, or with other credentials: one change per API for the
+    /// API's own backend, which all its routes without one of their own reach, and one per
+    /// route that has (or had) its own.
+    static func backendChanges(
+        _ baseRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)],
+        _ headRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)], head: Side
+    ) -> [AccessChange] {
+        var changes: [String: AccessChange] = [:]
+        for (key, new) in headRoutes {
+            guard let old = baseRoutes[key] else { continue }
+            let ownBackend = old.route.written.backend != nil || new.route.written.backend != nil
+            let api = String(key.prefix { $0 != "/" })
+            let changed = ownBackend ? AccessChange.Subject.route(key) : AccessChange.Subject(kind: .api, name: api)
+            guard changes[changed.name] == nil else { continue }
+            let (was, now) = (describe(old.plan.backend), describe(new.plan.backend))
+            guard was != now else { continue }
+            let who = ownBackend ? "route \(subject(key))" : "API '\(api)'"
+            changes[changed.name] = AccessChange(
+                category: .other, subject: changed, message: "\(who) now sends requests to \(now) instead of \(was)",
+                place: head.location(new.plan.backend.reference.text.range))
+        }
+        return Array(changes.values)
+    }
+
+    /// A backend as the access diff names it: its URL, or its name with its URL or members,
+    /// and the managed identity the gateway authenticates with.
+    static func describe(_ backend: PlannedBackend) -> String {
+        var text: String
+        if let resolved = backend.resolved, resolved.backend.isPool {
+            text = "pool '\(resolved.backend.name.value)' of " + resolved.members.map { "'\($0.backend.name.value)'" }.joined(separator: ", ")
+        } else if let name = backend.name {
+            text = "backend '\(name)' (\(backend.url ?? ""))"
+        } else {
+            text = "'\(backend.url ?? "")'"
+        }
+        if let identity = backend.managedIdentity { text += " as managed identity for '\(identity.resource)'" }
+        return text
     }
 
     /// APIs that became callable without a subscription key, or stopped being: one change

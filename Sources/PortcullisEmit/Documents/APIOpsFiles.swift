@@ -20,6 +20,28 @@ enum APIOpsFiles {
         var serviceUrl: String?
         var subscriptionRequired: Bool
         var type = "http"
+        var apiVersion: String?
+        var apiVersionSetId: String?
+    }
+
+    struct VersionSetProperties: Encodable {
+        var displayName: String
+        var description: String?
+        var versioningScheme: String
+        var versionQueryName: String?
+        var versionHeaderName: String?
+    }
+
+    static func versionSet(_ set: VersionSet) -> String {
+        var properties = VersionSetProperties(
+            displayName: set.displayName?.value ?? set.name.value, description: set.description?.value,
+            versioningScheme: set.scheme.value.apimName)
+        switch set.scheme.value {
+        case .segment: break
+        case .query: properties.versionQueryName = set.parameter?.value
+        case .header: properties.versionHeaderName = set.parameter?.value
+        }
+        return StableJSON.encode(Wrapped(properties: properties))
     }
 
     struct ProductProperties: Encodable {
@@ -29,6 +51,23 @@ enum APIOpsFiles {
         /// Only meaningful, and only accepted by APIM, when subscriptions are required.
         var approvalRequired: Bool?
         var state = "published"
+        var terms: String?
+    }
+
+    struct GroupProperties: Encodable {
+        var displayName: String
+        var description: String?
+        var type = "custom"
+    }
+
+    /// A product's link to a group names it by id: the APIOps publisher reads it to
+    /// publish the group first.
+    struct ProductGroupProperties: Encodable {
+        var groupId: String
+    }
+
+    struct TagProperties: Encodable {
+        var displayName: String
     }
 
     struct NamedValueProperties: Encodable {
@@ -40,15 +79,125 @@ enum APIOpsFiles {
         var value: String?
         var secret: Bool
         var keyVault: KeyVault?
+        var tags: [String]?
     }
 
-    static func api(_ api: API, namedValues: [String: String]) -> String {
+    /// A backend entity as APIM's backend resource: a pool is `type: Pool` with its members
+    /// by id; a managed identity is not here but in the policies that use the backend.
+    struct BackendProperties: Encodable {
+        struct Credentials: Encodable {
+            var certificateIds: [String]?
+            var header: [String: [String]]?
+            var query: [String: [String]]?
+        }
+
+        struct TLS: Encodable {
+            var validateCertificateChain: Bool?
+            var validateCertificateName: Bool?
+        }
+
+        struct CircuitBreaker: Encodable {
+            struct Rule: Encodable {
+                struct FailureCondition: Encodable {
+                    var count: Int
+                    var interval: String
+                    var statusCodeRanges: [StatusCodeRange]
+                }
+
+                struct StatusCodeRange: Encodable {
+                    var min: Int
+                    var max: Int
+                }
+
+                var name = "circuit-breaker"
+                var failureCondition: FailureCondition
+                var tripDuration: String
+                var acceptRetryAfter: Bool?
+            }
+
+            var rules: [Rule]
+        }
+
+        struct Pool: Encodable {
+            struct Service: Encodable {
+                var id: String
+                var priority: Int?
+                var weight: Int?
+            }
+
+            var services: [Service]
+        }
+
+        var description: String?
+        var type: String?
+        var `protocol`: String?
+        var url: String?
+        var credentials: Credentials?
+        var tls: TLS?
+        var circuitBreaker: CircuitBreaker?
+        var pool: Pool?
+    }
+
+    /// Status codes a breaker counts when the definition names none: server errors.
+    static let defaultFailureCodes = 500...599
+
+    /// Plain named values in the URL are substituted, as in an API's `serviceUrl`.
+    static func backend(_ backend: Backend, namedValues: [String: String]) -> String {
+        var properties = BackendProperties(description: backend.description?.value)
+        switch backend.target {
+        case .service(let service):
+            properties.protocol = "http"
+            properties.url = NamedValues.resolve(service.url.value, namedValues) ?? service.url.value
+            if let credentials = service.credentials {
+                // Secrets are sent as their named values, which APIM substitutes.
+                func secrets(_ parameters: [(name: Located<String>, secret: SecretValue)]) -> [String: [String]]? {
+                    let references = parameters.compactMap { parameter -> (String, [String])? in
+                        guard case .reference(let secret) = parameter.secret else { return nil }
+                        return (parameter.name.value, ["{{\(secret.value)}}"])
+                    }
+                    return references.isEmpty ? nil : Dictionary(references) { first, _ in first }
+                }
+                let wrapped = BackendProperties.Credentials(
+                    certificateIds: credentials.clientCertificate.map { _ in [CertificateTemplate.certificateId(of: backend)] },
+                    header: secrets(credentials.headers), query: secrets(credentials.query))
+                if wrapped.certificateIds != nil || wrapped.header != nil || wrapped.query != nil { properties.credentials = wrapped }
+            }
+            properties.tls = service.tls.map {
+                BackendProperties.TLS(
+                    validateCertificateChain: $0.validateCertificateChain?.value, validateCertificateName: $0.validateCertificateName?.value)
+            }
+            properties.circuitBreaker = service.circuitBreaker.map { breaker in
+                let codes = breaker.statusCodes.isEmpty ? [defaultFailureCodes] : breaker.statusCodes.map(\.value)
+                return BackendProperties.CircuitBreaker(rules: [
+                    .init(
+                        failureCondition: .init(
+                            count: breaker.failures.value, interval: isoDuration(breaker.per.value),
+                            statusCodeRanges: codes.map { .init(min: $0.lowerBound, max: $0.upperBound) }),
+                        tripDuration: isoDuration(breaker.tripFor.value), acceptRetryAfter: breaker.acceptRetryAfter?.value)
+                ])
+            }
+        case .pool(let members):
+            properties.type = "Pool"
+            properties.pool = BackendProperties.Pool(
+                services: members.map { .init(id: "/backends/\($0.backend.value)", priority: $0.priority?.value, weight: $0.weight?.value) })
+        }
+        return StableJSON.encode(Wrapped(properties: properties))
+    }
+
+    /// Seconds as an ISO 8601 duration, as ARM writes them: 90 is `PT1M30S`.
+    static func isoDuration(_ seconds: Int) -> String {
+        let parts = [(seconds / 3600, "H"), (seconds % 3600 / 60, "M"), (seconds % 60, "S")].filter { $0.0 > 0 }
+        return "PT" + parts.map { "\($0.0)\($0.1)" }.joined()
+    }
+
+    static func api(_ api: API, backend: PlannedBackend?, namedValues: [String: String]) -> String {
         StableJSON.encode(
             Wrapped(
                 properties: APIProperties(
                     displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
-                    path: api.path.value, serviceUrl: NamedValues.resolve(api.backend.value, namedValues),
-                    subscriptionRequired: api.effectiveSubscriptionRequired)))
+                    path: api.path.value, serviceUrl: backend?.url.flatMap { NamedValues.resolve($0, namedValues) },
+                    subscriptionRequired: api.effectiveSubscriptionRequired, apiVersion: api.version?.name.value,
+                    apiVersionSetId: api.version.map { "/apiVersionSets/\($0.set.value)" })))
     }
 
     static func product(_ product: Product) -> String {
@@ -58,7 +207,7 @@ enum APIOpsFiles {
                 properties: ProductProperties(
                     displayName: product.displayName?.value ?? product.name.value, description: product.description?.value,
                     subscriptionRequired: subscriptions,
-                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil)))
+                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil, terms: product.terms?.value)))
     }
 
     struct FragmentProperties: Encodable {
@@ -71,22 +220,45 @@ enum APIOpsFiles {
         StableJSON.encode(Wrapped(properties: FragmentProperties(description: fragment.description?.value)))
     }
 
-    /// The link between a product and an API has no properties in ARM; APIOps writes `{}`.
-    static let productAPI = "{}\n"
+
+    static func group(_ group: Group) -> String {
+        StableJSON.encode(
+            Wrapped(
+                properties: GroupProperties(
+                    displayName: group.displayName?.value ?? group.name.value, description: group.description?.value)))
+    }
+
+    static func productGroup(_ group: String) -> String {
+        StableJSON.encode(Wrapped(properties: ProductGroupProperties(groupId: "/groups/\(group)")))
+    }
+
+    /// A tag is its name; what it is attached to is its folder's `apis/` and `products/`.
+    static func tag(_ name: String) -> String {
+        StableJSON.encode(Wrapped(properties: TagProperties(displayName: name)))
+    }
+
+    /// The link between a product and an API, or a tag and what it tags, has no properties
+    /// in ARM; APIOps writes `{}`.
+    static let link = "{}\n"
 
     /// A plain value is not secret; one that looks like a credential is marked secret in
     /// case it gets this far (the build refuses such inputs), so APIM at least hides it.
     static func namedValue(_ value: NamedValue) -> String {
         let secret = CredentialScanner.looksLikeCredential(value.value.value)
         return StableJSON.encode(
-            Wrapped(properties: NamedValueProperties(displayName: value.name.value, value: value.value.value, secret: secret)))
+            Wrapped(
+                properties: NamedValueProperties(
+                    displayName: value.displayName?.value ?? value.name.value, value: value.value.value, secret: secret,
+                    tags: value.tags.isEmpty ? nil : value.tags.map(\.value))))
     }
 
     /// Key Vault-backed: APIM reads the value from the vault; the bundle holds only its URI.
-    static func secret(_ name: String, keyVault: String) -> String {
+    static func secret(_ secret: SecretDeclaration, keyVault: String) -> String {
         StableJSON.encode(
             Wrapped(
                 properties: NamedValueProperties(
-                    displayName: name, secret: true, keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault))))
+                    displayName: secret.displayName?.value ?? secret.name.value, secret: true,
+                    keyVault: NamedValueProperties.KeyVault(secretIdentifier: keyVault),
+                    tags: secret.tags.isEmpty ? nil : secret.tags.map(\.value))))
     }
 }

@@ -59,23 +59,29 @@ public enum BundleBuilder {
             do {
                 if part == 0 {
                     try gatewayFiles(
-                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, renderer: renderer, into: &output)
+                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, renderer: renderer,
+                        namedValues: namedValues, into: &output)
                 } else {
                     let api = apis[part - 1]
                     let folder = "apim/apis/\(api.name.value)"
-                    try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, namedValues: namedValues))
+                    // The API's backend, as the plan of a route that has none of its own says.
+                    let backend = byAPI[part - 1].lazy.filter { $0.route.written.backend == nil }.compactMap(\.plan?.backend).first
+                    let perRoute = api.routes.contains { $0.backend != nil }
+                    try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     try output.add(
                         "\(folder)/specification.yaml",
                         OpenAPIDocument.render(
                             api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
                             scopeDescriptions: scopeDescriptions))
                     try output.addPolicy(
-                        "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(api)), of: "API '\(api.name.value)'", at: api.name.range)
+                        "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(api, backend: perRoute ? nil : backend)), of: "API '\(api.name.value)'",
+                        at: api.name.range)
                     for (route, plan) in byAPI[part - 1] {
                         // Only a project without errors is built, so every route has a plan.
                         guard let plan else { continue }
                         try output.addPolicy(
-                            "\(folder)/operations/\(route.written.id.value)/policy.xml", renderer.bytes(GatewayPolicies.operation(plan, raw: route.written.policy?.document)),
+                            "\(folder)/operations/\(route.written.id.value)/policy.xml",
+                            renderer.bytes(GatewayPolicies.operation(plan, setsBackend: perRoute, raw: route.written.policy?.document)),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }
                 }
@@ -103,7 +109,7 @@ public enum BundleBuilder {
     /// The files that belong to the gateway rather than to one API.
     private static func gatewayFiles(
         _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, renderer: PolicyRenderer,
-        into output: inout PartOutput
+        namedValues: [String: String], into output: inout PartOutput
     ) throws {
         try output.add("gateway.json", pieces: StableJSON.pieces(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
@@ -118,8 +124,24 @@ public enum BundleBuilder {
                 "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.product(product)), of: "product '\(product.name.value)'",
                 at: product.name.range)
             for api in product.apis {
-                try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.productAPI)
+                try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.link)
             }
+            for group in product.groups {
+                try output.add("\(folder)/groups/\(group.value)/productGroupInformation.json", APIOpsFiles.productGroup(group.value))
+            }
+        }
+        for set in gateway.versionSets {
+            try output.add("apim/version sets/\(set.name.value)/versionSetInformation.json", APIOpsFiles.versionSet(set))
+        }
+        for group in gateway.groups {
+            try output.add("apim/groups/\(group.name.value)/groupInformation.json", APIOpsFiles.group(group))
+        }
+        try tagFiles(project, into: &output)
+        for backend in project.backends {
+            try output.add("apim/backends/\(backend.name.value)/backendInformation.json", APIOpsFiles.backend(backend, namedValues: namedValues))
+        }
+        if let certificates = CertificateTemplate.render(project.backends) {
+            try output.add(CertificateTemplate.path, certificates)
         }
         for fragment in project.fragments {
             guard let document = fragment.policy.document else { continue }
@@ -136,7 +158,22 @@ public enum BundleBuilder {
         for secret in gateway.secrets {
             guard case .keyVault(let uri) = secret.source else { continue }
             try output.add(
-                "apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret.name.value, keyVault: uri.value))
+                "apim/named values/\(secret.name.value)/namedValueInformation.json", APIOpsFiles.secret(secret, keyVault: uri.value))
+        }
+    }
+
+    /// `apim/tags/NAME/`: each tag written on an API or a product, with a link per use.
+    private static func tagFiles(_ project: ResolvedProject, into output: inout PartOutput) throws {
+        var links: [String: [String]] = [:]
+        for api in project.apis {
+            for tag in api.tags { links[tag.value, default: []].append("apis/\(api.name.value)/tagApiInformation.json") }
+        }
+        for product in project.products {
+            for tag in product.tags { links[tag.value, default: []].append("products/\(product.name.value)/tagProductInformation.json") }
+        }
+        for (tag, paths) in links.sorted(by: { $0.key < $1.key }) {
+            try output.add("apim/tags/\(tag)/tagInformation.json", APIOpsFiles.tag(tag))
+            for path in paths { try output.add("apim/tags/\(tag)/\(path)", APIOpsFiles.link) }
         }
     }
 

@@ -10,27 +10,6 @@ import PortcullisSupport
 enum ExternalCacheTemplate {
     static let path = "infrastructure/external-cache.json"
 
-    struct Document: Encodable {
-        enum CodingKeys: String, CodingKey {
-            case schema = "$schema"
-            case contentVersion, parameters, resources
-        }
-
-        var schema = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
-        var contentVersion = "1.0.0.0"
-        var parameters: [String: Parameter]
-        var resources: [Cache]
-    }
-
-    struct Parameter: Encodable {
-        struct Metadata: Encodable {
-            var description: String
-        }
-
-        var type = "string"
-        var metadata: Metadata
-    }
-
     struct Cache: Encodable {
         struct Properties: Encodable {
             var connectionString: String
@@ -43,18 +22,17 @@ enum ExternalCacheTemplate {
 
         var type = "Microsoft.ApiManagement/service/caches"
         var apiVersion = "2022-08-01"
-        var name = "[format('{0}/default', parameters('apimServiceName'))]"
+        var name = ARMTemplate<Cache>.childName("default")
         var properties: Properties
     }
 
     static func render(gateway: String, connectionSecret: String) -> String {
         StableJSON.encode(
-            Document(
-                parameters: [
-                    "apimServiceName": Parameter(metadata: .init(description: "The API Management instance the bundle is published to.")),
-                    "redisResourceId": Parameter(
-                        metadata: .init(description: "The Azure Cache for Redis resource id, starting with /subscriptions/.")),
-                ],
+            ARMTemplate(
+                parameters: Dictionary(uniqueKeysWithValues: [
+                    ARMTemplate<Cache>.serviceName,
+                    ("redisResourceId", ARMTemplate<Cache>.Parameter("The Azure Cache for Redis resource id, starting with /subscriptions/.")),
+                ]),
                 resources: [
                     Cache(
                         properties: Cache.Properties(

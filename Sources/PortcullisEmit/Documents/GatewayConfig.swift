@@ -100,8 +100,55 @@ struct GatewayConfig: Encodable {
         var source: String
     }
 
+    /// Where a route's requests go.
+    struct Backend: Encodable {
+        struct Member: Encodable {
+            var name: String
+            var url: String
+            var priority: Int?
+            var weight: Int?
+        }
+
+        struct ManagedIdentity: Encodable {
+            var resource: String
+            var clientId: String?
+        }
+
+        /// The backend entity; absent for a URL written on the API.
+        var name: String?
+        /// Absent for a pool.
+        var url: String?
+        var pool: [Member]?
+        var managedIdentity: ManagedIdentity?
+        var source: String
+
+        init(_ backend: PlannedBackend, source: String) {
+            name = backend.name
+            url = backend.url
+            if let resolved = backend.resolved, resolved.backend.isPool {
+                pool = resolved.members.map {
+                    Member(
+                        name: $0.backend.name.value, url: $0.backend.service?.url.value ?? "", priority: $0.member.priority?.value,
+                        weight: $0.member.weight?.value)
+                }
+            }
+            managedIdentity = backend.managedIdentity.map { ManagedIdentity(resource: $0.resource, clientId: $0.clientId) }
+            self.source = source
+        }
+    }
+
+    /// Which version of a version set the route's API is, and where requests carry it.
+    struct Version: Encodable {
+        var set: String
+        var name: String
+        var scheme: String
+        /// The query parameter or header; absent when the version is a path segment.
+        var parameter: String?
+    }
+
     struct Route: Encodable {
         var api: String
+        var version: Version?
         var id: String
         var method: String
         var path: String
@@ -111,6 +158,7 @@ struct GatewayConfig: Encodable {
         var cache: Cache?
         /// Introspection routes: the provider calls counted per IP address on a cache miss.
         var providerCallBudget: Limit?
+        var backend: Backend
         /// The checks in the order a request meets them.
         var steps: [String]
         var products: [String]
@@ -159,6 +207,7 @@ struct GatewayConfig: Encodable {
             }
         }
         let responses = responsesDatabase
+        let versionSets = Dictionary(gateway.versionSets.map { ($0.name.value, $0) }) { first, _ in first }
         let withPlans = project.routes.indices.filter { project.plans[$0] != nil }
         routes = ParallelMap.map(withPlans.indices) { item in
             let route = project.routes[withPlans[item]]
@@ -178,10 +227,17 @@ struct GatewayConfig: Encodable {
                 }
                 cache = entry
             }
+            var version: Version?
+            var apiPath = "/" + api.path.value
+            if let written = api.version, let set = versionSets[written.set.value] {
+                version = Version(
+                    set: set.name.value, name: written.name.value, scheme: set.scheme.value.rawValue, parameter: set.parameter?.value)
+                if set.scheme.value == .segment { apiPath += "/" + written.name.value }
+            }
             // An element of `routes` in the top-level object.
             return StableJSON.Fragment(Route(
-                api: api.name.value, id: route.written.id.value, method: route.written.method.value.rawValue,
-                path: "/" + api.path.value + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
+                api: api.name.value, version: version, id: route.written.id.value, method: route.written.method.value.rawValue,
+                path: apiPath + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
                 auth: Auth(
                     provider: plan.token?.provider.name.value, scopes: plan.scopes?.requirement(.scopes)?.values ?? [],
                     match: plan.scopes?.requirement(.scopes)?.match.rawValue ?? "any",
@@ -191,6 +247,7 @@ struct GatewayConfig: Encodable {
                 quota: limits.first { $0.kind == .quota }.map { Limit($0, source: locations.text($0.range)) },
                 cache: cache,
                 providerCallBudget: plan.providerCallBudget.map { Limit($0, source: locations.text($0.range)) },
+                backend: Backend(plan.backend, source: locations.text(plan.backend.reference.text.range)),
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
                 source: locations.text(route.written.id.range)), depth: 2)

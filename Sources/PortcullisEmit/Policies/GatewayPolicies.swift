@@ -1,7 +1,8 @@
 import PortcullisModel
 import PortcullisPolicyXML
 
-/// The global policy (CORS first, then forwarding) and the API policy (the backend).
+/// The global policy (CORS first, then forwarding) and the API policy (the backend, and
+/// the managed identity the gateway authenticates to it with).
 enum GatewayPolicies {
     /// `forward-request` is APIM's default backend section, not something the definitions
     /// enforce: a backend section the author writes replaces it.
@@ -28,9 +29,26 @@ enum GatewayPolicies {
         return PolicyElement("cors", [("allow-credentials", .literal(String(cors.effectiveAllowCredentials)))], children)
     }
 
-    static func api(_ api: API) -> PolicyElement {
-        PolicyDocument.make(
-            .api, inbound: [PolicyElement("set-backend-service", [("base-url", .literal(api.backend.value))])], raw: api.policy?.document)
+    /// The API's backend, for all of its routes; nil when some route has its own, so each
+    /// operation sets its backend and no route gets a token meant for another backend.
+    static func api(_ api: API, backend: PlannedBackend?) -> PolicyElement {
+        PolicyDocument.make(.api, inbound: backend.map(backendElements) ?? [], raw: api.policy?.document)
+    }
+
+    /// `set-backend-service` and, when the backend is called with APIM's managed identity,
+    /// `authentication-managed-identity`.
+    static func backendElements(_ backend: PlannedBackend) -> [PolicyElement] {
+        var elements: [PolicyElement]
+        switch backend.reference {
+        case .url(let url): elements = [PolicyElement("set-backend-service", [("base-url", .literal(url.value))])]
+        case .named(let name): elements = [PolicyElement("set-backend-service", [("backend-id", .literal(name.value))])]
+        }
+        if let identity = backend.managedIdentity {
+            var attributes: [(String, PolicyValue)] = [("resource", .literal(identity.resource))]
+            if let clientId = identity.clientId { attributes.append(("client-id", .literal(clientId))) }
+            elements.append(PolicyElement("authentication-managed-identity", attributes))
+        }
+        return elements
     }
 
     static func product(_ product: Product) -> PolicyElement {
@@ -39,7 +57,7 @@ enum GatewayPolicies {
 
     /// The route's plan, step by step, in the order the request meets it. Callers a token
     /// names are read once, right after the token and scope checks.
-    static func operation(_ plan: EnforcementPlan, raw: PolicyXMLDocument?) -> PolicyElement {
+    static func operation(_ plan: EnforcementPlan, setsBackend: Bool, raw: PolicyXMLDocument?) -> PolicyElement {
         let callers = Identity.tokenCallers(plan)
         var inbound: [PolicyElement] = []
         var outbound: [PolicyElement] = []
@@ -61,9 +79,9 @@ enum GatewayPolicies {
             case .cacheLookup(let cache):
                 readCallers()
                 inbound += CachePolicies.lookup(cache, callers: callers)
-            case .backend:
-                // Set once for all operations, at API scope.
-                break
+            case .backend(let backend):
+                // Otherwise set once for all operations, at API scope.
+                if setsBackend { inbound += backendElements(backend) }
             case .cacheStore(let cache):
                 outbound += CachePolicies.store(cache, callers: callers)
             }

@@ -11,7 +11,7 @@ extension DocumentDecoder {
                 $0, by: Grammar.isAPIPath, as: "API path", field: "path",
                 rule: "an API path is the URL suffix, such as 'orders' or 'shop/v1', without leading or trailing '/'")
         }
-        let backend = context.require(fields, .backend).flatMap { context.url($0, templates: true) }
+        let backend = context.require(fields, .backend).flatMap { backendReference($0) }
         var routes: [Route] = []
         var routeErrors = 0
         if let routesEntry = context.require(fields, .routes), let items = context.sequence(routesEntry) {
@@ -31,14 +31,26 @@ extension DocumentDecoder {
             displayName: fields[.displayName].flatMap { context.string($0) },
             description: fields[.description].flatMap { context.string($0) },
             path: path ?? Located("", at: kindRange),
-            backend: backend ?? Located("", at: kindRange),
+            backend: backend ?? .url(Located("", at: kindRange)),
             subscriptionRequired: fields[.subscriptionRequired].flatMap { context.bool($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
             quota: fields[.quota].flatMap { limitSetting($0) },
             routes: routes,
+            tags: tagList(fields[.tags]),
             kindRange: kindRange)
         api.policy = fields[.policy].flatMap { rawPolicy($0) }
+        if let versionEntry = fields[.version],
+            let versionFields = context.fields(versionEntry.value, APIVersionField.self, named: versionEntry.key, introducedAt: versionEntry.keyRange),
+            let set = context.require(versionFields, .set).flatMap({ context.name($0) }),
+            let versionName = context.require(versionFields, .name).flatMap({ context.string($0) }).flatMap({
+                context.validated(
+                    $0, by: Grammar.isVersionName, as: "version", field: "name",
+                    rule: "a version is 1 to 64 letters, digits, '.', '-' and '_', such as 'v2' or '2024-05-01'")
+            })
+        {
+            api.version = Version(set: set, name: versionName)
+        }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {
@@ -91,6 +103,7 @@ extension DocumentDecoder {
             itemStart: itemStart,
             extent: node.extent)
         route.policy = fields[.policy].flatMap { rawPolicy($0) }
+        route.backend = fields[.backend].flatMap { backendReference($0) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)

@@ -115,7 +115,7 @@ struct DecodingContext {
                     at: node.range,
                     notes: [
                         Diagnostic.Note(
-                            "named values are allowed in 'issuer', 'openidConfig', 'audiences', 'endpoint', 'clientId' and 'backend'",
+                            "named values are allowed in 'issuer', 'openidConfig', 'audiences', 'endpoint', 'clientId', 'backend', 'url' and 'resource'",
                             at: node.range)
                     ])
                 return nil

@@ -9,7 +9,7 @@ public struct DocumentDecoder {
     public static let apiVersion = "portcullis/v1"
 
     public enum Kind: String, CaseIterable, Sendable {
-        case Gateway, API, Product, PolicyFragment, Environment
+        case Gateway, API, Product, PolicyFragment, Environment, Backend
     }
 
     var context = DecodingContext()
@@ -76,7 +76,7 @@ public struct DocumentDecoder {
         guard let kindEntry = entries.first(where: { $0.key == "kind" }) else {
             context.diagnostics.report(
                 .missingField, "missing required field 'kind' in a document", at: documentStart,
-                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API', 'Product', 'PolicyFragment' or 'Environment'", at: documentStart)])
+                notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API', 'Product', 'PolicyFragment', 'Backend' or 'Environment'", at: documentStart)])
             skip(root)
             return
         }
@@ -90,7 +90,14 @@ public struct DocumentDecoder {
         case .Product: decodeProduct(root, kindRange: kind.range)
         case .PolicyFragment: decodePolicyFragment(root, kindRange: kind.range)
         case .Environment: decodeEnvironment(root, kindRange: kind.range)
+        case .Backend: decodeBackend(root, kindRange: kind.range)
         }
+    }
+
+    /// `tags: [name, ...]` on an API, a product or a named value.
+    mutating func tagList(_ entry: YAMLEntry?) -> [Located<String>] {
+        guard let entry, let items = context.sequence(entry) else { return [] }
+        return items.compactMap { context.name($0, field: entry.key) }
     }
 
     /// Leaves out a document whose kind cannot be told, after its one error. It may have

@@ -16,11 +16,11 @@ extension DocumentDecoder {
         }
         environment.apis = targets(fields[.apis], shape: .api, environment: name.value)
         environment.products = targets(fields[.products], shape: .product, environment: name.value)
+        environment.backends = targets(fields[.backends], shape: .backend, environment: name.value)
         definitions.environments.append(environment)
     }
 
-    /// The entries of `apis` or `products`, each limited to what may be overridden.
-    /// The entries of `apis` or `products` by name (keys are unique: YS002 otherwise), each
+    /// The entries of `apis`, `products` or `backends` by name (keys are unique: YS002 otherwise), each
     /// limited to what may be overridden.
     private mutating func targets(
         _ entry: YAMLEntry?, shape: OverrideShape, environment: String
@@ -42,7 +42,7 @@ extension DocumentDecoder {
         _ node: YAMLNode, to shape: OverrideShape, field: String, environment: String
     ) -> YAMLNode? {
         switch shape {
-        case .replaced:
+        case .replaced, .namedValue:
             return node
         case .secret:
             context.unreadSecrets += Self.secretLiterals(in: node)

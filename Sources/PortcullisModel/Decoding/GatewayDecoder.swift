@@ -21,6 +21,8 @@ extension DocumentDecoder {
         let guardrails = section(fields[.guardrails]) { $0.decodeGuardrails($1) }
         let defaults = section(fields[.defaults]) { $0.decodeDefaults($1) }
         let cors = section(fields[.cors]) { $0.decodeCORS($1) }
+        let groups = fields[.groups].map { decodeGroups($0, declaring: &declared.groups) } ?? []
+        let versionSets = fields[.versionSets].map { decodeVersionSets($0, declaring: &declared.versionSets) } ?? []
         guard let name else { return }
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
@@ -28,6 +30,8 @@ extension DocumentDecoder {
             declared: declared, kindRange: kindRange)
         gateway.sku = sku
         gateway.policy = fields[.policy].flatMap { rawPolicy($0) }
+        gateway.groups = groups
+        gateway.versionSets = versionSets
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
     }
@@ -90,12 +94,87 @@ extension DocumentDecoder {
         for item in entries {
             guard let valueName = context.namedValueName(Located(item.key, at: item.keyRange), field: "namedValues") else { continue }
             names.insert(valueName.value)
-            if let value = context.string(item) {
-                context.checkNamedValue(value, name: valueName.value)
-                namedValues.append(NamedValue(name: valueName, value: value))
+            guard case .mapping = item.value.content else {
+                if let value = context.string(item) {
+                    context.checkNamedValue(value, name: valueName.value)
+                    namedValues.append(NamedValue(name: valueName, value: value))
+                }
+                continue
             }
+            guard let fields = context.fields(item.value, NamedValueField.self, named: item.key, introducedAt: item.keyRange),
+                let value = context.require(fields, .value).flatMap({ context.string($0) })
+            else { continue }
+            context.checkNamedValue(value, name: valueName.value)
+            namedValues.append(
+                NamedValue(
+                    name: valueName, value: value, displayName: fields[.displayName].flatMap { namedValueDisplayName($0) },
+                    tags: tagList(fields[.tags])))
         }
         return namedValues
+    }
+
+    /// APIM's rule for a named value's display name.
+    mutating func namedValueDisplayName(_ entry: YAMLEntry) -> Located<String>? {
+        context.string(entry).flatMap {
+            context.validated(
+                $0, by: Grammar.isNamedValueDisplayName, as: "display name", field: entry.key,
+                rule: "APIM takes 1 to 256 letters, digits, '-', '.' and '_' in a named value's display name")
+        }
+    }
+
+    private mutating func decodeVersionSets(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [VersionSet] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var sets: [VersionSet] = []
+        for item in entries {
+            guard let setName = context.keyName(item, of: "versionSets") else { continue }
+            names.insert(setName.value)
+            guard let fields = context.fields(item.value, VersionSetField.self, named: item.key, introducedAt: item.keyRange),
+                let scheme = context.require(fields, .scheme).flatMap({ context.choice($0, as: VersionSet.Scheme.self) })
+            else { continue }
+            let parameter = fields[.parameter].flatMap { context.string($0) }.flatMap {
+                context.validated($0, by: Grammar.isToken, as: "parameter name", field: "parameter")
+            }
+            switch (scheme.value, fields[.parameter]) {
+            case (.segment, let written?):
+                context.diagnostics.report(
+                    .invalidValue, "version set '\(setName.value)' puts the version in the path, so it has no 'parameter'",
+                    at: written.keyRange, notes: [Diagnostic.Note("remove 'parameter', or use scheme 'query' or 'header'", at: written.keyRange)])
+                continue
+            case (.query, nil), (.header, nil):
+                context.diagnostics.report(
+                    .missingField, "missing required field 'parameter' in version set '\(setName.value)'", at: setName.range,
+                    notes: [Diagnostic.Note("name the query parameter or header that carries the version", at: setName.range)])
+                continue
+            default: break
+            }
+            guard fields[.parameter] == nil || parameter != nil else { continue }
+            sets.append(
+                VersionSet(
+                    name: setName, displayName: fields[.displayName].flatMap { context.string($0) },
+                    description: fields[.description].flatMap { context.string($0) }, scheme: scheme, parameter: parameter))
+        }
+        return sets
+    }
+
+    private mutating func decodeGroups(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [Group] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        var groups: [Group] = []
+        for item in entries {
+            guard let groupName = context.keyName(item, of: "groups") else { continue }
+            names.insert(groupName.value)
+            if Group.builtIn.contains(groupName.value) {
+                context.diagnostics.report(
+                    .invalidValue, "'\(groupName.value)' is one of APIM's built-in groups", at: groupName.range,
+                    notes: [Diagnostic.Note("products name built-in groups without declaring them; remove this entry", at: groupName.range)])
+                continue
+            }
+            guard let fields = context.fields(item.value, GroupField.self, named: item.key, introducedAt: item.keyRange) else { continue }
+            groups.append(
+                Group(
+                    name: groupName, displayName: fields[.displayName].flatMap { context.string($0) },
+                    description: fields[.description].flatMap { context.string($0) }))
+        }
+        return groups
     }
 
     /// Secrets are read in secret position: no message quotes what they hold.
@@ -213,9 +292,13 @@ extension DocumentDecoder {
     private mutating func decodeSecretDeclaration(_ entry: YAMLEntry, name: Located<String>) -> SecretDeclaration? {
         guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, introducedAt: name.range)
         else { return nil }
+        let displayName = fields[.displayName].flatMap { namedValueDisplayName($0) }
+        let tags = tagList(fields[.tags])
         switch (fields[.keyVault], fields[.value]) {
         case (let keyVault?, nil):
-            return context.url(keyVault, templates: false).map { SecretDeclaration(name: name, source: .keyVault($0)) }
+            return context.url(keyVault, templates: false).map {
+                SecretDeclaration(name: name, source: .keyVault($0), displayName: displayName, tags: tags)
+            }
         case (nil, let value?):
             return SecretDeclaration(name: name, source: .literal(value.value.range))
         case (.some, .some):

@@ -20,6 +20,11 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { subscriptionLimit($0) },
             kindRange: kindRange)
         product.policy = fields[.policy].flatMap { rawPolicy($0) }
+        if let groupsEntry = fields[.groups], let items = context.sequence(groupsEntry) {
+            product.groups = items.compactMap { context.name($0, field: groupsEntry.key) }
+        }
+        product.terms = fields[.terms].flatMap { context.string($0) }
+        product.tags = tagList(fields[.tags])
         guard name != nil, apis != nil else { return }
         definitions.products.append(product)
     }

@@ -7,7 +7,7 @@ public struct API: Sendable {
     public var description: Located<String>?
     /// The APIM URL suffix.
     public var path: Located<String>
-    public var backend: Located<String>
+    public var backend: BackendReference
     public var subscriptionRequired: Located<Bool>?
     public var auth: Located<AuthSetting>?
     public var rateLimit: LimitSetting?
@@ -15,6 +15,9 @@ public struct API: Sendable {
     public var routes: [Route]
     /// Raw statements of the API's policy.
     public var policy: RawPolicy? = nil
+    public var tags: [Located<String>] = []
+    /// Which version of which version set the API is.
+    public var version: Version? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
@@ -22,6 +25,11 @@ public struct API: Sendable {
     public var hasErrors = false
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
+}
+
+public struct Version: Sendable {
+    public var set: Located<String>
+    public var name: Located<String>
 }
 
 public struct Route: Sendable {
@@ -42,6 +50,8 @@ public struct Route: Sendable {
     public var publicReason: Located<String>?
     /// Raw statements of the route's (operation's) policy.
     public var policy: RawPolicy? = nil
+    /// Where the route's requests go instead of its API's backend.
+    public var backend: BackendReference? = nil
     /// Where the route's item in the `routes` list starts (a point).
     public var itemStart: SourceRange
     /// The lines the route is written on.

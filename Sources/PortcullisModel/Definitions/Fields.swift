@@ -11,7 +11,8 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 }
 
 public enum GatewayField: String, FieldSet {
-    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, policy
+    case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, groups,
+        versionSets, policy
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }
@@ -34,8 +35,36 @@ public enum ScopeDeclarationField: String, FieldSet {
     public static let noun = "a scope declaration"
 }
 
+/// A named value written as a mapping, for a display name or tags.
+public enum NamedValueField: String, FieldSet {
+    case value, displayName, tags
+    public static let schemaDefinition = "NamedValue"
+    public static let noun = "a named value"
+}
+
+/// A set of APIs that are versions of one API.
+public enum VersionSetField: String, FieldSet {
+    case displayName, description, scheme, parameter
+    public static let schemaDefinition = "VersionSet"
+    public static let noun = "a version set"
+}
+
+/// Which version of which set an API is.
+public enum APIVersionField: String, FieldSet {
+    case set, name
+    public static let schemaDefinition = "APIVersion"
+    public static let noun = "an API's 'version'"
+}
+
+/// A custom developer-portal group that products make visible to.
+public enum GroupField: String, FieldSet {
+    case displayName, description
+    public static let schemaDefinition = "Group"
+    public static let noun = "a group"
+}
+
 public enum SecretDeclarationField: String, FieldSet {
-    case keyVault, value
+    case keyVault, value, displayName, tags
     public static let schemaDefinition = "SecretDeclaration"
     public static let noun = "a secret declaration"
 }
@@ -90,13 +119,13 @@ public enum CORSField: String, FieldSet {
 
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
-        quota, routes, policy
+        quota, routes, tags, version, policy
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }
 
 public enum RouteField: String, FieldSet {
-    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth, policy
+    case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth, backend, policy
     case `public`
     public static let schemaDefinition = "Route"
     public static let noun = "a route"
@@ -128,7 +157,7 @@ public enum LimitField: String, FieldSet {
 
 public enum ProductField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, apis, subscriptionRequired, approvalRequired, rateLimit,
-        quota, policy
+        quota, groups, terms, tags, policy
     public static let schemaDefinition = "Product"
     public static let noun = "a Product"
 }
@@ -139,8 +168,50 @@ public enum PolicyFragmentField: String, FieldSet {
     public static let noun = "a PolicyFragment"
 }
 
+public enum BackendField: String, FieldSet {
+    case apiVersion, kind, name, description, url, credentials, tls, circuitBreaker, pool
+    public static let schemaDefinition = "Backend"
+    public static let noun = "a Backend"
+}
+
+public enum BackendCredentialsField: String, FieldSet {
+    case managedIdentity, clientCertificate, headers, query
+    public static let schemaDefinition = "BackendCredentials"
+    public static let noun = "a backend's 'credentials'"
+}
+
+public enum ManagedIdentityField: String, FieldSet {
+    case resource, clientId
+    public static let schemaDefinition = "ManagedIdentity"
+    public static let noun = "'managedIdentity'"
+}
+
+public enum ClientCertificateField: String, FieldSet {
+    case keyVault
+    public static let schemaDefinition = "ClientCertificate"
+    public static let noun = "'clientCertificate'"
+}
+
+public enum BackendTLSField: String, FieldSet {
+    case validateCertificateChain, validateCertificateName
+    public static let schemaDefinition = "BackendTLS"
+    public static let noun = "a backend's 'tls'"
+}
+
+public enum CircuitBreakerField: String, FieldSet {
+    case failures, per, statusCodes, tripFor, acceptRetryAfter
+    public static let schemaDefinition = "CircuitBreaker"
+    public static let noun = "'circuitBreaker'"
+}
+
+public enum PoolMemberField: String, FieldSet {
+    case backend, priority, weight
+    public static let schemaDefinition = "PoolMember"
+    public static let noun = "a pool member"
+}
+
 public enum EnvironmentField: String, FieldSet {
-    case apiVersion, kind, name, description, gateway, apis, products
+    case apiVersion, kind, name, description, gateway, apis, products, backends
     public static let schemaDefinition = "Environment"
     public static let noun = "an Environment"
 }
@@ -178,7 +249,7 @@ public enum APIOverrideField: String, FieldSet {
 }
 
 public enum RouteOverrideField: String, FieldSet {
-    case rateLimit, quota, cache
+    case rateLimit, quota, cache, backend
     public static let schemaDefinition = "RouteOverride"
     public static let noun = "an environment's route"
 }
@@ -195,6 +266,20 @@ public enum ProductOverrideField: String, FieldSet {
     public static let noun = "an environment's product"
 }
 
+/// Where a service runs, and the identity and certificate the gateway shows it, differ per
+/// deployment; the headers it is sent and how it is balanced and protected do not.
+public enum BackendOverrideField: String, FieldSet {
+    case url, credentials
+    public static let schemaDefinition = "BackendOverride"
+    public static let noun = "an environment's backend"
+}
+
+public enum BackendCredentialsOverrideField: String, FieldSet {
+    case managedIdentity, clientCertificate
+    public static let schemaDefinition = "BackendCredentialsOverride"
+    public static let noun = "an environment's backend 'credentials'"
+}
+
 /// Every field set, for the schema test.
 public let allFieldSets: [any FieldSet.Type] = [
     GatewayField.self, JWTProviderField.self, IntrospectionProviderField.self, ScopeDeclarationField.self,
@@ -204,6 +289,10 @@ public let allFieldSets: [any FieldSet.Type] = [
     ProductField.self, PolicyFragmentField.self, EnvironmentField.self, GatewayOverrideField.self, ProviderOverrideField.self,
     DefaultsOverrideField.self, CORSOverrideField.self, APIOverrideField.self, RouteOverrideField.self, CacheOverrideField.self,
     ProductOverrideField.self,
+    BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
+    BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
+    BackendCredentialsOverrideField.self, NamedValueField.self, GroupField.self,
+    VersionSetField.self, APIVersionField.self,
 ]
 
 extension FieldSet {

@@ -15,6 +15,9 @@ public struct Gateway: Sendable {
     public var cors: Section<CORS>
     /// Raw statements of the global policy.
     public var policy: RawPolicy? = nil
+    /// Custom groups products may be visible to, beside APIM's built-in ones.
+    public var groups: [Group] = []
+    public var versionSets: [VersionSet] = []
     /// Every name declared, including declarations that had errors, so that references to
     /// them are not reported a second time as unknown.
     public var declared: DeclaredNames
@@ -41,6 +44,37 @@ public struct DeclaredNames: Sendable {
     public var scopes: Set<String> = []
     public var namedValues: Set<String> = []
     public var secrets: Set<String> = []
+    /// Custom groups and APIM's built-in ones.
+    public var groups: Set<String> = Group.builtIn
+    public var versionSets: Set<String> = []
+}
+
+/// APIs that are versions of one API, told apart by a path segment, a query parameter or
+/// a header.
+public struct VersionSet: Sendable {
+    public enum Scheme: String, CaseIterable, Sendable {
+        case segment, query, header
+
+        /// APIM's spelling.
+        public var apimName: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    }
+
+    public var name: Located<String>
+    public var displayName: Located<String>?
+    public var description: Located<String>?
+    public var scheme: Located<Scheme>
+    /// The query parameter or header that carries the version.
+    public var parameter: Located<String>?
+}
+
+/// A developer-portal group: who may see and subscribe to a product.
+public struct Group: Sendable {
+    /// The groups every APIM instance has.
+    public static let builtIn: Set<String> = ["administrators", "developers", "guests"]
+
+    public var name: Located<String>
+    public var displayName: Located<String>?
+    public var description: Located<String>?
 }
 
 public struct IdentityProvider: Sendable {
@@ -106,6 +140,9 @@ public struct ScopeDeclaration: Sendable {
 public struct NamedValue: Sendable {
     public var name: Located<String>
     public var value: Located<String>
+    /// What APIM shows; the name unless written.
+    public var displayName: Located<String>? = nil
+    public var tags: [Located<String>] = []
 }
 
 /// A secret named value: Key Vault-backed, or (insecurely) given as a literal.
@@ -118,6 +155,8 @@ public struct SecretDeclaration: Sendable {
 
     public var name: Located<String>
     public var source: Source
+    public var displayName: Located<String>? = nil
+    public var tags: [Located<String>] = []
 }
 
 public struct Redis: Sendable {

@@ -56,6 +56,18 @@ enum Grammar {
     }
 
     /// RFC 9110 `token` characters, the form of header names and HTTP methods.
+    /// APIM's pattern for a named value's display name: `^[A-Za-z0-9-._]+$`, at most 256.
+    static func isNamedValueDisplayName(_ text: String) -> Bool {
+        (1...256).contains(text.utf8.count)
+            && text.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }
+    }
+
+    /// A version as a path segment, query value and header value can all carry it.
+    static func isVersionName(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") }
+    }
+
     static func isToken(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 256
             && text.utf8.allSatisfy { byte in

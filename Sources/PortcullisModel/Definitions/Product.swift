@@ -12,6 +12,11 @@ public struct Product: Sendable {
     public var quota: Limit?
     /// Raw statements of the product's policy.
     public var policy: RawPolicy? = nil
+    /// The developer-portal groups that may see the product and subscribe to it.
+    public var groups: [Located<String>] = []
+    /// The terms of use subscribers accept.
+    public var terms: Located<String>? = nil
+    public var tags: [Located<String>] = []
     /// Where the document's `kind` is written; diagnostics about the whole product point here.
     public var kindRange: SourceRange
 
@@ -25,6 +30,7 @@ public struct Definitions: Sendable {
     public var apis: [API] = []
     public var products: [Product] = []
     public var fragments: [PolicyFragment] = []
+    public var backends: [Backend] = []
     /// `kind: Environment` documents, as written; see ``EnvironmentSet``.
     public var environments: [Environment] = []
     /// Every `{{name}}` written in a field that allows it.
@@ -38,6 +44,8 @@ public struct Definitions: Sendable {
     public var gatewayDocuments: [SourceRange] = []
     /// Names of APIs whose documents had errors and were not decoded.
     public var undecodedAPINames: Set<String> = []
+    /// Names of backends whose documents had errors and were not decoded.
+    public var undecodedBackendNames: Set<String> = []
     /// Every scalar written in a part that had errors, and the scopes of routes left out
     /// with their API: what such a part meant to name is unknown, so no rule reports a
     /// scope named there as unused.
@@ -57,12 +65,14 @@ public struct Definitions: Sendable {
         apis += other.apis
         products += other.products
         fragments += other.fragments
+        backends += other.backends
         environments += other.environments
         namedValueReferences += other.namedValueReferences
         leadingTemplates += other.leadingTemplates
         unreadSecrets += other.unreadSecrets
         gatewayDocuments += other.gatewayDocuments
         undecodedAPINames.formUnion(other.undecodedAPINames)
+        undecodedBackendNames.formUnion(other.undecodedBackendNames)
         namesInBrokenParts.formUnion(other.namesInBrokenParts)
         brokenParts += other.brokenParts
         complete = complete && other.complete

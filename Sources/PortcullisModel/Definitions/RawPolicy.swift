@@ -5,7 +5,10 @@ import PortcullisPolicyXML
 /// language has no field for. They go into the definition's policy document around the
 /// statements Portcullis generates: in each section, those before `<base />` run before
 /// them and those after it run after them.
-public struct RawPolicy: Sendable {
+///
+/// A class with constant properties: every route holds one (or none), and routes are copied
+/// many times between the stages, which should not copy the policy each time.
+public final class RawPolicy: Sendable {
     public enum Source: Sendable {
         /// The field's value is the XML.
         case inline
@@ -14,15 +17,21 @@ public struct RawPolicy: Sendable {
     }
 
     /// The `policy` field's value as written.
-    public var written: Located<String>
-    public var source: Source
+    public let written: Located<String>
+    public let source: Source
     /// The document, once the compiler has read it; nil until then and when it cannot be
     /// read (the reason is reported).
-    public var document: PolicyXMLDocument?
+    public let document: PolicyXMLDocument?
 
-    public init(written: Located<String>, source: Source) {
+    public init(written: Located<String>, source: Source, document: PolicyXMLDocument? = nil) {
         self.written = written
         self.source = source
+        self.document = document
+    }
+
+    /// This policy with its document read.
+    public func reading(_ document: PolicyXMLDocument) -> RawPolicy {
+        RawPolicy(written: written, source: source, document: document)
     }
 }
 

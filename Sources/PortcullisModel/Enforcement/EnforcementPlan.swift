@@ -34,11 +34,11 @@ public final class EnforcementPlan: Sendable {
     public let providerCallBudget: PlannedLimit?
     public let scopes: ScopeCheck?
     public let cache: PlannedCache?
-    public let backend: Located<String>
+    public let backend: PlannedBackend
 
     init(
         keylessAccess: KeylessAccess?, limits: [PlannedLimit], limitsBeforeTokenCount: Int, token: TokenCheck?,
-        providerCallBudget: PlannedLimit?, scopes: ScopeCheck?, cache: PlannedCache?, backend: Located<String>
+        providerCallBudget: PlannedLimit?, scopes: ScopeCheck?, cache: PlannedCache?, backend: PlannedBackend
     ) {
         self.keylessAccess = keylessAccess
         self.limits = limits
@@ -70,7 +70,7 @@ public final class EnforcementPlan: Sendable {
         case tokenCheck(TokenCheck)
         case scopeCheck(ScopeCheck)
         case cacheLookup(PlannedCache)
-        case backend(Located<String>)
+        case backend(PlannedBackend)
         case cacheStore(PlannedCache)
 
         /// The step's name in outputs: `rate-limit`, `quota`, `token-check`, …

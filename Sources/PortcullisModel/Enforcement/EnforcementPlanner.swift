@@ -7,10 +7,13 @@ public struct EnforcementPlanner: Sendable {
     let products: [Product]
     let storage: CacheStorage
     let tokenChecks: [String: TokenCheck]
+    /// Declared backends by name.
+    let backends: [String: ResolvedBackend]
 
-    public init(gateway: Gateway, products: [Product]) {
+    public init(gateway: Gateway, products: [Product], backends: [String: ResolvedBackend] = [:]) {
         self.gateway = gateway
         self.products = products
+        self.backends = backends
         let storage: CacheStorage = if case .present = gateway.redis { .external } else { .internal }
         self.storage = storage
         var checks: [String: TokenCheck] = [:]
@@ -46,7 +49,14 @@ public struct EnforcementPlanner: Sendable {
         return EnforcementPlan(
             keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
             providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
-            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: api.backend)
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend))
+    }
+
+    private func backend(_ reference: BackendReference) -> PlannedBackend {
+        switch reference {
+        case .url: PlannedBackend(reference: reference, resolved: nil)
+        case .named(let name): PlannedBackend(reference: reference, resolved: backends[name.value])
+        }
     }
 
     private func keylessAccess(_ route: EffectiveRoute, api: API) -> KeylessAccess? {

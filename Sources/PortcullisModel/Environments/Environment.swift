@@ -19,6 +19,8 @@ public struct Environment: Sendable {
     public var apis: [String: Target] = [:]
     /// Overrides of Product documents by product name.
     public var products: [String: Target] = [:]
+    /// Overrides of Backend documents by backend name.
+    public var backends: [String: Target] = [:]
 
     /// The overrides of one named document.
     public struct Target: Sendable {
@@ -32,16 +34,18 @@ public struct Environment: Sendable {
         case .gateway: gateway != nil
         case .api(let name): apis[name] != nil
         case .product(let name): products[name] != nil
+        case .backend(let name): backends[name] != nil
         }
     }
 }
 
 /// Which document a definition came from, as environments address them: the one gateway,
-/// or an API or product by name.
+/// or an API, product or backend by name.
 public enum DocumentKey: Hashable, Sendable {
     case gateway
     case api(String)
     case product(String)
+    case backend(String)
 }
 
 /// What an environment may change, as a tree in the shape of the documents: the one place
@@ -51,6 +55,9 @@ public enum DocumentKey: Hashable, Sendable {
 indirect enum OverrideShape: Sendable {
     /// A value replaced as a whole: a scalar, a list, a limit.
     case replaced
+    /// A named value: its value, written alone or under `value`. An override replaces the
+    /// value and keeps the display name and tags the definitions give it.
+    case namedValue
     /// A value replaced as a whole that holds secret material: a secret declaration, a
     /// client secret, Redis's connection. Only a variant that lays it over the gateway
     /// reads it as a secret, so the decoder marks its literals for every report to mask.
@@ -66,7 +73,7 @@ indirect enum OverrideShape: Sendable {
 
     static let environment = OverrideShape.fields(
         allowed: EnvironmentField.self, base: [],
-        children: ["gateway": gateway, "apis": .named(api), "products": .named(product)])
+        children: ["gateway": gateway, "apis": .named(api), "products": .named(product), "backends": .named(backend)])
 
     static let gateway = OverrideShape.fields(
         allowed: GatewayOverrideField.self, base: [GatewayField.self],
@@ -75,7 +82,7 @@ indirect enum OverrideShape: Sendable {
                 .fields(
                     allowed: ProviderOverrideField.self,
                     base: [JWTProviderField.self, IntrospectionProviderField.self], children: ["clientSecret": .secret])),
-            "namedValues": .named(.replaced),
+            "namedValues": .named(.namedValue),
             "secrets": .named(.secret),
             "redis": .fields(
                 allowed: RedisField.self, base: [],
@@ -102,11 +109,17 @@ indirect enum OverrideShape: Sendable {
 
     static let product = OverrideShape.fields(allowed: ProductOverrideField.self, base: [ProductField.self], children: [:])
 
+    static let backend = OverrideShape.fields(
+        allowed: BackendOverrideField.self, base: [BackendField.self],
+        children: [
+            "credentials": .fields(allowed: BackendCredentialsOverrideField.self, base: [BackendCredentialsField.self], children: [:])
+        ])
+
     /// Whether an override with this shape takes the place of the value it overrides.
     var replacesWhole: Bool {
         switch self {
         case .replaced, .secret: true
-        case .fields, .named, .routes: false
+        case .namedValue, .fields, .named, .routes: false
         }
     }
 

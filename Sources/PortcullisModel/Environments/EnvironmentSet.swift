@@ -48,6 +48,7 @@ public struct EnvironmentSet: Sendable {
             checked.gateway = environment.gateway.flatMap { checker.gateway($0) }
             checked.apis = environment.apis.compactMapValues { checker.api($0) }
             checked.products = environment.products.filter { checker.product($0.value) }
+            checked.backends = environment.backends.compactMapValues { checker.backend($0) }
             diagnostics.append(contentsOf: checker.diagnostics)
             kept.append(checked)
         }
@@ -69,6 +70,7 @@ extension Environment {
         case "Gateway": (overrides, shape) = (gateway, .gateway)
         case "API": (overrides, shape) = (apis[name]?.overrides, .api)
         case "Product": (overrides, shape) = (products[name]?.overrides, .product)
+        case "Backend": (overrides, shape) = (backends[name]?.overrides, .backend)
         default: return document
         }
         guard let overrides else { return document }
@@ -81,6 +83,13 @@ extension Environment {
         switch shape {
         case .replaced, .secret:
             return overrides
+        case .namedValue:
+            // A value written alone takes the place of the `value` of one written as a mapping.
+            guard case .mapping(var entries) = base.content, overrides.scalar != nil,
+                let index = entries.firstIndex(where: { $0.key == NamedValueField.value.rawValue })
+            else { return overrides }
+            entries[index].value = overrides
+            return YAMLNode(.mapping(entries), range: base.range)
         case .fields, .named:
             guard case .mapping(var entries) = base.content, case .mapping(let changes) = overrides.content else {
                 return base
@@ -128,6 +137,10 @@ private struct DeclaredTargets {
     let apiNames: Set<String>
     let undecodedAPINames: Set<String>
     let productNames: Set<String>
+    /// The first backend of each name (a second one is RF002).
+    let backends: [String: Backend]
+    /// Backends declared, with errors or without.
+    let backendNames: Set<String>
 
     init(_ definitions: Definitions) {
         gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
@@ -135,6 +148,8 @@ private struct DeclaredTargets {
         apiNames = Set(apis.keys)
         undecodedAPINames = definitions.undecodedAPINames
         productNames = Set(definitions.products.map(\.name.value))
+        backends = Dictionary(definitions.backends.map { ($0.name.value, $0) }) { first, _ in first }
+        backendNames = Set(backends.keys).union(definitions.undecodedBackendNames)
     }
 }
 
@@ -200,7 +215,12 @@ private struct OverrideTargets {
         }
         guard case .mapping(let fields) = entry.value.content else { return entry }
         let kept = fields.compactMap { field -> YAMLEntry? in
-            field.key == "cache" ? section(field, present: route.cache != nil, in: "route '\(route.id.value)'") : field
+            // Whether a route has its own cache or backend is what the code is.
+            switch field.key {
+            case "cache": section(field, present: route.cache != nil, in: "route '\(route.id.value)'")
+            case "backend": section(field, present: route.backend != nil, in: "route '\(route.id.value)'")
+            default: field
+            }
         }
         return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(kept), range: entry.value.range))
     }
@@ -211,6 +231,34 @@ private struct OverrideTargets {
             "product", target.name, among: declared.productNames,
             hint: "an environment overrides products the definitions declare", budget: suggestions, into: &diagnostics)
         return false
+    }
+
+    mutating func backend(_ target: Environment.Target) -> Environment.Target? {
+        guard declared.backendNames.contains(target.name.value) else {
+            Resolver.unknown(
+                "backend", target.name, among: declared.backendNames,
+                hint: "an environment overrides backends the definitions declare", budget: suggestions, into: &diagnostics)
+            return nil
+        }
+        guard let backend = declared.backends[target.name.value], case .mapping(let entries) = target.overrides.content
+        else { return target }
+        let credentials = backend.service?.credentials
+        let kept = entries.compactMap { entry -> YAMLEntry? in
+            switch entry.key {
+            case "credentials":
+                // Which credentials a backend takes is what the code is; their values are not.
+                guard let credentials, case .mapping(let fields) = entry.value.content else {
+                    return section(entry, present: credentials != nil, in: "backend '\(target.name.value)'")
+                }
+                let keptFields = fields.compactMap { field -> YAMLEntry? in
+                    let present = field.key == "managedIdentity" ? credentials.managedIdentity != nil : credentials.clientCertificate != nil
+                    return section(field, present: present, in: "backend '\(target.name.value)'")
+                }
+                return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(keptFields), range: entry.value.range))
+            default: return entry
+            }
+        }
+        return Environment.Target(name: target.name, overrides: YAMLNode(.mapping(kept), range: target.overrides.range))
     }
 
     /// Overrides of declarations by name, keeping those of declared names.

@@ -75,6 +75,8 @@ public struct ResolvedProject: Sendable {
     public var apis: [API]
     public var products: [Product]
     public var fragments: [PolicyFragment]
+    /// `kind: Backend` documents, as written; plans refer to them by name.
+    public var backends: [Backend] = []
     /// Every route of every API, in API then route order.
     public var routes: [EffectiveRoute]
     /// What each route enforces, by route index; nil where the route cannot be planned

@@ -38,14 +38,17 @@ public struct Resolver {
         checkUniqueProducts()
         checkFragments()
         checkRawReferences(gateway)
+        let backends = resolveBackends()
+        checkListsNameOnce()
         if let gateway {
             checkNamespaces(gateway)
             checkReferences(gateway)
         }
-        let (routes, plans) = effectiveRoutes(gateway)
+        let (routes, plans) = effectiveRoutes(gateway, backends: backends)
         checkRawConflicts(gateway, routes: routes, plans: plans)
         return ResolvedProject(
             gateway: gateway, apis: definitions.apis, products: definitions.products, fragments: definitions.fragments,
+            backends: definitions.backends,
             routes: routes, plans: plans,
             complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
             brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
@@ -78,18 +81,32 @@ public struct Resolver {
     private mutating func checkUniqueAPIs() {
         var names: [String: SourceRange] = [:]
         var paths: [String: (api: String, range: SourceRange)] = [:]
+        var versions: [String: (api: String, range: SourceRange)] = [:]
         for api in definitions.apis.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = names[api.name.value] {
                 duplicate("API '\(api.name.value)' is defined twice", at: api.name.range, first: first)
             } else {
                 names[api.name.value] = api.name.range
             }
-            if let first = paths[api.path.value] {
+            // The versions of one set share a path; the version tells them apart.
+            var pathKey = api.path.value
+            if let version = api.version {
+                let key = version.set.value + "\u{0}" + version.name.value
+                pathKey += "\u{0}" + key
+                if let first = versions[key] {
+                    duplicate(
+                        "APIs '\(first.api)' and '\(api.name.value)' are both version '\(version.name.value)' of version set '\(version.set.value)'",
+                        at: version.name.range, first: first.range, note: "'\(first.api)' is that version here")
+                    continue  // Their shared path is the same mistake.
+                }
+                versions[key] = (api.name.value, version.name.range)
+            }
+            if let first = paths[pathKey] {
                 diagnostics.report(
                     .duplicateAPIPath, "APIs '\(first.api)' and '\(api.name.value)' both use path '\(api.path.value)'",
                     at: api.path.range, notes: [Diagnostic.Note("'\(first.api)' sets the path here", at: first.range)])
             } else {
-                paths[api.path.value] = (api.name.value, api.path.range)
+                paths[pathKey] = (api.name.value, api.path.range)
             }
         }
     }
@@ -134,6 +151,98 @@ public struct Resolver {
         }
     }
 
+    /// Checks backend names, pools and the APIs' references to backends; returns each
+    /// backend, first of its name, with its pool's members.
+    private mutating func resolveBackends() -> [String: ResolvedBackend] {
+        var byName: [String: Backend] = [:]
+        for backend in definitions.backends.sorted(by: { $0.kindRange < $1.kindRange }) {
+            if let first = byName[backend.name.value] {
+                duplicate("backend '\(backend.name.value)' is defined twice", at: backend.name.range, first: first.name.range)
+            } else {
+                byName[backend.name.value] = backend
+            }
+        }
+        let names = Set(byName.keys)
+        var resolved: [String: ResolvedBackend] = [:]
+        for (name, backend) in byName {
+            guard case .pool(let members) = backend.target else {
+                resolved[name] = ResolvedBackend(backend: backend, members: [])
+                continue
+            }
+            var listed: [String: SourceRange] = [:]
+            var found: [(member: Backend.PoolMember, backend: Backend)] = []
+            for member in members {
+                if let first = listed[member.backend.value] {
+                    duplicate(
+                        "backend '\(member.backend.value)' is listed twice in pool '\(name)'", at: member.backend.range, first: first,
+                        note: "first listed here")
+                    continue
+                }
+                listed[member.backend.value] = member.backend.range
+                guard let target = byName[member.backend.value] else {
+                    unknownBackend(member.backend, among: names, hint: "a pool's members are backends declared with 'kind: Backend'")
+                    continue
+                }
+                if target.isPool {
+                    diagnostics.report(
+                        .invalidValue, "pool '\(name)' lists '\(member.backend.value)', which is a pool", at: member.backend.range,
+                        notes: [Diagnostic.Note("a pool's members are single backends, each with a 'url'", at: target.name.range)])
+                    continue
+                }
+                found.append((member, target))
+            }
+            let identities = found.map { $0.backend.service?.credentials?.managedIdentity }
+            if let differing = identities.firstIndex(where: { $0 != identities.first ?? nil }) {
+                diagnostics.report(
+                    .invalidValue,
+                    "the members of pool '\(name)' authenticate with different managed identities",
+                    at: found[differing].member.backend.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "the gateway sends one token per request whichever member serves it; give every member the same 'managedIdentity' or none",
+                            at: found[0].member.backend.range)
+                    ])
+            }
+            resolved[name] = ResolvedBackend(backend: backend, members: found)
+        }
+        for api in definitions.apis {
+            for reference in [api.backend] + api.routes.compactMap(\.backend) {
+                guard case .named(let name) = reference, byName[name.value] == nil else { continue }
+                unknownBackend(
+                    name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
+            }
+        }
+        return resolved
+    }
+
+    /// Tags and groups each name a link APIM makes once; a name written twice is a slip.
+    private mutating func checkListsNameOnce() {
+        func once(_ items: [Located<String>], _ what: String, in owner: String) {
+            var listed: [String: SourceRange] = [:]
+            for item in items {
+                if let first = listed[item.value] {
+                    duplicate("\(what) '\(item.value)' is listed twice in \(owner)", at: item.range, first: first, note: "first listed here")
+                } else {
+                    listed[item.value] = item.range
+                }
+            }
+        }
+        for api in definitions.apis { once(api.tags, "tag", in: "API '\(api.name.value)'") }
+        for product in definitions.products {
+            once(product.tags, "tag", in: "product '\(product.name.value)'")
+            once(product.groups, "group", in: "product '\(product.name.value)'")
+        }
+        for gateway in definitions.gateways {
+            for value in gateway.namedValues { once(value.tags, "tag", in: "named value '\(value.name.value)'") }
+            for secret in gateway.secrets { once(secret.tags, "tag", in: "secret '\(secret.name.value)'") }
+        }
+    }
+
+    private mutating func unknownBackend(_ name: Located<String>, among names: Set<String>, hint: String) {
+        guard !definitions.undecodedBackendNames.contains(name.value), definitions.complete else { return }
+        Self.unknown("backend", name, among: names, hint: hint, budget: suggestions, into: &diagnostics)
+    }
+
     /// Named values and secrets share one namespace: both become APIM named values.
     private mutating func checkNamespaces(_ gateway: Gateway) {
         let secrets = Dictionary(gateway.secrets.map { ($0.name.value, $0.name.range) }) { first, _ in first }
@@ -159,11 +268,29 @@ public struct Resolver {
             }
         }
         if case .present(let redis) = gateway.redis { checkSecret(redis.connection, declared) }
+        for backend in definitions.backends {
+            guard let credentials = backend.service?.credentials else { continue }
+            for parameter in credentials.headers + credentials.query { checkSecret(parameter.secret, declared) }
+        }
         let templateNames = declared.namedValues.union(declared.secrets)
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
                 "named value", reference, among: templateNames,
                 hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions, into: &diagnostics)
+        }
+        for api in definitions.apis {
+            guard let set = api.version?.set, !declared.versionSets.contains(set.value) else { continue }
+            Self.unknown(
+                "version set", set, among: declared.versionSets, hint: "declare it under the gateway's 'versionSets'",
+                budget: suggestions, into: &diagnostics)
+        }
+        for product in definitions.products {
+            for group in product.groups where !declared.groups.contains(group.value) {
+                Self.unknown(
+                    "group", group, among: declared.groups,
+                    hint: "declare it under the gateway's 'groups', or use 'administrators', 'developers' or 'guests'",
+                    budget: suggestions, into: &diagnostics)
+            }
         }
         checkSubstitutedTemplates(gateway)
         // Each API's references are independent of the others'.
@@ -239,7 +366,9 @@ public struct Resolver {
     // MARK: Effective routes
 
     /// Every route after inheritance, with its plan, on all cores.
-    private func effectiveRoutes(_ gateway: Gateway?) -> ([EffectiveRoute], [EnforcementPlan?]) {
+    private func effectiveRoutes(
+        _ gateway: Gateway?, backends: [String: ResolvedBackend]
+    ) -> ([EffectiveRoute], [EnforcementPlan?]) {
         var productsByAPI: [String: [Int]] = [:]
         for (index, product) in definitions.products.enumerated() {
             for api in product.apis { productsByAPI[api.value, default: []].append(index) }
@@ -248,7 +377,7 @@ public struct Resolver {
         let defaults: Defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
         let apis = definitions.apis
         let lookup = productsByAPI
-        let planner = gateway.map { EnforcementPlanner(gateway: $0, products: definitions.products) }
+        let planner = gateway.map { EnforcementPlanner(gateway: $0, products: definitions.products, backends: backends) }
         let perAPI = ParallelMap.map(apis.indices) { apiIndex in
             let api = apis[apiIndex]
             let products = lookup[api.name.value] ?? []

@@ -41,6 +41,32 @@ public enum UnauthenticatedRoute: Rule {
                     path: /products/{sku}
                     public: Product pages are public
                 """),
+            // The route's own inbound has no <base />: the API's raw token check never runs for it.
+            RuleExample.api(
+                fields: """
+                    auth: none
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <validate-jwt header-name="Authorization">
+                            <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                            <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
+                          </validate-jwt>
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - id: ↓list-orders
+                    method: GET
+                    path: /orders
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <set-header name="X-Skipped" exists-action="override"><value>none</value></set-header>
+                        </inbound>
+                      </policies>
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -54,11 +80,31 @@ public enum UnauthenticatedRoute: Rule {
                     method: GET
                     path: /orders
                     scopes: [orders.read]
-                """)
+                """),
+            // A raw token check that runs on every request of the API's routes.
+            RuleExample.api(
+                fields: """
+                    auth: none
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <validate-jwt header-name="Authorization">
+                            <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                            <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
+                          </validate-jwt>
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders}
+                """),
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated && route.written.publicReason == nil {
+            // A token checked by raw XML on every request is a token check all the same.
+            if context.rawStatement(RawEnforcement.tokenChecks, on: route) != nil { continue }
             var (range, notes) = context.location(of: route.auth, on: route, what: "'auth: none'")
             if route.auth.origin == .unset {
                 notes.append(

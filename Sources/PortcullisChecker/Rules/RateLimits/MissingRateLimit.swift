@@ -39,12 +39,28 @@ public enum MissingRateLimit: Rule {
                     method: GET
                     path: /orders
                     scopes: [orders.read]
-                """)
+                """),
+            // A raw limit that counts every request of the API's routes.
+            RuleExample.api(
+                fields: """
+                    rateLimit: none
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <rate-limit-by-key calls="100" renewal-period="60" counter-key="@(context.Subscription.Id)" />
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrails?.effectiveRequireRateLimit == true else { return }
         for route in context.routes where route.activeRateLimit == nil {
+            if context.rawStatement(RawEnforcement.rateLimits, on: route) != nil { continue }
             let id = route.written.id.value
             if let setting = route.rateLimit {
                 let (range, notes) = context.location(of: setting, on: route, what: "'rateLimit: none'")

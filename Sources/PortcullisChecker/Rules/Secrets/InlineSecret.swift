@@ -47,6 +47,16 @@ public enum InlineSecret: Rule {
                 routes:
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Backend
+                name: orders-function
+                url: https://orders-function.azurewebsites.net/api
+                credentials:
+                  headers:
+                    x-functions-key: ↓kX9pQ2vLm7RtY4wZ
+                """),
         ],
         nonTriggering: [
             RuleExample(

@@ -42,6 +42,13 @@ public enum InsecureURL: Rule {
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Backend
+                name: orders-backend
+                url: ↓http://orders.example.com
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -55,14 +62,17 @@ public enum InsecureURL: Rule {
         for provider in context.project.gateway?.identityProviders ?? [] {
             switch provider.details {
             case .jwt(let jwt):
-                urls += [("issuer", jwt.issuer), ("openidConfig", jwt.openidConfig)]
+                urls += [("'issuer'", jwt.issuer), ("'openidConfig'", jwt.openidConfig)]
             case .introspection(let introspection):
-                urls.append(("endpoint", introspection.endpoint))
+                urls.append(("'endpoint'", introspection.endpoint))
             }
         }
-        urls += context.apis.map { ("backend", $0.backend) }
+        for api in context.apis { if case .url(let url) = api.backend { urls.append(("'backend'", url)) } }
+        for backend in context.project.backends {
+            if let service = backend.service { urls.append(("'url' of backend '\(backend.name.value)'", service.url)) }
+        }
         for (field, url) in urls where url.value.lowercased().hasPrefix("http://") {
-            findings.report(code, "'\(field)' uses plain http://", at: url.range)
+            findings.report(code, "\(field) uses plain http://", at: url.range)
         }
         for scope in context.rawScopes {
             var raw: [(String, String, SourceRange)] = []

@@ -1,0 +1,59 @@
+import PortcullisModel
+import PortcullisPolicyXML
+
+/// What raw policy XML enforces on every request of a route, whatever the request holds:
+/// statements at the top of an `inbound` section (or of a fragment included there) of the
+/// global, API or route policy, where each narrower policy keeps `<base />` in `inbound`.
+/// A statement inside `choose` runs for some requests only, and one in a product's policy
+/// only for that product's subscribers, so neither counts.
+///
+/// Rules that would report a missing token check or limit ask here first: an estate moved
+/// onto Portcullis keeps such checks raw until its definitions say them.
+struct RawEnforcement: Sendable {
+    static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
+    static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
+
+    private let global: PolicyXMLDocument?
+    private let apis: [PolicyXMLDocument?]
+    private let fragments: [String: PolicyXMLDocument]
+
+    init(_ project: ResolvedProject) {
+        global = project.gateway?.policy?.document
+        apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
+        fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
+            first, _ in first
+        }
+    }
+
+    /// The first statement named in `names` that runs on every request of `route`, with
+    /// how messages name the policy it is in.
+    func statement(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
+        let own = route.written.policy?.document
+        if let own, let name = first(names, in: own) { return ("route '\(apiName)/\(route.written.id.value)'", name) }
+        guard keepsBase(own) else { return nil }
+        let api = apis[route.apiIndex]
+        if let api, let name = first(names, in: api) { return ("API '\(apiName)'", name) }
+        guard keepsBase(api), let global, let name = first(names, in: global) else { return nil }
+        return ("the gateway", name)
+    }
+
+    /// Whether a document lets the broader scopes' inbound statements run: it has no
+    /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
+    private func keepsBase(_ document: PolicyXMLDocument?) -> Bool {
+        guard let inbound = document?.root.elements.first(where: { $0.name == "inbound" }) else { return true }
+        return inbound.elements.contains { $0.name == "base" }
+    }
+
+    private func first(_ names: Set<String>, in document: PolicyXMLDocument) -> String? {
+        guard let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return nil }
+        for statement in inbound.elements {
+            if names.contains(statement.name) { return statement.name }
+            if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
+                let fragment = fragments[id], let name = fragment.root.elements.first(where: { names.contains($0.name) })?.name
+            {
+                return name
+            }
+        }
+        return nil
+    }
+}

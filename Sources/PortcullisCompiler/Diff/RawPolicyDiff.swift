@@ -1,0 +1,102 @@
+import PortcullisModel
+import PortcullisPolicyXML
+
+/// Changes of raw policy XML between two versions. Portcullis does not know everything a
+/// raw statement does, but it knows which statements decide who gets in, how much, and
+/// what is cached: adding or removing one of those is weighed like the same change made
+/// in the definitions; any other change to a raw document is listed for review.
+enum RawPolicyDiff {
+    /// What adding and removing a statement means for access.
+    static let weights: [String: (added: AccessChange.Category, removed: AccessChange.Category)] = [
+        "validate-jwt": (.privilegeDecrease, .privilegeIncrease),
+        "validate-azure-ad-token": (.privilegeDecrease, .privilegeIncrease),
+        "validate-client-certificate": (.privilegeDecrease, .privilegeIncrease),
+        "check-header": (.privilegeDecrease, .privilegeIncrease),
+        "ip-filter": (.privilegeDecrease, .privilegeIncrease),
+        "rate-limit": (.stricterLimit, .looserLimit),
+        "rate-limit-by-key": (.stricterLimit, .looserLimit),
+        "quota": (.stricterLimit, .looserLimit),
+        "quota-by-key": (.stricterLimit, .looserLimit),
+        "cache-lookup": (.cacheWidened, .other),
+        "cache-lookup-value": (.cacheWidened, .other),
+    ]
+
+    static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
+        let before = documents(base.project)
+        let after = documents(head.project)
+        var changes: [AccessChange] = []
+        for key in Set(before.keys).union(after.keys).sorted() {
+            let old = before[key]
+            let new = after[key]
+            let subject = old?.subject ?? new!.subject
+            if let old, let new, PolicyXMLCanonical.form(of: old.document) == PolicyXMLCanonical.form(of: new.document) { continue }
+            let oldCounts = counts(old?.document)
+            let newCounts = counts(new?.document)
+            var weighed = false
+            for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
+                let difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
+                guard difference != 0 else { continue }
+                weighed = true
+                let (category, verb, side, element) =
+                    difference > 0
+                    ? (weight.added, "adds", head, newCounts[name]!.last!)
+                    : (weight.removed, "removes", base, oldCounts[name]!.last!)
+                let document = difference > 0 ? new!.document : old!.document
+                changes.append(AccessChange(
+                    category: category, subject: subject,
+                    message: "the raw policy of \(key) \(verb) '\(name)'" + (abs(difference) > 1 ? " (\(abs(difference)) times)" : ""),
+                    place: side.location(document.range(element.nameSpan))))
+            }
+            guard !weighed else { continue }
+            let message: String
+            let place: AccessChange.Place
+            if let new {
+                message = old == nil ? "\(key) now has a raw policy; review what it does" : "the raw policy of \(key) changed; review what it does"
+                place = head.location(new.document.range(new.document.root.nameSpan))
+            } else if let old {
+                message = "\(key) no longer has a raw policy"
+                place = base.location(old.document.range(old.document.root.nameSpan))
+            } else {
+                continue
+            }
+            changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
+        }
+        return changes
+    }
+
+    /// Every raw document of a project, by how messages name its owner.
+    private static func documents(_ project: ResolvedProject) -> [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] {
+        var found: [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] = [:]
+        if let gateway = project.gateway, let document = gateway.policy?.document {
+            found["the gateway"] = (AccessChange.Subject(kind: .gateway, name: "policy"), document)
+        }
+        for product in project.products {
+            if let document = product.policy?.document {
+                found["product '\(product.name.value)'"] = (AccessChange.Subject(kind: .product, name: product.name.value), document)
+            }
+        }
+        for api in project.apis {
+            if let document = api.policy?.document {
+                found["API '\(api.name.value)'"] = (AccessChange.Subject(kind: .api, name: api.name.value), document)
+            }
+            for route in api.routes {
+                guard let document = route.policy?.document else { continue }
+                let key = "\(api.name.value)/\(route.id.value)"
+                found["route \(AccessDiff.subject(key))"] = (.route(key), document)
+            }
+        }
+        for fragment in project.fragments {
+            if let document = fragment.policy.document {
+                found["fragment '\(fragment.name.value)'"] = (AccessChange.Subject(kind: .fragment, name: fragment.name.value), document)
+            }
+        }
+        return found
+    }
+
+    /// The elements of a document by name, in document order.
+    private static func counts(_ document: PolicyXMLDocument?) -> [String: [PolicyXMLElement]] {
+        var found: [String: [PolicyXMLElement]] = [:]
+        document?.root.forEachElement { found[$0.name, default: []].append($0) }
+        return found
+    }
+}

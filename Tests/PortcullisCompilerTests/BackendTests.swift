@@ -1,0 +1,212 @@
+import Foundation
+import XCTest
+
+/// `kind: Backend`, end to end through the executable: what the bundle publishes for a
+/// backend, what reaches the policies and `gateway.json`, what environments may change,
+/// and what the access diff says when a backend changes.
+final class BackendTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private static let armSchema = ExternalCacheTests.armSchema
+
+    private func build(_ project: URL, _ options: [String] = []) throws -> URL {
+        let out = directory.appendingPathComponent("bundle-\(options.joined())")
+        let result = try ToolProcess.run(["build", project.path, "--out", out.path, "--quiet"] + options)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        return out
+    }
+
+    private func json(_ file: URL) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+    }
+
+    private func text(_ file: URL) throws -> String { try String(contentsOf: file, encoding: .utf8) }
+
+    /// A copy of the contoso sample with `edits` (path, from, to) applied.
+    private func project(_ edits: [(String, String, String)]) throws -> URL {
+        let project = directory.appendingPathComponent("project-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+        for (path, from, to) in edits {
+            let url = project.appendingPathComponent(path)
+            let text = try self.text(url)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        return project
+    }
+
+    /// An API that names a backend sets it by id, with the managed identity of the pool's
+    /// members; one that writes a URL keeps v1's `base-url`. gateway.json says which
+    /// backend and URL each route reaches.
+    func testAPIsReachTheBackendTheyName() throws {
+        let out = try build(BundleTests.contoso)
+        let partner = try text(out.appendingPathComponent("apim/apis/partner-orders/policy.xml"))
+        XCTAssertTrue(partner.contains(#"<set-backend-service backend-id="partner-orders" />"#), partner)
+        XCTAssertTrue(partner.contains(#"<authentication-managed-identity resource="api://contoso-orders" />"#), partner)
+        let ordersPolicy = try text(out.appendingPathComponent("apim/apis/orders/policy.xml"))
+        XCTAssertTrue(ordersPolicy.contains(#"<set-backend-service base-url="https://orders.internal.contoso.com/api" />"#), ordersPolicy)
+        XCTAssertFalse(ordersPolicy.contains("authentication-managed-identity"), ordersPolicy)
+
+        let routes = try XCTUnwrap(try json(out.appendingPathComponent("gateway.json"))["routes"] as? [[String: Any]])
+        let backends = Dictionary(routes.map { ($0["api"] as! String, $0["backend"] as! [String: Any]) }) { first, _ in first }
+        let pool = try XCTUnwrap(backends["partner-orders"])
+        XCTAssertEqual(pool["name"] as? String, "partner-orders")
+        XCTAssertNil(pool["url"], "a pool has no URL of its own")
+        XCTAssertEqual(
+            (pool["pool"] as? [[String: Any]])?.map { $0["url"] as? String },
+            ["https://orders-weu.internal.contoso.com/partner", "https://orders-neu.internal.contoso.com/partner"])
+        XCTAssertEqual((pool["managedIdentity"] as? [String: Any])?["resource"] as? String, "api://contoso-orders")
+        XCTAssertEqual(backends["orders"]?["url"] as? String, "https://orders.internal.contoso.com/api")
+        XCTAssertNil(backends["orders"]?["name"], "a URL written on the API names no backend")
+        for route in routes {
+            let steps = try XCTUnwrap(route["steps"] as? [String])
+            XCTAssertEqual(steps.filter { $0 == "backend" }.count, 1)
+        }
+        let information = try json(out.appendingPathComponent("apim/apis/partner-orders/apiInformation.json"))
+        XCTAssertNil((information["properties"] as? [String: Any])?["serviceUrl"], "a pool has no URL to show")
+        let orders = try json(out.appendingPathComponent("apim/apis/orders/apiInformation.json"))
+        XCTAssertEqual((orders["properties"] as? [String: Any])?["serviceUrl"] as? String, "https://orders.internal.contoso.com/api")
+    }
+
+    /// Backend files against Azure's ARM schema (pools and circuit breakers, newer than the
+    /// schema, in the shape APIOps reads), the certificate template against it too, and
+    /// so the groups and tags the sample declares.
+    func testBackendGroupAndTagFilesValidateAgainstARM() throws {
+        let out = try build(BundleTests.contoso)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("apim/backends").path).sorted()
+        XCTAssertEqual(files, ["partner-orders", "partner-orders-neu", "partner-orders-weu"])
+        let member = try json(out.appendingPathComponent("apim/backends/partner-orders-weu/backendInformation.json"))
+        let credentials = try XCTUnwrap((member["properties"] as? [String: Any])?["credentials"] as? [String: Any])
+        XCTAssertEqual(credentials["header"] as? [String: [String]], ["x-gateway-key": ["{{partner-orders-gateway-key}}"]])
+        XCTAssertEqual(credentials["certificateIds"] as? [String], ["/certificates/partner-orders-weu"])
+        XCTAssertNil(credentials["managedIdentity"], "the managed identity is in the policies that use the backend")
+
+        guard FileManager.default.fileExists(atPath: Self.armSchema.appendingPathComponent("Microsoft.ApiManagement-2022-08-01.json").path) else {
+            throw XCTSkip("\(Self.armSchema.path) is not available; the ARM schema check runs where ../shared is")
+        }
+        let check = try PythonTool.run([PythonTool.support.appendingPathComponent("check_resources.py").path, out.path, Self.armSchema.path])
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        let checked = check.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }
+        XCTAssertEqual(checked.filter { $0.contains("/apim/backends/") }.count, 3, check.stdout)
+        XCTAssertEqual(checked.filter { $0.contains("/apim/groups/") || $0.contains("/groups/partner-companies/") }.count, 2, check.stdout)
+        XCTAssertEqual(checked.filter { $0.contains("/apim/tags/") }.count, 3, check.stdout)
+        let template = out.appendingPathComponent("infrastructure/backend-certificates.json")
+        let templateCheck = try PythonTool.run([
+            PythonTool.support.appendingPathComponent("check_arm_template.py").path, template.path, Self.armSchema.path,
+        ])
+        XCTAssertEqual(templateCheck.stdout, "ok \(template.path)\n", templateCheck.stderr)
+    }
+
+    /// An environment moves a backend and its certificate; APIs that name the backend
+    /// follow it without being overridden themselves.
+    func testEnvironmentOverridesABackendsURLAndCertificate() throws {
+        let out = try build(BundleTests.contoso, ["--env", "prod"])
+        let weu = try json(out.appendingPathComponent("apim/backends/partner-orders-weu/backendInformation.json"))
+        XCTAssertEqual((weu["properties"] as? [String: Any])?["url"] as? String, "https://orders-weu.prod.contoso.com/partner")
+        let certificates = try text(out.appendingPathComponent("infrastructure/backend-certificates.json"))
+        XCTAssertTrue(certificates.contains("https://contoso-prod-kv.vault.azure.net/secrets/partner-orders-client-certificate"), certificates)
+        let routes = try XCTUnwrap(try json(out.appendingPathComponent("gateway.json"))["routes"] as? [[String: Any]])
+        let partner = try XCTUnwrap(routes.first { $0["api"] as? String == "partner-orders" }?["backend"] as? [String: Any])
+        XCTAssertEqual((partner["pool"] as? [[String: Any]])?.first?["url"] as? String, "https://orders-weu.prod.contoso.com/partner")
+        XCTAssertEqual(partner["source"] as? String, "apis/partner-orders.yaml:8:10")
+    }
+
+    /// How a backend is called is the same everywhere: an environment may not add
+    /// credentials it does not have, change its breaker or pool, or name a backend that
+    /// is not declared.
+    func testEnvironmentCannotChangeHowABackendIsCalled() throws {
+        let project = try project([
+            (
+                "backends.yaml",
+                "  managedIdentity: {resource: api://contoso-orders}\n  clientCertificate: {keyVault: https://contoso-kv.vault.azure.net/secrets/partner-orders-client-certificate}\n  headers:\n    x-gateway-key: {secret: partner-orders-gateway-key}\ntls: {validateCertificateChain: true, validateCertificateName: true}\ncircuitBreaker: {failures: 5, per: 1m, statusCodes: [429, 500-599], tripFor: 30s, acceptRetryAfter: true}\n---\napiVersion: portcullis/v1\nkind: Backend\nname: partner-orders\n",
+                "  managedIdentity: {resource: api://contoso-orders}\n  headers:\n    x-gateway-key: {secret: partner-orders-gateway-key}\ntls: {validateCertificateChain: true, validateCertificateName: true}\ncircuitBreaker: {failures: 5, per: 1m, statusCodes: [429, 500-599], tripFor: 30s, acceptRetryAfter: true}\n---\napiVersion: portcullis/v1\nkind: Backend\nname: partner-orders\n"
+            ),
+            (
+                "environments/test.yaml", "    url: https://orders-neu.test.contoso.com/partner\n",
+                """
+                    url: https://orders-neu.test.contoso.com/partner
+                    circuitBreaker: {failures: 50, per: 1m, tripFor: 1s}
+                  partner-orders-nue:
+
+                """
+            ),
+        ])
+        let result = try ToolProcess.run(["lint", project.path, "--env", "test"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        for expected in [
+            "environments/test.yaml:33:5: error: environment 'test' cannot override 'circuitBreaker', which is the same in every environment [RF007]",
+            "environments/prod.yaml:30:7: error: environment 'prod' overrides 'clientCertificate', which backend 'partner-orders-neu' does not have [RF007]",
+            "environments/test.yaml:34:3: error: unknown backend 'partner-orders-nue' [RF001]",
+        ] {
+            XCTAssertTrue(result.stdout.contains(expected), "missing: \(expected)\nin:\n\(result.stdout)")
+        }
+    }
+
+    /// A route with its own backend: the API's policy sets none, and every operation sets
+    /// its own, so the route's token never reaches the API's backend nor the reverse.
+    /// Environments may move it, but not give a route a backend it does not have.
+    func testARouteWithItsOwnBackendMakesEveryOperationSetItsBackend() throws {
+        let project = try project([
+            ("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n    backend: partner-orders-weu\n"),
+            ("environments/prod.yaml", "      list-orders:\n", "      create-order:\n        backend: https://orders-new.prod.contoso.com\n      list-orders:\n"),
+        ])
+        let out = try build(project)
+        let api = try text(out.appendingPathComponent("apim/apis/orders/policy.xml"))
+        XCTAssertFalse(api.contains("set-backend-service"), api)
+        let create = try text(out.appendingPathComponent("apim/apis/orders/operations/create-order/policy.xml"))
+        XCTAssertTrue(create.contains(#"<set-backend-service backend-id="partner-orders-weu" />"#), create)
+        XCTAssertTrue(create.contains(#"<authentication-managed-identity resource="api://contoso-orders" />"#), create)
+        let list = try text(out.appendingPathComponent("apim/apis/orders/operations/list-orders/policy.xml"))
+        XCTAssertTrue(list.contains(#"<set-backend-service base-url="https://orders.internal.contoso.com/api" />"#), list)
+        XCTAssertFalse(list.contains("authentication-managed-identity"), list)
+        let information = try json(out.appendingPathComponent("apim/apis/orders/apiInformation.json"))
+        XCTAssertEqual((information["properties"] as? [String: Any])?["serviceUrl"] as? String, "https://orders.internal.contoso.com/api")
+        let prod = try build(project, ["--env", "prod"])
+        let moved = try text(prod.appendingPathComponent("apim/apis/orders/operations/create-order/policy.xml"))
+        XCTAssertTrue(moved.contains(#"<set-backend-service base-url="https://orders-new.prod.contoso.com" />"#), moved)
+
+        let diff = try ToolProcess.run(["diff", BundleTests.contoso.path, project.path])
+        XCTAssertTrue(
+            diff.stdout.contains(
+                "apis/orders.yaml:34:14: other: route 'orders/create-order' now sends requests to backend 'partner-orders-weu' (https://orders-weu.internal.contoso.com/partner) as managed identity for 'api://contoso-orders' instead of 'https://orders.internal.contoso.com/api'"),
+            diff.stdout)
+
+        let added = try self.project([("environments/prod.yaml", "      list-orders:\n", "      list-orders:\n        backend: https://orders-new.prod.contoso.com\n")])
+        let refused = try ToolProcess.run(["lint", added.path, "--env", "prod"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(
+            refused.stdout.contains("environments/prod.yaml:19:9: error: environment 'prod' overrides 'backend', which route 'list-orders' does not have [RF007]"),
+            refused.stdout)
+    }
+
+    /// Pointing an API at another backend, or a pool at other members, is a change the
+    /// reviewer sees, once per API.
+    func testAccessDiffReportsWhereAnAPINowSendsRequests() throws {
+        let head = try project([
+            ("apis/partner-orders.yaml", "backend: partner-orders ", "backend: partner-orders-weu "),
+            ("apis/catalog.yaml", "backend: https://catalog.internal.contoso.com", "backend: partner-orders"),
+        ])
+        let result = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.filter { $0.contains("now sends requests to") }.count, 2, result.stdout)
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasSuffix(
+                    "apis/partner-orders.yaml:8:10: other: API 'partner-orders' now sends requests to backend 'partner-orders-weu' (https://orders-weu.internal.contoso.com/partner) as managed identity for 'api://contoso-orders' instead of pool 'partner-orders' of 'partner-orders-weu', 'partner-orders-neu' as managed identity for 'api://contoso-orders'")
+            }, result.stdout)
+        XCTAssertTrue(
+            lines.contains {
+                $0.hasSuffix(
+                    "apis/catalog.yaml:8:10: other: API 'catalog' now sends requests to pool 'partner-orders' of 'partner-orders-weu', 'partner-orders-neu' as managed identity for 'api://contoso-orders' instead of 'https://catalog.internal.contoso.com'")
+            }, result.stdout)
+    }
+}

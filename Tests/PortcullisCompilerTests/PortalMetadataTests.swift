@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Named values' display names and tags, products' groups and terms, and tags on APIs and
+/// products, end to end: what the APIOps files say and what environments keep.
+final class PortalMetadataTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func build(_ options: [String] = []) throws -> URL {
+        let out = directory.appendingPathComponent("bundle-\(options.joined())")
+        let result = try ToolProcess.run(["build", BundleTests.contoso.path, "--out", out.path, "--quiet"] + options)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        return out
+    }
+
+    private func properties(_ out: URL, _ path: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(path))) as? [String: Any]
+        return try XCTUnwrap(object?["properties"] as? [String: Any], path)
+    }
+
+    func testGroupsTermsAndTagsReachTheirAPIOpsFiles() throws {
+        let out = try build()
+        let product = try properties(out, "apim/products/partners/productInformation.json")
+        XCTAssertTrue((product["terms"] as? String)?.hasPrefix("Partners use the APIs only") == true, "\(product)")
+        XCTAssertEqual(
+            try properties(out, "apim/products/partners/groups/partner-companies/productGroupInformation.json")["groupId"] as? String,
+            "/groups/partner-companies")
+        let group = try properties(out, "apim/groups/partner-companies/groupInformation.json")
+        XCTAssertEqual(group["displayName"] as? String, "Partner companies")
+        XCTAssertEqual(group["type"] as? String, "custom")
+        let tags = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("apim/tags").path).sorted()
+        XCTAssertEqual(tags, ["orders", "partner-program", "web-shop"])
+        XCTAssertEqual(try properties(out, "apim/tags/web-shop/tagInformation.json")["displayName"] as? String, "web-shop")
+        let tagged = try FileManager.default.subpathsOfDirectory(atPath: out.appendingPathComponent("apim/tags/partner-program").path)
+            .filter { $0.hasSuffix(".json") }.sorted()
+        XCTAssertEqual(
+            tagged,
+            ["apis/catalog/tagApiInformation.json", "apis/partner-orders/tagApiInformation.json",
+             "products/partners/tagProductInformation.json", "tagInformation.json"])
+        let link = try String(contentsOf: out.appendingPathComponent("apim/tags/partner-program/apis/catalog/tagApiInformation.json"), encoding: .utf8)
+        XCTAssertEqual(link, "{}\n")
+    }
+
+    /// An environment that writes a named value alone changes its value and keeps the
+    /// display name and tags the definitions give it.
+    func testAnEnvironmentsValueKeepsTheDisplayNameAndTags() throws {
+        for (options, value) in [([String](), "72f988bf-86f1-41af-91ab-2d7cd011db47"), (["--env", "dev"], "5f1c2a9e-7d3b-4e8a-9c61-0b2d4f6a8e13")] {
+            let named = try properties(try build(options), "apim/named values/tenant-id/namedValueInformation.json")
+            XCTAssertEqual(named["value"] as? String, value, "\(options)")
+            XCTAssertEqual(named["displayName"] as? String, "Entra-tenant-id", "\(options)")
+            XCTAssertEqual(named["tags"] as? [String], ["identity"], "\(options)")
+        }
+        let short = try properties(try build(), "apim/named values/api-client-id/namedValueInformation.json")
+        XCTAssertEqual(short["displayName"] as? String, "api-client-id", "the short form's display name is its name")
+        XCTAssertNil(short["tags"])
+    }
+}

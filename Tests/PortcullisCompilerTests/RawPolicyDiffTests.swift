@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+
+/// `portcullis diff` weighs changes to raw policy XML: statements that decide who gets in,
+/// how much and what is cached, like the same change in the definitions; anything else is
+/// listed for review.
+final class RawPolicyDiffTests: XCTestCase {
+    func testRawStatementsThatDecideAccessAreWeighed() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let contoso = BundleTests.contoso
+        for side in ["base", "head"] {
+            try FileManager.default.copyItem(at: contoso, to: directory.appendingPathComponent(side))
+        }
+        func policy(_ side: String, _ statements: String) throws {
+            try """
+                <policies>
+                    <inbound>
+                        <base />
+                \(statements)
+                    </inbound>
+                </policies>
+
+                """.write(to: directory.appendingPathComponent("\(side)/apis/partner.xml"), atomically: true, encoding: .utf8)
+            let api = directory.appendingPathComponent("\(side)/apis/partner-orders.yaml")
+            let text = try String(contentsOf: api, encoding: .utf8)
+            if !text.contains("policy: partner.xml") {
+                try text.replacingOccurrences(of: "\nroutes:\n", with: "\npolicy: partner.xml\nroutes:\n")
+                    .write(to: api, atomically: true, encoding: .utf8)
+            }
+        }
+        try policy("base", """
+                    <ip-filter action="allow"><address-range from="10.0.0.0" to="10.0.255.255" /></ip-filter>
+                    <set-header name="X-Partner" exists-action="override"><value>yes</value></set-header>
+            """)
+        try policy("head", """
+                    <set-header name="X-Partner" exists-action="override"><value>true</value></set-header>
+                    <rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" />
+            """)
+        let lint = try ToolProcess.run(["lint", "head"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout)
+        let result = try ToolProcess.run(["diff", "base", "head", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let lines = Set(result.stdout.split(separator: "\n").map(String.init))
+        for expected in [
+            "base/apis/partner.xml:4:10: privilege increase: the raw policy of API 'partner-orders' removes 'ip-filter' (in BASE)",
+            "head/apis/partner.xml:5:10: stricter limit: the raw policy of API 'partner-orders' adds 'rate-limit-by-key'",
+        ] {
+            XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(result.stdout)")
+        }
+        // A change to other statements alone is listed for review.
+        try policy("base", "        <set-header name=\"X-Partner\" exists-action=\"override\"><value>yes</value></set-header>")
+        try policy("head", "        <set-header name=\"X-Partner\" exists-action=\"override\"><value>true</value></set-header>")
+        let other = try ToolProcess.run(["diff", "base", "head"], in: directory)
+        XCTAssertEqual(other.stdout, "head/apis/partner.xml:1:2: other: the raw policy of API 'partner-orders' changed; review what it does\n1 change: 1 other\n")
+        let json = try ToolProcess.run(["diff", "base", "head", "--format", "json"], in: directory)
+        XCTAssertTrue(json.stdout.contains("\"kind\" : \"api\""), json.stdout)
+    }
+}
