@@ -34,7 +34,7 @@ public struct RawScope: Sendable {
         if literal("vary-by-developer", of: lookup)?.text.lowercased() == "true" { return true }
         return lookup.elements.contains { element in
             guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return false }
-            return ["authorization", "x-portcullis-cache-subject"].contains(header.trimmingCharacters.lowercased())
+            return ["authorization", "x-portcullis-cache-subject"].contains(header.trimmingWhitespace.lowercased())
         }
     }
 
@@ -49,7 +49,7 @@ public struct RawScope: Sendable {
 
     /// The whole seconds of a literal `duration` attribute.
     public func duration(of element: PolicyXMLElement) -> (seconds: Int, range: SourceRange)? {
-        guard let written = literal("duration", of: element), let seconds = Int(written.text.trimmingCharacters) else { return nil }
+        guard let written = literal("duration", of: element), let seconds = Int(written.text.trimmingWhitespace) else { return nil }
         return (seconds, written.range)
     }
 
@@ -102,15 +102,5 @@ public struct RawScope: Sendable {
                 RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
         }
         return scopes
-    }
-}
-
-extension String {
-    /// The text without white space around it, as APIM reads a URL.
-    var trimmingCharacters: String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
     }
 }

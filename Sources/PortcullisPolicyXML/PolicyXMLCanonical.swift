@@ -30,27 +30,15 @@ public enum PolicyXMLCanonical {
     /// Literal text trimmed and escaped so that every value is one line; expressions as written.
     private static func quoted(_ value: PolicyXMLValue) -> String {
         switch value {
-        case .text(let text):
-            var out = "\""
-            for scalar in text.trimmingWhitespace.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        case .expression(let code):
-            return "expression(" + code.debugDescription + ")"
+        case .text(let text): text.trimmingWhitespace.debugDescription
+        case .expression(let code): "expression(" + code.debugDescription + ")"
         }
     }
 }
 
 extension String {
-    var trimmingWhitespace: String {
+    /// The text without white space at either end.
+    public var trimmingWhitespace: String {
         var text = Substring(self)
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }

@@ -7,6 +7,21 @@ public enum UnauthenticatedRoute: Rule {
         "LP001", "unauthenticated-route", .error,
         summary: "a route whose effective auth is 'none' and that gives no 'public' reason")
 
+    /// An API without 'auth' whose raw policy checks a token on every request.
+    private static let rawTokenCheck = """
+        auth: none
+        policy: |
+          <policies>
+            <inbound>
+              <base />
+              <validate-jwt header-name="Authorization">
+                <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
+              </validate-jwt>
+            </inbound>
+          </policies>
+        """
+
     public static let description = RuleDescription(
         code,
         rationale: """
@@ -43,19 +58,7 @@ public enum UnauthenticatedRoute: Rule {
                 """),
             // The route's own inbound has no <base />: the API's raw token check never runs for it.
             RuleExample.api(
-                fields: """
-                    auth: none
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <validate-jwt header-name="Authorization">
-                            <openid-config url="https://login.example.com/.well-known/openid-configuration" />
-                            <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
-                          </validate-jwt>
-                        </inbound>
-                      </policies>
-                    """,
+                fields: rawTokenCheck,
                 routes: """
                   - id: ↓list-orders
                     method: GET
@@ -83,19 +86,7 @@ public enum UnauthenticatedRoute: Rule {
                 """),
             // A raw token check that runs on every request of the API's routes.
             RuleExample.api(
-                fields: """
-                    auth: none
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <validate-jwt header-name="Authorization">
-                            <openid-config url="https://login.example.com/.well-known/openid-configuration" />
-                            <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
-                          </validate-jwt>
-                        </inbound>
-                      </policies>
-                    """,
+                fields: rawTokenCheck,
                 routes: """
                   - {id: list-orders, method: GET, path: /orders}
                 """),

@@ -86,7 +86,7 @@ public enum InsecureURL: Rule {
                 guard case .text(let text)? = element.textValue, case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
                 }) else { continue }
-                raw.append(("raw 'set-url'", text.trimmingCharacters, scope.document.range(span)))
+                raw.append(("raw 'set-url'", text.trimmingWhitespace, scope.document.range(span)))
             }
             for (what, url, range) in raw where url.lowercased().hasPrefix("http://") {
                 findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: range)
