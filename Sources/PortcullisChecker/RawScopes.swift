@@ -44,7 +44,7 @@ public struct RawScope: Sendable {
     public func allowsPrivateResponses(_ lookup: PolicyXMLElement) -> Bool {
         guard let written = lookup.attribute("allow-private-response-caching") else { return false }
         guard case .text(let text) = written.value else { return true }
-        return text.trimmingCharacters.lowercased() == "true"
+        return text.trimmingWhitespace.lowercased() == "true"
     }
 
     /// The whole seconds of a literal `duration` attribute.
