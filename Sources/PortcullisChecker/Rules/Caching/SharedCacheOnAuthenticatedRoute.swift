@@ -24,24 +24,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     scopes: [orders.read]
                     cache: {ttl: 30s, sharing: ↓shared}
                 """),
-            RuleExample.api(
-                routes: """
-                  - id: list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />
-                        </inbound>
-                        <outbound>
-                          <base />
-                          <cache-store duration="30" />
-                        </outbound>
-                      </policies>
-                """),
+            rawCache(lookup: #"↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -53,25 +36,30 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     cache: {ttl: 30s}
                 """),
             // Without 'allow-private-response-caching', APIM caches no request with a token.
-            RuleExample.api(
-                routes: """
-                  - id: list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
-                        </inbound>
-                        <outbound>
-                          <base />
-                          <cache-store duration="30" />
-                        </outbound>
-                      </policies>
-                """),
+            rawCache(lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false""#),
         ])
+
+    /// A route requiring a token whose raw policy caches responses with `lookup`.
+    private static func rawCache(lookup: String) -> RuleExample {
+        RuleExample.api(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <\(lookup) />
+                    </inbound>
+                    <outbound>
+                      <base />
+                      <cache-store duration="30" />
+                    </outbound>
+                  </policies>
+            """)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {

@@ -18,54 +18,30 @@ public enum IneffectiveProductLimit: Rule {
             """,
         fix: "Require subscriptions on the product, or put the limits on the APIs or routes with a key that needs no subscription; in raw XML, keep '<base />' in 'inbound'.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Product
-                name: open-data
-                apis: [orders]
-                subscriptionRequired: false
-                rateLimit: ↓{calls: 100, per: 60s}
-                ---
-
-                """ + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml),
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Product
-                name: partners
-                apis: [orders]
-                rateLimit: {calls: 100, per: 60s}
-                ---
-
-                """
-                    + RuleExample.api(
-                        routes: """
-                          - id: list-orders
-                            method: GET
-                            path: /orders
-                            scopes: [orders.read]
-                            policy: |
-                              <policies>
-                                <↓inbound>
-                                  <set-header name="X-Source" exists-action="override"><value>partners</value></set-header>
-                                </inbound>
-                              </policies>
-                        """
-                    ).yaml),
+            product("open-data", with: "subscriptionRequired: false\nrateLimit: ↓{calls: 100, per: 60s}"),
+            product(
+                "partners", with: "rateLimit: {calls: 100, per: 60s}",
+                route: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <↓inbound>
+                          <set-header name="X-Source" exists-action="override"><value>partners</value></set-header>
+                        </inbound>
+                      </policies>
+                """),
         ],
-        nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Product
-                name: partners
-                apis: [orders]
-                rateLimit: {calls: 100, per: 60s}
-                ---
+        nonTriggering: [product("partners", with: "rateLimit: {calls: 100, per: 60s}")])
 
-                """ + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
-        ])
+    /// A product with `fields` holding the API 'orders', whose one route is `route`.
+    private static func product(
+        _ name: String, with fields: String, route: String = "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
+    ) -> RuleExample {
+        RuleExample("apiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [orders]\n\(fields)\n---\n\n" + RuleExample.api(routes: route).yaml)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for product in context.project.products where !product.effectiveSubscriptionRequired {
