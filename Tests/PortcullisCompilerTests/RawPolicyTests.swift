@@ -291,6 +291,44 @@ final class RawPolicyTests: XCTestCase {
             lint.stdout)
     }
 
+    /// An API policy runs before its routes' token checks: an answer at its top lets
+    /// every caller in, token or not; the same answer inside 'choose' is for some requests.
+    func testAnAnswerBeforeTheTokenCheckIsReported() throws {
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <return-response><set-status code="200" reason="OK" /></return-response>
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "error: raw 'return-response' in API 'orders' answers every request of route 'list-orders' before its token check, so callers need no token [LP001]"),
+            lint.stdout)
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <choose>
+                        <when condition="@(context.Request.Method == "OPTIONS")">
+                            <return-response><set-status code="204" reason="No Content" /></return-response>
+                        </when>
+                    </choose>
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        let conditional = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(conditional.status, 0, conditional.stdout)
+    }
+
     func testAPolicyFileNotGivenIsNamed() throws {
         try write("<policies><inbound><base /></inbound></policies>\n", to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")

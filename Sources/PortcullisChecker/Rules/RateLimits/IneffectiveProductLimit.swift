@@ -54,10 +54,8 @@ public enum IneffectiveProductLimit: Rule {
             }
         }
         for scope in context.rawScopes where scope.level == .api || scope.level == .operation {
-            guard let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" }) else { continue }
-            var runsBase = false
-            inbound.forEachElement { if $0.name == "base" { runsBase = true } }
-            guard !runsBase else { continue }
+            guard !RawEnforcement.keepsBase(scope.document), let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" })
+            else { continue }
             let range = scope.document.range(inbound.nameSpan)
             for index in Set(scope.routes.flatMap(\.products)).sorted() {
                 let product = context.project.products[index]
