@@ -26,12 +26,28 @@ public enum CredentialScanner {
     /// Whether `value`, written under `key` (a YAML key, say), is a credential because of
     /// what the key calls it: `db-password: ...`, `apiKey: ...`. As in `KEY=VALUE`, a value
     /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
+    /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
+    /// references its credential, `Bearer 8f2c...` writes it out.
     public static func isCredential(_ value: String, under key: String) -> Bool {
         var key = key
         var value = value
-        return key.withUTF8 { key in
-            credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
-        } && value.withUTF8 { isWrittenOut($0, $0.indices) }
+        var isAuthorization = false
+        let named = key.withUTF8 { key in
+            isAuthorization = hasSuffix(key, key.indices, authorizationKey)
+            return credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
+        }
+        return named && value.withUTF8 { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
+    }
+
+    private static let authorizationKey = Array("authorization".utf8)
+
+    /// The part of an `Authorization` value after its scheme (`Bearer `, `Basic `), or all
+    /// of it when it has none.
+    private static func afterScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var index = 0
+        while index < bytes.count, isAlphanumeric(bytes[index]) || bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index > 0, index < bytes.count, bytes[index] == 0x20 else { return bytes.indices }
+        return (index + 1)..<bytes.count
     }
 
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

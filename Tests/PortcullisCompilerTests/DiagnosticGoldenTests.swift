@@ -29,6 +29,8 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testYS003UnknownFields() throws { try check("YS003-unknown-field") }
     func testYS004InvalidValues() throws { try check("YS004-invalid-value", json: true) }
     func testYS004Expressions() throws { try check("YS004-expressions") }
+    /// Request and response shaping, gateway answers and IP filters get the checks every field gets.
+    func testYS004ShapingFields() throws { try check("YS004-shaping") }
     func testYS005MissingFields() throws { try check("YS005-missing-field") }
     func testYS005EmptyFile() throws { try check("YS005-empty-file") }
     func testYS006NestingDepth() throws { try check("YS006-depth") }

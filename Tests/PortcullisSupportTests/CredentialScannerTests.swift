@@ -23,4 +23,23 @@ final class CredentialScannerTests: XCTestCase {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }
     }
+
+    /// Header values: an `Authorization` value is a credential after its scheme unless that
+    /// part references a named value; subscription and function keys are credentials by name.
+    func testHeaderValuesAreJudgedByTheHeaderTheyAreWrittenUnder() {
+        for (header, value) in [
+            ("Authorization", "Bearer 8f2c1d9e4b7a6c5d"), ("Authorization", "Basic dXNlcjpwYXNzd29yZA=="),
+            ("authorization", "SharedKey account:c2lnbmF0dXJl"), ("Ocp-Apim-Subscription-Key", "0123456789abcdef"),
+            ("x-functions-key", "aGVsbG8gd29ybGQ"),
+        ] {
+            XCTAssertTrue(CredentialScanner.isCredential(value, under: header), "\(header): \(value)")
+        }
+        for (header, value) in [
+            ("Authorization", "Bearer {{backend-token}}"), ("Authorization", "Basic {{backend-basic}}"),
+            ("Authorization", "{{backend-authorization}}"), ("Ocp-Apim-Subscription-Key", "{{orders-key}}"),
+            ("X-Request-Source", "partner-api"), ("Accept", "application/json"),
+        ] {
+            XCTAssertFalse(CredentialScanner.isCredential(value, under: header), "\(header): \(value)")
+        }
+    }
 }

@@ -100,6 +100,8 @@ public enum AccessDiff {
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
             route.compareCache()
+            route.compareIPFilter()
+            route.compareShaping()
             changes += route.changes
         }
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
@@ -366,6 +368,57 @@ struct RouteComparison {
 
     static func describe(_ limit: PlannedLimit) -> String {
         "\(limit.calls) calls per \(limit.windowSeconds)s by \(limit.key)"
+    }
+
+    /// By the addresses each version admits, whatever the filters' form: narrowing an
+    /// allow list or growing a deny list tightens, the reverse loosens.
+    mutating func compareIPFilter() {
+        switch (old.ipFilter, new.ipFilter) {
+        case (_?, nil):
+            add(.privilegeIncrease, "no longer filters callers by IP address")
+        case (nil, let filter?):
+            add(.privilegeDecrease, "now admits \(filter.written.action == .allow ? "only the" : "all but the") addresses its IP filter lists")
+        case (let before?, let after?):
+            let admitted = after.admitted.subtracting(before.admitted)
+            let refused = before.admitted.subtracting(after.admitted)
+            if !admitted.isEmpty { add(.privilegeIncrease, "now admits addresses it refused: \(Self.describe(admitted))") }
+            if !refused.isEmpty { add(.privilegeDecrease, "now refuses addresses it admitted: \(Self.describe(refused))") }
+        case (nil, nil):
+            break
+        }
+    }
+
+    /// At most three ranges, then how many more.
+    static func describe(_ addresses: IPv4Set) -> String {
+        let shown = addresses.ranges.prefix(3).map(\.description).joined(separator: ", ")
+        let more = addresses.ranges.count - 3
+        return more > 0 ? "\(shown) and \(more) more ranges" : shown
+    }
+
+    /// What the backend receives, what the caller receives and who answers change no
+    /// access, but a reviewer should see them.
+    mutating func compareShaping() {
+        switch (old.answer, new.answer) {
+        case (nil, _?): add(.other, "is now answered by the gateway; its backend is no longer called")
+        case (_?, nil): add(.other, "calls its backend again instead of the gateway answering")
+        default: break
+        }
+        if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
+            add(.other, "changes what its backend receives (headers, query or rewrite)")
+        }
+        if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
+            add(.other, "changes the response headers its callers receive")
+        }
+    }
+
+    private static func describe(_ changes: [MessageChange]) -> [String] {
+        changes.map { "\($0.action.rawValue) \($0.name.value) \($0.value?.value ?? "")" }
+    }
+
+    private static func describe(_ shaping: PlannedRequestShaping?) -> [String] {
+        guard let shaping else { return [] }
+        let rewrite = shaping.rewrite.map { ["rewrite \($0.path.value) \($0.method?.value.rawValue ?? "") \($0.effectiveKeepQuery)"] } ?? []
+        return describe(shaping.headers) + ["query"] + describe(shaping.query) + rewrite
     }
 }
 

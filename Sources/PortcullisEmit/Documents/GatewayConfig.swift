@@ -137,6 +137,30 @@ struct GatewayConfig: Encodable {
         }
     }
 
+    struct IPFilter: Encodable {
+        struct Range: Encodable {
+            var from: String
+            var to: String
+        }
+
+        /// `allow` (only these may call) or `deny` (these may not).
+        var action: String
+        var addresses: [String]
+        var ranges: [Range]
+        /// `route` or `api`: where the filter is written.
+        var origin: String
+        var source: String
+
+        init(_ filter: PlannedIPFilter, source: String) {
+            action = filter.written.action.rawValue
+            let entries = filter.written.entries.map(\.value)
+            addresses = entries.filter(\.isSingleAddress).map { IPv4Range.text($0.first) }
+            ranges = entries.filter { !$0.isSingleAddress }.map { Range(from: IPv4Range.text($0.first), to: IPv4Range.text($0.last)) }
+            origin = filter.origin.rawValue
+            self.source = source
+        }
+    }
+
     /// Which version of a version set the route's API is, and where requests carry it.
     struct Version: Encodable {
         var set: String
@@ -144,6 +168,44 @@ struct GatewayConfig: Encodable {
         var scheme: String
         /// The query parameter or header; absent when the version is a path segment.
         var parameter: String?
+    }
+
+    /// One header or query parameter change; `value` is absent for `remove`.
+    struct Change: Encodable {
+        var action: String
+        var name: String
+        var value: String?
+        var source: String
+
+        init(_ change: MessageChange, locations: SourceLocations) {
+            action = change.action.rawValue
+            name = change.name.value
+            value = change.value?.value
+            source = locations.text(change.name.range)
+        }
+    }
+
+    struct Request: Encodable {
+        struct Rewrite: Encodable {
+            var path: String
+            var method: String?
+            var keepQuery: Bool
+            var source: String
+        }
+
+        var headers: [Change]
+        var query: [Change]
+        var rewrite: Rewrite?
+    }
+
+    /// The gateway's own answer: `respond` with status, headers and body, or `mock`.
+    struct Answer: Encodable {
+        var kind: String
+        var status: Int
+        var headers: [Change]?
+        var body: String?
+        var contentType: String?
+        var source: String
     }
 
     struct Route: Encodable {
@@ -159,13 +221,26 @@ struct GatewayConfig: Encodable {
         /// Introspection routes: the provider calls counted per IP address on a cache miss.
         var providerCallBudget: Limit?
         var backend: Backend
+        var ipFilter: IPFilter?
+        /// What the backend receives instead of what the caller sent.
+        var request: Request?
+        /// Response header changes, the API's first.
+        var responseHeaders: [Change]?
+        var answer: Answer?
+        /// Where raw policy XML that runs on the route's requests is written (the gateway's,
+        /// its products', its API's, its own), broadest first; absent when there is none.
+        /// Portcullis does not describe what raw statements do: a runtime that cannot run
+        /// them must refuse the route.
+        var rawPolicies: [String]?
         /// The checks in the order a request meets them.
         var steps: [String]
         var products: [String]
         var source: String
     }
 
-    var formatVersion = 2
+    /// 3 since IP filters, shaping and gateway answers: a runtime that knows only format 2
+    /// would skip the `ip-filter` step, so it must refuse the file instead.
+    var formatVersion = 3
     var sourceDigest: String
     var gateway: Gateway
     var identityProviders: [Provider]
@@ -248,9 +323,40 @@ struct GatewayConfig: Encodable {
                 cache: cache,
                 providerCallBudget: plan.providerCallBudget.map { Limit($0, source: locations.text($0.range)) },
                 backend: Backend(plan.backend, source: locations.text(plan.backend.reference.text.range)),
+                ipFilter: plan.ipFilter.map { IPFilter($0, source: locations.text($0.range)) },
+                request: plan.requestShaping.map { shaping in
+                    Request(
+                        headers: shaping.headers.map { Change($0, locations: locations) }, query: shaping.query.map { Change($0, locations: locations) },
+                        rewrite: shaping.rewrite.map {
+                            Request.Rewrite(path: $0.path.value, method: $0.method?.value.rawValue, keepQuery: $0.effectiveKeepQuery, source: locations.text($0.keyRange))
+                        })
+                },
+                responseHeaders: plan.responseHeaders.isEmpty ? nil : plan.responseHeaders.map { Change($0, locations: locations) },
+                answer: plan.answer.map { Self.answer($0, locations: locations) },
+                rawPolicies: Self.rawPolicies(of: route, in: project, gateway: gateway, locations: locations),
                 steps: plan.steps.map(\.name),
                 products: route.products.map { project.products[$0].name.value },
                 source: locations.text(route.written.id.range)), depth: 2)
+        }
+    }
+
+    private static func rawPolicies(
+        of route: EffectiveRoute, in project: ResolvedProject, gateway: PortcullisModel.Gateway, locations: SourceLocations
+    ) -> [String]? {
+        let written =
+            [gateway.policy] + route.products.map { project.products[$0].policy } + [project.apis[route.apiIndex].policy, route.written.policy]
+        let sources = written.compactMap { $0.map { locations.text($0.written.range) } }
+        return sources.isEmpty ? nil : sources
+    }
+
+    private static func answer(_ answer: GatewayAnswer, locations: SourceLocations) -> Answer {
+        switch answer {
+        case .fixed(let response):
+            Answer(
+                kind: "respond", status: response.status.value, headers: response.headers.map { Change($0, locations: locations) },
+                body: response.body?.value, source: locations.text(response.keyRange))
+        case .mock(let mock):
+            Answer(kind: "mock", status: mock.effectiveStatus, contentType: mock.contentType?.value, source: locations.text(mock.keyRange))
         }
     }
 }

@@ -44,8 +44,17 @@ enum OpenAPIDocument {
         }
         if !parameters.isEmpty { entries.append(("parameters", .sequence(parameters))) }
         entries.append(("security", .sequence(security(route))))
-        entries.append(("responses", .mapping([("default", .mapping([("description", .string("The backend's response"))]))])))
+        entries.append(("responses", .mapping([response(route.written.answer)])))
         return .mapping(entries)
+    }
+
+    /// The backend's response, or the status the gateway answers with itself.
+    private static func response(_ answer: GatewayAnswer?) -> (String, YAMLValue) {
+        switch answer {
+        case nil: ("default", .mapping([("description", .string("The backend's response"))]))
+        case .fixed(let response)?: (String(response.status.value), .mapping([("description", .string("The gateway's own answer"))]))
+        case .mock(let mock)?: (String(mock.effectiveStatus), .mapping([("description", .string("A mocked answer"))]))
+        }
     }
 
     /// Any-of scopes are alternative requirements; all-of scopes one requirement.

@@ -69,6 +69,8 @@ enum GatewayPolicies {
         }
         for step in plan.steps {
             switch step {
+            case .ipFilter(let filter):
+                inbound.append(ShapingPolicies.ipFilter(filter))
             case .limit(let limit):
                 if limit.caller.needsToken { readCallers() }
                 inbound += LimitPolicies.elements(limit, callers: callers)
@@ -79,9 +81,15 @@ enum GatewayPolicies {
             case .cacheLookup(let cache):
                 readCallers()
                 inbound += CachePolicies.lookup(cache, callers: callers)
+            case .shapeRequest(let shaping):
+                inbound += ShapingPolicies.request(shaping)
             case .backend(let backend):
                 // Otherwise set once for all operations, at API scope.
                 if setsBackend { inbound += backendElements(backend) }
+            case .answer(let answer):
+                inbound.append(ShapingPolicies.answer(answer))
+            case .shapeResponse(let headers):
+                outbound += ShapingPolicies.response(headers)
             case .cacheStore(let cache):
                 outbound += CachePolicies.store(cache, callers: callers)
             }

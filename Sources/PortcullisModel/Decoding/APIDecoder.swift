@@ -51,6 +51,9 @@ extension DocumentDecoder {
         {
             api.version = Version(set: set, name: versionName)
         }
+        api.request = fields[.request].flatMap { requestShaping($0) }
+        api.response = fields[.response].flatMap { responseShaping($0) }
+        api.ipFilter = fields[.ipFilter].flatMap { ipFilter($0) }
         api.hasErrors = context.errorCount - errorsBefore > routeErrors
         RouteTable.check(api, into: &context.diagnostics)
         guard name != nil, path != nil, backend != nil else {
@@ -100,6 +103,7 @@ extension DocumentDecoder {
             quota: fields[.quota].flatMap { limitSetting($0) },
             auth: fields[.auth].flatMap { authSetting($0) },
             publicReason: fields[.public].flatMap { context.string($0) },
+            shaping: routeShaping(fields, routePath: path?.value),
             itemStart: itemStart,
             extent: node.extent)
         route.policy = fields[.policy].flatMap { rawPolicy($0) }

@@ -82,8 +82,9 @@ struct DecodingContext {
 
     /// Any scalar as text. Rejects characters no output can carry, text APIM would evaluate
     /// (`@(`/`@{` expressions) always, and `{{name}}` named-value references unless the
-    /// field allows them.
-    mutating func string(_ node: YAMLNode, field: String, templates: Bool = false) -> Located<String>? {
+    /// field allows them. `body` marks a response body, where JSON closes nested objects
+    /// with `}}`: only `{{` starts a reference there.
+    mutating func string(_ node: YAMLNode, field: String, templates: Bool = false, body: Bool = false) -> Located<String>? {
         guard case .scalar(let scalar) = node.content, !node.isNull else {
             mismatch(node, expected: "a string", field: field)
             return nil
@@ -120,7 +121,7 @@ struct DecodingContext {
                     ])
                 return nil
             }
-            guard let names = Self.templateNames(text) else {
+            guard let names = Self.templateNames(text, body: body) else {
                 diagnostics.report(
                     .invalidValue, "\(MessageText.quoted(field)) has a malformed '{{name}}' reference", at: node.range)
                 return nil
@@ -173,18 +174,18 @@ struct DecodingContext {
 
     /// The names inside `{{...}}` with the scalar offset of each `{{`, or nil when the
     /// braces are malformed or a name is invalid.
-    static func templateNames(_ text: String) -> [(name: String, offset: Int)]? {
+    static func templateNames(_ text: String, body: Bool = false) -> [(name: String, offset: Int)]? {
         var names: [(String, Int)] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
-            if rest[..<open.lowerBound].contains("}}") { return nil }
+            if !body, rest[..<open.lowerBound].contains("}}") { return nil }
             guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
             let name = String(rest[open.upperBound..<close.lowerBound])
             guard Grammar.isNamedValueName(name) else { return nil }
             names.append((name, text.unicodeScalars.distance(from: text.startIndex, to: open.lowerBound)))
             rest = rest[close.upperBound...]
         }
-        return rest.contains("}}") ? nil : names
+        return !body && rest.contains("}}") ? nil : names
     }
 
     /// The range of part of a scalar's text, when the source spells the text verbatim on

@@ -11,10 +11,10 @@ struct FieldValues<Field: FieldSet> {
     /// One slot per case of `Field`, in declaration order: 1 + the index of the field's
     /// entry, or 0 when the mapping does not set it. Held inline rather than as an array
     /// of entries, which cost an allocation and a copy of every entry per mapping.
-    private var slots = SIMD16<UInt32>()
+    private var slots = SIMD32<UInt32>()
 
     /// How many fields a field set may have; a test holds every field set to it.
-    static var capacity: Int { SIMD16<UInt32>.scalarCount }
+    static var capacity: Int { SIMD32<UInt32>.scalarCount }
 
     init(introducedAt: SourceRange, entries: [YAMLEntry]) {
         precondition(Field.allCases.count <= Self.capacity, "a field set has more fields than slots")
@@ -23,10 +23,19 @@ struct FieldValues<Field: FieldSet> {
     }
 
     /// Stores the entry at `index` of the mapping; returns false when its key is not a field.
+    /// One pass over the fields finds the field and its slot: `Field(rawValue:)` hashes the
+    /// key once a field set is large (a route's is), which cost more than comparing names.
     mutating func store(_ index: Int) -> Bool {
-        guard let field = Field(rawValue: entries[index].key), let slot = Self.ordinal(field) else { return false }
-        slots[slot] = UInt32(index + 1)
-        return true
+        let key = entries[index].key
+        var slot = 0
+        for field in Field.allCases {
+            if field.rawValue == key {
+                slots[slot] = UInt32(index + 1)
+                return true
+            }
+            slot += 1
+        }
+        return false
     }
 
     subscript(_ field: Field) -> YAMLEntry? {

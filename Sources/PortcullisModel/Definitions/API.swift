@@ -18,6 +18,11 @@ public struct API: Sendable {
     public var tags: [Located<String>] = []
     /// Which version of which version set the API is.
     public var version: Version? = nil
+    /// Changes to every route's request and response, made before the route's own.
+    public var request: RequestShaping? = nil
+    public var response: ResponseShaping? = nil
+    /// Who may call the API's routes, unless a route sets its own.
+    public var ipFilter: IPFilter? = nil
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
     public var kindRange: SourceRange
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
@@ -52,6 +57,8 @@ public struct Route: Sendable {
     public var policy: RawPolicy? = nil
     /// Where the route's requests go instead of its API's backend.
     public var backend: BackendReference? = nil
+    /// The route's shaping fields and IP filter; nil when it writes none of them.
+    public var shaping: RouteShaping? = nil
     /// Where the route's item in the `routes` list starts (a point).
     public var itemStart: SourceRange
     /// The lines the route is written on.

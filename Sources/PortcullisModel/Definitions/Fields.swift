@@ -120,6 +120,7 @@ public enum CORSField: String, FieldSet {
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
         quota, routes, tags, version, policy
+    case request, response, ipFilter
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }
@@ -127,6 +128,7 @@ public enum APIField: String, FieldSet {
 public enum RouteField: String, FieldSet {
     case id, method, path, summary, scopes, appRoles, cache, rateLimit, quota, auth, backend, policy
     case `public`
+    case request, response, ipFilter, rewrite, respond, mock
     public static let schemaDefinition = "Route"
     public static let noun = "a route"
 }
@@ -293,7 +295,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
     BackendCredentialsOverrideField.self, NamedValueField.self, GroupField.self,
     VersionSetField.self, APIVersionField.self,
-]
+] + shapingFieldSets
 
 extension FieldSet {
     /// The field names as written in YAML, in declaration order.

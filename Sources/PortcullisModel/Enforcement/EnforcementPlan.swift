@@ -6,14 +6,18 @@ import PortcullisDiagnostics
 /// Every output that says what a route enforces reads this one value: the APIM policies,
 /// `gateway.json`, the access diff and the rules that judge enforcement. The order is fixed:
 ///
+/// 0. the IP filter, so a refused address costs nothing further;
 /// 1. limits whose caller needs no token (subscription, IP address, header), so a flood of
 ///    bad tokens is counted and a cache hit is counted too;
 /// 2. the token check (for introspection: the cached result, else the identity provider);
 /// 3. the scope check;
 /// 4. limits counted per caller the token names (user, client, claim);
 /// 5. the response cache lookup, so every limit above counts cache hits;
-/// 6. the backend;
-/// 7. the response cache store.
+/// 6. the request's shaping (headers, query, rewrite), so every check above reads what the
+///    caller sent;
+/// 7. the backend, or the gateway's own answer, which ends the request there;
+/// 8. the response's shaping, before the store, so cached responses are shaped too;
+/// 9. the response cache store.
 ///
 /// A plan refers to what the definitions wrote (shared, not copied) and to one token
 /// check per identity provider, and is a class with constant properties, as
@@ -35,10 +39,18 @@ public final class EnforcementPlan: Sendable {
     public let scopes: ScopeCheck?
     public let cache: PlannedCache?
     public let backend: PlannedBackend
+    public let ipFilter: PlannedIPFilter?
+    /// Nil when neither the API nor the route changes the request, or the gateway answers.
+    public let requestShaping: PlannedRequestShaping?
+    /// The API's response header changes, then the route's; empty when the gateway answers.
+    public let responseHeaders: [MessageChange]
+    /// Set when the gateway answers the route itself instead of calling the backend.
+    public let answer: GatewayAnswer?
 
     init(
         keylessAccess: KeylessAccess?, limits: [PlannedLimit], limitsBeforeTokenCount: Int, token: TokenCheck?,
-        providerCallBudget: PlannedLimit?, scopes: ScopeCheck?, cache: PlannedCache?, backend: PlannedBackend
+        providerCallBudget: PlannedLimit?, scopes: ScopeCheck?, cache: PlannedCache?, backend: PlannedBackend,
+        ipFilter: PlannedIPFilter?, requestShaping: PlannedRequestShaping?, responseHeaders: [MessageChange], answer: GatewayAnswer?
     ) {
         self.keylessAccess = keylessAccess
         self.limits = limits
@@ -48,6 +60,10 @@ public final class EnforcementPlan: Sendable {
         self.scopes = scopes
         self.cache = cache
         self.backend = backend
+        self.ipFilter = ipFilter
+        self.requestShaping = requestShaping
+        self.responseHeaders = responseHeaders
+        self.answer = answer
     }
 
     public var limitsBeforeToken: ArraySlice<PlannedLimit> { limits[..<limitsBeforeTokenCount] }
@@ -55,32 +71,48 @@ public final class EnforcementPlan: Sendable {
 
     /// The plan's steps in the order a request meets them.
     public var steps: [Step] {
-        var steps = limitsBeforeToken.map(Step.limit)
+        var steps: [Step] = ipFilter.map { [.ipFilter($0)] } ?? []
+        steps += limitsBeforeToken.map(Step.limit)
         if let token { steps.append(.tokenCheck(token)) }
         if let scopes { steps.append(.scopeCheck(scopes)) }
         steps += limitsAfterToken.map(Step.limit)
+        if let answer {
+            steps.append(.answer(answer))
+            return steps
+        }
         if let cache { steps.append(.cacheLookup(cache)) }
+        if let requestShaping { steps.append(.shapeRequest(requestShaping)) }
         steps.append(.backend(backend))
+        if !responseHeaders.isEmpty { steps.append(.shapeResponse(responseHeaders)) }
         if let cache { steps.append(.cacheStore(cache)) }
         return steps
     }
 
     public enum Step: Sendable {
+        case ipFilter(PlannedIPFilter)
         case limit(PlannedLimit)
         case tokenCheck(TokenCheck)
         case scopeCheck(ScopeCheck)
         case cacheLookup(PlannedCache)
+        case shapeRequest(PlannedRequestShaping)
         case backend(PlannedBackend)
+        case answer(GatewayAnswer)
+        case shapeResponse([MessageChange])
         case cacheStore(PlannedCache)
 
         /// The step's name in outputs: `rate-limit`, `quota`, `token-check`, …
         public var name: String {
             switch self {
+            case .ipFilter: "ip-filter"
             case .limit(let limit): limit.kind.rawValue
             case .tokenCheck: "token-check"
             case .scopeCheck: "scope-check"
             case .cacheLookup: "cache-lookup"
+            case .shapeRequest: "shape-request"
             case .backend: "backend"
+            case .answer(.fixed): "respond"
+            case .answer(.mock): "mock"
+            case .shapeResponse: "shape-response"
             case .cacheStore: "cache-store"
             }
         }

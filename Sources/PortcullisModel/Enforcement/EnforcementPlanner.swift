@@ -46,10 +46,39 @@ public struct EnforcementPlanner: Sendable {
         // A rate limit that needs a token goes after a quota that does not.
         if limits.count == 2, limits[0].caller.needsToken, !limits[1].caller.needsToken { limits.swapAt(0, 1) }
         let beforeToken = limits.prefix { !$0.caller.needsToken }.count
+        let shaping = route.written.shaping
         return EnforcementPlan(
             keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
             providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
-            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend))
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend),
+            ipFilter: ipFilter(shaping, api: api), requestShaping: requestShaping(shaping, api: api),
+            responseHeaders: shaping?.answer == nil ? Self.joined(api.response?.headers, shaping?.response?.headers) : [],
+            answer: shaping?.answer)
+    }
+
+    /// The route's own filter, unless it is `none`, else its API's.
+    private func ipFilter(_ route: RouteShaping?, api: API) -> PlannedIPFilter? {
+        switch route?.ipFilter {
+        case .filter(let filter)?: PlannedIPFilter(written: filter, origin: .route)
+        case .none?: nil
+        case nil: api.ipFilter.map { PlannedIPFilter(written: $0, origin: .api) }
+        }
+    }
+
+    private func requestShaping(_ route: RouteShaping?, api: API) -> PlannedRequestShaping? {
+        guard route?.answer == nil, api.request != nil || route?.request != nil || route?.rewrite != nil else { return nil }
+        let shaping = PlannedRequestShaping(
+            headers: Self.joined(api.request?.headers, route?.request?.headers),
+            query: Self.joined(api.request?.query, route?.request?.query), rewrite: route?.rewrite)
+        return shaping.headers.isEmpty && shaping.query.isEmpty && shaping.rewrite == nil ? nil : shaping
+    }
+
+    /// The API's changes, then the route's; no new array when one side has none, which is
+    /// what almost every route has.
+    private static func joined(_ api: [MessageChange]?, _ route: [MessageChange]?) -> [MessageChange] {
+        guard let api, !api.isEmpty else { return route ?? [] }
+        guard let route, !route.isEmpty else { return api }
+        return api + route
     }
 
     private func backend(_ reference: BackendReference) -> PlannedBackend {

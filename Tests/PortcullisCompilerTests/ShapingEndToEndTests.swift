@@ -1,0 +1,177 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// The shaping fields and IP filters through the built executable: what `build` writes for
+/// each, what `lint` refuses, and how `diff` classifies IP filter changes.
+final class ShapingEndToEndTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        try write(RuleExample.baseGateway, to: "gateway.yaml")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        try Data(text.utf8).write(to: directory.appendingPathComponent(path))
+    }
+
+    private func read(_ path: String) throws -> String {
+        try String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)
+    }
+
+    private static let api = """
+        apiVersion: portcullis/v1
+        kind: API
+        name: orders
+        path: orders
+        backend: https://orders.example.com
+        request:
+          headers: {set: {X-Partner-Key: "{{partner-secret}}"}, remove: [X-Debug]}
+        response:
+          headers: {set: {Strict-Transport-Security: max-age=31536000}}
+        ipFilter: {allow: [10.0.0.0/8, 192.0.2.7]}
+        routes:
+          - id: get-order
+            method: GET
+            path: /orders/{orderId}
+            scopes: [orders.read]
+            request: {query: {set: {view: full}}}
+            rewrite: {path: "/v2/orders/{orderId}", method: POST}
+          - id: health
+            method: GET
+            path: /health
+            auth: none
+            public: probe
+            rateLimit: {calls: 10, per: 1s, key: ip}
+            ipFilter: none
+            respond: {status: 200, headers: {Content-Type: application/json}, body: '{"status":"ok"}'}
+          - id: preview
+            method: GET
+            path: /preview
+            scopes: [orders.read]
+            ipFilter: {deny: [203.0.113.0/24]}
+            mock: {status: 202, contentType: application/json}
+
+        """
+
+    func testBuildWritesEveryFieldIntoThePoliciesAndGatewayJSON() throws {
+        try write(Self.api, to: "orders.yaml")
+        let build = try ToolProcess.run(["build", ".", "--out", "out", "--quiet"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+
+        let getOrder = try read("apim/apis/orders/operations/get-order/policy.xml")
+        for fragment in [
+            "<ip-filter action=\"allow\">\n            <address>192.0.2.7</address>\n            <address-range from=\"10.0.0.0\" to=\"10.255.255.255\" />",
+            "<set-header name=\"X-Partner-Key\" exists-action=\"override\">\n            <value>{{partner-secret}}</value>",
+            "<set-header name=\"X-Debug\" exists-action=\"delete\" />",
+            "<rewrite-uri template=\"/v2/orders/{orderId}\" copy-unmatched-params=\"true\" />",
+            "<set-query-parameter name=\"view\" exists-action=\"override\">\n            <value>full</value>",
+            "<set-method>POST</set-method>",
+            "<outbound>\n        <base />\n        <set-header name=\"Strict-Transport-Security\" exists-action=\"override\">",
+        ] {
+            XCTAssertTrue(getOrder.contains(fragment), "missing \(fragment) in\n\(getOrder)")
+        }
+        let health = try read("apim/apis/orders/operations/health/policy.xml")
+        XCTAssertFalse(health.contains("ip-filter"), health)
+        XCTAssertTrue(health.contains("<return-response>\n            <set-status code=\"200\" />"), health)
+        XCTAssertTrue(health.contains("<set-body>{\"status\":\"ok\"}</set-body>"), health)
+        XCTAssertFalse(health.contains("Strict-Transport-Security"), "the gateway's own answer skips outbound: \(health)")
+        let preview = try read("apim/apis/orders/operations/preview/policy.xml")
+        XCTAssertTrue(preview.contains("<ip-filter action=\"forbid\">\n            <address-range from=\"203.0.113.0\" to=\"203.0.113.255\" />"), preview)
+        XCTAssertTrue(preview.contains("<mock-response status-code=\"202\" content-type=\"application/json\" />"), preview)
+
+        let config = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(read("gateway.json").utf8)) as? [String: Any])
+        let routes = try XCTUnwrap(config["routes"] as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: routes.map { ($0["id"] as? String ?? "", $0) })
+        XCTAssertEqual(
+            byID["get-order"]?["steps"] as? [String],
+            ["ip-filter", "rate-limit", "token-check", "scope-check", "shape-request", "backend", "shape-response"])
+        let filter = try XCTUnwrap(byID["get-order"]?["ipFilter"] as? [String: Any])
+        XCTAssertEqual(filter["action"] as? String, "allow")
+        XCTAssertEqual(filter["addresses"] as? [String], ["192.0.2.7"])
+        XCTAssertEqual(filter["origin"] as? String, "api")
+        let rewrite = try XCTUnwrap((byID["get-order"]?["request"] as? [String: Any])?["rewrite"] as? [String: Any])
+        XCTAssertEqual(rewrite["path"] as? String, "/v2/orders/{orderId}")
+        XCTAssertEqual(rewrite["method"] as? String, "POST")
+        XCTAssertEqual(byID["health"]?["steps"] as? [String], ["rate-limit", "respond"])
+        XCTAssertEqual((byID["health"]?["answer"] as? [String: Any])?["body"] as? String, "{\"status\":\"ok\"}")
+        XCTAssertEqual(byID["preview"]?["steps"] as? [String], ["ip-filter", "rate-limit", "token-check", "scope-check", "mock"])
+    }
+
+    func testACredentialInAHeaderIsMaskedAndStopsTheBuild() throws {
+        try write(
+            Self.api.replacingOccurrences(of: "X-Partner-Key: \"{{partner-secret}}\"", with: "Authorization: Basic b3JkZXJzOmh1bnRlcjI="),
+            to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", "."], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(lint.stdout.contains("orders.yaml:7:34: error: this value looks like a credential [SE001]"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("b3JkZXJzOmh1bnRlcjI="), lint.stdout)
+        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+
+    func testARewriteNamingAParameterTheRouteLacksIsALocatedError() throws {
+        try write(Self.api.replacingOccurrences(of: "/v2/orders/{orderId}", with: "/v2/orders/{id}"), to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", "."], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(lint.stdout.contains("orders.yaml:17:33: error: unknown path parameter 'id' in the rewrite path [RF001]"), lint.stdout)
+    }
+
+    /// Narrowing an allow list tightens, widening or removing it loosens, whatever form the
+    /// addresses are written in; `--fail-on privilege-increase` catches the loosening.
+    func testIPFilterChangesAreClassifiedByTheAddressesAdmitted() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let path = "apis/partner-orders.yaml"
+        let written = "allow: [203.0.113.0/24, 198.51.100.10, 198.51.100.20-198.51.100.29]"
+        func diff(_ filter: String, replacing original: String = written) throws -> ToolProcess.Result {
+            let head = contoso.url.appendingPathComponent("head")
+            try? FileManager.default.removeItem(at: head)
+            try FileManager.default.copyItem(at: contoso.url.appendingPathComponent("defs"), to: head)
+            let url = head.appendingPathComponent(path)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(original))
+            try text.replacingOccurrences(of: original, with: filter).write(to: url, atomically: true, encoding: .utf8)
+            return try ToolProcess.run(["diff", "defs", "head", "--fail-on", "privilege-increase"], in: contoso.url)
+        }
+        let route = "head/apis/partner-orders.yaml:23:9"
+
+        // The same addresses written otherwise: no change.
+        let same = try diff("allow: [198.51.100.20-198.51.100.29, 203.0.113.0-203.0.113.255, 198.51.100.10/32]")
+        XCTAssertEqual(same.status, 0)
+        XCTAssertEqual(same.stdout, "no changes to access, limits or caching\n")
+
+        let narrowed = try diff("allow: [203.0.113.0/25, 198.51.100.10]")
+        XCTAssertEqual(narrowed.status, 0, narrowed.stdout)
+        XCTAssertTrue(
+            narrowed.stdout.contains(
+                "\(route): privilege decrease: route 'partner-orders/list-partner-orders' now refuses addresses it admitted: 198.51.100.20-198.51.100.29, 203.0.113.128-203.0.113.255"),
+            narrowed.stdout)
+
+        let widened = try diff("allow: [203.0.113.0/24, 198.51.100.0/24]")
+        XCTAssertEqual(widened.status, 1, widened.stdout)
+        XCTAssertTrue(
+            widened.stdout.contains(
+                "\(route): privilege increase: route 'partner-orders/list-partner-orders' now admits addresses it refused: 198.51.100.0-198.51.100.9, 198.51.100.11-198.51.100.19, 198.51.100.30-198.51.100.255"),
+            widened.stdout)
+
+        let denying = try diff("deny: [192.0.2.0/24]")
+        XCTAssertEqual(denying.status, 1)
+        XCTAssertTrue(
+            denying.stdout.contains(
+                "privilege increase: route 'partner-orders/list-partner-orders' now admits addresses it refused: 0.0.0.0-192.0.1.255, 192.0.3.0-198.51.100.9, 198.51.100.11-198.51.100.19 and 2 more ranges"),
+            denying.stdout)
+
+        let removed = try diff("", replacing: "ipFilter:                     # partners call from their registered egress addresses only\n  " + written + "\n")
+        XCTAssertEqual(removed.status, 1)
+        XCTAssertTrue(
+            removed.stdout.contains("head/apis/partner-orders.yaml:21:9: privilege increase: route 'partner-orders/list-partner-orders' no longer filters callers by IP address"),
+            removed.stdout)
+    }
+}
