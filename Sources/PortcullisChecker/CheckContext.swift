@@ -73,6 +73,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statement(names, on: route, apiName: api(of: route).name.value)
     }
 
+    /// A raw statement among `names` that every request of `route` runs before its token
+    /// check, if there is one (see ``RawEnforcement``).
+    func rawStatementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statementBeforeTokenCheck(names, on: route, apiName: api(of: route).name.value)
+    }
+
 
     /// The access level of a declared scope.
     public func access(of scope: String) -> AccessLevel? { accessLevels[scope] }

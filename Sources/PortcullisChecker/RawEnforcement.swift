@@ -12,6 +12,8 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
     static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
+    /// Statements that answer the caller themselves, so nothing after them runs.
+    static let answers: Set<String> = ["return-response", "mock-response"]
 
     private let global: PolicyXMLDocument?
     private let apis: [PolicyXMLDocument?]
@@ -30,23 +32,48 @@ struct RawEnforcement: Sendable {
     func statement(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
         if let own, let name = first(names, in: own) { return ("route '\(apiName)/\(route.written.id.value)'", name) }
-        guard keepsBase(own) else { return nil }
+        guard Self.keepsBase(own) else { return nil }
+        return broader(names, on: route, apiName: apiName)
+    }
+
+    /// The first statement named in `names` that runs on every request of `route` before
+    /// the token check Portcullis generates for it: one before the route's own `<base />`,
+    /// or in the API's or the global policy, which run before the route's.
+    func statementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
+        let own = route.written.policy?.document
+        // Without '<base />' the generated statements come first and no broader policy runs.
+        guard Self.keepsBase(own) else { return nil }
+        if let inbound = own?.root.elements.first(where: { $0.name == "inbound" }),
+            let name = first(names, among: inbound.elements.prefix { $0.name != "base" })
+        {
+            return ("route '\(apiName)/\(route.written.id.value)'", name)
+        }
+        return broader(names, on: route, apiName: apiName)
+    }
+
+    /// The first statement named in `names` in the API's policy of `route` or, where that
+    /// keeps `<base />`, in the global policy.
+    private func broader(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
         let api = apis[route.apiIndex]
         if let api, let name = first(names, in: api) { return ("API '\(apiName)'", name) }
-        guard keepsBase(api), let global, let name = first(names, in: global) else { return nil }
+        guard Self.keepsBase(api), let global, let name = first(names, in: global) else { return nil }
         return ("the gateway", name)
     }
 
     /// Whether a document lets the broader scopes' inbound statements run: it has no
     /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
-    private func keepsBase(_ document: PolicyXMLDocument?) -> Bool {
+    static func keepsBase(_ document: PolicyXMLDocument?) -> Bool {
         guard let inbound = document?.root.elements.first(where: { $0.name == "inbound" }) else { return true }
         return inbound.elements.contains { $0.name == "base" }
     }
 
     private func first(_ names: Set<String>, in document: PolicyXMLDocument) -> String? {
         guard let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return nil }
-        for statement in inbound.elements {
+        return first(names, among: inbound.elements[...])
+    }
+
+    private func first(_ names: Set<String>, among statements: ArraySlice<PolicyXMLElement>) -> String? {
+        for statement in statements {
             if names.contains(statement.name) { return statement.name }
             if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
                 let fragment = fragments[id], let name = fragment.root.elements.first(where: { names.contains($0.name) })?.name

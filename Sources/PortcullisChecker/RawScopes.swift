@@ -8,6 +8,8 @@ public struct RawScope: Sendable {
     public let document: PolicyXMLDocument
     /// How messages name what the document belongs to: "route 'orders/list-orders'".
     public let owner: String
+    /// The scope the document is written for; a fragment's is `.fragment`.
+    public let level: PolicyScope
     /// The judged routes whose requests run through the document: every route for the
     /// global policy, a product's routes, an API's, one route's, and for a fragment the
     /// routes of every document that includes it.
@@ -36,6 +38,15 @@ public struct RawScope: Sendable {
         }
     }
 
+    /// Whether a `cache-lookup` may serve requests that carry an `Authorization` header:
+    /// APIM skips them unless `allow-private-response-caching` is true, which an expression
+    /// may make it.
+    public func allowsPrivateResponses(_ lookup: PolicyXMLElement) -> Bool {
+        guard let written = lookup.attribute("allow-private-response-caching") else { return false }
+        guard case .text(let text) = written.value else { return true }
+        return text.trimmingWhitespace.lowercased() == "true"
+    }
+
     /// The whole seconds of a literal `duration` attribute.
     public func duration(of element: PolicyXMLElement) -> (seconds: Int, range: SourceRange)? {
         guard let written = literal("duration", of: element), let seconds = Int(written.text.trimmingWhitespace) else { return nil }
@@ -46,7 +57,7 @@ public struct RawScope: Sendable {
     static func all(in project: ResolvedProject, judged routes: [EffectiveRoute]) -> [RawScope] {
         var scopes: [RawScope] = []
         if let document = project.gateway?.policy?.document {
-            scopes.append(RawScope(document: document, owner: "the gateway", routes: routes))
+            scopes.append(RawScope(document: document, owner: "the gateway", level: .global, routes: routes))
         }
         // Routes by API and by product, found in one pass (an estate may give every API a
         // policy), and only when some API or product has one.
@@ -59,16 +70,16 @@ public struct RawScope: Sendable {
         }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", routes: byProduct[index] ?? []))
+            scopes.append(RawScope(document: document, owner: "product '\(product.name.value)'", level: .product, routes: byProduct[index] ?? []))
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", routes: byAPI[index] ?? []))
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: byAPI[index] ?? []))
         }
         for route in routes {
             guard let document = route.written.policy?.document else { continue }
             let api = project.apis[route.apiIndex].name.value
-            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", routes: [route]))
+            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", level: .operation, routes: [route]))
         }
         // A fragment runs wherever a document includes it, directly or through another fragment.
         var includedBy: [String: [EffectiveRoute]] = [:]
@@ -81,14 +92,14 @@ public struct RawScope: Sendable {
                 if seen.insert(id).inserted, let fragment = project.fragments.first(where: { $0.name.value == id }),
                     let document = fragment.policy.document
                 {
-                    pending.append(RawScope(document: document, owner: "fragment '\(id)'", routes: scope.routes))
+                    pending.append(RawScope(document: document, owner: "fragment '\(id)'", level: .fragment, routes: scope.routes))
                 }
             }
         }
         for fragment in project.fragments {
             guard let document = fragment.policy.document else { continue }
             scopes.append(
-                RawScope(document: document, owner: "fragment '\(fragment.name.value)'", routes: includedBy[fragment.name.value] ?? []))
+                RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
         }
         return scopes
     }

@@ -61,8 +61,8 @@ public struct SecretLiterals: Sendable {
     }
 
     /// Credential-like values in raw policy XML: literal attribute values and text judged
-    /// like YAML values (the attribute's name, or a header's name, as the key), and the
-    /// string literals of expressions.
+    /// like YAML values (the attribute's name, or a header's name, as the key), the string
+    /// literals of expressions, and comments.
     static func credentials(inRawPoliciesOf project: ResolvedProject) -> [SourceRange] {
         var documents = project.gateway.flatMap(\.policy?.document).map { [$0] } ?? []
         for api in project.apis {
@@ -73,17 +73,22 @@ public struct SecretLiterals: Sendable {
         var found: [SourceRange] = []
         for document in documents {
             document.root.forEachElement { element in
-                for attribute in element.attributes where isCredential(attribute.value, under: attribute.name) {
-                    found.append(document.range(attribute.valueSpan))
-                }
                 let key: String
                 if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
+                // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
+                for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
+                    found.append(document.range(attribute.valueSpan))
+                }
                 for case .element(let value) in element.children where value.name == "value" {
                     for case .text(let text, let span) in value.children where isCredential(text, under: key) {
                         found.append(document.range(span))
                     }
                 }
                 for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
+                    found.append(document.range(span))
+                }
+                // APIM keeps comments, so one deploys whatever it holds.
+                for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) {
                     found.append(document.range(span))
                 }
             }

@@ -120,6 +120,14 @@ struct RawPolicies {
             document = found
         }
         guard let document else { return nil }
+        if job.scope == .fragment, document.text.count > PolicyXMLReader.maximumFragmentSize {
+            let start = document.range(0..<0)
+            diagnostics.report(
+                .inputLimit,
+                "the policy of \(job.owner) is \(document.text.count) bytes, over APIM's limit of \(PolicyXMLReader.maximumFragmentSize) for a policy fragment",
+                at: start, notes: [Diagnostic.Note("split the statements into several fragments", at: start)])
+            return nil
+        }
         PolicyStructure.check(document, at: job.scope, suggestions: suggestions, into: &diagnostics)
         return document
     }

@@ -20,7 +20,7 @@ extension DiagnosticCode {
         summary: "a required field is absent")
     public static let inputLimit = DiagnosticCode(
         "YS006", "input-limit", .error,
-        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion, document count, the number of environments, or APIM's 256 KiB policy document size")
+        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion, document count, the number of environments, or APIM's 256 KiB policy document or 32 KB fragment size")
     public static let unsupportedYAML = DiagnosticCode(
         "YS007", "unsupported-yaml", .error,
         summary: "a custom tag, a merge key on something other than a mapping, or a key that is not a string")
@@ -52,13 +52,13 @@ extension DiagnosticCode {
 
     public static let policyXMLSyntax = DiagnosticCode(
         "PX001", "policy-xml-syntax", .error,
-        summary: "raw policy XML that is not well formed, holds a document type declaration, or has an unterminated policy expression")
+        summary: "raw policy XML that is not well formed, holds a document type declaration, has an unterminated policy expression, or nests deeper than the reader allows")
     public static let unknownPolicyElement = DiagnosticCode(
         "PX002", "unknown-policy-element", .error,
         summary: "raw policy XML names an element or attribute APIM does not have, or lacks an attribute APIM requires")
     public static let misplacedPolicyElement = DiagnosticCode(
         "PX003", "misplaced-policy-element", .error,
-        summary: "a raw policy statement in a section or scope where APIM does not allow it, or a document without APIM's shape")
+        summary: "a raw policy statement in a section or scope where APIM does not allow it, or a document without APIM's shape, text between statements included")
     public static let conflictingPolicyStatement = DiagnosticCode(
         "PX004", "conflicting-policy-statement", .error,
         summary: "a raw policy statement that does again what Portcullis generates from the definitions, such as a second token check or response cache")

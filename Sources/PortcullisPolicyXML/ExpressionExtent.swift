@@ -6,12 +6,26 @@
 /// comments do not count; interpolated strings (`$"...{code}..."`) hold code, which may
 /// hold strings in turn.
 public enum ExpressionExtent {
+    /// The deepest nesting of interpolated strings in code in interpolated strings. Each
+    /// level is read by recursion, so a hostile expression must not choose the depth; code
+    /// written by hand nests two or three.
+    static let maximumNesting = 64
+
+    /// Why an expression has no end.
+    enum Failure: Error {
+        /// The text ends first.
+        case unterminated
+        /// Interpolated strings nest deeper than ``maximumNesting``.
+        case nestedTooDeep
+    }
+
     /// The offset just past the bracket that closes the expression starting at `start`
-    /// (which holds `@`), or nil when the text ends first.
-    static func end(in text: [UInt8], from start: Int) -> Int? {
-        guard start + 1 < text.count else { return nil }
+    /// (which holds `@`).
+    static func end(in text: [UInt8], from start: Int) -> Result<Int, Failure> {
+        guard start + 1 < text.count else { return .failure(.unterminated) }
         var scanner = Scanner(text: text, index: start + 1)
-        return scanner.code(until: nil) ? scanner.index : nil
+        if scanner.code(until: nil) { return .success(scanner.index) }
+        return .failure(scanner.nesting > maximumNesting ? .nestedTooDeep : .unterminated)
     }
 
     /// The string literals of an expression's code, as written between their quotes, with
@@ -31,6 +45,8 @@ public enum ExpressionExtent {
         var index: Int
         /// When set, the contents of string literals are kept here.
         var literals: [[UInt8]]?
+        /// How many interpolations the scanner is inside; past the limit, reading stops.
+        var nesting = 0
 
         /// Reads code from an opening bracket at `index` through its closing bracket; with
         /// `until` set, reads code up to (not through) that unmatched closing byte instead.
@@ -56,7 +72,8 @@ public enum ExpressionExtent {
                 case UInt8(ascii: "@"), UInt8(ascii: "$"):
                     guard prefixedString() else { return false }
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
-                    while index < text.count, text[index] != 0x0A { index += 1 }
+                    // A line ends at CR too: XML reads a lone CR as a line end.
+                    while index < text.count, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                     index += 2
                     while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/")) {
@@ -117,7 +134,9 @@ public enum ExpressionExtent {
                         index += 2
                     } else {
                         index += 1
-                        guard code(until: UInt8(ascii: "}")) else { return false }
+                        nesting += 1
+                        guard nesting <= ExpressionExtent.maximumNesting, code(until: UInt8(ascii: "}")) else { return false }
+                        nesting -= 1
                         content += "{{interpolated}}".utf8
                         index += 1
                     }

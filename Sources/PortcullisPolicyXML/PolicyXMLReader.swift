@@ -15,6 +15,12 @@ import PortcullisDiagnostics
 public enum PolicyXMLReader {
     /// APIM refuses a policy document larger than 256 KiB.
     public static let maximumSize = 262_144
+    /// APIM refuses a policy fragment larger than 32 KB, says its page on fragments.
+    public static let maximumFragmentSize = 32_768
+    /// The deepest nesting of elements, libxml2's own limit. The scan refuses deeper text
+    /// itself: the tree it builds is walked and freed by recursion, which a hostile document
+    /// of nested elements would take past the end of the stack.
+    static let maximumDepth = 256
 
     /// The document, or nil after reporting why it cannot be read. `what` names it in
     /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'".
@@ -222,6 +228,12 @@ private struct Scan {
 
     mutating func startTag() {
         let start = index
+        guard open.count < PolicyXMLReader.maximumDepth else {
+            refusal = Refusal(
+                offset: start, message: "elements are nested deeper than the limit of \(PolicyXMLReader.maximumDepth) levels",
+                note: "flatten the nesting, or move nested statements into policy fragments")
+            return
+        }
         index += 1
         let nameStart = index
         while index < text.count, !isSpace(text[index]), text[index] != UInt8(ascii: "/"), text[index] != UInt8(ascii: ">") {
@@ -303,10 +315,20 @@ private struct Scan {
 
     /// The end of the expression at `offset`, its markup characters blanked in the copy.
     mutating func expression(at offset: Int, quote: UInt8?) -> Int? {
-        guard let end = ExpressionExtent.end(in: text, from: offset) else {
+        let end: Int
+        switch ExpressionExtent.end(in: text, from: offset) {
+        case .success(let found):
+            end = found
+        case .failure(.unterminated):
             refusal = Refusal(
                 offset: offset, message: "the policy expression that starts here never ends",
                 note: "close every '(' and '{' of the expression, and every string it holds")
+            return nil
+        case .failure(.nestedTooDeep):
+            refusal = Refusal(
+                offset: offset,
+                message: "the policy expression that starts here nests interpolated strings deeper than the limit of \(ExpressionExtent.maximumNesting) levels",
+                note: "build the string in steps, with variables")
             return nil
         }
         expressions.append((offset..<end, quote))
@@ -387,9 +409,10 @@ private enum LibXML2 {
 }
 
 extension String {
-    /// libxml2's message as a clause of ours: no surrounding space, no capital.
+    /// libxml2's message as a clause of ours: its first line (later ones list bytes), no
+    /// surrounding space, no capital.
     fileprivate var asClause: String {
-        var text = Substring(self)
+        var text = Substring(self).drop { $0.isWhitespace }.prefix { $0 != "\n" && $0 != "\r" }
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
         while let last = text.last, last.isWhitespace { text = text.dropLast() }
         guard let first = text.first else { return "" }

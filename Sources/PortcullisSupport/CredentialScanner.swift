@@ -74,6 +74,7 @@ public enum CredentialScanner {
     /// Keys whose value is a credential wherever they are written, lowercased; a key
     /// ending in one of these counts too (`DbPassword`, `SharedAccessKey`, `partner-secret`).
     /// `secret` alone is not among them: `{secret: NAME}` names a declared secret.
+    /// `x-functions-key` carries an Azure Functions key, the backend of many APIM APIs.
     private static let credentialKeySuffixes: [[UInt8]] = [
         "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",

@@ -159,18 +159,27 @@ final class RawPolicyTests: XCTestCase {
 
             """, to: "defs/policies/orders.xml")
         try writeAPI(policy: "policies/orders.xml")
+        try assertReportedMaskedAndNeverBuilt(canary, at: ["4:74", "7:23"])
+    }
+
+    /// `canary` appears in no report format, SE001 is reported at each of `places` of
+    /// `defs/policies/orders.xml`, and no bundle is written.
+    private func assertReportedMaskedAndNeverBuilt(_ canary: String, at places: [String], file line: UInt = #line) throws {
         for format in ["text", "json", "sarif", "github"] {
             let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
-            XCTAssertEqual(lint.status, 1, format)
-            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format)
-            XCTAssertTrue(lint.stdout.contains("SE001"), format)
+            XCTAssertEqual(lint.status, 1, format, line: line)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), format, line: line)
+            XCTAssertTrue(lint.stdout.contains("SE001"), format, line: line)
         }
         let text = try ToolProcess.run(["lint", "defs"], in: directory)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:4:74: error: this value looks like a credential [SE001]"), text.stdout)
-        XCTAssertTrue(text.stdout.contains("defs/policies/orders.xml:7:23: error: this value looks like a credential [SE001]"), text.stdout)
+        for place in places {
+            XCTAssertTrue(
+                text.stdout.contains("defs/policies/orders.xml:\(place): error: this value looks like a credential [SE001]"), text.stdout,
+                line: line)
+        }
         let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
-        XCTAssertNotEqual(build.status, 0)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+        XCTAssertNotEqual(build.status, 0, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path), line: line)
     }
 
     func testSuppressionCommentsInRawXML() throws {
@@ -193,6 +202,131 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(lint.stdout.contains("orders.xml:5:"), lint.stdout)
         XCTAssertTrue(lint.stdout.contains("defs/policies/orders.xml:6:102: error: raw 'cache-store-value' in API 'orders' keeps values for 1d"), lint.stdout)
         XCTAssertTrue(lint.stdout.contains("defs/policies/orders.xml:7:45: warning: suppression of 'SE003' silenced nothing [SU003]"), lint.stdout)
+    }
+
+    /// Hostile nesting is refused where it starts: the scan used to build the whole tree
+    /// before libxml2 refused it, and freeing 37,000 nested elements overflowed the stack.
+    func testDeeplyNestedElementsAreRefusedWithoutCrashing() throws {
+        let depth = 37_000
+        let document = "<policies><inbound><base />" + String(repeating: "<a>", count: depth) + String(repeating: "</a>", count: depth)
+            + "</inbound></policies>\n"
+        try write(document, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains("defs/policies/orders.xml:1:790: error: elements are nested deeper than the limit of 256 levels [PX001]"),
+            String(lint.stdout.suffix(600)) + lint.stderr.prefix(600))
+    }
+
+    /// Interpolated strings nest code in strings in code: each level was a recursion, so a
+    /// document of nested `$"{...}"` overflowed the stack.
+    func testDeeplyNestedInterpolatedStringsAreRefusedWithoutCrashing() throws {
+        let depth = 40_000
+        let code = "@(" + String(repeating: "$\"{", count: depth) + "1" + String(repeating: "}\"", count: depth) + ")"
+        try write(
+            "<policies>\n<inbound><base /><set-variable name=\"x\" value=\"\(code)\" /></inbound></policies>\n",
+            to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "defs/policies/orders.xml:2:48: error: the policy expression that starts here nests interpolated strings deeper than the limit of 64 levels [PX001]"),
+            String(lint.stdout.suffix(600)) + lint.stderr.prefix(600))
+    }
+
+    /// APIM keeps a policy's comments, so a credential in one is deployed with the policy:
+    /// it is reported, masked in every report and never written to a bundle.
+    func testSecretsInRawXMLCommentsAreReportedMaskedAndNeverBuilt() throws {
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <!-- the partner's old key: client_secret=\(canary) -->
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        try assertReportedMaskedAndNeverBuilt(canary, at: ["4:9"])
+    }
+
+    /// A variable named like a credential holds one in its `value`, and `x-functions-key` is
+    /// how APIM calls an Azure Functions backend: both are reported, masked and never built.
+    func testSecretsInVariablesAndFunctionKeysAreReportedMaskedAndNeverBuilt() throws {
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <set-variable name="partnerApiKey" value="\(canary)" />
+                    <set-header name="x-functions-key" exists-action="override"><value>\(canary)</value></set-header>
+                    <set-variable name="apiKey" value="@((string)context.Variables["partnerApiKey"])" />
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        try assertReportedMaskedAndNeverBuilt(canary, at: ["4:51", "5:76"])
+        XCTAssertFalse(try ToolProcess.run(["lint", "defs"], in: directory).stdout.contains("orders.xml:6:"))
+    }
+
+    /// APIM takes a policy document of up to 256 KiB but a fragment of up to 32 KB only.
+    func testAFragmentOverAPIMsLimitIsRefused() throws {
+        let statement = "    <set-header name=\"X-Trace\" exists-action=\"append\"><value>step</value></set-header>\n"
+        let fragment = "<fragment>\n" + String(repeating: statement, count: 32_768 / statement.utf8.count + 1) + "</fragment>\n"
+        try write(fragment, to: "defs/policies/big.xml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: big\npolicy: policies/big.xml\n", to: "defs/fragments.yaml")
+        try writeAPI(policy: "|\n  <policies><inbound><base /><include-fragment fragment-id=\"big\" /></inbound></policies>")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "defs/policies/big.xml:1:1: error: the policy of fragment 'big' is \(fragment.utf8.count) bytes, over APIM's limit of 32768 for a policy fragment [YS006]"),
+            lint.stdout)
+    }
+
+    /// An API policy runs before its routes' token checks: an answer at its top lets
+    /// every caller in, token or not; the same answer inside 'choose' is for some requests.
+    func testAnAnswerBeforeTheTokenCheckIsReported() throws {
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <return-response><set-status code="200" reason="OK" /></return-response>
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "error: raw 'return-response' in API 'orders' answers every request of route 'list-orders' before its token check, so callers need no token [LP001]"),
+            lint.stdout)
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <choose>
+                        <when condition="@(context.Request.Method == "OPTIONS")">
+                            <return-response><set-status code="204" reason="No Content" /></return-response>
+                        </when>
+                    </choose>
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        let conditional = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(conditional.status, 0, conditional.stdout)
     }
 
     func testAPolicyFileNotGivenIsNamed() throws {

@@ -159,6 +159,19 @@ final class PolicyStructureTests: XCTestCase {
         ])
     }
 
+    /// A built document lays its sections out anew, so text between statements would be
+    /// lost without a word; APIM refuses it anyway.
+    func testTextBetweenStatementsOrSectionsIsPX003() {
+        let xml = "<policies>\n  <inbound>\n    <base /> @(context.Request.Url)\n    <choose><when condition=\"true\">x</when></choose>\n  </inbound>\n  &amp;\n</policies>"
+        XCTAssertEqual(check(xml), [
+            "PX003 6:3: text is not allowed directly inside 'policies' | 'policies' holds sections only; remove the text or move it into a statement",
+            "PX003 3:14: text is not allowed directly inside 'inbound' | 'inbound' holds statements only; remove the text or move it into a statement",
+            "PX003 4:36: text is not allowed directly inside 'when' | 'when' holds statements only; remove the text or move it into a statement",
+        ])
+        XCTAssertEqual(check("<fragment>hello<base /></fragment>", at: .fragment).first?.hasPrefix("PX003 1:11: text is not allowed directly inside 'fragment'"), true)
+        XCTAssertEqual(check("<policies>\n  <!-- a note -->\n  <inbound>\n    <base />\n  </inbound>\n</policies>\n"), [])
+    }
+
     func testStatementsInsideContainersKeepTheirSection() {
         let xml = """
             <policies><outbound>

@@ -68,6 +68,25 @@ final class PolicyXMLReaderTests: XCTestCase {
         XCTAssertEqual(diagnostics.first?.range.start, SourcePosition(line: 2, column: 40))
     }
 
+    /// XML reads a lone CR as a line end, and so does C#: a `//` comment ends there.
+    func testALineCommentInAnExpressionEndsAtALoneCR() throws {
+        let text = "<policies>\r<inbound>\r<set-body>@{\r// the id\rreturn context.RequestId; }</set-body>\r</inbound>\r</policies>\r"
+        let (document, diagnostics) = read(text)
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        let body = try XCTUnwrap(document?.root.elements.first?.elements.first)
+        XCTAssertEqual(body.textValue, .expression("@{\r// the id\rreturn context.RequestId; }"))
+    }
+
+    /// libxml2 lists the bytes on a second line; a message is one line.
+    func testLibxml2MessagesAreOneLine() {
+        var diagnostics = DiagnosticCollector()
+        let bytes = Array("<policies>\n<inbound><set-variable name=\"a\" value=\"".utf8) + [0xFF, 0xFE] + Array("\" /></inbound></policies>".utf8)
+        _ = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "policy file 'p.xml'", diagnostics: &diagnostics)
+        XCTAssertEqual(
+            diagnostics.diagnostics.map(\.message), ["policy file 'p.xml' is not well-formed XML: input is not proper UTF-8, indicate encoding !"])
+        XCTAssertEqual(diagnostics.diagnostics.first?.range.start, SourcePosition(line: 2, column: 40))
+    }
+
     func testOversizedDocumentIsRefused() {
         let text = "<policies><!--" + String(repeating: "x", count: PolicyXMLReader.maximumSize) + "--></policies>"
         let (document, diagnostics) = read(text)

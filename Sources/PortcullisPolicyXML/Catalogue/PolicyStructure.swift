@@ -61,6 +61,7 @@ private struct StructureWalker {
     /// Each section at most once, in any order, each optional: what APIM's schema says
     /// (`xs:all`) and what the service accepts.
     private mutating func checkSections(of root: PolicyXMLElement) {
+        checkNoText(in: root, holding: "sections")
         var seen: [PolicySection: PolicyXMLElement] = [:]
         for element in root.elements {
             guard let section = PolicySection(rawValue: element.name) else {
@@ -86,6 +87,7 @@ private struct StructureWalker {
     private mutating func checkStatements(
         in parent: PolicyXMLElement, section: PolicySection?, among allowed: [String]? = nil
     ) {
+        checkNoText(in: parent, holding: "statements")
         for element in parent.elements {
             guard let statement = PolicyCatalogue.statement(element.name) else {
                 reportUnknown(
@@ -114,6 +116,18 @@ private struct StructureWalker {
                     note: "APIM allows '\(statement.name)' \(DisplayText.list(allowed)) only; move it there or remove it")
             }
             checkElement(element, against: statement.element, section: section)
+        }
+    }
+
+    /// Text between statements or sections is not a policy: APIM refuses it, and a built
+    /// document, which lays its sections out anew, would lose it without a word.
+    private mutating func checkNoText(in parent: PolicyXMLElement, holding what: String) {
+        for case .text(let value, let span) in parent.children {
+            if case .text(let text) = value, text.allSatisfy(\.isWhitespace) { continue }
+            let start = span.first { ![0x20, 0x09, 0x0A, 0x0D].contains(document.text[$0]) } ?? span.lowerBound
+            report(
+                .misplacedPolicyElement, "text is not allowed directly inside '\(parent.name)'", at: start..<span.upperBound,
+                note: "'\(parent.name)' holds \(what) only; remove the text or move it into a statement")
         }
     }
 

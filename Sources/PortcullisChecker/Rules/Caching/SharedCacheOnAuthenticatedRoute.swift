@@ -24,24 +24,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     scopes: [orders.read]
                     cache: {ttl: 30s, sharing: ↓shared}
                 """),
-            RuleExample.api(
-                routes: """
-                  - id: list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
-                        </inbound>
-                        <outbound>
-                          <base />
-                          <cache-store duration="30" />
-                        </outbound>
-                      </policies>
-                """),
+            rawCache(lookup: #"↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -51,8 +34,32 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     path: /orders
                     scopes: [orders.read]
                     cache: {ttl: 30s}
-                """)
+                """),
+            // Without 'allow-private-response-caching', APIM caches no request with a token.
+            rawCache(lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false""#),
         ])
+
+    /// A route requiring a token whose raw policy caches responses with `lookup`.
+    private static func rawCache(lookup: String) -> RuleExample {
+        RuleExample.api(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <\(lookup) />
+                    </inbound>
+                    <outbound>
+                      <base />
+                      <cache-store duration="30" />
+                    </outbound>
+                  </policies>
+            """)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
@@ -63,7 +70,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
         for scope in context.rawScopes {
             guard let route = scope.routes.first(where: \.isAuthenticated) else { continue }
-            for lookup in scope.elements(named: ["cache-lookup"]) where !scope.variesByCaller(lookup) {
+            // APIM caches no request that carries an 'Authorization' header, where tokens travel,
+            // unless the lookup allows private responses.
+            for lookup in scope.elements(named: ["cache-lookup"]) where scope.allowsPrivateResponses(lookup) && !scope.variesByCaller(lookup) {
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(
                     code, "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', which requires a token",

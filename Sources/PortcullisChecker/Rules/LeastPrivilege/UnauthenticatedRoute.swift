@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason, or whose raw policy answers every request before its token check")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -21,6 +21,27 @@ public enum UnauthenticatedRoute: Rule {
             </inbound>
           </policies>
         """
+
+    private static let mock = #"<mock-response status-code="200" content-type="application/json" />"#
+
+    /// A route requiring 'orders.read' whose raw inbound holds `statements`.
+    private static func mockedRoute(_ id: String, inbound statements: [String]) -> RuleExample {
+        let inbound = statements.map { "              " + $0 }.joined(separator: "\n")
+        return RuleExample.api(
+            routes: """
+              - id: \(id)
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: |
+                  <policies>
+                    <inbound>
+            \(inbound)
+                    </inbound>
+                  </policies>
+
+            """)
+    }
 
     public static let description = RuleDescription(
         code,
@@ -56,6 +77,8 @@ public enum UnauthenticatedRoute: Rule {
                     path: /products/{sku}
                     public: Product pages are public
                 """),
+            // A raw answer before '<base />' runs before the token check the route's 'scopes' ask for.
+            mockedRoute("↓list-orders", inbound: [mock, "<base />"]),
             // The route's own inbound has no <base />: the API's raw token check never runs for it.
             RuleExample.api(
                 fields: rawTokenCheck,
@@ -84,6 +107,8 @@ public enum UnauthenticatedRoute: Rule {
                     path: /orders
                     scopes: [orders.read]
                 """),
+            // After '<base />', the answer comes once the token is checked.
+            mockedRoute("list-orders", inbound: ["<base />", mock]),
             // A raw token check that runs on every request of the API's routes.
             RuleExample.api(
                 fields: rawTokenCheck,
@@ -106,6 +131,14 @@ public enum UnauthenticatedRoute: Rule {
             findings.report(
                 code, "route '\(route.written.id.value)' accepts requests without a token and gives no reason",
                 at: range, notes: notes)
+        }
+        for route in context.routes where route.isAuthenticated {
+            guard let (owner, name) = context.rawStatementBeforeTokenCheck(RawEnforcement.answers, on: route) else { continue }
+            findings.report(
+                code,
+                "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",
+                at: route.written.id.range,
+                notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer", at: route.written.id.range)])
         }
     }
 }

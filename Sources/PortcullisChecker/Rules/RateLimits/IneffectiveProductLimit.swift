@@ -5,41 +5,43 @@ import PortcullisModel
 public enum IneffectiveProductLimit: Rule {
     public static let code = DiagnosticCode(
         "RL008", "ineffective-product-limit", .warning,
-        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', where it never applies")
+        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', or that a raw 'inbound' without '<base />' skips, where it never applies")
 
     public static let description = RuleDescription(
         code,
         rationale: """
             A product's rate limit and quota count per subscription, so APIM applies them only to \
             calls made with a subscription key. An open product lets anyone call its APIs without \
-            a key: its limits then count nothing, while the definition suggests the APIs are limited.
+            a key: its limits then count nothing, while the definition suggests the APIs are limited. \
+            The same happens to the routes of an API or route policy whose 'inbound' section has no \
+            '<base />': APIM then runs none of the broader scopes' statements, the product's among them.
             """,
-        fix: "Require subscriptions on the product, or put the limits on the APIs or routes with a key that needs no subscription.",
+        fix: "Require subscriptions on the product, or put the limits on the APIs or routes with a key that needs no subscription; in raw XML, keep '<base />' in 'inbound'.",
         triggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Product
-                name: open-data
-                apis: [orders]
-                subscriptionRequired: false
-                rateLimit: ↓{calls: 100, per: 60s}
-                ---
-
-                """ + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
+            product("open-data", with: "subscriptionRequired: false\nrateLimit: ↓{calls: 100, per: 60s}"),
+            product(
+                "partners", with: "rateLimit: {calls: 100, per: 60s}",
+                route: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <↓inbound>
+                          <set-header name="X-Source" exists-action="override"><value>partners</value></set-header>
+                        </inbound>
+                      </policies>
+                """),
         ],
-        nonTriggering: [
-            RuleExample(
-                """
-                apiVersion: portcullis/v1
-                kind: Product
-                name: partners
-                apis: [orders]
-                rateLimit: {calls: 100, per: 60s}
-                ---
+        nonTriggering: [product("partners", with: "rateLimit: {calls: 100, per: 60s}")])
 
-                """ + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
-        ])
+    /// A product with `fields` holding the API 'orders', whose one route is `route`.
+    private static func product(
+        _ name: String, with fields: String, route: String = "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
+    ) -> RuleExample {
+        RuleExample("apiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [orders]\n\(fields)\n---\n\n" + RuleExample.api(routes: route).yaml)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for product in context.project.products where !product.effectiveSubscriptionRequired {
@@ -49,6 +51,21 @@ public enum IneffectiveProductLimit: Rule {
                     code, "product '\(product.name.value)' requires no subscription, so its \(what) never applies",
                     at: limit.range,
                     notes: product.subscriptionRequired.map { [Diagnostic.Note("the product is open here", at: $0.range)] } ?? [])
+            }
+        }
+        for scope in context.rawScopes where scope.level == .api || scope.level == .operation {
+            guard !RawEnforcement.keepsBase(scope.document), let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" })
+            else { continue }
+            let range = scope.document.range(inbound.nameSpan)
+            for index in Set(scope.routes.flatMap(\.products)).sorted() {
+                let product = context.project.products[index]
+                guard product.effectiveSubscriptionRequired else { continue }
+                for (limit, what) in [(product.rateLimit, "rate limit"), (product.quota, "quota")] where limit != nil {
+                    findings.report(
+                        code,
+                        "the 'inbound' section of \(scope.owner) has no '<base />', so the \(what) of product '\(product.name.value)' never applies to its routes",
+                        at: range, notes: [Diagnostic.Note("add '<base />' to 'inbound' where the broader scopes' statements should run", at: range)])
+                }
             }
         }
     }
