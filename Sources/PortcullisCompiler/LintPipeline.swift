@@ -149,7 +149,8 @@ public enum LintPipeline {
         ) -> Variant {
             var diagnostics = frontEnd
             var definitions = definitions
-            rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
+            var credentials = credentials + rawPolicies.unreadCredentials
+            rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics, credentials: &credentials)
             openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value

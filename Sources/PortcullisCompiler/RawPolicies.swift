@@ -14,6 +14,9 @@ struct RawPolicies {
     private var files: [String: PolicyXMLDocument?] = [:]
     /// Bounds the "did you mean" work of every document of the run together.
     private let suggestions = SuggestionBudget()
+    /// Lines of policy files that could not be read and look like they hold a credential:
+    /// no value of theirs can be judged, and a finding may quote the line.
+    private(set) var unreadCredentials: [SourceRange] = []
 
     /// Reads every `.xml` input, on all cores.
     init(_ sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
@@ -29,6 +32,9 @@ struct RawPolicies {
         for (id, (document, found)) in zip(xml, read) {
             files[sources.files[id].path] = document
             diagnostics.append(contentsOf: found)
+            if document == nil {
+                unreadCredentials += Self.credentialLines(sources.files[id].bytes, placement: .file(FileID(id)))
+            }
         }
     }
 
@@ -48,7 +54,12 @@ struct RawPolicies {
 
     /// Reads each definition's raw policy, inline XML or a file among those read, and
     /// checks it for its scope; documents that cannot be read are left off.
-    func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
+    /// Inline XML that cannot be read adds the lines of it that look like credentials to
+    /// `credentials`, for the same reason as ``unreadCredentials``.
+    func attach(
+        to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector,
+        credentials: inout [SourceRange]
+    ) {
         var jobs: [Job] = []
         for (index, gateway) in definitions.gateways.enumerated() {
             guard let policy = gateway.policy else { continue }
@@ -81,7 +92,15 @@ struct RawPolicies {
         }
         for (job, (document, found)) in zip(jobs, results) {
             diagnostics.append(contentsOf: found)
-            guard let document else { continue }
+            guard let document else {
+                let written = job.policy.written
+                if job.policy.source == .inline {
+                    credentials += Self.credentialLines(
+                        Array(written.value.utf8),
+                        placement: Self.placement(of: written.range, in: sources[written.range.file], lineStarts: lineStarts[written.range.file] ?? []))
+                }
+                continue
+            }
             let read = job.policy.reading(document)
             switch job.slot {
             case .gateway(let index): definitions.gateways[index].policy = read
@@ -130,6 +149,21 @@ struct RawPolicies {
         }
         PolicyStructure.check(document, at: job.scope, suggestions: suggestions, into: &diagnostics)
         return document
+    }
+
+    /// The lines of `text` that look like they hold a credential, placed in their file.
+    static func credentialLines(_ text: [UInt8], placement: TextPlacement) -> [SourceRange] {
+        var found: [SourceRange] = []
+        var start = 0
+        while start < text.count {
+            var end = start
+            while end < text.count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
+            if CredentialScanner.looksLikeCredential(String(decoding: text[start..<end], as: UTF8.self)) {
+                found.append(placement.range(start..<max(end, start + 1), in: text))
+            }
+            start = end + 1
+        }
+        return found
     }
 
     /// Where inline XML's lines are in its YAML file: one for one in a literal block

@@ -128,7 +128,7 @@ public enum TextPlacement: Sendable {
     /// or folded): every place in it is the scalar's range.
     case scalar(SourceRange)
 
-    func range(_ span: Range<Int>, in text: [UInt8], lineStarts: [Int]? = nil) -> SourceRange {
+    public func range(_ span: Range<Int>, in text: [UInt8], lineStarts: [Int]? = nil) -> SourceRange {
         if case .scalar(let range) = self { return range }
         let starts = lineStarts ?? Self.lineStarts(of: text)
         let start = Self.position(of: span.lowerBound, in: text, lineStarts: starts)

@@ -347,4 +347,26 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(lint.status, 0, lint.stdout)
         XCTAssertTrue(lint.stdout.contains("(1 other file skipped)"), lint.stdout)
     }
+
+    /// A document that cannot be read has no values to judge, and its finding quotes the
+    /// line where reading stopped: a line there that looks like a credential is masked.
+    func testASecretOnTheLineOfAnUnreadableDocumentIsNeverEchoed() throws {
+        // Short, so that the quoted window around the error would hold all of it.
+        let canary = "Zq9" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(9)
+        let broken = "<policies><inbound><set-header name=\"Authorization\" exists-action=\"override\"><value>client_secret=\(canary)</value><bad</set-header></inbound></policies>\n"
+        try write(broken, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        for format in ["text", "json", "sarif", "github"] {
+            let lint = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(lint.status, 1, format)
+            XCTAssertTrue(lint.stdout.contains("PX001"), "\(format): \(lint.stdout.prefix(300))")
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(canary), "\(format) repeats the secret")
+        }
+        // The same inline, in a literal block.
+        try writeAPI(policy: "|\n  " + broken)
+        let inline = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertTrue(inline.stdout.contains("PX001"), inline.stdout)
+        XCTAssertFalse(inline.stdout.contains(canary), inline.stdout)
+    }
+
 }
