@@ -39,6 +39,10 @@ public enum FileRecognition {
     /// An XML file is Portcullis's when its root element is APIM's `policies` or `fragment`;
     /// other XML (build files, SOAP contracts) is skipped.
     static func classifyPolicy(_ bytes: [UInt8]) -> Verdict {
+        // UTF-16 or UTF-32 text cannot be judged from its bytes; it is read, and the reader
+        // says it must be UTF-8, rather than the file going unread and a reference to it
+        // reporting it missing.
+        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || containsNUL(bytes) { return .unjudgeable }
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while index < bytes.count {
             switch bytes[index] {

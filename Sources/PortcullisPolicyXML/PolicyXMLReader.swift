@@ -34,12 +34,22 @@ public enum PolicyXMLReader {
                 notes: [Diagnostic.Note("move statements into policy fragments or split them across scopes", at: start)])
             return nil
         }
-        var scan = Scan(text: text)
-        scan.run()
         func report(_ offset: Int, _ message: String, note: String) {
             let range = placement.range(offset..<(offset + 1), in: text)
             diagnostics.report(.policyXMLSyntax, message, at: range, notes: [Diagnostic.Note(note, at: range)])
         }
+        // APIM reads policies as UTF-8; other encodings would also defeat the scan, which
+        // looks for ASCII markup bytes.
+        if text.starts(with: [0xFE, 0xFF]) || text.starts(with: [0xFF, 0xFE]) {
+            report(0, "\(what) is UTF-16 text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
+            return nil
+        }
+        if let nul = text.firstIndex(of: 0) {
+            report(nul, "\(what) holds a NUL byte, which XML does not allow", note: "remove the byte; the file may not be text")
+            return nil
+        }
+        var scan = Scan(text: text)
+        scan.run()
         if let refusal = scan.refusal {
             report(refusal.offset, refusal.message, note: refusal.note)
             return nil

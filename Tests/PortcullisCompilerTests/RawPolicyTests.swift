@@ -369,4 +369,19 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(inline.stdout.contains(canary), inline.stdout)
     }
 
+
+    /// A policy file in UTF-16 is read and refused where it is, not skipped and then
+    /// reported missing by the definition that names it.
+    func testAUTF16PolicyFileIsRefusedWhereItIs() throws {
+        let text = "<policies><inbound><base /></inbound></policies>\n"
+        try Data([0xFF, 0xFE] + Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: file("defs/policies/orders.xml"))
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(
+            lint.stdout.contains("defs/policies/orders.xml:1:1: error: policy file 'defs/policies/orders.xml' is UTF-16 text, not UTF-8 [PX001]"),
+            lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("is not among the inputs"), lint.stdout)
+    }
+
 }
