@@ -2,8 +2,8 @@ import PortcullisDiagnostics
 import PortcullisPolicyXML
 
 /// Raw statements that would do a second time what Portcullis generates from the
-/// definitions at the same scope (PX004): two token checks, two response caches, a backend
-/// that silently replaces the API's `backend`. The definitions must stay the one place
+/// definitions at the same scope (PX004): two token checks, two response caches, IP filters
+/// or answers, a backend that silently replaces the API's or route's `backend`. The definitions must stay the one place
 /// that says what a route enforces, since every output and rule reads them.
 extension Resolver {
     mutating func checkRawConflicts(_ gateway: Gateway?, routes: [EffectiveRoute], plans: [EnforcementPlan?]) {
@@ -34,6 +34,22 @@ extension Resolver {
                 conflicts(
                     in: document, section: "outbound", names: ["cache-store"], with: "the response cache of \(name)",
                     fix: "configure caching with the route's 'cache', or remove 'cache' and keep these statements")
+            }
+            if plan.ipFilter != nil {
+                conflicts(
+                    in: document, section: "inbound", names: ["ip-filter"], with: "the IP filter of \(name)",
+                    fix: "list the addresses in 'ipFilter' (the route's or its API's), or remove 'ipFilter' and keep this statement")
+            }
+            if plan.answer != nil {
+                conflicts(
+                    in: document, section: "inbound", names: ["return-response", "mock-response"], with: "the answer of \(name)",
+                    fix: "answer with the route's 'respond' or 'mock', or remove it and keep this statement")
+            }
+            // A route with its own backend has it set in its own policy.
+            if route.written.backend != nil {
+                conflicts(
+                    in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of \(name)",
+                    fix: "set the backend in the route's 'backend'; a 'set-backend-service' inside 'choose' may still pick another one for some requests")
             }
         }
     }
