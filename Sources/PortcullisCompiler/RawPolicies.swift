@@ -154,12 +154,14 @@ struct RawPolicies {
     /// The lines of `text` that look like they hold a credential, placed in their file.
     static func credentialLines(_ text: [UInt8], placement: TextPlacement) -> [SourceRange] {
         var found: [SourceRange] = []
+        // Found once: placing each line by itself would walk the text again for each.
+        let starts = TextPlacement.lineStarts(of: text)
         var start = 0
         while start < text.count {
             var end = start
             while end < text.count, text[end] != 0x0A, text[end] != 0x0D { end += 1 }
             if CredentialScanner.looksLikeCredential(String(decoding: text[start..<end], as: UTF8.self)) {
-                found.append(placement.range(start..<max(end, start + 1), in: text))
+                found.append(placement.range(start..<max(end, start + 1), in: text, lineStarts: starts))
             }
             start = end + 1
         }

@@ -147,7 +147,7 @@ public enum TextPlacement: Sendable {
     }
 
     /// Where each line starts; a line ends at LF, CRLF or a lone CR.
-    static func lineStarts(of text: [UInt8]) -> [Int] {
+    public static func lineStarts(of text: [UInt8]) -> [Int] {
         var starts = [0]
         var index = 0
         while index < text.count {
