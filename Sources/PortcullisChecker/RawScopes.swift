@@ -81,20 +81,27 @@ public struct RawScope: Sendable {
             let api = project.apis[route.apiIndex].name.value
             scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", level: .operation, routes: [route]))
         }
-        // A fragment runs wherever a document includes it, directly or through another fragment.
-        var includedBy: [String: [EffectiveRoute]] = [:]
-        var pending = scopes
-        var seen = Set<String>()
-        while let scope = pending.popLast() {
-            for include in scope.elements(named: ["include-fragment"]) {
-                guard let id = scope.literal("fragment-id", of: include)?.text else { continue }
-                includedBy[id, default: []] += scope.routes
-                if seen.insert(id).inserted, let fragment = project.fragments.first(where: { $0.name.value == id }),
-                    let document = fragment.policy.document
-                {
-                    pending.append(RawScope(document: document, owner: "fragment '\(id)'", level: .fragment, routes: scope.routes))
-                }
+        // A fragment runs wherever a document includes it, directly or through other
+        // fragments: routes pass along include edges until no fragment gains one (each
+        // fragment takes a route once, so cycles end).
+        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
+            first, _ in first
+        }
+        func includes(_ document: PolicyXMLDocument) -> [String] {
+            var ids: [String] = []
+            document.root.forEachElement { element in
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { ids.append(id) }
             }
+            return ids
+        }
+        var includedBy: [String: [EffectiveRoute]] = [:]
+        var taken: [String: Set<ObjectIdentifier>] = [:]
+        var pending: [(id: String, routes: [EffectiveRoute])] = scopes.flatMap { scope in includes(scope.document).map { ($0, scope.routes) } }
+        while let (id, routes) = pending.popLast() {
+            let fresh = routes.filter { taken[id, default: []].insert(ObjectIdentifier($0)).inserted }
+            guard !fresh.isEmpty else { continue }
+            includedBy[id, default: []] += fresh
+            if let document = fragments[id] { pending += includes(document).map { ($0, fresh) } }
         }
         for fragment in project.fragments {
             guard let document = fragment.policy.document else { continue }
