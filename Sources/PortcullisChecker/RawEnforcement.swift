@@ -32,7 +32,7 @@ struct RawEnforcement: Sendable {
     func statement(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
         if let own, let name = first(names, in: own) { return ("route '\(apiName)/\(route.written.id.value)'", name) }
-        guard Self.keepsBase(own) else { return nil }
+        guard (own?.keepsInboundBase ?? true) else { return nil }
         return broader(names, on: route, apiName: apiName)
     }
 
@@ -42,7 +42,7 @@ struct RawEnforcement: Sendable {
     func statementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
         // Without '<base />' the generated statements come first and no broader policy runs.
-        guard Self.keepsBase(own) else { return nil }
+        guard (own?.keepsInboundBase ?? true) else { return nil }
         if let inbound = own?.root.elements.first(where: { $0.name == "inbound" }),
             let name = first(names, among: inbound.elements.prefix { $0.name != "base" })
         {
@@ -56,15 +56,8 @@ struct RawEnforcement: Sendable {
     private func broader(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
         let api = apis[route.apiIndex]
         if let api, let name = first(names, in: api) { return ("API '\(apiName)'", name) }
-        guard Self.keepsBase(api), let global, let name = first(names, in: global) else { return nil }
+        guard (api?.keepsInboundBase ?? true), let global, let name = first(names, in: global) else { return nil }
         return ("the gateway", name)
-    }
-
-    /// Whether a document lets the broader scopes' inbound statements run: it has no
-    /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
-    static func keepsBase(_ document: PolicyXMLDocument?) -> Bool {
-        guard let inbound = document?.root.elements.first(where: { $0.name == "inbound" }) else { return true }
-        return inbound.elements.contains { $0.name == "base" }
     }
 
     private func first(_ names: Set<String>, in document: PolicyXMLDocument) -> String? {

@@ -29,6 +29,14 @@ public final class PolicyXMLDocument: Sendable {
         placement.range(span, in: text, lineStarts: lineStarts)
     }
 
+    /// Whether the document lets broader scopes' inbound statements run: it has no
+    /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
+    /// Without it, APIM runs none of the product's, API's or global inbound statements.
+    public var keepsInboundBase: Bool {
+        guard let inbound = root.elements.first(where: { $0.name == "inbound" }) else { return true }
+        return inbound.elements.contains { $0.name == "base" }
+    }
+
     /// The spaces and tabs between the start of `span`'s line and `span`, when nothing else
     /// stands there; nil when `span` does not start its line.
     public func indentation(before span: Range<Int>) -> String? {

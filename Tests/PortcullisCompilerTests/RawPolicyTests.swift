@@ -398,4 +398,45 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(lint.stdout.contains("abcdefgh000042"), "a credential line is quoted")
     }
 
+
+    /// A route whose raw inbound leaves out `<base />` never runs the API's inbound
+    /// statements; when the API's backend is a backend entity, with its managed identity,
+    /// that route's own policy sets it, so the request still reaches it with its token.
+    func testARouteThatDropsBaseStillReachesTheAPIsBackendEntity() throws {
+        try write(
+            """
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: orders-service
+            url: https://orders.internal.example.com
+            credentials:
+              managedIdentity: {resource: api://orders}
+
+            """, to: "defs/backend.yaml")
+        let example = RuleExample.api(
+            fields: "",
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: |
+                  <policies>
+                    <inbound>
+                      <set-header name="X-Own" exists-action="override"><value>1</value></set-header>
+                    </inbound>
+                  </policies>
+              - {id: get-order, method: GET, path: "/orders/{id}", scopes: [orders.read]}
+
+            """)
+        try write(example.text.replacingOccurrences(of: "backend: https://orders.example.com", with: "backend: orders-service"), to: "defs/orders.yaml")
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let dropsBase = try String(contentsOf: file("out/apim/apis/orders/operations/list-orders/policy.xml"), encoding: .utf8)
+        XCTAssertTrue(dropsBase.contains(#"<set-backend-service backend-id="orders-service" />"#), dropsBase)
+        XCTAssertTrue(dropsBase.contains(#"<authentication-managed-identity resource="api://orders" />"#), dropsBase)
+        let keepsBase = try String(contentsOf: file("out/apim/apis/orders/operations/get-order/policy.xml"), encoding: .utf8)
+        XCTAssertFalse(keepsBase.contains("set-backend-service"), "the API's policy sets it for routes that keep <base />")
+    }
+
 }

@@ -87,7 +87,14 @@ public enum BundleBuilder {
                         guard let plan else { continue }
                         try output.addPolicy(
                             "\(folder)/operations/\(route.written.id.value)/policy.xml",
-                            renderer.bytes(GatewayPolicies.operation(plan, setsBackend: perRoute, raw: route.written.policy?.document)),
+                            // A route whose raw inbound leaves out <base /> never runs the API's
+                            // backend statements. A URL backend is still reached (it is the API's
+                            // serviceUrl); a backend entity, a pool or its managed identity is not,
+                            // so that route's own policy sets it.
+                            renderer.bytes(
+                                GatewayPolicies.operation(
+                                    plan, setsBackend: perRoute || (route.written.policy?.document?.keepsInboundBase == false && plan.backend.name != nil),
+                                    raw: route.written.policy?.document)),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }
                 }

@@ -54,7 +54,7 @@ public enum IneffectiveProductLimit: Rule {
             }
         }
         for scope in context.rawScopes where scope.level == .api || scope.level == .operation {
-            guard !RawEnforcement.keepsBase(scope.document), let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" })
+            guard !scope.document.keepsInboundBase, let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" })
             else { continue }
             let range = scope.document.range(inbound.nameSpan)
             for index in Set(scope.routes.flatMap(\.products)).sorted() {
