@@ -117,7 +117,6 @@ public enum LintPipeline {
             }
         }
         let work = plan
-        let rawPolicies = RawPolicies(files, diagnostics: &readDiagnostics)
         let policyFiles = Set(inputs.indices.filter { inputs[$0].isPolicyXML })
         func decodeChunks(_ indices: [Int], in environment: Environment?) -> [Piece] {
             ParallelMap.map(indices.indices) { position in
@@ -132,6 +131,7 @@ public enum LintPipeline {
         let (definitions, credentials) = merge(
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
             into: &diagnostics)
+        let rawPolicies = RawPolicies(naming: definitions, sources: files)
         // Environments cannot change an API's 'openapi', so the documents the definitions
         // name are the same in every variant.
         let openAPIFiles = OpenAPIFiles(

@@ -10,7 +10,7 @@ import PortcullisSupport
 /// (``SourceFiles/path(_:besides:)``). Only files among the run's inputs can be found, so a
 /// definition can never make the compiler read a file the run was not given.
 struct RawPolicies {
-    /// Each policy file among the inputs, read once, by the path reports show.
+    /// Each policy file a definition names, read once, by the path reports show.
     private var files: [String: PolicyXMLDocument?] = [:]
     /// Bounds the "did you mean" work of every document of the run together.
     private let suggestions = SuggestionBudget()
@@ -18,9 +18,20 @@ struct RawPolicies {
     /// no value of theirs can be judged, and a finding may quote the line.
     private(set) var unreadCredentials: [SourceRange] = []
 
-    /// Reads every `.xml` input, on all cores.
-    init(_ sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
-        let xml = (0..<sources.count).filter { sources.files[$0].isPolicyXML }
+    /// What reading the named files reported, given to every variant of the run.
+    private var problems = DiagnosticCollector()
+
+    /// Reads, on all cores, each `.xml` input a definition names. Environments cannot change
+    /// a `policy`, so the same files serve every variant; XML no definition names is never
+    /// parsed (an APIOps tree kept beside the definitions is not the project's policy).
+    init(naming definitions: Definitions, sources: SourceFiles) {
+        var ids: [String: Int] = [:]
+        for id in 0..<sources.count where sources.files[id].isPolicyXML { ids[sources.files[id].path] = id }
+        var written = definitions.gateways.compactMap(\.policy) + definitions.products.compactMap(\.policy)
+            + definitions.fragments.map(\.policy)
+        for api in definitions.apis { written += [api.policy].compactMap { $0 } + api.routes.compactMap(\.policy) }
+        let named = Set(written.filter { $0.source == .file }.map { sources.path($0.written.value, besides: $0.written.range.file) })
+        let xml = named.sorted().compactMap { ids[$0] }
         let read = ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
             let id = xml[position]
             var found = DiagnosticCollector()
@@ -31,7 +42,7 @@ struct RawPolicies {
         }
         for (id, (document, found)) in zip(xml, read) {
             files[sources.files[id].path] = document
-            diagnostics.append(contentsOf: found)
+            problems.append(contentsOf: found)
             if document == nil {
                 unreadCredentials += Self.credentialLines(sources.files[id].bytes, placement: .file(FileID(id)))
             }
@@ -60,6 +71,7 @@ struct RawPolicies {
         to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector,
         credentials: inout [SourceRange]
     ) {
+        diagnostics.append(contentsOf: problems)
         var jobs: [Job] = []
         for (index, gateway) in definitions.gateways.enumerated() {
             guard let policy = gateway.policy else { continue }

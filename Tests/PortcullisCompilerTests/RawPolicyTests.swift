@@ -439,4 +439,16 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(keepsBase.contains("set-backend-service"), "the API's policy sets it for routes that keep <base />")
     }
 
+
+    /// Policy XML no definition names is not the project's policy (an APIOps tree kept
+    /// beside the definitions, say): it is never parsed, so its problems are not reported.
+    func testPolicyXMLNoDefinitionNamesIsNeverParsed() throws {
+        try write("<policies><inbound><base></inbound></policies>\n", to: "defs/policies/unused.xml")
+        try write("<!DOCTYPE p [<!ENTITY a \"a\">]><policies>&a;</policies>\n", to: "defs/policies/unused-dtd.xml")
+        try writeAPI(policy: "|\n  <policies><inbound><base /></inbound></policies>")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("PX001"), lint.stdout)
+    }
+
 }
