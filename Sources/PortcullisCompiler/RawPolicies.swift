@@ -102,8 +102,14 @@ struct RawPolicies {
             let document = self.read(work[index], sources: sources, lineStarts: lineStarts, diagnostics: &found)
             return (document, found)
         }
+        // A file several definitions name is read once but checked for each; a finding that
+        // does not depend on the scope is reported once.
+        var reported = Set<String>()
         for (job, (document, found)) in zip(jobs, results) {
-            diagnostics.append(contentsOf: found)
+            for diagnostic in found.diagnostics
+            where reported.insert("\(diagnostic.code.id) \(diagnostic.range) \(diagnostic.message)").inserted {
+                diagnostics.report(diagnostic)
+            }
             guard let document else {
                 let written = job.policy.written
                 if job.policy.source == .inline {

@@ -451,4 +451,22 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(lint.stdout.contains("PX001"), lint.stdout)
     }
 
+
+    /// A file several definitions name is checked for each, and a finding about the file
+    /// itself is reported once, not once per definition.
+    func testAFileNamedByManyDefinitionsReportsEachFindingOnce() throws {
+        try write("<policies><inbound><base /><set-heder name=\"a\" /></inbound></policies>\n", to: "defs/policies/shared.xml")
+        let example = RuleExample.api(
+            fields: "policy: policies/shared.xml\n",
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: policies/shared.xml}
+              - {id: get-order, method: GET, path: "/orders/{id}", scopes: [orders.read], policy: policies/shared.xml}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "is not an APIM policy statement [PX002]").count - 1, 1, lint.stdout)
+    }
+
 }
