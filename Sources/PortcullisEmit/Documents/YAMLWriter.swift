@@ -1,15 +1,15 @@
 import Foundation
 
-/// Writes simple YAML documents (OpenAPI specifications) in block style, quoting every
-/// string YAML could read as something else.
-enum YAMLValue {
+/// Writes simple YAML documents (OpenAPI specifications, imported definitions) in block
+/// style, quoting every string YAML could read as something else.
+public enum YAMLValue: Sendable {
     case string(String)
     case integer(Int)
     case bool(Bool)
     case sequence([YAMLValue])
     case mapping([(String, YAMLValue)])
 
-    func render() -> String {
+    public func render() -> String {
         var out = ""
         write(indent: 0, into: &out)
         return out
