@@ -1,5 +1,5 @@
 /// The lexical forms of the language's value types, checked on UTF-8 bytes.
-enum Grammar {
+package enum Grammar {
     private static func isLowerAlnum(_ byte: UInt8) -> Bool {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
     }
@@ -9,7 +9,7 @@ enum Grammar {
     }
 
     /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: safe as a folder name and an APIM resource name.
-    static func isName(_ text: String) -> Bool {
+    package static func isName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
         guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
@@ -26,7 +26,7 @@ enum Grammar {
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
-    static func isNamedValueName(_ text: String) -> Bool {
+    package static func isNamedValueName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
@@ -34,7 +34,7 @@ enum Grammar {
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
     /// (`policyFragment1`, `Shared_Headers`), still safe as a folder name.
-    static func isResourceName(_ text: String) -> Bool {
+    package static func isResourceName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
@@ -43,7 +43,7 @@ enum Grammar {
     /// A name APIM keeps as it is when it imports it as an `operationId`: import turns each
     /// run of characters other than letters and digits into one hyphen, so a name with `--`
     /// would name an operation that does not exist.
-    static func isOperationName(_ text: String) -> Bool {
+    package static func isOperationName(_ text: String) -> Bool {
         guard isName(text) else { return false }
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
         var previous: UInt8 = 0

@@ -1,0 +1,286 @@
+import PortcullisCompiler
+import PortcullisDiagnostics
+import PortcullisEmit
+import PortcullisModel
+import PortcullisSyntax
+
+/// An APIOps tree turned into a Portcullis project: definitions, the estate's policy
+/// documents as raw policy files, and its specifications as the APIs' own documents.
+///
+/// Every resource keeps its APIM name, so the bundle updates the resources the estate has.
+/// What the language has fields for becomes fields; the policy documents are carried as
+/// they are written, and ``StatementLifting`` then turns the statements it can into fields.
+struct EstateTranslation {
+    /// The project's definitions files, by their path in `--out`: the documents of each.
+    var documents: [String: [YAMLValue]] = [:]
+    /// Files carried byte for byte (specifications) or as raw policy.
+    var carried: [String: [UInt8]] = [:]
+    var notes: [ImportNote] = []
+    /// Each policy document of the tree, by the bundle path a build writes it to.
+    var policies: [String: APIOpsTree.File] = [:]
+    /// Each information file's properties, by the bundle path of the file a build writes.
+    var informations: [String: (file: String, properties: [String: JSONValue])] = [:]
+
+    private static let header: [(String, YAMLValue)] = [("apiVersion", .string("portcullis/v1"))]
+
+    init(_ tree: APIOpsTree, gatewayName: String, limits: InputLimits) {
+        notes = tree.skipped
+        var definitionsFiles: [String: [YAMLValue]] = [:]
+        definitionsFiles["gateway.yaml"] = [gateway(tree, name: gatewayName)]
+        definitionsFiles["backends.yaml"] = tree.backends.map { backend($0) }
+        definitionsFiles["fragments.yaml"] = tree.fragments.map { fragment($0) }
+        let apiTags = Dictionary(grouping: tree.tags.flatMap { tag in tag.apis.map { ($0, tag.resource.name) } }, by: \.0).mapValues { $0.map(\.1) }
+        let productTags = Dictionary(grouping: tree.tags.flatMap { tag in tag.products.map { ($0, tag.resource.name) } }, by: \.0).mapValues {
+            $0.map(\.1)
+        }
+        var imported = Set<String>()
+        for api in tree.apis {
+            guard let document = self.api(api, tags: apiTags[api.resource.name] ?? [], versionSets: tree.versionSets, limits: limits) else {
+                continue
+            }
+            definitionsFiles["apis/\(api.resource.name).yaml"] = [document]
+            imported.insert(api.resource.name)
+        }
+        definitionsFiles["products.yaml"] = tree.products.map { product(imported: imported, tags: productTags[$0.resource.name] ?? [], $0) }
+        for tag in tree.tags where tag.resource.properties["displayName"]?.string.map({ $0 != tag.resource.name }) == true {
+            notes.append(ImportNote(.notImported, tag.resource.folder, "a tag's display name is not carried; the bundle names tag '\(tag.resource.name)' by its name"))
+        }
+        documents = definitionsFiles.filter { !$0.value.isEmpty }
+    }
+
+    // MARK: - Gateway
+
+    private mutating func gateway(_ tree: APIOpsTree, name: String) -> YAMLValue {
+        var fields = Self.header + [("kind", .string("Gateway")), ("name", .string(name))]
+        var namedValues: [(String, YAMLValue)] = []
+        var secrets: [(String, YAMLValue)] = []
+        for value in tree.namedValues {
+            let properties = value.properties
+            let path = "apim/named values/\(value.name)/namedValueInformation.json"
+            informations[path] = (value.folder + "/namedValueInformation.json", properties)
+            var extra: [(String, YAMLValue)] = []
+            if let display = properties["displayName"]?.string, display != value.name { extra.append(("displayName", .string(display))) }
+            if let tags = properties["tags"]?.strings, !tags.isEmpty { extra.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
+            if properties["secret"]?.bool == true || properties["keyVault"] != nil {
+                let vault = properties["keyVault"]?["secretIdentifier"]?.string
+                if vault == nil {
+                    notes.append(
+                        ImportNote(
+                            .error, value.folder,
+                            "secret named value '\(value.name)' is stored in APIM, so its value cannot be imported; put it in Key Vault and replace the placeholder reference in 'gateway.yaml'"
+                        ))
+                }
+                let reference = vault ?? "https://REPLACE-ME.vault.azure.net/secrets/\(value.name)"
+                secrets.append((value.name, .mapping([("keyVault", .string(reference))] + extra)))
+                continue
+            }
+            guard let text = properties["value"]?.string else {
+                notes.append(ImportNote(.error, value.folder, "named value '\(value.name)' has no value; it is declared empty"))
+                namedValues.append((value.name, extra.isEmpty ? .string("") : .mapping([("value", .string(""))] + extra)))
+                continue
+            }
+            if text.hasPrefix("@(") || text.hasPrefix("@{") {
+                notes.append(
+                    ImportNote(.error, value.folder, "named value '\(value.name)' holds a policy expression, which a named value's field cannot carry; write the expression where it is used"))
+            }
+            namedValues.append((value.name, extra.isEmpty ? .string(text) : .mapping([("value", .string(text))] + extra)))
+        }
+        if !namedValues.isEmpty { fields.append(("namedValues", .mapping(namedValues))) }
+        if !secrets.isEmpty { fields.append(("secrets", .mapping(secrets))) }
+        let groups = tree.groups.map { group -> (String, YAMLValue) in
+            informations["apim/groups/\(group.name)/groupInformation.json"] = (group.folder + "/groupInformation.json", group.properties)
+            return (group.name, .mapping(Self.strings(group.properties, ["displayName", "description"])))
+        }
+        if !groups.isEmpty { fields.append(("groups", .mapping(groups))) }
+        let versionSets = tree.versionSets.map { set -> (String, YAMLValue) in
+            informations["apim/version sets/\(set.name)/versionSetInformation.json"] = (set.folder + "/versionSetInformation.json", set.properties)
+            var entries = Self.strings(set.properties, ["displayName", "description"])
+            let scheme = (set.properties["versioningScheme"]?.string ?? "Segment").lowercased()
+            entries.append(("scheme", .string(scheme)))
+            if let parameter = set.properties[scheme == "query" ? "versionQueryName" : "versionHeaderName"]?.string, scheme != "segment" {
+                entries.append(("parameter", .string(parameter)))
+            }
+            return (set.name, .mapping(entries))
+        }
+        if !versionSets.isEmpty { fields.append(("versionSets", .mapping(versionSets))) }
+        if let policy = tree.globalPolicy {
+            fields.append(("policy", .string(carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", from: "gateway.yaml"))))
+        }
+        return .mapping(fields)
+    }
+
+    // MARK: - Backends and fragments
+
+    private mutating func backend(_ backend: APIOpsTree.Resource) -> YAMLValue {
+        let properties = backend.properties
+        informations["apim/backends/\(backend.name)/backendInformation.json"] = (backend.folder + "/backendInformation.json", properties)
+        var fields = Self.header + [("kind", .string("Backend")), ("name", .string(backend.name))]
+        fields += Self.strings(properties, ["description"])
+        if let url = properties["url"]?.string {
+            fields.append(("url", .string(url)))
+        } else {
+            notes.append(ImportNote(.error, backend.folder, "backend '\(backend.name)' has no 'url'; write it in 'backends.yaml'"))
+            fields.append(("url", .string("https://backend.invalid")))
+        }
+        let carriedKeys: Set<String> = ["description", "url", "protocol", "title"]
+        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: backend.folder)
+        return .mapping(fields)
+    }
+
+    private mutating func fragment(_ fragment: APIOpsTree.Resource) -> YAMLValue {
+        var fields = Self.header + [("kind", .string("PolicyFragment")), ("name", .string(fragment.name))]
+        fields += Self.strings(fragment.properties, ["description"])
+        informations["apim/policy fragments/\(fragment.name)/policyFragmentInformation.json"] =
+            (fragment.folder + "/policyFragmentInformation.json", fragment.properties)
+        if let policy = fragment.policy {
+            let path = carry(policy, as: "policies/fragments/\(fragment.name).xml", bundlePath: "apim/policy fragments/\(fragment.name)/policy.xml", from: "fragments.yaml")
+            fields.append(("policy", .string(path)))
+        } else {
+            notes.append(ImportNote(.error, fragment.folder, "fragment '\(fragment.name)' has no 'policy.xml'; it is imported empty"))
+            fields.append(("policy", .string("<fragment />")))
+        }
+        return .mapping(fields)
+    }
+
+    // MARK: - Products
+
+    private mutating func product(imported: Set<String>, tags: [String], _ product: APIOpsTree.Product) -> YAMLValue {
+        let resource = product.resource
+        let properties = resource.properties
+        informations["apim/products/\(resource.name)/productInformation.json"] = (resource.folder + "/productInformation.json", properties)
+        var fields = Self.header + [("kind", .string("Product")), ("name", .string(resource.name))]
+        fields += Self.strings(properties, ["displayName", "description"])
+        let apis = product.apis.filter(imported.contains)
+        for missing in product.apis where !imported.contains(missing) {
+            notes.append(ImportNote(.notImported, resource.folder + "/apis/" + missing, "API '\(missing)' was not imported, so product '\(resource.name)' does not list it"))
+        }
+        fields.append(("apis", .sequence(apis.map(YAMLValue.string))))
+        for key in ["subscriptionRequired", "approvalRequired"] {
+            if let flag = properties[key]?.bool { fields.append((key, .bool(flag))) }
+        }
+        if !product.groups.isEmpty { fields.append(("groups", .sequence(product.groups.map(YAMLValue.string)))) }
+        fields += Self.strings(properties, ["terms"])
+        if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
+        if let policy = resource.policy {
+            let path = carry(policy, as: "policies/products/\(resource.name).xml", bundlePath: "apim/products/\(resource.name)/policy.xml", from: "products.yaml")
+            fields.append(("policy", .string(path)))
+        }
+        let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state"]
+        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
+        if let state = properties["state"]?.string, state != "published" {
+            notes.append(ImportNote(.notImported, resource.folder, "product '\(resource.name)' is '\(state)'; the bundle publishes every product"))
+        }
+        return .mapping(fields)
+    }
+
+    // MARK: - APIs
+
+    private mutating func api(_ api: APIOpsTree.API, tags: [String], versionSets: [APIOpsTree.Resource], limits: InputLimits) -> YAMLValue? {
+        let resource = api.resource
+        let properties = resource.properties
+        let name = resource.name
+        if let type = properties["type"]?.string, type != "http" {
+            notes.append(ImportNote(.notImported, resource.folder, "API '\(name)' is a '\(type)' API; Portcullis carries HTTP APIs only"))
+            return nil
+        }
+        guard let specification = api.specification, let format = Self.openAPIFormat(specification.path) else {
+            notes.append(ImportNote(.notImported, resource.folder, "API '\(name)' has no OpenAPI specification to take its operations from"))
+            return nil
+        }
+        var diagnostics = DiagnosticCollector()
+        let (document, _) = OpenAPIFiles.read(
+            SourceFile(path: specification.path, bytes: specification.bytes), id: FileID(0), limits: limits, diagnostics: &diagnostics)
+        guard let document else {
+            let reason = diagnostics.diagnostics.first.map { ": line \($0.range.start.line): \($0.message)" } ?? ""
+            notes.append(ImportNote(.error, specification.path, "the specification cannot be read\(reason)"))
+            return nil
+        }
+        informations["apim/apis/\(name)/apiInformation.json"] = (resource.folder + "/apiInformation.json", properties)
+        var fields = Self.header + [("kind", .string("API")), ("name", .string(name))]
+        fields += Self.strings(properties, ["displayName", "description"])
+        fields.append(("path", .string(properties["path"]?.string ?? name)))
+        if let url = properties["serviceUrl"]?.string {
+            fields.append(("backend", .string(url)))
+        } else {
+            notes.append(ImportNote(.error, resource.folder, "API '\(name)' has no 'serviceUrl'; write its backend in 'apis/\(name).yaml'"))
+            fields.append(("backend", .string("https://backend.invalid")))
+        }
+        if let flag = properties["subscriptionRequired"]?.bool { fields.append(("subscriptionRequired", .bool(flag))) }
+        let specPath = "specs/\(name).\(format)"
+        carried[specPath] = specification.bytes
+        fields.append(("openapi", .string("../" + specPath)))
+        if let set = properties["apiVersionSetId"]?.string?.split(separator: "/").last.map(String.init),
+            versionSets.contains(where: { $0.name == set })
+        {
+            fields.append(("version", .mapping([("set", .string(set)), ("name", .string(properties["apiVersion"]?.string ?? ""))])))
+        }
+        if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
+        if let policy = resource.policy {
+            fields.append(("policy", .string("../" + carry(policy, as: "policies/apis/\(name).xml", bundlePath: "apim/apis/\(name)/policy.xml", from: "apis/\(name).yaml"))))
+        }
+        var policies = Dictionary(api.operationPolicies.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first })
+        var routes: [YAMLValue] = []
+        for operation in document.operations {
+            guard let method = HTTPMethod(rawValue: operation.method.uppercased()) else {
+                notes.append(ImportNote(.notImported, specification.path, "operation '\(operation.method.uppercased()) \(operation.path.text)' has a method routes cannot have"))
+                continue
+            }
+            guard let id = operation.operationId?.value, Grammar.isOperationName(id) else {
+                notes.append(
+                    ImportNote(
+                        .error, specification.path,
+                        "operation '\(method.rawValue) \(operation.path.text)' has no operationId a route can keep\(operation.operationId.map { " ('\(DisplayText.escaped($0.value.utf8))')" } ?? "")"))
+                continue
+            }
+            var route: [(String, YAMLValue)] = [("id", .string(id)), ("method", .string(method.rawValue)), ("path", .string(operation.path.text))]
+            if let policy = policies.removeValue(forKey: id) {
+                let path = carry(policy, as: "policies/apis/\(name)/\(id).xml", bundlePath: "apim/apis/\(name)/operations/\(id)/policy.xml", from: "apis/\(name).yaml")
+                route.append(("policy", .string("../" + path)))
+            }
+            routes.append(.mapping(route))
+        }
+        for (operation, policy) in policies.sorted(by: { $0.key < $1.key }) {
+            notes.append(ImportNote(.error, policy.path, "operation '\(operation)' has a policy but no operation in the specification; it is not imported"))
+        }
+        guard !routes.isEmpty else {
+            notes.append(ImportNote(.notImported, resource.folder, "API '\(name)' has no operation a route can carry"))
+            return nil
+        }
+        fields.append(("routes", .sequence(routes)))
+        let carriedKeys: Set<String> = [
+            "displayName", "description", "path", "serviceUrl", "subscriptionRequired", "apiVersionSetId", "apiVersion", "type",
+            "apiRevision", "isCurrent", "protocols",
+        ]
+        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
+        return .mapping(fields)
+    }
+
+    // MARK: - Shared
+
+    /// Carries a policy document as a raw policy file at `path`, remembering where a build
+    /// writes it; returns `path`, relative to the project folder.
+    private mutating func carry(_ policy: APIOpsTree.File, as path: String, bundlePath: String, from definitions: String) -> String {
+        carried[path] = policy.bytes
+        policies[bundlePath] = policy
+        return path
+    }
+
+    private mutating func notCarried(_ keys: [String], of folder: String) {
+        let shown = keys.filter { !Self.ignoredProperties.contains($0) }.sorted()
+        guard !shown.isEmpty else { return }
+        notes.append(ImportNote(.notImported, folder, "properties not carried: \(shown.map { "'\($0)'" }.joined(separator: ", "))"))
+    }
+
+    /// Properties that say nothing a bundle must keep: empty settings APIM writes for every
+    /// resource, and the revision bookkeeping of the current revision.
+    private static let ignoredProperties: Set<String> = ["authenticationSettings", "apiRevisionDescription"]
+
+    private static func strings(_ properties: [String: JSONValue], _ keys: [String]) -> [(String, YAMLValue)] {
+        keys.compactMap { key in properties[key]?.string.map { (key, .string($0)) } }
+    }
+
+    private static func openAPIFormat(_ path: String) -> String? {
+        for format in ["yaml", "yml", "json"] where path.hasSuffix("." + format) { return format }
+        return nil
+    }
+}
