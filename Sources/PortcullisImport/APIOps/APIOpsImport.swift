@@ -6,23 +6,49 @@ import PortcullisSyntax
 /// proves the result by building it; nothing is written here.
 public struct APIOpsImport: Sendable {
     /// What goes to `--out`.
-    public var files: ImportedFiles
+    public let files: ImportedFiles
     /// What the import says of each file of the tree, in path order.
-    public var notes: [ImportNote]
-    public var roundTrip: RoundTrip
+    public let notes: [ImportNote]
+    public let roundTrip: RoundTrip
 
     public init(tree root: String, gatewayName: String, options: LintOptions) throws {
         let tree = try APIOpsTree.read(root, limits: APIOpsTree.Limits(maxFileSize: options.limits.maxFileSize))
-        let translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits)
+        var translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits)
+        var (files, roundTrip) = try Self.check(translation, options: options)
+        // A document the build does not give back with fields taken from it is imported
+        // again with its statements raw, which the build carries as written.
+        // Fields taken from an API's policy are generated in its operations' policies too
+        // when they drop `<base />`, so an operation that differs retries its API as well.
+        let differing = Set(translation.policies.filter { entry in roundTrip.differences.contains { $0.path == entry.value.path } }.keys)
+        let suspects = differing.union(differing.compactMap(Self.apiPolicy(ofOperation:)))
+        let retry = suspects.filter { translation.lifted[$0, default: 0] > 0 }
+        if !retry.isEmpty {
+            translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits, keptRaw: retry)
+            (files, roundTrip) = try Self.check(translation, options: options)
+        }
+        self.files = files
+        self.roundTrip = roundTrip
+        notes = translation.notes.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+        statements = translation.statementCounts
+    }
+
+    /// Statements of the estate's policy documents taken into fields, and kept raw.
+    public let statements: (taken: Int, kept: Int)
+
+    /// `apim/apis/NAME/policy.xml` for a bundle path of one of that API's operations.
+    private static func apiPolicy(ofOperation path: String) -> String? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "apim", parts[1] == "apis", parts[3] == "operations" else { return nil }
+        return "apim/apis/\(parts[2])/policy.xml"
+    }
+
+    private static func check(_ translation: EstateTranslation, options: LintOptions) throws -> (ImportedFiles, RoundTrip) {
         var files = ImportedFiles()
         for (path, documents) in translation.documents {
-            let text = Self.generatedHeader + documents.map { $0.render() }.joined(separator: "---\n")
-            try files.add(path, text: text)
+            try files.add(path, text: generatedHeader + documents.map { $0.render() }.joined(separator: "---\n"))
         }
         for (path, bytes) in translation.carried { try files.add(path, bytes) }
-        self.files = files
-        notes = translation.notes.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
-        roundTrip = RoundTrip(files, policies: translation.policies, informations: translation.informations, options: options)
+        return (files, RoundTrip(files, policies: translation.policies, informations: translation.informations, options: options))
     }
 
     /// Whether the team has something to resolve: notes that are errors, or documents the

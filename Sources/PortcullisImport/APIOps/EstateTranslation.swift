@@ -20,11 +20,20 @@ struct EstateTranslation {
     var policies: [String: APIOpsTree.File] = [:]
     /// Each information file's properties, by the bundle path of the file a build writes.
     var informations: [String: (file: String, properties: [String: JSONValue])] = [:]
+    /// Bundle paths of documents imported with nothing taken: their statements stay raw.
+    let keptRaw: Set<String>
+    /// How many statements each document had taken into fields, by bundle path.
+    var lifted: [String: Int] = [:]
+    /// Statements taken into fields and kept raw, over the documents where lifting was tried.
+    var statementCounts = (taken: 0, kept: 0)
+    private let backendNames: Set<String>
 
     private static let header: [(String, YAMLValue)] = [("apiVersion", .string("portcullis/v1"))]
 
-    init(_ tree: APIOpsTree, gatewayName: String, limits: InputLimits) {
+    init(_ tree: APIOpsTree, gatewayName: String, limits: InputLimits, keptRaw: Set<String> = []) {
         notes = tree.skipped
+        self.keptRaw = keptRaw
+        backendNames = Set(tree.backends.map(\.name))
         var definitionsFiles: [String: [YAMLValue]] = [:]
         definitionsFiles["gateway.yaml"] = [gateway(tree, name: gatewayName)]
         definitionsFiles["backends.yaml"] = tree.backends.map { backend($0) }
@@ -104,7 +113,7 @@ struct EstateTranslation {
         }
         if !versionSets.isEmpty { fields.append(("versionSets", .mapping(versionSets))) }
         if let policy = tree.globalPolicy {
-            fields.append(("policy", .string(carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", from: "gateway.yaml"))))
+            fields.append(("policy", .string(carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", lifting: .global).path)))
         }
         return .mapping(fields)
     }
@@ -133,7 +142,7 @@ struct EstateTranslation {
         informations["apim/policy fragments/\(fragment.name)/policyFragmentInformation.json"] =
             (fragment.folder + "/policyFragmentInformation.json", fragment.properties)
         if let policy = fragment.policy {
-            let path = carry(policy, as: "policies/fragments/\(fragment.name).xml", bundlePath: "apim/policy fragments/\(fragment.name)/policy.xml", from: "fragments.yaml")
+            let path = carry(policy, as: "policies/fragments/\(fragment.name).xml", bundlePath: "apim/policy fragments/\(fragment.name)/policy.xml", lifting: .fragment).path
             fields.append(("policy", .string(path)))
         } else {
             notes.append(ImportNote(.error, fragment.folder, "fragment '\(fragment.name)' has no 'policy.xml'; it is imported empty"))
@@ -162,7 +171,9 @@ struct EstateTranslation {
         fields += Self.strings(properties, ["terms"])
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
         if let policy = resource.policy {
-            let path = carry(policy, as: "policies/products/\(resource.name).xml", bundlePath: "apim/products/\(resource.name)/policy.xml", from: "products.yaml")
+            let (path, lifted) = carry(
+                policy, as: "policies/products/\(resource.name).xml", bundlePath: "apim/products/\(resource.name)/policy.xml", lifting: .product)
+            fields += lifted
             fields.append(("policy", .string(path)))
         }
         let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state"]
@@ -216,7 +227,12 @@ struct EstateTranslation {
         }
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
         if let policy = resource.policy {
-            fields.append(("policy", .string("../" + carry(policy, as: "policies/apis/\(name).xml", bundlePath: "apim/apis/\(name)/policy.xml", from: "apis/\(name).yaml"))))
+            let (path, lifted) = carry(policy, as: "policies/apis/\(name).xml", bundlePath: "apim/apis/\(name)/policy.xml", lifting: .api)
+            for (key, value) in lifted {
+                // A backend taken from the policy replaces the serviceUrl's place in the definition.
+                if let at = fields.firstIndex(where: { $0.0 == key }) { fields[at].1 = value } else { fields.append((key, value)) }
+            }
+            fields.append(("policy", .string("../" + path)))
         }
         var policies = Dictionary(api.operationPolicies.map { ($0.name, $0.policy) }, uniquingKeysWith: { first, _ in first })
         var routes: [YAMLValue] = []
@@ -234,7 +250,9 @@ struct EstateTranslation {
             }
             var route: [(String, YAMLValue)] = [("id", .string(id)), ("method", .string(method.rawValue)), ("path", .string(operation.path.text))]
             if let policy = policies.removeValue(forKey: id) {
-                let path = carry(policy, as: "policies/apis/\(name)/\(id).xml", bundlePath: "apim/apis/\(name)/operations/\(id)/policy.xml", from: "apis/\(name).yaml")
+                let (path, lifted) = carry(
+                    policy, as: "policies/apis/\(name)/\(id).xml", bundlePath: "apim/apis/\(name)/operations/\(id)/policy.xml", lifting: .route)
+                route += lifted
                 route.append(("policy", .string("../" + path)))
             }
             routes.append(.mapping(route))
@@ -258,11 +276,37 @@ struct EstateTranslation {
     // MARK: - Shared
 
     /// Carries a policy document as a raw policy file at `path`, remembering where a build
-    /// writes it; returns `path`, relative to the project folder.
-    private mutating func carry(_ policy: APIOpsTree.File, as path: String, bundlePath: String, from definitions: String) -> String {
-        carried[path] = policy.bytes
+    /// writes it; returns `path`, relative to the project folder. At `scope`, the statements
+    /// the language has fields for become fields, returned to add to the definition.
+    private mutating func carry(
+        _ policy: APIOpsTree.File, as path: String, bundlePath: String, lifting scope: StatementLifting.Scope
+    ) -> (path: String, fields: [(String, YAMLValue)]) {
         policies[bundlePath] = policy
-        return path
+        let lifting = StatementLifting(policy.bytes, scope: keptRaw.contains(bundlePath) ? .fragment : scope, backends: backendNames)
+        carried[path] = lifting.remaining
+        lifted[bundlePath] = lifting.taken.count
+        statementCounts.taken += lifting.taken.count
+        statementCounts.kept += lifting.kept.count
+        if !lifting.taken.isEmpty {
+            notes.append(ImportNote(.highLevel, policy.path, "\(Self.counted(lifting.taken)) became fields"))
+        }
+        if !lifting.kept.isEmpty {
+            notes.append(ImportNote(.raw, policy.path, "\(Self.counted(lifting.kept)) kept as raw policy: \(Self.whyRaw)"))
+        }
+        return (path, lifting.fields)
+    }
+
+    private static let whyRaw = "the language has no field for them, or they do not run first in their section, where the build puts what fields generate"
+
+    /// `2 'set-header', 1 'rewrite-uri'`.
+    private static func counted(_ names: [String]) -> String {
+        var order: [String] = []
+        var counts: [String: Int] = [:]
+        for name in names {
+            if counts[name] == nil { order.append(name) }
+            counts[name, default: 0] += 1
+        }
+        return order.map { "\(counts[$0]!) '\($0)'" }.joined(separator: ", ")
     }
 
     private mutating func notCarried(_ keys: [String], of folder: String) {

@@ -1,0 +1,168 @@
+import PortcullisDiagnostics
+import PortcullisEmit
+import PortcullisPolicyXML
+
+/// Turns the statements of an estate's policy document that the language has fields for
+/// into those fields, and cuts them out of the raw document.
+///
+/// Only statements that run first in their section (right after `<base />`, or first where
+/// a section has none) are taken, and only in a form the build writes back exactly: that
+/// is where the build puts what it generates. Whether a document really comes back is
+/// proved by the round trip; one that does not is imported again with nothing taken.
+struct StatementLifting {
+    /// Where the document runs; global and fragment documents have no fields to take into.
+    enum Scope {
+        case global, fragment, product, api, route
+    }
+
+    /// The fields to add to the definition, in the order written.
+    var fields: [(String, YAMLValue)] = []
+    /// The document without the statements taken, byte for byte otherwise.
+    var remaining: [UInt8]
+    /// The names of the statements taken, and of those left raw, for the report.
+    var taken: [String] = []
+    var kept: [String] = []
+
+    init(_ bytes: [UInt8], scope: Scope, backends: Set<String>) {
+        remaining = bytes
+        var diagnostics = DiagnosticCollector()
+        guard let document = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics) else {
+            return
+        }
+        var cuts: [Range<Int>] = []
+        var request = MessageChanges()
+        var query = MessageChanges()
+        var response = MessageChanges()
+        // A fragment's statements stand at its root; every other document's in sections.
+        let sections = scope == .fragment && document.root.name == "fragment" ? [document.root] : document.root.elements
+        for section in sections {
+            let statements = section.elements
+            var index = statements.first?.name == "base" ? 1 : 0
+            while index < statements.count {
+                let statement = statements[index]
+                let done: Bool
+                switch (section.name, statement.name, scope) {
+                case ("inbound", "set-backend-service", .api), ("inbound", "set-backend-service", .route):
+                    guard statement.attributes.count == 1, let name = Self.literal(statement, "backend-id"), backends.contains(name),
+                        !fields.contains(where: { $0.0 == "backend" })
+                    else {
+                        done = true
+                        break
+                    }
+                    fields.append(("backend", .string(name)))
+                    done = false
+                case ("inbound", "set-header", .route): done = !request.take(statement)
+                case ("inbound", "set-query-parameter", .route): done = !query.take(statement)
+                case ("outbound", "set-header", .route): done = !response.take(statement)
+                case ("inbound", "rate-limit", .product), ("inbound", "quota", .product):
+                    let key = statement.name == "rate-limit" ? "rateLimit" : "quota"
+                    guard statement.attributes.count == 2, statement.children.allSatisfy(\.isBlank),
+                        let calls = Self.literal(statement, "calls").flatMap(Int.init), let period = Self.literal(statement, "renewal-period"),
+                        Int(period) != nil, !fields.contains(where: { $0.0 == key })
+                    else {
+                        done = true
+                        break
+                    }
+                    fields.append((key, .mapping([("calls", .integer(calls)), ("per", .string(period + "s"))])))
+                    done = false
+                default:
+                    done = true
+                }
+                if done { break }
+                taken.append(statement.name)
+                cuts.append(statement.span)
+                index += 1
+            }
+            kept += statements[index...].filter { !Self.isBoilerplate($0) }.map(\.name)
+        }
+        var shaping: [(String, YAMLValue)] = []
+        if let headers = request.value { shaping.append(("headers", headers)) }
+        if let parameters = query.value { shaping.append(("query", parameters)) }
+        if !shaping.isEmpty { fields.append(("request", .mapping(shaping))) }
+        if let headers = response.value { fields.append(("response", .mapping([("headers", headers)]))) }
+        remaining = Self.cutting(cuts, from: bytes)
+    }
+
+    /// `<base />` and a bare `<forward-request />`: what APIM writes in every document,
+    /// which says only "as usual", so it is not counted as a statement kept raw.
+    private static func isBoilerplate(_ statement: PolicyXMLElement) -> Bool {
+        statement.name == "base" || (statement.name == "forward-request" && statement.attributes.isEmpty)
+    }
+
+    /// A literal attribute's value; nil when it is missing or an expression.
+    private static func literal(_ element: PolicyXMLElement, _ name: String) -> String? {
+        guard let attribute = element.attributes.first(where: { $0.name == name }), case .text(let text) = attribute.value else { return nil }
+        return text
+    }
+
+    /// `bytes` without the statements at `cuts`, each with the white space that led up to it
+    /// on its line, so the lines around stay as they were.
+    private static func cutting(_ cuts: [Range<Int>], from bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var position = 0
+        for cut in cuts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            var start = cut.lowerBound
+            while start > position, bytes[start - 1] == 0x20 || bytes[start - 1] == 0x09 { start -= 1 }
+            var end = cut.upperBound
+            if start > 0, bytes[start - 1] == 0x0A {
+                if end < bytes.count, bytes[end] == 0x0D { end += 1 }
+                if end < bytes.count, bytes[end] == 0x0A { end += 1 }
+            }
+            result += bytes[position..<start]
+            position = end
+        }
+        return result + bytes[position...]
+    }
+
+    /// `set-header` or `set-query-parameter` statements as a `headers` or `query` field:
+    /// `{set, setIfMissing, append: {NAME: VALUE}, remove: [NAME]}`.
+    private struct MessageChanges {
+        var changes: [String: [(String, YAMLValue)]] = [:]
+        var removed: [String] = []
+
+        /// Takes a statement with a literal name, one literal value (none to remove), and
+        /// nothing else; false when it has another form.
+        mutating func take(_ statement: PolicyXMLElement) -> Bool {
+            guard let name = StatementLifting.literal(statement, "name"), let action = StatementLifting.literal(statement, "exists-action"),
+                statement.attributes.count == 2
+            else { return false }
+            let values = statement.elements
+            guard values.allSatisfy({ $0.name == "value" && $0.attributes.isEmpty }), values.count == statement.children.filter({ !$0.isBlank }).count
+            else { return false }
+            if action == "delete" {
+                guard values.isEmpty else { return false }
+                removed.append(name)
+                return true
+            }
+            let key: String
+            switch action {
+            case "override": key = "set"
+            case "skip": key = "setIfMissing"
+            case "append": key = "append"
+            default: return false
+            }
+            guard values.count == 1, case .text(let text)? = values[0].textValue, !text.isEmpty,
+                changes[key]?.contains(where: { $0.0 == name }) != true
+            else { return false }
+            changes[key, default: []].append((name, .string(text)))
+            return true
+        }
+
+        var value: YAMLValue? {
+            var entries: [(String, YAMLValue)] = []
+            for key in ["set", "setIfMissing", "append"] {
+                if let written = changes[key] { entries.append((key, .mapping(written))) }
+            }
+            if !removed.isEmpty { entries.append(("remove", .sequence(removed.map(YAMLValue.string)))) }
+            return entries.isEmpty ? nil : .mapping(entries)
+        }
+    }
+}
+
+extension PolicyXMLNode {
+    /// White space between statements, which says nothing.
+    fileprivate var isBlank: Bool {
+        if case .text(.text(let text), _) = self { return text.allSatisfy(\.isWhitespace) }
+        return false
+    }
+}
