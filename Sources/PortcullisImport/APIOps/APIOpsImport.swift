@@ -28,7 +28,7 @@ public struct APIOpsImport: Sendable {
         }
         self.files = files
         self.roundTrip = roundTrip
-        notes = translation.notes.sorted { ($0.path, $0.kind.rawValue) < ($1.path, $1.kind.rawValue) }
+        notes = translation.notes.sorted { ($0.path, $0.kind.rawValue, $0.message) < ($1.path, $1.kind.rawValue, $1.message) }
         statements = translation.statementCounts
     }
 
@@ -61,24 +61,35 @@ public struct APIOpsImport: Sendable {
     public func textReport() -> String {
         var lines = notes.map { "\($0.kind.rawValue): \($0.path): \($0.message)" }
         let documents = roundTrip.equivalent.count
+        lines.append("statements: \(statements.taken) became fields, \(statements.kept) stayed raw")
         lines.append(
-            "round trip: \(documents) of \(documents + roundTrip.differences.count) checked files give back the estate's"
-                + (roundTrip.differences.isEmpty ? "" : "; \(roundTrip.differences.count) differ:"))
+            "round trip: \(documents) policy documents come back unchanged"
+                + (roundTrip.differences.isEmpty ? "; nothing differs" : "; \(roundTrip.differences.count) files differ:"))
         lines += roundTrip.differences.map { "differs: \($0.path): \($0.message)" }
         return lines.map { $0 + "\n" }.joined()
     }
 
     /// What `--format json` carries beside the lint report.
     public var summary: Summary {
-        Summary(notes: notes, equivalent: roundTrip.equivalent.sorted(), differences: roundTrip.differences, files: files.files.keys.sorted())
+        Summary(
+            notes: notes, statements: Summary.Statements(highLevel: statements.taken, raw: statements.kept),
+            equivalent: roundTrip.equivalent.sorted(), differences: roundTrip.differences, files: files.files.keys.sorted())
     }
 
     public struct Summary: Encodable, Sendable {
         public var notes: [ImportNote]
+        /// Statements of the estate's policies that became fields, and that stayed raw
+        /// (`<base />` and a bare `<forward-request />` are not counted).
+        public var statements: Statements
         /// Bundle paths of the policy documents the build gives back unchanged.
         public var equivalent: [String]
         public var differences: [RoundTrip.Difference]
         /// The files written to `--out`.
         public var files: [String]
+
+        public struct Statements: Encodable, Sendable {
+            public var highLevel: Int
+            public var raw: Int
+        }
     }
 }

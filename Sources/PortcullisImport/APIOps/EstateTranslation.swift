@@ -290,13 +290,12 @@ struct EstateTranslation {
         if !lifting.taken.isEmpty {
             notes.append(ImportNote(.highLevel, policy.path, "\(Self.counted(lifting.taken)) became fields"))
         }
-        if !lifting.kept.isEmpty {
-            notes.append(ImportNote(.raw, policy.path, "\(Self.counted(lifting.kept)) kept as raw policy: \(Self.whyRaw)"))
+        for reason in StatementLifting.Reason.allCases {
+            let names = lifting.kept.filter { $0.why == reason }.map(\.name)
+            if !names.isEmpty { notes.append(ImportNote(.raw, policy.path, "\(Self.counted(names)) kept as raw policy: \(reason.rawValue)")) }
         }
         return (path, lifting.fields)
     }
-
-    private static let whyRaw = "the language has no field for them, or they do not run first in their section, where the build puts what fields generate"
 
     /// `2 'set-header', 1 'rewrite-uri'`.
     private static func counted(_ names: [String]) -> String {

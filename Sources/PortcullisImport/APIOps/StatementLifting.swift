@@ -19,9 +19,22 @@ struct StatementLifting {
     var fields: [(String, YAMLValue)] = []
     /// The document without the statements taken, byte for byte otherwise.
     var remaining: [UInt8]
-    /// The names of the statements taken, and of those left raw, for the report.
+    /// The names of the statements taken, and of those left raw with why, for the report.
     var taken: [String] = []
-    var kept: [String] = []
+    var kept: [(name: String, why: Reason)] = []
+
+    enum Reason: String, CaseIterable {
+        case noField = "the language has no field for them here"
+        case form = "they are written in a form no field gives back (an expression, other attributes, several values)"
+        case order = "they run after a statement kept raw, and fields are generated first in their section"
+    }
+
+    /// What each scope can take, by section and statement.
+    private static let takes: [Scope: Set<String>] = [
+        .api: ["inbound set-backend-service"],
+        .route: ["inbound set-backend-service", "inbound set-header", "inbound set-query-parameter", "outbound set-header"],
+        .product: ["inbound rate-limit", "inbound quota"],
+    ]
 
     init(_ bytes: [UInt8], scope: Scope, backends: Set<String>) {
         remaining = bytes
@@ -73,7 +86,12 @@ struct StatementLifting {
                 cuts.append(statement.span)
                 index += 1
             }
-            kept += statements[index...].filter { !Self.isBoilerplate($0) }.map(\.name)
+            let takeable = Self.takes[scope] ?? []
+            for (position, statement) in statements.enumerated().dropFirst(index) where !Self.isBoilerplate(statement) {
+                let reason: Reason =
+                    !takeable.contains(section.name + " " + statement.name) ? .noField : position == index ? .form : .order
+                kept.append((statement.name, reason))
+            }
         }
         var shaping: [(String, YAMLValue)] = []
         if let headers = request.value { shaping.append(("headers", headers)) }

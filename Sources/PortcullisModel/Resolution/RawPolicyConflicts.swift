@@ -19,7 +19,7 @@ extension Resolver {
             guard case .named = api.backend, let document = api.policy?.document else { continue }
             conflicts(
                 in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of API '\(api.name.value)'",
-                fix: "set the URL in the API's 'backend'; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
+                fix: "name the backend in the API's 'backend' and remove this statement; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
         }
         for (route, plan) in zip(routes, plans) {
             guard let plan, let document = route.written.policy?.document else { continue }
