@@ -16,14 +16,19 @@ public struct APIOpsImport: Sendable {
         var translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits)
         var (files, roundTrip) = try Self.check(translation, options: options)
         // A document the build does not give back with fields taken from it is imported
-        // again with its statements raw, which the build carries as written.
-        // Fields taken from an API's policy are generated in its operations' policies too
-        // when they drop `<base />`, so an operation that differs retries its API as well.
-        let differing = Set(translation.policies.filter { entry in roundTrip.differences.contains { $0.path == entry.value.path } }.keys)
-        let suspects = differing.union(differing.compactMap(Self.apiPolicy(ofOperation:)))
-        let retry = suspects.filter { translation.lifted[$0, default: 0] > 0 }
-        if !retry.isEmpty {
-            translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits, keptRaw: retry)
+        // again with its statements raw, which the build carries as written. Fields taken
+        // from an API's policy are generated in its operations' policies too when they drop
+        // `<base />`, so an operation that differs retries its API first. Each pass keeps
+        // more documents raw, so this ends; a few passes settle real estates.
+        var keptRaw = Set<String>()
+        for _ in 0..<Self.maximumPasses {
+            let differing = Set(translation.policies.filter { entry in roundTrip.differences.contains { $0.path == entry.value.path } }.keys)
+            let takenFrom = { (path: String) in translation.lifted[path, default: 0] > 0 && !keptRaw.contains(path) }
+            // The API first: its fields may be all that changed its operations.
+            let retry = Set(differing.map { path in Self.apiPolicy(ofOperation: path).flatMap { takenFrom($0) ? $0 : nil } ?? path }).filter(takenFrom)
+            guard !retry.isEmpty else { break }
+            keptRaw.formUnion(retry)
+            translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits, keptRaw: keptRaw)
             (files, roundTrip) = try Self.check(translation, options: options)
         }
         self.files = files
@@ -34,6 +39,8 @@ public struct APIOpsImport: Sendable {
 
     /// Statements of the estate's policy documents taken into fields, and kept raw.
     public let statements: (taken: Int, kept: Int)
+
+    private static let maximumPasses = 4
 
     /// `apim/apis/NAME/policy.xml` for a bundle path of one of that API's operations.
     private static func apiPolicy(ofOperation path: String) -> String? {
@@ -64,7 +71,9 @@ public struct APIOpsImport: Sendable {
         lines.append("statements: \(statements.taken) became fields, \(statements.kept) stayed raw")
         lines.append(
             "round trip: \(documents) policy documents come back unchanged"
-                + (roundTrip.differences.isEmpty ? "; nothing differs" : "; \(roundTrip.differences.count) files differ:"))
+                + (roundTrip.differences.isEmpty
+                    ? "; nothing differs"
+                    : "; \(roundTrip.differences.count) \(roundTrip.differences.count == 1 ? "file differs" : "files differ"):"))
         lines += roundTrip.differences.map { "differs: \($0.path): \($0.message)" }
         return lines.map { $0 + "\n" }.joined()
     }

@@ -113,7 +113,9 @@ struct EstateTranslation {
         }
         if !versionSets.isEmpty { fields.append(("versionSets", .mapping(versionSets))) }
         if let policy = tree.globalPolicy {
-            fields.append(("policy", .string(carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", lifting: .global).path)))
+            let (path, lifted) = carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", lifting: .global)
+            fields += lifted
+            fields.append(("policy", .string(path)))
         }
         return .mapping(fields)
     }
@@ -282,7 +284,7 @@ struct EstateTranslation {
         _ policy: APIOpsTree.File, as path: String, bundlePath: String, lifting scope: StatementLifting.Scope
     ) -> (path: String, fields: [(String, YAMLValue)]) {
         policies[bundlePath] = policy
-        let lifting = StatementLifting(policy.bytes, scope: keptRaw.contains(bundlePath) ? .fragment : scope, backends: backendNames)
+        let lifting = StatementLifting(policy.bytes, scope: scope, backends: backendNames, taking: !keptRaw.contains(bundlePath))
         carried[path] = lifting.remaining
         lifted[bundlePath] = lifting.taken.count
         statementCounts.taken += lifting.taken.count

@@ -27,16 +27,23 @@ struct StatementLifting {
         case noField = "the language has no field for them here"
         case form = "they are written in a form no field gives back (an expression, other attributes, several values)"
         case order = "they run after a statement kept raw, and fields are generated first in their section"
+        case roundTrip = "as fields, the document did not come back from the build as it was, so it is kept as written"
     }
 
     /// What each scope can take, by section and statement.
     private static let takes: [Scope: Set<String>] = [
+        .global: ["inbound cors"],
         .api: ["inbound set-backend-service"],
-        .route: ["inbound set-backend-service", "inbound set-header", "inbound set-query-parameter", "outbound set-header"],
+        .route: [
+            "inbound set-backend-service", "inbound set-header", "inbound set-query-parameter", "outbound set-header", "inbound ip-filter",
+            "inbound rewrite-uri", "inbound mock-response",
+        ],
         .product: ["inbound rate-limit", "inbound quota"],
     ]
 
-    init(_ bytes: [UInt8], scope: Scope, backends: Set<String>) {
+    /// With `taking` false nothing is taken: the document is carried as written, after a
+    /// round trip with fields taken from it did not give it back.
+    init(_ bytes: [UInt8], scope: Scope, backends: Set<String>, taking: Bool = true) {
         remaining = bytes
         var diagnostics = DiagnosticCollector()
         guard let document = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics) else {
@@ -51,7 +58,7 @@ struct StatementLifting {
         for section in sections {
             let statements = section.elements
             var index = statements.first?.name == "base" ? 1 : 0
-            while index < statements.count {
+            while taking, index < statements.count {
                 let statement = statements[index]
                 let done: Bool
                 switch (section.name, statement.name, scope) {
@@ -63,6 +70,44 @@ struct StatementLifting {
                         break
                     }
                     fields.append(("backend", .string(name)))
+                    done = false
+                case ("inbound", "ip-filter", .route):
+                    guard let filter = Self.ipFilter(statement), !fields.contains(where: { $0.0 == "ipFilter" }) else {
+                        done = true
+                        break
+                    }
+                    fields.append(("ipFilter", filter))
+                    done = false
+                case ("inbound", "rewrite-uri", .route):
+                    // Both attributes, as the build writes them; `copy-unmatched-params` defaults to true.
+                    guard statement.attributes.count == 2, statement.children.allSatisfy(\.isBlank),
+                        let template = Self.literal(statement, "template"), template.hasPrefix("/"),
+                        let keep = Self.literal(statement, "copy-unmatched-params").flatMap(Bool.init),
+                        !fields.contains(where: { $0.0 == "rewrite" })
+                    else {
+                        done = true
+                        break
+                    }
+                    fields.append(("rewrite", .mapping([("path", .string(template)), ("keepQuery", .bool(keep))])))
+                    done = false
+                case ("inbound", "mock-response", .route):
+                    guard statement.children.allSatisfy(\.isBlank), let status = Self.literal(statement, "status-code").flatMap(Int.init),
+                        statement.attributes.allSatisfy({ ["status-code", "content-type"].contains($0.name) }),
+                        !fields.contains(where: { $0.0 == "mock" })
+                    else {
+                        done = true
+                        break
+                    }
+                    var mock: [(String, YAMLValue)] = [("status", .integer(status))]
+                    if let type = Self.literal(statement, "content-type") { mock.append(("contentType", .string(type))) }
+                    fields.append(("mock", .mapping(mock)))
+                    done = false
+                case ("inbound", "cors", .global):
+                    guard let cors = Self.cors(statement), !fields.contains(where: { $0.0 == "cors" }) else {
+                        done = true
+                        break
+                    }
+                    fields.append(("cors", cors))
                     done = false
                 case ("inbound", "set-header", .route): done = !request.take(statement)
                 case ("inbound", "set-query-parameter", .route): done = !query.take(statement)
@@ -89,7 +134,7 @@ struct StatementLifting {
             let takeable = Self.takes[scope] ?? []
             for (position, statement) in statements.enumerated().dropFirst(index) where !Self.isBoilerplate(statement) {
                 let reason: Reason =
-                    !takeable.contains(section.name + " " + statement.name) ? .noField : position == index ? .form : .order
+                    !takeable.contains(section.name + " " + statement.name) ? .noField : !taking ? .roundTrip : position == index ? .form : .order
                 kept.append((statement.name, reason))
             }
         }
@@ -105,6 +150,51 @@ struct StatementLifting {
     /// which says only "as usual", so it is not counted as a statement kept raw.
     private static func isBoilerplate(_ statement: PolicyXMLElement) -> Bool {
         statement.name == "base" || (statement.name == "forward-request" && statement.attributes.isEmpty)
+    }
+
+    /// `ip-filter` with literal `address` and `address-range` entries as `ipFilter`.
+    private static func ipFilter(_ statement: PolicyXMLElement) -> YAMLValue? {
+        guard statement.attributes.count == 1, let action = literal(statement, "action"), ["allow", "forbid"].contains(action) else { return nil }
+        var entries: [YAMLValue] = []
+        for entry in statement.elements {
+            switch entry.name {
+            case "address":
+                guard entry.attributes.isEmpty, case .text(let address)? = entry.textValue else { return nil }
+                entries.append(.string(address.trimmingWhitespace))
+            case "address-range":
+                guard entry.attributes.count == 2, let from = literal(entry, "from"), let to = literal(entry, "to") else { return nil }
+                entries.append(.string("\(from)-\(to)"))
+            default:
+                return nil
+            }
+        }
+        guard !entries.isEmpty, entries.count == statement.children.filter({ !$0.isBlank }).count else { return nil }
+        return .mapping([(action == "allow" ? "allow" : "deny", .sequence(entries))])
+    }
+
+    /// `cors` as the gateway's `cors`, when written in the form the build writes.
+    private static func cors(_ statement: PolicyXMLElement) -> YAMLValue? {
+        guard statement.attributes.count == 1, let credentials = literal(statement, "allow-credentials").flatMap(Bool.init) else { return nil }
+        var fields: [(String, YAMLValue)] = []
+        let lists = ["allowed-origins": ("origin", "allowedOrigins"), "allowed-methods": ("method", "allowedMethods"),
+                     "allowed-headers": ("header", "allowedHeaders"), "expose-headers": ("header", "exposeHeaders")]
+        for list in statement.elements {
+            guard let (item, field) = lists[list.name] else { return nil }
+            var values: [YAMLValue] = []
+            for entry in list.elements {
+                guard entry.name == item, entry.attributes.isEmpty, case .text(let text)? = entry.textValue else { return nil }
+                values.append(.string(text.trimmingWhitespace))
+            }
+            fields.append((field, .sequence(values)))
+            if list.name == "allowed-methods", let age = literal(list, "preflight-result-max-age") {
+                guard list.attributes.count == 1, Int(age) != nil else { return nil }
+                fields.append(("preflightMaxAge", .string(age + "s")))
+            } else if !list.attributes.isEmpty {
+                return nil
+            }
+        }
+        fields.append(("allowCredentials", .bool(credentials)))
+        return .mapping(fields)
     }
 
     /// A literal attribute's value; nil when it is missing or an expression.
