@@ -51,10 +51,40 @@ struct EstateTranslation {
             imported.insert(api.resource.name)
         }
         definitionsFiles["products.yaml"] = tree.products.map { product(imported: imported, tags: productTags[$0.resource.name] ?? [], $0) }
-        for tag in tree.tags where tag.resource.properties["displayName"]?.string.map({ $0 != tag.resource.name }) == true {
-            notes.append(ImportNote(.notImported, tag.resource.folder, "a tag's display name is not carried; the bundle names tag '\(tag.resource.name)' by its name"))
-        }
+        expectLinks(tree, imported: imported)
         documents = definitionsFiles.filter { !$0.value.isEmpty }
+    }
+
+    /// The files that tie resources together (a product's APIs and groups, a tag's APIs
+    /// and products), which the build must write for every link between imported resources.
+    private mutating func expectLinks(_ tree: APIOpsTree, imported: Set<String>) {
+        func expect(_ folder: String, _ bundleFolder: String, _ file: String) {
+            informations["apim/\(bundleFolder)/\(file)"] = ("\(folder)/\(file)", [:])
+        }
+        let groups = Set(tree.groups.map(\.name))
+        for product in tree.products {
+            let name = product.resource.name
+            for api in product.apis where imported.contains(api) {
+                expect("\(product.resource.folder)/apis/\(api)", "products/\(name)/apis/\(api)", "productApiInformation.json")
+            }
+            for group in product.groups where groups.contains(group) {
+                expect("\(product.resource.folder)/groups/\(group)", "products/\(name)/groups/\(group)", "productGroupInformation.json")
+            }
+        }
+        for tag in tree.tags {
+            let name = tag.resource.name
+            guard tag.apis.contains(where: imported.contains) || !tag.products.isEmpty else {
+                notes.append(ImportNote(.notImported, tag.resource.folder, "tag '\(name)' tags nothing imported, so the bundle has no tag '\(name)'"))
+                continue
+            }
+            informations["apim/tags/\(name)/tagInformation.json"] = (tag.resource.folder + "/tagInformation.json", tag.resource.properties)
+            for api in tag.apis where imported.contains(api) {
+                expect("\(tag.resource.folder)/apis/\(api)", "tags/\(name)/apis/\(api)", "tagApiInformation.json")
+            }
+            for product in tag.products {
+                expect("\(tag.resource.folder)/products/\(product)", "tags/\(name)/products/\(product)", "tagProductInformation.json")
+            }
+        }
     }
 
     // MARK: - Gateway

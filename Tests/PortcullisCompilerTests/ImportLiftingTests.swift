@@ -1,0 +1,143 @@
+import Foundation
+import XCTest
+
+/// Which statements `import` takes into fields, through the executable: each must come
+/// back from the build as the estate wrote it, and what cannot stays raw in its place.
+final class ImportLiftingTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = directory.appendingPathComponent("tree/" + path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)
+    }
+
+    /// A tree with one API of one operation, a product, a backend and a global policy.
+    func writeTree(operation: String, product: String, global: String) throws {
+        try write(#"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true}}"#, to: "apis/orders/apiInformation.json")
+        try write(
+            "openapi: 3.0.1\ninfo: {title: orders, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+            to: "apis/orders/specification.yaml")
+        try write(operation, to: "apis/orders/operations/getOrder/policy.xml")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        try write(#"{"properties": {"displayName": "Partners", "subscriptionRequired": true, "state": "published"}}"#, to: "products/partners/productInformation.json")
+        try write("{}", to: "products/partners/apis/orders/productApiInformation.json")
+        try write(product, to: "products/partners/policy.xml")
+        try write(global, to: "policy.xml")
+    }
+
+    func testStatementsRunningFirstInAFormTheBuildWritesBecomeFields() throws {
+        try writeTree(
+            operation: """
+                <policies>
+                    <inbound>
+                        <base />
+                        <ip-filter action="allow">
+                            <address>203.0.113.7</address>
+                            <address-range from="10.0.0.1" to="10.0.0.9" />
+                        </ip-filter>
+                        <set-header name="X-Api" exists-action="override">
+                            <value>orders</value>
+                        </set-header>
+                        <set-header name="X-Debug" exists-action="delete" />
+                        <rewrite-uri template="/v2/orders/{id}" copy-unmatched-params="false" />
+                        <set-query-parameter name="source" exists-action="skip">
+                            <value>gateway</value>
+                        </set-query-parameter>
+                        <set-backend-service backend-id="Orders_V2" />
+                        <set-variable name="started" value="@(DateTime.UtcNow)" />
+                    </inbound>
+                    <backend>
+                        <base />
+                    </backend>
+                    <outbound>
+                        <base />
+                        <set-header name="X-Powered-By" exists-action="delete" />
+                    </outbound>
+                </policies>
+                """,
+            product: "<policies>\n  <inbound>\n    <base />\n    <rate-limit calls=\"100\" renewal-period=\"60\" />\n    <quota calls=\"10000\" renewal-period=\"604800\" />\n  </inbound>\n</policies>\n",
+            global: """
+                <policies>
+                  <inbound>
+                    <cors allow-credentials="false">
+                      <allowed-origins><origin>https://app.contoso.com</origin></allowed-origins>
+                      <allowed-methods preflight-result-max-age="300"><method>GET</method></allowed-methods>
+                      <allowed-headers><header>Authorization</header></allowed-headers>
+                    </cors>
+                  </inbound>
+                  <backend><forward-request /></backend>
+                </policies>
+                """)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["highLevel"], 11, result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["raw"], 1, result.stdout)
+
+        let api = try read("apis/orders.yaml")
+        for field in [
+            "ipFilter:", "- 203.0.113.7", "- 10.0.0.1-10.0.0.9", "X-Api: orders", "remove:", "- X-Debug", "rewrite:", "path: /v2/orders/{id}",
+            "keepQuery: false", "setIfMissing:", "source: gateway", "backend: Orders_V2", "response:", "- X-Powered-By",
+        ] {
+            XCTAssertTrue(api.contains(field), "'\(field)' is not in:\n\(api)")
+        }
+        // The statement no field gives back stays where it was, and only it.
+        let operation = try read("policies/apis/orders/getOrder.xml")
+        XCTAssertTrue(operation.contains(#"<set-variable name="started" value="@(DateTime.UtcNow)" />"#), operation)
+        for taken in ["ip-filter", "set-header", "rewrite-uri", "set-query-parameter", "set-backend-service"] {
+            XCTAssertFalse(operation.contains("<\(taken)"), "'\(taken)' is still raw:\n\(operation)")
+        }
+        let products = try read("products.yaml")
+        XCTAssertTrue(products.contains("rateLimit:\n  calls: 100\n  per: 60s"), products)
+        XCTAssertTrue(products.contains("quota:\n  calls: 10000\n  per: 604800s"), products)
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("cors:\n  allowedOrigins:\n  - \"https://app.contoso.com\""), gateway)
+    }
+
+    func testAStatementTheBuildWouldNotGiveBackStaysRaw() throws {
+        // The header's value is an expression, and the limit counts by key: no field writes
+        // either back, so both stay raw, and what follows them too.
+        let operation = """
+            <policies>
+                <inbound>
+                    <base />
+                    <set-header name="X-Caller" exists-action="override">
+                        <value>@(context.Request.IpAddress)</value>
+                    </set-header>
+                    <set-header name="X-Api" exists-action="override">
+                        <value>orders</value>
+                    </set-header>
+                </inbound>
+            </policies>
+            """
+        try writeTree(
+            operation: operation,
+            product: "<policies>\n  <inbound>\n    <base />\n    <rate-limit-by-key calls=\"10\" renewal-period=\"60\" counter-key=\"@(context.Subscription.Id)\" />\n  </inbound>\n</policies>\n",
+            global: "<policies>\n  <inbound />\n</policies>\n")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(try read("policies/apis/orders/getOrder.xml"), operation)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "raw: apis/orders/operations/getOrder/policy.xml: 1 'set-header' kept as raw policy: they are written in a form no field gives back"),
+            result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("raw: apis/orders/operations/getOrder/policy.xml: 1 'set-header' kept as raw policy: they run after a statement kept raw"),
+            result.stdout)
+        XCTAssertTrue(result.stdout.contains("round trip: 3 policy documents come back unchanged; nothing differs"), result.stdout)
+        XCTAssertFalse(try read("apis/orders.yaml").contains("request:"))
+    }
+}
