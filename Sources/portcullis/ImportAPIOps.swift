@@ -22,6 +22,13 @@ struct ImportAPIOps: ParsableCommand {
     @Option(help: "The gateway's name in the definitions.")
     var name = "imported"
 
+    @Option(
+        name: .customLong("configuration"),
+        help: ArgumentHelp(
+            "An APIOps publisher configuration, 'configuration.NAME.yaml', imported as environment NAME (repeatable).",
+            valueName: "file"))
+    var configurations: [String] = []
+
     @Flag(help: "Check the round trip and report; write nothing.")
     var verify = false
 
@@ -33,8 +40,8 @@ struct ImportAPIOps: ParsableCommand {
     func run() throws {
         try runDriver {
             let output = try OutputFolder(resolving: out)
-            if !verify { try output.refuseUnsafeReplacement(inputs: [tree]) }
-            let imported = try APIOpsImport(tree: tree, gatewayName: name, options: report.lintOptions())
+            if !verify { try output.refuseUnsafeReplacement(inputs: [tree] + configurations) }
+            let imported = try APIOpsImport(tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions())
             let writes = !verify && (imported.roundTrip.differences.isEmpty || allowDifferences)
             if writes { try BundleWriter.write(imported.files, to: output) }
             if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }

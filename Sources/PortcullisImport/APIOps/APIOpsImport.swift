@@ -11,9 +11,13 @@ public struct APIOpsImport: Sendable {
     public let notes: [ImportNote]
     public let roundTrip: RoundTrip
 
-    public init(tree root: String, gatewayName: String, options: LintOptions) throws {
+    /// `configurations` are APIOps publisher configurations (`configuration.NAME.yaml`),
+    /// each imported as the environment NAME.
+    public init(tree root: String, configurations: [String] = [], gatewayName: String, options: LintOptions) throws {
         let tree = try APIOpsTree.read(root, limits: APIOpsTree.Limits(maxFileSize: options.limits.maxFileSize))
+        let configurationFiles = try configurations.map { try APIOpsTree.readConfiguration($0, maxFileSize: options.limits.maxFileSize) }
         var translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits)
+        translation.addEnvironments(configurationFiles, limits: options.limits)
         var (files, roundTrip) = try Self.check(translation, options: options)
         // A document the build does not give back with fields taken from it is imported
         // again with its statements raw, which the build carries as written. Fields taken
@@ -29,6 +33,7 @@ public struct APIOpsImport: Sendable {
             guard !retry.isEmpty else { break }
             keptRaw.formUnion(retry)
             translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits, keptRaw: keptRaw)
+            translation.addEnvironments(configurationFiles, limits: options.limits)
             (files, roundTrip) = try Self.check(translation, options: options)
         }
         self.files = files

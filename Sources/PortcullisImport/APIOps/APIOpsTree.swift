@@ -79,6 +79,18 @@ public struct APIOpsTree: Sendable {
     /// APIOps beside the bundle.
     static let unmodelled = ["loggers", "diagnostics", "subscriptions", "gateways", "workspaces", "certificates"]
 
+    /// A publisher configuration named on the command line, read as tree files are: not
+    /// through a symbolic link, not a device or FIFO, not over the size limit.
+    public static func readConfiguration(_ path: String, maxFileSize: Int) throws -> File {
+        do {
+            let (bytes, size) = try FileSystem.prefix(of: path, upTo: maxFileSize + 1)
+            guard size <= maxFileSize else { throw DriverError.unreadable(path, reason: "it is \(size) bytes, over the limit of \(maxFileSize)") }
+            return File(path: path, bytes: bytes)
+        } catch let failure as FileSystem.Failure {
+            throw DriverError.unreadable(path, reason: failure.reason)
+        }
+    }
+
     /// Reads the tree at `root`; throws only when `root` itself is not a readable folder.
     public static func read(_ root: String, limits: Limits) throws -> APIOpsTree {
         var reader = TreeReader(root: root, limits: limits)

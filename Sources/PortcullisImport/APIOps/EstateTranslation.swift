@@ -27,6 +27,8 @@ struct EstateTranslation {
     /// Statements taken into fields and kept raw, over the documents where lifting was tried.
     var statementCounts = (taken: 0, kept: 0)
     private let backendNames: Set<String>
+    /// What the project declares, for a publisher configuration's overrides to name.
+    var declared = ConfigurationTranslation.Declared(namedValues: [], secrets: [], backends: [], urlBackedAPIs: [], apis: [])
 
     private static let header: [(String, YAMLValue)] = [("apiVersion", .string("portcullis/v1"))]
 
@@ -34,6 +36,7 @@ struct EstateTranslation {
         notes = tree.skipped
         self.keptRaw = keptRaw
         backendNames = Set(tree.backends.map(\.name))
+        declared.backends = backendNames
         var definitionsFiles: [String: [YAMLValue]] = [:]
         definitionsFiles["gateway.yaml"] = [gateway(tree, name: gatewayName)]
         definitionsFiles["backends.yaml"] = tree.backends.map { backend($0) }
@@ -49,8 +52,12 @@ struct EstateTranslation {
             }
             definitionsFiles["apis/\(api.resource.name).yaml"] = [document]
             imported.insert(api.resource.name)
+            if case .mapping(let fields) = document, fields.contains(where: { $0.0 == "backend" && Self.isURL($0.1) }) {
+                declared.urlBackedAPIs.insert(api.resource.name)
+            }
         }
         definitionsFiles["products.yaml"] = tree.products.map { product(imported: imported, tags: productTags[$0.resource.name] ?? [], $0) }
+        declared.apis = imported
         expectLinks(tree, imported: imported)
         documents = definitionsFiles.filter { !$0.value.isEmpty }
     }
@@ -87,6 +94,23 @@ struct EstateTranslation {
         }
     }
 
+    /// Each publisher configuration as an environment named by its file
+    /// (`configuration.prod.yaml` is `prod`).
+    mutating func addEnvironments(_ files: [APIOpsTree.File], limits: InputLimits) {
+        for file in files {
+            let base = file.path.split(separator: "/").last.map(String.init) ?? file.path
+            let parts = base.split(separator: ".")
+            guard parts.count == 3, parts[0] == "configuration", ["yaml", "yml"].contains(parts[2]), Grammar.isName(String(parts[1])) else {
+                notes.append(ImportNote(.error, file.path, "a publisher configuration is named 'configuration.NAME.yaml', NAME an environment name"))
+                continue
+            }
+            let name = String(parts[1])
+            let configuration = ConfigurationTranslation(file.bytes, path: file.path, name: name, declared: declared, limits: limits)
+            notes += configuration.notes
+            if let document = configuration.document { documents["environments/\(name).yaml"] = [document] }
+        }
+    }
+
     // MARK: - Gateway
 
     private mutating func gateway(_ tree: APIOpsTree, name: String) -> YAMLValue {
@@ -111,6 +135,7 @@ struct EstateTranslation {
                 }
                 let reference = vault ?? "https://REPLACE-ME.vault.azure.net/secrets/\(value.name)"
                 secrets.append((value.name, .mapping([("keyVault", .string(reference))] + extra)))
+                declared.secrets.insert(value.name)
                 continue
             }
             guard let text = properties["value"]?.string else {
@@ -123,6 +148,7 @@ struct EstateTranslation {
                     ImportNote(.error, value.folder, "named value '\(value.name)' holds a policy expression, which a named value's field cannot carry; write the expression where it is used"))
             }
             namedValues.append((value.name, extra.isEmpty ? .string(text) : .mapping([("value", .string(text))] + extra)))
+            declared.namedValues.insert(value.name)
         }
         if !namedValues.isEmpty { fields.append(("namedValues", .mapping(namedValues))) }
         if !secrets.isEmpty { fields.append(("secrets", .mapping(secrets))) }
@@ -161,7 +187,7 @@ struct EstateTranslation {
             fields.append(("url", .string(url)))
         } else {
             notes.append(ImportNote(.error, backend.folder, "backend '\(backend.name)' has no 'url'; write it in 'backends.yaml'"))
-            fields.append(("url", .string("https://backend.invalid")))
+            fields.append(("url", .string(Self.placeholderURL)))
         }
         let carriedKeys: Set<String> = ["description", "url", "protocol", "title"]
         notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: backend.folder)
@@ -245,8 +271,7 @@ struct EstateTranslation {
         if let url = properties["serviceUrl"]?.string {
             fields.append(("backend", .string(url)))
         } else {
-            notes.append(ImportNote(.error, resource.folder, "API '\(name)' has no 'serviceUrl'; write its backend in 'apis/\(name).yaml'"))
-            fields.append(("backend", .string("https://backend.invalid")))
+            fields.append(("backend", .string(Self.placeholderURL)))
         }
         if let flag = properties["subscriptionRequired"]?.bool { fields.append(("subscriptionRequired", .bool(flag))) }
         let specPath = "specs/\(name).\(format)"
@@ -295,6 +320,16 @@ struct EstateTranslation {
         guard !routes.isEmpty else {
             notes.append(ImportNote(.notImported, resource.folder, "API '\(name)' has no operation a route can carry"))
             return nil
+        }
+        // A backend taken from the API's policy fills the place of a missing serviceUrl.
+        if fields.contains(where: { field in
+            if field.0 == "backend", case .string(Self.placeholderURL) = field.1 { return true }
+            return false
+        }) {
+            notes.append(
+                ImportNote(
+                    .error, resource.folder,
+                    "API '\(name)' has no 'serviceUrl' and its policy names no backend first; write its backend in 'apis/\(name).yaml'"))
         }
         fields.append(("routes", .sequence(routes)))
         let carriedKeys: Set<String> = [
@@ -349,6 +384,15 @@ struct EstateTranslation {
     /// Properties that say nothing a bundle must keep: empty settings APIM writes for every
     /// resource, and the revision bookkeeping of the current revision.
     private static let ignoredProperties: Set<String> = ["authenticationSettings", "apiRevisionDescription"]
+
+    /// Where a required URL the estate does not give goes until the team writes it; the
+    /// `.invalid` top-level domain never resolves, so nothing is ever sent there.
+    private static let placeholderURL = "https://backend.invalid"
+
+    private static func isURL(_ value: YAMLValue) -> Bool {
+        if case .string(let text) = value { return text.contains("://") }
+        return false
+    }
 
     private static func strings(_ properties: [String: JSONValue], _ keys: [String]) -> [(String, YAMLValue)] {
         keys.compactMap { key in properties[key]?.string.map { (key, .string($0)) } }

@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 
-/// Which statements `import` takes into fields, through the executable: each must come
-/// back from the build as the estate wrote it, and what cannot stays raw in its place.
-final class ImportLiftingTests: XCTestCase {
+/// What `import` makes of an estate, through the executable: which statements become
+/// fields (each must come back from the build as the estate wrote it, and what cannot stays
+/// raw in its place), secrets it cannot export, and publisher configurations.
+final class ImportTranslationTests: XCTestCase {
     var directory: URL!
 
     override func setUpWithError() throws {
@@ -139,5 +140,73 @@ final class ImportLiftingTests: XCTestCase {
             result.stdout)
         XCTAssertTrue(result.stdout.contains("round trip: 3 policy documents come back unchanged; nothing differs"), result.stdout)
         XCTAssertFalse(try read("apis/orders.yaml").contains("request:"))
+    }
+
+    func testASecretStoredInAPIMBecomesAPlaceholderToResolveAndItsValueIsNeverWritten() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: "<policies />\n")
+        let value = "s3cr3t-\(UUID().uuidString)"
+        try write(#"{"properties": {"displayName": "partner-key", "secret": true, "value": "\#(value)"}}"#, to: "named values/partner-key/namedValueInformation.json")
+        try write(
+            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/vault-key"}}}"#,
+            to: "named values/vault-key/namedValueInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 1, "an unresolved secret is an error to resolve")
+        XCTAssertTrue(result.stdout.contains("error: named values/partner-key: secret named value 'partner-key' is stored in APIM"), result.stdout)
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("partner-key:\n    keyVault: \"https://REPLACE-ME.vault.azure.net/secrets/partner-key\""), gateway)
+        XCTAssertTrue(gateway.contains("vault-key:\n    keyVault: \"https://kv.vault.azure.net/secrets/vault-key\""), gateway)
+        let written = try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("out").path)
+        for path in written {
+            let text = (try? String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(value), "\(path) holds the secret's value")
+        }
+        XCTAssertFalse(result.stdout.contains(value) || result.stderr.contains(value))
+    }
+
+    func testAPublisherConfigurationBecomesAnEnvironment() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: "<policies />\n")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
+        try write(
+            """
+            apimServiceName: contoso-prod
+            namedValues:
+              - name: region
+                properties: {value: northeurope}
+              - name: build-id
+                properties: {value: "{#buildId#}"}
+            backends:
+              - name: Orders_V2
+                properties: {url: "https://orders-v2.prod.example.com"}
+            apis:
+              - name: orders
+                properties: {serviceUrl: "https://orders.prod.example.com"}
+            loggers:
+              - name: insights
+                properties: {loggerType: applicationInsights}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out"], in: directory)
+        XCTAssertEqual(try read("environments/prod.yaml"), """
+            # Imported from an APIOps tree by 'portcullis import'; edit freely.
+            apiVersion: portcullis/v1
+            kind: Environment
+            name: prod
+            gateway:
+              namedValues:
+                region: northeurope
+            apis:
+              orders:
+                backend: "https://orders.prod.example.com"
+            backends:
+              Orders_V2:
+                url: "https://orders-v2.prod.example.com"
+
+            """)
+        XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: 'loggers' overrides are not carried"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: named value 'build-id' is not one the import declared"), result.stdout)
+        // The environment is checked with the rest: lint reads it without a front-end error.
+        let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
     }
 }
