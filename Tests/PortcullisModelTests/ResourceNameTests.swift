@@ -18,7 +18,9 @@ final class ResourceNameTests: XCTestCase {
 
         """
 
-    private func api(_ name: String, path: String, backend: String = "https://orders.example.com", routes: String) -> String {
+    private func api(
+        _ name: String, path: String, backend: String = "https://orders.example.com", tags: String = "[]", routes: String
+    ) -> String {
         """
         ---
         apiVersion: portcullis/v1
@@ -26,6 +28,7 @@ final class ResourceNameTests: XCTestCase {
         name: \(name)
         path: \(path)
         backend: \(backend)
+        tags: \(tags)
         routes:
         \(routes)
 
@@ -109,7 +112,7 @@ final class ResourceNameTests: XCTestCase {
 
             """
             + api(
-                "Orders", path: "orders",
+                "Orders", path: "orders", tags: "[SHOP]",
                 routes: """
                   - {id: GetOrders, method: GET, path: /a, public: estate}
                   - {id: getorders, method: GET, path: /b, public: estate}
@@ -163,6 +166,7 @@ final class ResourceNameTests: XCTestCase {
                 "a second policy fragment named 'headers'",
                 "version set 'orders_set' is declared twice",
                 "group 'partners' is declared twice",
+                "tag 'Shop' is also spelt 'SHOP'",
             ])
         let api = duplicates.first { $0.message == "API 'orders' is defined twice" }
         XCTAssertEqual(api?.notes.map(\.message), ["first defined here as 'Orders'; APIM ignores case in names"])

@@ -40,6 +40,7 @@ public struct Resolver {
         checkRawReferences(gateway)
         let backends = resolveBackends()
         checkListsNameOnce()
+        checkTagSpellings()
         for api in definitions.apis { OpenAPIMatching.check(api, into: &diagnostics) }
         if let gateway {
             checkNamespaces(gateway)
@@ -231,6 +232,24 @@ public struct Resolver {
         for gateway in definitions.gateways {
             for value in gateway.namedValues { once(value.tags, "tag", in: "named value '\(value.name.value)'") }
             for secret in gateway.secrets { once(secret.tags, "tag", in: "secret '\(secret.name.value)'") }
+        }
+    }
+
+    /// The bundle makes one tag of every spelling on APIs and products; APIM ignores case,
+    /// so two spellings would be two folders for one tag. A second spelling in one list is
+    /// already a tag listed twice.
+    private mutating func checkTagSpellings() {
+        func firstOfEach(_ tags: [Located<String>]) -> [Located<String>] {
+            var listed = ResourceNames()
+            return tags.filter { listed.earlier($0) == nil }
+        }
+        let tags = definitions.apis.flatMap { firstOfEach($0.tags) } + definitions.products.flatMap { firstOfEach($0.tags) }
+        var spellings = ResourceNames()
+        for tag in tags.sorted(by: { $0.range < $1.range }) {
+            guard let first = spellings.earlier(tag), first.value != tag.value else { continue }
+            diagnostics.report(
+                .duplicateDefinition, "tag '\(tag.value)' is also spelt '\(first.value)'", at: tag.range,
+                notes: [Diagnostic.Note("APIM ignores case in names, so both are one tag; spell it '\(first.value)' everywhere", at: first.range)])
         }
     }
 
