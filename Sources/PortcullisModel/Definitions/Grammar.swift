@@ -8,7 +8,8 @@ package enum Grammar {
         isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A)
     }
 
-    /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: safe as a folder name and an APIM resource name.
+    /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: the names only Portcullis gives (the gateway,
+    /// environments, identity providers), safe as a folder name.
     package static func isName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
@@ -33,25 +34,40 @@ package enum Grammar {
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
-    /// (`policyFragment1`, `Shared_Headers`), still safe as a folder name.
+    /// (`Orders_v2`, `61e68d73c8e44ca9124dcddb`), still safe as a folder name.
     package static func isResourceName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
     }
 
-    /// A name APIM keeps as it is when it imports it as an `operationId`: import turns each
-    /// run of characters other than letters and digits into one hyphen, so a name with `--`
-    /// would name an operation that does not exist.
+    /// The longest operation name APIM's OpenAPI import keeps: it cuts longer ones to fit
+    /// a de-duplication suffix.
+    static let maxOperationNameLength = 76
+
+    /// `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`, at most 76 bytes: a name APIM keeps when it imports
+    /// it as an `operationId`. Import lower-cases the id (the same name to APIM, which
+    /// ignores case), turns each run of other characters into one hyphen and trims hyphens,
+    /// so `_`, `--` or an outer hyphen would name an operation that does not exist.
     package static func isOperationName(_ text: String) -> Bool {
-        guard isName(text) else { return false }
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maxOperationNameLength,
+            isAlnum(first), isAlnum(last)
+        else { return false }
         var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == 0x2D && previous == 0x2D { return false }
+        for byte in bytes {
+            guard isAlnum(byte) || (byte == 0x2D && previous != 0x2D) else { return false }
             previous = byte
         }
         return true
+    }
+
+    /// `text` with ASCII upper case lowered: the key under which APIM, which ignores case
+    /// in resource names, files a name. Returns `text` itself when it has no upper case.
+    static func caseFolded(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.
