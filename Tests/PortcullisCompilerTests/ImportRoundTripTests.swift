@@ -49,11 +49,12 @@ final class ImportRoundTripTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
 
         // The written project is what was checked: linting it finds only what the estate
-        // really lacks (no token check, no rate limit, a public POST).
+        // really lacks: no token check, no rate limit, a public POST, and anonymous callers
+        // of an open product (product2 requires no subscription).
         let lint = try ToolProcess.run(["lint", out.path, "--format", "json"])
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)
         let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
-        XCTAssertEqual(codes, ["LP001", "LP007", "RL001"], lint.stdout)
+        XCTAssertEqual(codes, ["LP001", "LP007", "LP008", "RL001"], lint.stdout)
         // The specification is carried byte for byte; the policy files keep the estate's bytes
         // where nothing was taken from them.
         XCTAssertEqual(
