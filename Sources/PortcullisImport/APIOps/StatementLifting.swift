@@ -60,73 +60,23 @@ struct StatementLifting {
             var index = statements.first?.name == "base" ? 1 : 0
             while taking, index < statements.count {
                 let statement = statements[index]
-                let done: Bool
+                let isTaken: Bool
                 switch (section.name, statement.name, scope) {
-                case ("inbound", "set-backend-service", .api), ("inbound", "set-backend-service", .route):
-                    guard statement.attributes.count == 1, let name = Self.literal(statement, "backend-id"), backends.contains(name),
-                        !fields.contains(where: { $0.0 == "backend" })
-                    else {
-                        done = true
-                        break
-                    }
-                    fields.append(("backend", .string(name)))
-                    done = false
-                case ("inbound", "ip-filter", .route):
-                    guard let filter = Self.ipFilter(statement), !fields.contains(where: { $0.0 == "ipFilter" }) else {
-                        done = true
-                        break
-                    }
-                    fields.append(("ipFilter", filter))
-                    done = false
-                case ("inbound", "rewrite-uri", .route):
-                    // Both attributes, as the build writes them; `copy-unmatched-params` defaults to true.
-                    guard statement.attributes.count == 2, statement.children.allSatisfy(\.isBlank),
-                        let template = Self.literal(statement, "template"), template.hasPrefix("/"),
-                        let keep = Self.literal(statement, "copy-unmatched-params").flatMap(Bool.init),
-                        !fields.contains(where: { $0.0 == "rewrite" })
-                    else {
-                        done = true
-                        break
-                    }
-                    fields.append(("rewrite", .mapping([("path", .string(template)), ("keepQuery", .bool(keep))])))
-                    done = false
-                case ("inbound", "mock-response", .route):
-                    guard statement.children.allSatisfy(\.isBlank), let status = Self.literal(statement, "status-code").flatMap(Int.init),
-                        statement.attributes.allSatisfy({ ["status-code", "content-type"].contains($0.name) }),
-                        !fields.contains(where: { $0.0 == "mock" })
-                    else {
-                        done = true
-                        break
-                    }
-                    var mock: [(String, YAMLValue)] = [("status", .integer(status))]
-                    if let type = Self.literal(statement, "content-type") { mock.append(("contentType", .string(type))) }
-                    fields.append(("mock", .mapping(mock)))
-                    done = false
-                case ("inbound", "cors", .global):
-                    guard let cors = Self.cors(statement), !fields.contains(where: { $0.0 == "cors" }) else {
-                        done = true
-                        break
-                    }
-                    fields.append(("cors", cors))
-                    done = false
-                case ("inbound", "set-header", .route): done = !request.take(statement)
-                case ("inbound", "set-query-parameter", .route): done = !query.take(statement)
-                case ("outbound", "set-header", .route): done = !response.take(statement)
-                case ("inbound", "rate-limit", .product), ("inbound", "quota", .product):
-                    let key = statement.name == "rate-limit" ? "rateLimit" : "quota"
-                    guard statement.attributes.count == 2, statement.children.allSatisfy(\.isBlank),
-                        let calls = Self.literal(statement, "calls").flatMap(Int.init), let period = Self.literal(statement, "renewal-period"),
-                        Int(period) != nil, !fields.contains(where: { $0.0 == key })
-                    else {
-                        done = true
-                        break
-                    }
-                    fields.append((key, .mapping([("calls", .integer(calls)), ("per", .string(period + "s"))])))
-                    done = false
+                case ("inbound", "set-header", .route): isTaken = request.take(statement)
+                case ("inbound", "set-query-parameter", .route): isTaken = query.take(statement)
+                case ("outbound", "set-header", .route): isTaken = response.take(statement)
                 default:
-                    done = true
+                    // One statement a field: a second is not the build's to write.
+                    guard let field = Self.field(statement, in: section.name, at: scope, backends: backends),
+                        !fields.contains(where: { $0.0 == field.0 })
+                    else {
+                        isTaken = false
+                        break
+                    }
+                    fields.append(field)
+                    isTaken = true
                 }
-                if done { break }
+                guard isTaken else { break }
                 taken.append(statement.name)
                 cuts.append(statement.span)
                 index += 1
@@ -150,6 +100,43 @@ struct StatementLifting {
     /// which says only "as usual", so it is not counted as a statement kept raw.
     private static func isBoilerplate(_ statement: PolicyXMLElement) -> Bool {
         statement.name == "base" || (statement.name == "forward-request" && statement.attributes.isEmpty)
+    }
+
+    /// The field a statement other than a header or query change becomes, when it is in a
+    /// form the build writes back exactly.
+    private static func field(
+        _ statement: PolicyXMLElement, in section: String, at scope: Scope, backends: Set<String>
+    ) -> (String, YAMLValue)? {
+        let bare = statement.children.allSatisfy(\.isBlank)
+        switch (section, statement.name, scope) {
+        case ("inbound", "set-backend-service", .api), ("inbound", "set-backend-service", .route):
+            guard statement.attributes.count == 1, let name = literal(statement, "backend-id"), backends.contains(name) else { return nil }
+            return ("backend", .string(name))
+        case ("inbound", "ip-filter", .route):
+            return ipFilter(statement).map { ("ipFilter", $0) }
+        case ("inbound", "rewrite-uri", .route):
+            // Both attributes, as the build writes them; `copy-unmatched-params` defaults to true.
+            guard bare, statement.attributes.count == 2, let template = literal(statement, "template"), template.hasPrefix("/"),
+                let keep = literal(statement, "copy-unmatched-params").flatMap(Bool.init)
+            else { return nil }
+            return ("rewrite", .mapping([("path", .string(template)), ("keepQuery", .bool(keep))]))
+        case ("inbound", "mock-response", .route):
+            guard bare, let status = literal(statement, "status-code").flatMap(Int.init),
+                statement.attributes.allSatisfy({ ["status-code", "content-type"].contains($0.name) })
+            else { return nil }
+            var mock: [(String, YAMLValue)] = [("status", .integer(status))]
+            if let type = literal(statement, "content-type") { mock.append(("contentType", .string(type))) }
+            return ("mock", .mapping(mock))
+        case ("inbound", "cors", .global):
+            return cors(statement).map { ("cors", $0) }
+        case ("inbound", "rate-limit", .product), ("inbound", "quota", .product):
+            guard bare, statement.attributes.count == 2, let calls = literal(statement, "calls").flatMap(Int.init),
+                let period = literal(statement, "renewal-period"), Int(period) != nil
+            else { return nil }
+            return (statement.name == "rate-limit" ? "rateLimit" : "quota", .mapping([("calls", .integer(calls)), ("per", .string(period + "s"))]))
+        default:
+            return nil
+        }
     }
 
     /// `ip-filter` with literal `address` and `address-range` entries as `ipFilter`.
