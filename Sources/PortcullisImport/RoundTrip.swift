@@ -55,6 +55,12 @@ public struct RoundTrip: Sendable {
                 differences.append(Difference(path: original.path, message: Self.firstDifference(before, after ?? "")))
             }
         }
+        for (bundlePath, bytes) in made.sorted(by: { $0.key < $1.key }) where bundlePath.hasSuffix("/policy.xml") && policies[bundlePath] == nil {
+            let serviceUrl = Self.apiName(of: bundlePath).flatMap { informations["apim/apis/\($0)/apiInformation.json"]?.properties["serviceUrl"]?.string }
+            if let statement = Self.firstStatement(in: bytes, exceptWhatAPIMDoesAnyway: serviceUrl) {
+                differences.append(Difference(path: bundlePath, message: "the build writes this policy, which the estate does not have, with \(statement)"))
+            }
+        }
         for (bundlePath, original) in informations.sorted(by: { $0.key < $1.key }) {
             guard let bytes = made[bundlePath] else {
                 differences.append(Difference(path: original.file, message: "the build writes no information file for it"))
@@ -71,6 +77,35 @@ public struct RoundTrip: Sendable {
     static func canonical(_ bytes: [UInt8]) -> String? {
         var diagnostics = DiagnosticCollector()
         return PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics).map(PolicyXMLCanonical.form)
+    }
+
+    /// The first statement of a policy the estate does not have that does something
+    /// APIM would not do without it, or nil: `<base />`, a bare `<forward-request />`, and
+    /// at API scope `set-backend-service` to the API's own `serviceUrl`, where APIM sends
+    /// its requests anyway.
+    static func firstStatement(in bytes: [UInt8], exceptWhatAPIMDoesAnyway serviceUrl: String?) -> String? {
+        var diagnostics = DiagnosticCollector()
+        guard let document = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics) else {
+            return "a policy that cannot be read"
+        }
+        for section in document.root.elements {
+            for statement in section.elements {
+                let sendsToServiceURL =
+                    statement.name == "set-backend-service" && statement.attributes.count == 1 && statement.attributes[0].name == "base-url"
+                    && serviceUrl.map { statement.attributes[0].value == .text($0) } == true
+                let isNeutral =
+                    statement.name == "base" || (statement.name == "forward-request" && statement.attributes.isEmpty) || sendsToServiceURL
+                if !isNeutral { return "'\(statement.name)' in '\(section.name)'" }
+            }
+        }
+        return nil
+    }
+
+    /// `NAME` of `apim/apis/NAME/policy.xml`, the only scope whose backend APIM knows
+    /// without a policy.
+    private static func apiName(of bundlePath: String) -> String? {
+        let parts = bundlePath.split(separator: "/")
+        return parts.count == 4 && parts[0] == "apim" && parts[1] == "apis" ? String(parts[2]) : nil
     }
 
     /// The first line where two canonical forms part, as the message says it.
