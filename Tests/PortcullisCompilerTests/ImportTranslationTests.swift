@@ -212,4 +212,36 @@ final class ImportTranslationTests: XCTestCase {
         let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
         XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
     }
+
+    func testBackendsKeepTheirCredentialsTLSAndPoolsOrSayWhatIsLost() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(
+            #"{"properties": {"displayName": "func-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/func-key"}}}"#,
+            to: "named values/func-key/namedValueInformation.json")
+        try write(
+            #"{"properties": {"url": "https://func.example.com/api", "protocol": "http", "tls": {"validateCertificateChain": true}, "credentials": {"header": {"x-functions-key": ["{{func-key}}"]}}}}"#,
+            to: "backends/func/backendInformation.json")
+        try write(
+            #"{"properties": {"type": "Pool", "pool": {"services": [{"id": "/backends/Orders_V2", "priority": 1, "weight": 3}, {"id": "/backends/func", "priority": 2}]}}}"#,
+            to: "backends/both/backendInformation.json")
+        try write(
+            #"{"properties": {"url": "https://legacy.example.com", "protocol": "http", "credentials": {"header": {"x-key": ["plain-text"]}}, "proxy": {"url": "http://proxy"}}}"#,
+            to: "backends/legacy/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        // Carried properties come back in the backends' information files.
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        let backends = try read("backends.yaml")
+        XCTAssertTrue(backends.contains("tls:\n  validateCertificateChain: true\ncredentials:\n  headers:\n    x-functions-key:\n      secret: func-key"), backends)
+        XCTAssertTrue(backends.contains("pool:\n  - backend: Orders_V2\n    priority: 1\n    weight: 3\n  - backend: func\n    priority: 2"), backends)
+        // A literal credential and a proxy have no field: each is an error to resolve, since
+        // a bundle without them would change how APIM calls the backend.
+        let notes = try XCTUnwrap(section["notes"] as? [[String: String]])
+        for key in ["credentials", "proxy"] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "error" && $0["path"] == "backends/legacy" && ($0["message"] ?? "").contains("'\(key)'") }, "\(notes)")
+        }
+        XCTAssertFalse(backends.contains("plain-text"), backends)
+        XCTAssertEqual(result.status, 1)
+    }
 }

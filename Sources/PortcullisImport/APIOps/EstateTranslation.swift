@@ -183,15 +183,66 @@ struct EstateTranslation {
         informations["apim/backends/\(backend.name)/backendInformation.json"] = (backend.folder + "/backendInformation.json", properties)
         var fields = Self.header + [("kind", .string("Backend")), ("name", .string(backend.name))]
         fields += Self.strings(properties, ["description"])
-        if let url = properties["url"]?.string {
+        var carriedKeys: Set<String> = ["description", "url", "protocol", "title", "type"]
+        if properties["type"]?.string?.lowercased() == "pool", case .array(let services)? = properties["pool"]?["services"] {
+            let members = services.compactMap { service -> YAMLValue? in
+                guard let id = service["id"]?.string, let name = id.split(separator: "/").last.map(String.init) else { return nil }
+                var member: [(String, YAMLValue)] = [("backend", .string(name))]
+                for key in ["priority", "weight"] {
+                    if case .number(let number)? = service[key] { member.append((key, .integer(Int(number)))) }
+                }
+                return .mapping(member)
+            }
+            fields.append(("pool", .sequence(members)))
+            carriedKeys.insert("pool")
+        } else if let url = properties["url"]?.string {
             fields.append(("url", .string(url)))
         } else {
             notes.append(ImportNote(.error, backend.folder, "backend '\(backend.name)' has no 'url'; write it in 'backends.yaml'"))
             fields.append(("url", .string(Self.placeholderURL)))
         }
-        let carriedKeys: Set<String> = ["description", "url", "protocol", "title"]
-        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: backend.folder)
+        if case .object(let tls)? = properties["tls"] {
+            let settings = ["validateCertificateChain", "validateCertificateName"].compactMap { key in tls[key]?.bool.map { (key, YAMLValue.bool($0)) } }
+            if settings.count == tls.count {
+                fields.append(("tls", .mapping(settings)))
+                carriedKeys.insert("tls")
+            }
+        }
+        if let credentials = backendCredentials(properties["credentials"], of: backend) {
+            fields.append(("credentials", credentials))
+            carriedKeys.insert("credentials")
+        }
+        // What a backend does at run time: leaving it out would change how APIM calls it.
+        let runtime: Set<String> = ["credentials", "tls", "proxy", "circuitBreaker", "pool"]
+        let dropped = properties.keys.filter { !carriedKeys.contains($0) }
+        notCarried(dropped.filter { !runtime.contains($0) }, of: backend.folder)
+        for key in dropped.filter(runtime.contains).sorted() {
+            notes.append(
+                ImportNote(
+                    .error, backend.folder,
+                    "backend '\(backend.name)' has '\(key)' in a form the language does not carry; without it APIM would call the backend differently, so write it in 'backends.yaml'"))
+        }
         return .mapping(fields)
+    }
+
+    /// Header and query credentials that are each one secret's named value (`{{name}}`),
+    /// as the language carries them; nil when there are none or any is another form.
+    private func backendCredentials(_ credentials: JSONValue?, of backend: APIOpsTree.Resource) -> YAMLValue? {
+        guard case .object(let kinds)? = credentials, !kinds.isEmpty else { return nil }
+        var fields: [(String, YAMLValue)] = []
+        for (kind, field) in [("header", "headers"), ("query", "query")] {
+            guard let written = kinds[kind] else { continue }
+            guard case .object(let parameters) = written else { return nil }
+            var entries: [(String, YAMLValue)] = []
+            for (name, values) in parameters.sorted(by: { $0.key < $1.key }) {
+                guard let texts = values.strings, texts.count == 1, texts[0].hasPrefix("{{"), texts[0].hasSuffix("}}") else { return nil }
+                let secret = String(texts[0].dropFirst(2).dropLast(2))
+                guard declared.secrets.contains(secret) else { return nil }
+                entries.append((name, .mapping([("secret", .string(secret))])))
+            }
+            fields.append((field, .mapping(entries)))
+        }
+        return fields.count == kinds.count ? .mapping(fields) : nil
     }
 
     private mutating func fragment(_ fragment: APIOpsTree.Resource) -> YAMLValue {
