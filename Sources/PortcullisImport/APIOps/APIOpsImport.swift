@@ -73,6 +73,10 @@ public struct APIOpsImport: Sendable {
     public func textReport() -> String {
         var lines = notes.map { "\($0.kind.rawValue): \($0.path): \($0.message)" }
         let documents = roundTrip.equivalent.count
+        let counts = Dictionary(grouping: notes, by: \.kind).mapValues(\.count)
+        lines.append(
+            "notes: \(counts[.highLevel, default: 0]) high-level, \(counts[.raw, default: 0]) raw, "
+                + "\(counts[.notImported, default: 0]) not imported, \(counts[.error, default: 0]) errors to resolve")
         lines.append("statements: \(statements.taken) became fields, \(statements.kept) stayed raw")
         lines.append(
             "round trip: \(documents) policy documents come back unchanged"
