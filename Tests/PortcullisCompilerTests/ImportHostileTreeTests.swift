@@ -195,8 +195,10 @@ final class ImportHostileTreeTests: XCTestCase {
     }
 
     func testDeeplyNestedJSONAndXMLEndInErrorsNotCrashes() throws {
-        try write(#"{"properties": {"path": "# + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}}", to: "apis/orders/apiInformation.json")
-        try write("<policies><inbound>" + String(repeating: "<a>", count: 30_000) + String(repeating: "</a>", count: 30_000) + "</inbound></policies>", to: "apis/orders/policy.xml")
+        let arrays = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        try write(#"{"properties": {"path": "# + arrays + "}}", to: "apis/orders/apiInformation.json")
+        let elements = String(repeating: "<a>", count: 30_000) + String(repeating: "</a>", count: 30_000)
+        try write("<policies><inbound>" + elements + "</inbound></policies>", to: "apis/orders/policy.xml")
         let result = try runImport()
         XCTAssertEqual(result.status, 1)
         assertContains(result.stdout, "error: apis/orders/apiInformation.json: the information file is not valid JSON")
