@@ -254,10 +254,17 @@ final class ImportHostileTreeTests: XCTestCase {
         for name in odd {
             let escaped = name.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\u{1B}", with: "\\x1b")
             XCTAssertTrue(
-                notes.contains("not-imported: apis/\(name): '\(escaped)' is not a name Portcullis can keep for this resource"),
+                notes.contains("not-imported: apis/\(escaped): '\(escaped)' is not a name Portcullis can keep for this resource"),
                 "no note for '\(escaped)' in \(notes)")
         }
         XCTAssertEqual(try written().filter { $0.hasPrefix("apis/") || $0.hasPrefix("specs/") }, ["apis/orders.yaml", "specs/orders.yaml"])
+    }
+
+    func testANameCannotForgeALineOfTheTextReport() throws {
+        try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/x\nerror: policy.xml: forged"))
+        let result = try runImport()
+        XCTAssertFalse(result.stdout.split(separator: "\n").contains { $0.hasPrefix("error: policy.xml: forged") }, result.stdout)
+        assertContains(result.stdout, "not-imported: apis/x\\nerror: policy.xml: forged: ")
     }
 
     func testLinksToFoldersOutsideTheTreeAreNotFollowed() throws {
@@ -268,10 +275,12 @@ final class ImportHostileTreeTests: XCTestCase {
         try link("named values", to: outside)
         try link("apis/orders/operations", to: outside.appendingPathComponent("operations"))
         let result = try runImport(["--format", "json"])
-        XCTAssertEqual(result.status, 0, result.stderr)
+        // What stands behind a link may be the estate's, so each is an error to resolve.
+        XCTAssertEqual(result.status, 1, result.stderr)
         let notes = notes(result)
         for path in ["apis/leak", "named values", "apis/orders/operations"] {
-            XCTAssertTrue(notes.contains("not-imported: \(path): symbolic links are not followed"), "no note for '\(path)' in \(notes)")
+            XCTAssertTrue(
+                notes.contains("error: \(path): symbolic links are not followed; put the files themselves in the tree"), "no note for '\(path)' in \(notes)")
         }
         XCTAssertEqual(try written().filter { $0.hasPrefix("apis/") }, ["apis/orders.yaml"])
     }
@@ -283,9 +292,9 @@ final class ImportHostileTreeTests: XCTestCase {
         }
         try link("policy.xml", to: outside.appendingPathComponent("policy.xml"))
         let result = try runImport()
-        XCTAssertTrue(result.status == 0 || result.status == 1, result.stderr)
+        XCTAssertEqual(result.status, 1, result.stderr)
         for path in ["apis/orders/policy.xml", "apis/orders/apiInformation.json", "apis/orders/specification.yaml", "policy.xml"] {
-            assertContains(result.stdout, "not-imported: \(path): symbolic links are not followed\n")
+            assertContains(result.stdout, "error: \(path): symbolic links are not followed; put the files themselves in the tree\n")
         }
     }
 
@@ -294,9 +303,9 @@ final class ImportHostileTreeTests: XCTestCase {
         try FileManager.default.createDirectory(at: orders.appendingPathComponent("operations/list-orders"), withIntermediateDirectories: true)
         try fifo("apis/orders/operations/list-orders/policy.xml")
         let result = try runImport()
-        XCTAssertTrue(result.status == 0 || result.status == 1, result.stderr)
+        XCTAssertEqual(result.status, 1, result.stderr)
         for path in ["apis/orders/policy.xml", "apis/orders/apiInformation.json", "policy.xml", "apis/orders/operations/list-orders/policy.xml"] {
-            assertContains(result.stdout, "not-imported: \(path): it is not a file or a folder\n")
+            assertContains(result.stdout, "error: \(path): it is not a file or a folder, so it is not read\n")
         }
         XCTAssertLessThan(result.seconds, 10)
     }
@@ -342,6 +351,8 @@ final class ImportHostileTreeTests: XCTestCase {
         for (given, reason) in [
             (tree.path, "it is the input '\(tree.path)'"), ("tree-link", "it is the input '\(tree.path)'"),
             (directory.path, "it holds the working directory"),
+            // Definitions written into the tree would become part of the estate they came from.
+            (tree.appendingPathComponent("defs").path, "it is inside the input '\(tree.path)'"),
         ] {
             let result = try runImport(out: given, writesTo: directory.appendingPathComponent("nothing"))
             XCTAssertEqual(result.status, 2, given)
