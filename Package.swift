@@ -49,10 +49,19 @@ let package = Package(
                 "PortcullisDiagnostics", "PortcullisSupport", "CPortcullisFileSystem",
             ]
         ),
+        // Turns an existing APIM estate (an APIOps tree, an OpenAPI document) into definitions.
+        .target(
+            name: "PortcullisImport",
+            dependencies: [
+                "PortcullisCompiler", "PortcullisEmit", "PortcullisModel", "PortcullisSyntax", "PortcullisPolicyXML",
+                "PortcullisDiagnostics", "PortcullisSupport",
+            ]
+        ),
         .executableTarget(
             name: "portcullis",
             dependencies: [
                 "PortcullisCompiler",
+                "PortcullisImport",
                 "PortcullisEmit",
                 "PortcullisChecker",
                 "PortcullisSupport",

@@ -8,7 +8,7 @@ struct Portcullis: ParsableCommand {
         commandName: "portcullis",
         abstract: "Compile and check Azure API Management policies written as declarative YAML.",
         version: "\(ToolInfo.name) \(ToolInfo.version)",
-        subcommands: [Lint.self, Build.self, Diff.self, Rules.self, Explain.self, Init.self]
+        subcommands: [Lint.self, Build.self, Diff.self, Rules.self, Explain.self, Init.self, Import.self]
     )
 
     /// ArgumentParser reads `-oh` as `-o -h` and `-help` as `-h -e -l -p`, and answers an

@@ -1,5 +1,5 @@
 /// The lexical forms of the language's value types, checked on UTF-8 bytes.
-enum Grammar {
+package enum Grammar {
     private static func isLowerAlnum(_ byte: UInt8) -> Bool {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
     }
@@ -10,7 +10,7 @@ enum Grammar {
 
     /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: the names only Portcullis gives (the gateway,
     /// environments, identity providers), safe as a folder name.
-    static func isName(_ text: String) -> Bool {
+    package static func isName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
         guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
@@ -27,7 +27,7 @@ enum Grammar {
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
-    static func isNamedValueName(_ text: String) -> Bool {
+    package static func isNamedValueName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
@@ -35,7 +35,7 @@ enum Grammar {
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
     /// (`Orders_v2`, `61e68d73c8e44ca9124dcddb`), still safe as a folder name.
-    static func isResourceName(_ text: String) -> Bool {
+    package static func isResourceName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
@@ -49,7 +49,7 @@ enum Grammar {
     /// it as an `operationId`. Import lower-cases the id (the same name to APIM, which
     /// ignores case), turns each run of other characters into one hyphen and trims hyphens,
     /// so `_`, `--` or an outer hyphen would name an operation that does not exist.
-    static func isOperationName(_ text: String) -> Bool {
+    package static func isOperationName(_ text: String) -> Bool {
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
         let bytes = text.utf8
         guard let first = bytes.first, let last = bytes.last, bytes.count <= maxOperationNameLength,
