@@ -11,7 +11,7 @@ import PortcullisSyntax
 /// beside the definitions, see ``Workspace/sideFiles``), by a path relative to the YAML
 /// file, never by opening it: a definition cannot make the compiler read a file the run was
 /// not given. Only the files named are parsed; other YAML is never read as anything.
-struct OpenAPIFiles {
+public struct OpenAPIFiles {
     /// Each named file found among the run's files, read once, by the path reports show.
     private var documents: [String: OpenAPISpecification?] = [:]
     /// What reading them reported, given to every variant of the run.
@@ -73,7 +73,7 @@ struct OpenAPIFiles {
 
     /// One file: YAML, or JSON read as the YAML it also is, under the run's limits; one
     /// document with OpenAPI's shape. With it, the credential-like text of what was read.
-    static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
+    public static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
         -> (OpenAPISpecification?, [SourceRange])
     {
         let reader = YAMLReader(file: id, limits: limits)
@@ -92,8 +92,8 @@ struct OpenAPIFiles {
                 at: roots.dropFirst().first?.range ?? .point(id, line: 1, column: 1))
             return (nil, credentials)
         }
-        guard let operations = OpenAPIReader.operations(roots[0], of: what, diagnostics: &diagnostics) else { return (nil, credentials) }
         let format: OpenAPISpecification.Format = file.path.hasSuffix(".json") ? .json : .yaml
-        return (OpenAPISpecification(bytes: file.bytes, format: format, operations: operations), credentials)
+        let specification = OpenAPIReader.specification(roots[0], bytes: file.bytes, format: format, of: what, diagnostics: &diagnostics)
+        return (specification, credentials)
     }
 }

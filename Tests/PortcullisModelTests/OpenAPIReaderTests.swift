@@ -11,8 +11,9 @@ final class OpenAPIReaderTests: XCTestCase {
         var diagnostics = DiagnosticCollector()
         let documents = YAMLReader(file: FileID(0)).readAll(Array(text.utf8), diagnostics: &diagnostics)
         XCTAssertEqual(diagnostics.diagnostics.map(\.message), [], "the YAML itself is well formed")
-        let operations = OpenAPIReader.operations(documents[0].root, of: "'spec.yaml'", diagnostics: &diagnostics)
-        return (operations, diagnostics.diagnostics)
+        let specification = OpenAPIReader.specification(
+            documents[0].root, bytes: Array(text.utf8), format: .yaml, of: "'spec.yaml'", diagnostics: &diagnostics)
+        return (specification?.operations, diagnostics.diagnostics)
     }
 
     private func described(_ operations: [OpenAPIOperation]?) -> [String] {
