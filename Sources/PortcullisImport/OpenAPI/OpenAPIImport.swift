@@ -55,11 +55,11 @@ private struct Importer {
         self.file = file
         self.specification = specification
         let fileName = file.path.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) }
-        let (api, source): (String, String) =
-            if let name { (name, "'--name'") }
-            else if let made = specification.about.title.flatMap(NameMaker.name(from:)) { (made, "info.title") }
-            else if let made = fileName.flatMap(NameMaker.name(from:)) { (made, "the file name") }
-            else { ("api", "nothing: the title and the file name hold no letter or digit") }
+        let (api, source): (String, OpenAPIImportReport.NameSource) =
+            if let name { (name, .option) }
+            else if let made = specification.about.title.flatMap(NameMaker.name(from:)) { (made, .title) }
+            else if let made = fileName.flatMap(NameMaker.name(from:)) { (made, .fileName) }
+            else { ("api", .fallback) }
         report = OpenAPIImportReport(source: file.path, api: api, apiNamedFrom: source)
         let isJSON = file.path.hasSuffix(".json") || file.bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{")
         specificationPath = "specs/\(api).\(isJSON ? "json" : "yaml")"

@@ -6,9 +6,9 @@ import PortcullisDiagnostics
 public struct OpenAPIImportReport: Encodable, Sendable {
     /// The document as the command line named it.
     public var source: String
-    /// The API's name, and what it was made from: `--name`, `info.title` or `file name`.
+    /// The API's name, and what it was made from.
     public var api: String
-    public var apiNamedFrom: String
+    public var apiNamedFrom: NameSource
     /// The files written, relative to the output folder, in order.
     public var files: [String] = []
     /// One entry an operation that became a route, in document order.
@@ -16,6 +16,14 @@ public struct OpenAPIImportReport: Encodable, Sendable {
     /// What needs a look before the project is the API's: in document order, the API's
     /// own fields last.
     public var changes: [Change] = []
+
+    public enum NameSource: String, Encodable, Sendable {
+        case option = "--name"
+        case title = "info.title"
+        case fileName = "file name"
+        /// Neither the title nor the file name holds a letter or digit.
+        case fallback = "default"
+    }
 
     public struct RouteEntry: Encodable, Sendable {
         /// The operation: its method (upper case), path and operationId as the document writes them.
@@ -50,7 +58,7 @@ public struct OpenAPIImportReport: Encodable, Sendable {
 
     /// The report as text: a line a file and a route, then a located line a change.
     public var lines: [String] {
-        var lines = ["imported '\(DisplayText.escaped(source.utf8))' as API '\(api)' (name from \(apiNamedFrom))"]
+        var lines = ["imported '\(DisplayText.escaped(source.utf8))' as API '\(api)' (name from \(apiNamedFrom.rawValue))"]
         lines += files.map { "  wrote \($0)" }
         lines += routes.map { route in
             let operation = route.operationId.map { " '\(DisplayText.escaped($0.utf8))'" } ?? ""
