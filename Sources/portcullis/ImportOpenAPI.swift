@@ -25,7 +25,7 @@ struct ImportOpenAPI: ParsableCommand {
 
     func validate() throws {
         if let name, !NameMaker.isName(name) {
-            throw ValidationError("'--name' must be a valid name (lower-case letters, digits and '-', at most 64), not '\(DisplayText.escaped(name.utf8))'")
+            throw ValidationError("'--name' must be a name the definitions accept, such as 'orders' or 'orders-v2', not '\(DisplayText.escaped(name.utf8))'")
         }
     }
 
@@ -35,7 +35,7 @@ struct ImportOpenAPI: ParsableCommand {
             let output = try OutputFolder(resolving: out)
             try output.refuseUnsafeReplacement(inputs: [file])
             let source = try InputFiles().file(named: file, limits: limits)
-            switch OpenAPIImport.run(source, name: name, limits: limits) {
+            switch try OpenAPIImport.run(source, name: name, limits: limits) {
             case .refused(let diagnostics):
                 report.emit(DiagnosticReport(diagnostics: diagnostics, sources: SourceFiles([source])), imported: nil)
                 throw ExitCode(1)

@@ -27,8 +27,9 @@ public enum OpenAPIImport {
     static let providerName = "entra"
 
     /// Imports `file` (file 0 of the report) read under `limits`; `name` is the API's name
-    /// when the command line gives one, and must be a valid name.
-    public static func run(_ file: SourceFile, name: String?, limits: InputLimits) -> Outcome {
+    /// when the command line gives one, and must be a valid name (else this throws
+    /// ``ImportedFiles/UncontainedPath`` or writes a project lint rejects).
+    public static func run(_ file: SourceFile, name: String?, limits: InputLimits) throws -> Outcome {
         var diagnostics = DiagnosticCollector()
         let (read, _) = OpenAPIFiles.read(file, id: FileID(0), limits: limits, diagnostics: &diagnostics)
         guard let specification = read else { return .refused(diagnostics.diagnostics) }
@@ -39,7 +40,7 @@ public enum OpenAPIImport {
                 "'\(DisplayText.escaped(file.path.utf8))' has no operation a route can have, and an API needs at least one route"
             return .refused([Diagnostic(.invalidValue, message, at: .point(FileID(0), line: 1, column: 1))])
         }
-        return .imported(importer.project(routes: routes))
+        return .imported(try importer.project(routes: routes))
     }
 }
 
@@ -171,7 +172,7 @@ private struct Importer {
     }
 
     /// The definitions and the copy of the document, named in the report.
-    mutating func project(routes: [YAMLValue]) -> OpenAPIImport.Imported {
+    mutating func project(routes: [YAMLValue]) throws -> OpenAPIImport.Imported {
         let about = specification.about
         var api: [(String, YAMLValue)] = [
             ("apiVersion", .string(DocumentDecoder.apiVersion)), ("kind", .string("API")), ("name", .string(report.api)),
@@ -200,10 +201,9 @@ private struct Importer {
         let header = "# Written by 'portcullis import openapi' as a starting point; its report lists what to check.\n"
         var files = ImportedFiles()
         let apiPath = "apis/\(report.api).yaml"
-        // The paths are made of a valid name, so they are always contained.
-        try! files.add("gateway.yaml", text: header + gateway.render())
-        try! files.add(apiPath, text: header + YAMLValue.mapping(api).render())
-        try! files.add(specificationPath, file.bytes)
+        try files.add("gateway.yaml", text: header + gateway.render())
+        try files.add(apiPath, text: header + YAMLValue.mapping(api).render())
+        try files.add(specificationPath, file.bytes)
         report.files = ["gateway.yaml", apiPath, specificationPath]
         return OpenAPIImport.Imported(files: files, report: report)
     }
