@@ -64,19 +64,8 @@ final class ImportOpenAPITests: XCTestCase {
         return (result.status, document["import"] as? [String: Any] ?? [:], codes)
     }
 
-    /// Every path below the test's folder with its bytes (links as their target), to show
-    /// what a run touched.
     private func snapshot() throws -> [String: Data] {
-        var found: [String: Data] = [:]
-        for relative in try FileManager.default.subpathsOfDirectory(atPath: directory.path) {
-            let path = directory.appendingPathComponent(relative).path
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
-                found[relative] = Data("link:\(target)".utf8)
-            } else {
-                found[relative] = FileManager.default.contents(atPath: path) ?? Data("folder".utf8)
-            }
-        }
-        return found
+        try OutputFolderSafetyTests.snapshot(directory)
     }
 
     func testADocumentBecomesAProjectThatLintsAndBuildsOnceTheFindingsAreFixed() throws {
@@ -216,6 +205,30 @@ final class ImportOpenAPITests: XCTestCase {
         let frontEnd = lint.stdout.split(separator: "\n").filter { $0.contains(": error: ") && ($0.contains("[YS") || $0.contains("[RF")) }
         XCTAssertEqual(frontEnd.filter { $0.contains("[YS") }.count, 2, lint.stdout)
         XCTAssertTrue(frontEnd.allSatisfy { $0.hasPrefix("defs/specs/evil-etc.yaml:") || $0.contains("[RF008]") }, lint.stdout)
+    }
+
+    func testOddNamesBecomeValidNames() throws {
+        let long = String(repeating: "segment", count: 12)
+        try write(
+            """
+            openapi: 3.0.0
+            info: {version: '1'}
+            paths:
+              /x:
+                get: {operationId: "日本語"}
+                put: {operationId: "a--b"}
+                post: {operationId: "\(long)"}
+                delete: {operationId: "\\u0007bell"}
+
+            """, to: "ünï côdé!.yaml")
+        let (status, report, _) = try importJSON(["ünï côdé!.yaml", "--out", "defs"])
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(report["api"] as? String, "n-c-d")
+        let routes = (report["routes"] as? [[String: Any]] ?? []).compactMap { $0["route"] as? String }
+        XCTAssertEqual(routes, ["get-x", "a-b", String(long.prefix(64)), "bell"])
+        let lint = try run(["lint", "defs"])
+        XCTAssertFalse(lint.stdout.contains("[YS"), lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[RF008]").count - 1, 4, "each renamed route is reported until the document agrees")
     }
 
     func testTenThousandOperationsImportQuickly() throws {
