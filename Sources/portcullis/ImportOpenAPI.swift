@@ -6,7 +6,8 @@ import PortcullisImport
 struct ImportOpenAPI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "openapi",
-        abstract: "Turn an OpenAPI document into a starting project: a gateway, an API with one route per operation, and the document as its specification.",
+        abstract:
+            "Turn an OpenAPI document into a starting project: a gateway, an API with one route per operation, and the document as its specification.",
         discussion: """
             Exit codes: 0 the project was written (its lint findings are in the report), 1 the document \
             cannot be imported (nothing written), 2 a file could not be read or written, 64 bad usage.
@@ -25,7 +26,8 @@ struct ImportOpenAPI: ParsableCommand {
 
     func validate() throws {
         if let name, !NameMaker.isName(name) {
-            throw ValidationError("'--name' must be a name the definitions accept, such as 'orders' or 'orders-v2', not '\(DisplayText.escaped(name.utf8))'")
+            throw ValidationError(
+                "'--name' must be a name the definitions accept, such as 'orders' or 'orders-v2', not '\(DisplayText.escaped(name.utf8))'")
         }
     }
 

@@ -62,13 +62,16 @@ private struct Importer {
             else if let made = fileName.flatMap(NameMaker.name(from:)) { (made, .fileName) }
             else { ("api", .fallback) }
         report = OpenAPIImportReport(source: file.path, api: api, apiNamedFrom: source)
-        let isJSON = file.path.hasSuffix(".json") || file.bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "{")
+        let firstCharacter = file.bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        let isJSON = file.path.hasSuffix(".json") || firstCharacter == UInt8(ascii: "{")
         specificationPath = "specs/\(api).\(isJSON ? "json" : "yaml")"
     }
 
     /// An operation of the document, whether or not its path is a route path.
     private struct Operation {
         var method: String
+        /// The path as written; located at the path for an unroutable operation, which is
+        /// all a report points at it for, else at the method.
         var path: Located<String>
         var template: PathTemplate?
         var unroutableReason: String?
@@ -76,23 +79,30 @@ private struct Importer {
         var summary: String?
         var range: SourceRange
 
-        var shown: String { "\(method.uppercased()) '\(DisplayText.escaped(path.value.utf8))'" }
+        var shown: String { "\(method.uppercased()) \(OpenAPIImportReport.quoted(path.value))" }
     }
 
     /// The routes, in document order, as YAML; what could not be kept as written is reported.
     mutating func routes() -> [YAMLValue] {
         var operations = specification.operations.map {
-            Operation(method: $0.method, path: Located($0.path.text, at: $0.range), template: $0.path, operationId: $0.operationId, summary: $0.summary, range: $0.range)
+            Operation(
+                method: $0.method, path: Located($0.path.text, at: $0.range), template: $0.path, operationId: $0.operationId,
+                summary: $0.summary, range: $0.range)
         }
         operations += specification.unroutable.map {
-            Operation(method: $0.method, path: $0.path, unroutableReason: $0.reason, operationId: $0.operationId, summary: $0.summary, range: $0.range)
+            Operation(
+                method: $0.method, path: $0.path, unroutableReason: $0.reason, operationId: $0.operationId, summary: $0.summary,
+                range: $0.range)
         }
         operations.sort { $0.range.start < $1.range.start }
-        var routable: [(Operation, HTTPMethod, PathTemplate)] = []
+        var routable: [(operation: Operation, method: HTTPMethod, path: PathTemplate)] = []
         for operation in operations {
             guard let method = HTTPMethod(rawValue: operation.method.uppercased()) else {
-                change(.dropped, "\(operation.shown) has no route: a route's method is one of \(HTTPMethod.allCases.map(\.rawValue).joined(separator: ", "))",
-                    fix: "remove the operation from '\(specificationPath)', or APIM publishes it without a route's checks", at: operation.range)
+                let methods = HTTPMethod.allCases.map(\.rawValue).joined(separator: ", ")
+                change(
+                    .dropped, "\(operation.shown) has no route: a route's method is one of \(methods)",
+                    fix: "remove the operation from '\(specificationPath)', or APIM publishes it without a route's checks",
+                    at: operation.range)
                 continue
             }
             guard let path = routePath(of: operation) else { continue }
@@ -100,29 +110,14 @@ private struct Importer {
         }
         // Valid operationIds are kept first, so a name made for another operation never takes one.
         var names = NameMaker()
-        var ids: [String?] = routable.map { operation, _, _ in
-            guard let id = operation.operationId?.value, WrittenForms.isRouteID(id), names.claim(id) else { return nil }
+        let kept = routable.map { item -> String? in
+            guard let id = item.operation.operationId?.value, WrittenForms.isRouteID(id), names.claim(id) else { return nil }
             return id
         }
-        for index in routable.indices where ids[index] == nil {
-            let (operation, method, path) = routable[index]
-            let made = operation.operationId.flatMap { NameMaker.name(from: $0.value) }
-                ?? NameMaker.name(from: "\(method.rawValue) \(path.text)") ?? "operation"
-            let id = names.unique(made)
-            ids[index] = id
-            if let written = operation.operationId {
-                let operationId = "'\(DisplayText.escaped(written.value.utf8))'"
-                let why = WrittenForms.isRouteID(written.value) ? "is an earlier operation's too" : "is not a valid route id"
-                change(.renamed, "operationId \(operationId) of \(operation.shown) \(why), so its route is '\(id)'",
-                    fix: "make the operationId '\(id)' in '\(specificationPath)' too, so that the route and the operation match", at: written.range)
-            } else {
-                change(.renamed, "\(operation.shown) has no operationId, so its route is '\(id)'",
-                    fix: "add 'operationId: \(id)' to the operation in '\(specificationPath)', so that the route and the operation match", at: operation.range)
-            }
-        }
-        return zip(routable, ids).map { routable, id in
-            let (operation, method, path) = routable
-            let id = id ?? ""
+        var routes: [YAMLValue] = []
+        for (item, kept) in zip(routable, kept) {
+            let (operation, method, path) = item
+            let id = kept ?? madeID(for: operation, method: method, path: path, names: &names)
             report.routes.append(
                 OpenAPIImportReport.RouteEntry(
                     method: operation.method.uppercased(), path: operation.path.value, operationId: operation.operationId?.value,
@@ -131,23 +126,50 @@ private struct Importer {
             if let summary = plainText(operation.summary, as: "the summary of \(operation.shown)", at: operation.range) {
                 fields.append(("summary", .string(summary)))
             }
-            return .mapping(fields)
+            routes.append(.mapping(fields))
         }
+        return routes
+    }
+
+    /// A route id for an operation whose operationId cannot be one, made from the
+    /// operationId, else from its method and path; reported with how to make them agree.
+    private mutating func madeID(for operation: Operation, method: HTTPMethod, path: PathTemplate, names: inout NameMaker) -> String {
+        let made = operation.operationId.flatMap { NameMaker.name(from: $0.value) }
+            ?? NameMaker.name(from: "\(method.rawValue) \(path.text)") ?? "operation"
+        let id = names.unique(made)
+        if let written = operation.operationId {
+            let why = WrittenForms.isRouteID(written.value) ? "is an earlier operation's too" : "is not a valid route id"
+            change(
+                .renamed, "operationId \(OpenAPIImportReport.quoted(written.value)) of \(operation.shown) \(why), so its route is '\(id)'",
+                fix: "make the operationId '\(id)' in '\(specificationPath)' too, so that the route and the operation match",
+                at: written.range)
+        } else {
+            change(
+                .renamed, "\(operation.shown) has no operationId, so its route is '\(id)'",
+                fix: "add 'operationId: \(id)' to the operation in '\(specificationPath)', so that the route and the operation match",
+                at: operation.range)
+        }
+        return id
     }
 
     /// The operation's path as a route's, repaired where the repair is plain (parameter
     /// names, empty segments); nil, reported, when it cannot be.
     private mutating func routePath(of operation: Operation) -> PathTemplate? {
         if let template = operation.template { return template }
-        let written = "path '\(DisplayText.escaped(operation.path.value.utf8))'"
+        let written = "path \(OpenAPIImportReport.quoted(operation.path.value))"
         let reason = operation.unroutableReason ?? ""
         guard let repaired = Self.repaired(operation.path.value) else {
-            change(.dropped, "\(written) of \(operation.method.uppercased()) is not a route path (\(reason)), so the operation has no route",
-                fix: "change the path in '\(specificationPath)' to one a route can have, then add the route to the API", at: operation.path.range)
+            change(
+                .dropped, "\(written) of \(operation.method.uppercased()) is not a route path (\(reason)), so the operation has no route",
+                fix: "change the path in '\(specificationPath)' to one a route can have, then add the route to the API",
+                at: operation.path.range)
             return nil
         }
-        change(.renamed, "\(written) of \(operation.method.uppercased()) is not a route path (\(reason)), so the route's path is '\(repaired.text)'",
-            fix: "write the path as '\(repaired.text)' in '\(specificationPath)' too", at: operation.path.range)
+        change(
+            .renamed,
+            "\(written) of \(operation.method.uppercased()) is not a route path (\(reason)), so the route's path is '\(repaired.text)'",
+            fix: "write the path as '\(repaired.text)' in '\(specificationPath)' too",
+            at: operation.path.range)
         return repaired
     }
 
@@ -189,9 +211,11 @@ private struct Importer {
             ("apiVersion", .string(DocumentDecoder.apiVersion)), ("kind", .string("Gateway")), ("name", .string(report.api)),
             ("identityProviders", .mapping([(OpenAPIImport.providerName, Self.placeholderProvider(audience: "api://\(report.api)"))])),
         ])
-        change(.placeholder,
-            "the gateway's identity provider '\(OpenAPIImport.providerName)' is a stand-in: the document does not say how callers authenticate",
-            fix: "set its issuer, openidConfig and audiences in 'gateway.yaml', then 'auth' on the API or its routes", at: nil)
+        let provider = OpenAPIImport.providerName
+        change(
+            .placeholder, "the gateway's identity provider '\(provider)' is a stand-in: the document does not say how callers authenticate",
+            fix: "set its issuer, openidConfig and audiences in 'gateway.yaml', then 'auth' on the API or its routes",
+            at: nil)
         // Document order, then what the document does not locate.
         report.changes = report.changes.enumerated().sorted { first, second in
             let (a, b) = (first.element, second.element)
@@ -225,8 +249,10 @@ private struct Importer {
         let path = afterHost.prefix { $0 != "?" && $0 != "#" }.split(separator: "/").joined(separator: "/")
         if path.isEmpty { return report.api }
         guard WrittenForms.isAPIPath(path) else {
-            change(.renamed, "the first server URL's path is not an API path, so the API's path is '\(report.api)'",
-                fix: "set 'path' in 'apis/\(report.api).yaml' to the path callers use", at: nil)
+            change(
+                .renamed, "the first server URL's path is not an API path, so the API's path is '\(report.api)'",
+                fix: "set 'path' in 'apis/\(report.api).yaml' to the path callers use",
+                at: nil)
             return report.api
         }
         return path
@@ -245,8 +271,10 @@ private struct Importer {
         } else {
             problem = "the document names no server"
         }
-        change(.placeholder, "\(problem), so the backend is '\(OpenAPIImport.placeholderBackend)'",
-            fix: "set 'backend' in 'apis/\(report.api).yaml' to the URL the gateway calls", at: nil)
+        change(
+            .placeholder, "\(problem), so the backend is '\(OpenAPIImport.placeholderBackend)'",
+            fix: "set 'backend' in 'apis/\(report.api).yaml' to the URL the gateway calls",
+            at: nil)
         return OpenAPIImport.placeholderBackend
     }
 

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// What `import openapi` did: the files it wrote, the route each operation became, and
 /// everything it renamed, dropped or left as a placeholder, each with where the input
@@ -61,7 +62,7 @@ public struct OpenAPIImportReport: Encodable, Sendable {
         var lines = ["imported '\(DisplayText.escaped(source.utf8))' as API '\(api)' (name from \(apiNamedFrom.rawValue))"]
         lines += files.map { "  wrote \($0)" }
         lines += routes.map { route in
-            let operation = route.operationId.map { " '\(DisplayText.escaped($0.utf8))'" } ?? ""
+            let operation = route.operationId.map { " " + Self.quoted($0) } ?? ""
             return "  route \(route.route): \(route.method) \(route.routePath) (operation\(operation) at line \(route.line))"
         }
         for change in changes {
@@ -70,5 +71,10 @@ public struct OpenAPIImportReport: Encodable, Sendable {
             if let fix = change.fix { lines.append("  fix: \(fix)") }
         }
         return lines
+    }
+
+    /// Text from the document as messages show it: escaped, and never a credential.
+    static func quoted(_ text: String) -> String {
+        CredentialScanner.looksLikeCredential(text) ? "(a value that holds a credential)" : "'\(DisplayText.escaped(text.utf8))'"
     }
 }
