@@ -1,6 +1,10 @@
 import Foundation
 import XCTest
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `import openapi FILE --out DIR` through the built executable: the project it writes lints
 /// with only the findings nothing in the document could settle, builds once they are fixed,
 /// and carries the document byte for byte; what it could not keep as written is reported;
@@ -251,6 +255,12 @@ final class ImportOpenAPITests: XCTestCase {
         try write("openapi: 3.0.0\ninfo: {title: none}\npaths: {}\n", to: "empty.yaml")
         try write("- just\n- a list\n", to: "list.yaml")
         try Data(repeating: UInt8(ascii: "a"), count: 16 * 1024 * 1024 + 1).write(to: directory.appendingPathComponent("huge.yaml"))
+        try write("{\"openapi\": \"3.0.0\", \"paths\": " + String(repeating: "[", count: 100_000) + "}", to: "deep.json")
+        let laughs = (1...6).map { level in "l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        try write("openapi: 3.0.0\nl0: &l0 [x]\n" + laughs.joined() + "paths: {/a: {get: {operationId: a}}}\n", to: "laughs.yaml")
+        try Data("openapi: 3.0.0\ninfo: {title: \u{FF}}\n".utf8.map { $0 == 0xC3 ? 0xFF : $0 }).write(to: directory.appendingPathComponent("utf8.yaml"))
+        try write("openapi: 3.0.0\npaths: {}\n---\nopenapi: 3.0.0\npaths: {}\n", to: "two.yaml")
+        XCTAssertEqual(mkfifo(directory.appendingPathComponent("fifo.yaml").path, 0o644), 0)
         let before = try snapshot()
         let cases: [(file: String, status: Int32, output: String)] = [
             ("missing.yaml", 2, "portcullis: error: input path 'missing.yaml' does not exist\n"),
@@ -260,6 +270,11 @@ final class ImportOpenAPITests: XCTestCase {
             ("empty.yaml", 1, "empty.yaml:1:1: error: 'empty.yaml' has no operation a route can have, and an API needs at least one route [YS004]"),
             ("list.yaml", 1, "list.yaml:1:1: error: 'list.yaml' is not an OpenAPI document: it is not a mapping [YS004]"),
             ("huge.yaml", 1, "huge.yaml:1:1: error: file is 16777217 bytes, larger than the limit of 16777216 bytes [YS006]"),
+            ("deep.json", 1, "deep.json:1:94: error: nesting is deeper than the limit of 64 levels [YS006]"),
+            ("laughs.yaml", 1, "laughs.yaml:7:"),
+            ("utf8.yaml", 1, "utf8.yaml:2:15: error: invalid UTF-8: byte 0xFF cannot start a character [YS001]"),
+            ("two.yaml", 1, "two.yaml:4:1: error: 'two.yaml' holds 2 YAML documents; it must hold one [YS004]"),
+            ("fifo.yaml", 2, "portcullis: error: cannot read 'fifo.yaml': it is not a regular file\n"),
         ]
         for (file, status, output) in cases {
             let result = try BoundedRun.run(["import", "openapi", file, "--out", "defs"], in: directory, seconds: 10)
