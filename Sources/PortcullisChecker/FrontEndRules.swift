@@ -161,8 +161,10 @@ enum FrontEndRules {
             fix: "Say it in the definitions ('auth', 'scopes', 'cache', 'backend', 'cors') and remove the raw statement, or remove the field and keep the statement.",
             triggering: [
                 RuleExample.api(
-                    fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <↓set-backend-service base-url=\"https://legacy.example.com\" />\n    </inbound>\n  </policies>\n",
-                    routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+                    fields: "",
+                    routes: "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    backend: https://orders-v2.example.com\n"
+                        + "    policy: |\n      <policies>\n        <inbound>\n          <base />\n"
+                        + "          <↓set-backend-service base-url=\"https://legacy.example.com\" />\n        </inbound>\n      </policies>\n")
             ],
             nonTriggering: [rawAPI("      <set-header name=\"X-Api\" exists-action=\"override\"><value>orders</value></set-header>\n")]),
     ]

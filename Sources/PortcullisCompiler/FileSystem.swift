@@ -8,8 +8,8 @@ import CPortcullisFileSystem
 
 /// The few file-system calls the driver makes, straight to POSIX: for a thousand small
 /// files, Foundation's per-file objects cost more than reading the files.
-enum FileSystem {
-    enum Kind {
+package enum FileSystem {
+    package enum Kind {
         case file
         case directory
         /// A symbolic link, for the calls that do not follow them.
@@ -18,8 +18,8 @@ enum FileSystem {
         case other
     }
 
-    struct Failure: Error {
-        let reason: String
+    package struct Failure: Error {
+        package let reason: String
 
         /// Reads `errno` into a message. Workers fail in parallel, and `strerror` may share
         /// one buffer between threads, so this uses the reentrant `strerror_r` (XSI form).
@@ -32,14 +32,14 @@ enum FileSystem {
     }
 
     /// What `path` is, following symbolic links; nil when it does not exist.
-    static func kind(of path: String) -> Kind? {
+    package static func kind(of path: String) -> Kind? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         return kind(status.st_mode)
     }
 
     /// What `path` itself is, a symbolic link included; nil when it does not exist.
-    static func linkKind(of path: String) -> Kind? { linkStatus(of: path)?.kind }
+    package static func linkKind(of path: String) -> Kind? { linkStatus(of: path)?.kind }
 
     /// What `path` itself is, a symbolic link included, with its permission bits
     /// (`st_mode & 0o7777`); nil when it does not exist.
@@ -60,21 +60,21 @@ enum FileSystem {
 
     /// The absolute path with every symbolic link, `.` and `..` resolved; nil when some
     /// part does not exist.
-    static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
 
     /// One directory entry. `name` is nil when the bytes of the name are not UTF-8.
-    struct Entry {
-        let name: String?
-        let bytes: [UInt8]
-        let kind: Kind
+    package struct Entry {
+        package let name: String?
+        package let bytes: [UInt8]
+        package let kind: Kind
     }
 
     /// The entries of a directory, symbolic links reported as links, not followed.
-    static func entries(of directory: String) throws -> [Entry] {
+    package static func entries(of directory: String) throws -> [Entry] {
         guard let handle = opendir(directory) else { throw Failure.fromErrno() }
         defer { closedir(handle) }
         var result: [Entry] = []
@@ -107,13 +107,13 @@ enum FileSystem {
     /// caller checked the path is refused; opening does not block, so a FIFO cannot hang
     /// the run; and what was opened must be a regular file outside the kernel's `/proc`
     /// and `/sys`, whose files look regular but hold the process's environment and more.
-    static func contents(of path: String, upTo limit: Int) throws -> [UInt8] {
+    package static func contents(of path: String, upTo limit: Int) throws -> [UInt8] {
         try prefix(of: path, upTo: limit).bytes
     }
 
     /// ``contents(of:upTo:)`` with the file's whole size, which reports of an oversized
     /// file show.
-    static func prefix(of path: String, upTo limit: Int) throws -> (bytes: [UInt8], size: Int) {
+    package static func prefix(of path: String, upTo limit: Int) throws -> (bytes: [UInt8], size: Int) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno == ELOOP { throw Failure(reason: "it is a symbolic link") }

@@ -11,7 +11,7 @@ import PortcullisSyntax
 /// beside the definitions, see ``Workspace/sideFiles``), by a path relative to the YAML
 /// file, never by opening it: a definition cannot make the compiler read a file the run was
 /// not given. Only the files named are parsed; other YAML is never read as anything.
-public struct OpenAPIFiles {
+package struct OpenAPIFiles {
     /// Each named file found among the run's files, read once, by the path reports show.
     private var documents: [String: OpenAPISpecification?] = [:]
     /// What reading them reported, given to every variant of the run.
@@ -73,7 +73,7 @@ public struct OpenAPIFiles {
 
     /// One file: YAML, or JSON read as the YAML it also is, under the run's limits; one
     /// document with OpenAPI's shape. With it, the credential-like text of what was read.
-    public static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
+    package static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
         -> (OpenAPISpecification?, [SourceRange])
     {
         let reader = YAMLReader(file: id, limits: limits)

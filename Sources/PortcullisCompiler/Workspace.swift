@@ -61,19 +61,15 @@ public struct Workspace: Sendable {
         var skipped: [String] = []
         var sideFiles: [SourceFile] = []
         for (input, source) in zip(found, try files.read(found, limits: limits)) {
-            if !input.namedOnCommandLine, input.path.hasSuffix(".json") {
-                sideFiles.append(source)
-                continue
-            }
-            switch (FileRecognition.classify(source), input.namedOnCommandLine) {
-            case (.portcullis, _), (.unjudgeable, _), (.empty, true):
+            switch place(source, namedOnCommandLine: input.namedOnCommandLine) {
+            case .input:
                 inputs.append(source)
                 kept.append(input)
-            case (.foreign, true): throw DriverError.notPortcullis(input.path)
-            case (.foreign, false):
+            case .side: sideFiles.append(source)
+            case .skipped(let kept):
                 skipped.append(input.path)
-                if !source.isPolicyXML { sideFiles.append(source) }
-            case (.empty, false): skipped.append(input.path)
+                if kept { sideFiles.append(source) }
+            case .refused: throw DriverError.notPortcullis(input.path)
             }
         }
         guard !inputs.isEmpty else { throw DriverError.noPortcullisFiles(paths, skipped: skipped.count) }
@@ -82,6 +78,28 @@ public struct Workspace: Sendable {
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
             configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) }, skipped: skipped,
             sideFiles: sideFiles)
+    }
+
+    private enum Placement {
+        /// Read as definitions or raw policy.
+        case input
+        /// Kept unread for an `openapi` field to name (JSON found in a folder).
+        case side
+        /// Not Portcullis's; kept unread as a side file when `true`.
+        case skipped(Bool)
+        /// Named on the command line and not Portcullis's.
+        case refused
+    }
+
+    /// Where a file goes: one place for the rule, for files found on disk and in memory.
+    private static func place(_ source: SourceFile, namedOnCommandLine: Bool) -> Placement {
+        if !namedOnCommandLine, source.path.hasSuffix(".json") { return .side }
+        switch (FileRecognition.classify(source), namedOnCommandLine) {
+        case (.portcullis, _), (.unjudgeable, _), (.empty, true): return .input
+        case (.foreign, true): return .refused
+        case (.foreign, false): return .skipped(!source.isPolicyXML)
+        case (.empty, false): return .skipped(false)
+        }
     }
 
     /// Standard input as the only input, shown as `name` (`<stdin>` when there is none);
@@ -123,5 +141,26 @@ public struct Workspace: Sendable {
             common = Array(zip(common, parts).prefix { $0 == $1 }.map(\.0))
         }
         return "/" + common.joined(separator: "/")
+    }
+}
+
+extension Workspace {
+    /// Files held in memory (an import checking what it is about to write), placed as
+    /// discovery places files found in a folder; paths are the project's paths.
+    public init(inMemory files: [SourceFile]) {
+        inputs = []
+        projectPaths = []
+        for source in files {
+            switch Self.place(source, namedOnCommandLine: false) {
+            case .input:
+                inputs.append(source)
+                projectPaths.append(source.path)
+            case .side: sideFiles.append(source)
+            case .skipped(let kept):
+                skipped.append(source.path)
+                if kept { sideFiles.append(source) }
+            case .refused: break
+            }
+        }
     }
 }

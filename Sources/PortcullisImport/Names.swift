@@ -1,9 +1,11 @@
 import PortcullisModel
 
 /// Makes names the language accepts out of text written for people or other tools (titles,
-/// file names, operationIds), and keeps the names of one kind apart.
+/// file names, operationIds), and keeps the names of one kind apart. What it makes is valid
+/// in every name form: a gateway's, a resource's and a route id.
 public struct NameMaker: Sendable {
-    /// The longest name made: the narrowest limit of the names it makes for.
+    /// The longest name made: the narrowest limit of the names it makes for (the gateway's,
+    /// environments'; resource names and route ids may be longer).
     public static let limit = 64
 
     private var taken: Set<String> = []
@@ -58,6 +60,7 @@ public struct NameMaker: Sendable {
 }
 
 extension NameMaker {
-    /// Whether `text` is a valid name as it is, such as a name the command line gives.
-    public static func isName(_ text: String) -> Bool { WrittenForms.isName(text) }
+    /// Whether `text` can name an APIM resource (an API, a product) as it is, such as a
+    /// name the command line gives.
+    public static func isResourceName(_ text: String) -> Bool { Grammar.isResourceName(text) }
 }

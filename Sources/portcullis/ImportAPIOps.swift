@@ -1,16 +1,59 @@
 import ArgumentParser
+import Foundation
+import PortcullisCompiler
+import PortcullisImport
 
 struct ImportAPIOps: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "apiops", abstract: "Turn an APIOps extractor tree into Portcullis definitions.")
+        commandName: "apiops",
+        abstract: "Turn an APIOps extractor tree into Portcullis definitions, proved by building them.",
+        discussion: """
+            Every policy document of the tree must come back from a build of the definitions \
+            unchanged (canonical XML), and every information property Portcullis carries with \
+            its value; when one would not, nothing is written unless --allow-differences is given.
+            """)
 
     @Argument(help: "The APIOps artifact folder (the extractor's output).")
     var tree: String
 
-    @Option(help: "The folder to write the definitions to: new or empty.")
+    @Option(help: "The folder to write the definitions to: a new or empty folder.")
     var out: String
 
+    @Option(help: "The gateway's name in the definitions.")
+    var name = "imported"
+
+    @Option(
+        name: .customLong("configuration"),
+        help: ArgumentHelp(
+            "An APIOps publisher configuration, 'configuration.NAME.yaml', imported as environment NAME (repeatable).",
+            valueName: "file"))
+    var configurations: [String] = []
+
+    @Flag(help: "Check the round trip and report; write nothing.")
+    var verify = false
+
+    @Flag(help: "Write the definitions even when some documents would not come back unchanged.")
+    var allowDifferences = false
+
+    @OptionGroup var report: ReportOptions
+
     func run() throws {
-        throw ValidationError("not built yet")
+        try runDriver {
+            let output = try OutputFolder(resolving: out)
+            if !verify { try output.refuseUnsafeReplacement(inputs: [tree] + configurations) }
+            let imported = try APIOpsImport(tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions())
+            let writes = !verify && (imported.roundTrip.differences.isEmpty || allowDifferences)
+            if writes { try BundleWriter.write(imported.files, to: output) }
+            if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }
+            try report.emit(imported.roundTrip.lint.report, section: ("import", imported.summary))
+            if !report.quiet {
+                let what =
+                    writes
+                    ? "wrote \(imported.files.files.count) files to '\(out)'"
+                    : verify ? "checked; wrote nothing" : "some documents would not come back unchanged; wrote nothing"
+                FileHandle.standardError.write(Data("portcullis: \(what)\n".utf8))
+            }
+            exitWithoutTeardown(imported.hasErrors ? 1 : 0, keeping: imported)
+        }
     }
 }

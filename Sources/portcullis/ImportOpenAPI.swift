@@ -25,9 +25,9 @@ struct ImportOpenAPI: ParsableCommand {
     @OptionGroup var report: ImportReportOptions
 
     func validate() throws {
-        if let name, !NameMaker.isName(name) {
+        if let name, !NameMaker.isResourceName(name) {
             throw ValidationError(
-                "'--name' must be a name the definitions accept, such as 'orders' or 'orders-v2', not '\(DisplayText.escaped(name.utf8))'")
+                "'--name' must be an APIM resource name, such as 'orders' or 'Orders_v2', not '\(DisplayText.escaped(name.utf8))'")
         }
     }
 

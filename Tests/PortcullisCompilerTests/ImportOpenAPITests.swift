@@ -124,9 +124,13 @@ final class ImportOpenAPITests: XCTestCase {
         let codes = Set((findings["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
         XCTAssertEqual(codes, ["LP001", "LP007", "RL001"], lint.stdout)
 
-        // Fixed as a team would: a provider's defaults, a rate limit and scopes.
+        // Fixed as a team would: an identity provider as the default, a rate limit and scopes.
         try write(
             try read("defs/gateway.yaml")
+                + "identityProviders:\n  entra:\n    type: jwt\n"
+                + "    issuer: https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0\n"
+                + "    openidConfig: https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\n"
+                + "    audiences: [api://pet-store]\n"
                 + "scopes:\n  pets.read: {access: read}\n  pets.write: {access: write}\n"
                 + "defaults:\n  auth: entra\n  rateLimit: {calls: 100, per: 60s, key: subscription}\n",
             to: "defs/gateway.yaml")
@@ -157,6 +161,14 @@ final class ImportOpenAPITests: XCTestCase {
         let api = try read("defs/apis/stock-keeping.yaml")
         XCTAssertTrue(api.contains("\npath: inventory\nbackend: \"https://inventory.example.com/inventory\"\n"), api)
         XCTAssertEqual(Set(codes), ["LP001", "RL001"])
+
+        // '--name' takes an APIM resource name; the gateway's name is made of it.
+        let named = try importJSON(["Stock Keeping.json", "--out", "named", "--name", "Stock_V2"])
+        XCTAssertEqual(named.status, 0)
+        XCTAssertEqual(named.report["apiNamedFrom"] as? String, "--name")
+        XCTAssertEqual(named.report["files"] as? [String], ["gateway.yaml", "apis/Stock_V2.yaml", "specs/Stock_V2.json"])
+        XCTAssertTrue(try read("named/gateway.yaml").hasSuffix("kind: Gateway\nname: stock-v2\n"))
+        XCTAssertEqual(Set(named.codes), ["LP001", "RL001"])
     }
 
     func testWhatCannotBeKeptAsWrittenIsRenamedOrDroppedAndReported() throws {
@@ -183,14 +195,13 @@ final class ImportOpenAPITests: XCTestCase {
         let routes = (report["routes"] as? [[String: Any]] ?? []).map { "\($0["route"]!) \($0["method"]!) \($0["routePath"]!)" }
         XCTAssertEqual(
             routes,
-            ["list-orders GET /orders", "create-order POST /orders", "create-order-2 GET /orders/{order_id}", "delete-orders-order-id DELETE /orders/{order_id}"])
+            ["listOrders GET /orders", "create-order POST /orders", "create-order-2 GET /orders/{order_id}", "delete-orders-order-id DELETE /orders/{order_id}"])
         let changes = (report["changes"] as? [[String: Any]] ?? []).map { change in
             "\(change["line"].map { "\($0)" } ?? "-") \(change["kind"]!): \(change["message"]!)"
         }
         XCTAssertEqual(
             changes,
             [
-                "6 renamed: operationId 'listOrders' of GET '/orders' is not a valid route id, so its route is 'list-orders'",
                 "8 renamed: path '/orders/{order-id}' of GET is not a route path (parameter names are letters, digits and '_', starting with a letter), so the route's path is '/orders/{order_id}'",
                 "8 renamed: path '/orders/{order-id}' of DELETE is not a route path (parameter names are letters, digits and '_', starting with a letter), so the route's path is '/orders/{order_id}'",
                 "9 renamed: operationId 'create-order' of GET '/orders/{order-id}' is an earlier operation's too, so its route is 'create-order-2'",
@@ -200,7 +211,6 @@ final class ImportOpenAPITests: XCTestCase {
                 "- dropped: the API's title is left out of the definitions: it starts with '@(' or '@{', which APIM would run as a policy expression",
                 "- dropped: the API's description is left out of the definitions: it holds '{{' or '}}', which the language reads as a named-value reference",
                 "- placeholder: the first server URL is not an absolute https URL, so the backend is 'https://backend.invalid'",
-                "- placeholder: the gateway's identity provider 'entra' is a stand-in: the document does not say how callers authenticate",
             ])
         // The definitions themselves read back; what stays is the document's own paths and
         // operationIds, which the report says how to fix.

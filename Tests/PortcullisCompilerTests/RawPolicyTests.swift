@@ -72,7 +72,6 @@ final class RawPolicyTests: XCTestCase {
                 <inbound>
                     <set-variable name="started" value="@(DateTime.UtcNow.ToString("o"))" />
                     <base />
-                    <set-backend-service base-url="https://orders.example.com" />
                     <include-fragment fragment-id="Correlation_Headers" />
                 </inbound>
                 <outbound>
@@ -82,11 +81,14 @@ final class RawPolicyTests: XCTestCase {
             </policies>
 
             """)
+        // The author's policy is the API's as written: the URL backend is its serviceUrl.
+        let information = try String(contentsOf: file("out/apim/apis/orders/apiInformation.json"), encoding: .utf8)
+        XCTAssertTrue(information.contains(#""serviceUrl" : "https://orders.example.com""#), information)
         let fragment = try String(contentsOf: file("out/apim/policy fragments/Correlation_Headers/policy.xml"), encoding: .utf8)
         XCTAssertTrue(fragment.hasPrefix("<fragment>\n  <set-header name=\"X-Request-Id\""), fragment)
-        let information = try String(
+        let fragmentInformation = try String(
             contentsOf: file("out/apim/policy fragments/Correlation_Headers/policyFragmentInformation.json"), encoding: .utf8)
-        XCTAssertTrue(information.contains("Adds the request id."), information)
+        XCTAssertTrue(fragmentInformation.contains("Adds the request id."), fragmentInformation)
         let check = try ToolProcess.run(["build", "defs", "--out", "out", "--check"], in: directory)
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
     }

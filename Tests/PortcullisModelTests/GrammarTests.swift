@@ -33,6 +33,34 @@ final class GrammarTests: XCTestCase {
         }
     }
 
+    /// APIM's wider names, still safe as folder names.
+    func testResourceNames() {
+        let longest = String(repeating: "a", count: 80)
+        for valid in ["Orders", "orders_v2", "61e68d73c8e44ca9124dcddb", "a-", "A--b", "0", longest] {
+            XCTAssertTrue(Grammar.isResourceName(valid), valid)
+        }
+        for invalid in ["", "-a", "_a", "a.b", "..", "a/b", "a b", longest + "a", "ｏrders"] {
+            XCTAssertFalse(Grammar.isResourceName(invalid), invalid)
+        }
+    }
+
+    /// Ids APIM's OpenAPI import keeps as the operation's name (lower-cased, the same name to APIM).
+    func testOperationNames() {
+        let longest = String(repeating: "a", count: Grammar.maxOperationNameLength)
+        for valid in ["list-orders", "GetOrders", "61e68d73c8e44ca9124dcddb", "a1-B2", longest] {
+            XCTAssertTrue(Grammar.isOperationName(valid), valid)
+        }
+        for invalid in ["", "list--orders", "-a", "a-", "get_orders", "LogicApp_hello", "a.b", longest + "a"] {
+            XCTAssertFalse(Grammar.isOperationName(invalid), invalid)
+        }
+    }
+
+    func testCaseFoldingLowersASCIIOnly() {
+        XCTAssertEqual(Grammar.caseFolded("Orders_V2"), "orders_v2")
+        XCTAssertEqual(Grammar.caseFolded("orders"), "orders")
+        XCTAssertEqual(Grammar.caseFolded("ÄB"), "Äb")
+    }
+
     func testScopeNames() {
         for valid in ["orders.read", "api://orders/Orders.Read", "*", "orders.*", "a:b_c-d"] {
             XCTAssertTrue(Grammar.isScopeName(valid), valid)

@@ -6,7 +6,7 @@ import XCTest
 
 /// Effective routes: which level each value comes from, and where it is written.
 final class ResolutionTests: XCTestCase {
-    private func resolve(_ files: [String]) -> (ResolvedProject, [Diagnostic]) {
+    static func resolve(_ files: [String]) -> (ResolvedProject, [Diagnostic]) {
         var definitions = Definitions()
         var diagnostics = DiagnosticCollector()
         for (index, text) in files.enumerated() {
@@ -66,7 +66,7 @@ final class ResolutionTests: XCTestCase {
         """
 
     func testInheritanceRecordsOriginAndLocation() throws {
-        let (project, diagnostics) = resolve([gateway, api])
+        let (project, diagnostics) = Self.resolve([gateway, api])
         XCTAssertEqual(diagnostics.map(\.message), [])
         let routes = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.written.id.value, $0) })
         let inherits = try XCTUnwrap(routes["inherits"])
@@ -99,7 +99,7 @@ final class ResolutionTests: XCTestCase {
 
     func testAuthIsPublicWhenNoLevelNamesOne() throws {
         let gatewayWithoutDefaults = gateway.replacingOccurrences(of: "  auth: entra\n", with: "")
-        let (project, _) = resolve([gatewayWithoutDefaults, api])
+        let (project, _) = Self.resolve([gatewayWithoutDefaults, api])
         let bare = try XCTUnwrap(project.routes.first { $0.written.id.value == "only" })
         XCTAssertEqual(bare.auth.value, .none)
         XCTAssertEqual(bare.auth.origin, .unset)
@@ -117,7 +117,7 @@ final class ResolutionTests: XCTestCase {
               - {id: open, method: GET, path: /b, auth: none, public: data, cache: {ttl: 30s}}
               - {id: explicit, method: GET, path: /c, auth: none, public: data, cache: {ttl: 30s, sharing: per-user}}
             """
-        let (project, _) = resolve([gateway, text])
+        let (project, _) = Self.resolve([gateway, text])
         let sharing = Dictionary(uniqueKeysWithValues: project.routes.map { ($0.written.id.value, $0.cacheSharing) })
         XCTAssertEqual(sharing["private"], .perUser)
         XCTAssertEqual(sharing["open"], .shared)

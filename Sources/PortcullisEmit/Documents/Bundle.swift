@@ -31,8 +31,9 @@ public struct BundleIndex: Sendable {
         }
 
         /// The entry of the file `pieces` make at `path`; paths are built from names the
-        /// language restricts to `[a-z0-9-]`, so none can leave the bundle, and this check
-        /// makes that a guarantee rather than a consequence.
+        /// language restricts to letters, digits, `-` and `_` (named values also `.`, never
+        /// a whole component), so none can leave the bundle, and this check makes that a
+        /// guarantee rather than a consequence.
         public init(path: String, pieces: [[UInt8]]) {
             precondition(BundleIndex.isContained(path), "bundle path '\(path)' would leave the output folder")
             self.init(path: path, size: pieces.reduce(0) { $0 + $1.count }, sha256: SHA256.hex(pieces: pieces))

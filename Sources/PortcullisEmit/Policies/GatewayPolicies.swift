@@ -31,8 +31,14 @@ enum GatewayPolicies {
 
     /// The API's backend, for all of its routes; nil when some route has its own, so each
     /// operation sets its backend and no route gets a token meant for another backend.
+    ///
+    /// An API with its own raw policy and a URL backend is sent to its `serviceUrl`, as
+    /// APIM sends every API whose policy names no backend: the author's policy is then the
+    /// estate's as written (what `import` proves), and the URL is still the backend.
     static func api(_ api: API, backend: PlannedBackend?) -> PolicyElement {
-        PolicyDocument.make(.api, inbound: backend.map(backendElements) ?? [], raw: api.policy?.document)
+        var inbound = backend.map(backendElements) ?? []
+        if api.policy != nil, case .url? = backend?.reference { inbound = [] }
+        return PolicyDocument.make(.api, inbound: inbound, raw: api.policy?.document)
     }
 
     /// `set-backend-service` and, when the backend is called with APIM's managed identity,

@@ -24,10 +24,9 @@ public enum OpenAPIImport {
     /// The backend written when the document names no https server: a name that never
     /// resolves (RFC 6761), so a project nobody fixed cannot send traffic anywhere.
     static let placeholderBackend = "https://backend.invalid"
-    static let providerName = "entra"
 
     /// Imports `file` (file 0 of the report) read under `limits`; `name` is the API's name
-    /// when the command line gives one, and must be a valid name (else this throws
+    /// when the command line gives one, and must be a resource name (else this throws
     /// ``ImportedFiles/UncontainedPath`` or writes a project lint rejects).
     public static func run(_ file: SourceFile, name: String?, limits: InputLimits) throws -> Outcome {
         var diagnostics = DiagnosticCollector()
@@ -111,7 +110,7 @@ private struct Importer {
         // Valid operationIds are kept first, so a name made for another operation never takes one.
         var names = NameMaker()
         let kept = routable.map { item -> String? in
-            guard let id = item.operation.operationId?.value, WrittenForms.isRouteID(id), names.claim(id) else { return nil }
+            guard let id = item.operation.operationId?.value, Grammar.isOperationName(id), names.claim(id) else { return nil }
             return id
         }
         var routes: [YAMLValue] = []
@@ -138,7 +137,7 @@ private struct Importer {
             ?? NameMaker.name(from: "\(method.rawValue) \(path.text)") ?? "operation"
         let id = names.unique(made)
         if let written = operation.operationId {
-            let why = WrittenForms.isRouteID(written.value) ? "is an earlier operation's too" : "is not a valid route id"
+            let why = Grammar.isOperationName(written.value) ? "is an earlier operation's too" : "is not a valid route id"
             change(
                 .renamed, "operationId \(OpenAPIImportReport.quoted(written.value)) of \(operation.shown) \(why), so its route is '\(id)'",
                 fix: "make the operationId '\(id)' in '\(specificationPath)' too, so that the route and the operation match",
@@ -189,7 +188,7 @@ private struct Importer {
             }
             segments.append(rewritten + rest)
         }
-        guard case .success(let template) = WrittenForms.routePath("/" + segments.joined(separator: "/")) else { return nil }
+        guard case .success(let template) = Grammar.pathTemplate("/" + segments.joined(separator: "/")) else { return nil }
         return template
     }
 
@@ -207,15 +206,12 @@ private struct Importer {
         api.append(("backend", .string(backend(about.serverURLs.first))))
         api.append(("openapi", .string("../\(specificationPath)")))
         api.append(("routes", .sequence(routes)))
+        let gatewayName = NameMaker.name(from: report.api) ?? "gateway"
+        // No identity provider: the document does not say which tokens callers bring, and
+        // lint's LP001 on every route says that this is the first thing to settle.
         let gateway: YAMLValue = .mapping([
-            ("apiVersion", .string(DocumentDecoder.apiVersion)), ("kind", .string("Gateway")), ("name", .string(report.api)),
-            ("identityProviders", .mapping([(OpenAPIImport.providerName, Self.placeholderProvider(audience: "api://\(report.api)"))])),
+            ("apiVersion", .string(DocumentDecoder.apiVersion)), ("kind", .string("Gateway")), ("name", .string(gatewayName)),
         ])
-        let provider = OpenAPIImport.providerName
-        change(
-            .placeholder, "the gateway's identity provider '\(provider)' is a stand-in: the document does not say how callers authenticate",
-            fix: "set its issuer, openidConfig and audiences in 'gateway.yaml', then 'auth' on the API or its routes",
-            at: nil)
         // Document order, then what the document does not locate.
         report.changes = report.changes.enumerated().sorted { first, second in
             let (a, b) = (first.element, second.element)
@@ -232,23 +228,13 @@ private struct Importer {
         return OpenAPIImport.Imported(files: files, report: report)
     }
 
-    /// A JWT provider of Microsoft Entra ID for no real tenant, which lints and calls nothing.
-    private static func placeholderProvider(audience: String) -> YAMLValue {
-        let tenant = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0"
-        return .mapping([
-            ("type", .string("jwt")), ("issuer", .string(tenant)),
-            ("openidConfig", .string(tenant + "/.well-known/openid-configuration")),
-            ("audiences", .sequence([.string(audience)])),
-        ])
-    }
-
     /// The path of the first server's URL when it is an API path, else the API's name.
     private mutating func apiPath(_ url: String?) -> String {
         guard let url else { return report.api }
         let afterHost = url.firstRange(of: "://").map { url[$0.upperBound...].drop { $0 != "/" } } ?? Substring(url)
         let path = afterHost.prefix { $0 != "?" && $0 != "#" }.split(separator: "/").joined(separator: "/")
         if path.isEmpty { return report.api }
-        guard WrittenForms.isAPIPath(path) else {
+        guard Grammar.isAPIPath(path) else {
             change(
                 .renamed, "the first server URL's path is not an API path, so the API's path is '\(report.api)'",
                 fix: "set 'path' in 'apis/\(report.api).yaml' to the path callers use",

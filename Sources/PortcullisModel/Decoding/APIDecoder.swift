@@ -5,7 +5,7 @@ extension DocumentDecoder {
     mutating func decodeAPI(_ root: YAMLNode, kindRange: SourceRange) {
         let errorsBefore = context.errorCount
         guard let fields = context.fields(root, APIField.self, named: "API", introducedAt: kindRange) else { return }
-        let name = context.require(fields, .name).flatMap { context.name($0) }
+        let name = context.require(fields, .name).flatMap { context.name($0, form: .resource) }
         let path = context.require(fields, .path).flatMap { context.string($0) }.flatMap {
             context.validated(
                 $0, by: Grammar.isAPIPath, as: "API path", field: "path",
@@ -42,7 +42,7 @@ extension DocumentDecoder {
         api.policy = fields[.policy].flatMap { rawPolicy($0) }
         if let versionEntry = fields[.version],
             let versionFields = context.fields(versionEntry.value, APIVersionField.self, named: versionEntry.key, introducedAt: versionEntry.keyRange),
-            let set = context.require(versionFields, .set).flatMap({ context.name($0) }),
+            let set = context.require(versionFields, .set).flatMap({ context.name($0, form: .resource) }),
             let versionName = context.require(versionFields, .name).flatMap({ context.string($0) }).flatMap({
                 context.validated(
                     $0, by: Grammar.isVersionName, as: "version", field: "name",
@@ -75,11 +75,7 @@ extension DocumentDecoder {
             definitions.brokenParts.append(node.extent)
             return nil
         }
-        let id = context.require(fields, .id).flatMap { context.name($0) }.flatMap {
-            context.validated(
-                $0, by: Grammar.isOperationName, as: "route id", field: "id",
-                rule: "APIM imports a route id as an operationId and turns each run of hyphens into one, so the route's policy would find no operation; use single hyphens")
-        }
+        let id = context.require(fields, .id).flatMap { context.name($0, form: .operation) }
         let method = context.require(fields, .method).flatMap { context.choice($0, as: HTTPMethod.self) }
         var path: Located<PathTemplate>?
         if let pathEntry = context.require(fields, .path), let text = context.string(pathEntry) {

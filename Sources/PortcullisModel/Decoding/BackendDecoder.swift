@@ -15,7 +15,7 @@ extension DocumentDecoder {
     mutating func decodeBackend(_ root: YAMLNode, kindRange: SourceRange) {
         let errorsBefore = context.errorCount
         guard let fields = context.fields(root, BackendField.self, named: "Backend", introducedAt: kindRange) else { return }
-        let name = context.require(fields, .name).flatMap { context.name($0) }
+        let name = context.require(fields, .name).flatMap { context.name($0, form: .resource) }
         let description = fields[.description].flatMap { context.string($0) }
         var target: Backend.Target?
         switch (fields[.url], fields[.pool]) {
@@ -58,8 +58,8 @@ extension DocumentDecoder {
     /// Where an API sends requests: a backend's name, or (as in the first version of the
     /// language) a URL.
     mutating func backendReference(_ entry: YAMLEntry) -> BackendReference? {
-        if let text = entry.value.scalar?.text, Grammar.isName(text) {
-            return context.name(entry).map(BackendReference.named)
+        if let text = entry.value.scalar?.text, Grammar.isResourceName(text) {
+            return context.name(entry, form: .resource).map(BackendReference.named)
         }
         return context.url(entry, templates: true).map(BackendReference.url)
     }
@@ -174,7 +174,7 @@ extension DocumentDecoder {
         let members = items.compactMap { item -> Backend.PoolMember? in
             let start = SourceRange.point(item.range.file, line: Int(item.range.start.line), column: Int(item.range.start.column))
             guard let fields = context.fields(item, PoolMemberField.self, named: entry.key, introducedAt: start),
-                let backend = context.require(fields, .backend).flatMap({ context.name($0) })
+                let backend = context.require(fields, .backend).flatMap({ context.name($0, form: .resource) })
             else { return nil }
             return Backend.PoolMember(
                 backend: backend, priority: fields[.priority].flatMap { context.integer($0, in: Self.poolPriorities) },

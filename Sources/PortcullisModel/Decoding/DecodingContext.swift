@@ -208,32 +208,22 @@ struct DecodingContext {
         return range
     }
 
-    mutating func name(_ node: YAMLNode, field: String) -> Located<String>? {
+    mutating func name(_ node: YAMLNode, field: String, form: NameForm = .name) -> Located<String>? {
         guard let text = string(node, field: field) else { return nil }
-        return checkName(text, field: field)
+        return checkName(text, field: field, form: form)
     }
 
-    mutating func name(_ entry: YAMLEntry) -> Located<String>? {
-        name(entry.value, field: entry.key)
+    mutating func name(_ entry: YAMLEntry, form: NameForm = .name) -> Located<String>? {
+        name(entry.value, field: entry.key, form: form)
     }
 
-    /// A user-chosen key (provider, secret, named value) must itself be a name.
-    mutating func keyName(_ entry: YAMLEntry, of field: String) -> Located<String>? {
-        checkName(Located(entry.key, at: entry.keyRange), field: field)
+    /// A user-chosen key (provider, group, APIM resource) must itself be a name.
+    mutating func keyName(_ entry: YAMLEntry, of field: String, form: NameForm = .name) -> Located<String>? {
+        checkName(Located(entry.key, at: entry.keyRange), field: field, form: form)
     }
 
-    /// Named values and secrets take APIM's wider names (`clientId`, `Gateway.Name`), since
-    /// raw policies and estates moved onto Portcullis refer to them as `{{name}}`.
-    mutating func namedValueName(_ text: Located<String>, field: String) -> Located<String>? {
-        validated(
-            text, by: Grammar.isNamedValueName, as: "named value name", field: field,
-            rule: "named value and secret names are 1 to 256 letters, digits, '.', '-' and '_', starting with a letter or digit")
-    }
-
-    private mutating func checkName(_ text: Located<String>, field: String) -> Located<String>? {
-        validated(
-            text, by: Grammar.isName, as: "name", field: field,
-            rule: "names are 1 to 64 lowercase letters, digits and inner hyphens, starting and ending with a letter or digit")
+    mutating func checkName(_ text: Located<String>, field: String, form: NameForm) -> Located<String>? {
+        validated(text, by: form.accepts, as: form.what, field: field, rule: form.rule)
     }
 
     mutating func scopeName(_ node: YAMLNode, field: String) -> Located<String>? {

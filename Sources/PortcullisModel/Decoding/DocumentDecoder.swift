@@ -97,7 +97,7 @@ public struct DocumentDecoder {
     /// `tags: [name, ...]` on an API, a product or a named value.
     mutating func tagList(_ entry: YAMLEntry?) -> [Located<String>] {
         guard let entry, let items = context.sequence(entry) else { return [] }
-        return items.compactMap { context.name($0, field: entry.key) }
+        return items.compactMap { context.name($0, field: entry.key, form: .resource) }
     }
 
     /// Leaves out a document whose kind cannot be told, after its one error. It may have

@@ -28,7 +28,7 @@ extension DocumentDecoder {
         guard let entry, let entries = context.namedEntries(entry) else { return [:] }
         var targets: [String: Environment.Target] = [:]
         for item in entries {
-            guard let name = context.keyName(item, of: entry.key),
+            guard let name = context.keyName(item, of: entry.key, form: .resource),
                 let overrides = limited(item.value, to: shape, field: item.key, environment: environment)
             else { continue }
             targets[name.value] = targets[name.value] ?? Environment.Target(name: name, overrides: overrides)
@@ -47,7 +47,8 @@ extension DocumentDecoder {
         case .secret:
             context.unreadSecrets += Self.secretLiterals(in: node)
             return node
-        case .named(let inner), .routes(let inner):
+        case .named(_, let inner), .routes(let inner):
+            let form: NameForm = if case .named(let form, _) = shape { form } else { .operation }
             guard case .mapping(let entries) = node.content else {
                 context.mismatch(node, expected: "a mapping", field: field)
                 return nil
@@ -55,7 +56,7 @@ extension DocumentDecoder {
             let kept = entries.compactMap { entry -> YAMLEntry? in
                 // The value first, so that a secret under a misspelt name is masked too.
                 let value = limited(entry.value, to: inner, field: entry.key, environment: environment)
-                guard context.keyName(entry, of: field) != nil, let value else { return nil }
+                guard context.keyName(entry, of: field, form: form) != nil, let value else { return nil }
                 return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: value)
             }
             return YAMLNode(.mapping(kept), range: node.range)

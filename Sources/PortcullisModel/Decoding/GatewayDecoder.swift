@@ -8,7 +8,8 @@ extension DocumentDecoder {
         let name = context.require(fields, .name).flatMap { context.name($0) }
         let sku = fields[.sku].flatMap { context.choice($0, as: ServiceTier.self) }
         var declared = DeclaredNames()
-        let providers = context.require(fields, .identityProviders).map { decodeProviders($0, declaring: &declared.providers) } ?? []
+        // Optional: an estate that uses only subscription keys has no provider to declare.
+        let providers = fields[.identityProviders].map { decodeProviders($0, declaring: &declared.providers) } ?? []
         let scopes = fields[.scopes].map { decodeScopes($0, declaring: &declared.scopes) } ?? []
         let namedValues = fields[.namedValues].map { decodeNamedValues($0, declaring: &declared.namedValues) } ?? []
         let secrets = fields[.secrets].map { decodeSecrets($0, declaring: &declared.secrets) } ?? []
@@ -53,10 +54,6 @@ extension DocumentDecoder {
     /// so references to a broken provider are not reported as unknown too.
     private mutating func decodeProviders(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [IdentityProvider] {
         guard let entries = context.namedEntries(entry) else { return [] }
-        if entries.isEmpty {
-            context.diagnostics.report(
-                .invalidValue, "'identityProviders' must declare at least one provider", at: entry.value.range)
-        }
         var providers: [IdentityProvider] = []
         for item in entries {
             guard let providerName = context.keyName(item, of: "identityProviders") else { continue }
@@ -92,7 +89,7 @@ extension DocumentDecoder {
         guard let entries = context.namedEntries(entry) else { return [] }
         var namedValues: [NamedValue] = []
         for item in entries {
-            guard let valueName = context.namedValueName(Located(item.key, at: item.keyRange), field: "namedValues") else { continue }
+            guard let valueName = context.keyName(item, of: "namedValues", form: .namedValue) else { continue }
             names.insert(valueName.value)
             guard case .mapping = item.value.content else {
                 if let value = context.string(item) {
@@ -126,7 +123,7 @@ extension DocumentDecoder {
         guard let entries = context.namedEntries(entry) else { return [] }
         var sets: [VersionSet] = []
         for item in entries {
-            guard let setName = context.keyName(item, of: "versionSets") else { continue }
+            guard let setName = context.keyName(item, of: "versionSets", form: .resource) else { continue }
             names.insert(setName.value)
             guard let fields = context.fields(item.value, VersionSetField.self, named: item.key, introducedAt: item.keyRange),
                 let scheme = context.require(fields, .scheme).flatMap({ context.choice($0, as: VersionSet.Scheme.self) })
@@ -160,9 +157,9 @@ extension DocumentDecoder {
         guard let entries = context.namedEntries(entry) else { return [] }
         var groups: [Group] = []
         for item in entries {
-            guard let groupName = context.keyName(item, of: "groups") else { continue }
+            guard let groupName = context.keyName(item, of: "groups", form: .resource) else { continue }
             names.insert(groupName.value)
-            if Group.builtIn.contains(groupName.value) {
+            if Group.builtIn.contains(Grammar.caseFolded(groupName.value)) {
                 context.diagnostics.report(
                     .invalidValue, "'\(groupName.value)' is one of APIM's built-in groups", at: groupName.range,
                     notes: [Diagnostic.Note("products name built-in groups without declaring them; remove this entry", at: groupName.range)])
@@ -183,7 +180,7 @@ extension DocumentDecoder {
         var secrets: [SecretDeclaration] = []
         for item in entries {
             readingSecret([item.value.range]) { decoder in
-                guard let secretName = decoder.context.namedValueName(Located(item.key, at: item.keyRange), field: "secrets") else {
+                guard let secretName = decoder.context.keyName(item, of: "secrets", form: .namedValue) else {
                     decoder.context.unreadSecrets.append(item.keyRange)
                     return
                 }
@@ -273,7 +270,7 @@ extension DocumentDecoder {
                 let fields = context.fields(entry.value, SecretReferenceField.self, named: entry.key, introducedAt: entry.keyRange),
                 let reference = context.require(fields, .secret),
                 let text = context.string(reference),
-                let name = context.namedValueName(text, field: reference.key)
+                let name = context.checkName(text, field: reference.key, form: .namedValue)
             else { return nil }
             return .reference(name)
         default:

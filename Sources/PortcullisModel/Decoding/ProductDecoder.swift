@@ -4,10 +4,10 @@ import PortcullisSyntax
 extension DocumentDecoder {
     mutating func decodeProduct(_ root: YAMLNode, kindRange: SourceRange) {
         guard let fields = context.fields(root, ProductField.self, named: "Product", introducedAt: kindRange) else { return }
-        let name = context.require(fields, .name).flatMap { context.name($0) }
+        let name = context.require(fields, .name).flatMap { context.name($0, form: .resource) }
         var apis: [Located<String>]?
         if let apisEntry = context.require(fields, .apis), let items = context.sequence(apisEntry) {
-            apis = items.compactMap { context.name($0, field: "apis") }
+            apis = items.compactMap { context.name($0, field: "apis", form: .resource) }
         }
         var product = Product(
             name: name ?? Located("", at: kindRange),
@@ -21,7 +21,7 @@ extension DocumentDecoder {
             kindRange: kindRange)
         product.policy = fields[.policy].flatMap { rawPolicy($0) }
         if let groupsEntry = fields[.groups], let items = context.sequence(groupsEntry) {
-            product.groups = items.compactMap { context.name($0, field: groupsEntry.key) }
+            product.groups = items.compactMap { context.name($0, field: groupsEntry.key, form: .resource) }
         }
         product.terms = fields[.terms].flatMap { context.string($0) }
         product.tags = tagList(fields[.tags])

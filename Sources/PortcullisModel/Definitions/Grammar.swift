@@ -1,5 +1,5 @@
 /// The lexical forms of the language's value types, checked on UTF-8 bytes.
-enum Grammar {
+package enum Grammar {
     private static func isLowerAlnum(_ byte: UInt8) -> Bool {
         (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
     }
@@ -8,8 +8,9 @@ enum Grammar {
         isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A)
     }
 
-    /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: safe as a folder name and an APIM resource name.
-    static func isName(_ text: String) -> Bool {
+    /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: the names only Portcullis gives (the gateway,
+    /// environments, identity providers), safe as a folder name.
+    package static func isName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
         guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
@@ -26,32 +27,47 @@ enum Grammar {
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
-    static func isNamedValueName(_ text: String) -> Bool {
+    package static func isNamedValueName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
-    /// (`policyFragment1`, `Shared_Headers`), still safe as a folder name.
-    static func isResourceName(_ text: String) -> Bool {
+    /// (`Orders_v2`, `61e68d73c8e44ca9124dcddb`), still safe as a folder name.
+    package static func isResourceName(_ text: String) -> Bool {
         let bytes = text.utf8
         guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
         return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
     }
 
-    /// A name APIM keeps as it is when it imports it as an `operationId`: import turns each
-    /// run of characters other than letters and digits into one hyphen, so a name with `--`
-    /// would name an operation that does not exist.
-    static func isOperationName(_ text: String) -> Bool {
-        guard isName(text) else { return false }
+    /// The longest operation name APIM's OpenAPI import keeps: it cuts longer ones to fit
+    /// a de-duplication suffix.
+    static let maxOperationNameLength = 76
+
+    /// `^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$`, at most 76 bytes: a name APIM keeps when it imports
+    /// it as an `operationId`. Import lower-cases the id (the same name to APIM, which
+    /// ignores case), turns each run of other characters into one hyphen and trims hyphens,
+    /// so `_`, `--` or an outer hyphen would name an operation that does not exist.
+    package static func isOperationName(_ text: String) -> Bool {
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
+        let bytes = text.utf8
+        guard let first = bytes.first, let last = bytes.last, bytes.count <= maxOperationNameLength,
+            isAlnum(first), isAlnum(last)
+        else { return false }
         var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == 0x2D && previous == 0x2D { return false }
+        for byte in bytes {
+            guard isAlnum(byte) || (byte == 0x2D && previous != 0x2D) else { return false }
             previous = byte
         }
         return true
+    }
+
+    /// `text` with ASCII upper case lowered: the key under which APIM, which ignores case
+    /// in resource names, files a name. Returns `text` itself when it has no upper case.
+    static func caseFolded(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
+        return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
     }
 
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.
@@ -90,7 +106,7 @@ enum Grammar {
     }
 
     /// An APIM API URL suffix: `orders` or `shop/v1/orders`, no leading or trailing slash.
-    static func isAPIPath(_ text: String) -> Bool {
+    package static func isAPIPath(_ text: String) -> Bool {
         let segments = text.split(separator: "/", omittingEmptySubsequences: false)
         return text.utf8.count <= 400
             && segments.allSatisfy { segment in
@@ -124,7 +140,7 @@ enum Grammar {
 
     /// A route path template: `/`, `/orders`, `/orders/{id}`, `/files/{name}.json`.
     /// Returns the template or why the text is not one.
-    static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
+    package static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
         let bytes = Array(text.utf8)
         guard bytes.first == 0x2F else { return .failure(InvalidPath(reason: "route paths start with '/'")) }
         guard bytes.count <= 1024 else { return .failure(InvalidPath(reason: "route paths are at most 1024 bytes")) }
@@ -168,8 +184,8 @@ enum Grammar {
         return .success(PathTemplate(text: text, parameters: parameters))
     }
 
-    struct InvalidPath: Error {
-        let reason: String
+    package struct InvalidPath: Error {
+        package let reason: String
     }
 
     private static func isParameterName(_ text: String) -> Bool {

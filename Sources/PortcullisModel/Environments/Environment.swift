@@ -66,24 +66,26 @@ indirect enum OverrideShape: Sendable {
     /// `Base` every field of the mapping, so a field outside `Allowed` is known to be fixed
     /// rather than misspelt. Fields not in `children` are replaced.
     case fields(allowed: any FieldSet.Type, base: [any FieldSet.Type], children: [String: OverrideShape])
-    /// A mapping whose keys name declarations (providers, named values, APIs).
-    case named(OverrideShape)
+    /// A mapping whose keys name declarations (providers, named values, APIs), each a name
+    /// of the given form.
+    case named(NameForm, OverrideShape)
     /// An API's `routes`: a list in the API document, a mapping by route id in the environment.
     case routes(OverrideShape)
 
     static let environment = OverrideShape.fields(
         allowed: EnvironmentField.self, base: [],
-        children: ["gateway": gateway, "apis": .named(api), "products": .named(product), "backends": .named(backend)])
+        children: ["gateway": gateway, "apis": .named(.resource, api), "products": .named(.resource, product), "backends": .named(.resource, backend)])
 
     static let gateway = OverrideShape.fields(
         allowed: GatewayOverrideField.self, base: [GatewayField.self],
         children: [
             "identityProviders": .named(
+                .name,
                 .fields(
                     allowed: ProviderOverrideField.self,
                     base: [JWTProviderField.self, IntrospectionProviderField.self], children: ["clientSecret": .secret])),
-            "namedValues": .named(.namedValue),
-            "secrets": .named(.secret),
+            "namedValues": .named(.namedValue, .namedValue),
+            "secrets": .named(.namedValue, .secret),
             "redis": .fields(
                 allowed: RedisField.self, base: [],
                 children: [

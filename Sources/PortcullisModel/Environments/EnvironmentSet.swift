@@ -98,7 +98,7 @@ extension Environment {
             var indexOf: [String: Int] = [:]
             for (index, entry) in entries.enumerated() where indexOf[entry.key] == nil { indexOf[entry.key] = index }
             for change in changes {
-                let inner: OverrideShape = if case .named(let named) = shape { named } else { shape.child(change.key) }
+                let inner: OverrideShape = if case .named(_, let named) = shape { named } else { shape.child(change.key) }
                 if let index = indexOf[change.key] {
                     if inner.replacesWhole {
                         entries[index] = change

@@ -12,11 +12,14 @@ extension Resolver {
                 in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
                 fix: "declare origins, methods and headers under the gateway's 'cors', or remove 'cors' there and keep this one")
         }
+        // A URL backend of an API with its own policy is its `serviceUrl` alone, which a raw
+        // `set-backend-service` overrides as it does in APIM; a backend entity is set by a
+        // generated statement, which a raw one would silently replace.
         for api in definitions.apis {
-            guard let document = api.policy?.document else { continue }
+            guard case .named = api.backend, let document = api.policy?.document else { continue }
             conflicts(
                 in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of API '\(api.name.value)'",
-                fix: "set the URL in the API's 'backend'; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
+                fix: "name the backend in the API's 'backend' and remove this statement; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
         }
         for (route, plan) in zip(routes, plans) {
             guard let plan, let document = route.written.policy?.document else { continue }

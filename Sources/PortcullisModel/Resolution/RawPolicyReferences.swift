@@ -17,14 +17,12 @@ extension Resolver {
     }
 
     mutating func checkFragments() {
-        var first: [String: SourceRange] = [:]
+        var names = ResourceNames()
         for fragment in definitions.fragments {
-            if let earlier = first[fragment.name.value] {
+            if let earlier = names.earlier(fragment.name) {
                 diagnostics.report(
                     .duplicateDefinition, "a second policy fragment named '\(fragment.name.value)'", at: fragment.name.range,
-                    notes: [Diagnostic.Note("first defined here", at: earlier)])
-            } else {
-                first[fragment.name.value] = fragment.name.range
+                    notes: [ResourceNames.note("first defined here", earlier: earlier, later: fragment.name.value)])
             }
         }
     }

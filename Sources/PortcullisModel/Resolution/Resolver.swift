@@ -40,9 +40,11 @@ public struct Resolver {
         checkRawReferences(gateway)
         let backends = resolveBackends()
         checkListsNameOnce()
+        checkTagSpellings()
         for api in definitions.apis { OpenAPIMatching.check(api, into: &diagnostics) }
         if let gateway {
             checkNamespaces(gateway)
+            checkGatewayResources(gateway)
             checkReferences(gateway)
         }
         let (routes, plans) = effectiveRoutes(gateway, backends: backends)
@@ -65,7 +67,7 @@ public struct Resolver {
                     .missingGateway, "no Gateway document among the inputs", at: projectStart,
                     notes: [
                         Diagnostic.Note(
-                            "a project needs one document with 'kind: Gateway' declaring its identity providers",
+                            "a project needs one document with 'kind: Gateway', which names the gateway and declares what its APIs share",
                             at: projectStart)
                     ])
             }
@@ -80,14 +82,12 @@ public struct Resolver {
     }
 
     private mutating func checkUniqueAPIs() {
-        var names: [String: SourceRange] = [:]
+        var names = ResourceNames(capacity: definitions.apis.count)
         var paths: [String: (api: String, range: SourceRange)] = [:]
         var versions: [String: (api: String, range: SourceRange)] = [:]
         for api in definitions.apis.sorted(by: { $0.kindRange < $1.kindRange }) {
-            if let first = names[api.name.value] {
-                duplicate("API '\(api.name.value)' is defined twice", at: api.name.range, first: first)
-            } else {
-                names[api.name.value] = api.name.range
+            if let first = names.earlier(api.name) {
+                duplicate("API '\(api.name.value)' is defined twice", of: api.name, earlier: first)
             }
             // The versions of one set share a path; the version tells them apart.
             var pathKey = api.path.value
@@ -113,24 +113,21 @@ public struct Resolver {
     }
 
     private mutating func checkUniqueProducts() {
-        var names: [String: SourceRange] = [:]
+        var names = ResourceNames()
         var openProductOfAPI: [String: (product: String, range: SourceRange)] = [:]
         let apiNames = Set(definitions.apis.map(\.name.value))
         for product in definitions.products.sorted(by: { $0.kindRange < $1.kindRange }) {
-            if let first = names[product.name.value] {
-                duplicate("product '\(product.name.value)' is defined twice", at: product.name.range, first: first)
-            } else {
-                names[product.name.value] = product.name.range
+            if let first = names.earlier(product.name) {
+                duplicate("product '\(product.name.value)' is defined twice", of: product.name, earlier: first)
             }
-            var listed: [String: SourceRange] = [:]
+            var listed = ResourceNames()
             for api in product.apis {
-                if let first = listed[api.value] {
+                if let first = listed.earlier(api) {
                     duplicate(
-                        "API '\(api.value)' is listed twice in product '\(product.name.value)'", at: api.range,
-                        first: first, note: "first listed here")
+                        "API '\(api.value)' is listed twice in product '\(product.name.value)'", of: api, earlier: first,
+                        note: "first listed here")
                     continue
                 }
-                listed[api.value] = api.range
                 if !product.effectiveSubscriptionRequired {
                     if let first = openProductOfAPI[api.value] {
                         diagnostics.report(
@@ -156,12 +153,14 @@ public struct Resolver {
     /// backend, first of its name, with its pool's members.
     private mutating func resolveBackends() -> [String: ResolvedBackend] {
         var byName: [String: Backend] = [:]
+        var declared = ResourceNames()
         for backend in definitions.backends.sorted(by: { $0.kindRange < $1.kindRange }) {
-            if let first = byName[backend.name.value] {
-                duplicate("backend '\(backend.name.value)' is defined twice", at: backend.name.range, first: first.name.range)
-            } else {
-                byName[backend.name.value] = backend
+            if let first = declared.earlier(backend.name) {
+                duplicate("backend '\(backend.name.value)' is defined twice", of: backend.name, earlier: first)
             }
+            // A name differing only in case is still found by its own spelling: one
+            // mistake, one error.
+            if byName[backend.name.value] == nil { byName[backend.name.value] = backend }
         }
         let names = Set(byName.keys)
         var resolved: [String: ResolvedBackend] = [:]
@@ -170,16 +169,15 @@ public struct Resolver {
                 resolved[name] = ResolvedBackend(backend: backend, members: [])
                 continue
             }
-            var listed: [String: SourceRange] = [:]
+            var listed = ResourceNames()
             var found: [(member: Backend.PoolMember, backend: Backend)] = []
             for member in members {
-                if let first = listed[member.backend.value] {
+                if let first = listed.earlier(member.backend) {
                     duplicate(
-                        "backend '\(member.backend.value)' is listed twice in pool '\(name)'", at: member.backend.range, first: first,
+                        "backend '\(member.backend.value)' is listed twice in pool '\(name)'", of: member.backend, earlier: first,
                         note: "first listed here")
                     continue
                 }
-                listed[member.backend.value] = member.backend.range
                 guard let target = byName[member.backend.value] else {
                     unknownBackend(member.backend, among: names, hint: "a pool's members are backends declared with 'kind: Backend'")
                     continue
@@ -219,12 +217,10 @@ public struct Resolver {
     /// Tags and groups each name a link APIM makes once; a name written twice is a slip.
     private mutating func checkListsNameOnce() {
         func once(_ items: [Located<String>], _ what: String, in owner: String) {
-            var listed: [String: SourceRange] = [:]
+            var listed = ResourceNames()
             for item in items {
-                if let first = listed[item.value] {
-                    duplicate("\(what) '\(item.value)' is listed twice in \(owner)", at: item.range, first: first, note: "first listed here")
-                } else {
-                    listed[item.value] = item.range
+                if let first = listed.earlier(item) {
+                    duplicate("\(what) '\(item.value)' is listed twice in \(owner)", of: item, earlier: first, note: "first listed here")
                 }
             }
         }
@@ -236,6 +232,24 @@ public struct Resolver {
         for gateway in definitions.gateways {
             for value in gateway.namedValues { once(value.tags, "tag", in: "named value '\(value.name.value)'") }
             for secret in gateway.secrets { once(secret.tags, "tag", in: "secret '\(secret.name.value)'") }
+        }
+    }
+
+    /// The bundle makes one tag of every spelling on APIs and products; APIM ignores case,
+    /// so two spellings would be two folders for one tag. A second spelling in one list is
+    /// already a tag listed twice.
+    private mutating func checkTagSpellings() {
+        func firstOfEach(_ tags: [Located<String>]) -> [Located<String>] {
+            var listed = ResourceNames()
+            return tags.filter { listed.earlier($0) == nil }
+        }
+        let tags = definitions.apis.flatMap { firstOfEach($0.tags) } + definitions.products.flatMap { firstOfEach($0.tags) }
+        var spellings = ResourceNames()
+        for tag in tags.sorted(by: { $0.range < $1.range }) {
+            guard let first = spellings.earlier(tag), first.value != tag.value else { continue }
+            diagnostics.report(
+                .duplicateDefinition, "tag '\(tag.value)' is also spelt '\(first.value)'", at: tag.range,
+                notes: [Diagnostic.Note("APIM ignores case in names, so both are one tag; spell it '\(first.value)' everywhere", at: first.range)])
         }
     }
 
@@ -252,6 +266,17 @@ public struct Resolver {
                 duplicate(
                     "'\(value.name.value)' is declared both as a named value and as a secret", at: value.name.range,
                     first: secret)
+            }
+        }
+    }
+
+    /// Version sets and groups are keys of the gateway document, which YAML keeps apart
+    /// only when spelt alike (YS002); APIM also takes keys differing in case for one.
+    private mutating func checkGatewayResources(_ gateway: Gateway) {
+        for (what, names) in [("version set", gateway.versionSets.map(\.name)), ("group", gateway.groups.map(\.name))] {
+            var declared = ResourceNames()
+            for name in names {
+                if let first = declared.earlier(name) { duplicate("\(what) '\(name.value)' is declared twice", of: name, earlier: first) }
             }
         }
     }
@@ -362,6 +387,15 @@ public struct Resolver {
         _ message: String, at range: SourceRange, first: SourceRange, note: String = "first defined here"
     ) {
         diagnostics.report(.duplicateDefinition, message, at: range, notes: [Diagnostic.Note(note, at: first)])
+    }
+
+    /// A second APIM resource name, equal to `earlier` but perhaps for case.
+    private mutating func duplicate(
+        _ message: String, of name: Located<String>, earlier: Located<String>, note: String = "first defined here"
+    ) {
+        diagnostics.report(
+            .duplicateDefinition, message, at: name.range,
+            notes: [ResourceNames.note(note, earlier: earlier, later: name.value)])
     }
 
     // MARK: Effective routes

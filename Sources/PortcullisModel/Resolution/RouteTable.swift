@@ -1,6 +1,7 @@
 import PortcullisDiagnostics
 
-/// The routes of one API must be told apart: by id (RF002), and by method and path (RF003).
+/// The routes of one API must be told apart: by id, ignoring case as APIM does (RF002), and
+/// by method and path (RF003).
 enum RouteTable {
     /// Routes collide when they have the same method and the same path once parameter
     /// names are erased.
@@ -11,16 +12,13 @@ enum RouteTable {
 
     /// One pass with two hash tables, so an API of any size costs time linear in its routes.
     static func check(_ api: API, into diagnostics: inout DiagnosticCollector) {
-        var ids: [String: SourceRange] = [:]
+        var ids = ResourceNames(capacity: api.routes.count)
         var signatures: [RouteSignature: Int] = [:]
-        ids.reserveCapacity(api.routes.count)
         signatures.reserveCapacity(api.routes.count)
         for index in api.routes.indices {
             let id = api.routes[index].id
-            if let first = ids[id.value] {
+            if let first = ids.earlier(id) {
                 reportDuplicateID(api, id, first: first, into: &diagnostics)
-            } else {
-                ids[id.value] = id.range
             }
             let signature = RouteSignature(method: api.routes[index].method.value, shape: api.routes[index].path.value.shape)
             if let first = signatures[signature] {
@@ -32,11 +30,11 @@ enum RouteTable {
     }
 
     private static func reportDuplicateID(
-        _ api: API, _ id: Located<String>, first: SourceRange, into diagnostics: inout DiagnosticCollector
+        _ api: API, _ id: Located<String>, first: Located<String>, into diagnostics: inout DiagnosticCollector
     ) {
         diagnostics.report(
             .duplicateDefinition, "route id '\(id.value)' is used twice in API '\(api.name.value)'", at: id.range,
-            notes: [Diagnostic.Note("first defined here", at: first)])
+            notes: [ResourceNames.note("first defined here", earlier: first, later: id.value)])
     }
 
     private static func reportDuplicateRoute(_ route: Route, first: Route, into diagnostics: inout DiagnosticCollector) {

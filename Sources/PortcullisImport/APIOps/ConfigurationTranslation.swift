@@ -1,0 +1,128 @@
+import PortcullisDiagnostics
+import PortcullisEmit
+import PortcullisSyntax
+
+/// An APIOps publisher configuration (`configuration.prod.yaml`), which overrides
+/// resources' properties for one environment, turned into a `kind: Environment` document.
+///
+/// Only what an environment may change is carried: named values and secrets, backend URLs
+/// and APIs' service URLs. The publisher's other overrides (loggers, diagnostics,
+/// gateways, workspaces) are reported and left in the configuration file.
+struct ConfigurationTranslation {
+    /// What the imported project declares, which an override must name.
+    struct Declared {
+        var namedValues: Set<String>
+        var secrets: Set<String>
+        var backends: Set<String>
+        /// APIs whose backend is a URL (their serviceUrl), which an environment may change.
+        var urlBackedAPIs: Set<String>
+        var apis: Set<String>
+    }
+
+    var document: YAMLValue?
+    var notes: [ImportNote] = []
+
+    /// `path` names the file in notes; `name` is the environment's.
+    init(_ bytes: [UInt8], path: String, name: String, declared: Declared, limits: InputLimits) {
+        var diagnostics = DiagnosticCollector()
+        let documents = YAMLReader(file: FileID(0), limits: limits).readAll(bytes, diagnostics: &diagnostics)
+        if let problem = diagnostics.diagnostics.first(where: { $0.severity == .error }) {
+            notes.append(ImportNote(.error, path, "line \(problem.range.start.line): \(problem.message)"))
+            return
+        }
+        guard documents.count == 1, case .mapping(let sections) = documents[0].root.content else {
+            notes.append(ImportNote(.error, path, "a publisher configuration is one YAML mapping"))
+            return
+        }
+        var gateway: [(String, YAMLValue)] = []
+        var namedValues: [(String, YAMLValue)] = []
+        var secrets: [(String, YAMLValue)] = []
+        var backends: [(String, YAMLValue)] = []
+        var apis: [(String, YAMLValue)] = []
+        for section in sections {
+            switch section.key {
+            case "apimServiceName":
+                continue
+            case "namedValues":
+                for (entry, properties) in items(section, path: path) {
+                    if declared.secrets.contains(entry) {
+                        guard let vault = properties["keyVault"].flatMap({ Self.mapping($0)["secretIdentifier"] }).flatMap(Self.text) else {
+                            notes.append(ImportNote(.notImported, path, "secret '\(entry)' is overridden without a Key Vault secret identifier"))
+                            continue
+                        }
+                        secrets.append((entry, .mapping([("keyVault", .string(vault))])))
+                    } else if declared.namedValues.contains(entry), let value = properties["value"].flatMap(Self.text) {
+                        // `{#token#}` is the publisher pipeline's own substitution, done at deployment.
+                        guard !(value.hasPrefix("{#") && value.hasSuffix("#}")) else {
+                            notes.append(
+                                ImportNote(
+                                    .notImported, path,
+                                    "named value '\(entry)' is a pipeline token ('\(DisplayText.escaped(value.utf8))'); set its value for '\(name)' in the environment file"))
+                            continue
+                        }
+                        namedValues.append((entry, .string(value)))
+                    } else {
+                        notes.append(ImportNote(.notImported, path, "named value '\(entry)' is not one the import declared as it is overridden here"))
+                    }
+                }
+            case "backends":
+                for (entry, properties) in items(section, path: path) {
+                    guard declared.backends.contains(entry), let url = properties["url"].flatMap(Self.text) else {
+                        notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
+                        continue
+                    }
+                    backends.append((entry, .mapping([("url", .string(url))])))
+                }
+            case "apis":
+                for (entry, properties) in items(section, path: path) {
+                    guard declared.apis.contains(entry) else {
+                        notes.append(ImportNote(.notImported, path, "API '\(entry)' is not imported"))
+                        continue
+                    }
+                    let carried = properties.keys.filter { $0 == "serviceUrl" }
+                    if let url = properties["serviceUrl"].flatMap(Self.text), declared.urlBackedAPIs.contains(entry) {
+                        apis.append((entry, .mapping([("backend", .string(url))])))
+                    }
+                    let left = Set(properties.keys).subtracting(carried).sorted()
+                    if !left.isEmpty || (properties["serviceUrl"] != nil && !declared.urlBackedAPIs.contains(entry)) {
+                        notes.append(ImportNote(.notImported, path, "overrides of API '\(entry)' other than a URL backend's 'serviceUrl' are not carried"))
+                    }
+                }
+            default:
+                notes.append(ImportNote(.notImported, path, "'\(DisplayText.escaped(section.key.utf8))' overrides are not carried; keep them in the publisher configuration"))
+            }
+        }
+        if !namedValues.isEmpty { gateway.append(("namedValues", .mapping(namedValues))) }
+        if !secrets.isEmpty { gateway.append(("secrets", .mapping(secrets))) }
+        var fields: [(String, YAMLValue)] = [("apiVersion", .string("portcullis/v1")), ("kind", .string("Environment")), ("name", .string(name))]
+        if !gateway.isEmpty { fields.append(("gateway", .mapping(gateway))) }
+        if !apis.isEmpty { fields.append(("apis", .mapping(apis))) }
+        if !backends.isEmpty { fields.append(("backends", .mapping(backends))) }
+        document = .mapping(fields)
+    }
+
+    /// The `- name: N` / `properties: {...}` entries of a section, with their properties.
+    private mutating func items(_ section: YAMLEntry, path: String) -> [(String, [String: YAMLNode])] {
+        guard case .sequence(let entries) = section.value.content else {
+            notes.append(ImportNote(.error, path, "'\(DisplayText.escaped(section.key.utf8))' is not a list of resources"))
+            return []
+        }
+        return entries.compactMap { entry in
+            let fields = Self.mapping(entry)
+            guard let name = fields["name"].flatMap(Self.text) else {
+                notes.append(ImportNote(.error, path, "line \(entry.range.start.line): an entry of '\(DisplayText.escaped(section.key.utf8))' has no 'name'"))
+                return nil
+            }
+            return (name, fields["properties"].map(Self.mapping) ?? [:])
+        }
+    }
+
+    private static func mapping(_ node: YAMLNode) -> [String: YAMLNode] {
+        guard case .mapping(let entries) = node.content else { return [:] }
+        return Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private static func text(_ node: YAMLNode) -> String? {
+        node.isNull ? nil : node.scalar?.text
+    }
+}

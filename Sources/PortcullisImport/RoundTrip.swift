@@ -1,0 +1,146 @@
+import Foundation
+import PortcullisCompiler
+import PortcullisDiagnostics
+import PortcullisEmit
+import PortcullisPolicyXML
+import PortcullisSupport
+
+/// The import's proof: the imported project, built in memory, gives back every policy
+/// document of the estate (in canonical form, so white space, attribute order and escapes
+/// aside) and every property of its information files that Portcullis carries.
+///
+/// The build here is the real one (``LintPipeline`` and ``ProjectBundle``), so what is
+/// proved is what `build` will write; checker findings do not stop it, as they stop a
+/// build only until the team resolves them.
+public struct RoundTrip: Sendable {
+    /// A document or file of the estate the build does not give back as it was.
+    public struct Difference: Sendable, Encodable, Equatable {
+        /// The estate's file, relative to its tree.
+        public var path: String
+        public var message: String
+    }
+
+    /// The lint of the imported project, as `lint` would report it.
+    public var lint: LintResult
+    public var differences: [Difference] = []
+    /// Bundle paths of policy documents the build writes that are the estate's own.
+    public var equivalent: Set<String> = []
+
+    /// Builds `files` and compares with `policies` and `informations` (by bundle path).
+    init(
+        _ files: ImportedFiles, policies: [String: APIOpsTree.File],
+        informations: [String: (file: String, properties: [String: JSONValue])], options: LintOptions
+    ) {
+        let workspace = Workspace(inMemory: files.files.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, bytes: $0.value) })
+        lint = LintPipeline.run(workspace, options: options)
+        let built = MemorySink()
+        do {
+            _ = try ProjectBundle(lint.project, sources: workspace.projectFiles).produce(into: built)
+        } catch {
+            differences.append(Difference(path: ".", message: "the imported project does not build: \(error)"))
+            return
+        }
+        let made = built.files
+        for (bundlePath, original) in policies.sorted(by: { $0.key < $1.key }) {
+            guard let bytes = made[bundlePath] else {
+                differences.append(Difference(path: original.path, message: "the build writes no policy for it"))
+                continue
+            }
+            switch (Self.canonical(original.bytes), Self.canonical(bytes)) {
+            case (nil, _):
+                differences.append(Difference(path: original.path, message: "it is not a readable policy document, so it cannot be compared"))
+            case (let before?, let after?) where before == after:
+                equivalent.insert(bundlePath)
+            case (let before?, let after):
+                differences.append(Difference(path: original.path, message: Self.firstDifference(before, after ?? "")))
+            }
+        }
+        for (bundlePath, bytes) in made.sorted(by: { $0.key < $1.key }) where bundlePath.hasSuffix("/policy.xml") && policies[bundlePath] == nil {
+            let serviceUrl = Self.apiName(of: bundlePath).flatMap { informations["apim/apis/\($0)/apiInformation.json"]?.properties["serviceUrl"]?.string }
+            if let statement = Self.firstStatement(in: bytes, exceptWhatAPIMDoesAnyway: serviceUrl) {
+                differences.append(Difference(path: bundlePath, message: "the build writes this policy, which the estate does not have, with \(statement)"))
+            }
+        }
+        for (bundlePath, original) in informations.sorted(by: { $0.key < $1.key }) {
+            guard let bytes = made[bundlePath] else {
+                differences.append(Difference(path: original.file, message: "the build writes no information file for it"))
+                continue
+            }
+            guard case .success(let value) = JSONValue.parse(bytes), case .object(let properties)? = value["properties"] else { continue }
+            for (key, written) in properties.sorted(by: { $0.key < $1.key }) {
+                guard let was = original.properties[key], was != written else { continue }
+                differences.append(Difference(path: original.file, message: "property '\(key)' was \(Self.shown(was)), the build writes \(Self.shown(written))"))
+            }
+        }
+    }
+
+    static func canonical(_ bytes: [UInt8]) -> String? {
+        var diagnostics = DiagnosticCollector()
+        return PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics).map(PolicyXMLCanonical.form)
+    }
+
+    /// The first statement of a policy the estate does not have that does something
+    /// APIM would not do without it, or nil: `<base />`, a bare `<forward-request />`, and
+    /// at API scope `set-backend-service` to the API's own `serviceUrl`, where APIM sends
+    /// its requests anyway.
+    static func firstStatement(in bytes: [UInt8], exceptWhatAPIMDoesAnyway serviceUrl: String?) -> String? {
+        var diagnostics = DiagnosticCollector()
+        guard let document = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics) else {
+            return "a policy that cannot be read"
+        }
+        for section in document.root.elements {
+            for statement in section.elements {
+                let sendsToServiceURL =
+                    statement.name == "set-backend-service" && statement.attributes.count == 1 && statement.attributes[0].name == "base-url"
+                    && serviceUrl.map { statement.attributes[0].value == .text($0) } == true
+                let isNeutral =
+                    statement.name == "base" || (statement.name == "forward-request" && statement.attributes.isEmpty) || sendsToServiceURL
+                if !isNeutral { return "'\(statement.name)' in '\(section.name)'" }
+            }
+        }
+        return nil
+    }
+
+    /// `NAME` of `apim/apis/NAME/policy.xml`, the only scope whose backend APIM knows
+    /// without a policy.
+    private static func apiName(of bundlePath: String) -> String? {
+        let parts = bundlePath.split(separator: "/")
+        return parts.count == 4 && parts[0] == "apim" && parts[1] == "apis" ? String(parts[2]) : nil
+    }
+
+    /// The first line where two canonical forms part, as the message says it.
+    static func firstDifference(_ before: String, _ after: String) -> String {
+        let was = before.split(separator: "\n")
+        let now = after.split(separator: "\n")
+        for index in 0..<max(was.count, now.count) {
+            let old = index < was.count ? String(was[index]).trimmingWhitespace : "(end)"
+            let new = index < now.count ? String(now[index]).trimmingWhitespace : "(end)"
+            if old != new { return "statement \(index + 1) differs: the estate has \(old), the build writes \(new)" }
+        }
+        return "it differs"
+    }
+
+    private static func shown(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): "'\(DisplayText.escaped(text.utf8))'"
+        case .bool(let flag): flag ? "true" : "false"
+        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+        case .null: "null"
+        case .array(let items): "[" + items.map(shown).joined(separator: ", ") + "]"
+        case .object: "an object"
+        }
+    }
+}
+
+/// Keeps a bundle's files in memory, for comparing rather than writing.
+private final class MemorySink: BundleSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: [String: [UInt8]] = [:]
+
+    var files: [String: [UInt8]] { lock.withLock { made } }
+
+    func receive(_ path: String, _ pieces: [[UInt8]]) throws {
+        let bytes = Array(pieces.joined())
+        lock.withLock { made[path] = bytes }
+    }
+}

@@ -1,0 +1,247 @@
+import Foundation
+import XCTest
+
+/// What `import` makes of an estate, through the executable: which statements become
+/// fields (each must come back from the build as the estate wrote it, and what cannot stays
+/// raw in its place), secrets it cannot export, and publisher configurations.
+final class ImportTranslationTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = directory.appendingPathComponent("tree/" + path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)
+    }
+
+    /// A global policy that forwards every request, as APIM's default one does.
+    static let plainGlobal = "<policies>\n  <inbound />\n  <backend>\n    <forward-request />\n  </backend>\n</policies>\n"
+
+    /// A tree with one API of one operation, a product, a backend and a global policy.
+    func writeTree(operation: String, product: String, global: String) throws {
+        try write(#"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true}}"#, to: "apis/orders/apiInformation.json")
+        try write(
+            "openapi: 3.0.1\ninfo: {title: orders, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+            to: "apis/orders/specification.yaml")
+        try write(operation, to: "apis/orders/operations/getOrder/policy.xml")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        try write(#"{"properties": {"displayName": "Partners", "subscriptionRequired": true, "state": "published"}}"#, to: "products/partners/productInformation.json")
+        try write("{}", to: "products/partners/apis/orders/productApiInformation.json")
+        try write(product, to: "products/partners/policy.xml")
+        try write(global, to: "policy.xml")
+    }
+
+    func testStatementsRunningFirstInAFormTheBuildWritesBecomeFields() throws {
+        try writeTree(
+            operation: """
+                <policies>
+                    <inbound>
+                        <base />
+                        <ip-filter action="allow">
+                            <address>203.0.113.7</address>
+                            <address-range from="10.0.0.1" to="10.0.0.9" />
+                        </ip-filter>
+                        <set-header name="X-Api" exists-action="override">
+                            <value>orders</value>
+                        </set-header>
+                        <set-header name="X-Debug" exists-action="delete" />
+                        <rewrite-uri template="/v2/orders/{id}" copy-unmatched-params="false" />
+                        <set-query-parameter name="source" exists-action="skip">
+                            <value>gateway</value>
+                        </set-query-parameter>
+                        <set-backend-service backend-id="Orders_V2" />
+                        <set-variable name="started" value="@(DateTime.UtcNow)" />
+                    </inbound>
+                    <backend>
+                        <base />
+                    </backend>
+                    <outbound>
+                        <base />
+                        <set-header name="X-Powered-By" exists-action="delete" />
+                    </outbound>
+                </policies>
+                """,
+            product: "<policies>\n  <inbound>\n    <base />\n    <rate-limit calls=\"100\" renewal-period=\"60\" />\n    <quota calls=\"10000\" renewal-period=\"604800\" />\n  </inbound>\n</policies>\n",
+            global: """
+                <policies>
+                  <inbound>
+                    <cors allow-credentials="false">
+                      <allowed-origins><origin>https://app.contoso.com</origin></allowed-origins>
+                      <allowed-methods preflight-result-max-age="300"><method>GET</method></allowed-methods>
+                      <allowed-headers><header>Authorization</header></allowed-headers>
+                    </cors>
+                  </inbound>
+                  <backend><forward-request /></backend>
+                </policies>
+                """)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["highLevel"], 10, result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["raw"], 1, result.stdout)
+
+        let api = try read("apis/orders.yaml")
+        for field in [
+            "ipFilter:", #"- "203.0.113.7""#, #"- "10.0.0.1-10.0.0.9""#, "X-Api: orders", "remove:", "- X-Debug", "rewrite:", #"path: "/v2/orders/{id}""#,
+            "keepQuery: false", "setIfMissing:", "source: gateway", "backend: Orders_V2", "response:", "- X-Powered-By",
+        ] {
+            XCTAssertTrue(api.contains(field), "'\(field)' is not in:\n\(api)")
+        }
+        // The statement no field gives back stays where it was, and only it.
+        let operation = try read("policies/apis/orders/getOrder.xml")
+        XCTAssertTrue(operation.contains(#"<set-variable name="started" value="@(DateTime.UtcNow)" />"#), operation)
+        for taken in ["ip-filter", "set-header", "rewrite-uri", "set-query-parameter", "set-backend-service"] {
+            XCTAssertFalse(operation.contains("<\(taken)"), "'\(taken)' is still raw:\n\(operation)")
+        }
+        let products = try read("products.yaml")
+        XCTAssertTrue(products.contains("rateLimit:\n  calls: 100\n  per: \"60s\""), products)
+        XCTAssertTrue(products.contains("quota:\n  calls: 10000\n  per: \"604800s\""), products)
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("cors:\n  allowedOrigins:\n    - \"https://app.contoso.com\"\n  allowedMethods:\n    - GET\n  preflightMaxAge: \"300s\""), gateway)
+    }
+
+    func testAStatementTheBuildWouldNotGiveBackStaysRaw() throws {
+        // The header's value is an expression, and the limit counts by key: no field writes
+        // either back, so both stay raw, and what follows them too.
+        let operation = """
+            <policies>
+                <inbound>
+                    <base />
+                    <set-header name="X-Caller" exists-action="override">
+                        <value>@(context.Request.IpAddress)</value>
+                    </set-header>
+                    <set-header name="X-Api" exists-action="override">
+                        <value>orders</value>
+                    </set-header>
+                </inbound>
+            </policies>
+            """
+        try writeTree(
+            operation: operation,
+            product: "<policies>\n  <inbound>\n    <base />\n    <rate-limit-by-key calls=\"10\" renewal-period=\"60\" counter-key=\"@(context.Subscription.Id)\" />\n  </inbound>\n</policies>\n",
+            global: Self.plainGlobal)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertEqual(try read("policies/apis/orders/getOrder.xml"), operation)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "raw: apis/orders/operations/getOrder/policy.xml: 1 'set-header' kept as raw policy: they are written in a form no field gives back"),
+            result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("raw: apis/orders/operations/getOrder/policy.xml: 1 'set-header' kept as raw policy: they run after a statement kept raw"),
+            result.stdout)
+        XCTAssertTrue(result.stdout.contains("round trip: 3 policy documents come back unchanged; nothing differs"), result.stdout)
+        XCTAssertFalse(try read("apis/orders.yaml").contains("request:"))
+    }
+
+    func testASecretStoredInAPIMBecomesAPlaceholderToResolveAndItsValueIsNeverWritten() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        let value = "s3cr3t-\(UUID().uuidString)"
+        try write(#"{"properties": {"displayName": "partner-key", "secret": true, "value": "\#(value)"}}"#, to: "named values/partner-key/namedValueInformation.json")
+        try write(
+            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/vault-key"}}}"#,
+            to: "named values/vault-key/namedValueInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 1, "an unresolved secret is an error to resolve")
+        XCTAssertTrue(result.stdout.contains("error: named values/partner-key: secret named value 'partner-key' is stored in APIM"), result.stdout)
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("partner-key:\n    keyVault: \"https://REPLACE-ME.vault.azure.net/secrets/partner-key\""), gateway)
+        XCTAssertTrue(gateway.contains("vault-key:\n    keyVault: \"https://kv.vault.azure.net/secrets/vault-key\""), gateway)
+        let written = try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("out").path)
+        for path in written {
+            let text = (try? String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(value), "\(path) holds the secret's value")
+        }
+        XCTAssertFalse(result.stdout.contains(value) || result.stderr.contains(value))
+    }
+
+    func testAPublisherConfigurationBecomesAnEnvironment() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
+        try write(
+            """
+            apimServiceName: contoso-prod
+            namedValues:
+              - name: region
+                properties: {value: northeurope}
+              - name: build-id
+                properties: {value: "{#buildId#}"}
+            backends:
+              - name: Orders_V2
+                properties: {url: "https://orders-v2.prod.example.com"}
+            apis:
+              - name: orders
+                properties: {serviceUrl: "https://orders.prod.example.com"}
+            loggers:
+              - name: insights
+                properties: {loggerType: applicationInsights}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out"], in: directory)
+        XCTAssertEqual(try read("environments/prod.yaml"), """
+            # Imported from an APIOps tree by 'portcullis import'; edit freely.
+            apiVersion: portcullis/v1
+            kind: Environment
+            name: prod
+            gateway:
+              namedValues:
+                region: northeurope
+            apis:
+              orders:
+                backend: "https://orders.prod.example.com"
+            backends:
+              Orders_V2:
+                url: "https://orders-v2.prod.example.com"
+
+            """)
+        XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: 'loggers' overrides are not carried"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: named value 'build-id' is not one the import declared"), result.stdout)
+        // The environment is checked with the rest: lint reads it without a front-end error.
+        let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+    }
+
+    func testBackendsKeepTheirCredentialsTLSAndPoolsOrSayWhatIsLost() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(
+            #"{"properties": {"displayName": "func-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/func-key"}}}"#,
+            to: "named values/func-key/namedValueInformation.json")
+        try write(
+            #"{"properties": {"url": "https://func.example.com/api", "protocol": "http", "tls": {"validateCertificateChain": true}, "credentials": {"header": {"x-functions-key": ["{{func-key}}"]}}}}"#,
+            to: "backends/func/backendInformation.json")
+        try write(
+            #"{"properties": {"type": "Pool", "pool": {"services": [{"id": "/backends/Orders_V2", "priority": 1, "weight": 3}, {"id": "/backends/func", "priority": 2}]}}}"#,
+            to: "backends/both/backendInformation.json")
+        try write(
+            #"{"properties": {"url": "https://legacy.example.com", "protocol": "http", "credentials": {"header": {"x-key": ["plain-text"]}}, "proxy": {"url": "http://proxy"}}}"#,
+            to: "backends/legacy/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        // Carried properties come back in the backends' information files.
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        let backends = try read("backends.yaml")
+        XCTAssertTrue(backends.contains("tls:\n  validateCertificateChain: true\ncredentials:\n  headers:\n    x-functions-key:\n      secret: func-key"), backends)
+        XCTAssertTrue(backends.contains("pool:\n  - backend: Orders_V2\n    priority: 1\n    weight: 3\n  - backend: func\n    priority: 2"), backends)
+        // A literal credential and a proxy have no field: each is an error to resolve, since
+        // a bundle without them would change how APIM calls the backend.
+        let notes = try XCTUnwrap(section["notes"] as? [[String: String]])
+        for key in ["credentials", "proxy"] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "error" && $0["path"] == "backends/legacy" && ($0["message"] ?? "").contains("'\(key)'") }, "\(notes)")
+        }
+        XCTAssertFalse(backends.contains("plain-text"), backends)
+        XCTAssertEqual(result.status, 1)
+    }
+}
