@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisImport
@@ -22,7 +23,7 @@ struct ImportOpenAPI: ParsableCommand {
     @Option(help: "The API's name (default: made from the document's title, else from its file name).")
     var name: String?
 
-    @OptionGroup var report: ImportReportOptions
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         if let name, !NameMaker.isResourceName(name) {
@@ -33,19 +34,22 @@ struct ImportOpenAPI: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let limits = report.limits.limits
+            let options = report.lintOptions()
             let output = try OutputFolder(resolving: out)
             try output.refuseUnsafeReplacement(inputs: [file])
-            let source = try InputFiles().file(named: file, limits: limits)
-            switch try OpenAPIImport.run(source, name: name, limits: limits) {
+            let source = try InputFiles().file(named: file, limits: options.limits)
+            switch try OpenAPIImport.run(source, name: name, limits: options.limits) {
             case .refused(let diagnostics):
-                report.emit(DiagnosticReport(diagnostics: diagnostics, sources: SourceFiles([source])), imported: nil)
+                try report.emit(DiagnosticReport(diagnostics: diagnostics, sources: SourceFiles([source])))
                 throw ExitCode(1)
             case .imported(let imported):
                 try BundleWriter.write(imported.files, to: output)
-                let workspace = try Workspace.load(paths: [output.path], configPath: nil, limits: limits)
-                let result = LintPipeline.run(workspace, options: LintOptions(limits: limits))
-                report.emit(result.report, imported: (imported.report.lines, imported.report))
+                let result = LintPipeline.run(try report.workspace([output.path]), options: options)
+                if report.format == .text {
+                    let lines = imported.report.lines + ["lint of the imported project:"]
+                    FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+                }
+                try report.emit(result.report, section: ("import", imported.report))
                 exitWithoutTeardown(0, keeping: result)
             }
         }

@@ -11,19 +11,6 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
-
-    /// Whether a text report written to standard output (or to a file) is coloured.
-    func isOn(writingToFile: Bool) -> Bool {
-        switch self {
-        case .always: return true
-        case .never: return false
-        case .auto:
-            let environment = ProcessInfo.processInfo.environment
-            // no-color.org: NO_COLOR counts only when it is set to something.
-            return !writingToFile && isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty
-                && environment["TERM"] != "dumb"
-        }
-    }
 }
 
 /// Options shared by every command that prints diagnostics.
@@ -86,9 +73,21 @@ struct ReportOptions: ParsableArguments {
         return options
     }
 
+    private var useColor: Bool {
+        switch color {
+        case .always: return true
+        case .never: return false
+        case .auto:
+            let environment = ProcessInfo.processInfo.environment
+            // no-color.org: NO_COLOR counts only when it is set to something.
+            return output == nil && isatty(STDOUT_FILENO) != 0 && (environment["NO_COLOR"] ?? "").isEmpty
+                && environment["TERM"] != "dumb"
+        }
+    }
+
     private func reporter(section: (name: String, value: any Encodable & Sendable)?) -> any DiagnosticReporter {
         switch format {
-        case .text: TextReporter(colored: color.isOn(writingToFile: output != nil), quiet: quiet)
+        case .text: TextReporter(colored: useColor, quiet: quiet)
         case .json: JSONReporter(section: section)
         case .sarif:
             SARIFReporter(rules: RuleRegistry.sarifRules, toolVersion: ToolInfo.version, informationURI: ToolInfo.informationURI)
