@@ -21,10 +21,6 @@ public enum OpenAPIImport {
         case refused([Diagnostic])
     }
 
-    /// The backend written when the document names no https server: a name that never
-    /// resolves (RFC 6761), so a project nobody fixed cannot send traffic anywhere.
-    static let placeholderBackend = "https://backend.invalid"
-
     /// Imports `file` (file 0 of the report) read under `limits`; `name` is the API's name
     /// when the command line gives one, and must be a resource name (else this throws
     /// ``ImportedFiles/UncontainedPath`` or writes a project lint rejects).
@@ -258,10 +254,10 @@ private struct Importer {
             problem = "the document names no server"
         }
         change(
-            .placeholder, "\(problem), so the backend is '\(OpenAPIImport.placeholderBackend)'",
+            .placeholder, "\(problem), so the backend is '\(ImportPlaceholders.backendURL)'",
             fix: "set 'backend' in 'apis/\(report.api).yaml' to the URL the gateway calls",
             at: nil)
-        return OpenAPIImport.placeholderBackend
+        return ImportPlaceholders.backendURL
     }
 
     /// `text` when a field without named values can hold it as it is; else nil, reported.
