@@ -251,7 +251,7 @@ final class ImportOpenAPITests: XCTestCase {
         try write(text, to: "big.yaml")
         let result = try BoundedRun.run(["import", "openapi", "big.yaml", "--out", "defs", "--format", "json"], in: directory, seconds: 30)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertLessThan(result.seconds, 10, "release builds take well under a second")
+        XCTAssertLessThan(result.seconds, 15, "a release build takes under a second; a debug build on a busy machine about five")
         let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         XCTAssertEqual((document["import"] as? [String: Any])?["routes"].map { ($0 as? [Any])?.count }, 10_000)
         let codes = Set((document["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
