@@ -27,7 +27,8 @@ public struct APIOpsImport: Sendable {
         // more documents raw, so this ends; a few passes settle real estates.
         var keptRaw = Set<String>()
         for _ in 0..<Self.maximumPasses {
-            let differing = Set(translation.policies.filter { entry in roundTrip.differences.contains { $0.path == entry.value.path } }.keys)
+            let differingFiles = Set(roundTrip.differences.map(\.path))
+            let differing = Set(translation.policies.filter { differingFiles.contains($0.value.path) }.keys)
             let takenFrom = { (path: String) in translation.lifted[path, default: 0] > 0 && !keptRaw.contains(path) }
             // The API first: its fields may be all that changed its operations.
             let retry = Set(differing.map { path in Self.apiPolicy(ofOperation: path).flatMap { takenFrom($0) ? $0 : nil } ?? path }).filter(takenFrom)
