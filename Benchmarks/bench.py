@@ -55,6 +55,7 @@ GOALS = {
     "build peak MB per 20k routes": 160, "write ratio": 1.2,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
     "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0, "raw policies ratio": 2.0,
+    "import s per 1000 APIs": 8.0,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -62,6 +63,7 @@ QUICK = {
     "build peak MB per 20k routes": 200,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
     "doubling growth": 3.0, "samples ms": 60, "environments ratio": 8.0, "raw policies ratio": 4.0,
+    "import s per 1000 APIs": 24.0,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -454,6 +456,21 @@ def main():
                      for n in finding_sizes]
             doubling(f"{format} findings", f"findings as {format:<6}", finding_sizes, times,
                      limit["findings s per 160k"] * finding_sizes[1] / 160000)
+
+        # import reads a whole APIOps tree, builds the result in memory and compares every
+        # document; the tree comes from Benchmarks/apiops_tree.py, seeded.
+        import_sizes = (100, 200) if args.quick else (500, 1000)
+        times = []
+        for apis in import_sizes:
+            tree = os.path.join(scratch, f"apiops-{apis}")
+            subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "apiops_tree.py"), tree, "--apis", str(apis)],
+                           check=True, stdout=subprocess.DEVNULL)
+            argv = [portcullis, "import", tree, "--verify", "--quiet", "--format", "json"]
+            if run(argv)[3] != 0:
+                sys.exit(f"bench: import of the {apis}-API tree exited non-zero; it should come back unchanged")
+            times.append(timed(argv, rounds))
+        doubling("import --verify", "import of an APIOps tree (APIs)", import_sizes, times,
+                 limit["import s per 1000 APIs"] * import_sizes[1] / 1000)
 
     for sample in sorted(os.listdir(os.path.join(ROOT, "Samples"))):
         seconds = statistics.median(run([portcullis, "lint", os.path.join(ROOT, "Samples", sample)])[0] for _ in range(9))
