@@ -51,6 +51,13 @@ struct ConfigurationTranslation {
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
+                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyVault"] != nil {
+                        // As a named value the environment would publish the secret in clear.
+                        notes.append(
+                            ImportNote(
+                                .error, path,
+                                "named value '\(entry)' is a secret in '\(name)', so its value is not imported; declare it a secret in 'gateway.yaml', with a Key Vault reference for each environment"
+                            ))
                     } else if declared.namedValues.contains(entry), let value = properties["value"].flatMap(Self.text) {
                         // `{#token#}` is the publisher pipeline's own substitution, done at deployment.
                         guard !(value.hasPrefix("{#") && value.hasSuffix("#}")) else {

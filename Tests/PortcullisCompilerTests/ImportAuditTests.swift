@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// Estates written to catch `import` out: a round trip that says nothing differs while the
+/// bundle would change what APIM does, a secret written where it should not be, a note
+/// that misleads, a raw document whose bytes change for nothing. Through the executable.
+final class ImportAuditTests: XCTestCase {
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = directory.appendingPathComponent("tree/" + path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)
+    }
+
+    /// One API `orders` of one operation `getOrder` (whose policy is `operation`), behind
+    /// `information`, and a global policy that forwards requests.
+    func writeAPI(information: String, operation: String) throws {
+        try write(information, to: "apis/orders/apiInformation.json")
+        try write(
+            "openapi: 3.0.1\ninfo: {title: orders, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+            to: "apis/orders/specification.yaml")
+        try write(operation, to: "apis/orders/operations/getOrder/policy.xml")
+        try write(ImportTranslationTests.plainGlobal, to: "policy.xml")
+    }
+
+    static let orders = #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true}}"#
+
+    func notes(_ section: [String: Any]) throws -> [[String: String]] {
+        try XCTUnwrap(section["notes"] as? [[String: String]])
+    }
+
+    /// would publish it in clear, and the value would sit in the definitions.
+    func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "partner-key", "value": "dev-key"}}"#, to: "named values/partner-key/namedValueInformation.json")
+        let value = "prod-\(UUID().uuidString)"
+        try write(
+            """
+            namedValues:
+              - name: partner-key
+                properties: {value: "\(value)", secret: true}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(
+            ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains {
+                $0["kind"] == "error" && $0["path"] == "configuration.prod.yaml" && ($0["message"] ?? "").contains("named value 'partner-key' is a secret in 'prod'")
+            }, "\(notes)")
+        XCTAssertEqual(result.status, 1, "a secret to move to Key Vault is an error to resolve")
+        XCTAssertFalse(result.stdout.contains(value) || result.stderr.contains(value))
+        for path in try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("out").path) {
+            let text = (try? String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(value), "\(path) holds the secret's value")
+        }
+    }
+}
