@@ -67,4 +67,20 @@ final class ImportAuditTests: XCTestCase {
             XCTAssertFalse(text.contains(value), "\(path) holds the secret's value")
         }
     }
+
+    /// place and the API's information would change; kept raw, everything comes back.
+    func testABackendTheAPIInformationCannotKeepStaysRawInsteadOfFailingTheRoundTrip() throws {
+        try writeAPI(
+            information: Self.orders,
+            operation: "<policies>\n  <inbound>\n    <base />\n  </inbound>\n  <backend>\n    <base />\n  </backend>\n</policies>\n")
+        let policy = "<policies>\n  <inbound>\n    <base />\n    <set-backend-service backend-id=\"Orders_V2\" />\n  </inbound>\n  <backend>\n    <base />\n  </backend>\n</policies>\n"
+        try write(policy, to: "apis/orders/policy.xml")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertEqual(try read("policies/apis/orders.xml"), policy)
+        XCTAssertTrue(try read("apis/orders.yaml").contains("backend: \"https://orders.example.com\""))
+    }
 }
