@@ -83,4 +83,26 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertEqual(try read("policies/apis/orders.xml"), policy)
         XCTAssertTrue(try read("apis/orders.yaml").contains("backend: \"https://orders.example.com\""))
     }
+
+    /// set has beyond what the language carries.
+    func testEveryPropertyTheBuildDoesNotWriteIsReported() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true, "apiVersionSetId": "/apiVersionSets/gone", "apiVersion": "v2"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http", "title": "Orders v2"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        try write(#"{"properties": {"displayName": "Partners", "type": "custom", "externalId": "aad://contoso/groups/1"}}"#, to: "groups/partners/groupInformation.json")
+        try write(#"{"properties": {"description": "f", "format": "rawxml"}}"#, to: "policy fragments/stamp/policyFragmentInformation.json")
+        try write("<fragment><set-header name=\"X-Stamp\" exists-action=\"override\"><value>1</value></set-header></fragment>", to: "policy fragments/stamp/policy.xml")
+        try write(#"{"properties": {"displayName": "Orders", "versioningScheme": "Segment", "owner": "team"}}"#, to: "version sets/orders-set/versionSetInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        for (folder, key) in [
+            ("backends/Orders_V2", "title"), ("apis/orders", "apiVersionSetId"), ("apis/orders", "apiVersion"), ("groups/partners", "externalId"),
+            ("policy fragments/stamp", "format"), ("version sets/orders-set", "owner"),
+        ] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "not-imported" && $0["path"] == folder && ($0["message"] ?? "").contains("'\(key)'") },
+                "'\(key)' of \(folder) is dropped without a note: \(notes)")
+        }
+    }
 }

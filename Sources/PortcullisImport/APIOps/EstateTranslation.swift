@@ -154,11 +154,14 @@ struct EstateTranslation {
         if !secrets.isEmpty { fields.append(("secrets", .mapping(secrets))) }
         let groups = tree.groups.map { group -> (String, YAMLValue) in
             informations["apim/groups/\(group.name)/groupInformation.json"] = (group.folder + "/groupInformation.json", group.properties)
+            notCarried(group.properties.keys.filter { !["displayName", "description", "type"].contains($0) }, of: group.folder)
             return (group.name, .mapping(Self.strings(group.properties, ["displayName", "description"])))
         }
         if !groups.isEmpty { fields.append(("groups", .mapping(groups))) }
         let versionSets = tree.versionSets.map { set -> (String, YAMLValue) in
             informations["apim/version sets/\(set.name)/versionSetInformation.json"] = (set.folder + "/versionSetInformation.json", set.properties)
+            let versionSetKeys: Set<String> = ["displayName", "description", "versioningScheme", "versionQueryName", "versionHeaderName"]
+            notCarried(set.properties.keys.filter { !versionSetKeys.contains($0) }, of: set.folder)
             var entries = Self.strings(set.properties, ["displayName", "description"])
             let scheme = (set.properties["versioningScheme"]?.string ?? "Segment").lowercased()
             entries.append(("scheme", .string(scheme)))
@@ -183,7 +186,7 @@ struct EstateTranslation {
         informations["apim/backends/\(backend.name)/backendInformation.json"] = (backend.folder + "/backendInformation.json", properties)
         var fields = Self.header + [("kind", .string("Backend")), ("name", .string(backend.name))]
         fields += Self.strings(properties, ["description"])
-        var carriedKeys: Set<String> = ["description", "url", "protocol", "title", "type"]
+        var carriedKeys: Set<String> = ["description", "url", "protocol", "type"]
         if properties["type"]?.string?.lowercased() == "pool", case .array(let services)? = properties["pool"]?["services"] {
             let members = services.compactMap { service -> YAMLValue? in
                 guard let id = service["id"]?.string, let name = id.split(separator: "/").last.map(String.init) else { return nil }
@@ -250,6 +253,7 @@ struct EstateTranslation {
         fields += Self.strings(fragment.properties, ["description"])
         informations["apim/policy fragments/\(fragment.name)/policyFragmentInformation.json"] =
             (fragment.folder + "/policyFragmentInformation.json", fragment.properties)
+        notCarried(fragment.properties.keys.filter { $0 != "description" }, of: fragment.folder)
         if let policy = fragment.policy {
             let path = carry(policy, as: "policies/fragments/\(fragment.name).xml", bundlePath: "apim/policy fragments/\(fragment.name)/policy.xml", lifting: .fragment).path
             fields.append(("policy", .string(path)))
@@ -328,10 +332,14 @@ struct EstateTranslation {
         let specPath = "specs/\(name).\(format)"
         carried[specPath] = specification.bytes
         fields.append(("openapi", .string("../" + specPath)))
+        var carriedKeys: Set<String> = [
+            "displayName", "description", "path", "serviceUrl", "subscriptionRequired", "type", "apiRevision", "isCurrent", "protocols",
+        ]
         if let set = properties["apiVersionSetId"]?.string?.split(separator: "/").last.map(String.init),
             versionSets.contains(where: { $0.name == set })
         {
             fields.append(("version", .mapping([("set", .string(set)), ("name", .string(properties["apiVersion"]?.string ?? ""))])))
+            carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
         }
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
         if let policy = resource.policy {
@@ -383,10 +391,6 @@ struct EstateTranslation {
                     "API '\(name)' has no 'serviceUrl' and its policy names no backend first; write its backend in 'apis/\(name).yaml'"))
         }
         fields.append(("routes", .sequence(routes)))
-        let carriedKeys: Set<String> = [
-            "displayName", "description", "path", "serviceUrl", "subscriptionRequired", "apiVersionSetId", "apiVersion", "type",
-            "apiRevision", "isCurrent", "protocols",
-        ]
         notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
         return .mapping(fields)
     }
