@@ -105,4 +105,27 @@ final class ImportAuditTests: XCTestCase {
                 "'\(key)' of \(folder) is dropped without a note: \(notes)")
         }
     }
+
+    /// ends, tabs, white space after it, and statements sharing its line.
+    func testTakingAStatementKeepsTheRestOfTheDocumentByteForByte() throws {
+        func document(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }
+        let operation = document([
+            "<policies>", "\t<inbound>", "\t\t<base />", "\t\t<set-header name=\"X-A\" exists-action=\"override\">", "\t\t\t<value>a</value>",
+            "\t\t</set-header>\t ", "\t\t<set-header name=\"X-B\" exists-action=\"delete\" /><set-variable name=\"v\" value=\"1\" />",
+            "\t\t<set-variable name=\"w\" value=\"2\" />", "\t</inbound>",
+            "\t<outbound><base /><set-header name=\"X-C\" exists-action=\"delete\" /> <!-- kept --><set-variable name=\"o\" value=\"1\" /></outbound>",
+            "</policies>",
+        ])
+        try writeAPI(information: Self.orders, operation: operation)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["highLevel"], 3, result.stdout)
+        XCTAssertEqual(
+            try read("policies/apis/orders/getOrder.xml"),
+            document([
+                "<policies>", "\t<inbound>", "\t\t<base />", "\t\t<set-variable name=\"v\" value=\"1\" />", "\t\t<set-variable name=\"w\" value=\"2\" />",
+                "\t</inbound>", "\t<outbound><base /> <!-- kept --><set-variable name=\"o\" value=\"1\" /></outbound>", "</policies>",
+            ]))
+    }
 }

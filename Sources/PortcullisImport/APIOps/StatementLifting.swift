@@ -190,20 +190,28 @@ struct StatementLifting {
         return text
     }
 
-    /// `bytes` without the statements at `cuts`, each with the white space that led up to it
-    /// on its line, so the lines around stay as they were.
+    /// `bytes` without the statements at `cuts`, so the lines around stay as they were: a
+    /// statement alone on its line goes with the line; one sharing it, with the white space
+    /// between it and its neighbours, keeping the line's indentation.
     private static func cutting(_ cuts: [Range<Int>], from bytes: [UInt8]) -> [UInt8] {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
         var result: [UInt8] = []
         var position = 0
         for cut in cuts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            var start = cut.lowerBound
-            while start > position, bytes[start - 1] == 0x20 || bytes[start - 1] == 0x09 { start -= 1 }
+            result += bytes[position..<cut.lowerBound]
+            var lineStart = result.count
+            while lineStart > 0, isBlank(result[lineStart - 1]) { lineStart -= 1 }
             var end = cut.upperBound
-            if start > 0, bytes[start - 1] == 0x0A {
+            while end < bytes.count, isBlank(bytes[end]) { end += 1 }
+            let startsLine = lineStart == 0 || result[lineStart - 1] == 0x0A
+            let endsLine = end == bytes.count || bytes[end] == 0x0D || bytes[end] == 0x0A
+            if !startsLine || endsLine { result.removeSubrange(lineStart...) }
+            if startsLine && endsLine {
                 if end < bytes.count, bytes[end] == 0x0D { end += 1 }
                 if end < bytes.count, bytes[end] == 0x0A { end += 1 }
+            } else if !startsLine && !endsLine {
+                end = cut.upperBound
             }
-            result += bytes[position..<start]
             position = end
         }
         return result + bytes[position...]
