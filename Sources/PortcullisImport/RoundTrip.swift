@@ -68,8 +68,11 @@ public struct RoundTrip: Sendable {
             }
             guard case .success(let value) = JSONValue.parse(bytes), case .object(let properties)? = value["properties"] else { continue }
             for (key, written) in properties.sorted(by: { $0.key < $1.key }) {
-                guard let was = original.properties[key], was != written else { continue }
-                differences.append(Difference(path: original.file, message: "property '\(key)' was \(Self.shown(was)), the build writes \(Self.shown(written))"))
+                guard let was = original.properties[key] else { continue }
+                for (name, was, written) in Self.changes(from: was, to: written, named: key) {
+                    let wrote = written.map(Self.shown) ?? "none"
+                    differences.append(Difference(path: original.file, message: "property '\(name)' was \(was.map(Self.shown) ?? "none"), the build writes \(wrote)"))
+                }
             }
         }
     }
@@ -118,6 +121,14 @@ public struct RoundTrip: Sendable {
             if old != new { return "statement \(index + 1) differs: the estate has \(old), the build writes \(new)" }
         }
         return "it differs"
+    }
+
+    /// Where two values of a property part, by dotted name: inside objects entry by entry,
+    /// so the message names what differs rather than saying both are objects.
+    private static func changes(from was: JSONValue?, to written: JSONValue?, named name: String) -> [(String, JSONValue?, JSONValue?)] {
+        guard was != written else { return [] }
+        guard case .object(let before)? = was, case .object(let after)? = written else { return [(name, was, written)] }
+        return Set(before.keys).union(after.keys).sorted().flatMap { changes(from: before[$0], to: after[$0], named: name + "." + $0) }
     }
 
     private static func shown(_ value: JSONValue) -> String {

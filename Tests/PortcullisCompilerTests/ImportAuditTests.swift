@@ -42,6 +42,8 @@ final class ImportAuditTests: XCTestCase {
         try XCTUnwrap(section["notes"] as? [[String: String]])
     }
 
+    /// A publisher configuration may make a plain named value a secret for its environment.
+    /// The environment must not carry that secret's value as a plain named value: the bundle
     /// would publish it in clear, and the value would sit in the definitions.
     func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
@@ -68,6 +70,8 @@ final class ImportAuditTests: XCTestCase {
         }
     }
 
+    /// `serviceUrl` with a `set-backend-service` to a backend in the API's policy is how
+    /// most estates send an API to a backend. As a field, the backend takes the serviceUrl's
     /// place and the API's information would change; kept raw, everything comes back.
     func testABackendTheAPIInformationCannotKeepStaysRawInsteadOfFailingTheRoundTrip() throws {
         try writeAPI(
@@ -84,6 +88,8 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertTrue(try read("apis/orders.yaml").contains("backend: \"https://orders.example.com\""))
     }
 
+    /// Properties the build does not write are said, never dropped in silence: a backend's
+    /// title, a version set the tree does not have, what a group, a fragment or a version
     /// set has beyond what the language carries.
     func testEveryPropertyTheBuildDoesNotWriteIsReported() throws {
         try writeAPI(
@@ -106,6 +112,7 @@ final class ImportAuditTests: XCTestCase {
         }
     }
 
+    /// A statement taken into a field leaves the lines around it as they were: CRLF line
     /// ends, tabs, white space after it, and statements sharing its line.
     func testTakingAStatementKeepsTheRestOfTheDocumentByteForByte() throws {
         func document(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }
@@ -127,5 +134,20 @@ final class ImportAuditTests: XCTestCase {
                 "<policies>", "\t<inbound>", "\t\t<base />", "\t\t<set-variable name=\"v\" value=\"1\" />", "\t\t<set-variable name=\"w\" value=\"2\" />",
                 "\t</inbound>", "\t<outbound><base /> <!-- kept --><set-variable name=\"o\" value=\"1\" /></outbound>", "</policies>",
             ]))
+    }
+
+    /// A difference inside an object property names the entry that differs, not only
+    /// "was an object, the build writes an object".
+    func testADifferenceInsideAnObjectPropertyNamesTheEntry() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(
+            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/vault-key", "identityClientId": "5d3f8b1e-0000-4000-8000-000000000001"}}}"#,
+            to: "named values/vault-key/namedValueInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "differs: named values/vault-key/namedValueInformation.json: property 'keyVault.identityClientId' was '5d3f8b1e-0000-4000-8000-000000000001', the build writes none"),
+            result.stdout)
+        XCTAssertEqual(result.status, 1)
     }
 }
