@@ -150,4 +150,18 @@ final class ImportAuditTests: XCTestCase {
             result.stdout)
         XCTAssertEqual(result.status, 1)
     }
+
+    /// The import says of every named value the language refuses for starting with '@'
+    /// what it says of `@(...)`: the lint of the written project would fail on any of them.
+    func testANamedValueStartingWithAtIsAnErrorToResolveLikeAnExpression() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "handle", "value": " @contoso"}}"#, to: "named values/handle/namedValueInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "named values/handle" && ($0["message"] ?? "").contains("starts with '@'") }, "\(notes)")
+        XCTAssertEqual(result.status, 1)
+        let lint = try ToolProcess.run(["lint", "out"], in: directory)
+        XCTAssertTrue(lint.stdout.contains("named value 'handle' starts with '@'"), lint.stdout)
+    }
 }

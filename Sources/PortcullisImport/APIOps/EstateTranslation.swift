@@ -143,9 +143,11 @@ struct EstateTranslation {
                 namedValues.append((value.name, extra.isEmpty ? .string("") : .mapping([("value", .string(""))] + extra)))
                 continue
             }
-            if text.hasPrefix("@(") || text.hasPrefix("@{") {
+            if NamedValues.startsWithAt(text) {
                 notes.append(
-                    ImportNote(.error, value.folder, "named value '\(value.name)' holds a policy expression, which a named value's field cannot carry; write the expression where it is used"))
+                    ImportNote(
+                        .error, value.folder,
+                        "named value '\(value.name)' starts with '@' (a policy expression), which a named value's field cannot carry; write the expression where it is used"))
             }
             namedValues.append((value.name, extra.isEmpty ? .string(text) : .mapping([("value", .string(text))] + extra)))
             declared.namedValues.insert(value.name)
