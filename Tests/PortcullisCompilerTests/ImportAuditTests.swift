@@ -164,4 +164,19 @@ final class ImportAuditTests: XCTestCase {
         let lint = try ToolProcess.run(["lint", "out"], in: directory)
         XCTAssertTrue(lint.stdout.contains("named value 'handle' starts with '@'"), lint.stdout)
     }
+
+    /// A pool member's priority or weight that no integer holds is a difference to report,
+    /// not a crash.
+    func testAPoolWeightNoIntegerHoldsIsReportedNotACrash() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://a.example.com", "protocol": "http"}}"#, to: "backends/a/backendInformation.json")
+        try write(
+            #"{"properties": {"type": "Pool", "pool": {"services": [{"id": "/backends/a", "priority": 1e300, "weight": 2.5}]}}}"#,
+            to: "backends/both/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let differences = try XCTUnwrap(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]])
+        XCTAssertTrue(
+            differences.contains { $0["path"] == "backends/both/backendInformation.json" && ($0["message"] ?? "").contains("'pool.services'") }, "\(differences)")
+    }
 }

@@ -194,7 +194,8 @@ struct EstateTranslation {
                 guard let id = service["id"]?.string, let name = id.split(separator: "/").last.map(String.init) else { return nil }
                 var member: [(String, YAMLValue)] = [("backend", .string(name))]
                 for key in ["priority", "weight"] {
-                    if case .number(let number)? = service[key] { member.append((key, .integer(Int(number)))) }
+                    // A number no integer holds is left out, and the round trip says the pool differs.
+                    if case .number(let number)? = service[key], let integer = Int(exactly: number) { member.append((key, .integer(integer))) }
                 }
                 return .mapping(member)
             }
