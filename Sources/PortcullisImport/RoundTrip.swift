@@ -123,12 +123,20 @@ public struct RoundTrip: Sendable {
         return "it differs"
     }
 
-    /// Where two values of a property part, by dotted name: inside objects entry by entry,
-    /// so the message names what differs rather than saying both are objects.
+    /// Where two values of a property part, by name (`pool.services[0].weight`): inside
+    /// objects entry by entry and lists of one length item by item, so the message names
+    /// what differs rather than saying both are objects.
     private static func changes(from was: JSONValue?, to written: JSONValue?, named name: String) -> [(String, JSONValue?, JSONValue?)] {
-        guard was != written else { return [] }
-        guard case .object(let before)? = was, case .object(let after)? = written else { return [(name, was, written)] }
-        return Set(before.keys).union(after.keys).sorted().flatMap { changes(from: before[$0], to: after[$0], named: name + "." + $0) }
+        switch (was, written) {
+        case _ where was == written:
+            return []
+        case (.object(let before)?, .object(let after)?):
+            return Set(before.keys).union(after.keys).sorted().flatMap { changes(from: before[$0], to: after[$0], named: name + "." + $0) }
+        case (.array(let before)?, .array(let after)?) where before.count == after.count:
+            return before.indices.flatMap { changes(from: before[$0], to: after[$0], named: "\(name)[\($0)]") }
+        default:
+            return [(name, was, written)]
+        }
     }
 
     private static func shown(_ value: JSONValue) -> String {
