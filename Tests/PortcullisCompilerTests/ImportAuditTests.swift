@@ -179,4 +179,17 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertTrue(
             differences.contains { $0["path"] == "backends/both/backendInformation.json" && ($0["message"] ?? "").contains("property 'pool.services[0].priority' was 1e+300, the build writes none") }, "\(differences)")
     }
+
+    /// `authenticationSettings` is left out in silence only while it is empty: an API's
+    /// OAuth 2 or OpenID server is a property the bundle would drop.
+    func testAnAPIsAuthorizationServerIsReportedAndOnlyEmptySettingsAreQuiet() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "authenticationSettings": {"oAuth2": {"authorizationServerId": "contoso-auth"}}}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "P", "authenticationSettings": {"oAuth2AuthenticationSettings": [], "openid": null}}}"#, to: "products/p/productInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(notes.contains { $0["path"] == "apis/orders" && ($0["message"] ?? "").contains("'authenticationSettings'") }, "\(notes)")
+        XCTAssertFalse(notes.contains { $0["path"] == "products/p" && ($0["message"] ?? "").contains("'authenticationSettings'") }, "\(notes)")
+    }
 }

@@ -156,14 +156,14 @@ struct EstateTranslation {
         if !secrets.isEmpty { fields.append(("secrets", .mapping(secrets))) }
         let groups = tree.groups.map { group -> (String, YAMLValue) in
             informations["apim/groups/\(group.name)/groupInformation.json"] = (group.folder + "/groupInformation.json", group.properties)
-            notCarried(group.properties.keys.filter { !["displayName", "description", "type"].contains($0) }, of: group.folder)
+            notCarried(group.properties, except: ["displayName", "description", "type"], of: group.folder)
             return (group.name, .mapping(Self.strings(group.properties, ["displayName", "description"])))
         }
         if !groups.isEmpty { fields.append(("groups", .mapping(groups))) }
         let versionSets = tree.versionSets.map { set -> (String, YAMLValue) in
             informations["apim/version sets/\(set.name)/versionSetInformation.json"] = (set.folder + "/versionSetInformation.json", set.properties)
             let versionSetKeys: Set<String> = ["displayName", "description", "versioningScheme", "versionQueryName", "versionHeaderName"]
-            notCarried(set.properties.keys.filter { !versionSetKeys.contains($0) }, of: set.folder)
+            notCarried(set.properties, except: versionSetKeys, of: set.folder)
             var entries = Self.strings(set.properties, ["displayName", "description"])
             let scheme = (set.properties["versioningScheme"]?.string ?? "Segment").lowercased()
             entries.append(("scheme", .string(scheme)))
@@ -220,9 +220,8 @@ struct EstateTranslation {
         }
         // What a backend does at run time: leaving it out would change how APIM calls it.
         let runtime: Set<String> = ["credentials", "tls", "proxy", "circuitBreaker", "pool"]
-        let dropped = properties.keys.filter { !carriedKeys.contains($0) }
-        notCarried(dropped.filter { !runtime.contains($0) }, of: backend.folder)
-        for key in dropped.filter(runtime.contains).sorted() {
+        notCarried(properties, except: carriedKeys.union(runtime), of: backend.folder)
+        for key in properties.keys.filter({ !carriedKeys.contains($0) && runtime.contains($0) }).sorted() {
             notes.append(
                 ImportNote(
                     .error, backend.folder,
@@ -256,7 +255,7 @@ struct EstateTranslation {
         fields += Self.strings(fragment.properties, ["description"])
         informations["apim/policy fragments/\(fragment.name)/policyFragmentInformation.json"] =
             (fragment.folder + "/policyFragmentInformation.json", fragment.properties)
-        notCarried(fragment.properties.keys.filter { $0 != "description" }, of: fragment.folder)
+        notCarried(fragment.properties, except: ["description"], of: fragment.folder)
         if let policy = fragment.policy {
             let path = carry(policy, as: "policies/fragments/\(fragment.name).xml", bundlePath: "apim/policy fragments/\(fragment.name)/policy.xml", lifting: .fragment).path
             fields.append(("policy", .string(path)))
@@ -293,7 +292,7 @@ struct EstateTranslation {
             fields.append(("policy", .string(path)))
         }
         let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state"]
-        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
+        notCarried(properties, except: carriedKeys, of: resource.folder)
         if let state = properties["state"]?.string, state != "published" {
             notes.append(ImportNote(.notImported, resource.folder, "product '\(resource.name)' is '\(state)'; the bundle publishes every product"))
         }
@@ -394,7 +393,7 @@ struct EstateTranslation {
                     "API '\(name)' has no 'serviceUrl' and its policy names no backend first; write its backend in 'apis/\(name).yaml'"))
         }
         fields.append(("routes", .sequence(routes)))
-        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
+        notCarried(properties, except: carriedKeys, of: resource.folder)
         return .mapping(fields)
     }
 
@@ -433,15 +432,18 @@ struct EstateTranslation {
         return order.map { "\(counts[$0]!) '\($0)'" }.joined(separator: ", ")
     }
 
-    private mutating func notCarried(_ keys: [String], of folder: String) {
-        let shown = keys.filter { !Self.ignoredProperties.contains($0) }.sorted()
+    /// Notes the properties other than `carried` that say something a bundle must keep.
+    private mutating func notCarried(_ properties: [String: JSONValue], except carried: Set<String>, of folder: String) {
+        let shown = properties.filter { !carried.contains($0.key) && !Self.saysNothing($0.key, $0.value) }.keys.sorted()
         guard !shown.isEmpty else { return }
         notes.append(ImportNote(.notImported, folder, "properties not carried: \(shown.map { "'\($0)'" }.joined(separator: ", "))"))
     }
 
-    /// Properties that say nothing a bundle must keep: empty settings APIM writes for every
-    /// resource, and the revision bookkeeping of the current revision.
-    private static let ignoredProperties: Set<String> = ["authenticationSettings", "apiRevisionDescription"]
+    /// The revision bookkeeping of the current revision, and settings APIM writes for every
+    /// API while they are empty; an API's OAuth 2 or OpenID server is not empty.
+    private static func saysNothing(_ key: String, _ value: JSONValue) -> Bool {
+        key == "apiRevisionDescription" || (key == "authenticationSettings" && value.isEmpty)
+    }
 
     /// Where a required URL the estate does not give goes until the team writes it; the
     /// `.invalid` top-level domain never resolves, so nothing is ever sent there.
