@@ -41,7 +41,9 @@ struct ImportAPIOps: ParsableCommand {
         try runDriver {
             let output = try OutputFolder(resolving: out)
             if !verify { try output.refuseUnsafeReplacement(inputs: [tree] + configurations) }
-            let imported = try APIOpsImport(tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions())
+            // Every environment is checked, as `lint` checks the written project.
+            let imported = try APIOpsImport(
+                tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions(unselected: .all))
             let writes = !verify && (imported.roundTrip.differences.isEmpty || allowDifferences)
             if writes { try BundleWriter.write(imported.files, to: output) }
             if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }
