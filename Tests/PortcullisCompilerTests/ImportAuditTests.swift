@@ -42,6 +42,8 @@ final class ImportAuditTests: XCTestCase {
         try XCTUnwrap(section["notes"] as? [[String: String]])
     }
 
+    /// A publisher configuration may make a plain named value a secret for its environment.
+    /// The environment must not carry that secret's value as a plain named value: the bundle
     /// would publish it in clear, and the value would sit in the definitions.
     func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
@@ -68,6 +70,8 @@ final class ImportAuditTests: XCTestCase {
         }
     }
 
+    /// `serviceUrl` with a `set-backend-service` to a backend in the API's policy is how
+    /// most estates send an API to a backend. As a field, the backend takes the serviceUrl's
     /// place and the API's information would change; kept raw, everything comes back.
     func testABackendTheAPIInformationCannotKeepStaysRawInsteadOfFailingTheRoundTrip() throws {
         try writeAPI(
@@ -84,6 +88,8 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertTrue(try read("apis/orders.yaml").contains("backend: \"https://orders.example.com\""))
     }
 
+    /// Properties the build does not write are said, never dropped in silence: a backend's
+    /// title, a version set the tree does not have, what a group, a fragment or a version
     /// set has beyond what the language carries.
     func testEveryPropertyTheBuildDoesNotWriteIsReported() throws {
         try writeAPI(
@@ -106,6 +112,7 @@ final class ImportAuditTests: XCTestCase {
         }
     }
 
+    /// A statement taken into a field leaves the lines around it as they were: CRLF line
     /// ends, tabs, white space after it, and statements sharing its line.
     func testTakingAStatementKeepsTheRestOfTheDocumentByteForByte() throws {
         func document(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }
@@ -129,6 +136,7 @@ final class ImportAuditTests: XCTestCase {
             ]))
     }
 
+    /// A difference inside an object property names the entry that differs, not only
     /// "was an object, the build writes an object".
     func testADifferenceInsideAnObjectPropertyNamesTheEntry() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
@@ -143,6 +151,7 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
     }
 
+    /// The import says of every named value the language refuses for starting with '@'
     /// what it says of `@(...)`: the lint of the written project would fail on any of them.
     func testANamedValueStartingWithAtIsAnErrorToResolveLikeAnExpression() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
@@ -156,6 +165,7 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("named value 'handle' starts with '@'"), lint.stdout)
     }
 
+    /// A pool member's priority or weight that no integer holds is a difference to report,
     /// not a crash.
     func testAPoolWeightNoIntegerHoldsIsReportedNotACrash() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
@@ -170,6 +180,7 @@ final class ImportAuditTests: XCTestCase {
             differences.contains { $0["path"] == "backends/both/backendInformation.json" && ($0["message"] ?? "").contains("property 'pool.services[0].priority' was 1e+300, the build writes none") }, "\(differences)")
     }
 
+    /// `authenticationSettings` is left out in silence only while it is empty: an API's
     /// OAuth 2 or OpenID server is a property the bundle would drop.
     func testAnAPIsAuthorizationServerIsReportedAndOnlyEmptySettingsAreQuiet() throws {
         try writeAPI(
@@ -182,6 +193,36 @@ final class ImportAuditTests: XCTestCase {
         XCTAssertFalse(notes.contains { $0["path"] == "products/p" && ($0["message"] ?? "").contains("'authenticationSettings'") }, "\(notes)")
     }
 
+    /// A publisher configuration's `{#token#}` is replaced by the pipeline at deployment,
+    /// wherever it stands: a backend's URL and an API's serviceUrl are left for the team to
+    /// set, as a named value's are, not written where the lint refuses them as URLs.
+    func testAPipelineTokenInABackendOrServiceURLIsLeftToTheTeam() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        try write(
+            """
+            backends:
+              - name: Orders_V2
+                properties: {url: "{#ordersV2Url#}"}
+            apis:
+              - name: orders
+                properties: {serviceUrl: "{#ordersUrl#}"}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(
+            ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        for what in ["the 'url' of backend 'Orders_V2'", "the 'serviceUrl' of API 'orders'"] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "").contains("\(what) is a pipeline token") }, "\(what): \(notes)")
+        }
+        XCTAssertFalse(try read("environments/prod.yaml").contains("{#"))
+        let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+    }
+
+    /// The lint in the import's report is what `lint` says of the written project, the
     /// environments' findings included.
     func testTheImportsLintIsTheLintOfTheWrittenProjectEnvironmentsIncluded() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
