@@ -213,7 +213,7 @@ final class ImportAuditTests: XCTestCase {
         let notes = try notes(try ImportRoundTripTests.importSection(result))
         for what in ["the 'url' of backend 'Orders_V2'", "the 'serviceUrl' of API 'orders'"] {
             XCTAssertTrue(
-                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "").contains("\(what) is a pipeline token") }, "\(what): \(notes)")
+                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "").contains("\(what) holds a pipeline token") }, "\(what): \(notes)")
         }
         XCTAssertFalse(try read("environments/prod.yaml").contains("{#"))
         let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)

@@ -112,7 +112,7 @@ struct ConfigurationTranslation {
         notes.append(
             ImportNote(
                 .notImported, path,
-                "\(what) is a pipeline token ('\(DisplayText.escaped(value.utf8))'); set its value for '\(environment)' in the environment file"))
+                "\(what) holds a pipeline token ('\(DisplayText.escaped(value.utf8))'); set its value for '\(environment)' in the environment file"))
         return true
     }
 
