@@ -79,6 +79,18 @@ public struct OutputFolder: Sendable {
         try refuseIfForeign()
     }
 
+    /// Refuses a folder inside one of `folders`: what is written there would become part
+    /// of an input (an import's definitions written into the APIOps tree they came from).
+    public func refuseInside(_ folders: [String], workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
+        for folder in folders {
+            let absolute = folder.hasPrefix("/") ? folder : workingDirectory + "/" + folder
+            guard let real = FileSystem.realPath(absolute), FileSystem.kind(of: real) == .directory else { continue }
+            if path.hasPrefix(real == "/" ? "/" : real + "/") {
+                throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is inside the input '\(folder)'")
+            }
+        }
+    }
+
     /// Refuses an existing folder that is neither empty nor purely a Portcullis bundle:
     /// replacing it would delete files nobody asked Portcullis to manage.
     func refuseIfForeign() throws {

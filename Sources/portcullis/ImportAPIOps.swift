@@ -16,8 +16,8 @@ struct ImportAPIOps: ParsableCommand {
     @Argument(help: "The APIOps artifact folder (the extractor's output).")
     var tree: String
 
-    @Option(help: "The folder to write the definitions to: a new or empty folder.")
-    var out: String
+    @Option(help: "The folder to write the definitions to: a new or empty folder (not needed with --verify).")
+    var out: String?
 
     @Option(help: "The gateway's name in the definitions.")
     var name = "imported"
@@ -37,22 +37,29 @@ struct ImportAPIOps: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
+    func validate() throws {
+        if out == nil, !verify { throw ValidationError("'--out' names the folder to write to; only '--verify' writes nothing") }
+    }
+
     func run() throws {
         try runDriver {
-            let output = try OutputFolder(resolving: out)
-            if !verify { try output.refuseUnsafeReplacement(inputs: [tree] + configurations) }
+            let output = try out.map { try OutputFolder(resolving: $0) }
+            if let output, !verify {
+                try output.refuseUnsafeReplacement(inputs: [tree] + configurations)
+                try output.refuseInside([tree])
+            }
             // Every environment is checked, as `lint` checks the written project.
             let imported = try APIOpsImport(
                 tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions(unselected: .all))
-            let writes = !verify && (imported.roundTrip.differences.isEmpty || allowDifferences)
-            if writes { try BundleWriter.write(imported.files, to: output) }
+            let written: OutputFolder? = verify || !(imported.roundTrip.differences.isEmpty || allowDifferences) ? nil : output
+            if let written { try BundleWriter.write(imported.files, to: written) }
             if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }
             try report.emit(imported.roundTrip.lint.report, section: ("import", imported.summary))
             if !report.quiet {
                 let what =
-                    writes
-                    ? "wrote \(imported.files.files.count) files to '\(out)'"
-                    : verify ? "checked; wrote nothing" : "some documents would not come back unchanged; wrote nothing"
+                    if let written { "wrote \(imported.files.files.count) files to '\(written.given)'" }
+                    else if verify { "checked; wrote nothing" }
+                    else { "some documents would not come back unchanged; wrote nothing" }
                 FileHandle.standardError.write(Data("portcullis: \(what)\n".utf8))
             }
             exitWithoutTeardown(imported.hasErrors ? 1 : 0, keeping: imported)

@@ -23,7 +23,7 @@ final class OutputSafetyTests: XCTestCase {
         try RuleExample.baseGateway.write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let hostileNames = [
             "..", "../escape", "/etc/portcullis", "a/../../b", ".hidden", "\u{FF4F}rders", "orders\u{2215}x",
-            "or\u{0430}ders", String(repeating: "a", count: 65), "orders\u{0}x", "C:\\\\windows",
+            "or\u{0430}ders", String(repeating: "a", count: 81), "orders\u{0}x", "C:\\\\windows",
         ]
         for (index, name) in hostileNames.enumerated() {
             let api = "apiVersion: portcullis/v1\nkind: API\nname: \"\(name)\"\npath: p\(index)\nbackend: https://x.example.com\nroutes:\n  - {id: \"\(name)\", method: GET, path: /r, scopes: [orders.read]}\n"
@@ -32,7 +32,9 @@ final class OutputSafetyTests: XCTestCase {
         let out = directory.appendingPathComponent("bundle")
         let result = try ToolProcess.run(["build", "--out", out.path], in: project)
         XCTAssertEqual(result.status, 1)
-        let invalid = result.stdout.components(separatedBy: "error: invalid name").count - 1
+        let invalid =
+            result.stdout.components(separatedBy: "error: invalid name").count - 1
+            + result.stdout.components(separatedBy: "error: invalid route id").count - 1
         XCTAssertGreaterThanOrEqual(invalid, hostileNames.count * 2 - 2, result.stdout)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["project"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/etc/portcullis"))

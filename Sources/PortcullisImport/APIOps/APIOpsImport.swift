@@ -1,4 +1,5 @@
 import PortcullisCompiler
+import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisSyntax
 
@@ -77,15 +78,20 @@ public struct APIOpsImport: Sendable {
 
     /// The import's own report, before the lint's: one line a note, then the round trip.
     public func textReport() -> String {
-        var lines = notes.map { "\($0.kind.rawValue): \($0.path): \($0.message)" }
+        // Paths and messages carry names from the tree: escaped, no name can forge a line.
+        var lines = notes.map { "\($0.kind.rawValue): \(DisplayText.escaped($0.path.utf8)): \(DisplayText.escaped($0.message.utf8))" }
         let documents = roundTrip.equivalent.count
+        let counts = Dictionary(grouping: notes, by: \.kind).mapValues(\.count)
+        lines.append(
+            "notes: \(counts[.highLevel, default: 0]) high-level, \(counts[.raw, default: 0]) raw, "
+                + "\(counts[.notImported, default: 0]) not imported, \(counts[.error, default: 0]) errors to resolve")
         lines.append("statements: \(statements.taken) became fields, \(statements.kept) stayed raw")
         lines.append(
-            "round trip: \(documents) policy documents come back unchanged"
+            "round trip: \(documents) policy \(documents == 1 ? "document comes" : "documents come") back unchanged"
                 + (roundTrip.differences.isEmpty
                     ? "; nothing differs"
                     : "; \(roundTrip.differences.count) \(roundTrip.differences.count == 1 ? "file differs" : "files differ"):"))
-        lines += roundTrip.differences.map { "differs: \($0.path): \($0.message)" }
+        lines += roundTrip.differences.map { "differs: \(DisplayText.escaped($0.path.utf8)): \(DisplayText.escaped($0.message.utf8))" }
         return lines.map { $0 + "\n" }.joined()
     }
 

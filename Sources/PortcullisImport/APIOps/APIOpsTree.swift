@@ -158,8 +158,8 @@ private struct TreeReader {
                 continue
             }
             guard Self.isResourceName(name, kind: kind) else {
-                tree.skipped.append(
-                    ImportNote(.notImported, folder, "'\(DisplayText.escaped(name.utf8))' is not a name Portcullis can keep for this resource"))
+                let shown = DisplayText.escaped(name.utf8)
+                tree.skipped.append(ImportNote(.notImported, kind + "/" + shown, "'\(shown)' is not a name Portcullis can keep for this resource"))
                 continue
             }
             var resource = APIOpsTree.Resource(name: name, folder: folder)
@@ -289,12 +289,15 @@ private struct TreeReader {
     private mutating func skip(_ entry: FileSystem.Entry, in folder: String) {
         let name = entry.name.map { DisplayText.escaped($0.utf8) } ?? DisplayText.escaped(entry.bytes)
         let path = folder.isEmpty ? name : folder + "/" + name
-        let why: String =
-            switch entry.kind {
-            case .link: "symbolic links are not followed"
-            case .other: "it is not a file or a folder"
-            case .file, .directory: entry.name == nil ? "its name is not UTF-8" : "the APIOps layout has nothing here that Portcullis reads"
-            }
-        tree.skipped.append(ImportNote(.notImported, path, why))
+        switch entry.kind {
+        // What stands behind a link or a FIFO may be the estate's, and it is not imported.
+        case .link:
+            tree.skipped.append(ImportNote(.error, path, "symbolic links are not followed; put the files themselves in the tree"))
+        case .other:
+            tree.skipped.append(ImportNote(.error, path, "it is not a file or a folder, so it is not read"))
+        case .file, .directory:
+            let why = entry.name == nil ? "its name is not UTF-8" : "the APIOps layout has nothing here that Portcullis reads"
+            tree.skipped.append(ImportNote(.notImported, path, why))
+        }
     }
 }

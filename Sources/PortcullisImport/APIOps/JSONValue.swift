@@ -10,16 +10,31 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses `bytes`, or says why not (the parser's message names the place).
+    /// Parses `bytes`, or says why not, with the line and column where the parser stopped.
     static func parse(_ bytes: [UInt8]) -> Result<JSONValue, ParseFailure> {
+        let data = Data(bytes)
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) { return .success(value) }
+        // The decoder says only that the data is not JSON; the serialization parser says where.
         do {
-            return .success(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)))
-        } catch DecodingError.dataCorrupted(let context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return .failure(ParseFailure(reason: underlying ?? context.debugDescription))
-        } catch {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
             return .failure(ParseFailure(reason: "it is not valid JSON"))
+        } catch {
+            let message = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "it is not valid JSON"
+            return .failure(ParseFailure(reason: located(message, in: bytes)))
         }
+    }
+
+    /// "Invalid value around character 17." as "line 3, column 7: invalid value".
+    private static func located(_ message: String, in bytes: [UInt8]) -> String {
+        let words = message.trimmingCharacters(in: CharacterSet(charactersIn: ".")).split(separator: " ")
+        guard let marker = words.lastIndex(of: "around"), marker + 2 < words.count, words[marker + 1] == "character",
+            let offset = Int(words[marker + 2]), offset <= bytes.count
+        else { return message.prefix(1).lowercased() + message.dropFirst() }
+        let before = bytes[..<offset]
+        let line = before.count(where: { $0 == 0x0A }) + 1
+        let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        let what = words[..<marker].joined(separator: " ")
+        return "line \(line), column \(column): \(what.prefix(1).lowercased() + what.dropFirst())"
     }
 
     struct ParseFailure: Error {

@@ -223,7 +223,9 @@ struct DecodingContext {
     }
 
     mutating func checkName(_ text: Located<String>, field: String, form: NameForm) -> Located<String>? {
-        validated(text, by: form.accepts, as: form.what, field: field, rule: form.rule)
+        // A valid name, the case of every route, costs no message text.
+        if form.accepts(text.value) { return text }
+        return validated(text, by: form.accepts, as: form.what, field: field, rule: form.rule)
     }
 
     mutating func scopeName(_ node: YAMLNode, field: String) -> Located<String>? {

@@ -1,0 +1,371 @@
+import Foundation
+import XCTest
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `import` reads APIOps trees that may come from a hostile pull request. Whatever the
+/// tree holds, the run ends (no hang, no crash), says which file is at fault, never shows
+/// what lies behind a link out of the tree, writes nothing outside `--out`, and leaves a
+/// refused `--out` as it was.
+final class ImportHostileTreeTests: XCTestCase {
+    private var directory: URL!
+    private var tree: URL { directory.appendingPathComponent("tree") }
+    private var outside: URL { directory.appendingPathComponent("outside") }
+    /// The working directory of every run, so relative `--out` paths land beside the tree.
+    private var work: URL { directory.appendingPathComponent("work") }
+    private var out: URL { work.appendingPathComponent("out") }
+    private var orders: URL { tree.appendingPathComponent("apis/orders") }
+
+    /// Stands in for a credential kept next to the tree; every file of `outside` holds it.
+    private static let secret = "AccountKey=hostile-tree-secret-7f3a9c2e"
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        for folder in [orders, outside, work] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try write(Self.information, to: "apis/orders/apiInformation.json")
+        try write(Self.specification, to: "apis/orders/specification.yaml")
+        try write(Self.policy, to: "apis/orders/policy.xml")
+        let secretPolicy = Self.policy.replacingOccurrences(of: "value=\"b\"", with: "value=\"\(Self.secret)\"")
+        for (name, text) in [
+            ("policy.xml", secretPolicy), ("apiInformation.json", #"{"properties": {"serviceUrl": "https://x.example/\#(Self.secret)"}}"#),
+            ("namedValueInformation.json", #"{"properties": {"value": "\#(Self.secret)"}}"#),
+            ("specification.yaml", Self.specification.replacingOccurrences(of: "title: Orders", with: "title: \(Self.secret)")),
+        ] {
+            try Data(text.utf8).write(to: outside.appendingPathComponent(name))
+        }
+    }
+
+    override func tearDownWithError() throws {
+        ScratchFiles.removeTree(directory)
+    }
+
+    private static let information = #"""
+        {"properties": {"path": "orders", "displayName": "Orders", "serviceUrl": "https://orders.example", "subscriptionRequired": true}}
+        """#
+
+    private static let specification = """
+        openapi: 3.0.1
+        info:
+          title: Orders
+          version: '1'
+        paths:
+          /orders:
+            get:
+              operationId: list-orders
+              responses:
+                '200':
+                  description: OK
+
+        """
+
+    private static let policy = """
+        <policies>
+        \t<inbound>
+        \t\t<base />
+        \t\t<set-variable name="a" value="b" />
+        \t</inbound>
+        \t<backend>
+        \t\t<base />
+        \t</backend>
+        \t<outbound>
+        \t\t<base />
+        \t</outbound>
+        \t<on-error>
+        \t\t<base />
+        \t</on-error>
+        </policies>
+
+        """
+
+    private func write(_ text: String, to path: String) throws {
+        try ScratchFiles.write(Array(text.utf8), to: tree.appendingPathComponent(path).path)
+    }
+
+    private func link(_ path: String, to target: URL) throws {
+        try FileManager.default.createSymbolicLink(atPath: tree.appendingPathComponent(path).path, withDestinationPath: target.path)
+    }
+
+    private func fifo(_ path: String) throws {
+        let file = tree.appendingPathComponent(path).path
+        try? FileManager.default.removeItem(atPath: file)
+        XCTAssertEqual(mkfifo(file, 0o644), 0)
+    }
+
+    /// Every entry under `folder` with what it holds (a link as its target, a FIFO as a
+    /// mark: reading one would block), never following a link.
+    private func snapshot(_ folder: URL, skipping skipped: String? = nil) throws -> [String: Data] {
+        var found: [String: Data] = [:]
+        func walk(_ path: String, _ relative: String) throws {
+            for name in try FileManager.default.contentsOfDirectory(atPath: path) {
+                let child = path + "/" + name
+                let key = relative.isEmpty ? name : relative + "/" + name
+                guard child != skipped else { continue }
+                switch try FileManager.default.attributesOfItem(atPath: child)[.type] as? FileAttributeType {
+                case .typeSymbolicLink?: found[key] = Data("link:\(try FileManager.default.destinationOfSymbolicLink(atPath: child))".utf8)
+                case .typeDirectory?:
+                    found[key] = Data("folder".utf8)
+                    try walk(child, key)
+                case .typeRegular?: found[key] = FileManager.default.contents(atPath: child)
+                default: found[key] = Data("other".utf8)
+                }
+            }
+        }
+        try walk(folder.path, "")
+        return found
+    }
+
+    /// Runs `import tree --out OUT ARGUMENTS` from `work` and checks what holds for every
+    /// tree: the run ends by itself, does not crash, changes nothing but `writesTo` (the
+    /// real folder `--out` leads to), and the secret appears neither in its output nor in
+    /// what it wrote.
+    private func runImport(
+        _ arguments: [String] = [], out given: String = "out", writesTo written: URL? = nil, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> ToolProcess.Result {
+        let target = (written ?? out).path
+        let before = try snapshot(directory, skipping: target)
+        let result = try BoundedRun.run(["import", tree.path, "--out", given] + arguments, in: work, seconds: 15)
+        XCTAssertLessThan(result.status, 128, "crashed: \(result.stderr.suffix(600))", file: file, line: line)
+        for text in [result.stdout, result.stderr] {
+            XCTAssertFalse(text.contains("Fatal error"), text.suffix(600).description, file: file, line: line)
+            XCTAssertFalse(text.contains(Self.secret), "the secret reached the output", file: file, line: line)
+        }
+        XCTAssertEqual(try snapshot(directory, skipping: target), before, "something outside '--out' changed", file: file, line: line)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue {
+            for (path, bytes) in try snapshot(URL(fileURLWithPath: target)) {
+                XCTAssertFalse(String(decoding: bytes, as: UTF8.self).contains(Self.secret), "the secret was written to '\(path)'", file: file, line: line)
+            }
+        }
+        return result
+    }
+
+    /// The `import` section of a `--format json` report.
+    private func section(_ result: ToolProcess.Result, file: StaticString = #filePath, line: UInt = #line) -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+            let section = object["import"] as? [String: Any]
+        else {
+            XCTFail("no import section in: \(result.stdout.prefix(600))", file: file, line: line)
+            return [:]
+        }
+        return section
+    }
+
+    /// The import's notes from `--format json`, as `kind: path: message` lines.
+    private func notes(_ result: ToolProcess.Result, file: StaticString = #filePath, line: UInt = #line) -> [String] {
+        let notes = section(result, file: file, line: line)["notes"] as? [[String: String]] ?? []
+        return notes.map { "\($0["kind"] ?? ""): \($0["path"] ?? ""): \($0["message"] ?? "")" }
+    }
+
+    private func assertContains(_ text: String, _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(text.contains(fragment), "missing '\(fragment)' in: \(text.prefix(1200))", file: file, line: line)
+    }
+
+    private func written() throws -> [String] {
+        try snapshot(out).keys.sorted()
+    }
+
+    // MARK: - The tree's files
+
+    func testTheUntouchedTreeImportsCleanly() throws {
+        let result = try runImport(["--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let section = section(result)
+        XCTAssertEqual(section["equivalent"] as? [String], ["apim/apis/orders/policy.xml"])
+        XCTAssertEqual((section["differences"] as? [Any])?.count, 0)
+        XCTAssertEqual(
+            try written(), ["apis", "apis/orders.yaml", "gateway.yaml", "policies", "policies/apis", "policies/apis/orders.xml", "specs", "specs/orders.yaml"])
+    }
+
+    func testMalformedInformationFileIsAnErrorNamingIt() throws {
+        try write(#"{"properties": {"path": "orders""#, to: "apis/orders/apiInformation.json")
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1)
+        assertContains(result.stdout, "error: apis/orders/apiInformation.json: the information file is not valid JSON")
+    }
+
+    func testAnInformationFileThatIsAJSONArrayIsAnErrorNamingIt() throws {
+        try write(#"[{"properties": {"path": "orders"}}]"#, to: "apis/orders/apiInformation.json")
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1)
+        assertContains(result.stdout, "error: apis/orders/apiInformation.json: the information file is not a JSON object\n")
+    }
+
+    func testDeeplyNestedJSONAndXMLEndInErrorsNotCrashes() throws {
+        let arrays = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        try write(#"{"properties": {"path": "# + arrays + "}}", to: "apis/orders/apiInformation.json")
+        let elements = String(repeating: "<a>", count: 30_000) + String(repeating: "</a>", count: 30_000)
+        try write("<policies><inbound>" + elements + "</inbound></policies>", to: "apis/orders/policy.xml")
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1)
+        assertContains(result.stdout, "error: apis/orders/apiInformation.json: the information file is not valid JSON")
+        assertContains(result.stdout, "differs: apis/orders/policy.xml: it is not a readable policy document")
+    }
+
+    func testAFileOverMaxFileSizeIsNotReadAndIsAnError() throws {
+        try write(Self.policy + String(repeating: " ", count: 3_000), to: "apis/orders/policy.xml")
+        let result = try runImport(["--max-file-size", "2000"])
+        XCTAssertEqual(result.status, 1)
+        assertContains(result.stdout, "error: apis/orders/policy.xml: the file is \(Self.policy.utf8.count + 3_000) bytes, over the limit of 2000\n")
+    }
+
+    func testAHugeFileOverTheDefaultLimitIsNotRead() throws {
+        // Sparse, so the test writes nothing: only a reader that reads it all would notice.
+        XCTAssertEqual(truncate(orders.appendingPathComponent("specification.yaml").path, 64 * 1024 * 1024), 0)
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1)
+        assertContains(result.stdout, "error: apis/orders/specification.yaml: the file is \(64 * 1024 * 1024) bytes, over the limit of \(16 * 1024 * 1024)\n")
+        XCTAssertLessThan(result.seconds, 10)
+    }
+
+    func testMalformedPolicyXMLIsADifferenceAndNothingIsWritten() throws {
+        try write("<policies>\n\t<inbound>\n\t\t<set-variable name=\"a\" value=\"b\">\n</policies>\n", to: "apis/orders/policy.xml")
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1)
+        assertContains(result.stdout, "differs: apis/orders/policy.xml: it is not a readable policy document, so it cannot be compared\n")
+        assertContains(result.stderr, "some documents would not come back unchanged; wrote nothing")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
+    func testASpecificationThatIsNotOpenAPIIsAnErrorNamingIt() throws {
+        for text in ["hello: world\n", "swagger: '1.2'\napis: []\n", "<definitions xmlns=\"http://schemas.xmlsoap.org/wsdl/\" />\n"] {
+            try write(text, to: "apis/orders/specification.yaml")
+            let result = try runImport()
+            XCTAssertEqual(result.status, 1, text)
+            assertContains(result.stdout, "error: apis/orders/specification.yaml: the specification cannot be read")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("apis/orders.yaml").path), text)
+            ScratchFiles.removeTree(out)
+        }
+    }
+
+    // MARK: - Odd names, links and FIFOs
+
+    func testOddFolderNamesAreReportedAndNeverBecomePaths() throws {
+        let odd = ["with space", "semi;colon", "ünïcödé", "new\nline", "esc\u{1B}[31m", String(repeating: "a", count: 200)]
+        for name in odd {
+            try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/" + name))
+        }
+        let result = try runImport(["--format", "json"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let notes = notes(result)
+        for name in odd {
+            let escaped = name.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\u{1B}", with: "\\x1b")
+            XCTAssertTrue(
+                notes.contains("not-imported: apis/\(escaped): '\(escaped)' is not a name Portcullis can keep for this resource"),
+                "no note for '\(escaped)' in \(notes)")
+        }
+        XCTAssertEqual(try written().filter { $0.hasPrefix("apis/") || $0.hasPrefix("specs/") }, ["apis/orders.yaml", "specs/orders.yaml"])
+    }
+
+    func testANameCannotForgeALineOfTheTextReport() throws {
+        try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/x\nerror: policy.xml: forged"))
+        let result = try runImport()
+        XCTAssertFalse(result.stdout.split(separator: "\n").contains { $0.hasPrefix("error: policy.xml: forged") }, result.stdout)
+        assertContains(result.stdout, "not-imported: apis/x\\nerror: policy.xml: forged: ")
+    }
+
+    func testLinksToFoldersOutsideTheTreeAreNotFollowed() throws {
+        let operations = outside.appendingPathComponent("operations/list-orders")
+        try FileManager.default.createDirectory(at: operations, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: outside.appendingPathComponent("policy.xml"), to: operations.appendingPathComponent("policy.xml"))
+        try link("apis/leak", to: outside)
+        try link("named values", to: outside)
+        try link("apis/orders/operations", to: outside.appendingPathComponent("operations"))
+        let result = try runImport(["--format", "json"])
+        // What stands behind a link may be the estate's, so each is an error to resolve.
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let notes = notes(result)
+        for path in ["apis/leak", "named values", "apis/orders/operations"] {
+            XCTAssertTrue(
+                notes.contains("error: \(path): symbolic links are not followed; put the files themselves in the tree"), "no note for '\(path)' in \(notes)")
+        }
+        XCTAssertEqual(try written().filter { $0.hasPrefix("apis/") }, ["apis/orders.yaml"])
+    }
+
+    func testLinkedFilesAreNotRead() throws {
+        for name in ["policy.xml", "apiInformation.json", "specification.yaml"] {
+            try FileManager.default.removeItem(at: orders.appendingPathComponent(name))
+            try link("apis/orders/" + name, to: outside.appendingPathComponent(name))
+        }
+        try link("policy.xml", to: outside.appendingPathComponent("policy.xml"))
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1, result.stderr)
+        for path in ["apis/orders/policy.xml", "apis/orders/apiInformation.json", "apis/orders/specification.yaml", "policy.xml"] {
+            assertContains(result.stdout, "error: \(path): symbolic links are not followed; put the files themselves in the tree\n")
+        }
+    }
+
+    func testFIFOsInPlaceOfFilesDoNotHang() throws {
+        for path in ["apis/orders/policy.xml", "apis/orders/apiInformation.json", "policy.xml"] { try fifo(path) }
+        try FileManager.default.createDirectory(at: orders.appendingPathComponent("operations/list-orders"), withIntermediateDirectories: true)
+        try fifo("apis/orders/operations/list-orders/policy.xml")
+        let result = try runImport()
+        XCTAssertEqual(result.status, 1, result.stderr)
+        for path in ["apis/orders/policy.xml", "apis/orders/apiInformation.json", "policy.xml", "apis/orders/operations/list-orders/policy.xml"] {
+            assertContains(result.stdout, "error: \(path): it is not a file or a folder, so it is not read\n")
+        }
+        XCTAssertLessThan(result.seconds, 10)
+    }
+
+    // MARK: - Where --out leads
+
+    func testAForeignFolderIsRefusedAndUntouched() throws {
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("keep\n".utf8).write(to: out.appendingPathComponent("notes.txt"))
+        let before = try snapshot(out)
+        let result = try runImport()
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'out': it is not empty and is not a bundle Portcullis wrote\n")
+        XCTAssertEqual(try snapshot(out), before)
+    }
+
+    func testALinkToAFolderWritesToItsTargetAndStaysALink() throws {
+        let elsewhere = directory.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: "../elsewhere")
+        let result = try runImport(writesTo: elsewhere)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: out.path), "../elsewhere")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("apis/orders.yaml").path))
+    }
+
+    func testALinkToAForeignFolderIsRefusedAndUntouched() throws {
+        let foreign = directory.appendingPathComponent("foreign")
+        try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+        try Data("keep\n".utf8).write(to: foreign.appendingPathComponent("notes.txt"))
+        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: foreign.path)
+        let before = try snapshot(foreign)
+        let result = try runImport(writesTo: foreign)
+        XCTAssertEqual(result.status, 2)
+        assertContains(result.stderr, "will not replace 'out', a link to '")
+        assertContains(result.stderr, "': it is not empty and is not a bundle Portcullis wrote\n")
+        XCTAssertEqual(try snapshot(foreign), before)
+    }
+
+    func testTheTreeAndFoldersHoldingItAreRefused() throws {
+        let linkToTree = work.appendingPathComponent("tree-link")
+        try FileManager.default.createSymbolicLink(atPath: linkToTree.path, withDestinationPath: tree.path)
+        for (given, reason) in [
+            (tree.path, "it is the input '\(tree.path)'"), ("tree-link", "it is the input '\(tree.path)'"),
+            (directory.path, "it holds the working directory"),
+            // Definitions written into the tree would become part of the estate they came from.
+            (tree.appendingPathComponent("defs").path, "it is inside the input '\(tree.path)'"),
+        ] {
+            let result = try runImport(out: given, writesTo: directory.appendingPathComponent("nothing"))
+            XCTAssertEqual(result.status, 2, given)
+            assertContains(result.stderr, "portcullis: error: will not replace '\(given)'")
+            assertContains(result.stderr, reason)
+        }
+    }
+
+    func testAnExistingFileIsRefusedAndUntouched() throws {
+        try Data("keep\n".utf8).write(to: out)
+        let result = try runImport()
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stderr, "portcullis: error: cannot write 'out': it exists and is not a folder\n")
+        XCTAssertEqual(try Data(contentsOf: out), Data("keep\n".utf8))
+    }
+}
