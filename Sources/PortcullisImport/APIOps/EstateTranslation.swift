@@ -255,7 +255,6 @@ struct EstateTranslation {
         fields += Self.strings(fragment.properties, ["description"])
         informations["apim/policy fragments/\(fragment.name)/policyFragmentInformation.json"] =
             (fragment.folder + "/policyFragmentInformation.json", fragment.properties)
-        notCarried(fragment.properties, except: ["description"], of: fragment.folder)
         if let policy = fragment.policy {
             let path = carry(policy, as: "policies/fragments/\(fragment.name).xml", bundlePath: "apim/policy fragments/\(fragment.name)/policy.xml", lifting: .fragment).path
             fields.append(("policy", .string(path)))
