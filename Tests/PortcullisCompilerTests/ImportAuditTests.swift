@@ -4,27 +4,7 @@ import XCTest
 /// Estates written to catch `import` out: a round trip that says nothing differs while the
 /// bundle would change what APIM does, a secret written where it should not be, a note
 /// that misleads, a raw document whose bytes change for nothing. Through the executable.
-final class ImportAuditTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = try BundleTests.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    func write(_ text: String, to path: String) throws {
-        let url = directory.appendingPathComponent("tree/" + path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)
-    }
-
+final class ImportAuditTests: ImportTreeTestCase {
     /// One API `orders` of one operation `getOrder` (whose policy is `operation`), behind
     /// `information`, and a global policy that forwards requests.
     func writeAPI(information: String, operation: String) throws {
