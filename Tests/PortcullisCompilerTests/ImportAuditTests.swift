@@ -224,4 +224,32 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(try codes(linted).contains("SE003"), linted.stdout)
         XCTAssertEqual(try codes(imported), try codes(linted))
     }
+
+    /// The extractor writes APIM's own groups (administrators, developers, guests) into
+    /// every tree. Products name them without a declaration, and APIM has them anyway:
+    /// declared, they failed the lint and the round trip of every real estate.
+    func testAPIMsOwnGroupsAreNotDeclaredAndTheirLinksStay() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        for (name, display) in [("administrators", "Administrators"), ("developers", "Developers"), ("guests", "Guests")] {
+            try write(
+                #"{"properties": {"displayName": "\#(display)", "description": "A built-in group.", "builtIn": true, "type": "system"}}"#,
+                to: "groups/\(name)/groupInformation.json")
+        }
+        try write(#"{"properties": {"displayName": "Partners", "type": "custom"}}"#, to: "groups/partners/groupInformation.json")
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
+        for link in ["apis/orders/productApiInformation.json", "groups/developers/productGroupInformation.json", "groups/partners/productGroupInformation.json"] {
+            try write("{}", to: "products/starter/" + link)
+        }
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual(result.status, 0, result.stdout)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("partners:"), gateway)
+        XCTAssertFalse(gateway.contains("developers"), gateway)
+        XCTAssertTrue(try read("products.yaml").contains("groups:\n  - developers\n  - partners"))
+    }
 }

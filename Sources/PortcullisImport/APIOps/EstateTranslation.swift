@@ -154,7 +154,9 @@ struct EstateTranslation {
         }
         if !namedValues.isEmpty { fields.append(("namedValues", .mapping(namedValues))) }
         if !secrets.isEmpty { fields.append(("secrets", .mapping(secrets))) }
-        let groups = tree.groups.map { group -> (String, YAMLValue) in
+        // APIM's own groups, which the extractor writes too, are in every instance, and
+        // products name them without a declaration.
+        let groups = tree.groups.filter { !Group.isBuiltIn($0.name) }.map { group -> (String, YAMLValue) in
             informations["apim/groups/\(group.name)/groupInformation.json"] = (group.folder + "/groupInformation.json", group.properties)
             notCarried(group.properties, except: ["displayName", "description", "type"], of: group.folder)
             return (group.name, .mapping(Self.strings(group.properties, ["displayName", "description"])))
