@@ -252,4 +252,22 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertFalse(gateway.contains("developers"), gateway)
         XCTAssertTrue(try read("products.yaml").contains("groups:\n  - developers\n  - partners"))
     }
+
+    /// An API's subscription key names decide where APIM looks for a caller's key: APIM's
+    /// own names say nothing the bundle must keep, other names are an error to resolve,
+    /// since without them APIM would refuse every caller's key.
+    func testSubscriptionKeyNamesOtherThanAPIMsAreAnErrorAndAPIMsSayNothing() throws {
+        func notes(keys: String) throws -> [[String: String]] {
+            try write(
+                #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionKeyParameterNames": \#(keys)}}"#,
+                to: "apis/orders/apiInformation.json")
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("out"))
+            let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+            return try self.notes(try ImportRoundTripTests.importSection(result)).filter { $0["path"] == "apis/orders" }
+        }
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        XCTAssertEqual(try notes(keys: #"{"header": "Ocp-Apim-Subscription-Key", "query": "subscription-key"}"#), [])
+        let custom = try notes(keys: #"{"header": "X-Partner-Key", "query": "key"}"#)
+        XCTAssertTrue(custom.contains { $0["kind"] == "error" && ($0["message"] ?? "").contains("'subscriptionKeyParameterNames'") }, "\(custom)")
+    }
 }

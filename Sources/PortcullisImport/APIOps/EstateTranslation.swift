@@ -344,6 +344,16 @@ struct EstateTranslation {
             fields.append(("version", .mapping([("set", .string(set)), ("name", .string(properties["apiVersion"]?.string ?? ""))])))
             carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
         }
+        // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
+        if let keyNames = properties["subscriptionKeyParameterNames"] {
+            carriedKeys.insert("subscriptionKeyParameterNames")
+            if keyNames != Self.apimKeyNames {
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder,
+                        "API '\(name)' takes subscription keys under other names than APIM's ('subscriptionKeyParameterNames'), which the language does not carry; without them APIM would refuse every caller's key"))
+            }
+        }
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
         if let policy = resource.policy {
             let (path, lifted) = carry(policy, as: "policies/apis/\(name).xml", bundlePath: "apim/apis/\(name)/policy.xml", lifting: .api)
@@ -445,6 +455,9 @@ struct EstateTranslation {
     private static func saysNothing(_ key: String, _ value: JSONValue) -> Bool {
         key == "apiRevisionDescription" || (key == "authenticationSettings" && value.isEmpty)
     }
+
+    /// The header and query parameter APIM takes a subscription key from unless told otherwise.
+    private static let apimKeyNames = JSONValue.object(["header": .string("Ocp-Apim-Subscription-Key"), "query": .string("subscription-key")])
 
     /// Where a required URL the estate does not give goes until the team writes it; the
     /// `.invalid` top-level domain never resolves, so nothing is ever sent there.
