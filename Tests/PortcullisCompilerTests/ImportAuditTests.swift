@@ -270,4 +270,18 @@ final class ImportAuditTests: ImportTreeTestCase {
         let custom = try notes(keys: #"{"header": "X-Partner-Key", "query": "key"}"#)
         XCTAssertTrue(custom.contains { $0["kind"] == "error" && ($0["message"] ?? "").contains("'subscriptionKeyParameterNames'") }, "\(custom)")
     }
+
+    /// Older APIOps versions list a product's APIs in `apis.json`: the links it holds are
+    /// not read, which is an error to resolve, not "nothing here".
+    func testLinksListedInAnOlderLayoutAreAnErrorNotNothing() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
+        try write(#"[{"name": "orders"}]"#, to: "products/starter/apis.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "products/starter/apis.json" && ($0["message"] ?? "").contains("older APIOps layout") },
+            "\(notes)")
+        XCTAssertEqual(result.status, 1)
+    }
 }
