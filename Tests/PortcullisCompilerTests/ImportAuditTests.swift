@@ -271,17 +271,26 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(custom.contains { $0["kind"] == "error" && ($0["message"] ?? "").contains("'subscriptionKeyParameterNames'") }, "\(custom)")
     }
 
-    /// Older APIOps versions list a product's APIs in `apis.json`: the links it holds are
-    /// not read, which is an error to resolve, not "nothing here".
+    /// Older APIOps versions list a product's APIs in `apis.json`, and keep tag links under
+    /// the API or product they tag: those links are not read, which is an error to resolve,
+    /// not "nothing here" nor "Portcullis does not model an API's tags".
     func testLinksListedInAnOlderLayoutAreAnErrorNotNothing() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
         try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
         try write(#"[{"name": "orders"}]"#, to: "products/starter/apis.json")
+        // And, later, tag links under the API and the product.
+        try write(#"{"properties": {"displayName": "public"}}"#, to: "tags/public/tagInformation.json")
+        try write("{}", to: "apis/orders/tags/public/apiTagInformation.json")
+        try write("{}", to: "products/starter/tags/public/productTagInformation.json")
         let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
         let notes = try notes(try ImportRoundTripTests.importSection(result))
         XCTAssertTrue(
             notes.contains { $0["kind"] == "error" && $0["path"] == "products/starter/apis.json" && ($0["message"] ?? "").contains("older APIOps layout") },
             "\(notes)")
+        for path in ["apis/orders/tags", "products/starter/tags"] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "error" && $0["path"] == path && ($0["message"] ?? "").contains("tag links kept under the") }, "\(path): \(notes)")
+        }
         XCTAssertEqual(result.status, 1)
     }
 }
