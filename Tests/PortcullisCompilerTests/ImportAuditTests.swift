@@ -293,4 +293,23 @@ final class ImportAuditTests: ImportTreeTestCase {
         }
         XCTAssertEqual(result.status, 1)
     }
+
+    /// An API that is its version set's original version has no version name, which the
+    /// language cannot say: an error to resolve, not an empty name the lint refuses while
+    /// the round trip, finding no version set written, says nothing differs.
+    func testTheOriginalVersionOfAVersionSetIsAnErrorNotAnEmptyVersion() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "apiVersionSetId": "/apiVersionSets/orders-set", "apiVersion": ""}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "Orders", "versioningScheme": "Segment"}}"#, to: "version sets/orders-set/versionSetInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "apis/orders" && ($0["message"] ?? "").contains("original version of version set 'orders-set'") },
+            "\(notes)")
+        XCTAssertEqual(result.status, 1)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+    }
 }

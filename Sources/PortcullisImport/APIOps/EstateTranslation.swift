@@ -341,8 +341,16 @@ struct EstateTranslation {
         if let set = properties["apiVersionSetId"]?.string?.split(separator: "/").last.map(String.init),
             versionSets.contains(where: { $0.name == set })
         {
-            fields.append(("version", .mapping([("set", .string(set)), ("name", .string(properties["apiVersion"]?.string ?? ""))])))
             carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
+            if let version = properties["apiVersion"]?.string, !version.isEmpty {
+                fields.append(("version", .mapping([("set", .string(set)), ("name", .string(version))])))
+            } else {
+                // APIM's "original" version, which a version name cannot say.
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder,
+                        "API '\(name)' is the original version of version set '\(set)', with no 'apiVersion', which the language does not carry; give it a version in 'apis/\(name).yaml'"))
+            }
         }
         // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
         if let keyNames = properties["subscriptionKeyParameterNames"] {
