@@ -248,6 +248,14 @@ public struct InputFiles: Sendable {
         return try results.map { try $0.get() }
     }
 
+    /// One file named on the command line, judged as any named input (no folder, FIFO or
+    /// link leading out of its folder) and read at most one byte past the size limit; `what`
+    /// says what it should be when it is a folder.
+    public func file(named given: String, limits: InputLimits, as what: String = "a file") throws -> SourceFile {
+        guard let input = try named(given).file else { throw DriverError.unreadable(given, reason: "it is a folder, not \(what)") }
+        return try Self.readPrefix(of: input, upTo: limits.maxFileSize + 1)
+    }
+
     static func readPrefix(of input: Input, upTo limit: Int) throws -> SourceFile {
         do {
             let (bytes, size) = try FileSystem.prefix(of: input.location, upTo: limit)

@@ -92,8 +92,8 @@ package struct OpenAPIFiles {
                 at: roots.dropFirst().first?.range ?? .point(id, line: 1, column: 1))
             return (nil, credentials)
         }
-        guard let operations = OpenAPIReader.operations(roots[0], of: what, diagnostics: &diagnostics) else { return (nil, credentials) }
         let format: OpenAPISpecification.Format = file.path.hasSuffix(".json") ? .json : .yaml
-        return (OpenAPISpecification(bytes: file.bytes, format: format, operations: operations), credentials)
+        let specification = OpenAPIReader.specification(roots[0], bytes: file.bytes, format: format, of: what, diagnostics: &diagnostics)
+        return (specification, credentials)
     }
 }

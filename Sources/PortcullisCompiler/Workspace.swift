@@ -129,10 +129,7 @@ public struct Workspace: Sendable {
         _ configPath: String?, for path: String, limits: InputLimits, files: InputFiles
     ) throws -> (LoadedConfiguration?, String?) {
         guard let path = configPath ?? files.defaultConfiguration(for: path) else { return (nil, nil) }
-        guard let input = try files.named(path).file else {
-            throw DriverError.unreadable(path, reason: "it is a folder, not a configuration file")
-        }
-        let configuration = LoadedConfiguration(source: try InputFiles.readPrefix(of: input, upTo: limits.maxFileSize + 1))
+        let configuration = LoadedConfiguration(source: try files.file(named: path, limits: limits, as: "a configuration file"))
         return (configuration, (files.absolutePath(path) as NSString).deletingLastPathComponent)
     }
 

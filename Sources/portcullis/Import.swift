@@ -5,6 +5,6 @@ import ArgumentParser
 struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Turn an existing APIM estate into Portcullis definitions.",
-        subcommands: [ImportAPIOps.self],
+        subcommands: [ImportAPIOps.self, ImportOpenAPI.self],
         defaultSubcommand: ImportAPIOps.self)
 }

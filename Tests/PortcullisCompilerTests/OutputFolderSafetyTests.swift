@@ -26,8 +26,8 @@ final class OutputFolderSafetyTests: XCTestCase {
     }
 
     /// Every path below `folder` with its bytes (links as their target text), to prove a
-    /// refused build touched nothing.
-    private func snapshot(_ folder: URL) throws -> [String: Data] {
+    /// refused build (or import) touched nothing.
+    static func snapshot(_ folder: URL) throws -> [String: Data] {
         var found: [String: Data] = [:]
         for relative in try FileManager.default.subpathsOfDirectory(atPath: folder.path) {
             let path = folder.appendingPathComponent(relative).path
@@ -49,13 +49,13 @@ final class OutputFolderSafetyTests: XCTestCase {
         let sub = project.appendingPathComponent("sub")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: sub.appendingPathComponent("here").path, withDestinationPath: ".")
-        let before = try snapshot(project)
+        let before = try Self.snapshot(project)
         let result = try build(["--out", "sub/here"])
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertEqual(
             result.stderr,
             "portcullis: error: will not replace 'sub/here', a link to '\(realPath(sub))': it is not empty and is not a bundle Portcullis wrote\n")
-        XCTAssertEqual(try snapshot(project), before)
+        XCTAssertEqual(try Self.snapshot(project), before)
 
         // A link to an empty folder elsewhere: the bundle goes there, the link stays a link.
         let elsewhere = directory.appendingPathComponent("elsewhere")
@@ -94,19 +94,19 @@ final class OutputFolderSafetyTests: XCTestCase {
             (home.appendingPathComponent("user").path, "it is the home folder"),
             (home.path, "it holds the home folder"),
         ]
-        let before = try snapshot(directory)
+        let before = try Self.snapshot(directory)
         for (out, reason) in cases {
             let result = try build(["--out", out], environment: ["HOME": home.appendingPathComponent("user").path])
             XCTAssertEqual(result.status, 2, "\(out): \(result.stderr)")
             XCTAssertEqual(result.stderr, "portcullis: error: will not replace '\(out)': \(reason)\n", out)
-            XCTAssertEqual(try snapshot(directory), before, "nothing changes after refusing '\(out)'")
+            XCTAssertEqual(try Self.snapshot(directory), before, "nothing changes after refusing '\(out)'")
         }
         // An input named as a file is protected too, and so is the folder above it.
         let file = try ToolProcess.run(
             ["build", "defs/gateway.yaml", "defs/apis", "--out", "defs", "--quiet"], in: project)
         XCTAssertEqual(file.status, 2)
         XCTAssertEqual(file.stderr, "portcullis: error: will not replace 'defs': it holds the input 'defs/gateway.yaml'\n")
-        XCTAssertEqual(try snapshot(directory), before)
+        XCTAssertEqual(try Self.snapshot(directory), before)
     }
 
     func testTheRootFolderIsNeverAnOutput() throws {

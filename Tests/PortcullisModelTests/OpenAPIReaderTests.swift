@@ -8,11 +8,41 @@ import PortcullisSyntax
 /// operationIds, and where each is written; everything else is left to the author.
 final class OpenAPIReaderTests: XCTestCase {
     private func read(_ text: String) -> (operations: [OpenAPIOperation]?, diagnostics: [Diagnostic]) {
+        let (specification, diagnostics) = specification(text)
+        return (specification?.operations, diagnostics)
+    }
+
+    private func specification(_ text: String) -> (OpenAPISpecification?, [Diagnostic]) {
         var diagnostics = DiagnosticCollector()
         let documents = YAMLReader(file: FileID(0)).readAll(Array(text.utf8), diagnostics: &diagnostics)
         XCTAssertEqual(diagnostics.diagnostics.map(\.message), [], "the YAML itself is well formed")
-        let operations = OpenAPIReader.operations(documents[0].root, of: "'spec.yaml'", diagnostics: &diagnostics)
-        return (operations, diagnostics.diagnostics)
+        let specification = OpenAPIReader.specification(
+            documents[0].root, bytes: Array(text.utf8), format: .yaml, of: "'spec.yaml'", diagnostics: &diagnostics)
+        return (specification, diagnostics.diagnostics)
+    }
+
+    func testTitlesServersSummariesAndUnroutablePathsAreKeptForImport() {
+        let (read, diagnostics) = specification(
+            """
+            openapi: 3.0.1
+            info: {title: Orders, description: [not, text]}
+            servers:
+              - {url: 'https://{region}.example.com:{port}/orders', variables: {region: {default: weu}, port: {enum: ['443']}}}
+              - {url: /relative}
+            paths:
+              /orders: {get: {operationId: list, summary: All orders}}
+              /orders/{order-id}: {delete: {operationId: remove, summary: [x]}}
+
+            """)
+        XCTAssertEqual(read?.about, OpenAPIAbout(title: "Orders", serverURLs: ["https://weu.example.com:{port}/orders", "/relative"]))
+        XCTAssertEqual(read?.operations.map { "\($0.operationId?.value ?? "-") \($0.summary ?? "-")" }, ["list All orders"])
+        XCTAssertEqual(
+            read?.unroutable.map { "\($0.range.start.line) \($0.method) \($0.path.value) \($0.operationId?.value ?? "-") \($0.summary ?? "-")" },
+            ["8 delete /orders/{order-id} remove -"])
+        XCTAssertEqual(diagnostics.map(\.message), ["path '/orders/{order-id}' of 'spec.yaml' is not a path a route can have"])
+
+        let (swagger, _) = specification("swagger: '2.0'\nhost: api.example.com\nbasePath: /v2\nschemes: [http]\npaths: {}\n")
+        XCTAssertEqual(swagger?.about.serverURLs, ["http://api.example.com/v2"])
     }
 
     private func described(_ operations: [OpenAPIOperation]?) -> [String] {

@@ -469,7 +469,7 @@ struct EstateTranslation {
 
     /// Where a required URL the estate does not give goes until the team writes it; the
     /// `.invalid` top-level domain never resolves, so nothing is ever sent there.
-    private static let placeholderURL = "https://backend.invalid"
+    private static let placeholderURL = ImportPlaceholders.backendURL
 
     private static func isURL(_ value: YAMLValue) -> Bool {
         if case .string(let text) = value { return text.contains("://") }

@@ -19,17 +19,21 @@ extension DocumentDecoder {
 }
 
 /// Reads what matching needs from an OpenAPI document's located tree: its paths, their
-/// operations and `operationId`s. Everything else (responses, parameters, schemas) is the
-/// author's and goes to the bundle untouched, so it is not judged here.
+/// operations and `operationId`s; and what import makes an API of: titles, servers and
+/// summaries. Everything else (responses, parameters, schemas) is the author's and goes to
+/// the bundle untouched, so it is not judged here.
 public enum OpenAPIReader {
     /// The names an `openapi` field may end in: what APIOps reads as OpenAPI.
     public static let extensions = [".yaml", ".yml", ".json"]
     /// The keys of a path item that are operations.
     static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
-    /// The document's operations, or nil, reported, when it is not an OpenAPI 3 or
-    /// Swagger 2.0 document with `paths`. `what` names the file in messages, quoted.
-    public static func operations(_ root: YAMLNode, of what: String, diagnostics: inout DiagnosticCollector) -> [OpenAPIOperation]? {
+    /// The document as a specification of `bytes`, or nil, reported, when it is not an
+    /// OpenAPI 3 or Swagger 2.0 document with `paths`. `what` names the file in messages, quoted.
+    public static func specification(
+        _ root: YAMLNode, bytes: [UInt8], format: OpenAPISpecification.Format, of what: String,
+        diagnostics: inout DiagnosticCollector
+    ) -> OpenAPISpecification? {
         guard case .mapping(let entries) = root.content else {
             diagnostics.report(.invalidValue, "\(what) is not an OpenAPI document: it is not a mapping", at: root.range)
             return nil
@@ -50,7 +54,7 @@ public enum OpenAPIReader {
             diagnostics.report(.invalidValue, "'paths' of \(what) must be a mapping", at: paths.value.range)
             return nil
         }
-        var operations: [OpenAPIOperation] = []
+        var specification = OpenAPISpecification(bytes: bytes, format: format, operations: [], about: about(entries))
         for pathEntry in pathEntries {
             guard case .mapping(let items) = pathEntry.value.content else {
                 diagnostics.report(
@@ -58,15 +62,11 @@ public enum OpenAPIReader {
                     at: pathEntry.value.range)
                 continue
             }
-            let template: PathTemplate
-            switch Grammar.pathTemplate(pathEntry.key) {
-            case .success(let parsed):
-                template = parsed
-            case .failure(let invalid):
+            let template = Grammar.pathTemplate(pathEntry.key)
+            if case .failure(let invalid) = template {
                 diagnostics.report(
                     .invalidValue, "path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) is not a path a route can have",
                     at: pathEntry.keyRange, notes: [Diagnostic.Note(invalid.reason, at: pathEntry.keyRange)])
-                continue
             }
             for item in items where methods.contains(item.key) {
                 guard case .mapping(let fields) = item.value.content else {
@@ -83,9 +83,54 @@ public enum OpenAPIReader {
                     }
                     operationId = Located(text, at: written.value.range)
                 }
-                operations.append(OpenAPIOperation(method: item.key, path: template, operationId: operationId, range: item.keyRange))
+                let summary = text(fields, "summary")
+                switch template {
+                case .success(let path):
+                    specification.operations.append(
+                        OpenAPIOperation(method: item.key, path: path, operationId: operationId, summary: summary, range: item.keyRange))
+                case .failure(let invalid):
+                    specification.unroutable.append(
+                        UnroutableOperation(
+                            method: item.key, path: Located(pathEntry.key, at: pathEntry.keyRange), reason: invalid.reason,
+                            operationId: operationId, summary: summary, range: item.keyRange))
+                }
             }
         }
-        return operations
+        return specification
+    }
+
+    /// Titles and servers: what is not a string, or not where OpenAPI puts it, is left out.
+    private static func about(_ entries: [YAMLEntry]) -> OpenAPIAbout {
+        let info = entries.first { $0.key == "info" }.flatMap { entry -> [YAMLEntry]? in
+            guard case .mapping(let fields) = entry.value.content else { return nil }
+            return fields
+        }
+        var about = OpenAPIAbout(title: info.flatMap { text($0, "title") }, description: info.flatMap { text($0, "description") })
+        if case .sequence(let servers)? = entries.first(where: { $0.key == "servers" })?.value.content {
+            for server in servers {
+                guard case .mapping(let fields) = server.content, var url = text(fields, "url") else { continue }
+                if case .mapping(let variables)? = fields.first(where: { $0.key == "variables" })?.value.content {
+                    for variable in variables {
+                        guard case .mapping(let settings) = variable.value.content, let value = text(settings, "default") else { continue }
+                        url = url.replacing("{\(variable.key)}", with: value)
+                    }
+                }
+                about.serverURLs.append(url)
+            }
+        } else if let host = text(entries, "host") {
+            // Swagger 2.0: https unless the document offers only other schemes.
+            var schemes: [String] = []
+            if case .sequence(let items)? = entries.first(where: { $0.key == "schemes" })?.value.content {
+                schemes = items.compactMap { $0.scalar?.text }
+            }
+            let scheme = schemes.isEmpty || schemes.contains("https") ? "https" : schemes[0]
+            about.serverURLs.append("\(scheme)://\(host)\(text(entries, "basePath") ?? "")")
+        }
+        return about
+    }
+
+    private static func text(_ fields: [YAMLEntry], _ key: String) -> String? {
+        guard let node = fields.first(where: { $0.key == key })?.value, !node.isNull else { return nil }
+        return node.scalar?.text
     }
 }

@@ -106,7 +106,7 @@ package enum Grammar {
     }
 
     /// An APIM API URL suffix: `orders` or `shop/v1/orders`, no leading or trailing slash.
-    static func isAPIPath(_ text: String) -> Bool {
+    package static func isAPIPath(_ text: String) -> Bool {
         let segments = text.split(separator: "/", omittingEmptySubsequences: false)
         return text.utf8.count <= 400
             && segments.allSatisfy { segment in
@@ -140,7 +140,7 @@ package enum Grammar {
 
     /// A route path template: `/`, `/orders`, `/orders/{id}`, `/files/{name}.json`.
     /// Returns the template or why the text is not one.
-    static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
+    package static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
         let bytes = Array(text.utf8)
         guard bytes.first == 0x2F else { return .failure(InvalidPath(reason: "route paths start with '/'")) }
         guard bytes.count <= 1024 else { return .failure(InvalidPath(reason: "route paths are at most 1024 bytes")) }
@@ -184,8 +184,8 @@ package enum Grammar {
         return .success(PathTemplate(text: text, parameters: parameters))
     }
 
-    struct InvalidPath: Error {
-        let reason: String
+    package struct InvalidPath: Error {
+        package let reason: String
     }
 
     private static func isParameterName(_ text: String) -> Bool {

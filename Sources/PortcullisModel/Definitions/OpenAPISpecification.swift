@@ -25,11 +25,36 @@ public struct OpenAPISpecification: Sendable {
     public var bytes: [UInt8]
     public var format: Format
     public var operations: [OpenAPIOperation]
+    /// Operations under a path no route can have: reported where the path is written, and
+    /// kept so that import can say what became of each.
+    public var unroutable: [UnroutableOperation]
+    public var about: OpenAPIAbout
 
-    public init(bytes: [UInt8], format: Format, operations: [OpenAPIOperation]) {
+    public init(
+        bytes: [UInt8], format: Format, operations: [OpenAPIOperation], unroutable: [UnroutableOperation] = [],
+        about: OpenAPIAbout = OpenAPIAbout()
+    ) {
         self.bytes = bytes
         self.format = format
         self.operations = operations
+        self.unroutable = unroutable
+        self.about = about
+    }
+}
+
+/// What a document says of its API as a whole, which import turns into the API's fields.
+public struct OpenAPIAbout: Sendable, Equatable {
+    /// `info.title` and `info.description`, when they are strings.
+    public var title: String?
+    public var description: String?
+    /// The servers' URLs in order, server variables replaced by their defaults; for
+    /// Swagger 2.0, the one URL `schemes`, `host` and `basePath` make.
+    public var serverURLs: [String]
+
+    public init(title: String? = nil, description: String? = nil, serverURLs: [String] = []) {
+        self.title = title
+        self.description = description
+        self.serverURLs = serverURLs
     }
 }
 
@@ -39,13 +64,29 @@ public struct OpenAPIOperation: Sendable {
     public var method: String
     public var path: PathTemplate
     public var operationId: Located<String>?
+    /// The operation's `summary`, when it is a string.
+    public var summary: String?
     /// Where the method's key is written in the specification file.
     public var range: SourceRange
 
-    public init(method: String, path: PathTemplate, operationId: Located<String>?, range: SourceRange) {
+    public init(method: String, path: PathTemplate, operationId: Located<String>?, summary: String? = nil, range: SourceRange) {
         self.method = method
         self.path = path
         self.operationId = operationId
+        self.summary = summary
         self.range = range
     }
+}
+
+/// An operation under a path that is not a route path (`/orders/{order-id}`, `/orders/`).
+public struct UnroutableOperation: Sendable {
+    public var method: String
+    /// The path as the document writes it, where its key is.
+    public var path: Located<String>
+    /// Why no route can have it.
+    public var reason: String
+    public var operationId: Located<String>?
+    public var summary: String?
+    /// Where the method's key is written.
+    public var range: SourceRange
 }

@@ -1,3 +1,5 @@
+import PortcullisDiagnostics
+
 /// What makes user text dangerous in the outputs: the one place that decides which text
 /// APIM would run as code and which characters no output can carry. The decoder, the
 /// resolver and the policy writer all ask here.
@@ -40,5 +42,18 @@ public enum PolicyText {
     /// The first forbidden character of `text`, if any.
     public static func forbiddenCharacter(in text: String) -> Unicode.Scalar? {
         text.unicodeScalars.first(where: isForbidden)
+    }
+}
+
+extension PolicyText {
+    /// Why a field that takes no named values (a display name, description or summary)
+    /// cannot hold `text` as it is, or nil when it can: what the decoder would reject.
+    public static func problemAsPlainField(_ text: String) -> String? {
+        if let character = forbiddenCharacter(in: text) {
+            return "it holds the character \(DisplayText.codePoint(character.value)), which no output can carry"
+        }
+        if isExpression(text) { return "it starts with '@(' or '@{', which APIM would run as a policy expression" }
+        if text.contains("{{") || text.contains("}}") { return "it holds '{{' or '}}', which the language reads as a named-value reference" }
+        return nil
     }
 }

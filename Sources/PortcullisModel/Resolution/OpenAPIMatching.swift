@@ -12,17 +12,20 @@ enum OpenAPIMatching {
     static func check(_ api: API, into diagnostics: inout DiagnosticCollector) {
         guard let reference = api.openapi, let document = reference.document else { return }
         let file = "'\(DisplayText.escaped(reference.written.value.utf8))'"
+        // The operations of each method and path shape, in document order, each taken by
+        // the first route that matches it: one lookup a route, not a search of the document.
+        var unmatched: [String: ArraySlice<Int>] = [:]
+        for index in document.operations.indices {
+            let operation = document.operations[index]
+            unmatched[operation.method + " " + operation.path.shape, default: []].append(index)
+        }
         var matched = Set<Int>()
         for route in api.routes {
             let method = route.method.value.rawValue.lowercased()
-            let shape = route.path.value.shape
+            let key = method + " " + route.path.value.shape
             let name = "route '\(api.name.value)/\(route.id.value)'"
             let request = "\(route.method.value.rawValue) '\(route.path.value.text)'"
-            guard
-                let index = document.operations.indices.first(where: {
-                    !matched.contains($0) && document.operations[$0].method == method && document.operations[$0].path.shape == shape
-                })
-            else {
+            guard let index = unmatched[key]?.popFirst() else {
                 diagnostics.report(
                     .openAPIMismatch, "\(name) has no operation \(request) in \(file)", at: route.path.range,
                     notes: [
