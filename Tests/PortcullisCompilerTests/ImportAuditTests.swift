@@ -312,4 +312,22 @@ final class ImportAuditTests: ImportTreeTestCase {
         let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
         XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
     }
+
+    /// Two publisher configurations for one environment: the second is an error to
+    /// resolve, not written over the first in silence.
+    func testTwoConfigurationsForOneEnvironmentAreAnErrorNotOneLostInSilence() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
+        try write("namedValues:\n  - name: region\n    properties: {value: northeurope}\n", to: "../first/configuration.prod.yaml")
+        try write("namedValues:\n  - name: region\n    properties: {value: swedencentral}\n", to: "../second/configuration.prod.yaml")
+        let result = try ToolProcess.run(
+            ["import", "tree", "--configuration", "first/configuration.prod.yaml", "--configuration", "second/configuration.prod.yaml", "--out", "out", "--format", "json"],
+            in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "second/configuration.prod.yaml" && ($0["message"] ?? "").contains("environment 'prod'") },
+            "\(notes)")
+        XCTAssertTrue(try read("environments/prod.yaml").contains("region: northeurope"))
+        XCTAssertEqual(result.status, 1)
+    }
 }

@@ -105,6 +105,11 @@ struct EstateTranslation {
                 continue
             }
             let name = String(parts[1])
+            guard documents["environments/\(name).yaml"] == nil else {
+                notes.append(
+                    ImportNote(.error, file.path, "environment '\(name)' is imported from another publisher configuration already; merge the two, or rename one"))
+                continue
+            }
             let configuration = ConfigurationTranslation(file.bytes, path: file.path, name: name, declared: declared, limits: limits)
             notes += configuration.notes
             if let document = configuration.document { documents["environments/\(name).yaml"] = [document] }
