@@ -330,4 +330,18 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(try read("environments/prod.yaml").contains("region: northeurope"))
         XCTAssertEqual(result.status, 1)
     }
+
+    /// `"keyVault": null` says a named value has no Key Vault secret: the value is plain
+    /// and imported as it is, in the estate as in a publisher configuration.
+    func testANullKeyVaultIsNoSecret() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope", "secret": false, "keyVault": null}}"#, to: "named values/region/namedValueInformation.json")
+        try write("namedValues:\n  - name: region\n    properties: {value: northeurope, keyVault: null}\n", to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(try notes(section).filter { $0["kind"] == "error" }, [])
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertTrue(try read("gateway.yaml").contains("region: westeurope"))
+        XCTAssertTrue(try read("environments/prod.yaml").contains("region: northeurope"))
+    }
 }

@@ -52,7 +52,7 @@ struct ConfigurationTranslation {
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
-                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyVault"] != nil {
+                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyVault"].map({ !$0.isNull }) == true {
                         // As a named value the environment would publish the secret in clear.
                         notes.append(
                             ImportNote(

@@ -129,7 +129,8 @@ struct EstateTranslation {
             var extra: [(String, YAMLValue)] = []
             if let display = properties["displayName"]?.string, display != value.name { extra.append(("displayName", .string(display))) }
             if let tags = properties["tags"]?.strings, !tags.isEmpty { extra.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
-            if properties["secret"]?.bool == true || properties["keyVault"] != nil {
+            // `"keyVault": null` says there is none.
+            if properties["secret"]?.bool == true || properties["keyVault"].map({ $0 != .null }) == true {
                 let vault = properties["keyVault"]?["secretIdentifier"]?.string
                 if vault == nil {
                     notes.append(
