@@ -344,4 +344,20 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(try read("gateway.yaml").contains("region: westeurope"))
         XCTAssertTrue(try read("environments/prod.yaml").contains("region: northeurope"))
     }
+
+    /// The round trip compares values trimmed, so an address or an origin padded with
+    /// white space would come back trimmed unseen, and the padding may be what kept callers
+    /// out: such statements stay raw, byte for byte.
+    func testAPaddedAddressOrOriginStaysRaw() throws {
+        let operation = "<policies>\n  <inbound>\n    <base />\n    <ip-filter action=\"allow\">\n      <address> 203.0.113.7 </address>\n    </ip-filter>\n  </inbound>\n</policies>\n"
+        try writeAPI(information: Self.orders, operation: operation)
+        let global = "<policies>\n  <inbound>\n    <cors allow-credentials=\"false\">\n      <allowed-origins><origin>https://app.contoso.com </origin></allowed-origins>\n    </cors>\n  </inbound>\n  <backend><forward-request /></backend>\n</policies>\n"
+        try write(global, to: "policy.xml")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["highLevel"], 0, result.stdout)
+        XCTAssertEqual(try read("policies/apis/orders/getOrder.xml"), operation)
+        XCTAssertEqual(try read("policies/global.xml"), global)
+    }
 }

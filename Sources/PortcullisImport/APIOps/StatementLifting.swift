@@ -146,10 +146,11 @@ struct StatementLifting {
         for entry in statement.elements {
             switch entry.name {
             case "address":
-                guard entry.attributes.isEmpty, case .text(let address)? = entry.textValue else { return nil }
-                entries.append(.string(address.trimmingWhitespace))
+                guard entry.attributes.isEmpty, case .text(let text)? = entry.textValue, let address = unpadded(text) else { return nil }
+                entries.append(.string(address))
             case "address-range":
-                guard entry.attributes.count == 2, let from = literal(entry, "from"), let to = literal(entry, "to") else { return nil }
+                guard entry.attributes.count == 2, let from = literal(entry, "from").flatMap(unpadded), let to = literal(entry, "to").flatMap(unpadded)
+                else { return nil }
                 entries.append(.string("\(from)-\(to)"))
             default:
                 return nil
@@ -169,8 +170,8 @@ struct StatementLifting {
             guard let (item, field) = lists[list.name] else { return nil }
             var values: [YAMLValue] = []
             for entry in list.elements {
-                guard entry.name == item, entry.attributes.isEmpty, case .text(let text)? = entry.textValue else { return nil }
-                values.append(.string(text.trimmingWhitespace))
+                guard entry.name == item, entry.attributes.isEmpty, case .text(let text)? = entry.textValue, let value = unpadded(text) else { return nil }
+                values.append(.string(value))
             }
             fields.append((field, .sequence(values)))
             if list.name == "allowed-methods", let age = literal(list, "preflight-result-max-age") {
@@ -182,6 +183,13 @@ struct StatementLifting {
         }
         fields.append(("allowCredentials", .bool(credentials)))
         return .mapping(fields)
+    }
+
+    /// `text` when no white space pads it. The canonical comparison trims values, so a
+    /// padded address or origin would come back trimmed unseen, and it may be what kept a
+    /// caller out: such a statement stays raw.
+    private static func unpadded(_ text: String) -> String? {
+        text == text.trimmingWhitespace ? text : nil
     }
 
     /// A literal attribute's value; nil when it is missing or an expression.
