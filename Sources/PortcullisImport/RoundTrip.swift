@@ -68,8 +68,11 @@ public struct RoundTrip: Sendable {
             }
             guard case .success(let value) = JSONValue.parse(bytes), case .object(let properties)? = value["properties"] else { continue }
             for (key, written) in properties.sorted(by: { $0.key < $1.key }) {
-                guard let was = original.properties[key], was != written else { continue }
-                differences.append(Difference(path: original.file, message: "property '\(key)' was \(Self.shown(was)), the build writes \(Self.shown(written))"))
+                guard let was = original.properties[key] else { continue }
+                for (name, was, written) in Self.changes(from: was, to: written, named: key) {
+                    let wrote = written.map(Self.shown) ?? "none"
+                    differences.append(Difference(path: original.file, message: "property '\(name)' was \(was.map(Self.shown) ?? "none"), the build writes \(wrote)"))
+                }
             }
         }
     }
@@ -118,6 +121,22 @@ public struct RoundTrip: Sendable {
             if old != new { return "statement \(index + 1) differs: the estate has \(old), the build writes \(new)" }
         }
         return "it differs"
+    }
+
+    /// Where two values of a property part, by name (`pool.services[0].weight`): inside
+    /// objects entry by entry and lists of one length item by item, so the message names
+    /// what differs rather than saying both are objects.
+    private static func changes(from was: JSONValue?, to written: JSONValue?, named name: String) -> [(String, JSONValue?, JSONValue?)] {
+        switch (was, written) {
+        case _ where was == written:
+            return []
+        case (.object(let before)?, .object(let after)?):
+            return Set(before.keys).union(after.keys).sorted().flatMap { changes(from: before[$0], to: after[$0], named: name + "." + $0) }
+        case (.array(let before)?, .array(let after)?) where before.count == after.count:
+            return before.indices.flatMap { changes(from: before[$0], to: after[$0], named: "\(name)[\($0)]") }
+        default:
+            return [(name, was, written)]
+        }
     }
 
     private static func shown(_ value: JSONValue) -> String {

@@ -48,7 +48,9 @@ struct ImportAPIOps: ParsableCommand {
                 try output.refuseUnsafeReplacement(inputs: [tree] + configurations)
                 try output.refuseInside([tree])
             }
-            let imported = try APIOpsImport(tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions())
+            // Every environment is checked, as `lint` checks the written project.
+            let imported = try APIOpsImport(
+                tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions(unselected: .all))
             let written: OutputFolder? = verify || !(imported.roundTrip.differences.isEmpty || allowDifferences) ? nil : output
             if let written { try BundleWriter.write(imported.files, to: written) }
             if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }

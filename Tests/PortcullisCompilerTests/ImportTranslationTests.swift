@@ -4,27 +4,7 @@ import XCTest
 /// What `import` makes of an estate, through the executable: which statements become
 /// fields (each must come back from the build as the estate wrote it, and what cannot stays
 /// raw in its place), secrets it cannot export, and publisher configurations.
-final class ImportTranslationTests: XCTestCase {
-    var directory: URL!
-
-    override func setUpWithError() throws {
-        directory = try BundleTests.temporaryDirectory()
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    func write(_ text: String, to path: String) throws {
-        let url = directory.appendingPathComponent("tree/" + path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)
-    }
-
+final class ImportTranslationTests: ImportTreeTestCase {
     /// A global policy that forwards every request, as APIM's default one does.
     static let plainGlobal = "<policies>\n  <inbound />\n  <backend>\n    <forward-request />\n  </backend>\n</policies>\n"
 

@@ -28,10 +28,13 @@ public struct APIOpsImport: Sendable {
         var keptRaw = Set<String>()
         for _ in 0..<Self.maximumPasses {
             let differingFiles = Set(roundTrip.differences.map(\.path))
+            // A backend taken from an API's policy sets its serviceUrl, so an API's
+            // information that differs may be its policy's doing: that policy is retried.
             let differing = Set(translation.policies.filter { differingFiles.contains($0.value.path) }.keys)
+                .union(translation.informations.filter { differingFiles.contains($0.value.file) }.keys.compactMap(Self.apiPolicy(of:)))
             let takenFrom = { (path: String) in translation.lifted[path, default: 0] > 0 && !keptRaw.contains(path) }
             // The API first: its fields may be all that changed its operations.
-            let retry = Set(differing.map { path in Self.apiPolicy(ofOperation: path).flatMap { takenFrom($0) ? $0 : nil } ?? path }).filter(takenFrom)
+            let retry = Set(differing.map { path in Self.apiPolicy(of: path).flatMap { takenFrom($0) ? $0 : nil } ?? path }).filter(takenFrom)
             guard !retry.isEmpty else { break }
             keptRaw.formUnion(retry)
             translation = EstateTranslation(tree, gatewayName: gatewayName, limits: options.limits, keptRaw: keptRaw)
@@ -49,10 +52,12 @@ public struct APIOpsImport: Sendable {
 
     private static let maximumPasses = 4
 
-    /// `apim/apis/NAME/policy.xml` for a bundle path of one of that API's operations.
-    private static func apiPolicy(ofOperation path: String) -> String? {
+    /// `apim/apis/NAME/policy.xml` for the bundle path of one of that API's operations'
+    /// policies or of its information file.
+    private static func apiPolicy(of path: String) -> String? {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "apim", parts[1] == "apis", parts[3] == "operations" else { return nil }
+        let ofAPI = parts.count == 6 ? parts[3] == "operations" : parts.count == 4 && parts[3] == "apiInformation.json"
+        guard ofAPI, parts[0] == "apim", parts[1] == "apis" else { return nil }
         return "apim/apis/\(parts[2])/policy.xml"
     }
 

@@ -178,9 +178,14 @@ private struct TreeReader {
                     (.directory, "products") where kind == "tags":
                     break  // read by the caller
                 case (.directory, "diagnostics") where kind == "apis", (.directory, "releases") where kind == "apis",
-                    (.directory, "schemas") where kind == "apis", (.directory, "wikis") where kind == "apis",
-                    (.directory, "tags") where kind == "apis":
+                    (.directory, "schemas") where kind == "apis", (.directory, "wikis") where kind == "apis":
                     tree.skipped.append(ImportNote(.notImported, folder + "/" + childName, "Portcullis does not model an API's \(childName)"))
+                // An earlier APIOps layout keeps an API's or a product's tag links beside it.
+                case (.directory, "tags") where kind == "apis" || kind == "products":
+                    tree.skipped.append(
+                        ImportNote(
+                            .error, folder + "/tags",
+                            "tag links kept under the \(kind == "apis" ? "API" : "product") (an older APIOps layout) are not read, so they would be lost; extract the estate again with a current APIOps, which writes them under 'tags/'"))
                 default:
                     skip(child, in: folder)
                 }
@@ -295,6 +300,12 @@ private struct TreeReader {
             tree.skipped.append(ImportNote(.error, path, "symbolic links are not followed; put the files themselves in the tree"))
         case .other:
             tree.skipped.append(ImportNote(.error, path, "it is not a file or a folder, so it is not read"))
+        // Older APIOps versions list a product's or an API's links in one file each.
+        case .file where ["apis.json", "groups.json", "tags.json"].contains(entry.name ?? ""):
+            tree.skipped.append(
+                ImportNote(
+                    .error, path,
+                    "links listed in '\(name)' (an older APIOps layout) are not read, so they would be lost; extract the estate again with a current APIOps, which writes a folder for each link"))
         case .file, .directory:
             let why = entry.name == nil ? "its name is not UTF-8" : "the APIOps layout has nothing here that Portcullis reads"
             tree.skipped.append(ImportNote(.notImported, path, why))

@@ -1,3 +1,4 @@
+import Foundation
 import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisSyntax
@@ -51,15 +52,15 @@ struct ConfigurationTranslation {
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
+                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyVault"].map({ !$0.isNull }) == true {
+                        // As a named value the environment would publish the secret in clear.
+                        notes.append(
+                            ImportNote(
+                                .error, path,
+                                "named value '\(entry)' is a secret in '\(name)', so its value is not imported; declare it a secret in 'gateway.yaml', with a Key Vault reference for each environment"
+                            ))
                     } else if declared.namedValues.contains(entry), let value = properties["value"].flatMap(Self.text) {
-                        // `{#token#}` is the publisher pipeline's own substitution, done at deployment.
-                        guard !(value.hasPrefix("{#") && value.hasSuffix("#}")) else {
-                            notes.append(
-                                ImportNote(
-                                    .notImported, path,
-                                    "named value '\(entry)' is a pipeline token ('\(DisplayText.escaped(value.utf8))'); set its value for '\(name)' in the environment file"))
-                            continue
-                        }
+                        guard !isPipelineToken(value, of: "named value '\(entry)'", path: path, environment: name) else { continue }
                         namedValues.append((entry, .string(value)))
                     } else {
                         notes.append(ImportNote(.notImported, path, "named value '\(entry)' is not one the import declared as it is overridden here"))
@@ -71,6 +72,7 @@ struct ConfigurationTranslation {
                         notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
                         continue
                     }
+                    guard !isPipelineToken(url, of: "the 'url' of backend '\(entry)'", path: path, environment: name) else { continue }
                     backends.append((entry, .mapping([("url", .string(url))])))
                 }
             case "apis":
@@ -80,7 +82,9 @@ struct ConfigurationTranslation {
                         continue
                     }
                     let carried = properties.keys.filter { $0 == "serviceUrl" }
-                    if let url = properties["serviceUrl"].flatMap(Self.text), declared.urlBackedAPIs.contains(entry) {
+                    if let url = properties["serviceUrl"].flatMap(Self.text), declared.urlBackedAPIs.contains(entry),
+                        !isPipelineToken(url, of: "the 'serviceUrl' of API '\(entry)'", path: path, environment: name)
+                    {
                         apis.append((entry, .mapping([("backend", .string(url))])))
                     }
                     let left = Set(properties.keys).subtracting(carried).sorted()
@@ -99,6 +103,17 @@ struct ConfigurationTranslation {
         if !apis.isEmpty { fields.append(("apis", .mapping(apis))) }
         if !backends.isEmpty { fields.append(("backends", .mapping(backends))) }
         document = .mapping(fields)
+    }
+
+    /// Whether `value` holds a `{#token#}`, which the publisher pipeline replaces at
+    /// deployment; such a value is reported for the team to set in the environment file.
+    private mutating func isPipelineToken(_ value: String, of what: String, path: String, environment: String) -> Bool {
+        guard let open = value.range(of: "{#"), value[open.upperBound...].contains("#}") else { return false }
+        notes.append(
+            ImportNote(
+                .notImported, path,
+                "\(what) holds a pipeline token ('\(DisplayText.escaped(value.utf8))'); set its value for '\(environment)' in the environment file"))
+        return true
     }
 
     /// The `- name: N` / `properties: {...}` entries of a section, with their properties.

@@ -105,6 +105,11 @@ struct EstateTranslation {
                 continue
             }
             let name = String(parts[1])
+            guard documents["environments/\(name).yaml"] == nil else {
+                notes.append(
+                    ImportNote(.error, file.path, "environment '\(name)' is imported from another publisher configuration already; merge the two, or rename one"))
+                continue
+            }
             let configuration = ConfigurationTranslation(file.bytes, path: file.path, name: name, declared: declared, limits: limits)
             notes += configuration.notes
             if let document = configuration.document { documents["environments/\(name).yaml"] = [document] }
@@ -124,7 +129,8 @@ struct EstateTranslation {
             var extra: [(String, YAMLValue)] = []
             if let display = properties["displayName"]?.string, display != value.name { extra.append(("displayName", .string(display))) }
             if let tags = properties["tags"]?.strings, !tags.isEmpty { extra.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
-            if properties["secret"]?.bool == true || properties["keyVault"] != nil {
+            // `"keyVault": null` says there is none.
+            if properties["secret"]?.bool == true || properties["keyVault"].map({ $0 != .null }) == true {
                 let vault = properties["keyVault"]?["secretIdentifier"]?.string
                 if vault == nil {
                     notes.append(
@@ -143,22 +149,29 @@ struct EstateTranslation {
                 namedValues.append((value.name, extra.isEmpty ? .string("") : .mapping([("value", .string(""))] + extra)))
                 continue
             }
-            if text.hasPrefix("@(") || text.hasPrefix("@{") {
+            if NamedValues.startsWithAt(text) {
                 notes.append(
-                    ImportNote(.error, value.folder, "named value '\(value.name)' holds a policy expression, which a named value's field cannot carry; write the expression where it is used"))
+                    ImportNote(
+                        .error, value.folder,
+                        "named value '\(value.name)' starts with '@' (a policy expression), which a named value's field cannot carry; write the expression where it is used"))
             }
             namedValues.append((value.name, extra.isEmpty ? .string(text) : .mapping([("value", .string(text))] + extra)))
             declared.namedValues.insert(value.name)
         }
         if !namedValues.isEmpty { fields.append(("namedValues", .mapping(namedValues))) }
         if !secrets.isEmpty { fields.append(("secrets", .mapping(secrets))) }
-        let groups = tree.groups.map { group -> (String, YAMLValue) in
+        // APIM's own groups, which the extractor writes too, are in every instance, and
+        // products name them without a declaration.
+        let groups = tree.groups.filter { !Group.isBuiltIn($0.name) }.map { group -> (String, YAMLValue) in
             informations["apim/groups/\(group.name)/groupInformation.json"] = (group.folder + "/groupInformation.json", group.properties)
+            notCarried(group.properties, except: ["displayName", "description", "type"], of: group.folder)
             return (group.name, .mapping(Self.strings(group.properties, ["displayName", "description"])))
         }
         if !groups.isEmpty { fields.append(("groups", .mapping(groups))) }
         let versionSets = tree.versionSets.map { set -> (String, YAMLValue) in
             informations["apim/version sets/\(set.name)/versionSetInformation.json"] = (set.folder + "/versionSetInformation.json", set.properties)
+            let versionSetKeys: Set<String> = ["displayName", "description", "versioningScheme", "versionQueryName", "versionHeaderName"]
+            notCarried(set.properties, except: versionSetKeys, of: set.folder)
             var entries = Self.strings(set.properties, ["displayName", "description"])
             let scheme = (set.properties["versioningScheme"]?.string ?? "Segment").lowercased()
             entries.append(("scheme", .string(scheme)))
@@ -183,13 +196,14 @@ struct EstateTranslation {
         informations["apim/backends/\(backend.name)/backendInformation.json"] = (backend.folder + "/backendInformation.json", properties)
         var fields = Self.header + [("kind", .string("Backend")), ("name", .string(backend.name))]
         fields += Self.strings(properties, ["description"])
-        var carriedKeys: Set<String> = ["description", "url", "protocol", "title", "type"]
+        var carriedKeys: Set<String> = ["description", "url", "protocol", "type"]
         if properties["type"]?.string?.lowercased() == "pool", case .array(let services)? = properties["pool"]?["services"] {
             let members = services.compactMap { service -> YAMLValue? in
                 guard let id = service["id"]?.string, let name = id.split(separator: "/").last.map(String.init) else { return nil }
                 var member: [(String, YAMLValue)] = [("backend", .string(name))]
                 for key in ["priority", "weight"] {
-                    if case .number(let number)? = service[key] { member.append((key, .integer(Int(number)))) }
+                    // A number no integer holds is left out, and the round trip says the pool differs.
+                    if case .number(let number)? = service[key], let integer = Int(exactly: number) { member.append((key, .integer(integer))) }
                 }
                 return .mapping(member)
             }
@@ -214,9 +228,8 @@ struct EstateTranslation {
         }
         // What a backend does at run time: leaving it out would change how APIM calls it.
         let runtime: Set<String> = ["credentials", "tls", "proxy", "circuitBreaker", "pool"]
-        let dropped = properties.keys.filter { !carriedKeys.contains($0) }
-        notCarried(dropped.filter { !runtime.contains($0) }, of: backend.folder)
-        for key in dropped.filter(runtime.contains).sorted() {
+        notCarried(properties, except: carriedKeys.union(runtime), of: backend.folder)
+        for key in properties.keys.filter({ !carriedKeys.contains($0) && runtime.contains($0) }).sorted() {
             notes.append(
                 ImportNote(
                     .error, backend.folder,
@@ -286,7 +299,7 @@ struct EstateTranslation {
             fields.append(("policy", .string(path)))
         }
         let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state"]
-        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
+        notCarried(properties, except: carriedKeys, of: resource.folder)
         if let state = properties["state"]?.string, state != "published" {
             notes.append(ImportNote(.notImported, resource.folder, "product '\(resource.name)' is '\(state)'; the bundle publishes every product"))
         }
@@ -328,10 +341,32 @@ struct EstateTranslation {
         let specPath = "specs/\(name).\(format)"
         carried[specPath] = specification.bytes
         fields.append(("openapi", .string("../" + specPath)))
+        var carriedKeys: Set<String> = [
+            "displayName", "description", "path", "serviceUrl", "subscriptionRequired", "type", "apiRevision", "isCurrent", "protocols",
+        ]
         if let set = properties["apiVersionSetId"]?.string?.split(separator: "/").last.map(String.init),
             versionSets.contains(where: { $0.name == set })
         {
-            fields.append(("version", .mapping([("set", .string(set)), ("name", .string(properties["apiVersion"]?.string ?? ""))])))
+            carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
+            if let version = properties["apiVersion"]?.string, !version.isEmpty {
+                fields.append(("version", .mapping([("set", .string(set)), ("name", .string(version))])))
+            } else {
+                // APIM's "original" version, which a version name cannot say.
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder,
+                        "API '\(name)' is the original version of version set '\(set)', with no 'apiVersion', which the language does not carry; give it a version in 'apis/\(name).yaml'"))
+            }
+        }
+        // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
+        if let keyNames = properties["subscriptionKeyParameterNames"] {
+            carriedKeys.insert("subscriptionKeyParameterNames")
+            if keyNames != Self.apimKeyNames {
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder,
+                        "API '\(name)' takes subscription keys under other names than APIM's ('subscriptionKeyParameterNames'), which the language does not carry; without them APIM would refuse every caller's key"))
+            }
         }
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
         if let policy = resource.policy {
@@ -383,11 +418,7 @@ struct EstateTranslation {
                     "API '\(name)' has no 'serviceUrl' and its policy names no backend first; write its backend in 'apis/\(name).yaml'"))
         }
         fields.append(("routes", .sequence(routes)))
-        let carriedKeys: Set<String> = [
-            "displayName", "description", "path", "serviceUrl", "subscriptionRequired", "apiVersionSetId", "apiVersion", "type",
-            "apiRevision", "isCurrent", "protocols",
-        ]
-        notCarried(properties.keys.filter { !carriedKeys.contains($0) }, of: resource.folder)
+        notCarried(properties, except: carriedKeys, of: resource.folder)
         return .mapping(fields)
     }
 
@@ -426,15 +457,21 @@ struct EstateTranslation {
         return order.map { "\(counts[$0]!) '\($0)'" }.joined(separator: ", ")
     }
 
-    private mutating func notCarried(_ keys: [String], of folder: String) {
-        let shown = keys.filter { !Self.ignoredProperties.contains($0) }.sorted()
+    /// Notes the properties other than `carried` that say something a bundle must keep.
+    private mutating func notCarried(_ properties: [String: JSONValue], except carried: Set<String>, of folder: String) {
+        let shown = properties.filter { !carried.contains($0.key) && !Self.saysNothing($0.key, $0.value) }.keys.sorted()
         guard !shown.isEmpty else { return }
         notes.append(ImportNote(.notImported, folder, "properties not carried: \(shown.map { "'\($0)'" }.joined(separator: ", "))"))
     }
 
-    /// Properties that say nothing a bundle must keep: empty settings APIM writes for every
-    /// resource, and the revision bookkeeping of the current revision.
-    private static let ignoredProperties: Set<String> = ["authenticationSettings", "apiRevisionDescription"]
+    /// The revision bookkeeping of the current revision, and settings APIM writes for every
+    /// API while they are empty; an API's OAuth 2 or OpenID server is not empty.
+    private static func saysNothing(_ key: String, _ value: JSONValue) -> Bool {
+        key == "apiRevisionDescription" || (key == "authenticationSettings" && value.isEmpty)
+    }
+
+    /// The header and query parameter APIM takes a subscription key from unless told otherwise.
+    private static let apimKeyNames = JSONValue.object(["header": .string("Ocp-Apim-Subscription-Key"), "query": .string("subscription-key")])
 
     /// Where a required URL the estate does not give goes until the team writes it; the
     /// `.invalid` top-level domain never resolves, so nothing is ever sent there.

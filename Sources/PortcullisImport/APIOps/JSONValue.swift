@@ -73,6 +73,16 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         return nil
     }
 
+    /// Null, or lists and objects holding nothing but that.
+    var isEmpty: Bool {
+        switch self {
+        case .null: true
+        case .array(let items): items.allSatisfy(\.isEmpty)
+        case .object(let entries): entries.values.allSatisfy(\.isEmpty)
+        case .string, .number, .bool: false
+        }
+    }
+
     var strings: [String]? {
         guard case .array(let items) = self else { return nil }
         let texts = items.compactMap(\.string)

@@ -146,10 +146,11 @@ struct StatementLifting {
         for entry in statement.elements {
             switch entry.name {
             case "address":
-                guard entry.attributes.isEmpty, case .text(let address)? = entry.textValue else { return nil }
-                entries.append(.string(address.trimmingWhitespace))
+                guard entry.attributes.isEmpty, case .text(let text)? = entry.textValue, let address = unpadded(text) else { return nil }
+                entries.append(.string(address))
             case "address-range":
-                guard entry.attributes.count == 2, let from = literal(entry, "from"), let to = literal(entry, "to") else { return nil }
+                guard entry.attributes.count == 2, let from = literal(entry, "from").flatMap(unpadded), let to = literal(entry, "to").flatMap(unpadded)
+                else { return nil }
                 entries.append(.string("\(from)-\(to)"))
             default:
                 return nil
@@ -169,8 +170,8 @@ struct StatementLifting {
             guard let (item, field) = lists[list.name] else { return nil }
             var values: [YAMLValue] = []
             for entry in list.elements {
-                guard entry.name == item, entry.attributes.isEmpty, case .text(let text)? = entry.textValue else { return nil }
-                values.append(.string(text.trimmingWhitespace))
+                guard entry.name == item, entry.attributes.isEmpty, case .text(let text)? = entry.textValue, let value = unpadded(text) else { return nil }
+                values.append(.string(value))
             }
             fields.append((field, .sequence(values)))
             if list.name == "allowed-methods", let age = literal(list, "preflight-result-max-age") {
@@ -184,26 +185,41 @@ struct StatementLifting {
         return .mapping(fields)
     }
 
+    /// `text` when no white space pads it. The canonical comparison trims values, so a
+    /// padded address or origin would come back trimmed unseen, and it may be what kept a
+    /// caller out: such a statement stays raw.
+    private static func unpadded(_ text: String) -> String? {
+        text == text.trimmingWhitespace ? text : nil
+    }
+
     /// A literal attribute's value; nil when it is missing or an expression.
     private static func literal(_ element: PolicyXMLElement, _ name: String) -> String? {
         guard let attribute = element.attributes.first(where: { $0.name == name }), case .text(let text) = attribute.value else { return nil }
         return text
     }
 
-    /// `bytes` without the statements at `cuts`, each with the white space that led up to it
-    /// on its line, so the lines around stay as they were.
+    /// `bytes` without the statements at `cuts`, so the lines around stay as they were: a
+    /// statement alone on its line goes with the line; one sharing it, with the white space
+    /// between it and its neighbours, keeping the line's indentation.
     private static func cutting(_ cuts: [Range<Int>], from bytes: [UInt8]) -> [UInt8] {
+        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
         var result: [UInt8] = []
         var position = 0
         for cut in cuts.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            var start = cut.lowerBound
-            while start > position, bytes[start - 1] == 0x20 || bytes[start - 1] == 0x09 { start -= 1 }
+            result += bytes[position..<cut.lowerBound]
+            var lineStart = result.count
+            while lineStart > 0, isBlank(result[lineStart - 1]) { lineStart -= 1 }
             var end = cut.upperBound
-            if start > 0, bytes[start - 1] == 0x0A {
+            while end < bytes.count, isBlank(bytes[end]) { end += 1 }
+            let startsLine = lineStart == 0 || result[lineStart - 1] == 0x0A
+            let endsLine = end == bytes.count || bytes[end] == 0x0D || bytes[end] == 0x0A
+            if !startsLine || endsLine { result.removeSubrange(lineStart...) }
+            if startsLine && endsLine {
                 if end < bytes.count, bytes[end] == 0x0D { end += 1 }
                 if end < bytes.count, bytes[end] == 0x0A { end += 1 }
+            } else if !startsLine && !endsLine {
+                end = cut.upperBound
             }
-            result += bytes[position..<start]
             position = end
         }
         return result + bytes[position...]

@@ -159,7 +159,7 @@ extension DocumentDecoder {
         for item in entries {
             guard let groupName = context.keyName(item, of: "groups", form: .resource) else { continue }
             names.insert(groupName.value)
-            if Group.builtIn.contains(Grammar.caseFolded(groupName.value)) {
+            if Group.isBuiltIn(groupName.value) {
                 context.diagnostics.report(
                     .invalidValue, "'\(groupName.value)' is one of APIM's built-in groups", at: groupName.range,
                     notes: [Diagnostic.Note("products name built-in groups without declaring them; remove this entry", at: groupName.range)])

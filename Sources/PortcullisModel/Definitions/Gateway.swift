@@ -72,6 +72,11 @@ public struct Group: Sendable {
     /// The groups every APIM instance has.
     public static let builtIn: Set<String> = ["administrators", "developers", "guests"]
 
+    /// Whether `name` is one of them, in any case, as APIM reads names.
+    public static func isBuiltIn(_ name: String) -> Bool {
+        builtIn.contains(Grammar.caseFolded(name))
+    }
+
     public var name: Located<String>
     public var displayName: Located<String>?
     public var description: Located<String>?

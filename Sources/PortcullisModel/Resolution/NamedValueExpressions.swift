@@ -10,6 +10,12 @@ public struct TemplatedField: Sendable {
 /// How APIM substitutes plain named values into text: before a policy is evaluated, so the
 /// substituted text is what decides whether APIM runs it as an expression.
 public enum NamedValues {
+    /// Whether a named value's value starts with '@', which turns the text around its
+    /// references into an expression (`{{at}}(...)`), so no value may.
+    public static func startsWithAt(_ value: String) -> Bool {
+        PolicyText.trimmed(value).first == "@"
+    }
+
     /// `text` with its `{{name}}` references replaced from `values`, up to the first one
     /// whose value is not known here (a Key Vault secret's); `names` are those replaced.
     public static func substitute(
@@ -38,10 +44,8 @@ public enum NamedValues {
 }
 
 extension DecodingContext {
-    /// A named value starting with '@' turns the text around its reference into an
-    /// expression (`{{at}}(...)`), so none may start with it.
     mutating func checkNamedValue(_ value: Located<String>, name: String) {
-        guard PolicyText.trimmed(value.value).first == "@" else { return }
+        guard NamedValues.startsWithAt(value.value) else { return }
         diagnostics.report(
             .invalidValue,
             "named value '\(name)' starts with '@', which can make the text it is substituted into a policy expression",

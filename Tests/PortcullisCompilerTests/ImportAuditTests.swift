@@ -1,0 +1,363 @@
+import Foundation
+import XCTest
+
+/// Estates written to catch `import` out: a round trip that says nothing differs while the
+/// bundle would change what APIM does, a secret written where it should not be, a note
+/// that misleads, a raw document whose bytes change for nothing. Through the executable.
+final class ImportAuditTests: ImportTreeTestCase {
+    /// One API `orders` of one operation `getOrder` (whose policy is `operation`), behind
+    /// `information`, and a global policy that forwards requests.
+    func writeAPI(information: String, operation: String) throws {
+        try write(information, to: "apis/orders/apiInformation.json")
+        try write(
+            "openapi: 3.0.1\ninfo: {title: orders, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n",
+            to: "apis/orders/specification.yaml")
+        try write(operation, to: "apis/orders/operations/getOrder/policy.xml")
+        try write(ImportTranslationTests.plainGlobal, to: "policy.xml")
+    }
+
+    static let orders = #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true}}"#
+
+    func notes(_ section: [String: Any]) throws -> [[String: String]] {
+        try XCTUnwrap(section["notes"] as? [[String: String]])
+    }
+
+    /// A publisher configuration may make a plain named value a secret for its environment.
+    /// The environment must not carry that secret's value as a plain named value: the bundle
+    /// would publish it in clear, and the value would sit in the definitions.
+    func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "partner-key", "value": "dev-key"}}"#, to: "named values/partner-key/namedValueInformation.json")
+        let value = "prod-\(UUID().uuidString)"
+        try write(
+            """
+            namedValues:
+              - name: partner-key
+                properties: {value: "\(value)", secret: true}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(
+            ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains {
+                $0["kind"] == "error" && $0["path"] == "configuration.prod.yaml" && ($0["message"] ?? "").contains("named value 'partner-key' is a secret in 'prod'")
+            }, "\(notes)")
+        XCTAssertEqual(result.status, 1, "a secret to move to Key Vault is an error to resolve")
+        XCTAssertFalse(result.stdout.contains(value) || result.stderr.contains(value))
+        for path in try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("out").path) {
+            let text = (try? String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)) ?? ""
+            XCTAssertFalse(text.contains(value), "\(path) holds the secret's value")
+        }
+    }
+
+    /// `serviceUrl` with a `set-backend-service` to a backend in the API's policy is how
+    /// most estates send an API to a backend. As a field, the backend takes the serviceUrl's
+    /// place and the API's information would change; kept raw, everything comes back.
+    func testABackendTheAPIInformationCannotKeepStaysRawInsteadOfFailingTheRoundTrip() throws {
+        try writeAPI(
+            information: Self.orders,
+            operation: "<policies>\n  <inbound>\n    <base />\n  </inbound>\n  <backend>\n    <base />\n  </backend>\n</policies>\n")
+        let policy = "<policies>\n  <inbound>\n    <base />\n    <set-backend-service backend-id=\"Orders_V2\" />\n  </inbound>\n  <backend>\n    <base />\n  </backend>\n</policies>\n"
+        try write(policy, to: "apis/orders/policy.xml")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual(result.status, 0, result.stdout)
+        XCTAssertEqual(try read("policies/apis/orders.xml"), policy)
+        XCTAssertTrue(try read("apis/orders.yaml").contains("backend: \"https://orders.example.com\""))
+    }
+
+    /// Properties the build does not write are said, never dropped in silence: a backend's
+    /// title, a version set the tree does not have, what a group or a version set has beyond
+    /// what the language carries. A fragment's `format` says nothing: the publisher sends
+    /// its policy file as raw XML whatever it says.
+    func testEveryPropertyTheBuildDoesNotWriteIsReported() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionRequired": true, "apiVersionSetId": "/apiVersionSets/gone", "apiVersion": "v2"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http", "title": "Orders v2"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        try write(#"{"properties": {"displayName": "Partners", "type": "custom", "externalId": "aad://contoso/groups/1"}}"#, to: "groups/partners/groupInformation.json")
+        try write(#"{"properties": {"description": "f", "format": "rawxml"}}"#, to: "policy fragments/stamp/policyFragmentInformation.json")
+        try write("<fragment><set-header name=\"X-Stamp\" exists-action=\"override\"><value>1</value></set-header></fragment>", to: "policy fragments/stamp/policy.xml")
+        try write(#"{"properties": {"displayName": "Orders", "versioningScheme": "Segment", "owner": "team"}}"#, to: "version sets/orders-set/versionSetInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        for (folder, key) in [
+            ("backends/Orders_V2", "title"), ("apis/orders", "apiVersionSetId"), ("apis/orders", "apiVersion"), ("groups/partners", "externalId"),
+            ("version sets/orders-set", "owner"),
+        ] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "not-imported" && $0["path"] == folder && ($0["message"] ?? "").contains("'\(key)'") },
+                "'\(key)' of \(folder) is dropped without a note: \(notes)")
+        }
+        XCTAssertFalse(notes.contains { $0["path"] == "policy fragments/stamp" && $0["kind"] == "not-imported" }, "\(notes)")
+    }
+
+    /// A statement taken into a field leaves the lines around it as they were: CRLF line
+    /// ends, tabs, white space after it, and statements sharing its line.
+    func testTakingAStatementKeepsTheRestOfTheDocumentByteForByte() throws {
+        func document(_ lines: [String]) -> String { lines.joined(separator: "\r\n") + "\r\n" }
+        let operation = document([
+            "<policies>", "\t<inbound>", "\t\t<base />", "\t\t<set-header name=\"X-A\" exists-action=\"override\">", "\t\t\t<value>a</value>",
+            "\t\t</set-header>\t ", "\t\t<set-header name=\"X-B\" exists-action=\"delete\" /><set-variable name=\"v\" value=\"1\" />",
+            "\t\t<set-variable name=\"w\" value=\"2\" />", "\t</inbound>",
+            "\t<outbound><base /><set-header name=\"X-C\" exists-action=\"delete\" /> <!-- kept --><set-variable name=\"o\" value=\"1\" /></outbound>",
+            "</policies>",
+        ])
+        try writeAPI(information: Self.orders, operation: operation)
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["highLevel"], 3, result.stdout)
+        XCTAssertEqual(
+            try read("policies/apis/orders/getOrder.xml"),
+            document([
+                "<policies>", "\t<inbound>", "\t\t<base />", "\t\t<set-variable name=\"v\" value=\"1\" />", "\t\t<set-variable name=\"w\" value=\"2\" />",
+                "\t</inbound>", "\t<outbound><base /> <!-- kept --><set-variable name=\"o\" value=\"1\" /></outbound>", "</policies>",
+            ]))
+    }
+
+    /// A difference inside an object property names the entry that differs, not only
+    /// "was an object, the build writes an object".
+    func testADifferenceInsideAnObjectPropertyNamesTheEntry() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(
+            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/vault-key", "identityClientId": "5d3f8b1e-0000-4000-8000-000000000001"}}}"#,
+            to: "named values/vault-key/namedValueInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "differs: named values/vault-key/namedValueInformation.json: property 'keyVault.identityClientId' was '5d3f8b1e-0000-4000-8000-000000000001', the build writes none"),
+            result.stdout)
+        XCTAssertEqual(result.status, 1)
+    }
+
+    /// The import says of every named value the language refuses for starting with '@'
+    /// what it says of `@(...)`: the lint of the written project would fail on any of them.
+    func testANamedValueStartingWithAtIsAnErrorToResolveLikeAnExpression() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "handle", "value": " @contoso"}}"#, to: "named values/handle/namedValueInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "named values/handle" && ($0["message"] ?? "").contains("starts with '@'") }, "\(notes)")
+        XCTAssertEqual(result.status, 1)
+        let lint = try ToolProcess.run(["lint", "out"], in: directory)
+        XCTAssertTrue(lint.stdout.contains("named value 'handle' starts with '@'"), lint.stdout)
+    }
+
+    /// A pool member's priority or weight that no integer holds is a difference to report,
+    /// not a crash.
+    func testAPoolWeightNoIntegerHoldsIsReportedNotACrash() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://a.example.com", "protocol": "http"}}"#, to: "backends/a/backendInformation.json")
+        try write(
+            #"{"properties": {"type": "Pool", "pool": {"services": [{"id": "/backends/a", "priority": 1e300, "weight": 2.5}]}}}"#,
+            to: "backends/both/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let differences = try XCTUnwrap(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]])
+        XCTAssertTrue(
+            differences.contains { $0["path"] == "backends/both/backendInformation.json" && ($0["message"] ?? "").contains("property 'pool.services[0].priority' was 1e+300, the build writes none") }, "\(differences)")
+    }
+
+    /// `authenticationSettings` is left out in silence only while it is empty: an API's
+    /// OAuth 2 or OpenID server is a property the bundle would drop.
+    func testAnAPIsAuthorizationServerIsReportedAndOnlyEmptySettingsAreQuiet() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "authenticationSettings": {"oAuth2": {"authorizationServerId": "contoso-auth"}}}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "P", "authenticationSettings": {"oAuth2AuthenticationSettings": [], "openid": null}}}"#, to: "products/p/productInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(notes.contains { $0["path"] == "apis/orders" && ($0["message"] ?? "").contains("'authenticationSettings'") }, "\(notes)")
+        XCTAssertFalse(notes.contains { $0["path"] == "products/p" && ($0["message"] ?? "").contains("'authenticationSettings'") }, "\(notes)")
+    }
+
+    /// A publisher configuration's `{#token#}` is replaced by the pipeline at deployment,
+    /// wherever it stands: a backend's URL and an API's serviceUrl are left for the team to
+    /// set, as a named value's are, not written where the lint refuses them as URLs.
+    func testAPipelineTokenInABackendOrServiceURLIsLeftToTheTeam() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http"}}"#, to: "backends/Orders_V2/backendInformation.json")
+        try write(
+            """
+            backends:
+              - name: Orders_V2
+                properties: {url: "{#ordersV2Url#}"}
+            apis:
+              - name: orders
+                properties: {serviceUrl: "{#ordersUrl#}"}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(
+            ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        for what in ["the 'url' of backend 'Orders_V2'", "the 'serviceUrl' of API 'orders'"] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "").contains("\(what) holds a pipeline token") }, "\(what): \(notes)")
+        }
+        XCTAssertFalse(try read("environments/prod.yaml").contains("{#"))
+        let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+    }
+
+    /// The lint in the import's report is what `lint` says of the written project, the
+    /// environments' findings included.
+    func testTheImportsLintIsTheLintOfTheWrittenProjectEnvironmentsIncluded() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(
+            """
+            apis:
+              - name: orders
+                properties: {serviceUrl: "http://orders.internal"}
+            """, to: "../configuration.prod.yaml")
+        func codes(_ result: ToolProcess.Result) throws -> [String] {
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], result.stderr)
+            return (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }.sorted()
+        }
+        let imported = try ToolProcess.run(
+            ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let linted = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)
+        XCTAssertTrue(try codes(linted).contains("SE003"), linted.stdout)
+        XCTAssertEqual(try codes(imported), try codes(linted))
+    }
+
+    /// The extractor writes APIM's own groups (administrators, developers, guests) into
+    /// every tree. Products name them without a declaration, and APIM has them anyway:
+    /// declared, they failed the lint and the round trip of every real estate.
+    func testAPIMsOwnGroupsAreNotDeclaredAndTheirLinksStay() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        for (name, display) in [("administrators", "Administrators"), ("developers", "Developers"), ("guests", "Guests")] {
+            try write(
+                #"{"properties": {"displayName": "\#(display)", "description": "A built-in group.", "builtIn": true, "type": "system"}}"#,
+                to: "groups/\(name)/groupInformation.json")
+        }
+        try write(#"{"properties": {"displayName": "Partners", "type": "custom"}}"#, to: "groups/partners/groupInformation.json")
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
+        for link in ["apis/orders/productApiInformation.json", "groups/developers/productGroupInformation.json", "groups/partners/productGroupInformation.json"] {
+            try write("{}", to: "products/starter/" + link)
+        }
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual(result.status, 0, result.stdout)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("partners:"), gateway)
+        XCTAssertFalse(gateway.contains("developers"), gateway)
+        XCTAssertTrue(try read("products.yaml").contains("groups:\n  - developers\n  - partners"))
+    }
+
+    /// An API's subscription key names decide where APIM looks for a caller's key: APIM's
+    /// own names say nothing the bundle must keep, other names are an error to resolve,
+    /// since without them APIM would refuse every caller's key.
+    func testSubscriptionKeyNamesOtherThanAPIMsAreAnErrorAndAPIMsSayNothing() throws {
+        func notes(keys: String) throws -> [[String: String]] {
+            try write(
+                #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "subscriptionKeyParameterNames": \#(keys)}}"#,
+                to: "apis/orders/apiInformation.json")
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("out"))
+            let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+            return try self.notes(try ImportRoundTripTests.importSection(result)).filter { $0["path"] == "apis/orders" }
+        }
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        XCTAssertEqual(try notes(keys: #"{"header": "Ocp-Apim-Subscription-Key", "query": "subscription-key"}"#), [])
+        let custom = try notes(keys: #"{"header": "X-Partner-Key", "query": "key"}"#)
+        XCTAssertTrue(custom.contains { $0["kind"] == "error" && ($0["message"] ?? "").contains("'subscriptionKeyParameterNames'") }, "\(custom)")
+    }
+
+    /// Older APIOps versions list a product's APIs in `apis.json`, and keep tag links under
+    /// the API or product they tag: those links are not read, which is an error to resolve,
+    /// not "nothing here" nor "Portcullis does not model an API's tags".
+    func testLinksListedInAnOlderLayoutAreAnErrorNotNothing() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
+        try write(#"[{"name": "orders"}]"#, to: "products/starter/apis.json")
+        // And, later, tag links under the API and the product.
+        try write(#"{"properties": {"displayName": "public"}}"#, to: "tags/public/tagInformation.json")
+        try write("{}", to: "apis/orders/tags/public/apiTagInformation.json")
+        try write("{}", to: "products/starter/tags/public/productTagInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "products/starter/apis.json" && ($0["message"] ?? "").contains("older APIOps layout") },
+            "\(notes)")
+        for path in ["apis/orders/tags", "products/starter/tags"] {
+            XCTAssertTrue(
+                notes.contains { $0["kind"] == "error" && $0["path"] == path && ($0["message"] ?? "").contains("tag links kept under the") }, "\(path): \(notes)")
+        }
+        XCTAssertEqual(result.status, 1)
+    }
+
+    /// An API that is its version set's original version has no version name, which the
+    /// language cannot say: an error to resolve, not an empty name the lint refuses while
+    /// the round trip, finding no version set written, says nothing differs.
+    func testTheOriginalVersionOfAVersionSetIsAnErrorNotAnEmptyVersion() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "apiVersionSetId": "/apiVersionSets/orders-set", "apiVersion": ""}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "Orders", "versioningScheme": "Segment"}}"#, to: "version sets/orders-set/versionSetInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "apis/orders" && ($0["message"] ?? "").contains("original version of version set 'orders-set'") },
+            "\(notes)")
+        XCTAssertEqual(result.status, 1)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let codes = Set((report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String })
+        XCTAssertTrue(codes.isSubset(of: ["LP001", "RL001"]), "\(codes)")
+    }
+
+    /// Two publisher configurations for one environment: the second is an error to
+    /// resolve, not written over the first in silence.
+    func testTwoConfigurationsForOneEnvironmentAreAnErrorNotOneLostInSilence() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
+        try write("namedValues:\n  - name: region\n    properties: {value: northeurope}\n", to: "../first/configuration.prod.yaml")
+        try write("namedValues:\n  - name: region\n    properties: {value: swedencentral}\n", to: "../second/configuration.prod.yaml")
+        let result = try ToolProcess.run(
+            ["import", "tree", "--configuration", "first/configuration.prod.yaml", "--configuration", "second/configuration.prod.yaml", "--out", "out", "--format", "json"],
+            in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["path"] == "second/configuration.prod.yaml" && ($0["message"] ?? "").contains("environment 'prod'") },
+            "\(notes)")
+        XCTAssertTrue(try read("environments/prod.yaml").contains("region: northeurope"))
+        XCTAssertEqual(result.status, 1)
+    }
+
+    /// `"keyVault": null` says a named value has no Key Vault secret: the value is plain
+    /// and imported as it is, in the estate as in a publisher configuration.
+    func testANullKeyVaultIsNoSecret() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope", "secret": false, "keyVault": null}}"#, to: "named values/region/namedValueInformation.json")
+        try write("namedValues:\n  - name: region\n    properties: {value: northeurope, keyVault: null}\n", to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(try notes(section).filter { $0["kind"] == "error" }, [])
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertTrue(try read("gateway.yaml").contains("region: westeurope"))
+        XCTAssertTrue(try read("environments/prod.yaml").contains("region: northeurope"))
+    }
+
+    /// The round trip compares values trimmed, so an address or an origin padded with
+    /// white space would come back trimmed unseen, and the padding may be what kept callers
+    /// out: such statements stay raw, byte for byte.
+    func testAPaddedAddressOrOriginStaysRaw() throws {
+        let operation = "<policies>\n  <inbound>\n    <base />\n    <ip-filter action=\"allow\">\n      <address> 203.0.113.7 </address>\n    </ip-filter>\n  </inbound>\n</policies>\n"
+        try writeAPI(information: Self.orders, operation: operation)
+        let global = "<policies>\n  <inbound>\n    <cors allow-credentials=\"false\">\n      <allowed-origins><origin>https://app.contoso.com </origin></allowed-origins>\n    </cors>\n  </inbound>\n  <backend><forward-request /></backend>\n</policies>\n"
+        try write(global, to: "policy.xml")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual((section["statements"] as? [String: Int])?["highLevel"], 0, result.stdout)
+        XCTAssertEqual(try read("policies/apis/orders/getOrder.xml"), operation)
+        XCTAssertEqual(try read("policies/global.xml"), global)
+    }
+}
