@@ -224,4 +224,21 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertFalse(backends.contains("plain-text"), backends)
         XCTAssertEqual(result.status, 1)
     }
+
+    func testTheCurrentRevisionsNumberIsKeptSoTheBundleUpdatesIt() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(
+            #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "apiRevision": "3", "isCurrent": true}}"#,
+            to: "apis/orders/apiInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        // The bundle writes revision 3, as the estate's current revision is: nothing differs.
+        XCTAssertEqual(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertTrue(try read("apis/orders.yaml").contains("\nrevision: 3\n"))
+        // And a revision that is not a positive number is refused where it is written.
+        try String(contentsOf: directory.appendingPathComponent("out/apis/orders.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "revision: 3", with: "revision: 0")
+            .write(to: directory.appendingPathComponent("out/apis/orders.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "out"], in: directory)
+        XCTAssertTrue(lint.stdout.contains("out/apis/orders.yaml:7:11: error: 'revision' must be between 1 and 9999, found 0 [YS004]"), lint.stdout)
+    }
 }

@@ -11,7 +11,7 @@ enum APIOpsFiles {
     struct APIProperties: Encodable {
         /// The APIOps publisher reads the revision of an API that already exists and stops
         /// when there is none; a bundle describes one revision, the current one.
-        var apiRevision = "1"
+        var apiRevision: String
         var isCurrent = true
         var displayName: String
         var description: String?
@@ -194,6 +194,7 @@ enum APIOpsFiles {
         StableJSON.encode(
             Wrapped(
                 properties: APIProperties(
+                    apiRevision: String(api.revision?.value ?? 1),
                     displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
                     path: api.path.value, serviceUrl: backend?.url.flatMap { NamedValues.resolve($0, namedValues) },
                     subscriptionRequired: api.effectiveSubscriptionRequired, apiVersion: api.version?.name.value,

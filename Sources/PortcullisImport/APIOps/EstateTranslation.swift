@@ -338,6 +338,10 @@ struct EstateTranslation {
             fields.append(("backend", .string(Self.placeholderURL)))
         }
         if let flag = properties["subscriptionRequired"]?.bool { fields.append(("subscriptionRequired", .bool(flag))) }
+        // The bundle updates the current revision, so it carries its number.
+        if let revision = properties["apiRevision"]?.string.flatMap(Int.init), revision != 1 {
+            fields.append(("revision", .integer(revision)))
+        }
         let specPath = "specs/\(name).\(format)"
         carried[specPath] = specification.bytes
         fields.append(("openapi", .string("../" + specPath)))

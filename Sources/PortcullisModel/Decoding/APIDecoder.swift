@@ -51,6 +51,7 @@ extension DocumentDecoder {
         {
             api.version = Version(set: set, name: versionName)
         }
+        api.revision = fields[.revision].flatMap { context.integer($0, in: 1...9999) }
         api.request = fields[.request].flatMap { requestShaping($0) }
         api.response = fields[.response].flatMap { responseShaping($0) }
         api.ipFilter = fields[.ipFilter].flatMap { ipFilter($0) }

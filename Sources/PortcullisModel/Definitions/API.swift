@@ -18,6 +18,9 @@ public struct API: Sendable {
     public var tags: [Located<String>] = []
     /// Which version of which version set the API is.
     public var version: Version? = nil
+    /// The number of the API's current revision in APIM, which the bundle's API updates;
+    /// nil for 1, the revision a new API has.
+    public var revision: Located<Int>? = nil
     /// Changes to every route's request and response, made before the route's own.
     public var request: RequestShaping? = nil
     public var response: ResponseShaping? = nil
