@@ -241,4 +241,19 @@ final class ImportTranslationTests: ImportTreeTestCase {
         let lint = try ToolProcess.run(["lint", "out"], in: directory)
         XCTAssertTrue(lint.stdout.contains("out/apis/orders.yaml:7:11: error: 'revision' must be between 1 and 9999, found 0 [YS004]"), lint.stdout)
     }
+
+    func testATagsDisplayNameIsDeclaredOnTheGatewayAndComesBack() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(#"{"properties": {"displayName": "Order management"}}"#, to: "tags/orders-team/tagInformation.json")
+        try write("{}", to: "tags/orders-team/apis/orders/tagApiInformation.json")
+        try write(#"{"properties": {"displayName": "billing"}}"#, to: "tags/billing/tagInformation.json")
+        try write("{}", to: "tags/billing/products/partners/tagProductInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        // The bundle's tag information carries the display name: the round trip compares it.
+        XCTAssertEqual(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]], [], result.stdout)
+        let gateway = try read("gateway.yaml")
+        XCTAssertTrue(gateway.contains("tags:\n  orders-team:\n    displayName: \"Order management\"\n"), gateway)
+        XCTAssertFalse(gateway.contains("billing:"), "a tag shown by its name needs no declaration:\n\(gateway)")
+        XCTAssertTrue(try read("apis/orders.yaml").contains("tags:\n  - orders-team\n"))
+    }
 }

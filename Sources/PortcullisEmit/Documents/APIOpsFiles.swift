@@ -233,9 +233,10 @@ enum APIOpsFiles {
         StableJSON.encode(Wrapped(properties: ProductGroupProperties(groupId: "/groups/\(group)")))
     }
 
-    /// A tag is its name; what it is attached to is its folder's `apis/` and `products/`.
-    static func tag(_ name: String) -> String {
-        StableJSON.encode(Wrapped(properties: TagProperties(displayName: name)))
+    /// A tag is its name and what it shows; what it is attached to is its folder's `apis/`
+    /// and `products/`.
+    static func tag(displayName: String) -> String {
+        StableJSON.encode(Wrapped(properties: TagProperties(displayName: displayName)))
     }
 
     /// The link between a product and an API, or a tag and what it tags, has no properties

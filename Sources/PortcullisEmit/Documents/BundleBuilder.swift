@@ -184,8 +184,10 @@ public enum BundleBuilder {
         for product in project.products {
             for tag in product.tags { links[tag.value, default: []].append("products/\(product.name.value)/tagProductInformation.json") }
         }
+        let displayNames = Dictionary(
+            (project.gateway?.tags ?? []).compactMap { tag in tag.displayName.map { (tag.name.value, $0.value) } }, uniquingKeysWith: { first, _ in first })
         for (tag, paths) in links.sorted(by: { $0.key < $1.key }) {
-            try output.add("apim/tags/\(tag)/tagInformation.json", APIOpsFiles.tag(tag))
+            try output.add("apim/tags/\(tag)/tagInformation.json", APIOpsFiles.tag(displayName: displayNames[tag] ?? tag))
             for path in paths { try output.add("apim/tags/\(tag)/\(path)", APIOpsFiles.link) }
         }
     }

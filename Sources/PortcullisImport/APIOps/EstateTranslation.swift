@@ -181,6 +181,12 @@ struct EstateTranslation {
             return (set.name, .mapping(entries))
         }
         if !versionSets.isEmpty { fields.append(("versionSets", .mapping(versionSets))) }
+        // A tag is declared only for a display name other than its name.
+        let tags = tree.tags.compactMap { tag -> (String, YAMLValue)? in
+            guard let display = tag.resource.properties["displayName"]?.string, display != tag.resource.name else { return nil }
+            return (tag.resource.name, .mapping([("displayName", .string(display))]))
+        }
+        if !tags.isEmpty { fields.append(("tags", .mapping(tags))) }
         if let policy = tree.globalPolicy {
             let (path, lifted) = carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", lifting: .global)
             fields += lifted

@@ -24,6 +24,7 @@ extension DocumentDecoder {
         let cors = section(fields[.cors]) { $0.decodeCORS($1) }
         let groups = fields[.groups].map { decodeGroups($0, declaring: &declared.groups) } ?? []
         let versionSets = fields[.versionSets].map { decodeVersionSets($0, declaring: &declared.versionSets) } ?? []
+        let tags = fields[.tags].map { decodeTags($0) } ?? []
         guard let name else { return }
         var gateway = Gateway(
             name: name, identityProviders: providers, scopes: scopes, namedValues: namedValues,
@@ -33,6 +34,7 @@ extension DocumentDecoder {
         gateway.policy = fields[.policy].flatMap { rawPolicy($0) }
         gateway.groups = groups
         gateway.versionSets = versionSets
+        gateway.tags = tags
         if case .broken = redis, let connectionLiteral { gateway.secretsInBrokenSections.append(connectionLiteral) }
         definitions.gateways.append(gateway)
     }
@@ -151,6 +153,17 @@ extension DocumentDecoder {
                     description: fields[.description].flatMap { context.string($0) }, scheme: scheme, parameter: parameter))
         }
         return sets
+    }
+
+    /// `tags: {NAME: {displayName}}`: what APIM shows for a tag the APIs and products name.
+    private mutating func decodeTags(_ entry: YAMLEntry) -> [Tag] {
+        guard let entries = context.namedEntries(entry) else { return [] }
+        return entries.compactMap { item in
+            guard let tagName = context.keyName(item, of: "tags", form: .resource),
+                let fields = context.fields(item.value, TagField.self, named: item.key, introducedAt: item.keyRange)
+            else { return nil }
+            return Tag(name: tagName, displayName: fields[.displayName].flatMap { context.string($0) })
+        }
     }
 
     private mutating func decodeGroups(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [Group] {

@@ -12,7 +12,7 @@ public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable whe
 
 public enum GatewayField: String, FieldSet {
     case apiVersion, kind, name, sku, identityProviders, scopes, namedValues, secrets, redis, guardrails, defaults, cors, groups,
-        versionSets, policy
+        versionSets, policy, tags
     public static let schemaDefinition = "Gateway"
     public static let noun = "a Gateway"
 }
@@ -57,6 +57,12 @@ public enum APIVersionField: String, FieldSet {
 }
 
 /// A custom developer-portal group that products make visible to.
+public enum TagField: String, FieldSet {
+    case displayName
+    public static let schemaDefinition = "Tag"
+    public static let noun = "a tag"
+}
+
 public enum GroupField: String, FieldSet {
     case displayName, description
     public static let schemaDefinition = "Group"
@@ -293,7 +299,7 @@ public let allFieldSets: [any FieldSet.Type] = [
     ProductOverrideField.self,
     BackendField.self, BackendCredentialsField.self, ManagedIdentityField.self, ClientCertificateField.self,
     BackendTLSField.self, CircuitBreakerField.self, PoolMemberField.self, BackendOverrideField.self,
-    BackendCredentialsOverrideField.self, NamedValueField.self, GroupField.self,
+    BackendCredentialsOverrideField.self, NamedValueField.self, GroupField.self, TagField.self,
     VersionSetField.self, APIVersionField.self,
 ] + shapingFieldSets
 

@@ -18,6 +18,8 @@ public struct Gateway: Sendable {
     /// Custom groups products may be visible to, beside APIM's built-in ones.
     public var groups: [Group] = []
     public var versionSets: [VersionSet] = []
+    /// Tags with a display name other than their name; any other tag is just its name.
+    public var tags: [Tag] = []
     /// Every name declared, including declarations that had errors, so that references to
     /// them are not reported a second time as unknown.
     public var declared: DeclaredNames
@@ -65,6 +67,12 @@ public struct VersionSet: Sendable {
     public var scheme: Located<Scheme>
     /// The query parameter or header that carries the version.
     public var parameter: Located<String>?
+}
+
+/// An APIM tag the gateway declares to give it a display name.
+public struct Tag: Sendable {
+    public var name: Located<String>
+    public var displayName: Located<String>?
 }
 
 /// A developer-portal group: who may see and subscribe to a product.
