@@ -256,4 +256,13 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertFalse(gateway.contains("billing:"), "a tag shown by its name needs no declaration:\n\(gateway)")
         XCTAssertTrue(try read("apis/orders.yaml").contains("tags:\n  - orders-team\n"))
     }
+
+    func testAnUnpublishedProductStaysUnpublished() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(#"{"properties": {"displayName": "Partners", "subscriptionRequired": true, "state": "notPublished"}}"#, to: "products/partners/productInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        // The bundle's product is 'notPublished' as the estate's is: the round trip compares 'state'.
+        XCTAssertEqual(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertTrue(try read("products.yaml").contains("\npublished: false\n"))
+    }
 }

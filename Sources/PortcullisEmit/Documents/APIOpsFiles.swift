@@ -50,7 +50,7 @@ enum APIOpsFiles {
         var subscriptionRequired: Bool
         /// Only meaningful, and only accepted by APIM, when subscriptions are required.
         var approvalRequired: Bool?
-        var state = "published"
+        var state: String
         var terms: String?
     }
 
@@ -208,7 +208,8 @@ enum APIOpsFiles {
                 properties: ProductProperties(
                     displayName: product.displayName?.value ?? product.name.value, description: product.description?.value,
                     subscriptionRequired: subscriptions,
-                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil, terms: product.terms?.value)))
+                    approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil,
+                    state: product.effectivePublished ? "published" : "notPublished", terms: product.terms?.value)))
     }
 
     struct FragmentProperties: Encodable {

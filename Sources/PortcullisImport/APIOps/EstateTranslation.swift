@@ -295,6 +295,7 @@ struct EstateTranslation {
         for key in ["subscriptionRequired", "approvalRequired"] {
             if let flag = properties[key]?.bool { fields.append((key, .bool(flag))) }
         }
+        if properties["state"]?.string == "notPublished" { fields.append(("published", .bool(false))) }
         if !product.groups.isEmpty { fields.append(("groups", .sequence(product.groups.map(YAMLValue.string)))) }
         fields += Self.strings(properties, ["terms"])
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
@@ -306,9 +307,6 @@ struct EstateTranslation {
         }
         let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state"]
         notCarried(properties, except: carriedKeys, of: resource.folder)
-        if let state = properties["state"]?.string, state != "published" {
-            notes.append(ImportNote(.notImported, resource.folder, "product '\(resource.name)' is '\(state)'; the bundle publishes every product"))
-        }
         return .mapping(fields)
     }
 

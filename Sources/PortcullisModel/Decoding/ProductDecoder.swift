@@ -25,6 +25,7 @@ extension DocumentDecoder {
         }
         product.terms = fields[.terms].flatMap { context.string($0) }
         product.tags = tagList(fields[.tags])
+        product.published = fields[.published].flatMap { context.bool($0) }
         guard name != nil, apis != nil else { return }
         definitions.products.append(product)
     }

@@ -17,11 +17,15 @@ public struct Product: Sendable {
     /// The terms of use subscribers accept.
     public var terms: Located<String>? = nil
     public var tags: [Located<String>] = []
+    /// Whether developers see the product and may subscribe; an estate may keep products
+    /// it has not published yet.
+    public var published: Located<Bool>? = nil
     /// Where the document's `kind` is written; diagnostics about the whole product point here.
     public var kindRange: SourceRange
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
     public var effectiveApprovalRequired: Bool { approvalRequired?.value ?? false }
+    public var effectivePublished: Bool { published?.value ?? true }
 }
 
 /// Everything read from the inputs, before references are resolved.
