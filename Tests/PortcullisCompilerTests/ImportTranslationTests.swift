@@ -265,4 +265,17 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertEqual(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]], [], result.stdout)
         XCTAssertTrue(try read("products.yaml").contains("\npublished: false\n"))
     }
+
+    func testAnAPIThatAcceptsPlainHTTPKeepsItAndTheCheckerSaysSo() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(
+            #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "protocols": ["http", "https"]}}"#,
+            to: "apis/orders/apiInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        XCTAssertEqual(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertTrue(try read("apis/orders.yaml").contains("protocols:\n  - http\n  - https\n"))
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let findings = (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "SE003" }
+        XCTAssertEqual(findings.compactMap { $0["message"] as? String }, ["API 'orders' accepts requests over plain http"], result.stdout)
+    }
 }

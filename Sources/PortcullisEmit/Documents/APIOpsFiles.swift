@@ -16,7 +16,7 @@ enum APIOpsFiles {
         var displayName: String
         var description: String?
         var path: String
-        var protocols = ["https"]
+        var protocols: [String]
         var serviceUrl: String?
         var subscriptionRequired: Bool
         var type = "http"
@@ -196,7 +196,7 @@ enum APIOpsFiles {
                 properties: APIProperties(
                     apiRevision: String(api.revision?.value ?? 1),
                     displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
-                    path: api.path.value, serviceUrl: backend?.url.flatMap { NamedValues.resolve($0, namedValues) },
+                    path: api.path.value, protocols: api.protocols?.map(\.value.rawValue) ?? ["https"], serviceUrl: backend?.url.flatMap { NamedValues.resolve($0, namedValues) },
                     subscriptionRequired: api.effectiveSubscriptionRequired, apiVersion: api.version?.name.value,
                     apiVersionSetId: api.version.map { "/apiVersionSets/\($0.set.value)" })))
     }

@@ -214,6 +214,9 @@ struct GatewayConfig: Encodable {
         var id: String
         var method: String
         var path: String
+        /// The schemes the route is served over when plain http is among them; absent, https
+        /// alone. A runtime that does not read it serves https alone, the safe side.
+        var protocols: [String]?
         var auth: Auth
         var rateLimit: Limit?
         var quota: Limit?
@@ -313,6 +316,7 @@ struct GatewayConfig: Encodable {
             return StableJSON.Fragment(Route(
                 api: api.name.value, version: version, id: route.written.id.value, method: route.written.method.value.rawValue,
                 path: apiPath + (route.written.path.value.text == "/" ? "" : route.written.path.value.text),
+                protocols: api.protocols.map { $0.map(\.value.rawValue) }.flatMap { $0 == ["https"] ? nil : $0 },
                 auth: Auth(
                     provider: plan.token?.provider.name.value, scopes: plan.scopes?.requirement(.scopes)?.values ?? [],
                     match: plan.scopes?.requirement(.scopes)?.match.rawValue ?? "any",

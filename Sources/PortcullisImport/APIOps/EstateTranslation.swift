@@ -342,6 +342,9 @@ struct EstateTranslation {
             fields.append(("backend", .string(Self.placeholderURL)))
         }
         if let flag = properties["subscriptionRequired"]?.bool { fields.append(("subscriptionRequired", .bool(flag))) }
+        if let schemes = properties["protocols"]?.strings, schemes != ["https"] {
+            fields.append(("protocols", .sequence(schemes.map(YAMLValue.string))))
+        }
         // The bundle updates the current revision, so it carries its number.
         if let revision = properties["apiRevision"]?.string.flatMap(Int.init), revision != 1 {
             fields.append(("revision", .integer(revision)))

@@ -52,6 +52,12 @@ extension DocumentDecoder {
             api.version = Version(set: set, name: versionName)
         }
         api.revision = fields[.revision].flatMap { context.integer($0, in: 1...9999) }
+        if let entry = fields[.protocols], let items = context.sequence(entry) {
+            if items.isEmpty {
+                context.diagnostics.report(.invalidValue, "'protocols' must list at least one scheme", at: entry.value.range)
+            }
+            api.protocols = items.compactMap { context.choice($0, field: entry.key, as: URLScheme.self) }
+        }
         api.request = fields[.request].flatMap { requestShaping($0) }
         api.response = fields[.response].flatMap { responseShaping($0) }
         api.ipFilter = fields[.ipFilter].flatMap { ipFilter($0) }

@@ -18,6 +18,8 @@ public struct API: Sendable {
     public var tags: [Located<String>] = []
     /// Which version of which version set the API is.
     public var version: Version? = nil
+    /// The schemes callers may use; nil for https alone. Plain http is SE003.
+    public var protocols: [Located<URLScheme>]? = nil
     /// The number of the API's current revision in APIM, which the bundle's API updates;
     /// nil for 1, the revision a new API has.
     public var revision: Located<Int>? = nil
@@ -132,4 +134,9 @@ public struct PathTemplate: Sendable, Equatable {
         }
         return String(decoding: result, as: UTF8.self)
     }
+}
+
+/// A scheme an API accepts requests over, as APIM names it.
+public enum URLScheme: String, CaseIterable, Sendable {
+    case https, http
 }

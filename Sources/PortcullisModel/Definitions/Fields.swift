@@ -126,7 +126,7 @@ public enum CORSField: String, FieldSet {
 public enum APIField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, path, backend, subscriptionRequired, auth, rateLimit,
         quota, routes, tags, version, policy, openapi
-    case request, response, ipFilter, revision
+    case request, response, ipFilter, revision, protocols
     public static let schemaDefinition = "API"
     public static let noun = "an API"
 }

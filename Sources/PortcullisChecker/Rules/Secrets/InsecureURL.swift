@@ -5,7 +5,7 @@ import PortcullisModel
 public enum InsecureURL: Rule {
     public static let code = DiagnosticCode(
         "SE003", "insecure-url", .error,
-        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'")
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http")
 
     public static let description = RuleDescription(
         code,
@@ -49,6 +49,11 @@ public enum InsecureURL: Rule {
                 name: orders-backend
                 url: ↓http://orders.example.com
                 """),
+            RuleExample.api(
+                fields: "protocols: [https, ↓http]\n",
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -73,6 +78,11 @@ public enum InsecureURL: Rule {
         }
         for (field, url) in urls where url.value.lowercased().hasPrefix("http://") {
             findings.report(code, "\(field) uses plain http://", at: url.range)
+        }
+        for api in context.apis {
+            for scheme in api.protocols ?? [] where scheme.value == .http {
+                findings.report(code, "API '\(api.name.value)' accepts requests over plain http", at: scheme.range)
+            }
         }
         for scope in context.rawScopes {
             var raw: [(String, String, SourceRange)] = []
