@@ -41,23 +41,31 @@ public struct RoundTrip: Sendable {
             return
         }
         let made = built.files
-        for (bundlePath, original) in policies.sorted(by: { $0.key < $1.key }) {
-            guard let bytes = made[bundlePath] else {
-                differences.append(Difference(path: original.path, message: "the build writes no policy for it"))
-                continue
-            }
+        // Each document is parsed twice; on all cores, as the build made them.
+        let compared = policies.sorted(by: { $0.key < $1.key })
+        let verdicts = ParallelMap.map(compared.indices) { index -> String? in
+            let (bundlePath, original) = compared[index]
+            guard let bytes = made[bundlePath] else { return "the build writes no policy for it" }
             switch (Self.canonical(original.bytes), Self.canonical(bytes)) {
-            case (nil, _):
-                differences.append(Difference(path: original.path, message: "it is not a readable policy document, so it cannot be compared"))
-            case (let before?, let after?) where before == after:
-                equivalent.insert(bundlePath)
-            case (let before?, let after):
-                differences.append(Difference(path: original.path, message: Self.firstDifference(before, after ?? "")))
+            case (nil, _): return "it is not a readable policy document, so it cannot be compared"
+            case (let before?, let after?) where before == after: return nil
+            case (let before?, let after): return Self.firstDifference(before, after ?? "")
             }
         }
-        for (bundlePath, bytes) in made.sorted(by: { $0.key < $1.key }) where bundlePath.hasSuffix("/policy.xml") && policies[bundlePath] == nil {
-            let serviceUrl = Self.apiName(of: bundlePath).flatMap { informations["apim/apis/\($0)/apiInformation.json"]?.properties["serviceUrl"]?.string }
-            if let statement = Self.firstStatement(in: bytes, exceptWhatAPIMDoesAnyway: serviceUrl) {
+        for ((bundlePath, original), verdict) in zip(compared, verdicts) {
+            if let verdict {
+                differences.append(Difference(path: original.path, message: verdict))
+            } else {
+                equivalent.insert(bundlePath)
+            }
+        }
+        let added = made.keys.filter { $0.hasSuffix("/policy.xml") && policies[$0] == nil }.sorted()
+        let statements = ParallelMap.map(added.indices) { index -> String? in
+            let serviceUrl = Self.apiName(of: added[index]).flatMap { informations["apim/apis/\($0)/apiInformation.json"]?.properties["serviceUrl"]?.string }
+            return Self.firstStatement(in: made[added[index]] ?? [], exceptWhatAPIMDoesAnyway: serviceUrl)
+        }
+        for (bundlePath, statement) in zip(added, statements) {
+            if let statement {
                 differences.append(Difference(path: bundlePath, message: "the build writes this policy, which the estate does not have, with \(statement)"))
             }
         }
