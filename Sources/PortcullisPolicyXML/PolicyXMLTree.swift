@@ -37,6 +37,12 @@ public final class PolicyXMLDocument: Sendable {
         return inbound.elements.contains { $0.name == "base" }
     }
 
+    /// The statements written directly in `section` (not inside `choose`): what runs on
+    /// every request that reaches it; none when the document has no such section.
+    public func statements(in section: String) -> [PolicyXMLElement] {
+        root.elements.first(where: { $0.name == section })?.elements ?? []
+    }
+
     /// The spaces and tabs between the start of `span`'s line and `span`, when nothing else
     /// stands there; nil when `span` does not start its line.
     public func indentation(before span: Range<Int>) -> String? {

@@ -33,6 +33,29 @@ final class RawPolicyTests: XCTestCase {
         try write(example.text, to: "defs/orders.yaml")
     }
 
+    /// An API with its own raw policy is sent to its serviceUrl without a statement; but a
+    /// broader raw policy that sets a backend would then send it there instead, so the
+    /// API's own statement stays and the definitions' backend is where requests go.
+    func testAnAPIsURLBackendWinsOverAGlobalRawBackend() throws {
+        let gateway = try String(contentsOf: file("defs/gateway.yaml"), encoding: .utf8)
+        let apiPolicy = "'<policies><inbound><base /></inbound></policies>'"
+        try writeAPI(policy: apiPolicy)
+        try write(gateway, to: "defs/gateway.yaml")
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "plain", "--quiet"], in: directory).status, 0)
+        XCTAssertFalse(
+            try String(contentsOf: file("plain/apim/apis/orders/policy.xml"), encoding: .utf8).contains("set-backend-service"),
+            "the serviceUrl alone reaches the backend")
+
+        try write(
+            gateway + "policy: '<policies><inbound><set-backend-service base-url=\"https://maintenance.example.com\" /></inbound>"
+                + "<backend><forward-request /></backend></policies>'\n",
+            to: "defs/gateway.yaml")
+        let build = try ToolProcess.run(["build", "defs", "--out", "redirected", "--quiet"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let policy = try String(contentsOf: file("redirected/apim/apis/orders/policy.xml"), encoding: .utf8)
+        XCTAssertTrue(policy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), policy)
+    }
+
     func testPolicyFilesAndFragmentsAreCarriedAsWritten() throws {
         let policy = """
             <policies>

@@ -52,6 +52,11 @@ public enum BundleBuilder {
         for (route, plan) in zip(project.routes, project.plans) { routesByAPI[route.apiIndex].append((route, plan)) }
         let apis = project.apis
         let byAPI = routesByAPI
+        // APIs a broader raw policy sends to some backend: their own backend statement stays.
+        let redirected: Set<String> =
+            GatewayPolicies.setsBackend(gateway.policy)
+            ? Set(apis.map(\.name.value))
+            : Set(project.products.filter { GatewayPolicies.setsBackend($0.policy) }.flatMap { $0.apis.map(\.value) })
         // Part 0 is the gateway's own files (gateway.json, the largest, among them); part
         // n is the files of API n - 1.
         let parts = ParallelMap.map(0..<(apis.count + 1)) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
@@ -80,7 +85,8 @@ public enum BundleBuilder {
                                 scopeDescriptions: scopeDescriptions))
                     }
                     try output.addPolicy(
-                        "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.api(api, backend: perRoute ? nil : backend)), of: "API '\(api.name.value)'",
+                        "\(folder)/policy.xml", renderer.bytes(
+                            GatewayPolicies.api(api, backend: perRoute ? nil : backend, broaderSetsBackend: redirected.contains(api.name.value))), of: "API '\(api.name.value)'",
                         at: api.name.range)
                     for (route, plan) in byAPI[part - 1] {
                         // Only a project without errors is built, so every route has a plan.

@@ -34,11 +34,18 @@ enum GatewayPolicies {
     ///
     /// An API with its own raw policy and a URL backend is sent to its `serviceUrl`, as
     /// APIM sends every API whose policy names no backend: the author's policy is then the
-    /// estate's as written (what `import` proves), and the URL is still the backend.
-    static func api(_ api: API, backend: PlannedBackend?) -> PolicyElement {
+    /// estate's as written (what `import` proves), and the URL is still the backend. That
+    /// holds only while no broader raw policy (`broaderSetsBackend`: the gateway's, or a
+    /// product's with the API) sets a backend; then the API's own statement must win.
+    static func api(_ api: API, backend: PlannedBackend?, broaderSetsBackend: Bool) -> PolicyElement {
         var inbound = backend.map(backendElements) ?? []
-        if api.policy != nil, case .url? = backend?.reference { inbound = [] }
+        if api.policy != nil, !broaderSetsBackend, case .url? = backend?.reference { inbound = [] }
         return PolicyDocument.make(.api, inbound: inbound, raw: api.policy?.document)
+    }
+
+    /// Whether a raw policy sets a backend for every request it sees.
+    static func setsBackend(_ policy: RawPolicy?) -> Bool {
+        policy?.document?.statements(in: "inbound").contains { $0.name == "set-backend-service" } == true
     }
 
     /// `set-backend-service` and, when the backend is called with APIM's managed identity,

@@ -58,8 +58,7 @@ extension Resolver {
     }
 
     private mutating func conflicts(in document: PolicyXMLDocument, section: String, names: Set<String>, with generated: String, fix: String) {
-        guard let written = document.root.elements.first(where: { $0.name == section }) else { return }
-        for statement in written.elements where names.contains(statement.name) {
+        for statement in document.statements(in: section) where names.contains(statement.name) {
             let range = document.range(statement.nameSpan)
             diagnostics.report(
                 .conflictingPolicyStatement, "raw '\(statement.name)' conflicts with \(generated)", at: range,
