@@ -30,16 +30,25 @@ struct StatementLifting {
         case roundTrip = "as fields, the document did not come back from the build as it was, so it is kept as written"
     }
 
-    /// What each scope can take, by section and statement.
-    private static let takes: [Scope: Set<String>] = [
-        .global: ["inbound cors"],
-        .api: ["inbound set-backend-service"],
-        .route: [
-            "inbound set-backend-service", "inbound set-header", "inbound set-query-parameter", "outbound set-header", "inbound ip-filter",
-            "inbound rewrite-uri", "inbound mock-response",
-        ],
-        .product: ["inbound rate-limit", "inbound quota"],
-    ]
+    /// What takes a statement: one of the three change lists (several statements make one
+    /// field) or a field of its own.
+    private enum Taker {
+        case requestHeaders, requestQuery, responseHeaders, field
+    }
+
+    /// The one place that says which statements a scope has fields for.
+    private static func taker(of statement: String, in section: String, at scope: Scope) -> Taker? {
+        switch (section, statement, scope) {
+        case ("inbound", "set-header", .route): .requestHeaders
+        case ("inbound", "set-query-parameter", .route): .requestQuery
+        case ("outbound", "set-header", .route): .responseHeaders
+        case ("inbound", "set-backend-service", .api), ("inbound", "set-backend-service", .route), ("inbound", "ip-filter", .route),
+            ("inbound", "rewrite-uri", .route), ("inbound", "mock-response", .route), ("inbound", "cors", .global),
+            ("inbound", "rate-limit", .product), ("inbound", "quota", .product):
+            .field
+        default: nil
+        }
+    }
 
     /// With `taking` false nothing is taken: the document is carried as written, after a
     /// round trip with fields taken from it did not give it back.
@@ -61,30 +70,30 @@ struct StatementLifting {
             while taking, index < statements.count {
                 let statement = statements[index]
                 let isTaken: Bool
-                switch (section.name, statement.name, scope) {
-                case ("inbound", "set-header", .route): isTaken = request.take(statement)
-                case ("inbound", "set-query-parameter", .route): isTaken = query.take(statement)
-                case ("outbound", "set-header", .route): isTaken = response.take(statement)
-                default:
+                switch Self.taker(of: statement.name, in: section.name, at: scope) {
+                case .requestHeaders?: isTaken = request.take(statement)
+                case .requestQuery?: isTaken = query.take(statement)
+                case .responseHeaders?: isTaken = response.take(statement)
+                case .field?:
                     // One statement a field: a second is not the build's to write.
-                    guard let field = Self.field(statement, in: section.name, at: scope, backends: backends),
-                        !fields.contains(where: { $0.0 == field.0 })
-                    else {
+                    guard let field = Self.field(statement, backends: backends), !fields.contains(where: { $0.0 == field.0 }) else {
                         isTaken = false
                         break
                     }
                     fields.append(field)
                     isTaken = true
+                case nil:
+                    isTaken = false
                 }
                 guard isTaken else { break }
                 taken.append(statement.name)
                 cuts.append(statement.span)
                 index += 1
             }
-            let takeable = Self.takes[scope] ?? []
             for (position, statement) in statements.enumerated().dropFirst(index) where !Self.isBoilerplate(statement) {
                 let reason: Reason =
-                    !takeable.contains(section.name + " " + statement.name) ? .noField : !taking ? .roundTrip : position == index ? .form : .order
+                    Self.taker(of: statement.name, in: section.name, at: scope) == nil ? .noField
+                    : !taking ? .roundTrip : position == index ? .form : .order
                 kept.append((statement.name, reason))
             }
         }
@@ -102,34 +111,32 @@ struct StatementLifting {
         statement.name == "base" || (statement.name == "forward-request" && statement.attributes.isEmpty)
     }
 
-    /// The field a statement other than a header or query change becomes, when it is in a
-    /// form the build writes back exactly.
-    private static func field(
-        _ statement: PolicyXMLElement, in section: String, at scope: Scope, backends: Set<String>
-    ) -> (String, YAMLValue)? {
+    /// The field a statement ``taker(of:in:at:)`` gives a field of its own becomes, when it
+    /// is in a form the build writes back exactly.
+    private static func field(_ statement: PolicyXMLElement, backends: Set<String>) -> (String, YAMLValue)? {
         let bare = statement.children.allSatisfy(\.isBlank)
-        switch (section, statement.name, scope) {
-        case ("inbound", "set-backend-service", .api), ("inbound", "set-backend-service", .route):
+        switch statement.name {
+        case "set-backend-service":
             guard statement.attributes.count == 1, let name = literal(statement, "backend-id"), backends.contains(name) else { return nil }
             return ("backend", .string(name))
-        case ("inbound", "ip-filter", .route):
+        case "ip-filter":
             return ipFilter(statement).map { ("ipFilter", $0) }
-        case ("inbound", "rewrite-uri", .route):
+        case "rewrite-uri":
             // Both attributes, as the build writes them; `copy-unmatched-params` defaults to true.
             guard bare, statement.attributes.count == 2, let template = literal(statement, "template"), template.hasPrefix("/"),
                 let keep = literal(statement, "copy-unmatched-params").flatMap(Bool.init)
             else { return nil }
             return ("rewrite", .mapping([("path", .string(template)), ("keepQuery", .bool(keep))]))
-        case ("inbound", "mock-response", .route):
+        case "mock-response":
             guard bare, let status = literal(statement, "status-code").flatMap(Int.init),
                 statement.attributes.allSatisfy({ ["status-code", "content-type"].contains($0.name) })
             else { return nil }
             var mock: [(String, YAMLValue)] = [("status", .integer(status))]
             if let type = literal(statement, "content-type") { mock.append(("contentType", .string(type))) }
             return ("mock", .mapping(mock))
-        case ("inbound", "cors", .global):
+        case "cors":
             return cors(statement).map { ("cors", $0) }
-        case ("inbound", "rate-limit", .product), ("inbound", "quota", .product):
+        case "rate-limit", "quota":
             guard bare, statement.attributes.count == 2, let calls = literal(statement, "calls").flatMap(Int.init),
                 let period = literal(statement, "renewal-period"), Int(period) != nil
             else { return nil }
