@@ -278,4 +278,17 @@ final class ImportTranslationTests: ImportTreeTestCase {
         let findings = (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "SE003" }
         XCTAssertEqual(findings.compactMap { $0["message"] as? String }, ["API 'orders' accepts requests over plain http"], result.stdout)
     }
+
+    func testAnOperationUnderAPathNoRouteCanHaveIsAnErrorNotLostInSilence() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(
+            "openapi: 3.0.1\ninfo: {title: orders, version: '1'}\npaths:\n  /orders/{id}:\n    get:\n      operationId: getOrder\n      responses: {'200': {description: ok}}\n"
+                + "  /orders/{id}/{id}:\n    get:\n      operationId: getTwice\n      responses: {'200': {description: ok}}\n",
+            to: "apis/orders/specification.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains("error: apis/orders/specification.yaml: operation 'GET /orders/{id}/{id}' is under a path no route can have"),
+            result.stdout)
+    }
 }

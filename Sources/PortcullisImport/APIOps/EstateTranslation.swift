@@ -411,6 +411,12 @@ struct EstateTranslation {
             }
             routes.append(.mapping(route))
         }
+        for operation in document.unroutable {
+            notes.append(
+                ImportNote(
+                    .error, specification.path,
+                    "operation '\(operation.method.uppercased()) \(DisplayText.escaped(operation.path.value.utf8))' is under a path no route can have (\(operation.reason)); it is not imported"))
+        }
         for (operation, policy) in policies.sorted(by: { $0.key < $1.key }) {
             notes.append(ImportNote(.error, policy.path, "operation '\(operation)' has a policy but no operation in the specification; it is not imported"))
         }
