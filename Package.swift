@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),
         .testTarget(
             name: "PortcullisCompilerTests",
-            dependencies: ["PortcullisCompiler", "PortcullisChecker", "PortcullisPolicyXML"],
+            dependencies: ["PortcullisCompiler", "PortcullisChecker", "PortcullisPolicyXML", "PortcullisImport"],
             exclude: ["Fixtures", "Support"]
         ),
     ]

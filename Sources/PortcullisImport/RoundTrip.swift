@@ -120,15 +120,27 @@ public struct RoundTrip: Sendable {
     }
 
     /// The first line where two canonical forms part, as the message says it.
+    ///
+    /// Only element names are shown, never values: a policy may hold a credential, and the
+    /// report must not print what lint would mask.
     static func firstDifference(_ before: String, _ after: String) -> String {
         let was = before.split(separator: "\n")
         let now = after.split(separator: "\n")
-        for index in 0..<max(was.count, now.count) {
-            let old = index < was.count ? String(was[index]).trimmingWhitespace : "(end)"
-            let new = index < now.count ? String(now[index]).trimmingWhitespace : "(end)"
-            if old != new { return "statement \(index + 1) differs: the estate has \(old), the build writes \(new)" }
+        for index in 0..<max(was.count, now.count) where index >= was.count || index >= now.count || was[index] != now[index] {
+            let old = index < was.count ? describe(was[index]) : "nothing more"
+            let new = index < now.count ? describe(now[index]) : "nothing more"
+            guard old != new else { return "line \(index + 1) of its canonical form, \(old), has other attributes or text in the build" }
+            return "line \(index + 1) of its canonical form differs: the estate has \(old), the build writes \(new)"
         }
         return "it differs"
+    }
+
+    /// A canonical line as what it is: an element by name, a comment, or a value.
+    private static func describe(_ line: Substring) -> String {
+        let text = line.drop { $0 == " " }
+        if text.hasPrefix("<!--") { return "a comment" }
+        if text.hasPrefix("<") { return "<\(text.dropFirst().prefix { $0 != " " && $0 != ">" })>" }
+        return "a text value"
     }
 
     /// Where two values of a property part, by name (`pool.services[0].weight`): inside
