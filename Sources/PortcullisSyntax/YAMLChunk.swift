@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A run of whole documents within a file, which can be read independently of the rest.
 public struct YAMLChunk: Sendable, Equatable {
     /// The chunk's bytes within the file.
@@ -23,25 +27,39 @@ public struct YAMLChunk: Sendable, Equatable {
         let whole = [YAMLChunk(bytes: 0..<bytes.count, firstLine: 1)]
         guard bytes.count > preferredSize else { return whole }
         var markers: [(offset: Int, line: Int)] = []
-        var line = 1
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            // `index` is at the start of a line here.
-            if bytes[index] == UInt8(ascii: "%") { return whole }
-            if index + 3 <= count, bytes[index] == 0x2D, bytes[index + 1] == 0x2D, bytes[index + 2] == 0x2D,
-                index + 3 == count || [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 3])
-            {
-                markers.append((index, line))
-                if markers.count > maxDocuments { return whole }
+        let found = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            let count = buffer.count
+            // Without a carriage return, every line ends at a line feed, which memchr finds
+            // many bytes at a time; this runs over every byte of an estate before it is read.
+            let lineFeedsOnly = memchr(buffer.baseAddress!, 0x0D, count) == nil
+            var line = 1
+            var index = 0
+            while index < count {
+                // `index` is at the start of a line here.
+                if buffer[index] == UInt8(ascii: "%") { return false }
+                if index + 3 <= count, buffer[index] == 0x2D, buffer[index + 1] == 0x2D, buffer[index + 2] == 0x2D,
+                    index + 3 == count || [0x20, 0x09, 0x0A, 0x0D].contains(buffer[index + 3])
+                {
+                    markers.append((index, line))
+                    if markers.count > maxDocuments { return false }
+                }
+                if lineFeedsOnly {
+                    guard let lineFeed = memchr(buffer.baseAddress! + index, 0x0A, count - index) else { break }
+                    index = buffer.baseAddress!.distance(to: lineFeed.assumingMemoryBound(to: UInt8.self)) + 1
+                    line += 1
+                    continue
+                }
+                while index < count, buffer[index] != 0x0A, buffer[index] != 0x0D { index += 1 }
+                if index < count {
+                    if buffer[index] == 0x0D, index + 1 < count, buffer[index + 1] == 0x0A { index += 1 }
+                    index += 1
+                    line += 1
+                }
             }
-            while index < count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
-            if index < count {
-                if bytes[index] == 0x0D, index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
-                index += 1
-                line += 1
-            }
+            return true
         }
+        guard found else { return whole }
+        let count = bytes.count
         var chunks: [YAMLChunk] = []
         var start = (offset: 0, line: 1)
         for marker in markers where marker.offset - start.offset >= preferredSize {

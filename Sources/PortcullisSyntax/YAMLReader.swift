@@ -311,6 +311,7 @@ private struct TreeBuilder {
         stack[top].nodeCount += nodeCount
         if height + 1 > stack[top].height { stack[top].height = height + 1 }
         guard stack[top].isMapping else {
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(Self.initialCapacity) }
             stack[top].items.append(node)
             return .proceed
         }
@@ -349,9 +350,14 @@ private struct TreeBuilder {
                 notes: [Diagnostic.Note("'\(key.text)' is first set here", at: first.keyRange)])
             return .proceed
         }
+        if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(Self.initialCapacity) }
         stack[top].entries.append(YAMLEntry(key: key.text, keyRange: key.range, value: node))
         return .proceed
     }
+
+    /// Room for a typical collection's items (a route has up to eight fields), reserved at
+    /// its first item, so that it is allocated once instead of growing from one.
+    private static let initialCapacity = 8
 
     /// Finds an earlier entry with the same key; small mappings are scanned, larger ones
     /// indexed. The index is filled in place, so a big mapping costs linear time.
