@@ -115,13 +115,17 @@ public struct SecretLiterals: Sendable {
         case .mapping(let entries):
             for entry in entries {
                 if CredentialScanner.looksLikeCredential(entry.key) { found.append(entry.keyRange) }
+                guard case .scalar(let scalar) = entry.value.content else {
+                    collect(entry.value, into: &found)
+                    continue
+                }
                 // Inline policy XML is judged value by value once it is read as XML.
                 // (The first byte is looked at first: this runs for every entry of an estate.)
-                if let scalar = entry.value.scalar, scalar.text.utf8.first == UInt8(ascii: "<"), entry.key == "policy" { continue }
-                if let scalar = entry.value.scalar, !entry.value.isNull, CredentialScanner.isCredential(scalar.text, under: entry.key) {
+                if scalar.text.utf8.first == UInt8(ascii: "<"), entry.key == "policy" { continue }
+                if CredentialScanner.looksLikeCredential(scalar.text)
+                    || (!entry.value.isNull && CredentialScanner.isCredential(scalar.text, under: entry.key))
+                {
                     found.append(entry.value.range)
-                } else {
-                    collect(entry.value, into: &found)
                 }
             }
         case .rejected(let written):

@@ -29,6 +29,9 @@ public enum CredentialScanner {
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
     public static func isCredential(_ value: String, under key: String) -> Bool {
+        // Most keys end in a letter that ends no credential key: they are told apart by it
+        // before any suffix is compared (this runs for every scalar entry of an estate).
+        guard let last = key.utf8.last, credentialKeyEndings.contains(last | 0x20) else { return false }
         var key = key
         var value = value
         var isAuthorization = false
@@ -79,6 +82,9 @@ public enum CredentialScanner {
         "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
     ].map { Array($0.utf8) }
+
+    /// The last letters of ``credentialKeySuffixes``, lowercased.
+    private static let credentialKeyEndings = Array(Set(credentialKeySuffixes.compactMap(\.last)))
 
     /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.
     private static let queryKeys: [[UInt8]] = [
