@@ -35,14 +35,14 @@ public struct EnforcementPlanner: Sendable {
             token = check
         }
         var limits: [PlannedLimit] = []
-        for (kind, limit, origin) in [
-            (PlannedLimit.Kind.rateLimit, route.activeRateLimit, route.rateLimit?.origin), (.quota, route.activeQuota, route.quota?.origin),
-        ] {
-            guard let limit, let origin else { continue }
+        func add(_ kind: PlannedLimit.Kind, _ limit: Limit?, _ origin: Origin?) {
+            guard let limit, let origin else { return }
             let namespace = origin == .route ? [api.name.value, route.written.id.value] : [api.name.value]
             let key = limit.effectiveKey
             limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: Caller(key), origin: origin, namespace: namespace))
         }
+        add(.rateLimit, route.activeRateLimit, route.rateLimit?.origin)
+        add(.quota, route.activeQuota, route.quota?.origin)
         // A rate limit that needs a token goes after a quota that does not.
         if limits.count == 2, limits[0].caller.needsToken, !limits[1].caller.needsToken { limits.swapAt(0, 1) }
         let beforeToken = limits.prefix { !$0.caller.needsToken }.count
