@@ -44,34 +44,133 @@ public struct Version: Sendable {
     public var name: Located<String>
 }
 
+/// One operation of an API.
+///
+/// A route is written once and read by many: its API, its effective route, every rule and
+/// emitter. Its fields live in one shared box that is copied only when a copy is changed,
+/// so passing a route around costs a reference count instead of a copy of every field.
 public struct Route: Sendable {
-    public var id: Located<String>
-    public var method: Located<HTTPMethod>
-    public var path: Located<PathTemplate>
-    public var summary: Located<String>?
+    @usableFromInline
+    struct Fields: Sendable {
+        @usableFromInline var id: Located<String>
+        @usableFromInline var method: Located<HTTPMethod>
+        @usableFromInline var path: Located<PathTemplate>
+        @usableFromInline var summary: Located<String>?
+        @usableFromInline var scopes: ScopeRequirement?
+        @usableFromInline var appRoles: ScopeRequirement?
+        @usableFromInline var cache: Cache?
+        @usableFromInline var rateLimit: LimitSetting?
+        @usableFromInline var quota: LimitSetting?
+        @usableFromInline var auth: Located<AuthSetting>?
+        @usableFromInline var publicReason: Located<String>?
+        @usableFromInline var policy: RawPolicy?
+        @usableFromInline var backend: BackendReference?
+        @usableFromInline var shaping: RouteShaping?
+        @usableFromInline var itemStart: SourceRange
+        @usableFromInline var extent: SourceRange
+        @usableFromInline var hasErrors: Bool
+    }
+
+    /// Changed only while uniquely referenced (see ``unique()``), so sharing it is safe.
+    @usableFromInline
+    final class Box: @unchecked Sendable {
+        @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var box: Box
+
+    /// The box, copied first when another route shares it.
+    @usableFromInline
+    mutating func unique() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        return box
+    }
+
+    public init(
+        id: Located<String>, method: Located<HTTPMethod>, path: Located<PathTemplate>, summary: Located<String>?, scopes: ScopeRequirement?, appRoles: ScopeRequirement? = nil, cache: Cache?, rateLimit: LimitSetting?, quota: LimitSetting?, auth: Located<AuthSetting>?, publicReason: Located<String>?, policy: RawPolicy? = nil, backend: BackendReference? = nil, shaping: RouteShaping? = nil, itemStart: SourceRange, extent: SourceRange, hasErrors: Bool = false
+    ) {
+        box = Box(Fields(id: id, method: method, path: path, summary: summary, scopes: scopes, appRoles: appRoles, cache: cache, rateLimit: rateLimit, quota: quota, auth: auth, publicReason: publicReason, policy: policy, backend: backend, shaping: shaping, itemStart: itemStart, extent: extent, hasErrors: hasErrors))
+    }
+
+    @inlinable public var id: Located<String> {
+        _read { yield box.fields.id }
+        set { unique().fields.id = newValue }
+    }
+    @inlinable public var method: Located<HTTPMethod> {
+        _read { yield box.fields.method }
+        set { unique().fields.method = newValue }
+    }
+    @inlinable public var path: Located<PathTemplate> {
+        _read { yield box.fields.path }
+        set { unique().fields.path = newValue }
+    }
+    @inlinable public var summary: Located<String>? {
+        _read { yield box.fields.summary }
+        set { unique().fields.summary = newValue }
+    }
     /// Delegated scopes a user's token must carry.
-    public var scopes: ScopeRequirement?
+    @inlinable public var scopes: ScopeRequirement? {
+        _read { yield box.fields.scopes }
+        set { unique().fields.scopes = newValue }
+    }
     /// Application roles an application's own token must carry; a token passes with
     /// either the scopes or the roles.
-    public var appRoles: ScopeRequirement? = nil
-    public var cache: Cache?
-    public var rateLimit: LimitSetting?
-    public var quota: LimitSetting?
-    public var auth: Located<AuthSetting>?
+    @inlinable public var appRoles: ScopeRequirement? {
+        _read { yield box.fields.appRoles }
+        set { unique().fields.appRoles = newValue }
+    }
+    @inlinable public var cache: Cache? {
+        _read { yield box.fields.cache }
+        set { unique().fields.cache = newValue }
+    }
+    @inlinable public var rateLimit: LimitSetting? {
+        _read { yield box.fields.rateLimit }
+        set { unique().fields.rateLimit = newValue }
+    }
+    @inlinable public var quota: LimitSetting? {
+        _read { yield box.fields.quota }
+        set { unique().fields.quota = newValue }
+    }
+    @inlinable public var auth: Located<AuthSetting>? {
+        _read { yield box.fields.auth }
+        set { unique().fields.auth = newValue }
+    }
     /// Why the route may be called without a token.
-    public var publicReason: Located<String>?
+    @inlinable public var publicReason: Located<String>? {
+        _read { yield box.fields.publicReason }
+        set { unique().fields.publicReason = newValue }
+    }
     /// Raw statements of the route's (operation's) policy.
-    public var policy: RawPolicy? = nil
+    @inlinable public var policy: RawPolicy? {
+        _read { yield box.fields.policy }
+        set { unique().fields.policy = newValue }
+    }
     /// Where the route's requests go instead of its API's backend.
-    public var backend: BackendReference? = nil
+    @inlinable public var backend: BackendReference? {
+        _read { yield box.fields.backend }
+        set { unique().fields.backend = newValue }
+    }
     /// The route's shaping fields and IP filter; nil when it writes none of them.
-    public var shaping: RouteShaping? = nil
+    @inlinable public var shaping: RouteShaping? {
+        _read { yield box.fields.shaping }
+        set { unique().fields.shaping = newValue }
+    }
     /// Where the route's item in the `routes` list starts (a point).
-    public var itemStart: SourceRange
+    @inlinable public var itemStart: SourceRange {
+        _read { yield box.fields.itemStart }
+        set { unique().fields.itemStart = newValue }
+    }
     /// The lines the route is written on.
-    public var extent: SourceRange
+    @inlinable public var extent: SourceRange {
+        _read { yield box.fields.extent }
+        set { unique().fields.extent = newValue }
+    }
     /// Whether decoding the route reported errors.
-    public var hasErrors = false
+    @inlinable public var hasErrors: Bool {
+        _read { yield box.fields.hasErrors }
+        set { unique().fields.hasErrors = newValue }
+    }
 
     /// The permissions the route names, scopes then roles, each declared in the gateway's
     /// scope catalogue; rules walk them for every route, so nothing is allocated.
