@@ -43,9 +43,7 @@ struct RawEnforcement: Sendable {
         let own = route.written.policy?.document
         // Without '<base />' the generated statements come first and no broader policy runs.
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        if let inbound = own?.root.elements.first(where: { $0.name == "inbound" }),
-            let name = first(names, among: inbound.elements.prefix { $0.name != "base" })
-        {
+        if let own, let name = first(names, among: own.inboundStatements.prefix { $0.name != "base" }) {
             return ("route '\(apiName)/\(route.written.id.value)'", name)
         }
         return broader(names, on: route, apiName: apiName)
@@ -61,15 +59,14 @@ struct RawEnforcement: Sendable {
     }
 
     private func first(_ names: Set<String>, in document: PolicyXMLDocument) -> String? {
-        guard let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return nil }
-        return first(names, among: inbound.elements[...])
+        first(names, among: document.inboundStatements[...])
     }
 
     private func first(_ names: Set<String>, among statements: ArraySlice<PolicyXMLElement>) -> String? {
         for statement in statements {
             if names.contains(statement.name) { return statement.name }
             if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
-                let fragment = fragments[id], let name = fragment.root.elements.first(where: { names.contains($0.name) })?.name
+                let fragment = fragments[id], let name = fragment.rootElements.first(where: { names.contains($0.name) })?.name
             {
                 return name
             }

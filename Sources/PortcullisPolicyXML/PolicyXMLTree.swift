@@ -17,24 +17,31 @@ public final class PolicyXMLDocument: Sendable {
     /// over the text before it.
     let lineStarts: [Int]
 
+    /// The elements directly in the root: a policy's sections, a fragment's statements.
+    /// These and the two below are found once: rules ask what runs on every request of
+    /// each route, which reads them every time.
+    public let rootElements: [PolicyXMLElement]
+    /// The statements directly in the `inbound` section; none without one.
+    public let inboundStatements: [PolicyXMLElement]
+    /// Whether the document lets broader scopes' inbound statements run: it has no
+    /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
+    /// Without it, APIM runs none of the product's, API's or global inbound statements.
+    public let keepsInboundBase: Bool
+
     init(text: [UInt8], root: PolicyXMLElement, placement: TextPlacement) {
         self.text = text
         self.root = root
         self.placement = placement
         lineStarts = TextPlacement.lineStarts(of: text)
+        rootElements = root.elements
+        let inbound = rootElements.first(where: { $0.name == "inbound" })
+        inboundStatements = inbound?.elements ?? []
+        keepsInboundBase = inbound == nil || inboundStatements.contains { $0.name == "base" }
     }
 
     /// The input range of `span`, a range of byte offsets in ``text``.
     public func range(_ span: Range<Int>) -> SourceRange {
         placement.range(span, in: text, lineStarts: lineStarts)
-    }
-
-    /// Whether the document lets broader scopes' inbound statements run: it has no
-    /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
-    /// Without it, APIM runs none of the product's, API's or global inbound statements.
-    public var keepsInboundBase: Bool {
-        guard let inbound = root.elements.first(where: { $0.name == "inbound" }) else { return true }
-        return inbound.elements.contains { $0.name == "base" }
     }
 
     /// The statements written directly in `section` (not inside `choose`): what runs on
@@ -86,7 +93,7 @@ public struct PolicyXMLElement: Sendable {
             case .element: return nil
             case .comment: continue
             case .text(let value, _):
-                if case .text(let text) = value, text.allSatisfy(\.isWhitespace) { continue }
+                if case .text(let text) = value, text.isWhitespaceOnly { continue }
                 if found != nil { return nil }
                 found = value
             }
