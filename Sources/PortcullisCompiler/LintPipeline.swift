@@ -72,8 +72,10 @@ public struct LintResult: Sendable {
 /// The front half of the compiler: bytes → YAML → definitions → resolved project,
 /// collecting every diagnostic on the way.
 public enum LintPipeline {
-    /// Files larger than this are split at document markers and read on several cores.
-    static let chunkSize = 256 * 1024
+    /// Files larger than this are split at document markers and read on several cores; small
+    /// enough that the cores finish together (a 4 MB estate makes some sixty chunks), large
+    /// enough that starting a parser per chunk costs nothing measurable.
+    static let chunkSize = 64 * 1024
 
     /// `sideFiles` are files an API's `openapi` field may name (``Workspace/sideFiles``).
     public static func run(

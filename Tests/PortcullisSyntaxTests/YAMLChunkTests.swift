@@ -22,6 +22,19 @@ final class YAMLChunkTests: XCTestCase {
         XCTAssertEqual(chunks.map(\.firstLine), [1, 3])
     }
 
+    func testFilesWithAndWithoutCarriageReturnsSplitAtTheSameDocuments() {
+        // A file without carriage returns is scanned line feed to line feed (memchr);
+        // one with them byte by byte. Both must find the same markers on the same lines.
+        let lineFeeds = Array(String(repeating: "---\nkey: value\nlist: [a, b]\n", count: 40).utf8)
+        let carriageReturns = lineFeeds.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }
+        let plain = YAMLChunk.split(lineFeeds, preferredSize: 100, maxDocuments: 100)
+        let crlf = YAMLChunk.split(carriageReturns, preferredSize: 100, maxDocuments: 100)
+        XCTAssertGreaterThan(plain.count, 5)
+        XCTAssertEqual(plain.map(\.firstLine), crlf.map(\.firstLine))
+        XCTAssertEqual(plain.map(\.firstLine).first, 1)
+        XCTAssertEqual(plain.last?.bytes.upperBound, lineFeeds.count)
+    }
+
     func testDirectivesAndTooManyDocumentsKeepOneChunk() {
         XCTAssertEqual(split("a: 1\n...\n%YAML 1.1\n---\nb: 2\n").count, 1)
         XCTAssertEqual(split("---\na\n---\nb\n---\nc\n", maxDocuments: 2).count, 1)

@@ -336,10 +336,12 @@ public struct Resolver {
         if let auth = api.auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
         for index in api.routes.indices {
             if let auth = api.routes[index].auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
-            for scope in api.routes[index].permissions.flatMap(\.scopes) where !declared.scopes.contains(scope.value) {
-                unknown(
-                    "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
-                    budget: suggestions, into: &diagnostics)
+            for requirement in api.routes[index].permissions {
+                for scope in requirement.scopes where !declared.scopes.contains(scope.value) {
+                    unknown(
+                        "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
+                        budget: suggestions, into: &diagnostics)
+                }
             }
         }
     }
