@@ -70,13 +70,13 @@ public struct CheckContext: Sendable {
     /// A raw statement among `names` that every request of `route` runs, if there is one
     /// (see ``RawEnforcement``): how messages name its policy, and its name.
     func rawStatement(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statement(names, on: route, apiName: api(of: route).name.value)
+        rawEnforcement.statement(names, on: route)
     }
 
     /// A raw statement among `names` that every request of `route` runs before its token
     /// check, if there is one (see ``RawEnforcement``).
     func rawStatementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statementBeforeTokenCheck(names, on: route, apiName: api(of: route).name.value)
+        rawEnforcement.statementBeforeTokenCheck(names, on: route)
     }
 
 

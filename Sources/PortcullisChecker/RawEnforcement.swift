@@ -17,11 +17,14 @@ struct RawEnforcement: Sendable {
 
     private let global: PolicyXMLDocument?
     private let apis: [PolicyXMLDocument?]
+    /// Each API's name, by index, for messages; looked up only once a statement is found.
+    private let apiNames: [String]
     private let fragments: [String: PolicyXMLDocument]
 
     init(_ project: ResolvedProject) {
         global = project.gateway?.policy?.document
         apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
+        apiNames = project.apis.map(\.name.value)
         fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
             first, _ in first
         }
@@ -29,31 +32,31 @@ struct RawEnforcement: Sendable {
 
     /// The first statement named in `names` that runs on every request of `route`, with
     /// how messages name the policy it is in.
-    func statement(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
+    func statement(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = first(names, in: own) { return ("route '\(apiName)/\(route.written.id.value)'", name) }
+        if let own, let name = first(names, in: own) { return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name) }
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        return broader(names, on: route, apiName: apiName)
+        return broader(names, on: route)
     }
 
     /// The first statement named in `names` that runs on every request of `route` before
     /// the token check Portcullis generates for it: one before the route's own `<base />`,
     /// or in the API's or the global policy, which run before the route's.
-    func statementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
+    func statementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
         // Without '<base />' the generated statements come first and no broader policy runs.
         guard (own?.keepsInboundBase ?? true) else { return nil }
         if let own, let name = first(names, among: own.inboundStatements.prefix { $0.name != "base" }) {
-            return ("route '\(apiName)/\(route.written.id.value)'", name)
+            return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
-        return broader(names, on: route, apiName: apiName)
+        return broader(names, on: route)
     }
 
     /// The first statement named in `names` in the API's policy of `route` or, where that
     /// keeps `<base />`, in the global policy.
-    private func broader(_ names: Set<String>, on route: EffectiveRoute, apiName: String) -> (owner: String, name: String)? {
+    private func broader(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let api = apis[route.apiIndex]
-        if let api, let name = first(names, in: api) { return ("API '\(apiName)'", name) }
+        if let api, let name = first(names, in: api) { return ("API '\(apiNames[route.apiIndex])'", name) }
         guard (api?.keepsInboundBase ?? true), let global, let name = first(names, in: global) else { return nil }
         return ("the gateway", name)
     }
