@@ -21,6 +21,11 @@ public struct EnvironmentSet: Sendable {
     /// environment may change a value, not add an API, route, provider, named value or a
     /// section (Redis, CORS, a route's cache) that is not there.
     public init(_ definitions: Definitions, diagnostics: inout DiagnosticCollector) {
+        // The declarations are indexed only for a project that has environments.
+        guard !definitions.environments.isEmpty else {
+            environments = []
+            return
+        }
         var seen: [String: SourceRange] = [:]
         var kept: [Environment] = []
         let declared = DeclaredTargets(definitions)
