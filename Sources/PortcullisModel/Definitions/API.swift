@@ -49,6 +49,9 @@ public struct Version: Sendable {
 /// A route is written once and read by many: its API, its effective route, every rule and
 /// emitter. Its fields live in one shared box that is copied only when a copy is changed,
 /// so passing a route around costs a reference count instead of a copy of every field.
+/// The accessors are written out one by one: a key-path subscript (`@dynamicMemberLookup`)
+/// would say them once, but the compiler leaves some of its reads to be projected at run
+/// time, which made a lint of 20,000 routes 9 % slower.
 public struct Route: Sendable {
     @usableFromInline
     struct Fields: Sendable {
