@@ -117,6 +117,18 @@ extension StableJSON {
             bytes += String(value).utf8
         }
 
+        public mutating func boolean(_ value: Bool) {
+            beginValue()
+            bytes += (value ? "true" : "false").utf8
+        }
+
+        /// An array of strings.
+        public mutating func strings(_ texts: [String]) {
+            beginArray()
+            for text in texts { string(text) }
+            endArray()
+        }
+
         /// An array element starts a line of its own; an object member's value follows its key.
         private mutating func beginValue() {
             if let container = open.last, container.isArray { beginMember() }
