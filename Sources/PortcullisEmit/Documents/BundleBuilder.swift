@@ -80,9 +80,11 @@ public enum BundleBuilder {
                     } else {
                         try output.add(
                             "\(folder)/specification.yaml",
-                            OpenAPIDocument.render(
-                                api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
-                                scopeDescriptions: scopeDescriptions))
+                            pieces: [
+                                OpenAPIDocument.render(
+                                    api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
+                                    scopeDescriptions: scopeDescriptions)
+                            ])
                     }
                     try output.addPolicy(
                         "\(folder)/policy.xml", renderer.bytes(
