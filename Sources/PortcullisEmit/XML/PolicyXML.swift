@@ -122,7 +122,7 @@ public struct PolicyRenderer: Sendable {
             out.append(UInt8(ascii: " "))
             out += attribute.name.utf8
             out += "=\"".utf8
-            out += render(attribute.value, inAttribute: true).utf8
+            write(attribute.value, inAttribute: true, into: &out)
             out.append(UInt8(ascii: "\""))
         }
         if element.children.isEmpty {
@@ -131,7 +131,7 @@ public struct PolicyRenderer: Sendable {
         }
         if element.children.count == 1, case .text(let value) = element.children[0] {
             out.append(UInt8(ascii: ">"))
-            out += render(value, inAttribute: false).utf8
+            write(value, inAttribute: false, into: &out)
             out += "</".utf8
             out += element.name.utf8
             out += ">\n".utf8
@@ -143,7 +143,7 @@ public struct PolicyRenderer: Sendable {
             case .element(let nested): write(nested, depth: depth + 1, into: &out)
             case .text(let value):
                 Self.indent(depth + 1, into: &out)
-                out += render(value, inAttribute: false).utf8
+                write(value, inAttribute: false, into: &out)
                 out.append(UInt8(ascii: "\n"))
             case .verbatim(let text, let indentation):
                 // Later lines may lie inside a literal or an expression, where white space is
@@ -165,16 +165,23 @@ public struct PolicyRenderer: Sendable {
     }
 
     func render(_ value: PolicyValue, inAttribute: Bool) -> String {
+        var out: [UInt8] = []
+        write(value, inAttribute: inAttribute, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func write(_ value: PolicyValue, inAttribute: Bool, into out: inout [UInt8]) {
         switch value {
         case .expression(let expression):
-            return expression.code
+            out += expression.code.utf8
         case .literal(let text):
             // The language rejects literals that APIM would evaluate; should one arrive
             // anyway, it is written as an expression that returns it as a string.
             if PolicyText.isExpression(text) {
-                return render(.expression(PolicyExpression("@(" + PolicyExpression.csharpString(text) + ")")), inAttribute: inAttribute)
+                out += ("@(" + PolicyExpression.csharpString(text) + ")").utf8
+            } else {
+                Self.escape(text, inAttribute: inAttribute, into: &out)
             }
-            return Self.escape(text, inAttribute: inAttribute)
         }
     }
 
@@ -188,25 +195,26 @@ public struct PolicyRenderer: Sendable {
         }
     }
 
-    static func escape(_ text: String, inAttribute: Bool) -> String {
-        // Most text needs no escaping at all; checking bytes first avoids rebuilding it.
-        guard text.utf8.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+    /// Appends `text` with what XML must not carry as it is escaped.
+    static func escape(_ text: String, inAttribute: Bool, into out: inout [UInt8]) {
+        // Most text needs no escaping at all: copied whole, not scalar by scalar.
+        guard text.utf8.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else {
+            out += text.utf8
+            return
+        }
         for character in text.unicodeScalars {
             switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where inAttribute: out += "&quot;"
-            case "\n" where inAttribute: out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t" where inAttribute: out += "&#9;"
+            case "&": out += "&amp;".utf8
+            case "<": out += "&lt;".utf8
+            case ">": out += "&gt;".utf8
+            case "\"" where inAttribute: out += "&quot;".utf8
+            case "\n" where inAttribute: out += "&#10;".utf8
+            case "\r": out += "&#13;".utf8
+            case "\t" where inAttribute: out += "&#9;".utf8
             // The language rejects these; should one arrive anyway, the document stays well-formed.
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(character)
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}".utf8
+            default: out += UTF8.encode(character)!
             }
         }
-        return out
     }
 }
