@@ -129,6 +129,11 @@ extension StableJSON {
             endArray()
         }
 
+        /// The document written, as ``bytes(_:)`` gives a whole document: with a final newline.
+        public func document() -> [UInt8] {
+            bytes + [UInt8(ascii: "\n")]
+        }
+
         /// An array element starts a line of its own; an object member's value follows its key.
         private mutating func beginValue() {
             if let container = open.last, container.isArray { beginMember() }
