@@ -115,6 +115,7 @@ private struct Introspection {
     /// Reads the bearer token, answers 401 without one, finds the result in the cache or
     /// asks the provider, then judges the result.
     func write(into writer: inout PolicyWriter) {
+        let cacheKey = self.cacheKey
         writer.element("set-variable", [("name", .literal(PolicyNames.bearer)), ("value", .code(bearer))])
         AuthPolicies.choose(.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), into: &writer) {
             AuthPolicies.returnResponse(401, "Unauthorized", challenge: true, into: &$0)
@@ -125,7 +126,7 @@ private struct Introspection {
         // result is never empty.
         AuthPolicies.choose(
             .code("@(string.IsNullOrEmpty(context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.introspection)\")))"), into: &writer,
-            then: call)
+            then: { call(cacheKey: cacheKey, into: &$0) })
         verdict(into: &writer)
     }
 
@@ -140,11 +141,11 @@ private struct Introspection {
 
     /// On a cache miss: spend one call of the budget, ask the provider, keep an accepted
     /// answer and cache it.
-    private func call(into writer: inout PolicyWriter) {
+    private func call(cacheKey: PolicyValue, into writer: inout PolicyWriter) {
         if let callBudget { LimitPolicies.elements(callBudget, callers: [], into: &writer) }
         credentials(into: &writer)
         writer.element("send-request", sendAttributes, content: request)
-        writer.element("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(acceptedBody))])
+        writer.element("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(Self.acceptedBody))])
         AuthPolicies.choose(.code("@(\(Self.result) != \"\")"), into: &writer) { writer in
             writer.element(
                 "cache-store-value",
@@ -158,7 +159,7 @@ private struct Introspection {
             writer.element("when", [("condition", .code("@(\(Self.result) == \"\")"))]) {
                 AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false, into: &$0)
             }
-            writer.element("when", [("condition", .code(inactive))]) {
+            writer.element("when", [("condition", .code(Self.inactive))]) {
                 AuthPolicies.returnResponse(401, "Unauthorized", challenge: true, into: &$0)
             }
             if let audiences = details.audiences {
@@ -174,14 +175,12 @@ private struct Introspection {
 
     /// The provider's answer when it is a `200` with a JSON object; empty otherwise, also
     /// when the call failed or timed out.
-    private var acceptedBody: String {
+    private static let acceptedBody =
         "@{ var response = context.Variables.GetValueOrDefault<IResponse>(\"\(PolicyNames.introspectionResponse)\"); if (response == null || response.StatusCode != 200) { return \"\"; } var body = response.Body.As<string>(); try { JObject.Parse(body); } catch (Exception) { return \"\"; } return body; }"
-    }
 
     /// Anything but `"active": true` is inactive.
-    private var inactive: String {
+    private static let inactive =
         "@{ var active = JObject.Parse(\(Self.result))[\"active\"]; return active == null || active.Type != JTokenType.Boolean || !active.Value<bool>(); }"
-    }
 
     /// True when the result's `aud` (a string or an array) names none of `audiences`.
     static func foreignAudience(_ audiences: [String]) -> String {
