@@ -178,11 +178,15 @@ public struct PolicyWriter {
 
     /// Appends `text` with what XML must not carry as it is escaped.
     private static func escape(_ text: String, inAttribute: Bool, into out: inout [UInt8]) {
-        // Most text needs no escaping at all: copied whole, not scalar by scalar.
-        guard text.utf8.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else {
-            out += text.utf8
-            return
+        // Most text needs no escaping at all: copied whole, not scalar by scalar, from its
+        // contiguous UTF-8 (which a native string always has).
+        var text = text
+        let copied = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
         }
+        if copied { return }
         for character in text.unicodeScalars {
             switch character {
             case "&": out += "&amp;".utf8
