@@ -93,7 +93,11 @@ struct GatewayRoutes {
         // Where raw policy XML that runs on the route's requests is written (the gateway's,
         // its products', its API's, its own), broadest first. Portcullis does not describe
         // what raw statements do: a runtime that cannot run them must refuse the route.
-        let raw = ([gateway.policy] + route.products.map { project.products[$0].policy } + [api.policy, route.written.policy]).compactMap { $0 }
+        var raw: [RawPolicy] = []
+        if let policy = gateway.policy { raw.append(policy) }
+        for product in route.products { if let policy = project.products[product].policy { raw.append(policy) } }
+        if let policy = api.policy { raw.append(policy) }
+        if let policy = route.written.policy { raw.append(policy) }
         if !raw.isEmpty {
             json.key("rawPolicies")
             json.strings(raw.map { locations.text($0.written.range) })
@@ -132,7 +136,9 @@ struct GatewayRoutes {
         json.string(locations.text(route.written.id.range))
         // The checks in the order a request meets them.
         json.key("steps")
-        json.strings(plan.steps.map(\.name))
+        json.beginArray()
+        for step in plan.steps { json.string(step.name) }
+        json.endArray()
         // Which version of a version set the route's API is, and where requests carry it;
         // the parameter is the query parameter or header, absent for a path segment.
         if let version {

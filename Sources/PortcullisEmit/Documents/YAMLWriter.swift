@@ -93,9 +93,14 @@ public enum YAMLValue: Sendable {
     /// digits and `-_./`, and not a boolean or null word. Every typed form but those words
     /// starts with a digit, a sign, a dot or a symbol.
     static func scalar(_ text: String) -> String {
-        let isLetter = { (scalar: Unicode.Scalar) in (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
-        let safe = text.unicodeScalars.first.map(isLetter) == true
-            && text.unicodeScalars.allSatisfy { isLetter($0) || (0x30...0x39).contains($0.value) || "-_./".unicodeScalars.contains($0) }
+        // Judged byte by byte: every allowed character is ASCII, and no byte of any other
+        // character is.
+        let isLetter = { (byte: UInt8) in (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        let safe = text.utf8.first.map(isLetter) == true
+            && text.utf8.allSatisfy { byte in
+                isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+            }
             // Only short words can be typed ones: the rest skip lowercasing.
             && !(text.utf8.count <= 5 && typedWords.contains(text.lowercased()))
         if safe { return text }
