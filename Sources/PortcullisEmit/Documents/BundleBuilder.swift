@@ -47,8 +47,10 @@ public enum BundleBuilder {
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
-        var routesByAPI = [[(route: EffectiveRoute, plan: EnforcementPlan?)]](repeating: [], count: project.apis.count)
-        for (route, plan) in zip(project.routes, project.plans) { routesByAPI[route.apiIndex].append((route, plan)) }
+        // Each API's routes by their index in the project: the routes and plans themselves
+        // are read in place on all cores, not copied here on one.
+        var routesByAPI = [[Int]](repeating: [], count: project.apis.count)
+        for (index, route) in project.routes.enumerated() { routesByAPI[route.apiIndex].append(index) }
         let apis = project.apis
         let byAPI = routesByAPI
         // APIs a broader raw policy sends to some backend: their own backend statement stays.
@@ -69,7 +71,7 @@ public enum BundleBuilder {
                     let api = apis[part - 1]
                     let folder = "apim/apis/\(api.name.value)"
                     // The API's backend, as the plan of a route that has none of its own says.
-                    let backend = byAPI[part - 1].lazy.filter { $0.route.written.backend == nil }.compactMap(\.plan?.backend).first
+                    let backend = byAPI[part - 1].lazy.filter { project.routes[$0].written.backend == nil }.compactMap { project.plans[$0]?.backend }.first
                     let perRoute = api.routes.contains { $0.backend != nil }
                     try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     if let own = api.openapi?.document {
@@ -81,7 +83,7 @@ public enum BundleBuilder {
                             "\(folder)/specification.yaml",
                             pieces: [
                                 OpenAPIDocument.render(
-                                    api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
+                                    api, routes: byAPI[part - 1].map { project.routes[$0] }, gateway: gateway, namedValues: namedValues,
                                     scopeDescriptions: scopeDescriptions)
                             ])
                     }
@@ -89,9 +91,10 @@ public enum BundleBuilder {
                         "\(folder)/policy.xml",
                         GatewayPolicies.api(api, backend: perRoute ? nil : backend, broaderSetsBackend: redirected.contains(api.name.value)),
                         of: "API '\(api.name.value)'", at: api.name.range)
-                    for (route, plan) in byAPI[part - 1] {
+                    for index in byAPI[part - 1] {
+                        let route = project.routes[index]
                         // Only a project without errors is built, so every route has a plan.
-                        guard let plan else { continue }
+                        guard let plan = project.plans[index] else { continue }
                         try output.addPolicy(
                             "\(folder)/operations/\(route.written.id.value)/policy.xml",
                             // A route whose raw inbound leaves out <base /> never runs the API's
