@@ -184,10 +184,12 @@ public enum BundleWriter {
         let expectedFolder = UInt32(folderMode & ~mask)
         var expectedFolders: Set<String> = [""]
         for path in index.paths {
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
+            // Found byte by byte: stepping back by characters is slower, and a path's
+            // separators are plain ASCII bytes.
+            var folder = path.utf8[...]
+            while let slash = folder.lastIndex(of: UInt8(ascii: "/")) {
                 folder = folder[..<slash]
-                guard expectedFolders.insert(String(folder)).inserted else { break }
+                guard expectedFolders.insert(String(path[..<slash])).inserted else { break }
             }
         }
         var differences: [Difference] = []
@@ -252,7 +254,9 @@ public enum BundleWriter {
             }
         }.map { try $0.get() }
         differences += zip(files, changed).filter(\.1).map { .changed($0.0) }
-        return (index, differences.sorted { ($0.path, $0.description) < ($1.path, $1.description) })
+        // By path, then (for a file with more than one difference) by the text of each:
+        // a folder of thousands of differences is sorted without writing each text every time.
+        return (index, differences.sorted { $0.path != $1.path ? $0.path < $1.path : $0.description < $1.description })
     }
 
     /// Takes each file and keeps nothing: comparing needs only the index.

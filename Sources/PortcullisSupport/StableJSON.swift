@@ -117,6 +117,23 @@ extension StableJSON {
             bytes += String(value).utf8
         }
 
+        public mutating func boolean(_ value: Bool) {
+            beginValue()
+            bytes += (value ? "true" : "false").utf8
+        }
+
+        /// An array of strings.
+        public mutating func strings(_ texts: [String]) {
+            beginArray()
+            for text in texts { string(text) }
+            endArray()
+        }
+
+        /// The document written, as ``bytes(_:)`` gives a whole document: with a final newline.
+        public func document() -> [UInt8] {
+            bytes + [UInt8(ascii: "\n")]
+        }
+
         /// An array element starts a line of its own; an object member's value follows its key.
         private mutating func beginValue() {
             if let container = open.last, container.isArray { beginMember() }
@@ -206,9 +223,15 @@ final class JSONNode {
     /// (slashes and non-ASCII included) as it is.
     static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Most strings need no escape: copied whole, not byte by byte.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += text.utf8
+        // Most strings need no escape: copied whole, not byte by byte, from their contiguous
+        // UTF-8 (which a native string always has).
+        var text = text
+        let copied = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied {
             out.append(UInt8(ascii: "\""))
             return
         }

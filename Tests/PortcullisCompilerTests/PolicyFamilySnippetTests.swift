@@ -27,15 +27,18 @@ final class PolicyFamilySnippetTests: XCTestCase {
         try XCTUnwrap(project.plans.first ?? nil, "the route has no plan")
     }
 
-    static func render(_ elements: [PolicyElement]) -> String {
-        elements.map { PolicyRenderer().render($0) }.joined()
+    /// What `write` writes at the top level of a document.
+    static func render(_ write: (inout PolicyWriter) -> Void) -> String {
+        var writer = PolicyWriter()
+        write(&writer)
+        return writer.text
     }
 
     func testRateLimitCountsPerRouteBudgetAndCaller() throws {
         let plan = try Self.plan(
             Self.project(routes: "  - {id: list-orders, method: GET, path: /orders, auth: none, rateLimit: {calls: 10, per: 60s, key: ip}}"))
         let limit = try XCTUnwrap(plan.limits.first)
-        XCTAssertEqual(Self.render(LimitPolicies.elements(limit, callers: [])),
+        XCTAssertEqual(Self.render { LimitPolicies.elements(limit, callers: [], into: &$0) },
             """
             <rate-limit-by-key calls="10" renewal-period="60" counter-key="@("orders:list-orders:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(context.Request.IpAddress))))" />
 
@@ -48,7 +51,7 @@ final class PolicyFamilySnippetTests: XCTestCase {
                 api: "quota: {calls: 1000, per: 1d, key: subscription}",
                 routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}"))
         let quota = try XCTUnwrap(plan.limits.first { $0.kind == .quota })
-        XCTAssertEqual(Self.render(LimitPolicies.elements(quota, callers: [])),
+        XCTAssertEqual(Self.render { LimitPolicies.elements(quota, callers: [], into: &$0) },
             """
             <quota-by-key calls="1000" counter-key="@("orders:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes((context.Subscription?.Id ?? "")))))" renewal-period="86400" />
 
@@ -59,7 +62,10 @@ final class PolicyFamilySnippetTests: XCTestCase {
         let plan = try Self.plan(Self.project(routes: "  - {id: list-orders, method: GET, path: /orders, auth: entra, scopes: [orders.read]}"))
         let token = try XCTUnwrap(plan.token)
         let scopes = try XCTUnwrap(plan.scopes)
-        XCTAssertEqual(Self.render(AuthPolicies.tokenElements(token, callBudget: nil) + AuthPolicies.scopeElements(scopes, token: token)),
+        XCTAssertEqual(Self.render {
+            AuthPolicies.tokenElements(token, callBudget: nil, into: &$0)
+            AuthPolicies.scopeElements(scopes, token: token, into: &$0)
+        },
             """
             <validate-jwt header-name="Authorization" failed-validation-httpcode="401" failed-validation-error-message="Unauthorized" require-scheme="Bearer" output-token-variable-name="portcullis-token">
                 <openid-config url="https://login.example.com/v2.0/.well-known/openid-configuration" />
@@ -93,7 +99,10 @@ final class PolicyFamilySnippetTests: XCTestCase {
             Self.project(
                 routes: "  - {id: list-orders, method: GET, path: /orders, auth: none, cache: {ttl: 30s, sharing: shared, varyBy: {query: [page]}}}"))
         let cache = try XCTUnwrap(plan.cache)
-        XCTAssertEqual(Self.render(CachePolicies.lookup(cache, callers: []) + CachePolicies.store(cache, callers: [])),
+        XCTAssertEqual(Self.render {
+            CachePolicies.lookup(cache, callers: [], into: &$0)
+            CachePolicies.store(cache, callers: [], into: &$0)
+        },
             """
             <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" caching-type="external">
                 <vary-by-query-parameter>page</vary-by-query-parameter>
@@ -108,7 +117,7 @@ final class PolicyFamilySnippetTests: XCTestCase {
             routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}",
             more: "---\napiVersion: portcullis/v1\nkind: Product\nname: basic\napis: [orders]\nrateLimit: {calls: 5, per: 1s}\nquota: {calls: 100, per: 1h}\n")
         let product = try XCTUnwrap(project.products.first)
-        XCTAssertEqual(Self.render(LimitPolicies.productElements(product)),
+        XCTAssertEqual(Self.render { LimitPolicies.productElements(product, into: &$0) },
             """
             <rate-limit calls="5" renewal-period="1" />
             <quota calls="100" renewal-period="3600" />

@@ -25,7 +25,7 @@ final class ShapingPolicyTests: XCTestCase {
                 """)
         let shaping = try XCTUnwrap(plan.requestShaping)
         XCTAssertEqual(
-            PolicyFamilySnippetTests.render(ShapingPolicies.request(shaping)),
+            PolicyFamilySnippetTests.render { ShapingPolicies.request(shaping, into: &$0) },
             """
             <set-header name="X-Partner-Key" exists-action="override">
                 <value>{{partner-secret}}</value>
@@ -54,7 +54,7 @@ final class ShapingPolicyTests: XCTestCase {
         let filter = try XCTUnwrap(plan.ipFilter)
         XCTAssertEqual(filter.origin, .api)
         XCTAssertEqual(
-            PolicyFamilySnippetTests.render([ShapingPolicies.ipFilter(filter)]),
+            PolicyFamilySnippetTests.render { ShapingPolicies.ipFilter(filter, into: &$0) },
             """
             <ip-filter action="allow">
                 <address>192.168.1.10</address>
@@ -102,7 +102,7 @@ final class ShapingPolicyTests: XCTestCase {
                 """)
         XCTAssertEqual(
             plan.steps.map(\.name), ["ip-filter", "rate-limit", "cache-lookup", "shape-request", "backend", "shape-response", "cache-store"])
-        let policy = PolicyRenderer().render(GatewayPolicies.operation(plan, setsBackend: false, raw: nil))
+        let policy = String(decoding: GatewayPolicies.operation(plan, setsBackend: false, raw: nil), as: UTF8.self)
         let order = ["<ip-filter", "<rate-limit-by-key", "<cache-lookup", "<set-header name=\"X-Source\"", "<set-header name=\"X-Powered-By\"",
             "<set-header name=\"Cache-Control\"", "<cache-store"].map { policy.range(of: $0)?.lowerBound }
         XCTAssertFalse(order.contains(nil), policy)
@@ -125,8 +125,9 @@ final class ShapingPolicyTests: XCTestCase {
         XCTAssertEqual(fixed.steps.map(\.name), ["rate-limit", "respond"])
         XCTAssertNil(fixed.requestShaping)
         XCTAssertEqual(fixed.responseHeaders.count, 0)
+        let respond = try XCTUnwrap(fixed.answer)
         XCTAssertEqual(
-            PolicyFamilySnippetTests.render([ShapingPolicies.answer(try XCTUnwrap(fixed.answer))]),
+            PolicyFamilySnippetTests.render { ShapingPolicies.answer(respond, into: &$0) },
             """
             <return-response>
                 <set-status code="503" />
@@ -142,8 +143,9 @@ final class ShapingPolicyTests: XCTestCase {
             """)
         let mock = try XCTUnwrap(project.plans[1])
         XCTAssertEqual(mock.steps.map(\.name), ["rate-limit", "mock"])
+        let mocked = try XCTUnwrap(mock.answer)
         XCTAssertEqual(
-            PolicyFamilySnippetTests.render([ShapingPolicies.answer(try XCTUnwrap(mock.answer))]),
+            PolicyFamilySnippetTests.render { ShapingPolicies.answer(mocked, into: &$0) },
             "<mock-response status-code=\"200\" content-type=\"application/json\" />\n")
     }
 }

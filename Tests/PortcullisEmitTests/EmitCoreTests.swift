@@ -2,18 +2,26 @@ import XCTest
 
 @testable import PortcullisEmit
 
-final class PolicyRendererTests: XCTestCase {
-    private let element = PolicyElement(
-        "set-header", [("name", .literal("X-\"<&>")), ("exists-action", .literal("override"))],
-        [
-            PolicyElement("value", text: .literal("a < b & \"c\"")),
-            PolicyElement("value", text: .code("@(context.Request.Headers.GetValueOrDefault(\"A\", \"<\"))")),
-        ])
+final class PolicyWriterTests: XCTestCase {
+    /// How the writer writes `value` in an attribute, or as an element's text.
+    static func written(_ value: PolicyValue, inAttribute: Bool) -> String {
+        var writer = PolicyWriter()
+        if inAttribute {
+            writer.element("e", [("a", value)])
+            return String(writer.text.dropFirst(#"<e a=""#.count).dropLast(#"" />"#.count + 1))
+        }
+        writer.element("e", text: value)
+        return String(writer.text.dropFirst("<e>".count).dropLast("</e>\n".count))
+    }
 
     func testLiteralsAreAlwaysEscaped() {
-        let raw = PolicyRenderer().render(element)
+        var writer = PolicyWriter()
+        writer.element("set-header", [("name", .literal("X-\"<&>")), ("exists-action", .literal("override"))]) { writer in
+            writer.element("value", text: .literal("a < b & \"c\""))
+            writer.element("value", text: .code("@(context.Request.Headers.GetValueOrDefault(\"A\", \"<\"))"))
+        }
         XCTAssertEqual(
-            raw,
+            writer.text,
             """
             <set-header name="X-&quot;&lt;&amp;&gt;" exists-action="override">
                 <value>a &lt; b &amp; "c"</value>
@@ -25,10 +33,9 @@ final class PolicyRendererTests: XCTestCase {
 
     /// The language rejects such literals; should one arrive, it must stay text.
     func testALiteralThatLooksLikeAnExpressionStaysText() {
-        let renderer = PolicyRenderer()
-        XCTAssertEqual(renderer.render(.literal("@(context.User.Id)"), inAttribute: true), "@(\"@(context.User.Id)\")")
-        XCTAssertEqual(renderer.render(.literal("  @{ return 1; }"), inAttribute: false), "@(\"  @{ return 1; }\")")
-        XCTAssertEqual(renderer.render(.literal("mail@(example)"), inAttribute: true), "mail@(example)")
+        XCTAssertEqual(Self.written(.literal("@(context.User.Id)"), inAttribute: true), "@(\"@(context.User.Id)\")")
+        XCTAssertEqual(Self.written(.literal("  @{ return 1; }"), inAttribute: false), "@(\"  @{ return 1; }\")")
+        XCTAssertEqual(Self.written(.literal("mail@(example)"), inAttribute: true), "mail@(example)")
     }
 
     func testCSharpStringsEscapeEverythingThatEndsThem() {
@@ -36,7 +43,10 @@ final class PolicyRendererTests: XCTestCase {
     }
 
     func testEmptyElementsSelfClose() {
-        XCTAssertEqual(PolicyRenderer().render(PolicyElement("base")), "<base />\n")
+        var writer = PolicyWriter()
+        writer.element("base")
+        writer.element("audiences") { _ in }
+        XCTAssertEqual(writer.text, "<base />\n<audiences />\n")
     }
 }
 

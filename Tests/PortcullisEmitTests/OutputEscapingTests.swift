@@ -23,23 +23,21 @@ final class OutputEscapingTests: XCTestCase {
     }
 
     func testXMLNeverCarriesACharacterXMLCannotHold() {
-        let renderer = PolicyRenderer()
         let text = "a\u{1B}b\u{0}c\u{FFFE}d\u{FFFF}e\u{7F}\u{85}"
-        XCTAssertEqual(renderer.render(.literal(text), inAttribute: false), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{7F}\u{85}")
-        XCTAssertEqual(renderer.render(.literal(text), inAttribute: true), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{7F}\u{85}")
+        XCTAssertEqual(PolicyWriterTests.written(.literal(text), inAttribute: false), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{7F}\u{85}")
+        XCTAssertEqual(PolicyWriterTests.written(.literal(text), inAttribute: true), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{7F}\u{85}")
     }
 
     /// A literal the language would have refused is written as a C# string, never as code,
     /// whatever white space hides its '@('.
     func testLiteralExpressionsBehindUnicodeWhiteSpaceStayText() {
-        let renderer = PolicyRenderer()
         for space in ["", " ", "\u{A0}", "\u{2028}", "\u{2029}", "\u{85}", "\u{3000}", "\u{FEFF}", "\u{200B}"] {
-            let rendered = renderer.render(.literal(space + "@(context.User.Email)"), inAttribute: false)
+            let rendered = PolicyWriterTests.written(.literal(space + "@(context.User.Email)"), inAttribute: false)
             XCTAssertTrue(rendered.hasPrefix("@(\""), "\(Array(space.unicodeScalars)): \(rendered)")
             XCTAssertTrue(rendered.hasSuffix("@(context.User.Email)\")"), rendered)
         }
         XCTAssertEqual(
-            renderer.render(.literal("\u{1B}@(x)"), inAttribute: false), "@(\"\\u001B@(x)\")",
+            PolicyWriterTests.written(.literal("\u{1B}@(x)"), inAttribute: false), "@(\"\\u001B@(x)\")",
             "the C# string escapes the control character")
     }
 }

@@ -45,11 +45,12 @@ public enum BundleBuilder {
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
         let sourceDigest = SHA256.hex(Array(inputDigests.map { "\($0.1)  \($0.0)\n" }.joined().utf8))
-        let renderer = PolicyRenderer()
         let namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         let scopeDescriptions = Dictionary(gateway.scopes.compactMap { scope in scope.description.map { (scope.name.value, $0.value) } }) { first, _ in first }
-        var routesByAPI = [[(route: EffectiveRoute, plan: EnforcementPlan?)]](repeating: [], count: project.apis.count)
-        for (route, plan) in zip(project.routes, project.plans) { routesByAPI[route.apiIndex].append((route, plan)) }
+        // Each API's routes by their index in the project: the routes and plans themselves
+        // are read in place on all cores, not copied here on one.
+        var routesByAPI = [[Int]](repeating: [], count: project.apis.count)
+        for (index, route) in project.routes.enumerated() { routesByAPI[route.apiIndex].append(index) }
         let apis = project.apis
         let byAPI = routesByAPI
         // APIs a broader raw policy sends to some backend: their own backend statement stays.
@@ -64,13 +65,13 @@ public enum BundleBuilder {
             do {
                 if part == 0 {
                     try gatewayFiles(
-                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, renderer: renderer,
-                        namedValues: namedValues, into: &output)
+                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, namedValues: namedValues,
+                        into: &output)
                 } else {
                     let api = apis[part - 1]
                     let folder = "apim/apis/\(api.name.value)"
                     // The API's backend, as the plan of a route that has none of its own says.
-                    let backend = byAPI[part - 1].lazy.filter { $0.route.written.backend == nil }.compactMap(\.plan?.backend).first
+                    let backend = byAPI[part - 1].lazy.filter { project.routes[$0].written.backend == nil }.compactMap { project.plans[$0]?.backend }.first
                     let perRoute = api.routes.contains { $0.backend != nil }
                     try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     if let own = api.openapi?.document {
@@ -80,27 +81,29 @@ public enum BundleBuilder {
                     } else {
                         try output.add(
                             "\(folder)/specification.yaml",
-                            OpenAPIDocument.render(
-                                api, routes: byAPI[part - 1].map(\.route), gateway: gateway, namedValues: namedValues,
-                                scopeDescriptions: scopeDescriptions))
+                            pieces: [
+                                OpenAPIDocument.render(
+                                    api, routes: byAPI[part - 1].map { project.routes[$0] }, gateway: gateway, namedValues: namedValues,
+                                    scopeDescriptions: scopeDescriptions)
+                            ])
                     }
                     try output.addPolicy(
-                        "\(folder)/policy.xml", renderer.bytes(
-                            GatewayPolicies.api(api, backend: perRoute ? nil : backend, broaderSetsBackend: redirected.contains(api.name.value))), of: "API '\(api.name.value)'",
-                        at: api.name.range)
-                    for (route, plan) in byAPI[part - 1] {
+                        "\(folder)/policy.xml",
+                        GatewayPolicies.api(api, backend: perRoute ? nil : backend, broaderSetsBackend: redirected.contains(api.name.value)),
+                        of: "API '\(api.name.value)'", at: api.name.range)
+                    for index in byAPI[part - 1] {
+                        let route = project.routes[index]
                         // Only a project without errors is built, so every route has a plan.
-                        guard let plan else { continue }
+                        guard let plan = project.plans[index] else { continue }
                         try output.addPolicy(
                             "\(folder)/operations/\(route.written.id.value)/policy.xml",
                             // A route whose raw inbound leaves out <base /> never runs the API's
                             // backend statements. A URL backend is still reached (it is the API's
                             // serviceUrl); a backend entity, a pool or its managed identity is not,
                             // so that route's own policy sets it.
-                            renderer.bytes(
-                                GatewayPolicies.operation(
-                                    plan, setsBackend: perRoute || (route.written.policy?.document?.keepsInboundBase == false && plan.backend.name != nil),
-                                    raw: route.written.policy?.document)),
+                            GatewayPolicies.operation(
+                                plan, setsBackend: perRoute || (route.written.policy?.document?.keepsInboundBase == false && plan.backend.name != nil),
+                                raw: route.written.policy?.document),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }
                 }
@@ -127,20 +130,20 @@ public enum BundleBuilder {
 
     /// The files that belong to the gateway rather than to one API.
     private static func gatewayFiles(
-        _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, renderer: PolicyRenderer,
-        namedValues: [String: String], into output: inout PartOutput
+        _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, namedValues: [String: String],
+        into output: inout PartOutput
     ) throws {
         try output.add("gateway.json", pieces: StableJSON.pieces(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
         if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
             try output.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
         }
         try output.addPolicy(
-            "apim/policy.xml", renderer.bytes(GatewayPolicies.global(gateway)), of: "gateway '\(gateway.name.value)'", at: gateway.name.range)
+            "apim/policy.xml", GatewayPolicies.global(gateway), of: "gateway '\(gateway.name.value)'", at: gateway.name.range)
         for product in project.products {
             let folder = "apim/products/\(product.name.value)"
             try output.add("\(folder)/productInformation.json", APIOpsFiles.product(product))
             try output.addPolicy(
-                "\(folder)/policy.xml", renderer.bytes(GatewayPolicies.product(product)), of: "product '\(product.name.value)'",
+                "\(folder)/policy.xml", GatewayPolicies.product(product), of: "product '\(product.name.value)'",
                 at: product.name.range)
             for api in product.apis {
                 try output.add("\(folder)/apis/\(api.value)/productApiInformation.json", APIOpsFiles.link)
@@ -234,32 +237,44 @@ public enum BundleBuilder {
 }
 /// `manifest.json`: the tool, the inputs' digests and every file's digest.
 enum Manifest {
-    struct Document: Encodable {
-        struct Entry: Encodable {
-            var path: String
-            var sha256: String
-        }
-
-        struct Tool: Encodable {
-            var name = ToolInfo.name
-            var version = ToolInfo.version
-        }
-
-        var formatVersion = 1
-        var tool = Tool()
-        /// The environment the bundle was built for; absent for the definitions as written.
-        var environment: String?
-        var inputs: [Entry]
-        var inputsSha256: String
-        var files: [Entry]
-    }
-
     /// The manifest of every file in `index`, which does not hold the manifest itself, as
-    /// UTF-8: 20 MB for 100,000 routes, so not copied into a `String` and out again.
+    /// UTF-8, written straight into bytes: 20 MB for 100,000 routes, made while both cores
+    /// wait for it. The environment is absent for the definitions as written.
     static func render(_ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?) -> [[UInt8]] {
-        StableJSON.pieces(
-            Document(
-                environment: environment, inputs: inputs.map { Document.Entry(path: $0.0, sha256: $0.1) }, inputsSha256: sourceDigest,
-                files: index.entries.map { Document.Entry(path: $0.path, sha256: $0.sha256) }))
+        func entries(_ entries: [(path: String, sha256: String)], into json: inout StableJSON.Writer) {
+            json.beginArray()
+            for entry in entries {
+                json.beginObject()
+                json.key("path")
+                json.string(entry.path)
+                json.key("sha256")
+                json.string(entry.sha256)
+                json.endObject()
+            }
+            json.endArray()
+        }
+        var json = StableJSON.Writer()
+        json.beginObject()
+        if let environment {
+            json.key("environment")
+            json.string(environment)
+        }
+        json.key("files")
+        entries(index.entries.map { ($0.path, $0.sha256) }, into: &json)
+        json.key("formatVersion")
+        json.number(1)
+        json.key("inputs")
+        entries(inputs.map { ($0.0, $0.1) }, into: &json)
+        json.key("inputsSha256")
+        json.string(sourceDigest)
+        json.key("tool")
+        json.beginObject()
+        json.key("name")
+        json.string(ToolInfo.name)
+        json.key("version")
+        json.string(ToolInfo.version)
+        json.endObject()
+        json.endObject()
+        return [json.document()]
     }
 }

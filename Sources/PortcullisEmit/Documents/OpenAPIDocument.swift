@@ -7,7 +7,7 @@ enum OpenAPIDocument {
     static func render(
         _ api: API, routes: [EffectiveRoute], gateway: Gateway, namedValues: [String: String],
         scopeDescriptions: [String: String]
-    ) -> String {
+    ) -> [UInt8] {
         var paths: [(String, [(String, YAMLValue)])] = []
         for route in routes {
             let operation = self.operation(route)
@@ -30,7 +30,7 @@ enum OpenAPIDocument {
                 .mapping([("securitySchemes", .mapping(securitySchemes(gateway, used: routes, namedValues, scopeDescriptions)))])
             ),
         ]
-        return YAMLValue.mapping(document).render()
+        return YAMLValue.mapping(document).bytes()
     }
 
     private static func operation(_ route: EffectiveRoute) -> YAMLValue {

@@ -10,58 +10,68 @@ public enum YAMLValue: Sendable {
     case mapping([(String, YAMLValue)])
 
     public func render() -> String {
-        var out = ""
-        write(indent: 0, into: &out)
+        String(decoding: bytes(), as: UTF8.self)
+    }
+
+    /// The document as UTF-8, as a bundle holds it.
+    public func bytes() -> [UInt8] {
+        var out: [UInt8] = []
+        write(indent: 0, padsFirstLine: true, into: &out)
         return out
     }
 
-    /// Appends piece by piece: joining pieces with `+` first builds a temporary string for each.
-    private func write(indent: Int, into out: inout String) {
-        let pad = String(repeating: "  ", count: indent)
+    /// Appends byte by byte, not through a `String`, whose appends check each piece's
+    /// encoding again. Without `padsFirstLine`, the first line starts where `out` ends (an
+    /// item that follows its dash).
+    private func write(indent: Int, padsFirstLine: Bool, into out: inout [UInt8]) {
+        var padsLine = padsFirstLine
         switch self {
         case .mapping(let entries):
             for (key, value) in entries {
-                out += pad
-                out += Self.scalar(key)
-                out += ":"
+                if padsLine { Self.pad(indent, into: &out) }
+                padsLine = true
+                out += Self.scalar(key).utf8
+                out.append(UInt8(ascii: ":"))
                 value.writeAfterKey(indent: indent, into: &out)
             }
         case .sequence(let items):
             for item in items {
+                if padsLine { Self.pad(indent, into: &out) }
+                padsLine = true
                 switch item {
                 case .mapping(let entries) where !entries.isEmpty:
-                    var nested = ""
-                    item.write(indent: indent + 1, into: &nested)
                     // The first line of the item follows the dash.
-                    out += pad
-                    out += "- "
-                    out += nested.dropFirst(pad.count + 2)
+                    out += "- ".utf8
+                    item.write(indent: indent + 1, padsFirstLine: false, into: &out)
                 default:
-                    out += pad
-                    out += "-"
+                    out.append(UInt8(ascii: "-"))
                     item.writeAfterKey(indent: indent, into: &out)
                 }
             }
         default:
-            out += pad
-            out += inline
-            out += "\n"
+            if padsLine { Self.pad(indent, into: &out) }
+            out += inline.utf8
+            out.append(UInt8(ascii: "\n"))
         }
     }
 
-    private func writeAfterKey(indent: Int, into out: inout String) {
+    private func writeAfterKey(indent: Int, into out: inout [UInt8]) {
         switch self {
         case .mapping(let entries) where !entries.isEmpty:
-            out += "\n"
-            write(indent: indent + 1, into: &out)
+            out.append(UInt8(ascii: "\n"))
+            write(indent: indent + 1, padsFirstLine: true, into: &out)
         case .sequence(let items) where !items.isEmpty:
-            out += "\n"
-            write(indent: indent + 1, into: &out)
+            out.append(UInt8(ascii: "\n"))
+            write(indent: indent + 1, padsFirstLine: true, into: &out)
         default:
-            out += " "
-            out += inline
-            out += "\n"
+            out.append(UInt8(ascii: " "))
+            out += inline.utf8
+            out.append(UInt8(ascii: "\n"))
         }
+    }
+
+    private static func pad(_ indent: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
     private var inline: String {
@@ -83,9 +93,14 @@ public enum YAMLValue: Sendable {
     /// digits and `-_./`, and not a boolean or null word. Every typed form but those words
     /// starts with a digit, a sign, a dot or a symbol.
     static func scalar(_ text: String) -> String {
-        let isLetter = { (scalar: Unicode.Scalar) in (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
-        let safe = text.unicodeScalars.first.map(isLetter) == true
-            && text.unicodeScalars.allSatisfy { isLetter($0) || (0x30...0x39).contains($0.value) || "-_./".unicodeScalars.contains($0) }
+        // Judged byte by byte: every allowed character is ASCII, and no byte of any other
+        // character is.
+        let isLetter = { (byte: UInt8) in (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        let safe = text.utf8.first.map(isLetter) == true
+            && text.utf8.allSatisfy { byte in
+                isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+            }
             // Only short words can be typed ones: the rest skip lowercasing.
             && !(text.utf8.count <= 5 && typedWords.contains(text.lowercased()))
         if safe { return text }

@@ -6,23 +6,29 @@ import PortcullisSupport
 /// be asked cannot answer.
 enum AuthPolicies {
     /// `callBudget` counts the calls an introspection check makes to its provider.
-    static func tokenElements(_ check: TokenCheck, callBudget: PlannedLimit?) -> [PolicyElement] {
+    static func tokenElements(_ check: TokenCheck, callBudget: PlannedLimit?, into writer: inout PolicyWriter) {
         switch check.method {
-        case .jwt(let jwt): [validateJWT(jwt, code: 401, message: "Unauthorized", keepsToken: true, claims: nil)]
+        case .jwt(let jwt): validateJWT(jwt, code: 401, message: "Unauthorized", keepsToken: true, into: &writer)
         case .introspection(let details, let results):
-            Introspection(details: details, results: results, provider: check.provider, callBudget: callBudget).elements
+            Introspection(details: details, results: results, provider: check.provider, callBudget: callBudget).write(into: &writer)
         }
     }
 
-    static func scopeElements(_ scopes: ScopeCheck, token: TokenCheck) -> [PolicyElement] {
+    static func scopeElements(_ scopes: ScopeCheck, token: TokenCheck, into writer: inout PolicyWriter) {
         if case .jwt(let jwt) = token.method, scopes.alternatives.count == 1, let only = scopes.alternatives.first {
             // A second check that runs only on a valid token, so its failure means missing scopes.
-            let claim = PolicyElement(
-                "claim", [("name", .literal(only.claim)), ("match", .literal(only.match.rawValue)), ("separator", .literal(" "))],
-                only.values.map { PolicyElement("value", text: .literal($0)) })
-            return [validateJWT(jwt, code: 403, message: "Forbidden", keepsToken: false, claims: claim)]
+            validateJWT(jwt, code: 403, message: "Forbidden", keepsToken: false, into: &writer) { writer in
+                writer.element("required-claims") { writer in
+                    writer.element(
+                        "claim", [("name", .literal(only.claim)), ("match", .literal(only.match.rawValue)), ("separator", .literal(" "))]
+                    ) { writer in
+                        for value in only.values { writer.element("value", text: .literal(value)) }
+                    }
+                }
+            }
+            return
         }
-        return [choose([(.code(lacksPermissions(scopes, token: token)), [returnResponse(403, "Forbidden", challenge: false)])])]
+        choose(.code(lacksPermissions(scopes, token: token)), into: &writer) { returnResponse(403, "Forbidden", challenge: false, into: &$0) }
     }
 
     /// True when the token meets none of the alternatives. Each claim may hold a
@@ -50,9 +56,11 @@ enum AuthPolicies {
         return "@{ " + statements.joined(separator: " ") + " return !(" + tests.joined(separator: " || ") + "); }"
     }
 
+    /// `claims` writes the required claims, if any.
     private static func validateJWT(
-        _ jwt: IdentityProvider.JWT, code: Int, message: String, keepsToken: Bool, claims: PolicyElement?
-    ) -> PolicyElement {
+        _ jwt: IdentityProvider.JWT, code: Int, message: String, keepsToken: Bool, into writer: inout PolicyWriter,
+        claims: (inout PolicyWriter) -> Void = { _ in }
+    ) {
         var attributes: [(String, PolicyValue)] = [
             ("header-name", .literal("Authorization")),
             ("failed-validation-httpcode", .number(code)),
@@ -60,28 +68,34 @@ enum AuthPolicies {
             ("require-scheme", .literal("Bearer")),
         ]
         if keepsToken { attributes.append(("output-token-variable-name", .literal(PolicyNames.token))) }
-        var children = [
-            PolicyElement("openid-config", [("url", .literal(jwt.openidConfig.value))]),
-            PolicyElement("audiences", [], jwt.audiences.map { PolicyElement("audience", text: .literal($0.value)) }),
-            PolicyElement("issuers", [], [PolicyElement("issuer", text: .literal(jwt.issuer.value))]),
-        ]
-        if let claims { children.append(PolicyElement("required-claims", [], [claims])) }
-        return PolicyElement("validate-jwt", attributes, children)
-    }
-
-    static func choose(_ cases: [(PolicyValue, [PolicyElement])]) -> PolicyElement {
-        PolicyElement("choose", [], cases.map { PolicyElement("when", [("condition", $0.0)], $0.1) })
-    }
-
-    static func returnResponse(_ code: Int, _ reason: String, challenge: Bool) -> PolicyElement {
-        var children = [PolicyElement("set-status", [("code", .number(code)), ("reason", .literal(reason))])]
-        if challenge {
-            children.append(
-                PolicyElement(
-                    "set-header", [("name", .literal("WWW-Authenticate")), ("exists-action", .literal("override"))],
-                    [PolicyElement("value", text: .literal("Bearer"))]))
+        writer.element("validate-jwt", attributes) { writer in
+            writer.element("openid-config", [("url", .literal(jwt.openidConfig.value))])
+            writer.element("audiences") { writer in
+                for audience in jwt.audiences { writer.element("audience", text: .literal(audience.value)) }
+            }
+            writer.element("issuers") { writer in
+                writer.element("issuer", text: .literal(jwt.issuer.value))
+            }
+            claims(&writer)
         }
-        return PolicyElement("return-response", [], children)
+    }
+
+    /// `<choose>` with one `<when>`: what `then` writes runs when `condition` holds.
+    static func choose(_ condition: PolicyValue, into writer: inout PolicyWriter, then: (inout PolicyWriter) -> Void) {
+        writer.element("choose") { writer in
+            writer.element("when", [("condition", condition)], content: then)
+        }
+    }
+
+    static func returnResponse(_ code: Int, _ reason: String, challenge: Bool, into writer: inout PolicyWriter) {
+        writer.element("return-response") { writer in
+            writer.element("set-status", [("code", .number(code)), ("reason", .literal(reason))])
+            if challenge {
+                writer.element("set-header", [("name", .literal("WWW-Authenticate")), ("exists-action", .literal("override"))]) { writer in
+                    writer.element("value", text: .literal("Bearer"))
+                }
+            }
+        }
     }
 }
 
@@ -100,19 +114,20 @@ private struct Introspection {
 
     /// Reads the bearer token, answers 401 without one, finds the result in the cache or
     /// asks the provider, then judges the result.
-    var elements: [PolicyElement] {
-        [
-            PolicyElement("set-variable", [("name", .literal(PolicyNames.bearer)), ("value", .code(bearer))]),
-            AuthPolicies.choose([
-                (.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)])
-            ]),
-            PolicyElement(
-                "cache-lookup-value", [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)]),
-            // A miss leaves the variable unset or null (Microsoft's pages say both); a stored
-            // result is never empty.
-            AuthPolicies.choose([(.code("@(string.IsNullOrEmpty(context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.introspection)\")))"), call)]),
-            verdict,
-        ]
+    func write(into writer: inout PolicyWriter) {
+        let cacheKey = self.cacheKey
+        writer.element("set-variable", [("name", .literal(PolicyNames.bearer)), ("value", .code(bearer))])
+        AuthPolicies.choose(.code("@(string.IsNullOrEmpty((string)context.Variables[\"\(PolicyNames.bearer)\"]))"), into: &writer) {
+            AuthPolicies.returnResponse(401, "Unauthorized", challenge: true, into: &$0)
+        }
+        writer.element(
+            "cache-lookup-value", [("key", cacheKey), ("variable-name", .literal(PolicyNames.introspection)), ("caching-type", cachingType)])
+        // A miss leaves the variable unset or null (Microsoft's pages say both); a stored
+        // result is never empty.
+        AuthPolicies.choose(
+            .code("@(string.IsNullOrEmpty(context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.introspection)\")))"), into: &writer,
+            then: { call(cacheKey: cacheKey, into: &$0) })
+        verdict(into: &writer)
     }
 
     private var cachingType: PolicyValue { .literal(results.storage.rawValue) }
@@ -126,34 +141,33 @@ private struct Introspection {
 
     /// On a cache miss: spend one call of the budget, ask the provider, keep an accepted
     /// answer and cache it.
-    private var call: [PolicyElement] {
-        var call: [PolicyElement] = []
-        if let callBudget { call += LimitPolicies.elements(callBudget, callers: []) }
-        return call + credentials + [
-            PolicyElement("send-request", sendAttributes, requestChildren),
-            PolicyElement("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(acceptedBody))]),
-            AuthPolicies.choose([
-                (
-                    .code("@(\(Self.result) != \"\")"),
-                    [
-                        PolicyElement(
-                            "cache-store-value",
-                            [("key", cacheKey), ("value", .code("@(\(Self.result))")), ("duration", .code(duration)), ("caching-type", cachingType)])
-                    ]
-                )
-            ]),
-        ]
+    private func call(cacheKey: PolicyValue, into writer: inout PolicyWriter) {
+        if let callBudget { LimitPolicies.elements(callBudget, callers: [], into: &writer) }
+        credentials(into: &writer)
+        writer.element("send-request", sendAttributes, content: request)
+        writer.element("set-variable", [("name", .literal(PolicyNames.introspection)), ("value", .code(Self.acceptedBody))])
+        AuthPolicies.choose(.code("@(\(Self.result) != \"\")"), into: &writer) { writer in
+            writer.element(
+                "cache-store-value",
+                [("key", cacheKey), ("value", .code("@(\(Self.result))")), ("duration", .code(duration)), ("caching-type", cachingType)])
+        }
     }
 
     /// 503 when there is no result, 401 for an inactive token or one for another audience.
-    private var verdict: PolicyElement {
-        let unauthorized = [AuthPolicies.returnResponse(401, "Unauthorized", challenge: true)]
-        var cases: [(PolicyValue, [PolicyElement])] = [
-            (.code("@(\(Self.result) == \"\")"), [AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false)]),
-            (.code(inactive), unauthorized),
-        ]
-        if let audiences = details.audiences { cases.append((.code(Self.foreignAudience(audiences.map(\.value))), unauthorized)) }
-        return AuthPolicies.choose(cases)
+    private func verdict(into writer: inout PolicyWriter) {
+        writer.element("choose") { writer in
+            writer.element("when", [("condition", .code("@(\(Self.result) == \"\")"))]) {
+                AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false, into: &$0)
+            }
+            writer.element("when", [("condition", .code(Self.inactive))]) {
+                AuthPolicies.returnResponse(401, "Unauthorized", challenge: true, into: &$0)
+            }
+            if let audiences = details.audiences {
+                writer.element("when", [("condition", .code(Self.foreignAudience(audiences.map(\.value))))]) {
+                    AuthPolicies.returnResponse(401, "Unauthorized", challenge: true, into: &$0)
+                }
+            }
+        }
     }
 
     private let bearer =
@@ -161,14 +175,12 @@ private struct Introspection {
 
     /// The provider's answer when it is a `200` with a JSON object; empty otherwise, also
     /// when the call failed or timed out.
-    private var acceptedBody: String {
+    private static let acceptedBody =
         "@{ var response = context.Variables.GetValueOrDefault<IResponse>(\"\(PolicyNames.introspectionResponse)\"); if (response == null || response.StatusCode != 200) { return \"\"; } var body = response.Body.As<string>(); try { JObject.Parse(body); } catch (Exception) { return \"\"; } return body; }"
-    }
 
     /// Anything but `"active": true` is inactive.
-    private var inactive: String {
+    private static let inactive =
         "@{ var active = JObject.Parse(\(Self.result))[\"active\"]; return active == null || active.Type != JTokenType.Boolean || !active.Value<bool>(); }"
-    }
 
     /// True when the result's `aud` (a string or an array) names none of `audiences`.
     static func foreignAudience(_ audiences: [String]) -> String {
@@ -192,34 +204,28 @@ private struct Introspection {
     /// secret reaches the expression through a variable set from its named value: APIM
     /// substitutes named values inside expressions too, where a quote in the secret would
     /// change the code.
-    private var requestChildren: [PolicyElement] {
+    private func request(into writer: inout PolicyWriter) {
         let variable = { (name: String) in "System.Net.WebUtility.UrlEncode((string)context.Variables[\"\(name)\"])" }
-        return [
-            PolicyElement("set-url", text: .literal(details.endpoint.value)),
-            PolicyElement("set-method", text: .literal("POST")),
-            PolicyElement(
-                "set-header", [("name", .literal("Content-Type")), ("exists-action", .literal("override"))],
-                [PolicyElement("value", text: .literal("application/x-www-form-urlencoded"))]),
-            PolicyElement(
-                "set-header", [("name", .literal("Authorization")), ("exists-action", .literal("override"))],
-                [
-                    PolicyElement(
-                        "value",
-                        text: .code(
-                            "@(\"Basic \" + Convert.ToBase64String(Encoding.UTF8.GetBytes(\(variable(PolicyNames.clientId)) + \":\" + \(variable(PolicyNames.clientSecret)))))"
-                        ))
-                ]),
-            PolicyElement("set-body", text: .code("@(\"token=\" + Uri.EscapeDataString((string)context.Variables[\"\(PolicyNames.bearer)\"]))")),
-        ]
+        writer.element("set-url", text: .literal(details.endpoint.value))
+        writer.element("set-method", text: .literal("POST"))
+        writer.element("set-header", [("name", .literal("Content-Type")), ("exists-action", .literal("override"))]) { writer in
+            writer.element("value", text: .literal("application/x-www-form-urlencoded"))
+        }
+        writer.element("set-header", [("name", .literal("Authorization")), ("exists-action", .literal("override"))]) { writer in
+            writer.element(
+                "value",
+                text: .code(
+                    "@(\"Basic \" + Convert.ToBase64String(Encoding.UTF8.GetBytes(\(variable(PolicyNames.clientId)) + \":\" + \(variable(PolicyNames.clientSecret)))))"
+                ))
+        }
+        writer.element("set-body", text: .code("@(\"token=\" + Uri.EscapeDataString((string)context.Variables[\"\(PolicyNames.bearer)\"]))"))
     }
 
     /// The client credentials as variables; the secret comes from its named value.
-    private var credentials: [PolicyElement] {
+    private func credentials(into writer: inout PolicyWriter) {
         let secretName: String
         if case .reference(let name) = details.clientSecret { secretName = name.value } else { secretName = "" }
-        return [
-            PolicyElement("set-variable", [("name", .literal(PolicyNames.clientId)), ("value", .literal(details.clientId.value))]),
-            PolicyElement("set-variable", [("name", .literal(PolicyNames.clientSecret)), ("value", .literal("{{\(secretName)}}"))]),
-        ]
+        writer.element("set-variable", [("name", .literal(PolicyNames.clientId)), ("value", .literal(details.clientId.value))])
+        writer.element("set-variable", [("name", .literal(PolicyNames.clientSecret)), ("value", .literal("{{\(secretName)}}"))])
     }
 }

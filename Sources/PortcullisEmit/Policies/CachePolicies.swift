@@ -4,7 +4,7 @@ import PortcullisModel
 /// cache varies on a hash of the caller, set in a request header just for the lookup,
 /// never on the raw token; a request that names no caller is neither looked up nor stored.
 enum CachePolicies {
-    static func lookup(_ cache: PlannedCache, callers: [Caller]) -> [PolicyElement] {
+    static func lookup(_ cache: PlannedCache, callers: [Caller], into writer: inout PolicyWriter) {
         var attributes: [(String, PolicyValue)] = [
             ("vary-by-developer", .literal("false")),
             ("vary-by-developer-groups", .literal("false")),
@@ -16,34 +16,32 @@ enum CachePolicies {
             attributes.append(("downstream-caching-type", .literal("none")))
             attributes.append(("allow-private-response-caching", .literal("true")))
         }
-        var varyBy = cache.varyByHeaders.map { PolicyElement("vary-by-header", text: .literal($0)) }
         guard case .perCaller(let caller) = cache.sharing else {
-            varyBy += cache.varyByQuery.map { PolicyElement("vary-by-query-parameter", text: .literal($0)) }
-            return [PolicyElement("cache-lookup", attributes, varyBy)]
+            writer.element("cache-lookup", attributes) { writer in
+                for header in cache.varyByHeaders { writer.element("vary-by-header", text: .literal(header)) }
+                for parameter in cache.varyByQuery { writer.element("vary-by-query-parameter", text: .literal(parameter)) }
+            }
+            return
         }
-        varyBy.append(PolicyElement("vary-by-header", text: .literal(PolicyNames.cacheCallerHeader)))
-        varyBy += cache.varyByQuery.map { PolicyElement("vary-by-query-parameter", text: .literal($0)) }
         let value = Identity.value(of: caller, callers: callers)
-        return [
-            AuthPolicies.choose([
-                (
-                    .code("@(\(value) != \"\")"),
-                    [
-                        PolicyElement(
-                            "set-header", [("name", .literal(PolicyNames.cacheCallerHeader)), ("exists-action", .literal("override"))],
-                            [PolicyElement("value", text: .code("@(\(Identity.hashed(value)))"))]),
-                        PolicyElement("cache-lookup", attributes, varyBy),
-                        PolicyElement(
-                            "set-header", [("name", .literal(PolicyNames.cacheCallerHeader)), ("exists-action", .literal("delete"))]),
-                    ]
-                )
-            ])
-        ]
+        AuthPolicies.choose(.code("@(\(value) != \"\")"), into: &writer) { writer in
+            writer.element(
+                "set-header", [("name", .literal(PolicyNames.cacheCallerHeader)), ("exists-action", .literal("override"))]
+            ) { writer in
+                writer.element("value", text: .code("@(\(Identity.hashed(value)))"))
+            }
+            writer.element("cache-lookup", attributes) { writer in
+                for header in cache.varyByHeaders { writer.element("vary-by-header", text: .literal(header)) }
+                writer.element("vary-by-header", text: .literal(PolicyNames.cacheCallerHeader))
+                for parameter in cache.varyByQuery { writer.element("vary-by-query-parameter", text: .literal(parameter)) }
+            }
+            writer.element("set-header", [("name", .literal(PolicyNames.cacheCallerHeader)), ("exists-action", .literal("delete"))])
+        }
     }
 
-    static func store(_ cache: PlannedCache, callers: [Caller]) -> [PolicyElement] {
-        let store = PolicyElement("cache-store", [("duration", .number(cache.ttlSeconds))])
-        guard case .perCaller(let caller) = cache.sharing else { return [store] }
-        return [AuthPolicies.choose([(.code("@(\(Identity.value(of: caller, callers: callers)) != \"\")"), [store])])]
+    static func store(_ cache: PlannedCache, callers: [Caller], into writer: inout PolicyWriter) {
+        let store = [("duration", PolicyValue.number(cache.ttlSeconds))]
+        guard case .perCaller(let caller) = cache.sharing else { return writer.element("cache-store", store) }
+        AuthPolicies.choose(.code("@(\(Identity.value(of: caller, callers: callers)) != \"\")"), into: &writer) { $0.element("cache-store", store) }
     }
 }

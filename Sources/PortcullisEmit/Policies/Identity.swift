@@ -22,9 +22,9 @@ enum Identity {
     }
 
     /// `set-variable` statements that read each token-named caller.
-    static func readCallers(_ callers: [Caller], token: TokenCheck) -> [PolicyElement] {
-        callers.compactMap { caller in
-            guard case .claim(let names) = caller else { return nil }
+    static func readCallers(_ callers: [Caller], token: TokenCheck, into writer: inout PolicyWriter) {
+        for caller in callers {
+            guard case .claim(let names) = caller else { continue }
             let list = "new[] { " + names.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
             let read: String
             switch token.method {
@@ -35,7 +35,7 @@ enum Identity {
                 read =
                     "var result = JObject.Parse((string)context.Variables[\"\(PolicyNames.introspection)\"]); foreach (var name in \(list)) { var value = result[name]; if (value == null || value.Type == JTokenType.Null || ((value.Type == JTokenType.Array || value.Type == JTokenType.Object) && !value.HasValues)) { continue; } var text = value.Type == JTokenType.String ? (string)value : value.ToString(Newtonsoft.Json.Formatting.None); if (text != \"\") { return text; } } return \"\";"
             }
-            return PolicyElement("set-variable", [("name", .literal(variable(caller, in: callers))), ("value", .code("@{ \(read) }"))])
+            writer.element("set-variable", [("name", .literal(variable(caller, in: callers))), ("value", .code("@{ \(read) }"))])
         }
     }
 

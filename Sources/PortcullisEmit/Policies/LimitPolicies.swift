@@ -4,43 +4,35 @@ import PortcullisModel
 /// budget, `orders:list-orders:` for a route's own) and a hash of the caller, so different
 /// budgets and different callers never share a counter.
 enum LimitPolicies {
-    static func elements(_ limit: PlannedLimit, callers: [Caller]) -> [PolicyElement] {
+    static func elements(_ limit: PlannedLimit, callers: [Caller], into writer: inout PolicyWriter) {
         let counterKey = PolicyValue.code(
             "@(" + PolicyExpression.csharpString(limit.counterPrefix) + " + " + Identity.hashed(Identity.value(of: limit.caller, callers: callers)) + ")")
         switch limit.kind {
         case .rateLimit:
-            return [
-                PolicyElement(
-                    "rate-limit-by-key",
-                    [("calls", .number(limit.calls)), ("renewal-period", .number(limit.windowSeconds)), ("counter-key", counterKey)])
-            ]
+            writer.element(
+                "rate-limit-by-key", [("calls", .number(limit.calls)), ("renewal-period", .number(limit.windowSeconds)), ("counter-key", counterKey)])
         case .quota:
-            return [
-                PolicyElement(
-                    "quota-by-key",
-                    [("calls", .number(limit.calls)), ("counter-key", counterKey), ("renewal-period", .number(limit.windowSeconds))])
-            ]
+            writer.element(
+                "quota-by-key", [("calls", .number(limit.calls)), ("counter-key", counterKey), ("renewal-period", .number(limit.windowSeconds))])
         }
     }
 
     /// A request whose token names none of the callers a limit counts by is refused:
     /// counting it on one shared counter would let anyone spend everyone's budget.
-    static func refuseUnnamed(_ callers: [Caller], of plan: EnforcementPlan) -> [PolicyElement] {
+    static func refuseUnnamed(_ callers: [Caller], of plan: EnforcementPlan, into writer: inout PolicyWriter) {
         let counted = callers.filter { caller in plan.limitsAfterToken.contains { $0.caller == caller } }
-        guard !counted.isEmpty else { return [] }
+        guard !counted.isEmpty else { return }
         let condition = counted.map { "\(Identity.value(of: $0, callers: callers)) == \"\"" }.joined(separator: " || ")
-        return [AuthPolicies.choose([(.code("@(\(condition))"), [AuthPolicies.returnResponse(403, "Forbidden", challenge: false)])])]
+        AuthPolicies.choose(.code("@(\(condition))"), into: &writer) { AuthPolicies.returnResponse(403, "Forbidden", challenge: false, into: &$0) }
     }
 
     /// Product limits count per subscription, which APIM's `rate-limit` and `quota` do.
-    static func productElements(_ product: Product) -> [PolicyElement] {
-        var elements: [PolicyElement] = []
+    static func productElements(_ product: Product, into writer: inout PolicyWriter) {
         if let limit = product.rateLimit {
-            elements.append(PolicyElement("rate-limit", [("calls", .number(limit.calls.value)), ("renewal-period", .number(limit.per.value))]))
+            writer.element("rate-limit", [("calls", .number(limit.calls.value)), ("renewal-period", .number(limit.per.value))])
         }
         if let quota = product.quota {
-            elements.append(PolicyElement("quota", [("calls", .number(quota.calls.value)), ("renewal-period", .number(quota.per.value))]))
+            writer.element("quota", [("calls", .number(quota.calls.value)), ("renewal-period", .number(quota.per.value))])
         }
-        return elements
     }
 }

@@ -11,52 +11,74 @@ enum PolicyDocument {
         case operation
     }
 
+    /// What Portcullis generates for one section: statements written into the document.
+    typealias Statements = (inout PolicyWriter) -> Void
+
     /// The document of one scope: in each section, `<base />` (below global scope), then
     /// what Portcullis generates. With `raw`, the sections are those the author wrote, in
     /// the author's order: each keeps its statements, and the generated ones go right after
     /// its `<base />` (or first, where it has none). A section the author left out appears
     /// only when Portcullis generates something for it, as it would without `raw`.
     static func make(
-        _ scope: Scope, inbound: [PolicyElement] = [], backend: [PolicyElement] = [],
-        outbound: [PolicyElement] = [], onError: [PolicyElement] = [], raw: PolicyXMLDocument? = nil
-    ) -> PolicyElement {
-        let base = scope == .global ? [] : [PolicyElement("base")]
-        let generated = [("inbound", inbound), ("backend", backend), ("outbound", outbound), ("on-error", onError)]
-        guard let raw else {
-            return PolicyElement("policies", [], generated.map { PolicyElement($0.0, [], base + $0.1) })
+        _ scope: Scope, raw: PolicyXMLDocument? = nil, inbound: Statements = { _ in }, backend: Statements = { _ in },
+        outbound: Statements = { _ in }, onError: Statements = { _ in }
+    ) -> [UInt8] {
+        var writer = PolicyWriter()
+        writer.element("policies") { writer in
+            func generated(_ name: String, into writer: inout PolicyWriter) {
+                switch name {
+                case "inbound": inbound(&writer)
+                case "backend": backend(&writer)
+                case "outbound": outbound(&writer)
+                default: onError(&writer)
+                }
+            }
+            let sections = ["inbound", "backend", "outbound", "on-error"]
+            let written = raw?.root.elements.filter { sections.contains($0.name) } ?? []
+            if let raw {
+                for element in written {
+                    section(element.name, written: element, in: raw, into: &writer) { generated(element.name, into: &$0) }
+                }
+            }
+            for name in sections where !written.contains(where: { $0.name == name }) {
+                let mark = writer.mark
+                var wroteStatements = false
+                writer.element(name) { writer in
+                    if scope != .global { writer.element("base") }
+                    let start = writer.mark
+                    generated(name, into: &writer)
+                    wroteStatements = writer.mark != start
+                }
+                if raw != nil, !wroteStatements { writer.rollBack(to: mark) }
+            }
         }
-        let written = raw.root.elements.filter { element in generated.contains { $0.0 == element.name } }
-        var sections = written.map { element in
-            section(element.name, generated.first { $0.0 == element.name }!.1, written: element, in: raw)
-        }
-        for (name, statements) in generated where !statements.isEmpty && !written.contains(where: { $0.name == name }) {
-            sections.append(PolicyElement(name, [], base + statements))
-        }
-        return PolicyElement("policies", [], sections)
+        return writer.bytes
     }
 
     private static func section(
-        _ name: String, _ statements: [PolicyElement], written: PolicyXMLElement, in document: PolicyXMLDocument
-    ) -> PolicyElement {
-        var children: [PolicyElement.Child] = []
-        var placed = false
-        for child in written.children {
-            switch child {
-            case .element(let element):
-                children.append(.verbatim(document.source(element.span), indentation: document.indentation(before: element.span)))
-                if element.name == "base", !placed {
-                    children += statements.map { .element($0) }
-                    placed = true
+        _ name: String, written: PolicyXMLElement, in document: PolicyXMLDocument, into writer: inout PolicyWriter,
+        statements: Statements
+    ) {
+        writer.element(name) { writer in
+            let hasBase = written.children.contains { if case .element(let element) = $0 { element.name == "base" } else { false } }
+            if !hasBase { statements(&writer) }
+            var placed = false
+            for child in written.children {
+                switch child {
+                case .element(let element):
+                    writer.verbatim(document.source(element.span), indentation: document.indentation(before: element.span))
+                    if element.name == "base", !placed {
+                        statements(&writer)
+                        placed = true
+                    }
+                case .comment(_, let span):
+                    writer.verbatim(document.source(span), indentation: document.indentation(before: span))
+                case .text:
+                    // Only white space lies between statements; the layout is the writer's.
+                    continue
                 }
-            case .comment(_, let span):
-                children.append(.verbatim(document.source(span), indentation: document.indentation(before: span)))
-            case .text:
-                // Only white space lies between statements; the layout is the renderer's.
-                continue
             }
         }
-        if !placed { children = statements.map { .element($0) } + children }
-        return PolicyElement(name, children: children)
     }
 }
 

@@ -4,58 +4,58 @@ import PortcullisModel
 /// Every value is a literal; `{{name}}` references in it are APIM's to substitute.
 enum ShapingPolicies {
     /// `ip-filter`: single addresses as `address`, ranges and CIDR blocks as `address-range`.
-    static func ipFilter(_ filter: PlannedIPFilter) -> PolicyElement {
+    static func ipFilter(_ filter: PlannedIPFilter, into writer: inout PolicyWriter) {
         let entries = filter.written.entries.map(\.value)
-        let addresses = entries.filter(\.isSingleAddress).map {
-            PolicyElement("address", text: .literal(IPv4Range.text($0.first)))
-        }
-        let ranges = entries.filter { !$0.isSingleAddress }.map {
-            PolicyElement("address-range", [("from", .literal(IPv4Range.text($0.first))), ("to", .literal(IPv4Range.text($0.last)))])
-        }
         let action = filter.written.action == .allow ? "allow" : "forbid"
-        return PolicyElement("ip-filter", [("action", .literal(action))], addresses + ranges)
+        writer.element("ip-filter", [("action", .literal(action))]) { writer in
+            for entry in entries where entry.isSingleAddress {
+                writer.element("address", text: .literal(IPv4Range.text(entry.first)))
+            }
+            for entry in entries where !entry.isSingleAddress {
+                writer.element("address-range", [("from", .literal(IPv4Range.text(entry.first))), ("to", .literal(IPv4Range.text(entry.last)))])
+            }
+        }
     }
 
     /// Headers, then the rewrite, then query parameters (so parameters set here survive a
     /// rewrite that drops the caller's), then the method.
-    static func request(_ shaping: PlannedRequestShaping) -> [PolicyElement] {
-        var elements = shaping.headers.map { change("set-header", $0) }
+    static func request(_ shaping: PlannedRequestShaping, into writer: inout PolicyWriter) {
+        for header in shaping.headers { change("set-header", header, into: &writer) }
         if let rewrite = shaping.rewrite {
-            elements.append(
-                PolicyElement(
-                    "rewrite-uri",
-                    [("template", .literal(rewrite.path.value)), ("copy-unmatched-params", .literal(String(rewrite.effectiveKeepQuery)))]))
+            writer.element(
+                "rewrite-uri",
+                [("template", .literal(rewrite.path.value)), ("copy-unmatched-params", .literal(String(rewrite.effectiveKeepQuery)))])
         }
-        elements += shaping.query.map { change("set-query-parameter", $0) }
+        for parameter in shaping.query { change("set-query-parameter", parameter, into: &writer) }
         if let method = shaping.rewrite?.method {
-            elements.append(PolicyElement("set-method", text: .literal(method.value.rawValue)))
+            writer.element("set-method", text: .literal(method.value.rawValue))
         }
-        return elements
     }
 
-    static func response(_ headers: [MessageChange]) -> [PolicyElement] {
-        headers.map { change("set-header", $0) }
+    static func response(_ headers: [MessageChange], into writer: inout PolicyWriter) {
+        for header in headers { change("set-header", header, into: &writer) }
     }
 
     /// `return-response` or `mock-response`, both of which end the request at the gateway.
-    static func answer(_ answer: GatewayAnswer) -> PolicyElement {
+    static func answer(_ answer: GatewayAnswer, into writer: inout PolicyWriter) {
         switch answer {
         case .fixed(let response):
-            var children = [PolicyElement("set-status", [("code", .number(response.status.value))])]
-            children += response.headers.map { change("set-header", $0) }
-            if let body = response.body { children.append(PolicyElement("set-body", text: .literal(body.value))) }
-            return PolicyElement("return-response", [], children)
+            writer.element("return-response") { writer in
+                writer.element("set-status", [("code", .number(response.status.value))])
+                for header in response.headers { change("set-header", header, into: &writer) }
+                if let body = response.body { writer.element("set-body", text: .literal(body.value)) }
+            }
         case .mock(let mock):
             var attributes: [(String, PolicyValue)] = [("status-code", .number(mock.effectiveStatus))]
             if let contentType = mock.contentType { attributes.append(("content-type", .literal(contentType.value))) }
-            return PolicyElement("mock-response", attributes)
+            writer.element("mock-response", attributes)
         }
     }
 
     /// `set-header` or `set-query-parameter` with its `exists-action`.
-    private static func change(_ element: String, _ change: MessageChange) -> PolicyElement {
-        PolicyElement(
-            element, [("name", .literal(change.name.value)), ("exists-action", .literal(change.action.existsAction))],
-            change.value.map { [PolicyElement("value", text: .literal($0.value))] } ?? [])
+    private static func change(_ element: String, _ change: MessageChange, into writer: inout PolicyWriter) {
+        let attributes: [(String, PolicyValue)] = [("name", .literal(change.name.value)), ("exists-action", .literal(change.action.existsAction))]
+        guard let value = change.value else { return writer.element(element, attributes) }
+        writer.element(element, attributes) { $0.element("value", text: .literal(value.value)) }
     }
 }

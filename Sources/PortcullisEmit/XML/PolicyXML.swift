@@ -14,6 +14,10 @@ enum QuotedText {
     }
 
     static func doubleQuoted(_ text: String, control: (UInt32) -> String) -> String {
+        // Most text is printable ASCII without a quote or backslash: quoted as it is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -55,126 +59,110 @@ public struct PolicyExpression: Sendable, Equatable {
     }
 }
 
-/// An element of a policy document; attributes keep the order APIM's reference gives.
-public struct PolicyElement: Sendable, Equatable {
-    public enum Child: Sendable, Equatable {
-        case element(PolicyElement)
-        case text(PolicyValue)
-        /// Raw XML an author wrote (a statement or a comment), carried exactly as written,
-        /// with the white space that came before it on its first line, if it started one.
-        case verbatim(String, indentation: String?)
-    }
+/// Writes a policy document in APIM's `rawxml` form, the one the portal shows and APIOps
+/// always publishes: expressions unescaped, every literal escaped. Four-space indentation,
+/// LF line ends, a final newline. Attributes keep the order APIM's reference gives.
+///
+/// Statements are written as they are made, never held as a tree: a bundle has one policy
+/// document per route, and building, walking and freeing a tree of elements for each
+/// cost more than writing it.
+public struct PolicyWriter {
+    /// The document so far, as UTF-8.
+    public private(set) var bytes: [UInt8] = []
+    /// How deep the next element is.
+    private var depth = 0
 
-    public var name: String
-    public var attributes: [(name: String, value: PolicyValue)]
-    public var children: [Child]
+    public init() {}
 
-    init(_ name: String, _ attributes: [(String, PolicyValue)] = [], _ children: [PolicyElement] = []) {
-        self.name = name
-        self.attributes = attributes.map { (name: $0.0, value: $0.1) }
-        self.children = children.map { .element($0) }
+    /// The document so far as text.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// An element without content: `<base />`.
+    mutating func element(_ name: String, _ attributes: [(String, PolicyValue)] = []) {
+        open(name, attributes)
+        bytes += " />\n".utf8
     }
 
     /// An element whose content is one text value: `<value>orders.read</value>`.
-    init(_ name: String, _ attributes: [(String, PolicyValue)] = [], text: PolicyValue) {
-        self.name = name
-        self.attributes = attributes.map { (name: $0.0, value: $0.1) }
-        self.children = [.text(text)]
+    mutating func element(_ name: String, _ attributes: [(String, PolicyValue)] = [], text: PolicyValue) {
+        open(name, attributes)
+        bytes.append(UInt8(ascii: ">"))
+        write(text, inAttribute: false)
+        close(name)
     }
 
-    init(_ name: String, children: [Child]) {
-        self.name = name
-        self.attributes = []
-        self.children = children
-    }
-
-    public static func == (lhs: PolicyElement, rhs: PolicyElement) -> Bool {
-        lhs.name == rhs.name && lhs.children == rhs.children && lhs.attributes.count == rhs.attributes.count
-            && zip(lhs.attributes, rhs.attributes).allSatisfy { $0.name == $1.name && $0.value == $1.value }
-    }
-}
-
-/// Renders policy trees as text in APIM's `rawxml` form, the one the portal shows and
-/// APIOps always publishes: expressions unescaped, every literal escaped. Four-space
-/// indentation, LF line ends, a final newline.
-public struct PolicyRenderer: Sendable {
-    public init() {}
-
-    public func render(_ root: PolicyElement) -> String {
-        String(decoding: bytes(root), as: UTF8.self)
-    }
-
-    /// The document as UTF-8, as a bundle holds it.
-    public func bytes(_ root: PolicyElement) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(4096)
-        write(root, depth: 0, into: &out)
-        return out
-    }
-
-    /// Appends bytes piece by piece: joining the pieces with `+` first built a temporary
-    /// string for each, and appending to a `String` checked each piece's encoding again.
-    private func write(_ element: PolicyElement, depth: Int, into out: inout [UInt8]) {
-        Self.indent(depth, into: &out)
-        out.append(UInt8(ascii: "<"))
-        out += element.name.utf8
-        for attribute in element.attributes {
-            out.append(UInt8(ascii: " "))
-            out += attribute.name.utf8
-            out += "=\"".utf8
-            out += render(attribute.value, inAttribute: true).utf8
-            out.append(UInt8(ascii: "\""))
-        }
-        if element.children.isEmpty {
-            out += " />\n".utf8
+    /// An element around what `content` writes, one level deeper; it closes itself when
+    /// `content` writes nothing.
+    mutating func element(_ name: String, _ attributes: [(String, PolicyValue)] = [], content: (inout PolicyWriter) -> Void) {
+        open(name, attributes)
+        bytes += ">\n".utf8
+        let start = bytes.count
+        depth += 1
+        content(&self)
+        depth -= 1
+        if bytes.count == start {
+            bytes.removeLast(2)
+            bytes += " />\n".utf8
             return
         }
-        if element.children.count == 1, case .text(let value) = element.children[0] {
-            out.append(UInt8(ascii: ">"))
-            out += render(value, inAttribute: false).utf8
-            out += "</".utf8
-            out += element.name.utf8
-            out += ">\n".utf8
-            return
-        }
-        out += ">\n".utf8
-        for child in element.children {
-            switch child {
-            case .element(let nested): write(nested, depth: depth + 1, into: &out)
-            case .text(let value):
-                Self.indent(depth + 1, into: &out)
-                out += render(value, inAttribute: false).utf8
-                out.append(UInt8(ascii: "\n"))
-            case .verbatim(let text, let indentation):
-                // Later lines may lie inside a literal or an expression, where white space is
-                // the author's, so they stay as written; the first keeps the author's
-                // indentation too, so the statement reads as it did.
-                if let indentation { out += indentation.utf8 } else { Self.indent(depth + 1, into: &out) }
-                out += text.utf8
-                out.append(UInt8(ascii: "\n"))
-            }
-        }
-        Self.indent(depth, into: &out)
-        out += "</".utf8
-        out += element.name.utf8
-        out += ">\n".utf8
+        indent()
+        close(name)
     }
 
-    private static func indent(_ depth: Int, into out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 4 * depth))
+    /// Raw XML an author wrote (a statement or a comment), carried exactly as written, with
+    /// the white space that came before it on its first line, if it started one. Later
+    /// lines may lie inside a literal or an expression, where white space is the author's,
+    /// so they stay as written; the first keeps the author's indentation too, so the
+    /// statement reads as it did.
+    mutating func verbatim(_ text: String, indentation: String?) {
+        if let indentation { bytes += indentation.utf8 } else { indent() }
+        bytes += text.utf8
+        bytes.append(UInt8(ascii: "\n"))
     }
 
-    func render(_ value: PolicyValue, inAttribute: Bool) -> String {
+    /// Where the document ends now, to ``rollBack(to:)`` what follows.
+    var mark: Int { bytes.count }
+
+    /// Drops what was written since `mark`.
+    mutating func rollBack(to mark: Int) {
+        bytes.removeLast(bytes.count - mark)
+    }
+
+    private mutating func open(_ name: String, _ attributes: [(String, PolicyValue)]) {
+        indent()
+        bytes.append(UInt8(ascii: "<"))
+        bytes += name.utf8
+        for (attribute, value) in attributes {
+            bytes.append(UInt8(ascii: " "))
+            bytes += attribute.utf8
+            bytes += "=\"".utf8
+            write(value, inAttribute: true)
+            bytes.append(UInt8(ascii: "\""))
+        }
+    }
+
+    private mutating func close(_ name: String) {
+        bytes += "</".utf8
+        bytes += name.utf8
+        bytes += ">\n".utf8
+    }
+
+    private mutating func indent() {
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 4 * depth))
+    }
+
+    private mutating func write(_ value: PolicyValue, inAttribute: Bool) {
         switch value {
         case .expression(let expression):
-            return expression.code
+            bytes += expression.code.utf8
         case .literal(let text):
             // The language rejects literals that APIM would evaluate; should one arrive
             // anyway, it is written as an expression that returns it as a string.
             if PolicyText.isExpression(text) {
-                return render(.expression(PolicyExpression("@(" + PolicyExpression.csharpString(text) + ")")), inAttribute: inAttribute)
+                bytes += ("@(" + PolicyExpression.csharpString(text) + ")").utf8
+            } else {
+                Self.escape(text, inAttribute: inAttribute, into: &bytes)
             }
-            return Self.escape(text, inAttribute: inAttribute)
         }
     }
 
@@ -188,25 +176,30 @@ public struct PolicyRenderer: Sendable {
         }
     }
 
-    static func escape(_ text: String, inAttribute: Bool) -> String {
-        // Most text needs no escaping at all; checking bytes first avoids rebuilding it.
-        guard text.utf8.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
+    /// Appends `text` with what XML must not carry as it is escaped.
+    private static func escape(_ text: String, inAttribute: Bool, into out: inout [UInt8]) {
+        // Most text needs no escaping at all: copied whole, not scalar by scalar, from its
+        // contiguous UTF-8 (which a native string always has).
+        var text = text
+        let copied = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied { return }
         for character in text.unicodeScalars {
             switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"" where inAttribute: out += "&quot;"
-            case "\n" where inAttribute: out += "&#10;"
-            case "\r": out += "&#13;"
-            case "\t" where inAttribute: out += "&#9;"
+            case "&": out += "&amp;".utf8
+            case "<": out += "&lt;".utf8
+            case ">": out += "&gt;".utf8
+            case "\"" where inAttribute: out += "&quot;".utf8
+            case "\n" where inAttribute: out += "&#10;".utf8
+            case "\r": out += "&#13;".utf8
+            case "\t" where inAttribute: out += "&#9;".utf8
             // The language rejects these; should one arrive anyway, the document stays well-formed.
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(character)
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}".utf8
+            default: out += UTF8.encode(character)!
             }
         }
-        return out
     }
 }

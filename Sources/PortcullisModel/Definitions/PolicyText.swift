@@ -24,8 +24,12 @@ public enum PolicyText {
     /// Whether APIM would evaluate `text` as a policy expression: `@(` or `@{` after
     /// ignorable characters.
     public static func isExpression(_ text: String) -> Bool {
-        let start = Array(trimmed(text).prefix(2))
-        return start == ["@", "("] || start == ["@", "{"]
+        // Most text starts with a printable ASCII character, never ignorable: only `@` can
+        // start an expression then, and no scalar needs decoding.
+        if let first = text.utf8.first, first > 0x20, first < 0x7F, first != UInt8(ascii: "@") { return false }
+        var start = trimmed(text).makeIterator()
+        guard start.next() == "@", let next = start.next() else { return false }
+        return next == "(" || next == "{"
     }
 
     /// Characters a value may not hold because some output cannot carry them: XML 1.0 has

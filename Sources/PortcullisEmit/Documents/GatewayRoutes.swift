@@ -1,0 +1,378 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisSupport
+
+/// The `routes` of `gateway.json`: each route's plan written straight into bytes, members
+/// in sorted key order, absent values left out. A tree of `Encodable` values per route
+/// was a fifth of a build's time; `Schemas/gateway-config.schema.json` describes the members.
+struct GatewayRoutes {
+    let project: ResolvedProject
+    let gateway: Gateway
+    let locations: SourceLocations
+    /// The Redis database that holds cached responses, when the gateway has Redis.
+    let responsesDatabase: Int?
+    let versionSets: [String: VersionSet]
+
+    init(_ project: ResolvedProject, gateway: Gateway, locations: SourceLocations) {
+        self.project = project
+        self.gateway = gateway
+        self.locations = locations
+        if case .present(let redis) = gateway.redis { responsesDatabase = redis.databases.effectiveResponses } else { responsesDatabase = nil }
+        versionSets = Dictionary(gateway.versionSets.map { ($0.name.value, $0) }) { first, _ in first }
+    }
+
+    /// Every route with a plan, in route order, written on all cores.
+    func fragments() -> [StableJSON.Fragment] {
+        let withPlans = project.routes.indices.filter { project.plans[$0] != nil }
+        return ParallelMap.map(withPlans.indices) { item in
+            // An element of `routes` in the top-level object.
+            var json = StableJSON.Writer(depth: 2)
+            write(project.routes[withPlans[item]], plan: project.plans[withPlans[item]]!, into: &json)
+            return StableJSON.Fragment(json)
+        }
+    }
+
+    private func write(_ route: EffectiveRoute, plan: EnforcementPlan, into json: inout StableJSON.Writer) {
+        let api = project.apis[route.apiIndex]
+        json.beginObject()
+        if let answer = plan.answer {
+            json.key("answer")
+            write(answer, into: &json)
+        }
+        json.key("api")
+        json.string(api.name.value)
+        json.key("auth")
+        write(auth: plan, source: route.auth.range, into: &json)
+        json.key("backend")
+        write(plan.backend, into: &json)
+        if let cache = plan.cache {
+            json.key("cache")
+            write(cache, into: &json)
+        }
+        json.key("id")
+        json.string(route.written.id.value)
+        if let filter = plan.ipFilter {
+            json.key("ipFilter")
+            write(filter, into: &json)
+        }
+        json.key("method")
+        json.string(route.written.method.value.rawValue)
+        // The API's path, its version when that is a path segment, then the route's.
+        var version: (written: PortcullisModel.Version, set: VersionSet)?
+        var path = "/" + api.path.value
+        if let written = api.version, let set = versionSets[written.set.value] {
+            version = (written, set)
+            if set.scheme.value == .segment { path += "/" + written.name.value }
+        }
+        if route.written.path.value.text != "/" { path += route.written.path.value.text }
+        json.key("path")
+        json.string(path)
+        json.key("products")
+        json.beginArray()
+        for product in route.products { json.string(project.products[product].name.value) }
+        json.endArray()
+        // The schemes the route is served over when plain http is among them; absent, https
+        // alone. A runtime that does not read it serves https alone, the safe side.
+        if let protocols = api.protocols?.map(\.value.rawValue), protocols != ["https"] {
+            json.key("protocols")
+            json.strings(protocols)
+        }
+        // Introspection routes: the provider calls counted per IP address on a cache miss.
+        if let budget = plan.providerCallBudget {
+            json.key("providerCallBudget")
+            write(budget, into: &json)
+        }
+        if let quota = plan.limits.first(where: { $0.kind == .quota }) {
+            json.key("quota")
+            write(quota, into: &json)
+        }
+        if let rateLimit = plan.limits.first(where: { $0.kind == .rateLimit }) {
+            json.key("rateLimit")
+            write(rateLimit, into: &json)
+        }
+        // Where raw policy XML that runs on the route's requests is written (the gateway's,
+        // its products', its API's, its own), broadest first. Portcullis does not describe
+        // what raw statements do: a runtime that cannot run them must refuse the route.
+        var raw: [RawPolicy] = []
+        if let policy = gateway.policy { raw.append(policy) }
+        for product in route.products { if let policy = project.products[product].policy { raw.append(policy) } }
+        if let policy = api.policy { raw.append(policy) }
+        if let policy = route.written.policy { raw.append(policy) }
+        if !raw.isEmpty {
+            json.key("rawPolicies")
+            json.strings(raw.map { locations.text($0.written.range) })
+        }
+        // What the backend receives instead of what the caller sent.
+        if let shaping = plan.requestShaping {
+            json.key("request")
+            json.beginObject()
+            json.key("headers")
+            write(shaping.headers, into: &json)
+            json.key("query")
+            write(shaping.query, into: &json)
+            if let rewrite = shaping.rewrite {
+                json.key("rewrite")
+                json.beginObject()
+                json.key("keepQuery")
+                json.boolean(rewrite.effectiveKeepQuery)
+                if let method = rewrite.method {
+                    json.key("method")
+                    json.string(method.value.rawValue)
+                }
+                json.key("path")
+                json.string(rewrite.path.value)
+                json.key("source")
+                json.string(locations.text(rewrite.keyRange))
+                json.endObject()
+            }
+            json.endObject()
+        }
+        // Response header changes, the API's first.
+        if !plan.responseHeaders.isEmpty {
+            json.key("responseHeaders")
+            write(plan.responseHeaders, into: &json)
+        }
+        json.key("source")
+        json.string(locations.text(route.written.id.range))
+        // The checks in the order a request meets them.
+        json.key("steps")
+        json.beginArray()
+        for step in plan.steps { json.string(step.name) }
+        json.endArray()
+        // Which version of a version set the route's API is, and where requests carry it;
+        // the parameter is the query parameter or header, absent for a path segment.
+        if let version {
+            json.key("version")
+            json.beginObject()
+            json.key("name")
+            json.string(version.written.name.value)
+            if let parameter = version.set.parameter {
+                json.key("parameter")
+                json.string(parameter.value)
+            }
+            json.key("scheme")
+            json.string(version.set.scheme.value.rawValue)
+            json.key("set")
+            json.string(version.set.name.value)
+            json.endObject()
+        }
+        json.endObject()
+    }
+
+    /// The provider is absent on public routes; application roles pass instead of the
+    /// scopes where the route names some.
+    private func write(auth plan: EnforcementPlan, source: SourceRange, into json: inout StableJSON.Writer) {
+        let scopes = plan.scopes?.requirement(.scopes)
+        json.beginObject()
+        if let roles = plan.scopes?.requirement(.appRoles) {
+            json.key("appRoles")
+            json.strings(roles.values)
+            json.key("appRolesMatch")
+            json.string(roles.match.rawValue)
+        }
+        json.key("match")
+        json.string(scopes?.match.rawValue ?? "any")
+        if let token = plan.token {
+            json.key("provider")
+            json.string(token.provider.name.value)
+        }
+        json.key("scopes")
+        json.strings(scopes?.values ?? [])
+        json.key("source")
+        json.string(locations.text(source))
+        json.endObject()
+    }
+
+    /// A rate limit, quota or provider call budget. Limits that count token-named callers
+    /// are counted after the token check and refuse (403) a request whose token names none.
+    private func write(_ limit: PlannedLimit, into json: inout StableJSON.Writer) {
+        json.beginObject()
+        var claims: [String]?
+        if case .claim(let names) = limit.caller { claims = names }
+        if let claims {
+            json.key("callerClaims")
+            json.strings(claims)
+        }
+        json.key("calls")
+        json.number(limit.calls)
+        json.key("counted")
+        json.string(limit.caller.needsToken ? "after-token" : "before-token")
+        json.key("counterKeyPrefix")
+        json.string(limit.counterPrefix)
+        json.key("key")
+        json.string(limit.key.description)
+        json.key("source")
+        json.string(locations.text(limit.range))
+        if claims != nil {
+            json.key("whenCallerMissing")
+            json.string("refuse")
+        }
+        json.key("windowSeconds")
+        json.number(limit.windowSeconds)
+        json.endObject()
+    }
+
+    /// A per-user cache names the claims that identify the caller; a request whose token
+    /// names none `bypass`es it (neither looked up nor stored).
+    private func write(_ cache: PlannedCache, into json: inout StableJSON.Writer) {
+        json.beginObject()
+        var perUser = false
+        if case .perCaller(let caller) = cache.sharing {
+            perUser = true
+            if case .claim(let claims) = caller {
+                json.key("callerClaims")
+                json.strings(claims)
+            }
+        }
+        if let responsesDatabase {
+            json.key("redisDatabase")
+            json.number(responsesDatabase)
+        }
+        json.key("sharing")
+        json.string((perUser ? CacheSharing.perUser : CacheSharing.shared).rawValue)
+        json.key("source")
+        json.string(locations.text(cache.range))
+        json.key("ttlSeconds")
+        json.number(cache.ttlSeconds)
+        json.key("varyBy")
+        json.beginObject()
+        json.key("headers")
+        json.strings(cache.varyByHeaders)
+        json.key("query")
+        json.strings(cache.varyByQuery)
+        json.endObject()
+        if perUser {
+            json.key("whenCallerMissing")
+            json.string("bypass")
+        }
+        json.endObject()
+    }
+
+    /// Where a route's requests go: the backend entity (absent for a URL written on the
+    /// API), its URL (absent for a pool) or its pool's members.
+    private func write(_ backend: PlannedBackend, into json: inout StableJSON.Writer) {
+        json.beginObject()
+        if let identity = backend.managedIdentity {
+            json.key("managedIdentity")
+            json.beginObject()
+            if let clientId = identity.clientId {
+                json.key("clientId")
+                json.string(clientId)
+            }
+            json.key("resource")
+            json.string(identity.resource)
+            json.endObject()
+        }
+        if let name = backend.name {
+            json.key("name")
+            json.string(name)
+        }
+        if let resolved = backend.resolved, resolved.backend.isPool {
+            json.key("pool")
+            json.beginArray()
+            for member in resolved.members {
+                json.beginObject()
+                json.key("name")
+                json.string(member.backend.name.value)
+                if let priority = member.member.priority {
+                    json.key("priority")
+                    json.number(priority.value)
+                }
+                json.key("url")
+                json.string(member.backend.service?.url.value ?? "")
+                if let weight = member.member.weight {
+                    json.key("weight")
+                    json.number(weight.value)
+                }
+                json.endObject()
+            }
+            json.endArray()
+        }
+        json.key("source")
+        json.string(locations.text(backend.reference.text.range))
+        if let url = backend.url {
+            json.key("url")
+            json.string(url)
+        }
+        json.endObject()
+    }
+
+    /// `allow` (only these may call) or `deny` (these may not); the origin is `route` or
+    /// `api`, where the filter is written.
+    private func write(_ filter: PlannedIPFilter, into json: inout StableJSON.Writer) {
+        let entries = filter.written.entries.map(\.value)
+        json.beginObject()
+        json.key("action")
+        json.string(filter.written.action.rawValue)
+        json.key("addresses")
+        json.strings(entries.filter(\.isSingleAddress).map { IPv4Range.text($0.first) })
+        json.key("origin")
+        json.string(filter.origin.rawValue)
+        json.key("ranges")
+        json.beginArray()
+        for range in entries where !range.isSingleAddress {
+            json.beginObject()
+            json.key("from")
+            json.string(IPv4Range.text(range.first))
+            json.key("to")
+            json.string(IPv4Range.text(range.last))
+            json.endObject()
+        }
+        json.endArray()
+        json.key("source")
+        json.string(locations.text(filter.range))
+        json.endObject()
+    }
+
+    /// Header or query parameter changes; `value` is absent for `remove`.
+    private func write(_ changes: [MessageChange], into json: inout StableJSON.Writer) {
+        json.beginArray()
+        for change in changes {
+            json.beginObject()
+            json.key("action")
+            json.string(change.action.rawValue)
+            json.key("name")
+            json.string(change.name.value)
+            json.key("source")
+            json.string(locations.text(change.name.range))
+            if let value = change.value {
+                json.key("value")
+                json.string(value.value)
+            }
+            json.endObject()
+        }
+        json.endArray()
+    }
+
+    /// The gateway's own answer: `respond` with status, headers and body, or `mock`.
+    private func write(_ answer: GatewayAnswer, into json: inout StableJSON.Writer) {
+        json.beginObject()
+        switch answer {
+        case .fixed(let response):
+            if let body = response.body {
+                json.key("body")
+                json.string(body.value)
+            }
+            json.key("headers")
+            write(response.headers, into: &json)
+            json.key("kind")
+            json.string("respond")
+            json.key("source")
+            json.string(locations.text(response.keyRange))
+            json.key("status")
+            json.number(response.status.value)
+        case .mock(let mock):
+            if let contentType = mock.contentType {
+                json.key("contentType")
+                json.string(contentType.value)
+            }
+            json.key("kind")
+            json.string("mock")
+            json.key("source")
+            json.string(locations.text(mock.keyRange))
+            json.key("status")
+            json.number(mock.effectiveStatus)
+        }
+        json.endObject()
+    }
+}
