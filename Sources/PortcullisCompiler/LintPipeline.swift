@@ -118,17 +118,13 @@ public enum LintPipeline {
                 plan += chunks.map { (index, $0) }
             }
         }
+        var pieces = decode(plan, plan.indices, inputs: inputs, firstFile: first, limits: options.limits, environment: nil)
+        readWholeWhereAChunkStopped(&plan, &pieces, inputs: inputs, firstFile: first, limits: options.limits)
         let work = plan
         let policyFiles = Set(inputs.indices.filter { inputs[$0].isPolicyXML })
         func decodeChunks(_ indices: [Int], in environment: Environment?) -> [Piece] {
-            ParallelMap.map(indices.indices) { position in
-                let item = indices[position]
-                return decode(
-                    work[item].chunk, of: inputs[work[item].file].bytes, file: FileID(first + work[item].file),
-                    limits: options.limits, environment: environment)
-            }
+            decode(work, indices, inputs: inputs, firstFile: first, limits: options.limits, environment: environment)
         }
-        let pieces = decodeChunks(Array(work.indices), in: nil)
         var diagnostics = readDiagnostics
         let (definitions, credentials) = merge(
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
@@ -224,6 +220,50 @@ public enum LintPipeline {
         var project: ResolvedProject
         var diagnostics: [Diagnostic]
         var redactions: [SourceRange]
+    }
+
+    /// Decodes the chunks of `plan` at `indices`, on every core.
+    private static func decode(
+        _ plan: [(file: Int, chunk: YAMLChunk)], _ indices: some Collection<Int>, inputs: [SourceFile], firstFile: Int,
+        limits: InputLimits, environment: Environment?
+    ) -> [Piece] {
+        let items = Array(indices)
+        return ParallelMap.map(items.indices) { position in
+            let item = plan[items[position]]
+            return decode(
+                item.chunk, of: inputs[item.file].bytes, file: FileID(firstFile + item.file), limits: limits, environment: environment)
+        }
+    }
+
+    /// A split file whose reading stopped (a syntax error, a limit) is read again whole, so it
+    /// is reported as the whole file reads: a chunk can end inside the error, as when a quoted
+    /// scalar holds a line starting with `---`, and then tells of an end of stream instead.
+    private static func readWholeWhereAChunkStopped(
+        _ plan: inout [(file: Int, chunk: YAMLChunk)], _ pieces: inout [Piece], inputs: [SourceFile], firstFile: Int,
+        limits: InputLimits
+    ) {
+        let stopped = Set(
+            plan.indices.filter { !pieces[$0].outcome.complete && plan[$0].chunk.bytes.count < inputs[plan[$0].file].bytes.count }
+                .map { plan[$0].file })
+        guard !stopped.isEmpty else { return }
+        var wholePlan: [(file: Int, chunk: YAMLChunk)] = []
+        var wholePieces: [Piece] = []
+        var reread: [Int] = []
+        for (item, piece) in zip(plan, pieces) {
+            guard stopped.contains(item.file) else {
+                wholePlan.append(item)
+                wholePieces.append(piece)
+                continue
+            }
+            guard item.chunk.bytes.lowerBound == 0 else { continue }
+            reread.append(wholePlan.count)
+            wholePlan.append((item.file, YAMLChunk(bytes: 0..<inputs[item.file].bytes.count, firstLine: 1)))
+            wholePieces.append(piece)
+        }
+        let wholeFiles = decode(wholePlan, reread, inputs: inputs, firstFile: firstFile, limits: limits, environment: nil)
+        for (position, piece) in zip(reread, wholeFiles) { wholePieces[position] = piece }
+        plan = wholePlan
+        pieces = wholePieces
     }
 
     /// The result of reading and decoding one chunk.

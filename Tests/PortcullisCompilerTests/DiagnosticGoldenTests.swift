@@ -108,6 +108,47 @@ final class ChunkedReadingTests: XCTestCase {
         }
     }
 
+    /// A line starting with `---` inside a quoted scalar is a document marker to the splitter
+    /// but an error to the reader: the chunk before it would end in an unclosed quote.
+    static let brokenQuote = """
+        apiVersion: portcullis/v1
+        kind: API
+        name: orders
+        path: orders
+        backend: https://orders.example.com
+        routes:
+          - id: list-orders
+            method: GET
+            path: /orders
+            summary: "List the
+        --- caller's orders"
+            auth: none
+            public: probe
+
+        """
+
+    func testAnErrorAcrossADocumentMarkerReadsTheSameInChunks() {
+        let file = SourceFile(path: "api.yaml", bytes: Array(Self.brokenQuote.utf8))
+        let whole = LintPipeline.run([file], options: LintOptions(), chunkSize: Int.max)
+        let chunked = LintPipeline.run([file], options: LintOptions(), chunkSize: 1)
+        let report = TextReporter().render(whole.report)
+        XCTAssertTrue(report.contains("api.yaml:11:1: error: found unexpected document indicator [YS001]"), report)
+        XCTAssertEqual(TextReporter().render(chunked.report), report)
+    }
+
+    /// The same through the tool, in a file large enough to be read in several chunks.
+    func testALargeFileWithAnErrorAcrossADocumentMarkerReportsTheWholeFilesError() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let padding = (1...1_000).map { "# padding line \($0) ......................................................\n" }.joined()
+        try (padding + Self.brokenQuote).write(to: directory.appendingPathComponent("api.yaml"), atomically: true, encoding: .utf8)
+        let result = try ToolProcess.run(["lint", "."], in: directory)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let output = result.stdout + result.stderr
+        XCTAssertTrue(output.contains("api.yaml:1011:1: error: found unexpected document indicator [YS001]"), output)
+        XCTAssertFalse(output.contains("end of stream"), output)
+    }
+
     /// An environment first in the file overrides an API in a later chunk, one last in the
     /// file the gateway in the first: only the chunks they change are read again.
     func testEnvironmentsReadTheSameInChunks() throws {

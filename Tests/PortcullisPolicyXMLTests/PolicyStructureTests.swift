@@ -266,6 +266,13 @@ final class PolicyStructureTests: XCTestCase {
         XCTAssertEqual(check(xml), [])
     }
 
+    func testANamespacedAttributeWhoseLocalNameStartsWithACombiningMarkIsNamespaceMarkup() {
+        // The XML reader takes 'a:\u{483}b' for prefix 'a' and local name '\u{483}b'. Its colon
+        // and the combining mark are one Character, so a search by Character missed the colon.
+        let xml = "<policies><inbound><set-variable name=\"a\" value=\"b\" xmlns:a=\"urn:a\" a:\u{483}b=\"c\" /></inbound></policies>"
+        XCTAssertEqual(check(xml), [])
+    }
+
     func testExpressionValuedAttributesAreAcceptedWhateverTheyHold() {
         let xml = """
             <policies><inbound>
