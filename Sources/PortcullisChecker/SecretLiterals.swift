@@ -109,27 +109,43 @@ public struct SecretLiterals: Sendable {
     private static func collect(_ node: YAMLNode, into found: inout [SourceRange]) {
         switch node.content {
         case .scalar(let scalar):
-            if CredentialScanner.looksLikeCredential(scalar.text) { found.append(node.range) }
+            if isCredential(scalar, role: .item) { found.append(node.range) }
         case .sequence(let items):
             for item in items { collect(item, into: &found) }
         case .mapping(let entries):
             for entry in entries {
-                if CredentialScanner.looksLikeCredential(entry.key) { found.append(entry.keyRange) }
+                if isCredential(YAMLScalar(text: entry.key, isPlain: false), role: .key) { found.append(entry.keyRange) }
                 guard case .scalar(let scalar) = entry.value.content else {
                     collect(entry.value, into: &found)
                     continue
                 }
-                // Inline policy XML is judged value by value once it is read as XML.
-                // (The first byte is looked at first: this runs for every entry of an estate.)
-                if scalar.text.utf8.first == UInt8(ascii: "<"), entry.key == "policy" { continue }
-                if CredentialScanner.looksLikeCredential(scalar.text)
-                    || (!entry.value.isNull && CredentialScanner.isCredential(scalar.text, under: entry.key))
-                {
-                    found.append(entry.value.range)
-                }
+                if isCredential(scalar, role: .value(key: entry.key)) { found.append(entry.value.range) }
             }
         case .rejected(let written):
             collect(YAMLNode(written, range: node.range), into: &found)
         }
+    }
+
+    /// Whether a scalar is credential-like where it stands: any scalar that looks like one,
+    /// and a value its key calls a credential (`db-password: ...`).
+    static func isCredential(_ scalar: YAMLScalar, role: YAMLScalarRole) -> Bool {
+        guard case .value(let key) = role else { return CredentialScanner.looksLikeCredential(scalar.text) }
+        // Inline policy XML is judged value by value once it is read as XML.
+        // (The first byte is looked at first: this runs for every entry of an estate.)
+        if scalar.text.utf8.first == UInt8(ascii: "<"), key == "policy" { return false }
+        return CredentialScanner.looksLikeCredential(scalar.text)
+            || (CredentialScanner.isCredential(scalar.text, under: key) && !scalar.isNull)
+    }
+
+    /// Picks credential-like scalars while the reader reads, so that a document's tree is
+    /// not walked again for them (see ``credentials(inPicked:)``).
+    public static let picker: YAMLScalarPicker = { isCredential($0, role: $1) }
+
+    /// The credential-like ranges of a document read with ``picker``, as
+    /// ``credentials(in:)`` gives them: what the reader picked, unless the tree differs
+    /// from what it read (an alias, a merge key, a dropped entry, an environment laid over
+    /// it), which is walked instead.
+    public static func credentials(inPicked document: YAMLDocument) -> [SourceRange] {
+        document.treeMatchesEvents ? document.picked : credentials(in: document)
     }
 }

@@ -285,10 +285,12 @@ public enum LintPipeline {
         var readerDiagnostics = DiagnosticCollector()
         var decoder = DocumentDecoder()
         var credentials: [SourceRange] = []
-        let outcome = YAMLReader(file: file, limits: limits).read(chunk, of: bytes, diagnostics: &readerDiagnostics) {
-            let document = environment?.applied(to: $0) ?? $0
+        let outcome = YAMLReader(file: file, limits: limits).read(
+            chunk, of: bytes, diagnostics: &readerDiagnostics, picking: SecretLiterals.picker
+        ) { read in
+            let document = environment?.applied(to: read) ?? read
             decoder.decode(document)
-            credentials += SecretLiterals.credentials(in: document)
+            credentials += SecretLiterals.credentials(inPicked: document)
         }
         var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)

@@ -29,13 +29,13 @@ public enum CredentialScanner {
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
     public static func isCredential(_ value: String, under key: String) -> Bool {
-        // Most keys end in a letter that ends no credential key: they are told apart by it
-        // before any suffix is compared (this runs for every scalar entry of an estate).
-        guard let last = key.utf8.last, credentialKeyEndings.contains(last | 0x20) else { return false }
         var key = key
         var value = value
         var isAuthorization = false
         let named = key.withUTF8 { key in
+            // Most keys end in two letters that end no credential key: they are told apart
+            // by them before any suffix is compared (this runs for every scalar entry).
+            guard key.count >= 2, credentialKeyEndings.contains(ending(key, key.indices)) else { return false }
             isAuthorization = hasSuffix(key, key.indices, authorizationKey)
             return credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
         }
@@ -83,8 +83,13 @@ public enum CredentialScanner {
         "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
     ].map { Array($0.utf8) }
 
-    /// The last letters of ``credentialKeySuffixes``, lowercased.
-    private static let credentialKeyEndings = Array(Set(credentialKeySuffixes.compactMap(\.last)))
+    /// The last two letters of each of ``credentialKeySuffixes``, lowercased.
+    private static let credentialKeyEndings = Array(Set(credentialKeySuffixes.map { suffix in suffix.withUnsafeBufferPointer { ending($0, $0.indices) } }))
+
+    /// The last two bytes of `bytes[range]` (at least two), lowercased, as one number.
+    private static func ending(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt16 {
+        UInt16(bytes[range.upperBound - 2] | 0x20) << 8 | UInt16(bytes[range.upperBound - 1] | 0x20)
+    }
 
     /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.
     private static let queryKeys: [[UInt8]] = [

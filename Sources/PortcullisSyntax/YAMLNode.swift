@@ -29,12 +29,8 @@ public struct YAMLNode: Sendable {
 
     /// True for an empty plain scalar, `~` and `null`: YAML's ways of writing nothing.
     public var isNull: Bool {
-        // Every spelling is at most four bytes; longer text is not compared with each.
-        guard case .scalar(let scalar) = content, scalar.isPlain, scalar.text.utf8.count <= 4 else { return false }
-        switch scalar.text {
-        case "", "~", "null", "Null", "NULL": return true
-        default: return false
-        }
+        guard case .scalar(let scalar) = content else { return false }
+        return scalar.isNull
     }
 
     /// The node's range, ending with the last line that holds its text. ``range`` ends where
@@ -55,10 +51,13 @@ public struct YAMLNode: Sendable {
         case .sequence(let items):
             return start...max(start, items.last?.lines.upperBound ?? start)
         case .mapping(let entries):
-            // An environment's override laid over a document lives in another file.
-            return start...entries.reduce(start) {
-                $1.keyRange.file == range.file ? max($0, $1.keyRange.start.line, $1.value.lines.upperBound) : $0
+            // Entries are read in place, not copied: this runs for every route of an estate.
+            var end = start
+            for index in entries.indices where entries[index].keyRange.file == range.file {
+                // An environment's override laid over a document lives in another file.
+                end = max(end, entries[index].keyRange.start.line, entries[index].value.lines.upperBound)
             }
+            return start...end
         case .rejected(let written):
             return YAMLNode(written, range: range).lines
         }
@@ -96,7 +95,32 @@ public struct YAMLScalar: Sendable {
         self.text = text
         self.isPlain = isPlain
     }
+
+    /// True for an empty plain scalar, `~` and `null`: YAML's ways of writing nothing.
+    public var isNull: Bool {
+        // Every spelling is at most four bytes; longer text is not compared with each.
+        guard isPlain, text.utf8.count <= 4 else { return false }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
 }
+
+/// Where a scalar stands in the tree, as a ``YAMLScalarPicker`` is told.
+public enum YAMLScalarRole: Sendable {
+    /// A mapping's key.
+    case key
+    /// The value of the mapping entry with this key.
+    case value(key: String)
+    /// A sequence's item, a document's root, or a value whose tag the reader rejected.
+    case item
+}
+
+/// Judges every scalar as the reader meets it, by its text and where it stands; the reader
+/// keeps the ranges of those it picks (``YAMLDocument/picked``). A caller that looks for
+/// scalars of some kind does so here instead of walking the tree again afterwards.
+public typealias YAMLScalarPicker = @Sendable (YAMLScalar, YAMLScalarRole) -> Bool
 
 /// One key/value pair of a mapping; keys are always scalars (YS007 otherwise).
 public struct YAMLEntry: Sendable {
@@ -114,8 +138,18 @@ public struct YAMLEntry: Sendable {
 /// One document of a YAML stream.
 public struct YAMLDocument: Sendable {
     public var root: YAMLNode
+    /// Whether the tree holds exactly the scalars the reader's events gave, each once, in
+    /// their order and role. False after an alias or a merge key, which repeat nodes; after
+    /// an entry the reader dropped (a duplicate or unusable key); and for a document built
+    /// otherwise than by reading, such as one an environment was laid over.
+    public var treeMatchesEvents: Bool
+    /// The ranges of the scalars the reader's ``YAMLScalarPicker`` picked, in the order
+    /// read; the scalars of the tree only when ``treeMatchesEvents`` holds.
+    public var picked: [SourceRange]
 
-    public init(root: YAMLNode) {
+    public init(root: YAMLNode, treeMatchesEvents: Bool = false, picked: [SourceRange] = []) {
         self.root = root
+        self.treeMatchesEvents = treeMatchesEvents
+        self.picked = picked
     }
 }

@@ -56,7 +56,7 @@ public struct YAMLReader {
     @discardableResult
     public func read(
         _ chunk: YAMLChunk, of bytes: [UInt8], diagnostics: inout DiagnosticCollector,
-        onDocument: (YAMLDocument) -> Void
+        picking picker: YAMLScalarPicker? = nil, onDocument: (YAMLDocument) -> Void
     ) -> Outcome {
         // libyaml skips a UTF-8 byte-order mark only when it detects the encoding itself;
         // told to read UTF-8, it would take the mark for part of the first key.
@@ -65,7 +65,7 @@ public struct YAMLReader {
         return bytes.withUnsafeBufferPointer { buffer in
             let slice = UnsafeBufferPointer(rebasing: buffer[range])
             var builder = TreeBuilder(file: file, limits: limits, bytes: slice, lineOffset: chunk.firstLine - 1)
-            return builder.run(diagnostics: &diagnostics, onDocument: onDocument)
+            return builder.run(picker: picker, diagnostics: &diagnostics, onDocument: onDocument)
         }
     }
 
@@ -126,6 +126,9 @@ private struct TreeBuilder {
     private var anchors: [String: Anchored] = [:]
     private var aliasNodes = 0
     private var root: YAMLNode?
+    /// See ``YAMLDocument/treeMatchesEvents``; cleared by what breaks it.
+    private var treeMatchesEvents = true
+    private var picked: [SourceRange] = []
 
     init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) {
         self.file = file
@@ -141,7 +144,7 @@ private struct TreeBuilder {
     }
 
     mutating func run(
-        diagnostics: inout DiagnosticCollector, onDocument: (YAMLDocument) -> Void
+        picker: YAMLScalarPicker?, diagnostics: inout DiagnosticCollector, onDocument: (YAMLDocument) -> Void
     ) -> YAMLReader.Outcome {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
@@ -175,16 +178,18 @@ private struct TreeBuilder {
                     anchors.removeAll(keepingCapacity: true)
                     aliasNodes = 0
                     root = nil
+                    treeMatchesEvents = true
+                    picked.removeAll(keepingCapacity: true)
                     step = .proceed
                 }
             case YAML_DOCUMENT_END_EVENT:
                 let emptyDocument = YAMLNode(
                     .scalar(YAMLScalar(text: "", isPlain: true)), range: range(event.start_mark, event.start_mark))
-                onDocument(YAMLDocument(root: root ?? emptyDocument))
+                onDocument(YAMLDocument(root: root ?? emptyDocument, treeMatchesEvents: treeMatchesEvents, picked: picked))
                 root = nil
                 step = .proceed
             case YAML_SCALAR_EVENT:
-                step = scalar(event, diagnostics: &diagnostics)
+                step = scalar(event, picker: picker, diagnostics: &diagnostics)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 step = open(event, diagnostics: &diagnostics)
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -207,7 +212,9 @@ private struct TreeBuilder {
 
     // MARK: Events
 
-    private mutating func scalar(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
+    private mutating func scalar(
+        _ event: yaml_event_t, picker: YAMLScalarPicker?, diagnostics: inout DiagnosticCollector
+    ) -> Step {
         let data = event.data.scalar
         let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
         let nodeRange = range(event.start_mark, event.end_mark)
@@ -220,7 +227,9 @@ private struct TreeBuilder {
             default: break
             }
         }
-        let scalar = YAMLNode.Content.scalar(YAMLScalar(text: text, isPlain: isPlain))
+        let scalarValue = YAMLScalar(text: text, isPlain: isPlain)
+        if let picker, picker(scalarValue, role(ofScalarRejected: rejected)) { picked.append(nodeRange) }
+        let scalar = YAMLNode.Content.scalar(scalarValue)
         let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
         if let anchor = data.anchor {
             anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: 1, height: 0)
@@ -268,6 +277,7 @@ private struct TreeBuilder {
     }
 
     private mutating func alias(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
+        treeMatchesEvents = false
         let name = Self.string(event.data.alias.anchor)
         let aliasRange = range(event.start_mark, event.end_mark)
         guard let anchored = anchors[name] else {
@@ -318,12 +328,14 @@ private struct TreeBuilder {
         if !stack[top].expectingValue {
             stack[top].expectingValue = true
             guard case .scalar(let key) = node.content else {
+                treeMatchesEvents = false
                 diagnostics.report(
                     .unsupportedYAML, "mapping keys must be strings, found \(node.kindDescription)", at: useRange)
                 stack[top].skipValue = true
                 return .proceed
             }
             let isMerge = key.isPlain && key.text == "<<"
+            if isMerge { treeMatchesEvents = false }
             stack[top].pendingKey = (key.text, node.range, isMerge)
             return .proceed
         }
@@ -345,6 +357,7 @@ private struct TreeBuilder {
             return .proceed
         }
         if let first = Self.firstEntry(named: key.text, in: &stack[top]) {
+            treeMatchesEvents = false
             diagnostics.report(
                 .duplicateKey, "duplicate key '\(key.text)'", at: key.range,
                 notes: [Diagnostic.Note("'\(key.text)' is first set here", at: first.keyRange)])
@@ -353,6 +366,19 @@ private struct TreeBuilder {
         if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(Self.initialCapacity) }
         stack[top].entries.append(YAMLEntry(key: key.text, keyRange: key.range, value: node))
         return .proceed
+    }
+
+    /// Where the scalar being read will stand, for the picker. A value under a rejected
+    /// tag is judged as an item, the way a walk of the tree meets it: it is no string.
+    private func role(ofScalarRejected rejected: Bool) -> YAMLScalarRole {
+        // Read through a pointer: the frame's fields are read in place, not copied out.
+        stack.withUnsafeBufferPointer { frames in
+            let top = frames.count - 1
+            guard top >= 0, frames[top].isMapping else { return .item }
+            guard frames[top].expectingValue else { return .key }
+            guard !rejected, let key = frames[top].pendingKey?.text else { return .item }
+            return .value(key: key)
+        }
     }
 
     /// Room for a typical collection's items (a route has up to eight fields), reserved at
@@ -364,7 +390,8 @@ private struct TreeBuilder {
     private static func firstEntry(named key: String, in frame: inout Frame) -> YAMLEntry? {
         let count = frame.entries.count
         if count < 16 {
-            for entry in frame.entries where entry.key == key { return entry }
+            // Keys are compared in place; only a duplicate's entry is copied out.
+            for index in 0..<count where frame.entries[index].key == key { return frame.entries[index] }
             return nil
         }
         if frame.keyIndex.isEmpty {

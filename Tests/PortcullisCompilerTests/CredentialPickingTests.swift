@@ -1,0 +1,149 @@
+import Foundation
+import PortcullisChecker
+import PortcullisDiagnostics
+import PortcullisSyntax
+import XCTest
+
+/// The reader picks credential-like scalars as it reads (`SecretLiterals.picker`), so that
+/// `lint` need not walk every tree again. What it picks must be exactly what the walk of
+/// the tree finds, or a secret would go unmasked; where the tree differs from the events
+/// (aliases, merge keys, dropped entries) the walk is used instead.
+final class CredentialPickingTests: XCTestCase {
+    /// Each document's picked credentials, and its walked ones, in document order.
+    private func pickedAndWalked(_ yaml: String) -> [(picked: [SourceRange], walked: [SourceRange], matches: Bool)] {
+        var diagnostics = DiagnosticCollector()
+        let bytes = Array(yaml.utf8)
+        var results: [(picked: [SourceRange], walked: [SourceRange], matches: Bool)] = []
+        YAMLReader(file: FileID(0)).read(
+            YAMLChunk(bytes: 0..<bytes.count, firstLine: 1), of: bytes, diagnostics: &diagnostics,
+            picking: SecretLiterals.picker
+        ) { document in
+            results.append(
+                (SecretLiterals.credentials(inPicked: document), SecretLiterals.credentials(in: document), document.treeMatchesEvents))
+        }
+        return results
+    }
+
+    private func assertSame(_ yaml: String, treeMatchesEvents: Bool? = nil, file: StaticString = #filePath, line: UInt = #line) {
+        let results = pickedAndWalked(yaml)
+        XCTAssertFalse(results.isEmpty, "no document was read from:\n\(yaml)", file: file, line: line)
+        for result in results {
+            XCTAssertEqual(result.picked, result.walked, "picked and walked credentials differ in:\n\(yaml)", file: file, line: line)
+            if let treeMatchesEvents {
+                XCTAssertEqual(result.matches, treeMatchesEvents, "treeMatchesEvents for:\n\(yaml)", file: file, line: line)
+            }
+        }
+    }
+
+    func testPlainDocumentsArePickedAsTheWalkFindsThem() {
+        let document = """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: g
+            namedValues:
+              db-password: Hunter2pass
+              empty-password: ""
+              null-password: ~
+              reference-password: "{{vault}}"
+              conn: "Server=db;Password=Hunter2pass"
+            items:
+              - "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
+              - [nested, "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"]
+            "AKIAIOSFODNN7EXAMPLE": key-shaped key
+            policy: <policies><inbound><set-header name="x-api-key"><value>Hunter2pass</value></set-header></inbound></policies>
+            notPolicy: <x>ApiKey=Hunter2pass</x>
+            Authorization: Bearer 8f2c1d9e7a6b5c4d
+            tagged: !!str "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+            """
+        let results = pickedAndWalked(document)
+        XCTAssertEqual(results.count, 1)
+        XCTAssertTrue(results[0].matches)
+        XCTAssertGreaterThanOrEqual(results[0].walked.count, 8, "the document holds at least eight credentials")
+        XCTAssertEqual(results[0].picked, results[0].walked)
+    }
+
+    /// A value under a tag the reader rejects is walked as an item, not as its key's value.
+    func testRejectedValuesArePickedAsTheWalkMeetsThem() {
+        assertSame("api-password: !custom Hunter2pass\nlist: !custom [Hunter2pass, \"Pwd=Hunter2pass\"]\n", treeMatchesEvents: true)
+    }
+
+    func testDocumentsWhoseTreeDiffersFromTheirEventsAreWalked() {
+        // An alias repeats the anchored scalar where its key calls it a credential.
+        assertSame("a: &x Hunter2pass\nclient-secret: *x\n", treeMatchesEvents: false)
+        // A merge key repeats the merged entries.
+        assertSame("base: &b {api-key: Hunter2pass}\nderived:\n  <<: *b\n  other: 1\n", treeMatchesEvents: false)
+        assertSame("derived:\n  <<: {api-key: Hunter2pass}\n", treeMatchesEvents: false)
+        // A duplicate key's entry, and the entry of a key that is no string, are dropped.
+        assertSame("api-key: one-value\napi-key: Hunter2pass\n", treeMatchesEvents: false)
+        assertSame("? [a, b]\n: \"Pwd=Hunter2pass\"\n", treeMatchesEvents: false)
+    }
+
+    func testEveryDocumentOfAStreamIsPickedOnItsOwn() {
+        assertSame("a: &x Hunter2pass\nclient-secret: *x\n---\ndb-password: Hunter2pass\n---\n- Pwd=Hunter2pass\n")
+        let results = pickedAndWalked("a: &x Hunter2pass\nb: *x\n---\ndb-password: Hunter2pass\n")
+        XCTAssertEqual(results.map(\.matches), [false, true])
+        XCTAssertEqual(results[1].picked.count, 1)
+    }
+
+    /// Random documents from keys and values that are, or look like, credentials, with
+    /// anchors, aliases, merges, tags, duplicates and nesting.
+    func testRandomDocumentsArePickedAsTheWalkFindsThem() {
+        var generator = SplitMix(seed: 0x5EC2E7)
+        let keys = [
+            "name", "password", "db-password", "apiKey", "x-functions-key", "Authorization", "policy", "summary", "key",
+            "client_secret", "<<", "AKIAIOSFODNN7EXAMPLE", "id",
+        ]
+        let values = [
+            "plain", "Hunter2pass", "\"\"", "~", "null", "\"{{named}}\"", "\"<placeholder>\"", "\"Pwd=Hunter2pass\"",
+            "\"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl\"", "\"Basic {{creds}}\"",
+            "<policies><inbound /></policies>", "!!str Hunter2pass", "!custom Hunter2pass", "xoxb-1234567890-0987654321-aBcDeFgHiJkLmNoP",
+        ]
+        func node(depth: Int, anchors: inout Int) -> String {
+            let choice = depth > 2 ? 0 : generator.next(5)
+            var prefix = ""
+            if generator.next(8) == 0 {
+                anchors += 1
+                prefix = "&a\(anchors) "
+            } else if anchors > 0, generator.next(8) == 0 {
+                return "*a\(generator.next(anchors) + 1)"
+            }
+            switch choice {
+            case 0, 1: return prefix + values[generator.next(values.count)]
+            case 2:
+                let items = (0..<generator.next(4)).map { _ in node(depth: depth + 1, anchors: &anchors) }
+                return prefix + "[" + items.joined(separator: ", ") + "]"
+            default:
+                let entries = (0..<generator.next(5)).map { _ in
+                    "\(keys[generator.next(keys.count)]): \(node(depth: depth + 1, anchors: &anchors))"
+                }
+                return prefix + "{" + entries.joined(separator: ", ") + "}"
+            }
+        }
+        var walkedAny = 0
+        for _ in 0..<3000 {
+            var anchors = 0
+            let yaml = "root: " + node(depth: 0, anchors: &anchors) + "\n"
+            let results = pickedAndWalked(yaml)
+            for result in results {
+                XCTAssertEqual(result.picked, result.walked, "picked and walked credentials differ in:\n\(yaml)")
+                if result.matches, !result.walked.isEmpty { walkedAny += 1 }
+            }
+        }
+        XCTAssertGreaterThan(walkedAny, 300, "too few random documents were picked with credentials to judge")
+    }
+}
+
+/// A small deterministic generator, so a failing random case can be run again.
+private struct SplitMix {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int((z ^ (z >> 31)) % UInt64(bound))
+    }
+}
