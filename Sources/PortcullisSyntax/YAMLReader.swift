@@ -308,8 +308,9 @@ private struct TreeBuilder {
 
     /// Adds a finished node to the collection being built, or makes it the document root.
     /// `usedAt` is the alias that brought the node here, where errors about its use point.
+    /// The node is taken, not copied: this runs for every node of every input.
     private mutating func attach(
-        _ node: YAMLNode, nodeCount: Int, height: Int, usedAt: SourceRange? = nil,
+        _ node: consuming YAMLNode, nodeCount: Int, height: Int, usedAt: SourceRange? = nil,
         diagnostics: inout DiagnosticCollector
     ) -> Step {
         let useRange = usedAt ?? node.range
@@ -344,8 +345,7 @@ private struct TreeBuilder {
             stack[top].skipValue = false
             return .proceed
         }
-        guard let key = stack[top].pendingKey else { return .proceed }
-        stack[top].pendingKey = nil
+        guard let key = stack[top].pendingKey.take() else { return .proceed }
         if key.isMerge {
             if isMergeable(node) {
                 stack[top].merges.append(node)
