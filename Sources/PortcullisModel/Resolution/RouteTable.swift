@@ -10,8 +10,36 @@ enum RouteTable {
         var shape: String
     }
 
-    /// One pass with two hash tables, so an API of any size costs time linear in its routes.
+    /// APIs with up to this many routes (almost all) compare every pair of routes, which
+    /// costs less than hashing every id and shape; larger ones use hash tables, so an API
+    /// of any size costs time linear in its routes. Both find the same first duplicates.
+    static let pairwiseLimit = 32
+
     static func check(_ api: API, into diagnostics: inout DiagnosticCollector) {
+        if api.routes.count <= pairwiseLimit {
+            checkPairs(api, into: &diagnostics)
+        } else {
+            checkHashed(api, into: &diagnostics)
+        }
+    }
+
+    static func checkPairs(_ api: API, into diagnostics: inout DiagnosticCollector) {
+        let routes = api.routes
+        // Each key is made once; comparing two is then a comparison of short texts.
+        let ids = routes.map { Grammar.caseFolded($0.id.value) }
+        let shapes = routes.map(\.path.value.shape)
+        for index in routes.indices {
+            if let first = ids[..<index].firstIndex(of: ids[index]) {
+                reportDuplicateID(api, routes[index].id, first: routes[first].id, into: &diagnostics)
+            }
+            let method = routes[index].method.value
+            if let first = routes.indices[..<index].first(where: { routes[$0].method.value == method && shapes[$0] == shapes[index] }) {
+                reportDuplicateRoute(routes[index], first: routes[first], into: &diagnostics)
+            }
+        }
+    }
+
+    static func checkHashed(_ api: API, into diagnostics: inout DiagnosticCollector) {
         var ids = ResourceNames(capacity: api.routes.count)
         var signatures: [RouteSignature: Int] = [:]
         signatures.reserveCapacity(api.routes.count)
