@@ -149,7 +149,12 @@ extension DocumentDecoder {
             return nil
         }
         guard let items = context.sequence(listEntry) else { return nil }
-        let scopes = items.compactMap { context.scopeName($0, field: entry.key) }
+        var scopes: [Located<String>] = []
+        scopes.reserveCapacity(items.count)
+        for item in items {
+            guard let scope = context.scopeName(item, field: entry.key) else { continue }
+            scopes.append(scope)
+        }
         guard scopes.count == items.count else { return nil }
         return ScopeRequirement(match: match, scopes: scopes, range: entry.value.range)
     }
@@ -174,11 +179,15 @@ extension DocumentDecoder {
     /// A list of header or query parameter names.
     private mutating func tokens(_ entry: YAMLEntry?, what: String) -> [Located<String>] {
         guard let entry, let items = context.sequence(entry) else { return [] }
-        return items.compactMap { item in
-            context.string(item, field: entry.key).flatMap {
-                context.validated($0, by: Grammar.isToken, as: what, field: entry.key)
-            }
+        var tokens: [Located<String>] = []
+        tokens.reserveCapacity(items.count)
+        for item in items {
+            guard let text = context.string(item, field: entry.key),
+                let token = context.validated(text, by: Grammar.isToken, as: what, field: entry.key)
+            else { continue }
+            tokens.append(token)
         }
+        return tokens
     }
 
     /// `none` or an identity provider's name.

@@ -8,13 +8,21 @@ package enum Grammar {
         isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A)
     }
 
+    /// Reads the text's UTF-8 bytes in place: walking `String.UTF8View` a byte at a time
+    /// costs several times more, and these checks run for every name and path of an estate.
+    private static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
+    }
+
     /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: the names only Portcullis gives (the gateway,
     /// environments, identity providers), safe as a folder name.
     package static func isName(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
-        guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
-        return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
+        withBytes(text) { bytes in
+            guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
+            guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
+            return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
+        }
     }
 
     /// A path to another input file, relative to the YAML file naming it, ending in one of
@@ -28,17 +36,19 @@ package enum Grammar {
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
     package static func isNamedValueName(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
-        return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+        withBytes(text) { bytes in
+            guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
+            return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+        }
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
     /// (`Orders_v2`, `61e68d73c8e44ca9124dcddb`), still safe as a folder name.
     package static func isResourceName(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
-        return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
+        withBytes(text) { bytes in
+            guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
+            return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
+        }
     }
 
     /// The longest operation name APIM's OpenAPI import keeps: it cuts longer ones to fit
@@ -51,16 +61,17 @@ package enum Grammar {
     /// so `_`, `--` or an outer hyphen would name an operation that does not exist.
     package static func isOperationName(_ text: String) -> Bool {
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
-        let bytes = text.utf8
-        guard let first = bytes.first, let last = bytes.last, bytes.count <= maxOperationNameLength,
-            isAlnum(first), isAlnum(last)
-        else { return false }
-        var previous: UInt8 = 0
-        for byte in bytes {
-            guard isAlnum(byte) || (byte == 0x2D && previous != 0x2D) else { return false }
-            previous = byte
+        withBytes(text) { bytes in
+            guard let first = bytes.first, let last = bytes.last, bytes.count <= maxOperationNameLength,
+                isAlnum(first), isAlnum(last)
+            else { return false }
+            var previous: UInt8 = 0
+            for byte in bytes {
+                guard isAlnum(byte) || (byte == 0x2D && previous != 0x2D) else { return false }
+                previous = byte
+            }
+            return true
         }
-        return true
     }
 
     /// `text` with ASCII upper case lowered: the key under which APIM, which ignores case
@@ -72,11 +83,12 @@ package enum Grammar {
 
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.
     static func isScopeName(_ text: String) -> Bool {
-        let bytes = text.utf8
-        guard let first = bytes.first, bytes.count <= 128, isAlnum(first) || first == 0x2A else { return false }
-        return bytes.allSatisfy { byte in
-            isAlnum(byte) || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2F || byte == 0x2A
-                || byte == 0x2D
+        withBytes(text) { bytes in
+            guard let first = bytes.first, bytes.count <= 128, isAlnum(first) || first == 0x2A else { return false }
+            return bytes.allSatisfy { byte in
+                isAlnum(byte) || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2F || byte == 0x2A
+                    || byte == 0x2D
+            }
         }
     }
 
@@ -94,15 +106,30 @@ package enum Grammar {
     }
 
     static func isToken(_ text: String) -> Bool {
-        !text.isEmpty && text.utf8.count <= 256
-            && text.utf8.allSatisfy { byte in
-                isAlnum(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
-            }
+        withBytes(text) { bytes in
+            (1...256).contains(bytes.count)
+                && bytes.allSatisfy { byte in
+                    switch byte {
+                    case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+                        UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                        UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+                        true
+                    default: isAlnum(byte)
+                    }
+                }
+        }
     }
 
     /// Characters allowed in a literal URL path segment (RFC 3986 unreserved, plus a few sub-delims).
     private static func isPathCharacter(_ byte: UInt8) -> Bool {
-        isAlnum(byte) || "-._~!$&'()*+,;=:@".utf8.contains(byte)
+        switch byte {
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "!"),
+            UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
+            UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="),
+            UInt8(ascii: ":"), UInt8(ascii: "@"):
+            true
+        default: isAlnum(byte)
+        }
     }
 
     /// An APIM API URL suffix: `orders` or `shop/v1/orders`, no leading or trailing slash.
@@ -141,7 +168,10 @@ package enum Grammar {
     /// A route path template: `/`, `/orders`, `/orders/{id}`, `/files/{name}.json`.
     /// Returns the template or why the text is not one.
     package static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
-        let bytes = Array(text.utf8)
+        withBytes(text) { pathTemplate(text, bytes: $0) }
+    }
+
+    private static func pathTemplate(_ text: String, bytes: UnsafeBufferPointer<UInt8>) -> Result<PathTemplate, InvalidPath> {
         guard bytes.first == 0x2F else { return .failure(InvalidPath(reason: "route paths start with '/'")) }
         guard bytes.count <= 1024 else { return .failure(InvalidPath(reason: "route paths are at most 1024 bytes")) }
         var parameters: [String] = []
@@ -189,10 +219,12 @@ package enum Grammar {
     }
 
     private static func isParameterName(_ text: String) -> Bool {
-        guard let first = text.utf8.first, (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else {
-            return false
+        withBytes(text) { bytes in
+            guard let first = bytes.first, (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else {
+                return false
+            }
+            return bytes.count <= 64 && bytes.allSatisfy { isAlnum($0) || $0 == 0x5F }
         }
-        return text.utf8.count <= 64 && text.utf8.allSatisfy { isAlnum($0) || $0 == 0x5F }
     }
 
     /// The largest duration accepted: ten years, far beyond any sensible TTL or window.
