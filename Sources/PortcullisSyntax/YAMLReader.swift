@@ -126,6 +126,7 @@ private struct TreeBuilder {
     private var anchors: [String: Anchored] = [:]
     private var aliasNodes = 0
     private var root: YAMLNode?
+    private var shortTexts = ShortTexts()
     /// See ``YAMLDocument/treeMatchesEvents``; cleared by what breaks it.
     private var treeMatchesEvents = true
     private var picked: [SourceRange] = []
@@ -216,7 +217,7 @@ private struct TreeBuilder {
         _ event: yaml_event_t, picker: YAMLScalarPicker?, diagnostics: inout DiagnosticCollector
     ) -> Step {
         let data = event.data.scalar
-        let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+        let text = shortTexts.text(UnsafeBufferPointer(start: data.value, count: data.length))
         let nodeRange = range(event.start_mark, event.end_mark)
         var isPlain = data.style == YAML_PLAIN_SCALAR_STYLE
         var rejected = false
@@ -538,5 +539,47 @@ private struct TreeBuilder {
             index += 1
         }
         return SourcePosition(line: line, column: column)
+    }
+}
+
+/// The texts of short scalars made lately, so that what a file repeats (keys such as `id`
+/// and `method`, values such as `GET`) is made once: making a `String` checks its UTF-8,
+/// which costs several times more than comparing sixteen bytes.
+private struct ShortTexts {
+    private struct Slot {
+        var count = -1
+        var bytes: (UInt64, UInt64) = (0, 0)
+        var text = ""
+    }
+
+    /// Up to this many bytes a text is stored inline in its `String`, so keeping one here
+    /// holds no memory; longer texts are made each time.
+    private static let longest = 15
+    private var slots = [Slot](repeating: Slot(), count: 256)
+
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
+        let packed = Self.pack(bytes)
+        let mixed = (packed.0 &+ packed.1 &* 31 &+ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: mixed >> 56)
+        if slots[slot].count == bytes.count, slots[slot].bytes == packed { return slots[slot].text }
+        let text = String(decoding: bytes, as: UTF8.self)
+        slots[slot] = Slot(count: bytes.count, bytes: packed, text: text)
+        return text
+    }
+
+    /// Two words that, with the count, tell every text of up to 15 bytes from every other:
+    /// loads that overlap in the middle cover all its bytes without a loop or a copy.
+    private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        let count = bytes.count
+        guard let base = bytes.baseAddress, count > 0 else { return (0, 0) }
+        let raw = UnsafeRawPointer(base)
+        if count >= 8 {
+            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+        }
+        if count >= 4 {
+            return (UInt64(raw.loadUnaligned(as: UInt32.self)), UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)))
+        }
+        return (UInt64(base[0]) | UInt64(base[count / 2]) << 8 | UInt64(base[count - 1]) << 16, 0)
     }
 }

@@ -14,6 +14,29 @@ final class YAMLReaderTests: XCTestCase {
         diagnostics.map { "\($0.range.start.line):\($0.range.start.column) \($0.code.id) \($0.message)" }
     }
 
+    /// The reader keeps the texts of short scalars it made lately and hands the same text
+    /// back for the same bytes; texts that differ in any byte, or only in length, stay apart.
+    func testShortScalarsReadBackAsWritten() throws {
+        var seed: UInt64 = 0x5CA1A2
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let pieces = ["a", "b", "z", "0", "-", "é", "ü", "日", "ab", "ba", "x"]
+        var texts: [String] = []
+        for _ in 0..<20_000 {
+            var text = ""
+            for _ in 0..<next(9) { text += pieces[next(pieces.count)] }
+            texts.append(text)
+        }
+        let yaml = texts.map { "- \"\($0)\"\n" }.joined()
+        let (documents, diagnostics) = read(yaml)
+        XCTAssertEqual(describe(diagnostics), [])
+        guard case .sequence(let items)? = documents.first?.root.content else { return XCTFail("expected a sequence") }
+        XCTAssertEqual(items.map { $0.scalar?.text }, texts)
+        XCTAssertGreaterThan(Set(texts.filter { $0.utf8.count <= 15 }).count, 5_000, "many distinct short texts")
+    }
+
     func testScalarRangesCountUnicodeScalars() throws {
         let (documents, diagnostics) = read("name: \"café\"\nnext: ü-x\n")
         XCTAssertEqual(diagnostics.count, 0)

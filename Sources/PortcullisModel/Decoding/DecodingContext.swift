@@ -155,6 +155,9 @@ struct DecodingContext {
             let expressionPrefix =
                 index + 1 < count && bytes[index] == UInt8(ascii: "@")
                 && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
+            // Most values are printable ASCII without braces (0x20-0x7A): one comparison a
+            // byte tells them apart, and they hold nothing more to look for.
+            if bytes.allSatisfy({ $0 &- 0x20 < 0x5B }) { return (expressionPrefix, false, false, false) }
             // DEL and non-ASCII white space before the '@' are left to `PolicyText`.
             let unicodeLead = index < count && bytes[index] >= 0x7F
             var hasBraces = false
