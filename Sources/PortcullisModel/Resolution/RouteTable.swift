@@ -27,13 +27,13 @@ enum RouteTable {
         let routes = api.routes
         // Each key is made once; comparing two is then a comparison of short texts.
         let ids = routes.map { Grammar.caseFolded($0.id.value) }
+        let methods = routes.map(\.method.value)
         let shapes = routes.map(\.path.value.shape)
         for index in routes.indices {
             if let first = ids[..<index].firstIndex(of: ids[index]) {
                 reportDuplicateID(api, routes[index].id, first: routes[first].id, into: &diagnostics)
             }
-            let method = routes[index].method.value
-            if let first = routes.indices[..<index].first(where: { routes[$0].method.value == method && shapes[$0] == shapes[index] }) {
+            if let first = routes.indices[..<index].first(where: { methods[$0] == methods[index] && shapes[$0] == shapes[index] }) {
                 reportDuplicateRoute(routes[index], first: routes[first], into: &diagnostics)
             }
         }
