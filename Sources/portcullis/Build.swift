@@ -5,6 +5,7 @@ import PortcullisEmit
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Lint, then write the deployable bundle (only when there are no errors).")
 
     @Argument(help: "Input files or directories (default: the current directory).")

@@ -6,6 +6,7 @@ extension AccessDiffFormat: ExpressibleByArgument {}
 
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Show what a change does to access, limits and caching, route by route.",
         discussion: """
             Give BASE and HEAD paths, or HEAD paths and --git-base REF to read BASE from Git. \

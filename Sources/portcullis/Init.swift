@@ -4,6 +4,7 @@ import PortcullisCompiler
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Write a small, commented starter project that lints clean and builds; never overwrites.")
 
     @Argument(help: "The project folder (default: the current directory); created when missing.")

@@ -3,6 +3,7 @@ import PortcullisCompiler
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "lint",
         abstract: "Parse and check definitions and print diagnostics; writes nothing.",
         discussion: """
             Folders are searched for YAML files; those that are not Portcullis's (no document with \

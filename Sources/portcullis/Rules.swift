@@ -6,6 +6,7 @@ import PortcullisModel
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rules",
         abstract: "List every rule: code, slug, default severity and summary.")
 
     func run() {
@@ -15,6 +16,7 @@ struct Rules: ParsableCommand {
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain a rule: why it matters, how to fix it, and examples.")
 
     @Argument(help: "A rule code, such as LP003, or its slug, such as write-route-accepts-read-scope.")
