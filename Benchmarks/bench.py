@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times Portcullis against floors and its own goals; with --check, fails when a goal regresses.
 
-usage: Benchmarks/bench.py [--apis N [N ...]] [--routes M] [--rounds K] [--quick] [--check]
+usage: Benchmarks/bench.py [--apis N [N ...]] [--routes M] [--rounds K] [--quick] [--check] [--instructions]
 
 Estate cases (need ../shared/bench beside the checkout; skipped with a notice otherwise):
 the shared generator writes an estate of N APIs x M routes in both layouts (one file, one
@@ -29,9 +29,14 @@ the samples; each of the first two at two sizes, to check that doubling the inpu
 
 --quick is the short form .ci/run uses: smaller inputs, fewer rounds, no bundle writing and
 loose limits, so a busy machine passes but a threefold slowdown does not.
+
+--instructions also counts the instructions lint and the floor execute (valgrind's
+callgrind, on copies without debug information, which valgrind cannot read): a measure that
+other processes on the machine do not move, for judging a change of a few per cent.
 """
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -94,6 +99,28 @@ def floor_binary():
     floor = os.path.join(WORK, "yaml_events")
     subprocess.run(["cc", "-O2", "-o", floor, os.path.join(SHARED, "yaml_events.c"), "-lyaml"], check=True)
     return floor
+
+
+def instructions(argv):
+    """The instructions `argv` executes, counted by callgrind; the same however busy the machine."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + argv,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    found = re.search(r"refs:\s+([\d,]+)", result.stderr)
+    if result.returncode != 0 or not found:
+        sys.exit(f"bench: callgrind failed on {argv[0]}: {result.stderr.strip()[-300:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def count_instructions(args, apis, floor, portcullis):
+    """Prints the instructions of the floor and of lint on each layout of an estate, and their ratio."""
+    stripped = os.path.join(WORK, "portcullis-without-debug-information")
+    shutil.copy(portcullis, stripped)
+    subprocess.run(["strip", "-g", stripped], check=True)
+    print(f"instructions (callgrind), {apis} APIs:")
+    for layout, (directory, files) in prepare_estate(args, apis).items():
+        floor_count = instructions([floor] + files)
+        lint_count = instructions([stripped, "lint", "--quiet"] + LIMITS + [directory])
+        print(f"  {layout:<13} floor {floor_count / 1e6:,.0f}M, lint {lint_count / 1e6:,.0f}M, {lint_count / floor_count:.2f}x")
 
 
 def has_pyyaml():
@@ -349,6 +376,8 @@ def main():
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--quick", action="store_true", help="the short form for CI: small inputs, limits ~3x the goals")
     parser.add_argument("--check", action="store_true", help="exit 1 when a goal (with --quick: a limit) is missed")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of lint and the floor (needs valgrind)")
     args = parser.parse_args()
     limit = QUICK if args.quick else GOALS
     args.apis = args.apis or [1000]
@@ -410,6 +439,8 @@ def main():
                     checks.append(verdict(f"{layout} build peak MB", m["build peak"],
                                           limit["build peak MB up to 100k routes"]))
                 print(f"{'':<13} checks: {' '.join(checks)}")
+        if args.instructions:
+            count_instructions(args, sizes[0], floor, portcullis)
         # Each environment is a variant resolved and checked in full; every document here
         # changes in each, so four variants may cost about four lints (no goal, a growth check).
         print(f"three environments over every API, {sizes[0]} APIs: lint time vs the plain estate")
