@@ -218,9 +218,16 @@ public final class TokenCheck: Sendable {
 
     public let provider: IdentityProvider
     public let method: Method
+    /// The provider's ``IdentityProvider/effectiveScopeClaim`` and ``IdentityProvider/effectiveRoleClaim``,
+    /// read once here: every route's scope check names one, and reading them through
+    /// ``provider`` copies the whole provider each time.
+    let scopeClaim: String
+    let roleClaim: String
 
     init(provider: IdentityProvider, storage: CacheStorage, keyPrefix: String) {
         self.provider = provider
+        scopeClaim = provider.effectiveScopeClaim
+        roleClaim = provider.effectiveRoleClaim
         switch provider.details {
         case .jwt(let jwt): method = .jwt(jwt)
         case .introspection(let details): method = .introspection(details, results: IntrospectionResults(storage: storage, keyPrefix: keyPrefix))

@@ -114,10 +114,10 @@ public struct EnforcementPlanner: Sendable {
         guard let token else { return nil }
         var alternatives: [ScopeCheck.Requirement] = []
         if let scopes = route.scopes, !scopes.scopes.isEmpty {
-            alternatives.append(ScopeCheck.Requirement(kind: .scopes, claim: token.provider.effectiveScopeClaim, written: scopes))
+            alternatives.append(ScopeCheck.Requirement(kind: .scopes, claim: token.scopeClaim, written: scopes))
         }
         if let roles = route.appRoles, !roles.scopes.isEmpty {
-            alternatives.append(ScopeCheck.Requirement(kind: .appRoles, claim: token.provider.effectiveRoleClaim, written: roles))
+            alternatives.append(ScopeCheck.Requirement(kind: .appRoles, claim: token.roleClaim, written: roles))
         }
         return alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
     }
