@@ -185,9 +185,18 @@ public struct PlannedLimit: Sendable {
     public var caller: Caller
     /// Whether the limit is the route's own, its API's or the gateway's default.
     public var origin: Origin
-    /// The counter's namespace, as names: the API, the route for a route's own budget,
-    /// and a purpose for a budget of the route's that is not its written limit.
-    var namespace: [String]
+    /// The counter's namespace: the API, the route for a route's own budget, and a purpose
+    /// for a budget of the route's that is not its written limit.
+    var namespace: Namespace
+
+    /// Names, not an array of them: every planned limit has one, and an array would be
+    /// one more allocation per route.
+    enum Namespace: Sendable {
+        case api(String)
+        case route(api: String, route: String)
+        /// Calls to the identity provider (see ``EnforcementPlan/providerCallBudget``).
+        case providerCalls(api: String, route: String)
+    }
 
     public var calls: Int { written.calls.value }
     public var windowSeconds: Int { written.per.value }
@@ -196,7 +205,13 @@ public struct PlannedLimit: Sendable {
     /// The counter's namespace: the API (`orders:`), or the API and route for a route's
     /// own budget (`orders:list-orders:`). Names hold no `:`, and the caller part is
     /// encoded so that it holds none either, so two budgets never share a counter.
-    public var counterPrefix: String { namespace.map { $0 + ":" }.joined() }
+    public var counterPrefix: String {
+        switch namespace {
+        case .api(let api): api + ":"
+        case .route(let api, let route): api + ":" + route + ":"
+        case .providerCalls(let api, let route): api + ":" + route + ":introspection:"
+        }
+    }
 }
 
 /// How tokens of one identity provider are validated; failures answer 401. One instance

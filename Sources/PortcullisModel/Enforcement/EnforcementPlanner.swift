@@ -37,7 +37,7 @@ public struct EnforcementPlanner: Sendable {
         var limits: [PlannedLimit] = []
         func add(_ kind: PlannedLimit.Kind, _ limit: Limit?, _ origin: Origin?) {
             guard let limit, let origin else { return }
-            let namespace = origin == .route ? [api.name.value, route.written.id.value] : [api.name.value]
+            let namespace: PlannedLimit.Namespace = origin == .route ? .route(api: api.name.value, route: route.written.id.value) : .api(api.name.value)
             let key = limit.effectiveKey
             limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: Caller(key), origin: origin, namespace: namespace))
         }
@@ -106,7 +106,7 @@ public struct EnforcementPlanner: Sendable {
         else { return nil }
         budget.key = .ip
         budget.caller = .ipAddress
-        budget.namespace = [api.name.value, route.id.value, "introspection"]
+        budget.namespace = .providerCalls(api: api.name.value, route: route.id.value)
         return budget
     }
 
