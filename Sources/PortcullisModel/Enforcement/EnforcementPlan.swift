@@ -35,9 +35,11 @@ public final class EnforcementPlan: Sendable {
     /// On introspection routes whose rate limit needs a token: calls to the identity
     /// provider counted per IP address with that budget, so a flood of made-up tokens
     /// cannot make unbounded calls to the provider.
-    public let providerCallBudget: PlannedLimit?
+    public var providerCallBudget: PlannedLimit? { seldomProviderCallBudget.value }
+    private let seldomProviderCallBudget: SeldomSet<PlannedLimit>
     public let scopes: ScopeCheck?
-    public let cache: PlannedCache?
+    public var cache: PlannedCache? { seldomCache.value }
+    private let seldomCache: SeldomSet<PlannedCache>
     public let backend: PlannedBackend
     public let ipFilter: PlannedIPFilter?
     /// Nil when neither the API nor the route changes the request, or the gateway answers.
@@ -56,9 +58,9 @@ public final class EnforcementPlan: Sendable {
         self.limits = limits
         self.limitsBeforeTokenCount = limitsBeforeTokenCount
         self.token = token
-        self.providerCallBudget = providerCallBudget
+        seldomProviderCallBudget = SeldomSet(providerCallBudget)
         self.scopes = scopes
-        self.cache = cache
+        seldomCache = SeldomSet(cache)
         self.backend = backend
         self.ipFilter = ipFilter
         self.requestShaping = requestShaping
