@@ -36,8 +36,9 @@ public struct CheckContext: Sendable {
     /// reported: the finding it is for may simply not have been made.
     public var unjudged: [SourceRange] { judged.unjudged }
 
-    /// The APIs rules judge: those read without errors.
-    public var apis: [API] { project.apis.filter { !$0.hasErrors } }
+    /// The APIs rules judge: those read without errors. Almost always every API, and then
+    /// the project's own array, not a copy of each API.
+    public var apis: [API] { project.apis.contains(where: \.hasErrors) ? project.apis.filter { !$0.hasErrors } : project.apis }
 
     /// The guardrails rules compare with: the language's when none are written, nil when
     /// they had errors.
