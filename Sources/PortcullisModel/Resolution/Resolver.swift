@@ -260,12 +260,17 @@ public struct Resolver: Sendable {
             }
             resolved[name] = ResolvedBackend(backend: backend, members: found)
         }
-        for api in definitions.apis {
-            for reference in [api.backend] + api.routes.compactMap(\.backend) {
-                guard case .named(let name) = reference, byName[name.value] == nil else { continue }
-                unknownBackend(
-                    name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
-            }
+        // Read in place, without gathering each API's references into an array: this
+        // runs before the routes are made, on one core.
+        func check(_ reference: BackendReference?) {
+            guard case .named(let name)? = reference, byName[name.value] == nil else { return }
+            unknownBackend(
+                name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
+        }
+        for apiIndex in definitions.apis.indices {
+            check(definitions.apis[apiIndex].backend)
+            let routes = definitions.apis[apiIndex].routes
+            for index in routes.indices { check(routes[index].backend) }
         }
         return resolved
     }
