@@ -387,10 +387,16 @@ public struct Resolver: Sendable {
         of api: API, _ declared: DeclaredNames, suggestions: SuggestionBudget, into diagnostics: inout DiagnosticCollector
     ) {
         if let auth = api.auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
+        // Only declared scopes are remembered: each use of an unknown one is reported.
+        var known = RecentNames()
         for index in api.routes.indices {
             if let auth = api.routes[index].auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
             for requirement in api.routes[index].permissions {
-                for scope in requirement.scopes where !declared.scopes.contains(scope.value) {
+                for scope in requirement.scopes where !known.contains(scope.value) {
+                    if declared.scopes.contains(scope.value) {
+                        known.remember(scope.value)
+                        continue
+                    }
                     unknown(
                         "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
                         budget: suggestions, into: &diagnostics)

@@ -43,18 +43,15 @@ public enum UnusedScope: Rule {
         var used = context.project.namesInBrokenParts
         used.reserveCapacity(context.scopes.count)
         // By index, and without gathering each route's scopes into an array: a rule that
-        // visits every route should not copy every route.
-        // An API's routes name the same few scopes again and again: each is hashed into
-        // `used` once per API and afterwards found among the API's first few by comparing.
-        var seen: [String] = []
-        seen.reserveCapacity(Self.remembered)
+        // visits every route should not copy every route. Each scope is hashed into `used`
+        // once per API (see ``RecentNames``).
         for apiIndex in context.project.apis.indices {
-            seen.removeAll(keepingCapacity: true)
+            var seen = RecentNames()
             let routes = context.project.apis[apiIndex].routes
             for index in routes.indices {
                 for requirement in routes[index].permissions {
                     for scope in requirement.scopes where !seen.contains(scope.value) {
-                        if seen.count < Self.remembered { seen.append(scope.value) }
+                        seen.remember(scope.value)
                         used.insert(scope.value)
                     }
                 }
@@ -64,7 +61,4 @@ public enum UnusedScope: Rule {
             findings.report(code, "scope '\(scope.name.value)' is declared but no route requires it", at: scope.name.range)
         }
     }
-
-    /// How many of an API's scopes are remembered; most APIs name three or four.
-    private static let remembered = 8
 }
