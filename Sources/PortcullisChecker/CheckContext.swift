@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 
 /// What rules look at: the resolved project, the routes they judge, where the secret
 /// text is, and the lookups several rules share.
@@ -19,13 +20,24 @@ public struct CheckContext: Sendable {
     public init(project: ResolvedProject, secrets: SecretLiterals) {
         self.project = project
         self.secrets = secrets
-        let gateway = project.gateway
-        scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        accessLevels = scopes.mapValues(\.access.value)
-        providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        judged = JudgedRoutes(project)
+        // Judging the routes touches every route, one after the other, and takes the
+        // longest; the lookups read only the gateway and the raw policies. Both are made at
+        // once, so neither waits for the other on one core.
+        let (judged, lookups) = ParallelMap.both({ JudgedRoutes(project) }, { Self.lookups(project) })
+        self.judged = judged
+        (scopes, accessLevels, providers, rawEnforcement) = lookups
         rawScopes = RawScope.all(in: project, judged: judged.routes)
-        rawEnforcement = RawEnforcement(project)
+    }
+
+    /// The declared scopes, their access levels and the providers by name, and what raw
+    /// statements enforce: everything of the context but the judged routes.
+    private static func lookups(
+        _ project: ResolvedProject
+    ) -> ([String: ScopeDeclaration], [String: AccessLevel], [String: IdentityProvider], RawEnforcement) {
+        let gateway = project.gateway
+        let scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        return (scopes, scopes.mapValues(\.access.value), providers, RawEnforcement(project))
     }
 
     /// The routes rules judge (see ``JudgedRoutes``).
