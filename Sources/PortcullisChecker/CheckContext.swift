@@ -17,27 +17,32 @@ public struct CheckContext: Sendable {
     /// What raw statements enforce on every request of a route.
     let rawEnforcement: RawEnforcement
 
-    public init(project: ResolvedProject, secrets: SecretLiterals) {
+    /// `credentials` are the credential-like literals the front end found (see
+    /// ``SecretLiterals/init(project:credentials:)``).
+    public init(project: ResolvedProject, credentials: [SourceRange] = []) {
         self.project = project
-        self.secrets = secrets
         // Judging the routes touches every route, one after the other, and takes the
-        // longest; the lookups read only the gateway and the raw policies. Both are made at
-        // once, so neither waits for the other on one core.
-        let (judged, lookups) = ParallelMap.both({ JudgedRoutes(project) }, { Self.lookups(project) })
+        // longest; the secrets and lookups read only the gateway, the backends and the raw
+        // policies. Both are made at once, so neither waits for the other on one core.
+        let (judged, lookups) = ParallelMap.both({ JudgedRoutes(project) }, { Self.lookups(project, credentials: credentials) })
         self.judged = judged
-        (scopes, accessLevels, providers, rawEnforcement) = lookups
+        (secrets, scopes, accessLevels, providers, rawEnforcement) = lookups
         rawScopes = RawScope.all(in: project, judged: judged.routes)
     }
 
-    /// The declared scopes, their access levels and the providers by name, and what raw
-    /// statements enforce: everything of the context but the judged routes.
+    /// Where the secret text is, the declared scopes, their access levels and the
+    /// providers by name, and what raw statements enforce: all of the context but the
+    /// judged routes.
     private static func lookups(
-        _ project: ResolvedProject
-    ) -> ([String: ScopeDeclaration], [String: AccessLevel], [String: IdentityProvider], RawEnforcement) {
+        _ project: ResolvedProject, credentials: [SourceRange]
+    ) -> (SecretLiterals, [String: ScopeDeclaration], [String: AccessLevel], [String: IdentityProvider], RawEnforcement) {
         let gateway = project.gateway
         let scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        return (scopes, scopes.mapValues(\.access.value), providers, RawEnforcement(project))
+        return (
+            SecretLiterals(project: project, credentials: credentials), scopes, scopes.mapValues(\.access.value), providers,
+            RawEnforcement(project)
+        )
     }
 
     /// The routes rules judge (see ``JudgedRoutes``).
