@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 
 /// What rules look at: the resolved project, the routes they judge, where the secret
 /// text is, and the lookups several rules share.
@@ -16,16 +17,32 @@ public struct CheckContext: Sendable {
     /// What raw statements enforce on every request of a route.
     let rawEnforcement: RawEnforcement
 
-    public init(project: ResolvedProject, secrets: SecretLiterals) {
+    /// `credentials` are the credential-like literals the front end found (see
+    /// ``SecretLiterals/init(project:credentials:)``).
+    public init(project: ResolvedProject, credentials: [SourceRange] = []) {
         self.project = project
-        self.secrets = secrets
-        let gateway = project.gateway
-        scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        accessLevels = scopes.mapValues(\.access.value)
-        providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
-        judged = JudgedRoutes(project)
+        // Judging the routes touches every route, one after the other, and takes the
+        // longest; the secrets and lookups read only the gateway, the backends and the raw
+        // policies. Both are made at once, so neither waits for the other on one core.
+        let (judged, lookups) = ParallelMap.both({ JudgedRoutes(project) }, { Self.lookups(project, credentials: credentials) })
+        self.judged = judged
+        (secrets, scopes, accessLevels, providers, rawEnforcement) = lookups
         rawScopes = RawScope.all(in: project, judged: judged.routes)
-        rawEnforcement = RawEnforcement(project)
+    }
+
+    /// Where the secret text is, the declared scopes, their access levels and the
+    /// providers by name, and what raw statements enforce: all of the context but the
+    /// judged routes.
+    private static func lookups(
+        _ project: ResolvedProject, credentials: [SourceRange]
+    ) -> (SecretLiterals, [String: ScopeDeclaration], [String: AccessLevel], [String: IdentityProvider], RawEnforcement) {
+        let gateway = project.gateway
+        let scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
+        return (
+            SecretLiterals(project: project, credentials: credentials), scopes, scopes.mapValues(\.access.value), providers,
+            RawEnforcement(project)
+        )
     }
 
     /// The routes rules judge (see ``JudgedRoutes``).
@@ -36,8 +53,9 @@ public struct CheckContext: Sendable {
     /// reported: the finding it is for may simply not have been made.
     public var unjudged: [SourceRange] { judged.unjudged }
 
-    /// The APIs rules judge: those read without errors.
-    public var apis: [API] { project.apis.filter { !$0.hasErrors } }
+    /// The APIs rules judge: those read without errors. Almost always every API, and then
+    /// the project's own array, not a copy of each API.
+    public var apis: [API] { project.apis.contains(where: \.hasErrors) ? project.apis.filter { !$0.hasErrors } : project.apis }
 
     /// The guardrails rules compare with: the language's when none are written, nil when
     /// they had errors.

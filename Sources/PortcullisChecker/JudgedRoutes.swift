@@ -18,12 +18,17 @@ struct JudgedRoutes: Sendable {
     init(_ project: ResolvedProject) {
         let gateway = project.gateway
         let judgesRoutes = gateway?.defaults.brokenRange == nil && gateway?.guardrails.brokenRange == nil
+        // Looked up once, not per route.
+        let apiHasErrors = project.apis.map(\.hasErrors)
+        let providers = gateway?.declared.providers ?? []
         var routes: [EffectiveRoute] = []
         var planned: [(route: EffectiveRoute, plan: EnforcementPlan)] = []
+        routes.reserveCapacity(project.routes.count)
+        planned.reserveCapacity(project.routes.count)
         var skipped: [EffectiveRoute] = []
         for (route, plan) in zip(project.routes, project.plans) {
-            var judged = judgesRoutes && !route.written.hasErrors && !project.apis[route.apiIndex].hasErrors
-            if judged, case .provider(let name) = route.auth.value { judged = gateway?.declared.providers.contains(name) ?? false }
+            var judged = judgesRoutes && !route.written.hasErrors && !apiHasErrors[route.apiIndex]
+            if judged, case .provider(let name) = route.auth.value { judged = providers.contains(name) }
             guard judged else {
                 skipped.append(route)
                 continue

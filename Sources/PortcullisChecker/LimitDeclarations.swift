@@ -31,26 +31,28 @@ struct LimitDeclaration {
         }
     }
 
-    static func all(in project: ResolvedProject) -> [LimitDeclaration] {
-        var declarations: [LimitDeclaration] = []
-        func add(_ setting: LimitSetting?, _ kind: Kind, _ owner: Owner) {
-            if case .limit(let limit)? = setting { declarations.append(LimitDeclaration(kind: kind, limit: limit, owner: owner)) }
+    /// Hands each declaration to `body` in turn, without gathering them: two rules walk
+    /// every route's limits, and an array of copies of thousands of limits cost them more
+    /// than their checks.
+    static func forEach(in project: ResolvedProject, _ body: (LimitDeclaration) -> Void) {
+        func visit(_ setting: LimitSetting?, _ kind: Kind, _ owner: Owner) {
+            if case .limit(let limit)? = setting { body(LimitDeclaration(kind: kind, limit: limit, owner: owner)) }
         }
-        if case .present(let defaults)? = project.gateway?.defaults { add(defaults.rateLimit, .rateLimit, .defaults) }
-        for (apiIndex, api) in project.apis.enumerated() where !api.hasErrors {
-            add(api.rateLimit, .rateLimit, .api(apiIndex))
-            add(api.quota, .quota, .api(apiIndex))
-            // By index: copying each route out would copy all of its fields.
-            for routeIndex in api.routes.indices where !api.routes[routeIndex].hasErrors {
-                add(api.routes[routeIndex].rateLimit, .rateLimit, .route(api: apiIndex, route: routeIndex))
-                add(api.routes[routeIndex].quota, .quota, .route(api: apiIndex, route: routeIndex))
+        if case .present(let defaults)? = project.gateway?.defaults { visit(defaults.rateLimit, .rateLimit, .defaults) }
+        // By index: copying each API or route out would copy all of its fields.
+        for apiIndex in project.apis.indices where !project.apis[apiIndex].hasErrors {
+            visit(project.apis[apiIndex].rateLimit, .rateLimit, .api(apiIndex))
+            visit(project.apis[apiIndex].quota, .quota, .api(apiIndex))
+            let routes = project.apis[apiIndex].routes
+            for routeIndex in routes.indices where !routes[routeIndex].hasErrors {
+                visit(routes[routeIndex].rateLimit, .rateLimit, .route(api: apiIndex, route: routeIndex))
+                visit(routes[routeIndex].quota, .quota, .route(api: apiIndex, route: routeIndex))
             }
         }
         for (index, product) in project.products.enumerated() {
-            if let limit = product.rateLimit { declarations.append(LimitDeclaration(kind: .rateLimit, limit: limit, owner: .product(index))) }
-            if let limit = product.quota { declarations.append(LimitDeclaration(kind: .quota, limit: limit, owner: .product(index))) }
+            if let limit = product.rateLimit { body(LimitDeclaration(kind: .rateLimit, limit: limit, owner: .product(index))) }
+            if let limit = product.quota { body(LimitDeclaration(kind: .quota, limit: limit, owner: .product(index))) }
         }
-        return declarations
     }
 }
 

@@ -154,15 +154,14 @@ public enum LintPipeline {
             project.environment = environment?.name.value
             project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
             // A document named by 'openapi' is published as written, so its secrets count too.
-            let secrets = SecretLiterals(project: project, credentials: credentials + openAPIFiles.credentials)
-            let context = CheckContext(project: project, secrets: secrets)
+            let context = CheckContext(project: project, credentials: credentials + openAPIFiles.credentials)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
                 commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
             if options.warningsAsErrors {
                 for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
             }
-            return Variant(project: project, diagnostics: list, redactions: secrets.masked)
+            return Variant(project: project, diagnostics: list, redactions: context.secrets.masked)
         }
         /// The definitions with one environment's overrides: only chunks holding a document
         /// it changes are read again.

@@ -13,6 +13,18 @@ public enum ParallelMap {
         return slots.values()
     }
 
+    /// Runs two independent pieces of work at once and returns both results.
+    public static func both<First: Sendable, Second: Sendable>(
+        _ first: @Sendable () -> First, _ second: @Sendable () -> Second
+    ) -> (First, Second) {
+        let firstSlot = Slots<First>(count: 1)
+        let secondSlot = Slots<Second>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { firstSlot.store(first(), at: 0) } else { secondSlot.store(second(), at: 0) }
+        }
+        return (firstSlot.values()[0], secondSlot.values()[0])
+    }
+
     /// One slot per item, in memory allocated once. Each index is written by exactly
     /// one iteration and read only after all have finished, so no two threads touch the
     /// same slot. (An `Array` would not do: its mutating accessors move the whole buffer.)

@@ -36,7 +36,7 @@ final class RawScopeTests: XCTestCase {
         let text = [RuleExample.baseGateway, api("orders", auth: "entra"), api("catalog", auth: "none"), fragment("outer", includes: "inner"),
                     fragment("inner", includes: "outer")].joined(separator: "---\n")
         let result = LintPipeline.run([SourceFile(path: "project.yaml", bytes: Array(text.utf8))])
-        let context = CheckContext(project: result.project, secrets: SecretLiterals(project: result.project))
+        let context = CheckContext(project: result.project)
         for name in ["outer", "inner"] {
             let scope = try XCTUnwrap(context.rawScopes.first { $0.owner == "fragment '\(name)'" })
             XCTAssertEqual(Set(scope.routes.map(\.written.id.value)), ["list-orders", "list-catalog"], name)

@@ -123,4 +123,46 @@ final class ResolutionTests: XCTestCase {
         XCTAssertEqual(sharing["open"], .shared)
         XCTAssertEqual(sharing["explicit"], .perUser)
     }
+
+    /// Declared scopes are remembered per API (``RecentNames``); an unknown one is reported
+    /// at every use, past the remembered few too.
+    func testEveryUseOfAnUnknownScopeIsReported() throws {
+        let routes = (0..<12).map { "  - {id: r\($0), method: GET, path: /r\($0), scopes: [items.read, items.raed]}" }
+        let text = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: many
+            path: many
+            backend: https://many.example.com
+            routes:
+            \(routes.joined(separator: "\n"))
+            """
+        let (project, diagnostics) = Self.resolve([gateway, text])
+        XCTAssertEqual(project.routes.count, 12)
+        let unknown = diagnostics.filter { $0.message == "unknown scope 'items.raed'" }
+        XCTAssertEqual(unknown.map(\.range.start.line), (0..<12).map { UInt32(7 + $0) })
+    }
+
+    /// The project-wide checks run beside the routes; their findings still come first, in
+    /// check order, and each API's references after them, in API order.
+    func testFindingsKeepTheirOrderWhileRoutesAreMadeInParallel() throws {
+        let apis = (0..<3).map { index in
+            """
+            apiVersion: portcullis/v1
+            kind: API
+            name: a\(index)
+            path: same
+            backend: https://a.example.com
+            routes:
+              - {id: r, method: GET, path: /r, scopes: [unknown\(index)]}
+            """
+        }
+        let (_, diagnostics) = Self.resolve([gateway, apis.joined(separator: "\n---\n")])
+        XCTAssertEqual(
+            diagnostics.map(\.message),
+            [
+                "APIs 'a0' and 'a1' both use path 'same'", "APIs 'a0' and 'a2' both use path 'same'",
+                "unknown scope 'unknown0'", "unknown scope 'unknown1'", "unknown scope 'unknown2'",
+            ])
+    }
 }

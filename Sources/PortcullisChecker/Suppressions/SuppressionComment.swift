@@ -36,10 +36,12 @@ public enum SuppressionScanner {
     }
 
     static let prefix = Array("portcullis:".utf8)
+    /// Where ``prefix`` has its first `l` (see ``contains(_:_:anchor:)``).
+    static let prefixAnchor = prefix.firstIndex(of: UInt8(ascii: "l"))!
 
     public static func scan(_ source: SourceFile, file: FileID) -> (comments: [SuppressionComment], problems: [Problem]) {
         let bytes = source.bytes
-        guard contains(bytes, prefix) else { return ([], []) }
+        guard contains(bytes, prefix, anchor: prefixAnchor) else { return ([], []) }
         var comments: [SuppressionComment] = []
         var problems: [Problem] = []
         var lineNumber: UInt32 = 1
@@ -145,20 +147,20 @@ public enum SuppressionScanner {
         return .success(Parsed(codes: codes, until: until, reason: reason))
     }
 
-    /// Most files have no suppression at all; libc's `memchr` and `memcmp` find that out fastest.
-    private static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+    /// Most files have no suppression at all; libc's `memchr` finds that out fastest. It
+    /// looks for the needle's byte at `anchor`, the rarest in YAML: every hit costs a call,
+    /// and a 4 MB estate holds some 140,000 `p`s but 28,000 `l`s.
+    private static func contains(_ bytes: [UInt8], _ needle: [UInt8], anchor: Int) -> Bool {
         bytes.withUnsafeBytes { haystack in
             needle.withUnsafeBytes { pattern in
-                guard let base = haystack.baseAddress, let first = needle.first, haystack.count >= pattern.count else {
-                    return false
-                }
-                var offset = 0
-                let last = haystack.count - pattern.count
+                guard let base = haystack.baseAddress, haystack.count >= pattern.count else { return false }
+                var offset = anchor
+                let last = haystack.count - pattern.count + anchor
                 while offset <= last {
-                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
-                    let position = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + position, pattern.baseAddress!, pattern.count) == 0 { return true }
-                    offset = position + 1
+                    guard let hit = memchr(base + offset, Int32(needle[anchor]), last - offset + 1) else { return false }
+                    let start = base.distance(to: UnsafeRawPointer(hit)) - anchor
+                    if memcmp(base + start, pattern.baseAddress!, pattern.count) == 0 { return true }
+                    offset = start + anchor + 1
                 }
                 return false
             }

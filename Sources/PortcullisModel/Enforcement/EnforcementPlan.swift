@@ -35,9 +35,11 @@ public final class EnforcementPlan: Sendable {
     /// On introspection routes whose rate limit needs a token: calls to the identity
     /// provider counted per IP address with that budget, so a flood of made-up tokens
     /// cannot make unbounded calls to the provider.
-    public let providerCallBudget: PlannedLimit?
+    public var providerCallBudget: PlannedLimit? { seldomProviderCallBudget.value }
+    private let seldomProviderCallBudget: SeldomSet<PlannedLimit>
     public let scopes: ScopeCheck?
-    public let cache: PlannedCache?
+    public var cache: PlannedCache? { seldomCache.value }
+    private let seldomCache: SeldomSet<PlannedCache>
     public let backend: PlannedBackend
     public let ipFilter: PlannedIPFilter?
     /// Nil when neither the API nor the route changes the request, or the gateway answers.
@@ -56,9 +58,9 @@ public final class EnforcementPlan: Sendable {
         self.limits = limits
         self.limitsBeforeTokenCount = limitsBeforeTokenCount
         self.token = token
-        self.providerCallBudget = providerCallBudget
+        seldomProviderCallBudget = SeldomSet(providerCallBudget)
         self.scopes = scopes
-        self.cache = cache
+        seldomCache = SeldomSet(cache)
         self.backend = backend
         self.ipFilter = ipFilter
         self.requestShaping = requestShaping
@@ -185,9 +187,18 @@ public struct PlannedLimit: Sendable {
     public var caller: Caller
     /// Whether the limit is the route's own, its API's or the gateway's default.
     public var origin: Origin
-    /// The counter's namespace, as names: the API, the route for a route's own budget,
-    /// and a purpose for a budget of the route's that is not its written limit.
-    var namespace: [String]
+    /// The counter's namespace: the API, the route for a route's own budget, and a purpose
+    /// for a budget of the route's that is not its written limit.
+    var namespace: Namespace
+
+    /// Names, not an array of them: every planned limit has one, and an array would be
+    /// one more allocation per route.
+    enum Namespace: Sendable {
+        case api(String)
+        case route(api: String, route: String)
+        /// Calls to the identity provider (see ``EnforcementPlan/providerCallBudget``).
+        case providerCalls(api: String, route: String)
+    }
 
     public var calls: Int { written.calls.value }
     public var windowSeconds: Int { written.per.value }
@@ -196,7 +207,13 @@ public struct PlannedLimit: Sendable {
     /// The counter's namespace: the API (`orders:`), or the API and route for a route's
     /// own budget (`orders:list-orders:`). Names hold no `:`, and the caller part is
     /// encoded so that it holds none either, so two budgets never share a counter.
-    public var counterPrefix: String { namespace.map { $0 + ":" }.joined() }
+    public var counterPrefix: String {
+        switch namespace {
+        case .api(let api): api + ":"
+        case .route(let api, let route): api + ":" + route + ":"
+        case .providerCalls(let api, let route): api + ":" + route + ":introspection:"
+        }
+    }
 }
 
 /// How tokens of one identity provider are validated; failures answer 401. One instance
@@ -218,9 +235,16 @@ public final class TokenCheck: Sendable {
 
     public let provider: IdentityProvider
     public let method: Method
+    /// The provider's ``IdentityProvider/effectiveScopeClaim`` and ``IdentityProvider/effectiveRoleClaim``,
+    /// read once here: every route's scope check names one, and reading them through
+    /// ``provider`` copies the whole provider each time.
+    let scopeClaim: String
+    let roleClaim: String
 
     init(provider: IdentityProvider, storage: CacheStorage, keyPrefix: String) {
         self.provider = provider
+        scopeClaim = provider.effectiveScopeClaim
+        roleClaim = provider.effectiveRoleClaim
         switch provider.details {
         case .jwt(let jwt): method = .jwt(jwt)
         case .introspection(let details): method = .introspection(details, results: IntrospectionResults(storage: storage, keyPrefix: keyPrefix))

@@ -37,7 +37,7 @@ public struct EnforcementPlanner: Sendable {
         var limits: [PlannedLimit] = []
         func add(_ kind: PlannedLimit.Kind, _ limit: Limit?, _ origin: Origin?) {
             guard let limit, let origin else { return }
-            let namespace = origin == .route ? [api.name.value, route.written.id.value] : [api.name.value]
+            let namespace: PlannedLimit.Namespace = origin == .route ? .route(api: api.name.value, route: route.written.id.value) : .api(api.name.value)
             let key = limit.effectiveKey
             limits.append(PlannedLimit(kind: kind, written: limit, key: key, caller: Caller(key), origin: origin, namespace: namespace))
         }
@@ -106,7 +106,7 @@ public struct EnforcementPlanner: Sendable {
         else { return nil }
         budget.key = .ip
         budget.caller = .ipAddress
-        budget.namespace = [api.name.value, route.id.value, "introspection"]
+        budget.namespace = .providerCalls(api: api.name.value, route: route.id.value)
         return budget
     }
 
@@ -114,10 +114,10 @@ public struct EnforcementPlanner: Sendable {
         guard let token else { return nil }
         var alternatives: [ScopeCheck.Requirement] = []
         if let scopes = route.scopes, !scopes.scopes.isEmpty {
-            alternatives.append(ScopeCheck.Requirement(kind: .scopes, claim: token.provider.effectiveScopeClaim, written: scopes))
+            alternatives.append(ScopeCheck.Requirement(kind: .scopes, claim: token.scopeClaim, written: scopes))
         }
         if let roles = route.appRoles, !roles.scopes.isEmpty {
-            alternatives.append(ScopeCheck.Requirement(kind: .appRoles, claim: token.provider.effectiveRoleClaim, written: roles))
+            alternatives.append(ScopeCheck.Requirement(kind: .appRoles, claim: token.roleClaim, written: roles))
         }
         return alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
     }

@@ -32,7 +32,8 @@ public final class EffectiveRoute: Sendable {
     public let auth: Inherited<AuthSetting>
     /// Nil when no level sets a rate limit; `.none` when a level switched it off.
     public let rateLimit: Inherited<LimitSetting>?
-    public let quota: Inherited<LimitSetting>?
+    public var quota: Inherited<LimitSetting>? { seldomQuota.value }
+    private let seldomQuota: SeldomSet<Inherited<LimitSetting>>
     /// Indexes into ``ResolvedProject/products`` of the products that include the API.
     public let products: [Int]
 
@@ -44,7 +45,7 @@ public final class EffectiveRoute: Sendable {
         self.written = written
         self.auth = auth
         self.rateLimit = rateLimit
-        self.quota = quota
+        seldomQuota = SeldomSet(quota)
         self.products = products
     }
 

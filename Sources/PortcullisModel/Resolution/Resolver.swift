@@ -8,7 +8,7 @@ import PortcullisSupport
 ///
 /// Checks that depend on declarations which could not be read are skipped, so one broken
 /// file does not also produce a cascade of "unknown" errors.
-public struct Resolver {
+public struct Resolver: Sendable {
     let definitions: Definitions
     /// Where a project-wide error such as a missing gateway points: the first input.
     let projectStart: SourceRange
@@ -34,20 +34,37 @@ public struct Resolver {
 
     mutating func run() -> ResolvedProject {
         let gateway = checkGateways()
-        checkUniqueAPIs()
-        checkUniqueProducts()
-        checkFragments()
-        checkRawReferences(gateway)
-        let backends = resolveBackends()
-        checkListsNameOnce()
-        checkTagSpellings()
-        for api in definitions.apis { OpenAPIMatching.check(api, into: &diagnostics) }
-        if let gateway {
-            checkNamespaces(gateway)
-            checkGatewayResources(gateway)
-            checkReferences(gateway)
+        // Effective routes need only the gateway and the backends; the other checks read
+        // every definition but only report. So those checks run on one core while the
+        // other cores make each API's routes and plans and check its references, and their
+        // findings are joined in the order the checks always had.
+        var backendChecks = withoutFindings
+        let backends = backendChecks.resolveBackends()
+        let backendFindings = backendChecks.diagnostics
+        let checks = withoutFindings
+        let apis = definitions.apis
+        let planning = RoutePlanning(self, gateway: gateway, backends: backends)
+        let work = ParallelMap.map(0..<(apis.count + 1)) { item -> ResolutionWork in
+            guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
+            return .api(planning.resolve(apis[item - 1], at: item - 1))
         }
-        let (routes, plans) = effectiveRoutes(gateway, backends: backends)
+        var routes: [EffectiveRoute] = []
+        var plans: [EnforcementPlan?] = []
+        routes.reserveCapacity(apis.reduce(0) { $0 + $1.routes.count })
+        plans.reserveCapacity(routes.capacity)
+        var references = DiagnosticCollector()
+        for done in work {
+            switch done {
+            case .checks(let checked):
+                diagnostics.append(contentsOf: checked.diagnostics)
+                unreadSecrets = checked.unreadSecrets
+            case .api(let resolved):
+                routes += resolved.routes
+                plans += resolved.plans
+                references.append(contentsOf: resolved.references)
+            }
+        }
+        diagnostics.append(contentsOf: references)
         checkRawConflicts(gateway, routes: routes, plans: plans)
         return ResolvedProject(
             gateway: gateway, apis: definitions.apis, products: definitions.products, fragments: definitions.fragments,
@@ -55,6 +72,45 @@ public struct Resolver {
             routes: routes, plans: plans,
             complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
             brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
+    }
+
+    /// This resolver with no findings yet, for checks whose findings are joined later.
+    private var withoutFindings: Resolver {
+        var copy = self
+        copy.diagnostics = DiagnosticCollector()
+        return copy
+    }
+
+    /// What the checks other than the routes' found.
+    struct Checked: Sendable {
+        var diagnostics: DiagnosticCollector
+        var unreadSecrets: [SourceRange]
+    }
+
+    /// One item of ``run()``'s parallel work: the checks, or one API's routes.
+    enum ResolutionWork: Sendable {
+        case checks(Checked)
+        case api(RoutePlanning.Resolved)
+    }
+
+    /// Every check but the gateway's, the backends' and the routes', in their order; the
+    /// backends' findings, made earlier, go where their check always stood.
+    private func runChecks(_ gateway: Gateway?, backendFindings: DiagnosticCollector) -> Checked {
+        var checks = self
+        checks.checkUniqueAPIs()
+        checks.checkUniqueProducts()
+        checks.checkFragments()
+        checks.checkRawReferences(gateway)
+        checks.diagnostics.append(contentsOf: backendFindings)
+        checks.checkListsNameOnce()
+        checks.checkTagSpellings()
+        for api in definitions.apis { OpenAPIMatching.check(api, into: &checks.diagnostics) }
+        if let gateway {
+            checks.checkNamespaces(gateway)
+            checks.checkGatewayResources(gateway)
+            checks.checkReferences(gateway)
+        }
+        return Checked(diagnostics: checks.diagnostics, unreadSecrets: checks.unreadSecrets)
     }
 
     // MARK: Structure
@@ -85,7 +141,10 @@ public struct Resolver {
         var names = ResourceNames(capacity: definitions.apis.count)
         var paths: [String: (api: String, range: SourceRange)] = [:]
         var versions: [String: (api: String, range: SourceRange)] = [:]
-        for api in definitions.apis.sorted(by: { $0.kindRange < $1.kindRange }) {
+        // Indices are sorted, not the APIs: sorting a thousand APIs moves each several times.
+        let apis = definitions.apis
+        for index in apis.indices.sorted(by: { apis[$0].kindRange < apis[$1].kindRange }) {
+            let api = apis[index]
             if let first = names.earlier(api.name) {
                 duplicate("API '\(api.name.value)' is defined twice", of: api.name, earlier: first)
             }
@@ -204,12 +263,17 @@ public struct Resolver {
             }
             resolved[name] = ResolvedBackend(backend: backend, members: found)
         }
-        for api in definitions.apis {
-            for reference in [api.backend] + api.routes.compactMap(\.backend) {
-                guard case .named(let name) = reference, byName[name.value] == nil else { continue }
-                unknownBackend(
-                    name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
-            }
+        // Read in place, without gathering each API's references into an array: this
+        // runs before the routes are made, on one core.
+        func check(_ reference: BackendReference?) {
+            guard case .named(let name)? = reference, byName[name.value] == nil else { return }
+            unknownBackend(
+                name, among: names, hint: "each backend is a document with 'kind: Backend'; a URL written here must start with https://")
+        }
+        for apiIndex in definitions.apis.indices {
+            check(definitions.apis[apiIndex].backend)
+            let routes = definitions.apis[apiIndex].routes
+            for index in routes.indices { check(routes[index].backend) }
         }
         return resolved
     }
@@ -319,25 +383,23 @@ public struct Resolver {
             }
         }
         checkSubstitutedTemplates(gateway)
-        // Each API's references are independent of the others'.
-        let apis = definitions.apis
-        let suggestions = suggestions
-        let perAPI = ParallelMap.map(apis.indices) { index in
-            var found = DiagnosticCollector()
-            Self.checkReferences(of: apis[index], declared, suggestions: suggestions, into: &found)
-            return found
-        }
-        for found in perAPI { diagnostics.append(contentsOf: found) }
+        // Each API's own references are checked with its routes (see ``RoutePlanning``).
     }
 
-    private static func checkReferences(
+    static func checkReferences(
         of api: API, _ declared: DeclaredNames, suggestions: SuggestionBudget, into diagnostics: inout DiagnosticCollector
     ) {
         if let auth = api.auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
+        // Only declared scopes are remembered: each use of an unknown one is reported.
+        var known = RecentNames()
         for index in api.routes.indices {
             if let auth = api.routes[index].auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
             for requirement in api.routes[index].permissions {
-                for scope in requirement.scopes where !declared.scopes.contains(scope.value) {
+                for scope in requirement.scopes where !known.contains(scope.value) {
+                    if declared.scopes.contains(scope.value) {
+                        known.remember(scope.value)
+                        continue
+                    }
                     unknown(
                         "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
                         budget: suggestions, into: &diagnostics)
@@ -398,66 +460,5 @@ public struct Resolver {
         diagnostics.report(
             .duplicateDefinition, message, at: name.range,
             notes: [ResourceNames.note(note, earlier: earlier, later: name.value)])
-    }
-
-    // MARK: Effective routes
-
-    /// Every route after inheritance, with its plan, on all cores.
-    private func effectiveRoutes(
-        _ gateway: Gateway?, backends: [String: ResolvedBackend]
-    ) -> ([EffectiveRoute], [EnforcementPlan?]) {
-        var productsByAPI: [String: [Int]] = [:]
-        for (index, product) in definitions.products.enumerated() {
-            for api in product.apis { productsByAPI[api.value, default: []].append(index) }
-        }
-        // Routes under broken defaults inherit nothing from them; rules do not judge them.
-        let defaults: Defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
-        let apis = definitions.apis
-        let lookup = productsByAPI
-        let planner = gateway.map { EnforcementPlanner(gateway: $0, products: definitions.products, backends: backends) }
-        let perAPI = ParallelMap.map(apis.indices) { apiIndex in
-            let api = apis[apiIndex]
-            let products = lookup[api.name.value] ?? []
-            return api.routes.map { route -> (EffectiveRoute, EnforcementPlan?) in
-                let auth: Inherited<AuthSetting> =
-                    if let own = route.auth {
-                        Inherited(value: own.value, origin: .route, range: own.range)
-                    } else if let apiAuth = api.auth {
-                        Inherited(value: apiAuth.value, origin: .api, range: apiAuth.range)
-                    } else if let gatewayAuth = defaults.auth {
-                        Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range)
-                    } else {
-                        Inherited(value: .none, origin: .unset, range: route.itemStart)
-                    }
-                let effective = EffectiveRoute(
-                    apiIndex: apiIndex,
-                    written: route,
-                    auth: auth,
-                    rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
-                    quota: Self.inherit(route.quota, api.quota, nil),
-                    products: products)
-                return (effective, planner?.plan(effective, api: api))
-            }
-        }
-        var routes: [EffectiveRoute] = []
-        var plans: [EnforcementPlan?] = []
-        routes.reserveCapacity(perAPI.reduce(0) { $0 + $1.count })
-        plans.reserveCapacity(routes.capacity)
-        for pairs in perAPI {
-            for (route, plan) in pairs {
-                routes.append(route)
-                plans.append(plan)
-            }
-        }
-        return (routes, plans)
-    }
-
-    private static func inherit(
-        _ route: LimitSetting?, _ api: LimitSetting?, _ gateway: LimitSetting?
-    ) -> Inherited<LimitSetting>? {
-        if let route { return Inherited(value: route, origin: .route, range: route.range) }
-        if let api { return Inherited(value: api, origin: .api, range: api.range) }
-        if let gateway { return Inherited(value: gateway, origin: .gatewayDefaults, range: gateway.range) }
-        return nil
     }
 }

@@ -43,11 +43,17 @@ public enum UnusedScope: Rule {
         var used = context.project.namesInBrokenParts
         used.reserveCapacity(context.scopes.count)
         // By index, and without gathering each route's scopes into an array: a rule that
-        // visits every route should not copy every route.
-        for api in context.project.apis {
-            for index in api.routes.indices {
-                for requirement in api.routes[index].permissions {
-                    for scope in requirement.scopes { used.insert(scope.value) }
+        // visits every route should not copy every route. Each scope is hashed into `used`
+        // once per API (see ``RecentNames``).
+        for apiIndex in context.project.apis.indices {
+            var seen = RecentNames()
+            let routes = context.project.apis[apiIndex].routes
+            for index in routes.indices {
+                for requirement in routes[index].permissions {
+                    for scope in requirement.scopes where !seen.contains(scope.value) {
+                        seen.remember(scope.value)
+                        used.insert(scope.value)
+                    }
                 }
             }
         }

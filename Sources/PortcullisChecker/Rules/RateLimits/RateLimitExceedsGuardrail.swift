@@ -33,9 +33,9 @@ public enum RateLimitExceedsGuardrail: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let maximum = context.guardrails?.maxRateLimit else { return }
         let allowed = "\(maximum.calls.value) calls per \(DurationText.format(maximum.per.value))"
-        for declaration in LimitDeclaration.all(in: context.project) where declaration.kind == .rateLimit {
+        LimitDeclaration.forEach(in: context.project) { declaration in
             let limit = declaration.limit
-            guard limit.isLooser(thanCalls: maximum.calls.value, per: maximum.per.value) else { continue }
+            guard declaration.kind == .rateLimit, limit.isLooser(thanCalls: maximum.calls.value, per: maximum.per.value) else { return }
             findings.report(
                 code,
                 "the rate limit of \(declaration.ownerName(in: context.project)), \(limit.calls.value) calls per \(DurationText.format(limit.per.value)), exceeds the guardrail of \(allowed)",

@@ -37,7 +37,7 @@ public enum RateLimitWindowOutOfRange: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for declaration in LimitDeclaration.all(in: context.project) {
+        LimitDeclaration.forEach(in: context.project) { declaration in
             let per = declaration.limit.per
             switch declaration.kind {
             case .rateLimit where per.value > 300:
@@ -49,7 +49,7 @@ public enum RateLimitWindowOutOfRange: Rule {
                     code, "the quota window of \(declaration.ownerName(in: context.project)) is \(DurationText.format(per.value)), shorter than 5m",
                     at: per.range)
             default:
-                continue
+                return
             }
         }
     }

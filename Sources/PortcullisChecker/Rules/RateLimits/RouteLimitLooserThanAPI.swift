@@ -51,11 +51,13 @@ public enum RouteLimitLooserThanAPI: Rule {
         let defaults = context.defaults?.rateLimit
         for route in context.routes {
             guard case .limit(let own)? = route.written.rateLimit else { continue }
-            let api = context.api(of: route)
-            guard case .limit(let replaced)? = api.rateLimit ?? defaults, replaced.effectiveKey == own.effectiveKey,
+            // The API's limit is read in place: copying the whole API for each of thousands of
+            // routes costs more than the check.
+            let apiLimit = context.project.apis[route.apiIndex].rateLimit
+            guard case .limit(let replaced)? = apiLimit ?? defaults, replaced.effectiveKey == own.effectiveKey,
                 own.isLooser(thanCalls: replaced.calls.value, per: replaced.per.value)
             else { continue }
-            let owner = api.rateLimit != nil ? "API '\(api.name.value)'" : "the gateway's 'defaults'"
+            let owner = apiLimit != nil ? "API '\(context.api(of: route).name.value)'" : "the gateway's 'defaults'"
             findings.report(
                 code,
                 "route '\(route.written.id.value)' allows \(own.calls.value) calls per \(DurationText.format(own.per.value)), more than the \(replaced.calls.value) per \(DurationText.format(replaced.per.value)) of \(owner) it replaces",

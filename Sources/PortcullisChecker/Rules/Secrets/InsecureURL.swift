@@ -76,7 +76,7 @@ public enum InsecureURL: Rule {
         for backend in context.project.backends {
             if let service = backend.service { urls.append(("'url' of backend '\(backend.name.value)'", service.url)) }
         }
-        for (field, url) in urls where url.value.lowercased().hasPrefix("http://") {
+        for (field, url) in urls where isPlainHTTP(url.value) {
             findings.report(code, "\(field) uses plain http://", at: url.range)
         }
         for api in context.apis {
@@ -98,9 +98,15 @@ public enum InsecureURL: Rule {
                 }) else { continue }
                 raw.append(("raw 'set-url'", text.trimmingWhitespace, scope.document.range(span)))
             }
-            for (what, url, range) in raw where url.lowercased().hasPrefix("http://") {
+            for (what, url, range) in raw where isPlainHTTP(url) {
                 findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: range)
             }
         }
+    }
+
+    /// Whether `url` starts with `http://` in any letter case. Only its first seven bytes are
+    /// lowercased, not the whole URL: the rule reads every API's backend.
+    private static func isPlainHTTP(_ url: String) -> Bool {
+        String(decoding: url.utf8.prefix(7), as: UTF8.self).lowercased() == "http://"
     }
 }

@@ -1,0 +1,74 @@
+import PortcullisDiagnostics
+
+/// Makes one API's effective routes and their plans, and checks the API's references,
+/// all of which depend on that API alone.
+struct RoutePlanning: Sendable {
+    let productsByAPI: [String: [Int]]
+    /// Routes under broken defaults inherit nothing from them; rules do not judge them.
+    let defaults: Defaults
+    let planner: EnforcementPlanner?
+    /// What references are checked against; nil without a gateway.
+    let declared: DeclaredNames?
+    let suggestions: SuggestionBudget
+
+    /// One API's part of the resolved project.
+    struct Resolved: Sendable {
+        var routes: [EffectiveRoute]
+        var plans: [EnforcementPlan?]
+        var references: DiagnosticCollector
+    }
+
+    init(_ resolver: Resolver, gateway: Gateway?, backends: [String: ResolvedBackend]) {
+        var productsByAPI: [String: [Int]] = [:]
+        for (index, product) in resolver.definitions.products.enumerated() {
+            for api in product.apis { productsByAPI[api.value, default: []].append(index) }
+        }
+        self.productsByAPI = productsByAPI
+        defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
+        planner = gateway.map { EnforcementPlanner(gateway: $0, products: resolver.definitions.products, backends: backends) }
+        declared = gateway?.declared
+        suggestions = resolver.suggestions
+    }
+
+    func resolve(_ api: API, at apiIndex: Int) -> Resolved {
+        var references = DiagnosticCollector()
+        if let declared { Resolver.checkReferences(of: api, declared, suggestions: suggestions, into: &references) }
+        let products = productsByAPI[api.name.value] ?? []
+        var routes: [EffectiveRoute] = []
+        var plans: [EnforcementPlan?] = []
+        routes.reserveCapacity(api.routes.count)
+        plans.reserveCapacity(api.routes.count)
+        for route in api.routes {
+            let auth: Inherited<AuthSetting> =
+                if let own = route.auth {
+                    Inherited(value: own.value, origin: .route, range: own.range)
+                } else if let apiAuth = api.auth {
+                    Inherited(value: apiAuth.value, origin: .api, range: apiAuth.range)
+                } else if let gatewayAuth = defaults.auth {
+                    Inherited(value: gatewayAuth.value, origin: .gatewayDefaults, range: gatewayAuth.range)
+                } else {
+                    Inherited(value: .none, origin: .unset, range: route.itemStart)
+                }
+            let effective = EffectiveRoute(
+                apiIndex: apiIndex,
+                written: route,
+                auth: auth,
+                rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
+                quota: Self.inherit(route.quota, api.quota, nil),
+                products: products)
+            routes.append(effective)
+            plans.append(planner?.plan(effective, api: api))
+        }
+        return Resolved(routes: routes, plans: plans, references: references)
+    }
+
+    /// The value a route inherits: its own, else its API's, else the gateway default.
+    private static func inherit(
+        _ route: LimitSetting?, _ api: LimitSetting?, _ gateway: LimitSetting?
+    ) -> Inherited<LimitSetting>? {
+        if let route { return Inherited(value: route, origin: .route, range: route.range) }
+        if let api { return Inherited(value: api, origin: .api, range: api.range) }
+        if let gateway { return Inherited(value: gateway, origin: .gatewayDefaults, range: gateway.range) }
+        return nil
+    }
+}
