@@ -263,12 +263,18 @@ private struct TreeBuilder {
     private mutating func close(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
         guard var frame = stack.popLast() else { return .proceed }
         let nodeRange = SourceRange(file: file, start: frame.start, end: position(event.end_mark))
+        // The frame's collection is moved into the node (swapped out), not copied and then
+        // released with the frame: this runs for every collection of every input.
         var node: YAMLNode
         if frame.isMapping {
             if !frame.merges.isEmpty { applyMerges(&frame) }
-            node = YAMLNode(.mapping(frame.entries), range: nodeRange)
+            var entries: [YAMLEntry] = []
+            swap(&entries, &frame.entries)
+            node = YAMLNode(.mapping(entries), range: nodeRange)
         } else {
-            node = YAMLNode(.sequence(frame.items), range: nodeRange)
+            var items: [YAMLNode] = []
+            swap(&items, &frame.items)
+            node = YAMLNode(.sequence(items), range: nodeRange)
         }
         if frame.rejected { node.content = .rejected(node.content) }
         if let anchor = frame.anchor {
