@@ -133,6 +133,57 @@ final class CredentialPickingTests: XCTestCase {
     }
 }
 
+extension CredentialPickingTests {
+    /// Keys and collections the first random test leaves out: quoted and tagged merge keys,
+    /// tagged and non-scalar keys, tagged collections, aliases as keys, and streams of
+    /// several documents, some empty.
+    func testRandomStreamsWithTaggedAndOddKeysArePickedAsTheWalkFindsThem() {
+        var generator = SplitMix(seed: 0xA0D17)
+        let keys = [
+            "password", "api_key", "<<", "\"<<\"", "!!str <<", "'<<'", "!custom password", "!!str db-pwd", "\"Pwd=Hunter2pass\"",
+            "[a, b]", "{k: v}", "id", "policy", "!custom {k: v}",
+        ]
+        let values = [
+            "Hunter2pass", "~", "\"\"", "''", "null", "\"{{named}}\"", "!!str ~", "!custom ~", "!!null ~", "!!int 3",
+            "\"Pwd=Hunter2pass\"", "<x>ApiKey=Hunter2pass</x>", "\"\\0Hunter2pass\\0\"", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        ]
+        func node(depth: Int, anchors: inout Int) -> String {
+            var prefix = ""
+            if generator.next(6) == 0 {
+                anchors += 1
+                prefix = "&a\(anchors) "
+            } else if anchors > 0, generator.next(6) == 0 {
+                return "*a\(generator.next(anchors) + 1)"
+            }
+            if generator.next(5) == 0 { prefix += ["!custom ", "!!map ", "!!seq "][generator.next(3)] }
+            switch depth > 2 ? 0 : generator.next(5) {
+            case 0, 1: return prefix + values[generator.next(values.count)]
+            case 2:
+                let items = (0..<generator.next(4)).map { _ in node(depth: depth + 1, anchors: &anchors) }
+                return prefix + "[" + items.joined(separator: ", ") + "]"
+            default:
+                let entries = (0..<generator.next(5)).map { _ in
+                    let key = anchors > 0 && generator.next(10) == 0 ? "*a1 " : keys[generator.next(keys.count)]
+                    return "\(key): \(node(depth: depth + 1, anchors: &anchors))"
+                }
+                return prefix + "{" + entries.joined(separator: ", ") + "}"
+            }
+        }
+        var documents = 0
+        for _ in 0..<2000 {
+            let yaml = (0..<(1 + generator.next(3))).map { _ in
+                var anchors = 0
+                return generator.next(6) == 0 ? "" : "root: " + node(depth: 0, anchors: &anchors) + "\n"
+            }.joined(separator: "---\n")
+            for result in pickedAndWalked(yaml) {
+                documents += 1
+                XCTAssertEqual(result.picked, result.walked, "picked and walked credentials differ in:\n\(yaml)")
+            }
+        }
+        XCTAssertGreaterThan(documents, 2000, "too few random documents were read")
+    }
+}
+
 /// A small deterministic generator, so a failing random case can be run again.
 private struct SplitMix {
     var state: UInt64
