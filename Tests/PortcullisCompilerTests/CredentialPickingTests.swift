@@ -88,7 +88,6 @@ final class CredentialPickingTests: XCTestCase {
     /// Random documents from keys and values that are, or look like, credentials, with
     /// anchors, aliases, merges, tags, duplicates and nesting.
     func testRandomDocumentsArePickedAsTheWalkFindsThem() {
-        var generator = SplitMix(seed: 0x5EC2E7)
         let keys = [
             "name", "password", "db-password", "apiKey", "x-functions-key", "Authorization", "policy", "summary", "key",
             "client_secret", "<<", "AKIAIOSFODNN7EXAMPLE", "id",
@@ -98,31 +97,10 @@ final class CredentialPickingTests: XCTestCase {
             "\"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl\"", "\"Basic {{creds}}\"",
             "<policies><inbound /></policies>", "!!str Hunter2pass", "!custom Hunter2pass", "xoxb-1234567890-0987654321-aBcDeFgHiJkLmNoP",
         ]
-        func node(depth: Int, anchors: inout Int) -> String {
-            let choice = depth > 2 ? 0 : generator.next(5)
-            var prefix = ""
-            if generator.next(8) == 0 {
-                anchors += 1
-                prefix = "&a\(anchors) "
-            } else if anchors > 0, generator.next(8) == 0 {
-                return "*a\(generator.next(anchors) + 1)"
-            }
-            switch choice {
-            case 0, 1: return prefix + values[generator.next(values.count)]
-            case 2:
-                let items = (0..<generator.next(4)).map { _ in node(depth: depth + 1, anchors: &anchors) }
-                return prefix + "[" + items.joined(separator: ", ") + "]"
-            default:
-                let entries = (0..<generator.next(5)).map { _ in
-                    "\(keys[generator.next(keys.count)]): \(node(depth: depth + 1, anchors: &anchors))"
-                }
-                return prefix + "{" + entries.joined(separator: ", ") + "}"
-            }
-        }
+        var random = RandomYAML(keys: keys, values: values, generator: SplitMix(seed: 0x5EC2E7))
         var walkedAny = 0
         for _ in 0..<3000 {
-            var anchors = 0
-            let yaml = "root: " + node(depth: 0, anchors: &anchors) + "\n"
+            let yaml = "root: " + random.document() + "\n"
             let results = pickedAndWalked(yaml)
             for result in results {
                 XCTAssertEqual(result.picked, result.walked, "picked and walked credentials differ in:\n\(yaml)")
@@ -130,6 +108,83 @@ final class CredentialPickingTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(walkedAny, 300, "too few random documents were picked with credentials to judge")
+    }
+}
+
+extension CredentialPickingTests {
+    /// Keys and collections the first random test leaves out: quoted and tagged merge keys,
+    /// tagged and non-scalar keys, tagged collections, aliases as keys, and streams of
+    /// several documents, some empty.
+    func testRandomStreamsWithTaggedAndOddKeysArePickedAsTheWalkFindsThem() {
+        let keys = [
+            "password", "api_key", "<<", "\"<<\"", "!!str <<", "'<<'", "!custom password", "!!str db-pwd", "\"Pwd=Hunter2pass\"",
+            "[a, b]", "{k: v}", "id", "policy", "!custom {k: v}",
+        ]
+        let values = [
+            "Hunter2pass", "~", "\"\"", "''", "null", "\"{{named}}\"", "!!str ~", "!custom ~", "!!null ~", "!!int 3",
+            "\"Pwd=Hunter2pass\"", "<x>ApiKey=Hunter2pass</x>", "\"\\0Hunter2pass\\0\"", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        ]
+        var random = RandomYAML(keys: keys, values: values, generator: SplitMix(seed: 0xA0D17), oddNodes: true)
+        var documents = 0
+        for _ in 0..<2000 {
+            let yaml = (0..<(1 + random.generator.next(3))).map { _ in
+                random.generator.next(6) == 0 ? "" : "root: " + random.document() + "\n"
+            }.joined(separator: "---\n")
+            for result in pickedAndWalked(yaml) {
+                documents += 1
+                XCTAssertEqual(result.picked, result.walked, "picked and walked credentials differ in:\n\(yaml)")
+            }
+        }
+        XCTAssertGreaterThan(documents, 2000, "too few random documents were read")
+    }
+}
+
+/// Random YAML from keys and values, with anchors, aliases and nesting; `oddNodes` adds
+/// tags on collections and aliases as keys.
+private struct RandomYAML {
+    let keys: [String]
+    let values: [String]
+    var generator: SplitMix
+    let oddNodes: Bool
+    private var anchors = 0
+
+    init(keys: [String], values: [String], generator: SplitMix, oddNodes: Bool = false) {
+        self.keys = keys
+        self.values = values
+        self.generator = generator
+        self.oddNodes = oddNodes
+    }
+
+    /// One node whose anchors are its own.
+    mutating func document() -> String {
+        anchors = 0
+        return node(depth: 0)
+    }
+
+    private mutating func node(depth: Int) -> String {
+        let odds = oddNodes ? 6 : 8
+        var prefix = ""
+        if generator.next(odds) == 0 {
+            anchors += 1
+            prefix = "&a\(anchors) "
+        } else if anchors > 0, generator.next(odds) == 0 {
+            return "*a\(generator.next(anchors) + 1)"
+        }
+        if oddNodes, generator.next(5) == 0 { prefix += ["!custom ", "!!map ", "!!seq "][generator.next(3)] }
+        switch depth > 2 ? 0 : generator.next(5) {
+        case 0, 1: return prefix + values[generator.next(values.count)]
+        case 2:
+            var items: [String] = []
+            for _ in 0..<generator.next(4) { items.append(node(depth: depth + 1)) }
+            return prefix + "[" + items.joined(separator: ", ") + "]"
+        default:
+            var entries: [String] = []
+            for _ in 0..<generator.next(5) {
+                let key = oddNodes && anchors > 0 && generator.next(10) == 0 ? "*a1 " : keys[generator.next(keys.count)]
+                entries.append("\(key): \(node(depth: depth + 1))")
+            }
+            return prefix + "{" + entries.joined(separator: ", ") + "}"
+        }
     }
 }
 

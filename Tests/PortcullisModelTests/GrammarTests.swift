@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import PortcullisModel
@@ -179,6 +180,52 @@ final class RouteTableTests: XCTestCase {
                     "RF002 route id 'r3' is used twice in API 'big'",
                     "RF003 routes 'r5' and 'again' both match GET '/items/5/{key}'",
                 ], "\(count) routes")
+        }
+    }
+}
+
+/// `isToken` and the path characters are written as byte switches; every byte must be
+/// judged as the punctuation lists of RFC 9110 tokens and of path segments say.
+final class GrammarByteTableTests: XCTestCase {
+    private static func isAlnum(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+
+    func testTokensAcceptExactlyTheirPunctuation() {
+        for byte in UInt8(0)...0x7F {
+            let text = String(decoding: [byte], as: UTF8.self)
+            let expected = Self.isAlnum(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            XCTAssertEqual(Grammar.isToken(text), expected, "byte \(byte)")
+            XCTAssertEqual(Grammar.isToken("a" + text + "b"), expected, "byte \(byte) inside")
+        }
+        XCTAssertFalse(Grammar.isToken(""))
+        XCTAssertTrue(Grammar.isToken(String(repeating: "a", count: 256)))
+        XCTAssertFalse(Grammar.isToken(String(repeating: "a", count: 257)))
+        XCTAssertFalse(Grammar.isToken("é"))
+    }
+
+    func testRoutePathsAcceptExactlyTheirPunctuation() {
+        // '/' and '{' have meanings of their own; '.' alone would be a '.' segment.
+        for byte in UInt8(0)...0x7F where byte != 0x2F && byte != 0x7B {
+            let text = "/a" + String(decoding: [byte], as: UTF8.self) + "b"
+            let expected = Self.isAlnum(byte) || "-._~!$&'()*+,;=:@".utf8.contains(byte)
+            let accepted = if case .success = Grammar.pathTemplate(text) { true } else { false }
+            XCTAssertEqual(accepted, expected, "byte \(byte)")
+        }
+    }
+
+    /// Texts that are not native Swift strings (bridged, or cut from others) are judged by
+    /// their bytes all the same.
+    func testBridgedAndSubstringTextsAreJudgedAsNativeOnes() {
+        let bridged = NSString(string: "orders-read").description
+        XCTAssertTrue(Grammar.isName(bridged))
+        XCTAssertTrue(Grammar.isToken(String("x-tok|en~".dropFirst(2))))
+        XCTAssertFalse(Grammar.isName(NSString(string: "Orders").description))
+        XCTAssertTrue(Grammar.isNamedValueName(String(NSString(string: "ab.c_d-e"))))
+        if case .success(let template) = Grammar.pathTemplate(String(NSString(string: "/orders/{id}"))) {
+            XCTAssertEqual(template.parameters, ["id"])
+        } else {
+            XCTFail("a bridged path template was rejected")
         }
     }
 }

@@ -43,3 +43,37 @@ final class CredentialScannerTests: XCTestCase {
         }
     }
 }
+
+/// Keys are told apart by their last two letters before any suffix is compared; random
+/// keys in any case, short ones and ones ending in other bytes included, must be judged
+/// as comparing every credential key suffix, ignoring ASCII case, would judge them.
+final class CredentialKeyTests: XCTestCase {
+    /// The keys that call their value a credential, as the scanner documents them.
+    private static let suffixes = [
+        "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
+        "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+    ]
+
+    func testKeysAreJudgedByTheirWholeSuffixInAnyCase() {
+        let pieces = Self.suffixes + ["a", "e", "y", "d", "t", "n", "-", "_", "@", "`", "\u{7F}", "é", "0", "K", "EY", "WD"]
+        var seed: UInt64 = 0xC4ED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        var credentialKeys = 0
+        for _ in 0..<100_000 {
+            var key = (0..<next(3)).map { _ in pieces[next(pieces.count)] }.joined()
+            if next(2) == 0 { key = String(key.suffix(1 + next(4))) }
+            // Flip the case of some ASCII letters.
+            key = String(decoding: key.utf8.map { byte in
+                (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A && next(3) == 0 ? byte ^ 0x20 : byte
+            }, as: UTF8.self)
+            let lowered = String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+            let expected = Self.suffixes.contains { lowered.utf8.reversed().starts(with: $0.utf8.reversed()) }
+            XCTAssertEqual(CredentialScanner.isCredential("Hunter2pass", under: key), expected, "key '\(key)'")
+            if expected { credentialKeys += 1 }
+        }
+        XCTAssertGreaterThan(credentialKeys, 10_000, "many random keys are credential keys")
+    }
+}

@@ -37,6 +37,28 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertGreaterThan(Set(texts.filter { $0.utf8.count <= 15 }).count, 5_000, "many distinct short texts")
     }
 
+    /// Short texts that differ in one byte at any position, NUL from `\0` escapes and a
+    /// BOM from `\uFEFF` included, are each read back as written, not as a neighbour.
+    func testShortScalarsDifferingInOneByteStayApart() throws {
+        var texts: [String] = []
+        var escaped: [String] = []
+        for length in 1...16 {
+            for position in 0..<length {
+                for (byte, escape) in [("\0", "\\0"), ("b", "b"), ("\u{FEFF}", "\\uFEFF"), ("a", "a")] {
+                    let base = String(repeating: "a", count: length)
+                    texts.append(String(base.prefix(position)) + byte + String(base.dropFirst(position + 1)))
+                    escaped.append(String(base.prefix(position)) + escape + String(base.dropFirst(position + 1)))
+                }
+            }
+        }
+        // Twice, so that the second round meets the texts the first one kept.
+        let yaml = "\u{FEFF}" + (escaped + escaped).map { "- \"\($0)\"\n" }.joined()
+        let (documents, diagnostics) = read(yaml)
+        XCTAssertEqual(describe(diagnostics), [])
+        guard case .sequence(let items)? = documents.first?.root.content else { return XCTFail("expected a sequence") }
+        XCTAssertEqual(items.map { $0.scalar?.text }, texts + texts)
+    }
+
     func testScalarRangesCountUnicodeScalars() throws {
         let (documents, diagnostics) = read("name: \"café\"\nnext: ü-x\n")
         XCTAssertEqual(diagnostics.count, 0)
