@@ -53,10 +53,19 @@ public struct SecretLiterals: Sendable {
 
     /// The ranges of credential-like keys and scalars in `document`, in document order,
     /// and of scalars that a key calls a credential (`db-password: ...`). What counts as
-    /// a credential is ``CredentialScanner``'s to say; this only walks the tree.
+    /// a credential is ``CredentialScanner``'s to say (see ``isCredential(_:role:)``).
+    /// A document read with ``picker`` whose tree is what was read gives what the reader
+    /// picked; any other (an alias, a merge key, a dropped entry, an environment laid over
+    /// it, no picker) has its tree walked.
     public static func credentials(in document: YAMLDocument) -> [SourceRange] {
+        if document.treeMatchesEvents, let picked = document.picked { return picked }
+        return credentials(inTree: document.root)
+    }
+
+    /// The credential-like ranges found by walking `root`'s tree.
+    public static func credentials(inTree root: YAMLNode) -> [SourceRange] {
         var found: [SourceRange] = []
-        collect(document.root, into: &found)
+        collect(root, into: &found)
         return found
     }
 
@@ -138,14 +147,6 @@ public struct SecretLiterals: Sendable {
     }
 
     /// Picks credential-like scalars while the reader reads, so that a document's tree is
-    /// not walked again for them (see ``credentials(inPicked:)``).
+    /// not walked again for them (see ``credentials(in:)``).
     public static let picker: YAMLScalarPicker = { isCredential($0, role: $1) }
-
-    /// The credential-like ranges of a document read with ``picker``, as
-    /// ``credentials(in:)`` gives them: what the reader picked, unless the tree differs
-    /// from what it read (an alias, a merge key, a dropped entry, an environment laid over
-    /// it), which is walked instead.
-    public static func credentials(inPicked document: YAMLDocument) -> [SourceRange] {
-        document.treeMatchesEvents ? document.picked : credentials(in: document)
-    }
 }

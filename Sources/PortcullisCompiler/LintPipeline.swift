@@ -289,7 +289,7 @@ public enum LintPipeline {
         ) { read in
             let document = environment?.applied(to: read) ?? read
             decoder.decode(document)
-            credentials += SecretLiterals.credentials(inPicked: document)
+            credentials += SecretLiterals.credentials(in: document)
         }
         var (definitions, diagnostics) = decoder.finish()
         diagnostics.append(contentsOf: readerDiagnostics)

@@ -80,7 +80,10 @@ package struct OpenAPIFiles {
         guard reader.preflight(file.bytes, size: file.size, diagnostics: &diagnostics) else { return (nil, []) }
         var roots: [YAMLNode] = []
         var credentials: [SourceRange] = []
-        let outcome = reader.read(YAMLChunk(bytes: 0..<file.bytes.count, firstLine: 1), of: file.bytes, diagnostics: &diagnostics) {
+        let outcome = reader.read(
+            YAMLChunk(bytes: 0..<file.bytes.count, firstLine: 1), of: file.bytes, diagnostics: &diagnostics,
+            picking: SecretLiterals.picker
+        ) {
             roots.append($0.root)
             credentials += SecretLiterals.credentials(in: $0)
         }

@@ -144,10 +144,11 @@ public struct YAMLDocument: Sendable {
     /// otherwise than by reading, such as one an environment was laid over.
     public var treeMatchesEvents: Bool
     /// The ranges of the scalars the reader's ``YAMLScalarPicker`` picked, in the order
-    /// read; the scalars of the tree only when ``treeMatchesEvents`` holds.
-    public var picked: [SourceRange]
+    /// read; nil when it read without one. The scalars of the tree only when
+    /// ``treeMatchesEvents`` holds.
+    public var picked: [SourceRange]?
 
-    public init(root: YAMLNode, treeMatchesEvents: Bool = false, picked: [SourceRange] = []) {
+    public init(root: YAMLNode, treeMatchesEvents: Bool = false, picked: [SourceRange]? = nil) {
         self.root = root
         self.treeMatchesEvents = treeMatchesEvents
         self.picked = picked

@@ -186,7 +186,8 @@ private struct TreeBuilder {
             case YAML_DOCUMENT_END_EVENT:
                 let emptyDocument = YAMLNode(
                     .scalar(YAMLScalar(text: "", isPlain: true)), range: range(event.start_mark, event.start_mark))
-                onDocument(YAMLDocument(root: root ?? emptyDocument, treeMatchesEvents: treeMatchesEvents, picked: picked))
+                onDocument(
+                    YAMLDocument(root: root ?? emptyDocument, treeMatchesEvents: treeMatchesEvents, picked: picker.map { _ in picked }))
                 root = nil
                 step = .proceed
             case YAML_SCALAR_EVENT:

@@ -19,7 +19,7 @@ final class CredentialPickingTests: XCTestCase {
             picking: SecretLiterals.picker
         ) { document in
             results.append(
-                (SecretLiterals.credentials(inPicked: document), SecretLiterals.credentials(in: document), document.treeMatchesEvents))
+                (SecretLiterals.credentials(in: document), SecretLiterals.credentials(inTree: document.root), document.treeMatchesEvents))
         }
         return results
     }
@@ -76,6 +76,18 @@ final class CredentialPickingTests: XCTestCase {
         // A duplicate key's entry, and the entry of a key that is no string, are dropped.
         assertSame("api-key: one-value\napi-key: Hunter2pass\n", treeMatchesEvents: false)
         assertSame("? [a, b]\n: \"Pwd=Hunter2pass\"\n", treeMatchesEvents: false)
+    }
+
+    /// A document read without the picker holds nothing picked, so its tree is walked: a
+    /// reader that forgot the picker costs time, never a secret left unmasked.
+    func testDocumentsReadWithoutThePickerAreWalked() {
+        var diagnostics = DiagnosticCollector()
+        let bytes = Array("db-password: Hunter2pass\nconn: \"Server=db;Password=Hunter2pass\"\n".utf8)
+        let documents = YAMLReader(file: FileID(0)).readAll(bytes, diagnostics: &diagnostics)
+        XCTAssertEqual(documents.count, 1)
+        XCTAssertNil(documents[0].picked)
+        XCTAssertEqual(SecretLiterals.credentials(in: documents[0]).count, 2)
+        XCTAssertEqual(SecretLiterals.credentials(in: documents[0]), SecretLiterals.credentials(inTree: documents[0].root))
     }
 
     func testEveryDocumentOfAStreamIsPickedOnItsOwn() {
