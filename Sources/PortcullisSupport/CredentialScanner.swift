@@ -18,9 +18,7 @@ public enum CredentialScanner {
     public static func looksLikeCredential(_ text: String) -> Bool {
         // Short values cannot hold a credential worth the name; most scalars are short.
         guard text.utf8.count >= 8 else { return false }
-        var text = text
-        // Native strings are contiguous UTF-8; `withUTF8` reads them without copying.
-        return text.withUTF8 { scan($0) }
+        return text.withUTF8Bytes { scan($0) }
     }
 
     /// Whether `value`, written under `key` (a YAML key, say), is a credential because of
@@ -29,17 +27,15 @@ public enum CredentialScanner {
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
     public static func isCredential(_ value: String, under key: String) -> Bool {
-        var key = key
-        var value = value
         var isAuthorization = false
-        let named = key.withUTF8 { key in
+        let named = key.withUTF8Bytes { key in
             // Most keys end in two letters that end no credential key: they are told apart
             // by them before any suffix is compared (this runs for every scalar entry).
             guard key.count >= 2, credentialKeyEndings.contains(ending(key, key.indices)) else { return false }
             isAuthorization = hasSuffix(key, key.indices, authorizationKey)
             return credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
         }
-        return named && value.withUTF8 { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
+        return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
     }
 
     private static let authorizationKey = Array("authorization".utf8)

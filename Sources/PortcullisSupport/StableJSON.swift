@@ -225,8 +225,7 @@ final class JSONNode {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied whole, not byte by byte, from their contiguous
         // UTF-8 (which a native string always has).
-        var text = text
-        let copied = text.withUTF8 { bytes in
+        let copied = text.withUTF8Bytes { bytes in
             guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
             out.append(contentsOf: bytes)
             return true

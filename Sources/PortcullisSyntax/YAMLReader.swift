@@ -230,7 +230,8 @@ private struct TreeBuilder {
             }
         }
         let scalarValue = YAMLScalar(text: text, isPlain: isPlain)
-        if let picker, picker(scalarValue, role(ofScalarRejected: rejected)) { picked.append(nodeRange) }
+        // Called through the optional, not bound to a copy: that cost a retain and a release per scalar.
+        if picker?(scalarValue, role(ofScalarRejected: rejected)) == true { picked.append(nodeRange) }
         let scalar = YAMLNode.Content.scalar(scalarValue)
         let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
         if let anchor = data.anchor {

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisModel
+import PortcullisSupport
 
 /// Double-quoted string literals in the C-like syntax C# and YAML share: `\"`, `\\`,
 /// `\n`, `\r`, `\t`, and other invisible characters in the form each language spells.
@@ -180,8 +181,7 @@ public struct PolicyWriter {
     private static func escape(_ text: String, inAttribute: Bool, into out: inout [UInt8]) {
         // Most text needs no escaping at all: copied whole, not scalar by scalar, from its
         // contiguous UTF-8 (which a native string always has).
-        var text = text
-        let copied = text.withUTF8 { bytes in
+        let copied = text.withUTF8Bytes { bytes in
             guard !bytes.contains(where: { needsEscape($0, inAttribute: inAttribute) }) else { return false }
             out.append(contentsOf: bytes)
             return true

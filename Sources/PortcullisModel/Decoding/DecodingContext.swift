@@ -146,9 +146,7 @@ struct DecodingContext {
     /// forbidden character. Most values have none, so this is all the work they cost;
     /// ``PolicyText`` decides the rare cases the bytes leave open.
     static func scan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool, mayHoldForbidden: Bool) {
-        var text = text
-        // Native strings are contiguous UTF-8; `withUTF8` reads them without copying.
-        let (expressionPrefix, hasBraces, mayHoldForbidden, unicodeLead) = text.withUTF8 { bytes in
+        let (expressionPrefix, hasBraces, mayHoldForbidden, unicodeLead) = text.withUTF8Bytes { bytes in
             var index = 0
             let count = bytes.count
             while index < count, bytes[index] <= 0x20 { index += 1 }

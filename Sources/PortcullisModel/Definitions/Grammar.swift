@@ -1,3 +1,5 @@
+import PortcullisSupport
+
 /// The lexical forms of the language's value types, checked on UTF-8 bytes.
 package enum Grammar {
     private static func isLowerAlnum(_ byte: UInt8) -> Bool {
@@ -8,17 +10,10 @@ package enum Grammar {
         isLowerAlnum(byte) || (byte >= 0x41 && byte <= 0x5A)
     }
 
-    /// Reads the text's UTF-8 bytes in place: walking `String.UTF8View` a byte at a time
-    /// costs several times more, and these checks run for every name and path of an estate.
-    private static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        var text = text
-        return text.withUTF8(body)
-    }
-
     /// `^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$`: the names only Portcullis gives (the gateway,
     /// environments, identity providers), safe as a folder name.
     package static func isName(_ text: String) -> Bool {
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             guard let first = bytes.first, let last = bytes.last, bytes.count <= 64 else { return false }
             guard isLowerAlnum(first), isLowerAlnum(last) else { return false }
             return bytes.allSatisfy { isLowerAlnum($0) || $0 == 0x2D }
@@ -36,7 +31,7 @@ package enum Grammar {
 
     /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
     package static func isNamedValueName(_ text: String) -> Bool {
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
             return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
         }
@@ -45,7 +40,7 @@ package enum Grammar {
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them
     /// (`Orders_v2`, `61e68d73c8e44ca9124dcddb`), still safe as a folder name.
     package static func isResourceName(_ text: String) -> Bool {
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             guard let first = bytes.first, isAlnum(first), bytes.count <= 80 else { return false }
             return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F }
         }
@@ -61,7 +56,7 @@ package enum Grammar {
     /// so `_`, `--` or an outer hyphen would name an operation that does not exist.
     package static func isOperationName(_ text: String) -> Bool {
         // Bytes, not Foundation's `contains`, which costs a locale-aware search per route.
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             guard let first = bytes.first, let last = bytes.last, bytes.count <= maxOperationNameLength,
                 isAlnum(first), isAlnum(last)
             else { return false }
@@ -83,7 +78,7 @@ package enum Grammar {
 
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.
     static func isScopeName(_ text: String) -> Bool {
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             guard let first = bytes.first, bytes.count <= 128, isAlnum(first) || first == 0x2A else { return false }
             return bytes.allSatisfy { byte in
                 isAlnum(byte) || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2F || byte == 0x2A
@@ -106,7 +101,7 @@ package enum Grammar {
     }
 
     static func isToken(_ text: String) -> Bool {
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             (1...256).contains(bytes.count)
                 && bytes.allSatisfy { byte in
                     switch byte {
@@ -168,7 +163,7 @@ package enum Grammar {
     /// A route path template: `/`, `/orders`, `/orders/{id}`, `/files/{name}.json`.
     /// Returns the template or why the text is not one.
     package static func pathTemplate(_ text: String) -> Result<PathTemplate, InvalidPath> {
-        withBytes(text) { pathTemplate(text, bytes: $0) }
+        text.withUTF8Bytes { pathTemplate(text, bytes: $0) }
     }
 
     private static func pathTemplate(_ text: String, bytes: UnsafeBufferPointer<UInt8>) -> Result<PathTemplate, InvalidPath> {
@@ -219,7 +214,7 @@ package enum Grammar {
     }
 
     private static func isParameterName(_ text: String) -> Bool {
-        withBytes(text) { bytes in
+        text.withUTF8Bytes { bytes in
             guard let first = bytes.first, (first >= 0x41 && first <= 0x5A) || (first >= 0x61 && first <= 0x7A) else {
                 return false
             }

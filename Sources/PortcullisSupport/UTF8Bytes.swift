@@ -1,0 +1,12 @@
+extension String {
+    /// Calls `body` with the text's UTF-8 bytes, read in place. Walking `utf8` a byte at a
+    /// time costs several times more, and `withUTF8` needs a mutable copy, which costs a
+    /// retain and a release of the text's storage; both add up in checks run on every scalar
+    /// of an estate. A bridged string without contiguous UTF-8 is copied once instead.
+    @inlinable
+    package func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+}
