@@ -42,24 +42,30 @@ public struct YAMLNode: Sendable {
     /// The lines the node's text is written on, with the lines between. A value reached
     /// through an alias keeps the anchor's location, which may lie before its parent's.
     var lines: ClosedRange<UInt32> {
-        let start = range.start.line
-        switch content {
-        case .scalar, .rejected(.scalar):
+        range.start.line...Self.lastLine(of: self)
+    }
+
+    /// The last line of `node`'s text. The node is borrowed, never copied: this runs for
+    /// every route of an estate, and a copy costs a retain and a release of its contents.
+    private static func lastLine(of node: borrowing YAMLNode) -> UInt32 {
+        let start = node.range.start.line
+        switch node.content {
+        case .scalar:
             // Block scalars end at the start of the line after their text.
-            let end = range.end.column == 1 && range.end.line > start ? range.end.line - 1 : range.end.line
-            return start...end
+            let end = node.range.end
+            return end.column == 1 && end.line > start ? end.line - 1 : end.line
         case .sequence(let items):
-            return start...max(start, items.last?.lines.upperBound ?? start)
+            guard let last = items.indices.last else { return start }
+            return max(start, lastLine(of: items[last]))
         case .mapping(let entries):
-            // Entries are read in place, not copied: this runs for every route of an estate.
             var end = start
-            for index in entries.indices where entries[index].keyRange.file == range.file {
+            for index in entries.indices where entries[index].keyRange.file == node.range.file {
                 // An environment's override laid over a document lives in another file.
-                end = max(end, entries[index].keyRange.start.line, entries[index].value.lines.upperBound)
+                end = max(end, entries[index].keyRange.start.line, lastLine(of: entries[index].value))
             }
-            return start...end
+            return end
         case .rejected(let written):
-            return YAMLNode(written, range: range).lines
+            return lastLine(of: YAMLNode(written, range: node.range))
         }
     }
 

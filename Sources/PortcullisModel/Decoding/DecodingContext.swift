@@ -85,7 +85,7 @@ struct DecodingContext {
     /// field allows them. `body` marks a response body, where JSON closes nested objects
     /// with `}}`: only `{{` starts a reference there.
     mutating func string(_ node: YAMLNode, field: String, templates: Bool = false, body: Bool = false) -> Located<String>? {
-        guard case .scalar(let scalar) = node.content, !node.isNull else {
+        guard case .scalar(let scalar) = node.content, !scalar.isNull else {
             mismatch(node, expected: "a string", field: field)
             return nil
         }

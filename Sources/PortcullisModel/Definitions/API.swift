@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// A `kind: API` document: one APIM API and its routes (operations).
 public struct API: Sendable {
@@ -222,22 +223,24 @@ public struct PathTemplate: Sendable, Equatable {
     /// The path with parameter names erased, so `/a/{id}` and `/a/{x}` compare equal.
     public var shape: String {
         guard !parameters.isEmpty else { return text }
-        var result: [UInt8] = []
-        result.reserveCapacity(text.utf8.count)
-        var inParameter = false
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "{"):
-                inParameter = true
-                result.append(byte)
-            case UInt8(ascii: "}"):
-                inParameter = false
-                result.append(byte)
-            default:
-                if !inParameter { result.append(byte) }
+        // Written straight into the new string's storage from the text's bytes: every
+        // route's shape is made when an API's routes are compared.
+        return text.withUTF8Bytes { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { shape in
+                var count = 0
+                var inParameter = false
+                for byte in bytes {
+                    switch byte {
+                    case UInt8(ascii: "{"): inParameter = true
+                    case UInt8(ascii: "}"): inParameter = false
+                    default: if inParameter { continue }
+                    }
+                    shape[count] = byte
+                    count += 1
+                }
+                return count
             }
         }
-        return String(decoding: result, as: UTF8.self)
     }
 }
 
