@@ -35,19 +35,22 @@ public struct YAMLNode: Sendable {
 
     /// The node's range, ending with the last line that holds its text. ``range`` ends where
     /// the next token starts, often on a later line, for block collections and scalars.
-    public var extent: SourceRange {
-        SourceRange(file: range.file, start: range.start, end: SourcePosition(line: Int(lines.upperBound) + 1, column: 1))
+    public var extent: SourceRange { extent(inDocumentOrder: false) }
+
+    /// ``extent``, found by walking only the path to the node's last scalar when the node
+    /// comes from a document whose tree holds its events in the order read
+    /// (``YAMLDocument/treeMatchesEvents``): there every collection's text ends with its
+    /// last entry's. Elsewhere an alias or an override may place an entry's text anywhere,
+    /// and every node is looked at. Decoders take the extent of every route.
+    public func extent(inDocumentOrder: Bool) -> SourceRange {
+        let last = Self.lastLine(of: self, inDocumentOrder: inDocumentOrder)
+        return SourceRange(file: range.file, start: range.start, end: SourcePosition(line: Int(last) + 1, column: 1))
     }
 
-    /// The lines the node's text is written on, with the lines between. A value reached
-    /// through an alias keeps the anchor's location, which may lie before its parent's.
-    var lines: ClosedRange<UInt32> {
-        range.start.line...Self.lastLine(of: self)
-    }
-
-    /// The last line of `node`'s text. The node is borrowed, never copied: this runs for
-    /// every route of an estate, and a copy costs a retain and a release of its contents.
-    private static func lastLine(of node: borrowing YAMLNode) -> UInt32 {
+    /// The last line of `node`'s text. A value reached through an alias keeps the anchor's
+    /// location, which may lie before its parent's. The node is borrowed, never copied: a
+    /// copy costs a retain and a release of its contents.
+    private static func lastLine(of node: borrowing YAMLNode, inDocumentOrder: Bool) -> UInt32 {
         let start = node.range.start.line
         switch node.content {
         case .scalar:
@@ -56,16 +59,19 @@ public struct YAMLNode: Sendable {
             return end.column == 1 && end.line > start ? end.line - 1 : end.line
         case .sequence(let items):
             guard let last = items.indices.last else { return start }
-            return max(start, lastLine(of: items[last]))
+            return max(start, lastLine(of: items[last], inDocumentOrder: inDocumentOrder))
         case .mapping(let entries):
             var end = start
-            for index in entries.indices where entries[index].keyRange.file == node.range.file {
+            let first = inDocumentOrder ? max(entries.count - 1, 0) : 0
+            for index in first..<entries.count where entries[index].keyRange.file == node.range.file {
                 // An environment's override laid over a document lives in another file.
-                end = max(end, entries[index].keyRange.start.line, lastLine(of: entries[index].value))
+                end = max(
+                    end, entries[index].keyRange.start.line,
+                    lastLine(of: entries[index].value, inDocumentOrder: inDocumentOrder))
             }
             return end
         case .rejected(let written):
-            return lastLine(of: YAMLNode(written, range: node.range))
+            return lastLine(of: YAMLNode(written, range: node.range), inDocumentOrder: inDocumentOrder)
         }
     }
 

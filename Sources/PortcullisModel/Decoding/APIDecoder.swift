@@ -67,10 +67,10 @@ extension DocumentDecoder {
         guard name != nil, path != nil, backend != nil else {
             if let name { definitions.undecodedAPINames.insert(name.value) }
             for route in routes { definitions.namesInBrokenParts.formUnion(route.permissions.flatMap { $0.scopes.map(\.value) }) }
-            definitions.brokenParts.append(root.extent)
+            definitions.brokenParts.append(context.extent(of: root))
             return
         }
-        if api.hasErrors { definitions.brokenParts.append(root.extent) }
+        if api.hasErrors { definitions.brokenParts.append(context.extent(of: root)) }
         definitions.apis.append(api)
     }
 
@@ -79,7 +79,7 @@ extension DocumentDecoder {
         let itemStart = SourceRange.point(node.range.file, line: Int(start.line), column: Int(start.column))
         let errorsBefore = context.errorCount
         guard let fields = context.fields(node, RouteField.self, named: "routes", introducedAt: itemStart) else {
-            definitions.brokenParts.append(node.extent)
+            definitions.brokenParts.append(context.extent(of: node))
             return nil
         }
         let id = context.require(fields, .id).flatMap { context.name($0, form: .operation) }
@@ -109,13 +109,13 @@ extension DocumentDecoder {
             publicReason: fields[.public].flatMap { context.string($0) },
             shaping: routeShaping(fields, routePath: path?.value),
             itemStart: itemStart,
-            extent: node.extent)
+            extent: context.extent(of: node))
         route.policy = fields[.policy].flatMap { rawPolicy($0) }
         route.backend = fields[.backend].flatMap { backendReference($0) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)
-            definitions.brokenParts.append(node.extent)
+            definitions.brokenParts.append(context.extent(of: node))
         }
         guard id != nil, method != nil, path != nil else { return nil }
         return route

@@ -48,7 +48,7 @@ extension DocumentDecoder {
         if hasErrors {
             // References to it are not reported as unknown: it was declared, with errors.
             definitions.undecodedBackendNames.insert(name.value)
-            definitions.brokenParts.append(root.extent)
+            definitions.brokenParts.append(context.extent(of: root))
             return
         }
         guard let target else { return }

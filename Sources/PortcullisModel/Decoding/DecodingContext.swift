@@ -21,6 +21,14 @@ struct DecodingContext {
 
     /// Values met that the reader had rejected (YS007) and reported itself.
     var rejectedValues = 0
+    /// Whether the document being decoded holds its events in the order read
+    /// (``YAMLDocument/treeMatchesEvents``), which finds extents faster.
+    var inDocumentOrder = false
+
+    /// The extent of a node of the document being decoded.
+    func extent(of node: YAMLNode) -> SourceRange {
+        node.extent(inDocumentOrder: inDocumentOrder)
+    }
 
     /// How many problems have been reported so far; comparing counts tells whether a
     /// definition was read without errors.

@@ -43,6 +43,7 @@ public struct DocumentDecoder {
 
     public mutating func decode(_ document: YAMLDocument) {
         let root = document.root
+        context.inDocumentOrder = document.treeMatchesEvents
         guard case .mapping(let entries) = root.content else {
             if root.isNull {
                 context.diagnostics.report(
@@ -103,7 +104,7 @@ public struct DocumentDecoder {
     /// Leaves out a document whose kind cannot be told, after its one error. It may have
     /// declared or used anything, so nothing may be reported missing or unused because of it.
     private mutating func skip(_ root: YAMLNode) {
-        definitions.brokenParts.append(root.extent)
+        definitions.brokenParts.append(context.extent(of: root))
         definitions.complete = false
     }
 }

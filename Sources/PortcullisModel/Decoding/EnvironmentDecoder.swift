@@ -10,7 +10,7 @@ extension DocumentDecoder {
             let name = context.require(fields, .name).flatMap({ context.name($0) })
         else { return }
         _ = fields[.description].flatMap { context.string($0) }
-        var environment = Environment(name: name, kindRange: kindRange, extent: root.extent)
+        var environment = Environment(name: name, kindRange: kindRange, extent: context.extent(of: root))
         environment.gateway = fields[.gateway].flatMap {
             limited($0.value, to: .gateway, field: "gateway", environment: name.value)
         }

@@ -47,7 +47,7 @@ extension DocumentDecoder {
         let before = context.errorCount
         let value = decode(&self, entry)
         guard let value, context.errorCount == before else {
-            return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: entry.value.extent.end))
+            return .broken(SourceRange(file: entry.keyRange.file, start: entry.keyRange.start, end: context.extent(of: entry.value).end))
         }
         return .present(value)
     }
@@ -65,7 +65,7 @@ extension DocumentDecoder {
             let hasErrors = context.errorCount > before
             if hasErrors {
                 definitions.brokenParts.append(
-                    SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: item.value.extent.end))
+                    SourceRange(file: item.keyRange.file, start: item.keyRange.start, end: context.extent(of: item.value).end))
             }
             if var provider {
                 provider.hasErrors = hasErrors
