@@ -77,8 +77,12 @@ public struct DiagnosticCollector: Sendable {
     }
 
     public mutating func append(contentsOf other: DiagnosticCollector) {
-        let offset = diagnostics.count
-        suggestionRequests += other.suggestionRequests.map { ($0.finding + offset, $0.request) }
+        // Checked first: appending even nothing to an empty array allocates a buffer, and
+        // collectors are joined thousands of times a run, nearly always without requests.
+        if !other.suggestionRequests.isEmpty {
+            let offset = diagnostics.count
+            suggestionRequests += other.suggestionRequests.map { ($0.finding + offset, $0.request) }
+        }
         diagnostics.append(contentsOf: other.diagnostics)
     }
 
