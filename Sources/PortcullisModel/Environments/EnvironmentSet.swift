@@ -273,7 +273,8 @@ private struct OverrideTargets {
             if declared.contains(item.key) { return true }
             Resolver.unknown(
                 what, Located(item.key, at: item.keyRange), among: declared,
-                hint: "an environment changes the value of a \(what) the gateway declares; declare it there first", into: &diagnostics)
+                hint: "an environment changes the value of a \(what) the gateway declares; declare it there first",
+                into: &diagnostics)
             return false
         }
         return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(kept), range: entry.value.range))

@@ -372,13 +372,15 @@ public struct Resolver: Sendable {
         for api in definitions.apis {
             guard let set = api.version?.set, !declared.versionSets.contains(set.value) else { continue }
             Self.unknown(
-                "version set", set, among: declared.versionSets, hint: "declare it under the gateway's 'versionSets'", into: &diagnostics)
+                "version set", set, among: declared.versionSets, hint: "declare it under the gateway's 'versionSets'",
+                into: &diagnostics)
         }
         for product in definitions.products {
             for group in product.groups where !declared.groups.contains(group.value) {
                 Self.unknown(
                     "group", group, among: declared.groups,
-                    hint: "declare it under the gateway's 'groups', or use 'administrators', 'developers' or 'guests'", into: &diagnostics)
+                    hint: "declare it under the gateway's 'groups', or use 'administrators', 'developers' or 'guests'",
+                    into: &diagnostics)
             }
         }
         checkSubstitutedTemplates(gateway)
@@ -398,7 +400,8 @@ public struct Resolver: Sendable {
                         continue
                     }
                     unknown(
-                        "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'", into: &diagnostics)
+                        "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
+                        into: &diagnostics)
                 }
             }
         }
