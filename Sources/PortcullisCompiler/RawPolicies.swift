@@ -114,11 +114,9 @@ struct RawPolicies {
         // A file several definitions name is read once but checked for each; a finding that
         // does not depend on the scope is reported once.
         var reported = Set<String>()
+        var kept = DiagnosticCollector()
         for (job, (document, found)) in zip(jobs, results) {
-            for diagnostic in found.diagnostics
-            where reported.insert("\(diagnostic.code.id) \(diagnostic.range) \(diagnostic.message)").inserted {
-                diagnostics.report(diagnostic)
-            }
+            kept.append(contentsOf: found) { reported.insert("\($0.code.id) \($0.range) \($0.message)").inserted }
             guard let document else {
                 let written = job.policy.written
                 if job.policy.source == .inline {
@@ -137,6 +135,9 @@ struct RawPolicies {
             case .fragment(let index): definitions.fragments[index].policy = read
             }
         }
+        // Only now, in the jobs' order, are the suggestions the checks asked for decided.
+        kept.suggest(within: suggestions)
+        diagnostics.append(contentsOf: kept)
     }
 
     private func read(
@@ -174,7 +175,7 @@ struct RawPolicies {
                 at: start, notes: [Diagnostic.Note("split the statements into several fragments", at: start)])
             return nil
         }
-        PolicyStructure.check(document, at: job.scope, suggestions: suggestions, into: &diagnostics)
+        PolicyStructure.check(document, at: job.scope, into: &diagnostics)
         return document
     }
 

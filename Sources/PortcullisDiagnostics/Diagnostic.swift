@@ -58,7 +58,11 @@ public struct Diagnostic: Sendable {
 /// Collects the diagnostics of one stage; stages that run in parallel each get their
 /// own and the driver merges them.
 public struct DiagnosticCollector: Sendable {
-    public private(set) var diagnostics: [Diagnostic] = []
+    /// Written here and by ``suggest(within:)``, which adds the suggestions asked for.
+    public internal(set) var diagnostics: [Diagnostic] = []
+    /// The "did you mean" notes asked for and not yet decided, each by its finding's index,
+    /// in the order of the findings; merging collectors carries them along.
+    var suggestionRequests: [(finding: Int, request: SuggestionRequest)] = []
 
     public init() {}
 
@@ -73,6 +77,23 @@ public struct DiagnosticCollector: Sendable {
     }
 
     public mutating func append(contentsOf other: DiagnosticCollector) {
+        // Checked first: appending even nothing to an empty array allocates a buffer, and
+        // collectors are joined thousands of times a run, nearly always without requests.
+        if !other.suggestionRequests.isEmpty {
+            let offset = diagnostics.count
+            suggestionRequests += other.suggestionRequests.map { ($0.finding + offset, $0.request) }
+        }
         diagnostics.append(contentsOf: other.diagnostics)
+    }
+
+    /// Appends the diagnostics of `other` that `isIncluded` keeps, with the suggestions
+    /// they asked for.
+    public mutating func append(contentsOf other: DiagnosticCollector, where isIncluded: (Diagnostic) -> Bool) {
+        var requests = other.suggestionRequests[...]
+        for (index, diagnostic) in other.diagnostics.enumerated() where isIncluded(diagnostic) {
+            while let next = requests.first, next.finding < index { requests.removeFirst() }
+            if let next = requests.first, next.finding == index { suggestionRequests.append((diagnostics.count, next.request)) }
+            diagnostics.append(diagnostic)
+        }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import PortcullisSupport
 
 /// A run's allowance for "did you mean": each suggestion measures a name against every
 /// candidate, so thousands of undeclared names against thousands of declared ones (a
 /// hostile file is enough) would take minutes. Once the allowance is spent, names are still
-/// reported, without a suggestion. Shared by the workers that report unknown names.
+/// reported, without a suggestion. Only ``DiagnosticCollector/suggest(within:)`` spends it.
 public final class SuggestionBudget: @unchecked Sendable {
     /// About half a second of comparisons; a project with ordinary typos uses a tiny part.
     public static let comparisons = 2_000_000
@@ -21,6 +22,58 @@ public final class SuggestionBudget: @unchecked Sendable {
             guard remaining >= count else { return false }
             remaining -= count
             return true
+        }
+    }
+}
+
+/// A "did you mean" that a finding asks for. Checks that run in parallel record it rather
+/// than search at once: were each to spend the budget as it ran, which findings got a
+/// suggestion once it ran out would depend on which thread came first, and the output on
+/// the scheduler. ``DiagnosticCollector/suggest(within:)`` decides them all later, in order.
+public struct SuggestionRequest: Sendable {
+    /// How the "did you mean" note joins the notes the finding already has.
+    public enum Placement: Sendable {
+        /// Ahead of them: they still hold (where to declare the name, say).
+        case first
+        /// In place of the first: a general fix that a likely name makes moot.
+        case replacingFirst
+    }
+
+    public var word: String
+    public var candidates: any Collection<String> & Sendable
+    public var placement: Placement
+
+    public init(_ word: String, among candidates: any Collection<String> & Sendable, placement: Placement) {
+        self.word = word
+        self.candidates = candidates
+        self.placement = placement
+    }
+}
+
+extension DiagnosticCollector {
+    /// Reports `diagnostic` and asks, given a `request`, for a "did you mean" note on it,
+    /// which ``suggest(within:)`` adds (or not) at the finding's range.
+    public mutating func report(_ diagnostic: Diagnostic, suggesting request: SuggestionRequest?) {
+        if let request { suggestionRequests.append((diagnostics.count, request)) }
+        report(diagnostic)
+    }
+
+    /// Decides the suggestions asked for, in the order of their findings: each is granted
+    /// while `budget` lasts, so the same findings get one on every run, on any number of
+    /// cores. Called once the parallel parts of a stage are joined.
+    public mutating func suggest(within budget: SuggestionBudget) {
+        guard !suggestionRequests.isEmpty else { return }
+        let granted = suggestionRequests.filter { budget.spend($0.request.candidates.count) }
+        suggestionRequests = []
+        // The searches are independent of one another, so they share the cores.
+        let found = ParallelMap.map(granted.indices) {
+            Suggestion.closest(to: granted[$0].request.word, among: granted[$0].request.candidates)
+        }
+        for ((finding, request), suggestion) in zip(granted, found) {
+            guard let suggestion else { continue }
+            let note = Diagnostic.Note("did you mean '\(suggestion)'?", at: diagnostics[finding].range)
+            let replaced = request.placement == .replacingFirst && !diagnostics[finding].notes.isEmpty ? 1 : 0
+            diagnostics[finding].notes.replaceSubrange(0..<replaced, with: [note])
         }
     }
 }

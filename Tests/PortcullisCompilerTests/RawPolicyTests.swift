@@ -478,7 +478,7 @@ final class RawPolicyTests: XCTestCase {
 
 
     /// A file several definitions name is checked for each, and a finding about the file
-    /// itself is reported once, not once per definition.
+    /// itself is reported once, not once per definition, with the suggestion it asked for.
     func testAFileNamedByManyDefinitionsReportsEachFindingOnce() throws {
         try write("<policies><inbound><base /><set-heder name=\"a\" /></inbound></policies>\n", to: "defs/policies/shared.xml")
         let example = RuleExample.api(
@@ -492,6 +492,7 @@ final class RawPolicyTests: XCTestCase {
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(lint.status, 1)
         XCTAssertEqual(lint.stdout.components(separatedBy: "is not an APIM policy statement [PX002]").count - 1, 1, lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "note: did you mean 'set-header'?").count - 1, 1, lint.stdout)
     }
 
 }

@@ -127,15 +127,36 @@ final class GrammarTests: XCTestCase {
         XCTAssertTrue(budget.spend(2))
         XCTAssertFalse(budget.spend(1))
         var diagnostics = DiagnosticCollector()
-        let spent = SuggestionBudget(comparisons: 1)
-        for _ in 0..<2 {
-            Resolver.unknown(
-                "scope", Located("orders.reed", at: .point(FileID(0), line: 1, column: 1)),
-                among: ["orders.read"], hint: "declare it", budget: spent, into: &diagnostics)
-        }
+        for _ in 0..<2 { reportUnknownScope("orders.reed", into: &diagnostics) }
+        XCTAssertEqual(diagnostics.diagnostics.map { $0.notes.map(\.message) }, [["declare it"], ["declare it"]], "not decided yet")
+        diagnostics.suggest(within: SuggestionBudget(comparisons: 1))
         XCTAssertEqual(diagnostics.diagnostics.map { $0.notes.map(\.message) }, [
             ["did you mean 'orders.read'?", "declare it"], ["declare it"],
         ])
+    }
+
+    /// Parts checked in parallel ask for suggestions in whatever order their threads run;
+    /// a spent budget goes to the findings in the order the parts are joined, and none is
+    /// spent on a finding left out when joining.
+    func testSuggestionsGoToTheFirstFindingsInTheJoinedOrder() {
+        var first = DiagnosticCollector()
+        var second = DiagnosticCollector()
+        reportUnknownScope("orders.reed", line: 3, into: &second)  // asked for before any of `first`
+        reportUnknownScope("orders.reed", line: 1, into: &first)
+        reportUnknownScope("orders.reed", line: 2, into: &first)
+        var joined = DiagnosticCollector()
+        joined.append(contentsOf: first) { $0.range.start.line != 1 }
+        joined.append(contentsOf: second)
+        joined.suggest(within: SuggestionBudget(comparisons: 1))
+        XCTAssertEqual(joined.diagnostics.map { "\($0.range.start.line): " + $0.notes.map(\.message).joined(separator: " | ") }, [
+            "2: did you mean 'orders.read'? | declare it", "3: declare it",
+        ])
+    }
+
+    private func reportUnknownScope(_ name: String, line: Int = 1, into diagnostics: inout DiagnosticCollector) {
+        Resolver.unknown(
+            "scope", Located(name, at: .point(FileID(0), line: line, column: 1)), among: ["orders.read"], hint: "declare it",
+            into: &diagnostics)
     }
 
     func testSuggestions() {

@@ -26,7 +26,8 @@ final class PolicyStructureTests: XCTestCase {
             XCTFail("not read: \(diagnostics.diagnostics.map(\.message))", file: file, line: line)
             return []
         }
-        PolicyStructure.check(document, at: scope, suggestions: suggestions, into: &diagnostics)
+        PolicyStructure.check(document, at: scope, into: &diagnostics)
+        diagnostics.suggest(within: suggestions)
         return diagnostics.diagnostics
     }
 

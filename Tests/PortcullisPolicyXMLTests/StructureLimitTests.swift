@@ -16,6 +16,7 @@ final class StructureLimitTests: XCTestCase {
             PolicyXMLReader.read(Array(text.utf8), placement: .file(FileID(0)), what: "'big.xml'", diagnostics: &diagnostics))
         let started = Date()
         PolicyStructure.check(document, at: .api, into: &diagnostics)
+        diagnostics.suggest(within: SuggestionBudget())
         let elapsed = Date().timeIntervalSince(started)
         XCTAssertGreaterThan(count, 10_000)
         XCTAssertEqual(diagnostics.diagnostics.count, PolicyStructure.maximumFindings)
@@ -36,6 +37,7 @@ final class StructureLimitTests: XCTestCase {
         let document = try XCTUnwrap(
             PolicyXMLReader.read(Array(text.utf8), placement: .file(FileID(0)), what: "'full.xml'", diagnostics: &diagnostics))
         PolicyStructure.check(document, at: .api, into: &diagnostics)
+        diagnostics.suggest(within: SuggestionBudget())
         XCTAssertEqual(diagnostics.diagnostics.count, PolicyStructure.maximumFindings)
         XCTAssertEqual(diagnostics.diagnostics.last?.notes.map(\.message), ["did you mean 'set-header'?"])
     }

@@ -48,12 +48,13 @@ public struct EnvironmentSet: Sendable {
                 break
             }
             seen[environment.name.value] = environment.name.range
-            var checker = OverrideTargets(declared: declared, environment: environment.name.value, suggestions: suggestions)
+            var checker = OverrideTargets(declared: declared, environment: environment.name.value)
             var checked = environment
             checked.gateway = environment.gateway.flatMap { checker.gateway($0) }
             checked.apis = environment.apis.compactMapValues { checker.api($0) }
             checked.products = environment.products.filter { checker.product($0.value) }
             checked.backends = environment.backends.compactMapValues { checker.backend($0) }
+            checker.diagnostics.suggest(within: suggestions)
             diagnostics.append(contentsOf: checker.diagnostics)
             kept.append(checked)
         }
@@ -163,7 +164,6 @@ private struct DeclaredTargets {
 private struct OverrideTargets {
     let declared: DeclaredTargets
     let environment: String
-    let suggestions: SuggestionBudget
     var diagnostics = DiagnosticCollector()
 
     mutating func gateway(_ overrides: YAMLNode) -> YAMLNode? {
@@ -189,7 +189,7 @@ private struct OverrideTargets {
             if !declared.undecodedAPINames.contains(target.name.value) {
                 Resolver.unknown(
                     "API", target.name, among: declared.apiNames,
-                    hint: "an environment overrides APIs the definitions declare", budget: suggestions, into: &diagnostics)
+                    hint: "an environment overrides APIs the definitions declare", into: &diagnostics)
             }
             return nil
         }
@@ -213,7 +213,7 @@ private struct OverrideTargets {
             if !mayMissRoutes {
                 Resolver.unknown(
                     "route", Located(entry.key, at: entry.keyRange), among: routeIDs,
-                    hint: "an environment overrides routes of API '\(api.name.value)' by their 'id'", budget: suggestions,
+                    hint: "an environment overrides routes of API '\(api.name.value)' by their 'id'",
                     into: &diagnostics)
             }
             return nil
@@ -234,7 +234,7 @@ private struct OverrideTargets {
         if declared.productNames.contains(target.name.value) { return true }
         Resolver.unknown(
             "product", target.name, among: declared.productNames,
-            hint: "an environment overrides products the definitions declare", budget: suggestions, into: &diagnostics)
+            hint: "an environment overrides products the definitions declare", into: &diagnostics)
         return false
     }
 
@@ -242,7 +242,7 @@ private struct OverrideTargets {
         guard declared.backendNames.contains(target.name.value) else {
             Resolver.unknown(
                 "backend", target.name, among: declared.backendNames,
-                hint: "an environment overrides backends the definitions declare", budget: suggestions, into: &diagnostics)
+                hint: "an environment overrides backends the definitions declare", into: &diagnostics)
             return nil
         }
         guard let backend = declared.backends[target.name.value], case .mapping(let entries) = target.overrides.content
@@ -274,7 +274,7 @@ private struct OverrideTargets {
             Resolver.unknown(
                 what, Located(item.key, at: item.keyRange), among: declared,
                 hint: "an environment changes the value of a \(what) the gateway declares; declare it there first",
-                budget: suggestions, into: &diagnostics)
+                into: &diagnostics)
             return false
         }
         return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(kept), range: entry.value.range))

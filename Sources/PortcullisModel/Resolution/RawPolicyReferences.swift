@@ -39,7 +39,7 @@ extension Resolver {
                 {
                     Self.unknown(
                         "policy fragment", Located(name, at: document.range(id.valueSpan)), among: fragments,
-                        hint: "declare it in a document with 'kind: PolicyFragment' and this name", budget: suggestions,
+                        hint: "declare it in a document with 'kind: PolicyFragment' and this name",
                         into: &diagnostics)
                 }
                 guard let templateNames else { return }
@@ -47,7 +47,7 @@ extension Resolver {
                     for reference in RawTemplates.names(in: document, span: attribute.valueSpan) where !templateNames.contains(reference.value) {
                         Self.unknown(
                             "named value", reference, among: templateNames,
-                            hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions,
+                            hint: "declare it under the gateway's 'namedValues' or 'secrets'",
                             into: &diagnostics)
                     }
                 }
@@ -55,7 +55,7 @@ extension Resolver {
                     for reference in RawTemplates.names(in: document, span: span) where !templateNames.contains(reference.value) {
                         Self.unknown(
                             "named value", reference, among: templateNames,
-                            hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions,
+                            hint: "declare it under the gateway's 'namedValues' or 'secrets'",
                             into: &diagnostics)
                     }
                 }

@@ -15,7 +15,6 @@ public struct Resolver: Sendable {
     var diagnostics = DiagnosticCollector()
     /// See ``ResolvedProject/unreadSecrets``.
     var unreadSecrets: [SourceRange]
-    let suggestions = SuggestionBudget()
 
     init(definitions: Definitions, projectStart: SourceRange) {
         self.definitions = definitions
@@ -66,6 +65,8 @@ public struct Resolver: Sendable {
         }
         diagnostics.append(contentsOf: references)
         checkRawConflicts(gateway, routes: routes, plans: plans)
+        // Unknown names found in parallel get their "did you mean" here, in the findings' order.
+        diagnostics.suggest(within: SuggestionBudget())
         return ResolvedProject(
             gateway: gateway, apis: definitions.apis, products: definitions.products, fragments: definitions.fragments,
             backends: definitions.backends,
@@ -201,7 +202,7 @@ public struct Resolver: Sendable {
                     definitions.complete
                 {
                     Self.unknown(
-                        "API", api, among: apiNames, hint: "each API is a document with 'kind: API'", budget: suggestions,
+                        "API", api, among: apiNames, hint: "each API is a document with 'kind: API'",
                         into: &diagnostics)
                 }
             }
@@ -319,7 +320,7 @@ public struct Resolver: Sendable {
 
     private mutating func unknownBackend(_ name: Located<String>, among names: Set<String>, hint: String) {
         guard !definitions.undecodedBackendNames.contains(name.value), definitions.complete else { return }
-        Self.unknown("backend", name, among: names, hint: hint, budget: suggestions, into: &diagnostics)
+        Self.unknown("backend", name, among: names, hint: hint, into: &diagnostics)
     }
 
     /// Named values and secrets share one namespace: both become APIM named values.
@@ -350,7 +351,7 @@ public struct Resolver: Sendable {
     private mutating func checkReferences(_ gateway: Gateway) {
         let declared = gateway.declared
         if case .present(let defaults) = gateway.defaults, let auth = defaults.auth {
-            Self.checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics)
+            Self.checkProvider(auth, declared, into: &diagnostics)
         }
         for provider in gateway.identityProviders {
             if case .introspection(let details) = provider.details {
@@ -366,34 +367,32 @@ public struct Resolver: Sendable {
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
                 "named value", reference, among: templateNames,
-                hint: "declare it under the gateway's 'namedValues' or 'secrets'", budget: suggestions, into: &diagnostics)
+                hint: "declare it under the gateway's 'namedValues' or 'secrets'", into: &diagnostics)
         }
         for api in definitions.apis {
             guard let set = api.version?.set, !declared.versionSets.contains(set.value) else { continue }
             Self.unknown(
                 "version set", set, among: declared.versionSets, hint: "declare it under the gateway's 'versionSets'",
-                budget: suggestions, into: &diagnostics)
+                into: &diagnostics)
         }
         for product in definitions.products {
             for group in product.groups where !declared.groups.contains(group.value) {
                 Self.unknown(
                     "group", group, among: declared.groups,
                     hint: "declare it under the gateway's 'groups', or use 'administrators', 'developers' or 'guests'",
-                    budget: suggestions, into: &diagnostics)
+                    into: &diagnostics)
             }
         }
         checkSubstitutedTemplates(gateway)
         // Each API's own references are checked with its routes (see ``RoutePlanning``).
     }
 
-    static func checkReferences(
-        of api: API, _ declared: DeclaredNames, suggestions: SuggestionBudget, into diagnostics: inout DiagnosticCollector
-    ) {
-        if let auth = api.auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
+    static func checkReferences(of api: API, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector) {
+        if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
         // Only declared scopes are remembered: each use of an unknown one is reported.
         var known = RecentNames()
         for index in api.routes.indices {
-            if let auth = api.routes[index].auth { checkProvider(auth, declared, suggestions: suggestions, into: &diagnostics) }
+            if let auth = api.routes[index].auth { checkProvider(auth, declared, into: &diagnostics) }
             for requirement in api.routes[index].permissions {
                 for scope in requirement.scopes where !known.contains(scope.value) {
                     if declared.scopes.contains(scope.value) {
@@ -402,20 +401,19 @@ public struct Resolver: Sendable {
                     }
                     unknown(
                         "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
-                        budget: suggestions, into: &diagnostics)
+                        into: &diagnostics)
                 }
             }
         }
     }
 
     private static func checkProvider(
-        _ auth: Located<AuthSetting>, _ declared: DeclaredNames, suggestions: SuggestionBudget,
-        into diagnostics: inout DiagnosticCollector
+        _ auth: Located<AuthSetting>, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector
     ) {
         guard case .provider(let name) = auth.value, !declared.providers.contains(name) else { return }
         unknown(
             "identity provider", Located(name, at: auth.range), among: declared.providers,
-            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'", budget: suggestions,
+            hint: "use a provider declared under the gateway's 'identityProviders', or 'none'",
             into: &diagnostics)
     }
 
@@ -425,26 +423,26 @@ public struct Resolver: Sendable {
         guard case .reference(let name) = value, !declared.secrets.contains(name.value) else { return }
         if declared.namedValues.contains(name.value) {
             let hint = "'\(name.value)' is a plain named value; secrets must be declared under 'secrets' with 'keyVault'"
-            Self.unknown("secret", name, among: declared.secrets, hint: hint, budget: suggestions, into: &diagnostics)
+            Self.unknown("secret", name, among: declared.secrets, hint: hint, into: &diagnostics)
         } else {
             unreadSecrets.append(name.range)
             Self.unknown(
                 "secret", name, among: declared.secrets, hint: "declare it under the gateway's 'secrets' with its Key Vault URI",
-                quoted: false, budget: suggestions, into: &diagnostics)
+                quoted: false, into: &diagnostics)
         }
     }
 
+    /// Reports `name`, declared nowhere among `candidates`, and asks for the nearest of them
+    /// ahead of the `hint`; the collector's owner decides it (``DiagnosticCollector/suggest(within:)``).
     static func unknown(
         _ what: String, _ name: Located<String>, among candidates: Set<String>, hint: String, quoted: Bool = true,
-        budget: SuggestionBudget, into diagnostics: inout DiagnosticCollector
+        into diagnostics: inout DiagnosticCollector
     ) {
-        var notes: [Diagnostic.Note] = []
-        if budget.spend(candidates.count), let suggestion = Suggestion.closest(to: name.value, among: candidates) {
-            notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: name.range))
-        }
-        notes.append(Diagnostic.Note(hint, at: name.range))
         diagnostics.report(
-            .unknownReference, quoted ? "unknown \(what) '\(name.value)'" : "unknown \(what) name", at: name.range, notes: notes)
+            Diagnostic(
+                .unknownReference, quoted ? "unknown \(what) '\(name.value)'" : "unknown \(what) name", at: name.range,
+                notes: [Diagnostic.Note(hint, at: name.range)]),
+            suggesting: SuggestionRequest(name.value, among: candidates, placement: .first))
     }
 
     private mutating func duplicate(

@@ -9,7 +9,6 @@ struct RoutePlanning: Sendable {
     let planner: EnforcementPlanner?
     /// What references are checked against; nil without a gateway.
     let declared: DeclaredNames?
-    let suggestions: SuggestionBudget
 
     /// One API's part of the resolved project.
     struct Resolved: Sendable {
@@ -27,12 +26,11 @@ struct RoutePlanning: Sendable {
         defaults = if case .present(let read)? = gateway?.defaults { read } else { Defaults() }
         planner = gateway.map { EnforcementPlanner(gateway: $0, products: resolver.definitions.products, backends: backends) }
         declared = gateway?.declared
-        suggestions = resolver.suggestions
     }
 
     func resolve(_ api: API, at apiIndex: Int) -> Resolved {
         var references = DiagnosticCollector()
-        if let declared { Resolver.checkReferences(of: api, declared, suggestions: suggestions, into: &references) }
+        if let declared { Resolver.checkReferences(of: api, declared, into: &references) }
         let products = productsByAPI[api.name.value] ?? []
         var routes: [EffectiveRoute] = []
         var plans: [EnforcementPlan?] = []

@@ -10,14 +10,12 @@ public enum PolicyStructure {
     public static let maximumFindings = 100
 
     /// Reports what is wrong with `document` as a policy for `scope` (or as a fragment).
-    /// `suggestions` bounds the "did you mean" work a hostile document can cause.
-    public static func check(
-        _ document: PolicyXMLDocument, at scope: PolicyScope, suggestions: SuggestionBudget = SuggestionBudget(),
-        into diagnostics: inout DiagnosticCollector
-    ) {
-        var walker = StructureWalker(document: document, scope: scope, suggestions: suggestions)
+    /// A name APIM does not have asks for the nearest known one, which the caller decides
+    /// (``DiagnosticCollector/suggest(within:)``) once every document is checked.
+    public static func check(_ document: PolicyXMLDocument, at scope: PolicyScope, into diagnostics: inout DiagnosticCollector) {
+        var walker = StructureWalker(document: document, scope: scope)
         walker.checkRoot()
-        for finding in walker.findings { diagnostics.report(finding) }
+        for (finding, request) in walker.findings { diagnostics.report(finding, suggesting: request) }
     }
 }
 
@@ -25,15 +23,14 @@ public enum PolicyStructure {
 private struct StructureWalker {
     let document: PolicyXMLDocument
     let scope: PolicyScope
-    let suggestions: SuggestionBudget
-    private(set) var findings: [Diagnostic] = []
+    /// Each with the suggestion it asks for, if any.
+    private(set) var findings: [(diagnostic: Diagnostic, suggestion: SuggestionRequest?)] = []
     /// Whether findings were left out, which the last one reported says.
     private var truncated = false
 
-    init(document: PolicyXMLDocument, scope: PolicyScope, suggestions: SuggestionBudget) {
+    init(document: PolicyXMLDocument, scope: PolicyScope) {
         self.document = document
         self.scope = scope
-        self.suggestions = suggestions
     }
 
     mutating func checkRoot() {
@@ -186,30 +183,32 @@ private struct StructureWalker {
         name == "xmlns" || name.utf8.contains(UInt8(ascii: ":"))
     }
 
-    /// Reports a name APIM does not have, with the nearest known one when there is one.
+    /// Reports a name APIM does not have, with the nearest known one in place of `otherwise`
+    /// when there is one.
     private mutating func reportUnknown(
         _ name: String, _ message: String, _ span: Range<Int>, candidates: [String], otherwise: String
     ) {
-        let suggestion =
-            findings.count < PolicyStructure.maximumFindings && suggestions.spend(candidates.count)
-            ? Suggestion.closest(to: name, among: candidates) : nil
-        report(.unknownPolicyElement, message, at: span, note: suggestion.map { "did you mean '\($0)'?" } ?? otherwise)
+        report(
+            .unknownPolicyElement, message, at: span, note: otherwise,
+            suggesting: SuggestionRequest(name, among: candidates, placement: .replacingFirst))
     }
 
     private mutating func report(
-        _ code: DiagnosticCode, _ message: String, at span: Range<Int>, note: String, noteAt noteSpan: Range<Int>? = nil
+        _ code: DiagnosticCode, _ message: String, at span: Range<Int>, note: String, noteAt noteSpan: Range<Int>? = nil,
+        suggesting request: SuggestionRequest? = nil
     ) {
         guard findings.count < PolicyStructure.maximumFindings else {
             if !truncated, let last = findings.indices.last {
                 truncated = true
-                findings[last].notes.append(
+                findings[last].diagnostic.notes.append(
                     Diagnostic.Note(
                         "the document has more structure errors than the \(PolicyStructure.maximumFindings) reported; fix these and check again",
-                        at: findings[last].range))
+                        at: findings[last].diagnostic.range))
             }
             return
         }
         let range = document.range(span)
-        findings.append(Diagnostic(code, message, at: range, notes: [Diagnostic.Note(note, at: noteSpan.map(document.range) ?? range)]))
+        findings.append(
+            (Diagnostic(code, message, at: range, notes: [Diagnostic.Note(note, at: noteSpan.map(document.range) ?? range)]), request))
     }
 }
