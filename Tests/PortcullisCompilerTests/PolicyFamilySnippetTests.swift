@@ -34,6 +34,26 @@ final class PolicyFamilySnippetTests: XCTestCase {
         return writer.text
     }
 
+    /// Routes that inherit their API's limits share one planned list, made once per API; a
+    /// route with its own limit between them keeps its own counter, before and after.
+    func testInheritedLimitsAreSharedAndARoutesOwnLimitIsNot() throws {
+        let project = try Self.project(
+            api: "rateLimit: {calls: 100, per: 60s, key: ip}\nquota: {calls: 1000, per: 1d, key: ip}",
+            routes: """
+                  - {id: list-orders, method: GET, path: /orders, auth: none}
+                  - {id: get-order, method: GET, path: "/orders/{id}", auth: none, rateLimit: {calls: 10, per: 60s, key: ip}}
+                  - {id: count-orders, method: GET, path: /orders/count, auth: none}
+                """)
+        let plans = try project.plans.map { try XCTUnwrap($0) }
+        XCTAssertEqual(
+            plans.map { $0.limits.map { "\($0.kind) \($0.calls) \($0.counterPrefix)" } },
+            [
+                ["rateLimit 100 orders:", "quota 1000 orders:"],
+                ["rateLimit 10 orders:get-order:", "quota 1000 orders:"],
+                ["rateLimit 100 orders:", "quota 1000 orders:"],
+            ])
+    }
+
     func testRateLimitCountsPerRouteBudgetAndCaller() throws {
         let plan = try Self.plan(
             Self.project(routes: "  - {id: list-orders, method: GET, path: /orders, auth: none, rateLimit: {calls: 10, per: 60s, key: ip}}"))

@@ -26,7 +26,10 @@ public struct EnforcementPlanner: Sendable {
     /// The plan of one effective route; nil when the route names an identity provider the
     /// gateway does not declare (an error already reported), since nothing can say how
     /// such a route would be guarded.
-    public func plan(_ route: EffectiveRoute, api: API) -> EnforcementPlan? {
+    ///
+    /// `inheritedLimits` holds the limits of the API's routes that write none of their own,
+    /// which are the same for all of them: made for the first, shared by the others' plans.
+    public func plan(_ route: EffectiveRoute, api: API, inheritedLimits: inout [PlannedLimit]?) -> EnforcementPlan? {
         let token: TokenCheck?
         switch route.auth.value {
         case .none: token = nil
@@ -34,6 +37,28 @@ public struct EnforcementPlanner: Sendable {
             guard let check = tokenChecks[name] else { return nil }
             token = check
         }
+        let limits: [PlannedLimit]
+        if route.rateLimit?.origin == .route || route.quota?.origin == .route {
+            limits = plannedLimits(route, api: api)
+        } else if let inherited = inheritedLimits {
+            limits = inherited
+        } else {
+            limits = plannedLimits(route, api: api)
+            inheritedLimits = limits
+        }
+        let beforeToken = limits.prefix { !$0.caller.needsToken }.count
+        let shaping = route.written.shaping
+        return EnforcementPlan(
+            keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
+            providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend),
+            ipFilter: ipFilter(shaping, api: api), requestShaping: requestShaping(shaping, api: api),
+            responseHeaders: shaping?.answer == nil ? Self.joined(api.response?.headers, shaping?.response?.headers) : [],
+            answer: shaping?.answer)
+    }
+
+    /// The route's rate limit and quota, in the order a request meets them.
+    private func plannedLimits(_ route: EffectiveRoute, api: API) -> [PlannedLimit] {
         var limits: [PlannedLimit] = []
         func add(_ kind: PlannedLimit.Kind, _ limit: Limit?, _ origin: Origin?) {
             guard let limit, let origin else { return }
@@ -45,15 +70,7 @@ public struct EnforcementPlanner: Sendable {
         add(.quota, route.activeQuota, route.quota?.origin)
         // A rate limit that needs a token goes after a quota that does not.
         if limits.count == 2, limits[0].caller.needsToken, !limits[1].caller.needsToken { limits.swapAt(0, 1) }
-        let beforeToken = limits.prefix { !$0.caller.needsToken }.count
-        let shaping = route.written.shaping
-        return EnforcementPlan(
-            keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
-            providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
-            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend),
-            ipFilter: ipFilter(shaping, api: api), requestShaping: requestShaping(shaping, api: api),
-            responseHeaders: shaping?.answer == nil ? Self.joined(api.response?.headers, shaping?.response?.headers) : [],
-            answer: shaping?.answer)
+        return limits
     }
 
     /// The route's own filter, unless it is `none`, else its API's.

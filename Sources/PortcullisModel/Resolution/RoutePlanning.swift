@@ -36,6 +36,7 @@ struct RoutePlanning: Sendable {
         var plans: [EnforcementPlan?] = []
         routes.reserveCapacity(api.routes.count)
         plans.reserveCapacity(api.routes.count)
+        var inheritedLimits: [PlannedLimit]?
         for route in api.routes {
             let auth: Inherited<AuthSetting> =
                 if let own = route.auth {
@@ -55,7 +56,7 @@ struct RoutePlanning: Sendable {
                 quota: Self.inherit(route.quota, api.quota, nil),
                 products: products)
             routes.append(effective)
-            plans.append(planner?.plan(effective, api: api))
+            plans.append(planner?.plan(effective, api: api, inheritedLimits: &inheritedLimits))
         }
         return Resolved(routes: routes, plans: plans, references: references)
     }
