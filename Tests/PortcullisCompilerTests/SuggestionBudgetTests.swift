@@ -4,7 +4,8 @@ import XCTest
 
 /// Lint output is compared from run to run (a pull request's findings against its base's),
 /// so once a run's "did you mean" budget is spent, which unknown names still get a
-/// suggestion must not depend on which core checked them first.
+/// suggestion must not depend on which core checked them first, nor on the order of a
+/// dictionary, which changes from process to process.
 final class SuggestionBudgetTests: XCTestCase {
     private var directory: URL!
 
@@ -37,14 +38,7 @@ final class SuggestionBudgetTests: XCTestCase {
         let expected = (0..<apis).flatMap { api in
             Array(repeating: String(format: "apis/a%02d.yaml ", api) + (api < suggestedAPIs ? "suggested" : "not suggested"), count: routesPerAPI)
         }
-        var outputs = Set<String>()
-        for _ in 0..<3 {
-            let result = try ToolProcess.run(["lint", "--format", "json", "."], in: directory)
-            XCTAssertEqual(result.status, 1, result.stderr)
-            XCTAssertEqual(try Self.unknownNames(in: result.stdout, "scope", suggesting: "orders.read"), expected)
-            outputs.insert(result.stdout)
-        }
-        XCTAssertEqual(outputs.count, 1, "the output differs from run to run")
+        try assertLintedAlike(unknown: "scope", suggesting: "orders.read", expected: expected)
     }
 
     /// An environment's overrides are checked in the order they are written, not in the
@@ -66,14 +60,7 @@ final class SuggestionBudgetTests: XCTestCase {
             "apiVersion: portcullis/v1\nkind: Environment\nname: prod\napis:\n"
                 + names.map { "  \($0): {backend: https://b.example.com}\n" }.joined(), to: "prod.yaml")
         let expected = names.indices.map { "prod.yaml " + ($0 < suggested ? "suggested" : "not suggested") }
-        var outputs = Set<String>()
-        for _ in 0..<3 {
-            let result = try ToolProcess.run(["lint", "--format", "json", "."], in: directory)
-            XCTAssertEqual(result.status, 1, result.stderr)
-            XCTAssertEqual(try Self.unknownNames(in: result.stdout, "API", suggesting: "orders"), expected)
-            outputs.insert(result.stdout)
-        }
-        XCTAssertEqual(outputs.count, 1, "the output differs from run to run")
+        try assertLintedAlike(unknown: "API", suggesting: "orders", expected: expected)
     }
 
     /// The members of backend pools are checked pool by pool in the order the pools are
@@ -92,14 +79,7 @@ final class SuggestionBudgetTests: XCTestCase {
             }
         try write((["apiVersion: portcullis/v1\nkind: Gateway\nname: g\n"] + documents).joined(separator: "---\n"), to: "backends.yaml")
         let expected = members.indices.map { "backends.yaml " + ($0 < suggested ? "suggested" : "not suggested") }
-        var outputs = Set<String>()
-        for _ in 0..<3 {
-            let result = try ToolProcess.run(["lint", "--format", "json", "."], in: directory)
-            XCTAssertEqual(result.status, 1, result.stderr)
-            XCTAssertEqual(try Self.unknownNames(in: result.stdout, "backend", suggesting: "orders"), expected)
-            outputs.insert(result.stdout)
-        }
-        XCTAssertEqual(outputs.count, 1, "the output differs from run to run")
+        try assertLintedAlike(unknown: "backend", suggesting: "orders", expected: expected)
     }
 
     /// Distinct names, each 'orders' and three more characters: as far from it as a
@@ -109,6 +89,21 @@ final class SuggestionBudgetTests: XCTestCase {
             let digits = String(index, radix: 36)
             return "orders" + String(repeating: "0", count: 3 - digits.count) + digits
         }
+    }
+
+    /// Lints the project three times: each run reports the unknown `what`s with the
+    /// suggestions `expected` lists, in report order, and every run prints the same.
+    private func assertLintedAlike(
+        unknown what: String, suggesting suggestion: String, expected: [String], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        var outputs = Set<String>()
+        for _ in 0..<3 {
+            let result = try ToolProcess.run(["lint", "--format", "json", "."], in: directory)
+            XCTAssertEqual(result.status, 1, result.stderr, file: file, line: line)
+            XCTAssertEqual(try Self.unknownNames(in: result.stdout, what, suggesting: suggestion), expected, file: file, line: line)
+            outputs.insert(result.stdout)
+        }
+        XCTAssertEqual(outputs.count, 1, "the output differs from run to run", file: file, line: line)
     }
 
     private func write(_ text: String, to path: String) throws {
