@@ -81,7 +81,8 @@ final class ExtentTests: XCTestCase {
 }
 
 /// Random block-style YAML: nested mappings and sequences, flow collections over several
-/// lines, plain, quoted, multi-line and block scalars, empty values, comments and blank lines.
+/// lines, plain, quoted, multi-line and block scalars, empty values, comments and blank lines,
+/// explicit keys over several lines, and tags, rejected ones included.
 private struct RandomBlockYAML {
     private var state: UInt64
 
@@ -110,7 +111,11 @@ private struct RandomBlockYAML {
     private mutating func mapping(indent: String, depth: Int) -> String {
         var text = ""
         for index in 0..<(1 + next(4)) {
-            text += filler(indent) + indent + "k\(index):" + value(indent: indent, depth: depth)
+            switch next(8) {
+            case 0: text += filler(indent) + indent + "? |\n\(indent)  explicit\n\(indent)  k\(index)\n"
+            case 1: text += filler(indent) + indent + "? k\(index)\n" + indent + ":" + value(indent: indent, depth: depth)
+            default: text += filler(indent) + indent + "k\(index):" + value(indent: indent, depth: depth)
+            }
         }
         return text
     }
@@ -126,7 +131,7 @@ private struct RandomBlockYAML {
     /// A value after `key:` or `-`, with its line ending.
     private mutating func value(indent: String, depth: Int) -> String {
         let inner = indent + "  "
-        switch depth > 3 ? next(6) : next(9) {
+        switch depth > 3 ? next(6) : next(15) {
         case 0: return "\n"
         case 1: return " plain\n"
         case 2: return " \"quoted\n\(inner)over lines\"\n"
@@ -135,6 +140,12 @@ private struct RandomBlockYAML {
         case 5: return " >-\n\(inner)folded\n"
         case 6: return " {a: 1,\n\(inner)b: [x,\n\(inner)  y]}\n"
         case 7: return "\n" + mapping(indent: inner, depth: depth + 1)
+        case 8: return " |+\n\(inner)kept\n\n\n"
+        case 9: return " !!str tagged\n"
+        case 10: return " !custom rejected\n"
+        case 11: return " !custom\n" + mapping(indent: inner, depth: depth + 1)
+        case 12: return " {a, b,\n\(inner)c}\n"
+        case 13: return " [a: 1,\n\(inner)b]\n"
         default: return "\n" + sequence(indent: inner, depth: depth + 1)
         }
     }

@@ -51,14 +51,27 @@ public struct EnvironmentSet: Sendable {
             var checker = OverrideTargets(declared: declared, environment: environment.name.value)
             var checked = environment
             checked.gateway = environment.gateway.flatMap { checker.gateway($0) }
-            checked.apis = environment.apis.compactMapValues { checker.api($0) }
-            checked.products = environment.products.filter { checker.product($0.value) }
-            checked.backends = environment.backends.compactMapValues { checker.backend($0) }
+            checked.apis = Self.inWrittenOrder(environment.apis) { checker.api($0) }
+            checked.products = Self.inWrittenOrder(environment.products) { checker.product($0) ? $0 : nil }
+            checked.backends = Self.inWrittenOrder(environment.backends) { checker.backend($0) }
             checker.diagnostics.suggest(within: suggestions)
             diagnostics.append(contentsOf: checker.diagnostics)
             kept.append(checked)
         }
         environments = kept.sorted { $0.name.value < $1.name.value }
+    }
+
+    /// The targets `check` keeps, checked in the order they are written: a dictionary's own
+    /// order changes from run to run, and the order of the findings decides which of them
+    /// get a "did you mean" once the run's allowance is spent.
+    private static func inWrittenOrder(
+        _ targets: [String: Environment.Target], _ check: (Environment.Target) -> Environment.Target?
+    ) -> [String: Environment.Target] {
+        var kept: [String: Environment.Target] = [:]
+        for (name, target) in targets.sorted(by: { $0.value.name.range < $1.value.name.range }) {
+            kept[name] = check(target)
+        }
+        return kept
     }
 }
 

@@ -224,7 +224,10 @@ public struct Resolver: Sendable {
         }
         let names = Set(byName.keys)
         var resolved: [String: ResolvedBackend] = [:]
-        for (name, backend) in byName {
+        // In the order written, not the dictionary's, which changes from run to run: the order
+        // of the findings decides which get a "did you mean" once the allowance is spent.
+        for backend in byName.values.sorted(by: { $0.kindRange < $1.kindRange }) {
+            let name = backend.name.value
             guard case .pool(let members) = backend.target else {
                 resolved[name] = ResolvedBackend(backend: backend, members: [])
                 continue
