@@ -23,14 +23,15 @@ public enum PolicyXMLReader {
     static let maximumDepth = 256
 
     /// The document, or nil after reporting why it cannot be read. `what` names it in
-    /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'".
+    /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'"; it is
+    /// only made for a message, as most documents read without one.
     public static func read(
-        _ text: [UInt8], placement: TextPlacement, what: String, diagnostics: inout DiagnosticCollector
+        _ text: [UInt8], placement: TextPlacement, what: @autoclosure () -> String, diagnostics: inout DiagnosticCollector
     ) -> PolicyXMLDocument? {
-        let start = placement.range(0..<0, in: text)
         guard text.count <= maximumSize else {
+            let start = placement.range(0..<0, in: text)
             diagnostics.report(
-                .inputLimit, "\(what) is \(text.count) bytes, over APIM's limit of \(maximumSize) for a policy document", at: start,
+                .inputLimit, "\(what()) is \(text.count) bytes, over APIM's limit of \(maximumSize) for a policy document", at: start,
                 notes: [Diagnostic.Note("move statements into policy fragments or split them across scopes", at: start)])
             return nil
         }
@@ -41,11 +42,11 @@ public enum PolicyXMLReader {
         // APIM reads policies as UTF-8; other encodings would also defeat the scan, which
         // looks for ASCII markup bytes.
         if text.starts(with: [0xFE, 0xFF]) || text.starts(with: [0xFF, 0xFE]) {
-            report(0, "\(what) is UTF-16 text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
+            report(0, "\(what()) is UTF-16 text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
             return nil
         }
         if let nul = text.firstIndex(of: 0) {
-            report(nul, "\(what) holds a NUL byte, which XML does not allow", note: "remove the byte; the file may not be text")
+            report(nul, "\(what()) holds a NUL byte, which XML does not allow", note: "remove the byte; the file may not be text")
             return nil
         }
         var scan = Scan(text: text)
@@ -57,7 +58,7 @@ public enum PolicyXMLReader {
         let parsed = LibXML2.parse(scan.masked)
         if let failure = parsed.failure {
             let offset = Self.offset(line: failure.line, column: failure.column, in: text)
-            report(offset, "\(what) is not well-formed XML: \(failure.message)", note: "APIM refuses documents it cannot parse; fix the XML at this place")
+            report(offset, "\(what()) is not well-formed XML: \(failure.message)", note: "APIM refuses documents it cannot parse; fix the XML at this place")
             return nil
         }
         guard let document = parsed.document else { return nil }
@@ -65,7 +66,7 @@ public enum PolicyXMLReader {
         guard var root = scan.root, let rootNode = xmlDocGetRootElement(document),
             Values.fill(&root, from: rootNode, text: text)
         else {
-            report(0, "\(what) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
+            report(0, "\(what()) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
             return nil
         }
         return PolicyXMLDocument(text: text, root: root, placement: placement)

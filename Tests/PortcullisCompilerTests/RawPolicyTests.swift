@@ -136,6 +136,22 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A path is resolved against its YAML file's folder however it is spelled: joined when
+    /// every part names a folder or file, and part by part when some part is `.` or `..`.
+    func testEverySpellingOfAPolicyPathFindsTheSameFile() throws {
+        try write("<policies><inbound><base /></inbound></policies>\n", to: "defs/policies/orders.xml")
+        try FileManager.default.createDirectory(at: file("defs/other"), withIntermediateDirectories: true)
+        for path in ["policies/orders.xml", "./policies/orders.xml", "policies/./orders.xml", "other/../policies/orders.xml"] {
+            try writeAPI(policy: "'\(path)'")
+            let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+            XCTAssertEqual(lint.status, 0, path + "\n" + lint.stdout)
+        }
+        try writeAPI(policy: "'other/orders.xml'")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(lint.stdout.contains("policy file 'other/orders.xml' of API 'orders' is not among the inputs [RF001]"), lint.stdout)
+    }
+
     func testALinkedPolicyFileOutsideTheFolderIsNeverRead() throws {
         let canary = "canary-\(UUID().uuidString)"
         let secret = outside.appendingPathComponent("secret.xml")
