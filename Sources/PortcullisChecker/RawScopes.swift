@@ -17,9 +17,7 @@ public struct RawScope: Sendable {
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
-        var found: [PolicyXMLElement] = []
-        document.root.forEachElement { if names.contains($0.name) { found.append($0) } }
-        return found
+        document.elements(named: names)
     }
 
     /// The literal text of `attribute` of `element`, if it is written and not an expression.
@@ -88,11 +86,9 @@ public struct RawScope: Sendable {
             first, _ in first
         }
         func includes(_ document: PolicyXMLDocument) -> [String] {
-            var ids: [String] = []
-            document.root.forEachElement { element in
-                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { ids.append(id) }
+            document.elements(named: ["include-fragment"]).compactMap { element in
+                if case .text(let id)? = element.attribute("fragment-id")?.value { id } else { nil }
             }
-            return ids
         }
         var includedBy: [String: [EffectiveRoute]] = [:]
         var taken: [String: Set<ObjectIdentifier>] = [:]

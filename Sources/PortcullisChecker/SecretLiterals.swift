@@ -81,7 +81,7 @@ public struct SecretLiterals: Sendable {
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
         var found: [SourceRange] = []
         for document in documents {
-            document.root.forEachElement { element in
+            for element in document.allElements {
                 let key: String
                 if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
                 // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.

@@ -152,6 +152,30 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("policy file 'other/orders.xml' of API 'orders' is not among the inputs [RF001]"), lint.stdout)
     }
 
+    /// References are found in every element of a document, nested ones too, from the index
+    /// the reader makes: each unknown one is reported where it is written, in order.
+    func testEveryUnknownReferenceInADocumentIsReported() throws {
+        try write(
+            """
+            <policies>
+              <inbound>
+                <base />
+                <include-fragment fragment-id="missing-a" />
+                <choose>
+                  <when condition="@(true)"><set-header name="x"><value>{{nope}}</value></set-header></when>
+                </choose>
+                <include-fragment fragment-id="missing-b" />
+              </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        let found = lint.stdout.split(separator: "\n").filter { $0.contains("[RF001]") }.map { String($0.split(separator: " ").first ?? "") }
+        XCTAssertEqual(found, ["defs/policies/orders.xml:4:36:", "defs/policies/orders.xml:6:61:", "defs/policies/orders.xml:8:36:"], lint.stdout)
+    }
+
     func testALinkedPolicyFileOutsideTheFolderIsNeverRead() throws {
         let canary = "canary-\(UUID().uuidString)"
         let secret = outside.appendingPathComponent("secret.xml")
