@@ -85,16 +85,16 @@ public struct CheckContext: Sendable {
 
     public func api(of route: EffectiveRoute) -> API { project.apis[route.apiIndex] }
 
-    /// A raw statement among `names` that every request of `route` runs, if there is one
+    /// A raw statement of `kind` that every request of `route` runs, if there is one
     /// (see ``RawEnforcement``): how messages name its policy, and its name.
-    func rawStatement(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statement(names, on: route)
+    func rawStatement(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statement(kind, on: route)
     }
 
-    /// A raw statement among `names` that every request of `route` runs before its token
+    /// A raw statement of `kind` that every request of `route` runs before its token
     /// check, if there is one (see ``RawEnforcement``).
-    func rawStatementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statementBeforeTokenCheck(names, on: route)
+    func rawStatementBeforeTokenCheck(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statementBeforeTokenCheck(kind, on: route)
     }
 
 
