@@ -31,10 +31,10 @@ struct RawEnforcement: Sendable {
     /// Each API's name, by index, for messages.
     private let apiNames: [String]
     private let fragments: [String: PolicyXMLDocument]
-    /// By API index and kind: the first statement of the kind in the API's policy or, where
-    /// that keeps `<base />`, in the global policy. Every route of the API shares it, so it
-    /// is found once per API instead of once per route and rule.
-    private let broader: [[(owner: String, name: String)?]]
+    /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
+    /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
+    /// the API shares it, so it is found once per API instead of once per route and rule.
+    private let broader: [(owner: String, name: String)?]
 
     init(_ project: ResolvedProject) {
         let global = project.gateway?.policy?.document
@@ -43,18 +43,25 @@ struct RawEnforcement: Sendable {
             first, _ in first
         }
         self.fragments = fragments
-        broader = project.apis.map { api in
+        var broader: [(owner: String, name: String)?] = []
+        broader.reserveCapacity(project.apis.count * Kind.allCases.count)
+        for api in project.apis {
             let document = api.hasErrors ? nil : api.policy?.document
-            return Kind.allCases.map { kind -> (owner: String, name: String)? in
+            for kind in Kind.allCases {
                 if let document, let name = Self.first(kind.names, in: document, fragments: fragments) {
-                    return ("API '\(api.name.value)'", name)
+                    broader.append(("API '\(api.name.value)'", name))
+                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind.names, in: global, fragments: fragments) {
+                    broader.append(("the gateway", name))
+                } else {
+                    broader.append(nil)
                 }
-                guard (document?.keepsInboundBase ?? true), let global,
-                    let name = Self.first(kind.names, in: global, fragments: fragments)
-                else { return nil }
-                return ("the gateway", name)
             }
         }
+        self.broader = broader
+    }
+
+    private func broader(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        broader[route.apiIndex * Kind.allCases.count + kind.rawValue]
     }
 
     /// The first statement of `kind` that runs on every request of `route`, with how
@@ -65,7 +72,7 @@ struct RawEnforcement: Sendable {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        return broader[route.apiIndex][kind.rawValue]
+        return broader(kind, on: route)
     }
 
     /// The first statement of `kind` that runs on every request of `route` before the token
@@ -78,7 +85,7 @@ struct RawEnforcement: Sendable {
         if let own, let name = Self.first(kind.names, among: own.inboundStatements.prefix { $0.name != "base" }, fragments: fragments) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
-        return broader[route.apiIndex][kind.rawValue]
+        return broader(kind, on: route)
     }
 
     private static func first(_ names: Set<String>, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
