@@ -105,12 +105,7 @@ struct RawPolicies {
         // Inline XML is placed by its YAML file's lines, found once per file: a file may hold thousands.
         let inlineFiles = Set(jobs.filter { $0.policy.source == .inline }.map(\.policy.written.range.file))
         let lineStarts = Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) })
-        let work = jobs
-        let results = ParallelMap.map(work.indices) { index -> (PolicyXMLDocument?, DiagnosticCollector) in
-            var found = DiagnosticCollector()
-            let document = self.read(work[index], sources: sources, lineStarts: lineStarts, diagnostics: &found)
-            return (document, found)
-        }
+        let results = readings(of: jobs, sources: sources, lineStarts: lineStarts)
         // A file several definitions name is read once but checked for each; a finding that
         // does not depend on the scope is reported once.
         var reported = Set<String>()
@@ -137,6 +132,57 @@ struct RawPolicies {
             case .fragment(let index): definitions.fragments[index].policy = read
             }
         }
+    }
+
+    /// Inline XML written word for word in one scope more than once, as a transform shared
+    /// by many routes is, needs reading and checking once.
+    private struct InlineText: Hashable {
+        var text: String
+        var scope: PolicyScope
+    }
+
+    /// Each job's document and findings, read on all cores. An inline text read before for
+    /// the same scope without a finding is not read again: its reading is placed where
+    /// this copy is written. A text with findings is read for each copy, whose findings
+    /// name their own owner and place.
+    private func readings(
+        of jobs: [Job], sources: SourceFiles, lineStarts: [FileID: [Int]]
+    ) -> [(PolicyXMLDocument?, DiagnosticCollector)] {
+        var firstWithText: [InlineText: Int] = [:]
+        var copies: [(job: Int, first: Int)] = []
+        var firsts: [Int] = []
+        for (index, job) in jobs.enumerated() {
+            if job.policy.source == .inline {
+                let key = InlineText(text: job.policy.written.value, scope: job.scope)
+                if let first = firstWithText[key] {
+                    copies.append((index, first))
+                    continue
+                }
+                firstWithText[key] = index
+            }
+            firsts.append(index)
+        }
+        func read(_ indices: [Int]) -> [(PolicyXMLDocument?, DiagnosticCollector)] {
+            ParallelMap.map(indices.indices) { position in
+                var found = DiagnosticCollector()
+                let document = self.read(jobs[indices[position]], sources: sources, lineStarts: lineStarts, diagnostics: &found)
+                return (document, found)
+            }
+        }
+        var results = [(PolicyXMLDocument?, DiagnosticCollector)](repeating: (nil, DiagnosticCollector()), count: jobs.count)
+        for (index, result) in zip(firsts, read(firsts)) { results[index] = result }
+        var unshared: [Int] = []
+        for (index, first) in copies {
+            guard let document = results[first].0, results[first].1.diagnostics.isEmpty else {
+                unshared.append(index)
+                continue
+            }
+            let written = jobs[index].policy.written
+            results[index].0 = document.placed(
+                at: Self.placement(of: written.range, in: sources[written.range.file], lineStarts: lineStarts[written.range.file] ?? []))
+        }
+        for (index, result) in zip(unshared, read(unshared)) { results[index] = result }
+        return results
     }
 
     private func read(

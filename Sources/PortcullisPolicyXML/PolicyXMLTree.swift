@@ -46,6 +46,23 @@ public final class PolicyXMLDocument: Sendable {
         keepsInboundBase = inbound == nil || inboundStatements.contains { $0.name == "base" }
     }
 
+    private init(_ document: PolicyXMLDocument, placement: TextPlacement) {
+        text = document.text
+        root = document.root
+        self.placement = placement
+        lineStarts = document.lineStarts
+        allElements = document.allElements
+        rootElements = document.rootElements
+        inboundStatements = document.inboundStatements
+        keepsInboundBase = document.keepsInboundBase
+    }
+
+    /// The same document written at `placement`: the same text reads to the same tree, so
+    /// a second copy of a text can share the first one's reading.
+    public func placed(at placement: TextPlacement) -> PolicyXMLDocument {
+        PolicyXMLDocument(self, placement: placement)
+    }
+
     /// Every element whose name is among `names`, in document order. Rules ask for one or
     /// two names at a time, which are compared, not hashed.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {

@@ -176,6 +176,45 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(found, ["defs/policies/orders.xml:4:36:", "defs/policies/orders.xml:6:61:", "defs/policies/orders.xml:8:36:"], lint.stdout)
     }
 
+    /// Inline XML repeated word for word is read once and shared: each copy is still
+    /// placed where it is written (a finding about its statements points there and names its
+    /// route), and a copy whose reading has findings is read for itself.
+    func testRepeatedInlinePoliciesArePlacedWhereEachIsWritten() throws {
+        let insecure = #"<policies><inbound><base /><set-backend-service base-url="http://plain.example.com" /></inbound></policies>"#
+        let misspelt = #"<policies><inbound><base /><set-heder name="a" /></inbound></policies>"#
+        let example = RuleExample.api(
+            routes: """
+              - id: first
+                method: GET
+                path: /a
+                scopes: [orders.read]
+                policy: '\(insecure)'
+              - id: second
+                method: GET
+                path: /b
+                scopes: [orders.read]
+                policy: |-
+                  \(insecure)
+              - {id: third, method: GET, path: /c, scopes: [orders.read], policy: '\(insecure)'}
+              - {id: fourth, method: GET, path: /d, scopes: [orders.read], policy: '\(misspelt)'}
+              - {id: fifth, method: GET, path: /e, scopes: [orders.read], policy: '\(misspelt)'}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        let lines = lint.stdout.split(separator: "\n")
+        XCTAssertEqual(
+            lines.filter { $0.contains("uses plain http://") }.map { String($0.prefix { $0 != " " }) },
+            ["defs/orders.yaml:11:13:", "defs/orders.yaml:17:65:", "defs/orders.yaml:18:71:"], lint.stdout)
+        XCTAssertEqual(
+            lines.filter { $0.contains("[PX002]") }.map { String($0.prefix { $0 != " " }) },
+            ["defs/orders.yaml:19:72:", "defs/orders.yaml:20:71:"], lint.stdout)
+        for route in ["first", "second", "third"] {
+            XCTAssertTrue(lint.stdout.contains("set-backend-service' in route 'orders/\(route)' uses plain http://"), route)
+        }
+    }
+
     func testALinkedPolicyFileOutsideTheFolderIsNeverRead() throws {
         let canary = "canary-\(UUID().uuidString)"
         let secret = outside.appendingPathComponent("secret.xml")
