@@ -20,6 +20,9 @@ struct RawPolicies {
 
     /// What reading the named files reported, given to every variant of the run.
     private var problems = DiagnosticCollector()
+    /// Where the lines of each YAML file holding inline XML start, found once for every
+    /// variant: the XML is placed by them.
+    private var inlineLineStarts: [FileID: [Int]] = [:]
 
     /// Reads, on all cores, each `.xml` input a definition names. Environments cannot change
     /// a `policy`, so the same files serve every variant; XML no definition names is never
@@ -36,14 +39,20 @@ struct RawPolicies {
         }
         let named = Set(written.filter { $0.source == .file }.map { sources.path($0.written.value, besides: $0.written.range.file) })
         let xml = named.sorted().compactMap { ids[$0] }
-        let read = ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
-            let id = xml[position]
-            var found = DiagnosticCollector()
-            let document = PolicyXMLReader.read(
-                sources.files[id].bytes, placement: .file(FileID(id)),
-                what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
-            return (document, found)
-        }
+        let inlineFiles = Set(written.filter { $0.source == .inline }.map(\.written.range.file))
+        // A large YAML file's lines are found on one core while the files are read on the others.
+        let (read, lineStarts) = ParallelMap.both(
+            {
+                ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
+                    let id = xml[position]
+                    var found = DiagnosticCollector()
+                    let document = PolicyXMLReader.read(
+                        sources.files[id].bytes, placement: .file(FileID(id)),
+                        what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
+                    return (document, found)
+                }
+            }, { Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) }) })
+        inlineLineStarts = lineStarts
         for (id, (document, found)) in zip(xml, read) {
             files[sources.files[id].path] = document
             problems.append(contentsOf: found)
@@ -103,8 +112,10 @@ struct RawPolicies {
         }
         guard !jobs.isEmpty else { return }
         // Inline XML is placed by its YAML file's lines, found once per file: a file may hold thousands.
-        let inlineFiles = Set(jobs.filter { $0.policy.source == .inline }.map(\.policy.written.range.file))
-        let lineStarts = Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) })
+        var lineStarts = inlineLineStarts
+        for job in jobs where job.policy.source == .inline && lineStarts[job.policy.written.range.file] == nil {
+            lineStarts[job.policy.written.range.file] = sources[job.policy.written.range.file].lineStarts()
+        }
         let results = readings(of: jobs, sources: sources, lineStarts: lineStarts)
         // A file several definitions name is read once but checked for each; a finding that
         // does not depend on the scope is reported once.
