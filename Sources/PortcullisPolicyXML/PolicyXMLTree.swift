@@ -31,6 +31,9 @@ public final class PolicyXMLDocument: Sendable {
     /// the document is read on all cores: the resolver, the secret scan and many rules each
     /// look at every element of every document, which walked the tree again for each.
     public let allElements: [PolicyXMLElement]
+    /// The names ``allElements`` has: most documents have none of the statements a rule
+    /// asks for, which this tells without looking at each element.
+    private let elementNames: Set<String>
 
     init(text: [UInt8], root: PolicyXMLElement, placement: TextPlacement) {
         self.text = text
@@ -40,6 +43,7 @@ public final class PolicyXMLDocument: Sendable {
         var all: [PolicyXMLElement] = []
         root.forEachElement { all.append($0) }
         allElements = all
+        elementNames = Set(all.map(\.name))
         rootElements = root.elements
         let inbound = rootElements.first(where: { $0.name == "inbound" })
         inboundStatements = inbound?.elements ?? []
@@ -52,6 +56,7 @@ public final class PolicyXMLDocument: Sendable {
         self.placement = placement
         lineStarts = document.lineStarts
         allElements = document.allElements
+        elementNames = document.elementNames
         rootElements = document.rootElements
         inboundStatements = document.inboundStatements
         keepsInboundBase = document.keepsInboundBase
@@ -66,7 +71,8 @@ public final class PolicyXMLDocument: Sendable {
     /// Every element whose name is among `names`, in document order. Rules ask for one or
     /// two names at a time, which are compared, not hashed.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
-        allElements.filter { element in names.contains { $0 == element.name } }
+        guard names.contains(where: elementNames.contains) else { return [] }
+        return allElements.filter { element in names.contains { $0 == element.name } }
     }
 
     /// The input range of `span`, a range of byte offsets in ``text``.
