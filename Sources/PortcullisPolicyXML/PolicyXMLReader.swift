@@ -452,7 +452,7 @@ private enum Values {
             property = attribute.pointee.next
         }
         // Namespace declarations are not properties in libxml2's tree.
-        let declared = element.attributes.filter { $0.name != "xmlns" && !$0.name.hasPrefix("xmlns:") }.count
+        let declared = element.attributes.reduce(0) { $1.name != "xmlns" && !$1.name.hasPrefix("xmlns:") ? $0 + 1 : $0 }
         guard attributeIndex == declared else { return false }
 
         var child = node.pointee.children
