@@ -21,13 +21,18 @@ public struct CheckContext: Sendable {
     /// ``SecretLiterals/init(project:credentials:)``).
     public init(project: ResolvedProject, credentials: [SourceRange] = []) {
         self.project = project
-        // Judging the routes touches every route, one after the other, and takes the
-        // longest; the secrets and lookups read only the gateway, the backends and the raw
-        // policies. Both are made at once, so neither waits for the other on one core.
-        let (judged, lookups) = ParallelMap.both({ JudgedRoutes(project) }, { Self.lookups(project, credentials: credentials) })
+        // Judging the routes touches every route, one after the other, and the raw scopes
+        // file the judged routes under each raw document; the secrets and lookups read only
+        // the gateway, the backends and the raw policies. Both are made at once, so neither
+        // waits for the other on one core.
+        let ((judged, rawScopes), lookups) = ParallelMap.both(
+            {
+                let judged = JudgedRoutes(project)
+                return (judged, RawScope.all(in: project, judged: judged.routes))
+            }, { Self.lookups(project, credentials: credentials) })
         self.judged = judged
+        self.rawScopes = rawScopes
         (secrets, scopes, accessLevels, providers, rawEnforcement) = lookups
-        rawScopes = RawScope.all(in: project, judged: judged.routes)
     }
 
     /// Where the secret text is, the declared scopes, their access levels and the
