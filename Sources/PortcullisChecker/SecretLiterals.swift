@@ -79,9 +79,7 @@ public struct SecretLiterals: Sendable {
             documents += api.routes.compactMap(\.policy?.document)
         }
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
-        // Each document is scanned by itself, so all are scanned on all cores.
-        let scanned = documents
-        return ParallelMap.map(scanned.indices) { credentials(inRawPolicy: scanned[$0]) }.flatMap { $0 }
+        return documents.flatMap(credentials(inRawPolicy:))
     }
 
     /// The credential-like values and comments of one raw policy document, in document order.

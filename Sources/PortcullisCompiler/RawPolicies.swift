@@ -39,20 +39,25 @@ struct RawPolicies {
         }
         let named = Set(written.filter { $0.source == .file }.map { sources.path($0.written.value, besides: $0.written.range.file) })
         let xml = named.sorted().compactMap { ids[$0] }
-        let inlineFiles = Set(written.filter { $0.source == .inline }.map(\.written.range.file))
-        // A large YAML file's lines are found on one core while the files are read on the others.
-        let (read, lineStarts) = ParallelMap.both(
-            {
-                ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
-                    let id = xml[position]
-                    var found = DiagnosticCollector()
-                    let document = PolicyXMLReader.read(
-                        sources.files[id].bytes, placement: .file(FileID(id)),
-                        what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
-                    return (document, found)
-                }
-            }, { Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) }) })
-        inlineLineStarts = lineStarts
+        let inlineFiles = Array(Set(written.filter { $0.source == .inline }.map(\.written.range.file)))
+        // One parallel map, not two side by side: a map nested in another runs on one core.
+        // A large YAML file's lines are found first, while the other cores read the files.
+        let work = ParallelMap.map(0..<(inlineFiles.count + xml.count)) { item -> Reading in
+            guard item >= inlineFiles.count else { return .lineStarts(sources[inlineFiles[item]].lineStarts()) }
+            let id = xml[item - inlineFiles.count]
+            var found = DiagnosticCollector()
+            let document = PolicyXMLReader.read(
+                sources.files[id].bytes, placement: .file(FileID(id)),
+                what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
+            return .file(document, found)
+        }
+        var read: [(PolicyXMLDocument?, DiagnosticCollector)] = []
+        for (item, done) in work.enumerated() {
+            switch done {
+            case .lineStarts(let starts): inlineLineStarts[inlineFiles[item]] = starts
+            case .file(let document, let found): read.append((document, found))
+            }
+        }
         for (id, (document, found)) in zip(xml, read) {
             files[sources.files[id].path] = document
             problems.append(contentsOf: found)
@@ -60,6 +65,12 @@ struct RawPolicies {
                 unreadCredentials += Self.credentialLines(sources.files[id].bytes, placement: .file(FileID(id)))
             }
         }
+    }
+
+    /// One item of the reading ``init(naming:sources:)`` does on all cores.
+    private enum Reading: Sendable {
+        case lineStarts([Int])
+        case file(PolicyXMLDocument?, DiagnosticCollector)
     }
 
     /// Where a raw policy hangs in the definitions, so all can be read on all cores and
