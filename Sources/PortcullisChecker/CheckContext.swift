@@ -21,13 +21,18 @@ public struct CheckContext: Sendable {
     /// ``SecretLiterals/init(project:credentials:)``).
     public init(project: ResolvedProject, credentials: [SourceRange] = []) {
         self.project = project
-        // Judging the routes touches every route, one after the other, and takes the
-        // longest; the secrets and lookups read only the gateway, the backends and the raw
-        // policies. Both are made at once, so neither waits for the other on one core.
-        let (judged, lookups) = ParallelMap.both({ JudgedRoutes(project) }, { Self.lookups(project, credentials: credentials) })
+        // Judging the routes touches every route, one after the other, and the raw scopes
+        // file the judged routes under each raw document; the secrets and lookups read only
+        // the gateway, the backends and the raw policies. Both are made at once, so neither
+        // waits for the other on one core.
+        let ((judged, rawScopes), lookups) = ParallelMap.both(
+            {
+                let judged = JudgedRoutes(project)
+                return (judged, RawScope.all(in: project, judged: judged.routes))
+            }, { Self.lookups(project, credentials: credentials) })
         self.judged = judged
+        self.rawScopes = rawScopes
         (secrets, scopes, accessLevels, providers, rawEnforcement) = lookups
-        rawScopes = RawScope.all(in: project, judged: judged.routes)
     }
 
     /// Where the secret text is, the declared scopes, their access levels and the
@@ -85,16 +90,16 @@ public struct CheckContext: Sendable {
 
     public func api(of route: EffectiveRoute) -> API { project.apis[route.apiIndex] }
 
-    /// A raw statement among `names` that every request of `route` runs, if there is one
+    /// A raw statement of `kind` that every request of `route` runs, if there is one
     /// (see ``RawEnforcement``): how messages name its policy, and its name.
-    func rawStatement(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statement(names, on: route)
+    func rawStatement(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statement(kind, on: route)
     }
 
-    /// A raw statement among `names` that every request of `route` runs before its token
+    /// A raw statement of `kind` that every request of `route` runs before its token
     /// check, if there is one (see ``RawEnforcement``).
-    func rawStatementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statementBeforeTokenCheck(names, on: route)
+    func rawStatementBeforeTokenCheck(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statementBeforeTokenCheck(kind, on: route)
     }
 
 

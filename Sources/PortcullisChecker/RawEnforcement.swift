@@ -10,62 +10,91 @@ import PortcullisPolicyXML
 /// Rules that would report a missing token check or limit ask here first: an estate moved
 /// onto Portcullis keeps such checks raw until its definitions say them.
 struct RawEnforcement: Sendable {
-    static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
-    static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
-    /// Statements that answer the caller themselves, so nothing after them runs.
-    static let answers: Set<String> = ["return-response", "mock-response"]
+    /// The kinds of statement rules ask about.
+    enum Kind: Int, CaseIterable, Sendable {
+        case tokenCheck, rateLimit, answer
 
-    private let global: PolicyXMLDocument?
-    private let apis: [PolicyXMLDocument?]
-    /// Each API's name, by index, for messages; looked up only once a statement is found.
+        var names: Set<String> {
+            switch self {
+            case .tokenCheck: Self.tokenChecks
+            case .rateLimit: Self.rateLimits
+            case .answer: Self.answers
+            }
+        }
+
+        private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
+        private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
+        /// Statements that answer the caller themselves, so nothing after them runs.
+        private static let answers: Set<String> = ["return-response", "mock-response"]
+    }
+
+    /// Each API's name, by index, for messages.
     private let apiNames: [String]
     private let fragments: [String: PolicyXMLDocument]
+    /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
+    /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
+    /// the API shares it, so it is found once per API instead of once per route and rule.
+    private let broader: [(owner: String, name: String)?]
 
     init(_ project: ResolvedProject) {
-        global = project.gateway?.policy?.document
-        apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
+        let global = project.gateway?.policy?.document
         apiNames = project.apis.map(\.name.value)
-        fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
+        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
             first, _ in first
         }
+        self.fragments = fragments
+        var broader: [(owner: String, name: String)?] = []
+        broader.reserveCapacity(project.apis.count * Kind.allCases.count)
+        for api in project.apis {
+            let document = api.hasErrors ? nil : api.policy?.document
+            for kind in Kind.allCases {
+                if let document, let name = Self.first(kind.names, in: document, fragments: fragments) {
+                    broader.append(("API '\(api.name.value)'", name))
+                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind.names, in: global, fragments: fragments) {
+                    broader.append(("the gateway", name))
+                } else {
+                    broader.append(nil)
+                }
+            }
+        }
+        self.broader = broader
     }
 
-    /// The first statement named in `names` that runs on every request of `route`, with
-    /// how messages name the policy it is in.
-    func statement(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
+    private func broader(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        broader[route.apiIndex * Kind.allCases.count + kind.rawValue]
+    }
+
+    /// The first statement of `kind` that runs on every request of `route`, with how
+    /// messages name the policy it is in.
+    func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = first(names, in: own) { return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name) }
+        if let own, let name = Self.first(kind.names, in: own, fragments: fragments) {
+            return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
+        }
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        return broader(names, on: route)
+        return broader(kind, on: route)
     }
 
-    /// The first statement named in `names` that runs on every request of `route` before
-    /// the token check Portcullis generates for it: one before the route's own `<base />`,
-    /// or in the API's or the global policy, which run before the route's.
-    func statementBeforeTokenCheck(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
+    /// The first statement of `kind` that runs on every request of `route` before the token
+    /// check Portcullis generates for it: one before the route's own `<base />`, or in the
+    /// API's or the global policy, which run before the route's.
+    func statementBeforeTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
         // Without '<base />' the generated statements come first and no broader policy runs.
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        if let own, let name = first(names, among: own.inboundStatements.prefix { $0.name != "base" }) {
+        if let own, let name = Self.first(kind.names, among: own.inboundStatements.prefix { $0.name != "base" }, fragments: fragments) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
-        return broader(names, on: route)
+        return broader(kind, on: route)
     }
 
-    /// The first statement named in `names` in the API's policy of `route` or, where that
-    /// keeps `<base />`, in the global policy.
-    private func broader(_ names: Set<String>, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        let api = apis[route.apiIndex]
-        if let api, let name = first(names, in: api) { return ("API '\(apiNames[route.apiIndex])'", name) }
-        guard (api?.keepsInboundBase ?? true), let global, let name = first(names, in: global) else { return nil }
-        return ("the gateway", name)
+    private static func first(_ names: Set<String>, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
+        first(names, among: document.inboundStatements[...], fragments: fragments)
     }
 
-    private func first(_ names: Set<String>, in document: PolicyXMLDocument) -> String? {
-        first(names, among: document.inboundStatements[...])
-    }
-
-    private func first(_ names: Set<String>, among statements: ArraySlice<PolicyXMLElement>) -> String? {
+    private static func first(
+        _ names: Set<String>, among statements: ArraySlice<PolicyXMLElement>, fragments: [String: PolicyXMLDocument]
+    ) -> String? {
         for statement in statements {
             if names.contains(statement.name) { return statement.name }
             if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,

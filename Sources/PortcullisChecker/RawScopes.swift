@@ -17,9 +17,7 @@ public struct RawScope: Sendable {
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
-        var found: [PolicyXMLElement] = []
-        document.root.forEachElement { if names.contains($0.name) { found.append($0) } }
-        return found
+        document.elements(named: names)
     }
 
     /// The literal text of `attribute` of `element`, if it is written and not an expression.
@@ -53,6 +51,8 @@ public struct RawScope: Sendable {
         return (seconds, written.range)
     }
 
+    private static let includeFragment: Set<String> = ["include-fragment"]
+
     /// Finds the raw scopes of a project, judging only `judged` routes.
     static func all(in project: ResolvedProject, judged routes: [EffectiveRoute]) -> [RawScope] {
         var scopes: [RawScope] = []
@@ -61,12 +61,15 @@ public struct RawScope: Sendable {
         }
         // Routes by API and by product, found in one pass (an estate may give every API a
         // policy), and only when some API or product has one.
-        var byAPI: [Int: [EffectiveRoute]] = [:]
+        var byAPI: [[EffectiveRoute]] = []
         var byProduct: [Int: [EffectiveRoute]] = [:]
-        let grouped = project.apis.contains { $0.policy != nil } || project.products.contains { $0.policy != nil }
-        for route in routes where grouped {
-            byAPI[route.apiIndex, default: []].append(route)
-            for product in route.products { byProduct[product, default: []].append(route) }
+        if project.apis.contains(where: { $0.policy != nil }) || project.products.contains(where: { $0.policy != nil }) {
+            // By index, not hashed: every route is filed.
+            byAPI = Array(repeating: [], count: project.apis.count)
+            for route in routes {
+                byAPI[route.apiIndex].append(route)
+                for product in route.products { byProduct[product, default: []].append(route) }
+            }
         }
         for (index, product) in project.products.enumerated() {
             guard let document = product.policy?.document else { continue }
@@ -74,7 +77,7 @@ public struct RawScope: Sendable {
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: byAPI[index] ?? []))
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: byAPI[index]))
         }
         for route in routes {
             guard let document = route.written.policy?.document else { continue }
@@ -88,17 +91,18 @@ public struct RawScope: Sendable {
             first, _ in first
         }
         func includes(_ document: PolicyXMLDocument) -> [String] {
-            var ids: [String] = []
-            document.root.forEachElement { element in
-                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value { ids.append(id) }
+            document.elements(named: includeFragment).compactMap { element in
+                if case .text(let id)? = element.attribute("fragment-id")?.value { id } else { nil }
             }
-            return ids
         }
         var includedBy: [String: [EffectiveRoute]] = [:]
         var taken: [String: Set<ObjectIdentifier>] = [:]
         var pending: [(id: String, routes: [EffectiveRoute])] = scopes.flatMap { scope in includes(scope.document).map { ($0, scope.routes) } }
         while let (id, routes) = pending.popLast() {
-            let fresh = routes.filter { taken[id, default: []].insert(ObjectIdentifier($0)).inserted }
+            // Taken out while filtered, so the id is hashed once per batch, not per route.
+            var seen = taken.removeValue(forKey: id) ?? []
+            let fresh = routes.filter { seen.insert(ObjectIdentifier($0)).inserted }
+            taken[id] = seen
             guard !fresh.isEmpty else { continue }
             includedBy[id, default: []] += fresh
             if let document = fragments[id] { pending += includes(document).map { ($0, fresh) } }

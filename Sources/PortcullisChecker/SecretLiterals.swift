@@ -79,27 +79,30 @@ public struct SecretLiterals: Sendable {
             documents += api.routes.compactMap(\.policy?.document)
         }
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
+        return documents.flatMap(credentials(inRawPolicy:))
+    }
+
+    /// The credential-like values and comments of one raw policy document, in document order.
+    private static func credentials(inRawPolicy document: PolicyXMLDocument) -> [SourceRange] {
         var found: [SourceRange] = []
-        for document in documents {
-            document.root.forEachElement { element in
-                let key: String
-                if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
-                // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
-                for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
-                    found.append(document.range(attribute.valueSpan))
-                }
-                for case .element(let value) in element.children where value.name == "value" {
-                    for case .text(let text, let span) in value.children where isCredential(text, under: key) {
-                        found.append(document.range(span))
-                    }
-                }
-                for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
+        for element in document.allElements {
+            let key: String
+            if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
+            // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
+            for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
+                found.append(document.range(attribute.valueSpan))
+            }
+            for case .element(let value) in element.children where value.name == "value" {
+                for case .text(let text, let span) in value.children where isCredential(text, under: key) {
                     found.append(document.range(span))
                 }
-                // APIM keeps comments, so one deploys whatever it holds.
-                for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) {
-                    found.append(document.range(span))
-                }
+            }
+            for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
+                found.append(document.range(span))
+            }
+            // APIM keeps comments, so one deploys whatever it holds.
+            for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) {
+                found.append(document.range(span))
             }
         }
         return found

@@ -20,6 +20,9 @@ struct RawPolicies {
 
     /// What reading the named files reported, given to every variant of the run.
     private var problems = DiagnosticCollector()
+    /// Where the lines of each YAML file holding inline XML start, found once for every
+    /// variant: the XML is placed by them.
+    private var inlineLineStarts: [FileID: [Int]] = [:]
 
     /// Reads, on all cores, each `.xml` input a definition names. Environments cannot change
     /// a `policy`, so the same files serve every variant; XML no definition names is never
@@ -36,13 +39,24 @@ struct RawPolicies {
         }
         let named = Set(written.filter { $0.source == .file }.map { sources.path($0.written.value, besides: $0.written.range.file) })
         let xml = named.sorted().compactMap { ids[$0] }
-        let read = ParallelMap.map(xml.indices) { position -> (PolicyXMLDocument?, DiagnosticCollector) in
-            let id = xml[position]
+        let inlineFiles = Array(Set(written.filter { $0.source == .inline }.map(\.written.range.file)))
+        // One parallel map, not two side by side: a map nested in another runs on one core.
+        // A large YAML file's lines are found first, while the other cores read the files.
+        let work = ParallelMap.map(0..<(inlineFiles.count + xml.count)) { item -> Reading in
+            guard item >= inlineFiles.count else { return .lineStarts(sources[inlineFiles[item]].lineStarts()) }
+            let id = xml[item - inlineFiles.count]
             var found = DiagnosticCollector()
             let document = PolicyXMLReader.read(
                 sources.files[id].bytes, placement: .file(FileID(id)),
                 what: "policy file '\(DisplayText.escaped(sources.files[id].path.utf8))'", diagnostics: &found)
-            return (document, found)
+            return .file(document, found)
+        }
+        var read: [(PolicyXMLDocument?, DiagnosticCollector)] = []
+        for (item, done) in work.enumerated() {
+            switch done {
+            case .lineStarts(let starts): inlineLineStarts[inlineFiles[item]] = starts
+            case .file(let document, let found): read.append((document, found))
+            }
         }
         for (id, (document, found)) in zip(xml, read) {
             files[sources.files[id].path] = document
@@ -51,6 +65,12 @@ struct RawPolicies {
                 unreadCredentials += Self.credentialLines(sources.files[id].bytes, placement: .file(FileID(id)))
             }
         }
+    }
+
+    /// One item of the reading ``init(naming:sources:)`` does on all cores.
+    private enum Reading: Sendable {
+        case lineStarts([Int])
+        case file(PolicyXMLDocument?, DiagnosticCollector)
     }
 
     /// Where a raw policy hangs in the definitions, so all can be read on all cores and
@@ -103,14 +123,11 @@ struct RawPolicies {
         }
         guard !jobs.isEmpty else { return }
         // Inline XML is placed by its YAML file's lines, found once per file: a file may hold thousands.
-        let inlineFiles = Set(jobs.filter { $0.policy.source == .inline }.map(\.policy.written.range.file))
-        let lineStarts = Dictionary(uniqueKeysWithValues: inlineFiles.map { ($0, sources[$0].lineStarts()) })
-        let work = jobs
-        let results = ParallelMap.map(work.indices) { index -> (PolicyXMLDocument?, DiagnosticCollector) in
-            var found = DiagnosticCollector()
-            let document = self.read(work[index], sources: sources, lineStarts: lineStarts, diagnostics: &found)
-            return (document, found)
+        var lineStarts = inlineLineStarts
+        for job in jobs where job.policy.source == .inline && lineStarts[job.policy.written.range.file] == nil {
+            lineStarts[job.policy.written.range.file] = sources[job.policy.written.range.file].lineStarts()
         }
+        let results = readings(of: jobs, sources: sources, lineStarts: lineStarts)
         // A file several definitions name is read once but checked for each; a finding that
         // does not depend on the scope is reported once.
         var reported = Set<String>()
@@ -138,6 +155,57 @@ struct RawPolicies {
         // Only now, in the jobs' order, are the suggestions the checks asked for decided.
         kept.suggest(within: suggestions)
         diagnostics.append(contentsOf: kept)
+    }
+
+    /// Inline XML written word for word in one scope more than once, as a transform shared
+    /// by many routes is, needs reading and checking once.
+    private struct InlineText: Hashable {
+        var text: String
+        var scope: PolicyScope
+    }
+
+    /// Each job's document and findings, read on all cores. An inline text read before for
+    /// the same scope without a finding is not read again: its reading is placed where
+    /// this copy is written. A text with findings is read for each copy, whose findings
+    /// name their own owner and place.
+    private func readings(
+        of jobs: [Job], sources: SourceFiles, lineStarts: [FileID: [Int]]
+    ) -> [(PolicyXMLDocument?, DiagnosticCollector)] {
+        var firstWithText: [InlineText: Int] = [:]
+        var copies: [(job: Int, first: Int)] = []
+        var firsts: [Int] = []
+        for (index, job) in jobs.enumerated() {
+            if job.policy.source == .inline {
+                let key = InlineText(text: job.policy.written.value, scope: job.scope)
+                if let first = firstWithText[key] {
+                    copies.append((index, first))
+                    continue
+                }
+                firstWithText[key] = index
+            }
+            firsts.append(index)
+        }
+        func read(_ indices: [Int]) -> [(PolicyXMLDocument?, DiagnosticCollector)] {
+            ParallelMap.map(indices.indices) { position in
+                var found = DiagnosticCollector()
+                let document = self.read(jobs[indices[position]], sources: sources, lineStarts: lineStarts, diagnostics: &found)
+                return (document, found)
+            }
+        }
+        var results = [(PolicyXMLDocument?, DiagnosticCollector)](repeating: (nil, DiagnosticCollector()), count: jobs.count)
+        for (index, result) in zip(firsts, read(firsts)) { results[index] = result }
+        var unshared: [Int] = []
+        for (index, first) in copies {
+            guard let document = results[first].0, results[first].1.diagnostics.isEmpty else {
+                unshared.append(index)
+                continue
+            }
+            let written = jobs[index].policy.written
+            results[index].0 = document.placed(
+                at: Self.placement(of: written.range, in: sources[written.range.file], lineStarts: lineStarts[written.range.file] ?? []))
+        }
+        for (index, result) in zip(unshared, read(unshared)) { results[index] = result }
+        return results
     }
 
     private func read(

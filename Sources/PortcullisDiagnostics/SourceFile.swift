@@ -22,14 +22,18 @@ public struct SourceFile: Sendable {
     /// from, only as far as the last line they quote.
     public func lineStarts(through lines: Int = .max) -> [Int] {
         var starts = [0]
-        var index = 0
-        let count = bytes.count
-        while index < count, starts.count < lines {
-            let byte = bytes[index]
-            index += 1
-            if byte == 0x0A || byte == 0x0D {
-                if byte == 0x0D, index < count, bytes[index] == 0x0A { index += 1 }
-                starts.append(index)
+        // Through the buffer, without a bounds check per byte: raw policies written inline
+        // are placed by their YAML file's lines, and an estate's file may have 100,000.
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = 0
+            let count = bytes.count
+            while index < count, starts.count < lines {
+                let byte = bytes[index]
+                index += 1
+                if byte <= 0x0D, byte == 0x0A || byte == 0x0D {
+                    if byte == 0x0D, index < count, bytes[index] == 0x0A { index += 1 }
+                    starts.append(index)
+                }
             }
         }
         return starts

@@ -23,14 +23,15 @@ public enum PolicyXMLReader {
     static let maximumDepth = 256
 
     /// The document, or nil after reporting why it cannot be read. `what` names it in
-    /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'".
+    /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'"; it is
+    /// only made for a message, as most documents read without one.
     public static func read(
-        _ text: [UInt8], placement: TextPlacement, what: String, diagnostics: inout DiagnosticCollector
+        _ text: [UInt8], placement: TextPlacement, what: @autoclosure () -> String, diagnostics: inout DiagnosticCollector
     ) -> PolicyXMLDocument? {
-        let start = placement.range(0..<0, in: text)
         guard text.count <= maximumSize else {
+            let start = placement.range(0..<0, in: text)
             diagnostics.report(
-                .inputLimit, "\(what) is \(text.count) bytes, over APIM's limit of \(maximumSize) for a policy document", at: start,
+                .inputLimit, "\(what()) is \(text.count) bytes, over APIM's limit of \(maximumSize) for a policy document", at: start,
                 notes: [Diagnostic.Note("move statements into policy fragments or split them across scopes", at: start)])
             return nil
         }
@@ -41,11 +42,11 @@ public enum PolicyXMLReader {
         // APIM reads policies as UTF-8; other encodings would also defeat the scan, which
         // looks for ASCII markup bytes.
         if text.starts(with: [0xFE, 0xFF]) || text.starts(with: [0xFF, 0xFE]) {
-            report(0, "\(what) is UTF-16 text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
+            report(0, "\(what()) is UTF-16 text, not UTF-8", note: "save the file as UTF-8, as APIM and APIOps expect")
             return nil
         }
         if let nul = text.firstIndex(of: 0) {
-            report(nul, "\(what) holds a NUL byte, which XML does not allow", note: "remove the byte; the file may not be text")
+            report(nul, "\(what()) holds a NUL byte, which XML does not allow", note: "remove the byte; the file may not be text")
             return nil
         }
         var scan = Scan(text: text)
@@ -57,7 +58,7 @@ public enum PolicyXMLReader {
         let parsed = LibXML2.parse(scan.masked)
         if let failure = parsed.failure {
             let offset = Self.offset(line: failure.line, column: failure.column, in: text)
-            report(offset, "\(what) is not well-formed XML: \(failure.message)", note: "APIM refuses documents it cannot parse; fix the XML at this place")
+            report(offset, "\(what()) is not well-formed XML: \(failure.message)", note: "APIM refuses documents it cannot parse; fix the XML at this place")
             return nil
         }
         guard let document = parsed.document else { return nil }
@@ -65,7 +66,7 @@ public enum PolicyXMLReader {
         guard var root = scan.root, let rootNode = xmlDocGetRootElement(document),
             Values.fill(&root, from: rootNode, text: text)
         else {
-            report(0, "\(what) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
+            report(0, "\(what()) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
             return nil
         }
         return PolicyXMLDocument(text: text, root: root, placement: placement)
@@ -152,16 +153,20 @@ private struct Scan {
         }
     }
 
-    func starts(with literal: String, at offset: Int) -> Bool {
-        let bytes = Array(literal.utf8)
-        return offset + bytes.count <= text.count && Array(text[offset..<(offset + bytes.count)]) == bytes
+    /// Compares in place: the scan asks this several times at every `<`, and copying the
+    /// literal and the text to compare them was a third of reading a document.
+    func starts(with literal: StaticString, at offset: Int) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard offset + count <= text.count else { return false }
+        let bytes = literal.utf8Start
+        for position in 0..<count where text[offset + position] != bytes[position] { return false }
+        return true
     }
 
-    func find(_ literal: String, from offset: Int) -> Int? {
-        let bytes = Array(literal.utf8)
+    func find(_ literal: StaticString, from offset: Int) -> Int? {
         var position = offset
-        while position + bytes.count <= text.count {
-            if text[position] == bytes[0], Array(text[position..<(position + bytes.count)]) == bytes { return position }
+        while position + literal.utf8CodeUnitCount <= text.count {
+            if starts(with: literal, at: position) { return position }
             position += 1
         }
         return nil
@@ -447,7 +452,7 @@ private enum Values {
             property = attribute.pointee.next
         }
         // Namespace declarations are not properties in libxml2's tree.
-        let declared = element.attributes.filter { $0.name != "xmlns" && !$0.name.hasPrefix("xmlns:") }.count
+        let declared = element.attributes.reduce(0) { $1.name != "xmlns" && !$1.name.hasPrefix("xmlns:") ? $0 + 1 : $0 }
         guard attributeIndex == declared else { return false }
 
         var child = node.pointee.children

@@ -27,16 +27,52 @@ public final class PolicyXMLDocument: Sendable {
     /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
     /// Without it, APIM runs none of the product's, API's or global inbound statements.
     public let keepsInboundBase: Bool
+    /// Every element, the root included, depth first in document order. Found once while
+    /// the document is read on all cores: the resolver, the secret scan and many rules each
+    /// look at every element of every document, which walked the tree again for each.
+    public let allElements: [PolicyXMLElement]
+    /// The names ``allElements`` has: most documents have none of the statements a rule
+    /// asks for, which this tells without looking at each element.
+    private let elementNames: Set<String>
 
     init(text: [UInt8], root: PolicyXMLElement, placement: TextPlacement) {
         self.text = text
         self.root = root
         self.placement = placement
         lineStarts = TextPlacement.lineStarts(of: text)
+        var all: [PolicyXMLElement] = []
+        root.forEachElement { all.append($0) }
+        allElements = all
+        elementNames = Set(all.map(\.name))
         rootElements = root.elements
         let inbound = rootElements.first(where: { $0.name == "inbound" })
         inboundStatements = inbound?.elements ?? []
         keepsInboundBase = inbound == nil || inboundStatements.contains { $0.name == "base" }
+    }
+
+    private init(_ document: PolicyXMLDocument, placement: TextPlacement) {
+        text = document.text
+        root = document.root
+        self.placement = placement
+        lineStarts = document.lineStarts
+        allElements = document.allElements
+        elementNames = document.elementNames
+        rootElements = document.rootElements
+        inboundStatements = document.inboundStatements
+        keepsInboundBase = document.keepsInboundBase
+    }
+
+    /// The same document written at `placement`: the same text reads to the same tree, so
+    /// a second copy of a text can share the first one's reading.
+    public func placed(at placement: TextPlacement) -> PolicyXMLDocument {
+        PolicyXMLDocument(self, placement: placement)
+    }
+
+    /// Every element whose name is among `names`, in document order. Rules ask for one or
+    /// two names at a time, which are compared, not hashed.
+    public func elements(named names: Set<String>) -> [PolicyXMLElement] {
+        guard names.contains(where: elementNames.contains) else { return [] }
+        return allElements.filter { element in names.contains { $0 == element.name } }
     }
 
     /// The input range of `span`, a range of byte offsets in ``text``.

@@ -1,6 +1,10 @@
 import Dispatch
 
 /// Maps independent work items over all cores; results keep the input order.
+///
+/// A map started inside another map's or ``both(_:_:)``'s work runs on one core: libdispatch
+/// divides the cores among the outer work items. Work meant to share the cores goes into
+/// one map.
 public enum ParallelMap {
     public static func map<Result: Sendable>(
         _ indices: Range<Int>, _ transform: @Sendable (Int) -> Result

@@ -136,6 +136,85 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A path is resolved against its YAML file's folder however it is spelled: joined when
+    /// every part names a folder or file, and part by part when some part is `.` or `..`.
+    func testEverySpellingOfAPolicyPathFindsTheSameFile() throws {
+        try write("<policies><inbound><base /></inbound></policies>\n", to: "defs/policies/orders.xml")
+        try FileManager.default.createDirectory(at: file("defs/other"), withIntermediateDirectories: true)
+        for path in ["policies/orders.xml", "./policies/orders.xml", "policies/./orders.xml", "other/../policies/orders.xml"] {
+            try writeAPI(policy: "'\(path)'")
+            let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+            XCTAssertEqual(lint.status, 0, path + "\n" + lint.stdout)
+        }
+        try writeAPI(policy: "'other/orders.xml'")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        XCTAssertTrue(lint.stdout.contains("policy file 'other/orders.xml' of API 'orders' is not among the inputs [RF001]"), lint.stdout)
+    }
+
+    /// References are found in every element of a document, nested ones too, from the index
+    /// the reader makes: each unknown one is reported where it is written, in order.
+    func testEveryUnknownReferenceInADocumentIsReported() throws {
+        try write(
+            """
+            <policies>
+              <inbound>
+                <base />
+                <include-fragment fragment-id="missing-a" />
+                <choose>
+                  <when condition="@(true)"><set-header name="x"><value>{{nope}}</value></set-header></when>
+                </choose>
+                <include-fragment fragment-id="missing-b" />
+              </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        let found = lint.stdout.split(separator: "\n").filter { $0.contains("[RF001]") }.map { String($0.split(separator: " ").first ?? "") }
+        XCTAssertEqual(found, ["defs/policies/orders.xml:4:36:", "defs/policies/orders.xml:6:61:", "defs/policies/orders.xml:8:36:"], lint.stdout)
+    }
+
+    /// Inline XML repeated word for word is read once and shared: each copy is still
+    /// placed where it is written (a finding about its statements points there and names its
+    /// route), and a copy whose reading has findings is read for itself.
+    func testRepeatedInlinePoliciesArePlacedWhereEachIsWritten() throws {
+        let insecure = #"<policies><inbound><base /><set-backend-service base-url="http://plain.example.com" /></inbound></policies>"#
+        let misspelt = #"<policies><inbound><base /><set-heder name="a" /></inbound></policies>"#
+        let example = RuleExample.api(
+            routes: """
+              - id: first
+                method: GET
+                path: /a
+                scopes: [orders.read]
+                policy: '\(insecure)'
+              - id: second
+                method: GET
+                path: /b
+                scopes: [orders.read]
+                policy: |-
+                  \(insecure)
+              - {id: third, method: GET, path: /c, scopes: [orders.read], policy: '\(insecure)'}
+              - {id: fourth, method: GET, path: /d, scopes: [orders.read], policy: '\(misspelt)'}
+              - {id: fifth, method: GET, path: /e, scopes: [orders.read], policy: '\(misspelt)'}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        let lines = lint.stdout.split(separator: "\n")
+        XCTAssertEqual(
+            lines.filter { $0.contains("uses plain http://") }.map { String($0.prefix { $0 != " " }) },
+            ["defs/orders.yaml:11:13:", "defs/orders.yaml:17:65:", "defs/orders.yaml:18:71:"], lint.stdout)
+        XCTAssertEqual(
+            lines.filter { $0.contains("[PX002]") }.map { String($0.prefix { $0 != " " }) },
+            ["defs/orders.yaml:19:72:", "defs/orders.yaml:20:71:"], lint.stdout)
+        for route in ["first", "second", "third"] {
+            XCTAssertTrue(lint.stdout.contains("set-backend-service' in route 'orders/\(route)' uses plain http://"), route)
+        }
+    }
+
     func testALinkedPolicyFileOutsideTheFolderIsNeverRead() throws {
         let canary = "canary-\(UUID().uuidString)"
         let secret = outside.appendingPathComponent("secret.xml")

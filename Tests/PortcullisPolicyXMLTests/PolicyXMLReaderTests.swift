@@ -10,6 +10,30 @@ final class PolicyXMLReaderTests: XCTestCase {
         return (document, diagnostics.diagnostics)
     }
 
+    /// Rules, the resolver and the secret scan read a document's elements from the index
+    /// made while reading it: every element, nested ones too, in document order.
+    func testEveryElementIsIndexedInDocumentOrder() throws {
+        let text = """
+            <policies>
+                <inbound>
+                    <validate-azure-ad-token tenant-id="a" />
+                    <choose>
+                        <when condition="@(true)"><validate-jwt header-name="Authorization" /></when>
+                        <otherwise><validate-azure-ad-token tenant-id="b" /></otherwise>
+                    </choose>
+                </inbound>
+            </policies>
+            """
+        let document = try XCTUnwrap(read(text).0)
+        XCTAssertEqual(
+            document.allElements.map(\.name),
+            ["policies", "inbound", "validate-azure-ad-token", "choose", "when", "validate-jwt", "otherwise", "validate-azure-ad-token"])
+        let checks = document.elements(named: ["validate-jwt", "validate-azure-ad-token"])
+        XCTAssertEqual(checks.map(\.name), ["validate-azure-ad-token", "validate-jwt", "validate-azure-ad-token"])
+        XCTAssertEqual(checks.map(\.nameSpan.lowerBound), checks.map(\.nameSpan.lowerBound).sorted())
+        XCTAssertEqual(document.elements(named: ["set-body"]).count, 0)
+    }
+
     func testExpressionsWithQuotesAndAngleBracketsAreReadVerbatim() throws {
         let text = """
             <policies>

@@ -96,7 +96,7 @@ enum RawPolicyDiff {
     /// The elements of a document by name, in document order.
     private static func counts(_ document: PolicyXMLDocument?) -> [String: [PolicyXMLElement]] {
         var found: [String: [PolicyXMLElement]] = [:]
-        document?.root.forEachElement { found[$0.name, default: []].append($0) }
+        for element in document?.allElements ?? [] { found[element.name, default: []].append(element) }
         return found
     }
 }

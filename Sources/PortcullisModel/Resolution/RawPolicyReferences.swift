@@ -33,7 +33,7 @@ extension Resolver {
         let fragments = Set(definitions.fragments.map(\.name.value))
         let templateNames = gateway.map { $0.declared.namedValues.union($0.declared.secrets) }
         for document in rawDocuments {
-            document.root.forEachElement { element in
+            for element in document.allElements {
                 if element.name == "include-fragment", let id = element.attribute("fragment-id"), case .text(let name) = id.value,
                     !fragments.contains(name), definitions.complete
                 {
@@ -42,7 +42,7 @@ extension Resolver {
                         hint: "declare it in a document with 'kind: PolicyFragment' and this name",
                         into: &diagnostics)
                 }
-                guard let templateNames else { return }
+                guard let templateNames else { continue }
                 for attribute in element.attributes {
                     for reference in RawTemplates.names(in: document, span: attribute.valueSpan) where !templateNames.contains(reference.value) {
                         Self.unknown(

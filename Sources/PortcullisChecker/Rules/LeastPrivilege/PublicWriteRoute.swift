@@ -44,7 +44,7 @@ public enum PublicWriteRoute: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
             let method = route.written.method
-            guard method.value.effect == .write, context.rawStatement(RawEnforcement.tokenChecks, on: route) == nil else { continue }
+            guard method.value.effect == .write, context.rawStatement(.tokenCheck, on: route) == nil else { continue }
             let notes = context.location(of: route.auth, on: route, what: "'auth: none'").notes
             findings.report(
                 code, "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token",

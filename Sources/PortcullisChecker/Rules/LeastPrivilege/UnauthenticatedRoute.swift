@@ -120,7 +120,7 @@ public enum UnauthenticatedRoute: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated && route.written.publicReason == nil {
             // A token checked by raw XML on every request is a token check all the same.
-            if context.rawStatement(RawEnforcement.tokenChecks, on: route) != nil { continue }
+            if context.rawStatement(.tokenCheck, on: route) != nil { continue }
             var (range, notes) = context.location(of: route.auth, on: route, what: "'auth: none'")
             if route.auth.origin == .unset {
                 notes.append(
@@ -133,7 +133,7 @@ public enum UnauthenticatedRoute: Rule {
                 at: range, notes: notes)
         }
         for route in context.routes where route.isAuthenticated {
-            guard let (owner, name) = context.rawStatementBeforeTokenCheck(RawEnforcement.answers, on: route) else { continue }
+            guard let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) else { continue }
             findings.report(
                 code,
                 "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",

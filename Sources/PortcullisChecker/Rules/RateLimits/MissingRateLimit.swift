@@ -60,7 +60,7 @@ public enum MissingRateLimit: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrails?.effectiveRequireRateLimit == true else { return }
         for route in context.routes where route.activeRateLimit == nil {
-            if context.rawStatement(RawEnforcement.rateLimits, on: route) != nil { continue }
+            if context.rawStatement(.rateLimit, on: route) != nil { continue }
             let id = route.written.id.value
             if let setting = route.rateLimit {
                 let (range, notes) = context.location(of: setting, on: route, what: "'rateLimit: none'")
