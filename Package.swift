@@ -73,15 +73,17 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))],
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux], configuration: .release))]
         ),
-        .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport"]),
+        // Helpers several test targets share, such as a seeded random generator.
+        .target(name: "PortcullisTestSupport", path: "Tests/PortcullisTestSupport"),
+        .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisEmitTests", dependencies: ["PortcullisEmit"]),
-        .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax"]),
+        .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisPolicyXMLTests", dependencies: ["PortcullisPolicyXML"]),
-        .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel"]),
+        .testTarget(name: "PortcullisModelTests", dependencies: ["PortcullisModel", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisCheckerTests", dependencies: ["PortcullisChecker", "PortcullisCompiler"]),
         .testTarget(
             name: "PortcullisCompilerTests",
-            dependencies: ["PortcullisCompiler", "PortcullisChecker", "PortcullisPolicyXML", "PortcullisImport"],
+            dependencies: ["PortcullisCompiler", "PortcullisChecker", "PortcullisPolicyXML", "PortcullisImport", "PortcullisTestSupport"],
             exclude: ["Fixtures", "Support"]
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisSyntax
+import PortcullisTestSupport
 import XCTest
 
 /// The reader picks credential-like scalars as it reads (`SecretLiterals.picker`), so that
@@ -109,7 +110,7 @@ final class CredentialPickingTests: XCTestCase {
             "\"Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl\"", "\"Basic {{creds}}\"",
             "<policies><inbound /></policies>", "!!str Hunter2pass", "!custom Hunter2pass", "xoxb-1234567890-0987654321-aBcDeFgHiJkLmNoP",
         ]
-        var random = RandomYAML(keys: keys, values: values, generator: SplitMix(seed: 0x5EC2E7))
+        var random = RandomYAML(keys: keys, values: values, generator: SeededRandom(seed: 0x5EC2E7))
         var walkedAny = 0
         for _ in 0..<3000 {
             let yaml = "root: " + random.document() + "\n"
@@ -136,7 +137,7 @@ extension CredentialPickingTests {
             "Hunter2pass", "~", "\"\"", "''", "null", "\"{{named}}\"", "!!str ~", "!custom ~", "!!null ~", "!!int 3",
             "\"Pwd=Hunter2pass\"", "<x>ApiKey=Hunter2pass</x>", "\"\\0Hunter2pass\\0\"", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
         ]
-        var random = RandomYAML(keys: keys, values: values, generator: SplitMix(seed: 0xA0D17), oddNodes: true)
+        var random = RandomYAML(keys: keys, values: values, generator: SeededRandom(seed: 0xA0D17), oddNodes: true)
         var documents = 0
         for _ in 0..<2000 {
             let yaml = (0..<(1 + random.generator.next(3))).map { _ in
@@ -156,11 +157,11 @@ extension CredentialPickingTests {
 private struct RandomYAML {
     let keys: [String]
     let values: [String]
-    var generator: SplitMix
+    var generator: SeededRandom
     let oddNodes: Bool
     private var anchors = 0
 
-    init(keys: [String], values: [String], generator: SplitMix, oddNodes: Bool = false) {
+    init(keys: [String], values: [String], generator: SeededRandom, oddNodes: Bool = false) {
         self.keys = keys
         self.values = values
         self.generator = generator
@@ -197,20 +198,5 @@ private struct RandomYAML {
             }
             return prefix + "{" + entries.joined(separator: ", ") + "}"
         }
-    }
-}
-
-/// A small deterministic generator, so a failing random case can be run again.
-private struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }

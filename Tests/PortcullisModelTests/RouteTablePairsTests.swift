@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisSyntax
+import PortcullisTestSupport
 import XCTest
 
 @testable import PortcullisModel
@@ -31,11 +32,8 @@ final class RouteTablePairsTests: XCTestCase {
         let ids = ["get-a", "Get-A", "GET-A", "get-b", "get-c", "x1"]
         let methods = ["GET", "POST", "PUT"]
         let paths = ["/a", "/a/{id}", "/a/{x}", "/a/{id}/b", "/a/{idb}/b", "/b", "/a/{id}x", "/a/x{id}", "/a/{id}-{v}"]
-        var seed: UInt64 = 0x7AB1E
-        func next(_ bound: Int) -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((seed >> 33) % UInt64(bound))
-        }
+        var random = SeededRandom(seed: 0x7AB1E)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var duplicatesSeen = 0
         for _ in 0..<300 {
             let count = 1 + next(40)

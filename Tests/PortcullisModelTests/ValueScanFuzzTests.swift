@@ -1,4 +1,5 @@
 @testable import PortcullisModel
+import PortcullisTestSupport
 import XCTest
 
 /// `DecodingContext.scan` answers printable ASCII without braces at once; random texts
@@ -31,11 +32,8 @@ final class ValueScanFuzzTests: XCTestCase {
             " ", "\t", "\n", "\r", "\0", "@", "(", "{", "}", "{{", "}}", "a", "Z", "z", "~", "|", "\u{7F}", "\u{80}",
             "\u{9F}", "\u{A0}", "\u{2003}", "\u{3000}", "\u{FEFF}", "\u{F000}", "\u{FFFD}", "é", "😀", "x", "0", ":",
         ]
-        var state: UInt64 = 0x5CA7
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
-        }
+        var random = SeededRandom(seed: 0x5CA7)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         for _ in 0..<200_000 {
             let text = (0..<next(7)).map { _ in pieces[next(pieces.count)] }.joined()
             let scanned = DecodingContext.scan(text)

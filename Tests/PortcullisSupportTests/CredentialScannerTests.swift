@@ -1,4 +1,5 @@
 import PortcullisSupport
+import PortcullisTestSupport
 import XCTest
 
 /// The edges of the one credential test: what sits next to a credential shape but is not one.
@@ -56,11 +57,8 @@ final class CredentialKeyTests: XCTestCase {
 
     func testKeysAreJudgedByTheirWholeSuffixInAnyCase() {
         let pieces = Self.suffixes + ["a", "e", "y", "d", "t", "n", "-", "_", "@", "`", "\u{7F}", "é", "0", "K", "EY", "WD"]
-        var seed: UInt64 = 0xC4ED
-        func next(_ bound: Int) -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((seed >> 33) % UInt64(bound))
-        }
+        var random = SeededRandom(seed: 0xC4ED)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var credentialKeys = 0
         for _ in 0..<100_000 {
             var key = (0..<next(3)).map { _ in pieces[next(pieces.count)] }.joined()

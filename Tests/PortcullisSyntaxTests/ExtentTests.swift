@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisTestSupport
 import XCTest
 
 @testable import PortcullisSyntax
@@ -84,17 +85,11 @@ final class ExtentTests: XCTestCase {
 /// lines, plain, quoted, multi-line and block scalars, empty values, comments and blank lines,
 /// explicit keys over several lines, and tags, rejected ones included.
 private struct RandomBlockYAML {
-    private var state: UInt64
+    private var random: SeededRandom
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { random = SeededRandom(seed: seed) }
 
-    private mutating func next(_ bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
-    }
+    private mutating func next(_ bound: Int) -> Int { random.next(bound) }
 
     mutating func document() -> String {
         mapping(indent: "", depth: 0)

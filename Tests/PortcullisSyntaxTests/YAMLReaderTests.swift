@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisTestSupport
 import XCTest
 
 @testable import PortcullisSyntax
@@ -17,11 +18,8 @@ final class YAMLReaderTests: XCTestCase {
     /// The reader keeps the texts of short scalars it made lately and hands the same text
     /// back for the same bytes; texts that differ in any byte, or only in length, stay apart.
     func testShortScalarsReadBackAsWritten() throws {
-        var seed: UInt64 = 0x5CA1A2
-        func next(_ bound: Int) -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((seed >> 33) % UInt64(bound))
-        }
+        var random = SeededRandom(seed: 0x5CA1A2)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         let pieces = ["a", "b", "z", "0", "-", "é", "ü", "日", "ab", "ba", "x"]
         var texts: [String] = []
         for _ in 0..<20_000 {
