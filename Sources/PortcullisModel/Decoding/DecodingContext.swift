@@ -154,21 +154,24 @@ struct DecodingContext {
     /// forbidden character. Most values have none, so this is all the work they cost;
     /// ``PolicyText`` decides the rare cases the bytes leave open.
     static func scan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool, mayHoldForbidden: Bool) {
+        // Most values are printable ASCII without braces (0x20-0x7A): one comparison a byte
+        // tells them apart, and they hold nothing more to look for than a leading '@('.
+        let plain = text.withUTF8Bytes { bytes in
+            bytes.allSatisfy { $0 &- 0x20 < 0x5B } ? startsWithExpression(bytes, at: firstVisible(bytes)) : nil
+        }
+        guard let plain else { return fullScan(text) }
+        return (plain, false, false)
+    }
+
+    /// ``scan(_:)`` without its shortcut for plain values, which answers as this does.
+    static func fullScan(_ text: String) -> (expressionPrefix: Bool, hasBraces: Bool, mayHoldForbidden: Bool) {
         let (expressionPrefix, hasBraces, mayHoldForbidden, unicodeLead) = text.withUTF8Bytes { bytes in
-            var index = 0
-            let count = bytes.count
-            while index < count, bytes[index] <= 0x20 { index += 1 }
-            let expressionPrefix =
-                index + 1 < count && bytes[index] == UInt8(ascii: "@")
-                && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
-            // Most values are printable ASCII without braces (0x20-0x7A): one comparison a
-            // byte tells them apart, and they hold nothing more to look for.
-            if bytes.allSatisfy({ $0 &- 0x20 < 0x5B }) { return (expressionPrefix, false, false, false) }
+            let index = firstVisible(bytes)
             // DEL and non-ASCII white space before the '@' are left to `PolicyText`.
-            let unicodeLead = index < count && bytes[index] >= 0x7F
+            let unicodeLead = index < bytes.count && bytes[index] >= 0x7F
             var hasBraces = false
             var mayHoldForbidden = false
-            for position in 0..<count {
+            for position in bytes.indices {
                 let byte = bytes[position]
                 // C0 controls and DEL, and the lead bytes of U+0080-U+009F and U+F000-U+FFFF.
                 if (byte < 0x20 && byte != 0x09 && byte != 0x0A) || byte == 0x7F || byte == 0xC2 || byte == 0xEF {
@@ -176,9 +179,20 @@ struct DecodingContext {
                 }
                 if position > 0, byte == 0x7B || byte == 0x7D, bytes[position - 1] == byte { hasBraces = true }
             }
-            return (expressionPrefix, hasBraces, mayHoldForbidden, unicodeLead)
+            return (startsWithExpression(bytes, at: index), hasBraces, mayHoldForbidden, unicodeLead)
         }
         return (expressionPrefix || (unicodeLead && PolicyText.isExpression(text)), hasBraces, mayHoldForbidden)
+    }
+
+    /// Where the text starts after ASCII white space and control bytes.
+    private static func firstVisible(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.firstIndex { $0 > 0x20 } ?? bytes.count
+    }
+
+    /// Whether `@(` or `@{` is written at `index`.
+    private static func startsWithExpression(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        index + 1 < bytes.count && bytes[index] == UInt8(ascii: "@")
+            && (bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{"))
     }
 
     /// The names inside `{{...}}` with the scalar offset of each `{{`, or nil when the
