@@ -225,22 +225,30 @@ public struct PathTemplate: Sendable, Equatable {
     /// The path with parameter names erased, so `/a/{id}` and `/a/{x}` compare equal.
     public var shape: String {
         guard !parameters.isEmpty else { return text }
-        // Written straight into the new string's storage from the text's bytes: every
-        // route's shape is made when an API's routes are compared.
-        return text.withUTF8Bytes { bytes in
-            String(unsafeUninitializedCapacity: bytes.count) { shape in
-                var count = 0
-                var inParameter = false
-                for byte in bytes {
-                    switch byte {
-                    case UInt8(ascii: "{"): inParameter = true
-                    case UInt8(ascii: "}"): inParameter = false
-                    default: if inParameter { continue }
-                    }
-                    shape[count] = byte
-                    count += 1
+        // Written straight into the new string's storage from the text's bytes.
+        return String(unsafeUninitializedCapacity: text.utf8.count) { shape in
+            var count = 0
+            forEachShapeByte { byte in
+                shape[count] = byte
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// Calls `body` with each byte of ``shape``, in order, without making it: comparing
+    /// the routes of an API fingerprints every route's shape.
+    @inlinable
+    public func forEachShapeByte(_ body: (UInt8) -> Void) {
+        text.withUTF8Bytes { bytes in
+            var inParameter = false
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "{"): inParameter = true
+                case UInt8(ascii: "}"): inParameter = false
+                default: if inParameter { continue }
                 }
-                return count
+                body(byte)
             }
         }
     }

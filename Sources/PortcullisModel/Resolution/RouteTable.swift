@@ -10,9 +10,10 @@ enum RouteTable {
         var shape: String
     }
 
-    /// APIs with up to this many routes (almost all) compare every pair of routes, which
-    /// costs less than hashing every id and shape; larger ones use hash tables, so an API
-    /// of any size costs time linear in its routes. Both find the same first duplicates.
+    /// APIs with up to this many routes (almost all) compare every pair of routes by
+    /// fingerprint, which costs less than filling hash tables; larger ones use hash tables,
+    /// so an API of any size costs time linear in its routes. Both find the same first
+    /// duplicates.
     static let pairwiseLimit = 32
 
     static func check(_ api: API, into diagnostics: inout DiagnosticCollector) {
@@ -25,17 +26,51 @@ enum RouteTable {
 
     static func checkPairs(_ api: API, into diagnostics: inout DiagnosticCollector) {
         let routes = api.routes
-        // Each key is made once; comparing two is then a comparison of short texts.
-        let ids = routes.map { Grammar.caseFolded($0.id.value) }
-        let methods = routes.map(\.method.value)
-        let shapes = routes.map(\.path.value.shape)
+        // Pairs are told apart by a fingerprint of each key; only pairs whose fingerprints
+        // match (duplicates, and rare collisions) compare the keys themselves.
+        let ids = routes.map { Fingerprint.caseFolded($0.id.value) }
+        let signatures = routes.map { Fingerprint.signature($0.method.value, $0.path.value) }
         for index in routes.indices {
-            if let first = ids[..<index].firstIndex(of: ids[index]) {
+            if let first = (0..<index).first(where: {
+                ids[$0] == ids[index] && Grammar.caseFolded(routes[$0].id.value) == Grammar.caseFolded(routes[index].id.value)
+            }) {
                 reportDuplicateID(api, routes[index].id, first: routes[first].id, into: &diagnostics)
             }
-            if let first = routes.indices[..<index].first(where: { methods[$0] == methods[index] && shapes[$0] == shapes[index] }) {
+            if let first = (0..<index).first(where: {
+                signatures[$0] == signatures[index] && routes[$0].method.value == routes[index].method.value
+                    && routes[$0].path.value.shape == routes[index].path.value.shape
+            }) {
                 reportDuplicateRoute(routes[index], first: routes[first], into: &diagnostics)
             }
+        }
+    }
+
+    /// FNV-1a hashes of route keys: equal keys have equal fingerprints.
+    struct Fingerprint: Equatable {
+        private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+        private mutating func add(_ byte: UInt8) {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+
+        /// The id with ASCII upper case lowered, as ``Grammar/caseFolded(_:)`` files it.
+        static func caseFolded(_ id: String) -> Fingerprint {
+            var print = Fingerprint()
+            id.withUTF8Bytes { bytes in
+                for byte in bytes { print.add(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+            }
+            return print
+        }
+
+        /// The method, a space, and the path's ``PathTemplate/shape``.
+        static func signature(_ method: HTTPMethod, _ path: PathTemplate) -> Fingerprint {
+            var print = Fingerprint()
+            method.rawValue.withUTF8Bytes { bytes in
+                for byte in bytes { print.add(byte) }
+            }
+            print.add(UInt8(ascii: " "))
+            path.forEachShapeByte { print.add($0) }
+            return print
         }
     }
 
