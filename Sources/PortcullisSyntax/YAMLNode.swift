@@ -110,10 +110,12 @@ public struct YAMLScalar: Sendable {
 
     /// True for an empty plain scalar, `~` and `null`: YAML's ways of writing nothing.
     public var isNull: Bool {
-        // Every spelling is at most four bytes; longer text is not compared with each.
-        guard isPlain, text.utf8.count <= 4 else { return false }
-        switch text {
-        case "", "~", "null", "Null", "NULL": return true
+        // Told by the length first: this runs for every value decoded.
+        guard isPlain else { return false }
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text.utf8.first == UInt8(ascii: "~")
+        case 4: return text == "null" || text == "Null" || text == "NULL"
         default: return false
         }
     }

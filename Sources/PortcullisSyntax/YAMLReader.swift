@@ -322,59 +322,69 @@ private struct TreeBuilder {
         _ node: consuming YAMLNode, nodeCount: Int, height: Int, usedAt: SourceRange? = nil,
         diagnostics: inout DiagnosticCollector
     ) -> Step {
-        let useRange = usedAt ?? node.range
-        let top = stack.count - 1
-        guard top >= 0 else {
+        guard !stack.isEmpty else {
             root = node
             return .proceed
         }
-        stack[top].nodeCount += nodeCount
-        if height + 1 > stack[top].height { stack[top].height = height + 1 }
-        guard stack[top].isMapping else {
-            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(Self.initialCapacity) }
-            stack[top].items.append(node)
-            return .proceed
+        // The open collection is changed in place through one access, not looked up in
+        // the stack for each of its fields.
+        Self.add(
+            node, nodeCount: nodeCount, height: height, usedAt: usedAt, to: &stack[stack.count - 1],
+            treeMatchesEvents: &treeMatchesEvents, diagnostics: &diagnostics)
+        return .proceed
+    }
+
+    private static func add(
+        _ node: consuming YAMLNode, nodeCount: Int, height: Int, usedAt: SourceRange?, to frame: inout Frame,
+        treeMatchesEvents: inout Bool, diagnostics: inout DiagnosticCollector
+    ) {
+        frame.nodeCount += nodeCount
+        if height + 1 > frame.height { frame.height = height + 1 }
+        guard frame.isMapping else {
+            if frame.items.isEmpty { frame.items.reserveCapacity(initialCapacity) }
+            frame.items.append(node)
+            return
         }
-        if !stack[top].expectingValue {
-            stack[top].expectingValue = true
+        let useRange = usedAt ?? node.range
+        if !frame.expectingValue {
+            frame.expectingValue = true
             guard case .scalar(let key) = node.content else {
                 treeMatchesEvents = false
                 diagnostics.report(
                     .unsupportedYAML, "mapping keys must be strings, found \(node.kindDescription)", at: useRange)
-                stack[top].skipValue = true
-                return .proceed
+                frame.skipValue = true
+                return
             }
             let isMerge = key.isPlain && key.text == "<<"
             if isMerge { treeMatchesEvents = false }
-            stack[top].pendingKey = (key.text, node.range, isMerge)
-            return .proceed
+            frame.pendingKey = (key.text, node.range, isMerge)
+            return
         }
-        stack[top].expectingValue = false
-        if stack[top].skipValue {
-            stack[top].skipValue = false
-            return .proceed
+        frame.expectingValue = false
+        if frame.skipValue {
+            frame.skipValue = false
+            return
         }
-        guard let key = stack[top].pendingKey.take() else { return .proceed }
+        guard let key = frame.pendingKey.take() else { return }
         if key.isMerge {
             if isMergeable(node) {
-                stack[top].merges.append(node)
+                frame.merges.append(node)
             } else {
                 diagnostics.report(
                     .unsupportedYAML, "merge key '<<' needs a mapping or a list of mappings, found \(node.kindDescription)",
                     at: useRange)
             }
-            return .proceed
+            return
         }
-        if let first = Self.firstEntry(named: key.text, in: &stack[top]) {
+        if let first = firstEntry(named: key.text, in: &frame) {
             treeMatchesEvents = false
             diagnostics.report(
                 .duplicateKey, "duplicate key '\(key.text)'", at: key.range,
                 notes: [Diagnostic.Note("'\(key.text)' is first set here", at: first.keyRange)])
-            return .proceed
+            return
         }
-        if stack[top].entries.isEmpty { stack[top].entries.reserveCapacity(Self.initialCapacity) }
-        stack[top].entries.append(YAMLEntry(key: key.text, keyRange: key.range, value: node))
-        return .proceed
+        if frame.entries.isEmpty { frame.entries.reserveCapacity(initialCapacity) }
+        frame.entries.append(YAMLEntry(key: key.text, keyRange: key.range, value: node))
     }
 
     /// Where the scalar being read will stand, for the picker. A value under a rejected
@@ -414,7 +424,7 @@ private struct TreeBuilder {
         return nil
     }
 
-    private func isMergeable(_ node: YAMLNode) -> Bool {
+    private static func isMergeable(_ node: YAMLNode) -> Bool {
         switch node.content {
         case .mapping: return true
         case .sequence(let items): return items.allSatisfy { if case .mapping = $0.content { true } else { false } }

@@ -129,11 +129,14 @@ package enum Grammar {
 
     /// An APIM API URL suffix: `orders` or `shop/v1/orders`, no leading or trailing slash.
     package static func isAPIPath(_ text: String) -> Bool {
-        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
-        return text.utf8.count <= 400
-            && segments.allSatisfy { segment in
-                !segment.isEmpty && segment != "." && segment != ".." && segment.utf8.allSatisfy(isPathCharacter)
-            }
+        // Split as bytes: path characters are ASCII, so no character spans a '/'.
+        text.withUTF8Bytes { bytes in
+            bytes.count <= 400
+                && bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { segment in
+                    !segment.isEmpty && !segment.elementsEqual(".".utf8) && !segment.elementsEqual("..".utf8)
+                        && segment.allSatisfy(isPathCharacter)
+                }
+        }
     }
 
     /// A CORS origin: scheme, host and optional port, nothing after them.
