@@ -7,7 +7,7 @@ extension DocumentDecoder {
     mutating func routeShaping(_ fields: borrowing FieldValues<RouteField>, routePath: PathTemplate?) -> RouteShaping? {
         let answer = gatewayAnswer(respond: fields[.respond], mock: fields[.mock])
         if let answer { checkAnswered(answer, fields) }
-        return RouteShaping(
+        return RouteShaping.ifAny(
             request: fields[.request].flatMap { requestShaping($0) }, response: fields[.response].flatMap { responseShaping($0) },
             ipFilter: fields[.ipFilter].flatMap { ipFilterSetting($0) }, rewrite: fields[.rewrite].flatMap { rewrite($0, routePath: routePath) },
             answer: answer)

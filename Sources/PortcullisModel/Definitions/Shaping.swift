@@ -44,11 +44,18 @@ public final class RouteShaping: Sendable {
     /// Set when the gateway answers the route itself.
     public let answer: GatewayAnswer?
 
-    /// Nil when the route writes none of the fields.
-    init?(
+    /// Nil when the route writes none of the fields. Told before the object is made: a
+    /// failable initializer allocates it first, for every route.
+    static func ifAny(
+        request: RequestShaping?, response: ResponseShaping?, ipFilter: IPFilterSetting?, rewrite: Rewrite?, answer: GatewayAnswer?
+    ) -> RouteShaping? {
+        guard request != nil || response != nil || ipFilter != nil || rewrite != nil || answer != nil else { return nil }
+        return RouteShaping(request: request, response: response, ipFilter: ipFilter, rewrite: rewrite, answer: answer)
+    }
+
+    private init(
         request: RequestShaping?, response: ResponseShaping?, ipFilter: IPFilterSetting?, rewrite: Rewrite?, answer: GatewayAnswer?
     ) {
-        guard request != nil || response != nil || ipFilter != nil || rewrite != nil || answer != nil else { return nil }
         self.request = request
         self.response = response
         self.ipFilter = ipFilter
