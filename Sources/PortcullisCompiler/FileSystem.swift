@@ -139,26 +139,34 @@ package enum FileSystem {
     }
 
     /// Reads until the end or `limit` bytes; `size` is how many are expected, to size the
-    /// buffer once for a regular file.
+    /// buffer once for a regular file. The bytes are read into the array's storage as it is
+    /// made, not into zeros written first: that was a second pass over every page of a
+    /// large estate before anything else could start.
     private static func readBytes(from descriptor: Int32, upTo limit: Int, expecting size: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: min(max(size, 0) + 1, limit))
-        var count = 0
+        var bytes: [UInt8] = []
+        var wanted = min(max(size, 0) + 1, limit)
         while true {
-            if count == bytes.count {
-                guard count < limit else { break }
-                bytes += [UInt8](repeating: 0, count: min(max(count, 4096), limit - count))
+            var ended = false
+            let piece = try [UInt8](unsafeUninitializedCapacity: wanted) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    let got = read(descriptor, buffer.baseAddress! + count, buffer.count - count)
+                    if got < 0 {
+                        if errno == EINTR { continue }
+                        throw Failure.fromErrno()
+                    }
+                    if got == 0 {
+                        ended = true
+                        return
+                    }
+                    count += got
+                }
             }
-            let wanted = bytes.count - count
-            let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, wanted) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw Failure.fromErrno()
-            }
-            if got == 0 { break }
-            count += got
+            if bytes.isEmpty { bytes = piece } else { bytes += piece }
+            // A file larger than it said, or standard input, is read on in pieces.
+            guard !ended, bytes.count < limit else { return bytes }
+            wanted = min(max(bytes.count, 4096), limit - bytes.count)
         }
-        bytes.removeSubrange(count...)
-        return bytes
     }
 
     /// Creates a folder; one that exists already is fine.
