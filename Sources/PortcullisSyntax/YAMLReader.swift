@@ -409,8 +409,11 @@ private struct TreeBuilder {
     private static func firstEntry(named key: String, in frame: inout Frame) -> YAMLEntry? {
         let count = frame.entries.count
         if count < 16 {
-            // Keys are compared in place; only a duplicate's entry is copied out.
-            for index in 0..<count where frame.entries[index].key == key { return frame.entries[index] }
+            // Keys are compared in place, by length first; only a duplicate's entry is copied out.
+            let length = key.utf8.count
+            for index in 0..<count where frame.entries[index].key.utf8.count == length && frame.entries[index].key == key {
+                return frame.entries[index]
+            }
             return nil
         }
         if frame.keyIndex.isEmpty {

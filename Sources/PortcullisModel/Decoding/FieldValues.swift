@@ -27,9 +27,13 @@ struct FieldValues<Field: FieldSet> {
     /// key once a field set is large (a route's is), which cost more than comparing names.
     mutating func store(_ index: Int) -> Bool {
         let key = entries[index].key
+        // Names of another length are passed over without comparing text, which costs a
+        // call per name that differs.
+        let length = key.utf8.count
         var slot = 0
         for field in Field.allCases {
-            if field.rawValue == key {
+            let name = field.rawValue
+            if name.utf8.count == length, name == key {
                 slots[slot] = UInt32(index + 1)
                 return true
             }
