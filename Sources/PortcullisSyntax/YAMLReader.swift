@@ -237,7 +237,7 @@ private struct TreeBuilder {
         if let anchor = data.anchor {
             anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: 1, height: 0)
         }
-        return attach(node, nodeCount: 1, height: 0, diagnostics: &diagnostics)
+        return attach(consume node, nodeCount: 1, height: 0, diagnostics: &diagnostics)
     }
 
     private mutating func open(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
@@ -267,22 +267,24 @@ private struct TreeBuilder {
         let nodeRange = SourceRange(file: file, start: frame.start, end: position(event.end_mark))
         // The frame's collection is moved into the node (swapped out), not copied and then
         // released with the frame: this runs for every collection of every input.
-        var node: YAMLNode
+        var content: YAMLNode.Content
         if frame.isMapping {
             if !frame.merges.isEmpty { applyMerges(&frame) }
             var entries: [YAMLEntry] = []
             swap(&entries, &frame.entries)
-            node = YAMLNode(.mapping(entries), range: nodeRange)
+            content = .mapping(entries)
         } else {
             var items: [YAMLNode] = []
             swap(&items, &frame.items)
-            node = YAMLNode(.sequence(items), range: nodeRange)
+            content = .sequence(items)
         }
-        if frame.rejected { node.content = .rejected(node.content) }
+        if frame.rejected { content = .rejected(content) }
+        // Built once and handed on, not copied for the collection it joins.
+        let node = YAMLNode(content, range: nodeRange)
         if let anchor = frame.anchor {
             anchors[anchor] = Anchored(node: node, nodeCount: frame.nodeCount, height: frame.height)
         }
-        return attach(node, nodeCount: frame.nodeCount, height: frame.height, diagnostics: &diagnostics)
+        return attach(consume node, nodeCount: frame.nodeCount, height: frame.height, diagnostics: &diagnostics)
     }
 
     private mutating func alias(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {
