@@ -47,16 +47,22 @@ public enum ReadRouteRequiresElevatedScope: Rule {
     private static func check(
         _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ findings: inout DiagnosticCollector
     ) {
-        // Undeclared scopes are RF001's to report; judging access needs them all.
-        guard requirement.scopes.allSatisfy({ context.access(of: $0.value) != nil }) else { return }
+        // Undeclared scopes are RF001's to report; judging access needs them all. One pass
+        // looks each scope up once.
+        var readScopes = 0
+        for scope in requirement.scopes {
+            guard let access = context.access(of: scope.value) else { return }
+            if access == .read { readScopes += 1 }
+        }
         let id = route.written.id.value
         switch requirement.match {
         case .any:
-            if !requirement.scopes.contains(where: { context.access(of: $0.value) == .read }) {
+            if readScopes == 0 {
                 findings.report(
                     code, "read route '\(id)' accepts no read scope, only write or admin ones", at: requirement.range)
             }
         case .all:
+            guard readScopes < requirement.scopes.count else { return }
             for scope in requirement.scopes {
                 guard let access = context.access(of: scope.value), access != .read else { continue }
                 findings.report(
