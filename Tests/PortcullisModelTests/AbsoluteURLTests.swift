@@ -1,3 +1,4 @@
+import PortcullisTestSupport
 import XCTest
 
 @testable import PortcullisModel
@@ -21,8 +22,55 @@ final class AbsoluteURLTests: XCTestCase {
             "https:/\u{301}/a",
             // A mark after the scheme joins its '/' into another character: there is no "//".
             "https://\u{301}a", "https://\u{200D}a",
+            // Refused, though a reader of characters accepts them: a mark joins the '?', '#',
+            // '/' or space before it into another character, and CR LF is one character.
+            "https://?\u{301}a", "https://#\u{301}a", "https:///\u{301}a", "https:// \u{301}a", "https://a\r\nb",
         ] {
             XCTAssertFalse(DecodingContext.isAbsoluteURL(url), url.debugDescription)
         }
+    }
+
+    /// The check the byte reader replaced, reading characters: what it rejects, the byte
+    /// reader must reject too.
+    private func isAbsoluteURLReadAsCharacters(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        let rest: Substring
+        if lowered.hasPrefix("https://") {
+            rest = text.dropFirst(8)
+        } else if lowered.hasPrefix("http://") {
+            rest = text.dropFirst(7)
+        } else {
+            rest = ""
+        }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !host.isEmpty && !text.contains(where: { $0 == " " || $0 == "\t" || $0 == "\n" })
+    }
+
+    func testNothingIsAcceptedThatAReaderOfCharactersRejects() {
+        // Pieces that join into other characters: marks, ZWJ, a variation selector, a skin
+        // tone, a spacing mark, CR LF; and the URL's own delimiters and blanks.
+        let pieces = [
+            "a", "Z", "ü", "😀", "/", "?", "#", ":", " ", "\t", "\n", "\r", "\r\n", "\u{301}", "\u{200D}", "\u{FE0F}",
+            "\u{1F3FB}", "\u{903}",
+        ]
+        let schemes = ["https://", "HTTP://", "https:/", "http:/", "hTTps:", ""]
+        var texts: [String] = []
+        for scheme in schemes {
+            for first in pieces {
+                for second in pieces { texts.append(scheme + first + second) }
+            }
+        }
+        var random = SeededRandom(seed: 0x0A85)
+        for _ in 0..<20_000 {
+            var text = schemes[random.next(schemes.count)]
+            for _ in 0..<random.next(10) { text += pieces[random.next(pieces.count)] }
+            texts.append(text)
+        }
+        var accepted = 0
+        for text in texts where DecodingContext.isAbsoluteURL(text) {
+            accepted += 1
+            XCTAssertTrue(isAbsoluteURLReadAsCharacters(text), text.debugDescription)
+        }
+        XCTAssertGreaterThan(accepted, 500, "the texts hold URLs both checks accept")
     }
 }
