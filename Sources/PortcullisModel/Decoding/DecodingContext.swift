@@ -380,9 +380,7 @@ struct DecodingContext {
     private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, lowercased prefix: StaticString) -> Bool {
         guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
         for offset in 0..<prefix.utf8CodeUnitCount {
-            let byte = bytes[offset]
-            let lowered = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-            guard lowered == prefix.utf8Start[offset] else { return false }
+            guard Grammar.lowercased(bytes[offset]) == prefix.utf8Start[offset] else { return false }
         }
         return true
     }

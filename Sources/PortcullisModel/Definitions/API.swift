@@ -238,8 +238,7 @@ public struct PathTemplate: Sendable, Equatable {
 
     /// Calls `body` with each byte of ``shape``, in order, without making it: comparing
     /// the routes of an API fingerprints every route's shape.
-    @inlinable
-    public func forEachShapeByte(_ body: (UInt8) -> Void) {
+    func forEachShapeByte(_ body: (UInt8) -> Void) {
         text.withUTF8Bytes { bytes in
             var inParameter = false
             for byte in bytes {

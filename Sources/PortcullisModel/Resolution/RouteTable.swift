@@ -57,7 +57,7 @@ enum RouteTable {
         static func caseFolded(_ id: String) -> Fingerprint {
             var print = Fingerprint()
             id.withUTF8Bytes { bytes in
-                for byte in bytes { print.add(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) }
+                for byte in bytes { print.add(Grammar.lowercased(byte)) }
             }
             return print
         }
