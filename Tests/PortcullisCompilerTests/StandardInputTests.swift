@@ -50,6 +50,18 @@ final class StandardInputTests: XCTestCase {
         XCTAssertTrue(foreign.stderr.contains("'<stdin>' is not a Portcullis file"), foreign.stderr)
     }
 
+    /// Standard input has no size to read it by: it is read in growing pieces, each into
+    /// fresh storage. Every byte must arrive, once and in order.
+    func testLargeStandardInputIsReadWhole() throws {
+        let comments = (0..<30_000).map { "# line \($0)\n" }.joined()
+        let text = "apiVersion: portcullis/v1\nkind: Product\nname: extra\napis: [orders]\n" + comments + "owner: me\n"
+        let result = try ToolProcess.run(["lint", "-"], in: directory, input: Array(text.utf8))
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(text.utf8.count > 300_000, "the input spans many pieces")
+        XCTAssertTrue(result.stdout.contains("\n<stdin>:30005:1: error: unknown field 'owner' in a Product [YS003]"), result.stdout)
+        XCTAssertTrue(result.stdout.hasSuffix(" in 1 file\n"), result.stdout)
+    }
+
     func testStandardInputStandsAlone() throws {
         XCTAssertEqual(try ToolProcess.run(["lint", "-", "defs"], in: directory).status, 64)
         XCTAssertEqual(try ToolProcess.run(["lint", "defs", "--stdin-filename", "x.yaml"], in: directory).status, 64)
