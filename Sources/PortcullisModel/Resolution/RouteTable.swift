@@ -45,7 +45,9 @@ enum RouteTable {
         }
     }
 
-    /// FNV-1a hashes of route keys: equal keys have equal fingerprints.
+    /// FNV-1a hashes of route keys: keys equal byte for byte have equal fingerprints. Route
+    /// ids and paths are ASCII (the grammar refuses others before routes are compared), so
+    /// no two keys Swift calls equal differ in their bytes.
     struct Fingerprint: Equatable {
         private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
 
