@@ -3,8 +3,9 @@ import XCTest
 
 @testable import PortcullisModel
 
-/// `backend`, `url` and Key Vault references must be absolute http(s) URLs with a host; the
-/// check reads bytes, and must not accept what a reader of characters would reject.
+/// URL fields (backends, identity providers, Key Vault references) must be absolute http(s)
+/// URLs with a host; the check reads bytes, and must not accept what a reader of characters
+/// would reject.
 final class AbsoluteURLTests: XCTestCase {
     func testURLsWithASchemeAndAHostAreAccepted() {
         for url in [
