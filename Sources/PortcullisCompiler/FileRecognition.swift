@@ -3,6 +3,7 @@
 #endif
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisSupport
 
 /// Tells Portcullis's YAML files from the other YAML of a repository (Compose files,
 /// workflows, Helm charts), from the text alone, before anything is parsed.
@@ -132,7 +133,7 @@ public enum FileRecognition {
     /// The plain values of every `key: value` on the line whose key is `key` (matched in any
     /// letter case, quoted or not), as block and flow mappings write them.
     private static func values(of key: String, in line: ArraySlice<UInt8>) -> [String] {
-        let lowered = line.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        let lowered = line.map(\.asciiLowercased)
         let pattern = Array(key.utf8)
         var found: [String] = []
         var index = 0

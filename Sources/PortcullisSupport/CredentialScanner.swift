@@ -140,9 +140,7 @@ public enum CredentialScanner {
         guard range.count >= suffix.count else { return false }
         var position = range.upperBound - suffix.count
         for expected in suffix {
-            var byte = bytes[position]
-            if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
-            guard byte == expected else { return false }
+            guard bytes[position].asciiLowercased == expected else { return false }
             position += 1
         }
         return true

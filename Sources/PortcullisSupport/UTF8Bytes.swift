@@ -1,3 +1,10 @@
+extension UInt8 {
+    /// The byte with ASCII upper case lowered, every other byte as it is: how names APIM
+    /// files without regard to case, URL schemes and credential keys are compared.
+    @inlinable
+    package var asciiLowercased: UInt8 { self >= 0x41 && self <= 0x5A ? self + 0x20 : self }
+}
+
 extension String {
     /// Calls `body` with the text's UTF-8 bytes, read in place. Walking `utf8` a byte at a
     /// time costs several times more, and `withUTF8` needs a mutable copy, which costs a

@@ -380,7 +380,7 @@ struct DecodingContext {
     private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, lowercased prefix: StaticString) -> Bool {
         guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
         for offset in 0..<prefix.utf8CodeUnitCount {
-            guard Grammar.lowercased(bytes[offset]) == prefix.utf8Start[offset] else { return false }
+            guard bytes[offset].asciiLowercased == prefix.utf8Start[offset] else { return false }
         }
         return true
     }

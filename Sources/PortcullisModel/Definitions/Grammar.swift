@@ -73,12 +73,7 @@ package enum Grammar {
     /// in resource names, files a name. Returns `text` itself when it has no upper case.
     static func caseFolded(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
-        return String(decoding: text.utf8.map(lowercased), as: UTF8.self)
-    }
-
-    /// `byte` with ASCII upper case lowered; other bytes as they are.
-    static func lowercased(_ byte: UInt8) -> UInt8 {
-        byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+        return String(decoding: text.utf8.map(\.asciiLowercased), as: UTF8.self)
     }
 
     /// `^[A-Za-z0-9*][A-Za-z0-9._:/*-]{0,127}$`; `*` is read so that a rule can report it.

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// The routes of one API must be told apart: by id, ignoring case as APIM does (RF002), and
 /// by method and path (RF003).
@@ -59,7 +60,7 @@ enum RouteTable {
         static func caseFolded(_ id: String) -> Fingerprint {
             var print = Fingerprint()
             id.withUTF8Bytes { bytes in
-                for byte in bytes { print.add(Grammar.lowercased(byte)) }
+                for byte in bytes { print.add(byte.asciiLowercased) }
             }
             return print
         }
