@@ -115,7 +115,9 @@ public struct YAMLScalar: Sendable {
         switch text.utf8.count {
         case 0: return true
         case 1: return text.utf8.first == UInt8(ascii: "~")
-        case 4: return text == "null" || text == "Null" || text == "NULL"
+        case 4:
+            let first = text.utf8.first
+            return (first == UInt8(ascii: "n") || first == UInt8(ascii: "N")) && (text == "null" || text == "Null" || text == "NULL")
         default: return false
         }
     }

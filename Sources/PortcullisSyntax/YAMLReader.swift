@@ -357,7 +357,8 @@ private struct TreeBuilder {
                 frame.skipValue = true
                 return
             }
-            let isMerge = key.isPlain && key.text == "<<"
+            // By length first: this runs for every key, and comparing texts costs a call.
+            let isMerge = key.isPlain && key.text.utf8.count == 2 && key.text == "<<"
             if isMerge { treeMatchesEvents = false }
             frame.pendingKey = (key.text, node.range, isMerge)
             return
