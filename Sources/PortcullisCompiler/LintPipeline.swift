@@ -58,8 +58,12 @@ public struct LoadedConfiguration: Sendable {
 /// What linting produced: the report, and the resolved project for later stages.
 public struct LintResult: Sendable {
     public var report: DiagnosticReport
+    /// What the rules judged, with the resolved project. The result holds it instead of
+    /// dropping it when checking ends: freeing a large project's lookups cost a lint almost
+    /// a millisecond, and a command that exits without tearing down its model never frees them.
+    let checked: CheckContext
     /// The definitions as written, or with the chosen environment's overrides.
-    public var project: ResolvedProject
+    public var project: ResolvedProject { checked.project }
     /// The environments the definitions declare, in name order.
     public var environments: [String] = []
     /// The environment asked for, when the definitions do not declare it; nothing was
@@ -165,7 +169,7 @@ public enum LintPipeline {
             if options.warningsAsErrors {
                 for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
             }
-            return Variant(project: project, diagnostics: list, redactions: context.secrets.masked)
+            return Variant(checked: context, diagnostics: list, redactions: context.secrets.masked)
         }
         /// The definitions with one environment's overrides: only chunks holding a document
         /// it changes are read again.
@@ -213,14 +217,14 @@ public enum LintPipeline {
             inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount,
             skipped: max(0, skipped - openAPIFiles.namedYAMLCount))
         return LintResult(
-            report: report, project: chosen.project, environments: environments.names,
+            report: report, checked: chosen.checked, environments: environments.names,
             missingEnvironment: missingEnvironment)
     }
 
     /// One variant of the project — the definitions as written, or with an environment's
     /// overrides — resolved and checked.
     struct Variant {
-        var project: ResolvedProject
+        var checked: CheckContext
         var diagnostics: [Diagnostic]
         var redactions: [SourceRange]
     }
