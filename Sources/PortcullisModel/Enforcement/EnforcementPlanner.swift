@@ -23,28 +23,42 @@ public struct EnforcementPlanner: Sendable {
         tokenChecks = checks
     }
 
+    /// What planning an API's routes carries from one route to the next.
+    public struct APIMemory {
+        /// The limits of the API's routes that write none of their own, which are the same
+        /// for all of them: made for the first, shared by the others' plans.
+        var inheritedLimits: [PlannedLimit]?
+        /// The token check found last: route after route names the same provider, and
+        /// comparing its name costs less than hashing it to look the check up.
+        var lastTokenCheck: (provider: String, check: TokenCheck)?
+
+        public init() {}
+    }
+
     /// The plan of one effective route; nil when the route names an identity provider the
     /// gateway does not declare (an error already reported), since nothing can say how
-    /// such a route would be guarded.
-    ///
-    /// `inheritedLimits` holds the limits of the API's routes that write none of their own,
-    /// which are the same for all of them: made for the first, shared by the others' plans.
-    public func plan(_ route: EffectiveRoute, api: API, inheritedLimits: inout [PlannedLimit]?) -> EnforcementPlan? {
+    /// such a route would be guarded. `memory` goes on to the API's next route.
+    public func plan(_ route: EffectiveRoute, api: API, memory: inout APIMemory) -> EnforcementPlan? {
         let token: TokenCheck?
         switch route.auth.value {
         case .none: token = nil
         case .provider(let name):
-            guard let check = tokenChecks[name] else { return nil }
-            token = check
+            if let last = memory.lastTokenCheck, last.provider == name {
+                token = last.check
+            } else {
+                guard let check = tokenChecks[name] else { return nil }
+                memory.lastTokenCheck = (name, check)
+                token = check
+            }
         }
         let limits: [PlannedLimit]
         if route.rateLimit?.origin == .route || route.quota?.origin == .route {
             limits = plannedLimits(route, api: api)
-        } else if let inherited = inheritedLimits {
+        } else if let inherited = memory.inheritedLimits {
             limits = inherited
         } else {
             limits = plannedLimits(route, api: api)
-            inheritedLimits = limits
+            memory.inheritedLimits = limits
         }
         let beforeToken = limits.prefix { !$0.caller.needsToken }.count
         let shaping = route.written.shaping

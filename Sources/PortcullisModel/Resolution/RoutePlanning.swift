@@ -36,7 +36,7 @@ struct RoutePlanning: Sendable {
         var plans: [EnforcementPlan?] = []
         routes.reserveCapacity(api.routes.count)
         plans.reserveCapacity(api.routes.count)
-        var inheritedLimits: [PlannedLimit]?
+        var memory = EnforcementPlanner.APIMemory()
         for route in api.routes {
             let auth: Inherited<AuthSetting> =
                 if let own = route.auth {
@@ -56,7 +56,7 @@ struct RoutePlanning: Sendable {
                 quota: Self.inherit(route.quota, api.quota, nil),
                 products: products)
             routes.append(effective)
-            plans.append(planner?.plan(effective, api: api, inheritedLimits: &inheritedLimits))
+            plans.append(planner?.plan(effective, api: api, memory: &memory))
         }
         return Resolved(routes: routes, plans: plans, references: references)
     }
