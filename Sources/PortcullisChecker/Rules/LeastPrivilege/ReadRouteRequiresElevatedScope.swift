@@ -39,19 +39,23 @@ public enum ReadRouteRequiresElevatedScope: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        var access = ScopeAccess(context)
         for route in context.routes where route.written.method.value.effect == .read {
-            for requirement in route.written.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
+            for requirement in route.written.permissions where !requirement.scopes.isEmpty {
+                check(requirement, of: route, context, &access, &findings)
+            }
         }
     }
 
     private static func check(
-        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ findings: inout DiagnosticCollector
+        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ levels: inout ScopeAccess,
+        _ findings: inout DiagnosticCollector
     ) {
         // Undeclared scopes are RF001's to report; judging access needs them all. One pass
         // looks each scope up once.
         var readScopes = 0
         for scope in requirement.scopes {
-            guard let access = context.access(of: scope.value) else { return }
+            guard let access = levels.level(of: scope.value) else { return }
             if access == .read { readScopes += 1 }
         }
         let id = route.written.id.value
@@ -64,7 +68,7 @@ public enum ReadRouteRequiresElevatedScope: Rule {
         case .all:
             guard readScopes < requirement.scopes.count else { return }
             for scope in requirement.scopes {
-                guard let access = context.access(of: scope.value), access != .read else { continue }
+                guard let access = levels.level(of: scope.value), access != .read else { continue }
                 findings.report(
                     code, "read route '\(id)' requires the \(access.rawValue) scope '\(scope.value)'",
                     at: scope.range, notes: context.declarationNote(of: scope.value))

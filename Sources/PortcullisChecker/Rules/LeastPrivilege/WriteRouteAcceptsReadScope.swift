@@ -52,25 +52,29 @@ public enum WriteRouteAcceptsReadScope: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Scopes and app roles are alternatives: either one granting write access to a read
         // permission opens the route to read-only tokens.
+        var access = ScopeAccess(context)
         for route in context.routes where route.written.method.value.effect == .write {
-            for requirement in route.written.permissions where !requirement.scopes.isEmpty { check(requirement, of: route, context, &findings) }
+            for requirement in route.written.permissions where !requirement.scopes.isEmpty {
+                check(requirement, of: route, context, &access, &findings)
+            }
         }
     }
 
     private static func check(
-        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ findings: inout DiagnosticCollector
+        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ access: inout ScopeAccess,
+        _ findings: inout DiagnosticCollector
     ) {
         let id = route.written.id.value
         let method = route.written.method.value.rawValue
         switch requirement.match {
         case .any:
-            for scope in requirement.scopes where context.access(of: scope.value) == .read {
+            for scope in requirement.scopes where access.level(of: scope.value) == .read {
                 findings.report(
                     code, "\(method) route '\(id)' accepts the read scope '\(scope.value)'", at: scope.range,
                     notes: context.declarationNote(of: scope.value))
             }
         case .all:
-            if requirement.scopes.allSatisfy({ context.access(of: $0.value) == .read }) {
+            if requirement.scopes.allSatisfy({ access.level(of: $0.value) == .read }) {
                 findings.report(
                     code, "\(method) route '\(id)' can be called with read scopes only", at: requirement.range)
             }

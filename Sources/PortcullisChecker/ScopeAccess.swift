@@ -1,0 +1,31 @@
+import PortcullisModel
+
+/// The access levels of declared scopes, for a rule that looks up the scopes of one route
+/// after another. Routes name the few scopes of their API again and again: the last four
+/// found are compared before the table is searched, which hashes the name.
+struct ScopeAccess {
+    private let levels: [String: AccessLevel]
+    private var names = InlineArray<4, String>(repeating: "")
+    private var found = InlineArray<4, AccessLevel?>(repeating: nil)
+    /// The slot the next scope looked up takes: the one found longest ago.
+    private var next = 0
+
+    init(_ context: CheckContext) {
+        levels = context.accessLevels
+    }
+
+    /// ``CheckContext/access(of:)``.
+    mutating func level(of scope: String) -> AccessLevel? {
+        // By length first: a name of another length differs without comparing texts. Empty
+        // slots never match, since a scope name is never empty.
+        let length = scope.utf8.count
+        for index in names.indices where names[index].utf8.count == length && names[index] == scope {
+            return found[index]
+        }
+        let level = levels[scope]
+        names[next] = scope
+        found[next] = level
+        next = (next + 1) % names.count
+        return level
+    }
+}
