@@ -184,6 +184,12 @@ public struct Route: Sendable {
     /// The permissions the route names, scopes then roles, each declared in the gateway's
     /// scope catalogue; rules walk them for every route, so nothing is allocated.
     public var permissions: Permissions { Permissions(scopes: scopes, appRoles: appRoles) }
+
+    /// Whether the route names no scope and no app role, so that any token passes. Read in
+    /// place: rules ask it of every route, and ``permissions`` copies both requirements.
+    @inlinable public var namesNoPermission: Bool {
+        (box.fields.scopes?.scopes.isEmpty ?? true) && (box.fields.appRoles.storage.first?.scopes.isEmpty ?? true)
+    }
 }
 
 /// A route's scopes and app roles, in that order, skipping either when not written.

@@ -55,7 +55,7 @@ public enum RouteWithoutScopes: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
             let requirement = route.written.scopes
-            guard route.written.permissions.allSatisfy({ $0.scopes.isEmpty }) else { continue }
+            guard route.written.namesNoPermission else { continue }
             let provider: String
             if case .provider(let name) = route.auth.value { provider = name } else { provider = "" }
             findings.report(
