@@ -20,17 +20,36 @@ public enum Checker {
             context.project.gateway == nil
             ? [] : RuleRegistry.checks.filter { configuration.setting(for: $0.description.code) != .off }
         // Rules are independent functions of the context, so they run on all cores; their
-        // findings are joined in registry order.
-        let perRule = ParallelMap.map(rules.indices) { index in
+        // findings are joined in registry order. The files' suppression comments are read
+        // in the same work, by whichever core is free.
+        let work = ParallelMap.map(0..<(rules.count + commented.count)) { index -> Work in
+            guard index < rules.count else {
+                let file = commented[index - rules.count]
+                return .scan(SuppressionScanner.scan(file.source, file: file.id))
+            }
             var findings = DiagnosticCollector()
             rules[index].check(context, into: &findings)
-            return findings.diagnostics
+            return .findings(findings.diagnostics)
         }
-        var checked = configured(perRule.flatMap { $0 }, configuration)
-        let scans = commented.map { SuppressionScanner.scan($0.source, file: $0.id) }
+        var checked: [Diagnostic] = []
+        var scans: [SuppressionScanner.Scan] = []
+        scans.reserveCapacity(commented.count)
+        for done in work {
+            switch done {
+            case .findings(let findings): checked += findings
+            case .scan(let scan): scans.append(scan)
+            }
+        }
+        checked = configured(checked, configuration)
         let suppressionFindings = SuppressionEngine.apply(
             to: &checked, scans: scans, today: today, unjudged: rules.isEmpty ? nil : context.unjudged)
         return frontEnd + checked + configured(suppressionFindings, configuration)
+    }
+
+    /// One item of ``run(_:frontEnd:commented:configuration:today:)``'s parallel work.
+    private enum Work: Sendable {
+        case findings([Diagnostic])
+        case scan(SuppressionScanner.Scan)
     }
 
     /// Applies configured severities, dropping findings of rules that are off.

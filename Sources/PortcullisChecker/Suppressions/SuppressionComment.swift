@@ -35,11 +35,14 @@ public enum SuppressionScanner {
         public var range: SourceRange
     }
 
+    /// What one file's comments hold: its suppressions, and the comments that could not be read as one.
+    public typealias Scan = (comments: [SuppressionComment], problems: [Problem])
+
     static let prefix = Array("portcullis:".utf8)
     /// Where ``prefix`` has its first `l` (see ``contains(_:_:anchor:)``).
     static let prefixAnchor = prefix.firstIndex(of: UInt8(ascii: "l"))!
 
-    public static func scan(_ source: SourceFile, file: FileID) -> (comments: [SuppressionComment], problems: [Problem]) {
+    public static func scan(_ source: SourceFile, file: FileID) -> Scan {
         let bytes = source.bytes
         guard contains(bytes, prefix, anchor: prefixAnchor) else { return ([], []) }
         var comments: [SuppressionComment] = []

@@ -7,7 +7,7 @@ enum SuppressionEngine {
     /// - Parameter unjudged: where some rule did not look, so a suppression that silenced
     ///   nothing there is not reported; nil when no rule ran at all.
     static func apply(
-        to findings: inout [Diagnostic], scans: [(comments: [SuppressionComment], problems: [SuppressionScanner.Problem])],
+        to findings: inout [Diagnostic], scans: [SuppressionScanner.Scan],
         today: CalendarDay, unjudged: [SourceRange]?
     ) -> [Diagnostic] {
         var results = DiagnosticCollector()
