@@ -43,24 +43,47 @@ public struct Resolver: Sendable {
         let checks = withoutFindings
         let apis = definitions.apis
         let planning = RoutePlanning(self, gateway: gateway, backends: backends)
-        let work = ParallelMap.map(0..<(apis.count + 1)) { item -> ResolutionWork in
-            guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
-            return .api(planning.resolve(apis[item - 1], at: item - 1))
+        // Each API's routes and plans take the next places of the project's arrays, and the
+        // core that makes them puts them there: joined afterwards, every route and plan was
+        // retained and released again by a core that had not made it (2 ms of a lint of
+        // 20,000 routes, before anything else could run).
+        var routeCount = 0
+        let firstPlaces = apis.map { api in
+            defer { routeCount += api.routes.count }
+            return routeCount
         }
-        var routes: [EffectiveRoute] = []
+        var work: [ResolutionWork] = []
         var plans: [EnforcementPlan?] = []
-        routes.reserveCapacity(apis.reduce(0) { $0 + $1.routes.count })
-        plans.reserveCapacity(routes.capacity)
+        let routes = [EffectiveRoute](unsafeUninitializedCapacity: routeCount) { routeBuffer, routesMade in
+            plans = [EnforcementPlan?](unsafeUninitializedCapacity: routeCount) { planBuffer, plansMade in
+                // Every place is written exactly once, by the work of the API it belongs to.
+                nonisolated(unsafe) let routePlaces = routeBuffer
+                nonisolated(unsafe) let planPlaces = planBuffer
+                work = ParallelMap.map(0..<(apis.count + 1)) { item -> ResolutionWork in
+                    guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
+                    var place = firstPlaces[item - 1]
+                    let end = place + apis[item - 1].routes.count
+                    let references = planning.resolve(apis[item - 1], at: item - 1) { route, plan in
+                        precondition(place < end, "an API makes one effective route per route")
+                        routePlaces.initializeElement(at: place, to: route)
+                        planPlaces.initializeElement(at: place, to: plan)
+                        place += 1
+                    }
+                    precondition(place == end, "an API makes one effective route per route")
+                    return .references(references)
+                }
+                plansMade = routeCount
+            }
+            routesMade = routeCount
+        }
         var references = DiagnosticCollector()
         for done in work {
             switch done {
             case .checks(let checked):
                 diagnostics.append(contentsOf: checked.diagnostics)
                 unreadSecrets = checked.unreadSecrets
-            case .api(let resolved):
-                routes += resolved.routes
-                plans += resolved.plans
-                references.append(contentsOf: resolved.references)
+            case .references(let found):
+                references.append(contentsOf: found)
             }
         }
         diagnostics.append(contentsOf: references)
@@ -88,10 +111,11 @@ public struct Resolver: Sendable {
         var unreadSecrets: [SourceRange]
     }
 
-    /// One item of ``run()``'s parallel work: the checks, or one API's routes.
+    /// One item of ``run()``'s parallel work: the checks, or what checking one API's
+    /// references found (its routes and plans went into the project's arrays).
     enum ResolutionWork: Sendable {
         case checks(Checked)
-        case api(RoutePlanning.Resolved)
+        case references(DiagnosticCollector)
     }
 
     /// Every check but the gateway's, the backends' and the routes', in their order; the

@@ -10,13 +10,6 @@ struct RoutePlanning: Sendable {
     /// What references are checked against; nil without a gateway.
     let declared: DeclaredNames?
 
-    /// One API's part of the resolved project.
-    struct Resolved: Sendable {
-        var routes: [EffectiveRoute]
-        var plans: [EnforcementPlan?]
-        var references: DiagnosticCollector
-    }
-
     init(_ resolver: Resolver, gateway: Gateway?, backends: [String: ResolvedBackend]) {
         var productsByAPI: [String: [Int]] = [:]
         for (index, product) in resolver.definitions.products.enumerated() {
@@ -28,14 +21,14 @@ struct RoutePlanning: Sendable {
         declared = gateway?.declared
     }
 
-    func resolve(_ api: API, at apiIndex: Int) -> Resolved {
+    /// Hands each of the API's routes, in order, to `place` as an effective route with its
+    /// plan, and returns what checking the API's references found.
+    func resolve(
+        _ api: API, at apiIndex: Int, into place: (_ route: EffectiveRoute, _ plan: EnforcementPlan?) -> Void
+    ) -> DiagnosticCollector {
         var references = DiagnosticCollector()
         if let declared { Resolver.checkReferences(of: api, declared, into: &references) }
         let products = productsByAPI[api.name.value] ?? []
-        var routes: [EffectiveRoute] = []
-        var plans: [EnforcementPlan?] = []
-        routes.reserveCapacity(api.routes.count)
-        plans.reserveCapacity(api.routes.count)
         var memory = EnforcementPlanner.APIMemory()
         for route in api.routes {
             let auth: Inherited<AuthSetting> =
@@ -55,10 +48,9 @@ struct RoutePlanning: Sendable {
                 rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
                 quota: Self.inherit(route.quota, api.quota, nil),
                 products: products)
-            routes.append(effective)
-            plans.append(planner?.plan(effective, api: api, memory: &memory))
+            place(effective, planner?.plan(effective, api: api, memory: &memory))
         }
-        return Resolved(routes: routes, plans: plans, references: references)
+        return references
     }
 
     /// The value a route inherits: its own, else its API's, else the gateway default.
