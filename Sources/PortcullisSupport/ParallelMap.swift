@@ -49,8 +49,10 @@ public enum ParallelMap {
             buffer[index] = value
         }
 
+        /// Moves the values out, leaving the slots empty: copied, every value made on another
+        /// core was retained here and released again when the slots went.
         func values() -> [Value] {
-            buffer.map { $0! }
+            buffer.indices.map { buffer[$0].take()! }
         }
     }
 }
