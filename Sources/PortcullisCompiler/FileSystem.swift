@@ -79,7 +79,11 @@ package enum FileSystem {
         defer { closedir(handle) }
         var result: [Entry] = []
         while let entry = readdir(handle) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            // The name is read where it lies, up to its terminator: copying the whole
+            // 256-byte `d_name` field read past the end of the directory buffer whenever the
+            // last entry of a read was shorter than that.
+            let nameStart = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+            let bytes = Array(UnsafeRawBufferPointer(start: nameStart, count: strlen(nameStart.assumingMemoryBound(to: CChar.self))))
             if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
             let name = String(validating: bytes, as: UTF8.self)
             let kind: Kind
