@@ -20,7 +20,7 @@ final class FileSystemEntriesTests: XCTestCase {
         for index in 0..<1_500 {
             let prefix = "f\(index)-"
             let name = prefix + String(repeating: "x", count: max(0, (index % 255) + 1 - prefix.count))
-            FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: nil))
             expected.insert(name)
         }
         let entries = try FileSystem.entries(of: directory.path)
