@@ -30,12 +30,15 @@ public enum ParallelMap {
     }
 
     /// One slot per item, in memory allocated once. Each index is written by exactly
-    /// one iteration and read only after all have finished, so no two threads touch the
-    /// same slot. (An `Array` would not do: its mutating accessors move the whole buffer.)
-    private final class Slots<Value>: @unchecked Sendable {
-        private let buffer: UnsafeMutableBufferPointer<Value?>
+    /// one piece of parallel work and read only after all have finished, so no two threads
+    /// touch the same slot. (An `Array` would not do: its mutating accessors move the whole
+    /// buffer.) Work that makes several values an item, in places known beforehand, stores
+    /// them here itself, so the core that made a value is the one that puts it in place.
+    /// Inlinable, so that such work stores specialized values, not through their metadata.
+    public final class Slots<Value>: @unchecked Sendable {
+        @usableFromInline let buffer: UnsafeMutableBufferPointer<Value?>
 
-        init(count: Int) {
+        @inlinable public init(count: Int) {
             buffer = .allocate(capacity: count)
             buffer.initialize(repeating: nil)
         }
@@ -45,13 +48,15 @@ public enum ParallelMap {
             buffer.deallocate()
         }
 
-        func store(_ value: Value, at index: Int) {
+        @inlinable public func store(_ value: Value, at index: Int) {
+            precondition(buffer.indices.contains(index), "a value is stored in a slot there is")
             buffer[index] = value
         }
 
         /// Moves the values out, leaving the slots empty: copied, every value made on another
-        /// core was retained here and released again when the slots went.
-        func values() -> [Value] {
+        /// core was retained here and released again when the slots went. Every slot must
+        /// have been stored.
+        @inlinable public func values() -> [Value] {
             buffer.indices.map { buffer[$0].take()! }
         }
     }

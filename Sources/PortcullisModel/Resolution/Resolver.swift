@@ -52,30 +52,23 @@ public struct Resolver: Sendable {
             defer { routeCount += api.routes.count }
             return routeCount
         }
-        var work: [ResolutionWork] = []
-        var plans: [EnforcementPlan?] = []
-        let routes = [EffectiveRoute](unsafeUninitializedCapacity: routeCount) { routeBuffer, routesMade in
-            plans = [EnforcementPlan?](unsafeUninitializedCapacity: routeCount) { planBuffer, plansMade in
-                // Every place is written exactly once, by the work of the API it belongs to.
-                nonisolated(unsafe) let routePlaces = routeBuffer
-                nonisolated(unsafe) let planPlaces = planBuffer
-                work = ParallelMap.map(0..<(apis.count + 1)) { item -> ResolutionWork in
-                    guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
-                    var place = firstPlaces[item - 1]
-                    let end = place + apis[item - 1].routes.count
-                    let references = planning.resolve(apis[item - 1], at: item - 1) { route, plan in
-                        precondition(place < end, "an API makes one effective route per route")
-                        routePlaces.initializeElement(at: place, to: route)
-                        planPlaces.initializeElement(at: place, to: plan)
-                        place += 1
-                    }
-                    precondition(place == end, "an API makes one effective route per route")
-                    return .references(references)
-                }
-                plansMade = routeCount
+        let routePlaces = ParallelMap.Slots<EffectiveRoute>(count: routeCount)
+        let planPlaces = ParallelMap.Slots<EnforcementPlan?>(count: routeCount)
+        let work = ParallelMap.map(0..<(apis.count + 1)) { item -> ResolutionWork in
+            guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
+            var place = firstPlaces[item - 1]
+            let end = place + apis[item - 1].routes.count
+            let references = planning.resolve(apis[item - 1], at: item - 1) { route, plan in
+                // Past its own places an API would write another's, which that API's work writes.
+                precondition(place < end, "an API makes one effective route per route")
+                routePlaces.store(route, at: place)
+                planPlaces.store(plan, at: place)
+                place += 1
             }
-            routesMade = routeCount
+            return .references(references)
         }
+        let routes = routePlaces.values()
+        let plans = planPlaces.values()
         var references = DiagnosticCollector()
         for done in work {
             switch done {
