@@ -235,7 +235,7 @@ public enum LintPipeline {
         limits: InputLimits, environment: Environment?
     ) -> [Piece] {
         let items = Array(indices)
-        return ParallelMap.map(items.indices) { position in
+        return ParallelMap.map(items.indices, largestFirst: { plan[items[$0]].chunk.bytes.count }) { position in
             let item = plan[items[position]]
             return decode(
                 item.chunk, of: inputs[item.file].bytes, file: FileID(firstFile + item.file), limits: limits, environment: environment)
@@ -319,6 +319,8 @@ public enum LintPipeline {
         into diagnostics: inout DiagnosticCollector
     ) -> (Definitions, [SourceRange]) {
         var definitions = Definitions()
+        // Room for every API at once: grown by doubling, the array moved them ten times.
+        definitions.apis.reserveCapacity(pieces.reduce(0) { $0 + $1.definitions.apis.count })
         var credentials: [SourceRange] = []
         var documents = [Int](repeating: 0, count: fileCount)
         var stopped = [Bool](repeating: false, count: fileCount)

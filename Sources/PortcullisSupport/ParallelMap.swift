@@ -17,6 +17,28 @@ public enum ParallelMap {
         return slots.values()
     }
 
+    /// ``map(_:_:)`` for items of uneven size: they are started largest first, as `size`
+    /// estimates them, and the results still keep the input order. Started in input order,
+    /// a large item near the end (a big file listed last) runs alone while the other cores
+    /// wait for it.
+    public static func map<Result: Sendable>(
+        _ indices: Range<Int>, largestFirst size: (Int) -> Int, _ transform: @Sendable (Int) -> Result
+    ) -> [Result] {
+        guard indices.count > 1 else { return indices.map(transform) }
+        let order = largestFirst(indices.map(size))
+        let slots = Slots<Result>(count: indices.count)
+        DispatchQueue.concurrentPerform(iterations: order.count) { position in
+            let offset = order[position]
+            slots.store(transform(indices.lowerBound + offset), at: offset)
+        }
+        return slots.values()
+    }
+
+    /// The offsets of `sizes`, largest first; equal sizes keep their order.
+    static func largestFirst(_ sizes: [Int]) -> [Int] {
+        sizes.indices.sorted { (sizes[$0], $1) > (sizes[$1], $0) }
+    }
+
     /// Runs two independent pieces of work at once and returns both results.
     public static func both<First: Sendable, Second: Sendable>(
         _ first: @Sendable () -> First, _ second: @Sendable () -> Second

@@ -15,6 +15,24 @@ final class ParallelMapTests: XCTestCase {
     func testEmptyAndSingleRanges() {
         XCTAssertEqual(ParallelMap.map(0..<0) { $0 }, [])
         XCTAssertEqual(ParallelMap.map(5..<6) { $0 * 2 }, [10])
+        XCTAssertEqual(ParallelMap.map(0..<0, largestFirst: { $0 }) { $0 }, [])
+        XCTAssertEqual(ParallelMap.map(5..<6, largestFirst: { $0 }) { $0 * 2 }, [10])
+    }
+
+    /// Items started largest first still come back in input order, each made once.
+    func testLargestFirstKeepsInputOrder() {
+        for round in 0..<100 {
+            let sizes = (0..<97).map { ($0 * 37 + round) % 11 }
+            let results = ParallelMap.map(3..<100, largestFirst: { sizes[$0 - 3] }) { index in [String(index)] }
+            XCTAssertEqual(results.map { $0[0] }, (3..<100).map(String.init))
+        }
+    }
+
+    /// The start order: largest first, and items of equal size in input order.
+    func testLargestFirstOrder() {
+        XCTAssertEqual(ParallelMap.largestFirst([1, 5, 3, 5, 1, 9]), [5, 1, 3, 2, 0, 4])
+        XCTAssertEqual(ParallelMap.largestFirst([2, 2, 2]), [0, 1, 2])
+        XCTAssertEqual(ParallelMap.largestFirst([]), [])
     }
 }
 
