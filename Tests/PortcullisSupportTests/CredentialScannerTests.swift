@@ -25,6 +25,22 @@ final class CredentialScannerTests: XCTestCase {
         }
     }
 
+    /// Token formats count where a word starts, wherever that is in the text, and nowhere
+    /// inside a word: the scan passes over a word's bytes after its first.
+    func testTokenShapesCountOnlyAtAWordStart() {
+        let gitHub = "ghp_" + String(repeating: "a1", count: 18)
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl"
+        for text in [
+            "_AKIAIOSFODNN7EXAMPLE", "token:" + gitHub, "-" + jwt, "use " + jwt, "k=sk_live_0123456789abcdef",
+            "9.xoxb-1234567890", "é" + gitHub,
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        for text in ["keyAKIAIOSFODNN7EXAMPLE", "2" + gitHub, "my" + jwt, "ask_live_0123456789abcdef", "mxoxb-1234567890"] {
+            XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
     /// Header values: an `Authorization` value is a credential after its scheme unless that
     /// part references a named value; subscription and function keys are credentials by name.
     func testHeaderValuesAreJudgedByTheHeaderTheyAreWrittenUnder() {
