@@ -1,5 +1,6 @@
 import ArgumentParser
 import PortcullisCompiler
+import PortcullisSupport
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,6 +27,8 @@ struct Lint: ParsableCommand {
     }
 
     func run() throws {
+        // A lint keeps what it reads until it exits: its heap is worth huge pages.
+        HeapPages.useHugePages()
         try runDriver {
             let options = report.lintOptions(unselected: .all)
             let workspace =
