@@ -36,9 +36,7 @@ let package = Package(
         .target(name: "PortcullisDiagnostics", dependencies: ["PortcullisSupport"], swiftSettings: inlineValueOperations),
         // SHA-256 on the processor's SHA extensions, where it has them.
         .target(name: "CPortcullisSHA256"),
-        // Transparent huge pages for glibc's heaps, which the Swift runtime cannot ask for.
-        .target(name: "CPortcullisHeap"),
-        .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256", "CPortcullisHeap"], swiftSettings: inlineValueOperations),
+        .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
         .target(

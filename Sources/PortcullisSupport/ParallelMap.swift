@@ -4,8 +4,7 @@ import Dispatch
 ///
 /// A map started inside another map's or ``both(_:_:)``'s work runs on one core: libdispatch
 /// divides the cores among the outer work items. Work meant to share the cores goes into
-/// one map. Each work item first lets ``HeapPages`` advise its thread's heap, which does
-/// nothing unless the run asked for huge pages.
+/// one map.
 public enum ParallelMap {
     public static func map<Result: Sendable>(
         _ indices: Range<Int>, _ transform: @Sendable (Int) -> Result
@@ -13,7 +12,6 @@ public enum ParallelMap {
         guard indices.count > 1 else { return indices.map(transform) }
         let slots = Slots<Result>(count: indices.count)
         DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
-            HeapPages.adviseThisThread()
             slots.store(transform(indices.lowerBound + offset), at: offset)
         }
         return slots.values()
@@ -30,7 +28,6 @@ public enum ParallelMap {
         let order = largestFirst(indices.map(size))
         let slots = Slots<Result>(count: indices.count)
         DispatchQueue.concurrentPerform(iterations: order.count) { position in
-            HeapPages.adviseThisThread()
             let offset = order[position]
             slots.store(transform(indices.lowerBound + offset), at: offset)
         }
@@ -49,7 +46,6 @@ public enum ParallelMap {
         let firstSlot = Slots<First>(count: 1)
         let secondSlot = Slots<Second>(count: 1)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            HeapPages.adviseThisThread()
             if index == 0 { firstSlot.store(first(), at: 0) } else { secondSlot.store(second(), at: 0) }
         }
         return (firstSlot.values()[0], secondSlot.values()[0])

@@ -1,6 +1,5 @@
 import ArgumentParser
 import PortcullisCompiler
-import PortcullisSupport
 
 struct Lint: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,8 +26,6 @@ struct Lint: ParsableCommand {
     }
 
     func run() throws {
-        // A lint keeps what it reads until it exits: its heap is worth huge pages.
-        HeapPages.useHugePages()
         try runDriver {
             let options = report.lintOptions(unselected: .all)
             let workspace =
