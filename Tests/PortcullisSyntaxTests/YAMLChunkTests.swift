@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisTestSupport
 import XCTest
 
 @testable import PortcullisSyntax
@@ -33,6 +34,29 @@ final class YAMLChunkTests: XCTestCase {
         XCTAssertEqual(plain.map(\.firstLine), crlf.map(\.firstLine))
         XCTAssertEqual(plain.map(\.firstLine).first, 1)
         XCTAssertEqual(plain.last?.bytes.upperBound, lineFeeds.count)
+    }
+
+    /// Random files of lines that are, or nearly are, markers and directives, with and
+    /// without a last line break: a file without carriage returns (scanned line feed to line
+    /// feed) splits where the same file with them (scanned byte by byte) splits, and the
+    /// document limit stops both alike.
+    func testLineFeedFilesSplitAsByteByByteScanning() {
+        let lines = [
+            "---", "--- x", "---\t#", "---x", "----", "--", "-", "- item", "-- -", "%YAML 1.2", "%", "key: value",
+            "  - a", "", "...", "a: '---'", "x%: 1", "long: \(String(repeating: "v", count: 40))",
+        ]
+        var random = SeededRandom(seed: 0x5EED)
+        for round in 0..<2_000 {
+            var text = (0...random.next(60)).map { _ in lines[random.next(lines.count)] }.joined(separator: "\n")
+            if round % 3 != 0 { text += "\n" }
+            let lineFeeds = Array(text.utf8)
+            let carriageReturns = lineFeeds.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }
+            let maxDocuments = 1 + random.next(30)
+            let plain = YAMLChunk.split(lineFeeds, preferredSize: 1, maxDocuments: maxDocuments)
+            let crlf = YAMLChunk.split(carriageReturns, preferredSize: 1, maxDocuments: maxDocuments)
+            XCTAssertEqual(plain.map(\.firstLine), crlf.map(\.firstLine), text)
+            XCTAssertEqual(plain.last?.bytes.upperBound, lineFeeds.count)
+        }
     }
 
     func testDirectivesAndTooManyDocumentsKeepOneChunk() {
