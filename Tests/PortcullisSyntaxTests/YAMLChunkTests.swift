@@ -15,6 +15,9 @@ final class YAMLChunkTests: XCTestCase {
     func testSplitsOnlyAtDocumentMarkersAtLineStart() {
         let text = "a: 1\n---\nb: \"---\"\n--- c\n---x: 1\nd: |\n  ---\n"
         XCTAssertEqual(split(text), ["a: 1\n", "---\nb: \"---\"\n", "--- c\n---x: 1\nd: |\n  ---\n"])
+        // A marker may end the file without a line break.
+        XCTAssertEqual(split("a: 1\n---"), ["a: 1\n", "---"])
+        XCTAssertEqual(split("a: 1\r\n---"), ["a: 1\r\n", "---"])
     }
 
     func testLineNumbersFollowEveryLineBreakStyle() {
