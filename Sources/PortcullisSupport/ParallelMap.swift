@@ -9,12 +9,7 @@ public enum ParallelMap {
     public static func map<Result: Sendable>(
         _ indices: Range<Int>, _ transform: @Sendable (Int) -> Result
     ) -> [Result] {
-        guard indices.count > 1 else { return indices.map(transform) }
-        let slots = Slots<Result>(count: indices.count)
-        DispatchQueue.concurrentPerform(iterations: indices.count) { offset in
-            slots.store(transform(indices.lowerBound + offset), at: offset)
-        }
-        return slots.values()
+        map(indices, startingWith: nil, transform)
     }
 
     /// ``map(_:_:)`` for items of uneven size: they are started largest first, as `size`
@@ -24,11 +19,18 @@ public enum ParallelMap {
     public static func map<Result: Sendable>(
         _ indices: Range<Int>, largestFirst size: (Int) -> Int, _ transform: @Sendable (Int) -> Result
     ) -> [Result] {
+        map(indices, startingWith: indices.count > 1 ? largestFirst(indices.map(size)) : nil, transform)
+    }
+
+    /// Starts the items in `order` (offsets into `indices`, each once), or in input order
+    /// when there is none; each result is stored at its item's offset.
+    private static func map<Result: Sendable>(
+        _ indices: Range<Int>, startingWith order: [Int]?, _ transform: @Sendable (Int) -> Result
+    ) -> [Result] {
         guard indices.count > 1 else { return indices.map(transform) }
-        let order = largestFirst(indices.map(size))
         let slots = Slots<Result>(count: indices.count)
-        DispatchQueue.concurrentPerform(iterations: order.count) { position in
-            let offset = order[position]
+        DispatchQueue.concurrentPerform(iterations: indices.count) { position in
+            let offset = order?[position] ?? position
             slots.store(transform(indices.lowerBound + offset), at: offset)
         }
         return slots.values()
