@@ -17,7 +17,8 @@ struct ScopeAccess {
     /// ``CheckContext/access(of:)``.
     mutating func level(of scope: String) -> AccessLevel? {
         // By length first: a name of another length differs without comparing texts. Empty
-        // slots never match, since a scope name is never empty.
+        // slots never match, since a scope name is never empty (the decoder refuses one,
+        // YS004, before any rule runs).
         let length = scope.utf8.count
         for index in names.indices where names[index].utf8.count == length && names[index] == scope {
             return found[index]

@@ -56,14 +56,14 @@ public struct Resolver: Sendable {
         let planPlaces = ParallelMap.Slots<EnforcementPlan?>(count: routeCount)
         let work = ParallelMap.map(0..<(apis.count + 1)) { item -> ResolutionWork in
             guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
-            var place = firstPlaces[item - 1]
-            let end = place + apis[item - 1].routes.count
+            var nextPlace = firstPlaces[item - 1]
+            let end = nextPlace + apis[item - 1].routes.count
             let references = planning.resolve(apis[item - 1], at: item - 1) { route, plan in
                 // Past its own places an API would write another's, which that API's work writes.
-                precondition(place < end, "an API makes one effective route per route")
-                routePlaces.store(route, at: place)
-                planPlaces.store(plan, at: place)
-                place += 1
+                precondition(nextPlace < end, "an API makes one effective route per route")
+                routePlaces.store(route, at: nextPlace)
+                planPlaces.store(plan, at: nextPlace)
+                nextPlace += 1
             }
             return .references(references)
         }

@@ -21,10 +21,10 @@ struct RoutePlanning: Sendable {
         declared = gateway?.declared
     }
 
-    /// Hands each of the API's routes, in order, to `place` as an effective route with its
+    /// Hands each of the API's routes, in order, to `deliver` as an effective route with its
     /// plan, and returns what checking the API's references found.
     func resolve(
-        _ api: API, at apiIndex: Int, into place: (_ route: EffectiveRoute, _ plan: EnforcementPlan?) -> Void
+        _ api: API, at apiIndex: Int, into deliver: (_ route: EffectiveRoute, _ plan: EnforcementPlan?) -> Void
     ) -> DiagnosticCollector {
         var references = DiagnosticCollector()
         if let declared { Resolver.checkReferences(of: api, declared, into: &references) }
@@ -48,7 +48,7 @@ struct RoutePlanning: Sendable {
                 rateLimit: Self.inherit(route.rateLimit, api.rateLimit, defaults.rateLimit),
                 quota: Self.inherit(route.quota, api.quota, nil),
                 products: products)
-            place(effective, planner?.plan(effective, api: api, memory: &memory))
+            deliver(effective, planner?.plan(effective, api: api, memory: &memory))
         }
         return references
     }
