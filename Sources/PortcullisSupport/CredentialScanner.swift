@@ -50,22 +50,48 @@ public enum CredentialScanner {
     }
 
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for index in bytes.indices {
-            let found: Bool
-            switch bytes[index] {
-            case UInt8(ascii: "="): found = assignment(bytes, equals: index)
-            case UInt8(ascii: "@"): found = userinfo(bytes, at: index)
-            case UInt8(ascii: "-"): found = privateKey(bytes, at: index)
-            case UInt8(ascii: "e"): found = wordStart(bytes, index) && jwt(bytes, at: index)
-            case UInt8(ascii: "g"): found = wordStart(bytes, index) && gitHubToken(bytes, at: index)
-            case UInt8(ascii: "s"), UInt8(ascii: "r"): found = wordStart(bytes, index) && stripeKey(bytes, at: index)
-            case UInt8(ascii: "A"): found = wordStart(bytes, index) && awsKeyID(bytes, at: index)
-            case UInt8(ascii: "x"): found = wordStart(bytes, index) && slackToken(bytes, at: index)
-            default: found = false
-            }
-            if found { return true }
+        // The loop looks at each byte once, through a bit mask; only the few bytes that may
+        // start a credential are looked at closely, out of line, so that the loop carries
+        // nothing but its index.
+        for index in bytes.indices where mayStartCredential(bytes, at: index) {
+            if startsCredential(bytes, at: index) { return true }
         }
         return false
+    }
+
+    /// `-`, `=` (below 64) and `@` (64), one bit each: bytes that matter wherever they are.
+    private static let anywhereBelow64: UInt64 = 1 << 0x2D | 1 << 0x3D
+    private static let anywhereFrom64: UInt64 = 1 << (0x40 - 64)
+    /// `A`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
+    private static let atWordStart: UInt64 =
+        1 << (0x41 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64) | 1 << (0x78 - 64)
+
+    /// Whether ``startsCredential(_:at:)`` needs to look at `index`; told by bit masks, so
+    /// the letters inside words, the most common of these bytes, cost no call.
+    @inline(__always)
+    private static func mayStartCredential(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        let byte = bytes[index]
+        guard byte < 128 else { return false }
+        guard byte >= 64 else { return (anywhereBelow64 >> UInt64(byte)) & 1 != 0 }
+        let bit = UInt64(1) << UInt64(byte - 64)
+        return anywhereFrom64 & bit != 0 || (atWordStart & bit != 0 && wordStart(bytes, index))
+    }
+
+    /// Whether a credential pattern starts at, or (for `=` and `@`) surrounds, `index`;
+    /// letters are at a word start (``mayStartCredential(_:at:)`` saw to it).
+    @inline(never)
+    private static func startsCredential(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        switch bytes[index] {
+        case UInt8(ascii: "="): assignment(bytes, equals: index)
+        case UInt8(ascii: "@"): userinfo(bytes, at: index)
+        case UInt8(ascii: "-"): privateKey(bytes, at: index)
+        case UInt8(ascii: "e"): jwt(bytes, at: index)
+        case UInt8(ascii: "g"): gitHubToken(bytes, at: index)
+        case UInt8(ascii: "s"), UInt8(ascii: "r"): stripeKey(bytes, at: index)
+        case UInt8(ascii: "A"): awsKeyID(bytes, at: index)
+        case UInt8(ascii: "x"): slackToken(bytes, at: index)
+        default: false
+        }
     }
 
     // MARK: key=value

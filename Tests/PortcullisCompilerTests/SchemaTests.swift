@@ -34,12 +34,18 @@ final class SchemaTests: XCTestCase {
         XCTAssertEqual(Set(closedObjects).subtracting(covered), [], "schema objects without a field set in the decoder")
     }
 
-    /// The decoder sorts a mapping's entries into one inline slot per field: every field
-    /// set must fit, or decoding a mapping of that kind would stop the program.
+    /// The decoder sorts a mapping's entries into one inline slot per field and finds a
+    /// field's slot from the field's one byte: every field set must fit, and each field's
+    /// byte must be its position (none for a set of one), or the decoder would read
+    /// another field's value.
     func testEveryFieldSetFitsTheDecodersSlots() {
         func check<Field: FieldSet>(_: Field.Type) {
-            XCTAssertLessThanOrEqual(
-                Field.allCases.count, FieldValues<Field>.capacity, "'\(Field.schemaDefinition)' has too many fields")
+            let name = Field.schemaDefinition
+            XCTAssertLessThanOrEqual(Field.allCases.count, FieldValues<Field>.capacity, "'\(name)' has too many fields")
+            XCTAssertLessThanOrEqual(MemoryLayout<Field>.size, 1, "'\(name)' takes more than one byte")
+            for (position, field) in Field.allCases.enumerated() {
+                XCTAssertEqual(FieldValues<Field>.ordinal(field), position, "'\(name).\(field.rawValue)'")
+            }
         }
         for type in allFieldSets { check(type) }
     }

@@ -3,7 +3,7 @@
 /// Each conformance is the single list of a mapping's fields: the decoder rejects keys
 /// outside it (YS003), and a test checks that the JSON Schema's definition named
 /// ``schemaDefinition`` has exactly these properties.
-public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String {
+public protocol FieldSet: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String, AllCases == [Self] {
     /// The `$defs` entry of `Schemas/portcullis.schema.json` describing this mapping.
     static var schemaDefinition: String { get }
     /// How messages name the mapping: "a route", "the gateway's 'redis'".
