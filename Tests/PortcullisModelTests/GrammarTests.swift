@@ -4,6 +4,7 @@ import XCTest
 @testable import PortcullisModel
 import PortcullisDiagnostics
 import PortcullisSyntax
+import PortcullisTestSupport
 
 final class GrammarTests: XCTestCase {
     func testMethodEffects() {
@@ -76,6 +77,7 @@ final class GrammarTests: XCTestCase {
         XCTAssertEqual(template.parameters, ["orderId", "line"])
         XCTAssertEqual(template.shape, "/orders/{}/lines/{}.json")
         XCTAssertEqual(try Grammar.pathTemplate("/").get().shape, "/")
+        XCTAssertEqual(try Grammar.pathTemplate("/a/.../.b/c.").get().shape, "/a/.../.b/c.", "dots beside other bytes, or three")
         XCTAssertEqual(
             try Grammar.pathTemplate("/orders/{id}").get().shape, try Grammar.pathTemplate("/orders/{key}").get().shape)
         let failures: [(String, String)] = [
@@ -83,6 +85,7 @@ final class GrammarTests: XCTestCase {
             ("/orders//x", "route paths have no empty segments"),
             ("/orders/", "route paths have no empty segments"),
             ("/a/../b", "route paths have no '.' or '..' segments"),
+            ("/a/.", "route paths have no '.' or '..' segments"),
             ("/a/{id", "'{' without a closing '}'"),
             ("/a/{1d}", "parameter names are letters, digits and '_', starting with a letter"),
             ("/a/{id}/{id}", "parameter 'id' appears twice"),
@@ -180,6 +183,27 @@ final class GrammarTests: XCTestCase {
         XCTAssertFalse(DecodingContext.scan("@home").expressionPrefix)
         XCTAssertFalse(DecodingContext.scan("/orders/{id}").hasBraces, "single braces are path parameters")
         XCTAssertTrue(DecodingContext.scan("a {{b}}").hasBraces)
+    }
+
+    /// The word-at-a-time test for plain text judges as a byte-by-byte one does: every byte
+    /// value at every place of texts long enough for whole words and a tail, and random texts.
+    func testPlainTextIsJudgedAsByteByByte() {
+        func byteByByte(_ bytes: [UInt8]) -> Bool { bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7A } }
+        func judged(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { DecodingContext.isPlain($0) } }
+        for length in 0...19 {
+            for place in 0..<max(length, 1) {
+                for byte in 0...255 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if length > 0 { bytes[place] = UInt8(byte) }
+                    XCTAssertEqual(judged(bytes), byteByByte(bytes), "byte \(byte) at \(place) of \(length)")
+                }
+            }
+        }
+        var random = SeededRandom(seed: 15)
+        for _ in 0..<5_000 {
+            let bytes = (0..<random.next(40)).map { _ in UInt8(random.next(2) == 0 ? 0x20 + random.next(0x5B) : random.next(256)) }
+            XCTAssertEqual(judged(bytes), byteByByte(bytes), "\(bytes)")
+        }
     }
 }
 

@@ -157,10 +157,33 @@ struct DecodingContext {
         // Most values are printable ASCII without braces (0x20-0x7A): one comparison a byte
         // tells them apart, and they hold nothing more to look for than a leading '@('.
         let plain = text.withUTF8Bytes { bytes in
-            bytes.allSatisfy { $0 &- 0x20 < 0x5B } ? startsWithExpression(bytes, at: firstVisible(bytes)) : nil
+            isPlain(bytes) ? startsWithExpression(bytes, at: firstVisible(bytes)) : nil
         }
         guard let plain else { return fullScan(text) }
         return (plain, false, false)
+    }
+
+    /// Whether every byte is printable ASCII short of the braces (0x20-0x7A), looked at
+    /// eight bytes at a time: a word holds a byte below 0x20 when subtracting 0x20 from each
+    /// byte borrows into a byte whose top bit was clear, and one above 0x7A (or above 0x7F)
+    /// when adding 5 to each byte, or the byte itself, sets a top bit.
+    static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base).loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let below = (word &- ones &* 0x20) & ~word & tops
+            let above = ((word &+ ones &* (0x7F - 0x7A)) | word) & tops
+            guard below | above == 0 else { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            guard bytes[index] &- 0x20 < 0x5B else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// ``scan(_:)`` without its shortcut for plain values, which answers as this does.
@@ -402,6 +425,14 @@ struct DecodingContext {
             .invalidValue, "unknown value\(shown(text.value, of: field)) for \(MessageText.quoted(field))", at: text.range,
             notes: [Diagnostic.Note(note, at: text.range)])
         return nil
+    }
+
+    /// The case spelled `text`, found by comparing lengths before texts: `init(rawValue:)`
+    /// compares the text with every spelling in turn, and every route has a method.
+    static func spelled<Value: RawRepresentable & CaseIterable>(_ text: String, as _: Value.Type) -> Value?
+    where Value.RawValue == String {
+        let length = text.utf8.count
+        return Value.allCases.first { $0.rawValue.utf8.count == length && $0.rawValue == text }
     }
 
     mutating func choice<Value: RawRepresentable & CaseIterable>(

@@ -182,7 +182,8 @@ package enum Grammar {
                 if segment.isEmpty, bytes.count > 1 {
                     return .failure(InvalidPath(reason: "route paths have no empty segments"))
                 }
-                if segment.elementsEqual([0x2E]) || segment.elementsEqual([0x2E, 0x2E]) {
+                // A segment of one or two bytes that are all '.' (compared without arrays: this runs for every segment).
+                if segment.count <= 2, segment.allSatisfy({ $0 == 0x2E }), !segment.isEmpty {
                     return .failure(InvalidPath(reason: "route paths have no '.' or '..' segments"))
                 }
                 index += 1
