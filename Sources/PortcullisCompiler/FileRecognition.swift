@@ -123,8 +123,14 @@ public enum FileRecognition {
         line.starts(with: "---".utf8) || line.starts(with: "...".utf8) || line.first == UInt8(ascii: "%")
     }
 
+    private static let portcullisGroup = Array("portcullis".utf8)
+
     /// `portcullis/…`, or a near miss of it, in any letter case.
     static func isPortcullisVersion(_ value: String) -> Bool {
+        // As it is written in nearly every file, told from the bytes: lowering the case and
+        // measuring the distance cost more than reading the rest of a small file.
+        let asWritten = value.withUTF8Bytes { $0.starts(with: portcullisGroup) && ($0.count == portcullisGroup.count || $0[portcullisGroup.count] == UInt8(ascii: "/")) }
+        if asWritten { return true }
         let group = value.lowercased().prefix { $0 != "/" }
         return group == "portcullis"
             || Suggestion.editDistance(Array(String(group).unicodeScalars), Array("portcullis".unicodeScalars)) <= 2

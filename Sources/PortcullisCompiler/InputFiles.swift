@@ -207,7 +207,8 @@ public struct InputFiles: Sendable {
             case .directory:
                 try collect(in: full, root: root, given: given, into: &found, skipped: &skipped)
             case .file:
-                found[displayPath(full)] = Input(path: displayPath(full), location: location)
+                let path = displayPath(full)
+                found[path] = Input(path: path, location: location)
             case .link, .other:
                 skip("it is not a regular file")
             }
@@ -236,9 +237,18 @@ public struct InputFiles: Sendable {
     /// Reads each file, at most one byte past the size limit: enough for the front end to
     /// report an oversized file without loading all of it. Files are read on all cores.
     public func read(_ inputs: [Input], limits: InputLimits) throws -> [SourceFile] {
-        let results = ParallelMap.map(inputs.indices) { index -> Result<SourceFile, DriverError> in
+        try read(inputs, limits: limits) { _, _ in () }.map(\.source)
+    }
+
+    /// ``read(_:limits:)``, handing each file to `judge` on the core that read it, so what
+    /// depends on a file's bytes alone is worked out in parallel too.
+    public func read<Judgement: Sendable>(
+        _ inputs: [Input], limits: InputLimits, judging judge: @Sendable (Input, SourceFile) -> Judgement
+    ) throws -> [(source: SourceFile, judgement: Judgement)] {
+        let results = ParallelMap.map(inputs.indices) { index -> Result<(SourceFile, Judgement), DriverError> in
             do {
-                return .success(try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1))
+                let source = try Self.readPrefix(of: inputs[index], upTo: limits.maxFileSize + 1)
+                return .success((source, judge(inputs[index], source)))
             } catch let error as DriverError {
                 return .failure(error)
             } catch {
@@ -277,8 +287,7 @@ public struct InputFiles: Sendable {
     /// Paths inside the working directory are shown relative to it. `absolute` must
     /// already be standardized, as ``absolutePath(_:)`` makes it.
     func displayPath(_ absolute: String) -> String {
-        if absolute.hasPrefix(workingDirectoryPrefix) { return String(absolute.dropFirst(workingDirectoryPrefix.count)) }
-        return absolute
+        absolute.removingPrefix(workingDirectoryPrefix) ?? absolute
     }
 
     /// The inverse of ``displayPath(_:)`` for paths ``discover(_:)`` returned, which are

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 extension SourceFiles {
     /// A path a definition writes (`policy`, `openapi`), relative to its own file, as reports
@@ -38,5 +39,16 @@ extension SourceFiles {
             }
         }
         return length > 0 && !(onlyDots && length <= 2)
+    }
+}
+
+extension String {
+    /// The text after `prefix`, matched as `hasPrefix` matches, or nil when the text does
+    /// not start with it. When the bytes match too (nearly always), the text is cut at the
+    /// prefix's last byte: dropping characters counted them first, for every file of a walk.
+    func removingPrefix(_ prefix: String) -> String? {
+        guard hasPrefix(prefix) else { return nil }
+        let sameBytes = withUTF8Bytes { whole in prefix.withUTF8Bytes { whole.starts(with: $0) } }
+        return sameBytes ? String(Substring(utf8.dropFirst(prefix.utf8.count))) : String(dropFirst(prefix.count))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PortcullisChecker
 import PortcullisDiagnostics
+import PortcullisSupport
 import PortcullisSyntax
 
 /// What a run works on: the configuration, if any, and the input files it selects.
@@ -54,14 +55,17 @@ public struct Workspace: Sendable {
         let root = commonFolder(folders)
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         func projectPath(_ absolute: String) -> String {
-            absolute.hasPrefix(rootPrefix) ? String(absolute.dropFirst(rootPrefix.count)) : absolute
+            absolute.removingPrefix(rootPrefix) ?? absolute
         }
         var inputs: [SourceFile] = []
         var kept: [InputFiles.Input] = []
         var skipped: [String] = []
         var sideFiles: [SourceFile] = []
-        for (input, source) in zip(found, try files.read(found, limits: limits)) {
-            switch place(source, namedOnCommandLine: input.namedOnCommandLine) {
+        let read = try files.read(found, limits: limits) { input, source in
+            place(source, namedOnCommandLine: input.namedOnCommandLine)
+        }
+        for (input, (source, placement)) in zip(found, read) {
+            switch placement {
             case .input:
                 inputs.append(source)
                 kept.append(input)
@@ -80,7 +84,7 @@ public struct Workspace: Sendable {
             sideFiles: sideFiles)
     }
 
-    private enum Placement {
+    private enum Placement: Sendable {
         /// Read as definitions or raw policy.
         case input
         /// Kept unread for an `openapi` field to name (JSON found in a folder).

@@ -1,5 +1,5 @@
 import Foundation
-import PortcullisCompiler
+@testable import PortcullisCompiler
 import XCTest
 
 /// `lint .` in a real repository: Portcullis reads its own YAML files and skips the rest
@@ -113,5 +113,16 @@ final class RepositoryRecognitionTests: XCTestCase {
         XCTAssertEqual(verdict("version: '3'\nservices: {}\n"), .foreign)
         XCTAssertEqual(verdict("# only a comment\n---\n...\n"), .empty)
         XCTAssertEqual(verdict(""), .empty)
+    }
+
+    /// The version as nearly every file writes it is told from its bytes; every other
+    /// spelling is lowered and measured, and answers as before.
+    func testPortcullisVersionsAsWrittenAndNearMisses() {
+        for ours in ["portcullis/v1", "portcullis", "portcullis/", "Portcullis/v1", "PORTCULLIS/v2", "portculis/v1", "porcullis"] {
+            XCTAssertTrue(FileRecognition.isPortcullisVersion(ours), ours)
+        }
+        for theirs in ["portcullis-operator-extended/v1", "gateway.networking.k8s.io/v1", "v1", "", "p/portcullis"] {
+            XCTAssertFalse(FileRecognition.isPortcullisVersion(theirs), theirs)
+        }
     }
 }
