@@ -185,6 +185,39 @@ final class GrammarTests: XCTestCase {
         XCTAssertTrue(DecodingContext.scan("a {{b}}").hasBraces)
     }
 
+    /// A choice's text finds the case `init(rawValue:)` finds, for every spelling, near
+    /// misses, and texts equal to a spelling only in other code points.
+    func testChoicesFindTheCasesRawValuesFind() {
+        func check<Value: RawRepresentable & CaseIterable & Equatable>(_: Value.Type) where Value.RawValue == String {
+            var texts = ["", " ", "\u{212A}", "e\u{301}"]
+            for value in Value.allCases {
+                let spelling = value.rawValue
+                texts += [
+                    spelling, spelling.lowercased(), spelling.uppercased(), spelling + " ", " " + spelling, spelling + "\u{301}",
+                    String(spelling.dropLast()), spelling.replacingOccurrences(of: "K", with: "\u{212A}"),
+                    spelling.precomposedStringWithCanonicalMapping, spelling.decomposedStringWithCanonicalMapping,
+                ]
+            }
+            for text in texts {
+                XCTAssertEqual(DecodingContext.spelled(text, as: Value.self), Value(rawValue: text), "\(Value.self) '\(text)'")
+            }
+        }
+        check(HTTPMethod.self)
+        check(CacheSharing.self)
+        check(AccessLevel.self)
+        check(ProviderType.self)
+        check(ServiceTier.self)
+        check(URLScheme.self)
+        check(VersionSet.Scheme.self)
+        check(DocumentDecoder.Kind.self)
+        check(SpellingSample.self)
+    }
+
+    /// Spellings a reader of bytes alone would miss: U+212A is `K` to Swift's `==`.
+    private enum SpellingSample: String, CaseIterable {
+        case kelvin = "K", degrees = "°C"
+    }
+
     /// The word-at-a-time test for plain text judges as a byte-by-byte one does: every byte
     /// value at every place of texts long enough for whole words and a tail, and random texts.
     func testPlainTextIsJudgedAsByteByByte() {

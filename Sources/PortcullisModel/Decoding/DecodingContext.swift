@@ -413,7 +413,7 @@ struct DecodingContext {
         _ node: YAMLNode, field: String, as _: Value.Type
     ) -> Located<Value>? where Value.RawValue == String {
         guard let text = string(node, field: field) else { return nil }
-        if let value = Value(rawValue: text.value) { return Located(value, at: text.range) }
+        if let value = Self.spelled(text.value, as: Value.self) { return Located(value, at: text.range) }
         let options = Value.allCases.map(\.rawValue)
         let note: String
         if let suggestion = Suggestion.closest(to: text.value, among: options) {
@@ -427,12 +427,14 @@ struct DecodingContext {
         return nil
     }
 
-    /// The case spelled `text`, found by comparing lengths before texts: `init(rawValue:)`
-    /// compares the text with every spelling in turn, and every route has a method.
+    /// The case spelled `text`, as `init(rawValue:)` finds it. A text written byte for byte
+    /// as a spelling (every route's method) is found by comparing lengths before texts:
+    /// `init(rawValue:)` compares it with every spelling in turn. Any other text, a mistake
+    /// or a spelling in other code points (U+212A for `K`), is left to `init(rawValue:)`.
     static func spelled<Value: RawRepresentable & CaseIterable>(_ text: String, as _: Value.Type) -> Value?
     where Value.RawValue == String {
         let length = text.utf8.count
-        return Value.allCases.first { $0.rawValue.utf8.count == length && $0.rawValue == text }
+        return Value.allCases.first { $0.rawValue.utf8.count == length && $0.rawValue == text } ?? Value(rawValue: text)
     }
 
     mutating func choice<Value: RawRepresentable & CaseIterable>(
