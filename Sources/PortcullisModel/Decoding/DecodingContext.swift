@@ -100,12 +100,7 @@ struct DecodingContext {
         let text = scalar.text
         let lexical = Self.scan(text)
         if lexical.mayHoldForbidden, let character = PolicyText.forbiddenCharacter(in: text) {
-            let kind = character.properties.generalCategory == .control ? "control character" : "character"
-            diagnostics.report(
-                .invalidValue,
-                "\(MessageText.quoted(field)) holds the \(kind) \(DisplayText.codePoint(character.value)), which the generated policy documents and OpenAPI files cannot carry",
-                at: node.range,
-                notes: [Diagnostic.Note("remove it; tab and line feed are the only control characters a value may hold", at: node.range)])
+            reportForbidden(character, in: field, at: node.range)
             return nil
         }
         if lexical.expressionPrefix {
@@ -143,6 +138,18 @@ struct DecodingContext {
             }
         }
         return Located(text, at: node.range)
+    }
+
+    /// Out of line: the character's properties are of a type whose size is known only at
+    /// run time, which cost every call of ``string(_:field:templates:body:)`` a lookup.
+    @inline(never)
+    private mutating func reportForbidden(_ character: Unicode.Scalar, in field: String, at range: SourceRange) {
+        let kind = character.properties.generalCategory == .control ? "control character" : "character"
+        diagnostics.report(
+            .invalidValue,
+            "\(MessageText.quoted(field)) holds the \(kind) \(DisplayText.codePoint(character.value)), which the generated policy documents and OpenAPI files cannot carry",
+            at: range,
+            notes: [Diagnostic.Note("remove it; tab and line feed are the only control characters a value may hold", at: range)])
     }
 
     mutating func string(_ entry: YAMLEntry, templates: Bool = false) -> Located<String>? {
