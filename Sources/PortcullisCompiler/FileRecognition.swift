@@ -128,8 +128,15 @@ public enum FileRecognition {
     /// `portcullis/…`, or a near miss of it, in any letter case.
     static func isPortcullisVersion(_ value: String) -> Bool {
         // As it is written in nearly every file, told from the bytes: lowering the case and
-        // measuring the distance cost more than reading the rest of a small file.
-        let asWritten = value.withUTF8Bytes { $0.starts(with: portcullisGroup) && ($0.count == portcullisGroup.count || $0[portcullisGroup.count] == UInt8(ascii: "/")) }
+        // measuring the distance cost more than reading the rest of a small file. The '/'
+        // must be followed by ASCII or nothing: a mark or joiner after it makes a character
+        // of the two, which is no '/', and the group then runs on.
+        let asWritten = value.withUTF8Bytes { bytes in
+            let end = portcullisGroup.count
+            guard bytes.starts(with: portcullisGroup) else { return false }
+            guard bytes.count > end else { return true }
+            return bytes[end] == UInt8(ascii: "/") && (bytes.count == end + 1 || bytes[end + 1] < 0x80)
+        }
         if asWritten { return true }
         let group = value.lowercased().prefix { $0 != "/" }
         return group == "portcullis"

@@ -125,4 +125,26 @@ final class RepositoryRecognitionTests: XCTestCase {
             XCTAssertFalse(FileRecognition.isPortcullisVersion(theirs), theirs)
         }
     }
+
+    /// A mark (or a joiner, a skin tone, a virama) written right after `portcullis/` joins
+    /// the '/' into a character that is no '/': the group then runs on past it, and the
+    /// version is told as any other spelling is, not from its first bytes.
+    func testPortcullisVersionWithAMarkJoinedToItsSlash() {
+        for theirs in ["portcullis/\u{301}v1", "portcullis/\u{200D}v1", "portcullis/\u{1F3FD}v1", "portcullis/\u{94D}v1", "portcullis/\u{308}x/y"] {
+            XCTAssertFalse(FileRecognition.isPortcullisVersion(theirs), theirs.debugDescription)
+        }
+        for ours in ["portcullis/\u{301}", "portcullis/\u{E9}v1", "portcullis/v\u{301}"] {
+            XCTAssertTrue(FileRecognition.isPortcullisVersion(ours), ours.debugDescription)
+        }
+    }
+
+    /// `lint .` skips such a file as not Portcullis's, as it did before versions were told
+    /// from their bytes.
+    func testLintSkipsAVersionWithAMarkJoinedToItsSlash() throws {
+        try write("apiVersion: \"portcullis/\u{301}v1\"\nkind: Product\nname: other\n", to: "definitions/other.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--list-skipped"], in: repository)
+        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+        XCTAssertEqual(lint.stdout, "0 errors, 0 warnings in 9 files (5 other files skipped)\n")
+        XCTAssertTrue(lint.stderr.contains("portcullis: skipped 'definitions/other.yaml': not a Portcullis file\n"), lint.stderr)
+    }
 }
