@@ -130,7 +130,7 @@ public struct InputFiles: Sendable {
         if kind == .link {
             let parent = (path as NSString).deletingLastPathComponent
             guard let real = FileSystem.realPath(path) else { throw DriverError.pathNotFound(given) }
-            guard let container = FileSystem.realPath(parent), Self.isInside(real, container) else {
+            guard let container = FileSystem.realPath(parent), real.isPath(inside: container) else {
                 throw DriverError.unreadable(given, reason: "it is a symbolic link that leads outside '\(displayPath(parent))'")
             }
             guard !Self.isHidden(real, below: container) else {
@@ -188,7 +188,7 @@ public struct InputFiles: Sendable {
                     skip("it is a symbolic link to nothing")
                     continue
                 }
-                guard Self.isInside(real, root) else {
+                guard real.isPath(inside: root) else {
                     skip("it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'")
                     continue
                 }
@@ -225,13 +225,9 @@ public struct InputFiles: Sendable {
 
     /// Whether real path `path`, inside `folder`, passes through a hidden entry on the way:
     /// walks skip those (`.git/config` may hold a CI token), so a link must not reach one.
+    /// Names are judged by their first byte, as the walk judges them.
     private static func isHidden(_ path: String, below folder: String) -> Bool {
-        path.dropFirst(folder.count).split(separator: "/").contains { $0.hasPrefix(".") }
-    }
-
-    /// Whether real path `path` is `folder` or inside it.
-    private static func isInside(_ path: String, _ folder: String) -> Bool {
-        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+        (path.removingPrefix(folder) ?? path).utf8.split(separator: UInt8(ascii: "/")).contains { $0.first == UInt8(ascii: ".") }
     }
 
     /// Reads each file, at most one byte past the size limit: enough for the front end to

@@ -62,7 +62,7 @@ public struct OutputFolder: Sendable {
     /// when resolved), and a folder that is neither empty nor a bundle.
     public func refuseUnsafeReplacement(inputs: [String], workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
         let target = path
-        func holds(_ other: String) -> Bool { other == target || other.hasPrefix(target + "/") }
+        func holds(_ other: String) -> Bool { other.isPath(inside: target) }
         if let working = FileSystem.realPath(workingDirectory), holds(working) {
             throw DriverError.refusedOutput(
                 given, leadsTo: linkTarget, reason: working == target ? "it is the working directory" : "it holds the working directory")
@@ -85,7 +85,7 @@ public struct OutputFolder: Sendable {
         for folder in folders {
             let absolute = folder.hasPrefix("/") ? folder : workingDirectory + "/" + folder
             guard let real = FileSystem.realPath(absolute), FileSystem.kind(of: real) == .directory else { continue }
-            if path.hasPrefix(real == "/" ? "/" : real + "/") {
+            if path.removingPrefix(real == "/" ? "/" : real + "/") != nil {
                 throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is inside the input '\(folder)'")
             }
         }

@@ -43,12 +43,17 @@ extension SourceFiles {
 }
 
 extension String {
-    /// The text after `prefix`, matched as `hasPrefix` matches, or nil when the text does
-    /// not start with it. When the bytes match too (nearly always), the text is cut at the
-    /// prefix's last byte: dropping characters counted them first, for every file of a walk.
+    /// The text after `prefix` when its bytes begin with the prefix's, or nil. Paths are
+    /// compared as the bytes the file system holds: `hasPrefix` compares characters, so it
+    /// takes two spellings of `é` for one folder, and misses a folder in the path of a name
+    /// that starts with a combining mark (the mark joins the `/` before it).
     func removingPrefix(_ prefix: String) -> String? {
-        guard hasPrefix(prefix) else { return nil }
-        let sameBytes = withUTF8Bytes { whole in prefix.withUTF8Bytes { whole.starts(with: $0) } }
-        return sameBytes ? String(Substring(utf8.dropFirst(prefix.utf8.count))) : String(dropFirst(prefix.count))
+        let starts = withUTF8Bytes { whole in prefix.withUTF8Bytes { whole.starts(with: $0) } }
+        return starts ? String(Substring(utf8.dropFirst(prefix.utf8.count))) : nil
+    }
+
+    /// Whether this path is `folder` or lies inside it, byte for byte (see ``removingPrefix(_:)``).
+    func isPath(inside folder: String) -> Bool {
+        utf8.elementsEqual(folder.utf8) || removingPrefix(folder.hasSuffix("/") ? folder : folder + "/") != nil
     }
 }

@@ -42,8 +42,7 @@ public struct Workspace: Sendable {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             found.removeAll { input in
                 let absolute = files.absolutePath(ofDiscovered: input.path)
-                guard absolute.hasPrefix(prefix) else { return false }
-                let relative = String(absolute.dropFirst(prefix.count))
+                guard let relative = absolute.removingPrefix(prefix) else { return false }
                 return patterns.contains { Glob.matches($0, relative) }
             }
         }

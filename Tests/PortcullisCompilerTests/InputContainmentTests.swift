@@ -105,6 +105,38 @@ final class InputContainmentTests: XCTestCase {
         XCTAssertEqual(named.stderr, "portcullis: error: cannot read 'defs/leak.yaml': it is a symbolic link to a hidden file\n")
     }
 
+    /// Paths are compared as the file system's bytes: `café` written with a combining
+    /// accent and `café` written precomposed are two folders, however alike they look.
+    func testLinkToAFolderSpelledInOtherCodePointsIsOutside() throws {
+        let canary = "spelling-canary-\(UUID().uuidString)"
+        let decomposed = "cafe\u{301}"
+        let precomposed = "caf\u{E9}"
+        XCTAssertEqual(mkdir(file(decomposed).path, 0o755), 0)
+        XCTAssertEqual(mkdir(file(precomposed).path, 0o755), 0)
+        XCTAssertNotEqual(Array(file(decomposed).path.utf8), Array(file(precomposed).path.utf8))
+        try RuleExample.baseGateway.write(to: file(decomposed + "/gateway.yaml"), atomically: true, encoding: .utf8)
+        // Written as Portcullis's, so that a lint that read it would quote its broken line.
+        try "apiVersion: portcullis/v1\nkind: [\(canary)\n".write(to: file(precomposed + "/secret.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(symlink("../\(precomposed)/secret.yaml", file(decomposed + "/secret.yaml").path), 0)
+        let result = try ToolProcess.run(["lint", decomposed], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(canary))
+        XCTAssertTrue(result.stderr.contains("secret.yaml': it is a symbolic link to a file outside"), result.stderr)
+    }
+
+    /// A name is hidden when its first byte is a dot, for a link as for the walk, even when
+    /// a combining mark follows the dot (and joins it into one character).
+    func testLinkToANameStartingWithADotAndAMarkIsSkipped() throws {
+        let canary = "mark-canary-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(at: file("defs/.\u{301}keep"), withIntermediateDirectories: true)
+        try "apiVersion: portcullis/v1\nkind: [\(canary)\n".write(to: file("defs/.\u{301}keep/x.yaml"), atomically: true, encoding: .utf8)
+        try link("defs/leak.yaml", to: ".\u{301}keep/x.yaml")
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(canary))
+        XCTAssertTrue(result.stderr.contains("skipped 'defs/leak.yaml': it is a symbolic link to a hidden file"), result.stderr)
+    }
+
     func testFIFONamedExplicitlyIsRefusedPromptly() throws {
         XCTAssertEqual(mkfifo(file("defs/pipe.yaml").path, 0o644), 0)
         let result = try BoundedRun.run(["lint", "defs/pipe.yaml"], in: directory, seconds: 10)

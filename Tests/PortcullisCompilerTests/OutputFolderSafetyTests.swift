@@ -109,6 +109,22 @@ final class OutputFolderSafetyTests: XCTestCase {
         XCTAssertEqual(try Self.snapshot(directory), before)
     }
 
+    /// An input whose name starts with a combining mark is inside its folder: the mark
+    /// joins the `/` before it into one character, which a comparison of characters took
+    /// for no `/` at all.
+    func testAnInputNamedWithALeadingMarkIsHeldByItsFolder() throws {
+        let name = "\u{301}gateway.yaml"
+        try FileManager.default.moveItem(at: defs.appendingPathComponent("gateway.yaml"), to: defs.appendingPathComponent(name))
+        let before = try Self.snapshot(directory)
+        let result = try ToolProcess.run(["build", "defs/" + name, "defs/apis", "--out", "defs", "--quiet"], in: project)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        // Compared as bytes: as characters, the message's '/' and the mark after it are one.
+        XCTAssertEqual(
+            Array(result.stderr.utf8), Array("portcullis: error: will not replace 'defs': it holds the input 'defs/\(name)'\n".utf8),
+            result.stderr)
+        XCTAssertEqual(try Self.snapshot(directory), before)
+    }
+
     func testTheRootFolderIsNeverAnOutput() throws {
         XCTAssertThrowsError(try OutputFolder(resolving: "/")) { error in
             XCTAssertEqual("\(error)", "will not replace '/': it is the root folder")
