@@ -138,12 +138,14 @@ public struct Workspace: Sendable {
 
     /// The deepest folder that contains every one of `folders`.
     static func commonFolder(_ folders: [String]) -> String {
-        guard var common = folders.first?.split(separator: "/", omittingEmptySubsequences: true) else { return "/" }
+        // Compared as bytes, as paths are everywhere (``String/removingPrefix(_:)``): the
+        // root must be a prefix of every input's bytes for its project path to be relative.
+        guard var common = folders.first?.utf8.split(separator: UInt8(ascii: "/")) else { return "/" }
         for folder in folders.dropFirst() {
-            let parts = folder.split(separator: "/", omittingEmptySubsequences: true)
-            common = Array(zip(common, parts).prefix { $0 == $1 }.map(\.0))
+            let parts = folder.utf8.split(separator: UInt8(ascii: "/"))
+            common = Array(zip(common, parts).prefix { $0.elementsEqual($1) }.map(\.0))
         }
-        return "/" + common.joined(separator: "/")
+        return "/" + common.map { String(Substring($0)) }.joined(separator: "/")
     }
 }
 
