@@ -165,4 +165,58 @@ final class ResolutionTests: XCTestCase {
                 "unknown scope 'unknown0'", "unknown scope 'unknown1'", "unknown scope 'unknown2'",
             ])
     }
+    /// The scopes some route requires are gathered while references are checked (LP006
+    /// reads them instead of walking every route): declared scopes only, through scopes and
+    /// app roles alike, from every API, including one read with errors, and past the first
+    /// few scopes of an API, which the check remembers without hashing.
+    func testRequiredScopesAreTheDeclaredScopesRoutesName() {
+        let gateway = """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: demo
+            identityProviders:
+              entra: {type: jwt, issuer: "https://l.example.com/", openidConfig: "https://l.example.com/c", audiences: [a]}
+            scopes:
+              s1: {access: read}
+              s2: {access: read}
+              s3: {access: read}
+              s4: {access: read}
+              s5: {access: read}
+              s6: {access: read}
+              s7: {access: read}
+              s8: {access: read}
+              s9: {access: read}
+              role: {access: write}
+              spare: {access: read}
+              broken: {access: read}
+            defaults:
+              auth: entra
+
+            """
+        let apis = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: many
+            path: many
+            backend: https://many.example.com
+            routes:
+              - {id: a, method: GET, path: /a, scopes: [s1, s2, s3, s4, s5, unknown]}
+              - {id: b, method: GET, path: /b, scopes: [s6, s7, s8]}
+              - {id: c, method: GET, path: /c, scopes: {all: [s9]}, appRoles: [role]}
+            ---
+            apiVersion: portcullis/v1
+            kind: API
+            name: erring
+            path: erring
+            backend: https://erring.example.com
+            subscriptionRequired: maybe
+            routes:
+              - {id: d, method: GET, path: /d, scopes: [broken]}
+
+            """
+        let (project, diagnostics) = Self.resolve([gateway, apis])
+        XCTAssertEqual(Set(diagnostics.map(\.code.description)), ["YS004", "RF001"])
+        XCTAssertTrue(project.apis[1].hasErrors)
+        XCTAssertEqual(project.requiredScopes, ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "role", "broken"])
+    }
 }

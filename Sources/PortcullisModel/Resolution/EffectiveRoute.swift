@@ -85,6 +85,9 @@ public struct ResolvedProject: Sendable {
     public var plans: [EnforcementPlan?]
     /// False when some input could not be read to its end, so declarations and uses may be missing.
     public var complete: Bool
+    /// The declared scopes some route requires, found while the resolver checked every
+    /// route's references; empty without a gateway.
+    public var requiredScopes: Set<String>
     /// See ``Definitions/namesInBrokenParts``.
     public var namesInBrokenParts: Set<String>
     /// See ``Definitions/brokenParts``.

@@ -58,25 +58,27 @@ public struct Resolver: Sendable {
             guard item > 0 else { return .checks(checks.runChecks(gateway, backendFindings: backendFindings)) }
             var nextPlace = firstPlaces[item - 1]
             let end = nextPlace + apis[item - 1].routes.count
-            let references = planning.resolve(apis[item - 1], at: item - 1) { route, plan in
+            let checked = planning.resolve(apis[item - 1], at: item - 1) { route, plan in
                 // Past its own places an API would write another's, which that API's work writes.
                 precondition(nextPlace < end, "an API makes one effective route per route")
                 routePlaces.store(route, at: nextPlace)
                 planPlaces.store(plan, at: nextPlace)
                 nextPlace += 1
             }
-            return .references(references)
+            return .references(checked)
         }
         let routes = routePlaces.values()
         let plans = planPlaces.values()
         var references = DiagnosticCollector()
+        var requiredScopes = Set<String>(minimumCapacity: gateway?.scopes.count ?? 0)
         for done in work {
             switch done {
             case .checks(let checked):
                 diagnostics.append(contentsOf: checked.diagnostics)
                 unreadSecrets = checked.unreadSecrets
-            case .references(let found):
-                references.append(contentsOf: found)
+            case .references(let checked):
+                references.append(contentsOf: checked.findings)
+                requiredScopes.formUnion(checked.requiredScopes)
             }
         }
         diagnostics.append(contentsOf: references)
@@ -87,7 +89,7 @@ public struct Resolver: Sendable {
             gateway: gateway, apis: definitions.apis, products: definitions.products, fragments: definitions.fragments,
             backends: definitions.backends,
             routes: routes, plans: plans,
-            complete: definitions.complete, namesInBrokenParts: definitions.namesInBrokenParts,
+            complete: definitions.complete, requiredScopes: requiredScopes, namesInBrokenParts: definitions.namesInBrokenParts,
             brokenParts: definitions.brokenParts, unreadSecrets: unreadSecrets)
     }
 
@@ -108,7 +110,7 @@ public struct Resolver: Sendable {
     /// references found (its routes and plans went into the project's arrays).
     enum ResolutionWork: Sendable {
         case checks(Checked)
-        case references(DiagnosticCollector)
+        case references(RoutePlanning.CheckedReferences)
     }
 
     /// Every check but the gateway's, the backends' and the routes', in their order; the
@@ -407,7 +409,11 @@ public struct Resolver: Sendable {
         // Each API's own references are checked with its routes (see ``RoutePlanning``).
     }
 
-    static func checkReferences(of api: API, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector) {
+    /// Also lists in `required` the declared scopes the API's routes require (some more than
+    /// once), so that no rule walks every route again to find the scopes nothing requires.
+    static func checkReferences(
+        of api: API, _ declared: DeclaredNames, required: inout [String], into diagnostics: inout DiagnosticCollector
+    ) {
         if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
         // Only declared scopes are remembered: each use of an unknown one is reported.
         var known = RecentNames()
@@ -417,6 +423,7 @@ public struct Resolver: Sendable {
                 for scope in requirement.scopes where !known.contains(scope.value) {
                     if declared.scopes.contains(scope.value) {
                         known.remember(scope.value)
+                        required.append(scope.value)
                         continue
                     }
                     unknown(

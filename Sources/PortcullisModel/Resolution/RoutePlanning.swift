@@ -21,13 +21,21 @@ struct RoutePlanning: Sendable {
         declared = gateway?.declared
     }
 
+    /// What checking one API's references found, and the declared scopes its routes require.
+    struct CheckedReferences: Sendable {
+        var findings = DiagnosticCollector()
+        var requiredScopes: [String] = []
+    }
+
     /// Hands each of the API's routes, in order, to `deliver` as an effective route with its
     /// plan, and returns what checking the API's references found.
     func resolve(
         _ api: API, at apiIndex: Int, into deliver: (_ route: EffectiveRoute, _ plan: EnforcementPlan?) -> Void
-    ) -> DiagnosticCollector {
-        var references = DiagnosticCollector()
-        if let declared { Resolver.checkReferences(of: api, declared, into: &references) }
+    ) -> CheckedReferences {
+        var references = CheckedReferences()
+        if let declared {
+            Resolver.checkReferences(of: api, declared, required: &references.requiredScopes, into: &references.findings)
+        }
         let products = productsByAPI[api.name.value] ?? []
         var memory = EnforcementPlanner.APIMemory()
         for route in api.routes {

@@ -40,24 +40,12 @@ public enum UnusedScope: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // A route in an unreadable part of the inputs may use the scope.
         guard context.project.complete else { return }
-        var used = context.project.namesInBrokenParts
-        used.reserveCapacity(context.scopes.count)
-        // By index, and without gathering each route's scopes into an array: a rule that
-        // visits every route should not copy every route. Each scope is hashed into `used`
-        // once per API (see ``RecentNames``).
-        for apiIndex in context.project.apis.indices {
-            var seen = RecentNames()
-            let routes = context.project.apis[apiIndex].routes
-            for index in routes.indices {
-                for requirement in routes[index].permissions {
-                    for scope in requirement.scopes where !seen.contains(scope.value) {
-                        seen.remember(scope.value)
-                        used.insert(scope.value)
-                    }
-                }
-            }
-        }
-        for scope in context.project.gateway?.scopes ?? [] where !used.contains(scope.name.value) {
+        // The resolver found the required scopes while it checked every route's references;
+        // walking every route again here cost more than any other rule.
+        let required = context.project.requiredScopes
+        let inBrokenParts = context.project.namesInBrokenParts
+        for scope in context.project.gateway?.scopes ?? []
+        where !required.contains(scope.name.value) && !inBrokenParts.contains(scope.name.value) {
             findings.report(code, "scope '\(scope.name.value)' is declared but no route requires it", at: scope.name.range)
         }
     }
