@@ -52,6 +52,8 @@ public struct CheckContext: Sendable {
 
     /// The routes rules judge (see ``JudgedRoutes``).
     public var routes: [EffectiveRoute] { judged.routes }
+    /// Those of ``routes`` that write a `cache`, in the same order.
+    public var cachingRoutes: [EffectiveRoute] { judged.caching }
     /// ``routes``, each with what it enforces.
     public var plannedRoutes: [(route: EffectiveRoute, plan: EnforcementPlan)] { judged.planned }
     /// Where some rule did not look. A suppression there that silenced nothing is not

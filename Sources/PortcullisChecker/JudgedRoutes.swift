@@ -9,6 +9,9 @@ import PortcullisModel
 /// of their own.
 struct JudgedRoutes: Sendable {
     let routes: [EffectiveRoute]
+    /// Those of ``routes`` that write a `cache`, in the same order: a few of an estate's
+    /// routes, which the caching rules walk instead of all of them.
+    let caching: [EffectiveRoute]
     /// ``routes``, each with what it enforces.
     let planned: [(route: EffectiveRoute, plan: EnforcementPlan)]
     /// Parts that had errors, broken gateway sections, every route some rule skipped, and
@@ -22,6 +25,7 @@ struct JudgedRoutes: Sendable {
         let apiHasErrors = project.apis.map(\.hasErrors)
         let providers = gateway?.declared.providers ?? []
         var routes: [EffectiveRoute] = []
+        var caching: [EffectiveRoute] = []
         var planned: [(route: EffectiveRoute, plan: EnforcementPlan)] = []
         routes.reserveCapacity(project.routes.count)
         planned.reserveCapacity(project.routes.count)
@@ -40,9 +44,11 @@ struct JudgedRoutes: Sendable {
                 continue
             }
             routes.append(route)
+            if route.written.cache != nil { caching.append(route) }
             if let plan { planned.append((route, plan)) }
         }
         self.routes = routes
+        self.caching = caching
         self.planned = planned
         let brokenSections = [
             gateway?.redis.brokenRange, gateway?.cors.brokenRange, gateway?.defaults.brokenRange,

@@ -37,7 +37,7 @@ public enum CacheOnUnsafeMethod: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where route.written.method.value != .GET {
+        for route in context.cachingRoutes where route.written.method.value != .GET {
             guard let cache = route.written.cache else { continue }
             findings.report(
                 code, "route '\(route.written.id.value)' caches \(route.written.method.value.rawValue) responses, which APIM never caches",

@@ -42,7 +42,7 @@ public enum CacheOutlivesToken: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where route.cacheSharing == .perUser {
+        for route in context.cachingRoutes where route.cacheSharing == .perUser {
             guard let cache = route.written.cache, let provider = context.provider(of: route),
                 cache.ttl.value > provider.effectiveTokenLifetime
             else { continue }

@@ -56,7 +56,7 @@ public enum CacheTTLExceedsLimit: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let guardrails = context.guardrails else { return }
-        for route in context.routes {
+        for route in context.cachingRoutes {
             guard let cache = route.written.cache, let sharing = route.cacheSharing else { continue }
             let (limit, setting, name) =
                 sharing == .shared

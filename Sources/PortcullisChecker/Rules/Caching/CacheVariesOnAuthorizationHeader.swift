@@ -37,7 +37,7 @@ public enum CacheVariesOnAuthorizationHeader: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes {
+        for route in context.cachingRoutes {
             for header in route.written.cache?.varyByHeaders ?? [] where header.value.lowercased() == "authorization" {
                 findings.report(
                     code, "route '\(route.written.id.value)' varies its cache on the raw 'Authorization' header", at: header.range)

@@ -43,7 +43,7 @@ public enum CacheWithoutRedis: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // A 'redis' with errors is reported already; it does not mean there is none.
         guard let gateway = context.project.gateway, case .absent = gateway.redis else { return }
-        for route in context.routes {
+        for route in context.cachingRoutes {
             guard let cache = route.written.cache else { continue }
             findings.report(
                 code, "route '\(route.written.id.value)' caches responses but the gateway declares no 'redis'",

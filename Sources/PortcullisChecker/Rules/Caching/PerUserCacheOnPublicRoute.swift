@@ -42,7 +42,7 @@ public enum PerUserCacheOnPublicRoute: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where !route.isAuthenticated {
+        for route in context.cachingRoutes where !route.isAuthenticated {
             guard let sharing = route.written.cache?.sharing, sharing.value == .perUser else { continue }
             findings.report(
                 code, "public route '\(route.written.id.value)' asks for a per-user cache, but it checks no token to tell callers apart",

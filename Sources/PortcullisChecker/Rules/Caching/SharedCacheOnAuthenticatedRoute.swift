@@ -62,7 +62,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.routes where route.isAuthenticated {
+        for route in context.cachingRoutes where route.isAuthenticated {
             guard let sharing = route.written.cache?.sharing, sharing.value == .shared else { continue }
             findings.report(
                 code, "route '\(route.written.id.value)' requires a token but shares its cached responses between callers",
