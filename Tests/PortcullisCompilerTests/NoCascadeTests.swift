@@ -27,6 +27,10 @@ final class NoCascadeTests: XCTestCase {
     /// Scopes written under a misspelt 'scope:' count as used: no LP006 for them.
     func testScopesUnderAMisspeltFieldAreNotUnused() throws { try lint("no-cascade-scope") }
 
+    /// An API read with errors is not judged, but the scopes its routes require are still
+    /// required: no LP006 for a scope only that API names.
+    func testScopesOfAnAPIWithErrorsAreNotUnused() throws { try lint("no-cascade-api-errors") }
+
     /// A document of unknown kind stops at that error: no LP006 for the scopes its routes
     /// name, no RF001 for the product that lists it, no SU003 for its suppressions.
     func testDocumentOfUnknownKindGivesNoFurtherFindings() throws { try lint("no-cascade-kind") }

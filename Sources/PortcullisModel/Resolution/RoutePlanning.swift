@@ -28,7 +28,9 @@ struct RoutePlanning: Sendable {
     }
 
     /// Hands each of the API's routes, in order, to `deliver` as an effective route with its
-    /// plan, and returns what checking the API's references found.
+    /// plan, and returns what checking the API's references found and the declared scopes
+    /// its routes require. Every API's references are checked, one read with errors too:
+    /// LP006 relies on the scopes of every API.
     func resolve(
         _ api: API, at apiIndex: Int, into deliver: (_ route: EffectiveRoute, _ plan: EnforcementPlan?) -> Void
     ) -> CheckedReferences {
