@@ -55,6 +55,13 @@ final class RouteStorageTests: XCTestCase {
         ]
     }
 
+    /// Every effective route holds the limit setting it inherits, most often its API's:
+    /// as one shared reference, not a copy of about 120 bytes per route.
+    func testALimitSettingIsOneReference() {
+        XCTAssertEqual(MemoryLayout<LimitSetting>.size, MemoryLayout<UnsafeRawPointer>.size)
+        XCTAssertEqual(MemoryLayout<LimitSetting?>.size, MemoryLayout<UnsafeRawPointer>.size)
+    }
+
     func testChangingEachFieldOfACopyLeavesTheOriginal() throws {
         let (original, other) = try routes()
         let before = fields(original)

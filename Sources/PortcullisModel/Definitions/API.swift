@@ -54,8 +54,9 @@ public struct Version: Sendable {
 /// would say them once, but the compiler leaves some of its reads to be projected at run
 /// time, which made a lint of 20,000 routes 9 % slower.
 public struct Route: Sendable {
-    /// What few routes write (limits, a cache, roles, a backend of their own) is kept in
-    /// ``SeldomSet``s: inline, those optionals made every route's box 760 bytes.
+    /// What few routes write (a cache, roles, a backend of their own) is kept in
+    /// ``SeldomSet``s: inline, those optionals made every route's box 760 bytes. A limit
+    /// setting is one reference already (``LimitSetting``).
     @usableFromInline
     struct Fields: Sendable {
         @usableFromInline var id: Located<String>
@@ -65,8 +66,8 @@ public struct Route: Sendable {
         @usableFromInline var scopes: ScopeRequirement?
         @usableFromInline var appRoles: SeldomSet<ScopeRequirement>
         @usableFromInline var cache: SeldomSet<Cache>
-        @usableFromInline var rateLimit: SeldomSet<LimitSetting>
-        @usableFromInline var quota: SeldomSet<LimitSetting>
+        @usableFromInline var rateLimit: LimitSetting?
+        @usableFromInline var quota: LimitSetting?
         @usableFromInline var auth: Located<AuthSetting>?
         @usableFromInline var publicReason: SeldomSet<Located<String>>
         @usableFromInline var policy: RawPolicy?
@@ -99,7 +100,7 @@ public struct Route: Sendable {
     public init(
         id: Located<String>, method: Located<HTTPMethod>, path: Located<PathTemplate>, summary: Located<String>?, scopes: ScopeRequirement?, appRoles: ScopeRequirement? = nil, cache: Cache?, rateLimit: LimitSetting?, quota: LimitSetting?, auth: Located<AuthSetting>?, publicReason: Located<String>?, policy: RawPolicy? = nil, backend: BackendReference? = nil, shaping: RouteShaping? = nil, itemStart: SourceRange, extent: SourceRange, hasErrors: Bool = false
     ) {
-        box = Box(Fields(id: id, method: method, path: path, summary: summary, scopes: scopes, appRoles: SeldomSet(appRoles), cache: SeldomSet(cache), rateLimit: SeldomSet(rateLimit), quota: SeldomSet(quota), auth: auth, publicReason: SeldomSet(publicReason), policy: policy, backend: SeldomSet(backend), shaping: shaping, itemStart: itemStart, extent: extent, hasErrors: hasErrors))
+        box = Box(Fields(id: id, method: method, path: path, summary: summary, scopes: scopes, appRoles: SeldomSet(appRoles), cache: SeldomSet(cache), rateLimit: rateLimit, quota: quota, auth: auth, publicReason: SeldomSet(publicReason), policy: policy, backend: SeldomSet(backend), shaping: shaping, itemStart: itemStart, extent: extent, hasErrors: hasErrors))
     }
 
     @inlinable public var id: Located<String> {
@@ -134,12 +135,12 @@ public struct Route: Sendable {
         set { unique().fields.cache = SeldomSet(newValue) }
     }
     @inlinable public var rateLimit: LimitSetting? {
-        _read { yield box.fields.rateLimit.value }
-        set { unique().fields.rateLimit = SeldomSet(newValue) }
+        _read { yield box.fields.rateLimit }
+        set { unique().fields.rateLimit = newValue }
     }
     @inlinable public var quota: LimitSetting? {
-        _read { yield box.fields.quota.value }
-        set { unique().fields.quota = SeldomSet(newValue) }
+        _read { yield box.fields.quota }
+        set { unique().fields.quota = newValue }
     }
     @inlinable public var auth: Located<AuthSetting>? {
         _read { yield box.fields.auth }

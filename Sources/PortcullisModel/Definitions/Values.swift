@@ -111,7 +111,11 @@ public struct Limit: Sendable {
 }
 
 /// A limit field that may also say `none` to switch off an inherited limit.
-public enum LimitSetting: Sendable {
+///
+/// Indirect, so a setting is one reference: every route's effective route holds the
+/// setting it inherits, most often its API's, and inline that was about 120 bytes per
+/// route, copied whenever a rule read it.
+public indirect enum LimitSetting: Sendable {
     case none(SourceRange)
     case limit(Limit)
 
