@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPortcullisAllocator
 import Foundation
 import PortcullisSupport
 
@@ -20,6 +21,8 @@ struct Portcullis: ParsableCommand {
     /// `-h` stands alone, so such a word is refused before parsing (up to a `--`); other
     /// unknown words get ArgumentParser's own message.
     static func main() {
+        // Before any thread starts, so that every heap is made with the setting.
+        _ = portcullis_allocate_ahead()
         let arguments = Array(CommandLine.arguments.dropFirst())
         // A bare `portcullis` is a usage error: help, and the usage exit code.
         if arguments.isEmpty {
