@@ -36,8 +36,9 @@ let package = Package(
         .target(name: "PortcullisDiagnostics", dependencies: ["PortcullisSupport"], swiftSettings: inlineValueOperations),
         // SHA-256 on the processor's SHA extensions, where it has them.
         .target(name: "CPortcullisSHA256"),
-        // glibc's allocator told to grow its heaps in large steps (mallopt, which Glibc does not expose).
-        .target(name: "CPortcullisAllocator"),
+        // Process-wide settings the executable makes before its work starts, through C calls
+        // Swift's Glibc module does not expose: the allocator's growth, the first worker's CPU.
+        .target(name: "CPortcullisProcess"),
         .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
@@ -75,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "portcullis",
             dependencies: [
-                "CPortcullisAllocator",
+                "CPortcullisProcess",
                 "PortcullisCompiler",
                 "PortcullisImport",
                 "PortcullisEmit",
@@ -92,7 +93,7 @@ let package = Package(
         ),
         // Helpers several test targets share, such as a seeded random generator.
         .target(name: "PortcullisTestSupport", path: "Tests/PortcullisTestSupport"),
-        .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport", "PortcullisTestSupport", "CPortcullisAllocator"]),
+        .testTarget(name: "PortcullisSupportTests", dependencies: ["PortcullisSupport", "PortcullisTestSupport", "CPortcullisProcess"]),
         .testTarget(name: "PortcullisEmitTests", dependencies: ["PortcullisEmit"]),
         .testTarget(name: "PortcullisSyntaxTests", dependencies: ["PortcullisSyntax", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisPolicyXMLTests", dependencies: ["PortcullisPolicyXML"]),

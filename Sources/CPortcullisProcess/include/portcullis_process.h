@@ -1,5 +1,5 @@
-#ifndef PORTCULLIS_ALLOCATOR_H
-#define PORTCULLIS_ALLOCATOR_H
+#ifndef PORTCULLIS_PROCESS_H
+#define PORTCULLIS_PROCESS_H
 
 /// Asks glibc's allocator to take memory from the kernel in large steps: each heap grows
 /// 64 MiB ahead of what it hands out, and blocks up to 32 MiB come from the heaps rather
@@ -9,5 +9,14 @@
 /// when it is first written, as before. Call it before any thread starts; it does nothing
 /// where the C library is not glibc. Returns 1 when both settings took, 0 otherwise.
 int portcullis_allocate_ahead(void);
+
+/// The CPU the calling thread runs on, or -1 where the system cannot say.
+int portcullis_current_cpu(void);
+
+/// Moves the calling thread off `cpu` and leaves it free to run anywhere again, as it was:
+/// its affinity is narrowed to the other CPUs it may use, which migrates it, then given
+/// back. A hint, not a pin. Returns 1 when the thread was moved and its CPUs given back, 0
+/// otherwise (one CPU only, `cpu` not among its CPUs, or a system without affinity).
+int portcullis_leave_cpu(int cpu);
 
 #endif

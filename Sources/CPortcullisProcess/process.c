@@ -1,0 +1,45 @@
+#define _GNU_SOURCE
+#include "portcullis_process.h"
+#if defined(__linux__)
+// Also what defines __GLIBC__ below, when the C library is glibc.
+#include <malloc.h>
+#include <sched.h>
+#endif
+
+int portcullis_allocate_ahead(void) {
+#if defined(__GLIBC__)
+    // Setting either stops glibc from moving the mapping threshold as blocks are freed, so
+    // it is set as well: fixed at its default of 128 KiB, every larger block would be a
+    // fresh mapping whose pages fault in anew.
+    int threshold = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+    int pad = mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+    return threshold == 1 && pad == 1;
+#else
+    return 0;
+#endif
+}
+
+int portcullis_current_cpu(void) {
+#if defined(__GLIBC__)
+    return sched_getcpu();
+#else
+    return -1;
+#endif
+}
+
+int portcullis_leave_cpu(int cpu) {
+#if defined(__GLIBC__)
+    cpu_set_t original;
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof original, &original) != 0) return 0;
+    if (!CPU_ISSET(cpu, &original) || CPU_COUNT(&original) < 2) return 0;
+    cpu_set_t others = original;
+    CPU_CLR(cpu, &others);
+    if (sched_setaffinity(0, sizeof others, &others) != 0) return 0;
+    // Given back at once: the thread stays where it was moved until the scheduler has a
+    // reason to move it, and may run anywhere it could before.
+    return sched_setaffinity(0, sizeof original, &original) == 0;
+#else
+    (void)cpu;
+    return 0;
+#endif
+}
