@@ -27,6 +27,15 @@ int portcullis_current_cpu(void) {
 #endif
 }
 
+int portcullis_usable_cpus(void) {
+#if defined(__GLIBC__)
+    cpu_set_t mask;
+    return sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : 0;
+#else
+    return 0;
+#endif
+}
+
 int portcullis_leave_cpu(int cpu) {
 #if defined(__GLIBC__)
     cpu_set_t original;

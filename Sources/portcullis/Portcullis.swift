@@ -43,6 +43,7 @@ struct Portcullis: ParsableCommand {
     /// or decoding the inputs), the worker left the other core idle that long. Woken later,
     /// a thread goes back to the CPU it last ran on when that one is idle.
     private static func startWorkerElsewhere() {
+        guard portcullis_usable_cpus() > 1 else { return }
         let cpu = portcullis_current_cpu()
         DispatchQueue.global().async { _ = portcullis_leave_cpu(cpu) }
     }

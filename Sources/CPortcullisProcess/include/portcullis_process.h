@@ -13,6 +13,10 @@ int portcullis_allocate_ahead(void);
 /// The CPU the calling thread runs on, or -1 where the system cannot say.
 int portcullis_current_cpu(void);
 
+/// How many CPUs the calling thread may run on (its affinity, which `taskset` and cpusets
+/// narrow), or 0 where the system cannot say.
+int portcullis_usable_cpus(void);
+
 /// Moves the calling thread off `cpu` and leaves it free to run anywhere again, as it was:
 /// its affinity is narrowed to the other CPUs it may use, which migrates it, then given
 /// back. A hint, not a pin. Returns 1 when the thread was moved and its CPUs given back, 0
