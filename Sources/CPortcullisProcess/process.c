@@ -4,10 +4,16 @@
 // Also what defines __GLIBC__ below, when the C library is glibc.
 #include <malloc.h>
 #include <sched.h>
+#include <sys/resource.h>
 #endif
 
 int portcullis_allocate_ahead(void) {
 #if defined(__GLIBC__)
+    // Under a limit on address space or data, the heap taken ahead would use up what the
+    // limit leaves, and a small command would run out where it ran before.
+    struct rlimit address_space, data;
+    if (getrlimit(RLIMIT_AS, &address_space) != 0 || address_space.rlim_cur != RLIM_INFINITY) return 0;
+    if (getrlimit(RLIMIT_DATA, &data) != 0 || data.rlim_cur != RLIM_INFINITY) return 0;
     // Setting either stops glibc from moving the mapping threshold as blocks are freed, so
     // it is set as well: fixed at its default of 128 KiB, every larger block would be a
     // fresh mapping whose pages fault in anew.

@@ -23,7 +23,6 @@ struct Portcullis: ParsableCommand {
     static func main() {
         // Before any thread starts, so that every heap is made with the setting.
         _ = portcullis_allocate_ahead()
-        startWorkerElsewhere()
         let arguments = Array(CommandLine.arguments.dropFirst())
         // A bare `portcullis` is a usage error: help, and the usage exit code.
         if arguments.isEmpty {
@@ -35,16 +34,5 @@ struct Portcullis: ParsableCommand {
             exit(withError: ValidationError("unknown option '\(joined)'; options are spelled with two dashes, and '-h' stands alone"))
         }
         main(arguments)
-    }
-
-    /// Starts libdispatch's first worker thread now, and moves it off this thread's CPU.
-    /// Linux often places a new thread on its creator's CPU and moves it only after the two
-    /// have taken turns there for 10 to 30 ms; created by the first parallel work (reading
-    /// or decoding the inputs), the worker left the other core idle that long. Woken later,
-    /// a thread goes back to the CPU it last ran on when that one is idle.
-    private static func startWorkerElsewhere() {
-        guard portcullis_usable_cpus() > 1 else { return }
-        let cpu = portcullis_current_cpu()
-        DispatchQueue.global().async { _ = portcullis_leave_cpu(cpu) }
     }
 }

@@ -1,13 +1,41 @@
 import CPortcullisProcess
 import XCTest
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What the executable sets up before its work starts (README, "Lint, eleventh round").
 final class ProcessSetupTests: XCTestCase {
     /// A setting glibc refused, or a build that compiled the call away, would leave every
     /// lint making thousands of `mprotect` calls again.
     func testGlibcTakesBothAllocatorSettings() throws {
         #if canImport(Glibc)
+        for resource in [RLIMIT_AS, RLIMIT_DATA] {
+            var limit = rlimit()
+            XCTAssertEqual(getrlimit(Int32(resource.rawValue), &limit), 0)
+            guard limit.rlim_cur == rlim_t.max else { throw XCTSkip("this process runs under a memory limit") }
+        }
         XCTAssertEqual(portcullis_allocate_ahead(), 1)
+        #else
+        throw XCTSkip("the settings are glibc's")
+        #endif
+    }
+
+    /// Under `ulimit -v` the heap taken ahead would use up what the limit leaves: `--version`
+    /// crashed under a limit it had run under before.
+    func testNothingIsTakenAheadUnderAnAddressSpaceLimit() throws {
+        #if canImport(Glibc)
+        let resource = Int32(RLIMIT_AS.rawValue)
+        var original = rlimit()
+        XCTAssertEqual(getrlimit(resource, &original), 0)
+        guard original.rlim_max == rlim_t.max else { throw XCTSkip("the hard address-space limit is set") }
+        var limited = original
+        limited.rlim_cur = 1 << 42
+        XCTAssertEqual(setrlimit(resource, &limited), 0)
+        let taken = portcullis_allocate_ahead()
+        XCTAssertEqual(setrlimit(resource, &original), 0)
+        XCTAssertEqual(taken, 0)
         #else
         throw XCTSkip("the settings are glibc's")
         #endif
