@@ -36,10 +36,10 @@ let package = Package(
         .target(name: "PortcullisDiagnostics", dependencies: ["PortcullisSupport"], swiftSettings: inlineValueOperations),
         // SHA-256 on the processor's SHA extensions, where it has them.
         .target(name: "CPortcullisSHA256"),
-        // Process-wide settings the executable makes before its work starts, through C calls
-        // Swift's Glibc module does not expose: the allocator's growth, the first worker's CPU.
+        // Process-wide settings, through C calls Swift's Glibc module does not expose: the
+        // allocator's growth (set by the executable) and the first worker's CPU (ParallelMap).
         .target(name: "CPortcullisProcess"),
-        .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256"], swiftSettings: inlineValueOperations),
+        .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256", "CPortcullisProcess"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
         .target(

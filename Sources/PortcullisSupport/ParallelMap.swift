@@ -1,3 +1,4 @@
+import CPortcullisProcess
 import Dispatch
 
 /// Maps independent work items over all cores; results keep the input order.
@@ -28,6 +29,7 @@ public enum ParallelMap {
         _ indices: Range<Int>, startingWith order: [Int]?, _ transform: @Sendable (Int) -> Result
     ) -> [Result] {
         guard indices.count > 1 else { return indices.map(transform) }
+        _ = workerPlaced
         let slots = Slots<Result>(count: indices.count)
         DispatchQueue.concurrentPerform(iterations: indices.count) { position in
             let offset = order?[position] ?? position
@@ -35,6 +37,18 @@ public enum ParallelMap {
         }
         return slots.values()
     }
+
+    /// libdispatch's first worker, started before the first parallel work and moved off the
+    /// starting thread's CPU. Linux often places a new thread on its creator's CPU and moves
+    /// it only after the two have taken turns there for 10 to 30 ms, the other core idle
+    /// meanwhile. Woken later, a thread goes back to the CPU it last ran on when that one is
+    /// idle. Made once, by whichever work comes first; a process that never works in
+    /// parallel starts no thread for it.
+    private static let workerPlaced: Void = {
+        guard portcullis_usable_cpus() > 1 else { return }
+        let cpu = portcullis_current_cpu()
+        DispatchQueue.global().async { _ = portcullis_leave_cpu(cpu) }
+    }()
 
     /// The offsets of `sizes`, largest first; equal sizes keep their order.
     static func largestFirst(_ sizes: [Int]) -> [Int] {
@@ -47,6 +61,7 @@ public enum ParallelMap {
     ) -> (First, Second) {
         let firstSlot = Slots<First>(count: 1)
         let secondSlot = Slots<Second>(count: 1)
+        _ = workerPlaced
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             if index == 0 { firstSlot.store(first(), at: 0) } else { secondSlot.store(second(), at: 0) }
         }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import CPortcullisProcess
 import Foundation
 import PortcullisChecker
 import PortcullisCompiler
@@ -111,31 +110,14 @@ struct ReportOptions: ParsableArguments {
     }
 }
 
-/// Runs a command that reads inputs: starts the worker thread its parallel work will use
-/// (``startWorkerElsewhere()``), then turns driver failures into exit code 2 with a message
-/// on standard error.
+/// Turns driver failures into exit code 2 with a message on standard error.
 func runDriver(_ body: () throws -> Void) throws {
-    startWorkerElsewhere()
     do {
         try body()
     } catch let error as DriverError {
         FileHandle.standardError.write(Data("portcullis: error: \(error)\n".utf8))
         throw ExitCode(2)
     }
-}
-
-/// Starts libdispatch's first worker thread now, and moves it off this thread's CPU.
-/// Linux often places a new thread on its creator's CPU and moves it only after the two
-/// have taken turns there for 10 to 30 ms; created by the first parallel work (reading or
-/// decoding the inputs), the worker left the other core idle that long. Woken later, a
-/// thread goes back to the CPU it last ran on when that one is idle. Only commands that
-/// read inputs start it, once their arguments are parsed: under an address-space limit
-/// (`ulimit -v`) too small for a thread's stack, libdispatch waits for ever for the thread,
-/// and `--version`, `--help`, `rules` or a usage error must not.
-private func startWorkerElsewhere() {
-    guard portcullis_usable_cpus() > 1 else { return }
-    let cpu = portcullis_current_cpu()
-    DispatchQueue.global().async { _ = portcullis_leave_cpu(cpu) }
 }
 
 /// Ends the process once all output is written, without first freeing the compiled model:
