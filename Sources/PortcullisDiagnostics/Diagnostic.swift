@@ -3,11 +3,12 @@ public struct Diagnostic: Sendable {
     /// A secondary message, usually pointing at a related place (a declaration, an
     /// inherited value) or suggesting a fix.
     public struct Note: Sendable, Hashable {
-        public var message: String
+        /// Shown as ``Diagnostic/message`` is.
+        public private(set) var message: String
         public var range: SourceRange
 
         public init(_ message: String, at range: SourceRange) {
-            self.message = message
+            self.message = DisplayText.shown(message)
             self.range = range
         }
     }
@@ -27,8 +28,12 @@ public struct Diagnostic: Sendable {
 
     public var code: DiagnosticCode
     public var severity: Severity
-    /// Lowercase, one sentence, names in single quotes.
-    public var message: String
+    /// Lowercase, one sentence, names in single quotes. Names come from the input, and a
+    /// YAML escape can put any character in one: control characters are written as escapes
+    /// (``DisplayText/shown(_:)``), or a name holding a line break and `::error` would
+    /// forge a GitHub workflow command in a CI log, and a bidirectional override would make
+    /// the message read differently from what it says.
+    public private(set) var message: String
     public var range: SourceRange
     public var notes: [Note]
     /// Set when a suppression comment silenced this finding: it is kept for reports that
@@ -41,7 +46,7 @@ public struct Diagnostic: Sendable {
     ) {
         self.code = code
         self.severity = severity ?? code.defaultSeverity
-        self.message = message
+        self.message = DisplayText.shown(message)
         self.range = range
         self.notes = notes
     }

@@ -1,3 +1,5 @@
+import PortcullisSupport
+
 /// What text taken from the input may show in a report. A terminal or a CI log obeys
 /// control characters (a line break in a path can start a forged GitHub workflow
 /// command), and bidirectional overrides make text read differently from what it is.
@@ -8,6 +10,14 @@ public enum DisplayText {
         case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
         default: false
         }
+    }
+
+    /// `text` with its control characters written as ``escaped(_:)`` writes them. Nearly
+    /// all text has none, which a pass over its bytes tells, and is returned as it is.
+    public static func shown(_ text: String) -> String {
+        let printableASCII = text.withUTF8Bytes { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        guard !printableASCII, text.unicodeScalars.contains(where: isControl) else { return text }
+        return escaped(text.utf8)
     }
 
     /// `bytes`, such as a file name, with control characters written as escapes (`\n`,

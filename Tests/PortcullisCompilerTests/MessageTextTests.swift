@@ -1,0 +1,44 @@
+import Foundation
+import PortcullisChecker
+import XCTest
+
+/// Messages quote names from the input, and a YAML escape can put any character in a name:
+/// no report may carry a control character or a bidirectional override from one.
+final class MessageTextTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("defs"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// An unknown field whose name breaks the line and starts a workflow command, one that
+    /// clears the terminal and one that reverses the text, each quoted by its message.
+    func testNamesInMessagesCannotForgeWorkflowCommandsOrDriveTheTerminal() throws {
+        let gateway = RuleExample.baseGateway + """
+            "a\\n::warning file=x::forged": 1
+            "b\\e[2J": 1
+            "c\\u202Ed": 1
+            "scopez\\r": 1
+
+            """
+        try gateway.write(to: directory.appendingPathComponent("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for format in ["text", "github", "json", "sarif"] {
+            let result = try ToolProcess.run(["lint", "defs", "--format", format], in: directory)
+            XCTAssertEqual(result.status, 1, "\(format): \(result.stdout)\(result.stderr)")
+            let output = result.stdout + result.stderr
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertFalse(lines.contains { $0.hasPrefix("::warning file=x::forged") }, "\(format): \(output)")
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\r" }, format)
+            guard format == "text" else { continue }
+            XCTAssertTrue(output.contains("unknown field 'a\\n::warning file=x::forged' in a Gateway"), output)
+            XCTAssertTrue(output.contains("unknown field 'b\\x1b[2J' in a Gateway"), output)
+            XCTAssertTrue(output.contains("unknown field 'c\\u{202e}d' in a Gateway"), output)
+            XCTAssertTrue(output.contains("unknown field 'scopez\\r' in a Gateway"), output)
+        }
+    }
+}
