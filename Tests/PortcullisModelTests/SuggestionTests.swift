@@ -1,0 +1,78 @@
+import XCTest
+
+import PortcullisDiagnostics
+
+/// "Did you mean" compares names folded into reused buffers, ASCII byte by byte; these tests
+/// hold it to the plain definition: lowercase both names as strings, measure, and fall back
+/// to the one candidate that extends the name.
+final class SuggestionTests: XCTestCase {
+    func testLikelySlipsFindTheirName() {
+        XCTAssertEqual(Suggestion.closest(to: "scops", among: ["backend", "scopes", "routes"]), "scopes")
+        XCTAssertEqual(Suggestion.closest(to: "BackEnd", among: ["backend", "scopes"]), "backend")
+        XCTAssertEqual(Suggestion.closest(to: "tenant", among: ["tenant-id", "region"]), "tenant-id")
+        XCTAssertEqual(Suggestion.closest(to: "GRÖSSE", among: ["größe", "grace"]), "größe")
+    }
+
+    func testNamesTooFarOrAmbiguousGetNone() {
+        XCTAssertNil(Suggestion.closest(to: "x12345", among: ["backend", "scopes", "routes"]))
+        XCTAssertNil(Suggestion.closest(to: "tenant", among: ["tenant-id", "tenant-name"]))
+        XCTAssertNil(Suggestion.closest(to: "te", among: ["tenant-id"]))
+        XCTAssertNil(Suggestion.closest(to: String(repeating: "a", count: 129), among: [String(repeating: "a", count: 129)]))
+    }
+
+    /// A carriage return and a line feed are one character: a name ending in the return does
+    /// not start a candidate that goes on with the feed, as strings compare.
+    func testACarriageReturnBeforeALineFeedIsNotAPrefix() {
+        XCTAssertNil(Suggestion.closest(to: "abc\r", among: ["abc\r\nlonger", "q"]))
+        XCTAssertEqual(Suggestion.closest(to: "abc\r", among: ["abc\rlonger", "q"]), "abc\rlonger")
+    }
+
+    /// Thousands of names drawn from letters in both cases, letters whose lowercase has a
+    /// different number of scalars, combining marks and line breaks: every answer is the
+    /// plain definition's.
+    func testAnswersAreThePlainDefinitions() {
+        let pieces = ["a", "b", "c", "A", "B", "-", "ab", "abc", "é", "E\u{301}", "İ", "ß", "\r", "\n", "\r\n", "x"]
+        var generator = SeededGenerator(seed: 0x5EED)
+        func name() -> String {
+            (0..<Int.random(in: 0...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        }
+        for _ in 0..<3_000 {
+            let word = name()
+            let candidates = (0..<Int.random(in: 0...6, using: &generator)).map { _ in name() }
+            XCTAssertEqual(
+                Suggestion.closest(to: word, among: candidates), Self.plainClosest(to: word, among: candidates),
+                "\(word.debugDescription) among \(candidates.debugDescription)")
+        }
+    }
+
+    /// The definition, written as plainly as it reads.
+    private static func plainClosest(to word: String, among candidates: [String]) -> String? {
+        let target = Array(word.lowercased().unicodeScalars)
+        guard target.count <= 128 else { return nil }
+        let threshold = max(1, target.count / 3)
+        let near = candidates.compactMap { candidate -> (String, Int)? in
+            guard abs(candidate.unicodeScalars.count - target.count) <= threshold else { return nil }
+            let distance = Suggestion.editDistance(target, Array(candidate.lowercased().unicodeScalars))
+            return distance <= threshold ? (candidate, distance) : nil
+        }
+        if let best = near.min(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }) { return best.0 }
+        let lowered = word.lowercased()
+        let extensions = candidates.filter { $0.lowercased().hasPrefix(lowered) }
+        return lowered.count >= 3 && extensions.count == 1 ? extensions[0] : nil
+    }
+}
+
+/// A small, fixed pseudo-random sequence (SplitMix64), so a failure repeats.
+private struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
