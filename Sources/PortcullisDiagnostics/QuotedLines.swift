@@ -47,7 +47,7 @@ struct QuotedLines: Sendable {
             return from < to ? from..<to : nil
         }
         if let comment = YAMLComment.start(in: text),
-            CredentialScanner.looksLikeCredential(String(String.UnicodeScalarView(text[comment...])))
+            CredentialScanner.looksLikeCredential(String(scalars: text[comment...]))
         {
             columns.append(comment..<text.count)
         }

@@ -14,7 +14,8 @@ public struct JSONReporter: DiagnosticReporter {
 
     struct Document: Encodable {
         var version = 1
-        var diagnostics: [Entry]
+        /// Written on all cores by ``JSONReporter/entry(_:sources:)``.
+        var diagnostics: [StableJSON.Fragment]
         var summary: Summary
         var section: (name: String, value: any Encodable & Sendable)?
 
@@ -34,26 +35,6 @@ public struct JSONReporter: DiagnosticReporter {
         }
     }
 
-    struct Entry: Encodable {
-        var code: String
-        var slug: String
-        var severity: String
-        var message: String
-        var file: String
-        var line: UInt32
-        var column: UInt32
-        var endLine: UInt32
-        var endColumn: UInt32
-        var notes: [Note]
-    }
-
-    struct Note: Encodable {
-        var message: String
-        var file: String
-        var line: UInt32
-        var column: UInt32
-    }
-
     struct Summary: Encodable {
         var errors: Int
         var warnings: Int
@@ -64,32 +45,59 @@ public struct JSONReporter: DiagnosticReporter {
     }
 
     public func render(_ report: DiagnosticReport) -> String {
-        let entries = report.active.map { diagnostic in
-            Entry(
-                code: diagnostic.code.id,
-                slug: diagnostic.code.slug,
-                severity: diagnostic.severity.rawValue,
-                message: diagnostic.message,
-                file: report.sources.path(of: diagnostic.range.file),
-                line: diagnostic.range.start.line,
-                column: diagnostic.range.start.column,
-                endLine: diagnostic.range.end.line,
-                endColumn: diagnostic.range.end.column,
-                notes: diagnostic.notes.map {
-                    Note(
-                        message: $0.message, file: report.sources.path(of: $0.range.file),
-                        line: $0.range.start.line, column: $0.range.start.column)
-                }
-            )
-        }
+        let active = report.active
         let summary = report.summary
         let document = Document(
-            diagnostics: entries,
+            diagnostics: ParallelMap.map(active.indices) { Self.entry(active[$0], sources: report.sources) },
             summary: Summary(
                 errors: summary.errors, warnings: summary.warnings, notes: summary.notes, files: summary.files,
                 skipped: summary.skipped > 0 ? summary.skipped : nil),
             section: section
         )
         return StableJSON.encode(document)
+    }
+
+    /// One element of `diagnostics`, written directly rather than through a tree of
+    /// `Encodable` values, which was most of the time of a report with many findings.
+    /// Members go in sorted key order, as ``StableJSON`` writes them.
+    private static func entry(_ diagnostic: Diagnostic, sources: SourceFiles) -> StableJSON.Fragment {
+        var json = StableJSON.Writer(depth: 2)
+        let range = diagnostic.range
+        json.beginObject()
+        json.key("code")
+        json.string(diagnostic.code.id)
+        json.key("column")
+        json.number(range.start.column)
+        json.key("endColumn")
+        json.number(range.end.column)
+        json.key("endLine")
+        json.number(range.end.line)
+        json.key("file")
+        json.string(sources.path(of: range.file))
+        json.key("line")
+        json.number(range.start.line)
+        json.key("message")
+        json.string(diagnostic.message)
+        json.key("notes")
+        json.beginArray()
+        for note in diagnostic.notes {
+            json.beginObject()
+            json.key("column")
+            json.number(note.range.start.column)
+            json.key("file")
+            json.string(sources.path(of: note.range.file))
+            json.key("line")
+            json.number(note.range.start.line)
+            json.key("message")
+            json.string(note.message)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("severity")
+        json.string(diagnostic.severity.rawValue)
+        json.key("slug")
+        json.string(diagnostic.code.slug)
+        json.endObject()
+        return StableJSON.Fragment(json)
     }
 }

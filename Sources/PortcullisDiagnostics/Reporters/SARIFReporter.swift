@@ -235,7 +235,7 @@ public struct SARIFReporter: DiagnosticReporter {
         func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
         let start = line.firstIndex { !isWhitespace($0) } ?? line.endIndex
         let end = line.lastIndex { !isWhitespace($0) }.map { $0 + 1 } ?? start
-        let text = String(String.UnicodeScalarView(line[start..<end]))
+        let text = String(scalars: line[start..<end])
         return String(SHA256.hex(Array("\(diagnostic.code.id)\u{0}\(file.path)\u{0}\(text)".utf8)).prefix(16))
     }
 

@@ -1,3 +1,5 @@
+import PortcullisSupport
+
 /// The compiler-style format people read in a terminal:
 /// `path:line:column: severity: message [CODE]`, the source line, an underline, then notes.
 public struct TextReporter: DiagnosticReporter {
@@ -18,7 +20,7 @@ public struct TextReporter: DiagnosticReporter {
             out += paint(location(path, diagnostic.range.start), .bold)
             out += " " + paint("\(diagnostic.severity.rawValue):", color(for: diagnostic.severity))
             out += " " + paint(diagnostic.message, .bold) + " [\(diagnostic.code.id)]\n"
-            out += snippet(diagnostic.range, lines: lines)
+            quote(diagnostic.range, lines: lines, into: &out)
             for note in diagnostic.notes {
                 let notePath = report.sources.path(of: note.range.file)
                 out += paint(location(notePath, note.range.start), .bold)
@@ -49,11 +51,11 @@ public struct TextReporter: DiagnosticReporter {
     /// How many scalars of a source line a snippet shows at most.
     static let snippetWidth = 160
 
-    /// The quoted line with `^~~~` under the range; a range that runs past its first
+    /// Appends the quoted line with `^~~~` under the range; a range that runs past its first
     /// line is underlined to the end of that line. Long lines are cut to a window that
     /// keeps the caret in view.
-    private func snippet(_ range: SourceRange, lines: QuotedLines) -> String {
-        guard let text = lines.text(line: range.start.line, of: range.file) else { return "" }
+    private func quote(_ range: SourceRange, lines: QuotedLines, into out: inout String) {
+        guard let text = lines.text(line: range.start.line, of: range.file) else { return }
         let source = Array(text.unicodeScalars)
         var scalars = source.map(Self.displayable)
         for columns in lines.secretColumns(line: range.start.line, of: range.file, text: source) {
@@ -70,15 +72,22 @@ public struct TextReporter: DiagnosticReporter {
         }
         let last = min(scalars.count, first + Self.snippetWidth)
         let suffix = last < scalars.count ? "…" : ""
-        let shown = String(String.UnicodeScalarView(scalars[first..<last]))
         // A column past the decoded part of a very long line is shown at the window's end.
         let caretOffset = min(max(0, startColumn - 1 - first), last - first) + prefix.count
         let width = max(1, min(endColumn, last + 1) - startColumn)
         let gutter = String(range.start.line)
-        let pad = String(repeating: " ", count: gutter.count)
-        let marker = "^" + String(repeating: "~", count: width - 1)
-        return " \(gutter) | \(prefix)\(shown)\(suffix)\n \(pad) | "
-            + String(repeating: " ", count: caretOffset) + paint(marker, .green) + "\n"
+        out += " "
+        out += gutter
+        out += " | "
+        out += prefix
+        out += String(scalars: scalars[first..<last])
+        out += suffix
+        out += "\n "
+        out += String(repeating: " ", count: gutter.count)
+        out += " | "
+        out += String(repeating: " ", count: caretOffset)
+        out += paint("^" + String(repeating: "~", count: width - 1), .green)
+        out += "\n"
     }
 
     /// Quoted source must not drive the terminal: control characters and bidirectional
