@@ -131,6 +131,18 @@ extension StableJSON {
             bytes += (value ? "true" : "false").utf8
         }
 
+        /// A member whose value is a string.
+        public mutating func member(_ name: String, _ text: String) {
+            key(name)
+            string(text)
+        }
+
+        /// A member whose value is a number.
+        public mutating func member(_ name: String, number value: some BinaryInteger) {
+            key(name)
+            number(value)
+        }
+
         /// An array of strings.
         public mutating func strings(_ texts: [String]) {
             beginArray()
