@@ -1,3 +1,5 @@
+import PortcullisDiagnostics
+
 /// One thing the import says about a file of the tree: what became a field, what stayed
 /// raw and why, what was not imported, what must be resolved by hand.
 public struct ImportNote: Sendable, Encodable, Equatable {
@@ -14,12 +16,14 @@ public struct ImportNote: Sendable, Encodable, Equatable {
 
     public var kind: Kind
     /// The file or folder of the tree it is about, relative to the tree.
-    public var path: String
-    public var message: String
+    public private(set) var path: String
+    /// Quotes names and values of the tree, where a JSON escape can put any character:
+    /// control characters are shown as escapes, as in a ``Diagnostic``'s message.
+    public private(set) var message: String
 
     public init(_ kind: Kind, _ path: String, _ message: String) {
         self.kind = kind
-        self.path = path
-        self.message = message
+        self.path = DisplayText.shown(path)
+        self.message = DisplayText.shown(message)
     }
 }

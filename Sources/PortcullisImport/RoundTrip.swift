@@ -16,8 +16,14 @@ public struct RoundTrip: Sendable {
     /// A document or file of the estate the build does not give back as it was.
     public struct Difference: Sendable, Encodable, Equatable {
         /// The estate's file, relative to its tree.
-        public var path: String
-        public var message: String
+        public private(set) var path: String
+        /// Shown as an ``ImportNote``'s message is: control characters as escapes.
+        public private(set) var message: String
+
+        init(path: String, message: String) {
+            self.path = DisplayText.shown(path)
+            self.message = DisplayText.shown(message)
+        }
     }
 
     /// The lint of the imported project, as `lint` would report it.

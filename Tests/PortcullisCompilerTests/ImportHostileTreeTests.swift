@@ -267,6 +267,25 @@ final class ImportHostileTreeTests: XCTestCase {
         assertContains(result.stdout, "not-imported: apis/x\\nerror: policy.xml: forged: ")
     }
 
+    /// JSON escapes put any character in a property's name or value, which the report
+    /// quotes: none reaches the output raw, in text or JSON.
+    func testControlCharactersInTheTreesJSONAreShownEscaped() throws {
+        let hostile = #"\n::warning file=x::forged\u001b[2J\u202e\u0085"#
+        try write(
+            #"{"properties": {"path": "orders", "displayName": "Orders", "serviceUrl": "https://orders.example", "#
+                + #""subscriptionRequired": true, "extra\#(hostile)": 1}}"#, to: "apis/orders/apiInformation.json")
+        try FileManager.default.createDirectory(at: tree.appendingPathComponent("apis/legacy"), withIntermediateDirectories: true)
+        try write(#"{"properties": {"type": "soap\#(hostile)", "path": "legacy", "displayName": "Legacy"}}"#, to: "apis/legacy/apiInformation.json")
+        for format in ["text", "json"] {
+            let result = try runImport(["--format", format, "--allow-differences"], out: "out-\(format)", writesTo: work.appendingPathComponent("out-\(format)"))
+            let output = result.stdout + result.stderr
+            XCTAssertFalse(output.split(separator: "\n").contains { $0.hasPrefix("::warning file=x::forged") }, output)
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\u{85}" }, output)
+            guard format == "text" else { continue }
+            assertContains(output, "is a 'soap\\n::warning file=x::forged\\x1b[2J\\u{202e}\\u{0085}' API")
+        }
+    }
+
     func testLinksToFoldersOutsideTheTreeAreNotFollowed() throws {
         let operations = outside.appendingPathComponent("operations/list-orders")
         try FileManager.default.createDirectory(at: operations, withIntermediateDirectories: true)
