@@ -142,8 +142,7 @@ public enum Suggestion {
 
     /// `body` applied to the bytes of `name` if it is ASCII, as nearly every name is; nil otherwise.
     private static func withASCIIBytes<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
-        var name = name
-        return name.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? body(bytes) : nil }
+        name.withUTF8Bytes { bytes in bytes.allSatisfy { $0 < 0x80 } ? body(bytes) : nil }
     }
 
     /// Levenshtein distance between two sequences of scalars.
