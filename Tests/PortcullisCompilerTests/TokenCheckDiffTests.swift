@@ -54,6 +54,21 @@ final class TokenCheckDiffTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("privilege increase: route 'orders/cancel-order' checks tokens from 'partner' instead of 'entra'"), result.stdout)
     }
 
+    /// Messages quote changed values, where a YAML escape can put any character: a line
+    /// break cannot start a forged workflow command, nor an override reverse a line.
+    func testControlCharactersInChangedValuesAreShownEscaped() throws {
+        try edit("gateway.yaml", [(#"audiences: ["{{api-client-id}}"]"#, #"audiences: ["{{api-client-id}}\n::error file=x::forged\t"]"#)])
+        try edit("apis/catalog.yaml", [("backend: https://catalog.internal.contoso.com", #"backend: "https://catalog.internal.contoso.com\u202E""#)])
+        for format in ["text", "json", "markdown"] {
+            let output = try diff(format).stdout
+            XCTAssertFalse(output.split(separator: "\n").contains { $0.hasPrefix("::error file=x::forged") }, "\(format): \(output)")
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{202E}" || $0 == "\t" }, "\(format): \(output)")
+            guard format == "text" else { continue }
+            XCTAssertTrue(output.contains(#"accepts audience '00000000-0000-0000-0000-000000000000\n::error file=x::forged\t'"#), output)
+            XCTAssertTrue(output.contains(#"'https://catalog.internal.contoso.com\u{202e}'"#), output)
+        }
+    }
+
     func testCredentialsInChangedValuesAreNeverShown() throws {
         try edit("gateway.yaml", [("endpoint: https://idp.partner.example/oauth2/introspect", "endpoint: https://idp.partner.example/oauth2/introspect?key=AbCdEfGh12345678")])
         for format in ["text", "json", "markdown"] {

@@ -37,9 +37,19 @@ public struct AccessChange: Sendable, Equatable {
 
     public var category: Category
     public var subject: Subject
-    public var message: String
+    /// Quotes values of the definitions (an issuer, an audience, a backend URL), where a
+    /// YAML escape can put any character: control characters are shown as escapes, as in a
+    /// ``Diagnostic``'s message, so no line of the report can be forged.
+    public private(set) var message: String
     /// Where the change is: in HEAD, or in BASE for what was removed.
     public var place: Place
+
+    init(category: Category, subject: Subject, message: String, place: Place) {
+        self.category = category
+        self.subject = subject
+        self.message = DisplayText.shown(message)
+        self.place = place
+    }
 
     public struct Place: Sendable, Equatable, Comparable {
         public var file: String
