@@ -213,9 +213,12 @@ public enum BundleWriter {
                 throw DriverError.unreadable(folder, reason: failure.reason)
             }
             for entry in entries {
+                // A name found here is the pull request's, not the bundle's: shown escaped,
+                // or a line break and `::error` in a file's name would forge a workflow
+                // command in the report of what is not produced.
+                let shown = (relative.isEmpty ? "" : relative + "/") + DisplayText.escaped(entry.bytes)
                 guard let name = entry.name else {
-                    let shown = DisplayText.escaped(entry.bytes)
-                    differences.append(.unexpected(relative.isEmpty ? shown : relative + "/" + shown, what: "a name that is not UTF-8"))
+                    differences.append(.unexpected(shown, what: "a name that is not UTF-8"))
                     continue
                 }
                 let path = relative.isEmpty ? name : relative + "/" + name
@@ -225,16 +228,16 @@ public enum BundleWriter {
                     if status.mode != expectedFolder { differences.append(.mode(path, found: status.mode, expected: expectedFolder)) }
                     pending.append(path)
                 case .directory:
-                    differences.append(.unexpected(path, what: "a folder"))
+                    differences.append(.unexpected(shown, what: "a folder"))
                 case .file where expected[path] != nil:
                     if status.mode != expectedFile { differences.append(.mode(path, found: status.mode, expected: expectedFile)) }
                     files.append(path)
                 case .file:
-                    differences.append(.unexpected(path, what: "a file"))
+                    differences.append(.unexpected(shown, what: "a file"))
                 case .link:
-                    differences.append(.unexpected(path, what: "a symbolic link"))
+                    differences.append(.unexpected(shown, what: "a symbolic link"))
                 case .other:
-                    differences.append(.unexpected(path, what: "not a regular file"))
+                    differences.append(.unexpected(shown, what: "not a regular file"))
                 }
             }
         }

@@ -15,13 +15,14 @@ public struct Diagnostic: Sendable {
 
     /// How a finding was silenced by a `portcullis:ignore` comment.
     public struct Suppression: Sendable, Hashable {
-        /// The text after `--`, if the comment gave one.
-        public var reason: String?
+        /// The text after `--`, if the comment gave one; shown as ``Diagnostic/message`` is,
+        /// since a comment may hold bidirectional overrides.
+        public private(set) var reason: String?
         /// Where the comment is.
         public var range: SourceRange
 
         public init(reason: String?, range: SourceRange) {
-            self.reason = reason
+            self.reason = reason.map(DisplayText.shown)
             self.range = range
         }
     }

@@ -245,6 +245,21 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(lint.stdout.components(separatedBy: "[RF008]").count - 1, 4, "each renamed route is reported until the document agrees")
     }
 
+    /// The report quotes the document: a path holding ESC and a bidirectional override and
+    /// an operationId holding a line break and a C1 control are shown escaped, in text and JSON.
+    func testTheDocumentsControlCharactersAreShownEscaped() throws {
+        let document = Self.petStore
+            .replacingOccurrences(of: "  /pets:\n", with: "  \"/pets\\e[2J\\u202E\":\n")
+            .replacingOccurrences(of: "operationId: get-pet", with: "operationId: \"get\\n::error file=x::forged\\x85pet\"")
+        try write(document, to: "pets.yaml")
+        for (format, out) in [("text", "defs-text"), ("json", "defs-json")] {
+            let result = try run(["import", "openapi", "pets.yaml", "--out", out, "--format", format])
+            let output = result.stdout + result.stderr
+            XCTAssertFalse(output.split(separator: "\n").contains { $0.hasPrefix("::error file=x::forged") }, "\(format): \(output)")
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" || $0 == "\u{85}" }, "\(format): \(output)")
+        }
+    }
+
     func testTenThousandOperationsImportQuickly() throws {
         var text = "openapi: 3.0.0\ninfo: {title: Big, version: '1'}\nservers: [{url: 'https://big.example.com/api'}]\npaths:\n"
         for index in 0..<10_000 { text += "  /items\(index)/{id}:\n    get: {operationId: get-item-\(index), summary: Item \(index)}\n" }

@@ -41,4 +41,18 @@ final class MessageTextTests: XCTestCase {
             XCTAssertTrue(output.contains("unknown field 'scopez\\r' in a Gateway"), output)
         }
     }
+
+    /// A suppression's reason is the comment's text, which may hold a bidirectional
+    /// override as it is (YAML allows one in a comment); SARIF carries it as shown.
+    func testASuppressionsReasonIsShownEscaped() throws {
+        let fixture = GoldenFiles.fixtures.appendingPathComponent("diagnostics/checker-suppressions")
+        for name in ["gateway.yaml", "orders.yaml"] {
+            var text = try String(contentsOf: fixture.appendingPathComponent(name), encoding: .utf8)
+            text = text.replacingOccurrences(of: "-- the list is the same", with: "-- the list\u{202E} is the same")
+            try text.write(to: directory.appendingPathComponent("defs/\(name)"), atomically: true, encoding: .utf8)
+        }
+        let result = try ToolProcess.run(["lint", "defs", "--format", "sarif"], in: directory)
+        XCTAssertFalse(result.stdout.unicodeScalars.contains("\u{202E}"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(#""justification" : "the list\\u{202e} is the same for every caller""#), result.stdout)
+    }
 }

@@ -211,6 +211,26 @@ final class OutputFolderSafetyTests: XCTestCase {
             """)
     }
 
+    /// The output folder is often committed in the pull request: the names `--check` finds
+    /// there are shown escaped in every format, never as a forged workflow command.
+    func testCheckShowsTheNamesItFindsEscaped() throws {
+        XCTAssertEqual(try build(["--out", "out"]).status, 0)
+        let out = project.appendingPathComponent("out")
+        for name in ["x\n::error file=a::forged", "esc\u{1B}[2J\u{202E}ab"] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: out.appendingPathComponent("apim/" + name).path, contents: Data()))
+        }
+        for format in ["text", "github", "json"] {
+            let check = try build(["--out", "out", "--check", "--format", format])
+            XCTAssertEqual(check.status, 1, check.stdout + check.stderr)
+            let output = check.stdout + check.stderr
+            XCTAssertFalse(output.split(separator: "\n").contains { $0.hasPrefix("::error file=a::forged") }, "\(format): \(output)")
+            XCTAssertFalse(output.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" }, "\(format): \(output)")
+            guard format == "text" else { continue }
+            XCTAssertTrue(check.stderr.contains("not produced: apim/x\\n::error file=a::forged (a file)"), check.stderr)
+            XCTAssertTrue(check.stderr.contains("not produced: apim/esc\\x1b[2J\\u{202e}ab (a file)"), check.stderr)
+        }
+    }
+
     private func realPath(_ url: URL) -> String {
         guard let resolved = realpath(url.path, nil) else { return url.path }
         defer { free(resolved) }

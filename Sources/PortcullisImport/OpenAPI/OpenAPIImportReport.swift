@@ -27,14 +27,24 @@ public struct OpenAPIImportReport: Encodable, Sendable {
     }
 
     public struct RouteEntry: Encodable, Sendable {
-        /// The operation: its method (upper case), path and operationId as the document writes them.
+        /// The operation: its method (upper case), path and operationId as the document
+        /// writes them, control characters shown as escapes (``DisplayText/shown(_:)``).
         public var method: String
-        public var path: String
-        public var operationId: String?
+        public private(set) var path: String
+        public private(set) var operationId: String?
         /// The route's id and path as written in the API.
         public var route: String
         public var routePath: String
         public var line: UInt32
+
+        init(method: String, path: String, operationId: String?, route: String, routePath: String, line: UInt32) {
+            self.method = method
+            self.path = DisplayText.shown(path)
+            self.operationId = operationId.map(DisplayText.shown)
+            self.route = route
+            self.routePath = routePath
+            self.line = line
+        }
     }
 
     public struct Change: Encodable, Sendable {
@@ -48,13 +58,22 @@ public struct OpenAPIImportReport: Encodable, Sendable {
         }
 
         public var kind: Kind
-        /// What happened and why, one sentence.
-        public var message: String
-        /// How to fix it, when there is something to do.
-        public var fix: String?
+        /// What happened and why, one sentence. It quotes the document, so control
+        /// characters are shown as escapes, as in a ``Diagnostic``'s message.
+        public private(set) var message: String
+        /// How to fix it, when there is something to do; shown as `message` is.
+        public private(set) var fix: String?
         /// Where the document writes what the change is about; nil for what it does not write.
         public var line: UInt32?
         public var column: UInt32?
+
+        init(kind: Kind, message: String, fix: String?, line: UInt32?, column: UInt32?) {
+            self.kind = kind
+            self.message = DisplayText.shown(message)
+            self.fix = fix.map(DisplayText.shown)
+            self.line = line
+            self.column = column
+        }
     }
 
     /// The report as text: a line a file and a route, then a located line a change.
