@@ -82,9 +82,9 @@ extension DiagnosticCollector {
 public enum Suggestion {
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a likely typo.
     ///
-    /// Every unknown field of a file asks for one, so a hostile file of 160,000 of them spent
-    /// half its lint here: ASCII candidates (nearly all are) are lowercased byte by byte as
-    /// they are measured, instead of into a new string each.
+    /// Every unknown field of a file asks for one: lowercasing each candidate into a new
+    /// string was half of linting 20,000 unknown fields, so ASCII candidates (nearly all
+    /// are) are lowercased byte by byte as they are measured.
     public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         // Walked as an array: stepping through a sequence of a type only known at run time
         // cost more than measuring a name.
@@ -92,22 +92,14 @@ public enum Suggestion {
     }
 
     private static func closest(to word: String, among candidates: [String]) -> String? {
-        let target = word.lowercased().unicodeScalars.map(\.value)
+        let lowered = word.lowercased()
+        let target = lowered.unicodeScalars.map(\.value)
         guard target.count <= 128 else { return nil }
         let threshold = max(1, target.count / 3)
         var best: (candidate: String, distance: Int)?
         var row: [Int] = []
         for candidate in candidates {
-            // The distance is at least the difference in length: far longer or shorter
-            // candidates are skipped before measuring them.
-            let distance =
-                withASCIIBytes(of: candidate) { bytes in
-                    abs(bytes.count - target.count) > threshold
-                        ? Int.max : editDistance(target, bytes.lazy.map { UInt32($0.asciiLowercased) }, row: &row, beyond: threshold)
-                }
-                ?? (abs(candidate.unicodeScalars.count - target.count) > threshold
-                    ? Int.max
-                    : editDistance(target, candidate.lowercased().unicodeScalars.lazy.map(\.value), row: &row, beyond: threshold))
+            let distance = distance(from: target, to: candidate, within: threshold, row: &row)
             // Ties go to the first in sorted order, so the answer does not depend on the
             // order candidates come in (a set's order differs from run to run).
             if distance <= threshold,
@@ -118,30 +110,45 @@ public enum Suggestion {
         }
         if let best { return best.candidate }
         // A truncated name ('tenant' for 'tenant-id') is a likely slip too, when only one candidate fits.
-        let lowered = word.lowercased()
         guard lowered.count >= 3 else { return nil }
-        // Strings compare by characters, not scalars: between ASCII names the two differ only
-        // at a carriage return, which can join a line feed into one character, so names with
-        // one are compared as strings.
-        let carriageReturn = UInt8(ascii: "\r")
-        let plainPrefix = withASCIIBytes(of: lowered) { $0.contains(carriageReturn) ? nil : Array($0) } ?? nil
         var onlyExtension: String?
-        for candidate in candidates {
-            let extends =
-                plainPrefix.flatMap { prefix in
-                    withASCIIBytes(of: candidate) { bytes in
-                        bytes.contains(carriageReturn) ? nil : bytes.lazy.map(\.asciiLowercased).starts(with: prefix)
-                    } ?? nil
-                } ?? candidate.lowercased().hasPrefix(lowered)
-            guard extends else { continue }
+        for candidate in candidates where extends(candidate, lowered) {
             guard onlyExtension == nil else { return nil }
             onlyExtension = candidate
         }
         return onlyExtension
     }
 
+    /// The edit distance from `target` (lowercase scalar values) to `candidate` lowercased,
+    /// or more than `threshold` when it exceeds it. The distance is at least the difference in
+    /// length, so far longer or shorter candidates are not measured.
+    private static func distance(from target: [UInt32], to candidate: String, within threshold: Int, row: inout [Int]) -> Int {
+        let ascii = withASCIIBytes(of: candidate) { bytes in
+            abs(bytes.count - target.count) > threshold
+                ? threshold + 1 : editDistance(target, bytes.lazy.map { UInt32($0.asciiLowercased) }, row: &row, beyond: threshold)
+        }
+        if let ascii { return ascii }
+        guard abs(candidate.unicodeScalars.count - target.count) <= threshold else { return threshold + 1 }
+        return editDistance(target, candidate.lowercased().unicodeScalars.lazy.map(\.value), row: &row, beyond: threshold)
+    }
+
+    /// Whether `name`, lowercased, starts with `prefix`, which is lowercase already. Strings
+    /// compare by characters, not scalars; between ASCII names the two differ only at a
+    /// carriage return, which can join a line feed into one character, so only names without
+    /// one are compared byte by byte.
+    private static func extends(_ name: String, _ prefix: String) -> Bool {
+        let carriageReturn = UInt8(ascii: "\r")
+        let byBytes = withASCIIBytes(of: name) { bytes -> Bool? in
+            withASCIIBytes(of: prefix) { prefixBytes -> Bool? in
+                guard !bytes.contains(carriageReturn), !prefixBytes.contains(carriageReturn) else { return nil }
+                return bytes.lazy.map(\.asciiLowercased).starts(with: prefixBytes)
+            }
+        }
+        return byBytes ?? name.lowercased().hasPrefix(prefix)
+    }
+
     /// `body` applied to the bytes of `name` if it is ASCII, as nearly every name is; nil otherwise.
-    private static func withASCIIBytes<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+    private static func withASCIIBytes<Result>(of name: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result?) -> Result? {
         name.withUTF8Bytes { bytes in bytes.allSatisfy { $0 < 0x80 } ? body(bytes) : nil }
     }
 

@@ -2,9 +2,10 @@ import XCTest
 
 import PortcullisDiagnostics
 
-/// "Did you mean" compares names folded into reused buffers, ASCII byte by byte; these tests
-/// hold it to the plain definition: lowercase both names as strings, measure, and fall back
-/// to the one candidate that extends the name.
+/// "Did you mean" measures ASCII names from their bytes, lowercased as read, and stops a
+/// distance once it passes the threshold; these tests hold it to the plain definition:
+/// lowercase both names as strings, measure by the full table, and fall back to the one
+/// candidate that extends the name.
 final class SuggestionTests: XCTestCase {
     func testLikelySlipsFindTheirName() {
         XCTAssertEqual(Suggestion.closest(to: "scops", among: ["backend", "scopes", "routes"]), "scopes")
@@ -52,13 +53,33 @@ final class SuggestionTests: XCTestCase {
         let threshold = max(1, target.count / 3)
         let near = candidates.compactMap { candidate -> (String, Int)? in
             guard abs(candidate.unicodeScalars.count - target.count) <= threshold else { return nil }
-            let distance = Suggestion.editDistance(target, Array(candidate.lowercased().unicodeScalars))
+            let distance = levenshtein(target, Array(candidate.lowercased().unicodeScalars))
             return distance <= threshold ? (candidate, distance) : nil
         }
         if let best = near.min(by: { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }) { return best.0 }
         let lowered = word.lowercased()
         let extensions = candidates.filter { $0.lowercased().hasPrefix(lowered) }
         return lowered.count >= 3 && extensions.count == 1 ? extensions[0] : nil
+    }
+
+    /// Edit distance by the full table, written apart from the code it checks.
+    private static func levenshtein(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        var table = (0...a.count).map { i in (0...b.count).map { j in i == 0 ? j : (j == 0 ? i : 0) } }
+        for i in a.indices {
+            for j in b.indices {
+                table[i + 1][j + 1] = min(table[i][j + 1] + 1, table[i + 1][j] + 1, table[i][j] + (a[i] == b[j] ? 0 : 1))
+            }
+        }
+        return table[a.count][b.count]
+    }
+
+    /// The public distance, which file recognition uses, against the full table.
+    func testEditDistanceIsLevenshteins() {
+        for (a, b, expected) in [("", "", 0), ("abc", "", 3), ("", "ab", 2), ("kitten", "sitting", 3), ("portcullis", "portculis", 1), ("é", "e\u{301}", 2)] {
+            let (left, right) = (Array(a.unicodeScalars), Array(b.unicodeScalars))
+            XCTAssertEqual(Suggestion.editDistance(left, right), expected, "\(a) \(b)")
+            XCTAssertEqual(Self.levenshtein(left, right), expected, "\(a) \(b)")
+        }
     }
 }
 
