@@ -21,7 +21,7 @@ public enum DisplayText {
     }
 
     /// `bytes`, such as a file name, with control characters written as escapes (`\n`,
-    /// `\x1b`, `\u{202E}`) and each byte that is not valid UTF-8 as `\xff`.
+    /// `\x1b`, `\u{202e}`) and each byte that is not valid UTF-8 as `\xff`.
     public static func escaped(_ bytes: some Collection<UInt8>) -> String {
         var out = ""
         var parser = Unicode.UTF8.ForwardParser()

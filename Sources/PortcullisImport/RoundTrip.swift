@@ -185,7 +185,7 @@ private final class MemorySink: BundleSink, @unchecked Sendable {
     var files: [String: [UInt8]] { lock.withLock { made } }
 
     func receive(_ path: String, _ pieces: [[UInt8]]) throws {
-        let bytes = Array(pieces.joined())
+        let bytes = pieces.concatenated()
         lock.withLock { made[path] = bytes }
     }
 }

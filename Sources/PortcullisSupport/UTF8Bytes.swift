@@ -18,10 +18,23 @@ extension String {
     }
 }
 
+extension Array where Element == [UInt8] {
+    /// The pieces one after another, copied piece by piece: a joined view is copied byte by
+    /// byte, which was a sixth of rendering 160,000 findings as SARIF.
+    package func concatenated() -> [UInt8] {
+        guard count > 1 else { return first ?? [] }
+        var whole: [UInt8] = []
+        whole.reserveCapacity(reduce(0) { $0 + $1.count })
+        for piece in self { whole += piece }
+        return whole
+    }
+}
+
 extension String {
-    /// A string of `scalars`, encoded into its storage in one pass. A
-    /// `String.UnicodeScalarView` built from them grows and checks itself scalar by scalar,
-    /// about a thousand instructions a scalar, which dominated quoting a finding's line.
+    /// A string of `scalars`, their UTF-8 written straight into its storage (which the
+    /// initializer then validates once). A `String.UnicodeScalarView` built from them grows
+    /// and checks itself scalar by scalar, about a thousand instructions a scalar, which
+    /// dominated quoting a finding's line.
     @inlinable
     package init(scalars: some Collection<Unicode.Scalar>) {
         self.init(unsafeUninitializedCapacity: scalars.count * 4) { buffer in
