@@ -4,10 +4,12 @@ import PortcullisSupport
 /// control characters (a line break in a path can start a forged GitHub workflow
 /// command), and bidirectional overrides make text read differently from what it is.
 public enum DisplayText {
-    /// Control characters (C0, DEL, C1) and bidirectional overrides and isolates.
+    /// Control characters (C0, DEL, C1), the line and paragraph separators some viewers
+    /// break lines at, and every bidirectional formatting character: the embeddings,
+    /// overrides and isolates, and the marks (ALM, LRM, RLM) that reorder text around them.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: true
         default: false
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPortcullisProcess
 import Foundation
+import PortcullisDiagnostics
 import PortcullisSupport
 
 /// Every command names itself (`commandName`): a name ArgumentParser derives from the type
@@ -28,6 +29,12 @@ struct Portcullis: ParsableCommand {
         if arguments.isEmpty {
             FileHandle.standardError.write(Data(helpMessage().utf8 + [0x0A]))
             exit(withError: ExitCode.validationFailure)
+        }
+        // Every value on the command line is echoed by some message, ArgumentParser's among
+        // them, and none of them is meant to hold a control character: one that does is
+        // refused, shown escaped, before anything can echo it raw.
+        if let held = arguments.first(where: { $0.unicodeScalars.contains(where: DisplayText.isControl) }) {
+            exit(withError: ValidationError("argument '\(DisplayText.escaped(held.utf8))' holds control characters, which no option, value or path takes"))
         }
         let options = arguments.prefix { $0 != "--" }
         if let joined = options.first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.count > 2 && $0.contains("h") }) {
