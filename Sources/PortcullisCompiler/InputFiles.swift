@@ -23,35 +23,35 @@ public enum DriverError: Error, CustomStringConvertible {
     /// Every YAML file found was someone else's.
     case noPortcullisFiles([String], skipped: Int)
 
-    /// Paths are shown escaped: they may come from a hostile tree or command line.
-    public var description: String {
+    /// Shown escaped as a whole: paths, a working directory's name and git's own message,
+    /// which quotes both, may come from a hostile tree or environment.
+    public var description: String { DisplayText.shown(text) }
+
+    private var text: String {
         switch self {
-        case .pathNotFound(let path): "input path '\(Self.shown(path))' does not exist"
-        case .unreadable(let path, let reason): "cannot read '\(Self.shown(path))': \(reason)"
+        case .pathNotFound(let path): "input path '\(path)' does not exist"
+        case .unreadable(let path, let reason): "cannot read '\(path)': \(reason)"
         case .noInputs(let paths):
-            "no '*.yaml' or '*.yml' files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
-        case .unwritable(let path, let reason): "cannot write '\(Self.shown(path))': \(reason)"
+            "no '*.yaml' or '*.yml' files found in " + paths.map { "'\($0)'" }.joined(separator: ", ")
+        case .unwritable(let path, let reason): "cannot write '\(path)': \(reason)"
         case .refusedOutput(let path, let target?, let reason):
-            "will not replace '\(Self.shown(path))', a link to '\(Self.shown(target))': \(reason)"
-        case .refusedOutput(let path, nil, let reason): "will not replace '\(Self.shown(path))': \(reason)"
+            "will not replace '\(path)', a link to '\(target)': \(reason)"
+        case .refusedOutput(let path, nil, let reason): "will not replace '\(path)': \(reason)"
         case .unknownEnvironment(let name, let declared) where declared.isEmpty:
-            "unknown environment '\(Self.shown(name))': the definitions declare no 'kind: Environment' document"
+            "unknown environment '\(name)': the definitions declare no 'kind: Environment' document"
         case .unknownEnvironment(let name, let declared):
-            "unknown environment '\(Self.shown(name))'; the definitions declare "
+            "unknown environment '\(name)'; the definitions declare "
                 + declared.map { "'\($0)'" }.joined(separator: ", ")
         case .notPortcullis(let path):
-            "'\(Self.shown(path))' is not a Portcullis file: none of its documents has 'apiVersion: \(DocumentDecoder.apiVersion)'"
+            "'\(path)' is not a Portcullis file: none of its documents has 'apiVersion: \(DocumentDecoder.apiVersion)'"
         case .noPortcullisFiles(let paths, let skipped):
-            "no Portcullis files found in " + paths.map { "'\(Self.shown($0))'" }.joined(separator: ", ")
+            "no Portcullis files found in " + paths.map { "'\($0)'" }.joined(separator: ", ")
                 + " (\(skipped) other file\(skipped == 1 ? " was" : "s were") skipped; '--list-skipped' lists them)"
         case .standardInputTooLarge(let limit):
             "standard input holds more than \(limit) bytes, the limit (see '--max-file-size')"
-        case .git(let message):
-            "git failed: " + message.split(separator: "\n").map { DisplayText.escaped($0.utf8) }.joined(separator: "\n  ")
+        case .git(let message): "git failed: " + message
         }
     }
-
-    private static func shown(_ path: String) -> String { DisplayText.escaped(path.utf8) }
 }
 
 /// Finds and reads input files: the only part of linting that touches the file system.

@@ -117,6 +117,10 @@ func runDriver(_ body: () throws -> Void) throws {
     } catch let error as DriverError {
         FileHandle.standardError.write(Data("portcullis: error: \(error)\n".utf8))
         throw ExitCode(2)
+    } catch where !(error is ExitCode || error is ValidationError || error is CleanExit) {
+        // A file system error names paths, the temporary folder's among them, as they are.
+        FileHandle.standardError.write(Data("portcullis: error: \(DisplayText.shown(String(describing: error)))\n".utf8))
+        throw ExitCode(2)
     }
 }
 

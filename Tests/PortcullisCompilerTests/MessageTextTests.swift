@@ -24,7 +24,7 @@ final class MessageTextTests: XCTestCase {
             "b\\e[2J": 1
             "c\\u202Ed": 1
             "scopez\\r": 1
-            "d\\u2028e\\u200Ff\\u061C": 1
+            "d\\u2028e\\u200Ff\\u061Cg\\u200Eh\\u2029": 1
 
             """
         try gateway.write(to: directory.appendingPathComponent("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -34,13 +34,13 @@ final class MessageTextTests: XCTestCase {
             let output = result.stdout + result.stderr
             let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
             XCTAssertFalse(lines.contains { $0.hasPrefix("::warning file=x::forged") }, "\(format): \(output)")
-            XCTAssertFalse(output.unicodeScalars.contains { "\u{1B}\u{202E}\r\u{2028}\u{200F}\u{061C}".unicodeScalars.contains($0) }, format)
+            XCTAssertFalse(output.unicodeScalars.contains { "\u{1B}\u{202E}\r\u{2028}\u{2029}\u{200E}\u{200F}\u{061C}".unicodeScalars.contains($0) }, format)
             guard format == "text" else { continue }
             XCTAssertTrue(output.contains("unknown field 'a\\n::warning file=x::forged' in a Gateway"), output)
             XCTAssertTrue(output.contains("unknown field 'b\\x1b[2J' in a Gateway"), output)
             XCTAssertTrue(output.contains("unknown field 'c\\u{202e}d' in a Gateway"), output)
             XCTAssertTrue(output.contains("unknown field 'scopez\\r' in a Gateway"), output)
-            XCTAssertTrue(output.contains("unknown field 'd\\u{2028}e\\u{200f}f\\u{061c}' in a Gateway"), output)
+            XCTAssertTrue(output.contains("unknown field 'd\\u{2028}e\\u{200f}f\\u{061c}g\\u{200e}h\\u{2029}' in a Gateway"), output)
         }
     }
 
@@ -55,15 +55,74 @@ final class MessageTextTests: XCTestCase {
             ["lint", "--format", forged, "defs"], ["lint", "--" + forged, "defs"], ["lint", "defs/" + forged],
             ["build", "defs", "--out", forged], ["lint", "--", forged],
         ]
+        let separatorsAndMarks = ["\u{2028}", "\u{2029}", "\u{200E}", "\u{200F}", "\u{061C}", "\u{85}", "\t"].map { ["explain", "LP00" + $0] }
+        for arguments in separatorsAndMarks {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("argument 'LP00\\"), "\(arguments): \(result.stderr)")
+        }
         for arguments in commands {
             let result = try ToolProcess.run(arguments, in: directory)
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
-            let lines = (result.stdout + result.stderr).split(separator: "\n", omittingEmptySubsequences: false)
-            XCTAssertFalse(lines.contains { $0.trimmingPrefix(while: \.isWhitespace).hasPrefix("::error") }, "\(arguments): \(result.stderr)")
-            XCTAssertFalse(result.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{202E}" }, "\(arguments)")
+            assertNoForgedLine(result, "\(arguments)")
+            XCTAssertFalse(result.stderr.unicodeScalars.contains("\u{202E}"), "\(arguments)")
             XCTAssertTrue(result.stderr.contains("holds control characters, which no option, value or path takes"), result.stderr)
             XCTAssertTrue(result.stderr.contains(shown), "\(arguments): \(result.stderr)")
         }
+    }
+
+    /// Letters of any script are not control characters: an argument of accented, Hebrew,
+    /// Arabic or CJK letters, or an emoji joined by U+200D, is taken as given.
+    func testArgumentsInAnyScriptAreTakenAsGiven() throws {
+        for name in ["café", "עברית", "عربي", "漢字", "👩\u{200D}💻"] {
+            try RuleExample.baseGateway.write(to: directory.appendingPathComponent("defs/\(name).yaml"), atomically: false, encoding: .utf8)
+            let result = try ToolProcess.run(["lint", "defs/\(name).yaml"], in: directory)
+            XCTAssertFalse(result.stderr.contains("control characters"), "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("\(name).yaml"), "\(name): \(result.stdout)\(result.stderr)")
+            try FileManager.default.removeItem(at: directory.appendingPathComponent("defs/\(name).yaml"))
+        }
+    }
+
+    /// The working directory's name is no argument, and a link that leads out of it is
+    /// refused with the folder's name in the message: shown escaped.
+    func testAWorkingDirectorysNameIsShownEscaped() throws {
+        let hostile = directory.appendingPathComponent("x\n::error file=a::forged\u{1B}[2J")
+        try FileManager.default.createDirectory(at: hostile, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: hostile.appendingPathComponent("link.yaml").path, withDestinationPath: directory.appendingPathComponent("defs").path)
+        let result = try ToolProcess.run(["lint", "link.yaml"], in: hostile)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        assertNoForgedLine(result, "a link out of a hostile working directory")
+        XCTAssertTrue(result.stderr.contains("leads outside '"), result.stderr)
+        XCTAssertTrue(result.stderr.contains(#"x\n::error file=a::forged\x1b[2J'"#), result.stderr)
+    }
+
+    /// Git's messages quote its repository's path as they are; so do Foundation's errors
+    /// the temporary folder's: each is shown as one line, escaped.
+    func testGitsAndTheFileSystemsMessagesAreShownEscaped() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let git = try ToolProcess.run(
+            ["diff", "--git-base", "HEAD", "defs"], in: contoso.url, environment: ["GIT_DIR": "/nonexistent\n  ::error file=b::forged"])
+        XCTAssertEqual(git.status, 2, git.stderr)
+        assertNoForgedLine(git, "git's message")
+        XCTAssertTrue(git.stderr.contains(#"git failed: fatal: not a git repository: '/nonexistent\n  ::error file=b::forged'"#), git.stderr)
+
+        let file = directory.appendingPathComponent("a-file")
+        try Data().write(to: file)
+        let temporary = try ToolProcess.run(
+            ["diff", "--git-base", "HEAD", "defs"], in: contoso.url, environment: ["TMPDIR": file.path + "/t\n::error file=t::forged"])
+        XCTAssertEqual(temporary.status, 2, temporary.stderr)
+        assertNoForgedLine(temporary, "a file system error")
+        XCTAssertTrue(temporary.stderr.hasPrefix("portcullis: error: "), temporary.stderr)
+        XCTAssertTrue(temporary.stderr.contains(#"/t\n::error file=t::forged"#), temporary.stderr)
+    }
+
+    /// GitHub's runner reads a line as a workflow command after trimming leading white space.
+    private func assertNoForgedLine(_ result: ToolProcess.Result, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        let lines = (result.stdout + result.stderr).split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertFalse(lines.contains { $0.trimmingPrefix(while: \.isWhitespace).hasPrefix("::") }, "\(what): \(result.stderr)", file: file, line: line)
+        XCTAssertFalse(result.stderr.unicodeScalars.contains("\u{1B}"), what, file: file, line: line)
     }
 
     /// A suppression's reason is the comment's text, which may hold a bidirectional
