@@ -20,14 +20,16 @@ public enum SHA256 {
     /// The digest of `pieces` one after another, as 64 lowercase hexadecimal digits: a
     /// large file made in pieces is hashed without joining them.
     public static func hex<Pieces: Sequence>(pieces: Pieces) -> String where Pieces.Element: Collection<UInt8> {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(64)
-        for byte in digest(pieces: pieces, hardware: hardware) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        let digits: StaticString = "0123456789abcdef"
+        return withDigest(pieces: pieces, hardware: hardware) { digest in
+            String(unsafeUninitializedCapacity: 64) { text in
+                for (index, byte) in digest.enumerated() {
+                    text[2 * index] = digits.utf8Start[Int(byte >> 4)]
+                    text[2 * index + 1] = digits.utf8Start[Int(byte & 0x0F)]
+                }
+                return 64
+            }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     public static func digest<Bytes: Collection<UInt8>>(_ message: Bytes) -> [UInt8] {
@@ -36,24 +38,38 @@ public enum SHA256 {
 
     /// The digest by the hardware's compression or the portable one, which tests compare.
     static func digest<Pieces: Sequence>(pieces: Pieces, hardware: Bool) -> [UInt8] where Pieces.Element: Collection<UInt8> {
+        withDigest(pieces: pieces, hardware: hardware) { Array($0) }
+    }
+
+    /// `body` given the 32 bytes of the digest where they lie: a line hash per finding
+    /// makes no array for them.
+    private static func withDigest<Pieces: Sequence, Result>(
+        pieces: Pieces, hardware: Bool, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result where Pieces.Element: Collection<UInt8> {
         var hasher = Hasher(hardware: hardware)
         for piece in pieces {
             if piece.withContiguousStorageIfAvailable({ hasher.update(UnsafeRawBufferPointer($0)) }) == nil {
                 Array(piece).withUnsafeBytes { hasher.update($0) }
             }
         }
-        return hasher.finish()
+        let h = hasher.finish()
+        var bigEndian = (
+            h.0.bigEndian, h.1.bigEndian, h.2.bigEndian, h.3.bigEndian, h.4.bigEndian, h.5.bigEndian, h.6.bigEndian, h.7.bigEndian
+        )
+        return withUnsafeBytes(of: &bigEndian, body)
     }
 
-    /// The running state of one digest.
+    typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    /// The running state of one digest. It lives on the stack: hashing a short message,
+    /// such as a line per finding, allocates nothing.
     private struct Hasher {
         let hardware: Bool
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
-        )
-        var w = [UInt32](repeating: 0, count: 64)
-        /// Bytes short of a whole block, waiting for the next piece or the end.
-        var pending: [UInt8] = []
+        var h: State = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        /// Bytes short of a whole block, waiting for the next piece or the end: the first
+        /// `pendingCount` of 64 held in line.
+        var pending = SIMD64<UInt8>()
+        var pendingCount = 0
         var length = 0
 
         init(hardware: Bool) {
@@ -61,32 +77,39 @@ public enum SHA256 {
         }
 
         mutating func update(_ buffer: UnsafeRawBufferPointer) {
+            guard !buffer.isEmpty else { return }
             length += buffer.count
             var rest = buffer[...]
-            if !pending.isEmpty {
-                let taken = min(64 - pending.count, rest.count)
-                pending += rest.prefix(taken)
-                rest = rest.dropFirst(taken)
-                guard pending.count == 64 else { return }
-                pending.withUnsafeBytes { compressBlocks($0) }
-                pending.removeAll(keepingCapacity: true)
+            if pendingCount > 0 {
+                let taken = UnsafeRawBufferPointer(rebasing: rest.prefix(64 - pendingCount))
+                withUnsafeMutableBytes(of: &pending) { UnsafeMutableRawBufferPointer(rebasing: $0[pendingCount...]).copyMemory(from: taken) }
+                pendingCount += taken.count
+                rest = rest.dropFirst(taken.count)
+                guard pendingCount == 64 else { return }
+                let block = pending
+                withUnsafeBytes(of: block) { compressBlocks($0) }
+                pendingCount = 0
             }
             let whole = rest.count / 64 * 64
             compressBlocks(UnsafeRawBufferPointer(rebasing: rest.prefix(whole)))
-            pending += rest.dropFirst(whole)
+            let tail = UnsafeRawBufferPointer(rebasing: rest.dropFirst(whole))
+            withUnsafeMutableBytes(of: &pending) { $0.copyMemory(from: tail) }
+            pendingCount = tail.count
         }
 
-        /// The tail: the last partial block, the 0x80 marker and the message length in bits.
-        mutating func finish() -> [UInt8] {
-            var tail = pending
-            tail.append(0x80)
-            while tail.count % 64 != 56 { tail.append(0) }
-            let bitLength = UInt64(length) * 8
-            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-            tail.withUnsafeBytes { compressBlocks($0) }
-            return [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].flatMap { word in
-                (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) }
+        /// The tail: the last partial block, the 0x80 marker and the message length in
+        /// bits, in one block or, when fewer than 9 bytes are left in it, two.
+        mutating func finish() -> State {
+            var tail = (SIMD64<UInt8>(), SIMD64<UInt8>())
+            let count = pendingCount < 56 ? 64 : 128
+            let block = pending
+            withUnsafeMutableBytes(of: &tail) { tail in
+                withUnsafeBytes(of: block) { tail.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(pendingCount))) }
+                tail[pendingCount] = 0x80
+                tail.storeBytes(of: (UInt64(length) &* 8).bigEndian, toByteOffset: count - 8, as: UInt64.self)
+                compressBlocks(UnsafeRawBufferPointer(rebasing: tail.prefix(count)))
             }
+            return h
         }
 
         /// Compresses every whole block of `blocks`.
@@ -101,18 +124,15 @@ public enum SHA256 {
                 return
             }
             for block in 0..<count {
-                SHA256.compress(UnsafeRawBufferPointer(rebasing: blocks[(block * 64)..<(block * 64 + 64)]), &h, &w)
+                SHA256.compress(UnsafeRawBufferPointer(rebasing: blocks[(block * 64)..<(block * 64 + 64)]), &h)
             }
         }
     }
 
-    fileprivate static func compress(
-        _ block: UnsafeRawBufferPointer, _ h: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
-        _ w: inout [UInt32]
-    ) {
-        // Unchecked buffers: the bounds checks of `k`, `w` and the block were a third of
-        // hashing a bundle.
-        w.withUnsafeMutableBufferPointer { w in
+    fileprivate static func compress(_ block: UnsafeRawBufferPointer, _ h: inout State) {
+        // Unchecked buffers, the message schedule on the stack: the bounds checks of `k`,
+        // `w` and the block were a third of hashing a bundle.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
                 w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
             }

@@ -53,6 +53,34 @@ final class SHA256Tests: XCTestCase {
             SHA256.digest(pieces: [Array("abc".utf8)], hardware: SHA256.hardware))
     }
 
+    /// Lengths where the padding's marker and length fall in the same block, need a second
+    /// one, or fill the first exactly; digests of runs of 'a' from another implementation
+    /// (Python's hashlib), through both compressions and in two pieces.
+    func testLengthsAroundThePadding() {
+        let digests = [
+            55: "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318",
+            56: "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a",
+            57: "f13b2d724659eb3bf47f2dd6af1accc87b81f09f59f2b75e5c0bed6589dfe8c6",
+            63: "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34",
+            64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
+            65: "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0",
+            119: "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb",
+            120: "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c",
+            127: "c57e9278af78fa3cab38667bef4ce29d783787a2f731d4e12200270f0c32320a",
+            128: "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e",
+        ]
+        for (length, expected) in digests {
+            let message = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            XCTAssertEqual(SHA256.hex(message), expected, "length \(length)")
+            XCTAssertEqual(SHA256.hex(pieces: [message[..<7], message[7...]]), expected, "length \(length) in pieces")
+            let portable = SHA256.digest(pieces: [message], hardware: false)
+            XCTAssertEqual(portable.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(), expected)
+        }
+        XCTAssertEqual(
+            SHA256.hex(Array("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu".utf8)),
+            "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1")
+    }
+
     /// A message in pieces, cut anywhere, has the digest of the whole.
     func testPiecesHashAsTheWhole() {
         let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
