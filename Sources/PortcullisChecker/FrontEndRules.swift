@@ -9,8 +9,12 @@ enum FrontEndRules {
     static let descriptions: [RuleDescription] = [
         RuleDescription(
             .yamlSyntax,
-            rationale: "A file that is not well-formed YAML cannot be read past the error, so everything after it goes unchecked.",
-            fix: "Fix the YAML at the position shown; the note says what libyaml was reading.",
+            rationale: """
+                A file that is not well-formed YAML cannot be read past the error, so everything after it goes unchecked. \
+                The next-line character and the line and paragraph separators (U+0085, U+2028, U+2029) end a line for libyaml, which follows YAML 1.1, \
+                but not in an editor, so what a reviewer reads as the rest of a comment would be read as YAML: a file holding one is not read.
+                """,
+            fix: "Fix the YAML at the position shown; the note says what libyaml was reading, or which escape to write instead of the character.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]\n↓")],
             nonTriggering: [validAPI]),
         RuleDescription(

@@ -5,7 +5,7 @@
 extension DiagnosticCode {
     public static let yamlSyntax = DiagnosticCode(
         "YS001", "yaml-syntax", .error,
-        summary: "the file is not well-formed YAML, is not valid UTF-8, or has a non-UTF-8 byte-order mark")
+        summary: "the file is not well-formed YAML, is not valid UTF-8, has a non-UTF-8 byte-order mark, or holds a line break only YAML 1.1 sees")
     public static let duplicateKey = DiagnosticCode(
         "YS002", "duplicate-key", .error,
         summary: "a mapping repeats a key")

@@ -49,7 +49,71 @@ public struct YAMLReader {
                 at: .point(file, line: 1, column: 1))
             return false
         }
+        if let found = Self.firstYAML11LineBreak(in: bytes) {
+            // Counted, as libyaml counts, from after a byte-order mark.
+            let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            let position = bytes.withUnsafeBufferPointer {
+                Self.position(ofByte: found.offset - start, in: UnsafeBufferPointer(rebasing: $0[start...]), firstLine: 1)
+            }
+            let point = SourceRange.point(file, line: Int(position.line), column: Int(position.column))
+            diagnostics.report(
+                .yamlSyntax,
+                "\(found.name) \(DisplayText.codePoint(found.scalar)) ends a line for the YAML reader (YAML 1.1) but not in an editor, "
+                    + "so text after it would be read as YAML where it looks like part of the line",
+                at: point,
+                notes: [Diagnostic.Note("write it as the escape '\\\(found.escape)' in a double-quoted string, or remove it", at: point)])
+            return false
+        }
         return true
+    }
+
+    /// The first NEL (U+0085), LS (U+2028) or PS (U+2029).
+    /// libyaml breaks lines at them as YAML 1.1 says; editors and YAML 1.2 do not, so a
+    /// reviewer would read `# note<LS>scopes: [admin]` as one comment. Their lead bytes
+    /// are found by `memchr`, each searched again only once it is passed, so the scan
+    /// stays linear and nearly free for ASCII.
+    static func firstYAML11LineBreak(in bytes: [UInt8]) -> (offset: Int, scalar: UInt32, name: String, escape: String)? {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            func next(_ lead: UInt8, from start: Int) -> Int? {
+                guard start < buffer.count, let found = memchr(base + start, Int32(lead), buffer.count - start) else { return nil }
+                return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            var nextC2 = next(0xC2, from: 0)
+            var nextE2 = next(0xE2, from: 0)
+            while let index = [nextC2, nextE2].compactMap({ $0 }).min() {
+                if index == nextC2 {
+                    if index + 1 < buffer.count, buffer[index + 1] == 0x85 { return (index, 0x85, "next-line character", "N") }
+                    nextC2 = next(0xC2, from: index + 1)
+                } else {
+                    if index + 2 < buffer.count, buffer[index + 1] == 0x80, buffer[index + 2] == 0xA8 || buffer[index + 2] == 0xA9 {
+                        let isLine = buffer[index + 2] == 0xA8
+                        return (index, isLine ? 0x2028 : 0x2029, isLine ? "line separator" : "paragraph separator", isLine ? "L" : "P")
+                    }
+                    nextE2 = next(0xE2, from: index + 1)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Line and column of a byte offset, counting columns in Unicode scalars as libyaml
+    /// does and lines at LF, CR and CRLF.
+    static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>, firstLine: Int) -> SourcePosition {
+        var line = firstLine
+        var column = 1
+        var index = 0
+        while index < offset {
+            let byte = bytes[index]
+            if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80, byte != 0x0D {
+                column += 1
+            }
+            index += 1
+        }
+        return SourcePosition(line: line, column: column)
     }
 
     /// Reads the documents of one chunk of a file that passed ``preflight(_:diagnostics:)``.
@@ -526,7 +590,7 @@ private struct TreeBuilder {
             default:
                 message = problem
             }
-            let where_ = positionOfByte(offset)
+            let where_ = YAMLReader.position(ofByte: offset, in: bytes, firstLine: 1 + lineOffset)
             diagnostics.report(
                 .yamlSyntax, message, at: .point(file, line: Int(where_.line), column: Int(where_.column)))
             return
@@ -547,23 +611,6 @@ private struct TreeBuilder {
         return "0x" + (digits.count < 2 ? "0" + digits : digits)
     }
 
-    /// Line and column of a byte offset, counting columns in Unicode scalars as libyaml does.
-    private func positionOfByte(_ offset: Int) -> SourcePosition {
-        var line = 1 + lineOffset
-        var column = 1
-        var index = 0
-        while index < offset {
-            let byte = bytes[index]
-            if byte == 0x0A || (byte == 0x0D && (index + 1 >= bytes.count || bytes[index + 1] != 0x0A)) {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80, byte != 0x0D {
-                column += 1
-            }
-            index += 1
-        }
-        return SourcePosition(line: line, column: column)
-    }
 }
 
 /// The texts of short scalars made lately, so that what a file repeats (keys such as `id`

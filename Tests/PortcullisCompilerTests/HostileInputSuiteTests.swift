@@ -117,6 +117,30 @@ final class HostileInputSuiteTests: XCTestCase {
         try lint(["cr.yaml": Array(body.replacingOccurrences(of: "\n", with: "\r").utf8)], expect: ["cr.yaml:4:1: error: unknown field 'owner'"])
     }
 
+    /// libyaml breaks lines at NEL, LS and PS (YAML 1.1); an editor does not, so a key after
+    /// one looks like part of a comment. The file is refused where the character stands,
+    /// and nothing after it is read.
+    func testLineBreaksOnlyYAML11SeesAreRefusedWhereTheyStand() throws {
+        let head = "apiVersion: portcullis/v1\nkind: API\nname: a\n"
+        let cases: [(String, [UInt8], String)] = [
+            ("comment", Array((head + "# reviewed as a comment\u{2028}owner: x\n").utf8),
+             "comment.yaml:4:24: error: line separator U+2028 ends a line for the YAML reader"),
+            ("quoted", Array((head + "description: \"a\u{2029}b\"\n").utf8), "quoted.yaml:4:16: error: paragraph separator U+2029"),
+            ("bom", [0xEF, 0xBB, 0xBF] + Array((head + "a: \"x\u{85}\"\r\n").utf8), "bom.yaml:4:6: error: next-line character U+0085"),
+        ]
+        for (name, bytes, expected) in cases {
+            try? FileManager.default.removeItem(at: directory)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let result = try lint(["\(name).yaml": bytes], expect: [expected, "[YS001]", "1 error, 0 warnings"])
+            XCTAssertFalse(result.stdout.contains("unknown field"), result.stdout)
+        }
+        let escaped = head + "description: \"a\\Lb\\Pc\\Nd café — °\"\n"
+        try? FileManager.default.removeItem(at: directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let result = try lint(["escaped.yaml": Array(escaped.utf8)], expect: [])
+        XCTAssertFalse(result.stdout.contains("[YS001]"), result.stdout)
+    }
+
     func testTabsAndNULs() throws {
         try lint(["tabs.yaml": Array("a:\n\tb: 1\n".utf8) + Self.portcullisTrailer], expect: ["tabs.yaml:2:1: error:", "[YS001]"])
         try lint(["nul.yaml": Array("a: 1\nb: x".utf8) + [0x00] + Array("y\n".utf8)], expect: ["nul.yaml:2:5: error: control character U+0000"])
