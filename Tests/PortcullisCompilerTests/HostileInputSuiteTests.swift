@@ -125,16 +125,21 @@ final class HostileInputSuiteTests: XCTestCase {
         let cases: [(String, [UInt8], String)] = [
             ("comment", Array((head + "# reviewed as a comment\u{2028}owner: x\n").utf8),
              "comment.yaml:4:24: error: line separator U+2028 ends a line for the YAML reader"),
+            // JSON allows a raw U+2028 in a string, and libyaml reads JSON as YAML: the escape
+            // the note gives is one both read.
+            ("json", Array(#"{"apiVersion": "portcullis/v1", "kind": "API", "description": "a\#u{2028}b"}"#.utf8),
+             "json.yaml:1:65: error: line separator U+2028"),
             ("quoted", Array((head + "description: \"a\u{2029}b\"\n").utf8), "quoted.yaml:4:16: error: paragraph separator U+2029"),
             ("bom", [0xEF, 0xBB, 0xBF] + Array((head + "a: \"x\u{85}\"\r\n").utf8), "bom.yaml:4:6: error: next-line character U+0085"),
         ]
         for (name, bytes, expected) in cases {
             try? FileManager.default.removeItem(at: directory)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let result = try lint(["\(name).yaml": bytes], expect: [expected, "[YS001]", "1 error, 0 warnings"])
+            let escape = #"note: write it as the escape '\u"# + (name == "quoted" ? "2029" : name == "bom" ? "0085" : "2028") + "'"
+            let result = try lint(["\(name).yaml": bytes], expect: [expected, "[YS001]", "1 error, 0 warnings", escape])
             XCTAssertFalse(result.stdout.contains("unknown field"), result.stdout)
         }
-        let escaped = head + "description: \"a\\Lb\\Pc\\Nd café — °\"\n"
+        let escaped = head + "description: \"a\\Lb\\Pc\\Nd\\u2028e café — °\"\n"
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let result = try lint(["escaped.yaml": Array(escaped.utf8)], expect: [])

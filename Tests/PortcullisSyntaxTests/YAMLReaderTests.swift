@@ -204,4 +204,38 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(documents.count, 2)
         XCTAssertEqual(documents.first?.root.isNull, true)
     }
+
+    /// The word-at-a-time search finds what a byte-by-byte search finds: the first NEL, LS
+    /// or PS, wherever it falls against the eight-byte words, among near misses (E2 80 A7,
+    /// C2 84, dashes, accents) and truncated sequences at the end.
+    func testYAML11LineBreakSearchAgreesWithAPlainSearch() {
+        func plain(_ bytes: [UInt8]) -> Int? {
+            bytes.indices.first { index in
+                (bytes[index] == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0x85)
+                    || (bytes[index] == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+                        && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9))
+            }
+        }
+        let pieces: [[UInt8]] = [
+            [0x61], [0x20, 0x0A], [0xC2, 0x85], [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9], [0xE2, 0x80, 0xA7], [0xE2, 0x80, 0x94],
+            [0xC2, 0x84], [0xC2, 0xB0], [0xC3, 0xA9], [0xC3, 0x85], [0xC2, 0xA8], [0xE2], [0xC2], [0xE2, 0x80],
+        ]
+        var random = SeededRandom(seed: 2028)
+        var hits = 0
+        for _ in 0..<20_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.next(24) {
+                // Mostly plain or near-miss pieces, so that a hit lands anywhere in a word.
+                let piece = random.next(10) == 0 ? random.next(3) + 2 : [0, 1, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14][random.next(12)]
+                bytes += pieces[piece]
+            }
+            let expected = plain(bytes)
+            XCTAssertEqual(YAMLReader.firstYAML11LineBreak(in: bytes)?.offset, expected, "\(bytes)")
+            if expected != nil { hits += 1 }
+        }
+        XCTAssertGreaterThan(hits, 5_000)
+        XCTAssertEqual(YAMLReader.firstYAML11LineBreak(in: Array("a\u{2029}".utf8))?.scalar, 0x2029)
+        XCTAssertEqual(YAMLReader.firstYAML11LineBreak(in: Array("a\u{85}".utf8))?.scalar, 0x85)
+        XCTAssertNil(YAMLReader.firstYAML11LineBreak(in: []))
+    }
 }
