@@ -23,11 +23,13 @@ package enum FileSystem {
 
         /// Reads `errno` into a message. Workers fail in parallel, and `strerror` may share
         /// one buffer between threads, so this uses the reentrant `strerror_r` (XSI form).
-        static func fromErrno() -> Failure {
-            let code = errno
+        static func fromErrno() -> Failure { Failure(reason: reason(errno)) }
+
+        /// The system's words for error `code`, such as "Not a directory".
+        package static func reason(_ code: Int32) -> String {
             var buffer = [CChar](repeating: 0, count: 256)
-            guard strerror_r(code, &buffer, buffer.count) == 0 else { return Failure(reason: "error \(code)") }
-            return Failure(reason: String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            guard strerror_r(code, &buffer, buffer.count) == 0 else { return "error \(code)" }
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
     }
 

@@ -23,9 +23,13 @@ public enum DriverError: Error, CustomStringConvertible {
     /// Every YAML file found was someone else's.
     case noPortcullisFiles([String], skipped: Int)
 
-    /// Shown escaped as a whole: paths, a working directory's name and git's own message,
-    /// which quotes both, may come from a hostile tree or environment.
-    public var description: String { DisplayText.shown(text) }
+    /// Shown escaped: paths, a working directory's name and git's own message, which
+    /// quotes both, may come from a hostile tree or environment. Git's lines are kept,
+    /// each escaped and led by `git:`, so that none can start a workflow command.
+    public var description: String {
+        guard case .git = self else { return DisplayText.shown(text) }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayText.shown(String($0)) }.joined(separator: "\n  git: ")
+    }
 
     private var text: String {
         switch self {

@@ -118,10 +118,19 @@ func runDriver(_ body: () throws -> Void) throws {
         FileHandle.standardError.write(Data("portcullis: error: \(error)\n".utf8))
         throw ExitCode(2)
     } catch where !(error is ExitCode || error is ValidationError || error is CleanExit) {
-        // A file system error names paths, the temporary folder's among them, as they are.
-        FileHandle.standardError.write(Data("portcullis: error: \(DisplayText.shown(String(describing: error)))\n".utf8))
+        FileHandle.standardError.write(Data("portcullis: error: \(DisplayText.shown(unexpected(error)))\n".utf8))
         throw ExitCode(2)
     }
+}
+
+/// An error no stage turned into a `DriverError`, such as Foundation's when the temporary
+/// folder cannot be made: its path and the system's reason, rather than its dump of
+/// user info. The caller escapes it, as the path may be anything.
+private func unexpected(_ error: any Error) -> String {
+    let error = error as NSError
+    guard let path = error.userInfo[NSFilePathErrorKey] as? String else { return String(describing: error) }
+    let reason = (error.userInfo[NSUnderlyingErrorKey] as? POSIXError).map { FileSystem.Failure.reason($0.code.rawValue).lowercased() }
+    return "the file system failed at '\(path)'" + (reason.map { ": " + $0 } ?? "")
 }
 
 /// Ends the process once all output is written, without first freeing the compiled model:

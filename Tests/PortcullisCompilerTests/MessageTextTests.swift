@@ -98,7 +98,7 @@ final class MessageTextTests: XCTestCase {
     }
 
     /// Git's messages quote its repository's path as they are; so do Foundation's errors
-    /// the temporary folder's: each is shown as one line, escaped.
+    /// the temporary folder's. Git's lines are kept, each escaped and led by 'git:'.
     func testGitsAndTheFileSystemsMessagesAreShownEscaped() throws {
         let contoso = try ContosoRepository()
         defer { contoso.remove() }
@@ -106,7 +106,7 @@ final class MessageTextTests: XCTestCase {
             ["diff", "--git-base", "HEAD", "defs"], in: contoso.url, environment: ["GIT_DIR": "/nonexistent\n  ::error file=b::forged"])
         XCTAssertEqual(git.status, 2, git.stderr)
         assertNoForgedLine(git, "git's message")
-        XCTAssertTrue(git.stderr.contains(#"git failed: fatal: not a git repository: '/nonexistent\n  ::error file=b::forged'"#), git.stderr)
+        XCTAssertEqual(git.stderr, "portcullis: error: git failed: fatal: not a git repository: '/nonexistent\n  git:   ::error file=b::forged'\n")
 
         let file = directory.appendingPathComponent("a-file")
         try Data().write(to: file)
@@ -114,8 +114,8 @@ final class MessageTextTests: XCTestCase {
             ["diff", "--git-base", "HEAD", "defs"], in: contoso.url, environment: ["TMPDIR": file.path + "/t\n::error file=t::forged"])
         XCTAssertEqual(temporary.status, 2, temporary.stderr)
         assertNoForgedLine(temporary, "a file system error")
-        XCTAssertTrue(temporary.stderr.hasPrefix("portcullis: error: "), temporary.stderr)
-        XCTAssertTrue(temporary.stderr.contains(#"/t\n::error file=t::forged"#), temporary.stderr)
+        XCTAssertEqual(
+            temporary.stderr, #"portcullis: error: the file system failed at '\#(file.path)/t\n::error file=t::forged': not a directory"# + "\n")
     }
 
     /// GitHub's runner reads a line as a workflow command after trimming leading white space.
