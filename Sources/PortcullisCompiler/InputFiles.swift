@@ -24,11 +24,13 @@ public enum DriverError: Error, CustomStringConvertible {
     case noPortcullisFiles([String], skipped: Int)
 
     /// Shown escaped: paths, a working directory's name and git's own message, which
-    /// quotes both, may come from a hostile tree or environment. Git's lines are kept,
-    /// each escaped and led by `git:`, so that none can start a workflow command.
+    /// quotes both, may come from a hostile tree or environment. Git's lines are kept
+    /// (its tabs as spaces, its blank lines left out), each escaped and led by `git:`, so
+    /// that none can start a workflow command.
     public var description: String {
         guard case .git = self else { return DisplayText.shown(text) }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { DisplayText.shown(String($0)) }.joined(separator: "\n  git: ")
+        return text.split(separator: "\n").map { DisplayText.shown($0.replacingOccurrences(of: "\t", with: "    ")) }
+            .joined(separator: "\n  git: ")
     }
 
     private var text: String {

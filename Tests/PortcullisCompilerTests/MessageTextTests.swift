@@ -106,7 +106,8 @@ final class MessageTextTests: XCTestCase {
             ["diff", "--git-base", "HEAD", "defs"], in: contoso.url, environment: ["GIT_DIR": "/nonexistent\n  ::error file=b::forged"])
         XCTAssertEqual(git.status, 2, git.stderr)
         assertNoForgedLine(git, "git's message")
-        XCTAssertEqual(git.stderr, "portcullis: error: git failed: fatal: not a git repository: '/nonexistent\n  git:   ::error file=b::forged'\n")
+        // The line break is in GIT_DIR, not git's own: shown as an escape, not as a line.
+        XCTAssertEqual(git.stderr, #"portcullis: error: git failed: fatal: not a git repository: '/nonexistent\n  ::error file=b::forged'"# + "\n")
 
         let file = directory.appendingPathComponent("a-file")
         try Data().write(to: file)
@@ -116,6 +117,32 @@ final class MessageTextTests: XCTestCase {
         assertNoForgedLine(temporary, "a file system error")
         XCTAssertEqual(
             temporary.stderr, #"portcullis: error: the file system failed at '\#(file.path)/t\n::error file=t::forged': not a directory"# + "\n")
+    }
+
+    /// Git's own lines are kept, each led by 'git:'; a line break in the repository's path,
+    /// which git quotes, is shown as an escape and cannot pass for a line of git's. Git
+    /// refuses a repository another user owns, quoting its path over several lines: the
+    /// test makes one by handing the repository to 'nobody', which only root can.
+    func testGitsLinesAreKeptAndAPathItQuotesIsEscaped() throws {
+        try XCTSkipUnless(getuid() == 0, "only root can hand a repository to another user")
+        let contoso = try ContosoRepository()
+        let hostile = contoso.url.deletingLastPathComponent().appendingPathComponent(contoso.url.lastPathComponent + "\nhint: run")
+        try FileManager.default.moveItem(at: contoso.url, to: hostile)
+        defer { try? FileManager.default.removeItem(at: hostile) }
+        let chown = try Process.run(URL(fileURLWithPath: "/usr/bin/env"), arguments: ["chown", "-R", "nobody", hostile.path])
+        chown.waitUntilExit()
+        try XCTSkipUnless(chown.terminationStatus == 0, "chown failed")
+        let result = try ToolProcess.run(
+            ["diff", "--git-base", "HEAD", "defs"], in: hostile,
+            environment: ["HOME": directory.path, "GIT_CONFIG_NOSYSTEM": "1", "XDG_CONFIG_HOME": directory.path])
+        try XCTSkipUnless(result.stderr.contains("dubious ownership"), "this git does not refuse the repository: \(result.stderr)")
+        XCTAssertEqual(result.status, 2, result.stderr)
+        let lines = result.stderr.split(separator: "\n")
+        XCTAssertTrue(lines[0].hasPrefix("portcullis: error: git failed: fatal: detected dubious ownership"), result.stderr)
+        XCTAssertTrue(lines[0].hasSuffix(#"\nhint: run'"#), result.stderr)
+        XCTAssertGreaterThan(lines.count, 1, result.stderr)
+        XCTAssertTrue(lines.dropFirst().allSatisfy { $0.hasPrefix("  git: ") }, result.stderr)
+        XCTAssertFalse(result.stderr.contains("\t"), result.stderr)
     }
 
     /// GitHub's runner reads a line as a workflow command after trimming leading white space.

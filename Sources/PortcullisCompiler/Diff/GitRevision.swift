@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisDiagnostics
 
 /// Reads definition files as they were at a Git revision, without touching the work tree.
 public struct GitRevision: Sendable {
@@ -79,10 +80,21 @@ public struct GitRevision: Sendable {
         drained.wait()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let message = String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let message = escapingQuotedPaths(in: String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
             throw DriverError.git(message.isEmpty ? "git exited with status \(process.terminationStatus)" : message)
         }
         return data
+    }
+
+    /// Git quotes the working directory and `GIT_DIR` as they are. Escaped here, a line
+    /// break in one cannot pass for a line of git's own, whose lines are kept.
+    private static func escapingQuotedPaths(in message: String) -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let quoted = [FileManager.default.currentDirectoryPath] + ["GIT_DIR", "GIT_WORK_TREE"].compactMap { environment[$0] }
+        return quoted.reduce(message) { message, path in
+            let shown = DisplayText.shown(path)
+            return shown == path ? message : message.replacingOccurrences(of: path, with: shown)
+        }
     }
 
     /// Git's one line of output, such as a path.
