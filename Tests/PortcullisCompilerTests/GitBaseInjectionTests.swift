@@ -36,9 +36,25 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertThrowsError(try GitRevision(["defs"], at: "--output=\(target.path)", into: scratch.path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
         let checkout = try GitRevision(["defs/gateway.yaml"], at: "HEAD", into: scratch.path)
-        let extracted = checkout.extractedPaths(["defs/gateway.yaml"])
-        XCTAssertEqual(extracted, [scratch.appendingPathComponent("defs/gateway.yaml").path])
-        XCTAssertEqual(checkout.userPath(ofExtracted: extracted[0]), "defs/gateway.yaml")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: extracted[0]))
+        let extracted = (checkout.workingDirectory as NSString).appendingPathComponent("defs/gateway.yaml")
+        XCTAssertEqual(extracted, scratch.appendingPathComponent("defs/gateway.yaml").path)
+        XCTAssertEqual(checkout.userPath(ofExtracted: extracted), "defs/gateway.yaml")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: extracted))
+    }
+
+    /// The base is read from a copy in a scratch folder; what a message says of it names
+    /// the paths the user gave, not the copy's.
+    func testMessagesAboutTheBaseNameTheUsersPaths() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let gateway = contoso.url.appendingPathComponent("defs/gateway.yaml")
+        let text = try Data(contentsOf: gateway)
+        try Data("foo: 1\n".utf8).write(to: gateway)
+        try contoso.git("commit", "-q", "-a", "-m", "a gateway that is not Portcullis's")
+        try text.write(to: gateway)
+        let result = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs/gateway.yaml", "defs/apis"], in: contoso.url)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertEqual(
+            result.stderr, "portcullis: error: 'defs/gateway.yaml' is not a Portcullis file: none of its documents has 'apiVersion: portcullis/v1'\n")
     }
 }

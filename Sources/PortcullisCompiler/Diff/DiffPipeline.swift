@@ -47,8 +47,8 @@ public enum DiffPipeline {
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let checkout = try GitRevision(head, at: revision, into: scratch)
             baseSide = try side(
-                checkout.extractedPaths(head), isBase: true, environment: environments.base, limits: limits, files: files,
-                shownAs: checkout.userPath)
+                head, isBase: true, environment: environments.base, limits: limits,
+                files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
         }
         let headSide = try side(head, isBase: false, environment: environments.head, limits: limits, files: files)
         switch (baseSide, headSide) {

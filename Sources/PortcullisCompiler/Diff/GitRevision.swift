@@ -37,10 +37,10 @@ public struct GitRevision: Sendable {
         guard unpack.terminationStatus == 0 else { throw DriverError.unreadable(revision, reason: "the archive could not be unpacked") }
     }
 
-    /// Where each of `paths` (relative to the working directory) was extracted.
-    public func extractedPaths(_ paths: [String]) -> [String] {
-        paths.map { (folder as NSString).appendingPathComponent(repositoryPath($0)) }
-    }
+    /// The working directory's place in the extracted copy: read from there, the paths the
+    /// user gave name the files as they were at the revision, and messages name them as
+    /// the user gave them.
+    public var workingDirectory: String { (folder as NSString).appendingPathComponent(prefix) }
 
     /// The path a user knows for an extracted file: relative to the working directory when
     /// it lies below it, else absolute in the work tree.
