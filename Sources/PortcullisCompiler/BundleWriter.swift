@@ -73,7 +73,7 @@ public enum BundleWriter {
             try? FileManager.default.removeItem(atPath: staging)
             if error is OversizedPolicies || error is DriverError { throw error }
             if let failure = error as? FileSystem.Failure { throw DriverError.unwritable(output.given, reason: failure.reason) }
-            throw DriverError.unwritable(output.given, reason: (error as NSError).localizedDescription)
+            throw DriverError.unwritable(output.given, reason: DriverError.reason(of: error))
         }
     }
 

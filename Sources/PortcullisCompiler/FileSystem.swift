@@ -26,7 +26,7 @@ package enum FileSystem {
         static func fromErrno() -> Failure { Failure(reason: reason(errno)) }
 
         /// The system's words for error `code`, such as "Not a directory".
-        package static func reason(_ code: Int32) -> String {
+        static func reason(_ code: Int32) -> String {
             var buffer = [CChar](repeating: 0, count: 256)
             guard strerror_r(code, &buffer, buffer.count) == 0 else { return "error \(code)" }
             return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

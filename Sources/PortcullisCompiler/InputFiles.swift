@@ -33,6 +33,15 @@ public enum DriverError: Error, CustomStringConvertible {
             .joined(separator: "\n  git: ")
     }
 
+    /// The system's reason behind a Foundation error ("no such file or directory"), or
+    /// Foundation's own sentence ("The operation could not be completed. ...") when it
+    /// names none.
+    public static func reason(of error: any Error) -> String {
+        let error = error as NSError
+        guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? POSIXError else { return error.localizedDescription }
+        return FileSystem.Failure.reason(underlying.code.rawValue).lowercased()
+    }
+
     private var text: String {
         switch self {
         case .pathNotFound(let path): "input path '\(path)' does not exist"

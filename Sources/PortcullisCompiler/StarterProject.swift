@@ -131,7 +131,7 @@ public enum StarterProject {
             } catch let failure as FileSystem.Failure {
                 throw DriverError.unwritable(path, reason: failure.reason)
             } catch {
-                throw DriverError.unwritable(parent, reason: error.localizedDescription)
+                throw DriverError.unwritable(parent, reason: DriverError.reason(of: error))
             }
         }
         return paths

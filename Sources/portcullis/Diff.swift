@@ -82,7 +82,7 @@ struct Diff: ParsableCommand {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
                 } catch {
-                    throw DriverError.unwritable(output, reason: error.localizedDescription)
+                    throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
                 }
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))

@@ -105,7 +105,7 @@ struct ReportOptions: ParsableArguments {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
-            throw DriverError.unwritable(output, reason: error.localizedDescription)
+            throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
         }
     }
 }
@@ -127,10 +127,8 @@ func runDriver(_ body: () throws -> Void) throws {
 /// folder cannot be made: its path and the system's reason, rather than its dump of
 /// user info. The caller escapes it, as the path may be anything.
 private func unexpected(_ error: any Error) -> String {
-    let error = error as NSError
-    guard let path = error.userInfo[NSFilePathErrorKey] as? String else { return String(describing: error) }
-    let reason = (error.userInfo[NSUnderlyingErrorKey] as? POSIXError).map { FileSystem.Failure.reason($0.code.rawValue).lowercased() }
-    return "the file system failed at '\(path)'" + (reason.map { ": " + $0 } ?? "")
+    guard let path = (error as NSError).userInfo[NSFilePathErrorKey] as? String else { return String(describing: error) }
+    return "the file system failed at '\(path)': " + DriverError.reason(of: error)
 }
 
 /// Ends the process once all output is written, without first freeing the compiled model:
