@@ -1,6 +1,7 @@
 import XCTest
 
 import PortcullisDiagnostics
+import PortcullisTestSupport
 
 /// "Did you mean" measures ASCII names from their bytes, lowercased as read, and stops a
 /// distance once it passes the threshold; these tests hold it to the plain definition:
@@ -33,13 +34,13 @@ final class SuggestionTests: XCTestCase {
     /// plain definition's.
     func testAnswersAreThePlainDefinitions() {
         let pieces = ["a", "b", "c", "A", "B", "-", "ab", "abc", "é", "E\u{301}", "İ", "ß", "\r", "\n", "\r\n", "x"]
-        var generator = SeededGenerator(seed: 0x5EED)
+        var random = SeededRandom(seed: 0x5EED)
         func name() -> String {
-            (0..<Int.random(in: 0...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            (0..<random.next(8)).map { _ in pieces[random.next(pieces.count)] }.joined()
         }
         for _ in 0..<3_000 {
             let word = name()
-            let candidates = (0..<Int.random(in: 0...6, using: &generator)).map { _ in name() }
+            let candidates = (0..<random.next(7)).map { _ in name() }
             XCTAssertEqual(
                 Suggestion.closest(to: word, among: candidates), Self.plainClosest(to: word, among: candidates),
                 "\(word.debugDescription) among \(candidates.debugDescription)")
@@ -80,20 +81,5 @@ final class SuggestionTests: XCTestCase {
             XCTAssertEqual(Suggestion.editDistance(left, right), expected, "\(a) \(b)")
             XCTAssertEqual(Self.levenshtein(left, right), expected, "\(a) \(b)")
         }
-    }
-}
-
-/// A small, fixed pseudo-random sequence (SplitMix64), so a failure repeats.
-private struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
