@@ -287,12 +287,14 @@ public struct InputFiles: Sendable {
     }
 
     /// `portcullis.yaml` in the directory of `path` (or in `path`, if it is a directory), if
-    /// it exists; ``named(_:)`` judges it as a path named on the command line.
+    /// it exists; ``named(_:)`` judges it as a path named on the command line. Given as
+    /// reports show paths, so a message about it names what the user knows (for `diff
+    /// --git-base`, not the copy in the temporary folder).
     func defaultConfiguration(for path: String) -> String? {
         let absolute = absolutePath(path)
         let directory = FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
         let candidate = directory + "/" + Self.configurationFileName
-        return [.file, .link].contains(FileSystem.linkKind(of: candidate)) ? candidate : nil
+        return [.file, .link].contains(FileSystem.linkKind(of: candidate)) ? displayPath(candidate) : nil
     }
 
     /// Paths inside the working directory are shown relative to it. `absolute` must

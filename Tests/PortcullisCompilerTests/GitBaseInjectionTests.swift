@@ -56,5 +56,15 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertEqual(
             result.stderr, "portcullis: error: 'defs/gateway.yaml' is not a Portcullis file: none of its documents has 'apiVersion: portcullis/v1'\n")
+
+        // The configuration the base finds beside its files, named as the user knows it.
+        try contoso.git("checkout", "-q", "--", "defs/gateway.yaml")
+        try FileManager.default.createSymbolicLink(atPath: contoso.url.appendingPathComponent("defs/portcullis.yaml").path, withDestinationPath: "/etc/hostname")
+        try contoso.git("add", "defs/portcullis.yaml")
+        try contoso.git("commit", "-q", "-m", "a configuration that leads out of the project")
+        let configuration = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
+        XCTAssertEqual(configuration.status, 2, configuration.stderr)
+        XCTAssertEqual(
+            configuration.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
     }
 }

@@ -169,7 +169,6 @@ final class InputContainmentTests: XCTestCase {
         try link("defs/portcullis.yaml", to: outside.appendingPathComponent("portcullis.yaml").path)
         let result = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.contains("cannot read"), result.stderr)
-        XCTAssertTrue(result.stderr.contains("portcullis.yaml': it is a symbolic link that leads outside"), result.stderr)
+        XCTAssertEqual(result.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
     }
 }
