@@ -50,7 +50,7 @@ final class BackendTests: XCTestCase {
         let out = try build(BundleTests.contoso)
         let partner = try text(out.appendingPathComponent("apim/apis/partner-orders/policy.xml"))
         XCTAssertTrue(partner.contains(#"<set-backend-service backend-id="partner-orders" />"#), partner)
-        XCTAssertTrue(partner.contains(#"<authentication-managed-identity resource="api://contoso-orders" />"#), partner)
+        XCTAssertFalse(partner.contains("authentication-managed-identity"), partner)
         let ordersPolicy = try text(out.appendingPathComponent("apim/apis/orders/policy.xml"))
         XCTAssertTrue(ordersPolicy.contains(#"<set-backend-service base-url="https://orders.internal.contoso.com/api" />"#), ordersPolicy)
         XCTAssertFalse(ordersPolicy.contains("authentication-managed-identity"), ordersPolicy)
@@ -148,6 +148,64 @@ final class BackendTests: XCTestCase {
             "environments/test.yaml:34:3: error: unknown backend 'partner-orders-nue' [RF001]",
         ] {
             XCTAssertTrue(result.stdout.contains(expected), "missing: \(expected)\nin:\n\(result.stdout)")
+        }
+    }
+
+    /// `authentication-managed-identity` puts the gateway's token in `Authorization`. At API
+    /// scope it ran at each operation's `<base />`, so the token check, the scope check, the
+    /// caller-keyed limits and the per-user cache all read the gateway's token instead of
+    /// the caller's (found by an audit of contoso's partner-orders). It is now the last
+    /// inbound statement of every operation, after the author's raw statements too, and
+    /// every check reads the caller's token: here the introspection, a raw `validate-jwt`
+    /// in the API's policy and a raw `check-header` in the route's.
+    func testTheGatewaysTokenReplacesTheCallersOnlyAfterEveryCheck() throws {
+        let apiPolicy = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
+                    <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" />
+                    <required-claims>
+                      <claim name="aud" match="any"><value>api://contoso-partners</value></claim>
+                    </required-claims>
+                  </validate-jwt>
+                </inbound>
+              </policies>
+
+            """
+        let routePolicy = """
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <check-header name="Authorization" failed-check-httpcode="401" failed-check-error-message="no token" ignore-case="true" />
+                    </inbound>
+                  </policies>
+
+            """
+        let project = try project([
+            ("apis/partner-orders.yaml", "tags: [partner-program, orders]\n", "tags: [partner-program, orders]\n" + apiPolicy),
+            ("apis/partner-orders.yaml", "    scopes: [partner.orders.write]\n", "    scopes: [partner.orders.write]\n" + routePolicy),
+        ])
+        let out = try build(project)
+        let api = try text(out.appendingPathComponent("apim/apis/partner-orders/policy.xml"))
+        XCTAssertFalse(api.contains("authentication-managed-identity"), api)
+        XCTAssertTrue(api.contains("<validate-jwt"), api)
+        for route in ["list-partner-orders", "place-partner-order"] {
+            let policy = try text(out.appendingPathComponent("apim/apis/partner-orders/operations/\(route)/policy.xml"))
+            let inbound = try XCTUnwrap(policy.components(separatedBy: "</inbound>").first, policy)
+            let statements = inbound.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let identity = try XCTUnwrap(
+                statements.firstIndex(of: #"<authentication-managed-identity resource="api://contoso-orders" />"#), policy)
+            XCTAssertEqual(identity, statements.count - 1, "the identity is the last inbound statement:\n\(policy)")
+            // The API's raw validate-jwt runs at the operation's `<base />`, its first statement.
+            XCTAssertEqual(statements.drop { $0 != "<inbound>" }.dropFirst().first, "<base />", policy)
+            for check in [#"<set-variable name="portcullis-bearer""#, "<send-request", "<check-header"]
+            where route == "place-partner-order" || check != "<check-header" {
+                let at = try XCTUnwrap(statements.lastIndex { $0.hasPrefix(check) }, "no \(check) in \(route):\n\(policy)")
+                XCTAssertLessThan(at, identity, "\(check) reads the caller's token before it is replaced:\n\(policy)")
+            }
         }
     }
 

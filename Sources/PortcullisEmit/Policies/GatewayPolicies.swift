@@ -1,8 +1,9 @@
 import PortcullisModel
 import PortcullisPolicyXML
 
-/// The global policy (CORS first, then forwarding) and the API policy (the backend, and
-/// the managed identity the gateway authenticates to it with).
+/// The global policy (CORS first, then forwarding), the API policy (the backend) and the
+/// operation policy (the route's plan, ending with the managed identity the gateway
+/// authenticates to the backend with).
 enum GatewayPolicies {
     /// `forward-request` is APIM's default backend section, not something the definitions
     /// enforce: a backend section the author writes replaces it.
@@ -54,7 +55,7 @@ enum GatewayPolicies {
         return PolicyDocument.make(
             .api, raw: api.policy?.document,
             inbound: { writer in
-                if let sets { backendElements(sets, into: &writer) }
+                if let sets { setBackend(sets, into: &writer) }
             })
     }
 
@@ -63,18 +64,23 @@ enum GatewayPolicies {
         policy?.document?.statements(in: "inbound").contains { $0.name == "set-backend-service" } == true
     }
 
-    /// `set-backend-service` and, when the backend is called with APIM's managed identity,
-    /// `authentication-managed-identity`.
-    static func backendElements(_ backend: PlannedBackend, into writer: inout PolicyWriter) {
+    static func setBackend(_ backend: PlannedBackend, into writer: inout PolicyWriter) {
         switch backend.reference {
         case .url(let url): writer.element("set-backend-service", [("base-url", .literal(url.value))])
         case .named(let name): writer.element("set-backend-service", [("backend-id", .literal(name.value))])
         }
-        if let identity = backend.managedIdentity {
-            var attributes: [(String, PolicyValue)] = [("resource", .literal(identity.resource))]
-            if let clientId = identity.clientId { attributes.append(("client-id", .literal(clientId))) }
-            writer.element("authentication-managed-identity", attributes)
-        }
+    }
+
+    /// `authentication-managed-identity` when the backend is called with APIM's managed
+    /// identity. It puts the gateway's token in `Authorization`, so it is the operation's
+    /// last inbound statement, after every check of the caller's token (the generated ones
+    /// and the author's): at API scope it would run at the operation's `<base />`, before
+    /// them, and they would judge the gateway's token instead of the caller's.
+    static func authenticate(to backend: PlannedBackend, into writer: inout PolicyWriter) {
+        guard let identity = backend.managedIdentity else { return }
+        var attributes: [(String, PolicyValue)] = [("resource", .literal(identity.resource))]
+        if let clientId = identity.clientId { attributes.append(("client-id", .literal(clientId))) }
+        writer.element("authentication-managed-identity", attributes)
     }
 
     static func product(_ product: Product) -> [UInt8] {
@@ -114,13 +120,17 @@ enum GatewayPolicies {
                         ShapingPolicies.request(shaping, into: &writer)
                     case .backend(let backend):
                         // Otherwise set once for all operations, at API scope.
-                        if setsBackend { backendElements(backend, into: &writer) }
+                        if setsBackend { setBackend(backend, into: &writer) }
                     case .answer(let answer):
                         ShapingPolicies.answer(answer, into: &writer)
                     case .shapeResponse, .cacheStore:
                         continue
                     }
                 }
+            },
+            inboundLast: { writer in
+                // A route the gateway answers itself calls no backend.
+                if plan.answer == nil { authenticate(to: plan.backend, into: &writer) }
             },
             outbound: { writer in
                 for step in steps {

@@ -19,9 +19,11 @@ enum PolicyDocument {
     /// the author's order: each keeps its statements, and the generated ones go right after
     /// its `<base />` (or first, where it has none). A section the author left out appears
     /// only when Portcullis generates something for it, as it would without `raw`.
+    /// `inboundLast` is written at the end of `inbound`, after the author's statements too:
+    /// what replaces the caller's credentials must come after everything that reads them.
     static func make(
-        _ scope: Scope, raw: PolicyXMLDocument? = nil, inbound: Statements = { _ in }, backend: Statements = { _ in },
-        outbound: Statements = { _ in }, onError: Statements = { _ in }
+        _ scope: Scope, raw: PolicyXMLDocument? = nil, inbound: Statements = { _ in }, inboundLast: Statements = { _ in },
+        backend: Statements = { _ in }, outbound: Statements = { _ in }, onError: Statements = { _ in }
     ) -> [UInt8] {
         var writer = PolicyWriter()
         writer.element("policies") { writer in
@@ -33,11 +35,16 @@ enum PolicyDocument {
                 default: onError(&writer)
                 }
             }
+            func last(_ name: String, into writer: inout PolicyWriter) {
+                if name == "inbound" { inboundLast(&writer) }
+            }
             let sections = ["inbound", "backend", "outbound", "on-error"]
             let written = raw?.root.elements.filter { sections.contains($0.name) } ?? []
             if let raw {
                 for element in written {
-                    section(element.name, written: element, in: raw, into: &writer) { generated(element.name, into: &$0) }
+                    section(
+                        element.name, written: element, in: raw, into: &writer,
+                        statements: { generated(element.name, into: &$0) }, last: { last(element.name, into: &$0) })
                 }
             }
             for name in sections where !written.contains(where: { $0.name == name }) {
@@ -47,6 +54,7 @@ enum PolicyDocument {
                     if scope != .global { writer.element("base") }
                     let start = writer.mark
                     generated(name, into: &writer)
+                    last(name, into: &writer)
                     wroteStatements = writer.mark != start
                 }
                 if raw != nil, !wroteStatements { writer.rollBack(to: mark) }
@@ -57,7 +65,7 @@ enum PolicyDocument {
 
     private static func section(
         _ name: String, written: PolicyXMLElement, in document: PolicyXMLDocument, into writer: inout PolicyWriter,
-        statements: Statements
+        statements: Statements, last: Statements
     ) {
         writer.element(name) { writer in
             let hasBase = written.children.contains { if case .element(let element) = $0 { element.name == "base" } else { false } }
@@ -78,6 +86,7 @@ enum PolicyDocument {
                     continue
                 }
             }
+            last(&writer)
         }
     }
 }
