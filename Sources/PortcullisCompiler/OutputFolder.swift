@@ -11,10 +11,20 @@ import Foundation
 /// `--out` comes from a command line that may be assembled from a pull request, so the
 /// path is taken literally (no `~` expansion), symbolic links are resolved by `realpath`
 /// rather than by string manipulation, and a folder is only ever replaced when it is new,
-/// empty, or a bundle Portcullis wrote before.
+/// empty, or (for a build) a bundle Portcullis wrote before.
 public struct OutputFolder: Sendable {
+    /// What an existing folder may hold for the output to replace it.
+    public enum Replaces: Sendable {
+        /// Nothing: the folder must be new or empty (`import`, which writes definitions
+        /// someone will edit, and must not take the place of a bundle a build wrote).
+        case nothing
+        /// A bundle Portcullis wrote before, which a build replaces with the new one.
+        case aBundle
+    }
+
     /// The path as the user wrote it, for messages.
     public let given: String
+    let replaces: Replaces
     /// Where `given` leads when it is a symbolic link, for messages.
     let linkTarget: String?
     /// The real path of the folder that holds the output.
@@ -27,10 +37,14 @@ public struct OutputFolder: Sendable {
 
     /// Resolves `given` against `workingDirectory` without expanding `~`: an existing path
     /// (a symbolic link too) is resolved as a whole, a new one through its parent folder.
-    public init(resolving given: String, workingDirectory: String = FileManager.default.currentDirectoryPath) throws {
+    public init(
+        resolving given: String, replacing replaces: Replaces = .aBundle,
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws {
         guard !given.isEmpty else { throw DriverError.refusedOutput(given, leadsTo: nil, reason: "the path is empty") }
         guard !given.utf8.contains(0) else { throw DriverError.refusedOutput(given, leadsTo: nil, reason: "the path holds a NUL byte") }
         self.given = given
+        self.replaces = replaces
         let absolute = given.hasPrefix("/") ? given : workingDirectory + "/" + given
         var status = stat()
         if lstat(absolute, &status) == 0 {
@@ -91,8 +105,9 @@ public struct OutputFolder: Sendable {
         }
     }
 
-    /// Refuses an existing folder that is neither empty nor purely a Portcullis bundle:
-    /// replacing it would delete files nobody asked Portcullis to manage.
+    /// Refuses an existing folder that is not empty, unless it is purely a Portcullis bundle
+    /// and the output replaces one: replacing it would delete files nobody asked Portcullis
+    /// to manage.
     func refuseIfForeign() throws {
         switch FileSystem.linkKind(of: path) {
         case nil:
@@ -104,8 +119,14 @@ public struct OutputFolder: Sendable {
             } catch let failure as FileSystem.Failure {
                 throw DriverError.unwritable(given, reason: failure.reason)
             }
-            guard entries.isEmpty || BundleManifest.holdsOnlyABundle(path) else {
-                throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty and is not a bundle Portcullis wrote")
+            guard !entries.isEmpty else { return }
+            switch replaces {
+            case .nothing:
+                throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty; write to a new or empty folder")
+            case .aBundle:
+                guard BundleManifest.holdsOnlyABundle(path) else {
+                    throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty and is not a bundle Portcullis wrote")
+                }
             }
         default:
             throw DriverError.unwritable(given, reason: "it exists and is not a folder")

@@ -43,7 +43,7 @@ struct ImportAPIOps: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let output = try out.map { try OutputFolder(resolving: $0) }
+            let output = try out.map { try OutputFolder(resolving: $0, replacing: .nothing) }
             if let output, !verify {
                 try output.refuseUnsafeReplacement(inputs: [tree] + configurations)
                 try output.refuseInside([tree])

@@ -35,7 +35,7 @@ struct ImportOpenAPI: ParsableCommand {
     func run() throws {
         try runDriver {
             let options = report.lintOptions()
-            let output = try OutputFolder(resolving: out)
+            let output = try OutputFolder(resolving: out, replacing: .nothing)
             try output.refuseUnsafeReplacement(inputs: [file])
             let source = try InputFiles().file(named: file, limits: options.limits)
             switch try OpenAPIImport.run(source, name: name, limits: options.limits) {

@@ -337,7 +337,21 @@ final class ImportHostileTreeTests: XCTestCase {
         let before = try snapshot(out)
         let result = try runImport()
         XCTAssertEqual(result.status, 2)
-        XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'out': it is not empty and is not a bundle Portcullis wrote\n")
+        XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'out': it is not empty; write to a new or empty folder\n")
+        XCTAssertEqual(try snapshot(out), before)
+    }
+
+    /// A bundle a build wrote is replaced by the next build, never by an import: an import
+    /// into the folder CI builds to replaced the committed bundle with definitions (found
+    /// by an audit of the README, which says `--out` must be new or empty).
+    func testABundleABuildWroteIsRefusedAndUntouched() throws {
+        let built = try ToolProcess.run(["build", BundleTests.contoso.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        let before = try snapshot(out)
+        XCTAssertTrue(before.keys.contains("manifest.json"), "\(before.keys.sorted())")
+        let result = try runImport()
+        XCTAssertEqual(result.status, 2, result.stdout)
+        XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'out': it is not empty; write to a new or empty folder\n")
         XCTAssertEqual(try snapshot(out), before)
     }
 
@@ -360,7 +374,7 @@ final class ImportHostileTreeTests: XCTestCase {
         let result = try runImport(writesTo: foreign)
         XCTAssertEqual(result.status, 2)
         assertContains(result.stderr, "will not replace 'out', a link to '")
-        assertContains(result.stderr, "': it is not empty and is not a bundle Portcullis wrote\n")
+        assertContains(result.stderr, "': it is not empty; write to a new or empty folder\n")
         XCTAssertEqual(try snapshot(foreign), before)
     }
 

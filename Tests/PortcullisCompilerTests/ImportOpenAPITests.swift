@@ -323,10 +323,14 @@ final class ImportOpenAPITests: XCTestCase {
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("to-notes").path, withDestinationPath: "notes")
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("to-elsewhere").path, withDestinationPath: "elsewhere")
+        // A bundle a build wrote, which a build may replace and an import must not.
+        let built = try run(["build", BundleTests.contoso.path, "--out", "bundle", "--quiet"])
+        XCTAssertEqual(built.status, 0, built.stderr)
         let before = try snapshot()
         let cases: [(out: String, message: String)] = [
-            ("notes", "will not replace 'notes': it is not empty and is not a bundle Portcullis wrote"),
-            ("to-notes", "will not replace 'to-notes', a link to '\(directory.resolvingSymlinksInPath().path)/notes': it is not empty and is not a bundle Portcullis wrote"),
+            ("notes", "will not replace 'notes': it is not empty; write to a new or empty folder"),
+            ("to-notes", "will not replace 'to-notes', a link to '\(directory.resolvingSymlinksInPath().path)/notes': it is not empty; write to a new or empty folder"),
+            ("bundle", "will not replace 'bundle': it is not empty; write to a new or empty folder"),
             ("in", "will not replace 'in': it holds the input 'in/pets.yaml'"),
             (".", "will not replace '.': it is the working directory"),
             ("missing/defs", "cannot write 'missing/defs': its parent folder does not exist"),
