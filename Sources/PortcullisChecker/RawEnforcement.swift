@@ -12,13 +12,16 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer
+        case tokenCheck, rateLimit, answer, privateCacheLookup
 
-        var names: Set<String> {
+        /// Whether `statement` is one of the kind.
+        func matches(_ statement: PolicyXMLElement) -> Bool {
             switch self {
-            case .tokenCheck: Self.tokenChecks
-            case .rateLimit: Self.rateLimits
-            case .answer: Self.answers
+            // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks.
+            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.acceptsUnsignedTokens
+            case .rateLimit: Self.rateLimits.contains(statement.name)
+            case .answer: Self.answers.contains(statement.name)
+            case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             }
         }
 
@@ -48,9 +51,9 @@ struct RawEnforcement: Sendable {
         for api in project.apis {
             let document = api.hasErrors ? nil : api.policy?.document
             for kind in Kind.allCases {
-                if let document, let name = Self.first(kind.names, in: document, fragments: fragments) {
+                if let document, let name = Self.first(kind, in: document, fragments: fragments) {
                     broader.append(("API '\(api.name.value)'", name))
-                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind.names, in: global, fragments: fragments) {
+                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind, in: global, fragments: fragments) {
                     broader.append(("the gateway", name))
                 } else {
                     broader.append(nil)
@@ -68,7 +71,7 @@ struct RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = Self.first(kind.names, in: own, fragments: fragments) {
+        if let own, let name = Self.first(kind, in: own, fragments: fragments) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
@@ -82,27 +85,46 @@ struct RawEnforcement: Sendable {
         let own = route.written.policy?.document
         // Without '<base />' the generated statements come first and no broader policy runs.
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        if let own, let name = Self.first(kind.names, among: own.inboundStatements.prefix { $0.name != "base" }, fragments: fragments) {
+        if let own, let name = Self.first(kind, among: own.inboundStatements.prefix { $0.name != "base" }, fragments: fragments) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         return broader(kind, on: route)
     }
 
-    private static func first(_ names: Set<String>, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
-        first(names, among: document.inboundStatements[...], fragments: fragments)
+    private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
+        first(kind, among: document.inboundStatements[...], fragments: fragments)
     }
 
     private static func first(
-        _ names: Set<String>, among statements: ArraySlice<PolicyXMLElement>, fragments: [String: PolicyXMLDocument]
+        _ kind: Kind, among statements: ArraySlice<PolicyXMLElement>, fragments: [String: PolicyXMLDocument]
     ) -> String? {
         for statement in statements {
-            if names.contains(statement.name) { return statement.name }
+            if kind.matches(statement) { return statement.name }
             if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
-                let fragment = fragments[id], let name = fragment.rootElements.first(where: { names.contains($0.name) })?.name
+                let fragment = fragments[id], let name = fragment.rootElements.first(where: kind.matches)?.name
             {
                 return name
             }
         }
         return nil
+    }
+}
+
+extension PolicyXMLElement {
+    /// Whether a `cache-lookup` may serve requests that carry an `Authorization` header:
+    /// APIM skips them unless `allow-private-response-caching` is true, which an expression
+    /// may make it.
+    var allowsPrivateResponses: Bool {
+        guard let written = attribute("allow-private-response-caching") else { return false }
+        guard case .text(let text) = written.value else { return true }
+        return text.trimmingWhitespace.lowercased() == "true"
+    }
+
+    /// Whether a `validate-jwt` passes tokens without a signature: `require-signed-tokens`
+    /// is false, or an expression that may make it so (it is true when left out).
+    var acceptsUnsignedTokens: Bool {
+        guard name == "validate-jwt", let written = attribute("require-signed-tokens") else { return false }
+        guard case .text(let text) = written.value else { return true }
+        return text.trimmingWhitespace.lowercased() != "true"
     }
 }

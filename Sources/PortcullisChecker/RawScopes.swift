@@ -14,6 +14,8 @@ public struct RawScope: Sendable {
     /// global policy, a product's routes, an API's, one route's, and for a fragment the
     /// routes of every document that includes it.
     public let routes: [EffectiveRoute]
+    /// Whether some of ``routes`` take requests without a subscription key.
+    public internal(set) var takesKeylessRequests = false
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
@@ -26,23 +28,17 @@ public struct RawScope: Sendable {
         return (text, document.range(written.valueSpan))
     }
 
-    /// Whether a `cache-lookup` keeps one entry per caller: per subscription owner, or per a
-    /// header that names the caller.
+    /// Whether a `cache-lookup` keeps one entry per caller: per the token in `Authorization`,
+    /// or per subscription owner where every request must carry a key (requests without
+    /// one all share the entry of no owner). A header
+    /// the generated policies use among themselves names no caller here: no generated
+    /// statement sets it around a raw lookup, so the caller chooses its value.
     public func variesByCaller(_ lookup: PolicyXMLElement) -> Bool {
-        if literal("vary-by-developer", of: lookup)?.text.lowercased() == "true" { return true }
+        if literal("vary-by-developer", of: lookup)?.text.lowercased() == "true", !takesKeylessRequests { return true }
         return lookup.elements.contains { element in
             guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return false }
-            return ["authorization", "x-portcullis-cache-subject"].contains(header.trimmingWhitespace.lowercased())
+            return header.trimmingWhitespace.lowercased() == "authorization"
         }
-    }
-
-    /// Whether a `cache-lookup` may serve requests that carry an `Authorization` header:
-    /// APIM skips them unless `allow-private-response-caching` is true, which an expression
-    /// may make it.
-    public func allowsPrivateResponses(_ lookup: PolicyXMLElement) -> Bool {
-        guard let written = lookup.attribute("allow-private-response-caching") else { return false }
-        guard case .text(let text) = written.value else { return true }
-        return text.trimmingWhitespace.lowercased() == "true"
     }
 
     /// The whole seconds of a literal `duration` attribute.
@@ -111,6 +107,13 @@ public struct RawScope: Sendable {
             guard let document = fragment.policy.document else { continue }
             scopes.append(
                 RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
+        }
+        guard !scopes.isEmpty else { return scopes }
+        let keyless = Set(zip(project.routes, project.plans).compactMap { route, plan in plan?.keylessAccess.map { _ in ObjectIdentifier(route) } })
+        if !keyless.isEmpty {
+            for index in scopes.indices {
+                scopes[index].takesKeylessRequests = scopes[index].routes.contains { keyless.contains(ObjectIdentifier($0)) }
+            }
         }
         return scopes
     }

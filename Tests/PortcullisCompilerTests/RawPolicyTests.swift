@@ -33,6 +33,49 @@ final class RawPolicyTests: XCTestCase {
         try write(example.text, to: "defs/orders.yaml")
     }
 
+    /// Raw statements that let callers past a route's token check, which lint passed
+    /// without a finding (an audit against Microsoft's policy reference): a `cache-lookup`
+    /// that serves private responses before the check, cache keys that do not tell the
+    /// callers of a token apart (`vary-by-developer` where requests need no key, a header
+    /// only the generated policies set), and a `validate-jwt` that takes unsigned tokens.
+    func testRawStatementsThatLetCallersPastTheTokenCheckAreReported() throws {
+        let lookup = #"allow-private-response-caching="true" vary-by-developer-groups="false" downstream-caching-type="none""#
+        let apis: [(name: String, fields: String, route: String)] = [
+            ("before", "", #"<cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
+            ("keyless", "subscriptionRequired: false\n", #"<base /><cache-lookup vary-by-developer="true" \#(lookup) />"#),
+            ("reserved", "", #"<base /><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>X-Portcullis-Cache-Subject</vary-by-header></cache-lookup>"#),
+            ("unsigned", "auth: none\n", #"<base /><validate-jwt header-name="Authorization" require-signed-tokens="false"><required-claims><claim name="scp" match="any"><value>orders.write</value></claim></required-claims></validate-jwt>"#),
+        ]
+        for api in apis {
+            // The route of 'unsigned' has no 'auth': its raw check is its only one.
+            let scopes = api.name == "unsigned" ? "" : "    scopes: [orders.read]\n"
+            let example = RuleExample.api(
+                api.name, fields: api.fields,
+                routes: """
+                  - id: list-\(api.name)
+                    method: GET
+                    path: /orders
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                \(scopes)    policy: '<policies><inbound>\(api.route)</inbound><outbound><base /><cache-store duration="60" /></outbound></policies>'
+
+                """)
+            try write(example.text, to: "defs/\(api.name).yaml")
+        }
+        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
+        let found = (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
+        for expected in [
+            "LP001 defs/before.yaml: raw 'cache-lookup' in route 'before/list-before' serves cached responses of route 'list-before' before its token check, so callers need no token",
+            "CA001 defs/keyless.yaml: raw 'cache-lookup' in route 'keyless/list-keyless' shares cached responses between the callers of route 'list-keyless', which requires a token",
+            "CA001 defs/reserved.yaml: raw 'cache-lookup' in route 'reserved/list-reserved' shares cached responses between the callers of route 'list-reserved', which requires a token",
+            "LP002 defs/unsigned.yaml: raw 'validate-jwt' in route 'unsigned/list-unsigned' takes unsigned tokens, so anyone can write one that passes",
+            "LP001 defs/unsigned.yaml: route 'list-unsigned' accepts requests without a token and gives no reason",
+        ] {
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+    }
+
     /// An API with its own raw policy is sent to its serviceUrl without a statement; but a
     /// broader raw policy that sets a backend would then send it there instead, so the
     /// API's own statement stays and the definitions' backend is where requests go.

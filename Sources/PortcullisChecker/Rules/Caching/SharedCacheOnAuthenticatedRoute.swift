@@ -25,6 +25,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     cache: {ttl: 30s, sharing: ↓shared}
                 """),
             rawCache(lookup: #"↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#),
+            // Requests without a subscription key have no developer: they all share one entry.
+            rawCache(
+                lookup: #"↓cache-lookup vary-by-developer="true" vary-by-developer-groups="false" allow-private-response-caching="true""#,
+                apiFields: "subscriptionRequired: false\n"),
+            // A header only the generated policies set: no generated statement runs around a
+            // raw lookup, so the caller chooses its value.
+            rawCache(
+                lookup: #"↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
+                varyingBy: "X-Portcullis-Cache-Subject"),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -37,11 +46,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 """),
             // Without 'allow-private-response-caching', APIM caches no request with a token.
             rawCache(lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false""#),
+            // Every request carries a key, so each subscription has its entries.
+            rawCache(lookup: #"cache-lookup vary-by-developer="true" vary-by-developer-groups="false" allow-private-response-caching="true""#),
+            rawCache(
+                lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
+                varyingBy: "Authorization"),
         ])
 
-    /// A route requiring a token whose raw policy caches responses with `lookup`.
-    private static func rawCache(lookup: String) -> RuleExample {
-        RuleExample.api(
+    /// A route requiring a token whose raw policy caches responses with `lookup`, varying by
+    /// the header `varyingBy`, in an API with `apiFields`.
+    private static func rawCache(lookup: String, varyingBy header: String? = nil, apiFields: String = "") -> RuleExample {
+        let lookupElement = header.map { "<\(lookup)><vary-by-header>\($0)</vary-by-header></cache-lookup>" } ?? "<\(lookup) />"
+        return RuleExample.api(
+            fields: apiFields,
             routes: """
               - id: list-orders
                 method: GET
@@ -51,7 +68,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                   <policies>
                     <inbound>
                       <base />
-                      <\(lookup) />
+                      \(lookupElement)
                     </inbound>
                     <outbound>
                       <base />
@@ -72,14 +89,14 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard let route = scope.routes.first(where: \.isAuthenticated) else { continue }
             // APIM caches no request that carries an 'Authorization' header, where tokens travel,
             // unless the lookup allows private responses.
-            for lookup in scope.elements(named: ["cache-lookup"]) where scope.allowsPrivateResponses(lookup) && !scope.variesByCaller(lookup) {
+            for lookup in scope.elements(named: ["cache-lookup"]) where lookup.allowsPrivateResponses && !scope.variesByCaller(lookup) {
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(
                     code, "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', which requires a token",
                     at: range,
                     notes: [
                         Diagnostic.Note(
-                            "set 'vary-by-developer=\"true\"' or vary by a header that names the caller, or cache with the route's 'cache', which keys entries on the token's subject",
+                            "cache with the route's 'cache', which keys entries on the token's subject, or vary by the 'Authorization' header; 'vary-by-developer' separates subscriptions only where every request needs a key",
                             at: range)
                     ])
             }

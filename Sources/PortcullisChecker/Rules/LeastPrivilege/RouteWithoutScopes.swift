@@ -5,7 +5,7 @@ import PortcullisModel
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw 'validate-jwt' without 'required-claims', so any valid token passes")
+        summary: "an authenticated route that requires no scope, or a raw 'validate-jwt' without 'required-claims' or taking unsigned tokens, so any valid token passes")
 
     public static let description = RuleDescription(
         code,
@@ -41,6 +41,22 @@ public enum RouteWithoutScopes: Rule {
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <↓validate-jwt header-name="X-Partner-Token" require-signed-tokens="false">
+                            <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" />
+                            <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
+                          </validate-jwt>
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -63,12 +79,17 @@ public enum RouteWithoutScopes: Rule {
                 at: requirement?.range ?? route.written.id.range)
         }
         for scope in context.rawScopes {
-            for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"])
-            where !check.elements.contains(where: { $0.name == "required-claims" }) {
+            for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) {
                 let range = scope.document.range(check.nameSpan)
-                findings.report(
-                    code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
-                    notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])
+                if check.acceptsUnsignedTokens {
+                    findings.report(
+                        code, "raw '\(check.name)' in \(scope.owner) takes unsigned tokens, so anyone can write one that passes", at: range,
+                        notes: [Diagnostic.Note("remove 'require-signed-tokens', which is true when left out", at: range)])
+                } else if !check.elements.contains(where: { $0.name == "required-claims" }) {
+                    findings.report(
+                        code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
+                        notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason, or whose raw policy answers every request before its token check")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason, or whose raw policy answers or serves cached responses before its token check")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -23,6 +23,7 @@ public enum UnauthenticatedRoute: Rule {
         """
 
     private static let mock = #"<mock-response status-code="200" content-type="application/json" />"#
+    private static let privateLookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" />"#
 
     /// A route requiring 'orders.read' whose raw inbound holds `statements`.
     private static func mockedRoute(_ id: String, inbound statements: [String]) -> RuleExample {
@@ -79,6 +80,16 @@ public enum UnauthenticatedRoute: Rule {
                 """),
             // A raw answer before '<base />' runs before the token check the route's 'scopes' ask for.
             mockedRoute("↓list-orders", inbound: [mock, "<base />"]),
+            // A cached answer too: once a caller with a token is served, anyone gets the entry.
+            mockedRoute("↓list-orders", inbound: [privateLookup, "<base />"]),
+            // A 'validate-jwt' that takes unsigned tokens checks nothing anyone cannot write.
+            RuleExample.api(
+                fields: rawTokenCheck.replacingOccurrences(
+                    of: #"<validate-jwt header-name="Authorization">"#,
+                    with: #"<validate-jwt header-name="Authorization" require-signed-tokens="false">"#),
+                routes: """
+                  - {id: ↓list-orders, method: GET, path: /orders}
+                """),
             // The route's own inbound has no <base />: the API's raw token check never runs for it.
             RuleExample.api(
                 fields: rawTokenCheck,
@@ -109,6 +120,7 @@ public enum UnauthenticatedRoute: Rule {
                 """),
             // After '<base />', the answer comes once the token is checked.
             mockedRoute("list-orders", inbound: ["<base />", mock]),
+            mockedRoute("list-orders", inbound: ["<base />", privateLookup]),
             // A raw token check that runs on every request of the API's routes.
             RuleExample.api(
                 fields: rawTokenCheck,
@@ -133,12 +145,21 @@ public enum UnauthenticatedRoute: Rule {
                 at: range, notes: notes)
         }
         for route in context.routes where route.isAuthenticated {
-            guard let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) else { continue }
-            findings.report(
-                code,
-                "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",
-                at: route.written.id.range,
-                notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer", at: route.written.id.range)])
+            if let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
+                findings.report(
+                    code,
+                    "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",
+                    at: route.written.id.range,
+                    notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer", at: route.written.id.range)])
+            } else if let (owner, _) = context.rawStatementBeforeTokenCheck(.privateCacheLookup, on: route) {
+                // Private responses are cached for callers with a token; a lookup before the
+                // check serves them to callers without one.
+                findings.report(
+                    code,
+                    "raw 'cache-lookup' in \(owner) serves cached responses of route '\(route.written.id.value)' before its token check, so callers need no token",
+                    at: route.written.id.range,
+                    notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or cache with the route's 'cache', which looks up after every check", at: route.written.id.range)])
+            }
         }
     }
 }
