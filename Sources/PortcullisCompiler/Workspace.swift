@@ -22,6 +22,20 @@ public struct Workspace: Sendable {
     /// JSON files are never definitions, so they are not counted as skipped.
     public var sideFiles: [SourceFile] = []
 
+    /// Refuses a report file that is one of the files this run reads (an input or the
+    /// configuration), judged by the file itself, not its spelling: writing the report
+    /// there would replace the definitions with their diagnostics.
+    public func refuseReport(at path: String) throws {
+        var report = stat()
+        guard stat(path, &report) == 0, report.st_mode & S_IFMT == S_IFREG else { return }
+        let read = inputs.map(\.path) + (configuration.map { [$0.source.path] } ?? [])
+        for input in read {
+            var status = stat()
+            guard stat(input, &status) == 0, status.st_dev == report.st_dev, status.st_ino == report.st_ino else { continue }
+            throw DriverError.refusedOutput(path, leadsTo: nil, reason: "it is the input '\(input)'")
+        }
+    }
+
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
     public var projectFiles: [SourceFile] {
@@ -30,13 +44,19 @@ public struct Workspace: Sendable {
         return files + zip(inputs, projectPaths).map { SourceFile(path: $1, bytes: $0.bytes) }
     }
 
-    /// Finds the configuration (`configPath`, else `portcullis.yaml` in the directory of
-    /// the first path), then discovers and reads the inputs it does not exclude.
+    /// Finds the configuration (`configPath`, else `portcullis.yaml` in the project folder,
+    /// the deepest folder holding every path given, so the order of the paths does not
+    /// matter), then discovers and reads the inputs it does not exclude.
     public static func load(
         paths: [String], configPath: String?, limits: InputLimits, files: InputFiles = InputFiles()
     ) throws -> Workspace {
         let paths = paths.isEmpty ? ["."] : paths
-        let (configuration, configDirectory) = try loadConfiguration(configPath, for: paths[0], limits: limits, files: files)
+        let folders = paths.map { path -> String in
+            let absolute = files.absolutePath(path)
+            return FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
+        }
+        let root = commonFolder(folders)
+        let (configuration, configDirectory) = try loadConfiguration(configPath, for: root, limits: limits, files: files)
         var found = try files.discover(paths)
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
@@ -47,11 +67,6 @@ public struct Workspace: Sendable {
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
-        let folders = paths.map { path -> String in
-            let absolute = files.absolutePath(path)
-            return FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
-        }
-        let root = commonFolder(folders)
         let rootPrefix = root.hasSuffix("/") ? root : root + "/"
         func projectPath(_ absolute: String) -> String {
             absolute.removingPrefix(rootPrefix) ?? absolute
@@ -126,8 +141,8 @@ public struct Workspace: Sendable {
             configurationPath: configuration?.source.path)
     }
 
-    /// `configPath`, else `portcullis.yaml` in the directory of `path`, read, with the
-    /// folder it is in.
+    /// `configPath`, else `portcullis.yaml` in the directory of `path` (or in `path`, a
+    /// folder), read, with the folder it is in.
     private static func loadConfiguration(
         _ configPath: String?, for path: String, limits: InputLimits, files: InputFiles
     ) throws -> (LoadedConfiguration?, String?) {

@@ -76,7 +76,7 @@ struct Diff: ParsableCommand {
             let base: DiffPipeline.Base = gitBase.map { .gitRevision($0) } ?? .paths([paths[0]])
             let head = gitBase != nil || comparesEnvironments ? paths : [paths[1]]
             let environments = DiffPipeline.Environments(base: envBase ?? environment, head: envHead ?? environment)
-            let outcome = try DiffPipeline.run(base: base, head: head, limits: limits.limits, environments: environments)
+            let outcome = try DiffPipeline.run(base: base, head: head, limits: limits.limits, environments: environments, report: output)
             let text = format.render(outcome)
             if let output {
                 do {

@@ -30,7 +30,7 @@ struct ReportOptions: ParsableArguments {
     @Flag(help: "Treat warnings as errors.")
     var warningsAsErrors = false
 
-    @Option(help: "The configuration file (default: portcullis.yaml in the directory of the first path).")
+    @Option(help: "The configuration file (default: portcullis.yaml in the deepest folder holding every path).")
     var config: String?
 
     @Option(help: "The date suppression expiry is judged against, as YYYY-MM-DD (default: today in UTC).")
@@ -58,6 +58,7 @@ struct ReportOptions: ParsableArguments {
     /// The configuration and the inputs under `paths`; lists skipped files when asked.
     func workspace(_ paths: [String]) throws -> Workspace {
         let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)
+        if let output { try workspace.refuseReport(at: output) }
         if listSkipped {
             let lines = workspace.skipped.map { "portcullis: skipped '\($0)': not a Portcullis file\n" }.joined()
             FileHandle.standardError.write(Data(lines.utf8))

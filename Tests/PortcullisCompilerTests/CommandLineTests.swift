@@ -142,6 +142,58 @@ final class RuleCommandLineTests: XCTestCase {
         XCTAssertEqual(try ToolProcess.run(["lint", "--today", "2030-02-30"], in: directory).status, 64)
     }
 
+    /// `--output` naming one of the files the run reads was written over: `lint defs
+    /// --output defs/gateway.yaml` replaced the gateway with its report (found by an audit
+    /// of the README). It is refused, however the path is spelled, and nothing is written.
+    func testAReportIsNeverWrittenOverAnInput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: directory.appendingPathComponent("defs"))
+        try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: directory.appendingPathComponent("base"))
+        try "rules: {LP004: error}\n".write(to: directory.appendingPathComponent("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
+        let gateway = try Data(contentsOf: directory.appendingPathComponent("defs/gateway.yaml"))
+        let cases: [(arguments: [String], output: String)] = [
+            (["lint", "defs", "--output", "defs/gateway.yaml"], "defs/gateway.yaml"),
+            (["lint", "defs", "--output", "./defs/../defs/gateway.yaml"], "./defs/../defs/gateway.yaml"),
+            (["lint", "defs", "--output", "defs/portcullis.yaml"], "defs/portcullis.yaml"),
+            (["diff", "base", "defs", "--output", "defs/gateway.yaml"], "defs/gateway.yaml"),
+        ]
+        for (arguments, output) in cases {
+            let result = try ToolProcess.run(arguments, in: directory)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stdout)")
+            XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: will not replace '\(output)': it is the input '"), result.stderr)
+            XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("defs/gateway.yaml")), gateway, "\(arguments)")
+        }
+        XCTAssertEqual(try String(contentsOf: directory.appendingPathComponent("defs/portcullis.yaml"), encoding: .utf8), "rules: {LP004: error}\n")
+        // A report beside the inputs, even in a folder being linted, is written as before.
+        let beside = try ToolProcess.run(["lint", "defs", "--format", "json", "--output", "defs/report.json"], in: directory)
+        XCTAssertEqual(beside.status, 0, beside.stderr)
+        XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("defs/report.json"), encoding: .utf8).contains("\"errors\" : 0"))
+    }
+
+    /// The configuration is found in the deepest folder holding every path given, so the
+    /// paths' order does not change the findings; it was found beside the first path only,
+    /// and `lint defs/apis defs/gateway.yaml` missed `defs/portcullis.yaml` (found by an
+    /// audit of the README, which promises the same result in any order).
+    func testTheConfigurationDoesNotDependOnThePathsOrder() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-order-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/mistakes"), to: directory.appendingPathComponent("defs"))
+        try "rules: {LP001: off, RL001: off}\n".write(to: directory.appendingPathComponent("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
+        var reports: [String] = []
+        for order in [["defs/apis", "defs/gateway.yaml"], ["defs/gateway.yaml", "defs/apis"]] {
+            let result = try ToolProcess.run(["lint", "--format", "json"] + order, in: directory)
+            XCTAssertLessThan(result.status, 2, result.stderr)
+            XCTAssertFalse(result.stdout.contains("\"LP001\""), result.stdout)
+            reports.append(result.stdout)
+        }
+        let whole = try ToolProcess.run(["lint", "--format", "json", "defs"], in: directory)
+        XCTAssertEqual(Set(reports).count, 1, "the same findings in either order")
+        XCTAssertFalse(whole.stdout.contains("\"LP001\""), whole.stdout)
+    }
+
     func testConfigOptionAndWarningsAsErrors() throws {
         let directory = GoldenFiles.fixtures.appendingPathComponent("diagnostics/checker-configuration")
         let explicit = try ToolProcess.run(["lint", "--config", "portcullis.yaml", "."], in: directory)

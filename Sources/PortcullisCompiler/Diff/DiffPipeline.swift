@@ -33,14 +33,16 @@ public enum DiffPipeline {
         }
     }
 
+    /// Compares the two sides; `report` is the file the report will be written to, which
+    /// must not be one of the files either side reads.
     public static func run(
-        base: Base, head: [String], limits: InputLimits, environments: Environments = Environments()
+        base: Base, head: [String], limits: InputLimits, environments: Environments = Environments(), report: String? = nil
     ) throws -> Outcome {
         let files = InputFiles()
         let baseSide: SideOutcome
         switch base {
         case .paths(let paths):
-            baseSide = try side(paths, isBase: true, environment: environments.base, limits: limits, files: files)
+            baseSide = try side(paths, isBase: true, environment: environments.base, limits: limits, files: files, report: report)
         case .gitRevision(let revision):
             let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -50,7 +52,7 @@ public enum DiffPipeline {
                 head, isBase: true, environment: environments.base, limits: limits,
                 files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
         }
-        let headSide = try side(head, isBase: false, environment: environments.head, limits: limits, files: files)
+        let headSide = try side(head, isBase: false, environment: environments.head, limits: limits, files: files, report: report)
         switch (baseSide, headSide) {
         case (.errors(let errors), _): return .unreadable(side: "BASE", errors: errors)
         case (_, .errors(let errors)): return .unreadable(side: "HEAD", errors: errors)
@@ -68,9 +70,10 @@ public enum DiffPipeline {
     /// one the user knows.
     private static func side(
         _ paths: [String], isBase: Bool, environment: String?, limits: InputLimits, files: InputFiles,
-        shownAs: (String) -> String = { $0 }
+        shownAs: (String) -> String = { $0 }, report: String? = nil
     ) throws -> SideOutcome {
         var workspace = try Workspace.load(paths: paths, configPath: nil, limits: limits, files: files)
+        if let report { try workspace.refuseReport(at: report) }
         workspace.inputs = workspace.inputs.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) }
         if let configuration = workspace.configuration {
             workspace.configuration?.source = SourceFile(path: shownAs(configuration.source.path), bytes: configuration.source.bytes)
