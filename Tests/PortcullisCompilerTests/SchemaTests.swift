@@ -155,9 +155,12 @@ final class SchemaTests: XCTestCase {
     }
 
     func testCleanSamplesAndValidFixturesPassBoth() throws {
-        let files =
-            yamlFiles(under: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"))
-            + yamlFiles(under: Self.schemaFixtures.appendingPathComponent("valid"))
+        // Every clean sample: fabrikam's named values keep an estate's spelling ('{{TenantId}}'),
+        // which the schema once refused in text while the parser took it. Its own OpenAPI
+        // document is no definition.
+        let samples = ["contoso", "fabrikam"].flatMap { yamlFiles(under: GoldenFiles.packageRoot.appendingPathComponent("Samples/\($0)")) }
+            .filter { $0.deletingLastPathComponent().lastPathComponent != "specs" }
+        let files = samples + yamlFiles(under: Self.schemaFixtures.appendingPathComponent("valid"))
         XCTAssertGreaterThan(files.count, 5)
         let errors = try schemaErrors(files)
         for file in files {
