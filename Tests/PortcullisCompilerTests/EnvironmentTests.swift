@@ -241,6 +241,25 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("note: here an environment may override 'rateLimit', 'quota', 'cache' or 'backend'"))
     }
 
+    /// A file the reader could not read to its end may declare what an environment
+    /// overrides: its APIs, products and backends are not reported unknown then, only the
+    /// error itself (the README's promise; found by an audit, where a broken APIs file
+    /// made every environment report "unknown API 'orders'" and "unknown product").
+    func testWhatAnUnreadFileMayDeclareIsNotReportedUnknown() throws {
+        for file in ["apis/orders.yaml", "products.yaml", "backends.yaml"] {
+            try FileManager.default.removeItem(at: project)
+            try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+            let text = try String(contentsOf: project.appendingPathComponent(file), encoding: .utf8)
+            try write(text + "broken: [\n", to: file)
+            let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+            XCTAssertEqual(result.status, 1, file)
+            let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+            XCTAssertEqual(errors.count, 1, "\(file): only the syntax error:\n\(result.stdout)")
+            XCTAssertTrue(errors.first?.hasPrefix("project/\(file):") == true, "\(file): \(errors)")
+            XCTAssertFalse(result.stdout.contains("[RF001]"), "\(file):\n\(result.stdout)")
+        }
+    }
+
     func testAnEnvironmentCannotAddACacheOrRedisTheDefinitionsDoNotHave() throws {
         try write(
             environment("prod", "apis:\n  orders:\n    routes:\n      create-order: {cache: {ttl: 1m}}\n"),

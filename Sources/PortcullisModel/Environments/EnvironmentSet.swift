@@ -160,8 +160,11 @@ private struct DeclaredTargets {
     let backends: [String: Backend]
     /// Backends declared, with errors or without.
     let backendNames: Set<String>
+    /// False when some input was not read to its end: a name it may declare is not unknown.
+    let complete: Bool
 
     init(_ definitions: Definitions) {
+        complete = definitions.complete
         gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
         apis = Dictionary(definitions.apis.map { ($0.name.value, $0) }) { first, _ in first }
         apiNames = Set(apis.keys)
@@ -199,7 +202,7 @@ private struct OverrideTargets {
 
     mutating func api(_ target: Environment.Target) -> Environment.Target? {
         guard let api = declared.apis[target.name.value] else {
-            if !declared.undecodedAPINames.contains(target.name.value) {
+            if declared.complete, !declared.undecodedAPINames.contains(target.name.value) {
                 Resolver.unknown(
                     "API", target.name, among: declared.apiNames,
                     hint: "an environment overrides APIs the definitions declare", into: &diagnostics)
@@ -245,17 +248,21 @@ private struct OverrideTargets {
 
     mutating func product(_ target: Environment.Target) -> Bool {
         if declared.productNames.contains(target.name.value) { return true }
-        Resolver.unknown(
-            "product", target.name, among: declared.productNames,
-            hint: "an environment overrides products the definitions declare", into: &diagnostics)
+        if declared.complete {
+            Resolver.unknown(
+                "product", target.name, among: declared.productNames,
+                hint: "an environment overrides products the definitions declare", into: &diagnostics)
+        }
         return false
     }
 
     mutating func backend(_ target: Environment.Target) -> Environment.Target? {
         guard declared.backendNames.contains(target.name.value) else {
-            Resolver.unknown(
-                "backend", target.name, among: declared.backendNames,
-                hint: "an environment overrides backends the definitions declare", into: &diagnostics)
+            if declared.complete {
+                Resolver.unknown(
+                    "backend", target.name, among: declared.backendNames,
+                    hint: "an environment overrides backends the definitions declare", into: &diagnostics)
+            }
             return nil
         }
         guard let backend = declared.backends[target.name.value], case .mapping(let entries) = target.overrides.content
