@@ -114,6 +114,34 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertTrue((gone["location"] as? String)?.hasPrefix("defs/apis/orders.yaml:") ?? false, "\(gone)")
     }
 
+    /// The pull request that first adds definitions: the paths are absent at the base,
+    /// which is then empty, so every route is new; a path added beside committed ones
+    /// leaves those compared as before. `git archive` failed on the new path ("pathspec did
+    /// not match") and the comment step had no report (found by an audit of the README).
+    func testPathsTheBaseLacksAreNewNotAnError() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: repository.appendingPathComponent("added"))
+        let report = repository.appendingPathComponent("access.md")
+        let first = try ToolProcess.run(
+            ["diff", "--git-base", "HEAD", "added", "--format", "markdown", "--output", report.path], in: repository)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let text = try String(contentsOf: report, encoding: .utf8)
+        XCTAssertTrue(text.contains("| **privilege increase** | route 'catalog/list-products' was added; it is public | `added/apis/catalog.yaml:13:9` |"), text)
+        XCTAssertTrue(text.contains("route 'orders/create-order' was added"), text)
+        let failing = try ToolProcess.run(["diff", "--git-base", "HEAD", "added", "--fail-on", "privilege-increase"], in: repository)
+        XCTAssertEqual(failing.status, 1, failing.stderr)
+        // A new file beside the committed ones: only what it adds is a change.
+        try "apiVersion: portcullis/v1\nkind: Product\nname: extra\ndisplayName: Extra\napis: [orders]\n"
+            .write(to: repository.appendingPathComponent("defs/extra.yaml"), atomically: true, encoding: .utf8)
+        let beside = try ToolProcess.run(
+            ["diff", "--git-base", "HEAD", "defs/apis", "defs/gateway.yaml", "defs/products.yaml", "defs/backends.yaml", "defs/extra.yaml"],
+            in: repository)
+        XCTAssertLessThan(beside.status, 2, beside.stderr)
+        XCTAssertFalse(beside.stdout.contains("was added; it"), beside.stdout)
+    }
+
     /// Git's own message, not a mangled command line.
     func testGitErrorsShowGitsMessage() throws {
         let contoso = try ContosoRepository()

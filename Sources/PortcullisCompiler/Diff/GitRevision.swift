@@ -11,9 +11,12 @@ public struct GitRevision: Sendable {
     let prefix: String
     /// The repository's top folder.
     let root: String
+    /// The paths, as given, that the revision does not have: added since, as in the pull
+    /// request that first adds the definitions. Nothing is extracted for them.
+    public let absent: [String]
 
     /// Extracts `paths` (relative to the working directory) at `revision` into `folder`;
-    /// ``extractedPaths`` says where each one is.
+    /// ``workingDirectory`` is where the working directory's copy is.
     public init(_ paths: [String], at revision: String, into folder: String) throws {
         self.revision = revision
         self.folder = folder
@@ -21,9 +24,19 @@ public struct GitRevision: Sendable {
         prefix = try Self.line(["rev-parse", "--show-prefix"])
         // After `--end-of-options` git reads the revision and paths as operands even when they
         // start with '-', so a revision such as `--output=/path` cannot become an option.
-        // (git archive then takes `--` for a path, so it is not given.)
+        // (git archive then takes `--` for a path, so it is not given.) A path the revision
+        // lacks would fail the archive, so each is looked up first; `ls-tree` names a path
+        // it has and prints nothing for one it lacks.
+        let (root, prefix) = (root, prefix)
+        func present(_ path: String) throws -> Bool {
+            let repository = Self.repositoryPath(path, prefix: prefix)
+            return !(try Self.git(["-C", root, "ls-tree", "--name-only", "--end-of-options", revision, "--", repository]).isEmpty)
+        }
+        absent = try paths.filter { try !present($0) }
+        let extracted = paths.filter { !absent.contains($0) }
+        guard !extracted.isEmpty else { return }
         let archive = try Self.git(
-            ["-C", root, "archive", "--format=tar", "--end-of-options", revision] + paths.map(repositoryPath))
+            ["-C", root, "archive", "--format=tar", "--end-of-options", revision] + extracted.map { Self.repositoryPath($0, prefix: prefix) })
         let unpack = Process()
         unpack.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         unpack.arguments = ["tar", "-x", "-C", folder]
@@ -52,9 +65,10 @@ public struct GitRevision: Sendable {
         return (root as NSString).appendingPathComponent(inRepository)
     }
 
-    /// `path`, relative to the working directory, as a path from the repository's top.
-    private func repositoryPath(_ path: String) -> String {
-        (((prefix.isEmpty ? "" : prefix) as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    /// `path`, relative to the working directory (`prefix` in the repository), as a path
+    /// from the repository's top.
+    private static func repositoryPath(_ path: String, prefix: String) -> String {
+        ((prefix as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 
     /// Runs git and returns its standard output; when it fails, its own message is the error.
