@@ -38,6 +38,7 @@ struct ImportAPIOps: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
+        try report.validateForImport()
         if out == nil, !verify { throw ValidationError("'--out' names the folder to write to; only '--verify' writes nothing") }
     }
 

@@ -26,6 +26,7 @@ struct ImportOpenAPI: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
+        try report.validateForImport()
         if let name, !NameMaker.isResourceName(name) {
             throw ValidationError(
                 "'--name' must be an APIM resource name, such as 'orders' or 'Orders_v2', not '\(DisplayText.escaped(name.utf8))'")

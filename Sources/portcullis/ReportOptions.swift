@@ -55,6 +55,18 @@ struct ReportOptions: ParsableArguments {
 
     @OptionGroup var limits: LimitOptions
 
+    /// What an import refuses of these options rather than ignore: it lints the project it
+    /// writes in every environment that project has, and its report of what became what is
+    /// text or JSON.
+    func validateForImport() throws {
+        if environment != nil {
+            throw ValidationError("import lints the project it writes in every environment it has; '--env' does not apply")
+        }
+        guard format == .text || format == .json else {
+            throw ValidationError("import reports as 'text' or 'json', not '\(format.rawValue)'")
+        }
+    }
+
     /// The configuration and the inputs under `paths`; lists skipped files when asked.
     func workspace(_ paths: [String]) throws -> Workspace {
         let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)

@@ -316,6 +316,26 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(try snapshot(), before)
     }
 
+    /// Options an import cannot honour are usage errors, not ignored: `--env` (an import
+    /// lints what it writes in every environment), and report formats that would drop its
+    /// report of what became what (found by an audit of the README: `--env nosuch` exited 0).
+    func testOptionsAnImportCannotHonourAreUsageErrors() throws {
+        try write(Self.petStore, to: "in/pets.yaml")
+        let before = try snapshot()
+        for command in [["import", "openapi", "in/pets.yaml"], ["import", "apiops", "in"]] {
+            for (option, message) in [
+                (["--env", "prod"], "import lints the project it writes in every environment it has; '--env' does not apply"),
+                (["--format", "sarif"], "import reports as 'text' or 'json', not 'sarif'"),
+                (["--format", "github"], "import reports as 'text' or 'json', not 'github'"),
+            ] {
+                let result = try run(command + ["--out", "defs"] + option)
+                XCTAssertEqual(result.status, 64, "\(command) \(option): \(result.stderr)")
+                XCTAssertTrue(result.stderr.hasPrefix("Error: \(message)\n"), result.stderr)
+            }
+        }
+        XCTAssertEqual(try snapshot(), before, "nothing written")
+    }
+
     func testOutputFoldersItMustNotReplaceAreRefusedUntouched() throws {
         try write(Self.petStore, to: "in/pets.yaml")
         try write("keep\n", to: "notes/keep.txt")
