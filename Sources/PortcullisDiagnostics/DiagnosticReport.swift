@@ -12,7 +12,7 @@ public struct DiagnosticReport: Sendable {
 
     /// Every finding in report order, suppressed ones included.
     public let diagnostics: [Diagnostic]
-    public let sources: SourceFiles
+    public private(set) var sources: SourceFiles
     /// Ranges of source text that hold secrets; quoted source lines mask them.
     public let redactions: [SourceRange]
     /// Counts of the findings that were not suppressed.
@@ -37,6 +37,14 @@ public struct DiagnosticReport: Sendable {
         self.sources = sources
         self.redactions = redactions
         self.summary = summary
+    }
+
+    /// The same report with each file's path made by `shown`: for files read in memory
+    /// and then written under a folder, so that reports name them where they are.
+    public func relocated(_ shown: (String) -> String) -> DiagnosticReport {
+        var report = self
+        report.sources = SourceFiles(sources.files.map { SourceFile(path: shown($0.path), bytes: $0.bytes, size: $0.size) })
+        return report
     }
 
     /// The findings that were not suppressed: what text and JSON reports show.

@@ -55,7 +55,11 @@ struct ImportAPIOps: ParsableCommand {
             let written: OutputFolder? = verify || !(imported.roundTrip.differences.isEmpty || allowDifferences) ? nil : output
             if let written { try BundleWriter.write(imported.files, to: written) }
             if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }
-            try report.emit(imported.roundTrip.lint.report, section: ("import", imported.summary))
+            // The lint read the project in memory; once written, its files are named where
+            // they are, relative to the working directory as `lint` names them.
+            let lint = imported.roundTrip.lint.report
+            let folder = written.map { $0.given.hasSuffix("/") ? $0.given : $0.given + "/" }
+            try report.emit(folder.map { folder in lint.relocated { folder + $0 } } ?? lint, section: ("import", imported.summary))
             if !report.quiet {
                 let what =
                     if let written { "wrote \(imported.files.files.count) files to '\(written.given)'" }

@@ -341,6 +341,19 @@ final class ImportHostileTreeTests: XCTestCase {
         XCTAssertEqual(try snapshot(out), before)
     }
 
+    /// The lint of what an import wrote names its files where they are, relative to the
+    /// working directory as `lint` does: it named them relative to `--out`, so a path in
+    /// the report led nowhere (found by an audit of the README). Nothing written, nothing
+    /// to point at: `--verify` keeps the project's own paths.
+    func testTheLintOfTheWrittenProjectNamesItsFilesWhereTheyAre() throws {
+        let result = try runImport()
+        let finding = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.contains(": error: route 'list-orders'") }, result.stdout)
+        XCTAssertTrue(finding.hasPrefix("out/apis/orders.yaml:"), String(finding))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("out/apis/orders.yaml").path))
+        let json = try BoundedRun.run(["import", tree.path, "--verify", "--format", "json"], in: work, seconds: 15)
+        XCTAssertTrue(json.stdout.contains(#""file" : "apis/orders.yaml""#), json.stdout)
+    }
+
     /// A bundle a build wrote is replaced by the next build, never by an import: an import
     /// into the folder CI builds to replaced the committed bundle with definitions (found
     /// by an audit of the README, which says `--out` must be new or empty).
