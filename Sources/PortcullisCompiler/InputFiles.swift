@@ -273,7 +273,14 @@ public struct InputFiles: Sendable {
     /// link leading out of its folder) and read at most one byte past the size limit; `what`
     /// says what it should be when it is a folder.
     public func file(named given: String, limits: InputLimits, as what: String = "a file") throws -> SourceFile {
-        guard let input = try named(given).file else { throw DriverError.unreadable(given, reason: "it is a folder, not \(what)") }
+        let found: (file: Input?, folder: String?)
+        do {
+            found = try named(given)
+        } catch DriverError.pathNotFound {
+            // Named as one file (a configuration, an OpenAPI document), not as an input path.
+            throw DriverError.unreadable(given, reason: "it does not exist")
+        }
+        guard let input = found.file else { throw DriverError.unreadable(given, reason: "it is a folder, not \(what)") }
         return try Self.readPrefix(of: input, upTo: limits.maxFileSize + 1)
     }
 

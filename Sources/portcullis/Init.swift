@@ -7,7 +7,7 @@ struct Init: ParsableCommand {
         commandName: "init",
         abstract: "Write a small, commented starter project that lints clean and builds; never overwrites.")
 
-    @Argument(help: "The project folder (default: the current directory); created when missing.")
+    @Argument(help: "The project folder, created when missing.")
     var directory: String = "."
 
     func run() throws {

@@ -202,6 +202,8 @@ final class RuleCommandLineTests: XCTestCase {
         XCTAssertTrue(implicit.stdout.hasSuffix("5 errors, 0 warnings, 1 note in 2 files\n"), implicit.stdout)
         let missing = try ToolProcess.run(["lint", "--config", "nowhere.yaml"], in: directory)
         XCTAssertEqual(missing.status, 2)
+        // Named as the configuration, not as an input path.
+        XCTAssertEqual(missing.stderr, "portcullis: error: cannot read 'nowhere.yaml': it does not exist\n")
 
         let warnings = try ToolProcess.run(["lint", "--warnings-as-errors", "Samples/mistakes"], in: GoldenFiles.packageRoot)
         XCTAssertTrue(warnings.stdout.hasSuffix(" errors, 0 warnings in 3 files\n"), String(warnings.stdout.suffix(80)))

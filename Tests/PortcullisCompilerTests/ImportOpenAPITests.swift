@@ -288,7 +288,7 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(mkfifo(directory.appendingPathComponent("fifo.yaml").path, 0o644), 0)
         let before = try snapshot()
         let cases: [(file: String, status: Int32, output: String)] = [
-            ("missing.yaml", 2, "portcullis: error: input path 'missing.yaml' does not exist\n"),
+            ("missing.yaml", 2, "portcullis: error: cannot read 'missing.yaml': it does not exist\n"),
             ("folder", 2, "portcullis: error: cannot read 'folder': it is a folder, not a file\n"),
             ("broken.yaml", 1, "broken.yaml:3:1: error: did not find expected node content [YS001]"),
             ("broken.json", 1, "broken.json:2:1: error: did not find expected ',' or '}' [YS001]"),
