@@ -19,7 +19,7 @@ struct RawEnforcement: Sendable {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks.
             case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.acceptsUnsignedTokens
-            case .rateLimit: Self.rateLimits.contains(statement.name)
+            case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name)
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             }
@@ -118,6 +118,18 @@ extension PolicyXMLElement {
         guard let written = attribute("allow-private-response-caching") else { return false }
         guard case .text(let text) = written.value else { return true }
         return text.trimmingWhitespace.lowercased() == "true"
+    }
+
+    /// Whether a rate limit counts requests at all: not when its `increment-condition` is
+    /// false as written, nor when its `counter-key` is a new GUID, a counter per request.
+    var countsRequests: Bool {
+        if let condition = attribute("increment-condition")?.value.written.filter({ !$0.isWhitespace }).lowercased(),
+            condition == "false" || condition == "@(false)"
+        {
+            return false
+        }
+        if case .expression(let key)? = attribute("counter-key")?.value, key.contains("NewGuid") { return false }
+        return true
     }
 
     /// Whether a `validate-jwt` passes tokens without a signature: `require-signed-tokens`

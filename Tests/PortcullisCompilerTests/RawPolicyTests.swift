@@ -76,6 +76,36 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// Raw limits are judged as the definitions' are (found by an audit against Microsoft's
+    /// policy reference): one that counts no request (a new GUID per request for its key,
+    /// or an increment condition that is false) is no rate limit (RL001), and one whose
+    /// written budget exceeds the guardrail is RL003.
+    func testRawRateLimitsAreJudgedAsTheDefinitionsLimitsAre() throws {
+        let gateway = try String(contentsOf: file("defs/gateway.yaml"), encoding: .utf8)
+        try write(gateway + "guardrails:\n  maxRateLimit: {calls: 1000, per: 60s}\n", to: "defs/gateway.yaml")
+        let limits: [(name: String, statement: String)] = [
+            ("guid", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />"#),
+            ("never", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(false)" />"#),
+            ("loose", #"<rate-limit-by-key calls="100000" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
+        ]
+        for limit in limits {
+            let example = RuleExample.api(
+                limit.name, fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit.statement)</inbound></policies>'\n",
+                routes: "  - {id: list-\(limit.name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(limit.name).yaml")
+        }
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let errors = lint.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.drop { $0 != " " }.dropFirst()) }
+        XCTAssertEqual(
+            errors.sorted(),
+            [
+                "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: route 'list-guid' has its rate limit switched off [RL001]",
+                "error: route 'list-never' has its rate limit switched off [RL001]",
+            ], lint.stdout)
+    }
+
     /// An API with its own raw policy is sent to its serviceUrl without a statement; but a
     /// broader raw policy that sets a backend would then send it there instead, so the
     /// API's own statement stays and the definitions' backend is where requests go.

@@ -30,7 +30,22 @@ public enum MissingRateLimit: Rule {
                     path: /orders/export
                     scopes: [orders.read]
                     rateLimit: ↓none
-                """)
+                """),
+            // A raw limit that counts no request: each has a counter of its own.
+            RuleExample.api(
+                fields: """
+                    rateLimit: none
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <rate-limit-by-key calls="100" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: ↓list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample.api(

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum RateLimitExceedsGuardrail: Rule {
     public static let code = DiagnosticCode(
         "RL003", "rate-limit-exceeds-guardrail", .error,
-        summary: "a rate limit allowing more calls per second than 'guardrails.maxRateLimit'")
+        summary: "a rate limit, or a raw 'rate-limit-by-key' or 'rate-limit', allowing more calls per second than 'guardrails.maxRateLimit'")
 
     public static let description = RuleDescription(
         code,
@@ -15,19 +15,24 @@ public enum RateLimitExceedsGuardrail: Rule {
             route that uses it.
             """,
         fix: "Lower 'calls' or lengthen 'per' until the rate is within the guardrail.",
-        triggering: [example(routeLimit: "{calls: ↓100, per: 1s}")],
+        triggering: [
+            example(routeLimit: "{calls: ↓100, per: 1s}"),
+            example(routeLimit: "none", rawLimit: #"<rate-limit-by-key calls="↓100000" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
+        ],
         nonTriggering: [example(routeLimit: "{calls: 1000, per: 60s}")])
 
-    /// A guardrail of 1,000 calls a minute and a route limited by `routeLimit`.
-    private static func example(routeLimit: String) -> RuleExample {
-        RuleExample.gateway(
+    /// A guardrail of 1,000 calls a minute and a route limited by `routeLimit`, with
+    /// `rawLimit` in its raw policy.
+    private static func example(routeLimit: String, rawLimit: String? = nil) -> RuleExample {
+        let policy = rawLimit.map { "    policy: |\n      <policies><inbound><base />\($0)</inbound></policies>\n" } ?? ""
+        return RuleExample.gateway(
             """
             scopes:
               orders.read: {access: read}
             guardrails:
               maxRateLimit: {calls: 1000, per: 60s}
             """,
-            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: \(routeLimit)}\n")
+            routes: "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    rateLimit: \(routeLimit)\n" + policy)
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -40,6 +45,19 @@ public enum RateLimitExceedsGuardrail: Rule {
                 code,
                 "the rate limit of \(declaration.ownerName(in: context.project)), \(limit.calls.value) calls per \(DurationText.format(limit.per.value)), exceeds the guardrail of \(allowed)",
                 at: limit.calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
+        }
+        // Raw limits whose budget is written out; one an expression computes is not judged.
+        for scope in context.rawScopes {
+            for limit in scope.elements(named: ["rate-limit-by-key", "rate-limit"]) {
+                guard let calls = scope.literal("calls", of: limit), let count = Int(calls.text.trimmingWhitespace),
+                    let period = scope.literal("renewal-period", of: limit), let seconds = Int(period.text.trimmingWhitespace),
+                    count * maximum.per.value > maximum.calls.value * seconds
+                else { continue }
+                findings.report(
+                    code,
+                    "raw '\(limit.name)' in \(scope.owner) allows \(count) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
+                    at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
+            }
         }
     }
 }
