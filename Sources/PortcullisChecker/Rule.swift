@@ -151,6 +151,18 @@ extension RuleExample {
             """, standalone: standalone, besides: besides, file: file, line: line)
     }
 
+    /// ``api(_:fields:routes:standalone:besides:file:line:)`` whose own raw policy runs
+    /// `statements` (one or more lines of XML) in `inbound`, after `<base />`.
+    public static func api(
+        _ name: String = "orders", fields: String = "", rawInbound statements: String, routes: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> RuleExample {
+        let fieldLines = fields.isEmpty || fields.hasSuffix("\n") ? fields : fields + "\n"
+        let inbound = statements.split(separator: "\n").map { "      " + $0 }.joined(separator: "\n")
+        let policy = "policy: |\n  <policies>\n    <inbound>\n      <base />\n\(inbound)\n    </inbound>\n  </policies>\n"
+        return api(name, fields: fieldLines + policy, routes: routes, file: file, line: line)
+    }
+
     /// A gateway with the JWT provider `entra` and default auth and rate limit, with
     /// `sections` between them; with `routes`, followed by an API `orders` with those routes.
     static func gateway(

@@ -35,15 +35,7 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                   rateLimit: {calls: 100, per: 60s}
                 """),
             RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <cache-store-value key="backend-token" value="@((string)context.Variables["token"])" duration="↓86400" />
-                        </inbound>
-                      </policies>
-                    """,
+                rawInbound: #"<cache-store-value key="backend-token" value="@((string)context.Variables["token"])" duration="↓86400" />"#,
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),

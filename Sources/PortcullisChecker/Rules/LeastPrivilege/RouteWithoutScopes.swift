@@ -26,37 +26,11 @@ public enum RouteWithoutScopes: Rule {
                     path: /orders/{id}
                     scopes: ↓[]
                 """),
-            RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <↓validate-jwt header-name="X-Partner-Token">
-                            <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" />
-                          </validate-jwt>
-                        </inbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
-            RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <↓validate-jwt header-name="X-Partner-Token" require-signed-tokens="false">
-                            <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" />
-                            <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
-                          </validate-jwt>
-                        </inbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            rawCheck(attributes: ""),
+            // Signed or not, anyone can write a token with the claim.
+            rawCheck(
+                attributes: #" require-signed-tokens="false""#,
+                claims: #"<required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>"#),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -67,6 +41,20 @@ public enum RouteWithoutScopes: Rule {
                     scopes: [orders.read]
                 """)
         ])
+
+    /// An API whose raw policy checks a partner's token with `attributes` and `claims`.
+    private static func rawCheck(attributes: String, claims: String = "") -> RuleExample {
+        RuleExample.api(
+            rawInbound: """
+                <↓validate-jwt header-name="X-Partner-Token"\(attributes)>
+                  <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" />
+                  \(claims)
+                </validate-jwt>
+                """,
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+            """)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {

@@ -32,20 +32,7 @@ public enum MissingRateLimit: Rule {
                     rateLimit: ↓none
                 """),
             // A raw limit that counts no request: each has a counter of its own.
-            RuleExample.api(
-                fields: """
-                    rateLimit: none
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <rate-limit-by-key calls="100" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />
-                        </inbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: ↓list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            rawLimit(counterKey: "@(Guid.NewGuid().ToString())", route: "↓list-orders"),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -56,21 +43,18 @@ public enum MissingRateLimit: Rule {
                     scopes: [orders.read]
                 """),
             // A raw limit that counts every request of the API's routes.
-            RuleExample.api(
-                fields: """
-                    rateLimit: none
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <rate-limit-by-key calls="100" renewal-period="60" counter-key="@(context.Subscription.Id)" />
-                        </inbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            rawLimit(counterKey: "@(context.Subscription.Id)", route: "list-orders"),
         ])
+
+    /// An API without a rate limit of its own whose raw policy counts requests by `counterKey`.
+    private static func rawLimit(counterKey: String, route: String) -> RuleExample {
+        RuleExample.api(
+            fields: "rateLimit: none",
+            rawInbound: #"<rate-limit-by-key calls="100" renewal-period="60" counter-key="\#(counterKey)" />"#,
+            routes: """
+              - {id: \(route), method: GET, path: /orders, scopes: [orders.read]}
+            """)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrails?.effectiveRequireRateLimit == true else { return }

@@ -25,15 +25,7 @@ public enum SpoofableRateLimitKey: Rule {
                     rateLimit: {calls: 10, per: 1s, key: ↓header:X-Tenant-Id}
                 """),
             RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <rate-limit-by-key calls="10" renewal-period="1" counter-key="↓@(context.Request.Headers.GetValueOrDefault("X-Tenant-Id", ""))" />
-                        </inbound>
-                      </policies>
-                    """,
+                rawInbound: #"<rate-limit-by-key calls="10" renewal-period="1" counter-key="↓@(context.Request.Headers.GetValueOrDefault("X-Tenant-Id", ""))" />"#,
                 routes: """
                   - id: list-orders
                     method: GET

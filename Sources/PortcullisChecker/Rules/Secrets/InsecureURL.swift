@@ -27,17 +27,11 @@ public enum InsecureURL: Rule {
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
             RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <send-request mode="new" response-variable-name="stock">
-                            <set-url>↓http://stock.example.com/levels</set-url>
-                            <set-method>GET</set-method>
-                          </send-request>
-                        </inbound>
-                      </policies>
+                rawInbound: """
+                    <send-request mode="new" response-variable-name="stock">
+                      <set-url>↓http://stock.example.com/levels</set-url>
+                      <set-method>GET</set-method>
+                    </send-request>
                     """,
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
