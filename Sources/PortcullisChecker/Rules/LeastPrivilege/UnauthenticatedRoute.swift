@@ -144,6 +144,9 @@ public enum UnauthenticatedRoute: Rule {
                 code, "route '\(route.written.id.value)' accepts requests without a token and gives no reason",
                 at: range, notes: notes)
         }
+        // Without raw policy XML nothing runs before the generated checks: most estates'
+        // routes are not walked again.
+        guard !context.rawScopes.isEmpty else { return }
         for route in context.routes where route.isAuthenticated {
             if let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
                 findings.report(
