@@ -87,6 +87,9 @@ final class RawPolicyTests: XCTestCase {
             ("guid", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />"#),
             ("never", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(false)" />"#),
             ("loose", #"<rate-limit-by-key calls="100000" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
+            // Numbers past any product: compared without overflow (a crash before).
+            ("huge", #"<rate-limit-by-key calls="9223372036854775807" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
+            ("long", #"<rate-limit-by-key calls="5" renewal-period="9223372036854775807" counter-key="@(context.Subscription.Id)" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
@@ -100,6 +103,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             errors.sorted(),
             [
+                "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",
                 "error: route 'list-never' has its rate limit switched off [RL001]",

@@ -49,9 +49,11 @@ public enum RateLimitExceedsGuardrail: Rule {
         // Raw limits whose budget is written out; one an expression computes is not judged.
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "rate-limit"]) {
+                // Compared as fractions without overflow: the text may hold any number.
                 guard let calls = scope.literal("calls", of: limit), let count = Int(calls.text.trimmingWhitespace),
                     let period = scope.literal("renewal-period", of: limit), let seconds = Int(period.text.trimmingWhitespace),
-                    count * maximum.per.value > maximum.calls.value * seconds
+                    seconds > 0, count > 0,
+                    count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
                 else { continue }
                 findings.report(
                     code,
