@@ -36,6 +36,6 @@ public enum BuildPipeline {
             diagnostics: result.report.diagnostics + oversized.diagnostics, sources: result.report.sources,
             redactions: result.report.redactions, inputCount: result.report.summary.files,
             skipped: result.report.summary.skipped)
-        return LintResult(report: report, checked: result.checked)
+        return LintResult(report: report, checked: result.checked, readFiles: result.readFiles)
     }
 }

@@ -69,6 +69,9 @@ public struct LintResult: Sendable {
     /// The environment asked for, when the definitions do not declare it; nothing was
     /// checked with it, so the result must not be used.
     public var missingEnvironment: String? = nil
+    /// Every file the run read, as reports show them: the configuration, the inputs and the
+    /// OpenAPI documents APIs name (not the other side files, which were only listed).
+    public var readFiles: [String] = []
 
     /// Throws when the environment asked for is not declared.
     public func requireEnvironment() throws {
@@ -218,7 +221,8 @@ public enum LintPipeline {
             skipped: max(0, skipped - openAPIFiles.namedYAMLCount))
         return LintResult(
             report: report, checked: chosen.checked, environments: environments.names,
-            missingEnvironment: missingEnvironment)
+            missingEnvironment: missingEnvironment,
+            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths)
     }
 
     /// One variant of the project — the definitions as written, or with an environment's

@@ -24,6 +24,8 @@ package struct OpenAPIFiles {
     var namedYAMLCount: Int { documents.keys.filter { !$0.hasSuffix(".json") }.count }
     /// How many named documents are JSON files, which discovery does not count at all.
     var namedJSONCount: Int { documents.count - namedYAMLCount }
+    /// The named documents' paths, as reports show them.
+    var namedPaths: [String] { documents.keys.sorted() }
 
     /// Reads, on all cores, each side file an API of `definitions` names; `sideFiles` are
     /// their numbers. Inputs are not looked among: they are read as definitions.

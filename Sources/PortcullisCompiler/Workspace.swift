@@ -22,20 +22,6 @@ public struct Workspace: Sendable {
     /// JSON files are never definitions, so they are not counted as skipped.
     public var sideFiles: [SourceFile] = []
 
-    /// Refuses a report file that is one of the files this run reads (an input or the
-    /// configuration), judged by the file itself, not its spelling: writing the report
-    /// there would replace the definitions with their diagnostics.
-    public func refuseReport(at path: String) throws {
-        var report = stat()
-        guard stat(path, &report) == 0, report.st_mode & S_IFMT == S_IFREG else { return }
-        let read = inputs.map(\.path) + (configuration.map { [$0.source.path] } ?? [])
-        for input in read {
-            var status = stat()
-            guard stat(input, &status) == 0, status.st_dev == report.st_dev, status.st_ino == report.st_ino else { continue }
-            throw DriverError.refusedOutput(path, leadsTo: nil, reason: "it is the input '\(input)'")
-        }
-    }
-
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
     public var projectFiles: [SourceFile] {

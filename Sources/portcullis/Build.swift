@@ -33,10 +33,11 @@ struct Build: ParsableCommand {
             status.show("checking and compiling \(workspace.inputs.count) files")
             let (result, outcome) = BuildPipeline.run(workspace, options: options)
             try result.requireEnvironment()
+            try report.refuseOutput(replacing: result.readFiles)
             // Reports the errors that stand in the way of the bundle and exits 1.
             func refuse(_ result: LintResult) throws -> Never {
                 status.clear()
-                try report.emit(result.report)
+                try report.emit(result.report, reads: result.readFiles)
                 exitWithoutTeardown(1, keeping: result)
             }
             switch outcome {
@@ -44,7 +45,7 @@ struct Build: ParsableCommand {
                 try refuse(result)
             case .holdsSecrets(let locations):
                 status.clear()
-                try report.emit(result.report)
+                try report.emit(result.report, reads: result.readFiles)
                 let message =
                     "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n"
                     + locations.map { "  \($0)\n" }.joined()
@@ -59,7 +60,7 @@ struct Build: ParsableCommand {
                     try refuse(BuildPipeline.refusing(result, for: oversized))
                 }
                 status.clear()
-                try report.emit(result.report, section: ("check", found))
+                try report.emit(result.report, section: ("check", found), reads: result.readFiles)
                 if report.format != .json {
                     let lines = found.lines + (report.quiet ? [] : [found.summary])
                     FileHandle.standardError.write(Data(lines.map { "portcullis: \($0)\n" }.joined().utf8))
@@ -74,7 +75,7 @@ struct Build: ParsableCommand {
                     try refuse(BuildPipeline.refusing(result, for: oversized))
                 }
                 status.clear()
-                try report.emit(result.report)
+                try report.emit(result.report, reads: result.readFiles)
                 if !report.quiet {
                     FileHandle.standardError.write(Data("portcullis: wrote \(written.sizeDescription) to '\(out)'\n".utf8))
                 }

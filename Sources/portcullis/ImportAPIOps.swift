@@ -45,6 +45,7 @@ struct ImportAPIOps: ParsableCommand {
     func run() throws {
         try runDriver {
             let output = try out.map { try OutputFolder(resolving: $0, replacing: .nothing) }
+            try report.refuseOutput(replacing: configurations, inside: [tree])
             if let output, !verify {
                 try output.refuseUnsafeReplacement(inputs: [tree] + configurations)
                 try output.refuseInside([tree])
@@ -59,7 +60,9 @@ struct ImportAPIOps: ParsableCommand {
             // they are, relative to the working directory as `lint` names them.
             let lint = imported.roundTrip.lint.report
             let folder = written.map { $0.given.hasSuffix("/") ? $0.given : $0.given + "/" }
-            try report.emit(folder.map { folder in lint.relocated { folder + $0 } } ?? lint, section: ("import", imported.summary))
+            try report.emit(
+                folder.map { folder in lint.relocated { folder + $0 } } ?? lint, section: ("import", imported.summary), reads: configurations,
+                inside: [tree])
             if !report.quiet {
                 let what =
                     if let written { "wrote \(imported.files.files.count) files to '\(written.given)'" }

@@ -38,10 +38,11 @@ struct ImportOpenAPI: ParsableCommand {
             let options = report.lintOptions()
             let output = try OutputFolder(resolving: out, replacing: .nothing)
             try output.refuseUnsafeReplacement(inputs: [file])
+            try report.refuseOutput(replacing: [file])
             let source = try InputFiles().file(named: file, limits: options.limits)
             switch try OpenAPIImport.run(source, name: name, limits: options.limits) {
             case .refused(let diagnostics):
-                try report.emit(DiagnosticReport(diagnostics: diagnostics, sources: SourceFiles([source])))
+                try report.emit(DiagnosticReport(diagnostics: diagnostics, sources: SourceFiles([source])), reads: [file])
                 throw ExitCode(1)
             case .imported(let imported):
                 try BundleWriter.write(imported.files, to: output)
@@ -50,7 +51,7 @@ struct ImportOpenAPI: ParsableCommand {
                     let lines = imported.report.lines + ["lint of the imported project:"]
                     FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
                 }
-                try report.emit(result.report, section: ("import", imported.report))
+                try report.emit(result.report, section: ("import", imported.report), reads: [file] + result.readFiles)
                 exitWithoutTeardown(0, keeping: result)
             }
         }

@@ -34,7 +34,7 @@ struct Lint: ParsableCommand {
                 : try report.workspace(paths)
             let result = LintPipeline.run(workspace, options: options)
             try result.requireEnvironment()
-            try report.emit(result.report)
+            try report.emit(result.report, reads: result.readFiles)
             exitWithoutTeardown(result.report.hasErrors ? 1 : 0, keeping: result)
         }
     }

@@ -70,7 +70,6 @@ struct ReportOptions: ParsableArguments {
     /// The configuration and the inputs under `paths`; lists skipped files when asked.
     func workspace(_ paths: [String]) throws -> Workspace {
         let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)
-        if let output { try workspace.refuseReport(at: output) }
         if listSkipped {
             let lines = workspace.skipped.map { "portcullis: skipped '\($0)': not a Portcullis file\n" }.joined()
             FileHandle.standardError.write(Data(lines.utf8))
@@ -108,8 +107,20 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    /// Prints or writes the report; `section` is a further member of a JSON report.
-    func emit(_ report: DiagnosticReport, section: (name: String, value: any Encodable & Sendable)? = nil) throws {
+    /// Refuses an `--output` that would replace a file the run read (`reads`) or one inside
+    /// a folder it read (`folders`); a command that writes more than the report asks before
+    /// it writes anything.
+    func refuseOutput(replacing reads: [String], inside folders: [String] = []) throws {
+        if let output { try ReportDestination.refuse(output, overwritingAnyOf: reads, orInside: folders) }
+    }
+
+    /// Prints or writes the report; `section` is a further member of a JSON report. `reads`
+    /// and `folders` are what the run read (see ``refuseOutput(replacing:inside:)``).
+    func emit(
+        _ report: DiagnosticReport, section: (name: String, value: any Encodable & Sendable)? = nil, reads: [String],
+        inside folders: [String] = []
+    ) throws {
+        try refuseOutput(replacing: reads, inside: folders)
         let text = reporter(section: section).render(report)
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))

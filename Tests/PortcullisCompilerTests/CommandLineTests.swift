@@ -151,24 +151,50 @@ final class RuleCommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: directory.appendingPathComponent("defs"))
         try FileManager.default.copyItem(at: GoldenFiles.packageRoot.appendingPathComponent("Samples/contoso"), to: directory.appendingPathComponent("base"))
+        try FileManager.default.copyItem(
+            at: GoldenFiles.packageRoot.appendingPathComponent("Samples/fabrikam"), to: directory.appendingPathComponent("fab"))
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("tree"), withIntermediateDirectories: true)
+        try "<policies><inbound /><backend><forward-request /></backend><outbound /><on-error /></policies>\n"
+            .write(to: directory.appendingPathComponent("tree/policy.xml"), atomically: true, encoding: .utf8)
         try "rules: {LP004: error}\n".write(to: directory.appendingPathComponent("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
         let gateway = try Data(contentsOf: directory.appendingPathComponent("defs/gateway.yaml"))
+        let before = try ["fab/specs/invoices.yaml", "tree/policy.xml"].map { try Data(contentsOf: directory.appendingPathComponent($0)) }
         let cases: [(arguments: [String], output: String)] = [
             (["lint", "defs", "--output", "defs/gateway.yaml"], "defs/gateway.yaml"),
             (["lint", "defs", "--output", "./defs/../defs/gateway.yaml"], "./defs/../defs/gateway.yaml"),
             (["lint", "defs", "--output", "defs/portcullis.yaml"], "defs/portcullis.yaml"),
             (["diff", "base", "defs", "--output", "defs/gateway.yaml"], "defs/gateway.yaml"),
+            // The OpenAPI document an API names, a side file read (found by the audit of the fix).
+            (["lint", "fab", "--output", "fab/specs/invoices.yaml"], "fab/specs/invoices.yaml"),
+            (["diff", "base", "fab", "--output", "fab/specs/invoices.yaml"], "fab/specs/invoices.yaml"),
+            (["build", "fab", "--out", "bundle", "--output", "fab/specs/invoices.yaml"], "fab/specs/invoices.yaml"),
+            (["import", "openapi", "fab/specs/invoices.yaml", "--out", "imported", "--output", "fab/specs/invoices.yaml"], "fab/specs/invoices.yaml"),
+            (["import", "tree", "--out", "imported", "--output", "tree/policy.xml"], "tree/policy.xml"),
         ]
         for (arguments, output) in cases {
             let result = try ToolProcess.run(arguments, in: directory)
             XCTAssertEqual(result.status, 2, "\(arguments): \(result.stdout)")
-            XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: will not replace '\(output)': it is the input '"), result.stderr)
+            XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: will not replace '\(output)': it is "), result.stderr)
             XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("defs/gateway.yaml")), gateway, "\(arguments)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path), "\(arguments)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("imported").path), "\(arguments)")
+        }
+        XCTAssertEqual(try ["fab/specs/invoices.yaml", "tree/policy.xml"].map { try Data(contentsOf: directory.appendingPathComponent($0)) }, before)
+        // Standard input stands for the file it names, and its configuration is read.
+        let input = try String(contentsOf: directory.appendingPathComponent("defs/gateway.yaml"), encoding: .utf8)
+        for output in ["defs/gateway.yaml", "defs/portcullis.yaml"] {
+            let piped = try ToolProcess.run(
+                ["lint", "-", "--stdin-filename", "defs/gateway.yaml", "--output", output], in: directory, input: Array(input.utf8))
+            XCTAssertEqual(piped.status, 2, piped.stdout)
+            XCTAssertEqual(piped.stderr, "portcullis: error: will not replace '\(output)': it is the input '\(output)'\n")
         }
         XCTAssertEqual(try String(contentsOf: directory.appendingPathComponent("defs/portcullis.yaml"), encoding: .utf8), "rules: {LP004: error}\n")
-        // A report beside the inputs, even in a folder being linted, is written as before.
-        let beside = try ToolProcess.run(["lint", "defs", "--format", "json", "--output", "defs/report.json"], in: directory)
-        XCTAssertEqual(beside.status, 0, beside.stderr)
+        // A report beside the inputs, even in a folder being linted, is written as before,
+        // and again: a JSON file found there is not read unless an API names it.
+        for _ in 1...2 {
+            let beside = try ToolProcess.run(["lint", "defs", "--format", "json", "--output", "defs/report.json"], in: directory)
+            XCTAssertEqual(beside.status, 0, beside.stderr)
+        }
         XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("defs/report.json"), encoding: .utf8).contains("\"errors\" : 0"))
     }
 

@@ -79,7 +79,6 @@ public enum DiffPipeline {
         shownAs: (String) -> String = { $0 }, report: String? = nil
     ) throws -> SideOutcome {
         var workspace = try Workspace.load(paths: paths, configPath: nil, limits: limits, files: files)
-        if let report { try workspace.refuseReport(at: report) }
         workspace.inputs = workspace.inputs.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) }
         if let configuration = workspace.configuration {
             workspace.configuration?.source = SourceFile(path: shownAs(configuration.source.path), bytes: configuration.source.bytes)
@@ -90,6 +89,8 @@ public enum DiffPipeline {
             workspace.inputs, sideFiles: workspace.sideFiles.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) },
             configuration: workspace.configuration, options: options)
         try result.requireEnvironment()
+        // Every file the side read, by the paths the user knows (BASE's name files of HEAD).
+        if let report { try ReportDestination.refuse(report, overwritingAnyOf: result.readFiles) }
         let errors = result.report.diagnostics.filter { $0.code.family.isFrontEnd }
         guard errors.isEmpty else {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
