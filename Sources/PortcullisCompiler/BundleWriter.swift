@@ -127,6 +127,15 @@ public enum BundleWriter {
             try fileManager.moveItem(atPath: staging, toPath: target)
             return
         }
+        if output.replaces == .nothing {
+            // One rename onto the folder, which the system does only while it is empty: a
+            // file put there while the output was made stops it, and is kept.
+            guard rename(staging, target) == 0 else {
+                let reason = errno == ENOTEMPTY || errno == EEXIST ? "it is not empty; write to a new or empty folder" : FileSystem.Failure.fromErrno().reason
+                throw DriverError.refusedOutput(output.given, leadsTo: output.linkTarget, reason: reason)
+            }
+            return
+        }
         if portcullis_exchange(staging, target) == 0 {
             try? fileManager.removeItem(atPath: staging)
             return

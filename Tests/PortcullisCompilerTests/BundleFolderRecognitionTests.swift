@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisCompiler
+import PortcullisEmit
 import XCTest
 
 #if canImport(Glibc)
@@ -134,6 +135,29 @@ final class BundleFolderRecognitionTests: XCTestCase {
         XCTAssertEqual(found, (kept + [".out.portcullis-new-9", ".out.portcullis-old-8"]).sorted())
         XCTAssertEqual(try String(contentsOf: url(".out.portcullis-new-9"), encoding: .utf8), "keep\n")
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: url(".out.portcullis-old-8").path), "defs")
+    }
+
+    /// What an import writes goes in only while the output folder is still empty: a file
+    /// put there while the files were made is kept, and the import refused. An import had
+    /// swapped the folder out and removed it, the file with it (found by an audit, with a
+    /// delay injected into a system call). In process, with a source that writes the file
+    /// itself, as another process would have meanwhile.
+    func testAFileWrittenIntoAnImportsEmptyOutputMeanwhileIsKept() throws {
+        struct Meanwhile: BundleSource {
+            let bundle: InMemoryBundle
+            let intruder: URL
+            func produce(into sink: any BundleSink) throws -> BundleIndex {
+                try Data("precious\n".utf8).write(to: intruder)
+                return try bundle.produce(into: sink)
+            }
+        }
+        try FileManager.default.createDirectory(at: url("out"), withIntermediateDirectories: true)
+        let source = Meanwhile(bundle: try BundleTests.build(url("defs")), intruder: url("out/precious.txt"))
+        XCTAssertThrowsError(try BundleWriter.write(source, to: OutputFolder(resolving: url("out").path, replacing: .nothing))) {
+            XCTAssertEqual("\($0)", "will not replace '\(url("out").path)': it is not empty; write to a new or empty folder")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url("out").path), ["precious.txt"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.path).filter { $0.hasPrefix(".out.") }, [], "no staging left")
     }
 
     /// A link planted under the name this process's staging folder will have is someone
