@@ -140,6 +140,22 @@ final class AccessDiffTests: XCTestCase {
             in: repository)
         XCTAssertLessThan(beside.status, 2, beside.stderr)
         XCTAssertFalse(beside.stdout.contains("was added; it"), beside.stdout)
+        // A folder the revision has, without definitions yet, is an empty BASE too.
+        try FileManager.default.createDirectory(at: repository.appendingPathComponent("later"), withIntermediateDirectories: true)
+        try "# definitions to come\n".write(to: repository.appendingPathComponent("later/README.md"), atomically: true, encoding: .utf8)
+        try contoso.git("add", "later")
+        try contoso.git("commit", "-q", "-m", "later")
+        for item in try FileManager.default.contentsOfDirectory(atPath: BundleTests.contoso.path) {
+            try FileManager.default.copyItem(
+                at: BundleTests.contoso.appendingPathComponent(item), to: repository.appendingPathComponent("later/\(item)"))
+        }
+        let later = try ToolProcess.run(["diff", "--git-base", "HEAD", "later"], in: repository)
+        XCTAssertEqual(later.status, 0, later.stderr)
+        XCTAssertTrue(later.stdout.contains("route 'orders/create-order' was added"), later.stdout)
+        // A tree instead of a commit would find no path and pass for the first definitions.
+        let tree = try ToolProcess.run(["diff", "--git-base", "HEAD:defs", "defs"], in: repository)
+        XCTAssertEqual(tree.status, 2, tree.stdout)
+        XCTAssertEqual(tree.stderr, "portcullis: error: git failed: 'HEAD:defs' is not a commit\n")
     }
 
     /// Git's own message, not a mangled command line.
@@ -149,8 +165,7 @@ final class AccessDiffTests: XCTestCase {
         let repository = contoso.url
         let result = try ToolProcess.run(["diff", "--git-base", "no-such-revision", "defs"], in: repository)
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.stderr.hasPrefix("portcullis: error: git failed: fatal: "), result.stderr)
-        XCTAssertTrue(result.stderr.contains("no-such-revision"), result.stderr)
+        XCTAssertEqual(result.stderr, "portcullis: error: git failed: 'no-such-revision' is not a commit\n")
         XCTAssertFalse(result.stderr.contains("git git"), result.stderr)
     }
 

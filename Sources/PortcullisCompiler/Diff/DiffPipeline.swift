@@ -48,15 +48,21 @@ public enum DiffPipeline {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: scratch) }
             let checkout = try GitRevision(head, at: revision, into: scratch)
-            // Paths added since the revision are absent from the base; with none left, the
-            // base is empty and every route of the head is new.
+            // Paths added since the revision are absent from the base; with none left, or no
+            // definitions among them yet (a README, specifications), the base is empty and
+            // every route of the head is new.
             let present = head.filter { !checkout.absent.contains($0) }
-            baseSide =
-                present.isEmpty
-                ? .side(AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true))
-                : try side(
-                    present, isBase: true, environment: environments.base, limits: limits,
-                    files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
+            let empty = SideOutcome.side(AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true))
+            do {
+                baseSide =
+                    present.isEmpty
+                    ? empty
+                    : try side(
+                        present, isBase: true, environment: environments.base, limits: limits,
+                        files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
+            } catch DriverError.noInputs, DriverError.noPortcullisFiles {
+                baseSide = empty
+            }
         }
         let headSide = try side(head, isBase: false, environment: environments.head, limits: limits, files: files, report: report)
         switch (baseSide, headSide) {

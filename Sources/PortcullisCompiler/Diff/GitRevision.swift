@@ -22,6 +22,9 @@ public struct GitRevision: Sendable {
         self.folder = folder
         root = try Self.line(["rev-parse", "--show-toplevel"])
         prefix = try Self.line(["rev-parse", "--show-prefix"])
+        // A commit, not any tree-ish: in a tree such as `HEAD:defs` no path is found, and an
+        // empty BASE would pass for the first definitions.
+        _ = try Self.git(["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"], failure: "'\(revision)' is not a commit")
         // After `--end-of-options` git reads the revision and paths as operands even when they
         // start with '-', so a revision such as `--output=/path` cannot become an option.
         // (git archive then takes `--` for a path, so it is not given.) A path the revision
@@ -71,8 +74,9 @@ public struct GitRevision: Sendable {
         ((prefix as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 
-    /// Runs git and returns its standard output; when it fails, its own message is the error.
-    private static func git(_ arguments: [String]) throws -> Data {
+    /// Runs git and returns its standard output; when it fails, its own message is the
+    /// error, or `failure` when git says nothing (`--quiet`).
+    private static func git(_ arguments: [String], failure: String? = nil) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
@@ -95,7 +99,7 @@ public struct GitRevision: Sendable {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = escapingQuotedPaths(in: String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-            throw DriverError.git(message.isEmpty ? "git exited with status \(process.terminationStatus)" : message)
+            throw DriverError.git(message.isEmpty ? failure ?? "git exited with status \(process.terminationStatus)" : message)
         }
         return data
     }
