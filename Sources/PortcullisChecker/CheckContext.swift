@@ -104,6 +104,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeTokenCheck(kind, on: route)
     }
 
+    /// A raw cache lookup serving private responses before `route`'s token check (see
+    /// ``RawEnforcement/privateCacheLookupBeforeTokenCheck(on:)``).
+    func rawPrivateCacheLookupBeforeTokenCheck(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.privateCacheLookupBeforeTokenCheck(on: route)
+    }
+
 
     /// The access level of a declared scope.
     public func access(of scope: String) -> AccessLevel? { accessLevels[scope] }

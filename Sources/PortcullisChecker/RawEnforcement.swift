@@ -34,6 +34,11 @@ struct RawEnforcement: Sendable {
     /// Each API's name, by index, for messages.
     private let apiNames: [String]
     private let fragments: [String: PolicyXMLDocument]
+    /// The raw policies a route's requests pass through before its own, broadest first:
+    /// the gateway's; each product's, by index; each API's (nil where it has errors).
+    private let global: PolicyXMLDocument?
+    private let products: [(name: String, document: PolicyXMLDocument?)]
+    private let apis: [PolicyXMLDocument?]
     /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
     /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
     /// the API shares it, so it is found once per API instead of once per route and rule.
@@ -41,6 +46,9 @@ struct RawEnforcement: Sendable {
 
     init(_ project: ResolvedProject) {
         let global = project.gateway?.policy?.document
+        self.global = global
+        products = project.products.map { ($0.name.value, $0.policy?.document) }
+        apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
         apiNames = project.apis.map(\.name.value)
         let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
             first, _ in first
@@ -91,6 +99,73 @@ struct RawEnforcement: Sendable {
         return broader(kind, on: route)
     }
 
+    /// A raw `cache-lookup` that may serve private responses and runs before the token check
+    /// of `route`: the generated one, or where the route has none, the first raw check on
+    /// every request. A condition does not make such a lookup safer, so one inside
+    /// `choose` counts, and so does one in a product's policy, which runs for the product's
+    /// subscribers before the API's.
+    func privateCacheLookupBeforeTokenCheck(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        // Inbound statements in the order a request meets them, nil standing for the generated
+        // checks: a narrower policy's statements before its `<base />` run before the
+        // broader policy's, the rest after; without `<base />` no broader policy runs, and the
+        // generated statements come first.
+        var order: [(owner: String, statement: PolicyXMLElement)?] = []
+        func add(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String) {
+            order += statements.map { (owner, $0) }
+        }
+        let routeOwner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
+        let own = Self.split(route.written.policy?.document)
+        if own.keepsBase {
+            add(own.before, routeOwner)
+            let apiOwner = "API '\(apiNames[route.apiIndex])'"
+            let api = Self.split(apis[route.apiIndex])
+            add(api.before, apiOwner)
+            if api.keepsBase {
+                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                for product in products { add(product.parts.before, product.owner) }
+                if products.allSatisfy(\.parts.keepsBase), let global { add(global.inboundStatements[...], "the gateway") }
+                for product in products { add(product.parts.after, product.owner) }
+            }
+            add(api.after, apiOwner)
+            order.append(nil)
+            add(own.after, routeOwner)
+        } else {
+            order.append(nil)
+            add(own.before, routeOwner)
+        }
+        let check =
+            route.isAuthenticated
+            ? order.firstIndex { $0 == nil }
+            : order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? false }
+        guard let check else { return nil }
+        for case let (owner, statement)? in order[..<check] where holdsPrivateCacheLookup(statement) {
+            return (owner, "cache-lookup")
+        }
+        return nil
+    }
+
+    /// A document's inbound statements before and after its `<base />`, and whether it
+    /// keeps `<base />` (a missing document or section keeps what is broader).
+    private static func split(_ document: PolicyXMLDocument?) -> (before: ArraySlice<PolicyXMLElement>, after: ArraySlice<PolicyXMLElement>, keepsBase: Bool) {
+        guard let statements = document?.inboundStatements else { return ([], [], true) }
+        guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return (statements[...], [], false) }
+        return (statements[..<base], statements[(base + 1)...], true)
+    }
+
+    /// A top-level token check, or a fragment holding one at its top.
+    private func isTokenCheck(_ statement: PolicyXMLElement) -> Bool {
+        Self.first(.tokenCheck, among: [statement][...], fragments: fragments) != nil
+    }
+
+    /// A private cache lookup in `statement`, at any depth, or in the fragment it includes.
+    private func holdsPrivateCacheLookup(_ statement: PolicyXMLElement) -> Bool {
+        if Kind.privateCacheLookup.matches(statement) { return true }
+        if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
+            return fragments[id]?.allElements.contains(where: Kind.privateCacheLookup.matches) ?? false
+        }
+        return statement.elements.contains(where: holdsPrivateCacheLookup)
+    }
+
     private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
         first(kind, among: document.inboundStatements[...], fragments: fragments)
     }
@@ -123,12 +198,17 @@ extension PolicyXMLElement {
     /// Whether a rate limit counts requests at all: not when its `increment-condition` is
     /// false as written, nor when its `counter-key` is a new GUID, a counter per request.
     var countsRequests: Bool {
-        if let condition = attribute("increment-condition")?.value.written.filter({ !$0.isWhitespace }).lowercased(),
-            condition == "false" || condition == "@(false)"
+        // Parentheses and white space aside, so '@((false))' and '@(!true)' read as written.
+        if let condition = attribute("increment-condition")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" }).lowercased(),
+            ["false", "@false", "@!true"].contains(condition)
         {
             return false
         }
-        if case .expression(let key)? = attribute("counter-key")?.value, key.contains("NewGuid") { return false }
+        if let count = attribute("increment-count")?.value.written.trimmingWhitespace, count == "0" { return false }
+        // A key new for every request: a counter each, which never reaches its limit.
+        if case .expression(let key)? = attribute("counter-key")?.value, key.contains("NewGuid") || key.contains("RequestId") {
+            return false
+        }
         return true
     }
 
@@ -136,7 +216,7 @@ extension PolicyXMLElement {
     /// is false, or an expression that may make it so (it is true when left out).
     var acceptsUnsignedTokens: Bool {
         guard name == "validate-jwt", let written = attribute("require-signed-tokens") else { return false }
-        guard case .text(let text) = written.value else { return true }
-        return text.trimmingWhitespace.lowercased() != "true"
+        let compact = written.value.written.filter { !$0.isWhitespace }.lowercased()
+        return compact != "true" && compact != "@(true)"
     }
 }

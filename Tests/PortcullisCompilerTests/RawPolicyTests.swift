@@ -45,10 +45,19 @@ final class RawPolicyTests: XCTestCase {
             ("keyless", "subscriptionRequired: false\n", #"<base /><cache-lookup vary-by-developer="true" \#(lookup) />"#),
             ("reserved", "", #"<base /><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>X-Portcullis-Cache-Subject</vary-by-header></cache-lookup>"#),
             ("unsigned", "auth: none\n", #"<base /><validate-jwt header-name="Authorization" require-signed-tokens="false"><required-claims><claim name="scp" match="any"><value>orders.write</value></claim></required-claims></validate-jwt>"#),
+            // Shapes the audit of the first fix found unreported: a condition around the
+            // lookup, a token check written raw, and a product's policy (below).
+            ("chosen", "", #"<choose><when condition="@(true)"><cache-lookup vary-by-developer="false" \#(lookup) /></when></choose><base />"#),
+            ("rawcheck", "auth: none\n", #"<base /><cache-lookup vary-by-developer="false" \#(lookup) /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
+            ("sold", "", "<base />"),
         ]
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [sold]\n"
+                + "policy: '<policies><inbound><base /><cache-lookup vary-by-developer=\"false\" \(lookup) /></inbound></policies>'\n",
+            to: "defs/shop.yaml")
         for api in apis {
             // The route of 'unsigned' has no 'auth': its raw check is its only one.
-            let scopes = api.name == "unsigned" ? "" : "    scopes: [orders.read]\n"
+            let scopes = ["unsigned", "rawcheck"].contains(api.name) ? "" : "    scopes: [orders.read]\n"
             let example = RuleExample.api(
                 api.name, fields: api.fields,
                 routes: """
@@ -71,6 +80,9 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/reserved.yaml: raw 'cache-lookup' in route 'reserved/list-reserved' shares cached responses between the callers of route 'list-reserved', which requires a token",
             "LP002 defs/unsigned.yaml: raw 'validate-jwt' in route 'unsigned/list-unsigned' takes unsigned tokens, so anyone can write one that passes",
             "LP001 defs/unsigned.yaml: route 'list-unsigned' accepts requests without a token and gives no reason",
+            "LP001 defs/chosen.yaml: raw 'cache-lookup' in route 'chosen/list-chosen' serves cached responses of route 'list-chosen' before its token check, so callers need no token",
+            "LP001 defs/rawcheck.yaml: raw 'cache-lookup' in route 'rawcheck/list-rawcheck' serves cached responses of route 'list-rawcheck' before its token check, so callers need no token",
+            "LP001 defs/sold.yaml: raw 'cache-lookup' in product 'shop' serves cached responses of route 'list-sold' before its token check, so callers need no token",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
@@ -85,6 +97,11 @@ final class RawPolicyTests: XCTestCase {
         try write(gateway + "guardrails:\n  maxRateLimit: {calls: 1000, per: 60s}\n", to: "defs/gateway.yaml")
         let limits: [(name: String, statement: String)] = [
             ("guid", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />"#),
+            // Ways around the first version of the check (the audit of the fix).
+            ("request", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.RequestId.ToString())" />"#),
+            ("zero", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="0" />"#),
+            ("nottrue", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!true)" />"#),
+            ("wrapped", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@((false))" />"#),
             ("never", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(false)" />"#),
             ("loose", #"<rate-limit-by-key calls="100000" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
             // Numbers past any product: compared without overflow (a crash before).
@@ -107,6 +124,10 @@ final class RawPolicyTests: XCTestCase {
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",
                 "error: route 'list-never' has its rate limit switched off [RL001]",
+                "error: route 'list-nottrue' has its rate limit switched off [RL001]",
+                "error: route 'list-request' has its rate limit switched off [RL001]",
+                "error: route 'list-wrapped' has its rate limit switched off [RL001]",
+                "error: route 'list-zero' has its rate limit switched off [RL001]",
             ], lint.stdout)
     }
 

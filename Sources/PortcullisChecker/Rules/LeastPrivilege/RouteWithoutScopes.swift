@@ -71,7 +71,11 @@ public enum RouteWithoutScopes: Rule {
                 let range = scope.document.range(check.nameSpan)
                 if check.acceptsUnsignedTokens {
                     findings.report(
-                        code, "raw '\(check.name)' in \(scope.owner) takes unsigned tokens, so anyone can write one that passes", at: range,
+                        code,
+                        scope.literal("require-signed-tokens", of: check) == nil
+                            ? "raw '\(check.name)' in \(scope.owner) may take unsigned tokens ('require-signed-tokens' is an expression), so anyone could write one that passes"
+                            : "raw '\(check.name)' in \(scope.owner) takes unsigned tokens, so anyone can write one that passes",
+                        at: range,
                         notes: [Diagnostic.Note("remove 'require-signed-tokens', which is true when left out", at: range)])
                 } else if !check.elements.contains(where: { $0.name == "required-claims" }) {
                     findings.report(

@@ -80,8 +80,17 @@ public enum UnauthenticatedRoute: Rule {
                 """),
             // A raw answer before '<base />' runs before the token check the route's 'scopes' ask for.
             mockedRoute("↓list-orders", inbound: [mock, "<base />"]),
-            // A cached answer too: once a caller with a token is served, anyone gets the entry.
+            // A cached answer too: once a caller with a token is served, anyone gets the entry;
+            // a condition around the lookup does not change that.
             mockedRoute("↓list-orders", inbound: [privateLookup, "<base />"]),
+            mockedRoute("↓list-orders", inbound: [#"<choose><when condition="@(context.Request.Method == "GET")">"# + privateLookup + "</when></choose>", "<base />"]),
+            // Before a token check written raw, as an estate moved onto Portcullis keeps it.
+            RuleExample.api(
+                fields: "auth: none",
+                rawInbound: privateLookup + "\n" + #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#,
+                routes: """
+                  - {id: ↓list-orders, method: GET, path: /orders}
+                """),
             // A 'validate-jwt' that takes unsigned tokens checks nothing anyone cannot write.
             RuleExample.api(
                 fields: rawTokenCheck.replacingOccurrences(
@@ -147,14 +156,14 @@ public enum UnauthenticatedRoute: Rule {
         // Without raw policy XML nothing runs before the generated checks: most estates'
         // routes are not walked again.
         guard !context.rawScopes.isEmpty else { return }
-        for route in context.routes where route.isAuthenticated {
-            if let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
+        for route in context.routes {
+            if route.isAuthenticated, let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
                 findings.report(
                     code,
                     "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",
                     at: route.written.id.range,
                     notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer", at: route.written.id.range)])
-            } else if let (owner, _) = context.rawStatementBeforeTokenCheck(.privateCacheLookup, on: route) {
+            } else if let (owner, _) = context.rawPrivateCacheLookupBeforeTokenCheck(on: route) {
                 // Private responses are cached for callers with a token; a lookup before the
                 // check serves them to callers without one.
                 findings.report(
