@@ -104,10 +104,10 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeTokenCheck(kind, on: route)
     }
 
-    /// A raw cache lookup serving private responses before `route`'s token check (see
-    /// ``RawEnforcement/privateCacheLookupBeforeTokenCheck(on:)``).
-    func rawPrivateCacheLookupBeforeTokenCheck(on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.privateCacheLookupBeforeTokenCheck(on: route)
+    /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
+    /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
+    func rawStatementBeforeAnyTokenCheck(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statementBeforeAnyTokenCheck(kind, on: route)
     }
 
 

@@ -12,7 +12,7 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup
+        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced
 
         /// Whether `statement` is one of the kind.
         func matches(_ statement: PolicyXMLElement) -> Bool {
@@ -22,6 +22,7 @@ struct RawEnforcement: Sendable {
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name)
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
+            case .callerCredentialsReplaced: statement.replacesAuthorization
             }
         }
 
@@ -99,12 +100,12 @@ struct RawEnforcement: Sendable {
         return broader(kind, on: route)
     }
 
-    /// A raw `cache-lookup` that may serve private responses and runs before the token check
-    /// of `route`: the generated one, or where the route has none, the first raw check on
-    /// every request. A condition does not make such a lookup safer, so one inside
-    /// `choose` counts, and so does one in a product's policy, which runs for the product's
-    /// subscribers before the API's.
-    func privateCacheLookupBeforeTokenCheck(on route: EffectiveRoute) -> (owner: String, name: String)? {
+    /// A raw statement of `kind` (a private cache lookup, or one that replaces the caller's
+    /// `Authorization` header) that runs before the token check of `route`: the generated
+    /// one, or where the route has none, the first raw check on every request. A condition
+    /// does not make such a statement safer, so one inside `choose` counts, and so does one
+    /// in a product's policy, which runs for the product's subscribers before the API's.
+    func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         // Inbound statements in the order a request meets them, nil standing for the generated
         // checks: a narrower policy's statements before its `<base />` run before the
         // broader policy's, the rest after; without `<base />` no broader policy runs, and the
@@ -138,8 +139,8 @@ struct RawEnforcement: Sendable {
             ? order.firstIndex { $0 == nil }
             : order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? false }
         guard let check else { return nil }
-        for case let (owner, statement)? in order[..<check] where holdsPrivateCacheLookup(statement) {
-            return (owner, "cache-lookup")
+        for case let (owner, statement)? in order[..<check] {
+            if let found = first(kind, atAnyDepthIn: statement) { return (owner, found) }
         }
         return nil
     }
@@ -157,13 +158,14 @@ struct RawEnforcement: Sendable {
         Self.first(.tokenCheck, among: [statement][...], fragments: fragments) != nil
     }
 
-    /// A private cache lookup in `statement`, at any depth, or in the fragment it includes.
-    private func holdsPrivateCacheLookup(_ statement: PolicyXMLElement) -> Bool {
-        if Kind.privateCacheLookup.matches(statement) { return true }
+    /// The name of a statement of `kind` in `statement`, at any depth, or in the fragment it
+    /// includes.
+    private func first(_ kind: Kind, atAnyDepthIn statement: PolicyXMLElement) -> String? {
+        if kind.matches(statement) { return statement.name }
         if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
-            return fragments[id]?.allElements.contains(where: Kind.privateCacheLookup.matches) ?? false
+            return fragments[id]?.allElements.first(where: kind.matches)?.name
         }
-        return statement.elements.contains(where: holdsPrivateCacheLookup)
+        return statement.elements.lazy.compactMap { self.first(kind, atAnyDepthIn: $0) }.first
     }
 
     private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
@@ -210,6 +212,23 @@ extension PolicyXMLElement {
             return false
         }
         return true
+    }
+
+    /// Whether the statement puts something else in the request's `Authorization` header,
+    /// where the caller's token travels: the gateway's managed identity or basic
+    /// credentials, or a header set outright.
+    var replacesAuthorization: Bool {
+        switch name {
+        case "authentication-managed-identity", "authentication-basic":
+            // The identity's token goes elsewhere only when `output-token-variable-name` says so.
+            return attribute("output-token-variable-name") == nil
+        case "set-header":
+            guard case .text(let header)? = attribute("name")?.value, header.trimmingWhitespace.lowercased() == "authorization" else { return false }
+            let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
+            return action != "skip"
+        default:
+            return false
+        }
     }
 
     /// Whether a `validate-jwt` passes tokens without a signature: `require-signed-tokens`

@@ -209,6 +209,29 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    /// What raw XML may not do around the managed identity (found by the audit of the fix):
+    /// put the gateway's credentials in `Authorization` before the route's token check
+    /// (LP001: the check would judge them), or, in a route whose backend the identity is
+    /// for, set other credentials or another backend (PX004: the token would go elsewhere).
+    func testRawStatementsAroundTheManagedIdentityAreReported() throws {
+        let identity = #"<authentication-managed-identity resource=\"api://other\" />"#
+        let project = try project([
+            ("apis/partner-orders.yaml", "tags: [partner-program, orders]\n",
+             "tags: [partner-program, orders]\npolicy: \"<policies><inbound><base />\(identity)</inbound></policies>\"\n"),
+            ("apis/partner-orders.yaml", "    scopes: [partner.orders.write]\n",
+             "    scopes: [partner.orders.write]\n    policy: '<policies><inbound><base /><set-backend-service base-url=\"https://elsewhere.example.com\" /><authentication-basic username=\"a\" password=\"{{basic}}\" /></inbound></policies>'\n"),
+        ])
+        let result = try ToolProcess.run(["lint", project.path, "--quiet"], in: directory)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.drop { $0 != " " }.dropFirst()) }
+        for expected in [
+            "error: raw 'authentication-managed-identity' in API 'partner-orders' replaces the caller's 'Authorization' header before the token check of route 'list-partner-orders', so the check judges the gateway's credentials, not the caller's [LP001]",
+            "error: raw 'set-backend-service' conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend [PX004]",
+            "error: raw 'authentication-basic' conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend [PX004]",
+        ] {
+            XCTAssertTrue(errors.contains(expected), "missing: \(expected)\nin:\n\(errors.joined(separator: "\n"))")
+        }
+    }
+
     /// A route with its own backend: the API's policy sets none, and every operation sets
     /// its own, so the route's token never reaches the API's backend nor the reverse.
     /// Environments may move it, but not give a route a backend it does not have.

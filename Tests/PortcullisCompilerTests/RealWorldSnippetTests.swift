@@ -28,7 +28,7 @@ final class RealWorldSnippetTests: XCTestCase {
     }
 
     func testEverySampleBuildsToAnEquivalentPolicy() throws {
-        let project = try Self.project(rulesOff: ["RL001", "LP007", "LP002", "CA004", "SE003"])
+        let project = try Self.project(rulesOff: ["RL001", "LP007", "LP002", "CA004", "SE003", "LP001"])
         defer { try? FileManager.default.removeItem(at: project.folder) }
         let bundle = try BundleTests.build(project.folder)
         var differing: [String] = []
@@ -61,6 +61,10 @@ final class RealWorldSnippetTests: XCTestCase {
                 "CA004 Get OAuth2 access token from AAD using client id and certificate using key vault manage identity.xml:34",
                 "CA004 Look up Key Vault certificate using Managed Service Identity and call backend.policy.xml:31",
                 "CA004 Look up Key Vault secret using Managed Service Identity.policy.xml:31",
+                // The harness puts every sample in one API: a product's sample that sets the
+                // gateway's token in 'Authorization' runs before the raw token checks of the
+                // route samples that validate a JWT.
+                "LP001 samples.yaml:157", "LP001 samples.yaml:192", "LP001 samples.yaml:197", "LP001 samples.yaml:242",
                 "LP002 Parse a JWT token using expressions.xml:24",
                 "LP002 Pre-authorize requests based on HTTP method with validate-jwt.policy.xml:35",
                 "LP002 Use custom error messages for jwt-validate policy with on-error handler.policy.xml:4",

@@ -54,8 +54,24 @@ extension Resolver {
                     in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of \(name)",
                     fix: "set the backend in the route's 'backend'; a 'set-backend-service' inside 'choose' may still pick another one for some requests")
             }
+            // The generated managed identity ends the route's inbound: another backend would
+            // get a token meant for this one, and other credentials would be replaced.
+            if plan.answer == nil, plan.backend.managedIdentity != nil {
+                let identity = "the managed identity Portcullis generates for \(name)'s backend"
+                if route.written.backend == nil {
+                    conflicts(
+                        in: document, section: "inbound", names: ["set-backend-service"], with: identity,
+                        fix: "set the route's 'backend' instead, so the token goes to the backend it is meant for")
+                }
+                conflicts(
+                    in: document, section: "inbound", names: Self.backendCredentials, with: identity,
+                    fix: "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement")
+            }
         }
     }
+
+    /// Statements that put the gateway's own credentials in the request to the backend.
+    private static let backendCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
 
     private mutating func conflicts(in document: PolicyXMLDocument, section: String, names: Set<String>, with generated: String, fix: String) {
         for statement in document.statements(in: section) where names.contains(statement.name) {

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason, or whose raw policy answers or serves cached responses before its token check")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -84,6 +84,8 @@ public enum UnauthenticatedRoute: Rule {
             // a condition around the lookup does not change that.
             mockedRoute("↓list-orders", inbound: [privateLookup, "<base />"]),
             mockedRoute("↓list-orders", inbound: [#"<choose><when condition="@(context.Request.Method == "GET")">"# + privateLookup + "</when></choose>", "<base />"]),
+            // The gateway's own credentials in 'Authorization' before the check: it judges them.
+            mockedRoute("↓list-orders", inbound: [#"<authentication-managed-identity resource="api://orders-backend" />"#, "<base />"]),
             // Before a token check written raw, as an estate moved onto Portcullis keeps it.
             RuleExample.api(
                 fields: "auth: none",
@@ -163,7 +165,7 @@ public enum UnauthenticatedRoute: Rule {
                     "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",
                     at: route.written.id.range,
                     notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer", at: route.written.id.range)])
-            } else if let (owner, _) = context.rawPrivateCacheLookupBeforeTokenCheck(on: route) {
+            } else if let (owner, _) = context.rawStatementBeforeAnyTokenCheck(.privateCacheLookup, on: route) {
                 // Private responses are cached for callers with a token; a lookup before the
                 // check serves them to callers without one.
                 findings.report(
@@ -171,6 +173,13 @@ public enum UnauthenticatedRoute: Rule {
                     "raw 'cache-lookup' in \(owner) serves cached responses of route '\(route.written.id.value)' before its token check, so callers need no token",
                     at: route.written.id.range,
                     notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or cache with the route's 'cache', which looks up after every check", at: route.written.id.range)])
+            } else if let (owner, name) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
+                // The check then judges the gateway's credentials: a token it accepts lets everyone in.
+                findings.report(
+                    code,
+                    "raw '\(name)' in \(owner) replaces the caller's 'Authorization' header before the token check of route '\(route.written.id.value)', so the check judges the gateway's credentials, not the caller's",
+                    at: route.written.id.range,
+                    notes: [Diagnostic.Note("give the backend its credentials in its 'kind: Backend' document, or move this statement after '<base />' in the route's policy", at: route.written.id.range)])
             }
         }
     }
