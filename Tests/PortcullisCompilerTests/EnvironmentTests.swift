@@ -260,6 +260,19 @@ final class EnvironmentTests: XCTestCase {
         }
     }
 
+    /// A route left out for its errors is no unknown route to the environments that
+    /// override it (found by the audit of the fix above: an invalid method made every
+    /// environment report "unknown route 'list-orders'").
+    func testARouteLeftOutForItsErrorsIsNotReportedUnknown() throws {
+        let orders = try String(contentsOf: project.appendingPathComponent("apis/orders.yaml"), encoding: .utf8)
+        let broken = orders.replacingOccurrences(of: "  - id: list-orders\n    method: GET", with: "  - id: list-orders\n    method: FETCH")
+        XCTAssertNotEqual(broken, orders)
+        try write(broken, to: "apis/orders.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }
+        XCTAssertEqual(errors.map { String($0.drop { $0 != " " }.dropFirst()) }, ["error: unknown value 'FETCH' for 'method' [YS004]"], result.stdout)
+    }
+
     func testAnEnvironmentCannotAddACacheOrRedisTheDefinitionsDoNotHave() throws {
         try write(
             environment("prod", "apis:\n  orders:\n    routes:\n      create-order: {cache: {ttl: 1m}}\n"),

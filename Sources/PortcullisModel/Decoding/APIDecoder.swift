@@ -14,6 +14,7 @@ extension DocumentDecoder {
         let backend = context.require(fields, .backend).flatMap { backendReference($0) }
         var routes: [Route] = []
         var routeErrors = 0
+        var leftOutRoutes = false
         if let routesEntry = context.require(fields, .routes), let items = context.sequence(routesEntry) {
             if items.isEmpty {
                 context.diagnostics.report(.invalidValue, "'routes' must list at least one route", at: routesEntry.value.range)
@@ -22,7 +23,7 @@ extension DocumentDecoder {
             routes.reserveCapacity(items.count)
             for item in items {
                 let before = context.errorCount
-                if let route = decodeRoute(item) { routes.append(route) }
+                if let route = decodeRoute(item) { routes.append(route) } else { leftOutRoutes = true }
                 routeErrors += context.errorCount - before
             }
         }
@@ -40,6 +41,7 @@ extension DocumentDecoder {
             tags: tagList(fields[.tags]),
             kindRange: kindRange)
         api.policy = fields[.policy].flatMap { rawPolicy($0) }
+        api.leftOutRoutes = leftOutRoutes
         if let versionEntry = fields[.version],
             let versionFields = context.fields(versionEntry.value, APIVersionField.self, named: versionEntry.key, introducedAt: versionEntry.keyRange),
             let set = context.require(versionFields, .set).flatMap({ context.name($0, form: .resource) }),

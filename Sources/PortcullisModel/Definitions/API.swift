@@ -36,6 +36,9 @@ public struct API: Sendable {
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
     /// not judge what was not read as written.
     public var hasErrors = false
+    /// Whether a route was left out for its errors, so a name the API does not show may
+    /// still be one of its routes.
+    public var leftOutRoutes = false
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
 }

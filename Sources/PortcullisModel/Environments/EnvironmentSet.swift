@@ -215,7 +215,7 @@ private struct OverrideTargets {
             let routesByID = Dictionary(api.routes.map { ($0.id.value, $0) }) { first, _ in first }
             let routeIDs = Set(routesByID.keys)
             // A route left out for its errors may be the one an unknown id meant.
-            let mayMissRoutes = api.hasErrors || api.routes.contains(where: \.hasErrors)
+            let mayMissRoutes = api.hasErrors || api.leftOutRoutes || api.routes.contains(where: \.hasErrors)
             let keptRoutes = routes.compactMap { route(api, routesByID, routeIDs, mayMissRoutes: mayMissRoutes, $0) }
             return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(keptRoutes), range: entry.value.range))
         }
