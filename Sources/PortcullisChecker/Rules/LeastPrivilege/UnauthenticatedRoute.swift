@@ -140,6 +140,33 @@ public enum UnauthenticatedRoute: Rule {
                 """),
         ])
 
+    /// What raw policy XML lets a caller of `route` past its token check, with how to fix it.
+    private static func rawBypass(of route: EffectiveRoute, in context: CheckContext) -> (message: String, fix: String)? {
+        let id = route.written.id.value
+        if route.isAuthenticated, let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
+            return (
+                "raw '\(name)' in \(owner) answers every request of route '\(id)' before its token check, so callers need no token",
+                "move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer"
+            )
+        }
+        // Private responses are cached for callers with a token; a lookup before the check
+        // serves them to callers without one.
+        if let (owner, _) = context.rawStatementBeforeAnyTokenCheck(.privateCacheLookup, on: route) {
+            return (
+                "raw 'cache-lookup' in \(owner) serves cached responses of route '\(id)' before its token check, so callers need no token",
+                "move it after '<base />' in the route's policy, or cache with the route's 'cache', which looks up after every check"
+            )
+        }
+        // The check then judges the gateway's credentials: a token it accepts lets everyone in.
+        if let (owner, name) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
+            return (
+                "raw '\(name)' in \(owner) replaces the caller's 'Authorization' header before the token check of route '\(id)', so the check judges the gateway's credentials, not the caller's",
+                "give the backend its credentials in its 'kind: Backend' document, or move this statement after '<base />' in the route's policy"
+            )
+        }
+        return nil
+    }
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated && route.written.publicReason == nil {
             // A token checked by raw XML on every request is a token check all the same.
@@ -159,28 +186,8 @@ public enum UnauthenticatedRoute: Rule {
         // routes are not walked again.
         guard !context.rawScopes.isEmpty else { return }
         for route in context.routes {
-            if route.isAuthenticated, let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
-                findings.report(
-                    code,
-                    "raw '\(name)' in \(owner) answers every request of route '\(route.written.id.value)' before its token check, so callers need no token",
-                    at: route.written.id.range,
-                    notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer", at: route.written.id.range)])
-            } else if let (owner, _) = context.rawStatementBeforeAnyTokenCheck(.privateCacheLookup, on: route) {
-                // Private responses are cached for callers with a token; a lookup before the
-                // check serves them to callers without one.
-                findings.report(
-                    code,
-                    "raw 'cache-lookup' in \(owner) serves cached responses of route '\(route.written.id.value)' before its token check, so callers need no token",
-                    at: route.written.id.range,
-                    notes: [Diagnostic.Note("move it after '<base />' in the route's policy, or cache with the route's 'cache', which looks up after every check", at: route.written.id.range)])
-            } else if let (owner, name) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
-                // The check then judges the gateway's credentials: a token it accepts lets everyone in.
-                findings.report(
-                    code,
-                    "raw '\(name)' in \(owner) replaces the caller's 'Authorization' header before the token check of route '\(route.written.id.value)', so the check judges the gateway's credentials, not the caller's",
-                    at: route.written.id.range,
-                    notes: [Diagnostic.Note("give the backend its credentials in its 'kind: Backend' document, or move this statement after '<base />' in the route's policy", at: route.written.id.range)])
-            }
+            guard let (message, fix) = rawBypass(of: route, in: context) else { continue }
+            findings.report(code, message, at: route.written.id.range, notes: [Diagnostic.Note(fix, at: route.written.id.range)])
         }
     }
 }
