@@ -26,6 +26,26 @@ struct RawEnforcement: Sendable {
             }
         }
 
+        /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
+        /// from zero; the others are looked for at any depth.
+        static let atTheTop: [Kind] = [.tokenCheck, .rateLimit, .answer]
+        static let atAnyDepth: [Kind] = [.privateCacheLookup, .callerCredentialsReplaced]
+
+        /// The names a statement of the kind may have, which tell a document holding none
+        /// without looking at its elements.
+        var names: Set<String> {
+            switch self {
+            case .tokenCheck: Self.tokenChecks
+            case .rateLimit: Self.rateLimits
+            case .answer: Self.answers
+            case .privateCacheLookup: Self.cacheLookups
+            case .callerCredentialsReplaced: Self.credentialSetters
+            }
+        }
+
+        private static let cacheLookups: Set<String> = ["cache-lookup"]
+        private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header"]
+
         private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
         /// Statements that answer the caller themselves, so nothing after them runs.
@@ -40,6 +60,17 @@ struct RawEnforcement: Sendable {
     private let global: PolicyXMLDocument?
     private let products: [(name: String, document: PolicyXMLDocument?)]
     private let apis: [PolicyXMLDocument?]
+    /// By kind, which of those policies hold a statement of the kind at any depth (through
+    /// the fragments they include too): found once, so that the routes of an estate whose
+    /// policies hold none are not walked statement by statement.
+    private let holders: [Holders]
+
+    private struct Holders: Sendable {
+        var global = false
+        var products: [Bool]
+        var apis: [Bool]
+        var fragments: Set<String>
+    }
     /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
     /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
     /// the API shares it, so it is found once per API instead of once per route and rule.
@@ -48,18 +79,36 @@ struct RawEnforcement: Sendable {
     init(_ project: ResolvedProject) {
         let global = project.gateway?.policy?.document
         self.global = global
-        products = project.products.map { ($0.name.value, $0.policy?.document) }
-        apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
+        let products = project.products.map { ($0.name.value, $0.policy?.document) }
+        self.products = products
+        let apis = project.apis.map { $0.hasErrors ? nil : $0.policy?.document }
+        self.apis = apis
         apiNames = project.apis.map(\.name.value)
         let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
             first, _ in first
         }
         self.fragments = fragments
+        var holders: [Holders] = []
+        for kind in Kind.atAnyDepth {
+            // Fragments holding one, directly or through fragments they include, to a fixed point.
+            var holding = Set(fragments.filter { $0.value.elements(named: kind.names).contains(where: kind.matches) }.keys)
+            while true {
+                let more = fragments.filter { !holding.contains($0.key) && Self.includes(holding, in: $0.value) }.keys
+                if more.isEmpty { break }
+                holding.formUnion(more)
+            }
+            func holds(_ document: PolicyXMLDocument?) -> Bool {
+                guard let document else { return false }
+                return Self.holds(kind, inboundOf: document, orFragments: holding)
+            }
+            holders.append(Holders(global: holds(global), products: products.map { holds($0.1) }, apis: apis.map(holds), fragments: holding))
+        }
+        self.holders = holders
         var broader: [(owner: String, name: String)?] = []
-        broader.reserveCapacity(project.apis.count * Kind.allCases.count)
+        broader.reserveCapacity(project.apis.count * Kind.atTheTop.count)
         for api in project.apis {
             let document = api.hasErrors ? nil : api.policy?.document
-            for kind in Kind.allCases {
+            for kind in Kind.atTheTop {
                 if let document, let name = Self.first(kind, in: document, fragments: fragments) {
                     broader.append(("API '\(api.name.value)'", name))
                 } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind, in: global, fragments: fragments) {
@@ -73,7 +122,7 @@ struct RawEnforcement: Sendable {
     }
 
     private func broader(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        broader[route.apiIndex * Kind.allCases.count + kind.rawValue]
+        broader[route.apiIndex * Kind.atTheTop.count + kind.rawValue]
     }
 
     /// The first statement of `kind` that runs on every request of `route`, with how
@@ -106,6 +155,13 @@ struct RawEnforcement: Sendable {
     /// does not make such a statement safer, so one inside `choose` counts, and so does one
     /// in a product's policy, which runs for the product's subscribers before the API's.
     func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
+        let holders = holders[walked]
+        let own = route.written.policy?.document
+        let ownHolds = own.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments) } ?? false
+        guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
+            return nil
+        }
         // Inbound statements in the order a request meets them, nil standing for the generated
         // checks: a narrower policy's statements before its `<base />` run before the
         // broader policy's, the rest after; without `<base />` no broader policy runs, and the
@@ -115,9 +171,9 @@ struct RawEnforcement: Sendable {
             order += statements.map { (owner, $0) }
         }
         let routeOwner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
-        let own = Self.split(route.written.policy?.document)
-        if own.keepsBase {
-            add(own.before, routeOwner)
+        let ownParts = Self.split(own)
+        if ownParts.keepsBase {
+            add(ownParts.before, routeOwner)
             let apiOwner = "API '\(apiNames[route.apiIndex])'"
             let api = Self.split(apis[route.apiIndex])
             add(api.before, apiOwner)
@@ -129,10 +185,10 @@ struct RawEnforcement: Sendable {
             }
             add(api.after, apiOwner)
             order.append(nil)
-            add(own.after, routeOwner)
+            add(ownParts.after, routeOwner)
         } else {
             order.append(nil)
-            add(own.before, routeOwner)
+            add(ownParts.before, routeOwner)
         }
         let check =
             route.isAuthenticated
@@ -140,9 +196,31 @@ struct RawEnforcement: Sendable {
             : order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? false }
         guard let check else { return nil }
         for case let (owner, statement)? in order[..<check] {
-            if let found = first(kind, atAnyDepthIn: statement) { return (owner, found) }
+            var visited = Set<String>()
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited) { return (owner, found) }
         }
         return nil
+    }
+
+    /// Whether `document`'s `inbound` holds a statement of `kind` at any depth, or includes
+    /// one of `fragments` (those that hold one). Told by the names the document has first.
+    private static func holds(_ kind: Kind, inboundOf document: PolicyXMLDocument, orFragments fragments: Set<String>) -> Bool {
+        guard document.has(anyOf: kind.names) || includes(fragments, in: document) else { return false }
+        func holds(_ element: PolicyXMLElement) -> Bool {
+            kind.matches(element) || element.elements.contains(where: holds)
+        }
+        return document.inboundStatements.contains(where: holds) || includes(fragments, in: document)
+    }
+
+    private static let includeFragment: Set<String> = ["include-fragment"]
+
+    /// Whether `document` includes one of `fragments`.
+    private static func includes(_ fragments: Set<String>, in document: PolicyXMLDocument) -> Bool {
+        guard !fragments.isEmpty, document.has(anyOf: includeFragment) else { return false }
+        return document.allElements.contains { element in
+            guard element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value else { return false }
+            return fragments.contains(id)
+        }
     }
 
     /// A document's inbound statements before and after its `<base />`, and whether it
@@ -160,12 +238,20 @@ struct RawEnforcement: Sendable {
 
     /// The name of a statement of `kind` in `statement`, at any depth, or in the fragment it
     /// includes.
-    private func first(_ kind: Kind, atAnyDepthIn statement: PolicyXMLElement) -> String? {
+    /// `visited` holds the fragments looked into, so an include cycle ends.
+    private func first(_ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>) -> String? {
         if kind.matches(statement) { return statement.name }
         if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
-            return fragments[id]?.allElements.first(where: kind.matches)?.name
+            guard visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
+            for element in fragment.rootElements {
+                if let found = first(kind, atAnyDepthIn: element, visited: &visited) { return found }
+            }
+            return nil
         }
-        return statement.elements.lazy.compactMap { self.first(kind, atAnyDepthIn: $0) }.first
+        for element in statement.elements {
+            if let found = first(kind, atAnyDepthIn: element, visited: &visited) { return found }
+        }
+        return nil
     }
 
     private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
@@ -223,7 +309,10 @@ extension PolicyXMLElement {
             // The identity's token goes elsewhere only when `output-token-variable-name` says so.
             return attribute("output-token-variable-name") == nil
         case "set-header":
-            guard case .text(let header)? = attribute("name")?.value, header.trimmingWhitespace.lowercased() == "authorization" else { return false }
+            // By length first: most headers set are others, and lowercasing allocates.
+            guard case .text(let header)? = attribute("name")?.value, header.utf8.count >= 13,
+                header.trimmingWhitespace.lowercased() == "authorization"
+            else { return false }
             let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
             return action != "skip"
         default:

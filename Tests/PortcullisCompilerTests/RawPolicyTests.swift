@@ -50,7 +50,12 @@ final class RawPolicyTests: XCTestCase {
             ("chosen", "", #"<choose><when condition="@(true)"><cache-lookup vary-by-developer="false" \#(lookup) /></when></choose><base />"#),
             ("rawcheck", "auth: none\n", #"<base /><cache-lookup vary-by-developer="false" \#(lookup) /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
             ("sold", "", "<base />"),
+            // In a fragment another fragment includes.
+            ("nested", "", #"<include-fragment fragment-id="outer" /><base />"#),
         ]
+        for (name, body) in [("outer", #"<include-fragment fragment-id="inner" />"#), ("inner", #"<cache-lookup vary-by-developer="false" \#(lookup) />"#)] {
+            try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '<fragment>\(body)</fragment>'\n", to: "defs/\(name).yaml")
+        }
         try write(
             "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [sold]\n"
                 + "policy: '<policies><inbound><base /><cache-lookup vary-by-developer=\"false\" \(lookup) /></inbound></policies>'\n",
@@ -83,6 +88,7 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/chosen.yaml: raw 'cache-lookup' in route 'chosen/list-chosen' serves cached responses of route 'list-chosen' before its token check, so callers need no token",
             "LP001 defs/rawcheck.yaml: raw 'cache-lookup' in route 'rawcheck/list-rawcheck' serves cached responses of route 'list-rawcheck' before its token check, so callers need no token",
             "LP001 defs/sold.yaml: raw 'cache-lookup' in product 'shop' serves cached responses of route 'list-sold' before its token check, so callers need no token",
+            "LP001 defs/nested.yaml: raw 'cache-lookup' in route 'nested/list-nested' serves cached responses of route 'list-nested' before its token check, so callers need no token",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }

@@ -35,6 +35,8 @@ public enum RateLimitExceedsGuardrail: Rule {
             routes: "  - id: list-orders\n    method: GET\n    path: /orders\n    scopes: [orders.read]\n    rateLimit: \(routeLimit)\n" + policy)
     }
 
+    private static let rawLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let maximum = context.guardrails?.maxRateLimit else { return }
         let allowed = "\(maximum.calls.value) calls per \(DurationText.format(maximum.per.value))"
@@ -48,7 +50,7 @@ public enum RateLimitExceedsGuardrail: Rule {
         }
         // Raw limits whose budget is written out; one an expression computes is not judged.
         for scope in context.rawScopes {
-            for limit in scope.elements(named: ["rate-limit-by-key", "rate-limit"]) {
+            for limit in scope.elements(named: rawLimits) {
                 // Compared as fractions without overflow: the text may hold any number.
                 guard let calls = scope.literal("calls", of: limit), let count = Int(calls.text.trimmingWhitespace),
                     let period = scope.literal("renewal-period", of: limit), let seconds = Int(period.text.trimmingWhitespace),
