@@ -167,8 +167,20 @@ struct RawEnforcement: Sendable {
         // broader policy's, the rest after; without `<base />` no broader policy runs, and the
         // generated statements come first.
         var order: [(owner: String, statement: PolicyXMLElement)?] = []
+        // A fragment included at the top runs its statements in its place: a check inside it
+        // is met after what comes before the check in the fragment too. Each once, so an
+        // include cycle ends.
+        var expanded = Set<String>()
         func add(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String) {
-            order += statements.map { (owner, $0) }
+            for statement in statements {
+                if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
+                    let fragment = fragments[id], expanded.insert(id).inserted
+                {
+                    add(fragment.rootElements[...], "fragment '\(id)'")
+                } else {
+                    order.append((owner, statement))
+                }
+            }
         }
         let routeOwner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
         let ownParts = Self.split(own)
@@ -190,10 +202,8 @@ struct RawEnforcement: Sendable {
             order.append(nil)
             add(ownParts.before, routeOwner)
         }
-        let check =
-            route.isAuthenticated
-            ? order.firstIndex { $0 == nil }
-            : order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? false }
+        // The first check of a token, raw or generated.
+        let check = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
         guard let check else { return nil }
         for case let (owner, statement)? in order[..<check] {
             var visited = Set<String>()
@@ -313,8 +323,9 @@ extension PolicyXMLElement {
             guard case .text(let header)? = attribute("name")?.value, header.utf8.count >= 13,
                 header.trimmingWhitespace.lowercased() == "authorization"
             else { return false }
+            // Skipped where the caller sent one; deleted, no token is left to pass a check.
             let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
-            return action != "skip"
+            return action != "skip" && action != "delete"
         default:
             return false
         }

@@ -38,7 +38,8 @@ struct ImportOpenAPI: ParsableCommand {
             let options = report.lintOptions()
             let output = try OutputFolder(resolving: out, replacing: .nothing)
             try output.refuseUnsafeReplacement(inputs: [file])
-            try report.refuseOutput(replacing: [file])
+            // The configuration the lint of the written project reads is known already.
+            try report.refuseOutput(replacing: [file] + (report.config.map { [$0] } ?? []))
             let source = try InputFiles().file(named: file, limits: options.limits)
             switch try OpenAPIImport.run(source, name: name, limits: options.limits) {
             case .refused(let diagnostics):

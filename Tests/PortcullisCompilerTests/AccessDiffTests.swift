@@ -156,6 +156,10 @@ final class AccessDiffTests: XCTestCase {
         let tree = try ToolProcess.run(["diff", "--git-base", "HEAD:defs", "defs"], in: repository)
         XCTAssertEqual(tree.status, 2, tree.stdout)
         XCTAssertEqual(tree.stderr, "portcullis: error: git failed: 'HEAD:defs' is not a commit\n")
+        // A commit found by its message is one (peeled after it is found, not searched with '^{commit}').
+        let byMessage = try ToolProcess.run(["diff", "--git-base", ":/base", "defs"], in: repository)
+        XCTAssertEqual(byMessage.status, 0, byMessage.stderr)
+        XCTAssertTrue(byMessage.stdout.contains("product 'extra' was added"), byMessage.stdout)
     }
 
     /// Git's own message, not a mangled command line.

@@ -220,6 +220,9 @@ final class BackendTests: XCTestCase {
              "tags: [partner-program, orders]\npolicy: \"<policies><inbound><base />\(identity)</inbound></policies>\"\n"),
             ("apis/partner-orders.yaml", "    scopes: [partner.orders.write]\n",
              "    scopes: [partner.orders.write]\n    policy: '<policies><inbound><base /><set-backend-service base-url=\"https://elsewhere.example.com\" /><authentication-basic username=\"a\" password=\"{{basic}}\" /></inbound></policies>'\n"),
+            // Inside 'choose' the token goes elsewhere all the same (the second audit).
+            ("apis/partner-orders.yaml", "    rewrite: {path: /orders/by-partner}",
+             "    rewrite: {path: /orders/by-partner}\n    policy: '<policies><inbound><base /><choose><when condition=\"@(true)\"><set-backend-service base-url=\"https://elsewhere.example.com\" /></when></choose></inbound></policies>'"),
         ])
         let result = try ToolProcess.run(["lint", project.path, "--quiet"], in: directory)
         let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.drop { $0 != " " }.dropFirst()) }
@@ -227,6 +230,7 @@ final class BackendTests: XCTestCase {
             "error: raw 'authentication-managed-identity' in API 'partner-orders' replaces the caller's 'Authorization' header before the token check of route 'list-partner-orders', so the check judges the gateway's credentials, not the caller's [LP001]",
             "error: raw 'set-backend-service' conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend [PX004]",
             "error: raw 'authentication-basic' conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend [PX004]",
+            "error: raw 'set-backend-service' conflicts with the managed identity Portcullis generates for route 'partner-orders/list-partner-orders''s backend [PX004]",
         ] {
             XCTAssertTrue(errors.contains(expected), "missing: \(expected)\nin:\n\(errors.joined(separator: "\n"))")
         }

@@ -170,6 +170,9 @@ final class RuleCommandLineTests: XCTestCase {
             (["build", "fab", "--out", "bundle", "--output", "fab/specs/invoices.yaml"], "fab/specs/invoices.yaml"),
             (["import", "openapi", "fab/specs/invoices.yaml", "--out", "imported", "--output", "fab/specs/invoices.yaml"], "fab/specs/invoices.yaml"),
             (["import", "tree", "--out", "imported", "--output", "tree/policy.xml"], "tree/policy.xml"),
+            // Refused before the project is written (the second audit).
+            (["import", "openapi", "fab/specs/invoices.yaml", "--out", "imported", "--config", "defs/portcullis.yaml", "--output", "defs/portcullis.yaml"],
+             "defs/portcullis.yaml"),
         ]
         for (arguments, output) in cases {
             let result = try ToolProcess.run(arguments, in: directory)

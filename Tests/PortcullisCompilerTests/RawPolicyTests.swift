@@ -52,8 +52,16 @@ final class RawPolicyTests: XCTestCase {
             ("sold", "", "<base />"),
             // In a fragment another fragment includes.
             ("nested", "", #"<include-fragment fragment-id="outer" /><base />"#),
+            ("fragmented", "auth: none\n", #"<include-fragment fragment-id="gatewaytoken" /><base />"#),
+            ("deleted", "auth: none\n", #"<include-fragment fragment-id="cleared" /><base />"#),
         ]
-        for (name, body) in [("outer", #"<include-fragment fragment-id="inner" />"#), ("inner", #"<cache-lookup vary-by-developer="false" \#(lookup) />"#)] {
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        for (name, body) in [
+            ("outer", #"<include-fragment fragment-id="inner" />"#), ("inner", #"<cache-lookup vary-by-developer="false" \#(lookup) />"#),
+            // The gateway's token set before the check the same fragment makes (the second audit).
+            ("gatewaytoken", #"<authentication-managed-identity resource="api://other" />"# + jwt),
+            ("cleared", #"<set-header name="Authorization" exists-action="delete" />"# + jwt),
+        ] {
             try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '<fragment>\(body)</fragment>'\n", to: "defs/\(name).yaml")
         }
         try write(
@@ -62,7 +70,7 @@ final class RawPolicyTests: XCTestCase {
             to: "defs/shop.yaml")
         for api in apis {
             // The route of 'unsigned' has no 'auth': its raw check is its only one.
-            let scopes = ["unsigned", "rawcheck"].contains(api.name) ? "" : "    scopes: [orders.read]\n"
+            let scopes = ["unsigned", "rawcheck", "fragmented", "deleted"].contains(api.name) ? "" : "    scopes: [orders.read]\n"
             let example = RuleExample.api(
                 api.name, fields: api.fields,
                 routes: """
@@ -88,10 +96,13 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/chosen.yaml: raw 'cache-lookup' in route 'chosen/list-chosen' serves cached responses of route 'list-chosen' before its token check, so callers need no token",
             "LP001 defs/rawcheck.yaml: raw 'cache-lookup' in route 'rawcheck/list-rawcheck' serves cached responses of route 'list-rawcheck' before its token check, so callers need no token",
             "LP001 defs/sold.yaml: raw 'cache-lookup' in product 'shop' serves cached responses of route 'list-sold' before its token check, so callers need no token",
-            "LP001 defs/nested.yaml: raw 'cache-lookup' in route 'nested/list-nested' serves cached responses of route 'list-nested' before its token check, so callers need no token",
+            "LP001 defs/nested.yaml: raw 'cache-lookup' in fragment 'inner' serves cached responses of route 'list-nested' before its token check, so callers need no token",
+            "LP001 defs/fragmented.yaml: raw 'authentication-managed-identity' in fragment 'gatewaytoken' replaces the caller's 'Authorization' header before the token check of route 'list-fragmented', so the check judges the gateway's credentials, not the caller's",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
+        // Deleting the header leaves no token to pass the check.
+        XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/deleted.yaml") }, found.joined(separator: "\n"))
     }
 
     /// Raw limits are judged as the definitions' are (found by an audit against Microsoft's
@@ -113,6 +124,7 @@ final class RawPolicyTests: XCTestCase {
             // Numbers past any product: compared without overflow (a crash before).
             ("huge", #"<rate-limit-by-key calls="9223372036854775807" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
             ("long", #"<rate-limit-by-key calls="5" renewal-period="9223372036854775807" counter-key="@(context.Subscription.Id)" />"#),
+            ("beyond", #"<rate-limit-by-key calls="99999999999999999999999999999" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
@@ -126,6 +138,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             errors.sorted(),
             [
+                "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",

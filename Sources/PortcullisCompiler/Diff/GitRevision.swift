@@ -24,7 +24,10 @@ public struct GitRevision: Sendable {
         prefix = try Self.line(["rev-parse", "--show-prefix"])
         // A commit, not any tree-ish: in a tree such as `HEAD:defs` no path is found, and an
         // empty BASE would pass for the first definitions.
-        _ = try Self.git(["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"], failure: "'\(revision)' is not a commit")
+        // Resolved first, then peeled: `^{commit}` written after a `:/text` search would
+        // become part of the text searched for.
+        let object = try Self.line(["rev-parse", "--verify", "--quiet", "--end-of-options", revision], failure: "'\(revision)' is not a commit")
+        _ = try Self.git(["rev-parse", "--verify", "--quiet", "--end-of-options", object + "^{commit}"], failure: "'\(revision)' is not a commit")
         // After `--end-of-options` git reads the revision and paths as operands even when they
         // start with '-', so a revision such as `--output=/path` cannot become an option.
         // (git archive then takes `--` for a path, so it is not given.) A path the revision
@@ -74,8 +77,8 @@ public struct GitRevision: Sendable {
         ((prefix as NSString).appendingPathComponent(path) as NSString).standardizingPath
     }
 
-    /// Runs git and returns its standard output; when it fails, its own message is the
-    /// error, or `failure` when git says nothing (`--quiet`).
+    /// Runs git and returns its standard output; when it fails, `failure` is the error where
+    /// there is one, else git's own message.
     private static func git(_ arguments: [String], failure: String? = nil) throws -> Data {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -99,7 +102,7 @@ public struct GitRevision: Sendable {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let message = escapingQuotedPaths(in: String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-            throw DriverError.git(message.isEmpty ? failure ?? "git exited with status \(process.terminationStatus)" : message)
+            throw DriverError.git(failure ?? (message.isEmpty ? "git exited with status \(process.terminationStatus)" : message))
         }
         return data
     }
@@ -116,7 +119,7 @@ public struct GitRevision: Sendable {
     }
 
     /// Git's one line of output, such as a path.
-    private static func line(_ arguments: [String]) throws -> String {
-        String(decoding: try git(arguments), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func line(_ arguments: [String], failure: String? = nil) throws -> String {
+        String(decoding: try git(arguments, failure: failure), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

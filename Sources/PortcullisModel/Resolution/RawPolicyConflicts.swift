@@ -56,15 +56,17 @@ extension Resolver {
             }
             // The generated managed identity ends the route's inbound: another backend would
             // get a token meant for this one, and other credentials would be replaced.
+            // At any depth and in the fragments the policy includes: a condition does not
+            // keep the token from going elsewhere.
             if plan.answer == nil, plan.backend.managedIdentity != nil {
                 let identity = "the managed identity Portcullis generates for \(name)'s backend"
                 if route.written.backend == nil {
                     conflicts(
-                        in: document, section: "inbound", names: ["set-backend-service"], with: identity,
+                        anywhereIn: document, names: ["set-backend-service"], with: identity,
                         fix: "set the route's 'backend' instead, so the token goes to the backend it is meant for")
                 }
                 conflicts(
-                    in: document, section: "inbound", names: Self.backendCredentials, with: identity,
+                    anywhereIn: document, names: Self.backendCredentials, with: identity,
                     fix: "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement")
             }
         }
@@ -72,6 +74,27 @@ extension Resolver {
 
     /// Statements that put the gateway's own credentials in the request to the backend.
     private static let backendCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
+
+    /// Conflicts with `names` anywhere in `document` or in the fragments it includes, at
+    /// any depth (each fragment once, so an include cycle ends).
+    private mutating func conflicts(anywhereIn document: PolicyXMLDocument, names: Set<String>, with generated: String, fix: String) {
+        var documents = [document]
+        var seen = Set<String>()
+        while let next = documents.popLast() {
+            for statement in next.elements(named: names) {
+                let range = next.range(statement.nameSpan)
+                diagnostics.report(
+                    .conflictingPolicyStatement, "raw '\(statement.name)' conflicts with \(generated)", at: range,
+                    notes: [Diagnostic.Note(fix, at: range)])
+            }
+            for include in next.elements(named: ["include-fragment"]) {
+                guard case .text(let id)? = include.attribute("fragment-id")?.value, seen.insert(id).inserted,
+                    let fragment = definitions.fragments.first(where: { $0.name.value == id })?.policy.document
+                else { continue }
+                documents.append(fragment)
+            }
+        }
+    }
 
     private mutating func conflicts(in document: PolicyXMLDocument, section: String, names: Set<String>, with generated: String, fix: String) {
         for statement in document.statements(in: section) where names.contains(statement.name) {

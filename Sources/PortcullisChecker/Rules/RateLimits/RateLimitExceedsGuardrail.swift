@@ -37,6 +37,14 @@ public enum RateLimitExceedsGuardrail: Rule {
 
     private static let rawLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
 
+    /// A written whole number; one of more digits than `Int` holds is as large as it gets.
+    private static func number(_ text: String) -> Int? {
+        let written = text.trimmingWhitespace
+        if let value = Int(written) { return value }
+        let digits = written.hasPrefix("+") ? written.dropFirst() : Substring(written)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int.max : nil
+    }
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let maximum = context.guardrails?.maxRateLimit else { return }
         let allowed = "\(maximum.calls.value) calls per \(DurationText.format(maximum.per.value))"
@@ -52,14 +60,14 @@ public enum RateLimitExceedsGuardrail: Rule {
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
                 // Compared as fractions without overflow: the text may hold any number.
-                guard let calls = scope.literal("calls", of: limit), let count = Int(calls.text.trimmingWhitespace),
-                    let period = scope.literal("renewal-period", of: limit), let seconds = Int(period.text.trimmingWhitespace),
+                guard let calls = scope.literal("calls", of: limit), let count = Self.number(calls.text),
+                    let period = scope.literal("renewal-period", of: limit), let seconds = Self.number(period.text),
                     seconds > 0, count > 0,
                     count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
                 else { continue }
                 findings.report(
                     code,
-                    "raw '\(limit.name)' in \(scope.owner) allows \(count) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
+                    "raw '\(limit.name)' in \(scope.owner) allows \(calls.text.trimmingWhitespace) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
                     at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
             }
         }
