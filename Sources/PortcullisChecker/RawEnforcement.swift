@@ -215,11 +215,12 @@ struct RawEnforcement: Sendable {
     /// Whether `document`'s `inbound` holds a statement of `kind` at any depth, or includes
     /// one of `fragments` (those that hold one). Told by the names the document has first.
     private static func holds(_ kind: Kind, inboundOf document: PolicyXMLDocument, orFragments fragments: Set<String>) -> Bool {
-        guard document.has(anyOf: kind.names) || includes(fragments, in: document) else { return false }
+        if includes(fragments, in: document) { return true }
+        guard document.has(anyOf: kind.names) else { return false }
         func holds(_ element: PolicyXMLElement) -> Bool {
             kind.matches(element) || element.elements.contains(where: holds)
         }
-        return document.inboundStatements.contains(where: holds) || includes(fragments, in: document)
+        return document.inboundStatements.contains(where: holds)
     }
 
     private static let includeFragment: Set<String> = ["include-fragment"]
@@ -304,7 +305,8 @@ extension PolicyXMLElement {
         }
         if let count = attribute("increment-count")?.value.written.trimmingWhitespace, count == "0" { return false }
         // A key new for every request: a counter each, which never reaches its limit.
-        if case .expression(let key)? = attribute("counter-key")?.value, key.contains("NewGuid") || key.contains("RequestId") {
+        // The calls themselves, not a name that merely contains the words.
+        if case .expression(let key)? = attribute("counter-key")?.value, key.contains("Guid.NewGuid(") || key.contains("context.RequestId") {
             return false
         }
         return true

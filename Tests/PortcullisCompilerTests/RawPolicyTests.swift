@@ -116,6 +116,8 @@ final class RawPolicyTests: XCTestCase {
             ("guid", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />"#),
             // Ways around the first version of the check (the audit of the fix).
             ("request", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.RequestId.ToString())" />"#),
+            // A variable whose name merely holds the words is a key like any other: it counts.
+            ("named", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id + (string)context.Variables.GetValueOrDefault("RequestIdGroup", "NewGuid"))" />"#),
             ("zero", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="0" />"#),
             ("nottrue", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!true)" />"#),
             ("wrapped", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@((false))" />"#),
