@@ -20,11 +20,13 @@ struct Build: ParsableCommand {
     @Flag(help: "Show progress on standard error even when it is not a terminal (it is shown on a terminal anyway).")
     var progress = false
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var environment: EnvironmentOption
+
+    @OptionGroup var report: ReportOptions<ReportFormat>
 
     func run() throws {
         try runDriver {
-            let options = report.lintOptions()
+            let options = report.lintOptions(environment.choice(unselected: .base))
             let output = try OutputFolder(resolving: out)
             if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
             let status = Progress(shown: progress || isatty(STDERR_FILENO) != 0)

@@ -35,10 +35,11 @@ struct ImportAPIOps: ParsableCommand {
     @Flag(help: "Write the definitions even when some documents would not come back unchanged.")
     var allowDifferences = false
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<ImportReportFormat>
+
+    @OptionGroup var environment: RefusedEnvironmentOption
 
     func validate() throws {
-        try report.validateForImport()
         if out == nil, !verify { throw ValidationError("'--out' names the folder to write to; only '--verify' writes nothing") }
     }
 
@@ -52,7 +53,7 @@ struct ImportAPIOps: ParsableCommand {
             }
             // Every environment is checked, as `lint` checks the written project.
             let imported = try APIOpsImport(
-                tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions(unselected: .all))
+                tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions(.all))
             let written: OutputFolder? = verify || !(imported.roundTrip.differences.isEmpty || allowDifferences) ? nil : output
             if let written { try BundleWriter.write(imported.files, to: written) }
             if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }

@@ -23,10 +23,11 @@ struct ImportOpenAPI: ParsableCommand {
     @Option(help: "The API's name (default: made from the document's title, else from its file name).")
     var name: String?
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var report: ReportOptions<ImportReportFormat>
+
+    @OptionGroup var environment: RefusedEnvironmentOption
 
     func validate() throws {
-        try report.validateForImport()
         if let name, !NameMaker.isResourceName(name) {
             throw ValidationError(
                 "'--name' must be an APIM resource name, such as 'orders' or 'Orders_v2', not '\(DisplayText.escaped(name.utf8))'")

@@ -16,7 +16,9 @@ struct Lint: ParsableCommand {
     @Option(help: "The path standard input stands for: reports show it, and its folder's portcullis.yaml applies.")
     var stdinFilename: String?
 
-    @OptionGroup var report: ReportOptions
+    @OptionGroup var environment: EnvironmentOption
+
+    @OptionGroup var report: ReportOptions<ReportFormat>
 
     private var readsStandardInput: Bool { paths == ["-"] }
 
@@ -27,7 +29,7 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         try runDriver {
-            let options = report.lintOptions(unselected: .all)
+            let options = report.lintOptions(environment.choice(unselected: .all))
             let workspace =
                 readsStandardInput
                 ? try Workspace.standardInput(named: stdinFilename, configPath: report.config, limits: options.limits)

@@ -5,18 +5,32 @@ import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisSupport
 
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+enum ReportFormat: String, ReportFormatChoice {
     case text, json, sarif, github
+    var reportFormat: ReportFormat { self }
+}
+
+/// An import reports what became what in text or JSON; the other formats would drop that
+/// report, so its `--format` does not offer them.
+enum ImportReportFormat: String, ReportFormatChoice {
+    case text, json
+    var reportFormat: ReportFormat { self == .text ? .text : .json }
+}
+
+/// The formats a command offers, each one of ``ReportFormat``.
+protocol ReportFormatChoice: ExpressibleByArgument, CaseIterable {
+    static var text: Self { get }
+    var reportFormat: ReportFormat { get }
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 }
 
-/// Options shared by every command that prints diagnostics.
-struct ReportOptions: ParsableArguments {
+/// Options shared by every command that prints diagnostics; `Format` is the formats it offers.
+struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
     @Option(help: "The diagnostics format.")
-    var format: ReportFormat = .text
+    var format: Format = .text
 
     @Option(help: "Write the diagnostics report to this file instead of standard output.")
     var output: String?
@@ -36,14 +50,6 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "The date suppression expiry is judged against, as YYYY-MM-DD (default: today in UTC).")
     var today: String?
 
-    @Option(
-        name: .customLong("env"),
-        help: ArgumentHelp(
-            "Apply this environment's overrides (a 'kind: Environment' document).",
-            discussion: "Without it, lint checks the definitions as written and every environment; build and diff use the definitions as written.",
-            valueName: "name"))
-    var environment: String?
-
     @Flag(help: "List, on standard error, the YAML files skipped because they are not Portcullis's.")
     var listSkipped = false
 
@@ -55,18 +61,6 @@ struct ReportOptions: ParsableArguments {
 
     @OptionGroup var limits: LimitOptions
 
-    /// What an import refuses of these options rather than ignore: it lints the project it
-    /// writes in every environment that project has, and its report of what became what is
-    /// text or JSON.
-    func validateForImport() throws {
-        if environment != nil {
-            throw ValidationError("import lints the project it writes in every environment it has; '--env' does not apply")
-        }
-        guard format == .text || format == .json else {
-            throw ValidationError("import reports as 'text' or 'json', not '\(format.rawValue)'")
-        }
-    }
-
     /// The configuration and the inputs under `paths`; lists skipped files when asked.
     func workspace(_ paths: [String]) throws -> Workspace {
         let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)
@@ -77,11 +71,11 @@ struct ReportOptions: ParsableArguments {
         return workspace
     }
 
-    /// The options of a run; `unselected` is what runs check when `--env` is not given.
-    func lintOptions(unselected: EnvironmentChoice = .base) -> LintOptions {
+    /// The options of a run that checks `environments`.
+    func lintOptions(_ environments: EnvironmentChoice = .base) -> LintOptions {
         var options = LintOptions(limits: limits.limits, warningsAsErrors: warningsAsErrors)
         if let today, let day = CalendarDay(today) { options.today = day }
-        options.environments = environment.map { .named($0) } ?? unselected
+        options.environments = environments
         return options
     }
 
@@ -98,7 +92,7 @@ struct ReportOptions: ParsableArguments {
     }
 
     private func reporter(section: (name: String, value: any Encodable & Sendable)?) -> any DiagnosticReporter {
-        switch format {
+        switch format.reportFormat {
         case .text: TextReporter(colored: useColor, quiet: quiet)
         case .json: JSONReporter(section: section)
         case .sarif:
@@ -131,6 +125,31 @@ struct ReportOptions: ParsableArguments {
         } catch {
             throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
         }
+    }
+}
+
+/// `--env`, for the commands that read one environment of the definitions.
+struct EnvironmentOption: ParsableArguments {
+    @Option(
+        name: .customLong("env"),
+        help: ArgumentHelp(
+            "Apply this environment's overrides (a 'kind: Environment' document).",
+            discussion: "Without it, lint checks the definitions as written and every environment; build uses the definitions as written.",
+            valueName: "name"))
+    var name: String?
+
+    /// What a run checks: the named environment, else `unselected`.
+    func choice(unselected: EnvironmentChoice) -> EnvironmentChoice { name.map { .named($0) } ?? unselected }
+}
+
+/// `--env` where it cannot apply: an import lints what it writes in every environment that
+/// has. Hidden from help, and parsed only to say why it is refused.
+struct RefusedEnvironmentOption: ParsableArguments {
+    @Option(name: .customLong("env"), help: .private)
+    var name: String?
+
+    func validate() throws {
+        if name != nil { throw ValidationError("import lints the project it writes in every environment it has; '--env' does not apply") }
     }
 }
 

@@ -316,24 +316,33 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(try snapshot(), before)
     }
 
-    /// Options an import cannot honour are usage errors, not ignored: `--env` (an import
-    /// lints what it writes in every environment), and report formats that would drop its
-    /// report of what became what (found by an audit of the README: `--env nosuch` exited 0).
-    func testOptionsAnImportCannotHonourAreUsageErrors() throws {
+    /// Options an import cannot honour are usage errors, not ignored, and its help does not
+    /// offer them: `--env` (an import lints what it writes in every environment), and report
+    /// formats that would drop its report of what became what (found by an audit of the
+    /// README: `--env nosuch` exited 0).
+    func testOptionsAnImportCannotHonourAreUsageErrorsAndNotOffered() throws {
         try write(Self.petStore, to: "in/pets.yaml")
         let before = try snapshot()
         for command in [["import", "openapi", "in/pets.yaml"], ["import", "apiops", "in"]] {
             for (option, message) in [
                 (["--env", "prod"], "import lints the project it writes in every environment it has; '--env' does not apply"),
-                (["--format", "sarif"], "import reports as 'text' or 'json', not 'sarif'"),
-                (["--format", "github"], "import reports as 'text' or 'json', not 'github'"),
+                (["--format", "sarif"], "The value 'sarif' is invalid for '--format <format>'. Please provide one of 'text' and 'json'."),
+                (["--format", "github"], "The value 'github' is invalid for '--format <format>'. Please provide one of 'text' and 'json'."),
             ] {
                 let result = try run(command + ["--out", "defs"] + option)
                 XCTAssertEqual(result.status, 64, "\(command) \(option): \(result.stderr)")
                 XCTAssertTrue(result.stderr.hasPrefix("Error: \(message)\n"), result.stderr)
             }
+            let help = try run(command.dropLast() + ["--help"])
+            XCTAssertEqual(help.status, 0, help.stderr)
+            XCTAssertTrue(help.stdout.contains("--format <format>"), help.stdout)
+            for offered in ["--env", "sarif", "github"] {
+                XCTAssertFalse(help.stdout.contains(offered), "\(command) --help offers '\(offered)': \(help.stdout)")
+            }
         }
         XCTAssertEqual(try snapshot(), before, "nothing written")
+        let lintHelp = try run(["lint", "--help"])
+        XCTAssertTrue(lintHelp.stdout.contains("--env <name>") && lintHelp.stdout.contains("sarif"), lintHelp.stdout)
     }
 
     func testOutputFoldersItMustNotReplaceAreRefusedUntouched() throws {
