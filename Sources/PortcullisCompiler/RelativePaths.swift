@@ -52,6 +52,17 @@ extension String {
         return starts ? String(Substring(utf8.dropFirst(prefix.utf8.count))) : nil
     }
 
+    /// This absolute path as seen from the absolute `folder`, climbing with `..` out of it
+    /// when it lies elsewhere: a configuration given with `--config` from outside the
+    /// project is recorded so, not by a path that names the machine it was built on.
+    func path(from folder: String) -> String {
+        let target = utf8.split(separator: UInt8(ascii: "/"))
+        let base = folder.utf8.split(separator: UInt8(ascii: "/"))
+        let shared = zip(target, base).prefix { $0.elementsEqual($1) }.count
+        let parts = Array(repeating: "..", count: base.count - shared) + target.dropFirst(shared).map { String(Substring($0)) }
+        return parts.joined(separator: "/")
+    }
+
     /// Whether this path is `folder` or lies inside it, byte for byte (see ``removingPrefix(_:)``).
     func isPath(inside folder: String) -> Bool {
         utf8.elementsEqual(folder.utf8) || removingPrefix(folder.hasSuffix("/") ? folder : folder + "/") != nil

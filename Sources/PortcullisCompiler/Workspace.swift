@@ -80,7 +80,7 @@ public struct Workspace: Sendable {
         return Workspace(
             configuration: configuration, inputs: inputs,
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
-            configurationPath: configuration.map { projectPath(files.absolutePath($0.source.path)) }, skipped: skipped,
+            configurationPath: configuration.map { files.absolutePath($0.source.path).path(from: root) }, skipped: skipped,
             sideFiles: sideFiles)
     }
 

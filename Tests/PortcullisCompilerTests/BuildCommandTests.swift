@@ -62,6 +62,27 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no temporary folders are left beside the output")
     }
 
+    /// A bundle does not name the machine it was built on: a `--config` outside the project
+    /// folder is recorded from that folder (`../shared/portcullis.yaml`), so two checkouts in
+    /// different places build the same bytes. It was recorded by its absolute path.
+    func testAConfigurationOutsideTheProjectIsRecordedWithoutTheMachinesPath() throws {
+        var manifests: [Data] = []
+        for place in ["one", "two/deeper"] {
+            let checkout = directory.appendingPathComponent(place)
+            try FileManager.default.createDirectory(at: checkout.appendingPathComponent("shared"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: BundleTests.contoso, to: checkout.appendingPathComponent("defs"))
+            try "rules: {RL004: off}\n".write(to: checkout.appendingPathComponent("shared/portcullis.yaml"), atomically: true, encoding: .utf8)
+            let build = try ToolProcess.run(["build", "defs", "--config", "shared/portcullis.yaml", "--out", "out", "--quiet"], in: checkout)
+            XCTAssertEqual(build.status, 0, build.stderr)
+            let manifest = try Data(contentsOf: checkout.appendingPathComponent("out/manifest.json"))
+            let inputs = try XCTUnwrap((try JSONSerialization.jsonObject(with: manifest) as? [String: Any])?["inputs"] as? [[String: String]])
+            XCTAssertEqual(inputs.first?["path"], "../shared/portcullis.yaml")
+            manifests.append(manifest)
+        }
+        XCTAssertEqual(manifests[0], manifests[1], "the same bundle wherever it was built")
+        XCTAssertFalse(String(decoding: manifests[0], as: UTF8.self).contains(directory.path), "no absolute path")
+    }
+
     /// A file changed without changing its size is drift too: `--check` compares the bytes'
     /// digest, not the size alone.
     func testCheckFindsAChangeThatKeepsTheSize() throws {
