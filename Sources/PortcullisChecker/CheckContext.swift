@@ -106,7 +106,9 @@ public struct CheckContext: Sendable {
 
     /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
     /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
-    func rawStatementBeforeAnyTokenCheck(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+    func rawStatementBeforeAnyTokenCheck(
+        _ kind: RawEnforcement.Kind, on route: EffectiveRoute
+    ) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         rawEnforcement.statementBeforeAnyTokenCheck(kind, on: route)
     }
 

@@ -154,7 +154,10 @@ struct RawEnforcement: Sendable {
     /// one, or where the route has none, the first raw check on every request. A condition
     /// does not make such a statement safer, so one inside `choose` counts, and so does one
     /// in a product's policy, which runs for the product's subscribers before the API's.
-    func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+    /// A private cache lookup must also follow the generated check of the route's scopes or
+    /// roles, which a raw token check before it does not make; `afterATokenCheck` tells a
+    /// lookup that only that check precedes.
+    func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
         let holders = holders[walked]
         let own = route.written.policy?.document
@@ -202,12 +205,16 @@ struct RawEnforcement: Sendable {
             order.append(nil)
             add(ownParts.before, routeOwner)
         }
-        // The first check of a token, raw or generated.
-        let check = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
-        guard let check else { return nil }
-        for case let (owner, statement)? in order[..<check] {
+        // The first check of a token, raw or generated, and the generated one when the
+        // route requires scopes or roles of the token (nil in `order`).
+        let tokenCheck = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
+        guard let tokenCheck else { return nil }
+        let checksClaims = kind == .privateCacheLookup && route.isAuthenticated && (route.written.scopes != nil || route.written.appRoles != nil)
+        let check = checksClaims ? order.firstIndex { $0 == nil } ?? tokenCheck : tokenCheck
+        for (index, entry) in order[..<check].enumerated() {
+            guard let (owner, statement) = entry else { continue }
             var visited = Set<String>()
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited) { return (owner, found) }
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited) { return (owner, found, index > tokenCheck) }
         }
         return nil
     }

@@ -54,6 +54,9 @@ final class RawPolicyTests: XCTestCase {
             ("nested", "", #"<include-fragment fragment-id="outer" /><base />"#),
             ("fragmented", "auth: none\n", #"<include-fragment fragment-id="gatewaytoken" /><base />"#),
             ("deleted", "auth: none\n", #"<include-fragment fragment-id="cleared" /><base />"#),
+            // A raw token check before the lookup, but the route's scopes are checked after it.
+            ("scoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
+            ("unscoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
         ]
         let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         for (name, body) in [
@@ -70,7 +73,7 @@ final class RawPolicyTests: XCTestCase {
             to: "defs/shop.yaml")
         for api in apis {
             // The route of 'unsigned' has no 'auth': its raw check is its only one.
-            let scopes = ["unsigned", "rawcheck", "fragmented", "deleted"].contains(api.name) ? "" : "    scopes: [orders.read]\n"
+            let scopes = ["unsigned", "rawcheck", "fragmented", "deleted", "unscoped"].contains(api.name) ? "" : "    scopes: [orders.read]\n"
             let example = RuleExample.api(
                 api.name, fields: api.fields,
                 routes: """
@@ -98,11 +101,14 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/sold.yaml: raw 'cache-lookup' in product 'shop' serves cached responses of route 'list-sold' before its token check, so callers need no token",
             "LP001 defs/nested.yaml: raw 'cache-lookup' in fragment 'inner' serves cached responses of route 'list-nested' before its token check, so callers need no token",
             "LP001 defs/fragmented.yaml: raw 'authentication-managed-identity' in fragment 'gatewaytoken' replaces the caller's 'Authorization' header before the token check of route 'list-fragmented', so the check judges the gateway's credentials, not the caller's",
+            "LP001 defs/scoped.yaml: raw 'cache-lookup' in route 'scoped/list-scoped' serves cached responses of route 'list-scoped' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
         // Deleting the header leaves no token to pass the check.
         XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/deleted.yaml") }, found.joined(separator: "\n"))
+        // Without scopes or roles, the raw check is all the generated one would do.
+        XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-unscoped'") }, found.joined(separator: "\n"))
     }
 
     /// Raw limits are judged as the definitions' are (found by an audit against Microsoft's

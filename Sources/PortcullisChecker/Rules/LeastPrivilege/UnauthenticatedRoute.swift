@@ -151,14 +151,18 @@ public enum UnauthenticatedRoute: Rule {
         }
         // Private responses are cached for callers with a token; a lookup before the check
         // serves them to callers without one.
-        if let (owner, _) = context.rawStatementBeforeAnyTokenCheck(.privateCacheLookup, on: route) {
+        if let (owner, _, afterATokenCheck) = context.rawStatementBeforeAnyTokenCheck(.privateCacheLookup, on: route) {
+            let when =
+                afterATokenCheck
+                ? "after a raw token check but before the check of its scopes or roles, so any valid token is served them"
+                : "before its token check, so callers need no token"
             return (
-                "raw 'cache-lookup' in \(owner) serves cached responses of route '\(id)' before its token check, so callers need no token",
+                "raw 'cache-lookup' in \(owner) serves cached responses of route '\(id)' \(when)",
                 "move it after '<base />' in the route's policy, or cache with the route's 'cache', which looks up after every check"
             )
         }
         // The check then judges the gateway's credentials: a token it accepts lets everyone in.
-        if let (owner, name) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
+        if let (owner, name, _) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
             return (
                 "raw '\(name)' in \(owner) replaces the caller's 'Authorization' header before the token check of route '\(id)', so the check judges the gateway's credentials, not the caller's",
                 "give the backend its credentials in its 'kind: Backend' document, or move this statement after '<base />' in the route's policy"
