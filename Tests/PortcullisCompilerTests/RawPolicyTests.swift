@@ -111,6 +111,41 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-unscoped'") }, found.joined(separator: "\n"))
     }
 
+    /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
+    /// shared between them, with no finding: one partner's answer served to another, and
+    /// with the check after '<base />', to callers without credentials (found by an audit
+    /// against Microsoft's policy reference). It is CA001, as on a route with 'auth'.
+    func testARouteCheckedByRawXMLDoesNotShareItsCacheInSilence() throws {
+        let checks = [
+            "certificate": #"<validate-client-certificate validate-trust="true"><identities><identity issuer-certificate-id="partner-ca" /></identities></validate-client-certificate>"#,
+            "header": #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp"><value>a</value></claim></required-claims></validate-jwt>"#,
+        ]
+        for (name, check) in checks {
+            let example = RuleExample.api(
+                name,
+                routes: """
+                  - id: get-\(name)
+                    method: GET
+                    path: /account
+                    auth: none
+                    public: Partners are checked by the raw policy
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    cache: {ttl: 30s}
+                    policy: '<policies><inbound><base />\(check)</inbound></policies>'
+
+                """)
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        for (name, statement) in [("certificate", "validate-client-certificate"), ("header", "validate-jwt")] {
+            XCTAssertTrue(
+                lint.stdout.contains(
+                    "error: route 'get-\(name)' checks its callers with raw '\(statement)' in route '\(name)/get-\(name)' but shares its cached responses between them [CA001]"),
+                lint.stdout)
+        }
+    }
+
     /// Raw limits are judged as the definitions' are (found by an audit against Microsoft's
     /// policy reference): one that counts no request (a new GUID per request for its key,
     /// or an increment condition that is false) is no rate limit (RL001), and one whose

@@ -34,6 +34,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             rawCache(
                 lookup: #"↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
                 varyingBy: "X-Portcullis-Cache-Subject"),
+            // Callers checked by raw XML share the generated cache: without 'auth' it has no
+            // subject to key on.
+            RuleExample.api(
+                routes: """
+                  - id: get-account
+                    method: GET
+                    path: /account
+                    auth: none
+                    public: Partners present a client certificate
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    ↓cache: {ttl: 30s}
+                    policy: '<policies><inbound><base /><validate-client-certificate validate-trust="true"><identities><identity issuer-certificate-id="partner-ca" /></identities></validate-client-certificate></inbound></policies>'
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -79,17 +92,34 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.cachingRoutes where route.isAuthenticated {
-            guard let sharing = route.written.cache?.sharing, sharing.value == .shared else { continue }
-            findings.report(
-                code, "route '\(route.written.id.value)' requires a token but shares its cached responses between callers",
-                at: sharing.range)
+        for route in context.cachingRoutes where route.cacheSharing == .shared {
+            if route.isAuthenticated, let sharing = route.written.cache?.sharing {
+                findings.report(
+                    code, "route '\(route.written.id.value)' requires a token but shares its cached responses between callers",
+                    at: sharing.range)
+            } else if let (owner, name) = context.rawStatement(.tokenCheck, on: route), let cache = route.written.cache {
+                // Callers checked by raw XML are callers all the same: without 'auth' there is
+                // no subject to key a per-user cache on, so the generated cache is shared.
+                let range = cache.sharing?.range ?? cache.keyRange
+                findings.report(
+                    code,
+                    "route '\(route.written.id.value)' checks its callers with raw '\(name)' in \(owner) but shares its cached responses between them",
+                    at: range,
+                    notes: [
+                        Diagnostic.Note(
+                            "state the identity provider with 'auth', whose cache is per user, or cache in raw XML after the check, varying by the caller's credentials",
+                            at: range)
+                    ])
+            }
         }
         for scope in context.rawScopes {
-            guard let route = scope.routes.first(where: \.isAuthenticated) else { continue }
             // APIM caches no request that carries an 'Authorization' header, where tokens travel,
             // unless the lookup allows private responses.
-            for lookup in scope.elements(named: ["cache-lookup"]) where lookup.allowsPrivateResponses && !scope.variesByCaller(lookup) {
+            let lookups = scope.elements(named: ["cache-lookup"]).filter { $0.allowsPrivateResponses && !scope.variesByCaller($0) }
+            guard !lookups.isEmpty,
+                let route = scope.routes.first(where: { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil })
+            else { continue }
+            for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(
                     code, "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', which requires a token",
