@@ -83,6 +83,32 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertFalse(String(decoding: manifests[0], as: UTF8.self).contains(directory.path), "no absolute path")
     }
 
+    /// Named values and secrets are APIM named values, whose names APIM takes without case:
+    /// a pull request adding 'Tenant-ID' (plain or secret) beside 'tenant-id' would replace
+    /// the tenant the token checks trust on deploy. Lint, diff and build took it and wrote
+    /// both (found by a hostile audit); it is RF002, and nothing is written.
+    func testNamedValuesDifferingOnlyInCaseAreOneNameAndRefused() throws {
+        let gateway = try String(contentsOf: BundleTests.contoso.appendingPathComponent("gateway.yaml"), encoding: .utf8)
+        for (name, addition, message) in [
+            ("secret", "  TENANT-ID: {keyVault: https://contoso-kv.vault.azure.net/secrets/other}\n",
+                "'tenant-id' is declared both as a named value and as a secret"),
+            ("plain", "  Tenant-ID: 11111111-2222-3333-4444-555555555555\n", "named value 'tenant-id' is declared twice"),
+        ] {
+            let project = directory.appendingPathComponent(name)
+            try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+            let section = name == "secret" ? "secrets:\n" : "namedValues:\n"
+            try gateway.replacingOccurrences(of: section, with: section + addition)
+                .write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+            let lint = try ToolProcess.run(["lint", project.path])
+            XCTAssertEqual(lint.status, 1, lint.stdout)
+            XCTAssertTrue(lint.stdout.contains("error: \(message) [RF002]"), lint.stdout)
+            XCTAssertTrue(lint.stdout.contains("APIM ignores case in names"), lint.stdout)
+            let out = directory.appendingPathComponent("\(name)-bundle")
+            XCTAssertEqual(try ToolProcess.run(["build", project.path, "--out", out.path, "--quiet"]).status, 1)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing written")
+        }
+    }
+
     /// A file changed without changing its size is drift too: `--check` compares the bytes'
     /// digest, not the size alone.
     func testCheckFindsAChangeThatKeepsTheSize() throws {

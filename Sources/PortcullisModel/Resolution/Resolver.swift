@@ -345,15 +345,24 @@ public struct Resolver: Sendable {
         Self.unknown("backend", name, among: names, hint: hint, into: &diagnostics)
     }
 
-    /// Named values and secrets share one namespace: both become APIM named values.
+    /// Named values and secrets share one namespace: both become APIM named values, whose
+    /// names APIM takes without case, so 'Tenant-ID' would replace 'tenant-id' on deploy.
     private mutating func checkNamespaces(_ gateway: Gateway) {
-        let secrets = Dictionary(gateway.secrets.map { ($0.name.value, $0.name.range) }) { first, _ in first }
-        for value in gateway.namedValues {
-            if let secret = secrets[value.name.value] {
-                duplicate(
-                    "'\(value.name.value)' is declared both as a named value and as a secret", at: value.name.range,
-                    first: secret)
+        var declared = ResourceNames(capacity: gateway.secrets.count + gateway.namedValues.count)
+        var secrets = Set<String>()
+        for secret in gateway.secrets {
+            if let first = declared.earlier(secret.name) {
+                duplicate("secret '\(secret.name.value)' is declared twice", of: secret.name, earlier: first)
             }
+            secrets.insert(Grammar.caseFolded(secret.name.value))
+        }
+        for value in gateway.namedValues {
+            guard let first = declared.earlier(value.name) else { continue }
+            let message =
+                secrets.contains(Grammar.caseFolded(value.name.value))
+                ? "'\(value.name.value)' is declared both as a named value and as a secret"
+                : "named value '\(value.name.value)' is declared twice"
+            duplicate(message, of: value.name, earlier: first)
         }
     }
 
