@@ -295,4 +295,39 @@ final class BackendTests: XCTestCase {
                     "apis/catalog.yaml:8:10: other: API 'catalog' now sends requests to pool 'partner-orders' of 'partner-orders-weu', 'partner-orders-neu' as managed identity for 'api://contoso-orders' instead of 'https://catalog.internal.contoso.com'")
             }, result.stdout)
     }
+
+    /// What a declared backend does is reviewed where it is declared, once: its URL, the
+    /// TLS checks it skips, the credentials it sends and a pool's members. `diff` said
+    /// nothing when a pull request pointed a backend that carries the gateway's token,
+    /// certificate and key at another host, or turned its TLS checks off; and it quoted a
+    /// credential written in an API's backend URL in every format, the Markdown posted to
+    /// the pull request too (both found by a hostile audit).
+    func testAccessDiffReviewsWhatADeclaredBackendDoesWithoutShowingCredentials() throws {
+        let secret = "PwHunter10"
+        let head = try project([
+            ("backends.yaml", "url: https://orders-weu.internal.contoso.com/partner", "url: https://attacker.example.net/p"),
+            ("backends.yaml", "url: https://orders-neu.internal.contoso.com/partner", "url: \"https://svc:\(secret)@orders-neu.internal.contoso.com/partner\""),
+            ("backends.yaml", "validateCertificateChain: true", "validateCertificateChain: false"),
+            ("backends.yaml", "x-gateway-key: {secret: partner-orders-gateway-key}", "x-gateway-key: {secret: redis-connection}"),
+            ("backends.yaml", "{backend: partner-orders-neu, priority: 2}", "{backend: partner-orders-neu, priority: 3}"),
+            ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: \"https://svc:\(secret)@orders.internal.contoso.com/api\""),
+        ])
+        let result = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        for expected in [
+            "backends.yaml:11:6: other: backend 'partner-orders-weu' now sends requests to 'https://attacker.example.net/p' instead of 'https://orders-weu.internal.contoso.com/partner'",
+            "backends.yaml:24:6: other: backend 'partner-orders-neu' now sends requests to a value that holds a credential instead of 'https://orders-neu.internal.contoso.com/partner'",
+            "backends.yaml:17:33: privilege increase: backend 'partner-orders-weu' no longer validates its certificate chain: a network attacker may pose as it",
+            "backends.yaml:16:5: other: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'redis-connection' instead of secret 'partner-orders-gateway-key'",
+            "other: backend 'partner-orders' now balances requests over 'partner-orders-weu' (priority 1), 'partner-orders-neu' (priority 3) instead of 'partner-orders-weu' (priority 1), 'partner-orders-neu' (priority 2)",
+            "apis/orders.yaml:8:10: other: API 'orders' now sends requests to a value that holds a credential instead of 'https://orders.internal.contoso.com/api'",
+        ] {
+            XCTAssertTrue(result.stdout.split(separator: "\n").contains { $0.hasSuffix(expected) }, "missing: \(expected)\nin:\n\(result.stdout)")
+        }
+        for format in ["text", "json", "markdown"] {
+            let shown = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path, "--format", format])
+            XCTAssertEqual(shown.status, 0, shown.stderr)
+            XCTAssertFalse(shown.stdout.contains(secret), "\(format) shows the credential: \(shown.stdout)")
+        }
+    }
 }

@@ -19,10 +19,10 @@ public struct AccessChange: Sendable, Equatable {
         public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }
     }
 
-    /// What changed: a route, an API, a product, an identity provider, a secret, or a gateway section.
+    /// What changed: a route, an API, a product, a backend, an identity provider, a secret, or a gateway section.
     public struct Subject: Sendable, Equatable {
         public enum Kind: String, Sendable {
-            case route, api, product, identityProvider = "identity-provider", secret, gateway
+            case route, api, product, backend, identityProvider = "identity-provider", secret, gateway
             case fragment = "policy-fragment"
         }
 
@@ -116,6 +116,7 @@ public enum AccessDiff {
         }
         changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
         changes += backendChanges(baseRoutes, headRoutes, head: head)
+        changes += BackendDiff.compare(base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
         changes += productChanges(base: base, head: head)
         changes += RawPolicyDiff.compare(base: base, head: head)
@@ -148,8 +149,9 @@ public enum AccessDiff {
             let api = String(key.prefix { $0 != "/" })
             let changed = ownBackend ? AccessChange.Subject.route(key) : AccessChange.Subject(kind: .api, name: api)
             guard changes[changed.name] == nil else { continue }
+            // Compared as written; shown without a value that holds a credential.
+            guard name(old.plan.backend) != name(new.plan.backend) else { continue }
             let (was, now) = (describe(old.plan.backend), describe(new.plan.backend))
-            guard was != now else { continue }
             let who = ownBackend ? "route \(subject(key))" : "API '\(api)'"
             changes[changed.name] = AccessChange(
                 category: .other, subject: changed, message: "\(who) now sends requests to \(now) instead of \(was)",
@@ -160,16 +162,23 @@ public enum AccessDiff {
 
     /// A backend as the access diff names it: its URL, or its name with its URL or members,
     /// and the managed identity the gateway authenticates with.
+    /// A route's backend as written: a declared backend's name, or the URL.
+    private static func name(_ backend: PlannedBackend) -> (named: String?, url: String?) {
+        backend.name.map { ($0, nil) } ?? (nil, backend.url)
+    }
+
+    /// A route's backend for a message: what it names and the credentials its requests
+    /// carry; what else a declared backend does is ``BackendDiff``'s.
     static func describe(_ backend: PlannedBackend) -> String {
         var text: String
         if let resolved = backend.resolved, resolved.backend.isPool {
             text = "pool '\(resolved.backend.name.value)' of " + resolved.members.map { "'\($0.backend.name.value)'" }.joined(separator: ", ")
         } else if let name = backend.name {
-            text = "backend '\(name)' (\(backend.url ?? ""))"
+            text = "backend '\(name)' (\(GatewayComparison.masked(backend.url ?? "")))"
         } else {
-            text = "'\(backend.url ?? "")'"
+            text = GatewayComparison.shown(backend.url ?? "")
         }
-        if let identity = backend.managedIdentity { text += " as managed identity for '\(identity.resource)'" }
+        if let identity = backend.managedIdentity { text += " as managed identity for \(GatewayComparison.shown(identity.resource))" }
         return text
     }
 
@@ -582,6 +591,11 @@ enum GatewayComparison {
     /// pull-request comment must never show.
     static func shown(_ value: String) -> String {
         CredentialScanner.looksLikeCredential(value) ? "a value that holds a credential" : "'\(value)'"
+    }
+
+    /// The same, unquoted, for a value in parentheses.
+    static func masked(_ value: String) -> String {
+        CredentialScanner.looksLikeCredential(value) ? "a value that holds a credential" : value
     }
 
     /// A gateway's named values, and its secrets by their Key Vault URI: what `{{name}}`

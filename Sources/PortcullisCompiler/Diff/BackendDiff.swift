@@ -1,0 +1,88 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// Changes to declared backends (`kind: Backend`), once per backend however many APIs
+/// reach it: where its requests go, the TLS checks it skips, the credentials it sends and
+/// a pool's members. Which backend an API or route names is ``AccessDiff/backendChanges``.
+enum BackendDiff {
+    static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
+        let before = Dictionary(base.project.backends.map { ($0.name.value, $0) }) { first, _ in first }
+        var changes: [AccessChange] = []
+        for backend in head.project.backends {
+            guard let previous = before[backend.name.value] else { continue }
+            let name = backend.name.value
+            func add(_ category: AccessChange.Category, _ message: String, at range: SourceRange?) {
+                changes.append(
+                    AccessChange(
+                        category: category, subject: AccessChange.Subject(kind: .backend, name: name),
+                        message: "backend '\(name)' \(message)", place: head.location(range ?? backend.name.range)))
+            }
+            switch (previous.target, backend.target) {
+            case (.service(let old), .service(let new)):
+                if old.url.value != new.url.value {
+                    add(.other, "now sends requests to \(GatewayComparison.shown(new.url.value)) instead of \(GatewayComparison.shown(old.url.value))", at: new.url.range)
+                }
+                for (check, old, new) in [
+                    ("certificate chain", old.tls?.validateCertificateChain, new.tls?.validateCertificateChain),
+                    ("certificate's name", old.tls?.validateCertificateName, new.tls?.validateCertificateName),
+                ] {
+                    // APIM validates both unless told not to.
+                    switch (old?.value ?? true, new?.value ?? true) {
+                    case (true, false): add(.privilegeIncrease, "no longer validates its \(check): a network attacker may pose as it", at: new?.range)
+                    case (false, true): add(.privilegeDecrease, "now validates its \(check)", at: new?.range)
+                    default: break
+                    }
+                }
+                compareCredentials(old.credentials, new.credentials, add)
+            case (.pool(let old), .pool(let new)):
+                let (was, now) = (old.map(describe).joined(separator: ", "), new.map(describe).joined(separator: ", "))
+                if was != now { add(.other, "now balances requests over \(now) instead of \(was)", at: new.first?.backend.range) }
+            case (.service, .pool(let members)):
+                add(.other, "is now a pool of \(members.map(describe).joined(separator: ", "))", at: nil)
+            case (.pool, .service(let service)):
+                add(.other, "is now one service, \(GatewayComparison.shown(service.url.value)), instead of a pool", at: service.url.range)
+            }
+        }
+        return changes
+    }
+
+    /// Credentials sent to the service, by the names of the secrets that hold them (never
+    /// their values).
+    private static func compareCredentials(
+        _ old: Backend.Credentials?, _ new: Backend.Credentials?, _ add: (AccessChange.Category, String, SourceRange?) -> Void
+    ) {
+        let (oldIdentity, newIdentity) = (old?.managedIdentity, new?.managedIdentity)
+        if oldIdentity != newIdentity {
+            let now = newIdentity.map { "authenticates with the managed identity for \(GatewayComparison.shown($0.resource))" } ?? "no longer authenticates with a managed identity"
+            let was = oldIdentity.map { " instead of the one for \(GatewayComparison.shown($0.resource))" } ?? ""
+            add(.other, now + (newIdentity == nil ? "" : was), newIdentity?.range)
+        }
+        if old?.clientCertificate?.value != new?.clientCertificate?.value {
+            let now = new?.clientCertificate.map { "now presents client certificate \(GatewayComparison.shown($0.value))" } ?? "no longer presents a client certificate"
+            add(.other, now, new?.clientCertificate?.range)
+        }
+        for (kind, oldParameters, newParameters) in [
+            ("header", old?.headers ?? [], new?.headers ?? []), ("query parameter", old?.query ?? [], new?.query ?? []),
+        ] {
+            let had = Dictionary(oldParameters.map { ($0.name.value, source($0.secret)) }) { first, _ in first }
+            let has = Set(newParameters.map(\.name.value))
+            for (name, secret) in newParameters where had[name.value] != source(secret) {
+                let was = had[name.value].map { " instead of \($0)" } ?? ""
+                add(.other, "now sends \(kind) '\(name.value)' from \(source(secret))\(was)", name.range)
+            }
+            for (name, _) in oldParameters where !has.contains(name.value) {
+                add(.other, "no longer sends \(kind) '\(name.value)'", nil)
+            }
+        }
+    }
+
+    /// Where a credential comes from: the secret's name, never a value written in place.
+    private static func source(_ secret: SecretValue) -> String {
+        if case .reference(let name) = secret { "secret '\(name.value)'" } else { "a value written in the definitions" }
+    }
+
+    private static func describe(_ member: Backend.PoolMember) -> String {
+        let weights = [member.priority.map { "priority \($0.value)" }, member.weight.map { "weight \($0.value)" }].compactMap { $0 }
+        return "'\(member.backend.value)'" + (weights.isEmpty ? "" : " (\(weights.joined(separator: ", ")))")
+    }
+}
