@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -24,5 +26,30 @@ public enum ReportDestination {
             guard let inside = FileSystem.realPath(folder), real.isPath(inside: inside) else { continue }
             throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it is inside the input '\(folder)'")
         }
+    }
+
+    /// Refuses `output` inside `bundle`, the folder a build or an import writes: the report
+    /// would be written over what was just written once it is in place, or leave a folder
+    /// no later build replaces. Judged before the build, so through the deepest folder of the path that
+    /// exists, as the bundle folder may not exist yet.
+    public static func refuse(
+        _ output: String, insideBundle bundle: OutputFolder, workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws {
+        var existing = (output.hasPrefix("/") ? output : workingDirectory + "/" + output).split(separator: "/").map(String.init)
+        var rest: [String] = []
+        var resolved: [String] = []
+        while true {
+            if let real = FileSystem.realPath("/" + existing.joined(separator: "/")) {
+                resolved = real.split(separator: "/").map(String.init)
+                break
+            }
+            guard let last = existing.popLast() else { break }
+            rest.insert(last, at: 0)
+        }
+        for part in rest where part != "." {
+            if part == ".." { _ = resolved.popLast() } else { resolved.append(part) }
+        }
+        guard ("/" + resolved.joined(separator: "/")).isPath(inside: bundle.path) else { return }
+        throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it is inside the output folder '\(bundle.given)'")
     }
 }

@@ -28,6 +28,7 @@ struct Build: ParsableCommand {
         try runDriver {
             let options = report.lintOptions(environment.choice(unselected: .base))
             let output = try OutputFolder(resolving: out)
+            if let report = report.output { try ReportDestination.refuse(report, insideBundle: output) }
             if !check { try output.refuseUnsafeReplacement(inputs: (paths.isEmpty ? ["."] : paths) + [report.config].compactMap { $0 }) }
             let status = Progress(shown: progress || isatty(STDERR_FILENO) != 0)
             status.show("reading the inputs")

@@ -46,6 +46,7 @@ struct ImportAPIOps: ParsableCommand {
     func run() throws {
         try runDriver {
             let output = try out.map { try OutputFolder(resolving: $0, replacing: .nothing) }
+            if let report = report.output, let output, !verify { try ReportDestination.refuse(report, insideBundle: output) }
             try report.refuseOutput(replacing: configurations, inside: [tree])
             if let output, !verify {
                 try output.refuseUnsafeReplacement(inputs: [tree] + configurations)

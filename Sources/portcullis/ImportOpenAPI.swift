@@ -38,6 +38,7 @@ struct ImportOpenAPI: ParsableCommand {
         try runDriver {
             let options = report.lintOptions()
             let output = try OutputFolder(resolving: out, replacing: .nothing)
+            if let report = report.output { try ReportDestination.refuse(report, insideBundle: output) }
             try output.refuseUnsafeReplacement(inputs: [file])
             // The configuration the lint of the written project reads is known already.
             try report.refuseOutput(replacing: [file] + (report.config.map { [$0] } ?? []))

@@ -109,6 +109,27 @@ final class BuildCommandTests: XCTestCase {
         }
     }
 
+    /// A report is never written into the bundle a build writes: `--output b/apim/policy.xml`
+    /// replaced the new bundle's global policy with the report and exited 0, and
+    /// `--output b/report.txt` left a folder every later build refused (found by a hostile
+    /// audit). It is refused before anything is built, whether the folder exists or not.
+    func testAReportIsNeverWrittenIntoTheBundle() throws {
+        let out = directory.appendingPathComponent("bundle")
+        for report in ["bundle/apim/policy.xml", "bundle/report.txt", "./missing/../bundle/manifest.json", "bundle"] {
+            let refused = try ToolProcess.run(["build", contoso, "--out", "bundle", "--output", report, "--format", "json"], in: directory)
+            XCTAssertEqual(refused.status, 2, "\(report): \(refused.stderr)")
+            XCTAssertEqual(refused.stderr, "portcullis: error: will not replace '\(report)': it is inside the output folder 'bundle'\n")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "\(report): nothing written")
+        }
+        XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", "bundle", "--quiet"], in: directory).status, 0)
+        let before = files(under: out)
+        let refused = try ToolProcess.run(["build", contoso, "--out", "bundle", "--output", "bundle/apim/policy.xml"], in: directory)
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertEqual(files(under: out), before, "the bundle is untouched")
+        let beside = try ToolProcess.run(["build", contoso, "--out", "bundle", "--output", "report.txt", "--quiet"], in: directory)
+        XCTAssertEqual(beside.status, 0, beside.stderr)
+    }
+
     /// A file changed without changing its size is drift too: `--check` compares the bytes'
     /// digest, not the size alone.
     func testCheckFindsAChangeThatKeepsTheSize() throws {

@@ -370,6 +370,13 @@ final class ImportOpenAPITests: XCTestCase {
             XCTAssertEqual(result.stderr, "portcullis: error: \(message)\n", out)
             XCTAssertEqual(try snapshot(), before, "\(out): nothing touched")
         }
+        // The report would replace what the import writes (found by a hostile audit of build).
+        for command in [["import", "openapi", "in/pets.yaml"], ["import", "apiops", "in"]] {
+            let result = try run(command + ["--out", "defs", "--output", "defs/gateway.yaml"])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'defs/gateway.yaml': it is inside the output folder 'defs'\n")
+            XCTAssertEqual(try snapshot(), before, "nothing written")
+        }
         // A link to an empty folder leads there, as for build; the link stays a link.
         let result = try run(["import", "openapi", "in/pets.yaml", "--out", "to-elsewhere"])
         XCTAssertEqual(result.status, 0, result.stderr)
