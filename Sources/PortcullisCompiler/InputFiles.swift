@@ -75,8 +75,8 @@ public enum DriverError: Error, CustomStringConvertible {
 /// followed when the file it leads to lies inside the folder given on the command line
 /// (for a path named on the command line, inside the folder holding it) and not below a
 /// hidden entry there; links to folders are never followed. FIFOs, sockets, devices and the kernel's `/proc` and `/sys`
-/// are never read. Names that are not UTF-8 or hold control characters are refused, so
-/// every path a report shows is safe to print as it is.
+/// are never read. Names that are not UTF-8, hold control characters or start with `::`
+/// are refused, so every path a report shows is safe to print as it is.
 ///
 /// What a directory search skips is reported through `warn`, one line each and a count;
 /// a path named on the command line that cannot be used is a ``DriverError``.
@@ -138,8 +138,8 @@ public struct InputFiles: Sendable {
     func named(_ given: String) throws -> (file: Input?, folder: String?) {
         let path = absolutePath(given)
         guard let kind = FileSystem.linkKind(of: path) else { throw DriverError.pathNotFound(given) }
-        guard !displayPath(path).unicodeScalars.contains(where: DisplayText.isControl) else {
-            throw DriverError.unreadable(given, reason: "its name holds control characters")
+        if let reason = displayPath(path).split(separator: "/").lazy.compactMap(Self.unprintable).first {
+            throw DriverError.unreadable(given, reason: reason)
         }
         var target = path
         if kind == .link {
@@ -214,8 +214,8 @@ public struct InputFiles: Sendable {
                 (kind, location) = (target, real)
             }
             guard kind == .directory || isInput else { continue }
-            guard !name.unicodeScalars.contains(where: DisplayText.isControl) else {
-                skip("its name holds control characters")
+            if let reason = Self.unprintable(name[...]) {
+                skip(reason)
                 continue
             }
             switch kind {
@@ -228,6 +228,16 @@ public struct InputFiles: Sendable {
                 skip("it is not a regular file")
             }
         }
+    }
+
+    /// Why a file or folder name cannot be printed where a report shows paths, or nil:
+    /// control characters would break or forge a line, and a name starting with `::`
+    /// starts the report's lines that begin with its path, which GitHub Actions runs as a
+    /// workflow command (`::error title=...::`).
+    static func unprintable(_ name: Substring) -> String? {
+        if name.unicodeScalars.contains(where: DisplayText.isControl) { return "its name holds control characters" }
+        if name.hasPrefix("::") { return "its name starts with '::', which GitHub Actions would run as a workflow command" }
+        return nil
     }
 
     /// `*.yaml` and `*.yml`, except the configuration file, `*.xml`, which may hold raw

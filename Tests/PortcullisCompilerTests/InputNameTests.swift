@@ -85,4 +85,30 @@ final class InputNameTests: XCTestCase {
             result.stderr.hasPrefix("Error: argument 'defs/c\\rd.yaml' holds control characters, which no option, value or path takes\n"),
             result.stderr)
     }
+
+    /// A name starting with `::` starts every report line that begins with its path, which
+    /// GitHub Actions runs as a workflow command: `lint` in the folder (as the pre-commit
+    /// hook and `cd defs && portcullis lint` run it) printed `::error title=Forged::...`
+    /// (found by a hostile audit). Such names are skipped in a folder and refused when named.
+    func testANameStartingWithTwoColonsCannotForgeWorkflowCommands() throws {
+        let forged = "::error title=Forged::Build approved.yaml"
+        try create(Array(forged.utf8), folder: false, contents: "apiVersion: portcullis/v1\nkind: Product\nname: x\nbogus: 1\n")
+        try create(Array("::notice::x".utf8), folder: true)
+        try create(Array("::notice::x/api.yaml".utf8), folder: false, contents: "apiVersion: portcullis/v1\nkind: Product\nname: y\nbogus: 1\n")
+        let defs = directory.appendingPathComponent("defs")
+        for format in ["text", "github", "json", "sarif"] {
+            let result = try ToolProcess.run(["lint", "--format", format], in: defs)
+            XCTAssertEqual(result.status, 0, "\(format): \(result.stdout)")
+            let lines = (result.stdout + result.stderr).split(separator: "\n")
+            XCTAssertFalse(lines.contains { $0.hasPrefix("::error title=Forged") || $0.hasPrefix("::notice") }, "\(format): \(result.stdout + result.stderr)")
+            XCTAssertTrue(
+                result.stderr.contains("skipped '\(forged)': its name starts with '::', which GitHub Actions would run as a workflow command"),
+                result.stderr)
+            XCTAssertTrue(result.stderr.contains("skipped '::notice::x'"), result.stderr)
+        }
+        let named = try ToolProcess.run(["lint", forged], in: defs)
+        XCTAssertEqual(named.status, 2, named.stdout)
+        XCTAssertFalse(named.stdout.split(separator: "\n").contains { $0.hasPrefix("::") }, named.stdout)
+        XCTAssertEqual(named.stderr, "portcullis: error: cannot read '\(forged)': its name starts with '::', which GitHub Actions would run as a workflow command\n")
+    }
 }
