@@ -330,4 +330,20 @@ final class BackendTests: XCTestCase {
             XCTAssertFalse(shown.stdout.contains(secret), "\(format) shows the credential: \(shown.stdout)")
         }
     }
+
+    /// A rate limit keyed by a header bounds nothing before an introspection check: each
+    /// request names a new counter. The per-IP budget on calls to the provider was left
+    /// out as if it did, so made-up tokens could call the provider without end with the
+    /// gateway's client secret (found by an audit against Microsoft's policy reference).
+    func testAHeaderKeyedLimitDoesNotReplaceTheProviderCallBudget() throws {
+        let budget = #"counter-key="@("partner-orders:list-partner-orders:introspection:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(context.Request.IpAddress))))""#
+        for (key, budgeted) in [("client", true), ("\"header:X-Client\"", true), ("ip", false)] {
+            let head = try project([("apis/partner-orders.yaml", "rateLimit: {calls: 300, per: 60s, key: client}", "rateLimit: {calls: 300, per: 60s, key: \(key)}")])
+            let out = directory.appendingPathComponent("bundle-\(UUID().uuidString)")
+            let build = try ToolProcess.run(["build", head.path, "--out", out.path, "--quiet"])
+            XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+            let policy = try text(out.appendingPathComponent("apim/apis/partner-orders/operations/list-partner-orders/policy.xml"))
+            XCTAssertEqual(policy.contains(budget), budgeted, "\(key):\n\(policy)")
+        }
+    }
 }

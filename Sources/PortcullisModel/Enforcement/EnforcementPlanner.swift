@@ -128,12 +128,13 @@ public struct EnforcementPlanner: Sendable {
     }
 
     /// The route's own rate limit, counted per IP address in a namespace of its own, for
-    /// introspection routes whose every rate limit needs a token; none where the tier has
-    /// no `rate-limit-by-key`.
+    /// introspection routes where no rate limit bounds the calls before the token check: one
+    /// that needs a token counts after it, and one keyed by a header counts each value the
+    /// caller makes up anew. None where the tier has no `rate-limit-by-key`.
     private func callBudget(_ token: TokenCheck?, limits: [PlannedLimit], beforeToken: Int, api: API, route: Route) -> PlannedLimit? {
         guard case .introspection? = token?.method, gateway.effectiveSku.hasRateLimitByKey,
-            !limits[..<beforeToken].contains(where: { $0.kind == .rateLimit }),
-            var budget = limits[beforeToken...].first(where: { $0.kind == .rateLimit })
+            !limits[..<beforeToken].contains(where: { $0.kind == .rateLimit && !$0.key.isChosenByCaller }),
+            var budget = limits.first(where: { $0.kind == .rateLimit })
         else { return nil }
         budget.key = .ip
         budget.caller = .ipAddress
