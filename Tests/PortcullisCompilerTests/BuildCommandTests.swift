@@ -107,6 +107,13 @@ final class BuildCommandTests: XCTestCase {
             XCTAssertEqual(try ToolProcess.run(["build", project.path, "--out", out.path, "--quiet"]).status, 1)
             XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing written")
         }
+        // So a reference spelt in another case names the one named value, as in APIM.
+        let respelt = directory.appendingPathComponent("respelt")
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: respelt)
+        try gateway.replacingOccurrences(of: "{{tenant-id}}", with: "{{Tenant-ID}}")
+            .write(to: respelt.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", respelt.path])
+        XCTAssertEqual(lint.status, 0, lint.stdout)
     }
 
     /// A report is never written into the bundle a build writes: `--output b/apim/policy.xml`

@@ -170,6 +170,36 @@ final class EnforcementSemanticsTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("warning: route 'list-orders' counts its rate limit by subscription, but the open product 'open-data' includes its API: keyless callers share one counter [RL007]"), lint.stdout)
         XCTAssertTrue(lint.stdout.contains("warning: product 'open-data' requires no subscription, so its rate limit never applies [RL008]"), lint.stdout)
     }
+
+    /// A request without a key to an API that requires none is handled in the API's
+    /// context alone, so a product that requires subscriptions does not limit it: its
+    /// limits were written into the bundle with no finding (found by an audit against
+    /// Microsoft's subscription reference).
+    func testAKeylessAPIEscapesItsProductsLimits() throws {
+        let product = """
+            apiVersion: portcullis/v1
+            kind: Product
+            name: gold
+            apis: [orders]
+            rateLimit: {calls: 10, per: 60s}
+            quota: {calls: 1000, per: 30d}
+            """
+        let routes = """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                rateLimit: {calls: 10, per: 1s, key: user}
+            """
+        let keyless = try ToolProcess.run(["lint", try project(routes: routes, apiExtra: "subscriptionRequired: false\n", more: product).path])
+        for what in ["rate limit", "quota"] {
+            XCTAssertTrue(
+                keyless.stdout.contains("warning: API 'orders' requires no subscription key, so requests without one escape the \(what) of product 'gold' [RL008]"),
+                keyless.stdout)
+        }
+        let keyed = try ToolProcess.run(["lint", try project(routes: routes, more: product).path])
+        XCTAssertFalse(keyed.stdout.contains("RL008"), keyed.stdout)
+    }
 }
 
 extension EnforcementSemanticsTests {

@@ -134,7 +134,10 @@ final class RealWorldSnippetTests: XCTestCase {
 
             """
         // Every name a sample uses is declared as a Key Vault secret: some are credentials.
-        let values = names.sorted().map { name in
+        // Samples of different estates spell some names in other cases ('clientId',
+        // 'ClientId'), which APIM takes for one name: each is declared once.
+        var spelt = Set<String>()
+        let values = names.sorted().filter { spelt.insert($0.lowercased()).inserted }.map { name in
             let vaultName = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
             return "  \(name): {keyVault: https://samples.vault.azure.net/secrets/\(vaultName)}\n"
         }.joined()

@@ -27,12 +27,19 @@ public enum NamedValues {
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
             result += rest[..<open.lowerBound]
             let name = String(rest[open.upperBound..<close.lowerBound])
-            guard let value = values[name] else { return (result, names, false) }
+            guard let value = values[name] ?? value(of: name, ignoringCaseIn: values) else { return (result, names, false) }
             result += value
             names.append(name)
             rest = rest[close.upperBound...]
         }
         return (result + rest, names, true)
+    }
+
+    /// The value of the named value `name` spelt in another case: APIM takes names without
+    /// case (a duplicate so spelt is RF002), so `{{Tenant-ID}}` is `tenant-id`'s value.
+    private static func value(of name: String, ignoringCaseIn values: [String: String]) -> String? {
+        let folded = Grammar.caseFolded(name)
+        return values.first { Grammar.caseFolded($0.key) == folded }?.value
     }
 
     /// `text` with every `{{name}}` replaced; nil when a reference names something without

@@ -31,7 +31,7 @@ extension Resolver {
     /// checked when the gateway's declarations were read.
     mutating func checkRawReferences(_ gateway: Gateway?) {
         let fragments = Set(definitions.fragments.map(\.name.value))
-        let templateNames = gateway.map { $0.declared.namedValues.union($0.declared.secrets) }
+        let templateNames = gateway.map { TemplateNames($0.declared.namedValues.union($0.declared.secrets)) }
         for document in rawDocuments {
             for element in document.allElements {
                 if element.name == "include-fragment", let id = element.attribute("fragment-id"), case .text(let name) = id.value,
@@ -46,7 +46,7 @@ extension Resolver {
                 for attribute in element.attributes {
                     for reference in RawTemplates.names(in: document, span: attribute.valueSpan) where !templateNames.contains(reference.value) {
                         Self.unknown(
-                            "named value", reference, among: templateNames,
+                            "named value", reference, among: templateNames.declared,
                             hint: "declare it under the gateway's 'namedValues' or 'secrets'",
                             into: &diagnostics)
                     }
@@ -54,7 +54,7 @@ extension Resolver {
                 for case .text(_, let span) in element.children {
                     for reference in RawTemplates.names(in: document, span: span) where !templateNames.contains(reference.value) {
                         Self.unknown(
-                            "named value", reference, among: templateNames,
+                            "named value", reference, among: templateNames.declared,
                             hint: "declare it under the gateway's 'namedValues' or 'secrets'",
                             into: &diagnostics)
                     }

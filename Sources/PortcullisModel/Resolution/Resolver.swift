@@ -394,10 +394,10 @@ public struct Resolver: Sendable {
             guard let credentials = backend.service?.credentials else { continue }
             for parameter in credentials.headers + credentials.query { checkSecret(parameter.secret, declared) }
         }
-        let templateNames = declared.namedValues.union(declared.secrets)
+        let templateNames = TemplateNames(declared.namedValues.union(declared.secrets))
         for reference in definitions.namedValueReferences where !templateNames.contains(reference.value) {
             Self.unknown(
-                "named value", reference, among: templateNames,
+                "named value", reference, among: templateNames.declared,
                 hint: "declare it under the gateway's 'namedValues' or 'secrets'", into: &diagnostics)
         }
         for api in definitions.apis {

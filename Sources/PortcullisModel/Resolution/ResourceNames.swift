@@ -25,3 +25,19 @@ struct ResourceNames {
         return Diagnostic.Note("\(defined) as '\(earlier.value)'; APIM ignores case in names", at: earlier.range)
     }
 }
+
+/// The names `{{name}}` may reference: named values and secrets, found whatever the case
+/// of the reference, as APIM finds them.
+struct TemplateNames {
+    let declared: Set<String>
+    private let folded: Set<String>
+
+    init(_ declared: Set<String>) {
+        self.declared = declared
+        folded = Set(declared.map(Grammar.caseFolded))
+    }
+
+    func contains(_ name: String) -> Bool {
+        declared.contains(name) || folded.contains(Grammar.caseFolded(name))
+    }
+}

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum IneffectiveProductLimit: Rule {
     public static let code = DiagnosticCode(
         "RL008", "ineffective-product-limit", .warning,
-        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', or that a raw 'inbound' without '<base />' skips, where it never applies")
+        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', on an API that requires no key, or that a raw 'inbound' without '<base />' skips, where it does not apply")
 
     public static let description = RuleDescription(
         code,
@@ -13,12 +13,18 @@ public enum IneffectiveProductLimit: Rule {
             A product's rate limit and quota count per subscription, so APIM applies them only to \
             calls made with a subscription key. An open product lets anyone call its APIs without \
             a key: its limits then count nothing, while the definition suggests the APIs are limited. \
-            The same happens to the routes of an API or route policy whose 'inbound' section has no \
-            '<base />': APIM then runs none of the broader scopes' statements, the product's among them.
+            The same holds for an API with 'subscriptionRequired: false' in a product that requires \
+            them: a request without a key is handled in the API's context alone, so a caller escapes \
+            the product's limits by leaving the key out. And it happens to the routes of an API or \
+            route policy whose 'inbound' section has no '<base />': APIM then runs none of the \
+            broader scopes' statements, the product's among them.
             """,
-        fix: "Require subscriptions on the product, or put the limits on the APIs or routes with a key that needs no subscription; in raw XML, keep '<base />' in 'inbound'.",
+        fix: "Require subscriptions on the product and its APIs, or put the limits on the APIs or routes with a key that needs no subscription; in raw XML, keep '<base />' in 'inbound'.",
         triggering: [
             product("open-data", with: "subscriptionRequired: false\nrateLimit: ↓{calls: 100, per: 60s}"),
+            RuleExample(
+                "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\nquota: {calls: 10000, per: 30d}\n---\n\n"
+                    + RuleExample.api(fields: "subscriptionRequired: ↓false\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml),
             product(
                 "partners", with: "rateLimit: {calls: 100, per: 60s}",
                 route: """
@@ -51,6 +57,24 @@ public enum IneffectiveProductLimit: Rule {
                     code, "product '\(product.name.value)' requires no subscription, so its \(what) never applies",
                     at: limit.range,
                     notes: product.subscriptionRequired.map { [Diagnostic.Note("the product is open here", at: $0.range)] } ?? [])
+            }
+        }
+        // Requests without a key skip product scope on an API that requires none.
+        let keyless = Dictionary(
+            context.project.apis.compactMap { api in api.subscriptionRequired.flatMap { $0.value ? nil : (api.name.value, $0.range) } }
+        ) { first, _ in first }
+        if !keyless.isEmpty {
+            for product in context.project.products where product.effectiveSubscriptionRequired {
+                for (limit, what) in [(product.rateLimit, "rate limit"), (product.quota, "quota")] {
+                    guard let limit else { continue }
+                    for api in product.apis {
+                        guard let range = keyless[api.value] else { continue }
+                        findings.report(
+                            code,
+                            "API '\(api.value)' requires no subscription key, so requests without one escape the \(what) of product '\(product.name.value)'",
+                            at: range, notes: [Diagnostic.Note("the product's \(what) is here", at: limit.range)])
+                    }
+                }
             }
         }
         for scope in context.rawScopes where scope.level == .api || scope.level == .operation {
