@@ -188,15 +188,19 @@ final class ImportAuditTests: ImportTreeTestCase {
                 properties: {url: "{#ordersV2Url#}"}
             apis:
               - name: orders
-                properties: {serviceUrl: "{#ordersUrl#}"}
+                properties: {serviceUrl: "https://svc:PwHunter10@{#ordersHost#}/api"}
             """, to: "../configuration.prod.yaml")
         let result = try ToolProcess.run(
             ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
         let notes = try notes(try ImportRoundTripTests.importSection(result))
-        for what in ["the 'url' of backend 'Orders_V2'", "the 'serviceUrl' of API 'orders'"] {
+        for (what, token) in [("the 'url' of backend 'Orders_V2'", "{#ordersV2Url#}"), ("the 'serviceUrl' of API 'orders'", "{#ordersHost#}")] {
             XCTAssertTrue(
-                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "").contains("\(what) holds a pipeline token") }, "\(what): \(notes)")
+                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "") .contains("\(what) holds the pipeline token '\(token)';") },
+                "\(what): \(notes)")
         }
+        // The note names the token, never the rest of the value, which may be a credential
+        // (found by a hostile audit: a connection string's key was quoted whole).
+        XCTAssertFalse(result.stdout.contains("PwHunter10"), result.stdout)
         XCTAssertFalse(try read("environments/prod.yaml").contains("{#"))
         let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)
         let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stderr)

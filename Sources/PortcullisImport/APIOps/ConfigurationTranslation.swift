@@ -106,13 +106,20 @@ struct ConfigurationTranslation {
     }
 
     /// Whether `value` holds a `{#token#}`, which the publisher pipeline replaces at
-    /// deployment; such a value is reported for the team to set in the environment file.
+    /// deployment; such a value is reported for the team to set in the environment file,
+    /// by its tokens alone: the rest may be a credential (a connection string's key).
     private mutating func isPipelineToken(_ value: String, of what: String, path: String, environment: String) -> Bool {
-        guard let open = value.range(of: "{#"), value[open.upperBound...].contains("#}") else { return false }
+        var tokens: [String] = []
+        var rest = Substring(value)
+        while let open = rest.range(of: "{#"), let close = rest[open.upperBound...].range(of: "#}") {
+            tokens.append("'\(DisplayText.escaped(rest[open.lowerBound..<close.upperBound].utf8))'")
+            rest = rest[close.upperBound...]
+        }
+        guard !tokens.isEmpty else { return false }
         notes.append(
             ImportNote(
                 .notImported, path,
-                "\(what) holds a pipeline token ('\(DisplayText.escaped(value.utf8))'); set its value for '\(environment)' in the environment file"))
+                "\(what) holds the pipeline token\(tokens.count == 1 ? "" : "s") \(tokens.joined(separator: ", ")); set its value for '\(environment)' in the environment file"))
         return true
     }
 
