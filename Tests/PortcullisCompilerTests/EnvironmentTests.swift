@@ -353,6 +353,29 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A reference to a declared secret names it, and holds none: an environment that
+    /// pointed Redis's connection or a provider's client secret at another declared secret
+    /// linted clean and could never be built, the name taken for a secret value (found by
+    /// an audit against the README, which lets an environment override any field of
+    /// `redis`). A name declared nowhere is still masked, as it may be the secret itself.
+    func testAnEnvironmentMayReferenceAnotherDeclaredSecret() throws {
+        try write(
+            environment(
+                "prod",
+                "gateway:\n  redis:\n    connection: {secret: partner-orders-gateway-key}\n  identityProviders:\n    partner: {clientSecret: {secret: redis-connection}}\n"),
+            to: "environments/prod.yaml")
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path, "--quiet"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        XCTAssertTrue(try texts(out).values.contains { $0.contains("{{partner-orders-gateway-key}}") }, "the reference is what Redis connects with")
+
+        try write(environment("prod", "gateway:\n  redis:\n    connection: {secret: Sup3rS3cretName}\n"), to: "environments/prod.yaml")
+        let unknown = try ToolProcess.run(["lint", "project", "--env", "prod"], in: directory)
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stdout.contains("error: unknown secret name [RF001]"), unknown.stdout)
+        XCTAssertFalse(unknown.stdout.contains("Sup3rS3cretName"), unknown.stdout)
+    }
+
     func testALiteralClientSecretInAnEnvironmentIsReportedOnceAsWhatItIs() throws {
         try write(
             environment("prod", "gateway:\n  identityProviders:\n    partner: {clientSecret: not-in-key-vault}\n"),

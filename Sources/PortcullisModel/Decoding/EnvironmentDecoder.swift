@@ -87,17 +87,20 @@ extension DocumentDecoder {
     }
 
     /// The scalars written in a place that holds secret material, but for Key Vault URIs,
-    /// which say where a secret is kept, not what it is.
+    /// which say where a secret is kept, and the names a reference (`{secret: name}`) gives,
+    /// which say which declared secret it is; a name declared nowhere is masked when the
+    /// references are resolved, as it may be the secret itself.
     private static func secretLiterals(in node: YAMLNode) -> [SourceRange] {
         switch node.content {
         case .scalar: node.isNull ? [] : [node.range]
         case .sequence(let items): items.flatMap { secretLiterals(in: $0) }
         case .mapping(let entries):
             entries.flatMap { entry in
-                entry.key == SecretDeclarationField.keyVault.rawValue && entry.value.scalar != nil
-                    ? [] : secretLiterals(in: entry.value)
+                Self.namesNoSecret.contains(entry.key) && entry.value.scalar != nil ? [] : secretLiterals(in: entry.value)
             }
         case .rejected: [node.range]
         }
     }
+
+    private static let namesNoSecret: Set<String> = [SecretDeclarationField.keyVault.rawValue, SecretReferenceField.secret.rawValue]
 }
