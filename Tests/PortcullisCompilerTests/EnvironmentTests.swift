@@ -376,6 +376,31 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(unknown.stdout.contains("Sup3rS3cretName"), unknown.stdout)
     }
 
+    /// Introspection results are cached under the provider's name and key prefix; an
+    /// environment that only pointed the provider at another endpoint (a sandbox) shared
+    /// its entries with prod when both used one Redis, so a token the sandbox called
+    /// active was active in prod (found by an audit against Microsoft's caching reference).
+    /// The key names which endpoint answered for which client.
+    func testIntrospectionResultsAreKeptApartByTheEndpointThatGaveThem() throws {
+        try write(
+            environment("sandbox", "gateway:\n  identityProviders:\n    partner: {endpoint: https://sandbox.partner.example/oauth2/introspect}\n"),
+            to: "environments/sandbox.yaml")
+        func key(_ environment: String) throws -> String {
+            let out = directory.appendingPathComponent("bundle-\(environment)")
+            let build = try ToolProcess.run(["build", "project", "--env", environment, "--out", out.path, "--quiet"], in: directory)
+            XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+            let policy = try String(
+                contentsOf: out.appendingPathComponent("apim/apis/partner-orders/operations/list-partner-orders/policy.xml"), encoding: .utf8)
+            let start = try XCTUnwrap(policy.range(of: #"cache-lookup-value key="@(""#))
+            return String(policy[start.upperBound...].prefix { $0 != "\"" })
+        }
+        let (prod, sandbox) = (try key("prod"), try key("sandbox"))
+        XCTAssertTrue(prod.hasPrefix("contoso:introspection:partner:") && sandbox.hasPrefix("contoso:introspection:partner:"), prod + " " + sandbox)
+        XCTAssertNotEqual(prod, sandbox)
+        try FileManager.default.removeItem(at: project.appendingPathComponent("environments/sandbox.yaml"))
+        XCTAssertEqual(try key("prod"), prod, "the same endpoint and client keep the same entries")
+    }
+
     func testALiteralClientSecretInAnEnvironmentIsReportedOnceAsWhatItIs() throws {
         try write(
             environment("prod", "gateway:\n  identityProviders:\n    partner: {clientSecret: not-in-key-vault}\n"),

@@ -132,10 +132,10 @@ private struct Introspection {
 
     private var cachingType: PolicyValue { .literal(results.storage.rawValue) }
 
-    /// The cache key: the gateway's key prefix, the provider and a hash of the token.
+    /// The cache key: the results' prefix and a hash of the token.
     private var cacheKey: PolicyValue {
         .code(
-            "@(" + PolicyExpression.csharpString("\(results.keyPrefix):introspection:\(provider.name.value):")
+            "@(" + PolicyExpression.csharpString(results.keyPrefix)
                 + " + " + Identity.hashed("(string)context.Variables[\"\(PolicyNames.bearer)\"]") + ")")
     }
 

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// What a request to one route goes through, in the order it meets it, independent of the
 /// gateway that enforces it.
@@ -229,8 +230,17 @@ public final class TokenCheck: Sendable {
     /// Where introspection results are kept.
     public struct IntrospectionResults: Sendable {
         public let storage: CacheStorage
-        /// Results are kept under this prefix and a hash of the token, never the token.
+        /// Results are kept under this prefix and a hash of the token, never the token. It
+        /// names the provider and which endpoint answered for which client (a digest of
+        /// both), so gateways or environments that share one Redis and key prefix never
+        /// take another provider's word that a token is active.
         public let keyPrefix: String
+
+        init(storage: CacheStorage, keyPrefix: String, provider: IdentityProvider, _ details: IdentityProvider.Introspection, resolve: (String) -> String) {
+            self.storage = storage
+            let asker = SHA256.hex(Array((resolve(details.endpoint.value) + "\n" + resolve(details.clientId.value)).utf8)).prefix(16)
+            self.keyPrefix = "\(keyPrefix):introspection:\(provider.name.value):\(asker):"
+        }
     }
 
     public let provider: IdentityProvider
@@ -241,13 +251,16 @@ public final class TokenCheck: Sendable {
     let scopeClaim: String
     let roleClaim: String
 
-    init(provider: IdentityProvider, storage: CacheStorage, keyPrefix: String) {
+    /// `resolve` substitutes the gateway's named values into the provider's fields.
+    init(provider: IdentityProvider, storage: CacheStorage, keyPrefix: String, resolve: (String) -> String) {
         self.provider = provider
         scopeClaim = provider.effectiveScopeClaim
         roleClaim = provider.effectiveRoleClaim
         switch provider.details {
         case .jwt(let jwt): method = .jwt(jwt)
-        case .introspection(let details): method = .introspection(details, results: IntrospectionResults(storage: storage, keyPrefix: keyPrefix))
+        case .introspection(let details):
+            method = .introspection(
+                details, results: IntrospectionResults(storage: storage, keyPrefix: keyPrefix, provider: provider, details, resolve: resolve))
         }
     }
 }
