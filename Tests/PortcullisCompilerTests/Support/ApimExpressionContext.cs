@@ -59,7 +59,7 @@ namespace Apim.Expressions
     {
         string Host { get; }
         string Path { get; }
-        string Port { get; }
+        int Port { get; }
         IReadOnlyDictionary<string, string[]> Query { get; }
         string QueryString { get; }
         string Scheme { get; }
@@ -202,10 +202,14 @@ namespace Apim.Expressions
             return values.GetValueOrDefault(name, (string)null);
         }
 
+        /// A variable of another type throws, as APIM documents (a policy then ends in
+        /// on-error), so an expression that would fail at the gateway fails here too.
         public static T GetValueOrDefault<T>(this IReadOnlyDictionary<string, object> variables, string name, T defaultValue)
         {
             object found;
-            return variables.TryGetValue(name, out found) && found is T ? (T)found : defaultValue;
+            if (!variables.TryGetValue(name, out found) || found == null) return defaultValue;
+            if (found is T) return (T)found;
+            throw new InvalidCastException("variable '" + name + "' is a " + found.GetType().Name + ", not a " + typeof(T).Name);
         }
 
         public static T GetValueOrDefault<T>(this IReadOnlyDictionary<string, object> variables, string name)
