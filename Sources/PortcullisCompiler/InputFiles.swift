@@ -134,12 +134,17 @@ public struct InputFiles: Sendable {
     }
 
     /// A path named on the command line: a file to read, or the real path of a folder to
-    /// search. A symbolic link must lead inside the folder that holds it.
+    /// search. A symbolic link must lead inside the folder that holds it, and so must one
+    /// it passes through below the working directory (`defs/apis` where `defs` is a link).
     func named(_ given: String) throws -> (file: Input?, folder: String?) {
         let path = absolutePath(given)
         guard let kind = FileSystem.linkKind(of: path) else { throw DriverError.pathNotFound(given) }
         if let reason = displayPath(path).split(separator: "/").lazy.compactMap(Self.unprintable).first {
             throw DriverError.unreadable(given, reason: reason)
+        }
+        if let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: workingDirectory) {
+            throw DriverError.unreadable(
+                given, reason: "it passes through '\(displayPath(link))', a symbolic link that leads outside '\(displayPath(folder))'")
         }
         var target = path
         if kind == .link {

@@ -171,4 +171,33 @@ final class InputContainmentTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertEqual(result.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
     }
+
+    /// A committed link on the way to a path named on the command line took the path
+    /// anywhere: with `defs/shared` a link to a folder outside, `lint defs/shared/apis` read
+    /// it, and `--output defs/shared/report.txt` wrote there (found by a hostile audit: only
+    /// the last part of a path was judged). A link that stays in its folder still works.
+    func testALinkOnTheWayToANamedPathMustStayInsideItsFolder() throws {
+        let secret = "canary-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(at: outside.appendingPathComponent("apis"), withIntermediateDirectories: true)
+        try "apiVersion: portcullis/v1\nkind: Product\nname: x\n\(secret): 1\n".write(
+            to: outside.appendingPathComponent("apis/secret.yaml"), atomically: true, encoding: .utf8)
+        try link("defs/shared", to: outside.path)
+        for path in ["defs/shared/apis", "defs/shared/apis/secret.yaml"] {
+            let result = try ToolProcess.run(["lint", path], in: directory)
+            XCTAssertEqual(result.status, 2, result.stdout)
+            XCTAssertEqual(
+                result.stderr, "portcullis: error: cannot read '\(path)': it passes through 'defs/shared', a symbolic link that leads outside 'defs'\n")
+            XCTAssertFalse(result.stdout.contains(secret), result.stdout)
+        }
+        let written = try ToolProcess.run(["lint", "defs/gateway.yaml", "--output", "defs/shared/report.txt"], in: directory)
+        XCTAssertEqual(written.status, 2, written.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: outside.appendingPathComponent("report.txt").path), "nothing written outside")
+
+        try FileManager.default.createDirectory(at: file("defs/real"), withIntermediateDirectories: true)
+        try RuleExample.baseGateway.write(to: file("defs/real/gateway.yaml"), atomically: true, encoding: .utf8)
+        try link("defs/alias", to: "real")
+        let inside = try ToolProcess.run(["lint", "defs/alias/gateway.yaml", "--output", "defs/alias/report.txt"], in: directory)
+        XCTAssertLessThan(inside.status, 2, inside.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file("defs/real/report.txt").path))
+    }
 }
