@@ -177,7 +177,8 @@ public struct InputFiles: Sendable {
         do {
             entries = try FileSystem.entries(of: directory)
         } catch let failure as FileSystem.Failure {
-            throw DriverError.unreadable(given, reason: failure.reason)
+            // The folder that failed: the one given, or one found inside it.
+            throw DriverError.unreadable(directory == absolutePath(given) ? given : displayPath(directory), reason: failure.reason)
         }
         // A bundle's specifications are YAML too, but output, never input.
         if entries.contains(where: { $0.name == BundleManifest.fileName }), BundleManifest.holdsOnlyABundle(directory) {
