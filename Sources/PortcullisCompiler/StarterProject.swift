@@ -110,7 +110,8 @@ public enum StarterProject {
     /// ever replaced: when any of the files exists, nothing is written, and each file is
     /// created only if it still does not exist when it is written. A folder inside the
     /// project that is a link (or not a folder) is refused, so no file lands outside it.
-    /// Returns the paths written.
+    /// When a file cannot be written, those written before it are taken back (the folders
+    /// made stay: empty, they stop no later run). Returns the paths written.
     public static func write(into folder: String) throws -> [String] {
         let paths = files.map { (folder as NSString).appendingPathComponent($0.path) }
         let existing = paths.filter { FileSystem.linkKind(of: $0) != nil }
@@ -120,18 +121,29 @@ public enum StarterProject {
                 reason: "it exists, and init never replaces a file" + (existing.count > 1 ? " (nor \(existing.count - 1) more)" : ""))
         }
         for file in files { try checkInnerFolders(of: file.path, in: folder, making: false) }
+        // What this run created, by device and inode, so that a failure part way takes back
+        // those files (and no other that took a path's place since) rather than leave half
+        // a project that every later run refuses.
+        var created: [(path: String, device: UInt64, inode: UInt64)] = []
         for (file, path) in zip(files, paths) {
             let parent = (path as NSString).deletingLastPathComponent
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try checkInnerFolders(of: file.path, in: folder, making: true)
                 try FileSystem.createFile(Array(file.text.utf8), at: path)
-            } catch let error as DriverError {
-                throw error
-            } catch let failure as FileSystem.Failure {
-                throw DriverError.unwritable(path, reason: failure.reason)
+                var status = stat()
+                if lstat(path, &status) == 0 { created.append((path, UInt64(status.st_dev), UInt64(status.st_ino))) }
             } catch {
-                throw DriverError.unwritable(parent, reason: DriverError.reason(of: error))
+                for made in created.reversed() {
+                    var status = stat()
+                    guard lstat(made.path, &status) == 0, UInt64(status.st_dev) == made.device, UInt64(status.st_ino) == made.inode else { continue }
+                    unlink(made.path)
+                }
+                switch error {
+                case let error as DriverError: throw error
+                case let failure as FileSystem.Failure: throw DriverError.unwritable(path, reason: failure.reason)
+                default: throw DriverError.unwritable(parent, reason: DriverError.reason(of: error))
+                }
             }
         }
         return paths

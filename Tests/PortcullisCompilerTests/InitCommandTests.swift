@@ -2,6 +2,10 @@ import Foundation
 import PortcullisCompiler
 import XCTest
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `portcullis init`: a starter project that lints clean and builds, and never replaces
 /// anything that exists.
 final class InitCommandTests: XCTestCase {
@@ -73,5 +77,31 @@ final class InitCommandTests: XCTestCase {
                 + "init writes only inside the project folder, never through a link\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere.path), [])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.path), ["apis"])
+    }
+
+    /// A file init cannot write took back those written before it: it left a
+    /// configuration and a gateway that every later run refused to replace (found by a
+    /// hostile audit, as an unprivileged user with 'apis' not writable). Run the same way:
+    /// root writes anywhere, so the test needs root to become another user.
+    func testAFailedInitLeavesNothingBehind() throws {
+        guard getuid() == 0, let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("needs root and setpriv to run init as an unprivileged user")
+        }
+        let tool = directory.appendingPathComponent("portcullis")
+        try FileManager.default.copyItem(at: ToolProcess.executable, to: tool)
+        let project = directory.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project.appendingPathComponent("apis"), withIntermediateDirectories: true)
+        for (path, mode) in [(directory.path, 0o755), (tool.path, 0o755), (project.path, 0o777), (project.appendingPathComponent("apis").path, 0o555)] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: setpriv)
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", tool.path, "init", project.path]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 2)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.path), ["apis"], "nothing left behind")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.appendingPathComponent("apis").path), [])
     }
 }
