@@ -22,6 +22,9 @@ public enum DriverError: Error, CustomStringConvertible {
     case standardInputTooLarge(limit: Int)
     /// Every YAML file found was someone else's.
     case noPortcullisFiles([String], skipped: Int)
+    /// A failure reading the copy of a Git revision (`diff --git-base`), whose paths are
+    /// named as in the working directory.
+    indirect case atRevision(String, DriverError)
 
     /// Shown escaped: paths, a working directory's name and git's own message, which
     /// quotes both, may come from a hostile tree or environment. Git's lines are kept
@@ -65,6 +68,7 @@ public enum DriverError: Error, CustomStringConvertible {
         case .standardInputTooLarge(let limit):
             "standard input holds more than \(limit) bytes, the limit (see '--max-file-size')"
         case .git(let message): "git failed: " + message
+        case .atRevision(let revision, let error): "at revision '\(revision)', " + error.text
         }
     }
 }
@@ -320,10 +324,11 @@ public struct InputFiles: Sendable {
         return [.file, .link].contains(FileSystem.linkKind(of: candidate)) ? displayPath(candidate) : nil
     }
 
-    /// Paths inside the working directory are shown relative to it. `absolute` must
+    /// Paths inside the working directory are shown relative to it, and the working
+    /// directory itself as `.`. `absolute` must
     /// already be standardized, as ``absolutePath(_:)`` makes it.
     func displayPath(_ absolute: String) -> String {
-        absolute.removingPrefix(workingDirectoryPrefix) ?? absolute
+        absolute == workingDirectory ? "." : absolute.removingPrefix(workingDirectoryPrefix) ?? absolute
     }
 
     /// The inverse of ``displayPath(_:)`` for paths ``discover(_:)`` returned, which are

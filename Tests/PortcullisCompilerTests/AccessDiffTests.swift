@@ -114,6 +114,25 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertTrue((gone["location"] as? String)?.hasPrefix("defs/apis/orders.yaml:") ?? false, "\(gone)")
     }
 
+    /// A link committed at the base is refused, and the message names the revision and
+    /// the path as the user gave it: it named the temporary folder the revision was
+    /// copied to ("outside '/tmp/portcullis-diff-...'"), which the user never saw (found
+    /// by a hostile audit).
+    func testALinkAtTheBaseIsNamedAsTheUserKnowsIt() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
+        try FileManager.default.moveItem(at: repository.appendingPathComponent("defs"), to: repository.appendingPathComponent("real"))
+        try FileManager.default.createSymbolicLink(atPath: repository.appendingPathComponent("defs").path, withDestinationPath: "/etc")
+        try contoso.git("add", "-A")
+        try contoso.git("commit", "-q", "-m", "a link")
+        try FileManager.default.removeItem(at: repository.appendingPathComponent("defs"))
+        try FileManager.default.moveItem(at: repository.appendingPathComponent("real"), to: repository.appendingPathComponent("defs"))
+        let result = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: repository)
+        XCTAssertEqual(result.status, 2, result.stdout)
+        XCTAssertEqual(result.stderr, "portcullis: error: at revision 'HEAD', cannot read 'defs': it is a symbolic link that leads outside '.'\n")
+    }
+
     /// The pull request that first adds definitions: the paths are absent at the base,
     /// which is then empty, so every route is new; a path added beside committed ones
     /// leaves those compared as before. `git archive` failed on the new path ("pathspec did

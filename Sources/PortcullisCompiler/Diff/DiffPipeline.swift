@@ -62,6 +62,8 @@ public enum DiffPipeline {
                         files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
             } catch DriverError.noInputs, DriverError.noPortcullisFiles {
                 baseSide = empty
+            } catch let error as DriverError {
+                throw DriverError.atRevision(revision, error)
             }
         }
         let headSide = try side(head, isBase: false, environment: environments.head, limits: limits, files: files, report: report)
