@@ -128,15 +128,17 @@ final class EnforcementSemanticsTests: XCTestCase {
         XCTAssertFalse(policy.contains("X-Portcullis-Cache-Subject"), policy)
     }
 
+    /// A route limited per user, as the tier and product tests need it.
+    private static let listOrders = """
+          - id: list-orders
+            method: GET
+            path: /orders
+            scopes: [orders.read]
+            rateLimit: {calls: 10, per: 1s, key: user}
+        """
+
     func testLimitsTheTierCannotRunAreRefused() throws {
-        let routes = """
-              - id: list-orders
-                method: GET
-                path: /orders
-                scopes: [orders.read]
-                rateLimit: {calls: 10, per: 1s, key: user}
-                quota: {calls: 100000, per: 30d, key: user}
-            """
+        let routes = Self.listOrders + "\n    quota: {calls: 100000, per: 30d, key: user}"
         let consumption = try build(try project(gatewayExtra: "sku: Consumption\n", routes: routes)).result
         XCTAssertEqual(consumption.status, 1)
         XCTAssertTrue(consumption.stdout.contains("error: the rate limit needs APIM's 'rate-limit-by-key', which the 'Consumption' tier does not have [RL009]"), consumption.stdout)
@@ -184,13 +186,7 @@ final class EnforcementSemanticsTests: XCTestCase {
             rateLimit: {calls: 10, per: 60s}
             quota: {calls: 1000, per: 30d}
             """
-        let routes = """
-              - id: list-orders
-                method: GET
-                path: /orders
-                scopes: [orders.read]
-                rateLimit: {calls: 10, per: 1s, key: user}
-            """
+        let routes = Self.listOrders
         let keyless = try ToolProcess.run(["lint", try project(routes: routes, apiExtra: "subscriptionRequired: false\n", more: product).path])
         for what in ["rate limit", "quota"] {
             XCTAssertTrue(
