@@ -55,7 +55,7 @@ final class GitBaseInjectionTests: XCTestCase {
         let result = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs/gateway.yaml", "defs/apis"], in: contoso.url)
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertEqual(
-            result.stderr, "portcullis: error: 'defs/gateway.yaml' is not a Portcullis file: none of its documents has 'apiVersion: portcullis/v1'\n")
+            result.stderr, "portcullis: error: at revision 'HEAD', 'defs/gateway.yaml' is not a Portcullis file: none of its documents has 'apiVersion: portcullis/v1'\n")
 
         // The configuration the base finds beside its files, named as the user knows it.
         try contoso.git("checkout", "-q", "--", "defs/gateway.yaml")
@@ -65,6 +65,6 @@ final class GitBaseInjectionTests: XCTestCase {
         let configuration = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
         XCTAssertEqual(configuration.status, 2, configuration.stderr)
         XCTAssertEqual(
-            configuration.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
+            configuration.stderr, "portcullis: error: at revision 'HEAD', cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
     }
 }

@@ -83,9 +83,9 @@ final class MessageTextTests: XCTestCase {
         }
     }
 
-    /// The working directory's name is no argument, and a link that leads out of it is
-    /// refused with the folder's name in the message: shown escaped.
-    func testAWorkingDirectorysNameIsShownEscaped() throws {
+    /// The working directory's name is no argument: a link that leads out of it is
+    /// refused naming the folder as '.', so the hostile name never reaches the message.
+    func testAWorkingDirectorysNameIsNotShown() throws {
         let hostile = directory.appendingPathComponent("x\n::error file=a::forged\u{1B}[2J")
         try FileManager.default.createDirectory(at: hostile, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
@@ -93,8 +93,7 @@ final class MessageTextTests: XCTestCase {
         let result = try ToolProcess.run(["lint", "link.yaml"], in: hostile)
         XCTAssertEqual(result.status, 2, result.stderr)
         assertNoForgedLine(result, "a link out of a hostile working directory")
-        XCTAssertTrue(result.stderr.contains("leads outside '"), result.stderr)
-        XCTAssertTrue(result.stderr.contains(#"x\n::error file=a::forged\x1b[2J'"#), result.stderr)
+        XCTAssertEqual(result.stderr, "portcullis: error: cannot read 'link.yaml': it is a symbolic link that leads outside '.'\n")
     }
 
     /// Git's messages quote its repository's path as they are; so do Foundation's errors
