@@ -241,12 +241,16 @@ public struct InputFiles: Sendable {
     }
 
     /// Why a file or folder name cannot be printed where a report shows paths, or nil:
-    /// control characters would break or forge a line, and a name starting with `::`
-    /// starts the report's lines that begin with its path, which GitHub Actions runs as a
-    /// workflow command (`::error title=...::`).
+    /// control characters would break or forge a line; a name starting with `::` (after
+    /// any white space, which GitHub's runner skips) starts the report's lines that begin
+    /// with its path, which GitHub Actions runs as a workflow command (`::error ...::`);
+    /// and the runner reads its older form, `##[error]`, anywhere in a line.
     static func unprintable(_ name: Substring) -> String? {
         if name.unicodeScalars.contains(where: DisplayText.isControl) { return "its name holds control characters" }
-        if name.hasPrefix("::") { return "its name starts with '::', which GitHub Actions would run as a workflow command" }
+        if name.drop(while: \.isWhitespace).hasPrefix("::") {
+            return "its name starts with '::', which GitHub Actions would run as a workflow command"
+        }
+        if DisplayText.holdsCommandPrefix(name.utf8) { return "its name holds '##' before '[', which GitHub Actions would run as a workflow command" }
         return nil
     }
 

@@ -18,13 +18,32 @@ public enum DisplayText {
     /// all text has none, which a pass over its bytes tells, and is returned as it is.
     public static func shown(_ text: String) -> String {
         let printableASCII = text.withUTF8Bytes { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
-        guard !printableASCII, text.unicodeScalars.contains(where: isControl) else { return text }
+        let hasControl = !printableASCII && text.unicodeScalars.contains(where: isControl)
+        guard hasControl || holdsCommandPrefix(text.utf8) else { return text }
         return escaped(text.utf8)
     }
 
+    /// Whether `bytes` hold `##[`: GitHub's runner still reads its older workflow commands,
+    /// `##[error]...`, anywhere in a line of a job's output, so shown text writes the `#`
+    /// before the `[` as `\x23`.
+    public static func holdsCommandPrefix(_ bytes: some Sequence<UInt8>) -> Bool {
+        var hashes = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "["), hashes >= 2 { return true }
+            hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0
+        }
+        return false
+    }
+
     /// `bytes`, such as a file name, with control characters written as escapes (`\n`,
-    /// `\x1b`, `\u{202e}`) and each byte that is not valid UTF-8 as `\xff`.
+    /// `\x1b`, `\u{202e}`), each byte that is not valid UTF-8 as `\xff`, and the older
+    /// workflow command's `##[` as `#\x23[`.
     public static func escaped(_ bytes: some Collection<UInt8>) -> String {
+        let out = escapingControls(bytes)
+        return holdsCommandPrefix(out.utf8) ? out.replacingOccurrences(of: "##[", with: "#\\x23[") : out
+    }
+
+    private static func escapingControls(_ bytes: some Collection<UInt8>) -> String {
         var out = ""
         var parser = Unicode.UTF8.ForwardParser()
         var iterator = bytes.makeIterator()

@@ -230,14 +230,20 @@ final class JSONNode {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
     }
 
-    /// A quoted string: quote, backslash and control characters escaped, everything else
-    /// (slashes and non-ASCII included) as it is.
+    /// A quoted string: quote, backslash and control characters escaped, and the `[` of
+    /// `##[` as `\u005b` (GitHub's runner reads `##[command]` anywhere in a line of a job's
+    /// output, a JSON report printed there too); everything else (slashes and non-ASCII
+    /// included) as it is.
     static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied whole, not byte by byte, from their contiguous
         // UTF-8 (which a native string always has).
         let copied = text.withUTF8Bytes { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            var hashes = 0
+            for byte in bytes {
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || (byte == UInt8(ascii: "[") && hashes >= 2) { return false }
+                hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0
+            }
             out.append(contentsOf: bytes)
             return true
         }
@@ -245,8 +251,11 @@ final class JSONNode {
             out.append(UInt8(ascii: "\""))
             return
         }
+        var hashes = 0
         for byte in text.utf8 {
+            defer { hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0 }
             switch byte {
+            case UInt8(ascii: "[") where hashes >= 2: out += "\\u005b".utf8
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]

@@ -111,4 +111,31 @@ final class InputNameTests: XCTestCase {
         XCTAssertFalse(named.stdout.split(separator: "\n").contains { $0.hasPrefix("::") }, named.stdout)
         XCTAssertEqual(named.stderr, "portcullis: error: cannot read '\(forged)': its name starts with '::', which GitHub Actions would run as a workflow command\n")
     }
+
+    /// GitHub's runner skips white space before '::', and reads its older commands,
+    /// '##[error]...', anywhere in a line: a name so written, or a value a report quotes
+    /// (in a message or a quoted source line, in any format), ran a command the previous
+    /// fix let through (found by the audit of the fix).
+    func testTheRunnersOtherCommandFormsCannotBeForged() throws {
+        let product = "apiVersion: portcullis/v1\nkind: Product\nname: NAME\nbogus: 1\n"
+        try create(Array("\u{A0}::error title=Forged::a.yaml".utf8), folder: false, contents: product.replacingOccurrences(of: "NAME", with: "a"))
+        try create(Array(" ::error title=Forged::b.yaml".utf8), folder: false, contents: product.replacingOccurrences(of: "NAME", with: "b"))
+        try create(Array("c##[error]Forged.yaml".utf8), folder: false, contents: product.replacingOccurrences(of: "NAME", with: "c"))
+        try create(
+            Array("quoted.yaml".utf8), folder: false,
+            contents: "apiVersion: portcullis/v1\nkind: Product\nname: q\ndescription: \"##[error]Forged in a value\"\n\"##[warning]key\": 1\n")
+        for format in ["text", "github", "json", "sarif"] {
+            let result = try ToolProcess.run(["lint", "--format", format], in: directory.appendingPathComponent("defs"))
+            XCTAssertEqual(result.status, 1, "\(format): \(result.stdout)")
+            for line in (result.stdout + result.stderr).split(separator: "\n") {
+                XCTAssertFalse(line.contains("##["), "\(format): \(line)")
+                XCTAssertFalse(line.drop(while: \.isWhitespace).hasPrefix("::error title=Forged"), "\(format): \(line)")
+            }
+            XCTAssertTrue(result.stderr.contains("skipped 'c#\\x23[error]Forged.yaml': its name holds '##' before '['"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("3 paths were skipped"), result.stderr)
+        }
+        let text = try ToolProcess.run(["lint"], in: directory.appendingPathComponent("defs"))
+        XCTAssertTrue(text.stdout.contains("unknown field '#\\x23[warning]key' in a Product"), text.stdout)
+        XCTAssertTrue(text.stdout.contains(" 5 | \"##\u{FFFD}warning]key\": 1"), text.stdout)
+    }
 }

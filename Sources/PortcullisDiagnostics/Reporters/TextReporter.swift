@@ -58,6 +58,11 @@ public struct TextReporter: DiagnosticReporter {
         guard let text = lines.text(line: range.start.line, of: range.file) else { return }
         let source = Array(text.unicodeScalars)
         var scalars = source.map(Self.displayable)
+        // The older workflow command's '##[' runs wherever a line holds it; its '[' is
+        // shown as U+FFFD, like a control character, so the columns stay aligned.
+        for index in scalars.indices.dropFirst(2) where scalars[index] == "[" && scalars[index - 1] == "#" && scalars[index - 2] == "#" {
+            scalars[index] = "\u{FFFD}"
+        }
         for columns in lines.secretColumns(line: range.start.line, of: range.file, text: source) {
             for index in columns { scalars[index] = "*" }
         }
