@@ -331,6 +331,40 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    /// What the first version of the backend review missed (found by the audit of the
+    /// fix): a backend renamed only in case (one APIM backend) was not compared at all; a
+    /// pool turned into a service, and a backend added, showed none of what the service
+    /// does; and a URL written through a named value never changed.
+    func testTheBackendReviewFollowsRenamesPoolsAndNamedValues() throws {
+        let head = try project([
+            ("backends.yaml", "name: partner-orders-weu", "name: Partner-Orders-WEU"),
+            ("backends.yaml", "{backend: partner-orders-weu, priority: 1}", "{backend: Partner-Orders-WEU, priority: 1}"),
+            ("backends.yaml", "url: https://orders-weu.internal.contoso.com/partner", "url: https://{{weu-host}}/partner"),
+            (
+                "backends.yaml", "pool:\n  - {backend: Partner-Orders-WEU, priority: 1}\n  - {backend: partner-orders-neu, priority: 2}",
+                "url: https://elsewhere.example.net/partner\ntls: {validateCertificateChain: false}\ncredentials:\n  headers:\n    x-gateway-key: {secret: partner-orders-gateway-key}"
+            ),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  weu-host: evil.example.net\n"),
+        ])
+        for environment in ["dev", "test", "prod"] {
+            let file = head.appendingPathComponent("environments/\(environment).yaml")
+            try text(file).replacingOccurrences(of: "partner-orders-weu:", with: "Partner-Orders-WEU:").write(to: file, atomically: true, encoding: .utf8)
+        }
+        let base = try project([("gateway.yaml", "namedValues:\n", "namedValues:\n  weu-host: orders-weu.internal.contoso.com\n")])
+        let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        for expected in [
+            "other: backend 'Partner-Orders-WEU' now sends requests to 'https://evil.example.net/partner' instead of 'https://orders-weu.internal.contoso.com/partner'",
+            "other: backend 'partner-orders' is now one service instead of a pool",
+            "other: backend 'partner-orders' now sends requests to 'https://elsewhere.example.net/partner'",
+            "privilege increase: backend 'partner-orders' no longer validates its certificate chain: a network attacker may pose as it",
+            "other: backend 'partner-orders' now sends header 'x-gateway-key' from secret 'partner-orders-gateway-key'",
+        ] {
+            XCTAssertTrue(result.stdout.split(separator: "\n").contains { $0.hasSuffix(expected) }, "missing: \(expected)\nin:\n\(result.stdout)")
+        }
+        XCTAssertFalse(result.stdout.contains("balances requests"), "a name spelt in another case is the same member")
+    }
+
     /// A rate limit keyed by a header bounds nothing before an introspection check: each
     /// request names a new counter. The per-IP budget on calls to the provider was left
     /// out as if it did, so made-up tokens could call the provider without end with the

@@ -399,6 +399,18 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertNotEqual(prod, sandbox)
         try FileManager.default.removeItem(at: project.appendingPathComponent("environments/sandbox.yaml"))
         XCTAssertEqual(try key("prod"), prod, "the same endpoint and client keep the same entries")
+
+        // An endpoint read from a secret is told apart by the Key Vault secret it is read
+        // from: the digest took the reference's text, the same in every environment (the
+        // audit of the fix).
+        let gateway = project.appendingPathComponent("gateway.yaml")
+        try String(contentsOf: gateway, encoding: .utf8)
+            .replacingOccurrences(of: "endpoint: https://idp.partner.example/oauth2/introspect", with: "endpoint: https://{{partner-client-secret}}/oauth2/introspect")
+            .write(to: gateway, atomically: true, encoding: .utf8)
+        try write(
+            environment("stage", "gateway:\n  secrets:\n    partner-client-secret: {keyVault: https://contoso-stage-kv.vault.azure.net/secrets/partner-client-secret}\n"),
+            to: "environments/stage.yaml")
+        XCTAssertNotEqual(try key("prod"), try key("stage"), "prod and stage read the endpoint from different vaults")
     }
 
     func testALiteralClientSecretInAnEnvironmentIsReportedOnceAsWhatItIs() throws {

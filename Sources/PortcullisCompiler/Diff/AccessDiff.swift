@@ -600,15 +600,11 @@ enum GatewayComparison {
 
     /// A gateway's named values, and its secrets by their Key Vault URI: what `{{name}}`
     /// stands for when two versions are compared.
-    private struct Substitution {
+    struct Substitution {
         let values: [String: String]
 
-        init(_ gateway: Gateway) {
-            var values = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
-            for secret in gateway.secrets {
-                if case .keyVault(let uri) = secret.source { values[secret.name.value] = "{{secret at \(uri.value)}}" }
-            }
-            self.values = values
+        init(_ gateway: Gateway?) {
+            values = gateway?.substitutions ?? [:]
         }
 
         /// The text with every reference substituted; as written when one names nothing known.

@@ -6,10 +6,12 @@ import PortcullisModel
 /// a pool's members. Which backend an API or route names is ``AccessDiff/backendChanges``.
 enum BackendDiff {
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
-        let before = Dictionary(base.project.backends.map { ($0.name.value, $0) }) { first, _ in first }
+        // APIM takes names without case: 'Partner-WEU' is the backend 'partner-weu' was.
+        let before = Dictionary(base.project.backends.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
+        // URLs are compared as APIM reads them, named values substituted.
+        let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         var changes: [AccessChange] = []
         for backend in head.project.backends {
-            guard let previous = before[backend.name.value] else { continue }
             let name = backend.name.value
             func add(_ category: AccessChange.Category, _ message: String, at range: SourceRange?) {
                 changes.append(
@@ -17,33 +19,47 @@ enum BackendDiff {
                         category: category, subject: AccessChange.Subject(kind: .backend, name: name),
                         message: "backend '\(name)' \(message)", place: head.location(range ?? backend.name.range)))
             }
-            switch (previous.target, backend.target) {
-            case (.service(let old), .service(let new)):
-                if old.url.value != new.url.value {
-                    add(.other, "now sends requests to \(GatewayComparison.shown(new.url.value)) instead of \(GatewayComparison.shown(old.url.value))", at: new.url.range)
-                }
-                for (check, old, new) in [
-                    ("certificate chain", old.tls?.validateCertificateChain, new.tls?.validateCertificateChain),
-                    ("certificate's name", old.tls?.validateCertificateName, new.tls?.validateCertificateName),
-                ] {
-                    // APIM validates both unless told not to.
-                    switch (old?.value ?? true, new?.value ?? true) {
-                    case (true, false): add(.privilegeIncrease, "no longer validates its \(check): a network attacker may pose as it", at: new?.range)
-                    case (false, true): add(.privilegeDecrease, "now validates its \(check)", at: new?.range)
-                    default: break
-                    }
-                }
-                compareCredentials(old.credentials, new.credentials, add)
-            case (.pool(let old), .pool(let new)):
+            let previous = before[name.lowercased()]
+            if previous == nil { add(.other, "was added", at: nil) }
+            switch (previous?.target, backend.target) {
+            case (.service(let old)?, .service(let new)):
+                compare(old, was, new, now, add)
+            case (.pool(let old)?, .pool(let new)):
                 let (was, now) = (old.map(describe).joined(separator: ", "), new.map(describe).joined(separator: ", "))
-                if was != now { add(.other, "now balances requests over \(now) instead of \(was)", at: new.first?.backend.range) }
-            case (.service, .pool(let members)):
-                add(.other, "is now a pool of \(members.map(describe).joined(separator: ", "))", at: nil)
-            case (.pool, .service(let service)):
-                add(.other, "is now one service, \(GatewayComparison.shown(service.url.value)), instead of a pool", at: service.url.range)
+                if was.lowercased() != now.lowercased() { add(.other, "now balances requests over \(now) instead of \(was)", at: new.first?.backend.range) }
+            case (_, .pool(let members)):
+                if previous != nil { add(.other, "is now a pool of \(members.map(describe).joined(separator: ", "))", at: nil) }
+            case (_, .service(let new)):
+                // Added, or a pool before: everything the service does is new.
+                if previous != nil { add(.other, "is now one service instead of a pool", at: nil) }
+                compare(nil, was, new, now, add)
             }
         }
         return changes
+    }
+
+    /// One service against what it was (nil: nothing), URLs as APIM reads them.
+    private static func compare(
+        _ old: Backend.Service?, _ was: GatewayComparison.Substitution, _ new: Backend.Service, _ now: GatewayComparison.Substitution,
+        _ add: (AccessChange.Category, String, SourceRange?) -> Void
+    ) {
+        let (oldURL, newURL) = (old.map { was.value($0.url) }, now.value(new.url))
+        if oldURL != newURL {
+            let instead = oldURL.map { " instead of \(GatewayComparison.shown($0))" } ?? ""
+            add(.other, "now sends requests to \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
+        }
+        for (check, old, new) in [
+            ("certificate chain", old?.tls?.validateCertificateChain, new.tls?.validateCertificateChain),
+            ("certificate's name", old?.tls?.validateCertificateName, new.tls?.validateCertificateName),
+        ] {
+            // APIM validates both unless told not to.
+            switch (old?.value ?? true, new?.value ?? true) {
+            case (true, false): add(.privilegeIncrease, "no longer validates its \(check): a network attacker may pose as it", new?.range)
+            case (false, true): add(.privilegeDecrease, "now validates its \(check)", new?.range)
+            default: break
+            }
+        }
+        compareCredentials(old?.credentials, new.credentials, add)
     }
 
     /// Credentials sent to the service, by the names of the secrets that hold them (never
@@ -53,7 +69,7 @@ enum BackendDiff {
     ) {
         let (oldIdentity, newIdentity) = (old?.managedIdentity, new?.managedIdentity)
         if oldIdentity != newIdentity {
-            let now = newIdentity.map { "authenticates with the managed identity for \(GatewayComparison.shown($0.resource))" } ?? "no longer authenticates with a managed identity"
+            let now = newIdentity.map { "now authenticates with the managed identity for \(GatewayComparison.shown($0.resource))" } ?? "no longer authenticates with a managed identity"
             let was = oldIdentity.map { " instead of the one for \(GatewayComparison.shown($0.resource))" } ?? ""
             add(.other, now + (newIdentity == nil ? "" : was), newIdentity?.range)
         }

@@ -17,7 +17,7 @@ public struct EnforcementPlanner: Sendable {
         let storage: CacheStorage = if case .present = gateway.redis { .external } else { .internal }
         self.storage = storage
         var checks: [String: TokenCheck] = [:]
-        let values = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        let values = gateway.substitutions
         for provider in gateway.identityProviders where checks[provider.name.value] == nil {
             checks[provider.name.value] = TokenCheck(
                 provider: provider, storage: storage, keyPrefix: gateway.effectiveKeyPrefix,

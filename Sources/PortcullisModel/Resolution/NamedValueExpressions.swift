@@ -50,6 +50,19 @@ public enum NamedValues {
     }
 }
 
+extension Gateway {
+    /// What `{{name}}` stands for, by name: a plain named value's value, and a secret as
+    /// the Key Vault secret it is read from (`{{secret at URI}}`), never a value. Two
+    /// versions or environments compared through it differ where what APIM reads differs.
+    public var substitutions: [String: String] {
+        var values = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        for secret in secrets {
+            if case .keyVault(let uri) = secret.source { values[secret.name.value] = "{{secret at \(uri.value)}}" }
+        }
+        return values
+    }
+}
+
 extension DecodingContext {
     mutating func checkNamedValue(_ value: Located<String>, name: String) {
         guard NamedValues.startsWithAt(value.value) else { return }
