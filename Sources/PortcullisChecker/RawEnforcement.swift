@@ -214,7 +214,10 @@ struct RawEnforcement: Sendable {
         for (index, entry) in order[..<check].enumerated() {
             guard let (owner, statement) = entry else { continue }
             var visited = Set<String>()
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited) { return (owner, found, index > tokenCheck) }
+            let afterATokenCheck = index > tokenCheck
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, sparing: { afterATokenCheck && Self.keysOnTheToken($0) }) {
+                return (owner, found, afterATokenCheck)
+            }
         }
         return nil
     }
@@ -257,19 +260,33 @@ struct RawEnforcement: Sendable {
     /// The name of a statement of `kind` in `statement`, at any depth, or in the fragment it
     /// includes.
     /// `visited` holds the fragments looked into, so an include cycle ends.
-    private func first(_ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>) -> String? {
-        if kind.matches(statement) { return statement.name }
+    /// `sparing` leaves out statements of the kind that do no harm where they are.
+    private func first(
+        _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>,
+        sparing spared: (PolicyXMLElement) -> Bool = { _ in false }
+    ) -> String? {
+        if kind.matches(statement), !spared(statement) { return statement.name }
         if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
             guard visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
             for element in fragment.rootElements {
-                if let found = first(kind, atAnyDepthIn: element, visited: &visited) { return found }
+                if let found = first(kind, atAnyDepthIn: element, visited: &visited, sparing: spared) { return found }
             }
             return nil
         }
         for element in statement.elements {
-            if let found = first(kind, atAnyDepthIn: element, visited: &visited) { return found }
+            if let found = first(kind, atAnyDepthIn: element, visited: &visited, sparing: spared) { return found }
         }
         return nil
+    }
+
+    /// Whether a lookup keeps entries per token (it varies by `Authorization`): after a
+    /// token check, it serves a token only what was stored for it, which passed every
+    /// check when it was stored.
+    static func keysOnTheToken(_ lookup: PolicyXMLElement) -> Bool {
+        lookup.elements.contains { element in
+            guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return false }
+            return header.trimmingWhitespace.lowercased() == "authorization"
+        }
     }
 
     private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {

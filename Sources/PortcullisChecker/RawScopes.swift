@@ -35,10 +35,7 @@ public struct RawScope: Sendable {
     /// statement sets it around a raw lookup, so the caller chooses its value.
     public func variesByCaller(_ lookup: PolicyXMLElement) -> Bool {
         if literal("vary-by-developer", of: lookup)?.text.trimmingWhitespace.lowercased() == "true", !takesKeylessRequests { return true }
-        return lookup.elements.contains { element in
-            guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return false }
-            return header.trimmingWhitespace.lowercased() == "authorization"
-        }
+        return RawEnforcement.keysOnTheToken(lookup)
     }
 
     /// The whole seconds of a literal `duration` attribute.

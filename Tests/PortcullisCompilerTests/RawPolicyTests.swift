@@ -57,6 +57,9 @@ final class RawPolicyTests: XCTestCase {
             // A raw token check before the lookup, but the route's scopes are checked after it.
             ("scoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
             ("unscoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
+            // Keyed on the token, the lookup serves it only what it stored after every
+            // check (a false finding of the first version, found by the audit of the fix).
+            ("pertoken", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
         ]
         let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         for (name, body) in [
@@ -109,6 +112,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/deleted.yaml") }, found.joined(separator: "\n"))
         // Without scopes or roles, the raw check is all the generated one would do.
         XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-unscoped'") }, found.joined(separator: "\n"))
+        XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-pertoken'") }, found.joined(separator: "\n"))
     }
 
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
