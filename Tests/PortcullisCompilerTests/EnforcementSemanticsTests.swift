@@ -195,6 +195,14 @@ final class EnforcementSemanticsTests: XCTestCase {
         }
         let keyed = try ToolProcess.run(["lint", try project(routes: routes, more: product).path])
         XCTAssertFalse(keyed.stdout.contains("RL008"), keyed.stdout)
+        // So do the statements of its raw policy (found by the audit of the fix).
+        let rawProduct = product.replacingOccurrences(
+            of: "rateLimit: {calls: 10, per: 60s}\nquota: {calls: 1000, per: 30d}",
+            with: "policy: '<policies><inbound><base /><rate-limit calls=\"10\" renewal-period=\"60\" /></inbound></policies>'")
+        let raw = try ToolProcess.run(["lint", try project(routes: routes, apiExtra: "subscriptionRequired: false\n", more: rawProduct).path])
+        XCTAssertTrue(
+            raw.stdout.contains("warning: API 'orders' requires no subscription key, so requests without one escape the policy of product 'gold' [RL008]"),
+            raw.stdout)
     }
 }
 

@@ -65,14 +65,18 @@ public enum IneffectiveProductLimit: Rule {
         ) { first, _ in first }
         if !keyless.isEmpty {
             for product in context.project.products where product.effectiveSubscriptionRequired {
-                for (limit, what) in [(product.rateLimit, "rate limit"), (product.quota, "quota")] {
-                    guard let limit else { continue }
+                // Its raw statements too: a limit, a token check or an IP filter written there.
+                let raw = product.policy.flatMap { policy in
+                    policy.document?.inboundStatements.contains { $0.name != "base" } == true ? policy.written.range : nil
+                }
+                for (range, what) in [(product.rateLimit?.range, "rate limit"), (product.quota?.range, "quota"), (raw, "policy")] {
+                    guard let range else { continue }
                     for api in product.apis {
-                        guard let range = keyless[api.value] else { continue }
+                        guard let keylessRange = keyless[api.value] else { continue }
                         findings.report(
                             code,
                             "API '\(api.value)' requires no subscription key, so requests without one escape the \(what) of product '\(product.name.value)'",
-                            at: range, notes: [Diagnostic.Note("the product's \(what) is here", at: limit.range)])
+                            at: keylessRange, notes: [Diagnostic.Note("the product's \(what) is here", at: range)])
                     }
                 }
             }
