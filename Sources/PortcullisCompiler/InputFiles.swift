@@ -146,10 +146,7 @@ public struct InputFiles: Sendable {
         if let reason = displayPath(path).split(separator: "/").lazy.compactMap(Self.unprintable).first {
             throw DriverError.unreadable(given, reason: reason)
         }
-        if let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: workingDirectory) {
-            throw DriverError.unreadable(
-                given, reason: "it passes through '\(displayPath(link))', a symbolic link that leads outside '\(displayPath(folder))'")
-        }
+        try refuseLinkOnTheWay(to: given)
         var target = path
         if kind == .link {
             let parent = (path as NSString).deletingLastPathComponent
@@ -166,6 +163,16 @@ public struct InputFiles: Sendable {
         case .directory?: return (nil, FileSystem.realPath(target) ?? target)
         case .file?: return (Input(path: displayPath(path), location: target, namedOnCommandLine: true), nil)
         default: throw DriverError.unreadable(given, reason: "it is not a regular file")
+        }
+    }
+
+    /// Refuses `given` when a folder on its way below the working directory is a symbolic
+    /// link that leads outside the folder holding it: a committed link would take the path
+    /// anywhere.
+    package func refuseLinkOnTheWay(to given: String) throws {
+        if let (link, folder) = FileSystem.linkLeavingItsFolder(on: absolutePath(given), below: workingDirectory) {
+            throw DriverError.unreadable(
+                given, reason: "it passes through '\(displayPath(link))', a symbolic link that leads outside '\(displayPath(folder))'")
         }
     }
 

@@ -180,6 +180,22 @@ final class ImportHostileTreeTests: XCTestCase {
             try written(), ["apis", "apis/orders.yaml", "gateway.yaml", "policies", "policies/apis", "policies/apis/orders.xml", "specs", "specs/orders.yaml"])
     }
 
+    /// A committed link on the way to the tree, or to a publisher configuration, took the
+    /// import out of the checkout: only the last part of the path was judged (found by the
+    /// audit of this round's fix for named paths).
+    func testALinkOnTheWayToTheTreeIsRefused() throws {
+        try FileManager.default.createDirectory(at: work.appendingPathComponent("defs"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: work.appendingPathComponent("defs/o").path, withDestinationPath: directory.path)
+        try Data("namedValues: []\n".utf8).write(to: directory.appendingPathComponent("configuration.prod.yaml"))
+        for arguments in [["defs/o/tree"], ["../tree", "--configuration", "defs/o/configuration.prod.yaml"]] {
+            let result = try ToolProcess.run(["import", "apiops"] + arguments + ["--verify"], in: work)
+            XCTAssertEqual(result.status, 2, "\(arguments): \(result.stdout)")
+            XCTAssertTrue(
+                result.stderr.hasPrefix("portcullis: error: cannot read 'defs/o/"), "\(arguments): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("it passes through 'defs/o', a symbolic link that leads outside 'defs'"), result.stderr)
+        }
+    }
+
     func testMalformedInformationFileIsAnErrorNamingIt() throws {
         try write(#"{"properties": {"path": "orders""#, to: "apis/orders/apiInformation.json")
         let result = try runImport()

@@ -82,6 +82,7 @@ public struct APIOpsTree: Sendable {
     /// A publisher configuration named on the command line, read as tree files are: not
     /// through a symbolic link, not a device or FIFO, not over the size limit.
     public static func readConfiguration(_ path: String, maxFileSize: Int) throws -> File {
+        try InputFiles().refuseLinkOnTheWay(to: path)
         do {
             let (bytes, size) = try FileSystem.prefix(of: path, upTo: maxFileSize + 1)
             guard size <= maxFileSize else { throw DriverError.unreadable(path, reason: "it is \(size) bytes, over the limit of \(maxFileSize)") }
@@ -94,6 +95,7 @@ public struct APIOpsTree: Sendable {
     /// Reads the tree at `root`; throws only when `root` itself is not a readable folder.
     public static func read(_ root: String, limits: Limits) throws -> APIOpsTree {
         var reader = TreeReader(root: root, limits: limits)
+        try InputFiles().refuseLinkOnTheWay(to: root)
         guard FileSystem.linkKind(of: root) == .directory else {
             throw DriverError.unreadable(root, reason: FileSystem.linkKind(of: root) == .link ? "it is a symbolic link" : "it is not a folder")
         }
