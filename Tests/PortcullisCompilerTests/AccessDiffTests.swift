@@ -147,7 +147,7 @@ final class AccessDiffTests: XCTestCase {
             ["diff", "--git-base", "HEAD", "added", "--format", "markdown", "--output", report.path], in: repository)
         XCTAssertEqual(first.status, 0, first.stderr)
         let text = try String(contentsOf: report, encoding: .utf8)
-        XCTAssertTrue(text.contains("| **privilege increase** | route 'catalog/list-products' was added; it is public | `added/apis/catalog.yaml:13:9` |"), text)
+        XCTAssertTrue(text.contains("| **privilege increase** | `route 'catalog/list-products' was added; it is public` | `added/apis/catalog.yaml:13:9` |"), text)
         XCTAssertTrue(text.contains("route 'orders/create-order' was added"), text)
         let failing = try ToolProcess.run(["diff", "--git-base", "HEAD", "added", "--fail-on", "privilege-increase"], in: repository)
         XCTAssertEqual(failing.status, 1, failing.stderr)

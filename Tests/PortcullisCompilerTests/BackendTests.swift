@@ -383,16 +383,18 @@ final class BackendTests: XCTestCase {
 
     /// The Markdown a workflow posts to the pull request quotes the definitions: a backend
     /// URL holding `![...](...)` and `<b>` showed an image and bold text in the bot's
-    /// comment, and a backtick in a path broke its code span (found by a hostile audit).
+    /// comment, and a backtick in a path broke its code span (found by a hostile audit);
+    /// escaping left mentions, issue links and emoji (the audit of the fix), so messages are
+    /// code spans, where GitHub renders nothing.
     func testTheMarkdownReportShowsTheDefinitionsTextAsText() throws {
         let hostile = "https://orders.internal.contoso.com/api?![Approved](https://attacker.example/ok.png)<b>LGTM</b>`x"
         let head = try project([("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: \"\(hostile)\"")])
         try FileManager.default.moveItem(at: head, to: directory.appendingPathComponent("he`ad"))
         let result = try ToolProcess.run(["diff", BundleTests.contoso.path, "he`ad", "--format", "markdown"], in: directory)
         XCTAssertEqual(result.status, 0, result.stderr)
-        let row = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix("| other | API 'orders'") }, result.stdout)
+        let row = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix("| other | ``API 'orders'") }, result.stdout)
         XCTAssertEqual(
             String(row),
-            #"| other | API 'orders' now sends requests to 'https://orders.internal.contoso.com/api?\!\[Approved\]\(https://attacker.example/ok.png\)&lt;b&gt;LGTM&lt;/b&gt;\`x' instead of 'https://orders.internal.contoso.com/api' | ``he`ad/apis/orders.yaml:8:10`` |"#)
+            #"| other | ``API 'orders' now sends requests to 'https://orders.internal.contoso.com/api?![Approved](https://attacker.example/ok.png)<b>LGTM</b>`x' instead of 'https://orders.internal.contoso.com/api'`` | ``he`ad/apis/orders.yaml:8:10`` |"#)
     }
 }

@@ -102,33 +102,15 @@ public enum AccessDiffFormat: String, Sendable, CaseIterable {
         out += "| | Change | Where |\n|---|---|---|\n"
         for change in changes {
             let flag = change.category <= .cacheWidened ? "**\(change.category.words)**" : change.category.words
-            out += "| \(flag) | \(cell(change.message)) | \(codeCell(change.location))\(marker(change)) |\n"
+            out += "| \(flag) | \(codeCell(change.message)) | \(codeCell(change.location))\(marker(change)) |\n"
         }
         return out + "\n" + summary(changes) + ".\n"
     }
 
-    /// A message as a table cell. It quotes the definitions, which a pull request writes,
-    /// and GitHub renders Markdown and HTML in a comment: every character that means
-    /// something there is escaped, so a value cannot show as an image, a link or bold text
-    /// no reviewer wrote, nor end the cell (`|`) or the row (a line break).
-    private static func cell(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\n", "\r": out += " "
-            case "\\", "`", "*", "_", "[", "]", "(", ")", "!", "~", "|": out += "\\" + String(character)
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    /// A path as a code span, whose fence is longer than any run of backticks in it (a
-    /// name may hold some); a `|` is still escaped for the table, which GitHub reads first.
+    /// Text of the definitions as a code span, whose fence is longer than any run of
+    /// backticks in it. A message quotes what a pull request writes, and GitHub renders
+    /// Markdown, HTML, mentions, issue links, emoji and maths in a comment, but nothing in a
+    /// code span; a `|` is still escaped for the table, which GitHub reads first.
     private static func codeCell(_ text: String) -> String {
         var longest = 0
         var run = 0
