@@ -109,10 +109,14 @@ struct ConfigurationTranslation {
     /// deployment; such a value is reported for the team to set in the environment file,
     /// by its tokens alone: the rest may be a credential (a connection string's key).
     private mutating func isPipelineToken(_ value: String, of what: String, path: String, environment: String) -> Bool {
+        // A token's name is letters, digits, '_', '-' and '.': text around it (a password
+        // holding '{#') is never taken for part of one.
         var tokens: [String] = []
         var rest = Substring(value)
-        while let open = rest.range(of: "{#"), let close = rest[open.upperBound...].range(of: "#}") {
-            tokens.append("'\(DisplayText.escaped(rest[open.lowerBound..<close.upperBound].utf8))'")
+        while let close = rest.range(of: "#}") {
+            let before = rest[..<close.lowerBound]
+            let name = before.reversed().prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
+            if !name.isEmpty, before.dropLast(name.count).hasSuffix("{#") { tokens.append("'{#\(String(name.reversed()))#}'") }
             rest = rest[close.upperBound...]
         }
         guard !tokens.isEmpty else { return false }
