@@ -80,7 +80,7 @@ public struct Workspace: Sendable {
         return Workspace(
             configuration: configuration, inputs: inputs,
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
-            configurationPath: configuration.map { files.absolutePath($0.source.path).path(from: root) }, skipped: skipped,
+            configurationPath: configuration.map { Self.recordedPath(files.absolutePath($0.source.path), from: root) }, skipped: skipped,
             sideFiles: sideFiles)
     }
 
@@ -135,6 +135,17 @@ public struct Workspace: Sendable {
         guard let path = configPath ?? files.defaultConfiguration(for: path) else { return (nil, nil) }
         let configuration = LoadedConfiguration(source: try files.file(named: path, limits: limits, as: "a configuration file"))
         return (configuration, (files.absolutePath(path) as NSString).deletingLastPathComponent)
+    }
+
+    /// The configuration's path as a bundle records it, from the project folder: both
+    /// resolved, so a path given through a link and one given relative to the working
+    /// directory (which the system gives resolved) cannot make it climb through folders
+    /// of this machine.
+    private static func recordedPath(_ configuration: String, from root: String) -> String {
+        guard let inside = configuration.removingPrefix(root == "/" ? "/" : root + "/") else {
+            return (FileSystem.realPath(configuration) ?? configuration).path(from: FileSystem.realPath(root) ?? root)
+        }
+        return inside
     }
 
     /// The deepest folder that contains every one of `folders`.

@@ -81,6 +81,17 @@ final class BuildCommandTests: XCTestCase {
         }
         XCTAssertEqual(manifests[0], manifests[1], "the same bundle wherever it was built")
         XCTAssertFalse(String(decoding: manifests[0], as: UTF8.self).contains(directory.path), "no absolute path")
+
+        // The project given through a link, the configuration relative to the working
+        // directory: the path climbed through this machine's folders (the audit of the fix).
+        let link = directory.appendingPathComponent("linked")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: directory.appendingPathComponent("one").path)
+        let linked = try ToolProcess.run(
+            ["build", link.appendingPathComponent("defs").path, "--config", "shared/portcullis.yaml", "--out", "again", "--quiet"],
+            in: directory.appendingPathComponent("one"))
+        XCTAssertEqual(linked.status, 0, linked.stderr)
+        let again = try Data(contentsOf: directory.appendingPathComponent("one/again/manifest.json"))
+        XCTAssertEqual(again, manifests[0])
     }
 
     /// Named values and secrets are APIM named values, whose names APIM takes without case:
