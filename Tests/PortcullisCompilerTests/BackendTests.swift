@@ -31,6 +31,14 @@ final class BackendTests: XCTestCase {
     private func text(_ file: URL) throws -> String { try String(contentsOf: file, encoding: .utf8) }
 
     /// A copy of the contoso sample with `edits` (path, from, to) applied.
+    /// Asserts that for each of `ends` some line of `text` ends so.
+    private func assertLines(ending ends: [String], in text: String, file: StaticString = #filePath, line: UInt = #line) {
+        let lines = text.split(separator: "\n")
+        for end in ends {
+            XCTAssertTrue(lines.contains { $0.hasSuffix(end) }, "missing: \(end)\nin:\n\(text)", file: file, line: line)
+        }
+    }
+
     private func project(_ edits: [(String, String, String)]) throws -> URL {
         let project = directory.appendingPathComponent("project-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
@@ -314,16 +322,14 @@ final class BackendTests: XCTestCase {
         ])
         let result = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        for expected in [
+        assertLines(ending: [
             "backends.yaml:11:6: other: backend 'partner-orders-weu' now sends requests to 'https://attacker.example.net/p' instead of 'https://orders-weu.internal.contoso.com/partner'",
             "backends.yaml:24:6: other: backend 'partner-orders-neu' now sends requests to a value that holds a credential instead of 'https://orders-neu.internal.contoso.com/partner'",
             "backends.yaml:17:33: privilege increase: backend 'partner-orders-weu' no longer validates its certificate chain: a network attacker may pose as it",
             "backends.yaml:16:5: other: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'redis-connection' instead of secret 'partner-orders-gateway-key'",
             "other: backend 'partner-orders' now balances requests over 'partner-orders-weu' (priority 1), 'partner-orders-neu' (priority 3) instead of 'partner-orders-weu' (priority 1), 'partner-orders-neu' (priority 2)",
             "apis/orders.yaml:8:10: other: API 'orders' now sends requests to a value that holds a credential instead of 'https://orders.internal.contoso.com/api'",
-        ] {
-            XCTAssertTrue(result.stdout.split(separator: "\n").contains { $0.hasSuffix(expected) }, "missing: \(expected)\nin:\n\(result.stdout)")
-        }
+        ], in: result.stdout)
         for format in ["text", "json", "markdown"] {
             let shown = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path, "--format", format])
             XCTAssertEqual(shown.status, 0, shown.stderr)
@@ -353,15 +359,13 @@ final class BackendTests: XCTestCase {
         let base = try project([("gateway.yaml", "namedValues:\n", "namedValues:\n  weu-host: orders-weu.internal.contoso.com\n")])
         let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        for expected in [
+        assertLines(ending: [
             "other: backend 'Partner-Orders-WEU' now sends requests to 'https://evil.example.net/partner' instead of 'https://orders-weu.internal.contoso.com/partner'",
             "other: backend 'partner-orders' is now one service instead of a pool",
             "other: backend 'partner-orders' now sends requests to 'https://elsewhere.example.net/partner'",
             "privilege increase: backend 'partner-orders' no longer validates its certificate chain: a network attacker may pose as it",
             "other: backend 'partner-orders' now sends header 'x-gateway-key' from secret 'partner-orders-gateway-key'",
-        ] {
-            XCTAssertTrue(result.stdout.split(separator: "\n").contains { $0.hasSuffix(expected) }, "missing: \(expected)\nin:\n\(result.stdout)")
-        }
+        ], in: result.stdout)
         XCTAssertFalse(result.stdout.contains("balances requests"), "a name spelt in another case is the same member")
     }
 
