@@ -170,10 +170,40 @@ public struct InputFiles: Sendable {
     /// link that leads outside the folder holding it: a committed link would take the path
     /// anywhere.
     package func refuseLinkOnTheWay(to given: String) throws {
-        if let (link, folder) = FileSystem.linkLeavingItsFolder(on: absolutePath(given), below: workingDirectory) {
-            throw DriverError.unreadable(
-                given, reason: "it passes through '\(displayPath(link))', a symbolic link that leads outside '\(displayPath(folder))'")
+        if let (link, folder) = linkOnTheWay(to: given) {
+            throw DriverError.unreadable(given, reason: "it passes through '\(link)', a symbolic link that leads outside '\(folder)'")
         }
+    }
+
+    /// The first folder on the way to `given`, below the working directory, that is a
+    /// symbolic link leading outside the folder holding it, and that folder, as reports
+    /// show them. The path is judged as it is read here (`..` taken away by the text) and
+    /// as the system follows it (`..` after a link leads into the link's target), and an
+    /// absolute path that reaches the working directory through a link is judged below it.
+    package func linkOnTheWay(to given: String) -> (link: String, folder: String)? {
+        let asWritten = given.hasPrefix("/") ? given : workingDirectoryPrefix + given
+        for path in [absolutePath(given), asWritten] {
+            guard let root = workingDirectory(on: path) else { continue }
+            guard let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: root) else { continue }
+            let prefix = root == "/" ? "/" : root + "/"
+            return (link.removingPrefix(prefix) ?? link, folder == root ? "." : folder.removingPrefix(prefix) ?? folder)
+        }
+        return nil
+    }
+
+    /// How `path` spells the working directory on its way: as the system names it, or
+    /// through a link that leads to it (`$PWD` when the working directory was reached
+    /// through one), the deepest such folder; nil when the path does not pass through it.
+    private func workingDirectory(on path: String) -> String? {
+        if path == workingDirectory || path.hasPrefix(workingDirectoryPrefix) { return workingDirectory }
+        let real = FileSystem.realPath(workingDirectory) ?? workingDirectory
+        var folder = ""
+        var found: String?
+        for part in path.split(separator: "/").dropLast() {
+            folder += "/" + part
+            if FileSystem.realPath(folder) == real { found = folder }
+        }
+        return found
     }
 
     /// Walks one directory level at a time. Symbolic links to folders are not followed,

@@ -193,6 +193,14 @@ final class InputContainmentTests: XCTestCase {
         XCTAssertEqual(written.status, 2, written.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: outside.appendingPathComponent("report.txt").path), "nothing written outside")
 
+        // Spelt through a link to the working directory, as '$PWD' may be (the audit of the fix).
+        let spelt = outside.appendingPathComponent("here")
+        try FileManager.default.createSymbolicLink(atPath: spelt.path, withDestinationPath: directory.path)
+        let absolute = try ToolProcess.run(["lint", spelt.appendingPathComponent("defs/shared/apis").path], in: directory)
+        XCTAssertEqual(absolute.status, 2, absolute.stdout)
+        XCTAssertTrue(absolute.stderr.hasSuffix("it passes through 'defs/shared', a symbolic link that leads outside 'defs'\n"), absolute.stderr)
+        XCTAssertFalse(absolute.stdout.contains(secret), absolute.stdout)
+
         try FileManager.default.createDirectory(at: file("defs/real"), withIntermediateDirectories: true)
         try RuleExample.baseGateway.write(to: file("defs/real/gateway.yaml"), atomically: true, encoding: .utf8)
         try link("defs/alias", to: "real")
