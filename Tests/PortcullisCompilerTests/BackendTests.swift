@@ -397,6 +397,13 @@ final class BackendTests: XCTestCase {
         let result = try ToolProcess.run(["diff", BundleTests.contoso.path, "he`ad", "--format", "markdown"], in: directory)
         XCTAssertEqual(result.status, 0, result.stderr)
         let row = try XCTUnwrap(result.stdout.split(separator: "\n").first { $0.hasPrefix("| other | ``API 'orders'") }, result.stdout)
+        // A combining mark joins a backtick into one Swift character, but Markdown still
+        // reads the backtick: the fence counted characters and ended early (the audit of the fix).
+        let marked = try project([("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: \"https://orders.internal.contoso.com/api?a``\\u0301@octocat|\\u0301``\\u0301b\"")])
+        let markedDiff = try ToolProcess.run(["diff", BundleTests.contoso.path, marked.path, "--format", "markdown"])
+        let markedRow = try XCTUnwrap(markedDiff.stdout.split(separator: "\n").first { $0.contains("API 'orders'") }, markedDiff.stdout)
+        XCTAssertTrue(markedRow.hasPrefix("| other | ```API 'orders'"), String(markedRow))
+        XCTAssertNotNil(Array(markedRow.utf8).firstRange(of: Array("@octocat\\|\u{301}``".utf8)), "the '|' before a mark is escaped too: \(markedRow)")
         XCTAssertEqual(
             String(row),
             #"| other | ``API 'orders' now sends requests to 'https://orders.internal.contoso.com/api?![Approved](https://attacker.example/ok.png)<b>LGTM</b>`x' instead of 'https://orders.internal.contoso.com/api'`` | ``he`ad/apis/orders.yaml:8:10`` |"#)

@@ -112,15 +112,22 @@ public enum AccessDiffFormat: String, Sendable, CaseIterable {
     /// Markdown, HTML, mentions, issue links, emoji and maths in a comment, but nothing in a
     /// code span; a `|` is still escaped for the table, which GitHub reads first.
     private static func codeCell(_ text: String) -> String {
+        // Markdown reads code points, not the characters Swift joins them into: a backtick
+        // or '|' followed by a combining mark is still one.
+        var body = String.UnicodeScalarView()
         var longest = 0
         var run = 0
-        for character in text {
-            run = character == "`" ? run + 1 : 0
+        for scalar in text.unicodeScalars {
+            run = scalar == "`" ? run + 1 : 0
             longest = max(longest, run)
+            switch scalar {
+            case "|": body.append(contentsOf: "\\|".unicodeScalars)
+            case "\n", "\r": body.append(" ")
+            default: body.append(scalar)
+            }
         }
         let fence = String(repeating: "`", count: longest + 1)
-        let body = text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        let padding = body.hasPrefix("`") || body.hasSuffix("`") ? " " : ""
-        return fence + padding + body + padding + fence
+        let padding = body.first == "`" || body.last == "`" ? " " : ""
+        return fence + padding + String(body) + padding + fence
     }
 }
