@@ -211,11 +211,15 @@ struct RawEnforcement: Sendable {
         guard let tokenCheck else { return nil }
         let checksClaims = kind == .privateCacheLookup && route.isAuthenticated && (route.written.scopes != nil || route.written.appRoles != nil)
         let check = checksClaims ? order.firstIndex { $0 == nil } ?? tokenCheck : tokenCheck
+        // A lookup keyed on the token is harmless only after a check of that token: one in
+        // 'Authorization', where the lookup reads it.
+        let checksAuthorization = order[tokenCheck].map { Self.checksAuthorization($0.statement) } ?? true
         for (index, entry) in order[..<check].enumerated() {
             guard let (owner, statement) = entry else { continue }
             var visited = Set<String>()
             let afterATokenCheck = index > tokenCheck
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, sparing: { afterATokenCheck && Self.keysOnTheToken($0) }) {
+            let spared = { (lookup: PolicyXMLElement) in afterATokenCheck && checksAuthorization && Self.keysOnTheToken(lookup) }
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, sparing: spared) {
                 return (owner, found, afterATokenCheck)
             }
         }
@@ -277,6 +281,18 @@ struct RawEnforcement: Sendable {
             if let found = first(kind, atAnyDepthIn: element, visited: &visited, sparing: spared) { return found }
         }
         return nil
+    }
+
+    /// Whether a raw token check judges the token in `Authorization`: `validate-jwt` or
+    /// `validate-azure-ad-token` reading that header (the latter's default), not another
+    /// header, a `token-value` or a client certificate.
+    private static func checksAuthorization(_ check: PolicyXMLElement) -> Bool {
+        guard check.name == "validate-jwt" || check.name == "validate-azure-ad-token", check.attribute("token-value") == nil,
+            check.attribute("query-parameter-name") == nil
+        else { return false }
+        guard let header = check.attribute("header-name") else { return check.name == "validate-azure-ad-token" }
+        guard case .text(let name) = header.value else { return false }
+        return name.trimmingWhitespace.lowercased() == "authorization"
     }
 
     /// Whether a lookup keeps entries per token (it varies by `Authorization`): after a

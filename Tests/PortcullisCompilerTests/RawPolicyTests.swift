@@ -60,6 +60,8 @@ final class RawPolicyTests: XCTestCase {
             // Keyed on the token, the lookup serves it only what it stored after every
             // check (a false finding of the first version, found by the audit of the fix).
             ("pertoken", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
+            // Unless the check read another credential: 'Authorization' was never checked.
+            ("certified", "", #"<validate-client-certificate validate-trust="true" /><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
         ]
         let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         for (name, body) in [
@@ -105,6 +107,7 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/nested.yaml: raw 'cache-lookup' in fragment 'inner' serves cached responses of route 'list-nested' before its token check, so callers need no token",
             "LP001 defs/fragmented.yaml: raw 'authentication-managed-identity' in fragment 'gatewaytoken' replaces the caller's 'Authorization' header before the token check of route 'list-fragmented', so the check judges the gateway's credentials, not the caller's",
             "LP001 defs/scoped.yaml: raw 'cache-lookup' in route 'scoped/list-scoped' serves cached responses of route 'list-scoped' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
+            "LP001 defs/certified.yaml: raw 'cache-lookup' in route 'certified/list-certified' serves cached responses of route 'list-certified' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
