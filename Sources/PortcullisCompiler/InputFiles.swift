@@ -170,23 +170,22 @@ public struct InputFiles: Sendable {
     /// link that leads outside the folder holding it: a committed link would take the path
     /// anywhere.
     package func refuseLinkOnTheWay(to given: String) throws {
-        if let (link, folder) = linkOnTheWay(to: given) {
-            throw DriverError.unreadable(given, reason: "it passes through '\(link)', a symbolic link that leads outside '\(folder)'")
-        }
+        if let reason = linkOnTheWay(to: given) { throw DriverError.unreadable(given, reason: reason) }
     }
 
-    /// The first folder on the way to `given`, below the working directory, that is a
-    /// symbolic link leading outside the folder holding it, and that folder, as reports
-    /// show them. The path is judged as it is read here (`..` taken away by the text) and
-    /// as the system follows it (`..` after a link leads into the link's target), and an
-    /// absolute path that reaches the working directory through a link is judged below it.
-    package func linkOnTheWay(to given: String) -> (link: String, folder: String)? {
+    /// Why `given` may not be used, when a folder on its way below the working directory
+    /// is a symbolic link leading outside the folder holding it; nil when none is. The path
+    /// is judged as it is read here (`..` taken away by the text) and as the system follows
+    /// it (`..` after a link leads into the link's target), and an absolute path that
+    /// reaches the working directory through a link is judged below it.
+    package func linkOnTheWay(to given: String) -> String? {
         let asWritten = given.hasPrefix("/") ? given : workingDirectoryPrefix + given
         for path in [absolutePath(given), asWritten] {
             guard let root = workingDirectory(on: path) else { continue }
             guard let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: root) else { continue }
             let prefix = root == "/" ? "/" : root + "/"
-            return (link.removingPrefix(prefix) ?? link, folder == root ? "." : folder.removingPrefix(prefix) ?? folder)
+            let (shownLink, shownFolder) = (link.removingPrefix(prefix) ?? link, folder == root ? "." : folder.removingPrefix(prefix) ?? folder)
+            return "it passes through '\(shownLink)', a symbolic link that leads outside '\(shownFolder)'"
         }
         return nil
     }

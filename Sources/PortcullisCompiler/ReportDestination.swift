@@ -16,9 +16,7 @@ public enum ReportDestination {
     public static func refuse(_ output: String, overwritingAnyOf files: [String], orInside folders: [String] = []) throws {
         // A folder on the way that is a link out of its own folder would take the report
         // anywhere, over a file the run never named.
-        if let (link, folder) = InputFiles().linkOnTheWay(to: output) {
-            throw DriverError.refusedOutput(output, leadsTo: nil, reason: "it passes through '\(link)', a symbolic link that leads outside '\(folder)'")
-        }
+        if let reason = InputFiles().linkOnTheWay(to: output) { throw DriverError.refusedOutput(output, leadsTo: nil, reason: reason) }
         var report = stat()
         guard stat(output, &report) == 0, report.st_mode & S_IFMT == S_IFREG else { return }
         for file in files {
