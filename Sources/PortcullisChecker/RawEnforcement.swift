@@ -17,8 +17,10 @@ struct RawEnforcement: Sendable {
         /// Whether `statement` is one of the kind.
         func matches(_ statement: PolicyXMLElement) -> Bool {
             switch self {
-            // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks.
-            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.acceptsUnsignedTokens
+            // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
+            // and a 'validate-client-certificate' may let any certificate, or none, through.
+            case .tokenCheck:
+                Self.tokenChecks.contains(statement.name) && !statement.acceptsUnsignedTokens && statement.certificateCheckGap == nil
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name)
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -371,6 +373,30 @@ extension PolicyXMLElement {
         default:
             return false
         }
+    }
+
+    /// Why a `validate-client-certificate` lets through callers it was written to stop, or
+    /// nil: with `ignore-error` true a failed check goes on to the next statement; with
+    /// `validate-trust` false a certificate the caller made passes unless each identity
+    /// names the certificate's or its issuer's thumbprint or the issuer's certificate.
+    /// Neither attribute takes an expression.
+    var certificateCheckGap: CertificateCheckGap? {
+        guard name == "validate-client-certificate" else { return nil }
+        func written(_ attribute: String) -> String? { self.attribute(attribute)?.value.written.trimmingWhitespace.lowercased() }
+        if written("ignore-error") == "true" { return .errorsIgnored }
+        guard written("validate-trust") == "false" else { return nil }
+        let identities = elements.filter { $0.name == "identities" }.flatMap { $0.elements.filter { $0.name == "identity" } }
+        let pinned = identities.allSatisfy { identity in
+            ["thumbprint", "issuer-thumbprint", "issuer-certificate-id"].contains { identity.attribute($0) != nil }
+        }
+        return identities.isEmpty || !pinned ? .untrustedCertificates : nil
+    }
+
+    enum CertificateCheckGap {
+        /// `ignore-error` is true.
+        case errorsIgnored
+        /// `validate-trust` is false and an identity, or the lack of one, does not pin the certificate.
+        case untrustedCertificates
     }
 
     /// Whether a `validate-jwt` passes tokens without a signature: `require-signed-tokens`

@@ -118,6 +118,41 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-pertoken'") }, found.joined(separator: "\n"))
     }
 
+    /// A raw `validate-client-certificate` that ignores errors, or that takes a certificate
+    /// the caller makes (trust not validated, no identity pinned by a thumbprint or an
+    /// issuer), was taken for a check of every caller: a write route without `auth` and
+    /// without a reason behind it linted clean. Microsoft's reference: `ignore-error` goes
+    /// on to the next handler when validation fails; `validate-trust` is what fails a
+    /// chain that leads to no trusted authority.
+    func testACertificateCheckThatLetsAnyCallerThroughIsNoCheck() throws {
+        let checks = [
+            "ignored": #"<validate-client-certificate ignore-error="true" />"#,
+            "untrusted": #"<validate-client-certificate validate-trust="false" validate-revocation="false"><identities><identity common-name="partner.example.com" /></identities></validate-client-certificate>"#,
+            "pinned": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#,
+        ]
+        for (name, check) in checks {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
+                routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
+        let found = (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
+        for expected in [
+            "LP002 defs/ignored.yaml: raw 'validate-client-certificate' in API 'ignored' ignores errors, so a request without a valid certificate goes on",
+            "LP007 defs/ignored.yaml: public route 'submit-ignored' accepts POST without a token",
+            "LP001 defs/ignored.yaml: route 'submit-ignored' accepts requests without a token and gives no reason",
+            "LP002 defs/untrusted.yaml: raw 'validate-client-certificate' in API 'untrusted' does not validate trust and pins no certificate, so a certificate the caller makes passes",
+            "LP007 defs/untrusted.yaml: public route 'submit-untrusted' accepts POST without a token",
+        ] {
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+        // A thumbprint names one certificate, whose key the caller must hold.
+        XCTAssertFalse(found.contains { $0.contains("defs/pinned.yaml") }, found.joined(separator: "\n"))
+    }
+
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
     /// shared between them, with no finding: one partner's answer served to another, and
     /// with the check after '<base />', to callers without credentials (found by an audit

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw 'validate-jwt' without 'required-claims' or taking unsigned tokens, so any valid token passes")
+        summary: "an authenticated route that requires no scope, or a raw 'validate-jwt' without 'required-claims' or taking unsigned tokens, or a raw 'validate-client-certificate' that ignores errors or takes a certificate anyone can make, so any caller with a valid token or certificate passes")
 
     public static let description = RuleDescription(
         code,
@@ -31,6 +31,14 @@ public enum RouteWithoutScopes: Rule {
             rawCheck(
                 attributes: #" require-signed-tokens="false""#,
                 claims: #"<required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>"#),
+            // A failed check goes on to the next statement.
+            RuleExample.api(
+                rawInbound: #"<validate-client-certificate ignore-error="↓true" />"#,
+                routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
+            // A certificate the caller makes, with any subject it likes, passes.
+            RuleExample.api(
+                rawInbound: #"<validate-client-certificate validate-trust="↓false"><identities><identity subject="CN=partner" /></identities></validate-client-certificate>"#,
+                routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -39,7 +47,11 @@ public enum RouteWithoutScopes: Rule {
                     method: GET
                     path: /orders
                     scopes: [orders.read]
-                """)
+                """),
+            // The certificate is pinned by its thumbprint, which no other certificate has.
+            RuleExample.api(
+                rawInbound: #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#,
+                routes: "  - {id: submit-order, method: POST, path: /orders, scopes: [orders.write]}\n"),
         ])
 
     /// An API whose raw policy checks a partner's token with `attributes` and `claims`.
@@ -81,6 +93,23 @@ public enum RouteWithoutScopes: Rule {
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
                         notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])
+                }
+            }
+            for check in scope.elements(named: ["validate-client-certificate"]) {
+                guard let gap = check.certificateCheckGap else { continue }
+                switch gap {
+                case .errorsIgnored:
+                    let range = scope.literal("ignore-error", of: check)?.range ?? scope.document.range(check.nameSpan)
+                    findings.report(
+                        code, "raw '\(check.name)' in \(scope.owner) ignores errors, so a request without a valid certificate goes on",
+                        at: range, notes: [Diagnostic.Note("remove 'ignore-error', which is false when left out", at: range)])
+                case .untrustedCertificates:
+                    let range = scope.literal("validate-trust", of: check)?.range ?? scope.document.range(check.nameSpan)
+                    findings.report(
+                        code,
+                        "raw '\(check.name)' in \(scope.owner) does not validate trust and pins no certificate, so a certificate the caller makes passes",
+                        at: range,
+                        notes: [Diagnostic.Note("remove 'validate-trust', which is true when left out, or give every identity a 'thumbprint' or an issuer's", at: range)])
                 }
             }
         }
