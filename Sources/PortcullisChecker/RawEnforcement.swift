@@ -19,8 +19,7 @@ struct RawEnforcement: Sendable {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
-            case .tokenCheck:
-                Self.tokenChecks.contains(statement.name) && !statement.acceptsUnsignedTokens && statement.certificateCheckGap == nil
+            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name)
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -374,6 +373,10 @@ extension PolicyXMLElement {
             return false
         }
     }
+
+    /// Whether a token or certificate check lets through callers it was written to stop
+    /// (LP002 says why): it is no check for the rules, nor for `diff`.
+    public var letsCallersThrough: Bool { acceptsUnsignedTokens || certificateCheckGap != nil }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or
     /// nil: with `ignore-error` true a failed check goes on to the next statement; with

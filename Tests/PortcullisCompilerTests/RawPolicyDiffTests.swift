@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import XCTest
 
 /// `portcullis diff` weighs changes to raw policy XML: statements that decide who gets in,
@@ -55,5 +56,40 @@ final class RawPolicyDiffTests: XCTestCase {
         XCTAssertEqual(other.stdout, "head/apis/partner.xml:1:2: other: the raw policy of API 'partner-orders' changed; review what it does\n1 change: 1 other\n")
         let json = try ToolProcess.run(["diff", "base", "head", "--format", "json"], in: directory)
         XCTAssertTrue(json.stdout.contains("\"kind\" : \"api\""), json.stdout)
+    }
+
+    /// A check turned into one that lets callers through (`ignore-error`, trust not
+    /// validated, unsigned tokens) was "changed; review what it does", which a gate on
+    /// `privilege-increase` let pass: it is weighed as the check's removal.
+    func testACheckTurnedIntoOneThatLetsCallersThroughIsAPrivilegeIncrease() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = #"<validate-client-certificate><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#
+        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt>"#
+        for (side, statements) in [
+            ("base", certificate + jwt),
+            ("head", certificate.replacingOccurrences(of: "<validate-client-certificate>", with: #"<validate-client-certificate ignore-error="true">"#)
+                + jwt.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"header-name="X-Partner-Token" require-signed-tokens="false""#)),
+            ("back", certificate + jwt),
+        ] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+            let example = RuleExample.api(
+                "partner", fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+            try (RuleExample.baseGateway + "---\n" + example.text).write(
+                to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+        }
+        let result = try ToolProcess.run(["diff", "base", "head", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        for name in ["validate-client-certificate", "validate-jwt"] {
+            XCTAssertTrue(
+                result.stdout.contains("privilege increase: the raw policy of API 'partner' turns '\(name)' into a check that lets callers through\n"),
+                result.stdout)
+        }
+        XCTAssertFalse(result.stdout.contains(" removes "), result.stdout)
+        let back = try ToolProcess.run(["diff", "head", "back"], in: directory)
+        XCTAssertTrue(
+            back.stdout.contains("privilege decrease: the raw policy of API 'partner' turns 'validate-jwt' that let callers through into a working check\n"),
+            back.stdout)
     }
 }

@@ -1,3 +1,4 @@
+import PortcullisChecker
 import PortcullisModel
 import PortcullisPolicyXML
 
@@ -34,7 +35,23 @@ enum RawPolicyDiff {
             let newCounts = counts(new?.document)
             var weighed = false
             for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
-                let difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
+                var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
+                // A check turned into one that lets callers through, or back, is weighed as
+                // that, not as a check removed or added.
+                let opened = (newCounts[Self.letting(name)]?.count ?? 0) - (oldCounts[Self.letting(name)]?.count ?? 0)
+                if opened != 0, difference != 0, (opened > 0) != (difference > 0) {
+                    let turned = min(abs(opened), abs(difference))
+                    difference += difference > 0 ? -turned : turned
+                    weighed = true
+                    let element = opened > 0 ? newCounts[Self.letting(name)]!.last! : newCounts[name]!.last!
+                    let times = turned > 1 ? " (\(turned) times)" : ""
+                    changes.append(AccessChange(
+                        category: opened > 0 ? weight.removed : weight.added, subject: subject,
+                        message: opened > 0
+                            ? "the raw policy of \(key) turns '\(name)' into a check that lets callers through\(times)"
+                            : "the raw policy of \(key) turns '\(name)' that let callers through into a working check\(times)",
+                        place: head.location(new!.document.range(element.nameSpan))))
+                }
                 guard difference != 0 else { continue }
                 weighed = true
                 let (category, verb, side, element) =
@@ -93,10 +110,16 @@ enum RawPolicyDiff {
         return found
     }
 
-    /// The elements of a document by name, in document order.
+    /// The elements of a document by name, in document order; a token or certificate check
+    /// that lets callers through under ``letting(_:)`` instead, as it decides nothing.
     private static func counts(_ document: PolicyXMLDocument?) -> [String: [PolicyXMLElement]] {
         var found: [String: [PolicyXMLElement]] = [:]
-        for element in document?.allElements ?? [] { found[element.name, default: []].append(element) }
+        for element in document?.allElements ?? [] {
+            found[element.letsCallersThrough ? letting(element.name) : element.name, default: []].append(element)
+        }
         return found
     }
+
+    /// The key ``counts(_:)`` files checks named `name` under when they let callers through.
+    private static func letting(_ name: String) -> String { name + " letting callers through" }
 }
