@@ -304,6 +304,22 @@ final class BackendTests: XCTestCase {
             }, result.stdout)
     }
 
+    /// A backend whose TLS certificate chain or name is not validated linted clean, though
+    /// the gateway sends it a managed identity's token and a secret header: anyone on the
+    /// network path could pose as it (found by an audit against Microsoft's reference). It
+    /// is SE003, like a plain http:// backend.
+    func testABackendWhoseCertificateIsNotValidatedIsReported() throws {
+        let head = try project([
+            ("backends.yaml", "tls: {validateCertificateChain: true, validateCertificateName: true}", "tls: {validateCertificateChain: false, validateCertificateName: false}")
+        ])
+        let result = try ToolProcess.run(["lint", head.path, "--quiet"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        assertLines(ending: [
+            "backends.yaml:17:33: error: backend 'partner-orders-weu' does not validate its certificate's chain, so anyone on the network path can pose as it and read what the gateway sends [SE003]",
+            "backends.yaml:17:65: error: backend 'partner-orders-weu' does not validate its certificate's name, so anyone on the network path can pose as it and read what the gateway sends [SE003]",
+        ], in: result.stdout)
+    }
+
     /// What a declared backend does is reviewed where it is declared, once: its URL, the
     /// TLS checks it skips, the credentials it sends and a pool's members. `diff` said
     /// nothing when a pull request pointed a backend that carries the gateway's token,

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum InsecureURL: Rule {
     public static let code = DiagnosticCode(
         "SE003", "insecure-url", .error,
-        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http")
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated")
 
     public static let description = RuleDescription(
         code,
@@ -43,6 +43,16 @@ public enum InsecureURL: Rule {
                 name: orders-backend
                 url: ↓http://orders.example.com
                 """),
+            // Without its checks, TLS proves nothing about who answers: anyone on the path
+            // can pose as the backend and take what the gateway sends it.
+            RuleExample(
+                """
+                apiVersion: portcullis/v1
+                kind: Backend
+                name: orders-backend
+                url: https://orders.example.com
+                tls: {validateCertificateChain: ↓false}
+                """),
             RuleExample.api(
                 fields: "protocols: [https, ↓http]\n",
                 routes: """
@@ -72,6 +82,17 @@ public enum InsecureURL: Rule {
         }
         for (field, url) in urls where isPlainHTTP(url.value) {
             findings.report(code, "\(field) uses plain http://", at: url.range)
+        }
+        for backend in context.project.backends {
+            guard let tls = backend.service?.tls else { continue }
+            for (check, setting) in [("chain", tls.validateCertificateChain), ("name", tls.validateCertificateName)] {
+                guard let setting, !setting.value else { continue }
+                findings.report(
+                    code,
+                    "backend '\(backend.name.value)' does not validate its certificate's \(check), so anyone on the network path can pose as it and read what the gateway sends",
+                    at: setting.range,
+                    notes: [Diagnostic.Note("remove the setting, which is true when left out; trust a private authority in APIM's CA certificates instead", at: setting.range)])
+            }
         }
         for api in context.apis {
             for scheme in api.protocols ?? [] where scheme.value == .http {
