@@ -130,18 +130,23 @@ final class RealWorldSnippetTests: XCTestCase {
                 audiences: [api://samples]
             scopes:
               samples.read: {access: read}
-            secrets:
 
             """
-        // Every name a sample uses is declared as a Key Vault secret: some are credentials.
-        // Samples of different estates spell some names in other cases ('clientId',
-        // 'ClientId'), which APIM takes for one name: each is declared once.
+        // A name that calls its value a secret, a key, a password or a token is declared as
+        // a Key Vault secret; any other as a plain named value ('CookiePrefix', which the
+        // samples send to callers). Samples of different estates spell some names in other
+        // cases ('clientId', 'ClientId'), which APIM takes for one name: each is declared once.
         var spelt = Set<String>()
-        let values = names.sorted().filter { spelt.insert($0.lowercased()).inserted }.map { name in
+        let declared = names.sorted().filter { spelt.insert($0.lowercased()).inserted }
+        let credentialWords = ["secret", "key", "password", "token", "credential", "cert", "-iv"]
+        let isSecret = { (name: String) in credentialWords.contains { name.lowercased().contains($0) } }
+        let secrets = declared.filter(isSecret).map { name in
             let vaultName = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
             return "  \(name): {keyVault: https://samples.vault.azure.net/secrets/\(vaultName)}\n"
         }.joined()
-        try (gateway + values).write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let plain = declared.filter { !isSecret($0) }.map { "  \($0): sample\n" }.joined()
+        try (gateway + "namedValues:\n" + plain + "secrets:\n" + secrets).write(
+            to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let api = """
             apiVersion: portcullis/v1
             kind: API

@@ -116,6 +116,27 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
     }
 
+    /// A declared secret referenced in a response header or in the gateway's own answer
+    /// linted clean and was built: APIM puts the secret's value there before the policy
+    /// runs, so every caller, anonymous ones too, received it (found by an audit against
+    /// Microsoft's reference). It is SE005; a request header to the backend is fine.
+    func testASecretSentToCallersIsReported() throws {
+        let api = Self.api
+            .replacingOccurrences(of: "Strict-Transport-Security: max-age=31536000", with: "X-Upstream-Key: \"{{Partner-Secret}}\"")
+            .replacingOccurrences(of: #"body: '{"status":"ok"}'"#, with: #"body: '{"key":"{{partner-secret}}"}'"#)
+        try write(api, to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let lines = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE005]") }.map(String.init)
+        XCTAssertEqual(lines, [
+            "orders.yaml:9:35: error: secret 'Partner-Secret' is sent to callers in response header 'X-Upstream-Key' of API 'orders' [SE005]",
+            "orders.yaml:25:77: error: secret 'partner-secret' is sent to callers in the body of the answer of route 'health' [SE005]",
+        ], lint.stdout)
+        let build = try ToolProcess.run(["build", ".", "--out", "out", "--quiet"], in: directory)
+        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+
     func testARewriteNamingAParameterTheRouteLacksIsALocatedError() throws {
         try write(Self.api.replacingOccurrences(of: "/v2/orders/{orderId}", with: "/v2/orders/{id}"), to: "orders.yaml")
         let lint = try ToolProcess.run(["lint", "."], in: directory)

@@ -71,7 +71,7 @@ package enum Grammar {
 
     /// `text` with ASCII upper case lowered: the key under which APIM, which ignores case
     /// in resource names, files a name. Returns `text` itself when it has no upper case.
-    static func caseFolded(_ text: String) -> String {
+    public static func caseFolded(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return text }
         return String(decoding: text.utf8.map(\.asciiLowercased), as: UTF8.self)
     }

@@ -42,6 +42,12 @@ public enum NamedValues {
         return values.first { Grammar.caseFolded($0.key) == folded }?.value
     }
 
+    /// The names `text` refers to as `{{name}}`, in order; a text the decoder accepted.
+    public static func references(in text: String) -> [String] {
+        guard text.contains("{{") else { return [] }
+        return (DecodingContext.templateNames(text, body: true) ?? []).map(\.name)
+    }
+
     /// `text` with every `{{name}}` replaced; nil when a reference names something without
     /// a known value (a secret).
     public static func resolve(_ text: String, _ values: [String: String]) -> String? {

@@ -1,0 +1,102 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisPolicyXML
+
+/// SE005: a secret sent back to the caller.
+public enum SecretInResponse: Rule {
+    public static let code = DiagnosticCode(
+        "SE005", "secret-in-response", .error,
+        summary: "a declared secret referenced in a response header, or in the headers or body of a response the gateway writes, which every caller then receives")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            APIM puts a secret's value where '{{name}}' is written before the policy runs, so a \
+            secret in a response header or a gateway's own answer is sent in clear text to every \
+            caller of the route, anonymous ones included. Secrets belong in what the gateway \
+            sends its backends: request headers and a backend's credentials.
+            """,
+        fix: "Remove the reference from the response; if callers need the value, it is not a secret and belongs under 'namedValues'.",
+        triggering: [
+            RuleExample.api(
+                fields: "response: {headers: {set: {X-Backend-Key: ↓\"{{partner-secret}}\"}}}\n",
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
+            RuleExample.api(
+                routes: """
+                  - id: health
+                    method: GET
+                    path: /health
+                    auth: none
+                    public: Probes check that the gateway answers
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    respond: {status: 200, body: ↓"key={{partner-secret}}"}
+                """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound><base /></inbound>
+                        <outbound>
+                          <base />
+                          <↓set-header name="X-Key" exists-action="override"><value>{{partner-secret}}</value></set-header>
+                        </outbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
+        ],
+        nonTriggering: [
+            RuleExample.api(
+                fields: "request: {headers: {set: {X-Backend-Key: \"{{partner-secret}}\"}}}\n",
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """)
+        ])
+
+    /// Raw statements that put text in what the caller receives.
+    private static let senders: Set<String> = ["set-header", "set-body", "return-response"]
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
+        guard !secrets.isEmpty else { return }
+        func report(_ text: Located<String>, in place: String) {
+            // Names are matched without case, as APIM matches them (see RF002).
+            guard let secret = NamedValues.references(in: text.value).first(where: { secrets.contains(Grammar.caseFolded($0)) }) else { return }
+            findings.report(
+                code, "secret '\(secret)' is sent to callers in \(place)", at: text.range,
+                notes: [Diagnostic.Note("remove the reference; a value callers may see belongs under 'namedValues'", at: text.range)])
+        }
+        func report(_ changes: [MessageChange], of owner: String) {
+            for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
+        }
+        for scope in context.rawScopes where scope.document.has(anyOf: senders) {
+            // Outbound and on-error answer the caller; 'return-response' does wherever it is.
+            var answering = scope.level == .fragment ? [] : scope.document.statements(in: "outbound") + scope.document.statements(in: "on-error")
+            answering += scope.document.elements(named: ["return-response"])
+            // The first statement that sends text, not those inside it; a request to another
+            // service is no answer.
+            // Each once: a 'return-response' in outbound is met twice.
+            var judged = Set<Int>()
+            func walk(_ element: PolicyXMLElement) {
+                guard element.name != "send-request", element.name != "send-one-way-request" else { return }
+                guard senders.contains(element.name) else { return element.elements.forEach(walk) }
+                guard judged.insert(element.span.lowerBound).inserted else { return }
+                report(
+                    Located(scope.document.source(element.span), at: scope.document.range(element.nameSpan)),
+                    in: "raw '\(element.name)' of \(scope.owner)")
+            }
+            answering.forEach(walk)
+        }
+        for api in context.apis { report(api.response?.headers ?? [], of: "API '\(api.name.value)'") }
+        for route in context.routes where route.written.shaping != nil {
+            let owner = "route '\(route.written.id.value)'"
+            report(route.written.response?.headers ?? [], of: owner)
+            guard case .fixed(let answer)? = route.written.answer else { continue }
+            report(answer.headers, of: "the answer of \(owner)")
+            if let body = answer.body { report(body, in: "the body of the answer of \(owner)") }
+        }
+    }
+}
