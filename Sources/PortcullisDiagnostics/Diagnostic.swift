@@ -1,5 +1,5 @@
 /// One finding: what is wrong, where, and what else the reader should look at.
-public struct Diagnostic: Sendable {
+public struct Diagnostic: Sendable, Hashable {
     /// A secondary message, usually pointing at a related place (a declaration, an
     /// inherited value) or suggesting a fix.
     public struct Note: Sendable, Hashable {

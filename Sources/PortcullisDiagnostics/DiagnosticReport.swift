@@ -24,7 +24,7 @@ public struct DiagnosticReport: Sendable {
         diagnostics: [Diagnostic], sources: SourceFiles, redactions: [SourceRange] = [], inputCount: Int? = nil,
         skipped: Int = 0
     ) {
-        let sorted = diagnostics.sorted(by: Diagnostic.reportOrder)
+        let sorted = Self.distinct(diagnostics.sorted(by: Diagnostic.reportOrder))
         var summary = Summary(files: inputCount ?? sources.count, skipped: skipped)
         for diagnostic in sorted where diagnostic.suppression == nil {
             switch diagnostic.severity {
@@ -37,6 +37,29 @@ public struct DiagnosticReport: Sendable {
         self.sources = sources
         self.redactions = redactions
         self.summary = summary
+    }
+
+    /// `sorted` without findings made more than once. A value an alias repeats is judged
+    /// at its anchor each time it is used: a hostile file of a few kilobytes made the same
+    /// finding tens of thousands of times, and reports of gigabytes.
+    private static func distinct(_ sorted: [Diagnostic]) -> [Diagnostic] {
+        var kept: [Diagnostic] = []
+        kept.reserveCapacity(sorted.count)
+        // Equal findings are equal in report order, so they stand in one run of the sorted
+        // list; only a run of more than one is hashed.
+        var runStart = 0
+        var seen = Set<Diagnostic>()
+        for diagnostic in sorted {
+            guard let last = kept.last, !Diagnostic.reportOrder(last, diagnostic) else {
+                runStart = kept.count
+                seen.removeAll(keepingCapacity: true)
+                kept.append(diagnostic)
+                continue
+            }
+            if seen.isEmpty { seen.formUnion(kept[runStart...]) }
+            if seen.insert(diagnostic).inserted { kept.append(diagnostic) }
+        }
+        return kept
     }
 
     /// The same report with each file's path made by `shown`: for files read in memory

@@ -88,10 +88,34 @@ public struct SARIFReporter: DiagnosticReporter {
         let indexes = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.code.id, $0.offset) })
         var seen: [String: Int] = [:]
         let lines = QuotedLines(report)
-        // Hashing a line per finding is independent work: on all cores.
-        let hashes = ParallelMap.map(report.diagnostics.indices) {
-            Self.lineHash(report.diagnostics[$0], in: report, lines: lines)
+        // Findings in report order, cut where the line changes: each line's text is read and
+        // masked once, and hashed once per rule, not once per finding (a long line holding
+        // many findings cost its length for each). The lines are independent: on all cores.
+        let diagnostics = report.diagnostics
+        var runs: [Range<Int>] = []
+        for index in diagnostics.indices {
+            if let run = runs.last, diagnostics[run.lowerBound].range.file == diagnostics[index].range.file,
+                diagnostics[run.lowerBound].range.start.line == diagnostics[index].range.start.line
+            {
+                runs[runs.count - 1] = run.lowerBound..<(index + 1)
+            } else {
+                runs.append(index..<(index + 1))
+            }
         }
+        let lineRuns = runs
+        let hashes = ParallelMap.map(lineRuns.indices) { run -> [String] in
+            let first = diagnostics[lineRuns[run].lowerBound]
+            let text = Self.hashedText(line: first.range.start.line, of: first.range.file, lines: lines)
+            let path = report.sources[first.range.file].path
+            var byRule: [String: String] = [:]
+            return lineRuns[run].map { index in
+                let code = diagnostics[index].code.id
+                if let hash = byRule[code] { return hash }
+                let hash = String(SHA256.hex(Array("\(code)\u{0}\(path)\u{0}\(text)".utf8)).prefix(16))
+                byRule[code] = hash
+                return hash
+            }
+        }.flatMap { $0 }
         // Percent-encoding a path goes through Foundation; once per file, not per finding.
         let uris = report.sources.files.map { Self.uri($0.path) }
         // The n-th finding with the same line hash gets `:n`: counted in report order.
@@ -99,7 +123,6 @@ public struct SARIFReporter: DiagnosticReporter {
             seen[hash, default: 0] += 1
             return "\(hash):\(seen[hash]!)"
         }
-        let diagnostics = report.diagnostics
         let results = ParallelMap.map(diagnostics.indices) { index in
             Self.result(
                 diagnostics[index], ruleIndex: indexes[diagnostics[index].code.id] ?? 0, fingerprint: fingerprints[index], uris: uris)
@@ -210,15 +233,14 @@ public struct SARIFReporter: DiagnosticReporter {
         }.joined(separator: "/")
     }
 
-    /// Stable across unrelated edits: the rule, the file and the text of the line, not its
+    /// The text of line `number` of `file` that ``render(_:)`` hashes with the rule and the
+    /// file: a fingerprint stable across unrelated edits, which does not depend on the line's
     /// number. Each secret on the line is hashed as one `*`, so the hash says nothing about
     /// the secret, not even its length, and a dictionary cannot recover it.
-    static func lineHash(_ diagnostic: Diagnostic, in report: DiagnosticReport, lines: QuotedLines) -> String {
-        let file = report.sources[diagnostic.range.file]
-        let number = diagnostic.range.start.line
-        let scalars = Array((lines.text(line: number, of: diagnostic.range.file) ?? "").unicodeScalars)
+    static func hashedText(line number: UInt32, of file: FileID, lines: QuotedLines) -> String {
+        let scalars = Array((lines.text(line: number, of: file) ?? "").unicodeScalars)
         var hidden = [Bool](repeating: false, count: scalars.count)
-        let secrets = lines.secretColumns(line: number, of: diagnostic.range.file, text: scalars)
+        let secrets = lines.secretColumns(line: number, of: file, text: scalars)
         for columns in secrets { hidden.replaceSubrange(columns, with: repeatElement(true, count: columns.count)) }
         var line: [Unicode.Scalar] = []
         line.reserveCapacity(scalars.count)
@@ -230,8 +252,7 @@ public struct SARIFReporter: DiagnosticReporter {
         func isWhitespace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
         let start = line.firstIndex { !isWhitespace($0) } ?? line.endIndex
         let end = line.lastIndex { !isWhitespace($0) }.map { $0 + 1 } ?? start
-        let text = String(scalars: line[start..<end])
-        return String(SHA256.hex(Array("\(diagnostic.code.id)\u{0}\(file.path)\u{0}\(text)".utf8)).prefix(16))
+        return String(scalars: line[start..<end])
     }
 
     static func securitySeverity(_ severity: Severity) -> String {

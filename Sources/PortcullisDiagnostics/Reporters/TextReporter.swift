@@ -15,12 +15,20 @@ public struct TextReporter: DiagnosticReporter {
     public func render(_ report: DiagnosticReport) -> String {
         var out = ""
         let lines = QuotedLines(report)
+        // Findings come in report order, so those on one line follow each other: the line
+        // is made ready to show once for them all, not once a finding (a long line holding
+        // many findings cost the length of the line for each).
+        var shown: (file: FileID, line: UInt32, scalars: [Unicode.Scalar]?)?
         for diagnostic in report.active {
+            let range = diagnostic.range
+            if shown?.file != range.file || shown?.line != range.start.line {
+                shown = (range.file, range.start.line, Self.shownLine(range.start.line, of: range.file, lines: lines))
+            }
             let path = report.sources.path(of: diagnostic.range.file)
             out += paint(location(path, diagnostic.range.start), .bold)
             out += " " + paint("\(diagnostic.severity.rawValue):", color(for: diagnostic.severity))
             out += " " + paint(diagnostic.message, .bold) + " [\(diagnostic.code.id)]\n"
-            quote(diagnostic.range, lines: lines, into: &out)
+            if let scalars = shown?.scalars { quote(range, shownLine: scalars, into: &out) }
             for note in diagnostic.notes {
                 let notePath = report.sources.path(of: note.range.file)
                 out += paint(location(notePath, note.range.start), .bold)
@@ -54,18 +62,7 @@ public struct TextReporter: DiagnosticReporter {
     /// Appends the quoted line with `^~~~` under the range; a range that runs past its first
     /// line is underlined to the end of that line. Long lines are cut to a window that
     /// keeps the caret in view.
-    private func quote(_ range: SourceRange, lines: QuotedLines, into out: inout String) {
-        guard let text = lines.text(line: range.start.line, of: range.file) else { return }
-        let source = Array(text.unicodeScalars)
-        var scalars = source.map(Self.displayable)
-        // The older workflow command's '##[' runs wherever a line holds it; its '[' is
-        // shown as U+FFFD, like a control character, so the columns stay aligned.
-        for index in scalars.indices.dropFirst(2) where scalars[index] == "[" && scalars[index - 1] == "#" && scalars[index - 2] == "#" {
-            scalars[index] = "\u{FFFD}"
-        }
-        for columns in lines.secretColumns(line: range.start.line, of: range.file, text: source) {
-            for index in columns { scalars[index] = "*" }
-        }
+    private func quote(_ range: SourceRange, shownLine scalars: [Unicode.Scalar], into out: inout String) {
         let startColumn = Int(range.start.column)
         let lineEnd = scalars.count + 1
         let endColumn = range.end.line == range.start.line ? min(Int(range.end.column), lineEnd) : lineEnd
@@ -93,6 +90,22 @@ public struct TextReporter: DiagnosticReporter {
         out += String(repeating: " ", count: caretOffset)
         out += paint("^" + String(repeating: "~", count: width - 1), .green)
         out += "\n"
+    }
+
+    /// Line `number` of `file` as a snippet shows it: displayable, with its secrets masked.
+    private static func shownLine(_ number: UInt32, of file: FileID, lines: QuotedLines) -> [Unicode.Scalar]? {
+        guard let text = lines.text(line: number, of: file) else { return nil }
+        let source = Array(text.unicodeScalars)
+        var scalars = source.map(Self.displayable)
+        // The older workflow command's '##[' runs wherever a line holds it; its '[' is
+        // shown as U+FFFD, like a control character, so the columns stay aligned.
+        for index in scalars.indices.dropFirst(2) where scalars[index] == "[" && scalars[index - 1] == "#" && scalars[index - 2] == "#" {
+            scalars[index] = "\u{FFFD}"
+        }
+        for columns in lines.secretColumns(line: number, of: file, text: source) {
+            for index in columns { scalars[index] = "*" }
+        }
+        return scalars
     }
 
     /// Quoted source must not drive the terminal: control characters and bidirectional
