@@ -22,6 +22,22 @@ final class ReportFormatTests: XCTestCase {
         return try XCTUnwrap(runs.first?["results"] as? [[String: Any]])
     }
 
+    /// A finding made more than once, which any rule judging a value an alias repeats
+    /// could do, is in the report once; findings that differ in a note are both kept.
+    func testAReportHoldsEachFindingOnce() {
+        let file = FileID(0)
+        let sources = SourceFiles([SourceFile(path: "defs.yaml", bytes: Array("a: 1\nb: 2\n".utf8))])
+        let range = SourceRange.point(file, line: 1, column: 1)
+        let finding = Diagnostic(RouteWithoutScopes.code, "route 'a' requires no scope", at: range)
+        var noted = finding
+        noted.notes = [Diagnostic.Note("a note", at: range)]
+        let other = Diagnostic(RouteWithoutScopes.code, "route 'b' requires no scope", at: SourceRange.point(file, line: 2, column: 1))
+        let report = DiagnosticReport(diagnostics: [finding, other, noted, finding, other, finding], sources: sources)
+        XCTAssertEqual(report.diagnostics.map(\.message), ["route 'a' requires no scope", "route 'a' requires no scope", "route 'b' requires no scope"])
+        XCTAssertEqual(report.diagnostics.map(\.notes.count).sorted(), [0, 0, 1])
+        XCTAssertEqual(report.summary.errors, 3)
+    }
+
     func testSARIFValidatesForCleanMistakesAndSuppressedFindings() throws {
         guard FileManager.default.fileExists(atPath: Self.sarifSchema.path) else {
             throw XCTSkip("\(Self.sarifSchema.path) is not available; the SARIF schema check runs where ../shared is")

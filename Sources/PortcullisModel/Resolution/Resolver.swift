@@ -424,10 +424,15 @@ public struct Resolver: Sendable {
         of api: API, _ declared: DeclaredNames, required: inout [String], into diagnostics: inout DiagnosticCollector
     ) {
         if let auth = api.auth { checkProvider(auth, declared, into: &diagnostics) }
-        // Only declared scopes are remembered: each use of an unknown one is reported.
+        // Only declared scopes are remembered: each use of an unknown one is reported, once
+        // where it is written. Routes that reach one list through an alias share its ranges,
+        // and reporting it for each made a few kilobytes tens of thousands of findings.
         var known = RecentNames()
+        var reported = Set<SourceRange>()
         for index in api.routes.indices {
-            if let auth = api.routes[index].auth { checkProvider(auth, declared, into: &diagnostics) }
+            if let auth = api.routes[index].auth, !declared.knows(auth.value), reported.insert(auth.range).inserted {
+                checkProvider(auth, declared, into: &diagnostics)
+            }
             for requirement in api.routes[index].permissions {
                 for scope in requirement.scopes where !known.contains(scope.value) {
                     if declared.scopes.contains(scope.value) {
@@ -435,6 +440,7 @@ public struct Resolver: Sendable {
                         required.append(scope.value)
                         continue
                     }
+                    guard reported.insert(scope.range).inserted else { continue }
                     unknown(
                         "scope", scope, among: declared.scopes, hint: "declare it under the gateway's 'scopes'",
                         into: &diagnostics)
@@ -446,7 +452,7 @@ public struct Resolver: Sendable {
     private static func checkProvider(
         _ auth: Located<AuthSetting>, _ declared: DeclaredNames, into diagnostics: inout DiagnosticCollector
     ) {
-        guard case .provider(let name) = auth.value, !declared.providers.contains(name) else { return }
+        guard case .provider(let name) = auth.value, !declared.knows(auth.value) else { return }
         unknown(
             "identity provider", Located(name, at: auth.range), among: declared.providers,
             hint: "use a provider declared under the gateway's 'identityProviders', or 'none'",
@@ -494,5 +500,13 @@ public struct Resolver: Sendable {
         diagnostics.report(
             .duplicateDefinition, message, at: name.range,
             notes: [ResourceNames.note(note, earlier: earlier, later: name.value)])
+    }
+}
+
+extension DeclaredNames {
+    /// Whether `auth` is `none` or names a declared provider.
+    func knows(_ auth: AuthSetting) -> Bool {
+        guard case .provider(let name) = auth else { return true }
+        return providers.contains(name)
     }
 }
