@@ -8,7 +8,7 @@ public struct Diagnostic: Sendable, Hashable {
         public var range: SourceRange
 
         public init(_ message: String, at range: SourceRange) {
-            self.message = DisplayText.shown(message)
+            self.message = DisplayText.message(message)
             self.range = range
         }
     }
@@ -22,7 +22,7 @@ public struct Diagnostic: Sendable, Hashable {
         public var range: SourceRange
 
         public init(reason: String?, range: SourceRange) {
-            self.reason = reason.map(DisplayText.shown)
+            self.reason = reason.map(DisplayText.message)
             self.range = range
         }
     }
@@ -47,7 +47,7 @@ public struct Diagnostic: Sendable, Hashable {
     ) {
         self.code = code
         self.severity = severity ?? code.defaultSeverity
-        self.message = DisplayText.shown(message)
+        self.message = DisplayText.message(message)
         self.range = range
         self.notes = notes
     }

@@ -23,6 +23,30 @@ public enum DisplayText {
         return escaped(text.utf8)
     }
 
+    /// A message as a report shows it: ``shown(_:)``, with every quoted part that holds a
+    /// credential replaced by words saying so. Messages quote what the input names, and
+    /// each rule that quotes a value is written to leave a secret out; this is the last
+    /// guard, for the value no one thought could hold one (an operationId, a fragment id).
+    public static func message(_ text: String) -> String {
+        shown(CredentialScanner.looksLikeCredential(text) ? withoutCredentials(text) : text)
+    }
+
+    /// `text` with its quoted parts that hold a credential replaced; all of them, when the
+    /// credential is not inside one part (a quote within a value misleads the split); and
+    /// the whole text, when it is not in a quoted part at all (a value shown bare).
+    private static func withoutCredentials(_ text: String) -> String {
+        let hidden = "(a value that holds a credential)"
+        let parts = text.split(separator: "'", omittingEmptySubsequences: false)
+        // Parts at odd positions stand between quotes.
+        let masked = { (all: Bool) in
+            parts.enumerated().map { index, part in
+                index % 2 == 1 && (all || CredentialScanner.looksLikeCredential(String(part))) ? "\u{1}" : String(part)
+            }.joined(separator: "'").replacingOccurrences(of: "'\u{1}'", with: hidden).replacingOccurrences(of: "\u{1}", with: hidden)
+        }
+        for text in [masked(false), masked(true)] where !CredentialScanner.looksLikeCredential(text) { return text }
+        return hidden
+    }
+
     /// Whether `bytes` hold `##[`: GitHub's runner still reads its older workflow commands,
     /// `##[error]...`, anywhere in a line of a job's output, so shown text writes the `#`
     /// before the `[` as `\x23`.

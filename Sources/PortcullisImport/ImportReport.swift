@@ -24,6 +24,6 @@ public struct ImportNote: Sendable, Encodable, Equatable {
     public init(_ kind: Kind, _ path: String, _ message: String) {
         self.kind = kind
         self.path = DisplayText.shown(path)
-        self.message = DisplayText.shown(message)
+        self.message = DisplayText.message(message)
     }
 }

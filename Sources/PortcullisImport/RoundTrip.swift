@@ -22,7 +22,7 @@ public struct RoundTrip: Sendable {
 
         init(path: String, message: String) {
             self.path = DisplayText.shown(path)
-            self.message = DisplayText.shown(message)
+            self.message = DisplayText.message(message)
         }
     }
 

@@ -55,6 +55,46 @@ final class SecretLeakTests: XCTestCase {
         }
     }
 
+    /// Values no rule thought could hold a credential were quoted in every format: an
+    /// operationId or a path of an API's own OpenAPI document, a raw `include-fragment`'s
+    /// id, an element's name, a product's API, an environment's key (found by a hostile
+    /// audit). Every message is now shown without a quoted part that holds a credential.
+    func testValuesNoRuleExpectedACredentialInAreNotQuoted() throws {
+        let token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+        let folder = try project("anywhere", gateway: RuleExample.baseGateway)
+        try """
+            openapi: 3.0.1
+            info: {title: Orders, version: "1"}
+            paths:
+              /orders:
+                get: {operationId: list-orders, responses: {"200": {description: ok}}}
+                post: {operationId: "Password=Hunter2Hunter2", responses: {"200": {description: ok}}}
+              /hook?code=FuncKeySecretValue123==:
+                get: {operationId: hook, responses: {"200": {description: ok}}}
+
+            """.write(to: folder.appendingPathComponent("orders-openapi.yaml"), atomically: true, encoding: .utf8)
+        let api = RuleExample.api(
+            fields: "openapi: orders-openapi.yaml\npolicy: '<policies><inbound><base /><include-fragment fragment-id=\"\(token)\" /><\(token) /></inbound></policies>'\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: create-order, method: POST, path: /orders, scopes: [orders.write]}\n")
+        try api.text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [orders, \(token)]\n".write(
+            to: folder.appendingPathComponent("shop.yaml"), atomically: true, encoding: .utf8)
+        for format in Self.formats {
+            let result = try ToolProcess.run(["lint", "--format", format, "."], in: folder)
+            XCTAssertEqual(result.status, 1, "\(format): \(result.stdout)\(result.stderr)")
+            for secret in ["Hunter2Hunter2", "FuncKeySecretValue123", token] {
+                XCTAssertFalse((result.stdout + result.stderr).contains(secret), "--format \(format) repeats '\(secret)':\n\(result.stdout)")
+            }
+            if format == "text" {
+                XCTAssertTrue(result.stdout.contains("whose operationId is (a value that holds a credential) [RF008]"), result.stdout)
+            }
+        }
+        // Nor does an import make a route's name out of such an operationId.
+        let imported = try ToolProcess.run(["import", "openapi", "orders-openapi.yaml", "--out", "imported"], in: folder)
+        let written = try String(contentsOf: folder.appendingPathComponent("imported/apis/orders.yaml"), encoding: .utf8)
+        XCTAssertFalse((imported.stdout + imported.stderr + written).lowercased().contains("hunter2"), imported.stdout + written)
+    }
+
     /// Fingerprints of a line holding a secret depend on neither the secret nor its length,
     /// so they cannot be reversed by trying candidate secrets.
     func testSARIFFingerprintsDoNotDependOnTheSecret() throws {

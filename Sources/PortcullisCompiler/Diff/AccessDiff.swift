@@ -47,7 +47,7 @@ public struct AccessChange: Sendable, Equatable {
     init(category: Category, subject: Subject, message: String, place: Place) {
         self.category = category
         self.subject = subject
-        self.message = DisplayText.shown(message)
+        self.message = DisplayText.message(message)
         self.place = place
     }
 

@@ -2,6 +2,7 @@ import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisModel
+import PortcullisSupport
 import PortcullisSyntax
 
 /// `import openapi`: one OpenAPI document becomes a gateway, an API with one route per
@@ -129,7 +130,9 @@ private struct Importer {
     /// A route id for an operation whose operationId cannot be one, made from the
     /// operationId, else from its method and path; reported with how to make them agree.
     private mutating func madeID(for operation: Operation, method: HTTPMethod, path: PathTemplate, names: inout NameMaker) -> String {
-        let made = operation.operationId.flatMap { NameMaker.name(from: $0.value) }
+        // Not from an operationId that holds a credential: the name would carry it into the
+        // definitions and every later report.
+        let made = operation.operationId.flatMap { CredentialScanner.looksLikeCredential($0.value) ? nil : NameMaker.name(from: $0.value) }
             ?? NameMaker.name(from: "\(method.rawValue) \(path.text)") ?? "operation"
         let id = names.unique(made)
         if let written = operation.operationId {

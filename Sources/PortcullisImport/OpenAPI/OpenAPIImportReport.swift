@@ -39,8 +39,8 @@ public struct OpenAPIImportReport: Encodable, Sendable {
 
         init(method: String, path: String, operationId: String?, route: String, routePath: String, line: UInt32) {
             self.method = method
-            self.path = DisplayText.shown(path)
-            self.operationId = operationId.map(DisplayText.shown)
+            self.path = DisplayText.message(path)
+            self.operationId = operationId.map(DisplayText.message)
             self.route = route
             self.routePath = routePath
             self.line = line
@@ -69,8 +69,8 @@ public struct OpenAPIImportReport: Encodable, Sendable {
 
         init(kind: Kind, message: String, fix: String?, line: UInt32?, column: UInt32?) {
             self.kind = kind
-            self.message = DisplayText.shown(message)
-            self.fix = fix.map(DisplayText.shown)
+            self.message = DisplayText.message(message)
+            self.fix = fix.map(DisplayText.message)
             self.line = line
             self.column = column
         }
