@@ -100,6 +100,15 @@ public struct SecretLiterals: Sendable {
             for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
                 found.append(document.range(span))
             }
+            // A key written in a 'validate-jwt' is symmetric: whoever reads it can sign tokens
+            // the check accepts, or read the ones it decrypts. Public keys are attributes.
+            if element.name == "issuer-signing-keys" || element.name == "decryption-keys" {
+                for case .element(let key) in element.children where key.name == "key" {
+                    for case .text(.text(let text), let span) in key.children where CredentialScanner.isWrittenOut(text) {
+                        found.append(document.range(span))
+                    }
+                }
+            }
             // APIM keeps comments, so one deploys whatever it holds.
             for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) {
                 found.append(document.range(span))

@@ -38,6 +38,13 @@ public enum CredentialScanner {
         return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
     }
 
+    /// Whether `value`, in a place that holds nothing but a secret (a `validate-jwt`
+    /// signing or decryption key), is written out: not empty, a `{{reference}}` or a
+    /// `<placeholder>`.
+    public static func isWrittenOut(_ value: String) -> Bool {
+        value.withUTF8Bytes { isWrittenOut($0, $0.indices) }
+    }
+
     private static let authorizationKey = Array("authorization".utf8)
 
     /// The part of an `Authorization` value after its scheme (`Bearer `, `Basic `), or all

@@ -95,6 +95,27 @@ final class SecretLeakTests: XCTestCase {
         XCTAssertFalse((imported.stdout + imported.stderr + written).lowercased().contains("hunter2"), imported.stdout + written)
     }
 
+    /// A symmetric key written in a raw `validate-jwt` was no secret to the checker: the build
+    /// published it, and any report quoting its line showed it (found by a hostile audit).
+    /// Whoever reads it can sign tokens the check accepts. It is SE001, masked, and a key
+    /// given by reference or by certificate is not.
+    func testAKeyWrittenInAValidateJWTIsASecret() throws {
+        let key = "c3VwZXItc2VjcmV0LWhtYWMta2V5LWZvci1wYXJ0bmVyLXRva2Vucw=="
+        let folder = try project("signing-key", gateway: RuleExample.baseGateway)
+        let check = #"<validate-jwt header-name="X-Partner-Token"><issuer-signing-keys><key>\#(key)</key><key>{{partner-secret}}</key><key certificate-id="partner" /></issuer-signing-keys><required-claims><claim name="aud"><value>partner</value></claim></required-claims></validate-jwt>"#
+        let api = RuleExample.api(
+            fields: "policy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try api.text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count, 2, lint.stdout)
+        XCTAssertFalse(lint.stdout.contains(key), lint.stdout)
+        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
+        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
     /// Fingerprints of a line holding a secret depend on neither the secret nor its length,
     /// so they cannot be reversed by trying candidate secrets.
     func testSARIFFingerprintsDoNotDependOnTheSecret() throws {
