@@ -100,6 +100,26 @@ final class EstateNameTests: XCTestCase {
         return project
     }
 
+    /// APIM takes a named value name of 256 bytes, but the bundle names a folder after it
+    /// and a file name holds 255: such a name linted clean and then failed the build with
+    /// an unlocated error (found by a hostile audit). It is a located YS004; 255 builds.
+    func testANamedValueNameLongerThanAFileNameCanBeIsALocatedError() throws {
+        for (length, status) in [(255, Int32(0)), (256, Int32(1))] {
+            let name = String(repeating: "a", count: length)
+            let project = directory.appendingPathComponent("names-\(length)")
+            try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+            try "apiVersion: portcullis/v1\nkind: Gateway\nname: estate\nnamedValues:\n  \(name): x\n".write(
+                to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+            let build = try ToolProcess.run(["build", ".", "--out", "out", "--quiet"], in: project)
+            XCTAssertEqual(build.status, status, build.stdout + build.stderr)
+            if status == 0 {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: project.appendingPathComponent("out/apim/named values/\(name)").path))
+            } else {
+                XCTAssertTrue(build.stdout.contains("gateway.yaml:5:3: error: invalid named value name for 'namedValues' [YS004]"), build.stdout)
+            }
+        }
+    }
+
     func testEstateNamesBecomeTheBundlesFoldersAndIds() throws {
         let project = try writeProject()
         let out = directory.appendingPathComponent("bundle")

@@ -39,7 +39,7 @@ enum NameForm: Sendable {
         case .operation:
             "a route id is 1 to \(Grammar.maxOperationNameLength) letters and digits joined by single hyphens: APIM imports it as an operationId, turning each run of other characters into one hyphen, so the route's policy would find no operation"
         case .namedValue:
-            "named value and secret names are 1 to 256 letters, digits, '.', '-' and '_', starting with a letter or digit"
+            "named value and secret names are 1 to 255 letters, digits, '.', '-' and '_', starting with a letter or digit (APIM takes 256, but the bundle names a folder after each, and a file name holds 255 bytes)"
         }
     }
 }

@@ -29,10 +29,11 @@ package enum Grammar {
             && !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 
-    /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$`: APIM's named value names.
+    /// `^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$`: APIM's named value names, one shorter than APIM
+    /// allows, since the bundle names a folder after each and a file name holds 255 bytes.
     package static func isNamedValueName(_ text: String) -> Bool {
         text.withUTF8Bytes { bytes in
-            guard let first = bytes.first, isAlnum(first), bytes.count <= 256 else { return false }
+            guard let first = bytes.first, isAlnum(first), bytes.count <= 255 else { return false }
             return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
         }
     }
