@@ -109,6 +109,9 @@ final class ResourceNameTests: XCTestCase {
             groups:
               Partners: {displayName: Partners}
               partners: {displayName: Partners again}
+            tags:
+              web: {displayName: Web}
+              Web: {displayName: Web again}
 
             """
             + api(
@@ -166,6 +169,8 @@ final class ResourceNameTests: XCTestCase {
                 "a second policy fragment named 'headers'",
                 "version set 'orders_set' is declared twice",
                 "group 'partners' is declared twice",
+                // The build wrote one and dropped the other without a word (a hostile audit).
+                "tag 'Web' is declared twice",
                 "tag 'Shop' is also spelt 'SHOP'",
             ])
         let api = duplicates.first { $0.message == "API 'orders' is defined twice" }

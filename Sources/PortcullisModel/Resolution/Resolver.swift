@@ -366,10 +366,11 @@ public struct Resolver: Sendable {
         }
     }
 
-    /// Version sets and groups are keys of the gateway document, which YAML keeps apart
+    /// Version sets, groups and tags are keys of the gateway document, which YAML keeps apart
     /// only when spelt alike (YS002); APIM also takes keys differing in case for one.
     private mutating func checkGatewayResources(_ gateway: Gateway) {
-        for (what, names) in [("version set", gateway.versionSets.map(\.name)), ("group", gateway.groups.map(\.name))] {
+        let kinds = [("version set", gateway.versionSets.map(\.name)), ("group", gateway.groups.map(\.name)), ("tag", gateway.tags.map(\.name))]
+        for (what, names) in kinds {
             var declared = ResourceNames()
             for name in names {
                 if let first = declared.earlier(name) { duplicate("\(what) '\(name.value)' is declared twice", of: name, earlier: first) }
