@@ -197,6 +197,21 @@ final class ImportHostileTreeTests: XCTestCase {
         }
     }
 
+    /// Two folders whose names differ only in case (`orders` and `Orders`) were both
+    /// imported, with "nothing differs" and exit 0: APIM takes them for one resource, and on
+    /// a file system that ignores case one file overwrites the other (found by a hostile
+    /// audit). The second is an error naming both; the first is kept.
+    func testFoldersDifferingOnlyInCaseAreAnError() throws {
+        try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/Orders"))
+        let result = try runImport(["--format", "json"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(
+            notes(result).contains("error: apis/orders: 'orders' differs from 'Orders' only in case, which APIM takes for one name; keep one of the two folders"),
+            notes(result).joined(separator: "\n"))
+        let files = try written()
+        XCTAssertFalse(files.contains("apis/orders.yaml"), files.joined(separator: "\n"))
+    }
+
     func testMalformedInformationFileIsAnErrorNamingIt() throws {
         try write(#"{"properties": {"path": "orders""#, to: "apis/orders/apiInformation.json")
         let result = try runImport()

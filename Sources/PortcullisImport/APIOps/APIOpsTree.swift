@@ -148,6 +148,7 @@ private struct TreeReader {
     /// The resources under `kind`: one per folder with a name APIM and a file system accept.
     private mutating func resources(_ kind: String) -> [APIOpsTree.Resource] {
         var found: [APIOpsTree.Resource] = []
+        var spellings: [String: String] = [:]
         for entry in entries(of: kind) {
             guard entry.kind == .directory, let name = entry.name else {
                 skip(entry, in: kind)
@@ -164,6 +165,7 @@ private struct TreeReader {
                 tree.skipped.append(ImportNote(.notImported, kind + "/" + shown, "'\(shown)' is not a name Portcullis can keep for this resource"))
                 continue
             }
+            guard !differsOnlyInCase(name, fromOneOf: &spellings, in: kind) else { continue }
             var resource = APIOpsTree.Resource(name: name, folder: folder)
             for child in entries(of: folder) {
                 let childName = child.name ?? ""
@@ -205,11 +207,13 @@ private struct TreeReader {
             api.specification = file(resource.folder + "/" + specification)
         }
         let operations = resource.folder + "/operations"
+        var spellings: [String: String] = [:]
         for entry in entries(of: operations) {
             guard entry.kind == .directory, let name = entry.name, Self.isResourceName(name, kind: "operations") else {
                 skip(entry, in: operations)
                 continue
             }
+            guard !differsOnlyInCase(name, fromOneOf: &spellings, in: operations) else { continue }
             let folder = operations + "/" + name
             for child in entries(of: folder) {
                 if child.kind == .file, child.name == "policy.xml" {
@@ -221,6 +225,23 @@ private struct TreeReader {
         }
         api.operationPolicies.sort { $0.name < $1.name }
         return api
+    }
+
+    /// Whether `name` differs only in case from a folder met before under `folder`, in
+    /// `spellings` by its case-folded name: APIM takes both for one resource, a file
+    /// system that ignores case writes one over the other, and the import noted nothing.
+    /// The first is kept; this one is an error.
+    private mutating func differsOnlyInCase(_ name: String, fromOneOf spellings: inout [String: String], in folder: String) -> Bool {
+        let folded = Grammar.caseFolded(name)
+        guard let first = spellings[folded] else {
+            spellings[folded] = name
+            return false
+        }
+        tree.skipped.append(
+            ImportNote(
+                .error, folder + "/" + name,
+                "'\(name)' differs from '\(first)' only in case, which APIM takes for one name; keep one of the two folders"))
+        return true
     }
 
     /// The names of the folders under `folder` (a product's APIs, a tag's products).
