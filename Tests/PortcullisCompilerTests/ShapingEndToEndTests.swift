@@ -78,7 +78,7 @@ final class ShapingEndToEndTests: XCTestCase {
         }
         let health = try read("apim/apis/orders/operations/health/policy.xml")
         XCTAssertFalse(health.contains("ip-filter"), health)
-        XCTAssertTrue(health.contains("<return-response>\n            <set-status code=\"200\" />"), health)
+        XCTAssertTrue(health.contains("<return-response>\n            <set-status code=\"200\" reason=\"OK\" />"), health)
         XCTAssertTrue(health.contains("<set-body>{\"status\":\"ok\"}</set-body>"), health)
         XCTAssertFalse(health.contains("Strict-Transport-Security"), "the gateway's own answer skips outbound: \(health)")
         let preview = try read("apim/apis/orders/operations/preview/policy.xml")

@@ -130,7 +130,7 @@ final class ShapingPolicyTests: XCTestCase {
             PolicyFamilySnippetTests.render { ShapingPolicies.answer(respond, into: &$0) },
             """
             <return-response>
-                <set-status code="503" />
+                <set-status code="503" reason="Service Unavailable" />
                 <set-header name="Retry-After" exists-action="override">
                     <value>120</value>
                 </set-header>

@@ -41,7 +41,8 @@ enum ShapingPolicies {
         switch answer {
         case .fixed(let response):
             writer.element("return-response") { writer in
-                writer.element("set-status", [("code", .number(response.status.value))])
+                let status = response.status.value
+                writer.element("set-status", [("code", .number(status)), ("reason", .literal(reasonPhrase(status)))])
                 for header in response.headers { change("set-header", header, into: &writer) }
                 if let body = response.body { writer.element("set-body", text: .literal(body.value)) }
             }
@@ -51,6 +52,35 @@ enum ShapingPolicies {
             writer.element("mock-response", attributes)
         }
     }
+
+    /// The reason phrase HTTP gives `status` (RFC 9110), or its class's name: Microsoft's
+    /// reference makes `set-status`'s `reason` required, though estates leave it out.
+    static func reasonPhrase(_ status: Int) -> String {
+        if let phrase = reasonPhrases[status] { return phrase }
+        switch status / 100 {
+        case 1: return "Informational"
+        case 2: return "Success"
+        case 3: return "Redirection"
+        case 4: return "Client Error"
+        default: return "Server Error"
+        }
+    }
+
+    private static let reasonPhrases: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols",
+        200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information", 204: "No Content",
+        205: "Reset Content", 206: "Partial Content",
+        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+        307: "Temporary Redirect", 308: "Permanent Redirect",
+        400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+        405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
+        411: "Length Required", 412: "Precondition Failed", 413: "Content Too Large", 414: "URI Too Long",
+        415: "Unsupported Media Type", 416: "Range Not Satisfiable", 417: "Expectation Failed", 421: "Misdirected Request",
+        422: "Unprocessable Content", 426: "Upgrade Required", 428: "Precondition Required", 429: "Too Many Requests",
+        431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
+        500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+        504: "Gateway Timeout", 505: "HTTP Version Not Supported", 511: "Network Authentication Required",
+    ]
 
     /// `set-header` or `set-query-parameter` with its `exists-action`.
     private static func change(_ element: String, _ change: MessageChange, into writer: inout PolicyWriter) {
