@@ -137,6 +137,26 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
     }
 
+    /// A 'Cache-Control: public' set on the answers of routes that require a token linted
+    /// clean: a CDN in front of the gateway may then keep one caller's answer and serve it
+    /// to the next (RFC 9111, 3.5), undoing the per-user cache's "no downstream caching"
+    /// (found by an audit against Microsoft's reference). It is CA009, once per declaration;
+    /// 'private' and a public route's answer are fine.
+    func testAnAuthenticatedAnswerOpenedToSharedCachesIsReported() throws {
+        let api = Self.api.replacingOccurrences(
+            of: "Strict-Transport-Security: max-age=31536000", with: "Cache-Control: \"public, max-age=3600\"")
+        try write(api, to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertEqual(
+            lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[CA009]") },
+            ["orders.yaml:9:34: error: response header 'Cache-Control' of API 'orders' lets shared caches keep the answer to a request with a token and serve it to other callers [CA009]"],
+            lint.stdout)
+        try write(api.replacingOccurrences(of: "public, max-age=3600", with: "private, max-age=3600"), to: "orders.yaml")
+        let fine = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertFalse(fine.stdout.contains("[CA009]"), fine.stdout)
+    }
+
     func testARewriteNamingAParameterTheRouteLacksIsALocatedError() throws {
         try write(Self.api.replacingOccurrences(of: "/v2/orders/{orderId}", with: "/v2/orders/{id}"), to: "orders.yaml")
         let lint = try ToolProcess.run(["lint", "."], in: directory)

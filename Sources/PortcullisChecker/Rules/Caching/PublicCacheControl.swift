@@ -1,0 +1,76 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// CA009: a caller's answer opened to shared caches downstream.
+public enum PublicCacheControl: Rule {
+    public static let code = DiagnosticCode(
+        "CA009", "public-cache-control", .error,
+        summary: "a 'Cache-Control' response header with 'public', 's-maxage' or 'must-revalidate' on a route that requires a token, which lets shared caches keep one caller's answer for others")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            A shared cache (a CDN, a proxy) does not store the answer to a request that carried \
+            an 'Authorization' header, unless the answer says 'public', 's-maxage' or \
+            'must-revalidate' (RFC 9111, section 3.5). Set on a route that requires a token, such \
+            a header lets the cache keep one caller's answer and serve it to the next caller of \
+            the URL, token or not. The gateway's own per-user cache forbids downstream caching \
+            for the same reason.
+            """,
+        fix: "Send 'Cache-Control: private' (with 'max-age' if browsers may keep it), or 'no-store'.",
+        triggering: [
+            RuleExample.api(
+                fields: "response: {headers: {set: {Cache-Control: ↓\"public, max-age=3600\"}}}\n",
+                routes: """
+                  - {id: get-account, method: GET, path: /account, scopes: [orders.read]}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample.api(
+                fields: "response: {headers: {set: {Cache-Control: \"private, max-age=60\"}}}\n",
+                routes: """
+                  - {id: get-account, method: GET, path: /account, scopes: [orders.read]}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        // Each declaration once, however many routes it applies to.
+        var reported = Set<SourceRange>()
+        for (route, plan) in context.plannedRoutes where route.isAuthenticated && !plan.responseHeaders.isEmpty {
+            for value in effectiveCacheControl(plan.responseHeaders) where opensSharedCaches(value.value) && reported.insert(value.range).inserted {
+                let api = context.api(of: route)
+                let owner =
+                    api.response?.headers.contains { $0.value?.range == value.range } == true
+                    ? "API '\(api.name.value)'" : "route '\(route.written.id.value)'"
+                findings.report(
+                    code,
+                    "response header 'Cache-Control' of \(owner) lets shared caches keep the answer to a request with a token and serve it to other callers",
+                    at: value.range,
+                    notes: [Diagnostic.Note("send 'private' or 'no-store' instead: the route requires a token", at: value.range)])
+            }
+        }
+    }
+
+    /// The `Cache-Control` values a response leaves with, in order: a `set` or a `remove`
+    /// replaces those before it, an `append` adds one, a `setIfMissing` adds one to none.
+    private static func effectiveCacheControl(_ changes: [MessageChange]) -> [Located<String>] {
+        var values: [Located<String>] = []
+        for change in changes where change.name.value.lowercased() == "cache-control" {
+            switch change.action {
+            case .set: values = change.value.map { [$0] } ?? []
+            case .remove: values = []
+            case .append: values += change.value.map { [$0] } ?? []
+            case .setIfMissing: if values.isEmpty { values = change.value.map { [$0] } ?? [] }
+            }
+        }
+        return values
+    }
+
+    /// Whether `value` lets a shared cache store an answer to a request with `Authorization`,
+    /// and no directive beside it takes that back.
+    static func opensSharedCaches(_ value: String) -> Bool {
+        let directives = value.lowercased().split(separator: ",").map { $0.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+        guard !directives.contains(where: { ["private", "no-store", "no-cache"].contains($0) }) else { return false }
+        return directives.contains { ["public", "s-maxage", "must-revalidate"].contains($0) }
+    }
+}
