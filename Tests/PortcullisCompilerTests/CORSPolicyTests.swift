@@ -189,4 +189,22 @@ final class CORSPolicyTests: XCTestCase {
             result.stdout)
         XCTAssertTrue(result.stdout.contains("gateway.yaml:\(Self.corsLine):1: note: the gateway's 'cors' is declared here"), result.stdout)
     }
+
+    /// An 'Access-Control-*' response header beside the gateway's 'cors' linted clean,
+    /// though it tells browsers something else than the allow-list a reviewer reads: here
+    /// another origin, with credentials (found by an audit against Microsoft's reference).
+    func testACORSHeaderInAResponseIsWarnedWhenTheGatewayHasCORS() throws {
+        let routes = Self.listRoute + """
+
+                response: {headers: {set: {Access-Control-Allow-Origin: "https://evil.example", Access-Control-Allow-Credentials: "true"}}}
+            """
+        try write(cors: "allowedOrigins: [https://shop.example.com]\nallowedHeaders: [Authorization]", routes: routes)
+        let result = try lint()
+        XCTAssertEqual(result.status, 0, result.stdout)
+        for (column, header) in [(61, "Access-Control-Allow-Origin"), (119, "Access-Control-Allow-Credentials")] {
+            XCTAssertTrue(
+                result.stdout.contains("orders.yaml:11:\(column): warning: response header '\(header)' overrides what the gateway's 'cors' tells browsers [CO002]"),
+                result.stdout)
+        }
+    }
 }

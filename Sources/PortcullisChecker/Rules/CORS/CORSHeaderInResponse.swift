@@ -1,0 +1,61 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// CO002: a response header that second-guesses the gateway's CORS policy.
+public enum CORSHeaderInResponse: Rule {
+    public static let code = DiagnosticCode(
+        "CO002", "cors-header-in-response", .warning,
+        summary: "an 'Access-Control-*' response header while the gateway declares 'cors', which decides those headers from its allow-list")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            With 'cors' declared, APIM's cors policy answers preflight requests and sets the \
+            'Access-Control-*' headers of each answer from the allowed origins, methods and \
+            headers. A response header of the same name, set later in outbound, says something \
+            else to browsers than the allow-list a reviewer reads: another origin, credentials, \
+            more headers.
+            """,
+        fix: "Remove the header and declare what browsers may do under the gateway's 'cors'.",
+        triggering: [
+            RuleExample.gateway(
+                """
+                scopes:
+                  orders.read: {access: read}
+                cors:
+                  allowedOrigins: [https://shop.example.com]
+                  allowedHeaders: [Authorization]
+                """,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    response: {headers: {set: {Access-Control-Allow-Origin: ↓"https://other.example.com"}}}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    response: {headers: {set: {Access-Control-Allow-Origin: "https://shop.example.com"}}}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        guard case .present(let cors)? = context.project.gateway?.cors else { return }
+        func check(_ changes: [MessageChange]) {
+            for change in changes where change.name.value.lowercased().hasPrefix("access-control-") {
+                let range = change.value?.range ?? change.name.range
+                findings.report(
+                    code, "response header '\(change.name.value)' overrides what the gateway's 'cors' tells browsers",
+                    at: range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
+            }
+        }
+        for api in context.apis { check(api.response?.headers ?? []) }
+        for route in context.routes where route.written.shaping != nil { check(route.written.response?.headers ?? []) }
+    }
+}
