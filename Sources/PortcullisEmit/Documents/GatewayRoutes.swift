@@ -67,6 +67,15 @@ struct GatewayRoutes {
         if route.written.path.value.text != "/" { path += route.written.path.value.text }
         json.key("path")
         json.string(path)
+        // The products' own limits count per subscription, as the product's policy counts
+        // them; a request without a key is counted by none (RL008).
+        let limited = route.products.map { project.products[$0] }.filter { $0.rateLimit != nil || $0.quota != nil }
+        if !limited.isEmpty {
+            json.key("productLimits")
+            json.beginArray()
+            for product in limited { write(limitsOf: product, into: &json) }
+            json.endArray()
+        }
         json.key("products")
         json.beginArray()
         for product in route.products { json.string(project.products[product].name.value) }
@@ -185,6 +194,35 @@ struct GatewayRoutes {
 
     /// A rate limit, quota or provider call budget. Limits that count token-named callers
     /// are counted after the token check and refuse (403) a request whose token names none.
+    /// A product's rate limit and quota, as `LimitPolicies.productElements` writes them:
+    /// APIM's `rate-limit` and `quota`, which count per subscription.
+    private func write(limitsOf product: Product, into json: inout StableJSON.Writer) {
+        func write(_ limit: Limit) {
+            json.beginObject()
+            json.key("calls")
+            json.number(limit.calls.value)
+            json.key("key")
+            json.string("subscription")
+            json.key("source")
+            json.string(locations.text(limit.range))
+            json.key("windowSeconds")
+            json.number(limit.per.value)
+            json.endObject()
+        }
+        json.beginObject()
+        json.key("product")
+        json.string(product.name.value)
+        if let quota = product.quota {
+            json.key("quota")
+            write(quota)
+        }
+        if let limit = product.rateLimit {
+            json.key("rateLimit")
+            write(limit)
+        }
+        json.endObject()
+    }
+
     private func write(_ limit: PlannedLimit, into json: inout StableJSON.Writer) {
         json.beginObject()
         var claims: [String]?
