@@ -385,12 +385,20 @@ extension PolicyXMLElement {
     /// Neither attribute takes an expression.
     var certificateCheckGap: CertificateCheckGap? {
         guard name == "validate-client-certificate" else { return nil }
-        func written(_ attribute: String) -> String? { self.attribute(attribute)?.value.written.trimmingWhitespace.lowercased() }
-        if written("ignore-error") == "true" { return .errorsIgnored }
-        guard written("validate-trust") == "false" else { return nil }
+        // Anything but the literal default may be true: an expression too, which APIM does
+        // not take here and which must not make the check look whole.
+        func departs(_ attribute: String, from standing: String) -> Bool {
+            guard let written = self.attribute(attribute) else { return false }
+            return written.value.written.trimmingWhitespace.lowercased() != standing
+        }
+        if departs("ignore-error", from: "false") { return .errorsIgnored }
+        guard departs("validate-trust", from: "true") else { return nil }
         let identities = elements.filter { $0.name == "identities" }.flatMap { $0.elements.filter { $0.name == "identity" } }
         let pinned = identities.allSatisfy { identity in
-            ["thumbprint", "issuer-thumbprint", "issuer-certificate-id"].contains { identity.attribute($0) != nil }
+            ["thumbprint", "issuer-thumbprint", "issuer-certificate-id"].contains { name in
+                guard case .text(let value)? = identity.attribute(name)?.value else { return false }
+                return !value.trimmingWhitespace.isEmpty
+            }
         }
         return identities.isEmpty || !pinned ? .untrustedCertificates : nil
     }

@@ -104,7 +104,7 @@ public struct SecretLiterals: Sendable {
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
             if element.name == "issuer-signing-keys" || element.name == "decryption-keys" {
                 for case .element(let key) in element.children where key.name == "key" {
-                    for case .text(.text(let text), let span) in key.children where CredentialScanner.isWrittenOut(text) {
+                    for case .text(let value, let span) in key.children where writesAKey(value) {
                         found.append(document.range(span))
                     }
                 }
@@ -115,6 +115,22 @@ public struct SecretLiterals: Sendable {
             }
         }
         return found
+    }
+
+    /// Whether a `validate-jwt` key's text spells out key material: any text beside its
+    /// `{{references}}`, or a string an expression holds.
+    private static func writesAKey(_ value: PolicyXMLValue) -> Bool {
+        switch value {
+        case .text(let text):
+            var rest = Substring(text)
+            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+                if !rest[..<open.lowerBound].allSatisfy(\.isWhitespace) { return true }
+                rest = rest[close.upperBound...]
+            }
+            return CredentialScanner.isWrittenOut(String(rest))
+        case .expression(let code):
+            return ExpressionExtent.stringLiterals(in: code).contains { !$0.isEmpty }
+        }
     }
 
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {

@@ -31,9 +31,9 @@ public enum DisplayText {
         shown(CredentialScanner.looksLikeCredential(text) ? withoutCredentials(text) : text)
     }
 
-    /// `text` with its quoted parts that hold a credential replaced; all of them, when the
-    /// credential is not inside one part (a quote within a value misleads the split); and
-    /// the whole text, when it is not in a quoted part at all (a value shown bare).
+    /// `text` with its quoted parts that hold a credential replaced; else its words that
+    /// hold one; else all its quoted parts (a credential of several words); else the whole
+    /// text.
     private static func withoutCredentials(_ text: String) -> String {
         let hidden = "(a value that holds a credential)"
         let parts = text.split(separator: "'", omittingEmptySubsequences: false)
@@ -43,7 +43,12 @@ public enum DisplayText {
                 index % 2 == 1 && (all || CredentialScanner.looksLikeCredential(String(part))) ? "\u{1}" : String(part)
             }.joined(separator: "'").replacingOccurrences(of: "'\u{1}'", with: hidden).replacingOccurrences(of: "\u{1}", with: hidden)
         }
-        for text in [masked(false), masked(true)] where !CredentialScanner.looksLikeCredential(text) { return text }
+        // Then by words: an apostrophe in prose shifts which parts are quoted, and hiding
+        // every quoted part, or the whole text, hides what the message is about.
+        let words = text.split(separator: " ", omittingEmptySubsequences: false).map {
+            CredentialScanner.looksLikeCredential(String($0)) ? hidden : String($0)
+        }.joined(separator: " ")
+        for text in [masked(false), words, masked(true)] where !CredentialScanner.looksLikeCredential(text) { return text }
         return hidden
     }
 

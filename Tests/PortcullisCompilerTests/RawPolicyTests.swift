@@ -129,6 +129,10 @@ final class RawPolicyTests: XCTestCase {
             "ignored": #"<validate-client-certificate ignore-error="true" />"#,
             "untrusted": #"<validate-client-certificate validate-trust="false" validate-revocation="false"><identities><identity common-name="partner.example.com" /></identities></validate-client-certificate>"#,
             "pinned": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#,
+            // Found by the audit of the fix: an expression where APIM takes none, and a
+            // thumbprint that names no certificate.
+            "computed": #"<validate-client-certificate ignore-error="@(true)" />"#,
+            "blank": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint=" " /></identities></validate-client-certificate>"#,
         ]
         for (name, check) in checks {
             let example = RuleExample.api(
@@ -146,6 +150,8 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/ignored.yaml: route 'submit-ignored' accepts requests without a token and gives no reason",
             "LP002 defs/untrusted.yaml: raw 'validate-client-certificate' in API 'untrusted' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/untrusted.yaml: public route 'submit-untrusted' accepts POST without a token",
+            "LP007 defs/computed.yaml: public route 'submit-computed' accepts POST without a token",
+            "LP007 defs/blank.yaml: public route 'submit-blank' accepts POST without a token",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }

@@ -71,6 +71,8 @@ final class SecretLeakTests: XCTestCase {
                 post: {operationId: "Password=Hunter2Hunter2", responses: {"200": {description: ok}}}
               /hook?code=FuncKeySecretValue123==:
                 get: {operationId: hook, responses: {"200": {description: ok}}}
+              /keys/AKIAIOSFODNN7EXAMPLE:
+                get: {operationId: "get key", responses: {"200": {description: ok}}}
 
             """.write(to: folder.appendingPathComponent("orders-openapi.yaml"), atomically: true, encoding: .utf8)
         let api = RuleExample.api(
@@ -93,6 +95,26 @@ final class SecretLeakTests: XCTestCase {
         let imported = try ToolProcess.run(["import", "openapi", "orders-openapi.yaml", "--out", "imported"], in: folder)
         let written = try String(contentsOf: folder.appendingPathComponent("imported/apis/orders.yaml"), encoding: .utf8)
         XCTAssertFalse((imported.stdout + imported.stderr + written).lowercased().contains("hunter2"), imported.stdout + written)
+        // Nor out of a path that holds one, which the report does not quote either (the audit
+        // of the fix: 'get-keys-akiaiosfodnn7-example').
+        XCTAssertFalse(written.contains("id: get-keys-akia"), written)
+        XCTAssertFalse(imported.stdout.contains("AKIA"), imported.stdout)
+    }
+
+    /// `diff --format json` masked a credential in a change's message but not in its
+    /// subject's name: a fragment named like a GitHub token was shown whole (found by the
+    /// audit of the last guard).
+    func testADiffNeverNamesASubjectByACredential() throws {
+        let token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+        let base = try project("base", gateway: RuleExample.baseGateway)
+        let head = try project("head", gateway: RuleExample.baseGateway)
+        try "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(token)\npolicy: '<fragment />'\n".write(
+            to: head.appendingPathComponent("fragment.yaml"), atomically: true, encoding: .utf8)
+        for format in ["json", "text", "markdown"] {
+            let diff = try ToolProcess.run(["diff", base.path, head.path, "--format", format])
+            XCTAssertTrue(diff.stdout.contains("holds a credential"), "\(format): \(diff.stdout + diff.stderr)")
+            XCTAssertFalse((diff.stdout + diff.stderr).contains(token), "\(format): \(diff.stdout)")
+        }
     }
 
     /// A symmetric key written in a raw `validate-jwt` was no secret to the checker: the build
@@ -101,19 +123,26 @@ final class SecretLeakTests: XCTestCase {
     /// given by reference or by certificate is not.
     func testAKeyWrittenInAValidateJWTIsASecret() throws {
         let key = "c3VwZXItc2VjcmV0LWhtYWMta2V5LWZvci1wYXJ0bmVyLXRva2Vucw=="
-        let folder = try project("signing-key", gateway: RuleExample.baseGateway)
-        let check = #"<validate-jwt header-name="X-Partner-Token"><issuer-signing-keys><key>\#(key)</key><key>{{partner-secret}}</key><key certificate-id="partner" /></issuer-signing-keys><required-claims><claim name="aud"><value>partner</value></claim></required-claims></validate-jwt>"#
-        let api = RuleExample.api(
-            fields: "policy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
-            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
-        try api.text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
-        let lint = try ToolProcess.run(["lint", "."], in: folder)
-        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
-        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count, 2, lint.stdout)
-        XCTAssertFalse(lint.stdout.contains(key), lint.stdout)
-        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
-        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+        // Written out, in an expression's string, and after a reference (the last two found
+        // by the audit of the fix); a reference alone and a certificate are no secret.
+        for (name, keys, isSecret) in [
+            ("written", "<key>\(key)</key>", true), ("computed", #"<key>@("\#(key)")</key>"#, true),
+            ("appended", "<key>{{partner-secret}}\(key)</key>", true),
+            ("referenced", #"<key>{{partner-secret}}</key><key certificate-id="partner" />"#, false),
+        ] {
+            let folder = try project("signing-key-\(name)", gateway: RuleExample.baseGateway)
+            let check = #"<validate-jwt header-name="X-Partner-Token"><issuer-signing-keys>\#(keys)</issuer-signing-keys><required-claims><claim name="aud"><value>partner</value></claim></required-claims></validate-jwt>"#
+            let api = RuleExample.api(
+                fields: "policy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+            try api.text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.stdout.contains("[SE001]"), isSecret, "\(name): \(lint.stdout)")
+            XCTAssertFalse(lint.stdout.contains(key), lint.stdout)
+            let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
+            XCTAssertEqual(build.status, isSecret ? 1 : 0, "\(name): \(build.stdout + build.stderr)")
+            XCTAssertEqual(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path), !isSecret, name)
+        }
     }
 
     /// Fingerprints of a line holding a secret depend on neither the secret nor its length,

@@ -130,11 +130,53 @@ final class ShapingEndToEndTests: XCTestCase {
         let lines = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE005]") }.map(String.init)
         XCTAssertEqual(lines, [
             "orders.yaml:9:35: error: secret 'Partner-Secret' is sent to callers in response header 'X-Upstream-Key' of API 'orders' [SE005]",
-            "orders.yaml:25:77: error: secret 'partner-secret' is sent to callers in the body of the answer of route 'health' [SE005]",
+            "orders.yaml:25:77: error: secret 'partner-secret' is sent to callers in the body of the answer of route 'orders/health' [SE005]",
         ], lint.stdout)
         let build = try ToolProcess.run(["build", ".", "--out", "out", "--quiet"], in: directory)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
+    }
+
+    /// SE005 in raw policies, where the audit of the rule found it blind: a Liquid body's
+    /// `{{ body.id }}` beside the reference hid it, and so did a fragment included in
+    /// outbound and a status's reason phrase. A `send-request`'s header goes to another
+    /// service, not to the caller.
+    func testASecretSentToCallersByRawPolicyIsReported() throws {
+        let outbound = """
+            <base />
+            <set-body template="liquid">{"id": "{{ body.id }}", "key": "{{partner-secret}}"}</set-body>
+            <include-fragment fragment-id="add-key" />
+            <set-status code="200" reason="{{partner-secret}}" />
+            <send-request mode="new" response-variable-name="audit"><set-url>https://audit.example.com</set-url><set-method>POST</set-method><set-header name="X-Key" exists-action="override"><value>{{partner-secret}}</value></set-header></send-request>
+            """
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://orders.example.com
+            policy: |
+              <policies><inbound><base /></inbound><outbound>
+            \(outbound.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+              </outbound></policies>
+            routes:
+              - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}
+            ---
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: add-key
+            policy: '<fragment><set-header name="X-Key" exists-action="override"><value>{{partner-secret}}</value></set-header></fragment>'
+
+            """
+        try write(api, to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE005]") }.map { String($0.split(separator: " ", maxSplits: 1)[1]) }
+        XCTAssertEqual(found, [
+            "error: secret 'partner-secret' is sent to callers in raw 'set-body' of API 'orders' [SE005]",
+            "error: secret 'partner-secret' is sent to callers in raw 'set-status' of API 'orders' [SE005]",
+            "error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'add-key' [SE005]",
+        ], lint.stdout)
     }
 
     /// A 'Cache-Control: public' set on the answers of routes that require a token linted

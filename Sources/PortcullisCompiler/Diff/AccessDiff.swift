@@ -46,7 +46,8 @@ public struct AccessChange: Sendable, Equatable {
 
     init(category: Category, subject: Subject, message: String, place: Place) {
         self.category = category
-        self.subject = subject
+        // A name is shown as a message is: one that holds a credential is not quoted.
+        self.subject = Subject(kind: subject.kind, name: DisplayText.message(subject.name))
         self.message = DisplayText.message(message)
         self.place = place
     }

@@ -130,10 +130,10 @@ private struct Importer {
     /// A route id for an operation whose operationId cannot be one, made from the
     /// operationId, else from its method and path; reported with how to make them agree.
     private mutating func madeID(for operation: Operation, method: HTTPMethod, path: PathTemplate, names: inout NameMaker) -> String {
-        // Not from an operationId that holds a credential: the name would carry it into the
-        // definitions and every later report.
-        let made = operation.operationId.flatMap { CredentialScanner.looksLikeCredential($0.value) ? nil : NameMaker.name(from: $0.value) }
-            ?? NameMaker.name(from: "\(method.rawValue) \(path.text)") ?? "operation"
+        // Not from an operationId or a path that holds a credential: the name would carry it
+        // into the definitions and every later report.
+        let made = [operation.operationId?.value, "\(method.rawValue) \(path.text)"].lazy.compactMap { $0 }
+            .filter { !CredentialScanner.looksLikeCredential($0) }.compactMap(NameMaker.name(from:)).first ?? "operation"
         let id = names.unique(made)
         if let written = operation.operationId {
             let why = Grammar.isOperationName(written.value) ? "is an earlier operation's too" : "is not a valid route id"

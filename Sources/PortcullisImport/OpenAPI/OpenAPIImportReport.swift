@@ -42,7 +42,7 @@ public struct OpenAPIImportReport: Encodable, Sendable {
             self.path = DisplayText.message(path)
             self.operationId = operationId.map(DisplayText.message)
             self.route = route
-            self.routePath = routePath
+            self.routePath = DisplayText.message(routePath)
             self.line = line
         }
     }

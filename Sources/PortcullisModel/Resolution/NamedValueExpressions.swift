@@ -42,10 +42,22 @@ public enum NamedValues {
         return values.first { Grammar.caseFolded($0.key) == folded }?.value
     }
 
-    /// The names `text` refers to as `{{name}}`, in order; a text the decoder accepted.
+    /// The names `text` refers to as `{{name}}`, in order. Each `{{` is judged alone: a
+    /// Liquid template's `{{ body.id }}` or a C# string's escaped `{{` beside a reference
+    /// does not hide the reference, as it would from a parse of the whole text.
     public static func references(in text: String) -> [String] {
-        guard text.contains("{{") else { return [] }
-        return (DecodingContext.templateNames(text, body: true) ?? []).map(\.name)
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            rest = rest[open.upperBound...]
+            guard let close = rest.range(of: "}}") else { break }
+            let name = String(rest[..<close.lowerBound])
+            if Grammar.isNamedValueName(name) {
+                names.append(name)
+                rest = rest[close.upperBound...]
+            }
+        }
+        return names
     }
 
     /// `text` with every `{{name}}` replaced; nil when a reference names something without

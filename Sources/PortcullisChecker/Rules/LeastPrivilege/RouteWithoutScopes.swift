@@ -5,7 +5,7 @@ import PortcullisModel
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw 'validate-jwt' without 'required-claims' or taking unsigned tokens, or a raw 'validate-client-certificate' that ignores errors or takes a certificate anyone can make, so any caller with a valid token or certificate passes")
+        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or taking unsigned tokens, a 'validate-client-certificate' that ignores errors or takes a certificate anyone can make")
 
     public static let description = RuleDescription(
         code,

@@ -57,7 +57,7 @@ public enum SecretInResponse: Rule {
         ])
 
     /// Raw statements that put text in what the caller receives.
-    private static let senders: Set<String> = ["set-header", "set-body", "return-response"]
+    private static let senders: Set<String> = ["set-header", "set-body", "set-status", "find-and-replace", "xsl-transform", "return-response"]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
@@ -72,27 +72,39 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
-        for scope in context.rawScopes where scope.document.has(anyOf: senders) {
-            // Outbound and on-error answer the caller; 'return-response' does wherever it is.
+        let fragments = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
+            first, _ in first
+        }
+        for scope in context.rawScopes where scope.document.has(anyOf: senders) || scope.document.has(anyOf: ["include-fragment"]) {
+            // Outbound and on-error answer the caller, with the fragments included there;
+            // 'return-response' does wherever it is. A fragment's own statements are judged
+            // where it is included, but for its 'return-response'.
             var answering = scope.level == .fragment ? [] : scope.document.statements(in: "outbound") + scope.document.statements(in: "on-error")
             answering += scope.document.elements(named: ["return-response"])
-            // The first statement that sends text, not those inside it; a request to another
-            // service is no answer.
-            // Each once: a 'return-response' in outbound is met twice.
-            var judged = Set<Int>()
-            func walk(_ element: PolicyXMLElement) {
+            // Each once: a 'return-response' in outbound is met twice, a fragment may be
+            // included more than once, and fragments may include each other.
+            var judged = Set<String>()
+            var included = Set<String>()
+            func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String) {
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
+                    let fragment = fragments[id], included.insert(id).inserted
+                {
+                    return fragment.rootElements.forEach { walk($0, in: fragment, owner: "fragment '\(id)'") }
+                }
+                // A request to another service is no answer.
                 guard element.name != "send-request", element.name != "send-one-way-request" else { return }
-                guard senders.contains(element.name) else { return element.elements.forEach(walk) }
-                guard judged.insert(element.span.lowerBound).inserted else { return }
+                guard senders.contains(element.name) else { return element.elements.forEach { walk($0, in: document, owner: owner) } }
+                guard judged.insert("\(owner) \(element.span.lowerBound)").inserted else { return }
                 report(
-                    Located(scope.document.source(element.span), at: scope.document.range(element.nameSpan)),
-                    in: "raw '\(element.name)' of \(scope.owner)")
+                    Located(document.source(element.span), at: document.range(element.nameSpan)),
+                    in: "raw '\(element.name)' of \(owner)")
             }
-            answering.forEach(walk)
+            answering.forEach { walk($0, in: scope.document, owner: scope.owner) }
         }
         for api in context.apis { report(api.response?.headers ?? [], of: "API '\(api.name.value)'") }
         for route in context.routes where route.written.shaping != nil {
-            let owner = "route '\(route.written.id.value)'"
+            // Named as raw policies name a route's: API and id.
+            let owner = "route '\(context.api(of: route).name.value)/\(route.written.id.value)'"
             report(route.written.response?.headers ?? [], of: owner)
             guard case .fixed(let answer)? = route.written.answer else { continue }
             report(answer.headers, of: "the answer of \(owner)")
