@@ -163,6 +163,15 @@ extension RuleExample {
         return api(name, fields: fieldLines + policy, routes: routes, file: file, line: line)
     }
 
+    /// The sections of an example gateway that declares `cors`, for ``gateway(_:routes:file:line:)``.
+    static let corsSections = """
+        scopes:
+          orders.read: {access: read}
+        cors:
+          allowedOrigins: [https://shop.example.com]
+          allowedHeaders: [Authorization]
+        """
+
     /// A gateway with the JWT provider `entra` and default auth and rate limit, with
     /// `sections` between them; with `routes`, followed by an API `orders` with those routes.
     static func gateway(

@@ -118,7 +118,8 @@ public struct SecretLiterals: Sendable {
     }
 
     /// Whether a `validate-jwt` key's text spells out key material: any text beside its
-    /// `{{references}}`, or a string an expression holds.
+    /// `{{references}}`. An expression's strings are judged as anywhere else: most name a
+    /// variable or wrap a reference, and telling key material from a name is guesswork.
     private static func writesAKey(_ value: PolicyXMLValue) -> Bool {
         switch value {
         case .text(let text):
@@ -128,8 +129,8 @@ public struct SecretLiterals: Sendable {
                 rest = rest[close.upperBound...]
             }
             return CredentialScanner.isWrittenOut(String(rest))
-        case .expression(let code):
-            return ExpressionExtent.stringLiterals(in: code).contains { !$0.isEmpty }
+        case .expression:
+            return isCredential(value, under: "key")
         }
     }
 

@@ -26,6 +26,14 @@ final class RawPolicyTests: XCTestCase {
         try text.write(to: file(path), atomically: true, encoding: .utf8)
     }
 
+    /// The findings of `lint defs`, which must fail, as `CODE file: message` lines.
+    private func lintFindings(file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr, file: file, line: line)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], file: file, line: line)
+        return (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
+    }
+
     /// An API whose API-level `policy` is `policy` and whose one route reads orders.
     private func writeAPI(policy: String) throws {
         let example = RuleExample.api(
@@ -91,10 +99,7 @@ final class RawPolicyTests: XCTestCase {
                 """)
             try write(example.text, to: "defs/\(api.name).yaml")
         }
-        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
-        XCTAssertEqual(lint.status, 1, lint.stderr)
-        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
-        let found = (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
+        let found = try lintFindings()
         for expected in [
             "LP001 defs/before.yaml: raw 'cache-lookup' in route 'before/list-before' serves cached responses of route 'list-before' before its token check, so callers need no token",
             "CA001 defs/keyless.yaml: raw 'cache-lookup' in route 'keyless/list-keyless' shares cached responses between the callers of route 'list-keyless', which requires a token",
@@ -140,10 +145,7 @@ final class RawPolicyTests: XCTestCase {
                 routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
-        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
-        XCTAssertEqual(lint.status, 1, lint.stderr)
-        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
-        let found = (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
+        let found = try lintFindings()
         for expected in [
             "LP002 defs/ignored.yaml: raw 'validate-client-certificate' in API 'ignored' ignores errors, so a request without a valid certificate goes on",
             "LP007 defs/ignored.yaml: public route 'submit-ignored' accepts POST without a token",

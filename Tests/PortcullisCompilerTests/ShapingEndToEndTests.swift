@@ -140,13 +140,16 @@ final class ShapingEndToEndTests: XCTestCase {
     /// SE005 in raw policies, where the audit of the rule found it blind: a Liquid body's
     /// `{{ body.id }}` beside the reference hid it, and so did a fragment included in
     /// outbound and a status's reason phrase. A `send-request`'s header goes to another
-    /// service, not to the caller.
+    /// service, not to the caller; a find-and-replace that hides the secret, and a header
+    /// deleted, send it to no one (false findings of the first fix).
     func testASecretSentToCallersByRawPolicyIsReported() throws {
         let outbound = """
             <base />
             <set-body template="liquid">{"id": "{{ body.id }}", "key": "{{partner-secret}}"}</set-body>
             <include-fragment fragment-id="add-key" />
             <set-status code="200" reason="{{partner-secret}}" />
+            <find-and-replace from="{{partner-secret}}" to="[redacted]" />
+            <set-header name="X-Echoed-Key" exists-action="delete"><value>{{partner-secret}}</value></set-header>
             <send-request mode="new" response-variable-name="audit"><set-url>https://audit.example.com</set-url><set-method>POST</set-method><set-header name="X-Key" exists-action="override"><value>{{partner-secret}}</value></set-header></send-request>
             """
         let api = """
@@ -197,6 +200,11 @@ final class ShapingEndToEndTests: XCTestCase {
         try write(api.replacingOccurrences(of: "public, max-age=3600", with: "private, max-age=3600"), to: "orders.yaml")
         let fine = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
         XCTAssertFalse(fine.stdout.contains("[CA009]"), fine.stdout)
+        // 'private' naming a field keeps only that field out of shared caches (RFC 9111,
+        // 5.2.2.7): the rest may still be stored (found by the audit of the rule).
+        try write(api.replacingOccurrences(of: "public, max-age=3600", with: #"public, max-age=3600, private=\"Set-Cookie\""#), to: "orders.yaml")
+        let qualified = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertTrue(qualified.stdout.contains("[CA009]"), qualified.stdout)
     }
 
     func testARewriteNamingAParameterTheRouteLacksIsALocatedError() throws {

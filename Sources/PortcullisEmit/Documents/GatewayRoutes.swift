@@ -192,8 +192,6 @@ struct GatewayRoutes {
         json.endObject()
     }
 
-    /// A rate limit, quota or provider call budget. Limits that count token-named callers
-    /// are counted after the token check and refuse (403) a request whose token names none.
     /// A product's rate limit and quota, as `LimitPolicies.productElements` writes them:
     /// APIM's `rate-limit` and `quota`, which count per subscription.
     private func write(limitsOf product: Product, into json: inout StableJSON.Writer) {
@@ -223,6 +221,8 @@ struct GatewayRoutes {
         json.endObject()
     }
 
+    /// A rate limit, quota or provider call budget. Limits that count token-named callers
+    /// are counted after the token check and refuse (403) a request whose token names none.
     private func write(_ limit: PlannedLimit, into json: inout StableJSON.Writer) {
         json.beginObject()
         var claims: [String]?

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// A field whose text starts with a `{{name}}` reference: what it becomes depends on the
 /// named values APIM substitutes into it.
@@ -44,20 +45,31 @@ public enum NamedValues {
 
     /// The names `text` refers to as `{{name}}`, in order. Each `{{` is judged alone: a
     /// Liquid template's `{{ body.id }}` or a C# string's escaped `{{` beside a reference
-    /// does not hide the reference, as it would from a parse of the whole text.
+    /// does not hide the reference, as it would from a parse of the whole text. Read as
+    /// bytes: rules ask this of every raw statement that writes an answer.
     public static func references(in text: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            rest = rest[open.upperBound...]
-            guard let close = rest.range(of: "}}") else { break }
-            let name = String(rest[..<close.lowerBound])
-            if Grammar.isNamedValueName(name) {
-                names.append(name)
-                rest = rest[close.upperBound...]
+        text.withUTF8Bytes { bytes in
+            var names: [String] = []
+            var index = 0
+            while index + 1 < bytes.count {
+                guard bytes[index] == UInt8(ascii: "{"), bytes[index + 1] == UInt8(ascii: "{") else {
+                    index += 1
+                    continue
+                }
+                let start = index + 2
+                var end = start
+                while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "}") && bytes[end + 1] == UInt8(ascii: "}")) { end += 1 }
+                guard end + 1 < bytes.count else { break }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                if Grammar.isNamedValueName(name) {
+                    names.append(name)
+                    index = end + 2
+                } else {
+                    index += 2
+                }
             }
+            return names
         }
-        return names
     }
 
     /// `text` with every `{{name}}` replaced; nil when a reference names something without

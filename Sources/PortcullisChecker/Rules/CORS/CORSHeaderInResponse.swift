@@ -19,13 +19,7 @@ public enum CORSHeaderInResponse: Rule {
         fix: "Remove the header and declare what browsers may do under the gateway's 'cors'.",
         triggering: [
             RuleExample.gateway(
-                """
-                scopes:
-                  orders.read: {access: read}
-                cors:
-                  allowedOrigins: [https://shop.example.com]
-                  allowedHeaders: [Authorization]
-                """,
+                RuleExample.corsSections,
                 routes: """
                   - id: list-orders
                     method: GET
@@ -56,6 +50,9 @@ public enum CORSHeaderInResponse: Rule {
             }
         }
         for api in context.apis { check(api.response?.headers ?? []) }
-        for route in context.routes where route.written.shaping != nil { check(route.written.response?.headers ?? []) }
+        for route in context.routes where route.written.shaping != nil {
+            check(route.written.response?.headers ?? [])
+            if case .fixed(let answer)? = route.written.answer { check(answer.headers) }
+        }
     }
 }

@@ -22,13 +22,7 @@ public enum OptionsRouteShadowsCORS: Rule {
             """,
         triggering: [
             RuleExample.gateway(
-                """
-                scopes:
-                  orders.read: {access: read}
-                cors:
-                  allowedOrigins: [https://shop.example.com]
-                  allowedHeaders: [Authorization]
-                """,
+                RuleExample.corsSections,
                 routes: """
                   - id: list-orders
                     method: GET
@@ -49,13 +43,7 @@ public enum OptionsRouteShadowsCORS: Rule {
                     scopes: [orders.read]
                 """),
             RuleExample.gateway(
-                """
-                scopes:
-                  orders.read: {access: read}
-                cors:
-                  allowedOrigins: [https://shop.example.com]
-                  allowedHeaders: [Authorization]
-                """,
+                RuleExample.corsSections,
                 routes: """
                   - id: list-orders
                     method: GET

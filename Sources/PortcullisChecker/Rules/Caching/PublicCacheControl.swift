@@ -36,12 +36,19 @@ public enum PublicCacheControl: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Each declaration once, however many routes it applies to.
         var reported = Set<SourceRange>()
-        for (route, plan) in context.plannedRoutes where route.isAuthenticated && !plan.responseHeaders.isEmpty {
-            for value in effectiveCacheControl(plan.responseHeaders) where opensSharedCaches(value.value) && reported.insert(value.range).inserted {
+        for (route, plan) in context.plannedRoutes where route.isAuthenticated {
+            // The gateway's own answer carries its headers; any other, the shaped ones.
+            var headers = plan.responseHeaders
+            if case .fixed(let answer)? = plan.answer { headers = answer.headers }
+            let values = effectiveCacheControl(headers)
+            // Header lines make one list (RFC 9110, 5.3): a 'no-store' appended takes a
+            // 'public' set before it back.
+            guard !values.isEmpty, opensSharedCaches(values.map(\.value).joined(separator: ",")) else { continue }
+            for value in values where opensSharedCaches(value.value) && reported.insert(value.range).inserted {
                 let api = context.api(of: route)
                 let owner =
                     api.response?.headers.contains { $0.value?.range == value.range } == true
-                    ? "API '\(api.name.value)'" : "route '\(route.written.id.value)'"
+                    ? "API '\(api.name.value)'" : "route '\(api.name.value)/\(route.written.id.value)'"
                 findings.report(
                     code,
                     "response header 'Cache-Control' of \(owner) lets shared caches keep the answer to a request with a token and serve it to other callers",
@@ -67,10 +74,15 @@ public enum PublicCacheControl: Rule {
     }
 
     /// Whether `value` lets a shared cache store an answer to a request with `Authorization`,
-    /// and no directive beside it takes that back.
+    /// and no directive beside it takes that back. `private` and `no-cache` naming header
+    /// fields (`private="Set-Cookie"`) keep only those fields out of the cache (RFC 9111,
+    /// 5.2.2.4 and 5.2.2.7), so they take nothing back.
     static func opensSharedCaches(_ value: String) -> Bool {
-        let directives = value.lowercased().split(separator: ",").map { $0.split(separator: "=").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
-        guard !directives.contains(where: { ["private", "no-store", "no-cache"].contains($0) }) else { return false }
-        return directives.contains { ["public", "s-maxage", "must-revalidate"].contains($0) }
+        let directives = value.lowercased().split(separator: ",").map { directive in
+            let parts = directive.split(separator: "=", maxSplits: 1)
+            return (name: (parts.first ?? "").trimmingCharacters(in: .whitespaces), qualified: parts.count > 1)
+        }
+        let takenBack = directives.contains { $0.name == "no-store" || (!$0.qualified && ($0.name == "private" || $0.name == "no-cache")) }
+        return !takenBack && directives.contains { ["public", "s-maxage", "must-revalidate"].contains($0.name) }
     }
 }

@@ -59,6 +59,16 @@ public enum SecretInResponse: Rule {
     /// Raw statements that put text in what the caller receives.
     private static let senders: Set<String> = ["set-header", "set-body", "set-status", "find-and-replace", "xsl-transform", "return-response"]
 
+    /// Whether `bytes` hold `{{`.
+    private static func holdsBraces(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "{"), previous == byte { return true }
+            previous = byte
+        }
+        return false
+    }
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
         guard !secrets.isEmpty else { return }
@@ -94,10 +104,18 @@ public enum SecretInResponse: Rule {
                 // A request to another service is no answer.
                 guard element.name != "send-request", element.name != "send-one-way-request" else { return }
                 guard senders.contains(element.name) else { return element.elements.forEach { walk($0, in: document, owner: owner) } }
-                guard judged.insert("\(owner) \(element.span.lowerBound)").inserted else { return }
-                report(
-                    Located(document.source(element.span), at: document.range(element.nameSpan)),
-                    in: "raw '\(element.name)' of \(owner)")
+                // Most statements refer to no named value: told by their bytes, before a
+                // string is made of them.
+                guard Self.holdsBraces(document.text[element.span]), judged.insert("\(owner) \(element.span.lowerBound)").inserted else { return }
+                // What the statement sends: a find-and-replace sends what it puts in ('to'),
+                // not what it looks for; a header deleted sends nothing.
+                let sent: String
+                switch element.name {
+                case "find-and-replace": sent = element.attribute("to")?.value.written ?? ""
+                case "set-header" where element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() == "delete": return
+                default: sent = document.source(element.span)
+                }
+                report(Located(sent, at: document.range(element.nameSpan)), in: "raw '\(element.name)' of \(owner)")
             }
             answering.forEach { walk($0, in: scope.document, owner: scope.owner) }
         }
