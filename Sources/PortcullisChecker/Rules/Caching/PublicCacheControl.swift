@@ -40,6 +40,8 @@ public enum PublicCacheControl: Rule {
             // The gateway's own answer carries its headers; any other, the shaped ones.
             var headers = plan.responseHeaders
             if case .fixed(let answer)? = plan.answer { headers = answer.headers }
+            // Most routes change no header: nothing is made for them.
+            guard !headers.isEmpty else { continue }
             let values = effectiveCacheControl(headers)
             // Header lines make one list (RFC 9110, 5.3): a 'no-store' appended takes a
             // 'public' set before it back.

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisPolicyXML
@@ -59,14 +64,19 @@ public enum SecretInResponse: Rule {
     /// Raw statements that put text in what the caller receives.
     private static let senders: Set<String> = ["set-header", "set-body", "set-status", "find-and-replace", "xsl-transform", "return-response"]
 
-    /// Whether `bytes` hold `{{`.
+    /// Whether `bytes` hold `{{`, found by `memchr` from one `{` to the next: this runs
+    /// over every raw document.
     private static func holdsBraces(_ bytes: ArraySlice<UInt8>) -> Bool {
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: "{"), previous == byte { return true }
-            previous = byte
+        bytes.withUnsafeBufferPointer { buffer in
+            guard var cursor = buffer.baseAddress else { return false }
+            let end = cursor + buffer.count
+            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "{")), end - cursor) {
+                let brace = found.assumingMemoryBound(to: UInt8.self)
+                if brace + 1 < end, brace[1] == UInt8(ascii: "{") { return true }
+                cursor = UnsafePointer(brace) + 1
+            }
+            return false
         }
-        return false
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -85,7 +95,13 @@ public enum SecretInResponse: Rule {
         let fragments = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
             first, _ in first
         }
-        for scope in context.rawScopes where scope.document.has(anyOf: senders) || scope.document.has(anyOf: ["include-fragment"]) {
+        // Most raw documents refer to no named value at all: told by their bytes, so that
+        // their statements are not walked.
+        let referringFragments = fragments.values.contains { Self.holdsBraces($0.text[...]) }
+        for scope in context.rawScopes
+        where (Self.holdsBraces(scope.document.text[...]) && scope.document.has(anyOf: senders))
+            || (referringFragments && scope.document.has(anyOf: ["include-fragment"]))
+        {
             // Outbound and on-error answer the caller, with the fragments included there;
             // 'return-response' does wherever it is. A fragment's own statements are judged
             // where it is included, but for its 'return-response'.
