@@ -197,6 +197,11 @@ final class CORSPolicyTests: XCTestCase {
         let routes = Self.listRoute + """
 
                 response: {headers: {set: {Access-Control-Allow-Origin: "https://evil.example", Access-Control-Allow-Credentials: "true"}}}
+              - id: get-order
+                method: GET
+                path: /orders/{id}
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name="Access-Control-Allow-Origin" exists-action="override"><value>*</value></set-header></outbound></policies>'
             """
         try write(cors: "allowedOrigins: [https://shop.example.com]\nallowedHeaders: [Authorization]", routes: routes)
         let result = try lint()
@@ -206,5 +211,9 @@ final class CORSPolicyTests: XCTestCase {
                 result.stdout.contains("orders.yaml:11:\(column): warning: response header '\(header)' overrides what the gateway's 'cors' tells browsers [CO002]"),
                 result.stdout)
         }
+        // Raw XML too (the second audit of the rule).
+        XCTAssertTrue(
+            result.stdout.contains("warning: raw 'set-header' of route 'orders/get-order' sets 'Access-Control-Allow-Origin', which overrides what the gateway's 'cors' tells browsers [CO002]"),
+            result.stdout)
     }
 }

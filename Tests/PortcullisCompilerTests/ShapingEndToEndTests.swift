@@ -205,6 +205,15 @@ final class ShapingEndToEndTests: XCTestCase {
         try write(api.replacingOccurrences(of: "public, max-age=3600", with: #"public, max-age=3600, private=\"Set-Cookie\""#), to: "orders.yaml")
         let qualified = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
         XCTAssertTrue(qualified.stdout.contains("[CA009]"), qualified.stdout)
+        // Written as raw XML in outbound, through a fragment (the second audit of the rule).
+        try write(
+            Self.api.replacingOccurrences(of: "ipFilter: {allow", with: "policy: '<policies><inbound><base /></inbound><outbound><base /><include-fragment fragment-id=\"caching\" /></outbound></policies>'\nipFilter: {allow")
+                + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: caching\npolicy: '<fragment><set-header name=\"Cache-Control\" exists-action=\"override\"><value>public, max-age=600</value></set-header></fragment>'\n",
+            to: "orders.yaml")
+        let raw = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertTrue(
+            raw.stdout.contains("error: raw 'set-header' of fragment 'caching' sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers [CA009]"),
+            raw.stdout)
     }
 
     func testARewriteNamingAParameterTheRouteLacksIsALocatedError() throws {

@@ -49,6 +49,15 @@ public enum CORSHeaderInResponse: Rule {
                     at: range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
             }
         }
+        let answers = AnswerStatements(context.project)
+        for scope in context.rawScopes {
+            answers.forEach(in: scope, mayMatter: { $0.has(anyOf: ["set-header"]) }) { element, document, owner in
+                guard let header = element.headerSet, header.name.lowercased().hasPrefix("access-control-") else { return }
+                findings.report(
+                    code, "raw 'set-header' of \(owner) sets '\(header.name)', which overrides what the gateway's 'cors' tells browsers",
+                    at: document.range(element.nameSpan), notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
+            }
+        }
         for api in context.apis { check(api.response?.headers ?? []) }
         for route in context.routes where route.written.shaping != nil {
             check(route.written.response?.headers ?? [])

@@ -34,6 +34,7 @@ public enum PublicCacheControl: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        checkRaw(context, into: &findings)
         // Each declaration once, however many routes it applies to.
         var reported = Set<SourceRange>()
         for (route, plan) in context.plannedRoutes where route.isAuthenticated {
@@ -56,6 +57,24 @@ public enum PublicCacheControl: Rule {
                     "response header 'Cache-Control' of \(owner) lets shared caches keep the answer to a request with a token and serve it to other callers",
                     at: value.range,
                     notes: [Diagnostic.Note("send 'private' or 'no-store' instead: the route requires a token", at: value.range)])
+            }
+        }
+    }
+
+    /// Raw `set-header`s of `Cache-Control` that write the answer of a route that requires a
+    /// token, their values judged together.
+    private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        let answers = AnswerStatements(context.project)
+        for scope in context.rawScopes where scope.routes.contains(where: \.isAuthenticated) {
+            answers.forEach(in: scope, mayMatter: { $0.has(anyOf: ["set-header"]) }) { element, document, owner in
+                guard let header = element.headerSet, header.name.lowercased() == "cache-control",
+                    opensSharedCaches(header.values.joined(separator: ","))
+                else { return }
+                findings.report(
+                    code,
+                    "raw 'set-header' of \(owner) sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers",
+                    at: document.range(element.nameSpan),
+                    notes: [Diagnostic.Note("send 'private' or 'no-store' instead: routes that require a token run this policy", at: document.range(element.nameSpan))])
             }
         }
     }

@@ -61,9 +61,6 @@ public enum SecretInResponse: Rule {
                 """)
         ])
 
-    /// Raw statements that put text in what the caller receives.
-    private static let senders: Set<String> = ["set-header", "set-body", "set-status", "find-and-replace", "xsl-transform", "return-response"]
-
     /// Whether `bytes` hold `{{`, found by `memchr` from one `{` to the next: this runs
     /// over every raw document.
     private static func holdsBraces(_ bytes: ArraySlice<UInt8>) -> Bool {
@@ -92,37 +89,12 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
-        let fragments = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
-            first, _ in first
-        }
-        // Most raw documents refer to no named value at all: told by their bytes, so that
-        // their statements are not walked.
-        let referringFragments = fragments.values.contains { Self.holdsBraces($0.text[...]) }
-        for scope in context.rawScopes
-        where (Self.holdsBraces(scope.document.text[...]) && scope.document.has(anyOf: senders))
-            || (referringFragments && scope.document.has(anyOf: ["include-fragment"]))
-        {
-            // Outbound and on-error answer the caller, with the fragments included there;
-            // 'return-response' does wherever it is. A fragment's own statements are judged
-            // where it is included, but for its 'return-response'.
-            var answering = scope.level == .fragment ? [] : scope.document.statements(in: "outbound") + scope.document.statements(in: "on-error")
-            answering += scope.document.elements(named: ["return-response"])
-            // Each once: a 'return-response' in outbound is met twice, a fragment may be
-            // included more than once, and fragments may include each other.
-            var judged = Set<String>()
-            var included = Set<String>()
-            func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String) {
-                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
-                    let fragment = fragments[id], included.insert(id).inserted
-                {
-                    return fragment.rootElements.forEach { walk($0, in: fragment, owner: "fragment '\(id)'") }
-                }
-                // A request to another service is no answer.
-                guard element.name != "send-request", element.name != "send-one-way-request" else { return }
-                guard senders.contains(element.name) else { return element.elements.forEach { walk($0, in: document, owner: owner) } }
-                // Most statements refer to no named value: told by their bytes, before a
-                // string is made of them.
-                guard Self.holdsBraces(document.text[element.span]), judged.insert("\(owner) \(element.span.lowerBound)").inserted else { return }
+        let answers = AnswerStatements(context.project)
+        for scope in context.rawScopes {
+            // Most documents refer to no named value: told by their bytes, before they are
+            // walked or a string is made of a statement.
+            answers.forEach(in: scope, mayMatter: { Self.holdsBraces($0.text[...]) }) { element, document, owner in
+                guard Self.holdsBraces(document.text[element.span]) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing.
                 let sent: String
@@ -133,7 +105,6 @@ public enum SecretInResponse: Rule {
                 }
                 report(Located(sent, at: document.range(element.nameSpan)), in: "raw '\(element.name)' of \(owner)")
             }
-            answering.forEach { walk($0, in: scope.document, owner: scope.owner) }
         }
         for api in context.apis { report(api.response?.headers ?? [], of: "API '\(api.name.value)'") }
         for route in context.routes where route.written.shaping != nil {
