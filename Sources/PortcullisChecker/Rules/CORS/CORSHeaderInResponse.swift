@@ -49,9 +49,9 @@ public enum CORSHeaderInResponse: Rule {
                     at: range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
             }
         }
-        let answers = AnswerStatements(context.project)
+        let answers = AnswerStatements(context.project, mayMatter: { $0.mentions(afterHyphen: "control") })
         for scope in context.rawScopes {
-            answers.forEach(in: scope, mayMatter: { $0.has(anyOf: ["set-header"]) }) { element, document, owner in
+            answers.forEach(in: scope) { element, document, owner in
                 guard let header = element.headerSet, header.name.lowercased().hasPrefix("access-control-") else { return }
                 findings.report(
                     code, "raw 'set-header' of \(owner) sets '\(header.name)', which overrides what the gateway's 'cors' tells browsers",
