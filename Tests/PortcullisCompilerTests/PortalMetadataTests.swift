@@ -49,13 +49,34 @@ final class PortalMetadataTests: XCTestCase {
         XCTAssertEqual(link, "{}\n")
     }
 
+    /// APIM finds the named value a policy's `{{tenant-id}}` refers to by its display name:
+    /// another named value displayed as 'tenant-id' took over the token check's issuer,
+    /// while lint, which resolves by name, was clean and `diff` said "no changes" (found by
+    /// a hostile audit). A display name other than the name is YS004.
+    func testADisplayNameOtherThanTheNameIsRefused() throws {
+        let project = directory.appendingPathComponent("takeover")
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
+        let gateway = project.appendingPathComponent("gateway.yaml")
+        let text = try String(contentsOf: gateway, encoding: .utf8)
+        let declaration = "  tenant-id: {value: 72f988bf-86f1-41af-91ab-2d7cd011db47, tags: [identity]}\n"
+        XCTAssertTrue(text.contains(declaration))
+        try text.replacingOccurrences(of: declaration, with: declaration + "  issuer-override: {value: attacker-tenant, displayName: tenant-id}\n")
+            .write(to: gateway, atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", project.path, "--quiet"])
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains("error: display name 'tenant-id' of 'issuer-override' differs from its name, but APIM finds the named value a policy's '{{...}}' refers to by its display name [YS004]"),
+            lint.stdout)
+    }
+
     /// An environment that writes a named value alone changes its value and keeps the
-    /// display name and tags the definitions give it.
+    /// display name (its name: APIM resolves references by display name) and the tags the
+    /// definitions give it.
     func testAnEnvironmentsValueKeepsTheDisplayNameAndTags() throws {
         for (options, value) in [([String](), "72f988bf-86f1-41af-91ab-2d7cd011db47"), (["--env", "dev"], "5f1c2a9e-7d3b-4e8a-9c61-0b2d4f6a8e13")] {
             let named = try properties(try build(options), "apim/named values/tenant-id/namedValueInformation.json")
             XCTAssertEqual(named["value"] as? String, value, "\(options)")
-            XCTAssertEqual(named["displayName"] as? String, "Entra-tenant-id", "\(options)")
+            XCTAssertEqual(named["displayName"] as? String, "tenant-id", "\(options)")
             XCTAssertEqual(named["tags"] as? [String], ["identity"], "\(options)")
         }
         let short = try properties(try build(), "apim/named values/api-client-id/namedValueInformation.json")

@@ -106,19 +106,32 @@ extension DocumentDecoder {
             context.checkNamedValue(value, name: valueName.value)
             namedValues.append(
                 NamedValue(
-                    name: valueName, value: value, displayName: fields[.displayName].flatMap { namedValueDisplayName($0) },
+                    name: valueName, value: value, displayName: fields[.displayName].flatMap { namedValueDisplayName($0, of: valueName) },
                     tags: tagList(fields[.tags])))
         }
         return namedValues
     }
 
-    /// APIM's rule for a named value's display name.
-    mutating func namedValueDisplayName(_ entry: YAMLEntry) -> Located<String>? {
-        context.string(entry).flatMap {
+    /// APIM's rule for a named value's display name, which must be its name: APIM finds
+    /// the named value a policy's `{{...}}` refers to by its display name, while Portcullis
+    /// resolves, checks and compares references by name. A display name of its own would
+    /// let a pull request give another named value the name policies refer to.
+    mutating func namedValueDisplayName(_ entry: YAMLEntry, of name: Located<String>) -> Located<String>? {
+        guard let displayName = context.string(entry).flatMap({
             context.validated(
                 $0, by: Grammar.isNamedValueDisplayName, as: "display name", field: entry.key,
                 rule: "APIM takes 1 to 256 letters, digits, '-', '.' and '_' in a named value's display name")
+        })
+        else { return nil }
+        guard displayName.value == name.value else {
+            context.diagnostics.report(
+                .invalidValue,
+                "display name '\(displayName.value)' of '\(name.value)' differs from its name, but APIM finds the named value a policy's '{{...}}' refers to by its display name",
+                at: displayName.range,
+                notes: [Diagnostic.Note("remove 'displayName', or write '\(name.value)'", at: displayName.range)])
+            return nil
         }
+        return displayName
     }
 
     private mutating func decodeVersionSets(_ entry: YAMLEntry, declaring names: inout Set<String>) -> [VersionSet] {
@@ -302,7 +315,7 @@ extension DocumentDecoder {
     private mutating func decodeSecretDeclaration(_ entry: YAMLEntry, name: Located<String>) -> SecretDeclaration? {
         guard let fields = context.fields(entry.value, SecretDeclarationField.self, named: name.value, introducedAt: name.range)
         else { return nil }
-        let displayName = fields[.displayName].flatMap { namedValueDisplayName($0) }
+        let displayName = fields[.displayName].flatMap { namedValueDisplayName($0, of: name) }
         let tags = tagList(fields[.tags])
         switch (fields[.keyVault], fields[.value]) {
         case (let keyVault?, nil):

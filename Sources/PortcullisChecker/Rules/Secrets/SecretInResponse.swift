@@ -89,11 +89,11 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
-        let answers = AnswerStatements(context.project)
+        // Most documents refer to no named value: told by their bytes, before they are
+        // walked or a string is made of a statement.
+        let answers = AnswerStatements(context.project, mayMatter: { Self.holdsBraces($0.text[...]) })
         for scope in context.rawScopes {
-            // Most documents refer to no named value: told by their bytes, before they are
-            // walked or a string is made of a statement.
-            answers.forEach(in: scope, mayMatter: { Self.holdsBraces($0.text[...]) }) { element, document, owner in
+            answers.forEach(in: scope) { element, document, owner in
                 guard Self.holdsBraces(document.text[element.span]) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing.
