@@ -35,6 +35,29 @@ final class EnvironmentTests: XCTestCase {
         return found
     }
 
+    /// `diff` without `--env` compared the definitions as written only, so a pull request
+    /// that changed nothing but an environment's file (here prod accepting any audience)
+    /// passed the documented gate with "no changes" (found by a hostile audit). Each
+    /// environment either side declares is compared too, and its changes say which.
+    func testDiffComparesEveryEnvironmentUnlessOneIsNamed() throws {
+        let head = directory.appendingPathComponent("head")
+        try FileManager.default.copyItem(at: project, to: head)
+        let prod = head.appendingPathComponent("environments/prod.yaml")
+        let text = try String(contentsOf: prod, encoding: .utf8)
+        XCTAssertTrue(text.contains("gateway:\n  namedValues:"))
+        try text.replacingOccurrences(of: "gateway:\n  namedValues:", with: "gateway:\n  identityProviders:\n    entra: {audiences: [api://anything]}\n  namedValues:")
+            .write(to: prod, atomically: true, encoding: .utf8)
+        let result = try ToolProcess.run(["diff", "project", "head", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(
+            result.stdout.contains("head/environments/prod.yaml:8:25: privilege increase: in environment 'prod', identity provider 'entra' now accepts audience 'api://anything'\n"),
+            result.stdout)
+        // Named, an environment is compared alone, as before.
+        let dev = try ToolProcess.run(["diff", "project", "head", "--env", "dev"], in: directory)
+        XCTAssertEqual(dev.status, 0, dev.stdout + dev.stderr)
+        XCTAssertFalse(dev.stdout.contains("in environment"), dev.stdout)
+    }
+
     func testTheSampleBuildsOneBundlePerEnvironmentWithThatEnvironmentsValuesOnly() throws {
         let lint = try ToolProcess.run(["lint", "project"], in: directory)
         XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)

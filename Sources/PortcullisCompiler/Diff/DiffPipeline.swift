@@ -34,48 +34,73 @@ public enum DiffPipeline {
     }
 
     /// Compares the two sides; `report` is the file the report will be written to, which
-    /// must not be one of the files either side reads.
+    /// must not be one of the files either side reads. Without an environment named, the
+    /// definitions as written are compared, and then each environment either side declares:
+    /// a pull request that changes only an environment's file changes what it deploys.
     public static func run(
         base: Base, head: [String], limits: InputLimits, environments: Environments = Environments(), report: String? = nil
     ) throws -> Outcome {
         let files = InputFiles()
-        let baseSide: SideOutcome
+        var scratch: String?
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        /// BASE read with `environment`'s overrides.
+        let readBase: (String?) throws -> SideOutcome
         switch base {
         case .paths(let paths):
-            baseSide = try side(paths, isBase: true, environment: environments.base, limits: limits, files: files, report: report)
+            readBase = { try side(paths, isBase: true, environment: $0, limits: limits, files: files, report: report) }
         case .gitRevision(let revision):
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: scratch) }
-            let checkout = try GitRevision(head, at: revision, into: scratch)
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            scratch = folder
+            let checkout = try GitRevision(head, at: revision, into: folder)
             // Paths added since the revision are absent from the base; with none left, or no
             // definitions among them yet (a README, specifications), the base is empty and
             // every route of the head is new.
             let present = head.filter { !checkout.absent.contains($0) }
-            let empty = SideOutcome.side(AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true))
-            do {
-                baseSide =
-                    present.isEmpty
-                    ? empty
-                    : try side(
-                        present, isBase: true, environment: environments.base, limits: limits,
+            let empty = SideOutcome.side(AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true), environments: [])
+            readBase = { environment in
+                guard !present.isEmpty else { return empty }
+                do {
+                    return try side(
+                        present, isBase: true, environment: environment, limits: limits,
                         files: InputFiles(workingDirectory: checkout.workingDirectory), shownAs: checkout.userPath)
-            } catch DriverError.noInputs, DriverError.noPortcullisFiles {
-                baseSide = empty
-            } catch let error as DriverError {
-                throw DriverError.atRevision(revision, error)
+                } catch DriverError.noInputs, DriverError.noPortcullisFiles {
+                    return empty
+                } catch let error as DriverError {
+                    throw DriverError.atRevision(revision, error)
+                }
             }
         }
-        let headSide = try side(head, isBase: false, environment: environments.head, limits: limits, files: files, report: report)
+        let readHead = { try side(head, isBase: false, environment: $0, limits: limits, files: files, report: report) }
+        let baseSide = try readBase(environments.base)
+        let headSide = try readHead(environments.head)
         switch (baseSide, headSide) {
         case (.errors(let errors), _): return .unreadable(side: "BASE", errors: errors)
         case (_, .errors(let errors)): return .unreadable(side: "HEAD", errors: errors)
-        case (.side(let base), .side(let head)): return .compared(AccessDiff.compare(base: base, head: head))
+        case (.side(let base, let baseEnvironments), .side(let head, let headEnvironments)):
+            var changes = AccessDiff.compare(base: base, head: head)
+            guard environments.base == nil, environments.head == nil else { return .compared(changes) }
+            // Each environment as it deploys: a side that does not declare it deploys the
+            // definitions as written. A change the definitions already show is not repeated.
+            var shown = Set(changes.map { "\($0.category) \($0.subject.kind) \($0.subject.name) \($0.message)" })
+            for environment in Set(baseEnvironments).union(headEnvironments).sorted() {
+                let baseVariant = baseEnvironments.contains(environment) ? try readBase(environment) : baseSide
+                let headVariant = headEnvironments.contains(environment) ? try readHead(environment) : headSide
+                guard case .side(let base, _) = baseVariant else { if case .errors(let errors) = baseVariant { return .unreadable(side: "BASE", errors: errors) }; continue }
+                guard case .side(let head, _) = headVariant else { if case .errors(let errors) = headVariant { return .unreadable(side: "HEAD", errors: errors) }; continue }
+                for change in AccessDiff.compare(base: base, head: head)
+                where shown.insert("\(change.category) \(change.subject.kind) \(change.subject.name) \(change.message)").inserted {
+                    changes.append(
+                        AccessChange(category: change.category, subject: change.subject, message: "in environment '\(environment)', \(change.message)", place: change.place))
+                }
+            }
+            return .compared(changes)
         }
     }
 
     private enum SideOutcome {
-        case side(AccessDiff.Side)
+        /// The side, and the environments it declares.
+        case side(AccessDiff.Side, environments: [String])
         case errors(DiagnosticReport)
     }
 
@@ -103,6 +128,6 @@ public enum DiffPipeline {
         guard errors.isEmpty else {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
-        return .side(AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase))
+        return .side(AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase), environments: result.environments)
     }
 }
