@@ -343,7 +343,9 @@ final class BackendTests: XCTestCase {
         let result = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         assertLines(ending: [
-            "backends.yaml:11:6: other: backend 'partner-orders-weu' now sends requests to 'https://attacker.example.net/p' instead of 'https://orders-weu.internal.contoso.com/partner'",
+            // It carries the gateway's identity and key: another host gets them (the audit
+            // of environments and the bundle).
+            "backends.yaml:11:6: privilege increase: backend 'partner-orders-weu' now sends requests, with the credentials it carries, to another host: 'https://attacker.example.net/p' instead of 'https://orders-weu.internal.contoso.com/partner'",
             "backends.yaml:24:6: other: backend 'partner-orders-neu' now sends requests to a value that holds a credential instead of 'https://orders-neu.internal.contoso.com/partner'",
             "backends.yaml:17:33: privilege increase: backend 'partner-orders-weu' no longer validates its certificate chain: a network attacker may pose as it",
             "backends.yaml:16:5: other: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'redis-connection' instead of secret 'partner-orders-gateway-key'",
@@ -355,6 +357,24 @@ final class BackendTests: XCTestCase {
             XCTAssertEqual(shown.status, 0, shown.stderr)
             XCTAssertFalse(shown.stdout.contains(secret), "\(format) shows the credential: \(shown.stdout)")
         }
+    }
+
+    /// A backend's managed identity turned to another audience, in an environment's file
+    /// alone: the gateway hands the backend a token for Azure Resource Manager. `diff` said
+    /// 'other', which a privilege-increase gate let pass (found by the audit of
+    /// environments and the bundle); it is a privilege increase.
+    func testAManagedIdentityForAnotherAudienceIsAPrivilegeIncrease() throws {
+        let base = try project([])
+        let head = try project([])
+        let prod = head.appendingPathComponent("environments/prod.yaml")
+        let arm = "\n      managedIdentity: {resource: https://management.azure.com/}"
+        try text(prod).replacingOccurrences(of: "partner-orders-client-certificate}", with: "partner-orders-client-certificate}" + arm)
+            .write(to: prod, atomically: true, encoding: .utf8)
+        let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        assertLines(ending: [
+            "privilege increase: in environment 'prod', backend 'partner-orders-weu' now authenticates with the managed identity for 'https://management.azure.com/' instead of the one for 'api://contoso-orders'"
+        ], in: result.stdout)
     }
 
     /// What the first version of the backend review missed (found by the audit of the
@@ -380,7 +400,7 @@ final class BackendTests: XCTestCase {
         let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         assertLines(ending: [
-            "other: backend 'Partner-Orders-WEU' now sends requests to 'https://evil.example.net/partner' instead of 'https://orders-weu.internal.contoso.com/partner'",
+            "privilege increase: backend 'Partner-Orders-WEU' now sends requests, with the credentials it carries, to another host: 'https://evil.example.net/partner' instead of 'https://orders-weu.internal.contoso.com/partner'",
             "other: backend 'partner-orders' is now one service instead of a pool",
             "other: backend 'partner-orders' now sends requests to 'https://elsewhere.example.net/partner'",
             "privilege increase: backend 'partner-orders' no longer validates its certificate chain: a network attacker may pose as it",

@@ -1,3 +1,4 @@
+import Foundation
 import PortcullisDiagnostics
 import PortcullisModel
 
@@ -46,7 +47,13 @@ enum BackendDiff {
         let (oldURL, newURL) = (old.map { was.value($0.url) }, now.value(new.url))
         if oldURL != newURL {
             let instead = oldURL.map { " instead of \(GatewayComparison.shown($0))" } ?? ""
-            add(.other, "now sends requests to \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
+            // Another host receives the gateway's token, certificate or keys the backend
+            // carries: that is who gets in, not only where requests go.
+            if let oldURL, let credentials = new.credentials, credentials.isSent, host(of: oldURL) != host(of: newURL) {
+                add(.privilegeIncrease, "now sends requests, with the credentials it carries, to another host: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
+            } else {
+                add(.other, "now sends requests to \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
+            }
         }
         for (check, old, new) in [
             ("certificate chain", old?.tls?.validateCertificateChain, new.tls?.validateCertificateChain),
@@ -71,7 +78,10 @@ enum BackendDiff {
         if oldIdentity != newIdentity {
             let now = newIdentity.map { "now authenticates with the managed identity for \(GatewayComparison.shown($0.resource))" } ?? "no longer authenticates with a managed identity"
             let was = oldIdentity.map { " instead of the one for \(GatewayComparison.shown($0.resource))" } ?? ""
-            add(.other, now + (newIdentity == nil ? "" : was), newIdentity?.range)
+            // A token for another audience (Azure Resource Manager, say) is a key to that
+            // audience, handed to the backend.
+            let audienceChanged = oldIdentity != nil && newIdentity != nil && oldIdentity?.resource != newIdentity?.resource
+            add(audienceChanged ? .privilegeIncrease : .other, now + (newIdentity == nil ? "" : was), newIdentity?.range)
         }
         if old?.clientCertificate?.value != new?.clientCertificate?.value {
             let now = new?.clientCertificate.map { "now presents client certificate \(GatewayComparison.shown($0.value))" } ?? "no longer presents a client certificate"
@@ -90,6 +100,11 @@ enum BackendDiff {
                 add(.other, "no longer sends \(kind) '\(name.value)'", nil)
             }
         }
+    }
+
+    /// The host of `url`, in lowercase; the whole text when it has none.
+    private static func host(of url: String) -> String {
+        (URL(string: url)?.host ?? url).lowercased()
     }
 
     /// Where a credential comes from: the secret's name, never a value written in place.

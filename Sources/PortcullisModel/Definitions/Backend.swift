@@ -26,6 +26,9 @@ public struct Backend: Sendable {
         public var headers: [(name: Located<String>, secret: SecretValue)]
         /// Query parameter name → secret sent in it.
         public var query: [(name: Located<String>, secret: SecretValue)]
+
+        /// Whether the gateway sends the service anything that proves who it is.
+        public var isSent: Bool { managedIdentity != nil || clientCertificate != nil || !headers.isEmpty || !query.isEmpty }
     }
 
     /// A token from APIM's managed identity for `resource`, sent as a bearer token.
