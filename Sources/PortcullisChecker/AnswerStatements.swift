@@ -25,8 +25,10 @@ struct AnswerStatements {
             first, _ in first
         }
         self.fragments = fragments
-        self.mayMatter = mayMatter
-        fragmentsMayMatter = fragments.values.contains(where: mayMatter)
+        // A character reference ('Cache&#45;Control', '&#123;&#123;') spells what the bytes
+        // do not show: such a document is always walked, and judged by its parsed values.
+        self.mayMatter = { mayMatter($0) || ByteScan.holds("&", followedBy: "#", in: $0.text[...]) }
+        fragmentsMayMatter = fragments.values.contains(where: self.mayMatter)
     }
 
     private struct Place: Hashable {
@@ -63,12 +65,13 @@ struct AnswerStatements {
 }
 
 extension PolicyXMLElement {
+    /// Whether a `set-header` removes its header, sending nothing.
+    var deletesHeader: Bool { attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() == "delete" }
+
     /// For a `set-header` that sets a header (not one that deletes it): its name and the
     /// text of its values, expressions left out.
     var headerSet: (name: String, values: [String])? {
-        guard name == "set-header", case .text(let header)? = attribute("name")?.value,
-            attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete"
-        else { return nil }
+        guard name == "set-header", case .text(let header)? = attribute("name")?.value, !deletesHeader else { return nil }
         let values = elements.compactMap { element -> String? in
             guard element.name == "value", case .text(let text)? = element.textValue else { return nil }
             return text
@@ -77,17 +80,29 @@ extension PolicyXMLElement {
     }
 }
 
-extension PolicyXMLDocument {
-    /// Whether the document's text holds `-` and then `word` (lowercase ASCII) in any letter
-    /// case: `-control`, which both `Cache-Control` and `Access-Control-*` hold. Told with
-    /// `memchr` from one hyphen to the next before the document is walked: most documents
-    /// set neither header.
-    func mentions(afterHyphen word: StaticString) -> Bool {
-        let needle = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        return text.withUnsafeBufferPointer { haystack in
+extension PolicyXMLElement {
+    /// The parsed text of the statement and everything in it, its attributes' values and
+    /// its character data, with character references resolved.
+    var parsedTexts: [String] {
+        var texts: [String] = []
+        forEachElement { element in
+            texts += element.attributes.map(\.value.written)
+            for case .text(let value, _) in element.children { texts.append(value.written) }
+        }
+        return texts
+    }
+}
+
+/// Byte scans that tell a raw document holds nothing a rule looks for, before it is walked.
+enum ByteScan {
+    /// Whether `bytes` hold `first` and right after it `rest` (lowercase ASCII, matched in
+    /// any case), found with `memchr` from one `first` to the next.
+    static func holds(_ first: Unicode.Scalar, followedBy rest: StaticString, in bytes: ArraySlice<UInt8>) -> Bool {
+        let needle = UnsafeBufferPointer(start: rest.utf8Start, count: rest.utf8CodeUnitCount)
+        return bytes.withUnsafeBufferPointer { haystack in
             guard var cursor = haystack.baseAddress else { return false }
             let end = cursor + haystack.count
-            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "-")), end - cursor) {
+            while cursor < end, let found = memchr(cursor, Int32(first.value), end - cursor) {
                 let start = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
                 if end - start >= needle.count, needle.indices.allSatisfy({ start[$0] | 0x20 == needle[$0] }) { return true }
                 cursor = start

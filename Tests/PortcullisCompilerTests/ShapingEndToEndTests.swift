@@ -182,6 +182,28 @@ final class ShapingEndToEndTests: XCTestCase {
         ], lint.stdout)
     }
 
+    /// Character references spell in raw XML what its bytes do not show: the rules' byte
+    /// scans, which skip documents holding nothing to judge, let 'Cache&#45;Control' and
+    /// '&#123;&#123;secret&#125;&#125;' through (found reading the change once more).
+    func testCharacterReferencesDoNotHideWhatARawStatementSends() throws {
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://orders.example.com
+            policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name="Cache&#45;Control" exists-action="override"><value>public, max-age=600</value></set-header><set-body>&#123;&#123;partner-secret&#125;&#125;</set-body></outbound></policies>'
+            routes:
+              - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}
+
+            """
+        try write(api, to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(lint.stdout.contains("error: raw 'set-header' of API 'orders' sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers [CA009]"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("error: secret 'partner-secret' is sent to callers in raw 'set-body' of API 'orders' [SE005]"), lint.stdout)
+    }
+
     /// A 'Cache-Control: public' set on the answers of routes that require a token linted
     /// clean: a CDN in front of the gateway may then keep one caller's answer and serve it
     /// to the next (RFC 9111, 3.5), undoing the per-user cache's "no downstream caching"

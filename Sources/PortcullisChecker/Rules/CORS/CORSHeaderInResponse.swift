@@ -49,7 +49,7 @@ public enum CORSHeaderInResponse: Rule {
                     at: range, notes: [Diagnostic.Note("the gateway's 'cors' is declared here", at: cors.keyRange)])
             }
         }
-        let answers = AnswerStatements(context.project, mayMatter: { $0.mentions(afterHyphen: "control") })
+        let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner in
                 guard let header = element.headerSet, header.name.lowercased().hasPrefix("access-control-") else { return }

@@ -64,7 +64,7 @@ public enum PublicCacheControl: Rule {
     /// Raw `set-header`s of `Cache-Control` that write the answer of a route that requires a
     /// token, their values judged together.
     private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        let answers = AnswerStatements(context.project, mayMatter: { $0.mentions(afterHyphen: "control") })
+        let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         for scope in context.rawScopes where scope.routes.contains(where: \.isAuthenticated) {
             answers.forEach(in: scope) { element, document, owner in
                 guard let header = element.headerSet, header.name.lowercased() == "cache-control",

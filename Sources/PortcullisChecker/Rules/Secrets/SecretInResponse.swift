@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisPolicyXML
@@ -61,21 +56,6 @@ public enum SecretInResponse: Rule {
                 """)
         ])
 
-    /// Whether `bytes` hold `{{`, found by `memchr` from one `{` to the next: this runs
-    /// over every raw document.
-    private static func holdsBraces(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            guard var cursor = buffer.baseAddress else { return false }
-            let end = cursor + buffer.count
-            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "{")), end - cursor) {
-                let brace = found.assumingMemoryBound(to: UInt8.self)
-                if brace + 1 < end, brace[1] == UInt8(ascii: "{") { return true }
-                cursor = UnsafePointer(brace) + 1
-            }
-            return false
-        }
-    }
-
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
         guard !secrets.isEmpty else { return }
@@ -91,17 +71,20 @@ public enum SecretInResponse: Rule {
         }
         // Most documents refer to no named value: told by their bytes, before they are
         // walked or a string is made of a statement.
-        let answers = AnswerStatements(context.project, mayMatter: { Self.holdsBraces($0.text[...]) })
+        let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) })
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner in
-                guard Self.holdsBraces(document.text[element.span]) else { return }
+                let bytes = document.text[element.span]
+                let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
+                guard referenced || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
-                // not what it looks for; a header deleted sends nothing.
+                // not what it looks for; a header deleted sends nothing. Character references
+                // are judged resolved.
                 let sent: String
                 switch element.name {
                 case "find-and-replace": sent = element.attribute("to")?.value.written ?? ""
-                case "set-header" where element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() == "delete": return
-                default: sent = document.source(element.span)
+                case "set-header" where element.deletesHeader: return
+                default: sent = referenced ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
                 }
                 report(Located(sent, at: document.range(element.nameSpan)), in: "raw '\(element.name)' of \(owner)")
             }
