@@ -142,6 +142,28 @@ enum FrontEndRules {
                     besides: [("orders.openapi.yaml", ownOpenAPI)])
             ]),
         RuleDescription(
+            .publisherOverride,
+            rationale: """
+                APIOps's publisher merges each entry of its configuration file into the resource the entry names before deploying it, \
+                a policy's XML as readily as a named value. An entry naming a resource the bundle writes changes a token check, a backend \
+                or a route's policy after 'lint' and 'diff' have judged it, and neither reads that file.
+                """,
+            fix: """
+                Say it in the definitions, with what differs between environments in a 'kind: Environment' document (named values, \
+                secrets, backend URLs), and remove the entry; keep the publisher configuration for what Portcullis does not write, \
+                such as loggers and diagnostics.
+                """,
+            triggering: [
+                RuleExample.api(
+                    routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n",
+                    besides: [("configuration.prod.yaml", publisherConfiguration(overriding: "apis:\n  - name: orders\n    ↓properties:\n      serviceUrl: https://orders.example.net\n"))])
+            ],
+            nonTriggering: [
+                RuleExample.api(
+                    routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n",
+                    besides: [("configuration.prod.yaml", publisherConfiguration(overriding: "apis:\n  - name: orders\n    diagnostics:\n      - name: applicationinsights\n        properties: {verbosity: error}\n"))])
+            ]),
+        RuleDescription(
             .policyXMLSyntax,
             rationale: "APIM refuses a policy it cannot parse, so the deployment fails; a document type declaration could define entities that expand without bound, so none is read.",
             fix: "Fix the XML at the place shown: close the element or the expression, or remove the declaration.",
@@ -178,6 +200,12 @@ enum FrontEndRules {
         RuleExample.api(
             fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n" + statement + "    </inbound>\n  </policies>\n",
             routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+    }
+
+    /// A publisher configuration for the examples of RF009: a logger, which Portcullis does
+    /// not write, and `sections`.
+    private static func publisherConfiguration(overriding sections: String) -> String {
+        "apimServiceName: apim-prod\nloggers:\n  - name: insights\n    properties: {loggerType: applicationInsights}\n" + sections
     }
 
     /// The OpenAPI document the examples of RF008 name: one operation, listing orders.

@@ -63,15 +63,24 @@ public struct RuleExample: Sendable {
     }
 
     /// The example as a user would write it.
-    public var text: String { yaml.filter { $0 != Self.marker } }
+    public var text: String { Self.unmarked(yaml) }
+
+    /// The files beside it as a user would write them: their markers say where findings
+    /// in them start.
+    public var besidesAsWritten: [(path: String, text: String)] { besides.map { ($0.path, Self.unmarked($0.text)) } }
 
     /// The 1-based line and column of each marker, in the text without markers.
-    public var markedPositions: [SourcePosition] {
+    public var markedPositions: [SourcePosition] { Self.markedPositions(in: yaml) }
+
+    private static func unmarked(_ text: String) -> String { text.filter { $0 != marker } }
+
+    /// The 1-based line and column of each marker of `text`, in the text without markers.
+    public static func markedPositions(in text: String) -> [SourcePosition] {
         var positions: [SourcePosition] = []
         var line = 1
         var column = 1
-        for scalar in yaml.unicodeScalars {
-            if Character(scalar) == Self.marker {
+        for scalar in text.unicodeScalars {
+            if Character(scalar) == marker {
                 positions.append(SourcePosition(line: line, column: column))
                 continue
             }

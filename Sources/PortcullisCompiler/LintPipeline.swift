@@ -145,6 +145,9 @@ public enum LintPipeline {
         // name are the same in every variant.
         let openAPIFiles = OpenAPIFiles(
             naming: definitions, sources: files, sideFiles: (first + inputs.count)..<files.count, limits: options.limits)
+        let publisherConfigurations = PublisherConfigurations(
+            sources: files, sideFiles: (first + inputs.count)..<files.count, notNamedIn: openAPIFiles, limits: options.limits)
+        let overrides = publisherConfigurations.findings(against: definitions)
         var environmentDiagnostics = DiagnosticCollector()
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)
@@ -161,11 +164,14 @@ public enum LintPipeline {
             var credentials = credentials + rawPolicies.unreadCredentials
             rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics, credentials: &credentials)
             openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
+            diagnostics.append(contentsOf: overrides)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
             project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
-            // A document named by 'openapi' is published as written, so its secrets count too.
-            let context = CheckContext(project: project, credentials: credentials + openAPIFiles.credentials)
+            // A document named by 'openapi' is published as written, so its secrets count too;
+            // a publisher configuration's are quoted where it overrides.
+            let context = CheckContext(
+                project: project, credentials: credentials + openAPIFiles.credentials + publisherConfigurations.credentials)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
                 commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
@@ -217,12 +223,12 @@ public enum LintPipeline {
             : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
             diagnostics: list, sources: files, redactions: redactions.sorted(),
-            inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount,
+            inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount + publisherConfigurations.paths.count,
             skipped: max(0, skipped - openAPIFiles.namedYAMLCount))
         return LintResult(
             report: report, checked: chosen.checked, environments: environments.names,
             missingEnvironment: missingEnvironment,
-            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths)
+            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherConfigurations.paths)
     }
 
     /// One variant of the project — the definitions as written, or with an environment's

@@ -78,18 +78,8 @@ package struct OpenAPIFiles {
     package static func read(_ file: SourceFile, id: FileID, limits: InputLimits, diagnostics: inout DiagnosticCollector)
         -> (OpenAPISpecification?, [SourceRange])
     {
-        let reader = YAMLReader(file: id, limits: limits)
-        guard reader.preflight(file.bytes, size: file.size, diagnostics: &diagnostics) else { return (nil, []) }
-        var roots: [YAMLNode] = []
-        var credentials: [SourceRange] = []
-        let outcome = reader.read(
-            YAMLChunk(bytes: 0..<file.bytes.count, firstLine: 1), of: file.bytes, diagnostics: &diagnostics,
-            picking: SecretLiterals.picker
-        ) {
-            roots.append($0.root)
-            credentials += SecretLiterals.credentials(in: $0)
-        }
-        guard outcome.complete else { return (nil, credentials) }
+        let (roots, credentials, complete) = YAMLReader(file: id, limits: limits).readSideFile(file, diagnostics: &diagnostics)
+        guard complete else { return (nil, credentials) }
         let what = "'\(DisplayText.escaped(file.path.utf8))'"
         guard roots.count == 1 else {
             diagnostics.report(

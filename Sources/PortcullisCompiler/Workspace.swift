@@ -14,12 +14,14 @@ public struct Workspace: Sendable {
     public var projectPaths: [String]
     /// The configuration file's path relative to the project folder, if there is one.
     public var configurationPath: String?
-    /// YAML files found in folders that are not Portcullis's (see ``FileRecognition``),
-    /// as reports show paths; they are not read as definitions.
+    /// YAML files found in folders that are not Portcullis's (see ``FileRecognition``) nor
+    /// publisher configurations, as reports show paths; they are not read.
     public var skipped: [String] = []
     /// The skipped YAML files and the JSON files found in folders, kept so that an API's
     /// `openapi` field can name one (``OpenAPIFiles``); none is parsed unless named, and
-    /// JSON files are never definitions, so they are not counted as skipped.
+    /// JSON files are never definitions, so they are not counted as skipped. APIOps
+    /// publisher configurations are here too, not skipped: they are always read
+    /// (``PublisherConfigurations``).
     public var sideFiles: [SourceFile] = []
 
     /// Every file of a run in file-number order (the configuration first, when there is
@@ -87,7 +89,8 @@ public struct Workspace: Sendable {
     private enum Placement: Sendable {
         /// Read as definitions or raw policy.
         case input
-        /// Kept unread for an `openapi` field to name (JSON found in a folder).
+        /// Kept unread for an `openapi` field to name (JSON found in a folder), or for the
+        /// publisher configurations' check.
         case side
         /// Not Portcullis's; kept unread as a side file when `true`.
         case skipped(Bool)
@@ -101,7 +104,8 @@ public struct Workspace: Sendable {
         switch (FileRecognition.classify(source), namedOnCommandLine) {
         case (.portcullis, _), (.unjudgeable, _), (.empty, true): return .input
         case (.foreign, true): return .refused
-        case (.foreign, false): return .skipped(!source.isPolicyXML)
+        // A publisher configuration is read after all: it can change what the bundle publishes.
+        case (.foreign, false): return PublisherConfigurations.isConfiguration(source) ? .side : .skipped(!source.isPolicyXML)
         case (.empty, false): return .skipped(false)
         }
     }

@@ -49,6 +49,9 @@ extension DiagnosticCode {
     public static let openAPIMismatch = DiagnosticCode(
         "RF008", "openapi-mismatch", .error,
         summary: "a route without an operation in its API's own OpenAPI document, an operation without a route, or a route id that is not its operation's operationId")
+    public static let publisherOverride = DiagnosticCode(
+        "RF009", "publisher-override", .error,
+        summary: "an entry of an APIOps publisher configuration beside the definitions that overrides a resource the bundle publishes")
 
     public static let policyXMLSyntax = DiagnosticCode(
         "PX001", "policy-xml-syntax", .error,
@@ -67,7 +70,7 @@ extension DiagnosticCode {
     public static let frontEnd: [DiagnosticCode] = [
         .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,
         .unsupportedYAML, .unknownReference, .duplicateDefinition, .duplicateRoute,
-        .duplicateAPIPath, .missingGateway, .secondOpenProduct, .fixedAcrossEnvironments, .openAPIMismatch,
+        .duplicateAPIPath, .missingGateway, .secondOpenProduct, .fixedAcrossEnvironments, .openAPIMismatch, .publisherOverride,
         .policyXMLSyntax, .unknownPolicyElement, .misplacedPolicyElement, .conflictingPolicyStatement,
     ]
 }

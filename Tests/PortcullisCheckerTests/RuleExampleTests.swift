@@ -15,7 +15,7 @@ final class RuleExampleTests: XCTestCase {
         if example.usesBaseGateway {
             inputs.append(SourceFile(path: "gateway.yaml", bytes: Array(RuleExample.baseGateway.utf8)))
         }
-        let besides = example.besides.map { SourceFile(path: $0.path, bytes: Array($0.text.utf8)) }
+        let besides = example.besidesAsWritten.map { SourceFile(path: $0.path, bytes: Array($0.text.utf8)) }
         return LintPipeline.run(inputs, sideFiles: besides, options: LintOptions(today: Self.today)).report.active
     }
 
@@ -37,9 +37,18 @@ final class RuleExampleTests: XCTestCase {
                     found.filter { $0.range.file.index == 0 }.map(\.range.start), example.markedPositions,
                     "\(code.id) triggering example \(index): findings are not where marked:\n\(describe(diagnostics))",
                     file: example.file, line: example.line)
+                // Files beside the example come after it and the base gateway.
+                let firstBeside = example.usesBaseGateway ? 2 : 1
+                for (offset, beside) in example.besides.enumerated() {
+                    XCTAssertEqual(
+                        found.filter { $0.range.file.index == firstBeside + offset }.map(\.range.start),
+                        RuleExample.markedPositions(in: beside.text),
+                        "\(code.id) triggering example \(index): findings in '\(beside.path)' are not where marked:\n\(describe(diagnostics))",
+                        file: example.file, line: example.line)
+                }
                 XCTAssertEqual(
-                    found.filter { $0.range.file.index != 0 }.count, 0, "\(code.id) fires on the base gateway",
-                    file: example.file, line: example.line)
+                    found.filter { $0.range.file.index != 0 && $0.range.file.index < firstBeside }.count, 0,
+                    "\(code.id) fires on the base gateway", file: example.file, line: example.line)
                 if !isFrontEnd {
                     let errors = diagnostics.filter { $0.code.family.isFrontEnd }
                     XCTAssertEqual(
@@ -49,7 +58,8 @@ final class RuleExampleTests: XCTestCase {
             }
             for (index, example) in description.nonTriggering.enumerated() {
                 XCTAssertTrue(
-                    example.markedPositions.isEmpty, "\(code.id) passing example \(index) has markers",
+                    example.markedPositions.isEmpty && example.besides.allSatisfy { RuleExample.markedPositions(in: $0.text).isEmpty },
+                    "\(code.id) passing example \(index) has markers",
                     file: example.file, line: example.line)
                 let diagnostics = lint(example)
                 XCTAssertEqual(

@@ -55,6 +55,9 @@ final class DiagnosticGoldenTests: XCTestCase {
     func testRF006SecondOpenProduct() throws { try check("RF006-second-open-product") }
     func testRF007EnvironmentOverrides() throws { try check("RF007-environment-override") }
     func testRF008OpenAPIMismatch() throws { try check("RF008-openapi-mismatch") }
+    /// Publisher configurations told by name and by content; keys and names in any case;
+    /// what the bundle does not write (loggers, diagnostics, other APIs) is not reported.
+    func testRF009PublisherOverrides() throws { try check("RF009-publisher-override") }
     func testPX001PolicyXMLSyntax() throws { try check("PX001-policy-xml-syntax") }
     func testPX002UnknownPolicyElements() throws { try check("PX002-unknown-policy-element") }
     func testPX003MisplacedPolicyElements() throws { try check("PX003-misplaced-policy-element") }
