@@ -292,10 +292,12 @@ public struct InputFiles: Sendable {
 
     /// `*.yaml` and `*.yml`, except the configuration file, `*.xml`, which may hold raw
     /// policies, and `*.json`, which may hold an OpenAPI document an API names; judged on the
-    /// raw bytes, so names that are not UTF-8 are recognised too.
+    /// raw bytes, so names that are not UTF-8 are recognised too. An APIOps publisher
+    /// configuration's name is taken in any letter case (`Configuration.Prod.YAML`), as the
+    /// publisher reads whatever file it is pointed at.
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
-        [".yaml", ".yml", ".xml", ".json"].contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
-            && bytes != Array(configurationFileName.utf8)
+        ([".yaml", ".yml", ".xml", ".json"].contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
+            && bytes != Array(configurationFileName.utf8)) || PublisherConfigurations.isConfigurationName(bytes)
     }
 
     /// Whether real path `path`, inside `folder`, passes through a hidden entry on the way:

@@ -88,30 +88,34 @@ public enum LintPipeline {
     /// enough that starting a parser per chunk costs nothing measurable.
     static let chunkSize = 64 * 1024
 
-    /// `sideFiles` are files an API's `openapi` field may name (``Workspace/sideFiles``).
+    /// `sideFiles` are files an API's `openapi` field may name (``Workspace/sideFiles``);
+    /// `publisherConfigurations` are APIOps's (``Workspace/publisherConfigurations``).
     public static func run(
-        _ inputs: [SourceFile], sideFiles: [SourceFile] = [], configuration: LoadedConfiguration? = nil,
-        options: LintOptions = LintOptions()
+        _ inputs: [SourceFile], sideFiles: [SourceFile] = [], publisherConfigurations: [SourceFile] = [],
+        configuration: LoadedConfiguration? = nil, options: LintOptions = LintOptions()
     ) -> LintResult {
-        run(inputs, sideFiles: sideFiles, configuration: configuration, options: options, chunkSize: chunkSize)
+        run(
+            inputs, sideFiles: sideFiles, publisherConfigurations: publisherConfigurations, configuration: configuration,
+            options: options, chunkSize: chunkSize)
     }
 
     /// Lints a workspace; its report counts the files the workspace skipped.
     public static func run(_ workspace: Workspace, options: LintOptions) -> LintResult {
         run(
-            workspace.inputs, sideFiles: workspace.sideFiles, configuration: workspace.configuration, options: options,
-            chunkSize: chunkSize, skipped: workspace.skipped.count)
+            workspace.inputs, sideFiles: workspace.sideFiles, publisherConfigurations: workspace.publisherConfigurations,
+            configuration: workspace.configuration, options: options, chunkSize: chunkSize, skipped: workspace.skipped.count)
     }
 
     /// `chunkSize` is a parameter so tests can split every file at every document.
     static func run(
-        _ inputs: [SourceFile], sideFiles: [SourceFile] = [], configuration: LoadedConfiguration? = nil, options: LintOptions,
-        chunkSize: Int, skipped: Int = 0
+        _ inputs: [SourceFile], sideFiles: [SourceFile] = [], publisherConfigurations: [SourceFile] = [],
+        configuration: LoadedConfiguration? = nil, options: LintOptions, chunkSize: Int, skipped: Int = 0
     ) -> LintResult {
-        // Input files are numbered after the configuration file, if there is one, and side
-        // files after them, so reports can point into an OpenAPI document.
+        // Input files are numbered after the configuration file, if there is one, then side
+        // files and publisher configurations, so reports can point into any of them.
         let first = configuration == nil ? 0 : 1
-        let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs + sideFiles)
+        let files = SourceFiles((configuration.map { [$0.source] } ?? []) + inputs + sideFiles + publisherConfigurations)
+        let sideFileIDs = (first + inputs.count)..<(first + inputs.count + sideFiles.count)
         var readDiagnostics = DiagnosticCollector()
         var plan: [(file: Int, chunk: YAMLChunk)] = []
         var parsed: [(id: FileID, source: SourceFile)] = []
@@ -144,10 +148,9 @@ public enum LintPipeline {
         // Environments cannot change an API's 'openapi', so the documents the definitions
         // name are the same in every variant.
         let openAPIFiles = OpenAPIFiles(
-            naming: definitions, sources: files, sideFiles: (first + inputs.count)..<files.count, limits: options.limits)
-        let publisherConfigurations = PublisherConfigurations(
-            sources: files, sideFiles: (first + inputs.count)..<files.count, notNamedIn: openAPIFiles, limits: options.limits)
-        let overrides = publisherConfigurations.findings(against: definitions)
+            naming: definitions, sources: files, sideFiles: sideFileIDs, limits: options.limits)
+        let publisherChecks = PublisherConfigurations(sources: files, ids: sideFileIDs.upperBound..<files.count, limits: options.limits)
+        let overrides = publisherChecks.findings(against: definitions)
         var environmentDiagnostics = DiagnosticCollector()
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)
@@ -171,7 +174,7 @@ public enum LintPipeline {
             // A document named by 'openapi' is published as written, so its secrets count too;
             // a publisher configuration's are quoted where it overrides.
             let context = CheckContext(
-                project: project, credentials: credentials + openAPIFiles.credentials + publisherConfigurations.credentials)
+                project: project, credentials: credentials + openAPIFiles.credentials + publisherChecks.credentials)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
                 commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
@@ -223,12 +226,12 @@ public enum LintPipeline {
             : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
             diagnostics: list, sources: files, redactions: redactions.sorted(),
-            inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount + publisherConfigurations.paths.count,
+            inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount + publisherChecks.paths.count,
             skipped: max(0, skipped - openAPIFiles.namedYAMLCount))
         return LintResult(
             report: report, checked: chosen.checked, environments: environments.names,
             missingEnvironment: missingEnvironment,
-            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherConfigurations.paths)
+            readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherChecks.paths)
     }
 
     /// One variant of the project — the definitions as written, or with an environment's

@@ -18,6 +18,9 @@ package struct OpenAPIFiles {
     private var problems = DiagnosticCollector()
     /// Credential-like text in the documents read: they are published byte for byte.
     private(set) var credentials: [SourceRange] = []
+    /// The publisher configurations of the run, numbered after the side files: never a
+    /// document, since the bundle would publish one as an API's specification.
+    private var publisherConfigurations: Set<String> = []
 
     /// How many named documents are YAML files, which discovery counted as skipped before
     /// anything was read: they are inputs of the run after all.
@@ -32,6 +35,7 @@ package struct OpenAPIFiles {
     init(naming definitions: Definitions, sources: SourceFiles, sideFiles: Range<Int>, limits: InputLimits) {
         var ids: [String: Int] = [:]
         for id in sideFiles { ids[sources.files[id].path] = id }
+        publisherConfigurations = Set(sources.files[sideFiles.upperBound...].map(\.path))
         let named = definitions.apis.compactMap(\.openapi).map { sources.path($0.written.value, besides: $0.written.range.file) }
         let found = Set(named).sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
         let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, [SourceRange], DiagnosticCollector) in
@@ -57,8 +61,11 @@ package struct OpenAPIFiles {
             guard let document = documents[path] else {
                 let named = "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)'"
                 let isDefinitions = sources.files.contains { $0.path == path }
+                let what =
+                    publisherConfigurations.contains(path)
+                    ? "is an APIOps publisher configuration" : isDefinitions ? "is a Portcullis file" : "is not among the inputs"
                 diagnostics.report(
-                    .unknownReference, isDefinitions ? "\(named) is a Portcullis file" : "\(named) is not among the inputs",
+                    .unknownReference, "\(named) \(what)",
                     at: reference.written.range,
                     notes: [
                         Diagnostic.Note(

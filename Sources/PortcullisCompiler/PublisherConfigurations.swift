@@ -1,12 +1,9 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
 
-/// The APIOps publisher configurations among the run's side files, each entry checked
+/// The APIOps publisher configurations found beside the definitions, each entry checked
 /// against what the bundle publishes (RF009).
 ///
 /// The publisher merges every entry of such a file into the resource it names when it
@@ -15,31 +12,42 @@ import PortcullisSyntax
 /// judged, and neither would otherwise see it: the file is not a Portcullis file. Each such
 /// entry is an error, located where it overrides, with a note where the resource is declared.
 ///
-/// A file is a publisher configuration when its name is APIOps's (`configuration.yaml`,
-/// `configuration.NAME.yaml` or `.yml`, any letter case) or when it has a top-level
-/// `apimServiceName`. Keys and names are matched ignoring case, as the publisher's
-/// configuration reader may: an entry the publisher would not match is only reported too
-/// often, never missed. A file so named that cannot be read is reported, not skipped, since
-/// the publisher might read what Portcullis cannot.
+/// The publisher matches section keys ignoring case at the top and names exactly; here
+/// every key and name is matched ignoring case, and an entry matches by any of its name
+/// keys, so an entry is at worst reported that the publisher would not merge.
 package struct PublisherConfigurations {
     /// Each configuration read, with its file's number.
     private var documents: [(file: FileID, roots: [YAMLNode])] = []
     /// What reading them reported.
     private var problems = DiagnosticCollector()
-    /// The configurations' paths, as reports show them: inputs of the run after all.
+    /// The configurations' paths, as reports show them: inputs of the run.
     private(set) var paths: [String] = []
-    /// Credential-like text in the configurations, which reports quoting them must mask.
+    /// Credential-like text in the configurations, and the values of the named values they
+    /// make secret, which reports quoting them must mask.
     private(set) var credentials: [SourceRange] = []
 
-    /// Reads the side files `sideFiles` that are configurations and not an API's OpenAPI document.
-    init(sources: SourceFiles, sideFiles: Range<Int>, notNamedIn openAPIFiles: OpenAPIFiles, limits: InputLimits) {
-        let named = Set(openAPIFiles.namedPaths)
-        for id in sideFiles where !named.contains(sources.files[id].path) && Self.isConfiguration(sources.files[id]) {
+    /// Reads the configurations among `sources`, at `ids`.
+    init(sources: SourceFiles, ids: Range<Int>, limits: InputLimits) {
+        for id in ids {
             let file = sources.files[id]
             paths.append(file.path)
-            let read = YAMLReader(file: FileID(id), limits: limits).readSideFile(file, diagnostics: &problems)
+            var reading = DiagnosticCollector()
+            let read = YAMLReader(file: FileID(id), limits: limits).readSideFile(file, diagnostics: &reading)
             documents.append((FileID(id), read.roots))
-            credentials += read.credentials
+            credentials += read.credentials + read.roots.flatMap(Self.secretValues)
+            guard let failure = reading.diagnostics.first(where: { $0.severity == .error }) else { continue }
+            if Self.isConfigurationName(file.path.utf8) {
+                // Named as the publisher's file is, it is its file: what cannot be read here
+                // may still be read there.
+                problems.append(contentsOf: reading)
+            } else {
+                problems.report(
+                    Diagnostic(
+                        .publisherOverride,
+                        "'\(DisplayText.escaped(file.path.utf8))' has an 'apimServiceName' key but cannot be read, so its overrides are not checked",
+                        at: failure.range, severity: .warning,
+                        notes: [Diagnostic.Note(failure.message, at: failure.range)]))
+            }
         }
     }
 
@@ -55,29 +63,60 @@ package struct PublisherConfigurations {
         return findings
     }
 
-    /// APIOps's name for the file, or an `apimServiceName` key at the start of a line.
-    static func isConfiguration(_ file: SourceFile) -> Bool {
+    /// Whether a file found in a folder, not Portcullis's, is a publisher configuration:
+    /// named as APIOps names them, or holding a top-level `apimServiceName` (in any case,
+    /// block or flow style). A file that mentions the key and cannot be read is one too, so
+    /// that the run says it could not check it.
+    static func isConfiguration(_ file: SourceFile, limits: InputLimits) -> Bool {
         guard !file.isPolicyXML, !file.path.hasSuffix(".json") else { return false }
-        let name = (file.path.split(separator: "/").last.map(String.init) ?? file.path).lowercased()
-        if name.hasPrefix("configuration."), name.hasSuffix(".yaml") || name.hasSuffix(".yml") { return true }
-        return startsALine("apimservicename", in: file.bytes)
+        if isConfigurationName(file.path.utf8) { return true }
+        guard mentionsServiceName(file.bytes) else { return false }
+        var ignored = DiagnosticCollector()
+        let read = YAMLReader(file: FileID(0), limits: limits).readSideFile(file, diagnostics: &ignored)
+        return !read.complete || read.roots.contains { root in
+            guard case .mapping(let fields) = root.content else { return false }
+            return fields.contains { $0.key.lowercased() == "apimservicename" }
+        }
     }
 
-    /// Whether a line of `bytes` starts with `key` (lowercase ASCII, matched in any case),
-    /// quoted or not; each line found with `memchr`, as side files may be large.
-    private static func startsALine(_ key: StaticString, in bytes: [UInt8]) -> Bool {
-        let needle = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+    /// `configuration.yaml` or `configuration.NAME.yaml` (or `.yml`), the last part of
+    /// `path`, in any letter case: the names APIOps gives publisher configurations.
+    static func isConfigurationName(_ path: some BidirectionalCollection<UInt8>) -> Bool {
+        let name = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last.map { $0.map(\.asciiLowercased) } ?? []
+        return name.starts(with: "configuration.".utf8) && (name.reversed().starts(with: "lmay.".utf8) || name.reversed().starts(with: "lmy.".utf8))
+    }
+
+    /// Whether `bytes` hold `apimservicename` in any letter case.
+    private static func mentionsServiceName(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("apimservicename".utf8)
         return bytes.withUnsafeBufferPointer { haystack in
-            guard var line = haystack.baseAddress else { return false }
-            let end = line + haystack.count
-            while line < end {
-                let start = line.pointee == UInt8(ascii: "\"") || line.pointee == UInt8(ascii: "'") ? line + 1 : line
-                if end - start >= needle.count, needle.indices.allSatisfy({ start[$0] | 0x20 == needle[$0] }) { return true }
-                guard let newline = memchr(line, 0x0A, end - line) else { return false }
-                line = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+            guard haystack.count >= needle.count else { return false }
+            for start in 0...(haystack.count - needle.count) where haystack[start] | 0x20 == needle[0] {
+                if needle.indices.allSatisfy({ haystack[start + $0] | 0x20 == needle[$0] }) { return true }
             }
             return false
         }
+    }
+
+    /// The `value` of each `namedValues` entry whose properties make it secret: the
+    /// publisher sends it to APIM as a secret, so it is one wherever it is quoted.
+    private static func secretValues(_ root: YAMLNode) -> [SourceRange] {
+        guard case .mapping(let sections) = root.content else { return [] }
+        return sections.filter { $0.key.lowercased() == "namedvalues" }.flatMap { section -> [SourceRange] in
+            guard case .sequence(let entries) = section.value.content else { return [] }
+            return entries.compactMap { entry in
+                guard let properties = field("properties", of: entry), field("secret", of: properties)?.scalar?.text.lowercased() == "true",
+                    let value = field("value", of: properties), value.scalar != nil
+                else { return nil }
+                return value.range
+            }
+        }
+    }
+
+    /// The value of `key` (lowercase) in mapping `node`, in any letter case.
+    private static func field(_ key: String, of node: YAMLNode) -> YAMLNode? {
+        guard case .mapping(let fields) = node.content else { return nil }
+        return fields.first { $0.key.lowercased() == key }?.value
     }
 }
 
@@ -104,8 +143,9 @@ private struct PublishedResource {
     /// publisher looks them up by.
     static func bundle(of definitions: Definitions) -> Sections {
         var root: Sections = [:]
+        // The first declaration of a name is the one notes point at.
         func add(_ section: String, _ resources: [PublishedResource.Entry]) {
-            for entry in resources {
+            for entry in resources where root[section]?[entry.name.lowercased()] == nil {
                 root[section, default: [:]][entry.name.lowercased()] = entry.resource
             }
         }
@@ -114,8 +154,12 @@ private struct PublishedResource {
         add("namedvalues", gateways.flatMap { $0.secrets.map { Entry($0.name, "secret") } })
         add("groups", gateways.flatMap { $0.groups.map { Entry($0.name, "group") } })
         add("versionsets", gateways.flatMap { $0.versionSets.map { Entry($0.name, "version set") } })
-        add("tags", gateways.flatMap { $0.tags.map { Entry($0.name, "tag") } })
-        add("tags", (definitions.apis.flatMap(\.tags) + definitions.products.flatMap(\.tags)).map { Entry($0, "tag") })
+        // Only tags an API or a product carries are written, each with the gateway's
+        // declaration when it has one.
+        let declaredTags = Dictionary(gateways.flatMap(\.tags).map { ($0.name.value.lowercased(), $0.name) }, uniquingKeysWith: { first, _ in first })
+        add(
+            "tags",
+            (definitions.apis.flatMap(\.tags) + definitions.products.flatMap(\.tags)).map { Entry(declaredTags[$0.value.lowercased()] ?? $0, "tag") })
         add("backends", definitions.backends.map { Entry($0.name, "backend") })
         add("policyfragments", definitions.fragments.map { Entry($0.name, "policy fragment") })
         add(
@@ -187,7 +231,7 @@ private struct PublishedResource {
                 continue
             }
             for item in items {
-                guard let name = name(of: item), let child = section[name.lowercased()] else { continue }
+                guard let child = names(of: item).lazy.compactMap({ section[$0.lowercased()] }).first else { continue }
                 judge(item, sections: child.children, owner: child, into: &findings)
             }
         }
@@ -205,9 +249,10 @@ private struct PublishedResource {
             at: field.keyRange, notes: notes)
     }
 
-    /// The `name` of an entry, in any letter case.
-    private static func name(of item: YAMLNode) -> String? {
-        guard case .mapping(let fields) = item.content else { return nil }
-        return fields.first { $0.key.lowercased() == "name" }?.value.scalar?.text
+    /// The names an entry gives itself: the value of each of its keys that is `name` in
+    /// some letter case, since the publisher's reader may keep `Name` and `name` apart.
+    private static func names(of item: YAMLNode) -> [String] {
+        guard case .mapping(let fields) = item.content else { return [] }
+        return fields.filter { $0.key.lowercased() == "name" }.compactMap { $0.value.scalar?.text }
     }
 }

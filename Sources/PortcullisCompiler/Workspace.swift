@@ -23,6 +23,10 @@ public struct Workspace: Sendable {
     /// publisher configurations are here too, not skipped: they are always read
     /// (``PublisherConfigurations``).
     public var sideFiles: [SourceFile] = []
+    /// APIOps publisher configurations found in folders, read to be checked against what the
+    /// bundle publishes (``PublisherConfigurations``); never definitions, nor side files an
+    /// `openapi` field could name.
+    public var publisherConfigurations: [SourceFile] = []
 
     /// Every file of a run in file-number order (the configuration first, when there is
     /// one), each with its project-relative path: what a bundle or a diff records.
@@ -50,8 +54,12 @@ public struct Workspace: Sendable {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             found.removeAll { input in
                 let absolute = files.absolutePath(ofDiscovered: input.path)
-                guard let relative = absolute.removingPrefix(prefix) else { return false }
-                return patterns.contains { Glob.matches($0, relative) }
+                guard let relative = absolute.removingPrefix(prefix), patterns.contains(where: { Glob.matches($0, relative) }) else { return false }
+                // Said, since the configuration that excludes it may change in the same pull request.
+                if PublisherConfigurations.isConfigurationName(input.path.utf8) {
+                    files.warn("'\(input.path)' is excluded, so its overrides as an APIOps publisher configuration are not checked")
+                }
+                return true
             }
         }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
@@ -63,8 +71,9 @@ public struct Workspace: Sendable {
         var kept: [InputFiles.Input] = []
         var skipped: [String] = []
         var sideFiles: [SourceFile] = []
+        var publisherConfigurations: [SourceFile] = []
         let read = try files.read(found, limits: limits) { input, source in
-            place(source, namedOnCommandLine: input.namedOnCommandLine)
+            place(source, namedOnCommandLine: input.namedOnCommandLine, limits: limits)
         }
         for (input, (source, placement)) in zip(found, read) {
             switch placement {
@@ -72,6 +81,7 @@ public struct Workspace: Sendable {
                 inputs.append(source)
                 kept.append(input)
             case .side: sideFiles.append(source)
+            case .publisherConfiguration: publisherConfigurations.append(source)
             case .skipped(let kept):
                 skipped.append(input.path)
                 if kept { sideFiles.append(source) }
@@ -83,15 +93,16 @@ public struct Workspace: Sendable {
             configuration: configuration, inputs: inputs,
             projectPaths: kept.map { projectPath(files.absolutePath(ofDiscovered: $0.path)) },
             configurationPath: configuration.map { Self.recordedPath(files.absolutePath($0.source.path), from: root) }, skipped: skipped,
-            sideFiles: sideFiles)
+            sideFiles: sideFiles, publisherConfigurations: publisherConfigurations)
     }
 
     private enum Placement: Sendable {
         /// Read as definitions or raw policy.
         case input
-        /// Kept unread for an `openapi` field to name (JSON found in a folder), or for the
-        /// publisher configurations' check.
+        /// Kept unread for an `openapi` field to name (JSON found in a folder).
         case side
+        /// An APIOps publisher configuration, read to be checked.
+        case publisherConfiguration
         /// Not Portcullis's; kept unread as a side file when `true`.
         case skipped(Bool)
         /// Named on the command line and not Portcullis's.
@@ -99,13 +110,20 @@ public struct Workspace: Sendable {
     }
 
     /// Where a file goes: one place for the rule, for files found on disk and in memory.
-    private static func place(_ source: SourceFile, namedOnCommandLine: Bool) -> Placement {
+    private static func place(_ source: SourceFile, namedOnCommandLine: Bool, limits: InputLimits) -> Placement {
         if !namedOnCommandLine, source.path.hasSuffix(".json") { return .side }
-        switch (FileRecognition.classify(source), namedOnCommandLine) {
+        let verdict = FileRecognition.classify(source)
+        // A publisher configuration is read after all, however its text is laid out: it can
+        // change what the bundle publishes.
+        if !namedOnCommandLine, verdict == .foreign || verdict == .empty,
+            PublisherConfigurations.isConfiguration(source, limits: limits)
+        {
+            return .publisherConfiguration
+        }
+        switch (verdict, namedOnCommandLine) {
         case (.portcullis, _), (.unjudgeable, _), (.empty, true): return .input
         case (.foreign, true): return .refused
-        // A publisher configuration is read after all: it can change what the bundle publishes.
-        case (.foreign, false): return PublisherConfigurations.isConfiguration(source) ? .side : .skipped(!source.isPolicyXML)
+        case (.foreign, false): return .skipped(!source.isPolicyXML)
         case (.empty, false): return .skipped(false)
         }
     }
@@ -172,11 +190,12 @@ extension Workspace {
         inputs = []
         projectPaths = []
         for source in files {
-            switch Self.place(source, namedOnCommandLine: false) {
+            switch Self.place(source, namedOnCommandLine: false, limits: InputLimits()) {
             case .input:
                 inputs.append(source)
                 projectPaths.append(source.path)
             case .side: sideFiles.append(source)
+            case .publisherConfiguration: publisherConfigurations.append(source)
             case .skipped(let kept):
                 skipped.append(source.path)
                 if kept { sideFiles.append(source) }

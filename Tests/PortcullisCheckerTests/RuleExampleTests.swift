@@ -10,13 +10,20 @@ final class RuleExampleTests: XCTestCase {
     /// A fixed day, so examples with `until=` dates behave the same in every year.
     static let today = CalendarDay(year: 2026, month: 6, day: 1)!
 
-    private func lint(_ example: RuleExample) -> [Diagnostic] {
+    /// The example's findings, with each file's path by its number: the example is file 0,
+    /// the base gateway (when used) file 1, and the files beside it are placed as a folder's
+    /// files are, as OpenAPI documents or publisher configurations.
+    private func lint(_ example: RuleExample) -> (diagnostics: [Diagnostic], paths: [String]) {
         var inputs = [SourceFile(path: "example.yaml", bytes: Array(example.text.utf8))]
         if example.usesBaseGateway {
             inputs.append(SourceFile(path: "gateway.yaml", bytes: Array(RuleExample.baseGateway.utf8)))
         }
-        let besides = example.besidesAsWritten.map { SourceFile(path: $0.path, bytes: Array($0.text.utf8)) }
-        return LintPipeline.run(inputs, sideFiles: besides, options: LintOptions(today: Self.today)).report.active
+        let besides = Workspace(inMemory: example.besidesAsWritten.map { SourceFile(path: $0.path, bytes: Array($0.text.utf8)) })
+        let report = LintPipeline.run(
+            inputs, sideFiles: besides.sideFiles, publisherConfigurations: besides.publisherConfigurations,
+            options: LintOptions(today: Self.today)
+        ).report
+        return (report.active, report.sources.files.map(\.path))
     }
 
     private func describe(_ diagnostics: [Diagnostic]) -> String {
@@ -31,23 +38,21 @@ final class RuleExampleTests: XCTestCase {
             XCTAssertFalse(description.triggering.isEmpty, "\(code.id) has no triggering example")
             XCTAssertFalse(description.nonTriggering.isEmpty, "\(code.id) has no passing example")
             for (index, example) in description.triggering.enumerated() {
-                let diagnostics = lint(example)
+                let (diagnostics, paths) = lint(example)
                 let found = diagnostics.filter { $0.code == code }
                 XCTAssertEqual(
                     found.filter { $0.range.file.index == 0 }.map(\.range.start), example.markedPositions,
                     "\(code.id) triggering example \(index): findings are not where marked:\n\(describe(diagnostics))",
                     file: example.file, line: example.line)
-                // Files beside the example come after it and the base gateway.
-                let firstBeside = example.usesBaseGateway ? 2 : 1
-                for (offset, beside) in example.besides.enumerated() {
+                for beside in example.besides {
                     XCTAssertEqual(
-                        found.filter { $0.range.file.index == firstBeside + offset }.map(\.range.start),
+                        found.filter { paths[Int($0.range.file.index)] == beside.path }.map(\.range.start),
                         RuleExample.markedPositions(in: beside.text),
                         "\(code.id) triggering example \(index): findings in '\(beside.path)' are not where marked:\n\(describe(diagnostics))",
                         file: example.file, line: example.line)
                 }
                 XCTAssertEqual(
-                    found.filter { $0.range.file.index != 0 && $0.range.file.index < firstBeside }.count, 0,
+                    found.filter { paths[Int($0.range.file.index)] == "gateway.yaml" && example.usesBaseGateway }.count, 0,
                     "\(code.id) fires on the base gateway", file: example.file, line: example.line)
                 if !isFrontEnd {
                     let errors = diagnostics.filter { $0.code.family.isFrontEnd }
@@ -61,7 +66,7 @@ final class RuleExampleTests: XCTestCase {
                     example.markedPositions.isEmpty && example.besides.allSatisfy { RuleExample.markedPositions(in: $0.text).isEmpty },
                     "\(code.id) passing example \(index) has markers",
                     file: example.file, line: example.line)
-                let diagnostics = lint(example)
+                let diagnostics = lint(example).diagnostics
                 XCTAssertEqual(
                     diagnostics.filter { $0.code == code }.count, 0,
                     "\(code.id) passing example \(index) triggers it:\n\(describe(diagnostics))",

@@ -16,8 +16,9 @@ final class PublisherConfigurationTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// The base gateway with a named value the token check's issuer reads, and one API.
-    private func project(_ name: String, configuration: String?) throws -> URL {
+    /// The base gateway with a named value the token check's issuer reads, and one API;
+    /// `configuration` is written as `configurationPath`.
+    private func project(_ name: String, configuration: String?, at configurationPath: String = "configuration.prod.yaml") throws -> URL {
         let folder = directory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let gateway = RuleExample.baseGateway
@@ -28,7 +29,9 @@ final class PublisherConfigurationTests: XCTestCase {
             routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: cancel-order, method: DELETE, path: \"/orders/{id}\", scopes: [orders.write]}\n")
         try api.text.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
         if let configuration {
-            try configuration.write(to: folder.appendingPathComponent("configuration.prod.yaml"), atomically: true, encoding: .utf8)
+            let file = folder.appendingPathComponent(configurationPath)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try configuration.write(to: file, atomically: true, encoding: .utf8)
         }
         return folder
     }
@@ -76,6 +79,66 @@ final class PublisherConfigurationTests: XCTestCase {
         XCTAssertTrue((diff.stdout + diff.stderr).contains("[RF009]"), diff.stdout + diff.stderr)
     }
 
+    /// Every way of writing an override the publisher reads is read here too (found by an
+    /// audit of the first version, which passed each of these): content indented or on the
+    /// document marker's line, which the file recognition took for an empty file; a second
+    /// `Name` key before `name`; a name other than APIOps's, told by `apimServiceName` in
+    /// flow style after a byte-order mark; an extension in capitals.
+    func testEveryLayoutOfAnOverrideIsRead() throws {
+        let policy = "policies: [{name: policy, properties: {format: rawxml, value: \"<policies/>\"}}]"
+        let cases: [(name: String, path: String, text: String)] = [
+            ("indented", "configuration.prod.yaml", "  apis:\n    - name: orders\n      \(policy)\n"),
+            ("on-the-marker", "configuration.prod.yaml", "--- {apis: [{name: orders, \(policy)}]}\n"),
+            ("directive-then-indented", "configuration.prod.yaml", "%YAML 1.1\n--- !!map\n  apis:\n    - name: orders\n      \(policy)\n"),
+            ("second-name-key", "configuration.prod.yaml", "apis:\n  - Name: []\n    name: orders\n    \(policy)\n"),
+            ("flow-after-bom", "deploy/prod-overrides.yaml", "\u{FEFF}{apimServiceName: apim-prod, apis: [{name: orders, \(policy)}]}\n"),
+            ("capital-extension", "Configuration.Prod.YAML", "apis:\n  - name: orders\n    \(policy)\n"),
+        ]
+        for (name, path, text) in cases {
+            let folder = try project(name, configuration: text, at: path)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 1, "\(name): \(lint.stdout)\(lint.stderr)")
+            XCTAssertTrue(
+                lint.stdout.contains("\(path):") && lint.stdout.contains("overrides 'properties' of the policy of API 'orders'"),
+                "\(name): \(lint.stdout)")
+        }
+    }
+
+    /// A configuration cannot pass for an API's OpenAPI document, which would leave it
+    /// unchecked and publish it as the API's specification.
+    func testAConfigurationIsNoOpenAPIDocument() throws {
+        let folder = try project("openapi", configuration: "openapi: 3.0.3\napis: []\n")
+        let api = try String(contentsOf: folder.appendingPathComponent("orders.yaml"), encoding: .utf8)
+        try api.replacingOccurrences(of: "backend: https://orders.example.com\n", with: "backend: https://orders.example.com\nopenapi: configuration.prod.yaml\n")
+            .write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains("OpenAPI document 'configuration.prod.yaml' of API 'orders' is an APIOps publisher configuration [RF001]"),
+            lint.stdout)
+    }
+
+    /// Excluding a configuration is said, since `portcullis.yaml` can change in the same
+    /// pull request; a file that only mentions `apimServiceName` and cannot be read is a
+    /// warning that its overrides go unchecked, not an error that blocks an unrelated chart.
+    func testWhatIsNotCheckedIsSaid() throws {
+        let excluded = try project("excluded", configuration: "apis: [{name: orders, properties: {}}]\n")
+        try "exclude: ['configuration.*.yaml']\n".write(to: excluded.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: excluded)
+        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+        XCTAssertTrue(
+            lint.stderr.contains("'configuration.prod.yaml' is excluded, so its overrides as an APIOps publisher configuration are not checked"),
+            lint.stderr)
+
+        let chart = try project("chart", configuration: "{{- if .Values.apim }}\napimServiceName: {{ .Values.name }}\n{{- end }}\n", at: "deploy/apim.yaml")
+        let chartLint = try ToolProcess.run(["lint", "."], in: chart)
+        XCTAssertEqual(chartLint.status, 0, chartLint.stdout + chartLint.stderr)
+        XCTAssertTrue(
+            chartLint.stdout.contains(
+                "warning: 'deploy/apim.yaml' has an 'apimServiceName' key but cannot be read, so its overrides are not checked [RF009]"),
+            chartLint.stdout)
+    }
+
     /// What Portcullis does not write (loggers, an API's diagnostics, resources the bundle
     /// lacks) may stay in the configuration; the file counts as read, not skipped.
     func testWhatTheBundleDoesNotWriteMayStay() throws {
@@ -110,17 +173,21 @@ final class PublisherConfigurationTests: XCTestCase {
         XCTAssertTrue(lint.stdout.contains("[YS007]"), lint.stdout)
     }
 
-    /// A credential written into the configuration is masked where a finding quotes its
-    /// line, in every format, and reported as the committed secret it is.
+    /// A credential written into the configuration, and the value of a named value it makes
+    /// secret however plain it looks, are masked where a finding quotes their line, in every
+    /// format, and reported as the committed secrets they are.
     func testAConfigurationsCredentialsAreNeverQuoted() throws {
         let token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
         let folder = try project(
-            "credential", configuration: "namedValues:\n  - name: tenant-id\n    properties: {value: \(token)}\n")
+            "credential",
+            configuration: "namedValues:\n  - name: tenant-id\n    properties: {value: \(token)}\n  - name: tenant-id\n    properties: {secret: true, value: hunter2-Sup3rS3cret}\n")
         for format in ["text", "json", "sarif", "github"] {
             let lint = try ToolProcess.run(["lint", ".", "--format", format], in: folder)
             XCTAssertEqual(lint.status, 1, "\(format): \(lint.stdout)\(lint.stderr)")
             XCTAssertTrue(lint.stdout.contains("RF009") && lint.stdout.contains("SE001"), "\(format): \(lint.stdout)")
-            XCTAssertFalse((lint.stdout + lint.stderr).contains(token), "\(format) repeats the token:\n\(lint.stdout)")
+            for secret in [token, "hunter2-Sup3rS3cret"] {
+                XCTAssertFalse((lint.stdout + lint.stderr).contains(secret), "\(format) repeats '\(secret)':\n\(lint.stdout)")
+            }
         }
     }
 }

@@ -112,14 +112,15 @@ public enum DiffPipeline {
         shownAs: (String) -> String = { $0 }, report: String? = nil
     ) throws -> SideOutcome {
         var workspace = try Workspace.load(paths: paths, configPath: nil, limits: limits, files: files)
-        workspace.inputs = workspace.inputs.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) }
+        func shown(_ files: [SourceFile]) -> [SourceFile] { files.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) } }
+        workspace.inputs = shown(workspace.inputs)
         if let configuration = workspace.configuration {
             workspace.configuration?.source = SourceFile(path: shownAs(configuration.source.path), bytes: configuration.source.bytes)
         }
         var options = LintOptions(limits: limits)
         options.environments = environment.map { .named($0) } ?? .base
         let result = LintPipeline.run(
-            workspace.inputs, sideFiles: workspace.sideFiles.map { SourceFile(path: shownAs($0.path), bytes: $0.bytes, size: $0.size) },
+            workspace.inputs, sideFiles: shown(workspace.sideFiles), publisherConfigurations: shown(workspace.publisherConfigurations),
             configuration: workspace.configuration, options: options)
         try result.requireEnvironment()
         // Every file the side read, by the paths the user knows (BASE's name files of HEAD).
