@@ -123,7 +123,7 @@ final class ImportAuditTests: ImportTreeTestCase {
     func testADifferenceInsideAnObjectPropertyNamesTheEntry() throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
         try write(
-            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/vault-key", "identityClientId": "5d3f8b1e-0000-4000-8000-000000000001"}}}"#,
+            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://demo-kv.vault.azure.net/secrets/vault-key", "identityClientId": "5d3f8b1e-0000-4000-8000-000000000001"}}}"#,
             to: "named values/vault-key/namedValueInformation.json")
         let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
         XCTAssertTrue(

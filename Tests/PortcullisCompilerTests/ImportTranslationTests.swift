@@ -130,14 +130,14 @@ final class ImportTranslationTests: ImportTreeTestCase {
         let value = "s3cr3t-\(UUID().uuidString)"
         try write(#"{"properties": {"displayName": "partner-key", "secret": true, "value": "\#(value)"}}"#, to: "named values/partner-key/namedValueInformation.json")
         try write(
-            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/vault-key"}}}"#,
+            #"{"properties": {"displayName": "vault-key", "secret": true, "keyVault": {"secretIdentifier": "https://demo-kv.vault.azure.net/secrets/vault-key"}}}"#,
             to: "named values/vault-key/namedValueInformation.json")
         let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
         XCTAssertEqual(result.status, 1, "an unresolved secret is an error to resolve")
         XCTAssertTrue(result.stdout.contains("error: named values/partner-key: secret named value 'partner-key' is stored in APIM"), result.stdout)
         let gateway = try read("gateway.yaml")
         XCTAssertTrue(gateway.contains("partner-key:\n    keyVault: \"https://REPLACE-ME.vault.azure.net/secrets/partner-key\""), gateway)
-        XCTAssertTrue(gateway.contains("vault-key:\n    keyVault: \"https://kv.vault.azure.net/secrets/vault-key\""), gateway)
+        XCTAssertTrue(gateway.contains("vault-key:\n    keyVault: \"https://demo-kv.vault.azure.net/secrets/vault-key\""), gateway)
         let written = try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("out").path)
         for path in written {
             let text = (try? String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)) ?? ""
@@ -196,7 +196,7 @@ final class ImportTranslationTests: ImportTreeTestCase {
     func testBackendsKeepTheirCredentialsTLSAndPoolsOrSayWhatIsLost() throws {
         try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
         try write(
-            #"{"properties": {"displayName": "func-key", "secret": true, "keyVault": {"secretIdentifier": "https://kv.vault.azure.net/secrets/func-key"}}}"#,
+            #"{"properties": {"displayName": "func-key", "secret": true, "keyVault": {"secretIdentifier": "https://demo-kv.vault.azure.net/secrets/func-key"}}}"#,
             to: "named values/func-key/namedValueInformation.json")
         try write(
             #"{"properties": {"url": "https://func.example.com/api", "protocol": "http", "tls": {"validateCertificateChain": true}, "credentials": {"header": {"x-functions-key": ["{{func-key}}"]}}}}"#,

@@ -78,7 +78,7 @@ final class SchemaTests: XCTestCase {
             identityProviders:
               jwt: {type: jwt, issuer: https://a.example, openidConfig: https://a.example/c, audiences: [a]}
               peek: {type: introspection, endpoint: https://b.example, clientId: c, clientSecret: {secret: s}}
-            secrets: {s: {keyVault: https://kv.example/secrets/s}}
+            secrets: {s: {keyVault: https://demo-kv.vault.azure.net/secrets/s}}
             redis: {connection: {secret: s}, databases: {}}
             guardrails: {maxCacheTtl: {}}
             cors: {allowedOrigins: [https://c.example], allowedHeaders: [Authorization]}

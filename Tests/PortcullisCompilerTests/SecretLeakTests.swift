@@ -146,6 +146,29 @@ final class SecretLeakTests: XCTestCase {
         }
     }
 
+    /// A secret's or a client certificate's Key Vault reference took any http(s) URL: an
+    /// environment could point one at another host, or at plain http, and lint and build
+    /// passed (found by the audit of environments and the bundle). Each is YS004 now, as
+    /// written and as an environment lays it.
+    func testAKeyVaultReferenceMustNameKeyVault() throws {
+        let declaration = "partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}"
+        let elsewhere = "https://example-kv.attacker.example/secrets/partner"
+        let written = try project(
+            "key-vault-written", gateway: RuleExample.baseGateway.replacingOccurrences(of: declaration, with: "partner-secret: {keyVault: \(elsewhere)}"))
+        let environment = try project("key-vault-environment", gateway: RuleExample.baseGateway)
+        try "apiVersion: portcullis/v1\nkind: Environment\nname: prod\ngateway:\n  secrets:\n    partner-secret: {keyVault: http://example-kv.vault.azure.net/secrets/partner}\n"
+            .write(to: environment.appendingPathComponent("prod.yaml"), atomically: true, encoding: .utf8)
+        for (folder, line, environment) in [(written, "gateway.yaml:20:30:", [String]()), (environment, "prod.yaml:6:32:", ["--env", "prod"])] {
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+            XCTAssertTrue(
+                lint.stdout.contains(line) && lint.stdout.contains("error: 'keyVault' must be a Key Vault secret identifier [YS004]"), lint.stdout)
+            let build = try ToolProcess.run(["build", ".", "--out", "out"] + environment, in: folder)
+            XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+        }
+    }
+
     /// Fingerprints of a line holding a secret depend on neither the secret nor its length,
     /// so they cannot be reversed by trying candidate secrets.
     func testSARIFFingerprintsDoNotDependOnTheSecret() throws {

@@ -25,7 +25,7 @@ final class LanguageDefaultsTests: XCTestCase {
               entra: {type: jwt, issuer: "https://l.example.com/", openidConfig: "https://l.example.com/c", audiences: [a]}
               partner: {type: introspection, endpoint: "https://p.example.com/i", clientId: c, clientSecret: {secret: s}}
             secrets:
-              s: {keyVault: "https://kv.vault.azure.net/secrets/s"}
+              s: {keyVault: "https://demo-kv.vault.azure.net/secrets/s"}
             redis:
               connection: {secret: s}
             """)

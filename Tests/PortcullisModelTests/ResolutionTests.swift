@@ -30,7 +30,7 @@ final class ResolutionTests: XCTestCase {
         scopes:
           items.read: {access: read}
         secrets:
-          s: {keyVault: "https://kv.vault.azure.net/secrets/s"}
+          s: {keyVault: "https://demo-kv.vault.azure.net/secrets/s"}
         defaults:
           auth: entra
           rateLimit: {calls: 100, per: 60s}

@@ -82,7 +82,7 @@ extension DocumentDecoder {
             let certificateFields = context.fields(
                 certificateEntry.value, ClientCertificateField.self, named: certificateEntry.key, introducedAt: certificateEntry.keyRange)
         {
-            certificate = context.require(certificateFields, .keyVault).flatMap { context.url($0, templates: false) }
+            certificate = context.require(certificateFields, .keyVault).flatMap { context.keyVaultSecret($0) }
         }
         return Backend.Credentials(
             managedIdentity: identity, clientCertificate: certificate,

@@ -370,6 +370,24 @@ struct DecodingContext {
         return Located(seconds, at: node.range)
     }
 
+    /// A Key Vault secret identifier (``Grammar/isKeyVaultSecretIdentifier(_:)``): APIM
+    /// fetches such a secret with its managed identity, and only from Key Vault, so any
+    /// other URL is a secret the gateway never gets, or a request made elsewhere in its name.
+    mutating func keyVaultSecret(_ entry: YAMLEntry) -> Located<String>? {
+        guard let text = string(entry, templates: false) else { return nil }
+        guard Grammar.isKeyVaultSecretIdentifier(text.value) else {
+            diagnostics.report(
+                .invalidValue, "\(MessageText.quoted(entry.key)) must be a Key Vault secret identifier", at: text.range,
+                notes: [
+                    Diagnostic.Note(
+                        "write 'https://VAULT.vault.azure.net/secrets/NAME', with the version after the name if it is pinned, and the national cloud's suffix if there is one ('vault.azure.cn', 'vault.usgovcloudapi.net')",
+                        at: text.range)
+                ])
+            return nil
+        }
+        return text
+    }
+
     /// An absolute `https://` URL; `http://` is read so that a rule can report it.
     mutating func url(_ entry: YAMLEntry, templates: Bool) -> Located<String>? {
         guard let text = string(entry, templates: templates) else { return nil }

@@ -319,7 +319,7 @@ extension DocumentDecoder {
         let tags = tagList(fields[.tags])
         switch (fields[.keyVault], fields[.value]) {
         case (let keyVault?, nil):
-            return context.url(keyVault, templates: false).map {
+            return context.keyVaultSecret(keyVault).map {
                 SecretDeclaration(name: name, source: .keyVault($0), displayName: displayName, tags: tags)
             }
         case (nil, let value?):

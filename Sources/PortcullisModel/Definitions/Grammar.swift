@@ -158,6 +158,29 @@ package enum Grammar {
         return !parts[1].isEmpty && parts[1].count <= 5 && parts[1].utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
+    /// The host suffixes of Key Vault in Azure's public cloud and its national clouds.
+    static let keyVaultSuffixes: Set<Substring> = ["vault.azure.net", "vault.azure.cn", "vault.usgovcloudapi.net", "vault.microsoftazure.de"]
+
+    /// A Key Vault secret identifier, `https://VAULT.vault.azure.net/secrets/NAME`, with an
+    /// optional 32-digit hexadecimal version and any national cloud's suffix; letters in any
+    /// case. A vault name is 3 to 24 letters, digits and single hyphens starting with a
+    /// letter; a secret name 1 to 127 letters, digits and hyphens.
+    static func isKeyVaultSecretIdentifier(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("https://") else { return false }
+        let parts = lowered.dropFirst(8).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3 || parts.count == 4, parts[1] == "secrets", let dot = parts[0].firstIndex(of: ".") else { return false }
+        let vault = parts[0][..<dot].utf8
+        guard keyVaultSuffixes.contains(parts[0][parts[0].index(after: dot)...]), (3...24).contains(vault.count),
+            let first = vault.first, first >= 0x61, first <= 0x7A, vault.last != 0x2D,
+            vault.allSatisfy({ isLowerAlnum($0) || $0 == 0x2D }), !parts[0].contains("--")
+        else { return false }
+        let secret = parts[2].utf8
+        guard (1...127).contains(secret.count), secret.allSatisfy({ isLowerAlnum($0) || $0 == 0x2D }) else { return false }
+        guard parts.count == 4 else { return true }
+        return parts[3].utf8.count == 32 && parts[3].utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
     /// A Redis key prefix: letters, digits, and `.`, `_`, `:`, `-`.
     static func isKeyPrefix(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 64

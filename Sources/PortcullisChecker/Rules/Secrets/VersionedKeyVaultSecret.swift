@@ -19,7 +19,7 @@ public enum VersionedKeyVaultSecret: Rule {
             RuleExample.gateway(
                 """
                 secrets:
-                  backend-key: {keyVault: ↓https://example-kv.vault.azure.net/secrets/backend-key/0b5c1e2f}
+                  backend-key: {keyVault: ↓https://example-kv.vault.azure.net/secrets/backend-key/0b5c1e2f9a7d4c3e8f6a1b2c3d4e5f60}
                 """)
         ],
         nonTriggering: [
