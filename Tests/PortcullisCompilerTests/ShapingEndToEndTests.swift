@@ -182,6 +182,60 @@ final class ShapingEndToEndTests: XCTestCase {
         ], lint.stdout)
     }
 
+    /// A secret copied into a variable and written into the answer from there, and an
+    /// access token the gateway obtained, were sent to every caller with lint clean (the
+    /// gap the last round left). Copies are followed through variables, across the scopes
+    /// a request passes (the gateway's variable reaches the API); a value computed from a
+    /// secret (a decrypted text) is not the secret, and another API's variable of the same
+    /// name is not this one's.
+    func testASecretSentThroughAVariableIsReported() throws {
+        let gateway = try String(contentsOf: directory.appendingPathComponent("gateway.yaml"), encoding: .utf8)
+        try write(
+            gateway + "policy: '<policies><inbound><set-variable name=\"gatewayKey\" value=\"Key {{partner-secret}}\" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>'\n",
+            to: "gateway.yaml")
+        let orders = """
+            <set-variable name="copy" value="@((string)context.Variables[&quot;gatewayKey&quot;])" />
+            <authentication-managed-identity resource="https://orders.example.com" output-token-variable-name="msiToken" />
+            <set-variable name="plain" value="@(((string)context.Variables[&quot;gatewayKey&quot;]).Length.ToString())" />
+            <set-variable name="own" value="{{partner-secret}}" />
+            </inbound><outbound><base />
+            <set-header name="X-Copy" exists-action="override"><value>@((string)context.Variables["copy"])</value></set-header>
+            <set-body>@(context.Variables.GetValueOrDefault<string>("msiToken"))</set-body>
+            <set-header name="X-Length" exists-action="override"><value>@((string)context.Variables["plain"])</value></set-header>
+            """
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: orders
+            path: orders
+            backend: https://orders.example.com
+            policy: |
+              <policies><inbound><base />
+            \(orders.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+              </outbound></policies>
+            routes:
+              - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}
+            ---
+            apiVersion: portcullis/v1
+            kind: API
+            name: billing
+            path: billing
+            backend: https://billing.example.com
+            policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name="X-Own" exists-action="override"><value>@((string)context.Variables["own"])</value></set-header></outbound></policies>'
+            routes:
+              - {id: get-bill, method: GET, path: /bills, scopes: [orders.read]}
+
+            """
+        try write(api, to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE005]") }.map { String($0.split(separator: " ", maxSplits: 1)[1]) }
+        XCTAssertEqual(found, [
+            "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'copy' [SE005]",
+            "error: the access token of a managed identity is sent to callers in raw 'set-body' of API 'orders', through variable 'msiToken' [SE005]",
+        ], lint.stdout)
+    }
+
     /// Character references spell in raw XML what its bytes do not show: the rules' byte
     /// scans, which skip documents holding nothing to judge, let 'Cache&#45;Control' and
     /// '&#123;&#123;secret&#125;&#125;' through (found reading the change once more).

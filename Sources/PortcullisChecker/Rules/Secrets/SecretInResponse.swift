@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SecretInResponse: Rule {
     public static let code = DiagnosticCode(
         "SE005", "secret-in-response", .error,
-        summary: "a declared secret referenced in a response header, or in the headers or body of a response the gateway writes, which every caller then receives")
+        summary: "a declared secret referenced in a response header, or in the headers or body of a response the gateway writes, directly or through a policy variable, or an access token the gateway obtained, which every caller then receives")
 
     public static let description = RuleDescription(
         code,
@@ -47,8 +47,39 @@ public enum SecretInResponse: Rule {
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <set-variable name="partnerKey" value="{{partner-secret}}" />
+                        </inbound>
+                        <outbound>
+                          <base />
+                          <↓set-body>@((string)context.Variables["partnerKey"])</set-body>
+                        </outbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <set-variable name="partnerKey" value="{{partner-secret}}" />
+                          <set-header name="X-Partner-Key" exists-action="override"><value>@((string)context.Variables["partnerKey"])</value></set-header>
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
             RuleExample.api(
                 fields: "request: {headers: {set: {X-Backend-Key: \"{{partner-secret}}\"}}}\n",
                 routes: """
@@ -69,14 +100,18 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
+        let variables = SecretVariables(context.rawScopes, secrets: secrets)
+        func readsVariables(_ bytes: ArraySlice<UInt8>) -> Bool { !variables.isEmpty && ByteScan.holds("V", followedBy: "ariables", in: bytes) }
         // Most documents refer to no named value: told by their bytes, before they are
         // walked or a string is made of a statement.
-        let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) })
+        let answers = AnswerStatements(
+            context.project, mayMatter: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) || readsVariables($0.text[...]) })
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner in
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
-                guard referenced || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
+                let readsVariable = readsVariables(bytes)
+                guard referenced || readsVariable || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing. Character references
                 // are judged resolved.
@@ -84,9 +119,14 @@ public enum SecretInResponse: Rule {
                 switch element.name {
                 case "find-and-replace": sent = element.attribute("to")?.value.written ?? ""
                 case "set-header" where element.deletesHeader: return
-                default: sent = referenced ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
+                default: sent = referenced || readsVariable ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
                 }
-                report(Located(sent, at: document.range(element.nameSpan)), in: "raw '\(element.name)' of \(owner)")
+                let place = "raw '\(element.name)' of \(owner)", at = document.range(element.nameSpan)
+                report(Located(sent, at: at), in: place)
+                guard readsVariable, let holding = variables.read(in: sent, of: scope) else { return }
+                findings.report(
+                    code, "\(holding.origin) is sent to callers in \(place), through variable '\(holding.variable)'", at: at,
+                    notes: [Diagnostic.Note("remove the variable from what the gateway answers; keep it to what it sends its backends", at: at)])
             }
         }
         for api in context.apis { report(api.response?.headers ?? [], of: "API '\(api.name.value)'") }

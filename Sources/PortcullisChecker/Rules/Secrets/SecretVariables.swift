@@ -1,0 +1,129 @@
+import PortcullisModel
+import PortcullisPolicyXML
+
+/// The policy variables that hold a secret, for SE005: a `set-variable` whose literal value
+/// refers to a declared secret, or whose expression only reads such a variable, and the
+/// variables APIM fills with an access token (`authentication-managed-identity`'s
+/// `output-token-variable-name`, `get-authorization-context`'s `output-variable-name`). A
+/// statement that writes the answer and reads one of them sends the secret as surely as
+/// one that names it. A value computed from a secret (a text it decrypts or signs) is not
+/// the secret, so only copies are followed.
+///
+/// A variable lives for one request, through every scope it passes, so a variable set in
+/// one raw document is held in every document whose routes it shares. Names are matched
+/// ignoring case, and order is not judged: a variable set after the answer is written is
+/// taken to be held, which can only report too often.
+struct SecretVariables {
+    /// A variable that holds a secret: what it holds and the scope that sets it.
+    struct Holding {
+        var variable: String
+        /// "secret 'partner-key'", "the access token of a managed identity".
+        var origin: String
+        var scope: Int
+    }
+
+    private var holdings: [Holding] = []
+    /// The routes each scope that sets one runs for, by API and route id.
+    private var routesOf: [Int: Set<RouteKey>] = [:]
+
+    private struct RouteKey: Hashable {
+        var api: Int
+        var id: String
+    }
+
+    private static let setters: Set<String> = ["set-variable", "authentication-managed-identity", "get-authorization-context"]
+
+    var isEmpty: Bool { holdings.isEmpty }
+
+    init(_ scopes: [RawScope], secrets: Set<String>) {
+        let setting = scopes.indices.filter { scopes[$0].document.has(anyOf: Self.setters) }
+        guard !setting.isEmpty else { return }
+        var held: [String: Holding] = [:]
+        for index in setting {
+            for element in scopes[index].elements(named: Self.setters) {
+                let token: String? =
+                    switch element.name {
+                    case "authentication-managed-identity": element.attribute("output-token-variable-name")?.value.written
+                    case "get-authorization-context": element.attribute("output-variable-name")?.value.written
+                    default: nil
+                    }
+                if let token, !token.isEmpty {
+                    let origin = element.name == "get-authorization-context" ? "the access token of an authorization" : "the access token of a managed identity"
+                    held[token.lowercased()] = held[token.lowercased()] ?? Holding(variable: token, origin: origin, scope: index)
+                }
+            }
+        }
+        // Until nothing changes: a variable copied from a variable that holds a secret holds it.
+        var changed = true
+        while changed {
+            changed = false
+            for index in setting {
+                for element in scopes[index].elements(named: ["set-variable"]) {
+                    guard let name = element.attribute("name")?.value.written, held[name.lowercased()] == nil,
+                        let value = element.attribute("value")?.value
+                    else { continue }
+                    let origin: String?
+                    switch value {
+                    case .text(let text):
+                        origin = NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) }.map { "secret '\($0)'" }
+                    case .expression(let code):
+                        origin = Self.copiedVariable(code).flatMap { held[$0.lowercased()]?.origin }
+                    }
+                    guard let origin else { continue }
+                    held[name.lowercased()] = Holding(variable: name, origin: origin, scope: index)
+                    changed = true
+                }
+            }
+        }
+        holdings = held.values.sorted { $0.variable < $1.variable }
+        for index in Set(holdings.map(\.scope)) {
+            routesOf[index] = Set(scopes[index].routes.map { RouteKey(api: $0.apiIndex, id: $0.written.id.value) })
+        }
+    }
+
+    /// The variable holding a secret that `text`, a statement of `scope`, reads, if any:
+    /// one set by a scope whose routes `scope` shares.
+    func read(in text: String, of scope: RawScope) -> Holding? {
+        guard text.contains("Variables") else { return nil }
+        let reaching = holdings.filter { holding in
+            guard let routes = routesOf[holding.scope] else { return false }
+            return scope.routes.contains { routes.contains(RouteKey(api: $0.apiIndex, id: $0.written.id.value)) }
+        }
+        return Self.variable(readIn: text, among: Dictionary(reaching.map { ($0.variable.lowercased(), $0) }, uniquingKeysWith: { first, _ in first }))
+    }
+
+    /// The variable an expression does nothing but read: `@((string)context.Variables["x"])`,
+    /// `@(context.Variables.GetValueOrDefault<string>("x"))`, with or without the cast,
+    /// `.ToString()` or a default; quotes as written or as `&quot;`.
+    static func copiedVariable(_ code: String) -> String? {
+        var rest = Substring(code.replacingOccurrences(of: "&quot;", with: "\"").filter { !$0.isWhitespace })
+        guard rest.hasPrefix("@("), rest.hasSuffix(")") else { return nil }
+        rest = rest.dropFirst(2).dropLast()
+        if rest.hasPrefix("(string)") { rest = rest.dropFirst("(string)".count) }
+        if rest.hasSuffix(".ToString()") { rest = rest.dropLast(".ToString()".count) }
+        guard rest.hasPrefix("context.Variables") else { return nil }
+        rest = rest.dropFirst("context.Variables".count)
+        if rest.hasPrefix("[\""), rest.hasSuffix("\"]") {
+            let name = rest.dropFirst(2).dropLast(2)
+            return name.contains("\"") ? nil : String(name)
+        }
+        for method in [".GetValueOrDefault<string>(\"", ".GetValueOrDefault(\""] where rest.hasPrefix(method) {
+            let arguments = rest.dropFirst(method.count)
+            guard let close = arguments.firstIndex(of: "\""), arguments.last == ")" else { return nil }
+            return String(arguments[..<close])
+        }
+        return nil
+    }
+
+    /// The variable of `held` that `text` reads by name: `context.Variables["name"]`,
+    /// `GetValueOrDefault<string>("name")`, or Liquid's `context.Variables.name`; the first
+    /// in name order, so a report does not change from run to run.
+    private static func variable(readIn text: String, among held: [String: Holding]) -> Holding? {
+        guard text.contains("Variables") else { return nil }
+        let lowered = text.lowercased()
+        // An expression in an attribute is kept as written, its quotes as '&quot;'.
+        return held.sorted { $0.key < $1.key }.first { name, _ in
+            lowered.contains("\"\(name)\"") || lowered.contains("&quot;\(name)&quot;") || lowered.contains("variables.\(name)")
+        }?.value
+    }
+}
