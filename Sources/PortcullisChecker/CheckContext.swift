@@ -98,12 +98,6 @@ public struct CheckContext: Sendable {
         rawEnforcement.statement(kind, on: route)
     }
 
-    /// A raw statement of `kind` that every request of `route` runs before its token
-    /// check, if there is one (see ``RawEnforcement``).
-    func rawStatementBeforeTokenCheck(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statementBeforeTokenCheck(kind, on: route)
-    }
-
     /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
     /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
     func rawStatementBeforeAnyTokenCheck(

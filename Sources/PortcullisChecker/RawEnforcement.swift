@@ -3,9 +3,12 @@ import PortcullisPolicyXML
 
 /// What raw policy XML enforces on every request of a route, whatever the request holds:
 /// statements at the top of an `inbound` section (or of a fragment included there) of the
-/// global, API or route policy, where each narrower policy keeps `<base />` in `inbound`.
-/// A statement inside `choose` runs for some requests only, and one in a product's policy
-/// only for that product's subscribers, so neither counts.
+/// global, API or route policy, where each narrower policy, the route's products' too,
+/// keeps `<base />` in `inbound`. A statement inside `choose` runs for some requests only,
+/// and one in a product's policy only for that product's subscribers, so neither counts.
+/// What a request may meet before its token check (an answer, a private cache lookup,
+/// credentials put in `Authorization`) is looked for at any depth and in every scope: a
+/// condition does not make it safer.
 ///
 /// Rules that would report a missing token check or limit ask here first: an estate moved
 /// onto Portcullis keeps such checks raw until its definitions say them.
@@ -19,7 +22,7 @@ struct RawEnforcement: Sendable {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
-            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough
+            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough && !statement.checksAGivenToken
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name)
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -29,8 +32,8 @@ struct RawEnforcement: Sendable {
 
         /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
         /// from zero; the others are looked for at any depth.
-        static let atTheTop: [Kind] = [.tokenCheck, .rateLimit, .answer]
-        static let atAnyDepth: [Kind] = [.privateCacheLookup, .callerCredentialsReplaced]
+        static let atTheTop: [Kind] = [.tokenCheck, .rateLimit]
+        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced]
 
         /// The names a statement of the kind may have, which tell a document holding none
         /// without looking at its elements.
@@ -75,7 +78,7 @@ struct RawEnforcement: Sendable {
     /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
     /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
     /// the API shares it, so it is found once per API instead of once per route and rule.
-    private let broader: [(owner: String, name: String)?]
+    private let broader: [(owner: String, name: String, global: Bool)?]
 
     init(_ project: ResolvedProject) {
         let global = project.gateway?.policy?.document
@@ -105,15 +108,15 @@ struct RawEnforcement: Sendable {
             holders.append(Holders(global: holds(global), products: products.map { holds($0.1) }, apis: apis.map(holds), fragments: holding))
         }
         self.holders = holders
-        var broader: [(owner: String, name: String)?] = []
+        var broader: [(owner: String, name: String, global: Bool)?] = []
         broader.reserveCapacity(project.apis.count * Kind.atTheTop.count)
         for api in project.apis {
             let document = api.hasErrors ? nil : api.policy?.document
             for kind in Kind.atTheTop {
                 if let document, let name = Self.first(kind, in: document, fragments: fragments) {
-                    broader.append(("API '\(api.name.value)'", name))
+                    broader.append(("API '\(api.name.value)'", name, false))
                 } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind, in: global, fragments: fragments) {
-                    broader.append(("the gateway", name))
+                    broader.append(("the gateway", name, true))
                 } else {
                     broader.append(nil)
                 }
@@ -122,8 +125,13 @@ struct RawEnforcement: Sendable {
         self.broader = broader
     }
 
+    /// The API's or the gateway's statement of `kind` for `route`; the gateway's only when
+    /// each of the route's products keeps `<base />`: a product's policy without it runs
+    /// instead of the gateway's for the product's subscribers.
     private func broader(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        broader[route.apiIndex * Kind.atTheTop.count + kind.rawValue]
+        guard let found = broader[route.apiIndex * Kind.atTheTop.count + kind.rawValue] else { return nil }
+        if found.global, route.products.contains(where: { !(products[$0].document?.keepsInboundBase ?? true) }) { return nil }
+        return (found.owner, found.name)
     }
 
     /// The first statement of `kind` that runs on every request of `route`, with how
@@ -137,27 +145,14 @@ struct RawEnforcement: Sendable {
         return broader(kind, on: route)
     }
 
-    /// The first statement of `kind` that runs on every request of `route` before the token
-    /// check Portcullis generates for it: one before the route's own `<base />`, or in the
-    /// API's or the global policy, which run before the route's.
-    func statementBeforeTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        let own = route.written.policy?.document
-        // Without '<base />' the generated statements come first and no broader policy runs.
-        guard (own?.keepsInboundBase ?? true) else { return nil }
-        if let own, let name = Self.first(kind, among: own.inboundStatements.prefix { $0.name != "base" }, fragments: fragments) {
-            return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
-        }
-        return broader(kind, on: route)
-    }
-
-    /// A raw statement of `kind` (a private cache lookup, or one that replaces the caller's
-    /// `Authorization` header) that runs before the token check of `route`: the generated
-    /// one, or where the route has none, the first raw check on every request. A condition
-    /// does not make such a statement safer, so one inside `choose` counts, and so does one
-    /// in a product's policy, which runs for the product's subscribers before the API's.
-    /// A private cache lookup must also follow the generated check of the route's scopes or
-    /// roles, which a raw token check before it does not make; `afterATokenCheck` tells a
-    /// lookup that only that check precedes.
+    /// A raw statement of `kind` (an answer, a private cache lookup, or one that replaces
+    /// the caller's `Authorization` header) that runs before the token check of `route`: the
+    /// generated one, or where the route has none, the first raw check on every request. A
+    /// condition does not make such a statement safer, so one inside `choose` or `retry`
+    /// counts, and so does one in a product's policy, which runs for the product's
+    /// subscribers before the API's. An answer or a private cache lookup must also follow
+    /// the generated check of the route's scopes or roles, which a raw token check before it
+    /// does not make; `afterATokenCheck` tells one that only that check precedes.
     func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
         let holders = holders[walked]
@@ -210,7 +205,7 @@ struct RawEnforcement: Sendable {
         // route requires scopes or roles of the token (nil in `order`).
         let tokenCheck = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
         guard let tokenCheck else { return nil }
-        let checksClaims = kind == .privateCacheLookup && route.isAuthenticated && (route.written.scopes != nil || route.written.appRoles != nil)
+        let checksClaims = kind != .callerCredentialsReplaced && route.isAuthenticated && (route.written.scopes != nil || route.written.appRoles != nil)
         let check = checksClaims ? order.firstIndex { $0 == nil } ?? tokenCheck : tokenCheck
         // A lookup keyed on the token is harmless only after a check of that token: one in
         // 'Authorization', where the lookup reads it.
@@ -220,7 +215,7 @@ struct RawEnforcement: Sendable {
             var visited = Set<String>()
             let afterATokenCheck = index > tokenCheck
             let spared = { (lookup: PolicyXMLElement) in afterATokenCheck && checksAuthorization && Self.keysOnTheToken(lookup) }
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, sparing: spared) {
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value, sparing: spared) {
                 return (owner, found, afterATokenCheck)
             }
         }
@@ -263,23 +258,28 @@ struct RawEnforcement: Sendable {
     }
 
     /// The name of a statement of `kind` in `statement`, at any depth, or in the fragment it
-    /// includes.
+    /// includes, on a request whose method is `method`.
     /// `visited` holds the fragments looked into, so an include cycle ends.
     /// `sparing` leaves out statements of the kind that do no harm where they are.
     private func first(
-        _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>,
+        _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>, method: HTTPMethod,
         sparing spared: (PolicyXMLElement) -> Bool = { _ in false }
     ) -> String? {
         if kind.matches(statement), !spared(statement) { return statement.name }
         if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
             guard visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
             for element in fragment.rootElements {
-                if let found = first(kind, atAnyDepthIn: element, visited: &visited, sparing: spared) { return found }
+                if let found = first(kind, atAnyDepthIn: element, visited: &visited, method: method, sparing: spared) { return found }
             }
             return nil
         }
+        // What a request to another service holds changes nothing of the caller's request,
+        // and a branch for other methods never runs on the route's (APIM picks the route by
+        // its method).
+        guard statement.name != "send-request", statement.name != "send-one-way-request" else { return nil }
+        if statement.name == "when", let methods = statement.onlyForMethods, !methods.contains(method.rawValue) { return nil }
         for element in statement.elements {
-            if let found = first(kind, atAnyDepthIn: element, visited: &visited, sparing: spared) { return found }
+            if let found = first(kind, atAnyDepthIn: element, visited: &visited, method: method, sparing: spared) { return found }
         }
         return nil
     }
@@ -331,7 +331,8 @@ extension PolicyXMLElement {
     /// may make it.
     var allowsPrivateResponses: Bool {
         guard let written = attribute("allow-private-response-caching") else { return false }
-        guard case .text(let text) = written.value else { return true }
+        // An expression, or a named value's '{{...}}', may make it true.
+        guard case .text(let text) = written.value, !text.contains("{{") else { return true }
         return text.trimmingWhitespace.lowercased() == "true"
     }
 
@@ -345,9 +346,18 @@ extension PolicyXMLElement {
             return false
         }
         if let count = attribute("increment-count")?.value.written.trimmingWhitespace, count == "0" { return false }
+        // A condition a named value decides, or one that reads the request, which the caller
+        // writes, may count nothing.
+        if let condition = attribute("increment-condition")?.value,
+            condition.written.contains("{{") || (condition.isExpression && condition.written.contains("context.Request"))
+        {
+            return false
+        }
         // A key new for every request: a counter each, which never reaches its limit.
         // The calls themselves, not a name that merely contains the words.
-        if case .expression(let key)? = attribute("counter-key")?.value, key.contains("Guid.NewGuid(") || key.contains("context.RequestId") {
+        if case .expression(let key)? = attribute("counter-key")?.value,
+            ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp"].contains(where: key.contains)
+        {
             return false
         }
         return true
@@ -372,6 +382,31 @@ extension PolicyXMLElement {
         default:
             return false
         }
+    }
+
+    /// The methods a `when` runs for, when its condition tests nothing but the request's
+    /// method: `@(context.Request.Method == "OPTIONS")`, several joined by `||`.
+    var onlyForMethods: Set<String>? {
+        guard case .expression(let code)? = attribute("condition")?.value else { return nil }
+        let compact = code.replacingOccurrences(of: "&quot;", with: "\"").filter { !$0.isWhitespace }
+        guard compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
+        var methods = Set<String>()
+        for test in compact.dropFirst(2).dropLast().components(separatedBy: "||") {
+            let parts = test.components(separatedBy: "==")
+            guard parts.count == 2 else { return nil }
+            let (left, right) = parts[0] == "context.Request.Method" ? (parts[0], parts[1]) : (parts[1], parts[0])
+            guard left == "context.Request.Method", right.count > 2, right.hasPrefix("\""), right.hasSuffix("\"") else { return nil }
+            methods.insert(String(right.dropFirst().dropLast()).uppercased())
+        }
+        return methods
+    }
+
+    /// Whether a token check judges a token the policy gives it rather than the caller's:
+    /// a `token-value` written as text, or naming a named value, which the gateway's own
+    /// configuration fills (a caller who sends nothing may then pass as someone else).
+    var checksAGivenToken: Bool {
+        guard let given = attribute("token-value")?.value else { return false }
+        return !given.isExpression || given.written.contains("{{")
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop

@@ -164,6 +164,12 @@ public enum PolicyXMLValue: Sendable, Equatable {
     /// A policy expression, `@(...)` or `@{...}`, exactly as written: APIM evaluates it.
     case expression(String)
 
+    /// Whether the value is a policy expression, which APIM runs for each request.
+    public var isExpression: Bool {
+        if case .expression = self { return true }
+        return false
+    }
+
     /// The text a reader of the policy sees: the literal, or the expression's code.
     public var written: String {
         switch self {

@@ -606,7 +606,9 @@ final class RawPolicyTests: XCTestCase {
     }
 
     /// An API policy runs before its routes' token checks: an answer at its top lets
-    /// every caller in, token or not; the same answer inside 'choose' is for some requests.
+    /// every caller in, token or not; inside 'choose' on the request's method it answers
+    /// requests for other routes only, while a condition the caller writes lets them in
+    /// (found by an audit of raw control flow: the first version passed any 'choose').
     func testAnAnswerBeforeTheTokenCheckIsReported() throws {
         try write(
             """
@@ -623,7 +625,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(lint.status, 1, lint.stdout)
         XCTAssertTrue(
             lint.stdout.contains(
-                "error: raw 'return-response' in API 'orders' answers every request of route 'list-orders' before its token check, so callers need no token [LP001]"),
+                "error: raw 'return-response' in API 'orders' may answer requests of route 'list-orders' before its token check, so callers need no token [LP001]"),
             lint.stdout)
         try write(
             """
@@ -641,6 +643,86 @@ final class RawPolicyTests: XCTestCase {
             """, to: "defs/policies/orders.xml")
         let conditional = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(conditional.status, 0, conditional.stdout)
+        try write(
+            """
+            <policies><inbound><base />
+                <choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;, &quot;&quot;) == &quot;1&quot;)">
+                    <return-response><set-status code="200" reason="OK" /></return-response>
+                </when></choose>
+            </inbound></policies>
+
+            """, to: "defs/policies/orders.xml")
+        let chosen = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(chosen.status, 1, chosen.stdout)
+        XCTAssertTrue(chosen.stdout.contains("raw 'return-response' in API 'orders' may answer requests of route 'list-orders' before its token check"), chosen.stdout)
+    }
+
+    /// What else an audit of raw control flow found lint passing: an answer in a product's
+    /// policy, under 'retry' or after a raw check's place; a product without '<base />' that
+    /// skips the gateway's raw check; a check of a token the policy gives itself; an empty
+    /// 'required-claims'; a rate limit the caller or a named value switches off, or keyed by
+    /// the clock; a private cache a named value may allow. And what it found lint refusing:
+    /// a managed identity's token on a request to another service.
+    func testRawControlFlowIsJudgedAsARequestMeetsIt() throws {
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let gateway = RuleExample.baseGateway + "namedValues:\n  count-calls: 'false'\n  allow-private: 'true'\n"
+        try write(gateway, to: "defs/gateway.yaml")
+        let apis: [(name: String, fields: String, routePolicy: String?)] = [
+            ("product", "", nil),
+            ("retried", "", #"<retry condition="@(false)" count="1" interval="1"><mock-response status-code="200" /></retry><base />"#),
+            ("reordered", "auth: none\n", #"<base /><mock-response status-code="200" />\#(jwt)"#),
+            ("given", "auth: none\n", #"<base /><validate-jwt header-name="Authorization" token-value="{{count-calls}}"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
+            ("emptyclaims", "auth: none\n", #"<base /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims /></validate-jwt>"#),
+            ("counted", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="@(!context.Request.Headers.ContainsKey(&quot;X-Internal&quot;))" />"#),
+            ("named", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="{{count-calls}}" />"#),
+            ("clock", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(DateTime.UtcNow.Ticks.ToString())" />"#),
+            ("cached", "", #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="{{allow-private}}" /><base />"#),
+            ("sidecall", "", #"<base /><send-request mode="new" response-variable-name="tenant"><set-url>https://tenants.example.com/t</set-url><authentication-managed-identity resource="api://tenants" /></send-request>"#),
+        ]
+        var documents: [String] = []
+        for (name, fields, policy) in apis {
+            let route = "  - id: list-\(name)\n    method: GET\n    path: /\(name)\n    scopes: [orders.read]\n"
+                + (policy.map { "    policy: '<policies><inbound>\($0)</inbound></policies>'\n" } ?? "")
+            documents.append(RuleExample.api(name, fields: fields, routes: route).text)
+        }
+        documents.append("""
+            apiVersion: portcullis/v1
+            kind: Product
+            name: answered
+            apis: [product]
+            policy: '<policies><inbound><base /><mock-response status-code="200" /></inbound></policies>'
+            """)
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings()
+        func reported(_ code: String, _ text: String) -> Bool { findings.contains { $0.hasPrefix(code) && $0.contains(text) } }
+        XCTAssertTrue(reported("LP001", "raw 'mock-response' in product 'answered' may answer requests of route 'list-product' before its token check"), "\(findings)")
+        XCTAssertTrue(reported("LP001", "raw 'mock-response' in route 'retried/list-retried' may answer requests of route 'list-retried' before its token check"), "\(findings)")
+        XCTAssertTrue(reported("LP001", "raw 'mock-response' in route 'reordered/list-reordered' may answer requests of route 'list-reordered'"), "\(findings)")
+        XCTAssertTrue(reported("LP001", "route 'list-given' accepts requests without a token"), "\(findings)")
+        XCTAssertTrue(reported("LP002", "raw 'validate-jwt' in route 'emptyclaims/list-emptyclaims' requires no claim"), "\(findings)")
+        for name in ["counted", "named", "clock"] {
+            XCTAssertTrue(reported("RL001", "route 'list-\(name)'"), "\(name): \(findings)")
+        }
+        XCTAssertTrue(reported("LP001", "raw 'cache-lookup' in route 'cached/list-cached' serves cached responses"), "\(findings)")
+        XCTAssertFalse(findings.contains { $0.contains("sidecall") }, "\(findings)")
+    }
+
+    /// A product's policy without '<base />' runs instead of the gateway's for the
+    /// product's subscribers, so the gateway's raw token check is not on every request.
+    func testAProductWithoutBaseSkipsTheGatewaysRawCheck() throws {
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let gateway = RuleExample.baseGateway.replacingOccurrences(of: "  auth: entra\n", with: "  auth: none\n")
+            + "policy: '<policies><inbound>\(jwt)</inbound><backend><forward-request /></backend><outbound /><on-error /></policies>'\n"
+        try write(gateway, to: "defs/gateway.yaml")
+        let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders}\n").text
+        try write(api, to: "defs/orders.yaml")
+        let clean = try ToolProcess.run(["lint", "defs", "--quiet"], in: directory)
+        XCTAssertFalse(clean.stdout.contains("[LP001]"), clean.stdout)
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\npolicy: '<policies><inbound><set-header name=\"X-Partner\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n",
+            to: "defs/products.yaml")
+        let findings = try lintFindings()
+        XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-orders' accepts requests without a token") }, "\(findings)")
     }
 
     func testAPolicyFileNotGivenIsNamed() throws {

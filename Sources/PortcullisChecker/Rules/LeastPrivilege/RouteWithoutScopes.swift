@@ -89,7 +89,8 @@ public enum RouteWithoutScopes: Rule {
                             : "raw '\(check.name)' in \(scope.owner) takes unsigned tokens, so anyone can write one that passes",
                         at: range,
                         notes: [Diagnostic.Note("remove 'require-signed-tokens', which is true when left out", at: range)])
-                } else if !check.elements.contains(where: { $0.name == "required-claims" }) {
+                } else if !check.elements.contains(where: { $0.name == "required-claims" && $0.elements.contains { $0.name == "claim" } }) {
+                    // An empty 'required-claims' requires nothing either.
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
                         notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])

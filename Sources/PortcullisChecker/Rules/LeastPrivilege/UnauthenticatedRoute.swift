@@ -143,10 +143,15 @@ public enum UnauthenticatedRoute: Rule {
     /// What raw policy XML lets a caller of `route` past its token check, with how to fix it.
     private static func rawBypass(of route: EffectiveRoute, in context: CheckContext) -> (message: String, fix: String)? {
         let id = route.written.id.value
-        if route.isAuthenticated, let (owner, name) = context.rawStatementBeforeTokenCheck(.answer, on: route) {
+        // Under a condition too: the caller may write what it reads.
+        if let (owner, name, afterATokenCheck) = context.rawStatementBeforeAnyTokenCheck(.answer, on: route) {
+            let when =
+                afterATokenCheck
+                ? "after a raw token check but before the check of its scopes or roles, so any valid token gets the answer"
+                : "before its token check, so callers need no token"
             return (
-                "raw '\(name)' in \(owner) answers every request of route '\(id)' before its token check, so callers need no token",
-                "move it after '<base />' in the route's policy, or inside 'choose' for the requests it should answer"
+                "raw '\(name)' in \(owner) may answer requests of route '\(id)' \(when)",
+                "move it after '<base />' in the route's policy, where every check has run; an answer for some requests goes there too, inside 'choose'"
             )
         }
         // Private responses are cached for callers with a token; a lookup before the check

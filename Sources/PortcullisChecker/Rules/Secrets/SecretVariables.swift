@@ -38,41 +38,40 @@ struct SecretVariables {
     init(_ scopes: [RawScope], secrets: Set<String>) {
         let setting = scopes.indices.filter { scopes[$0].document.has(anyOf: Self.setters) }
         guard !setting.isEmpty else { return }
+        // First what holds a secret outright; expressions are kept to be read only if
+        // something does, since most variables hold a time or an id.
         var held: [String: Holding] = [:]
+        var copies: [(variable: String, code: String, scope: Int)] = []
         for index in setting {
             for element in scopes[index].elements(named: Self.setters) {
-                let token: String? =
-                    switch element.name {
-                    case "authentication-managed-identity": element.attribute("output-token-variable-name")?.value.written
-                    case "get-authorization-context": element.attribute("output-variable-name")?.value.written
-                    default: nil
+                switch element.name {
+                case "set-variable":
+                    guard let name = element.attribute("name")?.value.written, let value = element.attribute("value")?.value else { continue }
+                    switch value {
+                    case .text(let text):
+                        guard let secret = NamedValues.references(in: text).first(where: { secrets.contains(Grammar.caseFolded($0)) }) else { continue }
+                        held[name.lowercased()] = held[name.lowercased()] ?? Holding(variable: name, origin: "secret '\(secret)'", scope: index)
+                    case .expression(let code):
+                        copies.append((name, code, index))
                     }
-                if let token, !token.isEmpty {
+                default:
+                    let output = element.attribute(element.name == "get-authorization-context" ? "output-variable-name" : "output-token-variable-name")
+                    guard let token = output?.value.written, !token.isEmpty else { continue }
                     let origin = element.name == "get-authorization-context" ? "the access token of an authorization" : "the access token of a managed identity"
                     held[token.lowercased()] = held[token.lowercased()] ?? Holding(variable: token, origin: origin, scope: index)
                 }
             }
         }
+        guard !held.isEmpty else { return }
         // Until nothing changes: a variable copied from a variable that holds a secret holds it.
+        let copied = copies.compactMap { copy in Self.copiedVariable(copy.code).map { (copy.variable, $0, copy.scope) } }
         var changed = true
         while changed {
             changed = false
-            for index in setting {
-                for element in scopes[index].elements(named: ["set-variable"]) {
-                    guard let name = element.attribute("name")?.value.written, held[name.lowercased()] == nil,
-                        let value = element.attribute("value")?.value
-                    else { continue }
-                    let origin: String?
-                    switch value {
-                    case .text(let text):
-                        origin = NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) }.map { "secret '\($0)'" }
-                    case .expression(let code):
-                        origin = Self.copiedVariable(code).flatMap { held[$0.lowercased()]?.origin }
-                    }
-                    guard let origin else { continue }
-                    held[name.lowercased()] = Holding(variable: name, origin: origin, scope: index)
-                    changed = true
-                }
+            for (variable, source, scope) in copied where held[variable.lowercased()] == nil {
+                guard let origin = held[source.lowercased()]?.origin else { continue }
+                held[variable.lowercased()] = Holding(variable: variable, origin: origin, scope: scope)
+                changed = true
             }
         }
         holdings = held.values.sorted { $0.variable < $1.variable }
