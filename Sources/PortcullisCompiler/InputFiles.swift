@@ -240,23 +240,23 @@ public struct InputFiles: Sendable {
             if kind == .link {
                 let real = FileSystem.realPath(full)
                 let target = real.flatMap(FileSystem.kind(of:))
-                if target == .directory {
-                    skip("it is a symbolic link to a folder, which is not followed")
+                let refusal: String? =
+                    if target == .directory { "it is a symbolic link to a folder, which is not followed" }
+                    else if !isInput { nil }
+                    else if real == nil || target == nil { "it is a symbolic link to nothing" }
+                    else if !(real?.isPath(inside: root) ?? false) { "it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'" }
+                    else if Self.isHidden(real ?? "", below: root) { "it is a symbolic link to a hidden file" }
+                    else { nil }
+                if let refusal {
+                    // The publisher follows the link: what it would read must be checked.
+                    if PublisherConfigurations.isConfigurationName(entry.bytes) {
+                        throw DriverError.unreadable(
+                            displayPath(full), reason: refusal + ", and named as an APIOps publisher configuration, whose overrides must be checked")
+                    }
+                    skip(refusal)
                     continue
                 }
-                guard isInput else { continue }
-                guard let real, let target else {
-                    skip("it is a symbolic link to nothing")
-                    continue
-                }
-                guard real.isPath(inside: root) else {
-                    skip("it is a symbolic link to a file outside '\(DisplayText.escaped(given.utf8))'")
-                    continue
-                }
-                guard !Self.isHidden(real, below: root) else {
-                    skip("it is a symbolic link to a hidden file")
-                    continue
-                }
+                guard isInput, let real, let target else { continue }
                 (kind, location) = (target, real)
             }
             guard kind == .directory || isInput else { continue }

@@ -150,7 +150,7 @@ public enum LintPipeline {
         let openAPIFiles = OpenAPIFiles(
             naming: definitions, sources: files, sideFiles: sideFileIDs, limits: options.limits)
         let publisherChecks = PublisherConfigurations(sources: files, ids: sideFileIDs.upperBound..<files.count, limits: options.limits)
-        let overrides = publisherChecks.findings(against: definitions)
+        let (overrides, overrideCredentials) = publisherChecks.check(against: definitions)
         var environmentDiagnostics = DiagnosticCollector()
         let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
         diagnostics.append(contentsOf: environmentDiagnostics)
@@ -174,7 +174,7 @@ public enum LintPipeline {
             // A document named by 'openapi' is published as written, so its secrets count too;
             // a publisher configuration's are quoted where it overrides.
             let context = CheckContext(
-                project: project, credentials: credentials + openAPIFiles.credentials + publisherChecks.credentials)
+                project: project, credentials: credentials + openAPIFiles.credentials + overrideCredentials)
             var list = Checker.run(
                 context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
                 commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)

@@ -26,6 +26,15 @@ package struct PublisherConfigurations {
     /// make secret, which reports quoting them must mask.
     private(set) var credentials: [SourceRange] = []
 
+    /// The configuration's top-level sections that hold resources the bundle writes, by
+    /// their keys lowered.
+    package enum Section: String, CaseIterable {
+        case namedValues = "namedvalues", groups, versionSets = "versionsets", tags, backends, policyFragments = "policyfragments"
+        case products, apis, policies
+    }
+
+    package static let sectionKeys = Set(Section.allCases.map(\.rawValue))
+
     /// Reads the configurations among `sources`, at `ids`.
     init(sources: SourceFiles, ids: Range<Int>, limits: InputLimits) {
         for id in ids {
@@ -34,7 +43,7 @@ package struct PublisherConfigurations {
             var reading = DiagnosticCollector()
             let read = YAMLReader(file: FileID(id), limits: limits).readSideFile(file, diagnostics: &reading)
             documents.append((FileID(id), read.roots))
-            credentials += read.credentials + read.roots.flatMap(Self.secretValues)
+            credentials += read.credentials
             guard let failure = reading.diagnostics.first(where: { $0.severity == .error }) else { continue }
             if Self.isConfigurationName(file.path.utf8) {
                 // Named as the publisher's file is, it is its file: what cannot be read here
@@ -53,14 +62,21 @@ package struct PublisherConfigurations {
 
     /// What the configurations override of the resources `definitions` declare, with what
     /// reading them reported; the same for every environment, which cannot rename anything.
-    func findings(against definitions: Definitions) -> DiagnosticCollector {
+    /// With them, the credentials reports must mask: those found on reading, and the value
+    /// an entry gives a declared secret, which the publisher sends to APIM as a secret.
+    func check(against definitions: Definitions) -> (findings: DiagnosticCollector, credentials: [SourceRange]) {
         var findings = problems
-        guard !documents.isEmpty else { return findings }
+        guard !documents.isEmpty else { return (findings, credentials) }
         let bundle = PublishedResource.bundle(of: definitions)
+        let secrets = Set(definitions.gateways.flatMap { $0.secrets.map { $0.name.value.lowercased() } })
+        var credentials = credentials
         for (_, roots) in documents {
-            for root in roots { PublishedResource.judge(root, sections: bundle, owner: nil, into: &findings) }
+            for root in roots {
+                PublishedResource.judge(root, sections: bundle, owner: nil, into: &findings)
+                credentials += Self.values(of: root) { properties, name in secrets.contains(name.lowercased()) || Self.isTrue(properties, "secret") }
+            }
         }
-        return findings
+        return (findings, credentials)
     }
 
     /// Whether a file found in a folder, not Portcullis's, is a publisher configuration:
@@ -69,21 +85,29 @@ package struct PublisherConfigurations {
     /// that the run says it could not check it.
     static func isConfiguration(_ file: SourceFile, limits: InputLimits) -> Bool {
         guard !file.isPolicyXML, !file.path.hasSuffix(".json") else { return false }
-        if isConfigurationName(file.path.utf8) { return true }
-        guard mentionsServiceName(file.bytes) else { return false }
+        let named = isConfigurationName(file.path.utf8)
+        guard named || mentionsServiceName(file.bytes) else { return false }
         var ignored = DiagnosticCollector()
         let read = YAMLReader(file: FileID(0), limits: limits).readSideFile(file, diagnostics: &ignored)
-        return !read.complete || read.roots.contains { root in
-            guard case .mapping(let fields) = root.content else { return false }
-            return fields.contains { $0.key.lowercased() == "apimservicename" }
+        guard read.complete else { return true }
+        let keys = read.roots.flatMap { root -> [String] in
+            guard case .mapping(let fields) = root.content else { return [] }
+            return fields.map { $0.key.lowercased() }
         }
+        guard named else { return keys.contains("apimservicename") }
+        // So named, an OpenAPI document is not one, unless it also holds a section of the
+        // publisher's other than 'tags', which OpenAPI has too.
+        guard keys.contains(where: { $0 == "openapi" || $0 == "swagger" }) else { return true }
+        return keys.contains { $0 != "tags" && sectionKeys.contains($0) }
     }
 
-    /// `configuration.yaml` or `configuration.NAME.yaml` (or `.yml`), the last part of
-    /// `path`, in any letter case: the names APIOps gives publisher configurations.
+    /// `configuration.NAME.yaml` (or `.yml`), the last part of `path`, in any letter case:
+    /// the names APIOps gives publisher configurations, one per environment.
     static func isConfigurationName(_ path: some BidirectionalCollection<UInt8>) -> Bool {
         let name = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).last.map { $0.map(\.asciiLowercased) } ?? []
-        return name.starts(with: "configuration.".utf8) && (name.reversed().starts(with: "lmay.".utf8) || name.reversed().starts(with: "lmy.".utf8))
+        let suffix = name.reversed().starts(with: "lmay.".utf8) ? 5 : name.reversed().starts(with: "lmy.".utf8) ? 4 : nil
+        guard let suffix, name.starts(with: "configuration.".utf8) else { return false }
+        return name.count > "configuration.".utf8.count + suffix
     }
 
     /// Whether `bytes` hold `apimservicename` in any letter case.
@@ -98,19 +122,24 @@ package struct PublisherConfigurations {
         }
     }
 
-    /// The `value` of each `namedValues` entry whose properties make it secret: the
-    /// publisher sends it to APIM as a secret, so it is one wherever it is quoted.
-    private static func secretValues(_ root: YAMLNode) -> [SourceRange] {
+    /// The `value` of each `namedValues` entry of `root` that `isSecret` says is a secret,
+    /// given the entry's properties and its name.
+    private static func values(of root: YAMLNode, where isSecret: (YAMLNode, String) -> Bool) -> [SourceRange] {
         guard case .mapping(let sections) = root.content else { return [] }
         return sections.filter { $0.key.lowercased() == "namedvalues" }.flatMap { section -> [SourceRange] in
             guard case .sequence(let entries) = section.value.content else { return [] }
             return entries.compactMap { entry in
-                guard let properties = field("properties", of: entry), field("secret", of: properties)?.scalar?.text.lowercased() == "true",
-                    let value = field("value", of: properties), value.scalar != nil
+                guard let properties = field("properties", of: entry), let value = field("value", of: properties), value.scalar != nil,
+                    isSecret(properties, field("name", of: entry)?.scalar?.text ?? "")
                 else { return nil }
                 return value.range
             }
         }
+    }
+
+    /// Whether `key` of mapping `node` is `true`.
+    private static func isTrue(_ node: YAMLNode, _ key: String) -> Bool {
+        field(key, of: node)?.scalar?.text.lowercased() == "true"
     }
 
     /// The value of `key` (lowercase) in mapping `node`, in any letter case.
@@ -144,26 +173,26 @@ private struct PublishedResource {
     static func bundle(of definitions: Definitions) -> Sections {
         var root: Sections = [:]
         // The first declaration of a name is the one notes point at.
-        func add(_ section: String, _ resources: [PublishedResource.Entry]) {
-            for entry in resources where root[section]?[entry.name.lowercased()] == nil {
-                root[section, default: [:]][entry.name.lowercased()] = entry.resource
+        func add(_ section: PublisherConfigurations.Section, _ resources: [PublishedResource.Entry]) {
+            for entry in resources where root[section.rawValue]?[entry.name.lowercased()] == nil {
+                root[section.rawValue, default: [:]][entry.name.lowercased()] = entry.resource
             }
         }
         let gateways = definitions.gateways
-        add("namedvalues", gateways.flatMap { $0.namedValues.map { Entry($0.name, "named value") } })
-        add("namedvalues", gateways.flatMap { $0.secrets.map { Entry($0.name, "secret") } })
-        add("groups", gateways.flatMap { $0.groups.map { Entry($0.name, "group") } })
-        add("versionsets", gateways.flatMap { $0.versionSets.map { Entry($0.name, "version set") } })
+        add(.namedValues, gateways.flatMap { $0.namedValues.map { Entry($0.name, "named value") } })
+        add(.namedValues, gateways.flatMap { $0.secrets.map { Entry($0.name, "secret") } })
+        add(.groups, gateways.flatMap { $0.groups.map { Entry($0.name, "group") } })
+        add(.versionSets, gateways.flatMap { $0.versionSets.map { Entry($0.name, "version set") } })
         // Only tags an API or a product carries are written, each with the gateway's
         // declaration when it has one.
         let declaredTags = Dictionary(gateways.flatMap(\.tags).map { ($0.name.value.lowercased(), $0.name) }, uniquingKeysWith: { first, _ in first })
         add(
-            "tags",
+            .tags,
             (definitions.apis.flatMap(\.tags) + definitions.products.flatMap(\.tags)).map { Entry(declaredTags[$0.value.lowercased()] ?? $0, "tag") })
-        add("backends", definitions.backends.map { Entry($0.name, "backend") })
-        add("policyfragments", definitions.fragments.map { Entry($0.name, "policy fragment") })
+        add(.backends, definitions.backends.map { Entry($0.name, "backend") })
+        add(.policyFragments, definitions.fragments.map { Entry($0.name, "policy fragment") })
         add(
-            "products",
+            .products,
             definitions.products.map { product in
                 let name = "product '\(product.name.value)'"
                 var entry = Entry(product.name, "product")
@@ -173,7 +202,7 @@ private struct PublishedResource {
                 return entry
             })
         add(
-            "apis",
+            .apis,
             definitions.apis.map { api in
                 var entry = Entry(api.name, "API")
                 entry.resource.children["policies"] = policy(of: "API '\(api.name.value)'", declared: api.name.range)
@@ -187,7 +216,7 @@ private struct PublishedResource {
                 return entry
             })
         if let gateway = gateways.first {
-            root["policies"] = policy(of: "gateway '\(gateway.name.value)'", declared: gateway.name.range)
+            root[PublisherConfigurations.Section.policies.rawValue] = policy(of: "gateway '\(gateway.name.value)'", declared: gateway.name.range)
         }
         return root
     }
@@ -224,6 +253,21 @@ private struct PublishedResource {
             let key = field.key.lowercased()
             guard let section = sections[key] else {
                 if let owner, key != "name", !unwrittenChildren.contains(key) { owner.report(field, into: &findings) }
+                // The publisher's configuration reader takes 'namedValues:0' for an entry of
+                // 'namedValues', which is no entry here: one that may name a resource the
+                // bundle writes is reported whatever it names.
+                let section = field.key.prefix { $0 != ":" }
+                if owner == nil, section.count < field.key.count, sections[section.lowercased()] != nil {
+                    findings.report(
+                        .publisherOverride,
+                        "publisher configuration key '\(DisplayText.escaped(field.key.utf8))' writes an entry of '\(DisplayText.escaped(section.utf8))', whose resources the bundle publishes",
+                        at: field.keyRange,
+                        notes: [
+                            Diagnostic.Note(
+                                "the publisher reads each ':' as a level; write the entry in the list '\(DisplayText.escaped(section.utf8))', where it is checked, and only for what Portcullis does not write",
+                                at: field.keyRange)
+                        ])
+                }
                 continue
             }
             guard case .sequence(let items) = field.value.content else {

@@ -166,6 +166,9 @@ final class ImportTranslationTests: ImportTreeTestCase {
             loggers:
               - name: insights
                 properties: {loggerType: applicationInsights}
+            Policies:
+              - name: policy
+                properties: {format: rawxml}
             """, to: "../configuration.prod.yaml")
         let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out"], in: directory)
         XCTAssertEqual(try read("environments/prod.yaml"), """
@@ -184,7 +187,11 @@ final class ImportTranslationTests: ImportTreeTestCase {
                 url: "https://orders-v2.prod.example.com"
 
             """)
-        XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: 'loggers' overrides are not carried"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: 'loggers' overrides are not carried; keep them in the publisher configuration"), result.stdout)
+        // What the bundle writes may not stay there (RF009), whatever the key's case.
+        XCTAssertTrue(
+            result.stdout.contains("not-imported: configuration.prod.yaml: 'Policies' overrides are not carried, and may not stay in the publisher configuration"),
+            result.stdout)
         XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: named value 'build-id' is not one the import declared"), result.stdout)
         // The environment is checked with the rest: lint reads it without a front-end error.
         let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)

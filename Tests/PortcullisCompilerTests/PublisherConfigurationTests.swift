@@ -139,6 +139,49 @@ final class PublisherConfigurationTests: XCTestCase {
             chartLint.stdout)
     }
 
+    /// What the audit of the second version found: keys the publisher's reader splits at
+    /// ':' ('namedValues:0') passed, and so did a configuration reached through a symbolic
+    /// link the walk skips (the publisher follows it); a plain value given to a declared
+    /// secret was quoted. And the reverse: any 'configuration*.yaml' was taken for one,
+    /// an OpenAPI document or a chart's file too.
+    func testWhatTheSecondAuditFound() throws {
+        let colons = try project(
+            "colons",
+            configuration: "namedValues:0:\n  name: tenant-id\n  properties: {value: other-tenant}\npolicies:0:name: policy\nloggers:0:name: insights\n")
+        let lint = try ToolProcess.run(["lint", "."], in: colons)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "configuration.prod.yaml:1:1: error: publisher configuration key 'namedValues:0' writes an entry of 'namedValues', whose resources the bundle publishes [RF009]"),
+            lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("configuration.prod.yaml:4:1: error: publisher configuration key 'policies:0:name'"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("'loggers:0:name'"), lint.stdout)
+
+        let linked = try project("linked", configuration: nil)
+        let outside = directory.appendingPathComponent("elsewhere.yaml")
+        try "apis: [{name: orders, properties: {}}]\n".write(to: outside, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: linked.appendingPathComponent("configuration.prod.yaml").path, withDestinationPath: outside.path)
+        let linkedLint = try ToolProcess.run(["lint", "."], in: linked)
+        XCTAssertEqual(linkedLint.status, 2, linkedLint.stdout + linkedLint.stderr)
+        XCTAssertTrue(linkedLint.stderr.contains("named as an APIOps publisher configuration, whose overrides must be checked"), linkedLint.stderr)
+
+        let secret = "Zq8xPlainPartnerKey2024"
+        let gatewaySecret = try project("secret", configuration: "namedValues:\n  - name: partner-secret\n    properties: {value: \(secret)}\n")
+        let secretLint = try ToolProcess.run(["lint", "."], in: gatewaySecret)
+        XCTAssertTrue(secretLint.stdout.contains("overrides 'properties' of secret 'partner-secret'"), secretLint.stdout)
+        XCTAssertFalse(secretLint.stdout.contains(secret), secretLint.stdout)
+
+        let openAPI = try project(
+            "openapi-named", configuration: "openapi: 3.0.3\ninfo: {title: Orders, version: '1'}\npaths: {}\ntags: [{name: orders, description: Orders}]\n",
+            at: "configuration.orders.yaml")
+        let chart = try project("chart-named", configuration: "{{ .Values.apim }}\n", at: "templates/configuration.yaml")
+        for folder in [openAPI, chart] {
+            let clean = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        }
+    }
+
     /// What Portcullis does not write (loggers, an API's diagnostics, resources the bundle
     /// lacks) may stay in the configuration; the file counts as read, not skipped.
     func testWhatTheBundleDoesNotWriteMayStay() throws {

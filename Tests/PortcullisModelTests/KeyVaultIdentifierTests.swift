@@ -38,6 +38,8 @@ final class KeyVaultIdentifierTests: XCTestCase {
             "https://contoso-kv.vault.azure.net/secrets/s?api-version=7.4", "https://contoso-kv.vault.azure.net/secrets/s#x",
             "https://contoso-kv.vault.azure.net/secrets/s/0123456789abcdef0123456789abcdef/x",
             "https://{{vault}}.vault.azure.net/secrets/s", "https://contoso-kv.vault.azure.net/secrets/s ",
+            // The Kelvin sign lowers to 'k': only ASCII is a name.
+            "https://demo-\u{212A}v.vault.azure.net/secrets/s", "https://demo-kv.vault.azure.net/secrets/\u{212A}ey",
         ] {
             XCTAssertFalse(Grammar.isKeyVaultSecretIdentifier(identifier), identifier)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisSyntax
@@ -40,11 +41,12 @@ struct ConfigurationTranslation {
         var secrets: [(String, YAMLValue)] = []
         var backends: [(String, YAMLValue)] = []
         var apis: [(String, YAMLValue)] = []
+        // Section keys in any letter case, as the publisher reads them.
         for section in sections {
-            switch section.key {
-            case "apimServiceName":
+            switch section.key.lowercased() {
+            case "apimservicename":
                 continue
-            case "namedValues":
+            case "namedvalues":
                 for (entry, properties) in items(section, path: path) {
                     if declared.secrets.contains(entry) {
                         guard let vault = properties["keyVault"].flatMap({ Self.mapping($0)["secretIdentifier"] }).flatMap(Self.text) else {
@@ -92,6 +94,12 @@ struct ConfigurationTranslation {
                         notes.append(ImportNote(.notImported, path, "overrides of API '\(entry)' other than a URL backend's 'serviceUrl' are not carried"))
                     }
                 }
+            case let key where PublisherConfigurations.sectionKeys.contains(key):
+                notes.append(
+                    ImportNote(
+                        .notImported, path,
+                        "'\(DisplayText.escaped(section.key.utf8))' overrides are not carried, and may not stay in the publisher configuration: the bundle writes those resources (RF009); say what differs in the definitions"
+                    ))
             default:
                 notes.append(ImportNote(.notImported, path, "'\(DisplayText.escaped(section.key.utf8))' overrides are not carried; keep them in the publisher configuration"))
             }

@@ -166,6 +166,8 @@ package enum Grammar {
     /// case. A vault name is 3 to 24 letters, digits and single hyphens starting with a
     /// letter; a secret name 1 to 127 letters, digits and hyphens.
     static func isKeyVaultSecretIdentifier(_ text: String) -> Bool {
+        // ASCII first: lowering the case of 'K' (the Kelvin sign) would make a 'k' of it.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return false }
         let lowered = text.lowercased()
         guard lowered.hasPrefix("https://") else { return false }
         let parts = lowered.dropFirst(8).split(separator: "/", omittingEmptySubsequences: false)
