@@ -98,6 +98,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statement(kind, on: route)
     }
 
+    /// A raw statement of `kind` anywhere in the `inbound` a request of `route` passes (see
+    /// ``RawEnforcement/statementInInbound(_:on:)``).
+    func rawStatementInInbound(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statementInInbound(kind, on: route)
+    }
+
     /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
     /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
     func rawStatementBeforeAnyTokenCheck(

@@ -15,7 +15,7 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced
+        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet
 
         /// Whether `statement` is one of the kind.
         func matches(_ statement: PolicyXMLElement) -> Bool {
@@ -27,13 +27,14 @@ struct RawEnforcement: Sendable {
             case .answer: Self.answers.contains(statement.name)
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             case .callerCredentialsReplaced: statement.replacesAuthorization
+            case .writeMethodSet: statement.setsAWriteMethod
             }
         }
 
         /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
         /// from zero; the others are looked for at any depth.
         static let atTheTop: [Kind] = [.tokenCheck, .rateLimit]
-        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced]
+        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet]
 
         /// The names a statement of the kind may have, which tell a document holding none
         /// without looking at its elements.
@@ -44,6 +45,7 @@ struct RawEnforcement: Sendable {
             case .answer: Self.answers
             case .privateCacheLookup: Self.cacheLookups
             case .callerCredentialsReplaced: Self.credentialSetters
+            case .writeMethodSet: ["set-method"]
             }
         }
 
@@ -161,46 +163,7 @@ struct RawEnforcement: Sendable {
         guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
             return nil
         }
-        // Inbound statements in the order a request meets them, nil standing for the generated
-        // checks: a narrower policy's statements before its `<base />` run before the
-        // broader policy's, the rest after; without `<base />` no broader policy runs, and the
-        // generated statements come first.
-        var order: [(owner: String, statement: PolicyXMLElement)?] = []
-        // A fragment included at the top runs its statements in its place: a check inside it
-        // is met after what comes before the check in the fragment too. Each once, so an
-        // include cycle ends.
-        var expanded = Set<String>()
-        func add(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String) {
-            for statement in statements {
-                if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
-                    let fragment = fragments[id], expanded.insert(id).inserted
-                {
-                    add(fragment.rootElements[...], "fragment '\(id)'")
-                } else {
-                    order.append((owner, statement))
-                }
-            }
-        }
-        let routeOwner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
-        let ownParts = Self.split(own)
-        if ownParts.keepsBase {
-            add(ownParts.before, routeOwner)
-            let apiOwner = "API '\(apiNames[route.apiIndex])'"
-            let api = Self.split(apis[route.apiIndex])
-            add(api.before, apiOwner)
-            if api.keepsBase {
-                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
-                for product in products { add(product.parts.before, product.owner) }
-                if products.allSatisfy(\.parts.keepsBase), let global { add(global.inboundStatements[...], "the gateway") }
-                for product in products { add(product.parts.after, product.owner) }
-            }
-            add(api.after, apiOwner)
-            order.append(nil)
-            add(ownParts.after, routeOwner)
-        } else {
-            order.append(nil)
-            add(ownParts.before, routeOwner)
-        }
+        let order = inboundOrder(of: route)
         // The first check of a token, raw or generated, and the generated one when the
         // route requires scopes or roles of the token (nil in `order`).
         let tokenCheck = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
@@ -220,6 +183,66 @@ struct RawEnforcement: Sendable {
             }
         }
         return nil
+    }
+
+    /// A raw statement of `kind` anywhere in what a request of `route` passes in `inbound`,
+    /// in any policy and at any depth.
+    func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
+        let holders = holders[walked]
+        let ownHolds = route.written.policy?.document.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments) } ?? false
+        guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
+            return nil
+        }
+        for case let (owner, statement)? in inboundOrder(of: route) {
+            var visited = Set<String>()
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
+        }
+        return nil
+    }
+
+    /// The inbound statements of `route`'s policies in the order a request meets them, nil
+    /// standing for the generated checks: a narrower policy's statements before its
+    /// `<base />` run before the broader policy's, the rest after; without `<base />` no
+    /// broader policy runs, and the generated statements come first.
+    private func inboundOrder(of route: EffectiveRoute) -> [(owner: String, statement: PolicyXMLElement)?] {
+        var order: [(owner: String, statement: PolicyXMLElement)?] = []
+        // A fragment included at the top runs its statements in its place: a check inside it
+        // is met after what comes before the check in the fragment too. Each once, so an
+        // include cycle ends.
+        var expanded = Set<String>()
+        func add(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String) {
+            for statement in statements {
+                if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
+                    let fragment = fragments[id], expanded.insert(id).inserted
+                {
+                    add(fragment.rootElements[...], "fragment '\(id)'")
+                } else {
+                    order.append((owner, statement))
+                }
+            }
+        }
+        let routeOwner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
+        let ownParts = Self.split(route.written.policy?.document)
+        if ownParts.keepsBase {
+            add(ownParts.before, routeOwner)
+            let apiOwner = "API '\(apiNames[route.apiIndex])'"
+            let api = Self.split(apis[route.apiIndex])
+            add(api.before, apiOwner)
+            if api.keepsBase {
+                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                for product in products { add(product.parts.before, product.owner) }
+                if products.allSatisfy(\.parts.keepsBase), let global { add(global.inboundStatements[...], "the gateway") }
+                for product in products { add(product.parts.after, product.owner) }
+            }
+            add(api.after, apiOwner)
+            order.append(nil)
+            add(ownParts.after, routeOwner)
+        } else {
+            order.append(nil)
+            add(ownParts.before, routeOwner)
+        }
+        return order
     }
 
     /// Whether `document`'s `inbound` holds a statement of `kind` at any depth, or includes
@@ -361,6 +384,14 @@ extension PolicyXMLElement {
             return false
         }
         return true
+    }
+
+    /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
+    /// written out, or an expression or a named value, which may be one.
+    var setsAWriteMethod: Bool {
+        guard name == "set-method", case .text(let method)? = textValue else { return name == "set-method" }
+        guard !method.contains("{{") else { return true }
+        return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
     }
 
     /// Whether the statement puts something else in the request's `Authorization` header,

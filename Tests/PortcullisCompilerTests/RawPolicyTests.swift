@@ -707,6 +707,44 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.contains("sidecall") }, "\(findings)")
     }
 
+    /// A raw 'set-method' sends a read route's requests on as writes: the backend sees the
+    /// method the gateway sends (found by an audit of raw control flow, where a GET route
+    /// with a read scope, and a public health probe, deleted with lint clean). One inside a
+    /// 'send-request' changes only that request, and one that keeps a read method is fine.
+    func testAMethodSetToAWriteIsJudgedAsAWrite() throws {
+        let routes = """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /><set-method>POST</set-method></inbound></policies>'
+              - id: health
+                method: GET
+                path: /health
+                auth: none
+                public: Probes check that the gateway answers
+                rateLimit: {calls: 10, per: 1s, key: ip}
+                policy: '<policies><inbound><base /><choose><when condition="@(context.Request.Url.Query.ContainsKey(&quot;x&quot;))"><set-method>@(context.Request.Url.Query.GetValueOrDefault(&quot;x&quot;))</set-method></when></choose></inbound></policies>'
+              - id: get-order
+                method: GET
+                path: /orders/{id}
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /><send-request mode="new" response-variable-name="audit"><set-url>https://audit.example.com</set-url><set-method>POST</set-method></send-request><set-method>HEAD</set-method></inbound></policies>'
+
+            """
+        try write(RuleExample.api(routes: routes).text, to: "defs/orders.yaml")
+        let findings = try lintFindings()
+        XCTAssertTrue(
+            findings.contains(
+                "LP003 defs/orders.yaml: GET route 'list-orders', which raw 'set-method' in route 'orders/list-orders' sends to its backend as a write, accepts the read scope 'orders.read'"),
+            "\(findings)")
+        XCTAssertTrue(
+            findings.contains(
+                "LP007 defs/orders.yaml: public route 'health' is sent to its backend as a write by raw 'set-method' in route 'orders/health', without a token"),
+            "\(findings)")
+        XCTAssertFalse(findings.contains { $0.contains("get-order") }, "\(findings)")
+    }
+
     /// A product's policy without '<base />' runs instead of the gateway's for the
     /// product's subscribers, so the gateway's raw token check is not on every request.
     func testAProductWithoutBaseSkipsTheGatewaysRawCheck() throws {

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum PublicWriteRoute: Rule {
     public static let code = DiagnosticCode(
         "LP007", "public-write-route", .error,
-        summary: "a public route with method POST, PUT, PATCH or DELETE")
+        summary: "a public route with method POST, PUT, PATCH or DELETE, or that a raw 'set-method' sends to its backend as one")
 
     public static let description = RuleDescription(
         code,
@@ -44,11 +44,18 @@ public enum PublicWriteRoute: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
             let method = route.written.method
-            guard method.value.effect == .write, context.rawStatement(.tokenCheck, on: route) == nil else { continue }
+            guard context.rawStatement(.tokenCheck, on: route) == nil else { continue }
             let notes = context.location(of: route.auth, on: route, what: "'auth: none'").notes
-            findings.report(
-                code, "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token",
-                at: method.range, notes: notes)
+            if method.value.effect == .write {
+                findings.report(
+                    code, "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token",
+                    at: method.range, notes: notes)
+            } else if let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
+                // The backend sees the method the gateway sends, not the one the route names.
+                findings.report(
+                    code, "public route '\(route.written.id.value)' is sent to its backend as a write by raw '\(name)' in \(owner), without a token",
+                    at: method.range, notes: notes)
+            }
         }
     }
 }

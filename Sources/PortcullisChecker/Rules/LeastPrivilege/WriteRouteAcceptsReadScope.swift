@@ -5,7 +5,7 @@ import PortcullisModel
 public enum WriteRouteAcceptsReadScope: Rule {
     public static let code = DiagnosticCode(
         "LP003", "write-route-accepts-read-scope", .error,
-        summary: "a POST, PUT, PATCH or DELETE route that a token holding only a read scope can call")
+        summary: "a POST, PUT, PATCH or DELETE route, or one a raw 'set-method' sends to its backend as one, that a token holding only a read scope can call")
 
     public static let description = RuleDescription(
         code,
@@ -53,30 +53,38 @@ public enum WriteRouteAcceptsReadScope: Rule {
         // Scopes and app roles are alternatives: either one granting write access to a read
         // permission opens the route to read-only tokens.
         var access = ScopeAccess(context)
-        for route in context.routes where route.written.method.value.effect == .write {
+        for route in context.routes {
+            let method = route.written.method.value.rawValue
+            let described: String
+            if route.written.method.value.effect == .write {
+                described = "\(method) route '\(route.written.id.value)'"
+            } else if !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
+                // The backend sees the method the gateway sends, not the one the route names.
+                described = "\(method) route '\(route.written.id.value)', which raw '\(name)' in \(owner) sends to its backend as a write,"
+            } else {
+                continue
+            }
             for requirement in route.written.permissions where !requirement.scopes.isEmpty {
-                check(requirement, of: route, context, &access, &findings)
+                check(requirement, of: described, context, &access, &findings)
             }
         }
     }
 
+    /// `described` names the route and the method it writes with.
     private static func check(
-        _ requirement: ScopeRequirement, of route: EffectiveRoute, _ context: CheckContext, _ access: inout ScopeAccess,
+        _ requirement: ScopeRequirement, of described: String, _ context: CheckContext, _ access: inout ScopeAccess,
         _ findings: inout DiagnosticCollector
     ) {
-        let id = route.written.id.value
-        let method = route.written.method.value.rawValue
         switch requirement.match {
         case .any:
             for scope in requirement.scopes where access.level(of: scope.value) == .read {
                 findings.report(
-                    code, "\(method) route '\(id)' accepts the read scope '\(scope.value)'", at: scope.range,
+                    code, "\(described) accepts the read scope '\(scope.value)'", at: scope.range,
                     notes: context.declarationNote(of: scope.value))
             }
         case .all:
             if requirement.scopes.allSatisfy({ access.level(of: $0.value) == .read }) {
-                findings.report(
-                    code, "\(method) route '\(id)' can be called with read scopes only", at: requirement.range)
+                findings.report(code, "\(described) can be called with read scopes only", at: requirement.range)
             }
         }
     }
