@@ -745,6 +745,25 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.contains("get-order") }, "\(findings)")
     }
 
+    /// Limits and checks the audit of raw control flow found judged only as written: a
+    /// budget given by named values (APIM puts their values in first), a counter keyed by the
+    /// query, a token check that takes tokens that never expire.
+    func testNamedValuesAndQueriesInLimitsAndExpiryInChecksAreJudged() throws {
+        let gateway = RuleExample.baseGateway + "namedValues:\n  burst: '1000000'\n  window: '1'\nguardrails:\n  maxRateLimit: {calls: 50, per: 1s}\n"
+        try write(gateway, to: "defs/gateway.yaml")
+        let check = #"<validate-jwt header-name="Authorization" require-expiration-time="false"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let api = RuleExample.api(
+            fields: "auth: none\nrateLimit: none\npolicy: '<policies><inbound><base />\(check)<rate-limit-by-key calls=\"{{burst}}\" renewal-period=\"{{window}}\" counter-key=\"@(context.Request.Url.Query.GetValueOrDefault(&quot;tenant&quot;, &quot;&quot;))\" /></inbound></policies>'\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders}\n")
+        try write(api.text, to: "defs/orders.yaml")
+        let findings = try lintFindings()
+        XCTAssertTrue(
+            findings.contains { $0.hasPrefix("RL003") && $0.contains("raw 'rate-limit-by-key' in API 'orders' allows 1000000 calls per 1s") }, "\(findings)")
+        XCTAssertTrue(
+            findings.contains { $0.hasPrefix("RL004") && $0.contains("counts by the request's query, which callers choose") }, "\(findings)")
+        XCTAssertTrue(findings.contains { $0.hasPrefix("LP002") && $0.contains("may take tokens that never expire") }, "\(findings)")
+    }
+
     /// A product's policy without '<base />' runs instead of the gateway's for the
     /// product's subscribers, so the gateway's raw token check is not on every request.
     func testAProductWithoutBaseSkipsTheGatewaysRawCheck() throws {

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or taking unsigned tokens, a 'validate-client-certificate' that ignores errors or takes a certificate anyone can make")
+        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims', taking unsigned tokens or tokens that never expire, a 'validate-client-certificate' that ignores errors or takes a certificate anyone can make")
 
     public static let description = RuleDescription(
         code,
@@ -95,6 +95,16 @@ public enum RouteWithoutScopes: Rule {
                         code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
                         notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])
                 }
+            }
+            // A token without an expiry, once leaked, passes for ever.
+            for check in scope.elements(named: ["validate-jwt"]) {
+                guard let written = check.attribute("require-expiration-time"),
+                    !["true", "@(true)"].contains(written.value.written.filter { !$0.isWhitespace }.lowercased())
+                else { continue }
+                let range = scope.document.range(check.nameSpan)
+                findings.report(
+                    code, "raw 'validate-jwt' in \(scope.owner) may take tokens that never expire ('require-expiration-time'), so one once leaked keeps passing",
+                    at: range, notes: [Diagnostic.Note("remove 'require-expiration-time', which is true when left out", at: range)])
             }
             for check in scope.elements(named: ["validate-client-certificate"]) {
                 guard let gap = check.certificateCheckGap else { continue }

@@ -56,18 +56,26 @@ public enum RateLimitExceedsGuardrail: Rule {
                 "the rate limit of \(declaration.ownerName(in: context.project)), \(limit.calls.value) calls per \(DurationText.format(limit.per.value)), exceeds the guardrail of \(allowed)",
                 at: limit.calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
         }
-        // Raw limits whose budget is written out; one an expression computes is not judged.
+        // Raw limits whose budget is written out, or given by named values whose values are
+        // known (APIM puts them in before the policy runs); one an expression computes is
+        // not judged.
+        let values = Dictionary((context.project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        func resolved(_ text: String) -> String? {
+            guard text.contains("{{") else { return text }
+            let substituted = NamedValues.substitute(text, values)
+            return substituted.complete ? substituted.text : nil
+        }
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
                 // Compared as fractions without overflow: the text may hold any number.
-                guard let calls = scope.literal("calls", of: limit), let count = Self.number(calls.text),
-                    let period = scope.literal("renewal-period", of: limit), let seconds = Self.number(period.text),
+                guard let calls = scope.literal("calls", of: limit), let callsText = resolved(calls.text), let count = Self.number(callsText),
+                    let period = scope.literal("renewal-period", of: limit), let seconds = resolved(period.text).flatMap(Self.number),
                     seconds > 0, count > 0,
                     count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
                 else { continue }
                 findings.report(
                     code,
-                    "raw '\(limit.name)' in \(scope.owner) allows \(calls.text.trimmingWhitespace) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
+                    "raw '\(limit.name)' in \(scope.owner) allows \(callsText.trimmingWhitespace) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
                     at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
             }
         }
