@@ -16,6 +16,14 @@ final class ShapingEndToEndTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// The findings of `code` a `lint` that must fail reports, each as its severity and
+    /// message, without the location.
+    private func failingFindings(_ code: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr, file: file, line: line)
+        return lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[\(code)]") }.map { String($0.split(separator: " ", maxSplits: 1)[1]) }
+    }
+
     private func write(_ text: String, to path: String) throws {
         try Data(text.utf8).write(to: directory.appendingPathComponent(path))
     }
@@ -131,7 +139,7 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertEqual(lines, [
             "orders.yaml:9:35: error: secret 'Partner-Secret' is sent to callers in response header 'X-Upstream-Key' of API 'orders' [SE005]",
             "orders.yaml:25:77: error: secret 'partner-secret' is sent to callers in the body of the answer of route 'orders/health' [SE005]",
-        ], lint.stdout)
+        ])
         let build = try ToolProcess.run(["build", ".", "--out", "out", "--quiet"], in: directory)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out").path))
@@ -172,14 +180,11 @@ final class ShapingEndToEndTests: XCTestCase {
 
             """
         try write(api, to: "orders.yaml")
-        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
-        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
-        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE005]") }.map { String($0.split(separator: " ", maxSplits: 1)[1]) }
-        XCTAssertEqual(found, [
+        XCTAssertEqual(try failingFindings("SE005"), [
             "error: secret 'partner-secret' is sent to callers in raw 'set-body' of API 'orders' [SE005]",
             "error: secret 'partner-secret' is sent to callers in raw 'set-status' of API 'orders' [SE005]",
             "error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'add-key' [SE005]",
-        ], lint.stdout)
+        ])
     }
 
     /// A secret copied into a variable and written into the answer from there, and an
@@ -227,13 +232,10 @@ final class ShapingEndToEndTests: XCTestCase {
 
             """
         try write(api, to: "orders.yaml")
-        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
-        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
-        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE005]") }.map { String($0.split(separator: " ", maxSplits: 1)[1]) }
-        XCTAssertEqual(found, [
+        XCTAssertEqual(try failingFindings("SE005"), [
             "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'copy' [SE005]",
             "error: the access token of a managed identity is sent to callers in raw 'set-body' of API 'orders', through variable 'msiToken' [SE005]",
-        ], lint.stdout)
+        ])
     }
 
     /// Character references spell in raw XML what its bytes do not show: the rules' byte
