@@ -44,18 +44,17 @@ public enum PublicWriteRoute: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
             let method = route.written.method
-            guard context.rawStatement(.tokenCheck, on: route) == nil else { continue }
-            let notes = context.location(of: route.auth, on: route, what: "'auth: none'").notes
+            let message: String
             if method.value.effect == .write {
-                findings.report(
-                    code, "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token",
-                    at: method.range, notes: notes)
-            } else if let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
+                message = "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token"
+            } else if !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
                 // The backend sees the method the gateway sends, not the one the route names.
-                findings.report(
-                    code, "public route '\(route.written.id.value)' is sent to its backend as a write by raw '\(name)' in \(owner), without a token",
-                    at: method.range, notes: notes)
+                message = "public route '\(route.written.id.value)' is sent to its backend as a write by raw '\(name)' in \(owner), without a token"
+            } else {
+                continue
             }
+            guard context.rawStatement(.tokenCheck, on: route) == nil else { continue }
+            findings.report(code, message, at: method.range, notes: context.location(of: route.auth, on: route, what: "'auth: none'").notes)
         }
     }
 }

@@ -54,27 +54,29 @@ public enum WriteRouteAcceptsReadScope: Rule {
         // permission opens the route to read-only tokens.
         var access = ScopeAccess(context)
         for route in context.routes {
-            let method = route.written.method.value.rawValue
-            let described: String
-            if route.written.method.value.effect == .write {
-                described = "\(method) route '\(route.written.id.value)'"
-            } else if !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
+            var setter: (owner: String, name: String)?
+            if route.written.method.value.effect != .write {
                 // The backend sees the method the gateway sends, not the one the route names.
-                described = "\(method) route '\(route.written.id.value)', which raw '\(name)' in \(owner) sends to its backend as a write,"
-            } else {
-                continue
+                guard !context.rawScopes.isEmpty, let found = context.rawStatementInInbound(.writeMethodSet, on: route) else { continue }
+                setter = found
             }
             for requirement in route.written.permissions where !requirement.scopes.isEmpty {
-                check(requirement, of: described, context, &access, &findings)
+                check(requirement, of: route, sentOnBy: setter, context, &access, &findings)
             }
         }
     }
 
-    /// `described` names the route and the method it writes with.
+    /// `setter` is the raw statement that sends a read route on as a write.
     private static func check(
-        _ requirement: ScopeRequirement, of described: String, _ context: CheckContext, _ access: inout ScopeAccess,
-        _ findings: inout DiagnosticCollector
+        _ requirement: ScopeRequirement, of route: EffectiveRoute, sentOnBy setter: (owner: String, name: String)?, _ context: CheckContext,
+        _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector
     ) {
+        // Made only for a finding: most routes have none.
+        var described: String {
+            let named = "\(route.written.method.value.rawValue) route '\(route.written.id.value)'"
+            guard let setter else { return named }
+            return named + ", which raw '\(setter.name)' in \(setter.owner) sends to its backend as a write,"
+        }
         switch requirement.match {
         case .any:
             for scope in requirement.scopes where access.level(of: scope.value) == .read {
