@@ -24,7 +24,7 @@ struct RawEnforcement: Sendable {
             // and a 'validate-client-certificate' may let any certificate, or none, through.
             case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough && !statement.checksAGivenToken
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
-            case .answer: Self.answers.contains(statement.name)
+            case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             case .callerCredentialsReplaced: statement.replacesAuthorization
             case .writeMethodSet: statement.setsAWriteMethod
@@ -54,8 +54,11 @@ struct RawEnforcement: Sendable {
 
         private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
-        /// Statements that answer the caller themselves, so nothing after them runs.
-        private static let answers: Set<String> = ["return-response", "mock-response"]
+        /// Statements that answer the caller themselves, so nothing after them runs; the
+        /// semantic cache lookups answer from the cache when it holds a similar prompt.
+        private static let answers: Set<String> = [
+            "return-response", "mock-response", "llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup",
+        ]
     }
 
     /// Each API's name, by index, for messages.
@@ -164,6 +167,9 @@ struct RawEnforcement: Sendable {
             return nil
         }
         let order = inboundOrder(of: route)
+        // A branch on the method is judged by the route's method, unless a raw statement may
+        // change the method the request carries (the caller may then choose it).
+        let method = kind == .writeMethodSet || statementInInbound(.writeMethodSet, on: route) == nil ? route.written.method.value : nil
         // The first check of a token, raw or generated, and the generated one when the
         // route requires scopes or roles of the token (nil in `order`).
         let tokenCheck = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
@@ -178,7 +184,7 @@ struct RawEnforcement: Sendable {
             var visited = Set<String>()
             let afterATokenCheck = index > tokenCheck
             let spared = { (lookup: PolicyXMLElement) in afterATokenCheck && checksAuthorization && Self.keysOnTheToken(lookup) }
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value, sparing: spared) {
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method, sparing: spared) {
                 return (owner, found, afterATokenCheck)
             }
         }
@@ -285,7 +291,7 @@ struct RawEnforcement: Sendable {
     /// `visited` holds the fragments looked into, so an include cycle ends.
     /// `sparing` leaves out statements of the kind that do no harm where they are.
     private func first(
-        _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>, method: HTTPMethod,
+        _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>, method: HTTPMethod?,
         sparing spared: (PolicyXMLElement) -> Bool = { _ in false }
     ) -> String? {
         if kind.matches(statement), !spared(statement) { return statement.name }
@@ -300,7 +306,7 @@ struct RawEnforcement: Sendable {
         // and a branch for other methods never runs on the route's (APIM picks the route by
         // its method).
         guard statement.name != "send-request", statement.name != "send-one-way-request" else { return nil }
-        if statement.name == "when", let methods = statement.onlyForMethods, !methods.contains(method.rawValue) { return nil }
+        if statement.name == "when", let method, let methods = statement.onlyForMethods, !methods.contains(method.rawValue) { return nil }
         for element in statement.elements {
             if let found = first(kind, atAnyDepthIn: element, visited: &visited, method: method, sparing: spared) { return found }
         }
@@ -369,10 +375,11 @@ extension PolicyXMLElement {
             return false
         }
         if let count = attribute("increment-count")?.value.written.trimmingWhitespace, count == "0" { return false }
-        // A condition a named value decides, or one that reads the request, which the caller
-        // writes, may count nothing.
+        // A condition a named value decides, or one that reads what the caller writes (a
+        // header, the query, the body), may count nothing.
         if let condition = attribute("increment-condition")?.value,
-            condition.written.contains("{{") || (condition.isExpression && condition.written.contains("context.Request"))
+            condition.written.contains("{{")
+                || (condition.isExpression && ["Request.Headers", "Request.Url.Query", "Request.Body"].contains(where: condition.written.contains))
         {
             return false
         }
@@ -407,9 +414,10 @@ extension PolicyXMLElement {
             guard case .text(let header)? = attribute("name")?.value, header.utf8.count >= 13,
                 header.trimmingWhitespace.lowercased() == "authorization"
             else { return false }
-            // Skipped where the caller sent one; deleted, no token is left to pass a check.
+            // Deleted, no token is left to pass a check; skipped where the caller sent one, it
+            // is still the gateway's for a caller who sends none.
             let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
-            return action != "skip" && action != "delete"
+            return action != "delete"
         default:
             return false
         }
@@ -417,27 +425,47 @@ extension PolicyXMLElement {
 
     /// The methods a `when` runs for, when its condition tests nothing but the request's
     /// method: `@(context.Request.Method == "OPTIONS")`, several joined by `||`.
+    /// Written plainly or not at all: a named value, a character reference or a lone `|`
+    /// (which evaluates both sides) makes the condition something else.
     var onlyForMethods: Set<String>? {
-        guard case .expression(let code)? = attribute("condition")?.value else { return nil }
+        guard case .expression(let code)? = attribute("condition")?.value, !code.contains("{{") else { return nil }
         let compact = code.replacingOccurrences(of: "&quot;", with: "\"").filter { !$0.isWhitespace }
-        guard compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
+        guard !compact.contains("&"), compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
         var methods = Set<String>()
         for test in compact.dropFirst(2).dropLast().components(separatedBy: "||") {
             let parts = test.components(separatedBy: "==")
             guard parts.count == 2 else { return nil }
             let (left, right) = parts[0] == "context.Request.Method" ? (parts[0], parts[1]) : (parts[1], parts[0])
-            guard left == "context.Request.Method", right.count > 2, right.hasPrefix("\""), right.hasSuffix("\"") else { return nil }
-            methods.insert(String(right.dropFirst().dropLast()).uppercased())
+            let name = right.dropFirst().dropLast()
+            guard left == "context.Request.Method", right.hasPrefix("\""), right.hasSuffix("\""), !name.isEmpty,
+                name.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+            else { return nil }
+            methods.insert(String(name))
         }
         return methods
     }
 
+    /// Whether a `return-response` answers with nothing but what is written in it: no
+    /// response kept from another call, no expression and no named value. Such an answer
+    /// (a refusal, a maintenance page, a preflight's headers) gives the caller nothing of
+    /// the backend's, so it may come before the token check.
+    var isStaticAnswer: Bool {
+        guard name == "return-response", attribute("response-variable-name") == nil else { return false }
+        var written = true
+        forEachElement { element in
+            for attribute in element.attributes where attribute.value.isExpression || attribute.value.written.contains("{{") { written = false }
+            for case .text(let value, _) in element.children where value.isExpression || value.written.contains("{{") { written = false }
+        }
+        return written
+    }
+
     /// Whether a token check judges a token the policy gives it rather than the caller's:
-    /// a `token-value` written as text, or naming a named value, which the gateway's own
-    /// configuration fills (a caller who sends nothing may then pass as someone else).
+    /// a `token-value` written as text, naming a named value, which the gateway's own
+    /// configuration fills, or reading a variable, which a policy fills (a caller who sends
+    /// nothing may then pass as someone else).
     var checksAGivenToken: Bool {
         guard let given = attribute("token-value")?.value else { return false }
-        return !given.isExpression || given.written.contains("{{")
+        return !given.isExpression || given.written.contains("{{") || given.written.contains("Variables")
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop

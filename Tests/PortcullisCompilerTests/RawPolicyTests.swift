@@ -615,7 +615,7 @@ final class RawPolicyTests: XCTestCase {
             <policies>
                 <inbound>
                     <base />
-                    <return-response><set-status code="200" reason="OK" /></return-response>
+                    <return-response><set-status code="200" reason="OK" /><set-body>@(context.Variables.GetValueOrDefault&lt;string&gt;("orders"))</set-body></return-response>
                 </inbound>
             </policies>
 
@@ -647,7 +647,7 @@ final class RawPolicyTests: XCTestCase {
             """
             <policies><inbound><base />
                 <choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;, &quot;&quot;) == &quot;1&quot;)">
-                    <return-response><set-status code="200" reason="OK" /></return-response>
+                    <return-response><set-status code="200" reason="OK" /><set-body>@(context.Variables.GetValueOrDefault&lt;string&gt;("orders"))</set-body></return-response>
                 </when></choose>
             </inbound></policies>
 
@@ -762,6 +762,51 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains { $0.hasPrefix("RL004") && $0.contains("counts by the request's query, which callers choose") }, "\(findings)")
         XCTAssertTrue(findings.contains { $0.hasPrefix("LP002") && $0.contains("may take tokens that never expire") }, "\(findings)")
+    }
+
+    /// What the audit of the raw-control-flow fixes found. Bypasses: a branch on the
+    /// method written with a named value, a character reference or a lone '|', or on a
+    /// method a raw 'set-method' lets the caller choose; a semantic cache lookup before the
+    /// check; a check of a token read from a variable; 'Authorization' set with
+    /// exists-action 'skip', which a caller who sends none receives. False positives: a
+    /// gateway-wide refusal or preflight answer written out, which gives nothing of the
+    /// backend's, and a rate limit that counts all but preflights.
+    func testTheSecondAuditOfRawControlFlow() throws {
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let answer = #"<return-response response-variable-name="cached" />"#
+        let gateway = RuleExample.baseGateway + "namedValues:\n  probe-method: GET\n"
+            + #"policy: '<policies><inbound><choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;) == &quot;&quot;)"><return-response><set-status code="401" reason="Unauthorized" /></return-response></when><when condition="@(context.Request.Method == &quot;OPTIONS&quot; &amp;&amp; context.Request.Headers.ContainsKey(&quot;Origin&quot;))"><return-response><set-status code="204" reason="No Content" /><set-header name="Access-Control-Allow-Origin" exists-action="override"><value>https://shop.example.com</value></set-header></return-response></when></choose></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>'"#
+            + "\n"
+        try write(gateway, to: "defs/gateway.yaml")
+        let apis: [(name: String, fields: String, policy: String)] = [
+            ("namedmethod", "", #"<choose><when condition="@(context.Request.Method == &quot;{{probe-method}}&quot;)">\#(answer)</when></choose><base />"#),
+            ("referenced", "", #"<choose><when condition="@(context.Request.Method == &quot;&#71;ET&quot;)">\#(answer)</when></choose><base />"#),
+            ("lonebar", "", #"<choose><when condition="@(context.Request.Method == &quot;DELETE&quot; | context.Request.Headers.ContainsKey(&quot;X-Preview&quot;))">\#(answer)</when></choose><base />"#),
+            ("overridden", "", #"<set-method>@(context.Request.Headers.GetValueOrDefault(&quot;X-Method&quot;, &quot;GET&quot;))</set-method><choose><when condition="@(context.Request.Method == &quot;DELETE&quot;)">\#(answer)</when></choose><base />"#),
+            ("semantic", "", #"<azure-openai-semantic-cache-lookup score-threshold="0.05" embeddings-backend-id="embeddings" embeddings-backend-auth="system-assigned" /><base />"#),
+            ("variabletoken", "auth: none\n", jwt.replacingOccurrences(of: #"header-name="Authorization""#, with: #"token-value="@((string)context.Variables[&quot;partnerToken&quot;])""#) + "<base />"),
+            ("skipped", "auth: none\n", #"<set-header name="Authorization" exists-action="skip"><value>Bearer {{probe-method}}</value></set-header><base />"# + jwt),
+            ("preflights", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="@(context.Request.Method != &quot;OPTIONS&quot;)" />"#),
+        ]
+        let documents = apis.map { name, fields, policy in
+            RuleExample.api(
+                name, fields: fields + "policy: '<policies><inbound>\(policy)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name)\(fields.isEmpty || fields.hasPrefix("rateLimit") ? ", scopes: [orders.read]" : "")}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings()
+        for name in ["namedmethod", "referenced", "lonebar", "overridden", "semantic"] {
+            XCTAssertTrue(
+                findings.contains { $0.hasPrefix("LP001") && $0.contains("in API '\(name)' may answer requests of route 'list-\(name)' before its token check") },
+                "\(name): \(findings)")
+        }
+        XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-variabletoken' accepts requests without a token") }, "\(findings)")
+        XCTAssertTrue(
+            findings.contains { $0.hasPrefix("LP001") && $0.contains("raw 'set-header' in API 'skipped' replaces the caller's 'Authorization' header") },
+            "\(findings)")
+        XCTAssertFalse(findings.contains { $0.contains("the gateway may answer") }, "\(findings)")
+        XCTAssertFalse(findings.contains { $0.hasPrefix("RL001") && $0.contains("list-preflights") }, "\(findings)")
     }
 
     /// A product's policy without '<base />' runs instead of the gateway's for the

@@ -238,6 +238,55 @@ final class ShapingEndToEndTests: XCTestCase {
         ])
     }
 
+    /// What the audit of the variable walk found: an estate without secrets was not
+    /// checked at all, so a managed identity's token echoed to callers passed; and copies
+    /// written with '(String)', 'as string', '&lt;string&gt;', '@{ return ...; }' or a
+    /// secret inside a string expression were not followed.
+    func testEveryCopyOfASecretIsFollowed() throws {
+        let copies = [
+            #"<set-variable name="a" value="@((String)context.Variables[&quot;key&quot;])" />"#,
+            #"<set-variable name="b" value="@(context.Variables[&quot;key&quot;] as string)" />"#,
+            #"<set-variable name="c" value="@(context.Variables.GetValueOrDefault&lt;object&gt;(&quot;key&quot;))" />"#,
+            #"<set-variable name="d" value="@{ return (string)context.Variables[&quot;key&quot;]; }" />"#,
+            #"<set-variable name="e" value="@(&quot;{{partner-secret}}&quot;)" />"#,
+        ]
+        let echoes = ["a", "b", "c", "d", "e"].map { #"<set-header name="X-\#($0)" exists-action="override"><value>@((string)context.Variables["\#($0)"])</value></set-header>"# }
+        let api = RuleExample.api(
+            fields: "policy: '<policies><inbound><base /><set-variable name=\"key\" value=\"{{partner-secret}}\" />\(copies.joined())</inbound><outbound><base />\(echoes.joined())</outbound></policies>'\n",
+            routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(api.text, to: "orders.yaml")
+        XCTAssertEqual(
+            try failingFindings("SE005"),
+            ["a", "b", "c", "d", "e"].map { "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable '\($0)' [SE005]" })
+    }
+
+    /// An estate that declares no secret may still hand callers the access token of the
+    /// gateway's managed identity: SE005 returned before looking (the audit of the fix).
+    func testATokenIsFollowedWhereNoSecretIsDeclared() throws {
+        try write(
+            """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: example
+            identityProviders:
+              entra: {type: jwt, issuer: https://login.example.com/v2.0, openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration, audiences: [api://example]}
+            scopes:
+              orders.read: {access: read}
+            defaults:
+              auth: entra
+              rateLimit: {calls: 100, per: 60s}
+
+            """, to: "gateway.yaml")
+        let api = RuleExample.api(
+            fields: #"policy: '<policies><inbound><base /><authentication-managed-identity resource="https://storage.azure.com" output-token-variable-name="msi" /></inbound><outbound><base /><set-header name="X-Debug-Token" exists-action="override"><value>@((string)context.Variables["msi"])</value></set-header></outbound></policies>'"#
+                + "\n",
+            routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(api.text, to: "orders.yaml")
+        XCTAssertEqual(
+            try failingFindings("SE005"),
+            ["error: the access token of a managed identity is sent to callers in raw 'set-header' of API 'orders', through variable 'msi' [SE005]"])
+    }
+
     /// Character references spell in raw XML what its bytes do not show: the rules' byte
     /// scans, which skip documents holding nothing to judge, let 'Cache&#45;Control' and
     /// '&#123;&#123;secret&#125;&#125;' through (found reading the change once more).

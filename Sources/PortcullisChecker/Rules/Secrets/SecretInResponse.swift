@@ -89,7 +89,9 @@ public enum SecretInResponse: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
-        guard !secrets.isEmpty else { return }
+        let variables = SecretVariables(context.rawScopes, secrets: secrets)
+        // An estate without secrets may still hand callers an access token.
+        guard !secrets.isEmpty || !variables.isEmpty else { return }
         func report(_ text: Located<String>, in place: String) {
             // Names are matched without case, as APIM matches them (see RF002).
             guard let secret = NamedValues.references(in: text.value).first(where: { secrets.contains(Grammar.caseFolded($0)) }) else { return }
@@ -100,7 +102,6 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
-        let variables = SecretVariables(context.rawScopes, secrets: secrets)
         func readsVariables(_ bytes: ArraySlice<UInt8>) -> Bool { !variables.isEmpty && ByteScan.holds("V", followedBy: "ariables", in: bytes) }
         // Most documents refer to no named value: told by their bytes, before they are
         // walked or a string is made of a statement.

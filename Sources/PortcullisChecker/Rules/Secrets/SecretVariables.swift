@@ -1,3 +1,4 @@
+import Foundation
 import PortcullisModel
 import PortcullisPolicyXML
 
@@ -52,7 +53,14 @@ struct SecretVariables {
                         guard let secret = NamedValues.references(in: text).first(where: { secrets.contains(Grammar.caseFolded($0)) }) else { continue }
                         held[name.lowercased()] = held[name.lowercased()] ?? Holding(variable: name, origin: "secret '\(secret)'", scope: index)
                     case .expression(let code):
-                        copies.append((name, code, index))
+                        // A string written out in an expression is the text as written.
+                        if !NamedValues.references(in: code).isEmpty, let text = Self.stringLiteral(code),
+                            let secret = NamedValues.references(in: text).first(where: { secrets.contains(Grammar.caseFolded($0)) })
+                        {
+                            held[name.lowercased()] = held[name.lowercased()] ?? Holding(variable: name, origin: "secret '\(secret)'", scope: index)
+                        } else {
+                            copies.append((name, code, index))
+                        }
                     }
                 default:
                     let output = element.attribute(element.name == "get-authorization-context" ? "output-variable-name" : "output-token-variable-name")
@@ -92,26 +100,44 @@ struct SecretVariables {
     }
 
     /// The variable an expression does nothing but read: `@((string)context.Variables["x"])`,
-    /// `@(context.Variables.GetValueOrDefault<string>("x"))`, with or without the cast,
-    /// `.ToString()` or a default; quotes as written or as `&quot;`.
+    /// `@(context.Variables.GetValueOrDefault<string>("x"))`, `@{ return ...; }`, with or
+    /// without a cast (`(string)`, `(String)`, `as string`), `.ToString()` or a default;
+    /// quotes and angle brackets as written or as character entities.
     static func copiedVariable(_ code: String) -> String? {
-        var rest = Substring(code.replacingOccurrences(of: "&quot;", with: "\"").filter { !$0.isWhitespace })
+        var rest = Substring(Self.decoded(code).filter { !$0.isWhitespace })
+        if rest.hasPrefix("@{return"), rest.hasSuffix(";}") {
+            rest = "@(" + rest.dropFirst("@{return".count).dropLast(2) + ")"
+        }
         guard rest.hasPrefix("@("), rest.hasSuffix(")") else { return nil }
         rest = rest.dropFirst(2).dropLast()
-        if rest.hasPrefix("(string)") { rest = rest.dropFirst("(string)".count) }
-        if rest.hasSuffix(".ToString()") { rest = rest.dropLast(".ToString()".count) }
+        while rest.hasPrefix("("), rest.hasSuffix(")"), !rest.hasPrefix("(string)"), !rest.hasPrefix("(String)") { rest = rest.dropFirst().dropLast() }
+        for cast in ["(string)", "(String)"] where rest.hasPrefix(cast) { rest = rest.dropFirst(cast.count) }
+        for suffix in ["asstring", ".ToString()"] where rest.hasSuffix(suffix) { rest = rest.dropLast(suffix.count) }
         guard rest.hasPrefix("context.Variables") else { return nil }
         rest = rest.dropFirst("context.Variables".count)
         if rest.hasPrefix("[\""), rest.hasSuffix("\"]") {
             let name = rest.dropFirst(2).dropLast(2)
             return name.contains("\"") ? nil : String(name)
         }
-        for method in [".GetValueOrDefault<string>(\"", ".GetValueOrDefault(\""] where rest.hasPrefix(method) {
-            let arguments = rest.dropFirst(method.count)
-            guard let close = arguments.firstIndex(of: "\""), arguments.last == ")" else { return nil }
-            return String(arguments[..<close])
-        }
-        return nil
+        guard rest.hasPrefix(".GetValueOrDefault"), let open = rest.firstIndex(of: "(") else { return nil }
+        let arguments = rest[rest.index(after: open)...]
+        guard arguments.hasPrefix("\""), arguments.last == ")", let close = arguments.dropFirst().firstIndex(of: "\"") else { return nil }
+        return String(arguments[arguments.index(after: arguments.startIndex)..<close])
+    }
+
+    /// The text of an expression that is one string written out, `@("...")`, else nil.
+    static func stringLiteral(_ code: String) -> String? {
+        let trimmed = Self.decoded(code).trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("@(\""), trimmed.hasSuffix("\")") else { return nil }
+        let text = trimmed.dropFirst(3).dropLast(2)
+        return text.contains("\"") || text.contains("\\") ? nil : String(text)
+    }
+
+    /// An expression as written in an attribute, its entities for quotes and brackets read.
+    private static func decoded(_ code: String) -> String {
+        guard code.contains("&") else { return code }
+        return code.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// The variable of `held` that `text` reads by name: `context.Variables["name"]`,
