@@ -45,11 +45,12 @@ struct RawEnforcement: Sendable {
             case .answer: Self.answers
             case .privateCacheLookup: Self.cacheLookups
             case .callerCredentialsReplaced: Self.credentialSetters
-            case .writeMethodSet: ["set-method"]
+            case .writeMethodSet: Self.methodSetters
             }
         }
 
         private static let cacheLookups: Set<String> = ["cache-lookup"]
+        private static let methodSetters: Set<String> = ["set-method"]
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header"]
 
         private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]

@@ -68,6 +68,8 @@ public enum RouteWithoutScopes: Rule {
             """)
     }
 
+    private static let jwtChecks: Set<String> = ["validate-jwt"]
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
             let requirement = route.written.scopes
@@ -97,7 +99,7 @@ public enum RouteWithoutScopes: Rule {
                 }
             }
             // A token without an expiry, once leaked, passes for ever.
-            for check in scope.elements(named: ["validate-jwt"]) {
+            for check in scope.elements(named: Self.jwtChecks) {
                 guard let written = check.attribute("require-expiration-time"),
                     !["true", "@(true)"].contains(written.value.written.filter { !$0.isWhitespace }.lowercased())
                 else { continue }
