@@ -16,15 +16,14 @@ import PortcullisSyntax
 /// every key and name is matched ignoring case, and an entry matches by any of its name
 /// keys, so an entry is at worst reported that the publisher would not merge.
 package struct PublisherConfigurations {
-    /// Each configuration read, with its file's number.
-    private var documents: [(file: FileID, roots: [YAMLNode])] = []
+    /// The documents of each configuration read.
+    private var documents: [[YAMLNode]] = []
     /// What reading them reported.
     private var problems = DiagnosticCollector()
     /// The configurations' paths, as reports show them: inputs of the run.
     private(set) var paths: [String] = []
-    /// Credential-like text in the configurations, and the values of the named values they
-    /// make secret, which reports quoting them must mask.
-    private(set) var credentials: [SourceRange] = []
+    /// Credential-like text found reading the configurations.
+    private var credentials: [SourceRange] = []
 
     /// The configuration's top-level sections that hold resources the bundle writes, by
     /// their keys lowered.
@@ -42,7 +41,7 @@ package struct PublisherConfigurations {
             paths.append(file.path)
             var reading = DiagnosticCollector()
             let read = YAMLReader(file: FileID(id), limits: limits).readSideFile(file, diagnostics: &reading)
-            documents.append((FileID(id), read.roots))
+            documents.append(read.roots)
             credentials += read.credentials
             guard let failure = reading.diagnostics.first(where: { $0.severity == .error }) else { continue }
             if Self.isConfigurationName(file.path.utf8) {
@@ -70,7 +69,7 @@ package struct PublisherConfigurations {
         let bundle = PublishedResource.bundle(of: definitions)
         let secrets = Set(definitions.gateways.flatMap { $0.secrets.map { $0.name.value.lowercased() } })
         var credentials = credentials
-        for (_, roots) in documents {
+        for roots in documents {
             for root in roots {
                 PublishedResource.judge(root, sections: bundle, owner: nil, into: &findings)
                 credentials += Self.values(of: root) { properties, name in secrets.contains(name.lowercased()) || Self.isTrue(properties, "secret") }
