@@ -375,7 +375,12 @@ extension PolicyXMLElement {
         {
             return false
         }
-        if let count = attribute("increment-count")?.value.written.trimmingWhitespace, count == "0" { return false }
+        // Zero as written, however padded or wrapped ('00', '@(0)').
+        if let count = attribute("increment-count")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }),
+            !count.isEmpty, count.allSatisfy({ $0 == "0" })
+        {
+            return false
+        }
         // A condition a named value decides, or one that reads what the caller writes (a
         // header, the query, the body), may count nothing.
         if let condition = attribute("increment-condition")?.value,
@@ -387,7 +392,8 @@ extension PolicyXMLElement {
         // A key new for every request: a counter each, which never reaches its limit.
         // The calls themselves, not a name that merely contains the words.
         if case .expression(let key)? = attribute("counter-key")?.value,
-            ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp"].contains(where: key.contains)
+            ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp", "Random", "Environment.TickCount", "Stopwatch"]
+                .contains(where: key.contains)
         {
             return false
         }

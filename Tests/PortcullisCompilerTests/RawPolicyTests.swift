@@ -676,6 +676,9 @@ final class RawPolicyTests: XCTestCase {
             ("counted", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="@(!context.Request.Headers.ContainsKey(&quot;X-Internal&quot;))" />"#),
             ("named", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="{{count-calls}}" />"#),
             ("clock", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(DateTime.UtcNow.Ticks.ToString())" />"#),
+            // The forms the audit of the fixes found still counting (the last round's note).
+            ("random", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(new Random().Next().ToString())" />"#),
+            ("zero", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-count="@(0)" />"#),
             ("cached", "", #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="{{allow-private}}" /><base />"#),
             ("sidecall", "", #"<base /><send-request mode="new" response-variable-name="tenant"><set-url>https://tenants.example.com/t</set-url><authentication-managed-identity resource="api://tenants" /></send-request>"#),
         ]
@@ -700,7 +703,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(reported("LP001", "raw 'mock-response' in route 'reordered/list-reordered' may answer requests of route 'list-reordered'"), "\(findings)")
         XCTAssertTrue(reported("LP001", "route 'list-given' accepts requests without a token"), "\(findings)")
         XCTAssertTrue(reported("LP002", "raw 'validate-jwt' in route 'emptyclaims/list-emptyclaims' requires no claim"), "\(findings)")
-        for name in ["counted", "named", "clock"] {
+        for name in ["counted", "named", "clock", "random", "zero"] {
             XCTAssertTrue(reported("RL001", "route 'list-\(name)'"), "\(name): \(findings)")
         }
         XCTAssertTrue(reported("LP001", "raw 'cache-lookup' in route 'cached/list-cached' serves cached responses"), "\(findings)")
@@ -761,6 +764,9 @@ final class RawPolicyTests: XCTestCase {
             findings.contains { $0.hasPrefix("RL003") && $0.contains("raw 'rate-limit-by-key' in API 'orders' allows 1000000 calls per 1s") }, "\(findings)")
         XCTAssertTrue(
             findings.contains { $0.hasPrefix("RL004") && $0.contains("counts by the request's query, which callers choose") }, "\(findings)")
+        try write(api.text.replacingOccurrences(of: "context.Request.Url.Query", with: "context.Request.MatchedParameters"), to: "defs/orders.yaml")
+        XCTAssertTrue(
+            try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by a parameter of the request's path, which callers choose") })
         XCTAssertTrue(findings.contains { $0.hasPrefix("LP002") && $0.contains("may take tokens that never expire") }, "\(findings)")
     }
 

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key' or 'quota-by-key' counted by a request header, the query or the body, which the caller chooses")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key' or 'quota-by-key' counted by a request header, the query, the body or a path parameter, which the caller chooses")
 
     public static let description = RuleDescription(
         code,
@@ -52,10 +52,13 @@ public enum SpoofableRateLimitKey: Rule {
         checkRaw(context, into: &findings)
     }
 
-    /// A raw counter whose key reads a request's header, query or body: callers send any
-    /// value they like.
+    /// A raw counter whose key reads a request's header, query (the original URL's too), body
+    /// or path parameters: callers send any value they like.
     private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        let chosen = [("Request.Headers", "a request header"), ("Request.Url.Query", "the request's query"), ("Request.Body", "the request's body")]
+        let chosen = [
+            ("Request.Headers", "a request header"), ("Url.Query", "the request's query"), ("Request.Body", "the request's body"),
+            ("MatchedParameters", "a parameter of the request's path"),
+        ]
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value,
