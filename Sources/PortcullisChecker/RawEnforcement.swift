@@ -168,9 +168,9 @@ struct RawEnforcement: Sendable {
             return nil
         }
         let order = inboundOrder(of: route)
-        // A branch on the method is judged by the route's method, unless a raw statement may
-        // change the method the request carries (the caller may then choose it).
-        let method = kind == .writeMethodSet || statementInInbound(.writeMethodSet, on: route) == nil ? route.written.method.value : nil
+        // A branch on the method is judged by the route's method, unless a raw 'set-method',
+        // to any method, changes the method the request carries.
+        let method = order.contains { $0.map { setsMethod($0.statement) } ?? false } ? nil : route.written.method.value
         // The first check of a token, raw or generated, and the generated one when the
         // route requires scopes or roles of the token (nil in `order`).
         let tokenCheck = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
@@ -206,6 +206,22 @@ struct RawEnforcement: Sendable {
             if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
         }
         return nil
+    }
+
+    /// Whether `statement` holds a `set-method` at any depth, or in a fragment it includes.
+    private func setsMethod(_ statement: PolicyXMLElement) -> Bool {
+        var visited = Set<String>()
+        func holds(_ element: PolicyXMLElement) -> Bool {
+            if element.name == "set-method" { return true }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                guard visited.insert(id).inserted, let fragment = fragments[id] else { return false }
+                return fragment.rootElements.contains(where: holds)
+            }
+            // A request to another service has its own method.
+            guard element.name != "send-request", element.name != "send-one-way-request" else { return false }
+            return element.elements.contains(where: holds)
+        }
+        return holds(statement)
     }
 
     /// The inbound statements of `route`'s policies in the order a request meets them, nil

@@ -815,6 +815,19 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.hasPrefix("RL001") && $0.contains("list-preflights") }, "\(findings)")
     }
 
+    /// A 'set-method' to a read method also changes which branch on the method runs: a
+    /// DELETE route turned into GET then met the GET branch's answer, which the first
+    /// exemption skipped as a branch for another method (found reading the change again).
+    func testABranchOnAMethodTheRequestWasGivenIsJudged() throws {
+        let policy = #"<set-method>GET</set-method><choose><when condition="@(context.Request.Method == &quot;GET&quot;)"><return-response response-variable-name="cached" /></when></choose><base />"#
+        let api = RuleExample.api(
+            routes: "  - id: cancel-order\n    method: DELETE\n    path: /orders\n    scopes: [orders.write]\n    policy: '<policies><inbound>\(policy)</inbound></policies>'\n")
+        try write(api.text, to: "defs/orders.yaml")
+        let findings = try lintFindings()
+        XCTAssertTrue(
+            findings.contains { $0.hasPrefix("LP001") && $0.contains("may answer requests of route 'cancel-order' before its token check") }, "\(findings)")
+    }
+
     /// A product's policy without '<base />' runs instead of the gateway's for the
     /// product's subscribers, so the gateway's raw token check is not on every request.
     func testAProductWithoutBaseSkipsTheGatewaysRawCheck() throws {
