@@ -17,8 +17,8 @@ struct RawEnforcement: Sendable {
     enum Kind: Int, CaseIterable, Sendable {
         case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet
 
-        /// Whether `statement` is one of the kind.
-        func matches(_ statement: PolicyXMLElement) -> Bool {
+        /// Whether `statement` is one of the kind, where raw token checks read `checked`.
+        func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
@@ -26,7 +26,7 @@ struct RawEnforcement: Sendable {
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
-            case .callerCredentialsReplaced: statement.replacesAuthorization
+            case .callerCredentialsReplaced: statement.credentialPlace.map(checked.reads) ?? false
             case .writeMethodSet: statement.setsAWriteMethod
             }
         }
@@ -51,7 +51,7 @@ struct RawEnforcement: Sendable {
 
         private static let cacheLookups: Set<String> = ["cache-lookup"]
         private static let methodSetters: Set<String> = ["set-method"]
-        private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header"]
+        private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter"]
 
         private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
@@ -64,6 +64,7 @@ struct RawEnforcement: Sendable {
 
     /// Each API's name, by index, for messages.
     private let apiNames: [String]
+    private let checked: CheckedCredentials
     private let fragments: [String: PolicyXMLDocument]
     /// The raw policies a route's requests pass through before its own, broadest first:
     /// the gateway's; each product's, by index; each API's (nil where it has errors).
@@ -98,10 +99,12 @@ struct RawEnforcement: Sendable {
             first, _ in first
         }
         self.fragments = fragments
+        let checked = CheckedCredentials(project)
+        self.checked = checked
         var holders: [Holders] = []
         for kind in Kind.atAnyDepth {
             // Fragments holding one, directly or through fragments they include, to a fixed point.
-            var holding = Set(fragments.filter { $0.value.elements(named: kind.names).contains(where: kind.matches) }.keys)
+            var holding = Set(fragments.filter { $0.value.elements(named: kind.names).contains { kind.matches($0, checked) } }.keys)
             while true {
                 let more = fragments.filter { !holding.contains($0.key) && Self.includes(holding, in: $0.value) }.keys
                 if more.isEmpty { break }
@@ -109,7 +112,7 @@ struct RawEnforcement: Sendable {
             }
             func holds(_ document: PolicyXMLDocument?) -> Bool {
                 guard let document else { return false }
-                return Self.holds(kind, inboundOf: document, orFragments: holding)
+                return Self.holds(kind, inboundOf: document, orFragments: holding, checked)
             }
             holders.append(Holders(global: holds(global), products: products.map { holds($0.1) }, apis: apis.map(holds), fragments: holding))
         }
@@ -119,9 +122,9 @@ struct RawEnforcement: Sendable {
         for api in project.apis {
             let document = api.hasErrors ? nil : api.policy?.document
             for kind in Kind.atTheTop {
-                if let document, let name = Self.first(kind, in: document, fragments: fragments) {
+                if let document, let name = Self.first(kind, in: document, fragments: fragments, checked) {
                     broader.append(("API '\(api.name.value)'", name, false))
-                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind, in: global, fragments: fragments) {
+                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind, in: global, fragments: fragments, checked) {
                     broader.append(("the gateway", name, true))
                 } else {
                     broader.append(nil)
@@ -144,7 +147,7 @@ struct RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = Self.first(kind, in: own, fragments: fragments) {
+        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
@@ -163,7 +166,7 @@ struct RawEnforcement: Sendable {
         guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
         let holders = holders[walked]
         let own = route.written.policy?.document
-        let ownHolds = own.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments) } ?? false
+        let ownHolds = own.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments, checked) } ?? false
         guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
             return nil
         }
@@ -184,7 +187,13 @@ struct RawEnforcement: Sendable {
             guard let (owner, statement) = entry else { continue }
             var visited = Set<String>()
             let afterATokenCheck = index > tokenCheck
-            let spared = { (lookup: PolicyXMLElement) in afterATokenCheck && checksAuthorization && Self.keysOnTheToken(lookup) }
+            // Credentials put where no later check reads a token are the backend's.
+            let read = kind == .callerCredentialsReplaced ? order[(index + 1)...check].compactMap(placeRead(by:)) : []
+            let spared = { (statement: PolicyXMLElement) in
+                guard kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
+                guard let place = statement.credentialPlace, place != .anyName, !read.contains(.anyName) else { return false }
+                return !read.contains(place)
+            }
             if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method, sparing: spared) {
                 return (owner, found, afterATokenCheck)
             }
@@ -197,7 +206,7 @@ struct RawEnforcement: Sendable {
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
         let holders = holders[walked]
-        let ownHolds = route.written.policy?.document.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments) } ?? false
+        let ownHolds = route.written.policy?.document.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments, checked) } ?? false
         guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
             return nil
         }
@@ -270,11 +279,11 @@ struct RawEnforcement: Sendable {
 
     /// Whether `document`'s `inbound` holds a statement of `kind` at any depth, or includes
     /// one of `fragments` (those that hold one). Told by the names the document has first.
-    private static func holds(_ kind: Kind, inboundOf document: PolicyXMLDocument, orFragments fragments: Set<String>) -> Bool {
+    private static func holds(_ kind: Kind, inboundOf document: PolicyXMLDocument, orFragments fragments: Set<String>, _ checked: CheckedCredentials) -> Bool {
         if includes(fragments, in: document) { return true }
         guard document.has(anyOf: kind.names) else { return false }
         func holds(_ element: PolicyXMLElement) -> Bool {
-            kind.matches(element) || element.elements.contains(where: holds)
+            kind.matches(element, checked) || element.elements.contains(where: holds)
         }
         return document.inboundStatements.contains(where: holds)
     }
@@ -298,9 +307,19 @@ struct RawEnforcement: Sendable {
         return (statements[..<base], statements[(base + 1)...], true)
     }
 
+    /// Where the token check `entry` of an inbound order reads its token: the generated
+    /// check reads `Authorization`; nil for a statement that is no check.
+    private func placeRead(by entry: (owner: String, statement: PolicyXMLElement)?) -> CredentialPlace? {
+        guard let statement = entry?.statement else { return .header("authorization") }
+        if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
+            return fragments[id]?.rootElements.lazy.compactMap(\.tokenPlace).first
+        }
+        return statement.tokenPlace
+    }
+
     /// A top-level token check, or a fragment holding one at its top.
     private func isTokenCheck(_ statement: PolicyXMLElement) -> Bool {
-        Self.first(.tokenCheck, among: [statement][...], fragments: fragments) != nil
+        Self.first(.tokenCheck, among: [statement][...], fragments: fragments, checked) != nil
     }
 
     /// The name of a statement of `kind` in `statement`, at any depth, or in the fragment it
@@ -311,7 +330,7 @@ struct RawEnforcement: Sendable {
         _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>, method: HTTPMethod?,
         sparing spared: (PolicyXMLElement) -> Bool = { _ in false }
     ) -> String? {
-        if kind.matches(statement), !spared(statement) { return statement.name }
+        if kind.matches(statement, checked), !spared(statement) { return statement.name }
         if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
             guard visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
             for element in fragment.rootElements {
@@ -334,12 +353,7 @@ struct RawEnforcement: Sendable {
     /// `validate-azure-ad-token` reading that header (the latter's default), not another
     /// header, a `token-value` or a client certificate.
     private static func checksAuthorization(_ check: PolicyXMLElement) -> Bool {
-        guard check.name == "validate-jwt" || check.name == "validate-azure-ad-token", check.attribute("token-value") == nil,
-            check.attribute("query-parameter-name") == nil
-        else { return false }
-        guard let header = check.attribute("header-name") else { return check.name == "validate-azure-ad-token" }
-        guard case .text(let name) = header.value else { return false }
-        return name.trimmingWhitespace.lowercased() == "authorization"
+        check.tokenPlace == .header("authorization")
     }
 
     /// Whether a lookup keeps entries per token (it varies by `Authorization`): after a
@@ -352,17 +366,17 @@ struct RawEnforcement: Sendable {
         }
     }
 
-    private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument]) -> String? {
-        first(kind, among: document.inboundStatements[...], fragments: fragments)
+    private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials) -> String? {
+        first(kind, among: document.inboundStatements[...], fragments: fragments, checked)
     }
 
     private static func first(
-        _ kind: Kind, among statements: ArraySlice<PolicyXMLElement>, fragments: [String: PolicyXMLDocument]
+        _ kind: Kind, among statements: ArraySlice<PolicyXMLElement>, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials
     ) -> String? {
         for statement in statements {
-            if kind.matches(statement) { return statement.name }
+            if kind.matches(statement, checked) { return statement.name }
             if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
-                let fragment = fragments[id], let name = fragment.rootElements.first(where: kind.matches)?.name
+                let fragment = fragments[id], let name = fragment.rootElements.first(where: { kind.matches($0, checked) })?.name
             {
                 return name
             }
@@ -424,26 +438,40 @@ extension PolicyXMLElement {
         return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
     }
 
-    /// Whether the statement puts something else in the request's `Authorization` header,
-    /// where the caller's token travels: the gateway's managed identity or basic
-    /// credentials, or a header set outright.
-    var replacesAuthorization: Bool {
+    /// Where the statement puts credentials of the gateway's, or of the policy's own
+    /// choosing, into the request: `Authorization` for the gateway's managed identity or
+    /// basic credentials, the header or query parameter a `set-header` or
+    /// `set-query-parameter` sets; nil for anything else. A name written as a named value
+    /// or an expression may be any name. One deleted leaves no token to pass a check; one
+    /// set with `exists-action="skip"` is still the gateway's for a caller who sends none.
+    var credentialPlace: CredentialPlace? {
         switch name {
         case "authentication-managed-identity", "authentication-basic":
             // The identity's token goes elsewhere only when `output-token-variable-name` says so.
-            return attribute("output-token-variable-name") == nil
-        case "set-header":
-            // By length first: most headers set are others, and lowercasing allocates.
-            guard case .text(let header)? = attribute("name")?.value, header.utf8.count >= 13,
-                header.trimmingWhitespace.lowercased() == "authorization"
-            else { return false }
-            // Deleted, no token is left to pass a check; skipped where the caller sent one, it
-            // is still the gateway's for a caller who sends none.
+            return attribute("output-token-variable-name") == nil ? .header("authorization") : nil
+        case "set-header", "set-query-parameter":
+            guard let written = attribute("name")?.value else { return nil }
             let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
-            return action != "delete"
+            guard action != "delete" else { return nil }
+            guard case .text(let given) = written, !given.contains("{{") else { return .anyName }
+            let lowered = given.trimmingWhitespace.lowercased()
+            return name == "set-header" ? .header(lowered) : .query(lowered)
         default:
-            return false
+            return nil
         }
+    }
+
+    /// Where a raw token check reads the token it judges: its `header-name` or
+    /// `query-parameter-name`, `Authorization` by default for `validate-azure-ad-token`;
+    /// nil for a check of a given token or a certificate.
+    var tokenPlace: CredentialPlace? {
+        guard name == "validate-jwt" || name == "validate-azure-ad-token", attribute("token-value") == nil else { return nil }
+        for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
+            guard let written = self.attribute(attribute)?.value else { continue }
+            guard case .text(let given) = written, !given.contains("{{") else { return .anyName }
+            return place(given.trimmingWhitespace.lowercased())
+        }
+        return name == "validate-azure-ad-token" ? .header("authorization") : nil
     }
 
     /// The methods a `when` runs for, when its condition tests nothing but the request's
@@ -533,5 +561,35 @@ extension PolicyXMLElement {
         guard name == "validate-jwt", let written = attribute("require-signed-tokens") else { return false }
         let compact = written.value.written.filter { !$0.isWhitespace }.lowercased()
         return compact != "true" && compact != "@(true)"
+    }
+}
+
+/// A place in the request where a token travels, named in lowercase.
+enum CredentialPlace: Hashable, Sendable {
+    case header(String), query(String)
+    /// A name written as a named value or an expression: any name.
+    case anyName
+}
+
+/// Where the estate's token checks read tokens: `Authorization` (the generated check's)
+/// and every place a raw check names. A statement that puts the gateway's credentials in
+/// one of them, before a check that reads it, makes the check judge those credentials.
+struct CheckedCredentials: Sendable {
+    private var places: Set<CredentialPlace> = [.header("authorization")]
+
+    init(_ project: ResolvedProject) {
+        var documents = [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.map { $0.policy?.document }
+        documents += project.routes.compactMap { $0.written.policy?.document } as [PolicyXMLDocument?]
+        documents += project.fragments.map { $0.policy.document }
+        for case let document? in documents {
+            for check in document.elements(named: Self.checks) { if let place = check.tokenPlace { places.insert(place) } }
+        }
+    }
+
+    private static let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+
+    /// Whether some check may read `place`.
+    func reads(_ place: CredentialPlace) -> Bool {
+        place == .anyName || places.contains(.anyName) || places.contains(place)
     }
 }

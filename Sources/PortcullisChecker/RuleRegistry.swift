@@ -11,7 +11,7 @@ public enum RuleRegistry {
         InlineSecret.self, PlainSecret.self, InsecureURL.self, VersionedKeyVaultSecret.self, SecretInResponse.self,
         SharedCacheOnAuthenticatedRoute.self, CacheTTLExceedsLimit.self, CacheOnUnsafeMethod.self,
         TokenCacheTTLExceedsLimit.self, CacheOutlivesToken.self, CacheWithoutRedis.self,
-        CacheVariesOnAuthorizationHeader.self, PerUserCacheOnPublicRoute.self, PublicCacheControl.self,
+        CacheVariesOnAuthorizationHeader.self, PerUserCacheOnPublicRoute.self, PublicCacheControl.self, CacheUnavailableOnTier.self,
         MissingRateLimit.self, RateLimitWindowOutOfRange.self, RateLimitExceedsGuardrail.self,
         SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
         SharedSubscriptionCounter.self, IneffectiveProductLimit.self, LimitUnavailableOnTier.self,

@@ -235,7 +235,7 @@ final class BackendTests: XCTestCase {
         let result = try ToolProcess.run(["lint", project.path, "--quiet"], in: directory)
         let errors = result.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.drop { $0 != " " }.dropFirst()) }
         for expected in [
-            "error: raw 'authentication-managed-identity' in API 'partner-orders' replaces the caller's 'Authorization' header before the token check of route 'list-partner-orders', so the check judges the gateway's credentials, not the caller's [LP001]",
+            "error: raw 'authentication-managed-identity' in API 'partner-orders' replaces the caller's token before the token check of route 'list-partner-orders' reads it, so the check judges the gateway's credentials, not the caller's [LP001]",
             "error: raw 'set-backend-service' conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend [PX004]",
             "error: raw 'authentication-basic' conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend [PX004]",
             "error: raw 'set-backend-service' conflicts with the managed identity Portcullis generates for route 'partner-orders/list-partner-orders''s backend [PX004]",

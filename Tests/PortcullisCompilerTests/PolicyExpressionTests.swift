@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PortcullisEmit
+import PortcullisModel
 
 /// Every C# policy expression the emitter writes compiles against APIM's expression
 /// context, and the ones that decide who is who, or who gets in, behave as intended when

@@ -110,7 +110,7 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/rawcheck.yaml: raw 'cache-lookup' in route 'rawcheck/list-rawcheck' serves cached responses of route 'list-rawcheck' before its token check, so callers need no token",
             "LP001 defs/sold.yaml: raw 'cache-lookup' in product 'shop' serves cached responses of route 'list-sold' before its token check, so callers need no token",
             "LP001 defs/nested.yaml: raw 'cache-lookup' in fragment 'inner' serves cached responses of route 'list-nested' before its token check, so callers need no token",
-            "LP001 defs/fragmented.yaml: raw 'authentication-managed-identity' in fragment 'gatewaytoken' replaces the caller's 'Authorization' header before the token check of route 'list-fragmented', so the check judges the gateway's credentials, not the caller's",
+            "LP001 defs/fragmented.yaml: raw 'authentication-managed-identity' in fragment 'gatewaytoken' replaces the caller's token before the token check of route 'list-fragmented' reads it, so the check judges the gateway's credentials, not the caller's",
             "LP001 defs/scoped.yaml: raw 'cache-lookup' in route 'scoped/list-scoped' serves cached responses of route 'list-scoped' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
             "LP001 defs/certified.yaml: raw 'cache-lookup' in route 'certified/list-certified' serves cached responses of route 'list-certified' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
         ] {
@@ -809,10 +809,45 @@ final class RawPolicyTests: XCTestCase {
         }
         XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-variabletoken' accepts requests without a token") }, "\(findings)")
         XCTAssertTrue(
-            findings.contains { $0.hasPrefix("LP001") && $0.contains("raw 'set-header' in API 'skipped' replaces the caller's 'Authorization' header") },
+            findings.contains { $0.hasPrefix("LP001") && $0.contains("raw 'set-header' in API 'skipped' replaces the caller's token before the token check") },
             "\(findings)")
         XCTAssertFalse(findings.contains { $0.contains("the gateway may answer") }, "\(findings)")
         XCTAssertFalse(findings.contains { $0.hasPrefix("RL001") && $0.contains("list-preflights") }, "\(findings)")
+    }
+
+    /// A token check judges what is where it reads: the audit of the emitted policies
+    /// replaced 'Authorization' under a name written as a named value or an expression, and
+    /// a raw check of another header or a query parameter passed when the policy put a
+    /// token of its own there first. Credentials put where no later check reads (the
+    /// backend's 'Authorization' before a check of a partner's header) are not reported.
+    func testCredentialsPutWhereACheckReadsAreReported() throws {
+        let partnerCheck = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let apis: [(name: String, fields: String, policy: String)] = [
+            ("namedheader", "", #"<set-header name="{{token-header}}" exists-action="override"><value>Bearer {{service-token}}</value></set-header><base />"#),
+            ("expressionheader", "", #"<set-header name="@(&quot;Authori&quot; + &quot;zation&quot;)" exists-action="override"><value>Bearer {{service-token}}</value></set-header><base />"#),
+            ("partnerheader", "auth: none\n", #"<set-header name="x-partner-token" exists-action="skip"><value>{{service-token}}</value></set-header>"# + partnerCheck + "<base />"),
+            ("partnerquery", "auth: none\n", #"<set-query-parameter name="access_token" exists-action="override"><value>{{service-token}}</value></set-query-parameter>"#
+                + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"query-parameter-name="access_token""#) + "<base />"),
+            ("backendtoken", "auth: none\n", #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"# + partnerCheck + "<base />"),
+        ]
+        let gateway = RuleExample.baseGateway + "namedValues:\n  token-header: Authorization\n  service-token: not-a-secret-here\n"
+        try write(gateway, to: "defs/gateway.yaml")
+        let documents = apis.map { name, fields, policy in
+            RuleExample.api(
+                name, fields: fields + "policy: '<policies><inbound>\(policy)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name)\(fields.isEmpty ? ", scopes: [orders.read]" : "")}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        for (name, statement) in [
+            ("namedheader", "set-header"), ("expressionheader", "set-header"), ("partnerheader", "set-header"), ("partnerquery", "set-query-parameter"),
+        ] {
+            XCTAssertTrue(
+                findings.contains { $0.contains("raw '\(statement)' in API '\(name)' replaces the caller's token before the token check of route 'list-\(name)' reads it") },
+                "\(name): \(findings)")
+        }
+        XCTAssertFalse(findings.contains { $0.contains("backendtoken") }, "\(findings)")
     }
 
     /// A 'set-method' to a read method also changes which branch on the method runs: a

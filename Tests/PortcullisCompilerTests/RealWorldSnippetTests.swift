@@ -28,7 +28,7 @@ final class RealWorldSnippetTests: XCTestCase {
     }
 
     func testEverySampleBuildsToAnEquivalentPolicy() throws {
-        let project = try Self.project(rulesOff: ["RL001", "LP007", "LP002", "CA004", "SE003", "LP001"])
+        let project = try Self.project(rulesOff: ["RL001", "LP007", "LP002", "CA004", "SE003", "LP001", "SE005"])
         defer { try? FileManager.default.removeItem(at: project.folder) }
         let bundle = try BundleTests.build(project.folder)
         var differing: [String] = []
@@ -72,6 +72,9 @@ final class RealWorldSnippetTests: XCTestCase {
                 "SE003 Route requests to regional backend instances.xml:14",
                 "SE003 Route requests to regional backend instances.xml:17",
                 "SE003 Route requests to regional backend instances.xml:20",
+                // The same product's sample puts the gateway's token in 'Authorization'
+                // before the route sample that lists every request header to the caller.
+                "SE005 List all inbound headers.policy.xml:9",
             ])
     }
 

@@ -47,7 +47,7 @@ final class ShapingEndToEndTests: XCTestCase {
           - id: get-order
             method: GET
             path: /orders/{orderId}
-            scopes: [orders.read]
+            scopes: [orders.write]
             request: {query: {set: {view: full}}}
             rewrite: {path: "/v2/orders/{orderId}", method: POST}
           - id: health
@@ -285,6 +285,128 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertEqual(
             try failingFindings("SE005"),
             ["error: the access token of a managed identity is sent to callers in raw 'set-header' of API 'orders', through variable 'msi' [SE005]"])
+    }
+
+    /// The backend does what the method it is sent says: a read route whose 'rewrite'
+    /// sends DELETE, or POST from a public route, linted clean, and a cache kept the
+    /// answers of a backend's POST (the audit of the emitted policies). They are LP003,
+    /// LP007 and CA003, as a raw 'set-method' already was.
+    func testAMethodTheRewriteSendsIsJudged() throws {
+        let api = RuleExample.api(
+            routes: """
+              - {id: archive-order, method: GET, path: "/orders/{id}", scopes: [orders.read], rewrite: {path: "/orders/{id}/archive", method: DELETE}}
+              - {id: ping, method: GET, path: /ping, auth: none, public: probes, rateLimit: {calls: 10, per: 1s, key: ip}, rewrite: {path: /ping, method: POST}}
+              - {id: search, method: GET, path: /search, scopes: [orders.read], cache: {ttl: 30s}, rewrite: {path: /search, method: POST}}
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: 30s}, rewrite: {path: /v2/orders, method: GET}}
+
+            """)
+        try write(api.text, to: "orders.yaml")
+        let lint = try ToolProcess.run(["lint", ".", "--quiet"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let findings = lint.stdout.split(separator: "\n").map { String($0.split(separator: " ", maxSplits: 1)[1]) }
+        for expected in [
+            "error: GET route 'archive-order', which its 'rewrite' sends to its backend as DELETE, accepts the read scope 'orders.read' [LP003]",
+            "error: GET route 'search', which its 'rewrite' sends to its backend as POST, accepts the read scope 'orders.read' [LP003]",
+            "error: public route 'ping' is sent to its backend as POST by its 'rewrite', without a token [LP007]",
+            "error: route 'search' caches the answers of the POST its 'rewrite' sends to its backend, so a cached answer skips the backend's work [CA003]",
+        ] {
+            XCTAssertTrue(findings.contains(expected), "\(expected)\n\(lint.stdout)")
+        }
+        XCTAssertFalse(lint.stdout.contains("list-orders"), lint.stdout)
+    }
+
+    /// The Consumption tier has no built-in cache: without 'redis', a route's cache and
+    /// an introspection provider's kept results did nothing, with only CA006's warning
+    /// that the built-in cache is small (the audit of the emitted policies).
+    func testACacheTheTierLacksIsAnError() throws {
+        try write(RuleExample.baseGateway.replacingOccurrences(of: "redis:\n  connection: {secret: redis-connection}\n", with: "") + "sku: Consumption\n", to: "gateway.yaml")
+        let api = RuleExample.api(
+            routes: "  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read], cache: {ttl: 30s}}\n")
+        try write(api.text, to: "orders.yaml")
+        XCTAssertEqual(try failingFindings("CA010"), [
+            "error: introspection provider 'partner' keeps its results in APIM's built-in cache, which the 'Consumption' tier does not have, so every request with a token calls the provider [CA010]",
+            "error: route 'list-orders' caches in APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached [CA010]",
+        ])
+    }
+
+    /// A secret concatenated or interpolated into a variable is in it as written, and a
+    /// request header the gateway sets is in `context.Request` when the answer is written:
+    /// both passed lint (the last round's open items). Followed now: `+`, interpolation,
+    /// `string.Concat`, both branches of `?:`, a secret written in one of the strings, a
+    /// header copied into a variable. A value computed from the secret (a hash) is not it.
+    func testASecretConcatenatedOrPutInARequestHeaderIsFollowed() throws {
+        let inbound = [
+            #"<set-variable name="key" value="{{partner-secret}}" />"#,
+            #"<set-variable name="bearer" value='@("Bearer " + (string)context.Variables["key"])' />"#,
+            #"<set-variable name="interpolated" value='@($"Key {context.Variables["key"]}!")' />"#,
+            #"<set-variable name="joined" value='@(string.Concat("k=", context.Variables.GetValueOrDefault<string>("key", "")))' />"#,
+            #"<set-variable name="chosen" value='@(context.Variables.ContainsKey("x") ? "none" : (string)context.Variables["key"])' />"#,
+            #"<set-variable name="written" value='@("Key " + "{{partner-secret}}")' />"#,
+            #"<set-variable name="hashed" value='@(Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes((string)context.Variables["key"]))))' />"#,
+            #"<set-header name="X-Upstream-Key" exists-action="override"><value>@((string)context.Variables["key"])</value></set-header>"#,
+            #"<set-variable name="fromHeader" value='@(context.Request.Headers.GetValueOrDefault("X-Upstream-Key", ""))' />"#,
+        ]
+        let echoed = ["bearer", "interpolated", "joined", "chosen", "written", "hashed", "fromHeader"]
+        let outbound = echoed.map { #"<set-header name="X-\#($0)" exists-action="override"><value>@((string)context.Variables["\#($0)"])</value></set-header>"# }
+            + [#"<set-header name="X-Echo" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("x-upstream-key", ""))</value></set-header>"#]
+        let api = RuleExample.api(
+            fields: "policy: |\n  <policies><inbound><base />\n" + (inbound + ["</inbound><outbound><base />"] + outbound + ["</outbound></policies>"]).map { "    " + $0 + "\n" }.joined(),
+            routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(api.text, to: "orders.yaml")
+        XCTAssertEqual(
+            try failingFindings("SE005"),
+            ["bearer", "interpolated", "joined", "chosen", "written"].map { "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable '\($0)' [SE005]" } + [
+                "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'fromHeader' [SE005]",
+                "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through request header 'X-Upstream-Key' [SE005]",
+            ])
+    }
+
+    /// A statement that writes every variable or every request header into the answer
+    /// (`JsonConvert.SerializeObject(context.Variables)`, a Liquid loop over the headers)
+    /// sends whatever holds a secret, the generated policies' own too: the client secret
+    /// the introspection keeps, the managed identity's token put in `Authorization`, a
+    /// header the API sets. An answer given in `inbound` comes before the generated
+    /// managed identity, and a token parsed for its claims is not the token.
+    func testEveryVariableOrRequestHeaderWrittenAtOnceIsReported() throws {
+        func api(_ name: String, backend: String, fields: String = "", inbound: String = "", outbound: String, auth: String = "") -> String {
+            """
+            ---
+            apiVersion: portcullis/v1
+            kind: API
+            name: \(name)
+            path: \(name)
+            backend: \(backend)
+            \(fields)policy: |
+              <policies><inbound><base />\(inbound)</inbound><outbound><base />
+                \(outbound)
+              </outbound></policies>
+            routes:
+              - {id: get-\(name), method: GET, path: /\(name), scopes: [orders.read]\(auth)}
+
+            """
+        }
+        let listing = "<set-body template=\"liquid\">{% for header in context.Request.Headers %}{{header.Key}}={{header.Value}}{% endfor %}</set-body>"
+        let estate = """
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: billing-service
+            url: https://billing.example.com
+            credentials:
+              managedIdentity: {resource: api://billing}
+
+            """
+            + api("orders", backend: "https://orders.example.com", outbound: "<set-body>@(JsonConvert.SerializeObject(context.Variables))</set-body>", auth: ", auth: partner")
+            + api("billing", backend: "billing-service", outbound: listing + "\n    <set-header name=\"X-Caller\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(\"Authorization\", \"\").AsJwt()?.Subject)</value></set-header>")
+            + api(
+                "inventory", backend: "https://inventory.example.com", fields: "request: {headers: {set: {X-Partner-Key: \"{{partner-secret}}\"}}}\n",
+                outbound: #"<set-header name="X-Echo" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault(context.Request.Url.Query.GetValueOrDefault("h", ""), ""))</value></set-header>"#)
+            + api("listing", backend: "billing-service", inbound: "<return-response>" + listing + "</return-response>", outbound: "")
+        try write(estate, to: "orders.yaml")
+        XCTAssertEqual(try failingFindings("SE005"), [
+            "error: secret 'partner-secret' is sent to callers in raw 'set-body' of API 'orders', which writes every variable, 'portcullis-client-secret' among them [SE005]",
+            "error: the access token of a managed identity is sent to callers in raw 'set-body' of API 'billing', which writes every request header, 'Authorization' among them [SE005]",
+            "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'inventory', which writes every request header, 'X-Partner-Key' among them [SE005]",
+        ])
     }
 
     /// Character references spell in raw XML what its bytes do not show: the rules' byte

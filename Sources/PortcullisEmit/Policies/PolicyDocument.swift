@@ -95,16 +95,3 @@ extension PolicyValue {
     static func number(_ value: Int) -> PolicyValue { .literal(String(value)) }
     static func code(_ code: String) -> PolicyValue { .expression(PolicyExpression(code)) }
 }
-
-/// Names of the variables and headers generated policies use among themselves.
-enum PolicyNames {
-    static let token = "portcullis-token"
-    static let bearer = "portcullis-bearer"
-    static let introspection = "portcullis-introspection"
-    static let introspectionResponse = "portcullis-introspection-response"
-    static let clientId = "portcullis-client-id"
-    static let clientSecret = "portcullis-client-secret"
-    static let cacheCallerHeader = "X-Portcullis-Cache-Subject"
-    /// Variables `portcullis-caller-1`, `-2`, …: the callers a token names.
-    static let callerPrefix = "portcullis-caller-"
-}

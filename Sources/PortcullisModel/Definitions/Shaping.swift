@@ -70,6 +70,13 @@ extension Route {
     public var ipFilter: IPFilterSetting? { shaping?.ipFilter }
     public var rewrite: Rewrite? { shaping?.rewrite }
     public var answer: GatewayAnswer? { shaping?.answer }
+
+    /// The method the backend is sent where `rewrite` changes it: what the backend does is
+    /// what its method says, whatever the route's is. Nil when the route's is sent.
+    public var rewrittenMethod: Located<HTTPMethod>? {
+        guard let sent = rewrite?.method, sent.value != method.value else { return nil }
+        return sent
+    }
 }
 
 /// `request:` of an API or route: what the backend receives instead of what the caller sent.

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum CacheOnUnsafeMethod: Rule {
     public static let code = DiagnosticCode(
         "CA003", "cache-on-unsafe-method", .error,
-        summary: "a cache block on a route whose method is not GET")
+        summary: "a cache block on a route whose method, or the method its 'rewrite' sends to its backend, is not GET")
 
     public static let description = RuleDescription(
         code,
@@ -37,11 +37,18 @@ public enum CacheOnUnsafeMethod: Rule {
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
-        for route in context.cachingRoutes where route.written.method.value != .GET {
+        for route in context.cachingRoutes {
             guard let cache = route.written.cache else { continue }
-            findings.report(
-                code, "route '\(route.written.id.value)' caches \(route.written.method.value.rawValue) responses, which APIM never caches",
-                at: cache.keyRange)
+            if route.written.method.value != .GET {
+                findings.report(
+                    code, "route '\(route.written.id.value)' caches \(route.written.method.value.rawValue) responses, which APIM never caches",
+                    at: cache.keyRange)
+            } else if let sent = route.written.rewrittenMethod {
+                // A hit skips the backend's write; a miss stores the answer to something else than a GET.
+                findings.report(
+                    code, "route '\(route.written.id.value)' caches the answers of the \(sent.value.rawValue) its 'rewrite' sends to its backend, so a cached answer skips the backend's work",
+                    at: cache.keyRange, notes: [Diagnostic.Note("the backend is sent \(sent.value.rawValue) here", at: sent.range)])
+            }
         }
     }
 }

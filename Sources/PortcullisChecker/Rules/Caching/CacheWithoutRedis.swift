@@ -43,6 +43,8 @@ public enum CacheWithoutRedis: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // A 'redis' with errors is reported already; it does not mean there is none.
         guard let gateway = context.project.gateway, case .absent = gateway.redis else { return }
+        // The Consumption tier has no built-in cache: CA010 says so.
+        guard gateway.effectiveSku != .consumption else { return }
         for route in context.cachingRoutes {
             guard let cache = route.written.cache else { continue }
             findings.report(

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum PublicWriteRoute: Rule {
     public static let code = DiagnosticCode(
         "LP007", "public-write-route", .error,
-        summary: "a public route with method POST, PUT, PATCH or DELETE, or that a raw 'set-method' sends to its backend as one")
+        summary: "a public route with method POST, PUT, PATCH or DELETE, or that its 'rewrite' or a raw 'set-method' sends to its backend as one")
 
     public static let description = RuleDescription(
         code,
@@ -43,10 +43,13 @@ public enum PublicWriteRoute: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where !route.isAuthenticated {
-            let method = route.written.method
+            var method = route.written.method
             let message: String
             if method.value.effect == .write {
                 message = "public route '\(route.written.id.value)' accepts \(method.value.rawValue) without a token"
+            } else if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
+                message = "public route '\(route.written.id.value)' is sent to its backend as \(sent.value.rawValue) by its 'rewrite', without a token"
+                method = sent
             } else if !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
                 // The backend sees the method the gateway sends, not the one the route names.
                 message = "public route '\(route.written.id.value)' is sent to its backend as a write by raw '\(name)' in \(owner), without a token"

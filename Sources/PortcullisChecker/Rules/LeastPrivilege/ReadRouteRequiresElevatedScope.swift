@@ -5,7 +5,7 @@ import PortcullisModel
 public enum ReadRouteRequiresElevatedScope: Rule {
     public static let code = DiagnosticCode(
         "LP004", "read-route-requires-elevated-scope", .warning,
-        summary: "a GET, HEAD or OPTIONS route that no read scope satisfies")
+        summary: "a GET, HEAD or OPTIONS route, not sent to its backend as a write, that no read scope satisfies")
 
     public static let description = RuleDescription(
         code,
@@ -40,7 +40,8 @@ public enum ReadRouteRequiresElevatedScope: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         var access = ScopeAccess(context)
-        for route in context.routes where route.written.method.value.effect == .read {
+        // A read route its 'rewrite' sends to the backend as a write is a write (LP003).
+        for route in context.routes where route.written.method.value.effect == .read && (route.written.rewrittenMethod?.value.effect ?? .read) == .read {
             for requirement in route.written.permissions where !requirement.scopes.isEmpty {
                 check(requirement, of: route, context, &access, &findings)
             }

@@ -169,7 +169,7 @@ public enum UnauthenticatedRoute: Rule {
         // The check then judges the gateway's credentials: a token it accepts lets everyone in.
         if let (owner, name, _) = context.rawStatementBeforeAnyTokenCheck(.callerCredentialsReplaced, on: route) {
             return (
-                "raw '\(name)' in \(owner) replaces the caller's 'Authorization' header before the token check of route '\(id)', so the check judges the gateway's credentials, not the caller's",
+                "raw '\(name)' in \(owner) replaces the caller's token before the token check of route '\(id)' reads it, so the check judges the gateway's credentials, not the caller's",
                 "give the backend its credentials in its 'kind: Backend' document, or move this statement after '<base />' in the route's policy"
             )
         }

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum WriteRouteAcceptsReadScope: Rule {
     public static let code = DiagnosticCode(
         "LP003", "write-route-accepts-read-scope", .error,
-        summary: "a POST, PUT, PATCH or DELETE route, or one a raw 'set-method' sends to its backend as one, that a token holding only a read scope can call")
+        summary: "a POST, PUT, PATCH or DELETE route, or one its 'rewrite' or a raw 'set-method' sends to its backend as one, that a token holding only a read scope can call")
 
     public static let description = RuleDescription(
         code,
@@ -54,11 +54,15 @@ public enum WriteRouteAcceptsReadScope: Rule {
         // permission opens the route to read-only tokens.
         var access = ScopeAccess(context)
         for route in context.routes {
-            var setter: (owner: String, name: String)?
+            var setter: String?
             if route.written.method.value.effect != .write {
                 // The backend sees the method the gateway sends, not the one the route names.
-                guard !context.rawScopes.isEmpty, let found = context.rawStatementInInbound(.writeMethodSet, on: route) else { continue }
-                setter = found
+                if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
+                    setter = "its 'rewrite' sends to its backend as \(sent.value.rawValue)"
+                } else {
+                    guard !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) else { continue }
+                    setter = "raw '\(name)' in \(owner) sends to its backend as a write"
+                }
             }
             for requirement in route.written.permissions where !requirement.scopes.isEmpty {
                 check(requirement, of: route, sentOnBy: setter, context, &access, &findings)
@@ -66,16 +70,16 @@ public enum WriteRouteAcceptsReadScope: Rule {
         }
     }
 
-    /// `setter` is the raw statement that sends a read route on as a write.
+    /// `setter` says what sends a read route on as a write: its `rewrite` or a raw statement.
     private static func check(
-        _ requirement: ScopeRequirement, of route: EffectiveRoute, sentOnBy setter: (owner: String, name: String)?, _ context: CheckContext,
+        _ requirement: ScopeRequirement, of route: EffectiveRoute, sentOnBy setter: String?, _ context: CheckContext,
         _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector
     ) {
         // Made only for a finding: most routes have none.
         var described: String {
             let named = "\(route.written.method.value.rawValue) route '\(route.written.id.value)'"
             guard let setter else { return named }
-            return named + ", which raw '\(setter.name)' in \(setter.owner) sends to its backend as a write,"
+            return named + ", which \(setter),"
         }
         switch requirement.match {
         case .any:

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SecretInResponse: Rule {
     public static let code = DiagnosticCode(
         "SE005", "secret-in-response", .error,
-        summary: "a declared secret referenced in a response header, or in the headers or body of a response the gateway writes, directly or through a policy variable, or an access token the gateway obtained, which every caller then receives")
+        summary: "a declared secret, or an access token the gateway obtained, sent to callers in a response header or in the headers or body of a response the gateway writes: directly, through a policy variable or request header that holds it, or with every variable or request header at once")
 
     public static let description = RuleDescription(
         code,
@@ -64,6 +64,22 @@ public enum SecretInResponse: Rule {
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
+            // The request the backend was sent, echoed: the header set for the backend is in it.
+            RuleExample.api(
+                fields: """
+                    request: {headers: {set: {X-Partner-Key: "{{partner-secret}}"}}}
+                    policy: |
+                      <policies>
+                        <inbound><base /></inbound>
+                        <outbound>
+                          <base />
+                          <↓set-body>@(JsonConvert.SerializeObject(context.Request.Headers))</set-body>
+                        </outbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -89,9 +105,6 @@ public enum SecretInResponse: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
-        let variables = SecretVariables(context.rawScopes, secrets: secrets)
-        // An estate without secrets may still hand callers an access token.
-        guard !secrets.isEmpty || !variables.isEmpty else { return }
         func report(_ text: Located<String>, in place: String) {
             // Names are matched without case, as APIM matches them (see RF002).
             guard let secret = NamedValues.references(in: text.value).first(where: { secrets.contains(Grammar.caseFolded($0)) }) else { return }
@@ -102,17 +115,23 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
-        func readsVariables(_ bytes: ArraySlice<UInt8>) -> Bool { !variables.isEmpty && ByteScan.holds("V", followedBy: "ariables", in: bytes) }
+        // What holds a secret is found at the first statement that reads a variable or a
+        // request header: most estates write none into an answer. An estate without
+        // secrets may still hand callers an access token.
+        var carriers: SecretCarriers?
+        func readsCarrier(_ bytes: ArraySlice<UInt8>) -> Bool {
+            ByteScan.holds("V", followedBy: "ariables", in: bytes) || ByteScan.holds("H", followedBy: "eaders", in: bytes)
+        }
         // Most documents refer to no named value: told by their bytes, before they are
         // walked or a string is made of a statement.
         let answers = AnswerStatements(
-            context.project, mayMatter: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) || readsVariables($0.text[...]) })
+            context.project, mayMatter: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) || readsCarrier($0.text[...]) })
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner in
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
-                let readsVariable = readsVariables(bytes)
-                guard referenced || readsVariable || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
+                let mayReadCarrier = referenced || readsCarrier(bytes)
+                guard mayReadCarrier || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing. Character references
                 // are judged resolved.
@@ -120,14 +139,24 @@ public enum SecretInResponse: Rule {
                 switch element.name {
                 case "find-and-replace": sent = element.attribute("to")?.value.written ?? ""
                 case "set-header" where element.deletesHeader: return
-                default: sent = referenced || readsVariable ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
+                default: sent = mayReadCarrier ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
                 }
                 let place = "raw '\(element.name)' of \(owner)", at = document.range(element.nameSpan)
                 report(Located(sent, at: at), in: place)
-                guard readsVariable, let holding = variables.read(in: sent, of: scope) else { return }
+                guard mayReadCarrier else { return }
+                if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
+                let inInbound = document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
+                guard let (holding, all) = carriers?.read(in: sent, of: scope, inInbound: inInbound) else { return }
+                let through: String
+                switch (holding.kind, all) {
+                case (.variable, false): through = "through variable '\(holding.name)'"
+                case (.requestHeader, false): through = "through request header '\(holding.name)'"
+                case (.variable, true): through = "which writes every variable, '\(holding.name)' among them"
+                case (.requestHeader, true): through = "which writes every request header, '\(holding.name)' among them"
+                }
                 findings.report(
-                    code, "\(holding.origin) is sent to callers in \(place), through variable '\(holding.variable)'", at: at,
-                    notes: [Diagnostic.Note("remove the variable from what the gateway answers; keep it to what it sends its backends", at: at)])
+                    code, "\(holding.origin) is sent to callers in \(place), \(through)", at: at,
+                    notes: [Diagnostic.Note("keep it to what the gateway sends its backends; write into the answer only what callers may see", at: at)])
             }
         }
         for api in context.apis { report(api.response?.headers ?? [], of: "API '\(api.name.value)'") }
