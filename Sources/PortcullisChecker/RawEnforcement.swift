@@ -183,19 +183,30 @@ struct RawEnforcement: Sendable {
         // A lookup keyed on the token is harmless only after a check of that token: one in
         // 'Authorization', where the lookup reads it.
         let checksAuthorization = order[tokenCheck].map { Self.checksAuthorization($0.statement) } ?? true
-        for (index, entry) in order[..<check].enumerated() {
+        // What may be met before a check, each with whether a token check came first: every
+        // statement before `check`, and a check's own branches before their checks.
+        var searched: [(owner: String, statements: [PolicyXMLElement], index: Int, afterATokenCheck: Bool)] = []
+        for (index, entry) in order[...check].enumerated() {
             guard let (owner, statement) = entry else { continue }
-            var visited = Set<String>()
-            let afterATokenCheck = index > tokenCheck
+            if index == tokenCheck {
+                var visited = Set<String>()
+                searched.append((owner, leadingStatements(of: statement, visited: &visited), index - 1, false))
+            }
+            if index < check { searched.append((owner, [statement], index, index > tokenCheck || (index == tokenCheck && tokenCheck < check))) }
+        }
+        for (owner, statements, index, afterATokenCheck) in searched {
             // Credentials put where no later check reads a token are the backend's.
-            let read = kind == .callerCredentialsReplaced ? order[(index + 1)...check].compactMap(placeRead(by:)) : []
+            let read = kind == .callerCredentialsReplaced ? order[(index + 1)...check].flatMap(placesRead(by:)) : []
             let spared = { (statement: PolicyXMLElement) in
                 guard kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
                 guard let place = statement.credentialPlace, place != .anyName, !read.contains(.anyName) else { return false }
                 return !read.contains(place)
             }
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method, sparing: spared) {
-                return (owner, found, afterATokenCheck)
+            for statement in statements {
+                var visited = Set<String>()
+                if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method, sparing: spared) {
+                    return (owner, found, afterATokenCheck)
+                }
             }
         }
         return nil
@@ -307,19 +318,53 @@ struct RawEnforcement: Sendable {
         return (statements[..<base], statements[(base + 1)...], true)
     }
 
-    /// Where the token check `entry` of an inbound order reads its token: the generated
-    /// check reads `Authorization`; nil for a statement that is no check.
-    private func placeRead(by entry: (owner: String, statement: PolicyXMLElement)?) -> CredentialPlace? {
-        guard let statement = entry?.statement else { return .header("authorization") }
-        if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
-            return fragments[id]?.rootElements.lazy.compactMap(\.tokenPlace).first
+    /// Where the token checks in `entry` of an inbound order read their tokens, at any
+    /// depth and in the fragments it includes: the generated check reads `Authorization`.
+    private func placesRead(by entry: (owner: String, statement: PolicyXMLElement)?) -> [CredentialPlace] {
+        guard let statement = entry?.statement else { return [.header("authorization")] }
+        var places: [CredentialPlace] = []
+        var visited = Set<String>()
+        func collect(_ element: PolicyXMLElement) {
+            element.forEachElement { element in
+                if let place = element.tokenPlace { places.append(place) }
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                    visited.insert(id).inserted
+                {
+                    fragment.rootElements.forEach(collect)
+                }
+            }
         }
-        return statement.tokenPlace
+        collect(statement)
+        return places
     }
 
-    /// A top-level token check, or a fragment holding one at its top.
+    /// A token check every request passing `statement` meets (see ``onEveryPath``).
     private func isTokenCheck(_ statement: PolicyXMLElement) -> Bool {
-        Self.first(.tokenCheck, among: [statement][...], fragments: fragments, checked) != nil
+        var visited = Set<String>()
+        return Self.onEveryPath(.tokenCheck, statement, fragments: fragments, checked, visited: &visited) != nil
+    }
+
+    /// What a request may meet inside `statement`, a token check on every path, before
+    /// that check: in each branch of a `choose`, in a `retry` or `limit-concurrency` and in
+    /// an included fragment, the statements before the check, and what a nested one holds
+    /// before its own. Nothing for a check written alone.
+    private func leadingStatements(of statement: PolicyXMLElement, visited: inout Set<String>) -> [PolicyXMLElement] {
+        let lists: [[PolicyXMLElement]]
+        switch statement.name {
+        case "include-fragment":
+            guard case .text(let id)? = statement.attribute("fragment-id")?.value, let fragment = fragments[id], visited.insert(id).inserted else { return [] }
+            lists = [fragment.rootElements]
+        case "choose": lists = statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }.map(\.elements)
+        case "retry", "limit-concurrency": lists = [statement.elements]
+        default: return []
+        }
+        var leading: [PolicyXMLElement] = []
+        for list in lists {
+            guard let check = list.firstIndex(where: isTokenCheck) else { continue }
+            leading += list[..<check]
+            leading += leadingStatements(of: list[check], visited: &visited)
+        }
+        return leading
     }
 
     /// The name of a statement of `kind` in `statement`, at any depth, or in the fragment it
@@ -367,21 +412,45 @@ struct RawEnforcement: Sendable {
     }
 
     private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials) -> String? {
-        first(kind, among: document.inboundStatements[...], fragments: fragments, checked)
-    }
-
-    private static func first(
-        _ kind: Kind, among statements: ArraySlice<PolicyXMLElement>, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials
-    ) -> String? {
-        for statement in statements {
-            if kind.matches(statement, checked) { return statement.name }
-            if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
-                let fragment = fragments[id], let name = fragment.rootElements.first(where: { kind.matches($0, checked) })?.name
-            {
-                return name
-            }
+        var visited = Set<String>()
+        for statement in document.inboundStatements {
+            if let name = onEveryPath(kind, statement, fragments: fragments, checked, visited: &visited) { return name }
         }
         return nil
+    }
+
+    /// The name of a statement of `kind` that every request passing `statement` meets: the
+    /// statement itself; the first such statement at the top of a fragment it includes, of
+    /// each branch of a `choose` that has an `otherwise`, or of a `retry` or
+    /// `limit-concurrency`, which run what they hold at least once.
+    private static func onEveryPath(
+        _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, visited: inout Set<String>
+    ) -> String? {
+        if kind.matches(statement, checked) { return statement.name }
+        func first(_ statements: [PolicyXMLElement], visited: inout Set<String>) -> String? {
+            for statement in statements {
+                if let name = onEveryPath(kind, statement, fragments: fragments, checked, visited: &visited) { return name }
+            }
+            return nil
+        }
+        switch statement.name {
+        case "include-fragment":
+            guard case .text(let id)? = statement.attribute("fragment-id")?.value, let fragment = fragments[id], visited.insert(id).inserted else { return nil }
+            return first(fragment.rootElements, visited: &visited)
+        case "choose":
+            let branches = statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }
+            guard branches.contains(where: { $0.name == "otherwise" }) else { return nil }
+            var names: [String] = []
+            for branch in branches {
+                guard let name = first(branch.elements, visited: &visited) else { return nil }
+                names.append(name)
+            }
+            return names.first
+        case "retry", "limit-concurrency":
+            return first(statement.elements, visited: &visited)
+        default:
+            return nil
+        }
     }
 }
 

@@ -850,6 +850,35 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.contains("backendtoken") }, "\(findings)")
     }
 
+    /// A check every request meets, though written in branches: a 'choose' with a check in
+    /// each branch and in 'otherwise' (Microsoft's sample that checks writes for more
+    /// claims), or a 'retry' around one, which runs what it holds at least once. They were
+    /// taken for no check (LP001 on routes they guard). What a branch holds before its
+    /// check is still before the check, and a 'choose' without 'otherwise' is no check.
+    func testACheckInEveryBranchIsACheckOnEveryRequest() throws {
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let patch = #"<when condition="@(context.Request.Method == &quot;PATCH&quot;)">"#
+        let apis: [(name: String, policy: String)] = [
+            ("branches", "<choose>\(patch)\(jwt)</when><otherwise>\(jwt)</otherwise></choose><base />"),
+            ("retried", #"<retry condition="@(false)" count="1" interval="1">"# + jwt + "</retry><base />"),
+            ("nootherwise", "<choose>\(patch)\(jwt)</when></choose><base />"),
+            ("answerfirst", #"<choose>\#(patch)\#(jwt)</when><otherwise><return-response response-variable-name="cached" />\#(jwt)</otherwise></choose><base />"#),
+        ]
+        let documents = apis.map { name, policy in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertFalse(findings.contains { $0.contains("list-branches") || $0.contains("list-retried") }, "\(findings)")
+        XCTAssertTrue(findings.contains { $0.contains("route 'list-nootherwise' accepts requests without a token") }, "\(findings)")
+        XCTAssertTrue(
+            findings.contains { $0.contains("raw 'return-response' in API 'answerfirst' may answer requests of route 'list-answerfirst' before its token check") },
+            "\(findings)")
+    }
+
     /// A 'set-method' to a read method also changes which branch on the method runs: a
     /// DELETE route turned into GET then met the GET branch's answer, which the first
     /// exemption skipped as a branch for another method (found reading the change again).
