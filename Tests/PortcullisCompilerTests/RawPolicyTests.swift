@@ -879,6 +879,42 @@ final class RawPolicyTests: XCTestCase {
             "\(findings)")
     }
 
+    /// A raw check whose claims grant nothing lets any token of its issuers through, and
+    /// a long 'clock-skew' takes tokens long expired: a check of 'aud' only, a claim
+    /// without a value, a day of skew, or a skew a named value or expression decides,
+    /// passed LP002 (the last round's open items).
+    func testAClaimThatGrantsNothingAndALongClockSkewAreReported() throws {
+        func check(_ attributes: String, _ claims: String) -> String {
+            #"<validate-jwt header-name="Authorization"\#(attributes)><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims>\#(claims)</required-claims></validate-jwt>"#
+        }
+        let scope = #"<claim name="scp" match="any"><value>orders.read</value></claim>"#
+        let audience = #"<claim name="aud"><value>api://orders</value></claim>"#
+        let apis: [(name: String, policy: String)] = [
+            ("audience", check("", audience)),
+            ("valueless", check("", #"<claim name="roles" />"# + audience)),
+            ("skewed", check(#" clock-skew="86400""#, scope)),
+            ("computed", check(#" clock-skew="@(86400)""#, scope)),
+            ("named", check(#" clock-skew="{{skew}}""#, scope)),
+            ("fine", check(#" clock-skew="60""#, scope + audience)),
+        ]
+        try write(RuleExample.baseGateway + "namedValues:\n  skew: '604800'\n", to: "defs/gateway.yaml")
+        let documents = apis.map { name, policy in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)<base /></inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP002") }
+        XCTAssertEqual(findings.sorted(), [
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'audience' requires only claims that grant no permission ('aud': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'computed' may take tokens long after they expire ('clock-skew' is not a number of seconds written out)",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'named' takes tokens 7d after they expire ('clock-skew'), longer than the 5m a token's check may be kept",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'skewed' takes tokens 1d after they expire ('clock-skew'), longer than the 5m a token's check may be kept",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'valueless' requires only claims that grant no permission ('roles', 'aud': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+        ])
+    }
+
     /// A 'set-method' to a read method also changes which branch on the method runs: a
     /// DELETE route turned into GET then met the GET branch's answer, which the first
     /// exemption skipped as a branch for another method (found reading the change again).

@@ -1,11 +1,12 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// LP002: any token of the provider is enough.
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims', taking unsigned tokens or tokens that never expire, a 'validate-client-certificate' that ignores errors or takes a certificate anyone can make")
+        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', a 'validate-client-certificate' that ignores errors or takes a certificate anyone can make")
 
     public static let description = RuleDescription(
         code,
@@ -80,6 +81,8 @@ public enum RouteWithoutScopes: Rule {
                 code, "route '\(route.written.id.value)' requires no scope, so any token from '\(provider)' can call it",
                 at: requirement?.range ?? route.written.id.range)
         }
+        let values = KnownNamedValues(context)
+        let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
             for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) {
                 let range = scope.document.range(check.nameSpan)
@@ -91,12 +94,34 @@ public enum RouteWithoutScopes: Rule {
                             : "raw '\(check.name)' in \(scope.owner) takes unsigned tokens, so anyone can write one that passes",
                         at: range,
                         notes: [Diagnostic.Note("remove 'require-signed-tokens', which is true when left out", at: range)])
-                } else if !check.elements.contains(where: { $0.name == "required-claims" && $0.elements.contains { $0.name == "claim" } }) {
+                } else {
                     // An empty 'required-claims' requires nothing either.
-                    findings.report(
-                        code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range,
-                        notes: [Diagnostic.Note("list the scopes or roles the caller needs under 'required-claims'", at: range)])
+                    let claims = check.elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
+                    let note = Diagnostic.Note("list the scopes or roles the caller needs, with their values, under 'required-claims'", at: range)
+                    if claims.isEmpty {
+                        findings.report(
+                            code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range, notes: [note])
+                    } else if !claims.contains(where: \.grantsAPermission) {
+                        let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
+                        findings.report(
+                            code,
+                            "raw '\(check.name)' in \(scope.owner) requires only claims that grant no permission (\(named): the token's own facts, or a claim with no value), so any token its issuers sign passes",
+                            at: range, notes: [note])
+                    }
                 }
+            }
+            // Tokens taken long after they expire: longer than a token's judgment may be kept.
+            for check in scope.elements(named: Self.jwtChecks) {
+                guard let written = check.attribute("clock-skew") else { continue }
+                let seconds: Int? = if case .text(let text) = written.value { values.resolved(text).flatMap { Int($0.trimmingWhitespace) } } else { nil }
+                if let seconds, seconds <= maximumSkew { continue }
+                let range = scope.document.range(written.valueSpan)
+                findings.report(
+                    code,
+                    seconds.map { "raw 'validate-jwt' in \(scope.owner) takes tokens \(DurationText.format($0)) after they expire ('clock-skew'), longer than the \(DurationText.format(maximumSkew)) a token's check may be kept" }
+                        ?? "raw 'validate-jwt' in \(scope.owner) may take tokens long after they expire ('clock-skew' is not a number of seconds written out)",
+                    at: range,
+                    notes: [Diagnostic.Note("write a 'clock-skew' of at most \(maximumSkew) seconds ('guardrails.maxTokenCacheTtl'), or leave it out: it is 0 when left out", at: range)])
             }
             // A token without an expiry, once leaked, passes for ever.
             for check in scope.elements(named: Self.jwtChecks) {
@@ -125,6 +150,27 @@ public enum RouteWithoutScopes: Rule {
                         notes: [Diagnostic.Note("remove 'validate-trust', which is true when left out, or give every identity a 'thumbprint' or an issuer's", at: range)])
                 }
             }
+        }
+    }
+}
+
+extension PolicyXMLElement {
+    /// Claims that say what the token is, not what its holder may do: who it is for and
+    /// who issued it, its times, version, type, tenant and how its holder signed in.
+    private static let tokenFacts: Set<String> = [
+        "aud", "iss", "exp", "nbf", "iat", "ver", "typ", "tid", "idp", "nonce", "auth_time", "amr", "acr", "sid", "uti", "rh", "aio",
+    ]
+
+    /// Whether a `claim` of `required-claims` narrows who may call: it names something
+    /// other than a fact of the token and requires a value of it (a claim without a value
+    /// only needs to be present).
+    var grantsAPermission: Bool {
+        guard case .text(let name)? = attribute("name")?.value else { return true }
+        guard !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) else { return false }
+        return elements.contains { value in
+            guard value.name == "value" else { return false }
+            guard case .text(let text)? = value.textValue else { return value.textValue != nil }
+            return !text.trimmingWhitespace.isEmpty
         }
     }
 }

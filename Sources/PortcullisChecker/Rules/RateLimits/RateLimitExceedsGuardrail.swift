@@ -59,17 +59,12 @@ public enum RateLimitExceedsGuardrail: Rule {
         // Raw limits whose budget is written out, or given by named values whose values are
         // known (APIM puts them in before the policy runs); one an expression computes is
         // not judged.
-        let values = Dictionary((context.project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
-        func resolved(_ text: String) -> String? {
-            guard text.contains("{{") else { return text }
-            let substituted = NamedValues.substitute(text, values)
-            return substituted.complete ? substituted.text : nil
-        }
+        let values = KnownNamedValues(context)
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
                 // Compared as fractions without overflow: the text may hold any number.
-                guard let calls = scope.literal("calls", of: limit), let callsText = resolved(calls.text), let count = Self.number(callsText),
-                    let period = scope.literal("renewal-period", of: limit), let seconds = resolved(period.text).flatMap(Self.number),
+                guard let calls = scope.literal("calls", of: limit), let callsText = values.resolved(calls.text), let count = Self.number(callsText),
+                    let period = scope.literal("renewal-period", of: limit), let seconds = values.resolved(period.text).flatMap(Self.number),
                     seconds > 0, count > 0,
                     count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
                 else { continue }
