@@ -315,6 +315,18 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertFalse(lint.stdout.contains("list-orders"), lint.stdout)
     }
 
+    /// Scopes a route without a token names are never checked: a reader takes the route
+    /// for one that needs them (the audit of the emitted policies). LP001, where before
+    /// LP006 even counted the scope as used.
+    func testScopesOfARouteWithoutATokenAreReported() throws {
+        let api = RuleExample.api(
+            routes: "  - {id: export, method: GET, path: /export, auth: none, public: partners, rateLimit: {calls: 10, per: 1s, key: ip}, scopes: [orders.admin]}\n")
+        try write(api.text, to: "orders.yaml")
+        XCTAssertEqual(
+            try failingFindings("LP001"),
+            ["error: route 'export' requires 'orders.admin' but takes requests without a token, so no scope or role of it is checked [LP001]"])
+    }
+
     /// The Consumption tier has no built-in cache: without 'redis', a route's cache and
     /// an introspection provider's kept results did nothing, with only CA006's warning
     /// that the built-in cache is small (the audit of the emitted policies).

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -190,6 +190,16 @@ public enum UnauthenticatedRoute: Rule {
             findings.report(
                 code, "route '\(route.written.id.value)' accepts requests without a token and gives no reason",
                 at: range, notes: notes)
+        }
+        // Scopes or roles a route without a token names are never checked: a reader takes
+        // the route for one that needs them.
+        for route in context.routes where !route.isAuthenticated {
+            for requirement in route.written.permissions where !requirement.scopes.isEmpty {
+                findings.report(
+                    code,
+                    "route '\(route.written.id.value)' requires '\(requirement.scopes[0].value)' but takes requests without a token, so no scope or role of it is checked",
+                    at: requirement.range, notes: context.location(of: route.auth, on: route, what: "'auth: none'").notes)
+            }
         }
         // Without raw policy XML nothing runs before the generated checks: most estates'
         // routes are not walked again.
