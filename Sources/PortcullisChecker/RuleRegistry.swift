@@ -16,7 +16,7 @@ public enum RuleRegistry {
         SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
         SharedSubscriptionCounter.self, IneffectiveProductLimit.self, LimitUnavailableOnTier.self,
         RedisDatabaseShared.self, RedisTLSDisabled.self, RedisPublicNetwork.self, RedisDatabaseOutOfRange.self,
-        OptionsRouteShadowsCORS.self, CORSHeaderInResponse.self,
+        OptionsRouteShadowsCORS.self, CORSHeaderInResponse.self, CORSSkipped.self,
     ]
 
     /// The documentation of every code, sorted by code.
