@@ -82,12 +82,12 @@ extension PolicyXMLElement {
 
 extension PolicyXMLElement {
     /// The parsed text of the statement and everything in it, its attributes' values and
-    /// its character data, with character references resolved.
+    /// its character data, with character references resolved (in expressions too).
     var parsedTexts: [String] {
         var texts: [String] = []
         forEachElement { element in
-            texts += element.attributes.map(\.value.written)
-            for case .text(let value, _) in element.children { texts.append(value.written) }
+            texts += element.attributes.map(\.value.resolved)
+            for case .text(let value, _) in element.children { texts.append(value.resolved) }
         }
         return texts
     }

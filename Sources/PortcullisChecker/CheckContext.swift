@@ -142,11 +142,11 @@ public struct CheckContext: Sendable {
 
 /// The gateway's named values' known values, to judge raw attributes written as
 /// `{{name}}`: APIM puts the values in before the policy runs.
-struct KnownNamedValues {
+struct KnownNamedValues: Sendable {
     private let values: [String: String]
 
-    init(_ context: CheckContext) {
-        values = Dictionary((context.project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
+    init(_ project: ResolvedProject) {
+        values = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
     }
 
     /// `text` with its references replaced, or nil when some value is not known.

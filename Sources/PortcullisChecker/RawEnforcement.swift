@@ -26,7 +26,7 @@ struct RawEnforcement: Sendable {
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
-            case .callerCredentialsReplaced: statement.credentialPlace.map(checked.reads) ?? false
+            case .callerCredentialsReplaced: checked.places(setBy: statement).contains(where: checked.reads)
             case .writeMethodSet: statement.setsAWriteMethod
             }
         }
@@ -51,7 +51,7 @@ struct RawEnforcement: Sendable {
 
         private static let cacheLookups: Set<String> = ["cache-lookup"]
         private static let methodSetters: Set<String> = ["set-method"]
-        private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter"]
+        private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
         private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
@@ -182,7 +182,7 @@ struct RawEnforcement: Sendable {
         let check = checksClaims ? order.firstIndex { $0 == nil } ?? tokenCheck : tokenCheck
         // A lookup keyed on the token is harmless only after a check of that token: one in
         // 'Authorization', where the lookup reads it.
-        let checksAuthorization = order[tokenCheck].map { Self.checksAuthorization($0.statement) } ?? true
+        let checksAuthorization = order[tokenCheck].map { checked.tokenPlace(of: $0.statement) == .header("authorization") } ?? true
         // What may be met before a check, each with whether a token check came first: every
         // statement before `check`, and a check's own branches before their checks.
         var searched: [(owner: String, statements: [PolicyXMLElement], index: Int, afterATokenCheck: Bool)] = []
@@ -195,12 +195,14 @@ struct RawEnforcement: Sendable {
             if index < check { searched.append((owner, [statement], index, index > tokenCheck || (index == tokenCheck && tokenCheck < check))) }
         }
         for (owner, statements, index, afterATokenCheck) in searched {
-            // Credentials put where no later check reads a token are the backend's.
-            let read = kind == .callerCredentialsReplaced ? order[(index + 1)...check].flatMap(placesRead(by:)) : []
+            // Credentials put where no later check reads a token (to the end of inbound: the
+            // route's own checks too) are the backend's.
+            let read = kind == .callerCredentialsReplaced ? order[(index + 1)...].flatMap { placesRead(by: $0, on: route) } : []
             let spared = { (statement: PolicyXMLElement) in
                 guard kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
-                guard let place = statement.credentialPlace, place != .anyName, !read.contains(.anyName) else { return false }
-                return !read.contains(place)
+                let places = checked.places(setBy: statement)
+                guard !places.contains(.anyName), !read.contains(.anyName) else { return false }
+                return !places.contains(where: read.contains)
             }
             for statement in statements {
                 var visited = Set<String>()
@@ -320,13 +322,13 @@ struct RawEnforcement: Sendable {
 
     /// Where the token checks in `entry` of an inbound order read their tokens, at any
     /// depth and in the fragments it includes: the generated check reads `Authorization`.
-    private func placesRead(by entry: (owner: String, statement: PolicyXMLElement)?) -> [CredentialPlace] {
-        guard let statement = entry?.statement else { return [.header("authorization")] }
+    private func placesRead(by entry: (owner: String, statement: PolicyXMLElement)?, on route: EffectiveRoute) -> [CredentialPlace] {
+        guard let statement = entry?.statement else { return route.isAuthenticated ? [.header("authorization")] : [] }
         var places: [CredentialPlace] = []
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
             element.forEachElement { element in
-                if let place = element.tokenPlace { places.append(place) }
+                if let place = checked.tokenPlace(of: element) { places.append(place) }
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
                     visited.insert(id).inserted
                 {
@@ -392,13 +394,6 @@ struct RawEnforcement: Sendable {
             if let found = first(kind, atAnyDepthIn: element, visited: &visited, method: method, sparing: spared) { return found }
         }
         return nil
-    }
-
-    /// Whether a raw token check judges the token in `Authorization`: `validate-jwt` or
-    /// `validate-azure-ad-token` reading that header (the latter's default), not another
-    /// header, a `token-value` or a client certificate.
-    private static func checksAuthorization(_ check: PolicyXMLElement) -> Bool {
-        check.tokenPlace == .header("authorization")
     }
 
     /// Whether a lookup keeps entries per token (it varies by `Authorization`): after a
@@ -507,42 +502,6 @@ extension PolicyXMLElement {
         return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
     }
 
-    /// Where the statement puts credentials of the gateway's, or of the policy's own
-    /// choosing, into the request: `Authorization` for the gateway's managed identity or
-    /// basic credentials, the header or query parameter a `set-header` or
-    /// `set-query-parameter` sets; nil for anything else. A name written as a named value
-    /// or an expression may be any name. One deleted leaves no token to pass a check; one
-    /// set with `exists-action="skip"` is still the gateway's for a caller who sends none.
-    var credentialPlace: CredentialPlace? {
-        switch name {
-        case "authentication-managed-identity", "authentication-basic":
-            // The identity's token goes elsewhere only when `output-token-variable-name` says so.
-            return attribute("output-token-variable-name") == nil ? .header("authorization") : nil
-        case "set-header", "set-query-parameter":
-            guard let written = attribute("name")?.value else { return nil }
-            let action = attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
-            guard action != "delete" else { return nil }
-            guard case .text(let given) = written, !given.contains("{{") else { return .anyName }
-            let lowered = given.trimmingWhitespace.lowercased()
-            return name == "set-header" ? .header(lowered) : .query(lowered)
-        default:
-            return nil
-        }
-    }
-
-    /// Where a raw token check reads the token it judges: its `header-name` or
-    /// `query-parameter-name`, `Authorization` by default for `validate-azure-ad-token`;
-    /// nil for a check of a given token or a certificate.
-    var tokenPlace: CredentialPlace? {
-        guard name == "validate-jwt" || name == "validate-azure-ad-token", attribute("token-value") == nil else { return nil }
-        for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
-            guard let written = self.attribute(attribute)?.value else { continue }
-            guard case .text(let given) = written, !given.contains("{{") else { return .anyName }
-            return place(given.trimmingWhitespace.lowercased())
-        }
-        return name == "validate-azure-ad-token" ? .header("authorization") : nil
-    }
-
     /// The methods a `when` runs for, when its condition tests nothing but the request's
     /// method: `@(context.Request.Method == "OPTIONS")`, several joined by `||`.
     /// Written plainly or not at all: a named value, a character reference or a lone `|`
@@ -643,15 +602,18 @@ enum CredentialPlace: Hashable, Sendable {
 /// Where the estate's token checks read tokens: `Authorization` (the generated check's)
 /// and every place a raw check names. A statement that puts the gateway's credentials in
 /// one of them, before a check that reads it, makes the check judge those credentials.
+/// Names given by named values are read with their known values.
 struct CheckedCredentials: Sendable {
-    private var places: Set<CredentialPlace> = [.header("authorization")]
+    private var checkedPlaces: Set<CredentialPlace> = [.header("authorization")]
+    private let values: KnownNamedValues
 
     init(_ project: ResolvedProject) {
+        values = KnownNamedValues(project)
         var documents = [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.map { $0.policy?.document }
         documents += project.routes.compactMap { $0.written.policy?.document } as [PolicyXMLDocument?]
         documents += project.fragments.map { $0.policy.document }
         for case let document? in documents {
-            for check in document.elements(named: Self.checks) { if let place = check.tokenPlace { places.insert(place) } }
+            for check in document.elements(named: Self.checks) { if let place = tokenPlace(of: check) { checkedPlaces.insert(place) } }
         }
     }
 
@@ -659,6 +621,60 @@ struct CheckedCredentials: Sendable {
 
     /// Whether some check may read `place`.
     func reads(_ place: CredentialPlace) -> Bool {
-        place == .anyName || places.contains(.anyName) || places.contains(place)
+        place == .anyName || checkedPlaces.contains(.anyName) || checkedPlaces.contains(place)
+    }
+
+    /// A name as APIM reads it, lowercased: text with its named values put in, or an
+    /// expression that is one string; nil when it may be any name.
+    private func name(_ value: PolicyXMLValue) -> String? {
+        switch value {
+        case .text(let text): values.resolved(text)?.trimmingWhitespace.lowercased()
+        case .expression: ExpressionFlow.stringLiteral(of: value.resolved)?.lowercased()
+        }
+    }
+
+    /// Where a raw token check reads the token it judges: its `header-name` or
+    /// `query-parameter-name`, `Authorization` by default for `validate-azure-ad-token`;
+    /// anywhere for one given its token by an expression (`token-value`), which may read
+    /// any header; nil for a check of a certificate.
+    func tokenPlace(of check: PolicyXMLElement) -> CredentialPlace? {
+        guard Self.checks.contains(check.name) else { return nil }
+        if check.attribute("token-value") != nil { return .anyName }
+        for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
+            guard let written = check.attribute(attribute)?.value else { continue }
+            return name(written).map(place) ?? .anyName
+        }
+        return check.name == "validate-azure-ad-token" ? .header("authorization") : nil
+    }
+
+    /// Where a statement puts credentials of the gateway's, or of the policy's own
+    /// choosing, into the request: `Authorization` for the gateway's managed identity or
+    /// basic credentials, the header or query parameter a `set-header`,
+    /// `set-query-parameter` or `rewrite-uri` sets. One deleted leaves no token to pass a
+    /// check; one set with `exists-action="skip"` is still the gateway's for a caller who
+    /// sends none.
+    func places(setBy statement: PolicyXMLElement) -> [CredentialPlace] {
+        switch statement.name {
+        case "authentication-managed-identity", "authentication-basic":
+            // The identity's token goes elsewhere only when `output-token-variable-name` says so.
+            return statement.attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
+        case "set-header", "set-query-parameter":
+            guard let written = statement.attribute("name")?.value else { return [] }
+            let action = statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
+            guard action != "delete" else { return [] }
+            guard let given = name(written) else { return [.anyName] }
+            return [statement.name == "set-header" ? .header(given) : .query(given)]
+        case "rewrite-uri":
+            // The query a template writes: each parameter's name, or any where one is not written out.
+            guard let template = statement.attribute("template")?.value, let query = template.written.split(separator: "?", maxSplits: 1).dropFirst().first
+            else { return [] }
+            guard !template.isExpression else { return [.anyName] }
+            return query.split(separator: "&").map { parameter in
+                let name = String(parameter.prefix { $0 != "=" })
+                return name.contains("{") ? .anyName : .query(name.lowercased())
+            }
+        default:
+            return []
+        }
     }
 }

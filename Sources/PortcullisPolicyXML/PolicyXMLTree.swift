@@ -176,6 +176,51 @@ public enum PolicyXMLValue: Sendable, Equatable {
         case .text(let text), .expression(let text): text
         }
     }
+
+    /// The text APIM reads: an expression's character references resolved too, as XML
+    /// resolves them before the expression is compiled (`&quot;`, `&#34;`, `&#x22;`).
+    public var resolved: String {
+        switch self {
+        case .text(let text): text
+        case .expression(let code): Self.resolvingReferences(in: code)
+        }
+    }
+
+    private static let namedReferences: [Substring: Character] = ["quot": "\"", "apos": "'", "lt": "<", "gt": ">", "amp": "&"]
+
+    /// `text` with its character and predefined entity references replaced; one that is
+    /// not well formed is kept as written.
+    static func resolvingReferences(in text: String) -> String {
+        guard text.contains("&") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let ampersand = rest.firstIndex(of: "&") {
+            result += rest[..<ampersand]
+            let reference = rest[rest.index(after: ampersand)...]
+            guard let semicolon = reference.prefix(10).firstIndex(of: ";") else {
+                result.append("&")
+                rest = reference
+                continue
+            }
+            let name = reference[..<semicolon]
+            var replacement: Character?
+            if let named = namedReferences[name] {
+                replacement = named
+            } else if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map(Character.init)
+            } else if name.hasPrefix("#") {
+                replacement = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init).map(Character.init)
+            }
+            guard let replacement else {
+                result.append("&")
+                rest = reference
+                continue
+            }
+            result.append(replacement)
+            rest = reference[reference.index(after: semicolon)...]
+        }
+        return result + rest
+    }
 }
 
 public enum PolicyXMLNode: Sendable {

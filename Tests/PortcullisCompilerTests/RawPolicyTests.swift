@@ -829,8 +829,18 @@ final class RawPolicyTests: XCTestCase {
             ("partnerquery", "auth: none\n", #"<set-query-parameter name="access_token" exists-action="override"><value>{{service-token}}</value></set-query-parameter>"#
                 + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"query-parameter-name="access_token""#) + "<base />"),
             ("backendtoken", "auth: none\n", #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"# + partnerCheck + "<base />"),
+            // The audit of the fix: a later check reading 'Authorization' (here the
+            // generated one) counts past the first; a check given its token by an
+            // expression may read any header; a 'rewrite-uri' writes the query too; a
+            // name given by a named value is read with its value.
+            ("latercheck", "", #"<base /><authentication-managed-identity resource="api://example" />"# + partnerCheck),
+            ("tokenvalue", "auth: none\n", #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"#
+                + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"token-value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Replace(&quot;Bearer &quot;, &quot;&quot;))""#) + "<base />"),
+            ("rewritten", "auth: none\n", #"<rewrite-uri template="/orders?access_token={{service-token}}" />"#
+                + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"query-parameter-name="access_token""#) + "<base />"),
+            ("tracename", "", #"<set-header name="{{trace-header}}" exists-action="override"><value>1</value></set-header><base />"#),
         ]
-        let gateway = RuleExample.baseGateway + "namedValues:\n  token-header: Authorization\n  service-token: not-a-secret-here\n"
+        let gateway = RuleExample.baseGateway + "namedValues:\n  token-header: Authorization\n  trace-header: X-Trace\n  service-token: not-a-secret-here\n"
         try write(gateway, to: "defs/gateway.yaml")
         let documents = apis.map { name, fields, policy in
             RuleExample.api(
@@ -842,12 +852,13 @@ final class RawPolicyTests: XCTestCase {
         let findings = try lintFindings().filter { $0.hasPrefix("LP001") }
         for (name, statement) in [
             ("namedheader", "set-header"), ("expressionheader", "set-header"), ("partnerheader", "set-header"), ("partnerquery", "set-query-parameter"),
+            ("latercheck", "authentication-managed-identity"), ("tokenvalue", "set-header"), ("rewritten", "rewrite-uri"),
         ] {
             XCTAssertTrue(
                 findings.contains { $0.contains("raw '\(statement)' in API '\(name)' replaces the caller's token before the token check of route 'list-\(name)' reads it") },
                 "\(name): \(findings)")
         }
-        XCTAssertFalse(findings.contains { $0.contains("backendtoken") }, "\(findings)")
+        XCTAssertFalse(findings.contains { $0.contains("backendtoken") || $0.contains("tracename") }, "\(findings)")
     }
 
     /// A check every request meets, though written in branches: a 'choose' with a check in

@@ -334,11 +334,19 @@ final class ShapingEndToEndTests: XCTestCase {
         try write(RuleExample.baseGateway.replacingOccurrences(of: "redis:\n  connection: {secret: redis-connection}\n", with: "") + "sku: Consumption\n", to: "gateway.yaml")
         let api = RuleExample.api(
             routes: "  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read], cache: {ttl: 30s}}\n")
-        try write(api.text, to: "orders.yaml")
+        // A raw lookup falls back to the built-in cache too; one kept outside does not.
+        let raw = RuleExample.api(
+            "billing", fields: #"policy: '<policies><inbound><base /><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /><cache-lookup-value key="k" variable-name="v" caching-type="external" /></inbound></policies>'"# + "\n",
+            routes: "  - {id: list-bills, method: GET, path: /bills, scopes: [orders.read]}\n")
+        try write(api.text + "---\n" + raw.text, to: "orders.yaml")
         XCTAssertEqual(try failingFindings("CA010"), [
             "error: introspection provider 'partner' keeps its results in APIM's built-in cache, which the 'Consumption' tier does not have, so every request with a token calls the provider [CA010]",
             "error: route 'list-orders' caches in APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached [CA010]",
+            "error: raw 'cache-lookup' in API 'billing' uses APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached [CA010]",
         ])
+        // A provider no route uses calls nobody.
+        try write(raw.text, to: "orders.yaml")
+        XCTAssertFalse(try failingFindings("CA010").contains { $0.contains("introspection provider") })
     }
 
     /// A secret concatenated or interpolated into a variable is in it as written, and a
@@ -371,6 +379,85 @@ final class ShapingEndToEndTests: XCTestCase {
                 "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'fromHeader' [SE005]",
                 "error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through request header 'X-Upstream-Key' [SE005]",
             ])
+    }
+
+    /// What the audit of the secret walk found: copies through forms the first version did
+    /// not know ('.Substring', 'String.Copy', Base64, a JSON object, 'string.Join' over an
+    /// array, a block's locals, 'TryGetValue' with 'out', a literal secret passed on),
+    /// numeric character references, the generated managed identity's token copied in
+    /// 'outbound', the query, the body and a cache entry as carriers, text beside a CDATA
+    /// section, and the request passed whole or with white space in the member chain. And
+    /// false findings: a test of a header's presence, a token parsed for its claims, a
+    /// string equal to a variable's name.
+    func testTheAuditOfTheSecretWalk() throws {
+        let copies = [
+            #"@(((string)context.Variables["key"]).Substring(0))"#,
+            #"@(String.Copy((string)context.Variables["key"]))"#,
+            #"@(Convert.ToBase64String(Encoding.UTF8.GetBytes((string)context.Variables["key"])))"#,
+            #"@(new JObject(new JProperty("k", (string)context.Variables["key"])).ToString())"#,
+            #"@(string.Join(",", new[] { (string)context.Variables["key"] }))"#,
+            #"@{ var s = (string)context.Variables["key"]; return s; }"#,
+            #"@("{{partner-secret}}".Substring(0))"#,
+            "@((string)context.Variables[&#34;key&#34;])",
+            #"@{ object v; context.Variables.TryGetValue("key", out v); return (string)v; }"#,
+        ]
+        var inbound = [#"<set-variable name="key" value="{{partner-secret}}" />"#]
+        inbound += copies.enumerated().map { #"<set-variable name="c\#($0.offset)" value='\#($0.element)' />"# }
+        inbound += [
+            #"<set-query-parameter name="code" exists-action="override"><value>{{partner-secret}}</value></set-query-parameter>"#,
+            #"<set-body>{"key": "{{partner-secret}}"}</set-body>"#,
+            #"<cache-store-value key="partner" value="{{partner-secret}}" duration="60" />"#,
+            #"<cache-lookup-value key="partner" variable-name="cached" />"#,
+            #"<set-header name="X-Up" exists-action="override"><value>prefix-<![CDATA[{{partner-secret}}]]></value></set-header>"#,
+        ]
+        var outbound = copies.indices.map { #"<set-header name="X-C\#($0)" exists-action="override"><value>@((string)context.Variables["c\#($0)"])</value></set-header>"# }
+        outbound += [
+            #"<set-header name="X-Query" exists-action="override"><value>@(context.Request.Url.Query.GetValueOrDefault("code", ""))</value></set-header>"#,
+            #"<set-body>@(context.Request.Body.As<string>(preserveContent: true))</set-body>"#,
+            #"<set-header name="X-Cached" exists-action="override"><value>@((string)context.Variables["cached"])</value></set-header>"#,
+            #"<set-header name="X-Echo" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("X-Up", ""))</value></set-header>"#,
+            #"<set-header name="X-All" exists-action="override"><value>@{ var r = context.Request; return JsonConvert.SerializeObject(r /* all */ .Headers); }</value></set-header>"#,
+            // Not the secret: a test of presence, a claim of a token, a string that names a variable.
+            #"<set-header name="X-Has" exists-action="override"><value>@(context.Request.Headers.ContainsKey("X-Up") ? "yes" : "no")</value></set-header>"#,
+            #"<set-header name="X-Named" exists-action="override"><value>@(new JProperty("key", "redacted").ToString())</value></set-header>"#,
+        ]
+        let orders = RuleExample.api(
+            fields: "policy: |\n  <policies><inbound><base />\n" + (inbound + ["</inbound><outbound><base />"] + outbound + ["</outbound></policies>"]).map { "    " + $0 + "\n" }.joined(),
+            routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n")
+        // The generated managed identity's token, copied in 'outbound' and echoed.
+        let billing = """
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: billing-service
+            url: https://billing.example.com
+            credentials:
+              managedIdentity: {resource: api://billing}
+            ---
+            apiVersion: portcullis/v1
+            kind: API
+            name: billing
+            path: billing
+            backend: billing-service
+            policy: |
+              <policies><inbound><base /></inbound><outbound><base />
+                <set-variable name="t" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" />
+                <set-header name="X-T" exists-action="override"><value>@((string)context.Variables["t"])</value></set-header>
+                <set-header name="X-Caller" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject)</value></set-header>
+              </outbound></policies>
+            routes:
+              - {id: get-bill, method: GET, path: /bills, scopes: [orders.read]}
+
+            """
+        try write(orders.text + "---\n" + billing, to: "orders.yaml")
+        let secret = "error: secret 'partner-secret' is sent to callers in raw"
+        XCTAssertEqual(try failingFindings("SE005"), copies.indices.map { "\(secret) 'set-header' of API 'orders', through variable 'c\($0)' [SE005]" } + [
+            "\(secret) 'set-header' of API 'orders', through query parameter 'code' of the request [SE005]",
+            "\(secret) 'set-body' of API 'orders', through the body the backend was sent [SE005]",
+            "\(secret) 'set-header' of API 'orders', through variable 'cached' [SE005]",
+            "\(secret) 'set-header' of API 'orders', through request header 'X-Up' [SE005]",
+            "\(secret) 'set-header' of API 'orders', which writes every request header, 'X-Up' among them [SE005]",
+            "error: the access token of a managed identity is sent to callers in raw 'set-header' of API 'billing', through variable 't' [SE005]",
+        ])
     }
 
     /// A statement that writes every variable or every request header into the answer

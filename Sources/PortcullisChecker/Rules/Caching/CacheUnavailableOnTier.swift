@@ -5,7 +5,7 @@ import PortcullisModel
 public enum CacheUnavailableOnTier: Rule {
     public static let code = DiagnosticCode(
         "CA010", "cache-unavailable-on-tier", .error,
-        summary: "a route's cache or an introspection provider's kept results on the 'Consumption' tier without 'redis': that tier has no built-in cache")
+        summary: "a route's cache, a used introspection provider's kept results or a raw cache statement on the 'Consumption' tier without 'redis': that tier has no built-in cache")
 
     public static let description = RuleDescription(
         code,
@@ -51,11 +51,16 @@ public enum CacheUnavailableOnTier: Rule {
                 """)
         ])
 
+    private static let rawCaches: Set<String> = ["cache-lookup", "cache-store", "cache-lookup-value", "cache-store-value"]
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // A 'redis' with errors is reported already; it does not mean there is none.
         guard let gateway = context.project.gateway, gateway.effectiveSku == .consumption, case .absent = gateway.redis else { return }
         let tier = gateway.sku.map { [Diagnostic.Note("the gateway's tier is set here", at: $0.range)] } ?? []
-        for provider in gateway.identityProviders where !provider.hasErrors {
+        // Only providers some route checks tokens with.
+        var used = Set<String>()
+        for (_, plan) in context.plannedRoutes { if case .introspection? = plan.token?.method { used.insert(plan.token?.provider.name.value ?? "") } }
+        for provider in gateway.identityProviders where !provider.hasErrors && used.contains(provider.name.value) {
             guard case .introspection(let details) = provider.details else { continue }
             findings.report(
                 code,
@@ -67,6 +72,14 @@ public enum CacheUnavailableOnTier: Rule {
             findings.report(
                 code, "route '\(route.written.id.value)' caches in APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached",
                 at: cache.keyRange, notes: tier)
+        }
+        // Raw statements fall back to the built-in cache without an external one ('prefer-external').
+        for scope in context.rawScopes {
+            for statement in scope.elements(named: Self.rawCaches) where scope.literal("caching-type", of: statement)?.text.trimmingWhitespace != "external" {
+                findings.report(
+                    code, "raw '\(statement.name)' in \(scope.owner) uses APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached",
+                    at: scope.document.range(statement.nameSpan), notes: tier)
+            }
         }
     }
 }

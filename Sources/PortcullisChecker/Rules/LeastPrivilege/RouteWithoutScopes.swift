@@ -81,7 +81,7 @@ public enum RouteWithoutScopes: Rule {
                 code, "route '\(route.written.id.value)' requires no scope, so any token from '\(provider)' can call it",
                 at: requirement?.range ?? route.written.id.range)
         }
-        let values = KnownNamedValues(context)
+        let values = KnownNamedValues(context.project)
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
             for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) {

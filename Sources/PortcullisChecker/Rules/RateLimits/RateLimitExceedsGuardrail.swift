@@ -59,7 +59,7 @@ public enum RateLimitExceedsGuardrail: Rule {
         // Raw limits whose budget is written out, or given by named values whose values are
         // known (APIM puts them in before the policy runs); one an expression computes is
         // not judged.
-        let values = KnownNamedValues(context)
+        let values = KnownNamedValues(context.project)
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
                 // Compared as fractions without overflow: the text may hold any number.

@@ -1,35 +1,37 @@
 import PortcullisModel
 import PortcullisPolicyXML
 
-/// What holds a secret on a request's way through the gateway, for SE005: policy variables
-/// and the request's headers. A statement that writes the answer and reads one of them
+/// What holds a secret on a request's way through the gateway, for SE005: policy
+/// variables, the request's headers, the query and URL it is sent on with, its body, and
+/// values kept in the cache. A statement that writes the answer and reads one of them
 /// sends the secret as surely as one that names it.
 ///
-/// - A variable holds one when a raw `set-variable` writes a declared secret, or copies
-///   what holds one (``CopiedValues``: a concatenation carries it too); when APIM fills it
-///   with an access token (`authentication-managed-identity`'s
+/// - A variable holds one when a raw `set-variable` writes a declared secret, or carries
+///   what holds one (``ExpressionFlow``: anything but a one-way step keeps it); when APIM
+///   fills it with an access token (`authentication-managed-identity`'s
 ///   `output-token-variable-name`, `get-authorization-context`'s `output-variable-name`);
-///   and where the generated introspection keeps the provider's client secret.
-/// - A request header holds one when the API's or route's `request.headers` or a raw
-///   `set-header` before the backend writes one, or when the gateway puts its own
-///   credentials in `Authorization` (a managed identity's token, raw or generated, or
-///   `authentication-basic`). In `outbound`, `context.Request` is the request as the
-///   gateway sent it on.
+///   when `cache-lookup-value` reads an entry a `cache-store-value` of the same key kept
+///   one in; and where the generated introspection keeps the provider's client secret.
+/// - A request header, query parameter or the body holds one when the definitions'
+///   `request` or a raw statement before the backend (`set-header`, `set-query-parameter`,
+///   `rewrite-uri`, `set-backend-service`, `set-body`) writes or carries one, and
+///   `Authorization` holds the gateway's own credentials after `authentication-basic` or a
+///   managed identity (raw, or the generated one of a backend, which runs after every raw
+///   inbound statement). In `outbound`, `context.Request` is the request as the gateway
+///   sent it on.
 ///
-/// A value computed from a secret (a text it decrypts or signs) is not the secret, so
-/// only copies are followed. A variable or header lives for one request, through every
-/// scope it passes, so one set in a policy is held in every policy whose routes it shares.
-/// Names are matched ignoring case, and order is not judged: one set after the answer is
-/// written is taken to be held, which can only report too often.
+/// A variable or header lives for one request, through every scope it passes, so one set
+/// in a policy is held in every policy whose routes it shares. Names are matched ignoring
+/// case, and order within a section is not judged, which can only report too often.
 struct SecretCarriers {
     enum Kind {
-        case variable, requestHeader
+        case variable, requestHeader, requestQuery, requestURL, requestBody, cacheEntry
     }
 
-    /// A variable or request header that holds a secret on some routes.
+    /// Something that holds a secret on some routes.
     struct Holding {
         var kind: Kind
-        /// As first written.
+        /// As first written; empty for the URL and the body.
         var name: String
         /// "secret 'partner-key'", "the access token of a managed identity".
         var origin: String
@@ -43,12 +45,16 @@ struct SecretCarriers {
         var kind: Kind
         var name: String
         /// Set by the generated policies after every raw inbound statement (the backend's
-        /// managed identity), so an answer given in `inbound` comes before it.
+        /// managed identity), so what runs in `inbound` comes before it.
         var afterInbound = false
     }
 
-    private static let variableSetters: Set<String> = ["set-variable", "authentication-managed-identity", "get-authorization-context"]
-    private static let headerSetters: Set<String> = ["set-header", "authentication-managed-identity", "authentication-basic"]
+    private static let setters: Set<String> = [
+        "set-variable", "authentication-managed-identity", "get-authorization-context", "cache-store-value", "cache-lookup-value",
+        "set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body",
+    ]
+    /// Statements that change the request, looked for before the backend only.
+    private static let requestChanges: Set<String> = ["set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body"]
     private static let otherRequests: Set<String> = ["send-request", "send-one-way-request", "return-response"]
 
     var isEmpty: Bool { holdings.isEmpty }
@@ -70,82 +76,108 @@ struct SecretCarriers {
             if plan.backend.managedIdentity != nil {
                 hold(.requestHeader, "Authorization", "the access token of a managed identity", on: id, afterInbound: true)
             }
-            for change in plan.requestShaping?.headers ?? [] {
-                guard let value = change.value, let name = secret(in: value.value) else { continue }
-                hold(.requestHeader, change.name.value, "secret '\(name)'", on: id)
+            for (changes, kind) in [(plan.requestShaping?.headers ?? [], Kind.requestHeader), (plan.requestShaping?.query ?? [], .requestQuery)] {
+                for change in changes {
+                    guard let value = change.value, let name = secret(in: value.value) else { continue }
+                    hold(kind, change.name.value, "secret '\(name)'", on: id)
+                }
             }
         }
         // What raw policies set; copies are kept to be read once the rest is known.
         var copies: [(kind: Kind, name: String, reads: [Key], routes: [ObjectIdentifier])] = []
-        for scope in context.rawScopes {
-            let document = scope.document
-            let setsVariables = document.has(anyOf: Self.variableSetters), setsHeaders = document.has(anyOf: Self.headerSetters)
-            guard setsVariables || setsHeaders else { continue }
+        for scope in context.rawScopes where scope.document.has(anyOf: Self.setters) {
             let routes = scope.routes.map(ObjectIdentifier.init)
-            func record(_ kind: Kind, _ name: String, _ value: PolicyXMLValue) {
-                switch value {
-                case .text(let text):
-                    if let secret = secret(in: text) { hold(kind, name, "secret '\(secret)'", on: routes) }
-                case .expression(let code):
-                    var reads: [Key] = []
-                    for piece in CopiedValues.pieces(of: code) {
-                        switch piece {
+            let inbound = scope.document.rootElements.first { $0.name == "inbound" }?.span
+            func record(_ kind: Kind, _ name: String, _ values: [PolicyXMLValue], in element: PolicyXMLElement) {
+                var reads: [Key] = []
+                // Text in parts (character data beside a CDATA section) is read joined.
+                if let secret = secret(in: values.filter { !$0.isExpression }.map(\.written).joined()) { hold(kind, name, "secret '\(secret)'", on: routes) }
+                for value in values where value.isExpression {
+                    // What is read in 'inbound' comes before the generated managed identity.
+                    let late = !(inbound?.contains(element.span.lowerBound) ?? false)
+                    for source in ExpressionFlow.sources(of: value.resolved) {
+                        switch source {
                         case .literal(let text):
                             if let secret = secret(in: text) { hold(kind, name, "secret '\(secret)'", on: routes) }
-                        case .variable(let read): reads.append(Key(kind: .variable, name: read.lowercased()))
-                        case .requestHeader(let read): reads.append(Key(kind: .requestHeader, name: read.lowercased()))
+                        default: reads += Self.keys(readBy: source, late: late)
                         }
                     }
-                    if !reads.isEmpty { copies.append((kind, name, reads, routes)) }
                 }
+                if !reads.isEmpty { copies.append((kind, name, reads, routes)) }
             }
-            if setsVariables {
-                for element in document.elements(named: Self.variableSetters) {
-                    switch element.name {
-                    case "set-variable":
-                        guard let name = element.attribute("name")?.value.written, let value = element.attribute("value")?.value else { continue }
-                        record(.variable, name, value)
-                    case "get-authorization-context":
-                        guard let token = element.attribute("output-variable-name")?.value.written, !token.isEmpty else { continue }
-                        hold(.variable, token, "the access token of an authorization", on: routes)
-                    default:
-                        guard let token = element.attribute("output-token-variable-name")?.value.written, !token.isEmpty else { continue }
-                        hold(.variable, token, "the access token of a managed identity", on: routes)
-                    }
-                }
-            }
-            guard setsHeaders else { continue }
-            Self.forEachRequestStatement(of: scope) { element in
+            for element in scope.elements(named: Self.setters) where !Self.requestChanges.contains(element.name) {
+                let written = { (attribute: String) in element.attribute(attribute)?.value }
                 switch element.name {
-                case "set-header":
-                    guard !element.deletesHeader, case .text(let name)? = element.attribute("name")?.value else { return }
-                    for value in element.elements where value.name == "value" {
-                        if let written = value.textValue { record(.requestHeader, name.trimmingWhitespace, written) }
-                    }
+                case "set-variable":
+                    guard let name = written("name")?.written, let value = written("value") else { continue }
+                    record(.variable, name, [value], in: element)
+                case "cache-store-value":
+                    guard let key = written("key")?.written, let value = written("value") else { continue }
+                    record(.cacheEntry, key, [value], in: element)
+                case "cache-lookup-value":
+                    guard let key = written("key")?.written, let name = written("variable-name")?.written else { continue }
+                    copies.append((.variable, name, [Key(kind: .cacheEntry, name: key.lowercased())], routes))
+                case "get-authorization-context":
+                    guard let token = written("output-variable-name")?.written, !token.isEmpty else { continue }
+                    hold(.variable, token, "the access token of an authorization", on: routes)
+                default:
+                    guard let token = written("output-token-variable-name")?.written, !token.isEmpty else { continue }
+                    hold(.variable, token, "the access token of a managed identity", on: routes)
+                }
+            }
+            Self.forEachRequestStatement(of: scope) { element in
+                let written = { (attribute: String) in element.attribute(attribute)?.value }
+                switch element.name {
+                case "set-header", "set-query-parameter":
+                    guard !element.deletesHeader, case .text(let name)? = written("name") else { return }
+                    let values = element.elements.filter { $0.name == "value" }.flatMap(\.values)
+                    record(element.name == "set-header" ? .requestHeader : .requestQuery, name.trimmingWhitespace, values, in: element)
+                case "rewrite-uri": written("template").map { record(.requestURL, "", [$0], in: element) }
+                case "set-backend-service": written("base-url").map { record(.requestURL, "", [$0], in: element) }
+                case "set-body": record(.requestBody, "", element.values, in: element)
                 case "authentication-basic":
-                    guard let password = element.attribute("password")?.value, let secret = secret(in: password.written) else { return }
+                    guard let password = written("password"), let secret = secret(in: password.written) else { return }
                     hold(.requestHeader, "Authorization", "secret '\(secret)'", on: routes)
-                case "authentication-managed-identity" where element.attribute("output-token-variable-name") == nil:
+                case "authentication-managed-identity" where written("output-token-variable-name") == nil:
                     hold(.requestHeader, "Authorization", "the access token of a managed identity", on: routes)
                 default: return
                 }
             }
         }
         guard !holdings.isEmpty else { return }
-        // Until nothing changes: what copies a holder holds what it holds, where both run.
+        // Until nothing changes: what carries a holder holds what it holds, where both run.
         var changed = true
         while changed {
             changed = false
             for copy in copies {
                 for read in copy.reads {
-                    guard let source = holdings[read] else { continue }
-                    let key = Key(kind: copy.kind, name: copy.name.lowercased())
-                    let reached = copy.routes.filter(source.routes.contains)
-                    guard !reached.isEmpty, !(holdings[key].map { reached.allSatisfy($0.routes.contains) } ?? false) else { continue }
-                    hold(copy.kind, copy.name, source.origin, on: reached)
-                    changed = true
+                    for (key, source) in holdings where key.kind == read.kind && (read.name == "*" || key.name == read.name) && (read.afterInbound || !key.afterInbound) {
+                        let target = Key(kind: copy.kind, name: copy.name.lowercased())
+                        let reached = copy.routes.filter(source.routes.contains)
+                        guard !reached.isEmpty, !(holdings[target].map { reached.allSatisfy($0.routes.contains) } ?? false) else { continue }
+                        hold(copy.kind, copy.name, source.origin, on: reached)
+                        changed = true
+                    }
                 }
             }
+        }
+    }
+
+    /// The holders a source may read: by kind and case-folded name, `*` for every one of
+    /// the kind; `late` when it is read after `inbound`, where the generated managed
+    /// identity has run.
+    private static func keys(readBy source: ExpressionFlow.Source, late: Bool) -> [Key] {
+        switch source {
+        case .variable(let name): [Key(kind: .variable, name: name.lowercased(), afterInbound: late)]
+        case .allVariables: [Key(kind: .variable, name: "*", afterInbound: late)]
+        case .requestHeader(let name): [Key(kind: .requestHeader, name: name.lowercased(), afterInbound: late)]
+        case .allRequestHeaders: [Key(kind: .requestHeader, name: "*", afterInbound: late)]
+        case .requestQuery(let name): [Key(kind: .requestQuery, name: name.lowercased(), afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
+        case .requestURL: [Key(kind: .requestQuery, name: "*", afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
+        case .requestBody: [Key(kind: .requestBody, name: "*", afterInbound: late)]
+        case .request:
+            [.requestHeader, .requestQuery, .requestURL, .requestBody].map { Key(kind: $0, name: "*", afterInbound: late) }
+        case .literal: []
         }
     }
 
@@ -155,7 +187,7 @@ struct SecretCarriers {
     private static func forEachRequestStatement(of scope: RawScope, _ body: (PolicyXMLElement) -> Void) {
         func walk(_ element: PolicyXMLElement) {
             guard !otherRequests.contains(element.name) else { return }
-            body(element)
+            if requestChanges.contains(element.name) { body(element) }
             element.elements.forEach(walk)
         }
         let document = scope.document
@@ -163,61 +195,64 @@ struct SecretCarriers {
         roots.forEach(walk)
     }
 
-    /// What holds a secret and is read by `text`, a statement of `scope` that writes the
-    /// answer, if anything: by name, or with every other of its kind
+    /// What holds a secret and is sent by `statement`, a statement of `scope` that writes
+    /// the answer, if anything: read by name, or with every other of its kind
     /// (`JsonConvert.SerializeObject(context.Variables)`, a loop over the request's
-    /// headers, a name the caller chooses). Only what is held on some route of `scope`
-    /// counts, and where the statement answers in `inbound`, only what is set there. The
-    /// first by name, so a report does not change from run to run.
-    func read(in text: String, of scope: RawScope, inInbound: Bool) -> (holding: Holding, all: Bool)? {
-        let lowered = CopiedValues.decoded(text).lowercased()
-        let readsVariables = lowered.contains("variables"), readsHeaders = lowered.contains("request.headers")
-        guard readsVariables || readsHeaders else { return nil }
+    /// headers, a name the caller chooses). Expressions are read by ``ExpressionFlow``;
+    /// other text (a Liquid template) by the names it holds. Only what is held on some
+    /// route of `scope` counts, and in `inbound`, only what is set there. The first by
+    /// kind and name, so a report does not change from run to run.
+    func sent(by statement: PolicyXMLElement, of scope: RawScope, inInbound: Bool) -> (holding: Holding, all: Bool)? {
+        var reads: [Key] = []
+        var liquid: [String] = []
+        statement.forEachElement { element in
+            for value in element.attributes.map(\.value) + element.values {
+                if value.isExpression {
+                    for source in ExpressionFlow.sources(of: value.resolved) { reads += Self.keys(readBy: source, late: !inInbound) }
+                } else {
+                    liquid.append(value.written)
+                }
+            }
+        }
+        reads += Self.keys(readByTemplate: liquid.joined(separator: " "), late: !inInbound)
+        guard !reads.isEmpty else { return nil }
         let routes = scope.routes.map(ObjectIdentifier.init)
-        let wholes: [Kind: Bool] = [
-            .variable: readsVariables && Self.readsAll("context.variables", in: lowered),
-            .requestHeader: readsHeaders && Self.readsAll("context.request.headers", in: lowered),
-        ]
-        for (key, holding) in holdings.sorted(by: { ($0.key.kind == .variable ? 0 : 1, $0.key.name) < ($1.key.kind == .variable ? 0 : 1, $1.key.name) }) {
-            guard key.kind == .variable ? readsVariables : readsHeaders, !(inInbound && key.afterInbound), routes.contains(where: holding.routes.contains)
-            else { continue }
-            if wholes[key.kind] == true { return (holding, true) }
-            let name = key.name
-            let byName = lowered.contains("\"\(name)\"") || lowered.contains(key.kind == .variable ? "variables.\(name)" : "headers.\(name)")
-            // A header parsed as a token gives its claims, not the token.
-            if byName, key.kind == .variable || !lowered.contains("asjwt(") { return (holding, false) }
+        let ordered = holdings.sorted { ("\($0.key.kind)", $0.key.name) < ("\($1.key.kind)", $1.key.name) }
+        for read in reads {
+            for (key, holding) in ordered where key.kind == read.kind && (read.name == "*" || key.name == read.name) && (read.afterInbound || !key.afterInbound) {
+                guard routes.contains(where: holding.routes.contains) else { continue }
+                return (holding, read.name == "*" && key.kind != .requestURL && key.kind != .requestBody)
+            }
         }
         return nil
     }
 
-    /// Whether `lowered` reads every entry of `collection` (`context.variables`,
-    /// `context.request.headers`) at once, or one whose name is not written out: anything
-    /// but `[\"name\"]`, `.getvalueordefault("name"...)`, `.trygetvalue("name"...)`,
-    /// `.containskey(...)`, `.count`, `.keys` or Liquid's `.name`.
-    static func readsAll(_ collection: String, in lowered: String) -> Bool {
-        var rest = lowered[...]
-        while let found = rest.range(of: collection) {
-            rest = rest[found.upperBound...]
-            let after = rest.drop { $0.isWhitespace }
-            if after.hasPrefix("[") {
-                if !after.dropFirst().drop(while: \.isWhitespace).hasPrefix("\"") { return true }
-                continue
-            }
-            guard after.hasPrefix(".") else { return true }
-            let member = after.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-            let call = after.dropFirst(1 + member.count).drop { $0.isWhitespace }
-            switch member {
-            case "getvalueordefault", "trygetvalue":
-                var arguments = call
-                if arguments.hasPrefix("<"), let close = arguments.firstIndex(of: ">") { arguments = arguments[arguments.index(after: close)...] }
-                guard arguments.hasPrefix("("), arguments.dropFirst().drop(while: \.isWhitespace).hasPrefix("\"") else { return true }
-            case "containskey", "count", "keys": continue
-            case "values": return true
-            default:
-                // A method (Select, ToList, ...) reads the entries; a bare name is Liquid's.
-                if call.hasPrefix("(") { return true }
+    /// What a template (Liquid) reads: `context.Variables.name`, `context.Variables["name"]`,
+    /// the request's headers by name, or a whole collection (a loop over it).
+    private static func keys(readByTemplate text: String, late: Bool) -> [Key] {
+        let lowered = String(ExpressionFlow.compacted(Array(text.lowercased())))
+        var keys: [Key] = []
+        for (collection, kind) in [("context.variables", Kind.variable), ("context.request.headers", .requestHeader)] {
+            var rest = lowered[...]
+            while let found = rest.range(of: collection) {
+                rest = rest[found.upperBound...]
+                var name = ""
+                if rest.hasPrefix(".") {
+                    name = String(rest.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
+                } else if rest.hasPrefix("[\""), let close = rest.dropFirst(2).firstIndex(of: "\"") {
+                    name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
+                }
+                keys.append(Key(kind: kind, name: name.isEmpty || ["size", "first", "last"].contains(name) ? "*" : name, afterInbound: late))
             }
         }
-        return false
+        if lowered.contains("context.request.body") { keys.append(Key(kind: .requestBody, name: "*", afterInbound: late)) }
+        return keys
+    }
+}
+
+extension PolicyXMLElement {
+    /// The element's own text values (not its children's), character data included.
+    var values: [PolicyXMLValue] {
+        children.compactMap { if case .text(let value, _) = $0 { value } else { nil } }
     }
 }

@@ -120,7 +120,7 @@ public enum SecretInResponse: Rule {
         // secrets may still hand callers an access token.
         var carriers: SecretCarriers?
         func readsCarrier(_ bytes: ArraySlice<UInt8>) -> Bool {
-            ByteScan.holds("V", followedBy: "ariables", in: bytes) || ByteScan.holds("H", followedBy: "eaders", in: bytes)
+            ByteScan.holds("V", followedBy: "ariables", in: bytes) || ByteScan.holds("R", followedBy: "equest", in: bytes)
         }
         // Most documents refer to no named value: told by their bytes, before they are
         // walked or a string is made of a statement.
@@ -139,20 +139,24 @@ public enum SecretInResponse: Rule {
                 switch element.name {
                 case "find-and-replace": sent = element.attribute("to")?.value.written ?? ""
                 case "set-header" where element.deletesHeader: return
-                default: sent = mayReadCarrier ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
+                default: sent = referenced ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
                 }
                 let place = "raw '\(element.name)' of \(owner)", at = document.range(element.nameSpan)
                 report(Located(sent, at: at), in: place)
                 guard mayReadCarrier else { return }
                 if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
                 let inInbound = document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
-                guard let (holding, all) = carriers?.read(in: sent, of: scope, inInbound: inInbound) else { return }
+                guard let (holding, all) = carriers?.sent(by: element, of: scope, inInbound: inInbound) else { return }
                 let through: String
                 switch (holding.kind, all) {
                 case (.variable, false): through = "through variable '\(holding.name)'"
-                case (.requestHeader, false): through = "through request header '\(holding.name)'"
                 case (.variable, true): through = "which writes every variable, '\(holding.name)' among them"
+                case (.requestHeader, false): through = "through request header '\(holding.name)'"
                 case (.requestHeader, true): through = "which writes every request header, '\(holding.name)' among them"
+                case (.requestQuery, false): through = "through query parameter '\(holding.name)' of the request"
+                case (.requestQuery, true), (.requestURL, _): through = "through the URL the backend was sent"
+                case (.requestBody, _): through = "through the body the backend was sent"
+                case (.cacheEntry, _): through = "through the cache entry '\(holding.name)'"
                 }
                 findings.report(
                     code, "\(holding.origin) is sent to callers in \(place), \(through)", at: at,

@@ -1,0 +1,51 @@
+import XCTest
+
+@testable import PortcullisChecker
+
+/// What SE005 takes a policy expression's value to carry: every read of a variable, a
+/// request header, the URL or the body, and every string written out, unless a one-way
+/// step stands between it and the result.
+final class ExpressionFlowTests: XCTestCase {
+    func testWhatKeepsTheValueCarriesIt() {
+        let cases: [(String, [ExpressionFlow.Source])] = [
+            (#"@((string)context.Variables["a"])"#, [.variable("a")]),
+            (#"@{ return (String)context.Variables["a"]; }"#, [.variable("a")]),
+            (#"@{ var s = (string)context.Variables["a"]; return s; }"#, [.variable("a")]),
+            (#"@{ var json = new JObject(); json.Add("k", (string)context.Variables["a"]); var text = ""; text += json.ToString(); return text; }"#, [.literal("k"), .variable("a"), .literal("")]),
+            (#"@(context.Variables.GetValueOrDefault<string>("a", "none"))"#, [.variable("a"), .literal("none")]),
+            (#"@(((string)context.Variables["a"]).Substring(0).Replace("x", "y"))"#, [.variable("a"), .literal("x"), .literal("y")]),
+            (#"@(Convert.ToBase64String(Encoding.UTF8.GetBytes((string)context.Variables["a"])))"#, [.variable("a")]),
+            (#"@(new JObject(new JProperty("k", context.Variables["a"])).ToString())"#, [.literal("k"), .variable("a")]),
+            (#"@(context.Variables.ContainsKey("a") ? (string)context.Variables["a"] : "x")"#, [.variable("a"), .literal("x")]),
+            (#"@($"k={context.Variables["a"]:N2} {{literal}}")"#, [.literal(#"k={context.Variables["a"]:N2} {{literal}}"#), .variable("a")]),
+            (#"@(context.Request.Headers.GetValueOrDefault("X-Key", ""))"#, [.requestHeader("X-Key"), .literal("")]),
+            (#"@(context.Request.Url.Query.GetValueOrDefault("code", ""))"#, [.requestQuery("code"), .literal("")]),
+            (#"@(context.Request.Url.ToString())"#, [.requestURL]),
+            (#"@(context.Request.Body.As<string>(preserveContent: true))"#, [.requestBody]),
+            // Every entry: passed whole, or read by a name that is not written out.
+            (#"@(JsonConvert.SerializeObject(context .Variables))"#, [.allVariables]),
+            (#"@(context/* all */.Request.Headers.Select(h => h.Key))"#, [.allRequestHeaders]),
+            (#"@((string)context.Variables["ke" + "y"])"#, [.allVariables, .literal("ke"), .literal("y")]),
+            (#"@(context.Request.Headers.GetValueOrDefault("X\u002DKey", ""))"#, [.allRequestHeaders, .literal(#"X\u002DKey"#), .literal("")]),
+        ]
+        for (code, expected) in cases { XCTAssertEqual(Set(ExpressionFlow.sources(of: code)), Set(expected), code) }
+    }
+
+    func testOneWayStepsDoNotCarryIt() {
+        for code in [
+            #"@(((string)context.Variables["a"]).Length.ToString())"#,
+            #"@(Convert.ToBase64String(SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes((string)context.Variables["a"]))))"#,
+            #"@(context.Request.Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject)"#,
+            #"@(context.Request.Headers.ContainsKey("Authorization") ? "token" : "anonymous")"#,
+            #"@((string)context.Variables["a"] == "on" ? "yes" : "no")"#,
+            #"@{ if (context.Variables.GetValueOrDefault<string>("a") != null) { return "set"; } return "unset"; }"#,
+            #"@(string.IsNullOrEmpty((string)context.Variables["a"]) ? "unset" : "set")"#,
+            #"@(context.Request.Url.Host)"#,
+            // A block whose key only encrypts: the cipher text is not the key (Microsoft's sample).
+            #"@{ var key = Convert.FromBase64String((string)context.Variables["a"]); var sealed = Encoding.UTF8.GetBytes("x").Encrypt("Aes", key, iv); return Convert.ToBase64String(sealed); }"#,
+        ] {
+            let carried = ExpressionFlow.sources(of: code).filter { if case .literal = $0 { false } else { true } }
+            XCTAssertEqual(carried, [], code)
+        }
+    }
+}
