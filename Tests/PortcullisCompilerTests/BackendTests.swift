@@ -175,7 +175,7 @@ final class BackendTests: XCTestCase {
                   <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
                     <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" />
                     <required-claims>
-                      <claim name="aud" match="any"><value>api://contoso-partners</value></claim>
+                      <claim name="roles" match="any"><value>Partner.Orders</value></claim>
                     </required-claims>
                   </validate-jwt>
                 </inbound>
