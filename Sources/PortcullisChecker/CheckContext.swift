@@ -155,4 +155,19 @@ struct KnownNamedValues: Sendable {
         let substituted = NamedValues.substitute(text, values)
         return substituted.complete ? substituted.text : nil
     }
+
+    /// `text` with the references whose values are known replaced, the others (a secret's)
+    /// kept as written.
+    func partlyResolved(_ text: String) -> String {
+        guard text.contains("{{"), !values.isEmpty else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            result += rest[..<open.lowerBound]
+            let written = rest[open.lowerBound..<close.upperBound]
+            result += resolved(String(written)) ?? String(written)
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
+    }
 }

@@ -182,7 +182,7 @@ struct RawEnforcement: Sendable {
         let check = checksClaims ? order.firstIndex { $0 == nil } ?? tokenCheck : tokenCheck
         // A lookup keyed on the token is harmless only after a check of that token: one in
         // 'Authorization', where the lookup reads it.
-        let checksAuthorization = order[tokenCheck].map { checked.tokenPlace(of: $0.statement) == .header("authorization") } ?? true
+        let checksAuthorization = order[tokenCheck].map { checked.tokenPlaces(of: $0.statement) == [.header("authorization")] } ?? true
         // What may be met before a check, each with whether a token check came first: every
         // statement before `check`, and a check's own branches before their checks.
         var searched: [(owner: String, statements: [PolicyXMLElement], index: Int, afterATokenCheck: Bool)] = []
@@ -328,7 +328,7 @@ struct RawEnforcement: Sendable {
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
             element.forEachElement { element in
-                if let place = checked.tokenPlace(of: element) { places.append(place) }
+                places += checked.tokenPlaces(of: element)
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
                     visited.insert(id).inserted
                 {
@@ -613,7 +613,7 @@ struct CheckedCredentials: Sendable {
         documents += project.routes.compactMap { $0.written.policy?.document } as [PolicyXMLDocument?]
         documents += project.fragments.map { $0.policy.document }
         for case let document? in documents {
-            for check in document.elements(named: Self.checks) { if let place = tokenPlace(of: check) { checkedPlaces.insert(place) } }
+            for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }
     }
 
@@ -635,16 +635,26 @@ struct CheckedCredentials: Sendable {
 
     /// Where a raw token check reads the token it judges: its `header-name` or
     /// `query-parameter-name`, `Authorization` by default for `validate-azure-ad-token`;
-    /// anywhere for one given its token by an expression (`token-value`), which may read
-    /// any header; nil for a check of a certificate.
-    func tokenPlace(of check: PolicyXMLElement) -> CredentialPlace? {
-        guard Self.checks.contains(check.name) else { return nil }
-        if check.attribute("token-value") != nil { return .anyName }
+    /// for one given its token by an expression (`token-value`), the headers and query
+    /// parameters it reads, any where it reads them all; none for a check of a certificate.
+    func tokenPlaces(of check: PolicyXMLElement) -> [CredentialPlace] {
+        guard Self.checks.contains(check.name) else { return [] }
+        if let given = check.attribute("token-value")?.value {
+            guard given.isExpression else { return [] }
+            return ExpressionFlow.sources(of: values.partlyResolved(given.resolved)).compactMap { source in
+                switch source {
+                case .requestHeader(let name): .header(name.lowercased())
+                case .requestQuery(let name): .query(name.lowercased())
+                case .allRequestHeaders, .requestURL, .request: .anyName
+                default: nil
+                }
+            }
+        }
         for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
             guard let written = check.attribute(attribute)?.value else { continue }
-            return name(written).map(place) ?? .anyName
+            return [name(written).map(place) ?? .anyName]
         }
-        return check.name == "validate-azure-ad-token" ? .header("authorization") : nil
+        return check.name == "validate-azure-ad-token" ? [.header("authorization")] : []
     }
 
     /// Where a statement puts credentials of the gateway's, or of the policy's own
@@ -665,10 +675,11 @@ struct CheckedCredentials: Sendable {
             guard let given = name(written) else { return [.anyName] }
             return [statement.name == "set-header" ? .header(given) : .query(given)]
         case "rewrite-uri":
-            // The query a template writes: each parameter's name, or any where one is not written out.
-            guard let template = statement.attribute("template")?.value, let query = template.written.split(separator: "?", maxSplits: 1).dropFirst().first
-            else { return [] }
-            guard !template.isExpression else { return [.anyName] }
+            // The query a template writes: each parameter's name, or any where one is not
+            // written out (an expression, a named value without a known value).
+            guard let template = statement.attribute("template")?.value else { return [] }
+            guard !template.isExpression, let written = values.resolved(template.written) else { return [.anyName] }
+            guard let query = written.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
             return query.split(separator: "&").map { parameter in
                 let name = String(parameter.prefix { $0 != "=" })
                 return name.contains("{") ? .anyName : .query(name.lowercased())

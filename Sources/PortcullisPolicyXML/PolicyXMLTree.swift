@@ -177,12 +177,30 @@ public enum PolicyXMLValue: Sendable, Equatable {
         }
     }
 
-    /// The text APIM reads: an expression's character references resolved too, as XML
-    /// resolves them before the expression is compiled (`&quot;`, `&#34;`, `&#x22;`).
+    /// The text APIM reads: in an expression too, what XML resolves before the expression
+    /// is compiled: character references (`&quot;`, `&#34;`, `&#x22;`), comments (dropped)
+    /// and CDATA sections (their text as written).
     public var resolved: String {
         switch self {
-        case .text(let text): text
-        case .expression(let code): Self.resolvingReferences(in: code)
+        case .text(let text): return text
+        case .expression(let code):
+            guard code.contains("<!") else { return Self.resolvingReferences(in: code) }
+            var result = ""
+            var rest = Substring(code)
+            while let markup = rest.range(of: "<!") {
+                result += Self.resolvingReferences(in: String(rest[..<markup.lowerBound]))
+                let after = rest[markup.lowerBound...]
+                if after.hasPrefix("<![CDATA["), let end = after.range(of: "]]>") {
+                    result += after[after.index(after.startIndex, offsetBy: 9)..<end.lowerBound]
+                    rest = after[end.upperBound...]
+                } else if after.hasPrefix("<!--"), let end = after.range(of: "-->") {
+                    rest = after[end.upperBound...]
+                } else {
+                    result += "<!"
+                    rest = after.dropFirst(2)
+                }
+            }
+            return result + Self.resolvingReferences(in: String(rest))
         }
     }
 

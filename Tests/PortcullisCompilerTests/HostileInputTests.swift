@@ -67,6 +67,29 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    /// Raw policy expressions built to make the secret walk slow, within APIM's 256 KiB for
+    /// a policy: a sum of 800 reads, 3,000 nested parentheses, 800 nested conditionals, and
+    /// a chain of 600 variables each copying the next, written in reverse. Each was read again for every read it held
+    /// (an audit measured 160 s for 33 KB, and the chain grew with its cube).
+    func testExpressionsBuiltToBeSlowAreReadInLinearTime() throws {
+        let read = #"(string)context.Variables[&quot;key&quot;]"#
+        let sum = "@(" + Array(repeating: #"context.Request.Headers.GetValueOrDefault(&quot;X-A&quot;, &quot;&quot;)"#, count: 800).joined(separator: " + ") + ")"
+        let nested = "@(" + String(repeating: "(", count: 3_000) + read + String(repeating: ")", count: 3_000) + ")"
+        let conditional = "@(" + String(repeating: #"context.Variables.ContainsKey(&quot;k&quot;) ? &quot;a&quot; : ("#, count: 800) + read + String(repeating: ")", count: 800) + ")"
+        let chain = (0..<600).reversed().map { #"<set-variable name="v\#($0 + 1)" value="@((string)context.Variables[&quot;v\#($0)&quot;])" />"# }.joined()
+        // One statement a line, so that each finding has its own place.
+        let outbound = [sum, nested, conditional, #"@((string)context.Variables[&quot;v600&quot;])"#].enumerated()
+            .map { #"    <set-header name="X-\#($0.offset)" exists-action="override"><value>\#($0.element)</value></set-header>"# + "\n" }.joined()
+        let api = RuleExample.api(
+            fields: #"policy: |\#n  <policies><inbound><base /><set-variable name="key" value="{{partner-secret}}" /><set-variable name="v0" value="{{partner-secret}}" />"#
+                + chain + "</inbound><outbound><base />\n" + outbound + "  </outbound></policies>\n",
+            routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try Data((RuleExample.baseGateway + "---\n" + api.text).utf8).write(to: directory.appendingPathComponent("defs.yaml"))
+        let result = try BoundedRun.run(["lint", ".", "--max-file-size", "4000000"], in: directory, seconds: 20)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.stdout.components(separatedBy: "[SE005]").count - 1, 3, result.stdout.suffix(2000).description)
+    }
+
     func testBillionLaughs() throws {
         var text = "a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n"
         for level in 1...9 {

@@ -839,6 +839,12 @@ final class RawPolicyTests: XCTestCase {
             ("rewritten", "auth: none\n", #"<rewrite-uri template="/orders?access_token={{service-token}}" />"#
                 + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"query-parameter-name="access_token""#) + "<base />"),
             ("tracename", "", #"<set-header name="{{trace-header}}" exists-action="override"><value>1</value></set-header><base />"#),
+            // The second audit: a query written by an expression or a named value; and a
+            // header the check given its token by an expression does not read.
+            ("computedquery", "auth: none\n", #"<rewrite-uri template="@(&quot;/orders&#63;access_token=&quot; + &quot;{{service-token}}&quot;)" />"#
+                + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"query-parameter-name="access_token""#) + "<base />"),
+            ("correlated", "auth: none\n", #"<set-header name="X-Correlation-Id" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>"#
+                + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"token-value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))""#) + "<base />"),
         ]
         let gateway = RuleExample.baseGateway + "namedValues:\n  token-header: Authorization\n  trace-header: X-Trace\n  service-token: not-a-secret-here\n"
         try write(gateway, to: "defs/gateway.yaml")
@@ -853,12 +859,13 @@ final class RawPolicyTests: XCTestCase {
         for (name, statement) in [
             ("namedheader", "set-header"), ("expressionheader", "set-header"), ("partnerheader", "set-header"), ("partnerquery", "set-query-parameter"),
             ("latercheck", "authentication-managed-identity"), ("tokenvalue", "set-header"), ("rewritten", "rewrite-uri"),
+            ("computedquery", "rewrite-uri"),
         ] {
             XCTAssertTrue(
                 findings.contains { $0.contains("raw '\(statement)' in API '\(name)' replaces the caller's token before the token check of route 'list-\(name)' reads it") },
                 "\(name): \(findings)")
         }
-        XCTAssertFalse(findings.contains { $0.contains("backendtoken") || $0.contains("tracename") }, "\(findings)")
+        XCTAssertFalse(findings.contains { $0.contains("backendtoken") || $0.contains("tracename") || $0.contains("correlated") }, "\(findings)")
     }
 
     /// A check every request meets, though written in branches: a 'choose' with a check in

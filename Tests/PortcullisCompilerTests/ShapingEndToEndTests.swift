@@ -334,7 +334,8 @@ final class ShapingEndToEndTests: XCTestCase {
         try write(RuleExample.baseGateway.replacingOccurrences(of: "redis:\n  connection: {secret: redis-connection}\n", with: "") + "sku: Consumption\n", to: "gateway.yaml")
         let api = RuleExample.api(
             routes: "  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read], cache: {ttl: 30s}}\n")
-        // A raw lookup falls back to the built-in cache too; one kept outside does not.
+        // A raw lookup falls back to the built-in cache too, and one that asks for the
+        // external cache finds none.
         let raw = RuleExample.api(
             "billing", fields: #"policy: '<policies><inbound><base /><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" /><cache-lookup-value key="k" variable-name="v" caching-type="external" /></inbound></policies>'"# + "\n",
             routes: "  - {id: list-bills, method: GET, path: /bills, scopes: [orders.read]}\n")
@@ -342,7 +343,8 @@ final class ShapingEndToEndTests: XCTestCase {
         XCTAssertEqual(try failingFindings("CA010"), [
             "error: introspection provider 'partner' keeps its results in APIM's built-in cache, which the 'Consumption' tier does not have, so every request with a token calls the provider [CA010]",
             "error: route 'list-orders' caches in APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached [CA010]",
-            "error: raw 'cache-lookup' in API 'billing' uses APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached [CA010]",
+            "error: raw 'cache-lookup' in API 'billing' has no cache to use: the 'Consumption' tier has no built-in cache and the gateway declares no 'redis' [CA010]",
+            "error: raw 'cache-lookup-value' in API 'billing' has no cache to use: the 'Consumption' tier has no built-in cache and the gateway declares no 'redis' [CA010]",
         ])
         // A provider no route uses calls nobody.
         try write(raw.text, to: "orders.yaml")
@@ -457,6 +459,53 @@ final class ShapingEndToEndTests: XCTestCase {
             "\(secret) 'set-header' of API 'orders', through request header 'X-Up' [SE005]",
             "\(secret) 'set-header' of API 'orders', which writes every request header, 'X-Up' among them [SE005]",
             "error: the access token of a managed identity is sent to callers in raw 'set-header' of API 'billing', through variable 't' [SE005]",
+        ])
+    }
+
+    /// What the audit of the second version found: a '!' elsewhere in the value's part
+    /// taken for a test of it, reads spelt '(context).Variables', 'context?.Variables',
+    /// '@Variables' or with a '\u' escape, a named value inside the expression, a pattern
+    /// that binds the value in a block, a cipher whose key the policy writes out, the cache
+    /// read by another API, an expression split by CDATA, a Liquid read of the query. And
+    /// false findings: the URL's path where only the query holds the secret, a read typed
+    /// as something no string is.
+    func testTheAuditOfTheSecondSecretWalk() throws {
+        let echoes = [
+            #"@(!false + (string)context.Variables["key"])"#,
+            #"@((string)(context).Variables["key"])"#,
+            #"@((string)context?.Variables["key"])"#,
+            #"@((string)context.@Variables["key"])"#,
+            #"@((string)context.V\u0061riables["key"])"#,
+            #"@((string)context.Variables["{{key-name}}"])"#,
+            #"@{ if (context.Variables["key"] is string s) { return s; } return ""; }"#,
+            #"@(Convert.ToBase64String(Encoding.UTF8.GetBytes((string)context.Variables["key"]).Encrypt("Aes", new byte[16], new byte[16])))"#,
+            #"@(<![CDATA[(string)context.Variables["key"]]]>)"#,
+        ]
+        let outbound = echoes.enumerated().map { #"<set-header name="X-E\#($0.offset)" exists-action="override"><value>\#($0.element)</value></set-header>"# } + [
+            #"<set-body template="liquid">{{ context.Request.Url.Query.sig }}</set-body>"#,
+            // Not the secret: the path, and a response read from a variable.
+            #"<set-header name="X-Path" exists-action="override"><value>@(context.Request.Url.Path)</value></set-header>"#,
+            #"<set-header name="X-Status" exists-action="override"><value>@(context.Variables.GetValueOrDefault<IResponse>("key")?.StatusCode.ToString())</value></set-header>"#,
+        ]
+        let inbound = [
+            #"<set-variable name="key" value="{{partner-secret}}" />"#,
+            #"<set-query-parameter name="sig" exists-action="override"><value>{{partner-secret}}</value></set-query-parameter>"#,
+            #"<cache-store-value key="partner" value="{{partner-secret}}" duration="60" />"#,
+        ]
+        let orders = RuleExample.api(
+            fields: "policy: |\n  <policies><inbound><base />\n" + (inbound + ["</inbound><outbound><base />"] + outbound + ["</outbound></policies>"]).map { "    " + $0 + "\n" }.joined(),
+            routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n")
+        // The cache is the instance's: another API reads what this one stored.
+        let status = RuleExample.api(
+            "status",
+            fields: #"policy: '<policies><inbound><base /><cache-lookup-value key="partner" variable-name="cached" /></inbound><outbound><base /><set-header name="X-Cached" exists-action="override"><value>@((string)context.Variables["cached"])</value></set-header></outbound></policies>'"# + "\n",
+            routes: "  - {id: get-status, method: GET, path: /status, scopes: [orders.read]}\n")
+        try write(RuleExample.baseGateway + "namedValues:\n  key-name: key\n", to: "gateway.yaml")
+        try write(orders.text + "---\n" + status.text, to: "orders.yaml")
+        let secret = "error: secret 'partner-secret' is sent to callers in raw"
+        XCTAssertEqual(try failingFindings("SE005"), Array(repeating: "\(secret) 'set-header' of API 'orders', through variable 'key' [SE005]", count: echoes.count) + [
+            "\(secret) 'set-body' of API 'orders', through the URL the backend was sent [SE005]",
+            "\(secret) 'set-header' of API 'status', through variable 'cached' [SE005]",
         ])
     }
 

@@ -73,11 +73,12 @@ public enum CacheUnavailableOnTier: Rule {
                 code, "route '\(route.written.id.value)' caches in APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached",
                 at: cache.keyRange, notes: tier)
         }
-        // Raw statements fall back to the built-in cache without an external one ('prefer-external').
+        // Raw statements fall back to the built-in cache without an external one
+        // ('prefer-external'), and one that asks for the external cache finds none.
         for scope in context.rawScopes {
-            for statement in scope.elements(named: Self.rawCaches) where scope.literal("caching-type", of: statement)?.text.trimmingWhitespace != "external" {
+            for statement in scope.elements(named: Self.rawCaches) {
                 findings.report(
-                    code, "raw '\(statement.name)' in \(scope.owner) uses APIM's built-in cache, which the 'Consumption' tier does not have, so nothing is cached",
+                    code, "raw '\(statement.name)' in \(scope.owner) has no cache to use: the 'Consumption' tier has no built-in cache and the gateway declares no 'redis'",
                     at: scope.document.range(statement.nameSpan), notes: tier)
             }
         }

@@ -1,14 +1,22 @@
 /// What a policy expression's value may carry whole: the variables, request headers,
 /// request URL and body it reads, and the strings it writes out, each unless a one-way
-/// step stands between it and the result. A one-way step is a hash or a cipher
-/// (`ComputeHash`, `Encrypt`, `Decrypt`, ...), a measure (`.Length`, `.Count`), a test
-/// (`==`, `&&`, `.StartsWith(...)`, `string.IsNullOrEmpty(...)`, a condition of `if`), or
-/// parsing a token for its claims (`.AsJwt()`). Anything else (a cast, `.Substring`,
-/// `.Replace`, Base64, a concatenation, a JSON object, a local variable of a block) is
-/// taken to keep the value: a secret so passed on is still readable.
+/// step stands between it and the result. A one-way step is a hash, or a cipher whose key
+/// the policy does not write out (`ComputeHash`, `Encrypt` with a key read from a named
+/// value or a variable; `Decrypt` gives back what it is handed, only its key is safe), a
+/// measure (`.Length`, `.Count`), a test (`==`, `&&`, `!x`, `.StartsWith(...)`,
+/// `string.IsNullOrEmpty(...)`, the condition of `if`), parsing a token for its claims
+/// (`.AsJwt()`), or a read typed as something no string is (`GetValueOrDefault<IResponse>`).
+/// Anything else (a cast, `.Substring`, `.Replace`, Base64, a concatenation, a JSON object)
+/// is taken to keep the value: a secret so passed on is still readable.
 ///
-/// This reads C# only as far as that needs: string and character literals are skipped as
-/// wholes, comments and white space are dropped, brackets are counted.
+/// A block (`@{ ... }`) whose statements only assign, test and return is followed through
+/// its local variables; one that loops, matches patterns, declares functions or lambdas
+/// or passes `out`/`ref` arguments carries everything it reads.
+///
+/// This reads C# only as far as that needs, on the UTF-8 bytes (every token it looks for
+/// is ASCII): literals are skipped as wholes, comments and white space dropped, `\u`
+/// escapes outside literals read, brackets counted once. Every pass is linear in the
+/// expression's length, so hostile input costs what its size does.
 enum ExpressionFlow {
     /// What a value may carry.
     enum Source: Hashable {
@@ -21,8 +29,10 @@ enum ExpressionFlow {
         case allRequestHeaders
         /// `context.Request.Url.Query.GetValueOrDefault("name")`, `...Query["name"]`.
         case requestQuery(String)
-        /// The URL the backend is sent, whole: `context.Request.Url`, its path or query.
+        /// The URL the backend is sent, whole: `context.Request.Url`, its query.
         case requestURL
+        /// The URL's path only.
+        case requestPath
         case requestBody
         /// `context.Request` itself, which holds its headers, URL and body.
         case request
@@ -30,431 +40,611 @@ enum ExpressionFlow {
         case literal(String)
     }
 
-    /// The sources of `code`, an expression as APIM reads it (references resolved). A
-    /// block (`@{ ... }`) is followed through its local variables to what it returns.
+    /// The sources of `code`, an expression as APIM reads it (references resolved).
     static func sources(of code: String) -> [Source] {
-        let text = compacted(Array(code))
-        guard text.starts(with: ["@", "{"]) else { return sources(in: text[...], locals: [:]) }
-        return blockSources(text)
+        let text = compacted(Array(code.utf8))
+        let structure = Structure(text)
+        guard text.count > 2, text[0] == at, text[1] == openBrace else { return scan(text, structure, in: 0..<text.count).sources }
+        return Block(text, structure).sources()
     }
 
     /// The text of an expression that is one plain string written out (`@("X-Key")`).
     static func stringLiteral(of code: String) -> String? {
-        let text = compacted(Array(code))
-        guard text.count >= 5, text.starts(with: ["@", "(", "\""]), text.last == ")", literalEnd(text, from: 2) == text.count - 1 else { return nil }
+        let text = compacted(Array(code.utf8))
+        guard text.count >= 5, text[0] == at, text[1] == openParenthesis, text[2] == quote, text[text.count - 1] == closeParenthesis,
+            literalEnd(text, from: 2) == text.count - 1
+        else { return nil }
         let content = text[3..<(text.count - 2)]
-        return content.contains("\\") ? nil : String(content)
+        return content.contains(backslash) ? nil : String(decoding: content, as: UTF8.self)
     }
 
-    /// What a block returns, its locals followed: a local holds what is assigned to it
-    /// (`var key = ...;`, `key += ...;`, `json["k"] = ...;`) and what is passed to a method
-    /// called on it (`json.Add("k", ...)`), until nothing changes.
-    private static func blockSources(_ text: [Character]) -> [Source] {
-        var assignments: [(local: String, value: ArraySlice<Character>)] = []
-        // Changes of what a name holds through a member: the name's only if it is a local.
-        var changes: [(local: String, value: ArraySlice<Character>)] = []
-        var returns: [ArraySlice<Character>] = []
-        var index = 2
-        /// The text from `start` to the `;` (or `,` or closing bracket) that ends it.
-        func statementEnd(from start: Int) -> Int {
-            var depth = 0
-            var end = start
-            while end < text.count {
-                if let literal = literalEnd(text, from: end) {
-                    end = literal
-                    continue
-                }
-                if "([{".contains(text[end]) { depth += 1 }
-                if ")]}".contains(text[end]) {
-                    if depth == 0 { break }
-                    depth -= 1
-                }
-                if depth == 0, text[end] == ";" { break }
-                end += 1
-            }
-            return end
-        }
-        while index < text.count {
-            if let end = literalEnd(text, from: index) {
-                index = end
-                continue
-            }
-            guard isIdentifier(text[index]), !isIdentifier(text[index - 1]), text[index - 1] != "." else {
-                index += 1
-                continue
-            }
-            let word = identifier(in: text, from: index)
-            var after = index + word.count
-            // 'out v' (or 'out var v', 'out string[] v') holds what the call reads.
-            if word == "out", let open = opening(text, before: index) {
-                var receiver = open
-                while receiver > 0, isIdentifier(text[receiver - 1]) || text[receiver - 1] == "." { receiver -= 1 }
-                let end = statementEnd(from: index)
-                var name = end
-                while name > index, !isIdentifier(text[name - 1]) { name -= 1 }
-                let local = String(text[..<name].reversed().prefix(while: isIdentifier).reversed())
-                assignments.append((local, text[receiver...(closing(text, from: open) ?? text.count - 1)]))
-                index = after
-                continue
-            }
-            if word == "return" {
-                returns.append(text[after..<statementEnd(from: after)])
-                index = after
-                continue
-            }
-            // What is indexed or a member of the local is the local's.
-            if after < text.count, text[after] == "[", let close = closing(text, from: after) { after = close + 1 }
-            if after < text.count, text[after] == "." {
-                let member = identifier(in: text, from: after + 1)
-                let call = after + 1 + member.count
-                if call < text.count, text[call] == "(", !oneWay.contains(member), let close = closing(text, from: call) {
-                    changes.append((word, text[(call + 1)..<close]))
-                } else if call < text.count, text[call] == "=", call + 1 < text.count, text[call + 1] != "=" {
-                    changes.append((word, text[(call + 1)..<statementEnd(from: call + 1)]))
-                }
-            }
-            // '=', '+=' or '??=', not '==' or '=>'.
-            let rest = text[after...]
-            let operatorWidth = rest.starts(with: ["?", "?", "="]) ? 3 : rest.starts(with: ["+", "="]) ? 2 : rest.starts(with: ["="]) && !rest.starts(with: ["=", "="]) && !rest.starts(with: ["=", ">"]) ? 1 : 0
-            if operatorWidth > 0 {
-                let value = after + operatorWidth
-                assignments.append((word, text[value..<statementEnd(from: value)]))
-            }
-            index = after
-        }
-        let declared = Set(assignments.map(\.local))
-        assignments += changes.filter { declared.contains($0.local) }
-        var locals: [String: [Source]] = [:]
-        var changed = true
-        while changed {
-            changed = false
-            for (local, value) in assignments {
-                let found = sources(in: value, locals: locals).filter { !(locals[local]?.contains($0) ?? false) }
-                guard !found.isEmpty else { continue }
-                locals[local, default: []] += found
-                changed = true
-            }
-        }
-        return returns.flatMap { sources(in: $0, locals: locals) }
-    }
+    // MARK: - Reading a range
 
-    /// The sources of the expression `text`, `locals` standing for what each holds.
-    private static func sources(in text: ArraySlice<Character>, locals: [String: [Source]]) -> [Source] {
-        let text = Array(text)
-        var found: [(source: Source, start: Int, end: Int, enclosing: [Int])] = []
-        var open: [Int] = []
-        var index = 0
-        while index < text.count {
-            if let end = literalEnd(text, from: index) {
-                let prefix = text[index...].prefix { $0 == "@" || $0 == "$" }
-                if end - index >= prefix.count + 2 {
-                    found.append((.literal(String(text[(index + prefix.count + 1)..<(end - 1)])), index, end, open))
+    /// What `range` of `text` carries, and the identifiers it passes on unchanged (which
+    /// a block resolves as locals).
+    /// `lenient` reads a block whose locals are not followed: only hashes, ciphers' keys
+    /// and measures are one-way there (a test may bind a pattern, a lambda may copy).
+    private static func scan(_ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false) -> (sources: [Source], names: [String]) {
+        var sources: [Source] = []
+        var names: [String] = []
+        // Whether what stands inside each open bracket reaches the result one way only.
+        var neutral: [Bool] = [false]
+        var index = range.lowerBound
+        func oneWay(at start: Int, valueEnd: Int) -> Bool {
+            neutral.last! || !lenient && (structure.partHasTest(at: start) || negated(text, before: start))
+                || oneWayMember(text, after: valueEnd, structure, lenient: lenient)
+        }
+        while index < range.upperBound {
+            if let end = structure.literalEnd[index] {
+                let prefix = text[index..<end].prefix { $0 == at || $0 == dollar }
+                let oneWayHere = oneWay(at: index, valueEnd: end)
+                if !oneWayHere, end - index >= prefix.count + 2 {
+                    sources.append(.literal(String(decoding: text[(index + prefix.count + 1)..<(end - 1)], as: UTF8.self)))
                 }
-                // What an interpolated string's holes read is in it.
-                if prefix.contains("$") {
+                // What an interpolated string's holes read is in it, each read as an
+                // expression of its own.
+                if prefix.contains(dollar), !oneWayHere {
                     for hole in holes(text, in: (index + prefix.count + 1)..<(end - 1)) {
-                        found += sources(in: hole, locals: locals).map { ($0, index, end, open) }
+                        let inner = Array(text[hole])
+                        let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient)
+                        sources += found.sources
+                        names += found.names
                     }
                 }
                 index = end
                 continue
             }
-            switch text[index] {
-            case "(", "[", "{": open.append(index)
-            case ")", "]", "}": _ = open.popLast()
-            case "." where index > 0 && isIdentifier(text[index - 1]):
-                if let (source, end, valueEnd) = read(text, at: index) {
-                    if let source { found.append((source, index, valueEnd, open)) }
-                    index = end
-                    continue
+            let byte = text[index]
+            if isOpening(byte) {
+                neutral.append(
+                    neutral.last! || !lenient && (structure.partHasTest(at: index) || negated(text, before: index))
+                        || isOneWayCall(text, open: index, structure, lenient: lenient))
+            } else if isClosing(byte) {
+                if neutral.count > 1 { neutral.removeLast() }
+            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure) {
+                // '!' stands before the receiver ('!context.Variables...').
+                var receiver = index
+                while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
+                if let source, !oneWay(at: index, valueEnd: valueEnd), lenient || !negated(text, before: receiver) { sources.append(source) }
+                index = max(end, index + 1)
+                continue
+            } else if isIdentifier(byte), index == range.lowerBound || !isIdentifier(text[index - 1]) && text[index - 1] != dot {
+                let end = identifierEnd(text, from: index)
+                // A name passed on: a local of a block, unless called.
+                if (end >= text.count || text[end] != openParenthesis), !oneWay(at: index, valueEnd: end) {
+                    names.append(String(decoding: text[index..<end], as: UTF8.self))
                 }
-            default:
-                // A local read where it stands.
-                guard !locals.isEmpty, isIdentifier(text[index]), index == 0 || (!isIdentifier(text[index - 1]) && text[index - 1] != ".") else { break }
-                let word = identifier(in: text, from: index)
-                if let held = locals[word] { found += held.map { ($0, index, index + word.count, open) } }
-                index += word.count
+                index = end
                 continue
             }
             index += 1
         }
-        return found.filter { !isOneWay(text, start: $0.start, end: $0.end, enclosing: $0.enclosing) }.map(\.source)
+        return (sources, names)
     }
 
-    private static let oneWay: Set<String> = [
-        "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "Encrypt", "Decrypt", "EncryptCbc", "DecryptCbc",
-        "EncryptEcb", "DecryptEcb", "SignData", "SignHash", "VerifyData", "VerifyHash", "GetHashCode", "Equals", "StartsWith",
-        "EndsWith", "Contains", "ContainsKey", "CompareTo", "Compare", "IsNullOrEmpty", "IsNullOrWhiteSpace", "Any", "All",
-        "Length", "Count", "AsJwt", "if", "while", "switch",
+    private static let oneWayCalls: Set<String> = [
+        "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",
+        "Encrypt", "Decrypt", "EncryptCbc", "DecryptCbc", "EncryptEcb", "DecryptEcb",
+        "GetHashCode", "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Compare", "IsNullOrEmpty",
+        "IsNullOrWhiteSpace", "Any", "All", "Count", "if", "while", "switch",
     ]
-    private static let tests: [[Character]] = ["==", "!=", "<=", ">=", "&&", "||"].map(Array.init)
+    /// What stays one-way where tests and calls may bind or copy (``scan``'s `lenient`).
+    private static let digests: Set<String> = [
+        "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",
+        "Encrypt", "Decrypt", "EncryptCbc", "DecryptCbc", "EncryptEcb", "DecryptEcb", "GetHashCode", "Length", "Count",
+    ]
+    private static let oneWayMembers: Set<String> = [
+        "ComputeHash", "HashData", "GetHashCode", "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Any",
+        "All", "Length", "Count", "AsJwt",
+    ]
+    /// Types no string is: a read typed as one of them gives nothing a secret was.
+    private static let stringTypes: Set<String> = ["string", "String", "object", "Object", "dynamic", "JToken", "JValue"]
 
-    /// Whether what stands at `start..<end` reaches the result only through a one-way step:
-    /// a one-way member right after it, a one-way call around it, or a test at some level
-    /// of the brackets around it.
-    private static func isOneWay(_ text: [Character], start: Int, end: Int, enclosing: [Int]) -> Bool {
-        // A member right after it, or after the brackets that close around it, applies to it.
+    /// Whether the `!` operator stands right before `index` (not `!=`): its operand is a test.
+    private static func negated(_ text: [UInt8], before index: Int) -> Bool {
+        index > 0 && text[index - 1] == bang
+    }
+
+    /// Whether the member right after `end` (past the brackets closing there) takes a
+    /// value one way only. `.Encrypt(...)` does when its key is one the policy reads from a
+    /// named value or a variable; a key written out can be read back by anyone.
+    private static func oneWayMember(_ text: [UInt8], after end: Int, _ structure: Structure, lenient: Bool) -> Bool {
         var member = end
-        while member < text.count, text[member] == ")" { member += 1 }
-        if member < text.count, text[member] == "?" { member += 1 }
-        if member < text.count, text[member] == ".", oneWay.contains(identifier(in: text, from: member + 1)) { return true }
-        for bracket in enclosing where text[bracket] == "(" {
-            if oneWay.contains(identifier(in: text, endingAt: bracket)) { return true }
+        while member < text.count, text[member] == closeParenthesis { member += 1 }
+        if member < text.count, text[member] == question { member += 1 }
+        guard member < text.count, text[member] == dot else { return false }
+        let nameEnd = identifierEnd(text, from: member + 1)
+        let name = String(decoding: text[(member + 1)..<nameEnd], as: UTF8.self)
+        if name.hasPrefix("Encrypt") {
+            guard nameEnd < text.count, text[nameEnd] == openParenthesis, let close = structure.close[nameEnd] else { return false }
+            return holdsAKey(text[nameEnd..<close])
         }
-        // The part of each level that holds the value, between that level's separators.
-        for (level, bracket) in ([-1] + enclosing).enumerated().reversed() {
-            let inner = level == 0 ? 0 : bracket + 1
-            let close = level == 0 ? text.count : (closing(text, from: bracket) ?? text.count)
-            var depth = 0
-            var partStart = inner
-            var index = inner
-            var partHasTest = false
-            while index < close {
-                if let literal = literalEnd(text, from: index) {
-                    index = literal
-                    continue
-                }
-                let character = text[index]
-                if "([{".contains(character) {
-                    depth += 1
-                } else if ")]}".contains(character) {
-                    depth -= 1
-                } else if depth == 0 {
-                    if ",;?:".contains(character) {
-                        if partStart <= start, start < index { return partHasTest }
-                        partStart = index + 1
-                        partHasTest = false
-                    } else if tests.contains(where: { text[index...].starts(with: $0) }) || (character == "!" && text[index...].prefix(2) != ["!", "="]) {
-                        partHasTest = true
-                    }
-                }
-                index += 1
-            }
-            if partHasTest { return true }
-        }
-        return false
+        return lenient ? digests.contains(name) : oneWayMembers.contains(name)
     }
 
-    /// What a read starting at the `.` at `dot` reads, and where it ends; nil when no read
-    /// starts there, a nil source for a read that gives nothing of the values (a count, a
-    /// test of a name).
-    private static func read(_ text: [Character], at dot: Int) -> (Source?, end: Int, valueEnd: Int)? {
-        let readers: [(name: [Character], named: (String) -> Source, all: Source)] = [
-            (Array(".Variables"), Source.variable, .allVariables), (Array(".Request.Headers"), Source.requestHeader, .allRequestHeaders),
-            (Array(".Request.Url"), Source.requestQuery, .requestURL),
-        ]
-        if text[dot...].starts(with: ".Request.Body"), !isIdentifier(at: dot + 13, in: text) { return (.requestBody, dot + 13, dot + 13) }
-        // The request itself, passed whole or kept in a local; its other members (the
-        // method, the caller's address, the original URL) hold nothing the gateway set.
-        if text[dot...].starts(with: ".Request"), !isIdentifier(at: dot + 8, in: text) {
-            guard dot + 8 < text.count, text[dot + 8] == "." else { return (.request, dot + 8, dot + 8) }
-            let member = identifier(in: text, from: dot + 9)
-            if !["Headers", "Url", "Body"].contains(member) { return (nil, dot + 9 + member.count, dot + 9 + member.count) }
-        }
-        guard let reader = readers.first(where: { text[dot...].starts(with: $0.name) && !isIdentifier(at: dot + $0.name.count, in: text) }) else { return nil }
-        var index = dot + reader.name.count
-        if reader.all == .requestURL {
-            let member = identifier(in: text, from: index + 1)
-            guard index < text.count, text[index] == "." else { return (.requestURL, index, index) }
-            if ["Host", "Scheme", "Port"].contains(member) { return (nil, index + 1 + member.count, index + 1 + member.count) }
-            guard member == "Query" else { return (.requestURL, index, index) }
-            index += 6
-        }
-        guard index < text.count else { return (reader.all, index, index) }
-        func named(from start: Int) -> (Source, end: Int)? {
-            guard let end = literalEnd(text, from: start), text[start] == "\"", end - start >= 2 else { return nil }
-            let name = text[(start + 1)..<(end - 1)]
-            guard !name.contains("\\"), !name.contains("\"") else { return nil }
-            return (reader.named(String(name)), end)
-        }
-        if text[index] == "[" {
-            guard let (source, end) = named(from: index + 1), end < text.count, text[end] == "]" else { return (reader.all, index, index) }
-            return (source, end + 1, end + 1)
-        }
-        guard text[index] == "." else { return (reader.all, index, index) }
-        let member = identifier(in: text, from: index + 1)
-        var after = index + 1 + member.count
-        switch member {
-        case "ContainsKey", "Count", "Keys": return (nil, after, after)
-        case "GetValueOrDefault", "TryGetValue":
-            if after < text.count, text[after] == "<", let close = text[after...].firstIndex(of: ">") { after = close + 1 }
-            guard after < text.count, text[after] == "(", let (source, end) = named(from: after + 1), end < text.count, text[end] == "," || text[end] == ")"
-            else { return (reader.all, index, index) }
-            // The default is read on; what follows the call applies to the value.
-            return (source, end, (closing(text, from: after) ?? text.count - 1) + 1)
-        default: return (reader.all, index, index)
-        }
-    }
-
-    private static func isIdentifier(_ character: Character) -> Bool { character.isLetter || character.isNumber || character == "_" }
-
-    private static func isIdentifier(at index: Int, in text: [Character]) -> Bool { index < text.count && isIdentifier(text[index]) }
-
-    private static func identifier(in text: [Character], from start: Int) -> String {
-        guard start < text.count else { return "" }
-        return String(text[start...].prefix(while: isIdentifier))
-    }
-
-    /// The identifier that ends right before `end`, skipping a generic argument list.
-    private static func identifier(in text: [Character], endingAt end: Int) -> String {
-        var last = end
-        if last > 0, text[last - 1] == ">", let open = text[..<last].lastIndex(of: "<") { last = open }
+    /// Whether the call whose `(` is at `open` takes its arguments one way only.
+    private static func isOneWayCall(_ text: [UInt8], open: Int, _ structure: Structure, lenient: Bool) -> Bool {
+        guard text[open] == openParenthesis else { return false }
+        var last = open
+        // A generic argument list between the name and '('.
+        if last > 0, text[last - 1] == greater, let less = text[..<last].lastIndex(of: lessThan), open - less < 64 { last = less }
         var first = last
         while first > 0, isIdentifier(text[first - 1]) { first -= 1 }
-        return String(text[first..<last])
+        let name = String(decoding: text[first..<last], as: UTF8.self)
+        return lenient ? digests.contains(name) : oneWayCalls.contains(name)
     }
 
-    /// The holes of an interpolated string whose text between its quotes is `range`,
-    /// each without its format (after a top-level `:` or `,`, which the hole's own
-    /// brackets would enclose otherwise).
-    private static func holes(_ text: [Character], in range: Range<Int>) -> [ArraySlice<Character>] {
-        var holes: [ArraySlice<Character>] = []
+    /// Whether a cipher's arguments hold a key the policy does not write out: a named
+    /// value's or a variable's.
+    private static func holdsAKey(_ arguments: ArraySlice<UInt8>) -> Bool {
+        contains(arguments, "{{") || contains(arguments, ".Variables")
+    }
+
+    /// What a read starting at the `.` at `period` reads, where scanning goes on, and where the
+    /// value read ends; nil when no read starts there, a nil source for a read that gives
+    /// nothing of the values (a count, a test of a name, the method).
+    private static func read(_ text: [UInt8], at period: Int, _ structure: Structure) -> (Source?, end: Int, valueEnd: Int)? {
+        var index = period + 1
+        if index < text.count, text[index] == at { index += 1 }
+        let word = identifierEnd(text, from: index)
+        let member = String(decoding: text[index..<word], as: UTF8.self)
+        switch member {
+        case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure)
+        case "Request":
+            guard word < text.count, text[word] == dot else { return (.request, word, word) }
+            let inner = identifierEnd(text, from: word + 1)
+            switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
+            case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure)
+            case "Body": return (.requestBody, inner, inner)
+            case "Url":
+                guard inner < text.count, text[inner] == dot else { return (.requestURL, inner, inner) }
+                let part = identifierEnd(text, from: inner + 1)
+                switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
+                case "Host", "Scheme", "Port": return (nil, part, part)
+                case "Path": return (.requestPath, part, part)
+                case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .requestURL, structure)
+                default: return (.requestURL, inner, inner)
+                }
+            default: return (nil, inner, inner)
+            }
+        default: return nil
+        }
+    }
+
+    /// A read of a collection that ends at `start`: by a name written out (`["name"]`,
+    /// `.GetValueOrDefault<T>("name", ...)`), of every entry, or of none (a count, a test
+    /// of a name, a read typed as something no string is).
+    private static func keyed(
+        _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure
+    ) -> (Source?, end: Int, valueEnd: Int) {
+        func name(at start: Int) -> (String, end: Int)? {
+            guard start < text.count, text[start] == quote, let end = structure.literalEnd[start] else { return nil }
+            let name = text[(start + 1)..<(end - 1)]
+            guard !name.contains(backslash), !name.contains(quote) else { return nil }
+            return (String(decoding: name, as: UTF8.self), end)
+        }
+        guard start < text.count else { return (all, start, start) }
+        if text[start] == openBracket {
+            guard let (found, end) = name(at: start + 1), end < text.count, text[end] == closeBracket else { return (all, start, start) }
+            return (named(found), end + 1, end + 1)
+        }
+        guard text[start] == dot else { return (all, start, start) }
+        let memberEnd = identifierEnd(text, from: start + 1)
+        var after = memberEnd
+        switch String(decoding: text[(start + 1)..<memberEnd], as: UTF8.self) {
+        case "ContainsKey", "Count", "Keys": return (nil, memberEnd, memberEnd)
+        case "GetValueOrDefault", "TryGetValue":
+            var typed: String?
+            if after < text.count, text[after] == lessThan, let greaterAt = text[after...].prefix(64).firstIndex(of: greater) {
+                typed = String(decoding: text[(after + 1)..<greaterAt], as: UTF8.self)
+                after = greaterAt + 1
+            }
+            guard after < text.count, text[after] == openParenthesis else { return (all, start, start) }
+            let close = structure.close[after] ?? text.count - 1
+            if let typed, !stringTypes.contains(typed) { return (nil, close + 1, close + 1) }
+            guard let (found, end) = name(at: after + 1), end < text.count, text[end] == comma || text[end] == closeParenthesis else { return (all, start, start) }
+            // The default is read on; what follows the call applies to the value.
+            return (named(found), end, close + 1)
+        default: return (all, start, start)
+        }
+    }
+
+    /// The holes of an interpolated string whose text between its quotes is `range`, each
+    /// without its format (after a top-level `:` or `,`).
+    private static func holes(_ text: [UInt8], in range: Range<Int>) -> [Range<Int>] {
+        var holes: [Range<Int>] = []
         var index = range.lowerBound
+        var start: Int?
+        var format: Int?
+        var depth = 0
         while index < range.upperBound {
-            if text[index] == "{", index + 1 < range.upperBound, text[index + 1] == "{" {
-                index += 2
+            if start != nil, let end = literalEnd(text, from: index) {
+                index = end
                 continue
             }
-            guard text[index] == "{", let close = closing(text, from: index), close < range.upperBound else {
-                index += 1
-                continue
-            }
-            var hole = text[(index + 1)..<close]
-            var depth = 0
-            var scan = hole.startIndex
-            while scan < hole.endIndex {
-                if let end = literalEnd(text, from: scan), end <= hole.endIndex {
-                    scan = end
+            let byte = text[index]
+            if start == nil {
+                if byte == openBrace, index + 1 < range.upperBound, text[index + 1] == openBrace {
+                    index += 2
                     continue
                 }
-                if "([{".contains(text[scan]) { depth += 1 } else if ")]}".contains(text[scan]) { depth -= 1 } else if depth == 0, text[scan] == ":" || text[scan] == "," {
-                    hole = text[hole.startIndex..<scan]
-                    break
+                if byte == openBrace { start = index + 1 }
+            } else if isOpening(byte) {
+                depth += 1
+            } else if isClosing(byte) {
+                if depth == 0, let first = start {
+                    holes.append(first..<(format ?? index))
+                    start = nil
+                    format = nil
+                } else {
+                    depth -= 1
                 }
-                scan += 1
+            } else if depth == 0, format == nil, byte == colon || byte == comma {
+                format = index
             }
-            holes.append(hole)
-            index = close + 1
+            index += 1
         }
         return holes
     }
 
-    /// The `(` of the call whose arguments hold `index`, skipping literals before it.
-    private static func opening(_ text: [Character], before index: Int) -> Int? {
-        var open: [Int] = []
-        var scan = 0
-        while scan < index {
-            if let end = literalEnd(text, from: scan) {
-                scan = end
-                continue
-            }
-            if "([{".contains(text[scan]) { open.append(scan) } else if ")]}".contains(text[scan]) { _ = open.popLast() }
-            scan += 1
+    // MARK: - Blocks
+
+    /// A block's statements as assignments to locals, changes of them and returns, read
+    /// once; what it returns follows the locals to a fixed point over a graph, not by
+    /// reading the text again.
+    private struct Block {
+        let text: [UInt8]
+        let structure: Structure
+
+        init(_ text: [UInt8], _ structure: Structure) {
+            self.text = text
+            self.structure = structure
         }
-        return open.last.flatMap { text[$0] == "(" ? $0 : nil }
+
+        /// Constructs that move values in ways the block reading does not follow.
+        private static let unfollowed: [StaticString] = [
+            "=>", "foreach", "for(", "while(", "switch", "case ", "out ", "ref ", "goto", "yield", "delegate", "var(", ")=",
+        ]
+
+        func sources() -> [Source] {
+            let body = 2..<(text.count - 1)
+            // Loops, patterns, lambdas and local functions: everything read is carried.
+            if Self.unfollowed.contains(where: { contains(text[body], $0) }) || matchesAPattern(in: body) || declaresAFunction() {
+                return scan(text, structure, in: body, lenient: true).sources
+            }
+            var assignments: [(local: String, value: Range<Int>)] = []
+            var changes: [(local: String, value: Range<Int>)] = []
+            var returns: [Range<Int>] = []
+            var index = body.lowerBound
+            while index < body.upperBound {
+                if let end = structure.literalEnd[index] {
+                    index = end
+                    continue
+                }
+                guard isIdentifier(text[index]), !isIdentifier(text[index - 1]), text[index - 1] != dot else {
+                    index += 1
+                    continue
+                }
+                let after = identifierEnd(text, from: index)
+                let word = String(decoding: text[index..<after], as: UTF8.self)
+                if word == "return" {
+                    returns.append(after..<structure.statementEnd[after])
+                    index = after
+                    continue
+                }
+                var target = after
+                // What is indexed or a member of the local is the local's.
+                if target < text.count, text[target] == openBracket, let close = structure.close[target] { target = close + 1 }
+                if target < text.count, text[target] == dot {
+                    let memberEnd = identifierEnd(text, from: target + 1)
+                    let member = String(decoding: text[(target + 1)..<memberEnd], as: UTF8.self)
+                    if memberEnd < text.count, text[memberEnd] == openParenthesis, !oneWayCalls.contains(member), let close = structure.close[memberEnd] {
+                        changes.append((word, (memberEnd + 1)..<close))
+                    } else if memberEnd + 1 < text.count, text[memberEnd] == equals, text[memberEnd + 1] != equals {
+                        changes.append((word, (memberEnd + 1)..<structure.statementEnd[memberEnd + 1]))
+                    }
+                }
+                // '=', '+=' or '??=', not '==' or '=>'.
+                let width: Int
+                if starts(text, at: target, with: "??=") { width = 3 } else if starts(text, at: target, with: "+=") { width = 2 } else if target < text.count,
+                    text[target] == equals, !starts(text, at: target, with: "=="), !starts(text, at: target, with: "=>")
+                {
+                    width = 1
+                } else {
+                    width = 0
+                }
+                if width > 0 {
+                    let value = (target + width)..<structure.statementEnd[target + width]
+                    if target == after { assignments.append((word, value)) } else { changes.append((word, value)) }
+                }
+                index = after
+            }
+            let declared = Set(assignments.map(\.local))
+            // Each value read once: its sources, and the locals it passes on.
+            var held: [String: Set<Source>] = [:]
+            var feeds: [String: [String]] = [:]
+            for (local, value) in assignments + changes.filter({ declared.contains($0.local) }) {
+                let found = scan(text, structure, in: value)
+                held[local, default: []].formUnion(found.sources)
+                for name in found.names where declared.contains(name) && name != local { feeds[name, default: []].append(local) }
+            }
+            // Until nothing changes, along the edges: a local holds what those it is given hold.
+            var pending = Array(held.keys)
+            while let local = pending.popLast() {
+                for target in feeds[local] ?? [] {
+                    let before = held[target]?.count ?? 0
+                    held[target, default: []].formUnion(held[local] ?? [])
+                    if held[target]!.count != before { pending.append(target) }
+                }
+            }
+            var result: [Source] = []
+            for value in returns {
+                let found = scan(text, structure, in: value)
+                result += found.sources
+                for name in found.names { result += held[name] ?? [] }
+            }
+            return result
+        }
+
+        /// Whether the block tests a value against a pattern (`x is string s`), which may
+        /// bind it to a new name: `is` standing as a word.
+        private func matchesAPattern(in body: Range<Int>) -> Bool {
+            var index = body.lowerBound
+            while index + 2 < body.upperBound {
+                if text[index] == UInt8(ascii: "i"), text[index + 1] == UInt8(ascii: "s"), !isIdentifier(text[index + 2]),
+                    index == 0 || !isIdentifier(text[index - 1]), structure.isCode(at: index)
+                {
+                    return true
+                }
+                index += 1
+            }
+            return false
+        }
+
+        /// Whether the block declares a local function: a name and parameters followed by
+        /// a body, the name not a statement's keyword.
+        private func declaresAFunction() -> Bool {
+            let keywords: Set<String> = ["if", "while", "for", "foreach", "switch", "catch", "using", "lock", "fixed", "else"]
+            for (open, close) in structure.close where text[open] == openParenthesis && close + 1 < text.count && text[close + 1] == openBrace {
+                var first = open
+                while first > 0, isIdentifier(text[first - 1]) { first -= 1 }
+                if first < open, !keywords.contains(String(decoding: text[first..<open], as: UTF8.self)) { return true }
+            }
+            return false
+        }
     }
 
-    /// The index of the bracket closing the one at `open`, skipping literals.
-    private static func closing(_ text: [Character], from open: Int) -> Int? {
-        var depth = 0
-        var index = open
-        while index < text.count {
-            if index > open, let end = literalEnd(text, from: index) {
-                index = end
-                continue
+    // MARK: - Structure
+
+    /// Where literals end, which bracket closes which, where each statement ends, and
+    /// which parts of each bracket level (between `,` `;` `?` `:`) hold a test: found in
+    /// one pass forward and one back.
+    private struct Structure {
+        /// By the index a literal starts at: just past its closing quote.
+        var literalEnd: [Int: Int] = [:]
+        /// By an opening bracket's index: its closing bracket's.
+        var close: [Int: Int] = [:]
+        /// For each index: the `;` (or closing bracket, or end) that ends its statement.
+        var statementEnd: [Int]
+        private var partOf: [Int32]
+        private var tested: [Bool] = [false]
+        private var inLiteral: [Bool]
+
+        init(_ text: [UInt8]) {
+            partOf = Array(repeating: 0, count: text.count + 1)
+            inLiteral = Array(repeating: false, count: text.count + 1)
+            statementEnd = Array(repeating: text.count, count: text.count + 1)
+            var enclosing = Array(repeating: -1, count: text.count + 1)
+            var stack: [(open: Int, part: Int32)] = []
+            var part: Int32 = 0
+            var index = 0
+            while index < text.count {
+                if let end = ExpressionFlow.literalEnd(text, from: index) {
+                    literalEnd[index] = end
+                    for inner in index..<end {
+                        partOf[inner] = part
+                        enclosing[inner] = stack.last?.open ?? -1
+                        inLiteral[inner] = true
+                    }
+                    index = end
+                    continue
+                }
+                let byte = text[index]
+                partOf[index] = part
+                enclosing[index] = stack.last?.open ?? -1
+                if isOpening(byte) {
+                    stack.append((index, part))
+                    tested.append(false)
+                    part = Int32(tested.count - 1)
+                } else if isClosing(byte) {
+                    if let (open, outer) = stack.popLast() {
+                        close[open] = index
+                        part = outer
+                    }
+                    partOf[index] = part
+                    enclosing[index] = stack.last?.open ?? -1
+                } else if byte == comma || byte == semicolon || byte == colon
+                    || (byte == question && !(index + 1 < text.count && (text[index + 1] == dot || text[index + 1] == openBracket)))
+                {
+                    tested.append(false)
+                    part = Int32(tested.count - 1)
+                } else if index + 1 < text.count, Self.isTest(byte, text[index + 1]) {
+                    tested[Int(part)] = true
+                    index += 2
+                    continue
+                }
+                index += 1
             }
-            if "([{".contains(text[index]) { depth += 1 }
-            if ")]}".contains(text[index]) {
-                depth -= 1
-                if depth == 0 { return index }
+            // Back: the next ';' of each level, else where the level closes.
+            var next: [Int: Int] = [:]
+            var scan = text.count - 1
+            while scan >= 0 {
+                let level = enclosing[scan]
+                if text[scan] == semicolon, !inLiteral[scan] { next[level] = scan }
+                statementEnd[scan] = next[level] ?? (level >= 0 ? close[level] ?? text.count : text.count)
+                scan -= 1
             }
+        }
+
+        private static func isTest(_ first: UInt8, _ second: UInt8) -> Bool {
+            switch (first, second) {
+            case (equals, equals), (bang, equals), (lessThan, equals), (greater, equals), (ampersand, ampersand), (bar, bar): true
+            default: false
+            }
+        }
+
+        /// Whether `index` stands outside literals.
+        func isCode(at index: Int) -> Bool { !inLiteral[index] }
+
+        /// Whether the part of its level that holds `index` holds a test.
+        func partHasTest(at index: Int) -> Bool { tested[Int(partOf[index])] }
+    }
+
+    // MARK: - Bytes
+
+    private static let at = UInt8(ascii: "@"), dollar = UInt8(ascii: "$"), quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'")
+    private static let backslash = UInt8(ascii: "\\"), dot = UInt8(ascii: "."), comma = UInt8(ascii: ","), colon = UInt8(ascii: ":")
+    private static let semicolon = UInt8(ascii: ";"), question = UInt8(ascii: "?"), bang = UInt8(ascii: "!"), equals = UInt8(ascii: "=")
+    private static let lessThan = UInt8(ascii: "<"), greater = UInt8(ascii: ">"), ampersand = UInt8(ascii: "&"), bar = UInt8(ascii: "|")
+    private static let openParenthesis = UInt8(ascii: "("), closeParenthesis = UInt8(ascii: ")"), openBracket = UInt8(ascii: "[")
+    private static let closeBracket = UInt8(ascii: "]"), openBrace = UInt8(ascii: "{"), closeBrace = UInt8(ascii: "}")
+    private static let slash = UInt8(ascii: "/"), star = UInt8(ascii: "*"), space = UInt8(ascii: " ")
+
+    private static func isOpening(_ byte: UInt8) -> Bool { byte == openParenthesis || byte == openBracket || byte == openBrace }
+    private static func isClosing(_ byte: UInt8) -> Bool { byte == closeParenthesis || byte == closeBracket || byte == closeBrace }
+
+    /// Letters, digits, `_`, and every byte of a non-ASCII character.
+    private static func isIdentifier(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte >= 0x80
+    }
+
+    private static func identifierEnd(_ text: [UInt8], from start: Int) -> Int {
+        var end = start
+        while end < text.count, isIdentifier(text[end]) { end += 1 }
+        return end
+    }
+
+    private static func starts(_ text: [UInt8], at index: Int, with prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard index + count <= text.count else { return false }
+        return (0..<count).allSatisfy { text[index + $0] == prefix.utf8Start[$0] }
+    }
+
+    private static func contains(_ text: ArraySlice<UInt8>, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0, text.count >= count else { return false }
+        let first = needle.utf8Start[0]
+        var index = text.startIndex
+        while index <= text.endIndex - count {
+            if text[index] == first, (1..<count).allSatisfy({ text[index + $0] == needle.utf8Start[$0] }) { return true }
             index += 1
         }
-        return nil
+        return false
     }
 
     /// Where the string or character literal starting at `start` ends (just past its
     /// closing quote, or at the end of the text), or nil when none starts there. Regular,
-    /// verbatim (`@"..."`, `""` for a quote) and interpolated (`$"...{hole}..."`) strings.
-    static func literalEnd(_ text: [Character], from start: Int) -> Int? {
+    /// verbatim (`@"..."`, `""` for a quote) and interpolated (`$"...{hole}..."`) strings,
+    /// raw strings (`"""..."""`) read as regular ones.
+    static func literalEnd(_ text: [UInt8], from start: Int) -> Int? {
         var index = start
         var verbatim = false
         var interpolated = false
-        while index < text.count, index - start < 2, text[index] == "@" || text[index] == "$" {
-            if text[index] == "@" { verbatim = true } else { interpolated = true }
+        while index < text.count, index - start < 2, text[index] == at || text[index] == dollar {
+            if text[index] == at { verbatim = true } else { interpolated = true }
             index += 1
         }
         guard index < text.count else { return nil }
-        if index == start, text[index] == "'" {
+        if index == start, text[index] == apostrophe {
             index += 1
             while index < text.count {
-                if text[index] == "\\" {
+                if text[index] == backslash {
                     index += 2
                     continue
                 }
-                if text[index] == "'" { return index + 1 }
+                if text[index] == apostrophe { return index + 1 }
                 index += 1
             }
             return text.count
         }
-        guard text[index] == "\"" else { return nil }
+        guard text[index] == quote else { return nil }
         index += 1
+        var holes = 0
         while index < text.count {
-            let character = text[index]
-            if !verbatim, character == "\\" {
+            let byte = text[index]
+            if !verbatim, byte == backslash {
                 index += 2
                 continue
             }
-            if character == "\"" {
-                if verbatim, index + 1 < text.count, text[index + 1] == "\"" {
+            if byte == quote, holes == 0 {
+                if verbatim, index + 1 < text.count, text[index + 1] == quote {
                     index += 2
                     continue
                 }
                 return index + 1
             }
-            if interpolated, character == "{" {
-                if index + 1 < text.count, text[index + 1] == "{" {
-                    index += 2
+            if interpolated {
+                if byte == openBrace {
+                    if holes == 0, index + 1 < text.count, text[index + 1] == openBrace {
+                        index += 2
+                        continue
+                    }
+                    holes += 1
+                } else if byte == closeBrace, holes > 0 {
+                    holes -= 1
+                } else if byte == quote, holes > 0, let inner = literalEnd(text, from: index) {
+                    // A string inside a hole: its own quotes.
+                    index = inner
                     continue
                 }
-                index = (closing(text, from: index) ?? text.count - 1) + 1
-                continue
             }
             index += 1
         }
         return text.count
     }
 
-    /// `text` without comments and white space outside literals, but one space kept
-    /// between two identifiers (`new string`, `as string`).
-    static func compacted(_ text: [Character]) -> [Character] {
-        var result: [Character] = []
+    /// `text` without comments and white space outside literals (one space kept between
+    /// two identifiers: `new string`, `as string`), its `\uXXXX` escapes outside literals
+    /// read (C# allows them in names).
+    static func compacted(_ text: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
         result.reserveCapacity(text.count)
         var index = 0
         var spaced = false
+        func separate(before byte: UInt8) {
+            if spaced, isIdentifier(byte), let last = result.last, isIdentifier(last) { result.append(space) }
+            spaced = false
+        }
         while index < text.count {
             if let end = literalEnd(text, from: index) {
-                if spaced, let last = result.last, isIdentifier(last) { result.append(" ") }
-                spaced = false
+                separate(before: text[index])
                 result += text[index..<min(end, text.count)]
                 index = end
                 continue
             }
-            let character = text[index]
-            if character == "/", index + 1 < text.count, text[index + 1] == "/" || text[index + 1] == "*" {
-                let block = text[index + 1] == "*"
+            let byte = text[index]
+            if byte == slash, index + 1 < text.count, text[index + 1] == slash || text[index + 1] == star {
+                let block = text[index + 1] == star
                 index += 2
-                while index < text.count, block ? !(text[index] == "*" && index + 1 < text.count && text[index + 1] == "/") : !text[index].isNewline { index += 1 }
+                while index < text.count, block ? !(text[index] == star && index + 1 < text.count && text[index + 1] == slash) : text[index] != 0x0A { index += 1 }
                 index += block ? 2 : 0
                 spaced = true
                 continue
             }
-            if character.isWhitespace {
+            if byte == backslash, index + 5 < text.count, text[index + 1] == UInt8(ascii: "u"),
+                let scalar = UInt32(String(decoding: text[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16).flatMap(Unicode.Scalar.init)
+            {
+                let bytes = Array(String(Character(scalar)).utf8)
+                separate(before: bytes[0])
+                result += bytes
+                index += 6
+                continue
+            }
+            if byte == space || byte == 0x09 || byte == 0x0A || byte == 0x0D {
                 spaced = true
             } else {
-                if spaced, isIdentifier(character), let last = result.last, isIdentifier(last) { result.append(" ") }
-                spaced = false
-                result.append(character)
+                separate(before: byte)
+                result.append(byte)
             }
             index += 1
         }

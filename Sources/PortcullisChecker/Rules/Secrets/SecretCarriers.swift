@@ -57,9 +57,13 @@ struct SecretCarriers {
     private static let requestChanges: Set<String> = ["set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body"]
     private static let otherRequests: Set<String> = ["send-request", "send-one-way-request", "return-response"]
 
+    /// The gateway's named values, put into expressions before they are read.
+    private let known: KnownNamedValues
+
     var isEmpty: Bool { holdings.isEmpty }
 
     init(_ context: CheckContext, secrets: Set<String>) {
+        known = KnownNamedValues(context.project)
         func secret(in text: String) -> String? {
             text.contains("{{") ? NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) } : nil
         }
@@ -84,44 +88,61 @@ struct SecretCarriers {
             }
         }
         // What raw policies set; copies are kept to be read once the rest is known.
-        var copies: [(kind: Kind, name: String, reads: [Key], routes: [ObjectIdentifier])] = []
+        // Named values are put in first, as APIM puts them in before compiling.
+        let known = self.known
+        /// A name as APIM reads it; `*` for one an expression or an unknown value decides.
+        func name(_ value: PolicyXMLValue?) -> String? {
+            switch value {
+            case nil: nil
+            case .text(let text)?: known.resolved(text)?.trimmingWhitespace ?? "*"
+            case .expression?: value.flatMap { ExpressionFlow.stringLiteral(of: known.partlyResolved($0.resolved)) } ?? "*"
+            }
+        }
+        // A value is followed from every reader of the kind; `copies` are the edges.
+        var copies: [(target: Key, name: String, reads: [Key], routes: [ObjectIdentifier])] = []
+        // The cache is the instance's: an entry stored on one route is read on any.
+        let everyRoute = context.routes.map(ObjectIdentifier.init)
         for scope in context.rawScopes where scope.document.has(anyOf: Self.setters) {
             let routes = scope.routes.map(ObjectIdentifier.init)
             let inbound = scope.document.rootElements.first { $0.name == "inbound" }?.span
-            func record(_ kind: Kind, _ name: String, _ values: [PolicyXMLValue], in element: PolicyXMLElement) {
+            func record(_ kind: Kind, _ name: String, _ parts: [PolicyXMLValue], in element: PolicyXMLElement, on routes: [ObjectIdentifier]) {
+                // Text in parts (character data beside a CDATA section) is read joined, as
+                // one expression when one of them is.
+                let joined = parts.map(\.resolved).joined()
+                let isCode = parts.contains(where: \.isExpression) || joined.trimmingWhitespace.hasPrefix("@(") || joined.trimmingWhitespace.hasPrefix("@{")
+                guard isCode else {
+                    if let secret = secret(in: joined) { hold(kind, name, "secret '\(secret)'", on: routes) }
+                    return
+                }
+                // What is read in 'inbound' comes before the generated managed identity.
+                let late = !(inbound?.contains(element.span.lowerBound) ?? false)
                 var reads: [Key] = []
-                // Text in parts (character data beside a CDATA section) is read joined.
-                if let secret = secret(in: values.filter { !$0.isExpression }.map(\.written).joined()) { hold(kind, name, "secret '\(secret)'", on: routes) }
-                for value in values where value.isExpression {
-                    // What is read in 'inbound' comes before the generated managed identity.
-                    let late = !(inbound?.contains(element.span.lowerBound) ?? false)
-                    for source in ExpressionFlow.sources(of: value.resolved) {
-                        switch source {
-                        case .literal(let text):
-                            if let secret = secret(in: text) { hold(kind, name, "secret '\(secret)'", on: routes) }
-                        default: reads += Self.keys(readBy: source, late: late)
-                        }
+                for source in ExpressionFlow.sources(of: known.partlyResolved(joined)) {
+                    switch source {
+                    case .literal(let text):
+                        if let secret = secret(in: text) { hold(kind, name, "secret '\(secret)'", on: routes) }
+                    default: reads += Self.keys(readBy: source, late: late)
                     }
                 }
-                if !reads.isEmpty { copies.append((kind, name, reads, routes)) }
+                if !reads.isEmpty { copies.append((Key(kind: kind, name: name.lowercased()), name, reads, routes)) }
             }
             for element in scope.elements(named: Self.setters) where !Self.requestChanges.contains(element.name) {
                 let written = { (attribute: String) in element.attribute(attribute)?.value }
                 switch element.name {
                 case "set-variable":
-                    guard let name = written("name")?.written, let value = written("value") else { continue }
-                    record(.variable, name, [value], in: element)
+                    guard let variable = name(written("name")), let value = written("value") else { continue }
+                    record(.variable, variable, [value], in: element, on: routes)
                 case "cache-store-value":
-                    guard let key = written("key")?.written, let value = written("value") else { continue }
-                    record(.cacheEntry, key, [value], in: element)
+                    guard let value = written("value") else { continue }
+                    record(.cacheEntry, "*", [value], in: element, on: everyRoute)
                 case "cache-lookup-value":
-                    guard let key = written("key")?.written, let name = written("variable-name")?.written else { continue }
-                    copies.append((.variable, name, [Key(kind: .cacheEntry, name: key.lowercased())], routes))
+                    guard let variable = name(written("variable-name")) else { continue }
+                    copies.append((Key(kind: .variable, name: variable.lowercased()), variable, [Key(kind: .cacheEntry, name: "*")], routes))
                 case "get-authorization-context":
-                    guard let token = written("output-variable-name")?.written, !token.isEmpty else { continue }
+                    guard let token = name(written("output-variable-name")), !token.isEmpty else { continue }
                     hold(.variable, token, "the access token of an authorization", on: routes)
                 default:
-                    guard let token = written("output-token-variable-name")?.written, !token.isEmpty else { continue }
+                    guard let token = name(written("output-token-variable-name")), !token.isEmpty else { continue }
                     hold(.variable, token, "the access token of a managed identity", on: routes)
                 }
             }
@@ -129,12 +150,12 @@ struct SecretCarriers {
                 let written = { (attribute: String) in element.attribute(attribute)?.value }
                 switch element.name {
                 case "set-header", "set-query-parameter":
-                    guard !element.deletesHeader, case .text(let name)? = written("name") else { return }
+                    guard !element.deletesHeader, let given = name(written("name")) else { return }
                     let values = element.elements.filter { $0.name == "value" }.flatMap(\.values)
-                    record(element.name == "set-header" ? .requestHeader : .requestQuery, name.trimmingWhitespace, values, in: element)
-                case "rewrite-uri": written("template").map { record(.requestURL, "", [$0], in: element) }
-                case "set-backend-service": written("base-url").map { record(.requestURL, "", [$0], in: element) }
-                case "set-body": record(.requestBody, "", element.values, in: element)
+                    record(element.name == "set-header" ? .requestHeader : .requestQuery, given, values, in: element, on: routes)
+                case "rewrite-uri": written("template").map { record(.requestURL, "", [$0], in: element, on: routes) }
+                case "set-backend-service": written("base-url").map { record(.requestURL, "", [$0], in: element, on: routes) }
+                case "set-body": record(.requestBody, "", element.values, in: element, on: routes)
                 case "authentication-basic":
                     guard let password = written("password"), let secret = secret(in: password.written) else { return }
                     hold(.requestHeader, "Authorization", "secret '\(secret)'", on: routes)
@@ -144,23 +165,41 @@ struct SecretCarriers {
                 }
             }
         }
-        guard !holdings.isEmpty else { return }
-        // Until nothing changes: what carries a holder holds what it holds, where both run.
-        var changed = true
-        while changed {
-            changed = false
-            for copy in copies {
-                for read in copy.reads {
-                    for (key, source) in holdings where key.kind == read.kind && (read.name == "*" || key.name == read.name) && (read.afterInbound || !key.afterInbound) {
-                        let target = Key(kind: copy.kind, name: copy.name.lowercased())
-                        let reached = copy.routes.filter(source.routes.contains)
-                        guard !reached.isEmpty, !(holdings[target].map { reached.allSatisfy($0.routes.contains) } ?? false) else { continue }
-                        hold(copy.kind, copy.name, source.origin, on: reached)
-                        changed = true
-                    }
-                }
+        guard !holdings.isEmpty, !copies.isEmpty else { return }
+        // Along the edges until nothing changes: what carries a holder holds what it holds,
+        // where both run. A holder is taken up again only when it gains routes.
+        // Readers by what they read (kind and name, `*` for every name), and by kind for a
+        // holder whose name is not known.
+        var readers: [Key: [Int]] = [:]
+        var readersOfKind: [Kind: [Int]] = [:]
+        for (index, copy) in copies.enumerated() {
+            for read in copy.reads {
+                readers[Key(kind: read.kind, name: read.name), default: []].append(index)
+                readersOfKind[read.kind, default: []].append(index)
             }
         }
+        var pending = Array(holdings.keys)
+        while let changedKey = pending.popLast() {
+            guard let source = holdings[changedKey] else { continue }
+            let candidates =
+                changedKey.name == "*"
+                ? readersOfKind[changedKey.kind] ?? []
+                : (readers[Key(kind: changedKey.kind, name: changedKey.name)] ?? []) + (readers[Key(kind: changedKey.kind, name: "*")] ?? [])
+            for index in candidates {
+                let copy = copies[index]
+                guard copy.reads.contains(where: { Self.reads($0, changedKey) }) else { continue }
+                let reached = copy.routes.filter(source.routes.contains)
+                guard !reached.isEmpty, !(holdings[copy.target].map { reached.allSatisfy($0.routes.contains) } ?? false) else { continue }
+                hold(copy.target.kind, copy.name, source.origin, on: reached)
+                pending.append(copy.target)
+            }
+        }
+    }
+
+    /// Whether a read of `read` reaches the holder `key`: by kind, by name (`*` on either
+    /// side for every name), and not a holder set after `inbound` from within it.
+    private static func reads(_ read: Key, _ key: Key) -> Bool {
+        key.kind == read.kind && (read.name == "*" || key.name == "*" || key.name == read.name) && (read.afterInbound || !key.afterInbound)
     }
 
     /// The holders a source may read: by kind and case-folded name, `*` for every one of
@@ -174,6 +213,7 @@ struct SecretCarriers {
         case .allRequestHeaders: [Key(kind: .requestHeader, name: "*", afterInbound: late)]
         case .requestQuery(let name): [Key(kind: .requestQuery, name: name.lowercased(), afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestURL: [Key(kind: .requestQuery, name: "*", afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
+        case .requestPath: [Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestBody: [Key(kind: .requestBody, name: "*", afterInbound: late)]
         case .request:
             [.requestHeader, .requestQuery, .requestURL, .requestBody].map { Key(kind: $0, name: "*", afterInbound: late) }
@@ -206,11 +246,15 @@ struct SecretCarriers {
         var reads: [Key] = []
         var liquid: [String] = []
         statement.forEachElement { element in
-            for value in element.attributes.map(\.value) + element.values {
-                if value.isExpression {
-                    for source in ExpressionFlow.sources(of: value.resolved) { reads += Self.keys(readBy: source, late: !inInbound) }
+            // An element's text in parts (beside a CDATA section or a comment) is read joined.
+            let text = element.values.map(\.resolved).joined()
+            let parts = element.attributes.map { ($0.value.resolved, $0.value.isExpression) }
+                + [(text, element.values.contains(where: \.isExpression) || text.trimmingWhitespace.hasPrefix("@(") || text.trimmingWhitespace.hasPrefix("@{"))]
+            for (written, isCode) in parts where !written.isEmpty {
+                if isCode {
+                    for source in ExpressionFlow.sources(of: known.partlyResolved(written)) { reads += Self.keys(readBy: source, late: !inInbound) }
                 } else {
-                    liquid.append(value.written)
+                    liquid.append(written)
                 }
             }
         }
@@ -219,7 +263,7 @@ struct SecretCarriers {
         let routes = scope.routes.map(ObjectIdentifier.init)
         let ordered = holdings.sorted { ("\($0.key.kind)", $0.key.name) < ("\($1.key.kind)", $1.key.name) }
         for read in reads {
-            for (key, holding) in ordered where key.kind == read.kind && (read.name == "*" || key.name == read.name) && (read.afterInbound || !key.afterInbound) {
+            for (key, holding) in ordered where Self.reads(read, key) {
                 guard routes.contains(where: holding.routes.contains) else { continue }
                 return (holding, read.name == "*" && key.kind != .requestURL && key.kind != .requestBody)
             }
@@ -228,9 +272,12 @@ struct SecretCarriers {
     }
 
     /// What a template (Liquid) reads: `context.Variables.name`, `context.Variables["name"]`,
-    /// the request's headers by name, or a whole collection (a loop over it).
+    /// the request's headers by name, or a whole collection (a loop over it, a name built
+    /// with a filter), the request's URL, query and body, and the request kept whole
+    /// (`{% assign r = context.Request %}`).
     private static func keys(readByTemplate text: String, late: Bool) -> [Key] {
-        let lowered = String(ExpressionFlow.compacted(Array(text.lowercased())))
+        let lowered = String(decoding: ExpressionFlow.compacted(Array(text.lowercased().utf8)), as: UTF8.self)
+        guard lowered.contains("context.") else { return [] }
         var keys: [Key] = []
         for (collection, kind) in [("context.variables", Kind.variable), ("context.request.headers", .requestHeader)] {
             var rest = lowered[...]
@@ -239,13 +286,23 @@ struct SecretCarriers {
                 var name = ""
                 if rest.hasPrefix(".") {
                     name = String(rest.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" })
-                } else if rest.hasPrefix("[\""), let close = rest.dropFirst(2).firstIndex(of: "\"") {
+                } else if rest.hasPrefix("[\""), let close = rest.dropFirst(2).firstIndex(of: "\""), rest[close...].hasPrefix("\"]") {
                     name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
                 }
                 keys.append(Key(kind: kind, name: name.isEmpty || ["size", "first", "last"].contains(name) ? "*" : name, afterInbound: late))
             }
         }
-        if lowered.contains("context.request.body") { keys.append(Key(kind: .requestBody, name: "*", afterInbound: late)) }
+        var rest = lowered[...]
+        while let found = rest.range(of: "context.request") {
+            rest = rest[found.upperBound...]
+            let member = rest.hasPrefix(".") ? String(rest.dropFirst().prefix { $0.isLetter }) : ""
+            switch member {
+            case "headers", "method", "ipaddress", "originalurl", "matchedparameters", "certificate": continue
+            case "url": keys += Self.keys(readBy: .requestURL, late: late)
+            case "body": keys += Self.keys(readBy: .requestBody, late: late)
+            default: keys += Self.keys(readBy: .request, late: late)
+            }
+        }
         return keys
     }
 }

@@ -130,7 +130,9 @@ public enum SecretInResponse: Rule {
             answers.forEach(in: scope) { element, document, owner in
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
-                let mayReadCarrier = referenced || readsCarrier(bytes)
+                // Spelt otherwise: by a named value, a '\u' escape, markup inside the code.
+                let hidden = ByteScan.holds("{", followedBy: "{", in: bytes) || ByteScan.holds("\\", followedBy: "u", in: bytes) || ByteScan.holds("<", followedBy: "!", in: bytes)
+                let mayReadCarrier = referenced || hidden || readsCarrier(bytes)
                 guard mayReadCarrier || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing. Character references
