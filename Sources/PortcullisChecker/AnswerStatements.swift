@@ -111,3 +111,53 @@ enum ByteScan {
         }
     }
 }
+
+extension String {
+    /// Whether the text holds `needle`, compared byte for byte: Foundation's `contains`
+    /// goes through `NSString`, which costs the secret walk more than its own reading.
+    func holds(_ needle: StaticString) -> Bool {
+        var text = self
+        return text.withUTF8 { bytes in
+            let count = needle.utf8CodeUnitCount
+            guard var cursor = bytes.baseAddress, count > 0, bytes.count >= count else { return false }
+            let last = cursor + (bytes.count - count)
+            while cursor <= last, let found = memchr(cursor, Int32(needle.utf8Start[0]), last - cursor + 1) {
+                let start = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+                if memcmp(start, needle.utf8Start, count) == 0 { return true }
+                cursor = start + 1
+            }
+            return false
+        }
+    }
+
+    /// Whether the text, less leading white space, is a policy expression (`@(`, `@{`).
+    var startsAnExpression: Bool {
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
+        let rest = utf8[first...]
+        return rest.count >= 2 && rest.first == UInt8(ascii: "@") && (rest.dropFirst().first == UInt8(ascii: "(") || rest.dropFirst().first == UInt8(ascii: "{"))
+    }
+
+    /// Whether the text may read a variable or the request, or name a secret, spelt in any
+    /// way XML and C# allow once references are resolved: told before it is read.
+    var mayReadACarrier: Bool { holds("Variables") || holdsWord("Request") || holds("{{") || holds("\\u") }
+
+    /// Whether `word` stands in the text as a whole name: `Request` in `context.Request`,
+    /// not in `context.RequestId`.
+    func holdsWord(_ word: StaticString) -> Bool {
+        var text = self
+        return text.withUTF8 { bytes in
+            let count = word.utf8CodeUnitCount
+            guard count > 0, bytes.count >= count else { return false }
+            var index = 0
+            while index + count <= bytes.count {
+                if bytes[index] == word.utf8Start[0], (1..<count).allSatisfy({ bytes[index + $0] == word.utf8Start[$0] }) {
+                    let next = index + count < bytes.count ? bytes[index + count] : 0x20
+                    let isNamePart = (next >= 0x30 && next <= 0x39) || (next >= 0x41 && next <= 0x5A) || (next >= 0x61 && next <= 0x7A) || next == 0x5F
+                    if !isNamePart { return true }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+}

@@ -151,7 +151,7 @@ struct KnownNamedValues: Sendable {
 
     /// `text` with its references replaced, or nil when some value is not known.
     func resolved(_ text: String) -> String? {
-        guard text.contains("{{") else { return text }
+        guard text.holds("{{") else { return text }
         let substituted = NamedValues.substitute(text, values)
         return substituted.complete ? substituted.text : nil
     }
@@ -159,7 +159,7 @@ struct KnownNamedValues: Sendable {
     /// `text` with the references whose values are known replaced, the others (a secret's)
     /// kept as written.
     func partlyResolved(_ text: String) -> String {
-        guard text.contains("{{"), !values.isEmpty else { return text }
+        guard !values.isEmpty, text.holds("{{") else { return text }
         var result = ""
         var rest = Substring(text)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {

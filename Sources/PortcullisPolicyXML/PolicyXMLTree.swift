@@ -184,7 +184,8 @@ public enum PolicyXMLValue: Sendable, Equatable {
         switch self {
         case .text(let text): return text
         case .expression(let code):
-            guard code.contains("<!") else { return Self.resolvingReferences(in: code) }
+            // Told by bytes: most expressions hold no markup, and Foundation's search is slow.
+            guard code.utf8.contains(UInt8(ascii: "<")) else { return Self.resolvingReferences(in: code) }
             var result = ""
             var rest = Substring(code)
             while let markup = rest.range(of: "<!") {
@@ -209,7 +210,7 @@ public enum PolicyXMLValue: Sendable, Equatable {
     /// `text` with its character and predefined entity references replaced; one that is
     /// not well formed is kept as written.
     static func resolvingReferences(in text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var result = ""
         var rest = Substring(text)
         while let ampersand = rest.firstIndex(of: "&") {

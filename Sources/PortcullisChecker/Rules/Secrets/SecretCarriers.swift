@@ -24,7 +24,7 @@ import PortcullisPolicyXML
 /// in a policy is held in every policy whose routes it shares. Names are matched ignoring
 /// case, and order within a section is not judged, which can only report too often.
 struct SecretCarriers {
-    enum Kind {
+    enum Kind: Int {
         case variable, requestHeader, requestQuery, requestURL, requestBody, cacheEntry
     }
 
@@ -40,46 +40,61 @@ struct SecretCarriers {
 
     /// By kind and case-folded name.
     private var holdings: [Key: Holding] = [:]
+    /// The same by kind and name, so that a report does not change from run to run.
+    private var ordered: [(key: Key, holding: Holding)] = []
 
-    private struct Key: Hashable {
+    private struct Key: Hashable, Comparable {
         var kind: Kind
         var name: String
         /// Set by the generated policies after every raw inbound statement (the backend's
         /// managed identity), so what runs in `inbound` comes before it.
         var afterInbound = false
+
+        static func < (left: Key, right: Key) -> Bool {
+            (left.kind.rawValue, left.name, left.afterInbound ? 1 : 0) < (right.kind.rawValue, right.name, right.afterInbound ? 1 : 0)
+        }
     }
 
     private static let setters: Set<String> = [
         "set-variable", "authentication-managed-identity", "get-authorization-context", "cache-store-value", "cache-lookup-value",
         "set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body",
     ]
-    /// Statements that change the request, looked for before the backend only.
-    private static let requestChanges: Set<String> = ["set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body"]
-    private static let otherRequests: Set<String> = ["send-request", "send-one-way-request", "return-response"]
 
     /// The gateway's named values, put into expressions before they are read.
     private let known: KnownNamedValues
+    /// What each expression carries, by its text: estates repeat their expressions in
+    /// every API's policy, and each is read once.
+    private var flows: [String: [ExpressionFlow.Source]] = [:]
+
+    /// What `code` carries, its named values put in, read once per text.
+    private mutating func sources(of code: String) -> [ExpressionFlow.Source] {
+        if let known = flows[code] { return known }
+        let found = ExpressionFlow.sources(of: known.partlyResolved(code))
+        flows[code] = found
+        return found
+    }
 
     var isEmpty: Bool { holdings.isEmpty }
 
     init(_ context: CheckContext, secrets: Set<String>) {
         known = KnownNamedValues(context.project)
         func secret(in text: String) -> String? {
-            text.contains("{{") ? NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) } : nil
+            text.holds("{{") ? NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) } : nil
         }
         func hold(_ kind: Kind, _ name: String, _ origin: String, on routes: some Sequence<ObjectIdentifier>, afterInbound: Bool = false) {
             let key = Key(kind: kind, name: name.lowercased(), afterInbound: afterInbound)
             holdings[key, default: Holding(kind: kind, name: name, origin: origin, routes: [])].routes.formUnion(routes)
         }
         // What the generated policies keep, read from each route's plan.
+        // Gathered first: an estate may give thousands of routes each.
+        var clientSecrets: [String: [ObjectIdentifier]] = [:]
+        var managedIdentity: [ObjectIdentifier] = []
         for (route, plan) in context.plannedRoutes {
             let id = [ObjectIdentifier(route)]
             if case .introspection(let details, _)? = plan.token?.method, case .reference(let name) = details.clientSecret {
-                hold(.variable, PolicyNames.clientSecret, "secret '\(name.value)'", on: id)
+                clientSecrets[name.value, default: []].append(ObjectIdentifier(route))
             }
-            if plan.backend.managedIdentity != nil {
-                hold(.requestHeader, "Authorization", "the access token of a managed identity", on: id, afterInbound: true)
-            }
+            if plan.backend.managedIdentity != nil { managedIdentity.append(ObjectIdentifier(route)) }
             for (changes, kind) in [(plan.requestShaping?.headers ?? [], Kind.requestHeader), (plan.requestShaping?.query ?? [], .requestQuery)] {
                 for change in changes {
                     guard let value = change.value, let name = secret(in: value.value) else { continue }
@@ -87,6 +102,8 @@ struct SecretCarriers {
                 }
             }
         }
+        for (name, routes) in clientSecrets { hold(.variable, PolicyNames.clientSecret, "secret '\(name)'", on: routes) }
+        if !managedIdentity.isEmpty { hold(.requestHeader, "Authorization", "the access token of a managed identity", on: managedIdentity, afterInbound: true) }
         // What raw policies set; copies are kept to be read once the rest is known.
         // Named values are put in first, as APIM puts them in before compiling.
         let known = self.known
@@ -109,15 +126,17 @@ struct SecretCarriers {
                 // Text in parts (character data beside a CDATA section) is read joined, as
                 // one expression when one of them is.
                 let joined = parts.map(\.resolved).joined()
-                let isCode = parts.contains(where: \.isExpression) || joined.trimmingWhitespace.hasPrefix("@(") || joined.trimmingWhitespace.hasPrefix("@{")
+                let isCode = parts.contains(where: \.isExpression) || joined.startsAnExpression
                 guard isCode else {
                     if let secret = secret(in: joined) { hold(kind, name, "secret '\(secret)'", on: routes) }
                     return
                 }
+                // Most expressions read the clock or an id: told by their bytes.
+                guard joined.mayReadACarrier else { return }
                 // What is read in 'inbound' comes before the generated managed identity.
                 let late = !(inbound?.contains(element.span.lowerBound) ?? false)
                 var reads: [Key] = []
-                for source in ExpressionFlow.sources(of: known.partlyResolved(joined)) {
+                for source in sources(of: joined) {
                     switch source {
                     case .literal(let text):
                         if let secret = secret(in: text) { hold(kind, name, "secret '\(secret)'", on: routes) }
@@ -126,9 +145,17 @@ struct SecretCarriers {
                 }
                 if !reads.isEmpty { copies.append((Key(kind: kind, name: name.lowercased()), name, reads, routes)) }
             }
-            for element in scope.elements(named: Self.setters) where !Self.requestChanges.contains(element.name) {
+            // One pass over the document's elements, in document order: a statement that
+            // changes the request counts in 'inbound' and 'backend' (a fragment's anywhere),
+            // not inside another request or an answer, whose spans come before it.
+            let document = scope.document
+            let sections = scope.level == .fragment ? nil : document.rootElements.filter { $0.name == "inbound" || $0.name == "backend" }.map(\.span)
+            var excluded: [Range<Int>] = []
+            for element in document.allElements {
                 let written = { (attribute: String) in element.attribute(attribute)?.value }
                 switch element.name {
+                case "send-request", "send-one-way-request", "return-response":
+                    excluded.append(element.span)
                 case "set-variable":
                     guard let variable = name(written("name")), let value = written("value") else { continue }
                     record(.variable, variable, [value], in: element, on: routes)
@@ -141,30 +168,39 @@ struct SecretCarriers {
                 case "get-authorization-context":
                     guard let token = name(written("output-variable-name")), !token.isEmpty else { continue }
                     hold(.variable, token, "the access token of an authorization", on: routes)
-                default:
-                    guard let token = name(written("output-token-variable-name")), !token.isEmpty else { continue }
-                    hold(.variable, token, "the access token of a managed identity", on: routes)
-                }
-            }
-            Self.forEachRequestStatement(of: scope) { element in
-                let written = { (attribute: String) in element.attribute(attribute)?.value }
-                switch element.name {
-                case "set-header", "set-query-parameter":
-                    guard !element.deletesHeader, let given = name(written("name")) else { return }
-                    let values = element.elements.filter { $0.name == "value" }.flatMap(\.values)
-                    record(element.name == "set-header" ? .requestHeader : .requestQuery, given, values, in: element, on: routes)
-                case "rewrite-uri": written("template").map { record(.requestURL, "", [$0], in: element, on: routes) }
-                case "set-backend-service": written("base-url").map { record(.requestURL, "", [$0], in: element, on: routes) }
-                case "set-body": record(.requestBody, "", element.values, in: element, on: routes)
-                case "authentication-basic":
-                    guard let password = written("password"), let secret = secret(in: password.written) else { return }
-                    hold(.requestHeader, "Authorization", "secret '\(secret)'", on: routes)
-                case "authentication-managed-identity" where written("output-token-variable-name") == nil:
-                    hold(.requestHeader, "Authorization", "the access token of a managed identity", on: routes)
-                default: return
+                case "set-header", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body", "authentication-basic",
+                    "authentication-managed-identity":
+                    let place = element.span.lowerBound
+                    guard sections.map({ $0.contains { $0.contains(place) } }) ?? true, !excluded.contains(where: { $0.contains(place) }) else {
+                        // The identity's token kept in a variable, wherever it is asked for.
+                        if element.name == "authentication-managed-identity", let token = name(written("output-token-variable-name")), !token.isEmpty {
+                            hold(.variable, token, "the access token of a managed identity", on: routes)
+                        }
+                        continue
+                    }
+                    switch element.name {
+                    case "set-header", "set-query-parameter":
+                        guard !element.deletesHeader, let given = name(written("name")) else { continue }
+                        let values = element.elements.filter { $0.name == "value" }.flatMap(\.values)
+                        record(element.name == "set-header" ? .requestHeader : .requestQuery, given, values, in: element, on: routes)
+                    case "rewrite-uri": written("template").map { record(.requestURL, "", [$0], in: element, on: routes) }
+                    case "set-backend-service": written("base-url").map { record(.requestURL, "", [$0], in: element, on: routes) }
+                    case "set-body": record(.requestBody, "", element.values, in: element, on: routes)
+                    case "authentication-basic":
+                        guard let password = written("password"), let secret = secret(in: password.written) else { continue }
+                        hold(.requestHeader, "Authorization", "secret '\(secret)'", on: routes)
+                    default:
+                        if let token = name(written("output-token-variable-name")), !token.isEmpty {
+                            hold(.variable, token, "the access token of a managed identity", on: routes)
+                        } else {
+                            hold(.requestHeader, "Authorization", "the access token of a managed identity", on: routes)
+                        }
+                    }
+                default: continue
                 }
             }
         }
+        defer { ordered = holdings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
         guard !holdings.isEmpty, !copies.isEmpty else { return }
         // Along the edges until nothing changes: what carries a holder holds what it holds,
         // where both run. A holder is taken up again only when it gains routes.
@@ -221,20 +257,6 @@ struct SecretCarriers {
         }
     }
 
-    /// Calls `body` with each statement of `scope` that may change the request the gateway
-    /// sends on: those in `inbound` and `backend` (a fragment's, wherever it is included),
-    /// at any depth, but not those of another request or of an answer.
-    private static func forEachRequestStatement(of scope: RawScope, _ body: (PolicyXMLElement) -> Void) {
-        func walk(_ element: PolicyXMLElement) {
-            guard !otherRequests.contains(element.name) else { return }
-            if requestChanges.contains(element.name) { body(element) }
-            element.elements.forEach(walk)
-        }
-        let document = scope.document
-        let roots = scope.level == .fragment ? document.rootElements : document.statements(in: "inbound") + document.statements(in: "backend")
-        roots.forEach(walk)
-    }
-
     /// What holds a secret and is sent by `statement`, a statement of `scope` that writes
     /// the answer, if anything: read by name, or with every other of its kind
     /// (`JsonConvert.SerializeObject(context.Variables)`, a loop over the request's
@@ -242,17 +264,17 @@ struct SecretCarriers {
     /// other text (a Liquid template) by the names it holds. Only what is held on some
     /// route of `scope` counts, and in `inbound`, only what is set there. The first by
     /// kind and name, so a report does not change from run to run.
-    func sent(by statement: PolicyXMLElement, of scope: RawScope, inInbound: Bool) -> (holding: Holding, all: Bool)? {
+    mutating func sent(by statement: PolicyXMLElement, of scope: RawScope, inInbound: Bool) -> (holding: Holding, all: Bool)? {
         var reads: [Key] = []
         var liquid: [String] = []
         statement.forEachElement { element in
             // An element's text in parts (beside a CDATA section or a comment) is read joined.
             let text = element.values.map(\.resolved).joined()
             let parts = element.attributes.map { ($0.value.resolved, $0.value.isExpression) }
-                + [(text, element.values.contains(where: \.isExpression) || text.trimmingWhitespace.hasPrefix("@(") || text.trimmingWhitespace.hasPrefix("@{"))]
-            for (written, isCode) in parts where !written.isEmpty {
+                + [(text, element.values.contains(where: \.isExpression) || text.startsAnExpression)]
+            for (written, isCode) in parts where !written.isEmpty && written.mayReadACarrier {
                 if isCode {
-                    for source in ExpressionFlow.sources(of: known.partlyResolved(written)) { reads += Self.keys(readBy: source, late: !inInbound) }
+                    for source in sources(of: written) { reads += Self.keys(readBy: source, late: !inInbound) }
                 } else {
                     liquid.append(written)
                 }
@@ -261,7 +283,6 @@ struct SecretCarriers {
         reads += Self.keys(readByTemplate: liquid.joined(separator: " "), late: !inInbound)
         guard !reads.isEmpty else { return nil }
         let routes = scope.routes.map(ObjectIdentifier.init)
-        let ordered = holdings.sorted { ("\($0.key.kind)", $0.key.name) < ("\($1.key.kind)", $1.key.name) }
         for read in reads {
             for (key, holding) in ordered where Self.reads(read, key) {
                 guard routes.contains(where: holding.routes.contains) else { continue }
@@ -276,8 +297,8 @@ struct SecretCarriers {
     /// with a filter), the request's URL, query and body, and the request kept whole
     /// (`{% assign r = context.Request %}`).
     private static func keys(readByTemplate text: String, late: Bool) -> [Key] {
+        guard text.holds("ontext") else { return [] }
         let lowered = String(decoding: ExpressionFlow.compacted(Array(text.lowercased().utf8)), as: UTF8.self)
-        guard lowered.contains("context.") else { return [] }
         var keys: [Key] = []
         for (collection, kind) in [("context.variables", Kind.variable), ("context.request.headers", .requestHeader)] {
             var rest = lowered[...]
