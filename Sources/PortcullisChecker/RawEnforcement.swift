@@ -605,6 +605,8 @@ enum CredentialPlace: Hashable, Sendable {
 /// Names given by named values are read with their known values.
 struct CheckedCredentials: Sendable {
     private var checkedPlaces: Set<CredentialPlace> = [.header("authorization")]
+    /// The lengths of the names in ``checkedPlaces``, in UTF-8 bytes.
+    private var checkedLengths: Set<Int> = []
     private let values: KnownNamedValues
 
     init(_ project: ResolvedProject) {
@@ -614,6 +616,12 @@ struct CheckedCredentials: Sendable {
         documents += project.fragments.map { $0.policy.document }
         for case let document? in documents {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
+        }
+        for place in checkedPlaces {
+            switch place {
+            case .header(let name), .query(let name): checkedLengths.insert(name.utf8.count)
+            case .anyName: break
+            }
         }
     }
 
@@ -670,6 +678,12 @@ struct CheckedCredentials: Sendable {
             return statement.attribute("output-token-variable-name") == nil ? [.header("authorization")] : []
         case "set-header", "set-query-parameter":
             guard let written = statement.attribute("name")?.value else { return [] }
+            // By length first: most names set are no check's, and lowercasing allocates.
+            if case .text(let given) = written, given.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "{") }), !checkedPlaces.contains(.anyName),
+                !checkedLengths.contains(given.trimmingWhitespace.utf8.count)
+            {
+                return []
+            }
             let action = statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
             guard action != "delete" else { return [] }
             guard let given = name(written) else { return [.anyName] }
