@@ -509,6 +509,19 @@ final class ShapingEndToEndTests: XCTestCase {
         ])
     }
 
+    /// A document that names no variable but through a '\u' escape, echoing the client
+    /// secret the generated introspection keeps: the byte test that skips documents
+    /// reading nothing let it through (found reading the change again).
+    func testAnEscapedReadInADocumentWithNothingElseIsFollowed() throws {
+        let api = RuleExample.api(
+            fields: #"policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name="X-K" exists-action="override"><value>@((string)context.V\u0061riables["portcullis-client-secret"])</value></set-header></outbound></policies>'"# + "\n",
+            routes: "  - {id: get-order, method: GET, path: /orders, auth: partner, scopes: [orders.read]}\n")
+        try write(api.text, to: "orders.yaml")
+        XCTAssertEqual(
+            try failingFindings("SE005"),
+            ["error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'portcullis-client-secret' [SE005]"])
+    }
+
     /// A statement that writes every variable or every request header into the answer
     /// (`JsonConvert.SerializeObject(context.Variables)`, a Liquid loop over the headers)
     /// sends whatever holds a secret, the generated policies' own too: the client secret

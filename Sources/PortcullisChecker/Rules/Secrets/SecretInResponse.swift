@@ -115,24 +115,25 @@ public enum SecretInResponse: Rule {
         func report(_ changes: [MessageChange], of owner: String) {
             for change in changes { if let value = change.value { report(value, in: "response header '\(change.name.value)' of \(owner)") } }
         }
-        // What holds a secret is found at the first statement that reads a variable or a
-        // request header: most estates write none into an answer. An estate without
-        // secrets may still hand callers an access token.
+        // What holds a secret is found at the first statement that reads a variable or the
+        // request: most estates write none into an answer. An estate without secrets may
+        // still hand callers an access token.
         var carriers: SecretCarriers?
         func readsCarrier(_ bytes: ArraySlice<UInt8>) -> Bool {
             ByteScan.holds("V", followedBy: "ariables", in: bytes) || ByteScan.holds("R", followedBy: "equest", in: bytes)
         }
-        // Most documents refer to no named value: told by their bytes, before they are
-        // walked or a string is made of a statement.
-        let answers = AnswerStatements(
-            context.project, mayMatter: { ByteScan.holds("{", followedBy: "{", in: $0.text[...]) || readsCarrier($0.text[...]) })
+        // Spelt otherwise: by a named value, a '\u' escape, markup inside the code.
+        func hidden(_ bytes: ArraySlice<UInt8>) -> Bool {
+            ByteScan.holds("{", followedBy: "{", in: bytes) || ByteScan.holds("\\", followedBy: "u", in: bytes) || ByteScan.holds("<", followedBy: "!", in: bytes)
+        }
+        // Most documents read nothing that may hold a secret: told by their bytes, before
+        // they are walked or a string is made of a statement.
+        let answers = AnswerStatements(context.project, mayMatter: { hidden($0.text[...]) || readsCarrier($0.text[...]) })
         for scope in context.rawScopes {
             answers.forEach(in: scope) { element, document, owner in
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
-                // Spelt otherwise: by a named value, a '\u' escape, markup inside the code.
-                let hidden = ByteScan.holds("{", followedBy: "{", in: bytes) || ByteScan.holds("\\", followedBy: "u", in: bytes) || ByteScan.holds("<", followedBy: "!", in: bytes)
-                let mayReadCarrier = referenced || hidden || readsCarrier(bytes)
+                let mayReadCarrier = referenced || hidden(bytes) || readsCarrier(bytes)
                 guard mayReadCarrier || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing. Character references
