@@ -64,7 +64,10 @@ enum ExpressionFlow {
     /// a block resolves as locals).
     /// `lenient` reads a block whose locals are not followed: only hashes, ciphers' keys
     /// and measures are one-way there (a test may bind a pattern, a lambda may copy).
-    private static func scan(_ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false) -> (sources: [Source], names: [String]) {
+    /// `namesWanted` keeps the identifiers passed on, which only a block's locals need.
+    private static func scan(
+        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false
+    ) -> (sources: [Source], names: [String]) {
         var sources: [Source] = []
         var names: [String] = []
         // Whether what stands inside each open bracket reaches the result one way only.
@@ -86,7 +89,7 @@ enum ExpressionFlow {
                 if prefix.contains(dollar), !oneWayHere {
                     for hole in holes(text, in: (index + prefix.count + 1)..<(end - 1)) {
                         let inner = Array(text[hole])
-                        let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient)
+                        let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted)
                         sources += found.sources
                         names += found.names
                     }
@@ -111,7 +114,7 @@ enum ExpressionFlow {
             } else if isIdentifier(byte), index == range.lowerBound || !isIdentifier(text[index - 1]) && text[index - 1] != dot {
                 let end = identifierEnd(text, from: index)
                 // A name passed on: a local of a block, unless called.
-                if (end >= text.count || text[end] != openParenthesis), !oneWay(at: index, valueEnd: end) {
+                if namesWanted, end >= text.count || text[end] != openParenthesis, !oneWay(at: index, valueEnd: end) {
                     names.append(String(decoding: text[index..<end], as: UTF8.self))
                 }
                 index = end
@@ -167,7 +170,9 @@ enum ExpressionFlow {
         guard text[open] == openParenthesis else { return false }
         var last = open
         // A generic argument list between the name and '('.
-        if last > 0, text[last - 1] == greater, let less = text[..<last].lastIndex(of: lessThan), open - less < 64 { last = less }
+        // Looked for within a bounded reach: a search to the start for every '>(' would
+        // make a hostile expression cost the square of its length.
+        if last > 0, text[last - 1] == greater, let less = text[max(0, last - 64)..<last].lastIndex(of: lessThan) { last = less }
         var first = last
         while first > 0, isIdentifier(text[first - 1]) { first -= 1 }
         let name = String(decoding: text[first..<last], as: UTF8.self)
@@ -364,7 +369,7 @@ enum ExpressionFlow {
             var held: [String: Set<Source>] = [:]
             var feeds: [String: [String]] = [:]
             for (local, value) in assignments + changes.filter({ declared.contains($0.local) }) {
-                let found = scan(text, structure, in: value)
+                let found = scan(text, structure, in: value, namesWanted: true)
                 held[local, default: []].formUnion(found.sources)
                 for name in found.names where declared.contains(name) && name != local { feeds[name, default: []].append(local) }
             }
@@ -379,7 +384,7 @@ enum ExpressionFlow {
             }
             var result: [Source] = []
             for value in returns {
-                let found = scan(text, structure, in: value)
+                let found = scan(text, structure, in: value, namesWanted: true)
                 result += found.sources
                 for name in found.names { result += held[name] ?? [] }
             }

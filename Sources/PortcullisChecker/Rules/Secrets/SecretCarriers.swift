@@ -171,6 +171,9 @@ struct SecretCarriers {
                 case "set-header", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body", "authentication-basic",
                     "authentication-managed-identity":
                     let place = element.span.lowerBound
+                    // Elements come in document order: a span ended before this one holds
+                    // nothing after it, so the list keeps only those still open.
+                    excluded.removeAll { $0.upperBound <= place }
                     guard sections.map({ $0.contains { $0.contains(place) } }) ?? true, !excluded.contains(where: { $0.contains(place) }) else {
                         // The identity's token kept in a variable, wherever it is asked for.
                         if element.name == "authentication-managed-identity", let token = name(written("output-token-variable-name")), !token.isEmpty {

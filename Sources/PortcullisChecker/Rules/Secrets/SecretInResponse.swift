@@ -134,7 +134,7 @@ public enum SecretInResponse: Rule {
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
                 let mayReadCarrier = referenced || hidden(bytes) || readsCarrier(bytes)
-                guard mayReadCarrier || ByteScan.holds("{", followedBy: "{", in: bytes) else { return }
+                guard mayReadCarrier else { return }
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing. Character references
                 // are judged resolved.
@@ -146,7 +146,6 @@ public enum SecretInResponse: Rule {
                 }
                 let place = "raw '\(element.name)' of \(owner)", at = document.range(element.nameSpan)
                 report(Located(sent, at: at), in: place)
-                guard mayReadCarrier else { return }
                 if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
                 let inInbound = document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
                 guard let (holding, all) = carriers?.sent(by: element, of: scope, inInbound: inInbound) else { return }
