@@ -194,10 +194,18 @@ struct RawEnforcement: Sendable {
             }
             if index < check { searched.append((owner, [statement], index, index > tokenCheck || (index == tokenCheck && tokenCheck < check))) }
         }
+        // Credentials put where no later check reads a token (to the end of inbound: the
+        // route's own checks too) are the backend's. What is read after each entry, found
+        // once from the end, not again for every entry.
+        var readAfter: [Set<CredentialPlace>] = []
+        if kind == .callerCredentialsReplaced {
+            readAfter = Array(repeating: [], count: order.count + 1)
+            for index in order.indices.reversed() {
+                readAfter[index] = readAfter[index + 1].union(placesRead(by: order[index], on: route))
+            }
+        }
         for (owner, statements, index, afterATokenCheck) in searched {
-            // Credentials put where no later check reads a token (to the end of inbound: the
-            // route's own checks too) are the backend's.
-            let read = kind == .callerCredentialsReplaced ? order[(index + 1)...].flatMap { placesRead(by: $0, on: route) } : []
+            let read = kind == .callerCredentialsReplaced ? readAfter[index + 1] : []
             let spared = { (statement: PolicyXMLElement) in
                 guard kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
                 let places = checked.places(setBy: statement)
