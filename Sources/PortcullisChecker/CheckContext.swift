@@ -16,11 +16,16 @@ public struct CheckContext: Sendable {
     public let rawScopes: [RawScope]
     /// What raw statements enforce on every request of a route.
     let rawEnforcement: RawEnforcement
+    /// The gateway's named values whose values are written out, which raw policies read
+    /// through `{{name}}`: rules judge what APIM will read, not the reference.
+    let namedValues: KnownNamedValues
 
     /// `credentials` are the credential-like literals the front end found (see
     /// ``SecretLiterals/init(project:credentials:)``).
     public init(project: ResolvedProject, credentials: [SourceRange] = []) {
         self.project = project
+        let namedValues = KnownNamedValues(project)
+        self.namedValues = namedValues
         // Judging the routes touches every route, one after the other, and the raw scopes
         // file the judged routes under each raw document; the secrets and lookups read only
         // the gateway, the backends and the raw policies. Both are made at once, so neither
@@ -29,7 +34,7 @@ public struct CheckContext: Sendable {
             {
                 let judged = JudgedRoutes(project)
                 return (judged, RawScope.all(in: project, judged: judged.routes))
-            }, { Self.lookups(project, credentials: credentials) })
+            }, { Self.lookups(project, credentials: credentials, namedValues: namedValues) })
         self.judged = judged
         self.rawScopes = rawScopes
         (secrets, scopes, accessLevels, providers, rawEnforcement) = lookups
@@ -39,14 +44,14 @@ public struct CheckContext: Sendable {
     /// providers by name, and what raw statements enforce: all of the context but the
     /// judged routes.
     private static func lookups(
-        _ project: ResolvedProject, credentials: [SourceRange]
+        _ project: ResolvedProject, credentials: [SourceRange], namedValues: KnownNamedValues
     ) -> (SecretLiterals, [String: ScopeDeclaration], [String: AccessLevel], [String: IdentityProvider], RawEnforcement) {
         let gateway = project.gateway
         let scopes = Dictionary((gateway?.scopes ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         let providers = Dictionary((gateway?.identityProviders ?? []).map { ($0.name.value, $0) }) { first, _ in first }
         return (
             SecretLiterals(project: project, credentials: credentials), scopes, scopes.mapValues(\.access.value), providers,
-            RawEnforcement(project)
+            RawEnforcement(project, namedValues: namedValues)
         )
     }
 
@@ -144,9 +149,24 @@ public struct CheckContext: Sendable {
 /// `{{name}}`: APIM puts the values in before the policy runs.
 struct KnownNamedValues: Sendable {
     private let values: [String: String]
+    /// Where each value is written: in the gateway's file, or in an environment's that
+    /// overrides it.
+    private let places: [String: SourceRange]
 
     init(_ project: ResolvedProject) {
-        values = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        let namedValues = project.gateway?.namedValues ?? []
+        values = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        places = Dictionary(namedValues.map { (Grammar.caseFolded($0.name.value), $0.value.range) }) { first, _ in first }
+    }
+
+    /// Notes pointing at the values of the named values `text` references, for a finding
+    /// about what they make of it: a reviewer reading `{{ttl}}` sees no number. The
+    /// values are not quoted; a credential-like one is reported (and masked) where written.
+    func notes(for text: String) -> [Diagnostic.Note] {
+        guard text.holds("{{") else { return [] }
+        return NamedValues.references(in: text).compactMap { name in
+            places[Grammar.caseFolded(name)].map { Diagnostic.Note("named value '\(name)' is set here", at: $0) }
+        }
     }
 
     /// `text` with its references replaced, or nil when some value is not known.

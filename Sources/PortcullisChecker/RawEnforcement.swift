@@ -87,7 +87,7 @@ struct RawEnforcement: Sendable {
     /// the API shares it, so it is found once per API instead of once per route and rule.
     private let broader: [(owner: String, name: String, global: Bool)?]
 
-    init(_ project: ResolvedProject) {
+    init(_ project: ResolvedProject, namedValues: KnownNamedValues) {
         let global = project.gateway?.policy?.document
         self.global = global
         let products = project.products.map { ($0.name.value, $0.policy?.document) }
@@ -99,7 +99,7 @@ struct RawEnforcement: Sendable {
             first, _ in first
         }
         self.fragments = fragments
-        let checked = CheckedCredentials(project)
+        let checked = CheckedCredentials(project, values: namedValues)
         self.checked = checked
         var holders: [Holders] = []
         for kind in Kind.atAnyDepth {
@@ -617,8 +617,8 @@ struct CheckedCredentials: Sendable {
     private var checkedLengths: Set<Int> = []
     private let values: KnownNamedValues
 
-    init(_ project: ResolvedProject) {
-        values = KnownNamedValues(project)
+    init(_ project: ResolvedProject, values: KnownNamedValues) {
+        self.values = values
         var documents = [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.map { $0.policy?.document }
         documents += project.routes.compactMap { $0.written.policy?.document } as [PolicyXMLDocument?]
         documents += project.fragments.map { $0.policy.document }

@@ -38,10 +38,21 @@ public struct RawScope: Sendable {
         return RawEnforcement.keysOnTheToken(lookup)
     }
 
-    /// The whole seconds of a literal `duration` attribute.
-    public func duration(of element: PolicyXMLElement) -> (seconds: Int, range: SourceRange)? {
-        guard let written = literal("duration", of: element), let seconds = Int(written.text.trimmingWhitespace) else { return nil }
-        return (seconds, written.range)
+    /// What APIM reads for `attribute` of `element` when it is no expression: the text with
+    /// the named values it references put in, or nil when some value is not known (a
+    /// secret's, or one the definitions lack).
+    /// `notes` point at the named values' values.
+    func resolved(
+        _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
+    ) -> (text: String, range: SourceRange, notes: [Diagnostic.Note])? {
+        guard let written = literal(attribute, of: element), let text = values.resolved(written.text) else { return nil }
+        return (text, written.range, values.notes(for: written.text))
+    }
+
+    /// The whole seconds of a `duration` attribute written out or given by named values.
+    func duration(of element: PolicyXMLElement, _ values: KnownNamedValues) -> (seconds: Int, range: SourceRange, notes: [Diagnostic.Note])? {
+        guard let written = resolved("duration", of: element, values), let seconds = Int(written.text.trimmingWhitespace) else { return nil }
+        return (seconds, written.range, written.notes)
     }
 
     private static let includeFragment: Set<String> = ["include-fragment"]

@@ -323,6 +323,87 @@ final class EnvironmentTests: XCTestCase {
             ["project/environments/many.yaml:\(99 * 5 + 3):7: error: more than 100 environments are declared [YS006]"])
     }
 
+    /// Raw policy XML that reads named values (`{{ttl}}`) was judged on the reference, not
+    /// on the value APIM puts in: an environment that changed only the values turned a
+    /// token check's keys, a backend and two caches into plain http:// and 30 days with
+    /// lint clean and `diff` saying "no changes" (found by a hostile audit). The rules read
+    /// the values, a note points at the one that made the finding, and `diff` lists a raw
+    /// policy whose named values changed.
+    func testNamedValuesARawPolicyReadsAreJudgedByTheirValuesInEveryEnvironment() throws {
+        let raw = directory.appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: raw.appendingPathComponent("environments"), withIntermediateDirectories: true)
+        let gateway = """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: g
+            namedValues: {oidc: "https://login.example.com/.well-known/openid-configuration", backend-url: "https://api.example.com", ttl: "60", token-ttl: "60"}
+            guardrails: {maxCacheTtl: {shared: 5m, perUser: 1m}, maxTokenCacheTtl: 5m}
+
+            """
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: a
+            path: a
+            backend: https://backend.example.com
+            routes:
+              - id: get-thing
+                method: GET
+                path: /thing
+                public: Partners bring their own tokens
+                rateLimit: {calls: 10, per: 1s, key: ip}
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <validate-jwt header-name="X-Partner-Token">
+                        <openid-config url="{{oidc}}" />
+                        <required-claims><claim name="scp" match="any"><value>things.read</value></claim></required-claims>
+                      </validate-jwt>
+                      <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
+                      <cache-store-value key="k" value="x" duration="{{token-ttl}}" />
+                      <set-backend-service base-url="{{backend-url}}" />
+                    </inbound>
+                    <outbound><base /><cache-store duration="{{ttl}}" /></outbound>
+                  </policies>
+
+            """
+        try Data(gateway.utf8).write(to: raw.appendingPathComponent("gateway.yaml"))
+        try Data(api.utf8).write(to: raw.appendingPathComponent("apis.yaml"))
+        try Data(environment("prod", "").utf8).write(to: raw.appendingPathComponent("environments/prod.yaml"))
+        let base = directory.appendingPathComponent("rawbase")
+        try FileManager.default.copyItem(at: raw, to: base)
+        XCTAssertEqual(try ToolProcess.run(["lint", "raw"], in: directory).status, 0)
+        let overrides = """
+            gateway:
+              namedValues:
+                oidc: "http://login.attacker.example/.well-known/openid-configuration"
+                backend-url: "http://api.example.com"
+                ttl: "2592000"
+                token-ttl: "2592000"
+
+            """
+        try Data(environment("prod", overrides).utf8).write(to: raw.appendingPathComponent("environments/prod.yaml"))
+        let lint = try ToolProcess.run(["lint", "raw"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let lines = lint.stdout.split(separator: "\n").map(String.init)
+        for expected in [
+            "raw/apis.yaml:17:33: error: raw 'openid-config' in route 'a/get-thing' uses plain http:// [SE003]",
+            "raw/environments/prod.yaml:6:11: note: named value 'oidc' is set here",
+            "raw/apis.yaml:21:58: error: raw 'cache-store-value' in route 'a/get-thing' keeps values for 30d, longer than the limit of 5m [CA004]",
+            "raw/environments/prod.yaml:9:16: note: named value 'token-ttl' is set here",
+            "raw/apis.yaml:22:42: error: 'base-url' of raw 'set-backend-service' in route 'a/get-thing' uses plain http:// [SE003]",
+            "raw/apis.yaml:24:50: error: raw 'cache-store' in route 'a/get-thing' caches for 30d, longer than the shared limit of 5m [CA002]",
+            "raw/environments/prod.yaml:8:10: note: named value 'ttl' is set here",
+        ] {
+            XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(lint.stdout)")
+        }
+        let diff = try ToolProcess.run(["diff", "rawbase", "raw", "--env", "prod"], in: directory)
+        XCTAssertTrue(
+            diff.stdout.contains("other: the raw policy of route 'a/get-thing' reads named values that changed; review what it does with them"),
+            diff.stdout + diff.stderr)
+    }
+
     func testDiffComparesTwoEnvironmentsOfOneTree() throws {
         let result = try ToolProcess.run(["diff", "--env-base", "test", "--env-head", "prod", "project"], in: directory)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

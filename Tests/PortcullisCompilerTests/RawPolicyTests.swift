@@ -161,6 +161,42 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("defs/pinned.yaml") }, found.joined(separator: "\n"))
     }
 
+    /// A write route whose only token check is raw XML, and whose `required-claims` a
+    /// token holding only a read scope satisfies, linted clean: LP003 read the route's own
+    /// scopes only, and LP007 counts the raw check as one. `match="any"` passes one of the
+    /// values, `all` (APIM's default) asks for every one; a second check that asks for
+    /// more keeps the route closed.
+    func testARawCheckThatPassesReadScopesOnAWriteRouteIsLP003() throws {
+        func check(_ claims: String) -> String {
+            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims>\#(claims)</required-claims></validate-jwt>"#
+        }
+        let checks: [(name: String, route: String, statements: String)] = [
+            ("anyread", "POST", check(#"<claim name="scp" match="any"><value>orders.write</value><value>orders.read</value></claim>"#)),
+            ("allread", "DELETE", check(#"<claim name="roles"><value>orders.read</value></claim>"#)),
+            ("sentwrite", "GET", #"<set-method>PUT</set-method>"# + check(#"<claim name="scp" match="any"><value>orders.read</value></claim>"#)),
+            ("allboth", "POST", check(#"<claim name="scp" match="all"><value>orders.read</value><value>orders.write</value></claim>"#)),
+            ("second", "POST", check(#"<claim name="scp"><value>orders.read</value></claim>"#) + check(#"<claim name="roles"><value>orders.admin</value></claim>"#)),
+            ("reading", "GET", check(#"<claim name="scp"><value>orders.read</value></claim>"#)),
+        ]
+        for (name, method, statements) in checks {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: "  - {id: call-\(name), method: \(method), path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings()
+        for expected in [
+            "LP003 defs/anyread.yaml: POST route 'call-anyread' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'anyread'",
+            "LP003 defs/allread.yaml: DELETE route 'call-allread' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'allread'",
+            "LP003 defs/sentwrite.yaml: GET route 'call-sentwrite', which raw 'set-method' in API 'sentwrite' sends to its backend as a write, accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'sentwrite'",
+        ] {
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+        for closed in ["allboth", "second", "reading"] {
+            XCTAssertFalse(found.contains { $0.hasPrefix("LP003 defs/\(closed).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
     /// shared between them, with no finding: one partner's answer served to another, and
     /// with the check after '<base />', to callers without credentials (found by an audit

@@ -609,7 +609,9 @@ enum GatewayComparison {
         }
 
         /// The text with every reference substituted; as written when one names nothing known.
-        func value(_ text: Located<String>) -> String { NamedValues.resolve(text.value, values) ?? text.value }
+        func value(_ text: Located<String>) -> String { value(text.value) }
+
+        func value(_ text: String) -> String { NamedValues.resolve(text, values) ?? text }
     }
 
     /// Letting more sites' pages call the APIs, or send credentials, is a privilege increase.

@@ -25,12 +25,25 @@ enum RawPolicyDiff {
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
         let before = documents(base.project)
         let after = documents(head.project)
+        let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         var changes: [AccessChange] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
             let new = after[key]
             let subject = old?.subject ?? new!.subject
-            if let old, let new, PolicyXMLCanonical.form(of: old.document) == PolicyXMLCanonical.form(of: new.document) { continue }
+            if let old, let new {
+                let form = PolicyXMLCanonical.form(of: old.document)
+                if form == PolicyXMLCanonical.form(of: new.document) {
+                    // The same text reads other values where a named value it references
+                    // changed: APIM puts them in before the policy runs.
+                    guard oldValues.value(form) != newValues.value(form) else { continue }
+                    changes.append(AccessChange(
+                        category: .other, subject: subject,
+                        message: "the raw policy of \(key) reads named values that changed; review what it does with them",
+                        place: head.location(new.document.range(new.document.root.nameSpan))))
+                    continue
+                }
+            }
             let oldCounts = counts(old?.document)
             let newCounts = counts(new?.document)
             var weighed = false

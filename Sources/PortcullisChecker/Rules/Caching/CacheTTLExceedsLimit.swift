@@ -77,11 +77,11 @@ public enum CacheTTLExceedsLimit: Rule {
             let (limit, name) =
                 perCaller ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
             for store in scope.elements(named: ["cache-store"]) {
-                guard let duration = scope.duration(of: store), duration.seconds > limit else { continue }
+                guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
                 findings.report(
                     code,
                     "raw 'cache-store' in \(scope.owner) caches for \(DurationText.format(duration.seconds)), longer than the \(name) limit of \(DurationText.format(limit))",
-                    at: duration.range)
+                    at: duration.range, notes: duration.notes)
             }
         }
     }

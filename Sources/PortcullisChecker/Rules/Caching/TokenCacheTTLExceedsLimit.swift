@@ -85,12 +85,13 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         let limit = guardrails.effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
             for store in scope.elements(named: ["cache-store-value"]) {
-                guard let duration = scope.duration(of: store), duration.seconds > limit else { continue }
+                guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
                 findings.report(
                     code,
                     "raw 'cache-store-value' in \(scope.owner) keeps values for \(DurationText.format(duration.seconds)), longer than the limit of \(DurationText.format(limit))",
                     at: duration.range,
-                    notes: [Diagnostic.Note("a cached token outlives its revocation; lower 'duration' or raise 'guardrails.maxTokenCacheTtl'", at: duration.range)])
+                    notes: [Diagnostic.Note("a cached token outlives its revocation; lower 'duration' or raise 'guardrails.maxTokenCacheTtl'", at: duration.range)]
+                        + duration.notes)
             }
         }
     }

@@ -81,7 +81,7 @@ public enum RouteWithoutScopes: Rule {
                 code, "route '\(route.written.id.value)' requires no scope, so any token from '\(provider)' can call it",
                 at: requirement?.range ?? route.written.id.range)
         }
-        let values = KnownNamedValues(context.project)
+        let values = context.namedValues
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
             for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) {
@@ -121,7 +121,8 @@ public enum RouteWithoutScopes: Rule {
                     seconds.map { "raw 'validate-jwt' in \(scope.owner) takes tokens \(DurationText.format($0)) after they expire ('clock-skew'), longer than the \(DurationText.format(maximumSkew)) a token's check may be kept" }
                         ?? "raw 'validate-jwt' in \(scope.owner) may take tokens long after they expire ('clock-skew' is not a number of seconds written out)",
                     at: range,
-                    notes: [Diagnostic.Note("write a 'clock-skew' of at most \(maximumSkew) seconds ('guardrails.maxTokenCacheTtl'), or leave it out: it is 0 when left out", at: range)])
+                    notes: [Diagnostic.Note("write a 'clock-skew' of at most \(maximumSkew) seconds ('guardrails.maxTokenCacheTtl'), or leave it out: it is 0 when left out", at: range)]
+                        + values.notes(for: written.value.written))
             }
             // A token without an expiry, once leaked, passes for ever.
             for check in scope.elements(named: Self.jwtChecks) {

@@ -1,11 +1,12 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// LP003: a read-only token can change data.
 public enum WriteRouteAcceptsReadScope: Rule {
     public static let code = DiagnosticCode(
         "LP003", "write-route-accepts-read-scope", .error,
-        summary: "a POST, PUT, PATCH or DELETE route, or one its 'rewrite' or a raw 'set-method' sends to its backend as one, that a token holding only a read scope can call")
+        summary: "a POST, PUT, PATCH or DELETE route, or one its 'rewrite' or a raw 'set-method' sends to its backend as one, that a token holding only a read scope can call, also through a raw 'validate-jwt' or 'validate-azure-ad-token' whose 'required-claims' a read scope satisfies")
 
     public static let description = RuleDescription(
         code,
@@ -33,7 +34,18 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     path: /orders
                     scopes: [orders.write]
                     appRoles: [↓orders.read]
-                """)
+                """),
+            // The route's only check is the raw one, and a read scope passes it.
+            RuleExample.api(
+                "partners",
+                fields: "auth: none\nrateLimit: {calls: 10, per: 60s, key: ip}",
+                rawInbound: """
+                    <validate-jwt header-name="Authorization">
+                      <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                      <required-claims><↓claim name="scp" match="any"><value>orders.read</value><value>orders.write</value></claim></required-claims>
+                    </validate-jwt>
+                    """,
+                routes: "  - {id: submit-order, method: POST, path: /orders, public: Partners sign their own tokens}\n"),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -46,7 +58,18 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     method: PATCH
                     path: /orders/{id}
                     scopes: {all: [orders.write, orders.read]}
-                """)
+                """),
+            // Every claim a token must hold: the read scope and the write scope.
+            RuleExample.api(
+                "partners",
+                fields: "auth: none\nrateLimit: {calls: 10, per: 60s, key: ip}",
+                rawInbound: """
+                    <validate-jwt header-name="Authorization">
+                      <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                      <required-claims><claim name="scp" match="all"><value>orders.read</value><value>orders.write</value></claim></required-claims>
+                    </validate-jwt>
+                    """,
+                routes: "  - {id: submit-order, method: POST, path: /orders, public: Partners sign their own tokens}\n"),
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -54,20 +77,97 @@ public enum WriteRouteAcceptsReadScope: Rule {
         // permission opens the route to read-only tokens.
         var access = ScopeAccess(context)
         for route in context.routes {
-            var setter: String?
-            if route.written.method.value.effect != .write {
-                // The backend sees the method the gateway sends, not the one the route names.
-                if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
-                    setter = "its 'rewrite' sends to its backend as \(sent.value.rawValue)"
-                } else {
-                    guard !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) else { continue }
-                    setter = "raw '\(name)' in \(owner) sends to its backend as a write"
-                }
-            }
+            guard let setter = sentAsWrite(route, context) else { continue }
             for requirement in route.written.permissions where !requirement.scopes.isEmpty {
                 check(requirement, of: route, sentOnBy: setter, context, &access, &findings)
             }
         }
+        if !context.rawScopes.isEmpty { checkRawTokenChecks(context, &access, &findings) }
+    }
+
+    /// Routes without a generated token check whose raw checks all pass a token holding
+    /// only read scopes. A route with a generated check is judged by its own scopes above:
+    /// a raw check beside it can only narrow who passes.
+    private static func checkRawTokenChecks(_ context: CheckContext, _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector) {
+        let names = context.namedValues
+        var passingRead: [(scope: RawScope, check: PolicyXMLElement, claim: PolicyXMLElement, values: [String])] = []
+        // Routes some raw check keeps from read-only tokens: a request passes every check.
+        var guarded = Set<ObjectIdentifier>()
+        for scope in context.rawScopes {
+            for check in scope.elements(named: tokenChecks) {
+                switch readPass(of: check, names, &access) {
+                case .passesRead(let claim, let values): passingRead.append((scope, check, claim, values))
+                case .asksMore: for route in scope.routes { guarded.insert(ObjectIdentifier(route)) }
+                case .asksNothing: continue
+                }
+            }
+        }
+        for (scope, check, claim, values) in passingRead {
+            let writes = scope.routes.lazy.filter { !$0.isAuthenticated && !guarded.contains(ObjectIdentifier($0)) }.compactMap { route in
+                sentAsWrite(route, context).map { described(route, sentOnBy: $0) }
+            }
+            guard let route = writes.first else { continue }
+            let listed = values.map { "'\($0)'" }.joined(separator: ", ")
+            findings.report(
+                code,
+                "\(route) accepts a token holding only the read \(values.count == 1 ? "scope" : "scopes") \(listed) through raw '\(check.name)' in \(scope.owner)",
+                at: scope.document.range(claim.nameSpan), notes: context.declarationNote(of: values[0]))
+        }
+    }
+
+    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+
+    /// What a raw check's `required-claims` ask of a token's permissions.
+    private enum ReadPass {
+        /// A token holding only these read scopes or roles passes (`claim` asks for them).
+        case passesRead(claim: PolicyXMLElement, values: [String])
+        /// Some claim asks for a value that is not a declared read scope.
+        case asksMore
+        /// No claim grants a permission (LP002 reports that).
+        case asksNothing
+    }
+
+    /// A token passes when it holds every claim; a claim with `match="any"` one of its
+    /// values, otherwise (`all`, APIM's default) all of them. A value that is an expression
+    /// or names an unknown named value may ask for anything, so it counts as asking more.
+    private static func readPass(of check: PolicyXMLElement, _ names: KnownNamedValues, _ access: inout ScopeAccess) -> ReadPass {
+        var found: ReadPass = .asksNothing
+        for claim in check.elements where claim.name == "required-claims" {
+            for claim in claim.elements where claim.name == "claim" && claim.grantsAPermission {
+                let values = claim.elements.filter { $0.name == "value" }.map { value -> String? in
+                    guard case .text(let text)? = value.textValue else { return nil }
+                    return names.resolved(text)?.trimmingWhitespace
+                }
+                let reads = values.compactMap { $0 }.filter { access.level(of: $0) == .read }
+                let matchesAny = claim.attribute("match")?.value.written.trimmingWhitespace.lowercased() == "any"
+                guard matchesAny ? !reads.isEmpty : reads.count == values.count else { return .asksMore }
+                if case .passesRead(let first, let earlier) = found {
+                    found = .passesRead(claim: first, values: earlier + reads)
+                } else {
+                    found = .passesRead(claim: claim, values: reads)
+                }
+            }
+        }
+        return found
+    }
+
+    /// Whether the backend of `route` is sent a write: `.some(nil)` when the route's own
+    /// method is one, else what sends it on as one (its `rewrite` or a raw `set-method`).
+    private static func sentAsWrite(_ route: EffectiveRoute, _ context: CheckContext) -> String?? {
+        if route.written.method.value.effect == .write { return .some(nil) }
+        // The backend sees the method the gateway sends, not the one the route names.
+        if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
+            return "its 'rewrite' sends to its backend as \(sent.value.rawValue)"
+        }
+        guard !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) else { return nil }
+        return "raw '\(name)' in \(owner) sends to its backend as a write"
+    }
+
+    /// How messages name a write route: by its method, and what sends a read route on as a write.
+    private static func described(_ route: EffectiveRoute, sentOnBy setter: String?) -> String {
+        let named = "\(route.written.method.value.rawValue) route '\(route.written.id.value)'"
+        guard let setter else { return named }
+        return named + ", which \(setter),"
     }
 
     /// `setter` says what sends a read route on as a write: its `rewrite` or a raw statement.
@@ -76,11 +176,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
         _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector
     ) {
         // Made only for a finding: most routes have none.
-        var described: String {
-            let named = "\(route.written.method.value.rawValue) route '\(route.written.id.value)'"
-            guard let setter else { return named }
-            return named + ", which \(setter),"
-        }
+        var described: String { Self.described(route, sentOnBy: setter) }
         switch requirement.match {
         case .any:
             for scope in requirement.scopes where access.level(of: scope.value) == .read {

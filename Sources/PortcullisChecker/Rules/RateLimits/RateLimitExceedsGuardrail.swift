@@ -59,19 +59,19 @@ public enum RateLimitExceedsGuardrail: Rule {
         // Raw limits whose budget is written out, or given by named values whose values are
         // known (APIM puts them in before the policy runs); one an expression computes is
         // not judged.
-        let values = KnownNamedValues(context.project)
+        let values = context.namedValues
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
                 // Compared as fractions without overflow: the text may hold any number.
-                guard let calls = scope.literal("calls", of: limit), let callsText = values.resolved(calls.text), let count = Self.number(callsText),
-                    let period = scope.literal("renewal-period", of: limit), let seconds = values.resolved(period.text).flatMap(Self.number),
+                guard let calls = scope.resolved("calls", of: limit, values), let count = Self.number(calls.text),
+                    let seconds = scope.resolved("renewal-period", of: limit, values).flatMap({ Self.number($0.text) }),
                     seconds > 0, count > 0,
                     count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
                 else { continue }
                 findings.report(
                     code,
-                    "raw '\(limit.name)' in \(scope.owner) allows \(callsText.trimmingWhitespace) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
-                    at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
+                    "raw '\(limit.name)' in \(scope.owner) allows \(calls.text.trimmingWhitespace) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
+                    at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)] + calls.notes)
             }
         }
     }

@@ -99,22 +99,23 @@ public enum InsecureURL: Rule {
                 findings.report(code, "API '\(api.name.value)' accepts requests over plain http", at: scheme.range)
             }
         }
+        let values = context.namedValues
         for scope in context.rawScopes {
-            var raw: [(String, String, SourceRange)] = []
+            var raw: [(what: String, url: (text: String, range: SourceRange, notes: [Diagnostic.Note]))] = []
             for element in scope.elements(named: ["set-backend-service"]) {
-                if let url = scope.literal("base-url", of: element) { raw.append(("'base-url' of raw 'set-backend-service'", url.text, url.range)) }
+                if let url = scope.resolved("base-url", of: element, values) { raw.append(("'base-url' of raw 'set-backend-service'", url)) }
             }
             for element in scope.elements(named: ["openid-config"]) {
-                if let url = scope.literal("url", of: element) { raw.append(("raw 'openid-config'", url.text, url.range)) }
+                if let url = scope.resolved("url", of: element, values) { raw.append(("raw 'openid-config'", url)) }
             }
             for element in scope.elements(named: ["set-url"]) {
                 guard case .text(let text)? = element.textValue, case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
-                }) else { continue }
-                raw.append(("raw 'set-url'", text.trimmingWhitespace, scope.document.range(span)))
+                }), let url = values.resolved(text) else { continue }
+                raw.append(("raw 'set-url'", (url.trimmingWhitespace, scope.document.range(span), values.notes(for: text))))
             }
-            for (what, url, range) in raw where isPlainHTTP(url) {
-                findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: range)
+            for (what, url) in raw where isPlainHTTP(url.text) {
+                findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: url.range, notes: url.notes)
             }
         }
     }

@@ -77,7 +77,7 @@ struct SecretCarriers {
     var isEmpty: Bool { holdings.isEmpty }
 
     init(_ context: CheckContext, secrets: Set<String>) {
-        known = KnownNamedValues(context.project)
+        known = context.namedValues
         func secret(in text: String) -> String? {
             text.holds("{{") ? NamedValues.references(in: text).first { secrets.contains(Grammar.caseFolded($0)) } : nil
         }
