@@ -46,13 +46,47 @@ struct QuotedLines: Sendable {
             let to = min(text.count, secret.end.line == line ? Int(secret.end.column) - 1 : text.count)
             return from < to ? from..<to : nil
         }
-        if let comment = YAMLComment.start(in: text),
-            CredentialScanner.looksLikeCredential(String(scalars: text[comment...]))
-        {
+        let comment = YAMLComment.start(in: text)
+        if let comment, Self.mayHoldACredential(text[(comment + 1)...]) != nil {
             columns.append(comment..<text.count)
+        }
+        // What no redaction covers was not always judged: a line the reader could not take
+        // apart (a syntax error, a repeated key, a misspelt field) never reached the check
+        // of scalars, so the line is judged here as text.
+        // A line with a redaction was judged: its scalars were read.
+        if secretsByLine[LineKey(file: file, line: line)] == nil, let exposed = Self.mayHoldACredential(text[..<(comment ?? text.count)]) {
+            columns.append(exposed)
         }
         return columns
     }
+
+    /// The columns of `text` to hide when it looks like it holds a credential: after its
+    /// indentation when the credential scanner flags it, else the value of a `key: value`
+    /// whose key names a credential (`password: x`, or misspelt, `clientSecrett: x`), unless
+    /// the value is a `{{reference}}` or a `<placeholder>`.
+    private static func mayHoldACredential(_ text: ArraySlice<Unicode.Scalar>) -> Range<Int>? {
+        let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
+        guard start < text.endIndex else { return nil }
+        if CredentialScanner.looksLikeCredential(String(scalars: text[start...])) { return start..<text.endIndex }
+        var keyStart = start
+        while keyStart + 1 < text.endIndex, text[keyStart] == "-", text[keyStart + 1] == " " { keyStart += 2 }
+        guard let colon = text[keyStart...].indices.first(where: { text[$0] == ":" && ($0 + 1 == text.endIndex || text[$0 + 1] == " " || text[$0 + 1] == "\t") })
+        else { return nil }
+        func unquoted(_ part: ArraySlice<Unicode.Scalar>) -> String {
+            let isPadding: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" }
+            let from = part.firstIndex { !isPadding($0) } ?? part.endIndex
+            let to = part.lastIndex { !isPadding($0) }.map { $0 + 1 } ?? from
+            return String(scalars: part[from..<max(from, to)])
+        }
+        let (key, value) = (unquoted(text[keyStart..<colon]), unquoted(text[(colon + 1)...]))
+        // A misspelt key (`clientSecrett`) is read by its stem: only the quote is at stake.
+        let stem = key.lowercased()
+        let named = CredentialScanner.isCredential(value, under: key) || Self.credentialStems.contains { stem.contains($0) }
+        guard named, CredentialScanner.isWrittenOut(value) else { return nil }
+        return (text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex)..<text.endIndex
+    }
+
+    private static let credentialStems = ["secret", "passw", "pwd", "credential", "apikey", "api-key", "api_key"]
 
     /// Every line a redaction touches. Secrets are distinct scalars, which do not overlap, so
     /// the index is no larger than the lines they span.

@@ -56,4 +56,32 @@ final class CommentSecretTests: XCTestCase {
             XCTAssertFalse(text.contains("hunter2hunter2"), text)
         }
     }
+
+    /// A line the reader cannot take apart (a tab before a key, a mapping value where none
+    /// may start, a repeated key, a misspelt field) never reached the credential check of
+    /// scalars, so quoting it printed what it held, in every report and in `diff`'s
+    /// comment (found by a hostile audit). Such a line is judged as text when quoted.
+    func testASecretOnALineTheReaderRefusesIsMaskedWhenQuoted() throws {
+        let lines = [
+            "\tconn: \"Server=tcp:x.database.windows.net;User ID=admin;Password=Zq9hunter2;\"",
+            "    clientSecret: Zq9hunter2secret: [bad",
+            "    clientSecret: {secret: partner-secret}\n    clientSecret: Zq9hunter2dupe",
+            "    clientSecrett: Zq9hunter2typo",
+            "    clientSecrett: x   # password: Zq9hunter2",
+        ]
+        for (index, line) in lines.enumerated() {
+            let folder = directory.appendingPathComponent("case\(index)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let gateway = RuleExample.baseGateway.replacingOccurrences(of: "    clientSecret: {secret: partner-secret}", with: line)
+            XCTAssertNotEqual(gateway, RuleExample.baseGateway)
+            try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+            for format in SecretLeakTests.formats {
+                let result = try ToolProcess.run(["lint", "--format", format, "."], in: folder)
+                XCTAssertNotEqual(result.status, 0, line)
+                XCTAssertFalse((result.stdout + result.stderr).contains("Zq9hunter2"), "--format \(format) repeats the secret of \(line):\n\(result.stdout)")
+            }
+            let diff = try ToolProcess.run(["diff", folder.path, folder.path, "--format", "markdown"], in: folder)
+            XCTAssertFalse((diff.stdout + diff.stderr).contains("Zq9hunter2"), "diff repeats the secret of \(line):\n\(diff.stdout)")
+        }
+    }
 }
