@@ -24,7 +24,15 @@ public struct SecretLiterals: Sendable {
     public let masked: [SourceRange]
 
     public init(project: ResolvedProject, credentials: [SourceRange] = []) {
-        let credentials = credentials + Self.credentials(inRawPoliciesOf: project)
+        var credentials = credentials + Self.credentials(inRawPoliciesOf: project)
+        // A named value's name calls its value a credential in either form: `db-password: x`
+        // is caught as the scalar is read, `db-password: {value: x}` only here, where the
+        // value's key is `value`.
+        let named = (project.gateway?.namedValues ?? []).filter { CredentialScanner.isCredential($0.value.value, under: $0.name.value) }
+        if !named.isEmpty {
+            let found = Set(credentials)
+            credentials += named.map(\.value.range).filter { !found.contains($0) }
+        }
         self.credentials = credentials
         var misplaced: [Misplaced] = []
         for provider in project.gateway?.identityProviders ?? [] {

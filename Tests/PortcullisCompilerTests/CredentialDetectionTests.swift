@@ -72,16 +72,20 @@ final class CredentialDetectionTests: XCTestCase {
         try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
     }
 
-    /// A plain named value whose name calls it a password or key holds one, whatever it looks like.
+    /// A plain named value whose name calls it a password or key holds one, whatever it
+    /// looks like, in the short form and in the long one (`{value: ...}`), which lint passed
+    /// and the build published as a plain named value (found by a hostile audit).
     func testValuesUnderCredentialNamesAreReportedAndNeverBuilt() throws {
         let folder = directory.appendingPathComponent("named")
         try write("ordinary", to: folder)
-        let gateway = RuleExample.baseGateway + "namedValues:\n  db-password: Hunter2x\n  partner-api-key: Zebra99y\n  signing-secret: Walrus7z\n"
+        let gateway = RuleExample.baseGateway
+            + "namedValues:\n  db-password: Hunter2x\n  partner-api-key: Zebra99y\n  signing-secret: Walrus7z\n"
+            + "  admin-password: {value: Okapi5q}\n  svc-api-key:\n    value: Quokka3r\n    tags: [x]\n"
         try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
         XCTAssertEqual(lint.status, 1, lint.stdout)
-        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 3, lint.stdout)
-        for secret in ["Hunter2x", "Zebra99y", "Walrus7z"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 5, lint.stdout)
+        for secret in ["Hunter2x", "Zebra99y", "Walrus7z", "Okapi5q", "Quokka3r"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
         try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("named-bundle")
         let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)
