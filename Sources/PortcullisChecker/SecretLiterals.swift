@@ -145,9 +145,10 @@ public struct SecretLiterals: Sendable {
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {
         switch value {
         case .text(let text): CredentialScanner.looksLikeCredential(text) || CredentialScanner.isCredential(text, under: key)
-        // Code builds credentials from variables all the time; only what its strings spell
-        // out is a credential written into the policy.
-        case .expression(let code): ExpressionExtent.stringLiterals(in: code).contains(where: CredentialScanner.looksLikeCredential)
+        // Code builds credentials from variables all the time; only what its strings and
+        // comments spell out is a credential written into the policy, read as APIM's
+        // compiler reads it: `&quot;` is a quote.
+        case .expression: ExpressionExtent.writtenText(in: value.resolved).contains(where: CredentialScanner.looksLikeCredential)
         }
     }
 

@@ -29,22 +29,37 @@ public enum ExpressionExtent {
     }
 
     /// The string literals of an expression's code, as written between their quotes, with
-    /// each interpolated part (`{name}`) written as the reference `{{name}}`: what a credential
-    /// written into the code would be found in.
-    public static func stringLiterals(in code: String) -> [String] {
-        let text = Array(code.utf8)
+    /// each interpolated part (`{name}`) written as the reference `{{name}}`, and its
+    /// comments: what a credential written into the code would be found in. A comment that
+    /// holds code (a quote, a `;` or a `(`: code put out of use) gives its own literals and
+    /// comments, once; any other is prose and given whole.
+    public static func writtenText(in code: String) -> [String] {
+        writtenText(Array(code.utf8), readingComments: true).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func writtenText(_ text: [UInt8], readingComments: Bool) -> [[UInt8]] {
         guard text.count > 1 else { return [] }
         var scanner = Scanner(text: text, index: 1)
         scanner.literals = []
         _ = scanner.code(until: nil)
-        return scanner.literals?.map { String(decoding: $0, as: UTF8.self) } ?? []
+        var found = scanner.literals ?? []
+        for comment in scanner.comments {
+            let holdsCode = comment.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "(") }
+            if holdsCode, readingComments {
+                found += writtenText([UInt8(ascii: "(")] + comment + [UInt8(ascii: ")")], readingComments: false)
+            } else {
+                found.append(comment)
+            }
+        }
+        return found
     }
 
     private struct Scanner {
         let text: [UInt8]
         var index: Int
-        /// When set, the contents of string literals are kept here.
+        /// When set, the contents of string literals are kept here, and of comments in ``comments``.
         var literals: [[UInt8]]?
+        var comments: [[UInt8]] = []
         /// How many interpolations the scanner is inside; past the limit, reading stops.
         var nesting = 0
 
@@ -73,13 +88,17 @@ public enum ExpressionExtent {
                     guard prefixedString() else { return false }
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "/"):
                     // A line ends at CR too: XML reads a lone CR as a line end.
+                    let start = index + 2
                     while index < text.count, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
+                    if literals != nil { comments.append(Array(text[min(start, index)..<index])) }
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                     index += 2
+                    let start = index
                     while index + 1 < text.count, !(text[index] == UInt8(ascii: "*") && text[index + 1] == UInt8(ascii: "/")) {
                         index += 1
                     }
                     guard index + 1 < text.count else { return false }
+                    if literals != nil { comments.append(Array(text[start..<index])) }
                     index += 2
                 default:
                     index += 1

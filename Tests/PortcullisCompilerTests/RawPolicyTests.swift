@@ -512,6 +512,32 @@ final class RawPolicyTests: XCTestCase {
         try assertReportedMaskedAndNeverBuilt(canary, at: ["4:74", "7:23"])
     }
 
+    /// Credentials in expressions written as APIM's portal writes quotes (`&quot;`), and in
+    /// C# comments, which the compiler reads past but APIM deploys: lint passed them and the
+    /// build published them (found by a hostile audit).
+    func testSecretsInExpressionsAreReadAsTheCompilerReadsThem() throws {
+        let token = "ghp_" + "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+        try write(
+            """
+            <policies>
+                <inbound>
+                    <base />
+                    <set-variable name="jwt" value="@(&quot;\(token)&quot;)" />
+                    <set-header name="X-Trace" exists-action="override"><value>@{ /* password=Zq9hunter2 */ return "x"; }</value></set-header>
+                    <set-header name="X-Other" exists-action="override"><value>@{
+                        // \(token)
+                        return "y";
+                    }</value></set-header>
+                </inbound>
+            </policies>
+
+            """, to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        for canary in ["aBcDeFgHiJkLmNoPqRsTuVwXyZ", "Zq9hunter2"] {
+            try assertReportedMaskedAndNeverBuilt(canary, at: ["4:41", "5:68", "6:68"])
+        }
+    }
+
     /// `canary` appears in no report format, SE001 is reported at each of `places` of
     /// `defs/policies/orders.xml`, and no bundle is written.
     private func assertReportedMaskedAndNeverBuilt(_ canary: String, at places: [String], file line: UInt = #line) throws {
