@@ -245,6 +245,23 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(lint.stdout.components(separatedBy: "[RF008]").count - 1, 4, "each renamed route is reported until the document agrees")
     }
 
+    /// An API named from a title (or file name) holding a credential carried it, lowercased
+    /// and hyphenated so that no check knew it, into every report, file name and APIM's
+    /// resource name (found by a hostile audit). Such a text names nothing.
+    func testNoAPIIsNamedFromACredential() throws {
+        let key = "sk_live_4ec39hqlyjwdarjtt1zdp7dc"
+        try write("openapi: 3.0.1\ninfo: {title: \"\(key)\", version: '1'}\npaths: {/invoices: {get: {operationId: list-invoices, responses: {'200': {description: ok}}}}}\n", to: "doc3.yaml")
+        let (status, report, _) = try importJSON(["doc3.yaml", "--out", "defs"])
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(report["api"] as? String, "doc3")
+        try write("openapi: 3.0.1\ninfo: {version: '1'}\npaths: {/x: {get: {operationId: get-x, responses: {'200': {description: ok}}}}}\n", to: "\(key).yaml")
+        let (fileStatus, fileReport, _) = try importJSON(["\(key).yaml", "--out", "defs-file"])
+        XCTAssertEqual(fileStatus, 0)
+        XCTAssertEqual(fileReport["api"] as? String, "api")
+        let lint = try run(["lint", "defs", "defs-file"])
+        XCTAssertFalse(lint.stdout.contains("4ec39hqlyjwdarjtt1zdp7dc"), lint.stdout)
+    }
+
     /// The report quotes the document: a path holding ESC and a bidirectional override and
     /// an operationId holding a line break and a C1 control are shown escaped, in text and JSON.
     func testTheDocumentsControlCharactersAreShownEscaped() throws {

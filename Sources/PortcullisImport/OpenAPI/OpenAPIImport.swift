@@ -52,10 +52,15 @@ private struct Importer {
         self.file = file
         self.specification = specification
         let fileName = file.path.split(separator: "/").last.map { String($0.split(separator: ".").first ?? $0) }
+        // Not from a title or file name that holds a credential: lowercased and hyphenated,
+        // it would no longer look like one, and would name the API in every report and in APIM.
+        func made(from text: String?) -> String? {
+            text.flatMap { CredentialScanner.looksLikeCredential($0) ? nil : NameMaker.name(from: $0) }
+        }
         let (api, source): (String, OpenAPIImportReport.NameSource) =
             if let name { (name, .option) }
-            else if let made = specification.about.title.flatMap(NameMaker.name(from:)) { (made, .title) }
-            else if let made = fileName.flatMap(NameMaker.name(from:)) { (made, .fileName) }
+            else if let made = made(from: specification.about.title) { (made, .title) }
+            else if let made = made(from: fileName) { (made, .fileName) }
             else { ("api", .fallback) }
         report = OpenAPIImportReport(source: file.path, api: api, apiNamedFrom: source)
         let firstCharacter = file.bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
