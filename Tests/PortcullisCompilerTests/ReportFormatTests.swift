@@ -85,6 +85,20 @@ final class ReportFormatTests: XCTestCase {
         XCTAssertNotNil(fingerprint.range(of: "^[0-9a-f]{16}:[0-9]+$", options: .regularExpression), fingerprint)
     }
 
+    /// A top-level file named `c:d.yaml` was given the URI `c:d.yaml`, an absolute URI of
+    /// scheme `c`, so code scanning could not place its findings (found by an audit).
+    func testASARIFLocationIsRelativeWhateverTheFileIsCalled() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try RuleExample.baseGateway.write(to: directory.appendingPathComponent("c:d.yaml"), atomically: true, encoding: .utf8)
+        try RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders}\n").yaml
+            .write(to: directory.appendingPathComponent("https:evil.example.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "--format", "sarif", "."], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        XCTAssertTrue(lint.stdout.contains(#""uri" : "https%3Aevil.example.yaml""#), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains(#""uri" : "https:"#), lint.stdout)
+    }
+
     /// Workflow commands, line by line: `%`, CR, LF escaped in messages; `:` and `,` too in properties.
     func testGitHubAnnotationsEscapeAsGitHubSpecifies() throws {
         let directory = GoldenFiles.fixtures.appendingPathComponent("diagnostics/github-escaping")

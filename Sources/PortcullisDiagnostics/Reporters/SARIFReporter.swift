@@ -226,12 +226,16 @@ public struct SARIFReporter: DiagnosticReporter {
         json.endObject()
     }
 
-    /// A relative URI: path segments percent-encoded, separators kept.
+    /// A relative URI: path segments percent-encoded, separators kept. A colon too, which
+    /// a path allows: in the first segment (`c:d.yaml`) it would make the URI absolute,
+    /// with scheme `c`, and code scanning could not place the finding.
     static func uri(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? String($0)
+            $0.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? String($0)
         }.joined(separator: "/")
     }
+
+    private static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/:"))
 
     /// The text of line `number` of `file` that ``render(_:)`` hashes with the rule and the
     /// file: a fingerprint stable across unrelated edits, which does not depend on the line's
