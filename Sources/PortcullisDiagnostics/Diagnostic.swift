@@ -103,3 +103,22 @@ public struct DiagnosticCollector: Sendable {
         }
     }
 }
+
+extension Diagnostic {
+    /// The finding with every quoted part of its message and notes that is a redacted text
+    /// hidden (see ``SecretTexts``).
+    func hiding(_ secrets: SecretTexts) -> Diagnostic {
+        var hidden = self
+        hidden.message = secrets.hiding(in: message)
+        hidden.notes = notes.map { $0.hiding(secrets) }
+        return hidden
+    }
+}
+
+extension Diagnostic.Note {
+    fileprivate func hiding(_ secrets: SecretTexts) -> Diagnostic.Note {
+        var hidden = self
+        hidden.message = secrets.hiding(in: message)
+        return hidden
+    }
+}

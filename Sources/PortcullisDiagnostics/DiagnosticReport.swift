@@ -24,7 +24,11 @@ public struct DiagnosticReport: Sendable {
         diagnostics: [Diagnostic], sources: SourceFiles, redactions: [SourceRange] = [], inputCount: Int? = nil,
         skipped: Int = 0
     ) {
-        let sorted = Self.distinct(diagnostics.sorted(by: Diagnostic.reportOrder))
+        var sorted = Self.distinct(diagnostics.sorted(by: Diagnostic.reportOrder))
+        if !redactions.isEmpty {
+            let secrets = SecretTexts(redactions, in: sources)
+            if !secrets.isEmpty { sorted = sorted.map { $0.hiding(secrets) } }
+        }
         var summary = Summary(files: inputCount ?? sources.count, skipped: skipped)
         for diagnostic in sorted where diagnostic.suppression == nil {
             switch diagnostic.severity {

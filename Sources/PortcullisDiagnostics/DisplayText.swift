@@ -31,11 +31,14 @@ public enum DisplayText {
         shown(CredentialScanner.looksLikeCredential(text) ? withoutCredentials(text) : text)
     }
 
+    /// What a message shows instead of a quoted value that holds a credential.
+    static let hiddenCredential = "(a value that holds a credential)"
+
     /// `text` with its quoted parts that hold a credential replaced; else its words that
     /// hold one; else all its quoted parts (a credential of several words); else the whole
     /// text.
     private static func withoutCredentials(_ text: String) -> String {
-        let hidden = "(a value that holds a credential)"
+        let hidden = hiddenCredential
         let parts = text.split(separator: "'", omittingEmptySubsequences: false)
         // Parts at odd positions stand between quotes.
         let masked = { (all: Bool) in

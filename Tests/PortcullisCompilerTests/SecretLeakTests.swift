@@ -27,6 +27,53 @@ final class SecretLeakTests: XCTestCase {
         return folder
     }
 
+    /// A secret's literal `value` is secret for where it is written, not for what it looks
+    /// like; a YAML alias repeated it where a rule quotes values, and the message, or
+    /// `diff`'s change, printed it (found by a hostile audit). A quoted part equal to a
+    /// redacted text is hidden.
+    func testAValueAnAliasRepeatsFromASecretIsNotQuoted() throws {
+        let secret = "hunter2xyzzy"
+        func gateway(audiences: String, origins: String) -> String {
+            """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: example
+            secrets:
+              plain-one: {value: &s1 \(secret)}
+            identityProviders:
+              entra:
+                type: jwt
+                issuer: https://login.example.com/v2.0
+                openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration
+                audiences: [\(audiences)]
+            scopes:
+              orders.read: {access: read}
+            cors:
+              allowedHeaders: [Authorization]
+              allowedOrigins: [\(origins)]
+            defaults:
+              auth: entra
+              rateLimit: {calls: 100, per: 60s}
+
+            """
+        }
+        let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml
+        let invalid = try project("invalid", gateway: gateway(audiences: "api://example", origins: "https://shop.example.com, *s1"), api: api)
+        for format in Self.formats {
+            let lint = try ToolProcess.run(["lint", "--format", format, "."], in: invalid)
+            XCTAssertNotEqual(lint.status, 0)
+            XCTAssertTrue(lint.stdout.contains("YS004"), lint.stdout)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(secret), "\(format):\n\(lint.stdout)")
+        }
+        _ = try project("base", gateway: gateway(audiences: "api://example", origins: "https://shop.example.com"), api: api)
+        _ = try project("head", gateway: gateway(audiences: "api://example, *s1", origins: "https://shop.example.com"), api: api)
+        for format in ["text", "json", "markdown"] {
+            let diff = try ToolProcess.run(["diff", "base", "head", "--format", format], in: directory)
+            XCTAssertTrue(diff.stdout.contains("now accepts audience"), diff.stdout + diff.stderr)
+            XCTAssertFalse((diff.stdout + diff.stderr).contains(secret), "\(format):\n\(diff.stdout)")
+        }
+    }
+
     /// Values in a secret position, however malformed, are not quoted back; nor is a value
     /// anywhere that looks like a credential.
     func testMessagesNeverQuoteASecret() throws {

@@ -66,6 +66,13 @@ public struct AccessChange: Sendable, Equatable {
 
     /// `file:line:column`.
     public var location: String { "\(place.file):\(place.line):\(place.column)" }
+
+    /// The change with every quoted part of its message that is a redacted text hidden.
+    func hiding(_ secrets: SecretTexts) -> AccessChange {
+        var hidden = self
+        hidden.message = secrets.hiding(in: message)
+        return hidden
+    }
 }
 
 /// Compares the effective routes and the gateway of two resolved projects.

@@ -57,7 +57,8 @@ public enum DiffPipeline {
             // definitions among them yet (a README, specifications), the base is empty and
             // every route of the head is new.
             let present = head.filter { !checkout.absent.contains($0) }
-            let empty = SideOutcome.side(AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true), environments: [])
+            let empty = SideOutcome.side(
+                AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true), environments: [], secrets: SecretTexts([], in: SourceFiles()))
             readBase = { environment in
                 guard !present.isEmpty else { return empty }
                 do {
@@ -77,30 +78,37 @@ public enum DiffPipeline {
         switch (baseSide, headSide) {
         case (.errors(let errors), _): return .unreadable(side: "BASE", errors: errors)
         case (_, .errors(let errors)): return .unreadable(side: "HEAD", errors: errors)
-        case (.side(let base, let baseEnvironments), .side(let head, let headEnvironments)):
+        case (.side(let base, let baseEnvironments, let baseSecrets), .side(let head, let headEnvironments, let headSecrets)):
+            // A value secret for where it is written (a secret's literal 'value') that an
+            // alias repeats elsewhere is quoted by no change.
+            var secrets = [baseSecrets, headSecrets]
+            func compared(_ changes: [AccessChange]) -> Outcome {
+                .compared(changes.map { change in secrets.reduce(change) { $0.hiding($1) } })
+            }
             var changes = AccessDiff.compare(base: base, head: head)
-            guard environments.base == nil, environments.head == nil else { return .compared(changes) }
+            guard environments.base == nil, environments.head == nil else { return compared(changes) }
             // Each environment as it deploys: a side that does not declare it deploys the
             // definitions as written. A change the definitions already show is not repeated.
             var shown = Set(changes.map { "\($0.category) \($0.subject.kind) \($0.subject.name) \($0.message)" })
             for environment in Set(baseEnvironments).union(headEnvironments).sorted() {
                 let baseVariant = baseEnvironments.contains(environment) ? try readBase(environment) : baseSide
                 let headVariant = headEnvironments.contains(environment) ? try readHead(environment) : headSide
-                guard case .side(let base, _) = baseVariant else { if case .errors(let errors) = baseVariant { return .unreadable(side: "BASE", errors: errors) }; continue }
-                guard case .side(let head, _) = headVariant else { if case .errors(let errors) = headVariant { return .unreadable(side: "HEAD", errors: errors) }; continue }
+                guard case .side(let base, _, let baseSecrets) = baseVariant else { if case .errors(let errors) = baseVariant { return .unreadable(side: "BASE", errors: errors) }; continue }
+                guard case .side(let head, _, let headSecrets) = headVariant else { if case .errors(let errors) = headVariant { return .unreadable(side: "HEAD", errors: errors) }; continue }
+                secrets += [baseSecrets, headSecrets]
                 for change in AccessDiff.compare(base: base, head: head)
                 where shown.insert("\(change.category) \(change.subject.kind) \(change.subject.name) \(change.message)").inserted {
                     changes.append(
                         AccessChange(category: change.category, subject: change.subject, message: "in environment '\(environment)', \(change.message)", place: change.place))
                 }
             }
-            return .compared(changes)
+            return compared(changes)
         }
     }
 
     private enum SideOutcome {
-        /// The side, and the environments it declares.
-        case side(AccessDiff.Side, environments: [String])
+        /// The side, the environments it declares, and the texts its findings redact.
+        case side(AccessDiff.Side, environments: [String], secrets: SecretTexts)
         case errors(DiagnosticReport)
     }
 
@@ -129,6 +137,8 @@ public enum DiffPipeline {
         guard errors.isEmpty else {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
-        return .side(AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase), environments: result.environments)
+        return .side(
+            AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase), environments: result.environments,
+            secrets: SecretTexts(result.report.redactions, in: result.report.sources))
     }
 }
