@@ -60,6 +60,7 @@ final class PolicyExpressionTests: XCTestCase {
         ("Identity: a named claim read from a JWT", { Place.readsCaller($0) && reads($0, PolicyNames.token) && isNamedClaim($0) }),
         ("Identity: a named claim read from introspection", { Place.readsCaller($0) && reads($0, PolicyNames.introspection) && isNamedClaim($0) }),
         ("Limits: a request whose token names no counted caller is refused", Place.refusesUnnamed),
+        ("Limits: a request without the counted header is refused", Place.refusesWithoutHeader),
         ("Limits: counted per subscription", { isCounterKey($0) && $0.code.contains("context.Subscription") }),
         ("Limits: counted per IP address", { isCounterKey($0) && $0.code.contains("context.Request.IpAddress") }),
         ("Limits: counted per header", { isCounterKey($0) && $0.code.contains("context.Request.Headers") }),
@@ -220,6 +221,11 @@ final class PolicyExpressionTests: XCTestCase {
         XCTAssertNotEqual(try value("subscription.one", "key"), try value("subscription.two", "key"))
         XCTAssertNotEqual(try value("ip.one", "key"), try value("ip.two", "key"))
         XCTAssertNotEqual(try value("header.one", "key"), try value("header.two", "key"))
+        // Requests without the header, or with it empty, would all share one counter.
+        XCTAssertEqual(try value("header.one", "refused"), "false")
+        for unnamed in ["header.missing", "header.empty"] {
+            XCTAssertEqual(try value(unnamed, "refused"), "true", "\(unnamed) is counted on the counter of no caller")
+        }
         XCTAssertNoThrow(try value("subscription.none", "key"), "a request without a subscription breaks the key")
     }
 
@@ -443,6 +449,9 @@ final class PolicyExpressionTests: XCTestCase {
         static func refusesUnnamed(_ expression: Expression) -> Bool {
             expression.place == "inbound/choose/when[403]@condition" && expression.code.contains(PolicyNames.callerPrefix)
         }
+        static func refusesWithoutHeader(_ expression: Expression) -> Bool {
+            expression.place == "inbound/choose/when[400]@condition" && expression.code.contains("context.Request.Headers")
+        }
         static func looksUpPerCaller(_ expression: Expression) -> Bool {
             expression.place == "inbound/choose/when@condition" && expression.code.contains(PolicyNames.callerPrefix)
         }
@@ -589,8 +598,11 @@ final class PolicyExpressionTests: XCTestCase {
         add("subscription.none", jwtItems("by-subscription"), MockRequest(), [rateKey])
         add("ip.one", jwtItems("by-ip"), MockRequest().ip("198.51.100.7"), [rateKey])
         add("ip.two", jwtItems("by-ip"), MockRequest().ip("198.51.100.8"), [rateKey])
-        add("header.one", jwtItems("by-ip"), MockRequest().header("X-Probe", "one"), [quotaKey])
-        add("header.two", jwtItems("by-ip"), MockRequest().header("X-Probe", "two"), [quotaKey])
+        let headerSteps = [Step("refused", Place.refusesWithoutHeader), quotaKey]
+        add("header.one", jwtItems("by-ip"), MockRequest().header("X-Probe", "one"), headerSteps)
+        add("header.two", jwtItems("by-ip"), MockRequest().header("X-Probe", "two"), headerSteps)
+        add("header.missing", jwtItems("by-ip"), MockRequest(), headerSteps)
+        add("header.empty", jwtItems("by-ip"), MockRequest().header("X-Probe", ""), headerSteps)
 
         // Introspection: what the provider answers, and what is made of it.
         let anyOf = peerItems("any-of")

@@ -241,7 +241,7 @@ struct GatewayRoutes {
         json.string(limit.key.description)
         json.key("source")
         json.string(locations.text(limit.range))
-        if claims != nil {
+        if limit.caller.refusesUnnamed {
             json.key("whenCallerMissing")
             json.string("refuse")
         }

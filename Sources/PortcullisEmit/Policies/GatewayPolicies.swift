@@ -96,6 +96,7 @@ enum GatewayPolicies {
             .operation, raw: raw,
             inbound: { writer in
                 var callersRead = false
+                var headersRequired: [String] = []
                 func readCallers(into writer: inout PolicyWriter) {
                     guard !callersRead, let token = plan.token else { return }
                     callersRead = true
@@ -108,6 +109,10 @@ enum GatewayPolicies {
                         ShapingPolicies.ipFilter(filter, into: &writer)
                     case .limit(let limit):
                         if limit.caller.needsToken { readCallers(into: &writer) }
+                        if case .header(let name) = limit.caller, !headersRequired.contains(name) {
+                            headersRequired.append(name)
+                            LimitPolicies.refuseWithoutHeader(name, into: &writer)
+                        }
                         LimitPolicies.elements(limit, callers: callers, into: &writer)
                     case .tokenCheck(let check):
                         AuthPolicies.tokenElements(check, callBudget: plan.providerCallBudget, into: &writer)

@@ -17,13 +17,21 @@ enum LimitPolicies {
         }
     }
 
-    /// A request whose token names none of the callers a limit counts by is refused:
-    /// counting it on one shared counter would let anyone spend everyone's budget.
+    /// A request whose token names none of the callers a limit counts by is refused
+    /// (``Caller/refusesUnnamed``).
     static func refuseUnnamed(_ callers: [Caller], of plan: EnforcementPlan, into writer: inout PolicyWriter) {
         let counted = callers.filter { caller in plan.limitsAfterToken.contains { $0.caller == caller } }
         guard !counted.isEmpty else { return }
         let condition = counted.map { "\(Identity.value(of: $0, callers: callers)) == \"\"" }.joined(separator: " || ")
         AuthPolicies.choose(.code("@(\(condition))"), into: &writer) { AuthPolicies.returnResponse(403, "Forbidden", challenge: false, into: &$0) }
+    }
+
+    /// A request without the header a limit counts by, or with it empty, is refused as a bad
+    /// request (``Caller/refusesUnnamed``), before it is counted.
+    static func refuseWithoutHeader(_ name: String, into writer: inout PolicyWriter) {
+        AuthPolicies.choose(.code("@(\(Identity.value(of: .header(name), callers: [])) == \"\")"), into: &writer) {
+            AuthPolicies.returnResponse(400, "Bad Request", challenge: false, into: &$0)
+        }
     }
 
     /// Product limits count per subscription, which APIM's `rate-limit` and `quota` do.

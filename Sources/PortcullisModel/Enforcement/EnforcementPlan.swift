@@ -154,6 +154,18 @@ public enum Caller: Sendable, Equatable {
         return false
     }
 
+    /// Whether a request that names no such caller is refused rather than counted: a token
+    /// without the claims, a request without the header (or with it empty). Counted, all
+    /// such requests would share one counter, and anyone could spend everyone's budget. A
+    /// subscription key may be left out where the API lets it (RL007 warns), and every
+    /// request has an address.
+    public var refusesUnnamed: Bool {
+        switch self {
+        case .claim, .header: true
+        case .subscription, .ipAddress: false
+        }
+    }
+
     /// How a language key names its caller: `user` is the subject, `client` the client
     /// application (`azp`, then `appid`, then `client_id`).
     public init(_ key: LimitKey) {
