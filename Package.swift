@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "CPortcullisProcess"),
         .target(name: "PortcullisSupport", dependencies: ["CPortcullisSHA256", "CPortcullisProcess"], swiftSettings: inlineValueOperations),
         .target(name: "PortcullisSyntax", dependencies: ["CYAML", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
-        .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics"], swiftSettings: inlineValueOperations),
+        .target(name: "PortcullisPolicyXML", dependencies: ["CXML2", "PortcullisDiagnostics", "PortcullisSupport"], swiftSettings: inlineValueOperations),
         .target(
             name: "PortcullisModel",
             dependencies: ["PortcullisSyntax", "PortcullisPolicyXML", "PortcullisDiagnostics", "PortcullisSupport"],

@@ -113,23 +113,6 @@ enum ByteScan {
 }
 
 extension String {
-    /// Whether the text holds `needle`, compared byte for byte: Foundation's `contains`
-    /// goes through `NSString`, which costs the secret walk more than its own reading.
-    func holds(_ needle: StaticString) -> Bool {
-        var text = self
-        return text.withUTF8 { bytes in
-            let count = needle.utf8CodeUnitCount
-            guard var cursor = bytes.baseAddress, count > 0, bytes.count >= count else { return false }
-            let last = cursor + (bytes.count - count)
-            while cursor <= last, let found = memchr(cursor, Int32(needle.utf8Start[0]), last - cursor + 1) {
-                let start = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
-                if memcmp(start, needle.utf8Start, count) == 0 { return true }
-                cursor = start + 1
-            }
-            return false
-        }
-    }
-
     /// Whether the text, less leading white space, is a policy expression (`@(`, `@{`).
     var startsAnExpression: Bool {
         guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }

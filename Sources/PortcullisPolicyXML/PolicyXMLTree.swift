@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// A policy document or fragment as its author wrote it, in APIM's `rawxml` form: policy
 /// expressions stand unescaped inside attribute values and element text, which makes the
@@ -184,8 +185,9 @@ public enum PolicyXMLValue: Sendable, Equatable {
         switch self {
         case .text(let text): return text
         case .expression(let code):
-            // Told by bytes: most expressions hold no markup, and Foundation's search is slow.
-            guard code.utf8.contains(UInt8(ascii: "<")) else { return Self.resolvingReferences(in: code) }
+            // Told by bytes: most expressions hold no markup (a generic's `<` is not one), and
+            // Foundation's search is slow.
+            guard code.holds("<!") else { return Self.resolvingReferences(in: code) }
             var result = ""
             var rest = Substring(code)
             while let markup = rest.range(of: "<!") {
@@ -210,7 +212,7 @@ public enum PolicyXMLValue: Sendable, Equatable {
     /// `text` with its character and predefined entity references replaced; one that is
     /// not well formed is kept as written.
     static func resolvingReferences(in text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        guard text.holds("&") else { return text }
         var result = ""
         var rest = Substring(text)
         while let ampersand = rest.firstIndex(of: "&") {

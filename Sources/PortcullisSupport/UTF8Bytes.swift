@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension UInt8 {
     /// The byte with ASCII upper case lowered, every other byte as it is: how names APIM
     /// files without regard to case, URL schemes and credential keys are compared.
@@ -46,6 +52,26 @@ extension String {
                 }
             }
             return written
+        }
+    }
+}
+
+extension String {
+    /// Whether the text holds `needle`, compared byte for byte with `memchr` and `memcmp`:
+    /// Foundation's `contains` goes through `NSString`, and a generic `utf8.contains` looks
+    /// at each byte through a witness call; either cost the secret walk and the credential
+    /// check of expressions more than their own reading.
+    package func holds(_ needle: StaticString) -> Bool {
+        withUTF8Bytes { bytes in
+            let count = needle.utf8CodeUnitCount
+            guard var cursor = bytes.baseAddress, count > 0, bytes.count >= count else { return false }
+            let last = cursor + (bytes.count - count)
+            while cursor <= last, let found = memchr(cursor, Int32(needle.utf8Start[0]), last - cursor + 1) {
+                let start = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+                if memcmp(start, needle.utf8Start, count) == 0 { return true }
+                cursor = start + 1
+            }
+            return false
         }
     }
 }
