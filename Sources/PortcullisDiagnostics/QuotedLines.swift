@@ -81,12 +81,12 @@ struct QuotedLines: Sendable {
         let (key, value) = (unquoted(text[keyStart..<colon]), unquoted(text[(colon + 1)...]))
         // A misspelt key (`clientSecrett`) is read by its stem: only the quote is at stake.
         let stem = key.lowercased()
-        let named = CredentialScanner.isCredential(value, under: key) || Self.credentialStems.contains { stem.contains($0) }
+        let named = CredentialScanner.isCredential(value, under: key) || Self.credentialStems.contains { stem.holds($0) }
         guard named, CredentialScanner.isWrittenOut(value) else { return nil }
         return (text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex)..<text.endIndex
     }
 
-    private static let credentialStems = ["secret", "passw", "pwd", "credential", "apikey", "api-key", "api_key"]
+    private static let credentialStems: [StaticString] = ["secret", "passw", "pwd", "credential", "apikey", "api-key", "api_key"]
 
     /// Every line a redaction touches. Secrets are distinct scalars, which do not overlap, so
     /// the index is no larger than the lines they span.
