@@ -1096,6 +1096,34 @@ final class RawPolicyTests: XCTestCase {
     }
 
 
+    /// `gateway.json` listed a product's rate limit for a route whose raw policy leaves out
+    /// `<base />` in `inbound`, which keeps APIM from running the product's policy (RL008
+    /// says so): a runtime reading it enforced a limit the gateway does not. Both now read
+    /// one fact of the model.
+    func testGatewayJSONListsNoProductLimitARawPolicySkips() throws {
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [orders]\nrateLimit: {calls: 100, per: 60s}\n",
+            to: "defs/shop.yaml")
+        let example = RuleExample.api(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: '<policies><inbound><set-header name="X-Own" exists-action="override"><value>1</value></set-header></inbound></policies>'
+              - {id: get-order, method: GET, path: "/orders/{id}", scopes: [orders.read]}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        try "rules:\n  RL008: off\n".write(to: file("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let gateway = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file("out/gateway.json"))) as? [String: Any])
+        let routes = Dictionary(uniqueKeysWithValues: (gateway["routes"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0) })
+        XCTAssertNil(routes["list-orders"]?["productLimits"], "a limit the raw policy skips is listed")
+        XCTAssertNotNil(routes["get-order"]?["productLimits"], "the product's limit is not listed where it runs")
+    }
+
     /// A route whose raw inbound leaves out `<base />` never runs the API's inbound
     /// statements; when the API's backend is a backend entity, with its managed identity,
     /// that route's own policy sets it, so the request still reaches it with its token.

@@ -68,8 +68,10 @@ struct GatewayRoutes {
         json.key("path")
         json.string(path)
         // The products' own limits count per subscription, as the product's policy counts
-        // them; a request without a key is counted by none (RL008).
-        let limited = route.products.map { project.products[$0] }.filter { $0.rateLimit != nil || $0.quota != nil }
+        // them; a request without a key is counted by none, and none applies where a raw
+        // policy keeps the product's from running (RL008).
+        let limited =
+            project.runsProductPolicies(on: route) ? route.products.map { project.products[$0] }.filter { $0.rateLimit != nil || $0.quota != nil } : []
         if !limited.isEmpty {
             json.key("productLimits")
             json.beginArray()
