@@ -8,15 +8,10 @@ import PortcullisSupport
 /// redaction, made rendering many findings quadratic (160,000 findings in a 1.6 MB file took
 /// minutes). Read-only afterwards, so reporters may quote lines on several cores.
 struct QuotedLines: Sendable {
-    private struct LineKey: Hashable {
-        var file: FileID
-        var line: UInt32
-    }
-
     private let sources: SourceFiles
     private let lineStarts: [FileID: [Int]]
     /// The redactions that touch each line.
-    private let secretsByLine: [LineKey: [SourceRange]]
+    private let secretsByLine: [SourceLine: [SourceRange]]
 
     init(_ report: DiagnosticReport) {
         sources = report.sources
@@ -41,60 +36,103 @@ struct QuotedLines: Sendable {
     /// those the report's redactions cover, and a comment the credential scanner flags. The
     /// whole comment is hidden, since a credential in prose can span words (`password = x`).
     func secretColumns(line: UInt32, of file: FileID, text: [Unicode.Scalar]) -> [Range<Int>] {
-        var columns = (secretsByLine[LineKey(file: file, line: line)] ?? []).compactMap { secret -> Range<Int>? in
+        var columns = (secretsByLine[SourceLine(file: file, line: line)] ?? []).compactMap { secret -> Range<Int>? in
             let from = max(0, secret.start.line == line ? Int(secret.start.column) - 1 : 0)
             let to = min(text.count, secret.end.line == line ? Int(secret.end.column) - 1 : text.count)
             return from < to ? from..<to : nil
         }
         let comment = YAMLComment.start(in: text)
-        if let comment, Self.mayHoldACredential(text[(comment + 1)...]) != nil {
+        if let comment, Self.mayHoldACredential(text[(comment + 1)...], keyAbove: { nil }) != nil {
             columns.append(comment..<text.count)
         }
         // What no redaction covers was not always judged: a line the reader could not take
         // apart (a syntax error, a repeated key, a misspelt field) never reached the check
-        // of scalars, so the line is judged here as text.
-        // A line with a redaction was judged: its scalars were read.
-        if secretsByLine[LineKey(file: file, line: line)] == nil, let exposed = Self.mayHoldACredential(text[..<(comment ?? text.count)]) {
+        // of scalars, so the line is judged here as text. A line with a redaction was judged.
+        if secretsByLine[SourceLine(file: file, line: line)] == nil,
+            let exposed = Self.mayHoldACredential(text[..<(comment ?? text.count)], keyAbove: { keyAbove(line, of: file) })
+        {
             columns.append(exposed)
         }
         return columns
     }
 
+    /// The key of the nearest line above `line` that holds code, when it is a key without a
+    /// value (`password:`): what a value alone on its line stands under. Indentation is not
+    /// compared: a line the reader refused may be indented with a tab.
+    private func keyAbove(_ line: UInt32, of file: FileID) -> String? {
+        var number = line
+        while number > 1, line - number < 8 {
+            number -= 1
+            guard let above = text(line: number, of: file) else { return nil }
+            let scalars = Array(above.unicodeScalars)
+            let code = scalars[..<(YAMLComment.start(in: scalars) ?? scalars.count)]
+            guard let start = code.firstIndex(where: { $0 != " " && $0 != "\t" }) else { continue }
+            guard let (key, colon) = Self.key(in: code, from: start), code[(colon + 1)...].allSatisfy({ $0 == " " || $0 == "\t" }) else { return nil }
+            return key
+        }
+        return nil
+    }
+
     /// The columns of `text` to hide when it looks like it holds a credential: after its
     /// indentation when the credential scanner flags it, else the value of a `key: value`
-    /// whose key names a credential (`password: x`, or misspelt, `clientSecrett: x`), unless
-    /// the value is a `{{reference}}` or a `<placeholder>`.
-    private static func mayHoldACredential(_ text: ArraySlice<Unicode.Scalar>) -> Range<Int>? {
+    /// whose key names a credential (`password: x`, or misspelt, `clientSecrett: x`), or a
+    /// value alone on its line under such a key (`keyAbove`),
+    /// unless the value is a `{{reference}}` or a `<placeholder>`.
+    private static func mayHoldACredential(_ text: ArraySlice<Unicode.Scalar>, keyAbove: () -> String?) -> Range<Int>? {
         let start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex
         guard start < text.endIndex else { return nil }
         if CredentialScanner.looksLikeCredential(String(scalars: text[start...])) { return start..<text.endIndex }
+        let key: String
+        let valueStart: Int
+        if let (written, colon) = Self.key(in: text, from: start) {
+            (key, valueStart) = (written, text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex)
+        } else if let above = keyAbove() {
+            (key, valueStart) = (above, start)
+        } else {
+            return nil
+        }
+        let value = unquoted(text[valueStart...])
+        guard namesACredential(key, value), CredentialScanner.isWrittenOut(value) else { return nil }
+        return valueStart..<text.endIndex
+    }
+
+    /// The key of a `key: value` line (after any `- `) and the offset of its colon.
+    private static func key(in text: ArraySlice<Unicode.Scalar>, from start: Int) -> (String, Int)? {
         var keyStart = start
         while keyStart + 1 < text.endIndex, text[keyStart] == "-", text[keyStart + 1] == " " { keyStart += 2 }
         guard let colon = text[keyStart...].indices.first(where: { text[$0] == ":" && ($0 + 1 == text.endIndex || text[$0 + 1] == " " || text[$0 + 1] == "\t") })
         else { return nil }
-        func unquoted(_ part: ArraySlice<Unicode.Scalar>) -> String {
-            let isPadding: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" }
-            let from = part.firstIndex { !isPadding($0) } ?? part.endIndex
-            let to = part.lastIndex { !isPadding($0) }.map { $0 + 1 } ?? from
-            return String(scalars: part[from..<max(from, to)])
-        }
-        let (key, value) = (unquoted(text[keyStart..<colon]), unquoted(text[(colon + 1)...]))
-        // A misspelt key (`clientSecrett`) is read by its stem: only the quote is at stake.
-        let stem = key.lowercased()
-        let named = CredentialScanner.isCredential(value, under: key) || Self.credentialStems.contains { stem.holds($0) }
-        guard named, CredentialScanner.isWrittenOut(value) else { return nil }
-        return (text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.endIndex)..<text.endIndex
+        return (unquoted(text[keyStart..<colon]), colon)
     }
 
-    private static let credentialStems: [StaticString] = ["secret", "passw", "pwd", "credential", "apikey", "api-key", "api_key"]
+    private static func unquoted(_ part: ArraySlice<Unicode.Scalar>) -> String {
+        let isPadding: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\"" || $0 == "'" }
+        let from = part.firstIndex { !isPadding($0) } ?? part.endIndex
+        let to = part.lastIndex { !isPadding($0) }.map { $0 + 1 } ?? from
+        return String(scalars: part[from..<max(from, to)])
+    }
+
+    /// Whether `key` calls `value` a credential, read loosely: only a quoted line is at
+    /// stake, so a misspelt key (`clientSecrett`, `pasword`) is read by its stem, and keys
+    /// ending in `token`, `key` or `sig` count (not the language's own `key` field).
+    private static func namesACredential(_ key: String, _ value: String) -> Bool {
+        if CredentialScanner.isCredential(value, under: key) { return true }
+        let stem = key.lowercased()
+        if credentialStems.contains(where: { stem.holds($0) }) { return true }
+        return stem != "key" && ["token", "key", "sig"].contains { stem.hasSuffix($0) }
+    }
+
+    private static let credentialStems: [StaticString] = [
+        "secret", "passw", "pasw", "pwd", "credential", "apikey", "api-key", "api_key", "bearer", "authoriz", "connection",
+    ]
 
     /// Every line a redaction touches. Secrets are distinct scalars, which do not overlap, so
     /// the index is no larger than the lines they span.
-    private static func index(_ redactions: [SourceRange]) -> [LineKey: [SourceRange]] {
-        var index: [LineKey: [SourceRange]] = [:]
+    private static func index(_ redactions: [SourceRange]) -> [SourceLine: [SourceRange]] {
+        var index: [SourceLine: [SourceRange]] = [:]
         for secret in redactions where secret.start.line <= secret.end.line {
             for line in secret.start.line...secret.end.line {
-                index[LineKey(file: secret.file, line: line), default: []].append(secret)
+                index[SourceLine(file: secret.file, line: line), default: []].append(secret)
             }
         }
         return index

@@ -52,3 +52,9 @@ public struct SourceRange: Hashable, Comparable, Sendable {
         (lhs.file, lhs.start, lhs.end) < (rhs.file, rhs.start, rhs.end)
     }
 }
+
+/// One line of one input file, as a key: reports index what they know by line.
+struct SourceLine: Hashable {
+    var file: FileID
+    var line: UInt32
+}

@@ -68,6 +68,12 @@ final class CommentSecretTests: XCTestCase {
             "    clientSecret: {secret: partner-secret}\n    clientSecret: Zq9hunter2dupe",
             "    clientSecrett: Zq9hunter2typo",
             "    clientSecrett: x   # password: Zq9hunter2",
+            // Found by the audit of the fix: a value alone on its line under the key, and
+            // keys misspelt past the stems or named as no language field is.
+            "    clientSecret: {secret: partner-secret}\n    password:\n\tZq9hunter2next",
+            "    pasword: Zq9hunter2typo",
+            "    accessToken: Zq9hunter2token",
+            "    sharedKey: Zq9hunter2key",
         ]
         for (index, line) in lines.enumerated() {
             let folder = directory.appendingPathComponent("case\(index)")

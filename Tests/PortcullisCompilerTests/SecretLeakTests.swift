@@ -72,6 +72,19 @@ final class SecretLeakTests: XCTestCase {
             XCTAssertTrue(diff.stdout.contains("now accepts audience"), diff.stdout + diff.stderr)
             XCTAssertFalse((diff.stdout + diff.stderr).contains(secret), "\(format):\n\(diff.stdout)")
         }
+        // The same value written with an escape, with a quote doubled, or on the next line
+        // (found by the audit of the fix), and a quote inside the value.
+        for (name, written, shown) in [
+            ("escaped", #"&s1 "hunter2\x78yzzy""#, "hunter2xyzzy"), ("doubled", "&s1 'hunter2''xyzzy'", "hunter2'xyzzy"),
+            ("next-line", "&s1\n      hunter2xyzzy", "hunter2xyzzy"),
+        ] {
+            let text = gateway(audiences: "api://example", origins: "https://shop.example.com, *s1")
+                .replacingOccurrences(of: "&s1 \(secret)}", with: "\(written)}")
+            let folder = try project(name, gateway: text, api: api)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertTrue(lint.stdout.contains("YS004"), "\(name): \(lint.stdout)")
+            XCTAssertFalse(lint.stdout.contains(shown), "\(name): \(lint.stdout)")
+        }
     }
 
     /// Values in a secret position, however malformed, are not quoted back; nor is a value

@@ -19,28 +19,35 @@ public enum NamedValues {
 
     /// `text` with its `{{name}}` references replaced from `values`, up to the first one
     /// whose value is not known here (a Key Vault secret's); `names` are those replaced.
+    /// Braces around what is no name (a Liquid template's `{{ body.id }}`) are kept as
+    /// written: APIM substitutes names only.
     public static func substitute(
         _ text: String, _ values: [String: String]
     ) -> (text: String, names: [String], complete: Bool) {
         var result = ""
         var names: [String] = []
         var rest = Substring(text)
+        // APIM takes names without case (a duplicate so spelt is RF002), so `{{Tenant-ID}}`
+        // is `tenant-id`'s value; the names are folded once, at the first reference spelt
+        // in another case, not searched for each.
+        var folded: [String: String]?
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
             result += rest[..<open.lowerBound]
             let name = String(rest[open.upperBound..<close.lowerBound])
-            guard let value = values[name] ?? value(of: name, ignoringCaseIn: values) else { return (result, names, false) }
+            guard Grammar.isNamedValueName(name) else {
+                result += rest[open.lowerBound..<close.upperBound]
+                rest = rest[close.upperBound...]
+                continue
+            }
+            if values[name] == nil, folded == nil {
+                folded = Dictionary(values.map { (Grammar.caseFolded($0.key), $0.value) }) { first, _ in first }
+            }
+            guard let value = values[name] ?? folded?[Grammar.caseFolded(name)] else { return (result, names, false) }
             result += value
             names.append(name)
             rest = rest[close.upperBound...]
         }
         return (result + rest, names, true)
-    }
-
-    /// The value of the named value `name` spelt in another case: APIM takes names without
-    /// case (a duplicate so spelt is RF002), so `{{Tenant-ID}}` is `tenant-id`'s value.
-    private static func value(of name: String, ignoringCaseIn values: [String: String]) -> String? {
-        let folded = Grammar.caseFolded(name)
-        return values.first { Grammar.caseFolded($0.key) == folded }?.value
     }
 
     /// The names `text` refers to as `{{name}}`, in order. Each `{{` is judged alone: a
