@@ -378,7 +378,7 @@ final class EnvironmentTests: XCTestCase {
             gateway:
               namedValues:
                 oidc: "http://login.attacker.example/.well-known/openid-configuration"
-                backend-url: "http://api.example.com"
+                backend-url: " http://api.example.com"
                 ttl: "2592000"
                 token-ttl: "2592000"
 

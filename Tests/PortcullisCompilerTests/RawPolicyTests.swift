@@ -177,7 +177,13 @@ final class RawPolicyTests: XCTestCase {
             ("allboth", "POST", check(#"<claim name="scp" match="all"><value>orders.read</value><value>orders.write</value></claim>"#)),
             ("second", "POST", check(#"<claim name="scp"><value>orders.read</value></claim>"#) + check(#"<claim name="roles"><value>orders.admin</value></claim>"#)),
             ("reading", "GET", check(#"<claim name="scp"><value>orders.read</value></claim>"#)),
+            // Found by the audit of the fix: 'match' given by a named value, and a check that
+            // asks for more but runs only on another method's requests.
+            ("named", "POST", check(#"<claim name="scp" match="{{m}}"><value>orders.write</value><value>orders.read</value></claim>"#)),
+            ("branch", "POST", check(#"<claim name="scp" match="any"><value>orders.read</value></claim>"#)
+                + #"<choose><when condition="@(context.Request.Method == &quot;PATCH&quot;)">"# + check(#"<claim name="scp"><value>orders.write</value></claim>"#) + "</when></choose>"),
         ]
+        try (RuleExample.baseGateway + "namedValues:\n  m: any\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, method, statements) in checks {
             let example = RuleExample.api(
                 name, fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
@@ -189,6 +195,8 @@ final class RawPolicyTests: XCTestCase {
             "LP003 defs/anyread.yaml: POST route 'call-anyread' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'anyread'",
             "LP003 defs/allread.yaml: DELETE route 'call-allread' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'allread'",
             "LP003 defs/sentwrite.yaml: GET route 'call-sentwrite', which raw 'set-method' in API 'sentwrite' sends to its backend as a write, accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'sentwrite'",
+            "LP003 defs/named.yaml: POST route 'call-named' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'named'",
+            "LP003 defs/branch.yaml: POST route 'call-branch' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'branch'",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }

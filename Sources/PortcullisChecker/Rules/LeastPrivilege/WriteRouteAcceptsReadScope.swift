@@ -91,14 +91,16 @@ public enum WriteRouteAcceptsReadScope: Rule {
     private static func checkRawTokenChecks(_ context: CheckContext, _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector) {
         let names = context.namedValues
         var passingRead: [(scope: RawScope, check: PolicyXMLElement, claim: PolicyXMLElement, values: [String])] = []
-        // Routes some raw check keeps from read-only tokens: a request passes every check.
+        // Routes some raw check keeps from read-only tokens: a request passes every check
+        // that runs on it, which one in a 'choose' may not.
         var guarded = Set<ObjectIdentifier>()
         for scope in context.rawScopes {
+            let unconditional = Set((scope.level == .fragment ? scope.document.rootElements : scope.document.inboundStatements).map(\.span.lowerBound))
             for check in scope.elements(named: tokenChecks) {
                 switch readPass(of: check, names, &access) {
                 case .passesRead(let claim, let values): passingRead.append((scope, check, claim, values))
-                case .asksMore: for route in scope.routes { guarded.insert(ObjectIdentifier(route)) }
-                case .asksNothing: continue
+                case .asksMore where unconditional.contains(check.span.lowerBound): for route in scope.routes { guarded.insert(ObjectIdentifier(route)) }
+                case .asksMore, .asksNothing: continue
                 }
             }
         }
@@ -128,8 +130,9 @@ public enum WriteRouteAcceptsReadScope: Rule {
     }
 
     /// A token passes when it holds every claim; a claim with `match="any"` one of its
-    /// values, otherwise (`all`, APIM's default) all of them. A value that is an expression
-    /// or names an unknown named value may ask for anything, so it counts as asking more.
+    /// values, otherwise (`all`, APIM's default) all of them; named values are read with
+    /// their values. A value that is an expression or names an unknown named value may ask
+    /// for anything, so it counts as asking more.
     private static func readPass(of check: PolicyXMLElement, _ names: KnownNamedValues, _ access: inout ScopeAccess) -> ReadPass {
         var found: ReadPass = .asksNothing
         for claim in check.elements where claim.name == "required-claims" {
@@ -139,7 +142,10 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     return names.resolved(text)?.trimmingWhitespace
                 }
                 let reads = values.compactMap { $0 }.filter { access.level(of: $0) == .read }
-                let matchesAny = claim.attribute("match")?.value.written.trimmingWhitespace.lowercased() == "any"
+                // A `match` not known here (an expression, a secret) may be `any`.
+                let matchesAny = claim.attribute("match").map { written in
+                    written.value.isExpression || names.resolved(written.value.written).map { $0.trimmingWhitespace.lowercased() == "any" } ?? true
+                } ?? false
                 guard matchesAny ? !reads.isEmpty : reads.count == values.count else { return .asksMore }
                 if case .passesRead(let first, let earlier) = found {
                     found = .passesRead(claim: first, values: earlier + reads)

@@ -120,9 +120,11 @@ public enum InsecureURL: Rule {
         }
     }
 
-    /// Whether `url` starts with `http://` in any letter case. Only its first seven bytes are
+    /// Whether `url` starts with `http://` in any letter case, after any white space (a
+    /// named value may hold some; the URL behind it is no safer). Only its first seven bytes are
     /// lowercased, not the whole URL: the rule reads every API's backend.
     private static func isPlainHTTP(_ url: String) -> Bool {
-        String(decoding: url.utf8.prefix(7), as: UTF8.self).lowercased() == "http://"
+        let bytes = url.utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        return String(decoding: bytes.prefix(7), as: UTF8.self).lowercased() == "http://"
     }
 }
