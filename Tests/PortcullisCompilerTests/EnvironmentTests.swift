@@ -328,7 +328,8 @@ final class EnvironmentTests: XCTestCase {
     /// token check's keys, a backend and two caches into plain http:// and 30 days with
     /// lint clean and `diff` saying "no changes" (found by a hostile audit). The rules read
     /// the values, a note points at the one that made the finding, and `diff` lists a raw
-    /// policy whose named values changed.
+    /// policy whose named values changed, braces around what is no name (Liquid's) beside
+    /// them.
     func testNamedValuesARawPolicyReadsAreJudgedByTheirValuesInEveryEnvironment() throws {
         let raw = directory.appendingPathComponent("raw")
         try FileManager.default.createDirectory(at: raw.appendingPathComponent("environments"), withIntermediateDirectories: true)
@@ -363,6 +364,7 @@ final class EnvironmentTests: XCTestCase {
                       <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
                       <cache-store-value key="k" value="x" duration="{{token-ttl}}" />
                       <set-backend-service base-url="{{backend-url}}" />
+                      <set-header name="X-Template" exists-action="override"><value>{{ not a name }}</value></set-header>
                     </inbound>
                     <outbound><base /><cache-store duration="{{ttl}}" /></outbound>
                   </policies>
@@ -393,7 +395,7 @@ final class EnvironmentTests: XCTestCase {
             "raw/apis.yaml:21:58: error: raw 'cache-store-value' in route 'a/get-thing' keeps values for 30d, longer than the limit of 5m [CA004]",
             "raw/environments/prod.yaml:9:16: note: named value 'token-ttl' is set here",
             "raw/apis.yaml:22:42: error: 'base-url' of raw 'set-backend-service' in route 'a/get-thing' uses plain http:// [SE003]",
-            "raw/apis.yaml:24:50: error: raw 'cache-store' in route 'a/get-thing' caches for 30d, longer than the shared limit of 5m [CA002]",
+            "raw/apis.yaml:25:50: error: raw 'cache-store' in route 'a/get-thing' caches for 30d, longer than the shared limit of 5m [CA002]",
             "raw/environments/prod.yaml:8:10: note: named value 'ttl' is set here",
         ] {
             XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(lint.stdout)")
