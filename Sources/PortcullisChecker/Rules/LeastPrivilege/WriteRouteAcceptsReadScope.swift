@@ -36,16 +36,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     appRoles: [↓orders.read]
                 """),
             // The route's only check is the raw one, and a read scope passes it.
-            RuleExample.api(
-                "partners",
-                fields: "auth: none\nrateLimit: {calls: 10, per: 60s, key: ip}",
-                rawInbound: """
-                    <validate-jwt header-name="Authorization">
-                      <openid-config url="https://login.example.com/.well-known/openid-configuration" />
-                      <required-claims><↓claim name="scp" match="any"><value>orders.read</value><value>orders.write</value></claim></required-claims>
-                    </validate-jwt>
-                    """,
-                routes: "  - {id: submit-order, method: POST, path: /orders, public: Partners sign their own tokens}\n"),
+            partnerCheck(#"<↓claim name="scp" match="any"><value>orders.read</value><value>orders.write</value></claim>"#),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -60,17 +51,22 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     scopes: {all: [orders.write, orders.read]}
                 """),
             // Every claim a token must hold: the read scope and the write scope.
-            RuleExample.api(
-                "partners",
-                fields: "auth: none\nrateLimit: {calls: 10, per: 60s, key: ip}",
-                rawInbound: """
-                    <validate-jwt header-name="Authorization">
-                      <openid-config url="https://login.example.com/.well-known/openid-configuration" />
-                      <required-claims><claim name="scp" match="all"><value>orders.read</value><value>orders.write</value></claim></required-claims>
-                    </validate-jwt>
-                    """,
-                routes: "  - {id: submit-order, method: POST, path: /orders, public: Partners sign their own tokens}\n"),
+            partnerCheck(#"<claim name="scp" match="all"><value>orders.read</value><value>orders.write</value></claim>"#),
         ])
+
+    /// An API whose public POST route is checked only by a raw `validate-jwt` requiring `claim`.
+    private static func partnerCheck(_ claim: String) -> RuleExample {
+        RuleExample.api(
+            "partners",
+            fields: "auth: none\nrateLimit: {calls: 10, per: 60s, key: ip}",
+            rawInbound: """
+                <validate-jwt header-name="Authorization">
+                  <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                  <required-claims>\(claim)</required-claims>
+                </validate-jwt>
+                """,
+            routes: "  - {id: submit-order, method: POST, path: /orders, public: Partners sign their own tokens}\n")
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Scopes and app roles are alternatives: either one granting write access to a read
