@@ -114,13 +114,18 @@ struct QuotedLines: Sendable {
 
     /// Whether `key` calls `value` a credential, read loosely: only a quoted line is at
     /// stake, so a misspelt key (`clientSecrett`, `pasword`) is read by its stem, and keys
-    /// ending in `token`, `key` or `sig` count (not the language's own `key` field).
+    /// ending in `token`, `key` or `sig` count (not the language's own `key` field), for a
+    /// value long enough to be a secret.
     private static func namesACredential(_ key: String, _ value: String) -> Bool {
         if CredentialScanner.isCredential(value, under: key) { return true }
+        guard value.utf8.count >= shortestLooseSecret else { return false }
         let stem = key.lowercased()
         if credentialStems.contains(where: { stem.holds($0) }) { return true }
         return stem != "key" && ["token", "key", "sig"].contains { stem.hasSuffix($0) }
     }
+
+    /// Values shorter than this are not hidden on a loose reading of their key: `key: 1`.
+    private static let shortestLooseSecret = 6
 
     private static let credentialStems: [StaticString] = [
         "secret", "passw", "pasw", "pwd", "credential", "apikey", "api-key", "api_key", "bearer", "authoriz", "connection",
