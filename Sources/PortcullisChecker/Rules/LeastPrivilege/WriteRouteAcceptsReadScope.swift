@@ -91,11 +91,11 @@ public enum WriteRouteAcceptsReadScope: Rule {
         // that runs on it, which one in a 'choose' may not.
         var guarded = Set<ObjectIdentifier>()
         for scope in context.rawScopes {
-            let unconditional = Set((scope.level == .fragment ? scope.document.rootElements : scope.document.inboundStatements).map(\.span.lowerBound))
+            let statements = scope.level == .fragment ? scope.document.rootElements : scope.document.inboundStatements
             for check in scope.elements(named: tokenChecks) {
                 switch readPass(of: check, names, &access) {
                 case .passesRead(let claim, let values): passingRead.append((scope, check, claim, values))
-                case .asksMore where unconditional.contains(check.span.lowerBound): for route in scope.routes { guarded.insert(ObjectIdentifier(route)) }
+                case .asksMore where statements.contains(where: { $0.span == check.span }): for route in scope.routes { guarded.insert(ObjectIdentifier(route)) }
                 case .asksMore, .asksNothing: continue
                 }
             }
