@@ -15,6 +15,9 @@ public struct DiagnosticReport: Sendable {
     public private(set) var sources: SourceFiles
     /// Ranges of source text that hold secrets; quoted source lines mask them.
     public let redactions: [SourceRange]
+    /// The texts ``redactions`` cover, which no message of the report quotes; `diff` hides
+    /// them from its changes too.
+    public let secretTexts: SecretTexts
     /// Counts of the findings that were not suppressed.
     public let summary: Summary
 
@@ -25,10 +28,9 @@ public struct DiagnosticReport: Sendable {
         skipped: Int = 0
     ) {
         var sorted = Self.distinct(diagnostics.sorted(by: Diagnostic.reportOrder))
-        if !redactions.isEmpty {
-            let secrets = SecretTexts(redactions, in: sources)
-            if !secrets.isEmpty { sorted = sorted.map { $0.hiding(secrets) } }
-        }
+        let secretTexts = SecretTexts(redactions, in: sources)
+        if !secretTexts.isEmpty { sorted = sorted.map { $0.hiding(secretTexts) } }
+        self.secretTexts = secretTexts
         var summary = Summary(files: inputCount ?? sources.count, skipped: skipped)
         for diagnostic in sorted where diagnostic.suppression == nil {
             switch diagnostic.severity {

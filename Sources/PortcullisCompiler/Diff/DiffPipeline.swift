@@ -139,6 +139,6 @@ public enum DiffPipeline {
         }
         return .side(
             AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase), environments: result.environments,
-            secrets: SecretTexts(result.report.redactions, in: result.report.sources))
+            secrets: result.report.secretTexts)
     }
 }
