@@ -65,9 +65,11 @@ final class PolicyExpressionTests: XCTestCase {
         ("Limits: counted per IP address", { isCounterKey($0) && $0.code.contains("context.Request.IpAddress") }),
         ("Limits: counted per header", { isCounterKey($0) && $0.code.contains("context.Request.Headers") }),
         ("Limits: counted per caller a token names", { isCounterKey($0) && $0.code.contains(PolicyNames.callerPrefix) }),
-        ("Cache: a per-caller cache is looked up only for a named caller", Place.looksUpPerCaller),
+        ("Cache: a per-caller cache is looked up only for a named caller and a query it accepts", Place.looksUpPerCaller),
         ("Cache: the per-caller cache varies on a hash of the caller", { $0.place == Place.cacheSubject }),
-        ("Cache: a per-caller cache stores only for a named caller", { $0.place == Place.storesPerCaller }),
+        ("Cache: a per-caller cache stores only for a named caller and a query it accepts", Place.storesPerCaller),
+        ("Cache: a shared cache is looked up only for a query it accepts", Place.looksUpShared),
+        ("Cache: a shared cache stores only for a query it accepts", Place.storesShared),
     ]
 
     /// Where the probes below need an expression: limits inherited from the API and a
@@ -154,6 +156,25 @@ final class PolicyExpressionTests: XCTestCase {
             XCTAssertEqual(try value(limited, "refused"), "true", limited)
             XCTAssertEqual(try outcome(limited, "looks-up"), .skipped, limited)
         }
+    }
+
+    /// APIM keys a cached response on the parameters it varies by, yet every parameter
+    /// reaches the backend: a request with any other is neither looked up nor stored, so a
+    /// response made for it never answers a caller who did not send it.
+    func testCachesAnswerOnlyQueriesTheirKeyTellsApart() throws {
+        try requireProbes()
+        for (name, cached) in [
+            ("none", true), ("keyed", true), ("set-and-removed", true), ("subscription-key", true),
+            ("unkeyed", false), ("keyed-twice", false), ("other-case", false),
+        ] {
+            XCTAssertEqual(try value("query.shared.\(name)", "looks-up"), "\(cached)", "shared cache, query \(name)")
+            XCTAssertEqual(try value("query.shared.\(name)", "stores"), "\(cached)", "shared cache, query \(name)")
+        }
+        XCTAssertEqual(try value("query.per-user.subscription-key", "looks-up"), "true")
+        XCTAssertEqual(try value("query.per-user.subscription-key", "stores"), "true")
+        XCTAssertEqual(try value("query.per-user.unkeyed", "looks-up"), "false", "a per-user cache looked up a query it does not vary on")
+        XCTAssertEqual(try outcome("query.per-user.unkeyed", "subject"), .skipped)
+        XCTAssertEqual(try value("query.per-user.unkeyed", "stores"), "false")
     }
 
     func testIdentityLimitsNeverShareACounterBetweenCallers() throws {
@@ -372,6 +393,10 @@ final class PolicyExpressionTests: XCTestCase {
 
         func header(_ name: String, _ value: String) -> MockRequest { adding(".Header(\(cs(name)), \(cs(value)))") }
         func ip(_ address: String) -> MockRequest { adding(".Ip(\(cs(address)))") }
+        /// A query parameter as the caller sent it, with one value per occurrence.
+        func query(_ name: String, _ values: String...) -> MockRequest {
+            adding(".Query(" + ([name] + values).map(cs).joined(separator: ", ") + ")")
+        }
         func subscription(_ id: String) -> MockRequest { adding(".WithSubscription(\(cs(id)))") }
         /// `value` is C#.
         func variable(_ name: String, _ value: String) -> MockRequest { adding(".Variable(\(cs(name)), \(value))") }
@@ -423,7 +448,6 @@ final class PolicyExpressionTests: XCTestCase {
         static let rateKey = "inbound/rate-limit-by-key@counter-key"
         static let quotaKey = "inbound/quota-by-key@counter-key"
         static let cacheSubject = "inbound/choose/when/set-header[\(PolicyNames.cacheCallerHeader)]/value"
-        static let storesPerCaller = "outbound/choose/when@condition"
 
         static func noBearer(_ expression: Expression) -> Bool {
             expression.place == "inbound/choose/when[401]@condition" && reads(expression, PolicyNames.bearer)
@@ -454,6 +478,17 @@ final class PolicyExpressionTests: XCTestCase {
         }
         static func looksUpPerCaller(_ expression: Expression) -> Bool {
             expression.place == "inbound/choose/when@condition" && expression.code.contains(PolicyNames.callerPrefix)
+        }
+        static func storesPerCaller(_ expression: Expression) -> Bool {
+            expression.place == "outbound/choose/when@condition" && expression.code.contains(PolicyNames.callerPrefix)
+        }
+        static func looksUpShared(_ expression: Expression) -> Bool {
+            expression.place == "inbound/choose/when@condition" && expression.code.contains("OriginalUrl.Query")
+                && !expression.code.contains(PolicyNames.callerPrefix)
+        }
+        static func storesShared(_ expression: Expression) -> Bool {
+            expression.place == "outbound/choose/when@condition" && expression.code.contains("OriginalUrl.Query")
+                && !expression.code.contains(PolicyNames.callerPrefix)
         }
     }
 
@@ -497,7 +532,7 @@ final class PolicyExpressionTests: XCTestCase {
 
     /// The steps of a per-caller cache.
     static let cacheSteps = [
-        Step("looks-up", Place.looksUpPerCaller), Step("subject", at: Place.cacheSubject, onlyIf: "looks-up"), Step("stores", at: Place.storesPerCaller),
+        Step("looks-up", Place.looksUpPerCaller), Step("subject", at: Place.cacheSubject, onlyIf: "looks-up"), Step("stores", Place.storesPerCaller),
     ]
 
     /// An introspection answer for an active token with every scope of the fixtures, these
@@ -590,6 +625,22 @@ final class PolicyExpressionTests: XCTestCase {
                 introspectionSteps(callBudget: false) + callerSteps + cacheSteps)
         }
         add("cache.jwt-limited.nosub", jwtItems("by-user"), .jwt([("azp", "app-1"), ("tid", "t-1")]), callerSteps + cacheSteps)
+        // The query the caller sent: a per-user cache that varies on none of it, and a shared
+        // one that varies on `category` and `page`, sets `api-version` and removes `debug`.
+        let alice = MockRequest.jwt([("sub", "alice"), ("tid", "t-1")])
+        add("query.per-user.subscription-key", jwtItems("cached-per-user"), alice.query("subscription-key", "k"), callerSteps + cacheSteps)
+        add("query.per-user.unkeyed", jwtItems("cached-per-user"), alice.query("page", "2"), callerSteps + cacheSteps)
+        let sharedSteps = [Step("looks-up", Place.looksUpShared), Step("stores", Place.storesShared)]
+        let catalog = operation("contoso", "catalog", "list-products")
+        let queries: [(String, MockRequest)] = [
+            ("none", MockRequest()), ("keyed", MockRequest().query("category", "shoes").query("page", "2")),
+            ("set-and-removed", MockRequest().query("api-version", "1999-01-01").query("debug", "1")),
+            ("subscription-key", MockRequest().query("subscription-key", "k").query("category", "")),
+            ("unkeyed", MockRequest().query("category", "shoes").query("lang", "fr")),
+            ("keyed-twice", MockRequest().query("category", "shoes", "hats")),
+            ("other-case", MockRequest().query("Category", "shoes")),
+        ]
+        for (name, request) in queries { add("query.shared.\(name)", catalog, request, sharedSteps) }
         add("cache.introspection-limited.nosub", peerItems("any-of"), .introspected(activeResult([("azp", "app-1")])), introspectionSteps() + callerSteps + cacheSteps)
 
         // Keys read from the request itself.

@@ -124,10 +124,18 @@ final class PolicyFamilySnippetTests: XCTestCase {
             CachePolicies.store(cache, callers: [], into: &$0)
         },
             """
-            <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" caching-type="external">
-                <vary-by-query-parameter>page</vary-by-query-parameter>
-            </cache-lookup>
-            <cache-store duration="30" />
+            <choose>
+                <when condition="@(context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (p.Key == "page" || p.Key == "subscription-key")))">
+                    <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" caching-type="external">
+                        <vary-by-query-parameter>page</vary-by-query-parameter>
+                    </cache-lookup>
+                </when>
+            </choose>
+            <choose>
+                <when condition="@(context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (p.Key == "page" || p.Key == "subscription-key")))">
+                    <cache-store duration="30" />
+                </when>
+            </choose>
 
             """)
     }

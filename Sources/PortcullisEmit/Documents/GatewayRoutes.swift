@@ -253,9 +253,12 @@ struct GatewayRoutes {
     }
 
     /// A per-user cache names the claims that identify the caller; a request whose token
-    /// names none `bypass`es it (neither looked up nor stored).
+    /// names none `bypass`es it (neither looked up nor stored), as does one whose query
+    /// holds a parameter not in `acceptedQuery`, or one twice.
     private func write(_ cache: PlannedCache, into json: inout StableJSON.Writer) {
         json.beginObject()
+        json.key("acceptedQuery")
+        json.strings(cache.acceptedQuery)
         var perUser = false
         if case .perCaller(let caller) = cache.sharing {
             perUser = true

@@ -3,6 +3,9 @@ import PortcullisModel
 /// Response caching: `cache-lookup` in inbound, `cache-store` in outbound. A per-caller
 /// cache varies on a hash of the caller, set in a request header just for the lookup,
 /// never on the raw token; a request that names no caller is neither looked up nor stored.
+/// Nor is one whose query holds a parameter the cache does not accept, or one twice
+/// (``PlannedCache/acceptedQuery``): both are read from the request as the caller sent it,
+/// so the lookup and the store agree.
 enum CachePolicies {
     static func lookup(_ cache: PlannedCache, callers: [Caller], into writer: inout PolicyWriter) {
         var attributes: [(String, PolicyValue)] = [
@@ -17,14 +20,16 @@ enum CachePolicies {
             attributes.append(("allow-private-response-caching", .literal("true")))
         }
         guard case .perCaller(let caller) = cache.sharing else {
-            writer.element("cache-lookup", attributes) { writer in
-                for header in cache.varyByHeaders { writer.element("vary-by-header", text: .literal(header)) }
-                for parameter in cache.varyByQuery { writer.element("vary-by-query-parameter", text: .literal(parameter)) }
+            AuthPolicies.choose(.code("@(\(acceptsQuery(cache)))"), into: &writer) { writer in
+                writer.element("cache-lookup", attributes) { writer in
+                    for header in cache.varyByHeaders { writer.element("vary-by-header", text: .literal(header)) }
+                    for parameter in cache.varyByQuery { writer.element("vary-by-query-parameter", text: .literal(parameter)) }
+                }
             }
             return
         }
         let value = Identity.value(of: caller, callers: callers)
-        AuthPolicies.choose(.code("@(\(value) != \"\")"), into: &writer) { writer in
+        AuthPolicies.choose(.code("@(\(value) != \"\" && \(acceptsQuery(cache)))"), into: &writer) { writer in
             writer.element(
                 "set-header", [("name", .literal(PolicyNames.cacheCallerHeader)), ("exists-action", .literal("override"))]
             ) { writer in
@@ -40,8 +45,17 @@ enum CachePolicies {
     }
 
     static func store(_ cache: PlannedCache, callers: [Caller], into writer: inout PolicyWriter) {
-        let store = [("duration", PolicyValue.number(cache.ttlSeconds))]
-        guard case .perCaller(let caller) = cache.sharing else { return writer.element("cache-store", store) }
-        AuthPolicies.choose(.code("@(\(Identity.value(of: caller, callers: callers)) != \"\")"), into: &writer) { $0.element("cache-store", store) }
+        var condition = acceptsQuery(cache)
+        if case .perCaller(let caller) = cache.sharing { condition = "\(Identity.value(of: caller, callers: callers)) != \"\" && " + condition }
+        AuthPolicies.choose(.code("@(\(condition))"), into: &writer) {
+            $0.element("cache-store", [("duration", .number(cache.ttlSeconds))])
+        }
+    }
+
+    /// Whether every parameter of the query the caller sent is accepted, each once.
+    /// `OriginalUrl`: outbound sees the request after the gateway's own query changes.
+    private static func acceptsQuery(_ cache: PlannedCache) -> String {
+        let accepted = cache.acceptedQuery.map { "p.Key == \(PolicyExpression.csharpString($0))" }.joined(separator: " || ")
+        return "context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (\(accepted)))"
     }
 }

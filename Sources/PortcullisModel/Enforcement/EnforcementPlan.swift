@@ -328,6 +328,12 @@ public struct PlannedCache: Sendable {
     public var storage: CacheStorage
     /// Whether requests carry a token: APIM caches them only when told to.
     public var cachesAuthenticatedRequests: Bool
+    /// The query parameters a request may carry, each once, and still be looked up and
+    /// stored, sorted: those the key varies by, those the gateway sets or removes before the
+    /// backend sees them, APIM's subscription key and the API's version. Any other reaches
+    /// the backend without being part of the key, so a response made for it would be served
+    /// to callers who never sent it; such a request passes the cache by.
+    public var acceptedQuery: [String]
 
     public var ttlSeconds: Int { written.ttl.value }
     public var varyByQuery: [String] { written.varyByQuery.map(\.value) }

@@ -68,7 +68,7 @@ public struct EnforcementPlanner: Sendable {
         return EnforcementPlan(
             keylessAccess: keylessAccess(route, api: api), limits: limits, limitsBeforeTokenCount: beforeToken, token: token,
             providerCallBudget: callBudget(token, limits: limits, beforeToken: beforeToken, api: api, route: route.written),
-            scopes: scopeCheck(route.written, token: token), cache: cache(route, token: token), backend: backend(route.written.backend ?? api.backend),
+            scopes: scopeCheck(route.written, token: token), cache: cache(route, api: api, token: token), backend: backend(route.written.backend ?? api.backend),
             ipFilter: ipFilter(shaping, api: api), requestShaping: requestShaping(shaping, api: api),
             responseHeaders: shaping?.answer == nil ? Self.joined(api.response?.headers, shaping?.response?.headers) : [],
             answer: shaping?.answer)
@@ -157,7 +157,7 @@ public struct EnforcementPlanner: Sendable {
         return alternatives.isEmpty ? nil : ScopeCheck(alternatives: alternatives)
     }
 
-    private func cache(_ route: EffectiveRoute, token: TokenCheck?) -> PlannedCache? {
+    private func cache(_ route: EffectiveRoute, api: API, token: TokenCheck?) -> PlannedCache? {
         guard let written = route.written.cache else { return nil }
         let sharing: PlannedCache.Sharing
         switch route.cacheSharing {
@@ -168,6 +168,27 @@ public struct EnforcementPlanner: Sendable {
         case .shared?, nil:
             sharing = .shared
         }
-        return PlannedCache(written: written, sharing: sharing, storage: storage, cachesAuthenticatedRequests: token != nil)
+        return PlannedCache(
+            written: written, sharing: sharing, storage: storage, cachesAuthenticatedRequests: token != nil,
+            acceptedQuery: acceptedQuery(written, shaping: route.written.shaping, api: api))
+    }
+
+    /// APIM's name for a subscription key sent in the query.
+    static let subscriptionKeyParameter = "subscription-key"
+
+    /// See ``PlannedCache/acceptedQuery``. A parameter the gateway only adds when missing, or
+    /// appends to, still carries what the caller sent.
+    private func acceptedQuery(_ cache: Cache, shaping: RouteShaping?, api: API) -> [String] {
+        var names = Set(cache.varyByQuery.lazy.map(\.value))
+        names.insert(Self.subscriptionKeyParameter)
+        for change in Self.joined(api.request?.query, shaping?.request?.query) where change.action == .set || change.action == .remove {
+            names.insert(change.name.value)
+        }
+        if let version = api.version, let set = gateway.versionSets.first(where: { $0.name.value == version.set.value }),
+            set.scheme.value == .query, let parameter = set.parameter
+        {
+            names.insert(parameter.value)
+        }
+        return names.sorted()
     }
 }

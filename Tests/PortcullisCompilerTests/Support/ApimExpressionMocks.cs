@@ -90,9 +90,23 @@ namespace Apim.Expressions.Mocks
         public DateTime? StartDate { get { throw Missing.Member("Subscription.StartDate"); } }
     }
 
+    /// A URL of which only the query is known; names keep the case they were sent in.
+    public sealed class MockUrl : IUrl
+    {
+        readonly Dictionary<string, string[]> query;
+        public MockUrl(Dictionary<string, string[]> query) { this.query = query; }
+        public IReadOnlyDictionary<string, string[]> Query { get { return query; } }
+        public string Host { get { throw Missing.Member("Url.Host"); } }
+        public string Path { get { throw Missing.Member("Url.Path"); } }
+        public int Port { get { throw Missing.Member("Url.Port"); } }
+        public string QueryString { get { throw Missing.Member("Url.QueryString"); } }
+        public string Scheme { get { throw Missing.Member("Url.Scheme"); } }
+    }
+
     public sealed class MockRequest : IRequest
     {
         internal readonly Dictionary<string, string[]> headers = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
+        internal readonly Dictionary<string, string[]> query = new Dictionary<string, string[]>();
         internal string ipAddress = "192.0.2.1";
 
         public IReadOnlyDictionary<string, string[]> Headers { get { return headers; } }
@@ -101,7 +115,7 @@ namespace Apim.Expressions.Mocks
         public X509Certificate2 Certificate { get { throw Missing.Member("Request.Certificate"); } }
         public IReadOnlyDictionary<string, string> MatchedParameters { get { throw Missing.Member("Request.MatchedParameters"); } }
         public string Method { get { throw Missing.Member("Request.Method"); } }
-        public IUrl OriginalUrl { get { throw Missing.Member("Request.OriginalUrl"); } }
+        public IUrl OriginalUrl { get { return new MockUrl(query); } }
         public IUrl Url { get { throw Missing.Member("Request.Url"); } }
     }
 
@@ -114,6 +128,7 @@ namespace Apim.Expressions.Mocks
 
         public MockContext Header(string name, string value) { request.headers[name] = new[] { value }; return this; }
         public MockContext Ip(string address) { request.ipAddress = address; return this; }
+        public MockContext Query(string name, params string[] values) { request.query[name] = values; return this; }
         public MockContext WithSubscription(string id) { subscription = new MockSubscription(id); return this; }
         public MockContext Variable(string name, object value) { variables[name] = value; return this; }
 
