@@ -550,7 +550,7 @@ extension PolicyXMLElement {
     /// a `token-value` written as text, naming a named value, which the gateway's own
     /// configuration fills, or reading a variable, which a policy fills (a caller who sends
     /// nothing may then pass as someone else).
-    var checksAGivenToken: Bool {
+    public var checksAGivenToken: Bool {
         guard let given = attribute("token-value")?.value else { return false }
         return !given.isExpression || given.written.contains("{{") || given.written.contains("Variables")
     }

@@ -103,7 +103,9 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertEqual(inside.stdout.prefix(21), "apis/orders.yaml:30:9", inside.stdout + inside.stderr)
 
         let removed = try String(contentsOf: orders, encoding: .utf8)
-        let withoutRoute = removed.replacingOccurrences(of: "  - id: create-order", with: "  - id: submit-order")
+        // Another id alone is the same route renamed; another path too is another route.
+        let withoutRoute = removed.replacingOccurrences(
+            of: "  - id: create-order\n    method: POST\n    path: /orders\n", with: "  - id: submit-order\n    method: POST\n    path: /submissions\n")
         try withoutRoute.write(to: orders, atomically: true, encoding: .utf8)
         let json = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs", "--format", "json"], in: repository)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

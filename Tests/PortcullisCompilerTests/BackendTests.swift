@@ -270,7 +270,7 @@ final class BackendTests: XCTestCase {
         let diff = try ToolProcess.run(["diff", BundleTests.contoso.path, project.path])
         XCTAssertTrue(
             diff.stdout.contains(
-                "apis/orders.yaml:34:14: other: route 'orders/create-order' now sends requests to backend 'partner-orders-weu' (https://orders-weu.internal.contoso.com/partner) as managed identity for 'api://contoso-orders' instead of 'https://orders.internal.contoso.com/api'"),
+                "apis/orders.yaml:34:14: privilege increase: route 'orders/create-order' now sends requests, with the credentials they carry, to backend 'partner-orders-weu' (https://orders-weu.internal.contoso.com/partner) as managed identity for 'api://contoso-orders' instead of 'https://orders.internal.contoso.com/api'"),
             diff.stdout)
 
         let added = try self.project([("environments/prod.yaml", "      list-orders:\n", "      list-orders:\n        backend: https://orders-new.prod.contoso.com\n")])
@@ -282,7 +282,9 @@ final class BackendTests: XCTestCase {
     }
 
     /// Pointing an API at another backend, or a pool at other members, is a change the
-    /// reviewer sees, once per API.
+    /// reviewer sees, once per API; one whose requests carry tokens or credentials to a
+    /// host they did not reach before is a privilege increase (found by an audit: a new
+    /// backend pointed at an attacker's host was 'other').
     func testAccessDiffReportsWhereAnAPINowSendsRequests() throws {
         let head = try project([
             ("apis/partner-orders.yaml", "backend: partner-orders ", "backend: partner-orders-weu "),
@@ -291,7 +293,7 @@ final class BackendTests: XCTestCase {
         let result = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.filter { $0.contains("now sends requests to") && !$0.contains("in environment") }.count, 2, result.stdout)
+        XCTAssertEqual(lines.filter { $0.contains("now sends requests") && !$0.contains("in environment") }.count, 2, result.stdout)
         // Each environment points the backend at its own URL, which the definitions' change
         // does not show: the sample's three say so once each (catalog's new backend is the
         // same URL in each, and is not repeated).
@@ -304,7 +306,7 @@ final class BackendTests: XCTestCase {
         XCTAssertTrue(
             lines.contains {
                 $0.hasSuffix(
-                    "apis/catalog.yaml:8:10: other: API 'catalog' now sends requests to pool 'partner-orders' of 'partner-orders-weu', 'partner-orders-neu' as managed identity for 'api://contoso-orders' instead of 'https://catalog.internal.contoso.com'")
+                    "apis/catalog.yaml:8:10: privilege increase: API 'catalog' now sends requests, with the credentials they carry, to pool 'partner-orders' of 'partner-orders-weu', 'partner-orders-neu' as managed identity for 'api://contoso-orders' instead of 'https://catalog.internal.contoso.com'")
             }, result.stdout)
     }
 

@@ -100,20 +100,36 @@ public enum AccessDiff {
         var changes: [AccessChange] = []
         let baseRoutes = routes(base.project)
         let headRoutes = routes(head.project)
-        for (key, route) in headRoutes where baseRoutes[key] == nil {
+        var pairs: [RoutePair] = []
+        var added: [DiffRoute] = []
+        for (key, route) in headRoutes {
+            if let old = baseRoutes[key] { pairs.append(RoutePair(old: old, new: route)) } else { added.append(route) }
+        }
+        // A route whose id changed but whose API and operation did not is the route it was:
+        // comparing it as one route removed and another added would hide what changed.
+        var removed: [String: DiffRoute] = [:]
+        for (key, route) in baseRoutes where headRoutes[key] == nil { removed[route.operation] = removed[route.operation] ?? route }
+        for route in added.sorted(by: { $0.name < $1.name }) {
+            if let old = removed.removeValue(forKey: route.operation) {
+                pairs.append(RoutePair(old: old, new: route))
+                changes.append(AccessChange(
+                    category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was \(subject(old.name)) before",
+                    place: head.location(route.route.written.id.range)))
+                continue
+            }
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
-                category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(key),
-                message: "route \(subject(key)) was added; it \(access)", place: head.location(route.route.written.id.range)))
+                category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
+                message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
         }
-        for (key, route) in baseRoutes where headRoutes[key] == nil {
+        for route in removed.values {
             changes.append(AccessChange(
-                category: .other, subject: .route(key), message: "route \(subject(key)) was removed",
+                category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was removed",
                 place: base.location(route.route.written.id.range)))
         }
-        for (key, new) in headRoutes {
-            guard let old = baseRoutes[key] else { continue }
-            var route = RouteComparison(key: key, old: old.plan, new: new.plan, at: head.location(new.route.written.id.range))
+        for pair in pairs {
+            var route = RouteComparison(key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range))
+            route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
@@ -122,69 +138,116 @@ public enum AccessDiff {
             route.compareShaping()
             changes += route.changes
         }
-        changes += keylessChanges(baseRoutes, headRoutes, base: base, head: head)
-        changes += backendChanges(baseRoutes, headRoutes, head: head)
+        changes += keylessChanges(pairs, base: base, head: head)
+        changes += backendChanges(pairs, base: base, head: head)
         changes += BackendDiff.compare(base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
+        changes += apiChanges(base: base, head: head)
         changes += productChanges(base: base, head: head)
         changes += RawPolicyDiff.compare(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
-    /// Each route with its plan, by `api/route`; routes without a plan (a broken side is
-    /// refused before comparing) are left out.
-    static func routes(_ project: ResolvedProject) -> [String: (route: EffectiveRoute, plan: EnforcementPlan)] {
-        var routes: [String: (route: EffectiveRoute, plan: EnforcementPlan)] = [:]
+    /// A route of one side with its plan; `name` is `api/route` as written.
+    struct DiffRoute {
+        var name: String
+        var route: EffectiveRoute
+        var plan: EnforcementPlan
+
+        var api: String { String(name.prefix { $0 != "/" }) }
+        /// The API (without case) and the operation callers call, parameter names erased.
+        var operation: String { "\(api.lowercased()) \(route.written.method.value.rawValue) \(route.written.path.value.shape)" }
+    }
+
+    /// One route in both versions.
+    struct RoutePair {
+        var old: DiffRoute
+        var new: DiffRoute
+    }
+
+    /// Each route with its plan, by `api/route` without case, as APIM names resources;
+    /// routes without a plan (a broken side is refused before comparing) are left out.
+    static func routes(_ project: ResolvedProject) -> [String: DiffRoute] {
+        var routes: [String: DiffRoute] = [:]
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan else { continue }
-            let key = "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
-            if routes[key] == nil { routes[key] = (route, plan) }
+            let name = "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
+            let key = name.lowercased()
+            if routes[key] == nil { routes[key] = DiffRoute(name: name, route: route, plan: plan) }
         }
         return routes
     }
 
     /// Requests that go elsewhere, or with other credentials: one change per API for the
     /// API's own backend, which all its routes without one of their own reach, and one per
-    /// route that has (or had) its own.
-    static func backendChanges(
-        _ baseRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)],
-        _ headRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)], head: Side
-    ) -> [AccessChange] {
+    /// route that has (or had) its own. Compared as APIM reads them, named values put in.
+    /// Credentials that now go to another host are a privilege increase, as they are when a
+    /// declared backend's URL changes (``BackendDiff``).
+    static func backendChanges(_ pairs: [RoutePair], base: Side, head: Side) -> [AccessChange] {
+        let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         var changes: [String: AccessChange] = [:]
-        for (key, new) in headRoutes {
-            guard let old = baseRoutes[key] else { continue }
+        for pair in pairs {
+            let (old, new) = (pair.old, pair.new)
             let ownBackend = old.route.written.backend != nil || new.route.written.backend != nil
-            let api = String(key.prefix { $0 != "/" })
-            let changed = ownBackend ? AccessChange.Subject.route(key) : AccessChange.Subject(kind: .api, name: api)
+            let changed = ownBackend ? AccessChange.Subject.route(new.name) : AccessChange.Subject(kind: .api, name: new.api)
             guard changes[changed.name] == nil else { continue }
-            // Compared as written; shown without a value that holds a credential.
-            guard name(old.plan.backend) != name(new.plan.backend) else { continue }
-            let (was, now) = (describe(old.plan.backend), describe(new.plan.backend))
-            let who = ownBackend ? "route \(subject(key))" : "API '\(api)'"
+            let (oldTarget, newTarget) = (target(old.plan.backend, was), target(new.plan.backend, now))
+            // A declared backend's own URL changing is BackendDiff's to weigh, once.
+            if let named = newTarget.named, named.lowercased() == oldTarget.named?.lowercased() { continue }
+            guard oldTarget.named != newTarget.named || oldTarget.url != newTarget.url else { continue }
+            let (before, after) = (describe(old.plan.backend, was), describe(new.plan.backend, now))
+            let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
+            let (category, message): (AccessChange.Category, String)
+            if carriesCredentials(new.plan), !hosts(new.plan.backend, now).isSubset(of: hosts(old.plan.backend, was)) {
+                (category, message) = (.privilegeIncrease, "now sends requests, with the credentials they carry, to \(after) instead of \(before)")
+            } else if BackendDiff.isDowngrade(from: oldTarget.url, to: newTarget.url) {
+                (category, message) = (.privilegeIncrease, "now sends requests over plain HTTP: \(after) instead of \(before)")
+            } else {
+                (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
+            }
             changes[changed.name] = AccessChange(
-                category: .other, subject: changed, message: "\(who) now sends requests to \(now) instead of \(was)",
-                place: head.location(new.plan.backend.reference.text.range))
+                category: category, subject: changed, message: "\(who) \(message)", place: head.location(new.plan.backend.reference.text.range))
         }
         return Array(changes.values)
     }
 
-    /// A backend as the access diff names it: its URL, or its name with its URL or members,
-    /// and the managed identity the gateway authenticates with.
-    /// A route's backend as written: a declared backend's name, or the URL.
-    private static func name(_ backend: PlannedBackend) -> (named: String?, url: String?) {
-        backend.name.map { ($0, nil) } ?? (nil, backend.url)
+    /// Whether a route's requests carry what lets their receiver in elsewhere: the
+    /// credentials its declared backend sends, the caller's token (APIM passes the
+    /// `Authorization` header on) or a header or parameter the gateway fills from a named
+    /// value.
+    private static func carriesCredentials(_ plan: EnforcementPlan) -> Bool {
+        if plan.token != nil || plan.backend.managedIdentity != nil { return true }
+        if let resolved = plan.backend.resolved {
+            let services = resolved.backend.service.map { [$0] } ?? resolved.members.compactMap(\.backend.service)
+            if services.contains(where: { $0.credentials?.isSent == true }) { return true }
+        }
+        guard let shaping = plan.requestShaping else { return false }
+        return (shaping.headers + shaping.query).contains { $0.value?.value.contains("{{") == true }
+    }
+
+    /// The hosts a route's requests may reach: its URL's, or each pool member's.
+    private static func hosts(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> Set<String> {
+        guard let resolved = backend.resolved, resolved.backend.isPool else { return [BackendDiff.host(of: values.value(backend.url ?? ""))] }
+        return Set(resolved.members.compactMap { $0.backend.service.map { BackendDiff.host(of: values.value($0.url)) } })
+    }
+
+    /// A route's backend: the declared backend it names, if any, and the URL requests go
+    /// to, named values put in (a pool has none).
+    private static func target(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> (named: String?, url: String?) {
+        (backend.name, backend.url.map { values.value($0) })
     }
 
     /// A route's backend for a message: what it names and the credentials its requests
     /// carry; what else a declared backend does is ``BackendDiff``'s.
-    static func describe(_ backend: PlannedBackend) -> String {
+    static func describe(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> String {
         var text: String
+        let url = backend.url.map { values.value($0) } ?? ""
         if let resolved = backend.resolved, resolved.backend.isPool {
             text = "pool '\(resolved.backend.name.value)' of " + resolved.members.map { "'\($0.backend.name.value)'" }.joined(separator: ", ")
         } else if let name = backend.name {
-            text = "backend '\(name)' (\(GatewayComparison.masked(backend.url ?? "")))"
+            text = "backend '\(name)' (\(GatewayComparison.masked(url)))"
         } else {
-            text = GatewayComparison.shown(backend.url ?? "")
+            text = GatewayComparison.shown(url)
         }
         if let identity = backend.managedIdentity { text += " as managed identity for \(GatewayComparison.shown(identity.resource))" }
         return text
@@ -192,14 +255,11 @@ public enum AccessDiff {
 
     /// APIs that became callable without a subscription key, or stopped being: one change
     /// per API, since the key check applies to all of its routes.
-    static func keylessChanges(
-        _ baseRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)],
-        _ headRoutes: [String: (route: EffectiveRoute, plan: EnforcementPlan)], base: Side, head: Side
-    ) -> [AccessChange] {
+    static func keylessChanges(_ pairs: [RoutePair], base: Side, head: Side) -> [AccessChange] {
         var changes: [String: AccessChange] = [:]
-        for (key, new) in headRoutes {
-            guard let old = baseRoutes[key] else { continue }
-            let api = String(key.prefix { $0 != "/" })
+        for pair in pairs {
+            let (old, new) = (pair.old, pair.new)
+            let api = new.api
             let subject = AccessChange.Subject(kind: .api, name: api)
             switch (old.plan.keylessAccess, new.plan.keylessAccess) {
             case (nil, let keyless?):
@@ -224,17 +284,48 @@ public enum AccessDiff {
 
     static func subject(_ key: String) -> String { "'\(key)'" }
 
+    /// Where an API is served and over which schemes: plain HTTP lets tokens and keys cross
+    /// the network unencrypted.
+    static func apiChanges(base: Side, head: Side) -> [AccessChange] {
+        let before = Dictionary(base.project.apis.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
+        var changes: [AccessChange] = []
+        for api in head.project.apis {
+            guard let previous = before[api.name.value.lowercased()] else { continue }
+            let subject = AccessChange.Subject(kind: .api, name: api.name.value)
+            if previous.path.value != api.path.value {
+                changes.append(AccessChange(
+                    category: .other, subject: subject,
+                    message: "API '\(api.name.value)' is now served under '\(api.path.value)' instead of '\(previous.path.value)'",
+                    place: head.location(api.path.range)))
+            }
+            func acceptsHTTP(_ api: API) -> Bool { api.protocols?.contains { $0.value == .http } ?? false }
+            if !acceptsHTTP(previous), acceptsHTTP(api) {
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: subject,
+                    message: "API '\(api.name.value)' now accepts calls over plain HTTP: tokens and keys cross the network unencrypted",
+                    place: head.location(api.protocols?.first { $0.value == .http }?.range ?? api.name.range)))
+            } else if acceptsHTTP(previous), !acceptsHTTP(api) {
+                changes.append(AccessChange(
+                    category: .privilegeDecrease, subject: subject, message: "API '\(api.name.value)' no longer accepts calls over plain HTTP",
+                    place: head.location(api.protocols?.first?.range ?? api.name.range)))
+            }
+        }
+        return changes
+    }
+
     /// Who may get a subscription to a product's APIs: a product anyone can subscribe to
     /// without approval, or that gains APIs, gives more callers a key. Products open to
     /// calls without a key are judged per API, by ``keylessChanges``.
     static func productChanges(base: Side, head: Side) -> [AccessChange] {
-        let before = Dictionary(base.project.products.map { ($0.name.value, $0) }) { first, _ in first }
-        let after = Dictionary(head.project.products.map { ($0.name.value, $0) }) { first, _ in first }
+        // APIM takes names without case: 'Partners' is the product 'partners' was.
+        let before = Dictionary(base.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
+        let after = Dictionary(head.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
-        for (name, product) in after {
+        for (key, product) in after {
+            let name = product.name.value
             let subject = AccessChange.Subject(kind: .product, name: name)
             let approval = product.approvalRequired?.range ?? product.name.range
-            guard let previous = before[name] else {
+            guard let previous = before[key] else {
                 changes.append(AccessChange(
                     category: product.effectiveApprovalRequired ? .other : .privilegeIncrease, subject: subject,
                     message: "product '\(name)' was added; "
@@ -254,26 +345,71 @@ public enum AccessDiff {
             default:
                 break
             }
-            let had = Set(previous.apis.map(\.value))
-            for api in product.apis where !had.contains(api.value) {
+            // More developers who may subscribe: without approval, each gets a key at once.
+            let opening: AccessChange.Category = product.effectiveApprovalRequired ? .other : .privilegeIncrease
+            if !previous.effectivePublished, product.effectivePublished {
+                changes.append(AccessChange(
+                    category: opening, subject: subject, message: "product '\(name)' is now published: developers in its groups may subscribe",
+                    place: head.location(product.published?.range ?? product.name.range)))
+            } else if previous.effectivePublished, !product.effectivePublished {
+                changes.append(AccessChange(
+                    category: .privilegeDecrease, subject: subject, message: "product '\(name)' is no longer published",
+                    place: head.location(product.published?.range ?? product.name.range)))
+            }
+            let oldGroups = Set(previous.groups.map { $0.value.lowercased() })
+            let newGroups = Set(product.groups.map { $0.value.lowercased() })
+            for group in product.groups where !oldGroups.contains(group.value.lowercased()) {
+                changes.append(AccessChange(
+                    category: product.effectivePublished ? opening : .other, subject: subject,
+                    message: "product '\(name)' is now visible to group '\(group.value)', whose developers may subscribe", place: head.location(group.range)))
+            }
+            for group in previous.groups where !newGroups.contains(group.value.lowercased()) {
+                changes.append(AccessChange(
+                    category: .privilegeDecrease, subject: subject, message: "product '\(name)' is no longer visible to group '\(group.value)'",
+                    place: base.location(group.range)))
+            }
+            for (what, old, new) in [("rate limit", previous.rateLimit, product.rateLimit), ("quota", previous.quota, product.quota)] {
+                let at = head.location(new?.range ?? product.name.range)
+                switch (old, new) {
+                case (let old?, nil):
+                    changes.append(AccessChange(
+                        category: .looserLimit, subject: subject, message: "product '\(name)' lost its \(what) (was \(describe(old)))", place: at))
+                case (nil, let new?):
+                    changes.append(AccessChange(
+                        category: .stricterLimit, subject: subject, message: "product '\(name)' gained a \(what) of \(describe(new))", place: at))
+                case (let old?, let new?) where old.calls.value * new.per.value != new.calls.value * old.per.value:
+                    let looser = new.isLooser(thanCalls: old.calls.value, per: old.per.value)
+                    changes.append(AccessChange(
+                        category: looser ? .looserLimit : .stricterLimit, subject: subject,
+                        message: "product '\(name)' has a \(looser ? "looser" : "stricter") \(what): \(describe(new)), was \(describe(old))", place: at))
+                default:
+                    break
+                }
+            }
+            let had = Set(previous.apis.map { $0.value.lowercased() })
+            for api in product.apis where !had.contains(api.value.lowercased()) {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: subject,
                     message: "product '\(name)' now includes API '\(api.value)': its subscribers may call it", place: head.location(api.range)))
             }
-            let has = Set(product.apis.map(\.value))
-            for api in previous.apis where !has.contains(api.value) {
+            let has = Set(product.apis.map { $0.value.lowercased() })
+            for api in previous.apis where !has.contains(api.value.lowercased()) {
                 changes.append(AccessChange(
                     category: .privilegeDecrease, subject: subject,
                     message: "product '\(name)' no longer includes API '\(api.value)'", place: base.location(api.range)))
             }
         }
-        for (name, product) in before where after[name] == nil {
+        for (key, product) in before where after[key] == nil {
+            let name = product.name.value
             changes.append(AccessChange(
                 category: .other, subject: AccessChange.Subject(kind: .product, name: name),
                 message: "product '\(name)' was removed", place: base.location(product.name.range)))
         }
         return changes
     }
+
+    /// A product's limit, counted per subscription.
+    private static func describe(_ limit: Limit) -> String { "\(limit.calls.value) calls per \(limit.per.value)s" }
 }
 
 /// The changes of one route that exists in both versions, from what each version enforces.
@@ -295,6 +431,34 @@ struct RouteComparison {
         changes.append(AccessChange(category: category, subject: .route(key), message: "route \(AccessDiff.subject(key)) \(message)", place: at))
     }
 
+    /// The operation a route's checks guard: another method or path on the backend, the
+    /// route's own or its rewrite's, puts the same checks in front of other requests.
+    mutating func compareOperation(_ before: Route, _ after: Route) {
+        let (was, now) = (Self.backendOperation(before), Self.backendOperation(after))
+        if was.shape != now.shape {
+            add(.privilegeIncrease, "now reaches '\(now.text)' on its backend instead of '\(was.text)', under the checks it had")
+        } else if before.method.value != after.method.value || before.path.value.shape != after.path.value.shape {
+            add(
+                .other,
+                "is now called as '\(after.method.value.rawValue) \(after.path.value.text)' instead of '\(before.method.value.rawValue) \(before.path.value.text)'")
+        }
+    }
+
+    /// The method and path a route's requests reach the backend with, as written and with
+    /// parameter names erased.
+    static func backendOperation(_ route: Route) -> (text: String, shape: String) {
+        let rewrite = route.shaping?.rewrite
+        let method = (rewrite?.method?.value ?? route.method.value).rawValue
+        guard let path = rewrite?.path.value else { return ("\(method) \(route.path.value.text)", "\(method) \(route.path.value.shape)") }
+        var shape = ""
+        var inParameter = false
+        for character in path {
+            if character == "{" { inParameter = true } else if character == "}" { inParameter = false } else if inParameter { continue }
+            shape.append(character)
+        }
+        return ("\(method) \(path)", "\(method) \(shape)")
+    }
+
     mutating func compareAuth() {
         switch (old.token, new.token) {
         case (_?, nil):
@@ -312,16 +476,18 @@ struct RouteComparison {
         }
     }
 
-    /// With any-of values, each added value admits more tokens; with all-of values, each
-    /// added value admits fewer. Scopes and app roles are alternatives: gaining either
-    /// kind admits tokens that did not pass before.
+    /// With any-of values, each added value admits more tokens and each removed one fewer;
+    /// with all-of values, the reverse. A value added is weighed by the new match, one
+    /// removed by the old, and one value is any-of and all-of alike: cutting all of
+    /// `admin` and `write` to `write` alone admits more. Scopes and app roles are
+    /// alternatives: gaining either kind admits tokens that did not pass before.
     private mutating func compareScopes(_ kind: ScopeCheck.Requirement.Kind, _ noun: String) {
         let before = old.scopes?.requirement(kind)
         let after = new.scopes?.requirement(kind)
         let oldSet = Set(before?.values ?? [])
         let newSet = Set(after?.values ?? [])
-        let oldMatch = before?.match ?? .any
-        let newMatch = after?.match ?? .any
+        let oldMatch = oldSet.count > 1 ? before?.match ?? .any : .any
+        let newMatch = newSet.count > 1 ? after?.match ?? .any : .any
         if new.scopes == nil, old.scopes != nil {
             if kind == .scopes { add(.privilegeIncrease, "no longer requires any scope: any valid token passes") }
             return
@@ -334,7 +500,7 @@ struct RouteComparison {
             add(.privilegeIncrease, "now also accepts tokens by \(noun)s: \(newSet.sorted().map { "'\($0)'" }.joined(separator: ", "))")
             return
         }
-        if oldMatch != newMatch, newSet.count > 1 {
+        if oldMatch != newMatch, oldSet.count > 1, newSet.count > 1 {
             add(
                 newMatch == .any ? .privilegeIncrease : .privilegeDecrease,
                 "now needs \(newMatch == .any ? "any one" : "all") of its \(noun)s instead of \(oldMatch == .any ? "any one" : "all")")
@@ -343,7 +509,7 @@ struct RouteComparison {
             add(newMatch == .any ? .privilegeIncrease : .privilegeDecrease, newMatch == .any ? "now accepts \(noun) '\(value)'" : "now also requires \(noun) '\(value)'")
         }
         for value in oldSet.subtracting(newSet).sorted() {
-            add(newMatch == .any ? .privilegeDecrease : .privilegeIncrease, newMatch == .any ? "no longer accepts \(noun) '\(value)'" : "no longer requires \(noun) '\(value)'")
+            add(oldMatch == .any ? .privilegeDecrease : .privilegeIncrease, oldMatch == .any ? "no longer accepts \(noun) '\(value)'" : "no longer requires \(noun) '\(value)'")
         }
     }
 
@@ -385,7 +551,19 @@ struct RouteComparison {
             if after.ttlSeconds != before.ttlSeconds {
                 add(.other, "caches for \(after.ttlSeconds)s instead of \(before.ttlSeconds)s")
             }
-            if after.varyByQuery != before.varyByQuery || after.varyByHeaders != before.varyByHeaders {
+            // A shared cache that answers requests carrying a token serves one caller's
+            // answer to another unless it varies on who asks.
+            if after.isShared, after.cachesAuthenticatedRequests, !before.cachesAuthenticatedRequests {
+                add(.cacheWidened, "now caches answers to requests that carry a token, shared between callers")
+            }
+            // Requests that differ in a header no longer varied on share entries; a query
+            // parameter no longer varied on makes a request pass the cache by instead.
+            let kept = Set(after.varyByHeaders.map { $0.lowercased() })
+            let dropped = before.varyByHeaders.filter { !kept.contains($0.lowercased()) }
+            for header in dropped where after.isShared {
+                add(.cacheWidened, "no longer varies its shared cache on header '\(header)': requests that differ in it share cached answers")
+            }
+            if after.varyByQuery != before.varyByQuery || after.varyByHeaders != before.varyByHeaders, dropped.isEmpty || !after.isShared {
                 add(.other, "varies its cache on other query parameters or headers")
             }
         case (nil, nil):
@@ -428,13 +606,36 @@ struct RouteComparison {
         switch (old.answer, new.answer) {
         case (nil, _?): add(.other, "is now answered by the gateway; its backend is no longer called")
         case (_?, nil): add(.other, "calls its backend again instead of the gateway answering")
-        default: break
+        case (let before?, let after?): compareAnswers(before, after)
+        case (nil, nil): break
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
+        }
+    }
+
+    /// What the gateway answers by itself. A named value it newly puts in the answer
+    /// reaches every caller of the route: a secret's would be handed out.
+    private mutating func compareAnswers(_ before: GatewayAnswer, _ after: GatewayAnswer) {
+        switch (before, after) {
+        case (.fixed(let was), .fixed(let now)):
+            let read = { (answer: FixedResponse) in [answer.body?.value ?? ""] + answer.headers.map { $0.value?.value ?? "" } }
+            let had = Set(read(was).flatMap(NamedValues.references(in:)))
+            for name in Set(read(now).flatMap(NamedValues.references(in:))).subtracting(had).sorted() {
+                add(.privilegeIncrease, "now puts named value '\(name)' in the answer the gateway gives its callers")
+            }
+            if was.status.value != now.status.value || read(was) != read(now) || Self.describe(was.headers) != Self.describe(now.headers) {
+                add(.other, "is answered by the gateway with another status, headers or body")
+            }
+        case (.mock(let was), .mock(let now)):
+            if was.effectiveStatus != now.effectiveStatus || was.contentType?.value != now.contentType?.value {
+                add(.other, "is answered by the gateway's mock with another status or content type")
+            }
+        default:
+            add(.other, "is answered by the gateway in another way (respond or mock)")
         }
     }
 

@@ -51,6 +51,8 @@ enum BackendDiff {
             // carries: that is who gets in, not only where requests go.
             if let oldURL, let credentials = new.credentials, credentials.isSent, host(of: oldURL) != host(of: newURL) {
                 add(.privilegeIncrease, "now sends requests, with the credentials it carries, to another host: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
+            } else if isDowngrade(from: oldURL, to: newURL) {
+                add(.privilegeIncrease, "now sends requests over plain HTTP: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
             } else {
                 add(.other, "now sends requests to \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
             }
@@ -102,8 +104,16 @@ enum BackendDiff {
         }
     }
 
+    /// From HTTPS to plain HTTP: the caller's token and the credentials the gateway adds
+    /// cross the network readable by anyone on the way.
+    static func isDowngrade(from old: String?, to new: String?) -> Bool {
+        guard let old, let new else { return false }
+        let scheme = { (url: String) in url.trimmingCharacters(in: .whitespaces).lowercased().prefix { $0 != ":" } }
+        return scheme(old) == "https" && scheme(new) == "http"
+    }
+
     /// The host of `url`, in lowercase; the whole text when it has none.
-    private static func host(of url: String) -> String {
+    static func host(of url: String) -> String {
         (URL(string: url)?.host ?? url).lowercased()
     }
 

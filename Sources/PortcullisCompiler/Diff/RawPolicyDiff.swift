@@ -1,3 +1,4 @@
+import PortcullisDiagnostics
 import PortcullisChecker
 import PortcullisModel
 import PortcullisPolicyXML
@@ -26,6 +27,12 @@ enum RawPolicyDiff {
         let before = documents(base.project)
         let after = documents(head.project)
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
+        // An included fragment is read as BASE has it, on both sides, so including another
+        // one is weighed by what each holds, while a change inside a fragment is the
+        // fragment's own, reported once.
+        let fragments = Dictionary(
+            (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
+        ) { _, base in base }
         var changes: [AccessChange] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
@@ -44,9 +51,23 @@ enum RawPolicyDiff {
                     continue
                 }
             }
-            let oldCounts = counts(old?.document)
-            let newCounts = counts(new?.document)
+            let oldCounts = counts(old?.document, fragments: fragments)
+            let newCounts = counts(new?.document, fragments: fragments)
             var weighed = false
+            let inherits = { (document: PolicyXMLDocument) in subject.kind == .gateway || Self.inheritsInbound(document) }
+            if let old, let new, inherits(old.document), !inherits(new.document) {
+                weighed = true
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: subject,
+                    message: "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
+                    place: head.location(new.document.range(new.document.root.nameSpan))))
+            } else if let old, let new, !inherits(old.document), inherits(new.document) {
+                weighed = true
+                changes.append(AccessChange(
+                    category: .privilegeDecrease, subject: subject,
+                    message: "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
+                    place: head.location(new.document.range(new.document.root.nameSpan))))
+            }
             for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
                 var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
                 // A check turned into one that lets callers through, or back, is weighed as
@@ -63,7 +84,7 @@ enum RawPolicyDiff {
                         message: opened > 0
                             ? "the raw policy of \(key) turns '\(name)' into a check that lets callers through\(times)"
                             : "the raw policy of \(key) turns '\(name)' that let callers through into a working check\(times)",
-                        place: head.location(new!.document.range(element.nameSpan))))
+                        place: head.location(element.range)))
                 }
                 guard difference != 0 else { continue }
                 weighed = true
@@ -71,11 +92,10 @@ enum RawPolicyDiff {
                     difference > 0
                     ? (weight.added, "adds", head, newCounts[name]!.last!)
                     : (weight.removed, "removes", base, oldCounts[name]!.last!)
-                let document = difference > 0 ? new!.document : old!.document
                 changes.append(AccessChange(
                     category: category, subject: subject,
                     message: "the raw policy of \(key) \(verb) '\(name)'" + (abs(difference) > 1 ? " (\(abs(difference)) times)" : ""),
-                    place: side.location(document.range(element.nameSpan))))
+                    place: side.location(element.range)))
             }
             guard !weighed else { continue }
             let message: String
@@ -123,14 +143,45 @@ enum RawPolicyDiff {
         return found
     }
 
-    /// The elements of a document by name, in document order; a token or certificate check
-    /// that lets callers through under ``letting(_:)`` instead, as it decides nothing.
-    private static func counts(_ document: PolicyXMLDocument?) -> [String: [PolicyXMLElement]] {
-        var found: [String: [PolicyXMLElement]] = [:]
-        for element in document?.allElements ?? [] {
-            found[element.letsCallersThrough ? letting(element.name) : element.name, default: []].append(element)
+    /// The elements of a document by name, in document order, with those of the fragments
+    /// it includes (each once); a token or certificate check that lets callers through, or
+    /// judges a token the policy gives it, under ``letting(_:)`` instead, as it decides
+    /// nothing about the caller.
+    private static func counts(_ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument]) -> [String: [Found]] {
+        guard let document else { return [:] }
+        var found: [String: [Found]] = [:]
+        var included = Set<String>()
+        // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
+        // read may be BASE's, whose places are not this side's.
+        func add(_ elements: [PolicyXMLElement], shownAt include: PolicyXMLElement?) {
+            for element in elements {
+                let decidesNothing = element.letsCallersThrough || (weights[element.name] != nil && element.checksAGivenToken)
+                found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(shown: include ?? element, in: document))
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
+                    let fragment = fragments[id], included.insert(id).inserted
+                {
+                    add(fragment.allElements, shownAt: include ?? element)
+                }
+            }
         }
+        add(document.allElements, shownAt: nil)
         return found
+    }
+
+    /// Where a counted element is shown: itself, or the `include-fragment` that brought it.
+    private struct Found {
+        var shown: PolicyXMLElement
+        var `in`: PolicyXMLDocument
+
+        var range: SourceRange { self.in.range(shown.nameSpan) }
+    }
+
+    /// Whether a route's, API's or product's policy runs the broader scopes' inbound
+    /// policies: `<base />` at the top of its `inbound`. A fragment has no sections and is
+    /// taken as keeping it; the gateway's policy has no broader scope.
+    private static func inheritsInbound(_ document: PolicyXMLDocument) -> Bool {
+        guard let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return true }
+        return inbound.elements.contains { $0.name == "base" }
     }
 
     /// The key ``counts(_:)`` files checks named `name` under when they let callers through.
