@@ -1,0 +1,172 @@
+import Foundation
+import XCTest
+
+/// `diff --fail-on privilege-increase,looser-limit,cache-widened` is the gate teams put in
+/// front of pull requests. Each case here is one edit an audit found the gate let through
+/// (reported as `other`, as a decrease, or not at all) although the emitted policies
+/// widened access: each must now be weighed as what it does, and fail the gate.
+final class DiffGateTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A copy of `base` with each `(file, from, to)` edit made; `from` empty adds the file.
+    private func copy(of base: URL, _ edits: [(String, String, String)]) throws -> URL {
+        let project = directory.appendingPathComponent("project-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: base, to: project)
+        for (path, from, to) in edits {
+            let url = project.appendingPathComponent(path)
+            guard !from.isEmpty else {
+                try to.write(to: url, atomically: true, encoding: .utf8)
+                continue
+            }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        return project
+    }
+
+    /// The changes `diff` reports from `base` to `head`, as `category: message`, after
+    /// checking that the gate fails.
+    private func gate(_ base: URL, _ head: URL, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        let gate = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
+        XCTAssertEqual(gate.status, 1, "the gate let the change through:\n" + gate.stdout + gate.stderr, file: file, line: line)
+        let json = try ToolProcess.run(["diff", base.path, head.path, "--format", "json"])
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stderr)
+        let changes = try XCTUnwrap(object["changes"] as? [[String: Any]])
+        return changes.map { "\($0["category"] as? String ?? "?"): \($0["message"] as? String ?? "?")" }
+    }
+
+    private func contoso(_ edits: [(String, String, String)], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        try gate(BundleTests.contoso, try copy(of: BundleTests.contoso, edits), file: file, line: line)
+    }
+
+    func testARoutesMethodAndPathAreWhatItsChecksGuard() throws {
+        let moved = try contoso([
+            ("apis/orders.yaml", "    method: GET\n    path: /orders/{orderId}\n", "    method: DELETE\n    path: /orders/{orderId}/purge\n")
+        ])
+        XCTAssertTrue(
+            moved.contains(
+                "privilege-increase: route 'orders/get-order' now reaches 'DELETE /orders/{orderId}/purge' on its backend instead of 'GET /orders/{orderId}', under the checks it had"),
+            "\(moved)")
+        // A public route rewritten to another backend path.
+        let rewritten = try contoso([("apis/catalog.yaml", "    path: /products/{sku}\n    summary: Read one product\n", "    path: /products/{sku}\n    summary: Read one product\n    rewrite: {path: /admin/export}\n")])
+        XCTAssertTrue(rewritten.contains { $0.hasPrefix("privilege-increase: route 'catalog/get-product' now reaches 'GET /admin/export'") }, "\(rewritten)")
+    }
+
+    func testARenamedRouteIsComparedWithWhatItWas() throws {
+        let changes = try contoso([
+            ("apis/orders.yaml", "  - id: update-order\n", "  - id: edit-order\n"),
+            ("apis/orders.yaml", "    scopes: {all: [orders.write, orders.read]}\n", "    scopes: [orders.read]\n"),
+        ])
+        XCTAssertTrue(changes.contains("other: route 'orders/edit-order' was 'orders/update-order' before"), "\(changes)")
+        XCTAssertTrue(changes.contains("privilege-increase: route 'orders/edit-order' no longer requires scope 'orders.write'"), "\(changes)")
+        XCTAssertFalse(changes.contains { $0.hasSuffix("was removed") }, "\(changes)")
+    }
+
+    func testAllOfScopesCutToOneAdmitMoreTokens() throws {
+        let changes = try contoso([("apis/orders.yaml", "    scopes: {all: [orders.write, orders.read]}\n", "    scopes: [orders.read]\n")])
+        XCTAssertEqual(changes, ["privilege-increase: route 'orders/update-order' no longer requires scope 'orders.write'"])
+    }
+
+    func testProductsAreComparedWithoutCaseAndByTheirLimits() throws {
+        let limits = try contoso([
+            ("products.yaml", "rateLimit: {calls: 1000, per: 60s}\nquota: {calls: 1000000, per: 30d}\n", "rateLimit: {calls: 100000, per: 1s}\n")
+        ])
+        XCTAssertEqual(
+            limits.sorted(),
+            [
+                "looser-limit: product 'partners' has a looser rate limit: 100000 calls per 1s, was 1000 calls per 60s",
+                "looser-limit: product 'partners' lost its quota (was 1000000 calls per 2592000s)",
+            ])
+        let renamed = try contoso([
+            ("products.yaml", "name: partners\n", "name: Partners\n"), ("environments/prod.yaml", "  partners:\n", "  Partners:\n"),
+            ("products.yaml", "apis: [partner-orders, catalog]", "apis: [partner-orders, catalog, orders]"),
+        ])
+        XCTAssertEqual(renamed, ["privilege-increase: product 'Partners' now includes API 'orders': its subscribers may call it"])
+        let opened = try contoso([
+            ("products.yaml", "approvalRequired: true\n", "approvalRequired: false\n"),
+            ("products.yaml", "groups: [partner-companies]", "groups: [partner-companies, developers]"),
+        ])
+        XCTAssertTrue(opened.contains("privilege-increase: product 'partners' is now visible to group 'developers', whose developers may subscribe"), "\(opened)")
+    }
+
+    func testPlainHTTPAndCredentialsSentToAnotherHost() throws {
+        let http = try contoso([("apis/orders.yaml", "path: orders\n", "path: orders\nprotocols: [https, http]\n")])
+        XCTAssertEqual(http, ["privilege-increase: API 'orders' now accepts calls over plain HTTP: tokens and keys cross the network unencrypted"])
+        let downgraded = try contoso([("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: http://orders.internal.contoso.com/api")])
+        XCTAssertTrue(downgraded.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests over plain HTTP") }, "\(downgraded)")
+        // Callers' tokens reach whatever host the API's backend names, through a named value.
+        let base = try copy(
+            of: BundleTests.contoso,
+            [
+                ("gateway.yaml", "namedValues:\n", "namedValues:\n  orders-host: orders.internal.contoso.com\n"),
+                ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: https://{{orders-host}}/api"),
+            ])
+        let moved = try copy(of: base, [("gateway.yaml", "  orders-host: orders.internal.contoso.com\n", "  orders-host: collector.example.net\n")])
+        let changes = try gate(base, moved)
+        XCTAssertTrue(
+            changes.contains(
+                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://collector.example.net/api' instead of 'https://orders.internal.contoso.com/api'"),
+            "\(changes)")
+    }
+
+    func testANamedValuePutInTheGatewaysOwnAnswer() throws {
+        let changes = try contoso([("apis/orders.yaml", #"body: '{"status":"ok"}'"#, #"body: '{"status":"{{tenant-id}}"}'"#)])
+        XCTAssertTrue(changes.contains("privilege-increase: route 'orders/health' now puts named value 'tenant-id' in the answer the gateway gives its callers"), "\(changes)")
+    }
+
+    func testASharedCacheThatStopsVaryingOnAHeader() throws {
+        let changes = try contoso([("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}", "    cache: {ttl: 10m}")])
+        XCTAssertEqual(
+            changes,
+            ["cache-widened: route 'catalog/get-product' no longer varies its shared cache on header 'Accept-Language': requests that differ in it share cached answers"])
+    }
+
+    /// Raw policies: a route's policy that stops running the broader scopes' checks, and an
+    /// API that includes another fragment than the one holding its token check.
+    func testRawPoliciesThatSkipChecksWithoutRemovingOne() throws {
+        let fragments = """
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: token-check
+            policy: |
+              <fragment>
+                <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
+                  <openid-config url="https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration" />
+                  <audiences><audience>api://contoso</audience></audiences>
+                </validate-jwt>
+              </fragment>
+            ---
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: marker
+            policy: |
+              <fragment>
+                <set-header name="X-Marker" exists-action="override"><value>1</value></set-header>
+              </fragment>
+
+            """
+        let policy = "policy: |\n  <policies>\n    <inbound>\n      <base />\n      <include-fragment fragment-id=\"token-check\" />\n    </inbound>\n  </policies>\n"
+        let base = try copy(
+            of: BundleTests.contoso,
+            [("fragments.yaml", "", fragments), ("apis/catalog.yaml", "routes:\n", policy + "routes:\n")])
+        let swapped = try copy(of: base, [("apis/catalog.yaml", "fragment-id=\"token-check\"", "fragment-id=\"marker\"")])
+        XCTAssertEqual(try gate(base, swapped), ["privilege-increase: the raw policy of API 'catalog' removes 'validate-jwt'"])
+
+        let withRoutePolicy = try copy(
+            of: base,
+            [("apis/catalog.yaml", "    summary: Read one product\n", "    summary: Read one product\n    policy: |\n      <policies>\n        <inbound>\n          <base />\n        </inbound>\n      </policies>\n")])
+        let dropped = try copy(of: withRoutePolicy, [("apis/catalog.yaml", "        <inbound>\n          <base />\n        </inbound>\n", "        <inbound />\n")])
+        XCTAssertEqual(
+            try gate(withRoutePolicy, dropped),
+            ["privilege-increase: the raw policy of route 'catalog/get-product' no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped"])
+    }
+}
