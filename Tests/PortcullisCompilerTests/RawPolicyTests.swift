@@ -205,6 +205,48 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A stricter raw check counted as closing a write route wherever it sat: in a product's
+    /// policy (which runs only for that product's subscribers), in a fragment included
+    /// inside a `choose`, or in an API's policy that the route's own policy skips by leaving
+    /// `<base />` out (found by an audit). It closes the route only where it runs on every
+    /// request: at the top of the route's, its API's or the gateway's inbound, or of a
+    /// fragment included there.
+    func testAStricterCheckClosesAWriteRouteOnlyWhereItRunsOnEveryRequest() throws {
+        func check(_ scope: String) -> String {
+            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>\#(scope)</value></claim></required-claims></validate-jwt>"#
+        }
+        let (loose, strict) = (check("orders.read"), check("orders.write"))
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: strict\npolicy: '<fragment>\(strict)</fragment>'\n",
+            to: "defs/fragment.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: strict\napis: [product]\npolicy: '<policies><inbound><base />\(strict)</inbound></policies>'\n",
+            to: "defs/product.yaml")
+        let route = { (name: String, policy: String) in
+            "  - {id: call-\(name), method: POST, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}\(policy)}\n"
+        }
+        let apis: [(name: String, api: String, route: String)] = [
+            ("product", loose, ""),
+            ("branch", loose + #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Strict&quot;))"><include-fragment fragment-id="strict" /></when></choose>"#, ""),
+            ("skipped", strict, ", policy: '<policies><inbound>\(loose)</inbound></policies>'"),
+            ("included", loose + #"<include-fragment fragment-id="strict" />"#, ""),
+            ("inherited", strict, ", policy: '<policies><inbound><base />\(loose)</inbound></policies>'"),
+        ]
+        for (name, statements, policy) in apis {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n", routes: route(name, policy))
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("LP003") }
+        for open in ["product", "branch", "skipped"] {
+            XCTAssertTrue(found.contains { $0.hasPrefix("LP003 defs/\(open).yaml: POST route 'call-\(open)' accepts a token holding only the read scope") }, "\(open):\n" + found.joined(separator: "\n"))
+        }
+        for closed in ["included", "inherited"] {
+            XCTAssertFalse(found.contains { $0.contains("'call-\(closed)'") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
     /// shared between them, with no finding: one partner's answer served to another, and
     /// with the check after '<base />', to callers without credentials (found by an audit

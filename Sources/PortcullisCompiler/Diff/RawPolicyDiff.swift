@@ -54,7 +54,7 @@ enum RawPolicyDiff {
             let oldCounts = counts(old?.document, fragments: fragments)
             let newCounts = counts(new?.document, fragments: fragments)
             var weighed = false
-            let inherits = { (document: PolicyXMLDocument) in subject.kind == .gateway || Self.inheritsInbound(document) }
+            let inherits = { (document: PolicyXMLDocument) in subject.kind == .gateway || document.keepsInboundBase }
             if let old, let new, inherits(old.document), !inherits(new.document) {
                 weighed = true
                 changes.append(AccessChange(
@@ -174,14 +174,6 @@ enum RawPolicyDiff {
         var `in`: PolicyXMLDocument
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
-    }
-
-    /// Whether a route's, API's or product's policy runs the broader scopes' inbound
-    /// policies: `<base />` at the top of its `inbound`. A fragment has no sections and is
-    /// taken as keeping it; the gateway's policy has no broader scope.
-    private static func inheritsInbound(_ document: PolicyXMLDocument) -> Bool {
-        guard let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return true }
-        return inbound.elements.contains { $0.name == "base" }
     }
 
     /// The key ``counts(_:)`` files checks named `name` under when they let callers through.

@@ -87,18 +87,30 @@ public enum WriteRouteAcceptsReadScope: Rule {
     private static func checkRawTokenChecks(_ context: CheckContext, _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector) {
         let names = context.namedValues
         var passingRead: [(scope: RawScope, check: PolicyXMLElement, claim: PolicyXMLElement, values: [String])] = []
-        // Routes some raw check keeps from read-only tokens: a request passes every check
-        // that runs on it, which one in a 'choose' may not.
-        var guarded = Set<ObjectIdentifier>()
         for scope in context.rawScopes {
-            let statements = scope.level == .fragment ? scope.document.rootElements : scope.document.inboundStatements
             for check in scope.elements(named: tokenChecks) {
-                switch readPass(of: check, names, &access) {
-                case .passesRead(let claim, let values): passingRead.append((scope, check, claim, values))
-                case .asksMore where statements.contains(where: { $0.span == check.span }): for route in scope.routes { guarded.insert(ObjectIdentifier(route)) }
-                case .asksMore, .asksNothing: continue
-                }
+                if case .passesRead(let claim, let values) = readPass(of: check, names, &access) { passingRead.append((scope, check, claim, values)) }
             }
+        }
+        if passingRead.isEmpty { return }
+        // Routes some raw check keeps from read-only tokens: a request passes every check
+        // that runs on it, which one in a 'choose', in a product's policy or behind a
+        // policy without '<base />' may not.
+        var guarded = Set<ObjectIdentifier>()
+        let fragments = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
+            first, _ in first
+        }
+        for scope in context.rawScopes where scope.level == .global || scope.level == .api || scope.level == .operation {
+            var statements = scope.document.inboundStatements
+            for include in statements where include.name == "include-fragment" {
+                if case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id] { statements += fragment.rootElements }
+            }
+            let strict = statements.contains { statement in
+                guard tokenChecks.contains(statement.name), case .asksMore = readPass(of: statement, names, &access) else { return false }
+                return true
+            }
+            guard strict else { continue }
+            for route in scope.routes where runsOnEveryRequest(scope.level, of: route, context) { guarded.insert(ObjectIdentifier(route)) }
         }
         for (scope, check, claim, values) in passingRead {
             let writes = scope.routes.lazy.filter { !$0.isAuthenticated && !guarded.contains(ObjectIdentifier($0)) }.compactMap { route in
@@ -114,6 +126,22 @@ public enum WriteRouteAcceptsReadScope: Rule {
     }
 
     private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+
+    /// Whether the top of a policy at `level` runs on every request of `route`: the route's
+    /// own always; the API's where the route's keeps `<base />`; the gateway's where the
+    /// API's and each of the route's products' policies keep it too.
+    private static func runsOnEveryRequest(_ level: PolicyScope, of route: EffectiveRoute, _ context: CheckContext) -> Bool {
+        let own = route.written.policy?.document?.keepsInboundBase ?? true
+        switch level {
+        case .operation: return true
+        case .api: return own
+        case .global:
+            let products = context.project.products
+            return own && (context.project.apis[route.apiIndex].policy?.document?.keepsInboundBase ?? true)
+                && route.products.allSatisfy { products[$0].policy?.document?.keepsInboundBase ?? true }
+        default: return false
+        }
+    }
 
     /// What a raw check's `required-claims` ask of a token's permissions.
     private enum ReadPass {
