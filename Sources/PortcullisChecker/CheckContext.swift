@@ -117,6 +117,11 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeAnyTokenCheck(kind, on: route)
     }
 
+    /// A raw statement in `route`'s `on-error` that serves a caller whose token check failed
+    /// (see ``RawEnforcement/onErrorBypass(on:)``).
+    func rawOnErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.onErrorBypass(on: route)
+    }
 
     /// The access level of a declared scope.
     public func access(of scope: String) -> AccessLevel? { accessLevels[scope] }

@@ -222,6 +222,58 @@ struct RawEnforcement: Sendable {
         return nil
     }
 
+    /// A raw statement in the `on-error` a request of `route` passes that gives a caller
+    /// whose token check failed more than a written refusal: an answer kept from another
+    /// call (`return-response` naming a response variable) or the request sent on
+    /// (`forward-request`, a `send-request` that copies it). A failed check goes on to
+    /// `on-error` (Microsoft Learn, "Error handling in API Management policies"), so such a
+    /// statement serves callers without a valid token. Nil where nothing checks a token.
+    func onErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        let own = route.written.policy?.document
+        var chain: [(owner: String, document: PolicyXMLDocument?)] = [("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", own)]
+        if Self.keepsBase(in: "on-error", of: own) {
+            let api = apis[route.apiIndex]
+            chain.append(("API '\(apiNames[route.apiIndex])'", api))
+            if Self.keepsBase(in: "on-error", of: api) {
+                let products = route.products.map { ("product '\(self.products[$0].name)'", self.products[$0].document) }
+                chain += products
+                if products.allSatisfy({ Self.keepsBase(in: "on-error", of: $0.1) }) { chain.append(("the gateway", global)) }
+            }
+        }
+        var visited = Set<String>()
+        func bypass(_ element: PolicyXMLElement) -> String? {
+            switch element.name {
+            case "return-response" where element.attribute("response-variable-name") != nil: return element.name
+            case "forward-request": return element.name
+            case "send-request" where element.attribute("mode")?.value.written.trimmingWhitespace.lowercased() == "copy": return element.name
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
+                return fragment.rootElements.lazy.compactMap(bypass).first
+            // A branch for errors of named other statements (Microsoft's sample replays a
+            // request refused by a quota) never runs after a failed token check.
+            case "when" where element.onlyWhenEqual("context.LastError.Source").map({ Set($0.map { $0.lowercased() }).isDisjoint(with: Self.checkNames) }) ?? false:
+                return nil
+            default: return element.elements.lazy.compactMap(bypass).first
+            }
+        }
+        for case let (owner, document?) in chain where document.has(anyOf: Self.onErrorBypassNames) {
+            if let name = document.statements(in: "on-error").lazy.compactMap(bypass).first { return (owner, name) }
+        }
+        return nil
+    }
+
+    private static let onErrorBypassNames: Set<String> = ["return-response", "forward-request", "send-request", "include-fragment"]
+    /// What `context.LastError.Source` names when a check of the caller fails.
+    private static let checkNames: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
+
+
+    /// Whether a policy runs the broader scope's `section`: it keeps `<base />` there, or
+    /// has no such section (or no policy).
+    private static func keepsBase(in section: String, of document: PolicyXMLDocument?) -> Bool {
+        guard let document, document.root.elements.contains(where: { $0.name == section }) else { return true }
+        return document.statements(in: section).contains { $0.name == "base" }
+    }
+
     /// A raw statement of `kind` anywhere in what a request of `route` passes in `inbound`,
     /// in any policy and at any depth.
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
@@ -512,24 +564,31 @@ extension PolicyXMLElement {
 
     /// The methods a `when` runs for, when its condition tests nothing but the request's
     /// method: `@(context.Request.Method == "OPTIONS")`, several joined by `||`.
-    /// Written plainly or not at all: a named value, a character reference or a lone `|`
-    /// (which evaluates both sides) makes the condition something else.
     var onlyForMethods: Set<String>? {
+        guard let methods = onlyWhenEqual("context.Request.Method"),
+            methods.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } })
+        else { return nil }
+        return methods
+    }
+
+    /// The texts a `when` runs for, when its condition tests nothing but whether `subject`
+    /// equals one of them: `@(SUBJECT == "A" || "B" == SUBJECT)`. Written plainly or not at
+    /// all: a named value, a character reference or a lone `|` (which evaluates both
+    /// sides) makes the condition something else.
+    func onlyWhenEqual(_ subject: String) -> Set<String>? {
         guard case .expression(let code)? = attribute("condition")?.value, !code.contains("{{") else { return nil }
         let compact = code.replacingOccurrences(of: "&quot;", with: "\"").filter { !$0.isWhitespace }
         guard !compact.contains("&"), compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
-        var methods = Set<String>()
+        var texts = Set<String>()
         for test in compact.dropFirst(2).dropLast().components(separatedBy: "||") {
             let parts = test.components(separatedBy: "==")
             guard parts.count == 2 else { return nil }
-            let (left, right) = parts[0] == "context.Request.Method" ? (parts[0], parts[1]) : (parts[1], parts[0])
-            let name = right.dropFirst().dropLast()
-            guard left == "context.Request.Method", right.hasPrefix("\""), right.hasSuffix("\""), !name.isEmpty,
-                name.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
-            else { return nil }
-            methods.insert(String(name))
+            let (left, right) = parts[0] == subject ? (parts[0], parts[1]) : (parts[1], parts[0])
+            let text = right.dropFirst().dropLast()
+            guard left == subject, right.count >= 2, right.hasPrefix("\""), right.hasSuffix("\""), !text.contains("\"") else { return nil }
+            texts.insert(String(text))
         }
-        return methods
+        return texts
     }
 
     /// Whether a `return-response` answers with nothing but what is written in it: no

@@ -205,6 +205,39 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A failed token check goes on to `on-error`; a raw `on-error` that answers there with
+    /// another call's response, or sends the request on, served callers without a valid
+    /// token while lint stayed clean (found by an audit). A branch for errors of another
+    /// named statement, and an answer written out, are fine.
+    func testAnOnErrorThatServesAFailedTokenCheckIsLP001() throws {
+        let replay = #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#
+        func when(_ source: String, _ body: String) -> String { #"<choose><when condition="@(context.LastError.Source == &quot;\#(source)&quot;)">\#(body)</when></choose>"# }
+        let cases: [(name: String, onError: String)] = [
+            ("replayed", replay),
+            ("forwarded", "<forward-request />"),
+            ("kept", #"<return-response response-variable-name="earlier" />"#),
+            ("jwtbranch", when("validate-jwt", replay)),
+            ("quotabranch", when("quota", replay)),
+            ("written", #"<return-response><set-status code="500" reason="Error" /><set-body>@(context.LastError.Message)</set-body></return-response>"#),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, onError) in cases {
+            let example = RuleExample.api(
+                name, fields: "",
+                routes: "  - {id: call-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound><base /></inbound><on-error><base />\(onError)</on-error></policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("LP001") }
+        for open in ["replayed", "forwarded", "kept", "jwtbranch"] {
+            XCTAssertTrue(
+                found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
+                "\(open):\n" + found.joined(separator: "\n"))
+        }
+        for closed in ["quotabranch", "written"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A stricter raw check counted as closing a write route wherever it sat: in a product's
     /// policy (which runs only for that product's subscribers), in a fragment included
     /// inside a `choose`, or in an API's policy that the route's own policy skips by leaving

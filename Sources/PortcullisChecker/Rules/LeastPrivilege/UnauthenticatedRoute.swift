@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -115,8 +115,43 @@ public enum UnauthenticatedRoute: Rule {
                         </inbound>
                       </policies>
                 """),
+            // A failed token check goes on to 'on-error', where the request reaches the backend.
+            RuleExample.api(
+                routes: """
+                  - id: ↓create-order
+                    method: POST
+                    path: /orders
+                    scopes: [orders.write]
+                    policy: |
+                      <policies>
+                        <inbound><base /></inbound>
+                        <on-error>
+                          <base />
+                          <send-request mode="copy" response-variable-name="copied">
+                            <set-url>https://orders.example.com/orders</set-url>
+                          </send-request>
+                          <return-response response-variable-name="copied" />
+                        </on-error>
+                      </policies>
+                """),
         ],
         nonTriggering: [
+            // An 'on-error' that answers with what is written in it.
+            RuleExample.api(
+                routes: """
+                  - id: create-order
+                    method: POST
+                    path: /orders
+                    scopes: [orders.write]
+                    policy: |
+                      <policies>
+                        <inbound><base /></inbound>
+                        <on-error>
+                          <base />
+                          <return-response><set-status code="500" reason="Internal Server Error" /></return-response>
+                        </on-error>
+                      </policies>
+                """),
             RuleExample.api(
                 routes: """
                   - id: health
@@ -164,6 +199,15 @@ public enum UnauthenticatedRoute: Rule {
             return (
                 "raw 'cache-lookup' in \(owner) serves cached responses of route '\(id)' \(when)",
                 "move it after '<base />' in the route's policy, or cache with the route's 'cache', which looks up after every check"
+            )
+        }
+        // A failed check goes on to 'on-error': what is answered there reaches callers
+        // without a valid token.
+        if route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil, let (owner, name) = context.rawOnErrorBypass(on: route) {
+            let what = name == "return-response" ? "answers with a response kept from another call" : "sends the request on"
+            return (
+                "raw '\(name)' in the 'on-error' of \(owner) \(what) when a request of route '\(id)' fails its token check, so callers need no valid token",
+                "answer in 'on-error' only with what is written there (a status and a message); call the backend only from 'backend', after every check"
             )
         }
         // The check then judges the gateway's credentials: a token it accepts lets everyone in.
