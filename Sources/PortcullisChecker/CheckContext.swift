@@ -123,6 +123,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.onErrorBypass(on: route)
     }
 
+    /// Where `route`'s token check reads its callers' credentials (see
+    /// ``RawEnforcement/credentialPlaces(on:)``).
+    func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
+        rawEnforcement.credentialPlaces(on: route)
+    }
+
     /// The access level of a declared scope.
     public func access(of scope: String) -> AccessLevel? { accessLevels[scope] }
 

@@ -53,7 +53,7 @@ struct RawEnforcement: Sendable {
         private static let methodSetters: Set<String> = ["set-method"]
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
-        private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
+        static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
         /// Statements that answer the caller themselves, so nothing after them runs; the
         /// semantic cache lookups answer from the cache when it holds a similar prompt.
@@ -220,6 +220,27 @@ struct RawEnforcement: Sendable {
             }
         }
         return nil
+    }
+
+    /// Where the first token check every request of `route` meets reads the caller's
+    /// credentials: `Authorization` for the generated check; for a raw one its header, query
+    /// parameter, or nothing of the request (a certificate). Nil where nothing checks a token.
+    func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
+        let order = inboundOrder(of: route)
+        guard let first = order.first(where: { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }) else { return nil }
+        guard let (_, statement) = first else { return [.header("authorization")] }
+        var places = Set<CredentialPlace>()
+        var visited = Set<String>()
+        func collect(_ element: PolicyXMLElement) {
+            if Kind.tokenChecks.contains(element.name) { return places.formUnion(checked.tokenPlaces(of: element)) }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                if visited.insert(id).inserted, let fragment = fragments[id] { fragment.rootElements.forEach(collect) }
+                return
+            }
+            element.elements.forEach(collect)
+        }
+        collect(statement)
+        return places
     }
 
     /// A raw statement in the `on-error` a request of `route` passes that gives a caller

@@ -34,19 +34,32 @@ public struct RawScope: Sendable {
     /// the generated policies use among themselves names no caller here: no generated
     /// statement sets it around a raw lookup, so the caller chooses its value.
     public func variesByCaller(_ lookup: PolicyXMLElement) -> Bool {
-        if literal("vary-by-developer", of: lookup)?.text.trimmingWhitespace.lowercased() == "true", !takesKeylessRequests { return true }
-        return RawEnforcement.keysOnTheToken(lookup)
+        variesBySubscription(lookup) || RawEnforcement.keysOnTheToken(lookup)
     }
 
-    /// What APIM reads for `attribute` of `element` when it is no expression: the text with
-    /// the named values it references put in, or nil when some value is not known (a
-    /// secret's, or one the definitions lack).
-    /// `notes` point at the named values' values.
+    /// Whether a `cache-lookup` keeps one entry per subscription owner, where every request
+    /// must carry a key.
+    func variesBySubscription(_ lookup: PolicyXMLElement) -> Bool {
+        literal("vary-by-developer", of: lookup)?.text.trimmingWhitespace.lowercased() == "true" && !takesKeylessRequests
+    }
+
+    /// What APIM reads for `attribute` of `element` when it is text, or an expression of
+    /// nothing but strings (``ExpressionExtent/constantText(in:)``): the text with the named
+    /// values it references put in, or nil when some value is not known (a secret's, or one
+    /// the definitions lack). `notes` point at the named values' values.
     func resolved(
         _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
     ) -> (text: String, range: SourceRange, notes: [Diagnostic.Note])? {
-        guard let written = literal(attribute, of: element), let text = values.resolved(written.text) else { return nil }
-        return (text, written.range, values.notes(for: written.text))
+        guard let written = element.attribute(attribute), let text = Self.constant(written.value), let resolved = values.resolved(text) else { return nil }
+        return (resolved, document.range(written.valueSpan), values.notes(for: text))
+    }
+
+    /// A value's text, or the text an expression of nothing but strings always makes.
+    static func constant(_ value: PolicyXMLValue) -> String? {
+        switch value {
+        case .text(let text): text
+        case .expression: ExpressionExtent.constantText(in: value.resolved)
+        }
     }
 
     /// The whole seconds of a `duration` attribute written out or given by named values.

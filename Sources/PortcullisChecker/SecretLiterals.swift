@@ -137,7 +137,8 @@ public struct SecretLiterals: Sendable {
                 rest = rest[close.upperBound...]
             }
             return CredentialScanner.isWrittenOut(String(rest))
-        case .expression:
+        case .expression(let code):
+            if let constant = ExpressionExtent.constantText(in: PolicyXMLValue.expression(code).resolved) { return writesAKey(.text(constant)) }
             return isCredential(value, under: "key")
         }
     }
@@ -147,8 +148,11 @@ public struct SecretLiterals: Sendable {
         case .text(let text): CredentialScanner.looksLikeCredential(text) || CredentialScanner.isCredential(text, under: key)
         // Code builds credentials from variables all the time; only what its strings and
         // comments spell out is a credential written into the policy, read as APIM's
-        // compiler reads it: `&quot;` is a quote.
-        case .expression: ExpressionExtent.writtenText(in: value.resolved).contains(where: CredentialScanner.looksLikeCredential)
+        // compiler reads it: `&quot;` is a quote. Code that is nothing but strings is the
+        // text they make, judged as if written out (`@("Basic dXNl...")` as a password).
+        case .expression:
+            if let constant = ExpressionExtent.constantText(in: value.resolved) { isCredential(.text(constant), under: key) }
+            else { ExpressionExtent.writtenText(in: value.resolved).contains(where: CredentialScanner.looksLikeCredential) }
         }
     }
 

@@ -28,6 +28,68 @@ public enum ExpressionExtent {
         return .failure(scanner.nesting > maximumNesting ? .nestedTooDeep : .unterminated)
     }
 
+    /// The text an expression always evaluates to when its code is nothing but string
+    /// literals joined by `+` (`@("Basic " + "dXNlcjpw")`, a verbatim `@"..."` too, in
+    /// parentheses or not): what APIM puts where the expression stands, as if written out.
+    /// Nil for any other code, or an escape this reader does not know.
+    public static func constantText(in code: String) -> String? {
+        var bytes = Array(code.utf8)[...]
+        guard bytes.first == UInt8(ascii: "@"), bytes.dropFirst().first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") else { return nil }
+        bytes = bytes.dropFirst(2).dropLast()
+        var text: [UInt8] = []
+        var expectsLiteral = true
+        func skipSpaceAndParentheses() {
+            while let byte = bytes.first, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")") {
+                bytes = bytes.dropFirst()
+            }
+        }
+        skipSpaceAndParentheses()
+        while let byte = bytes.first {
+            if !expectsLiteral {
+                guard byte == UInt8(ascii: "+") else { return nil }
+                bytes = bytes.dropFirst()
+                expectsLiteral = true
+            } else {
+                let verbatim = byte == UInt8(ascii: "@")
+                if verbatim { bytes = bytes.dropFirst() }
+                guard bytes.first == UInt8(ascii: "\"") else { return nil }
+                bytes = bytes.dropFirst()
+                var closed = false
+                while let byte = bytes.first {
+                    bytes = bytes.dropFirst()
+                    if byte == UInt8(ascii: "\"") {
+                        // A verbatim string writes a quote as two.
+                        if verbatim, bytes.first == UInt8(ascii: "\"") {
+                            bytes = bytes.dropFirst()
+                            text.append(byte)
+                            continue
+                        }
+                        closed = true
+                        break
+                    }
+                    if byte == UInt8(ascii: "\\"), !verbatim {
+                        guard let escaped = bytes.first else { return nil }
+                        bytes = bytes.dropFirst()
+                        switch escaped {
+                        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "'"): text.append(escaped)
+                        case UInt8(ascii: "n"): text.append(0x0A)
+                        case UInt8(ascii: "r"): text.append(0x0D)
+                        case UInt8(ascii: "t"): text.append(0x09)
+                        case UInt8(ascii: "0"): text.append(0)
+                        default: return nil
+                        }
+                        continue
+                    }
+                    text.append(byte)
+                }
+                guard closed else { return nil }
+                expectsLiteral = false
+            }
+            skipSpaceAndParentheses()
+        }
+        return expectsLiteral ? nil : String(decoding: text, as: UTF8.self)
+    }
+
     /// The string literals of an expression's code, as written between their quotes, with
     /// each interpolated part (`{name}`) written as the reference `{{name}}`, and its
     /// comments: what a credential written into the code would be found in. A comment that

@@ -334,6 +334,8 @@ private struct Scan {
         switch ExpressionExtent.end(in: text, from: offset) {
         case .success(let found):
             end = found
+        case .failure(.unterminated) where quote.flatMap({ endOfReferencedExpression(at: offset, quote: $0) }) != nil:
+            end = endOfReferencedExpression(at: offset, quote: quote!)!
         case .failure(.unterminated):
             refusal = Refusal(
                 offset: offset, message: "the policy expression that starts here never ends",
@@ -355,6 +357,20 @@ private struct Scan {
             }
         }
         return end
+    }
+
+    /// The end of an attribute's expression written with XML's references (`@(&quot;http://
+    /// x&quot;)`, as XML tools write quotes), which the bytes alone do not end: a `//` in
+    /// its string reads as a comment. APIM reads the value after XML resolves it, so the
+    /// value up to the closing quote is one expression when, resolved, it ends exactly there.
+    func endOfReferencedExpression(at offset: Int, quote: UInt8) -> Int? {
+        guard let close = text[offset...].firstIndex(of: quote) else { return nil }
+        let written = String(decoding: text[offset..<close], as: UTF8.self)
+        let resolved = PolicyXMLValue.expression(written).resolved
+        guard resolved != written, case .success(let end) = ExpressionExtent.end(in: Array(resolved.utf8), from: 0), end == resolved.utf8.count else {
+            return nil
+        }
+        return close
     }
 
     mutating func lose() {

@@ -128,6 +128,8 @@ public struct PolicyXMLElement: Sendable {
     }
 
     /// The element's text content when it is one value (`<value>orders</value>`), else nil.
+    /// Text split by comments is joined, as XML reads it (`http:<!-- -->//` is `http://`);
+    /// an expression among other text is no value.
     public var textValue: PolicyXMLValue? {
         var found: PolicyXMLValue?
         for child in children {
@@ -136,8 +138,11 @@ public struct PolicyXMLElement: Sendable {
             case .comment: continue
             case .text(let value, _):
                 if case .text(let text) = value, text.isWhitespaceOnly { continue }
-                if found != nil { return nil }
-                found = value
+                switch (found, value) {
+                case (nil, _): found = value
+                case (.text(let before)?, .text(let after)): found = .text(before + after)
+                default: return nil
+                }
             }
         }
         return found

@@ -361,7 +361,7 @@ final class EnvironmentTests: XCTestCase {
                         <openid-config url="{{oidc}}" />
                         <required-claims><claim name="scp" match="any"><value>things.read</value></claim></required-claims>
                       </validate-jwt>
-                      <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />
+                      <cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>X-Partner-Token</vary-by-header></cache-lookup>
                       <cache-store-value key="k" value="x" duration="{{token-ttl}}" />
                       <set-backend-service base-url="{{backend-url}}" />
                       <set-header name="X-Template" exists-action="override"><value>{{ not a name }}</value></set-header>

@@ -205,6 +205,73 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A value written as an expression of nothing but strings is that text to APIM: a
+    /// password, a key or a plain-HTTP URL written so passed SE001 and SE003, as did a URL
+    /// split by an XML comment, which XML joins (found by an audit).
+    func testValuesWrittenAsStringExpressionsAreJudgedAsTheirText() throws {
+        let statements: [(name: String, statement: String, finding: String?)] = [
+            ("basic", #"<set-header name="Authorization" exists-action="override"><value>@("Basic " + "dXNlcjpodW50ZXIyaHVudGVyMg==")</value></set-header>"#, "SE001"),
+            ("password", #"<authentication-basic username="svc" password="@(&quot;hunter2hunter2&quot;)" />"#, "SE001"),
+            ("joined", #"<set-variable name="apiKey" value="@(&quot;kX9pQ2vLm7RtY4wZ&quot; + &quot;kX9pQ2vLm7RtY4wZ&quot;)" />"#, "SE001"),
+            ("verbatim", #"<set-header name="x-functions-key" exists-action="override"><value>@(@"kX9pQ2vLm7RtY4wZkX9pQ2vLm7RtY4wZ")</value></set-header>"#, "SE001"),
+            // Written with references, as XML tools write quotes; its '//' was read as a
+            // comment, and the expression refused as never ending (PX001).
+            ("baseurl", #"<set-backend-service base-url="@(&quot;http://orders.example.com&quot;)" />"#, "SE003"),
+            ("split", #"<send-request mode="new" response-variable-name="r"><set-url>http:<!-- split -->//stock.example.com/levels</set-url></send-request>"#, "SE003"),
+            // Code that computes a value is not judged by its strings' looks.
+            ("computed", #"<set-header name="X-Api-Key" exists-action="override"><value>@("key-" + (string)context.Variables["tenant"])</value></set-header>"#, nil),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, statement, _) in statements {
+            let example = RuleExample.api(
+                name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings()
+        for (name, _, finding) in statements {
+            let codes = Set(found.filter { $0.contains(" defs/\(name).yaml: ") }.map { String($0.prefix(5)) })
+            XCTAssertFalse(codes.contains("PX001"), "\(name):\n" + found.joined(separator: "\n"))
+            if let finding {
+                XCTAssertTrue(codes.contains(finding), "\(name) has no \(finding):\n" + found.joined(separator: "\n"))
+            } else {
+                XCTAssertTrue(codes.isDisjoint(with: ["SE001", "SE003"]), "\(name):\n" + found.joined(separator: "\n"))
+            }
+        }
+    }
+
+    /// APIM keeps a request out of a cache that does not allow private responses only when
+    /// it carries an `Authorization` header: a raw check that reads its token from another
+    /// header, or a client certificate, left a plain lookup sharing one caller's answer with
+    /// the next, and lint clean (found by an audit).
+    func testALookupOnARouteWhoseCredentialsAreNotInAuthorizationIsCA001() throws {
+        let jwt = #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let lookup = { (vary: String) in #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false">\#(vary)</cache-lookup>"# }
+        let cases: [(name: String, inbound: String)] = [
+            ("header", jwt + lookup("")),
+            ("varied", jwt + lookup("<vary-by-header>X-Api-Token</vary-by-header>")),
+            ("byauthorization", jwt + lookup("<vary-by-header>Authorization</vary-by-header>")),
+            ("certificate", #"<validate-client-certificate><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"# + lookup("")),
+            ("authorization", jwt.replacingOccurrences(of: "X-Api-Token", with: "Authorization") + lookup("")),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, inbound) in cases {
+            let example = RuleExample.api(
+                name, fields: "auth: none\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(inbound)</inbound><outbound><base /><cache-store duration=\"30\" /></outbound></policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("CA001") }
+        for shared in ["header", "byauthorization", "certificate"] {
+            XCTAssertTrue(
+                found.contains("CA001 defs/\(shared).yaml: raw 'cache-lookup' in route '\(shared)/list-\(shared)' shares cached responses between the callers of route 'list-\(shared)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"),
+                "\(shared):\n" + found.joined(separator: "\n"))
+        }
+        for kept in ["varied", "authorization"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(kept).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A failed token check goes on to `on-error`; a raw `on-error` that answers there with
     /// another call's response, or sends the request on, served callers without a valid
     /// token while lint stayed clean (found by an audit). A branch for errors of another

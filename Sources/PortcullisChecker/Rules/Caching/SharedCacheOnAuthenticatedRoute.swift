@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// CA001: one user's response served to another.
 public enum SharedCacheOnAuthenticatedRoute: Rule {
@@ -91,6 +92,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             """)
     }
 
+    /// Whether a lookup varies on every header a check reads its credentials from, so each
+    /// caller has entries of its own; never where one is a query parameter or a certificate.
+    private static func varies(_ lookup: PolicyXMLElement, onEachOf places: Set<CredentialPlace>) -> Bool {
+        let headers = Set(lookup.elements.compactMap { element -> String? in
+            guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return nil }
+            return header.trimmingWhitespace.lowercased()
+        })
+        return !places.isEmpty && places.allSatisfy { place in
+            if case .header(let name) = place { return headers.contains(name) }
+            return false
+        }
+    }
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.cachingRoutes where route.cacheSharing == .shared {
             if route.isAuthenticated, let sharing = route.written.cache?.sharing {
@@ -113,20 +127,32 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             }
         }
         for scope in context.rawScopes {
-            // APIM caches no request that carries an 'Authorization' header, where tokens travel,
-            // unless the lookup allows private responses.
-            let lookups = scope.elements(named: ["cache-lookup"]).filter { $0.allowsPrivateResponses && !scope.variesByCaller($0) }
-            guard !lookups.isEmpty,
-                let route = scope.routes.first(where: { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil })
-            else { continue }
+            let lookups = scope.elements(named: ["cache-lookup"])
+            guard !lookups.isEmpty else { continue }
+            let checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
+            guard !checked.isEmpty else { continue }
+            // APIM caches no request that carries an 'Authorization' header, where tokens
+            // travel, unless the lookup allows private responses. Credentials read from
+            // another header, the query or a certificate do not keep a request out.
+            let authorization: Set<CredentialPlace> = [.header("authorization")]
+            let elsewhere = checked.lazy.compactMap { route in
+                context.credentialPlaces(on: route).flatMap { $0 == authorization ? nil : (route, $0) }
+            }.first
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
+                let message: String
+                if let (route, places) = elsewhere, !scope.variesBySubscription(lookup), !Self.varies(lookup, onEachOf: places) {
+                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
+                } else if lookup.allowsPrivateResponses, !scope.variesByCaller(lookup) {
+                    message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
+                } else {
+                    continue
+                }
                 findings.report(
-                    code, "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', which requires a token",
-                    at: range,
+                    code, message, at: range,
                     notes: [
                         Diagnostic.Note(
-                            "cache with the route's 'cache', which keys entries on the token's subject, or vary by the 'Authorization' header; 'vary-by-developer' separates subscriptions only where every request needs a key",
+                            "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions only where every request needs a key",
                             at: range)
                     ])
             }

@@ -109,7 +109,7 @@ public enum InsecureURL: Rule {
                 if let url = scope.resolved("url", of: element, values) { raw.append(("raw 'openid-config'", url)) }
             }
             for element in scope.elements(named: ["set-url"]) {
-                guard case .text(let text)? = element.textValue, case .text(_, let span)? = element.children.first(where: {
+                guard let text = element.textValue.flatMap(RawScope.constant), case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
                 }), let url = values.resolved(text) else { continue }
                 raw.append(("raw 'set-url'", (url.trimmingWhitespace, scope.document.range(span), values.notes(for: text))))
