@@ -550,30 +550,38 @@ extension PolicyXMLElement {
         {
             return false
         }
-        // Zero as written, however padded or wrapped ('00', '@(0)').
-        if let count = attribute("increment-count")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }),
-            !count.isEmpty, count.allSatisfy({ $0 == "0" })
-        {
-            return false
+        // Zero however written ('00', '@(0)', '-0', '0x0'), or a count a named value gives,
+        // which may be zero.
+        if let count = attribute("increment-count")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }), !count.isEmpty {
+            if count.contains("{{") { return false }
+            let digits = count.drop { $0 == "-" || $0 == "+" }
+            let value = digits.lowercased().hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : Int(digits)
+            if value == 0 { return false }
         }
         // A condition a named value decides, or one that reads what the caller writes (a
-        // header, the query, the body), may count nothing.
+        // header, the URL and its query, the path's parameters, the body), may count nothing.
         if let condition = attribute("increment-condition")?.value,
             condition.written.contains("{{")
-                || (condition.isExpression && ["Request.Headers", "Request.Url.Query", "Request.Body"].contains(where: condition.written.contains))
+                || (condition.isExpression && Self.callerWritten.contains(where: condition.written.contains))
         {
             return false
         }
         // A key new for every request: a counter each, which never reaches its limit.
-        // The calls themselves, not a name that merely contains the words.
-        if case .expression(let key)? = attribute("counter-key")?.value,
-            ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp", "Random", "Environment.TickCount", "Stopwatch"]
-                .contains(where: key.contains)
-        {
-            return false
+        // The calls themselves, not a name that merely contains the words; white space
+        // aside ('Guid.NewGuid ()').
+        if case .expression(let key)? = attribute("counter-key")?.value {
+            let compact = key.filter { !$0.isWhitespace }
+            if ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp", "Random", "Environment.TickCount", "Stopwatch"]
+                .contains(where: compact.contains)
+            {
+                return false
+            }
         }
         return true
     }
+
+    /// What a condition reads that the caller writes.
+    private static let callerWritten = ["Request.Headers", "Request.Url", "Request.OriginalUrl", "Request.MatchedParameters", "Request.Body"]
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
     /// written out, or an expression or a named value, which may be one.

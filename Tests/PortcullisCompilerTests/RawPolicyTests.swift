@@ -388,7 +388,7 @@ final class RawPolicyTests: XCTestCase {
     /// written budget exceeds the guardrail is RL003.
     func testRawRateLimitsAreJudgedAsTheDefinitionsLimitsAre() throws {
         let gateway = try String(contentsOf: file("defs/gateway.yaml"), encoding: .utf8)
-        try write(gateway + "guardrails:\n  maxRateLimit: {calls: 1000, per: 60s}\n", to: "defs/gateway.yaml")
+        try write(gateway + "guardrails:\n  maxRateLimit: {calls: 1000, per: 60s}\nnamedValues:\n  increment: \"0\"\n", to: "defs/gateway.yaml")
         let limits: [(name: String, statement: String)] = [
             ("guid", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid().ToString())" />"#),
             // Ways around the first version of the check (the audit of the fix).
@@ -404,6 +404,14 @@ final class RawPolicyTests: XCTestCase {
             ("huge", #"<rate-limit-by-key calls="9223372036854775807" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
             ("long", #"<rate-limit-by-key calls="5" renewal-period="9223372036854775807" counter-key="@(context.Subscription.Id)" />"#),
             ("beyond", #"<rate-limit-by-key calls="99999999999999999999999999999" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
+            // Found by a later audit: zero written otherwise, a count a named value gives, a
+            // key spaced out, and conditions on what the caller writes in the URL.
+            ("negative", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="-0" />"#),
+            ("hex", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(0x0)" />"#),
+            ("given", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="{{increment}}" />"#),
+            ("spaced", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid ().ToString())" />"#),
+            ("query", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!context.Request.OriginalUrl.Query.ContainsKey(&quot;x&quot;))" />"#),
+            ("counted", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="2" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
@@ -411,6 +419,11 @@ final class RawPolicyTests: XCTestCase {
                 routes: "  - {id: list-\(limit.name), method: GET, path: /orders, scopes: [orders.read]}\n")
             try write(example.text, to: "defs/\(limit.name).yaml")
         }
+        // APIM's 'rate-limit' counts calls with a subscription key only.
+        let keyless = RuleExample.api(
+            "keyless", fields: "rateLimit: none\nsubscriptionRequired: false\npolicy: '<policies><inbound><base /><rate-limit calls=\"5\" renewal-period=\"60\" /></inbound></policies>'\n",
+            routes: "  - {id: list-keyless, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(keyless.text, to: "defs/keyless.yaml")
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(lint.status, 1, lint.stderr)
         let errors = lint.stdout.split(separator: "\n").filter { $0.contains(": error: ") }.map { String($0.drop { $0 != " " }.dropFirst()) }
@@ -420,10 +433,16 @@ final class RawPolicyTests: XCTestCase {
                 "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: route 'list-given' has its rate limit switched off [RL001]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",
+                "error: route 'list-hex' has its rate limit switched off [RL001]",
+                "error: route 'list-keyless' is limited only by raw 'rate-limit' in API 'keyless', which counts calls with a subscription key, and the route takes calls without one [RL001]",
+                "error: route 'list-negative' has its rate limit switched off [RL001]",
                 "error: route 'list-never' has its rate limit switched off [RL001]",
                 "error: route 'list-nottrue' has its rate limit switched off [RL001]",
+                "error: route 'list-query' has its rate limit switched off [RL001]",
                 "error: route 'list-request' has its rate limit switched off [RL001]",
+                "error: route 'list-spaced' has its rate limit switched off [RL001]",
                 "error: route 'list-wrapped' has its rate limit switched off [RL001]",
                 "error: route 'list-zero' has its rate limit switched off [RL001]",
             ], lint.stdout)

@@ -58,9 +58,23 @@ public enum MissingRateLimit: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard context.guardrails?.effectiveRequireRateLimit == true else { return }
+        // Routes that take calls without a subscription key, which APIM's 'rate-limit'
+        // (per subscription) does not count; found only if a raw 'rate-limit' is met.
+        var keyless: Set<ObjectIdentifier>?
         for route in context.routes where route.activeRateLimit == nil {
-            if context.rawStatement(.rateLimit, on: route) != nil { continue }
             let id = route.written.id.value
+            if let (owner, name) = context.rawStatement(.rateLimit, on: route) {
+                guard name == "rate-limit" else { continue }
+                if keyless == nil {
+                    keyless = Set(context.plannedRoutes.compactMap { $0.plan.keylessAccess == nil ? nil : ObjectIdentifier($0.route) })
+                }
+                guard keyless!.contains(ObjectIdentifier(route)) else { continue }
+                findings.report(
+                    code, "route '\(id)' is limited only by raw 'rate-limit' in \(owner), which counts calls with a subscription key, and the route takes calls without one",
+                    at: route.written.id.range,
+                    notes: [Diagnostic.Note("count every call with 'rate-limit-by-key', keyed by IP address or caller, or give the route a 'rateLimit'", at: route.written.id.range)])
+                continue
+            }
             if let setting = route.rateLimit {
                 let (range, notes) = context.location(of: setting, on: route, what: "'rateLimit: none'")
                 findings.report(code, "route '\(id)' has its rate limit switched off", at: range, notes: notes)
