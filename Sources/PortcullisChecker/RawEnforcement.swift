@@ -543,7 +543,7 @@ extension PolicyXMLElement {
 
     /// Whether a rate limit counts requests at all: not when its `increment-condition` is
     /// false as written, nor when its `counter-key` is a new GUID, a counter per request.
-    var countsRequests: Bool {
+    public var countsRequests: Bool {
         // Parentheses and white space aside, so '@((false))' and '@(!true)' read as written.
         if let condition = attribute("increment-condition")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" }).lowercased(),
             ["false", "@false", "@!true"].contains(condition)

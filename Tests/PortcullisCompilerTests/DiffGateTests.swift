@@ -161,6 +161,22 @@ final class DiffGateTests: XCTestCase {
         let swapped = try copy(of: base, [("apis/catalog.yaml", "fragment-id=\"token-check\"", "fragment-id=\"marker\"")])
         XCTAssertEqual(try gate(base, swapped), ["privilege-increase: the raw policy of API 'catalog' removes 'validate-jwt'"])
 
+        // A check moved under a condition, a limit that counts nothing, a budget raised in place.
+        let conditional = try copy(
+            of: base, [("fragments.yaml", "    <validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\">", "    <choose><when condition=\"@(!context.Request.Headers.ContainsKey(&quot;X-Internal&quot;))\"><validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\">"),
+                       ("fragments.yaml", "    </validate-jwt>\n", "    </validate-jwt></when></choose>\n")])
+        XCTAssertEqual(
+            try gate(base, conditional),
+            ["privilege-increase: the raw policy of fragment 'token-check' turns 'validate-jwt' into a check that lets callers through or checks only some requests"])
+        let limited = try copy(
+            of: base, [("apis/catalog.yaml", "      <include-fragment fragment-id=\"token-check\" />\n", "      <include-fragment fragment-id=\"token-check\" />\n      <rate-limit-by-key calls=\"10\" renewal-period=\"60\" counter-key=\"@(context.Request.IpAddress)\" />\n")])
+        let uncounted = try copy(of: limited, [("apis/catalog.yaml", "counter-key=\"@(context.Request.IpAddress)\" />", "counter-key=\"@(context.Request.IpAddress)\" increment-count=\"0\" />")])
+        XCTAssertEqual(
+            try gate(limited, uncounted), ["looser-limit: the raw policy of API 'catalog' turns 'rate-limit-by-key' into one that counts nothing or only some requests"])
+        let raised = try copy(of: limited, [("apis/catalog.yaml", "calls=\"10\" renewal-period=\"60\"", "calls=\"1000000\" renewal-period=\"1\"")])
+        XCTAssertEqual(
+            try gate(limited, raised), ["looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit-by-key' to 1000000 calls per 1s from 10 per 60s"])
+
         let withRoutePolicy = try copy(
             of: base,
             [("apis/catalog.yaml", "    summary: Read one product\n", "    summary: Read one product\n    policy: |\n      <policies>\n        <inbound>\n          <base />\n        </inbound>\n      </policies>\n")])

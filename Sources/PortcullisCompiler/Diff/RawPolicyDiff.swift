@@ -79,12 +79,20 @@ enum RawPolicyDiff {
                     weighed = true
                     let element = opened > 0 ? newCounts[Self.letting(name)]!.last! : newCounts[name]!.last!
                     let times = turned > 1 ? " (\(turned) times)" : ""
+                    let limit = Self.limits.contains(name)
                     changes.append(AccessChange(
                         category: opened > 0 ? weight.removed : weight.added, subject: subject,
                         message: opened > 0
-                            ? "the raw policy of \(key) turns '\(name)' into a check that lets callers through\(times)"
-                            : "the raw policy of \(key) turns '\(name)' that let callers through into a working check\(times)",
+                            ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)"
+                            : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)",
                         place: head.location(element.range)))
+                }
+                if difference == 0, opened == 0, Self.limits.contains(name), let old = oldCounts[name], let new = newCounts[name],
+                    let (found, raised) = Self.raisedBudget(name, old, new, oldValues, newValues)
+                {
+                    weighed = true
+                    changes.append(AccessChange(
+                        category: .looserLimit, subject: subject, message: "the raw policy of \(key) \(raised)", place: head.location(found.range)))
                 }
                 guard difference != 0 else { continue }
                 weighed = true
@@ -144,32 +152,67 @@ enum RawPolicyDiff {
     }
 
     /// The elements of a document by name, in document order, with those of the fragments
-    /// it includes (each once); a token or certificate check that lets callers through, or
-    /// judges a token the policy gives it, under ``letting(_:)`` instead, as it decides
-    /// nothing about the caller.
+    /// it includes (each once). A check or limit that decides nothing about every caller is
+    /// filed under ``letting(_:)`` instead: a token or certificate check that lets callers
+    /// through or judges a token the policy gives it, a limit that counts nothing, and
+    /// either inside a `choose`, which runs it only for some requests.
     private static func counts(_ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument]) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
         // read may be BASE's, whose places are not this side's.
-        func add(_ elements: [PolicyXMLElement], shownAt include: PolicyXMLElement?) {
+        func add(_ elements: [PolicyXMLElement], shownAt include: PolicyXMLElement?, underCondition: Bool) {
             for element in elements {
-                let decidesNothing = element.letsCallersThrough || (weights[element.name] != nil && element.checksAGivenToken)
-                found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(shown: include ?? element, in: document))
+                var decidesNothing = false
+                if checks.contains(element.name) {
+                    decidesNothing = underCondition || element.letsCallersThrough || element.checksAGivenToken
+                } else if limits.contains(element.name) {
+                    decidesNothing = underCondition || !element.countsRequests
+                }
+                found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(element: element, shown: include ?? element, in: document))
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
                     let fragment = fragments[id], included.insert(id).inserted
                 {
-                    add(fragment.allElements, shownAt: include ?? element)
+                    add(fragment.rootElements, shownAt: include ?? element, underCondition: underCondition)
+                } else {
+                    add(element.elements, shownAt: include, underCondition: underCondition || element.name == "choose")
                 }
             }
         }
-        add(document.allElements, shownAt: nil)
+        add([document.root], shownAt: nil, underCondition: false)
         return found
+    }
+
+    private static let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header", "ip-filter"]
+    private static let limits: Set<String> = ["rate-limit", "rate-limit-by-key", "quota", "quota-by-key"]
+
+    /// A limit whose budget grew in place: the limits of `name` on both sides, paired in
+    /// order when each side has as many, compared by calls per second as APIM reads them.
+    private static func raisedBudget(
+        _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> (found: Found, message: String)? {
+        guard old.count == new.count else { return nil }
+        func budget(_ found: Found, _ values: GatewayComparison.Substitution) -> (calls: Int, seconds: Int)? {
+            guard case .text(let calls)? = found.element.attribute("calls")?.value, case .text(let seconds)? = found.element.attribute("renewal-period")?.value,
+                let c = Int(values.value(calls).trimmingWhitespace), let s = Int(values.value(seconds).trimmingWhitespace), s > 0
+            else { return nil }
+            return (c, s)
+        }
+        for (before, after) in zip(old, new) {
+            guard let b = budget(before, was), let a = budget(after, now) else { continue }
+            let (more, overflow) = a.calls.multipliedReportingOverflow(by: b.seconds)
+            let (less, overflowBefore) = b.calls.multipliedReportingOverflow(by: a.seconds)
+            if overflow || (!overflowBefore && more > less) {
+                return (after, "raises the budget of '\(name)' to \(a.calls) calls per \(a.seconds)s from \(b.calls) per \(b.seconds)s")
+            }
+        }
+        return nil
     }
 
     /// Where a counted element is shown: itself, or the `include-fragment` that brought it.
     private struct Found {
+        var element: PolicyXMLElement
         var shown: PolicyXMLElement
         var `in`: PolicyXMLDocument
 
