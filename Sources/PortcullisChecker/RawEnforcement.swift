@@ -86,6 +86,20 @@ struct RawEnforcement: Sendable {
     /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
     /// the API shares it, so it is found once per API instead of once per route and rule.
     private let broader: [(owner: String, name: String, global: Bool)?]
+    /// What the `on-error` of the gateway's, each product's (by index) and each API's (by
+    /// index) policy holds that serves a failed check, and whether it keeps `<base />`
+    /// there: found once per document, not once per route.
+    private let onError: (global: OnError, products: [OnError], apis: [OnError])
+    /// Whether some fragment holds a statement that may serve a failed check, and whether
+    /// some route's own policy does: without either, no route's policy is walked for one.
+    private let fragmentsMayServeErrors: Bool
+    private let routesMayServeErrors: Bool
+
+    private struct OnError {
+        /// The statement's name, or nil.
+        var bypass: String?
+        var keepsBase: Bool
+    }
 
     init(_ project: ResolvedProject, namedValues: KnownNamedValues) {
         let global = project.gateway?.policy?.document
@@ -132,6 +146,17 @@ struct RawEnforcement: Sendable {
             }
         }
         self.broader = broader
+        let fragmentsMayServeErrors = fragments.values.contains { $0.has(anyOf: Self.errorServers) }
+        self.fragmentsMayServeErrors = fragmentsMayServeErrors
+        func onError(_ document: PolicyXMLDocument?) -> OnError {
+            OnError(
+                bypass: Self.onErrorBypass(in: document, fragments: fragments, fragmentsMayServeErrors),
+                keepsBase: Self.keepsBase(in: "on-error", of: document))
+        }
+        self.onError = (onError(global), products.map { onError($0.1) }, apis.map(onError))
+        routesMayServeErrors = project.apis.contains { api in
+            api.routes.contains { route in Self.onErrorBypass(in: route.policy?.document, fragments: fragments, fragmentsMayServeErrors) != nil }
+        }
     }
 
     /// The API's or the gateway's statement of `kind` for `route`; the gateway's only when
@@ -251,16 +276,24 @@ struct RawEnforcement: Sendable {
     /// statement serves callers without a valid token. Nil where nothing checks a token.
     func onErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        var chain: [(owner: String, document: PolicyXMLDocument?)] = [("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", own)]
-        if Self.keepsBase(in: "on-error", of: own) {
-            let api = apis[route.apiIndex]
-            chain.append(("API '\(apiNames[route.apiIndex])'", api))
-            if Self.keepsBase(in: "on-error", of: api) {
-                let products = route.products.map { ("product '\(self.products[$0].name)'", self.products[$0].document) }
-                chain += products
-                if products.allSatisfy({ Self.keepsBase(in: "on-error", of: $0.1) }) { chain.append(("the gateway", global)) }
-            }
+        if routesMayServeErrors, let name = Self.onErrorBypass(in: own, fragments: fragments, fragmentsMayServeErrors) {
+            return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
+        guard Self.keepsBase(in: "on-error", of: own) else { return nil }
+        let api = onError.apis[route.apiIndex]
+        if let name = api.bypass { return ("API '\(apiNames[route.apiIndex])'", name) }
+        guard api.keepsBase else { return nil }
+        for index in route.products {
+            if let name = onError.products[index].bypass { return ("product '\(products[index].name)'", name) }
+        }
+        guard route.products.allSatisfy({ onError.products[$0].keepsBase }), let name = onError.global.bypass else { return nil }
+        return ("the gateway", name)
+    }
+
+    /// The statement in a policy's `on-error`, at any depth and through the fragments it
+    /// includes, that serves a failed check (``onErrorBypass(on:)``).
+    private static func onErrorBypass(in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool) -> String? {
+        guard let document, document.has(anyOf: errorServers) || (fragmentsMayServeErrors && document.has(anyOf: includeFragment)) else { return nil }
         var visited = Set<String>()
         func bypass(_ element: PolicyXMLElement) -> String? {
             switch element.name {
@@ -272,18 +305,16 @@ struct RawEnforcement: Sendable {
                 return fragment.rootElements.lazy.compactMap(bypass).first
             // A branch for errors of named other statements (Microsoft's sample replays a
             // request refused by a quota) never runs after a failed token check.
-            case "when" where element.onlyWhenEqual("context.LastError.Source").map({ Set($0.map { $0.lowercased() }).isDisjoint(with: Self.checkNames) }) ?? false:
+            case "when" where element.onlyWhenEqual("context.LastError.Source").map({ Set($0.map { $0.lowercased() }).isDisjoint(with: checkNames) }) ?? false:
                 return nil
             default: return element.elements.lazy.compactMap(bypass).first
             }
         }
-        for case let (owner, document?) in chain where document.has(anyOf: Self.onErrorBypassNames) {
-            if let name = document.statements(in: "on-error").lazy.compactMap(bypass).first { return (owner, name) }
-        }
-        return nil
+        return document.statements(in: "on-error").lazy.compactMap(bypass).first
     }
 
-    private static let onErrorBypassNames: Set<String> = ["return-response", "forward-request", "send-request", "include-fragment"]
+    /// The statements that may serve a request whose check failed, in `on-error`.
+    private static let errorServers: Set<String> = ["return-response", "forward-request", "send-request"]
     /// What `context.LastError.Source` names when a check of the caller fails.
     private static let checkNames: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
 
@@ -291,8 +322,13 @@ struct RawEnforcement: Sendable {
     /// Whether a policy runs the broader scope's `section`: it keeps `<base />` there, or
     /// has no such section (or no policy).
     private static func keepsBase(in section: String, of document: PolicyXMLDocument?) -> Bool {
-        guard let document, document.root.elements.contains(where: { $0.name == section }) else { return true }
-        return document.statements(in: section).contains { $0.name == "base" }
+        // Read from the children as they are: every API's policy is asked, and the element
+        // lists would be made for each.
+        guard let document else { return true }
+        for case .element(let found) in document.root.children where found.name == section {
+            return found.children.contains { if case .element(let statement) = $0 { statement.name == "base" } else { false } }
+        }
+        return true
     }
 
     /// A raw statement of `kind` anywhere in what a request of `route` passes in `inbound`,

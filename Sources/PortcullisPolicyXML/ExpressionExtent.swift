@@ -33,6 +33,9 @@ public enum ExpressionExtent {
     /// parentheses or not): what APIM puts where the expression stands, as if written out.
     /// Nil for any other code, or an escape this reader does not know.
     public static func constantText(in code: String) -> String? {
+        // Most code starts with a name ('context.'): told from the first byte, with nothing made.
+        let start = code.utf8.dropFirst(2).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        guard start == UInt8(ascii: "\"") || start == UInt8(ascii: "@") || start == UInt8(ascii: "(") else { return nil }
         var bytes = Array(code.utf8)[...]
         guard bytes.first == UInt8(ascii: "@"), bytes.dropFirst().first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") else { return nil }
         bytes = bytes.dropFirst(2).dropLast()

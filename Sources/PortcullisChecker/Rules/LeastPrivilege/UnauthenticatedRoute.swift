@@ -203,7 +203,7 @@ public enum UnauthenticatedRoute: Rule {
         }
         // A failed check goes on to 'on-error': what is answered there reaches callers
         // without a valid token.
-        if route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil, let (owner, name) = context.rawOnErrorBypass(on: route) {
+        if let (owner, name) = context.rawOnErrorBypass(on: route), route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil {
             let what = name == "return-response" ? "answers with a response kept from another call" : "sends the request on"
             return (
                 "raw '\(name)' in the 'on-error' of \(owner) \(what) when a request of route '\(id)' fails its token check, so callers need no valid token",
