@@ -269,11 +269,12 @@ struct RawEnforcement: Sendable {
     }
 
     /// A raw statement in the `on-error` a request of `route` passes that gives a caller
-    /// whose token check failed more than a written refusal: an answer kept from another
-    /// call (`return-response` naming a response variable) or the request sent on
-    /// (`forward-request`, a `send-request` that copies it). A failed check goes on to
-    /// `on-error` (Microsoft Learn, "Error handling in API Management policies"), so such a
-    /// statement serves callers without a valid token. Nil where nothing checks a token.
+    /// whose check failed more than a written refusal: an answer kept from another call
+    /// (`return-response` naming a response variable) or the request sent on
+    /// (`forward-request`, a `send-request` or `send-one-way-request` that may copy it). A
+    /// failed check goes on to `on-error` (Microsoft Learn, "Error handling in API Management
+    /// policies"), and so does a limit refused before the token check: no branch is spared
+    /// by the error it tests.
     func onErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
         if routesMayServeErrors, let name = Self.onErrorBypass(in: own, fragments: fragments, fragmentsMayServeErrors) {
@@ -299,14 +300,13 @@ struct RawEnforcement: Sendable {
             switch element.name {
             case "return-response" where element.attribute("response-variable-name") != nil: return element.name
             case "forward-request": return element.name
-            case "send-request" where element.attribute("mode")?.value.written.trimmingWhitespace.lowercased() == "copy": return element.name
+            // 'new' is the default; an expression or a named value may make it 'copy'.
+            case "send-request" where element.attribute("mode").map({ $0.value.written.trimmingWhitespace.lowercased() != "new" }) ?? false,
+                "send-one-way-request" where element.attribute("mode").map({ $0.value.written.trimmingWhitespace.lowercased() != "new" }) ?? false:
+                return element.name
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
                 return fragment.rootElements.lazy.compactMap(bypass).first
-            // A branch for errors of named other statements (Microsoft's sample replays a
-            // request refused by a quota) never runs after a failed token check.
-            case "when" where element.onlyWhenEqual("context.LastError.Source").map({ Set($0.map { $0.lowercased() }).isDisjoint(with: checkNames) }) ?? false:
-                return nil
             default: return element.elements.lazy.compactMap(bypass).first
             }
         }
@@ -314,9 +314,7 @@ struct RawEnforcement: Sendable {
     }
 
     /// The statements that may serve a request whose check failed, in `on-error`.
-    private static let errorServers: Set<String> = ["return-response", "forward-request", "send-request"]
-    /// What `context.LastError.Source` names when a check of the caller fails.
-    private static let checkNames: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
+    private static let errorServers: Set<String> = ["return-response", "forward-request", "send-request", "send-one-way-request"]
 
 
     /// Whether a policy runs the broader scope's `section`: it keeps `<base />` there, or

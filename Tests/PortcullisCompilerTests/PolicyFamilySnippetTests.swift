@@ -125,14 +125,14 @@ final class PolicyFamilySnippetTests: XCTestCase {
         },
             """
             <choose>
-                <when condition="@(context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (p.Key == "page" || p.Key == "subscription-key")))">
+                <when condition="@(context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (p.Key == "page")))">
                     <cache-lookup vary-by-developer="false" vary-by-developer-groups="false" caching-type="external">
                         <vary-by-query-parameter>page</vary-by-query-parameter>
                     </cache-lookup>
                 </when>
             </choose>
             <choose>
-                <when condition="@(context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (p.Key == "page" || p.Key == "subscription-key")))">
+                <when condition="@(context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (p.Key == "page")))">
                     <cache-store duration="30" />
                 </when>
             </choose>

@@ -274,8 +274,8 @@ final class RawPolicyTests: XCTestCase {
 
     /// A failed token check goes on to `on-error`; a raw `on-error` that answers there with
     /// another call's response, or sends the request on, served callers without a valid
-    /// token while lint stayed clean (found by an audit). A branch for errors of another
-    /// named statement, and an answer written out, are fine.
+    /// token while lint stayed clean (found by an audit). An answer written out, and a new
+    /// request (an alert), are fine.
     func testAnOnErrorThatServesAFailedTokenCheckIsLP001() throws {
         let replay = #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#
         func when(_ source: String, _ body: String) -> String { #"<choose><when condition="@(context.LastError.Source == &quot;\#(source)&quot;)">\#(body)</when></choose>"# }
@@ -284,7 +284,12 @@ final class RawPolicyTests: XCTestCase {
             ("forwarded", "<forward-request />"),
             ("kept", #"<return-response response-variable-name="earlier" />"#),
             ("jwtbranch", when("validate-jwt", replay)),
+            // A limit refused before the token check goes to 'on-error' too (found by the
+            // audit of the fix, which first spared branches for other statements' errors).
             ("quotabranch", when("quota", replay)),
+            ("oneway", #"<send-one-way-request mode="copy"><set-url>https://orders.example.com/orders</set-url></send-one-way-request>"#),
+            ("computedmode", #"<send-request mode="@(&quot;copy&quot;)" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url></send-request>"#),
+            ("newrequest", #"<send-request mode="new" response-variable-name="r"><set-url>https://alerts.example.com/errors</set-url></send-request>"#),
             ("written", #"<return-response><set-status code="500" reason="Error" /><set-body>@(context.LastError.Message)</set-body></return-response>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -295,12 +300,12 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
         }
-        for closed in ["quotabranch", "written"] {
+        for closed in ["written", "newrequest"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }

@@ -55,6 +55,7 @@ enum CachePolicies {
     /// Whether every parameter of the query the caller sent is accepted, each once.
     /// `OriginalUrl`: outbound sees the request after the gateway's own query changes.
     private static func acceptsQuery(_ cache: PlannedCache) -> String {
+        guard !cache.acceptedQuery.isEmpty else { return "context.Request.OriginalUrl.Query.Count == 0" }
         let accepted = cache.acceptedQuery.map { "p.Key == \(PolicyExpression.csharpString($0))" }.joined(separator: " || ")
         return "context.Request.OriginalUrl.Query.All(p => p.Value.Length < 2 && (\(accepted)))"
     }

@@ -330,9 +330,11 @@ public struct PlannedCache: Sendable {
     public var cachesAuthenticatedRequests: Bool
     /// The query parameters a request may carry, each once, and still be looked up and
     /// stored, sorted: those the key varies by, those the gateway sets or removes before the
-    /// backend sees them, APIM's subscription key and the API's version. Any other reaches
-    /// the backend without being part of the key, so a response made for it would be served
-    /// to callers who never sent it; such a request passes the cache by.
+    /// backend sees them, and the API's version. Any other reaches the backend without being
+    /// part of the key, so a response made for it would be served to callers who never sent
+    /// it; such a request passes the cache by. A subscription key in the query is one such:
+    /// APIM passes it on, and a backend that echoes its URL (a next-page link) would put one
+    /// caller's key in an answer served to all.
     public var acceptedQuery: [String]
 
     public var ttlSeconds: Int { written.ttl.value }

@@ -173,15 +173,11 @@ public struct EnforcementPlanner: Sendable {
             acceptedQuery: acceptedQuery(written, shaping: route.written.shaping, api: api))
     }
 
-    /// APIM's name for a subscription key sent in the query.
-    static let subscriptionKeyParameter = "subscription-key"
-
     /// See ``PlannedCache/acceptedQuery``. A parameter the gateway only adds when missing, or
     /// appends to, still carries what the caller sent.
     private func acceptedQuery(_ cache: Cache, shaping: RouteShaping?, api: API) -> [String] {
         // A few names: sorted and told apart as neighbours, without hashing each.
         var names = cache.varyByQuery.map(\.value)
-        names.append(Self.subscriptionKeyParameter)
         for change in Self.joined(api.request?.query, shaping?.request?.query) where change.action == .set || change.action == .remove {
             names.append(change.name.value)
         }
