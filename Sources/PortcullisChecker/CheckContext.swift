@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 import PortcullisSupport
 
 /// What rules look at: the resolved project, the routes they judge, where the secret
@@ -127,6 +128,11 @@ public struct CheckContext: Sendable {
     /// ``RawEnforcement/credentialPlaces(on:)``).
     func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
         rawEnforcement.credentialPlaces(on: route)
+    }
+
+    /// Where these raw checks read credentials; nil for none.
+    func credentialPlaces(of checks: [PolicyXMLElement]) -> Set<CredentialPlace>? {
+        checks.isEmpty ? nil : rawEnforcement.credentialPlaces(of: checks)
     }
 
     /// The access level of a declared scope.

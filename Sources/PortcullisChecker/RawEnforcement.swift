@@ -268,6 +268,11 @@ struct RawEnforcement: Sendable {
         return places
     }
 
+    /// Where raw token checks read credentials (``CheckedCredentials/tokenPlaces(of:)``).
+    func credentialPlaces(of checks: [PolicyXMLElement]) -> Set<CredentialPlace> {
+        Set(checks.flatMap(checked.tokenPlaces(of:)))
+    }
+
     /// A raw statement in the `on-error` a request of `route` passes that gives a caller
     /// whose check failed more than a written refusal: an answer kept from another call
     /// (`return-response` naming a response variable) or the request sent on
@@ -588,15 +593,16 @@ extension PolicyXMLElement {
         // which may be zero.
         if let count = attribute("increment-count")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }), !count.isEmpty {
             if count.contains("{{") { return false }
-            let digits = count.drop { $0 == "-" || $0 == "+" }
-            let value = digits.lowercased().hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : Int(digits)
+            // C# separates digits with '_' and writes hexadecimal and binary literals.
+            let digits = count.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }.lowercased()
+            let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
             if value == 0 { return false }
         }
         // A condition a named value decides, or one that reads what the caller writes (a
         // header, the URL and its query, the path's parameters, the body), may count nothing.
         if let condition = attribute("increment-condition")?.value,
             condition.written.contains("{{")
-                || (condition.isExpression && Self.callerWritten.contains(where: condition.written.contains))
+                || (condition.isExpression && Self.callerWritten.contains(where: condition.written.filter { !$0.isWhitespace }.contains))
         {
             return false
         }

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import XCTest
 
 /// `diff --fail-on privilege-increase,looser-limit,cache-widened` is the gate teams put in
@@ -71,6 +72,19 @@ final class DiffGateTests: XCTestCase {
         XCTAssertFalse(changes.contains { $0.hasSuffix("was removed") }, "\(changes)")
     }
 
+    /// Found by the audit of the fix: an API renamed (its path kept) is compared with what
+    /// it was, so a route's weaker scope and looser limit under the new name are seen.
+    func testARenamedAPIIsComparedWithWhatItWas() throws {
+        let changes = try contoso([
+            ("apis/orders.yaml", "name: orders\n", "name: orders-v2\n"),
+            ("apis/orders.yaml", "    scopes: {all: [orders.write, orders.read]}\n", "    scopes: [orders.read]\n"),
+            ("environments/dev.yaml", "\n  orders:\n", "\n  orders-v2:\n"), ("environments/test.yaml", "\n  orders:\n", "\n  orders-v2:\n"),
+            ("environments/prod.yaml", "\n  orders:\n", "\n  orders-v2:\n"),
+        ])
+        XCTAssertTrue(changes.contains("privilege-increase: route 'orders-v2/update-order' no longer requires scope 'orders.write'"), "\(changes)")
+        XCTAssertTrue(changes.contains("other: route 'orders-v2/update-order' was 'orders/update-order' before"), "\(changes)")
+    }
+
     func testAllOfScopesCutToOneAdmitMoreTokens() throws {
         let changes = try contoso([("apis/orders.yaml", "    scopes: {all: [orders.write, orders.read]}\n", "    scopes: [orders.read]\n")])
         XCTAssertEqual(changes, ["privilege-increase: route 'orders/update-order' no longer requires scope 'orders.write'"])
@@ -118,9 +132,32 @@ final class DiffGateTests: XCTestCase {
             "\(changes)")
     }
 
+    /// The gateway's own credentials, added by a raw policy, go wherever the backend is
+    /// (found by the audit of the fix: only the definitions' credentials were counted).
+    func testRawCredentialsSentToAnotherHost() throws {
+        let base = directory.appendingPathComponent("raw-base")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let example = RuleExample.api(
+            "reports",
+            fields: "auth: none\npolicy: '<policies><inbound><base /><authentication-managed-identity resource=\"api://reports\" /></inbound></policies>'\n",
+            routes: "  - {id: list-reports, method: GET, path: /reports, public: Open data, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+        try (RuleExample.baseGateway + "---\n" + example.text).write(to: base.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+        let moved = try copy(of: base, [("defs.yaml", "backend: https://reports.example.com", "backend: https://collector.example.net")])
+        XCTAssertEqual(
+            try gate(base, moved),
+            ["privilege-increase: API 'reports' now sends requests, with the credentials they carry, to 'https://collector.example.net' instead of 'https://reports.example.com'"])
+    }
+
     func testANamedValuePutInTheGatewaysOwnAnswer() throws {
         let changes = try contoso([("apis/orders.yaml", #"body: '{"status":"ok"}'"#, #"body: '{"status":"{{tenant-id}}"}'"#)])
         XCTAssertTrue(changes.contains("privilege-increase: route 'orders/health' now puts named value 'tenant-id' in the answer the gateway gives its callers"), "\(changes)")
+        // A route that called its backend and now answers with one (the audit of the fix).
+        let answered = try contoso([
+            ("apis/catalog.yaml", "    summary: Read one product\n", "    summary: Read one product\n    respond: {status: 200, body: '{{tenant-id}}'}\n"),
+            ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", ""),
+        ])
+        XCTAssertTrue(
+            answered.contains("privilege-increase: route 'catalog/get-product' now puts named value 'tenant-id' in the answer the gateway gives its callers"), "\(answered)")
     }
 
     func testASharedCacheThatStopsVaryingOnAHeader() throws {
@@ -176,6 +213,14 @@ final class DiffGateTests: XCTestCase {
         let raised = try copy(of: limited, [("apis/catalog.yaml", "calls=\"10\" renewal-period=\"60\"", "calls=\"1000000\" renewal-period=\"1\"")])
         XCTAssertEqual(
             try gate(limited, raised), ["looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit-by-key' to 1000000 calls per 1s from 10 per 60s"])
+
+        // A route that had no policy gains one without '<base />' (the audit of the fix).
+        let added = try copy(
+            of: base,
+            [("apis/catalog.yaml", "    summary: Read one product\n", "    summary: Read one product\n    policy: '<policies><inbound /></policies>'\n")])
+        XCTAssertEqual(
+            try gate(base, added),
+            ["privilege-increase: route 'catalog/get-product' now has a raw policy without '<base />' in 'inbound': the broader scopes' checks and limits are skipped"])
 
         let withRoutePolicy = try copy(
             of: base,

@@ -253,6 +253,10 @@ final class RawPolicyTests: XCTestCase {
             ("byauthorization", jwt + lookup("<vary-by-header>Authorization</vary-by-header>")),
             ("certificate", #"<validate-client-certificate><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"# + lookup("")),
             ("authorization", jwt.replacingOccurrences(of: "X-Api-Token", with: "Authorization") + lookup("")),
+            // Found by the audit of the fix: a check for some requests only still has callers
+            // whose answers the lookup hands on; a token in the query the lookup varies on does not.
+            ("branch", #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Api-Token&quot;))">"# + jwt + "</when></choose>" + lookup("")),
+            ("queryvaried", jwt.replacingOccurrences(of: #"header-name="X-Api-Token""#, with: #"query-parameter-name="access_token""#) + lookup("<vary-by-query-parameter>access_token</vary-by-query-parameter>")),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, inbound) in cases {
@@ -262,12 +266,12 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("CA001") }
-        for shared in ["header", "byauthorization", "certificate"] {
+        for shared in ["header", "byauthorization", "certificate", "branch"] {
             XCTAssertTrue(
                 found.contains("CA001 defs/\(shared).yaml: raw 'cache-lookup' in route '\(shared)/list-\(shared)' shares cached responses between the callers of route 'list-\(shared)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"),
                 "\(shared):\n" + found.joined(separator: "\n"))
         }
-        for kept in ["varied", "authorization"] {
+        for kept in ["varied", "authorization", "queryvaried"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(kept).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -417,6 +421,9 @@ final class RawPolicyTests: XCTestCase {
             ("spaced", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(Guid.NewGuid ().ToString())" />"#),
             ("query", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!context.Request.OriginalUrl.Query.ContainsKey(&quot;x&quot;))" />"#),
             ("counted", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="2" />"#),
+            ("binary", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(0b0)" />"#),
+            ("separated", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(0_0)" />"#),
+            ("spacedheader", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!context.Request .Headers.ContainsKey(&quot;X&quot;))" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
@@ -438,6 +445,7 @@ final class RawPolicyTests: XCTestCase {
                 "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: route 'list-binary' has its rate limit switched off [RL001]",
                 "error: route 'list-given' has its rate limit switched off [RL001]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",
                 "error: route 'list-hex' has its rate limit switched off [RL001]",
@@ -447,7 +455,9 @@ final class RawPolicyTests: XCTestCase {
                 "error: route 'list-nottrue' has its rate limit switched off [RL001]",
                 "error: route 'list-query' has its rate limit switched off [RL001]",
                 "error: route 'list-request' has its rate limit switched off [RL001]",
+                "error: route 'list-separated' has its rate limit switched off [RL001]",
                 "error: route 'list-spaced' has its rate limit switched off [RL001]",
+                "error: route 'list-spacedheader' has its rate limit switched off [RL001]",
                 "error: route 'list-wrapped' has its rate limit switched off [RL001]",
                 "error: route 'list-zero' has its rate limit switched off [RL001]",
             ], lint.stdout)

@@ -105,8 +105,8 @@ public enum AccessDiff {
         for (key, route) in headRoutes {
             if let old = baseRoutes[key] { pairs.append(RoutePair(old: old, new: route)) } else { added.append(route) }
         }
-        // A route whose id changed but whose API and operation did not is the route it was:
-        // comparing it as one route removed and another added would hide what changed.
+        // A route whose id or API's name changed but whose operation did not is the route it
+        // was: comparing it as one route removed and another added would hide what changed.
         var removed: [String: DiffRoute] = [:]
         for (key, route) in baseRoutes where headRoutes[key] == nil { removed[route.operation] = removed[route.operation] ?? route }
         for route in added.sorted(by: { $0.name < $1.name }) {
@@ -153,10 +153,11 @@ public enum AccessDiff {
         var name: String
         var route: EffectiveRoute
         var plan: EnforcementPlan
+        /// The operation callers call: the API's path (without case), the method and the
+        /// route's path with parameter names erased. An API or route renamed keeps it.
+        var operation: String
 
         var api: String { String(name.prefix { $0 != "/" }) }
-        /// The API (without case) and the operation callers call, parameter names erased.
-        var operation: String { "\(api.lowercased()) \(route.written.method.value.rawValue) \(route.written.path.value.shape)" }
     }
 
     /// One route in both versions.
@@ -171,9 +172,12 @@ public enum AccessDiff {
         var routes: [String: DiffRoute] = [:]
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan else { continue }
-            let name = "\(project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
+            let api = project.apis[route.apiIndex]
+            let name = "\(api.name.value)/\(route.written.id.value)"
             let key = name.lowercased()
-            if routes[key] == nil { routes[key] = DiffRoute(name: name, route: route, plan: plan) }
+            guard routes[key] == nil else { continue }
+            let operation = "\(api.path.value.lowercased()) \(route.written.method.value.rawValue) \(route.written.path.value.shape)"
+            routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation)
         }
         return routes
     }
@@ -190,7 +194,9 @@ public enum AccessDiff {
             let (old, new) = (pair.old, pair.new)
             let ownBackend = old.route.written.backend != nil || new.route.written.backend != nil
             let changed = ownBackend ? AccessChange.Subject.route(new.name) : AccessChange.Subject(kind: .api, name: new.api)
-            guard changes[changed.name] == nil else { continue }
+            // An API's routes share its backend; the change is weighed by the one whose
+            // requests carry the most (a route that needs a token, beside a public one).
+            if let found = changes[changed.name], found.category == .privilegeIncrease { continue }
             let (oldTarget, newTarget) = (target(old.plan.backend, was), target(new.plan.backend, now))
             // A declared backend's own URL changing is BackendDiff's to weigh, once.
             if let named = newTarget.named, named.lowercased() == oldTarget.named?.lowercased() { continue }
@@ -198,13 +204,16 @@ public enum AccessDiff {
             let (before, after) = (describe(old.plan.backend, was), describe(new.plan.backend, now))
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
-            if carriesCredentials(new.plan), !hosts(new.plan.backend, now).isSubset(of: hosts(old.plan.backend, was)) {
+            if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project),
+                !hosts(new.plan.backend, now).isSubset(of: hosts(old.plan.backend, was))
+            {
                 (category, message) = (.privilegeIncrease, "now sends requests, with the credentials they carry, to \(after) instead of \(before)")
             } else if BackendDiff.isDowngrade(from: oldTarget.url, to: newTarget.url) {
                 (category, message) = (.privilegeIncrease, "now sends requests over plain HTTP: \(after) instead of \(before)")
             } else {
                 (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
             }
+            if let found = changes[changed.name], found.category <= category { continue }
             changes[changed.name] = AccessChange(
                 category: category, subject: changed, message: "\(who) \(message)", place: head.location(new.plan.backend.reference.text.range))
         }
@@ -224,6 +233,16 @@ public enum AccessDiff {
         guard let shaping = plan.requestShaping else { return false }
         return (shaping.headers + shaping.query).contains { $0.value?.value.contains("{{") == true }
     }
+
+    /// Whether a raw policy a route's requests pass gives them the gateway's credentials
+    /// (its managed identity's token, a password, a client certificate).
+    private static func rawPoliciesAddCredentials(_ route: EffectiveRoute, _ project: ResolvedProject) -> Bool {
+        let documents = [route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
+            + route.products.map { project.products[$0].policy?.document }
+        return documents.contains { $0?.has(anyOf: rawCredentialStatements) ?? false }
+    }
+
+    private static let rawCredentialStatements: Set<String> = ["authentication-managed-identity", "authentication-basic", "authentication-certificate"]
 
     /// The hosts a route's requests may reach: its URL's, or each pool member's.
     private static func hosts(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> Set<String> {
@@ -604,7 +623,9 @@ struct RouteComparison {
     /// access, but a reviewer should see them.
     mutating func compareShaping() {
         switch (old.answer, new.answer) {
-        case (nil, _?): add(.other, "is now answered by the gateway; its backend is no longer called")
+        case (nil, let answer?):
+            reportNamedValues(in: answer, besides: [])
+            add(.other, "is now answered by the gateway; its backend is no longer called")
         case (_?, nil): add(.other, "calls its backend again instead of the gateway answering")
         case (let before?, let after?): compareAnswers(before, after)
         case (nil, nil): break
@@ -617,17 +638,12 @@ struct RouteComparison {
         }
     }
 
-    /// What the gateway answers by itself. A named value it newly puts in the answer
-    /// reaches every caller of the route: a secret's would be handed out.
+    /// What the gateway answers by itself.
     private mutating func compareAnswers(_ before: GatewayAnswer, _ after: GatewayAnswer) {
+        reportNamedValues(in: after, besides: Self.namedValues(in: before))
         switch (before, after) {
         case (.fixed(let was), .fixed(let now)):
-            let read = { (answer: FixedResponse) in [answer.body?.value ?? ""] + answer.headers.map { $0.value?.value ?? "" } }
-            let had = Set(read(was).flatMap(NamedValues.references(in:)))
-            for name in Set(read(now).flatMap(NamedValues.references(in:))).subtracting(had).sorted() {
-                add(.privilegeIncrease, "now puts named value '\(name)' in the answer the gateway gives its callers")
-            }
-            if was.status.value != now.status.value || read(was) != read(now) || Self.describe(was.headers) != Self.describe(now.headers) {
+            if was.status.value != now.status.value || Self.texts(of: was) != Self.texts(of: now) || Self.describe(was.headers) != Self.describe(now.headers) {
                 add(.other, "is answered by the gateway with another status, headers or body")
             }
         case (.mock(let was), .mock(let now)):
@@ -637,6 +653,24 @@ struct RouteComparison {
         default:
             add(.other, "is answered by the gateway in another way (respond or mock)")
         }
+    }
+
+    /// A named value the gateway's own answer now holds reaches every caller of the route:
+    /// a secret's would be handed out.
+    private mutating func reportNamedValues(in answer: GatewayAnswer, besides earlier: Set<String>) {
+        for name in Self.namedValues(in: answer).subtracting(earlier).sorted() {
+            add(.privilegeIncrease, "now puts named value '\(name)' in the answer the gateway gives its callers")
+        }
+    }
+
+    /// The body and header values a `respond` writes.
+    private static func texts(of answer: FixedResponse) -> [String] {
+        [answer.body?.value ?? ""] + answer.headers.map { $0.value?.value ?? "" }
+    }
+
+    private static func namedValues(in answer: GatewayAnswer) -> Set<String> {
+        guard case .fixed(let response) = answer else { return [] }
+        return Set(texts(of: response).flatMap(NamedValues.references(in:)))
     }
 
     private static func describe(_ changes: [MessageChange]) -> [String] {

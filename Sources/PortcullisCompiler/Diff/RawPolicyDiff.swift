@@ -51,22 +51,30 @@ enum RawPolicyDiff {
                     continue
                 }
             }
-            let oldCounts = counts(old?.document, fragments: fragments)
-            let newCounts = counts(new?.document, fragments: fragments)
+            // Fragments included alike on both sides count alike: only the others are read.
+            let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
+            let expanded = oldIncludes.symmetricDifference(newIncludes)
+            let oldCounts = counts(old?.document, fragments: fragments, expanding: expanded)
+            let newCounts = counts(new?.document, fragments: fragments, expanding: expanded)
             var weighed = false
-            let inherits = { (document: PolicyXMLDocument) in subject.kind == .gateway || document.keepsInboundBase }
-            if let old, let new, inherits(old.document), !inherits(new.document) {
+            // No policy runs the broader ones as '<base />' does.
+            let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
+            if let new, inherits(old?.document), !inherits(new.document) {
                 weighed = true
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: subject,
-                    message: "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
+                    message: old == nil
+                        ? "\(key) now has a raw policy without '<base />' in 'inbound': the broader scopes' checks and limits are skipped"
+                        : "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
                     place: head.location(new.document.range(new.document.root.nameSpan))))
-            } else if let old, let new, !inherits(old.document), inherits(new.document) {
+            } else if let old, !inherits(old.document), inherits(new?.document) {
                 weighed = true
                 changes.append(AccessChange(
                     category: .privilegeDecrease, subject: subject,
-                    message: "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
-                    place: head.location(new.document.range(new.document.root.nameSpan))))
+                    message: new == nil
+                        ? "\(key) no longer has a raw policy, so the broader scopes' inbound policies run again"
+                        : "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
+                    place: new.map { head.location($0.document.range($0.document.root.nameSpan)) } ?? base.location(old.document.range(old.document.root.nameSpan))))
             }
             for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
                 var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
@@ -156,7 +164,9 @@ enum RawPolicyDiff {
     /// filed under ``letting(_:)`` instead: a token or certificate check that lets callers
     /// through or judges a token the policy gives it, a limit that counts nothing, and
     /// either inside a `choose`, which runs it only for some requests.
-    private static func counts(_ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument]) -> [String: [Found]] {
+    private static func counts(
+        _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>
+    ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
@@ -171,9 +181,12 @@ enum RawPolicyDiff {
                     decidesNothing = underCondition || !element.countsRequests
                 }
                 found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(element: element, shown: include ?? element, in: document))
-                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
-                    let fragment = fragments[id], included.insert(id).inserted
-                {
+                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                    // Inside an expanded fragment every include is read; in the document,
+                    // those included alike on both sides are not.
+                    guard include != nil || expanding.contains(Include(id: id, underCondition: underCondition)),
+                        let fragment = fragments[id], included.insert(id).inserted
+                    else { continue }
                     add(fragment.rootElements, shownAt: include ?? element, underCondition: underCondition)
                 } else {
                     add(element.elements, shownAt: include, underCondition: underCondition || element.name == "choose")
@@ -181,6 +194,26 @@ enum RawPolicyDiff {
             }
         }
         add([document.root], shownAt: nil, underCondition: false)
+        return found
+    }
+
+    /// A fragment a document includes, and whether inside a `choose`.
+    private struct Include: Hashable {
+        var id: String
+        var underCondition: Bool
+    }
+
+    /// The fragments a document includes itself (not through fragments).
+    private static func includes(in document: PolicyXMLDocument?) -> Set<Include> {
+        guard let document, document.has(anyOf: ["include-fragment"]) else { return [] }
+        var found = Set<Include>()
+        func walk(_ element: PolicyXMLElement, underCondition: Bool) {
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
+                found.insert(Include(id: id, underCondition: underCondition))
+            }
+            for child in element.elements { walk(child, underCondition: underCondition || element.name == "choose") }
+        }
+        walk(document.root, underCondition: false)
         return found
     }
 

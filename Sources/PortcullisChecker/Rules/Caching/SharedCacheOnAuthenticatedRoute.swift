@@ -92,17 +92,21 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             """)
     }
 
-    /// Whether a lookup varies on every header a check reads its credentials from, so each
-    /// caller has entries of its own; never where one is a query parameter or a certificate.
+    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
+
+    /// Whether a lookup varies on every header and query parameter a check reads credentials
+    /// from, so each caller has entries of its own; never for a certificate.
     private static func varies(_ lookup: PolicyXMLElement, onEachOf places: Set<CredentialPlace>) -> Bool {
-        let headers = Set(lookup.elements.compactMap { element -> String? in
-            guard element.name == "vary-by-header", case .text(let header)? = element.textValue else { return nil }
-            return header.trimmingWhitespace.lowercased()
-        })
-        return !places.isEmpty && places.allSatisfy { place in
-            if case .header(let name) = place { return headers.contains(name) }
-            return false
+        var varied = Set<CredentialPlace>()
+        for element in lookup.elements {
+            guard case .text(let written)? = element.textValue else { continue }
+            let name = written.trimmingWhitespace.lowercased()
+            if element.name == "vary-by-header" { varied.insert(.header(name)) }
+            if element.name == "vary-by-query-parameter" {
+                for parameter in name.split(separator: ";") { varied.insert(.query(String(parameter).trimmingWhitespace)) }
+            }
         }
+        return !places.isEmpty && places.isSubset(of: varied)
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -129,14 +133,18 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         for scope in context.rawScopes {
             let lookups = scope.elements(named: ["cache-lookup"])
             guard !lookups.isEmpty else { continue }
-            let checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
+            // A check in this policy that runs for some requests only (inside 'choose') still
+            // has callers with credentials, whose answers the lookup may hand to the others.
+            let localChecks = scope.elements(named: Self.tokenChecks)
+            var checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
+            if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
             // another header, the query or a certificate do not keep a request out.
             let authorization: Set<CredentialPlace> = [.header("authorization")]
             let elsewhere = checked.lazy.compactMap { route in
-                context.credentialPlaces(on: route).flatMap { $0 == authorization ? nil : (route, $0) }
+                (context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)).flatMap { $0 == authorization ? nil : (route, $0) }
             }.first
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
