@@ -59,22 +59,25 @@ enum RawPolicyDiff {
             var weighed = false
             // No policy runs the broader ones as '<base />' does.
             let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
+            var inheritance: (category: AccessChange.Category, message: String, place: AccessChange.Place)?
             if let new, inherits(old?.document), !inherits(new.document) {
-                weighed = true
-                changes.append(AccessChange(
-                    category: .privilegeIncrease, subject: subject,
-                    message: old == nil
+                inheritance = (
+                    .privilegeIncrease,
+                    old == nil
                         ? "\(key) now has a raw policy without '<base />' in 'inbound': the broader scopes' checks and limits are skipped"
                         : "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
-                    place: head.location(new.document.range(new.document.root.nameSpan))))
+                    head.location(new.document.range(new.document.root.nameSpan)))
             } else if let old, !inherits(old.document), inherits(new?.document) {
-                weighed = true
-                changes.append(AccessChange(
-                    category: .privilegeDecrease, subject: subject,
-                    message: new == nil
+                inheritance = (
+                    .privilegeDecrease,
+                    new == nil
                         ? "\(key) no longer has a raw policy, so the broader scopes' inbound policies run again"
                         : "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
-                    place: new.map { head.location($0.document.range($0.document.root.nameSpan)) } ?? base.location(old.document.range(old.document.root.nameSpan))))
+                    new.map { head.location($0.document.range($0.document.root.nameSpan)) } ?? base.location(old.document.range(old.document.root.nameSpan)))
+            }
+            if let inheritance {
+                weighed = true
+                changes.append(AccessChange(category: inheritance.category, subject: subject, message: inheritance.message, place: inheritance.place))
             }
             for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
                 var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)

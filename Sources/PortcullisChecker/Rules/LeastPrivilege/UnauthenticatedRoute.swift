@@ -44,6 +44,23 @@ public enum UnauthenticatedRoute: Rule {
             """)
     }
 
+    /// A route requiring 'orders.write' whose raw `on-error` holds `statements` after `<base />`.
+    private static func onErrorRoute(_ id: String, _ statements: String) -> RuleExample {
+        RuleExample.api(
+            routes: """
+              - id: \(id)
+                method: POST
+                path: /orders
+                scopes: [orders.write]
+                policy: |
+                  <policies>
+                    <inbound><base /></inbound>
+                    <on-error><base />\(statements)</on-error>
+                  </policies>
+
+            """)
+    }
+
     public static let description = RuleDescription(
         code,
         rationale: """
@@ -116,42 +133,11 @@ public enum UnauthenticatedRoute: Rule {
                       </policies>
                 """),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
-            RuleExample.api(
-                routes: """
-                  - id: ↓create-order
-                    method: POST
-                    path: /orders
-                    scopes: [orders.write]
-                    policy: |
-                      <policies>
-                        <inbound><base /></inbound>
-                        <on-error>
-                          <base />
-                          <send-request mode="copy" response-variable-name="copied">
-                            <set-url>https://orders.example.com/orders</set-url>
-                          </send-request>
-                          <return-response response-variable-name="copied" />
-                        </on-error>
-                      </policies>
-                """),
+            onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
         ],
         nonTriggering: [
             // An 'on-error' that answers with what is written in it.
-            RuleExample.api(
-                routes: """
-                  - id: create-order
-                    method: POST
-                    path: /orders
-                    scopes: [orders.write]
-                    policy: |
-                      <policies>
-                        <inbound><base /></inbound>
-                        <on-error>
-                          <base />
-                          <return-response><set-status code="500" reason="Internal Server Error" /></return-response>
-                        </on-error>
-                      </policies>
-                """),
+            onErrorRoute("create-order", #"<return-response><set-status code="500" reason="Internal Server Error" /></return-response>"#),
             RuleExample.api(
                 routes: """
                   - id: health
