@@ -1013,6 +1013,11 @@ final class RawPolicyTests: XCTestCase {
         try write(api.text.replacingOccurrences(of: "context.Request.Url.Query", with: "context.Request.MatchedParameters"), to: "defs/orders.yaml")
         XCTAssertTrue(
             try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by a parameter of the request's path, which callers choose") })
+        // The whole URL, however spaced, holds the query (found by the audit of a later round).
+        try write(
+            api.text.replacingOccurrences(of: "context.Request.Url.Query.GetValueOrDefault(&quot;tenant&quot;, &quot;&quot;)", with: "context.Request .OriginalUrl.ToString()"),
+            to: "defs/orders.yaml")
+        XCTAssertTrue(try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by the request's URL, which callers choose") })
         XCTAssertTrue(findings.contains { $0.hasPrefix("LP002") && $0.contains("may take tokens that never expire") }, "\(findings)")
     }
 

@@ -52,17 +52,20 @@ public enum SpoofableRateLimitKey: Rule {
         checkRaw(context, into: &findings)
     }
 
-    /// A raw counter whose key reads a request's header, query (the original URL's too), body
-    /// or path parameters: callers send any value they like.
+    /// A raw counter whose key reads a request's header, query (the original URL's too), body,
+    /// path parameters or whole URL, white space aside: callers send any value they like.
     private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let chosen = [
             ("Request.Headers", "a request header"), ("Url.Query", "the request's query"), ("Request.Body", "the request's body"),
             ("MatchedParameters", "a parameter of the request's path"),
+            // The whole URL holds the query and the path's parameters.
+            ("Request.Url", "the request's URL"), ("Request.OriginalUrl", "the request's URL"),
         ]
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value,
-                    let (_, what) = chosen.first(where: { expression.contains($0.0) })
+                    case let compact = expression.filter({ !$0.isWhitespace }),
+                    let (_, what) = chosen.first(where: { compact.contains($0.0) })
                 else { continue }
                 let range = scope.document.range(key.valueSpan)
                 findings.report(
