@@ -87,15 +87,19 @@ public struct SecretLiterals: Sendable {
             documents += api.routes.compactMap(\.policy?.document)
         }
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
-        return documents.flatMap(credentials(inRawPolicy:))
+        // Plain named values: APIM puts them into a header's name, and one a signing key
+        // reads is key material written in the definitions.
+        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        return documents.flatMap { credentials(inRawPolicy: $0, plain: plain) }
     }
 
     /// The credential-like values and comments of one raw policy document, in document order.
-    private static func credentials(inRawPolicy document: PolicyXMLDocument) -> [SourceRange] {
+    private static func credentials(inRawPolicy document: PolicyXMLDocument, plain: [String: String]) -> [SourceRange] {
         var found: [SourceRange] = []
         for element in document.allElements {
-            let key: String
+            var key: String
             if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
+            if key.holds("{{") { key = NamedValues.resolve(key, plain) ?? key }
             // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
             for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
                 found.append(document.range(attribute.valueSpan))
@@ -112,7 +116,7 @@ public struct SecretLiterals: Sendable {
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
             if element.name == "issuer-signing-keys" || element.name == "decryption-keys" {
                 for case .element(let key) in element.children where key.name == "key" {
-                    for case .text(let value, let span) in key.children where writesAKey(value) {
+                    for case .text(let value, let span) in key.children where writesAKey(value) || givesKeyMaterial(value, plain) {
                         found.append(document.range(span))
                     }
                 }
@@ -141,6 +145,13 @@ public struct SecretLiterals: Sendable {
             if let constant = ExpressionExtent.constantText(in: PolicyXMLValue.expression(code).resolved) { return writesAKey(.text(constant)) }
             return isCredential(value, under: "key")
         }
+    }
+
+    /// Whether a key's text names a plain named value that spells out key material: the
+    /// key is then written in the definitions, only elsewhere.
+    private static func givesKeyMaterial(_ value: PolicyXMLValue, _ plain: [String: String]) -> Bool {
+        guard case .text(let text) = value, text.holds("{{") else { return false }
+        return NamedValues.references(in: text).contains { plain[$0].map(CredentialScanner.isWrittenOut) ?? false }
     }
 
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {

@@ -220,8 +220,13 @@ final class RawPolicyTests: XCTestCase {
             ("split", #"<send-request mode="new" response-variable-name="r"><set-url>http:<!-- split -->//stock.example.com/levels</set-url></send-request>"#, "SE003"),
             // Code that computes a value is not judged by its strings' looks.
             ("computed", #"<set-header name="X-Api-Key" exists-action="override"><value>@("key-" + (string)context.Variables["tenant"])</value></set-header>"#, nil),
+            // Named values (the audit of the fixes): a header whose name one gives, and a
+            // signing key one holds, written in the definitions.
+            ("namedheader", #"<set-header name="{{auth-header}}" exists-action="override"><value>Basic dXNlcjpodW50ZXIyaHVudGVyMg==</value></set-header>"#, "SE001"),
+            ("namedkey", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
         ]
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let values = "namedValues:\n  auth-header: Authorization\n  signing-key: c2VjcmV0LXNpZ25pbmcta2V5LWZvci10b2tlbnMtMDEyMzQ1Njc4OQ==\n"
+        try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, statement, _) in statements {
             let example = RuleExample.api(
                 name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
