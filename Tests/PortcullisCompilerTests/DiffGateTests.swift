@@ -198,6 +198,13 @@ final class DiffGateTests: XCTestCase {
         let swapped = try copy(of: base, [("apis/catalog.yaml", "fragment-id=\"token-check\"", "fragment-id=\"marker\"")])
         XCTAssertEqual(try gate(base, swapped), ["privilege-increase: the raw policy of API 'catalog' removes 'validate-jwt'"])
 
+        // A check that accepts more in place: another audience, a claim it no longer requires.
+        let audience = try copy(of: base, [("fragments.yaml", "<audiences><audience>api://contoso</audience></audiences>", "<audiences><audience>api://contoso</audience><audience>api://other</audience></audiences>")])
+        XCTAssertEqual(try gate(base, audience), ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept audience 'api://other'"])
+        let claimed = try copy(of: base, [("fragments.yaml", "</audiences>\n", "</audiences><required-claims><claim name=\"scp\" match=\"any\"><value>orders.write</value></claim></required-claims>\n")])
+        let weakened = try copy(of: claimed, [("fragments.yaml", "<value>orders.write</value>", "<value>orders.write</value><value>orders.read</value>")])
+        XCTAssertEqual(try gate(claimed, weakened), ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept more values of claim 'scp'"])
+
         // A check moved under a condition, a limit that counts nothing, a budget raised in place.
         let conditional = try copy(
             of: base, [("fragments.yaml", "    <validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\">", "    <choose><when condition=\"@(!context.Request.Headers.ContainsKey(&quot;X-Internal&quot;))\"><validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\">"),

@@ -105,6 +105,14 @@ enum RawPolicyDiff {
                     changes.append(AccessChange(
                         category: .looserLimit, subject: subject, message: "the raw policy of \(key) \(raised)", place: head.location(found.range)))
                 }
+                if difference == 0, opened == 0, Self.tokenChecks.contains(name), let old = oldCounts[name], let new = newCounts[name],
+                    let (found, widened) = Self.widenedCheck(old, new, oldValues, newValues)
+                {
+                    weighed = true
+                    changes.append(AccessChange(
+                        category: .privilegeIncrease, subject: subject, message: "the raw policy of \(key) lets '\(name)' accept \(widened)",
+                        place: head.location(found.range)))
+                }
                 guard difference != 0 else { continue }
                 weighed = true
                 let (category, verb, side, element) =
@@ -222,6 +230,56 @@ enum RawPolicyDiff {
 
     private static let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header", "ip-filter"]
     private static let limits: Set<String> = ["rate-limit", "rate-limit-by-key", "quota", "quota-by-key"]
+
+    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+
+    /// A token check that accepts more in place: the checks of a name on both sides, paired
+    /// in order when each side has as many, compared by their audiences, issuers and
+    /// required claims as APIM reads them (named values put in). An audience or issuer added,
+    /// or the list dropped, admits more; so does a required claim dropped, a value added to
+    /// one that needs any of its values, or one removed from one that needs all.
+    private static func widenedCheck(
+        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> (found: Found, what: String)? {
+        guard old.count == new.count else { return nil }
+        for (before, after) in zip(old, new) {
+            let (had, has) = (acceptance(of: before.element, was), acceptance(of: after.element, now))
+            for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") {
+                guard let now = has[list] else { return (after, "any \(list.dropLast()) (its '\(list)' were removed)") }
+                if let added = now.values.subtracting(values.values).sorted().first { return (after, "\(list.dropLast()) '\(added)'") }
+            }
+            for (claim, required) in had.sorted(by: { $0.key < $1.key }) where claim.hasPrefix("claim:") {
+                let name = claim.dropFirst(6)
+                guard let now = has[claim] else { return (after, "tokens without claim '\(name)'") }
+                let wider = (now.any && !required.any && required.values.count > 1)
+                    || (now.any ? !now.values.isSubset(of: required.values) : !required.values.isSubset(of: now.values))
+                if wider { return (after, "more values of claim '\(name)'") }
+            }
+        }
+        return nil
+    }
+
+    /// A token check's audiences and issuers (any of them), and each required claim's
+    /// values with whether any one of them is enough (`match="any"`), keyed `claim:NAME`.
+    private static func acceptance(of check: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String: (any: Bool, values: Set<String>)] {
+        var found: [String: (any: Bool, values: Set<String>)] = [:]
+        func texts(_ element: PolicyXMLElement) -> Set<String> {
+            Set(element.elements.compactMap { value in value.textValue.map { values.value($0.written.trimmingWhitespace) } })
+        }
+        for element in check.elements {
+            switch element.name {
+            case "audiences", "issuers": found[element.name] = (true, texts(element))
+            case "required-claims":
+                for claim in element.elements where claim.name == "claim" {
+                    guard case .text(let name)? = claim.attribute("name")?.value else { continue }
+                    let any = claim.attribute("match").map { values.value($0.value.written).trimmingWhitespace.lowercased() != "all" } ?? false
+                    found["claim:" + name] = (any, texts(claim))
+                }
+            default: continue
+            }
+        }
+        return found
+    }
 
     /// A limit whose budget grew in place: the limits of `name` on both sides, paired in
     /// order when each side has as many, compared by calls per second as APIM reads them.
