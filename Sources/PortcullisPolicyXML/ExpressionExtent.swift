@@ -35,7 +35,16 @@ public enum ExpressionExtent {
     public static func constantText(in code: String) -> String? {
         // Most code starts with a name ('context.'): told from the first byte, with nothing made.
         let start = code.utf8.dropFirst(2).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
-        guard start == UInt8(ascii: "\"") || start == UInt8(ascii: "@") || start == UInt8(ascii: "(") else { return nil }
+        guard start == UInt8(ascii: "\"") || start == UInt8(ascii: "@") || start == UInt8(ascii: "(") || start == UInt8(ascii: "$")
+            || start == UInt8(ascii: "r")
+        else { return nil }
+        // A block that only returns such code: `@{ return "…"; }`.
+        if code.hasPrefix("@{"), code.hasSuffix("}") {
+            let body = code.dropFirst(2).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
+            guard body.hasPrefix("return"), body.hasSuffix(";"), let first = body.dropFirst(6).first, first.isWhitespace || first == "\"" || first == "("
+            else { return nil }
+            return constantText(in: "@(" + body.dropFirst(6).dropLast() + ")")
+        }
         var bytes = Array(code.utf8)[...]
         guard bytes.first == UInt8(ascii: "@"), bytes.dropFirst().first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") else { return nil }
         bytes = bytes.dropFirst(2).dropLast()
@@ -53,8 +62,13 @@ public enum ExpressionExtent {
                 bytes = bytes.dropFirst()
                 expectsLiteral = true
             } else {
-                let verbatim = byte == UInt8(ascii: "@")
-                if verbatim { bytes = bytes.dropFirst() }
+                // '$' (interpolated, with nothing interpolated) and '@' (verbatim), in either order.
+                var verbatim = false
+                var interpolated = false
+                while let prefix = bytes.first, prefix == UInt8(ascii: "@") || prefix == UInt8(ascii: "$") {
+                    if prefix == UInt8(ascii: "@") { verbatim = true } else { interpolated = true }
+                    bytes = bytes.dropFirst()
+                }
                 guard bytes.first == UInt8(ascii: "\"") else { return nil }
                 bytes = bytes.dropFirst()
                 var closed = false
@@ -69,6 +83,13 @@ public enum ExpressionExtent {
                         }
                         closed = true
                         break
+                    }
+                    // An interpolated string writes a brace as two; one alone holds code.
+                    if interpolated, byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") {
+                        guard bytes.first == byte else { return nil }
+                        bytes = bytes.dropFirst()
+                        text.append(byte)
+                        continue
                     }
                     if byte == UInt8(ascii: "\\"), !verbatim {
                         guard let escaped = bytes.first else { return nil }
