@@ -305,10 +305,7 @@ struct RawEnforcement: Sendable {
             switch element.name {
             case "return-response" where element.attribute("response-variable-name") != nil: return element.name
             case "forward-request": return element.name
-            // 'new' is the default; an expression or a named value may make it 'copy'.
-            case "send-request" where element.attribute("mode").map({ $0.value.written.trimmingWhitespace.lowercased() != "new" }) ?? false,
-                "send-one-way-request" where element.attribute("mode").map({ $0.value.written.trimmingWhitespace.lowercased() != "new" }) ?? false:
-                return element.name
+            case "send-request" where element.copiesTheRequest, "send-one-way-request" where element.copiesTheRequest: return element.name
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
                 return fragment.rootElements.lazy.compactMap(bypass).first
@@ -507,8 +504,12 @@ struct RawEnforcement: Sendable {
         }
         // What a request to another service holds changes nothing of the caller's request,
         // and a branch for other methods never runs on the route's (APIM picks the route by
-        // its method).
-        guard statement.name != "send-request", statement.name != "send-one-way-request" else { return nil }
+        // its method). But a copy of the caller's request, its credentials with it, sent on
+        // as a write makes the route one.
+        guard statement.name != "send-request", statement.name != "send-one-way-request" else {
+            guard kind == .writeMethodSet, statement.copiesTheRequest, statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
+            return statement.name
+        }
         if statement.name == "when", let method, let methods = statement.onlyForMethods, !methods.contains(method.rawValue) { return nil }
         for element in statement.elements {
             if let found = first(kind, atAnyDepthIn: element, visited: &visited, method: method, sparing: spared) { return found }
@@ -622,6 +623,12 @@ extension PolicyXMLElement {
 
     /// What a condition reads that the caller writes.
     private static let callerWritten = ["Request.Headers", "Request.Url", "Request.OriginalUrl", "Request.MatchedParameters", "Request.Body"]
+
+    /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
+    /// its `mode` is not `new` (the default), as written or through an expression.
+    var copiesTheRequest: Bool {
+        attribute("mode").map { $0.value.written.trimmingWhitespace.lowercased() != "new" } ?? false
+    }
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
     /// written out, or an expression or a named value, which may be one.

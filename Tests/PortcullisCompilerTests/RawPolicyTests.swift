@@ -988,10 +988,21 @@ final class RawPolicyTests: XCTestCase {
                 path: /orders/{id}
                 scopes: [orders.read]
                 policy: '<policies><inbound><base /><send-request mode="new" response-variable-name="audit"><set-url>https://audit.example.com</set-url><set-method>POST</set-method></send-request><set-method>HEAD</set-method></inbound></policies>'
+              - id: copy-order
+                method: GET
+                path: /orders/{id}/copy
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /><send-request mode="copy" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url><set-method>DELETE</set-method></send-request><return-response response-variable-name="r" /></inbound></policies>'
 
             """
         try write(RuleExample.api(routes: routes).text, to: "defs/orders.yaml")
         let findings = try lintFindings()
+        // A copy of the caller's request, its credentials with it, sent on as a write (found
+        // by the raw-policy audit of a later round).
+        XCTAssertTrue(
+            findings.contains(
+                "LP003 defs/orders.yaml: GET route 'copy-order', which raw 'send-request' in route 'orders/copy-order' sends a copy of its request on as a write, accepts the read scope 'orders.read'"),
+            "\(findings)")
         XCTAssertTrue(
             findings.contains(
                 "LP003 defs/orders.yaml: GET route 'list-orders', which raw 'set-method' in route 'orders/list-orders' sends to its backend as a write, accepts the read scope 'orders.read'"),
