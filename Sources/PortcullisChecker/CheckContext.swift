@@ -104,12 +104,6 @@ public struct CheckContext: Sendable {
         rawEnforcement.statement(kind, on: route)
     }
 
-    /// A raw statement of `kind` anywhere in the `inbound` a request of `route` passes (see
-    /// ``RawEnforcement/statementInInbound(_:on:)``).
-    func rawStatementInInbound(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        rawEnforcement.statementInInbound(kind, on: route)
-    }
-
     /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
     /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
     func rawStatementBeforeAnyTokenCheck(
@@ -133,6 +127,14 @@ public struct CheckContext: Sendable {
     /// Where these raw checks read credentials; nil for none.
     func credentialPlaces(of checks: [PolicyXMLElement]) -> Set<CredentialPlace>? {
         checks.isEmpty ? nil : rawEnforcement.credentialPlaces(of: checks)
+    }
+
+    /// A raw statement that sends `route`'s request on as a write: a `set-method` in
+    /// `inbound`, or a copy of the request sent with a write method from any section (see
+    /// ``RawEnforcement/writeCopyAfterInbound(on:)``). LP003 and LP007 ask it.
+    func rawWriteSetter(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        guard !rawScopes.isEmpty else { return nil }
+        return rawEnforcement.statementInInbound(.writeMethodSet, on: route) ?? rawEnforcement.writeCopyAfterInbound(on: route)
     }
 
     /// The access level of a declared scope.

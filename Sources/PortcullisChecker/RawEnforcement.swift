@@ -94,6 +94,10 @@ struct RawEnforcement: Sendable {
     /// some route's own policy does: without either, no route's policy is walked for one.
     private let fragmentsMayServeErrors: Bool
     private let routesMayServeErrors: Bool
+    /// Per policy as ``onError``: a copy of the caller's request sent on as a write from
+    /// `outbound` or `on-error` (``writeCopyAfterInbound(on:)``).
+    private let writeCopies: (global: String?, products: [String?], apis: [String?])
+    private let routesMayCopy: Bool
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -157,6 +161,10 @@ struct RawEnforcement: Sendable {
         routesMayServeErrors = project.apis.contains { api in
             api.routes.contains { route in Self.onErrorBypass(in: route.policy?.document, fragments: fragments, fragmentsMayServeErrors) != nil }
         }
+        let fragmentsMayCopy = fragments.values.contains { $0.has(anyOf: Self.requestSenders) }
+        func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy) }
+        writeCopies = (writeCopy(global), products.map { writeCopy($0.1) }, apis.map(writeCopy))
+        routesMayCopy = project.apis.contains { api in api.routes.contains { writeCopy($0.policy?.document) != nil } }
     }
 
     /// The API's or the gateway's statement of `kind` for `route`; the gateway's only when
@@ -313,6 +321,39 @@ struct RawEnforcement: Sendable {
             }
         }
         return document.statements(in: "on-error").lazy.compactMap(bypass).first
+    }
+
+    /// A `send-request` or `send-one-way-request` in the `outbound` or `on-error` of a
+    /// policy `route`'s requests pass that copies the caller's request and sends it on as a
+    /// write: the copy carries the caller's headers, credentials too, as the route's own
+    /// backend call would. With how messages name the policy.
+    func writeCopyAfterInbound(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        if routesMayCopy, let name = Self.writeCopy(in: route.written.policy?.document, fragments: fragments, true) {
+            return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
+        }
+        if let name = writeCopies.apis[route.apiIndex] { return ("API '\(apiNames[route.apiIndex])'", name) }
+        for index in route.products {
+            if let name = writeCopies.products[index] { return ("product '\(products[index].name)'", name) }
+        }
+        return writeCopies.global.map { ("the gateway", $0) }
+    }
+
+    private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
+
+    private static func writeCopy(in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayCopy: Bool) -> String? {
+        guard let document, document.has(anyOf: requestSenders) || (fragmentsMayCopy && document.has(anyOf: includeFragment)) else { return nil }
+        var visited = Set<String>()
+        func copy(_ element: PolicyXMLElement) -> String? {
+            if requestSenders.contains(element.name) {
+                return element.copiesTheRequest && element.elements.contains(where: \.setsAWriteMethod) ? element.name : nil
+            }
+            if element.name == "include-fragment" {
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
+                return fragment.rootElements.lazy.compactMap(copy).first
+            }
+            return element.elements.lazy.compactMap(copy).first
+        }
+        return (document.statements(in: "outbound") + document.statements(in: "on-error")).lazy.compactMap(copy).first
     }
 
     /// The statements that may serve a request whose check failed, in `on-error`.

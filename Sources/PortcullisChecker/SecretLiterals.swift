@@ -89,7 +89,8 @@ public struct SecretLiterals: Sendable {
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
         // Plain named values: APIM puts them into a header's name, and one a signing key
         // reads is key material written in the definitions.
-        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        // By name without case, as APIM takes them.
+        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value.lowercased(), $0.value.value) }) { first, _ in first }
         return documents.flatMap { credentials(inRawPolicy: $0, plain: plain) }
     }
 
@@ -99,7 +100,7 @@ public struct SecretLiterals: Sendable {
         for element in document.allElements {
             var key: String
             if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
-            if key.holds("{{") { key = NamedValues.resolve(key, plain) ?? key }
+            if key.holds("{{") { key = NamedValues.references(in: key).reduce(key) { key, name in plain[name.lowercased()].map { key.replacingOccurrences(of: "{{\(name)}}", with: $0) } ?? key } }
             // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
             for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
                 found.append(document.range(attribute.valueSpan))
@@ -147,11 +148,12 @@ public struct SecretLiterals: Sendable {
         }
     }
 
-    /// Whether a key's text names a plain named value that spells out key material: the
-    /// key is then written in the definitions, only elsewhere.
+    /// Whether a key's text (or an expression of nothing but strings) names a plain named
+    /// value that spells out key material: the key is then written in the definitions, only
+    /// elsewhere. Names are compared without case, as APIM takes them.
     private static func givesKeyMaterial(_ value: PolicyXMLValue, _ plain: [String: String]) -> Bool {
-        guard case .text(let text) = value, text.holds("{{") else { return false }
-        return NamedValues.references(in: text).contains { plain[$0].map(CredentialScanner.isWrittenOut) ?? false }
+        guard let text = RawScope.constant(value), text.holds("{{") else { return false }
+        return NamedValues.references(in: text).contains { plain[$0.lowercased()].map(CredentialScanner.isWrittenOut) ?? false }
     }
 
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {

@@ -205,6 +205,22 @@ final class DiffGateTests: XCTestCase {
         let weakened = try copy(of: claimed, [("fragments.yaml", "<value>orders.write</value>", "<value>orders.write</value><value>orders.read</value>")])
         XCTAssertEqual(try gate(claimed, weakened), ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept more values of claim 'scp'"])
 
+        // Found by the audit of that fix: a check widened only through a named value, one
+        // widened beside a check added, and new signers (keys, another OpenID configuration).
+        let named = try copy(of: base, [
+            ("fragments.yaml", "<audience>api://contoso</audience>", "<audience>{{token-audience}}</audience>"),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  token-audience: api://contoso\n"),
+        ])
+        let renamed = try copy(of: named, [("gateway.yaml", "  token-audience: api://contoso\n", "  token-audience: api://other\n")])
+        XCTAssertEqual(
+            try gate(named, renamed),
+            ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept audience 'api://other' through named values that changed"])
+        let beside = try copy(of: audience, [("fragments.yaml", "    </validate-jwt>\n", "    </validate-jwt>\n    <validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\" /></validate-jwt>\n")])
+        XCTAssertTrue(
+            try gate(base, beside).contains("privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept audience 'api://other'"))
+        let signed = try copy(of: base, [("fragments.yaml", "</audiences>\n", "</audiences><issuer-signing-keys><key certificate-id=\"partner-cert\" /></issuer-signing-keys>\n")])
+        XCTAssertEqual(try gate(base, signed), ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept a new signing key"])
+
         // A check moved under a condition, a limit that counts nothing, a budget raised in place.
         let conditional = try copy(
             of: base, [("fragments.yaml", "    <validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\">", "    <choose><when condition=\"@(!context.Request.Headers.ContainsKey(&quot;X-Internal&quot;))\"><validate-jwt header-name=\"Authorization\" failed-validation-httpcode=\"401\">"),

@@ -228,6 +228,7 @@ final class RawPolicyTests: XCTestCase {
             // signing key one holds, written in the definitions.
             ("namedheader", #"<set-header name="{{auth-header}}" exists-action="override"><value>Basic dXNlcjpodW50ZXIyaHVudGVyMg==</value></set-header>"#, "SE001"),
             ("namedkey", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
+            ("namedkeycase", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@("{{Signing-Key}}")</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
         ]
         let values = "namedValues:\n  auth-header: Authorization\n  signing-key: c2VjcmV0LXNpZ25pbmcta2V5LWZvci10b2tlbnMtMDEyMzQ1Njc4OQ==\n"
         try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -993,6 +994,11 @@ final class RawPolicyTests: XCTestCase {
                 path: /orders/{id}/copy
                 scopes: [orders.read]
                 policy: '<policies><inbound><base /><send-request mode="copy" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url><set-method>DELETE</set-method></send-request><return-response response-variable-name="r" /></inbound></policies>'
+              - id: copy-later
+                method: GET
+                path: /orders/{id}/later
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /></inbound><outbound><base /><send-one-way-request mode="copy"><set-url>https://orders.example.com/orders</set-url><set-method>DELETE</set-method></send-one-way-request></outbound></policies>'
 
             """
         try write(RuleExample.api(routes: routes).text, to: "defs/orders.yaml")
@@ -1002,6 +1008,10 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains(
                 "LP003 defs/orders.yaml: GET route 'copy-order', which raw 'send-request' in route 'orders/copy-order' sends a copy of its request on as a write, accepts the read scope 'orders.read'"),
+            "\(findings)")
+        XCTAssertTrue(
+            findings.contains(
+                "LP003 defs/orders.yaml: GET route 'copy-later', which raw 'send-one-way-request' in route 'orders/copy-later' sends a copy of its request on as a write, accepts the read scope 'orders.read'"),
             "\(findings)")
         XCTAssertTrue(
             findings.contains(

@@ -44,6 +44,19 @@ enum RawPolicyDiff {
                     // The same text reads other values where a named value it references
                     // changed: APIM puts them in before the policy runs.
                     guard oldValues.value(form) != newValues.value(form) else { continue }
+                    // A token check that, with the new values, accepts more is weighed as such.
+                    let checks = { (document: PolicyXMLDocument) in
+                        counts(document, fragments: fragments, expanding: []).filter { Self.tokenChecks.contains($0.key) }.sorted { $0.key < $1.key }
+                    }
+                    if let (found, name, widened) = zip(checks(old.document), checks(new.document)).lazy.compactMap({ before, after in
+                        Self.widenedCheck(before.value, after.value, oldValues, newValues).map { ($0.found, after.key, $0.what) }
+                    }).first {
+                        changes.append(AccessChange(
+                            category: .privilegeIncrease, subject: subject,
+                            message: "the raw policy of \(key) lets '\(name)' accept \(widened) through named values that changed",
+                            place: head.location(found.range)))
+                        continue
+                    }
                     changes.append(AccessChange(
                         category: .other, subject: subject,
                         message: "the raw policy of \(key) reads named values that changed; review what it does with them",
@@ -105,7 +118,7 @@ enum RawPolicyDiff {
                     changes.append(AccessChange(
                         category: .looserLimit, subject: subject, message: "the raw policy of \(key) \(raised)", place: head.location(found.range)))
                 }
-                if difference == 0, opened == 0, Self.tokenChecks.contains(name), let old = oldCounts[name], let new = newCounts[name],
+                if opened == 0, Self.tokenChecks.contains(name), let old = oldCounts[name], let new = newCounts[name],
                     let (found, widened) = Self.widenedCheck(old, new, oldValues, newValues)
                 {
                     weighed = true
@@ -241,39 +254,71 @@ enum RawPolicyDiff {
     private static func widenedCheck(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, what: String)? {
-        guard old.count == new.count else { return nil }
+        // Paired in order, as far as both sides go: a check widened beside one added is seen.
         for (before, after) in zip(old, new) {
             let (had, has) = (acceptance(of: before.element, was), acceptance(of: after.element, now))
             for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") {
-                guard let now = has[list] else { return (after, "any \(list.dropLast()) (its '\(list)' were removed)") }
-                if let added = now.values.subtracting(values.values).sorted().first { return (after, "\(list.dropLast()) '\(added)'") }
+                let label = Self.listLabels[list] ?? list
+                guard let now = has[list], !now.values.isEmpty || values.values.isEmpty else {
+                    return (after, "any \(label) (the list was removed or emptied)")
+                }
+                if let added = now.values.subtracting(values.values).sorted().first {
+                    return (after, list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))")
+                }
+            }
+            // Keys, and configurations to take keys from, where there were none: more signers.
+            for list in ["issuer-signing-keys", "openid-config"] where had[list] == nil {
+                guard let added = has[list]?.values.sorted().first else { continue }
+                return (after, list == "issuer-signing-keys" ? "a new signing key" : "signing keys of \(GatewayComparison.shown(added))")
             }
             for (claim, required) in had.sorted(by: { $0.key < $1.key }) where claim.hasPrefix("claim:") {
-                let name = claim.dropFirst(6)
-                guard let now = has[claim] else { return (after, "tokens without claim '\(name)'") }
+                let name = claim.dropFirst(6).prefix { $0 != "#" }
+                guard let now = has[claim], !now.values.isEmpty else { return (after, "tokens without claim '\(name)'") }
                 let wider = (now.any && !required.any && required.values.count > 1)
                     || (now.any ? !now.values.isSubset(of: required.values) : !required.values.isSubset(of: now.values))
+                    || (now.separated && !required.separated)
                 if wider { return (after, "more values of claim '\(name)'") }
             }
         }
         return nil
     }
 
-    /// A token check's audiences and issuers (any of them), and each required claim's
-    /// values with whether any one of them is enough (`match="any"`), keyed `claim:NAME`.
-    private static func acceptance(of check: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String: (any: Bool, values: Set<String>)] {
-        var found: [String: (any: Bool, values: Set<String>)] = [:]
+    /// How messages name what a check accepts any one of.
+    private static let listLabels = [
+        "audiences": "audience", "issuers": "issuer", "openid-config": "signing keys of", "client-application-ids": "client application",
+        "tenant-id": "tenant",
+    ]
+
+    /// What a token check accepts any one of (its audiences, issuers, signing keys, the
+    /// OpenID configurations it takes keys from, client applications, tenant), and each
+    /// required claim's values with whether any one is enough (`match="any"`) and whether a
+    /// `separator` splits a claim into several, keyed `claim:NAME` (`#2` and on for a name
+    /// met again). A list written twice is read as one.
+    private static func acceptance(
+        of check: PolicyXMLElement, _ values: GatewayComparison.Substitution
+    ) -> [String: (any: Bool, separated: Bool, values: Set<String>)] {
+        var found: [String: (any: Bool, separated: Bool, values: Set<String>)] = [:]
+        func value(_ written: String) -> String { values.value(written.trimmingWhitespace) }
+        // A value is an element's text, or its attributes (a key given by certificate id).
         func texts(_ element: PolicyXMLElement) -> Set<String> {
-            Set(element.elements.compactMap { value in value.textValue.map { values.value($0.written.trimmingWhitespace) } })
+            Set(element.elements.map { child in
+                child.textValue.map { value($0.written) } ?? child.attributes.map { "\($0.name)=\(value($0.value.written))" }.joined(separator: " ")
+            })
         }
+        func add(_ list: String, _ more: Set<String>) { found[list, default: (true, false, [])].values.formUnion(more) }
+        if let tenant = check.attribute("tenant-id") { add("tenant-id", [value(tenant.value.written)]) }
         for element in check.elements {
             switch element.name {
-            case "audiences", "issuers": found[element.name] = (true, texts(element))
+            case "audiences", "issuers", "client-application-ids", "issuer-signing-keys": add(element.name, texts(element))
+            case "openid-config": add("openid-config", Set([element.attribute("url").map { value($0.value.written) } ?? ""]))
             case "required-claims":
+                var seen: [String: Int] = [:]
                 for claim in element.elements where claim.name == "claim" {
                     guard case .text(let name)? = claim.attribute("name")?.value else { continue }
-                    let any = claim.attribute("match").map { values.value($0.value.written).trimmingWhitespace.lowercased() != "all" } ?? false
-                    found["claim:" + name] = (any, texts(claim))
+                    let any = claim.attribute("match").map { value($0.value.written).lowercased() != "all" } ?? false
+                    seen[name, default: 0] += 1
+                    let key = "claim:" + name + (seen[name]! > 1 ? "#\(seen[name]!)" : "")
+                    found[key] = (any, claim.attribute("separator") != nil, texts(claim))
                 }
             default: continue
             }

@@ -50,7 +50,7 @@ public enum PublicWriteRoute: Rule {
             } else if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
                 message = "public route '\(route.written.id.value)' is sent to its backend as \(sent.value.rawValue) by its 'rewrite', without a token"
                 method = sent
-            } else if !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) {
+            } else if let (owner, name) = context.rawWriteSetter(on: route) {
                 // The backend sees the method the gateway sends, not the one the route names.
                 message = "public route '\(route.written.id.value)' is sent to its backend as a write by raw '\(name)' in \(owner), without a token"
             } else {

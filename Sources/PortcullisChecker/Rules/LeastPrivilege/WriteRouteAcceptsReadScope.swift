@@ -189,7 +189,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
         if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
             return "its 'rewrite' sends to its backend as \(sent.value.rawValue)"
         }
-        guard !context.rawScopes.isEmpty, let (owner, name) = context.rawStatementInInbound(.writeMethodSet, on: route) else { return nil }
+        guard let (owner, name) = context.rawWriteSetter(on: route) else { return nil }
         if name != "set-method" { return "raw '\(name)' in \(owner) sends a copy of its request on as a write" }
         return "raw '\(name)' in \(owner) sends to its backend as a write"
     }
