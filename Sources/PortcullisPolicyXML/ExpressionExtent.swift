@@ -100,6 +100,13 @@ public enum ExpressionExtent {
                         case UInt8(ascii: "r"): text.append(0x0D)
                         case UInt8(ascii: "t"): text.append(0x09)
                         case UInt8(ascii: "0"): text.append(0)
+                        case UInt8(ascii: "u"):
+                            // Four hexadecimal digits name one UTF-16 unit; a surrogate is left to code.
+                            guard bytes.count >= 4, let unit = UInt32(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16),
+                                let scalar = Unicode.Scalar(unit)
+                            else { return nil }
+                            bytes = bytes.dropFirst(4)
+                            text += Array(String(Character(scalar)).utf8)
                         default: return nil
                         }
                         continue

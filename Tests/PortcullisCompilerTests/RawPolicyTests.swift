@@ -222,6 +222,7 @@ final class RawPolicyTests: XCTestCase {
             // a string (the audit of the fixes).
             ("interpolated", #"<set-backend-service base-url="@($&quot;http://orders.example.com&quot;)" />"#, "SE003"),
             ("block", #"<set-header name="x-functions-key" exists-action="override"><value>@{ return "kX9pQ2vLm7RtY4wZkX9pQ2vLm7RtY4wZ"; }</value></set-header>"#, "SE001"),
+            ("escaped", #"<set-header name="x-functions-key" exists-action="override"><value>@("kX9pQ2vLm7RtY4wZ" + "kX9pQ2vLm7RtY4wZ")</value></set-header>"#, "SE001"),
             // Code that computes a value is not judged by its strings' looks.
             ("computed", #"<set-header name="X-Api-Key" exists-action="override"><value>@("key-" + (string)context.Variables["tenant"])</value></set-header>"#, nil),
             // Named values (the audit of the fixes): a header whose name one gives, and a
