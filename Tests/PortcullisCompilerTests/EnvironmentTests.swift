@@ -400,9 +400,12 @@ final class EnvironmentTests: XCTestCase {
         ] {
             XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(lint.stdout)")
         }
+        // The token check now takes its keys from the attacker's configuration: weighed as
+        // such, not only listed as reading named values that changed.
         let diff = try ToolProcess.run(["diff", "rawbase", "raw", "--env", "prod"], in: directory)
         XCTAssertTrue(
-            diff.stdout.contains("other: the raw policy of route 'a/get-thing' reads named values that changed; review what it does with them"),
+            diff.stdout.contains(
+                "privilege increase: the raw policy of route 'a/get-thing' lets 'validate-jwt' accept signing keys of 'http://login.attacker.example/.well-known/openid-configuration' through named values that changed"),
             diff.stdout + diff.stderr)
     }
 
