@@ -218,6 +218,13 @@ final class DiffGateTests: XCTestCase {
         let beside = try copy(of: audience, [("fragments.yaml", "    </validate-jwt>\n", "    </validate-jwt>\n    <validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\" /></validate-jwt>\n")])
         XCTAssertTrue(
             try gate(base, beside).contains("privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept audience 'api://other'"))
+        // Two checks that only change places accept what they did: no gate failure.
+        let second = "    <validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\" /><audiences><audience>api://second</audience></audiences></validate-jwt>\n"
+        let two = try copy(of: base, [("fragments.yaml", "name: token-check\npolicy: |\n  <fragment>\n", "name: token-check\npolicy: |\n  <fragment>\n" + second)])
+        let exchanged = try copy(of: two, [("fragments.yaml", second, ""), ("fragments.yaml", "    </validate-jwt>\n  </fragment>", "    </validate-jwt>\n" + second + "  </fragment>")])
+        let reordered = try ToolProcess.run(["diff", two.path, exchanged.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(reordered.status, 0, reordered.stdout + reordered.stderr)
+
         let signed = try copy(of: base, [("fragments.yaml", "</audiences>\n", "</audiences><issuer-signing-keys><key certificate-id=\"partner-cert\" /></issuer-signing-keys>\n")])
         XCTAssertEqual(try gate(base, signed), ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept a new signing key"])
 

@@ -254,9 +254,19 @@ enum RawPolicyDiff {
     private static func widenedCheck(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, what: String)? {
-        // Paired in order, as far as both sides go: a check widened beside one added is seen.
-        for (before, after) in zip(old, new) {
-            let (had, has) = (acceptance(of: before.element, was), acceptance(of: after.element, now))
+        // A check that accepts on one side just what one on the other does is the same check,
+        // wherever it moved; the rest are paired in order, as far as both sides go, so a
+        // check widened beside one added is seen.
+        var olds = old.map { (found: $0, accepts: acceptance(of: $0.element, was)) }
+        var news = new.map { (found: $0, accepts: acceptance(of: $0.element, now)) }
+        for index in news.indices.reversed() {
+            guard let same = olds.firstIndex(where: { Self.same($0.accepts, news[index].accepts) }) else { continue }
+            olds.remove(at: same)
+            news.remove(at: index)
+        }
+        for (before, after) in zip(olds, news) {
+            let (had, has) = (before.accepts, after.accepts)
+            let after = after.found
             for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") {
                 let label = Self.listLabels[list] ?? list
                 guard let now = has[list], !now.values.isEmpty || values.values.isEmpty else {
@@ -281,6 +291,12 @@ enum RawPolicyDiff {
             }
         }
         return nil
+    }
+
+    private static func same(_ one: [String: (any: Bool, separated: Bool, values: Set<String>)], _ other: [String: (any: Bool, separated: Bool, values: Set<String>)]) -> Bool {
+        one.count == other.count && one.allSatisfy { key, value in
+            other[key].map { $0.any == value.any && $0.separated == value.separated && $0.values == value.values } ?? false
+        }
     }
 
     /// How messages name what a check accepts any one of.
