@@ -241,28 +241,38 @@ enum RawPolicyDiff {
         return found
     }
 
-    private static let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header", "ip-filter"]
-    private static let limits: Set<String> = ["rate-limit", "rate-limit-by-key", "quota", "quota-by-key"]
-
+    /// The statements ``weights`` weighs as checks of the caller, and as limits.
+    private static let checks = Set(weights.filter { $0.value.removed == .privilegeIncrease }.keys)
+    private static let limits = Set(weights.filter { $0.value.removed == .looserLimit }.keys)
+    /// The checks whose acceptance ``acceptance(of:_:)`` reads.
     private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
 
-    /// A token check that accepts more in place: the checks of a name on both sides, paired
-    /// in order when each side has as many, compared by their audiences, issuers and
-    /// required claims as APIM reads them (named values put in). An audience or issuer added,
-    /// or the list dropped, admits more; so does a required claim dropped, a value added to
-    /// one that needs any of its values, or one removed from one that needs all.
+    /// A token check that accepts more in place: the checks of a name on both sides,
+    /// compared by their audiences, issuers, keys, clients, tenant and required claims as
+    /// APIM reads them (named values put in). A check that accepts just what one on the other
+    /// side does is the same check, wherever it moved; the rest are paired in order, as far
+    /// as both sides go, so a check widened beside one added is seen. An audience or issuer
+    /// added, or the list dropped, admits more; so does a required claim dropped, a value
+    /// added to one that needs any of its values, or one removed from one that needs all.
     private static func widenedCheck(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, what: String)? {
-        // A check that accepts on one side just what one on the other does is the same check,
-        // wherever it moved; the rest are paired in order, as far as both sides go, so a
-        // check widened beside one added is seen.
-        var olds = old.map { (found: $0, accepts: acceptance(of: $0.element, was)) }
-        var news = new.map { (found: $0, accepts: acceptance(of: $0.element, now)) }
-        for index in news.indices.reversed() {
-            guard let same = olds.firstIndex(where: { Self.same($0.accepts, news[index].accepts) }) else { continue }
-            olds.remove(at: same)
-            news.remove(at: index)
+        // Matched through a count of each acceptance, not each against each: a document may
+        // hold thousands of checks.
+        let oldAccepts = old.map { acceptance(of: $0.element, was) }
+        var unmatched: [[String: Accepted]: Int] = [:]
+        for accepts in oldAccepts { unmatched[accepts, default: 0] += 1 }
+        var news: [(found: Found, accepts: [String: Accepted])] = []
+        for found in new {
+            let accepts = acceptance(of: found.element, now)
+            if let count = unmatched[accepts], count > 0 { unmatched[accepts] = count - 1 } else { news.append((found, accepts)) }
+        }
+        var olds: [(found: Found, accepts: [String: Accepted])] = []
+        for (found, accepts) in zip(old, oldAccepts) {
+            if let count = unmatched[accepts], count > 0 {
+                unmatched[accepts] = count - 1
+                olds.append((found, accepts))
+            }
         }
         for (before, after) in zip(olds, news) {
             let (had, has) = (before.accepts, after.accepts)
@@ -293,10 +303,12 @@ enum RawPolicyDiff {
         return nil
     }
 
-    private static func same(_ one: [String: (any: Bool, separated: Bool, values: Set<String>)], _ other: [String: (any: Bool, separated: Bool, values: Set<String>)]) -> Bool {
-        one.count == other.count && one.allSatisfy { key, value in
-            other[key].map { $0.any == value.any && $0.separated == value.separated && $0.values == value.values } ?? false
-        }
+    /// What a check accepts of one kind: values of which any one passes (`any`), or all of
+    /// which are needed; for a claim, whether a `separator` splits it into several.
+    private struct Accepted: Hashable {
+        var any: Bool
+        var separated = false
+        var values: Set<String>
     }
 
     /// How messages name what a check accepts any one of.
@@ -312,8 +324,8 @@ enum RawPolicyDiff {
     /// met again). A list written twice is read as one.
     private static func acceptance(
         of check: PolicyXMLElement, _ values: GatewayComparison.Substitution
-    ) -> [String: (any: Bool, separated: Bool, values: Set<String>)] {
-        var found: [String: (any: Bool, separated: Bool, values: Set<String>)] = [:]
+    ) -> [String: Accepted] {
+        var found: [String: Accepted] = [:]
         func value(_ written: String) -> String { values.value(written.trimmingWhitespace) }
         // A value is an element's text, or its attributes (a key given by certificate id).
         func texts(_ element: PolicyXMLElement) -> Set<String> {
@@ -321,7 +333,7 @@ enum RawPolicyDiff {
                 child.textValue.map { value($0.written) } ?? child.attributes.map { "\($0.name)=\(value($0.value.written))" }.joined(separator: " ")
             })
         }
-        func add(_ list: String, _ more: Set<String>) { found[list, default: (true, false, [])].values.formUnion(more) }
+        func add(_ list: String, _ more: Set<String>) { found[list, default: Accepted(any: true, values: [])].values.formUnion(more) }
         if let tenant = check.attribute("tenant-id") { add("tenant-id", [value(tenant.value.written)]) }
         for element in check.elements {
             switch element.name {
@@ -334,7 +346,7 @@ enum RawPolicyDiff {
                     let any = claim.attribute("match").map { value($0.value.written).lowercased() != "all" } ?? false
                     seen[name, default: 0] += 1
                     let key = "claim:" + name + (seen[name]! > 1 ? "#\(seen[name]!)" : "")
-                    found[key] = (any, claim.attribute("separator") != nil, texts(claim))
+                    found[key] = Accepted(any: any, separated: claim.attribute("separator") != nil, values: texts(claim))
                 }
             default: continue
             }

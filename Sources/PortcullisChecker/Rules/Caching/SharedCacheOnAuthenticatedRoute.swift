@@ -92,8 +92,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             """)
     }
 
-    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
-
     /// Whether a lookup varies on every header and query parameter a check reads credentials
     /// from, so each caller has entries of its own; never for a certificate.
     private static func varies(_ lookup: PolicyXMLElement, onEachOf places: Set<CredentialPlace>) -> Bool {
@@ -135,7 +133,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !lookups.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.
-            let localChecks = scope.elements(named: Self.tokenChecks)
+            let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
             var checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
