@@ -287,6 +287,48 @@ final class ShapingEndToEndTests: XCTestCase {
             ["error: the access token of a managed identity is sent to callers in raw 'set-header' of API 'orders', through variable 'msi' [SE005]"])
     }
 
+    /// An access token the gateway asks a token endpoint for with a raw `send-request` (a
+    /// client's credentials grant) is as secret as a managed identity's: handed to callers
+    /// through a variable, or as the whole answer of a `return-response`, it linted clean.
+    /// A call to another endpoint, whose answer an API may well pass on, stays quiet.
+    func testAnAccessTokenASendRequestObtainedIsNotSentToCallers() throws {
+        let gateway = RuleExample.baseGateway.replacingOccurrences(
+            of: "secrets:\n", with: "namedValues:\n  token-url: https://login.example.com/tenant/oauth2/v2.0/token\nsecrets:\n")
+        try write(gateway, to: "gateway.yaml")
+        func policy(url: String, body: String, answer: String) -> String {
+            #"policy: '<policies><inbound><base /><send-request mode="new" response-variable-name="tokenResponse" timeout="20"><set-url>"#
+                + url + #"</set-url><set-method>POST</set-method><set-body>"# + body + #"</set-body></send-request>"#
+                + answer + "</inbound><outbound><base /></outbound></policies>'\n"
+        }
+        let credentials = "grant_type=client_credentials&amp;client_id=gateway&amp;client_secret={{partner-secret}}"
+        let read = #"<set-variable name="token" value="@(((IResponse)context.Variables[&quot;tokenResponse&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;].ToString())" />"#
+        let apis = [
+            // By the grant in the body, through a variable into a response header.
+            RuleExample.api(
+                "orders",
+                fields: policy(url: "https://login.example.com/tenant/oauth2/v2.0/token", body: credentials, answer: read)
+                    .replacingOccurrences(of: "<outbound><base /></outbound>", with: #"<outbound><base /><set-header name="X-Token" exists-action="override"><value>@((string)context.Variables[&quot;token&quot;])</value></set-header></outbound>"#),
+                routes: "  - {id: get-order, method: GET, path: /orders, scopes: [orders.read]}\n"),
+            // By the URL a named value gives, the token endpoint's answer returned whole.
+            RuleExample.api(
+                "billing",
+                fields: policy(url: "{{token-url}}", body: "scope=api%3A%2F%2Fbilling%2F.default", answer: #"<return-response response-variable-name="TokenResponse" />"#),
+                routes: "  - {id: get-invoice, method: GET, path: /invoices, scopes: [orders.read]}\n"),
+            // Another service's answer, passed on: no token.
+            RuleExample.api(
+                "stock",
+                fields: policy(url: "https://stock.example.com/tokens/count", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
+                routes: "  - {id: get-stock, method: GET, path: /stock, scopes: [orders.read]}\n"),
+        ]
+        for api in apis { try write(api.text, to: "\(api.text.split(separator: "\n")[2].dropFirst(6)).yaml") }
+        XCTAssertEqual(
+            try failingFindings("SE005"),
+            [
+                "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'billing', which answers with the response in variable 'tokenResponse' [SE005]",
+                "error: the access token a raw 'send-request' obtained is sent to callers in raw 'set-header' of API 'orders', through variable 'token' [SE005]",
+            ])
+    }
+
     /// The backend does what the method it is sent says: a read route whose 'rewrite'
     /// sends DELETE, or POST from a public route, linted clean, and a cache kept the
     /// answers of a backend's POST (the audit of the emitted policies). They are LP003,

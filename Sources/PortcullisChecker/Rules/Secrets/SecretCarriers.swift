@@ -57,7 +57,7 @@ struct SecretCarriers {
 
     private static let setters: Set<String> = [
         "set-variable", "authentication-managed-identity", "get-authorization-context", "cache-store-value", "cache-lookup-value",
-        "set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body",
+        "set-header", "authentication-basic", "set-query-parameter", "rewrite-uri", "set-backend-service", "set-body", "send-request",
     ]
 
     /// The gateway's named values, put into expressions before they are read.
@@ -156,6 +156,12 @@ struct SecretCarriers {
                 switch element.name {
                 case "send-request", "send-one-way-request", "return-response":
                     excluded.append(element.span)
+                    // The answer of a token request is an access token the gateway obtained.
+                    if element.name == "send-request", let answer = name(written("response-variable-name")), !answer.isEmpty,
+                        element.asksForAToken(known)
+                    {
+                        hold(.variable, answer, "the access token a raw 'send-request' obtained", on: routes)
+                    }
                 case "set-variable":
                     guard let variable = name(written("name")), let value = written("value") else { continue }
                     record(.variable, variable, [value], in: element, on: routes)
@@ -295,6 +301,16 @@ struct SecretCarriers {
         return nil
     }
 
+    /// What holds a secret and is the whole of the answer `statement`, a `return-response`
+    /// of `scope`, sends: the response a variable keeps (`response-variable-name`).
+    func answered(by statement: PolicyXMLElement, of scope: RawScope) -> Holding? {
+        guard case .text(let written)? = statement.attribute("response-variable-name")?.value,
+            let variable = known.resolved(written)?.trimmingWhitespace, !variable.isEmpty,
+            let holding = holdings[Key(kind: .variable, name: variable.lowercased())]
+        else { return nil }
+        return scope.routes.contains { holding.routes.contains(ObjectIdentifier($0)) } ? holding : nil
+    }
+
     /// What a template (Liquid) reads: `context.Variables.name`, `context.Variables["name"]`,
     /// the request's headers by name, or a whole collection (a loop over it, a name built
     /// with a filter), the request's URL, query and body, and the request kept whole
@@ -332,6 +348,26 @@ struct SecretCarriers {
 }
 
 extension PolicyXMLElement {
+    /// Whether a `send-request` asks a token endpoint for an access token, as OAuth 2.0
+    /// has clients do: its body names a `grant_type`, or its URL's path ends in `/token`
+    /// (Entra ID's `oauth2/v2.0/token`, IMDS's `identity/oauth2/token`, `connect/token`).
+    /// Named values are put in first.
+    func asksForAToken(_ known: KnownNamedValues) -> Bool {
+        let texts = parsedTexts.map { known.partlyResolved($0).lowercased() }
+        if texts.contains(where: { $0.contains("grant_type") }) { return true }
+        let urls = elements.filter { $0.name == "set-url" }.flatMap(\.values).map { known.partlyResolved($0.resolved).lowercased() }
+        return urls.contains { url in
+            var rest = Substring(url)
+            while let found = rest.range(of: "/token") {
+                rest = rest[found.upperBound...]
+                // A word ends there: `/token?…`, `/token"`, `/token)`; not `/tokens`.
+                guard let next = rest.unicodeScalars.first else { return true }
+                if !(next.properties.isAlphabetic || ("0"..."9").contains(next) || next == "-" || next == "_") { return true }
+            }
+            return false
+        }
+    }
+
     /// The element's own text values (not its children's), character data included.
     var values: [PolicyXMLValue] {
         children.compactMap { if case .text(let value, _) = $0 { value } else { nil } }

@@ -64,6 +64,25 @@ public enum SecretInResponse: Rule {
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """),
+            // A token endpoint's answer (a client's credentials grant) returned whole.
+            RuleExample.api(
+                fields: """
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <send-request mode="new" response-variable-name="tokenResponse">
+                            <set-url>https://login.example.com/tenant/oauth2/v2.0/token</set-url>
+                            <set-method>POST</set-method>
+                            <set-body>grant_type=client_credentials&amp;client_id=gateway&amp;client_secret={{partner-secret}}</set-body>
+                          </send-request>
+                          <↓return-response response-variable-name="tokenResponse" />
+                        </inbound>
+                      </policies>
+                    """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
             // The request the backend was sent, echoed: the header set for the backend is in it.
             RuleExample.api(
                 fields: """
@@ -163,6 +182,18 @@ public enum SecretInResponse: Rule {
                 findings.report(
                     code, "\(holding.origin) is sent to callers in \(place), \(through)", at: at,
                     notes: [Diagnostic.Note("keep it to what the gateway sends its backends; write into the answer only what callers may see", at: at)])
+            }
+        }
+        // An answer that is a response a variable keeps sends all of it.
+        for scope in context.rawScopes {
+            for answer in scope.document.elements(named: ["return-response"]) where answer.attribute("response-variable-name") != nil {
+                if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
+                guard let holding = carriers?.answered(by: answer, of: scope) else { continue }
+                let at = scope.document.range(answer.nameSpan)
+                findings.report(
+                    code, "\(holding.origin) is sent to callers in raw 'return-response' of \(scope.owner), which answers with the response in variable '\(holding.name)'",
+                    at: at,
+                    notes: [Diagnostic.Note("answer with what callers may see: build the response with 'set-status', 'set-header' and 'set-body'", at: at)])
             }
         }
         for api in context.apis { report(api.response?.headers ?? [], of: "API '\(api.name.value)'") }
