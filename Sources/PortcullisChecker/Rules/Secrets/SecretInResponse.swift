@@ -122,6 +122,8 @@ public enum SecretInResponse: Rule {
                 """)
         ])
 
+    private static let responseReturners: Set<String> = ["return-response"]
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
         func report(_ text: Located<String>, in place: String) {
@@ -186,7 +188,7 @@ public enum SecretInResponse: Rule {
         }
         // An answer that is a response a variable keeps sends all of it.
         for scope in context.rawScopes {
-            for answer in scope.document.elements(named: ["return-response"]) where answer.attribute("response-variable-name") != nil {
+            for answer in scope.document.elements(named: Self.responseReturners) where answer.attribute("response-variable-name") != nil {
                 if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
                 guard let holding = carriers?.answered(by: answer, of: scope) else { continue }
                 let at = scope.document.range(answer.nameSpan)
