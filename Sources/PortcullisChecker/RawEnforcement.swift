@@ -667,7 +667,7 @@ extension PolicyXMLElement {
 
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
     /// its `mode` is not `new` (the default), as written or through an expression.
-    var copiesTheRequest: Bool {
+    public var copiesTheRequest: Bool {
         attribute("mode").map { $0.value.written.trimmingWhitespace.lowercased() != "new" } ?? false
     }
 

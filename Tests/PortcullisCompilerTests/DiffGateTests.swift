@@ -148,6 +148,36 @@ final class DiffGateTests: XCTestCase {
             ["privilege-increase: API 'reports' now sends requests, with the credentials they carry, to 'https://collector.example.net' instead of 'https://reports.example.com'"])
     }
 
+    /// A raw `set-backend-service`, or a copy of the caller's request a raw `send-request`
+    /// sends, moved to another host takes callers' tokens there: the gate listed it as a
+    /// raw policy changed (`other`), and said nothing when a named value moved it.
+    func testRawStatementsThatSendRequestsToAnotherHost() throws {
+        let base = try copy(
+            of: BundleTests.contoso,
+            [
+                ("gateway.yaml", "namedValues:\n", "namedValues:\n  orders-v2-host: orders-v2.internal.contoso.com\n"),
+                (
+                    "apis/orders.yaml", "routes:\n",
+                    "policy: '<policies><inbound><base /><set-backend-service base-url=\"https://{{orders-v2-host}}/api\" /></inbound></policies>'\nroutes:\n"
+                ),
+                (
+                    "apis/orders.yaml", "  - id: cancel-order\n",
+                    "  - id: cancel-order\n    policy: '<policies><inbound><base /><send-one-way-request mode=\"copy\"><set-url>https://audit.internal.contoso.com/log</set-url></send-one-way-request></inbound></policies>'\n"
+                ),
+            ])
+        let edited = try gate(base, try copy(of: base, [("apis/orders.yaml", "https://{{orders-v2-host}}/api", "https://collector.example.net/api")]))
+        XCTAssertTrue(
+            edited.contains(
+                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://collector.example.net/api' instead of 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders-v2.internal.contoso.com/api'"),
+            "\(edited)")
+        let byNamedValue = try gate(base, try copy(of: base, [("gateway.yaml", "  orders-v2-host: orders-v2.internal.contoso.com\n", "  orders-v2-host: collector.example.net\n")]))
+        XCTAssertTrue(byNamedValue.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests, with the credentials they carry, to") }, "\(byNamedValue)")
+        let copied = try gate(base, try copy(of: base, [("apis/orders.yaml", "https://audit.internal.contoso.com/log", "https://collector.example.net/log")]))
+        XCTAssertTrue(copied.contains { $0.hasPrefix("privilege-increase: route 'orders/cancel-order' now sends requests, with the credentials they carry, to") }, "\(copied)")
+        let downgraded = try gate(base, try copy(of: base, [("apis/orders.yaml", "https://{{orders-v2-host}}/api", "http://{{orders-v2-host}}/api")]))
+        XCTAssertTrue(downgraded.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests over plain HTTP") }, "\(downgraded)")
+    }
+
     func testANamedValuePutInTheGatewaysOwnAnswer() throws {
         let changes = try contoso([("apis/orders.yaml", #"body: '{"status":"ok"}'"#, #"body: '{"status":"{{tenant-id}}"}'"#)])
         XCTAssertTrue(changes.contains("privilege-increase: route 'orders/health' now puts named value 'tenant-id' in the answer the gateway gives its callers"), "\(changes)")

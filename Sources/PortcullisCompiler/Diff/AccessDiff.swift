@@ -189,35 +189,52 @@ public enum AccessDiff {
     /// declared backend's URL changes (``BackendDiff``).
     static func backendChanges(_ pairs: [RoutePair], base: Side, head: Side) -> [AccessChange] {
         let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
+        var (oldRaw, newRaw) = (RawRequestTargets(base.project, was), RawRequestTargets(head.project, now))
         var changes: [String: AccessChange] = [:]
         for pair in pairs {
             let (old, new) = (pair.old, pair.new)
-            let ownBackend = old.route.written.backend != nil || new.route.written.backend != nil
+            let (oldSent, newSent) = (oldRaw.of(old.route), newRaw.of(new.route))
+            let rawMoved = Set(oldSent.keys) != Set(newSent.keys)
+            let ownBackend =
+                old.route.written.backend != nil || new.route.written.backend != nil
+                || (rawMoved && !(oldRaw.ownOf(old.route).isEmpty && newRaw.ownOf(new.route).isEmpty))
             let changed = ownBackend ? AccessChange.Subject.route(new.name) : AccessChange.Subject(kind: .api, name: new.api)
             // An API's routes share its backend; the change is weighed by the one whose
             // requests carry the most (a route that needs a token, beside a public one).
             if let found = changes[changed.name], found.category == .privilegeIncrease { continue }
             let (oldTarget, newTarget) = (target(old.plan.backend, was), target(new.plan.backend, now))
             // A declared backend's own URL changing is BackendDiff's to weigh, once.
-            if let named = newTarget.named, named.lowercased() == oldTarget.named?.lowercased() { continue }
-            guard oldTarget.named != newTarget.named || oldTarget.url != newTarget.url else { continue }
-            let (before, after) = (describe(old.plan.backend, was), describe(new.plan.backend, now))
+            let sameBackend = newTarget.named.map { $0.lowercased() == oldTarget.named?.lowercased() } ?? (oldTarget == newTarget)
+            guard !sameBackend || rawMoved else { continue }
+            // Raw statements send requests on beside the backend: to each of their targets too.
+            let (before, after) = (
+                describe(old.plan.backend, was) + Self.describe(raw: oldSent.keys),
+                describe(new.plan.backend, now) + Self.describe(raw: newSent.keys)
+            )
+            let (reached, reaches) = (hosts(old.plan.backend, was).union(oldSent.keys.map(BackendDiff.host)), hosts(new.plan.backend, now).union(newSent.keys.map(BackendDiff.host)))
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
-            if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project),
-                !hosts(new.plan.backend, now).isSubset(of: hosts(old.plan.backend, was))
-            {
+            if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project), !reaches.isSubset(of: reached) {
                 (category, message) = (.privilegeIncrease, "now sends requests, with the credentials they carry, to \(after) instead of \(before)")
-            } else if BackendDiff.isDowngrade(from: oldTarget.url, to: newTarget.url) {
+            } else if BackendDiff.isDowngrade(from: oldTarget.url, to: newTarget.url)
+                || newSent.keys.contains(where: { url in
+                    oldSent[url] == nil && ([oldTarget.url] + oldSent.keys.map(Optional.some)).contains { BackendDiff.isDowngrade(from: $0, to: url) }
+                })
+            {
                 (category, message) = (.privilegeIncrease, "now sends requests over plain HTTP: \(after) instead of \(before)")
             } else {
                 (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
             }
             if let found = changes[changed.name], found.category <= category { continue }
-            changes[changed.name] = AccessChange(
-                category: category, subject: changed, message: "\(who) \(message)", place: head.location(new.plan.backend.reference.text.range))
+            let place = newSent.first { !oldSent.keys.contains($0.key) }?.value ?? new.plan.backend.reference.text.range
+            changes[changed.name] = AccessChange(category: category, subject: changed, message: "\(who) \(message)", place: head.location(place))
         }
         return Array(changes.values)
+    }
+
+    /// Raw targets for a message, after the backend: " and, by raw policy, 'a', 'b'".
+    private static func describe(raw targets: Dictionary<String, SourceRange>.Keys) -> String {
+        targets.isEmpty ? "" : " and, by raw policy, " + targets.sorted().map(GatewayComparison.shown).joined(separator: ", ")
     }
 
     /// Whether a route's requests carry what lets their receiver in elsewhere: the

@@ -1,0 +1,81 @@
+import PortcullisDiagnostics
+import PortcullisModel
+import PortcullisPolicyXML
+
+/// Where raw policies send a route's request, for `diff`: a `set-backend-service` (its
+/// `base-url`, or the `backend-id` it names) and a `send-request` or `send-one-way-request`
+/// that copies the caller's request, `Authorization` header and all (`mode` not `new`),
+/// wherever they stand in the policies the route's requests pass and the fragments those
+/// include. A branch may send only some requests there, which is enough to carry a token.
+///
+/// Named values are put in, so a change of their values alone moves the target. An
+/// expression is taken as written: any change to it is a move.
+struct RawRequestTargets {
+    private let project: ResolvedProject
+    private let values: GatewayComparison.Substitution
+    private let fragments: [String: PolicyXMLDocument]
+    /// Each document's targets, read once: every route of an API passes its policy.
+    private var known: [ObjectIdentifier: [String: SourceRange]] = [:]
+
+    init(_ project: ResolvedProject, _ values: GatewayComparison.Substitution) {
+        self.project = project
+        self.values = values
+        fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+    }
+
+    /// The targets of `route`'s requests, each with where it is written; empty when no raw
+    /// policy sends them anywhere.
+    mutating func of(_ route: EffectiveRoute) -> [String: SourceRange] {
+        let documents = [route.written.policy?.document, project.apis[route.apiIndex].policy?.document, project.gateway?.policy?.document]
+            + route.products.map { project.products[$0].policy?.document }
+        var targets: [String: SourceRange] = [:]
+        for case let document? in documents {
+            targets.merge(of(document)) { first, _ in first }
+        }
+        return targets
+    }
+
+    /// The targets a route's own policy writes, which make a move the route's rather than its API's.
+    mutating func ownOf(_ route: EffectiveRoute) -> [String: SourceRange] {
+        route.written.policy?.document.map { of($0) } ?? [:]
+    }
+
+    private static let senders: Set<String> = ["set-backend-service", "send-request", "send-one-way-request", "include-fragment"]
+
+    private mutating func of(_ document: PolicyXMLDocument) -> [String: SourceRange] {
+        if let found = known[ObjectIdentifier(document)] { return found }
+        var targets: [String: SourceRange] = [:]
+        var included = Set<String>()
+        func add(_ target: String, _ at: SourceRange) {
+            let target = target.trimmingWhitespace
+            if targets[target] == nil { targets[target] = at }
+        }
+        func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, shownAt: SourceRange?) {
+            let at = shownAt ?? document.range(element.nameSpan)
+            switch element.name {
+            case "set-backend-service":
+                if let url = element.attribute("base-url")?.value.written {
+                    add(values.value(url), at)
+                } else if let id = element.attribute("backend-id")?.value.written {
+                    add("backend '\(values.value(id).trimmingWhitespace)'", at)
+                }
+            case "send-request", "send-one-way-request":
+                guard element.copiesTheRequest else { return }
+                for url in element.elements where url.name == "set-url" {
+                    let text = url.children.compactMap { if case .text(let value, _) = $0 { value.written } else { nil } }.joined()
+                    add(values.value(text), at)
+                }
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { return }
+                fragment.rootElements.forEach { walk($0, in: fragment, shownAt: at) }
+            default:
+                element.elements.forEach { walk($0, in: document, shownAt: shownAt) }
+            }
+        }
+        if document.has(anyOf: Self.senders) {
+            document.rootElements.forEach { walk($0, in: document, shownAt: nil) }
+        }
+        known[ObjectIdentifier(document)] = targets
+        return targets
+    }
+}
