@@ -287,6 +287,63 @@ final class ShapingEndToEndTests: XCTestCase {
             ["error: the access token of a managed identity is sent to callers in raw 'set-header' of API 'orders', through variable 'msi' [SE005]"])
     }
 
+    /// From the audit of the emitted policies: a shared cache whose route only adds a
+    /// header when missing (or appends to it) stored one caller's `X-Region: us` answer
+    /// under everyone's key; a route's own `check-header` ran after the cache had answered;
+    /// a rewrite that keeps the query copied the caller's `visibility=private` beside its
+    /// template's `visibility=public`.
+    func testCachedAnswersAndRewritesHonourWhatTheRouteSays() throws {
+        let api = RuleExample.api(
+            "catalog",
+            fields: "auth: none\nrateLimit: {calls: 10, per: 1s, key: ip}\nrequest: {headers: {setIfMissing: {X-Region: eu}, append: {X-Forwarded-Prefix: /cat}, set: {X-Gateway: yes}}}\n",
+            routes: """
+              - id: list-items
+                method: GET
+                path: /items
+                public: Open catalogue
+                cache: {ttl: 60s, varyBy: {headers: [Accept-Language]}}
+              - id: partner-report
+                method: GET
+                path: /report
+                public: Partners are told by their header
+                cache: {ttl: 60s}
+                policy: '<policies><inbound><base /><check-header name="X-Partner" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>{{partner-id}}</value></check-header></inbound></policies>'
+              - id: public-documents
+                method: GET
+                path: /public
+                public: Published documents
+                rewrite: {path: "/documents?visibility=public"}
+
+            """)
+        try write(RuleExample.baseGateway.replacingOccurrences(of: "secrets:\n", with: "namedValues:\n  partner-id: acme\nsecrets:\n"), to: "gateway.yaml")
+        try write(api.text, to: "catalog.yaml")
+        let build = try ToolProcess.run(["build", ".", "--out", "out", "--quiet"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+
+        let items = try read("apim/apis/catalog/operations/list-items/policy.xml")
+        XCTAssertTrue(
+            items.contains(
+                "<vary-by-header>Accept-Language</vary-by-header>\n                    <vary-by-header>X-Region</vary-by-header>\n                    <vary-by-header>X-Forwarded-Prefix</vary-by-header>\n                </cache-lookup>"),
+            items)
+        XCTAssertFalse(items.contains("<vary-by-header>X-Gateway</vary-by-header>"), items)
+        let gateway = try JSONSerialization.jsonObject(with: Data(try read("gateway.json").utf8)) as? [String: Any]
+        let routes = try XCTUnwrap(gateway?["routes"] as? [[String: Any]])
+        let cache = try XCTUnwrap(routes.first { $0["id"] as? String == "list-items" }?["cache"] as? [String: Any])
+        XCTAssertEqual((cache["varyBy"] as? [String: Any])?["headers"] as? [String], ["Accept-Language", "X-Region", "X-Forwarded-Prefix"])
+
+        let report = try read("apim/apis/catalog/operations/partner-report/policy.xml")
+        let check = try XCTUnwrap(report.range(of: "<check-header"), report)
+        let lookup = try XCTUnwrap(report.range(of: "<cache-lookup"), report)
+        XCTAssertLessThan(check.lowerBound, lookup.lowerBound, report)
+
+        let documents = try read("apim/apis/catalog/operations/public-documents/policy.xml")
+        XCTAssertTrue(
+            documents.contains(
+                #"<set-query-parameter name="visibility" exists-action="delete" />"# + "\n        "
+                    + #"<rewrite-uri template="/documents?visibility=public" copy-unmatched-params="true" />"#),
+            documents)
+    }
+
     /// An access token the gateway asks a token endpoint for with a raw `send-request` (a
     /// client's credentials grant) is as secret as a managed identity's: handed to callers
     /// through a variable, or as the whole answer of a `return-response`, it linted clean.

@@ -88,10 +88,14 @@ enum GatewayPolicies {
     }
 
     /// The route's plan, step by step, in the order the request meets it. Callers a token
-    /// names are read once, right after the token and scope checks.
+    /// names are read once, right after the token and scope checks. When the route's own
+    /// raw policy writes statements in `inbound`, the cache is looked up after them: they
+    /// may be checks of the author's (`check-header`, `ip-filter`), which a cached answer
+    /// would skip.
     static func operation(_ plan: EnforcementPlan, setsBackend: Bool, raw: PolicyXMLDocument?) -> [UInt8] {
         let callers = Identity.tokenCallers(plan)
         let steps = plan.steps
+        let lookupLast = raw?.statements(in: "inbound").contains { $0.name != "base" } ?? false
         return PolicyDocument.make(
             .operation, raw: raw,
             inbound: { writer in
@@ -120,7 +124,7 @@ enum GatewayPolicies {
                         if let token = plan.token { AuthPolicies.scopeElements(scopes, token: token, into: &writer) }
                     case .cacheLookup(let cache):
                         readCallers(into: &writer)
-                        CachePolicies.lookup(cache, callers: callers, into: &writer)
+                        if !lookupLast { CachePolicies.lookup(cache, callers: callers, into: &writer) }
                     case .shapeRequest(let shaping):
                         ShapingPolicies.request(shaping, into: &writer)
                     case .backend(let backend):
@@ -134,6 +138,9 @@ enum GatewayPolicies {
                 }
             },
             inboundLast: { writer in
+                if lookupLast {
+                    for case .cacheLookup(let cache) in steps { CachePolicies.lookup(cache, callers: callers, into: &writer) }
+                }
                 // A route the gateway answers itself calls no backend.
                 if plan.answer == nil { authenticate(to: plan.backend, into: &writer) }
             },

@@ -18,10 +18,18 @@ enum ShapingPolicies {
     }
 
     /// Headers, then the rewrite, then query parameters (so parameters set here survive a
-    /// rewrite that drops the caller's), then the method.
+    /// rewrite that drops the caller's), then the method. A rewrite that keeps the caller's
+    /// query would also copy a parameter the caller sent under a name its template writes
+    /// (`?visibility=public` beside the caller's `visibility=private`, which a backend may
+    /// read instead): the caller's is removed first.
     static func request(_ shaping: PlannedRequestShaping, into writer: inout PolicyWriter) {
         for header in shaping.headers { change("set-header", header, into: &writer) }
         if let rewrite = shaping.rewrite {
+            if rewrite.effectiveKeepQuery {
+                for name in rewrite.queryNames {
+                    writer.element("set-query-parameter", [("name", .literal(name)), ("exists-action", .literal("delete"))])
+                }
+            }
             writer.element(
                 "rewrite-uri",
                 [("template", .literal(rewrite.path.value)), ("copy-unmatched-params", .literal(String(rewrite.effectiveKeepQuery)))])

@@ -104,6 +104,18 @@ public struct Rewrite: Sendable {
     public var keyRange: SourceRange
 
     public var effectiveKeepQuery: Bool { keepQuery?.value ?? true }
+
+    /// The names of the query parameters the template writes, each once, in its order:
+    /// `visibility` in `/documents?visibility=public`.
+    public var queryNames: [String] {
+        guard let query = path.value.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
+        var names: [String] = []
+        for pair in query.split(separator: "&") {
+            let name = String(pair.prefix { $0 != "=" })
+            if !name.isEmpty, !name.contains("{"), !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
 }
 
 /// A route the gateway answers itself, never calling the backend. Indirect: few routes

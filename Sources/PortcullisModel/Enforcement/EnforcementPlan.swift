@@ -336,10 +336,14 @@ public struct PlannedCache: Sendable {
     /// APIM passes it on, and a backend that echoes its URL (a next-page link) would put one
     /// caller's key in an answer served to all.
     public var acceptedQuery: [String]
+    /// The request headers the key varies by: those `varyBy.headers` names, and each one the
+    /// gateway only sets when missing or appends to. Such a header still carries what the
+    /// caller sent to the backend, so a shared entry kept without it would serve one
+    /// caller's choice (`X-Region: us`) to everyone.
+    public var varyByHeaders: [String]
 
     public var ttlSeconds: Int { written.ttl.value }
     public var varyByQuery: [String] { written.varyByQuery.map(\.value) }
-    public var varyByHeaders: [String] { written.varyByHeaders.map(\.value) }
     /// The `cache` key as written.
     public var range: SourceRange { written.keyRange }
 }

@@ -170,7 +170,19 @@ public struct EnforcementPlanner: Sendable {
         }
         return PlannedCache(
             written: written, sharing: sharing, storage: storage, cachesAuthenticatedRequests: token != nil,
-            acceptedQuery: acceptedQuery(written, shaping: route.written.shaping, api: api))
+            acceptedQuery: acceptedQuery(written, shaping: route.written.shaping, api: api),
+            varyByHeaders: varyByHeaders(written, shaping: route.written.shaping, api: api))
+    }
+
+    /// See ``PlannedCache/varyByHeaders``: those written, then each request header the
+    /// gateway only adds when missing, or appends to, in the order changed.
+    private func varyByHeaders(_ cache: Cache, shaping: RouteShaping?, api: API) -> [String] {
+        var headers = cache.varyByHeaders.map(\.value)
+        for change in Self.joined(api.request?.headers, shaping?.request?.headers) where change.action != .set && change.action != .remove {
+            let name = change.name.value
+            if !headers.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) { headers.append(name) }
+        }
+        return headers
     }
 
     /// See ``PlannedCache/acceptedQuery``. A parameter the gateway only adds when missing, or
