@@ -43,15 +43,16 @@ package enum FileSystem {
     /// What `path` itself is, a symbolic link included; nil when it does not exist.
     package static func linkKind(of path: String) -> Kind? { linkStatus(of: path)?.kind }
 
-    /// The first folder on the way from `root` to the absolute, standardized `path` (not
-    /// `path` itself) that is a symbolic link leading outside the folder that holds it,
-    /// and that folder: a committed link there would take the path anywhere. Nil when there
-    /// is none, or `path` is not below `root`.
-    package static func linkLeavingItsFolder(on path: String, below root: String) -> (link: String, folder: String)? {
+    /// The first folder on the way from `root` to the absolute, standardized `path` (and
+    /// `path` itself when `includingLast`) that is a symbolic link leading outside the
+    /// folder that holds it, and that folder: a committed link there would take the path
+    /// anywhere. Nil when there is none, or `path` is not below `root`.
+    package static func linkLeavingItsFolder(on path: String, below root: String, includingLast: Bool = false) -> (link: String, folder: String)? {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         guard let relative = path.removingPrefix(prefix) else { return nil }
         var folder = prefix == "/" ? "" : String(prefix.dropLast())
-        for part in relative.split(separator: "/").dropLast() {
+        let parts = relative.split(separator: "/")
+        for part in includingLast ? parts[...] : parts.dropLast() {
             let next = folder + "/" + part
             if linkKind(of: next) == .link {
                 guard let real = realPath(next), let container = realPath(folder.isEmpty ? "/" : folder), real.isPath(inside: container) else {

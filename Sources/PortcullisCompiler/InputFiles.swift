@@ -177,14 +177,17 @@ public struct InputFiles: Sendable {
     /// is a symbolic link leading outside the folder holding it; nil when none is. The path
     /// is judged as it is read here (`..` taken away by the text) and as the system follows
     /// it (`..` after a link leads into the link's target), and an absolute path that
-    /// reaches the working directory through a link is judged below it.
-    package func linkOnTheWay(to given: String) -> String? {
+    /// reaches the working directory through a link is judged below it. With
+    /// `includingLast`, `given` itself may not be such a link either (an output folder,
+    /// which would be written through it).
+    package func linkOnTheWay(to given: String, includingLast: Bool = false) -> String? {
         let asWritten = given.hasPrefix("/") ? given : workingDirectoryPrefix + given
         for path in [absolutePath(given), asWritten] {
             guard let root = workingDirectory(on: path) else { continue }
-            guard let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: root) else { continue }
+            guard let (link, folder) = FileSystem.linkLeavingItsFolder(on: path, below: root, includingLast: includingLast) else { continue }
             let prefix = root == "/" ? "/" : root + "/"
             let (shownLink, shownFolder) = (link.removingPrefix(prefix) ?? link, folder == root ? "." : folder.removingPrefix(prefix) ?? folder)
+            if link == path { return "it is a symbolic link that leads outside '\(shownFolder)'" }
             return "it passes through '\(shownLink)', a symbolic link that leads outside '\(shownFolder)'"
         }
         return nil

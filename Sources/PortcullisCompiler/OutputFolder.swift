@@ -9,7 +9,8 @@ import Foundation
 /// anything is touched.
 ///
 /// `--out` comes from a command line that may be assembled from a pull request, so the
-/// path is taken literally (no `~` expansion), symbolic links are resolved by `realpath`
+/// path is taken literally (no `~` expansion), a symbolic link below the working directory
+/// that leads outside its own folder is refused, the others are resolved by `realpath`
 /// rather than by string manipulation, and a folder is only ever replaced when it is new,
 /// empty, or (for a build) a bundle Portcullis wrote before.
 public struct OutputFolder: Sendable {
@@ -43,6 +44,11 @@ public struct OutputFolder: Sendable {
     ) throws {
         guard !given.isEmpty else { throw DriverError.refusedOutput(given, leadsTo: nil, reason: "the path is empty") }
         guard !given.utf8.contains(0) else { throw DriverError.refusedOutput(given, leadsTo: nil, reason: "the path holds a NUL byte") }
+        // A link committed below the working directory would take the bundle, or the
+        // replacement of another bundle, anywhere the run may write.
+        if let reason = InputFiles(workingDirectory: workingDirectory).linkOnTheWay(to: given, includingLast: true) {
+            throw DriverError.refusedOutput(given, leadsTo: nil, reason: reason)
+        }
         self.given = given
         self.replaces = replaces
         let absolute = given.hasPrefix("/") ? given : workingDirectory + "/" + given

@@ -57,13 +57,36 @@ final class OutputFolderSafetyTests: XCTestCase {
             "portcullis: error: will not replace 'sub/here', a link to '\(realPath(sub))': it is not empty and is not a bundle Portcullis wrote\n")
         XCTAssertEqual(try Self.snapshot(project), before)
 
-        // A link to an empty folder elsewhere: the bundle goes there, the link stays a link.
+        // A link within its own folder is followed: the bundle goes where it leads.
+        try FileManager.default.createDirectory(at: project.appendingPathComponent("bundles/current"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("bundles/latest").path, withDestinationPath: "current")
+        XCTAssertEqual(try build(["--out", "bundles/latest"]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: project.appendingPathComponent("bundles/current/manifest.json").path))
+    }
+
+    /// Found by the audit of hostile inputs: a pull request that commits `out ->
+    /// ../elsewhere` (or a link on the way, `build -> ..`) had the bundle written outside
+    /// the checkout, over another project's bundle, and `--check` listed a system folder's
+    /// entries. Such an `--out` is refused, with nothing written, as `--output` already was.
+    func testAnOutThatACommittedLinkLeadsOutsideIsRefused() throws {
         let elsewhere = directory.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("out").path, withDestinationPath: "../elsewhere")
-        XCTAssertEqual(try build(["--out", "out"]).status, 0)
-        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: project.appendingPathComponent("out").path), "../elsewhere")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("manifest.json").path))
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("build").path, withDestinationPath: "..")
+        let before = try Self.snapshot(directory)
+        for (arguments, message) in [
+            (["--out", "out"], "will not replace 'out': it is a symbolic link that leads outside '.'"),
+            (["--out", "out", "--check"], "will not replace 'out': it is a symbolic link that leads outside '.'"),
+            (["--out", "build/elsewhere"], "will not replace 'build/elsewhere': it passes through 'build', a symbolic link that leads outside '.'"),
+        ] {
+            let result = try build(arguments)
+            XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+            XCTAssertEqual(result.stderr, "portcullis: error: \(message)\n")
+        }
+        let imported = try ToolProcess.run(["import", "openapi", "missing.yaml", "--out", "out"], in: project)
+        XCTAssertEqual(imported.status, 2, imported.stdout + imported.stderr)
+        XCTAssertTrue(imported.stderr.contains("it is a symbolic link that leads outside '.'"), imported.stderr)
+        XCTAssertEqual(try Self.snapshot(directory), before)
     }
 
     func testTildeIsAFolderNameNotTheHomeFolder() throws {
