@@ -500,7 +500,7 @@ def main():
         for findings in finding_sizes:
             many_findings(os.path.join(scratch, f"findings-{findings}"), findings)
         for format in FORMATS:
-            argvs = [[portcullis, "lint", "--format", format, os.path.join(scratch, f"findings-{n}")]
+            argvs = [[portcullis, "lint", "--format", format, "--max-findings", str(2 * n), os.path.join(scratch, f"findings-{n}")]
                      for n in finding_sizes]
             doubling(f"{format} findings", f"findings as {format:<6}", finding_sizes, argvs,
                      limit["findings s per 160k"] * finding_sizes[1] / 160000, rounds)

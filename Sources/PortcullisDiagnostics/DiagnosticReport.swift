@@ -10,8 +10,9 @@ public struct DiagnosticReport: Sendable {
         public var skipped = 0
     }
 
-    /// Every finding in report order, suppressed ones included.
-    public let diagnostics: [Diagnostic]
+    /// Every finding in report order, suppressed ones included, or the first of them and
+    /// one that says how many more there are (``keepingFirst(_:)``).
+    public private(set) var diagnostics: [Diagnostic]
     public private(set) var sources: SourceFiles
     /// Ranges of source text that hold secrets; quoted source lines mask them.
     public let redactions: [SourceRange]
@@ -80,4 +81,22 @@ public struct DiagnosticReport: Sendable {
     public var active: [Diagnostic] { diagnostics.filter { $0.suppression == nil } }
 
     public var hasErrors: Bool { summary.errors > 0 }
+
+    /// The report with its first `limit` findings and, where more follow, one finding at
+    /// the first of them that says how many: a file of a few megabytes can make a million
+    /// findings, and rendering them all took gigabytes. ``summary`` still counts every
+    /// finding, so the exit status and the totals do not change.
+    public func keepingFirst(_ limit: Int) -> DiagnosticReport {
+        guard diagnostics.count > limit, limit >= 0 else { return self }
+        let left = diagnostics[limit...]
+        let errors = left.reduce(0) { $0 + ($1.suppression == nil && $1.severity == .error ? 1 : 0) }
+        let at = left[left.startIndex].range
+        var report = self
+        report.diagnostics.removeSubrange(limit...)
+        report.diagnostics.append(Diagnostic(
+            .inputLimit, "\(left.count) more findings from here on are not reported (\(errors) of them errors): a report shows at most \(limit)",
+            at: at, severity: errors > 0 ? .error : .warning,
+            notes: [Diagnostic.Note("fix the findings above and lint again, or raise the limit with '--max-findings'", at: at)]))
+        return report
+    }
 }

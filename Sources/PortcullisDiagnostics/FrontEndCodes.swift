@@ -20,7 +20,7 @@ extension DiagnosticCode {
         summary: "a required field is absent")
     public static let inputLimit = DiagnosticCode(
         "YS006", "input-limit", .error,
-        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion, document count, the number of environments, or APIM's 256 KiB policy document or 32 KB fragment size")
+        summary: "an input exceeds a resource limit: file size, nesting depth, alias expansion, document count, the number of environments, APIM's 256 KiB policy document or 32 KB fragment size, or the number of findings a report shows")
     public static let unsupportedYAML = DiagnosticCode(
         "YS007", "unsupported-yaml", .error,
         summary: "a custom tag, a merge key on something other than a mapping, or a key that is not a string")

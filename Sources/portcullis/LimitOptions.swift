@@ -15,12 +15,17 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "How many documents one file may hold (at most \(InputLimits.maximum.maxDocuments)).")
     var maxDocuments: Int = InputLimits().maxDocuments
 
+    /// Enough for any estate one fixes by reading its report, and as many results as GitHub's
+    /// code scanning keeps of one run.
+    @Option(help: "How many findings a report shows; one more says how many were left out (at most \(Int(Int32.max))).")
+    var maxFindings: Int = 25_000
+
     func validate() throws {
         let maximum = InputLimits.maximum
         for (name, value, most) in [
             ("--max-file-size", maxFileSize, maximum.maxFileSize), ("--max-depth", maxDepth, maximum.maxDepth),
             ("--max-alias-nodes", maxAliasNodes, maximum.maxAliasNodes),
-            ("--max-documents", maxDocuments, maximum.maxDocuments),
+            ("--max-documents", maxDocuments, maximum.maxDocuments), ("--max-findings", maxFindings, Int(Int32.max)),
         ] {
             if value < 1 { throw ValidationError("'\(name)' must be at least 1, not \(value)") }
             if value > most { throw ValidationError("'\(name)' must be at most \(most), not \(value)") }

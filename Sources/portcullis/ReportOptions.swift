@@ -115,7 +115,7 @@ struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
         inside folders: [String] = []
     ) throws {
         try refuseOutput(replacing: reads, inside: folders)
-        let text = reporter(section: section).render(report)
+        let text = reporter(section: section).render(report.keepingFirst(limits.maxFindings))
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
