@@ -112,6 +112,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeAnyTokenCheck(kind, on: route)
     }
 
+    /// A raw statement of `kind` that runs before the statements generated for `route`
+    /// (see ``RawEnforcement/statementBeforeGenerated(_:on:)``).
+    func rawStatementBeforeGenerated(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.statementBeforeGenerated(kind, on: route)
+    }
+
     /// A raw statement in `route`'s `on-error` that serves a caller whose token check failed
     /// (see ``RawEnforcement/onErrorBypass(on:)``).
     func rawOnErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {

@@ -15,7 +15,7 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet
+        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup
 
         /// Whether `statement` is one of the kind, where raw token checks read `checked`.
         func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
@@ -28,13 +28,14 @@ struct RawEnforcement: Sendable {
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             case .callerCredentialsReplaced: checked.places(setBy: statement).contains(where: checked.reads)
             case .writeMethodSet: statement.setsAWriteMethod
+            case .cacheLookup: statement.name == "cache-lookup"
             }
         }
 
         /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
         /// from zero; the others are looked for at any depth.
         static let atTheTop: [Kind] = [.tokenCheck, .rateLimit]
-        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet]
+        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup]
 
         /// The names a statement of the kind may have, which tell a document holding none
         /// without looking at its elements.
@@ -43,7 +44,7 @@ struct RawEnforcement: Sendable {
             case .tokenCheck: Self.tokenChecks
             case .rateLimit: Self.rateLimits
             case .answer: Self.answers
-            case .privateCacheLookup: Self.cacheLookups
+            case .privateCacheLookup, .cacheLookup: Self.cacheLookups
             case .callerCredentialsReplaced: Self.credentialSetters
             case .writeMethodSet: Self.methodSetters
             }
@@ -251,6 +252,25 @@ struct RawEnforcement: Sendable {
                     return (owner, found, afterATokenCheck)
                 }
             }
+        }
+        return nil
+    }
+
+    /// A raw statement of `kind` (an answer, a cache lookup) that a request of `route` meets
+    /// before the statements Portcullis generates for it, its IP filter first among them:
+    /// in a broader policy, or before `<base />` in the route's own. A condition does not
+    /// make it safer. With how messages name the policy it is in.
+    func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
+        let holders = holders[walked]
+        let ownHolds = route.written.policy?.document.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments, checked) } ?? false
+        guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
+            return nil
+        }
+        var visited = Set<String>()
+        for entry in inboundOrder(of: route) {
+            guard let (owner, statement) = entry else { return nil }
+            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
         }
         return nil
     }

@@ -41,6 +41,46 @@ final class RawPolicyTests: XCTestCase {
         try write(example.text, to: "defs/orders.yaml")
     }
 
+    /// A route's IP filter is generated after the broader policies run: an API's raw
+    /// `cache-lookup`, or a gateway's answer, served every address before it, and lint was
+    /// clean (from the audit of the emitted policies). A lookup in the route's own policy
+    /// after `<base />` runs after the filter, and an answer of nothing but what is written
+    /// gives nothing away.
+    func testARawAnswerOrLookupBeforeAnIPFilterIsReported() throws {
+        let lookup = #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />"#
+        try write(
+            RuleExample.baseGateway + "policy: '<policies><inbound><base /><choose><when condition=\"@(context.Request.Url.Path.EndsWith(&quot;/ping&quot;))\"><return-response><set-status code=\"200\" /><set-body>@(context.Deployment.Region)</set-body></return-response></when></choose></inbound></policies>'\n",
+            to: "defs/gateway.yaml")
+        let apis = [
+            RuleExample.api(
+                "reports", fields: "auth: none\nipFilter: {allow: [203.0.113.0/24]}\npolicy: '<policies><inbound><base />\(lookup)</inbound></policies>'\n",
+                routes: "  - {id: internal-report, method: GET, path: /report, public: Office network only, rateLimit: {calls: 10, per: 1s, key: ip}}\n"),
+            RuleExample.api(
+                "stock", fields: "auth: none\n",
+                routes: """
+                  - id: count
+                    method: GET
+                    path: /count
+                    public: Office network only
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    ipFilter: {allow: [203.0.113.0/24]}
+                    policy: '<policies><inbound><base />\(lookup)</inbound></policies>'
+
+                """),
+        ]
+        for api in apis { try write(api.text, to: "defs/\(api.text.split(separator: "\n")[2].dropFirst(6)).yaml") }
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP001") }.sorted(),
+            [
+                "LP001 defs/reports.yaml: raw 'return-response' in the gateway may answer requests of route 'internal-report' before its IP filter, so every address gets the answer",
+                "LP001 defs/stock.yaml: raw 'return-response' in the gateway may answer requests of route 'count' before its IP filter, so every address gets the answer",
+            ])
+        try write(RuleExample.baseGateway, to: "defs/gateway.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP001") },
+            ["LP001 defs/reports.yaml: raw 'cache-lookup' in API 'reports' serves cached responses of route 'internal-report' before its IP filter, so every address is served them"])
+    }
+
     /// Raw statements that let callers past a route's token check, which lint passed
     /// without a finding (an audit against Microsoft's policy reference): a `cache-lookup`
     /// that serves private responses before the check, cache keys that do not tell the

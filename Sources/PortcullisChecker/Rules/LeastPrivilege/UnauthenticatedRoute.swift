@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -132,6 +132,15 @@ public enum UnauthenticatedRoute: Rule {
                         </inbound>
                       </policies>
                 """),
+            // The route's IP filter is generated after the API's policy has run: its cached
+            // answers reach every address.
+            RuleExample.api(
+                "reports",
+                fields: "auth: none\nipFilter: {allow: [203.0.113.0/24]}",
+                rawInbound: #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" />"#,
+                routes: """
+                  - {id: ↓internal-report, method: GET, path: /report, public: Office network only, rateLimit: {calls: 10, per: 1s, key: ip}}
+                """),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
         ],
@@ -237,6 +246,21 @@ public enum UnauthenticatedRoute: Rule {
         for route in context.routes {
             guard let (message, fix) = rawBypass(of: route, in: context) else { continue }
             findings.report(code, message, at: route.written.id.range, notes: [Diagnostic.Note(fix, at: route.written.id.range)])
+        }
+        // A route's IP filter is the first statement generated for it: an answer or a
+        // cache lookup of a broader policy runs before it, for every address.
+        for (route, plan) in context.plannedRoutes where plan.ipFilter != nil {
+            let id = route.written.id.value
+            let at = route.written.id.range
+            if let (owner, name) = context.rawStatementBeforeGenerated(.answer, on: route) {
+                findings.report(
+                    code, "raw '\(name)' in \(owner) may answer requests of route '\(id)' before its IP filter, so every address gets the answer", at: at,
+                    notes: [Diagnostic.Note("move it after '<base />' in the route's policy, where the IP filter has run", at: at)])
+            } else if let (owner, _) = context.rawStatementBeforeGenerated(.cacheLookup, on: route) {
+                findings.report(
+                    code, "raw 'cache-lookup' in \(owner) serves cached responses of route '\(id)' before its IP filter, so every address is served them",
+                    at: at, notes: [Diagnostic.Note("cache with the route's 'cache', which looks up after the IP filter, or move the lookup after '<base />' in the route's policy", at: at)])
+            }
         }
     }
 }
