@@ -78,6 +78,25 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertTrue(limited.stdout.contains("BASE has errors") && limited.stdout.contains("[YS"), limited.stdout)
     }
 
+    /// BASE's archive went into memory whole before it was unpacked: a 300 MB file Git
+    /// keeps in a few hundred kilobytes took a diff to 359 MB (found by the audit of hostile
+    /// inputs). It now streams from git into tar.
+    func testGitBaseIsUnpackedWithoutHoldingTheArchive() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let large = contoso.url.appendingPathComponent("defs/notes.bin")
+        FileManager.default.createFile(atPath: large.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: large)
+        let block = Data(count: 1 << 20)
+        for _ in 0..<200 { handle.write(block) }
+        try handle.close()
+        try contoso.git("add", ".")
+        try contoso.git("commit", "-q", "-m", "a large file beside the definitions")
+        let result = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
+        XCTAssertEqual(result.stdout, "no changes to access, limits or caching\n", result.stderr)
+        XCTAssertLessThan(result.peakMemoryBytes, 120 << 20, "peak memory")
+    }
+
     /// BASE from a commit of a temporary repository; HEAD from its work tree. Locations are
     /// relative to the working directory, as `lint` shows them, and a removed route's is
     /// marked as being in BASE.

@@ -41,18 +41,33 @@ public struct GitRevision: Sendable {
         absent = try paths.filter { try !present($0) }
         let extracted = paths.filter { !absent.contains($0) }
         guard !extracted.isEmpty else { return }
-        let archive = try Self.git(
-            ["-C", root, "archive", "--format=tar", "--end-of-options", revision] + extracted.map { Self.repositoryPath($0, prefix: prefix) })
+        // The archive goes from git straight into tar, never whole into memory: a revision
+        // may hold a file of gigabytes that Git stores in a few bytes. Git itself streams a
+        // file larger than `core.bigFileThreshold` instead of inflating it in memory.
+        let archive = Process()
+        archive.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        archive.arguments =
+            ["git", "-c", "core.bigFileThreshold=1m", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + extracted.map { Self.repositoryPath($0, prefix: prefix) }
         let unpack = Process()
         unpack.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         unpack.arguments = ["tar", "-x", "-C", folder]
-        let input = Pipe()
-        unpack.standardInput = input
+        let pipe = Pipe()
+        archive.standardOutput = pipe
+        archive.standardError = FileHandle.nullDevice
+        unpack.standardInput = pipe
         unpack.standardError = FileHandle.nullDevice
-        try unpack.run()
-        input.fileHandleForWriting.write(archive)
-        try input.fileHandleForWriting.close()
+        do {
+            try archive.run()
+            try unpack.run()
+        } catch {
+            throw DriverError.git("git could not be started")
+        }
+        // Only the children hold the pipe's ends now: tar sees the end of the archive when git exits.
+        try pipe.fileHandleForReading.close()
+        try pipe.fileHandleForWriting.close()
+        archive.waitUntilExit()
         unpack.waitUntilExit()
+        guard archive.terminationStatus == 0 else { throw DriverError.git("git archive exited with status \(archive.terminationStatus)") }
         guard unpack.terminationStatus == 0 else { throw DriverError.unreadable(revision, reason: "the archive could not be unpacked") }
     }
 
