@@ -162,17 +162,24 @@ public enum BundleWriter {
     /// Temporary folders of earlier builds that were killed before they finished; only
     /// called under the lock, so no build that is still running owns one. Only folders
     /// named exactly as ``temporaryName(of:_:process:)`` names them are removed: a file,
-    /// link or other name beside the output is someone else's.
+    /// link or other name beside the output is someone else's. A build killed between the
+    /// two renames of ``swapIn(_:for:)`` left the only copy of the previous bundle aside
+    /// (`old`) and no output: that bundle is put back first, so that this build, should it
+    /// fail, leaves the output as the last finished build wrote it.
     private static func removeLeftovers(in parent: String, of name: String) {
-        for entry in (try? FileSystem.entries(of: parent)) ?? [] {
-            guard entry.kind == .directory, let entryName = entry.name else { continue }
-            let isLeftover = ["new", "old"].contains { role in
-                let prefix = temporaryName(of: name, role, process: "")
+        let entries = ((try? FileSystem.entries(of: parent)) ?? []).filter { $0.kind == .directory }.compactMap(\.name)
+        func leftovers(_ role: String) -> [String] {
+            let prefix = temporaryName(of: name, role, process: "")
+            return entries.filter { entryName in
                 let id = entryName.utf8.dropFirst(prefix.utf8.count)
                 return entryName.hasPrefix(prefix) && !id.isEmpty && id.allSatisfy { (0x30...0x39).contains($0) }
             }
-            if isLeftover { try? FileManager.default.removeItem(atPath: parent + "/" + entryName) }
         }
+        var old = leftovers("old")
+        if FileSystem.linkKind(of: parent + "/" + name) == nil, let aside = old.first, rename(parent + "/" + aside, parent + "/" + name) == 0 {
+            old.removeFirst()
+        }
+        for entryName in leftovers("new") + old { try? FileManager.default.removeItem(atPath: parent + "/" + entryName) }
     }
 
     /// How the folder differs from the bundle, in path order: anything but exactly the

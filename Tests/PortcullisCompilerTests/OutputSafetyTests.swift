@@ -65,6 +65,30 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), ["bundle"], "no staging folder is left")
     }
 
+    /// Where the file system has no atomic exchange, a build moves the old bundle aside,
+    /// then the new one in: one killed between the two left the only copy of the old bundle
+    /// aside, and the next build deleted it as a leftover before it failed on a full disk,
+    /// leaving no bundle at all (found by the audit of hostile inputs). It is put back first.
+    func testABundleLeftAsideByAKilledBuildIsPutBack() throws {
+        let mountPoint = directory.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=400k", "tmpfs", mountPoint.path]) else {
+            throw XCTSkip("mounting a small tmpfs needs root; the full-disk check runs where that is allowed")
+        }
+        defer { _ = run("/bin/umount", [mountPoint.path]) }
+        let out = mountPoint.appendingPathComponent("bundle")
+        XCTAssertEqual(try ToolProcess.run(["build", "Samples/contoso", "--out", out.path, "--quiet"], in: GoldenFiles.packageRoot).status, 0)
+        let before = try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted()
+        try FileManager.default.moveItem(at: out, to: mountPoint.appendingPathComponent(".bundle.portcullis-old-99999"))
+
+        let estate = directory.appendingPathComponent("estate")
+        try EstateGenerator.write(apis: 40, routes: 20, to: estate)
+        let full = try ToolProcess.run(["build", estate.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(full.status, 2, full.stdout)
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted(), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), ["bundle"])
+    }
+
     private func run(_ executable: String, _ arguments: [String]) -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
