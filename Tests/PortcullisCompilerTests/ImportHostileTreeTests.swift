@@ -400,21 +400,32 @@ final class ImportHostileTreeTests: XCTestCase {
         XCTAssertEqual(try snapshot(out), before)
     }
 
+    /// A link that stays in its folder is followed; one that leads outside it is refused
+    /// (`OutputFolderSafetyTests`).
     func testALinkToAFolderWritesToItsTargetAndStaysALink() throws {
-        let elsewhere = directory.appendingPathComponent("elsewhere")
+        let elsewhere = work.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: "../elsewhere")
+        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: "elsewhere")
         let result = try runImport(writesTo: elsewhere)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: out.path), "../elsewhere")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: out.path), "elsewhere")
         XCTAssertTrue(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("apis/orders.yaml").path))
+
+        try FileManager.default.removeItem(at: out)
+        let outer = directory.appendingPathComponent("outer")
+        try FileManager.default.createDirectory(at: outer, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: "../outer")
+        let refused = try runImport(writesTo: outer)
+        XCTAssertEqual(refused.status, 2, refused.stdout)
+        XCTAssertEqual(refused.stderr, "portcullis: error: will not replace 'out': it is a symbolic link that leads outside '.'\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outer.path), [])
     }
 
     func testALinkToAForeignFolderIsRefusedAndUntouched() throws {
-        let foreign = directory.appendingPathComponent("foreign")
+        let foreign = work.appendingPathComponent("foreign")
         try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
         try Data("keep\n".utf8).write(to: foreign.appendingPathComponent("notes.txt"))
-        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: foreign.path)
+        try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: "foreign")
         let before = try snapshot(foreign)
         let result = try runImport(writesTo: foreign)
         XCTAssertEqual(result.status, 2)
@@ -427,7 +438,7 @@ final class ImportHostileTreeTests: XCTestCase {
         let linkToTree = work.appendingPathComponent("tree-link")
         try FileManager.default.createSymbolicLink(atPath: linkToTree.path, withDestinationPath: tree.path)
         for (given, reason) in [
-            (tree.path, "it is the input '\(tree.path)'"), ("tree-link", "it is the input '\(tree.path)'"),
+            (tree.path, "it is the input '\(tree.path)'"), ("tree-link", "it is a symbolic link that leads outside '.'"),
             (directory.path, "it holds the working directory"),
             // Definitions written into the tree would become part of the estate they came from.
             (tree.appendingPathComponent("defs").path, "it is inside the input '\(tree.path)'"),
