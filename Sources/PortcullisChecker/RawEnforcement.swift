@@ -197,13 +197,7 @@ struct RawEnforcement: Sendable {
     /// the generated check of the route's scopes or roles, which a raw token check before it
     /// does not make; `afterATokenCheck` tells one that only that check precedes.
     func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
-        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
-        let holders = holders[walked]
-        let own = route.written.policy?.document
-        let ownHolds = own.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments, checked) } ?? false
-        guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
-            return nil
-        }
+        guard mayMeet(kind, on: route) else { return nil }
         let order = inboundOrder(of: route)
         // A branch on the method is judged by the route's method, unless a raw 'set-method',
         // to any method, changes the method the request carries.
@@ -256,17 +250,21 @@ struct RawEnforcement: Sendable {
         return nil
     }
 
+    /// Whether a policy `route`'s requests pass holds a statement of `kind` in `inbound`,
+    /// at any depth: told by ``holders`` before the route's statements are walked.
+    private func mayMeet(_ kind: Kind, on route: EffectiveRoute) -> Bool {
+        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return false }
+        let holders = holders[walked]
+        if let own = route.written.policy?.document, Self.holds(kind, inboundOf: own, orFragments: holders.fragments, checked) { return true }
+        return holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] })
+    }
+
     /// A raw statement of `kind` (an answer, a cache lookup) that a request of `route` meets
     /// before the statements Portcullis generates for it, its IP filter first among them:
     /// in a broader policy, or before `<base />` in the route's own. A condition does not
     /// make it safer. With how messages name the policy it is in.
     func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
-        let holders = holders[walked]
-        let ownHolds = route.written.policy?.document.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments, checked) } ?? false
-        guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
-            return nil
-        }
+        guard mayMeet(kind, on: route) else { return nil }
         var visited = Set<String>()
         for entry in inboundOrder(of: route) {
             guard let (owner, statement) = entry else { return nil }
@@ -395,12 +393,7 @@ struct RawEnforcement: Sendable {
     /// A raw statement of `kind` anywhere in what a request of `route` passes in `inbound`,
     /// in any policy and at any depth.
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        guard let walked = Kind.atAnyDepth.firstIndex(of: kind) else { return nil }
-        let holders = holders[walked]
-        let ownHolds = route.written.policy?.document.map { Self.holds(kind, inboundOf: $0, orFragments: holders.fragments, checked) } ?? false
-        guard ownHolds || holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] }) else {
-            return nil
-        }
+        guard mayMeet(kind, on: route) else { return nil }
         for case let (owner, statement)? in inboundOrder(of: route) {
             var visited = Set<String>()
             if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }

@@ -42,12 +42,7 @@ final class OutputSafetyTests: XCTestCase {
 
     /// A build that runs out of space fails with exit 2 and leaves the old bundle intact.
     func testFullDiskKeepsTheOldBundle() throws {
-        let mountPoint = directory.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=400k", "tmpfs", mountPoint.path]) else {
-            throw XCTSkip("mounting a small tmpfs needs root; the full-disk check runs where that is allowed")
-        }
-        defer { _ = run("/bin/umount", [mountPoint.path]) }
+        let mountPoint = try smallDisk()
         let out = mountPoint.appendingPathComponent("bundle")
         let first = try ToolProcess.run(["build", "Samples/contoso", "--out", out.path, "--quiet"], in: GoldenFiles.packageRoot)
         XCTAssertEqual(first.status, 0, first.stderr)
@@ -70,12 +65,7 @@ final class OutputSafetyTests: XCTestCase {
     /// aside, and the next build deleted it as a leftover before it failed on a full disk,
     /// leaving no bundle at all (found by the audit of hostile inputs). It is put back first.
     func testABundleLeftAsideByAKilledBuildIsPutBack() throws {
-        let mountPoint = directory.appendingPathComponent("small")
-        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=400k", "tmpfs", mountPoint.path]) else {
-            throw XCTSkip("mounting a small tmpfs needs root; the full-disk check runs where that is allowed")
-        }
-        defer { _ = run("/bin/umount", [mountPoint.path]) }
+        let mountPoint = try smallDisk()
         let out = mountPoint.appendingPathComponent("bundle")
         XCTAssertEqual(try ToolProcess.run(["build", "Samples/contoso", "--out", out.path, "--quiet"], in: GoldenFiles.packageRoot).status, 0)
         let before = try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted()
@@ -87,6 +77,17 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(full.status, 2, full.stdout)
         XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: out.path).sorted(), before)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: mountPoint.path), ["bundle"])
+    }
+
+    /// A 400 KB file system, unmounted when the test ends.
+    private func smallDisk() throws -> URL {
+        let mountPoint = directory.appendingPathComponent("small")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=400k", "tmpfs", mountPoint.path]) else {
+            throw XCTSkip("mounting a small tmpfs needs root; the full-disk check runs where that is allowed")
+        }
+        addTeardownBlock { [self] in _ = run("/bin/umount", [mountPoint.path]) }
+        return mountPoint
     }
 
     private func run(_ executable: String, _ arguments: [String]) -> Bool {
