@@ -331,10 +331,14 @@ final class ShapingEndToEndTests: XCTestCase {
         let cache = try XCTUnwrap(routes.first { $0["id"] as? String == "list-items" }?["cache"] as? [String: Any])
         XCTAssertEqual((cache["varyBy"] as? [String: Any])?["headers"] as? [String], ["Accept-Language", "X-Region", "X-Forwarded-Prefix"])
 
+        // The author's check, then the lookup, then the shaping, whose changes the key must
+        // not read (found by the audit of the fix: the lookup had moved after the shaping).
         let report = try read("apim/apis/catalog/operations/partner-report/policy.xml")
         let check = try XCTUnwrap(report.range(of: "<check-header"), report)
         let lookup = try XCTUnwrap(report.range(of: "<cache-lookup"), report)
+        let shaping = try XCTUnwrap(report.range(of: #"<set-header name="X-Region""#), report)
         XCTAssertLessThan(check.lowerBound, lookup.lowerBound, report)
+        XCTAssertLessThan(lookup.lowerBound, shaping.lowerBound, report)
 
         let documents = try read("apim/apis/catalog/operations/public-documents/policy.xml")
         XCTAssertTrue(
