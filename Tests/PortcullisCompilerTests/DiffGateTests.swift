@@ -178,6 +178,41 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(downgraded.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests over plain HTTP") }, "\(downgraded)")
     }
 
+    /// From the audit of the fix: a raw `backend-id` names a declared backend, which goes
+    /// where its URL leads. Moving that URL took callers' tokens elsewhere as `other` (so
+    /// did moving the backend an API names), and naming the backend an API already reaches
+    /// was taken for a new host.
+    func testABackendARawPolicyNamesIsWhereItsURLLeads() throws {
+        let base = try copy(
+            of: BundleTests.contoso,
+            [("apis/orders.yaml", "routes:\n", "policy: '<policies><inbound><base /><set-backend-service backend-id=\"Partner-Orders-WEU\" /></inbound></policies>'\nroutes:\n")])
+        let moved = try gate(base, try copy(of: base, [("backends.yaml", "url: https://orders-weu.internal.contoso.com/partner", "url: https://collector.example.net/partner")]))
+        XCTAssertTrue(
+            moved.contains(
+                "privilege-increase: API 'orders' now sends requests, with the credentials they carry, to 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://collector.example.net/partner' instead of 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders-weu.internal.contoso.com/partner'"),
+            "\(moved)")
+        XCTAssertTrue(
+            moved.contains { $0.hasPrefix("privilege-increase: API 'partner-orders' now sends requests, with the credentials they carry, to pool 'partner-orders'") },
+            "\(moved)")
+
+        // The backend the API reaches, named again by a route's policy: no new host.
+        let plain = directory.appendingPathComponent("plain")
+        try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
+        let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        let backend = "apiVersion: portcullis/v1\nkind: Backend\nname: orders-svc\nurl: https://orders.example.com/v2\n"
+        try (RuleExample.baseGateway + "---\n" + api.text + "---\n" + backend).write(to: plain.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+        let named = try copy(
+            of: plain,
+            [
+                (
+                    "defs.yaml", "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n",
+                    "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '<policies><inbound><base /><set-backend-service backend-id=\"orders-svc\" /></inbound></policies>'}\n"
+                )
+            ])
+        let same = try ToolProcess.run(["diff", plain.path, named.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
+    }
+
     func testANamedValuePutInTheGatewaysOwnAnswer() throws {
         let changes = try contoso([("apis/orders.yaml", #"body: '{"status":"ok"}'"#, #"body: '{"status":"{{tenant-id}}"}'"#)])
         XCTAssertTrue(changes.contains("privilege-increase: route 'orders/health' now puts named value 'tenant-id' in the answer the gateway gives its callers"), "\(changes)")

@@ -203,15 +203,16 @@ public enum AccessDiff {
             // requests carry the most (a route that needs a token, beside a public one).
             if let found = changes[changed.name], found.category == .privilegeIncrease { continue }
             let (oldTarget, newTarget) = (target(old.plan.backend, was), target(new.plan.backend, now))
-            // A declared backend's own URL changing is BackendDiff's to weigh, once.
-            let sameBackend = newTarget.named.map { $0.lowercased() == oldTarget.named?.lowercased() } ?? (oldTarget == newTarget)
-            guard !sameBackend || rawMoved else { continue }
             // Raw statements send requests on beside the backend: to each of their targets too.
+            let (reached, reaches) = (
+                hosts(old.plan.backend, was).union(oldSent.keys.map(BackendDiff.host)), hosts(new.plan.backend, now).union(newSent.keys.map(BackendDiff.host))
+            )
+            let sameBackend = newTarget.named.map { $0.lowercased() == oldTarget.named?.lowercased() } ?? (oldTarget == newTarget)
+            guard !sameBackend || rawMoved || reaches != reached else { continue }
             let (before, after) = (
                 describe(old.plan.backend, was) + Self.describe(raw: oldSent.keys),
                 describe(new.plan.backend, now) + Self.describe(raw: newSent.keys)
             )
-            let (reached, reaches) = (hosts(old.plan.backend, was).union(oldSent.keys.map(BackendDiff.host)), hosts(new.plan.backend, now).union(newSent.keys.map(BackendDiff.host)))
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
             if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project), !reaches.isSubset(of: reached) {
@@ -222,6 +223,9 @@ public enum AccessDiff {
                 })
             {
                 (category, message) = (.privilegeIncrease, "now sends requests over plain HTTP: \(after) instead of \(before)")
+            } else if sameBackend, !rawMoved {
+                // A declared backend's own URL changing otherwise is BackendDiff's to report, once.
+                continue
             } else {
                 (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
             }

@@ -3,7 +3,7 @@ import PortcullisModel
 import PortcullisPolicyXML
 
 /// Where raw policies send a route's request, for `diff`: a `set-backend-service` (its
-/// `base-url`, or the `backend-id` it names) and a `send-request` or `send-one-way-request`
+/// `base-url`, or the URL of the declared backend its `backend-id` names) and a `send-request` or `send-one-way-request`
 /// that copies the caller's request, `Authorization` header and all (`mode` not `new`),
 /// wherever they stand in the policies the route's requests pass and the fragments those
 /// include. A branch may send only some requests there, which is enough to carry a token.
@@ -14,6 +14,8 @@ struct RawRequestTargets {
     private let project: ResolvedProject
     private let values: GatewayComparison.Substitution
     private let fragments: [String: PolicyXMLDocument]
+    /// The declared backends' service URLs by lowercased name; a pool's are its members'.
+    private let backendURLs: [String: [String]]
     /// Each document's targets, read once: every route of an API passes its policy.
     private var known: [ObjectIdentifier: [String: SourceRange]] = [:]
 
@@ -21,6 +23,15 @@ struct RawRequestTargets {
         self.project = project
         self.values = values
         fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+        let services = Dictionary(project.backends.compactMap { backend in backend.service.map { (backend.name.value.lowercased(), $0.url.value) } }) { first, _ in first }
+        var backendURLs: [String: [String]] = [:]
+        for backend in project.backends where backendURLs[backend.name.value.lowercased()] == nil {
+            switch backend.target {
+            case .service(let service): backendURLs[backend.name.value.lowercased()] = [service.url.value]
+            case .pool(let members): backendURLs[backend.name.value.lowercased()] = members.compactMap { services[$0.backend.value.lowercased()] }
+            }
+        }
+        self.backendURLs = backendURLs
     }
 
     /// The targets of `route`'s requests, each with where it is written; empty when no raw
@@ -57,7 +68,13 @@ struct RawRequestTargets {
                 if let url = element.attribute("base-url")?.value.written {
                     add(values.value(url), at)
                 } else if let id = element.attribute("backend-id")?.value.written {
-                    add("backend '\(values.value(id).trimmingWhitespace)'", at)
+                    // A declared backend is where its URL leads; another is APIM's own, known by name.
+                    let name = values.value(id).trimmingWhitespace
+                    if let urls = backendURLs[name.lowercased()] {
+                        for url in urls { add(values.value(url), at) }
+                    } else {
+                        add("backend " + name, at)
+                    }
                 }
             case "send-request", "send-one-way-request":
                 guard element.copiesTheRequest else { return }
