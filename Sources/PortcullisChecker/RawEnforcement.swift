@@ -684,6 +684,17 @@ extension PolicyXMLElement {
         attribute("mode").map { $0.value.written.trimmingWhitespace.lowercased() != "new" } ?? false
     }
 
+    /// Whether a `send-request` or `send-one-way-request` takes credentials where it is
+    /// sent: it copies the caller's request, authenticates as the gateway
+    /// (`authentication-*` inside it), or writes into its own request what a named value
+    /// gives or what it reads of the caller's (its `Authorization` header, say).
+    public var carriesCredentials: Bool {
+        if copiesTheRequest { return true }
+        var authenticates = false
+        forEachElement { if $0.name.hasPrefix("authentication-") { authenticates = true } }
+        return authenticates || parsedTexts.contains { $0.holdsWord("Request") || $0.holds("{{") || $0.lowercased().contains("authorization") }
+    }
+
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
     /// written out, or an expression or a named value, which may be one.
     var setsAWriteMethod: Bool {

@@ -178,6 +178,30 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(downgraded.contains { $0.hasPrefix("privilege-increase: API 'orders' now sends requests over plain HTTP") }, "\(downgraded)")
     }
 
+    /// From the audit of the fix: callers' tokens also leave through a `proxy` every backend
+    /// call goes through, a `send-one-way-request` of mode `new` that copies the caller's
+    /// `Authorization` into its own request, and a `send-request` that authenticates as the
+    /// gateway. Each moved to another host was `other`.
+    func testRawStatementsThatTakeCredentialsElsewhere() throws {
+        func policy(_ statement: String) -> String {
+            "    policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n"
+        }
+        let statements = [
+            ("create-order", #"<proxy url="http://proxy.internal.contoso.com:8080" />"#),
+            ("update-order", #"<send-one-way-request mode="new"><set-url>https://audit.internal.contoso.com/log</set-url><set-header name="Authorization" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization", ""))</value></set-header></send-one-way-request>"#),
+            ("cancel-order", #"<send-request mode="new" response-variable-name="r"><set-url>https://refunds.internal.contoso.com/check</set-url><authentication-managed-identity resource="https://management.azure.com/" /></send-request>"#),
+        ]
+        let base = try copy(
+            of: BundleTests.contoso,
+            statements.map { ("apis/orders.yaml", "  - id: \($0.0)\n", "  - id: \($0.0)\n" + policy($0.1.replacingOccurrences(of: "'", with: "''"))) })
+        for (route, host) in [("create-order", "proxy.internal.contoso.com"), ("update-order", "audit.internal.contoso.com"), ("cancel-order", "refunds.internal.contoso.com")] {
+            let changes = try gate(base, try copy(of: base, [("apis/orders.yaml", host, "collector.example.net")]))
+            XCTAssertTrue(
+                changes.contains { $0.hasPrefix("privilege-increase: route 'orders/\(route)' now sends requests, with the credentials they carry, to") && $0.contains("collector.example.net") },
+                "\(route): \(changes)")
+        }
+    }
+
     /// From the audit of the fix: a raw `backend-id` names a declared backend, which goes
     /// where its URL leads. Moving that URL took callers' tokens elsewhere as `other` (so
     /// did moving the backend an API names), and naming the backend an API already reaches

@@ -1,12 +1,14 @@
+import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisPolicyXML
 
 /// Where raw policies send a route's request, for `diff`: a `set-backend-service` (its
-/// `base-url`, or the URL of the declared backend its `backend-id` names) and a `send-request` or `send-one-way-request`
-/// that copies the caller's request, `Authorization` header and all (`mode` not `new`),
-/// wherever they stand in the policies the route's requests pass and the fragments those
-/// include. A branch may send only some requests there, which is enough to carry a token.
+/// `base-url`, or the URL of the declared backend its `backend-id` names), a `proxy` every
+/// backend call goes through, and a `send-request` or `send-one-way-request` that takes
+/// credentials along (``PolicyXMLElement/carriesCredentials``), wherever they stand in the
+/// policies the route's requests pass and the fragments those include. A branch may send
+/// only some requests there, which is enough to carry a token.
 ///
 /// Named values are put in, so a change of their values alone moves the target. An
 /// expression is taken as written: any change to it is a move.
@@ -51,7 +53,7 @@ struct RawRequestTargets {
         route.written.policy?.document.map { of($0) } ?? [:]
     }
 
-    private static let senders: Set<String> = ["set-backend-service", "send-request", "send-one-way-request", "include-fragment"]
+    private static let senders: Set<String> = ["set-backend-service", "proxy", "send-request", "send-one-way-request", "include-fragment"]
 
     private mutating func of(_ document: PolicyXMLDocument) -> [String: SourceRange] {
         if let found = known[ObjectIdentifier(document)] { return found }
@@ -76,8 +78,11 @@ struct RawRequestTargets {
                         add("backend " + name, at)
                     }
                 }
+            case "proxy":
+                // Every call to the backend goes through it.
+                if let url = element.attribute("url")?.value.written { add(values.value(url), at) }
             case "send-request", "send-one-way-request":
-                guard element.copiesTheRequest else { return }
+                guard element.carriesCredentials else { return }
                 for url in element.elements where url.name == "set-url" {
                     let text = url.children.compactMap { if case .text(let value, _) = $0 { value.written } else { nil } }.joined()
                     add(values.value(text), at)
