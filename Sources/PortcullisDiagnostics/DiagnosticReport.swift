@@ -82,20 +82,31 @@ public struct DiagnosticReport: Sendable {
 
     public var hasErrors: Bool { summary.errors > 0 }
 
-    /// The report with its first `limit` findings and, where more follow, one finding at
-    /// the first of them that says how many: a file of a few megabytes can make a million
-    /// findings, and rendering them all took gigabytes. ``summary`` still counts every
-    /// finding, so the exit status and the totals do not change.
+    /// The report with its first `limit` findings that were not suppressed (and the
+    /// suppressed ones among them) and, where more follow, one finding at the first of them
+    /// that says how many: a file of a few megabytes can make a million findings, and
+    /// rendering them all took gigabytes. ``summary`` still counts every finding, so the
+    /// exit status and the totals do not change.
     public func keepingFirst(_ limit: Int) -> DiagnosticReport {
-        guard diagnostics.count > limit, limit >= 0 else { return self }
-        let left = diagnostics[limit...]
-        let errors = left.reduce(0) { $0 + ($1.suppression == nil && $1.severity == .error ? 1 : 0) }
-        let at = left[left.startIndex].range
+        guard limit >= 0 else { return self }
+        var shown = 0
+        let cut = diagnostics.firstIndex { diagnostic in
+            guard diagnostic.suppression == nil else { return false }
+            shown += 1
+            return shown > limit
+        }
+        guard let cut else { return self }
+        let left = diagnostics[cut...].filter { $0.suppression == nil }
+        let errors = left.reduce(0) { $0 + ($1.severity == .error ? 1 : 0) }
+        let at = diagnostics[cut].range
+        let what =
+            left.count == 1
+            ? "1 more finding from here on is not reported (\(errors == 1 ? "an error" : "not an error"))"
+            : "\(left.count) more findings from here on are not reported (\(errors) of them errors)"
         var report = self
-        report.diagnostics.removeSubrange(limit...)
+        report.diagnostics.removeSubrange(cut...)
         report.diagnostics.append(Diagnostic(
-            .inputLimit, "\(left.count) more findings from here on are not reported (\(errors) of them errors): a report shows at most \(limit)",
-            at: at, severity: errors > 0 ? .error : .warning,
+            .inputLimit, "\(what): a report shows at most \(limit)", at: at, severity: errors > 0 ? .error : .warning,
             notes: [Diagnostic.Note("fix the findings above and lint again, or raise the limit with '--max-findings'", at: at)]))
         return report
     }

@@ -77,7 +77,10 @@ struct Diff: ParsableCommand {
             let head = gitBase != nil || comparesEnvironments ? paths : [paths[1]]
             let environments = DiffPipeline.Environments(base: envBase ?? environment, head: envHead ?? environment)
             let outcome = try DiffPipeline.run(base: base, head: head, limits: limits.limits, environments: environments, report: output)
-            let text = format.render(outcome)
+            // A side's errors are a report like lint's, and as long.
+            var shown = outcome
+            if case .unreadable(let side, let errors) = outcome { shown = .unreadable(side: side, errors: errors.keepingFirst(limits.maxFindings)) }
+            let text = format.render(shown)
             if let output {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

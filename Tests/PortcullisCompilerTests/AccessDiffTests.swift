@@ -76,6 +76,12 @@ final class AccessDiffTests: XCTestCase {
         let limited = try ToolProcess.run(["diff", "base", "head", "--max-file-size", "200"], in: Self.fixtures)
         XCTAssertEqual(limited.status, 2)
         XCTAssertTrue(limited.stdout.contains("BASE has errors") && limited.stdout.contains("[YS"), limited.stdout)
+        // A side's errors are shown as lint shows them, at most --max-findings of them (the
+        // audit of the fix: diff printed every one).
+        let cut = try ToolProcess.run(["diff", "base", "head", "--max-file-size", "200", "--max-findings", "1"], in: Self.fixtures)
+        XCTAssertEqual(cut.status, 2)
+        XCTAssertEqual(cut.stdout.components(separatedBy: "larger than the limit").count - 1, 1, cut.stdout)
+        XCTAssertTrue(cut.stdout.contains("error: 1 more finding from here on is not reported (an error): a report shows at most 1 [YS006]"), cut.stdout)
     }
 
     /// BASE's archive went into memory whole before it was unpacked: a 300 MB file Git

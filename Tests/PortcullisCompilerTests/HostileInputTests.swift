@@ -90,6 +90,15 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(lines.count, 3, text.stdout)
         XCTAssertTrue(lines[2].hasSuffix("error: 8 more findings from here on are not reported (8 of them errors): a report shows at most 2 [YS006]"), String(lines[2]))
         XCTAssertTrue(text.stdout.hasSuffix("\n10 errors, 0 warnings in 1 file\n"), String(text.stdout.suffix(300)))
+
+        // Suppressed findings are not shown, so they take no place under the limit (the
+        // audit of the fix: the sample's last error was cut at a limit of all it shows).
+        let mistakes = GoldenFiles.packageRoot.appendingPathComponent("Samples/mistakes").path
+        let all = try ToolProcess.run(["lint", mistakes, "--max-findings", "33"])
+        XCTAssertFalse(all.stdout.contains("[YS006]"), all.stdout)
+        XCTAssertTrue(all.stdout.hasSuffix("26 errors, 7 warnings in 3 files\n"), all.stdout)
+        let cut = try ToolProcess.run(["lint", mistakes, "--max-findings", "32"])
+        XCTAssertTrue(cut.stdout.contains("error: 1 more finding from here on is not reported (an error): a report shows at most 32 [YS006]"), cut.stdout)
     }
 
     /// Raw policy expressions built to make the secret walk slow, within APIM's 256 KiB for
