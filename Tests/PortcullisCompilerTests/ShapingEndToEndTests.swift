@@ -375,17 +375,32 @@ final class ShapingEndToEndTests: XCTestCase {
                 "billing",
                 fields: policy(url: "{{token-url}}", body: "scope=api%3A%2F%2Fbilling%2F.default", answer: #"<return-response response-variable-name="TokenResponse" />"#),
                 routes: "  - {id: get-invoice, method: GET, path: /invoices, scopes: [orders.read]}\n"),
-            // Another service's answer, passed on: no token.
+            // By the grant, its name percent-encoded as a form may write it.
+            RuleExample.api(
+                "ledger",
+                fields: policy(url: "https://idp.example.com/issue", body: "grant%5Ftype=client_credentials", answer: #"<return-response response-variable-name="tokenResponse" />"#),
+                routes: "  - {id: get-entry, method: GET, path: /entries, scopes: [orders.read]}\n"),
+            // Other services' answers, passed on: no token (the audit of the fix found the
+            // first version took '/token' anywhere in a URL).
             RuleExample.api(
                 "stock",
                 fields: policy(url: "https://stock.example.com/tokens/count", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
                 routes: "  - {id: get-stock, method: GET, path: /stock, scopes: [orders.read]}\n"),
+            RuleExample.api(
+                "status",
+                fields: policy(url: "https://token.example.com/v1/status", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
+                routes: "  - {id: get-status, method: GET, path: /status, scopes: [orders.read]}\n"),
+            RuleExample.api(
+                "sessions",
+                fields: policy(url: "https://login.example.com/oauth2/token/revoke", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
+                routes: "  - {id: end-session, method: GET, path: /sessions, scopes: [orders.read]}\n"),
         ]
         for api in apis { try write(api.text, to: "\(api.text.split(separator: "\n")[2].dropFirst(6)).yaml") }
         XCTAssertEqual(
             try failingFindings("SE005"),
             [
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'billing', which answers with the response in variable 'tokenResponse' [SE005]",
+                "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'ledger', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'set-header' of API 'orders', through variable 'token' [SE005]",
             ])
     }

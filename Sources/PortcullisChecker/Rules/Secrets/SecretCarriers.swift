@@ -349,22 +349,19 @@ struct SecretCarriers {
 
 extension PolicyXMLElement {
     /// Whether a `send-request` asks a token endpoint for an access token, as OAuth 2.0
-    /// has clients do: its body names a `grant_type`, or its URL's path ends in `/token`
-    /// (Entra ID's `oauth2/v2.0/token`, IMDS's `identity/oauth2/token`, `connect/token`).
-    /// Named values are put in first.
+    /// has clients do: its body names a `grant_type` (percent-encoded too), or its URL's
+    /// path ends in `/token` (Entra ID's `oauth2/v2.0/token`, IMDS's `identity/oauth2/token`,
+    /// `connect/token`), not `/token/revoke` nor a host named `token`. Named values are put
+    /// in first; a URL an expression writes is judged by its text.
     func asksForAToken(_ known: KnownNamedValues) -> Bool {
         let texts = parsedTexts.map { known.partlyResolved($0).lowercased() }
-        if texts.contains(where: { $0.contains("grant_type") }) { return true }
-        let urls = elements.filter { $0.name == "set-url" }.flatMap(\.values).map { known.partlyResolved($0.resolved).lowercased() }
+        if texts.contains(where: { $0.contains("grant_type") || $0.contains("grant%5ftype") }) { return true }
+        let urls = elements.filter { $0.name == "set-url" }.map { $0.values.map(\.resolved).joined() }
         return urls.contains { url in
-            var rest = Substring(url)
-            while let found = rest.range(of: "/token") {
-                rest = rest[found.upperBound...]
-                // A word ends there: `/token?…`, `/token"`, `/token)`; not `/tokens`.
-                guard let next = rest.unicodeScalars.first else { return true }
-                if !(next.properties.isAlphabetic || ("0"..."9").contains(next) || next == "-" || next == "_") { return true }
-            }
-            return false
+            let text = known.partlyResolved(url).lowercased()
+            let path = text.prefix { $0 != "?" && $0 != "#" }
+            let end = path.reversed().drop { $0 == "/" || $0 == ")" || $0 == "\"" || $0.isWhitespace }
+            return String(end.reversed()).hasSuffix("/token")
         }
     }
 
