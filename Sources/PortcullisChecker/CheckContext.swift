@@ -118,6 +118,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeGenerated(kind, on: route)
     }
 
+    /// A raw check in `route`'s own policy that its cache lookup comes before (see
+    /// ``RawEnforcement/ownGateAfterGenerated(on:)``).
+    func rawGateAfterCacheLookup(on route: EffectiveRoute) -> String? {
+        rawEnforcement.ownGateAfterGenerated(on: route)
+    }
+
     /// A raw statement in `route`'s `on-error` that serves a caller whose token check failed
     /// (see ``RawEnforcement/onErrorBypass(on:)``).
     func rawOnErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {

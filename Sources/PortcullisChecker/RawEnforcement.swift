@@ -15,7 +15,7 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup
+        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate
 
         /// Whether `statement` is one of the kind, where raw token checks read `checked`.
         func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
@@ -29,6 +29,7 @@ struct RawEnforcement: Sendable {
             case .callerCredentialsReplaced: checked.places(setBy: statement).contains(where: checked.reads)
             case .writeMethodSet: statement.setsAWriteMethod
             case .cacheLookup: statement.name == "cache-lookup"
+            case .gate: Self.gates.contains(statement.name)
             }
         }
 
@@ -47,10 +48,15 @@ struct RawEnforcement: Sendable {
             case .privateCacheLookup, .cacheLookup: Self.cacheLookups
             case .callerCredentialsReplaced: Self.credentialSetters
             case .writeMethodSet: Self.methodSetters
+            case .gate: Self.gates
             }
         }
 
         private static let cacheLookups: Set<String> = ["cache-lookup"]
+        /// Statements that turn callers away: checks, and a refusal (`return-response`).
+        static let gates: Set<String> = [
+            "check-header", "ip-filter", "validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "return-response",
+        ]
         private static let methodSetters: Set<String> = ["set-method"]
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
@@ -257,6 +263,21 @@ struct RawEnforcement: Sendable {
         let holders = holders[walked]
         if let own = route.written.policy?.document, Self.holds(kind, inboundOf: own, orFragments: holders.fragments, checked) { return true }
         return holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] })
+    }
+
+    /// The first raw statement that turns callers away (``Kind/gates``) in `route`'s own
+    /// policy after the statements generated for it, its cache lookup among them: after
+    /// `<base />` in `inbound`, or anywhere there when it has none. A cached answer skips it.
+    func ownGateAfterGenerated(on route: EffectiveRoute) -> String? {
+        guard let own = route.written.policy?.document, own.has(anyOf: Kind.gates) || (!fragments.isEmpty && own.has(anyOf: Self.includeFragment)) else {
+            return nil
+        }
+        let parts = Self.split(own)
+        var visited = Set<String>()
+        for statement in parts.keepsBase ? parts.after : parts.before {
+            if let found = first(.gate, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return found }
+        }
+        return nil
     }
 
     /// A raw statement of `kind` (an answer, a cache lookup) that a request of `route` meets

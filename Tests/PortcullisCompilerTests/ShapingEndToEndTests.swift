@@ -289,7 +289,8 @@ final class ShapingEndToEndTests: XCTestCase {
 
     /// From the audit of the emitted policies: a shared cache whose route only adds a
     /// header when missing (or appends to it) stored one caller's `X-Region: us` answer
-    /// under everyone's key; a route's own `check-header` ran after the cache had answered;
+    /// under everyone's key; a route's own `check-header` after `<base />` ran after the
+    /// cache had answered, and lint was clean;
     /// a rewrite that keeps the query copied the caller's `visibility=private` beside its
     /// template's `visibility=public`.
     func testCachedAnswersAndRewritesHonourWhatTheRouteSays() throws {
@@ -307,7 +308,7 @@ final class ShapingEndToEndTests: XCTestCase {
                 path: /report
                 public: Partners are told by their header
                 cache: {ttl: 60s}
-                policy: '<policies><inbound><base /><check-header name="X-Partner" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>{{partner-id}}</value></check-header></inbound></policies>'
+                policy: '<policies><inbound><check-header name="X-Partner" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>{{partner-id}}</value></check-header><base /></inbound></policies>'
               - id: public-documents
                 method: GET
                 path: /public
@@ -331,14 +332,21 @@ final class ShapingEndToEndTests: XCTestCase {
         let cache = try XCTUnwrap(routes.first { $0["id"] as? String == "list-items" }?["cache"] as? [String: Any])
         XCTAssertEqual((cache["varyBy"] as? [String: Any])?["headers"] as? [String], ["Accept-Language", "X-Region", "X-Forwarded-Prefix"])
 
-        // The author's check, then the lookup, then the shaping, whose changes the key must
-        // not read (found by the audit of the fix: the lookup had moved after the shaping).
+        // The author's check written before '<base />' runs before the lookup, and the
+        // lookup before the shaping, whose changes the key must not read.
         let report = try read("apim/apis/catalog/operations/partner-report/policy.xml")
         let check = try XCTUnwrap(report.range(of: "<check-header"), report)
         let lookup = try XCTUnwrap(report.range(of: "<cache-lookup"), report)
         let shaping = try XCTUnwrap(report.range(of: #"<set-header name="X-Region""#), report)
         XCTAssertLessThan(check.lowerBound, lookup.lowerBound, report)
         XCTAssertLessThan(lookup.lowerBound, shaping.lowerBound, report)
+        // Written after '<base />', the check comes after the lookup, and lint says so.
+        try write(try String(contentsOf: directory.appendingPathComponent("catalog.yaml"), encoding: .utf8).replacingOccurrences(
+            of: "<inbound><check-header", with: "<inbound><base /><check-header").replacingOccurrences(of: "</check-header><base /></inbound>", with: "</check-header></inbound>"),
+            to: "catalog.yaml")
+        XCTAssertEqual(
+            try failingFindings("LP001"),
+            ["error: the cache of route 'partner-report' answers before raw 'check-header' in its policy runs, so a cached answer skips it [LP001]"])
 
         let documents = try read("apim/apis/catalog/operations/public-documents/policy.xml")
         XCTAssertTrue(

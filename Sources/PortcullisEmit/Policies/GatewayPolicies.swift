@@ -88,26 +88,10 @@ enum GatewayPolicies {
     }
 
     /// The route's plan, step by step, in the order the request meets it. Callers a token
-    /// names are read once, right after the token and scope checks. When the route's own
-    /// raw policy writes statements in `inbound`, the cache is looked up after them, and
-    /// what follows the lookup (the request's shaping, the backend) with it: they may be
-    /// checks of the author's (`check-header`, `ip-filter`), which a cached answer would
-    /// skip, and the cache key must still read what the caller sent.
+    /// names are read once, right after the token and scope checks.
     static func operation(_ plan: EnforcementPlan, setsBackend: Bool, raw: PolicyXMLDocument?) -> [UInt8] {
         let callers = Identity.tokenCallers(plan)
         let steps = plan.steps
-        let authorWritesInbound = raw?.statements(in: "inbound").contains { $0.name != "base" } ?? false
-        let lateFrom = authorWritesInbound ? steps.firstIndex { if case .cacheLookup = $0 { true } else { false } } : nil
-        /// The steps from the cache lookup on, which need no caller read here.
-        func late(_ step: EnforcementPlan.Step, into writer: inout PolicyWriter) {
-            switch step {
-            case .cacheLookup(let cache): CachePolicies.lookup(cache, callers: callers, into: &writer)
-            case .shapeRequest(let shaping): ShapingPolicies.request(shaping, into: &writer)
-            // Otherwise set once for all operations, at API scope.
-            case .backend(let backend): if setsBackend { setBackend(backend, into: &writer) }
-            default: break
-            }
-        }
         return PolicyDocument.make(
             .operation, raw: raw,
             inbound: { writer in
@@ -119,12 +103,7 @@ enum GatewayPolicies {
                     Identity.readCallers(callers, token: token, into: &writer)
                     LimitPolicies.refuseUnnamed(callers, of: plan, into: &writer)
                 }
-                for (index, step) in steps.enumerated() {
-                    if let lateFrom, index >= lateFrom {
-                        // Read here all the same: the lookup's key may name the caller.
-                        if case .cacheLookup = step { readCallers(into: &writer) }
-                        continue
-                    }
+                for step in steps {
                     switch step {
                     case .ipFilter(let filter):
                         ShapingPolicies.ipFilter(filter, into: &writer)
@@ -139,11 +118,14 @@ enum GatewayPolicies {
                         AuthPolicies.tokenElements(check, callBudget: plan.providerCallBudget, into: &writer)
                     case .scopeCheck(let scopes):
                         if let token = plan.token { AuthPolicies.scopeElements(scopes, token: token, into: &writer) }
-                    case .cacheLookup:
+                    case .cacheLookup(let cache):
                         readCallers(into: &writer)
-                        late(step, into: &writer)
-                    case .shapeRequest, .backend:
-                        late(step, into: &writer)
+                        CachePolicies.lookup(cache, callers: callers, into: &writer)
+                    case .shapeRequest(let shaping):
+                        ShapingPolicies.request(shaping, into: &writer)
+                    case .backend(let backend):
+                        // Otherwise set once for all operations, at API scope.
+                        if setsBackend { setBackend(backend, into: &writer) }
                     case .answer(let answer):
                         ShapingPolicies.answer(answer, into: &writer)
                     case .shapeResponse, .cacheStore:
@@ -152,9 +134,6 @@ enum GatewayPolicies {
                 }
             },
             inboundLast: { writer in
-                if let lateFrom {
-                    for step in steps[lateFrom...] { late(step, into: &writer) }
-                }
                 // A route the gateway answers itself calls no backend.
                 if plan.answer == nil { authenticate(to: plan.backend, into: &writer) }
             },

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -141,6 +141,16 @@ public enum UnauthenticatedRoute: Rule {
                 routes: """
                   - {id: ↓internal-report, method: GET, path: /report, public: Office network only, rateLimit: {calls: 10, per: 1s, key: ip}}
                 """),
+            // The route's cache looks up before its own statements after '<base />'.
+            RuleExample.api(
+                routes: """
+                  - id: ↓list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    cache: {ttl: 30s, sharing: per-user}
+                    policy: '<policies><inbound><base /><ip-filter action="allow"><address>203.0.113.7</address></ip-filter></inbound></policies>'
+                """),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
         ],
@@ -246,6 +256,15 @@ public enum UnauthenticatedRoute: Rule {
         for route in context.routes {
             guard let (message, fix) = rawBypass(of: route, in: context) else { continue }
             findings.report(code, message, at: route.written.id.range, notes: [Diagnostic.Note(fix, at: route.written.id.range)])
+        }
+        // The route's own cache looks up among the generated statements, before the
+        // author's after '<base />': a cached answer skips a check written there.
+        for (route, plan) in context.plannedRoutes where plan.cache != nil && plan.answer == nil {
+            guard let name = context.rawGateAfterCacheLookup(on: route) else { continue }
+            let at = route.written.id.range
+            findings.report(
+                code, "the cache of route '\(route.written.id.value)' answers before raw '\(name)' in its policy runs, so a cached answer skips it", at: at,
+                notes: [Diagnostic.Note("write the check before '<base />' in the route's policy, where it runs before the cache lookup", at: at)])
         }
         // A route's IP filter is the first statement generated for it: an answer or a
         // cache lookup of a broader policy runs before it, for every address.
