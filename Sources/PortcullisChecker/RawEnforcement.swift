@@ -707,13 +707,20 @@ extension PolicyXMLElement {
 
     /// Whether a `send-request` or `send-one-way-request` takes credentials where it is
     /// sent: it copies the caller's request, authenticates as the gateway
-    /// (`authentication-*` inside it), or writes into its own request what a named value
-    /// gives or what it reads of the caller's (its `Authorization` header, say).
-    public var carriesCredentials: Bool {
+    /// (`authentication-*` inside it), or writes into its own request a declared secret
+    /// (`secrets`, case-folded names) or what may hold a credential: the request's headers,
+    /// `Authorization` however it is read, the subscription, or a policy variable (the
+    /// generated ones keep the caller's token). The URL, the body and literal text do not.
+    public func carriesCredentials(secrets: Set<String>) -> Bool {
         if copiesTheRequest { return true }
         var authenticates = false
         forEachElement { if $0.name.hasPrefix("authentication-") { authenticates = true } }
-        return authenticates || parsedTexts.contains { $0.holdsWord("Request") || $0.holds("{{") || $0.lowercased().contains("authorization") }
+        return authenticates
+            || parsedTexts.contains { text in
+                text.holds("Headers") || text.holds("Subscription") || text.holds("Variables")
+                    || text.lowercased().contains("authorization")
+                    || (text.holds("{{") && NamedValues.references(in: text).contains { secrets.contains(Grammar.caseFolded($0)) })
+            }
     }
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE

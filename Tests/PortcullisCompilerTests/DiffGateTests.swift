@@ -190,16 +190,27 @@ final class DiffGateTests: XCTestCase {
             ("create-order", #"<proxy url="http://proxy.internal.contoso.com:8080" />"#),
             ("update-order", #"<send-one-way-request mode="new"><set-url>https://audit.internal.contoso.com/log</set-url><set-header name="Authorization" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization", ""))</value></set-header></send-one-way-request>"#),
             ("cancel-order", #"<send-request mode="new" response-variable-name="r"><set-url>https://refunds.internal.contoso.com/check</set-url><authentication-managed-identity resource="https://management.azure.com/" /></send-request>"#),
+            // Found by the audit of the fix: the caller's token kept in a variable first.
+            ("get-order", #"<set-variable name="h" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" /><send-one-way-request mode="new"><set-url>https://stash.internal.contoso.com/x</set-url><set-body>@((string)context.Variables["h"])</set-body></send-one-way-request>"#),
+            // A log of the URL carries no credential: moving it is no privilege increase.
+            ("health", #"<send-one-way-request mode="new"><set-url>https://log.internal.contoso.com/ingest</set-url><set-body>@(context.Request.Url.ToString())</set-body></send-one-way-request>"#),
         ]
         let base = try copy(
             of: BundleTests.contoso,
             statements.map { ("apis/orders.yaml", "  - id: \($0.0)\n", "  - id: \($0.0)\n" + policy($0.1.replacingOccurrences(of: "'", with: "''"))) })
-        for (route, host) in [("create-order", "proxy.internal.contoso.com"), ("update-order", "audit.internal.contoso.com"), ("cancel-order", "refunds.internal.contoso.com")] {
+        for (route, host) in [
+            ("create-order", "proxy.internal.contoso.com"), ("update-order", "audit.internal.contoso.com"), ("cancel-order", "refunds.internal.contoso.com"),
+            ("get-order", "stash.internal.contoso.com"),
+        ] {
             let changes = try gate(base, try copy(of: base, [("apis/orders.yaml", host, "collector.example.net")]))
             XCTAssertTrue(
                 changes.contains { $0.hasPrefix("privilege-increase: route 'orders/\(route)' now sends requests, with the credentials they carry, to") && $0.contains("collector.example.net") },
                 "\(route): \(changes)")
         }
+        let logged = try ToolProcess.run([
+            "diff", base.path, try copy(of: base, [("apis/orders.yaml", "log.internal.contoso.com", "collector.example.net")]).path, "--fail-on", "privilege-increase",
+        ])
+        XCTAssertEqual(logged.status, 0, logged.stdout)
     }
 
     /// From the audit of the fix: a raw `backend-id` names a declared backend, which goes

@@ -16,6 +16,8 @@ struct RawRequestTargets {
     private let project: ResolvedProject
     private let values: GatewayComparison.Substitution
     private let fragments: [String: PolicyXMLDocument]
+    /// The declared secrets' names, case-folded.
+    private let secrets: Set<String>
     /// The declared backends' service URLs by lowercased name; a pool's are its members'.
     private let backendURLs: [String: [String]]
     /// Each document's targets, read once: every route of an API passes its policy.
@@ -34,6 +36,7 @@ struct RawRequestTargets {
             }
         }
         self.backendURLs = backendURLs
+        secrets = Set((project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
     }
 
     /// The targets of `route`'s requests, each with where it is written; empty when no raw
@@ -82,7 +85,7 @@ struct RawRequestTargets {
                 // Every call to the backend goes through it.
                 if let url = element.attribute("url")?.value.written { add(values.value(url), at) }
             case "send-request", "send-one-way-request":
-                guard element.carriesCredentials else { return }
+                guard element.carriesCredentials(secrets: secrets) else { return }
                 for url in element.elements where url.name == "set-url" {
                     let text = url.children.compactMap { if case .text(let value, _) = $0 { value.written } else { nil } }.joined()
                     add(values.value(text), at)
