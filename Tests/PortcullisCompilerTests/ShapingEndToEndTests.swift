@@ -388,6 +388,11 @@ final class ShapingEndToEndTests: XCTestCase {
                 "ledger",
                 fields: policy(url: "https://idp.example.com/issue", body: "grant%5Ftype=client_credentials", answer: #"<return-response response-variable-name="tokenResponse" />"#),
                 routes: "  - {id: get-entry, method: GET, path: /entries, scopes: [orders.read]}\n"),
+            // By a path that ends in '/token' before its parameters (the audit of the fix).
+            RuleExample.api(
+                "vault",
+                fields: policy(url: "https://idp.example.com/oauth2/token;v=1", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
+                routes: "  - {id: get-key, method: GET, path: /keys, scopes: [orders.read]}\n"),
             // Other services' answers, passed on: no token (the audit of the fix found the
             // first version took '/token' anywhere in a URL).
             RuleExample.api(
@@ -410,6 +415,7 @@ final class ShapingEndToEndTests: XCTestCase {
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'billing', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'ledger', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'set-header' of API 'orders', through variable 'token' [SE005]",
+                "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'vault', which answers with the response in variable 'tokenResponse' [SE005]",
             ])
     }
 

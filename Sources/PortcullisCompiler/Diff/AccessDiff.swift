@@ -216,7 +216,12 @@ public enum AccessDiff {
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
             if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project), !reaches.isSubset(of: reached) {
-                (category, message) = (.privilegeIncrease, "now sends requests, with the credentials they carry, to \(after) instead of \(before)")
+                // The same backend named on both sides reads alike: the hosts it now reaches say what moved.
+                let to =
+                    sameBackend && !rawMoved
+                    ? reaches.subtracting(reached).sorted().map(GatewayComparison.shown).joined(separator: ", ") + " through backend '\(newTarget.named ?? "")', which now leads there"
+                    : "\(after) instead of \(before)"
+                (category, message) = (.privilegeIncrease, "now sends requests, with the credentials they carry, to \(to)")
             } else if BackendDiff.isDowngrade(from: oldTarget.url, to: newTarget.url)
                 || newSent.keys.contains(where: { url in
                     oldSent[url] == nil && ([oldTarget.url] + oldSent.keys.map(Optional.some)).contains { BackendDiff.isDowngrade(from: $0, to: url) }
