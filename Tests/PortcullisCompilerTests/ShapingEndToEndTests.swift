@@ -369,6 +369,12 @@ final class ShapingEndToEndTests: XCTestCase {
                 + url + #"</set-url><set-method>POST</set-method><set-body>"# + body + #"</set-body></send-request>"#
                 + answer + "</inbound><outbound><base /></outbound></policies>'\n"
         }
+        /// API `name`, whose one route answers with what a request to `url` returned.
+        func returned(_ name: String, url: String, body: String = "{}") -> RuleExample {
+            RuleExample.api(
+                name, fields: policy(url: url, body: body, answer: #"<return-response response-variable-name="tokenResponse" />"#),
+                routes: "  - {id: get-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n")
+        }
         let credentials = "grant_type=client_credentials&amp;client_id=gateway&amp;client_secret={{partner-secret}}"
         let read = #"<set-variable name="token" value="@(((IResponse)context.Variables[&quot;tokenResponse&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;].ToString())" />"#
         let apis = [
@@ -384,29 +390,14 @@ final class ShapingEndToEndTests: XCTestCase {
                 fields: policy(url: "{{token-url}}", body: "scope=api%3A%2F%2Fbilling%2F.default", answer: #"<return-response response-variable-name="TokenResponse" />"#),
                 routes: "  - {id: get-invoice, method: GET, path: /invoices, scopes: [orders.read]}\n"),
             // By the grant, its name percent-encoded as a form may write it.
-            RuleExample.api(
-                "ledger",
-                fields: policy(url: "https://idp.example.com/issue", body: "grant%5Ftype=client_credentials", answer: #"<return-response response-variable-name="tokenResponse" />"#),
-                routes: "  - {id: get-entry, method: GET, path: /entries, scopes: [orders.read]}\n"),
+            returned("ledger", url: "https://idp.example.com/issue", body: "grant%5Ftype=client_credentials"),
             // By a path that ends in '/token' before its parameters (the audit of the fix).
-            RuleExample.api(
-                "vault",
-                fields: policy(url: "https://idp.example.com/oauth2/token;v=1", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
-                routes: "  - {id: get-key, method: GET, path: /keys, scopes: [orders.read]}\n"),
+            returned("vault", url: "https://idp.example.com/oauth2/token;v=1"),
             // Other services' answers, passed on: no token (the audit of the fix found the
             // first version took '/token' anywhere in a URL).
-            RuleExample.api(
-                "stock",
-                fields: policy(url: "https://stock.example.com/tokens/count", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
-                routes: "  - {id: get-stock, method: GET, path: /stock, scopes: [orders.read]}\n"),
-            RuleExample.api(
-                "status",
-                fields: policy(url: "https://token.example.com/v1/status", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
-                routes: "  - {id: get-status, method: GET, path: /status, scopes: [orders.read]}\n"),
-            RuleExample.api(
-                "sessions",
-                fields: policy(url: "https://login.example.com/oauth2/token/revoke", body: "{}", answer: #"<return-response response-variable-name="tokenResponse" />"#),
-                routes: "  - {id: end-session, method: GET, path: /sessions, scopes: [orders.read]}\n"),
+            returned("stock", url: "https://stock.example.com/tokens/count"),
+            returned("status", url: "https://token.example.com/v1/status"),
+            returned("sessions", url: "https://login.example.com/oauth2/token/revoke"),
         ]
         for api in apis { try write(api.text, to: "\(api.text.split(separator: "\n")[2].dropFirst(6)).yaml") }
         XCTAssertEqual(
