@@ -29,7 +29,7 @@ struct RawEnforcement: Sendable {
             case .callerCredentialsReplaced: checked.places(setBy: statement).contains(where: checked.reads)
             case .writeMethodSet: statement.setsAWriteMethod
             case .cacheLookup: statement.name == "cache-lookup"
-            case .gate: Self.gates.contains(statement.name)
+            case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
             }
         }
 
@@ -48,15 +48,15 @@ struct RawEnforcement: Sendable {
             case .privateCacheLookup, .cacheLookup: Self.cacheLookups
             case .callerCredentialsReplaced: Self.credentialSetters
             case .writeMethodSet: Self.methodSetters
-            case .gate: Self.gates
+            case .gate: Self.gateNames
             }
         }
 
         private static let cacheLookups: Set<String> = ["cache-lookup"]
-        /// Statements that turn callers away: checks, and a refusal (`return-response`).
-        static let gates: Set<String> = [
-            "check-header", "ip-filter", "validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "return-response",
-        ]
+        /// Checks that turn callers away; an answer that refuses them is one too
+        /// (``PolicyXMLElement/refusesTheCaller``).
+        static let gates: Set<String> = ["check-header", "ip-filter", "validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
+        private static let gateNames = gates.union(["return-response", "mock-response"])
         private static let methodSetters: Set<String> = ["set-method"]
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
@@ -269,7 +269,7 @@ struct RawEnforcement: Sendable {
     /// policy after the statements generated for it, its cache lookup among them: after
     /// `<base />` in `inbound`, or anywhere there when it has none. A cached answer skips it.
     func ownGateAfterGenerated(on route: EffectiveRoute) -> String? {
-        guard let own = route.written.policy?.document, own.has(anyOf: Kind.gates) || (!fragments.isEmpty && own.has(anyOf: Self.includeFragment)) else {
+        guard let own = route.written.policy?.document, own.has(anyOf: Kind.gate.names) || (!fragments.isEmpty && own.has(anyOf: Self.includeFragment)) else {
             return nil
         }
         let parts = Self.split(own)
@@ -707,20 +707,36 @@ extension PolicyXMLElement {
 
     /// Whether a `send-request` or `send-one-way-request` takes credentials where it is
     /// sent: it copies the caller's request, authenticates as the gateway
-    /// (`authentication-*` inside it), or writes into its own request a declared secret
-    /// (`secrets`, case-folded names) or what may hold a credential: the request's headers,
-    /// `Authorization` however it is read, the subscription, or a policy variable (the
-    /// generated ones keep the caller's token). The URL, the body and literal text do not.
+    /// (`authentication-*` inside it), names `Authorization`, writes a declared secret
+    /// (`secrets`, case-folded names) into its own request, or has code (an expression or
+    /// a template) that reads the caller's request (its URL and body may carry a key or a
+    /// token as well as its headers), the subscription, or a policy variable (the generated
+    /// ones keep the caller's token), spelt in any way C# allows (`\u` escapes). Literal
+    /// text reads nothing.
     public func carriesCredentials(secrets: Set<String>) -> Bool {
         if copiesTheRequest { return true }
         var authenticates = false
         forEachElement { if $0.name.hasPrefix("authentication-") { authenticates = true } }
         return authenticates
             || parsedTexts.contains { text in
-                text.holds("Headers") || text.holds("Subscription") || text.holds("Variables")
-                    || text.lowercased().contains("authorization")
-                    || (text.holds("{{") && NamedValues.references(in: text).contains { secrets.contains(Grammar.caseFolded($0)) })
+                if text.lowercased().contains("authorization") { return true }
+                guard text.startsAnExpression || text.holds("{{") else { return false }
+                if text.holdsWord("Request") || text.holds("Subscription") || text.holds("Variables") || text.holds("\\u") { return true }
+                return NamedValues.references(in: text).contains { secrets.contains(Grammar.caseFolded($0)) }
             }
+    }
+
+    /// Whether a `return-response` or `mock-response` turns the caller away: its status is
+    /// a client error (401, 403, 4xx), as a check written by hand answers. A maintenance
+    /// page (503) or an answer of the gateway's own is not one.
+    var refusesTheCaller: Bool {
+        let status: String?
+        switch name {
+        case "return-response": status = elements.first { $0.name == "set-status" }?.attribute("code")?.value.written
+        case "mock-response": status = attribute("status-code")?.value.written
+        default: return false
+        }
+        return status.map { $0.trimmingWhitespace.hasPrefix("4") } ?? false
     }
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE

