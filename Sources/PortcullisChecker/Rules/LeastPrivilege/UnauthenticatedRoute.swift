@@ -44,6 +44,21 @@ public enum UnauthenticatedRoute: Rule {
             """)
     }
 
+    /// A route requiring 'orders.read' with a per-user cache whose own raw inbound holds
+    /// `statements` after `<base />`, where they run after the cache lookup.
+    private static func cachedRoute(_ id: String, after statements: String) -> RuleExample {
+        RuleExample.api(
+            routes: """
+              - id: \(id)
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                cache: {ttl: 30s, sharing: per-user}
+                policy: '<policies><inbound><base />\(statements)</inbound></policies>'
+
+            """)
+    }
+
     /// A route requiring 'orders.write' whose raw `on-error` holds `statements` after `<base />`.
     private static func onErrorRoute(_ id: String, _ statements: String) -> RuleExample {
         RuleExample.api(
@@ -142,39 +157,15 @@ public enum UnauthenticatedRoute: Rule {
                   - {id: ↓internal-report, method: GET, path: /report, public: Office network only, rateLimit: {calls: 10, per: 1s, key: ip}}
                 """),
             // The route's cache looks up before its own statements after '<base />'.
-            RuleExample.api(
-                routes: """
-                  - id: ↓list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    cache: {ttl: 30s, sharing: per-user}
-                    policy: '<policies><inbound><base /><ip-filter action="allow"><address>203.0.113.7</address></ip-filter></inbound></policies>'
-                """),
+            cachedRoute("↓list-orders", after: #"<ip-filter action="allow"><address>203.0.113.7</address></ip-filter>"#),
             // A refusal written by hand is a check too.
-            RuleExample.api(
-                routes: """
-                  - id: ↓list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    cache: {ttl: 30s, sharing: per-user}
-                    policy: '<policies><inbound><base /><choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;))"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose></inbound></policies>'
-                """),
+            cachedRoute("↓list-orders", after: #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;))"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose>"#),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
         ],
         nonTriggering: [
             // A maintenance page after '<base />': a cached answer instead of it harms no one.
-            RuleExample.api(
-                routes: """
-                  - id: list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    cache: {ttl: 30s, sharing: per-user}
-                    policy: '<policies><inbound><base /><choose><when condition="@(DateTime.UtcNow.Hour == 3)"><return-response><set-status code="503" reason="Service Unavailable" /></return-response></when></choose></inbound></policies>'
-                """),
+            cachedRoute("list-orders", after: #"<choose><when condition="@(DateTime.UtcNow.Hour == 3)"><return-response><set-status code="503" reason="Service Unavailable" /></return-response></when></choose>"#),
             // An 'on-error' that answers with what is written in it.
             onErrorRoute("create-order", #"<return-response><set-status code="500" reason="Internal Server Error" /></return-response>"#),
             RuleExample.api(
