@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 /// Where raw policies send a route's request, for `diff`: a `set-backend-service` (its
 /// `base-url`, or the URL of the declared backend its `backend-id` names), a `proxy` every
 /// backend call goes through, and a `send-request` or `send-one-way-request` that takes
-/// credentials along (``PolicyXMLElement/carriesCredentials``), wherever they stand in the
+/// credentials along (``PolicyXMLElement/carriesCredentials(secrets:)``), wherever they stand in the
 /// policies the route's requests pass and the fragments those include. A branch may send
 /// only some requests there, which is enough to carry a token.
 ///
