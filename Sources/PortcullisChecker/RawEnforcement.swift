@@ -727,16 +727,17 @@ extension PolicyXMLElement {
     }
 
     /// Whether a `return-response` or `mock-response` turns the caller away: its status is
-    /// a client error (401, 403, 4xx), as a check written by hand answers. A maintenance
-    /// page (503) or an answer of the gateway's own is not one.
+    /// a client error (401, 403, 4xx), as a check written by hand answers, or an expression,
+    /// which may make it one. A maintenance page (503) or an answer of the gateway's own is not.
     var refusesTheCaller: Bool {
-        let status: String?
+        let status: PolicyXMLValue?
         switch name {
-        case "return-response": status = elements.first { $0.name == "set-status" }?.attribute("code")?.value.written
-        case "mock-response": status = attribute("status-code")?.value.written
+        case "return-response": status = elements.first { $0.name == "set-status" }?.attribute("code")?.value
+        case "mock-response": status = attribute("status-code")?.value
         default: return false
         }
-        return status.map { $0.trimmingWhitespace.hasPrefix("4") } ?? false
+        guard let status else { return false }
+        return status.isExpression || status.written.trimmingWhitespace.hasPrefix("4")
     }
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE

@@ -215,6 +215,22 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(logged.status, 0, logged.stdout)
     }
 
+    /// A route that gains several raw targets in one change is reported at the first as
+    /// written: the place was picked from a dictionary, whose order changes from run to run.
+    func testARouteThatGainsTargetsIsReportedAtTheFirst() throws {
+        let send = { (host: String) in #"<send-one-way-request mode="copy"><set-url>https://\#(host)/x</set-url></send-one-way-request>"# }
+        let head = try copy(
+            of: BundleTests.contoso,
+            [("apis/orders.yaml", "  - id: cancel-order\n", "  - id: cancel-order\n    policy: |\n      <policies><inbound><base />\n      \(send("b.example.net"))\n      \(send("a.example.net"))\n      </inbound></policies>\n")])
+        for _ in 0..<4 {
+            let json = try ToolProcess.run(["diff", BundleTests.contoso.path, head.path, "--format", "json"])
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any], json.stderr)
+            let changes = try XCTUnwrap(object["changes"] as? [[String: Any]])
+            let moved = try XCTUnwrap(changes.first { ($0["message"] as? String)?.contains("now sends requests, with the credentials") == true }, "\(changes)")
+            XCTAssertTrue((moved["location"] as? String)?.hasSuffix("apis/orders.yaml:44:8") == true, "\(moved)")
+        }
+    }
+
     /// From the audit of the fix: a raw `backend-id` names a declared backend, which goes
     /// where its URL leads. Moving that URL took callers' tokens elsewhere as `other` (so
     /// did moving the backend an API names), and naming the backend an API already reaches

@@ -235,7 +235,8 @@ public enum AccessDiff {
                 (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
             }
             if let found = changes[changed.name], found.category <= category { continue }
-            let place = newSent.first { !oldSent.keys.contains($0.key) }?.value ?? new.plan.backend.reference.text.range
+            // The first new target as written: a dictionary's order changes from run to run.
+            let place = newSent.filter { oldSent[$0.key] == nil }.values.min() ?? new.plan.backend.reference.text.range
             changes[changed.name] = AccessChange(category: category, subject: changed, message: "\(who) \(message)", place: head.location(place))
         }
         return Array(changes.values)

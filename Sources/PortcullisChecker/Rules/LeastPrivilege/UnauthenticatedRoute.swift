@@ -160,6 +160,8 @@ public enum UnauthenticatedRoute: Rule {
             cachedRoute("↓list-orders", after: #"<ip-filter action="allow"><address>203.0.113.7</address></ip-filter>"#),
             // A refusal written by hand is a check too.
             cachedRoute("↓list-orders", after: #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;))"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose>"#),
+            // A status an expression decides may be a refusal.
+            cachedRoute("↓list-orders", after: #"<return-response><set-status code="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? 200 : 403)" /></return-response>"#),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
         ],
