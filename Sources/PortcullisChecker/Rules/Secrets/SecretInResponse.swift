@@ -33,94 +33,47 @@ public enum SecretInResponse: Rule {
                     rateLimit: {calls: 10, per: 1s, key: ip}
                     respond: {status: 200, body: ↓"key={{partner-secret}}"}
                 """),
-            RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound><base /></inbound>
-                        <outbound>
-                          <base />
-                          <↓set-header name="X-Key" exists-action="override"><value>{{partner-secret}}</value></set-header>
-                        </outbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
-            RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <set-variable name="partnerKey" value="{{partner-secret}}" />
-                        </inbound>
-                        <outbound>
-                          <base />
-                          <↓set-body>@((string)context.Variables["partnerKey"])</set-body>
-                        </outbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            listOrders(outbound: [#"<↓set-header name="X-Key" exists-action="override"><value>{{partner-secret}}</value></set-header>"#]),
+            listOrders(
+                inbound: [#"<set-variable name="partnerKey" value="{{partner-secret}}" />"#],
+                outbound: [#"<↓set-body>@((string)context.Variables["partnerKey"])</set-body>"#]),
             // A token endpoint's answer (a client's credentials grant) returned whole.
-            RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <send-request mode="new" response-variable-name="tokenResponse">
-                            <set-url>https://login.example.com/tenant/oauth2/v2.0/token</set-url>
-                            <set-method>POST</set-method>
-                            <set-body>grant_type=client_credentials&amp;client_id=gateway&amp;client_secret={{partner-secret}}</set-body>
-                          </send-request>
-                          <↓return-response response-variable-name="tokenResponse" />
-                        </inbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            listOrders(inbound: [
+                #"<send-request mode="new" response-variable-name="tokenResponse">"#,
+                #"  <set-url>https://login.example.com/tenant/oauth2/v2.0/token</set-url>"#,
+                #"  <set-method>POST</set-method>"#,
+                #"  <set-body>grant_type=client_credentials&amp;client_id=gateway&amp;client_secret={{partner-secret}}</set-body>"#,
+                #"</send-request>"#,
+                #"<↓return-response response-variable-name="tokenResponse" />"#,
+            ]),
             // The request the backend was sent, echoed: the header set for the backend is in it.
-            RuleExample.api(
-                fields: """
-                    request: {headers: {set: {X-Partner-Key: "{{partner-secret}}"}}}
-                    policy: |
-                      <policies>
-                        <inbound><base /></inbound>
-                        <outbound>
-                          <base />
-                          <↓set-body>@(JsonConvert.SerializeObject(context.Request.Headers))</set-body>
-                        </outbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            listOrders(
+                fields: #"request: {headers: {set: {X-Partner-Key: "{{partner-secret}}"}}}"# + "\n",
+                outbound: [#"<↓set-body>@(JsonConvert.SerializeObject(context.Request.Headers))</set-body>"#]),
         ],
         nonTriggering: [
-            RuleExample.api(
-                fields: """
-                    policy: |
-                      <policies>
-                        <inbound>
-                          <base />
-                          <set-variable name="partnerKey" value="{{partner-secret}}" />
-                          <set-header name="X-Partner-Key" exists-action="override"><value>@((string)context.Variables["partnerKey"])</value></set-header>
-                        </inbound>
-                      </policies>
-                    """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """),
+            listOrders(inbound: [
+                #"<set-variable name="partnerKey" value="{{partner-secret}}" />"#,
+                #"<set-header name="X-Partner-Key" exists-action="override"><value>@((string)context.Variables["partnerKey"])</value></set-header>"#,
+            ]),
             RuleExample.api(
                 fields: "request: {headers: {set: {X-Backend-Key: \"{{partner-secret}}\"}}}\n",
                 routes: """
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
                 """)
         ])
+
+    /// An API whose one route lists orders, with a raw policy holding `inbound` and
+    /// `outbound` statements after `<base />`.
+    private static func listOrders(fields: String = "", inbound: [String] = [], outbound: [String] = []) -> RuleExample {
+        func section(_ name: String, _ statements: [String]) -> String {
+            (["    <\(name)>", "      <base />"] + statements.map { "      " + $0 } + ["    </\(name)>"]).joined(separator: "\n")
+        }
+        let sections = [section("inbound", inbound)] + (outbound.isEmpty ? [] : [section("outbound", outbound)])
+        return RuleExample.api(
+            fields: fields + "policy: |\n  <policies>\n" + sections.joined(separator: "\n") + "\n  </policies>\n",
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+    }
 
     private static let responseReturners: Set<String> = ["return-response"]
 
