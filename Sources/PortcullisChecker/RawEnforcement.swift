@@ -802,13 +802,47 @@ extension PolicyXMLElement {
 
     /// Whether a token or certificate check lets through callers it was written to stop
     /// (LP002 says why): it is no check for the rules, nor for `diff`.
-    public var letsCallersThrough: Bool { acceptsUnsignedTokens || certificateCheckGap != nil }
+    public var letsCallersThrough: Bool { acceptsUnsignedTokens || certificateCheckGap != nil || checksNoAudience }
+
+    /// Whether a check of the caller's token takes tokens its issuer signs for any API:
+    /// nothing compares their `aud` claim. Microsoft's reference has `validate-jwt` compare
+    /// it with `audiences` only, and `validate-azure-ad-token` with `audiences` or
+    /// `backend-application-ids`; a required `aud` claim with a value does as much. A
+    /// `validate-jwt` that trusts only keys written in it (`issuer-signing-keys`) is left
+    /// alone: those keys are the API's own, where an `openid-config` publishes an issuer's
+    /// keys for every API it serves.
+    var checksNoAudience: Bool {
+        let requiresAudience = elements.contains { claims in
+            claims.name == "required-claims"
+                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.grantsAValue }
+        }
+        func names(_ list: String, _ item: String) -> Bool {
+            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.grantsAValue } }
+        }
+        switch name {
+        case "validate-jwt":
+            return elements.contains { $0.name == "openid-config" } && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken
+        case "validate-azure-ad-token":
+            return !names("audiences", "audience") && !names("backend-application-ids", "application-id") && !requiresAudience && !checksAGivenToken
+        default:
+            return false
+        }
+    }
+
+    /// Whether the element holds a value that is not blank: text, an expression or a
+    /// named value.
+    var grantsAValue: Bool {
+        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.grantsAValue } }
+        guard case .text(let text) = value else { return true }
+        return !text.trimmingWhitespace.isEmpty
+    }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or
     /// nil: with `ignore-error` true a failed check goes on to the next statement; with
     /// `validate-trust` false a certificate the caller made passes unless each identity
-    /// names the certificate's or its issuer's thumbprint or the issuer's certificate.
-    /// Neither attribute takes an expression.
+    /// names the certificate's or its issuer's thumbprint or the issuer's certificate; with
+    /// trust validated, any certificate a trusted authority issued passes unless an
+    /// identity narrows them. Neither attribute takes an expression.
     var certificateCheckGap: CertificateCheckGap? {
         guard name == "validate-client-certificate" else { return nil }
         // Anything but the literal default may be true: an expression too, which APIM does
@@ -818,8 +852,14 @@ extension PolicyXMLElement {
             return written.value.written.trimmingWhitespace.lowercased() != standing
         }
         if departs("ignore-error", from: "false") { return .errorsIgnored }
-        guard departs("validate-trust", from: "true") else { return nil }
         let identities = elements.filter { $0.name == "identities" }.flatMap { $0.elements.filter { $0.name == "identity" } }
+        guard departs("validate-trust", from: "true") else {
+            // An identity without a claim matches every certificate.
+            let narrows = !identities.isEmpty && identities.allSatisfy { identity in
+                identity.attributes.contains { !$0.value.written.trimmingWhitespace.isEmpty }
+            }
+            return narrows ? nil : .anyTrustedCertificate
+        }
         let pinned = identities.allSatisfy { identity in
             ["thumbprint", "issuer-thumbprint", "issuer-certificate-id"].contains { name in
                 guard case .text(let value)? = identity.attribute(name)?.value else { return false }
@@ -834,6 +874,9 @@ extension PolicyXMLElement {
         case errorsIgnored
         /// `validate-trust` is false and an identity, or the lack of one, does not pin the certificate.
         case untrustedCertificates
+        /// No identity narrows the certificates a trusted authority issued, public ones
+        /// included (the gateway's machine trusts its operating system's roots).
+        case anyTrustedCertificate
     }
 
     /// Whether a `validate-jwt` passes tokens without a signature: `require-signed-tokens`

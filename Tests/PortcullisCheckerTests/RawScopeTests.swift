@@ -80,7 +80,7 @@ final class RawScopeTests: XCTestCase {
             apiVersion: portcullis/v1
             kind: PolicyFragment
             name: checks
-            policy: '<fragment><validate-azure-ad-token tenant-id="t" /></fragment>'
+            policy: '<fragment><validate-azure-ad-token tenant-id="t"><backend-application-ids><application-id>api://orders</application-id></backend-application-ids></validate-azure-ad-token></fragment>'
 
             """,
         ].joined(separator: "---\n")

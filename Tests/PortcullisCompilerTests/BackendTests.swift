@@ -173,7 +173,7 @@ final class BackendTests: XCTestCase {
                 <inbound>
                   <base />
                   <validate-jwt header-name="Authorization" failed-validation-httpcode="401">
-                    <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" />
+                    <openid-config url="https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences>
                     <required-claims>
                       <claim name="roles" match="any"><value>Partner.Orders</value></claim>
                     </required-claims>

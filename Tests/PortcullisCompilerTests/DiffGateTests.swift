@@ -334,7 +334,7 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(named, renamed),
             ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept audience 'api://other' through named values that changed"])
-        let beside = try copy(of: audience, [("fragments.yaml", "    </validate-jwt>\n", "    </validate-jwt>\n    <validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\" /></validate-jwt>\n")])
+        let beside = try copy(of: audience, [("fragments.yaml", "    </validate-jwt>\n", "    </validate-jwt>\n    <validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\" /><audiences><audience>api://orders</audience></audiences></validate-jwt>\n")])
         XCTAssertTrue(
             try gate(base, beside).contains("privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept audience 'api://other'"))
         // Two checks that only change places accept what they did: no gate failure.

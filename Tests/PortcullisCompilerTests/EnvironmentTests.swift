@@ -358,7 +358,7 @@ final class EnvironmentTests: XCTestCase {
                     <inbound>
                       <base />
                       <validate-jwt header-name="X-Partner-Token">
-                        <openid-config url="{{oidc}}" />
+                        <openid-config url="{{oidc}}" /><audiences><audience>api://orders</audience></audiences>
                         <required-claims><claim name="scp" match="any"><value>things.read</value></claim></required-claims>
                       </validate-jwt>
                       <cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>X-Partner-Token</vary-by-header></cache-lookup>

@@ -65,7 +65,7 @@ final class RawPolicyDiffTests: XCTestCase {
         let directory = try BundleTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let certificate = #"<validate-client-certificate><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#
-        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
         for (side, statements) in [
             ("base", certificate + jwt),
             ("head", certificate.replacingOccurrences(of: "<validate-client-certificate>", with: #"<validate-client-certificate ignore-error="true">"#)

@@ -96,22 +96,22 @@ final class RawPolicyTests: XCTestCase {
             // Shapes the audit of the first fix found unreported: a condition around the
             // lookup, a token check written raw, and a product's policy (below).
             ("chosen", "", #"<choose><when condition="@(true)"><cache-lookup vary-by-developer="false" \#(lookup) /></when></choose><base />"#),
-            ("rawcheck", "auth: none\n", #"<base /><cache-lookup vary-by-developer="false" \#(lookup) /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
+            ("rawcheck", "auth: none\n", #"<base /><cache-lookup vary-by-developer="false" \#(lookup) /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
             ("sold", "", "<base />"),
             // In a fragment another fragment includes.
             ("nested", "", #"<include-fragment fragment-id="outer" /><base />"#),
             ("fragmented", "auth: none\n", #"<include-fragment fragment-id="gatewaytoken" /><base />"#),
             ("deleted", "auth: none\n", #"<include-fragment fragment-id="cleared" /><base />"#),
             // A raw token check before the lookup, but the route's scopes are checked after it.
-            ("scoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
-            ("unscoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
+            ("scoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
+            ("unscoped", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup) /><base />"#),
             // Keyed on the token, the lookup serves it only what it stored after every
             // check (a false finding of the first version, found by the audit of the fix).
-            ("pertoken", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
+            ("pertoken", "", #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
             // Unless the check read another credential: 'Authorization' was never checked.
-            ("certified", "", #"<validate-client-certificate validate-trust="true" /><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
+            ("certified", "", #"<validate-client-certificate validate-trust="true"><identities><identity issuer-thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate><cache-lookup vary-by-developer="false" \#(lookup)><vary-by-header>Authorization</vary-by-header></cache-lookup><base />"#),
         ]
-        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         for (name, body) in [
             ("outer", #"<include-fragment fragment-id="inner" />"#), ("inner", #"<cache-lookup vary-by-developer="false" \#(lookup) />"#),
             // The gateway's token set before the check the same fragment makes (the second audit).
@@ -201,6 +201,52 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("defs/pinned.yaml") }, found.joined(separator: "\n"))
     }
 
+    /// A raw token check that compares the token's audience with nothing, and a certificate
+    /// check that names no identity, were taken for checks of every caller: a route without
+    /// `auth` linted clean (from the audit of raw checks against Microsoft's reference).
+    /// Without `audiences`, a token the issuer signed for any other API passes; without an
+    /// identity, any certificate an authority the gateway trusts issued does.
+    func testACheckOfNoAudienceOrOfAnyTrustedCertificateIsNoCheck() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
+        let claims = #"<required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
+        let checks = [
+            "noaudience": #"<validate-jwt header-name="Authorization">\#(openID)\#(claims)</validate-jwt>"#,
+            "emptied": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience> </audience></audiences>\#(claims)</validate-jwt>"#,
+            "entra": #"<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>00000000-0000-0000-0000-000000000001</application-id></client-application-ids>\#(claims)</validate-azure-ad-token>"#,
+            "anycert": #"<validate-client-certificate />"#,
+            "blankidentity": #"<validate-client-certificate><identities><identity /></identities></validate-client-certificate>"#,
+            // The audience compared through a required claim, keys of the API's own, an
+            // Entra check naming the API, and a certificate narrowed by its subject.
+            "audclaim": #"<validate-jwt header-name="Authorization">\#(openID)<required-claims><claim name="aud"><value>api://orders</value></claim><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims></validate-jwt>"#,
+            "ownkey": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{partner-secret}}</key></issuer-signing-keys>\#(claims)</validate-jwt>"#,
+            "entraapi": #"<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>00000000-0000-0000-0000-000000000001</application-id></client-application-ids><backend-application-ids><application-id>00000000-0000-0000-0000-000000000002</application-id></backend-application-ids>\#(claims)</validate-azure-ad-token>"#,
+            "subject": #"<validate-client-certificate><identities><identity subject="CN=partner.example.com" issuer-subject="CN=Contoso Partner CA" /></identities></validate-client-certificate>"#,
+        ]
+        for (name, check) in checks {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
+                routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings()
+        for expected in [
+            "LP002 defs/noaudience.yaml: raw 'validate-jwt' in API 'noaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP007 defs/noaudience.yaml: public route 'submit-noaudience' accepts POST without a token",
+            "LP002 defs/emptied.yaml: raw 'validate-jwt' in API 'emptied' checks no audience, so a token its issuer signed for another API passes",
+            "LP007 defs/emptied.yaml: public route 'submit-emptied' accepts POST without a token",
+            "LP002 defs/entra.yaml: raw 'validate-azure-ad-token' in API 'entra' checks no audience, so a token its issuer signed for another API passes",
+            "LP007 defs/entra.yaml: public route 'submit-entra' accepts POST without a token",
+            "LP002 defs/anycert.yaml: raw 'validate-client-certificate' in API 'anycert' names no identity, so any certificate an authority the gateway trusts issued passes",
+            "LP007 defs/anycert.yaml: public route 'submit-anycert' accepts POST without a token",
+            "LP002 defs/blankidentity.yaml: raw 'validate-client-certificate' in API 'blankidentity' names no identity, so any certificate an authority the gateway trusts issued passes",
+        ] {
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+        for name in ["audclaim", "ownkey", "entraapi", "subject"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A write route whose only token check is raw XML, and whose `required-claims` a
     /// token holding only a read scope satisfies, linted clean: LP003 read the route's own
     /// scopes only, and LP007 counts the raw check as one. `match="any"` passes one of the
@@ -208,7 +254,7 @@ final class RawPolicyTests: XCTestCase {
     /// more keeps the route closed.
     func testARawCheckThatPassesReadScopesOnAWriteRouteIsLP003() throws {
         func check(_ claims: String) -> String {
-            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims>\#(claims)</required-claims></validate-jwt>"#
+            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims>\#(claims)</required-claims></validate-jwt>"#
         }
         let checks: [(name: String, route: String, statements: String)] = [
             ("anyread", "POST", check(#"<claim name="scp" match="any"><value>orders.write</value><value>orders.read</value></claim>"#)),
@@ -296,7 +342,7 @@ final class RawPolicyTests: XCTestCase {
     /// header, or a client certificate, left a plain lookup sharing one caller's answer with
     /// the next, and lint clean (found by an audit).
     func testALookupOnARouteWhoseCredentialsAreNotInAuthorizationIsCA001() throws {
-        let jwt = #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let lookup = { (vary: String) in #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false">\#(vary)</cache-lookup>"# }
         let cases: [(name: String, inbound: String)] = [
             ("header", jwt + lookup("")),
@@ -373,7 +419,7 @@ final class RawPolicyTests: XCTestCase {
     /// fragment included there.
     func testAStricterCheckClosesAWriteRouteOnlyWhereItRunsOnEveryRequest() throws {
         func check(_ scope: String) -> String {
-            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>\#(scope)</value></claim></required-claims></validate-jwt>"#
+            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>\#(scope)</value></claim></required-claims></validate-jwt>"#
         }
         let (loose, strict) = (check("orders.read"), check("orders.write"))
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -414,7 +460,7 @@ final class RawPolicyTests: XCTestCase {
     func testARouteCheckedByRawXMLDoesNotShareItsCacheInSilence() throws {
         let checks = [
             "certificate": #"<validate-client-certificate validate-trust="true"><identities><identity issuer-certificate-id="partner-ca" /></identities></validate-client-certificate>"#,
-            "header": #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp"><value>a</value></claim></required-claims></validate-jwt>"#,
+            "header": #"<validate-jwt header-name="X-Api-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp"><value>a</value></claim></required-claims></validate-jwt>"#,
         ]
         for (name, check) in checks {
             let example = RuleExample.api(
@@ -961,15 +1007,15 @@ final class RawPolicyTests: XCTestCase {
     /// the clock; a private cache a named value may allow. And what it found lint refusing:
     /// a managed identity's token on a request to another service.
     func testRawControlFlowIsJudgedAsARequestMeetsIt() throws {
-        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let gateway = RuleExample.baseGateway + "namedValues:\n  count-calls: 'false'\n  allow-private: 'true'\n"
         try write(gateway, to: "defs/gateway.yaml")
         let apis: [(name: String, fields: String, routePolicy: String?)] = [
             ("product", "", nil),
             ("retried", "", #"<retry condition="@(false)" count="1" interval="1"><mock-response status-code="200" /></retry><base />"#),
             ("reordered", "auth: none\n", #"<base /><mock-response status-code="200" />\#(jwt)"#),
-            ("given", "auth: none\n", #"<base /><validate-jwt header-name="Authorization" token-value="{{count-calls}}"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
-            ("emptyclaims", "auth: none\n", #"<base /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims /></validate-jwt>"#),
+            ("given", "auth: none\n", #"<base /><validate-jwt header-name="Authorization" token-value="{{count-calls}}"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#),
+            ("emptyclaims", "auth: none\n", #"<base /><validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims /></validate-jwt>"#),
             ("counted", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="@(!context.Request.Headers.ContainsKey(&quot;X-Internal&quot;))" />"#),
             ("named", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" increment-condition="{{count-calls}}" />"#),
             ("clock", "rateLimit: none\n", #"<base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(DateTime.UtcNow.Ticks.ToString())" />"#),
@@ -1071,7 +1117,7 @@ final class RawPolicyTests: XCTestCase {
     func testNamedValuesAndQueriesInLimitsAndExpiryInChecksAreJudged() throws {
         let gateway = RuleExample.baseGateway + "namedValues:\n  burst: '1000000'\n  window: '1'\nguardrails:\n  maxRateLimit: {calls: 50, per: 1s}\n"
         try write(gateway, to: "defs/gateway.yaml")
-        let check = #"<validate-jwt header-name="Authorization" require-expiration-time="false"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let check = #"<validate-jwt header-name="Authorization" require-expiration-time="false"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let api = RuleExample.api(
             fields: "auth: none\nrateLimit: none\npolicy: '<policies><inbound><base />\(check)<rate-limit-by-key calls=\"{{burst}}\" renewal-period=\"{{window}}\" counter-key=\"@(context.Request.Url.Query.GetValueOrDefault(&quot;tenant&quot;, &quot;&quot;))\" /></inbound></policies>'\n",
             routes: "  - {id: list-orders, method: GET, path: /orders}\n")
@@ -1100,7 +1146,7 @@ final class RawPolicyTests: XCTestCase {
     /// gateway-wide refusal or preflight answer written out, which gives nothing of the
     /// backend's, and a rate limit that counts all but preflights.
     func testTheSecondAuditOfRawControlFlow() throws {
-        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let answer = #"<return-response response-variable-name="cached" />"#
         let gateway = RuleExample.baseGateway + "namedValues:\n  probe-method: GET\n"
             + #"policy: '<policies><inbound><choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;) == &quot;&quot;)"><return-response><set-status code="401" reason="Unauthorized" /></return-response></when><when condition="@(context.Request.Method == &quot;OPTIONS&quot; &amp;&amp; context.Request.Headers.ContainsKey(&quot;Origin&quot;))"><return-response><set-status code="204" reason="No Content" /><set-header name="Access-Control-Allow-Origin" exists-action="override"><value>https://shop.example.com</value></set-header></return-response></when></choose></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>'"#
@@ -1143,7 +1189,7 @@ final class RawPolicyTests: XCTestCase {
     /// token of its own there first. Credentials put where no later check reads (the
     /// backend's 'Authorization' before a check of a partner's header) are not reported.
     func testCredentialsPutWhereACheckReadsAreReported() throws {
-        let partnerCheck = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let partnerCheck = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let apis: [(name: String, fields: String, policy: String)] = [
             ("namedheader", "", #"<set-header name="{{token-header}}" exists-action="override"><value>Bearer {{service-token}}</value></set-header><base />"#),
             ("expressionheader", "", #"<set-header name="@(&quot;Authori&quot; + &quot;zation&quot;)" exists-action="override"><value>Bearer {{service-token}}</value></set-header><base />"#),
@@ -1196,7 +1242,7 @@ final class RawPolicyTests: XCTestCase {
     /// taken for no check (LP001 on routes they guard). What a branch holds before its
     /// check is still before the check, and a 'choose' without 'otherwise' is no check.
     func testACheckInEveryBranchIsACheckOnEveryRequest() throws {
-        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let patch = #"<when condition="@(context.Request.Method == &quot;PATCH&quot;)">"#
         let apis: [(name: String, policy: String)] = [
             ("branches", "<choose>\(patch)\(jwt)</when><otherwise>\(jwt)</otherwise></choose><base />"),
@@ -1225,7 +1271,7 @@ final class RawPolicyTests: XCTestCase {
     /// passed LP002 (the last round's open items).
     func testAClaimThatGrantsNothingAndALongClockSkewAreReported() throws {
         func check(_ attributes: String, _ claims: String) -> String {
-            #"<validate-jwt header-name="Authorization"\#(attributes)><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims>\#(claims)</required-claims></validate-jwt>"#
+            #"<validate-jwt header-name="Authorization"\#(attributes)><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims>\#(claims)</required-claims></validate-jwt>"#
         }
         let scope = #"<claim name="scp" match="any"><value>orders.read</value></claim>"#
         let audience = #"<claim name="aud"><value>api://orders</value></claim>"#
@@ -1271,7 +1317,7 @@ final class RawPolicyTests: XCTestCase {
     /// A product's policy without '<base />' runs instead of the gateway's for the
     /// product's subscribers, so the gateway's raw token check is not on every request.
     func testAProductWithoutBaseSkipsTheGatewaysRawCheck() throws {
-        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let gateway = RuleExample.baseGateway.replacingOccurrences(of: "  auth: entra\n", with: "  auth: none\n")
             + "policy: '<policies><inbound>\(jwt)</inbound><backend><forward-request /></backend><outbound /><on-error /></policies>'\n"
         try write(gateway, to: "defs/gateway.yaml")

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', a 'validate-client-certificate' that ignores errors or takes a certificate anyone can make")
+        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
 
     public static let description = RuleDescription(
         code,
@@ -60,7 +60,7 @@ public enum RouteWithoutScopes: Rule {
         RuleExample.api(
             rawInbound: """
                 <↓validate-jwt header-name="X-Partner-Token"\(attributes)>
-                  <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" />
+                  <openid-config url="https://login.example.com/partner/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences>
                   \(claims)
                 </validate-jwt>
                 """,
@@ -110,6 +110,13 @@ public enum RouteWithoutScopes: Rule {
                     }
                 }
             }
+            for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) where check.checksNoAudience {
+                let range = scope.document.range(check.nameSpan)
+                let lists = check.name == "validate-jwt" ? "'audiences'" : "'audiences' or 'backend-application-ids'"
+                findings.report(
+                    code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
+                    at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
+            }
             // Tokens taken long after they expire: longer than a token's judgment may be kept.
             for check in scope.elements(named: Self.jwtChecks) {
                 guard let written = check.attribute("clock-skew") else { continue }
@@ -149,6 +156,13 @@ public enum RouteWithoutScopes: Rule {
                         "raw '\(check.name)' in \(scope.owner) does not validate trust and pins no certificate, so a certificate the caller makes passes",
                         at: range,
                         notes: [Diagnostic.Note("remove 'validate-trust', which is true when left out, or give every identity a 'thumbprint' or an issuer's", at: range)])
+                case .anyTrustedCertificate:
+                    let range = scope.document.range(check.nameSpan)
+                    findings.report(
+                        code,
+                        "raw '\(check.name)' in \(scope.owner) names no identity, so any certificate an authority the gateway trusts issued passes",
+                        at: range,
+                        notes: [Diagnostic.Note("list the certificates to accept under 'identities', each by its 'thumbprint', its issuer's or its 'subject' and 'issuer-subject'", at: range)])
                 }
             }
         }

@@ -15,7 +15,7 @@ public enum UnauthenticatedRoute: Rule {
             <inbound>
               <base />
               <validate-jwt header-name="Authorization">
-                <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                <openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences>
                 <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
               </validate-jwt>
             </inbound>
@@ -121,7 +121,7 @@ public enum UnauthenticatedRoute: Rule {
             // Before a token check written raw, as an estate moved onto Portcullis keeps it.
             RuleExample.api(
                 fields: "auth: none",
-                rawInbound: privateLookup + "\n" + #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#,
+                rawInbound: privateLookup + "\n" + #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#,
                 routes: """
                   - {id: ↓list-orders, method: GET, path: /orders}
                 """),

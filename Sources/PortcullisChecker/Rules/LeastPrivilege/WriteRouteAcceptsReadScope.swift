@@ -61,7 +61,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
             fields: "auth: none\nrateLimit: {calls: 10, per: 60s, key: ip}",
             rawInbound: """
                 <validate-jwt header-name="Authorization">
-                  <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                  <openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences>
                   <required-claims>\(claim)</required-claims>
                 </validate-jwt>
                 """,
