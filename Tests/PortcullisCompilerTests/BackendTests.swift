@@ -379,6 +379,36 @@ final class BackendTests: XCTestCase {
         ], in: result.stdout)
     }
 
+    /// A managed identity's audience given by a named value that only an environment
+    /// changes, and a user-assigned identity put in place of the gateway's own: `diff` said
+    /// "no changes" for the first, as it compared the resource as written (found by the
+    /// audit of environments and `diff`). Both hand the backend a token that may open more.
+    func testAManagedIdentityChangedThroughANamedValueOrItsClientIdIsAPrivilegeIncrease() throws {
+        let named: [(String, String, String)] = [
+            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: \"{{orders-audience}}\"}"),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  orders-audience: api://contoso-orders\n"),
+        ]
+        let base = try project(named)
+        let head = try project(
+            named + [("environments/prod.yaml", "    api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n", "    api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n    orders-audience: https://management.azure.com/\n")])
+        let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "privilege increase: in environment 'prod', backend 'partner-orders-weu' now authenticates with the managed identity for 'https://management.azure.com/' instead of the one for 'api://contoso-orders'"),
+            result.stdout)
+
+        let assigned = try project([
+            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: 11111111-2222-3333-4444-555555555555}")
+        ])
+        let swapped = try ToolProcess.run(["diff", BundleTests.contoso.path, assigned.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(swapped.status, 1, swapped.stdout + swapped.stderr)
+        XCTAssertTrue(
+            swapped.stdout.contains(
+                "privilege increase: backend 'partner-orders-weu' now authenticates with managed identity '11111111-2222-3333-4444-555555555555' for 'api://contoso-orders' instead of the gateway's own managed identity for 'api://contoso-orders'"),
+            swapped.stdout)
+    }
+
     /// What the first version of the backend review missed (found by the audit of the
     /// fix): a backend renamed only in case (one APIM backend) was not compared at all; a
     /// pool turned into a service, and a backend added, showed none of what the service

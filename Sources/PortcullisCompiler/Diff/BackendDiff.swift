@@ -68,22 +68,35 @@ enum BackendDiff {
             default: break
             }
         }
-        compareCredentials(old?.credentials, new.credentials, add)
+        compareCredentials(old?.credentials, was, new.credentials, now, add)
     }
 
     /// Credentials sent to the service, by the names of the secrets that hold them (never
-    /// their values).
+    /// their values); a managed identity's resource and client id as APIM reads them, named
+    /// values put in.
     private static func compareCredentials(
-        _ old: Backend.Credentials?, _ new: Backend.Credentials?, _ add: (AccessChange.Category, String, SourceRange?) -> Void
+        _ old: Backend.Credentials?, _ was: GatewayComparison.Substitution, _ new: Backend.Credentials?, _ now: GatewayComparison.Substitution,
+        _ add: (AccessChange.Category, String, SourceRange?) -> Void
     ) {
-        let (oldIdentity, newIdentity) = (old?.managedIdentity, new?.managedIdentity)
-        if oldIdentity != newIdentity {
-            let now = newIdentity.map { "now authenticates with the managed identity for \(GatewayComparison.shown($0.resource))" } ?? "no longer authenticates with a managed identity"
-            let was = oldIdentity.map { " instead of the one for \(GatewayComparison.shown($0.resource))" } ?? ""
+        /// Who the gateway authenticates as, and for which audience.
+        func identity(_ written: Backend.ManagedIdentity?, _ values: GatewayComparison.Substitution) -> (resource: String, clientId: String?)? {
+            written.map { (values.value($0.resource), $0.clientId.map(values.value)) }
+        }
+        let (oldIdentity, newIdentity) = (identity(old?.managedIdentity, was), identity(new?.managedIdentity, now))
+        // The identity is named when it is another: the same one is "the one".
+        let sameIdentity = oldIdentity == nil || oldIdentity?.clientId == newIdentity?.clientId
+        func described(_ identity: (resource: String, clientId: String?), again: Bool = false) -> String {
+            let who = again && sameIdentity ? "the one" : sameIdentity ? "the managed identity"
+                : identity.clientId.map { "managed identity \(GatewayComparison.shown($0))" } ?? "the gateway's own managed identity"
+            return who + " for \(GatewayComparison.shown(identity.resource))"
+        }
+        if oldIdentity?.resource != newIdentity?.resource || oldIdentity?.clientId != newIdentity?.clientId {
+            let now = newIdentity.map { "now authenticates with \(described($0))" } ?? "no longer authenticates with a managed identity"
+            let instead = oldIdentity.map { " instead of \(described($0, again: true))" } ?? ""
             // A token for another audience (Azure Resource Manager, say) is a key to that
-            // audience, handed to the backend.
-            let audienceChanged = oldIdentity != nil && newIdentity != nil && oldIdentity?.resource != newIdentity?.resource
-            add(audienceChanged ? .privilegeIncrease : .other, now + (newIdentity == nil ? "" : was), newIdentity?.range)
+            // audience, handed to the backend; another identity may hold other roles there.
+            let replaced = oldIdentity != nil && newIdentity != nil
+            add(replaced ? .privilegeIncrease : .other, now + (newIdentity == nil ? "" : instead), new?.managedIdentity?.range)
         }
         if old?.clientCertificate?.value != new?.clientCertificate?.value {
             let now = new?.clientCertificate.map { "now presents client certificate \(GatewayComparison.shown($0.value))" } ?? "no longer presents a client certificate"
