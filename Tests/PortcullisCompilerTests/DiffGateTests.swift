@@ -49,6 +49,51 @@ final class DiffGateTests: XCTestCase {
         try gate(BundleTests.contoso, try copy(of: BundleTests.contoso, edits), file: file, line: line)
     }
 
+    /// A raw limit or IP filter that reads a named value, loosened by changing the value
+    /// alone (in an environment's file too), was "reads named values that changed"
+    /// (`other`), and the gate passed a budget raised 450 times and a filter opened to every
+    /// address (found by the audit of environments and `diff`). An IP filter's addresses
+    /// edited in place were "the raw policy changed" too.
+    func testALimitOrIPFilterLoosenedThroughANamedValueIsWeighed() throws {
+        let policy = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <rate-limit-by-key calls="{{catalog-calls}}" renewal-period="60" counter-key="@(context.Subscription.Id)" />
+                  <ip-filter action="allow"><address-range from="{{office-from}}" to="{{office-to}}" /><address>198.51.100.7</address></ip-filter>
+                </inbound>
+              </policies>
+
+            """
+        let values = "namedValues:\n  catalog-calls: \"20\"\n  office-from: 203.0.113.0\n  office-to: 203.0.113.255\n"
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "routes:\n", policy + "routes:\n"), ("gateway.yaml", "namedValues:\n", values)])
+        let loosened = try copy(of: base, [
+            ("gateway.yaml", "catalog-calls: \"20\"", "catalog-calls: \"9000\""),
+            ("gateway.yaml", "office-from: 203.0.113.0\n  office-to: 203.0.113.255", "office-from: 0.0.0.0\n  office-to: 255.255.255.255"),
+        ])
+        XCTAssertEqual(
+            try gate(base, loosened).sorted(),
+            [
+                "looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit-by-key' to 9000 calls per 60s from 20 per 60s through named values that changed",
+                "privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now allows '0.0.0.0-255.255.255.255' through named values that changed",
+            ])
+        // The same through production's file alone.
+        let prod = try copy(of: base, [
+            ("environments/prod.yaml", "    api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n", "    api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n    office-to: 203.0.114.255\n")
+        ])
+        XCTAssertTrue(try gate(base, prod).contains { $0.hasPrefix("privilege-increase: ") && $0.contains("it now allows '203.0.113.0-203.0.114.255'") })
+        // Written in place: an address added to those allowed, and an allow-list turned into
+        // a deny-list; a filter narrowed to fewer addresses passes.
+        let added = try copy(of: base, [("apis/catalog.yaml", "<address>198.51.100.7</address>", "<address>198.51.100.7</address><address>192.0.2.1</address>")])
+        XCTAssertEqual(try gate(base, added), ["privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now allows '192.0.2.1'"])
+        let inverted = try copy(of: base, [("apis/catalog.yaml", "action=\"allow\"", "action=\"forbid\"")])
+        XCTAssertEqual(try gate(base, inverted), ["privilege-increase: the raw policy of API 'catalog' turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them"])
+        let narrowed = try copy(of: base, [("apis/catalog.yaml", "<address>198.51.100.7</address>", "")])
+        let passed = try ToolProcess.run(["diff", base.path, narrowed.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
+        XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
+    }
+
     func testARoutesMethodAndPathAreWhatItsChecksGuard() throws {
         let moved = try contoso([
             ("apis/orders.yaml", "    method: GET\n    path: /orders/{orderId}\n", "    method: DELETE\n    path: /orders/{orderId}/purge\n")

@@ -44,19 +44,17 @@ enum RawPolicyDiff {
                     // The same text reads other values where a named value it references
                     // changed: APIM puts them in before the policy runs.
                     guard oldValues.value(form) != newValues.value(form) else { continue }
-                    // A token check that, with the new values, accepts more is weighed as such.
-                    let checks = { (document: PolicyXMLDocument) in
-                        counts(document, fragments: fragments, expanding: []).filter { Self.tokenChecks.contains($0.key) }.sorted { $0.key < $1.key }
-                    }
-                    if let (found, name, widened) = zip(checks(old.document), checks(new.document)).lazy.compactMap({ before, after in
-                        Self.widenedCheck(before.value, after.value, oldValues, newValues).map { ($0.found, after.key, $0.what) }
-                    }).first {
+                    // A check, filter or limit that, with the new values, lets more through is
+                    // weighed as such: a limit or a filter the language would keep out of
+                    // environments must not move through a named value unseen.
+                    let (oldCounts, newCounts) = (counts(old.document, fragments: fragments, expanding: []), counts(new.document, fragments: fragments, expanding: []))
+                    let widened = widenedInPlace(oldCounts, newCounts, oldValues, newValues)
+                    for change in widened {
                         changes.append(AccessChange(
-                            category: .privilegeIncrease, subject: subject,
-                            message: "the raw policy of \(key) lets '\(name)' accept \(widened) through named values that changed",
-                            place: head.location(found.range)))
-                        continue
+                            category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message) through named values that changed",
+                            place: head.location(change.found.range)))
                     }
+                    if !widened.isEmpty { continue }
                     changes.append(AccessChange(
                         category: .other, subject: subject,
                         message: "the raw policy of \(key) reads named values that changed; review what it does with them",
@@ -111,20 +109,10 @@ enum RawPolicyDiff {
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)",
                         place: head.location(element.range)))
                 }
-                if difference == 0, opened == 0, Self.limits.contains(name), let old = oldCounts[name], let new = newCounts[name],
-                    let (found, raised) = Self.raisedBudget(name, old, new, oldValues, newValues)
-                {
+                if opened == 0, let change = widenedInPlace(name, oldCounts, newCounts, oldValues, newValues, sameCount: difference == 0) {
                     weighed = true
                     changes.append(AccessChange(
-                        category: .looserLimit, subject: subject, message: "the raw policy of \(key) \(raised)", place: head.location(found.range)))
-                }
-                if opened == 0, Self.tokenChecks.contains(name), let old = oldCounts[name], let new = newCounts[name],
-                    let (found, widened) = Self.widenedCheck(old, new, oldValues, newValues)
-                {
-                    weighed = true
-                    changes.append(AccessChange(
-                        category: .privilegeIncrease, subject: subject, message: "the raw policy of \(key) lets '\(name)' accept \(widened)",
-                        place: head.location(found.range)))
+                        category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message)", place: head.location(change.found.range)))
                 }
                 guard difference != 0 else { continue }
                 weighed = true
@@ -352,6 +340,69 @@ enum RawPolicyDiff {
             }
         }
         return found
+    }
+
+    /// What lets more through in place, of every name ``weights`` weighs.
+    private static func widenedInPlace(
+        _ old: [String: [Found]], _ new: [String: [Found]], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> [(category: AccessChange.Category, message: String, found: Found)] {
+        weights.keys.sorted().compactMap { widenedInPlace($0, old, new, was, now, sameCount: old[$0]?.count == new[$0]?.count) }
+    }
+
+    /// A statement named `name` that lets more through in place, on both sides as APIM
+    /// reads them: a limit's budget raised, an IP filter's addresses widened, a token check
+    /// accepting more.
+    private static func widenedInPlace(
+        _ name: String, _ old: [String: [Found]], _ new: [String: [Found]], _ was: GatewayComparison.Substitution,
+        _ now: GatewayComparison.Substitution, sameCount: Bool
+    ) -> (category: AccessChange.Category, message: String, found: Found)? {
+        guard let old = old[name], let new = new[name] else { return nil }
+        if sameCount, limits.contains(name), let (found, raised) = raisedBudget(name, old, new, was, now) {
+            return (.looserLimit, raised, found)
+        }
+        if sameCount, name == "ip-filter", let (found, widened) = widenedFilter(old, new, was, now) {
+            return (.privilegeIncrease, widened, found)
+        }
+        if tokenChecks.contains(name), let (found, widened) = widenedCheck(old, new, was, now) {
+            return (.privilegeIncrease, "lets '\(name)' accept \(widened)", found)
+        }
+        return nil
+    }
+
+    /// An IP filter that lets in addresses it did not: the filters on both sides, paired
+    /// in order, by their action and the addresses and ranges they list as APIM reads them
+    /// (named values put in). Addresses are compared as written, so a range narrowed by
+    /// rewriting it is taken for a new one: the review it asks for is the safer mistake.
+    private static func widenedFilter(
+        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> (found: Found, message: String)? {
+        func read(_ found: Found, _ values: GatewayComparison.Substitution) -> (allows: Bool, addresses: Set<String>) {
+            var addresses = Set<String>()
+            for element in found.element.elements {
+                switch element.name {
+                case "address": addresses.insert(values.value(element.textValue?.written ?? "").trimmingWhitespace.lowercased())
+                case "address-range":
+                    let bound = { (name: String) in values.value(element.attribute(name)?.value.written ?? "").trimmingWhitespace.lowercased() }
+                    addresses.insert(bound("from") + "-" + bound("to"))
+                default: continue
+                }
+            }
+            let action = values.value(found.element.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased()
+            return (action == "allow", addresses)
+        }
+        for (before, after) in zip(old, new) {
+            let (b, a) = (read(before, was), read(after, now))
+            // Forbidding what it allowed lets every other address in; the other way narrows.
+            if b.allows != a.allows {
+                if b.allows { return (after, "turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them") }
+                continue
+            }
+            let letIn = a.allows ? a.addresses.subtracting(b.addresses) : b.addresses.subtracting(a.addresses)
+            if let first = letIn.sorted().first {
+                return (after, "lets more addresses past 'ip-filter': it \(a.allows ? "now allows" : "no longer forbids") \(GatewayComparison.shown(first))" + (letIn.count > 1 ? " and \(letIn.count - 1) more" : ""))
+            }
+        }
+        return nil
     }
 
     /// A limit whose budget grew in place: the limits of `name` on both sides, paired in
