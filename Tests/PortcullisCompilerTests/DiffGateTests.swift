@@ -94,6 +94,24 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
     }
 
+    /// An introspection provider's client secret pointed at another secret sends that
+    /// secret (the Redis connection string, say) to the provider with every question; an
+    /// environment's file alone did so and `diff` said nothing (found by the audit of
+    /// environments and `diff`).
+    func testAnIntrospectionSecretPointedAtAnotherSecretIsAPrivilegeIncrease() throws {
+        let written = try contoso([("gateway.yaml", "clientSecret: {secret: partner-client-secret}", "clientSecret: {secret: redis-connection}")])
+        XCTAssertEqual(
+            written,
+            ["privilege-increase: identity provider 'partner' now sends secret 'redis-connection' to its introspection endpoint instead of secret 'partner-client-secret'"])
+        let prod = try contoso([
+            ("environments/prod.yaml", "gateway:\n", "gateway:\n  identityProviders:\n    partner: {clientSecret: {secret: redis-connection}, clientId: contoso-prod-gateway}\n")
+        ])
+        XCTAssertTrue(
+            prod.contains("privilege-increase: in environment 'prod', identity provider 'partner' now sends secret 'redis-connection' to its introspection endpoint instead of secret 'partner-client-secret'"),
+            prod.joined(separator: "\n"))
+        XCTAssertTrue(prod.contains("other: in environment 'prod', identity provider 'partner' asks as client 'contoso-prod-gateway' instead of 'contoso-gateway'"), prod.joined(separator: "\n"))
+    }
+
     func testARoutesMethodAndPathAreWhatItsChecksGuard() throws {
         let moved = try contoso([
             ("apis/orders.yaml", "    method: GET\n    path: /orders/{orderId}\n", "    method: DELETE\n    path: /orders/{orderId}/purge\n")

@@ -823,6 +823,19 @@ enum GatewayComparison {
                         "asks \(shown(now.value(after.endpoint))) instead of \(shown(was.value(before.endpoint))) whether tokens are active",
                         after.endpoint.range)
                 }
+                // The secret goes to the endpoint with every question: another secret there
+                // is a credential handed to a host that did not hold it.
+                let (oldSecret, newSecret) = (BackendDiff.source(before.clientSecret), BackendDiff.source(after.clientSecret))
+                if oldSecret != newSecret {
+                    add(
+                        .privilegeIncrease, "now sends \(newSecret) to its introspection endpoint instead of \(oldSecret)",
+                        after.clientSecret.range)
+                }
+                if was.value(before.clientId) != now.value(after.clientId) {
+                    add(
+                        .other, "asks as client \(shown(now.value(after.clientId))) instead of \(shown(was.value(before.clientId)))",
+                        after.clientId.range)
+                }
                 if after.effectiveCacheTtl > before.effectiveCacheTtl {
                     add(
                         .privilegeIncrease,

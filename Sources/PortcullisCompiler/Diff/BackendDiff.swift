@@ -131,7 +131,7 @@ enum BackendDiff {
     }
 
     /// Where a credential comes from: the secret's name, never a value written in place.
-    private static func source(_ secret: SecretValue) -> String {
+    static func source(_ secret: SecretValue) -> String {
         if case .reference(let name) = secret { "secret '\(name.value)'" } else { "a value written in the definitions" }
     }
 
