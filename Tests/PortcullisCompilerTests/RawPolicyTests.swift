@@ -201,6 +201,29 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("defs/pinned.yaml") }, found.joined(separator: "\n"))
     }
 
+    /// The generated introspection check reads the provider's answers from the cache
+    /// under `PREFIX:introspection:` before it asks: a raw `cache-store-value` there
+    /// stored "active" for any bearer string, and lint and build were clean (found by the
+    /// audit of raw checks). A key of the policy's own is left alone.
+    func testARawStoreWhereIntrospectionAnswersAreKeptIsReported() throws {
+        let forged = #"<cache-store-value key="@(&quot;example:introspection:partner:30d8e90f9cc1ed62:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" value="{&quot;active&quot;:true,&quot;scope&quot;:&quot;orders.write&quot;}" duration="60" />"#
+        let named = #"<cache-store-value key="{{results-key}}" value="{&quot;active&quot;:true}" duration="60" />"#
+        let own = #"<cache-store-value key="@(&quot;partner-token:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" value="x" duration="60" /><cache-store-value key="backend-token" value="x" duration="60" />"#
+        try write(RuleExample.baseGateway + "namedValues:\n  results-key: example:introspection:partner:0123\n", to: "defs/gateway.yaml")
+        for (name, store) in [("forged", forged), ("named", named), ("own", own)] {
+            let example = RuleExample.api(
+                name, fields: "auth: partner\n",
+                routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(store)<base /></inbound></policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings()
+        for name in ["forged", "named"] {
+            let expected = "LP001 defs/\(name).yaml: raw 'cache-store-value' in route '\(name)/create-\(name)' may write under 'example:introspection:', where the gateway keeps introspection answers, so a token the provider never called active could pass"
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+        XCTAssertFalse(found.contains { $0.contains("defs/own.yaml") && $0.contains("introspection") }, found.joined(separator: "\n"))
+    }
+
     /// A raw token check that compares the token's audience with nothing, and a certificate
     /// check that names no identity, were taken for checks of every caller: a route without
     /// `auth` linted clean (from the audit of raw checks against Microsoft's reference).

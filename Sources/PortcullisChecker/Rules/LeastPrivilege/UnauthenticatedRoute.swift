@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy; a raw 'cache-store-value' whose key may fall where introspection answers are kept")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -164,10 +164,16 @@ public enum UnauthenticatedRoute: Rule {
             cachedRoute("↓list-orders", after: #"<return-response><set-status code="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? 200 : 403)" /></return-response>"#),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
+            // Where the generated check reads introspection's answers: any token can be made
+            // "active", by a key written there or one computed from what the caller sends.
+            mockedRoute("list-orders", inbound: [#"<cache-store-value key="↓@(&quot;example:introspection:partner:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" value="{&quot;active&quot;: true}" duration="60" />"#, "<base />"]),
+            mockedRoute("list-orders", inbound: ["<base />", #"<cache-store-value key="↓@(context.Request.Headers.GetValueOrDefault(&quot;X-Key&quot;, &quot;&quot;))" value="{&quot;active&quot;: true}" duration="60" />"#]),
         ],
         nonTriggering: [
             // A maintenance page after '<base />': a cached answer instead of it harms no one.
             cachedRoute("list-orders", after: #"<choose><when condition="@(DateTime.UtcNow.Hour == 3)"><return-response><set-status code="503" reason="Service Unavailable" /></return-response></when></choose>"#),
+            // A key of its own, outside introspection's.
+            mockedRoute("list-orders", inbound: ["<base />", #"<cache-store-value key="@(&quot;backend-token:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" value="@((string)context.Variables[&quot;token&quot;])" duration="60" />"#]),
             // An 'on-error' that answers with what is written in it.
             onErrorRoute("create-order", #"<return-response><set-status code="500" reason="Internal Server Error" /></return-response>"#),
             RuleExample.api(
@@ -279,6 +285,7 @@ public enum UnauthenticatedRoute: Rule {
                 code, "the cache of route '\(route.written.id.value)' answers before raw '\(name)' in its policy runs, so a cached answer skips it", at: at,
                 notes: [Diagnostic.Note("write the check before '<base />' in the route's policy, where it runs before the cache lookup", at: at)])
         }
+        reportIntrospectionResultsWritten(in: context, into: &findings)
         // A route's IP filter is the first statement generated for it: an answer or a
         // cache lookup of a broader policy runs before it, for every address.
         for (route, plan) in context.plannedRoutes where plan.ipFilter != nil {
@@ -295,4 +302,58 @@ public enum UnauthenticatedRoute: Rule {
             }
         }
     }
+
+    /// Introspection's answers are kept in the cache under `PREFIX:introspection:`, where
+    /// the generated check reads them before it asks the provider: a raw `cache-store-value`
+    /// whose key may fall there can store "active" for a token nobody issued. A key is
+    /// safe when it is text, named values put in, outside the namespace, or an expression
+    /// whose leading string already leaves it.
+    private static func reportIntrospectionResultsWritten(in context: CheckContext, into findings: inout DiagnosticCollector) {
+        guard let gateway = context.project.gateway,
+            gateway.identityProviders.contains(where: { if case .introspection = $0.details { true } else { false } })
+        else { return }
+        let namespace = gateway.effectiveKeyPrefix + ":introspection:"
+        for scope in context.rawScopes {
+            for store in scope.elements(named: ["cache-store-value"]) {
+                guard let key = store.attribute("key") else { continue }
+                let known: String? =
+                    switch key.value {
+                    case .text(let text): context.namedValues.resolved(text)
+                    case .expression(let code): leadingText(of: code)
+                    }
+                if let known, !known.isEmpty {
+                    let (a, b) = (known.lowercased(), namespace.lowercased())
+                    // Text that settles the whole key must start with the namespace; an
+                    // expression's leading string must agree with it as far as either goes.
+                    let settled = if case .text = key.value { true } else { false }
+                    if settled ? !a.hasPrefix(b) : !(a.hasPrefix(b) || b.hasPrefix(a)) { continue }
+                }
+                let at = scope.document.range(key.valueSpan)
+                findings.report(
+                    code,
+                    "raw 'cache-store-value' in \(scope.owner) may write under '\(namespace)', where the gateway keeps introspection answers, so a token the provider never called active could pass",
+                    at: at, notes: [Diagnostic.Note("start the key with text of its own, outside '\(namespace)'", at: at)])
+            }
+        }
+    }
+
+    /// The string an expression's value starts with when it opens with a literal
+    /// (`@("orders:" + …)`, `@($"orders:{…}")`), or nil.
+    static func leadingText(of code: String) -> String? {
+        var rest = Substring(code.replacingOccurrences(of: "&quot;", with: "\""))
+        guard rest.hasPrefix("@(") || rest.hasPrefix("@{") else { return nil }
+        rest = rest.dropFirst(2).drop { $0.isWhitespace || $0 == "(" }
+        if rest.hasPrefix("return") { rest = rest.dropFirst(6).drop(while: \.isWhitespace) }
+        let interpolated = rest.hasPrefix("$\"")
+        if interpolated { rest = rest.dropFirst() }
+        guard rest.hasPrefix("\"") else { return nil }
+        var text = ""
+        for character in rest.dropFirst() {
+            // An escape, an interpolation or a named value ends what is known.
+            if character == "\"" || character == "\\" || character == "{" { break }
+            text.append(character)
+        }
+        return text
+    }
+
 }
