@@ -66,8 +66,17 @@ public struct RoundTrip: Sendable {
             }
         }
         let added = made.keys.filter { $0.hasSuffix("/policy.xml") && policies[$0] == nil }.sorted()
+        // APIM sends an API's requests to its serviceUrl only where no policy on their way
+        // sets a backend: the gateway's, a product's or a fragment's (any, as the tree does
+        // not say here which hold the API), or one of the API's operations'. Elsewhere an
+        // added statement that sends them there overrides what the estate did.
+        let settingBackend = Set(policies.filter { String(decoding: $0.value.bytes, as: UTF8.self).contains("set-backend-service") }.keys)
+        let broaderSetBackend = settingBackend.contains { !$0.hasPrefix("apim/apis/") }
         let statements = ParallelMap.map(added.indices) { index -> String? in
-            let serviceUrl = Self.apiName(of: added[index]).flatMap { informations["apim/apis/\($0)/apiInformation.json"]?.properties["serviceUrl"]?.string }
+            let serviceUrl = Self.apiName(of: added[index]).flatMap { name in
+                broaderSetBackend || settingBackend.contains { $0.hasPrefix("apim/apis/\(name)/") }
+                    ? nil : informations["apim/apis/\(name)/apiInformation.json"]?.properties["serviceUrl"]?.string
+            }
             return Self.firstStatement(in: made[added[index]] ?? [], exceptWhatAPIMDoesAnyway: serviceUrl)
         }
         for (bundlePath, statement) in zip(added, statements) {
@@ -98,8 +107,8 @@ public struct RoundTrip: Sendable {
 
     /// The first statement of a policy the estate does not have that does something
     /// APIM would not do without it, or nil: `<base />`, a bare `<forward-request />`, and
-    /// at API scope `set-backend-service` to the API's own `serviceUrl`, where APIM sends
-    /// its requests anyway.
+    /// at API scope `set-backend-service` to the API's own `serviceUrl` (nil when another
+    /// policy on the way sets a backend), where APIM sends its requests anyway.
     static func firstStatement(in bytes: [UInt8], exceptWhatAPIMDoesAnyway serviceUrl: String?) -> String? {
         var diagnostics = DiagnosticCollector()
         guard let document = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics) else {

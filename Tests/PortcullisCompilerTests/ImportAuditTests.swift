@@ -68,6 +68,38 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(try read("apis/orders.yaml").contains("backend: \"https://orders.example.com\""))
     }
 
+    /// The build sends an API without a policy of its own to its backend, the estate's
+    /// `serviceUrl`, by a `set-backend-service` in a new API policy. The round trip took that
+    /// for what APIM does anyway and said nothing differs, while the statement overrode the
+    /// global policy's regional backends, which then never ran (found by the audit of
+    /// import). Where a policy on the way sets a backend, it is a difference.
+    func testAnAddedBackendStatementThatOverridesTheEstatesIsADifference() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(
+            """
+            <policies>
+              <inbound>
+                <choose>
+                  <when condition="@(context.Deployment.Region == &quot;West US&quot;)">
+                    <set-backend-service base-url="https://orders-us.example.com/" />
+                  </when>
+                </choose>
+              </inbound>
+              <backend>
+                <forward-request />
+              </backend>
+            </policies>
+
+            """, to: "policy.xml")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        let differences = try XCTUnwrap(section["differences"] as? [[String: String]], result.stdout)
+        XCTAssertTrue(
+            differences.contains { $0["path"] == "apim/apis/orders/policy.xml" && ($0["message"] ?? "").contains("'set-backend-service' in 'inbound'") },
+            "\(differences)")
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
     /// Properties the build does not write are said, never dropped in silence: a backend's
     /// title, a version set the tree does not have, what a group or a version set has beyond
     /// what the language carries. A fragment's `format` says nothing: the publisher sends
