@@ -25,7 +25,20 @@ final class ImportAuditTests: ImportTreeTestCase {
     /// A publisher configuration may make a plain named value a secret for its environment.
     /// The environment must not carry that secret's value as a plain named value: the bundle
     /// would publish it in clear, and the value would sit in the definitions.
+    ///
+    /// The publisher reads the properties' names in any letter case, as `lint` does; the
+    /// import read `Secret: true` as no secret and wrote the value in clear (found by the
+    /// audit of import).
     func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
+        for spelling in ["value: \"VALUE\", secret: true", "Value: \"VALUE\", Secret: true"] {
+            // Each spelling on a tree of its own.
+            try tearDownWithError()
+            try setUpWithError()
+            try secretOverrideIsNotWritten(spelling)
+        }
+    }
+
+    private func secretOverrideIsNotWritten(_ spelling: String) throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
         try write(#"{"properties": {"displayName": "partner-key", "value": "dev-key"}}"#, to: "named values/partner-key/namedValueInformation.json")
         let value = "prod-\(UUID().uuidString)"
@@ -33,7 +46,7 @@ final class ImportAuditTests: ImportTreeTestCase {
             """
             namedValues:
               - name: partner-key
-                properties: {value: "\(value)", secret: true}
+                properties: {\(spelling.replacingOccurrences(of: "VALUE", with: value))}
             """, to: "../configuration.prod.yaml")
         let result = try ToolProcess.run(
             ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)

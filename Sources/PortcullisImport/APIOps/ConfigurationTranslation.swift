@@ -49,12 +49,12 @@ struct ConfigurationTranslation {
             case "namedvalues":
                 for (entry, properties) in items(section, path: path) {
                     if declared.secrets.contains(entry) {
-                        guard let vault = properties["keyVault"].flatMap({ Self.mapping($0)["secretIdentifier"] }).flatMap(Self.text) else {
+                        guard let vault = properties["keyvault"].flatMap({ Self.mapping($0)["secretidentifier"] }).flatMap(Self.text) else {
                             notes.append(ImportNote(.notImported, path, "secret '\(entry)' is overridden without a Key Vault secret identifier"))
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
-                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyVault"].map({ !$0.isNull }) == true {
+                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyvault"].map({ !$0.isNull }) == true {
                         // As a named value the environment would publish the secret in clear.
                         notes.append(
                             ImportNote(
@@ -83,14 +83,14 @@ struct ConfigurationTranslation {
                         notes.append(ImportNote(.notImported, path, "API '\(entry)' is not imported"))
                         continue
                     }
-                    let carried = properties.keys.filter { $0 == "serviceUrl" }
-                    if let url = properties["serviceUrl"].flatMap(Self.text), declared.urlBackedAPIs.contains(entry),
+                    let carried = properties.keys.filter { $0 == "serviceurl" }
+                    if let url = properties["serviceurl"].flatMap(Self.text), declared.urlBackedAPIs.contains(entry),
                         !isPipelineToken(url, of: "the 'serviceUrl' of API '\(entry)'", path: path, environment: name)
                     {
                         apis.append((entry, .mapping([("backend", .string(url))])))
                     }
                     let left = Set(properties.keys).subtracting(carried).sorted()
-                    if !left.isEmpty || (properties["serviceUrl"] != nil && !declared.urlBackedAPIs.contains(entry)) {
+                    if !left.isEmpty || (properties["serviceurl"] != nil && !declared.urlBackedAPIs.contains(entry)) {
                         notes.append(ImportNote(.notImported, path, "overrides of API '\(entry)' other than a URL backend's 'serviceUrl' are not carried"))
                     }
                 }
@@ -151,9 +151,11 @@ struct ConfigurationTranslation {
         }
     }
 
+    /// A mapping by its keys in lowercase: the publisher reads them in any letter case, as
+    /// `lint` does (`PublisherConfigurations`), so `Secret: true` is a secret here too.
     private static func mapping(_ node: YAMLNode) -> [String: YAMLNode] {
         guard case .mapping(let entries) = node.content else { return [:] }
-        return Dictionary(entries.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(entries.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     private static func text(_ node: YAMLNode) -> String? {
