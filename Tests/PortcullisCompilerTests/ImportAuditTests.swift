@@ -113,6 +113,33 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
     }
 
+    /// A publisher configuration's overrides that decide who gets in were dropped with a
+    /// note and exit 0: production published the estate's open API and product, and a
+    /// secret overridden by a value kept the estate's Key Vault reference (found by the
+    /// audit of import). They are errors to resolve now.
+    func testDroppedOverridesThatDecideAccessAreErrors() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "backend-key", "secret": true, "keyVault": {"secretIdentifier": "https://dev-kv.vault.azure.net/secrets/backend-key"}}}"#, to: "named values/backend-key/namedValueInformation.json")
+        try write(
+            """
+            namedValues:
+              - name: backend-key
+                properties: {value: "{#backendKey#}"}
+            apis:
+              - name: orders
+                properties: {subscriptionRequired: true}
+            products:
+              - name: starter
+                properties: {approvalRequired: true}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        for (start, what) in [("secret 'backend-key'", "secret"), ("overrides of API 'orders'", "API"), ("'products' overrides", "product")] {
+            XCTAssertTrue(notes.contains { $0["kind"] == "error" && ($0["message"] ?? "").hasPrefix(start) }, "\(what): \(notes)")
+        }
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
     /// Properties the build does not write are said, never dropped in silence: a backend's
     /// title, a version set the tree does not have, what a group or a version set has beyond
     /// what the language carries. A fragment's `format` says nothing: the publisher sends

@@ -188,10 +188,12 @@ final class ImportTranslationTests: ImportTreeTestCase {
 
             """)
         XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: 'loggers' overrides are not carried; keep them in the publisher configuration"), result.stdout)
-        // What the bundle writes may not stay there (RF009), whatever the key's case.
+        // What the bundle writes may not stay there (RF009), whatever the key's case; a
+        // policy's override decides what requests do, so dropping it is an error.
         XCTAssertTrue(
-            result.stdout.contains("not-imported: configuration.prod.yaml: 'Policies' overrides are not carried, and may not stay in the publisher configuration"),
+            result.stdout.contains("error: configuration.prod.yaml: 'Policies' overrides are not carried, and may not stay in the publisher configuration"),
             result.stdout)
+        XCTAssertEqual(result.status, 1, result.stdout)
         XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: named value 'build-id' is not one the import declared"), result.stdout)
         // The environment is checked with the rest: lint reads it without a front-end error.
         let lint = try ToolProcess.run(["lint", "out", "--format", "json"], in: directory)

@@ -50,7 +50,12 @@ struct ConfigurationTranslation {
                 for (entry, properties) in items(section, path: path) {
                     if declared.secrets.contains(entry) {
                         guard let vault = properties["keyvault"].flatMap({ Self.mapping($0)["secretidentifier"] }).flatMap(Self.text) else {
-                            notes.append(ImportNote(.notImported, path, "secret '\(entry)' is overridden without a Key Vault secret identifier"))
+                            // Dropped, the environment would keep the estate's vault: another
+                            // environment's secret.
+                            notes.append(
+                                ImportNote(
+                                    .error, path,
+                                    "secret '\(entry)' is overridden without a Key Vault secret identifier, so '\(name)' would keep the estate's; give it one in Key Vault"))
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
@@ -90,14 +95,21 @@ struct ConfigurationTranslation {
                         apis.append((entry, .mapping([("backend", .string(url))])))
                     }
                     let left = Set(properties.keys).subtracting(carried).sorted()
+                    // What the API does in the environment ('subscriptionRequired', say) would
+                    // silently be the estate's.
                     if !left.isEmpty || (properties["serviceurl"] != nil && !declared.urlBackedAPIs.contains(entry)) {
-                        notes.append(ImportNote(.notImported, path, "overrides of API '\(entry)' other than a URL backend's 'serviceUrl' are not carried"))
+                        notes.append(
+                            ImportNote(
+                                .error, path,
+                                "overrides of API '\(entry)' other than a URL backend's 'serviceUrl' are not carried, so '\(name)' would get the estate's; say what differs in the environment's file"))
                     }
                 }
             case let key where PublisherConfigurations.sectionKeys.contains(key):
+                // Products', policies' and fragments' overrides decide who gets in: the
+                // environment would silently get the estate's.
                 notes.append(
                     ImportNote(
-                        .notImported, path,
+                        Self.decidingAccess.contains(key) ? .error : .notImported, path,
                         "'\(DisplayText.escaped(section.key.utf8))' overrides are not carried, and may not stay in the publisher configuration: the bundle writes those resources (RF009); say what differs in the definitions"
                     ))
             default:
@@ -150,6 +162,9 @@ struct ConfigurationTranslation {
             return (name, fields["properties"].map(Self.mapping) ?? [:])
         }
     }
+
+    /// The sections whose resources decide who gets in and what requests do.
+    private static let decidingAccess: Set<String> = ["products", "policies", "policyfragments"]
 
     /// A mapping by its keys in lowercase: the publisher reads them in any letter case, as
     /// `lint` does (`PublisherConfigurations`), so `Secret: true` is a secret here too.
