@@ -47,6 +47,11 @@ final class ImportRoundTripTests: XCTestCase {
             XCTAssertTrue(notes.contains { $0["path"] == left && $0["kind"] == "not-imported" }, "\(left) is not reported")
         }
         XCTAssertEqual(result.status, 0, result.stderr)
+        // product1 lets each user hold 10 subscriptions: dropped, the bundle lifted the limit
+        // and the round trip did not see it (found by the audit of import).
+        XCTAssertTrue(
+            try String(contentsOf: out.appendingPathComponent("products.yaml"), encoding: .utf8).contains("subscriptionsLimit: 10"),
+            "the products' subscriptions limit is not carried")
 
         // The written project is what was checked: linting it finds only what the estate
         // really lacks: no token check, no rate limit, a public POST, and anonymous callers

@@ -52,6 +52,8 @@ enum APIOpsFiles {
         var approvalRequired: Bool?
         var state: String
         var terms: String?
+        /// Only meaningful when subscriptions are required, as approval.
+        var subscriptionsLimit: Int?
     }
 
     struct GroupProperties: Encodable {
@@ -209,7 +211,8 @@ enum APIOpsFiles {
                     displayName: product.displayName?.value ?? product.name.value, description: product.description?.value,
                     subscriptionRequired: subscriptions,
                     approvalRequired: subscriptions ? product.effectiveApprovalRequired : nil,
-                    state: product.effectivePublished ? "published" : "notPublished", terms: product.terms?.value)))
+                    state: product.effectivePublished ? "published" : "notPublished", terms: product.terms?.value,
+                    subscriptionsLimit: subscriptions ? product.subscriptionsLimit?.value : nil)))
     }
 
     struct FragmentProperties: Encodable {

@@ -295,7 +295,16 @@ struct EstateTranslation {
         for key in ["subscriptionRequired", "approvalRequired"] {
             if let flag = properties[key]?.bool { fields.append((key, .bool(flag))) }
         }
-        if properties["state"]?.string == "notPublished" { fields.append(("published", .bool(false))) }
+        switch properties["subscriptionsLimit"] {
+        case nil, .null?: break
+        case .number(let limit)? where limit >= 0 && limit <= Double(Int32.max) && limit.rounded() == limit:
+            fields.append(("subscriptionsLimit", .integer(Int(limit))))
+        default:
+            // Left out, each user could hold any number of subscriptions.
+            notes.append(ImportNote(.error, resource.folder, "product '\(resource.name)' has a 'subscriptionsLimit' that is not a whole number of subscriptions"))
+        }
+        // APIM leaves a product unpublished unless it says 'published'.
+        if properties["state"]?.string != "published" { fields.append(("published", .bool(false))) }
         if !product.groups.isEmpty { fields.append(("groups", .sequence(product.groups.map(YAMLValue.string)))) }
         fields += Self.strings(properties, ["terms"])
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
@@ -305,7 +314,7 @@ struct EstateTranslation {
             fields += lifted
             fields.append(("policy", .string(path)))
         }
-        let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state"]
+        let carriedKeys: Set<String> = ["displayName", "description", "subscriptionRequired", "approvalRequired", "terms", "state", "subscriptionsLimit"]
         notCarried(properties, except: carriedKeys, of: resource.folder)
         return .mapping(fields)
     }

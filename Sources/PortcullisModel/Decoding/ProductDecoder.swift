@@ -26,6 +26,7 @@ extension DocumentDecoder {
         product.terms = fields[.terms].flatMap { context.string($0) }
         product.tags = tagList(fields[.tags])
         product.published = fields[.published].flatMap { context.bool($0) }
+        product.subscriptionsLimit = fields[.subscriptionsLimit].flatMap { context.integer($0, in: 0...Int(Int32.max)) }
         guard name != nil, apis != nil else { return }
         definitions.products.append(product)
     }

@@ -165,7 +165,7 @@ public enum LimitField: String, FieldSet {
 
 public enum ProductField: String, FieldSet {
     case apiVersion, kind, name, displayName, description, apis, subscriptionRequired, approvalRequired, rateLimit,
-        quota, groups, terms, tags, policy, published
+        quota, groups, terms, tags, policy, published, subscriptionsLimit
     public static let schemaDefinition = "Product"
     public static let noun = "a Product"
 }

@@ -20,6 +20,8 @@ public struct Product: Sendable {
     /// Whether developers see the product and may subscribe; an estate may keep products
     /// it has not published yet.
     public var published: Located<Bool>? = nil
+    /// How many subscriptions to the product each user may hold; any number when nil.
+    public var subscriptionsLimit: Located<Int>? = nil
     /// Where the document's `kind` is written; diagnostics about the whole product point here.
     public var kindRange: SourceRange
 
