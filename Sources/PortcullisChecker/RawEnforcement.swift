@@ -15,7 +15,7 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate
+        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied
 
         /// Whether `statement` is one of the kind, where raw token checks read `checked`.
         func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
@@ -30,13 +30,18 @@ struct RawEnforcement: Sendable {
             case .writeMethodSet: statement.setsAWriteMethod
             case .cacheLookup: statement.name == "cache-lookup"
             case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
+            // A copy of the caller's request ('mode' is 'new' when left out) reaches where
+            // it is sent, token or not.
+            case .requestCopied:
+                Self.requestSenders.contains(statement.name)
+                    && statement.attribute("mode").map { $0.value.written.trimmingWhitespace.lowercased() != "new" } == true
             }
         }
 
         /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
         /// from zero; the others are looked for at any depth.
         static let atTheTop: [Kind] = [.tokenCheck, .rateLimit]
-        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup]
+        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup, .requestCopied]
 
         /// The names a statement of the kind may have, which tell a document holding none
         /// without looking at its elements.
@@ -49,6 +54,7 @@ struct RawEnforcement: Sendable {
             case .callerCredentialsReplaced: Self.credentialSetters
             case .writeMethodSet: Self.methodSetters
             case .gate: Self.gateNames
+            case .requestCopied: Self.requestSenders
             }
         }
 
@@ -58,6 +64,7 @@ struct RawEnforcement: Sendable {
         static let gates: Set<String> = ["check-header", "ip-filter", "validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let gateNames = gates.union(["return-response", "mock-response"])
         private static let methodSetters: Set<String> = ["set-method"]
+        private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
         static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]

@@ -457,19 +457,21 @@ extension String {
 private enum Values {
     static func fill(_ element: inout PolicyXMLElement, from node: xmlNodePtr, text: [UInt8]) -> Bool {
         guard name(of: node) == element.name else { return false }
+        // Namespace declarations are not properties in libxml2's tree: they are skipped, so
+        // each property's value goes to its own attribute wherever a declaration stands.
+        let declared = element.attributes.indices.filter { element.attributes[$0].name != "xmlns" && !element.attributes[$0].name.hasPrefix("xmlns:") }
         var property = node.pointee.properties
         var attributeIndex = 0
         while let attribute = property {
-            guard attributeIndex < element.attributes.count else { return false }
-            if case .text = element.attributes[attributeIndex].value {
-                element.attributes[attributeIndex].value = .text(string(attribute.pointee.children, of: node.pointee.doc))
+            guard attributeIndex < declared.count else { return false }
+            let index = declared[attributeIndex]
+            if case .text = element.attributes[index].value {
+                element.attributes[index].value = .text(string(attribute.pointee.children, of: node.pointee.doc))
             }
             attributeIndex += 1
             property = attribute.pointee.next
         }
-        // Namespace declarations are not properties in libxml2's tree.
-        let declared = element.attributes.reduce(0) { $1.name != "xmlns" && !$1.name.hasPrefix("xmlns:") ? $0 + 1 : $0 }
-        guard attributeIndex == declared else { return false }
+        guard attributeIndex == declared.count else { return false }
 
         var child = node.pointee.children
         var position = 0

@@ -201,6 +201,23 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("defs/pinned.yaml") }, found.joined(separator: "\n"))
     }
 
+    /// A check in another XML namespace, and a copy of the caller's request sent on before
+    /// the token check, linted clean (found by the audit of raw checks): APIM's policy
+    /// elements have no namespace, and the copy reaches its target without a token.
+    func testADefaultNamespaceAndARequestCopiedBeforeTheCheckAreReported() throws {
+        let spaced = #"<validate-jwt header-name="Authorization" xmlns="urn:example:not-apim"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        try write(RuleExample.api("spaced", fields: "auth: none\npolicy: '<policies><inbound><base />\(spaced)</inbound></policies>'\n", routes: "  - {id: list-spaced, method: GET, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n").text, to: "defs/spaced.yaml")
+        let copied = #"<send-one-way-request mode="copy"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#
+        try write(RuleExample.api("copied", routes: "  - {id: create-copied, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(copied)<base /></inbound></policies>'}\n").text, to: "defs/copied.yaml")
+        let found = try lintFindings()
+        for expected in [
+            "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
+            "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends a copy of requests of route 'create-copied' on before its token check, so requests without a token reach where it sends them",
+        ] {
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+    }
+
     /// The generated introspection check reads the provider's answers from the cache
     /// under `PREFIX:introspection:` before it asks: a raw `cache-store-value` there
     /// stored "active" for any bearer string, and lint and build were clean (found by the

@@ -85,6 +85,14 @@ final class PolicyStructureTests: XCTestCase {
         ])
     }
 
+    /// A default namespace takes a statement out of APIM's policy elements; a check so
+    /// declared passed lint as a check (found by the audit of raw checks).
+    func testADefaultNamespaceIsPX002() {
+        XCTAssertEqual(check(#"<policies><inbound><check-header name="X-Key" failed-check-httpcode="401" failed-check-error-message="no" ignore-case="false" xmlns="urn:example" /></inbound></policies>"#), [
+            "PX002 1:127: 'check-header' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements | remove 'xmlns': APIM's policy elements have no namespace"
+        ])
+    }
+
     func testAMissingRequiredAttributeIsPX002() {
         XCTAssertEqual(check("<policies><inbound><set-variable name=\"a\" /></inbound></policies>"), [
             "PX002 1:21: 'set-variable' lacks the required attribute 'value' | add 'value=\"...\"' to 'set-variable'"

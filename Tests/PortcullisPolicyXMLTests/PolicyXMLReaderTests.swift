@@ -34,6 +34,16 @@ final class PolicyXMLReaderTests: XCTestCase {
         XCTAssertEqual(document.elements(named: ["set-body"]).count, 0)
     }
 
+    /// libxml2 keeps namespace declarations apart from attributes: each attribute's value
+    /// was taken by position, so one after a declaration got the next one's value, or none
+    /// (found while making a default namespace PX002).
+    func testAnAttributeAfterANamespaceDeclarationKeepsItsValue() throws {
+        let document = try XCTUnwrap(read(#"<policies><inbound><set-header xmlns="urn:x" name="X-A" exists-action="override" /></inbound></policies>"#).0)
+        let header = try XCTUnwrap(document.elements(named: ["set-header"]).first)
+        XCTAssertEqual(header.attribute("name")?.value.written, "X-A")
+        XCTAssertEqual(header.attribute("exists-action")?.value.written, "override")
+    }
+
     func testExpressionsWithQuotesAndAngleBracketsAreReadVerbatim() throws {
         let text = """
             <policies>

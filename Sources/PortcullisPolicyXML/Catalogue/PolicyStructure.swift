@@ -158,6 +158,14 @@ private struct StructureWalker {
     }
 
     private mutating func checkAttributes(of element: PolicyXMLElement, against spec: ElementSpec) {
+        // A default namespace moves the element, and all it holds, out of the namespace of
+        // APIM's policies: whether APIM then runs it as written is not documented, so a
+        // check declared so may be no check.
+        if let declaration = element.attribute("xmlns") {
+            report(
+                .unknownPolicyElement, "'\(spec.name)' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
+                at: declaration.nameSpan, note: "remove 'xmlns': APIM's policy elements have no namespace")
+        }
         for attribute in element.attributes where !Self.isNamespaceMarkup(attribute.name) {
             if spec.attribute(attribute.name) == nil {
                 let known = spec.attributes.map(\.name)

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy; a raw 'cache-store-value' whose key may fall where introspection answers are kept")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses, sends a copy of the request on or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy; a raw 'cache-store-value' whose key may fall where introspection answers are kept")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -164,6 +164,8 @@ public enum UnauthenticatedRoute: Rule {
             cachedRoute("↓list-orders", after: #"<return-response><set-status code="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? 200 : 403)" /></return-response>"#),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
+            // A copy of the caller's request reaches its target before the token is checked.
+            mockedRoute("↓list-orders", inbound: [#"<send-one-way-request mode="copy"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#, "<base />"]),
             // Where the generated check reads introspection's answers: any token can be made
             // "active", by a key written there or one computed from what the caller sends.
             mockedRoute("list-orders", inbound: [#"<cache-store-value key="↓@(&quot;example:introspection:partner:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" value="{&quot;active&quot;: true}" duration="60" />"#, "<base />"]),
@@ -172,6 +174,8 @@ public enum UnauthenticatedRoute: Rule {
         nonTriggering: [
             // A maintenance page after '<base />': a cached answer instead of it harms no one.
             cachedRoute("list-orders", after: #"<choose><when condition="@(DateTime.UtcNow.Hour == 3)"><return-response><set-status code="503" reason="Service Unavailable" /></return-response></when></choose>"#),
+            // A new request of its own carries nothing of the caller's.
+            mockedRoute("list-orders", inbound: [#"<send-one-way-request mode="new"><set-url>https://audit.example.com/ping</set-url><set-method>GET</set-method></send-one-way-request>"#, "<base />"]),
             // A key of its own, outside introspection's.
             mockedRoute("list-orders", inbound: ["<base />", #"<cache-store-value key="@(&quot;backend-token:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" value="@((string)context.Variables[&quot;token&quot;])" duration="60" />"#]),
             // An 'on-error' that answers with what is written in it.
@@ -211,6 +215,12 @@ public enum UnauthenticatedRoute: Rule {
             return (
                 "raw '\(name)' in \(owner) may answer requests of route '\(id)' \(when)",
                 "move it after '<base />' in the route's policy, where every check has run; an answer for some requests goes there too, inside 'choose'"
+            )
+        }
+        if let (owner, name, _) = context.rawStatementBeforeAnyTokenCheck(.requestCopied, on: route) {
+            return (
+                "raw '\(name)' in \(owner) sends a copy of requests of route '\(id)' on before its token check, so requests without a token reach where it sends them",
+                "move it after '<base />' in the route's policy, where every check has run"
             )
         }
         // Private responses are cached for callers with a token; a lookup before the check
