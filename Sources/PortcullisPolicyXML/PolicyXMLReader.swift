@@ -459,19 +459,23 @@ private enum Values {
         guard name(of: node) == element.name else { return false }
         // Namespace declarations are not properties in libxml2's tree: they are skipped, so
         // each property's value goes to its own attribute wherever a declaration stands.
-        let declared = element.attributes.indices.filter { element.attributes[$0].name != "xmlns" && !element.attributes[$0].name.hasPrefix("xmlns:") }
+        let count = element.attributes.count
+        func nextAttribute(from index: Int) -> Int {
+            var index = index
+            while index < count, element.attributes[index].name == "xmlns" || element.attributes[index].name.hasPrefix("xmlns:") { index += 1 }
+            return index
+        }
         var property = node.pointee.properties
-        var attributeIndex = 0
+        var index = nextAttribute(from: 0)
         while let attribute = property {
-            guard attributeIndex < declared.count else { return false }
-            let index = declared[attributeIndex]
+            guard index < count else { return false }
             if case .text = element.attributes[index].value {
                 element.attributes[index].value = .text(string(attribute.pointee.children, of: node.pointee.doc))
             }
-            attributeIndex += 1
+            index = nextAttribute(from: index + 1)
             property = attribute.pointee.next
         }
-        guard attributeIndex == declared.count else { return false }
+        guard index == count else { return false }
 
         var child = node.pointee.children
         var position = 0

@@ -70,6 +70,8 @@ public enum RouteWithoutScopes: Rule {
     }
 
     private static let jwtChecks: Set<String> = ["validate-jwt"]
+    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+    private static let certificateChecks: Set<String> = ["validate-client-certificate"]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.routes where route.isAuthenticated {
@@ -84,8 +86,14 @@ public enum RouteWithoutScopes: Rule {
         let values = context.namedValues
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
-            for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) {
+            for check in scope.elements(named: Self.tokenChecks) {
                 let range = scope.document.range(check.nameSpan)
+                if check.checksNoAudience {
+                    let lists = check.name == "validate-jwt" ? "'audiences'" : "'audiences' or 'backend-application-ids'"
+                    findings.report(
+                        code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
+                        at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
+                }
                 if check.acceptsUnsignedTokens {
                     findings.report(
                         code,
@@ -109,13 +117,6 @@ public enum RouteWithoutScopes: Rule {
                             at: range, notes: [note])
                     }
                 }
-            }
-            for check in scope.elements(named: ["validate-jwt", "validate-azure-ad-token"]) where check.checksNoAudience {
-                let range = scope.document.range(check.nameSpan)
-                let lists = check.name == "validate-jwt" ? "'audiences'" : "'audiences' or 'backend-application-ids'"
-                findings.report(
-                    code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
-                    at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
             }
             // Tokens taken long after they expire: longer than a token's judgment may be kept.
             for check in scope.elements(named: Self.jwtChecks) {
@@ -141,7 +142,7 @@ public enum RouteWithoutScopes: Rule {
                     code, "raw 'validate-jwt' in \(scope.owner) may take tokens that never expire ('require-expiration-time'), so one once leaked keeps passing",
                     at: range, notes: [Diagnostic.Note("remove 'require-expiration-time', which is true when left out", at: range)])
             }
-            for check in scope.elements(named: ["validate-client-certificate"]) {
+            for check in scope.elements(named: Self.certificateChecks) {
                 guard let gap = check.certificateCheckGap else { continue }
                 switch gap {
                 case .errorsIgnored:

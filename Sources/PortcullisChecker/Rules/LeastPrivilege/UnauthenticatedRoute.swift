@@ -324,7 +324,7 @@ public enum UnauthenticatedRoute: Rule {
         else { return }
         let namespace = gateway.effectiveKeyPrefix + ":introspection:"
         for scope in context.rawScopes {
-            for store in scope.elements(named: ["cache-store-value"]) {
+            for store in scope.elements(named: Self.valueStores) {
                 guard let key = store.attribute("key") else { continue }
                 let known: String? =
                     switch key.value {
@@ -346,6 +346,8 @@ public enum UnauthenticatedRoute: Rule {
             }
         }
     }
+
+    private static let valueStores: Set<String> = ["cache-store-value"]
 
     /// The string an expression's value starts with when it opens with a literal
     /// (`@("orders:" + …)`, `@($"orders:{…}")`), or nil.
