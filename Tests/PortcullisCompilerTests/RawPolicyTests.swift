@@ -34,6 +34,17 @@ final class RawPolicyTests: XCTestCase {
         return (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
     }
 
+    /// One API per check, named by its key, without `auth`: its API policy runs the check
+    /// after `<base />`, and its one route takes POST.
+    private func writeWriteRoutes(checkedBy checks: [String: String]) throws {
+        for (name, check) in checks {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
+                routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+    }
+
     /// An API whose API-level `policy` is `policy` and whose one route reads orders.
     private func writeAPI(policy: String) throws {
         let example = RuleExample.api(
@@ -179,12 +190,7 @@ final class RawPolicyTests: XCTestCase {
             "computed": #"<validate-client-certificate ignore-error="@(true)" />"#,
             "blank": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint=" " /></identities></validate-client-certificate>"#,
         ]
-        for (name, check) in checks {
-            let example = RuleExample.api(
-                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
-                routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
-            try write(example.text, to: "defs/\(name).yaml")
-        }
+        try writeWriteRoutes(checkedBy: checks)
         let found = try lintFindings()
         for expected in [
             "LP002 defs/ignored.yaml: raw 'validate-client-certificate' in API 'ignored' ignores errors, so a request without a valid certificate goes on",
@@ -262,12 +268,7 @@ final class RawPolicyTests: XCTestCase {
             "entraapi": #"<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>00000000-0000-0000-0000-000000000001</application-id></client-application-ids><backend-application-ids><application-id>00000000-0000-0000-0000-000000000002</application-id></backend-application-ids>\#(claims)</validate-azure-ad-token>"#,
             "subject": #"<validate-client-certificate><identities><identity subject="CN=partner.example.com" issuer-subject="CN=Contoso Partner CA" /></identities></validate-client-certificate>"#,
         ]
-        for (name, check) in checks {
-            let example = RuleExample.api(
-                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
-                routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
-            try write(example.text, to: "defs/\(name).yaml")
-        }
+        try writeWriteRoutes(checkedBy: checks)
         let found = try lintFindings()
         for expected in [
             "LP002 defs/noaudience.yaml: raw 'validate-jwt' in API 'noaudience' checks no audience, so a token its issuer signed for another API passes",
