@@ -821,10 +821,10 @@ extension PolicyXMLElement {
     var checksNoAudience: Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
-                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.grantsAValue }
+                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue }
         }
         func names(_ list: String, _ item: String) -> Bool {
-            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.grantsAValue } }
+            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue } }
         }
         switch name {
         case "validate-jwt":
@@ -836,10 +836,10 @@ extension PolicyXMLElement {
         }
     }
 
-    /// Whether the element holds a value that is not blank: text, an expression or a
-    /// named value.
-    var grantsAValue: Bool {
-        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.grantsAValue } }
+    /// Whether the element holds a value that is not blank (text, an expression or a named
+    /// value), itself or in its `value` elements, as a claim of `required-claims` does.
+    var holdsAValue: Bool {
+        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue } }
         guard case .text(let text) = value else { return true }
         return !text.trimmingWhitespace.isEmpty
     }

@@ -182,11 +182,6 @@ extension PolicyXMLElement {
     /// only needs to be present).
     var grantsAPermission: Bool {
         guard case .text(let name)? = attribute("name")?.value else { return true }
-        guard !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) else { return false }
-        return elements.contains { value in
-            guard value.name == "value" else { return false }
-            guard case .text(let text)? = value.textValue else { return value.textValue != nil }
-            return !text.trimmingWhitespace.isEmpty
-        }
+        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue
     }
 }
