@@ -367,5 +367,4 @@ public enum UnauthenticatedRoute: Rule {
         }
         return text
     }
-
 }
