@@ -231,16 +231,22 @@ final class RawPolicyTests: XCTestCase {
     func testARawStoreWhereIntrospectionAnswersAreKeptIsReported() throws {
         let forged = #"<cache-store-value key="@(&quot;example:introspection:partner:30d8e90f9cc1ed62:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" value="{&quot;active&quot;:true,&quot;scope&quot;:&quot;orders.write&quot;}" duration="60" />"#
         let named = #"<cache-store-value key="{{results-key}}" value="{&quot;active&quot;:true}" duration="60" />"#
-        let own = #"<cache-store-value key="@(&quot;partner-token:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" value="x" duration="60" /><cache-store-value key="backend-token" value="x" duration="60" />"#
+        let own = #"<cache-store-value key="@(&quot;partner-token:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" value="x" duration="60" /><cache-store-value key="backend-token" value="x" duration="60" /><cache-store-value key="@($&quot;tenant:{context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)}:token&quot;)" value="x" duration="60" />"#
+        // A leading literal that is cut, or that a condition may replace, says nothing of the
+        // key (found by the audit of the fix).
+        let header = "context.Request.Headers.GetValueOrDefault(&quot;X-K&quot;, &quot;&quot;)"
+        let cut = #"<cache-store-value key="@(&quot;xexample:introspection:partner:&quot;.Substring(1) + \#(header))" value="x" duration="60" />"#
+        let chosen = #"<cache-store-value key="@(&quot;own:&quot; == &quot;x&quot; ? &quot;&quot; : \#(header))" value="x" duration="60" />"#
+        let summed = #"<cache-store-value key="@(&quot;own:&quot; + \#(header) == &quot;y&quot; ? &quot;&quot; : \#(header))" value="x" duration="60" />"#
         try write(RuleExample.baseGateway + "namedValues:\n  results-key: example:introspection:partner:0123\n", to: "defs/gateway.yaml")
-        for (name, store) in [("forged", forged), ("named", named), ("own", own)] {
+        for (name, store) in [("forged", forged), ("named", named), ("own", own), ("cut", cut), ("chosen", chosen), ("summed", summed)] {
             let example = RuleExample.api(
                 name, fields: "auth: partner\n",
                 routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(store)<base /></inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings()
-        for name in ["forged", "named"] {
+        for name in ["forged", "named", "cut", "chosen", "summed"] {
             let expected = "LP001 defs/\(name).yaml: raw 'cache-store-value' in route '\(name)/create-\(name)' may write under 'example:introspection:', where the gateway keeps introspection answers, so a token the provider never called active could pass"
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
