@@ -30,6 +30,9 @@ package struct PublisherConfigurations {
     package enum Section: String, CaseIterable {
         case namedValues = "namedvalues", groups, versionSets = "versionsets", tags, backends, policyFragments = "policyfragments"
         case products, apis, policies
+        /// The global policy's section, as the publisher names it (Azure/apiops's
+        /// `OverrideDtoFactory`); `policies` is kept for configurations that use it.
+        case servicePolicies = "servicepolicies"
     }
 
     package static let sectionKeys = Set(Section.allCases.map(\.rawValue))
@@ -215,7 +218,9 @@ private struct PublishedResource {
                 return entry
             })
         if let gateway = gateways.first {
-            root[PublisherConfigurations.Section.policies.rawValue] = policy(of: "gateway '\(gateway.name.value)'", declared: gateway.name.range)
+            for section in [PublisherConfigurations.Section.policies, .servicePolicies] {
+                root[section.rawValue] = policy(of: "gateway '\(gateway.name.value)'", declared: gateway.name.range)
+            }
         }
         return root
     }

@@ -104,6 +104,17 @@ final class PublisherConfigurationTests: XCTestCase {
         }
     }
 
+    /// The publisher overrides the global policy from the section `servicePolicies`
+    /// (Azure/apiops's `OverrideDtoFactory`): such an entry replaced the gateway's policy in
+    /// production while lint said nothing (found by the audit of this round's fixes).
+    func testTheGlobalPolicysOwnSectionIsAnOverride() throws {
+        let folder = try project(
+            "service", configuration: "servicePolicies:\n  - name: policy\n    properties: {format: rawxml, value: \"<policies><inbound><return-response /></inbound></policies>\"}\n")
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(lint.stdout.contains("overrides 'properties' of the policy of gateway"), lint.stdout)
+    }
+
     /// A configuration cannot pass for an API's OpenAPI document, which would leave it
     /// unchecked and publish it as the API's specification.
     func testAConfigurationIsNoOpenAPIDocument() throws {

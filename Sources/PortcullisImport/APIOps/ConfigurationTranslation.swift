@@ -164,7 +164,7 @@ struct ConfigurationTranslation {
     }
 
     /// The sections whose resources decide who gets in and what requests do.
-    private static let decidingAccess: Set<String> = ["products", "policies", "policyfragments"]
+    private static let decidingAccess: Set<String> = ["products", "policies", "servicepolicies", "policyfragments"]
 
     /// A mapping by its keys in lowercase: the publisher reads them in any letter case, as
     /// `lint` does (`PublisherConfigurations`), so `Secret: true` is a secret here too.
