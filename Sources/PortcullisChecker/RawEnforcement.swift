@@ -815,9 +815,9 @@ extension PolicyXMLElement {
     /// nothing compares their `aud` claim. Microsoft's reference has `validate-jwt` compare
     /// it with `audiences` only, and `validate-azure-ad-token` with `audiences` or
     /// `backend-application-ids`; a required `aud` claim with a value does as much. A
-    /// `validate-jwt` that trusts only keys written in it (`issuer-signing-keys`) is left
-    /// alone: those keys are the API's own, where an `openid-config` publishes an issuer's
-    /// keys for every API it serves.
+    /// `validate-jwt` that trusts only secrets written in it (symmetric `issuer-signing-keys`)
+    /// is left alone: those keys are the API's own, where an `openid-config`, or a public key
+    /// or certificate, is an issuer's, which it signs every API's tokens with.
     var checksNoAudience: Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
@@ -828,7 +828,12 @@ extension PolicyXMLElement {
         }
         switch name {
         case "validate-jwt":
-            return elements.contains { $0.name == "openid-config" } && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken
+            let sharedKeys = elements.contains { element in
+                element.name == "openid-config"
+                    || (element.name == "issuer-signing-keys"
+                        && element.elements.contains { key in ["n", "e", "certificate-id"].contains { key.attribute($0) != nil } })
+            }
+            return sharedKeys && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken
         case "validate-azure-ad-token":
             return !names("audiences", "audience") && !names("backend-application-ids", "application-id") && !requiresAudience && !checksAGivenToken
         default:

@@ -407,6 +407,15 @@ final class BackendTests: XCTestCase {
             swapped.stdout.contains(
                 "privilege increase: backend 'partner-orders-weu' now authenticates with managed identity '11111111-2222-3333-4444-555555555555' for 'api://contoso-orders' instead of the gateway's own managed identity for 'api://contoso-orders'"),
             swapped.stdout)
+        // The same GUID in capitals is the same identity (a false finding of the first version).
+        let capitals = try project([
+            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: 11111111-2222-3333-4444-55555555555A}")
+        ])
+        let lower = try project([
+            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: 11111111-2222-3333-4444-55555555555a}")
+        ])
+        let same = try ToolProcess.run(["diff", capitals.path, lower.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
     }
 
     /// What the first version of the backend review missed (found by the audit of the

@@ -266,6 +266,8 @@ final class RawPolicyTests: XCTestCase {
             "emptied": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience> </audience></audiences>\#(claims)</validate-jwt>"#,
             "entra": #"<validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>00000000-0000-0000-0000-000000000001</application-id></client-application-ids>\#(claims)</validate-azure-ad-token>"#,
             "anycert": #"<validate-client-certificate />"#,
+            // An issuer's public key signs every API's tokens too (the audit of the fix).
+            "publickey": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key n="0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw" e="AQAB" /></issuer-signing-keys>\#(claims)</validate-jwt>"#,
             "blankidentity": #"<validate-client-certificate><identities><identity /></identities></validate-client-certificate>"#,
             // The audience compared through a required claim, keys of the API's own, an
             // Entra check naming the API, and a certificate narrowed by its subject.
@@ -285,6 +287,7 @@ final class RawPolicyTests: XCTestCase {
             "LP007 defs/entra.yaml: public route 'submit-entra' accepts POST without a token",
             "LP002 defs/anycert.yaml: raw 'validate-client-certificate' in API 'anycert' names no identity, so any certificate an authority the gateway trusts issued passes",
             "LP007 defs/anycert.yaml: public route 'submit-anycert' accepts POST without a token",
+            "LP002 defs/publickey.yaml: raw 'validate-jwt' in API 'publickey' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/blankidentity.yaml: raw 'validate-client-certificate' in API 'blankidentity' names no identity, so any certificate an authority the gateway trusts issued passes",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")

@@ -80,7 +80,8 @@ enum BackendDiff {
     ) {
         /// Who the gateway authenticates as, and for which audience.
         func identity(_ written: Backend.ManagedIdentity?, _ values: GatewayComparison.Substitution) -> (resource: String, clientId: String?)? {
-            written.map { (values.value($0.resource), $0.clientId.map(values.value)) }
+            // A client id is a GUID, written in any letter case.
+            written.map { (values.value($0.resource), $0.clientId.map { values.value($0).lowercased() }) }
         }
         let (oldIdentity, newIdentity) = (identity(old?.managedIdentity, was), identity(new?.managedIdentity, now))
         // The identity is named when it is another: the same one is "the one".
