@@ -89,6 +89,20 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(try gate(base, added), ["privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now allows '192.0.2.1'"])
         let inverted = try copy(of: base, [("apis/catalog.yaml", "action=\"allow\"", "action=\"forbid\"")])
         XCTAssertEqual(try gate(base, inverted), ["privilege-increase: the raw policy of API 'catalog' turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them"])
+        // Widened beside one added: the pairs cannot be told apart, so it is a review the
+        // gate asks for (found by the audit of the fix, which added a one-address filter).
+        let beside = try copy(of: base, [
+            ("gateway.yaml", "office-from: 203.0.113.0", "office-from: 0.0.0.0"),
+            ("apis/catalog.yaml", "</ip-filter>\n", "</ip-filter>\n      <ip-filter action=\"forbid\"><address>192.0.2.9</address></ip-filter>\n"),
+        ])
+        XCTAssertTrue(
+            try gate(base, beside).contains("privilege-increase: the raw policy of API 'catalog' changes a 'ip-filter' beside adding another; review what the changed one lets through"))
+        let raisedBeside = try copy(of: base, [
+            ("gateway.yaml", "catalog-calls: \"20\"", "catalog-calls: \"1000000\""),
+            ("apis/catalog.yaml", "      <ip-filter", "      <rate-limit-by-key calls=\"5\" renewal-period=\"1\" counter-key=\"@(context.Request.IpAddress)\" />\n      <ip-filter"),
+        ])
+        XCTAssertTrue(
+            try gate(base, raisedBeside).contains("looser-limit: the raw policy of API 'catalog' changes a 'rate-limit-by-key' beside adding another; review what the changed one lets through"))
         let narrowed = try copy(of: base, [("apis/catalog.yaml", "<address>198.51.100.7</address>", "")])
         let passed = try ToolProcess.run(["diff", base.path, narrowed.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
         XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)

@@ -116,6 +116,16 @@ enum RawPolicyDiff {
                 }
                 guard difference != 0 else { continue }
                 weighed = true
+                // A filter or limit added beside one changed in place: the change is weighed
+                // as one that may let more through, since the pairs cannot be told apart.
+                if difference > 0, opened == 0, name == "ip-filter" || Self.limits.contains(name),
+                    let changed = Self.changedBesideAdded(oldCounts[name] ?? [], newCounts[name] ?? [], oldValues, newValues)
+                {
+                    changes.append(AccessChange(
+                        category: weight.removed, subject: subject,
+                        message: "the raw policy of \(key) changes a '\(name)' beside adding another; review what the changed one lets through",
+                        place: head.location(changed.range)))
+                }
                 let (category, verb, side, element) =
                     difference > 0
                     ? (weight.added, "adds", head, newCounts[name]!.last!)
@@ -403,6 +413,21 @@ enum RawPolicyDiff {
             }
         }
         return nil
+    }
+
+    /// A statement of HEAD that is none of BASE's as APIM reads them (named values put in,
+    /// white space aside), where each of BASE's is no longer found as it was: one of them
+    /// changed while another was added.
+    private static func changedBesideAdded(
+        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> Found? {
+        let read = { (found: Found, values: GatewayComparison.Substitution) in
+            values.value(found.in.source(found.element.span)).filter { !$0.isWhitespace }
+        }
+        let kept = Set(new.map { read($0, now) })
+        guard old.contains(where: { !kept.contains(read($0, was)) }) else { return nil }
+        let before = Set(old.map { read($0, was) })
+        return new.first { !before.contains(read($0, now)) }
     }
 
     /// A limit whose budget grew in place: the limits of `name` on both sides, paired in
