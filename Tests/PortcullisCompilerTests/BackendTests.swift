@@ -398,9 +398,11 @@ final class BackendTests: XCTestCase {
                 "privilege increase: in environment 'prod', backend 'partner-orders-weu' now authenticates with the managed identity for 'https://management.azure.com/' instead of the one for 'api://contoso-orders'"),
             result.stdout)
 
-        let assigned = try project([
-            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: 11111111-2222-3333-4444-555555555555}")
-        ])
+        /// Contoso with its backends' identity assigned by `clientId`.
+        func assigned(_ clientId: String) throws -> URL {
+            try project([("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: \(clientId)}")])
+        }
+        let assigned = try assigned("11111111-2222-3333-4444-555555555555")
         let swapped = try ToolProcess.run(["diff", BundleTests.contoso.path, assigned.path, "--fail-on", "privilege-increase"])
         XCTAssertEqual(swapped.status, 1, swapped.stdout + swapped.stderr)
         XCTAssertTrue(
@@ -408,12 +410,8 @@ final class BackendTests: XCTestCase {
                 "privilege increase: backend 'partner-orders-weu' now authenticates with managed identity '11111111-2222-3333-4444-555555555555' for 'api://contoso-orders' instead of the gateway's own managed identity for 'api://contoso-orders'"),
             swapped.stdout)
         // The same GUID in capitals is the same identity (a false finding of the first version).
-        let capitals = try project([
-            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: 11111111-2222-3333-4444-55555555555A}")
-        ])
-        let lower = try project([
-            ("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: 11111111-2222-3333-4444-55555555555a}")
-        ])
+        let capitals = try assigned("11111111-2222-3333-4444-55555555555A")
+        let lower = try assigned("11111111-2222-3333-4444-55555555555a")
         let same = try ToolProcess.run(["diff", capitals.path, lower.path, "--fail-on", "privilege-increase"])
         XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
     }
