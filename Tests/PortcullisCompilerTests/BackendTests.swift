@@ -402,8 +402,8 @@ final class BackendTests: XCTestCase {
         func assigned(_ clientId: String) throws -> URL {
             try project([("backends.yaml", "managedIdentity: {resource: api://contoso-orders}", "managedIdentity: {resource: api://contoso-orders, clientId: \(clientId)}")])
         }
-        let assigned = try assigned("11111111-2222-3333-4444-555555555555")
-        let swapped = try ToolProcess.run(["diff", BundleTests.contoso.path, assigned.path, "--fail-on", "privilege-increase"])
+        let userAssigned = try assigned("11111111-2222-3333-4444-555555555555")
+        let swapped = try ToolProcess.run(["diff", BundleTests.contoso.path, userAssigned.path, "--fail-on", "privilege-increase"])
         XCTAssertEqual(swapped.status, 1, swapped.stdout + swapped.stderr)
         XCTAssertTrue(
             swapped.stdout.contains(

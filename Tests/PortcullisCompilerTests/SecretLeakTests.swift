@@ -192,7 +192,7 @@ final class SecretLeakTests: XCTestCase {
             ("variable", #"<key>@(context.Variables.GetValueOrDefault<string>("partner-signing-key"))</key>"#, false),
         ] {
             let folder = try project("signing-key-\(name)", gateway: RuleExample.baseGateway)
-            let check = #"<validate-jwt header-name="X-Partner-Token"><issuer-signing-keys>\#(keys)</issuer-signing-keys><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+            let check = #"<validate-jwt header-name="X-Partner-Token"><issuer-signing-keys>\#(keys)</issuer-signing-keys><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
             let api = RuleExample.api(
                 fields: "policy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
                 routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
