@@ -70,7 +70,7 @@ public struct RoundTrip: Sendable {
         // sets a backend: the gateway's, a product's or a fragment's (any, as the tree does
         // not say here which hold the API), or one of the API's operations'. Elsewhere an
         // added statement that sends them there overrides what the estate did.
-        let settingBackend = Set(policies.filter { String(decoding: $0.value.bytes, as: UTF8.self).contains("set-backend-service") }.keys)
+        let settingBackend = Set(policies.filter { Self.setsBackend($0.value.bytes) }.keys)
         let broaderSetBackend = settingBackend.contains { !$0.hasPrefix("apim/apis/") }
         let statements = ParallelMap.map(added.indices) { index -> String? in
             let serviceUrl = Self.apiName(of: added[index]).flatMap { name in
@@ -126,6 +126,16 @@ public struct RoundTrip: Sendable {
         }
         return nil
     }
+
+    /// Whether a policy holds a `set-backend-service` statement (a comment naming one is
+    /// none); one that cannot be read may.
+    private static func setsBackend(_ bytes: [UInt8]) -> Bool {
+        var diagnostics = DiagnosticCollector()
+        let document = PolicyXMLReader.read(bytes, placement: .file(FileID(0)), what: "a policy", diagnostics: &diagnostics)
+        return document?.has(anyOf: backendSetters) ?? true
+    }
+
+    private static let backendSetters: Set<String> = ["set-backend-service"]
 
     /// `NAME` of `apim/apis/NAME/policy.xml`, the only scope whose backend APIM knows
     /// without a policy.

@@ -111,6 +111,12 @@ final class ImportAuditTests: ImportTreeTestCase {
             differences.contains { $0["path"] == "apim/apis/orders/policy.xml" && ($0["message"] ?? "").contains("'set-backend-service' in 'inbound'") },
             "\(differences)")
         XCTAssertEqual(result.status, 1, result.stdout)
+        // A comment that names the statement sets no backend (a false difference of the
+        // first version, found by the audit of the fixes).
+        try write("<policies>\n  <!-- set-backend-service is set per API -->\n  <inbound />\n  <backend>\n    <forward-request />\n  </backend>\n</policies>\n", to: "policy.xml")
+        let commented = try ToolProcess.run(["import", "tree", "--out", "again", "--format", "json"], in: directory)
+        let again = try XCTUnwrap(try ImportRoundTripTests.importSection(commented)["differences"] as? [[String: String]], commented.stdout)
+        XCTAssertFalse(again.contains { $0["path"] == "apim/apis/orders/policy.xml" }, "\(again)")
     }
 
     /// A publisher configuration's overrides that decide who gets in were dropped with a
