@@ -112,6 +112,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statementBeforeAnyTokenCheck(kind, on: route)
     }
 
+    /// A raw call to another service before `route`'s first raw limit (see
+    /// ``RawEnforcement/callBeforeRawLimit(on:)``).
+    func rawCallBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        rawEnforcement.callBeforeRawLimit(on: route)
+    }
+
     /// A raw statement of `kind` that runs before the statements generated for `route`
     /// (see ``RawEnforcement/statementBeforeGenerated(_:on:)``).
     func rawStatementBeforeGenerated(_ kind: RawEnforcement.Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
@@ -179,14 +185,15 @@ public struct CheckContext: Sendable {
 /// The gateway's named values' known values, to judge raw attributes written as
 /// `{{name}}`: APIM puts the values in before the policy runs.
 struct KnownNamedValues: Sendable {
-    private let values: [String: String]
+    /// Each plain named value's value, by name as written.
+    let byName: [String: String]
     /// Where each value is written: in the gateway's file, or in an environment's that
     /// overrides it.
     private let places: [String: SourceRange]
 
     init(_ project: ResolvedProject) {
         let namedValues = project.gateway?.namedValues ?? []
-        values = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
+        byName = Dictionary(namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         places = Dictionary(namedValues.map { (Grammar.caseFolded($0.name.value), $0.value.range) }) { first, _ in first }
     }
 
@@ -203,14 +210,14 @@ struct KnownNamedValues: Sendable {
     /// `text` with its references replaced, or nil when some value is not known.
     func resolved(_ text: String) -> String? {
         guard text.holds("{{") else { return text }
-        let substituted = NamedValues.substitute(text, values)
+        let substituted = NamedValues.substitute(text, byName)
         return substituted.complete ? substituted.text : nil
     }
 
     /// `text` with the references whose values are known replaced, the others (a secret's)
     /// kept as written.
     func partlyResolved(_ text: String) -> String {
-        guard !values.isEmpty, text.holds("{{") else { return text }
+        guard !byName.isEmpty, text.holds("{{") else { return text }
         var result = ""
         var rest = Substring(text)
         while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {

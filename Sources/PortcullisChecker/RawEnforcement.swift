@@ -15,15 +15,15 @@ import PortcullisPolicyXML
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied
+        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied, call
 
         /// Whether `statement` is one of the kind, where raw token checks read `checked`.
         func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
-            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough && !statement.checksAGivenToken
-            case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests
+            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues) && !statement.checksAGivenToken
+            case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues)
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             case .callerCredentialsReplaced: checked.places(setBy: statement).contains(where: checked.reads)
@@ -32,16 +32,17 @@ struct RawEnforcement: Sendable {
             case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
             // A copy of the caller's request ('mode' is 'new' when left out) reaches where
             // it is sent, token or not.
-            case .requestCopied:
-                Self.requestSenders.contains(statement.name)
-                    && statement.attribute("mode").map { $0.value.written.trimmingWhitespace.lowercased() != "new" } == true
+            case .requestCopied: Self.requestSenders.contains(statement.name) && statement.copiesTheRequest
+            // A call to another service, or the request sent on from 'inbound', which
+            // answers with the backend's response.
+            case .call: Self.callers.contains(statement.name)
             }
         }
 
         /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
         /// from zero; the others are looked for at any depth.
         static let atTheTop: [Kind] = [.tokenCheck, .rateLimit]
-        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup, .requestCopied]
+        static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup, .requestCopied, .call]
 
         /// The names a statement of the kind may have, which tell a document holding none
         /// without looking at its elements.
@@ -55,6 +56,7 @@ struct RawEnforcement: Sendable {
             case .writeMethodSet: Self.methodSetters
             case .gate: Self.gateNames
             case .requestCopied: Self.requestSenders
+            case .call: Self.callers
             }
         }
 
@@ -65,6 +67,7 @@ struct RawEnforcement: Sendable {
         private static let gateNames = gates.union(["return-response", "mock-response"])
         private static let methodSetters: Set<String> = ["set-method"]
         private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
+        private static let callers = requestSenders.union(["forward-request"])
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
         static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
@@ -283,6 +286,22 @@ struct RawEnforcement: Sendable {
         var visited = Set<String>()
         for statement in parts.keepsBase ? parts.after : parts.before {
             if let found = first(.gate, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return found }
+        }
+        return nil
+    }
+
+    /// A raw call to another service, or the request sent on (``Kind/call``), that a request
+    /// of `route` may meet before the first raw limit that counts every request: past the
+    /// limit, such calls go on uncounted, each hitting what they call. A condition does not
+    /// make it safer; a limit in a product's policy counts only its subscribers. With how
+    /// messages name the policy it is in.
+    func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
+        guard mayMeet(.call, on: route) else { return nil }
+        var visited = Set<String>()
+        for case let (owner, statement)? in inboundOrder(of: route) {
+            var expanded = Set<String>()
+            if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, visited: &expanded) != nil { return nil }
+            if let found = first(.call, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
         }
         return nil
     }
@@ -663,32 +682,45 @@ extension PolicyXMLElement {
         return text.trimmingWhitespace.lowercased() == "true"
     }
 
+    /// What an attribute holds as APIM reads it, named values put in.
+    enum ReadValue {
+        /// Its value, nil when it is left out.
+        case known(PolicyXMLValue?)
+        /// A named value it references has no value known here (a secret's): it may be anything.
+        case unknown
+    }
+
+    /// The attribute `name` as APIM reads it, its named values put in from `values`.
+    func read(_ name: String, _ values: [String: String]) -> ReadValue {
+        guard let written = attribute(name)?.value else { return .known(nil) }
+        guard written.written.holds("{{") else { return .known(written) }
+        guard let value = NamedValues.resolve(written.written, values) else { return .unknown }
+        return .known(written.isExpression ? .expression(value) : .text(value))
+    }
+
     /// Whether a rate limit counts requests at all: not when its `increment-condition` is
-    /// false as written, nor when its `counter-key` is a new GUID, a counter per request.
-    public var countsRequests: Bool {
+    /// false as APIM reads it (named values put in from `values`), nor when its
+    /// `counter-key` is a new GUID, a counter per request.
+    public func countsRequests(_ values: [String: String]) -> Bool {
+        guard case .known(let condition) = read("increment-condition", values), case .known(let count) = read("increment-count", values) else {
+            return false
+        }
         // Parentheses and white space aside, so '@((false))' and '@(!true)' read as written.
-        if let condition = attribute("increment-condition")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" }).lowercased(),
-            ["false", "@false", "@!true"].contains(condition)
+        if let compact = condition?.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" }).lowercased(),
+            ["false", "@false", "@!true"].contains(compact)
         {
             return false
         }
-        // Zero however written ('00', '@(0)', '-0', '0x0'), or a count a named value gives,
-        // which may be zero.
-        if let count = attribute("increment-count")?.value.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }), !count.isEmpty {
-            if count.contains("{{") { return false }
+        // Zero however written ('00', '@(0)', '-0', '0x0').
+        if let count = count?.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }), !count.isEmpty {
             // C# separates digits with '_' and writes hexadecimal and binary literals.
             let digits = count.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }.lowercased()
             let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
             if value == 0 { return false }
         }
-        // A condition a named value decides, or one that reads what the caller writes (a
-        // header, the URL and its query, the path's parameters, the body), may count nothing.
-        if let condition = attribute("increment-condition")?.value,
-            condition.written.contains("{{")
-                || (condition.isExpression && Self.callerWritten.contains(where: condition.written.filter { !$0.isWhitespace }.contains))
-        {
-            return false
-        }
+        // A condition that reads what the caller writes (a header, the URL and its query,
+        // the path's parameters, the body) may count nothing.
+        if case .expression(let code)? = condition, Self.readsWhatTheCallerWrites(code) { return false }
         // A key new for every request: a counter each, which never reaches its limit.
         // The calls themselves, not a name that merely contains the words; white space
         // aside ('Guid.NewGuid ()').
@@ -703,7 +735,13 @@ extension PolicyXMLElement {
         return true
     }
 
-    /// What a condition reads that the caller writes.
+    /// Whether an expression reads what the caller writes: a header, the URL and its
+    /// query, the path's parameters, the body (white space aside).
+    static func readsWhatTheCallerWrites(_ code: String) -> Bool {
+        let compact = code.filter { !$0.isWhitespace }
+        return callerWritten.contains(where: compact.contains)
+    }
+
     private static let callerWritten = ["Request.Headers", "Request.Url", "Request.OriginalUrl", "Request.MatchedParameters", "Request.Body"]
 
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
@@ -808,8 +846,11 @@ extension PolicyXMLElement {
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop
-    /// (LP002 says why): it is no check for the rules, nor for `diff`.
-    public var letsCallersThrough: Bool { acceptsUnsignedTokens || certificateCheckGap != nil || checksNoAudience }
+    /// (LP002 says why), read with the named values `values`: it is no check for the
+    /// rules, nor for `diff`.
+    public func letsCallersThrough(_ values: [String: String]) -> Bool {
+        acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values)
+    }
 
     /// Whether a check of the caller's token takes tokens its issuer signs for any API:
     /// nothing compares their `aud` claim. Microsoft's reference has `validate-jwt` compare
@@ -817,14 +858,15 @@ extension PolicyXMLElement {
     /// `backend-application-ids`; a required `aud` claim with a value does as much. A
     /// `validate-jwt` that trusts only secrets written in it (symmetric `issuer-signing-keys`)
     /// is left alone: those keys are the API's own, where an `openid-config`, or a public key
-    /// or certificate, is an issuer's, which it signs every API's tokens with.
-    var checksNoAudience: Bool {
+    /// or certificate, is an issuer's, which it signs every API's tokens with. An audience
+    /// that `values` make blank, or that the caller's request gives, compares nothing.
+    func checksNoAudience(_ values: [String: String]) -> Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
-                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue }
+                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue(values) }
         }
         func names(_ list: String, _ item: String) -> Bool {
-            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue } }
+            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue(values) } }
         }
         switch name {
         case "validate-jwt":
@@ -841,12 +883,19 @@ extension PolicyXMLElement {
         }
     }
 
-    /// Whether the element holds a value that is not blank (text, an expression or a named
-    /// value), itself or in its `value` elements, as a claim of `required-claims` does.
-    var holdsAValue: Bool {
-        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue } }
-        guard case .text(let text) = value else { return true }
-        return !text.trimmingWhitespace.isEmpty
+    /// Whether the element holds a value the caller does not choose, itself or in its
+    /// `value` elements, as a claim of `required-claims` does: text that is not blank once
+    /// `values` are put in (a secret's, not known here, counts), or an expression that
+    /// reads nothing the caller writes.
+    func holdsAValue(_ values: [String: String]) -> Bool {
+        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values) } }
+        switch value {
+        case .text(let text):
+            guard text.holds("{{") else { return !text.trimmingWhitespace.isEmpty }
+            return NamedValues.resolve(text, values).map { !$0.trimmingWhitespace.isEmpty } ?? true
+        case .expression(let code):
+            return !Self.readsWhatTheCallerWrites(NamedValues.resolve(code, values) ?? code)
+        }
     }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or
@@ -854,8 +903,9 @@ extension PolicyXMLElement {
     /// `validate-trust` false a certificate the caller made passes unless each identity
     /// names the certificate's or its issuer's thumbprint or the issuer's certificate; with
     /// trust validated, any certificate a trusted authority issued passes unless an
-    /// identity narrows them. Neither attribute takes an expression.
-    var certificateCheckGap: CertificateCheckGap? {
+    /// identity narrows them. Neither attribute takes an expression. An identity's values
+    /// are read with the named values `values` put in: one they make blank names nothing.
+    func certificateCheckGap(_ values: [String: String]) -> CertificateCheckGap? {
         guard name == "validate-client-certificate" else { return nil }
         // Anything but the literal default may be true: an expression too, which APIM does
         // not take here and which must not make the check look whole.
@@ -868,14 +918,17 @@ extension PolicyXMLElement {
         guard departs("validate-trust", from: "true") else {
             // An identity without a claim matches every certificate.
             let narrows = !identities.isEmpty && identities.allSatisfy { identity in
-                identity.attributes.contains { !$0.value.written.trimmingWhitespace.isEmpty }
+                identity.attributes.contains { attribute in
+                    guard let value = NamedValues.resolve(attribute.value.written, values) else { return true }
+                    return !value.trimmingWhitespace.isEmpty
+                }
             }
             return narrows ? nil : .anyTrustedCertificate
         }
         let pinned = identities.allSatisfy { identity in
             ["thumbprint", "issuer-thumbprint", "issuer-certificate-id"].contains { name in
                 guard case .text(let value)? = identity.attribute(name)?.value else { return false }
-                return !value.trimmingWhitespace.isEmpty
+                return NamedValues.resolve(value, values).map { !$0.trimmingWhitespace.isEmpty } ?? true
             }
         }
         return identities.isEmpty || !pinned ? .untrustedCertificates : nil
@@ -934,6 +987,9 @@ struct CheckedCredentials: Sendable {
     }
 
     private static let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+
+    /// The named values' known values, by name, which statements are read with.
+    var namedValues: [String: String] { values.byName }
 
     /// Whether some check may read `place`.
     func reads(_ place: CredentialPlace) -> Bool {

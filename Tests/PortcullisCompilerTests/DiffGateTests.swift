@@ -108,6 +108,50 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
     }
 
+    /// A limit switched off, or a token check's audience blanked, through named values
+    /// alone was "reads named values that changed" (`other`), which no gate stops (the
+    /// round-22 audit of the fixes): the limit counted nothing and the check passed every
+    /// API's tokens. Both are now weighed with the new values, as any change is.
+    func testALimitOrCheckSwitchedOffThroughANamedValueIsWeighed() throws {
+        let policy = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <rate-limit-by-key calls="20" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="{{count-calls}}" />
+                  <validate-jwt header-name="Authorization">
+                    <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                    <audiences><audience>{{catalog-audience}}</audience></audiences>
+                    <required-claims><claim name="roles"><value>Catalog.Read</value></claim></required-claims>
+                  </validate-jwt>
+                </inbound>
+              </policies>
+
+            """
+        let values = "namedValues:\n  count-calls: \"true\"\n  catalog-audience: api://catalog\n"
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "routes:\n", policy + "routes:\n"), ("gateway.yaml", "namedValues:\n", values)])
+        let switchedOff = try copy(of: base, [
+            ("gateway.yaml", "count-calls: \"true\"", "count-calls: \"false\""),
+            ("gateway.yaml", "catalog-audience: api://catalog", "catalog-audience: \" \""),
+        ])
+        XCTAssertEqual(
+            try gate(base, switchedOff).sorted(),
+            [
+                "looser-limit: the raw policy of API 'catalog' turns 'rate-limit-by-key' into one that counts nothing or only some requests through named values that changed",
+                "privilege-increase: the raw policy of API 'catalog' turns 'validate-jwt' into a check that lets callers through or checks only some requests through named values that changed",
+            ])
+        // Another audience is weighed as one accepted, not as a check that compares none.
+        let moved = try copy(of: base, [("gateway.yaml", "catalog-audience: api://catalog", "catalog-audience: api://catalog-v2")])
+        XCTAssertEqual(
+            try gate(base, moved),
+            ["privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept audience 'api://catalog-v2' through named values that changed"])
+        // A limit's condition through a named value left true, beside it, is no change of its.
+        let renamed = try copy(of: base, [("gateway.yaml", "count-calls: \"true\"", "count-calls: \"True\"")])
+        let result = try ToolProcess.run(["diff", base.path, renamed.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("the raw policy of API 'catalog' reads named values that changed; review what it does with them"), result.stdout)
+    }
+
     /// An introspection provider's client secret pointed at another secret sends that
     /// secret (the Redis connection string, say) to the provider with every question; an
     /// environment's file alone did so and `diff` said nothing (found by the audit of

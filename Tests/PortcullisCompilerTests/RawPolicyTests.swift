@@ -297,6 +297,51 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// Values a raw check compares, blank once its named values are put in or written by
+    /// the caller, compare nothing (the round-22 audit of the fixes): an audience that is
+    /// `{{aud}}` with `aud` blank, or read from a request header; a certificate's identity
+    /// whose thumbprint or subject a named value blanks; a scope the caller names. Each
+    /// passed as a check. Values given by named values that hold some are checks still.
+    func testValuesBlankThroughNamedValuesOrWrittenByTheCallerCompareNothing() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
+        let claims = #"<required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
+        let fromHeader = #"@(context.Request.Headers.GetValueOrDefault(&quot;X-Audience&quot;, &quot;&quot;))"#
+        let checks = [
+            "blankaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{aud}}</audience></audiences>\#(claims)</validate-jwt>"#,
+            "calleraudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>\#(fromHeader)</audience></audiences>\#(claims)</validate-jwt>"#,
+            "callerscope": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles"><value>\#(fromHeader)</value></claim></required-claims></validate-jwt>"#,
+            "blankthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{thumbprint}}" /></identities></validate-client-certificate>"#,
+            "blanksubject": #"<validate-client-certificate><identities><identity subject="{{aud}}" /></identities></validate-client-certificate>"#,
+            // Named values that hold values.
+            "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
+            "namedthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{partner-thumbprint}}" /></identities></validate-client-certificate>"#,
+        ]
+        try (RuleExample.baseGateway + """
+            namedValues:
+              aud: " "
+              thumbprint: " "
+              orders-audience: api://orders
+              partner-thumbprint: 9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B
+
+            """).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try writeWriteRoutes(checkedBy: checks)
+        let found = try lintFindings()
+        for expected in [
+            "LP002 defs/blankaudience.yaml: raw 'validate-jwt' in API 'blankaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP007 defs/blankaudience.yaml: public route 'submit-blankaudience' accepts POST without a token",
+            "LP002 defs/calleraudience.yaml: raw 'validate-jwt' in API 'calleraudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/callerscope.yaml: raw 'validate-jwt' in API 'callerscope' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
+            "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",
+            "LP002 defs/blanksubject.yaml: raw 'validate-client-certificate' in API 'blanksubject' names no identity, so any certificate an authority the gateway trusts issued passes",
+        ] {
+            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
+        }
+        for name in ["namedaudience", "namedthumbprint"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// A write route whose only token check is raw XML, and whose `required-claims` a
     /// token holding only a read scope satisfies, linted clean: LP003 read the route's own
     /// scopes only, and LP007 counts the raw check as one. `match="any"` passes one of the

@@ -38,35 +38,23 @@ enum RawPolicyDiff {
             let old = before[key]
             let new = after[key]
             let subject = old?.subject ?? new!.subject
+            // The same text reads other values where a named value it references changed:
+            // APIM puts them in before the policy runs. It is weighed as any change, with
+            // the new values: a check, filter or limit the language would keep out of
+            // environments must not move through a named value unseen.
+            var throughValues = ""
             if let old, let new {
                 let form = PolicyXMLCanonical.form(of: old.document)
                 if form == PolicyXMLCanonical.form(of: new.document) {
-                    // The same text reads other values where a named value it references
-                    // changed: APIM puts them in before the policy runs.
                     guard oldValues.value(form) != newValues.value(form) else { continue }
-                    // A check, filter or limit that, with the new values, lets more through is
-                    // weighed as such: a limit or a filter the language would keep out of
-                    // environments must not move through a named value unseen.
-                    let (oldCounts, newCounts) = (counts(old.document, fragments: fragments, expanding: []), counts(new.document, fragments: fragments, expanding: []))
-                    let widened = widenedInPlace(oldCounts, newCounts, oldValues, newValues)
-                    for change in widened {
-                        changes.append(AccessChange(
-                            category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message) through named values that changed",
-                            place: head.location(change.found.range)))
-                    }
-                    if !widened.isEmpty { continue }
-                    changes.append(AccessChange(
-                        category: .other, subject: subject,
-                        message: "the raw policy of \(key) reads named values that changed; review what it does with them",
-                        place: head.location(new.document.range(new.document.root.nameSpan))))
-                    continue
+                    throughValues = " through named values that changed"
                 }
             }
             // Fragments included alike on both sides count alike: only the others are read.
             let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
             let expanded = oldIncludes.symmetricDifference(newIncludes)
-            let oldCounts = counts(old?.document, fragments: fragments, expanding: expanded)
-            let newCounts = counts(new?.document, fragments: fragments, expanding: expanded)
+            let oldCounts = counts(old?.document, fragments: fragments, expanding: expanded, oldValues)
+            let newCounts = counts(new?.document, fragments: fragments, expanding: expanded, newValues)
             var weighed = false
             // No policy runs the broader ones as '<base />' does.
             let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
@@ -105,14 +93,15 @@ enum RawPolicyDiff {
                     changes.append(AccessChange(
                         category: opened > 0 ? weight.removed : weight.added, subject: subject,
                         message: opened > 0
-                            ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)"
-                            : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)",
+                            ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)\(throughValues)"
+                            : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
                 }
                 if opened == 0, let change = widenedInPlace(name, oldCounts, newCounts, oldValues, newValues, sameCount: difference == 0) {
                     weighed = true
                     changes.append(AccessChange(
-                        category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message)", place: head.location(change.found.range)))
+                        category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message)\(throughValues)",
+                        place: head.location(change.found.range)))
                 }
                 guard difference != 0 else { continue }
                 weighed = true
@@ -138,7 +127,10 @@ enum RawPolicyDiff {
             guard !weighed else { continue }
             let message: String
             let place: AccessChange.Place
-            if let new {
+            if let new, !throughValues.isEmpty {
+                message = "the raw policy of \(key) reads named values that changed; review what it does with them"
+                place = head.location(new.document.range(new.document.root.nameSpan))
+            } else if let new {
                 message = old == nil ? "\(key) now has a raw policy; review what it does" : "the raw policy of \(key) changed; review what it does"
                 place = head.location(new.document.range(new.document.root.nameSpan))
             } else if let old {
@@ -187,7 +179,7 @@ enum RawPolicyDiff {
     /// through or judges a token the policy gives it, a limit that counts nothing, and
     /// either inside a `choose`, which runs it only for some requests.
     private static func counts(
-        _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>
+        _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
@@ -198,9 +190,9 @@ enum RawPolicyDiff {
             for element in elements {
                 var decidesNothing = false
                 if checks.contains(element.name) {
-                    decidesNothing = underCondition || element.letsCallersThrough || element.checksAGivenToken
+                    decidesNothing = underCondition || element.letsCallersThrough(values.values) || element.checksAGivenToken
                 } else if limits.contains(element.name) {
-                    decidesNothing = underCondition || !element.countsRequests
+                    decidesNothing = underCondition || !element.countsRequests(values.values)
                 }
                 found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(element: element, shown: include ?? element, in: document))
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
@@ -352,13 +344,6 @@ enum RawPolicyDiff {
         return found
     }
 
-    /// What lets more through in place, of every name ``weights`` weighs.
-    private static func widenedInPlace(
-        _ old: [String: [Found]], _ new: [String: [Found]], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
-    ) -> [(category: AccessChange.Category, message: String, found: Found)] {
-        weights.keys.sorted().compactMap { widenedInPlace($0, old, new, was, now, sameCount: old[$0]?.count == new[$0]?.count) }
-    }
-
     /// A statement named `name` that lets more through in place, on both sides as APIM
     /// reads them: a limit's budget raised, an IP filter's addresses widened, a token check
     /// accepting more.
@@ -462,6 +447,6 @@ enum RawPolicyDiff {
         var range: SourceRange { self.in.range(shown.nameSpan) }
     }
 
-    /// The key ``counts(_:)`` files checks named `name` under when they let callers through.
+    /// The key ``counts(_:fragments:expanding:_:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
 }

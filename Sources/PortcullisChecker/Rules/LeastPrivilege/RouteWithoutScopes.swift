@@ -88,7 +88,7 @@ public enum RouteWithoutScopes: Rule {
         for scope in context.rawScopes {
             for check in scope.elements(named: Self.tokenChecks) {
                 let range = scope.document.range(check.nameSpan)
-                if check.checksNoAudience {
+                if check.checksNoAudience(values.byName) {
                     let lists = check.name == "validate-jwt" ? "'audiences'" : "'audiences' or 'backend-application-ids'"
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
@@ -109,7 +109,7 @@ public enum RouteWithoutScopes: Rule {
                     if claims.isEmpty {
                         findings.report(
                             code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range, notes: [note])
-                    } else if !claims.contains(where: \.grantsAPermission) {
+                    } else if !claims.contains(where: { $0.grantsAPermission(values.byName) }) {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
                         findings.report(
                             code,
@@ -143,7 +143,7 @@ public enum RouteWithoutScopes: Rule {
                     at: range, notes: [Diagnostic.Note("remove 'require-expiration-time', which is true when left out", at: range)])
             }
             for check in scope.elements(named: Self.certificateChecks) {
-                guard let gap = check.certificateCheckGap else { continue }
+                guard let gap = check.certificateCheckGap(values.byName) else { continue }
                 switch gap {
                 case .errorsIgnored:
                     let range = scope.literal("ignore-error", of: check)?.range ?? scope.document.range(check.nameSpan)
@@ -178,10 +178,11 @@ extension PolicyXMLElement {
     ]
 
     /// Whether a `claim` of `required-claims` narrows who may call: it names something
-    /// other than a fact of the token and requires a value of it (a claim without a value
-    /// only needs to be present).
-    var grantsAPermission: Bool {
+    /// other than a fact of the token and requires a value of it that the caller does not
+    /// choose, read with the named values `values` (a claim without a value only needs to
+    /// be present).
+    func grantsAPermission(_ values: [String: String]) -> Bool {
         guard case .text(let name)? = attribute("name")?.value else { return true }
-        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue
+        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue(values)
     }
 }

@@ -160,7 +160,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
     private static func readPass(of check: PolicyXMLElement, _ names: KnownNamedValues, _ access: inout ScopeAccess) -> ReadPass {
         var found: ReadPass = .asksNothing
         for claim in check.elements where claim.name == "required-claims" {
-            for claim in claim.elements where claim.name == "claim" && claim.grantsAPermission {
+            for claim in claim.elements where claim.name == "claim" && claim.grantsAPermission(names.byName) {
                 let values = claim.elements.filter { $0.name == "value" }.map { value -> String? in
                     guard case .text(let text)? = value.textValue else { return nil }
                     return names.resolved(text)?.trimmingWhitespace

@@ -33,6 +33,10 @@ public enum MissingRateLimit: Rule {
                 """),
             // A raw limit that counts no request: each has a counter of its own.
             rawLimit(counterKey: "@(Guid.NewGuid().ToString())", route: "↓list-orders"),
+            // A call made before the limit is made for requests past it too.
+            rawLimit(
+                counterKey: "@(context.Subscription.Id)", route: "↓list-orders",
+                before: #"<send-request mode="new" response-variable-name="stock"><set-url>https://stock.example.com/levels</set-url></send-request>"#),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -46,11 +50,12 @@ public enum MissingRateLimit: Rule {
             rawLimit(counterKey: "@(context.Subscription.Id)", route: "list-orders"),
         ])
 
-    /// An API without a rate limit of its own whose raw policy counts requests by `counterKey`.
-    private static func rawLimit(counterKey: String, route: String) -> RuleExample {
+    /// An API without a rate limit of its own whose raw policy counts requests by
+    /// `counterKey`, after the statements `before`.
+    private static func rawLimit(counterKey: String, route: String, before: String = "") -> RuleExample {
         RuleExample.api(
             fields: "rateLimit: none",
-            rawInbound: #"<rate-limit-by-key calls="100" renewal-period="60" counter-key="\#(counterKey)" />"#,
+            rawInbound: before + #"<rate-limit-by-key calls="100" renewal-period="60" counter-key="\#(counterKey)" />"#,
             routes: """
               - {id: \(route), method: GET, path: /orders, scopes: [orders.read]}
             """)
@@ -64,6 +69,13 @@ public enum MissingRateLimit: Rule {
         for route in context.routes where route.activeRateLimit == nil {
             let id = route.written.id.value
             if let (owner, name) = context.rawStatement(.rateLimit, on: route) {
+                if let (callOwner, call) = context.rawCallBeforeRawLimit(on: route) {
+                    findings.report(
+                        code, "route '\(id)' is limited only by raw '\(name)' in \(owner), and raw '\(call)' in \(callOwner) runs before it, so its calls go uncounted",
+                        at: route.written.id.range,
+                        notes: [Diagnostic.Note("write the limit before the call, or give the route a 'rateLimit'", at: route.written.id.range)])
+                    continue
+                }
                 guard name == "rate-limit" else { continue }
                 if keyless == nil {
                     keyless = Set(context.plannedRoutes.compactMap { $0.plan.keylessAccess == nil ? nil : ObjectIdentifier($0.route) })
