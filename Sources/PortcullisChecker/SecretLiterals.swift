@@ -87,27 +87,30 @@ public struct SecretLiterals: Sendable {
             documents += api.routes.compactMap(\.policy?.document)
         }
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
-        // Plain named values: APIM puts them into a header's name, and one a signing key
-        // reads is key material written in the definitions.
-        // By name without case, as APIM takes them.
-        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value.lowercased(), $0.value.value) }) { first, _ in first }
+        // Plain named values: APIM puts them into a header's name, and one a signing key,
+        // a password or a credential header reads is a credential written in the
+        // definitions. By name without case, as APIM takes them.
+        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value.lowercased(), $0.value) }) { first, _ in first }
         return documents.flatMap { credentials(inRawPolicy: $0, plain: plain) }
     }
 
     /// The credential-like values and comments of one raw policy document, in document order.
-    private static func credentials(inRawPolicy document: PolicyXMLDocument, plain: [String: String]) -> [SourceRange] {
+    private static func credentials(inRawPolicy document: PolicyXMLDocument, plain: [String: Located<String>]) -> [SourceRange] {
         var found: [SourceRange] = []
         for element in document.allElements {
             var key: String
             if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
-            if key.holds("{{") { key = NamedValues.references(in: key).reduce(key) { key, name in plain[name.lowercased()].map { key.replacingOccurrences(of: "{{\(name)}}", with: $0) } ?? key } }
+            if key.holds("{{") { key = NamedValues.references(in: key).reduce(key) { key, name in plain[name.lowercased()].map { key.replacingOccurrences(of: "{{\(name)}}", with: $0.value) } ?? key } }
             // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
-            for attribute in element.attributes where isCredential(attribute.value, under: attribute.name == "value" ? key : attribute.name) {
-                found.append(document.range(attribute.valueSpan))
+            for attribute in element.attributes {
+                let under = attribute.name == "value" ? key : attribute.name
+                if isCredential(attribute.value, under: under) { found.append(document.range(attribute.valueSpan)) }
+                found += credentialsGiven(by: attribute.value, under: under, plain)
             }
             for case .element(let value) in element.children where value.name == "value" {
-                for case .text(let text, let span) in value.children where isCredential(text, under: key) {
-                    found.append(document.range(span))
+                for case .text(let text, let span) in value.children {
+                    if isCredential(text, under: key) { found.append(document.range(span)) }
+                    found += credentialsGiven(by: text, under: key, plain)
                 }
             }
             for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
@@ -128,6 +131,21 @@ public struct SecretLiterals: Sendable {
             }
         }
         return found
+    }
+
+    /// The plain named values whose values make a credential of `value` under `key`: a
+    /// `password="{{backend-pw}}"`, an `Authorization` of `Basic {{creds}}`. Each is a
+    /// credential written in the definitions, where the named value is declared.
+    private static func credentialsGiven(by value: PolicyXMLValue, under key: String, _ plain: [String: Located<String>]) -> [SourceRange] {
+        guard case .text(let text) = value, text.holds("{{") else { return [] }
+        let names = NamedValues.references(in: text).filter { plain[$0.lowercased()] != nil }
+        guard !names.isEmpty else { return [] }
+        let values = Dictionary(names.map { ($0, plain[$0.lowercased()]!.value) }) { first, _ in first }
+        guard let resolved = NamedValues.resolve(text, values), isCredential(.text(resolved), under: key) else { return [] }
+        return names.compactMap { name in
+            let given = plain[name.lowercased()]!
+            return CredentialScanner.isWrittenOut(given.value) ? given.range : nil
+        }
     }
 
     /// Whether a `validate-jwt` key's text spells out key material: any text beside its
@@ -151,9 +169,9 @@ public struct SecretLiterals: Sendable {
     /// Whether a key's text (or an expression of nothing but strings) names a plain named
     /// value that spells out key material: the key is then written in the definitions, only
     /// elsewhere. Names are compared without case, as APIM takes them.
-    private static func givesKeyMaterial(_ value: PolicyXMLValue, _ plain: [String: String]) -> Bool {
+    private static func givesKeyMaterial(_ value: PolicyXMLValue, _ plain: [String: Located<String>]) -> Bool {
         guard let text = RawScope.constant(value), text.holds("{{") else { return false }
-        return NamedValues.references(in: text).contains { plain[$0.lowercased()].map(CredentialScanner.isWrittenOut) ?? false }
+        return NamedValues.references(in: text).contains { plain[$0.lowercased()].map { CredentialScanner.isWrittenOut($0.value) } ?? false }
     }
 
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {

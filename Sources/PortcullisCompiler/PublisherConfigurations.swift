@@ -75,7 +75,7 @@ package struct PublisherConfigurations {
         for roots in documents {
             for root in roots {
                 PublishedResource.judge(root, sections: bundle, owner: nil, into: &findings)
-                credentials += Self.values(of: root) { properties, name in secrets.contains(name.lowercased()) || Self.isTrue(properties, "secret") }
+                credentials += Self.values(of: root) { properties, name in secrets.contains(name.lowercased()) || Self.marksASecret(properties) }
             }
         }
         return (findings, credentials)
@@ -139,9 +139,22 @@ package struct PublisherConfigurations {
         }
     }
 
-    /// Whether `key` of mapping `node` is `true`.
-    private static func isTrue(_ node: YAMLNode, _ key: String) -> Bool {
-        field(key, of: node)?.scalar?.text.lowercased() == "true"
+    /// Whether an entry's `properties` make its value a secret the publisher sends as one:
+    /// a `secret` flag, in any letter case, that is not false as YAML 1.1 reads it (`yes`
+    /// is true there), or a Key Vault reference. Each spelling of the key is read, so a
+    /// second `Secret: true` beside `secret: false` is not lost; when in doubt, the value
+    /// is a secret, never written or quoted.
+    public static func marksASecret(_ properties: YAMLNode) -> Bool {
+        guard case .mapping(let fields) = properties.content else { return false }
+        return fields.contains { field in
+            switch field.key.lowercased() {
+            case "secret":
+                guard let text = field.value.scalar?.text.trimmingWhitespace.lowercased() else { return !field.value.isNull }
+                return !["", "false", "no", "off", "n", "null", "~"].contains(text)
+            case "keyvault": return !field.value.isNull
+            default: return false
+            }
+        }
     }
 
     /// The value of `key` (lowercase) in mapping `node`, in any letter case.

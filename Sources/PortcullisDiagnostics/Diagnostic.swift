@@ -1,3 +1,4 @@
+import PortcullisSupport
 /// One finding: what is wrong, where, and what else the reader should look at.
 public struct Diagnostic: Sendable, Hashable {
     /// A secondary message, usually pointing at a related place (a declaration, an
@@ -111,6 +112,12 @@ extension Diagnostic {
         var hidden = self
         hidden.message = secrets.hiding(in: message)
         hidden.notes = notes.map { $0.hiding(secrets) }
+        // A suppression's reason is the author's prose, which may name the secret it excuses;
+        // one the credential scanner flags is hidden whole, as a quoted comment is.
+        if let suppression, let reason = suppression.reason {
+            let shown = CredentialScanner.looksLikeCredential(reason) ? DisplayText.hiddenCredential : secrets.hiding(inProse: reason)
+            hidden.suppression = Suppression(reason: shown, range: suppression.range)
+        }
         return hidden
     }
 }

@@ -66,6 +66,14 @@ extension DiagnosticCode {
         "PX004", "conflicting-policy-statement", .error,
         summary: "a raw policy statement that does again what Portcullis generates from the definitions, such as a second token check or response cache")
 
+    /// Whether a finding of the code points at text the reader could not take apart, which
+    /// no check of secrets read: a line that is not well formed, a repeated key, a field the
+    /// language does not define, what YAML or XML the tool does not take. Its quoted line
+    /// shows no value.
+    public var pointsAtUnreadText: Bool { Self.unreadText.contains(id) }
+
+    private static let unreadText = Set([yamlSyntax, duplicateKey, unknownField, unsupportedYAML, policyXMLSyntax, unknownPolicyElement].map(\.id))
+
     /// Every front-end code, in code order.
     public static let frontEnd: [DiagnosticCode] = [
         .yamlSyntax, .duplicateKey, .unknownField, .invalidValue, .missingField, .inputLimit,

@@ -12,6 +12,8 @@ struct QuotedLines: Sendable {
     private let lineStarts: [FileID: [Int]]
     /// The redactions that touch each line.
     private let secretsByLine: [SourceLine: [SourceRange]]
+    /// Lines a finding says the reader could not take apart (``DiagnosticCode/pointsAtUnreadText``).
+    private let unreadLines: Set<SourceLine>
 
     init(_ report: DiagnosticReport) {
         sources = report.sources
@@ -24,18 +26,42 @@ struct QuotedLines: Sendable {
         for (file, line) in lastQuoted { lineStarts[file] = report.sources[file].lineStarts(through: line) }
         self.lineStarts = lineStarts
         secretsByLine = Self.index(report.redactions)
+        unreadLines = Set(report.diagnostics.lazy.filter(\.code.pointsAtUnreadText).map { SourceLine(file: $0.range.file, line: $0.range.start.line) })
     }
 
-    /// The text of 1-based line `number` of `file`, as ``SourceFile/line(_:maxBytes:)`` reads it.
-    /// `file` must be one a finding of the report points into.
+    /// The text of 1-based line `number` of `file`, as ``SourceFile/line(_:starts:maxBytes:)``
+    /// reads it: cut at ``quotedBytes``. `file` must be one a finding of the report points into.
     func text(line number: UInt32, of file: FileID) -> String? {
-        sources[file].line(Int(number), starts: lineStarts[file] ?? [])
+        sources[file].line(Int(number), starts: lineStarts[file] ?? [], maxBytes: Self.quotedBytes)
     }
+
+    /// How much of a line is quoted, and how much more is read to judge its secrets: a
+    /// credential cut at the end of what is quoted is found whole in what follows.
+    private static let quotedBytes = 1 << 16
+    private static let judgedBytes = quotedBytes + (1 << 12)
 
     /// The scalar offsets of line `line` of `file`, whose text is `text`, that hold a secret:
     /// those the report's redactions cover, and a comment the credential scanner flags. The
     /// whole comment is hidden, since a credential in prose can span words (`password = x`).
-    func secretColumns(line: UInt32, of file: FileID, text: [Unicode.Scalar]) -> [Range<Int>] {
+    /// On a line the reader could not take apart every value is hidden: no check of
+    /// secrets read it, and a text check cannot tell what its values are (a flow mapping
+    /// under `secrets:`, an attribute of broken XML).
+    func secretColumns(line: UInt32, of file: FileID, text quoted: [Unicode.Scalar]) -> [Range<Int>] {
+        var text = quoted
+        if quoted.count >= Self.quotedBytes / 4, quoted.lazy.map({ UTF8.width($0) }).reduce(0, +) >= Self.quotedBytes,
+            let longer = sources[file].line(Int(line), starts: lineStarts[file] ?? [], maxBytes: Self.judgedBytes)
+        {
+            text = Array(longer.unicodeScalars)
+        }
+        return judgedColumns(line: line, of: file, text: text).compactMap { columns in
+            let clipped = columns.clamped(to: 0..<quoted.count)
+            return clipped.isEmpty ? nil : clipped
+        }
+    }
+
+    /// ``secretColumns(line:of:text:)`` of `text`, the line read as far as it is judged.
+    private func judgedColumns(line: UInt32, of file: FileID, text: [Unicode.Scalar]) -> [Range<Int>] {
+        if unreadLines.contains(SourceLine(file: file, line: line)) { return Self.values(in: text) }
         var columns = (secretsByLine[SourceLine(file: file, line: line)] ?? []).compactMap { secret -> Range<Int>? in
             let from = max(0, secret.start.line == line ? Int(secret.start.column) - 1 : 0)
             let to = min(text.count, secret.end.line == line ? Int(secret.end.column) - 1 : text.count)
@@ -45,13 +71,51 @@ struct QuotedLines: Sendable {
         if let comment, Self.mayHoldACredential(text[(comment + 1)...], keyAbove: { nil }) != nil {
             columns.append(comment..<text.count)
         }
-        // What no redaction covers was not always judged: a line the reader could not take
-        // apart (a syntax error, a repeated key, a misspelt field) never reached the check
-        // of scalars, so the line is judged here as text. A line with a redaction was judged.
+        // A line without a redaction was not always judged: it may hold what the reader
+        // took apart but no check of secrets read (a value of a field that is no secret's),
+        // so it is judged here as text. What the reader could not take apart is hidden above.
         if secretsByLine[SourceLine(file: file, line: line)] == nil,
             let exposed = Self.mayHoldACredential(text[..<(comment ?? text.count)], keyAbove: { keyAbove(line, of: file) })
         {
             columns.append(exposed)
+        }
+        return columns
+    }
+
+    /// The columns of every value of `text`: of markup (a line that starts with `<`), each
+    /// attribute's value and each run of text between elements; otherwise what follows the
+    /// line's key (`key: …`), or all of it after its indentation and list dashes.
+    private static func values(in text: [Unicode.Scalar]) -> [Range<Int>] {
+        var start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.count
+        while start + 1 < text.count, text[start] == "-", text[start + 1] == " " || text[start + 1] == "\t" {
+            start = text[(start + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count
+        }
+        guard start < text.count else { return [] }
+        guard text[start] == "<" else {
+            let valueStart = key(in: text[...], from: start).map { colon in text[(colon.1 + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count } ?? start
+            return valueStart < text.count ? [valueStart..<text.count] : []
+        }
+        var columns: [Range<Int>] = []
+        var index = start
+        var inTag = false
+        while index < text.count {
+            let scalar = text[index]
+            if inTag, scalar == "\"" || scalar == "'" {
+                let end = text[(index + 1)...].firstIndex(of: scalar) ?? text.count
+                if index + 1 < end { columns.append((index + 1)..<end) }
+                index = end + 1
+                continue
+            }
+            if scalar == "<" {
+                inTag = true
+            } else if scalar == ">" {
+                inTag = false
+                let end = text[(index + 1)...].firstIndex(of: "<") ?? text.count
+                if text[(index + 1)..<end].contains(where: { $0 != " " && $0 != "\t" }) { columns.append((index + 1)..<end) }
+                index = end
+                continue
+            }
+            index += 1
         }
         return columns
     }

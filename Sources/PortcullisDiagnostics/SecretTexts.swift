@@ -3,12 +3,23 @@ import PortcullisSupport
 /// The texts a run's redactions cover. A message that quotes one is hiding nothing from
 /// the credential scanner: a value may be secret only because of where it is written (a
 /// secret's literal `value`), and a YAML alias repeats it where any rule may quote it
-/// (an audience, an origin). Quoted parts equal to one of these texts are hidden.
+/// (an audience, an origin). Quoted parts that are one of these texts are hidden.
+///
+/// They are compared by their letters and digits alone, so a text is found however a
+/// message shows it: a block scalar's indicator and line breaks, a quoted scalar's escapes
+/// and a message's `\n` for a line break all drop out. A quoted part cut short (`...`, as
+/// messages cut a long key) is hidden when it starts a text and is long enough to be no
+/// accident; one not cut must be a whole text (a mapping's redaction would otherwise hide
+/// its keys wherever a message names them).
 public struct SecretTexts: Sendable {
-    private let texts: Set<String>
+    /// The texts' letters and digits, sorted, for a search by prefix.
+    private let texts: [String]
 
-    /// Texts shorter than this are not hidden: they would hide ordinary words.
+    /// Texts shorter than this, in letters and digits, are not hidden: they would hide
+    /// ordinary words.
     private static let shortest = 4
+    /// A quoted part cut short that starts a text is hidden from this length on.
+    private static let shortestPrefix = 8
 
     public init(_ redactions: [SourceRange], in sources: SourceFiles) {
         var texts = Set<String>()
@@ -32,9 +43,48 @@ public struct SecretTexts: Sendable {
                 let to = number == range.end.line ? min(scalars.count, max(from, Int(range.end.column) - 1)) : scalars.count
                 pieces.append(String(String.UnicodeScalarView(scalars[from..<to])))
             }
-            for text in Self.readings(of: pieces) where text.count >= Self.shortest { texts.insert(text) }
+            for text in Self.readings(of: pieces) {
+                let letters = Self.lettersAndDigits(text)
+                if letters.unicodeScalars.count >= Self.shortest { texts.insert(letters) }
+            }
         }
-        self.texts = texts
+        self.texts = texts.sorted()
+    }
+
+    /// The letters and digits of `text`, in order; with `escaped`, without the scalar after
+    /// each backslash, as a message shows a line break (`\n`).
+    private static func lettersAndDigits(_ text: Substring, escaped: Bool = false) -> String {
+        var result = String.UnicodeScalarView()
+        var afterBackslash = false
+        for scalar in text.unicodeScalars {
+            defer { afterBackslash = escaped && scalar == "\\" && !afterBackslash }
+            guard !afterBackslash, scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { continue }
+            result.append(scalar)
+        }
+        return String(result)
+    }
+
+    private static func lettersAndDigits(_ text: String) -> String { lettersAndDigits(text[...]) }
+
+    /// Whether a quoted part of a message shows one of the texts (see the type's comment).
+    private func shows(_ quoted: Substring) -> Bool {
+        let cut = quoted.hasSuffix("...")
+        let letters = Self.lettersAndDigits(cut ? quoted.dropLast(3) : quoted, escaped: true)
+        guard letters.unicodeScalars.count >= Self.shortest else { return false }
+        // The first text not before `letters`: equal to it, or, when `letters` starts some
+        // text, one that it starts.
+        let index = firstIndex(notBefore: letters)
+        guard index < texts.count else { return false }
+        return texts[index] == letters || (cut && letters.unicodeScalars.count >= Self.shortestPrefix && texts[index].hasPrefix(letters))
+    }
+
+    private func firstIndex(notBefore key: String) -> Int {
+        var (low, high) = (0, texts.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if texts[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// What a message may quote of the scalar written as `pieces` (its lines): without an
@@ -43,7 +93,7 @@ public struct SecretTexts: Sendable {
     private static func readings(of pieces: [String]) -> [String] {
         let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         var text = Substring(pieces.map { $0.drop(while: isBlank) }.joined(separator: " ").drop(while: isBlank))
-        while text.first == "&" || text.first == "!" {
+        while text.first == "&" || text.first == "!" || text.first == "|" || text.first == ">" {
             guard let space = text.firstIndex(where: isBlank) else { return [] }
             text = text[space...].drop(while: isBlank)
         }
@@ -78,6 +128,14 @@ public struct SecretTexts: Sendable {
 
     public var isEmpty: Bool { texts.isEmpty }
 
+    /// `prose` (a suppression's reason) with each word that is one of the texts hidden, as
+    /// well as each quoted part (``hiding(in:)``): an author names a secret unquoted too.
+    public func hiding(inProse prose: String) -> String {
+        guard !texts.isEmpty else { return prose }
+        let words = hiding(in: prose).split(separator: " ", omittingEmptySubsequences: false)
+        return words.map { shows($0) ? DisplayText.hiddenCredential : String($0) }.joined(separator: " ")
+    }
+
     /// `message` with each part between two single quotes that is one of the texts, the
     /// quotes included, replaced by words saying it holds a credential. Every pair of quotes
     /// is tried, since a text may hold a quote itself.
@@ -86,7 +144,7 @@ public struct SecretTexts: Sendable {
         let quotes = message.utf8.indices.filter { message.utf8[$0] == UInt8(ascii: "'") }
         guard quotes.count >= 2 else { return message }
         for (position, open) in quotes.enumerated() {
-            for close in quotes[(position + 1)...] where texts.contains(String(message[message.index(after: open)..<close])) {
+            for close in quotes[(position + 1)...] where shows(message[message.index(after: open)..<close]) {
                 let hidden = String(message[..<open]) + DisplayText.hiddenCredential + String(message[message.index(after: close)...])
                 return hiding(in: hidden)
             }

@@ -374,7 +374,10 @@ private struct TreeBuilder {
         let name = Self.string(event.data.alias.anchor)
         let aliasRange = range(event.start_mark, event.end_mark)
         guard let anchored = anchors[name] else {
-            diagnostics.report(.yamlSyntax, "alias '*\(name)' refers to no anchor defined before it", at: aliasRange)
+            // Not named: a value written unquoted after '*' (a password, say) reads as an alias.
+            diagnostics.report(
+                .yamlSyntax, "an alias refers to no anchor defined before it", at: aliasRange,
+                notes: [Diagnostic.Note("quote a value that starts with '*', or define the anchor ('&name') before the alias", at: aliasRange)])
             return .stop
         }
         aliasNodes += anchored.nodeCount

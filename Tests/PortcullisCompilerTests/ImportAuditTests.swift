@@ -30,11 +30,36 @@ final class ImportAuditTests: ImportTreeTestCase {
     /// import read `Secret: true` as no secret and wrote the value in clear (found by the
     /// audit of import).
     func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
-        for spelling in ["value: \"VALUE\", secret: true", "Value: \"VALUE\", Secret: true"] {
+        // `yes` is true to YAML 1.1, and a second spelling set beside one that is not counts
+        // (found by the audit of secrets).
+        for spelling in ["value: \"VALUE\", secret: true", "Value: \"VALUE\", Secret: true", "value: \"VALUE\", secret: yes", "value: \"VALUE\", secret: false, Secret: true"] {
             // Each spelling on a tree of its own.
             try tearDownWithError()
             try setUpWithError()
             try secretOverrideIsNotWritten(spelling)
+        }
+    }
+
+    /// A named value of the tree marked secret with `"Secret": true` (Resource Manager
+    /// reads property names in any case), `"secret": "true"` or a second spelling was
+    /// imported as a plain named value, its value written into `gateway.yaml` (found by the
+    /// audit of secrets; `--allow-differences` wrote the second too).
+    func testATreeNamedValueMarkedSecretInAnySpellingIsNotWritten() throws {
+        for spelling in [#""Secret": true"#, #""secret": "true""#, #""secret": false, "SECRET": true"#] {
+            try tearDownWithError()
+            try setUpWithError()
+            try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+            let value = "tree-\(UUID().uuidString)"
+            try write(
+                #"{"properties": {"displayName": "partner-key", "value": "\#(value)", \#(spelling)}}"#, to: "named values/partner-key/namedValueInformation.json")
+            let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json", "--allow-differences"], in: directory)
+            XCTAssertFalse(result.stdout.contains(value) || result.stderr.contains(value), spelling)
+            for path in try FileManager.default.subpathsOfDirectory(atPath: directory.appendingPathComponent("out").path) {
+                let text = (try? String(contentsOf: directory.appendingPathComponent("out/" + path), encoding: .utf8)) ?? ""
+                XCTAssertFalse(text.contains(value), "\(spelling): \(path) holds the secret's value")
+            }
+            let gateway = try read("gateway.yaml")
+            XCTAssertTrue(gateway.contains("secrets:\n  partner-key:\n    keyVault: "), "\(spelling): \(gateway)")
         }
     }
 

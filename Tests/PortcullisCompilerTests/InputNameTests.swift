@@ -136,6 +136,7 @@ final class InputNameTests: XCTestCase {
         }
         let text = try ToolProcess.run(["lint"], in: directory.appendingPathComponent("defs"))
         XCTAssertTrue(text.stdout.contains("unknown field '#\\x23[warning]key' in a Product"), text.stdout)
-        XCTAssertTrue(text.stdout.contains(" 5 | \"##\u{FFFD}warning]key\": 1"), text.stdout)
+        // The line holds a field the language does not define: its value is hidden.
+        XCTAssertTrue(text.stdout.contains(" 5 | \"##\u{FFFD}warning]key\": *"), text.stdout)
     }
 }

@@ -49,7 +49,8 @@ final class NoCascadeTests: XCTestCase {
         let result = try ToolProcess.run(["lint", "."], in: directory)
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stdout.contains("unknown field 'tsl' in 'redis' [YS003]"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("redis: {connection: **************, tsl: true}"), result.stdout)
+        // A line with a field the language does not define shows none of its values.
+        XCTAssertTrue(result.stdout.contains("redis: " + String(repeating: "*", count: "{connection: hunter2hunter2, tsl: true}".count)), result.stdout)
         XCTAssertFalse(result.stdout.contains("hunter2"), result.stdout)
         XCTAssertFalse(result.stdout.contains("[CA006]"), result.stdout)
     }

@@ -47,7 +47,7 @@ struct ConfigurationTranslation {
             case "apimservicename":
                 continue
             case "namedvalues":
-                for (entry, properties) in items(section, path: path) {
+                for (entry, properties, written) in items(section, path: path) {
                     if declared.secrets.contains(entry) {
                         guard let vault = properties["keyvault"].flatMap({ Self.mapping($0)["secretidentifier"] }).flatMap(Self.text) else {
                             // Dropped, the environment would keep the estate's vault: another
@@ -59,7 +59,7 @@ struct ConfigurationTranslation {
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
-                    } else if declared.namedValues.contains(entry), properties["secret"].flatMap(Self.text)?.lowercased() == "true" || properties["keyvault"].map({ !$0.isNull }) == true {
+                    } else if declared.namedValues.contains(entry), written.map(PublisherConfigurations.marksASecret) == true {
                         // As a named value the environment would publish the secret in clear.
                         notes.append(
                             ImportNote(
@@ -74,7 +74,7 @@ struct ConfigurationTranslation {
                     }
                 }
             case "backends":
-                for (entry, properties) in items(section, path: path) {
+                for (entry, properties, _) in items(section, path: path) {
                     guard declared.backends.contains(entry), let url = properties["url"].flatMap(Self.text) else {
                         notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
                         continue
@@ -83,7 +83,7 @@ struct ConfigurationTranslation {
                     backends.append((entry, .mapping([("url", .string(url))])))
                 }
             case "apis":
-                for (entry, properties) in items(section, path: path) {
+                for (entry, properties, _) in items(section, path: path) {
                     guard declared.apis.contains(entry) else {
                         notes.append(ImportNote(.notImported, path, "API '\(entry)' is not imported"))
                         continue
@@ -148,7 +148,9 @@ struct ConfigurationTranslation {
     }
 
     /// The `- name: N` / `properties: {...}` entries of a section, with their properties.
-    private mutating func items(_ section: YAMLEntry, path: String) -> [(String, [String: YAMLNode])] {
+    /// The entries of a section: each one's name, its properties by lowercased key, and
+    /// the properties as written (which may repeat a key in another letter case).
+    private mutating func items(_ section: YAMLEntry, path: String) -> [(String, [String: YAMLNode], YAMLNode?)] {
         guard case .sequence(let entries) = section.value.content else {
             notes.append(ImportNote(.error, path, "'\(DisplayText.escaped(section.key.utf8))' is not a list of resources"))
             return []
@@ -159,7 +161,7 @@ struct ConfigurationTranslation {
                 notes.append(ImportNote(.error, path, "line \(entry.range.start.line): an entry of '\(DisplayText.escaped(section.key.utf8))' has no 'name'"))
                 return nil
             }
-            return (name, fields["properties"].map(Self.mapping) ?? [:])
+            return (name, fields["properties"].map(Self.mapping) ?? [:], fields["properties"])
         }
     }
 

@@ -129,8 +129,9 @@ struct EstateTranslation {
             var extra: [(String, YAMLValue)] = []
             if let display = properties["displayName"]?.string, display != value.name { extra.append(("displayName", .string(display))) }
             if let tags = properties["tags"]?.strings, !tags.isEmpty { extra.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
-            // `"keyVault": null` says there is none.
-            if properties["secret"]?.bool == true || properties["keyVault"].map({ $0 != .null }) == true {
+            // `"keyVault": null` says there is none. A `secret` that is anything but false
+            // (`"true"` as text, say) is taken for a secret: its value is never written.
+            if properties.sets("secret") || properties.sets("keyVault") {
                 let vault = properties["keyVault"]?["secretIdentifier"]?.string
                 if vault == nil {
                     notes.append(

@@ -58,9 +58,10 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         }
     }
 
+    /// The value of `key` in an object, its name in any letter case (``Swift/Dictionary/anyCase(_:)``).
     subscript(key: String) -> JSONValue? {
-        if case .object(let entries) = self { return entries[key] }
-        return nil
+        guard case .object(let entries) = self else { return nil }
+        return entries.anyCase(key)
     }
 
     var string: String? {
@@ -87,5 +88,32 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         guard case .array(let items) = self else { return nil }
         let texts = items.compactMap(\.string)
         return texts.count == items.count ? texts : nil
+    }
+}
+
+extension [String: JSONValue] {
+    /// The value of `key`, its name in any letter case: Azure Resource Manager reads
+    /// property names so, and so does the publisher. The exact spelling first, then the
+    /// first of the others in order, so the choice does not depend on hashing.
+    func anyCase(_ key: String) -> JSONValue? {
+        if let exact = self[key] { return exact }
+        let folded = key.lowercased()
+        return keys.sorted().first { $0.lowercased() == folded }.flatMap { self[$0] }
+    }
+
+    /// Whether `key`, in any of its spellings, is set to anything but false: a flag that
+    /// text, a number or an object sets may be read as set (`"secret": "true"`), and a
+    /// second spelling set beside one that is not counts. When in doubt, a secret is one.
+    func sets(_ key: String) -> Bool {
+        let folded = key.lowercased()
+        return contains { name, value in
+            guard name.lowercased() == folded else { return false }
+            switch value {
+            case .null: return false
+            case .bool(let flag): return flag
+            case .string(let text): return !["", "false"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+            case .number, .array, .object: return true
+            }
+        }
     }
 }

@@ -34,8 +34,13 @@ package enum Grammar {
     package static func isNamedValueName(_ text: String) -> Bool {
         text.withUTF8Bytes { bytes in
             guard let first = bytes.first, isAlnum(first), bytes.count <= 255 else { return false }
-            return bytes.allSatisfy { isAlnum($0) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+            return bytes.allSatisfy(isNamedValueByte)
         }
+    }
+
+    /// Whether `byte` may stand in a named value's name: a letter, a digit, `-`, `_` or `.`.
+    package static func isNamedValueByte(_ byte: UInt8) -> Bool {
+        isAlnum(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them

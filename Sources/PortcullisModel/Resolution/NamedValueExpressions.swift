@@ -55,7 +55,9 @@ public enum NamedValues {
     /// The names `text` refers to as `{{name}}`, in order. Each `{{` is judged alone: a
     /// Liquid template's `{{ body.id }}` or a C# string's escaped `{{` beside a reference
     /// does not hide the reference, as it would from a parse of the whole text. Read as
-    /// bytes: rules ask this of every raw statement that writes an answer.
+    /// bytes, in one pass: a name is read only as far as its characters go, so a long run
+    /// of `{` costs what its length does (rules ask this of every raw statement that
+    /// writes an answer, and a hostile policy may hold a quarter of a megabyte of braces).
     public static func references(in text: String) -> [String] {
         text.withUTF8Bytes { bytes in
             var names: [String] = []
@@ -67,15 +69,17 @@ public enum NamedValues {
                 }
                 let start = index + 2
                 var end = start
-                while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "}") && bytes[end + 1] == UInt8(ascii: "}")) { end += 1 }
-                guard end + 1 < bytes.count else { break }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                if Grammar.isNamedValueName(name) {
-                    names.append(name)
-                    index = end + 2
-                } else {
-                    index += 2
+                while end < bytes.count, Grammar.isNamedValueByte(bytes[end]) { end += 1 }
+                if end > start, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "}"), bytes[end + 1] == UInt8(ascii: "}") {
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                    if Grammar.isNamedValueName(name) {
+                        names.append(name)
+                        index = end + 2
+                        continue
+                    }
                 }
+                // No name starts here; one may start at the next brace ('{{{name}}').
+                index = end > start ? end : index + 1
             }
             return names
         }
