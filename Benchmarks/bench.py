@@ -62,7 +62,7 @@ GOALS = {
     "build peak MB per 20k routes": 160, "write ratio": 1.2,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
     "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0, "raw policies ratio": 2.0,
-    "import s per 1000 APIs": 8.0,
+    "import s per 1000 APIs": 8.0, "braces s per 200k": 0.5,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -70,7 +70,7 @@ QUICK = {
     "build peak MB per 20k routes": 200,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
     "doubling growth": 3.0, "samples ms": 40, "environments ratio": 8.0, "raw policies ratio": 4.0,
-    "import s per 1000 APIs": 24.0,
+    "import s per 1000 APIs": 24.0, "braces s per 200k": 1.5,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -367,6 +367,17 @@ def many_findings(folder, count):
         f.write("\n".join(lines) + "\n")
 
 
+def brace_run(folder, count):
+    """The fabrikam sample whose raw policy sends requests to a URL holding a run of `count`
+    braces: a hostile pull request's way to make each `{{` look for its name to the end."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    policy = '<policies><inbound><base /><set-backend-service base-url="https://x' + "{" * count + 'x}}" /></inbound></policies>\n'
+    with open(os.path.join(folder, "policies", "validate-invoice.xml"), "w") as f:
+        f.write(policy)
+
+
 def timed_side_by_side(argvs, rounds):
     """The median and the fastest of `rounds` runs of each command, run in turn within each
     round, so a busy spell on the machine slows both sizes of a growth check alike instead
@@ -496,6 +507,14 @@ def main():
             argvs.append([portcullis, "lint", "--format", "json", *LIMITS, folder])
         doubling("one API with an environment", "one API, an environment over every route", big_sizes, argvs,
                  limit["big api s per 50k routes"] * 2 * big_sizes[1] / 50000, rounds)
+
+        brace_sizes = (100000, 200000)
+        argvs = []
+        for count in brace_sizes:
+            folder = os.path.join(scratch, f"braces-{count}")
+            brace_run(folder, count)
+            argvs.append([portcullis, "lint", "--quiet", *LIMITS, folder])
+        doubling("raw braces", "a raw policy's run of braces", brace_sizes, argvs, limit["braces s per 200k"], rounds)
 
         for findings in finding_sizes:
             many_findings(os.path.join(scratch, f"findings-{findings}"), findings)

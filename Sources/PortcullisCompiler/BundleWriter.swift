@@ -65,6 +65,10 @@ public enum BundleWriter {
             let reason = errno == EEXIST ? "its staging folder '\(staging)' exists already" : FileSystem.Failure.fromErrno().reason
             throw DriverError.unwritable(output.given, reason: reason)
         }
+        // A build stopped half-way leaves no half-written staging folder behind; once it is
+        // swapped in, the folder holds the old bundle, which goes all the same.
+        let stopping = Interruption.removeIfStopped(folder: staging)
+        defer { Interruption.release(stopping) }
         do {
             let index = try bundle.produce(into: StagingFolder(root: staging))
             try swapIn(staging, for: output)

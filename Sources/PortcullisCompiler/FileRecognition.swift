@@ -95,7 +95,7 @@ public enum FileRecognition {
             if line.first != 0x20, line.first != 0x09, !isMarker(line) { hasContent = true }
             for value in values(of: "apiversion", in: line) {
                 namesVersion = true
-                if isPortcullisVersion(value) { return .portcullis }
+                if isPortcullisVersion(value) || !isJudgeable(value) { return .portcullis }
             }
             if line.first == UInt8(ascii: "k") || line.first == UInt8(ascii: "{"),
                 values(of: "kind", in: line).contains(where: { kinds.contains($0.lowercased()) })
@@ -105,6 +105,14 @@ public enum FileRecognition {
         }
         if hasKind, !namesVersion { return .portcullis }
         return hasContent ? .foreign : .empty
+    }
+
+    /// Whether a version's text can be told from the line: not when it is on the next line,
+    /// an alias, a block scalar, or has escapes (`"portcullis\x2fv1"`). Such a file may
+    /// be Portcullis's, so it is read, never skipped in silence.
+    private static func isJudgeable(_ value: String) -> Bool {
+        guard let first = value.utf8.first else { return false }
+        return first != UInt8(ascii: "*") && first != UInt8(ascii: "|") && first != UInt8(ascii: ">") && !value.utf8.contains(UInt8(ascii: "\\"))
     }
 
     /// `memchr`: a file may be many megabytes, and the generic search is slow outside
@@ -144,7 +152,8 @@ public enum FileRecognition {
     }
 
     /// The plain values of every `key: value` on the line whose key is `key` (matched in any
-    /// letter case, quoted or not), as block and flow mappings write them.
+    /// letter case, quoted or not), as block and flow mappings write them; a tag or an
+    /// anchor before a value (`!!str`, `&v`) is not the value.
     private static func values(of key: String, in line: ArraySlice<UInt8>) -> [String] {
         let lowered = line.map(\.asciiLowercased)
         let pattern = Array(key.utf8)
@@ -166,6 +175,10 @@ public enum FileRecognition {
             guard cursor < lowered.count, lowered[cursor] == UInt8(ascii: ":") else { continue }
             cursor += 1
             skip("\"' \t")
+            while cursor < lowered.count, lowered[cursor] == UInt8(ascii: "!") || lowered[cursor] == UInt8(ascii: "&") {
+                while cursor < lowered.count, !" \t".utf8.contains(lowered[cursor]) { cursor += 1 }
+                skip("\"' \t")
+            }
             let valueStart = cursor
             while cursor < lowered.count, !" \t,}\"'#".utf8.contains(lowered[cursor]) { cursor += 1 }
             found.append(String(decoding: line.dropFirst(valueStart).prefix(cursor - valueStart), as: UTF8.self))

@@ -293,13 +293,16 @@ public struct InputFiles: Sendable {
         return nil
     }
 
+    /// The extensions of the files a folder's walk reads (``isInputName(_:)``).
+    static let inputExtensions = [".yaml", ".yml", ".xml", ".json"]
+
     /// `*.yaml` and `*.yml`, except the configuration file, `*.xml`, which may hold raw
     /// policies, and `*.json`, which may hold an OpenAPI document an API names; judged on the
     /// raw bytes, so names that are not UTF-8 are recognised too. An APIOps publisher
     /// configuration's name is taken in any letter case (`Configuration.Prod.YAML`), as the
     /// publisher reads whatever file it is pointed at.
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
-        ([".yaml", ".yml", ".xml", ".json"].contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
+        (inputExtensions.contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
             && bytes != Array(configurationFileName.utf8)) || PublisherConfigurations.isConfigurationName(bytes)
     }
 

@@ -221,6 +221,55 @@ final class AccessDiffTests: XCTestCase {
 
     /// When BASE has errors, the pull-request comment still gets a report, naming files as
     /// the user knows them, never the temporary folder BASE was read into.
+    /// An interrupted `diff --git-base` left its copy of the base in the temporary folder,
+    /// and `git archive | tar`, orphaned, went on writing into it; the copy held every file
+    /// of the base, a gigabyte of zeros too (found by the audit of hostile input). Now a
+    /// stopped run kills them and removes the copy, only input files are extracted, and
+    /// one larger than `--max-file-size` is refused before anything is written.
+    func testAStoppedGitBaseDiffLeavesNothingBehindAndAHugeBaseFileIsRefused() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let repository = contoso.url
+        let refused = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs", "--max-file-size", "400"], in: repository)
+        XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("bytes, larger than the limit of 400 ('--max-file-size')"), refused.stderr)
+        // A git whose archive never ends, to stop the run while it extracts.
+        let bin = repository.appendingPathComponent("bin")
+        let scratch = repository.appendingPathComponent("tmp")
+        let started = repository.appendingPathComponent("archive.pid")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let git = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/git" }.first(where: FileManager.default.isExecutableFile) ?? "/usr/bin/git"
+        try """
+            #!/bin/sh
+            for word in "$@"; do if [ "$word" = archive ]; then echo $$ > '\(started.path)'; exec sleep 120; fi; done
+            exec '\(git)' "$@"
+
+            """.write(to: bin.appendingPathComponent("git"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: bin.appendingPathComponent("git").path)
+        let process = Process()
+        process.executableURL = ToolProcess.executable
+        process.arguments = ["diff", "--git-base", "HEAD", "defs"]
+        process.currentDirectoryURL = repository
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        environment["TMPDIR"] = scratch.path
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: started.path), process.isRunning, Date() < deadline { usleep(20_000) }
+        let archive = try XCTUnwrap(Int32(String(contentsOf: started, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("portcullis-diff-") }.count, 1)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 128 + SIGTERM)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("portcullis-diff-") }, [])
+        XCTAssertNotEqual(kill(archive, 0), 0, "the archive still runs")
+        kill(archive, SIGKILL)
+    }
+
     func testBrokenGitBaseWritesAReportWithTheUsersPaths() throws {
         let contoso = try ContosoRepository()
         defer { contoso.remove() }

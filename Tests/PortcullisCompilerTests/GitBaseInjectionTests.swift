@@ -33,9 +33,9 @@ final class GitBaseInjectionTests: XCTestCase {
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(repository.path))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
 
-        XCTAssertThrowsError(try GitRevision(["defs"], at: "--output=\(target.path)", into: scratch.path))
+        XCTAssertThrowsError(try GitRevision(["defs"], at: "--output=\(target.path)", into: scratch.path, maxFileSize: 1 << 20))
         XCTAssertFalse(FileManager.default.fileExists(atPath: target.path))
-        let checkout = try GitRevision(["defs/gateway.yaml"], at: "HEAD", into: scratch.path)
+        let checkout = try GitRevision(["defs/gateway.yaml"], at: "HEAD", into: scratch.path, maxFileSize: 1 << 20)
         let extracted = (checkout.workingDirectory as NSString).appendingPathComponent("defs/gateway.yaml")
         XCTAssertEqual(extracted, scratch.appendingPathComponent("defs/gateway.yaml").path)
         XCTAssertEqual(checkout.userPath(ofExtracted: extracted), "defs/gateway.yaml")

@@ -69,6 +69,13 @@ final class RepositoryRecognitionTests: XCTestCase {
             "missing.yaml": "kind: Product\nname: c\napis: [orders]\n",
             "flow.yaml": "{apiVersion: 'Portcullis/v1', kind: Product, name: d, apis: [orders], rateLimit: {calls: 0}}\n",
             "mixed.yaml": "apiVersion: portcullis/v1\nkind: Product\nname: e\napis: [orders]\n---\nservices: {web: {image: nginx}}\n",
+            // Heads the text alone cannot tell were skipped in silence, and a pull request
+            // could so drop a file from lint and build (found by the audit of hostile input).
+            "tagged.yaml": "apiVersion: !!str portcullis/v1\nkind: Product\nname: f\napis: [orders]\nrateLimit: {calls: 0}\n",
+            "anchored.yaml": "apiVersion: &v portcullis/v1\nkind: Product\nname: g\napis: [orders]\nrateLimit: {calls: 0}\n",
+            "nextline.yaml": "apiVersion:\n  portcullis/v1\nkind: Product\nname: h\napis: [orders]\nrateLimit: {calls: 0}\n",
+            "escaped.yaml": "apiVersion: \"portcullis\\x2fv1\"\nkind: Product\nname: i\napis: [orders]\nrateLimit: {calls: 0}\n",
+            "kindtag.yaml": "kind: !!str Product\nname: j\napis: [orders]\n",
         ]
         for (name, text) in cases { try write(text, to: "definitions/\(name)") }
         let result = try ToolProcess.run(["lint", "definitions", "--format", "json"], in: repository)
@@ -77,7 +84,7 @@ final class RepositoryRecognitionTests: XCTestCase {
         let diagnostics = try XCTUnwrap(object["diagnostics"] as? [[String: Any]])
         let files = Set(diagnostics.compactMap { $0["file"] as? String })
         for name in cases.keys { XCTAssertTrue(files.contains("definitions/\(name)"), "\(name) was not reported: \(files)") }
-        XCTAssertEqual((object["summary"] as? [String: Int])?["files"], 14, "the sample's 9 and these 5")
+        XCTAssertEqual((object["summary"] as? [String: Int])?["files"], 19, "the sample's 9 and these 10")
     }
 
     /// A file named on the command line is the user's choice: one that is clearly not

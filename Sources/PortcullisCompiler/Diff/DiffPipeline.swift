@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisSupport
 import PortcullisSyntax
 
 /// Two versions of a project, linted and compared: what `portcullis diff` runs.
@@ -41,8 +42,13 @@ public enum DiffPipeline {
         base: Base, head: [String], limits: InputLimits, environments: Environments = Environments(), report: String? = nil
     ) throws -> Outcome {
         let files = InputFiles()
-        var scratch: String?
-        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        var scratch: (folder: String, stopping: Interruption.Token)?
+        defer {
+            if let scratch {
+                try? FileManager.default.removeItem(atPath: scratch.folder)
+                Interruption.release(scratch.stopping)
+            }
+        }
         /// BASE read with `environment`'s overrides.
         let readBase: (String?) throws -> SideOutcome
         switch base {
@@ -51,8 +57,8 @@ public enum DiffPipeline {
         case .gitRevision(let revision):
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            scratch = folder
-            let checkout = try GitRevision(head, at: revision, into: folder)
+            scratch = (folder, Interruption.removeIfStopped(folder: folder))
+            let checkout = try GitRevision(head, at: revision, into: folder, maxFileSize: limits.maxFileSize)
             // Paths added since the revision are absent from the base; with none left, or no
             // definitions among them yet (a README, specifications), the base is empty and
             // every route of the head is new.

@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// Reads definition files as they were at a Git revision, without touching the work tree.
 public struct GitRevision: Sendable {
@@ -15,9 +16,10 @@ public struct GitRevision: Sendable {
     /// request that first adds the definitions. Nothing is extracted for them.
     public let absent: [String]
 
-    /// Extracts `paths` (relative to the working directory) at `revision` into `folder`;
-    /// ``workingDirectory`` is where the working directory's copy is.
-    public init(_ paths: [String], at revision: String, into folder: String) throws {
+    /// Extracts the input files of `paths` (relative to the working directory) at
+    /// `revision` into `folder`; ``workingDirectory`` is where the working directory's copy
+    /// is. A file larger than `maxFileSize` is refused before anything is extracted.
+    public init(_ paths: [String], at revision: String, into folder: String, maxFileSize: Int) throws {
         self.revision = revision
         self.folder = folder
         root = try Self.line(["rev-parse", "--show-toplevel"])
@@ -34,20 +36,60 @@ public struct GitRevision: Sendable {
         // lacks would fail the archive, so each is looked up first; `ls-tree` names a path
         // it has and prints nothing for one it lacks.
         let (root, prefix) = (root, prefix)
-        func present(_ path: String) throws -> Bool {
+        // Only what a run may read is extracted: a folder's input files outside hidden
+        // folders (as `lint` walks it, by their extension), a file named as it is. A revision
+        // may hold anything else, of any size, which Git stores in a few bytes.
+        var named: [(path: String, repository: String, isFolder: Bool)] = []
+        var absent: [String] = []
+        for path in paths {
             let repository = Self.repositoryPath(path, prefix: prefix)
-            return !(try Self.git(["-C", root, "ls-tree", "--name-only", "--end-of-options", revision, "--", repository]).isEmpty)
+            let entry = try Self.line(["-C", root, "ls-tree", "--end-of-options", revision, "--", repository])
+            if entry.isEmpty { absent.append(path) } else { named.append((path, repository, entry.split(separator: " ").dropFirst().first == "tree")) }
         }
-        absent = try paths.filter { try !present($0) }
-        let extracted = paths.filter { !absent.contains($0) }
-        guard !extracted.isEmpty else { return }
+        // Every blob below what is named, with its size: `ls-tree` takes no pathspec magic,
+        // so what it lists is sifted here. A file too large to read is refused, not written.
+        let listing = named.isEmpty ? Data() : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map(\.repository))
+        var read = Set<String>()
+        for record in listing.split(separator: 0) {
+            let text = String(decoding: record, as: UTF8.self)
+            guard let tab = text.firstIndex(of: "\t") else { continue }
+            let fields = text[..<tab].split(separator: " ")
+            let path = String(text[text.index(after: tab)...])
+            // Hidden below the folder named, as the walk judges names.
+            let below = named.first { path.hasPrefix($0.repository + "/") }.map { path.dropFirst($0.repository.count + 1) }
+            let walked = InputFiles.inputExtensions.contains(where: path.hasSuffix) && below.map { !$0.split(separator: "/").contains { $0.hasPrefix(".") } } == true
+            guard fields.count == 4, fields[1] == "blob", walked || named.contains(where: { $0.repository == path }) else { continue }
+            if let size = Int(fields[3]), size > maxFileSize {
+                throw DriverError.unreadable(revision, reason: "'\(DisplayText.shown(path))' is \(size) bytes, larger than the limit of \(maxFileSize) ('--max-file-size')")
+            }
+            read.insert(path)
+        }
+        // One pathspec per folder and extension that has files, as `git archive` fails on
+        // one that matches nothing; hidden folders and files are left out.
+        var pathspecs: [String] = []
+        for entry in named {
+            guard entry.isFolder else {
+                if read.contains(entry.repository) { pathspecs.append(":(literal)\(entry.repository)") }
+                continue
+            }
+            let escaped = entry.repository.reduce(into: "") { result, character in
+                if "*?[]\\".contains(character) { result.append("\\") }
+                result.append(character)
+            }
+            let found = InputFiles.inputExtensions.filter { ext in read.contains { $0.hasPrefix(entry.repository + "/") && $0.hasSuffix(ext) } }
+            pathspecs += found.map { ":(glob)\(escaped)/**/*\($0)" }
+            if !found.isEmpty { pathspecs += [":(exclude,glob)\(escaped)/**/.*", ":(exclude,glob)\(escaped)/**/.*/**"] }
+        }
+        // What holds nothing to read is as good as absent.
+        self.absent = absent + named.filter { entry in !read.contains { $0 == entry.repository || $0.hasPrefix(entry.repository + "/") } }.map(\.path)
+        guard !pathspecs.isEmpty else { return }
         // The archive goes from git straight into tar, never whole into memory: a revision
         // may hold a file of gigabytes that Git stores in a few bytes. Git itself streams a
         // file larger than `core.bigFileThreshold` instead of inflating it in memory.
         let archive = Process()
         archive.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         archive.arguments =
-            ["git", "-c", "core.bigFileThreshold=1m", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + extracted.map { Self.repositoryPath($0, prefix: prefix) }
+            ["git", "-c", "core.bigFileThreshold=1m", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + pathspecs
         let unpack = Process()
         unpack.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         unpack.arguments = ["tar", "-x", "-C", folder]
@@ -60,8 +102,12 @@ public struct GitRevision: Sendable {
             try archive.run()
             try unpack.run()
         } catch {
+            if archive.isRunning { archive.terminate() }
             throw DriverError.git("git could not be started")
         }
+        // Stopped now, neither may write on into a folder about to be removed.
+        let stopping = [archive, unpack].map { Interruption.killIfStopped(process: $0.processIdentifier) }
+        defer { stopping.forEach(Interruption.release) }
         // Only the children hold the pipe's ends now: tar sees the end of the archive when git exits.
         try pipe.fileHandleForReading.close()
         try pipe.fileHandleForWriting.close()

@@ -1,0 +1,77 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What a run stopped by SIGINT or SIGTERM must not leave behind: the folders it made to
+/// work in (a `diff --git-base` copy of the base, a build's staging folder) and the child
+/// processes that write into them (`git archive | tar`, which otherwise go on extracting
+/// into a folder nobody removes). On either signal the children are killed first, so
+/// nothing writes on, then the folders are removed, and the process exits as the signal
+/// would have it (128 + its number).
+///
+/// Only what a run registers is touched: folders it created itself, under names it chose.
+public enum Interruption {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var folders: [Int: String] = [:]
+    nonisolated(unsafe) private static var processes: [Int: Int32] = [:]
+    nonisolated(unsafe) private static var nextToken = 0
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// Takes SIGINT and SIGTERM from their default action, which ends the process at once,
+    /// and cleans up before ending it. Called once, by the command line, before any work.
+    public static func handleSignals() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard sources.isEmpty else { return }
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop(number) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// A registration, given back with ``release(_:)`` once what it names is gone or kept.
+    public struct Token: Sendable {
+        fileprivate let value: Int
+    }
+
+    /// Registers `folder`, which the run made, for removal if the run is stopped.
+    public static func removeIfStopped(folder: String) -> Token {
+        register { folders[$0] = folder }
+    }
+
+    /// Registers a child process, by its id, to be killed if the run is stopped.
+    public static func killIfStopped(process: Int32) -> Token {
+        register { processes[$0] = process }
+    }
+
+    public static func release(_ token: Token) {
+        lock.lock()
+        defer { lock.unlock() }
+        folders[token.value] = nil
+        processes[token.value] = nil
+    }
+
+    private static func register(_ add: (Int) -> Void) -> Token {
+        lock.lock()
+        defer { lock.unlock() }
+        nextToken += 1
+        add(nextToken)
+        return Token(value: nextToken)
+    }
+
+    /// Kills the registered children, removes the registered folders and exits. The lock
+    /// is kept to the end: no registration changes while the run is being taken down.
+    private static func stop(_ number: Int32) -> Never {
+        lock.lock()
+        for process in processes.values { kill(process, SIGKILL) }
+        for process in processes.values { waitpid(process, nil, 0) }
+        for folder in folders.values { try? FileManager.default.removeItem(atPath: folder) }
+        exit(128 + number)
+    }
+}
