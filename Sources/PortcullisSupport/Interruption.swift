@@ -13,6 +13,8 @@ import Foundation
 /// would have it (128 + its number).
 ///
 /// Only what a run registers is touched: folders it created itself, under names it chose.
+/// The signals are taken at the first registration: a run that makes no scratch folder
+/// (a lint) keeps their default action and starts no thread for them.
 public enum Interruption {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var folders: [Int: String] = [:]
@@ -21,10 +23,8 @@ public enum Interruption {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     /// Takes SIGINT and SIGTERM from their default action, which ends the process at once,
-    /// and cleans up before ending it. Called once, by the command line, before any work.
-    public static func handleSignals() {
-        lock.lock()
-        defer { lock.unlock() }
+    /// and cleans up before ending it. Called under the lock.
+    private static func handleSignals() {
         guard sources.isEmpty else { return }
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
@@ -60,6 +60,7 @@ public enum Interruption {
     private static func register(_ add: (Int) -> Void) -> Token {
         lock.lock()
         defer { lock.unlock() }
+        handleSignals()
         nextToken += 1
         add(nextToken)
         return Token(value: nextToken)

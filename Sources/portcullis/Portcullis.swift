@@ -40,8 +40,6 @@ struct Portcullis: ParsableCommand {
         if let joined = options.first(where: { $0.hasPrefix("-") && !$0.hasPrefix("--") && $0.count > 2 && $0.contains("h") }) {
             exit(withError: ValidationError("unknown option '\(joined)'; options are spelled with two dashes, and '-h' stands alone"))
         }
-        // Scratch folders and the children writing into them go with a stopped run.
-        Interruption.handleSignals()
         main(arguments)
     }
 }
