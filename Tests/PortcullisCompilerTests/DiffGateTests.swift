@@ -152,6 +152,36 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("the raw policy of API 'catalog' reads named values that changed; review what it does with them"), result.stdout)
     }
 
+    /// A raw managed identity's token turned to another resource through a named value, or
+    /// written so, or made another identity's, was "the raw policy changed" (`other`) at
+    /// best (the round-22 audit of the fixes): the backend got a token for Azure Resource
+    /// Manager. Each is a privilege increase now, as a declared backend's identity is.
+    func testARawManagedIdentityMovedToAnotherResourceIsAPrivilegeIncrease() throws {
+        let policy = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <authentication-managed-identity resource="{{catalog-resource}}" />
+                </inbound>
+              </policies>
+
+            """
+        let base = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", "routes:\n", policy + "routes:\n"), ("gateway.yaml", "namedValues:\n", "namedValues:\n  catalog-resource: api://catalog\n"),
+        ])
+        let arm = try copy(of: base, [("gateway.yaml", "catalog-resource: api://catalog", "catalog-resource: https://management.azure.com/")])
+        XCTAssertEqual(
+            try gate(base, arm),
+            ["privilege-increase: the raw policy of API 'catalog' sends a managed identity's token for 'https://management.azure.com/', not 'api://catalog' through named values that changed"])
+        let written = try copy(of: base, [("apis/catalog.yaml", "resource=\"{{catalog-resource}}\"", "resource=\"https://vault.azure.net\"")])
+        XCTAssertEqual(
+            try gate(base, written), ["privilege-increase: the raw policy of API 'catalog' sends a managed identity's token for 'https://vault.azure.net', not 'api://catalog'"])
+        let other = try copy(of: base, [("apis/catalog.yaml", "resource=\"{{catalog-resource}}\"", "resource=\"{{catalog-resource}}\" client-id=\"00000000-0000-0000-0000-0000000000aa\"")])
+        XCTAssertEqual(
+            try gate(base, other), ["privilege-increase: the raw policy of API 'catalog' sends the token of another managed identity ('client-id' changed)"])
+    }
+
     /// An introspection provider's client secret pointed at another secret sends that
     /// secret (the Redis connection string, say) to the provider with every question; an
     /// environment's file alone did so and `diff` said nothing (found by the audit of

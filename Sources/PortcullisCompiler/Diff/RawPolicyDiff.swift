@@ -21,6 +21,8 @@ enum RawPolicyDiff {
         "quota-by-key": (.stricterLimit, .looserLimit),
         "cache-lookup": (.cacheWidened, .other),
         "cache-lookup-value": (.cacheWidened, .other),
+        // The backend gets a token of the gateway's identity, which may hold any role.
+        "authentication-managed-identity": (.privilegeIncrease, .privilegeDecrease),
     ]
 
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
@@ -360,6 +362,30 @@ enum RawPolicyDiff {
         }
         if tokenChecks.contains(name), let (found, widened) = widenedCheck(old, new, was, now) {
             return (.privilegeIncrease, "lets '\(name)' accept \(widened)", found)
+        }
+        if sameCount, name == "authentication-managed-identity", let (found, moved) = movedIdentity(old, new, was, now) {
+            return (.privilegeIncrease, moved, found)
+        }
+        return nil
+    }
+
+    /// A raw managed identity whose token is for another resource, or is another identity's
+    /// (`client-id`, in any letter case), as APIM reads them (named values put in): the
+    /// pairs in order. Either hands the receiver a token that may open what the old did not.
+    private static func movedIdentity(
+        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> (found: Found, message: String)? {
+        func read(_ found: Found, _ attribute: String, _ values: GatewayComparison.Substitution) -> String {
+            values.value(found.element.attribute(attribute)?.value.written ?? "").trimmingWhitespace
+        }
+        for (before, after) in zip(old, new) {
+            let (resource, previous) = (read(after, "resource", now), read(before, "resource", was))
+            if resource != previous {
+                return (after, "sends a managed identity's token for \(GatewayComparison.shown(resource)), not \(GatewayComparison.shown(previous))")
+            }
+            if read(after, "client-id", now).lowercased() != read(before, "client-id", was).lowercased() {
+                return (after, "sends the token of another managed identity ('client-id' changed)")
+            }
         }
         return nil
     }
