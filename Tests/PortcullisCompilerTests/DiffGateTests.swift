@@ -182,6 +182,23 @@ final class DiffGateTests: XCTestCase {
             try gate(base, other), ["privilege-increase: the raw policy of API 'catalog' sends the token of another managed identity ('client-id' changed)"])
     }
 
+    /// A secret repointed, under its own name, at the Key Vault secret another secret reads
+    /// sends that value wherever it goes, and a new Redis key prefix makes the generated
+    /// checks read what anything else wrote there; both were `other` or not listed (the
+    /// round-22 audits).
+    func testASecretRepointedAtAnothersOrANewRedisKeyPrefixIsWeighed() throws {
+        let repointed = try copy(of: BundleTests.contoso, [
+            ("gateway.yaml", "contoso-kv.vault.azure.net/secrets/partner-client-secret", "contoso-kv.vault.azure.net/secrets/Redis-Connection/0123456789abcdef0123456789abcdef")
+        ])
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, repointed),
+            ["privilege-increase: secret 'partner-client-secret' now reads the Key Vault secret of 'redis-connection', which goes wherever 'partner-client-secret' is sent"])
+        let prefixed = try copy(of: BundleTests.contoso, [("gateway.yaml", "  keyPrefix: contoso", "  keyPrefix: shared")])
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, prefixed),
+            ["cache-widened: Redis keys now start with 'shared', not 'contoso': entries are shared with whatever writes under it"])
+    }
+
     /// An introspection provider's client secret pointed at another secret sends that
     /// secret (the Redis connection string, say) to the provider with every question; an
     /// environment's file alone did so and `diff` said nothing (found by the audit of

@@ -746,11 +746,24 @@ enum GatewayComparison {
             if secretName(before.connection) != secretName(after.connection) {
                 add(.other, .redis, "Redis connects with a different secret", head.location(after.connection.range))
             }
+            // The generated checks read what the gateway stored under its prefix, token
+            // answers too: under another prefix, they read what anything else wrote there.
+            if old.effectiveKeyPrefix != new.effectiveKeyPrefix {
+                add(
+                    .cacheWidened, .redis,
+                    "Redis keys now start with \(GatewayComparison.shown(new.effectiveKeyPrefix)), not \(GatewayComparison.shown(old.effectiveKeyPrefix)): entries are shared with whatever writes under it",
+                    at)
+            }
         case (nil, nil):
             break
         }
         let oldSecrets = Dictionary(old.secrets.map { ($0.name.value, $0) }) { first, _ in first }
         let newSecrets = Dictionary(new.secrets.map { ($0.name.value, $0) }) { first, _ in first }
+        // Which secrets, on either side, read each Key Vault secret.
+        var sharers: [String: [String]] = [:]
+        for secret in old.secrets + new.secrets {
+            if let uri = keyVault(secret) { sharers[Self.secretIdentity(uri), default: []].append(secret.name.value) }
+        }
         for (name, secret) in newSecrets {
             let subject = AccessChange.Subject(kind: .secret, name: name)
             guard let previous = oldSecrets[name] else {
@@ -758,7 +771,15 @@ enum GatewayComparison {
                 continue
             }
             if keyVault(previous) != keyVault(secret) {
-                add(.other, subject, "secret '\(name)' points at a different Key Vault secret", head.location(secret.name.range))
+                // Another secret's value goes wherever this one is sent: the Redis connection
+                // string to an identity provider, say.
+                if let shared = keyVault(secret).flatMap({ uri in sharers[Self.secretIdentity(uri)]?.first { $0 != name } }) {
+                    add(
+                        .privilegeIncrease, subject, "secret '\(name)' now reads the Key Vault secret of '\(shared)', which goes wherever '\(name)' is sent",
+                        head.location(secret.name.range))
+                } else {
+                    add(.other, subject, "secret '\(name)' points at a different Key Vault secret", head.location(secret.name.range))
+                }
             }
         }
         for (name, secret) in oldSecrets where newSecrets[name] == nil {
@@ -966,5 +987,12 @@ enum GatewayComparison {
     private static func keyVault(_ secret: SecretDeclaration) -> String? {
         if case .keyVault(let uri) = secret.source { return uri.value }
         return nil
+    }
+
+    /// The Key Vault secret a URI names, whatever its version and letter case:
+    /// `https://VAULT/secrets/NAME`.
+    private static func secretIdentity(_ uri: String) -> String {
+        let parts = uri.lowercased().split(separator: "/", omittingEmptySubsequences: true)
+        return parts.prefix(4).joined(separator: "/")
     }
 }
