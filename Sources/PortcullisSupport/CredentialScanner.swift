@@ -123,6 +123,8 @@ public enum CredentialScanner {
     /// Keys that are credentials as URL query parameters (after `?` or `&`), lowercased.
     private static let queryKeys: [[UInt8]] = [
         "sig", "code", "key", "token", "access_token", "apikey", "api_key", "api-key", "subscription-key",
+        // Webhook and OAuth parameters (found by the audit of secrets).
+        "secret", "client_secret", "client-secret", "access-token", "signature", "password", "pwd", "id_token", "refresh_token",
     ].map { Array($0.utf8) }
 
     /// Query values shorter than this are taken for ordinary parameters (`?code=404`).

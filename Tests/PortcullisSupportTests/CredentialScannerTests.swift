@@ -25,6 +25,19 @@ final class CredentialScannerTests: XCTestCase {
         }
     }
 
+    /// A webhook's or OAuth flow's query secrets were quoted by `diff` and written into
+    /// bundles (found by the audit of secrets); ordinary parameters of those names are not
+    /// credentials when short.
+    func testWebhookAndOAuthQueryParametersAreCredentials() {
+        for text in [
+            "https://hooks.example.com/api?secret=q8Zr2LmN4vT7xK1p", "https://hooks.example.com/api?x=1&access-token=q8Zr2LmN4vT7xK1p",
+            "https://hooks.example.com/api?signature=q8Zr2LmN4vT7xK1p", "https://idp.example.com/cb?client_secret=q8Zr2LmN4vT7xK1p",
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        XCTAssertFalse(CredentialScanner.looksLikeCredential("https://orders.example.com/v1?signature=none"))
+    }
+
     /// Token formats count where a word starts, wherever that is in the text, and nowhere
     /// inside a word: the scan passes over a word's bytes after its first.
     func testTokenShapesCountOnlyAtAWordStart() {
