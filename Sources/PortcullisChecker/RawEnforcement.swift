@@ -33,8 +33,8 @@ struct RawEnforcement: Sendable {
             // A copy of the caller's request ('mode' is 'new' when left out) reaches where
             // it is sent, token or not.
             case .requestCopied: Self.requestSenders.contains(statement.name) && statement.copiesTheRequest
-            // A call to another service, or the request sent on from 'inbound', which
-            // answers with the backend's response.
+            // A call to another service (a Dapr binding or topic too), or the request sent
+            // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
             }
         }
@@ -67,7 +67,7 @@ struct RawEnforcement: Sendable {
         private static let gateNames = gates.union(["return-response", "mock-response"])
         private static let methodSetters: Set<String> = ["set-method"]
         private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
-        private static let callers = requestSenders.union(["forward-request"])
+        private static let callers = requestSenders.union(["forward-request", "invoke-dapr-binding", "publish-to-dapr"])
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
         static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
@@ -889,13 +889,20 @@ extension PolicyXMLElement {
     /// reads nothing the caller writes.
     func holdsAValue(_ values: [String: String]) -> Bool {
         guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values) } }
+        var code: String
         switch value {
         case .text(let text):
             guard text.holds("{{") else { return !text.trimmingWhitespace.isEmpty }
-            return NamedValues.resolve(text, values).map { !$0.trimmingWhitespace.isEmpty } ?? true
-        case .expression(let code):
-            return !Self.readsWhatTheCallerWrites(NamedValues.resolve(code, values) ?? code)
+            guard let resolved = NamedValues.resolve(text, values)?.trimmingWhitespace else { return true }
+            // Named values put in before an expression (`{{blank}}@(...)`) make one.
+            guard resolved.hasPrefix("@") else { return !resolved.isEmpty }
+            code = resolved
+        case .expression(let written):
+            code = NamedValues.resolve(written, values) ?? written
         }
+        // Spelt any way C# allows (`context.Request?.Headers`, a cast), as the flow of
+        // secrets reads it.
+        return !Self.readsWhatTheCallerWrites(code) && !ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
     }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or

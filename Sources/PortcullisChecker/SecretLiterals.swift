@@ -137,7 +137,13 @@ public struct SecretLiterals: Sendable {
     /// `password="{{backend-pw}}"`, an `Authorization` of `Basic {{creds}}`. Each is a
     /// credential written in the definitions, where the named value is declared.
     private static func credentialsGiven(by value: PolicyXMLValue, under key: String, _ plain: [String: Located<String>]) -> [SourceRange] {
-        guard case .text(let text) = value, text.holds("{{") else { return [] }
+        // An expression of nothing but strings is the text it makes (`@("Basic " + "{{x}}")`).
+        let written: String?
+        switch value {
+        case .text(let text): written = text
+        case .expression: written = ExpressionExtent.constantText(in: value.resolved)
+        }
+        guard let text = written, text.holds("{{") else { return [] }
         let names = NamedValues.references(in: text).filter { plain[$0.lowercased()] != nil }
         guard !names.isEmpty else { return [] }
         let values = Dictionary(names.map { ($0, plain[$0.lowercased()]!.value) }) { first, _ in first }

@@ -179,7 +179,9 @@ public enum BundleWriter {
                 return entryName.hasPrefix(prefix) && !id.isEmpty && id.allSatisfy { (0x30...0x39).contains($0) }
             }
         }
-        var old = leftovers("old")
+        // An earlier bundle set aside is whole, so one that is not a bundle Portcullis wrote
+        // is someone's folder under a name like it, and is left alone.
+        var old = leftovers("old").filter { BundleManifest.holdsOnlyABundle(parent + "/" + $0) }
         if FileSystem.linkKind(of: parent + "/" + name) == nil, let aside = old.first, rename(parent + "/" + aside, parent + "/" + name) == 0 {
             old.removeFirst()
         }

@@ -82,6 +82,7 @@ public enum FileRecognition {
     public static func classify(_ bytes: [UInt8]) -> Verdict {
         if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) || containsNUL(bytes) { return .unjudgeable }
         var namesVersion = false
+        var unjudgedVersion = false
         var hasKind = false
         var hasContent = false
         var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -95,7 +96,8 @@ public enum FileRecognition {
             if line.first != 0x20, line.first != 0x09, !isMarker(line) { hasContent = true }
             for value in values(of: "apiversion", in: line) {
                 namesVersion = true
-                if isPortcullisVersion(value) || !isJudgeable(value) { return .portcullis }
+                if isPortcullisVersion(value) { return .portcullis }
+                if !isJudgeable(value) { unjudgedVersion = true }
             }
             if line.first == UInt8(ascii: "k") || line.first == UInt8(ascii: "{"),
                 values(of: "kind", in: line).contains(where: { kinds.contains($0.lowercased()) })
@@ -103,13 +105,15 @@ public enum FileRecognition {
                 hasKind = true
             }
         }
-        if hasKind, !namesVersion { return .portcullis }
+        // A version the text cannot tell is Portcullis's when a kind of Portcullis's says so;
+        // a Helm chart's `apiVersion: ""` beside no such kind is not.
+        if hasKind, !namesVersion || unjudgedVersion { return .portcullis }
         return hasContent ? .foreign : .empty
     }
 
     /// Whether a version's text can be told from the line: not when it is on the next line,
-    /// an alias, a block scalar, or has escapes (`"portcullis\x2fv1"`). Such a file may
-    /// be Portcullis's, so it is read, never skipped in silence.
+    /// an alias, a block scalar, or has escapes (`"portcullis\x2fv1"`). Such a file with a
+    /// kind of Portcullis's may be Portcullis's, so it is read, never skipped in silence.
     private static func isJudgeable(_ value: String) -> Bool {
         guard let first = value.utf8.first else { return false }
         return first != UInt8(ascii: "*") && first != UInt8(ascii: "|") && first != UInt8(ascii: ">") && !value.utf8.contains(UInt8(ascii: "\\"))

@@ -75,7 +75,7 @@ package struct PublisherConfigurations {
         for roots in documents {
             for root in roots {
                 PublishedResource.judge(root, sections: bundle, owner: nil, into: &findings)
-                credentials += Self.values(of: root) { properties, name in secrets.contains(name.lowercased()) || Self.marksASecret(properties) }
+                credentials += Self.values(of: root) { entry, name in secrets.contains(name.lowercased()) || Self.marksASecret(entry) }
             }
         }
         return (findings, credentials)
@@ -125,42 +125,39 @@ package struct PublisherConfigurations {
     }
 
     /// The `value` of each `namedValues` entry of `root` that `isSecret` says is a secret,
-    /// given the entry's properties and its name.
+    /// given the entry and its name; every spelling of `properties` and `value` is read, and
+    /// a name one entry makes secret is secret in every entry that repeats it.
     private static func values(of root: YAMLNode, where isSecret: (YAMLNode, String) -> Bool) -> [SourceRange] {
         guard case .mapping(let sections) = root.content else { return [] }
-        return sections.filter { $0.key.lowercased() == "namedvalues" }.flatMap { section -> [SourceRange] in
+        let entries = sections.filter { $0.key.lowercased() == "namedvalues" }.flatMap { section -> [YAMLNode] in
             guard case .sequence(let entries) = section.value.content else { return [] }
-            return entries.compactMap { entry in
-                guard let properties = field("properties", of: entry), let value = field("value", of: properties), value.scalar != nil,
-                    isSecret(properties, field("name", of: entry)?.scalar?.text ?? "")
-                else { return nil }
-                return value.range
-            }
+            return entries
+        }
+        let name = { (entry: YAMLNode) in fields("name", of: entry).first?.scalar?.text.lowercased() ?? "" }
+        let secret = Set(entries.filter { isSecret($0, name($0)) }.map(name))
+        return entries.filter { secret.contains(name($0)) }.flatMap { entry in
+            fields("properties", of: entry).flatMap { fields("value", of: $0) }.filter { $0.scalar != nil }.map(\.range)
         }
     }
 
     /// Whether an entry's `properties` make its value a secret the publisher sends as one:
-    /// a `secret` flag, in any letter case, that is not false as YAML 1.1 reads it (`yes`
-    /// is true there), or a Key Vault reference. Each spelling of the key is read, so a
+    /// a `secret` flag that is not false as YAML 1.1 reads it (`yes` is true there), or a
+    /// Key Vault reference. Every spelling of `properties` and of the keys is read, so a
     /// second `Secret: true` beside `secret: false` is not lost; when in doubt, the value
     /// is a secret, never written or quoted.
-    public static func marksASecret(_ properties: YAMLNode) -> Bool {
-        guard case .mapping(let fields) = properties.content else { return false }
-        return fields.contains { field in
-            switch field.key.lowercased() {
-            case "secret":
-                guard let text = field.value.scalar?.text.trimmingWhitespace.lowercased() else { return !field.value.isNull }
+    public static func marksASecret(_ entry: YAMLNode) -> Bool {
+        fields("properties", of: entry).contains { properties in
+            fields("secret", of: properties).contains { flag in
+                guard let text = flag.scalar?.text.trimmingWhitespace.lowercased() else { return !flag.isNull }
                 return !["", "false", "no", "off", "n", "null", "~"].contains(text)
-            case "keyvault": return !field.value.isNull
-            default: return false
-            }
+            } || fields("keyvault", of: properties).contains { !$0.isNull }
         }
     }
 
-    /// The value of `key` (lowercase) in mapping `node`, in any letter case.
-    private static func field(_ key: String, of node: YAMLNode) -> YAMLNode? {
-        guard case .mapping(let fields) = node.content else { return nil }
-        return fields.first { $0.key.lowercased() == key }?.value
+    /// The values of `key` (lowercase) in mapping `node`, in every letter case it is written.
+    private static func fields(_ key: String, of node: YAMLNode) -> [YAMLNode] {
+        guard case .mapping(let fields) = node.content else { return [] }
+        return fields.filter { $0.key.lowercased() == key }.map(\.value)
     }
 }
 

@@ -61,19 +61,21 @@ struct QuotedLines: Sendable {
 
     /// ``secretColumns(line:of:text:)`` of `text`, the line read as far as it is judged.
     private func judgedColumns(line: UInt32, of file: FileID, text: [Unicode.Scalar]) -> [Range<Int>] {
-        if unreadLines.contains(SourceLine(file: file, line: line)) { return Self.values(in: text) }
         var columns = (secretsByLine[SourceLine(file: file, line: line)] ?? []).compactMap { secret -> Range<Int>? in
             let from = max(0, secret.start.line == line ? Int(secret.start.column) - 1 : 0)
             let to = min(text.count, secret.end.line == line ? Int(secret.end.column) - 1 : text.count)
             return from < to ? from..<to : nil
         }
+        // What the reader could not take apart shows its names and nothing else, beside
+        // what the report masks there (a key the credential scanner flags).
+        if unreadLines.contains(SourceLine(file: file, line: line)) { return columns + Self.values(in: text) }
         let comment = YAMLComment.start(in: text)
         if let comment, Self.mayHoldACredential(text[(comment + 1)...], keyAbove: { nil }) != nil {
             columns.append(comment..<text.count)
         }
         // A line without a redaction was not always judged: it may hold what the reader
         // took apart but no check of secrets read (a value of a field that is no secret's),
-        // so it is judged here as text. What the reader could not take apart is hidden above.
+        // so it is judged here as text.
         if secretsByLine[SourceLine(file: file, line: line)] == nil,
             let exposed = Self.mayHoldACredential(text[..<(comment ?? text.count)], keyAbove: { keyAbove(line, of: file) })
         {
@@ -82,9 +84,11 @@ struct QuotedLines: Sendable {
         return columns
     }
 
-    /// The columns of every value of `text`: of markup (a line that starts with `<`), each
-    /// attribute's value and each run of text between elements; otherwise what follows the
-    /// line's key (`key: …`), or all of it after its indentation and list dashes.
+    /// The columns of `text` that may hold a value. Of markup (a line that starts with `<`),
+    /// all but element and attribute names and the marks between them: text, comments,
+    /// CDATA, attribute values quoted or not, and whatever follows a stray quote. Otherwise
+    /// what follows the line's key (`key: …`), or all of it after its indentation and list
+    /// dashes.
     private static func values(in text: [Unicode.Scalar]) -> [Range<Int>] {
         var start = text.firstIndex { $0 != " " && $0 != "\t" } ?? text.count
         while start + 1 < text.count, text[start] == "-", text[start + 1] == " " || text[start + 1] == "\t" {
@@ -95,27 +99,78 @@ struct QuotedLines: Sendable {
             let valueStart = key(in: text[...], from: start).map { colon in text[(colon.1 + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count } ?? start
             return valueStart < text.count ? [valueStart..<text.count] : []
         }
-        var columns: [Range<Int>] = []
+        // Kept: `<`, `</`, `/>`, `>`, `=`, white space, an element's name right after `<`
+        // and an attribute's name right before `=`. Everything else is hidden.
+        var shown = [Bool](repeating: false, count: text.count)
+        func isNameScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ":" || scalar == "."
+        }
         var index = start
         var inTag = false
         while index < text.count {
             let scalar = text[index]
-            if inTag, scalar == "\"" || scalar == "'" {
-                let end = text[(index + 1)...].firstIndex(of: scalar) ?? text.count
-                if index + 1 < end { columns.append((index + 1)..<end) }
-                index = end + 1
+            if scalar == "<", index + 1 < text.count, text[index + 1] == "!" || text[index + 1] == "?" {
+                // A comment, CDATA or instruction: hidden to its end, marks included.
+                inTag = false
+                index += 1
                 continue
             }
             if scalar == "<" {
+                shown[index] = true
                 inTag = true
-            } else if scalar == ">" {
-                inTag = false
-                let end = text[(index + 1)...].firstIndex(of: "<") ?? text.count
-                if text[(index + 1)..<end].contains(where: { $0 != " " && $0 != "\t" }) { columns.append((index + 1)..<end) }
+                var name = index + 1
+                if name < text.count, text[name] == "/" {
+                    shown[name] = true
+                    name += 1
+                }
+                while name < text.count, isNameScalar(text[name]) {
+                    shown[name] = true
+                    name += 1
+                }
+                index = name
+                continue
+            }
+            guard inTag else {
+                index += 1
+                continue
+            }
+            if scalar == ">" || scalar == "/" || scalar == "=" || scalar == " " || scalar == "\t" {
+                shown[index] = true
+                if scalar == ">" { inTag = false }
+                index += 1
+                continue
+            }
+            if isNameScalar(scalar) {
+                // An attribute's name is shown when `=` follows it.
+                var end = index
+                while end < text.count, isNameScalar(text[end]) { end += 1 }
+                var next = end
+                while next < text.count, text[next] == " " || text[next] == "\t" { next += 1 }
+                if next < text.count, text[next] == "=" { for position in index..<end { shown[position] = true } }
                 index = end
                 continue
             }
+            if scalar == "\"" || scalar == "'" {
+                // Hidden to the closing quote; a value with a quote of its kind inside
+                // (`"@("x")"`) is hidden to the end of the tag or line.
+                var end = text[(index + 1)...].firstIndex(of: scalar) ?? text.count
+                if end + 1 < text.count, !(text[end + 1] == " " || text[end + 1] == "\t" || text[end + 1] == "/" || text[end + 1] == ">") {
+                    end = text[(end + 1)...].firstIndex(of: ">") ?? text.count
+                }
+                index = end + 1
+                continue
+            }
             index += 1
+        }
+        var columns: [Range<Int>] = []
+        var runStart: Int?
+        for position in start...text.count {
+            let hidden = position < text.count && !shown[position]
+            if hidden, runStart == nil { runStart = position }
+            if !hidden, let from = runStart {
+                if text[from..<position].contains(where: { $0 != " " && $0 != "\t" }) { columns.append(from..<position) }
+                runStart = nil
+            }
         }
         return columns
     }

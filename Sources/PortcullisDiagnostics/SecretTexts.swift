@@ -51,15 +51,17 @@ public struct SecretTexts: Sendable {
         self.texts = texts.sorted()
     }
 
-    /// The letters and digits of `text`, in order; with `escaped`, without the scalar after
-    /// each backslash, as a message shows a line break (`\n`).
+    /// The letters and digits of `text`, in order; with `escaped`, without the escapes a
+    /// message writes: the scalar after each backslash (`\n`), and `\u{…}` whole.
     private static func lettersAndDigits(_ text: Substring, escaped: Bool = false) -> String {
         var result = String.UnicodeScalarView()
-        var afterBackslash = false
-        for scalar in text.unicodeScalars {
-            defer { afterBackslash = escaped && scalar == "\\" && !afterBackslash }
-            guard !afterBackslash, scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { continue }
-            result.append(scalar)
+        var scalars = text.unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            if escaped, scalar == "\\", let next = scalars.popFirst() {
+                if next == "u", scalars.first == "{", let close = scalars.firstIndex(of: "}") { scalars = scalars[scalars.index(after: close)...] }
+                continue
+            }
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { result.append(scalar) }
         }
         return String(result)
     }
@@ -69,13 +71,18 @@ public struct SecretTexts: Sendable {
     /// Whether a quoted part of a message shows one of the texts (see the type's comment).
     private func shows(_ quoted: Substring) -> Bool {
         let cut = quoted.hasSuffix("...")
-        let letters = Self.lettersAndDigits(cut ? quoted.dropLast(3) : quoted, escaped: true)
-        guard letters.unicodeScalars.count >= Self.shortest else { return false }
-        // The first text not before `letters`: equal to it, or, when `letters` starts some
-        // text, one that it starts.
-        let index = firstIndex(notBefore: letters)
-        guard index < texts.count else { return false }
-        return texts[index] == letters || (cut && letters.unicodeScalars.count >= Self.shortestPrefix && texts[index].hasPrefix(letters))
+        let part = cut ? quoted.dropLast(3) : quoted
+        // A backslash in a message is an escape the message made (`\n`, `\u{200E}`) or one
+        // the text holds: both readings are tried.
+        return [false, true].contains { escaped in
+            let letters = Self.lettersAndDigits(part, escaped: escaped)
+            guard letters.unicodeScalars.count >= Self.shortest else { return false }
+            // The first text not before `letters`: equal to it, or, when `letters` starts
+            // some text, one that it starts.
+            let index = firstIndex(notBefore: letters)
+            guard index < texts.count else { return false }
+            return texts[index] == letters || (cut && letters.unicodeScalars.count >= Self.shortestPrefix && texts[index].hasPrefix(letters))
+        }
     }
 
     private func firstIndex(notBefore key: String) -> Int {
@@ -129,9 +136,14 @@ public struct SecretTexts: Sendable {
     public var isEmpty: Bool { texts.isEmpty }
 
     /// `prose` (a suppression's reason) with each word that is one of the texts hidden, as
-    /// well as each quoted part (``hiding(in:)``): an author names a secret unquoted too.
+    /// well as each quoted part (``hiding(in:)``), or all of it when it holds a long text:
+    /// an author names a secret unquoted too.
     public func hiding(inProse prose: String) -> String {
         guard !texts.isEmpty else { return prose }
+        // A text long enough to be no accident anywhere in it, however it is set off
+        // (`was:SECRET`, a tab), hides all of it.
+        let letters = Self.lettersAndDigits(prose[...])
+        if texts.contains(where: { $0.unicodeScalars.count >= Self.shortestPrefix && letters.contains($0) }) { return DisplayText.hiddenCredential }
         let words = hiding(in: prose).split(separator: " ", omittingEmptySubsequences: false)
         return words.map { shows($0) ? DisplayText.hiddenCredential : String($0) }.joined(separator: " ")
     }

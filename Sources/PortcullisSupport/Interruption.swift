@@ -72,7 +72,17 @@ public enum Interruption {
         lock.lock()
         for process in processes.values { kill(process, SIGKILL) }
         for process in processes.values { waitpid(process, nil, 0) }
-        for folder in folders.values { try? FileManager.default.removeItem(atPath: folder) }
+        // A build's writers may still be making files in the folder while it is removed, so
+        // a pass can leave one behind; once the folder is gone they can make nothing (they
+        // never make its own top again), so removing until it is gone ends.
+        for folder in folders.values {
+            for _ in 0..<200 {
+                try? FileManager.default.removeItem(atPath: folder)
+                var status = stat()
+                guard lstat(folder, &status) == 0 else { break }
+                usleep(5_000)
+            }
+        }
         exit(128 + number)
     }
 }

@@ -120,13 +120,17 @@ final class BundleFolderRecognitionTests: XCTestCase {
         XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "real", "--quiet"], in: project).status, 0, "a bundle alone is replaced")
     }
 
+    /// An earlier bundle set aside (`old`) is put back or removed only when it is a bundle
+    /// Portcullis wrote: a folder of the user's under such a name was renamed to the output
+    /// and replaced (found by the audit of hostile input).
     func testBuildRemovesOnlyItsOwnLeftovers() throws {
-        let leftovers = [".out.portcullis-new-123", ".out.portcullis-old-45"]
-        let kept = [".out.portcullis-new-", ".out.portcullis-new-12x", ".out.portcullis-notes", ".out.portcullis-old-7.bak"]
+        let leftovers = [".out.portcullis-new-123"]
+        let kept = [".out.portcullis-new-", ".out.portcullis-new-12x", ".out.portcullis-notes", ".out.portcullis-old-7.bak", ".out.portcullis-old-46"]
         for name in leftovers + kept {
             try FileManager.default.createDirectory(at: url(name), withIntermediateDirectories: true)
             try write("keep\n", to: name + "/file")
         }
+        XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", ".out.portcullis-old-45", "--quiet"], in: project).status, 0)
         try write("keep\n", to: ".out.portcullis-new-9")
         try FileManager.default.createSymbolicLink(atPath: url(".out.portcullis-old-8").path, withDestinationPath: "defs")
         let result = try ToolProcess.run(["build", "defs", "--out", "out", "--quiet"], in: project)

@@ -32,7 +32,11 @@ final class ImportAuditTests: ImportTreeTestCase {
     func testAConfigurationThatMakesANamedValueSecretDoesNotWriteItsValue() throws {
         // `yes` is true to YAML 1.1, and a second spelling set beside one that is not counts
         // (found by the audit of secrets).
-        for spelling in ["value: \"VALUE\", secret: true", "Value: \"VALUE\", Secret: true", "value: \"VALUE\", secret: yes", "value: \"VALUE\", secret: false, Secret: true"] {
+        for spelling in [
+            "value: \"VALUE\", secret: true", "Value: \"VALUE\", Secret: true", "value: \"VALUE\", secret: yes", "value: \"VALUE\", secret: false, Secret: true",
+            // The flag in a second spelling of 'properties' (found by the audit of the fixes).
+            "value: \"VALUE\"}\n    Properties: {secret: true",
+        ] {
             // Each spelling on a tree of its own.
             try tearDownWithError()
             try setUpWithError()

@@ -172,6 +172,16 @@ final class InputContainmentTests: XCTestCase {
         XCTAssertEqual(result.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
     }
 
+    /// A FIFO named `portcullis.yaml` was passed over, and the project checked with no
+    /// configuration, exit 0 (found by the audit of hostile input). It is the configuration,
+    /// which is refused, never read.
+    func testAConfigurationThatIsAFIFOIsRefused() throws {
+        XCTAssertEqual(mkfifo(directory.appendingPathComponent("defs/portcullis.yaml").path, 0o644), 0)
+        let result = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("cannot read 'defs/portcullis.yaml'"), result.stderr)
+    }
+
     /// A committed link on the way to a path named on the command line took the path
     /// anywhere: with `defs/shared` a link to a folder outside, `lint defs/shared/apis` read
     /// it, and `--output defs/shared/report.txt` wrote there (found by a hostile audit: only

@@ -309,6 +309,9 @@ final class RawPolicyTests: XCTestCase {
         let checks = [
             "blankaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{aud}}</audience></audiences>\#(claims)</validate-jwt>"#,
             "calleraudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>\#(fromHeader)</audience></audiences>\#(claims)</validate-jwt>"#,
+            // Other spellings (found by the audit of the fixes).
+            "conditional": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@(context.Request?.Headers.GetValueOrDefault(&quot;X-Aud&quot;, &quot;&quot;))</audience></audiences>\#(claims)</validate-jwt>"#,
+            "blankbefore": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{aud}}\#(fromHeader)</audience></audiences>\#(claims)</validate-jwt>"#,
             "callerscope": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles"><value>\#(fromHeader)</value></claim></required-claims></validate-jwt>"#,
             "blankthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{thumbprint}}" /></identities></validate-client-certificate>"#,
             "blanksubject": #"<validate-client-certificate><identities><identity subject="{{aud}}" /></identities></validate-client-certificate>"#,
@@ -330,6 +333,8 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/blankaudience.yaml: raw 'validate-jwt' in API 'blankaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP007 defs/blankaudience.yaml: public route 'submit-blankaudience' accepts POST without a token",
             "LP002 defs/calleraudience.yaml: raw 'validate-jwt' in API 'calleraudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/conditional.yaml: raw 'validate-jwt' in API 'conditional' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/blankbefore.yaml: raw 'validate-jwt' in API 'blankbefore' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/callerscope.yaml: raw 'validate-jwt' in API 'callerscope' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",

@@ -119,6 +119,11 @@ final class RepositoryRecognitionTests: XCTestCase {
         XCTAssertEqual(verdict("apiVersion: v1\nkind: ConfigMap\ndata:\n  apiVersion: x\n"), .foreign)
         XCTAssertEqual(verdict("version: '3'\nservices: {}\n"), .foreign)
         XCTAssertEqual(verdict("# only a comment\n---\n...\n"), .empty)
+        // A version the text cannot tell: read beside a kind of Portcullis's, not beside
+        // another (a Helm chart's values, found by the audit of the fixes).
+        XCTAssertEqual(verdict("apiVersion:\n  portcullis/v1\nkind: API\n"), .portcullis)
+        XCTAssertEqual(verdict("ingress:\n  apiVersion: \"\"\n  enabled: false\n"), .foreign)
+        XCTAssertEqual(verdict("apiVersion:\n  v1\nkind: ConfigMap\n"), .foreign)
         XCTAssertEqual(verdict(""), .empty)
     }
 

@@ -126,6 +126,12 @@ final class SecretLeakTests: XCTestCase {
         let declaration = "  partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}\n"
         let long = "Tr0ub4dorLong" + String(repeating: "x", count: 60)
         func declaring(_ lines: String) -> String { base.replacingOccurrences(of: declaration, with: declaration + lines) }
+        func policied(_ statement: String) -> String {
+            RuleExample.api(
+                fields: "policy: |\n  <policies>\n    <inbound>\n      <base />\n      \(statement)\n    </inbound>\n  </policies>\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
+            ).yaml
+        }
         // The alias where a message quotes it: an unknown field's key, after the anchor.
         let provider = "  connection: {secret: redis-connection}\n"
         let aliases = "  *s : 1\n"
@@ -138,6 +144,14 @@ final class SecretLeakTests: XCTestCase {
             ("block-alias", declaring("  lit-sec:\n    value: &s |\n      Tr0ub4dorB1Block\n").replacingOccurrences(of: provider, with: provider + aliases), nil, "Tr0ub4dorB1"),
             ("continued-alias", declaring("  lit-sec: {value: &s \"Tr0ub4dorB4\\\n    Cont\"}\n").replacingOccurrences(of: provider, with: provider + aliases), nil, "Tr0ub4dorB4"),
             ("suppression-reason", declaring("  # portcullis:ignore SE002 -- 'Tr0ub4dorQ2Lit' rotates monthly; pwd Tr0ub4dorQ2Lit\n  lit-a: {value: Tr0ub4dorQ2Lit}\n"), nil, "Tr0ub4dorQ2"),
+            // Found by the audit of the fixes: what the first masking of such lines left, a
+            // quoted expression's string, a comment, a key the report masks; a reason that
+            // names the secret after a tab or a colon; a secret holding a backslash.
+            ("broken-expression", base, policied(#"<authentication-basic username="u" password="@(&quot;x&quot; + "Tr0ub4dorEXP")" bogus="1" />"#), "Tr0ub4dorEXP"),
+            ("broken-comment", base, policied("<set-header name=\"X-A\" exists-action=\"override\"><value>a</value></set-header><!-- ghp_aBcDeFgHiJkLmNoPqRsTr0ub4dorZ0123456789 --><bogus/>"), "Tr0ub4dor"),
+            ("masked-key", base + "  ghp_aBcDeFgHiJkLmNoPqRsTr0ub4dorZ0123456789: 1\n", nil, "Tr0ub4dor"),
+            ("reason-set-off", declaring("  # portcullis:ignore SE002 -- rotates monthly, was:Tr0ub4dorQ3Lit\n  lit-a: {value: Tr0ub4dorQ3Lit}\n"), nil, "Tr0ub4dorQ3"),
+            ("backslash-alias", declaring("  lit-sec: {value: &s \"Tr0ub4dor\\\\AL5x\"}\n").replacingOccurrences(of: provider, with: provider + aliases), nil, "AL5x"),
         ]
         for (name, gateway, api, secret) in cases {
             XCTAssertTrue((gateway + (api ?? "")).contains(secret), "\(name): the fixture does not hold the secret")
@@ -157,7 +171,7 @@ final class SecretLeakTests: XCTestCase {
     /// SE001 now, where it is declared, and `build` refuses; a named value used elsewhere
     /// is not.
     func testAPlainNamedValueUsedAsACredentialIsSE001() throws {
-        let values = "namedValues:\n  backend-pw: Tr0ub4dor-Horse-77\n  fn-secret-ish: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  region: westeurope\n"
+        let values = "namedValues:\n  backend-pw: Tr0ub4dor-Horse-77\n  fn-secret-ish: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  region: westeurope\n  nv-k: Zx9Qw8Er7Ty6Ui5O\n"
         let policy = """
             policy: |
               <policies><inbound><base />
@@ -165,6 +179,7 @@ final class SecretLeakTests: XCTestCase {
                 <set-header name="x-functions-key" exists-action="override"><value>{{fn-secret-ish}}</value></set-header>
                 <set-header name="Authorization" exists-action="override"><value>Basic {{basic-creds}}</value></set-header>
                 <set-header name="X-Region" exists-action="override"><value>{{region}}</value></set-header>
+                <set-header name="x-api-key" exists-action="override"><value>@("{{nv-k}}")</value></set-header>
               </inbound></policies>
 
             """
@@ -177,8 +192,9 @@ final class SecretLeakTests: XCTestCase {
         let gateway = RuleExample.baseGateway + values
         let lines = gateway.split(separator: "\n", omittingEmptySubsequences: false)
         func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
-        XCTAssertEqual(Set(found), [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds")], lint.stdout)
-        for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI="] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        // The last in a string-only expression (found by the audit of the fixes).
+        XCTAssertEqual(Set(found), [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k")], lint.stdout)
+        for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
         let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))

@@ -42,13 +42,18 @@ public struct GitRevision: Sendable {
         var named: [(path: String, repository: String, isFolder: Bool)] = []
         var absent: [String] = []
         for path in paths {
-            let repository = Self.repositoryPath(path, prefix: prefix)
-            let entry = try Self.line(["-C", root, "ls-tree", "--end-of-options", revision, "--", repository])
+            guard let repository = Self.repositoryPath(path, prefix: prefix) else {
+                throw DriverError.unreadable(path, reason: "it leads outside the repository")
+            }
+            // The top is a folder; anything else is what `ls-tree` says it is.
+            let entry = repository.isEmpty ? "040000 tree" : try Self.line(["-C", root, "ls-tree", "--end-of-options", revision, "--", repository])
             if entry.isEmpty { absent.append(path) } else { named.append((path, repository, entry.split(separator: " ").dropFirst().first == "tree")) }
         }
         // Every blob below what is named, with its size: `ls-tree` takes no pathspec magic,
         // so what it lists is sifted here. A file too large to read is refused, not written.
-        let listing = named.isEmpty ? Data() : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map(\.repository))
+        let listing =
+            named.isEmpty
+            ? Data() : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
         var read = Set<String>()
         for record in listing.split(separator: 0) {
             let text = String(decoding: record, as: UTF8.self)
@@ -56,8 +61,8 @@ public struct GitRevision: Sendable {
             let fields = text[..<tab].split(separator: " ")
             let path = String(text[text.index(after: tab)...])
             // Hidden below the folder named, as the walk judges names.
-            let below = named.first { path.hasPrefix($0.repository + "/") }.map { path.dropFirst($0.repository.count + 1) }
-            let walked = InputFiles.inputExtensions.contains(where: path.hasSuffix) && below.map { !$0.split(separator: "/").contains { $0.hasPrefix(".") } } == true
+            let inside = named.lazy.compactMap { $0.isFolder ? Self.below($0.repository, path) : nil }.first
+            let walked = InputFiles.inputExtensions.contains(where: path.hasSuffix) && inside.map { !$0.split(separator: "/").contains { $0.hasPrefix(".") } } == true
             guard fields.count == 4, fields[1] == "blob", walked || named.contains(where: { $0.repository == path }) else { continue }
             if let size = Int(fields[3]), size > maxFileSize {
                 throw DriverError.unreadable(revision, reason: "'\(DisplayText.shown(path))' is \(size) bytes, larger than the limit of \(maxFileSize) ('--max-file-size')")
@@ -76,12 +81,13 @@ public struct GitRevision: Sendable {
                 if "*?[]\\".contains(character) { result.append("\\") }
                 result.append(character)
             }
-            let found = InputFiles.inputExtensions.filter { ext in read.contains { $0.hasPrefix(entry.repository + "/") && $0.hasSuffix(ext) } }
-            pathspecs += found.map { ":(glob)\(escaped)/**/*\($0)" }
-            if !found.isEmpty { pathspecs += [":(exclude,glob)\(escaped)/**/.*", ":(exclude,glob)\(escaped)/**/.*/**"] }
+            let folder = escaped.isEmpty ? "" : escaped + "/"
+            let found = InputFiles.inputExtensions.filter { ext in read.contains { Self.below(entry.repository, $0) != nil && $0.hasSuffix(ext) } }
+            pathspecs += found.map { ":(glob)\(folder)**/*\($0)" }
+            if !found.isEmpty { pathspecs += [":(exclude,glob)\(folder)**/.*", ":(exclude,glob)\(folder)**/.*/**"] }
         }
         // What holds nothing to read is as good as absent.
-        self.absent = absent + named.filter { entry in !read.contains { $0 == entry.repository || $0.hasPrefix(entry.repository + "/") } }.map(\.path)
+        self.absent = absent + named.filter { entry in !read.contains { $0 == entry.repository || (entry.isFolder && Self.below(entry.repository, $0) != nil) } }.map(\.path)
         guard !pathspecs.isEmpty else { return }
         // The archive goes from git straight into tar, never whole into memory: a revision
         // may hold a file of gigabytes that Git stores in a few bytes. Git itself streams a
@@ -133,9 +139,24 @@ public struct GitRevision: Sendable {
     }
 
     /// `path`, relative to the working directory (`prefix` in the repository), as a path
-    /// from the repository's top.
-    private static func repositoryPath(_ path: String, prefix: String) -> String {
-        ((prefix as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    /// from the repository's top, as Git lists it: without `.` parts, `..` taken back, and
+    /// empty for the top itself (`.` there). Nil when it leads above the top.
+    static func repositoryPath(_ path: String, prefix: String) -> String? {
+        var parts: [Substring] = []
+        for part in (prefix + "/" + path).split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..":
+                guard parts.popLast() != nil else { return nil }
+            default: parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// What of `path` lies below `folder` (a repository path, empty for the top), or nil.
+    private static func below(_ folder: String, _ path: String) -> Substring? {
+        folder.isEmpty ? path[...] : path.hasPrefix(folder + "/") ? path.dropFirst(folder.count + 1) : nil
     }
 
     /// Runs git and returns its standard output; when it fails, `failure` is the error where

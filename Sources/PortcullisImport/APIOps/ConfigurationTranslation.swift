@@ -47,7 +47,10 @@ struct ConfigurationTranslation {
             case "apimservicename":
                 continue
             case "namedvalues":
-                for (entry, properties, written) in items(section, path: path) {
+                let listed = items(section, path: path)
+                // A name any entry makes secret, in any spelling, has no value written.
+                let secretEntries = Set(listed.filter { PublisherConfigurations.marksASecret($0.entry) }.map { $0.name.lowercased() })
+                for (entry, properties, _) in listed {
                     if declared.secrets.contains(entry) {
                         guard let vault = properties["keyvault"].flatMap({ Self.mapping($0)["secretidentifier"] }).flatMap(Self.text) else {
                             // Dropped, the environment would keep the estate's vault: another
@@ -59,7 +62,7 @@ struct ConfigurationTranslation {
                             continue
                         }
                         secrets.append((entry, .mapping([("keyVault", .string(vault))])))
-                    } else if declared.namedValues.contains(entry), written.map(PublisherConfigurations.marksASecret) == true {
+                    } else if declared.namedValues.contains(entry), secretEntries.contains(entry.lowercased()) {
                         // As a named value the environment would publish the secret in clear.
                         notes.append(
                             ImportNote(
@@ -149,8 +152,8 @@ struct ConfigurationTranslation {
 
     /// The `- name: N` / `properties: {...}` entries of a section, with their properties.
     /// The entries of a section: each one's name, its properties by lowercased key, and
-    /// the properties as written (which may repeat a key in another letter case).
-    private mutating func items(_ section: YAMLEntry, path: String) -> [(String, [String: YAMLNode], YAMLNode?)] {
+    /// the entry as written (which may repeat a key in another letter case).
+    private mutating func items(_ section: YAMLEntry, path: String) -> [(name: String, properties: [String: YAMLNode], entry: YAMLNode)] {
         guard case .sequence(let entries) = section.value.content else {
             notes.append(ImportNote(.error, path, "'\(DisplayText.escaped(section.key.utf8))' is not a list of resources"))
             return []
@@ -161,7 +164,7 @@ struct ConfigurationTranslation {
                 notes.append(ImportNote(.error, path, "line \(entry.range.start.line): an entry of '\(DisplayText.escaped(section.key.utf8))' has no 'name'"))
                 return nil
             }
-            return (name, fields["properties"].map(Self.mapping) ?? [:], fields["properties"])
+            return (name, fields["properties"].map(Self.mapping) ?? [:], entry)
         }
     }
 

@@ -38,6 +38,14 @@ enum ExpressionFlow {
         case request
         /// A string written out, as written between its quotes.
         case literal(String)
+
+        /// Whether the caller writes it: the request, any part of it.
+        var isCallerWritten: Bool {
+            switch self {
+            case .requestHeader, .allRequestHeaders, .requestQuery, .requestURL, .requestPath, .requestBody, .request: true
+            case .variable, .allVariables, .literal: false
+            }
+        }
     }
 
     /// The sources of `code`, an expression as APIM reads it (references resolved).
