@@ -137,21 +137,22 @@ public struct SecretLiterals: Sendable {
     /// `password="{{backend-pw}}"`, an `Authorization` of `Basic {{creds}}`. Each is a
     /// credential written in the definitions, where the named value is declared.
     private static func credentialsGiven(by value: PolicyXMLValue, under key: String, _ plain: [String: Located<String>]) -> [SourceRange] {
+        // Told first by what is cheap: most values reference nothing, under keys that name
+        // no credential (a value that looks like one makes its named value SE001 anyway).
+        guard !plain.isEmpty, value.written.holds("{{"), CredentialScanner.namesACredential(key) else { return [] }
         // An expression of nothing but strings is the text it makes (`@("Basic " + "{{x}}")`).
         let written: String?
         switch value {
         case .text(let text): written = text
         case .expression: written = ExpressionExtent.constantText(in: value.resolved)
         }
-        guard let text = written, text.holds("{{") else { return [] }
-        let names = NamedValues.references(in: text).filter { plain[$0.lowercased()] != nil }
-        guard !names.isEmpty else { return [] }
-        let values = Dictionary(names.map { ($0, plain[$0.lowercased()]!.value) }) { first, _ in first }
-        guard let resolved = NamedValues.resolve(text, values), isCredential(.text(resolved), under: key) else { return [] }
-        return names.compactMap { name in
-            let given = plain[name.lowercased()]!
-            return CredentialScanner.isWrittenOut(given.value) ? given.range : nil
+        guard let text = written else { return [] }
+        var given: [String: Located<String>] = [:]
+        for name in NamedValues.references(in: text) {
+            if let value = plain[name.lowercased()] { given[name] = value }
         }
+        guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
+        return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
     }
 
     /// Whether a `validate-jwt` key's text spells out key material: any text beside its

@@ -27,15 +27,22 @@ public enum CredentialScanner {
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
     public static func isCredential(_ value: String, under key: String) -> Bool {
-        var isAuthorization = false
-        let named = key.withUTF8Bytes { key in
-            // Most keys end in two letters that end no credential key: they are told apart
-            // by them before any suffix is compared (this runs for every scalar entry).
-            guard key.count >= 2, credentialKeyEndings.contains(ending(key, key.indices)) else { return false }
-            isAuthorization = hasSuffix(key, key.indices, authorizationKey)
-            return credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }
-        }
+        let (named, isAuthorization) = key.withUTF8Bytes(reading)
         return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
+    }
+
+    /// Whether `key` calls what is written under it a credential (`db-password`, `apiKey`,
+    /// `Authorization`), whatever the value.
+    public static func namesACredential(_ key: String) -> Bool {
+        key.withUTF8Bytes(reading).named
+    }
+
+    /// What a key says of its value: a credential, and whether an `Authorization` one.
+    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool) {
+        // Most keys end in two letters that end no credential key: they are told apart
+        // by them before any suffix is compared (this runs for every scalar entry).
+        guard key.count >= 2, credentialKeyEndings.contains(ending(key, key.indices)) else { return (false, false) }
+        return (credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }, hasSuffix(key, key.indices, authorizationKey))
     }
 
     /// Whether `value`, in a place that holds nothing but a secret (a `validate-jwt`
