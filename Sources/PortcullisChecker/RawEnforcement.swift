@@ -32,7 +32,7 @@ struct RawEnforcement: Sendable {
             case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
             // A copy of the caller's request ('mode' is 'new' when left out) reaches where
             // it is sent, token or not.
-            case .requestCopied: Self.requestSenders.contains(statement.name) && statement.copiesTheRequest
+            case .requestCopied: Self.requestSenders.contains(statement.name) && statement.copiesTheRequest(checked.namedValues)
             // A call to another service (a Dapr binding or topic too), or the request sent
             // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
@@ -171,15 +171,15 @@ struct RawEnforcement: Sendable {
         self.fragmentsMayServeErrors = fragmentsMayServeErrors
         func onError(_ document: PolicyXMLDocument?) -> OnError {
             OnError(
-                bypass: Self.onErrorBypass(in: document, fragments: fragments, fragmentsMayServeErrors),
+                bypass: Self.onErrorBypass(in: document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues),
                 keepsBase: Self.keepsBase(in: "on-error", of: document))
         }
         self.onError = (onError(global), products.map { onError($0.1) }, apis.map(onError))
         routesMayServeErrors = project.apis.contains { api in
-            api.routes.contains { route in Self.onErrorBypass(in: route.policy?.document, fragments: fragments, fragmentsMayServeErrors) != nil }
+            api.routes.contains { route in Self.onErrorBypass(in: route.policy?.document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) != nil }
         }
         let fragmentsMayCopy = fragments.values.contains { $0.has(anyOf: Self.requestSenders) }
-        func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy) }
+        func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy, checked.namedValues) }
         writeCopies = (writeCopy(global), products.map { writeCopy($0.1) }, apis.map(writeCopy))
         routesMayCopy = project.apis.contains { api in api.routes.contains { writeCopy($0.policy?.document) != nil } }
     }
@@ -355,7 +355,7 @@ struct RawEnforcement: Sendable {
     /// by the error it tests.
     func onErrorBypass(on route: EffectiveRoute) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if routesMayServeErrors, let name = Self.onErrorBypass(in: own, fragments: fragments, fragmentsMayServeErrors) {
+        if routesMayServeErrors, let name = Self.onErrorBypass(in: own, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard Self.keepsBase(in: "on-error", of: own) else { return nil }
@@ -371,14 +371,16 @@ struct RawEnforcement: Sendable {
 
     /// The statement in a policy's `on-error`, at any depth and through the fragments it
     /// includes, that serves a failed check (``onErrorBypass(on:)``).
-    private static func onErrorBypass(in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool) -> String? {
+    private static func onErrorBypass(
+        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool, _ values: [String: String]
+    ) -> String? {
         guard let document, document.has(anyOf: errorServers) || (fragmentsMayServeErrors && document.has(anyOf: includeFragment)) else { return nil }
         var visited = Set<String>()
         func bypass(_ element: PolicyXMLElement) -> String? {
             switch element.name {
             case "return-response" where element.attribute("response-variable-name") != nil: return element.name
             case "forward-request": return element.name
-            case "send-request" where element.copiesTheRequest, "send-one-way-request" where element.copiesTheRequest: return element.name
+            case "send-request" where element.copiesTheRequest(values), "send-one-way-request" where element.copiesTheRequest(values): return element.name
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
                 return fragment.rootElements.lazy.compactMap(bypass).first
@@ -393,7 +395,7 @@ struct RawEnforcement: Sendable {
     /// write: the copy carries the caller's headers, credentials too, as the route's own
     /// backend call would. With how messages name the policy.
     func writeCopyAfterInbound(on route: EffectiveRoute) -> (owner: String, name: String)? {
-        if routesMayCopy, let name = Self.writeCopy(in: route.written.policy?.document, fragments: fragments, true) {
+        if routesMayCopy, let name = Self.writeCopy(in: route.written.policy?.document, fragments: fragments, true, checked.namedValues) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         if let name = writeCopies.apis[route.apiIndex] { return ("API '\(apiNames[route.apiIndex])'", name) }
@@ -405,12 +407,14 @@ struct RawEnforcement: Sendable {
 
     private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
 
-    private static func writeCopy(in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayCopy: Bool) -> String? {
+    private static func writeCopy(
+        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayCopy: Bool, _ values: [String: String]
+    ) -> String? {
         guard let document, document.has(anyOf: requestSenders) || (fragmentsMayCopy && document.has(anyOf: includeFragment)) else { return nil }
         var visited = Set<String>()
         func copy(_ element: PolicyXMLElement) -> String? {
             if requestSenders.contains(element.name) {
-                return element.copiesTheRequest && element.elements.contains(where: \.setsAWriteMethod) ? element.name : nil
+                return element.copiesTheRequest(values) && element.elements.contains(where: \.setsAWriteMethod) ? element.name : nil
             }
             if element.name == "include-fragment" {
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
@@ -608,7 +612,7 @@ struct RawEnforcement: Sendable {
         // its method). But a copy of the caller's request, its credentials with it, sent on
         // as a write makes the route one.
         guard statement.name != "send-request", statement.name != "send-one-way-request" else {
-            guard kind == .writeMethodSet, statement.copiesTheRequest, statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
+            guard kind == .writeMethodSet, statement.copiesTheRequest(checked.namedValues), statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
             return statement.name
         }
         if statement.name == "when", let method, let methods = statement.onlyForMethods, !methods.contains(method.rawValue) { return nil }
@@ -711,12 +715,13 @@ extension PolicyXMLElement {
         {
             return false
         }
-        // Zero however written ('00', '@(0)', '-0', '0x0').
+        // Zero however written ('00', '@(0)', '-0', '0x0'), or less: a negative count takes
+        // calls back off the counter.
         if let count = count?.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }), !count.isEmpty {
             // C# separates digits with '_' and writes hexadecimal and binary literals.
             let digits = count.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }.lowercased()
             let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
-            if value == 0 { return false }
+            if value == 0 || (value != nil && count.hasPrefix("-")) { return false }
         }
         // A condition that reads what the caller writes (a header, the URL and its query,
         // the path's parameters, the body) may count nothing.
@@ -745,9 +750,13 @@ extension PolicyXMLElement {
     private static let callerWritten = ["Request.Headers", "Request.Url", "Request.OriginalUrl", "Request.MatchedParameters", "Request.Body"]
 
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
-    /// its `mode` is not `new` (the default), as written or through an expression.
-    public var copiesTheRequest: Bool {
-        attribute("mode").map { $0.value.written.trimmingWhitespace.lowercased() != "new" } ?? false
+    /// its `mode` is not `new` (the default), as APIM reads it with the named values
+    /// `values` put in; an expression, or a named value not known here, may make it so.
+    public func copiesTheRequest(_ values: [String: String]) -> Bool {
+        switch read("mode", values) {
+        case .unknown: true
+        case .known(let mode): mode.map { $0.isExpression || $0.written.trimmingWhitespace.lowercased() != "new" } ?? false
+        }
     }
 
     /// Whether a `send-request` or `send-one-way-request` takes credentials where it is
@@ -758,8 +767,8 @@ extension PolicyXMLElement {
     /// token as well as its headers), the subscription, or a policy variable (the generated
     /// ones keep the caller's token), spelt in any way C# allows (`\u` escapes). Literal
     /// text reads nothing.
-    public func carriesCredentials(secrets: Set<String>) -> Bool {
-        if copiesTheRequest { return true }
+    public func carriesCredentials(secrets: Set<String>, values: [String: String]) -> Bool {
+        if copiesTheRequest(values) { return true }
         var authenticates = false
         forEachElement { if $0.name.hasPrefix("authentication-") { authenticates = true } }
         return authenticates

@@ -179,10 +179,15 @@ public struct RoundTrip: Sendable {
             return Set(before.keys).union(after.keys).sorted().flatMap { changes(from: before[$0], to: after[$0], named: name + "." + $0) }
         case (.array(let before)?, .array(let after)?) where before.count == after.count:
             return before.indices.flatMap { changes(from: before[$0], to: after[$0], named: "\(name)[\($0)]") }
+        case (.string(let before)?, .string(let after)?) where caseless.contains(name) && before.lowercased() == after.lowercased():
+            return []
         default:
             return [(name, was, written)]
         }
     }
+
+    /// Properties whose values APIM reads in any letter case: a product's `state`.
+    private static let caseless: Set<String> = ["state"]
 
     private static func shown(_ value: JSONValue) -> String {
         switch value {

@@ -106,6 +106,15 @@ final class DiffGateTests: XCTestCase {
         let narrowed = try copy(of: base, [("apis/catalog.yaml", "<address>198.51.100.7</address>", "")])
         let passed = try ToolProcess.run(["diff", base.path, narrowed.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
         XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
+        // Two filters swapped are the same filters: no widening (a false finding the round-22
+        // audit of the fixes found; filters alike are now paired first).
+        let forbid = "      <ip-filter action=\"forbid\"><address>192.0.2.9</address></ip-filter>\n"
+        let two = try copy(of: base, [("apis/catalog.yaml", "</ip-filter>\n", "</ip-filter>\n" + forbid)])
+        let twoText = try String(contentsOf: two.appendingPathComponent("apis/catalog.yaml"), encoding: .utf8)
+        let allow = try XCTUnwrap(twoText.split(separator: "\n").first { $0.contains("<ip-filter action=\"allow\"") })
+        let swapped = try copy(of: two, [("apis/catalog.yaml", String(allow) + "\n" + forbid, forbid + String(allow) + "\n")])
+        let same = try ToolProcess.run(["diff", two.path, swapped.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
+        XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
     }
 
     /// A limit switched off, or a token check's audience blanked, through named values

@@ -187,6 +187,18 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertTrue(product.contains("published: false") && product.contains("subscriptionsLimit: 1"), product)
     }
 
+    /// `"state": "Published"` is published: APIM reads the state in any letter case, and
+    /// the import made such a product unpublished (found by the audit of the fixes).
+    func testAProductPublishedInCapitalsStaysPublished() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "Published"}}"#, to: "products/starter/productInformation.json")
+        try write(#"[{"name": "orders"}]"#, to: "products/starter/apis.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        XCTAssertEqual(try ImportRoundTripTests.importSection(result)["differences"] as? [[String: String]], [], result.stdout)
+        let product = try read("products.yaml")
+        XCTAssertFalse(product.contains("published: false"), product)
+    }
+
     /// Properties the build does not write are said, never dropped in silence: a backend's
     /// title, a version set the tree does not have, what a group or a version set has beyond
     /// what the language carries. A fragment's `format` says nothing: the publisher sends

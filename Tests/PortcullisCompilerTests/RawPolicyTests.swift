@@ -215,6 +215,11 @@ final class RawPolicyTests: XCTestCase {
         try write(RuleExample.api("spaced", fields: "auth: none\npolicy: '<policies><inbound><base />\(spaced)</inbound></policies>'\n", routes: "  - {id: list-spaced, method: GET, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n").text, to: "defs/spaced.yaml")
         let copied = #"<send-one-way-request mode="copy"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#
         try write(RuleExample.api("copied", routes: "  - {id: create-copied, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(copied)<base /></inbound></policies>'}\n").text, to: "defs/copied.yaml")
+        // A mode a named value makes 'new' sends a request of the policy's own (a false
+        // finding the round-22 audit of the fixes found).
+        try write(RuleExample.baseGateway + "namedValues:\n  audit-mode: new\n", to: "defs/gateway.yaml")
+        let fresh = #"<send-one-way-request mode="{{audit-mode}}"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#
+        try write(RuleExample.api("fresh", routes: "  - {id: create-fresh, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(fresh)<base /></inbound></policies>'}\n").text, to: "defs/fresh.yaml")
         let found = try lintFindings()
         for expected in [
             "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
@@ -222,6 +227,7 @@ final class RawPolicyTests: XCTestCase {
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
+        XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/fresh.yaml") }, found.joined(separator: "\n"))
     }
 
     /// The generated introspection check reads the provider's answers from the cache
@@ -621,6 +627,8 @@ final class RawPolicyTests: XCTestCase {
             ("binary", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(0b0)" />"#),
             ("separated", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(0_0)" />"#),
             ("spacedheader", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!context.Request .Headers.ContainsKey(&quot;X&quot;))" />"#),
+            // A count below zero takes calls off the counter (found by the audit of the fixes).
+            ("below", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="-1" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
@@ -642,6 +650,7 @@ final class RawPolicyTests: XCTestCase {
                 "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: route 'list-below' has its rate limit switched off [RL001]",
                 "error: route 'list-binary' has its rate limit switched off [RL001]",
                 "error: route 'list-given' has its rate limit switched off [RL001]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",

@@ -391,8 +391,9 @@ enum RawPolicyDiff {
     }
 
     /// An IP filter that lets in addresses it did not: the filters on both sides, paired
-    /// in order, by their action and the addresses and ranges they list as APIM reads them
-    /// (named values put in). Addresses are compared as written, so a range narrowed by
+    /// by their action and the addresses and ranges they list as APIM reads them (named
+    /// values put in): those alike on both sides first, whatever their order, then the rest
+    /// in order. Addresses are compared as written, so a range narrowed by
     /// rewriting it is taken for a new one: the review it asks for is the safer mistake.
     private static func widenedFilter(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
@@ -411,8 +412,15 @@ enum RawPolicyDiff {
             let action = values.value(found.element.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased()
             return (action == "allow", addresses)
         }
-        for (before, after) in zip(old, new) {
-            let (b, a) = (read(before, was), read(after, now))
+        // Filters alike on both sides are the same filter wherever they stand: only the
+        // others are paired, in order (two filters swapped are no change).
+        var olds = old.map { ($0, read($0, was)) }
+        var news: [(Found, (allows: Bool, addresses: Set<String>))] = []
+        for after in new {
+            let reading = read(after, now)
+            if let same = olds.firstIndex(where: { $0.1 == reading }) { olds.remove(at: same) } else { news.append((after, reading)) }
+        }
+        for ((_, b), (after, a)) in zip(olds, news) {
             // Forbidding what it allowed lets every other address in; the other way narrows.
             if b.allows != a.allows {
                 if b.allows { return (after, "turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them") }

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 /// Where raw policies send a route's request, for `diff`: a `set-backend-service` (its
 /// `base-url`, or the URL of the declared backend its `backend-id` names), a `proxy` every
 /// backend call goes through, and a `send-request` or `send-one-way-request` that takes
-/// credentials along (``PolicyXMLElement/carriesCredentials(secrets:)``), wherever they stand in the
+/// credentials along (``PolicyXMLElement/carriesCredentials(secrets:values:)``), wherever they stand in the
 /// policies the route's requests pass and the fragments those include. A branch may send
 /// only some requests there, which is enough to carry a token.
 ///
@@ -85,7 +85,7 @@ struct RawRequestTargets {
                 // Every call to the backend goes through it.
                 if let url = element.attribute("url")?.value.written { add(values.value(url), at) }
             case "send-request", "send-one-way-request":
-                guard element.carriesCredentials(secrets: secrets) else { return }
+                guard element.carriesCredentials(secrets: secrets, values: values.values) else { return }
                 for url in element.elements where url.name == "set-url" {
                     let text = url.children.compactMap { if case .text(let value, _) = $0 { value.written } else { nil } }.joined()
                     add(values.value(text), at)

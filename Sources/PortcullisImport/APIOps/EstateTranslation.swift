@@ -304,8 +304,8 @@ struct EstateTranslation {
             // Left out, each user could hold any number of subscriptions.
             notes.append(ImportNote(.error, resource.folder, "product '\(resource.name)' has a 'subscriptionsLimit' that is not a whole number of subscriptions"))
         }
-        // APIM leaves a product unpublished unless it says 'published'.
-        if properties["state"]?.string != "published" { fields.append(("published", .bool(false))) }
+        // APIM leaves a product unpublished unless it says 'published', in any letter case.
+        if properties["state"]?.string?.lowercased() != "published" { fields.append(("published", .bool(false))) }
         if !product.groups.isEmpty { fields.append(("groups", .sequence(product.groups.map(YAMLValue.string)))) }
         fields += Self.strings(properties, ["terms"])
         if !tags.isEmpty { fields.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
