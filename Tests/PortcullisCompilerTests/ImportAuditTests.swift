@@ -47,9 +47,11 @@ final class ImportAuditTests: ImportTreeTestCase {
     /// A named value of the tree marked secret with `"Secret": true` (Resource Manager
     /// reads property names in any case), `"secret": "true"` or a second spelling was
     /// imported as a plain named value, its value written into `gateway.yaml` (found by the
-    /// audit of secrets; `--allow-differences` wrote the second too).
+    /// audit of secrets; `--allow-differences` wrote the second too). A key given twice,
+    /// in any letter case, makes the file unreadable: which value Resource Manager keeps
+    /// is not certain (the audit of the fixes).
     func testATreeNamedValueMarkedSecretInAnySpellingIsNotWritten() throws {
-        for spelling in [#""Secret": true"#, #""secret": "true""#, #""secret": false, "SECRET": true"#] {
+        for spelling in [#""Secret": true"#, #""secret": "true""#, #""secret": false, "SECRET": true"#, #""secret": false, "secret": true"#] {
             try tearDownWithError()
             try setUpWithError()
             try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
@@ -63,7 +65,11 @@ final class ImportAuditTests: ImportTreeTestCase {
                 XCTAssertFalse(text.contains(value), "\(spelling): \(path) holds the secret's value")
             }
             let gateway = try read("gateway.yaml")
-            XCTAssertTrue(gateway.contains("secrets:\n  partner-key:\n    keyVault: "), "\(spelling): \(gateway)")
+            if spelling.lowercased().components(separatedBy: "\"secret\"").count > 2 {
+                XCTAssertTrue(result.stdout.contains("the key 'secret' is given twice (letter case aside)") || result.stdout.contains("the key 'SECRET' is given twice"), result.stdout)
+            } else {
+                XCTAssertTrue(gateway.contains("secrets:\n  partner-key:\n    keyVault: "), "\(spelling): \(gateway)")
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisDiagnostics
 
 /// A JSON value as an information file holds it, read with Foundation's decoder and kept
 /// as plain values so the tree can cross threads and be compared.
@@ -13,7 +14,13 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     /// Parses `bytes`, or says why not, with the line and column where the parser stopped.
     static func parse(_ bytes: [UInt8]) -> Result<JSONValue, ParseFailure> {
         let data = Data(bytes)
-        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) { return .success(value) }
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: data) {
+            // Foundation keeps one of a repeated key's values and its two parsers disagree on
+            // which; so may Resource Manager and Portcullis, and `"secret": false` beside
+            // `"secret": true` would then write a secret's value in clear.
+            if let repeated = repeatedKey(in: bytes) { return .failure(ParseFailure(reason: repeated)) }
+            return .success(value)
+        }
         // The decoder says only that the data is not JSON; the serialization parser says where.
         do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -22,6 +29,40 @@ public enum JSONValue: Sendable, Equatable, Decodable {
             let message = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "it is not valid JSON"
             return .failure(ParseFailure(reason: located(message, in: bytes)))
         }
+    }
+
+    /// Where an object of valid JSON `bytes` repeats a key, as a reason, or nil. Keys are
+    /// compared as JSON reads them (escapes decoded) and in any letter case, as Resource
+    /// Manager reads property names (`properties` beside `Properties`), each object's on
+    /// their own.
+    private static func repeatedKey(in bytes: [UInt8]) -> String? {
+        // Per open bracket: the keys of an object so far (nil for an array), and whether
+        // the next string is a key.
+        var open: [(keys: Set<String>?, expectsKey: Bool)] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "{"): open.append((Set<String>(), true))
+            case UInt8(ascii: "["): open.append((nil, false))
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = open.popLast()
+            case UInt8(ascii: ":"): if !open.isEmpty { open[open.count - 1].expectsKey = false }
+            case UInt8(ascii: ","): if let last = open.last, last.keys != nil { open[open.count - 1].expectsKey = true }
+            case UInt8(ascii: "\""):
+                var end = index + 1
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                if let last = open.last, last.expectsKey, last.keys != nil {
+                    let token = Data(bytes[index...min(end, bytes.count - 1)])
+                    let key = (try? JSONDecoder().decode(String.self, from: token)) ?? String(decoding: token, as: UTF8.self)
+                    if open[open.count - 1].keys!.insert(key.lowercased()).inserted == false {
+                        return located("the key '\(DisplayText.escaped(key.utf8))' is given twice (letter case aside) around character \(index).", in: bytes)
+                    }
+                }
+                index = end
+            default: break
+            }
+            index += 1
+        }
+        return nil
     }
 
     /// "Invalid value around character 17." as "line 3, column 7: invalid value".
