@@ -51,8 +51,12 @@ public enum JSONValue: Sendable, Equatable, Decodable {
                 var end = index + 1
                 while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
                 if let last = open.last, last.expectsKey, last.keys != nil {
-                    let token = Data(bytes[index...min(end, bytes.count - 1)])
-                    let key = (try? JSONDecoder().decode(String.self, from: token)) ?? String(decoding: token, as: UTF8.self)
+                    // Escapes decoded only where there are any: most keys have none.
+                    let token = bytes[index...min(end, bytes.count - 1)]
+                    let key =
+                        token.contains(UInt8(ascii: "\\"))
+                        ? (try? JSONDecoder().decode(String.self, from: Data(token))) ?? String(decoding: token, as: UTF8.self)
+                        : String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
                     if open[open.count - 1].keys!.insert(key.lowercased()).inserted == false {
                         return located("the key '\(DisplayText.escaped(key.utf8))' is given twice (letter case aside) around character \(index).", in: bytes)
                     }
