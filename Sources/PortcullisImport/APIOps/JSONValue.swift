@@ -138,27 +138,22 @@ public enum JSONValue: Sendable, Equatable, Decodable {
 
 extension [String: JSONValue] {
     /// The value of `key`, its name in any letter case: Azure Resource Manager reads
-    /// property names so, and so does the publisher. The exact spelling first, then the
-    /// first of the others in order, so the choice does not depend on hashing.
+    /// property names so, and so does the publisher. There is one at most: ``JSONValue/parse(_:)``
+    /// refuses an object that gives a name twice, letter case aside.
     func anyCase(_ key: String) -> JSONValue? {
         if let exact = self[key] { return exact }
         let folded = key.lowercased()
-        return keys.sorted().first { $0.lowercased() == folded }.flatMap { self[$0] }
+        return first { $0.key.lowercased() == folded }?.value
     }
 
-    /// Whether `key`, in any of its spellings, is set to anything but false: a flag that
-    /// text, a number or an object sets may be read as set (`"secret": "true"`), and a
-    /// second spelling set beside one that is not counts. When in doubt, a secret is one.
+    /// Whether `key` is set to anything but false: a flag that text, a number or an object
+    /// sets may be read as set (`"secret": "true"`). When in doubt, a secret is one.
     func sets(_ key: String) -> Bool {
-        let folded = key.lowercased()
-        return contains { name, value in
-            guard name.lowercased() == folded else { return false }
-            switch value {
-            case .null: return false
-            case .bool(let flag): return flag
-            case .string(let text): return !["", "false"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
-            case .number, .array, .object: return true
-            }
+        switch anyCase(key) {
+        case nil, .null?: false
+        case .bool(let flag)?: flag
+        case .string(let text)?: !["", "false"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+        case .number?, .array?, .object?: true
         }
     }
 }
