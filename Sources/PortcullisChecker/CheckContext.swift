@@ -142,6 +142,9 @@ public struct CheckContext: Sendable {
         rawEnforcement.credentialPlaces(on: route)
     }
 
+    /// The policy variables whose value the caller may choose.
+    var callerWrittenVariables: CallerWrittenVariables { rawEnforcement.callerWrittenVariables }
+
     /// Where these raw checks read credentials; nil for none.
     func credentialPlaces(of checks: [PolicyXMLElement]) -> Set<CredentialPlace>? {
         checks.isEmpty ? nil : rawEnforcement.credentialPlaces(of: checks)

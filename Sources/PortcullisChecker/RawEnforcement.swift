@@ -22,7 +22,9 @@ struct RawEnforcement: Sendable {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
-            case .tokenCheck: Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues) && !statement.checksAGivenToken
+            case .tokenCheck:
+                Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerWrittenVariables)
+                    && !statement.checksAGivenToken
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues)
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -82,6 +84,9 @@ struct RawEnforcement: Sendable {
     /// Each API's name, by index, for messages.
     private let apiNames: [String]
     private let checked: CheckedCredentials
+
+    /// The policy variables whose value the caller may choose, in every raw policy.
+    var callerWrittenVariables: CallerWrittenVariables { checked.callerWrittenVariables }
     private let fragments: [String: PolicyXMLDocument]
     /// The raw policies a route's requests pass through before its own, broadest first:
     /// the gateway's; each product's, by index; each API's (nil where it has errors).
@@ -855,10 +860,10 @@ extension PolicyXMLElement {
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop
-    /// (LP002 says why), read with the named values `values`: it is no check for the
-    /// rules, nor for `diff`.
-    public func letsCallersThrough(_ values: [String: String]) -> Bool {
-        acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values)
+    /// (LP002 says why), read with the named values `values` and the variables the caller
+    /// writes: it is no check for the rules, nor for `diff`.
+    public func letsCallersThrough(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+        acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values, callerWritten)
     }
 
     /// Whether a check of the caller's token takes tokens its issuer signs for any API:
@@ -868,14 +873,15 @@ extension PolicyXMLElement {
     /// `validate-jwt` that trusts only secrets written in it (symmetric `issuer-signing-keys`)
     /// is left alone: those keys are the API's own, where an `openid-config`, or a public key
     /// or certificate, is an issuer's, which it signs every API's tokens with. An audience
-    /// that `values` make blank, or that the caller's request gives, compares nothing.
-    func checksNoAudience(_ values: [String: String]) -> Bool {
+    /// that `values` make blank, or that the caller's request gives (through a variable
+    /// too), compares nothing.
+    func checksNoAudience(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
-                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue(values) }
+                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue(values, callerWritten) }
         }
         func names(_ list: String, _ item: String) -> Bool {
-            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue(values) } }
+            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue(values, callerWritten) } }
         }
         switch name {
         case "validate-jwt":
@@ -895,9 +901,9 @@ extension PolicyXMLElement {
     /// Whether the element holds a value the caller does not choose, itself or in its
     /// `value` elements, as a claim of `required-claims` does: text that is not blank once
     /// `values` are put in (a secret's, not known here, counts), or an expression that
-    /// reads nothing the caller writes.
-    func holdsAValue(_ values: [String: String]) -> Bool {
-        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values) } }
+    /// reads nothing the caller writes, a variable `callerWritten` holds included.
+    func holdsAValue(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values, callerWritten) } }
         var code: String
         switch value {
         case .text(let text):
@@ -906,12 +912,12 @@ extension PolicyXMLElement {
             // Named values put in before an expression (`{{blank}}@(...)`) make one.
             guard resolved.hasPrefix("@") else { return !resolved.isEmpty }
             code = resolved
-        case .expression(let written):
-            code = NamedValues.resolve(written, values) ?? written
+        case .expression:
+            code = NamedValues.resolve(value.resolved, values) ?? value.resolved
         }
         // Spelt any way C# allows (`context.Request?.Headers`, a cast), as the flow of
         // secrets reads it.
-        return !Self.readsWhatTheCallerWrites(code) && !ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
+        return !Self.readsWhatTheCallerWrites(code) && !ExpressionFlow.sources(of: code).contains(where: callerWritten.writes)
     }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or
@@ -985,13 +991,17 @@ struct CheckedCredentials: Sendable {
     /// The lengths of the names in ``checkedPlaces``, in UTF-8 bytes.
     private var checkedLengths: Set<Int> = []
     private let values: KnownNamedValues
+    /// The variables a check may compare with what the caller sent.
+    let callerWrittenVariables: CallerWrittenVariables
 
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
         var documents = [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.map { $0.policy?.document }
         documents += project.routes.compactMap { $0.written.policy?.document } as [PolicyXMLDocument?]
         documents += project.fragments.map { $0.policy.document }
-        for case let document? in documents {
+        let written = documents.compactMap { $0 }
+        callerWrittenVariables = CallerWrittenVariables(written, values: values.byName)
+        for document in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }
         for place in checkedPlaces {

@@ -161,6 +161,45 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("the raw policy of API 'catalog' reads named values that changed; review what it does with them"), result.stdout)
     }
 
+    /// A token check whose audience reads a policy variable lets callers through once a
+    /// policy sets that variable from what the caller sends: the caller names the audience
+    /// its token was issued for. Set in another API's policy, the check's own text does
+    /// not change, and `diff` skipped it (the round-23 audit of the fixes).
+    func testAnAudienceReadFromAVariableTheCallerNowWritesIsAPrivilegeIncrease() throws {
+        let check = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <validate-jwt header-name="Authorization">
+                    <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                    <audiences><audience>@((string)context.Variables["catalog-audience"])</audience></audiences>
+                    <required-claims><claim name="roles"><value>Catalog.Read</value></claim></required-claims>
+                  </validate-jwt>
+                </inbound>
+              </policies>
+
+            """
+        let setter = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <set-variable name="Catalog-Audience" value="@("api://catalog")" />
+                </inbound>
+              </policies>
+
+            """
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "routes:\n", check + "routes:\n"), ("apis/orders.yaml", "routes:\n", setter + "routes:\n")])
+        let fromHeader = try copy(of: base, [("apis/orders.yaml", #"@("api://catalog")"#, #"@(context.Request.Headers.GetValueOrDefault("X-Audience", ""))"#)])
+        XCTAssertEqual(
+            try gate(base, fromHeader).sorted(),
+            [
+                "other: the raw policy of API 'orders' changed; review what it does",
+                "privilege-increase: the raw policy of API 'catalog' turns 'validate-jwt' into a check that lets callers through or checks only some requests through variables set in another policy",
+            ])
+    }
+
     /// A raw managed identity's token turned to another resource through a named value, or
     /// written so, or made another identity's, was "the raw policy changed" (`other`) at
     /// best (the round-22 audit of the fixes): the backend got a token for Azure Resource

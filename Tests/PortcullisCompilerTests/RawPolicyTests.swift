@@ -321,6 +321,11 @@ final class RawPolicyTests: XCTestCase {
             "callerscope": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles"><value>\#(fromHeader)</value></claim></required-claims></validate-jwt>"#,
             "blankthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{thumbprint}}" /></identities></validate-client-certificate>"#,
             "blanksubject": #"<validate-client-certificate><identities><identity subject="{{aud}}" /></identities></validate-client-certificate>"#,
+            // Through policy variables (from the audit of the fixes): one set from a header,
+            // one copied from such a variable in another letter case, and one set from text.
+            "variableaudience": #"<set-variable name="aud" value="\#(fromHeader)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "copiedvariable": #"<set-variable name="first" value="\#(fromHeader)" /><set-variable name="Second" value="@((string)context.Variables[&quot;first&quot;])" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;second&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "givenvariable": #"<set-variable name="given" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;given&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
             "namedthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{partner-thumbprint}}" /></identities></validate-client-certificate>"#,
@@ -341,6 +346,8 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/calleraudience.yaml: raw 'validate-jwt' in API 'calleraudience' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/conditional.yaml: raw 'validate-jwt' in API 'conditional' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/blankbefore.yaml: raw 'validate-jwt' in API 'blankbefore' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/variableaudience.yaml: raw 'validate-jwt' in API 'variableaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/copiedvariable.yaml: raw 'validate-jwt' in API 'copiedvariable' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/callerscope.yaml: raw 'validate-jwt' in API 'callerscope' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",
@@ -348,7 +355,7 @@ final class RawPolicyTests: XCTestCase {
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
-        for name in ["namedaudience", "namedthumbprint"] {
+        for name in ["namedaudience", "namedthumbprint", "givenvariable"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }

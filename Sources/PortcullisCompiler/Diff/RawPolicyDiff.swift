@@ -29,6 +29,8 @@ enum RawPolicyDiff {
         let before = documents(base.project)
         let after = documents(head.project)
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
+        let oldCallerWritten = CallerWrittenVariables(before.values.map(\.document), values: oldValues.values)
+        let newCallerWritten = CallerWrittenVariables(after.values.map(\.document), values: newValues.values)
         // An included fragment is read as BASE has it, on both sides, so including another
         // one is weighed by what each holds, while a change inside a fragment is the
         // fragment's own, reported once.
@@ -44,19 +46,26 @@ enum RawPolicyDiff {
             // APIM puts them in before the policy runs. It is weighed as any change, with
             // the new values: a check, filter or limit the language would keep out of
             // environments must not move through a named value unseen.
+            // So does a check comparing a token with a variable another policy now lets the
+            // caller write.
             var throughValues = ""
             if let old, let new {
                 let form = PolicyXMLCanonical.form(of: old.document)
                 if form == PolicyXMLCanonical.form(of: new.document) {
-                    guard oldValues.value(form) != newValues.value(form) else { continue }
-                    throughValues = " through named values that changed"
+                    if oldValues.value(form) != newValues.value(form) {
+                        throughValues = " through named values that changed"
+                    } else if oldCallerWritten != newCallerWritten {
+                        throughValues = " through variables set in another policy"
+                    } else {
+                        continue
+                    }
                 }
             }
             // Fragments included alike on both sides count alike: only the others are read.
             let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
             let expanded = oldIncludes.symmetricDifference(newIncludes)
-            let oldCounts = counts(old?.document, fragments: fragments, expanding: expanded, oldValues)
-            let newCounts = counts(new?.document, fragments: fragments, expanding: expanded, newValues)
+            let oldCounts = counts(old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten)
+            let newCounts = counts(new?.document, fragments: fragments, expanding: expanded, newValues, newCallerWritten)
             var weighed = false
             // No policy runs the broader ones as '<base />' does.
             let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
@@ -181,7 +190,8 @@ enum RawPolicyDiff {
     /// through or judges a token the policy gives it, a limit that counts nothing, and
     /// either inside a `choose`, which runs it only for some requests.
     private static func counts(
-        _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution
+        _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
+        _ callerWritten: CallerWrittenVariables
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
@@ -192,7 +202,7 @@ enum RawPolicyDiff {
             for element in elements {
                 var decidesNothing = false
                 if checks.contains(element.name) {
-                    decidesNothing = underCondition || element.letsCallersThrough(values.values) || element.checksAGivenToken
+                    decidesNothing = underCondition || element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken
                 } else if limits.contains(element.name) {
                     decidesNothing = underCondition || !element.countsRequests(values.values)
                 }
@@ -481,6 +491,6 @@ enum RawPolicyDiff {
         var range: SourceRange { self.in.range(shown.nameSpan) }
     }
 
-    /// The key ``counts(_:fragments:expanding:_:)`` files checks named `name` under when they let callers through.
+    /// The key ``counts(_:fragments:expanding:_:_:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
 }

@@ -84,11 +84,12 @@ public enum RouteWithoutScopes: Rule {
                 at: requirement?.range ?? route.written.id.range)
         }
         let values = context.namedValues
+        let callerWritten = context.callerWrittenVariables
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
             for check in scope.elements(named: Self.tokenChecks) {
                 let range = scope.document.range(check.nameSpan)
-                if check.checksNoAudience(values.byName) {
+                if check.checksNoAudience(values.byName, callerWritten) {
                     let lists = check.name == "validate-jwt" ? "'audiences'" : "'audiences' or 'backend-application-ids'"
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
@@ -109,7 +110,7 @@ public enum RouteWithoutScopes: Rule {
                     if claims.isEmpty {
                         findings.report(
                             code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range, notes: [note])
-                    } else if !claims.contains(where: { $0.grantsAPermission(values.byName) }) {
+                    } else if !claims.contains(where: { $0.grantsAPermission(values.byName, callerWritten) }) {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
                         findings.report(
                             code,
@@ -179,10 +180,10 @@ extension PolicyXMLElement {
 
     /// Whether a `claim` of `required-claims` narrows who may call: it names something
     /// other than a fact of the token and requires a value of it that the caller does not
-    /// choose, read with the named values `values` (a claim without a value only needs to
-    /// be present).
-    func grantsAPermission(_ values: [String: String]) -> Bool {
+    /// choose, read with the named values `values` and the variables the caller writes (a
+    /// claim without a value only needs to be present).
+    func grantsAPermission(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
         guard case .text(let name)? = attribute("name")?.value else { return true }
-        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue(values)
+        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue(values, callerWritten)
     }
 }
