@@ -70,7 +70,11 @@ public enum BundleWriter {
         let stopping = Interruption.removeIfStopped(folder: staging)
         defer { Interruption.release(stopping) }
         do {
+            try FileSystem.writeFile(pieces: [], to: staging + "/" + stagingMark, mode: fileMode)
             let index = try bundle.produce(into: StagingFolder(root: staging))
+            // Gone before the bundle is whole where it goes; a build killed from here on
+            // leaves a folder that holds only a bundle, which is known by that.
+            guard unlink(staging + "/" + stagingMark) == 0 else { throw FileSystem.Failure.fromErrno() }
             try swapIn(staging, for: output)
             return index
         } catch {
@@ -157,6 +161,11 @@ public enum BundleWriter {
         try? fileManager.removeItem(atPath: old)
     }
 
+    /// The empty file a staging folder holds while a build writes into it, which tells a
+    /// half-written bundle a killed build left from a folder of someone else's under a
+    /// name like it.
+    private static let stagingMark = ".portcullis-staging"
+
     /// The name of the temporary folder beside output `name` that process `id` writes the
     /// new bundle to (`new`) or moves the old one aside to (`old`).
     private static func temporaryName(of name: String, _ role: String, process id: String) -> String {
@@ -165,8 +174,9 @@ public enum BundleWriter {
 
     /// Temporary folders of earlier builds that were killed before they finished; only
     /// called under the lock, so no build that is still running owns one. Only folders
-    /// named exactly as ``temporaryName(of:_:process:)`` names them are removed: a file,
-    /// link or other name beside the output is someone else's. A build killed between the
+    /// named exactly as ``temporaryName(of:_:process:)`` names them are removed, and only
+    /// those that hold the staging mark or a bundle alone: a file, link, other name or other
+    /// folder beside the output is someone else's. A build killed between the
     /// two renames of ``swapIn(_:for:)`` left the only copy of the previous bundle aside
     /// (`old`) and no output: that bundle is put back first, so that this build, should it
     /// fail, leaves the output as the last finished build wrote it.
@@ -182,10 +192,15 @@ public enum BundleWriter {
         // An earlier bundle set aside is whole, so one that is not a bundle Portcullis wrote
         // is someone's folder under a name like it, and is left alone.
         var old = leftovers("old").filter { BundleManifest.holdsOnlyABundle(parent + "/" + $0) }
+        // A staging folder holds the mark until it is a whole bundle; once swapped in, the
+        // bundle it replaced.
+        let new = leftovers("new").filter { entryName in
+            FileSystem.linkKind(of: parent + "/" + entryName + "/" + stagingMark) == .file || BundleManifest.holdsOnlyABundle(parent + "/" + entryName)
+        }
         if FileSystem.linkKind(of: parent + "/" + name) == nil, let aside = old.first, rename(parent + "/" + aside, parent + "/" + name) == 0 {
             old.removeFirst()
         }
-        for entryName in leftovers("new") + old { try? FileManager.default.removeItem(atPath: parent + "/" + entryName) }
+        for entryName in new + old { try? FileManager.default.removeItem(atPath: parent + "/" + entryName) }
     }
 
     /// How the folder differs from the bundle, in path order: anything but exactly the
