@@ -32,9 +32,9 @@ struct RawEnforcement: Sendable {
             case .writeMethodSet: statement.setsAWriteMethod
             case .cacheLookup: statement.name == "cache-lookup"
             case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
-            // A copy of the caller's request ('mode' is 'new' when left out) reaches where
-            // it is sent, token or not.
-            case .requestCopied: Self.requestSenders.contains(statement.name) && statement.copiesTheRequest(checked.namedValues)
+            // A copy of the caller's request ('mode' is 'new' when left out), or a new one
+            // carrying what it holds, reaches where it is sent, token or not.
+            case .requestCopied: Self.requestSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues)
             // A call to another service (a Dapr binding or topic too), or the request sent
             // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
@@ -385,7 +385,8 @@ struct RawEnforcement: Sendable {
             switch element.name {
             case "return-response" where element.attribute("response-variable-name") != nil: return element.name
             case "forward-request": return element.name
-            case "send-request" where element.copiesTheRequest(values), "send-one-way-request" where element.copiesTheRequest(values): return element.name
+            case "send-request" where element.sendsOnWhatTheCallerSent(values), "send-one-way-request" where element.sendsOnWhatTheCallerSent(values):
+                return element.name
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
                 return fragment.rootElements.lazy.compactMap(bypass).first
@@ -761,6 +762,24 @@ extension PolicyXMLElement {
         switch read("mode", values) {
         case .unknown: true
         case .known(let mode): mode.map { $0.isExpression || $0.written.trimmingWhitespace.lowercased() != "new" } ?? false
+        }
+    }
+
+    /// Whether a `send-request` or `send-one-way-request` sends on what the caller sent: a
+    /// copy of the request (``copiesTheRequest(_:)``), or a new one whose URL, headers or
+    /// body an expression fills from the caller's, with the named values `values` put in
+    /// (a Liquid template reads the body and the request too). A request without a token
+    /// reaches where it goes either way.
+    func sendsOnWhatTheCallerSent(_ values: [String: String]) -> Bool {
+        if copiesTheRequest(values) { return true }
+        var templated = false
+        forEachElement { if $0.name == "set-body", $0.attribute("template") != nil { templated = true } }
+        return parsedTexts.contains { written in
+            guard written.holds("{{") || written.startsAnExpression else { return false }
+            let text = NamedValues.resolve(written, values) ?? written
+            if templated, text.holds("{{") || text.holds("{%") { return true }
+            return text.startsAnExpression
+                && (Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: \.isCallerWritten))
         }
     }
 

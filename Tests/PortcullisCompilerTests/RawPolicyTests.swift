@@ -220,10 +220,14 @@ final class RawPolicyTests: XCTestCase {
         try write(RuleExample.baseGateway + "namedValues:\n  audit-mode: new\n", to: "defs/gateway.yaml")
         let fresh = #"<send-one-way-request mode="{{audit-mode}}"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#
         try write(RuleExample.api("fresh", routes: "  - {id: create-fresh, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(fresh)<base /></inbound></policies>'}\n").text, to: "defs/fresh.yaml")
+        // A new request that carries the caller's headers or body (the round-22 audit).
+        let rebuilt = #"<send-request mode="new" response-variable-name="r"><set-url>https://audit.example.com/requests</set-url><set-header name="X-Forwarded-Token" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))</value></set-header></send-request>"#
+        try write(RuleExample.api("rebuilt", routes: "  - {id: create-rebuilt, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(rebuilt)<base /></inbound></policies>'}\n").text, to: "defs/rebuilt.yaml")
         let found = try lintFindings()
         for expected in [
+            "LP001 defs/rebuilt.yaml: raw 'send-request' in route 'rebuilt/create-rebuilt' sends what requests of route 'create-rebuilt' carry on before its token check, so requests without a token reach where it sends them",
             "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
-            "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends a copy of requests of route 'create-copied' on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends what requests of route 'create-copied' carry on before its token check, so requests without a token reach where it sends them",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }

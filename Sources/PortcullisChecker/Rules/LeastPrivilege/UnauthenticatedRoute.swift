@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnauthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "LP001", "unauthenticated-route", .error,
-        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses, sends a copy of the request on or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy; a raw 'cache-store-value' whose key may fall where introspection answers are kept")
+        summary: "a route whose effective auth is 'none' and that gives no 'public' reason or names scopes or roles, or whose raw policy answers, serves cached responses, sends the request, or what it carries, on or replaces the caller's token before its token check, or in 'on-error' answers with another call's response or sends the request on, or whose IP filter a raw answer or cache lookup of a broader policy comes before, or whose cache answers before a raw check in its own policy; a raw 'cache-store-value' whose key may fall where introspection answers are kept")
 
     /// An API without 'auth' whose raw policy checks a token on every request.
     private static let rawTokenCheck = """
@@ -164,8 +164,10 @@ public enum UnauthenticatedRoute: Rule {
             cachedRoute("↓list-orders", after: #"<return-response><set-status code="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? 200 : 403)" /></return-response>"#),
             // A failed token check goes on to 'on-error', where the request reaches the backend.
             onErrorRoute("↓create-order", #"<send-request mode="copy" response-variable-name="copied"><set-url>https://orders.example.com/orders</set-url></send-request><return-response response-variable-name="copied" />"#),
-            // A copy of the caller's request reaches its target before the token is checked.
+            // A copy of the caller's request reaches its target before the token is checked,
+            // and so does a new request that carries what the caller sent.
             mockedRoute("↓list-orders", inbound: [#"<send-one-way-request mode="copy"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#, "<base />"]),
+            mockedRoute("↓list-orders", inbound: [#"<send-one-way-request mode="new"><set-url>https://audit.example.com/requests</set-url><set-method>POST</set-method><set-body>@(context.Request.Body.As&lt;string&gt;(preserveContent: true))</set-body></send-one-way-request>"#, "<base />"]),
             // Where the generated check reads introspection's answers: any token can be made
             // "active", by a key written there or one computed from what the caller sends.
             mockedRoute("list-orders", inbound: [#"<cache-store-value key="↓@(&quot;example:introspection:partner:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))" value="{&quot;active&quot;: true}" duration="60" />"#, "<base />"]),
@@ -219,7 +221,7 @@ public enum UnauthenticatedRoute: Rule {
         }
         if let (owner, name, _) = context.rawStatementBeforeAnyTokenCheck(.requestCopied, on: route) {
             return (
-                "raw '\(name)' in \(owner) sends a copy of requests of route '\(id)' on before its token check, so requests without a token reach where it sends them",
+                "raw '\(name)' in \(owner) sends what requests of route '\(id)' carry on before its token check, so requests without a token reach where it sends them",
                 "move it after '<base />' in the route's policy, where every check has run"
             )
         }
