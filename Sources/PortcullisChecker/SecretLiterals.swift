@@ -134,12 +134,12 @@ public struct SecretLiterals: Sendable {
     }
 
     /// The plain named values whose values make a credential of `value` under `key`: a
-    /// `password="{{backend-pw}}"`, an `Authorization` of `Basic {{creds}}`. Each is a
-    /// credential written in the definitions, where the named value is declared.
+    /// `password="{{backend-pw}}"`, an `Authorization` of `Basic {{creds}}`, a connection
+    /// string's `Password={{db-pw}}` under any key. Each is a credential written in the
+    /// definitions, where the named value is declared.
     private static func credentialsGiven(by value: PolicyXMLValue, under key: String, _ plain: [String: Located<String>]) -> [SourceRange] {
-        // Told first by what is cheap: most values reference nothing, under keys that name
-        // no credential (a value that looks like one makes its named value SE001 anyway).
-        guard !plain.isEmpty, value.written.holds("{{"), CredentialScanner.namesACredential(key) else { return [] }
+        // Told first by what is cheap: most values reference nothing.
+        guard !plain.isEmpty, value.written.holds("{{") else { return [] }
         // An expression of nothing but strings is the text it makes (`@("Basic " + "{{x}}")`).
         let written: String?
         switch value {
@@ -147,12 +147,44 @@ public struct SecretLiterals: Sendable {
         case .expression: written = ExpressionExtent.constantText(in: value.resolved)
         }
         guard let text = written else { return [] }
+        guard CredentialScanner.namesACredential(key) else {
+            // Under another key, only what the text itself gives a credential's key.
+            return credentialKeysGiven(in: text).compactMap { plain[$0.lowercased()] }.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+        }
         var given: [String: Located<String>] = [:]
         for name in NamedValues.references(in: text) {
             if let value = plain[name.lowercased()] { given[name] = value }
         }
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+    }
+
+    /// The named values text gives a key that names a credential, as in a connection
+    /// string or a query: `Password={{db-pw}}`, `"client_secret": "{{s}}"` (spaces and a
+    /// quote aside on either side of `=` or `:`).
+    private static func credentialKeysGiven(in text: String) -> [String] {
+        text.withUTF8Bytes { bytes in
+            var names: [String] = []
+            func skipped(_ index: Int) -> Int {
+                var index = index
+                while index >= 0, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") { index -= 1 }
+                return index
+            }
+            for open in bytes.indices.dropLast() where bytes[open] == UInt8(ascii: "{") && bytes[open + 1] == UInt8(ascii: "{") {
+                let sign = skipped(open - 1)
+                guard sign >= 0, bytes[sign] == UInt8(ascii: "=") || bytes[sign] == UInt8(ascii: ":") else { continue }
+                let keyEnd = skipped(sign - 1) + 1
+                var keyStart = keyEnd
+                while keyStart > 0, !";&,{}\"'\n\r\t?".utf8.contains(bytes[keyStart - 1]) { keyStart -= 1 }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self)
+                guard CredentialScanner.namesACredential(key.trimmingWhitespace) else { continue }
+                var close = open + 2
+                while close + 1 < bytes.count, !(bytes[close] == UInt8(ascii: "}") && bytes[close + 1] == UInt8(ascii: "}")) { close += 1 }
+                guard close + 1 < bytes.count else { continue }
+                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 2)..<close]), as: UTF8.self).trimmingWhitespace)
+            }
+            return names
+        }
     }
 
     /// Whether a `validate-jwt` key's text spells out key material: any text beside its

@@ -171,7 +171,7 @@ final class SecretLeakTests: XCTestCase {
     /// SE001 now, where it is declared, and `build` refuses; a named value used elsewhere
     /// is not.
     func testAPlainNamedValueUsedAsACredentialIsSE001() throws {
-        let values = "namedValues:\n  backend-pw: Tr0ub4dor-Horse-77\n  fn-secret-ish: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  region: westeurope\n  nv-k: Zx9Qw8Er7Ty6Ui5O\n"
+        let values = "namedValues:\n  backend-pw: Tr0ub4dor-Horse-77\n  fn-secret-ish: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  region: westeurope\n  nv-k: Zx9Qw8Er7Ty6Ui5O\n  db-pw: Wq3Er4Ty5Ui6Op7\n  db-host: db.example.com\n"
         let policy = """
             policy: |
               <policies><inbound><base />
@@ -180,6 +180,7 @@ final class SecretLeakTests: XCTestCase {
                 <set-header name="Authorization" exists-action="override"><value>Basic {{basic-creds}}</value></set-header>
                 <set-header name="X-Region" exists-action="override"><value>{{region}}</value></set-header>
                 <set-header name="x-api-key" exists-action="override"><value>@("{{nv-k}}")</value></set-header>
+                <set-header name="X-Connection" exists-action="override"><value>Server={{db-host}};User Id=app;Password={{db-pw}}</value></set-header>
               </inbound></policies>
 
             """
@@ -192,9 +193,11 @@ final class SecretLeakTests: XCTestCase {
         let gateway = RuleExample.baseGateway + values
         let lines = gateway.split(separator: "\n", omittingEmptySubsequences: false)
         func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
-        // The last in a string-only expression (found by the audit of the fixes).
-        XCTAssertEqual(Set(found), [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k")], lint.stdout)
-        for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        // The 'nv-k' in a string-only expression (found by the audit of the fixes), and a
+        // password put into a connection string under a key that names none (the same).
+        XCTAssertEqual(
+            Set(found), [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k"), line(of: "db-pw")], lint.stdout)
+        for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
         let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
