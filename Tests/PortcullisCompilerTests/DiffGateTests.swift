@@ -200,6 +200,44 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// A fragment's limit brought in beside a limit changed in place was read at the
+    /// including document's offsets: a fragment longer than the policy ran past its end,
+    /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of
+    /// the gate).
+    func testAFragmentsLimitBroughtInBesideAChangedLimitIsReadInItsOwnText() throws {
+        let fragments = """
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: big-limit
+            policy: |
+              <fragment>
+                <!-- \(String(repeating: "x", count: 4_000)) -->
+                <rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" />
+              </fragment>
+
+            """
+        let policy = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)" />
+                </inbound>
+              </policies>
+
+            """
+        let base = try copy(of: BundleTests.contoso, [("fragments.yaml", "", fragments), ("apis/catalog.yaml", "routes:\n", policy + "routes:\n")])
+        let head = try copy(of: base, [
+            ("apis/catalog.yaml", "      <rate-limit-by-key calls=\"10\"", "      <include-fragment fragment-id=\"big-limit\" />\n      <rate-limit-by-key calls=\"11\""),
+        ])
+        XCTAssertEqual(
+            try gate(base, head).sorted(),
+            [
+                "looser-limit: the raw policy of API 'catalog' changes a 'rate-limit-by-key' beside adding another; review what the changed one lets through",
+                "stricter-limit: the raw policy of API 'catalog' adds 'rate-limit-by-key'",
+            ])
+    }
+
     /// A raw managed identity's token turned to another resource through a named value, or
     /// written so, or made another identity's, was "the raw policy changed" (`other`) at
     /// best (the round-22 audit of the fixes): the backend got a token for Azure Resource

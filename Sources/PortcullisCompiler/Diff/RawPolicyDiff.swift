@@ -198,7 +198,8 @@ enum RawPolicyDiff {
         var included = Set<String>()
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
         // read may be BASE's, whose places are not this side's.
-        func add(_ elements: [PolicyXMLElement], shownAt include: PolicyXMLElement?, underCondition: Bool) {
+        // `source`: the document whose text holds `elements`, a fragment's for its own.
+        func add(_ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool) {
             for element in elements {
                 var decidesNothing = false
                 if checks.contains(element.name) {
@@ -206,20 +207,20 @@ enum RawPolicyDiff {
                 } else if limits.contains(element.name) {
                     decidesNothing = underCondition || !element.countsRequests(values.values)
                 }
-                found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(element: element, shown: include ?? element, in: document))
+                found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
                     // Inside an expanded fragment every include is read; in the document,
                     // those included alike on both sides are not.
                     guard include != nil || expanding.contains(Include(id: id, underCondition: underCondition)),
                         let fragment = fragments[id], included.insert(id).inserted
                     else { continue }
-                    add(fragment.rootElements, shownAt: include ?? element, underCondition: underCondition)
+                    add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition)
                 } else {
-                    add(element.elements, shownAt: include, underCondition: underCondition || element.name == "choose")
+                    add(element.elements, of: source, shownAt: include, underCondition: underCondition || element.name == "choose")
                 }
             }
         }
-        add([document.root], shownAt: nil, underCondition: false)
+        add([document.root], of: document, shownAt: nil, underCondition: false)
         return found
     }
 
@@ -451,7 +452,7 @@ enum RawPolicyDiff {
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> Found? {
         let read = { (found: Found, values: GatewayComparison.Substitution) in
-            values.value(found.in.source(found.element.span)).filter { !$0.isWhitespace }
+            values.value(found.source.source(found.element.span)).filter { !$0.isWhitespace }
         }
         let kept = Set(new.map { read($0, now) })
         guard old.contains(where: { !kept.contains(read($0, was)) }) else { return nil }
@@ -485,7 +486,11 @@ enum RawPolicyDiff {
     /// Where a counted element is shown: itself, or the `include-fragment` that brought it.
     private struct Found {
         var element: PolicyXMLElement
+        /// The document whose text holds `element`: a fragment's, for one it brought in.
+        var source: PolicyXMLDocument
+        /// Where the element is shown: itself, or the include that brought it in.
         var shown: PolicyXMLElement
+        /// The document `shown` is in.
         var `in`: PolicyXMLDocument
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
