@@ -200,6 +200,77 @@ final class DiffGateTests: XCTestCase {
             ])
     }
 
+    /// Routes renamed in two versions of one API were paired by the API's path alone,
+    /// whichever the walk of a dictionary met first: a closed route made public passed
+    /// as "was 'things-v2/public-op' before" in some runs, and the route removed was not
+    /// reported (the round-24 audit of the gate). The version is part of the operation,
+    /// and only one route removed and one added with an operation are paired.
+    func testRoutesRenamedInVersionsOfAnAPIArePairedWithinTheirVersion() throws {
+        let base = directory.appendingPathComponent("versions")
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("apis"), withIntermediateDirectories: true)
+        try """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: vg
+            identityProviders:
+              entra:
+                type: jwt
+                issuer: https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0
+                openidConfig: https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration
+                audiences: [api://vg]
+            scopes:
+              things.read: {access: read, description: Read}
+              things.admin: {access: admin, description: Admin}
+            versionSets:
+              things: {displayName: Things, scheme: segment}
+            defaults:
+              auth: entra
+              rateLimit: {calls: 100, per: 60s, key: subscription}
+
+            """.write(to: base.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try """
+            apiVersion: portcullis/v1
+            kind: API
+            name: things-v1
+            path: things
+            version: {set: things, name: v1}
+            backend: https://things-v1.internal.example.com
+            routes:
+              - id: admin-op
+                method: GET
+                path: /things
+                scopes: [things.admin]
+
+            """.write(to: base.appendingPathComponent("apis/v1.yaml"), atomically: true, encoding: .utf8)
+        try """
+            apiVersion: portcullis/v1
+            kind: API
+            name: things-v2
+            path: things
+            version: {set: things, name: v2}
+            backend: https://things-v2.internal.example.com
+            routes:
+              - id: public-op
+                method: GET
+                path: /things
+                auth: none
+                public: public listing
+
+            """.write(to: base.appendingPathComponent("apis/v2.yaml"), atomically: true, encoding: .utf8)
+        let head = try copy(of: base, [
+            ("apis/v1.yaml", "  - id: admin-op\n    method: GET\n    path: /things\n    scopes: [things.admin]", "  - id: admin-op2\n    method: GET\n    path: /things\n    auth: none\n    public: now open"),
+            ("apis/v2.yaml", "  - id: public-op\n    method: GET\n    path: /things\n    auth: none\n    public: public listing", "  - id: public-op2\n    method: GET\n    path: /things\n    scopes: [things.read]"),
+        ])
+        let expected = [
+            "other: route 'things-v1/admin-op2' was 'things-v1/admin-op' before",
+            "other: route 'things-v2/public-op2' was 'things-v2/public-op' before",
+            "privilege-decrease: route 'things-v2/public-op2' now requires a token from 'entra'",
+            "privilege-increase: route 'things-v1/admin-op2' became public: it no longer requires a token",
+        ]
+        // A dictionary's order changes from run to run: each run must say the same.
+        for _ in 0..<4 { XCTAssertEqual(try gate(base, head).sorted(), expected) }
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

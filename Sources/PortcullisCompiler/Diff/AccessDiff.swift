@@ -107,10 +107,16 @@ public enum AccessDiff {
         }
         // A route whose id or API's name changed but whose operation did not is the route it
         // was: comparing it as one route removed and another added would hide what changed.
-        var removed: [String: DiffRoute] = [:]
-        for (key, route) in baseRoutes where headRoutes[key] == nil { removed[route.operation] = removed[route.operation] ?? route }
+        // Only one route removed and one added with an operation are paired: which of more
+        // is which cannot be told, and a guess could pair a closed route with an open one.
+        var removedRoutes: [DiffRoute] = []
+        for (key, route) in baseRoutes where headRoutes[key] == nil { removedRoutes.append(route) }
+        let addedOperations = Dictionary(grouping: added, by: \.operation)
+        var removed = Dictionary(grouping: removedRoutes, by: \.operation)
         for route in added.sorted(by: { $0.name < $1.name }) {
-            if let old = removed.removeValue(forKey: route.operation) {
+            if addedOperations[route.operation]?.count == 1, let candidates = removed[route.operation], candidates.count == 1 {
+                let old = candidates[0]
+                removed[route.operation] = nil
                 pairs.append(RoutePair(old: old, new: route))
                 changes.append(AccessChange(
                     category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was \(subject(old.name)) before",
@@ -122,7 +128,7 @@ public enum AccessDiff {
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
                 message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
         }
-        for route in removed.values {
+        for route in removed.values.joined() {
             changes.append(AccessChange(
                 category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was removed",
                 place: base.location(route.route.written.id.range)))
@@ -153,8 +159,8 @@ public enum AccessDiff {
         var name: String
         var route: EffectiveRoute
         var plan: EnforcementPlan
-        /// The operation callers call: the API's path (without case), the method and the
-        /// route's path with parameter names erased. An API or route renamed keeps it.
+        /// The operation callers call: the API's path (without case), its version, the method
+        /// and the route's path with parameter names erased. An API or route renamed keeps it.
         var operation: String
 
         var api: String { String(name.prefix { $0 != "/" }) }
@@ -176,7 +182,8 @@ public enum AccessDiff {
             let name = "\(api.name.value)/\(route.written.id.value)"
             let key = name.lowercased()
             guard routes[key] == nil else { continue }
-            let operation = "\(api.path.value.lowercased()) \(route.written.method.value.rawValue) \(route.written.path.value.shape)"
+            let version = api.version.map { "\($0.set.value) \($0.name.value)".lowercased() } ?? ""
+            let operation = "\(api.path.value.lowercased()) \(version) \(route.written.method.value.rawValue) \(route.written.path.value.shape)"
             routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation)
         }
         return routes
