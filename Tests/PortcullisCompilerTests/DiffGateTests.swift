@@ -356,6 +356,43 @@ final class DiffGateTests: XCTestCase {
             ["cache-widened: Redis keys now start with 'shared', not 'contoso': entries are shared with whatever writes under it"])
     }
 
+    /// A named value a public answer holds, made a secret of the same name, hands the
+    /// secret to every caller; and a secret added that reads another's Key Vault secret
+    /// sends that one wherever it goes. Both were `other` (the round-24 audit of the gate).
+    func testANamedValueMadeASecretInAnAnswerOrANewSecretReadingAnothersIsAPrivilegeIncrease() throws {
+        let base = try copy(of: BundleTests.contoso, [
+            ("apis/orders.yaml", #"body: '{"status":"ok"}'"#, #"body: '{"status":"ok","t":"{{probe-token}}"}'"#),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  probe-token: not-a-secret\n"),
+        ])
+        let secret = try copy(of: base, [
+            ("gateway.yaml", "  probe-token: not-a-secret\n", ""),
+            ("gateway.yaml", "secrets:\n", "secrets:\n  probe-token: {keyVault: https://contoso-kv.vault.azure.net/secrets/probe-token}\n"),
+        ])
+        XCTAssertEqual(
+            try gate(base, secret).sorted(),
+            [
+                "other: secret 'probe-token' was added",
+                "privilege-increase: route 'orders/health' puts named value 'probe-token', now a secret, in the answer the gateway gives its callers",
+            ])
+        let shared = try copy(of: BundleTests.contoso, [
+            ("gateway.yaml", "secrets:\n", "secrets:\n  diag-key: {keyVault: https://contoso-kv.vault.azure.net/secrets/Partner-Client-Secret/0123456789abcdef0123456789abcdef}\n")
+        ])
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, shared).sorted(),
+            [
+                // The development environment points 'partner-client-secret' at its own vault.
+                "other: in environment 'dev', secret 'diag-key' was added",
+                "privilege-increase: secret 'diag-key' was added reading the Key Vault secret of 'partner-client-secret', which goes wherever 'diag-key' is sent",
+            ])
+        // A secret renamed leaves no other reading its value.
+        let renamed = try copy(of: BundleTests.contoso, [
+            ("gateway.yaml", "  partner-client-secret: {keyVault:", "  partner-secret: {keyVault:"),
+            ("gateway.yaml", "clientSecret: {secret: partner-client-secret}", "clientSecret: {secret: partner-secret}"),
+        ])
+        let result = try ToolProcess.run(["diff", BundleTests.contoso.path, renamed.path, "--fail-on", "privilege-increase"])
+        XCTAssertFalse(result.stdout.contains("was added reading"), result.stdout)
+    }
+
     /// An introspection provider's client secret pointed at another secret sends that
     /// secret (the Redis connection string, say) to the provider with every question; an
     /// environment's file alone did so and `diff` said nothing (found by the audit of

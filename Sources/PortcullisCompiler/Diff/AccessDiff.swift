@@ -133,8 +133,13 @@ public enum AccessDiff {
                 category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was removed",
                 place: base.location(route.route.written.id.range)))
         }
+        // Secrets are named values too: one that was plain is handed out once it is a secret.
+        func secrets(_ side: Side) -> Set<String> { Set((side.project.gateway?.secrets ?? []).map { $0.name.value.lowercased() }) }
+        let (wereSecrets, areSecrets) = (secrets(base), secrets(head))
         for pair in pairs {
-            var route = RouteComparison(key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range))
+            var route = RouteComparison(
+                key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range),
+                becameSecrets: areSecrets.subtracting(wereSecrets))
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
@@ -471,13 +476,16 @@ struct RouteComparison {
     let old: EnforcementPlan
     let new: EnforcementPlan
     let at: AccessChange.Place
+    /// The names, lowercased, of HEAD's secrets that were no secret in BASE.
+    let becameSecrets: Set<String>
     var changes: [AccessChange] = []
 
-    init(key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place) {
+    init(key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>) {
         self.key = key
         self.old = old
         self.new = new
         self.at = at
+        self.becameSecrets = becameSecrets
     }
 
     private mutating func add(_ category: AccessChange.Category, _ message: String) {
@@ -690,8 +698,11 @@ struct RouteComparison {
     }
 
     /// A named value the gateway's own answer now holds reaches every caller of the route:
-    /// a secret's would be handed out.
+    /// a secret's would be handed out, and so would one that became a secret.
     private mutating func reportNamedValues(in answer: GatewayAnswer, besides earlier: Set<String>) {
+        for name in Self.namedValues(in: answer).sorted() where earlier.contains(name) && becameSecrets.contains(name.lowercased()) {
+            add(.privilegeIncrease, "puts named value '\(name)', now a secret, in the answer the gateway gives its callers")
+        }
         for name in Self.namedValues(in: answer).subtracting(earlier).sorted() {
             add(.privilegeIncrease, "now puts named value '\(name)' in the answer the gateway gives its callers")
         }
@@ -774,7 +785,17 @@ enum GatewayComparison {
         for (name, secret) in newSecrets {
             let subject = AccessChange.Subject(kind: .secret, name: name)
             guard let previous = oldSecrets[name] else {
-                add(.other, subject, "secret '\(name)' was added", head.location(secret.name.range))
+                // A new name for a value another secret kept reading goes wherever the new
+                // name is sent; a secret renamed leaves no other.
+                if let shared = keyVault(secret).flatMap({ uri in
+                    sharers[Self.secretIdentity(uri)]?.first { $0 != name && oldSecrets[$0] != nil && newSecrets[$0] != nil }
+                }) {
+                    add(
+                        .privilegeIncrease, subject, "secret '\(name)' was added reading the Key Vault secret of '\(shared)', which goes wherever '\(name)' is sent",
+                        head.location(secret.name.range))
+                } else {
+                    add(.other, subject, "secret '\(name)' was added", head.location(secret.name.range))
+                }
                 continue
             }
             if keyVault(previous) != keyVault(secret) {
