@@ -271,6 +271,73 @@ final class DiffGateTests: XCTestCase {
         for _ in 0..<4 { XCTAssertEqual(try gate(base, head).sorted(), expected) }
     }
 
+    /// Raw checks, limits and lookups loosened in place were "the raw policy changed"
+    /// (`other`), which no gate stops (the round-24 audit of the gate): a backend
+    /// application or certificate identity added, expiry or revocation no longer checked,
+    /// a clock skew of a day, a header compared in any case or against nothing, a budget
+    /// raised inside 'rate-limit', made an expression, or dropped, a counter keyed on a
+    /// header, a lookup that stops varying on 'Authorization'.
+    func testRawChecksLimitsAndLookupsLoosenedInPlaceAreWeighed() throws {
+        let policy = """
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <validate-jwt header-name="Authorization" clock-skew="60">
+                    <openid-config url="https://login.example.com/.well-known/openid-configuration" />
+                    <audiences><audience>api://catalog</audience></audiences>
+                  </validate-jwt>
+                  <validate-azure-ad-token tenant-id="72f988bf-86f1-41af-91ab-2d7cd011db47">
+                    <backend-application-ids><application-id>11111111-2222-3333-4444-555555555555</application-id></backend-application-ids>
+                  </validate-azure-ad-token>
+                  <validate-client-certificate validate-revocation="true">
+                    <identities><identity thumbprint="9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B" /></identities>
+                  </validate-client-certificate>
+                  <check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value></check-header>
+                  <rate-limit calls="100" renewal-period="60"><api name="catalog" calls="50" renewal-period="60" /></rate-limit>
+                  <rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)" />
+                  <quota-by-key calls="10000" bandwidth="40000" renewal-period="3600" counter-key="@(context.Subscription.Id)" />
+                  <cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Authorization</vary-by-header></cache-lookup>
+                </inbound>
+              </policies>
+
+            """
+        let base = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "routes:\n", policy + "routes:\n")])
+        let cases: [(edit: (String, String), expected: String)] = [
+            (("<application-id>11111111-2222-3333-4444-555555555555</application-id>", "<application-id>11111111-2222-3333-4444-555555555555</application-id><application-id>33333333-2222-3333-4444-555555555555</application-id>"),
+             "privilege-increase: the raw policy of API 'catalog' lets 'validate-azure-ad-token' accept backend application '33333333-2222-3333-4444-555555555555'"),
+            ((#"clock-skew="60""#, #"clock-skew="60" require-expiration-time="false""#),
+             "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept tokens without an expiration time"),
+            ((#"clock-skew="60""#, #"clock-skew="86400""#), "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept tokens up to 86400 seconds past their expiry"),
+            ((#"validate-revocation="true""#, #"validate-revocation="false""#), "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept revoked certificates"),
+            (("</identities>", #"<identity thumbprint="0000BBBBCCCCDDDDEEEEFFFF0000111122223333" /></identities>"#),
+             "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept certificate identity 'thumbprint=0000BBBBCCCCDDDDEEEEFFFF0000111122223333'"),
+            ((#"ignore-case="false""#, #"ignore-case="true""#), "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept its values in any letter case"),
+            (("<value>web</value>", ""), "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept any header value (the list was removed or emptied)"),
+            ((#"<api name="catalog" calls="50""#, #"<api name="catalog" calls="5000""#),
+             "looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit' for api 'catalog' to 5000 calls per 60s from 50 per 60s"),
+            ((#"calls="10" renewal-period="60""#, #"calls="@(1000000)" renewal-period="60""#),
+             "looser-limit: the raw policy of API 'catalog' makes the calls budget of 'rate-limit-by-key' one not known here"),
+            ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))""#),
+             "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by another key, so callers may share or split its budget otherwise"),
+            ((#"<quota-by-key calls="10000" bandwidth"#, #"<quota-by-key bandwidth"#), "looser-limit: the raw policy of API 'catalog' no longer bounds the calls of 'quota-by-key'"),
+            ((#"bandwidth="40000""#, #"bandwidth="40000000""#), "looser-limit: the raw policy of API 'catalog' raises the bandwidth of 'quota-by-key' to 40000000 KB per 3600s from 40000 per 3600s"),
+            (("<vary-by-header>Authorization</vary-by-header>", ""),
+             "cache-widened: the raw policy of API 'catalog' makes 'cache-lookup' no longer vary on header 'authorization': requests that differ in it share cached answers"),
+        ]
+        for (edit, expected) in cases {
+            let head = try copy(of: base, [("apis/catalog.yaml", edit.0, edit.1)])
+            XCTAssertEqual(try gate(base, head), [expected], "\(edit.1)")
+        }
+        // Made stricter, each passes the gate.
+        let stricter = try copy(of: base, [
+            (#"clock-skew="60""#, #"clock-skew="0""#), (#"<api name="catalog" calls="50""#, #"<api name="catalog" calls="5""#),
+            (#"vary-by-developer="false""#, #"vary-by-developer="true""#),
+        ].map { ("apis/catalog.yaml", $0.0, $0.1) })
+        let result = try ToolProcess.run(["diff", base.path, stricter.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

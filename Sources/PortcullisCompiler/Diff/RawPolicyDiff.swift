@@ -248,11 +248,32 @@ enum RawPolicyDiff {
     private static let checks = Set(weights.filter { $0.value.removed == .privilegeIncrease }.keys)
     private static let limits = Set(weights.filter { $0.value.removed == .looserLimit }.keys)
     /// The checks whose acceptance ``acceptance(of:_:)`` reads.
-    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+    private static let acceptingChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
 
-    /// A token check that accepts more in place: the checks of a name on both sides,
-    /// compared by their audiences, issuers, keys, clients, tenant and required claims as
-    /// APIM reads them (named values put in). A check that accepts just what one on the other
+    /// A setting of a check that lets more through once it is off its safe value: the
+    /// attribute, the value APIM takes when it is left out, the safe value, and what the
+    /// check then accepts.
+    private struct StrictSetting {
+        var attribute: String
+        var standing: String
+        var safe: String
+        var accepts: String
+    }
+
+    private static let strictSettings: [String: [StrictSetting]] = [
+        "validate-jwt": [StrictSetting(attribute: "require-expiration-time", standing: "true", safe: "true", accepts: "tokens without an expiration time")],
+        "validate-client-certificate": [
+            StrictSetting(attribute: "validate-revocation", standing: "true", safe: "true", accepts: "revoked certificates"),
+            StrictSetting(attribute: "validate-not-before", standing: "true", safe: "true", accepts: "certificates not valid yet"),
+            StrictSetting(attribute: "validate-not-after", standing: "true", safe: "true", accepts: "expired certificates"),
+        ],
+        "check-header": [StrictSetting(attribute: "ignore-case", standing: "false", safe: "false", accepts: "its values in any letter case")],
+    ]
+
+    /// A check that accepts more in place: the checks of a name on both sides, compared by
+    /// their audiences, issuers, keys, clients, tenant and required claims, a certificate's
+    /// identities, a header's values, and the settings that bound them (expiry, clock skew,
+    /// revocation, letter case) as APIM reads them (named values put in). A check that accepts just what one on the other
     /// side does is the same check, wherever it moved; the rest are paired in order, as far
     /// as both sides go, so a check widened beside one added is seen. An audience or issuer
     /// added, or the list dropped, admits more; so does a required claim dropped, a value
@@ -280,7 +301,16 @@ enum RawPolicyDiff {
         for (before, after) in zip(olds, news) {
             let (had, has) = (before.accepts, after.accepts)
             let after = after.found
-            for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") {
+            for setting in strictSettings[after.element.name] ?? [] {
+                let key = "setting:" + setting.attribute
+                if had[key]?.values == [setting.safe], has[key]?.values != [setting.safe] { return (after, setting.accepts) }
+            }
+            // A token a while past its expiry; a skew not known here may be any.
+            if let was = had["setting:clock-skew"]?.values.first, let skew = has["setting:clock-skew"]?.values.first, skew != was {
+                guard let seconds = Int(skew) else { return (after, "tokens past their expiry by a clock skew not known here") }
+                if seconds > Int(was) ?? Int.max { return (after, "tokens up to \(seconds) seconds past their expiry") }
+            }
+            for (list, values) in had.sorted(by: { $0.key < $1.key }) where !list.hasPrefix("claim:") && !list.hasPrefix("setting:") {
                 let label = Self.listLabels[list] ?? list
                 guard let now = has[list], !now.values.isEmpty || values.values.isEmpty else {
                     return (after, "any \(label) (the list was removed or emptied)")
@@ -317,7 +347,7 @@ enum RawPolicyDiff {
     /// How messages name what a check accepts any one of.
     private static let listLabels = [
         "audiences": "audience", "issuers": "issuer", "openid-config": "signing keys of", "client-application-ids": "client application",
-        "tenant-id": "tenant",
+        "backend-application-ids": "backend application", "tenant-id": "tenant", "identities": "certificate identity", "value": "header value",
     ]
 
     /// What a token check accepts any one of (its audiences, issuers, signing keys, the
@@ -338,9 +368,17 @@ enum RawPolicyDiff {
         }
         func add(_ list: String, _ more: Set<String>) { found[list, default: Accepted(any: true, values: [])].values.formUnion(more) }
         if let tenant = check.attribute("tenant-id") { add("tenant-id", [value(tenant.value.written)]) }
+        for setting in strictSettings[check.name] ?? [] {
+            add("setting:" + setting.attribute, [check.attribute(setting.attribute).map { value($0.value.written).lowercased() } ?? setting.standing])
+        }
+        if check.name != "validate-client-certificate", check.name != "check-header" {
+            add("setting:clock-skew", [check.attribute("clock-skew").map { value($0.value.written) } ?? "0"])
+        }
+        // Any one of a header check's values passes; none listed, any value.
+        if check.name == "check-header" { add("value", Set(check.elements.filter { $0.name == "value" }.map { $0.textValue.map { value($0.written) } ?? "" })) }
         for element in check.elements {
             switch element.name {
-            case "audiences", "issuers", "client-application-ids", "issuer-signing-keys": add(element.name, texts(element))
+            case "audiences", "issuers", "client-application-ids", "backend-application-ids", "issuer-signing-keys", "identities": add(element.name, texts(element))
             case "openid-config": add("openid-config", Set([element.attribute("url").map { value($0.value.written) } ?? ""]))
             case "required-claims":
                 var seen: [String: Int] = [:]
@@ -365,17 +403,51 @@ enum RawPolicyDiff {
         _ now: GatewayComparison.Substitution, sameCount: Bool
     ) -> (category: AccessChange.Category, message: String, found: Found)? {
         guard let old = old[name], let new = new[name] else { return nil }
-        if sameCount, limits.contains(name), let (found, raised) = raisedBudget(name, old, new, was, now) {
+        if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now) {
             return (.looserLimit, raised, found)
         }
         if sameCount, name == "ip-filter", let (found, widened) = widenedFilter(old, new, was, now) {
             return (.privilegeIncrease, widened, found)
         }
-        if tokenChecks.contains(name), let (found, widened) = widenedCheck(old, new, was, now) {
+        if acceptingChecks.contains(name), let (found, widened) = widenedCheck(old, new, was, now) {
             return (.privilegeIncrease, "lets '\(name)' accept \(widened)", found)
         }
         if sameCount, name == "authentication-managed-identity", let (found, moved) = movedIdentity(old, new, was, now) {
             return (.privilegeIncrease, moved, found)
+        }
+        if sameCount, name == "cache-lookup", let (found, widened) = widenedLookup(old, new, was, now) {
+            return (.cacheWidened, widened, found)
+        }
+        return nil
+    }
+
+    /// A cache lookup that serves an entry to more requests in place, the pairs in order as
+    /// APIM reads them (named values put in): one that no longer varies on a header, a query
+    /// parameter, the developer or their groups, or that now serves private responses.
+    private static func widenedLookup(
+        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> (found: Found, message: String)? {
+        func on(_ lookup: PolicyXMLElement, _ attribute: String, _ values: GatewayComparison.Substitution) -> Bool {
+            lookup.attribute(attribute).map { values.value($0.value.written).trimmingWhitespace.lowercased() != "false" } ?? false
+        }
+        func varies(_ found: Found, _ values: GatewayComparison.Substitution) -> Set<String> {
+            var keys = Set(found.element.elements.compactMap { element -> String? in
+                guard ["vary-by-header", "vary-by-query-parameter"].contains(element.name) else { return nil }
+                let text = element.textValue.map { values.value($0.written).trimmingWhitespace } ?? ""
+                return "\(element.name == "vary-by-header" ? "header" : "query parameter") \(GatewayComparison.shown(element.name == "vary-by-header" ? text.lowercased() : text))"
+            })
+            for (attribute, label) in [("vary-by-developer", "the developer"), ("vary-by-developer-groups", "the developer's groups")] where on(found.element, attribute, values) {
+                keys.insert(label)
+            }
+            return keys
+        }
+        for (before, after) in zip(old, new) {
+            if let dropped = varies(before, was).subtracting(varies(after, now)).sorted().first {
+                return (after, "makes 'cache-lookup' no longer vary on \(dropped): requests that differ in it share cached answers")
+            }
+            if !on(before.element, "allow-private-response-caching", was), on(after.element, "allow-private-response-caching", now) {
+                return (after, "makes 'cache-lookup' serve responses marked private")
+            }
         }
         return nil
     }
@@ -460,27 +532,78 @@ enum RawPolicyDiff {
         return new.first { !before.contains(read($0, now)) }
     }
 
-    /// A limit whose budget grew in place: the limits of `name` on both sides, paired in
-    /// order when each side has as many, compared by calls per second as APIM reads them.
-    private static func raisedBudget(
+    /// A limit that lets more through in place: the limits of `name` on both sides, paired
+    /// in order when each side has as many, as APIM reads them (named values put in). Each
+    /// budget, the statement's own and those of the `api` and `operation` elements in it, is
+    /// compared by calls and by kilobytes per second: one raised, dropped, or made one not
+    /// known here (an expression) lets more through; so does a counter keyed on another value.
+    private static func loosenedLimit(
         _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, message: String)? {
         guard old.count == new.count else { return nil }
-        func budget(_ found: Found, _ values: GatewayComparison.Substitution) -> (calls: Int, seconds: Int)? {
-            guard case .text(let calls)? = found.element.attribute("calls")?.value, case .text(let seconds)? = found.element.attribute("renewal-period")?.value,
-                let c = Int(values.value(calls).trimmingWhitespace), let s = Int(values.value(seconds).trimmingWhitespace), s > 0
-            else { return nil }
-            return (c, s)
-        }
         for (before, after) in zip(old, new) {
-            guard let b = budget(before, was), let a = budget(after, now) else { continue }
-            let (more, overflow) = a.calls.multipliedReportingOverflow(by: b.seconds)
-            let (less, overflowBefore) = b.calls.multipliedReportingOverflow(by: a.seconds)
-            if overflow || (!overflowBefore && more > less) {
-                return (after, "raises the budget of '\(name)' to \(a.calls) calls per \(a.seconds)s from \(b.calls) per \(b.seconds)s")
+            let (had, has) = (budgets(of: before.element, was), budgets(of: after.element, now))
+            for (place, budget) in had.sorted(by: { $0.key < $1.key }) {
+                let label = place.isEmpty ? "'\(name)'" : "'\(name)' for \(place)"
+                guard let current = has[place] else { return (after, "drops the budget of \(label)") }
+                for (measure, unit) in [("calls", "calls"), ("bandwidth", "KB")] {
+                    guard let amount = budget.amounts[measure] else { continue }
+                    guard let raised = current.amounts[measure] else { return (after, "no longer bounds the \(measure) of \(label)") }
+                    // A budget not known here on BASE's side says nothing of HEAD's.
+                    guard let b = amount, let bs = budget.seconds else { continue }
+                    guard let a = raised, let seconds = current.seconds else { return (after, "makes the \(measure) budget of \(label) one not known here") }
+                    let (more, overflow) = a.multipliedReportingOverflow(by: bs)
+                    let (less, overflowBefore) = b.multipliedReportingOverflow(by: seconds)
+                    if overflow || (!overflowBefore && more > less) {
+                        let what = measure == "calls" ? "the budget" : "the bandwidth"
+                        return (after, "raises \(what) of \(label) to \(a) \(unit) per \(seconds)s from \(b) per \(bs)s")
+                    }
+                }
+            }
+            let key = { (found: Found, values: GatewayComparison.Substitution) in
+                found.element.attribute("counter-key").map { values.value($0.value.resolved).filter { !$0.isWhitespace } }
+            }
+            if let counted = key(before, was), let counting = key(after, now), counted != counting {
+                return (after, "counts '\(name)' by another key, so callers may share or split its budget otherwise")
             }
         }
         return nil
+    }
+
+    /// A limit's budgets by where they apply: "" for the statement's own, "api 'NAME'" and
+    /// "operation 'NAME' of api 'NAME'" for those inside it. A measure not written is
+    /// absent; one not known here (an expression, a named value not known) is nil.
+    private static func budgets(of limit: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String: Budget] {
+        func number(_ attribute: String, of element: PolicyXMLElement) -> Int?? {
+            guard let written = element.attribute(attribute)?.value else { return .none }
+            guard case .text(let text) = written, let number = Int(values.value(text).trimmingWhitespace), number >= 0 else { return .some(nil) }
+            return .some(number)
+        }
+        func budget(of element: PolicyXMLElement) -> Budget {
+            var amounts: [String: Int?] = [:]
+            for measure in ["calls", "bandwidth"] {
+                if let amount = number(measure, of: element) { amounts[measure] = amount }
+            }
+            let seconds = number("renewal-period", of: element).flatMap { $0 }.flatMap { $0 > 0 ? $0 : nil }
+            return Budget(amounts: amounts, seconds: seconds)
+        }
+        var found = ["": budget(of: limit)]
+        for api in limit.elements where api.name == "api" {
+            let place = "api \(GatewayComparison.shown(values.value(api.attribute("name")?.value.written ?? api.attribute("id")?.value.written ?? "")))"
+            found[place] = budget(of: api)
+            for operation in api.elements where operation.name == "operation" {
+                let name = values.value(operation.attribute("name")?.value.written ?? operation.attribute("id")?.value.written ?? "")
+                found["operation \(GatewayComparison.shown(name)) of \(place)"] = budget(of: operation)
+            }
+        }
+        return found
+    }
+
+    /// A budget's amounts by measure (`calls`, `bandwidth`), nil where not known here, over
+    /// its window in seconds.
+    private struct Budget {
+        var amounts: [String: Int?]
+        var seconds: Int?
     }
 
     /// Where a counted element is shown: itself, or the `include-fragment` that brought it.
