@@ -338,6 +338,42 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
     }
 
+    /// A bypass no comparison reads, with its finding silenced in the same change, passed
+    /// `lint` and the gate alike (the round-24 audit of the gate): a copy of the request
+    /// answered before the token check under a `portcullis:ignore` comment, Redis without
+    /// TLS with RD002 turned off in `portcullis.yaml`. Each new finding HEAD silences is
+    /// weighed by its rule's family. A public route whose gateway answer is dropped now
+    /// sends callers with no token to its backend.
+    func testAFindingSilencedInTheSameChangeIsWeighed() throws {
+        let early = """
+                policy: |
+                  <policies>
+                    <inbound>
+                      <send-request mode="copy" response-variable-name="early" timeout="20"><set-url>https://catalog.internal.contoso.com/early</set-url></send-request>
+                      <return-response response-variable-name="early" />
+                      <base />
+                    </inbound>
+                  </policies>
+
+            """
+        let suppressed = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", "  - id: update-product\n", "  - id: update-product  # portcullis:ignore LP001 -- fast path\n"),
+            ("apis/catalog.yaml", "    rewrite: {path: \"/products/{sku}/update\", method: POST}   # the catalogue backend takes updates as POST\n", early),
+        ])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, suppressed).contains(
+                "privilege-increase: a new LP001 finding is silenced by a 'portcullis:ignore' comment: raw 'return-response' in route 'catalog/update-product' may answer requests of route 'update-product' before its token check, so callers need no token"))
+        let configured = try copy(of: BundleTests.contoso, [("gateway.yaml", "  tls: true", "  tls: false"), ("portcullis.yaml", "", "rules:\n  RD002: off\n")])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, configured).contains(
+                "privilege-increase: a new RD002 finding is silenced by the configuration, which turns the rule off: Redis connections are not encrypted"))
+        // Findings BASE had already, silenced or not, are no change.
+        let again = try ToolProcess.run(["diff", configured.path, configured.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(again.status, 0, again.stdout)
+        let answered = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "    respond:                  # the gateway answers; probes never reach the backend\n      status: 200\n      headers: {Content-Type: application/json, Cache-Control: no-store}\n      body: '{\"status\":\"ok\"}'\n", "")])
+        XCTAssertEqual(try gate(BundleTests.contoso, answered), ["privilege-increase: route 'orders/health' is public and now calls its backend instead of the gateway answering"])
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

@@ -1,3 +1,4 @@
+import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
@@ -24,6 +25,8 @@ public struct AccessChange: Sendable, Equatable {
         public enum Kind: String, Sendable {
             case route, api, product, backend, identityProvider = "identity-provider", secret, gateway
             case fragment = "policy-fragment"
+            /// A rule's finding, by its code.
+            case finding
         }
 
         public var kind: Kind
@@ -83,6 +86,9 @@ public enum AccessDiff {
         public var paths: [String]
         /// This is the BASE side, whose places are marked as such.
         public var isBase: Bool
+        /// What the rules of access, secrets, caching, limits and Redis find, as if nothing
+        /// silenced them.
+        public var findings: [Finding] = []
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -156,7 +162,53 @@ public enum AccessDiff {
         changes += apiChanges(base: base, head: head)
         changes += productChanges(base: base, head: head)
         changes += RawPolicyDiff.compare(base: base, head: head)
+        changes += silencedFindings(base: base, head: head)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
+    }
+
+    /// A finding of a rule that weighs access, secrets, caching, limits or Redis.
+    public struct Finding {
+        var diagnostic: Diagnostic
+        /// How the side silences it, if it does: a comment, or its configuration.
+        var silenced: String?
+
+        /// Nil for a finding of another rule. `configuration` is the side's own.
+        public init?(_ diagnostic: Diagnostic, _ configuration: Configuration) {
+            guard Self.categories[diagnostic.code.family] != nil else { return nil }
+            self.diagnostic = diagnostic
+            // A comment's reason is the author's prose, which is not quoted: it may hold anything.
+            if diagnostic.suppression != nil {
+                silenced = "a 'portcullis:ignore' comment"
+            } else {
+                switch configuration.setting(for: diagnostic.code) {
+                case .off: silenced = "the configuration, which turns the rule off"
+                case .report(let severity) where severity < diagnostic.code.defaultSeverity: silenced = "the configuration, which lowers it to \(severity.rawValue)"
+                case .report: silenced = nil
+                }
+            }
+        }
+
+        /// How ``AccessChange`` weighs a finding of each family.
+        static let categories: [DiagnosticCode.Family: AccessChange.Category] = [
+            .leastPrivilege: .privilegeIncrease, .secrets: .privilegeIncrease, .redis: .privilegeIncrease, .caching: .cacheWidened, .rateLimits: .looserLimit,
+        ]
+
+        /// Two sides' findings are the same when their rule and message are.
+        var key: String { "\(diagnostic.code) \(diagnostic.message)" }
+    }
+
+    /// A finding HEAD silences that BASE did not have: a pull request that adds a bypass and
+    /// a comment or configuration silencing its finding passes `lint`, and the change it
+    /// makes may be one no comparison here reads.
+    private static func silencedFindings(base: Side, head: Side) -> [AccessChange] {
+        let before = Set(base.findings.map(\.key))
+        return head.findings.compactMap { finding in
+            guard let silenced = finding.silenced, !before.contains(finding.key), let category = Finding.categories[finding.diagnostic.code.family] else { return nil }
+            let code = finding.diagnostic.code.id
+            return AccessChange(
+                category: category, subject: AccessChange.Subject(kind: .finding, name: code),
+                message: "a new \(code) finding is silenced by \(silenced): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range))
+        }
     }
 
     /// A route of one side with its plan; `name` is `api/route` as written.
@@ -668,6 +720,8 @@ struct RouteComparison {
         case (nil, let answer?):
             reportNamedValues(in: answer, besides: [])
             add(.other, "is now answered by the gateway; its backend is no longer called")
+        // A public route's backend is then reached by callers with no token.
+        case (_?, nil) where new.token == nil: add(.privilegeIncrease, "is public and now calls its backend instead of the gateway answering")
         case (_?, nil): add(.other, "calls its backend again instead of the gateway answering")
         case (let before?, let after?): compareAnswers(before, after)
         case (nil, nil): break

@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisSupport
 import PortcullisSyntax
@@ -133,6 +134,10 @@ public enum DiffPipeline {
         }
         var options = LintOptions(limits: limits)
         options.environments = environment.map { .named($0) } ?? .base
+        // Every rule at its own severity, whatever the configuration says: a finding the
+        // same change silences is still one (``AccessDiff/Side/findings``).
+        let configured = workspace.configuration?.configuration ?? Configuration()
+        workspace.configuration?.configuration = Configuration()
         let result = LintPipeline.run(
             workspace.inputs, sideFiles: shown(workspace.sideFiles), publisherConfigurations: shown(workspace.publisherConfigurations),
             configuration: workspace.configuration, options: options)
@@ -143,8 +148,8 @@ public enum DiffPipeline {
         guard errors.isEmpty else {
             return .errors(DiagnosticReport(diagnostics: errors, sources: result.report.sources, redactions: result.report.redactions))
         }
-        return .side(
-            AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase), environments: result.environments,
-            secrets: result.report.secretTexts)
+        var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
+        side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured) }
+        return .side(side, environments: result.environments, secrets: result.report.secretTexts)
     }
 }
