@@ -374,6 +374,19 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(try gate(BundleTests.contoso, answered), ["privilege-increase: route 'orders/health' is public and now calls its backend instead of the gateway answering"])
     }
 
+    /// The API's limit written again on a route gives that route a counter of its own
+    /// beside the other routes': "no changes" before (the round-24 audit of the gate).
+    func testARouteThatStopsSharingItsAPIsCounterHasALooserLimit() throws {
+        let own = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    rateLimit: {calls: 300, per: 60s, key: ip}\n")
+        ])
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, own), ["looser-limit: route 'catalog/get-product' counts its rate limit on a counter of its own instead of the one its API's routes share"])
+        let shared = try ToolProcess.run(["diff", own.path, BundleTests.contoso.path, "--format", "json"])
+        XCTAssertTrue(shared.stdout.contains("counts its rate limit on the counter its API's routes share instead of one of its own"), shared.stdout)
+        XCTAssertTrue(shared.stdout.contains(#""category" : "stricter-limit""#), shared.stdout)
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

@@ -638,6 +638,13 @@ struct RouteComparison {
             } else if before.calls * after.windowSeconds > after.calls * before.windowSeconds {
                 add(.stricterLimit, "has a stricter \(what): \(Self.describe(after)), was \(Self.describe(before))")
             }
+            // A route that stops sharing its API's counter spends a budget of its own beside
+            // the other routes': the API's callers may make as many calls again.
+            switch (before.sharesTheAPICounter, after.sharesTheAPICounter) {
+            case (true, false): add(.looserLimit, "counts its \(what) on a counter of its own instead of the one its API's routes share")
+            case (false, true): add(.stricterLimit, "counts its \(what) on the counter its API's routes share instead of one of its own")
+            default: break
+            }
             if before.key != after.key {
                 let message = "counts its \(what) by '\(after.key)' instead of '\(before.key)'"
                 switch (before.key.isChosenByCaller, after.key.isChosenByCaller) {

@@ -217,6 +217,12 @@ public struct PlannedLimit: Sendable {
     public var windowSeconds: Int { written.per.value }
     public var range: SourceRange { written.range }
 
+    /// Whether the limit counts on the counter its API's routes share.
+    public var sharesTheAPICounter: Bool {
+        if case .api = namespace { return true }
+        return false
+    }
+
     /// The counter's namespace: the API (`orders:`), or the API and route for a route's
     /// own budget (`orders:list-orders:`). Names hold no `:`, and the caller part is
     /// encoded so that it holds none either, so two budgets never share a counter.
