@@ -228,6 +228,37 @@ extension EnforcementSemanticsTests {
         XCTAssertEqual(auth["scopes"] as? [String], ["orders.read"])
         XCTAssertEqual(auth["appRoles"] as? [String], ["orders.admin"])
         XCTAssertEqual(auth["appRolesMatch"] as? String, "all")
+        XCTAssertEqual(auth["requires"] as? String, "scopesOrAppRoles")
+    }
+
+    /// A route that takes any valid token and one that takes roles only both wrote
+    /// `"scopes": []`, `"match": "any"`: a runtime read the pair either as open to every
+    /// token or as closed to all (found by the audit of the emitted policies). `requires`
+    /// names the lists a token is judged by.
+    func testGatewayConfigSaysWhatATokenMustHold() throws {
+        let folder = try project(
+            routes: """
+              - id: list-orders  # portcullis:ignore LP002 -- any token of the provider
+                method: GET
+                path: /orders
+              - id: get-order
+                method: GET
+                path: /orders/{id}
+                appRoles: {all: [orders.admin]}
+              - id: list-public
+                method: GET
+                path: /public
+                auth: none
+                public: open data
+            """)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as! [String: Any]
+        var requires: [String: String] = [:]
+        for route in config["routes"] as! [[String: Any]] {
+            requires[route["id"] as! String] = (route["auth"] as! [String: Any])["requires"] as? String ?? "absent"
+        }
+        XCTAssertEqual(requires, ["list-orders": "token", "get-order": "appRoles", "list-public": "absent"])
     }
 }
 

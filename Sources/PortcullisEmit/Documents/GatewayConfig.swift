@@ -47,7 +47,7 @@ struct GatewayConfig: Encodable {
 
     /// 3 since IP filters, shaping and gateway answers: a runtime that knows only format 2
     /// would skip the `ip-filter` step, so it must refuse the file instead.
-    var formatVersion = 3
+    var formatVersion = 4
     var sourceDigest: String
     var gateway: Gateway
     var identityProviders: [Provider]

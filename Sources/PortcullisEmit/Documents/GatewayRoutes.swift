@@ -171,7 +171,9 @@ struct GatewayRoutes {
     }
 
     /// The provider is absent on public routes; application roles pass instead of the
-    /// scopes where the route names some.
+    /// scopes where the route names some. `requires` says which lists a token is judged by,
+    /// so that an empty `scopes` is never read both as "no requirement" and as "nothing
+    /// passes".
     private func write(auth plan: EnforcementPlan, source: SourceRange, into json: inout StableJSON.Writer) {
         let scopes = plan.scopes?.requirement(.scopes)
         json.beginObject()
@@ -186,6 +188,13 @@ struct GatewayRoutes {
         if let token = plan.token {
             json.key("provider")
             json.string(token.provider.name.value)
+            json.key("requires")
+            switch (scopes != nil, plan.scopes?.requirement(.appRoles) != nil) {
+            case (false, false): json.string("token")
+            case (true, false): json.string("scopes")
+            case (false, true): json.string("appRoles")
+            case (true, true): json.string("scopesOrAppRoles")
+            }
         }
         json.key("scopes")
         json.strings(scopes?.values ?? [])

@@ -224,12 +224,16 @@ public struct PlannedLimit: Sendable {
     }
 
     /// The counter's namespace: the API (`orders:`), or the API and route for a route's
-    /// own budget (`orders:list-orders:`). Names hold no `:`, and the caller part is
-    /// encoded so that it holds none either, so two budgets never share a counter.
+    /// own budget (`orders:list-orders:`); a quota's is marked `#quota` after it
+    /// (`orders#quota:`), so that a rate limit and a quota over the same callers never count
+    /// on one counter, in APIM or in a runtime that keeps both in one Redis database. Names
+    /// hold no `:` or `#`, and the caller part is encoded so that it holds neither, so two
+    /// budgets never share a counter.
     public var counterPrefix: String {
-        switch namespace {
-        case .api(let api): api + ":"
-        case .route(let api, let route): api + ":" + route + ":"
+        let kind = kind == .quota ? "#quota:" : ":"
+        return switch namespace {
+        case .api(let api): api + kind
+        case .route(let api, let route): api + ":" + route + kind
         case .providerCalls(let api, let route): api + ":" + route + ":introspection:"
         }
     }
