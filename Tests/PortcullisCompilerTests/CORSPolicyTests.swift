@@ -120,7 +120,7 @@ final class CORSPolicyTests: XCTestCase {
                 """)
         let policy = try globalPolicy()
         let expected = """
-                    <cors allow-credentials="true">
+                    <cors allow-credentials="true" terminate-unmatched-request="false">
                         <allowed-origins>
                             <origin>https://shop.example.com</origin>
                             <origin>https://admin.example.com:8443</origin>
@@ -165,7 +165,7 @@ final class CORSPolicyTests: XCTestCase {
     func testCredentialsDefaultToOff() throws {
         try write(cors: "allowedOrigins: [\"*\"]\nallowedHeaders: [Content-Type]")
         let policy = try globalPolicy()
-        XCTAssertTrue(policy.contains("<cors allow-credentials=\"false\">"), policy)
+        XCTAssertTrue(policy.contains("<cors allow-credentials=\"false\" terminate-unmatched-request=\"false\">"), policy)
         XCTAssertFalse(policy.contains("allowed-methods"), policy)
         XCTAssertFalse(policy.contains("expose-headers"), policy)
     }

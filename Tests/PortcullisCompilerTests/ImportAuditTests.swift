@@ -492,7 +492,7 @@ final class ImportAuditTests: ImportTreeTestCase {
     func testAPaddedAddressOrOriginStaysRaw() throws {
         let operation = "<policies>\n  <inbound>\n    <base />\n    <ip-filter action=\"allow\">\n      <address> 203.0.113.7 </address>\n    </ip-filter>\n  </inbound>\n</policies>\n"
         try writeAPI(information: Self.orders, operation: operation)
-        let global = "<policies>\n  <inbound>\n    <cors allow-credentials=\"false\">\n      <allowed-origins><origin>https://app.contoso.com </origin></allowed-origins>\n    </cors>\n  </inbound>\n  <backend><forward-request /></backend>\n</policies>\n"
+        let global = "<policies>\n  <inbound>\n    <cors allow-credentials=\"false\" terminate-unmatched-request=\"false\">\n      <allowed-origins><origin>https://app.contoso.com </origin></allowed-origins>\n    </cors>\n  </inbound>\n  <backend><forward-request /></backend>\n</policies>\n"
         try write(global, to: "policy.xml")
         let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
         let section = try ImportRoundTripTests.importSection(result)

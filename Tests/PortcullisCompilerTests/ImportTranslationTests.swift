@@ -56,7 +56,7 @@ final class ImportTranslationTests: ImportTreeTestCase {
             global: """
                 <policies>
                   <inbound>
-                    <cors allow-credentials="false">
+                    <cors allow-credentials="false" terminate-unmatched-request="false">
                       <allowed-origins><origin>https://app.contoso.com</origin></allowed-origins>
                       <allowed-methods preflight-result-max-age="300"><method>GET</method></allowed-methods>
                       <allowed-headers><header>Authorization</header></allowed-headers>

@@ -33,7 +33,13 @@ enum GatewayPolicies {
             }
         }
         let maxAge = cors.preflightMaxAge.map { [("preflight-result-max-age", PolicyValue.literal(String($0.value)))] } ?? []
-        writer.element("cors", [("allow-credentials", .literal(String(cors.effectiveAllowCredentials)))]) { writer in
+        // Written out: Microsoft's reference gives 'true' and 'false' as the default in its
+        // versions. 'false' lets a request from an origin not listed go on without CORS
+        // headers, which the browser then refuses to read, as CORS means; 'true' would answer
+        // it with an empty 200 that no API wrote.
+        writer.element(
+            "cors", [("allow-credentials", .literal(String(cors.effectiveAllowCredentials))), ("terminate-unmatched-request", .literal("false"))]
+        ) { writer in
             list("allowed-origins", "origin", cors.allowedOrigins, into: &writer)
             list("allowed-methods", "method", cors.allowedMethods, maxAge, into: &writer)
             list("allowed-headers", "header", cors.allowedHeaders, into: &writer)

@@ -167,9 +167,13 @@ struct StatementLifting {
         return .mapping([(action == "allow" ? "allow" : "deny", .sequence(entries))])
     }
 
-    /// `cors` as the gateway's `cors`, when written in the form the build writes.
+    /// `cors` as the gateway's `cors`, when written in the form the build writes:
+    /// `terminate-unmatched-request="false"` written out, as Microsoft's reference gives both
+    /// defaults in its versions (one left out stays raw, and means what APIM takes it to).
     private static func cors(_ statement: PolicyXMLElement) -> YAMLValue? {
-        guard statement.attributes.count == 1, let credentials = literal(statement, "allow-credentials").flatMap(Bool.init) else { return nil }
+        guard statement.attributes.count == 2, let credentials = literal(statement, "allow-credentials").flatMap(Bool.init),
+            literal(statement, "terminate-unmatched-request") == "false"
+        else { return nil }
         var fields: [(String, YAMLValue)] = []
         let lists = ["allowed-origins": ("origin", "allowedOrigins"), "allowed-methods": ("method", "allowedMethods"),
                      "allowed-headers": ("header", "allowedHeaders"), "expose-headers": ("header", "exposeHeaders")]
