@@ -48,9 +48,9 @@ final class PolicyFamilySnippetTests: XCTestCase {
         XCTAssertEqual(
             plans.map { $0.limits.map { "\($0.kind) \($0.calls) \($0.counterPrefix)" } },
             [
-                ["rateLimit 100 orders:", "quota 1000 orders:"],
-                ["rateLimit 10 orders:get-order:", "quota 1000 orders:"],
-                ["rateLimit 100 orders:", "quota 1000 orders:"],
+                ["rateLimit 100 orders:", "quota 1000 orders#quota:"],
+                ["rateLimit 10 orders:get-order:", "quota 1000 orders#quota:"],
+                ["rateLimit 100 orders:", "quota 1000 orders#quota:"],
             ])
     }
 
@@ -73,7 +73,7 @@ final class PolicyFamilySnippetTests: XCTestCase {
         let quota = try XCTUnwrap(plan.limits.first { $0.kind == .quota })
         XCTAssertEqual(Self.render { LimitPolicies.elements(quota, callers: [], into: &$0) },
             """
-            <quota-by-key calls="1000" counter-key="@("orders:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes((context.Subscription?.Id ?? "")))))" renewal-period="86400" />
+            <quota-by-key calls="1000" counter-key="@("orders#quota:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes((context.Subscription?.Id ?? "")))))" renewal-period="86400" />
 
             """)
     }

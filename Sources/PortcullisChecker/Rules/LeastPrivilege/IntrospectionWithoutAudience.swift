@@ -1,0 +1,68 @@
+import PortcullisDiagnostics
+import PortcullisModel
+
+/// LP009: an introspection provider takes a token issued for any API.
+public enum IntrospectionWithoutAudience: Rule {
+    public static let code = DiagnosticCode(
+        "LP009", "introspection-without-audience", .warning,
+        summary: "an introspection provider that routes use and that names no 'audiences'")
+
+    public static let description = RuleDescription(
+        code,
+        rationale: """
+            An introspection endpoint answers "active" for any token its authorization server \
+            issued and has not revoked, whichever API it was issued for. Without 'audiences' the \
+            generated check takes a token the server issued for another API, with the scopes the \
+            route asks for, as the caller's right to call this one. A JWT provider always names \
+            its audiences for the same reason.
+            """,
+        fix: "Name the audiences this gateway's tokens are issued for under the provider's 'audiences'; an active token must then carry one of them in 'aud'.",
+        triggering: [
+            RuleExample.gateway(
+                """
+                  ↓partner:
+                    type: introspection
+                    endpoint: https://idp.example.com/introspect
+                    clientId: example-gateway
+                    clientSecret: {secret: partner-secret}
+                scopes:
+                  orders.read: {access: read}
+                secrets:
+                  partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}
+                """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read]}
+                """)
+        ],
+        nonTriggering: [
+            RuleExample.gateway(
+                """
+                  partner:
+                    type: introspection
+                    endpoint: https://idp.example.com/introspect
+                    clientId: example-gateway
+                    clientSecret: {secret: partner-secret}
+                    audiences: [api://example]
+                scopes:
+                  orders.read: {access: read}
+                secrets:
+                  partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}
+                """,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read]}
+                """)
+        ])
+
+    public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        var used = Set<String>()
+        for route in context.routes {
+            if case .provider(let name) = route.auth.value { used.insert(name) }
+        }
+        for provider in context.project.gateway?.identityProviders ?? [] where used.contains(provider.name.value) {
+            guard case .introspection(let details) = provider.details, details.audiences?.isEmpty ?? true else { continue }
+            findings.report(
+                code, "identity provider '\(provider.name.value)' names no 'audiences', so a token its server issued for another API is taken as active",
+                at: provider.name.range)
+        }
+    }
+}
