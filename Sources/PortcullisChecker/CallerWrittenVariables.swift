@@ -16,16 +16,27 @@ public struct CallerWrittenVariables: Sendable, Equatable {
     /// it may be any variable.
     private var anyName = false
 
-    /// Read from `documents`, with the named values `values` put in.
+    /// Read from `documents`, with the named values `values` put in. Only where some token
+    /// check reads a variable, which few do: the set is asked nothing elsewhere.
     public init(_ documents: [PolicyXMLDocument], values: [String: String]) {
+        let checksReadVariables = documents.contains { document in
+            document.elements(named: Self.tokenChecks).contains { check in
+                check.parsedTexts.contains { text in (text.holds("{{") ? NamedValues.resolve(text, values) ?? text : text).holds("Variables") }
+            }
+        }
+        guard checksReadVariables else { return }
         var setters: [(name: String?, sources: [ExpressionFlow.Source])] = []
+        // Estates repeat a setter in every API's policy: each text is read once.
+        var flows: [String: [ExpressionFlow.Source]] = [:]
         for document in documents {
             for setter in document.elements(named: ["set-variable"]) {
                 guard let value = setter.attribute("value")?.value else { continue }
                 let code = NamedValues.resolve(value.resolved, values) ?? value.resolved
                 guard code.hasPrefix("@") else { continue }
                 let name: String? = if case .text(let text)? = setter.attribute("name")?.value { text.lowercased() } else { nil }
-                setters.append((name, ExpressionFlow.sources(of: code)))
+                let sources = flows[code] ?? ExpressionFlow.sources(of: code)
+                flows[code] = sources
+                setters.append((name, sources))
             }
         }
         // A variable copied from one the caller wrote is written by the caller too, to a
@@ -38,6 +49,8 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
     }
+
+    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
 
     /// Whether the caller may write what `source` reads.
     func writes(_ source: ExpressionFlow.Source) -> Bool {

@@ -773,14 +773,22 @@ extension PolicyXMLElement {
     func sendsOnWhatTheCallerSent(_ values: [String: String]) -> Bool {
         if copiesTheRequest(values) { return true }
         var templated = false
-        forEachElement { if $0.name == "set-body", $0.attribute("template") != nil { templated = true } }
-        return parsedTexts.contains { written in
-            guard written.holds("{{") || written.startsAnExpression else { return false }
-            let text = NamedValues.resolve(written, values) ?? written
-            if templated, text.holds("{{") || text.holds("{%") { return true }
-            return text.startsAnExpression
-                && (Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: \.isCallerWritten))
+        var carries = false
+        func read(_ value: PolicyXMLValue) {
+            guard !carries, value.isExpression || value.written.holds("{{") else { return }
+            let text = NamedValues.resolve(value.resolved, values) ?? value.resolved
+            if templated, text.holds("{{") || text.holds("{%") {
+                carries = true
+            } else if text.startsAnExpression {
+                carries = Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: \.isCallerWritten)
+            }
         }
+        forEachElement { if $0.name == "set-body", $0.attribute("template") != nil { templated = true } }
+        forEachElement { element in
+            for attribute in element.attributes { read(attribute.value) }
+            for case .text(let value, _) in element.children { read(value) }
+        }
+        return carries
     }
 
     /// Whether a `send-request` or `send-one-way-request` takes credentials where it is
