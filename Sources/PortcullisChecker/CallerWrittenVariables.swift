@@ -21,7 +21,16 @@ public struct CallerWrittenVariables: Sendable, Equatable {
     public init(_ documents: [PolicyXMLDocument], values: [String: String]) {
         let checksReadVariables = documents.contains { document in
             document.elements(named: Self.tokenChecks).contains { check in
-                check.parsedTexts.contains { text in (text.holds("{{") ? NamedValues.resolve(text, values) ?? text : text).holds("Variables") }
+                var reads = false
+                check.forEachElement { element in
+                    func read(_ value: PolicyXMLValue) {
+                        let text = value.written
+                        if !reads, text.holds("Variables") || text.holds("{{") && (NamedValues.resolve(text, values) ?? "").holds("Variables") { reads = true }
+                    }
+                    for attribute in element.attributes { read(attribute.value) }
+                    for case .text(let value, _) in element.children { read(value) }
+                }
+                return reads
             }
         }
         guard checksReadVariables else { return }

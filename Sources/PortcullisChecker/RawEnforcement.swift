@@ -779,7 +779,8 @@ extension PolicyXMLElement {
             let text = NamedValues.resolve(value.resolved, values) ?? value.resolved
             if templated, text.holds("{{") || text.holds("{%") {
                 carries = true
-            } else if text.startsAnExpression {
+            } else if text.startsAnExpression, text.holdsWord("Request") || text.holds("\\u") {
+                // Spelt any way C# allows, each spelling holds the word or an escape.
                 carries = Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: \.isCallerWritten)
             }
         }

@@ -60,11 +60,13 @@ public enum IntrospectionWithoutAudience: Rule {
             return details.audiences?.isEmpty ?? true
         }
         guard !open.isEmpty else { return }
-        var used = Set<String>()
+        // Until each is found used: the first few routes usually show it.
+        var unused = Set(open.map(\.name.value))
         for route in context.routes {
-            if case .provider(let name) = route.auth.value { used.insert(name) }
+            if unused.isEmpty { break }
+            if case .provider(let name) = route.auth.value { unused.remove(name) }
         }
-        for provider in open where used.contains(provider.name.value) {
+        for provider in open where !unused.contains(provider.name.value) {
             findings.report(
                 code, "identity provider '\(provider.name.value)' names no 'audiences', so a token its server issued for another API is taken as active",
                 at: provider.name.range)
