@@ -387,6 +387,27 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(shared.stdout.contains(#""category" : "stricter-limit""#), shared.stdout)
     }
 
+    /// A route called otherwise that a rewrite sends to the operation a removed route
+    /// reached is compared with that route: moved to a POST under a write scope with the
+    /// API's budget, an admin-only cancel was a route removed and one added (`other`), and
+    /// the gate passed (the round-24 audit of the gate).
+    func testARouteMovedOntoTheSameBackendOperationIsComparedWithTheOneItReplaces() throws {
+        let moved = try copy(of: BundleTests.contoso, [(
+            "apis/orders.yaml",
+            "  - id: cancel-order\n    method: DELETE\n    path: /orders/{orderId}\n    summary: Cancel and refund an order\n    scopes: [orders.cancel]\n    rateLimit: {calls: 5, per: 60s, key: user}\n",
+            "  - id: cancel-order-v2\n    method: POST\n    path: /orders/{orderId}/cancel\n    summary: Cancel and refund an order\n    scopes: [orders.write]\n    rewrite: {path: \"/orders/{orderId}\", method: DELETE}\n"
+        )])
+        let changes = try gate(BundleTests.contoso, moved)
+        for expected in [
+            "other: route 'orders/cancel-order-v2' reaches 'DELETE /orders/{orderId}' on its backend, as 'orders/cancel-order' did",
+            "privilege-increase: route 'orders/cancel-order-v2' now accepts scope 'orders.write'",
+            "looser-limit: route 'orders/cancel-order-v2' has a looser rate limit: 600 calls per 60s by user, was 5 calls per 60s by user",
+        ] {
+            XCTAssertTrue(changes.contains(expected), "missing: \(expected)\nin:\n\(changes.joined(separator: "\n"))")
+        }
+        XCTAssertFalse(changes.contains { $0.contains("was removed") || $0.contains("was added") }, changes.joined(separator: "\n"))
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

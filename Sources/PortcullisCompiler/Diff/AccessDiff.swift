@@ -113,28 +113,39 @@ public enum AccessDiff {
         }
         // A route whose id or API's name changed but whose operation did not is the route it
         // was: comparing it as one route removed and another added would hide what changed.
+        // So is one that callers now call otherwise but that reaches the same operation on its
+        // backend, through a rewrite: the checks that guarded that operation are compared.
         // Only one route removed and one added with an operation are paired: which of more
         // is which cannot be told, and a guess could pair a closed route with an open one.
-        var removedRoutes: [DiffRoute] = []
-        for (key, route) in baseRoutes where headRoutes[key] == nil { removedRoutes.append(route) }
-        let addedOperations = Dictionary(grouping: added, by: \.operation)
-        var removed = Dictionary(grouping: removedRoutes, by: \.operation)
-        for route in added.sorted(by: { $0.name < $1.name }) {
-            if addedOperations[route.operation]?.count == 1, let candidates = removed[route.operation], candidates.count == 1 {
+        var removed = baseRoutes.filter { headRoutes[$0.key] == nil }.values.sorted { $0.name < $1.name }
+        added.sort { $0.name < $1.name }
+        for (operation, describe) in [
+            (\DiffRoute.operation, { (old: DiffRoute, new: DiffRoute) in "route \(subject(new.name)) was \(subject(old.name)) before" }),
+            (\DiffRoute.backendOperation, { (old: DiffRoute, new: DiffRoute) in
+                "route \(subject(new.name)) reaches '\(RouteComparison.backendOperation(new.route.written).text)' on its backend, as \(subject(old.name)) did"
+            }),
+        ] {
+            let addedOperations = Dictionary(grouping: added, by: { $0[keyPath: operation] })
+            let removedOperations = Dictionary(grouping: removed, by: { $0[keyPath: operation] })
+            var paired = Set<String>()
+            for route in added {
+                guard addedOperations[route[keyPath: operation]]?.count == 1, let candidates = removedOperations[route[keyPath: operation]], candidates.count == 1
+                else { continue }
                 let old = candidates[0]
-                removed[route.operation] = nil
                 pairs.append(RoutePair(old: old, new: route))
-                changes.append(AccessChange(
-                    category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was \(subject(old.name)) before",
-                    place: head.location(route.route.written.id.range)))
-                continue
+                paired.formUnion([old.name, route.name])
+                changes.append(AccessChange(category: .other, subject: .route(route.name), message: describe(old, route), place: head.location(route.route.written.id.range)))
             }
+            added.removeAll { paired.contains($0.name) }
+            removed.removeAll { paired.contains($0.name) }
+        }
+        for route in added {
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
                 message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
         }
-        for route in removed.values.joined() {
+        for route in removed {
             changes.append(AccessChange(
                 category: .other, subject: .route(route.name), message: "route \(subject(route.name)) was removed",
                 place: base.location(route.route.written.id.range)))
@@ -219,6 +230,8 @@ public enum AccessDiff {
         /// The operation callers call: the API's path (without case), its version, the method
         /// and the route's path with parameter names erased. An API or route renamed keeps it.
         var operation: String
+        /// The same API's operation on the backend that the route reaches, through its rewrite.
+        var backendOperation: String
 
         var api: String { String(name.prefix { $0 != "/" }) }
     }
@@ -241,7 +254,8 @@ public enum AccessDiff {
             guard routes[key] == nil else { continue }
             let version = api.version.map { "\($0.set.value) \($0.name.value)".lowercased() } ?? ""
             let operation = "\(api.path.value.lowercased()) \(version) \(route.written.method.value.rawValue) \(route.written.path.value.shape)"
-            routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation)
+            let backend = "\(api.path.value.lowercased()) \(version) \(RouteComparison.backendOperation(route.written).shape)"
+            routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, backendOperation: backend)
         }
         return routes
     }
@@ -639,8 +653,10 @@ struct RouteComparison {
                 add(.stricterLimit, "has a stricter \(what): \(Self.describe(after)), was \(Self.describe(before))")
             }
             // A route that stops sharing its API's counter spends a budget of its own beside
-            // the other routes': the API's callers may make as many calls again.
-            switch (before.sharesTheAPICounter, after.sharesTheAPICounter) {
+            // the other routes': the API's callers may make as many calls again. Weighed where
+            // the budget is the same; another budget is weighed above.
+            let sameBudget = before.calls == after.calls && before.windowSeconds == after.windowSeconds
+            switch (before.sharesTheAPICounter && sameBudget, after.sharesTheAPICounter && sameBudget) {
             case (true, false): add(.looserLimit, "counts its \(what) on a counter of its own instead of the one its API's routes share")
             case (false, true): add(.stricterLimit, "counts its \(what) on the counter its API's routes share instead of one of its own")
             default: break
