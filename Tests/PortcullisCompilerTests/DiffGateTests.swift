@@ -408,6 +408,24 @@ final class DiffGateTests: XCTestCase {
         XCTAssertFalse(changes.contains { $0.contains("was removed") || $0.contains("was added") }, changes.joined(separator: "\n"))
     }
 
+    /// A backend moved to another path or port of its host puts the route's checks in
+    /// front of other operations there (its admin endpoints, say), as a rewrite to another
+    /// path does: it was `other` (the round-24 audit of the gate).
+    func testABackendMovedToAnotherPathOfItsHostIsAPrivilegeIncrease() throws {
+        let admin = try copy(of: BundleTests.contoso, [
+            ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: https://orders.internal.contoso.com/internal/admin")
+        ])
+        XCTAssertEqual(
+            try gate(BundleTests.contoso, admin),
+            [
+                "privilege-increase: API 'orders' now sends requests to 'https://orders.internal.contoso.com/internal/admin' instead of 'https://orders.internal.contoso.com/api': another path or port of that host, under the checks they had"
+            ])
+        // A trailing slash is the same path.
+        let slash = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: https://orders.internal.contoso.com/api/")])
+        let result = try ToolProcess.run(["diff", BundleTests.contoso.path, slash.path, "--fail-on", "privilege-increase"])
+        XCTAssertEqual(result.status, 0, result.stdout)
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

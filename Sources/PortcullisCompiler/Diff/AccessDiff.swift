@@ -309,6 +309,8 @@ public enum AccessDiff {
             } else if sameBackend, !rawMoved {
                 // A declared backend's own URL changing otherwise is BackendDiff's to report, once.
                 continue
+            } else if !rawMoved, let from = oldTarget.url, let to = newTarget.url, BackendDiff.movesOnItsHost(from: from, to: to) {
+                (category, message) = (.privilegeIncrease, "now sends requests to \(after) instead of \(before): another path or port of that host, under the checks they had")
             } else {
                 (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
             }

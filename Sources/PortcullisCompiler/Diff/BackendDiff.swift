@@ -53,6 +53,10 @@ enum BackendDiff {
                 add(.privilegeIncrease, "now sends requests, with the credentials it carries, to another host: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
             } else if isDowngrade(from: oldURL, to: newURL) {
                 add(.privilegeIncrease, "now sends requests over plain HTTP: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
+            } else if let oldURL, movesOnItsHost(from: oldURL, to: newURL) {
+                add(
+                    .privilegeIncrease, "now sends requests to another path or port of its host: \(GatewayComparison.shown(newURL))\(instead), under the checks they had",
+                    new.url.range)
             } else {
                 add(.other, "now sends requests to \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
             }
@@ -124,6 +128,18 @@ enum BackendDiff {
         guard let old, let new else { return false }
         let scheme = { (url: String) in url.trimmingCharacters(in: .whitespaces).lowercased().prefix { $0 != ":" } }
         return scheme(old) == "https" && scheme(new) == "http"
+    }
+
+    /// Whether `new` names another path or port on `old`'s host: the same checks then guard
+    /// other operations of that host (its admin endpoints, another service on another port),
+    /// as a rewrite to another path does.
+    static func movesOnItsHost(from old: String, to new: String) -> Bool {
+        guard let before = URLComponents(string: old.trimmingCharacters(in: .whitespaces)),
+            let after = URLComponents(string: new.trimmingCharacters(in: .whitespaces)),
+            let host = before.host?.lowercased(), host == after.host?.lowercased()
+        else { return false }
+        func path(_ url: URLComponents) -> String { url.percentEncodedPath.hasSuffix("/") ? String(url.percentEncodedPath.dropLast()) : url.percentEncodedPath }
+        return path(before) != path(after) || before.port != after.port
     }
 
     /// The host of `url`, in lowercase; the whole text when it has none.
