@@ -62,7 +62,7 @@ GOALS = {
     "build peak MB per 20k routes": 160, "write ratio": 1.2,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
     "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0, "raw policies ratio": 2.0,
-    "import s per 1000 APIs": 8.0, "braces s per 200k": 0.5,
+    "import s per 1000 APIs": 8.0, "braces s per 200k": 0.5, "chain s per 16k": 0.5,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -70,7 +70,7 @@ QUICK = {
     "build peak MB per 20k routes": 200,
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
     "doubling growth": 3.0, "samples ms": 40, "environments ratio": 8.0, "raw policies ratio": 4.0,
-    "import s per 1000 APIs": 24.0, "braces s per 200k": 1.5,
+    "import s per 1000 APIs": 24.0, "braces s per 200k": 1.5, "chain s per 16k": 1.5,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -367,6 +367,29 @@ def many_findings(folder, count):
         f.write("\n".join(lines) + "\n")
 
 
+def variable_chain(folder, count):
+    """The fabrikam sample with an API whose routes' raw policies copy a header through a
+    chain of `count` variables, 100 to a route, into a token check's audience: a hostile
+    pull request's way to make the reading of variables the caller writes take a pass per
+    link."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    lines = ["apiVersion: portcullis/v1", "kind: API", "name: chain", "path: chain", "backend: https://chain.internal.example.com", "routes:"]
+    for route in range(count // 100):
+        lines += [f"  - {{id: r{route}, method: GET, path: /r{route}, scopes: [invoices.read], policy: '<policies><inbound><base />"]
+        for link in range(route * 100, route * 100 + 100):
+            read = ("context.Request.Headers.GetValueOrDefault(&quot;X-A&quot;, &quot;&quot;)" if link == 0
+                    else f"(string)context.Variables[&quot;v{link - 1}&quot;]")
+            lines[-1] += f'<set-variable name=\"v{link}\" value=\"@({read})\" />'
+        if route == 0:
+            lines[-1] += ('<validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.example.com/.well-known/openid-configuration\" />'
+                          f'<audiences><audience>@((string)context.Variables[&quot;v{count - 1}&quot;])</audience></audiences></validate-jwt>')
+        lines[-1] += "</inbound></policies>'}"
+    with open(os.path.join(folder, "apis", "chain.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def brace_run(folder, count):
     """The fabrikam sample whose raw policy sends requests to a URL holding a run of `count`
     braces: a hostile pull request's way to make each `{{` look for its name to the end."""
@@ -515,6 +538,14 @@ def main():
             brace_run(folder, count)
             argvs.append([portcullis, "lint", "--quiet", *LIMITS, folder])
         doubling("raw braces", "a raw policy's run of braces", brace_sizes, argvs, limit["braces s per 200k"], rounds)
+
+        chain_sizes = (8000, 16000)
+        argvs = []
+        for count in chain_sizes:
+            folder = os.path.join(scratch, f"chain-{count}")
+            variable_chain(folder, count)
+            argvs.append([portcullis, "lint", "--quiet", *LIMITS, folder])
+        doubling("variable chain", "a raw policy's chain of variables", chain_sizes, argvs, limit["chain s per 16k"], rounds)
 
         for findings in finding_sizes:
             many_findings(os.path.join(scratch, f"findings-{findings}"), findings)

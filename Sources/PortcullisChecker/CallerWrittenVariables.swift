@@ -16,13 +16,14 @@ public struct CallerWrittenVariables: Sendable, Equatable {
     /// it may be any variable.
     private var anyName = false
 
-    /// Read from `documents`, with the named values `values` put in. Only where some token
-    /// check reads a variable, which few do: the set is asked nothing elsewhere.
+    /// Read from `documents`, with the named values `values` put in. Only where a token
+    /// check or a request sent on reads a variable, which few do: the set is asked nothing
+    /// elsewhere.
     public init(_ documents: [PolicyXMLDocument], values: [String: String]) {
-        let checksReadVariables = documents.contains { document in
-            document.elements(named: Self.tokenChecks).contains { check in
+        let readersReadVariables = documents.contains { document in
+            document.elements(named: Self.readers).contains { reader in
                 var reads = false
-                check.forEachElement { element in
+                reader.forEachElement { element in
                     func read(_ value: PolicyXMLValue) {
                         let text = value.written
                         if !reads, text.holds("Variables") || text.holds("{{") && (NamedValues.resolve(text, values) ?? "").holds("Variables") { reads = true }
@@ -33,33 +34,58 @@ public struct CallerWrittenVariables: Sendable, Equatable {
                 return reads
             }
         }
-        guard checksReadVariables else { return }
+        guard readersReadVariables else { return }
+        // Each setter's name (nil: an expression, any name) and what its value reads.
         var setters: [(name: String?, sources: [ExpressionFlow.Source])] = []
+        var written: [Int] = []
         // Estates repeat a setter in every API's policy: each text is read once.
-        var flows: [String: [ExpressionFlow.Source]] = [:]
+        var flows: [String: (sources: [ExpressionFlow.Source], callers: Bool)] = [:]
         for document in documents {
             for setter in document.elements(named: ["set-variable"]) {
-                guard let value = setter.attribute("value")?.value else { continue }
-                let code = NamedValues.resolve(value.resolved, values) ?? value.resolved
+                guard let value = setter.attribute("value")?.value, value.isExpression || value.written.holds("{{") else { continue }
+                let resolved = value.resolved
+                let code = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
                 guard code.hasPrefix("@") else { continue }
-                let name: String? = if case .text(let text)? = setter.attribute("name")?.value { text.lowercased() } else { nil }
-                let sources = flows[code] ?? ExpressionFlow.sources(of: code)
-                flows[code] = sources
-                setters.append((name, sources))
+                let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
+                let flow = flows[code] ?? {
+                    let sources = ExpressionFlow.sources(of: code)
+                    return (sources, PolicyXMLElement.readsWhatTheCallerWrites(code) || sources.contains(where: \.isCallerWritten))
+                }()
+                flows[code] = flow
+                if flow.callers { written.append(setters.count) }
+                setters.append((name, flow.sources))
             }
         }
-        // A variable copied from one the caller wrote is written by the caller too, to a
-        // fixed point: each pass adds a name or ends.
-        while !anyName {
-            let more = setters.filter { setter in (setter.name.map { !names.contains($0) } ?? true) && setter.sources.contains(where: writes) }
-            if more.isEmpty { break }
-            for setter in more {
-                if let name = setter.name { names.insert(name) } else { anyName = true }
+        // Which setters copy each variable, and which copy them all.
+        var readers: [String: [Int]] = [:]
+        var readersOfAll: [Int] = []
+        for (index, setter) in setters.enumerated() {
+            for source in setter.sources {
+                switch source {
+                case .variable(let name): readers[name.lowercased(), default: []].append(index)
+                case .allVariables: readersOfAll.append(index)
+                default: continue
+                }
             }
+        }
+        // A variable copied from one the caller wrote is written by the caller too: each
+        // setter is marked once, so this is linear in the setters and what they read.
+        var marked = Set(written)
+        var pending = written
+        while let index = pending.popLast(), !anyName {
+            guard let name = setters[index].name else {
+                anyName = true
+                break
+            }
+            let first = names.isEmpty
+            guard names.insert(name).inserted else { continue }
+            for reader in (readers[name] ?? []) + (first ? readersOfAll : []) where marked.insert(reader).inserted { pending.append(reader) }
         }
     }
 
-    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+    /// The statements that ask the set: token checks, for their audiences and claims, and
+    /// requests sent on, for what they carry.
+    private static let readers: Set<String> = ["validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request"]
 
     /// Whether the caller may write what `source` reads.
     func writes(_ source: ExpressionFlow.Source) -> Bool {

@@ -34,7 +34,8 @@ struct RawEnforcement: Sendable {
             case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
             // A copy of the caller's request ('mode' is 'new' when left out), or a new one
             // carrying what it holds, reaches where it is sent, token or not.
-            case .requestCopied: Self.requestSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues)
+            case .requestCopied:
+                Self.requestSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues, checked.callerWrittenVariables)
             // A call to another service (a Dapr binding or topic too), or the request sent
             // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
@@ -385,8 +386,7 @@ struct RawEnforcement: Sendable {
             switch element.name {
             case "return-response" where element.attribute("response-variable-name") != nil: return element.name
             case "forward-request": return element.name
-            case "send-request" where element.sendsOnWhatTheCallerSent(values), "send-one-way-request" where element.sendsOnWhatTheCallerSent(values):
-                return element.name
+            case "send-request" where element.copiesTheRequest(values), "send-one-way-request" where element.copiesTheRequest(values): return element.name
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
                 return fragment.rootElements.lazy.compactMap(bypass).first
@@ -749,11 +749,32 @@ extension PolicyXMLElement {
     /// Whether an expression reads what the caller writes: a header, the URL and its
     /// query, the path's parameters, the body (white space aside).
     static func readsWhatTheCallerWrites(_ code: String) -> Bool {
-        let compact = code.filter { !$0.isWhitespace }
-        return callerWritten.contains(where: compact.contains)
+        code.withUTF8Bytes { bytes in
+            // Bytes, white space dropped: every name looked for is ASCII, and this runs for
+            // every expression a check or a request sent on reads.
+            var compact: [UInt8] = []
+            compact.reserveCapacity(bytes.count)
+            for byte in bytes where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { compact.append(byte) }
+            let request = Array("Request.".utf8)
+            var index = 0
+            while index + request.count <= compact.count {
+                defer { index += 1 }
+                guard compact[index] == request[0], compact[index..<(index + request.count)].elementsEqual(request) else { continue }
+                let member = compact[(index + request.count)...]
+                if callerWritten.contains(where: { member.starts(with: $0) }) { return true }
+            }
+            return false
+        }
     }
 
-    private static let callerWritten = ["Request.Headers", "Request.Url", "Request.OriginalUrl", "Request.MatchedParameters", "Request.Body"]
+    private static let callerWritten = ["Headers", "Url", "OriginalUrl", "MatchedParameters", "Body"].map { Array($0.utf8) }
+
+    /// Whether an expression's value may carry what the caller sends, spelt any way C#
+    /// allows (`context.Request?.Headers`, a cast): a header, the URL, the path's
+    /// parameters, the body.
+    public static func carriesWhatTheCallerSends(_ code: String) -> Bool {
+        readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
+    }
 
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
     /// its `mode` is not `new` (the default), as APIM reads it with the named values
@@ -767,10 +788,10 @@ extension PolicyXMLElement {
 
     /// Whether a `send-request` or `send-one-way-request` sends on what the caller sent: a
     /// copy of the request (``copiesTheRequest(_:)``), or a new one whose URL, headers or
-    /// body an expression fills from the caller's, with the named values `values` put in
-    /// (a Liquid template reads the body and the request too). A request without a token
-    /// reaches where it goes either way.
-    func sendsOnWhatTheCallerSent(_ values: [String: String]) -> Bool {
+    /// body an expression fills from the caller's, or from a variable `callerWritten` says
+    /// the caller writes, with the named values `values` put in (a Liquid template reads the
+    /// body and the request too). A request without a token reaches where it goes either way.
+    func sendsOnWhatTheCallerSent(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
         if copiesTheRequest(values) { return true }
         var templated = false
         var carries = false
@@ -779,9 +800,9 @@ extension PolicyXMLElement {
             let text = NamedValues.resolve(value.resolved, values) ?? value.resolved
             if templated, text.holds("{{") || text.holds("{%") {
                 carries = true
-            } else if text.startsAnExpression, text.holdsWord("Request") || text.holds("\\u") {
-                // Spelt any way C# allows, each spelling holds the word or an escape.
-                carries = Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: \.isCallerWritten)
+            } else if text.startsAnExpression, text.holdsWord("Request") || text.holds("Variables") || text.holds("\\u") {
+                // Spelt any way C# allows, each spelling holds a word or an escape.
+                carries = Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: callerWritten.writes)
             }
         }
         forEachElement { if $0.name == "set-body", $0.attribute("template") != nil { templated = true } }

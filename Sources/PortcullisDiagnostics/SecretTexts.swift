@@ -43,7 +43,9 @@ public struct SecretTexts: Sendable {
                 let to = number == range.end.line ? min(scalars.count, max(from, Int(range.end.column) - 1)) : scalars.count
                 pieces.append(String(String.UnicodeScalarView(scalars[from..<to])))
             }
-            for text in Self.readings(of: pieces) {
+            // A redaction in raw policy XML holds its character references, which messages
+            // quote read (`&amp;` as `&`): both are hidden.
+            for text in Self.readings(of: pieces).flatMap({ $0.contains("&") ? [$0, XMLReferences.read($0)] : [$0] }) {
                 let letters = Self.lettersAndDigits(text)
                 if letters.unicodeScalars.count >= Self.shortest { texts.insert(letters) }
             }

@@ -192,11 +192,11 @@ public enum PolicyXMLValue: Sendable, Equatable {
         case .expression(let code):
             // Told by bytes: most expressions hold no markup (a generic's `<` is not one), and
             // Foundation's search is slow.
-            guard code.holds("<!") else { return Self.resolvingReferences(in: code) }
+            guard code.holds("<!") else { return XMLReferences.read(code) }
             var result = ""
             var rest = Substring(code)
             while let markup = rest.range(of: "<!") {
-                result += Self.resolvingReferences(in: String(rest[..<markup.lowerBound]))
+                result += XMLReferences.read(String(rest[..<markup.lowerBound]))
                 let after = rest[markup.lowerBound...]
                 if after.hasPrefix("<![CDATA["), let end = after.range(of: "]]>") {
                     result += after[after.index(after.startIndex, offsetBy: 9)..<end.lowerBound]
@@ -208,44 +208,8 @@ public enum PolicyXMLValue: Sendable, Equatable {
                     rest = after.dropFirst(2)
                 }
             }
-            return result + Self.resolvingReferences(in: String(rest))
+            return result + XMLReferences.read(String(rest))
         }
-    }
-
-    private static let namedReferences: [Substring: Character] = ["quot": "\"", "apos": "'", "lt": "<", "gt": ">", "amp": "&"]
-
-    /// `text` with its character and predefined entity references replaced; one that is
-    /// not well formed is kept as written.
-    static func resolvingReferences(in text: String) -> String {
-        guard text.holds("&") else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let ampersand = rest.firstIndex(of: "&") {
-            result += rest[..<ampersand]
-            let reference = rest[rest.index(after: ampersand)...]
-            guard let semicolon = reference.prefix(10).firstIndex(of: ";") else {
-                result.append("&")
-                rest = reference
-                continue
-            }
-            let name = reference[..<semicolon]
-            var replacement: Character?
-            if let named = namedReferences[name] {
-                replacement = named
-            } else if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map(Character.init)
-            } else if name.hasPrefix("#") {
-                replacement = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init).map(Character.init)
-            }
-            guard let replacement else {
-                result.append("&")
-                rest = reference
-                continue
-            }
-            result.append(replacement)
-            rest = reference[reference.index(after: semicolon)...]
-        }
-        return result + rest
     }
 }
 

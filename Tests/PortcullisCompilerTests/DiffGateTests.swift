@@ -311,7 +311,7 @@ final class DiffGateTests: XCTestCase {
             ((#"clock-skew="60""#, #"clock-skew="86400""#), "privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept tokens up to 86400 seconds past their expiry"),
             ((#"validate-revocation="true""#, #"validate-revocation="false""#), "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept revoked certificates"),
             (("</identities>", #"<identity thumbprint="0000BBBBCCCCDDDDEEEEFFFF0000111122223333" /></identities>"#),
-             "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept certificate identity 'thumbprint=0000BBBBCCCCDDDDEEEEFFFF0000111122223333'"),
+             "privilege-increase: the raw policy of API 'catalog' lets 'validate-client-certificate' accept certificate identity 'thumbprint=0000bbbbccccddddeeeeffff0000111122223333'"),
             ((#"ignore-case="false""#, #"ignore-case="true""#), "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept its values in any letter case"),
             (("<value>web</value>", ""), "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept any header value (the list was removed or emptied)"),
             ((#"<api name="catalog" calls="50""#, #"<api name="catalog" calls="5000""#),
@@ -319,20 +319,36 @@ final class DiffGateTests: XCTestCase {
             ((#"calls="10" renewal-period="60""#, #"calls="@(1000000)" renewal-period="60""#),
              "looser-limit: the raw policy of API 'catalog' makes the calls budget of 'rate-limit-by-key' one not known here"),
             ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))""#),
-             "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by another key, so callers may share or split its budget otherwise"),
+             "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may count anew as often as it likes"),
             ((#"<quota-by-key calls="10000" bandwidth"#, #"<quota-by-key bandwidth"#), "looser-limit: the raw policy of API 'catalog' no longer bounds the calls of 'quota-by-key'"),
             ((#"bandwidth="40000""#, #"bandwidth="40000000""#), "looser-limit: the raw policy of API 'catalog' raises the bandwidth of 'quota-by-key' to 40000000 KB per 3600s from 40000 per 3600s"),
             (("<vary-by-header>Authorization</vary-by-header>", ""),
              "cache-widened: the raw policy of API 'catalog' makes 'cache-lookup' no longer vary on header 'authorization': requests that differ in it share cached answers"),
+            // Found by the audit of the fixes: a setting made an expression may be off, and
+            // a header that holds a credential has its values compared, not quoted (an
+            // XML reference in one read as '&' was quoted in clear).
+            ((#"<cache-lookup vary-by-developer="false""#, #"<cache-lookup vary-by-developer="true""#),
+             "cache-widened: the raw policy of API 'catalog' makes 'cache-lookup' no longer vary on the developer: requests that differ in it share cached answers"),
+            ((#"name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value>"#,
+              #"name="X-Api-Key" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value><value>Tr0ub4dor&amp;3horse</value>"#),
+             "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept another value of header 'X-Api-Key', which holds a credential"),
         ]
         for (edit, expected) in cases {
-            let head = try copy(of: base, [("apis/catalog.yaml", edit.0, edit.1)])
-            XCTAssertEqual(try gate(base, head), [expected], "\(edit.1)")
+            // The developer case starts from a lookup that varies on the developer, then
+            // makes that an expression.
+            let start = edit.1.contains(#"vary-by-developer="true""#) ? try copy(of: base, [("apis/catalog.yaml", edit.0, edit.1)]) : base
+            let head = edit.1.contains(#"vary-by-developer="true""#)
+                ? try copy(of: start, [("apis/catalog.yaml", #"vary-by-developer="true""#, #"vary-by-developer="@(false)""#)])
+                : try copy(of: base, [("apis/catalog.yaml", edit.0, edit.1)])
+            XCTAssertEqual(try gate(start, head), [expected], "\(edit.1)")
+            XCTAssertFalse(try ToolProcess.run(["diff", start.path, head.path]).stdout.contains("Tr0ub4dor"), "\(edit.1)")
         }
-        // Made stricter, each passes the gate.
+        // Made stricter or written otherwise, each passes the gate: a thumbprint or an API's
+        // name in another letter case, a counter keyed on something callers do not choose.
         let stricter = try copy(of: base, [
-            (#"clock-skew="60""#, #"clock-skew="0""#), (#"<api name="catalog" calls="50""#, #"<api name="catalog" calls="5""#),
-            (#"vary-by-developer="false""#, #"vary-by-developer="true""#),
+            (#"clock-skew="60""#, #"clock-skew="0""#), (#"<api name="catalog" calls="50""#, #"<api name="Catalog" calls="5""#),
+            (#"vary-by-developer="false""#, #"vary-by-developer="true""#), ("9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B", "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b"),
+            (#"counter-key="@(context.Subscription.Id)" />"#, #"counter-key="@(context.Subscription?.Id)" />"#),
         ].map { ("apis/catalog.yaml", $0.0, $0.1) })
         let result = try ToolProcess.run(["diff", base.path, stricter.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
@@ -370,6 +386,19 @@ final class DiffGateTests: XCTestCase {
         // Findings BASE had already, silenced or not, are no change.
         let again = try ToolProcess.run(["diff", configured.path, configured.path, "--fail-on", "privilege-increase"])
         XCTAssertEqual(again.status, 0, again.stdout)
+        // Found by the audit of the fixes: a finding BASE silenced alike whose message now
+        // reads otherwise (its route renamed) is none; a second one silenced by a comment of
+        // its own beside one BASE silenced with the same message is; a silenced finding that
+        // says nothing of access (an unused scope) is none.
+        let renamed = try copy(of: suppressed, [("apis/catalog.yaml", "  - id: update-product  # portcullis:ignore LP001 -- fast path\n", "  - id: edit-product  # portcullis:ignore LP001 -- fast path\n")])
+        XCTAssertFalse(try ToolProcess.run(["diff", suppressed.path, renamed.path]).stdout.contains("finding is silenced"))
+        let first = try copy(of: BundleTests.contoso, [("apis/catalog.yaml", "    summary: Read one product\n", "    summary: \"Sample token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl\"  # portcullis:ignore SE001 -- documented sample\n")])
+        let second = try copy(of: first, [("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    request: {headers: {set: {x-functions-key: \"kX9pQ2vLm7RtY4wZ\"}}}  # portcullis:ignore SE001 -- test key\n")])
+        XCTAssertEqual(
+            try gate(first, second).filter { $0.contains("finding is silenced") },
+            ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
+        let unused = try copy(of: BundleTests.contoso, [("gateway.yaml", "scopes:\n", "scopes:\n  orders.export: {access: read, description: Export}  # portcullis:ignore LP006 -- soon\n")])
+        XCTAssertFalse(try ToolProcess.run(["diff", BundleTests.contoso.path, unused.path]).stdout.contains("finding is silenced"))
         let answered = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "    respond:                  # the gateway answers; probes never reach the backend\n      status: 200\n      headers: {Content-Type: application/json, Cache-Control: no-store}\n      body: '{\"status\":\"ok\"}'\n", "")])
         XCTAssertEqual(try gate(BundleTests.contoso, answered), ["privilege-increase: route 'orders/health' is public and now calls its backend instead of the gateway answering"])
     }

@@ -220,18 +220,26 @@ final class RawPolicyTests: XCTestCase {
         try write(RuleExample.baseGateway + "namedValues:\n  audit-mode: new\n", to: "defs/gateway.yaml")
         let fresh = #"<send-one-way-request mode="{{audit-mode}}"><set-url>https://audit.example.com/requests</set-url></send-one-way-request>"#
         try write(RuleExample.api("fresh", routes: "  - {id: create-fresh, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(fresh)<base /></inbound></policies>'}\n").text, to: "defs/fresh.yaml")
+        // A new request that carries the caller's body through a variable (the audit of the
+        // fixes), and one in 'on-error' that logs the failed request's path, which sends
+        // nothing of the caller's on that a check would have stopped.
+        let laundered = #"<set-variable name="b" value="@(context.Request.Body.As&lt;string&gt;(preserveContent: true))" /><send-one-way-request mode="new"><set-url>https://audit.example.com/requests</set-url><set-method>POST</set-method><set-body>@((string)context.Variables[&quot;b&quot;])</set-body></send-one-way-request>"#
+        try write(RuleExample.api("laundered", routes: "  - {id: create-laundered, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(laundered)<base /></inbound></policies>'}\n").text, to: "defs/laundered.yaml")
+        let logged = #"<send-one-way-request mode="new"><set-url>https://log.example.com/errors</set-url><set-method>POST</set-method><set-body>@(context.LastError.Message + &quot; &quot; + context.Request.Url.Path)</set-body></send-one-way-request>"#
+        try write(RuleExample.api("logged", routes: "  - {id: create-logged, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound><base /></inbound><on-error><base />\(logged)</on-error></policies>'}\n").text, to: "defs/logged.yaml")
         // A new request that carries the caller's headers or body (the round-22 audit).
         let rebuilt = #"<send-request mode="new" response-variable-name="r"><set-url>https://audit.example.com/requests</set-url><set-header name="X-Forwarded-Token" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))</value></set-header></send-request>"#
         try write(RuleExample.api("rebuilt", routes: "  - {id: create-rebuilt, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(rebuilt)<base /></inbound></policies>'}\n").text, to: "defs/rebuilt.yaml")
         let found = try lintFindings()
         for expected in [
             "LP001 defs/rebuilt.yaml: raw 'send-request' in route 'rebuilt/create-rebuilt' sends what requests of route 'create-rebuilt' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/laundered.yaml: raw 'send-one-way-request' in route 'laundered/create-laundered' sends what requests of route 'create-laundered' carry on before its token check, so requests without a token reach where it sends them",
             "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
             "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends what requests of route 'create-copied' carry on before its token check, so requests without a token reach where it sends them",
         ] {
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
-        XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/fresh.yaml") }, found.joined(separator: "\n"))
+        XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/fresh.yaml") || $0.hasPrefix("LP001 defs/logged.yaml") }, found.joined(separator: "\n"))
     }
 
     /// The generated introspection check reads the provider's answers from the cache
@@ -329,6 +337,10 @@ final class RawPolicyTests: XCTestCase {
             // one copied from such a variable in another letter case, and one set from text.
             "variableaudience": #"<set-variable name="aud" value="\#(fromHeader)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "copiedvariable": #"<set-variable name="first" value="\#(fromHeader)" /><set-variable name="Second" value="@((string)context.Variables[&quot;first&quot;])" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;second&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            // Found by the audit of that fix: the path's parameters, and a variable named
+            // through a named value.
+            "matchedvariable": #"<set-variable name="m" value="@((string)context.Request.MatchedParameters[&quot;id&quot;])" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;m&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "namedvariable": #"<set-variable name="{{audvar}}" value="\#(fromHeader)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;named-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "givenvariable": #"<set-variable name="given" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;given&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
@@ -338,6 +350,7 @@ final class RawPolicyTests: XCTestCase {
             namedValues:
               aud: " "
               thumbprint: " "
+              audvar: named-aud
               orders-audience: api://orders
               partner-thumbprint: 9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B
 
@@ -352,6 +365,8 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/blankbefore.yaml: raw 'validate-jwt' in API 'blankbefore' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/variableaudience.yaml: raw 'validate-jwt' in API 'variableaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/copiedvariable.yaml: raw 'validate-jwt' in API 'copiedvariable' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/matchedvariable.yaml: raw 'validate-jwt' in API 'matchedvariable' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/namedvariable.yaml: raw 'validate-jwt' in API 'namedvariable' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/callerscope.yaml: raw 'validate-jwt' in API 'callerscope' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",

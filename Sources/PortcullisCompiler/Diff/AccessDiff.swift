@@ -86,9 +86,11 @@ public enum AccessDiff {
         public var paths: [String]
         /// This is the BASE side, whose places are marked as such.
         public var isBase: Bool
-        /// What the rules of access, secrets, caching, limits and Redis find, as if nothing
-        /// silenced them.
+        /// What the rules of access, secrets, caching, limits and Redis find that the side
+        /// silences.
         public var findings: [Finding] = []
+        /// The codes the side's configuration turns off or lowers.
+        public var silencedCodes: Set<String> = []
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -177,48 +179,72 @@ public enum AccessDiff {
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
-    /// A finding of a rule that weighs access, secrets, caching, limits or Redis.
+    /// A silenced finding of a rule that weighs who gets in, what is shared, how much callers
+    /// may do, or where a secret goes.
     public struct Finding {
         var diagnostic: Diagnostic
-        /// How the side silences it, if it does: a comment, or its configuration.
-        var silenced: String?
+        /// How the side silences it: a comment, or its configuration.
+        var silenced: String
+        /// The comment that silences it, by code and reason, and where the comment is; nil
+        /// where the configuration does. Files are not compared: each side names its own.
+        var comment: (key: String, at: SourceRange)?
 
-        /// Nil for a finding of another rule. `configuration` is the side's own.
+        /// Nil for a finding nothing silences, or of another rule. `configuration` is the
+        /// side's own.
         public init?(_ diagnostic: Diagnostic, _ configuration: Configuration) {
-            guard Self.categories[diagnostic.code.family] != nil else { return nil }
+            guard Self.categories[diagnostic.code.id] != nil else { return nil }
             self.diagnostic = diagnostic
             // A comment's reason is the author's prose, which is not quoted: it may hold anything.
-            if diagnostic.suppression != nil {
+            if let suppression = diagnostic.suppression {
                 silenced = "a 'portcullis:ignore' comment"
+                comment = ("\(diagnostic.code.id) \(suppression.reason ?? "")", suppression.range)
             } else {
                 switch configuration.setting(for: diagnostic.code) {
                 case .off: silenced = "the configuration, which turns the rule off"
                 case .report(let severity) where severity < diagnostic.code.defaultSeverity: silenced = "the configuration, which lowers it to \(severity.rawValue)"
-                case .report: silenced = nil
+                case .report: return nil
                 }
             }
         }
 
-        /// How ``AccessChange`` weighs a finding of each family.
-        static let categories: [DiagnosticCode.Family: AccessChange.Category] = [
-            .leastPrivilege: .privilegeIncrease, .secrets: .privilegeIncrease, .redis: .privilegeIncrease, .caching: .cacheWidened, .rateLimits: .looserLimit,
-        ]
-
-        /// Two sides' findings are the same when their rule and message are.
-        var key: String { "\(diagnostic.code) \(diagnostic.message)" }
+        /// How ``AccessChange`` weighs a finding of each rule that says a caller gets in, a
+        /// response is shared, a budget is gone or a secret is out; the others (an unused
+        /// scope, a pinned secret version) are no such change.
+        static let categories: [String: AccessChange.Category] = {
+            var categories: [String: AccessChange.Category] = [:]
+            for code in ["LP001", "LP002", "LP003", "LP005", "LP007", "LP009", "SE001", "SE002", "SE003", "SE005", "RD002", "RD003"] {
+                categories[code] = .privilegeIncrease
+            }
+            for code in ["CA001", "CA003", "CA008", "CA009"] { categories[code] = .cacheWidened }
+            for code in ["RL001", "RL003", "RL004", "RL006"] { categories[code] = .looserLimit }
+            return categories
+        }()
     }
 
-    /// A finding HEAD silences that BASE did not have: a pull request that adds a bypass and
-    /// a comment or configuration silencing its finding passes `lint`, and the change it
-    /// makes may be one no comparison here reads.
+    /// A finding that HEAD silences in a way BASE did not: by a comment BASE had not
+    /// (by code and reason, as many as silenced something), or by a configuration that
+    /// did not silence its rule. A pull request that adds a bypass and silences its finding
+    /// passes `lint`, and the change it makes may be one no comparison here reads. A
+    /// finding BASE silenced alike is no change, whatever its message now says (a number in
+    /// it, a route renamed).
     private static func silencedFindings(base: Side, head: Side) -> [AccessChange] {
-        let before = Set(base.findings.map(\.key))
+        func comments(_ side: Side) -> [String: Int] {
+            var places: [String: Set<SourceRange>] = [:]
+            for finding in side.findings { if let comment = finding.comment { places[comment.key, default: []].insert(comment.at) } }
+            return places.mapValues(\.count)
+        }
+        let (before, after) = (comments(base), comments(head))
         return head.findings.compactMap { finding in
-            guard let silenced = finding.silenced, !before.contains(finding.key), let category = Finding.categories[finding.diagnostic.code.family] else { return nil }
+            if let comment = finding.comment {
+                guard after[comment.key, default: 0] > before[comment.key, default: 0] else { return nil }
+            } else if base.silencedCodes.contains(finding.diagnostic.code.id) {
+                return nil
+            }
+            guard let category = Finding.categories[finding.diagnostic.code.id] else { return nil }
             let code = finding.diagnostic.code.id
             return AccessChange(
                 category: category, subject: AccessChange.Subject(kind: .finding, name: code),
-                message: "a new \(code) finding is silenced by \(silenced): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range))
+                message: "a new \(code) finding is silenced by \(finding.silenced): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range))
         }
     }
 

@@ -2,6 +2,7 @@ import PortcullisDiagnostics
 import PortcullisChecker
 import PortcullisModel
 import PortcullisPolicyXML
+import PortcullisSupport
 
 /// Changes of raw policy XML between two versions. Portcullis does not know everything a
 /// raw statement does, but it knows which statements decide who gets in, how much, and
@@ -55,7 +56,7 @@ enum RawPolicyDiff {
                     if oldValues.value(form) != newValues.value(form) {
                         throughValues = " through named values that changed"
                     } else if oldCallerWritten != newCallerWritten {
-                        throughValues = " through variables set in another policy"
+                        throughValues = Self.throughVariables
                     } else {
                         continue
                     }
@@ -135,7 +136,8 @@ enum RawPolicyDiff {
                     message: "the raw policy of \(key) \(verb) '\(name)'" + (abs(difference) > 1 ? " (\(abs(difference)) times)" : ""),
                     place: side.location(element.range)))
             }
-            guard !weighed else { continue }
+            // The same text beside another policy's variables is weighed, or is no change.
+            guard !weighed, throughValues != Self.throughVariables else { continue }
             let message: String
             let place: AccessChange.Place
             if let new, !throughValues.isEmpty {
@@ -316,6 +318,11 @@ enum RawPolicyDiff {
                     return (after, "any \(label) (the list was removed or emptied)")
                 }
                 if let added = now.values.subtracting(values.values).sorted().first {
+                    // A header that holds a credential (an API key) is compared with one: its
+                    // values are not quoted.
+                    if list == "value", let header = after.element.attribute("name")?.value.written, CredentialScanner.namesACredential(header) {
+                        return (after, "another value of header '\(header)', which holds a credential")
+                    }
                     return (after, list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))")
                 }
             }
@@ -378,7 +385,9 @@ enum RawPolicyDiff {
         if check.name == "check-header" { add("value", Set(check.elements.filter { $0.name == "value" }.map { $0.textValue.map { value($0.written) } ?? "" })) }
         for element in check.elements {
             switch element.name {
-            case "audiences", "issuers", "client-application-ids", "backend-application-ids", "issuer-signing-keys", "identities": add(element.name, texts(element))
+            case "audiences", "issuers", "client-application-ids", "backend-application-ids", "issuer-signing-keys": add(element.name, texts(element))
+            // Thumbprints are hexadecimal, and names in certificates compared without case.
+            case "identities": add(element.name, Set(texts(element).map { $0.lowercased() }))
             case "openid-config": add("openid-config", Set([element.attribute("url").map { value($0.value.written) } ?? ""]))
             case "required-claims":
                 var seen: [String: Int] = [:]
@@ -427,27 +436,30 @@ enum RawPolicyDiff {
     private static func widenedLookup(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, message: String)? {
-        func on(_ lookup: PolicyXMLElement, _ attribute: String, _ values: GatewayComparison.Substitution) -> Bool {
-            lookup.attribute(attribute).map { values.value($0.value.written).trimmingWhitespace.lowercased() != "false" } ?? false
-        }
         func varies(_ found: Found, _ values: GatewayComparison.Substitution) -> Set<String> {
-            var keys = Set(found.element.elements.compactMap { element -> String? in
+            Set(found.element.elements.compactMap { element -> String? in
                 guard ["vary-by-header", "vary-by-query-parameter"].contains(element.name) else { return nil }
                 let text = element.textValue.map { values.value($0.written).trimmingWhitespace } ?? ""
                 return "\(element.name == "vary-by-header" ? "header" : "query parameter") \(GatewayComparison.shown(element.name == "vary-by-header" ? text.lowercased() : text))"
             })
-            for (attribute, label) in [("vary-by-developer", "the developer"), ("vary-by-developer-groups", "the developer's groups")] where on(found.element, attribute, values) {
-                keys.insert(label)
-            }
-            return keys
+        }
+        func setting(_ found: Found, _ attribute: String, _ values: GatewayComparison.Substitution) -> String {
+            found.element.attribute(attribute).map { values.value($0.value.written).trimmingWhitespace.lowercased() } ?? "false"
         }
         for (before, after) in zip(old, new) {
             if let dropped = varies(before, was).subtracting(varies(after, now)).sorted().first {
                 return (after, "makes 'cache-lookup' no longer vary on \(dropped): requests that differ in it share cached answers")
             }
-            if !on(before.element, "allow-private-response-caching", was), on(after.element, "allow-private-response-caching", now) {
-                return (after, "makes 'cache-lookup' serve responses marked private")
+            // A setting changed to anything but "true" (an expression, say) may be off; one
+            // changed to anything but "false" may be on.
+            for (attribute, label) in [("vary-by-developer", "the developer"), ("vary-by-developer-groups", "the developer's groups")] {
+                let (had, has) = (setting(before, attribute, was), setting(after, attribute, now))
+                if had != has, had != "false", has != "true" {
+                    return (after, "makes 'cache-lookup' no longer vary on \(label): requests that differ in it share cached answers")
+                }
             }
+            let (had, has) = (setting(before, "allow-private-response-caching", was), setting(after, "allow-private-response-caching", now))
+            if had != has, had != "true", has != "false" { return (after, "makes 'cache-lookup' serve responses marked private") }
         }
         return nil
     }
@@ -560,11 +572,13 @@ enum RawPolicyDiff {
                     }
                 }
             }
-            let key = { (found: Found, values: GatewayComparison.Substitution) in
-                found.element.attribute("counter-key").map { values.value($0.value.resolved).filter { !$0.isWhitespace } }
-            }
-            if let counted = key(before, was), let counting = key(after, now), counted != counting {
-                return (after, "counts '\(name)' by another key, so callers may share or split its budget otherwise")
+            // A key the caller chooses (a header, say) lets each caller count anew as often as
+            // it likes; another key callers do not choose is a choice of the policy's.
+            let key = { (found: Found, values: GatewayComparison.Substitution) in found.element.attribute("counter-key").map { values.value($0.value.resolved) } }
+            if let counted = key(before, was), let counting = key(after, now), counted != counting,
+                PolicyXMLElement.carriesWhatTheCallerSends(counting), !PolicyXMLElement.carriesWhatTheCallerSends(counted)
+            {
+                return (after, "counts '\(name)' by a key callers choose, so each may count anew as often as it likes")
             }
         }
         return nil
@@ -589,10 +603,11 @@ enum RawPolicyDiff {
         }
         var found = ["": budget(of: limit)]
         for api in limit.elements where api.name == "api" {
-            let place = "api \(GatewayComparison.shown(values.value(api.attribute("name")?.value.written ?? api.attribute("id")?.value.written ?? "")))"
+            // APIM names resources without case.
+            let place = "api \(GatewayComparison.shown(values.value(api.attribute("name")?.value.written ?? api.attribute("id")?.value.written ?? "").lowercased()))"
             found[place] = budget(of: api)
             for operation in api.elements where operation.name == "operation" {
-                let name = values.value(operation.attribute("name")?.value.written ?? operation.attribute("id")?.value.written ?? "")
+                let name = values.value(operation.attribute("name")?.value.written ?? operation.attribute("id")?.value.written ?? "").lowercased()
                 found["operation \(GatewayComparison.shown(name)) of \(place)"] = budget(of: operation)
             }
         }
@@ -618,6 +633,8 @@ enum RawPolicyDiff {
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
     }
+
+    private static let throughVariables = " through variables set in another policy"
 
     /// The key ``counts(_:fragments:expanding:_:_:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
