@@ -455,6 +455,13 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stdout)
     }
 
+    /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new
+    /// count for each new token: `other` before (the round-24 audit of the gate).
+    func testALimitKeyedPerTokenIsLooser() throws {
+        let changes = try contoso([("apis/orders.yaml", "    rateLimit: {calls: 5, per: 60s, key: user}", "    rateLimit: {calls: 5, per: 60s, key: \"claim:jti\"}")])
+        XCTAssertEqual(changes, ["looser-limit: route 'orders/cancel-order' counts its rate limit by 'claim:jti' instead of 'user', which every new token changes"])
+    }
+
     /// A fragment's limit brought in beside a limit changed in place was read at the
     /// including document's offsets: a fragment longer than the policy ran past its end,
     /// and `diff` stopped on an illegal instruction with no report (the round-24 audit of

@@ -691,8 +691,8 @@ struct RouteComparison {
             }
             if before.key != after.key {
                 let message = "counts its \(what) by '\(after.key)' instead of '\(before.key)'"
-                switch (before.key.isChosenByCaller, after.key.isChosenByCaller) {
-                case (false, true): add(.looserLimit, message + ", which callers choose")
+                switch (before.key.isChosenByCaller || before.key.countsPerToken, after.key.isChosenByCaller || after.key.countsPerToken) {
+                case (false, true): add(.looserLimit, message + (after.key.countsPerToken ? ", which every new token changes" : ", which callers choose"))
                 case (true, false): add(.stricterLimit, message)
                 default: add(.other, message)
                 }

@@ -76,6 +76,14 @@ public enum LimitKey: Sendable, Equatable, CustomStringConvertible {
         if case .header = self { true } else { false }
     }
 
+    /// Whether every token has a value of its own: a claim that names the token rather than
+    /// its holder (`jti`, its times, a nonce), so a caller who asks for a new token starts a
+    /// new count.
+    public var countsPerToken: Bool {
+        guard case .claim(let name) = self else { return false }
+        return ["jti", "uti", "iat", "nbf", "exp", "nonce", "auth_time", "sid", "aio", "rh"].contains(name.lowercased())
+    }
+
     public var description: String {
         switch self {
         case .subscription: "subscription"
