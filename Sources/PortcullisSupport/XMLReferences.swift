@@ -23,7 +23,7 @@ package enum XMLReferences {
                     index += 1
                     continue
                 }
-                result.append(contentsOf: String(Character(scalar)).utf8)
+                UTF8.encode(scalar) { result.append($0) }
                 index = semicolon + 1
             }
             return String(decoding: result, as: UTF8.self)
@@ -34,18 +34,29 @@ package enum XMLReferences {
 
     /// The scalar a reference's name (between `&` and `;`) stands for.
     private static func scalar(named name: Slice<UnsafeBufferPointer<UInt8>>) -> Unicode.Scalar? {
-        let text = String(decoding: name, as: UTF8.self)
-        switch text {
-        case "quot": return "\""
-        case "apos": return "'"
-        case "lt": return "<"
-        case "gt": return ">"
-        case "amp": return "&"
-        default:
-            guard text.hasPrefix("#") else { return nil }
-            let number = text.dropFirst()
-            let value = number.hasPrefix("x") || number.hasPrefix("X") ? UInt32(number.dropFirst(), radix: 16) : UInt32(number, radix: 10)
-            return value.flatMap(Unicode.Scalar.init)
+        for (spelling, scalar) in named where name.elementsEqual(spelling) { return scalar }
+        guard name.first == UInt8(ascii: "#") else { return nil }
+        var digits = name.dropFirst()
+        let radix: UInt32 = digits.first == UInt8(ascii: "x") || digits.first == UInt8(ascii: "X") ? 16 : 10
+        if radix == 16 { digits = digits.dropFirst() }
+        guard !digits.isEmpty else { return nil }
+        var value: UInt32 = 0
+        for digit in digits {
+            let number: UInt32
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): number = UInt32(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: number = UInt32(digit - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: number = UInt32(digit - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            // At most ten digits fit the window, so this cannot overflow.
+            value = value * radix + number
+            guard value <= 0x10FFFF else { return nil }
         }
+        return Unicode.Scalar(value)
     }
+
+    private static let named: [([UInt8], Unicode.Scalar)] = [
+        (Array("quot".utf8), "\""), (Array("amp".utf8), "&"), (Array("lt".utf8), "<"), (Array("gt".utf8), ">"), (Array("apos".utf8), "'"),
+    ]
 }

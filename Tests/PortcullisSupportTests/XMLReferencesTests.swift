@@ -1,0 +1,18 @@
+@testable import PortcullisSupport
+import XCTest
+
+/// XML's character references as an XML parser reads them, and what stays as written.
+final class XMLReferencesTests: XCTestCase {
+    func testReferencesAreReadAndTheRestKept() {
+        let cases: [(String, String)] = [
+            ("@(&quot;Bearer &quot; + x)", "@(\"Bearer \" + x)"),
+            ("a &amp;&amp; b &lt; c &gt; d &apos;e&apos;", "a && b < c > d 'e'"),
+            ("&#38;&#x26;&#X26;&#233;&#x1F600;", "&&&é😀"),
+            // Not references: kept byte for byte.
+            ("AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999;", "AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999;"),
+            ("no references at all", "no references at all"),
+            ("tail &amp", "tail &amp"),
+        ]
+        for (text, read) in cases { XCTAssertEqual(XMLReferences.read(text), read, text) }
+    }
+}
