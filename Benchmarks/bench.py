@@ -531,21 +531,17 @@ def main():
         doubling("one API with an environment", "one API, an environment over every route", big_sizes, argvs,
                  limit["big api s per 50k routes"] * 2 * big_sizes[1] / 50000, rounds)
 
-        brace_sizes = (100000, 200000)
-        argvs = []
-        for count in brace_sizes:
-            folder = os.path.join(scratch, f"braces-{count}")
-            brace_run(folder, count)
-            argvs.append([portcullis, "lint", "--quiet", *LIMITS, folder])
-        doubling("raw braces", "a raw policy's run of braces", brace_sizes, argvs, limit["braces s per 200k"], rounds)
-
-        chain_sizes = (8000, 16000)
-        argvs = []
-        for count in chain_sizes:
-            folder = os.path.join(scratch, f"chain-{count}")
-            variable_chain(folder, count)
-            argvs.append([portcullis, "lint", "--quiet", *LIMITS, folder])
-        doubling("variable chain", "a raw policy's chain of variables", chain_sizes, argvs, limit["chain s per 16k"], rounds)
+        # Hostile raw policies, each linted at two sizes.
+        for name, label, make, sizes, goal in (
+            ("raw braces", "a raw policy's run of braces", brace_run, (100000, 200000), "braces s per 200k"),
+            ("variable chain", "a raw policy's chain of variables", variable_chain, (8000, 16000), "chain s per 16k"),
+        ):
+            argvs = []
+            for count in sizes:
+                folder = os.path.join(scratch, f"{make.__name__}-{count}")
+                make(folder, count)
+                argvs.append([portcullis, "lint", "--quiet", *LIMITS, folder])
+            doubling(name, label, sizes, argvs, limit[goal], rounds)
 
         for findings in finding_sizes:
             many_findings(os.path.join(scratch, f"findings-{findings}"), findings)

@@ -119,14 +119,20 @@ public struct RuleExample: Sendable {
 
         """
 
-    /// The gateway examples share: a JWT provider `entra`, an introspection provider
-    /// `partner`, read, write and admin scopes, Redis and default auth and rate limit.
-    public static let baseGateway = gatewayHead + """
+    /// The introspection provider `partner` of ``baseGateway``, under `identityProviders`;
+    /// its client secret is `partner-secret`.
+    static let partnerProvider = """
           partner:
             type: introspection
             endpoint: https://idp.example.com/introspect
             clientId: example-gateway
             clientSecret: {secret: partner-secret}
+
+        """
+
+    /// The gateway examples share: a JWT provider `entra`, an introspection provider
+    /// `partner`, read, write and admin scopes, Redis and default auth and rate limit.
+    public static let baseGateway = gatewayHead + partnerProvider + """
         scopes:
           orders.read: {access: read}
           orders.write: {access: write}

@@ -45,6 +45,15 @@ final class DiffGateTests: XCTestCase {
         return changes.map { "\($0["category"] as? String ?? "?"): \($0["message"] as? String ?? "?")" }
     }
 
+    /// The text report from `base` to `head`, after checking that the gate lets the change
+    /// through.
+    @discardableResult
+    private func passes(_ base: URL, _ head: URL, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
+        XCTAssertEqual(result.status, 0, "the gate stopped the change:\n" + result.stdout + result.stderr, file: file, line: line)
+        return result.stdout
+    }
+
     private func contoso(_ edits: [(String, String, String)], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
         try gate(BundleTests.contoso, try copy(of: BundleTests.contoso, edits), file: file, line: line)
     }
@@ -104,8 +113,7 @@ final class DiffGateTests: XCTestCase {
         XCTAssertTrue(
             try gate(base, raisedBeside).contains("looser-limit: the raw policy of API 'catalog' changes a 'rate-limit-by-key' beside adding another; review what the changed one lets through"))
         let narrowed = try copy(of: base, [("apis/catalog.yaml", "<address>198.51.100.7</address>", "")])
-        let passed = try ToolProcess.run(["diff", base.path, narrowed.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
-        XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
+        try passes(base, narrowed)
         // Two filters swapped are the same filters: no widening (a false finding the round-22
         // audit of the fixes found; filters alike are now paired first).
         let forbid = "      <ip-filter action=\"forbid\"><address>192.0.2.9</address></ip-filter>\n"
@@ -113,8 +121,7 @@ final class DiffGateTests: XCTestCase {
         let twoText = try String(contentsOf: two.appendingPathComponent("apis/catalog.yaml"), encoding: .utf8)
         let allow = try XCTUnwrap(twoText.split(separator: "\n").first { $0.contains("<ip-filter action=\"allow\"") })
         let swapped = try copy(of: two, [("apis/catalog.yaml", String(allow) + "\n" + forbid, forbid + String(allow) + "\n")])
-        let same = try ToolProcess.run(["diff", two.path, swapped.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
-        XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
+        try passes(two, swapped)
     }
 
     /// A limit switched off, or a token check's audience blanked, through named values
@@ -156,9 +163,8 @@ final class DiffGateTests: XCTestCase {
             ["privilege-increase: the raw policy of API 'catalog' lets 'validate-jwt' accept audience 'api://catalog-v2' through named values that changed"])
         // A limit's condition through a named value left true, beside it, is no change of its.
         let renamed = try copy(of: base, [("gateway.yaml", "count-calls: \"true\"", "count-calls: \"True\"")])
-        let result = try ToolProcess.run(["diff", base.path, renamed.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
-        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-        XCTAssertTrue(result.stdout.contains("the raw policy of API 'catalog' reads named values that changed; review what it does with them"), result.stdout)
+        let result = try passes(base, renamed)
+        XCTAssertTrue(result.contains("the raw policy of API 'catalog' reads named values that changed; review what it does with them"), result)
     }
 
     /// A token check whose audience reads a policy variable lets callers through once a
@@ -350,8 +356,7 @@ final class DiffGateTests: XCTestCase {
             (#"vary-by-developer="false""#, #"vary-by-developer="true""#), ("9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D3E2F1A0B", "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b"),
             (#"counter-key="@(context.Subscription.Id)" />"#, #"counter-key="@(context.Subscription?.Id)" />"#),
         ].map { ("apis/catalog.yaml", $0.0, $0.1) })
-        let result = try ToolProcess.run(["diff", base.path, stricter.path, "--fail-on", "privilege-increase,looser-limit,cache-widened"])
-        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        try passes(base, stricter)
     }
 
     /// A bypass no comparison reads, with its finding silenced in the same change, passed
@@ -384,8 +389,7 @@ final class DiffGateTests: XCTestCase {
             try gate(BundleTests.contoso, configured).contains(
                 "privilege-increase: a new RD002 finding is silenced by the configuration, which turns the rule off: Redis connections are not encrypted"))
         // Findings BASE had already, silenced or not, are no change.
-        let again = try ToolProcess.run(["diff", configured.path, configured.path, "--fail-on", "privilege-increase"])
-        XCTAssertEqual(again.status, 0, again.stdout)
+        try passes(configured, configured)
         // Found by the audit of the fixes: a finding BASE silenced alike whose message now
         // reads otherwise (its route renamed) is none; a second one silenced by a comment of
         // its own beside one BASE silenced with the same message is; a silenced finding that
@@ -451,8 +455,7 @@ final class DiffGateTests: XCTestCase {
             ])
         // A trailing slash is the same path.
         let slash = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: https://orders.internal.contoso.com/api/")])
-        let result = try ToolProcess.run(["diff", BundleTests.contoso.path, slash.path, "--fail-on", "privilege-increase"])
-        XCTAssertEqual(result.status, 0, result.stdout)
+        try passes(BundleTests.contoso, slash)
     }
 
     /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new
@@ -816,8 +819,7 @@ final class DiffGateTests: XCTestCase {
                     "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '<policies><inbound><base /><set-backend-service backend-id=\"orders-svc\" /></inbound></policies>'}\n"
                 )
             ])
-        let same = try ToolProcess.run(["diff", plain.path, named.path, "--fail-on", "privilege-increase"])
-        XCTAssertEqual(same.status, 0, same.stdout + same.stderr)
+        try passes(plain, named)
     }
 
     func testANamedValuePutInTheGatewaysOwnAnswer() throws {
@@ -894,8 +896,7 @@ final class DiffGateTests: XCTestCase {
         let second = "    <validate-jwt header-name=\"Authorization\"><openid-config url=\"https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0/.well-known/openid-configuration\" /><audiences><audience>api://second</audience></audiences></validate-jwt>\n"
         let two = try copy(of: base, [("fragments.yaml", "name: token-check\npolicy: |\n  <fragment>\n", "name: token-check\npolicy: |\n  <fragment>\n" + second)])
         let exchanged = try copy(of: two, [("fragments.yaml", second, ""), ("fragments.yaml", "    </validate-jwt>\n  </fragment>", "    </validate-jwt>\n" + second + "  </fragment>")])
-        let reordered = try ToolProcess.run(["diff", two.path, exchanged.path, "--fail-on", "privilege-increase"])
-        XCTAssertEqual(reordered.status, 0, reordered.stdout + reordered.stderr)
+        try passes(two, exchanged)
 
         let signed = try copy(of: base, [("fragments.yaml", "</audiences>\n", "</audiences><issuer-signing-keys><key certificate-id=\"partner-cert\" /></issuer-signing-keys>\n")])
         XCTAssertEqual(try gate(base, signed), ["privilege-increase: the raw policy of fragment 'token-check' lets 'validate-jwt' accept a new signing key"])

@@ -17,41 +17,22 @@ public enum IntrospectionWithoutAudience: Rule {
             its audiences for the same reason.
             """,
         fix: "Name the audiences this gateway's tokens are issued for under the provider's 'audiences'; an active token must then carry one of them in 'aud'.",
-        triggering: [
-            RuleExample.gateway(
-                """
-                  ↓partner:
-                    type: introspection
-                    endpoint: https://idp.example.com/introspect
-                    clientId: example-gateway
-                    clientSecret: {secret: partner-secret}
-                scopes:
-                  orders.read: {access: read}
-                secrets:
-                  partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}
-                """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read]}
-                """)
-        ],
-        nonTriggering: [
-            RuleExample.gateway(
-                """
-                  partner:
-                    type: introspection
-                    endpoint: https://idp.example.com/introspect
-                    clientId: example-gateway
-                    clientSecret: {secret: partner-secret}
-                    audiences: [api://example]
-                scopes:
-                  orders.read: {access: read}
-                secrets:
-                  partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}
-                """,
-                routes: """
-                  - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read]}
-                """)
-        ])
+        triggering: [example(marked: true, audiences: "")],
+        nonTriggering: [example(marked: false, audiences: "    audiences: [api://example]\n")])
+
+    /// A gateway whose provider `partner` is used by a route, with `audiences` as given.
+    private static func example(marked: Bool, audiences: String, line: UInt = #line) -> RuleExample {
+        RuleExample.gateway(
+            (marked ? RuleExample.partnerProvider.replacingOccurrences(of: "  partner:", with: "  ↓partner:") : RuleExample.partnerProvider) + audiences + """
+            scopes:
+              orders.read: {access: read}
+            secrets:
+              partner-secret: {keyVault: https://example-kv.vault.azure.net/secrets/partner}
+            """,
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, auth: partner, scopes: [orders.read]}
+            """, line: line)
+    }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // Few providers, many routes: the routes are read only for a provider that may be reported.
