@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisChecker
+import PortcullisTestSupport
 import XCTest
 
 /// Raw policy XML through the executable: where it may come from, what the bundle carries,
@@ -151,7 +152,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(api.name).yaml")
         }
         let found = try lintFindings()
-        for expected in [
+        XCTAssertContainsEach(found, [
             "LP001 defs/before.yaml: raw 'cache-lookup' in route 'before/list-before' serves cached responses of route 'list-before' before its token check, so callers need no token",
             "CA001 defs/keyless.yaml: raw 'cache-lookup' in route 'keyless/list-keyless' shares cached responses between the callers of route 'list-keyless', which requires a token",
             "CA001 defs/reserved.yaml: raw 'cache-lookup' in route 'reserved/list-reserved' shares cached responses between the callers of route 'list-reserved', which requires a token",
@@ -164,9 +165,7 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/fragmented.yaml: raw 'authentication-managed-identity' in fragment 'gatewaytoken' replaces the caller's token before the token check of route 'list-fragmented' reads it, so the check judges the gateway's credentials, not the caller's",
             "LP001 defs/scoped.yaml: raw 'cache-lookup' in route 'scoped/list-scoped' serves cached responses of route 'list-scoped' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
             "LP001 defs/certified.yaml: raw 'cache-lookup' in route 'certified/list-certified' serves cached responses of route 'list-certified' after a raw token check but before the check of its scopes or roles, so any valid token is served them",
-        ] {
-            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
-        }
+        ])
         // Deleting the header leaves no token to pass the check.
         XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/deleted.yaml") }, found.joined(separator: "\n"))
         // Without scopes or roles, the raw check is all the generated one would do.
@@ -192,7 +191,7 @@ final class RawPolicyTests: XCTestCase {
         ]
         try writeWriteRoutes(checkedBy: checks)
         let found = try lintFindings()
-        for expected in [
+        XCTAssertContainsEach(found, [
             "LP002 defs/ignored.yaml: raw 'validate-client-certificate' in API 'ignored' ignores errors, so a request without a valid certificate goes on",
             "LP007 defs/ignored.yaml: public route 'submit-ignored' accepts POST without a token",
             "LP001 defs/ignored.yaml: route 'submit-ignored' accepts requests without a token and gives no reason",
@@ -200,9 +199,7 @@ final class RawPolicyTests: XCTestCase {
             "LP007 defs/untrusted.yaml: public route 'submit-untrusted' accepts POST without a token",
             "LP007 defs/computed.yaml: public route 'submit-computed' accepts POST without a token",
             "LP007 defs/blank.yaml: public route 'submit-blank' accepts POST without a token",
-        ] {
-            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
-        }
+        ])
         // A thumbprint names one certificate, whose key the caller must hold.
         XCTAssertFalse(found.contains { $0.contains("defs/pinned.yaml") }, found.joined(separator: "\n"))
     }
@@ -231,14 +228,12 @@ final class RawPolicyTests: XCTestCase {
         let rebuilt = #"<send-request mode="new" response-variable-name="r"><set-url>https://audit.example.com/requests</set-url><set-header name="X-Forwarded-Token" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))</value></set-header></send-request>"#
         try write(RuleExample.api("rebuilt", routes: "  - {id: create-rebuilt, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(rebuilt)<base /></inbound></policies>'}\n").text, to: "defs/rebuilt.yaml")
         let found = try lintFindings()
-        for expected in [
+        XCTAssertContainsEach(found, [
             "LP001 defs/rebuilt.yaml: raw 'send-request' in route 'rebuilt/create-rebuilt' sends what requests of route 'create-rebuilt' carry on before its token check, so requests without a token reach where it sends them",
             "LP001 defs/laundered.yaml: raw 'send-one-way-request' in route 'laundered/create-laundered' sends what requests of route 'create-laundered' carry on before its token check, so requests without a token reach where it sends them",
             "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
             "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends what requests of route 'create-copied' carry on before its token check, so requests without a token reach where it sends them",
-        ] {
-            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
-        }
+        ])
         XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/fresh.yaml") || $0.hasPrefix("LP001 defs/logged.yaml") }, found.joined(separator: "\n"))
     }
 
@@ -296,7 +291,7 @@ final class RawPolicyTests: XCTestCase {
         ]
         try writeWriteRoutes(checkedBy: checks)
         let found = try lintFindings()
-        for expected in [
+        XCTAssertContainsEach(found, [
             "LP002 defs/noaudience.yaml: raw 'validate-jwt' in API 'noaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP007 defs/noaudience.yaml: public route 'submit-noaudience' accepts POST without a token",
             "LP002 defs/emptied.yaml: raw 'validate-jwt' in API 'emptied' checks no audience, so a token its issuer signed for another API passes",
@@ -307,9 +302,7 @@ final class RawPolicyTests: XCTestCase {
             "LP007 defs/anycert.yaml: public route 'submit-anycert' accepts POST without a token",
             "LP002 defs/publickey.yaml: raw 'validate-jwt' in API 'publickey' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/blankidentity.yaml: raw 'validate-client-certificate' in API 'blankidentity' names no identity, so any certificate an authority the gateway trusts issued passes",
-        ] {
-            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
-        }
+        ])
         for name in ["audclaim", "ownkey", "entraapi", "subject"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
@@ -357,7 +350,7 @@ final class RawPolicyTests: XCTestCase {
             """).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         try writeWriteRoutes(checkedBy: checks)
         let found = try lintFindings()
-        for expected in [
+        XCTAssertContainsEach(found, [
             "LP002 defs/blankaudience.yaml: raw 'validate-jwt' in API 'blankaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP007 defs/blankaudience.yaml: public route 'submit-blankaudience' accepts POST without a token",
             "LP002 defs/calleraudience.yaml: raw 'validate-jwt' in API 'calleraudience' checks no audience, so a token its issuer signed for another API passes",
@@ -371,9 +364,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",
             "LP002 defs/blanksubject.yaml: raw 'validate-client-certificate' in API 'blanksubject' names no identity, so any certificate an authority the gateway trusts issued passes",
-        ] {
-            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
-        }
+        ])
         for name in ["namedaudience", "namedthumbprint", "givenvariable"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
@@ -409,15 +400,13 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings()
-        for expected in [
+        XCTAssertContainsEach(found, [
             "LP003 defs/anyread.yaml: POST route 'call-anyread' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'anyread'",
             "LP003 defs/allread.yaml: DELETE route 'call-allread' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'allread'",
             "LP003 defs/sentwrite.yaml: GET route 'call-sentwrite', which raw 'set-method' in API 'sentwrite' sends to its backend as a write, accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'sentwrite'",
             "LP003 defs/named.yaml: POST route 'call-named' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'named'",
             "LP003 defs/branch.yaml: POST route 'call-branch' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'branch'",
-        ] {
-            XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
-        }
+        ])
         for closed in ["allboth", "second", "reading"] {
             XCTAssertFalse(found.contains { $0.hasPrefix("LP003 defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
