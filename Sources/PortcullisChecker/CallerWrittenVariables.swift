@@ -57,13 +57,13 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         // Which setters copy each variable, and which copy them all.
-        var readers: [String: [Int]] = [:]
-        var readersOfAll: [Int] = []
+        var copiers: [String: [Int]] = [:]
+        var copiersOfAll: [Int] = []
         for (index, setter) in setters.enumerated() {
             for source in setter.sources {
                 switch source {
-                case .variable(let name): readers[name.lowercased(), default: []].append(index)
-                case .allVariables: readersOfAll.append(index)
+                case .variable(let name): copiers[name.lowercased(), default: []].append(index)
+                case .allVariables: copiersOfAll.append(index)
                 default: continue
                 }
             }
@@ -79,7 +79,7 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
             let first = names.isEmpty
             guard names.insert(name).inserted else { continue }
-            for reader in (readers[name] ?? []) + (first ? readersOfAll : []) where marked.insert(reader).inserted { pending.append(reader) }
+            for copier in (copiers[name] ?? []) + (first ? copiersOfAll : []) where marked.insert(copier).inserted { pending.append(copier) }
         }
     }
 
