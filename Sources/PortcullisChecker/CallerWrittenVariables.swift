@@ -24,9 +24,12 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             document.elements(named: Self.readers).contains { reader in
                 var reads = false
                 reader.forEachElement { element in
+                    // As APIM reads it: references and named values put in, `\u` escapes
+                    // taken as anything.
                     func read(_ value: PolicyXMLValue) {
-                        let text = value.written
-                        if !reads, text.holds("Variables") || text.holds("{{") && (NamedValues.resolve(text, values) ?? "").holds("Variables") { reads = true }
+                        guard !reads else { return }
+                        let text = value.written.holds("{{") ? NamedValues.resolve(value.resolved, values) ?? value.resolved : value.resolved
+                        if text.holds("Variables") || text.holds("\\u") { reads = true }
                     }
                     for attribute in element.attributes { read(attribute.value) }
                     for case .text(let value, _) in element.children { read(value) }
@@ -83,9 +86,17 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         }
     }
 
-    /// The statements that ask the set: token checks, for their audiences and claims, and
-    /// requests sent on, for what they carry.
-    private static let readers: Set<String> = ["validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request"]
+    /// The statements that ask the set: token checks, for their audiences and claims,
+    /// requests sent on, for what they carry, and limits, for their counters' keys.
+    private static let readers: Set<String> = [
+        "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "rate-limit-by-key", "quota-by-key",
+    ]
+
+    /// Whether an expression's value may carry what the caller sends, spelt any way C#
+    /// allows, through a variable too: a header, the URL, the path's parameters, the body.
+    public func carriedBy(_ code: String) -> Bool {
+        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
+    }
 
     /// Whether the caller may write what `source` reads.
     func writes(_ source: ExpressionFlow.Source) -> Bool {

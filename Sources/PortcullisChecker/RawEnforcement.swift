@@ -769,12 +769,6 @@ extension PolicyXMLElement {
 
     private static let callerWritten = ["Headers", "Url", "OriginalUrl", "MatchedParameters", "Body"].map { Array($0.utf8) }
 
-    /// Whether an expression's value may carry what the caller sends, spelt any way C#
-    /// allows (`context.Request?.Headers`, a cast): a header, the URL, the path's
-    /// parameters, the body.
-    public static func carriesWhatTheCallerSends(_ code: String) -> Bool {
-        readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
-    }
 
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
     /// its `mode` is not `new` (the default), as APIM reads it with the named values

@@ -3,7 +3,9 @@
 /// quotes it so, where the file holds the references.
 package enum XMLReferences {
     /// `text` with each reference read; one not understood (`&nbsp;`, `&` alone) is kept.
-    /// Each `&` looks ten characters ahead at most: linear in the text's length.
+    /// A name is looked for ten characters ahead at most, a number as far as its digits go
+    /// (XML takes `&#0000000082;`): no two `&` read the same characters, so this is linear
+    /// in the text's length.
     package static func read(_ text: String) -> String {
         guard text.holds("&") else { return text }
         var result = ""
@@ -11,7 +13,11 @@ package enum XMLReferences {
         while let ampersand = rest.firstIndex(of: "&") {
             result += rest[..<ampersand]
             let reference = rest[rest.index(after: ampersand)...]
-            guard let semicolon = reference.prefix(11).firstIndex(of: ";"), let replacement = character(named: reference[..<semicolon]) else {
+            let end =
+                reference.first == "#"
+                ? reference.dropFirst().drop { $0 == "x" || $0 == "X" }.firstIndex { !$0.isHexDigit }
+                : reference.prefix(11).firstIndex(of: ";")
+            guard let semicolon = end, reference[semicolon] == ";", let replacement = character(named: reference[..<semicolon]) else {
                 result.append("&")
                 rest = reference
                 continue

@@ -302,6 +302,7 @@ final class DiffGateTests: XCTestCase {
                   </validate-client-certificate>
                   <check-header name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value></check-header>
                   <rate-limit calls="100" renewal-period="60"><api name="catalog" calls="50" renewal-period="60" /></rate-limit>
+                  <set-variable name="tenant" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))" />
                   <rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)" />
                   <quota-by-key calls="10000" bandwidth="40000" renewal-period="3600" counter-key="@(context.Subscription.Id)" />
                   <cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>Authorization</vary-by-header></cache-lookup>
@@ -327,6 +328,9 @@ final class DiffGateTests: XCTestCase {
              "looser-limit: the raw policy of API 'catalog' makes the calls budget of 'rate-limit-by-key' one not known here"),
             ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;,&quot;&quot;))""#),
              "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may count anew as often as it likes"),
+            // Through a variable the caller writes (the audit of the fixes).
+            ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@((string)context.Variables[&quot;tenant&quot;])""#),
+             "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may count anew as often as it likes"),
             ((#"<quota-by-key calls="10000" bandwidth"#, #"<quota-by-key bandwidth"#), "looser-limit: the raw policy of API 'catalog' no longer bounds the calls of 'quota-by-key'"),
             ((#"bandwidth="40000""#, #"bandwidth="40000000""#), "looser-limit: the raw policy of API 'catalog' raises the bandwidth of 'quota-by-key' to 40000000 KB per 3600s from 40000 per 3600s"),
             (("<vary-by-header>Authorization</vary-by-header>", ""),
@@ -338,7 +342,7 @@ final class DiffGateTests: XCTestCase {
              "cache-widened: the raw policy of API 'catalog' makes 'cache-lookup' no longer vary on the developer: requests that differ in it share cached answers"),
             ((#"name="X-Channel" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value>"#,
               #"name="X-Api-Key" failed-check-httpcode="403" failed-check-error-message="no" ignore-case="false"><value>web</value><value>Tr0ub4dor&amp;3horse</value>"#),
-             "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept another value of header 'X-Api-Key', which holds a credential"),
+             "privilege-increase: the raw policy of API 'catalog' lets 'check-header' accept another value of header 'X-Api-Key'"),
         ]
         for (edit, expected) in cases {
             // The developer case starts from a lookup that varies on the developer, then
@@ -402,6 +406,18 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(first, second).filter { $0.contains("finding is silenced") },
             ["privilege-increase: a new SE001 finding is silenced by a 'portcullis:ignore' comment: this value looks like a credential"])
+        XCTAssertEqual(try gate(first, second).first { $0.contains("finding is silenced") && $0.contains("SE001") }.map { _ in true }, true)
+        // Found by the audit of that fix: the same bypass on another route, under a comment
+        // that says what BASE's did, is new; a finding the configuration silenced in BASE and
+        // a comment silences now is the same.
+        let elsewhere = try copy(of: suppressed, [(
+            "apis/orders.yaml", "  - id: get-order\n",
+            "  - id: get-order  # portcullis:ignore LP001 -- fast path\n    policy: '<policies><inbound><send-request mode=\"copy\" response-variable-name=\"early\" timeout=\"20\"><set-url>https://orders.internal.contoso.com/early</set-url></send-request><return-response response-variable-name=\"early\" /><base /></inbound></policies>'\n"
+        )])
+        XCTAssertTrue(
+            try gate(suppressed, elsewhere).contains { $0.hasPrefix("privilege-increase: a new LP001 finding is silenced by a 'portcullis:ignore' comment: raw 'return-response' in route 'orders/get-order'") })
+        let commented = try copy(of: configured, [("portcullis.yaml", "rules:\n  RD002: off\n", ""), ("gateway.yaml", "  tls: false", "  tls: false  # portcullis:ignore RD002 -- a private link")])
+        XCTAssertFalse(try passes(configured, commented).contains("finding is silenced"))
         let unused = try copy(of: BundleTests.contoso, [("gateway.yaml", "scopes:\n", "scopes:\n  orders.export: {access: read, description: Export}  # portcullis:ignore LP006 -- soon\n")])
         XCTAssertFalse(try ToolProcess.run(["diff", BundleTests.contoso.path, unused.path]).stdout.contains("finding is silenced"))
         let answered = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "    respond:                  # the gateway answers; probes never reach the backend\n      status: 200\n      headers: {Content-Type: application/json, Cache-Control: no-store}\n      body: '{\"status\":\"ok\"}'\n", "")])
@@ -416,6 +432,12 @@ final class DiffGateTests: XCTestCase {
         ])
         XCTAssertEqual(
             try gate(BundleTests.contoso, own), ["looser-limit: route 'catalog/get-product' counts its rate limit on a counter of its own instead of the one its API's routes share"])
+        // With a lower budget of its own too: the route's calls still come on top of the
+        // others' (the audit of the fixes).
+        let lower = try copy(of: BundleTests.contoso, [
+            ("apis/catalog.yaml", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n", "    cache: {ttl: 10m, varyBy: {headers: [Accept-Language]}}\n    rateLimit: {calls: 250, per: 60s, key: ip}\n")
+        ])
+        XCTAssertTrue(try gate(BundleTests.contoso, lower).contains("looser-limit: route 'catalog/get-product' counts its rate limit on a counter of its own instead of the one its API's routes share"))
         let shared = try ToolProcess.run(["diff", own.path, BundleTests.contoso.path, "--format", "json"])
         XCTAssertTrue(shared.stdout.contains("counts its rate limit on the counter its API's routes share instead of one of its own"), shared.stdout)
         XCTAssertTrue(shared.stdout.contains(#""category" : "stricter-limit""#), shared.stdout)
@@ -438,6 +460,16 @@ final class DiffGateTests: XCTestCase {
             "looser-limit: route 'orders/cancel-order-v2' has a looser rate limit: 600 calls per 60s by user, was 5 calls per 60s by user",
         ])
         XCTAssertFalse(changes.contains { $0.contains("was removed") || $0.contains("was added") }, changes.joined(separator: "\n"))
+        // A second route there as a decoy, which makes the pair one not to be told, or the
+        // old route kept beside the new one: the new route is compared with the one that
+        // guards the operation all the same (the audit of the fixes).
+        let beside = try copy(of: BundleTests.contoso, [(
+            "apis/orders.yaml", "  - id: health\n",
+            "  - id: cancel-order-by-post\n    method: POST\n    path: /orders/{orderId}/cancel\n    scopes: [orders.write]\n    rewrite: {path: \"/orders/{orderId}\", method: DELETE}\n  - id: health\n"
+        )])
+        XCTAssertTrue(
+            try gate(BundleTests.contoso, beside).contains(
+                "privilege-increase: route 'orders/cancel-order-by-post' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /orders/{orderId}' on the same backend"))
     }
 
     /// A backend moved to another path or port of its host puts the route's checks in
@@ -452,9 +484,10 @@ final class DiffGateTests: XCTestCase {
             [
                 "privilege-increase: API 'orders' now sends requests to 'https://orders.internal.contoso.com/internal/admin' instead of 'https://orders.internal.contoso.com/api': another path or port of that host, under the checks they had"
             ])
-        // A trailing slash is the same path.
-        let slash = try copy(of: BundleTests.contoso, [("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: https://orders.internal.contoso.com/api/")])
-        try passes(BundleTests.contoso, slash)
+        // A trailing slash, the scheme's own port and an escaped letter are the same place.
+        for same in ["https://orders.internal.contoso.com/api/", "https://orders.internal.contoso.com:443/api", "https://orders.internal.contoso.com/%61pi"] {
+            try passes(BundleTests.contoso, try copy(of: BundleTests.contoso, [("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: \(same)")]))
+        }
     }
 
     /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new

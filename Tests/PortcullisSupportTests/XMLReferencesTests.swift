@@ -8,8 +8,10 @@ final class XMLReferencesTests: XCTestCase {
             ("@(&quot;Bearer &quot; + x)", "@(\"Bearer \" + x)"),
             ("a &amp;&amp; b &lt; c &gt; d &apos;e&apos;", "a && b < c > d 'e'"),
             ("&#38;&#x26;&#X26;&#233;&#x1F600;", "&&&é😀"),
+            // Leading zeros, as many as XML takes (found by an audit: 'Request' was hidden so).
+            ("context.&#0000000082;equest", "context.Request"),
             // Not references: kept byte for byte.
-            ("AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999;", "AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999;"),
+            ("AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999999999999;", "AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999999999999;"),
             ("no references at all", "no references at all"),
             ("tail &amp", "tail &amp"),
         ]

@@ -86,11 +86,8 @@ public enum AccessDiff {
         public var paths: [String]
         /// This is the BASE side, whose places are marked as such.
         public var isBase: Bool
-        /// What the rules of access, secrets, caching, limits and Redis find that the side
-        /// silences.
+        /// What the rules of access, secrets, caching, limits and Redis find, silenced or not.
         public var findings: [Finding] = []
-        /// The codes the side's configuration turns off or lowers.
-        public var silencedCodes: Set<String> = []
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -141,11 +138,26 @@ public enum AccessDiff {
             added.removeAll { paired.contains($0.name) }
             removed.removeAll { paired.contains($0.name) }
         }
+        // A route added that reaches the operation on the backend another route reached, one
+        // that stays or one removed beside routes too alike to pair, opens that operation to
+        // whom its own checks let in: the checks of the route that guarded it are compared,
+        // as for a route moved.
+        let guarded = Dictionary(grouping: headRoutes.filter { baseRoutes[$0.key] != nil }.values + removed, by: \.backendOperation)
         for route in added {
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
                 message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
+            guard let guarding = guarded[route.backendOperation]?.min(by: { $0.name < $1.name }) else { continue }
+            var comparison = RouteComparison(
+                key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [])
+            comparison.compareAuth()
+            let operation = RouteComparison.backendOperation(route.route.written).text
+            for change in comparison.changes where change.category == .privilegeIncrease {
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: change.subject,
+                    message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
+            }
         }
         for route in removed {
             changes.append(AccessChange(
@@ -175,36 +187,54 @@ public enum AccessDiff {
         changes += apiChanges(base: base, head: head)
         changes += productChanges(base: base, head: head)
         changes += RawPolicyDiff.compare(base: base, head: head)
-        changes += silencedFindings(base: base, head: head)
+        changes += silencedFindings(base: base, head: head, renamed: pairs)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
-    /// A silenced finding of a rule that weighs who gets in, what is shared, how much callers
-    /// may do, or where a secret goes.
+    /// A finding of a rule that weighs who gets in, what is shared, how much callers may do,
+    /// or where a secret goes, and how the side silences it.
     public struct Finding {
         var diagnostic: Diagnostic
-        /// How the side silences it: a comment, or its configuration.
-        var silenced: String
-        /// The comment that silences it, by code and reason, and where the comment is; nil
-        /// where the configuration does. Files are not compared: each side names its own.
-        var comment: (key: String, at: SourceRange)?
+        /// How the side silences it: a comment, or its configuration; nil for neither.
+        var silenced: String?
 
-        /// Nil for a finding nothing silences, or of another rule. `configuration` is the
-        /// side's own.
+        /// Nil for a finding of another rule. `configuration` is the side's own.
         public init?(_ diagnostic: Diagnostic, _ configuration: Configuration) {
             guard Self.categories[diagnostic.code.id] != nil else { return nil }
             self.diagnostic = diagnostic
-            // A comment's reason is the author's prose, which is not quoted: it may hold anything.
-            if let suppression = diagnostic.suppression {
+            if diagnostic.suppression != nil {
                 silenced = "a 'portcullis:ignore' comment"
-                comment = ("\(diagnostic.code.id) \(suppression.reason ?? "")", suppression.range)
             } else {
                 switch configuration.setting(for: diagnostic.code) {
                 case .off: silenced = "the configuration, which turns the rule off"
                 case .report(let severity) where severity < diagnostic.code.defaultSeverity: silenced = "the configuration, which lowers it to \(severity.rawValue)"
-                case .report: return nil
+                case .report: silenced = nil
                 }
             }
+        }
+
+        /// What the finding says with its numbers left out and the names `renamed` gives put
+        /// in: the same on both sides for a limit lowered, a guardrail moved or a route
+        /// renamed, and another for a bypass elsewhere.
+        func kind(renaming renamed: [String: String] = [:]) -> String {
+            var text = diagnostic.code.id + " "
+            var name: String?
+            for character in diagnostic.message {
+                if character == "'" {
+                    if let quoted = name {
+                        text += renamed[quoted] ?? quoted
+                        name = nil
+                    } else {
+                        name = ""
+                    }
+                    text.append(character)
+                } else if name != nil {
+                    name!.append(character)
+                } else if !character.isNumber {
+                    text.append(character)
+                }
+            }
+            return text + (name ?? "")
         }
 
         /// How ``AccessChange`` weighs a finding of each rule that says a caller gets in, a
@@ -221,31 +251,40 @@ public enum AccessDiff {
         }()
     }
 
-    /// A finding that HEAD silences in a way BASE did not: by a comment BASE had not
-    /// (by code and reason, as many as silenced something), or by a configuration that
-    /// did not silence its rule. A pull request that adds a bypass and silences its finding
+    /// The findings HEAD silences beyond those BASE had, silenced or not: for each kind of
+    /// finding (its rule and what it says, numbers aside, routes renamed), as many as HEAD has
+    /// more, those whose whole message BASE lacks first. A pull request that adds a bypass
+    /// and silences its finding, by a comment, an old comment's reach or the configuration,
     /// passes `lint`, and the change it makes may be one no comparison here reads. A
-    /// finding BASE silenced alike is no change, whatever its message now says (a number in
-    /// it, a route renamed).
-    private static func silencedFindings(base: Side, head: Side) -> [AccessChange] {
-        func comments(_ side: Side) -> [String: Int] {
-            var places: [String: Set<SourceRange>] = [:]
-            for finding in side.findings { if let comment = finding.comment { places[comment.key, default: []].insert(comment.at) } }
-            return places.mapValues(\.count)
+    /// finding BASE had is no change, whatever silences it now or its numbers say (a limit
+    /// lowered, a guardrail moved, a configuration BASE was read without).
+    private static func silencedFindings(base: Side, head: Side, renamed pairs: [RoutePair]) -> [AccessChange] {
+        // A route renamed is the route it was: BASE's findings name it as HEAD does.
+        var renamed: [String: String] = [:]
+        for pair in pairs where pair.old.name != pair.new.name {
+            renamed[pair.old.name] = pair.new.name
+            renamed[pair.old.route.written.id.value] = pair.new.route.written.id.value
         }
-        let (before, after) = (comments(base), comments(head))
-        return head.findings.compactMap { finding in
-            if let comment = finding.comment {
-                guard after[comment.key, default: 0] > before[comment.key, default: 0] else { return nil }
-            } else if base.silencedCodes.contains(finding.diagnostic.code.id) {
-                return nil
+        let had = Dictionary(grouping: base.findings) { $0.kind(renaming: renamed) }
+        var changes: [AccessChange] = []
+        for (kind, found) in Dictionary(grouping: head.findings, by: { $0.kind() }) {
+            let excess = found.count - (had[kind]?.count ?? 0)
+            guard excess > 0 else { continue }
+            // The new ones first: a message, then a comment's reason, BASE did not have.
+            let messages = Set((had[kind] ?? []).map(\.diagnostic.message))
+            let reasons = Set((had[kind] ?? []).compactMap { $0.diagnostic.suppression?.reason })
+            func seen(_ finding: Finding) -> Int {
+                (messages.contains(finding.diagnostic.message) ? 2 : 0) + (finding.diagnostic.suppression?.reason.map(reasons.contains) ?? false ? 1 : 0)
             }
-            guard let category = Finding.categories[finding.diagnostic.code.id] else { return nil }
-            let code = finding.diagnostic.code.id
-            return AccessChange(
-                category: category, subject: AccessChange.Subject(kind: .finding, name: code),
-                message: "a new \(code) finding is silenced by \(finding.silenced): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range))
+            let silenced = found.filter { $0.silenced != nil }.sorted { seen($0) < seen($1) }
+            for finding in silenced.prefix(excess) {
+                let code = finding.diagnostic.code.id
+                changes.append(AccessChange(
+                    category: Finding.categories[code]!, subject: AccessChange.Subject(kind: .finding, name: code),
+                    message: "a new \(code) finding is silenced by \(finding.silenced!): \(finding.diagnostic.message)", place: head.location(finding.diagnostic.range)))
+            }
         }
+        return changes
     }
 
     /// A route of one side with its plan; `name` is `api/route` as written.
@@ -681,13 +720,13 @@ struct RouteComparison {
                 add(.stricterLimit, "has a stricter \(what): \(Self.describe(after)), was \(Self.describe(before))")
             }
             // A route that stops sharing its API's counter spends a budget of its own beside
-            // the other routes': the API's callers may make as many calls again. Weighed where
-            // the budget is the same; another budget is weighed above.
-            let sameBudget = before.calls == after.calls && before.windowSeconds == after.windowSeconds
-            switch (before.sharesTheAPICounter && sameBudget, after.sharesTheAPICounter && sameBudget) {
-            case (true, false): add(.looserLimit, "counts its \(what) on a counter of its own instead of the one its API's routes share")
-            case (false, true): add(.stricterLimit, "counts its \(what) on the counter its API's routes share instead of one of its own")
-            default: break
+            // the other routes': the API's callers may make that many calls more, whatever the
+            // route's own budget. Sharing it again is stricter where the budget is the same;
+            // another budget is weighed above.
+            if before.sharesTheAPICounter, !after.sharesTheAPICounter {
+                add(.looserLimit, "counts its \(what) on a counter of its own instead of the one its API's routes share")
+            } else if !before.sharesTheAPICounter, after.sharesTheAPICounter, before.calls == after.calls, before.windowSeconds == after.windowSeconds {
+                add(.stricterLimit, "counts its \(what) on the counter its API's routes share instead of one of its own")
             }
             if before.key != after.key {
                 let message = "counts its \(what) by '\(after.key)' instead of '\(before.key)'"

@@ -138,8 +138,10 @@ enum BackendDiff {
             let after = URLComponents(string: new.trimmingCharacters(in: .whitespaces)),
             let host = before.host?.lowercased(), host == after.host?.lowercased()
         else { return false }
-        func path(_ url: URLComponents) -> String { url.percentEncodedPath.hasSuffix("/") ? String(url.percentEncodedPath.dropLast()) : url.percentEncodedPath }
-        return path(before) != path(after) || before.port != after.port
+        // As a server reads them: escapes decoded, a trailing slash and the scheme's own port aside.
+        func path(_ url: URLComponents) -> String { url.path.hasSuffix("/") ? String(url.path.dropLast()) : url.path }
+        func port(_ url: URLComponents) -> Int? { url.port ?? (url.scheme?.lowercased() == "http" ? 80 : 443) }
+        return path(before) != path(after) || port(before) != port(after)
     }
 
     /// The host of `url`, in lowercase; the whole text when it has none.

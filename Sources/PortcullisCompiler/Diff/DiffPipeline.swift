@@ -150,12 +150,6 @@ public enum DiffPipeline {
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured) }
-        side.silencedCodes = Set(RuleRegistry.descriptions.map(\.code).filter { code in
-            switch configured.setting(for: code) {
-            case .off: true
-            case .report(let severity): severity < code.defaultSeverity
-            }
-        }.map(\.id))
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
     }
 }

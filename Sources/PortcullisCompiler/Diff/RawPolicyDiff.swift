@@ -109,7 +109,10 @@ enum RawPolicyDiff {
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
                 }
-                if opened == 0, let change = widenedInPlace(name, oldCounts, newCounts, oldValues, newValues, sameCount: difference == 0) {
+                if opened == 0,
+                    let change = widenedInPlace(
+                        name, oldCounts, newCounts, oldValues, newValues, (oldCallerWritten, newCallerWritten), sameCount: difference == 0)
+                {
                     weighed = true
                     changes.append(AccessChange(
                         category: change.category, subject: subject, message: "the raw policy of \(key) \(change.message)\(throughValues)",
@@ -318,10 +321,10 @@ enum RawPolicyDiff {
                     return (after, "any \(label) (the list was removed or emptied)")
                 }
                 if let added = now.values.subtracting(values.values).sorted().first {
-                    // A header that holds a credential (an API key) is compared with one: its
-                    // values are not quoted.
-                    if list == "value", let header = after.element.attribute("name")?.value.written, CredentialScanner.namesACredential(header) {
-                        return (after, "another value of header '\(header)', which holds a credential")
+                    // A header check's values are what callers must send, a key or a token as
+                    // often as not, under any name: they are not quoted.
+                    if list == "value" {
+                        return (after, "another value of header '\(after.element.attribute("name")?.value.written ?? "")'")
                     }
                     return (after, list == "issuer-signing-keys" ? "a new signing key" : "\(label) \(GatewayComparison.shown(added))")
                 }
@@ -409,10 +412,10 @@ enum RawPolicyDiff {
     /// accepting more.
     private static func widenedInPlace(
         _ name: String, _ old: [String: [Found]], _ new: [String: [Found]], _ was: GatewayComparison.Substitution,
-        _ now: GatewayComparison.Substitution, sameCount: Bool
+        _ now: GatewayComparison.Substitution, _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables), sameCount: Bool
     ) -> (category: AccessChange.Category, message: String, found: Found)? {
         guard let old = old[name], let new = new[name] else { return nil }
-        if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now) {
+        if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now, callerWritten) {
             return (.looserLimit, raised, found)
         }
         if sameCount, name == "ip-filter", let (found, widened) = widenedFilter(old, new, was, now) {
@@ -548,9 +551,11 @@ enum RawPolicyDiff {
     /// in order when each side has as many, as APIM reads them (named values put in). Each
     /// budget, the statement's own and those of the `api` and `operation` elements in it, is
     /// compared by calls and by kilobytes per second: one raised, dropped, or made one not
-    /// known here (an expression) lets more through; so does a counter keyed on another value.
+    /// known here (an expression) lets more through; so does a counter keyed on what the
+    /// caller sends, through a variable too, where it was not.
     private static func loosenedLimit(
-        _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+        _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution,
+        _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables)
     ) -> (found: Found, message: String)? {
         guard old.count == new.count else { return nil }
         for (before, after) in zip(old, new) {
@@ -575,8 +580,8 @@ enum RawPolicyDiff {
             // A key the caller chooses (a header, say) lets each caller count anew as often as
             // it likes; another key callers do not choose is a choice of the policy's.
             let key = { (found: Found, values: GatewayComparison.Substitution) in found.element.attribute("counter-key").map { values.value($0.value.resolved) } }
-            if let counted = key(before, was), let counting = key(after, now), counted != counting,
-                PolicyXMLElement.carriesWhatTheCallerSends(counting), !PolicyXMLElement.carriesWhatTheCallerSends(counted)
+            if let counted = key(before, was), let counting = key(after, now), counted != counting, callerWritten.now.carriedBy(counting),
+                !callerWritten.was.carriedBy(counted)
             {
                 return (after, "counts '\(name)' by a key callers choose, so each may count anew as often as it likes")
             }
