@@ -45,9 +45,20 @@ public enum Interruption {
         register { folders[$0] = folder }
     }
 
-    /// Registers a child process, by its id, to be killed if the run is stopped.
-    public static func killIfStopped(process: Int32) -> Token {
-        register { processes[$0] = process }
+    /// Starts child processes with `start`, which gives back their ids, and registers them
+    /// to be killed if the run is stopped, as one step: a signal that comes while they start
+    /// waits for them to be registered, then kills them too. (Registered after starting, a
+    /// child that had started was left running by a signal in between.) `start` must not
+    /// register anything itself.
+    public static func killIfStopped(starting start: () throws -> [Int32]) rethrows -> [Token] {
+        lock.lock()
+        defer { lock.unlock() }
+        handleSignals()
+        return try start().map { process in
+            nextToken += 1
+            processes[nextToken] = process
+            return Token(value: nextToken)
+        }
     }
 
     public static func release(_ token: Token) {

@@ -104,15 +104,19 @@ public struct GitRevision: Sendable {
         archive.standardError = FileHandle.nullDevice
         unpack.standardInput = pipe
         unpack.standardError = FileHandle.nullDevice
+        // Stopped from the moment they start, neither may write on into a folder about to be
+        // removed.
+        let stopping: [Interruption.Token]
         do {
-            try archive.run()
-            try unpack.run()
+            stopping = try Interruption.killIfStopped {
+                try archive.run()
+                try unpack.run()
+                return [archive.processIdentifier, unpack.processIdentifier]
+            }
         } catch {
             if archive.isRunning { archive.terminate() }
             throw DriverError.git("git could not be started")
         }
-        // Stopped now, neither may write on into a folder about to be removed.
-        let stopping = [archive, unpack].map { Interruption.killIfStopped(process: $0.processIdentifier) }
         defer { stopping.forEach(Interruption.release) }
         // Only the children hold the pipe's ends now: tar sees the end of the archive when git exits.
         try pipe.fileHandleForReading.close()
