@@ -178,10 +178,12 @@ public struct SecretLiterals: Sendable {
                 while keyStart > 0, !";&,{}\"'\n\r\t?".utf8.contains(bytes[keyStart - 1]) { keyStart -= 1 }
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self)
                 guard CredentialScanner.namesACredential(key.trimmingWhitespace) else { continue }
+                // A name runs as far as its characters go, as APIM reads one: no two
+                // references read the same bytes (`password={{` a thousand times unclosed).
                 var close = open + 2
-                while close + 1 < bytes.count, !(bytes[close] == UInt8(ascii: "}") && bytes[close + 1] == UInt8(ascii: "}")) { close += 1 }
-                guard close + 1 < bytes.count else { continue }
-                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 2)..<close]), as: UTF8.self).trimmingWhitespace)
+                while close < bytes.count, Grammar.isNamedValueByte(bytes[close]) { close += 1 }
+                guard close + 1 < bytes.count, close > open + 2, bytes[close] == UInt8(ascii: "}"), bytes[close + 1] == UInt8(ascii: "}") else { continue }
+                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 2)..<close]), as: UTF8.self))
             }
             return names
         }

@@ -255,24 +255,23 @@ enum RawPolicyDiff {
     /// The checks whose acceptance ``acceptance(of:_:)`` reads.
     private static let acceptingChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
 
-    /// A setting of a check that lets more through once it is off its safe value: the
-    /// attribute, the value APIM takes when it is left out, the safe value, and what the
-    /// check then accepts.
+    /// A setting of a check that lets more through once it is off its safe value, which is
+    /// also the value APIM takes when it is left out: the attribute, that value, and what
+    /// the check then accepts.
     private struct StrictSetting {
         var attribute: String
-        var standing: String
         var safe: String
         var accepts: String
     }
 
     private static let strictSettings: [String: [StrictSetting]] = [
-        "validate-jwt": [StrictSetting(attribute: "require-expiration-time", standing: "true", safe: "true", accepts: "tokens without an expiration time")],
+        "validate-jwt": [StrictSetting(attribute: "require-expiration-time", safe: "true", accepts: "tokens without an expiration time")],
         "validate-client-certificate": [
-            StrictSetting(attribute: "validate-revocation", standing: "true", safe: "true", accepts: "revoked certificates"),
-            StrictSetting(attribute: "validate-not-before", standing: "true", safe: "true", accepts: "certificates not valid yet"),
-            StrictSetting(attribute: "validate-not-after", standing: "true", safe: "true", accepts: "expired certificates"),
+            StrictSetting(attribute: "validate-revocation", safe: "true", accepts: "revoked certificates"),
+            StrictSetting(attribute: "validate-not-before", safe: "true", accepts: "certificates not valid yet"),
+            StrictSetting(attribute: "validate-not-after", safe: "true", accepts: "expired certificates"),
         ],
-        "check-header": [StrictSetting(attribute: "ignore-case", standing: "false", safe: "false", accepts: "its values in any letter case")],
+        "check-header": [StrictSetting(attribute: "ignore-case", safe: "false", accepts: "its values in any letter case")],
     ]
 
     /// A check that accepts more in place: the checks of a name on both sides, compared by
@@ -379,7 +378,7 @@ enum RawPolicyDiff {
         func add(_ list: String, _ more: Set<String>) { found[list, default: Accepted(any: true, values: [])].values.formUnion(more) }
         if let tenant = check.attribute("tenant-id") { add("tenant-id", [value(tenant.value.written)]) }
         for setting in strictSettings[check.name] ?? [] {
-            add("setting:" + setting.attribute, [check.attribute(setting.attribute).map { value($0.value.written).lowercased() } ?? setting.standing])
+            add("setting:" + setting.attribute, [check.attribute(setting.attribute).map { value($0.value.written).lowercased() } ?? setting.safe])
         }
         if check.name != "validate-client-certificate", check.name != "check-header" {
             add("setting:clock-skew", [check.attribute("clock-skew").map { value($0.value.written) } ?? "0"])
