@@ -543,8 +543,10 @@ struct RawEnforcement: Sendable {
     /// A document's inbound statements before and after its `<base />`, and whether it
     /// keeps `<base />` (a missing document or section keeps what is broader).
     private static func split(_ document: PolicyXMLDocument?) -> (before: ArraySlice<PolicyXMLElement>, after: ArraySlice<PolicyXMLElement>, keepsBase: Bool) {
-        guard let statements = document?.inboundStatements else { return ([], [], true) }
-        guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return (statements[...], [], false) }
+        guard let document else { return ([], [], true) }
+        let statements = document.inboundStatements
+        // A policy without an `inbound` section gets one that starts with `<base />`.
+        guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return (statements[...], [], document.keepsInboundBase) }
         return (statements[..<base], statements[(base + 1)...], true)
     }
 

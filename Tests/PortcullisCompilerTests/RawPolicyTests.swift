@@ -173,6 +173,29 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("serves cached responses of route 'list-pertoken'") }, found.joined(separator: "\n"))
     }
 
+    /// A route policy without an `inbound` section is built with one that starts with
+    /// `<base />`, so the broader policies run before the route's checks; the checker read
+    /// it as one that drops them, and an API's answer before the token check of such a
+    /// route linted clean.
+    func testARoutePolicyWithoutInboundRunsTheBroaderPolicies() throws {
+        let example = RuleExample.api(
+            rawInbound: #"<mock-response status-code="200" content-type="application/json" />"#,
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+              - id: get-order
+                method: GET
+                path: /orders/{id}
+                scopes: [orders.read]
+                policy: '<policies><outbound><base /><set-header name="X-Shaped" exists-action="override"><value>1</value></set-header></outbound></policies>'
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        XCTAssertContainsEach(try lintFindings(), [
+            "LP001 defs/orders.yaml: raw 'mock-response' in API 'orders' may answer requests of route 'list-orders' before its token check, so callers need no token",
+            "LP001 defs/orders.yaml: raw 'mock-response' in API 'orders' may answer requests of route 'get-order' before its token check, so callers need no token",
+        ])
+    }
+
     /// A raw `validate-client-certificate` that ignores errors, or that takes a certificate
     /// the caller makes (trust not validated, no identity pinned by a thumbprint or an
     /// issuer), was taken for a check of every caller: a write route without `auth` and
