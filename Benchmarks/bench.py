@@ -63,6 +63,7 @@ GOALS = {
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 2.0, "findings s per 160k": 3.0,
     "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0, "raw policies ratio": 2.0,
     "import s per 1000 APIs": 8.0, "braces s per 200k": 0.5, "chain s per 16k": 0.5,
+    "broad policy s per 10k routes": 0.5,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -71,6 +72,7 @@ QUICK = {
     "lint peak MB per 20k routes": 150, "big api s per 50k routes": 6.0, "findings s per 160k": 9.0,
     "doubling growth": 3.0, "samples ms": 40, "environments ratio": 8.0, "raw policies ratio": 4.0,
     "import s per 1000 APIs": 24.0, "braces s per 200k": 1.5, "chain s per 16k": 1.5,
+    "broad policy s per 10k routes": 1.5,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -390,6 +392,28 @@ def variable_chain(folder, count):
         f.write("\n".join(lines) + "\n")
 
 
+def broad_policy(folder, count):
+    """The fabrikam sample whose gateway policy sends what the caller wrote on 1,000 times
+    before any check, over an API of `count` routes, every other one with a policy of
+    `<base />` alone: a hostile pull request's way to make every route's walk over the
+    broader policies take a pass over all their statements."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    sends = "".join(f'<send-request mode="new" response-variable-name="r{index}" timeout="5" ignore-error="true">'
+                    '<set-url>https://audit.example.com/log</set-url><set-method>POST</set-method>'
+                    '<set-body>@((string)context.Variables["who"])</set-body></send-request>\n' for index in range(1000))
+    with open(os.path.join(folder, "policies", "global.xml"), "w") as f:
+        f.write('<policies><inbound><set-variable name="who" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Who&quot;,&quot;&quot;))" />\n'
+                f"{sends}</inbound><backend><forward-request /></backend><outbound /><on-error /></policies>\n")
+    lines = ["apiVersion: portcullis/v1", "kind: API", "name: broad", "path: broad", "backend: https://broad.internal.example.com", "routes:"]
+    for route in range(count):
+        policy = ", policy: '<policies><inbound><base /></inbound></policies>'" if route % 2 else ""
+        lines.append(f"  - {{id: r{route}, method: GET, path: /r{route}, scopes: [invoices.read]{policy}}}")
+    with open(os.path.join(folder, "apis", "broad.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def brace_run(folder, count):
     """The fabrikam sample whose raw policy sends requests to a URL holding a run of `count`
     braces: a hostile pull request's way to make each `{{` look for its name to the end."""
@@ -535,6 +559,7 @@ def main():
         for name, label, make, sizes, goal in (
             ("raw braces", "a raw policy's run of braces", brace_run, (100000, 200000), "braces s per 200k"),
             ("variable chain", "a raw policy's chain of variables", variable_chain, (8000, 16000), "chain s per 16k"),
+            ("broad policy", "routes under a broad raw policy", broad_policy, (5000, 10000), "broad policy s per 10k routes"),
         ):
             argvs = []
             for count in sizes:

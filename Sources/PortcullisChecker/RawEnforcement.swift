@@ -1,5 +1,6 @@
 import PortcullisModel
 import PortcullisPolicyXML
+import Synchronization
 
 /// What raw policy XML enforces on every request of a route, whatever the request holds:
 /// statements at the top of an `inbound` section (or of a fragment included there) of the
@@ -121,6 +122,7 @@ struct RawEnforcement: Sendable {
     /// `outbound` or `on-error` (``writeCopyAfterInbound(on:)``).
     private let writeCopies: (global: String?, products: [String?], apis: [String?])
     private let routesMayCopy: Bool
+    private let shared = SharedAnswers()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -220,6 +222,10 @@ struct RawEnforcement: Sendable {
     /// does not make; `afterATokenCheck` tells one that only that check precedes.
     func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         guard mayMeet(kind, on: route) else { return nil }
+        return shared.answer(.beforeAnyTokenCheck(kind), for: route) { findBeforeAnyTokenCheck(kind, on: route) }
+    }
+
+    private func findBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         let order = inboundOrder(of: route)
         // A branch on the method is judged by the route's method, unless a raw 'set-method',
         // to any method, changes the method the request carries.
@@ -303,6 +309,10 @@ struct RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(.call, on: route) else { return nil }
+        return shared.answer(.callBeforeRawLimit, for: route) { findCallBeforeRawLimit(on: route) }
+    }
+
+    private func findCallBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         var visited = Set<String>()
         for case let (owner, statement)? in inboundOrder(of: route) {
             var expanded = Set<String>()
@@ -318,6 +328,10 @@ struct RawEnforcement: Sendable {
     /// make it safer. With how messages name the policy it is in.
     func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
+        return shared.answer(.beforeGenerated(kind), for: route) { findBeforeGenerated(kind, on: route) }
+    }
+
+    private func findBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         var visited = Set<String>()
         for entry in inboundOrder(of: route) {
             guard let (owner, statement) = entry else { return nil }
@@ -451,6 +465,10 @@ struct RawEnforcement: Sendable {
     /// in any policy and at any depth.
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
+        return shared.answer(.inInbound(kind), for: route) { findInInbound(kind, on: route) }
+    }
+
+    private func findInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         for case let (owner, statement)? in inboundOrder(of: route) {
             var visited = Set<String>()
             if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
@@ -680,6 +698,52 @@ struct RawEnforcement: Sendable {
         default:
             return nil
         }
+    }
+}
+
+/// What ``RawEnforcement`` answers for routes whose own policy adds nothing to `inbound`
+/// (they have none, or one whose `inbound` holds `<base />` alone): every such route of an
+/// API meets the same statements, so routes with the same method and the same token check
+/// share each answer, found once. Under a broad policy of thousands of statements, walking
+/// them again for each of thousands of routes took seconds. Rules ask from every core.
+private final class SharedAnswers: Sendable {
+    enum Question: Hashable {
+        case beforeAnyTokenCheck(RawEnforcement.Kind), inInbound(RawEnforcement.Kind), beforeGenerated(RawEnforcement.Kind), callBeforeRawLimit
+    }
+
+    /// What the answers read of a route besides its own policy.
+    private struct Key: Hashable {
+        var question: Question
+        var api: Int
+        var products: [Int]
+        var method: HTTPMethod
+        var authenticated: Bool
+        var checksClaims: Bool
+    }
+
+    typealias Found = (owner: String, name: String, afterATokenCheck: Bool)
+    private let answers = Mutex<[Key: Found?]>([:])
+
+    /// The answer to `question` for `route`: the one found for a route like it, or `find`'s.
+    func answer(_ question: Question, for route: EffectiveRoute, _ find: () -> Found?) -> Found? {
+        guard let key = key(question, route) else { return find() }
+        if let found = answers.withLock({ $0[key] }) { return found }
+        let found = find()
+        answers.withLock { $0[key] = found }
+        return found
+    }
+
+    func answer(_ question: Question, for route: EffectiveRoute, _ find: () -> (owner: String, name: String)?) -> (owner: String, name: String)? {
+        answer(question, for: route) { find().map { ($0.owner, $0.name, false) } }.map { ($0.owner, $0.name) }
+    }
+
+    private func key(_ question: Question, _ route: EffectiveRoute) -> Key? {
+        if let own = route.written.policy?.document {
+            guard own.inboundStatements.count == 1, own.inboundStatements[0].name == "base" else { return nil }
+        }
+        return Key(
+            question: question, api: route.apiIndex, products: route.products, method: route.written.method.value,
+            authenticated: route.isAuthenticated, checksClaims: route.written.scopes != nil || route.written.appRoles != nil)
     }
 }
 
