@@ -24,7 +24,11 @@ public struct SecretLiterals: Sendable {
     public let masked: [SourceRange]
 
     public init(project: ResolvedProject, credentials: [SourceRange] = []) {
-        var credentials = credentials + Self.credentials(inRawPoliciesOf: project)
+        // Plain named values: APIM puts them into a header's name, and one a signing key,
+        // a password or a credential header reads is a credential written in the
+        // definitions. By name without case, as APIM takes them.
+        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value.lowercased(), $0.value) }) { first, _ in first }
+        var credentials = credentials + Self.credentials(inRawPoliciesOf: project, plain: plain) + Self.credentials(inDefinitionsOf: project, plain: plain)
         // A named value's name calls its value a credential in either form: `db-password: x`
         // is caught as the scalar is read, `db-password: {value: x}` only here, where the
         // value's key is `value`.
@@ -80,18 +84,51 @@ public struct SecretLiterals: Sendable {
     /// Credential-like values in raw policy XML: literal attribute values and text judged
     /// like YAML values (the attribute's name, or a header's name, as the key), the string
     /// literals of expressions, and comments.
-    static func credentials(inRawPoliciesOf project: ResolvedProject) -> [SourceRange] {
+    static func credentials(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
         var documents = project.gateway.flatMap(\.policy?.document).map { [$0] } ?? []
         for api in project.apis {
             if let document = api.policy?.document { documents.append(document) }
             documents += api.routes.compactMap(\.policy?.document)
         }
         documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
-        // Plain named values: APIM puts them into a header's name, and one a signing key,
-        // a password or a credential header reads is a credential written in the
-        // definitions. By name without case, as APIM takes them.
-        let plain = Dictionary((project.gateway?.namedValues ?? []).map { ($0.name.value.lowercased(), $0.value) }) { first, _ in first }
         return documents.flatMap { credentials(inRawPolicy: $0, plain: plain) }
+    }
+
+    /// Plain named values that the definitions give a credential where the policies
+    /// Portcullis writes send them: a header or query parameter set (`X-Functions-Key:
+    /// "{{backend-key}}"`), a backend URL or a rewrite's query (`?code={{key}}`), an answer's
+    /// header or body. Judged as the raw statements they become are.
+    static func credentials(inDefinitionsOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
+        guard !plain.isEmpty else { return [] }
+        var found: [SourceRange] = []
+        func judge(_ text: Located<String>?, under key: String) {
+            guard let text, text.value.holds("{{") else { return }
+            found += credentialsGiven(by: .text(text.value), under: key, plain)
+        }
+        func judge(_ changes: [MessageChange]?) {
+            for change in changes ?? [] { judge(change.value, under: change.name.value) }
+        }
+        for api in project.apis {
+            if case .url(let url) = api.backend { judge(url, under: "url") }
+            judge(api.request?.headers)
+            judge(api.request?.query)
+            judge(api.response?.headers)
+            for route in api.routes where route.shaping != nil || route.backend != nil {
+                if case .url(let url)? = route.backend { judge(url, under: "url") }
+                judge(route.request?.headers)
+                judge(route.request?.query)
+                judge(route.response?.headers)
+                judge(route.rewrite?.path, under: "url")
+                if case .fixed(let answer)? = route.answer {
+                    judge(answer.headers)
+                    judge(answer.body, under: "body")
+                }
+            }
+        }
+        for backend in project.backends {
+            judge(backend.service?.url, under: "url")
+        }
+        return found
     }
 
     /// The credential-like values and comments of one raw policy document, in document order.
@@ -149,7 +186,11 @@ public struct SecretLiterals: Sendable {
         guard let text = written else { return [] }
         guard CredentialScanner.namesACredential(key) else {
             // Under another key, only what the text itself gives a credential's key.
-            return credentialKeysGiven(in: text).compactMap { plain[$0.lowercased()] }.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+            return credentialKeysGiven(in: text).compactMap { given in
+                guard let value = plain[given.name.lowercased()], CredentialScanner.isWrittenOut(value.value) else { return nil }
+                guard let query = given.queryKey else { return value.range }
+                return CredentialScanner.namesAQueryCredential(query, given: value.value) ? value.range : nil
+            }
         }
         var given: [String: Located<String>] = [:]
         for name in NamedValues.references(in: text) {
@@ -161,10 +202,11 @@ public struct SecretLiterals: Sendable {
 
     /// The named values text gives a key that names a credential, as in a connection
     /// string or a query: `Password={{db-pw}}`, `"client_secret": "{{s}}"` (spaces and a
-    /// quote aside on either side of `=` or `:`).
-    private static func credentialKeysGiven(in text: String) -> [String] {
+    /// quote aside on either side of `=` or `:`). A URL's query parameter (`?code={{k}}`)
+    /// comes with its key, which names a credential by what its value is too.
+    private static func credentialKeysGiven(in text: String) -> [(name: String, queryKey: String?)] {
         text.withUTF8Bytes { bytes in
-            var names: [String] = []
+            var names: [(name: String, queryKey: String?)] = []
             func skipped(_ index: Int) -> Int {
                 var index = index
                 while index >= 0, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") { index -= 1 }
@@ -176,14 +218,15 @@ public struct SecretLiterals: Sendable {
                 let keyEnd = skipped(sign - 1) + 1
                 var keyStart = keyEnd
                 while keyStart > 0, !";&,{}\"'\n\r\t?".utf8.contains(bytes[keyStart - 1]) { keyStart -= 1 }
-                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self)
-                guard CredentialScanner.namesACredential(key.trimmingWhitespace) else { continue }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]), as: UTF8.self).trimmingWhitespace
+                let inQuery = keyStart > 0 && bytes[sign] == UInt8(ascii: "=") && (bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"))
+                guard inQuery || CredentialScanner.namesACredential(key) else { continue }
                 // A name runs as far as its characters go, as APIM reads one: no two
                 // references read the same bytes (`password={{` a thousand times unclosed).
                 var close = open + 2
                 while close < bytes.count, Grammar.isNamedValueByte(bytes[close]) { close += 1 }
                 guard close + 1 < bytes.count, close > open + 2, bytes[close] == UInt8(ascii: "}"), bytes[close + 1] == UInt8(ascii: "}") else { continue }
-                names.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 2)..<close]), as: UTF8.self))
+                names.append((String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 2)..<close]), as: UTF8.self), inQuery ? key : nil))
             }
             return names
         }

@@ -31,6 +31,15 @@ public enum CredentialScanner {
         return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
     }
 
+    /// Whether `key`, a URL's query parameter, names a credential (`code`, `sig`, `token`,
+    /// or what ``namesACredential(_:)`` names), given `value` of at least the length below
+    /// which a query value is taken for an ordinary parameter (`?code=404`).
+    public static func namesAQueryCredential(_ key: String, given value: String) -> Bool {
+        if namesACredential(key) { return true }
+        guard value.utf8.count >= minimumQuerySecret else { return false }
+        return key.withUTF8Bytes { key in queryKeys.contains { $0.count == key.count && hasSuffix(key, key.indices, $0) } }
+    }
+
     /// Whether `key` calls what is written under it a credential (`db-password`, `apiKey`,
     /// `Authorization`), whatever the value.
     public static func namesACredential(_ key: String) -> Bool {

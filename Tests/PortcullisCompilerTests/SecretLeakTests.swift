@@ -203,6 +203,45 @@ final class SecretLeakTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    /// The same plain named values put where a credential goes by the definitions, not by
+    /// raw XML, passed lint and were published as `"secret": false`: a header or query
+    /// parameter set under `request`, an answer's header, a backend URL's key (found by the
+    /// audit of the emitters). Each is SE001 where it is declared, and `build` refuses; a
+    /// named value sent under a key that names no credential is not.
+    func testAPlainNamedValueTheDefinitionsSendAsACredentialIsSE001() throws {
+        let values = "namedValues:\n  backend-key: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  query-key: Zx9Qw8Er7Ty6Ui5O\n  answer-token: Wq3Er4Ty5Ui6Op7\n  url-code: Pl0Ki9Ju8Hy7Gt6\n  region: westeurope\n"
+        let api = RuleExample.api(
+            fields: """
+                backend: https://orders.example.com/api?code={{url-code}}
+                request:
+                  headers:
+                    set: {X-Functions-Key: "{{backend-key}}", Authorization: "Basic {{basic-creds}}", X-Region: "{{region}}"}
+                  query: {set: {api_key: "{{query-key}}"}}
+
+                """,
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+              - id: ping
+                method: GET
+                path: /ping
+                scopes: [orders.read]
+                respond: {status: 200, headers: {X-Api-Key: "{{answer-token}}"}}
+
+            """).yaml.replacingOccurrences(of: "backend: https://orders.example.com\n", with: "")
+        let folder = try project("definitions-credentials", gateway: RuleExample.baseGateway + values, api: api)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
+        let lines = (RuleExample.baseGateway + values).split(separator: "\n", omittingEmptySubsequences: false)
+        func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
+        XCTAssertEqual(
+            Set(found), [line(of: "backend-key"), line(of: "basic-creds"), line(of: "query-key"), line(of: "answer-token"), line(of: "url-code")], lint.stdout)
+        for secret in ["q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7", "Pl0Ki9Ju8Hy7Gt6"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
+        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    }
+
     /// Values no rule thought could hold a credential were quoted in every format: an
     /// operationId or a path of an API's own OpenAPI document, a raw `include-fragment`'s
     /// id, an element's name, a product's API, an environment's key (found by a hostile
