@@ -244,6 +244,34 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    /// An API with its own raw policy is sent to its `serviceUrl`, but a URL that references
+    /// a secret gets none (APIM substitutes named values only in policies): the API's
+    /// policy set no backend either, and APIM had nowhere to send its requests (found by
+    /// the audit of the emitters). It sets the backend now, and so does a route that drops
+    /// `<base />`.
+    func testAnAPIWhoseBackendURLHoldsASecretSetsItInItsPolicy() throws {
+        let url = "https://orders.internal.contoso.com/api?code={{partner-orders-gateway-key}}"
+        let project = try project([
+            ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api\n",
+             "backend: \(url)\npolicy: '<policies><inbound><base /><set-header name=\"X-Shop\" exists-action=\"override\"><value>web</value></set-header></inbound></policies>'\n"),
+            ("apis/orders.yaml", "    summary: Place an order\n",
+             "    summary: Place an order\n    policy: '<policies><inbound><set-header name=\"X-Own\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'\n"),
+        ])
+        let out = try build(project)
+        let information = try json(out.appendingPathComponent("apim/apis/orders/apiInformation.json"))
+        XCTAssertNil((information["properties"] as? [String: Any])?["serviceUrl"])
+        let api = try text(out.appendingPathComponent("apim/apis/orders/policy.xml"))
+        XCTAssertTrue(api.contains(#"<set-backend-service base-url="\#(url)" />"#), api)
+        let create = try text(out.appendingPathComponent("apim/apis/orders/operations/create-order/policy.xml"))
+        XCTAssertTrue(create.contains(#"<set-backend-service base-url="\#(url)" />"#), create)
+        // With a URL the bundle can carry, the author's API policy stays as written.
+        let plain = try build(try self.project([
+            ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api\n",
+             "backend: https://orders.internal.contoso.com/api\npolicy: '<policies><inbound><base /></inbound></policies>'\n"),
+        ]))
+        XCTAssertFalse(try text(plain.appendingPathComponent("apim/apis/orders/policy.xml")).contains("set-backend-service"))
+    }
+
     /// A route with its own backend: the API's policy sets none, and every operation sets
     /// its own, so the route's token never reaches the API's backend nor the reverse.
     /// Environments may move it, but not give a route a backend it does not have.

@@ -192,13 +192,20 @@ enum APIOpsFiles {
         return "PT" + parts.map { "\($0.0)\($0.1)" }.joined()
     }
 
+    /// The `serviceUrl` the bundle gives an API: its URL backend with plain named values
+    /// put in; none for a backend entity, or for a URL that references a secret, which APIM
+    /// substitutes only in policies. Without one, the API's policy must set the backend.
+    static func serviceUrl(of backend: PlannedBackend?, namedValues: [String: String]) -> String? {
+        backend?.url.flatMap { NamedValues.resolve($0, namedValues) }
+    }
+
     static func api(_ api: API, backend: PlannedBackend?, namedValues: [String: String]) -> String {
         StableJSON.encode(
             Wrapped(
                 properties: APIProperties(
                     apiRevision: String(api.revision?.value ?? 1),
                     displayName: api.displayName?.value ?? api.name.value, description: api.description?.value,
-                    path: api.path.value, protocols: api.protocols?.map(\.value.rawValue) ?? ["https"], serviceUrl: backend?.url.flatMap { NamedValues.resolve($0, namedValues) },
+                    path: api.path.value, protocols: api.protocols?.map(\.value.rawValue) ?? ["https"], serviceUrl: serviceUrl(of: backend, namedValues: namedValues),
                     subscriptionRequired: api.effectiveSubscriptionRequired, apiVersion: api.version?.name.value,
                     apiVersionSetId: api.version.map { "/apiVersionSets/\($0.set.value)" })))
     }

@@ -73,6 +73,7 @@ public enum BundleBuilder {
                     // The API's backend, as the plan of a route that has none of its own says.
                     let backend = byAPI[part - 1].lazy.filter { project.routes[$0].written.backend == nil }.compactMap { project.plans[$0]?.backend }.first
                     let perRoute = api.routes.contains { $0.backend != nil }
+                    let reachedByServiceURL = APIOpsFiles.serviceUrl(of: backend, namedValues: namedValues) != nil
                     try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     if let own = api.openapi?.document {
                         // The author's document, byte for byte, named as APIOps reads it; the
@@ -89,7 +90,9 @@ public enum BundleBuilder {
                     }
                     try output.addPolicy(
                         "\(folder)/policy.xml",
-                        GatewayPolicies.api(api, backend: perRoute ? nil : backend, broaderSetsBackend: redirected.contains(api.name.value)),
+                        GatewayPolicies.api(
+                            api, backend: perRoute ? nil : backend, reachedByServiceURL: reachedByServiceURL,
+                            broaderSetsBackend: redirected.contains(api.name.value)),
                         of: "API '\(api.name.value)'", at: api.name.range)
                     for index in byAPI[part - 1] {
                         let route = project.routes[index]
@@ -98,11 +101,13 @@ public enum BundleBuilder {
                         try output.addPolicy(
                             "\(folder)/operations/\(route.written.id.value)/policy.xml",
                             // A route whose raw inbound leaves out <base /> never runs the API's
-                            // backend statements. A URL backend is still reached (it is the API's
-                            // serviceUrl); a backend entity, a pool or its managed identity is not,
-                            // so that route's own policy sets it.
+                            // backend statements. A URL backend is still reached where it is the
+                            // API's serviceUrl; a backend entity, a pool, its managed identity or a
+                            // URL with a secret is not, so that route's own policy sets it.
                             GatewayPolicies.operation(
-                                plan, setsBackend: perRoute || (route.written.policy?.document?.keepsInboundBase == false && plan.backend.name != nil),
+                                plan,
+                                setsBackend: perRoute
+                                    || (route.written.policy?.document?.keepsInboundBase == false && (plan.backend.name != nil || !reachedByServiceURL)),
                                 raw: route.written.policy?.document),
                             of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                     }

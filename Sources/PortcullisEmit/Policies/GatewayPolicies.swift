@@ -53,11 +53,13 @@ enum GatewayPolicies {
     /// An API with its own raw policy and a URL backend is sent to its `serviceUrl`, as
     /// APIM sends every API whose policy names no backend: the author's policy is then the
     /// estate's as written (what `import` proves), and the URL is still the backend. That
-    /// holds only while no broader raw policy (`broaderSetsBackend`: the gateway's, or a
-    /// product's with the API) sets a backend; then the API's own statement must win.
-    static func api(_ api: API, backend: PlannedBackend?, broaderSetsBackend: Bool) -> [UInt8] {
+    /// holds only while the bundle gives the API a `serviceUrl` (`reachedByServiceURL`: not
+    /// for a URL that references a secret) and no broader raw policy (`broaderSetsBackend`:
+    /// the gateway's, or a product's with the API) sets a backend; else the API's own
+    /// statement must set it.
+    static func api(_ api: API, backend: PlannedBackend?, reachedByServiceURL: Bool, broaderSetsBackend: Bool) -> [UInt8] {
         var sets = backend
-        if api.policy != nil, !broaderSetsBackend, case .url? = backend?.reference { sets = nil }
+        if api.policy != nil, reachedByServiceURL, !broaderSetsBackend, case .url? = backend?.reference { sets = nil }
         return PolicyDocument.make(
             .api, raw: api.policy?.document,
             inbound: { writer in
