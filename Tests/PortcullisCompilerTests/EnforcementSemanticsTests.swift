@@ -35,6 +35,40 @@ final class EnforcementSemanticsTests: XCTestCase {
         try String(contentsOf: out.appendingPathComponent("apim/apis/orders/operations/\(route)/policy.xml"), encoding: .utf8)
     }
 
+    /// `gateway.json` did not say which routes APIM refuses without a subscription key: a
+    /// route of an API with `subscriptionRequired: false`, or one an open product includes,
+    /// read the same as one APIM closes to keyless callers, and a runtime enforcing the file
+    /// let anonymous callers in where the bundle does not (found by the audit of the
+    /// emitters). Each route now says, with why and where a route is open; the file
+    /// validates against its schema.
+    func testGatewayJSONSaysWhichRoutesNeedASubscriptionKey() throws {
+        let open = "apiVersion: portcullis/v1\nkind: Product\nname: open-shop\ndisplayName: Open shop\nsubscriptionRequired: false\napis: [lookup]\n"
+        let lookup = RuleExample.api("lookup", routes: "  - {id: find, method: GET, path: /find, scopes: [orders.read], rateLimit: {calls: 10, per: 1s, key: ip}}\n").yaml
+        let folder = try project(
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: {calls: 10, per: 1s, key: ip}}\n",
+            apiExtra: "subscriptionRequired: false\n", more: lookup + "---\n" + open)
+        let closed = RuleExample.api("closed", routes: "  - {id: get-closed, method: GET, path: /closed, scopes: [orders.read]}\n").yaml
+        try closed.write(to: folder.appendingPathComponent("closed.yaml"), atomically: true, encoding: .utf8)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as? [String: Any])
+        var subscriptions: [String: NSDictionary] = [:]
+        for route in config["routes"] as? [[String: Any]] ?? [] {
+            subscriptions["\(route["api"] ?? "")/\(route["id"] ?? "")"] = route["subscription"] as? NSDictionary
+        }
+        XCTAssertEqual(subscriptions["closed/get-closed"], ["required": true] as NSDictionary)
+        XCTAssertEqual(subscriptions["orders/list-orders"]?["required"] as? Bool, false)
+        XCTAssertEqual(subscriptions["orders/list-orders"]?["openedBy"] as? String, "api")
+        XCTAssertTrue((subscriptions["orders/list-orders"]?["source"] as? String ?? "").hasSuffix("orders.yaml:6:23"), "\(subscriptions)")
+        XCTAssertEqual(subscriptions["lookup/find"]?["openedBy"] as? String, "product")
+        XCTAssertEqual(subscriptions["lookup/find"]?["product"] as? String, "open-shop")
+        let output = try PythonTool.run([
+            PythonTool.support.appendingPathComponent("check_bundle.py").path, out.path,
+            GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
+        ])
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+    }
+
     /// Element names in document order, to compare the order of checks.
     private func order(of names: [String], in policy: String) -> [String] {
         var found: [(String.Index, String)] = []

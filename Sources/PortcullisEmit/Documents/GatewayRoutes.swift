@@ -150,6 +150,29 @@ struct GatewayRoutes {
         json.beginArray()
         for step in plan.steps { json.string(step.name) }
         json.endArray()
+        // Whether APIM refuses a request without a subscription key before any step: a
+        // runtime that let keyless callers in would open a route the bundle closes.
+        json.key("subscription")
+        json.beginObject()
+        if let keyless = plan.keylessAccess {
+            switch keyless {
+            case .api:
+                json.key("openedBy")
+                json.string("api")
+            case .openProduct(let name, _):
+                json.key("openedBy")
+                json.string("product")
+                json.key("product")
+                json.string(name)
+            }
+        }
+        json.key("required")
+        json.boolean(plan.keylessAccess == nil)
+        if let keyless = plan.keylessAccess {
+            json.key("source")
+            json.string(locations.text(keyless.range))
+        }
+        json.endObject()
         // Which version of a version set the route's API is, and where requests carry it;
         // the parameter is the query parameter or header, absent for a path segment.
         if let version {
