@@ -52,6 +52,10 @@ struct GatewayConfig: Encodable {
     var gateway: Gateway
     var identityProviders: [Provider]
     var redis: Redis?
+    /// The plain named values, by name: APIM puts them into the `{{name}}` references that
+    /// strings here keep as written (an audience, a backend's host), so a runtime needs them
+    /// to read those strings as APIM does. A reference to no name listed is a secret's.
+    var namedValues: [String: String]?
     /// Each route (``GatewayRoutes``), written on all cores: a 100,000-route gateway.json is 96 MB.
     var routes: [StableJSON.Fragment]
 
@@ -83,6 +87,9 @@ struct GatewayConfig: Encodable {
                     auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
                     responses: redis.databases.effectiveResponses),
                 source: locations.text(redis.keyRange))
+        }
+        if !gateway.namedValues.isEmpty {
+            namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         }
         routes = GatewayRoutes(project, gateway: gateway, locations: locations).fragments()
     }
