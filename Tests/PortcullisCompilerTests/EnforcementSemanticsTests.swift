@@ -39,10 +39,10 @@ final class EnforcementSemanticsTests: XCTestCase {
     /// route of an API with `subscriptionRequired: false`, or one an open product includes,
     /// read the same as one APIM closes to keyless callers, and a runtime enforcing the file
     /// let anonymous callers in where the bundle does not (found by the audit of the
-    /// emitters). Each route now says, with why and where a route is open; the file
-    /// validates against its schema.
+    /// emitters). Each route now says, with why and where a route is open, and lists no
+    /// limit of an open product, which counts nothing; the file validates against its schema.
     func testGatewayJSONSaysWhichRoutesNeedASubscriptionKey() throws {
-        let open = "apiVersion: portcullis/v1\nkind: Product\nname: open-shop\ndisplayName: Open shop\nsubscriptionRequired: false\napis: [lookup]\n"
+        let open = "apiVersion: portcullis/v1\nkind: Product\nname: open-shop\ndisplayName: Open shop\nsubscriptionRequired: false\napis: [lookup]\nrateLimit: {calls: 5, per: 60s}\n"
         let lookup = RuleExample.api("lookup", routes: "  - {id: find, method: GET, path: /find, scopes: [orders.read], rateLimit: {calls: 10, per: 1s, key: ip}}\n").yaml
         let folder = try project(
             routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], rateLimit: {calls: 10, per: 1s, key: ip}}\n",
@@ -55,6 +55,8 @@ final class EnforcementSemanticsTests: XCTestCase {
         var subscriptions: [String: NSDictionary] = [:]
         for route in config["routes"] as? [[String: Any]] ?? [] {
             subscriptions["\(route["api"] ?? "")/\(route["id"] ?? "")"] = route["subscription"] as? NSDictionary
+            // An open product has no subscriptions to count: its limit never applies (RL008).
+            XCTAssertNil(route["productLimits"], "\(route)")
         }
         XCTAssertEqual(subscriptions["closed/get-closed"], ["required": true] as NSDictionary)
         XCTAssertEqual(subscriptions["orders/list-orders"]?["required"] as? Bool, false)

@@ -52,6 +52,22 @@ struct GatewayConfig: Encodable {
     var gateway: Gateway
     var identityProviders: [Provider]
     var redis: Redis?
+    /// The gateway's CORS, as the global policy answers it: lists APIM fills with its
+    /// defaults when left out are written with them, so a runtime needs no default of its own.
+    struct CORS: Encodable {
+        var allowCredentials: Bool
+        var allowedHeaders: [String]
+        var allowedMethods: [String]
+        var allowedOrigins: [String]
+        var exposeHeaders: [String]
+        var preflightMaxAgeSeconds: Int
+        /// A request from an origin not listed goes on without CORS headers
+        /// (`terminate-unmatched-request="false"`).
+        var unmatchedOrigin = "passWithoutHeaders"
+        var source: String
+    }
+
+    var cors: CORS?
     /// The plain named values, by name: APIM puts them into the `{{name}}` references that
     /// strings here keep as written (an audience, a backend's host), so a runtime needs them
     /// to read those strings as APIM does. A reference to no name listed is a secret's.
@@ -87,6 +103,13 @@ struct GatewayConfig: Encodable {
                     auth: redis.databases.effectiveAuth, rateLimit: redis.databases.effectiveRateLimit,
                     responses: redis.databases.effectiveResponses),
                 source: locations.text(redis.keyRange))
+        }
+        if case .present(let cors) = gateway.cors {
+            self.cors = CORS(
+                allowCredentials: cors.effectiveAllowCredentials, allowedHeaders: cors.allowedHeaders.map(\.value),
+                allowedMethods: cors.allowedMethods.isEmpty ? ["GET", "POST"] : cors.allowedMethods.map(\.value),
+                allowedOrigins: cors.allowedOrigins.map(\.value), exposeHeaders: cors.exposeHeaders.map(\.value),
+                preflightMaxAgeSeconds: cors.preflightMaxAge?.value ?? 0, source: locations.text(cors.keyRange))
         }
         if !gateway.namedValues.isEmpty {
             namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }

@@ -69,9 +69,11 @@ struct GatewayRoutes {
         json.string(path)
         // The products' own limits count per subscription, as the product's policy counts
         // them; a request without a key is counted by none, and none applies where a raw
-        // policy keeps the product's from running (RL008).
+        // policy keeps the product's from running, or in an open product, which has no
+        // subscriptions (RL008).
         let limited =
-            project.runsProductPolicies(on: route) ? route.products.map { project.products[$0] }.filter { $0.rateLimit != nil || $0.quota != nil } : []
+            project.runsProductPolicies(on: route)
+            ? route.products.map { project.products[$0] }.filter { ($0.rateLimit != nil || $0.quota != nil) && $0.effectiveSubscriptionRequired } : []
         if !limited.isEmpty {
             json.key("productLimits")
             json.beginArray()
