@@ -156,8 +156,11 @@ public enum CredentialScanner {
         guard keyStart < keyEnd else { return false }
         var valueStart = equals + 1
         while valueStart < bytes.count, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+        // Read only as far as a query secret's length: what matters is the value's first
+        // byte and whether it is that long. Read to its end, a long value with many `=` and
+        // nothing that ends it (`password={{` 40,000 times) took a pass per `=`.
         var valueEnd = valueStart
-        while valueEnd < bytes.count, !endsValue(bytes[valueEnd]) { valueEnd += 1 }
+        while valueEnd < bytes.count, valueEnd - valueStart < minimumQuerySecret, !endsValue(bytes[valueEnd]) { valueEnd += 1 }
         guard isWrittenOut(bytes, valueStart..<valueEnd), bytes[valueStart] != UInt8(ascii: "=") else { return false }
         if credentialKeySuffixes.contains(where: { hasSuffix(bytes, keyStart..<keyEnd, $0) }) { return true }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
