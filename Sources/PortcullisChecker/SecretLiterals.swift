@@ -37,7 +37,9 @@ public struct SecretLiterals: Sendable {
             let found = Set(credentials)
             credentials += named.map(\.value.range).filter { !found.contains($0) }
         }
-        self.credentials = credentials
+        // A range two readers find is one credential.
+        var seen = Set<SourceRange>()
+        self.credentials = credentials.filter { seen.insert($0).inserted }
         var misplaced: [Misplaced] = []
         for provider in project.gateway?.identityProviders ?? [] {
             if case .introspection(let details) = provider.details, case .literal(let range) = details.clientSecret {
@@ -96,27 +98,39 @@ public struct SecretLiterals: Sendable {
 
     /// Plain named values that the definitions give a credential where the policies
     /// Portcullis writes send them: a header or query parameter set (`X-Functions-Key:
-    /// "{{backend-key}}"`), a backend URL or a rewrite's query (`?code={{key}}`), an answer's
-    /// header or body. Judged as the raw statements they become are.
+    /// "{{backend-key}}"`, `code: "{{fn-key}}"`), a backend's, provider's or rewrite's URL
+    /// (`?code={{key}}`), an answer's header or body. Judged as the raw statements they
+    /// become are. A query parameter's literal value under a query secret's key (`code:
+    /// Zk3p...`) too: the key alone does not name a credential where YAML is read.
     static func credentials(inDefinitionsOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
-        guard !plain.isEmpty else { return [] }
         var found: [SourceRange] = []
-        func judge(_ text: Located<String>?, under key: String) {
-            guard let text, text.value.holds("{{") else { return }
-            found += credentialsGiven(by: .text(text.value), under: key, plain)
+        func judge(_ text: Located<String>?, under key: String, inQuery: Bool = false) {
+            guard let text else { return }
+            if inQuery, isQueryCredential(text.value, under: key) { found.append(text.range) }
+            guard text.value.holds("{{") else { return }
+            found += credentialsGiven(by: .text(text.value), under: key, inQuery: inQuery, plain)
         }
-        func judge(_ changes: [MessageChange]?) {
-            for change in changes ?? [] { judge(change.value, under: change.name.value) }
+        func judge(_ changes: [MessageChange]?, inQuery: Bool = false) {
+            for change in changes ?? [] { judge(change.value, under: change.name.value, inQuery: inQuery) }
+        }
+        for provider in project.gateway?.identityProviders ?? [] {
+            switch provider.details {
+            case .jwt(let jwt):
+                judge(jwt.issuer, under: "url")
+                judge(jwt.openidConfig, under: "url")
+            case .introspection(let introspection):
+                judge(introspection.endpoint, under: "url")
+            }
         }
         for api in project.apis {
             if case .url(let url) = api.backend { judge(url, under: "url") }
             judge(api.request?.headers)
-            judge(api.request?.query)
+            judge(api.request?.query, inQuery: true)
             judge(api.response?.headers)
             for route in api.routes where route.shaping != nil || route.backend != nil {
                 if case .url(let url)? = route.backend { judge(url, under: "url") }
                 judge(route.request?.headers)
-                judge(route.request?.query)
+                judge(route.request?.query, inQuery: true)
                 judge(route.response?.headers)
                 judge(route.rewrite?.path, under: "url")
                 if case .fixed(let answer)? = route.answer {
@@ -144,14 +158,19 @@ public struct SecretLiterals: Sendable {
                 if isCredential(attribute.value, under: under) { found.append(document.range(attribute.valueSpan)) }
                 found += credentialsGiven(by: attribute.value, under: under, plain)
             }
+            let inQuery = element.name == "set-query-parameter"
             for case .element(let value) in element.children where value.name == "value" {
                 for case .text(let text, let span) in value.children {
-                    if isCredential(text, under: key) { found.append(document.range(span)) }
-                    found += credentialsGiven(by: text, under: key, plain)
+                    if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true) {
+                        found.append(document.range(span))
+                    }
+                    found += credentialsGiven(by: text, under: key, inQuery: inQuery, plain)
                 }
             }
-            for case .text(let text, let span) in element.children where element.name != "value" && isCredential(text, under: element.name) {
-                found.append(document.range(span))
+            for case .text(let text, let span) in element.children where element.name != "value" {
+                if isCredential(text, under: element.name) { found.append(document.range(span)) }
+                // A URL or a body may give a named value a credential's key (`?code={{k}}`).
+                found += credentialsGiven(by: text, under: element.name, plain)
             }
             // A key written in a 'validate-jwt' is symmetric: whoever reads it can sign tokens
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
@@ -174,7 +193,9 @@ public struct SecretLiterals: Sendable {
     /// `password="{{backend-pw}}"`, an `Authorization` of `Basic {{creds}}`, a connection
     /// string's `Password={{db-pw}}` under any key. Each is a credential written in the
     /// definitions, where the named value is declared.
-    private static func credentialsGiven(by value: PolicyXMLValue, under key: String, _ plain: [String: Located<String>]) -> [SourceRange] {
+    private static func credentialsGiven(
+        by value: PolicyXMLValue, under key: String, inQuery: Bool = false, _ plain: [String: Located<String>]
+    ) -> [SourceRange] {
         // Told first by what is cheap: most values reference nothing.
         guard !plain.isEmpty, value.written.holds("{{") else { return [] }
         // An expression of nothing but strings is the text it makes (`@("Basic " + "{{x}}")`).
@@ -185,8 +206,10 @@ public struct SecretLiterals: Sendable {
         }
         guard let text = written else { return [] }
         guard CredentialScanner.namesACredential(key) else {
-            // Under another key, only what the text itself gives a credential's key.
-            return credentialKeysGiven(in: text).compactMap { given in
+            // Under another key, only what the text itself gives a credential's key, and a
+            // query parameter's value under a query secret's key (`code: "{{fn-key}}"`).
+            let asParameter = inQuery ? NamedValues.references(in: text).compactMap { plain[$0.lowercased()] }.filter { isQueryCredential($0.value, under: key) } : []
+            return asParameter.map(\.range) + credentialKeysGiven(in: text).compactMap { given in
                 guard let value = plain[given.name.lowercased()], CredentialScanner.isWrittenOut(value.value) else { return nil }
                 guard let query = given.queryKey else { return value.range }
                 return CredentialScanner.namesAQueryCredential(query, given: value.value) ? value.range : nil
@@ -198,6 +221,12 @@ public struct SecretLiterals: Sendable {
         }
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+    }
+
+    /// Whether `value`, a query parameter's under `key`, is a credential: a key that names
+    /// one, or a query secret's (`code`, `sig`, `token`) with a value as long as a secret.
+    private static func isQueryCredential(_ value: String, under key: String) -> Bool {
+        CredentialScanner.isWrittenOut(value) && CredentialScanner.namesAQueryCredential(key, given: value)
     }
 
     /// The named values text gives a key that names a credential, as in a connection

@@ -487,6 +487,18 @@ final class DiffGateTests: XCTestCase {
         for same in ["https://orders.internal.contoso.com/api/", "https://orders.internal.contoso.com:443/api", "https://orders.internal.contoso.com/%61pi"] {
             try passes(BundleTests.contoso, try copy(of: BundleTests.contoso, [("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api", "backend: \(same)")]))
         }
+        // So does a raw 'set-backend-service' moved there (`other` before, the round-24 audit
+        // of the fixes).
+        func raw(_ url: String) -> (String, String, String) {
+            ("apis/orders.yaml", "rateLimit: {calls: 600, per: 60s, key: user}\n",
+             "rateLimit: {calls: 600, per: 60s, key: user}\npolicy: '<policies><inbound><base /><set-backend-service base-url=\"\(url)\" /></inbound></policies>'\n")
+        }
+        let before = try copy(of: BundleTests.contoso, [raw("https://orders.internal.contoso.com/api")])
+        XCTAssertContainsEach(
+            try gate(before, try copy(of: BundleTests.contoso, [raw("https://orders.internal.contoso.com/internal/admin")])),
+            [
+                "privilege-increase: API 'orders' now sends requests to 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders.internal.contoso.com/internal/admin' instead of 'https://orders.internal.contoso.com/api' and, by raw policy, 'https://orders.internal.contoso.com/api': another path or port of that host, under the checks they had"
+            ])
     }
 
     /// A limit keyed on a claim every token has a value of its own for (`jti`) starts a new
@@ -836,11 +848,12 @@ final class DiffGateTests: XCTestCase {
                 "privilege-increase: API 'partner-orders' now sends requests, with the credentials they carry, to 'collector.example.net' through backend 'partner-orders', which now leads there"),
             "\(moved)")
 
-        // The backend the API reaches, named again by a route's policy: no new host.
+        // The backend the API reaches, named again by a route's policy: no new place (one
+        // at another path of the host is, as a backend moved there is).
         let plain = directory.appendingPathComponent("plain")
         try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
         let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
-        let backend = "apiVersion: portcullis/v1\nkind: Backend\nname: orders-svc\nurl: https://orders.example.com/v2\n"
+        let backend = "apiVersion: portcullis/v1\nkind: Backend\nname: orders-svc\nurl: https://orders.example.com\n"
         try (RuleExample.baseGateway + "---\n" + api.text + "---\n" + backend).write(to: plain.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
         let named = try copy(
             of: plain,

@@ -207,16 +207,30 @@ final class SecretLeakTests: XCTestCase {
     /// raw XML, passed lint and were published as `"secret": false`: a header or query
     /// parameter set under `request`, an answer's header, a backend URL's key (found by the
     /// audit of the emitters). Each is SE001 where it is declared, and `build` refuses; a
-    /// named value sent under a key that names no credential is not.
+    /// named value sent under a key that names no credential, or a short one under `page`,
+    /// is not.
     func testAPlainNamedValueTheDefinitionsSendAsACredentialIsSE001() throws {
         let values = "namedValues:\n  backend-key: q8Zr2LmN4vT7xK1p\n  basic-creds: c3ZjOmh1bnRlcjI=\n  query-key: Zx9Qw8Er7Ty6Ui5O\n  answer-token: Wq3Er4Ty5Ui6Op7\n  url-code: Pl0Ki9Ju8Hy7Gt6\n  region: westeurope\n"
+            + "  fn-key: Zk3pQ9xL2mV7bN4c\n  oidc-code: Mn8Bv7Cx6Zl5Kj4\n  send-code: Hg3Fd2Sa1Qw0Er9\n  raw-code: Ty8Ui7Op6As5Df4\n  page: 2\n"
+        // Found by the audit of the fix: a query parameter named by a query secret's key
+        // ('code'), literal or referenced, in the definitions or raw; a provider's URL; a
+        // raw URL in an element's text.
+        let gateway = (RuleExample.baseGateway + values).replacingOccurrences(
+            of: "openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration",
+            with: "openidConfig: https://login.example.com/v2.0/.well-known/openid-configuration?code={{oidc-code}}")
         let api = RuleExample.api(
             fields: """
                 backend: https://orders.example.com/api?code={{url-code}}
                 request:
                   headers:
                     set: {X-Functions-Key: "{{backend-key}}", Authorization: "Basic {{basic-creds}}", X-Region: "{{region}}"}
-                  query: {set: {api_key: "{{query-key}}"}}
+                  query: {set: {api_key: "{{query-key}}", code: "{{fn-key}}", sig: Lk9Jh8Gf7Ds6Ap5, page: "{{page}}"}}
+                policy: |
+                  <policies><inbound><base />
+                    <set-query-parameter name="code" exists-action="override"><value>{{raw-code}}</value></set-query-parameter>
+                    <set-query-parameter name="token" exists-action="override"><value>Qa1Ws2Ed3Rf4Tg5</value></set-query-parameter>
+                    <send-one-way-request mode="new"><set-url>https://audit.example.com/log?code={{send-code}}</set-url></send-one-way-request>
+                  </inbound></policies>
 
                 """,
             routes: """
@@ -228,15 +242,24 @@ final class SecretLeakTests: XCTestCase {
                 respond: {status: 200, headers: {X-Api-Key: "{{answer-token}}"}}
 
             """).yaml.replacingOccurrences(of: "backend: https://orders.example.com\n", with: "")
-        let folder = try project("definitions-credentials", gateway: RuleExample.baseGateway + values, api: api)
+        let folder = try project("definitions-credentials", gateway: gateway, api: api)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
         XCTAssertEqual(lint.status, 1, lint.stdout)
         let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
-        let lines = (RuleExample.baseGateway + values).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = gateway.split(separator: "\n", omittingEmptySubsequences: false)
         func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
+        let apiLines = api.split(separator: "\n", omittingEmptySubsequences: false)
+        func apiLine(holding text: String) -> String { "orders.yaml:\(apiLines.firstIndex { $0.contains(text) }! + 1)" }
         XCTAssertEqual(
-            Set(found), [line(of: "backend-key"), line(of: "basic-creds"), line(of: "query-key"), line(of: "answer-token"), line(of: "url-code")], lint.stdout)
-        for secret in ["q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7", "Pl0Ki9Ju8Hy7Gt6"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+            Set(found),
+            [
+                line(of: "backend-key"), line(of: "basic-creds"), line(of: "query-key"), line(of: "answer-token"), line(of: "url-code"), line(of: "fn-key"),
+                line(of: "oidc-code"), line(of: "send-code"), line(of: "raw-code"), apiLine(holding: "Lk9Jh8Gf7Ds6Ap5"), apiLine(holding: "Qa1Ws2Ed3Rf4Tg5"),
+            ], lint.stdout)
+        for secret in [
+            "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7", "Pl0Ki9Ju8Hy7Gt6", "Zk3pQ9xL2mV7bN4c", "Mn8Bv7Cx6Zl5Kj4", "Hg3Fd2Sa1Qw0Er9",
+            "Ty8Ui7Op6As5Df4", "Lk9Jh8Gf7Ds6Ap5", "Qa1Ws2Ed3Rf4Tg5",
+        ] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
         let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))

@@ -374,7 +374,9 @@ public enum AccessDiff {
             } else if sameBackend, !rawMoved {
                 // A declared backend's own URL changing otherwise is BackendDiff's to report, once.
                 continue
-            } else if !rawMoved, let from = oldTarget.url, let to = newTarget.url, BackendDiff.movesOnItsHost(from: from, to: to) {
+            } else if Self.movesOnAHost(
+                from: [oldTarget.url].compactMap { $0 } + oldSent.keys, to: (sameBackend ? [] : [newTarget.url].compactMap { $0 }) + newSent.keys.filter { oldSent[$0] == nil })
+            {
                 (category, message) = (.privilegeIncrease, "now sends requests to \(after) instead of \(before): another path or port of that host, under the checks they had")
             } else {
                 (category, message) = (.other, "now sends requests to \(after) instead of \(before)")
@@ -385,6 +387,12 @@ public enum AccessDiff {
             changes[changed.name] = AccessChange(category: category, subject: changed, message: "\(who) \(message)", place: head.location(place))
         }
         return Array(changes.values)
+    }
+
+    /// Whether a target the requests now reach, the backend or one a raw statement names,
+    /// is another path or port of a host they reached before (``BackendDiff/movesOnItsHost(from:to:)``).
+    private static func movesOnAHost(from reached: [String], to added: [String]) -> Bool {
+        added.contains { to in reached.contains { BackendDiff.movesOnItsHost(from: $0, to: to) } }
     }
 
     /// Raw targets for a message, after the backend: " and, by raw policy, 'a', 'b'".
