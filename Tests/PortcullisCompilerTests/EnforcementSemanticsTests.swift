@@ -71,6 +71,32 @@ final class EnforcementSemanticsTests: XCTestCase {
         XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
     }
 
+    /// `gateway.json` told a runtime the gateway's CORS answers for every route, where a raw
+    /// policy without `<base />` in `inbound` keeps it from running: for every request of
+    /// an API or route, for a product's subscribers (found by the audit of the fixes).
+    func testGatewayJSONSaysWhereTheGatewaysCORSDoesNotRun() throws {
+        let cors = "cors:\n  allowedOrigins: [https://shop.example.com]\n  allowedHeaders: [Authorization]\n"
+        let own = "'<policies><inbound><set-header name=\"X-Own\" exists-action=\"override\"><value>1</value></set-header></inbound></policies>'"
+        let shop = "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [orders]\npolicy: \(own)\n"
+        let folder = try project(
+            gatewayExtra: cors,
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - id: get-order\n    method: GET\n    path: /orders/{id}\n    scopes: [orders.read]\n    policy: \(own)\n",
+            more: shop)
+        let (result, out) = try build(folder)
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        let config = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("gateway.json"))) as? [String: Any])
+        var runs: [String: NSDictionary] = [:]
+        for route in config["routes"] as? [[String: Any]] ?? [] { runs["\(route["id"] ?? "")"] = route["cors"] as? NSDictionary }
+        XCTAssertEqual(runs["list-orders"], ["runs": true, "skippedThroughProducts": ["shop"]] as NSDictionary)
+        XCTAssertEqual(runs["get-order"], ["runs": false] as NSDictionary)
+        XCTAssertEqual((config["cors"] as? [String: Any])?["allowedOrigins"] as? [String], ["https://shop.example.com"])
+        let output = try PythonTool.run([
+            PythonTool.support.appendingPathComponent("check_bundle.py").path, out.path,
+            GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
+        ])
+        XCTAssertEqual(output.status, 0, output.stdout + output.stderr)
+    }
+
     /// Element names in document order, to compare the order of checks.
     private func order(of names: [String], in policy: String) -> [String] {
         var found: [(String.Index, String)] = []

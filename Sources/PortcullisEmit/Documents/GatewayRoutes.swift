@@ -45,6 +45,22 @@ struct GatewayRoutes {
         write(auth: plan, source: route.auth.range, into: &json)
         json.key("backend")
         write(plan.backend, into: &json)
+        // Whether the gateway's CORS (`cors` at the top) answers for the route: a raw API or
+        // route policy without `<base />` in `inbound` keeps it from running for every
+        // request, a product's for its subscribers' (CO003).
+        if case .present = gateway.cors {
+            json.key("cors")
+            json.beginObject()
+            let runs = project.runsProductPolicies(on: route)
+            json.key("runs")
+            json.boolean(runs)
+            let skipping = route.products.map { project.products[$0] }.filter { $0.policy?.document?.keepsInboundBase == false }
+            if runs, !skipping.isEmpty {
+                json.key("skippedThroughProducts")
+                json.strings(skipping.map(\.name.value))
+            }
+            json.endObject()
+        }
         if let cache = plan.cache {
             json.key("cache")
             write(cache, into: &json)
