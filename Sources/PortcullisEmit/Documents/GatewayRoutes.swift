@@ -45,6 +45,10 @@ struct GatewayRoutes {
         write(auth: plan, source: route.auth.range, into: &json)
         json.key("backend")
         write(plan.backend, into: &json)
+        if let cache = plan.cache {
+            json.key("cache")
+            write(cache, into: &json)
+        }
         // Whether the gateway's CORS (`cors` at the top) answers for the route: a raw API or
         // route policy without `<base />` in `inbound` keeps it from running for every
         // request, a product's for its subscribers' (CO003).
@@ -60,10 +64,6 @@ struct GatewayRoutes {
                 json.strings(skipping.map(\.name.value))
             }
             json.endObject()
-        }
-        if let cache = plan.cache {
-            json.key("cache")
-            write(cache, into: &json)
         }
         json.key("id")
         json.string(route.written.id.value)
