@@ -1,4 +1,5 @@
-"""Validates a bundle's gateway.json against its schema and every specification.yaml and
+"""Validates a bundle's gateway.json against its schema, with every object's members in
+sorted order as Portcullis writes JSON, and every specification.yaml and
 specification.json as OpenAPI; used by the Swift test suite.
 
 usage: check_bundle.py BUNDLE_DIR GATEWAY_SCHEMA
@@ -19,6 +20,24 @@ except ImportError as error:
     sys.exit(3)
 
 
+def first_unsorted(value, path):
+    """The path of the first object whose members are not in sorted order, or None."""
+    if isinstance(value, dict):
+        keys = list(value)
+        if keys != sorted(keys):
+            return path
+        items = value.items()
+    elif isinstance(value, list):
+        items = ((f"{index}", item) for index, item in enumerate(value))
+    else:
+        return None
+    for key, item in items:
+        found = first_unsorted(item, f"{path}/{key}")
+        if found is not None:
+            return found
+    return None
+
+
 def main():
     bundle, schema_path = sys.argv[1], sys.argv[2]
     with open(schema_path, encoding="utf-8") as handle:
@@ -27,7 +46,11 @@ def main():
     path = os.path.join(bundle, "gateway.json")
     try:
         with open(path, encoding="utf-8") as handle:
-            jsonschema.Draft202012Validator(schema).validate(json.load(handle))
+            config = json.load(handle)
+        jsonschema.Draft202012Validator(schema).validate(config)
+        unsorted = first_unsorted(config, "")
+        if unsorted is not None:
+            raise ValueError(f"members out of sorted order in {unsorted or 'the top object'}")
         print(f"ok {path}")
     except Exception as error:  # report every kind of failure as a failed file
         print(f"FAIL {path}: {str(error).splitlines()[0]}")
