@@ -158,8 +158,8 @@ public struct SecretLiterals: Sendable {
                 if isCredential(attribute.value, under: under) { found.append(document.range(attribute.valueSpan)) }
                 found += credentialsGiven(by: attribute.value, under: under, plain)
             }
-            let inQuery = element.name == "set-query-parameter"
             for case .element(let value) in element.children where value.name == "value" {
+                let inQuery = element.name == "set-query-parameter"
                 for case .text(let text, let span) in value.children {
                     if isCredential(text, under: key) || (inQuery && RawScope.constant(text).map { isQueryCredential($0, under: key) } == true) {
                         found.append(document.range(span))
@@ -169,8 +169,8 @@ public struct SecretLiterals: Sendable {
             }
             for case .text(let text, let span) in element.children where element.name != "value" {
                 if isCredential(text, under: element.name) { found.append(document.range(span)) }
-                // A URL or a body may give a named value a credential's key (`?code={{k}}`).
-                found += credentialsGiven(by: text, under: element.name, plain)
+                // A URL or a body sent on may give a named value a credential's key (`?code={{k}}`).
+                if Self.sentTexts.contains(element.name) { found += credentialsGiven(by: text, under: element.name, plain) }
             }
             // A key written in a 'validate-jwt' is symmetric: whoever reads it can sign tokens
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
@@ -222,6 +222,9 @@ public struct SecretLiterals: Sendable {
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
     }
+
+    /// Elements whose text is a URL or a body a request or an answer carries.
+    private static let sentTexts: Set<String> = ["set-url", "set-body"]
 
     /// Whether `value`, a query parameter's under `key`, is a credential: a key that names
     /// one, or a query secret's (`code`, `sig`, `token`) with a value as long as a secret.
