@@ -37,9 +37,7 @@ public struct SecretLiterals: Sendable {
             let found = Set(credentials)
             credentials += named.map(\.value.range).filter { !found.contains($0) }
         }
-        // A range two readers find is one credential.
-        var seen = Set<SourceRange>()
-        self.credentials = credentials.filter { seen.insert($0).inserted }
+        self.credentials = credentials
         var misplaced: [Misplaced] = []
         for provider in project.gateway?.identityProviders ?? [] {
             if case .introspection(let details) = provider.details, case .literal(let range) = details.clientSecret {
@@ -170,7 +168,7 @@ public struct SecretLiterals: Sendable {
             for case .text(let text, let span) in element.children where element.name != "value" {
                 if isCredential(text, under: element.name) { found.append(document.range(span)) }
                 // A URL or a body sent on may give a named value a credential's key (`?code={{k}}`).
-                if Self.sentTexts.contains(element.name) { found += credentialsGiven(by: text, under: element.name, plain) }
+                if element.name == "set-url" || element.name == "set-body" { found += credentialsGiven(by: text, under: element.name, plain) }
             }
             // A key written in a 'validate-jwt' is symmetric: whoever reads it can sign tokens
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
@@ -222,9 +220,6 @@ public struct SecretLiterals: Sendable {
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
     }
-
-    /// Elements whose text is a URL or a body a request or an answer carries.
-    private static let sentTexts: Set<String> = ["set-url", "set-body"]
 
     /// Whether `value`, a query parameter's under `key`, is a credential: a key that names
     /// one, or a query secret's (`code`, `sig`, `token`) with a value as long as a secret.
