@@ -265,8 +265,7 @@ struct RawEnforcement: Sendable {
             let spared = { (statement: PolicyXMLElement) in
                 guard kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
                 let places = checked.places(setBy: statement)
-                guard !places.contains(.anyName), !read.contains(.anyName) else { return false }
-                return !places.contains(where: read.contains)
+                return !places.contains { place in read.contains { $0.mayBe(place) } }
             }
             for statement in statements {
                 var visited = Set<String>()
@@ -641,7 +640,7 @@ struct RawEnforcement: Sendable {
             guard kind == .writeMethodSet, statement.copiesTheRequest(checked.namedValues), statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
             return statement.name
         }
-        if statement.name == "when", let method, let methods = statement.onlyForMethods, !methods.contains(method.rawValue) { return nil }
+        if statement.name == "when", let method, statement.runs(forMethod: method.rawValue) == false { return nil }
         for element in statement.elements {
             if let found = first(kind, atAnyDepthIn: element, visited: &visited, method: method, sparing: spared) { return found }
         }
@@ -916,30 +915,36 @@ extension PolicyXMLElement {
         return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
     }
 
-    /// The methods a `when` runs for, when its condition tests nothing but the request's
-    /// method: `@(context.Request.Method == "OPTIONS")`, several joined by `||`.
-    var onlyForMethods: Set<String>? {
-        guard let methods = onlyWhenEqual("context.Request.Method"),
-            methods.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } })
-        else { return nil }
-        return methods
+    /// Whether a `when` runs on requests whose method is `method`, when its condition tests
+    /// nothing but the request's method: `@(context.Request.Method == "OPTIONS")`, several
+    /// joined by `||`, runs for those; `!=` joined by `&&` for every other. Nil for any
+    /// other condition.
+    func runs(forMethod method: String) -> Bool? {
+        let subject = "context.Request.Method"
+        for (joiner, comparison, runsForThem) in [("||", "==", true), ("&&", "!=", false)] {
+            guard let methods = comparedTexts(subject, comparison, joinedBy: joiner) else { continue }
+            guard methods.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }) else { return nil }
+            return methods.contains(method) == runsForThem
+        }
+        return nil
     }
 
-    /// The texts a `when` runs for, when its condition tests nothing but whether `subject`
-    /// equals one of them: `@(SUBJECT == "A" || "B" == SUBJECT)`. Written plainly or not at
-    /// all: a named value, a character reference or a lone `|` (which evaluates both
-    /// sides) makes the condition something else.
-    func onlyWhenEqual(_ subject: String) -> Set<String>? {
+    /// The texts a `when` compares `subject` with, when its condition tests nothing else:
+    /// `@(SUBJECT == "A" || "B" == SUBJECT)` with `==` and `||`, or `!=` and `&&`. Written
+    /// plainly or not at all: a named value, another comparison or joiner, or a lone `|`
+    /// or `&` (which evaluates both sides) makes the condition something else.
+    private func comparedTexts(_ subject: String, _ comparison: String, joinedBy joiner: String) -> Set<String>? {
         guard case .expression(let code)? = attribute("condition")?.value, !code.contains("{{") else { return nil }
-        let compact = code.replacingOccurrences(of: "&quot;", with: "\"").filter { !$0.isWhitespace }
-        guard !compact.contains("&"), compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
+        let compact = code.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&").filter { !$0.isWhitespace }
+        guard compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
         var texts = Set<String>()
-        for test in compact.dropFirst(2).dropLast().components(separatedBy: "||") {
-            let parts = test.components(separatedBy: "==")
+        for test in compact.dropFirst(2).dropLast().components(separatedBy: joiner) {
+            guard !test.contains("&"), !test.contains("|") else { return nil }
+            let parts = test.components(separatedBy: comparison)
             guard parts.count == 2 else { return nil }
             let (left, right) = parts[0] == subject ? (parts[0], parts[1]) : (parts[1], parts[0])
             let text = right.dropFirst().dropLast()
-            guard left == subject, right.count >= 2, right.hasPrefix("\""), right.hasSuffix("\""), !text.contains("\"") else { return nil }
+            guard left == subject, right.count >= 2, right.hasPrefix("\""), right.hasSuffix("\""), !text.contains("\""), !text.contains("=") else { return nil }
             texts.insert(String(text))
         }
         return texts
@@ -956,7 +961,27 @@ extension PolicyXMLElement {
             for attribute in element.attributes where attribute.value.isExpression || attribute.value.written.contains("{{") { written = false }
             for case .text(let value, _) in element.children where value.isExpression || value.written.contains("{{") { written = false }
         }
-        return written
+        return written || isRefusal
+    }
+
+    /// Whether a `return-response` refuses the caller with a written status of 400 or more
+    /// and nothing kept elsewhere: expressions may read the request (a `WWW-Authenticate`
+    /// naming its host) and named values may be put in, but no variable is read, where
+    /// another call's answer or a secret would be kept. It grants nothing.
+    private var isRefusal: Bool {
+        guard case .text(let code)? = elements.first(where: { $0.name == "set-status" })?.attribute("code")?.value,
+            let status = Int(code.trimmingWhitespace), status >= 400
+        else { return false }
+        var readsKept = false
+        forEachElement { element in
+            func read(_ value: PolicyXMLValue) {
+                // `\u` spells any name; C# reads it as the letter it stands for.
+                if value.isExpression, value.resolved.holds("Variables") || value.resolved.holds("\\u") { readsKept = true }
+            }
+            for attribute in element.attributes { read(attribute.value) }
+            for case .text(let value, _) in element.children { read(value) }
+        }
+        return !readsKept
     }
 
     /// Whether a token check judges a token the policy gives it rather than the caller's:
@@ -1087,8 +1112,21 @@ extension PolicyXMLElement {
 /// A place in the request where a token travels, named in lowercase.
 enum CredentialPlace: Hashable, Sendable {
     case header(String), query(String)
-    /// A name written as a named value or an expression: any name.
+    /// A name written as a named value or an expression: any header, or any query
+    /// parameter (a `rewrite-uri` changes the URL alone).
+    case anyHeader, anyQuery
+    /// Any header or query parameter.
     case anyName
+
+    /// Whether the two places may be one.
+    func mayBe(_ other: CredentialPlace) -> Bool {
+        switch (self, other) {
+        case (.anyName, _), (_, .anyName): true
+        case (.anyHeader, .header), (.header, .anyHeader), (.anyHeader, .anyHeader): true
+        case (.anyQuery, .query), (.query, .anyQuery), (.anyQuery, .anyQuery): true
+        default: self == other
+        }
+    }
 }
 
 /// Where the estate's token checks read tokens: `Authorization` (the generated check's)
@@ -1116,7 +1154,7 @@ struct CheckedCredentials: Sendable {
         for place in checkedPlaces {
             switch place {
             case .header(let name), .query(let name): checkedLengths.insert(name.utf8.count)
-            case .anyName: break
+            case .anyHeader, .anyQuery, .anyName: break
             }
         }
     }
@@ -1128,7 +1166,10 @@ struct CheckedCredentials: Sendable {
 
     /// Whether some check may read `place`.
     func reads(_ place: CredentialPlace) -> Bool {
-        place == .anyName || checkedPlaces.contains(.anyName) || checkedPlaces.contains(place)
+        switch place {
+        case .header, .query: checkedPlaces.contains(.anyName) || checkedPlaces.contains(place)
+        case .anyHeader, .anyQuery, .anyName: checkedPlaces.contains { $0.mayBe(place) }
+        }
     }
 
     /// A name as APIM reads it, lowercased: text with its named values put in, or an
@@ -1185,17 +1226,19 @@ struct CheckedCredentials: Sendable {
             }
             let action = statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
             guard action != "delete" else { return [] }
-            guard let given = name(written) else { return [.anyName] }
-            return [statement.name == "set-header" ? .header(given) : .query(given)]
+            let isHeader = statement.name == "set-header"
+            guard let given = name(written) else { return [isHeader ? .anyHeader : .anyQuery] }
+            return [isHeader ? .header(given) : .query(given)]
         case "rewrite-uri":
             // The query a template writes: each parameter's name, or any where one is not
-            // written out (an expression, a named value without a known value).
+            // written out (an expression, a named value without a known value). It changes
+            // the URL alone, never a header.
             guard let template = statement.attribute("template")?.value else { return [] }
-            guard !template.isExpression, let written = values.resolved(template.written) else { return [.anyName] }
+            guard !template.isExpression, let written = values.resolved(template.written) else { return [.anyQuery] }
             guard let query = written.split(separator: "?", maxSplits: 1).dropFirst().first else { return [] }
             return query.split(separator: "&").map { parameter in
                 let name = String(parameter.prefix { $0 != "=" })
-                return name.contains("{") ? .anyName : .query(name.lowercased())
+                return name.contains("{") ? .anyQuery : .query(name.lowercased())
             }
         default:
             return []

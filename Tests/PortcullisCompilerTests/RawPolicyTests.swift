@@ -196,6 +196,60 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// Shapes of real policies (Microsoft's snippets) the audit of real estates found
+    /// misread: a `rewrite-uri` written as an expression taken for one that replaces the
+    /// token (it changes the URL alone); a refusal whose header names the request's host
+    /// taken for an answer; a branch for methods other than GET and HEAD, written with `!=`
+    /// and `&&`, taken to run on a GET route; a copy sent after a raw token check said to
+    /// reach its target without a token; an Entra ID check that lists client applications
+    /// said to take any token.
+    func testRealPoliciesShapesAreReadAsAPIMRunsThem() throws {
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let refusal = #"<return-response><set-status code="401" reason="Unauthorized" /><set-header name="WWW-Authenticate" exists-action="override"><value>@("Bearer realm=" + context.Request.OriginalUrl.Host)</value></set-header></return-response>"#
+        let csrf = #"<choose><when condition="@(context.Request.Method != "GET" &amp;&amp; context.Request.Method != "HEAD")"><send-request mode="copy" response-variable-name="csrf"><set-url>https://sap.example.com/csrf</set-url></send-request></when></choose>"#
+        let apis: [(name: String, inbound: String)] = [
+            ("rewritten", #"<rewrite-uri template="@("/tables/" + "orders")" />"#),
+            ("refused", refusal),
+            ("kept", refusal.replacingOccurrences(of: "context.Request.OriginalUrl.Host", with: #"(string)context.Variables["upstream"]"#)),
+            ("csrf", csrf),
+            ("checked", jwt + #"<send-request mode="copy" response-variable-name="copy"><set-url>https://audit.example.com/log</set-url></send-request>"#),
+        ]
+        for api in apis {
+            let example = RuleExample.api(
+                api.name, rawInbound: api.inbound,
+                routes: """
+                  - {id: read-\(api.name), method: GET, path: /orders, scopes: [orders.read]}
+                  - {id: write-\(api.name), method: POST, path: /orders, scopes: [orders.write]}
+
+                """)
+            // Before '<base />', where the broader policies' statements run before the route's checks.
+            try write(example.text.replacingOccurrences(of: "      <base />\n", with: "").replacingOccurrences(of: "    </inbound>", with: "      <base />\n    </inbound>"), to: "defs/\(api.name).yaml")
+        }
+        try write(
+            RuleExample.api(
+                "apps", fields: "auth: none\n",
+                routes: #"""
+                  - id: list-apps
+                    method: GET
+                    path: /apps
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    policy: '<policies><inbound><base /><validate-azure-ad-token tenant-id="contoso.onmicrosoft.com"><client-application-ids><application-id>11111111-2222-3333-4444-555555555555</application-id></client-application-ids><audiences><audience>api://orders</audience></audiences></validate-azure-ad-token></inbound></policies>'
+
+                """#
+            ).text, to: "defs/apps.yaml")
+        let found = try lintFindings()
+        XCTAssertContainsEach(found, [
+            "LP001 defs/kept.yaml: raw 'return-response' in API 'kept' may answer requests of route 'read-kept' before its token check, so callers need no token",
+            "LP001 defs/csrf.yaml: raw 'send-request' in API 'csrf' sends what requests of route 'write-csrf' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/checked.yaml: raw 'send-request' in API 'checked' sends what requests of route 'read-checked' carry on after a raw token check but before the check of its scopes or roles, so requests with any valid token reach where it sends them",
+            "LP002 defs/apps.yaml: raw 'validate-azure-ad-token' in route 'apps/list-apps' requires no claim, so any token issued to the client applications it lists passes, whatever scopes or roles it holds",
+        ])
+        for quiet in ["defs/rewritten.yaml", "defs/refused.yaml"] {
+            XCTAssertFalse(found.contains { $0.hasPrefix("LP001 \(quiet)") }, found.joined(separator: "\n"))
+        }
+        XCTAssertFalse(found.contains { $0.contains("route 'read-csrf'") }, found.joined(separator: "\n"))
+    }
+
     /// A raw `validate-client-certificate` that ignores errors, or that takes a certificate
     /// the caller makes (trust not validated, no identity pinned by a thumbprint or an
     /// issuer), was taken for a check of every caller: a write route without `auth` and

@@ -107,14 +107,18 @@ public enum RouteWithoutScopes: Rule {
                     // An empty 'required-claims' requires nothing either.
                     let claims = check.elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
                     let note = Diagnostic.Note("list the scopes or roles the caller needs, with their values, under 'required-claims'", at: range)
+                    // 'client-application-ids' takes tokens issued to the applications it
+                    // lists alone, whatever the token lets their users do.
+                    let passes =
+                        check.name == "validate-azure-ad-token" && check.elements.contains { $0.name == "client-application-ids" && !$0.elements.isEmpty }
+                        ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
                     if claims.isEmpty {
-                        findings.report(
-                            code, "raw '\(check.name)' in \(scope.owner) requires no claim, so any token its issuers sign passes", at: range, notes: [note])
+                        findings.report(code, "raw '\(check.name)' in \(scope.owner) requires no claim, so \(passes)", at: range, notes: [note])
                     } else if !claims.contains(where: { $0.grantsAPermission(values.byName, callerWritten) }) {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
                         findings.report(
                             code,
-                            "raw '\(check.name)' in \(scope.owner) requires only claims that grant no permission (\(named): the token's own facts, or a claim with no value), so any token its issuers sign passes",
+                            "raw '\(check.name)' in \(scope.owner) requires only claims that grant no permission (\(named): the token's own facts, or a claim with no value), so \(passes)",
                             at: range, notes: [note])
                     }
                 }

@@ -219,9 +219,13 @@ public enum UnauthenticatedRoute: Rule {
                 "move it after '<base />' in the route's policy, where every check has run; an answer for some requests goes there too, inside 'choose'"
             )
         }
-        if let (owner, name, _) = context.rawStatementBeforeAnyTokenCheck(.requestCopied, on: route) {
+        if let (owner, name, afterATokenCheck) = context.rawStatementBeforeAnyTokenCheck(.requestCopied, on: route) {
+            let when =
+                afterATokenCheck
+                ? "after a raw token check but before the check of its scopes or roles, so requests with any valid token reach where it sends them"
+                : "before its token check, so requests without a token reach where it sends them"
             return (
-                "raw '\(name)' in \(owner) sends what requests of route '\(id)' carry on before its token check, so requests without a token reach where it sends them",
+                "raw '\(name)' in \(owner) sends what requests of route '\(id)' carry on \(when)",
                 "move it after '<base />' in the route's policy, where every check has run"
             )
         }
