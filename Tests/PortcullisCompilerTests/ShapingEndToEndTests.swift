@@ -359,7 +359,8 @@ final class ShapingEndToEndTests: XCTestCase {
     /// An access token the gateway asks a token endpoint for with a raw `send-request` (a
     /// client's credentials grant) is as secret as a managed identity's: handed to callers
     /// through a variable, or as the whole answer of a `return-response`, it linted clean.
-    /// A call to another endpoint, whose answer an API may well pass on, stays quiet.
+    /// So did a secret read from Key Vault. A call to another endpoint, whose answer an API
+    /// may well pass on, stays quiet.
     func testAnAccessTokenASendRequestObtainedIsNotSentToCallers() throws {
         let gateway = RuleExample.baseGateway.replacingOccurrences(
             of: "secrets:\n", with: "namedValues:\n  token-url: https://login.example.com/tenant/oauth2/v2.0/token\nsecrets:\n")
@@ -399,6 +400,10 @@ final class ShapingEndToEndTests: XCTestCase {
             returned("stock", url: "https://stock.example.com/tokens/count"),
             returned("status", url: "https://token.example.com/v1/status"),
             returned("sessions", url: "https://login.example.com/oauth2/token/revoke"),
+            // A secret read from Key Vault, as Microsoft's snippet does with the gateway's
+            // identity (the audit of real estates); a key's public part is no secret.
+            RuleExample(returned("kv", url: "https://contoso-kv.vault.azure.net/secrets/partner-key/?api-version=7.4").text.replacingOccurrences(of: "tokenResponse", with: "vaultAnswer")),
+            RuleExample(returned("pubkey", url: "https://contoso-kv.vault.azure.net/keys/signing/?api-version=7.4").text.replacingOccurrences(of: "tokenResponse", with: "vaultAnswer")),
         ]
         for api in apis { try write(api.text, to: "\(api.text.split(separator: "\n")[2].dropFirst(6)).yaml") }
         XCTAssertEqual(
@@ -406,6 +411,7 @@ final class ShapingEndToEndTests: XCTestCase {
             [
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'billing', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'keys', which answers with the response in variable 'tokenResponse' [SE005]",
+                "error: the Key Vault secret a raw 'send-request' read is sent to callers in raw 'return-response' of API 'kv', which answers with the response in variable 'vaultAnswer' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'ledger', which answers with the response in variable 'tokenResponse' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'set-header' of API 'orders', through variable 'token' [SE005]",
                 "error: the access token a raw 'send-request' obtained is sent to callers in raw 'return-response' of API 'vault', which answers with the response in variable 'tokenResponse' [SE005]",

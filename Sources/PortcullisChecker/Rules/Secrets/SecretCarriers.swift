@@ -157,10 +157,12 @@ struct SecretCarriers {
                 case "send-request", "send-one-way-request", "return-response":
                     excluded.append(element.span)
                     // The answer of a token request is an access token the gateway obtained.
-                    if element.name == "send-request", let answer = name(written("response-variable-name")), !answer.isEmpty,
-                        element.asksForAToken(known)
-                    {
-                        hold(.variable, answer, "the access token a raw 'send-request' obtained", on: routes)
+                    if element.name == "send-request", let answer = name(written("response-variable-name")), !answer.isEmpty {
+                        if element.asksForAToken(known) {
+                            hold(.variable, answer, "the access token a raw 'send-request' obtained", on: routes)
+                        } else if element.readsAKeyVaultSecret(known) {
+                            hold(.variable, answer, "the Key Vault secret a raw 'send-request' read", on: routes)
+                        }
                     }
                 case "set-variable":
                     guard let variable = name(written("name")), let value = written("value") else { continue }
@@ -371,6 +373,20 @@ extension PolicyXMLElement {
             return decoded.hasSuffix("/token")
         }
     }
+
+    /// Whether a `send-request` reads a secret from Azure Key Vault: its URL, named values
+    /// put in, names a vault's secret (`https://NAME.vault.azure.net/secrets/NAME`, or a
+    /// sovereign cloud's vault), whose answer holds the secret's value.
+    func readsAKeyVaultSecret(_ known: KnownNamedValues) -> Bool {
+        elements.filter { $0.name == "set-url" }.contains { url in
+            let text = known.partlyResolved(url.values.map(\.resolved).joined()).lowercased()
+            let vault = Self.keyVaultHosts.contains { text.contains($0) }
+            return vault && (text.contains("/secrets/") || text.contains("/secrets?"))
+        }
+    }
+
+    /// The DNS suffixes of Key Vault in Azure's clouds, with the dot before them.
+    private static let keyVaultHosts = [".vault.azure.net", ".vault.azure.cn", ".vault.usgovcloudapi.net", ".vault.microsoftazure.de"]
 
     /// The element's own text values (not its children's), character data included.
     var values: [PolicyXMLValue] {

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SecretInResponse: Rule {
     public static let code = DiagnosticCode(
         "SE005", "secret-in-response", .error,
-        summary: "a declared secret, or an access token the gateway obtained, sent to callers in a response header or in the headers or body of a response the gateway writes: directly, through a policy variable or request header that holds it, or with every variable or request header at once")
+        summary: "a declared secret, an access token the gateway obtained or a secret it read from Key Vault, sent to callers in a response header or in the headers or body of a response the gateway writes: directly, through a policy variable or request header that holds it, or with every variable or request header at once")
 
     public static let description = RuleDescription(
         code,
