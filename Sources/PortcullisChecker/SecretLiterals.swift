@@ -196,6 +196,11 @@ public struct SecretLiterals: Sendable {
     ) -> [SourceRange] {
         // Told first by what is cheap: most values reference nothing.
         guard !plain.isEmpty, value.written.holds("{{") else { return [] }
+        // Code that encrypts, decrypts or signs with what it references uses it as a key
+        // (APIM's `Encrypt` and `Decrypt` take the key beside the text).
+        if value.isExpression, Self.usesAKey(value.resolved) {
+            return NamedValues.references(in: value.written).compactMap { plain[$0.lowercased()] }.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+        }
         // An expression of nothing but strings is the text it makes (`@("Basic " + "{{x}}")`).
         let written: String?
         switch value {
@@ -219,6 +224,12 @@ public struct SecretLiterals: Sendable {
         }
         guard !given.isEmpty, let resolved = NamedValues.resolve(text, given.mapValues(\.value)), isCredential(.text(resolved), under: key) else { return [] }
         return given.values.filter { CredentialScanner.isWrittenOut($0.value) }.map(\.range)
+    }
+
+    /// Whether C# code encrypts, decrypts or computes a keyed hash: APIM's `Encrypt` and
+    /// `Decrypt` extensions, .NET's HMAC classes.
+    private static func usesAKey(_ code: String) -> Bool {
+        code.holds(".Encrypt(") || code.holds(".Decrypt(") || code.holds("HMAC")
     }
 
     /// Whether `value`, a query parameter's under `key`, is a credential: a key that names

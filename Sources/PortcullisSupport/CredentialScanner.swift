@@ -50,8 +50,12 @@ public enum CredentialScanner {
     private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
-        guard key.count >= 2, credentialKeyEndings.contains(ending(key, key.indices)) else { return (false, false) }
-        return (credentialKeySuffixes.contains { hasSuffix(key, key.indices, $0) }, hasSuffix(key, key.indices, authorizationKey))
+        // A number after the name counts a key among others: `TokenEncryptionKey1`, `password2`.
+        var end = key.count
+        while end > 0, key[end - 1] >= UInt8(ascii: "0"), key[end - 1] <= UInt8(ascii: "9") { end -= 1 }
+        let name = 0..<end
+        guard name.count >= 2, credentialKeyEndings.contains(ending(key, name)) else { return (false, false) }
+        return (credentialKeySuffixes.contains { hasSuffix(key, name, $0) }, hasSuffix(key, name, authorizationKey))
     }
 
     /// Whether `value`, in a place that holds nothing but a secret (a `validate-jwt`
@@ -126,6 +130,9 @@ public enum CredentialScanner {
     private static let credentialKeySuffixes: [[UInt8]] = [
         "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+        // Symmetric keys: whoever reads one decrypts or signs what the gateway does.
+        "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
+        "signing_key", "aeskey", "aes-key", "aes_key", "hmackey", "hmac-key", "hmac_key",
     ].map { Array($0.utf8) }
 
     /// The last two letters of each of ``credentialKeySuffixes``, lowercased.

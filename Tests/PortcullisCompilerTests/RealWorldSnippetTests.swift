@@ -76,6 +76,9 @@ final class RealWorldSnippetTests: XCTestCase {
                 // The same product's sample puts the gateway's token in 'Authorization'
                 // before the route sample that lists every request header to the caller.
                 "SE005 List all inbound headers.policy.xml:9",
+                // The secret the sample reads from Key Vault with the gateway's identity, put
+                // in its answer (the audit of real estates).
+                "SE005 Look up Key Vault secret using Managed Service Identity.policy.xml:39",
             ])
     }
 

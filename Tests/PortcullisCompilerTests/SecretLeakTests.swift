@@ -265,6 +265,36 @@ final class SecretLeakTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
+    /// Keys for encryption kept as plain named values passed lint and were published as
+    /// `"secret": false` (the audit of real estates, on Microsoft's AES and OAuth proxy
+    /// snippets): a name that calls them a key (`AES-Key`, `TokenEncryptionKey1`, a number
+    /// after the name), or code that encrypts, decrypts or signs with one. An IV read by
+    /// name alone is not a key.
+    func testKeysForEncryptionKeptAsPlainNamedValuesAreSE001() throws {
+        let values = "namedValues:\n  AES-Key: Yx3kP9vQ2mT7wL5nR8bZ1cF4\n  AES-IV: Qw8Er7Ty6Ui5Op4A\n  TokenEncryptionKey1: Zk3pQ9xL2mV7bN4cR8tY1wE6\n  aes-material: Mn8Bv7Cx6Zl5Kj4Hg3Fd2Sa\n"
+        let policy = #"""
+            policy: |
+              <policies><inbound><base />
+                <set-variable name="IV" value="{{AES-IV}}" />
+                <set-variable name="key" value="{{AES-Key}}" />
+                <set-variable name="sealed" value="@(Convert.ToBase64String(Encoding.UTF8.GetBytes(context.Request.Body.As<string>()).Encrypt("Aes", Convert.FromBase64String("{{aes-material}}"), Convert.FromBase64String((string)context.Variables["IV"]))))" />
+                <set-variable name="tokenKey" value="@(Convert.FromBase64String("{{TokenEncryptionKey1}}").Length)" />
+              </inbound></policies>
+
+            """#
+        let folder = try project(
+            "encryption-keys", gateway: RuleExample.baseGateway + values,
+            api: RuleExample.api(fields: policy, routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
+        let lines = (RuleExample.baseGateway + values).split(separator: "\n", omittingEmptySubsequences: false)
+        func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
+        XCTAssertEqual(Set(found), [line(of: "AES-Key"), line(of: "TokenEncryptionKey1"), line(of: "aes-material")], lint.stdout)
+        let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
+        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+    }
+
     /// Values no rule thought could hold a credential were quoted in every format: an
     /// operationId or a path of an API's own OpenAPI document, a raw `include-fragment`'s
     /// id, an element's name, a product's API, an environment's key (found by a hostile

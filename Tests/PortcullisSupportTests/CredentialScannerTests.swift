@@ -82,10 +82,12 @@ final class CredentialKeyTests: XCTestCase {
     private static let suffixes = [
         "password", "pwd", "passwd", "accountkey", "accesskey", "apikey", "api-key", "api_key", "privatekey",
         "private-key", "clientsecret", "-secret", "_secret", "authorization", "subscription-key", "functions-key",
+        "secretkey", "secret-key", "secret_key", "encryptionkey", "encryption-key", "encryption_key", "signingkey", "signing-key",
+        "signing_key", "aeskey", "aes-key", "aes_key", "hmackey", "hmac-key", "hmac_key",
     ]
 
     func testKeysAreJudgedByTheirWholeSuffixInAnyCase() {
-        let pieces = Self.suffixes + ["a", "e", "y", "d", "t", "n", "-", "_", "@", "`", "\u{7F}", "é", "0", "K", "EY", "WD"]
+        let pieces = Self.suffixes + ["a", "e", "y", "d", "t", "n", "-", "_", "@", "`", "\u{7F}", "é", "0", "12", "K", "EY", "WD"]
         var random = SeededRandom(seed: 0xC4ED)
         func next(_ bound: Int) -> Int { random.next(bound) }
         var credentialKeys = 0
@@ -97,7 +99,9 @@ final class CredentialKeyTests: XCTestCase {
                 (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A && next(3) == 0 ? byte ^ 0x20 : byte
             }, as: UTF8.self)
             let lowered = String(decoding: key.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-            let expected = Self.suffixes.contains { lowered.utf8.reversed().starts(with: $0.utf8.reversed()) }
+            // A number after the name counts a key among others (`TokenEncryptionKey1`).
+            let named = lowered.utf8.reversed().drop { $0 >= 0x30 && $0 <= 0x39 }
+            let expected = Self.suffixes.contains { named.starts(with: $0.utf8.reversed()) }
             XCTAssertEqual(CredentialScanner.isCredential("Hunter2pass", under: key), expected, "key '\(key)'")
             if expected { credentialKeys += 1 }
         }
