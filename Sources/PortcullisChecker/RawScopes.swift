@@ -48,9 +48,11 @@ public struct RawScope: Sendable {
     /// values it references put in, or nil when some value is not known (a secret's, or one
     /// the definitions lack). `notes` point at the named values' values.
     func resolved(
-        _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
+        _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues, startOnly: Bool = false
     ) -> (text: String, range: SourceRange, notes: [Diagnostic.Note])? {
-        guard let written = element.attribute(attribute), let text = Self.constant(written.value), let resolved = values.resolved(text) else { return nil }
+        guard let written = element.attribute(attribute), let text = startOnly ? Self.start(of: written.value) : Self.constant(written.value),
+            let resolved = values.resolved(text)
+        else { return nil }
         return (resolved, document.range(written.valueSpan), values.notes(for: text))
     }
 
@@ -59,6 +61,15 @@ public struct RawScope: Sendable {
         switch value {
         case .text(let text): text
         case .expression: ExpressionExtent.constantText(in: value.resolved)
+        }
+    }
+
+    /// A value's text, or what the text an expression makes always starts with: the string
+    /// literals its code starts with (`@("http://" + host)`), which give a URL's scheme.
+    static func start(of value: PolicyXMLValue) -> String? {
+        switch value {
+        case .text(let text): text
+        case .expression: ExpressionExtent.leadingText(in: value.resolved)
         }
     }
 

@@ -33,6 +33,21 @@ public enum ExpressionExtent {
     /// parentheses or not): what APIM puts where the expression stands, as if written out.
     /// Nil for any other code, or an escape this reader does not know.
     public static func constantText(in code: String) -> String? {
+        guard let (text, complete) = literals(startingCode: code), complete else { return nil }
+        return text
+    }
+
+    /// The text an expression's value always starts with, when its code starts with string
+    /// literals joined by `+` (`@("http://" + host)`, `$"http://{host}"`): the scheme of a URL
+    /// it makes, say. Nil when the code starts otherwise.
+    public static func leadingText(in code: String) -> String? {
+        guard let (text, _) = literals(startingCode: code), !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// The string literals joined by `+` that `code` starts with, as one text, and whether
+    /// they are all of it (``constantText(in:)``).
+    private static func literals(startingCode code: String) -> (text: String, complete: Bool)? {
         // Most code starts with a name ('context.'): told from the first byte, with nothing made.
         let start = code.utf8.dropFirst(2).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
         guard start == UInt8(ascii: "\"") || start == UInt8(ascii: "@") || start == UInt8(ascii: "(") || start == UInt8(ascii: "$")
@@ -43,7 +58,7 @@ public enum ExpressionExtent {
             let body = code.dropFirst(2).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
             guard body.hasPrefix("return"), body.hasSuffix(";"), let first = body.dropFirst(6).first, first.isWhitespace || first == "\"" || first == "("
             else { return nil }
-            return constantText(in: "@(" + body.dropFirst(6).dropLast() + ")")
+            return literals(startingCode: "@(" + body.dropFirst(6).dropLast() + ")")
         }
         var bytes = Array(code.utf8)[...]
         guard bytes.first == UInt8(ascii: "@"), bytes.dropFirst().first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") else { return nil }
@@ -55,10 +70,12 @@ public enum ExpressionExtent {
                 bytes = bytes.dropFirst()
             }
         }
+        // What has been read, when the code goes on with something else.
+        var partial: (text: String, complete: Bool) { (String(decoding: text, as: UTF8.self), false) }
         skipSpaceAndParentheses()
         while let byte = bytes.first {
             if !expectsLiteral {
-                guard byte == UInt8(ascii: "+") else { return nil }
+                guard byte == UInt8(ascii: "+") else { return partial }
                 bytes = bytes.dropFirst()
                 expectsLiteral = true
             } else {
@@ -69,7 +86,7 @@ public enum ExpressionExtent {
                     if prefix == UInt8(ascii: "@") { verbatim = true } else { interpolated = true }
                     bytes = bytes.dropFirst()
                 }
-                guard bytes.first == UInt8(ascii: "\"") else { return nil }
+                guard bytes.first == UInt8(ascii: "\"") else { return partial }
                 bytes = bytes.dropFirst()
                 var closed = false
                 while let byte = bytes.first {
@@ -86,7 +103,7 @@ public enum ExpressionExtent {
                     }
                     // An interpolated string writes a brace as two; one alone holds code.
                     if interpolated, byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") {
-                        guard bytes.first == byte else { return nil }
+                        guard bytes.first == byte else { return partial }
                         bytes = bytes.dropFirst()
                         text.append(byte)
                         continue
@@ -118,7 +135,7 @@ public enum ExpressionExtent {
             }
             skipSpaceAndParentheses()
         }
-        return expectsLiteral ? nil : String(decoding: text, as: UTF8.self)
+        return expectsLiteral ? partial : (String(decoding: text, as: UTF8.self), true)
     }
 
     /// The string literals of an expression's code, as written between their quotes, with

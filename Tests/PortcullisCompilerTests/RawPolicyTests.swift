@@ -955,6 +955,28 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A URL an expression makes by joining a written start with the rest keeps the start's
+    /// scheme: `@("http://" + host)` sends over plain http, and was read as no URL at all
+    /// (the audit of real estates, on Microsoft's backend-for-frontend snippet).
+    func testAURLWhoseCodeStartsWithPlainHTTPIsSE003() throws {
+        try write(RuleExample.baseGateway + "namedValues:\n  bff-baseurl: http://bff.example.com\n", to: "defs/gateway.yaml")
+        let example = RuleExample.api(
+            rawInbound: #"""
+                <send-request mode="new" response-variable-name="stock"><set-url>@("http://stock.example.com/levels?sku=" + context.Request.Url.Query.GetValueOrDefault("sku", ""))</set-url></send-request>
+                <send-request mode="new" response-variable-name="bff"><set-url>@("{{bff-baseurl}}/operation1?" + context.Request.Url.QueryString)</set-url></send-request>
+                <set-backend-service base-url="@($"http://{context.Request.Headers.GetValueOrDefault("X-Region", "eu")}.example.com")" />
+                <send-request mode="new" response-variable-name="safe"><set-url>@("https://stock.example.com/levels?sku=" + context.Request.Url.Query.GetValueOrDefault("sku", ""))</set-url></send-request>
+                """#,
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(example.text, to: "defs/orders.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("SE003") }
+        XCTAssertEqual(found.sorted(), [
+            "SE003 defs/orders.yaml: raw 'set-url' in API 'orders' uses plain http://",
+            "SE003 defs/orders.yaml: raw 'set-url' in API 'orders' uses plain http://",
+            "SE003 defs/orders.yaml: 'base-url' of raw 'set-backend-service' in API 'orders' uses plain http://",
+        ].sorted())
+    }
+
     func testALinkedPolicyFileOutsideTheFolderIsNeverRead() throws {
         let canary = "canary-\(UUID().uuidString)"
         let secret = outside.appendingPathComponent("secret.xml")

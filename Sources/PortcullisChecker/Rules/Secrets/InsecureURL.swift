@@ -102,14 +102,16 @@ public enum InsecureURL: Rule {
         let values = context.namedValues
         for scope in context.rawScopes {
             var raw: [(what: String, url: (text: String, range: SourceRange, notes: [Diagnostic.Note]))] = []
+            // A URL's scheme is in its start: code that joins a written start with the rest
+            // (`@("http://" + host)`) sends over plain http all the same.
             for element in scope.elements(named: ["set-backend-service"]) {
-                if let url = scope.resolved("base-url", of: element, values) { raw.append(("'base-url' of raw 'set-backend-service'", url)) }
+                if let url = scope.resolved("base-url", of: element, values, startOnly: true) { raw.append(("'base-url' of raw 'set-backend-service'", url)) }
             }
             for element in scope.elements(named: ["openid-config"]) {
-                if let url = scope.resolved("url", of: element, values) { raw.append(("raw 'openid-config'", url)) }
+                if let url = scope.resolved("url", of: element, values, startOnly: true) { raw.append(("raw 'openid-config'", url)) }
             }
             for element in scope.elements(named: ["set-url"]) {
-                guard let text = element.textValue.flatMap(RawScope.constant), case .text(_, let span)? = element.children.first(where: {
+                guard let text = element.textValue.flatMap(RawScope.start), case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
                 }), let url = values.resolved(text) else { continue }
                 raw.append(("raw 'set-url'", (url.trimmingWhitespace, scope.document.range(span), values.notes(for: text))))
