@@ -50,10 +50,14 @@ public enum CredentialScanner {
     private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
-        // A number after the name counts a key among others: `TokenEncryptionKey1`, `password2`.
-        var end = key.count
-        while end > 0, key[end - 1] >= UInt8(ascii: "0"), key[end - 1] <= UInt8(ascii: "9") { end -= 1 }
-        let name = 0..<end
+        var name = key.indices
+        if key.count >= 2, !credentialKeyEndings.contains(ending(key, name)) {
+            // A number after the name counts a key among others: `TokenEncryptionKey1`.
+            guard isDigit(key[key.count - 1]) else { return (false, false) }
+            var end = key.count - 1
+            while end > 0, isDigit(key[end - 1]) { end -= 1 }
+            name = 0..<end
+        }
         guard name.count >= 2, credentialKeyEndings.contains(ending(key, name)) else { return (false, false) }
         return (credentialKeySuffixes.contains { hasSuffix(key, name, $0) }, hasSuffix(key, name, authorizationKey))
     }
@@ -197,6 +201,10 @@ public enum CredentialScanner {
     }
 
     /// Whether `bytes[range]` ends with `suffix` (lowercase), ignoring ASCII case.
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
     private static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ suffix: [UInt8]) -> Bool {
         guard range.count >= suffix.count else { return false }
         var position = range.upperBound - suffix.count
