@@ -1371,6 +1371,17 @@ final class RawPolicyTests: XCTestCase {
             to: "defs/orders.yaml")
         XCTAssertTrue(try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by the request's URL, which callers choose") })
         XCTAssertTrue(findings.contains { $0.hasPrefix("LP002") && $0.contains("may take tokens that never expire") }, "\(findings)")
+        // Through a variable a policy sets from the query (the round-24 backlog), and a
+        // variable set from nothing the caller sends, which stays quiet.
+        let counted = api.text.replacingOccurrences(
+            of: "context.Request.Url.Query.GetValueOrDefault(&quot;tenant&quot;, &quot;&quot;))\" />", with: "(string)context.Variables[&quot;tenant&quot;])\" />")
+        for (setter, reported) in [("context.Request.Url.Query.GetValueOrDefault(&quot;tenant&quot;, &quot;&quot;)", true), ("context.Subscription.Id", false)] {
+            try write(
+                counted.replacingOccurrences(of: "<base />", with: "<base /><set-variable name=\"tenant\" value=\"@(\(setter))\" />"),
+                to: "defs/orders.yaml")
+            XCTAssertEqual(
+                try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by what the caller sent, which callers choose") }, reported, setter)
+        }
     }
 
     /// What the audit of the raw-control-flow fixes found. Bypasses: a branch on the

@@ -61,12 +61,21 @@ public enum SpoofableRateLimitKey: Rule {
             // The whole URL holds the query and the path's parameters.
             ("Request.Url", "the request's URL"), ("Request.OriginalUrl", "the request's URL"),
         ]
+        let callerWritten = context.callerWrittenVariables
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
-                guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value,
-                    case let compact = expression.filter({ !$0.isWhitespace }),
-                    let (_, what) = chosen.first(where: { compact.contains($0.0) })
-                else { continue }
+                guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
+                let compact = expression.filter { !$0.isWhitespace }
+                let what: String
+                if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
+                    what = named
+                } else if callerWritten.carriedBy(key.value.resolved) {
+                    // Through a variable a policy sets from what the caller sent, or spelt
+                    // another way C# allows.
+                    what = "what the caller sent"
+                } else {
+                    continue
+                }
                 let range = scope.document.range(key.valueSpan)
                 findings.report(
                     code, "raw '\(limit.name)' in \(scope.owner) counts by \(what), which callers choose", at: range,
