@@ -27,6 +27,19 @@ final class SecretLeakTests: XCTestCase {
         return folder
     }
 
+    /// Lints `folder`, which must fail: where each SE001 finding points, as `FILE:LINE`.
+    private func credentialLines(in folder: URL) throws -> (found: Set<String>, stdout: String) {
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout)
+        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
+        return (Set(found), lint.stdout)
+    }
+
+    /// `FILE:LINE` of the first line of `text` that `matches`.
+    private static func line(in file: String, of text: String, where matches: (Substring) -> Bool) -> String {
+        "\(file):\(text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex(where: matches)! + 1)"
+    }
+
     /// A secret's literal `value` is secret for where it is written, not for what it looks
     /// like; a YAML alias repeated it where a rule quotes values, and the message, or
     /// `diff`'s change, printed it (found by a hostile audit). A quoted part equal to a
@@ -187,17 +200,12 @@ final class SecretLeakTests: XCTestCase {
         let folder = try project(
             "named-credentials", gateway: RuleExample.baseGateway + values,
             api: RuleExample.api(fields: policy, routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
-        let lint = try ToolProcess.run(["lint", "."], in: folder)
-        XCTAssertEqual(lint.status, 1, lint.stdout)
-        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
-        let gateway = RuleExample.baseGateway + values
-        let lines = gateway.split(separator: "\n", omittingEmptySubsequences: false)
-        func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
+        let (found, stdout) = try credentialLines(in: folder)
+        func line(of name: String) -> String { Self.line(in: "gateway.yaml", of: RuleExample.baseGateway + values) { $0.hasPrefix("  \(name):") } }
         // The 'nv-k' in a string-only expression (found by the audit of the fixes), and a
         // password put into a connection string under a key that names none (the same).
-        XCTAssertEqual(
-            Set(found), [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k"), line(of: "db-pw")], lint.stdout)
-        for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        XCTAssertEqual(found, [line(of: "backend-pw"), line(of: "fn-secret-ish"), line(of: "basic-creds"), line(of: "nv-k"), line(of: "db-pw")], stdout)
+        for secret in ["Tr0ub4dor-Horse-77", "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7"] { XCTAssertFalse(stdout.contains(secret), stdout) }
         let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
@@ -243,23 +251,19 @@ final class SecretLeakTests: XCTestCase {
 
             """).yaml.replacingOccurrences(of: "backend: https://orders.example.com\n", with: "")
         let folder = try project("definitions-credentials", gateway: gateway, api: api)
-        let lint = try ToolProcess.run(["lint", "."], in: folder)
-        XCTAssertEqual(lint.status, 1, lint.stdout)
-        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
-        let lines = gateway.split(separator: "\n", omittingEmptySubsequences: false)
-        func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
-        let apiLines = api.split(separator: "\n", omittingEmptySubsequences: false)
-        func apiLine(holding text: String) -> String { "orders.yaml:\(apiLines.firstIndex { $0.contains(text) }! + 1)" }
+        let (found, stdout) = try credentialLines(in: folder)
+        func line(of name: String) -> String { Self.line(in: "gateway.yaml", of: gateway) { $0.hasPrefix("  \(name):") } }
+        func apiLine(holding text: String) -> String { Self.line(in: "orders.yaml", of: api) { $0.contains(text) } }
         XCTAssertEqual(
-            Set(found),
+            found,
             [
                 line(of: "backend-key"), line(of: "basic-creds"), line(of: "query-key"), line(of: "answer-token"), line(of: "url-code"), line(of: "fn-key"),
                 line(of: "oidc-code"), line(of: "send-code"), line(of: "raw-code"), apiLine(holding: "Lk9Jh8Gf7Ds6Ap5"), apiLine(holding: "Qa1Ws2Ed3Rf4Tg5"),
-            ], lint.stdout)
+            ], stdout)
         for secret in [
             "q8Zr2LmN4vT7xK1p", "c3ZjOmh1bnRlcjI=", "Zx9Qw8Er7Ty6Ui5O", "Wq3Er4Ty5Ui6Op7", "Pl0Ki9Ju8Hy7Gt6", "Zk3pQ9xL2mV7bN4c", "Mn8Bv7Cx6Zl5Kj4", "Hg3Fd2Sa1Qw0Er9",
             "Ty8Ui7Op6As5Df4", "Lk9Jh8Gf7Ds6Ap5", "Qa1Ws2Ed3Rf4Tg5",
-        ] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        ] { XCTAssertFalse(stdout.contains(secret), stdout) }
         let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
@@ -285,12 +289,9 @@ final class SecretLeakTests: XCTestCase {
         let folder = try project(
             "encryption-keys", gateway: RuleExample.baseGateway + values,
             api: RuleExample.api(fields: policy, routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
-        let lint = try ToolProcess.run(["lint", "."], in: folder)
-        XCTAssertEqual(lint.status, 1, lint.stdout)
-        let found = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }.map { String($0.prefix { $0 != ":" }) + ":" + String($0.split(separator: ":")[1]) }
-        let lines = (RuleExample.baseGateway + values).split(separator: "\n", omittingEmptySubsequences: false)
-        func line(of name: String) -> String { "gateway.yaml:\(lines.firstIndex { $0.hasPrefix("  \(name):") }! + 1)" }
-        XCTAssertEqual(Set(found), [line(of: "AES-Key"), line(of: "TokenEncryptionKey1"), line(of: "aes-material")], lint.stdout)
+        let (found, stdout) = try credentialLines(in: folder)
+        func line(of name: String) -> String { Self.line(in: "gateway.yaml", of: RuleExample.baseGateway + values) { $0.hasPrefix("  \(name):") } }
+        XCTAssertEqual(found, [line(of: "AES-Key"), line(of: "TokenEncryptionKey1"), line(of: "aes-material")], stdout)
         let build = try ToolProcess.run(["build", ".", "--out", "out"], in: folder)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
     }
