@@ -50,15 +50,15 @@ public enum CredentialScanner {
     private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
+        guard key.count >= 2, mayEndACredentialKey(ending(key, key.indices)) else { return (false, false) }
         var name = key.indices
-        if key.count >= 2, !credentialKeyEndings.contains(ending(key, name)) {
+        if isDigit(key[key.count - 1]) {
             // A number after the name counts a key among others: `TokenEncryptionKey1`.
-            guard isDigit(key[key.count - 1]) else { return (false, false) }
             var end = key.count - 1
             while end > 0, isDigit(key[end - 1]) { end -= 1 }
             name = 0..<end
+            guard name.count >= 2, credentialKeyEndings.contains(ending(key, name)) else { return (false, false) }
         }
-        guard name.count >= 2, credentialKeyEndings.contains(ending(key, name)) else { return (false, false) }
         return (credentialKeySuffixes.contains { hasSuffix(key, name, $0) }, hasSuffix(key, name, authorizationKey))
     }
 
@@ -141,6 +141,24 @@ public enum CredentialScanner {
 
     /// The last two letters of each of ``credentialKeySuffixes``, lowercased.
     private static let credentialKeyEndings = Array(Set(credentialKeySuffixes.map { suffix in suffix.withUnsafeBufferPointer { ending($0, $0.indices) } }))
+
+    /// One bit per two-byte ending (``ending(_:_:)``): set for those of
+    /// ``credentialKeySuffixes`` and for every ending in a digit, after which a number may
+    /// follow a credential's name. A key's ending is looked up in it, one load.
+    private static let keyEndings: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        func set(_ ending: UInt16) { bits[Int(ending >> 6)] |= 1 << UInt64(ending & 63) }
+        credentialKeyEndings.forEach(set)
+        for first in 0...UInt16(255) {
+            for digit in UInt16(UInt8(ascii: "0"))...UInt16(UInt8(ascii: "9")) { set(first << 8 | digit) }
+        }
+        return bits
+    }()
+
+    @inline(__always)
+    private static func mayEndACredentialKey(_ ending: UInt16) -> Bool {
+        keyEndings[Int(ending >> 6)] >> UInt64(ending & 63) & 1 != 0
+    }
 
     /// The last two bytes of `bytes[range]` (at least two), lowercased, as one number.
     private static func ending(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt16 {
