@@ -122,7 +122,11 @@ extension String {
 
     /// Whether the text may read a variable or the request, or name a secret, spelt in any
     /// way XML and C# allow once references are resolved: told before it is read.
-    var mayReadACarrier: Bool { holds("Variables") || holdsWord("Request") || holds("{{") || holds("\\u") }
+    var mayReadACarrier: Bool { mayReadAVariable || holdsWord("Request") || holds("{{") }
+
+    /// Whether C# code may read a policy variable: it names `Variables`, or holds a `\u`
+    /// escape, which spells any name.
+    var mayReadAVariable: Bool { holds("Variables") || holds("\\u") }
 
     /// Whether `word` stands in the text as a whole name: `Request` in `context.Request`,
     /// not in `context.RequestId`.

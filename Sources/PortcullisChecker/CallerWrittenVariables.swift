@@ -29,7 +29,7 @@ public struct CallerWrittenVariables: Sendable, Equatable {
                     func read(_ value: PolicyXMLValue) {
                         guard !reads else { return }
                         let text = value.written.holds("{{") ? NamedValues.resolve(value.resolved, values) ?? value.resolved : value.resolved
-                        if text.holds("Variables") || text.holds("\\u") { reads = true }
+                        if text.mayReadAVariable { reads = true }
                     }
                     for attribute in element.attributes { read(attribute.value) }
                     for case .text(let value, _) in element.children { read(value) }

@@ -859,7 +859,7 @@ extension PolicyXMLElement {
             let text = NamedValues.resolve(value.resolved, values) ?? value.resolved
             if templated, text.holds("{{") || text.holds("{%") {
                 carries = true
-            } else if text.startsAnExpression, text.holdsWord("Request") || text.holds("Variables") || text.holds("\\u") {
+            } else if text.startsAnExpression, text.holdsWord("Request") || text.mayReadAVariable {
                 // Spelt any way C# allows, each spelling holds a word or an escape.
                 carries = Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: callerWritten.writes)
             }
@@ -888,7 +888,7 @@ extension PolicyXMLElement {
             || parsedTexts.contains { text in
                 if text.lowercased().contains("authorization") { return true }
                 guard text.startsAnExpression || text.holds("{{") else { return false }
-                if text.holdsWord("Request") || text.holds("Subscription") || text.holds("Variables") || text.holds("\\u") { return true }
+                if text.holdsWord("Request") || text.holds("Subscription") || text.mayReadAVariable { return true }
                 return NamedValues.references(in: text).contains { secrets.contains(Grammar.caseFolded($0)) }
             }
     }
@@ -950,10 +950,11 @@ extension PolicyXMLElement {
         return texts
     }
 
-    /// Whether a `return-response` answers with nothing but what is written in it: no
-    /// response kept from another call, no expression and no named value. Such an answer
-    /// (a refusal, a maintenance page, a preflight's headers) gives the caller nothing of
-    /// the backend's, so it may come before the token check.
+    /// Whether a `return-response` answers with nothing but what is written in it (no
+    /// response kept from another call, no expression and no named value), or refuses the
+    /// caller (``isRefusal``). Such an answer (a refusal, a maintenance page, a preflight's
+    /// headers) gives the caller nothing of the backend's, so it may come before the token
+    /// check.
     var isStaticAnswer: Bool {
         guard name == "return-response", attribute("response-variable-name") == nil else { return false }
         var written = true
@@ -975,8 +976,7 @@ extension PolicyXMLElement {
         var readsKept = false
         forEachElement { element in
             func read(_ value: PolicyXMLValue) {
-                // `\u` spells any name; C# reads it as the letter it stands for.
-                if value.isExpression, value.resolved.holds("Variables") || value.resolved.holds("\\u") { readsKept = true }
+                if value.isExpression, value.resolved.mayReadAVariable { readsKept = true }
             }
             for attribute in element.attributes { read(attribute.value) }
             for case .text(let value, _) in element.children { read(value) }

@@ -96,9 +96,9 @@ public struct SecretLiterals: Sendable {
 
     /// Plain named values that the definitions give a credential where the policies
     /// Portcullis writes send them: a header or query parameter set (`X-Functions-Key:
-    /// "{{backend-key}}"`, `code: "{{fn-key}}"`), a backend's, provider's or rewrite's URL
+    /// "{{backend-key}}"`, `code: "{{fn-key}}"`), a backend's or provider's URL
     /// (`?code={{key}}`), an answer's header or body. Judged as the raw statements they
-    /// become are. A query parameter's literal value under a query secret's key (`code:
+    /// become are; a rewrite's path takes no named value (YS004). A query parameter's literal value under a query secret's key (`code:
     /// Zk3p...`) too: the key alone does not name a credential where YAML is read.
     static func credentials(inDefinitionsOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
         var found: [SourceRange] = []
@@ -130,7 +130,6 @@ public struct SecretLiterals: Sendable {
                 judge(route.request?.headers)
                 judge(route.request?.query, inQuery: true)
                 judge(route.response?.headers)
-                judge(route.rewrite?.path, under: "url")
                 if case .fixed(let answer)? = route.answer {
                     judge(answer.headers)
                     judge(answer.body, under: "body")

@@ -37,7 +37,7 @@ public enum CredentialScanner {
     public static func namesAQueryCredential(_ key: String, given value: String) -> Bool {
         if namesACredential(key) { return true }
         guard value.utf8.count >= minimumQuerySecret else { return false }
-        return key.withUTF8Bytes { key in queryKeys.contains { $0.count == key.count && hasSuffix(key, key.indices, $0) } }
+        return key.withUTF8Bytes { isQueryKey($0, $0.indices) }
     }
 
     /// Whether `key` calls what is written under it a credential (`db-password`, `apiKey`,
@@ -48,18 +48,24 @@ public enum CredentialScanner {
 
     /// What a key says of its value: a credential, and whether an `Authorization` one.
     private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool) {
+        reading(key, key.indices)
+    }
+
+    /// ``reading(_:)`` of the key `bytes[key]`: the one reader of keys, in YAML, in XML and
+    /// in `KEY=VALUE` text.
+    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
-        guard key.count >= 2, mayEndACredentialKey(ending(key, key.indices)) else { return (false, false) }
-        var name = key.indices
-        if isDigit(key[key.count - 1]) {
+        guard key.count >= 2, mayEndACredentialKey(ending(bytes, key)) else { return (false, false) }
+        var name = key
+        if isDigit(bytes[key.upperBound - 1]) {
             // A number after the name counts a key among others: `TokenEncryptionKey1`.
-            var end = key.count - 1
-            while end > 0, isDigit(key[end - 1]) { end -= 1 }
-            name = 0..<end
-            guard name.count >= 2, credentialKeyEndings.contains(ending(key, name)) else { return (false, false) }
+            var end = key.upperBound - 1
+            while end > key.lowerBound, isDigit(bytes[end - 1]) { end -= 1 }
+            name = key.lowerBound..<end
+            guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) else { return (false, false) }
         }
-        return (credentialKeySuffixes.contains { hasSuffix(key, name, $0) }, hasSuffix(key, name, authorizationKey))
+        return (credentialKeySuffixes.contains { hasSuffix(bytes, name, $0) }, hasSuffix(bytes, name, authorizationKey))
     }
 
     /// Whether `value`, in a place that holds nothing but a secret (a `validate-jwt`
@@ -191,11 +197,16 @@ public enum CredentialScanner {
         var valueEnd = valueStart
         while valueEnd < bytes.count, valueEnd - valueStart < minimumQuerySecret, !endsValue(bytes[valueEnd]) { valueEnd += 1 }
         guard isWrittenOut(bytes, valueStart..<valueEnd), bytes[valueStart] != UInt8(ascii: "=") else { return false }
-        if credentialKeySuffixes.contains(where: { hasSuffix(bytes, keyStart..<keyEnd, $0) }) { return true }
+        if reading(bytes, keyStart..<keyEnd).named { return true }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret
         else { return false }
-        return queryKeys.contains { $0.count == keyEnd - keyStart && hasSuffix(bytes, keyStart..<keyEnd, $0) }
+        return isQueryKey(bytes, keyStart..<keyEnd)
+    }
+
+    /// Whether `bytes[key]` is one of ``queryKeys``, in any case.
+    private static func isQueryKey(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> Bool {
+        queryKeys.contains { $0.count == key.count && hasSuffix(bytes, key, $0) }
     }
 
     /// A value that is there (not empty) and is not a `{{reference}}` or `<placeholder>`.
@@ -218,11 +229,11 @@ public enum CredentialScanner {
         }
     }
 
-    /// Whether `bytes[range]` ends with `suffix` (lowercase), ignoring ASCII case.
     private static func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
+    /// Whether `bytes[range]` ends with `suffix` (lowercase), ignoring ASCII case.
     private static func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ suffix: [UInt8]) -> Bool {
         guard range.count >= suffix.count else { return false }
         var position = range.upperBound - suffix.count

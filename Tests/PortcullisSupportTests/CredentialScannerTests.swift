@@ -20,6 +20,8 @@ final class CredentialScannerTests: XCTestCase {
             "Server=db;DbPassword=Hunter2pass", "connect with password = Hunter2pass please",
             "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl'",
             "(AKIAIOSFODNN7EXAMPLE)", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----",
+            // Keys are read as YAML's are: a number after the name, a key for encryption.
+            "Server=db;Password2=Hunter2pass", "aes_key=Yx3kP9vQ2mT7wL5n",
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }

@@ -358,9 +358,7 @@ extension PolicyXMLElement {
     func asksForAToken(_ known: KnownNamedValues) -> Bool {
         let texts = parsedTexts.map { known.partlyResolved($0).lowercased() }
         if texts.contains(where: { $0.contains("grant_type") || $0.contains("grant%5ftype") }) { return true }
-        let urls = elements.filter { $0.name == "set-url" }.map { $0.values.map(\.resolved).joined() }
-        return urls.contains { url in
-            let text = known.partlyResolved(url).lowercased()
+        return sentURLs(known).contains { text in
             let path = String(text.prefix { $0 != "?" && $0 != "#" && $0 != ";" })
             // As the server reads it: percent-escapes decoded, a trailing '.' segment dropped.
             var decoded = Substring(path.removingPercentEncoding ?? path)
@@ -378,11 +376,15 @@ extension PolicyXMLElement {
     /// put in, names a vault's secret (`https://NAME.vault.azure.net/secrets/NAME`, or a
     /// sovereign cloud's vault), whose answer holds the secret's value.
     func readsAKeyVaultSecret(_ known: KnownNamedValues) -> Bool {
-        elements.filter { $0.name == "set-url" }.contains { url in
-            let text = known.partlyResolved(url.values.map(\.resolved).joined()).lowercased()
-            let vault = Self.keyVaultHosts.contains { text.contains($0) }
-            return vault && (text.contains("/secrets/") || text.contains("/secrets?"))
+        sentURLs(known).contains { text in
+            Self.keyVaultHosts.contains { text.contains($0) } && (text.contains("/secrets/") || text.contains("/secrets?"))
         }
+    }
+
+    /// The URLs a request is sent to, lowercased, named values put in; an expression's as
+    /// its text.
+    private func sentURLs(_ known: KnownNamedValues) -> [String] {
+        elements.filter { $0.name == "set-url" }.map { known.partlyResolved($0.values.map(\.resolved).joined()).lowercased() }
     }
 
     /// The DNS suffixes of Key Vault in Azure's clouds, with the dot before them.
