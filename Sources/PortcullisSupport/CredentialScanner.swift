@@ -52,7 +52,8 @@ public enum CredentialScanner {
     }
 
     /// ``reading(_:)`` of the key `bytes[key]`: the one reader of keys, in YAML, in XML and
-    /// in `KEY=VALUE` text.
+    /// in `KEY=VALUE` text. Inlined, so that a whole key's reading knows its range starts at 0.
+    @inline(__always)
     private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
