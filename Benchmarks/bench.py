@@ -394,21 +394,30 @@ def variable_chain(folder, count):
 
 def broad_policy(folder, count):
     """The fabrikam sample whose gateway policy sends what the caller wrote on 1,000 times
-    before any check, over an API of `count` routes, every other one with a policy of
-    `<base />` alone: a hostile pull request's way to make every route's walk over the
-    broader policies take a pass over all their statements."""
+    before any check, and 1,000 times more through a fragment it includes, over an API of
+    `count` routes: a third with no policy, a third with a policy of `<base />` alone, a
+    third with statements of their own around it. A hostile pull request's way to make
+    every route's walk over the broader policies take a pass over all their statements."""
     if os.path.exists(folder):
         shutil.rmtree(folder)
     shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
-    sends = "".join(f'<send-request mode="new" response-variable-name="r{index}" timeout="5" ignore-error="true">'
-                    '<set-url>https://audit.example.com/log</set-url><set-method>POST</set-method>'
-                    '<set-body>@((string)context.Variables["who"])</set-body></send-request>\n' for index in range(1000))
+    def sends(prefix):
+        return "".join(f'<send-request mode="new" response-variable-name="{prefix}{index}" timeout="5" ignore-error="true">'
+                       '<set-url>https://audit.example.com/log</set-url><set-method>POST</set-method>'
+                       '<set-body>@((string)context.Variables["who"])</set-body></send-request>\n' for index in range(1000))
     with open(os.path.join(folder, "policies", "global.xml"), "w") as f:
         f.write('<policies><inbound><set-variable name="who" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Who&quot;,&quot;&quot;))" />\n'
-                f"{sends}</inbound><backend><forward-request /></backend><outbound /><on-error /></policies>\n")
+                f'{sends("r")}<include-fragment fragment-id="audit-trail" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>\n')
+    with open(os.path.join(folder, "policies", "fragments", "audit-trail.xml"), "w") as f:
+        f.write(f"<fragment>{sends('f')}</fragment>\n")
+    with open(os.path.join(folder, "fragments.yaml"), "a") as f:
+        f.write("---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: audit-trail\npolicy: policies/fragments/audit-trail.xml\n")
+    shaped = '<set-header name="X-Route" exists-action="override"><value>1</value></set-header>'
+    policies = ["", "<base />", f"<base />{shaped}", f"{shaped}<base />"]
     lines = ["apiVersion: portcullis/v1", "kind: API", "name: broad", "path: broad", "backend: https://broad.internal.example.com", "routes:"]
     for route in range(count):
-        policy = ", policy: '<policies><inbound><base /></inbound></policies>'" if route % 2 else ""
+        inbound = policies[(0, 1, 2, 0, 1, 3)[route % 6]]
+        policy = f", policy: '<policies><inbound>{inbound}</inbound></policies>'" if inbound else ""
         lines.append(f"  - {{id: r{route}, method: GET, path: /r{route}, scopes: [invoices.read]{policy}}}")
     with open(os.path.join(folder, "apis", "broad.yaml"), "w") as f:
         f.write("\n".join(lines) + "\n")

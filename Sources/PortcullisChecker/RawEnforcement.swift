@@ -122,7 +122,7 @@ struct RawEnforcement: Sendable {
     /// `outbound` or `on-error` (``writeCopyAfterInbound(on:)``).
     private let writeCopies: (global: String?, products: [String?], apis: [String?])
     private let routesMayCopy: Bool
-    private let shared = SharedAnswers()
+    private let runs = InboundRuns()
 
     private struct OnError {
         /// The statement's name, or nil.
@@ -222,59 +222,95 @@ struct RawEnforcement: Sendable {
     /// does not make; `afterATokenCheck` tells one that only that check precedes.
     func statementBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return shared.answer(.beforeAnyTokenCheck(kind), for: route) { findBeforeAnyTokenCheck(kind, on: route) }
-    }
-
-    private func findBeforeAnyTokenCheck(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String, afterATokenCheck: Bool)? {
         let order = inboundOrder(of: route)
+        guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
         // A branch on the method is judged by the route's method, unless a raw 'set-method',
         // to any method, changes the method the request carries.
-        let method = order.contains { $0.map { setsMethod($0.statement) } ?? false } ? nil : route.written.method.value
-        // The first check of a token, raw or generated, and the generated one when the
-        // route requires scopes or roles of the token (nil in `order`).
-        let tokenCheck = order.firstIndex { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }
-        guard let tokenCheck else { return nil }
-        let checksClaims = kind != .callerCredentialsReplaced && route.isAuthenticated && (route.written.scopes != nil || route.written.appRoles != nil)
-        let check = checksClaims ? order.firstIndex { $0 == nil } ?? tokenCheck : tokenCheck
-        // A lookup keyed on the token is harmless only after a check of that token: one in
-        // 'Authorization', where the lookup reads it.
-        let checksAuthorization = order[tokenCheck].map { checked.tokenPlaces(of: $0.statement) == [.header("authorization")] } ?? true
-        // What may be met before a check, each with whether a token check came first: every
-        // statement before `check`, and a check's own branches before their checks.
-        var searched: [(owner: String, statements: [PolicyXMLElement], index: Int, afterATokenCheck: Bool)] = []
-        for (index, entry) in order[...check].enumerated() {
-            guard let (owner, statement) = entry else { continue }
-            if index == tokenCheck {
-                var visited = Set<String>()
-                searched.append((owner, leadingStatements(of: statement, visited: &visited), index - 1, false))
-            }
-            if index < check { searched.append((owner, [statement], index, index > tokenCheck || (index == tokenCheck && tokenCheck < check))) }
-        }
+        let walk = BeforeTokenCheck(
+            kind: kind, method: order.contains(where: setsMethod) ? nil : route.written.method.value, authenticated: route.isAuthenticated,
+            // The generated check of the scopes or roles the route requires comes after the
+            // raw token checks before it, and an answer must follow it too.
+            searchesPastCheck: kind != .callerCredentialsReplaced && route.isAuthenticated
+                && (route.written.scopes != nil || route.written.appRoles != nil))
+        var met: Bool?
+        guard case .found(let owner, let name, let afterATokenCheck) = beforeTokenCheck(in: order, walk, met: &met, readLater: []) else { return nil }
+        return (owner, name, afterATokenCheck)
+    }
+
+    /// What ``statementBeforeAnyTokenCheck(_:on:)`` looks for, on a route.
+    private struct BeforeTokenCheck {
+        var kind: Kind
+        var method: HTTPMethod?
+        var authenticated: Bool
+        /// Whether the walk goes on past the first token check, to the generated one.
+        var searchesPastCheck: Bool
+    }
+
+    /// Walks `entries` for a statement of the walk's kind before the token check: every
+    /// statement before the first check, and a check's own branches before their checks;
+    /// past it, to the generated check, when the walk says so. `met` tells whether a check
+    /// came before the entries (nil when none did) and whether it read `Authorization`
+    /// alone, and becomes what it is after them; `readLater`, where token checks after
+    /// the entries read.
+    private func beforeTokenCheck(in entries: [InboundRun.Entry], _ walk: BeforeTokenCheck, met: inout Bool?, readLater: Set<CredentialPlace>)
+        -> InboundRun.Outcome
+    {
         // Credentials put where no later check reads a token (to the end of inbound: the
         // route's own checks too) are the backend's. What is read after each entry, found
         // once from the end, not again for every entry.
         var readAfter: [Set<CredentialPlace>] = []
-        if kind == .callerCredentialsReplaced {
-            readAfter = Array(repeating: [], count: order.count + 1)
-            for index in order.indices.reversed() {
-                readAfter[index] = readAfter[index + 1].union(placesRead(by: order[index], on: route))
+        if walk.kind == .callerCredentialsReplaced {
+            readAfter = Array(repeating: readLater, count: entries.count + 1)
+            for index in entries.indices.reversed() {
+                readAfter[index] = readAfter[index + 1].union(placesRead(by: entries[index], authenticated: walk.authenticated))
             }
         }
-        for (owner, statements, index, afterATokenCheck) in searched {
-            let read = kind == .callerCredentialsReplaced ? readAfter[index + 1] : []
+        func search(_ owner: String, _ statements: [PolicyXMLElement], readFrom index: Int, afterATokenCheck: Bool) -> InboundRun.Outcome? {
+            let read = readAfter.isEmpty ? [] : readAfter[index]
+            // A lookup keyed on the token is harmless only after a check of that token: one
+            // in 'Authorization', where the lookup reads it.
+            let checksAuthorization = met ?? false
             let spared = { (statement: PolicyXMLElement) in
-                guard kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
+                guard walk.kind == .callerCredentialsReplaced else { return afterATokenCheck && checksAuthorization && Self.keysOnTheToken(statement) }
                 let places = checked.places(setBy: statement)
                 return !places.contains { place in read.contains { $0.mayBe(place) } }
             }
             for statement in statements {
                 var visited = Set<String>()
-                if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method, sparing: spared) {
-                    return (owner, found, afterATokenCheck)
+                if let found = first(walk.kind, atAnyDepthIn: statement, visited: &visited, method: walk.method, sparing: spared) {
+                    return .found(owner: owner, name: found, afterATokenCheck: afterATokenCheck)
                 }
             }
+            return nil
         }
-        return nil
+        for (index, entry) in entries.enumerated() {
+            switch entry {
+            case .generated:
+                if walk.searchesPastCheck || (walk.authenticated && met == nil) { return .stopped }
+            case .statement(let owner, let statement):
+                if met == nil, isTokenCheck(statement) {
+                    var visited = Set<String>()
+                    if let found = search(owner, leadingStatements(of: statement, visited: &visited), readFrom: index, afterATokenCheck: false) {
+                        return found
+                    }
+                    met = checked.tokenPlaces(of: statement) == [.header("authorization")]
+                    guard walk.searchesPastCheck else { return .stopped }
+                }
+                if let found = search(owner, [statement], readFrom: index + 1, afterATokenCheck: met != nil) { return found }
+            case .run(let run):
+                let later = readAfter.isEmpty ? [] : readAfter[index + 1]
+                let question = InboundRun.Question.beforeTokenCheck(
+                    walk.kind, method: walk.method, searchesPastCheck: walk.searchesPastCheck, met: met, readLater: later)
+                let before = met
+                let outcome = run.answer(question) {
+                    var inside = before
+                    return beforeTokenCheck(in: run.entries, walk, met: &inside, readLater: later)
+                }
+                guard case .passed = outcome else { return outcome }
+                if met == nil, let check = run.tokenCheck { met = checked.tokenPlaces(of: check) == [.header("authorization")] }
+            }
+        }
+        return .passed
     }
 
     /// Whether a policy `route`'s requests pass holds a statement of `kind` in `inbound`,
@@ -308,17 +344,26 @@ struct RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(.call, on: route) else { return nil }
-        return shared.answer(.callBeforeRawLimit, for: route) { findCallBeforeRawLimit(on: route) }
+        return callBeforeRawLimit(in: inboundOrder(of: route), method: route.written.method.value).statement
     }
 
-    private func findCallBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
+    private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod) -> InboundRun.Outcome {
         var visited = Set<String>()
-        for case let (owner, statement)? in inboundOrder(of: route) {
-            var expanded = Set<String>()
-            if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, visited: &expanded) != nil { return nil }
-            if let found = first(.call, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
+        for entry in entries {
+            switch entry {
+            case .generated: continue
+            case .statement(let owner, let statement):
+                var expanded = Set<String>()
+                if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, visited: &expanded) != nil { return .stopped }
+                if let found = first(.call, atAnyDepthIn: statement, visited: &visited, method: method) {
+                    return .found(owner: owner, name: found, afterATokenCheck: false)
+                }
+            case .run(let run):
+                let outcome = run.answer(.callBeforeRawLimit(method: method)) { callBeforeRawLimit(in: run.entries, method: method) }
+                guard case .passed = outcome else { return outcome }
+            }
         }
-        return nil
+        return .passed
     }
 
     /// A raw statement of `kind` (an answer, a cache lookup) that a request of `route` meets
@@ -327,25 +372,43 @@ struct RawEnforcement: Sendable {
     /// make it safer. With how messages name the policy it is in.
     func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return shared.answer(.beforeGenerated(kind), for: route) { findBeforeGenerated(kind, on: route) }
+        return first(kind, in: inboundOrder(of: route), method: route.written.method.value, toGenerated: true).statement
     }
 
-    private func findBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+    /// The first statement of `kind` among `entries`, at any depth, on a request of `method`;
+    /// only before the generated statements when `toGenerated` says so.
+    private func first(_ kind: Kind, in entries: [InboundRun.Entry], method: HTTPMethod, toGenerated: Bool) -> InboundRun.Outcome {
         var visited = Set<String>()
-        for entry in inboundOrder(of: route) {
-            guard let (owner, statement) = entry else { return nil }
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
+        for entry in entries {
+            switch entry {
+            case .generated: if toGenerated { return .stopped }
+            case .statement(let owner, let statement):
+                if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: method) {
+                    return .found(owner: owner, name: found, afterATokenCheck: false)
+                }
+            case .run(let run):
+                // A run holds no generated statements: the answer serves both walks.
+                let outcome = run.answer(.first(kind, method: method)) { first(kind, in: run.entries, method: method, toGenerated: false) }
+                guard case .passed = outcome else { return outcome }
+            }
         }
-        return nil
+        return .passed
     }
 
     /// Where the first token check every request of `route` meets reads the caller's
     /// credentials: `Authorization` for the generated check; for a raw one its header, query
     /// parameter, or nothing of the request (a certificate). Nil where nothing checks a token.
     func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
-        let order = inboundOrder(of: route)
-        guard let first = order.first(where: { $0.map { isTokenCheck($0.statement) } ?? route.isAuthenticated }) else { return nil }
-        guard let (_, statement) = first else { return [.header("authorization")] }
+        var check: PolicyXMLElement?
+        for entry in inboundOrder(of: route) where holdsTokenCheck(entry, authenticated: route.isAuthenticated) {
+            switch entry {
+            case .generated: return [.header("authorization")]
+            case .statement(_, let statement): check = statement
+            case .run(let run): check = run.tokenCheck
+            }
+            break
+        }
+        guard let statement = check else { return nil }
         var places = Set<CredentialPlace>()
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
@@ -464,15 +527,7 @@ struct RawEnforcement: Sendable {
     /// in any policy and at any depth.
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return shared.answer(.inInbound(kind), for: route) { findInInbound(kind, on: route) }
-    }
-
-    private func findInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        for case let (owner, statement)? in inboundOrder(of: route) {
-            var visited = Set<String>()
-            if let found = first(kind, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return (owner, found) }
-        }
-        return nil
+        return first(kind, in: inboundOrder(of: route), method: route.written.method.value, toGenerated: false).statement
     }
 
     /// Whether `statement` holds a `set-method` at any depth, or in a fragment it includes.
@@ -491,48 +546,99 @@ struct RawEnforcement: Sendable {
         return holds(statement)
     }
 
-    /// The inbound statements of `route`'s policies in the order a request meets them, nil
-    /// standing for the generated checks: a narrower policy's statements before its
-    /// `<base />` run before the broader policy's, the rest after; without `<base />` no
-    /// broader policy runs, and the generated statements come first.
-    private func inboundOrder(of route: EffectiveRoute) -> [(owner: String, statement: PolicyXMLElement)?] {
-        var order: [(owner: String, statement: PolicyXMLElement)?] = []
-        // A fragment included at the top runs its statements in its place: a check inside it
-        // is met after what comes before the check in the fragment too. Each once, so an
-        // include cycle ends.
+    /// The inbound statements of `route`'s policies in the order a request meets them: a
+    /// narrower policy's statements before its `<base />` run before the broader policy's,
+    /// the rest after; without `<base />` no broader policy runs, and the generated
+    /// statements come first. What the broader policies run is one entry, a run shared by
+    /// the routes that reach it.
+    private func inboundOrder(of route: EffectiveRoute) -> [InboundRun.Entry] {
+        var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
-        func add(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String) {
-            for statement in statements {
-                if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
-                    let fragment = fragments[id], expanded.insert(id).inserted
-                {
-                    add(fragment.rootElements[...], "fragment '\(id)'")
-                } else {
-                    order.append((owner, statement))
-                }
-            }
-        }
-        let routeOwner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
-        let ownParts = Self.split(route.written.policy?.document)
-        if ownParts.keepsBase {
-            add(ownParts.before, routeOwner)
-            let apiOwner = "API '\(apiNames[route.apiIndex])'"
-            let api = Self.split(apis[route.apiIndex])
-            add(api.before, apiOwner)
-            if api.keepsBase {
-                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
-                for product in products { add(product.parts.before, product.owner) }
-                if products.allSatisfy(\.parts.keepsBase), let global { add(global.inboundStatements[...], "the gateway") }
-                for product in products { add(product.parts.after, product.owner) }
-            }
-            add(api.after, apiOwner)
-            order.append(nil)
-            add(ownParts.after, routeOwner)
+        let owner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
+        let own = Self.split(route.written.policy?.document)
+        if own.keepsBase {
+            append(own.before, owner, to: &order, expanded: &expanded)
+            order.append(.run(broaderRun(of: route)))
+            order.append(.generated)
+            append(own.after, owner, to: &order, expanded: &expanded)
         } else {
-            order.append(nil)
-            add(ownParts.before, routeOwner)
+            order.append(.generated)
+            append(own.before, owner, to: &order, expanded: &expanded)
         }
         return order
+    }
+
+    /// What runs in place of the `<base />` of a route's policy: the API's policy, and in
+    /// place of its `<base />` the products' and the gateway's.
+    private func broaderRun(of route: EffectiveRoute) -> InboundRun {
+        runs.run(.api(route.apiIndex, products: route.products)) {
+            var entries: [InboundRun.Entry] = []
+            var expanded = Set<String>()
+            let owner = "API '\(apiNames[route.apiIndex])'"
+            let api = Self.split(apis[route.apiIndex])
+            append(api.before, owner, to: &entries, expanded: &expanded)
+            if api.keepsBase {
+                let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
+                for product in products { append(product.parts.before, product.owner, to: &entries, expanded: &expanded) }
+                if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
+                for product in products { append(product.parts.after, product.owner, to: &entries, expanded: &expanded) }
+            }
+            append(api.after, owner, to: &entries, expanded: &expanded)
+            return run(of: entries)
+        }
+    }
+
+    private func gatewayRun() -> InboundRun? {
+        guard let global else { return nil }
+        return runs.run(.gateway) {
+            var entries: [InboundRun.Entry] = []
+            var expanded = Set<String>()
+            append(global.inboundStatements[...], "the gateway", to: &entries, expanded: &expanded)
+            return run(of: entries)
+        }
+    }
+
+    private func run(of entries: [InboundRun.Entry]) -> InboundRun {
+        var check: PolicyXMLElement?
+        for entry in entries where holdsTokenCheck(entry, authenticated: false) {
+            if case .statement(_, let statement) = entry { check = statement } else if case .run(let run) = entry { check = run.tokenCheck }
+            break
+        }
+        return InboundRun(entries: entries, tokenCheck: check, setsMethod: entries.contains(where: setsMethod))
+    }
+
+    /// Appends `statements` to an inbound order. A fragment included at the top runs its
+    /// statements in its place: a check inside it is met after what comes before the check
+    /// in the fragment too. Each once in an order, so an include cycle ends.
+    private func append(_ statements: ArraySlice<PolicyXMLElement>, _ owner: String, to order: inout [InboundRun.Entry], expanded: inout Set<String>) {
+        for statement in statements {
+            if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value,
+                let fragment = fragments[id], expanded.insert(id).inserted
+            {
+                append(fragment.rootElements[...], "fragment '\(id)'", to: &order, expanded: &expanded)
+            } else {
+                order.append(.statement(owner: owner, statement))
+            }
+        }
+    }
+
+    /// Whether a request passing `entry` meets a token check on every path: the generated
+    /// one where the route is authenticated.
+    private func holdsTokenCheck(_ entry: InboundRun.Entry, authenticated: Bool) -> Bool {
+        switch entry {
+        case .generated: authenticated
+        case .statement(_, let statement): isTokenCheck(statement)
+        case .run(let run): run.tokenCheck != nil
+        }
+    }
+
+    /// Whether `entry` may change the method the request carries.
+    private func setsMethod(_ entry: InboundRun.Entry) -> Bool {
+        switch entry {
+        case .generated: false
+        case .statement(_, let statement): setsMethod(statement)
+        case .run(let run): run.setsMethod
+        }
     }
 
     /// Whether `document`'s `inbound` holds a statement of `kind` at any depth, or includes
@@ -569,22 +675,26 @@ struct RawEnforcement: Sendable {
 
     /// Where the token checks in `entry` of an inbound order read their tokens, at any
     /// depth and in the fragments it includes: the generated check reads `Authorization`.
-    private func placesRead(by entry: (owner: String, statement: PolicyXMLElement)?, on route: EffectiveRoute) -> [CredentialPlace] {
-        guard let statement = entry?.statement else { return route.isAuthenticated ? [.header("authorization")] : [] }
-        var places: [CredentialPlace] = []
-        var visited = Set<String>()
-        func collect(_ element: PolicyXMLElement) {
-            element.forEachElement { element in
-                places += checked.tokenPlaces(of: element)
-                if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
-                    visited.insert(id).inserted
-                {
-                    fragment.rootElements.forEach(collect)
+    private func placesRead(by entry: InboundRun.Entry, authenticated: Bool) -> Set<CredentialPlace> {
+        switch entry {
+        case .generated: return authenticated ? [.header("authorization")] : []
+        case .run(let run): return run.placesRead { run.entries.reduce(into: []) { $0.formUnion(placesRead(by: $1, authenticated: false)) } }
+        case .statement(_, let statement):
+            var places = Set<CredentialPlace>()
+            var visited = Set<String>()
+            func collect(_ element: PolicyXMLElement) {
+                element.forEachElement { element in
+                    places.formUnion(checked.tokenPlaces(of: element))
+                    if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id],
+                        visited.insert(id).inserted
+                    {
+                        fragment.rootElements.forEach(collect)
+                    }
                 }
             }
+            collect(statement)
+            return places
         }
-        collect(statement)
-        return places
     }
 
     /// A token check every request passing `statement` meets (see ``onEveryPath``).
@@ -697,52 +807,6 @@ struct RawEnforcement: Sendable {
         default:
             return nil
         }
-    }
-}
-
-/// What ``RawEnforcement`` answers for routes whose own policy adds nothing to `inbound`
-/// (they have none, or one whose `inbound` holds `<base />` alone): every such route of an
-/// API meets the same statements, so routes with the same method and the same token check
-/// share each answer, found once. Under a broad policy of thousands of statements, walking
-/// them again for each of thousands of routes took seconds. Rules ask from every core.
-private final class SharedAnswers: Sendable {
-    enum Question: Hashable {
-        case beforeAnyTokenCheck(RawEnforcement.Kind), inInbound(RawEnforcement.Kind), beforeGenerated(RawEnforcement.Kind), callBeforeRawLimit
-    }
-
-    /// What the answers read of a route besides its own policy.
-    private struct Key: Hashable {
-        var question: Question
-        var api: Int
-        var products: [Int]
-        var method: HTTPMethod
-        var authenticated: Bool
-        var checksClaims: Bool
-    }
-
-    typealias Found = (owner: String, name: String, afterATokenCheck: Bool)
-    private let answers = Mutex<[Key: Found?]>([:])
-
-    /// The answer to `question` for `route`: the one found for a route like it, or `find`'s.
-    func answer(_ question: Question, for route: EffectiveRoute, _ find: () -> Found?) -> Found? {
-        guard let key = key(question, route) else { return find() }
-        if let found = answers.withLock({ $0[key] }) { return found }
-        let found = find()
-        answers.withLock { $0[key] = found }
-        return found
-    }
-
-    func answer(_ question: Question, for route: EffectiveRoute, _ find: () -> (owner: String, name: String)?) -> (owner: String, name: String)? {
-        answer(question, for: route) { find().map { ($0.owner, $0.name, false) } }.map { ($0.owner, $0.name) }
-    }
-
-    private func key(_ question: Question, _ route: EffectiveRoute) -> Key? {
-        if let own = route.written.policy?.document {
-            guard own.inboundStatements.count == 1, own.inboundStatements[0].name == "base" else { return nil }
-        }
-        return Key(
-            question: question, api: route.apiIndex, products: route.products, method: route.written.method.value,
-            authenticated: route.isAuthenticated, checksClaims: route.written.scopes != nil || route.written.appRoles != nil)
     }
 }
 

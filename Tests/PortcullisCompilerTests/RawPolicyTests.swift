@@ -196,6 +196,29 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// The routes of an API share what its policy and the gateway's run in place of their
+    /// `<base />`, found once for all of them, yet each keeps its own verdict: what its own
+    /// policy runs before, instead of or after the shared statements decides.
+    func testRoutesSharingTheBroaderPoliciesKeepTheirOwnVerdicts() throws {
+        let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
+        let example = RuleExample.api(
+            rawInbound: #"<send-request mode="copy" response-variable-name="copy"><set-url>https://audit.example.com/log</set-url></send-request>"#,
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+              - {id: get-order, method: GET, path: '/orders/{id}', scopes: [orders.read], policy: '<policies><inbound>\(check)<base /></inbound></policies>'}
+              - {id: count-orders, method: GET, path: /orders/count, scopes: [orders.read], policy: '<policies><inbound>\(check)</inbound></policies>'}
+              - {id: add-order, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound><base /><set-header name="X-Shaped" exists-action="override"><value>1</value></set-header></inbound></policies>'}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001 ") }
+        XCTAssertEqual(findings.sorted(), [
+            "LP001 defs/orders.yaml: raw 'send-request' in API 'orders' sends what requests of route 'add-order' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/orders.yaml: raw 'send-request' in API 'orders' sends what requests of route 'get-order' carry on after a raw token check but before the check of its scopes or roles, so requests with any valid token reach where it sends them",
+            "LP001 defs/orders.yaml: raw 'send-request' in API 'orders' sends what requests of route 'list-orders' carry on before its token check, so requests without a token reach where it sends them",
+        ])
+    }
+
     /// Shapes of real policies (Microsoft's snippets) the audit of real estates found
     /// misread: a `rewrite-uri` written as an expression taken for one that replaces the
     /// token (it changes the URL alone); a refusal whose header names the request's host

@@ -1,0 +1,101 @@
+import PortcullisModel
+import PortcullisPolicyXML
+import Synchronization
+
+/// A run of inbound statements that the requests of many routes meet in the same place:
+/// the gateway's policy, or an API's with its products' and the gateway's in place of its
+/// `<base />`. A route's inbound order holds it as one entry, and what a rule asks of it is
+/// found once for every route that reaches it in the same state. Walked again for each
+/// route, a gateway policy of thousands of statements (or fragments of them) over
+/// thousands of routes took seconds.
+final class InboundRun: Sendable {
+    /// One place in an inbound order.
+    enum Entry: Sendable {
+        /// A raw statement, with how messages name the policy it is in.
+        case statement(owner: String, PolicyXMLElement)
+        /// The statements Portcullis generates for the route; only in a route's own order.
+        case generated
+        case run(InboundRun)
+    }
+
+    /// What a rule asks of a run, with all that the answer depends on besides the run.
+    enum Question: Hashable, Sendable {
+        /// The first statement of the kind at any depth, on a request of the method (nil:
+        /// of any method).
+        case first(RawEnforcement.Kind, method: HTTPMethod?)
+        /// A call before a raw limit that counts every request.
+        case callBeforeRawLimit(method: HTTPMethod?)
+        /// A statement of the kind met before the token check: `met` tells whether a check
+        /// came before the run (nil when none did) and whether it read `Authorization`
+        /// alone; `readLater`, the places token checks read after the run.
+        case beforeTokenCheck(
+            RawEnforcement.Kind, method: HTTPMethod?, searchesPastCheck: Bool, met: Bool?, readLater: Set<CredentialPlace>)
+    }
+
+    enum Outcome: Sendable {
+        case found(owner: String, name: String, afterATokenCheck: Bool)
+        /// The question's walk ends inside the run, and found nothing.
+        case stopped
+        /// Nothing found; the walk goes on after the run.
+        case passed
+
+        /// The statement found, with how messages name the policy it is in.
+        var statement: (owner: String, name: String)? {
+            if case .found(let owner, let name, _) = self { (owner, name) } else { nil }
+        }
+    }
+
+    let entries: [Entry]
+    /// The first statement of the run that is a token check on every request passing it.
+    let tokenCheck: PolicyXMLElement?
+    /// Whether a statement of the run may change the request's method.
+    let setsMethod: Bool
+    private let placesRead = Mutex<Set<CredentialPlace>?>(nil)
+    private let answers = Mutex<[Question: Outcome]>([:])
+
+    init(entries: [Entry], tokenCheck: PolicyXMLElement?, setsMethod: Bool) {
+        self.entries = entries
+        self.tokenCheck = tokenCheck
+        self.setsMethod = setsMethod
+    }
+
+    /// The answer to `question`: the one found before, or `find`'s. Rules ask from every
+    /// core; `find` runs outside the lock, as it asks the runs inside this one.
+    func answer(_ question: Question, _ find: () -> Outcome) -> Outcome {
+        if let found = answers.withLock({ $0[question] }) { return found }
+        let found = find()
+        answers.withLock { $0[question] = found }
+        return found
+    }
+
+    /// The places the run's token checks read, found by `find` once.
+    func placesRead(_ find: () -> Set<CredentialPlace>) -> Set<CredentialPlace> {
+        if let found = placesRead.withLock({ $0 }) { return found }
+        let found = find()
+        placesRead.withLock { $0 = found }
+        return found
+    }
+}
+
+/// The runs of an estate, made when a route first reaches them.
+final class InboundRuns: Sendable {
+    enum Scope: Hashable {
+        case gateway
+        /// An API's policy (by index) for subscribers of the products (by index).
+        case api(Int, products: [Int])
+    }
+
+    private let runs = Mutex<[Scope: InboundRun]>([:])
+
+    /// The run of `scope`, made by `make` (outside the lock: the API's run holds the
+    /// gateway's) the first time.
+    func run(_ scope: Scope, _ make: () -> InboundRun) -> InboundRun {
+        if let found = runs.withLock({ $0[scope] }) { return found }
+        let made = make()
+        return runs.withLock { runs in
+            if let found = runs[scope] { return found }
+            runs[scope] = made
+            return made
+        }
+    }
+}
