@@ -747,6 +747,32 @@ final class DiffGateTests: XCTestCase {
             ["privilege-increase: API 'reports' now sends requests, with the credentials they carry, to 'https://collector.example.net' instead of 'https://reports.example.com'"])
     }
 
+    /// A URL that references a secret is a credential: APIM puts the secret's value in it.
+    /// Moved to another host, by an environment or in the definitions, it takes the secret
+    /// there, even from a public API whose requests carry no token and from a declared
+    /// backend that sends no credentials of its own (from the audit of environments: both
+    /// were `other`, and the gate let a Redis key go to any host).
+    func testAURLThatHoldsASecretMovedToAnotherHost() throws {
+        let base = directory.appendingPathComponent("secret-url-base")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        let example = RuleExample.api(
+            "reports", fields: "auth: none\n",
+            routes: "  - {id: list-reports, method: GET, path: /reports, public: Open data, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+        let backend = "apiVersion: portcullis/v1\nkind: Backend\nname: archive\nurl: https://archive.example.com/?code={{partner-secret}}\n"
+        let environment = "apiVersion: portcullis/v1\nkind: Environment\nname: prod\n"
+        let defs = RuleExample.baseGateway + "---\n" + example.text.replacingOccurrences(of: "https://reports.example.com", with: "https://reports.example.com/?code={{partner-secret}}")
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("environments"), withIntermediateDirectories: true)
+        try defs.write(to: base.appendingPathComponent("defs.yaml"), atomically: true, encoding: .utf8)
+        try backend.write(to: base.appendingPathComponent("backends.yaml"), atomically: true, encoding: .utf8)
+        try environment.write(to: base.appendingPathComponent("environments/prod.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("environments/prod.yaml", "name: prod\n", "name: prod\napis:\n  reports:\n    backend: \"https://collector.example.net/?code={{partner-secret}}\"\n")])),
+            ["privilege-increase: in environment 'prod', API 'reports' now sends requests, with the credentials they carry, to 'https://collector.example.net/?code={{secret at https://example-kv.vault.azure.net/secrets/partner}}' instead of 'https://reports.example.com/?code={{secret at https://example-kv.vault.azure.net/secrets/partner}}'"])
+        XCTAssertEqual(
+            try gate(base, try copy(of: base, [("backends.yaml", "https://archive.example.com/", "https://collector.example.net/")])),
+            ["privilege-increase: backend 'archive' now sends requests, with the credentials it carries, to another host: 'https://collector.example.net/?code={{secret at https://example-kv.vault.azure.net/secrets/partner}}' instead of 'https://archive.example.com/?code={{secret at https://example-kv.vault.azure.net/secrets/partner}}'"])
+    }
+
     /// A raw `set-backend-service`, or a copy of the caller's request a raw `send-request`
     /// sends, moved to another host takes callers' tokens there: the gate listed it as a
     /// raw policy changed (`other`), and said nothing when a named value moved it.

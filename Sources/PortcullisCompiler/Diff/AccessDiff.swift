@@ -358,7 +358,10 @@ public enum AccessDiff {
             )
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
-            if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project), !reaches.isSubset(of: reached) {
+            if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project)
+                || ([newTarget.url].compactMap { $0 } + newSent.keys).contains(where: BackendDiff.holdsASecret),
+                !reaches.isSubset(of: reached)
+            {
                 // The same backend named on both sides reads alike: the hosts it now reaches say what moved.
                 let to =
                     sameBackend && !rawMoved

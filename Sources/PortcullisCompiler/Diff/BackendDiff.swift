@@ -49,7 +49,7 @@ enum BackendDiff {
             let instead = oldURL.map { " instead of \(GatewayComparison.shown($0))" } ?? ""
             // Another host receives the gateway's token, certificate or keys the backend
             // carries: that is who gets in, not only where requests go.
-            if let oldURL, let credentials = new.credentials, credentials.isSent, host(of: oldURL) != host(of: newURL) {
+            if let oldURL, new.credentials?.isSent == true || holdsASecret(newURL), host(of: oldURL) != host(of: newURL) {
                 add(.privilegeIncrease, "now sends requests, with the credentials it carries, to another host: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
             } else if isDowngrade(from: oldURL, to: newURL) {
                 add(.privilegeIncrease, "now sends requests over plain HTTP: \(GatewayComparison.shown(newURL))\(instead)", new.url.range)
@@ -120,6 +120,13 @@ enum BackendDiff {
                 add(.other, "no longer sends \(kind) '\(name.value)'", nil)
             }
         }
+    }
+
+    /// Whether a URL, named values put in (``GatewayComparison/Substitution``), still
+    /// references one: a secret's, whose value APIM puts there, so the URL is a credential
+    /// sent to its host whatever else the requests carry.
+    static func holdsASecret(_ url: String) -> Bool {
+        url.contains("{{")
     }
 
     /// From HTTPS to plain HTTP: the caller's token and the credentials the gateway adds
