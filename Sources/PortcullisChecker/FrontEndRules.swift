@@ -33,7 +33,8 @@ enum FrontEndRules {
             .invalidValue,
             rationale: """
                 A value of the wrong form cannot mean what its author intended. Values starting \
-                with '@(' or '@{' are refused everywhere, because APIM would run them as code.
+                with '@(' or '@{' are refused everywhere, because APIM would run them as code, \
+                and so is a named value whose value a raw policy expression that references it would read as code.
                 """,
             fix: "Write the value in the form the message and note describe.",
             triggering: [RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], cache: {ttl: ↓30 seconds}}\n")],

@@ -164,6 +164,53 @@ public enum ExpressionExtent {
         return found
     }
 
+    /// Where a `{{name}}` reference stands in an expression's code. APIM puts a named
+    /// value's value there before the code is compiled, so what the value may hold without
+    /// becoming code depends on the place.
+    public enum ReferencePlace: Sendable, Equatable {
+        case code, string, verbatimString, interpolatedString, verbatimInterpolatedString, character, lineComment, blockComment
+
+        /// Whether `value`, put here, stays text of the place: it ends no string, escapes
+        /// nothing and opens no interpolation; in code, only a number or `true`/`false`.
+        public func keeps(_ value: String) -> Bool {
+            let bytes = Array(value.utf8)
+            let lineEnd = bytes.contains { $0 == 0x0A || $0 == 0x0D }
+            let quote = bytes.contains(UInt8(ascii: "\""))
+            let backslash = bytes.contains(UInt8(ascii: "\\"))
+            let brace = bytes.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }
+            switch self {
+            case .code:
+                let digits = bytes.first == UInt8(ascii: "-") ? bytes.dropFirst() : bytes[...]
+                return value == "true" || value == "false"
+                    || (!digits.isEmpty && digits.first != UInt8(ascii: ".") && digits.last != UInt8(ascii: ".")
+                        && digits.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") } && digits.filter { $0 == UInt8(ascii: ".") }.count <= 1)
+            case .string: return !quote && !backslash && !lineEnd
+            case .verbatimString: return !quote
+            case .interpolatedString: return !quote && !backslash && !lineEnd && !brace
+            case .verbatimInterpolatedString: return !quote && !brace
+            case .character: return !bytes.contains(UInt8(ascii: "'")) && !backslash && !lineEnd
+            case .lineComment: return !lineEnd
+            case .blockComment: return !value.contains("*/")
+            }
+        }
+    }
+
+    /// The `{{name}}` references in an expression's code (as APIM compiles it: XML's
+    /// character references resolved), in order, each with where it stands. Empty when
+    /// the code has no end.
+    public static func references(in code: String) -> [(name: String, place: ReferencePlace)] {
+        guard code.utf8.count > 1 else { return [] }
+        var scanner = Scanner(text: Array(code.utf8), index: 1)
+        scanner.references = []
+        guard scanner.code(until: nil) else { return [] }
+        return scanner.references ?? []
+    }
+
+    /// Whether `byte` may stand in a named value's name: a letter, a digit, `-`, `_` or `.`.
+    public static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+    }
+
     private struct Scanner {
         let text: [UInt8]
         var index: Int
@@ -172,6 +219,31 @@ public enum ExpressionExtent {
         var comments: [[UInt8]] = []
         /// How many interpolations the scanner is inside; past the limit, reading stops.
         var nesting = 0
+        /// When set, the `{{name}}` references read are kept here, with where they stand.
+        var references: [(name: String, place: ReferencePlace)]?
+
+        /// Past a `{{name}}` reference at `index`, kept in ``references`` as standing in
+        /// `place`; false, with nothing read, when none starts there or none are kept.
+        mutating func reference(in place: ReferencePlace) -> Bool {
+            guard references != nil, peek(0) == UInt8(ascii: "{"), peek(1) == UInt8(ascii: "{") else { return false }
+            var end = index + 2
+            while end < text.count, ExpressionExtent.isNameByte(text[end]) { end += 1 }
+            guard end > index + 2, end + 1 < text.count, text[end] == UInt8(ascii: "}"), text[end + 1] == UInt8(ascii: "}") else { return false }
+            references?.append((String(decoding: text[(index + 2)..<end], as: UTF8.self), place))
+            index = end + 2
+            return true
+        }
+
+        /// The references in a comment that ran from `start` to `index`.
+        mutating func references(inComment start: Int, _ place: ReferencePlace) {
+            guard references != nil else { return }
+            let end = index
+            index = start
+            while index < end {
+                if !reference(in: place) { index += 1 }
+            }
+            index = end
+        }
 
         /// Reads code from an opening bracket at `index` through its closing bracket; with
         /// `until` set, reads code up to (not through) that unmatched closing byte instead.
@@ -181,6 +253,7 @@ public enum ExpressionExtent {
             while index < text.count {
                 let byte = text[index]
                 if let terminator, depth == 0, byte == terminator { return true }
+                if byte == UInt8(ascii: "{"), reference(in: .code) { continue }
                 switch byte {
                 case UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "["):
                     depth += 1
@@ -201,6 +274,7 @@ public enum ExpressionExtent {
                     let start = index + 2
                     while index < text.count, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
                     if literals != nil { comments.append(Array(text[min(start, index)..<index])) }
+                    references(inComment: min(start, index), .lineComment)
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                     index += 2
                     let start = index
@@ -209,6 +283,7 @@ public enum ExpressionExtent {
                     }
                     guard index + 1 < text.count else { return false }
                     if literals != nil { comments.append(Array(text[start..<index])) }
+                    references(inComment: start, .blockComment)
                     index += 2
                 default:
                     index += 1
@@ -243,8 +318,20 @@ public enum ExpressionExtent {
             index += 1
             var content: [UInt8] = []
             defer { literals?.append(content) }
+            let place: ReferencePlace =
+                switch (verbatim, interpolated) {
+                case (false, false): .string
+                case (true, false): .verbatimString
+                case (false, true): .interpolatedString
+                case (true, true): .verbatimInterpolatedString
+                }
             while index < text.count {
                 let byte = text[index]
+                let start = index
+                if byte == UInt8(ascii: "{"), reference(in: place) {
+                    content += text[start..<index]
+                    continue
+                }
                 switch byte {
                 case UInt8(ascii: "\\") where !verbatim:
                     content += text[index..<min(index + 2, text.count)]
@@ -281,6 +368,7 @@ public enum ExpressionExtent {
         mutating func character() -> Bool {
             index += 1
             while index < text.count {
+                if reference(in: .character) { continue }
                 switch text[index] {
                 case UInt8(ascii: "\\"): index += 2
                 case UInt8(ascii: "'"):

@@ -12,6 +12,7 @@ public enum CredentialScanner {
     ///   covers SAS tokens;
     /// - a password in a URL's userinfo (`https://user:password@host`);
     /// - a JWT, bare or after `Bearer`;
+    /// - HTTP Basic credentials: `Basic ` and the Base64 of `user:password`;
     /// - a PEM private key;
     /// - a GitHub, Stripe, AWS or Slack token.
     /// A `{{name}}` or `<placeholder>` value is a reference, not a credential.
@@ -100,9 +101,9 @@ public enum CredentialScanner {
     /// `-`, `=` (below 64) and `@` (64), one bit each: bytes that matter wherever they are.
     private static let anywhereBelow64: UInt64 = 1 << 0x2D | 1 << 0x3D
     private static let anywhereFrom64: UInt64 = 1 << (0x40 - 64)
-    /// `A`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
+    /// `A`, `B`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
     private static let atWordStart: UInt64 =
-        1 << (0x41 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64) | 1 << (0x78 - 64)
+        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64) | 1 << (0x78 - 64)
 
     /// Whether ``startsCredential(_:at:)`` needs to look at `index`; told by bit masks, so
     /// the letters inside words, the most common of these bytes, cost no call.
@@ -127,6 +128,7 @@ public enum CredentialScanner {
         case UInt8(ascii: "g"): gitHubToken(bytes, at: index)
         case UInt8(ascii: "s"), UInt8(ascii: "r"): stripeKey(bytes, at: index)
         case UInt8(ascii: "A"): awsKeyID(bytes, at: index)
+        case UInt8(ascii: "B"): basicCredentials(bytes, at: index)
         case UInt8(ascii: "x"): slackToken(bytes, at: index)
         default: false
         }
@@ -312,6 +314,41 @@ public enum CredentialScanner {
         let signature = payload + payloadLength + 1
         guard signature <= bytes.count, bytes[signature - 1] == UInt8(ascii: ".") else { return false }
         return signature + run(bytes, from: signature, isBase64URL) - index >= 20
+    }
+
+    /// `Basic ` and the Base64 of printable `user:password` (RFC 7617): what a client sends
+    /// in `Authorization`. Prose (`Basic authentication`) is no whole Base64 of such text.
+    private static func basicCredentials(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard starts(bytes, at: index, with: "Basic ") else { return false }
+        let start = index + 6
+        let letters = run(bytes, from: start) { isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }
+        let padding = run(bytes, from: start + letters, limit: 2) { $0 == UInt8(ascii: "=") }
+        let end = start + letters + padding
+        guard letters >= 8, (letters + padding) % 4 == 0, end == bytes.count || !isAlphanumeric(bytes[end]) else { return false }
+        // Decoded six bits at a time; a colon must be among printable bytes.
+        var bits: UInt32 = 0
+        var count = 0
+        var colon = false
+        for offset in start..<(start + letters) {
+            let byte = bytes[offset]
+            let value: UInt32 =
+                switch byte {
+                case 0x41...0x5A: UInt32(byte - 0x41)
+                case 0x61...0x7A: UInt32(byte - 0x61 + 26)
+                case 0x30...0x39: UInt32(byte - 0x30 + 52)
+                case UInt8(ascii: "+"): 62
+                default: 63
+                }
+            bits = bits << 6 | value
+            count += 6
+            if count >= 8 {
+                count -= 8
+                let decoded = UInt8((bits >> UInt32(count)) & 0xFF)
+                guard decoded >= 0x20, decoded < 0x7F else { return false }
+                if decoded == UInt8(ascii: ":") { colon = true }
+            }
+        }
+        return colon
     }
 
     /// `-----BEGIN ... PRIVATE KEY-----`.

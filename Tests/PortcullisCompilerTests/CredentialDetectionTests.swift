@@ -37,6 +37,9 @@ final class CredentialDetectionTests: XCTestCase {
         Shape(name: "storage account key", value: "DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=c3RvcmFnZWtleQ==;EndpointSuffix=core.windows.net", giveaway: "c3RvcmFnZWtleQ"),
         Shape(name: "sas token", value: "sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig=c2FzU2lnbmF0dXJlMTIz%3D", giveaway: "c2FzU2lnbmF0dXJlMTIz"),
         Shape(name: "bearer jwt", value: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl", giveaway: "c2lnbmF0dXJl"),
+        // 'username:supersecretpassword' (from the audit of environments: lint was clean,
+        // `diff` quoted it and the build published it).
+        Shape(name: "http basic", value: "Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==", giveaway: "dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA"),
         Shape(name: "pem private key", value: "-----BEGIN RSA PRIVATE KEY-----\\nMIIEowIBAAKCAQEAp3m\\n-----END RSA PRIVATE KEY-----", giveaway: "MIIEowIBAAKCAQEAp3m"),
         Shape(name: "github ghp", value: "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
         Shape(name: "github gho in text", value: "use gho_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789 for CI", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),

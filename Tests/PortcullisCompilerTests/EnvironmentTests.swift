@@ -52,6 +52,17 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertTrue(
             result.stdout.contains("head/environments/prod.yaml:8:25: privilege increase: in environment 'prod', identity provider 'entra' now accepts audience 'api://anything'\n"),
             result.stdout)
+        // Redis changes point at the override too, not at the gateway's unchanged 'redis:'
+        // (from the audit of environments).
+        try String(contentsOf: prod, encoding: .utf8).replacingOccurrences(of: "gateway:\n", with: "gateway:\n  redis: {tls: false, keyPrefix: shared}\n")
+            .write(to: prod, atomically: true, encoding: .utf8)
+        let redis = try ToolProcess.run(["diff", "project", "head"], in: directory)
+        for expected in [
+            "head/environments/prod.yaml:7:16: privilege increase: in environment 'prod', Redis connections are no longer encrypted\n",
+            "head/environments/prod.yaml:7:34: cache widened: in environment 'prod', Redis keys now start with 'shared', not 'contoso': entries are shared with whatever writes under it\n",
+        ] {
+            XCTAssertTrue(redis.stdout.contains(expected), "missing: \(expected)in:\n\(redis.stdout)")
+        }
         // Named, an environment is compared alone, as before.
         let dev = try ToolProcess.run(["diff", "project", "head", "--env", "dev"], in: directory)
         XCTAssertEqual(dev.status, 0, dev.stdout + dev.stderr)

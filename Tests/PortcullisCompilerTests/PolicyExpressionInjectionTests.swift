@@ -91,6 +91,34 @@ final class PolicyExpressionInjectionTests: XCTestCase {
         XCTAssertTrue(try rejected(gateway: RuleExample.baseGateway, api: api).contains("orders.yaml:7:83: error: 'summary' holds the control character U+0085"))
     }
 
+    /// A plain named value put inside a raw expression's string literal, with a quote in
+    /// it, ends the string: what follows is code (`x" && "a" == "b` makes a check never
+    /// refuse). APIM puts named values in before it compiles the code, so lint and build
+    /// refuse such a value, in an environment too (from the audit of environments: lint was
+    /// clean and the build published it).
+    func testANamedValueThatWouldBecomeCodeInARawExpressionIsRejected() throws {
+        let check = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;{{partner-key}}&quot;)"><return-response><set-status code="403" reason="Forbidden" /></return-response></when></choose>"#
+        let api = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '<policies><inbound><base />\(check)</inbound></policies>'}\n\n").yaml
+        let project = directory.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project.appendingPathComponent("environments"), withIntermediateDirectories: true)
+        try gateway(audiences: "[api://example]", namedValues: "  partner-key: s3cr3t-partner-k3y\n").write(to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        try api.write(to: project.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
+        let clean = try ToolProcess.run(["lint", "."], in: project)
+        XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        try "apiVersion: portcullis/v1\nkind: Environment\nname: prod\ngateway:\n  namedValues:\n    partner-key: 'x\" && \"a\" == \"b'\n"
+            .write(to: project.appendingPathComponent("environments/prod.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: project)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains("orders.yaml:7:82: error: named value 'partner-key' is put into a string literal of a policy expression, and its value would be read as code there [YS004]"),
+            lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("environments/prod.yaml:6:18: note: named value 'partner-key' is declared here"), lint.stdout)
+        let out = directory.appendingPathComponent("bundle")
+        let build = try ToolProcess.run(["build", ".", "--env", "prod", "--out", out.path], in: project)
+        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "a refused build wrote \(out.path)")
+    }
+
     /// Named values that only look alike, and references after other text, stay valid.
     func testOrdinaryNamedValuesStillBuild() throws {
         let project = directory.appendingPathComponent("project")

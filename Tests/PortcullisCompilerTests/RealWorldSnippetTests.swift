@@ -151,7 +151,10 @@ final class RealWorldSnippetTests: XCTestCase {
             let vaultName = String(name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
             return "  \(name): {keyVault: https://samples.vault.azure.net/secrets/\(vaultName)}\n"
         }.joined()
-        let plain = declared.filter { !isSecret($0) }.map { "  \($0): sample\n" }.joined()
+        // A plain value of '1' is text wherever a sample puts a reference: some put one in
+        // an expression's code (`AddSeconds({{SessionCookieExpirationInSeconds}})`), where
+        // a word would be read as code (YS004).
+        let plain = declared.filter { !isSecret($0) }.map { "  \($0): \"1\"\n" }.joined()
         try (gateway + "namedValues:\n" + plain + "secrets:\n" + secrets).write(
             to: project.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let api = """

@@ -23,4 +23,35 @@ final class ExpressionTextTests: XCTestCase {
         XCTAssertNil(ExpressionExtent.leadingText(in: #"@(secure ? "https://a" : "http://b")"#))
         XCTAssertNil(ExpressionExtent.leadingText(in: #"@("unended + x)"#))
     }
+
+    /// Where each `{{name}}` stands in code, which decides what its value may hold.
+    func testReferencesAreReadWithTheirPlaces() {
+        let code = #"@({{limit}} > 2 && "{{a}}" == @"{{b}}" && $"x{{c}}{d}" == $@"{{e}}" && '{{f}}' == 'x' /* {{g}} */ // {{h}}"# + "\n)"
+        let found = ExpressionExtent.references(in: code)
+        XCTAssertEqual(found.map(\.name), ["limit", "a", "b", "c", "e", "f", "g", "h"])
+        XCTAssertEqual(
+            found.map(\.place), [.code, .string, .verbatimString, .interpolatedString, .verbatimInterpolatedString, .character, .blockComment, .lineComment])
+        XCTAssertEqual(ExpressionExtent.references(in: #"@("{{unended)"#).map(\.name), [])
+        XCTAssertEqual(ExpressionExtent.references(in: #"@("{{not a name}}" + "{{}}")"#).map(\.name), [])
+    }
+
+    /// What a value may hold in each place without becoming code.
+    func testAPlaceKeepsOnlyValuesThatStayItsText() {
+        let place = ExpressionExtent.ReferencePlace.self
+        XCTAssertTrue(place.string.keeps("s3cr3t-partner-k3y"))
+        XCTAssertFalse(place.string.keeps(#"x" && "a" == "b"#))
+        XCTAssertFalse(place.string.keeps(#"C:\temp"#))
+        XCTAssertTrue(place.verbatimString.keeps(#"C:\temp"#))
+        XCTAssertFalse(place.verbatimString.keeps(#"x" + "y"#))
+        XCTAssertTrue(place.string.keeps("{x}"))
+        XCTAssertFalse(place.interpolatedString.keeps("{context.Subscription.Key}"))
+        XCTAssertTrue(place.code.keeps("42"))
+        XCTAssertTrue(place.code.keeps("-1.5"))
+        XCTAssertTrue(place.code.keeps("false"))
+        XCTAssertFalse(place.code.keeps("42 || true"))
+        XCTAssertFalse(place.code.keeps("1.2.3"))
+        XCTAssertFalse(place.code.keeps(""))
+        XCTAssertFalse(place.lineComment.keeps("x\nreturn true;"))
+        XCTAssertFalse(place.blockComment.keeps("*/ true /*"))
+    }
 }

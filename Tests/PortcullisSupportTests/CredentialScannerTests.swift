@@ -10,6 +10,8 @@ final class CredentialScannerTests: XCTestCase {
             "https://orders.example.com/v1?code=404", "https://deploy@orders.example.com/v1",
             "https://deploy:{{password}}@orders.example.com", "see ops@contoso.com", "passwordless=true",
             "AKIAIOSFODNN7EXAMPLEXX", "task_live_feed", "-----BEGIN CERTIFICATE-----", "eyJhbGciOiJIUzI1NiJ9",
+            // Prose, and Base64 of no 'user:password'.
+            "Basic authentication only", "Basic Auth2024Blue", "Basic dGVzdHVzZXJuYW1l", "Basic {{partner-basic}}",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
@@ -22,6 +24,8 @@ final class CredentialScannerTests: XCTestCase {
             "(AKIAIOSFODNN7EXAMPLE)", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----",
             // Keys are read as YAML's are: a number after the name, a key for encryption.
             "Server=db;Password2=Hunter2pass", "aes_key=Yx3kP9vQ2mT7wL5n",
+            // HTTP Basic credentials, 'username:supersecretpassword' (from the audit of environments).
+            "Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==", "https://login.example.com/Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==/v2.0",
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }

@@ -908,14 +908,19 @@ enum GatewayComparison {
         case (let redis?, nil):
             add(.other, .redis, "Redis was removed; caches fall back to APIM's internal cache", base.location(redis.keyRange))
         case (let before?, let after?):
-            let at = head.location(after.keyRange)
-            if before.effectiveTLS, !after.effectiveTLS { add(.privilegeIncrease, .redis, "Redis connections are no longer encrypted", at) }
+            // Each change is shown where its field is written: an environment's override, say.
+            func at(_ field: SourceRange?) -> AccessChange.Place { head.location(field ?? after.keyRange) }
+            if before.effectiveTLS, !after.effectiveTLS { add(.privilegeIncrease, .redis, "Redis connections are no longer encrypted", at(after.tls?.range)) }
             if !before.effectivePublicNetworkAccess, after.effectivePublicNetworkAccess {
-                add(.privilegeIncrease, .redis, "Redis is now reachable from the public internet", at)
+                add(.privilegeIncrease, .redis, "Redis is now reachable from the public internet", at(after.publicNetworkAccess?.range))
             }
             let oldDatabases = [before.databases.effectiveAuth, before.databases.effectiveRateLimit, before.databases.effectiveResponses]
             let newDatabases = [after.databases.effectiveAuth, after.databases.effectiveRateLimit, after.databases.effectiveResponses]
-            if oldDatabases != newDatabases { add(.other, .redis, "Redis databases changed from \(oldDatabases) to \(newDatabases)", at) }
+            if oldDatabases != newDatabases {
+                let fields = [after.databases.auth, after.databases.rateLimit, after.databases.responses]
+                let changed = newDatabases.indices.first { oldDatabases[$0] != newDatabases[$0] }.flatMap { fields[$0]?.range }
+                add(.other, .redis, "Redis databases changed from \(oldDatabases) to \(newDatabases)", at(changed))
+            }
             if secretName(before.connection) != secretName(after.connection) {
                 add(.other, .redis, "Redis connects with a different secret", head.location(after.connection.range))
             }
@@ -925,7 +930,7 @@ enum GatewayComparison {
                 add(
                     .cacheWidened, .redis,
                     "Redis keys now start with \(GatewayComparison.shown(new.effectiveKeyPrefix)), not \(GatewayComparison.shown(old.effectiveKeyPrefix)): entries are shared with whatever writes under it",
-                    at)
+                    at(after.keyPrefix?.range))
             }
         case (nil, nil):
             break

@@ -61,6 +61,67 @@ extension Resolver {
                 }
             }
         }
+        if let gateway { checkNamedValuesInCode(gateway) }
+    }
+
+    /// Named values put into a raw policy expression's code, where APIM puts them before
+    /// the code is compiled: a value must stay text of the place it is put in. A quote in
+    /// a value put inside a string literal ends the string, and what follows is code
+    /// (`x" || "a" == "a` makes a comparison always true), so the value decides what the
+    /// expression does. An environment may set such a value.
+    private mutating func checkNamedValuesInCode(_ gateway: Gateway) {
+        let values = Dictionary(gateway.namedValues.map { (Grammar.caseFolded($0.name.value), $0) }) { first, _ in first }
+        guard !values.isEmpty else { return }
+        for document in rawDocuments where document.text.contains(UInt8(ascii: "@")) {
+            for element in document.allElements {
+                var expressions = element.attributes.map { ($0.value, $0.valueSpan) }
+                for case .text(let value, let span) in element.children { expressions.append((value, span)) }
+                for case (.expression(let code), let span) in expressions where code.holds("{{") {
+                    let written = RawTemplates.names(in: document, span: span)
+                    for reference in ExpressionExtent.references(in: PolicyXMLValue.expression(code).resolved) {
+                        guard let declared = values[Grammar.caseFolded(reference.name)], !reference.place.keeps(declared.value.value) else { continue }
+                        let place = written.first { Grammar.caseFolded($0.value) == Grammar.caseFolded(reference.name) }?.range ?? document.range(span)
+                        diagnostics.report(
+                            .invalidValue,
+                            "named value '\(reference.name)' is put into \(reference.place.described) of a policy expression, and its value would be read as code there",
+                            at: place,
+                            notes: [
+                                Diagnostic.Note("named value '\(declared.name.value)' is declared here", at: declared.value.range),
+                                Diagnostic.Note(reference.place.fix, at: place),
+                            ])
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension ExpressionExtent.ReferencePlace {
+    /// The place, for a message.
+    var described: String {
+        switch self {
+        case .code: "the code"
+        case .string: "a string literal"
+        case .verbatimString: "a verbatim string literal"
+        case .interpolatedString: "an interpolated string literal"
+        case .verbatimInterpolatedString: "an interpolated verbatim string literal"
+        case .character: "a character literal"
+        case .lineComment: "a comment"
+        case .blockComment: "a comment"
+        }
+    }
+
+    /// How to write the value, or the reference, for a note.
+    var fix: String {
+        switch self {
+        case .code: "put the reference inside a string literal (\"{{name}}\"), or give the named value a number, 'true' or 'false'"
+        case .string: "write the value without quotes, backslashes or line breaks"
+        case .interpolatedString: "write the value without quotes, backslashes, braces or line breaks"
+        case .verbatimString, .verbatimInterpolatedString: "write the value without quotes or braces"
+        case .character: "write the value as one character, without quotes or backslashes"
+        case .lineComment: "write the value without line breaks, or take the reference out of the comment"
+        case .blockComment: "write the value without '*/', or take the reference out of the comment"
+        }
     }
 }
 
