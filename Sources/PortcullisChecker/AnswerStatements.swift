@@ -31,15 +31,27 @@ struct AnswerStatements {
         fragmentsMayMatter = fragments.values.contains(where: self.mayMatter)
     }
 
-    private struct Place: Hashable {
+    /// Where a statement stands: a fragment's are met from every scope that includes it.
+    struct Place: Hashable {
         var document: ObjectIdentifier
         var offset: Int
+
+        init(_ statement: PolicyXMLElement, in document: PolicyXMLDocument) {
+            self.document = ObjectIdentifier(document)
+            offset = statement.span.lowerBound
+        }
     }
 
     /// Calls `body` once with each writer statement of `scope`, the document it stands in
     /// and how messages name that document. A fragment's statements are met where it is
-    /// included; in its own scope only its `return-response` is.
-    func forEach(in scope: RawScope, _ body: (PolicyXMLElement, PolicyXMLDocument, String) -> Void) {
+    /// included; in its own scope only its `return-response` is. Before a fragment is
+    /// walked, `entering` is asked with its id and the fragment that includes it (nil for
+    /// the scope's own document): false keeps its statements from `body`, for a caller that
+    /// judged them before.
+    func forEach(
+        in scope: RawScope, entering: (_ fragment: String, _ from: String?) -> Bool = { _, _ in true },
+        _ body: (PolicyXMLElement, PolicyXMLDocument, String) -> Void
+    ) {
         let document = scope.document
         let viaFragments = fragmentsMayMatter && document.has(anyOf: ["include-fragment"])
         guard viaFragments || (document.has(anyOf: Self.writers) && mayMatter(document)) else { return }
@@ -49,18 +61,18 @@ struct AnswerStatements {
         // included more than once.
         var met = Set<Place>()
         var included = Set<String>()
-        func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String) {
+        func walk(_ element: PolicyXMLElement, in document: PolicyXMLDocument, fragment: String?, owner: String) {
             if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value,
-                let fragment = fragments[id], included.insert(id).inserted
+                let fragmentDocument = fragments[id], included.insert(id).inserted
             {
-                guard mayMatter(fragment) else { return }
-                return fragment.rootElements.forEach { walk($0, in: fragment, owner: "fragment '\(id)'") }
+                guard mayMatter(fragmentDocument), entering(id, fragment) else { return }
+                return fragmentDocument.rootElements.forEach { walk($0, in: fragmentDocument, fragment: id, owner: "fragment '\(id)'") }
             }
             guard element.name != "send-request", element.name != "send-one-way-request" else { return }
-            guard Self.writers.contains(element.name) else { return element.elements.forEach { walk($0, in: document, owner: owner) } }
-            if met.insert(Place(document: ObjectIdentifier(document), offset: element.span.lowerBound)).inserted { body(element, document, owner) }
+            guard Self.writers.contains(element.name) else { return element.elements.forEach { walk($0, in: document, fragment: fragment, owner: owner) } }
+            if met.insert(Place(element, in: document)).inserted { body(element, document, owner) }
         }
-        roots.forEach { walk($0, in: document, owner: scope.owner) }
+        roots.forEach { walk($0, in: document, fragment: nil, owner: scope.owner) }
     }
 }
 

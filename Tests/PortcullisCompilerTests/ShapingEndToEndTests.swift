@@ -238,6 +238,35 @@ final class ShapingEndToEndTests: XCTestCase {
         ])
     }
 
+    /// A fragment's statements are read once, however many routes include it, yet each
+    /// route's own variables still decide: 'v' holds the secret on one route and 'w' on
+    /// another, so a fragment that sends both, one through a fragment it includes, sends
+    /// each through the route that sets it (the audit of growth found every route walking
+    /// and reading every fragment again: 1,000 routes including 20 large fragments took 51 s).
+    func testAFragmentIncludedByManyRoutesIsJudgedForEach() throws {
+        let routes = ["x", "v", "w"].enumerated().map { index, variable in
+            "  - {id: r\(index), method: GET, path: /r\(index), scopes: [orders.read], policy: '<policies><inbound><base /><set-variable name=\"\(variable)\" value=\"{{partner-secret}}\" /></inbound><outbound><base /><include-fragment fragment-id=\"f\" /></outbound></policies>'}\n"
+        }.joined()
+        let fragments = """
+            ---
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: f
+            policy: '<fragment><set-header name="X-V" exists-action="override"><value>@((string)context.Variables["v"])</value></set-header><include-fragment fragment-id="g" /></fragment>'
+            ---
+            apiVersion: portcullis/v1
+            kind: PolicyFragment
+            name: g
+            policy: '<fragment><set-header name="X-W" exists-action="override"><value>@((string)context.Variables["w"])</value></set-header></fragment>'
+
+            """
+        try write("apiVersion: portcullis/v1\nkind: API\nname: orders\npath: orders\nbackend: https://orders.example.com\nroutes:\n" + routes + fragments, to: "orders.yaml")
+        XCTAssertEqual(try failingFindings("SE005"), [
+            "error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'f', through variable 'v' [SE005]",
+            "error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'g', through variable 'w' [SE005]",
+        ])
+    }
+
     /// What the audit of the variable walk found: an estate without secrets was not
     /// checked at all, so a managed identity's token echoed to callers passed; and copies
     /// written with '(String)', 'as string', '&lt;string&gt;', '@{ return ...; }' or a

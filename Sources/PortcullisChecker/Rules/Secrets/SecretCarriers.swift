@@ -65,6 +65,13 @@ struct SecretCarriers {
     /// What each expression carries, by its text: estates repeat their expressions in
     /// every API's policy, and each is read once.
     private var flows: [String: [ExpressionFlow.Source]] = [:]
+    /// What each statement that writes the answer reads (``reads(by:in:inInbound:)``).
+    private var readsByPlace: [ReadPlace: [Key]] = [:]
+
+    private struct ReadPlace: Hashable {
+        var statement: AnswerStatements.Place
+        var inInbound: Bool
+    }
 
     /// What `code` carries, its named values put in, read once per text.
     private mutating func sources(of code: String) -> [ExpressionFlow.Source] {
@@ -275,7 +282,24 @@ struct SecretCarriers {
     /// other text (a Liquid template) by the names it holds. Only what is held on some
     /// route of `scope` counts, and in `inbound`, only what is set there. The first by
     /// kind and name, so a report does not change from run to run.
-    mutating func sent(by statement: PolicyXMLElement, of scope: RawScope, inInbound: Bool) -> (holding: Holding, all: Bool)? {
+    mutating func sent(by statement: PolicyXMLElement, in document: PolicyXMLDocument, of scope: RawScope, inInbound: Bool) -> (holding: Holding, all: Bool)? {
+        let reads = reads(by: statement, in: document, inInbound: inInbound)
+        guard !reads.isEmpty else { return nil }
+        let routes = scope.routes.map(ObjectIdentifier.init)
+        for read in reads {
+            for (key, holding) in ordered where Self.reads(read, key) {
+                guard routes.contains(where: holding.routes.contains) else { continue }
+                return (holding, read.name == "*" && key.kind != .requestURL && key.kind != .requestBody)
+            }
+        }
+        return nil
+    }
+
+    /// What `statement` reads that may hold a secret, read once per statement and section:
+    /// a fragment's statements are met from every route that includes it.
+    private mutating func reads(by statement: PolicyXMLElement, in document: PolicyXMLDocument, inInbound: Bool) -> [Key] {
+        let place = ReadPlace(statement: AnswerStatements.Place(statement, in: document), inInbound: inInbound)
+        if let known = readsByPlace[place] { return known }
         var reads: [Key] = []
         var liquid: [String] = []
         statement.forEachElement { element in
@@ -292,15 +316,8 @@ struct SecretCarriers {
             }
         }
         reads += Self.keys(readByTemplate: liquid.joined(separator: " "), late: !inInbound)
-        guard !reads.isEmpty else { return nil }
-        let routes = scope.routes.map(ObjectIdentifier.init)
-        for read in reads {
-            for (key, holding) in ordered where Self.reads(read, key) {
-                guard routes.contains(where: holding.routes.contains) else { continue }
-                return (holding, read.name == "*" && key.kind != .requestURL && key.kind != .requestBody)
-            }
-        }
-        return nil
+        readsByPlace[place] = reads
+        return reads
     }
 
     /// What holds a secret and is the whole of the answer `statement`, a `return-response`

@@ -103,8 +103,53 @@ public enum SecretInResponse: Rule {
         // Most documents read nothing that may hold a secret: told by their bytes, before
         // they are walked or a string is made of a statement.
         let answers = AnswerStatements(context.project, mayMatter: { hidden($0.text[...]) || readsCarrier($0.text[...]) })
+        // A fragment's statements are met from every scope that includes it: what each names
+        // itself is judged once, and what each reads is kept for the next scope, which
+        // judges it against its own routes without walking the fragment again.
+        var judged = Set<AnswerStatements.Place>()
+        let fragmentIDs = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (ObjectIdentifier($0), fragment.name.value) } }) {
+            first, _ in first
+        }
+        var readers: [String: (statements: [(PolicyXMLElement, PolicyXMLDocument, String)], includes: [String])] = [:]
+        /// Reports what holds a secret and `element` (of `scope`) sends, if anything.
+        func judgeCarriers(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String, of scope: RawScope) {
+            if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
+            let inInbound = document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
+            guard let (holding, all) = carriers?.sent(by: element, in: document, of: scope, inInbound: inInbound) else { return }
+            let through: String
+            switch (holding.kind, all) {
+            case (.variable, false): through = "through variable '\(holding.name)'"
+            case (.variable, true): through = "which writes every variable, '\(holding.name)' among them"
+            case (.requestHeader, false): through = "through request header '\(holding.name)'"
+            case (.requestHeader, true): through = "which writes every request header, '\(holding.name)' among them"
+            case (.requestQuery, false): through = "through query parameter '\(holding.name)' of the request"
+            case (.requestQuery, true), (.requestURL, _): through = "through the URL the backend was sent"
+            case (.requestBody, _): through = "through the body the backend was sent"
+            case (.cacheEntry, _): through = "through the cache entry '\(holding.name)'"
+            }
+            let at = document.range(element.nameSpan)
+            findings.report(
+                code, "\(holding.origin) is sent to callers in raw '\(element.name)' of \(owner), \(through)", at: at,
+                notes: [Diagnostic.Note("keep it to what the gateway sends its backends; write into the answer only what callers may see", at: at)])
+        }
+        /// Judges again, for `scope`, what the fragment `id` and those it includes read.
+        func judgeAgain(_ id: String, for scope: RawScope, visited: inout Set<String>) {
+            guard visited.insert(id).inserted, let kept = readers[id] else { return }
+            for (element, document, owner) in kept.statements { judgeCarriers(element, in: document, owner: owner, of: scope) }
+            for included in kept.includes { judgeAgain(included, for: scope, visited: &visited) }
+        }
         for scope in context.rawScopes {
-            answers.forEach(in: scope) { element, document, owner in
+            var visited = Set<String>()
+            let entering = { (id: String, from: String?) -> Bool in
+                guard readers[id] == nil else {
+                    judgeAgain(id, for: scope, visited: &visited)
+                    return false
+                }
+                readers[id] = ([], [])
+                if let from { readers[from]?.includes.append(id) }
+                return true
+            }
+            answers.forEach(in: scope, entering: entering) { element, document, owner in
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
                 let mayReadCarrier = referenced || hidden(bytes) || readsCarrier(bytes)
@@ -112,31 +157,14 @@ public enum SecretInResponse: Rule {
                 // What the statement sends: a find-and-replace sends what it puts in ('to'),
                 // not what it looks for; a header deleted sends nothing. Character references
                 // are judged resolved.
-                let sent: String
-                switch element.name {
-                case "find-and-replace": sent = element.attribute("to")?.value.written ?? ""
-                case "set-header" where element.deletesHeader: return
-                default: sent = referenced ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
+                if element.name == "set-header", element.deletesHeader { return }
+                if judged.insert(AnswerStatements.Place(element, in: document)).inserted {
+                    let sent = element.name == "find-and-replace"
+                        ? element.attribute("to")?.value.written ?? "" : referenced ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
+                    report(Located(sent, at: document.range(element.nameSpan)), in: "raw '\(element.name)' of \(owner)")
                 }
-                let place = "raw '\(element.name)' of \(owner)", at = document.range(element.nameSpan)
-                report(Located(sent, at: at), in: place)
-                if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
-                let inInbound = document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
-                guard let (holding, all) = carriers?.sent(by: element, of: scope, inInbound: inInbound) else { return }
-                let through: String
-                switch (holding.kind, all) {
-                case (.variable, false): through = "through variable '\(holding.name)'"
-                case (.variable, true): through = "which writes every variable, '\(holding.name)' among them"
-                case (.requestHeader, false): through = "through request header '\(holding.name)'"
-                case (.requestHeader, true): through = "which writes every request header, '\(holding.name)' among them"
-                case (.requestQuery, false): through = "through query parameter '\(holding.name)' of the request"
-                case (.requestQuery, true), (.requestURL, _): through = "through the URL the backend was sent"
-                case (.requestBody, _): through = "through the body the backend was sent"
-                case (.cacheEntry, _): through = "through the cache entry '\(holding.name)'"
-                }
-                findings.report(
-                    code, "\(holding.origin) is sent to callers in \(place), \(through)", at: at,
-                    notes: [Diagnostic.Note("keep it to what the gateway sends its backends; write into the answer only what callers may see", at: at)])
+                if document !== scope.document, let id = fragmentIDs[ObjectIdentifier(document)] { readers[id]?.statements.append((element, document, owner)) }
+                judgeCarriers(element, in: document, owner: owner, of: scope)
             }
         }
         // An answer that is a response a variable keeps sends all of it.
