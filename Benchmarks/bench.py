@@ -64,6 +64,7 @@ GOALS = {
     "doubling growth": 2.2, "samples ms": 20, "environments ratio": 6.0, "raw policies ratio": 2.0,
     "import s per 1000 APIs": 8.0, "braces s per 200k": 0.5, "chain s per 16k": 0.5,
     "broad policy s per 10k routes": 0.5, "keys s per 40k": 0.5,
+    "fragments s per 500 routes": 1.0, "locals s per 2k": 0.5, "long alias s per 900": 0.5,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -73,6 +74,7 @@ QUICK = {
     "doubling growth": 3.0, "samples ms": 40, "environments ratio": 8.0, "raw policies ratio": 4.0,
     "import s per 1000 APIs": 24.0, "braces s per 200k": 1.5, "chain s per 16k": 1.5,
     "broad policy s per 10k routes": 1.5, "keys s per 40k": 1.5,
+    "fragments s per 500 routes": 3.0, "locals s per 2k": 1.5, "long alias s per 900": 1.5,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -446,6 +448,52 @@ def brace_run(folder, count):
         f.write(policy)
 
 
+def fragment_fanout(folder, count):
+    """The fabrikam sample with `count` routes, each including twenty fragments of 200
+    response headers that read policy variables: a fragment's statements are met from
+    every route that includes it, and were read again for each."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    with open(os.path.join(folder, "fragments.yaml"), "a") as f:
+        for fragment in range(20):
+            headers = "".join(f'<set-header name="X-Trace-{fragment}-{index}" exists-action="override">'
+                              f'<value>@((string)context.Variables.GetValueOrDefault(&quot;trace{index}&quot;, &quot;&quot;))</value></set-header>'
+                              for index in range(200))
+            f.write(f"---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: trace-{fragment}\npolicy: '<fragment>{headers}</fragment>'\n")
+    includes = "".join(f'<include-fragment fragment-id="trace-{fragment}" />' for fragment in range(20))
+    lines = ["apiVersion: portcullis/v1", "kind: API", "name: traced", "path: traced", "backend: https://traced.internal.example.com", "routes:"]
+    for route in range(count):
+        lines.append(f"  - {{id: r{route}, method: GET, path: /r{route}, scopes: [invoices.read], "
+                     f"policy: '<policies><inbound><base /></inbound><outbound><base />{includes}</outbound></policies>'}}")
+    with open(os.path.join(folder, "apis", "traced.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def chained_locals(folder, count):
+    """The fabrikam sample whose raw policy answers with a block of `count` locals, each
+    the one before with a variable added: what each holds grew with the chain."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    chain = "".join(f"var part{index} = (string)context.Variables[&quot;v{index}&quot;] + part{max(index - 1, 0)};" for index in range(1, count))
+    block = f"@{{ var part0 = &quot;&quot;; {chain} return part{count - 1}; }}"
+    with open(os.path.join(folder, "policies", "validate-invoice.xml"), "w") as f:
+        f.write(f"<policies><inbound><base /></inbound><outbound><base /><set-body>{block}</set-body></outbound></policies>\n")
+
+
+def long_alias(folder, count):
+    """A gateway whose description, 100 KB of text, `count` named values repeat by alias:
+    each later stage read the text again at every alias."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    os.makedirs(folder)
+    lines = ["apiVersion: portcullis/v1", "kind: Gateway", "name: long", "description: &long " + "x" * 100000, "namedValues:"]
+    lines += [f"  value-{index}: *long" for index in range(count)]
+    with open(os.path.join(folder, "gateway.yaml"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def timed_side_by_side(argvs, rounds):
     """The median and the fastest of `rounds` runs of each command, run in turn within each
     round, so a busy spell on the machine slows both sizes of a growth check alike instead
@@ -582,6 +630,9 @@ def main():
             ("variable chain", "a raw policy's chain of variables", variable_chain, (8000, 16000), "chain s per 16k"),
             ("broad policy", "routes under a broad raw policy", broad_policy, (5000, 10000), "broad policy s per 10k routes"),
             ("credential keys", "a raw value of unended credential keys", key_run, (20000, 40000), "keys s per 40k"),
+            ("fragments", "routes including large fragments", fragment_fanout, (250, 500), "fragments s per 500 routes"),
+            ("chained locals", "a raw block of chained locals", chained_locals, (1000, 2000), "locals s per 2k"),
+            ("long alias", "aliases of a long text", long_alias, (450, 900), "long alias s per 900"),
         ):
             argvs = []
             for count in sizes:

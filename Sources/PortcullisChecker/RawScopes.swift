@@ -125,7 +125,19 @@ public struct RawScope: Sendable {
         }
         var includedBy: [String: [EffectiveRoute]] = [:]
         var taken: [String: Set<ObjectIdentifier>] = [:]
-        var pending: [(id: String, routes: [EffectiveRoute])] = scopes.flatMap { scope in includes(scope.document).map { ($0, scope.routes) } }
+        // The routes of every scope that includes a fragment go on as one batch: a route's
+        // policy each including the head of a chain of fragments would otherwise send each
+        // route down the chain alone, reading each fragment's includes again.
+        var batches: [String: [EffectiveRoute]] = [:]
+        var order: [String] = []
+        for scope in scopes {
+            for id in includes(scope.document) {
+                if batches[id] == nil { order.append(id) }
+                batches[id, default: []] += scope.routes
+            }
+        }
+        var pending: [(id: String, routes: [EffectiveRoute])] = order.reversed().map { ($0, batches[$0] ?? []) }
+        var fragmentIncludes: [String: [String]] = [:]
         while let (id, routes) = pending.popLast() {
             // Taken out while filtered, so the id is hashed once per batch, not per route.
             var seen = taken.removeValue(forKey: id) ?? []
@@ -133,7 +145,9 @@ public struct RawScope: Sendable {
             taken[id] = seen
             guard !fresh.isEmpty else { continue }
             includedBy[id, default: []] += fresh
-            if let document = fragments[id] { pending += includes(document).map { ($0, fresh) } }
+            guard let document = fragments[id] else { continue }
+            if fragmentIncludes[id] == nil { fragmentIncludes[id] = includes(document) }
+            pending += (fragmentIncludes[id] ?? []).map { ($0, fresh) }
         }
         for fragment in project.fragments {
             guard let document = fragment.policy.document else { continue }

@@ -9,6 +9,9 @@ public struct NameMaker: Sendable {
     public static let limit = 64
 
     private var taken: Set<String> = []
+    /// By name asked for, the number its next copy tries first: a thousand operations
+    /// sharing one operationId would otherwise each try every number taken before them.
+    private var nextNumber: [String: Int] = [:]
 
     public init() {}
 
@@ -38,12 +41,13 @@ public struct NameMaker: Sendable {
     /// is free, shortened to stay within ``limit``; the result is taken.
     public mutating func unique(_ name: String) -> String {
         var candidate = name
-        var number = 1
+        var number = nextNumber[name] ?? 1
         while taken.contains(candidate) {
             number += 1
             let suffix = Array("-\(number)".utf8)
             candidate = (Self.trimmed(Array(name.utf8).prefix(Self.limit - suffix.count)) ?? "") + String(decoding: suffix, as: UTF8.self)
         }
+        nextNumber[name] = number
         taken.insert(candidate)
         return candidate
     }

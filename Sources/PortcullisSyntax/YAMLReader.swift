@@ -316,10 +316,13 @@ private struct TreeBuilder {
         if picker?(scalarValue, role(ofScalarRejected: rejected)) == true { picked.append(nodeRange) }
         let scalar = YAMLNode.Content.scalar(scalarValue)
         let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
+        // A long text counts a node for each KiB it holds: every later stage reads an
+        // alias of it again, so an alias of a megabyte costs what a thousand nodes do.
+        let weight = 1 + data.length / 1024
         if let anchor = data.anchor {
-            anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: 1, height: 0)
+            anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: weight, height: 0)
         }
-        return attach(consume node, nodeCount: 1, height: 0, diagnostics: &diagnostics)
+        return attach(consume node, nodeCount: weight, height: 0, diagnostics: &diagnostics)
     }
 
     private mutating func open(_ event: yaml_event_t, diagnostics: inout DiagnosticCollector) -> Step {

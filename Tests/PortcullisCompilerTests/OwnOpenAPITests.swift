@@ -131,6 +131,25 @@ final class OwnOpenAPITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
     }
 
+    /// Operations without a route are listed one by one up to a hundred per API, then
+    /// counted: one document of many operations named by many APIs made millions of
+    /// findings, and gigabytes, before a report was cut (the audit of growth).
+    func testOperationsWithoutARouteAreCountedPastAHundred() throws {
+        let paths = (0..<150).map { "  /p\($0):\n    get: {operationId: op\($0), responses: {'200': {description: ok}}}\n" }.joined()
+        try write("openapi: 3.0.3\ninfo: {title: Many, version: '1'}\npaths:\n" + paths, to: "defs/specs/many.yaml")
+        for name in ["first", "second"] {
+            try writeAPI(name, openapi: "specs/many.yaml", routes: "  - {id: op0, method: GET, path: /p0, scopes: [orders.read]}\n")
+        }
+        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertEqual(lint.status, 1)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])
+        let messages = (report["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        for name in ["first", "second"] {
+            XCTAssertEqual(messages.filter { $0.hasSuffix("has no route in API '\(name)'") && $0.hasPrefix("operation GET") }.count, 100, name)
+            XCTAssertTrue(messages.contains("49 more operations of 'specs/many.yaml' have no route in API '\(name)'"), "\(name): \(messages.suffix(3))")
+        }
+    }
+
     /// A document is found only among the run's files: never outside the folder given,
     /// through a link leading out, in a hidden folder, or by an absolute path.
     func testSpecificationPathsCannotLeaveTheInputs() throws {

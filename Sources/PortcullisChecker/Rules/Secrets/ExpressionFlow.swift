@@ -373,28 +373,28 @@ enum ExpressionFlow {
                 index = after
             }
             let declared = Set(assignments.map(\.local))
-            // Each value read once: its sources, and the locals it passes on.
-            var held: [String: Set<Source>] = [:]
-            var feeds: [String: [String]] = [:]
+            // Each value read once: its sources, and the locals it is given.
+            var own: [String: Set<Source>] = [:]
+            var givers: [String: [String]] = [:]
             for (local, value) in assignments + changes.filter({ declared.contains($0.local) }) {
                 let found = scan(text, structure, in: value, namesWanted: true)
-                held[local, default: []].formUnion(found.sources)
-                for name in found.names where declared.contains(name) && name != local { feeds[name, default: []].append(local) }
+                own[local, default: []].formUnion(found.sources)
+                for name in found.names where declared.contains(name) && name != local { givers[local, default: []].append(name) }
             }
-            // Until nothing changes, along the edges: a local holds what those it is given hold.
-            var pending = Array(held.keys)
-            while let local = pending.popLast() {
-                for target in feeds[local] ?? [] {
-                    let before = held[target]?.count ?? 0
-                    held[target, default: []].formUnion(held[local] ?? [])
-                    if held[target]!.count != before { pending.append(target) }
-                }
-            }
+            // What is returned holds what the locals it reads hold, and what those were
+            // given, back along the edges: each local's sources are taken once, so a chain
+            // of locals each given the one before costs its length, not its square.
             var result: [Source] = []
+            var taken = Set<String>()
             for value in returns {
                 let found = scan(text, structure, in: value, namesWanted: true)
                 result += found.sources
-                for name in found.names { result += held[name] ?? [] }
+                var pending = found.names
+                while let name = pending.popLast() {
+                    guard taken.insert(name).inserted else { continue }
+                    result += own[name] ?? []
+                    pending += givers[name] ?? []
+                }
             }
             return result
         }

@@ -114,7 +114,8 @@ public enum SecretInResponse: Rule {
         /// Reports what holds a secret and `element` (of `scope`) sends, if anything.
         func judgeCarriers(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String, of scope: RawScope) {
             if carriers == nil { carriers = SecretCarriers(context, secrets: secrets) }
-            let inInbound = document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
+            // A fragment's statements stand in no section of their own.
+            let inInbound = document !== scope.document ? false : document.rootElements.first { $0.name == "inbound" }?.span.contains(element.span.lowerBound) ?? false
             guard let (holding, all) = carriers?.sent(by: element, in: document, of: scope, inInbound: inInbound) else { return }
             let through: String
             switch (holding.kind, all) {
