@@ -449,7 +449,7 @@ def brace_run(folder, count):
 
 
 def fragment_fanout(folder, count):
-    """The fabrikam sample with `count` routes, each including twenty fragments of 200
+    """The fabrikam sample with `count` routes, each including twenty fragments of 180
     response headers that read policy variables: a fragment's statements are met from
     every route that includes it, and were read again for each."""
     if os.path.exists(folder):
@@ -459,7 +459,7 @@ def fragment_fanout(folder, count):
         for fragment in range(20):
             headers = "".join(f'<set-header name="X-Trace-{fragment}-{index}" exists-action="override">'
                               f'<value>@((string)context.Variables.GetValueOrDefault(&quot;trace{index}&quot;, &quot;&quot;))</value></set-header>'
-                              for index in range(200))
+                              for index in range(180))
             f.write(f"---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: trace-{fragment}\npolicy: '<fragment>{headers}</fragment>'\n")
     includes = "".join(f'<include-fragment fragment-id="trace-{fragment}" />' for fragment in range(20))
     lines = ["apiVersion: portcullis/v1", "kind: API", "name: traced", "path: traced", "backend: https://traced.internal.example.com", "routes:"]
