@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import PortcullisDiagnostics
 import PortcullisPolicyXML
 
@@ -72,26 +77,42 @@ extension Resolver {
     private mutating func checkNamedValuesInCode(_ gateway: Gateway) {
         let values = Dictionary(gateway.namedValues.map { (Grammar.caseFolded($0.name.value), $0) }) { first, _ in first }
         guard !values.isEmpty else { return }
-        for document in rawDocuments where document.text.contains(UInt8(ascii: "@")) {
-            for element in document.allElements {
-                var expressions = element.attributes.map { ($0.value, $0.valueSpan) }
-                for case .text(let value, let span) in element.children { expressions.append((value, span)) }
-                for case (.expression(let code), let span) in expressions where code.holds("{{") {
-                    let written = RawTemplates.names(in: document, span: span)
-                    for reference in ExpressionExtent.references(in: PolicyXMLValue.expression(code).resolved) {
-                        guard let declared = values[Grammar.caseFolded(reference.name)], !reference.place.keeps(declared.value.value) else { continue }
-                        let place = written.first { Grammar.caseFolded($0.value) == Grammar.caseFolded(reference.name) }?.range ?? document.range(span)
-                        diagnostics.report(
-                            .invalidValue,
-                            "named value '\(reference.name)' is put into \(reference.place.described) of a policy expression, and its value would be read as code there",
-                            at: place,
-                            notes: [
-                                Diagnostic.Note("named value '\(declared.name.value)' is declared here", at: declared.value.range),
-                                Diagnostic.Note(reference.place.fix, at: place),
-                            ])
-                    }
+        // Told by the bytes first: most documents reference no named value.
+        for document in rawDocuments where Self.holdsAReference(document.text) {
+            func judge(_ value: PolicyXMLValue, at span: Range<Int>) {
+                guard case .expression(let code) = value, code.holds("{{") else { return }
+                let written = RawTemplates.names(in: document, span: span)
+                for reference in ExpressionExtent.references(in: value.resolved) {
+                    guard let declared = values[Grammar.caseFolded(reference.name)], !reference.place.keeps(declared.value.value) else { continue }
+                    let place = written.first { Grammar.caseFolded($0.value) == Grammar.caseFolded(reference.name) }?.range ?? document.range(span)
+                    diagnostics.report(
+                        .invalidValue,
+                        "named value '\(reference.name)' is put into \(reference.place.described) of a policy expression, and its value would be read as code there",
+                        at: place,
+                        notes: [
+                            Diagnostic.Note("named value '\(declared.name.value)' is declared here", at: declared.value.range),
+                            Diagnostic.Note(reference.place.fix, at: place),
+                        ])
                 }
             }
+            document.root.forEachElement { element in
+                for attribute in element.attributes { judge(attribute.value, at: attribute.valueSpan) }
+                for case .text(let value, let span) in element.children { judge(value, at: span) }
+            }
+        }
+    }
+
+    /// Whether `text` holds `{{`, found with `memchr` from one brace to the next.
+    private static func holdsAReference(_ text: [UInt8]) -> Bool {
+        text.withUnsafeBufferPointer { bytes in
+            guard var cursor = bytes.baseAddress else { return false }
+            let end = cursor + bytes.count
+            while cursor < end, let found = memchr(cursor, Int32(UInt8(ascii: "{")), end - cursor) {
+                let next = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+                if next < end, next.pointee == UInt8(ascii: "{") { return true }
+                cursor = next
+            }
+            return false
         }
     }
 }
