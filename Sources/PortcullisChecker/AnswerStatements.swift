@@ -42,15 +42,15 @@ struct AnswerStatements {
         }
     }
 
-    /// Calls `body` once with each writer statement of `scope`, the document it stands in
-    /// and how messages name that document. A fragment's statements are met where it is
+    /// Calls `body` once with each writer statement of `scope`, the document it stands in,
+    /// how messages name that document and the fragment it is in (nil for the scope's own). A fragment's statements are met where it is
     /// included; in its own scope only its `return-response` is. Before a fragment is
     /// walked, `entering` is asked with its id and the fragment that includes it (nil for
     /// the scope's own document): false keeps its statements from `body`, for a caller that
     /// judged them before.
     func forEach(
         in scope: RawScope, entering: (_ fragment: String, _ from: String?) -> Bool = { _, _ in true },
-        _ body: (PolicyXMLElement, PolicyXMLDocument, String) -> Void
+        _ body: (PolicyXMLElement, PolicyXMLDocument, String, String?) -> Void
     ) {
         let document = scope.document
         let viaFragments = fragmentsMayMatter && document.has(anyOf: ["include-fragment"])
@@ -70,7 +70,7 @@ struct AnswerStatements {
             }
             guard element.name != "send-request", element.name != "send-one-way-request" else { return }
             guard Self.writers.contains(element.name) else { return element.elements.forEach { walk($0, in: document, fragment: fragment, owner: owner) } }
-            if met.insert(Place(element, in: document)).inserted { body(element, document, owner) }
+            if met.insert(Place(element, in: document)).inserted { body(element, document, owner, fragment) }
         }
         roots.forEach { walk($0, in: document, fragment: nil, owner: scope.owner) }
     }

@@ -174,7 +174,8 @@ public enum ExpressionExtent {
         /// nothing and opens no interpolation; in code, only a number or `true`/`false`.
         public func keeps(_ value: String) -> Bool {
             let bytes = Array(value.utf8)
-            let lineEnd = bytes.contains { $0 == 0x0A || $0 == 0x0D }
+            // C# ends a line at U+0085, U+2028 and U+2029 too.
+            let lineEnd = bytes.contains { $0 == 0x0A || $0 == 0x0D } || value.unicodeScalars.contains { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }
             let quote = bytes.contains(UInt8(ascii: "\""))
             let backslash = bytes.contains(UInt8(ascii: "\\"))
             let brace = bytes.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }
@@ -196,14 +197,20 @@ public enum ExpressionExtent {
     }
 
     /// The `{{name}}` references in an expression's code (as APIM compiles it: XML's
-    /// character references resolved), in order, each with where it stands. Empty when
-    /// the code has no end.
+    /// character references resolved), in order, each with where it stands. Code that
+    /// cannot be read to its end may be ended by a value put in it: there every reference
+    /// is taken to stand in code, the place that keeps least.
     public static func references(in code: String) -> [(name: String, place: ReferencePlace)] {
         guard code.utf8.count > 1 else { return [] }
         var scanner = Scanner(text: Array(code.utf8), index: 1)
         scanner.references = []
-        guard scanner.code(until: nil) else { return [] }
-        return scanner.references ?? []
+        if scanner.code(until: nil) { return scanner.references ?? [] }
+        var anywhere = Scanner(text: scanner.text, index: 0)
+        anywhere.references = []
+        while anywhere.index < anywhere.text.count {
+            if !anywhere.reference(in: .code) { anywhere.index += 1 }
+        }
+        return anywhere.references ?? []
     }
 
     /// Whether `byte` may stand in a named value's name: a letter, a digit, `-`, `_` or `.`.

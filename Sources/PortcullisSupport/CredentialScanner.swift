@@ -101,9 +101,10 @@ public enum CredentialScanner {
     /// `-`, `=` (below 64) and `@` (64), one bit each: bytes that matter wherever they are.
     private static let anywhereBelow64: UInt64 = 1 << 0x2D | 1 << 0x3D
     private static let anywhereFrom64: UInt64 = 1 << (0x40 - 64)
-    /// `A`, `B`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
+    /// `A`, `B`, `b`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
     private static let atWordStart: UInt64 =
-        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64) | 1 << (0x78 - 64)
+        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x62 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64)
+        | 1 << (0x78 - 64)
 
     /// Whether ``startsCredential(_:at:)`` needs to look at `index`; told by bit masks, so
     /// the letters inside words, the most common of these bytes, cost no call.
@@ -128,7 +129,7 @@ public enum CredentialScanner {
         case UInt8(ascii: "g"): gitHubToken(bytes, at: index)
         case UInt8(ascii: "s"), UInt8(ascii: "r"): stripeKey(bytes, at: index)
         case UInt8(ascii: "A"): awsKeyID(bytes, at: index)
-        case UInt8(ascii: "B"): basicCredentials(bytes, at: index)
+        case UInt8(ascii: "B"), UInt8(ascii: "b"): basicCredentials(bytes, at: index)
         case UInt8(ascii: "x"): slackToken(bytes, at: index)
         default: false
         }
@@ -316,15 +317,19 @@ public enum CredentialScanner {
         return signature + run(bytes, from: signature, isBase64URL) - index >= 20
     }
 
-    /// `Basic ` and the Base64 of printable `user:password` (RFC 7617): what a client sends
-    /// in `Authorization`. Prose (`Basic authentication`) is no whole Base64 of such text.
+    /// `Basic ` (in any case, as HTTP reads schemes) and the Base64 of printable
+    /// `user:password` (RFC 7617), padded or not, in either alphabet: what a client sends in
+    /// `Authorization`. Prose (`Basic authentication`) is no Base64 of such text.
     private static func basicCredentials(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        guard starts(bytes, at: index, with: "Basic ") else { return false }
-        let start = index + 6
-        let letters = run(bytes, from: start) { isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") }
+        guard index + 6 < bytes.count, "basic".utf8.enumerated().allSatisfy({ bytes[index + $0.offset] | 0x20 == $0.element }), bytes[index + 5] == 0x20
+        else { return false }
+        let start = index + 5 + run(bytes, from: index + 5) { $0 == 0x20 }
+        let letters = run(bytes, from: start) {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+        }
         let padding = run(bytes, from: start + letters, limit: 2) { $0 == UInt8(ascii: "=") }
         let end = start + letters + padding
-        guard letters >= 8, (letters + padding) % 4 == 0, end == bytes.count || !isAlphanumeric(bytes[end]) else { return false }
+        guard letters >= 8, padding == 0 || (letters + padding) % 4 == 0, end == bytes.count || !isAlphanumeric(bytes[end]) else { return false }
         // Decoded six bits at a time; a colon must be among printable bytes.
         var bits: UInt32 = 0
         var count = 0
@@ -336,7 +341,7 @@ public enum CredentialScanner {
                 case 0x41...0x5A: UInt32(byte - 0x41)
                 case 0x61...0x7A: UInt32(byte - 0x61 + 26)
                 case 0x30...0x39: UInt32(byte - 0x30 + 52)
-                case UInt8(ascii: "+"): 62
+                case UInt8(ascii: "+"), UInt8(ascii: "-"): 62
                 default: 63
                 }
             bits = bits << 6 | value

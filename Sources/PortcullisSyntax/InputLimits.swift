@@ -9,7 +9,7 @@ public struct InputLimits: Sendable, Equatable {
     /// The deepest nesting of sequences and mappings, counting what aliases expand to.
     public var maxDepth: Int
     /// How many nodes alias expansion may produce in one document; a scalar counts one
-    /// for each KiB of its text, so that aliases of a long text are weighed by its size.
+    /// for each 4 KiB of its text, so that aliases of a long text are weighed by its size.
     public var maxAliasNodes: Int
     /// How many documents one file may hold.
     public var maxDocuments: Int

@@ -316,9 +316,9 @@ private struct TreeBuilder {
         if picker?(scalarValue, role(ofScalarRejected: rejected)) == true { picked.append(nodeRange) }
         let scalar = YAMLNode.Content.scalar(scalarValue)
         let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
-        // A long text counts a node for each KiB it holds: every later stage reads an
-        // alias of it again, so an alias of a megabyte costs what a thousand nodes do.
-        let weight = 1 + data.length / 1024
+        // A long text counts a node for each 4 KiB it holds: every later stage reads an
+        // alias of it again, so an alias of a megabyte costs what 256 nodes do.
+        let weight = 1 + data.length / 4096
         if let anchor = data.anchor {
             anchors[Self.string(anchor)] = Anchored(node: node, nodeCount: weight, height: 0)
         }
@@ -388,7 +388,11 @@ private struct TreeBuilder {
             diagnostics.report(
                 .inputLimit,
                 "aliases expand to more than \(limits.maxAliasNodes) nodes in this document",
-                at: aliasRange)
+                at: aliasRange,
+                notes: [
+                    Diagnostic.Note(
+                        "a text counts a node for each 4 KiB it holds; write fewer aliases, or raise '--max-alias-nodes' for a file you trust", at: aliasRange)
+                ])
             return .stop
         }
         if stack.count + anchored.height > limits.maxDepth {

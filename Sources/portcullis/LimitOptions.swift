@@ -9,7 +9,7 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "The deepest nesting of YAML collections, counting what aliases expand to (at most \(InputLimits.maximum.maxDepth)).")
     var maxDepth: Int = InputLimits().maxDepth
 
-    @Option(help: "How many nodes alias expansion may produce in one document, a text counting one per KiB (at most \(InputLimits.maximum.maxAliasNodes)).")
+    @Option(help: "How many nodes alias expansion may produce in one document, a text counting one per 4 KiB (at most \(InputLimits.maximum.maxAliasNodes)).")
     var maxAliasNodes: Int = InputLimits().maxAliasNodes
 
     @Option(help: "How many documents one file may hold (at most \(InputLimits.maximum.maxDocuments)).")

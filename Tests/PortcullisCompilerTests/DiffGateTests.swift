@@ -771,6 +771,16 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(base, try copy(of: base, [("backends.yaml", "https://archive.example.com/", "https://collector.example.net/")])),
             ["privilege-increase: backend 'archive' now sends requests, with the credentials it carries, to another host: 'https://collector.example.net/?code={{secret at https://example-kv.vault.azure.net/secrets/partner}}' instead of 'https://archive.example.com/?code={{secret at https://example-kv.vault.azure.net/secrets/partner}}'"])
+        // A pool's member swapped for one on another host takes the secret there too (from
+        // the audit of the fix: a pool has no URL of its own, and its members' were not read).
+        let members = (1...3).map { "---\napiVersion: portcullis/v1\nkind: Backend\nname: m\($0)\nurl: https://archive\($0).example.com/?code={{partner-secret}}\n" }.joined()
+        let pooled = try copy(of: base, [
+            ("backends.yaml", "", "apiVersion: portcullis/v1\nkind: Backend\nname: archive\npool:\n  - {backend: m1, priority: 1}\n  - {backend: m2, priority: 2}\n" + members),
+            ("defs.yaml", "backend: https://reports.example.com/?code={{partner-secret}}", "backend: archive"),
+        ])
+        let swapped = try copy(of: pooled, [("backends.yaml", "{backend: m2, priority: 2}", "{backend: m3, priority: 2}")])
+        XCTAssertTrue(
+            try gate(pooled, swapped).contains("privilege-increase: API 'reports' now sends requests, with the credentials they carry, to 'archive3.example.com' through backend 'archive', which now leads there"))
     }
 
     /// A raw `set-backend-service`, or a copy of the caller's request a raw `send-request`

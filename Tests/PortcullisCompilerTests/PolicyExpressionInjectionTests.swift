@@ -113,6 +113,12 @@ final class PolicyExpressionInjectionTests: XCTestCase {
             lint.stdout.contains("orders.yaml:7:82: error: named value 'partner-key' is put into a string literal of a policy expression, and its value would be read as code there [YS004]"),
             lint.stdout)
         XCTAssertTrue(lint.stdout.contains("environments/prod.yaml:6:18: note: named value 'partner-key' is declared here"), lint.stdout)
+        // Quotes written as XML's character references too, which reading the XML makes
+        // quotes (from the audit of the fix).
+        try "apiVersion: portcullis/v1\nkind: Environment\nname: prod\ngateway:\n  namedValues:\n    partner-key: 'x&quot; + context.Subscription.Key + &#34;'\n"
+            .write(to: project.appendingPathComponent("environments/prod.yaml"), atomically: true, encoding: .utf8)
+        let referenced = try ToolProcess.run(["lint", "."], in: project)
+        XCTAssertTrue(referenced.stdout.contains("named value 'partner-key' is put into a string literal of a policy expression"), referenced.stdout)
         let out = directory.appendingPathComponent("bundle")
         let build = try ToolProcess.run(["build", ".", "--env", "prod", "--out", out.path], in: project)
         XCTAssertEqual(build.status, 1, build.stdout + build.stderr)

@@ -265,6 +265,15 @@ final class ShapingEndToEndTests: XCTestCase {
             "error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'f', through variable 'v' [SE005]",
             "error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'g', through variable 'w' [SE005]",
         ])
+        // Two fragments may share one policy file: what the second reads is kept under its
+        // own name (from the audit of the fix: the finding was lost).
+        try write("<fragment><set-header name=\"X-Echo\" exists-action=\"override\"><value>@((string)context.Variables[\"k\"])</value></set-header></fragment>\n", to: "common.xml")
+        let shared = ["first", "second"].map { "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: \($0)\npolicy: common.xml\n" }.joined()
+        let sharing = ["", "<set-variable name=\\\"k\\\" value=\\\"{{partner-secret}}\\\" />"].enumerated().map { index, setter in
+            "  - {id: s\(index), method: GET, path: /s\(index), scopes: [orders.read], policy: \"<policies><inbound><base />\(setter)</inbound><outbound><base /><include-fragment fragment-id=\\\"second\\\" /></outbound></policies>\"}\n"
+        }.joined()
+        try write("apiVersion: portcullis/v1\nkind: API\nname: orders\npath: orders\nbackend: https://orders.example.com\nroutes:\n" + sharing + shared, to: "orders.yaml")
+        XCTAssertEqual(try failingFindings("SE005"), ["error: secret 'partner-secret' is sent to callers in raw 'set-header' of fragment 'second', through variable 'k' [SE005]"])
     }
 
     /// What the audit of the variable walk found: an estate without secrets was not

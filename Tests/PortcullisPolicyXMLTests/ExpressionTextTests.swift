@@ -31,7 +31,8 @@ final class ExpressionTextTests: XCTestCase {
         XCTAssertEqual(found.map(\.name), ["limit", "a", "b", "c", "e", "f", "g", "h"])
         XCTAssertEqual(
             found.map(\.place), [.code, .string, .verbatimString, .interpolatedString, .verbatimInterpolatedString, .character, .blockComment, .lineComment])
-        XCTAssertEqual(ExpressionExtent.references(in: #"@("{{unended)"#).map(\.name), [])
+        // Code without an end may be ended by a value: every reference is taken as code.
+        XCTAssertEqual(ExpressionExtent.references(in: #"@(x != "{{pk}})"#).map(\.place), [.code])
         XCTAssertEqual(ExpressionExtent.references(in: #"@("{{not a name}}" + "{{}}")"#).map(\.name), [])
     }
 
@@ -52,6 +53,7 @@ final class ExpressionTextTests: XCTestCase {
         XCTAssertFalse(place.code.keeps("1.2.3"))
         XCTAssertFalse(place.code.keeps(""))
         XCTAssertFalse(place.lineComment.keeps("x\nreturn true;"))
+        XCTAssertFalse(place.lineComment.keeps("x\u{2028}return true;"))
         XCTAssertFalse(place.blockComment.keeps("*/ true /*"))
     }
 }

@@ -11,7 +11,8 @@ final class CredentialScannerTests: XCTestCase {
             "https://deploy:{{password}}@orders.example.com", "see ops@contoso.com", "passwordless=true",
             "AKIAIOSFODNN7EXAMPLEXX", "task_live_feed", "-----BEGIN CERTIFICATE-----", "eyJhbGciOiJIUzI1NiJ9",
             // Prose, and Base64 of no 'user:password'.
-            "Basic authentication only", "Basic Auth2024Blue", "Basic dGVzdHVzZXJuYW1l", "Basic {{partner-basic}}",
+            "Basic authentication only", "Basic Auth2024Blue", "Basic dGVzdHVzZXJuYW1l", "Basic {{partner-basic}}", "basic authentication is off",
+            "based on the backend", "Basically everything",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
@@ -26,6 +27,8 @@ final class CredentialScannerTests: XCTestCase {
             "Server=db;Password2=Hunter2pass", "aes_key=Yx3kP9vQ2mT7wL5n",
             // HTTP Basic credentials, 'username:supersecretpassword' (from the audit of environments).
             "Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==", "https://login.example.com/Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==/v2.0",
+            // Any case, unpadded, two spaces, the URL alphabet ('a?b:c>d~e' holds '/' and '+' in the other).
+            "basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA", "BASIC  dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==", "Basic YT9iOmM-ZH5l",
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }

@@ -359,7 +359,7 @@ public enum AccessDiff {
             let who = ownBackend ? "route \(subject(new.name))" : "API '\(new.api)'"
             let (category, message): (AccessChange.Category, String)
             if carriesCredentials(new.plan) || rawPoliciesAddCredentials(new.route, head.project)
-                || ([newTarget.url].compactMap { $0 } + newSent.keys).contains(where: BackendDiff.holdsASecret),
+                || (urls(new.plan.backend, now) + newSent.keys).contains(where: BackendDiff.holdsASecret),
                 !reaches.isSubset(of: reached)
             {
                 // The same backend named on both sides reads alike: the hosts it now reaches say what moved.
@@ -429,8 +429,14 @@ public enum AccessDiff {
 
     /// The hosts a route's requests may reach: its URL's, or each pool member's.
     private static func hosts(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> Set<String> {
-        guard let resolved = backend.resolved, resolved.backend.isPool else { return [BackendDiff.host(of: values.value(backend.url ?? ""))] }
-        return Set(resolved.members.compactMap { $0.backend.service.map { BackendDiff.host(of: values.value($0.url)) } })
+        Set(urls(backend, values).map(BackendDiff.host(of:)))
+    }
+
+    /// The URLs a route's requests may go to, named values put in: its URL, or each pool
+    /// member's.
+    private static func urls(_ backend: PlannedBackend, _ values: GatewayComparison.Substitution) -> [String] {
+        guard let resolved = backend.resolved, resolved.backend.isPool else { return [values.value(backend.url ?? "")] }
+        return resolved.members.compactMap { $0.backend.service.map { values.value($0.url) } }
     }
 
     /// A route's backend: the declared backend it names, if any, and the URL requests go

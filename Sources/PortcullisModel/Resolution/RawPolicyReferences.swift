@@ -5,6 +5,7 @@
 #endif
 import PortcullisDiagnostics
 import PortcullisPolicyXML
+import PortcullisSupport
 
 /// What raw policy XML refers to: fragments by `include-fragment`, named values by
 /// `{{name}}`. Both must be declared, as they must be for the language's own fields.
@@ -83,7 +84,11 @@ extension Resolver {
                 guard case .expression(let code) = value, code.holds("{{") else { return }
                 let written = RawTemplates.names(in: document, span: span)
                 for reference in ExpressionExtent.references(in: value.resolved) {
-                    guard let declared = values[Grammar.caseFolded(reference.name)], !reference.place.keeps(declared.value.value) else { continue }
+                    // Judged as written and with XML's character references read: a value
+                    // may be put in before the document is read or after.
+                    guard let declared = values[Grammar.caseFolded(reference.name)],
+                        !reference.place.keeps(declared.value.value) || !reference.place.keeps(XMLReferences.read(declared.value.value))
+                    else { continue }
                     let place = written.first { Grammar.caseFolded($0.value) == Grammar.caseFolded(reference.name) }?.range ?? document.range(span)
                     diagnostics.report(
                         .invalidValue,

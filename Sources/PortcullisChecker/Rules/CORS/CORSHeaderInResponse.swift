@@ -51,7 +51,7 @@ public enum CORSHeaderInResponse: Rule {
         }
         let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         for scope in context.rawScopes {
-            answers.forEach(in: scope) { element, document, owner in
+            answers.forEach(in: scope) { element, document, owner, _ in
                 guard let header = element.headerSet, header.name.lowercased().hasPrefix("access-control-") else { return }
                 findings.report(
                     code, "raw 'set-header' of \(owner) sets '\(header.name)', which overrides what the gateway's 'cors' tells browsers",

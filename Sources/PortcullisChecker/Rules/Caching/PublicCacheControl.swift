@@ -66,7 +66,7 @@ public enum PublicCacheControl: Rule {
     private static func checkRaw(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let answers = AnswerStatements(context.project, mayMatter: { ByteScan.holds("-", followedBy: "control", in: $0.text[...]) })
         for scope in context.rawScopes where scope.routes.contains(where: \.isAuthenticated) {
-            answers.forEach(in: scope) { element, document, owner in
+            answers.forEach(in: scope) { element, document, owner, _ in
                 guard let header = element.headerSet, header.name.lowercased() == "cache-control",
                     opensSharedCaches(header.values.joined(separator: ","))
                 else { return }

@@ -77,6 +77,12 @@ public enum SecretInResponse: Rule {
 
     private static let responseReturners: Set<String> = ["return-response"]
 
+    /// A statement and how messages name the policy it is in.
+    private struct JudgedStatement: Hashable {
+        var place: AnswerStatements.Place
+        var owner: String
+    }
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         let secrets = Set((context.project.gateway?.secrets ?? []).map { Grammar.caseFolded($0.name.value) })
         func report(_ text: Located<String>, in place: String) {
@@ -106,10 +112,8 @@ public enum SecretInResponse: Rule {
         // A fragment's statements are met from every scope that includes it: what each names
         // itself is judged once, and what each reads is kept for the next scope, which
         // judges it against its own routes without walking the fragment again.
-        var judged = Set<AnswerStatements.Place>()
-        let fragmentIDs = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (ObjectIdentifier($0), fragment.name.value) } }) {
-            first, _ in first
-        }
+        // By owner too: two fragments may share one policy file, each named in its findings.
+        var judged = Set<JudgedStatement>()
         var readers: [String: (statements: [(PolicyXMLElement, PolicyXMLDocument, String)], includes: [String])] = [:]
         /// Reports what holds a secret and `element` (of `scope`) sends, if anything.
         func judgeCarriers(_ element: PolicyXMLElement, in document: PolicyXMLDocument, owner: String, of scope: RawScope) {
@@ -150,7 +154,7 @@ public enum SecretInResponse: Rule {
                 if let from { readers[from]?.includes.append(id) }
                 return true
             }
-            answers.forEach(in: scope, entering: entering) { element, document, owner in
+            answers.forEach(in: scope, entering: entering) { element, document, owner, fragment in
                 let bytes = document.text[element.span]
                 let referenced = ByteScan.holds("&", followedBy: "#", in: bytes)
                 let mayReadCarrier = referenced || hidden(bytes) || readsCarrier(bytes)
@@ -159,12 +163,12 @@ public enum SecretInResponse: Rule {
                 // not what it looks for; a header deleted sends nothing. Character references
                 // are judged resolved.
                 if element.name == "set-header", element.deletesHeader { return }
-                if judged.insert(AnswerStatements.Place(element, in: document)).inserted {
+                if judged.insert(JudgedStatement(place: AnswerStatements.Place(element, in: document), owner: owner)).inserted {
                     let sent = element.name == "find-and-replace"
                         ? element.attribute("to")?.value.written ?? "" : referenced ? element.parsedTexts.joined(separator: " ") : document.source(element.span)
                     report(Located(sent, at: document.range(element.nameSpan)), in: "raw '\(element.name)' of \(owner)")
                 }
-                if document !== scope.document, let id = fragmentIDs[ObjectIdentifier(document)] { readers[id]?.statements.append((element, document, owner)) }
+                if let fragment, document !== scope.document { readers[fragment]?.statements.append((element, document, owner)) }
                 judgeCarriers(element, in: document, owner: owner, of: scope)
             }
         }
