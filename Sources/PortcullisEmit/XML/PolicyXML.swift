@@ -56,7 +56,12 @@ public struct PolicyExpression: Sendable, Equatable {
 
     /// A C# string literal of `text`, for embedding values the emitter controls in an expression.
     static func csharpString(_ text: String) -> String {
-        QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
+        let quoted = QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
+        // APIM puts named values into a policy before it compiles the code: a `{{name}}` in
+        // a string written here would become the value (no field's grammar takes braces
+        // today). As an escape, a brace is the same text to C# and no reference to APIM.
+        guard quoted.utf8.contains(UInt8(ascii: "{")) else { return quoted }
+        return quoted.split(separator: "{", omittingEmptySubsequences: false).joined(separator: "\\u007B")
     }
 }
 
