@@ -41,7 +41,8 @@ final class PolicyWriterTests: XCTestCase {
     func testCSharpStringsEscapeEverythingThatEndsThem() {
         XCTAssertEqual(PolicyExpression.csharpString("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"")
         // No '{{name}}' for APIM to fill in before the code is compiled.
-        XCTAssertEqual(PolicyExpression.csharpString("a{{b}}"), #""a\u007B\u007Bb}}""#)
+        XCTAssertEqual(PolicyExpression.csharpString("a{{b}}"), #""a\u007B{b}}""#)
+        XCTAssertEqual(PolicyExpression.csharpString("{{{b}}} {x}"), #""\u007B\u007B{b}}} {x}""#)
     }
 
     func testEmptyElementsSelfClose() {

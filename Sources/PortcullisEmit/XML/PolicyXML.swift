@@ -59,9 +59,15 @@ public struct PolicyExpression: Sendable, Equatable {
         let quoted = QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
         // APIM puts named values into a policy before it compiles the code: a `{{name}}` in
         // a string written here would become the value (no field's grammar takes braces
-        // today). As an escape, a brace is the same text to C# and no reference to APIM.
+        // today). A brace before another, as an escape, is the same text to C# and leaves
+        // no `{{` for APIM.
         guard quoted.utf8.contains(UInt8(ascii: "{")) else { return quoted }
-        return quoted.split(separator: "{", omittingEmptySubsequences: false).joined(separator: "\\u007B")
+        var result = ""
+        var scalars = quoted.unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            if scalar == "{", scalars.first == "{" { result += "\\u007B" } else { result.unicodeScalars.append(scalar) }
+        }
+        return result
     }
 }
 
