@@ -214,6 +214,8 @@ public enum ExpressionExtent {
     }
 
     /// Whether `byte` may stand in a named value's name: a letter, a digit, `-`, `_` or `.`.
+    /// The one test of it, inlined where names are read byte by byte.
+    @inlinable
     public static func isNameByte(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F || byte == 0x2E
     }

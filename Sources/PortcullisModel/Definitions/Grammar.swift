@@ -1,3 +1,4 @@
+import PortcullisPolicyXML
 import PortcullisSupport
 
 /// The lexical forms of the language's value types, checked on UTF-8 bytes.
@@ -40,7 +41,7 @@ package enum Grammar {
 
     /// Whether `byte` may stand in a named value's name: a letter, a digit, `-`, `_` or `.`.
     package static func isNamedValueByte(_ byte: UInt8) -> Bool {
-        isAlnum(byte) || byte == 0x2D || byte == 0x5F || byte == 0x2E
+        ExpressionExtent.isNameByte(byte)
     }
 
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$`: an APIM resource name as estates write them

@@ -163,7 +163,7 @@ enum RawTemplates {
                 continue
             }
             var end = index + 2
-            while end < span.upperBound, isNameByte(text[end]) { end += 1 }
+            while end < span.upperBound, ExpressionExtent.isNameByte(text[end]) { end += 1 }
             if end + 1 < span.upperBound, end > index + 2, text[end] == UInt8(ascii: "}"), text[end + 1] == UInt8(ascii: "}") {
                 found.append(Located(String(decoding: text[(index + 2)..<end], as: UTF8.self), at: document.range(index..<(end + 2))))
                 index = end + 2
@@ -172,10 +172,5 @@ enum RawTemplates {
             }
         }
         return found
-    }
-
-    private static func isNameByte(_ byte: UInt8) -> Bool {
-        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D
-            || byte == 0x5F || byte == 0x2E
     }
 }
