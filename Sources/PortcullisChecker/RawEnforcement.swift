@@ -399,16 +399,8 @@ struct RawEnforcement: Sendable {
     /// credentials: `Authorization` for the generated check; for a raw one its header, query
     /// parameter, or nothing of the request (a certificate). Nil where nothing checks a token.
     func credentialPlaces(on route: EffectiveRoute) -> Set<CredentialPlace>? {
-        var check: PolicyXMLElement?
-        for entry in inboundOrder(of: route) where holdsTokenCheck(entry, authenticated: route.isAuthenticated) {
-            switch entry {
-            case .generated: return [.header("authorization")]
-            case .statement(_, let statement): check = statement
-            case .run(let run): check = run.tokenCheck
-            }
-            break
-        }
-        guard let statement = check else { return nil }
+        guard let first = inboundOrder(of: route).first(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
+        guard let statement = tokenCheck(in: first) else { return [.header("authorization")] }
         var places = Set<CredentialPlace>()
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
@@ -599,12 +591,18 @@ struct RawEnforcement: Sendable {
     }
 
     private func run(of entries: [InboundRun.Entry]) -> InboundRun {
-        var check: PolicyXMLElement?
-        for entry in entries where holdsTokenCheck(entry, authenticated: false) {
-            if case .statement(_, let statement) = entry { check = statement } else if case .run(let run) = entry { check = run.tokenCheck }
-            break
-        }
+        let check = entries.first { holdsTokenCheck($0, authenticated: false) }.flatMap(tokenCheck(in:))
         return InboundRun(entries: entries, tokenCheck: check, setsMethod: entries.contains(where: setsMethod))
+    }
+
+    /// The raw token check an entry that holds one stands for: the statement, or a run's
+    /// first; nil for the generated statements.
+    private func tokenCheck(in entry: InboundRun.Entry) -> PolicyXMLElement? {
+        switch entry {
+        case .generated: nil
+        case .statement(_, let statement): statement
+        case .run(let run): run.tokenCheck
+        }
     }
 
     /// Appends `statements` to an inbound order. A fragment included at the top runs its

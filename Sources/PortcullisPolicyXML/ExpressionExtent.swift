@@ -205,11 +205,9 @@ public enum ExpressionExtent {
         var scanner = Scanner(text: Array(code.utf8), index: 1)
         scanner.references = []
         if scanner.code(until: nil) { return scanner.references ?? [] }
-        var anywhere = Scanner(text: scanner.text, index: 0)
+        var anywhere = Scanner(text: scanner.text, index: scanner.text.count)
         anywhere.references = []
-        while anywhere.index < anywhere.text.count {
-            if !anywhere.reference(in: .code) { anywhere.index += 1 }
-        }
+        anywhere.references(from: 0, .code)
         return anywhere.references ?? []
     }
 
@@ -243,8 +241,9 @@ public enum ExpressionExtent {
             return true
         }
 
-        /// The references in a comment that ran from `start` to `index`.
-        mutating func references(inComment start: Int, _ place: ReferencePlace) {
+        /// The references in the text that ran from `start` to `index` (a comment, or code
+        /// read as text), each standing in `place`.
+        mutating func references(from start: Int, _ place: ReferencePlace) {
             guard references != nil else { return }
             let end = index
             index = start
@@ -283,7 +282,7 @@ public enum ExpressionExtent {
                     let start = index + 2
                     while index < text.count, text[index] != 0x0A, text[index] != 0x0D { index += 1 }
                     if literals != nil { comments.append(Array(text[min(start, index)..<index])) }
-                    references(inComment: min(start, index), .lineComment)
+                    references(from: min(start, index), .lineComment)
                 case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
                     index += 2
                     let start = index
@@ -292,7 +291,7 @@ public enum ExpressionExtent {
                     }
                     guard index + 1 < text.count else { return false }
                     if literals != nil { comments.append(Array(text[start..<index])) }
-                    references(inComment: start, .blockComment)
+                    references(from: start, .blockComment)
                     index += 2
                 default:
                     index += 1
