@@ -215,20 +215,23 @@ public enum BundleWriter {
     /// ``differences(_:at:)`` and the index of the bundle compared.
     static func comparison(_ bundle: some BundleSource, at output: OutputFolder) throws -> (index: BundleIndex, differences: [Difference]) {
         let index = try bundle.produce(into: Discard())
-        let expected = Dictionary(index.entries.map { ($0.path, $0) }) { first, _ in first }
         let mask = currentUmask()
         let expectedFile = UInt32(fileMode & ~mask)
         let expectedFolder = UInt32(folderMode & ~mask)
-        var expectedFolders: Set<String> = [""]
-        for path in index.paths {
-            // Found byte by byte: stepping back by characters is slower, and a path's
-            // separators are plain ASCII bytes.
-            var folder = path.utf8[...]
-            while let slash = folder.lastIndex(of: UInt8(ascii: "/")) {
-                folder = folder[..<slash]
-                guard expectedFolders.insert(String(path[..<slash])).inserted else { break }
+        // Only asked when the folder holds folders: an empty or new one never needs it.
+        lazy var expectedFolders: Set<String> = {
+            var folders: Set<String> = [""]
+            for path in index.paths {
+                // Found byte by byte: stepping back by characters is slower, and a path's
+                // separators are plain ASCII bytes.
+                var folder = path.utf8[...]
+                while let slash = folder.lastIndex(of: UInt8(ascii: "/")) {
+                    folder = folder[..<slash]
+                    guard folders.insert(String(path[..<slash])).inserted else { break }
+                }
             }
-        }
+            return folders
+        }()
         var differences: [Difference] = []
         var files: [String] = []
         switch FileSystem.linkStatus(of: output.path) {
@@ -266,7 +269,7 @@ public enum BundleWriter {
                     pending.append(path)
                 case .directory:
                     differences.append(.unexpected(shown, what: "a folder"))
-                case .file where expected[path] != nil:
+                case .file where index.entry(at: path) != nil:
                     if status.mode != expectedFile { differences.append(.mode(path, found: status.mode, expected: expectedFile)) }
                     files.append(path)
                 case .file:
@@ -283,7 +286,7 @@ public enum BundleWriter {
         differences += index.paths.filter { !presentSet.contains($0) }.map { .missing($0) }
         let changed = try ParallelMap.map(present.indices) { item -> Result<Bool, DriverError> in
             let path = present[item]
-            let entry = expected[path]!
+            let entry = index.entry(at: path)!
             do {
                 let found = try FileSystem.contents(of: output.path + "/" + path, upTo: entry.size + 1)
                 return .success(found.count != entry.size || SHA256.hex(found) != entry.sha256)

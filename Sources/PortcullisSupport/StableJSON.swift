@@ -81,7 +81,7 @@ extension StableJSON {
 
         public mutating func beginObject() {
             beginValue()
-            bytes += "{\n".utf8
+            bytes.append(markup: "{\n")
             open.append((false, 0))
         }
 
@@ -91,7 +91,7 @@ extension StableJSON {
 
         public mutating func beginArray() {
             beginValue()
-            bytes += "[\n".utf8
+            bytes.append(markup: "[\n")
             open.append((true, 0))
         }
 
@@ -103,7 +103,7 @@ extension StableJSON {
         public mutating func key(_ name: String) {
             beginMember()
             JSONNode.string(name, into: &bytes)
-            bytes += " : ".utf8
+            bytes.append(markup: " : ")
         }
 
         public mutating func string(_ text: String) {
@@ -113,12 +113,12 @@ extension StableJSON {
 
         public mutating func number(_ value: some BinaryInteger) {
             beginValue()
-            bytes += String(value).utf8
+            bytes.append(utf8: String(value))
         }
 
         public mutating func boolean(_ value: Bool) {
             beginValue()
-            bytes += (value ? "true" : "false").utf8
+            bytes.append(utf8: value ? "true" : "false")
         }
 
         /// A member whose value is a string.
@@ -151,7 +151,7 @@ extension StableJSON {
         }
 
         private mutating func beginMember() {
-            if open[open.count - 1].count > 0 { bytes += ",\n".utf8 }
+            if open[open.count - 1].count > 0 { bytes.append(markup: ",\n") }
             open[open.count - 1].count += 1
             JSONNode.pad(depth + open.count, into: &bytes)
         }
@@ -190,7 +190,7 @@ final class JSONNode {
     func write(indent: Int, into out: inout [UInt8], pieces: inout [[UInt8]]) {
         switch content {
         case .literal(let text):
-            out += text.utf8
+            out.append(utf8: text)
         case .string(let text):
             Self.string(text, into: &out)
         case .fragment(let bytes, let depth):
@@ -202,7 +202,7 @@ final class JSONNode {
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out += ",\n".utf8 }
+                if index > 0 { out.append(markup: ",\n") }
                 Self.pad(indent + 1, into: &out)
                 element.write(indent: indent + 1, into: &out, pieces: &pieces)
             }
@@ -214,10 +214,10 @@ final class JSONNode {
             out.append(UInt8(ascii: "\n"))
             let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (index, member) in sorted.enumerated() {
-                if index > 0 { out += ",\n".utf8 }
+                if index > 0 { out.append(markup: ",\n") }
                 Self.pad(indent + 1, into: &out)
                 Self.string(member.key, into: &out)
-                out += " : ".utf8
+                out.append(markup: " : ")
                 member.value.write(indent: indent + 1, into: &out, pieces: &pieces)
             }
             out.append(UInt8(ascii: "\n"))
@@ -227,7 +227,7 @@ final class JSONNode {
     }
 
     static func pad(_ indent: Int, into out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+        out.append(spaces: 2 * indent)
     }
 
     /// A quoted string: quote, backslash and control characters escaped, and the `[` of
@@ -239,10 +239,13 @@ final class JSONNode {
         // Most strings need no escape: copied whole, not byte by byte, from their contiguous
         // UTF-8 (which a native string always has).
         let copied = text.withUTF8Bytes { bytes in
-            var hashes = 0
-            for byte in bytes {
-                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || (byte == UInt8(ascii: "[") && hashes >= 2) { return false }
-                hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                // Letters, digits and most punctuation, and every byte of a non-ASCII
+                // character, are passed with one or two comparisons.
+                if byte > UInt8(ascii: "\\") || (byte > UInt8(ascii: "\"") && byte < UInt8(ascii: "[")) { continue }
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
+                if byte == UInt8(ascii: "["), index >= 2, bytes[index - 1] == UInt8(ascii: "#"), bytes[index - 2] == UInt8(ascii: "#") { return false }
             }
             out.append(contentsOf: bytes)
             return true
@@ -255,7 +258,7 @@ final class JSONNode {
         for byte in text.utf8 {
             defer { hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0 }
             switch byte {
-            case UInt8(ascii: "[") where hashes >= 2: out += "\\u005b".utf8
+            case UInt8(ascii: "[") where hashes >= 2: out.append(utf8: "\\u005b")
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
@@ -265,7 +268,7 @@ final class JSONNode {
             case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
             case 0..<0x20:
                 let hex = Array("0123456789abcdef".utf8)
-                out += "\\u00".utf8
+                out.append(utf8: "\\u00")
                 out += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             default: out.append(byte)
             }

@@ -42,11 +42,24 @@ public struct BundleIndex: Sendable {
 
     public let entries: [Entry]
 
+    /// Sorting is adaptive: entries given as sorted runs (each part of a build sorts its
+    /// own on its core) are merged rather than sorted again.
     public init(_ entries: [Entry]) {
         self.entries = entries.sorted { $0.path < $1.path }
     }
 
     public var paths: [String] { entries.map(\.path) }
+
+    /// The entry of the file at `path`, found by bisection: the index is sorted by path.
+    public func entry(at path: String) -> Entry? {
+        var low = 0
+        var high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].path < path { low = middle + 1 } else { high = middle }
+        }
+        return low < entries.count && entries[low].path == path ? entries[low] : nil
+    }
 
     /// True for a relative path of non-empty components other than `.` and `..`, without
     /// backslashes or NUL bytes: a path that stays inside the output folder.

@@ -115,7 +115,7 @@ public enum BundleBuilder {
             } catch {
                 return .failure(error)
             }
-            return .success((output.entries, output.problems))
+            return .success((output.entries.sorted { $0.path < $1.path }, output.problems))
         }
         var entries: [BundleIndex.Entry] = []
         entries.reserveCapacity(parts.reduce(0) { $0 + ((try? $1.get().0.count) ?? 0) } + 1)

@@ -30,7 +30,7 @@ public enum YAMLValue: Sendable {
             for (key, value) in entries {
                 if padsLine { Self.pad(indent, into: &out) }
                 padsLine = true
-                out += Self.scalar(key).utf8
+                out.append(utf8: Self.scalar(key))
                 out.append(UInt8(ascii: ":"))
                 value.writeAfterKey(indent: indent, into: &out)
             }
@@ -41,7 +41,7 @@ public enum YAMLValue: Sendable {
                 switch item {
                 case .mapping(let entries) where !entries.isEmpty:
                     // The first line of the item follows the dash.
-                    out += "- ".utf8
+                    out.append(markup: "- ")
                     item.write(indent: indent + 1, padsFirstLine: false, into: &out)
                 default:
                     out.append(UInt8(ascii: "-"))
@@ -50,7 +50,7 @@ public enum YAMLValue: Sendable {
             }
         default:
             if padsLine { Self.pad(indent, into: &out) }
-            out += inline.utf8
+            out.append(utf8: inline)
             out.append(UInt8(ascii: "\n"))
         }
     }
@@ -65,13 +65,13 @@ public enum YAMLValue: Sendable {
             write(indent: indent + 1, padsFirstLine: true, into: &out)
         default:
             out.append(UInt8(ascii: " "))
-            out += inline.utf8
+            out.append(utf8: inline)
             out.append(UInt8(ascii: "\n"))
         }
     }
 
     private static func pad(_ indent: Int, into out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+        out.append(spaces: 2 * indent)
     }
 
     private var inline: String {
@@ -97,9 +97,11 @@ public enum YAMLValue: Sendable {
         // character is.
         let isLetter = { (byte: UInt8) in (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
         let safe = text.utf8.first.map(isLetter) == true
-            && text.utf8.allSatisfy { byte in
-                isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+            && text.withUTF8Bytes { bytes in
+                bytes.allSatisfy { byte in
+                    isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+                        || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/")
+                }
             }
             // Only short words can be typed ones: the rest skip lowercasing.
             && !(text.utf8.count <= 5 && typedWords.contains(text.lowercased()))

@@ -16,7 +16,7 @@ enum QuotedText {
 
     static func doubleQuoted(_ text: String, control: (UInt32) -> String) -> String {
         // Most text is printable ASCII without a quote or backslash: quoted as it is.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+        if text.withUTF8Bytes({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }) {
             return "\"" + text + "\""
         }
         var out = "\""
@@ -92,7 +92,7 @@ public struct PolicyWriter {
     /// An element without content: `<base />`.
     mutating func element(_ name: String, _ attributes: [(String, PolicyValue)] = []) {
         open(name, attributes)
-        bytes += " />\n".utf8
+        bytes.append(markup: " />\n")
     }
 
     /// An element whose content is one text value: `<value>orders.read</value>`.
@@ -107,14 +107,14 @@ public struct PolicyWriter {
     /// `content` writes nothing.
     mutating func element(_ name: String, _ attributes: [(String, PolicyValue)] = [], content: (inout PolicyWriter) -> Void) {
         open(name, attributes)
-        bytes += ">\n".utf8
+        bytes.append(markup: ">\n")
         let start = bytes.count
         depth += 1
         content(&self)
         depth -= 1
         if bytes.count == start {
             bytes.removeLast(2)
-            bytes += " />\n".utf8
+            bytes.append(markup: " />\n")
             return
         }
         indent()
@@ -127,8 +127,8 @@ public struct PolicyWriter {
     /// so they stay as written; the first keeps the author's indentation too, so the
     /// statement reads as it did.
     mutating func verbatim(_ text: String, indentation: String?) {
-        if let indentation { bytes += indentation.utf8 } else { indent() }
-        bytes += text.utf8
+        if let indentation { bytes.append(utf8: indentation) } else { indent() }
+        bytes.append(utf8: text)
         bytes.append(UInt8(ascii: "\n"))
     }
 
@@ -143,35 +143,35 @@ public struct PolicyWriter {
     private mutating func open(_ name: String, _ attributes: [(String, PolicyValue)]) {
         indent()
         bytes.append(UInt8(ascii: "<"))
-        bytes += name.utf8
+        bytes.append(utf8: name)
         for (attribute, value) in attributes {
             bytes.append(UInt8(ascii: " "))
-            bytes += attribute.utf8
-            bytes += "=\"".utf8
+            bytes.append(utf8: attribute)
+            bytes.append(markup: "=\"")
             write(value, inAttribute: true)
             bytes.append(UInt8(ascii: "\""))
         }
     }
 
     private mutating func close(_ name: String) {
-        bytes += "</".utf8
-        bytes += name.utf8
-        bytes += ">\n".utf8
+        bytes.append(markup: "</")
+        bytes.append(utf8: name)
+        bytes.append(markup: ">\n")
     }
 
     private mutating func indent() {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 4 * depth))
+        bytes.append(spaces: 4 * depth)
     }
 
     private mutating func write(_ value: PolicyValue, inAttribute: Bool) {
         switch value {
         case .expression(let expression):
-            bytes += expression.code.utf8
+            bytes.append(utf8: expression.code)
         case .literal(let text):
             // The language rejects literals that APIM would evaluate; should one arrive
             // anyway, it is written as an expression that returns it as a string.
             if PolicyText.isExpression(text) {
-                bytes += ("@(" + PolicyExpression.csharpString(text) + ")").utf8
+                bytes.append(utf8: "@(" + PolicyExpression.csharpString(text) + ")")
             } else {
                 Self.escape(text, inAttribute: inAttribute, into: &bytes)
             }
@@ -200,15 +200,15 @@ public struct PolicyWriter {
         if copied { return }
         for character in text.unicodeScalars {
             switch character {
-            case "&": out += "&amp;".utf8
-            case "<": out += "&lt;".utf8
-            case ">": out += "&gt;".utf8
-            case "\"" where inAttribute: out += "&quot;".utf8
-            case "\n" where inAttribute: out += "&#10;".utf8
-            case "\r": out += "&#13;".utf8
-            case "\t" where inAttribute: out += "&#9;".utf8
+            case "&": out.append(utf8: "&amp;")
+            case "<": out.append(utf8: "&lt;")
+            case ">": out.append(utf8: "&gt;")
+            case "\"" where inAttribute: out.append(utf8: "&quot;")
+            case "\n" where inAttribute: out.append(utf8: "&#10;")
+            case "\r": out.append(utf8: "&#13;")
+            case "\t" where inAttribute: out.append(utf8: "&#9;")
             // The language rejects these; should one arrive anyway, the document stays well-formed.
-            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}".utf8
+            case "\u{0}"..."\u{8}", "\u{B}", "\u{C}", "\u{E}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out.append(utf8: "\u{FFFD}")
             default: out += UTF8.encode(character)!
             }
         }
