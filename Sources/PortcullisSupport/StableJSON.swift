@@ -141,8 +141,10 @@ extension StableJSON {
         }
 
         /// The document written, as ``bytes(_:)`` gives a whole document: with a final newline.
-        public func document() -> [UInt8] {
-            bytes + [UInt8(ascii: "\n")]
+        /// It takes the writer's bytes rather than copying them (a manifest is megabytes).
+        public consuming func document() -> [UInt8] {
+            bytes.append(UInt8(ascii: "\n"))
+            return bytes
         }
 
         /// An array element starts a line of its own; an object member's value follows its key.

@@ -58,22 +58,42 @@ public enum BundleBuilder {
             GatewayPolicies.setsBackend(gateway.policy)
             ? Set(apis.map(\.name.value))
             : Set(project.products.filter { GatewayPolicies.setsBackend($0.policy) }.flatMap { $0.apis.map(\.value) })
-        // Part 0 is the gateway's own files (gateway.json, the largest, among them); part
-        // n is the files of API n - 1.
-        let parts = ParallelMap.map(0..<(apis.count + 1)) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
+        // gateway.json's routes first, on all cores: made inside the work below, they would
+        // be made on one core (a map inside a map runs on one).
+        let routeFragments = GatewayRoutes(project, gateway: gateway, locations: locations).fragments()
+        // Then the rest, shared between the cores: the gateway's own files first, then each
+        // API's files, its routes' policies in runs of at most `routesPerPart`, so one API
+        // of many routes is not made on one core.
+        let routesPerPart = 512
+        var parts: [(api: Int, routes: Range<Int>)?] = [nil]
+        for (api, routes) in routesByAPI.enumerated() {
+            for start in stride(from: 0, to: max(routes.count, 1), by: routesPerPart) {
+                parts.append((api, start..<min(start + routesPerPart, routes.count)))
+            }
+        }
+        let work = parts
+        // Each API's backend, as the plan of a route that has none of its own says, and
+        // whether some route has its own; found once, not once per run of routes.
+        let backends = apis.indices.map { index in
+            (
+                backend: byAPI[index].lazy.filter { project.routes[$0].written.backend == nil }.compactMap { project.plans[$0]?.backend }.first,
+                perRoute: apis[index].routes.contains { $0.backend != nil }
+            )
+        }
+        let made = ParallelMap.map(work.indices) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
             var output = PartOutput(sink: sink)
             do {
-                if part == 0 {
+                guard let (apiIndex, routes) = work[part] else {
                     try gatewayFiles(
-                        project, gateway: gateway, sourceDigest: sourceDigest, locations: locations, namedValues: namedValues,
-                        into: &output)
-                } else {
-                    let api = apis[part - 1]
-                    let folder = "apim/apis/\(api.name.value)"
-                    // The API's backend, as the plan of a route that has none of its own says.
-                    let backend = byAPI[part - 1].lazy.filter { project.routes[$0].written.backend == nil }.compactMap { project.plans[$0]?.backend }.first
-                    let perRoute = api.routes.contains { $0.backend != nil }
-                    let reachedByServiceURL = APIOpsFiles.serviceUrl(of: backend, namedValues: namedValues) != nil
+                        project, gateway: gateway, routes: routeFragments, sourceDigest: sourceDigest, locations: locations,
+                        namedValues: namedValues, into: &output)
+                    return .success((output.entries.sorted { $0.path < $1.path }, output.problems))
+                }
+                let api = apis[apiIndex]
+                let folder = "apim/apis/\(api.name.value)"
+                let (backend, perRoute) = backends[apiIndex]
+                let reachedByServiceURL = APIOpsFiles.serviceUrl(of: backend, namedValues: namedValues) != nil
+                if routes.lowerBound == 0 {
                     try output.add("\(folder)/apiInformation.json", APIOpsFiles.api(api, backend: backend, namedValues: namedValues))
                     if let own = api.openapi?.document {
                         // The author's document, byte for byte, named as APIOps reads it; the
@@ -84,7 +104,7 @@ public enum BundleBuilder {
                             "\(folder)/specification.yaml",
                             pieces: [
                                 OpenAPIDocument.render(
-                                    api, routes: byAPI[part - 1].map { project.routes[$0] }, gateway: gateway, namedValues: namedValues,
+                                    api, routes: byAPI[apiIndex].map { project.routes[$0] }, gateway: gateway, namedValues: namedValues,
                                     scopeDescriptions: scopeDescriptions)
                             ])
                     }
@@ -94,23 +114,23 @@ public enum BundleBuilder {
                             api, backend: perRoute ? nil : backend, reachedByServiceURL: reachedByServiceURL,
                             broaderSetsBackend: redirected.contains(api.name.value)),
                         of: "API '\(api.name.value)'", at: api.name.range)
-                    for index in byAPI[part - 1] {
-                        let route = project.routes[index]
-                        // Only a project without errors is built, so every route has a plan.
-                        guard let plan = project.plans[index] else { continue }
-                        try output.addPolicy(
-                            "\(folder)/operations/\(route.written.id.value)/policy.xml",
-                            // A route whose raw inbound leaves out <base /> never runs the API's
-                            // backend statements. A URL backend is still reached where it is the
-                            // API's serviceUrl; a backend entity, a pool, its managed identity or a
-                            // URL with a secret is not, so that route's own policy sets it.
-                            GatewayPolicies.operation(
-                                plan,
-                                setsBackend: perRoute
-                                    || (route.written.policy?.document?.keepsInboundBase == false && (plan.backend.name != nil || !reachedByServiceURL)),
-                                raw: route.written.policy?.document),
-                            of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
-                    }
+                }
+                for index in byAPI[apiIndex][routes] {
+                    let route = project.routes[index]
+                    // Only a project without errors is built, so every route has a plan.
+                    guard let plan = project.plans[index] else { continue }
+                    try output.addPolicy(
+                        "\(folder)/operations/\(route.written.id.value)/policy.xml",
+                        // A route whose raw inbound leaves out <base /> never runs the API's
+                        // backend statements. A URL backend is still reached where it is the
+                        // API's serviceUrl; a backend entity, a pool, its managed identity or a
+                        // URL with a secret is not, so that route's own policy sets it.
+                        GatewayPolicies.operation(
+                            plan,
+                            setsBackend: perRoute
+                                || (route.written.policy?.document?.keepsInboundBase == false && (plan.backend.name != nil || !reachedByServiceURL)),
+                            raw: route.written.policy?.document),
+                        of: "route '\(api.name.value)/\(route.written.id.value)'", at: route.written.id.range)
                 }
             } catch {
                 return .failure(error)
@@ -118,11 +138,11 @@ public enum BundleBuilder {
             return .success((output.entries.sorted { $0.path < $1.path }, output.problems))
         }
         var entries: [BundleIndex.Entry] = []
-        entries.reserveCapacity(parts.reduce(0) { $0 + ((try? $1.get().0.count) ?? 0) } + 1)
+        entries.reserveCapacity(made.reduce(0) { $0 + ((try? $1.get().0.count) ?? 0) } + 1)
         var oversized = DiagnosticCollector()
-        for part in parts {
-            let (made, problems) = try part.get()
-            entries += made
+        for part in made {
+            let (files, problems) = try part.get()
+            entries += files
             oversized.append(contentsOf: problems)
         }
         guard oversized.diagnostics.isEmpty else { throw OversizedPolicies(diagnostics: oversized.diagnostics) }
@@ -135,10 +155,12 @@ public enum BundleBuilder {
 
     /// The files that belong to the gateway rather than to one API.
     private static func gatewayFiles(
-        _ project: ResolvedProject, gateway: Gateway, sourceDigest: String, locations: SourceLocations, namedValues: [String: String],
-        into output: inout PartOutput
+        _ project: ResolvedProject, gateway: Gateway, routes: [StableJSON.Fragment], sourceDigest: String, locations: SourceLocations,
+        namedValues: [String: String], into output: inout PartOutput
     ) throws {
-        try output.add("gateway.json", pieces: StableJSON.pieces(GatewayConfig(project, gateway: gateway, sourceDigest: sourceDigest, locations: locations)))
+        try output.add(
+            "gateway.json",
+            pieces: StableJSON.pieces(GatewayConfig(project, gateway: gateway, routes: routes, sourceDigest: sourceDigest, locations: locations)))
         if case .present(let redis) = gateway.redis, case .reference(let secret) = redis.connection {
             try output.add(ExternalCacheTemplate.path, ExternalCacheTemplate.render(gateway: gateway.name.value, connectionSecret: secret.value))
         }

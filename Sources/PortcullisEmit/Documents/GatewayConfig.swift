@@ -75,7 +75,11 @@ struct GatewayConfig: Encodable {
     /// Each route (``GatewayRoutes``), written on all cores: a 100,000-route gateway.json is 96 MB.
     var routes: [StableJSON.Fragment]
 
-    init(_ project: ResolvedProject, gateway: PortcullisModel.Gateway, sourceDigest: String, locations: SourceLocations) {
+    /// - Parameter routes: ``GatewayRoutes/fragments()`` of the project.
+    init(
+        _ project: ResolvedProject, gateway: PortcullisModel.Gateway, routes: [StableJSON.Fragment], sourceDigest: String,
+        locations: SourceLocations
+    ) {
         self.sourceDigest = sourceDigest
         self.gateway = Gateway(name: gateway.name.value, source: locations.text(gateway.kindRange))
         identityProviders = gateway.identityProviders.map { provider in
@@ -114,6 +118,6 @@ struct GatewayConfig: Encodable {
         if !gateway.namedValues.isEmpty {
             namedValues = Dictionary(gateway.namedValues.map { ($0.name.value, $0.value.value) }) { first, _ in first }
         }
-        routes = GatewayRoutes(project, gateway: gateway, locations: locations).fragments()
+        self.routes = routes
     }
 }

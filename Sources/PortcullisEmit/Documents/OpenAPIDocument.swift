@@ -8,14 +8,18 @@ enum OpenAPIDocument {
         _ api: API, routes: [EffectiveRoute], gateway: Gateway, namedValues: [String: String],
         scopeDescriptions: [String: String]
     ) -> [UInt8] {
+        // Each path once, in the order routes first name it; found by hash, as one API may
+        // have tens of thousands of paths.
         var paths: [(String, [(String, YAMLValue)])] = []
+        var pathIndices: [String: Int] = [:]
         for route in routes {
-            let operation = self.operation(route)
+            let operation = (route.written.method.value.rawValue.lowercased(), self.operation(route))
             let path = route.written.path.value.text
-            if let index = paths.firstIndex(where: { $0.0 == path }) {
-                paths[index].1.append((route.written.method.value.rawValue.lowercased(), operation))
+            if let index = pathIndices[path] {
+                paths[index].1.append(operation)
             } else {
-                paths.append((path, [(route.written.method.value.rawValue.lowercased(), operation)]))
+                pathIndices[path] = paths.count
+                paths.append((path, [operation]))
             }
         }
         var info: [(String, YAMLValue)] = [("title", .string(api.displayName?.value ?? api.name.value))]
