@@ -71,8 +71,10 @@ extension StableJSON {
         fileprivate private(set) var bytes: [UInt8] = []
         /// Where the document starts: its depth in the document it will be placed in.
         fileprivate let depth: Int
-        /// Each open container: whether it is an array, and how many members it has so far.
-        private var open: [(isArray: Bool, count: Int)] = []
+        /// The innermost open container: whether it is an array, and how many members it
+        /// has so far. Kept apart from the ones around it (`outer`), as every member asks it.
+        private var innermost: (isArray: Bool, count: Int)?
+        private var outer: [(isArray: Bool, count: Int)] = []
 
         /// A writer for a fragment of `depth` (0 for a document of its own).
         public init(depth: Int = 0) {
@@ -82,7 +84,7 @@ extension StableJSON {
         public mutating func beginObject() {
             beginValue()
             bytes.append(markup: "{\n")
-            open.append((false, 0))
+            open(isArray: false)
         }
 
         public mutating func endObject() {
@@ -92,7 +94,7 @@ extension StableJSON {
         public mutating func beginArray() {
             beginValue()
             bytes.append(markup: "[\n")
-            open.append((true, 0))
+            open(isArray: true)
         }
 
         public mutating func endArray() {
@@ -147,21 +149,28 @@ extension StableJSON {
             return bytes
         }
 
+        private mutating func open(isArray: Bool) {
+            if let innermost { outer.append(innermost) }
+            innermost = (isArray, 0)
+        }
+
+        /// How deep the next member is.
+        private var indent: Int { depth + outer.count + (innermost == nil ? 0 : 1) }
+
         /// An array element starts a line of its own; an object member's value follows its key.
         private mutating func beginValue() {
-            if let container = open.last, container.isArray { beginMember() }
+            if innermost?.isArray == true { beginMember() }
         }
 
         private mutating func beginMember() {
-            if open[open.count - 1].count > 0 { bytes.append(markup: ",\n") }
-            open[open.count - 1].count += 1
-            JSONNode.pad(depth + open.count, into: &bytes)
+            let follows = innermost!.count > 0
+            innermost!.count += 1
+            JSONNode.startLine(follows ? .afterMember : .first, indent: indent, into: &bytes)
         }
 
         private mutating func end(_ bracket: UInt8) {
-            open.removeLast()
-            bytes.append(UInt8(ascii: "\n"))
-            JSONNode.pad(depth + open.count, into: &bytes)
+            innermost = outer.popLast()
+            JSONNode.startLine(.closing, indent: indent, into: &bytes)
             bytes.append(bracket)
         }
     }
@@ -204,32 +213,44 @@ final class JSONNode {
             out.append(UInt8(ascii: "["))
             out.append(UInt8(ascii: "\n"))
             for (index, element) in elements.enumerated() {
-                if index > 0 { out.append(markup: ",\n") }
-                Self.pad(indent + 1, into: &out)
+                Self.startLine(index > 0 ? .afterMember : .first, indent: indent + 1, into: &out)
                 element.write(indent: indent + 1, into: &out, pieces: &pieces)
             }
-            out.append(UInt8(ascii: "\n"))
-            Self.pad(indent, into: &out)
+            Self.startLine(.closing, indent: indent, into: &out)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             out.append(UInt8(ascii: "\n"))
             let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (index, member) in sorted.enumerated() {
-                if index > 0 { out.append(markup: ",\n") }
-                Self.pad(indent + 1, into: &out)
+                Self.startLine(index > 0 ? .afterMember : .first, indent: indent + 1, into: &out)
                 Self.string(member.key, into: &out)
                 out.append(markup: " : ")
                 member.value.write(indent: indent + 1, into: &out, pieces: &pieces)
             }
-            out.append(UInt8(ascii: "\n"))
-            Self.pad(indent, into: &out)
+            Self.startLine(.closing, indent: indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func pad(_ indent: Int, into out: inout [UInt8]) {
-        out.append(spaces: 2 * indent)
+    /// How a line of a container starts before its indentation.
+    enum LineStart: Int {
+        /// `,` and a line break: a member after another.
+        case afterMember = 0
+        /// A line break: the line that closes a container.
+        case closing = 1
+        /// Nothing: the first member, whose line the opening bracket's line break began.
+        case first = 2
+    }
+
+    /// Appends the start of a line and `indent` levels of indentation, in one copy where
+    /// they fit in `lineStarts`: these are most of the calls that write a document.
+    static func startLine(_ start: LineStart, indent: Int, into out: inout [UInt8]) {
+        let lineStarts: StaticString = ",\n                                                                "
+        let spaces = 2 * indent
+        let fitting = Swift.min(spaces, lineStarts.utf8CodeUnitCount - 2)
+        out.append(contentsOf: UnsafeBufferPointer(start: lineStarts.utf8Start + start.rawValue, count: 2 - start.rawValue + fitting))
+        out.append(spaces: spaces - fitting)
     }
 
     /// A quoted string: quote, backslash and control characters escaped, and the `[` of
