@@ -137,20 +137,20 @@ public enum BundleBuilder {
             }
             return .success((output.entries.sorted { $0.path < $1.path }, output.problems))
         }
+        let results = try made.map { try $0.get() }
+        let oversized = results.flatMap(\.1.diagnostics)
+        guard oversized.isEmpty else { throw OversizedPolicies(diagnostics: oversized) }
+        // Each part's files are sorted, and the parts of different APIs lie in different
+        // folders: joined in the order of their first paths, they are a few sorted runs,
+        // which the index's sort merges rather than sorting every file again.
         var entries: [BundleIndex.Entry] = []
-        entries.reserveCapacity(made.reduce(0) { $0 + ((try? $1.get().0.count) ?? 0) } + 1)
-        var oversized = DiagnosticCollector()
-        for part in made {
-            let (files, problems) = try part.get()
-            entries += files
-            oversized.append(contentsOf: problems)
-        }
-        guard oversized.diagnostics.isEmpty else { throw OversizedPolicies(diagnostics: oversized.diagnostics) }
-        let index = BundleIndex(entries)
+        entries.reserveCapacity(results.reduce(1) { $0 + $1.0.count })
+        for (files, _) in results.sorted(by: { ($0.0.first?.path ?? "") < ($1.0.first?.path ?? "") }) { entries += files }
         var output = PartOutput(sink: sink)
         try output.add(
-            "manifest.json", pieces: Manifest.render(index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
-        return BundleIndex(index.entries + output.entries)
+            "manifest.json",
+            pieces: Manifest.render(BundleIndex(entries), inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
+        return BundleIndex(entries + output.entries)
     }
 
     /// The files that belong to the gateway rather than to one API.
