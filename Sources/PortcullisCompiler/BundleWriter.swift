@@ -299,7 +299,8 @@ public enum BundleWriter {
         differences += zip(files, changed).filter(\.1).map { .changed($0.0) }
         // By path, then (for a file with more than one difference) by the text of each:
         // a folder of thousands of differences is sorted without writing each text every time.
-        return (index, differences.sorted { $0.path != $1.path ? $0.path < $1.path : $0.description < $1.description })
+        differences.sort { $0.path != $1.path ? $0.path < $1.path : $0.description < $1.description }
+        return (index, differences)
     }
 
     /// Takes each file and keeps nothing: comparing needs only the index.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PortcullisCompiler
 import PortcullisEmit
+import PortcullisSupport
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,8 +66,14 @@ struct Build: ParsableCommand {
                 status.clear()
                 try report.emit(result.report, section: ("check", found), reads: result.readFiles)
                 if report.format != .json {
-                    let lines = found.lines + (report.quiet ? [] : [found.summary])
-                    FileHandle.standardError.write(Data(lines.map { "portcullis: \($0)\n" }.joined().utf8))
+                    // Written straight into one buffer: an empty folder lists every file.
+                    var text: [UInt8] = []
+                    for line in found.lines + (report.quiet ? [] : [found.summary]) {
+                        text.append(utf8: "portcullis: ")
+                        text.append(utf8: line)
+                        text.append(UInt8(ascii: "\n"))
+                    }
+                    FileHandle.standardError.write(Data(text))
                 }
                 exitWithoutTeardown(found.upToDate ? 0 : 1, keeping: result)
             case .built(let bundle):

@@ -45,7 +45,10 @@ public struct BundleIndex: Sendable {
     /// Sorting is adaptive: entries given as sorted runs (each part of a build sorts its
     /// own on its core) are merged rather than sorted again.
     public init(_ entries: [Entry]) {
-        self.entries = entries.sorted { $0.path < $1.path }
+        // Sorted in place: the entries given are usually the caller's last use of them.
+        var entries = entries
+        entries.sort { $0.path < $1.path }
+        self.entries = entries
     }
 
     public var paths: [String] { entries.map(\.path) }

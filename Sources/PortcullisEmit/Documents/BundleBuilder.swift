@@ -87,7 +87,7 @@ public enum BundleBuilder {
                     try gatewayFiles(
                         project, gateway: gateway, routes: routeFragments, sourceDigest: sourceDigest, locations: locations,
                         namedValues: namedValues, into: &output)
-                    return .success((output.entries.sorted { $0.path < $1.path }, output.problems))
+                    return .success(output.finished())
                 }
                 let api = apis[apiIndex]
                 let folder = "apim/apis/\(api.name.value)"
@@ -135,7 +135,7 @@ public enum BundleBuilder {
             } catch {
                 return .failure(error)
             }
-            return .success((output.entries.sorted { $0.path < $1.path }, output.problems))
+            return .success(output.finished())
         }
         let results = try made.map { try $0.get() }
         let oversized = results.flatMap(\.1.diagnostics)
@@ -146,11 +146,11 @@ public enum BundleBuilder {
         var entries: [BundleIndex.Entry] = []
         entries.reserveCapacity(results.reduce(1) { $0 + $1.0.count })
         for (files, _) in results.sorted(by: { ($0.0.first?.path ?? "") < ($1.0.first?.path ?? "") }) { entries += files }
+        let index = BundleIndex(entries)
         var output = PartOutput(sink: sink)
         try output.add(
-            "manifest.json",
-            pieces: Manifest.render(BundleIndex(entries), inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
-        return BundleIndex(entries + output.entries)
+            "manifest.json", pieces: Manifest.render(index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
+        return BundleIndex(index.entries + output.entries)
     }
 
     /// The files that belong to the gateway rather than to one API.
@@ -235,6 +235,13 @@ public enum BundleBuilder {
         var entries: [BundleIndex.Entry] = []
         var problems = DiagnosticCollector()
 
+        /// The index entries of the part's files, sorted by path on the part's core, and
+        /// its problems.
+        mutating func finished() -> ([BundleIndex.Entry], DiagnosticCollector) {
+            entries.sort { $0.path < $1.path }
+            return (entries, problems)
+        }
+
         mutating func add(_ path: String, _ text: String) throws {
             try add(path, pieces: [Array(text.utf8)])
         }
@@ -268,7 +275,7 @@ enum Manifest {
     /// UTF-8, written straight into bytes: 20 MB for 100,000 routes, made while both cores
     /// wait for it. The environment is absent for the definitions as written.
     static func render(_ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?) -> [[UInt8]] {
-        func entries(_ entries: [(path: String, sha256: String)], into json: inout StableJSON.Writer) {
+        func entries(_ entries: some Sequence<(path: String, sha256: String)>, into json: inout StableJSON.Writer) {
             json.beginArray()
             for entry in entries {
                 json.beginObject()
@@ -287,11 +294,11 @@ enum Manifest {
             json.string(environment)
         }
         json.key("files")
-        entries(index.entries.map { ($0.path, $0.sha256) }, into: &json)
+        entries(index.entries.lazy.map { ($0.path, $0.sha256) }, into: &json)
         json.key("formatVersion")
         json.number(1)
         json.key("inputs")
-        entries(inputs.map { ($0.0, $0.1) }, into: &json)
+        entries(inputs.lazy.map { ($0.0, $0.1) }, into: &json)
         json.key("inputsSha256")
         json.string(sourceDigest)
         json.key("tool")
