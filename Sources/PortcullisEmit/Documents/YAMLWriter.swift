@@ -30,7 +30,7 @@ public enum YAMLValue: Sendable {
             for (key, value) in entries {
                 if padsLine { Self.pad(indent, into: &out) }
                 padsLine = true
-                out.append(utf8: Self.scalar(key))
+                Self.write(scalar: key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 value.writeAfterKey(indent: indent, into: &out)
             }
@@ -50,7 +50,7 @@ public enum YAMLValue: Sendable {
             }
         default:
             if padsLine { Self.pad(indent, into: &out) }
-            out.append(utf8: inline)
+            writeInline(into: &out)
             out.append(UInt8(ascii: "\n"))
         }
     }
@@ -65,7 +65,7 @@ public enum YAMLValue: Sendable {
             write(indent: indent + 1, padsFirstLine: true, into: &out)
         default:
             out.append(UInt8(ascii: " "))
-            out.append(utf8: inline)
+            writeInline(into: &out)
             out.append(UInt8(ascii: "\n"))
         }
     }
@@ -74,13 +74,27 @@ public enum YAMLValue: Sendable {
         out.append(spaces: 2 * indent)
     }
 
-    private var inline: String {
+    private func writeInline(into out: inout [UInt8]) {
         switch self {
-        case .string(let text): Self.scalar(text)
-        case .integer(let number): String(number)
-        case .bool(let flag): flag ? "true" : "false"
-        case .sequence: "[]"
-        case .mapping: "{}"
+        case .string(let text): Self.write(scalar: text, into: &out)
+        case .integer(let number): out.append(utf8: String(number))
+        case .bool(let flag): out.append(utf8: flag ? "true" : "false")
+        case .sequence: out.append(markup: "[]")
+        case .mapping: out.append(markup: "{}")
+        }
+    }
+
+    /// ``scalar(_:)`` written into `out`, without making a string of it where it is plain
+    /// or needs only the quotes around it (most paths and descriptions).
+    private static func write(scalar text: String, into out: inout [UInt8]) {
+        if isPlain(text) {
+            out.append(utf8: text)
+        } else if QuotedText.isQuotedAsItIs(text) {
+            out.append(UInt8(ascii: "\""))
+            out.append(utf8: text)
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(utf8: scalar(text))
         }
     }
 
@@ -93,10 +107,16 @@ public enum YAMLValue: Sendable {
     /// digits and `-_./`, and not a boolean or null word. Every typed form but those words
     /// starts with a digit, a sign, a dot or a symbol.
     static func scalar(_ text: String) -> String {
+        if isPlain(text) { return text }
+        return QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) }
+    }
+
+    /// Whether ``scalar(_:)`` writes `text` plain.
+    private static func isPlain(_ text: String) -> Bool {
         // Judged byte by byte: every allowed character is ASCII, and no byte of any other
         // character is.
         let isLetter = { (byte: UInt8) in (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
-        let safe = text.utf8.first.map(isLetter) == true
+        return text.utf8.first.map(isLetter) == true
             && text.withUTF8Bytes { bytes in
                 bytes.allSatisfy { byte in
                     isLetter(byte) || (0x30...0x39).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
@@ -105,7 +125,5 @@ public enum YAMLValue: Sendable {
             }
             // Only short words can be typed ones: the rest skip lowercasing.
             && !(text.utf8.count <= 5 && typedWords.contains(text.lowercased()))
-        if safe { return text }
-        return QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) }
     }
 }

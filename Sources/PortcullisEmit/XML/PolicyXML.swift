@@ -14,11 +14,14 @@ enum QuotedText {
         }
     }
 
+    /// Whether `text` is printable ASCII without a quote or backslash, which most text is:
+    /// quoted, it is the text between two quotes.
+    static func isQuotedAsItIs(_ text: String) -> Bool {
+        text.withUTF8Bytes { $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }
+    }
+
     static func doubleQuoted(_ text: String, control: (UInt32) -> String) -> String {
-        // Most text is printable ASCII without a quote or backslash: quoted as it is.
-        if text.withUTF8Bytes({ $0.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }) {
-            return "\"" + text + "\""
-        }
+        if isQuotedAsItIs(text) { return "\"" + text + "\"" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
