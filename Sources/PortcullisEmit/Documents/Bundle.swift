@@ -67,9 +67,13 @@ public struct BundleIndex: Sendable {
     /// True for a relative path of non-empty components other than `.` and `..`, without
     /// backslashes or NUL bytes: a path that stays inside the output folder.
     public static func isContained(_ path: String) -> Bool {
+        path.withUTF8Bytes(isContained)
+    }
+
+    private static func isContained(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         var componentLength = 0
         var dots = 0
-        for byte in path.utf8 {
+        for byte in path {
             switch byte {
             case UInt8(ascii: "/"):
                 guard componentLength > 0, dots != componentLength || dots > 2 else { return false }
