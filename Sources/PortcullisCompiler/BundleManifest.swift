@@ -14,15 +14,18 @@ enum BundleManifest {
     /// A manifest alone proves nothing, as anyone can commit one; what it does not list
     /// (a file, a symbolic link, a FIFO) would be lost to a build or hidden from `lint`.
     /// Nothing is followed: every entry is judged by what it is itself.
+    ///
+    /// Names are compared by their bytes, as the file system tells them apart: Swift's `==`
+    /// takes `\u{212A}iosk` (a Kelvin sign) for a listed `Kiosk`.
     static func holdsOnlyABundle(_ folder: String) -> Bool {
         guard var files = listedFiles(in: folder) else { return false }
-        files.insert(fileName)
-        var folders: Set<String> = []
+        files.insert(Array(fileName.utf8))
+        var folders: Set<[UInt8]> = []
         for path in files {
-            var parent = Substring(path)
-            while let slash = parent.lastIndex(of: "/") {
+            var parent = path[...]
+            while let slash = parent.lastIndex(of: UInt8(ascii: "/")) {
                 parent = parent[..<slash]
-                guard folders.insert(String(parent)).inserted else { break }
+                guard folders.insert(Array(parent)).inserted else { break }
             }
         }
         var pending = [""]
@@ -32,8 +35,8 @@ enum BundleManifest {
                 guard let name = entry.name else { return false }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 switch entry.kind {
-                case .directory where folders.contains(path): pending.append(path)
-                case .file where files.contains(path): continue
+                case .directory where folders.contains(Array(path.utf8)): pending.append(path)
+                case .file where files.contains(Array(path.utf8)): continue
                 default: return false
                 }
             }
@@ -41,9 +44,9 @@ enum BundleManifest {
         return true
     }
 
-    /// The paths `folder/manifest.json` lists, when it is a regular file naming Portcullis
-    /// as its tool.
-    private static func listedFiles(in folder: String) -> Set<String>? {
+    /// The paths `folder/manifest.json` lists, as UTF-8, when it is a regular file naming
+    /// Portcullis as its tool.
+    private static func listedFiles(in folder: String) -> Set<[UInt8]>? {
         let path = folder + "/" + fileName
         guard FileSystem.linkKind(of: path) == .file,
             let bytes = try? FileSystem.contents(of: path, upTo: sizeLimit),
@@ -52,6 +55,6 @@ enum BundleManifest {
             tool["name"] as? String == ToolInfo.name, document["formatVersion"] is Int
         else { return nil }
         let entries = document["files"] as? [[String: Any]] ?? []
-        return Set(entries.compactMap { $0["path"] as? String })
+        return Set(entries.compactMap { ($0["path"] as? String).map { Array($0.utf8) } })
     }
 }

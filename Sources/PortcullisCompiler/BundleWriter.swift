@@ -218,16 +218,17 @@ public enum BundleWriter {
         let mask = currentUmask()
         let expectedFile = UInt32(fileMode & ~mask)
         let expectedFolder = UInt32(folderMode & ~mask)
-        // Only asked when the folder holds folders: an empty or new one never needs it.
-        lazy var expectedFolders: Set<String> = {
-            var folders: Set<String> = [""]
+        // The bundle's folders by their bytes, as the file system tells them apart (see
+        // `BundleIndex.entry(at:)`). Only asked when the folder holds folders: an empty or
+        // new one never needs it.
+        lazy var expectedFolders: Set<[UInt8]> = {
+            var folders: Set<[UInt8]> = [[]]
             for path in index.paths {
-                // Found byte by byte: stepping back by characters is slower, and a path's
-                // separators are plain ASCII bytes.
-                var folder = path.utf8[...]
+                // Found byte by byte: a path's separators are plain ASCII bytes.
+                var folder = Array(path.utf8)[...]
                 while let slash = folder.lastIndex(of: UInt8(ascii: "/")) {
                     folder = folder[..<slash]
-                    guard folders.insert(String(path[..<slash])).inserted else { break }
+                    guard folders.insert(Array(folder)).inserted else { break }
                 }
             }
             return folders
@@ -264,7 +265,7 @@ public enum BundleWriter {
                 let path = relative.isEmpty ? name : relative + "/" + name
                 guard let status = FileSystem.linkStatus(of: output.path + "/" + path) else { continue }
                 switch status.kind {
-                case .directory where expectedFolders.contains(path):
+                case .directory where expectedFolders.contains(Array(path.utf8)):
                     if status.mode != expectedFolder { differences.append(.mode(path, found: status.mode, expected: expectedFolder)) }
                     pending.append(path)
                 case .directory:

@@ -163,6 +163,61 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(drift.stderr, "portcullis: changed: apim/policy.xml\n")
     }
 
+    /// Names are told apart by their bytes, as the file system and APIOps tell them apart.
+    /// Swift's `==` takes `\u{212A}iosk` (a Kelvin sign) for `Kiosk`: a pull request that
+    /// renamed the API's folder so, which APIOps would publish as another API, passed
+    /// `--check` as up to date, and a build replaced a folder holding both, deleting the
+    /// renamed copy that no manifest lists.
+    func testCheckAndReplacementTellNamesApartByTheirBytes() throws {
+        let defs = directory.appendingPathComponent("defs")
+        try FileManager.default.createDirectory(at: defs, withIntermediateDirectories: true)
+        try Data(
+            """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: gw
+            defaults:
+              rateLimit: {calls: 100, per: 60s, key: ip}
+
+            """.utf8
+        ).write(to: defs.appendingPathComponent("gateway.yaml"))
+        try Data(
+            """
+            apiVersion: portcullis/v1
+            kind: API
+            name: Kiosk
+            path: kiosk
+            backend: https://kiosk.example.com
+            auth: none
+            routes:
+              - {id: list, method: GET, path: /items, public: open data}
+
+            """.utf8
+        ).write(to: defs.appendingPathComponent("kiosk.yaml"))
+        let out = directory.appendingPathComponent("out")
+        XCTAssertEqual(try ToolProcess.run(["build", defs.path, "--out", out.path, "--quiet"]).status, 0)
+        let apis = out.appendingPathComponent("apim/apis")
+        let kelvin = "\u{212A}iosk"
+        try FileManager.default.moveItem(at: apis.appendingPathComponent("Kiosk"), to: apis.appendingPathComponent(kelvin))
+        let renamed = try ToolProcess.run(["build", defs.path, "--out", out.path, "--check", "--quiet"])
+        XCTAssertEqual(renamed.status, 1, renamed.stderr)
+        XCTAssertTrue(renamed.stderr.contains("portcullis: missing: apim/apis/Kiosk/policy.xml\n"), renamed.stderr)
+        XCTAssertTrue(renamed.stderr.contains("portcullis: not produced: apim/apis/\(kelvin) (a folder)\n"), renamed.stderr)
+
+        // Both copies: the renamed one is not the build's, so the build leaves the folder alone.
+        let rebuilt = try ToolProcess.run(["build", defs.path, "--out", directory.appendingPathComponent("again").path, "--quiet"])
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
+        try FileManager.default.copyItem(
+            at: directory.appendingPathComponent("again/apim/apis/Kiosk"), to: apis.appendingPathComponent("Kiosk"))
+        let both = try ToolProcess.run(["build", defs.path, "--out", out.path, "--check", "--quiet"])
+        XCTAssertEqual(both.stderr, "portcullis: not produced: apim/apis/\(kelvin) (a folder)\n")
+        let before = files(under: out)
+        let replaced = try ToolProcess.run(["build", defs.path, "--out", out.path, "--quiet"])
+        XCTAssertEqual(replaced.status, 2, replaced.stderr)
+        XCTAssertEqual(files(under: out), before, "a folder holding what no manifest lists is not replaced")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: apis.appendingPathComponent("\(kelvin)/policy.xml").path))
+    }
+
     func testErrorsWriteNothing() throws {
         let out = directory.appendingPathComponent("bundle")
         let result = try ToolProcess.run(["build", "Samples/mistakes", "--out", out.path], in: GoldenFiles.packageRoot)

@@ -53,7 +53,9 @@ public struct BundleIndex: Sendable {
 
     public var paths: [String] { entries.map(\.path) }
 
-    /// The entry of the file at `path`, found by bisection: the index is sorted by path.
+    /// The entry of the file at `path`, its bytes the same, as a file system tells names
+    /// apart: Swift's `==` takes `\u{212A}iosk` for `Kiosk`, which APIOps would publish as
+    /// another API. Found by bisection: the index is sorted by path.
     public func entry(at path: String) -> Entry? {
         var low = 0
         var high = entries.count
@@ -61,7 +63,7 @@ public struct BundleIndex: Sendable {
             let middle = (low + high) / 2
             if entries[middle].path < path { low = middle + 1 } else { high = middle }
         }
-        return low < entries.count && entries[low].path == path ? entries[low] : nil
+        return low < entries.count && entries[low].path.utf8.elementsEqual(path.utf8) ? entries[low] : nil
     }
 
     /// True for a relative path of non-empty components other than `.` and `..`, without
