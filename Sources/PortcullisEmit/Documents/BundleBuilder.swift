@@ -65,13 +65,13 @@ public enum BundleBuilder {
         // API's files, its routes' policies in runs of at most `routesPerPart`, so one API
         // of many routes is not made on one core.
         let routesPerPart = 512
-        var parts: [(api: Int, routes: Range<Int>)?] = [nil]
-        for (api, routes) in routesByAPI.enumerated() {
-            for start in stride(from: 0, to: max(routes.count, 1), by: routesPerPart) {
-                parts.append((api, start..<min(start + routesPerPart, routes.count)))
+        let parts: [(api: Int, routes: Range<Int>)?] =
+            [nil]
+            + byAPI.indices.flatMap { api in
+                stride(from: 0, to: max(byAPI[api].count, 1), by: routesPerPart).map { start in
+                    (api, start..<min(start + routesPerPart, byAPI[api].count))
+                }
             }
-        }
-        let work = parts
         // Each API's backend, as the plan of a route that has none of its own says, and
         // whether some route has its own; found once, not once per run of routes.
         let backends = apis.indices.map { index in
@@ -80,10 +80,10 @@ public enum BundleBuilder {
                 perRoute: apis[index].routes.contains { $0.backend != nil }
             )
         }
-        let made = ParallelMap.map(work.indices) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
+        let made = ParallelMap.map(parts.indices) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
             var output = PartOutput(sink: sink)
             do {
-                guard let (apiIndex, routes) = work[part] else {
+                guard let (apiIndex, routes) = parts[part] else {
                     try gatewayFiles(
                         project, gateway: gateway, routes: routeFragments, sourceDigest: sourceDigest, locations: locations,
                         namedValues: namedValues, into: &output)
