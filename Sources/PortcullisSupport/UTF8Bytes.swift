@@ -26,7 +26,7 @@ extension String {
 
 extension Array where Element == UInt8 {
     /// Appends the text's UTF-8 in one copy. `+= text.utf8` goes through the generic
-    /// sequence path, about 65 instructions a call, which was a tenth of writing a bundle.
+    /// sequence path, over a hundred instructions a call, a tenth of writing a bundle.
     @inlinable
     package mutating func append(utf8 text: String) {
         text.withUTF8Bytes { append(contentsOf: $0) }
