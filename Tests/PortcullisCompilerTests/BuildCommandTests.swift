@@ -211,10 +211,10 @@ final class BuildCommandTests: XCTestCase {
             at: directory.appendingPathComponent("again/apim/apis/Kiosk"), to: apis.appendingPathComponent("Kiosk"))
         let both = try ToolProcess.run(["build", defs.path, "--out", out.path, "--check", "--quiet"])
         XCTAssertEqual(both.stderr, "portcullis: not produced: apim/apis/\(kelvin) (a folder)\n")
-        let before = files(under: out)
         let replaced = try ToolProcess.run(["build", defs.path, "--out", out.path, "--quiet"])
         XCTAssertEqual(replaced.status, 2, replaced.stderr)
-        XCTAssertEqual(files(under: out), before, "a folder holding what no manifest lists is not replaced")
+        // Listed, not keyed by name: a dictionary of paths takes the two copies for one.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: apis.path).count, 2, "both copies are left")
         XCTAssertTrue(FileManager.default.fileExists(atPath: apis.appendingPathComponent("\(kelvin)/policy.xml").path))
     }
 

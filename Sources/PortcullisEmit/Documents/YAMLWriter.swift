@@ -84,8 +84,12 @@ public enum YAMLValue: Sendable {
         }
     }
 
-    /// ``scalar(_:)`` written into `out`, without making a string of it where it is plain
-    /// or needs only the quotes around it (most paths and descriptions).
+    /// A plain scalar only where every YAML 1.1 and 1.2 reader reads back this same string,
+    /// else a double-quoted one. Rather than list what YAML types (numbers in bases 2 to 60,
+    /// dates, `.inf`, `~`, `=`, ...), plain means: an ASCII letter first, then letters,
+    /// digits and `-_./`, and not a boolean or null word. Every typed form but those words
+    /// starts with a digit, a sign, a dot or a symbol. Written into `out` without making a
+    /// string of it where it is plain or needs only its quotes (most paths and descriptions).
     private static func write(scalar text: String, into out: inout [UInt8]) {
         if isPlain(text) {
             out.append(utf8: text)
@@ -94,24 +98,21 @@ public enum YAMLValue: Sendable {
             out.append(utf8: text)
             out.append(UInt8(ascii: "\""))
         } else {
-            out.append(utf8: scalar(text))
+            out.append(utf8: QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) })
         }
     }
 
     /// Words YAML 1.1 reads as booleans or null, in any case (1.2 reads a subset of them).
     private static let typedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
 
-    /// A plain scalar only where every YAML 1.1 and 1.2 reader reads back this same string,
-    /// else a double-quoted one. Rather than list what YAML types (numbers in bases 2 to 60,
-    /// dates, `.inf`, `~`, `=`, ...), plain means: an ASCII letter first, then letters,
-    /// digits and `-_./`, and not a boolean or null word. Every typed form but those words
-    /// starts with a digit, a sign, a dot or a symbol.
+    /// `text` as ``write(scalar:into:)`` writes it.
     static func scalar(_ text: String) -> String {
-        if isPlain(text) { return text }
-        return QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) }
+        var out: [UInt8] = []
+        write(scalar: text, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Whether ``scalar(_:)`` writes `text` plain.
+    /// Whether ``write(scalar:into:)`` writes `text` plain.
     private static func isPlain(_ text: String) -> Bool {
         // Judged byte by byte: every allowed character is ASCII, and no byte of any other
         // character is.
