@@ -2,43 +2,169 @@ import PortcullisDiagnostics
 import PortcullisSupport
 
 /// A `kind: API` document: one APIM API and its routes (operations).
+///
+/// Rules, resolution and emitters loop over every API, and each loop's element is a copy:
+/// inline, the fields made a copy some twenty reference counts. They live in one shared
+/// box, copied only when a copy is changed, as a ``Route``'s do, so a copy costs one.
 public struct API: Sendable {
-    public var name: Located<String>
-    public var displayName: Located<String>?
-    public var description: Located<String>?
+    @usableFromInline
+    struct Fields: Sendable {
+        @usableFromInline var name: Located<String>
+        @usableFromInline var displayName: Located<String>?
+        @usableFromInline var description: Located<String>?
+        @usableFromInline var path: Located<String>
+        @usableFromInline var backend: BackendReference
+        @usableFromInline var subscriptionRequired: Located<Bool>?
+        @usableFromInline var auth: Located<AuthSetting>?
+        @usableFromInline var rateLimit: LimitSetting?
+        @usableFromInline var quota: LimitSetting?
+        @usableFromInline var routes: [Route]
+        @usableFromInline var policy: RawPolicy?
+        @usableFromInline var tags: [Located<String>]
+        @usableFromInline var version: Version?
+        @usableFromInline var protocols: [Located<URLScheme>]?
+        @usableFromInline var revision: Located<Int>?
+        @usableFromInline var request: RequestShaping?
+        @usableFromInline var response: ResponseShaping?
+        @usableFromInline var ipFilter: IPFilter?
+        @usableFromInline var openapi: OpenAPIReference?
+        @usableFromInline var kindRange: SourceRange
+        @usableFromInline var hasErrors: Bool
+        @usableFromInline var leftOutRoutes: Bool
+    }
+
+    /// Changed only while uniquely referenced (see ``unique()``); see ``Route``'s box for
+    /// why each access is left unchecked for exclusivity.
+    @usableFromInline
+    final class Box: @unchecked Sendable {
+        @exclusivity(unchecked) @usableFromInline var fields: Fields
+        @usableFromInline init(_ fields: Fields) { self.fields = fields }
+    }
+
+    @usableFromInline var box: Box
+
+    /// The box, copied first when another API shares it.
+    @usableFromInline
+    mutating func unique() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        return box
+    }
+
+    public init(
+        name: Located<String>, displayName: Located<String>?, description: Located<String>?, path: Located<String>,
+        backend: BackendReference, subscriptionRequired: Located<Bool>?, auth: Located<AuthSetting>?, rateLimit: LimitSetting?,
+        quota: LimitSetting?, routes: [Route], tags: [Located<String>] = [], kindRange: SourceRange
+    ) {
+        box = Box(
+            Fields(
+                name: name, displayName: displayName, description: description, path: path, backend: backend,
+                subscriptionRequired: subscriptionRequired, auth: auth, rateLimit: rateLimit, quota: quota, routes: routes, policy: nil,
+                tags: tags, version: nil, protocols: nil, revision: nil, request: nil, response: nil, ipFilter: nil, openapi: nil,
+                kindRange: kindRange, hasErrors: false, leftOutRoutes: false))
+    }
+
+    @inlinable public var name: Located<String> {
+        _read { yield box.fields.name }
+        _modify { yield &unique().fields.name }
+    }
+    @inlinable public var displayName: Located<String>? {
+        _read { yield box.fields.displayName }
+        _modify { yield &unique().fields.displayName }
+    }
+    @inlinable public var description: Located<String>? {
+        _read { yield box.fields.description }
+        _modify { yield &unique().fields.description }
+    }
     /// The APIM URL suffix.
-    public var path: Located<String>
-    public var backend: BackendReference
-    public var subscriptionRequired: Located<Bool>?
-    public var auth: Located<AuthSetting>?
-    public var rateLimit: LimitSetting?
-    public var quota: LimitSetting?
-    public var routes: [Route]
+    @inlinable public var path: Located<String> {
+        _read { yield box.fields.path }
+        _modify { yield &unique().fields.path }
+    }
+    @inlinable public var backend: BackendReference {
+        _read { yield box.fields.backend }
+        _modify { yield &unique().fields.backend }
+    }
+    @inlinable public var subscriptionRequired: Located<Bool>? {
+        _read { yield box.fields.subscriptionRequired }
+        _modify { yield &unique().fields.subscriptionRequired }
+    }
+    @inlinable public var auth: Located<AuthSetting>? {
+        _read { yield box.fields.auth }
+        _modify { yield &unique().fields.auth }
+    }
+    @inlinable public var rateLimit: LimitSetting? {
+        _read { yield box.fields.rateLimit }
+        _modify { yield &unique().fields.rateLimit }
+    }
+    @inlinable public var quota: LimitSetting? {
+        _read { yield box.fields.quota }
+        _modify { yield &unique().fields.quota }
+    }
+    @inlinable public var routes: [Route] {
+        _read { yield box.fields.routes }
+        _modify { yield &unique().fields.routes }
+    }
     /// Raw statements of the API's policy.
-    public var policy: RawPolicy? = nil
-    public var tags: [Located<String>] = []
+    @inlinable public var policy: RawPolicy? {
+        _read { yield box.fields.policy }
+        _modify { yield &unique().fields.policy }
+    }
+    @inlinable public var tags: [Located<String>] {
+        _read { yield box.fields.tags }
+        _modify { yield &unique().fields.tags }
+    }
     /// Which version of which version set the API is.
-    public var version: Version? = nil
+    @inlinable public var version: Version? {
+        _read { yield box.fields.version }
+        _modify { yield &unique().fields.version }
+    }
     /// The schemes callers may use; nil for https alone. Plain http is SE003.
-    public var protocols: [Located<URLScheme>]? = nil
+    @inlinable public var protocols: [Located<URLScheme>]? {
+        _read { yield box.fields.protocols }
+        _modify { yield &unique().fields.protocols }
+    }
     /// The number of the API's current revision in APIM, which the bundle's API updates;
     /// nil for 1, the revision a new API has.
-    public var revision: Located<Int>? = nil
+    @inlinable public var revision: Located<Int>? {
+        _read { yield box.fields.revision }
+        _modify { yield &unique().fields.revision }
+    }
     /// Changes to every route's request and response, made before the route's own.
-    public var request: RequestShaping? = nil
-    public var response: ResponseShaping? = nil
+    @inlinable public var request: RequestShaping? {
+        _read { yield box.fields.request }
+        _modify { yield &unique().fields.request }
+    }
+    @inlinable public var response: ResponseShaping? {
+        _read { yield box.fields.response }
+        _modify { yield &unique().fields.response }
+    }
     /// Who may call the API's routes, unless a route sets its own.
-    public var ipFilter: IPFilter? = nil
+    @inlinable public var ipFilter: IPFilter? {
+        _read { yield box.fields.ipFilter }
+        _modify { yield &unique().fields.ipFilter }
+    }
     /// The API's own OpenAPI document, when it is not generated from the routes.
-    public var openapi: OpenAPIReference? = nil
+    @inlinable public var openapi: OpenAPIReference? {
+        _read { yield box.fields.openapi }
+        _modify { yield &unique().fields.openapi }
+    }
     /// Where the document's `kind` is written; diagnostics about the whole API point here.
-    public var kindRange: SourceRange
+    @inlinable public var kindRange: SourceRange {
+        _read { yield box.fields.kindRange }
+        _modify { yield &unique().fields.kindRange }
+    }
     /// Whether decoding the API's own fields (not its routes) reported errors; rules do
     /// not judge what was not read as written.
-    public var hasErrors = false
+    @inlinable public var hasErrors: Bool {
+        _read { yield box.fields.hasErrors }
+        _modify { yield &unique().fields.hasErrors }
+    }
     /// Whether a route was left out for its errors, so a name the API does not show may
     /// still be one of its routes.
-    public var leftOutRoutes = false
+    @inlinable public var leftOutRoutes: Bool {
+        _read { yield box.fields.leftOutRoutes }
+        _modify { yield &unique().fields.leftOutRoutes }
+    }
 
     public var effectiveSubscriptionRequired: Bool { subscriptionRequired?.value ?? true }
 }
