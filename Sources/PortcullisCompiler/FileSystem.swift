@@ -51,7 +51,7 @@ package enum FileSystem {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         guard let relative = path.removingPrefix(prefix) else { return nil }
         var folder = prefix == "/" ? "" : String(prefix.dropLast())
-        let parts = relative.split(separator: "/")
+        let parts = relative.pathParts()
         for part in includingLast ? parts[...] : parts.dropLast() {
             let next = folder + "/" + part
             if linkKind(of: next) == .link {

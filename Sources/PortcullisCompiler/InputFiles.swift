@@ -114,24 +114,25 @@ public struct InputFiles: Sendable {
         FileHandle.standardError.write(Data("portcullis: warning: \($0)\n".utf8))
     }
 
-    /// Every input file under `paths`, in sorted order of the paths reports show.
+    /// Every input file under `paths`, in the byte order of the paths reports show; two
+    /// files are two inputs whenever their names' bytes differ (see ``ExactPath``).
     ///
     /// Directories are searched recursively for `*.yaml`, `*.yml`, `*.xml` and `*.json`, skipping hidden
     /// entries, the configuration file and folders holding only a bundle Portcullis wrote;
     /// files named explicitly are taken whatever
     /// their names, as long as ``named(_:)`` accepts them.
     public func discover(_ paths: [String]) throws -> [Input] {
-        var found: [String: Input] = [:]
+        var found: [ExactPath: Input] = [:]
         var skipped: [(path: String, reason: String)] = []
         for given in paths {
             let (input, root) = try named(given)
             if let input {
-                found[input.path] = input
+                found[ExactPath(input.path)] = input
             } else if let root {
                 try collect(in: absolutePath(given), root: root, given: given, into: &found, skipped: &skipped)
             }
         }
-        for entry in skipped.sorted(by: { $0.path < $1.path }) { warn("skipped '\(entry.path)': \(entry.reason)") }
+        for entry in skipped.sorted(by: { ExactPath($0.path) < ExactPath($1.path) }) { warn("skipped '\(entry.path)': \(entry.reason)") }
         if !skipped.isEmpty { warn("\(skipped.count) path\(skipped.count == 1 ? " was" : "s were") skipped and not checked") }
         guard !found.isEmpty else { throw DriverError.noInputs(paths) }
         return found.keys.sorted().map { found[$0]! }
@@ -143,7 +144,7 @@ public struct InputFiles: Sendable {
     func named(_ given: String) throws -> (file: Input?, folder: String?) {
         let path = absolutePath(given)
         guard let kind = FileSystem.linkKind(of: path) else { throw DriverError.pathNotFound(given) }
-        if let reason = displayPath(path).split(separator: "/").lazy.compactMap(Self.unprintable).first {
+        if let reason = displayPath(path).pathParts().lazy.compactMap({ Self.unprintable($0[...]) }).first {
             throw DriverError.unreadable(given, reason: reason)
         }
         try refuseLinkOnTheWay(to: given)
@@ -201,7 +202,7 @@ public struct InputFiles: Sendable {
         let real = FileSystem.realPath(workingDirectory) ?? workingDirectory
         var folder = ""
         var found: String?
-        for part in path.split(separator: "/").dropLast() {
+        for part in path.pathParts().dropLast() {
             folder += "/" + part
             if FileSystem.realPath(folder) == real { found = folder }
         }
@@ -213,7 +214,7 @@ public struct InputFiles: Sendable {
     /// given, which links to files must stay inside. Paths are built by joining names to
     /// the standardized root, so they stay standardized.
     private func collect(
-        in directory: String, root: String, given: String, into found: inout [String: Input],
+        in directory: String, root: String, given: String, into found: inout [ExactPath: Input],
         skipped: inout [(path: String, reason: String)]
     ) throws {
         let entries: [FileSystem.Entry]
@@ -272,7 +273,7 @@ public struct InputFiles: Sendable {
                 try collect(in: full, root: root, given: given, into: &found, skipped: &skipped)
             case .file:
                 let path = displayPath(full)
-                found[path] = Input(path: path, location: location)
+                found[ExactPath(path)] = Input(path: path, location: location)
             case .link, .other:
                 skip("it is not a regular file")
             }
@@ -395,8 +396,8 @@ public struct InputFiles: Sendable {
     /// alone: Foundation's `standardizingPath` also resolves symbolic links, which would
     /// hide a link from the checks of ``named(_:)``.
     func absolutePath(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in (path.hasPrefix("/") ? path : workingDirectoryPrefix + path).split(separator: "/") {
+        var parts: [String] = []
+        for part in (path.hasPrefix("/") ? path : workingDirectoryPrefix + path).pathParts() {
             switch part {
             case ".": continue
             case "..": _ = parts.popLast()

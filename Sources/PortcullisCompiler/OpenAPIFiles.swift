@@ -13,30 +13,30 @@ import PortcullisSyntax
 /// not given. Only the files named are parsed; other YAML is never read as anything.
 package struct OpenAPIFiles {
     /// Each named file found among the run's files, read once, by the path reports show.
-    private var documents: [String: OpenAPISpecification?] = [:]
+    private var documents: [ExactPath: OpenAPISpecification?] = [:]
     /// What reading them reported, given to every variant of the run.
     private var problems = DiagnosticCollector()
     /// Credential-like text in the documents read: they are published byte for byte.
     private(set) var credentials: [SourceRange] = []
     /// The publisher configurations of the run, numbered after the side files: never a
     /// document, since the bundle would publish one as an API's specification.
-    private var publisherConfigurations: Set<String> = []
+    private var publisherConfigurations: Set<ExactPath> = []
 
     /// How many named documents are YAML files, which discovery counted as skipped before
     /// anything was read: they are inputs of the run after all.
-    var namedYAMLCount: Int { documents.keys.filter { !$0.hasSuffix(".json") }.count }
+    var namedYAMLCount: Int { documents.keys.filter { !$0.text.hasByteSuffix(".json") }.count }
     /// How many named documents are JSON files, which discovery does not count at all.
     var namedJSONCount: Int { documents.count - namedYAMLCount }
     /// The named documents' paths, as reports show them.
-    var namedPaths: [String] { documents.keys.sorted() }
+    var namedPaths: [String] { documents.keys.sorted().map(\.text) }
 
     /// Reads, on all cores, each side file an API of `definitions` names; `sideFiles` are
     /// their numbers. Inputs are not looked among: they are read as definitions.
     init(naming definitions: Definitions, sources: SourceFiles, sideFiles: Range<Int>, limits: InputLimits) {
-        var ids: [String: Int] = [:]
-        for id in sideFiles { ids[sources.files[id].path] = id }
-        publisherConfigurations = Set(sources.files[sideFiles.upperBound...].map(\.path))
-        let named = definitions.apis.compactMap(\.openapi).map { sources.path($0.written.value, besides: $0.written.range.file) }
+        var ids: [ExactPath: Int] = [:]
+        for id in sideFiles { ids[ExactPath(sources.files[id].path)] = id }
+        publisherConfigurations = Set(sources.files[sideFiles.upperBound...].map { ExactPath($0.path) })
+        let named = definitions.apis.compactMap(\.openapi).map { ExactPath(sources.path($0.written.value, besides: $0.written.range.file)) }
         let found = Set(named).sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
         let read = ParallelMap.map(found.indices) { position -> (OpenAPISpecification?, [SourceRange], DiagnosticCollector) in
             let id = found[position].id
@@ -56,11 +56,11 @@ package struct OpenAPIFiles {
         diagnostics.append(contentsOf: problems)
         for index in definitions.apis.indices {
             guard let reference = definitions.apis[index].openapi else { continue }
-            let path = sources.path(reference.written.value, besides: reference.written.range.file)
+            let path = ExactPath(sources.path(reference.written.value, besides: reference.written.range.file))
             // A file found but unreadable was reported where it is broken; it stays nil.
             guard let document = documents[path] else {
                 let named = "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)'"
-                let isDefinitions = sources.files.contains { $0.path == path }
+                let isDefinitions = sources.files.contains { ExactPath($0.path) == path }
                 let what =
                     publisherConfigurations.contains(path)
                     ? "is an APIOps publisher configuration" : isDefinitions ? "is a Portcullis file" : "is not among the inputs"
@@ -94,7 +94,7 @@ package struct OpenAPIFiles {
                 at: roots.dropFirst().first?.range ?? .point(id, line: 1, column: 1))
             return (nil, credentials)
         }
-        let format: OpenAPISpecification.Format = file.path.hasSuffix(".json") ? .json : .yaml
+        let format: OpenAPISpecification.Format = file.path.hasByteSuffix(".json") ? .json : .yaml
         let specification = OpenAPIReader.specification(roots[0], bytes: file.bytes, format: format, of: what, diagnostics: &diagnostics)
         return (specification, credentials)
     }

@@ -64,7 +64,7 @@ public struct OutputFolder: Sendable {
             name = String(real[real.utf8.index(after: cut)...])
             return
         }
-        let components = absolute.split(separator: "/")
+        let components = absolute.pathParts()
         guard let last = components.last, last != ".", last != ".." else {
             throw DriverError.unwritable(given, reason: "its parent folder does not exist")
         }

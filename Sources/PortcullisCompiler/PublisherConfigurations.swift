@@ -86,7 +86,7 @@ package struct PublisherConfigurations {
     /// block or flow style). A file that mentions the key and cannot be read is one too, so
     /// that the run says it could not check it.
     static func isConfiguration(_ file: SourceFile, limits: InputLimits) -> Bool {
-        guard !file.isPolicyXML, !file.path.hasSuffix(".json") else { return false }
+        guard !file.isPolicyXML, !file.path.hasByteSuffix(".json") else { return false }
         let named = isConfigurationName(file.path.utf8)
         guard named || mentionsServiceName(file.bytes) else { return false }
         var ignored = DiagnosticCollector()

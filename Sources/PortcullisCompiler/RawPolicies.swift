@@ -11,7 +11,7 @@ import PortcullisSupport
 /// definition can never make the compiler read a file the run was not given.
 struct RawPolicies {
     /// Each policy file a definition names, read once, by the path reports show.
-    private var files: [String: PolicyXMLDocument?] = [:]
+    private var files: [ExactPath: PolicyXMLDocument?] = [:]
     /// Bounds the "did you mean" work of every document of the run together.
     private let suggestions = SuggestionBudget()
     /// Lines of policy files that could not be read and look like they hold a credential:
@@ -28,8 +28,8 @@ struct RawPolicies {
     /// a `policy`, so the same files serve every variant; XML no definition names is never
     /// parsed (an APIOps tree kept beside the definitions is not the project's policy).
     init(naming definitions: Definitions, sources: SourceFiles) {
-        var ids: [String: Int] = [:]
-        for id in 0..<sources.count where sources.files[id].isPolicyXML { ids[sources.files[id].path] = id }
+        var ids: [ExactPath: Int] = [:]
+        for id in 0..<sources.count where sources.files[id].isPolicyXML { ids[ExactPath(sources.files[id].path)] = id }
         var written = definitions.gateways.compactMap(\.policy) + definitions.products.compactMap(\.policy)
             + definitions.fragments.map(\.policy)
         for index in definitions.apis.indices {
@@ -37,7 +37,7 @@ struct RawPolicies {
             let routes = definitions.apis[index].routes
             for position in routes.indices { if let policy = routes[position].policy { written.append(policy) } }
         }
-        let named = Set(written.filter { $0.source == .file }.map { sources.path($0.written.value, besides: $0.written.range.file) })
+        let named = Set(written.filter { $0.source == .file }.map { ExactPath(sources.path($0.written.value, besides: $0.written.range.file)) })
         let xml = named.sorted().compactMap { ids[$0] }
         let inlineFiles = Array(Set(written.filter { $0.source == .inline }.map(\.written.range.file)))
         // One parallel map, not two side by side: a map nested in another runs on one core.
@@ -59,7 +59,7 @@ struct RawPolicies {
             }
         }
         for (id, (document, found)) in zip(xml, read) {
-            files[sources.files[id].path] = document
+            files[ExactPath(sources.files[id].path)] = document
             problems.append(contentsOf: found)
             if document == nil {
                 unreadCredentials += Self.credentialLines(sources.files[id].bytes, placement: .file(FileID(id)))
@@ -221,7 +221,7 @@ struct RawPolicies {
                 what: "the policy of \(job.owner)", diagnostics: &diagnostics)
         case .file:
             let path = sources.path(written.value, besides: written.range.file)
-            guard let found = files[path] else {
+            guard let found = files[ExactPath(path)] else {
                 diagnostics.report(
                     .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(job.owner) is not among the inputs",
                     at: written.range,

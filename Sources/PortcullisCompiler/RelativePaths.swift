@@ -13,12 +13,12 @@ extension SourceFiles {
             guard let slash = own.utf8.lastIndex(of: UInt8(ascii: "/")) else { return relative }
             return own[..<slash] + "/" + relative
         }
-        var parts = path(of: file).split(separator: "/", omittingEmptySubsequences: false).dropLast().map(String.init)
-        for part in relative.split(separator: "/") where part != "." {
+        var parts = path(of: file).pathParts(omittingEmpty: false).dropLast()
+        for part in relative.pathParts() where part != "." {
             if part == "..", let last = parts.last, last != "..", last != "" {
                 parts.removeLast()
             } else {
-                parts.append(String(part))
+                parts.append(part)
             }
         }
         return parts.joined(separator: "/")
@@ -43,6 +43,14 @@ extension SourceFiles {
 }
 
 extension String {
+    /// The parts of this path between its `/` bytes, as the file system takes a path
+    /// apart. `split(separator: "/")` compares characters: a part that starts with a
+    /// combining mark joins the `/` before it, and the two parts are taken for one, so each
+    /// `..` after them climbs one folder too many.
+    func pathParts(omittingEmpty: Bool = true) -> [String] {
+        utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: omittingEmpty).map { String(Substring($0)) }
+    }
+
     /// The text after `prefix` when its bytes begin with the prefix's, or nil. Paths are
     /// compared as the bytes the file system holds: `hasPrefix` compares characters, so it
     /// takes two spellings of `é` for one folder, and misses a folder in the path of a name
@@ -66,5 +74,24 @@ extension String {
     /// Whether this path is `folder` or lies inside it, byte for byte (see ``removingPrefix(_:)``).
     func isPath(inside folder: String) -> Bool {
         utf8.elementsEqual(folder.utf8) || removingPrefix(folder.hasSuffix("/") ? folder : folder + "/") != nil
+    }
+}
+
+/// A path as a key or a sort key: compared, hashed and ordered by its bytes, as the file
+/// system tells names apart. A `String`'s `==`, hash and `<` take canonically equivalent
+/// names for one (`Kiosk` and `\u{212A}iosk` with a Kelvin sign, two spellings of `é`), so
+/// two files so named would be one key, and one of them silently dropped or read for the
+/// other.
+struct ExactPath: Hashable, Comparable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (lhs: ExactPath, rhs: ExactPath) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    static func < (lhs: ExactPath, rhs: ExactPath) -> Bool { lhs.text.utf8.lexicographicallyPrecedes(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }

@@ -38,12 +38,12 @@ public enum ReportDestination {
     public static func refuse(
         _ output: String, insideBundle bundle: OutputFolder, workingDirectory: String = FileManager.default.currentDirectoryPath
     ) throws {
-        var existing = (output.hasPrefix("/") ? output : workingDirectory + "/" + output).split(separator: "/").map(String.init)
+        var existing = (output.hasPrefix("/") ? output : workingDirectory + "/" + output).pathParts()
         var rest: [String] = []
         var resolved: [String] = []
         while true {
             if let real = FileSystem.realPath("/" + existing.joined(separator: "/")) {
-                resolved = real.split(separator: "/").map(String.init)
+                resolved = real.pathParts()
                 break
             }
             guard let last = existing.popLast() else { break }

@@ -111,7 +111,7 @@ public struct Workspace: Sendable {
 
     /// Where a file goes: one place for the rule, for files found on disk and in memory.
     private static func place(_ source: SourceFile, namedOnCommandLine: Bool, limits: InputLimits) -> Placement {
-        if !namedOnCommandLine, source.path.hasSuffix(".json") { return .side }
+        if !namedOnCommandLine, source.path.hasByteSuffix(".json") { return .side }
         let verdict = FileRecognition.classify(source)
         // A publisher configuration is read after all, however its text is laid out: it can
         // change what the bundle publishes.

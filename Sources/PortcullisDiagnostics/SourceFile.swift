@@ -1,3 +1,5 @@
+import PortcullisSupport
+
 /// One input file's bytes as the driver read them: the input of the pipeline, which never
 /// touches the disk, and what reports quote source lines from.
 ///
@@ -70,5 +72,5 @@ public struct SourceFiles: Sendable {
 extension SourceFile {
     /// Whether the file holds raw policy XML rather than YAML definitions: told by its name,
     /// as the inputs were found by it.
-    public var isPolicyXML: Bool { path.hasSuffix(".xml") }
+    public var isPolicyXML: Bool { path.hasByteSuffix(".xml") }
 }

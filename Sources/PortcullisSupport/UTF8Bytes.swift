@@ -22,6 +22,13 @@ extension String {
         var copy = self
         return try copy.withUTF8(body)
     }
+
+    /// Whether the text ends with `suffix` (a file's extension), byte for byte: `hasSuffix`
+    /// compares characters, and a mark such as U+0600 before `.yaml` joins its dot, so a
+    /// file the file system calls `x؀.yaml` would not end with `.yaml`.
+    package func hasByteSuffix(_ suffix: String) -> Bool {
+        withUTF8Bytes { whole in suffix.withUTF8Bytes { whole.count >= $0.count && whole[(whole.count - $0.count)...].elementsEqual($0) } }
+    }
 }
 
 extension Array where Element == UInt8 {

@@ -33,4 +33,26 @@ final class PathBytesTests: XCTestCase {
         XCTAssertEqual(Workspace.commonFolder(["/w/\u{301}a/b", "/w/\u{301}a/c"]), "/w/\u{301}a")
         XCTAssertEqual(Workspace.commonFolder(["/w/\u{301}a/b", "/w/\u{301}b"]), "/w")
     }
+
+    func testPathsAreTakenApartAtEverySlashByte() {
+        XCTAssertEqual("/w/\u{301}ops/v1".pathParts(), ["w", "\u{301}ops", "v1"], "a mark after the '/' leaves it a separator")
+        XCTAssertEqual("a//b/".pathParts(), ["a", "b"])
+        XCTAssertEqual("a//b/".pathParts(omittingEmpty: false), ["a", "", "b", ""])
+    }
+
+    func testExtensionsAreJudgedByBytes() {
+        XCTAssertTrue("x\u{600}.yaml".hasByteSuffix(".yaml"), "a prepended mark joins the dot for characters, not for bytes")
+        XCTAssertFalse("x\u{600}.yaml".hasSuffix(".yaml"), "if Swift ever stops joining them, this test has no case left")
+        XCTAssertFalse("yaml".hasByteSuffix(".yaml"))
+    }
+
+    func testExactPathsTellEquivalentNamesApart() {
+        let plain = ExactPath("apis/Kiosk.yaml")
+        let kelvin = ExactPath("apis/\u{212A}iosk.yaml")
+        XCTAssertEqual(plain.text, kelvin.text, "Swift takes them for one")
+        XCTAssertNotEqual(plain, kelvin)
+        XCTAssertEqual(Set([plain, kelvin, ExactPath("apis/Kiosk.yaml")]).count, 2)
+        XCTAssertTrue(plain < kelvin, "byte order: 'K' (0x4B) before the Kelvin sign's lead byte (0xE2)")
+        XCTAssertEqual(Set([ExactPath(precomposed), ExactPath(decomposed)]).count, 2)
+    }
 }

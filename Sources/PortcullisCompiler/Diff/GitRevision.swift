@@ -54,7 +54,7 @@ public struct GitRevision: Sendable {
         let listing =
             named.isEmpty
             ? Data() : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
-        var read = Set<String>()
+        var read = Set<ExactPath>()
         for record in listing.split(separator: 0) {
             let text = String(decoding: record, as: UTF8.self)
             guard let tab = text.firstIndex(of: "\t") else { continue }
@@ -62,32 +62,33 @@ public struct GitRevision: Sendable {
             let path = String(text[text.index(after: tab)...])
             // Hidden below the folder named, as the walk judges names.
             let inside = named.lazy.compactMap { $0.isFolder ? Self.below($0.repository, path) : nil }.first
-            let walked = InputFiles.inputExtensions.contains(where: path.hasSuffix) && inside.map { !$0.split(separator: "/").contains { $0.hasPrefix(".") } } == true
-            guard fields.count == 4, fields[1] == "blob", walked || named.contains(where: { $0.repository == path }) else { continue }
+            let walked = InputFiles.inputExtensions.contains(where: path.hasByteSuffix) && inside.map { !$0.pathParts().contains { $0.utf8.first == UInt8(ascii: ".") } } == true
+            guard fields.count == 4, fields[1] == "blob", walked || named.contains(where: { ExactPath($0.repository) == ExactPath(path) }) else { continue }
             if let size = Int(fields[3]), size > maxFileSize {
                 throw DriverError.unreadable(revision, reason: "'\(DisplayText.shown(path))' is \(size) bytes, larger than the limit of \(maxFileSize) ('--max-file-size')")
             }
-            read.insert(path)
+            read.insert(ExactPath(path))
         }
         // One pathspec per folder and extension that has files, as `git archive` fails on
         // one that matches nothing; hidden folders and files are left out.
         var pathspecs: [String] = []
         for entry in named {
             guard entry.isFolder else {
-                if read.contains(entry.repository) { pathspecs.append(":(literal)\(entry.repository)") }
+                if read.contains(ExactPath(entry.repository)) { pathspecs.append(":(literal)\(entry.repository)") }
                 continue
             }
-            let escaped = entry.repository.reduce(into: "") { result, character in
-                if "*?[]\\".contains(character) { result.append("\\") }
-                result.append(character)
+            // By scalar: a mark after `[` would make one character of both and hide it.
+            let escaped = entry.repository.unicodeScalars.reduce(into: "") { result, scalar in
+                if "*?[]\\".unicodeScalars.contains(scalar) { result.append("\\") }
+                result.unicodeScalars.append(scalar)
             }
             let folder = escaped.isEmpty ? "" : escaped + "/"
-            let found = InputFiles.inputExtensions.filter { ext in read.contains { Self.below(entry.repository, $0) != nil && $0.hasSuffix(ext) } }
+            let found = InputFiles.inputExtensions.filter { ext in read.contains { Self.below(entry.repository, $0.text) != nil && $0.text.hasByteSuffix(ext) } }
             pathspecs += found.map { ":(glob)\(folder)**/*\($0)" }
             if !found.isEmpty { pathspecs += [":(exclude,glob)\(folder)**/.*", ":(exclude,glob)\(folder)**/.*/**"] }
         }
         // What holds nothing to read is as good as absent.
-        self.absent = absent + named.filter { entry in !read.contains { $0 == entry.repository || (entry.isFolder && Self.below(entry.repository, $0) != nil) } }.map(\.path)
+        self.absent = absent + named.filter { entry in !read.contains { $0 == ExactPath(entry.repository) || (entry.isFolder && Self.below(entry.repository, $0.text) != nil) } }.map(\.path)
         guard !pathspecs.isEmpty else { return }
         // The archive goes from git straight into tar, never whole into memory: a revision
         // may hold a file of gigabytes that Git stores in a few bytes. Git itself streams a
@@ -146,8 +147,8 @@ public struct GitRevision: Sendable {
     /// from the repository's top, as Git lists it: without `.` parts, `..` taken back, and
     /// empty for the top itself (`.` there). Nil when it leads above the top.
     static func repositoryPath(_ path: String, prefix: String) -> String? {
-        var parts: [Substring] = []
-        for part in (prefix + "/" + path).split(separator: "/") {
+        var parts: [String] = []
+        for part in (prefix + "/" + path).pathParts() {
             switch part {
             case ".": continue
             case "..":
@@ -159,8 +160,8 @@ public struct GitRevision: Sendable {
     }
 
     /// What of `path` lies below `folder` (a repository path, empty for the top), or nil.
-    private static func below(_ folder: String, _ path: String) -> Substring? {
-        folder.isEmpty ? path[...] : path.hasPrefix(folder + "/") ? path.dropFirst(folder.count + 1) : nil
+    private static func below(_ folder: String, _ path: String) -> String? {
+        folder.isEmpty ? path : path.removingPrefix(folder + "/")
     }
 
     /// Runs git and returns its standard output; when it fails, `failure` is the error where

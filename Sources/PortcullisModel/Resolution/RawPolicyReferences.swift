@@ -37,11 +37,14 @@ extension Resolver {
     /// checked when the gateway's declarations were read.
     mutating func checkRawReferences(_ gateway: Gateway?) {
         let fragments = Set(definitions.fragments.map(\.name.value))
+        // By bytes: a `Set<String>` takes `\u{212A}iosk` (a Kelvin sign) for the fragment
+        // `Kiosk`, and the rules would judge a fragment APIM has under no such id.
+        let fragmentIDs = Set(definitions.fragments.map { Array($0.name.value.utf8) })
         let templateNames = gateway.map { TemplateNames($0.declared.namedValues.union($0.declared.secrets)) }
         for document in rawDocuments {
             for element in document.allElements {
                 if element.name == "include-fragment", let id = element.attribute("fragment-id"), case .text(let name) = id.value,
-                    !fragments.contains(name), definitions.complete
+                    !fragmentIDs.contains(Array(name.utf8)), definitions.complete
                 {
                     Self.unknown(
                         "policy fragment", Located(name, at: document.range(id.valueSpan)), among: fragments,
