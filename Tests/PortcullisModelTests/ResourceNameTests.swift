@@ -179,6 +179,18 @@ final class ResourceNameTests: XCTestCase {
         XCTAssertEqual(diagnostics.filter { $0.code == .unknownReference }.map(\.message), [])
     }
 
+    /// A tag the gateway declares is spelt as declared where APIs and products list it:
+    /// `tags/Partner` in a bundle would be APIM's tag `partner`, with another display name.
+    func testATagIsSpeltAsTheGatewayDeclaresIt() {
+        let text = gateway.replacingOccurrences(of: "groups:", with: "tags:\n  partner: {displayName: Partner program}\ngroups:")
+            + api("orders", path: "orders", tags: "[Partner]", routes: "  - {id: list, method: GET, path: /, public: estate}")
+            + api("billing", path: "billing", tags: "[partner]", routes: "  - {id: list, method: GET, path: /, public: estate}")
+        let (_, diagnostics) = ResolutionTests.resolve([text])
+        let spellings = diagnostics.filter { $0.code == .duplicateDefinition }
+        XCTAssertEqual(spellings.map(\.message), ["tag 'Partner' is also spelt 'partner'"])
+        XCTAssertEqual(spellings.first?.range.start.line, 16, "at the API's list, not the declaration")
+    }
+
     /// A value that is a name names a backend, whatever its case; anything else is a URL.
     func testBackendValuesStayUnambiguous() {
         let text = gateway

@@ -332,6 +332,9 @@ public struct Resolver: Sendable {
         }
         let tags = definitions.apis.flatMap { firstOfEach($0.tags) } + definitions.products.flatMap { firstOfEach($0.tags) }
         var spellings = ResourceNames()
+        // A declared tag is the first spelling: the bundle would publish a use spelt
+        // otherwise as its own tag, whose display name replaces the declared one.
+        for declared in definitions.gateways.flatMap(\.tags) { _ = spellings.earlier(declared.name) }
         for tag in tags.sorted(by: { $0.range < $1.range }) {
             guard let first = spellings.earlier(tag), first.value != tag.value else { continue }
             diagnostics.report(
