@@ -198,7 +198,7 @@ public struct InputFiles: Sendable {
     /// through a link that leads to it (`$PWD` when the working directory was reached
     /// through one), the deepest such folder; nil when the path does not pass through it.
     private func workingDirectory(on path: String) -> String? {
-        if path == workingDirectory || path.hasPrefix(workingDirectoryPrefix) { return workingDirectory }
+        if path.isPath(inside: workingDirectory) { return workingDirectory }
         let real = FileSystem.realPath(workingDirectory) ?? workingDirectory
         var folder = ""
         var found: String?

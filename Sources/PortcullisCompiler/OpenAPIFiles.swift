@@ -21,6 +21,8 @@ package struct OpenAPIFiles {
     /// The publisher configurations of the run, numbered after the side files: never a
     /// document, since the bundle would publish one as an API's specification.
     private var publisherConfigurations: Set<ExactPath> = []
+    /// The side files by their names as Swift compares them, for a path that names none.
+    private let twins: SpellingTwins
 
     /// How many named documents are YAML files, which discovery counted as skipped before
     /// anything was read: they are inputs of the run after all.
@@ -35,6 +37,7 @@ package struct OpenAPIFiles {
     init(naming definitions: Definitions, sources: SourceFiles, sideFiles: Range<Int>, limits: InputLimits) {
         var ids: [ExactPath: Int] = [:]
         for id in sideFiles { ids[ExactPath(sources.files[id].path)] = id }
+        twins = SpellingTwins(ids.keys.map(\.text))
         publisherConfigurations = Set(sources.files[sideFiles.upperBound...].map { ExactPath($0.path) })
         let named = definitions.apis.compactMap(\.openapi).map { ExactPath(sources.path($0.written.value, besides: $0.written.range.file)) }
         let found = Set(named).sorted().compactMap { path in ids[path].map { (path: path, id: $0) } }
@@ -54,13 +57,17 @@ package struct OpenAPIFiles {
     /// Gives each API the document it names, or reports that it is not among the run's files.
     func attach(to definitions: inout Definitions, sources: SourceFiles, diagnostics: inout DiagnosticCollector) {
         diagnostics.append(contentsOf: problems)
+        // Made at the first path that names no document: a list searched for each would
+        // make many such paths quadratic.
+        var inputs: Set<ExactPath>?
         for index in definitions.apis.indices {
             guard let reference = definitions.apis[index].openapi else { continue }
             let path = ExactPath(sources.path(reference.written.value, besides: reference.written.range.file))
             // A file found but unreadable was reported where it is broken; it stays nil.
             guard let document = documents[path] else {
                 let named = "OpenAPI document '\(DisplayText.escaped(reference.written.value.utf8))' of API '\(definitions.apis[index].name.value)'"
-                let isDefinitions = sources.files.contains { ExactPath($0.path) == path }
+                if inputs == nil { inputs = Set(sources.files.map { ExactPath($0.path) }) }
+                let isDefinitions = inputs!.contains(path)
                 let what =
                     publisherConfigurations.contains(path)
                     ? "is an APIOps publisher configuration" : isDefinitions ? "is a Portcullis file" : "is not among the inputs"
@@ -68,11 +75,14 @@ package struct OpenAPIFiles {
                     .unknownReference, "\(named) \(what)",
                     at: reference.written.range,
                     notes: [
-                        Diagnostic.Note(
-                            isDefinitions
-                                ? "name an OpenAPI document, a file with 'openapi: 3.x' or 'swagger: \"2.0\"' that holds no Portcullis document"
-                                : "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
-                            at: reference.written.range)
+                        isDefinitions
+                            ? Diagnostic.Note(
+                                "name an OpenAPI document, a file with 'openapi: 3.x' or 'swagger: \"2.0\"' that holds no Portcullis document",
+                                at: reference.written.range)
+                            : twins.note(for: path.text, at: reference.written.range)
+                                ?? Diagnostic.Note(
+                                    "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
+                                    at: reference.written.range)
                     ])
                 continue
             }

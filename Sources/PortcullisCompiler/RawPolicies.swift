@@ -12,6 +12,8 @@ import PortcullisSupport
 struct RawPolicies {
     /// Each policy file a definition names, read once, by the path reports show.
     private var files: [ExactPath: PolicyXMLDocument?] = [:]
+    /// The policy files by their names as Swift compares them, for a path that names none.
+    private let twins: SpellingTwins
     /// Bounds the "did you mean" work of every document of the run together.
     private let suggestions = SuggestionBudget()
     /// Lines of policy files that could not be read and look like they hold a credential:
@@ -30,6 +32,7 @@ struct RawPolicies {
     init(naming definitions: Definitions, sources: SourceFiles) {
         var ids: [ExactPath: Int] = [:]
         for id in 0..<sources.count where sources.files[id].isPolicyXML { ids[ExactPath(sources.files[id].path)] = id }
+        twins = SpellingTwins(ids.keys.map(\.text))
         var written = definitions.gateways.compactMap(\.policy) + definitions.products.compactMap(\.policy)
             + definitions.fragments.map(\.policy)
         for index in definitions.apis.indices {
@@ -226,9 +229,10 @@ struct RawPolicies {
                     .unknownReference, "policy file '\(DisplayText.escaped(written.value.utf8))' of \(job.owner) is not among the inputs",
                     at: written.range,
                     notes: [
-                        Diagnostic.Note(
-                            "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
-                            at: written.range)
+                        twins.note(for: path, at: written.range)
+                            ?? Diagnostic.Note(
+                                "the path is relative to this file; the file must be in a folder being checked, not hidden or excluded",
+                                at: written.range)
                     ])
                 return nil
             }

@@ -111,3 +111,23 @@ struct ExactPath: Hashable, Comparable {
         text.withUTF8Bytes { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
+
+/// The inputs by their names as Swift compares them, where two spellings of one name (a
+/// precomposed `é`, or `e` and a combining accent) are one key: a path found in no input by
+/// its bytes is told which input it looks like, since the two read the same.
+struct SpellingTwins {
+    private let inputs: [String: String]
+
+    init(_ paths: some Sequence<String>) {
+        inputs = Dictionary(paths.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A note for `path`, which no input is named by its bytes, when an input's name differs
+    /// from it only in its code points; nil otherwise.
+    func note(for path: String, at range: SourceRange) -> Diagnostic.Note? {
+        guard let input = inputs[path] else { return nil }
+        return Diagnostic.Note(
+            "the input '\(DisplayText.codePoints(input))' differs from '\(DisplayText.codePoints(path))' only in its code points; write the path with the file's",
+            at: range)
+    }
+}

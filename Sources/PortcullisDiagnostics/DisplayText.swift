@@ -107,6 +107,12 @@ public enum DisplayText {
         return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
+    /// `text` with every scalar outside printable ASCII escaped (`cafe\u{0301}`): how a
+    /// message tells apart two names that look the same and differ in their code points.
+    public static func codePoints(_ text: String) -> String {
+        text.unicodeScalars.map { $0.value >= 0x20 && $0.value < 0x7F ? String($0) : escape($0) }.joined()
+    }
+
     private static func escape(_ scalar: Unicode.Scalar) -> String {
         switch scalar {
         case "\n": "\\n"

@@ -141,7 +141,28 @@ final class EquivalentNameTests: XCTestCase {
             let result = try ToolProcess.run(["lint", project.path, "--format", "json"])
             XCTAssertEqual(result.status, status, result.stdout)
             XCTAssertEqual(result.stdout.contains("\"RF001\""), status == 1, result.stdout)
+            // Named by its code points, which tell it from the fragment's own name.
+            XCTAssertEqual(result.stdout.contains("unknown policy fragment '\\\\u{212a}iosk-check'"), status == 1, result.stdout)
         }
+    }
+
+    /// A `policy` path spelt with a precomposed `é` names no file `cafe\u{301}.xml` (the
+    /// file system holds two names); the note shows both by their code points, which read
+    /// the same otherwise.
+    func testAPathSpeltWithOtherCodePointsIsToldSo() throws {
+        let project = try starter()
+        try write(
+            "<policies><inbound><base /></inbound></policies>\n", to: project.appendingPathComponent("policies/cafe\u{301}.xml"))
+        try write(
+            api("cafe", backend: "https://cafe.example.com", extra: "policy: ../policies/caf\u{E9}.xml\n"),
+            to: project.appendingPathComponent("apis/cafe.yaml"))
+        let result = try ToolProcess.run(["lint", project.path])
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(result.stdout.contains("error: policy file '../policies/caf\u{E9}.xml' of API 'cafe' is not among the inputs [RF001]"), result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "note: the input '\(project.path)/policies/cafe\\u{0301}.xml' differs from '\(project.path)/policies/caf\\u{00e9}.xml' only in its code points; write the path with the file's"),
+            result.stdout)
     }
 
     /// The base revision's files are sized before any is extracted, also one whose name has

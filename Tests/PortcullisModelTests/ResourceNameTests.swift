@@ -189,6 +189,12 @@ final class ResourceNameTests: XCTestCase {
         let spellings = diagnostics.filter { $0.code == .duplicateDefinition }
         XCTAssertEqual(spellings.map(\.message), ["tag 'Partner' is also spelt 'partner'"])
         XCTAssertEqual(spellings.first?.range.start.line, 16, "at the API's list, not the declaration")
+
+        // Declared twice in two cases: that is the one error; a use spelt as either is not another.
+        let twice = gateway.replacingOccurrences(of: "groups:", with: "tags:\n  Partner: {}\n  partner: {}\ngroups:")
+            + api("orders", path: "orders", tags: "[partner]", routes: "  - {id: list, method: GET, path: /, public: estate}")
+        XCTAssertEqual(
+            ResolutionTests.resolve([twice]).1.filter { $0.code == .duplicateDefinition }.map(\.message), ["tag 'partner' is declared twice"])
     }
 
     /// A value that is a name names a backend, whatever its case; anything else is a URL.

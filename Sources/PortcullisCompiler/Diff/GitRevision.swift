@@ -136,10 +136,8 @@ public struct GitRevision: Sendable {
     /// The path a user knows for an extracted file: relative to the working directory when
     /// it lies below it, else absolute in the work tree.
     public func userPath(ofExtracted path: String) -> String {
-        let scratch = folder.hasSuffix("/") ? folder : folder + "/"
-        guard path.hasPrefix(scratch) else { return path }
-        let inRepository = String(path.dropFirst(scratch.count))
-        if inRepository.hasPrefix(prefix) { return String(inRepository.dropFirst(prefix.count)) }
+        guard let inRepository = path.removingPrefix(folder.hasSuffix("/") ? folder : folder + "/") else { return path }
+        if let below = inRepository.removingPrefix(prefix) { return below }
         return (root as NSString).appendingPathComponent(inRepository)
     }
 

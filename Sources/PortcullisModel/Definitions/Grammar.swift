@@ -25,8 +25,10 @@ package enum Grammar {
     /// `extensions`. It may climb out of the file's folder ('../policies/x.xml'): only files
     /// among the inputs are ever found by it, so it cannot reach anything the run was not given.
     static func isRelativeFilePath(_ path: String, endingIn extensions: [String]) -> Bool {
-        extensions.contains(where: path.hasSuffix) && !path.hasPrefix("/")
-            && !path.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+        // By bytes, as the file system reads the path: a mark after a `/` or before a `.`
+        // makes one character of both.
+        extensions.contains(where: path.hasByteSuffix) && path.utf8.first != UInt8(ascii: "/")
+            && !path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).contains(where: \.isEmpty)
             && !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 

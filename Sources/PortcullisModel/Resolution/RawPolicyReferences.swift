@@ -46,8 +46,9 @@ extension Resolver {
                 if element.name == "include-fragment", let id = element.attribute("fragment-id"), case .text(let name) = id.value,
                     !fragmentIDs.contains(Array(name.utf8)), definitions.complete
                 {
+                    // Named by code points: `\u{212A}iosk-check` would read as the fragment's own name.
                     Self.unknown(
-                        "policy fragment", Located(name, at: document.range(id.valueSpan)), among: fragments,
+                        "policy fragment", Located(DisplayText.codePoints(name), at: document.range(id.valueSpan)), among: fragments,
                         hint: "declare it in a document with 'kind: PolicyFragment' and this name",
                         into: &diagnostics)
                 }

@@ -332,10 +332,14 @@ public struct Resolver: Sendable {
         }
         let tags = definitions.apis.flatMap { firstOfEach($0.tags) } + definitions.products.flatMap { firstOfEach($0.tags) }
         var spellings = ResourceNames()
-        // A declared tag is the first spelling: the bundle would publish a use spelt
-        // otherwise as its own tag, whose display name replaces the declared one.
-        for declared in definitions.gateways.flatMap(\.tags) { _ = spellings.earlier(declared.name) }
-        for tag in tags.sorted(by: { $0.range < $1.range }) {
+        // The gateway's declared tags are the first spellings: the bundle would publish a use
+        // spelt otherwise as its own tag, whose display name replaces the declared one. A use
+        // spelt as some declaration is that tag; declarations that differ only in case are
+        // reported where they are declared.
+        let declared = definitions.gateways.first?.tags.map(\.name) ?? []
+        for name in declared { _ = spellings.earlier(name) }
+        let declaredSpellings = Set(declared.map(\.value))
+        for tag in tags.sorted(by: { $0.range < $1.range }) where !declaredSpellings.contains(tag.value) {
             guard let first = spellings.earlier(tag), first.value != tag.value else { continue }
             diagnostics.report(
                 .duplicateDefinition, "tag '\(tag.value)' is also spelt '\(first.value)'", at: tag.range,
