@@ -33,29 +33,18 @@ public struct API: Sendable {
         @usableFromInline var leftOutRoutes: Bool
     }
 
-    /// Changed only while uniquely referenced (see ``unique()``); see ``Route``'s box for
-    /// why each access is left unchecked for exclusivity.
-    @usableFromInline
-    final class Box: @unchecked Sendable {
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var box: Box
+    @usableFromInline var box: SharedFields<Fields>
 
     /// The box, copied first when another API shares it.
     @usableFromInline
-    mutating func unique() -> Box {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-        return box
-    }
+    mutating func unique() -> SharedFields<Fields> { SharedFields.unique(&box) }
 
     public init(
         name: Located<String>, displayName: Located<String>?, description: Located<String>?, path: Located<String>,
         backend: BackendReference, subscriptionRequired: Located<Bool>?, auth: Located<AuthSetting>?, rateLimit: LimitSetting?,
         quota: LimitSetting?, routes: [Route], tags: [Located<String>] = [], kindRange: SourceRange
     ) {
-        box = Box(
+        box = SharedFields(
             Fields(
                 name: name, displayName: displayName, description: description, path: path, backend: backend,
                 subscriptionRequired: subscriptionRequired, auth: auth, rateLimit: rateLimit, quota: quota, routes: routes, policy: nil,
@@ -207,29 +196,16 @@ public struct Route: Sendable {
         @usableFromInline var hasErrors: Bool
     }
 
-    /// Changed only while uniquely referenced (see ``unique()``), so sharing it is safe.
-    /// Every access to `fields` is a whole read (`_read`) or a whole write (`set`), never
-    /// one held while another starts, so the run-time exclusivity check each access would
-    /// otherwise make (2 % of a lint's instructions) is left out.
-    @usableFromInline
-    final class Box: @unchecked Sendable {
-        @exclusivity(unchecked) @usableFromInline var fields: Fields
-        @usableFromInline init(_ fields: Fields) { self.fields = fields }
-    }
-
-    @usableFromInline var box: Box
+    @usableFromInline var box: SharedFields<Fields>
 
     /// The box, copied first when another route shares it.
     @usableFromInline
-    mutating func unique() -> Box {
-        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-        return box
-    }
+    mutating func unique() -> SharedFields<Fields> { SharedFields.unique(&box) }
 
     public init(
         id: Located<String>, method: Located<HTTPMethod>, path: Located<PathTemplate>, summary: Located<String>?, scopes: ScopeRequirement?, appRoles: ScopeRequirement? = nil, cache: Cache?, rateLimit: LimitSetting?, quota: LimitSetting?, auth: Located<AuthSetting>?, publicReason: Located<String>?, policy: RawPolicy? = nil, backend: BackendReference? = nil, shaping: RouteShaping? = nil, itemStart: SourceRange, extent: SourceRange, hasErrors: Bool = false
     ) {
-        box = Box(Fields(id: id, method: method, path: path, summary: summary, scopes: scopes, appRoles: SeldomSet(appRoles), cache: SeldomSet(cache), rateLimit: rateLimit, quota: quota, auth: auth, publicReason: SeldomSet(publicReason), policy: policy, backend: SeldomSet(backend), shaping: shaping, itemStart: itemStart, extent: extent, hasErrors: hasErrors))
+        box = SharedFields(Fields(id: id, method: method, path: path, summary: summary, scopes: scopes, appRoles: SeldomSet(appRoles), cache: SeldomSet(cache), rateLimit: rateLimit, quota: quota, auth: auth, publicReason: SeldomSet(publicReason), policy: policy, backend: SeldomSet(backend), shaping: shaping, itemStart: itemStart, extent: extent, hasErrors: hasErrors))
     }
 
     @inlinable public var id: Located<String> {
