@@ -20,14 +20,7 @@ enum BundleManifest {
     static func holdsOnlyABundle(_ folder: String) -> Bool {
         guard var files = listedFiles(in: folder) else { return false }
         files.insert(Array(fileName.utf8))
-        var folders: Set<[UInt8]> = []
-        for path in files {
-            var parent = path[...]
-            while let slash = parent.lastIndex(of: UInt8(ascii: "/")) {
-                parent = parent[..<slash]
-                guard folders.insert(Array(parent)).inserted else { break }
-            }
-        }
+        let folders = Self.folders(holding: files)
         var pending = [""]
         while let relative = pending.popLast() {
             guard let entries = try? FileSystem.entries(of: relative.isEmpty ? folder : folder + "/" + relative) else { return false }
@@ -42,6 +35,21 @@ enum BundleManifest {
             }
         }
         return true
+    }
+
+    /// The folders on the way to each of `paths` (relative, as UTF-8), by their bytes; the
+    /// top folder, the empty path, is not among them. Found byte by byte: a path's
+    /// separators are plain ASCII bytes.
+    static func folders(holding paths: some Sequence<[UInt8]>) -> Set<[UInt8]> {
+        var folders: Set<[UInt8]> = []
+        for path in paths {
+            var parent = path[...]
+            while let slash = parent.lastIndex(of: UInt8(ascii: "/")) {
+                parent = parent[..<slash]
+                guard folders.insert(Array(parent)).inserted else { break }
+            }
+        }
+        return folders
     }
 
     /// The paths `folder/manifest.json` lists, as UTF-8, when it is a regular file naming

@@ -221,18 +221,7 @@ public enum BundleWriter {
         // The bundle's folders by their bytes, as the file system tells them apart (see
         // `BundleIndex.entry(at:)`). Only asked when the folder holds folders: an empty or
         // new one never needs it.
-        lazy var expectedFolders: Set<[UInt8]> = {
-            var folders: Set<[UInt8]> = [[]]
-            for path in index.paths {
-                // Found byte by byte: a path's separators are plain ASCII bytes.
-                var folder = Array(path.utf8)[...]
-                while let slash = folder.lastIndex(of: UInt8(ascii: "/")) {
-                    folder = folder[..<slash]
-                    guard folders.insert(Array(folder)).inserted else { break }
-                }
-            }
-            return folders
-        }()
+        lazy var expectedFolders: Set<[UInt8]> = BundleManifest.folders(holding: index.paths.lazy.map { Array($0.utf8) }).union([[]])
         var differences: [Difference] = []
         var files: [String] = []
         switch FileSystem.linkStatus(of: output.path) {

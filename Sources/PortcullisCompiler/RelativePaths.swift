@@ -118,16 +118,18 @@ struct ExactPath: Hashable, Comparable {
 /// precomposed `é`, or `e` and a combining accent) are one key: a path found in no input by
 /// its bytes is told which input it looks like, since the two read the same.
 struct SpellingTwins {
-    private let inputs: [String: String]
+    private let inputs: Set<String>
 
     init(_ paths: some Sequence<String>) {
-        inputs = Dictionary(paths.map { ($0, $0) }, uniquingKeysWith: { first, _ in first })
+        inputs = Set(paths)
     }
 
     /// A note for `path`, which no input is named by its bytes, when an input's name differs
     /// from it only in its code points; nil otherwise.
     func note(for path: String, at range: SourceRange) -> Diagnostic.Note? {
-        guard let input = inputs[path] else { return nil }
+        // The set's own member, as the input spells it, not `path`, which Swift takes for it.
+        guard let found = inputs.firstIndex(of: path) else { return nil }
+        let input = inputs[found]
         return Diagnostic.Note(
             "the input '\(DisplayText.codePoints(input))' differs from '\(DisplayText.codePoints(path))' only in its code points; write the path with the file's",
             at: range)

@@ -53,6 +53,13 @@ final class PolicyWriterTests: XCTestCase {
     }
 }
 
+extension YAMLValue {
+    /// `text` as a document writes it, without the line break after it.
+    static func scalar(_ text: String) -> String {
+        String(YAMLValue.string(text).render().dropLast())
+    }
+}
+
 final class YAMLWriterTests: XCTestCase {
     func testScalarsThatYAMLCouldMisreadAreQuoted() {
         XCTAssertEqual(YAMLValue.scalar("orders"), "orders")

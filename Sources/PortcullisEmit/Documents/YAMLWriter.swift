@@ -105,13 +105,6 @@ public enum YAMLValue: Sendable {
     /// Words YAML 1.1 reads as booleans or null, in any case (1.2 reads a subset of them).
     private static let typedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null"]
 
-    /// `text` as ``write(scalar:into:)`` writes it.
-    static func scalar(_ text: String) -> String {
-        var out: [UInt8] = []
-        write(scalar: text, into: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// Whether ``write(scalar:into:)`` writes `text` plain.
     private static func isPlain(_ text: String) -> Bool {
         // Judged byte by byte: every allowed character is ASCII, and no byte of any other
