@@ -319,7 +319,9 @@ public enum CredentialScanner {
 
     /// `Basic ` (in any case, as HTTP reads schemes) and the Base64 of printable
     /// `user:password` (RFC 7617), padded or not, in either alphabet: what a client sends in
-    /// `Authorization`. Prose (`Basic authentication`) is no Base64 of such text.
+    /// `Authorization`. Prose (`Basic authentication`) is no Base64 of such text. The text
+    /// may be UTF-8 (RFC 7617's `charset`), so a password with accents or in another script
+    /// counts; bytes that are not UTF-8 make it no credential.
     private static func basicCredentials(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard index + 6 < bytes.count, "basic".utf8.enumerated().allSatisfy({ bytes[index + $0.offset] | 0x20 == $0.element }), bytes[index + 5] == 0x20
         else { return false }
@@ -330,10 +332,11 @@ public enum CredentialScanner {
         let padding = run(bytes, from: start + letters, limit: 2) { $0 == UInt8(ascii: "=") }
         let end = start + letters + padding
         guard letters >= 8, padding == 0 || (letters + padding) % 4 == 0, end == bytes.count || !isAlphanumeric(bytes[end]) else { return false }
-        // Decoded six bits at a time; a colon must be among printable bytes.
+        // Decoded six bits at a time; a colon must be among printable characters.
         var bits: UInt32 = 0
         var count = 0
         var colon = false
+        var utf8 = UTF8Continuation()
         for offset in start..<(start + letters) {
             let byte = bytes[offset]
             let value: UInt32 =
@@ -349,11 +352,43 @@ public enum CredentialScanner {
             if count >= 8 {
                 count -= 8
                 let decoded = UInt8((bits >> UInt32(count)) & 0xFF)
-                guard decoded >= 0x20, decoded < 0x7F else { return false }
+                guard utf8.accepts(decoded) else { return false }
                 if decoded == UInt8(ascii: ":") { colon = true }
             }
         }
-        return colon
+        return colon && utf8.isComplete
+    }
+
+    /// Follows decoded bytes as UTF-8 of printable text: ASCII from space to tilde, and
+    /// well-formed sequences of two to four bytes (no overlong forms, no surrogates, nothing
+    /// past U+10FFFF), as `String` validates them.
+    private struct UTF8Continuation {
+        /// Continuation bytes still expected, and the range the next one must lie in.
+        private var remaining = 0
+        private var next: ClosedRange<UInt8> = 0x80...0xBF
+
+        var isComplete: Bool { remaining == 0 }
+
+        mutating func accepts(_ byte: UInt8) -> Bool {
+            if remaining > 0 {
+                guard next.contains(byte) else { return false }
+                remaining -= 1
+                next = 0x80...0xBF
+                return true
+            }
+            switch byte {
+            case 0x20...0x7E: return true
+            case 0xC2...0xDF: remaining = 1
+            case 0xE0: (remaining, next) = (2, 0xA0...0xBF)
+            case 0xED: (remaining, next) = (2, 0x80...0x9F)
+            case 0xE1...0xEF: remaining = 2
+            case 0xF0: (remaining, next) = (3, 0x90...0xBF)
+            case 0xF4: (remaining, next) = (3, 0x80...0x8F)
+            case 0xF1...0xF3: remaining = 3
+            default: return false
+            }
+            return true
+        }
     }
 
     /// `-----BEGIN ... PRIVATE KEY-----`.

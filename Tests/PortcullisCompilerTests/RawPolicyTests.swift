@@ -547,6 +547,9 @@ final class RawPolicyTests: XCTestCase {
             // Named values (the audit of the fixes): a header whose name one gives, and a
             // signing key one holds, written in the definitions.
             ("namedheader", #"<set-header name="{{auth-header}}" exists-action="override"><value>Basic dXNlcjpodW50ZXIyaHVudGVyMg==</value></set-header>"#, "SE001"),
+            // Basic credentials under a header that names none, their password in UTF-8
+            // ('orders:pässwörd-Blue7'), as RFC 7617 allows.
+            ("utf8basic", #"<set-header name="X-Partner" exists-action="override"><value>Basic b3JkZXJzOnDDpHNzd8O2cmQtQmx1ZTc=</value></set-header>"#, "SE001"),
             ("namedkey", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
             ("namedkeycase", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@("{{Signing-Key}}")</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
         ]

@@ -12,6 +12,9 @@ final class CredentialScannerTests: XCTestCase {
             "AKIAIOSFODNN7EXAMPLEXX", "task_live_feed", "-----BEGIN CERTIFICATE-----", "eyJhbGciOiJIUzI1NiJ9",
             // Prose, and Base64 of no 'user:password'.
             "Basic authentication only", "Basic Auth2024Blue", "Basic dGVzdHVzZXJuYW1l", "Basic {{partner-basic}}", "basic authentication is off",
+            // Bytes that are no UTF-8: 'ab:' then FF FE 80; 'u:éé', 'x' and a character cut
+            // short (C3); 'u:éé' and a surrogate (ED A0 80).
+            "Basic YWI6//6Aeno=", "Basic dTrDqcOpeMM=", "Basic dTrDqcOp7aCA",
             "based on the backend", "Basically everything",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
@@ -29,6 +32,8 @@ final class CredentialScannerTests: XCTestCase {
             "Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==", "https://login.example.com/Basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==/v2.0",
             // Any case, unpadded, two spaces, the URL alphabet ('a?b:c>d~e' holds '/' and '+' in the other).
             "basic dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA", "BASIC  dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==", "Basic YT9iOmM-ZH5l",
+            // UTF-8, as RFC 7617 allows: 'orders:pässwörd-Blue7', 'jürgen:geheim2024', '用户:密码密码'.
+            "Basic b3JkZXJzOnDDpHNzd8O2cmQtQmx1ZTc=", "Basic asO8cmdlbjpnZWhlaW0yMDI0", "Basic 55So5oi3OuWvhueggeWvhueggQ==",
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }
