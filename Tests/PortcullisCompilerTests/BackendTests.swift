@@ -244,6 +244,39 @@ final class BackendTests: XCTestCase {
         }
     }
 
+    /// The managed identity's token replaces whatever `Authorization` holds when it runs,
+    /// last in the route's `inbound`: a header the definitions or a raw `set-header` put
+    /// there never reached the backend, and lint was clean (found by the audit of the
+    /// emitted policies). A header deleted, or set on the response, is no conflict.
+    func testAnAuthorizationHeaderSetForAManagedIdentityBackendIsReported() throws {
+        func setHeader(_ name: String, _ action: String, _ value: String = "Basic {{partner-client-secret}}") -> String {
+            "\n          <set-header name=\"\(name)\" exists-action=\"\(action)\"><value>\(value)</value></set-header>"
+        }
+        let policy =
+            "    policy: |\n      <policies><inbound><base />" + setHeader("authorization", "override") + setHeader("{{auth-header}}", "skip")
+            + setHeader("Authorization", "delete") + "\n      </inbound><backend><base />" + setHeader(" Authorization ", "append")
+            + "\n      </backend><outbound><base />" + setHeader("Authorization", "override", "@(context.Response.Headers.GetValueOrDefault(&quot;WWW-Authenticate&quot;, &quot;&quot;))") + "\n      </outbound></policies>\n"
+        let project = try project([
+            ("apis/partner-orders.yaml", "    append: {Via: contoso-gateway}\n",
+             "    append: {Via: contoso-gateway, Authorization: \"Basic {{partner-client-secret}}\"}\n"),
+            ("apis/partner-orders.yaml", "    scopes: [partner.orders.write]\n", "    scopes: [partner.orders.write]\n" + policy),
+            ("gateway.yaml", "  api-client-id: ", "  auth-header: Authorization\n  api-client-id: "),
+        ])
+        let result = try ToolProcess.run(["lint", project.path, "--format", "json"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let errors = (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String == "error" }
+        let found = errors.map { "\($0["code"] ?? "") \($0["line"] ?? ""):\($0["column"] ?? "") \($0["message"] ?? "")" }
+        let identity = "conflicts with the managed identity Portcullis generates for route 'partner-orders/place-partner-order''s backend"
+        // The API's header once, though both routes' backend uses the identity.
+        let header = "request header 'Authorization' is replaced by the token of the managed identity that route 'partner-orders/list-partner-orders''s backend is called with"
+        XCTAssertEqual(found.filter { $0.hasPrefix("YS004") }.map { String($0.drop { $0 != " " }.dropFirst()) }, ["15:36 \(header)"], found.joined(separator: "\n"))
+        // In inbound, by any spelling and through a named value; in backend, where it
+        // would replace the token; not the deletion, and not the response's header.
+        XCTAssertEqual(found.filter { $0.hasPrefix("PX004") && $0.contains(identity) }.count, 3, found.joined(separator: "\n"))
+        XCTAssertEqual(errors.count, 4, found.joined(separator: "\n"))
+    }
+
     /// An API with its own raw policy is sent to its `serviceUrl`, but a URL that references
     /// a secret gets none (APIM substitutes named values only in policies): the API's
     /// policy set no backend either, and APIM had nowhere to send its requests (found by

@@ -21,9 +21,31 @@ extension Resolver {
                 in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of API '\(api.name.value)'",
                 fix: "name the backend in the API's 'backend' and remove this statement; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
         }
+        let values = gateway?.substitutions ?? [:]
+        var headersReported = Set<SourceRange>()
         for (route, plan) in zip(routes, plans) {
-            guard let plan, let document = route.written.policy?.document else { continue }
+            guard let plan else { continue }
             let name = "route '\(definitions.apis[route.apiIndex].name.value)/\(route.written.id.value)'"
+            let identity = plan.answer == nil && plan.backend.managedIdentity != nil
+            // The generated managed identity ends the route's inbound, after the request's
+            // headers are set: an `Authorization` the definitions set would never arrive.
+            // Reported once where it is written, for the first route it fails.
+            if identity, let headers = plan.requestShaping?.headers {
+                for header in headers where header.action != .remove && Self.namesAuthorization(header.name.value)
+                    && headersReported.insert(header.name.range).inserted
+                {
+                    diagnostics.report(
+                        .invalidValue,
+                        "request header '\(header.name.value)' is replaced by the token of the managed identity that \(name)'s backend is called with",
+                        at: header.name.range,
+                        notes: [
+                            Diagnostic.Note(
+                                "give the backend these credentials in its 'kind: Backend' document instead of a 'managedIdentity', or set the header only for routes whose backend uses none",
+                                at: header.name.range)
+                        ])
+                }
+            }
+            guard let document = route.written.policy?.document else { continue }
             if plan.token != nil {
                 conflicts(
                     in: document, section: "inbound", names: ["validate-jwt", "validate-azure-ad-token"],
@@ -58,16 +80,25 @@ extension Resolver {
             // get a token meant for this one, and other credentials would be replaced.
             // At any depth and in the fragments the policy includes: a condition does not
             // keep the token from going elsewhere.
-            if plan.answer == nil, plan.backend.managedIdentity != nil {
+            if identity {
                 let identity = "the managed identity Portcullis generates for \(name)'s backend"
                 if route.written.backend == nil {
                     conflicts(
                         anywhereIn: document, names: ["set-backend-service"], with: identity,
                         fix: "set the route's 'backend' instead, so the token goes to the backend it is meant for")
                 }
+                let fix = "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement"
+                conflicts(anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix)
+                // A header set on the way in is replaced by the token; one set in `backend`
+                // replaces the token. Either way the backend is not called as written.
                 conflicts(
-                    anywhereIn: document, names: Self.backendCredentials, with: identity,
-                    fix: "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement")
+                    anywhereIn: document, sections: ["inbound", "backend"], names: ["set-header"], with: identity, fix: fix,
+                    where: { statement in
+                        guard case .text(let header)? = statement.attribute("name")?.value,
+                            statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete"
+                        else { return false }
+                        return Self.namesAuthorization(NamedValues.resolve(header, values) ?? header)
+                    })
             }
         }
     }
@@ -75,23 +106,48 @@ extension Resolver {
     /// Statements that put the gateway's own credentials in the request to the backend.
     private static let backendCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
 
+    /// Whether a header's name is `Authorization`, as HTTP compares names.
+    private static func namesAuthorization(_ header: String) -> Bool {
+        let trimmed = header.trimmingWhitespace
+        return trimmed.utf8.count == 13 && trimmed.lowercased() == "authorization"
+    }
+
     /// Conflicts with `names` anywhere in `document` or in the fragments it includes, at
-    /// any depth (each fragment once, so an include cycle ends).
-    private mutating func conflicts(anywhereIn document: PolicyXMLDocument, names: Set<String>, with generated: String, fix: String) {
-        var documents = [document]
+    /// any depth (each fragment once, so an include cycle ends); with `sections`, only
+    /// within those of the document's sections, and the fragments they include. `matches`
+    /// picks among the statements so named.
+    private mutating func conflicts(
+        anywhereIn document: PolicyXMLDocument, sections: Set<String>? = nil, names: Set<String>, with generated: String, fix: String,
+        where matches: (PolicyXMLElement) -> Bool = { _ in true }
+    ) {
+        var documents = [(document, sections)]
         var seen = Set<String>()
-        while let next = documents.popLast() {
-            for statement in next.elements(named: names) {
+        while let (next, within) = documents.popLast() {
+            var found: [PolicyXMLElement] = []
+            var includes: [PolicyXMLElement] = []
+            if let within {
+                for section in next.root.elements where within.contains(section.name) {
+                    section.forEachElement { element in
+                        if names.contains(element.name) { found.append(element) }
+                        if element.name == "include-fragment" { includes.append(element) }
+                    }
+                }
+            } else {
+                found = next.elements(named: names)
+                includes = next.elements(named: ["include-fragment"])
+            }
+            for statement in found where matches(statement) {
                 let range = next.range(statement.nameSpan)
                 diagnostics.report(
                     .conflictingPolicyStatement, "raw '\(statement.name)' conflicts with \(generated)", at: range,
                     notes: [Diagnostic.Note(fix, at: range)])
             }
-            for include in next.elements(named: ["include-fragment"]) {
+            for include in includes {
                 guard case .text(let id)? = include.attribute("fragment-id")?.value, seen.insert(id).inserted,
                     let fragment = definitions.fragments.first(where: { $0.name.value == id })?.policy.document
                 else { continue }
-                documents.append(fragment)
+                // A fragment's statements all run where it is included.
+                documents.append((fragment, nil))
             }
         }
     }
