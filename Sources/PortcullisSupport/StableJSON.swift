@@ -76,9 +76,11 @@ extension StableJSON {
         private var innermost: (isArray: Bool, count: Int)?
         private var outer: [(isArray: Bool, count: Int)] = []
 
-        /// A writer for a fragment of `depth` (0 for a document of its own).
-        public init(depth: Int = 0) {
+        /// A writer for a fragment of `depth` (0 for a document of its own), with room for
+        /// `capacity` bytes reserved at once where the caller knows the usual size.
+        public init(depth: Int = 0, capacity: Int = 0) {
             self.depth = depth
+            bytes.reserveCapacity(capacity)
         }
 
         public mutating func beginObject() {

@@ -26,7 +26,8 @@ struct GatewayRoutes {
         let withPlans = project.routes.indices.filter { project.plans[$0] != nil }
         return ParallelMap.map(withPlans.indices) { item in
             // An element of `routes` in the top-level object.
-            var json = StableJSON.Writer(depth: 2)
+            // A route's entry is one to two kilobytes.
+            var json = StableJSON.Writer(depth: 2, capacity: 2048)
             write(project.routes[withPlans[item]], plan: project.plans[withPlans[item]]!, into: &json)
             return StableJSON.Fragment(json)
         }
