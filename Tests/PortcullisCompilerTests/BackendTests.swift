@@ -411,7 +411,8 @@ final class BackendTests: XCTestCase {
             "backends.yaml:11:6: privilege increase: backend 'partner-orders-weu' now sends requests, with the credentials it carries, to another host: 'https://attacker.example.net/p' instead of 'https://orders-weu.internal.contoso.com/partner'",
             "backends.yaml:24:6: other: backend 'partner-orders-neu' now sends requests to a value that holds a credential instead of 'https://orders-neu.internal.contoso.com/partner'",
             "backends.yaml:17:33: privilege increase: backend 'partner-orders-weu' no longer validates its certificate chain: a network attacker may pose as it",
-            "backends.yaml:16:5: other: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'redis-connection' instead of secret 'partner-orders-gateway-key'",
+            // The Redis connection string handed to a backend (the audit of the diff).
+            "backends.yaml:16:5: privilege increase: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'redis-connection' instead of secret 'partner-orders-gateway-key', a secret it did not receive before",
             "other: backend 'partner-orders' now balances requests over 'partner-orders-weu' (priority 1), 'partner-orders-neu' (priority 3) instead of 'partner-orders-weu' (priority 1), 'partner-orders-neu' (priority 2)",
             "apis/orders.yaml:8:10: other: API 'orders' now sends requests to a value that holds a credential instead of 'https://orders.internal.contoso.com/api'",
         ], in: result.stdout)
@@ -504,7 +505,8 @@ final class BackendTests: XCTestCase {
             "other: backend 'partner-orders' is now one service instead of a pool",
             "other: backend 'partner-orders' now sends requests to 'https://elsewhere.example.net/partner'",
             "privilege increase: backend 'partner-orders' no longer validates its certificate chain: a network attacker may pose as it",
-            "other: backend 'partner-orders' now sends header 'x-gateway-key' from secret 'partner-orders-gateway-key'",
+            // The pool's members sent it; the service, at another host, did not receive it.
+            "privilege increase: backend 'partner-orders' now sends header 'x-gateway-key' from secret 'partner-orders-gateway-key', a secret it did not receive before",
         ], in: result.stdout)
         XCTAssertFalse(result.stdout.contains("balances requests"), "a name spelt in another case is the same member")
     }

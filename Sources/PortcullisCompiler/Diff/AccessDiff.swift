@@ -170,7 +170,7 @@ public enum AccessDiff {
         for pair in pairs {
             var route = RouteComparison(
                 key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range),
-                becameSecrets: areSecrets.subtracting(wereSecrets))
+                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: areSecrets)
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
@@ -292,13 +292,25 @@ public enum AccessDiff {
         var name: String
         var route: EffectiveRoute
         var plan: EnforcementPlan
-        /// The operation callers call: the API's path (without case), its version, the method
-        /// and the route's path with parameter names erased. An API or route renamed keeps it.
+        /// The operation callers call: the API's path, its version, the method and the
+        /// route's path with parameter names erased, without case. An API or route renamed
+        /// keeps it, and one whose path changed only in case is taken for the same: a guess
+        /// that pairs them shows what changed, where none would hide it.
         var operation: String
-        /// The same API's operation on the backend that the route reaches, through its rewrite.
+        /// The operation on the backend that the route reaches, through its rewrite: the
+        /// method, and the backend's URL (a pool's name) joined with the path, without case
+        /// or a final `/`, as most backends route. Routes of any API that reach it guard it
+        /// alike.
         var backendOperation: String
 
         var api: String { String(name.prefix { $0 != "/" }) }
+    }
+
+    /// `text` without the `/`s that end it: `/orders/` and `/orders` reach one operation.
+    private static func withoutFinalSlash(_ text: String) -> String {
+        var text = Substring(text)
+        while text.hasSuffix("/") { text = text.dropLast() }
+        return String(text)
     }
 
     /// One route in both versions.
@@ -318,8 +330,13 @@ public enum AccessDiff {
             let key = name.lowercased()
             guard routes[key] == nil else { continue }
             let version = api.version.map { "\($0.set.value) \($0.name.value)".lowercased() } ?? ""
-            let operation = "\(api.path.value.lowercased()) \(version) \(route.written.method.value.rawValue) \(route.written.path.value.shape)"
-            let backend = "\(api.path.value.lowercased()) \(version) \(RouteComparison.backendOperation(route.written).shape)"
+            let operation = "\(api.path.value.lowercased()) \(version) \(route.written.method.value.rawValue) \(route.written.path.value.shape.lowercased())"
+            // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
+            // `…/api/orders/{id}` with `/{id}`.
+            let reached = RouteComparison.backendOperation(route.written).shape.lowercased()
+            let method = reached.prefix { $0 != " " }
+            let base = plan.backend.url.map { Self.withoutFinalSlash($0.lowercased()) } ?? "backend \(plan.backend.name?.lowercased() ?? "")"
+            let backend = "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
             routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, backendOperation: backend)
         }
         return routes
@@ -529,11 +546,20 @@ public enum AccessDiff {
         let before = Dictionary(base.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         let after = Dictionary(head.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
+        // One product removed and one added is taken for one renamed, as a route is: what it
+        // lets its subscribers do is weighed against what it was, not hidden as an addition.
+        let (addedKeys, removedKeys) = (after.keys.filter { before[$0] == nil }, before.keys.filter { after[$0] == nil })
+        let renamed = addedKeys.count == 1 && removedKeys.count == 1 ? (from: removedKeys[0], to: addedKeys[0]) : nil
         for (key, product) in after {
             let name = product.name.value
             let subject = AccessChange.Subject(kind: .product, name: name)
             let approval = product.approvalRequired?.range ?? product.name.range
-            guard let previous = before[key] else {
+            if let renamed, renamed.to == key, let previous = before[renamed.from] {
+                changes.append(AccessChange(
+                    category: .other, subject: subject, message: "product '\(name)' was '\(previous.name.value)' before; subscriptions do not move to a new name",
+                    place: head.location(product.name.range)))
+            }
+            guard let previous = before[key] ?? renamed.flatMap({ $0.to == key ? before[$0.from] : nil }) else {
                 changes.append(AccessChange(
                     category: product.effectiveApprovalRequired ? .other : .privilegeIncrease, subject: subject,
                     message: "product '\(name)' was added; "
@@ -585,8 +611,8 @@ public enum AccessDiff {
                 case (nil, let new?):
                     changes.append(AccessChange(
                         category: .stricterLimit, subject: subject, message: "product '\(name)' gained a \(what) of \(describe(new))", place: at))
-                case (let old?, let new?) where old.calls.value * new.per.value != new.calls.value * old.per.value:
-                    let looser = new.isLooser(thanCalls: old.calls.value, per: old.per.value)
+                case (let old?, let new?) where old.calls.value != new.calls.value || old.per.value != new.per.value:
+                    let looser = Limit.letsMoreThrough(calls: new.calls.value, per: new.per.value, thanCalls: old.calls.value, per: old.per.value)
                     changes.append(AccessChange(
                         category: looser ? .looserLimit : .stricterLimit, subject: subject,
                         message: "product '\(name)' has a \(looser ? "looser" : "stricter") \(what): \(describe(new)), was \(describe(old))", place: at))
@@ -607,7 +633,7 @@ public enum AccessDiff {
                     message: "product '\(name)' no longer includes API '\(api.value)'", place: base.location(api.range)))
             }
         }
-        for (key, product) in before where after[key] == nil {
+        for (key, product) in before where after[key] == nil && renamed?.from != key {
             let name = product.name.value
             changes.append(AccessChange(
                 category: .other, subject: AccessChange.Subject(kind: .product, name: name),
@@ -628,14 +654,17 @@ struct RouteComparison {
     let at: AccessChange.Place
     /// The names, lowercased, of HEAD's secrets that were no secret in BASE.
     let becameSecrets: Set<String>
+    /// The names, lowercased, of HEAD's secrets.
+    let secrets: Set<String>
     var changes: [AccessChange] = []
 
-    init(key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>) {
+    init(key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>, secrets: Set<String> = []) {
         self.key = key
         self.old = old
         self.new = new
         self.at = at
         self.becameSecrets = becameSecrets
+        self.secrets = secrets
     }
 
     private mutating func add(_ category: AccessChange.Category, _ message: String) {
@@ -731,9 +760,11 @@ struct RouteComparison {
         case (nil, let after?):
             add(.stricterLimit, "gained a \(what) of \(Self.describe(after))")
         case (let before?, let after?):
-            if after.calls * before.windowSeconds > before.calls * after.windowSeconds {
+            // Looser when it lets more through in a window or per second, even if it lets
+            // fewer through in the other: a reviewer must see the larger burst.
+            if Limit.letsMoreThrough(calls: after.calls, per: after.windowSeconds, thanCalls: before.calls, per: before.windowSeconds) {
                 add(.looserLimit, "has a looser \(what): \(Self.describe(after)), was \(Self.describe(before))")
-            } else if before.calls * after.windowSeconds > after.calls * before.windowSeconds {
+            } else if Limit.letsMoreThrough(calls: before.calls, per: before.windowSeconds, thanCalls: after.calls, per: after.windowSeconds) {
                 add(.stricterLimit, "has a stricter \(what): \(Self.describe(after)), was \(Self.describe(before))")
             }
             // A route that stops sharing its API's counter spends a budget of its own beside
@@ -835,10 +866,31 @@ struct RouteComparison {
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
+            // A secret the backend did not receive before is a credential handed to it.
+            let sent = Self.namedValues(in: old.requestShaping)
+            for name in Self.namedValues(in: new.requestShaping).subtracting(sent).sorted() where secrets.contains(name) {
+                add(.privilegeIncrease, "now sends secret '\(name)' to its backend in a header or query parameter")
+            }
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
+            // As in the gateway's own answer: a named value there reaches every caller.
+            let shown = Self.namedValues(in: old.responseHeaders)
+            for name in Self.namedValues(in: new.responseHeaders).subtracting(shown).sorted() {
+                add(.privilegeIncrease, "now puts named value '\(name)' in a response header its callers receive")
+            }
         }
+    }
+
+    /// The named values, lowercased (APIM takes their names without case), that header and
+    /// query values reference.
+    private static func namedValues(in changes: [MessageChange]) -> Set<String> {
+        Set(changes.flatMap { NamedValues.references(in: $0.value?.value ?? "") }.map { $0.lowercased() })
+    }
+
+    private static func namedValues(in shaping: PlannedRequestShaping?) -> Set<String> {
+        guard let shaping else { return [] }
+        return namedValues(in: shaping.headers + shaping.query)
     }
 
     /// What the gateway answers by itself.

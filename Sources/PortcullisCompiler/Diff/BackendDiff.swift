@@ -107,6 +107,11 @@ enum BackendDiff {
             let now = new?.clientCertificate.map { "now presents client certificate \(GatewayComparison.shown($0.value))" } ?? "no longer presents a client certificate"
             add(.other, now, new?.clientCertificate?.range)
         }
+        // A secret the service did not receive before, under any name, is a credential
+        // handed to it (another service's key, say); one moved to another name is not.
+        let sentBefore = Set(((old?.headers ?? []) + (old?.query ?? [])).compactMap { parameter -> String? in
+            if case .reference(let name) = parameter.secret { name.value.lowercased() } else { nil }
+        })
         for (kind, oldParameters, newParameters) in [
             ("header", old?.headers ?? [], new?.headers ?? []), ("query parameter", old?.query ?? [], new?.query ?? []),
         ] {
@@ -114,7 +119,11 @@ enum BackendDiff {
             let has = Set(newParameters.map(\.name.value))
             for (name, secret) in newParameters where had[name.value] != source(secret) {
                 let was = had[name.value].map { " instead of \($0)" } ?? ""
-                add(.other, "now sends \(kind) '\(name.value)' from \(source(secret))\(was)", name.range)
+                if case .reference(let secretName) = secret, !sentBefore.contains(secretName.value.lowercased()) {
+                    add(.privilegeIncrease, "now sends \(kind) '\(name.value)' from \(source(secret))\(was), a secret it did not receive before", name.range)
+                } else {
+                    add(.other, "now sends \(kind) '\(name.value)' from \(source(secret))\(was)", name.range)
+                }
             }
             for (name, _) in oldParameters where !has.contains(name.value) {
                 add(.other, "no longer sends \(kind) '\(name.value)'", nil)

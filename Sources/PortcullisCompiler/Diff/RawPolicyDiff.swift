@@ -24,6 +24,10 @@ enum RawPolicyDiff {
         "cache-lookup-value": (.cacheWidened, .other),
         // The backend gets a token of the gateway's identity, which may hold any role.
         "authentication-managed-identity": (.privilegeIncrease, .privilegeDecrease),
+        // The route's checks then guard another operation on the backend, as a `rewrite`
+        // changed in the definitions does, either way.
+        "rewrite-uri": (.privilegeIncrease, .privilegeIncrease),
+        "set-method": (.privilegeIncrease, .privilegeIncrease),
     ]
 
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
@@ -250,7 +254,7 @@ enum RawPolicyDiff {
     }
 
     /// The statements ``weights`` weighs as checks of the caller, and as limits.
-    private static let checks = Set(weights.filter { $0.value.removed == .privilegeIncrease }.keys)
+    private static let checks = Set(weights.filter { $0.value == (.privilegeDecrease, .privilegeIncrease) }.keys)
     private static let limits = Set(weights.filter { $0.value.removed == .looserLimit }.keys)
     /// The checks whose acceptance ``acceptance(of:_:)`` reads.
     private static let acceptingChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
@@ -429,7 +433,22 @@ enum RawPolicyDiff {
         if sameCount, name == "cache-lookup", let (found, widened) = widenedLookup(old, new, was, now) {
             return (.cacheWidened, widened, found)
         }
+        if sameCount, name == "rewrite-uri" || name == "set-method", let found = retargeted(name, old, new, was, now) {
+            return (.privilegeIncrease, "makes '\(name)' send requests to another operation on its backend, under the checks it had", found)
+        }
         return nil
+    }
+
+    /// The first `rewrite-uri` or `set-method` that now writes another path or method, as
+    /// APIM reads them (named values put in), the pairs in order.
+    private static func retargeted(
+        _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+    ) -> Found? {
+        func target(_ found: Found, _ values: GatewayComparison.Substitution) -> String {
+            let written = name == "rewrite-uri" ? found.element.attribute("template")?.value.written : found.element.textValue?.written
+            return values.value(written ?? "").trimmingWhitespace
+        }
+        return zip(old, new).first { target($0.0, was) != target($0.1, now) }?.1
     }
 
     /// A cache lookup that serves an entry to more requests in place, the pairs in order as
@@ -462,6 +481,16 @@ enum RawPolicyDiff {
             }
             let (had, has) = (setting(before, "allow-private-response-caching", was), setting(after, "allow-private-response-caching", now))
             if had != has, had != "true", has != "false" { return (after, "makes 'cache-lookup' serve responses marked private") }
+            // 'public' lets proxies between the gateway and its callers keep an answer and
+            // hand it to other callers; 'private' (the caller's own browser) and 'none' do not.
+            // Anything else (an expression, say) may be 'public'.
+            func shared(_ found: Found, _ values: GatewayComparison.Substitution) -> Bool {
+                let written = found.element.attribute("downstream-caching-type").map { values.value($0.value.written).trimmingWhitespace.lowercased() } ?? "none"
+                return written != "none" && written != "private"
+            }
+            if shared(after, now), !shared(before, was) {
+                return (after, "makes 'cache-lookup' let proxies keep its answers for other callers (downstream-caching-type 'public')")
+            }
         }
         return nil
     }
@@ -568,13 +597,22 @@ enum RawPolicyDiff {
                     // A budget not known here on BASE's side says nothing of HEAD's.
                     guard let b = amount, let bs = budget.seconds else { continue }
                     guard let a = raised, let seconds = current.seconds else { return (after, "makes the \(measure) budget of \(label) one not known here") }
-                    let (more, overflow) = a.multipliedReportingOverflow(by: bs)
-                    let (less, overflowBefore) = b.multipliedReportingOverflow(by: seconds)
-                    if overflow || (!overflowBefore && more > less) {
+                    if Limit.letsMoreThrough(calls: a, per: seconds, thanCalls: b, per: bs) {
                         let what = measure == "calls" ? "the budget" : "the bandwidth"
                         return (after, "raises \(what) of \(label) to \(a) \(unit) per \(seconds)s from \(b) per \(bs)s")
                     }
                 }
+            }
+            // A new or changed condition counts only the requests it selects (successful ones,
+            // say): the others go uncounted. One that always holds counts them all.
+            let condition = { (found: Found, values: GatewayComparison.Substitution) in
+                found.element.attribute("increment-condition").map { values.value($0.value.written).filter { !$0.isWhitespace && $0 != "(" && $0 != ")" } }
+            }
+            let counted = condition(before, was)
+            if let counting = condition(after, now), counting != counted, !["true", "@true"].contains(counting.lowercased()),
+                !["false", "@false", "@!true"].contains(counted?.lowercased() ?? "")
+            {
+                return (after, "makes '\(name)' count only the requests its 'increment-condition' selects")
             }
             // A key the caller chooses (a header, say) lets each caller count anew as often as
             // it likes; another key callers do not choose is a choice of the policy's.

@@ -116,6 +116,15 @@ public struct Limit: Sendable {
     public func isLooser(than other: Limit) -> Bool {
         isLooser(thanCalls: other.calls.value, per: other.per.value)
     }
+
+    /// Whether `calls` per `seconds` lets more requests through than `otherCalls` per
+    /// `otherSeconds` over some span of time: more in one window (a larger burst), or more
+    /// per second in the long run. A longer window with proportionally more calls keeps
+    /// the average and multiplies the burst, so a review of a change (`diff`) weighs both,
+    /// where a rule's guardrail is the rate alone. Compared without overflow.
+    public static func letsMoreThrough(calls: Int, per seconds: Int, thanCalls otherCalls: Int, per otherSeconds: Int) -> Bool {
+        calls > otherCalls || calls.multipliedFullWidth(by: otherSeconds) > otherCalls.multipliedFullWidth(by: seconds)
+    }
 }
 
 /// A limit field that may also say `none` to switch off an inherited limit.
