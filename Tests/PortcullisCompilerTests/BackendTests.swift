@@ -254,7 +254,13 @@ final class BackendTests: XCTestCase {
         }
         let policy =
             "    policy: |\n      <policies><inbound><base />" + setHeader("authorization", "override") + setHeader("{{auth-header}}", "skip")
-            + setHeader("Authorization", "delete") + "\n      </inbound><backend><base />" + setHeader(" Authorization ", "append")
+            + setHeader("Authorization", "delete")
+            // A request of the policy's own carries its own headers, and an identity's token
+            // kept in a variable leaves the request as it is (the audit of the round's changes).
+            + "\n          <authentication-managed-identity resource=\"https://storage.azure.com/\" output-token-variable-name=\"storage-token\" />"
+            + "\n          <send-request mode=\"new\" response-variable-name=\"token\"><set-url>https://idp.example.com/token</set-url>"
+            + setHeader("Authorization", "override") + "\n          </send-request>"
+            + "\n      </inbound><backend><base />" + setHeader(" Authorization ", "append")
             + "\n      </backend><outbound><base />" + setHeader("Authorization", "override", "@(context.Response.Headers.GetValueOrDefault(&quot;WWW-Authenticate&quot;, &quot;&quot;))") + "\n      </outbound></policies>\n"
         let project = try project([
             ("apis/partner-orders.yaml", "    append: {Via: contoso-gateway}\n",

@@ -109,8 +109,13 @@ final class DiffWideningTests: XCTestCase {
         }
         let route = "    scopes: [orders.read]\n    cache: {ttl: 1m}\n"
         assertReports([
-            "privilege increase: the raw policy of route 'orders/get-order' adds 'rewrite-uri'"
+            "privilege increase: route 'orders/get-order' now reaches 'GET /orders/{orderId}/refund' on its backend instead of 'GET /orders/{orderId}', under the checks it had"
         ], in: try diff([("apis/orders.yaml", route, route + policy(#"<rewrite-uri template="/orders/{orderId}/refund" />"#))]))
+        // A `set-method` inside a request of its own shapes that request, not the route's
+        // (the audit of the round's changes: 22 of the real-world snippets hold one).
+        let ping = #"<send-one-way-request mode="new"><set-url>https://metrics.contoso.com/hit</set-url><set-method>POST</set-method></send-one-way-request>"#
+        let pinged = try diff([("apis/orders.yaml", route, route + policy(ping))])
+        XCTAssertFalse(pinged.contains { $0.hasPrefix("privilege increase") }, pinged.joined(separator: "\n"))
         let limit = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Id ?? &quot;&quot;)" />"#
         let counting = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Subscription?.Id ?? &quot;&quot;)" increment-condition="@(context.Response.StatusCode &gt;= 500)" />"#
         let base = directory.appendingPathComponent("limit")
@@ -124,7 +129,7 @@ final class DiffWideningTests: XCTestCase {
         let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "looser-limit"])
         XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
         XCTAssertTrue(
-            result.stdout.contains("looser limit: the raw policy of route 'orders/get-order' makes 'rate-limit-by-key' count only the requests its 'increment-condition' selects"),
+            result.stdout.contains("looser limit: the raw policy of route 'orders/get-order' makes 'rate-limit-by-key' count only the requests its new 'increment-condition' selects"),
             result.stdout)
         let lookup = { (type: String) in
             #"<cache-lookup vary-by-developer="false" vary-by-developer-groups="false" downstream-caching-type="\#(type)"><vary-by-header>Authorization</vary-by-header></cache-lookup>"#
@@ -158,9 +163,114 @@ final class DiffWideningTests: XCTestCase {
             "privilege increase: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'partner-client-secret' instead of secret 'partner-orders-gateway-key', a secret it did not receive before"
         ], in: try diff([("backends.yaml", "x-gateway-key: {secret: partner-orders-gateway-key}", "x-gateway-key: {secret: partner-client-secret}")]))
         assertReports([
-            "privilege increase: route 'partner-orders/list-partner-orders' now puts named value 'tenant-id' in a response header its callers receive"
+            "privilege increase: route 'partner-orders/list-partner-orders' now puts secret 'partner-client-secret' in a response header its callers receive"
         ], in: try diff([("apis/partner-orders.yaml", "    set: {Strict-Transport-Security: max-age=31536000; includeSubDomains}",
-                           "    set: {Strict-Transport-Security: max-age=31536000; includeSubDomains, X-Tenant: '{{tenant-id}}'}")]))
+                           "    set: {Strict-Transport-Security: max-age=31536000; includeSubDomains, X-K: '{{partner-client-secret}}'}")]))
+    }
+
+    /// What the first version of these checks took for a widening (the audit of the
+    /// round's changes): a secret renamed, or made for a new backend in the same change; a
+    /// plain named value shown; a raw rewrite whose parameter was renamed, or moved into the
+    /// definitions; a product replaced by another; a route the gateway answers; a route
+    /// added beside one that leaves the operation public already.
+    func testWhatOnlyLooksLikeAWideningIsNotOne() throws {
+        func increases(_ lines: [String]) -> [String] { lines.filter { $0.hasPrefix("privilege increase") || $0.hasPrefix("looser limit") } }
+        // The same Key Vault secret under a new name.
+        var renamed: [(String, String, String)] = [("gateway.yaml", "  partner-orders-gateway-key:", "  partner-gateway-key:")]
+        for file in ["backends.yaml", "apis/partner-orders.yaml", "environments/dev.yaml", "environments/test.yaml", "environments/prod.yaml"] {
+            let text = try String(contentsOf: BundleTests.contoso.appendingPathComponent(file), encoding: .utf8)
+            if text.contains("partner-orders-gateway-key") { renamed.append((file, "partner-orders-gateway-key", "partner-gateway-key")) }
+        }
+        XCTAssertEqual(increases(try diff(renamed)), [])
+        // A new backend with a key of its own.
+        let invoices = """
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: invoices
+            url: https://invoices.internal.contoso.com
+            credentials:
+              headers:
+                x-functions-key: {secret: invoices-key}
+            ---
+            apiVersion: portcullis/v1
+            kind: API
+            name: invoices
+            path: invoices
+            backend: invoices
+            routes:
+              - id: list-invoices
+                method: GET
+                path: /invoices
+                summary: List invoices
+                scopes: [orders.read]
+
+            """
+        XCTAssertEqual(
+            increases(try diff(
+                [("gateway.yaml", "secrets:\n", "secrets:\n  invoices-key: {keyVault: https://contoso-kv.vault.azure.net/secrets/invoices-key}\n")],
+                newFiles: [("apis/invoices.yaml", invoices)])), [])
+        // A rewrite's parameter renamed with the route's, and a raw rewrite moved into the
+        // definitions.
+        let route = "    path: /orders/{orderId}\n    summary: Read one order\n    scopes: [orders.read]\n    cache: {ttl: 1m}\n"
+        let raw = "    path: /orders/{orderId}\n    summary: Read one order\n    scopes: [orders.read]\n    cache: {ttl: 1m}\n    policy: |\n      <policies><inbound><base /><rewrite-uri template=\"/v2/orders/{orderId}\" /></inbound></policies>\n"
+        let base = directory.appendingPathComponent("rewrite")
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: base)
+        let url = base.appendingPathComponent("apis/orders.yaml")
+        try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: route, with: raw).write(to: url, atomically: true, encoding: .utf8)
+        for (name, replacement) in [
+            ("renamed", raw.replacingOccurrences(of: "{orderId}", with: "{id}")),
+            ("moved", route + "    rewrite: {path: \"/v2/orders/{orderId}\"}\n"),
+        ] {
+            let head = directory.appendingPathComponent("rewrite-\(name)")
+            try FileManager.default.copyItem(at: base, to: head)
+            let headURL = head.appendingPathComponent("apis/orders.yaml")
+            try String(contentsOf: headURL, encoding: .utf8).replacingOccurrences(of: raw, with: replacement).write(to: headURL, atomically: true, encoding: .utf8)
+            let result = try ToolProcess.run(["diff", base.path, head.path, "--fail-on", "privilege-increase"])
+            XCTAssertEqual(result.status, 0, "\(name):\n" + result.stdout + result.stderr)
+        }
+        // Another product, for other APIs, in place of one removed.
+        let team = "apiVersion: portcullis/v1\nkind: Product\nname: web-shop-team\ndisplayName: Web shop team\napis: [orders]\napprovalRequired: true\n"
+        let products = try String(contentsOf: BundleTests.contoso.appendingPathComponent("products.yaml"), encoding: .utf8)
+        XCTAssertEqual(
+            increases(try diff([
+                ("products.yaml", products, team), ("environments/prod.yaml", "products:\n  partners:\n    quota: {calls: 5000000, per: 30d}\n", ""),
+            ])), [])
+        // A route the gateway answers reaches no backend operation; one beside a public
+        // route of the same operation opens nothing.
+        let answered = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: sandbox
+            path: sandbox
+            backend: https://orders.internal.contoso.com/api
+            routes:
+              - id: cancel-order
+                method: DELETE
+                path: /orders/{orderId}
+                summary: Pretend to cancel
+                scopes: [orders.read]
+                respond: {status: 204}
+
+            """
+        XCTAssertEqual(increases(try diff([], newFiles: [("apis/sandbox.yaml", answered)])), [])
+        // The catalogue's product page is public: a route that asks a token of its callers
+        // opens nothing, whatever other routes guard the same operation.
+        let shop = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: shop
+            path: shop
+            backend: https://catalog.internal.contoso.com
+            routes:
+              - id: product
+                method: GET
+                path: /items/{sku}
+                summary: A product
+                scopes: [orders.read]
+                rewrite: {path: "/products/{sku}"}
+
+            """
+        XCTAssertEqual(increases(try diff([], newFiles: [("apis/shop.yaml", shop)])), [])
     }
 
     /// A product renamed and loosened showed only as one removed and one added.

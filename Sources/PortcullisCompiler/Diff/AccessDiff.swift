@@ -148,12 +148,18 @@ public enum AccessDiff {
             changes.append(AccessChange(
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
                 message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
-            guard let guarding = guarded[route.backendOperation]?.min(by: { $0.name < $1.name }) else { continue }
-            var comparison = RouteComparison(
-                key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [])
-            comparison.compareAuth()
+            // Opened only to whom no route that guards it let in: compared with each, and
+            // reported against the first (by name) when every one of them is narrower.
+            guard let guards = guarded[route.backendOperation]?.sorted(by: { $0.name < $1.name }), let guarding = guards.first else { continue }
+            let comparisons = guards.map { guarding in
+                var comparison = RouteComparison(
+                    key: route.name, old: guarding.plan, new: route.plan, at: head.location(route.route.written.id.range), becameSecrets: [])
+                comparison.compareAuth()
+                return comparison
+            }
+            guard comparisons.allSatisfy({ $0.changes.contains { $0.category == .privilegeIncrease } }) else { continue }
             let operation = RouteComparison.backendOperation(route.route.written).text
-            for change in comparison.changes where change.category == .privilegeIncrease {
+            for change in comparisons[0].changes where change.category == .privilegeIncrease {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: change.subject,
                     message: change.message + ", where \(subject(guarding.name)) guards '\(operation)' on the same backend", place: change.place))
@@ -167,10 +173,11 @@ public enum AccessDiff {
         // Secrets are named values too: one that was plain is handed out once it is a secret.
         func secrets(_ side: Side) -> Set<String> { Set((side.project.gateway?.secrets ?? []).map { $0.name.value.lowercased() }) }
         let (wereSecrets, areSecrets) = (secrets(base), secrets(head))
+        let held = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         for pair in pairs {
             var route = RouteComparison(
                 key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range),
-                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: areSecrets)
+                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: held)
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
@@ -307,7 +314,7 @@ public enum AccessDiff {
     }
 
     /// `text` without the `/`s that end it: `/orders/` and `/orders` reach one operation.
-    private static func withoutFinalSlash(_ text: String) -> String {
+    static func withoutFinalSlash(_ text: String) -> String {
         var text = Substring(text)
         while text.hasSuffix("/") { text = text.dropLast() }
         return String(text)
@@ -336,7 +343,8 @@ public enum AccessDiff {
             let reached = RouteComparison.backendOperation(route.written).shape.lowercased()
             let method = reached.prefix { $0 != " " }
             let base = plan.backend.url.map { Self.withoutFinalSlash($0.lowercased()) } ?? "backend \(plan.backend.name?.lowercased() ?? "")"
-            let backend = "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
+            // A route the gateway answers itself reaches no backend operation, nor guards one.
+            let backend = plan.answer != nil ? "answered \(key)" : "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
             routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, backendOperation: backend)
         }
         return routes
@@ -546,10 +554,18 @@ public enum AccessDiff {
         let before = Dictionary(base.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         let after = Dictionary(head.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
-        // One product removed and one added is taken for one renamed, as a route is: what it
-        // lets its subscribers do is weighed against what it was, not hidden as an addition.
+        // One product removed and one added with the same APIs or the same display name is
+        // taken for one renamed, as a route is: what it lets its subscribers do is weighed
+        // against what it was, not hidden as an addition. Another product is an addition.
         let (addedKeys, removedKeys) = (after.keys.filter { before[$0] == nil }, before.keys.filter { after[$0] == nil })
-        let renamed = addedKeys.count == 1 && removedKeys.count == 1 ? (from: removedKeys[0], to: addedKeys[0]) : nil
+        let renamed: (from: String, to: String)? =
+            if addedKeys.count == 1, removedKeys.count == 1, let was = before[removedKeys[0]], let now = after[addedKeys[0]],
+                Set(was.apis.map { $0.value.lowercased() }) == Set(now.apis.map { $0.value.lowercased() }) || (was.displayName != nil && was.displayName?.value == now.displayName?.value)
+            {
+                (removedKeys[0], addedKeys[0])
+            } else {
+                nil
+            }
         for (key, product) in after {
             let name = product.name.value
             let subject = AccessChange.Subject(kind: .product, name: name)
@@ -654,11 +670,15 @@ struct RouteComparison {
     let at: AccessChange.Place
     /// The names, lowercased, of HEAD's secrets that were no secret in BASE.
     let becameSecrets: Set<String>
-    /// The names, lowercased, of HEAD's secrets.
-    let secrets: Set<String>
+    /// What each version's secrets hold, to tell a secret sent somewhere new from one
+    /// renamed; nil where no headers are compared.
+    let secrets: (was: GatewayComparison.Substitution, now: GatewayComparison.Substitution)?
     var changes: [AccessChange] = []
 
-    init(key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>, secrets: Set<String> = []) {
+    init(
+        key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>,
+        secrets: (was: GatewayComparison.Substitution, now: GatewayComparison.Substitution)? = nil
+    ) {
         self.key = key
         self.old = old
         self.new = new
@@ -675,7 +695,7 @@ struct RouteComparison {
     /// route's own or its rewrite's, puts the same checks in front of other requests.
     mutating func compareOperation(_ before: Route, _ after: Route) {
         let (was, now) = (Self.backendOperation(before), Self.backendOperation(after))
-        if was.shape != now.shape {
+        if AccessDiff.withoutFinalSlash(was.shape.lowercased()) != AccessDiff.withoutFinalSlash(now.shape.lowercased()) {
             add(.privilegeIncrease, "now reaches '\(now.text)' on its backend instead of '\(was.text)', under the checks it had")
         } else if before.method.value != after.method.value || before.path.value.shape != after.path.value.shape {
             add(
@@ -685,11 +705,30 @@ struct RouteComparison {
     }
 
     /// The method and path a route's requests reach the backend with, as written and with
-    /// parameter names erased.
+    /// parameter names erased: the route's own, its `rewrite`'s, or those of a raw
+    /// `rewrite-uri` or `set-method` at the top of its policy's `inbound`, whichever runs
+    /// last (the generated `rewrite` runs at `<base />`, or first without one). Raw ones
+    /// inside `choose` run for some requests only; they are reviewed as raw changes.
     static func backendOperation(_ route: Route) -> (text: String, shape: String) {
-        let rewrite = route.shaping?.rewrite
-        let method = (rewrite?.method?.value ?? route.method.value).rawValue
-        guard let path = rewrite?.path.value else { return ("\(method) \(route.path.value.text)", "\(method) \(route.path.value.shape)") }
+        var method = route.method.value.rawValue
+        var path = route.path.value.text
+        func generated() {
+            guard let rewrite = route.shaping?.rewrite else { return }
+            path = rewrite.path.value
+            if let rewritten = rewrite.method?.value { method = rewritten.rawValue }
+        }
+        let statements = route.policy?.document?.statements(in: "inbound") ?? []
+        if !statements.contains(where: { $0.name == "base" }) { generated() }
+        for statement in statements {
+            switch statement.name {
+            case "base": generated()
+            case "rewrite-uri":
+                if let template = statement.attribute("template")?.value.written { path = String(template.prefix { $0 != "?" }) }
+            case "set-method":
+                if let written = statement.textValue?.written { method = written.trimmingWhitespace.uppercased() }
+            default: continue
+            }
+        }
         var shape = ""
         var inParameter = false
         for character in path {
@@ -866,18 +905,25 @@ struct RouteComparison {
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
-            // A secret the backend did not receive before is a credential handed to it.
-            let sent = Self.namedValues(in: old.requestShaping)
-            for name in Self.namedValues(in: new.requestShaping).subtracting(sent).sorted() where secrets.contains(name) {
-                add(.privilegeIncrease, "now sends secret '\(name)' to its backend in a header or query parameter")
+            // A secret that existed and that the backend did not receive before, under any
+            // name, is a credential handed to it.
+            if let (was, now) = secrets {
+                let sent = Set(Self.namedValues(in: old.requestShaping).compactMap { was.secrets[$0] })
+                for name in Self.namedValues(in: new.requestShaping).sorted() {
+                    guard let held = now.secrets[name], !sent.contains(held), was.holds(held) else { continue }
+                    add(.privilegeIncrease, "now sends secret '\(name)' to its backend in a header or query parameter")
+                }
             }
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
-            // As in the gateway's own answer: a named value there reaches every caller.
-            let shown = Self.namedValues(in: old.responseHeaders)
-            for name in Self.namedValues(in: new.responseHeaders).subtracting(shown).sorted() {
-                add(.privilegeIncrease, "now puts named value '\(name)' in a response header its callers receive")
+            // A secret there reaches every caller, a new one too.
+            if let (was, now) = secrets {
+                let shown = Set(Self.namedValues(in: old.responseHeaders).compactMap { was.secrets[$0] })
+                for name in Self.namedValues(in: new.responseHeaders).sorted() {
+                    guard let held = now.secrets[name], !shown.contains(held) else { continue }
+                    add(.privilegeIncrease, "now puts secret '\(name)' in a response header its callers receive")
+                }
             }
         }
     }
@@ -1152,10 +1198,27 @@ enum GatewayComparison {
     /// stands for when two versions are compared.
     struct Substitution {
         let values: [String: String]
+        /// What each secret holds, by its name lowercased: its Key Vault secret's URI, or the
+        /// secret's own name for one written in place. A secret renamed holds the same.
+        let secrets: [String: String]
 
         init(_ gateway: Gateway?) {
             values = gateway?.substitutions ?? [:]
+            var secrets: [String: String] = [:]
+            for secret in gateway?.secrets ?? [] {
+                let name = secret.name.value.lowercased()
+                switch secret.source {
+                case .keyVault(let uri): secrets[name] = "key vault " + uri.value.lowercased()
+                case .literal: secrets[name] = "secret " + name
+                }
+            }
+            self.secrets = secrets
         }
+
+        /// Whether a secret another version holds as `held` is one of this version's: a
+        /// secret sent somewhere new is a credential handed over only when it existed before
+        /// (a key made for a new backend in the same change is that backend's own).
+        func holds(_ held: String) -> Bool { secrets.values.contains(held) }
 
         /// The text with every reference substituted; as written when one names nothing known.
         func value(_ text: Located<String>) -> String { value(text.value) }

@@ -108,9 +108,10 @@ enum BackendDiff {
             add(.other, now, new?.clientCertificate?.range)
         }
         // A secret the service did not receive before, under any name, is a credential
-        // handed to it (another service's key, say); one moved to another name is not.
+        // handed to it (another service's key, say) when it existed before; one renamed, or
+        // made in the same change, is not.
         let sentBefore = Set(((old?.headers ?? []) + (old?.query ?? [])).compactMap { parameter -> String? in
-            if case .reference(let name) = parameter.secret { name.value.lowercased() } else { nil }
+            if case .reference(let name) = parameter.secret { was.secrets[name.value.lowercased()] } else { nil }
         })
         for (kind, oldParameters, newParameters) in [
             ("header", old?.headers ?? [], new?.headers ?? []), ("query parameter", old?.query ?? [], new?.query ?? []),
@@ -118,11 +119,11 @@ enum BackendDiff {
             let had = Dictionary(oldParameters.map { ($0.name.value, source($0.secret)) }) { first, _ in first }
             let has = Set(newParameters.map(\.name.value))
             for (name, secret) in newParameters where had[name.value] != source(secret) {
-                let was = had[name.value].map { " instead of \($0)" } ?? ""
-                if case .reference(let secretName) = secret, !sentBefore.contains(secretName.value.lowercased()) {
-                    add(.privilegeIncrease, "now sends \(kind) '\(name.value)' from \(source(secret))\(was), a secret it did not receive before", name.range)
+                let instead = had[name.value].map { " instead of \($0)" } ?? ""
+                if case .reference(let secretName) = secret, let held = now.secrets[secretName.value.lowercased()], !sentBefore.contains(held), was.holds(held) {
+                    add(.privilegeIncrease, "now sends \(kind) '\(name.value)' from \(source(secret))\(instead), a secret it did not receive before", name.range)
                 } else {
-                    add(.other, "now sends \(kind) '\(name.value)' from \(source(secret))\(was)", name.range)
+                    add(.other, "now sends \(kind) '\(name.value)' from \(source(secret))\(instead)", name.range)
                 }
             }
             for (name, _) in oldParameters where !has.contains(name.value) {

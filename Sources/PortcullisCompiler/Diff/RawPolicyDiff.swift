@@ -24,10 +24,6 @@ enum RawPolicyDiff {
         "cache-lookup-value": (.cacheWidened, .other),
         // The backend gets a token of the gateway's identity, which may hold any role.
         "authentication-managed-identity": (.privilegeIncrease, .privilegeDecrease),
-        // The route's checks then guard another operation on the backend, as a `rewrite`
-        // changed in the definitions does, either way.
-        "rewrite-uri": (.privilegeIncrease, .privilegeIncrease),
-        "set-method": (.privilegeIncrease, .privilegeIncrease),
     ]
 
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
@@ -254,7 +250,7 @@ enum RawPolicyDiff {
     }
 
     /// The statements ``weights`` weighs as checks of the caller, and as limits.
-    private static let checks = Set(weights.filter { $0.value == (.privilegeDecrease, .privilegeIncrease) }.keys)
+    private static let checks = Set(weights.filter { $0.value.removed == .privilegeIncrease }.keys)
     private static let limits = Set(weights.filter { $0.value.removed == .looserLimit }.keys)
     /// The checks whose acceptance ``acceptance(of:_:)`` reads.
     private static let acceptingChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate", "check-header"]
@@ -433,22 +429,7 @@ enum RawPolicyDiff {
         if sameCount, name == "cache-lookup", let (found, widened) = widenedLookup(old, new, was, now) {
             return (.cacheWidened, widened, found)
         }
-        if sameCount, name == "rewrite-uri" || name == "set-method", let found = retargeted(name, old, new, was, now) {
-            return (.privilegeIncrease, "makes '\(name)' send requests to another operation on its backend, under the checks it had", found)
-        }
         return nil
-    }
-
-    /// The first `rewrite-uri` or `set-method` that now writes another path or method, as
-    /// APIM reads them (named values put in), the pairs in order.
-    private static func retargeted(
-        _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
-    ) -> Found? {
-        func target(_ found: Found, _ values: GatewayComparison.Substitution) -> String {
-            let written = name == "rewrite-uri" ? found.element.attribute("template")?.value.written : found.element.textValue?.written
-            return values.value(written ?? "").trimmingWhitespace
-        }
-        return zip(old, new).first { target($0.0, was) != target($0.1, now) }?.1
     }
 
     /// A cache lookup that serves an entry to more requests in place, the pairs in order as
@@ -603,16 +584,16 @@ enum RawPolicyDiff {
                     }
                 }
             }
-            // A new or changed condition counts only the requests it selects (successful ones,
-            // say): the others go uncounted. One that always holds counts them all.
-            let condition = { (found: Found, values: GatewayComparison.Substitution) in
-                found.element.attribute("increment-condition").map { values.value($0.value.written).filter { !$0.isWhitespace && $0 != "(" && $0 != ")" } }
+            // A limit that counted every request and now has a condition counts only the
+            // requests it selects (successful ones, say): the others go uncounted. A condition
+            // changed into another is for review, as any raw change is.
+            let condition = { (found: Found, values: GatewayComparison.Substitution) -> String? in
+                guard let written = found.element.attribute("increment-condition")?.value else { return nil }
+                let compact = values.value(written.resolved).filter { !$0.isWhitespace && $0 != "(" && $0 != ")" }
+                return ["true", "@true", "@!false"].contains(compact.lowercased()) ? nil : compact
             }
-            let counted = condition(before, was)
-            if let counting = condition(after, now), counting != counted, !["true", "@true"].contains(counting.lowercased()),
-                !["false", "@false", "@!true"].contains(counted?.lowercased() ?? "")
-            {
-                return (after, "makes '\(name)' count only the requests its 'increment-condition' selects")
+            if condition(before, was) == nil, condition(after, now) != nil {
+                return (after, "makes '\(name)' count only the requests its new 'increment-condition' selects")
             }
             // A key the caller chooses (a header, say) lets each caller count anew as often as
             // it likes; another key callers do not choose is a choice of the policy's.

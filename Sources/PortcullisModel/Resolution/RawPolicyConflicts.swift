@@ -88,7 +88,11 @@ extension Resolver {
                         fix: "set the route's 'backend' instead, so the token goes to the backend it is meant for")
                 }
                 let fix = "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement"
-                conflicts(anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix)
+                // One whose token goes into a variable (`output-token-variable-name`) leaves
+                // the request as it is.
+                conflicts(
+                    anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix,
+                    where: { $0.attribute("output-token-variable-name") == nil })
                 // A header set on the way in is replaced by the token; one set in `backend`
                 // replaces the token. Either way the backend is not called as written.
                 conflicts(
@@ -103,6 +107,9 @@ extension Resolver {
         }
     }
 
+    /// Statements that send requests of their own, whose content shapes those.
+    private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
+
     /// Statements that put the gateway's own credentials in the request to the backend.
     private static let backendCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
 
@@ -115,7 +122,8 @@ extension Resolver {
     /// Conflicts with `names` anywhere in `document` or in the fragments it includes, at
     /// any depth (each fragment once, so an include cycle ends); with `sections`, only
     /// within those of the document's sections, and the fragments they include. `matches`
-    /// picks among the statements so named.
+    /// picks among the statements so named. What a `send-request` holds is left out: it
+    /// shapes that request, not the one to the backend.
     private mutating func conflicts(
         anywhereIn document: PolicyXMLDocument, sections: Set<String>? = nil, names: Set<String>, with generated: String, fix: String,
         where matches: (PolicyXMLElement) -> Bool = { _ in true }
@@ -125,17 +133,13 @@ extension Resolver {
         while let (next, within) = documents.popLast() {
             var found: [PolicyXMLElement] = []
             var includes: [PolicyXMLElement] = []
-            if let within {
-                for section in next.root.elements where within.contains(section.name) {
-                    section.forEachElement { element in
-                        if names.contains(element.name) { found.append(element) }
-                        if element.name == "include-fragment" { includes.append(element) }
-                    }
-                }
-            } else {
-                found = next.elements(named: names)
-                includes = next.elements(named: ["include-fragment"])
+            func walk(_ element: PolicyXMLElement) {
+                if names.contains(element.name) { found.append(element) }
+                if element.name == "include-fragment" { includes.append(element) }
+                guard !Self.requestSenders.contains(element.name) else { return }
+                for case .element(let child) in element.children { walk(child) }
             }
+            for element in next.root.elements where within?.contains(element.name) ?? true { walk(element) }
             for statement in found where matches(statement) {
                 let range = next.range(statement.nameSpan)
                 diagnostics.report(
