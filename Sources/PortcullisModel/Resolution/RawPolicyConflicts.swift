@@ -25,7 +25,8 @@ extension Resolver {
         var headersReported = Set<SourceRange>()
         for (route, plan) in zip(routes, plans) {
             guard let plan else { continue }
-            let name = "route '\(definitions.apis[route.apiIndex].name.value)/\(route.written.id.value)'"
+            // Made only for a route that has something to report: most have nothing.
+            var routeName: String { "route '\(definitions.apis[route.apiIndex].name.value)/\(route.written.id.value)'" }
             let identity = plan.answer == nil && plan.backend.managedIdentity != nil
             // The generated managed identity ends the route's inbound, after the request's
             // headers are set: an `Authorization` the definitions set would never arrive.
@@ -36,7 +37,7 @@ extension Resolver {
                 {
                     diagnostics.report(
                         .invalidValue,
-                        "request header '\(header.name.value)' is replaced by the token of the managed identity that \(name)'s backend is called with",
+                        "request header '\(header.name.value)' is replaced by the token of the managed identity that \(routeName)'s backend is called with",
                         at: header.name.range,
                         notes: [
                             Diagnostic.Note(
@@ -46,6 +47,7 @@ extension Resolver {
                 }
             }
             guard let document = route.written.policy?.document else { continue }
+            let name = routeName
             if plan.token != nil {
                 conflicts(
                     in: document, section: "inbound", names: ["validate-jwt", "validate-azure-ad-token"],
