@@ -1213,12 +1213,16 @@ enum GatewayComparison {
                 }
             }
             self.secrets = secrets
+            held = Set(secrets.values)
         }
+
+        /// What the secrets hold, whatever their names.
+        private let held: Set<String>
 
         /// Whether a secret another version holds as `held` is one of this version's: a
         /// secret sent somewhere new is a credential handed over only when it existed before
         /// (a key made for a new backend in the same change is that backend's own).
-        func holds(_ held: String) -> Bool { secrets.values.contains(held) }
+        func holds(_ held: String) -> Bool { self.held.contains(held) }
 
         /// The text with every reference substituted; as written when one names nothing known.
         func value(_ text: Located<String>) -> String { value(text.value) }
