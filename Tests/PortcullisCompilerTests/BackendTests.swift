@@ -260,6 +260,7 @@ final class BackendTests: XCTestCase {
             + "\n          <authentication-managed-identity resource=\"https://storage.azure.com/\" output-token-variable-name=\"storage-token\" />"
             + "\n          <send-request mode=\"new\" response-variable-name=\"token\"><set-url>https://idp.example.com/token</set-url>"
             + setHeader("Authorization", "override") + "\n          </send-request>"
+            + "\n          <choose><when condition=\"@(false)\"><return-response>" + setHeader("Authorization", "override", "@(context.Request.Headers.GetValueOrDefault(&quot;X-Echo&quot;, &quot;&quot;))") + "</return-response></when></choose>"
             + "\n      </inbound><backend><base />" + setHeader(" Authorization ", "append")
             + "\n      </backend><outbound><base />" + setHeader("Authorization", "override", "@(context.Response.Headers.GetValueOrDefault(&quot;WWW-Authenticate&quot;, &quot;&quot;))") + "\n      </outbound></policies>\n"
         let project = try project([

@@ -162,6 +162,11 @@ final class DiffWideningTests: XCTestCase {
         assertReports([
             "privilege increase: backend 'partner-orders-weu' now sends header 'x-gateway-key' from secret 'partner-client-secret' instead of secret 'partner-orders-gateway-key', a secret it did not receive before"
         ], in: try diff([("backends.yaml", "x-gateway-key: {secret: partner-orders-gateway-key}", "x-gateway-key: {secret: partner-client-secret}")]))
+        // A route added with it is weighed as a route changed is (the second audit).
+        assertReports([
+            "privilege increase: route 'orders/get-order-internal' was added and sends secret 'partner-client-secret' to its backend in a header or query parameter"
+        ], in: try diff([("apis/orders.yaml", "  - id: health\n",
+                           "  - id: get-order-internal\n    method: GET\n    path: /internal/{orderId}\n    summary: r\n    scopes: [orders.read]\n    request: {headers: {set: {X-Key: '{{partner-client-secret}}'}}}\n  - id: health\n")]))
         assertReports([
             "privilege increase: route 'partner-orders/list-partner-orders' now puts secret 'partner-client-secret' in a response header its callers receive"
         ], in: try diff([("apis/partner-orders.yaml", "    set: {Strict-Transport-Security: max-age=31536000; includeSubDomains}",
@@ -182,6 +187,13 @@ final class DiffWideningTests: XCTestCase {
             if text.contains("partner-orders-gateway-key") { renamed.append((file, "partner-orders-gateway-key", "partner-gateway-key")) }
         }
         XCTAssertEqual(increases(try diff(renamed)), [])
+        // A backend renamed sends what it sent to the host it sent it to (the second audit).
+        var backendRenamed: [(String, String, String)] = []
+        for file in ["backends.yaml", "environments/dev.yaml", "environments/test.yaml", "environments/prod.yaml"] {
+            let text = try String(contentsOf: BundleTests.contoso.appendingPathComponent(file), encoding: .utf8)
+            if text.contains("partner-orders-weu") { backendRenamed.append((file, "partner-orders-weu", "partner-orders-westeurope")) }
+        }
+        XCTAssertEqual(increases(try diff(backendRenamed)), [])
         // A new backend with a key of its own.
         let invoices = """
             apiVersion: portcullis/v1

@@ -143,11 +143,19 @@ public enum AccessDiff {
         // whom its own checks let in: the checks of the route that guarded it are compared,
         // as for a route moved.
         let guarded = Dictionary(grouping: headRoutes.filter { baseRoutes[$0.key] != nil }.values + removed, by: \.backendOperation)
+        let review = SecretsReview(base: base.project, head: head.project)
         for route in added {
             let access = route.plan.token == nil ? "is public" : "requires a token"
             changes.append(AccessChange(
                 category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
                 message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
+            // As for a route that stays: an existing secret its backend's host did not receive.
+            for name in review.newlySent(by: route.plan) {
+                changes.append(AccessChange(
+                    category: .privilegeIncrease, subject: .route(route.name),
+                    message: "route \(subject(route.name)) was added and sends secret '\(name)' to its backend in a header or query parameter",
+                    place: head.location(route.route.written.id.range)))
+            }
             // Opened only to whom no route that guards it let in: compared with each, and
             // reported against the first (by name) when every one of them is narrower.
             guard let guards = guarded[route.backendOperation]?.sorted(by: { $0.name < $1.name }), let guarding = guards.first else { continue }
@@ -173,11 +181,10 @@ public enum AccessDiff {
         // Secrets are named values too: one that was plain is handed out once it is a secret.
         func secrets(_ side: Side) -> Set<String> { Set((side.project.gateway?.secrets ?? []).map { $0.name.value.lowercased() }) }
         let (wereSecrets, areSecrets) = (secrets(base), secrets(head))
-        let held = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         for pair in pairs {
             var route = RouteComparison(
                 key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range),
-                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: held)
+                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: review)
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
@@ -670,14 +677,14 @@ struct RouteComparison {
     let at: AccessChange.Place
     /// The names, lowercased, of HEAD's secrets that were no secret in BASE.
     let becameSecrets: Set<String>
-    /// What each version's secrets hold, to tell a secret sent somewhere new from one
-    /// renamed; nil where no headers are compared.
-    let secrets: (was: GatewayComparison.Substitution, now: GatewayComparison.Substitution)?
+    /// What each version's secrets hold and where BASE sent them, to tell a secret sent
+    /// somewhere new from one renamed or moved; nil where no headers are compared.
+    let secrets: SecretsReview?
     var changes: [AccessChange] = []
 
     init(
         key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>,
-        secrets: (was: GatewayComparison.Substitution, now: GatewayComparison.Substitution)? = nil
+        secrets: SecretsReview? = nil
     ) {
         self.key = key
         self.old = old
@@ -712,9 +719,10 @@ struct RouteComparison {
     static func backendOperation(_ route: Route) -> (text: String, shape: String) {
         var method = route.method.value.rawValue
         var path = route.path.value.text
+        // A query a rewrite adds leaves the operation as it is, whichever writes it.
         func generated() {
             guard let rewrite = route.shaping?.rewrite else { return }
-            path = rewrite.path.value
+            path = String(rewrite.path.value.prefix { $0 != "?" })
             if let rewritten = rewrite.method?.value { method = rewritten.rawValue }
         }
         let statements = route.policy?.document?.statements(in: "inbound") ?? []
@@ -722,10 +730,16 @@ struct RouteComparison {
         for statement in statements {
             switch statement.name {
             case "base": generated()
+            // Read as APIM reads them; an expression is kept as written (its value is unknown
+            // here, so any change of it is one).
             case "rewrite-uri":
-                if let template = statement.attribute("template")?.value.written { path = String(template.prefix { $0 != "?" }) }
+                if let template = statement.attribute("template")?.value {
+                    path = template.isExpression ? template.resolved : String(template.resolved.prefix { $0 != "?" })
+                }
             case "set-method":
-                if let written = statement.textValue?.written { method = written.trimmingWhitespace.uppercased() }
+                if let written = statement.textValue {
+                    method = written.isExpression ? written.resolved : written.resolved.trimmingWhitespace.uppercased()
+                }
             default: continue
             }
         }
@@ -905,23 +919,19 @@ struct RouteComparison {
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")
-            // A secret that existed and that the backend did not receive before, under any
-            // name, is a credential handed to it.
-            if let (was, now) = secrets {
-                let sent = Set(Self.namedValues(in: old.requestShaping).compactMap { was.secrets[$0] })
-                for name in Self.namedValues(in: new.requestShaping).sorted() {
-                    guard let held = now.secrets[name], !sent.contains(held), was.holds(held) else { continue }
-                    add(.privilegeIncrease, "now sends secret '\(name)' to its backend in a header or query parameter")
-                }
+            // A secret that existed and that the backend's host did not receive before, under
+            // any name, from any backend or route, is a credential handed to it.
+            for name in secrets?.newlySent(by: new) ?? [] {
+                add(.privilegeIncrease, "now sends secret '\(name)' to its backend in a header or query parameter")
             }
         }
         if Self.describe(old.responseHeaders) != Self.describe(new.responseHeaders) {
             add(.other, "changes the response headers its callers receive")
             // A secret there reaches every caller, a new one too.
-            if let (was, now) = secrets {
-                let shown = Set(Self.namedValues(in: old.responseHeaders).compactMap { was.secrets[$0] })
+            if let secrets {
+                let shown = Set(Self.namedValues(in: old.responseHeaders).compactMap { secrets.was.secrets[$0] })
                 for name in Self.namedValues(in: new.responseHeaders).sorted() {
-                    guard let held = now.secrets[name], !shown.contains(held) else { continue }
+                    guard let held = secrets.now.secrets[name], !shown.contains(held) else { continue }
                     add(.privilegeIncrease, "now puts secret '\(name)' in a response header its callers receive")
                 }
             }
@@ -934,10 +944,6 @@ struct RouteComparison {
         Set(changes.flatMap { NamedValues.references(in: $0.value?.value ?? "") }.map { $0.lowercased() })
     }
 
-    private static func namedValues(in shaping: PlannedRequestShaping?) -> Set<String> {
-        guard let shaping else { return [] }
-        return namedValues(in: shaping.headers + shaping.query)
-    }
 
     /// What the gateway answers by itself.
     private mutating func compareAnswers(_ before: GatewayAnswer, _ after: GatewayAnswer) {

@@ -11,6 +11,7 @@ enum BackendDiff {
         let before = Dictionary(base.project.backends.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         // URLs are compared as APIM reads them, named values substituted.
         let (was, now) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
+        let sent = SecretsSent(base.project, was)
         var changes: [AccessChange] = []
         for backend in head.project.backends {
             let name = backend.name.value
@@ -24,7 +25,7 @@ enum BackendDiff {
             if previous == nil { add(.other, "was added", at: nil) }
             switch (previous?.target, backend.target) {
             case (.service(let old)?, .service(let new)):
-                compare(old, was, new, now, add)
+                compare(old, was, new, now, sent, add)
             case (.pool(let old)?, .pool(let new)):
                 let (was, now) = (old.map(describe).joined(separator: ", "), new.map(describe).joined(separator: ", "))
                 if was.lowercased() != now.lowercased() { add(.other, "now balances requests over \(now) instead of \(was)", at: new.first?.backend.range) }
@@ -33,7 +34,7 @@ enum BackendDiff {
             case (_, .service(let new)):
                 // Added, or a pool before: everything the service does is new.
                 if previous != nil { add(.other, "is now one service instead of a pool", at: nil) }
-                compare(nil, was, new, now, add)
+                compare(nil, was, new, now, sent, add)
             }
         }
         return changes
@@ -42,7 +43,7 @@ enum BackendDiff {
     /// One service against what it was (nil: nothing), URLs as APIM reads them.
     private static func compare(
         _ old: Backend.Service?, _ was: GatewayComparison.Substitution, _ new: Backend.Service, _ now: GatewayComparison.Substitution,
-        _ add: (AccessChange.Category, String, SourceRange?) -> Void
+        _ sent: SecretsSent, _ add: (AccessChange.Category, String, SourceRange?) -> Void
     ) {
         let (oldURL, newURL) = (old.map { was.value($0.url) }, now.value(new.url))
         if oldURL != newURL {
@@ -72,7 +73,7 @@ enum BackendDiff {
             default: break
             }
         }
-        compareCredentials(old?.credentials, was, new.credentials, now, add)
+        compareCredentials(old?.credentials, was, new.credentials, now, received: { sent.received($0, atAnyOf: [newURL]) }, add)
     }
 
     /// Credentials sent to the service, by the names of the secrets that hold them (never
@@ -80,7 +81,7 @@ enum BackendDiff {
     /// values put in.
     private static func compareCredentials(
         _ old: Backend.Credentials?, _ was: GatewayComparison.Substitution, _ new: Backend.Credentials?, _ now: GatewayComparison.Substitution,
-        _ add: (AccessChange.Category, String, SourceRange?) -> Void
+        received: (String) -> Bool, _ add: (AccessChange.Category, String, SourceRange?) -> Void
     ) {
         /// Who the gateway authenticates as, and for which audience.
         func identity(_ written: Backend.ManagedIdentity?, _ values: GatewayComparison.Substitution) -> (resource: String, clientId: String?)? {
@@ -107,12 +108,9 @@ enum BackendDiff {
             let now = new?.clientCertificate.map { "now presents client certificate \(GatewayComparison.shown($0.value))" } ?? "no longer presents a client certificate"
             add(.other, now, new?.clientCertificate?.range)
         }
-        // A secret the service did not receive before, under any name, is a credential
-        // handed to it (another service's key, say) when it existed before; one renamed, or
-        // made in the same change, is not.
-        let sentBefore = Set(((old?.headers ?? []) + (old?.query ?? [])).compactMap { parameter -> String? in
-            if case .reference(let name) = parameter.secret { was.secrets[name.value.lowercased()] } else { nil }
-        })
+        // A secret that existed before and that the service's host did not receive, from
+        // any backend or route, is a credential handed to it (another service's key, say);
+        // one renamed, moved from a route's header, or made in the same change, is not.
         for (kind, oldParameters, newParameters) in [
             ("header", old?.headers ?? [], new?.headers ?? []), ("query parameter", old?.query ?? [], new?.query ?? []),
         ] {
@@ -120,7 +118,7 @@ enum BackendDiff {
             let has = Set(newParameters.map(\.name.value))
             for (name, secret) in newParameters where had[name.value] != source(secret) {
                 let instead = had[name.value].map { " instead of \($0)" } ?? ""
-                if case .reference(let secretName) = secret, let held = now.secrets[secretName.value.lowercased()], !sentBefore.contains(held), was.holds(held) {
+                if case .reference(let secretName) = secret, let held = now.secrets[secretName.value.lowercased()], was.holds(held), !received(held) {
                     add(.privilegeIncrease, "now sends \(kind) '\(name.value)' from \(source(secret))\(instead), a secret it did not receive before", name.range)
                 } else {
                     add(.other, "now sends \(kind) '\(name.value)' from \(source(secret))\(instead)", name.range)

@@ -109,8 +109,9 @@ extension Resolver {
         }
     }
 
-    /// Statements that send requests of their own, whose content shapes those.
-    private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
+    /// Statements whose content shapes a message of their own: a request they send, or
+    /// the answer they give the caller.
+    private static let requestSenders: Set<String> = ["send-request", "send-one-way-request", "return-response", "mock-response"]
 
     /// Statements that put the gateway's own credentials in the request to the backend.
     private static let backendCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
@@ -124,8 +125,8 @@ extension Resolver {
     /// Conflicts with `names` anywhere in `document` or in the fragments it includes, at
     /// any depth (each fragment once, so an include cycle ends); with `sections`, only
     /// within those of the document's sections, and the fragments they include. `matches`
-    /// picks among the statements so named. What a `send-request` holds is left out: it
-    /// shapes that request, not the one to the backend.
+    /// picks among the statements so named. What a `send-request` or `return-response`
+    /// holds is left out: it shapes that request or answer, not the request to the backend.
     private mutating func conflicts(
         anywhereIn document: PolicyXMLDocument, sections: Set<String>? = nil, names: Set<String>, with generated: String, fix: String,
         where matches: (PolicyXMLElement) -> Bool = { _ in true }
