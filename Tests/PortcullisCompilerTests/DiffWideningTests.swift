@@ -17,17 +17,23 @@ final class DiffWideningTests: XCTestCase {
     }
 
     /// The report lines of `diff base head`, their locations left out, after `edits`
-    /// (file, text, replacement) in HEAD; new files are written whole.
-    private func diff(_ edits: [(String, String, String)], newFiles: [(String, String)] = [], file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+    /// (file, text, replacement) in HEAD; new files are written whole. `both` edits BASE
+    /// and HEAD alike, first.
+    private func diff(
+        _ edits: [(String, String, String)], newFiles: [(String, String)] = [], both: [(String, String, String)] = [], file: StaticString = #filePath,
+        line: UInt = #line
+    ) throws -> [String] {
         let base = directory.appendingPathComponent("base-\(UUID().uuidString)")
         let head = directory.appendingPathComponent("head-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: BundleTests.contoso, to: base)
         try FileManager.default.copyItem(at: BundleTests.contoso, to: head)
-        for (path, from, to) in edits {
-            let url = head.appendingPathComponent(path)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'", file: file, line: line)
-            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        for (folder, edits) in [(base, both), (head, both + edits)] {
+            for (path, from, to) in edits {
+                let url = folder.appendingPathComponent(path)
+                let text = try String(contentsOf: url, encoding: .utf8)
+                XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'", file: file, line: line)
+                try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+            }
         }
         for (path, text) in newFiles { try text.write(to: head.appendingPathComponent(path), atomically: true, encoding: .utf8) }
         let result = try ToolProcess.run(["diff", base.path, head.path])
@@ -296,5 +302,35 @@ final class DiffWideningTests: XCTestCase {
             "looser limit: product 'partners2' has a looser rate limit: 5000 calls per 60s, was 1000 calls per 60s",
             "other: product 'partners2' was 'partners' before; subscriptions do not move to a new name",
         ], in: try diff(edits))
+    }
+
+    /// An API renamed was one removed and one added: what changed with it (plain HTTP
+    /// accepted) went unreported, a product listing it by its new name "now included" it,
+    /// and its routes' raw policies showed their statements removed and added, a limit
+    /// raised among them (thirtieth round).
+    func testAnAPIRenamedIsComparedWithWhatItWas() throws {
+        var renamed = [
+            ("apis/catalog.yaml", "name: catalog\n", "name: catalogue\nprotocols: [http, https]\n"),
+            ("products.yaml", "apis: [partner-orders, catalog]", "apis: [partner-orders, catalogue]"),
+        ]
+        for environment in ["dev", "test", "prod"] {
+            renamed.append(("environments/\(environment).yaml", "  catalog:\n    backend:", "  catalogue:\n    backend:"))
+        }
+        let http = "privilege increase: API 'catalogue' now accepts calls over plain HTTP: tokens and keys cross the network unencrypted"
+        let lines = try diff(renamed)
+        assertReports([http, "other: API 'catalogue' was 'catalog' before; subscriptions to it do not move to a new name"], in: lines)
+        XCTAssertFalse(lines.contains { $0.contains("product 'partners'") }, lines.joined(separator: "\n"))
+        // Served under another path too: the routes paired between the two tell.
+        assertReports(
+            [http, "other: API 'catalogue' is now served under 'products' instead of 'catalog'"],
+            in: try diff(renamed + [("apis/catalog.yaml", "path: catalog\n", "path: products\n")]))
+        // A route's raw policy goes with it: its limit is compared, not removed and added.
+        let limit = #"    rewrite: {path: "/products/{sku}/update", method: POST}   # the catalogue backend takes updates as POST"# + "\n"
+        let policy = #"    policy: '<policies><inbound><base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" /></inbound></policies>'"# + "\n"
+        let raised = try diff(renamed + [("apis/catalog.yaml", #"calls="10""#, #"calls="1000""#)], both: [("apis/catalog.yaml", limit, limit + policy)])
+        assertReports(
+            ["looser limit: the raw policy of route 'catalogue/update-product' raises the budget of 'rate-limit-by-key' to 1000 calls per 60s from 10 per 60s"],
+            in: raised)
+        XCTAssertFalse(raised.contains { $0.contains("removes") || $0.contains("adds") || $0.contains("raw policy;") }, raised.joined(separator: "\n"))
     }
 }

@@ -198,10 +198,11 @@ public enum AccessDiff {
         changes += backendChanges(pairs, base: base, head: head)
         changes += BackendDiff.compare(base: base, head: head)
         changes += GatewayComparison.compare(base.project.gateway, head.project.gateway, head: head, base: base)
-        changes += apiChanges(base: base, head: head)
-        changes += productChanges(base: base, head: head)
-        changes += RawPolicyDiff.compare(base: base, head: head)
-        changes += silencedFindings(base: base, head: head, renamed: pairs)
+        let renames = Renames(routePairs: pairs, base: base.project, head: head.project)
+        changes += apiChanges(base: base, head: head, renames: renames)
+        changes += productChanges(base: base, head: head, renames: renames)
+        changes += RawPolicyDiff.compare(base: base, head: head, renames: renames)
+        changes += silencedFindings(base: base, head: head, renames: renames)
         return changes.sorted { ($0.category, $0.place, $0.message) < ($1.category, $1.place, $1.message) }
     }
 
@@ -272,12 +273,13 @@ public enum AccessDiff {
     /// passes `lint`, and the change it makes may be one no comparison here reads. A
     /// finding BASE had is no change, whatever silences it now or its numbers say (a limit
     /// lowered, a guardrail moved, a configuration BASE was read without).
-    private static func silencedFindings(base: Side, head: Side, renamed pairs: [RoutePair]) -> [AccessChange] {
-        // A route renamed is the route it was: BASE's findings name it as HEAD does.
+    private static func silencedFindings(base: Side, head: Side, renames: Renames) -> [AccessChange] {
+        // A route, API or product renamed is the one it was: BASE's findings name it as HEAD does.
         var renamed: [String: String] = [:]
-        for pair in pairs where pair.old.name != pair.new.name {
-            renamed[pair.old.name] = pair.new.name
-            renamed[pair.old.route.written.id.value] = pair.new.route.written.id.value
+        for pair in renames.routes + renames.apis + renames.products { renamed[pair.from] = pair.to }
+        for pair in renames.routes {
+            let (old, new) = (pair.from.drop { $0 != "/" }.dropFirst(), pair.to.drop { $0 != "/" }.dropFirst())
+            if old != new { renamed[String(old)] = String(new) }
         }
         let had = Dictionary(grouping: base.findings) { $0.kind(renaming: renamed) }
         var changes: [AccessChange] = []
@@ -526,12 +528,18 @@ public enum AccessDiff {
 
     /// Where an API is served and over which schemes: plain HTTP lets tokens and keys cross
     /// the network unencrypted.
-    static func apiChanges(base: Side, head: Side) -> [AccessChange] {
+    static func apiChanges(base: Side, head: Side, renames: Renames) -> [AccessChange] {
         let before = Dictionary(base.project.apis.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
         for api in head.project.apis {
-            guard let previous = before[api.name.value.lowercased()] else { continue }
+            guard let previous = before[renames.apiBefore(api.name.value).lowercased()] else { continue }
             let subject = AccessChange.Subject(kind: .api, name: api.name.value)
+            if previous.name.value.lowercased() != api.name.value.lowercased() {
+                changes.append(AccessChange(
+                    category: .other, subject: subject,
+                    message: "API '\(api.name.value)' was '\(previous.name.value)' before; subscriptions to it do not move to a new name",
+                    place: head.location(api.name.range)))
+            }
             if previous.path.value != api.path.value {
                 changes.append(AccessChange(
                     category: .other, subject: subject,
@@ -556,33 +564,24 @@ public enum AccessDiff {
     /// Who may get a subscription to a product's APIs: a product anyone can subscribe to
     /// without approval, or that gains APIs, gives more callers a key. Products open to
     /// calls without a key are judged per API, by ``keylessChanges``.
-    static func productChanges(base: Side, head: Side) -> [AccessChange] {
+    static func productChanges(base: Side, head: Side, renames: Renames) -> [AccessChange] {
         // APIM takes names without case: 'Partners' is the product 'partners' was.
         let before = Dictionary(base.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         let after = Dictionary(head.project.products.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
-        // One product removed and one added with the same APIs or the same display name is
-        // taken for one renamed, as a route is: what it lets its subscribers do is weighed
-        // against what it was, not hidden as an addition. Another product is an addition.
-        let (addedKeys, removedKeys) = (after.keys.filter { before[$0] == nil }, before.keys.filter { after[$0] == nil })
-        let renamed: (from: String, to: String)? =
-            if addedKeys.count == 1, removedKeys.count == 1, let was = before[removedKeys[0]], let now = after[addedKeys[0]],
-                Set(was.apis.map { $0.value.lowercased() }) == Set(now.apis.map { $0.value.lowercased() }) || (was.displayName != nil && was.displayName?.value == now.displayName?.value)
-            {
-                (removedKeys[0], addedKeys[0])
-            } else {
-                nil
-            }
+        // A product renamed (``Renames``) is weighed against what it was, not hidden as an
+        // addition.
         for (key, product) in after {
             let name = product.name.value
             let subject = AccessChange.Subject(kind: .product, name: name)
             let approval = product.approvalRequired?.range ?? product.name.range
-            if let renamed, renamed.to == key, let previous = before[renamed.from] {
+            let previous = before[renames.productBefore(name).lowercased()]
+            if let previous, previous.name.value.lowercased() != key {
                 changes.append(AccessChange(
                     category: .other, subject: subject, message: "product '\(name)' was '\(previous.name.value)' before; subscriptions do not move to a new name",
                     place: head.location(product.name.range)))
             }
-            guard let previous = before[key] ?? renamed.flatMap({ $0.to == key ? before[$0.from] : nil }) else {
+            guard let previous else {
                 changes.append(AccessChange(
                     category: product.effectiveApprovalRequired ? .other : .privilegeIncrease, subject: subject,
                     message: "product '\(name)' was added; "
@@ -643,20 +642,20 @@ public enum AccessDiff {
                     break
                 }
             }
-            let had = Set(previous.apis.map { $0.value.lowercased() })
+            let had = Set(previous.apis.map { renames.api($0.value).lowercased() })
             for api in product.apis where !had.contains(api.value.lowercased()) {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: subject,
                     message: "product '\(name)' now includes API '\(api.value)': its subscribers may call it", place: head.location(api.range)))
             }
             let has = Set(product.apis.map { $0.value.lowercased() })
-            for api in previous.apis where !has.contains(api.value.lowercased()) {
+            for api in previous.apis where !has.contains(renames.api(api.value).lowercased()) {
                 changes.append(AccessChange(
                     category: .privilegeDecrease, subject: subject,
                     message: "product '\(name)' no longer includes API '\(api.value)'", place: base.location(api.range)))
             }
         }
-        for (key, product) in before where after[key] == nil && renamed?.from != key {
+        for (key, product) in before where after[renames.product(key).lowercased()] == nil {
             let name = product.name.value
             changes.append(AccessChange(
                 category: .other, subject: AccessChange.Subject(kind: .product, name: name),

@@ -26,9 +26,11 @@ enum RawPolicyDiff {
         "authentication-managed-identity": (.privilegeIncrease, .privilegeDecrease),
     ]
 
-    static func compare(base: AccessDiff.Side, head: AccessDiff.Side) -> [AccessChange] {
-        let before = documents(base.project)
-        let after = documents(head.project)
+    /// A resource renamed (`renames`) keeps its policy: BASE's is compared with HEAD's under
+    /// the new name.
+    static func compare(base: AccessDiff.Side, head: AccessDiff.Side, renames: Renames) -> [AccessChange] {
+        let before = documents(base.project, renames: renames)
+        let after = documents(head.project, renames: nil)
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         let oldCallerWritten = CallerWrittenVariables(before.values.map(\.document), values: oldValues.values)
         let newCallerWritten = CallerWrittenVariables(after.values.map(\.document), values: newValues.values)
@@ -42,7 +44,7 @@ enum RawPolicyDiff {
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
             let new = after[key]
-            let subject = old?.subject ?? new!.subject
+            let subject = new?.subject ?? old!.subject
             // The same text reads other values where a named value it references changed:
             // APIM puts them in before the policy runs. It is weighed as any change, with
             // the new values: a check, filter or limit the language would keep out of
@@ -161,23 +163,28 @@ enum RawPolicyDiff {
     }
 
     /// Every raw document of a project, by how messages name its owner.
-    private static func documents(_ project: ResolvedProject) -> [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] {
+    /// The raw policies of `project` by what they belong to, named as HEAD names it: BASE's
+    /// are given to a resource renamed under its new name (`renames`, for BASE only).
+    private static func documents(_ project: ResolvedProject, renames: Renames?) -> [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] {
         var found: [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] = [:]
         if let gateway = project.gateway, let document = gateway.policy?.document {
             found["the gateway"] = (AccessChange.Subject(kind: .gateway, name: "policy"), document)
         }
         for product in project.products {
             if let document = product.policy?.document {
-                found["product '\(product.name.value)'"] = (AccessChange.Subject(kind: .product, name: product.name.value), document)
+                let name = renames?.product(product.name.value) ?? product.name.value
+                found["product '\(name)'"] = (AccessChange.Subject(kind: .product, name: name), document)
             }
         }
         for api in project.apis {
+            let apiName = renames?.api(api.name.value) ?? api.name.value
             if let document = api.policy?.document {
-                found["API '\(api.name.value)'"] = (AccessChange.Subject(kind: .api, name: api.name.value), document)
+                found["API '\(apiName)'"] = (AccessChange.Subject(kind: .api, name: apiName), document)
             }
             for route in api.routes {
                 guard let document = route.policy?.document else { continue }
-                let key = "\(api.name.value)/\(route.id.value)"
+                let written = "\(api.name.value)/\(route.id.value)"
+                let key = renames?.route(written) ?? written
                 found["route \(AccessDiff.subject(key))"] = (.route(key), document)
             }
         }

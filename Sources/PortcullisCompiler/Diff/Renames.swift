@@ -1,0 +1,128 @@
+import PortcullisModel
+
+/// What HEAD calls by another name than BASE: APIs, routes and products, found once and read
+/// by every comparison. A resource renamed is compared with what it was, so that a rename
+/// hides no change made with it (an API renamed that now accepts plain HTTP) and a raw
+/// policy that only moved to the new name shows no statements removed and added.
+///
+/// A rename is a guess, made only where one thing of BASE and one of HEAD fit: a guess that
+/// pairs two resources shows what changed between them, where none would hide it.
+struct Renames {
+    /// A name in BASE and the name of the same resource in HEAD, each as its side writes it.
+    struct Pair {
+        var from: String
+        var to: String
+    }
+
+    /// Names that differ, in case only too (APIM takes the two for one resource).
+    private(set) var apis: [Pair] = []
+    private(set) var routes: [Pair] = []
+    private(set) var products: [Pair] = []
+
+    /// HEAD's name of each renamed API, route and product, by BASE's name lowercased.
+    private var apiTo: [String: String] = [:]
+    private var routeTo: [String: String] = [:]
+    private var productTo: [String: String] = [:]
+    /// BASE's name of each, by HEAD's lowercased.
+    private var apiFrom: [String: String] = [:]
+    private var productFrom: [String: String] = [:]
+
+    /// `routePairs`: every route of both versions, paired as ``AccessDiff`` pairs them (by
+    /// name, by the operation callers call, by the one it reaches on its backend).
+    init(routePairs: [AccessDiff.RoutePair], base: ResolvedProject, head: ResolvedProject) {
+        routes = routePairs.filter { $0.old.name != $0.new.name }.map { Pair(from: $0.old.name, to: $0.new.name) }
+        apis = Self.apiPairs(routePairs, base: base.apis, head: head.apis)
+        for pair in apis {
+            apiTo[pair.from.lowercased()] = pair.to
+            apiFrom[pair.to.lowercased()] = pair.from
+        }
+        for pair in routes { routeTo[pair.from.lowercased()] = pair.to }
+        products = productPairs(base: base.products, head: head.products)
+        for pair in products {
+            productTo[pair.from.lowercased()] = pair.to
+            productFrom[pair.to.lowercased()] = pair.from
+        }
+    }
+
+    /// HEAD's name of BASE's API `name`; `name` itself when it was not renamed.
+    func api(_ name: String) -> String { apiTo[name.lowercased()] ?? name }
+    /// HEAD's name of BASE's route `name` (`api/route`), or `name`.
+    func route(_ name: String) -> String { routeTo[name.lowercased()] ?? name }
+    /// HEAD's name of BASE's product `name`, or `name`.
+    func product(_ name: String) -> String { productTo[name.lowercased()] ?? name }
+    /// BASE's name of HEAD's API `name`, or `name`.
+    func apiBefore(_ name: String) -> String { apiFrom[name.lowercased()] ?? name }
+    /// BASE's name of HEAD's product `name`, or `name`.
+    func productBefore(_ name: String) -> String { productFrom[name.lowercased()] ?? name }
+
+    /// An API removed and one added are one API renamed when they are served under the same
+    /// path and version (APIM serves one API there), or else when the routes paired between
+    /// them link the two and no other.
+    private static func apiPairs(_ routePairs: [AccessDiff.RoutePair], base: [API], head: [API]) -> [Pair] {
+        let baseByName = Dictionary(base.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
+        let headNames = Set(head.map { $0.name.value.lowercased() })
+        var pairs: [Pair] = []
+        var added: [API] = []
+        for api in head {
+            if let previous = baseByName[api.name.value.lowercased()] {
+                if previous.name.value != api.name.value { pairs.append(Pair(from: previous.name.value, to: api.name.value)) }
+            } else {
+                added.append(api)
+            }
+        }
+        var removed = base.filter { !headNames.contains($0.name.value.lowercased()) }
+        func place(_ api: API) -> String {
+            "\(api.path.value.lowercased()) \(api.version.map { "\($0.set.value) \($0.name.value)".lowercased() } ?? "")"
+        }
+        let removedAt = Dictionary(grouping: removed, by: place)
+        let addedAt = Dictionary(grouping: added, by: place)
+        for api in added {
+            guard addedAt[place(api)]?.count == 1, let candidates = removedAt[place(api)], candidates.count == 1 else { continue }
+            pairs.append(Pair(from: candidates[0].name.value, to: api.name.value))
+        }
+        let paired = Set(pairs.flatMap { [$0.from.lowercased(), $0.to.lowercased()] })
+        added.removeAll { paired.contains($0.name.value.lowercased()) }
+        removed.removeAll { paired.contains($0.name.value.lowercased()) }
+        // By the routes paired between the APIs left: each side's routes lead to one API only.
+        let (addedNames, removedNames) = (Set(added.map { $0.name.value.lowercased() }), Set(removed.map { $0.name.value.lowercased() }))
+        var from: [String: Set<String>] = [:]
+        var to: [String: Set<String>] = [:]
+        for pair in routePairs {
+            let (old, new) = (pair.old.api.lowercased(), pair.new.api.lowercased())
+            guard removedNames.contains(old) || addedNames.contains(new) else { continue }
+            to[old, default: []].insert(new)
+            from[new, default: []].insert(old)
+        }
+        for api in added {
+            let name = api.name.value.lowercased()
+            guard let olds = from[name], olds.count == 1, let old = olds.first, removedNames.contains(old), to[old] == [name],
+                let previous = removed.first(where: { $0.name.value.lowercased() == old })
+            else { continue }
+            pairs.append(Pair(from: previous.name.value, to: api.name.value))
+        }
+        return pairs
+    }
+
+    /// One product removed and one added with the same APIs (renamed ones as HEAD names
+    /// them) or the same display name are one product renamed; any other is an addition.
+    private func productPairs(base: [Product], head: [Product]) -> [Pair] {
+        let baseByName = Dictionary(base.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
+        let headNames = Set(head.map { $0.name.value.lowercased() })
+        var pairs: [Pair] = []
+        var added: [Product] = []
+        for product in head {
+            if let previous = baseByName[product.name.value.lowercased()] {
+                if previous.name.value != product.name.value { pairs.append(Pair(from: previous.name.value, to: product.name.value)) }
+            } else {
+                added.append(product)
+            }
+        }
+        let removed = base.filter { !headNames.contains($0.name.value.lowercased()) }
+        guard added.count == 1, removed.count == 1 else { return pairs }
+        let (was, now) = (removed[0], added[0])
+        let sameAPIs = Set(was.apis.map { api($0.value).lowercased() }) == Set(now.apis.map { $0.value.lowercased() })
+        let sameDisplayName = was.displayName != nil && was.displayName?.value == now.displayName?.value
+        if sameAPIs || sameDisplayName { pairs.append(Pair(from: was.name.value, to: now.name.value)) }
+        return pairs
+    }
+}
