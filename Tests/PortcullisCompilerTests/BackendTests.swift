@@ -284,6 +284,23 @@ final class BackendTests: XCTestCase {
         XCTAssertEqual(errors.count, 4, found.joined(separator: "\n"))
     }
 
+    /// An API's own raw policy runs before the managed identity generated for its backend:
+    /// an `Authorization` header or credentials it sets were replaced silently, as a route's
+    /// were (thirtieth round); a route with a backend of its own may take the token instead.
+    func testAnAPIPolicyGivingAManagedIdentityBackendOtherCredentialsIsReported() throws {
+        let policy = "policy: '<policies><inbound><base /><set-header name=\"Authorization\" exists-action=\"override\"><value>Basic {{partner-client-secret}}</value></set-header>"
+            + "<authentication-basic username=\"gateway\" password=\"{{partner-client-secret}}\" /></inbound></policies>'\n"
+        let project = try project([("apis/partner-orders.yaml", "backend: partner-orders   # a pool of two regions (backends.yaml)\n", "backend: partner-orders\n" + policy)])
+        let result = try ToolProcess.run(["lint", project.path, "--format", "json"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let found = (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "PX004" }.map { "\($0["message"] ?? "")" }
+        XCTAssertEqual(found, [
+            "raw 'authentication-basic' conflicts with the managed identity Portcullis generates for route 'partner-orders/list-partner-orders''s backend",
+            "raw 'set-header' conflicts with the managed identity Portcullis generates for route 'partner-orders/list-partner-orders''s backend",
+        ], result.stdout)
+    }
+
     /// An API with its own raw policy is sent to its `serviceUrl`, but a URL that references
     /// a secret gets none (APIM substitutes named values only in policies): the API's
     /// policy set no backend either, and APIM had nowhere to send its requests (found by

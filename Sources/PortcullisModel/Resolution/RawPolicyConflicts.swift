@@ -23,6 +23,7 @@ extension Resolver {
         }
         let values = gateway?.substitutions ?? [:]
         var headersReported = Set<SourceRange>()
+        var apisChecked = Set<Int>()
         for (route, plan) in zip(routes, plans) {
             guard let plan else { continue }
             // Made only for a route that has something to report: most have nothing.
@@ -45,6 +46,13 @@ extension Resolver {
                                 at: header.name.range)
                         ])
                 }
+            }
+            // The API's own policy runs at the route's '<base />', before the generated
+            // identity: checked once, for the first route that the API's backend, called with
+            // one, serves (a route with a backend of its own may take the token in place of
+            // what the API sets for the others).
+            if identity, route.written.backend == nil, let document = definitions.apis[route.apiIndex].policy?.document, apisChecked.insert(route.apiIndex).inserted {
+                identityConflicts(in: document, with: "the managed identity Portcullis generates for \(routeName)'s backend", values: values)
             }
             guard let document = route.written.policy?.document else { continue }
             let name = routeName
@@ -89,24 +97,30 @@ extension Resolver {
                         anywhereIn: document, names: ["set-backend-service"], with: identity,
                         fix: "set the route's 'backend' instead, so the token goes to the backend it is meant for")
                 }
-                let fix = "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement"
-                // One whose token goes into a variable (`output-token-variable-name`) leaves
-                // the request as it is.
-                conflicts(
-                    anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix,
-                    where: { $0.attribute("output-token-variable-name") == nil })
-                // A header set on the way in is replaced by the token; one set in `backend`
-                // replaces the token. Either way the backend is not called as written.
-                conflicts(
-                    anywhereIn: document, sections: ["inbound", "backend"], names: ["set-header"], with: identity, fix: fix,
-                    where: { statement in
-                        guard case .text(let header)? = statement.attribute("name")?.value,
-                            statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete"
-                        else { return false }
-                        return Self.namesAuthorization(NamedValues.resolve(header, values) ?? header)
-                    })
+                identityConflicts(in: document, with: identity, values: values)
             }
         }
+    }
+
+    /// Credentials of its own, or an `Authorization` header, that a policy running before
+    /// the generated managed identity gives the request: the identity's token replaces them,
+    /// or (set in `backend`) they replace the token. Either way the backend is not called
+    /// as written.
+    private mutating func identityConflicts(in document: PolicyXMLDocument, with identity: String, values: [String: String]) {
+        let fix = "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement"
+        // One whose token goes into a variable (`output-token-variable-name`) leaves the
+        // request as it is.
+        conflicts(
+            anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix,
+            where: { $0.attribute("output-token-variable-name") == nil })
+        conflicts(
+            anywhereIn: document, sections: ["inbound", "backend"], names: ["set-header"], with: identity, fix: fix,
+            where: { statement in
+                guard case .text(let header)? = statement.attribute("name")?.value,
+                    statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete"
+                else { return false }
+                return Self.namesAuthorization(NamedValues.resolve(header, values) ?? header)
+            })
     }
 
     /// Statements whose content shapes a message of their own: a request they send, or
