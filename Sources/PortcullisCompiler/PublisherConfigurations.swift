@@ -57,7 +57,7 @@ package struct PublisherConfigurations {
                         .publisherOverride,
                         "'\(DisplayText.escaped(file.path.utf8))' has an 'apimServiceName' key but cannot be read, so its overrides are not checked",
                         at: failure.range, severity: .warning,
-                        notes: [Diagnostic.Note(failure.message, at: failure.range)]))
+                        notes: [Diagnostic.Note(failure.message, at: failure.range)], pointsAtUnreadText: true))
             }
         }
     }

@@ -17,13 +17,16 @@ public struct Diagnostic: Sendable, Hashable {
     /// How a finding was silenced by a `portcullis:ignore` comment.
     public struct Suppression: Sendable, Hashable {
         /// The text after `--`, if the comment gave one; shown as ``Diagnostic/message`` is,
-        /// since a comment may hold bidirectional overrides.
+        /// since a comment may hold bidirectional overrides. The author's prose may name the
+        /// secret it excuses: a reason that holds a credential, read as a quoted comment is
+        /// (``QuotedLines/proseHoldsACredential(_:)``), is hidden whole, since a credential
+        /// in prose can span words (`password: x`, `pwd x and AccountKey=…`).
         public private(set) var reason: String?
         /// Where the comment is.
         public var range: SourceRange
 
         public init(reason: String?, range: SourceRange) {
-            self.reason = reason.map(DisplayText.message)
+            self.reason = reason.map { QuotedLines.proseHoldsACredential($0) ? DisplayText.hiddenCredential : DisplayText.message($0) }
             self.range = range
         }
     }
@@ -41,16 +44,22 @@ public struct Diagnostic: Sendable, Hashable {
     /// Set when a suppression comment silenced this finding: it is kept for reports that
     /// list suppressed findings, but is not shown or counted.
     public var suppression: Suppression?
+    /// Whether the finding points at text the reader could not take apart, which no check of
+    /// secrets read: its quoted line shows names and no value. So does every finding of a
+    /// code that says so (``DiagnosticCode/pointsAtUnreadText``), and one a stage marks (a
+    /// side file that cannot be read).
+    public var pointsAtUnreadText: Bool
 
     public init(
         _ code: DiagnosticCode, _ message: String, at range: SourceRange,
-        severity: Severity? = nil, notes: [Note] = []
+        severity: Severity? = nil, notes: [Note] = [], pointsAtUnreadText: Bool = false
     ) {
         self.code = code
         self.severity = severity ?? code.defaultSeverity
         self.message = DisplayText.message(message)
         self.range = range
         self.notes = notes
+        self.pointsAtUnreadText = pointsAtUnreadText || code.pointsAtUnreadText
     }
 
     /// The order reports use: file, line, column, then code.
@@ -83,6 +92,15 @@ public struct DiagnosticCollector: Sendable {
         diagnostics.append(Diagnostic(code, message, at: range, notes: notes))
     }
 
+    /// Marks the findings from the `index`th on whose line `isUnread` picks as pointing at
+    /// text no check of secrets read (``Diagnostic/pointsAtUnreadText``): a stage finds out
+    /// only after reporting them that it leaves what they point at unread.
+    public mutating func markUnread(from index: Int, where isUnread: (UInt32) -> Bool) {
+        for position in index..<diagnostics.count where isUnread(diagnostics[position].range.start.line) {
+            diagnostics[position].pointsAtUnreadText = true
+        }
+    }
+
     public mutating func append(contentsOf other: DiagnosticCollector) {
         // Checked first: appending even nothing to an empty array allocates a buffer, and
         // collectors are joined thousands of times a run, nearly always without requests.
@@ -112,11 +130,9 @@ extension Diagnostic {
         var hidden = self
         hidden.message = secrets.hiding(in: message)
         hidden.notes = notes.map { $0.hiding(secrets) }
-        // A suppression's reason is the author's prose, which may name the secret it excuses;
-        // one the credential scanner flags is hidden whole, as a quoted comment is.
+        // A suppression's reason may name, unquoted, a text the run masks elsewhere.
         if let suppression, let reason = suppression.reason {
-            let shown = CredentialScanner.looksLikeCredential(reason) ? DisplayText.hiddenCredential : secrets.hiding(inProse: reason)
-            hidden.suppression = Suppression(reason: shown, range: suppression.range)
+            hidden.suppression = Suppression(reason: secrets.hiding(inProse: reason), range: suppression.range)
         }
         return hidden
     }

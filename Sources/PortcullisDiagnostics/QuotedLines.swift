@@ -12,7 +12,7 @@ struct QuotedLines: Sendable {
     private let lineStarts: [FileID: [Int]]
     /// The redactions that touch each line.
     private let secretsByLine: [SourceLine: [SourceRange]]
-    /// Lines a finding says the reader could not take apart (``DiagnosticCode/pointsAtUnreadText``).
+    /// Lines a finding says the reader could not take apart (``Diagnostic/pointsAtUnreadText``).
     private let unreadLines: Set<SourceLine>
 
     init(_ report: DiagnosticReport) {
@@ -26,7 +26,7 @@ struct QuotedLines: Sendable {
         for (file, line) in lastQuoted { lineStarts[file] = report.sources[file].lineStarts(through: line) }
         self.lineStarts = lineStarts
         secretsByLine = Self.index(report.redactions)
-        unreadLines = Set(report.diagnostics.lazy.filter(\.code.pointsAtUnreadText).map { SourceLine(file: $0.range.file, line: $0.range.start.line) })
+        unreadLines = Set(report.diagnostics.lazy.filter(\.pointsAtUnreadText).map { SourceLine(file: $0.range.file, line: $0.range.start.line) })
     }
 
     /// The text of 1-based line `number` of `file`, as ``SourceFile/line(_:starts:maxBytes:)``
@@ -70,18 +70,93 @@ struct QuotedLines: Sendable {
         // what the report masks there (a key the credential scanner flags).
         if unreadLines.contains(SourceLine(file: file, line: line)) { return columns + Self.values(in: text) }
         let comment = YAMLComment.start(in: text)
-        if let comment, Self.mayHoldACredential(text[(comment + 1)...], keyAbove: { nil }) != nil {
+        if let comment, Self.proseHoldsACredential(text[(comment + 1)...]) {
             columns.append(comment..<text.count)
         }
         // A line without a redaction was not always judged: it may hold what the reader
         // took apart but no check of secrets read (a value of a field that is no secret's),
         // so it is judged here as text.
-        if secretsByLine[SourceLine(file: file, line: line)] == nil,
-            let exposed = Self.mayHoldACredential(text[..<(comment ?? text.count)], keyAbove: { keyAbove(line, of: file) })
-        {
+        let code = text[..<(comment ?? text.count)]
+        if secretsByLine[SourceLine(file: file, line: line)] == nil, let exposed = Self.mayHoldACredential(code, keyAbove: { keyAbove(line, of: file) }) {
             columns.append(exposed)
         }
-        return columns
+        return columns + Self.flowValuesHoldingCredentials(code)
+    }
+
+    /// The values of a flow mapping's or a JSON object's members on the line whose key calls
+    /// them a credential, read as ``mayHoldACredential(_:keyAbove:)`` reads a line's first
+    /// key: a document, a JSON specification or a manifest written on one line holds many
+    /// keys (`{"clientSecret": …, "sas_token": …}`), whatever a check made of them.
+    private static func flowValuesHoldingCredentials(_ text: ArraySlice<Unicode.Scalar>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = text.startIndex
+        var depth = 0
+        // Whether a member's key may start here: after `{` or a `,` inside braces.
+        var atKey = false
+        func skipBlanks() { while index < text.endIndex, text[index] == " " || text[index] == "\t" { index += 1 } }
+        /// The end of the quoted text that starts at `index` (after its closing quote).
+        func endOfQuoted(from start: Int) -> Int {
+            let quote = text[start]
+            var end = start + 1
+            while end < text.endIndex, text[end] != quote {
+                end += quote == "\"" && text[end] == "\\" ? 2 : 1
+            }
+            return min(end + 1, text.endIndex)
+        }
+        while index < text.endIndex {
+            let scalar = text[index]
+            if scalar == "{" {
+                depth += 1
+                atKey = true
+                index += 1
+                continue
+            }
+            if scalar == "}" || scalar == "]" || scalar == "[" {
+                if scalar == "}" { depth = max(0, depth - 1) }
+                atKey = false
+                index += 1
+                continue
+            }
+            if scalar == "," {
+                atKey = depth > 0
+                index += 1
+                continue
+            }
+            guard atKey, scalar != " ", scalar != "\t" else {
+                if scalar == "\"" || scalar == "'" { index = endOfQuoted(from: index) } else { index += 1 }
+                continue
+            }
+            atKey = false
+            // The key: quoted, or plain up to a `:` that a blank follows.
+            let keyStart = index
+            let quotedKey = scalar == "\"" || scalar == "'"
+            if quotedKey {
+                index = endOfQuoted(from: index)
+            } else {
+                while index < text.endIndex, !",{}[]".unicodeScalars.contains(text[index]),
+                    !(text[index] == ":" && (index + 1 == text.endIndex || text[index + 1] == " " || text[index + 1] == "\t"))
+                {
+                    index += 1
+                }
+            }
+            let keyEnd = index
+            skipBlanks()
+            guard index < text.endIndex, text[index] == ":" else { continue }
+            index += 1
+            skipBlanks()
+            guard index < text.endIndex, text[index] != "{", text[index] != "[" else { continue }
+            let valueStart = index
+            if text[index] == "\"" || text[index] == "'" {
+                index = endOfQuoted(from: index)
+            } else {
+                while index < text.endIndex, !",}]".unicodeScalars.contains(text[index]) { index += 1 }
+            }
+            let (key, value) = (unquoted(text[keyStart..<keyEnd]), unquoted(text[valueStart..<index]))
+            if !referenceKeys.contains(key), namesACredential(key, value), CredentialScanner.isWrittenOut(value) {
+                found.append(valueStart..<index)
+            }
+        }
+        return found
     }
 
     /// The columns of `text` that may hold a value. Of markup (a line that starts with `<`),
@@ -192,6 +267,16 @@ struct QuotedLines: Sendable {
         return nil
     }
 
+    /// Whether prose (a comment, a suppression's reason) holds a credential: the credential
+    /// scanner flags it, or it starts `key: value` with a key that calls the value one.
+    static func proseHoldsACredential(_ text: String) -> Bool {
+        proseHoldsACredential(Array(text.unicodeScalars)[...])
+    }
+
+    private static func proseHoldsACredential(_ text: ArraySlice<Unicode.Scalar>) -> Bool {
+        mayHoldACredential(text, keyAbove: { nil }) != nil
+    }
+
     /// The columns of `text` to hide when it looks like it holds a credential: after its
     /// indentation when the credential scanner flags it, else the value of a `key: value`
     /// whose key names a credential (`password: x`, or misspelt, `clientSecrett: x`), or a
@@ -242,6 +327,10 @@ struct QuotedLines: Sendable {
         if credentialStems.contains(where: { stem.holds($0) }) { return true }
         return stem != "key" && ["token", "key", "sig"].contains { stem.hasSuffix($0) }
     }
+
+    /// Keys of the language's references to secret material, `{secret: name}` and
+    /// `{keyVault: uri}`: what they give names a secret, and is no secret.
+    private static let referenceKeys: Set<String> = ["secret", "keyVault"]
 
     /// Values shorter than this are not hidden on a loose reading of their key: `key: 1`.
     private static let shortestLooseSecret = 6

@@ -419,7 +419,15 @@ private enum LibXML2 {
             guard let box = parser.pointee._private else { return }
             let first = Unmanaged<FirstError>.fromOpaque(box).takeUnretainedValue()
             guard first.failure == nil else { return }
-            let message = error.pointee.message.map { String(cString: $0) } ?? "a parse error"
+            var message = error.pointee.message.map { String(cString: $0) } ?? "a parse error"
+            // What libxml2 repeats from the document (an entity's name, a word it took for an
+            // attribute's) may be a password written into it: only names APIM's policies
+            // have are shown, and the names of tags not closed, which a quoted line shows too.
+            let namesTags = [XML_ERR_TAG_NAME_MISMATCH, XML_ERR_TAG_NOT_FINISHED].contains { Int32($0.rawValue) == error.pointee.code }
+            for extra in [error.pointee.str1, error.pointee.str2, error.pointee.str3] where !namesTags {
+                guard let extra, case let text = String(cString: extra), !text.isEmpty, !PolicyCatalogue.knownNames.contains(text) else { continue }
+                message = message.replacingWords(text, with: "(a name written here)")
+            }
             first.failure = Failure(line: Int(error.pointee.line), column: Int(error.pointee.int2), message: message.asClause)
         }
         // No network, no messages on standard error, no entity substitution, no DTD loading.
@@ -440,6 +448,33 @@ private enum LibXML2 {
 }
 
 extension String {
+    /// The text with each occurrence of `word` that stands as a word (between the text's
+    /// ends, blanks, quotes and punctuation) replaced: `'a'` in "tag mismatch: a line 3",
+    /// not the `a` of "tag".
+    fileprivate func replacingWords(_ word: String, with replacement: String) -> String {
+        let scalars = Array(unicodeScalars)
+        let target = Array(word.unicodeScalars)
+        func isBoundary(_ index: Int) -> Bool {
+            guard index >= 0, index < scalars.count else { return true }
+            let scalar = scalars[index]
+            return scalar.properties.isWhitespace || "'\"`:;,.()[]<>".unicodeScalars.contains(scalar)
+        }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if index + target.count <= scalars.count, isBoundary(index - 1), isBoundary(index + target.count),
+                scalars[index..<(index + target.count)].elementsEqual(target)
+            {
+                result.append(contentsOf: replacement.unicodeScalars)
+                index += target.count
+            } else {
+                result.append(scalars[index])
+                index += 1
+            }
+        }
+        return String(result)
+    }
+
     /// libxml2's message as a clause of ours: its first line (later ones list bytes), no
     /// surrounding space, no capital.
     fileprivate var asClause: String {

@@ -43,6 +43,7 @@ public struct DocumentDecoder {
 
     public mutating func decode(_ document: YAMLDocument) {
         let root = document.root
+        let reported = context.diagnostics.diagnostics.count
         context.inDocumentOrder = document.treeMatchesEvents
         guard case .mapping(let entries) = root.content else {
             if root.isNull {
@@ -58,7 +59,7 @@ public struct DocumentDecoder {
                     "expected a mapping with 'apiVersion' and 'kind' for a document, found \(root.kindDescription)",
                     at: root.range)
             }
-            skip(root)
+            skip(root, reported: reported)
             return
         }
         let start = SourceRange(file: root.range.file, start: root.range.start, end: root.range.start)
@@ -78,11 +79,11 @@ public struct DocumentDecoder {
             context.diagnostics.report(
                 .missingField, "missing required field 'kind' in a document", at: documentStart,
                 notes: [Diagnostic.Note("a document's kind is 'Gateway', 'API', 'Product', 'PolicyFragment', 'Backend' or 'Environment'", at: documentStart)])
-            skip(root)
+            skip(root, reported: reported)
             return
         }
         guard let kind = context.choice(kindEntry, as: Kind.self) else {
-            skip(root)
+            skip(root, reported: reported)
             return
         }
         switch kind.value {
@@ -101,10 +102,21 @@ public struct DocumentDecoder {
         return items.compactMap { context.name($0, field: entry.key, form: .resource) }
     }
 
-    /// Leaves out a document whose kind cannot be told, after its one error. It may have
-    /// declared or used anything, so nothing may be reported missing or unused because of it.
-    private mutating func skip(_ root: YAMLNode) {
+    /// Leaves out a document whose kind cannot be told, after its errors (those from the
+    /// `reported`th on). It may have declared or used anything, so nothing may be reported
+    /// missing or unused because of it; and no check of secrets reads its values, so an
+    /// error's quoted line shows none where it holds more than the document's `kind` and
+    /// `apiVersion` (a document written on one line is quoted whole).
+    private mutating func skip(_ root: YAMLNode, reported: Int) {
         definitions.brokenParts.append(context.extent(of: root))
         definitions.complete = false
+        guard case .mapping(let entries) = root.content else {
+            context.diagnostics.markUnread(from: reported) { _ in true }
+            return
+        }
+        let others = entries.filter { $0.key != "kind" && $0.key != "apiVersion" }.map { entry in
+            entry.keyRange.start.line...max(entry.keyRange.start.line, context.extent(of: entry.value).end.line - 1)
+        }
+        context.diagnostics.markUnread(from: reported) { line in others.contains { $0.contains(line) } }
     }
 }

@@ -23,6 +23,21 @@ public enum PolicyCatalogue {
     /// Every statement name, in name order: the candidates for "did you mean".
     public static let statementNames: [String] = statements.map(\.name)
 
+    /// Every element and attribute name of APIM's policies, the document's own (`policies`,
+    /// the sections, `base`) included: names a message may repeat from a document that
+    /// cannot be read, since they tell nothing of what its author wrote.
+    static let knownNames: Set<String> = {
+        var names: Set<String> = ["policies", "base", "id"]
+        names.formUnion(PolicySection.allCases.map(\.rawValue))
+        func add(_ element: ElementSpec) {
+            names.insert(element.name)
+            names.formUnion(element.attributes.map(\.name))
+            if case .elements(let children) = element.content { children.forEach(add) }
+        }
+        statements.forEach { add($0.element) }
+        return names
+    }()
+
     private static let statementsByName: [String: StatementSpec] = Dictionary(
         uniqueKeysWithValues: statements.map { ($0.name, $0) })
 }

@@ -1,0 +1,129 @@
+import Foundation
+import XCTest
+
+/// Ways a secret got past the masking, found by the audit of leaks (thirtieth round). Each
+/// writes one into a copy of a sample and reads every output format for it.
+final class LeakAuditTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A Redis access key: 44 characters of Base64 that no pattern can tell from any other text.
+    private static let key = "Qx7Rk2LmZ7vXw4Np9Tb6Yc3Hd1Jf5Gs0QaEuWiOoPlM="
+    private static let password = "Hunter2Xyzzy"
+
+    /// A copy of the contoso sample with `edits` (file, text, replacement) made and `files`
+    /// written whole.
+    private func contoso(edits: [(String, String, String)] = [], files: [(String, String)] = []) throws -> URL {
+        let folder = directory.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.copyItem(at: BundleTests.contoso, to: folder)
+        for (path, from, to) in edits {
+            let url = folder.appendingPathComponent(path)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
+    /// Lints `folder` in every format with `options`: each exits with `status`, reports
+    /// `code`, and shows nothing of `secret`.
+    private func assertLintHides(
+        _ secret: String, in folder: URL, code: String, status: Int32, options: [String] = [], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        for format in ["text", "json", "sarif", "github"] {
+            let lint = try ToolProcess.run(["lint", folder.path, "--format", format] + options)
+            XCTAssertEqual(lint.status, status, "\(format):\n\(lint.stdout)\(lint.stderr)", file: file, line: line)
+            XCTAssertTrue(lint.stdout.contains(code), "\(format):\n\(lint.stdout)", file: file, line: line)
+            XCTAssertFalse((lint.stdout + lint.stderr).contains(secret), "\(format):\n\(lint.stdout)\(lint.stderr)", file: file, line: line)
+        }
+    }
+
+    /// A file beside the definitions with an `apimServiceName` key that cannot be read is a
+    /// warning, and its line was quoted whole: a value the file marks secret with it.
+    func testTheLineOfAPublisherConfigurationThatCannotBeReadShowsNoValue() throws {
+        let settings = "apimServiceName: contoso-prod\nnamedValues:\n  - {name: redis-key, properties: {value: \"\(Self.key)\", secret: true}} ]\n"
+        try assertLintHides(Self.key, in: try contoso(files: [("x/settings.yaml", settings)]), code: "RF009", status: 0)
+    }
+
+    /// A limit that stops the reading leaves the line unread by any check of secrets.
+    func testTheLineWhereALimitStoppedTheReadingShowsNoValue() throws {
+        let folder = try contoso(edits: [("gateway.yaml", "secrets:\n", "secrets:\n  redis-key: {value: \(Self.key), tags: [a, [b]]}\n")])
+        try assertLintHides(Self.key, in: folder, code: "YS006", status: 1, options: ["--max-depth", "4"])
+    }
+
+    /// A document whose kind cannot be told is read by no check of secrets; written on one
+    /// line, its error quoted all of it. A one-line JSON document quoted every member after
+    /// the first that a check flagged.
+    func testADocumentWrittenOnOneLineShowsNoValueItsChecksDidNotRead() throws {
+        for document in [
+            "{apiVersion: portcullis/v1, kind: Gatway, name: x, secrets: {k: {value: \(Self.key)}}}",
+            "{apiVersion: v1, kind: Secret, stringData: {password: \(Self.password), primaryKey: \(Self.key)}}",
+        ] {
+            let backends = try String(contentsOf: BundleTests.contoso.appendingPathComponent("backends.yaml"), encoding: .utf8)
+            let folder = try contoso(files: [("backends.yaml", backends + "---\n" + document + "\n")])
+            try assertLintHides(Self.key, in: folder, code: "YS004", status: 1)
+        }
+        let openapi = #"{"openapi":"3.0.1","info":{"title":"Orders","version":"1","x-sample":{"clientSecret":"\#(Self.password)","sas_token":"\#(Self.key)"}},"paths":{}}"#
+        let folder = try contoso(edits: [("apis/orders.yaml", "path: orders\n", "path: orders\nopenapi: orders.json\n")], files: [("apis/orders.json", openapi)])
+        let lint = try ToolProcess.run(["lint", folder.path])
+        XCTAssertTrue(lint.stdout.contains("SE001"), lint.stdout)
+        XCTAssertFalse(lint.stdout.contains(Self.key) || lint.stdout.contains(Self.password), lint.stdout)
+    }
+
+    /// libxml2's message repeats text of the document it cannot parse: an entity's name, a
+    /// word it took for an attribute's. Names APIM's policies have are still shown.
+    func testXMLErrorsRepeatNoTextOfThePolicyButItsNames() throws {
+        for statement in [
+            #"<authentication-basic username="svc" password="&\#(Self.password);" />"#,
+            #"<set-header name="X" \#(Self.key.dropLast()) />"#,
+        ] {
+            let policy = "    policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n"
+            let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + policy)])
+            try assertLintHides(Self.password, in: folder, code: "PX001", status: 1)
+            try assertLintHides(String(Self.key.dropLast()), in: folder, code: "PX001", status: 1)
+        }
+        let mismatch = "    policy: '<policies><inbound><base /></outbound></policies>'\n"
+        let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + mismatch)])
+        XCTAssertTrue(try ToolProcess.run(["lint", folder.path]).stdout.contains("tag mismatch: inbound line 1 and outbound"))
+    }
+
+    /// A suppression's reason was masked word by word before it was judged whole, so a
+    /// password beside a connection string, or after `password:`, stayed.
+    func testASuppressionsReasonThatHoldsACredentialIsHiddenWhole() throws {
+        for reason in ["password: \(Self.password)", "old pwd \(Self.password) and AccountKey=\(Self.key)"] {
+            let folder = try contoso(edits: [
+                ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api\n",
+                 "# portcullis:ignore SE003 -- \(reason)\nbackend: http://orders.internal.contoso.com/api\n")
+            ])
+            let lint = try ToolProcess.run(["lint", folder.path, "--format", "sarif"])
+            XCTAssertTrue(lint.stdout.contains("\"justification\" : \"(a value that holds a credential)\""), lint.stdout)
+            XCTAssertFalse(lint.stdout.contains(Self.password), lint.stdout)
+        }
+    }
+
+    /// Query parameters and JSON members that name a credential: lint passed and the build
+    /// wrote the secret into the bundle.
+    func testQueryKeysAndJSONMembersThatNameACredentialAreSE001() throws {
+        for key in ["access_key", "auth_token", "private_token", "sastoken"] {
+            let folder = try contoso(edits: [
+                ("apis/orders.yaml", "backend: https://orders.internal.contoso.com/api\n", "backend: https://orders.internal.contoso.com/api?\(key)=\(Self.key)\n")
+            ])
+            try assertLintHides(Self.key, in: folder, code: "SE001", status: 1)
+        }
+        let body = #"    policy: '<policies><inbound><base /><set-body>{"username": "svc", "password": "\#(Self.password)"}</set-body></inbound></policies>'"# + "\n"
+        let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + body)])
+        try assertLintHides(Self.password, in: folder, code: "SE001", status: 1)
+    }
+}
