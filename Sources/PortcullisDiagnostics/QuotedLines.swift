@@ -80,30 +80,87 @@ struct QuotedLines: Sendable {
         if secretsByLine[SourceLine(file: file, line: line)] == nil, let exposed = Self.mayHoldACredential(code, keyAbove: { keyAbove(line, of: file) }) {
             columns.append(exposed)
         }
-        return columns + Self.flowValuesHoldingCredentials(code)
+        // A flow mapping may go on from the line above (a value after its key, the rest of a
+        // quoted value), and a comment may hold one commented out.
+        let above = line > 1 ? self.text(line: line - 1, of: file).map { Self.flowMembers(Array($0.unicodeScalars)[...], entering: FlowState()).leaving } : nil
+        let members = Self.flowMembers(code, entering: above ?? FlowState())
+        return columns + members.found + (comment.map { Self.flowMembers(text[($0 + 1)...], entering: FlowState()).found } ?? [])
     }
 
-    /// The values of a flow mapping's or a JSON object's members on the line whose key calls
+    /// Where a flow mapping read to a line's end stands: after a key whose value is on the
+    /// next line, or inside a quoted value.
+    private struct FlowState {
+        var pendingKey: String?
+        /// The quote of a value the line ends inside, and whether its key calls it a credential.
+        var openQuote: Unicode.Scalar?
+        var quotedCredential = false
+    }
+
+    /// The values of a flow mapping's or a JSON object's members in `text` whose key calls
     /// them a credential, read as ``mayHoldACredential(_:keyAbove:)`` reads a line's first
     /// key: a document, a JSON specification or a manifest written on one line holds many
-    /// keys (`{"clientSecret": …, "sas_token": …}`), whatever a check made of them.
-    private static func flowValuesHoldingCredentials(_ text: ArraySlice<Unicode.Scalar>) -> [Range<Int>] {
+    /// keys (`{"clientSecret": …, "sas_token": …}`), whatever a check made of them. The
+    /// language's references (`{secret: name}`) name no secret. `entering` is where the line
+    /// above left off.
+    private static func flowMembers(_ text: ArraySlice<Unicode.Scalar>, entering: FlowState) -> (found: [Range<Int>], leaving: FlowState) {
         var found: [Range<Int>] = []
+        var leaving = FlowState()
         var index = text.startIndex
         var depth = 0
         // Whether a member's key may start here: after `{` or a `,` inside braces.
         var atKey = false
         func skipBlanks() { while index < text.endIndex, text[index] == " " || text[index] == "\t" { index += 1 } }
-        /// The end of the quoted text that starts at `index` (after its closing quote).
-        func endOfQuoted(from start: Int) -> Int {
-            let quote = text[start]
-            var end = start + 1
-            while end < text.endIndex, text[end] != quote {
-                end += quote == "\"" && text[end] == "\\" ? 2 : 1
+        /// The end of the quoted text whose content starts at `start` (after its closing
+        /// quote, or the line's end), with YAML's escapes: `\"` in double quotes, `''` in single.
+        func endOfQuoted(_ quote: Unicode.Scalar, contentFrom start: Int) -> (end: Int, closed: Bool) {
+            var end = start
+            while end < text.endIndex {
+                if quote == "\"", text[end] == "\\" {
+                    end += 2
+                    continue
+                }
+                if text[end] == quote {
+                    guard quote == "'", end + 1 < text.endIndex, text[end + 1] == "'" else { return (end + 1, true) }
+                    end += 2
+                    continue
+                }
+                end += 1
             }
-            return min(end + 1, text.endIndex)
+            return (text.endIndex, false)
         }
-        while index < text.endIndex {
+        /// Reads the value at `index` of the member `key`, hiding it when the key calls it a credential.
+        func value(of key: String) {
+            skipBlanks()
+            guard index < text.endIndex else {
+                leaving.pendingKey = key
+                return
+            }
+            guard text[index] != "{", text[index] != "[" else { return }
+            let valueStart = index
+            let quote = text[index]
+            if quote == "\"" || quote == "'" {
+                let (end, closed) = endOfQuoted(quote, contentFrom: index + 1)
+                index = end
+                if !closed {
+                    leaving.openQuote = quote
+                    leaving.quotedCredential = keyCallsACredential(key)
+                    if leaving.quotedCredential { found.append(valueStart..<index) }
+                    return
+                }
+            } else {
+                while index < text.endIndex, !",}]".unicodeScalars.contains(text[index]) { index += 1 }
+            }
+            let written = unquoted(text[valueStart..<index])
+            if namesACredential(key, written), CredentialScanner.isWrittenOut(written) { found.append(valueStart..<index) }
+        }
+        if let quote = entering.openQuote {
+            let (end, _) = endOfQuoted(quote, contentFrom: index)
+            if entering.quotedCredential { found.append(index..<end) }
+            index = end
+        } else if let key = entering.pendingKey {
+            value(of: key)
+        }
+        while index < text.endIndex, leaving.openQuote == nil {
             let scalar = text[index]
             if scalar == "{" {
                 depth += 1
@@ -118,20 +175,19 @@ struct QuotedLines: Sendable {
                 continue
             }
             if scalar == "," {
-                atKey = depth > 0
+                atKey = depth > 0 || entering.pendingKey != nil || entering.openQuote != nil
                 index += 1
                 continue
             }
             guard atKey, scalar != " ", scalar != "\t" else {
-                if scalar == "\"" || scalar == "'" { index = endOfQuoted(from: index) } else { index += 1 }
+                if scalar == "\"" || scalar == "'" { index = endOfQuoted(scalar, contentFrom: index + 1).end } else { index += 1 }
                 continue
             }
             atKey = false
-            // The key: quoted, or plain up to a `:` that a blank follows.
+            // The key: quoted (escapes read), or plain up to a `:` that a blank follows.
             let keyStart = index
-            let quotedKey = scalar == "\"" || scalar == "'"
-            if quotedKey {
-                index = endOfQuoted(from: index)
+            if scalar == "\"" || scalar == "'" {
+                index = endOfQuoted(scalar, contentFrom: index + 1).end
             } else {
                 while index < text.endIndex, !",{}[]".unicodeScalars.contains(text[index]),
                     !(text[index] == ":" && (index + 1 == text.endIndex || text[index + 1] == " " || text[index + 1] == "\t"))
@@ -139,24 +195,20 @@ struct QuotedLines: Sendable {
                     index += 1
                 }
             }
-            let keyEnd = index
+            let key = scalar == "\"" ? SecretTexts.unescaped(unquoted(text[keyStart..<index])[...]) : unquoted(text[keyStart..<index])
             skipBlanks()
             guard index < text.endIndex, text[index] == ":" else { continue }
             index += 1
-            skipBlanks()
-            guard index < text.endIndex, text[index] != "{", text[index] != "[" else { continue }
-            let valueStart = index
-            if text[index] == "\"" || text[index] == "'" {
-                index = endOfQuoted(from: index)
-            } else {
-                while index < text.endIndex, !",}]".unicodeScalars.contains(text[index]) { index += 1 }
-            }
-            let (key, value) = (unquoted(text[keyStart..<keyEnd]), unquoted(text[valueStart..<index]))
-            if !referenceKeys.contains(key), namesACredential(key, value), CredentialScanner.isWrittenOut(value) {
-                found.append(valueStart..<index)
-            }
+            guard !referenceKeys.contains(key) else { continue }
+            value(of: key)
         }
-        return found
+        return (found, leaving)
+    }
+
+    /// Whether a value written under `key` would be hidden (``namesACredential(_:_:)``),
+    /// for a value not yet read whole.
+    private static func keyCallsACredential(_ key: String) -> Bool {
+        namesACredential(key, String(repeating: "x", count: shortestLooseSecret))
     }
 
     /// The columns of `text` that may hold a value. Of markup (a line that starts with `<`),
@@ -171,7 +223,12 @@ struct QuotedLines: Sendable {
         }
         guard start < text.count else { return [] }
         guard text[start] == "<" else {
-            let valueStart = key(in: text[...], from: start).map { colon in text[(colon.1 + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count } ?? start
+            // A key is shown only where the line starts with one: text before a colon that
+            // holds a flow indicator is the end of a value begun above (`SECRET], kind:`).
+            let valueStart =
+                key(in: text[...], from: start).flatMap { key, colon in
+                    key.unicodeScalars.contains { ",[]{}".unicodeScalars.contains($0) } ? nil : text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count
+                } ?? start
             return valueStart < text.count ? [valueStart..<text.count] : []
         }
         // Kept: `<`, `</`, `/>`, `>`, `=`, white space, an element's name right after `<`

@@ -113,7 +113,7 @@ public struct SecretTexts: Sendable {
     }
 
     /// A double-quoted scalar's content with YAML's escapes read; one not understood is kept.
-    private static func unescaped(_ content: Substring) -> String {
+    static func unescaped(_ content: Substring) -> String {
         var result = ""
         var rest = content.unicodeScalars[...]
         while let scalar = rest.popFirst() {

@@ -426,7 +426,7 @@ private enum LibXML2 {
             let namesTags = [XML_ERR_TAG_NAME_MISMATCH, XML_ERR_TAG_NOT_FINISHED].contains { Int32($0.rawValue) == error.pointee.code }
             for extra in [error.pointee.str1, error.pointee.str2, error.pointee.str3] where !namesTags {
                 guard let extra, case let text = String(cString: extra), !text.isEmpty, !PolicyCatalogue.knownNames.contains(text) else { continue }
-                message = message.replacingWords(text, with: "(a name written here)")
+                message = message.hidingWritten(text)
             }
             first.failure = Failure(line: Int(error.pointee.line), column: Int(error.pointee.int2), message: message.asClause)
         }
@@ -448,10 +448,21 @@ private enum LibXML2 {
 }
 
 extension String {
+    /// The message with `written`, text of the document, hidden: each occurrence that stands
+    /// as a word replaced; where none does (libxml2 cuts a comment's text it quotes, and
+    /// writes it right after `<!--`), the message cut where the text's start appears.
+    fileprivate func hidingWritten(_ written: String) -> String {
+        let replaced = replacingWords(written, with: "(a name written here)")
+        guard replaced == self else { return replaced }
+        let start = String(written.trimmingWhitespace.prefix(8))
+        guard !start.isEmpty, let found = range(of: start) else { return self }
+        return self[..<found.lowerBound] + "(text written here)"
+    }
+
     /// The text with each occurrence of `word` that stands as a word (between the text's
     /// ends, blanks, quotes and punctuation) replaced: `'a'` in "tag mismatch: a line 3",
     /// not the `a` of "tag".
-    fileprivate func replacingWords(_ word: String, with replacement: String) -> String {
+    private func replacingWords(_ word: String, with replacement: String) -> String {
         let scalars = Array(unicodeScalars)
         let target = Array(word.unicodeScalars)
         func isBoundary(_ index: Int) -> Bool {

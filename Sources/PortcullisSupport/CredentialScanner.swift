@@ -214,8 +214,10 @@ public enum CredentialScanner {
     }
 
     /// `"KEY": "VALUE"` around the `:` at `colon`, a JSON member where KEY names a credential
-    /// and VALUE is written out. Told by the quote before the colon first: most colons in
-    /// an estate's scalars are a URL's or a time's.
+    /// and VALUE is written out, as long as a query secret at least (after an `Authorization`
+    /// scheme): an example's `"password": "string"` or `"${PASSWORD}"`, a `"resetPassword":
+    /// "true"`, a policy expression (`@(…)`) or a masked `"********"` is none. Told by the
+    /// quote before the colon first: most colons in an estate's scalars are a URL's or a time's.
     private static func jsonMember(_ bytes: UnsafeBufferPointer<UInt8>, colon: Int) -> Bool {
         var keyEnd = colon
         while keyEnd > 0, bytes[keyEnd - 1] == 0x20 || bytes[keyEnd - 1] == 0x09 { keyEnd -= 1 }
@@ -226,8 +228,19 @@ public enum CredentialScanner {
         guard keyStart < keyEnd, keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "\"") else { return false }
         var valueStart = colon + 1
         while valueStart < bytes.count, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
-        guard valueStart + 1 < bytes.count, bytes[valueStart] == UInt8(ascii: "\""), bytes[valueStart + 1] != UInt8(ascii: "\"") else { return false }
-        return isWrittenOut(bytes, (valueStart + 1)..<min(bytes.count, valueStart + 1 + minimumQuerySecret)) && reading(bytes, keyStart..<keyEnd).named
+        guard valueStart < bytes.count, bytes[valueStart] == UInt8(ascii: "\"") else { return false }
+        let key = reading(bytes, keyStart..<keyEnd)
+        guard key.named else { return false }
+        var value = valueStart + 1
+        var valueEnd = value
+        while valueEnd < bytes.count, bytes[valueEnd] != UInt8(ascii: "\""), bytes[valueEnd] != UInt8(ascii: "\\") { valueEnd += 1 }
+        if key.isAuthorization {
+            let scheme = run(bytes, from: value) { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+            if scheme > 0, value + scheme < valueEnd, bytes[value + scheme] == 0x20 { value += scheme + 1 }
+        }
+        guard valueEnd - value >= minimumQuerySecret, isWrittenOut(bytes, value..<valueEnd) else { return false }
+        let first = bytes[value]
+        return first != UInt8(ascii: "@") && first != UInt8(ascii: "$") && bytes[value..<valueEnd].contains { $0 != first }
     }
 
     /// Whether `bytes[key]` is one of ``queryKeys``, in any case.

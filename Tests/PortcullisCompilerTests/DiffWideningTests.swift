@@ -333,4 +333,32 @@ final class DiffWideningTests: XCTestCase {
             in: raised)
         XCTAssertFalse(raised.contains { $0.contains("removes") || $0.contains("adds") || $0.contains("raw policy;") }, raised.joined(separator: "\n"))
     }
+
+    /// An API removed and another added under its path is no rename where no route pairs
+    /// the two: the first version of the rename took the newcomer for the API it replaced,
+    /// and a product listing it opened it unseen (the audit of the round's changes).
+    func testAnAPIReplacedUnderItsPathIsNoRename() throws {
+        let admin = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: admin
+            path: catalog
+            backend: https://admin.internal.contoso.com
+            rateLimit: {calls: 300, per: 60s, key: user}
+            routes:
+              - id: refund
+                method: POST
+                path: /refunds
+                summary: Refund an order
+                scopes: [orders.cancel]
+
+            """
+        var edits = [("products.yaml", "apis: [partner-orders, catalog]", "apis: [partner-orders, admin]")]
+        for environment in ["dev", "test", "prod"] {
+            edits.append(("environments/\(environment).yaml", "  catalog:\n    backend:", "  admin:\n    backend:"))
+        }
+        let lines = try diff(edits, newFiles: [("apis/catalog.yaml", admin)])
+        assertReports(["privilege increase: product 'partners' now includes API 'admin': its subscribers may call it"], in: lines)
+        XCTAssertFalse(lines.contains { $0.contains("was 'catalog' before") }, lines.joined(separator: "\n"))
+    }
 }

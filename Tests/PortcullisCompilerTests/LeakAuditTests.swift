@@ -126,4 +126,46 @@ final class LeakAuditTests: XCTestCase {
         let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + body)])
         try assertLintHides(Self.password, in: folder, code: "SE001", status: 1)
     }
+
+    /// A JSON member that names a credential is one only when its value is written out at
+    /// a secret's length: a header's reference after its scheme, a policy expression, an
+    /// example's placeholder or a flag are none (the audit of the round's changes).
+    func testJSONMembersThatHoldNoSecretAreNoFinding() throws {
+        let values = [
+            #"'{"Authorization": "Bearer {{partner-client-secret}}"}'"#, #"'{"password": "@(context.Variables.GetValueOrDefault<string>(\"p\"))"}'"#,
+            #"'{"new_password": "string"}'"#, #"'{"password": "${PASSWORD}"}'"#, #"'{"resetPassword": "true"}'"#, #"'{"password": "****************"}'"#,
+        ]
+        let named = values.enumerated().map { "  sample-\($0.offset): \($0.element)\n" }.joined()
+        let folder = try contoso(edits: [("gateway.yaml", "namedValues:\n", "namedValues:\n" + named)])
+        let lint = try ToolProcess.run(["lint", folder.path])
+        XCTAssertFalse(lint.stdout.contains("SE001"), lint.stdout)
+    }
+
+    /// A flow mapping's value under a key that calls it a credential was shown where it went
+    /// on from the line above, was quoted with YAML's escapes, or was in a comment.
+    func testFlowValuesAreHiddenAcrossLinesEscapesAndComments() throws {
+        for (index, headers) in [
+            "{X-Api-Token: 'abc''\(Self.password)', X-A: \"@(a)\"}",
+            "{\"X-Api-\\u0054oken\": \"\(Self.password)\", X-A: \"@(a)\"}",
+            "{X-A: \"@(a)\"}  # was {X-Trace: 1, X-Api-Token: \(Self.password)}",
+            "{X-Api-Token:\n      \"\(Self.password)\", X-A: \"@(a)\"}",
+            "{X-Api-Token: \"\(Self.password.prefix(6))\\\n      \(Self.password.dropFirst(6))\", X-A: \"@(a)\"}",
+        ].enumerated() {
+            let folder = try contoso(edits: [("apis/orders.yaml", "rateLimit: {calls: 600, per: 60s, key: user}\n", "rateLimit: {calls: 600, per: 60s, key: user}\nrequest:\n  headers:\n    set: \(headers)\n")])
+            let lint = try ToolProcess.run(["lint", folder.path])
+            XCTAssertTrue(lint.stdout.contains("YS004"), "\(index): \(lint.stdout)")
+            XCTAssertFalse(lint.stdout.contains(Self.password) || lint.stdout.contains(String(Self.password.dropFirst(6))), "\(index): \(lint.stdout)")
+        }
+        // A document of no kind whose value goes on onto the line its error points at.
+        let backends = try String(contentsOf: BundleTests.contoso.appendingPathComponent("backends.yaml"), encoding: .utf8)
+        let folder = try contoso(files: [("backends.yaml", backends + "---\n{apiVersion: portcullis/v1, token: [a1,\n  \(Self.key)], kind: Foo}\n")])
+        try assertLintHides(Self.key, in: folder, code: "YS004", status: 1)
+    }
+
+    /// libxml2 quotes a comment's text after `<!--`, cut short, where no word of it stands alone.
+    func testABrokenCommentIsNotRepeated() throws {
+        let policy = "    policy: '<policies><inbound><base /><!-- X-Api-Token: \(Self.password) -- rotated 2025 --></inbound></policies>'\n"
+        let folder = try contoso(edits: [("apis/orders.yaml", "    summary: Place an order\n", "    summary: Place an order\n" + policy)])
+        try assertLintHides(Self.password, in: folder, code: "PX001", status: 1)
+    }
 }

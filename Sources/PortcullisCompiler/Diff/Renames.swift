@@ -55,9 +55,11 @@ struct Renames {
     /// BASE's name of HEAD's product `name`, or `name`.
     func productBefore(_ name: String) -> String { productFrom[name.lowercased()] ?? name }
 
-    /// An API removed and one added are one API renamed when they are served under the same
-    /// path and version (APIM serves one API there), or else when the routes paired between
-    /// them link the two and no other.
+    /// An API removed and one added are one API renamed when the routes paired between the
+    /// APIs left link the two and no other: every pair that starts in the one ends in the
+    /// other, and the other way round. The same path alone is no evidence: an API replaced by
+    /// another under its path, whose routes are all new, would pass for it, and a product
+    /// that lists the newcomer would open it unseen.
     private static func apiPairs(_ routePairs: [AccessDiff.RoutePair], base: [API], head: [API]) -> [Pair] {
         let baseByName = Dictionary(base.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         let headNames = Set(head.map { $0.name.value.lowercased() })
@@ -70,32 +72,17 @@ struct Renames {
                 added.append(api)
             }
         }
-        var removed = base.filter { !headNames.contains($0.name.value.lowercased()) }
-        func place(_ api: API) -> String {
-            "\(api.path.value.lowercased()) \(api.version.map { "\($0.set.value) \($0.name.value)".lowercased() } ?? "")"
-        }
-        let removedAt = Dictionary(grouping: removed, by: place)
-        let addedAt = Dictionary(grouping: added, by: place)
-        for api in added {
-            guard addedAt[place(api)]?.count == 1, let candidates = removedAt[place(api)], candidates.count == 1 else { continue }
-            pairs.append(Pair(from: candidates[0].name.value, to: api.name.value))
-        }
-        let paired = Set(pairs.flatMap { [$0.from.lowercased(), $0.to.lowercased()] })
-        added.removeAll { paired.contains($0.name.value.lowercased()) }
-        removed.removeAll { paired.contains($0.name.value.lowercased()) }
-        // By the routes paired between the APIs left: each side's routes lead to one API only.
-        let (addedNames, removedNames) = (Set(added.map { $0.name.value.lowercased() }), Set(removed.map { $0.name.value.lowercased() }))
+        let removed = base.filter { !headNames.contains($0.name.value.lowercased()) }
         var from: [String: Set<String>] = [:]
         var to: [String: Set<String>] = [:]
         for pair in routePairs {
             let (old, new) = (pair.old.api.lowercased(), pair.new.api.lowercased())
-            guard removedNames.contains(old) || addedNames.contains(new) else { continue }
             to[old, default: []].insert(new)
             from[new, default: []].insert(old)
         }
         for api in added {
             let name = api.name.value.lowercased()
-            guard let olds = from[name], olds.count == 1, let old = olds.first, removedNames.contains(old), to[old] == [name],
+            guard let olds = from[name], olds.count == 1, let old = olds.first, to[old] == [name],
                 let previous = removed.first(where: { $0.name.value.lowercased() == old })
             else { continue }
             pairs.append(Pair(from: previous.name.value, to: api.name.value))

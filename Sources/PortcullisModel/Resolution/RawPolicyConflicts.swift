@@ -38,7 +38,7 @@ extension Resolver {
                 {
                     diagnostics.report(
                         .invalidValue,
-                        "request header '\(header.name.value)' is replaced by the token of the managed identity that \(routeName)'s backend is called with",
+                        "request header '\(header.name.value)' is replaced by the token of the managed identity the backend of \(routeName) is called with",
                         at: header.name.range,
                         notes: [
                             Diagnostic.Note(
@@ -50,9 +50,11 @@ extension Resolver {
             // The API's own policy runs at the route's '<base />', before the generated
             // identity: checked once, for the first route that the API's backend, called with
             // one, serves (a route with a backend of its own may take the token in place of
-            // what the API sets for the others).
+            // what the API sets for the others), and outside a 'choose', whose condition may
+            // pick the routes with backends of their own.
             if identity, route.written.backend == nil, let document = definitions.apis[route.apiIndex].policy?.document, apisChecked.insert(route.apiIndex).inserted {
-                identityConflicts(in: document, with: "the managed identity Portcullis generates for \(routeName)'s backend", values: values)
+                identityConflicts(
+                    in: document, with: "the managed identity Portcullis generates for the backend of \(routeName)", values: values, unconditional: true)
             }
             guard let document = route.written.policy?.document else { continue }
             let name = routeName
@@ -91,7 +93,7 @@ extension Resolver {
             // At any depth and in the fragments the policy includes: a condition does not
             // keep the token from going elsewhere.
             if identity {
-                let identity = "the managed identity Portcullis generates for \(name)'s backend"
+                let identity = "the managed identity Portcullis generates for the backend of \(name)"
                 if route.written.backend == nil {
                     conflicts(
                         anywhereIn: document, names: ["set-backend-service"], with: identity,
@@ -106,15 +108,16 @@ extension Resolver {
     /// the generated managed identity gives the request: the identity's token replaces them,
     /// or (set in `backend`) they replace the token. Either way the backend is not called
     /// as written.
-    private mutating func identityConflicts(in document: PolicyXMLDocument, with identity: String, values: [String: String]) {
+    /// With `unconditional`, only statements outside a `choose` count.
+    private mutating func identityConflicts(in document: PolicyXMLDocument, with identity: String, values: [String: String], unconditional: Bool = false) {
         let fix = "give the backend its 'credentials' in its 'kind: Backend' document, or remove them there and keep this statement"
         // One whose token goes into a variable (`output-token-variable-name`) leaves the
         // request as it is.
         conflicts(
-            anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix,
+            anywhereIn: document, names: Self.backendCredentials, with: identity, fix: fix, unconditional: unconditional,
             where: { $0.attribute("output-token-variable-name") == nil })
         conflicts(
-            anywhereIn: document, sections: ["inbound", "backend"], names: ["set-header"], with: identity, fix: fix,
+            anywhereIn: document, sections: ["inbound", "backend"], names: ["set-header"], with: identity, fix: fix, unconditional: unconditional,
             where: { statement in
                 guard case .text(let header)? = statement.attribute("name")?.value,
                     statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "delete"
@@ -143,7 +146,7 @@ extension Resolver {
     /// holds is left out: it shapes that request or answer, not the request to the backend.
     private mutating func conflicts(
         anywhereIn document: PolicyXMLDocument, sections: Set<String>? = nil, names: Set<String>, with generated: String, fix: String,
-        where matches: (PolicyXMLElement) -> Bool = { _ in true }
+        unconditional: Bool = false, where matches: (PolicyXMLElement) -> Bool = { _ in true }
     ) {
         var documents = [(document, sections)]
         var seen = Set<String>()
@@ -153,7 +156,7 @@ extension Resolver {
             func walk(_ element: PolicyXMLElement) {
                 if names.contains(element.name) { found.append(element) }
                 if element.name == "include-fragment" { includes.append(element) }
-                guard !Self.requestSenders.contains(element.name) else { return }
+                guard !Self.requestSenders.contains(element.name), !(unconditional && element.name == "choose") else { return }
                 for case .element(let child) in element.children { walk(child) }
             }
             for element in next.root.elements where within?.contains(element.name) ?? true { walk(element) }
