@@ -69,13 +69,13 @@ public final class PolicyXMLDocument: Sendable {
         PolicyXMLDocument(self, placement: placement)
     }
 
-    /// Every element whose name is among `names`, in document order. Rules ask for one or
-    /// two names at a time, which are compared, not hashed.
     /// Whether some element has one of `names`, told without looking at the elements.
     public func has(anyOf names: Set<String>) -> Bool {
         names.contains(where: elementNames.contains)
     }
 
+    /// Every element whose name is among `names`, in document order. Rules ask for one or
+    /// two names at a time, which are compared, not hashed.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
         guard has(anyOf: names) else { return [] }
         return allElements.filter { element in names.contains { $0 == element.name } }

@@ -341,7 +341,7 @@ final class PolicyExpressionTests: XCTestCase {
         for (name, refused) in [("scp", "false"), ("roles", "false"), ("neither", "true"), ("role-as-scope", "true")] {
             XCTAssertEqual(try value("permissions.jwt.\(name)", "lacks-permissions"), refused, name)
         }
-        for (name, refused) in [("match", "false"), ("array", "false"), ("other", "true"), ("missing", "true")] {
+        for (name, refused) in [("match", "false"), ("array", "false"), ("other", "true"), ("missing", "true"), ("named", "false")] {
             XCTAssertEqual(try value("audience.\(name)", "foreign-audience"), refused, name)
         }
     }
@@ -733,6 +733,13 @@ final class PolicyExpressionTests: XCTestCase {
                 "audience.\(name)", anyOf, .introspected("{\"active\":true,\"aud\":\(audience)}"),
                 introspectionSteps(scopes: false) + [Step("foreign-audience", Place.foreignAudience)])
         }
+        // The audience that names a named value, read from the variable its literal
+        // `set-variable` holds once APIM has filled the value in (the audit of expressions:
+        // written into the C#, it was compared as the text '{{peer-audience}}').
+        add(
+            "audience.named", anyOf,
+            MockRequest.introspected("{\"active\":true,\"aud\":\"api://exprs-peer\"}").variable(PolicyNames.audiencePrefix + "2", cs("api://exprs-peer")),
+            introspectionSteps(scopes: false) + [Step("foreign-audience", Place.foreignAudience)])
         return probes
     }
 

@@ -820,6 +820,18 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
         let policy = try String(contentsOf: file("redirected/apim/apis/orders/policy.xml"), encoding: .utf8)
         XCTAssertTrue(policy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), policy)
+
+        // A broader policy that sends only some requests elsewhere (a canary) does so too:
+        // the check read only the statements every request meets (the audit of the outputs).
+        try write(
+            gateway + "policy: '<policies><inbound><choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\">"
+                + "<set-backend-service base-url=\"https://canary.example.com\" /></when></choose></inbound>"
+                + "<backend><forward-request /></backend></policies>'\n",
+            to: "defs/gateway.yaml")
+        let canary = try ToolProcess.run(["build", "defs", "--out", "canary", "--quiet"], in: directory)
+        XCTAssertEqual(canary.status, 0, canary.stdout + canary.stderr)
+        let canaryPolicy = try String(contentsOf: file("canary/apim/apis/orders/policy.xml"), encoding: .utf8)
+        XCTAssertTrue(canaryPolicy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), canaryPolicy)
     }
 
     func testPolicyFilesAndFragmentsAreCarriedAsWritten() throws {

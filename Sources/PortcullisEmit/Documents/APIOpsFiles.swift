@@ -192,9 +192,10 @@ enum APIOpsFiles {
         return "PT" + parts.map { "\($0.0)\($0.1)" }.joined()
     }
 
-    /// The `serviceUrl` the bundle gives an API: its URL backend with plain named values
-    /// put in; none for a backend entity, or for a URL that references a secret, which APIM
-    /// substitutes only in policies. Without one, the API's policy must set the backend.
+    /// The `serviceUrl` the bundle gives an API: the URL it reaches (its own, or its backend
+    /// entity's, which the API's policy sets by id all the same) with plain named values put
+    /// in; none for a pool, or for a URL that references a secret, which APIM substitutes
+    /// only in policies. Without one, the API's policy must set the backend.
     static func serviceUrl(of backend: PlannedBackend?, namedValues: [String: String]) -> String? {
         backend?.url.flatMap { NamedValues.resolve($0, namedValues) }
     }

@@ -104,7 +104,8 @@ public enum BundleBuilder {
                             "\(folder)/specification.yaml",
                             pieces: [
                                 OpenAPIDocument.render(
-                                    api, routes: byAPI[apiIndex].map { project.routes[$0] }, gateway: gateway, namedValues: namedValues,
+                                    api, routes: byAPI[apiIndex].compactMap { index in project.plans[index].map { (project.routes[index], $0) } },
+                                    gateway: gateway, namedValues: namedValues,
                                     scopeDescriptions: scopeDescriptions)
                             ])
                     }

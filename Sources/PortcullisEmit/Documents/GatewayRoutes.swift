@@ -325,7 +325,7 @@ struct GatewayRoutes {
         json.key("sharing")
         json.string((perUser ? CacheSharing.perUser : CacheSharing.shared).rawValue)
         json.key("source")
-        json.string(locations.text(cache.range))
+        json.string(locations.text(cache.source))
         json.key("ttlSeconds")
         json.number(cache.ttlSeconds)
         json.key("varyBy")

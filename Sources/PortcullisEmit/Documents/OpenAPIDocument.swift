@@ -1,19 +1,20 @@
 import PortcullisModel
 
 /// `specification.yaml`: OpenAPI 3.0 of an API, one operation per route, `operationId` =
-/// route id, path parameters declared, and the scopes a route requires as its security.
+/// route id, path parameters declared, and what a token must carry (the scopes or app
+/// roles of the route's enforcement plan, as its policy checks them) as its security.
 enum OpenAPIDocument {
     /// - Parameter scopeDescriptions: the catalogue's descriptions, looked up once per bundle.
     static func render(
-        _ api: API, routes: [EffectiveRoute], gateway: Gateway, namedValues: [String: String],
+        _ api: API, routes: [(route: EffectiveRoute, plan: EnforcementPlan)], gateway: Gateway, namedValues: [String: String],
         scopeDescriptions: [String: String]
     ) -> [UInt8] {
         // Each path once, in the order routes first name it; found by hash, as one API may
         // have tens of thousands of paths.
         var paths: [(String, [(String, YAMLValue)])] = []
         var pathIndices: [String: Int] = [:]
-        for route in routes {
-            let operation = (route.written.method.value.rawValue.lowercased(), self.operation(route))
+        for (route, plan) in routes {
+            let operation = (route.written.method.value.rawValue.lowercased(), self.operation(route, plan))
             let path = route.written.path.value.text
             if let index = pathIndices[path] {
                 paths[index].1.append(operation)
@@ -37,7 +38,7 @@ enum OpenAPIDocument {
         return YAMLValue.mapping(document).bytes()
     }
 
-    private static func operation(_ route: EffectiveRoute) -> YAMLValue {
+    private static func operation(_ route: EffectiveRoute, _ plan: EnforcementPlan) -> YAMLValue {
         var entries: [(String, YAMLValue)] = [("operationId", .string(route.written.id.value))]
         if let summary = route.written.summary?.value { entries.append(("summary", .string(summary))) }
         let parameters = route.written.path.value.parameters.map { name -> YAMLValue in
@@ -47,7 +48,7 @@ enum OpenAPIDocument {
             ])
         }
         if !parameters.isEmpty { entries.append(("parameters", .sequence(parameters))) }
-        entries.append(("security", .sequence(security(route))))
+        entries.append(("security", .sequence(security(plan))))
         entries.append(("responses", .mapping([response(route.written.answer)])))
         return .mapping(entries)
     }
@@ -61,27 +62,38 @@ enum OpenAPIDocument {
         }
     }
 
-    /// Any-of scopes are alternative requirements; all-of scopes one requirement.
-    private static func security(_ route: EffectiveRoute) -> [YAMLValue] {
-        guard case .provider(let provider) = route.auth.value else { return [] }
-        let scopes = route.written.scopes?.scopes.map(\.value) ?? []
-        if route.written.scopes?.match == .all || scopes.count <= 1 {
-            return [.mapping([(provider, .sequence(scopes.map { .string($0) }))])]
+    /// Each way a token passes the plan's scope check (delegated scopes, application roles)
+    /// is an alternative: the values of an all-of one are one requirement, those of an
+    /// any-of one a requirement each. A token check without one accepts any valid token.
+    private static func security(_ plan: EnforcementPlan) -> [YAMLValue] {
+        guard let provider = plan.token?.provider.name.value else { return [] }
+        let alternatives = plan.scopes?.alternatives ?? []
+        guard !alternatives.isEmpty else { return [.mapping([(provider, .sequence([]))])] }
+        return alternatives.flatMap { requirement -> [YAMLValue] in
+            if requirement.match == .all || requirement.values.count <= 1 {
+                return [.mapping([(provider, .sequence(requirement.values.map { .string($0) }))])]
+            }
+            return requirement.values.map { .mapping([(provider, .sequence([.string($0)]))]) }
         }
-        return scopes.map { .mapping([(provider, .sequence([.string($0)]))]) }
     }
 
     /// The providers the API's routes use: JWT providers as OpenID Connect schemes,
     /// introspection providers as OAuth 2.0 with a client-credentials flow listing the
-    /// scopes those routes require.
+    /// scopes and app roles those routes require.
     private static func securitySchemes(
-        _ gateway: Gateway, used routes: [EffectiveRoute], _ namedValues: [String: String],
+        _ gateway: Gateway, used routes: [(route: EffectiveRoute, plan: EnforcementPlan)], _ namedValues: [String: String],
         _ descriptions: [String: String]
     ) -> [(String, YAMLValue)] {
         var scopesByProvider: [String: Set<String>] = [:]
-        for route in routes {
-            guard case .provider(let name) = route.auth.value else { continue }
-            scopesByProvider[name, default: []].formUnion(route.written.scopes?.scopes.map(\.value) ?? [])
+        var roles = Set<String>()
+        for (_, plan) in routes {
+            guard let name = plan.token?.provider.name.value else { continue }
+            var values = scopesByProvider[name] ?? []
+            for requirement in plan.scopes?.alternatives ?? [] {
+                values.formUnion(requirement.values)
+                if requirement.kind == .appRoles { roles.formUnion(requirement.values) }
+            }
+            scopesByProvider[name] = values
         }
         return gateway.identityProviders.compactMap { provider -> (String, YAMLValue)? in
             guard let used = scopesByProvider[provider.name.value] else { return nil }
@@ -91,7 +103,7 @@ enum OpenAPIDocument {
                 return (provider.name.value, .mapping([("type", .string("openIdConnect")), ("openIdConnectUrl", .string(url))]))
             case .introspection(let details):
                 let endpoint = NamedValues.resolve(details.endpoint.value, namedValues) ?? details.endpoint.value
-                let scopes = used.sorted().map { ($0, YAMLValue.string(descriptions[$0] ?? $0)) }
+                let scopes = used.sorted().map { ($0, YAMLValue.string(descriptions[$0] ?? (roles.contains($0) ? "application role '\($0)'" : $0))) }
                 return (
                     provider.name.value,
                     .mapping([

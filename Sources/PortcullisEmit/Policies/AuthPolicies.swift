@@ -154,7 +154,12 @@ private struct Introspection {
     }
 
     /// 503 when there is no result, 401 for an inactive token or one for another audience.
+    /// An audience that names a named value is set into a variable first: APIM fills named
+    /// values into a literal attribute, and the expression's string could not hold one.
     private func verdict(into writer: inout PolicyWriter) {
+        for (index, audience) in (details.audiences ?? []).enumerated() where audience.value.contains("{{") {
+            writer.element("set-variable", [("name", .literal(PolicyNames.audiencePrefix + String(index + 1))), ("value", .literal(audience.value))])
+        }
         writer.element("choose") { writer in
             writer.element("when", [("condition", .code("@(\(Self.result) == \"\")"))]) {
                 AuthPolicies.returnResponse(503, "Service Unavailable", challenge: false, into: &$0)
@@ -182,9 +187,14 @@ private struct Introspection {
     private static let inactive =
         "@{ var active = JObject.Parse(\(Self.result))[\"active\"]; return active == null || active.Type != JTokenType.Boolean || !active.Value<bool>(); }"
 
-    /// True when the result's `aud` (a string or an array) names none of `audiences`.
+    /// True when the result's `aud` (a string or an array) names none of `audiences`; one
+    /// that names a named value is read from its variable (see ``verdict(into:)``).
     static func foreignAudience(_ audiences: [String]) -> String {
-        let accepted = "new[] { " + audiences.map(PolicyExpression.csharpString).joined(separator: ", ") + " }"
+        let written = audiences.enumerated().map { index, audience in
+            audience.contains("{{")
+                ? "context.Variables.GetValueOrDefault<string>(\"\(PolicyNames.audiencePrefix)\(index + 1)\", \"\")" : PolicyExpression.csharpString(audience)
+        }
+        let accepted = "new[] { " + written.joined(separator: ", ") + " }"
         return "@{ var aud = JObject.Parse(\(result))[\"aud\"]; var named = aud == null ? new string[0] : aud.Type == JTokenType.Array ? aud.Children().Where(value => value.Type == JTokenType.String).Select(value => (string)value).ToArray() : aud.Type == JTokenType.String ? new[] { (string)aud } : new string[0]; return !\(accepted).Any(audience => named.Contains(audience)); }"
     }
 

@@ -67,9 +67,11 @@ enum GatewayPolicies {
             })
     }
 
-    /// Whether a raw policy sets a backend for every request it sees.
+    /// Whether a raw policy sets a backend for some request it sees: inside a `choose` too,
+    /// where a condition sends some requests elsewhere (a canary), which the APIs below
+    /// must override with their own backend as they do for all requests.
     static func setsBackend(_ policy: RawPolicy?) -> Bool {
-        policy?.document?.statements(in: "inbound").contains { $0.name == "set-backend-service" } == true
+        policy?.document?.has(anyOf: ["set-backend-service"]) == true
     }
 
     static func setBackend(_ backend: PlannedBackend, into writer: inout PolicyWriter) {

@@ -61,14 +61,23 @@ public struct PolicyExpression: Sendable, Equatable {
     static func csharpString(_ text: String) -> String {
         let quoted = QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
         // APIM puts named values into a policy before it compiles the code: a `{{name}}` in
-        // a string written here would become the value (no field's grammar takes braces
-        // today). A brace before another, as an escape, is the same text to C# and leaves
-        // no `{{` for APIM.
-        guard quoted.utf8.contains(UInt8(ascii: "{")) else { return quoted }
+        // a string written here would become the value (a field that takes one, such as an
+        // introspection audience, is read from a variable instead). A brace before another,
+        // as an escape, is the same text to C# and leaves no `{{` for APIM. `&`, `<` and `>`
+        // are escapes too: the `rawxml` form leaves expressions unescaped, and an escape
+        // reads the same to C# whether or not APIM reads XML's references in them.
+        guard quoted.utf8.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
+        else { return quoted }
         var result = ""
         var scalars = quoted.unicodeScalars[...]
         while let scalar = scalars.popFirst() {
-            if scalar == "{", scalars.first == "{" { result += "\\u007B" } else { result.unicodeScalars.append(scalar) }
+            switch scalar {
+            case "{" where scalars.first == "{": result += "\\u007B"
+            case "&": result += "\\u0026"
+            case "<": result += "\\u003C"
+            case ">": result += "\\u003E"
+            default: result.unicodeScalars.append(scalar)
+            }
         }
         return result
     }

@@ -356,4 +356,7 @@ public struct PlannedCache: Sendable {
     public var varyByQuery: [String] { written.varyByQuery.map(\.value) }
     /// The `cache` key as written.
     public var range: SourceRange { written.keyRange }
+    /// Where to change the cache: the `cache` key, or the TTL an environment set over it,
+    /// in the environment's file.
+    public var source: SourceRange { written.ttl.range.file == written.keyRange.file ? written.keyRange : written.ttl.range }
 }

@@ -10,4 +10,7 @@ public enum PolicyNames {
     public static let cacheCallerHeader = "X-Portcullis-Cache-Subject"
     /// Variables `portcullis-caller-1`, `-2`, …: the callers a token names.
     public static let callerPrefix = "portcullis-caller-"
+    /// Variables `portcullis-audience-1`, …: introspection audiences that name a named
+    /// value, which APIM puts into a literal but never into the C# of an expression.
+    public static let audiencePrefix = "portcullis-audience-"
 }
