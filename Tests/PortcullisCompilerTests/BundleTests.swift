@@ -29,6 +29,23 @@ final class BundleTests: XCTestCase {
         return directory
     }
 
+    /// Copies the contoso sample to `folder` with `edits` (file, text, replacement) made and
+    /// `files` (path, text) written whole.
+    static func contosoCopy(at folder: URL, edits: [(String, String, String)] = [], files: [(String, String)] = [], file: StaticString = #filePath, line: UInt = #line) throws {
+        try FileManager.default.copyItem(at: contoso, to: folder)
+        for (path, from, to) in edits {
+            let url = folder.appendingPathComponent(path)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'", file: file, line: line)
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// A temporary folder holding a copy of the contoso sample in `defs`.
     static func temporaryProject() throws -> URL {
         let directory = try temporaryDirectory()

@@ -22,18 +22,7 @@ final class LeakAuditTests: XCTestCase {
     /// written whole.
     private func contoso(edits: [(String, String, String)] = [], files: [(String, String)] = []) throws -> URL {
         let folder = directory.appendingPathComponent(UUID().uuidString)
-        try FileManager.default.copyItem(at: BundleTests.contoso, to: folder)
-        for (path, from, to) in edits {
-            let url = folder.appendingPathComponent(path)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
-            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
-        }
-        for (path, text) in files {
-            let url = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try BundleTests.contosoCopy(at: folder, edits: edits, files: files)
         return folder
     }
 

@@ -17,14 +17,7 @@ final class OutputAgreementTests: XCTestCase {
 
     /// Builds a copy of contoso with `edits` (file, text, replacement) made, with `options`.
     private func build(_ edits: [(String, String, String)], options: [String] = []) throws -> URL {
-        let project = directory.appendingPathComponent("project")
-        try FileManager.default.copyItem(at: BundleTests.contoso, to: project)
-        for (path, from, to) in edits {
-            let url = project.appendingPathComponent(path)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
-            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
-        }
+        try BundleTests.contosoCopy(at: directory.appendingPathComponent("project"), edits: edits)
         let out = directory.appendingPathComponent("out")
         let result = try ToolProcess.run(["build", "project", "--out", "out", "--quiet"] + options, in: directory)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)

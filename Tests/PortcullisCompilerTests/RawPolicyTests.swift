@@ -812,26 +812,18 @@ final class RawPolicyTests: XCTestCase {
             try String(contentsOf: file("plain/apim/apis/orders/policy.xml"), encoding: .utf8).contains("set-backend-service"),
             "the serviceUrl alone reaches the backend")
 
-        try write(
-            gateway + "policy: '<policies><inbound><set-backend-service base-url=\"https://maintenance.example.com\" /></inbound>"
-                + "<backend><forward-request /></backend></policies>'\n",
-            to: "defs/gateway.yaml")
-        let build = try ToolProcess.run(["build", "defs", "--out", "redirected", "--quiet"], in: directory)
-        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
-        let policy = try String(contentsOf: file("redirected/apim/apis/orders/policy.xml"), encoding: .utf8)
-        XCTAssertTrue(policy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), policy)
-
-        // A broader policy that sends only some requests elsewhere (a canary) does so too:
-        // the check read only the statements every request meets (the audit of the outputs).
-        try write(
-            gateway + "policy: '<policies><inbound><choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\">"
-                + "<set-backend-service base-url=\"https://canary.example.com\" /></when></choose></inbound>"
-                + "<backend><forward-request /></backend></policies>'\n",
-            to: "defs/gateway.yaml")
-        let canary = try ToolProcess.run(["build", "defs", "--out", "canary", "--quiet"], in: directory)
-        XCTAssertEqual(canary.status, 0, canary.stdout + canary.stderr)
-        let canaryPolicy = try String(contentsOf: file("canary/apim/apis/orders/policy.xml"), encoding: .utf8)
-        XCTAssertTrue(canaryPolicy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), canaryPolicy)
+        // With a global policy that sets a backend, for all requests or (a canary) inside a
+        // 'choose' (the check read only what every request meets: the audit of the outputs).
+        for (name, inbound) in [
+            ("redirected", "<set-backend-service base-url=\"https://maintenance.example.com\" />"),
+            ("canary", "<choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\"><set-backend-service base-url=\"https://canary.example.com\" /></when></choose>"),
+        ] {
+            try write(gateway + "policy: '<policies><inbound>\(inbound)</inbound><backend><forward-request /></backend></policies>'\n", to: "defs/gateway.yaml")
+            let build = try ToolProcess.run(["build", "defs", "--out", name, "--quiet"], in: directory)
+            XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+            let policy = try String(contentsOf: file("\(name)/apim/apis/orders/policy.xml"), encoding: .utf8)
+            XCTAssertTrue(policy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), "\(name): \(policy)")
+        }
     }
 
     func testPolicyFilesAndFragmentsAreCarriedAsWritten() throws {

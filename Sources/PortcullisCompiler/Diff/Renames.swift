@@ -61,18 +61,7 @@ struct Renames {
     /// another under its path, whose routes are all new, would pass for it, and a product
     /// that lists the newcomer would open it unseen.
     private static func apiPairs(_ routePairs: [AccessDiff.RoutePair], base: [API], head: [API]) -> [Pair] {
-        let baseByName = Dictionary(base.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
-        let headNames = Set(head.map { $0.name.value.lowercased() })
-        var pairs: [Pair] = []
-        var added: [API] = []
-        for api in head {
-            if let previous = baseByName[api.name.value.lowercased()] {
-                if previous.name.value != api.name.value { pairs.append(Pair(from: previous.name.value, to: api.name.value)) }
-            } else {
-                added.append(api)
-            }
-        }
-        let removed = base.filter { !headNames.contains($0.name.value.lowercased()) }
+        var (pairs, removed, added) = matched(base, head) { $0.name.value }
         var from: [String: Set<String>] = [:]
         var to: [String: Set<String>] = [:]
         for pair in routePairs {
@@ -90,21 +79,29 @@ struct Renames {
         return pairs
     }
 
+    /// Resources of both versions by name, without case as APIM takes names: the pairs
+    /// spelt otherwise (in case only), and those only BASE or only HEAD has.
+    private static func matched<Resource>(
+        _ base: [Resource], _ head: [Resource], name: (Resource) -> String
+    ) -> (pairs: [Pair], removed: [Resource], added: [Resource]) {
+        let baseByName = Dictionary(base.map { (name($0).lowercased(), $0) }) { first, _ in first }
+        let headNames = Set(head.map { name($0).lowercased() })
+        var pairs: [Pair] = []
+        var added: [Resource] = []
+        for resource in head {
+            if let previous = baseByName[name(resource).lowercased()] {
+                if name(previous) != name(resource) { pairs.append(Pair(from: name(previous), to: name(resource))) }
+            } else {
+                added.append(resource)
+            }
+        }
+        return (pairs, base.filter { !headNames.contains(name($0).lowercased()) }, added)
+    }
+
     /// One product removed and one added with the same APIs (renamed ones as HEAD names
     /// them) or the same display name are one product renamed; any other is an addition.
     private func productPairs(base: [Product], head: [Product]) -> [Pair] {
-        let baseByName = Dictionary(base.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
-        let headNames = Set(head.map { $0.name.value.lowercased() })
-        var pairs: [Pair] = []
-        var added: [Product] = []
-        for product in head {
-            if let previous = baseByName[product.name.value.lowercased()] {
-                if previous.name.value != product.name.value { pairs.append(Pair(from: previous.name.value, to: product.name.value)) }
-            } else {
-                added.append(product)
-            }
-        }
-        let removed = base.filter { !headNames.contains($0.name.value.lowercased()) }
+        var (pairs, removed, added) = Self.matched(base, head) { $0.name.value }
         guard added.count == 1, removed.count == 1 else { return pairs }
         let (was, now) = (removed[0], added[0])
         let sameAPIs = Set(was.apis.map { api($0.value).lowercased() }) == Set(now.apis.map { $0.value.lowercased() })
