@@ -223,11 +223,13 @@ struct QuotedLines: Sendable {
         }
         guard start < text.count else { return [] }
         guard text[start] == "<" else {
-            // A key is shown only where the line starts with one: text before a colon that
-            // holds a flow indicator is the end of a value begun above (`SECRET], kind:`).
+            // A key is shown only where the line starts with one: plain text before a colon
+            // that holds a flow indicator is the end of a value begun above (`SECRET], kind:`).
+            let quoted = text[start] == "\"" || text[start] == "'"
             let valueStart =
                 key(in: text[...], from: start).flatMap { key, colon in
-                    key.unicodeScalars.contains { ",[]{}".unicodeScalars.contains($0) } ? nil : text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count
+                    !quoted && key.unicodeScalars.contains { ",[]{}".unicodeScalars.contains($0) }
+                        ? nil : text[(colon + 1)...].firstIndex { $0 != " " && $0 != "\t" } ?? text.count
                 } ?? start
             return valueStart < text.count ? [valueStart..<text.count] : []
         }
