@@ -812,17 +812,24 @@ final class RawPolicyTests: XCTestCase {
             try String(contentsOf: file("plain/apim/apis/orders/policy.xml"), encoding: .utf8).contains("set-backend-service"),
             "the serviceUrl alone reaches the backend")
 
-        // With a global policy that sets a backend, for all requests or (a canary) inside a
-        // 'choose' (the check read only what every request meets: the audit of the outputs).
-        for (name, inbound) in [
-            ("redirected", "<set-backend-service base-url=\"https://maintenance.example.com\" />"),
-            ("canary", "<choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\"><set-backend-service base-url=\"https://canary.example.com\" /></when></choose>"),
+        // With a global policy that sets a backend on the way in, for all requests, inside a
+        // 'choose' (a canary) or in a fragment it includes (the check read only what every
+        // request meets, and no fragment: the audits of the outputs). One in 'backend' runs
+        // after the API's statement, which could not override it: none is written for it.
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: Elsewhere\npolicy: '<fragment><set-backend-service base-url=\"https://fragment.example.com\" /></fragment>'\n",
+            to: "defs/fragments.yaml")
+        for (name, inbound, backend, keeps) in [
+            ("redirected", "<set-backend-service base-url=\"https://maintenance.example.com\" />", "", true),
+            ("canary", "<choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\"><set-backend-service base-url=\"https://canary.example.com\" /></when></choose>", "", true),
+            ("fragment", "<include-fragment fragment-id=\"Elsewhere\" />", "", true),
+            ("late", "", "<set-backend-service base-url=\"https://late.example.com\" />", false),
         ] {
-            try write(gateway + "policy: '<policies><inbound>\(inbound)</inbound><backend><forward-request /></backend></policies>'\n", to: "defs/gateway.yaml")
+            try write(gateway + "policy: '<policies><inbound>\(inbound)</inbound><backend>\(backend)<forward-request /></backend></policies>'\n", to: "defs/gateway.yaml")
             let build = try ToolProcess.run(["build", "defs", "--out", name, "--quiet"], in: directory)
             XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
             let policy = try String(contentsOf: file("\(name)/apim/apis/orders/policy.xml"), encoding: .utf8)
-            XCTAssertTrue(policy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), "\(name): \(policy)")
+            XCTAssertEqual(policy.contains(#"<set-backend-service base-url="https://orders.example.com" />"#), keeps, "\(name): \(policy)")
         }
     }
 

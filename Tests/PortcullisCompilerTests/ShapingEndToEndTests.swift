@@ -691,6 +691,22 @@ final class ShapingEndToEndTests: XCTestCase {
             ["error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'portcullis-client-secret' [SE005]"])
     }
 
+    /// An introspection audience that names a secret is set into a variable the generated
+    /// check reads (thirtieth round); echoing that variable sends the secret to callers (the
+    /// audit of the round's last fixes).
+    func testAnAudienceSecretTheGeneratedCheckKeepsIsFollowed() throws {
+        let api = RuleExample.api(
+            fields: #"policy: '<policies><inbound><base /></inbound><outbound><base /><set-header name="X-A" exists-action="override"><value>@((string)context.Variables["portcullis-audience-1"])</value></set-header></outbound></policies>'"# + "\n",
+            routes: "  - {id: get-order, method: GET, path: /orders, auth: partner, scopes: [orders.read]}\n")
+        try write(api.text, to: "orders.yaml")
+        try write(
+            RuleExample.baseGateway.replacingOccurrences(of: "    clientSecret: {secret: partner-secret}\n", with: "    clientSecret: {secret: partner-secret}\n    audiences: [\"{{partner-secret}}\"]\n"),
+            to: "gateway.yaml")
+        XCTAssertEqual(
+            try failingFindings("SE005"),
+            ["error: secret 'partner-secret' is sent to callers in raw 'set-header' of API 'orders', through variable 'portcullis-audience-1' [SE005]"])
+    }
+
     /// A statement that writes every variable or every request header into the answer
     /// (`JsonConvert.SerializeObject(context.Variables)`, a Liquid loop over the headers)
     /// sends whatever holds a secret, the generated policies' own too: the client secret

@@ -54,10 +54,11 @@ public enum BundleBuilder {
         let apis = project.apis
         let byAPI = routesByAPI
         // APIs a broader raw policy sends to some backend: their own backend statement stays.
+        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
         let redirected: Set<String> =
-            GatewayPolicies.setsBackend(gateway.policy)
+            GatewayPolicies.setsBackend(gateway.policy, fragments: fragments)
             ? Set(apis.map(\.name.value))
-            : Set(project.products.filter { GatewayPolicies.setsBackend($0.policy) }.flatMap { $0.apis.map(\.value) })
+            : Set(project.products.filter { GatewayPolicies.setsBackend($0.policy, fragments: fragments) }.flatMap { $0.apis.map(\.value) })
         // gateway.json's routes first, on all cores: made inside the work below, they would
         // be made on one core (a map inside a map runs on one).
         let routeFragments = GatewayRoutes(project, gateway: gateway, locations: locations).fragments()

@@ -154,8 +154,9 @@ private struct Introspection {
     }
 
     /// 503 when there is no result, 401 for an inactive token or one for another audience.
-    /// An audience that names a named value is set into a variable first: APIM fills named
-    /// values into a literal attribute, and the expression's string could not hold one.
+    /// An audience that names a named value is set into a variable first: in a literal its
+    /// value is text, while put into the expression's C# (which the emitter prevents by
+    /// escaping `{{`) a quote in it would change the code.
     private func verdict(into writer: inout PolicyWriter) {
         for (index, audience) in (details.audiences ?? []).enumerated() where audience.value.contains("{{") {
             writer.element("set-variable", [("name", .literal(PolicyNames.audiencePrefix + String(index + 1))), ("value", .literal(audience.value))])

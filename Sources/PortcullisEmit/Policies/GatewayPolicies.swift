@@ -67,11 +67,25 @@ enum GatewayPolicies {
             })
     }
 
-    /// Whether a raw policy sets a backend for some request it sees: inside a `choose` too,
-    /// where a condition sends some requests elsewhere (a canary), which the APIs below
-    /// must override with their own backend as they do for all requests.
-    static func setsBackend(_ policy: RawPolicy?) -> Bool {
-        policy?.document?.has(anyOf: ["set-backend-service"]) == true
+    /// Whether a raw policy sends some request it sees to a backend of its own on the way
+    /// in, which the APIs below must override with their own backend: a `set-backend-service`
+    /// in its `inbound`, inside a `choose` too (a canary), or in a fragment it includes
+    /// there (`fragments`, by id), at any depth. One in `backend` runs after every API's
+    /// inbound statement, which could not override it.
+    static func setsBackend(_ policy: RawPolicy?, fragments: [String: PolicyXMLDocument]) -> Bool {
+        guard let inbound = policy?.document?.root.elements.first(where: { $0.name == "inbound" }) else { return false }
+        var pending = inbound.elements
+        var included = Set<String>()
+        while let element = pending.popLast() {
+            if element.name == "set-backend-service" { return true }
+            if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted,
+                let fragment = fragments[id]
+            {
+                pending += fragment.root.elements
+            }
+            pending += element.elements
+        }
+        return false
     }
 
     static func setBackend(_ backend: PlannedBackend, into writer: inout PolicyWriter) {

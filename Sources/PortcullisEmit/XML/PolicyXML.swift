@@ -61,8 +61,8 @@ public struct PolicyExpression: Sendable, Equatable {
     static func csharpString(_ text: String) -> String {
         let quoted = QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
         // APIM puts named values into a policy before it compiles the code: a `{{name}}` in
-        // a string written here would become the value (a field that takes one, such as an
-        // introspection audience, is read from a variable instead). A brace before another,
+        // a string written here would become the value, and a quote in it code (a field
+        // that takes one, such as an introspection audience, is read from a variable). A brace before another,
         // as an escape, is the same text to C# and leaves no `{{` for APIM. `&`, `<` and `>`
         // are escapes too: the `rawxml` form leaves expressions unescaped, and an escape
         // reads the same to C# whether or not APIM reads XML's references in them.

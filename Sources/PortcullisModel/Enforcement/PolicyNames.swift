@@ -11,6 +11,6 @@ public enum PolicyNames {
     /// Variables `portcullis-caller-1`, `-2`, …: the callers a token names.
     public static let callerPrefix = "portcullis-caller-"
     /// Variables `portcullis-audience-1`, …: introspection audiences that name a named
-    /// value, which APIM puts into a literal but never into the C# of an expression.
+    /// value, put into a literal, where its text cannot change code as it could in C#.
     public static let audiencePrefix = "portcullis-audience-"
 }

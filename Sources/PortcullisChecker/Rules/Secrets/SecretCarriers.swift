@@ -95,11 +95,18 @@ struct SecretCarriers {
         // What the generated policies keep, read from each route's plan.
         // Gathered first: an estate may give thousands of routes each.
         var clientSecrets: [String: [ObjectIdentifier]] = [:]
+        /// Introspection audiences that name a secret, by the variable (`portcullis-audience-N`)
+        /// the generated check sets them into, then by the secret.
+        var audienceSecrets: [String: [String: [ObjectIdentifier]]] = [:]
         var managedIdentity: [ObjectIdentifier] = []
         for (route, plan) in context.plannedRoutes {
             let id = [ObjectIdentifier(route)]
-            if case .introspection(let details, _)? = plan.token?.method, case .reference(let name) = details.clientSecret {
-                clientSecrets[name.value, default: []].append(ObjectIdentifier(route))
+            if case .introspection(let details, _)? = plan.token?.method {
+                if case .reference(let name) = details.clientSecret { clientSecrets[name.value, default: []].append(ObjectIdentifier(route)) }
+                for (index, audience) in (details.audiences ?? []).enumerated() {
+                    guard let name = secret(in: audience.value) else { continue }
+                    audienceSecrets[PolicyNames.audiencePrefix + String(index + 1), default: [:]][name, default: []].append(ObjectIdentifier(route))
+                }
             }
             if plan.backend.managedIdentity != nil { managedIdentity.append(ObjectIdentifier(route)) }
             for (changes, kind) in [(plan.requestShaping?.headers ?? [], Kind.requestHeader), (plan.requestShaping?.query ?? [], .requestQuery)] {
@@ -110,6 +117,9 @@ struct SecretCarriers {
             }
         }
         for (name, routes) in clientSecrets { hold(.variable, PolicyNames.clientSecret, "secret '\(name)'", on: routes) }
+        for (variable, secrets) in audienceSecrets {
+            for (name, routes) in secrets { hold(.variable, variable, "secret '\(name)'", on: routes) }
+        }
         if !managedIdentity.isEmpty { hold(.requestHeader, "Authorization", "the access token of a managed identity", on: managedIdentity, afterInbound: true) }
         // What raw policies set; copies are kept to be read once the rest is known.
         // Named values are put in first, as APIM puts them in before compiling.
