@@ -13,8 +13,9 @@ enum OpenAPIDocument {
         // have tens of thousands of paths.
         var paths: [(String, [(String, YAMLValue)])] = []
         var pathIndices: [String: Int] = [:]
-        for (route, plan) in routes {
-            let operation = (route.written.method.value.rawValue.lowercased(), self.operation(route, plan))
+        for index in routes.indices {
+            let route = routes[index].route
+            let operation = (route.written.method.value.rawValue.lowercased(), self.operation(route, routes[index].plan))
             let path = route.written.path.value.text
             if let index = pathIndices[path] {
                 paths[index].1.append(operation)
@@ -69,12 +70,16 @@ enum OpenAPIDocument {
         guard let provider = plan.token?.provider.name.value else { return [] }
         let alternatives = plan.scopes?.alternatives ?? []
         guard !alternatives.isEmpty else { return [.mapping([(provider, .sequence([]))])] }
-        return alternatives.flatMap { requirement -> [YAMLValue] in
-            if requirement.match == .all || requirement.values.count <= 1 {
-                return [.mapping([(provider, .sequence(requirement.values.map { .string($0) }))])]
+        var requirements: [YAMLValue] = []
+        for requirement in alternatives {
+            let values = requirement.written.scopes
+            if requirement.match == .all || values.count <= 1 {
+                requirements.append(.mapping([(provider, .sequence(values.map { .string($0.value) }))]))
+            } else {
+                requirements += values.map { .mapping([(provider, .sequence([.string($0.value)]))]) }
             }
-            return requirement.values.map { .mapping([(provider, .sequence([.string($0)]))]) }
         }
+        return requirements
     }
 
     /// The providers the API's routes use: JWT providers as OpenID Connect schemes,
@@ -86,12 +91,17 @@ enum OpenAPIDocument {
     ) -> [(String, YAMLValue)] {
         var scopesByProvider: [String: Set<String>] = [:]
         var roles = Set<String>()
-        for (_, plan) in routes {
+        // Read in place, by index: a route copied out of the list costs a retain and a
+        // release of each of its fields.
+        for index in routes.indices {
+            let plan = routes[index].plan
             guard let name = plan.token?.provider.name.value else { continue }
-            var values = scopesByProvider[name] ?? []
+            var values = scopesByProvider.removeValue(forKey: name) ?? []
             for requirement in plan.scopes?.alternatives ?? [] {
-                values.formUnion(requirement.values)
-                if requirement.kind == .appRoles { roles.formUnion(requirement.values) }
+                for scope in requirement.written.scopes {
+                    values.insert(scope.value)
+                    if requirement.kind == .appRoles { roles.insert(scope.value) }
+                }
             }
             scopesByProvider[name] = values
         }
