@@ -305,6 +305,8 @@ final class BackendTests: XCTestCase {
             + "<set-header name=\"Authorization\" exists-action=\"override\"><value>Basic {{partner-client-secret}}</value></set-header></when></choose></inbound></policies>'\n"
         let chosen = try self.project([("apis/partner-orders.yaml", "backend: partner-orders   # a pool of two regions (backends.yaml)\n", "backend: partner-orders\n" + conditional)])
         let lint = try ToolProcess.run(["lint", chosen.path], in: directory)
+        // Read all the same: the header replaces the caller's token before its check (LP001).
+        XCTAssertTrue(lint.stdout.contains("raw 'set-header' in API 'partner-orders' replaces the caller's token"), lint.stdout)
         XCTAssertFalse(lint.stdout.contains("PX004"), lint.stdout)
     }
 
