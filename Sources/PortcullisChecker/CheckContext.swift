@@ -223,7 +223,7 @@ struct KnownNamedValues: Sendable {
         guard !byName.isEmpty, text.holds("{{") else { return text }
         var result = ""
         var rest = Substring(text)
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+        while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
             result += rest[..<open.lowerBound]
             let written = rest[open.lowerBound..<close.upperBound]
             result += resolved(String(written)) ?? String(written)

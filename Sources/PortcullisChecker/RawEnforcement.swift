@@ -997,7 +997,7 @@ extension PolicyXMLElement {
     /// or `&` (which evaluates both sides) makes the condition something else.
     private func comparedTexts(_ subject: String, _ comparison: String, joinedBy joiner: String) -> Set<String>? {
         guard case .expression(let code)? = attribute("condition")?.value, !code.contains("{{") else { return nil }
-        let compact = code.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&").filter { !$0.isWhitespace }
+        let compact = code.replacing("&quot;", with: "\"").replacing("&amp;", with: "&").filter { !$0.isWhitespace }
         guard compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
         var texts = Set<String>()
         for test in compact.dropFirst(2).dropLast().components(separatedBy: joiner) {

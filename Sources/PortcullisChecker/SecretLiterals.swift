@@ -155,7 +155,7 @@ public struct SecretLiterals: Sendable {
         for element in document.allElements {
             var key: String
             if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
-            if key.holds("{{") { key = NamedValues.references(in: key).reduce(key) { key, name in plain[name.lowercased()].map { key.replacingOccurrences(of: "{{\(name)}}", with: $0.value) } ?? key } }
+            if key.holds("{{") { key = NamedValues.references(in: key).reduce(key) { key, name in plain[name.lowercased()].map { key.replacing("{{\(name)}}", with: $0.value) } ?? key } }
             // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
             for attribute in element.attributes {
                 let under = attribute.name == "value" ? key : attribute.name
@@ -283,7 +283,7 @@ public struct SecretLiterals: Sendable {
         switch value {
         case .text(let text):
             var rest = Substring(text)
-            while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
                 if !rest[..<open.lowerBound].allSatisfy(\.isWhitespace) { return true }
                 rest = rest[close.upperBound...]
             }

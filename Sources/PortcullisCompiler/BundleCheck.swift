@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisDiagnostics
 import PortcullisEmit
 
@@ -58,7 +58,8 @@ extension BundleIndex {
     /// `N files (X MB)`, as the build's last line reports what it wrote.
     public var sizeDescription: String {
         let bytes = entries.reduce(0) { $0 + $1.size }
-        let megabytes = Double(bytes) / 1_000_000
-        return "\(entries.count) file\(entries.count == 1 ? "" : "s") (\(megabytes < 0.1 && bytes > 0 ? "<0.1" : String(format: "%.1f", megabytes)) MB)"
+        let tenths = (bytes + 50_000) / 100_000
+        let megabytes = tenths == 0 && bytes > 0 ? "<0.1" : "\(tenths / 10).\(tenths % 10)"
+        return "\(entries.count) file\(entries.count == 1 ? "" : "s") (\(megabytes) MB)"
     }
 }

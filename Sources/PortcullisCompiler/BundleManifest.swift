@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisSupport
 
 /// Recognises a folder as a bundle Portcullis wrote: such a folder may be replaced by the
@@ -58,11 +58,17 @@ enum BundleManifest {
         let path = folder + "/" + fileName
         guard FileSystem.linkKind(of: path) == .file,
             let bytes = try? FileSystem.contents(of: path, upTo: sizeLimit),
-            let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let tool = document["tool"] as? [String: Any],
-            tool["name"] as? String == ToolInfo.name, document["formatVersion"] is Int
+            let manifest = try? JSONDecoder().decode(ListedManifest.self, from: Data(bytes)), manifest.tool.name == ToolInfo.name
         else { return nil }
-        let entries = document["files"] as? [[String: Any]] ?? []
-        return Set(entries.compactMap { ($0["path"] as? String).map { Array($0.utf8) } })
+        return Set((manifest.files ?? []).compactMap { $0.path.map { Array($0.utf8) } })
+    }
+
+    /// What ``listedFiles(in:)`` reads of a manifest.
+    private struct ListedManifest: Decodable {
+        struct Tool: Decodable { let name: String }
+        struct File: Decodable { let path: String? }
+        let tool: Tool
+        let formatVersion: Int
+        let files: [File]?
     }
 }

@@ -4,7 +4,8 @@
     import Darwin
 #endif
 import CPortcullisFileSystem
-import Foundation
+import FoundationEssentials
+import Synchronization
 import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisSupport
@@ -87,11 +88,10 @@ public enum BundleWriter {
 
     /// Writes each file as it comes, on whichever core made it, creating its folders the
     /// first time a file in them arrives.
-    private final class StagingFolder: BundleSink, @unchecked Sendable {
+    private final class StagingFolder: BundleSink, Sendable {
         let root: String
-        /// Folders made so far, relative to `root`; guarded by `lock`.
-        private var made: Set<Substring> = [""]
-        private let lock = NSLock()
+        /// Folders made so far, relative to `root`.
+        private let made = Mutex<Set<Substring>>([""])
 
         init(root: String) {
             self.root = root
@@ -110,7 +110,7 @@ public enum BundleWriter {
         /// two threads make the same one and none writes into one not made yet.
         private func makeFolders(of path: String) throws {
             let folder = path.lastIndex(of: "/").map { path[..<$0] } ?? ""
-            try lock.withLock {
+            try made.withLock { made in
                 guard !made.contains(folder) else { return }
                 var missing = [folder]
                 while let slash = missing[missing.count - 1].lastIndex(of: "/") {

@@ -211,10 +211,24 @@ package enum FileSystem {
         try writeAll(pieces, to: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
     }
 
+    /// Writes `text` whole to standard output or standard error (`stream`); a reader that
+    /// has gone ends the writing, not the run.
+    package static func writeText(_ text: String, to stream: Int32) {
+        writeBytes(Array(text.utf8), to: stream)
+    }
+
+    package static func writeBytes(_ bytes: [UInt8], to stream: Int32) {
+        try? writeAll([bytes], to: stream)
+    }
+
     private static func writeAll(_ pieces: [[UInt8]], to path: String, flags: Int32, mode: mode_t) throws {
         let descriptor = open(path, flags, mode)
         guard descriptor >= 0 else { throw Failure.fromErrno() }
         defer { close(descriptor) }
+        try writeAll(pieces, to: descriptor)
+    }
+
+    private static func writeAll(_ pieces: [[UInt8]], to descriptor: Int32) throws {
         for bytes in pieces {
             var offset = 0
             while offset < bytes.count {

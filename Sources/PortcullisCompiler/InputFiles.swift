@@ -1,8 +1,14 @@
-import Foundation
+import FoundationEssentials
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why the driver could not do its job; the CLI exits 2 for these.
 public enum DriverError: Error, CustomStringConvertible {
@@ -32,17 +38,16 @@ public enum DriverError: Error, CustomStringConvertible {
     /// that none can start a workflow command.
     public var description: String {
         guard case .git = self else { return DisplayText.shown(text) }
-        return text.split(separator: "\n").map { DisplayText.shown($0.replacingOccurrences(of: "\t", with: "    ")) }
+        return text.split(separator: "\n").map { DisplayText.shown(String($0.replacing("\t", with: "    "))) }
             .joined(separator: "\n  git: ")
     }
 
     /// The system's reason behind a Foundation error ("no such file or directory"), or
-    /// Foundation's own sentence ("The operation could not be completed. ...") when it
-    /// names none.
+    /// the error as Swift describes it when it names none.
     public static func reason(of error: any Error) -> String {
-        let error = error as NSError
-        guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? POSIXError else { return error.localizedDescription }
-        return FileSystem.Failure.reason(underlying.code.rawValue).lowercased()
+        let underlying = (error as? CocoaError)?.underlying ?? error
+        guard let code = (underlying as? POSIXError)?.code.rawValue else { return String(describing: error) }
+        return FileSystem.Failure.reason(code).lowercased()
     }
 
     private var text: String {
@@ -111,7 +116,7 @@ public struct InputFiles: Sendable {
     }
 
     public static let warnOnStandardError: @Sendable (String) -> Void = {
-        FileHandle.standardError.write(Data("portcullis: warning: \($0)\n".utf8))
+        FileSystem.writeText("portcullis: warning: \($0)\n", to: STDERR_FILENO)
     }
 
     /// Every input file under `paths`, in the byte order of the paths reports show; two
@@ -150,7 +155,7 @@ public struct InputFiles: Sendable {
         try refuseLinkOnTheWay(to: given)
         var target = path
         if kind == .link {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = path.parentFolder
             guard let real = FileSystem.realPath(path) else { throw DriverError.pathNotFound(given) }
             guard let container = FileSystem.realPath(parent), real.isPath(inside: container) else {
                 throw DriverError.unreadable(given, reason: "it is a symbolic link that leads outside '\(displayPath(parent))'")
@@ -368,7 +373,7 @@ public struct InputFiles: Sendable {
     /// --git-base`, not the copy in the temporary folder).
     func defaultConfiguration(for path: String) -> String? {
         let absolute = absolutePath(path)
-        let directory = FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
+        let directory = FileSystem.kind(of: absolute) == .directory ? absolute : absolute.parentFolder
         let candidate = directory + "/" + Self.configurationFileName
         // A FIFO or device of that name is the configuration too, which ``named(_:)`` then
         // refuses: skipped, the project would be checked with none, in silence.

@@ -1,9 +1,14 @@
-import Foundation
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Options that change what the front end accepts and how findings are counted.
 public struct LintOptions: Sendable {

@@ -3,7 +3,7 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Foundation
+import FoundationEssentials
 
 /// The folder a bundle goes to, resolved the way the kernel resolves it and judged before
 /// anything is touched.

@@ -48,6 +48,25 @@ extension SourceFiles {
 }
 
 extension String {
+    /// The folder that holds this path: `/a` for `/a/b`, `/` for `/a`, empty for `a`; a
+    /// trailing `/` is no part.
+    var parentFolder: String {
+        var bytes = utf8[...]
+        while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes = bytes.dropLast() }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        var parent = bytes[..<slash]
+        while parent.last == UInt8(ascii: "/") { parent = parent.dropLast() }
+        return parent.isEmpty ? "/" : String(Substring(parent))
+    }
+
+    /// This path with `part` below it, joined by one `/`, without a trailing `/` (git
+    /// gives its prefix as `sub/dir/`).
+    func appendingPathPart(_ part: String) -> String {
+        var joined = Substring(isEmpty || part.isEmpty || utf8.last == UInt8(ascii: "/") ? self + part : self + "/" + part)
+        while joined.utf8.count > 1, joined.utf8.last == UInt8(ascii: "/") { joined = Substring(joined.utf8.dropLast()) }
+        return String(joined)
+    }
+
     /// The parts of this path between its `/` bytes, as the file system takes a path
     /// apart. `split(separator: "/")` compares characters: a part that starts with a
     /// combining mark joins the `/` before it, and the two parts are taken for one, so each

@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The project `portcullis init` writes: a gateway with Redis, one API, a product and a
 /// configuration, each commented, which lints clean with every rule on and builds.
@@ -113,7 +119,7 @@ public enum StarterProject {
     /// When a file cannot be written, those written before it are taken back (the folders
     /// made stay: empty, they stop no later run). Returns the paths written.
     public static func write(into folder: String) throws -> [String] {
-        let paths = files.map { (folder as NSString).appendingPathComponent($0.path) }
+        let paths = files.map { folder.appendingPathPart($0.path) }
         let existing = paths.filter { FileSystem.linkKind(of: $0) != nil }
         guard existing.isEmpty else {
             throw DriverError.refusedOutput(
@@ -126,7 +132,7 @@ public enum StarterProject {
         // a project that every later run refuses.
         var created: [(path: String, device: UInt64, inode: UInt64)] = []
         for (file, path) in zip(files, paths) {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = path.parentFolder
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 try checkInnerFolders(of: file.path, in: folder, making: true)
@@ -155,7 +161,7 @@ public enum StarterProject {
     private static func checkInnerFolders(of path: String, in folder: String, making: Bool) throws {
         var inner = folder
         for component in path.split(separator: "/").dropLast() {
-            inner = (inner as NSString).appendingPathComponent(String(component))
+            inner = inner.appendingPathPart(String(component))
             if making { try FileSystem.makeDirectory(inner) }
             switch FileSystem.linkKind(of: inner) {
             case .directory: continue

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisSupport
@@ -45,7 +45,7 @@ public struct Workspace: Sendable {
         let paths = paths.isEmpty ? ["."] : paths
         let folders = paths.map { path -> String in
             let absolute = files.absolutePath(path)
-            return FileSystem.kind(of: absolute) == .directory ? absolute : (absolute as NSString).deletingLastPathComponent
+            return FileSystem.kind(of: absolute) == .directory ? absolute : absolute.parentFolder
         }
         let root = commonFolder(folders)
         let (configuration, configDirectory) = try loadConfiguration(configPath, for: root, limits: limits, files: files)
@@ -156,7 +156,7 @@ public struct Workspace: Sendable {
     ) throws -> (LoadedConfiguration?, String?) {
         guard let path = configPath ?? files.defaultConfiguration(for: path) else { return (nil, nil) }
         let configuration = LoadedConfiguration(source: try files.file(named: path, limits: limits, as: "a configuration file"))
-        return (configuration, (files.absolutePath(path) as NSString).deletingLastPathComponent)
+        return (configuration, files.absolutePath(path).parentFolder)
     }
 
     /// The configuration's path as a bundle records it, from the project folder: both

@@ -44,7 +44,7 @@ public enum DisplayText {
         let masked = { (all: Bool) in
             parts.enumerated().map { index, part in
                 index % 2 == 1 && (all || CredentialScanner.looksLikeCredential(String(part))) ? "\u{1}" : String(part)
-            }.joined(separator: "'").replacingOccurrences(of: "'\u{1}'", with: hidden).replacingOccurrences(of: "\u{1}", with: hidden)
+            }.joined(separator: "'").replacing("'\u{1}'", with: hidden).replacing("\u{1}", with: hidden)
         }
         // Then by words: an apostrophe in prose shifts which parts are quoted, and hiding
         // every quoted part, or the whole text, hides what the message is about.
@@ -72,7 +72,7 @@ public enum DisplayText {
     /// workflow command's `##[` as `#\x23[`.
     public static func escaped(_ bytes: some Collection<UInt8>) -> String {
         let out = escapingControls(bytes)
-        return holdsCommandPrefix(out.utf8) ? out.replacingOccurrences(of: "##[", with: "#\\x23[") : out
+        return holdsCommandPrefix(out.utf8) ? out.replacing("##[", with: "#\\x23[") : out
     }
 
     private static func escapingControls(_ bytes: some Collection<UInt8>) -> String {

@@ -1,24 +1,23 @@
-import Foundation
+import Synchronization
 import PortcullisSupport
 
 /// A run's allowance for "did you mean": each suggestion measures a name against every
 /// candidate, so thousands of undeclared names against thousands of declared ones (a
 /// hostile file is enough) would take minutes. Once the allowance is spent, names are still
 /// reported, without a suggestion. Only ``DiagnosticCollector/suggest(within:)`` spends it.
-public final class SuggestionBudget: @unchecked Sendable {
+public final class SuggestionBudget: Sendable {
     /// About half a second of comparisons; a project with ordinary typos uses a tiny part.
     public static let comparisons = 2_000_000
 
-    private var remaining: Int
-    private let lock = NSLock()
+    private let remaining: Mutex<Int>
 
     public init(comparisons: Int = SuggestionBudget.comparisons) {
-        remaining = comparisons
+        remaining = Mutex(comparisons)
     }
 
     /// Spends `count` comparisons if that many are left.
     public func spend(_ count: Int) -> Bool {
-        lock.withLock {
+        remaining.withLock { remaining in
             guard remaining >= count else { return false }
             remaining -= count
             return true

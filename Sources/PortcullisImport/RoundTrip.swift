@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
@@ -202,14 +203,13 @@ public struct RoundTrip: Sendable {
 }
 
 /// Keeps a bundle's files in memory, for comparing rather than writing.
-private final class MemorySink: BundleSink, @unchecked Sendable {
-    private let lock = NSLock()
-    private var made: [String: [UInt8]] = [:]
+private final class MemorySink: BundleSink, Sendable {
+    private let made = Mutex<[String: [UInt8]]>([:])
 
-    var files: [String: [UInt8]] { lock.withLock { made } }
+    var files: [String: [UInt8]] { made.withLock { $0 } }
 
     func receive(_ path: String, _ pieces: [[UInt8]]) throws {
         let bytes = pieces.concatenated()
-        lock.withLock { made[path] = bytes }
+        made.withLock { $0[path] = bytes }
     }
 }

@@ -55,7 +55,7 @@ public enum ExpressionExtent {
         else { return nil }
         // A block that only returns such code: `@{ return "…"; }`.
         if code.hasPrefix("@{"), code.hasSuffix("}") {
-            let body = code.dropFirst(2).dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
+            let body = code.dropFirst(2).dropLast().trimmingWhitespace
             guard body.hasPrefix("return"), body.hasSuffix(";"), let first = body.dropFirst(6).first, first.isWhitespace || first == "\"" || first == "("
             else { return nil }
             return literals(startingCode: "@(" + body.dropFirst(6).dropLast() + ")")

@@ -455,7 +455,7 @@ extension String {
         let replaced = replacingWords(written, with: "(a name written here)")
         guard replaced == self else { return replaced }
         let start = String(written.trimmingWhitespace.prefix(8))
-        guard !start.isEmpty, let found = range(of: start) else { return self }
+        guard !start.isEmpty, let found = firstRange(of: start) else { return self }
         return self[..<found.lowerBound] + "(text written here)"
     }
 

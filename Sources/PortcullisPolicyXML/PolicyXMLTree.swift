@@ -195,13 +195,13 @@ public enum PolicyXMLValue: Sendable, Equatable {
             guard code.holds("<!") else { return XMLReferences.read(code) }
             var result = ""
             var rest = Substring(code)
-            while let markup = rest.range(of: "<!") {
+            while let markup = rest.range(ofBytes: "<!") {
                 result += XMLReferences.read(String(rest[..<markup.lowerBound]))
                 let after = rest[markup.lowerBound...]
-                if after.hasPrefix("<![CDATA["), let end = after.range(of: "]]>") {
+                if after.hasPrefix("<![CDATA["), let end = after.range(ofBytes: "]]>") {
                     result += after[after.index(after.startIndex, offsetBy: 9)..<end.lowerBound]
                     rest = after[end.upperBound...]
-                } else if after.hasPrefix("<!--"), let end = after.range(of: "-->") {
+                } else if after.hasPrefix("<!--"), let end = after.range(ofBytes: "-->") {
                     rest = after[end.upperBound...]
                 } else {
                     result += "<!"

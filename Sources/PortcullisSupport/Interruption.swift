@@ -1,5 +1,6 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,24 +17,35 @@ import Foundation
 /// The signals are taken at the first registration: a run that makes no scratch folder
 /// (a lint) keeps their default action and starts no thread for them.
 public enum Interruption {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var folders: [Int: String] = [:]
-    nonisolated(unsafe) private static var processes: [Int: Int32] = [:]
-    nonisolated(unsafe) private static var nextToken = 0
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    /// What a run has registered, and the signal sources taken once something was.
+    private struct Registrations {
+        var folders: [Int: String] = [:]
+        var processes: [Int: Int32] = [:]
+        var nextToken = 0
+        var sources: [any DispatchSourceSignal] = []
 
-    /// Takes SIGINT and SIGTERM from their default action, which ends the process at once,
-    /// and cleans up before ending it. Called under the lock.
-    private static func handleSignals() {
-        guard sources.isEmpty else { return }
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop(number) }
-            source.resume()
-            sources.append(source)
+        /// Takes SIGINT and SIGTERM from their default action, which ends the process at
+        /// once, and cleans up before ending it.
+        mutating func handleSignals() {
+            guard sources.isEmpty else { return }
+            for number in [SIGINT, SIGTERM] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { Interruption.stop(number) }
+                source.resume()
+                sources.append(source)
+            }
+        }
+
+        mutating func add(_ register: (inout Registrations, Int) -> Void) -> Token {
+            handleSignals()
+            nextToken += 1
+            register(&self, nextToken)
+            return Token(value: nextToken)
         }
     }
+
+    private static let registrations = Mutex(Registrations())
 
     /// A registration, given back with ``release(_:)`` once what it names is gone or kept.
     public struct Token: Sendable {
@@ -42,7 +54,7 @@ public enum Interruption {
 
     /// Registers `folder`, which the run made, for removal if the run is stopped.
     public static func removeIfStopped(folder: String) -> Token {
-        register { folders[$0] = folder }
+        registrations.withLock { $0.add { $0.folders[$1] = folder } }
     }
 
     /// Starts child processes with `start`, which gives back their ids, and registers them
@@ -50,50 +62,38 @@ public enum Interruption {
     /// waits for them to be registered, then kills them too. (Registered after starting, a
     /// child that had started was left running by a signal in between.) `start` must not
     /// register anything itself.
-    public static func killIfStopped(starting start: () throws -> [Int32]) rethrows -> [Token] {
-        lock.lock()
-        defer { lock.unlock() }
-        handleSignals()
-        return try start().map { process in
-            nextToken += 1
-            processes[nextToken] = process
-            return Token(value: nextToken)
+    public static func killIfStopped(starting start: () throws -> [Int32]) throws -> [Token] {
+        try registrations.withLock { registered in
+            registered.handleSignals()
+            return try start().map { process in registered.add { $0.processes[$1] = process } }
         }
     }
 
     public static func release(_ token: Token) {
-        lock.lock()
-        defer { lock.unlock() }
-        folders[token.value] = nil
-        processes[token.value] = nil
-    }
-
-    private static func register(_ add: (Int) -> Void) -> Token {
-        lock.lock()
-        defer { lock.unlock() }
-        handleSignals()
-        nextToken += 1
-        add(nextToken)
-        return Token(value: nextToken)
+        registrations.withLock {
+            $0.folders[token.value] = nil
+            $0.processes[token.value] = nil
+        }
     }
 
     /// Kills the registered children, removes the registered folders and exits. The lock
     /// is kept to the end: no registration changes while the run is being taken down.
-    private static func stop(_ number: Int32) -> Never {
-        lock.lock()
-        for process in processes.values { kill(process, SIGKILL) }
-        for process in processes.values { waitpid(process, nil, 0) }
-        // A build's writers may still be making files in the folder while it is removed, so
-        // a pass can leave one behind; once the folder is gone they can make nothing (they
-        // never make its own top again), so removing until it is gone ends.
-        for folder in folders.values {
-            for _ in 0..<200 {
-                try? FileManager.default.removeItem(atPath: folder)
-                var status = stat()
-                guard lstat(folder, &status) == 0 else { break }
-                usleep(5_000)
+    fileprivate static func stop(_ number: Int32) -> Never {
+        registrations.withLock { registered -> Never in
+            for process in registered.processes.values { kill(process, SIGKILL) }
+            for process in registered.processes.values { waitpid(process, nil, 0) }
+            // A build's writers may still be making files in the folder while it is removed,
+            // so a pass can leave one behind; once the folder is gone they can make nothing
+            // (they never make its own top again), so removing until it is gone ends.
+            for folder in registered.folders.values {
+                for _ in 0..<200 {
+                    try? FileManager.default.removeItem(atPath: folder)
+                    var status = stat()
+                    guard lstat(folder, &status) == 0 else { break }
+                    usleep(5_000)
+                }
             }
+            exit(128 + number)
         }
-        exit(128 + number)
     }
 }

@@ -1,8 +1,14 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PortcullisCompiler
 import PortcullisEmit
 import PortcullisSupport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,7 +59,7 @@ struct Build: ParsableCommand {
                 let message =
                     "portcullis: error: the inputs hold secret values, which a bundle would publish; nothing was written\n"
                     + locations.map { "  \($0)\n" }.joined()
-                FileHandle.standardError.write(Data(message.utf8))
+                FileSystem.writeText(message, to: STDERR_FILENO)
                 exitWithoutTeardown(1, keeping: result)
             case .built(let bundle) where check:
                 status.show("comparing the bundle with '\(out)'")
@@ -73,7 +79,7 @@ struct Build: ParsableCommand {
                         text.append(utf8: line)
                         text.append(UInt8(ascii: "\n"))
                     }
-                    FileHandle.standardError.write(Data(text))
+                    FileSystem.writeBytes(text, to: STDERR_FILENO)
                 }
                 exitWithoutTeardown(found.upToDate ? 0 : 1, keeping: result)
             case .built(let bundle):
@@ -87,7 +93,7 @@ struct Build: ParsableCommand {
                 status.clear()
                 try report.emit(result.report, reads: result.readFiles)
                 if !report.quiet {
-                    FileHandle.standardError.write(Data("portcullis: wrote \(written.sizeDescription) to '\(out)'\n".utf8))
+                    FileSystem.writeText("portcullis: wrote \(written.sizeDescription) to '\(out)'\n", to: STDERR_FILENO)
                 }
                 exitWithoutTeardown(0, keeping: result)
             }
@@ -102,11 +108,11 @@ struct Progress {
 
     func show(_ stage: String) {
         guard shown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[Kportcullis: \(stage)...".utf8))
+        FileSystem.writeText("\r\u{1B}[Kportcullis: \(stage)...", to: STDERR_FILENO)
     }
 
     func clear() {
         guard shown else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        FileSystem.writeText("\r\u{1B}[K", to: STDERR_FILENO)
     }
 }

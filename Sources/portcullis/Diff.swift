@@ -1,6 +1,12 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PortcullisCompiler
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 extension AccessDiffFormat: ExpressibleByArgument {}
 
@@ -88,11 +94,11 @@ struct Diff: ParsableCommand {
                     throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
                 }
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                FileSystem.writeText(text, to: STDOUT_FILENO)
             }
             switch outcome {
             case .unreadable(let side, _):
-                FileHandle.standardError.write(Data("portcullis: error: \(side) has errors, so it cannot be compared\n".utf8))
+                FileSystem.writeText("portcullis: error: \(side) has errors, so it cannot be compared\n", to: STDERR_FILENO)
                 throw ExitCode(2)
             case .compared(let changes):
                 let failing = Set(failOnCategories)

@@ -1,7 +1,13 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PortcullisCompiler
 import PortcullisImport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 struct ImportAPIOps: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,7 +63,7 @@ struct ImportAPIOps: ParsableCommand {
                 tree: tree, configurations: configurations, gatewayName: name, options: report.lintOptions(.all))
             let written: OutputFolder? = verify || !(imported.roundTrip.differences.isEmpty || allowDifferences) ? nil : output
             if let written { try BundleWriter.write(imported.files, to: written) }
-            if report.format == .text { FileHandle.standardOutput.write(Data(imported.textReport().utf8)) }
+            if report.format == .text { FileSystem.writeText(imported.textReport(), to: STDOUT_FILENO) }
             // The lint read the project in memory; once written, its files are named where
             // they are, relative to the working directory as `lint` names them.
             let lint = imported.roundTrip.lint.report
@@ -70,7 +76,7 @@ struct ImportAPIOps: ParsableCommand {
                     if let written { "wrote \(imported.files.files.count) files to '\(written.given)'" }
                     else if verify { "checked; wrote nothing" }
                     else { "some documents would not come back unchanged; wrote nothing" }
-                FileHandle.standardError.write(Data("portcullis: \(what)\n".utf8))
+                FileSystem.writeText("portcullis: \(what)\n", to: STDERR_FILENO)
             }
             exitWithoutTeardown(imported.hasErrors ? 1 : 0, keeping: imported)
         }

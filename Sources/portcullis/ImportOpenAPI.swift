@@ -1,8 +1,14 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisImport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 struct ImportOpenAPI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -52,7 +58,7 @@ struct ImportOpenAPI: ParsableCommand {
                 let result = LintPipeline.run(try report.workspace([output.path]), options: options)
                 if report.format == .text {
                     let lines = imported.report.lines + ["lint of the imported project:"]
-                    FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+                    FileSystem.writeText(lines.map { $0 + "\n" }.joined(), to: STDOUT_FILENO)
                 }
                 try report.emit(result.report, section: ("import", imported.report), reads: [file] + result.readFiles)
                 exitWithoutTeardown(0, keeping: result)

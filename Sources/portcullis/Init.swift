@@ -1,6 +1,12 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PortcullisCompiler
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +21,7 @@ struct Init: ParsableCommand {
             let written = try StarterProject.write(into: directory)
             let lines = written.map { "portcullis: wrote \($0)\n" }.joined()
                 + "portcullis: next: portcullis lint \(directory), then portcullis build \(directory) --out bundle\n"
-            FileHandle.standardError.write(Data(lines.utf8))
+            FileSystem.writeText(lines, to: STDERR_FILENO)
         }
     }
 }

@@ -1,8 +1,15 @@
 import ArgumentParser
 import CPortcullisProcess
-import Foundation
+import FoundationEssentials
+import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisSupport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Every command names itself (`commandName`): a name ArgumentParser derives from the type
 /// goes through `String(describing:)`, whose run-time conformance lookups in the statically
@@ -27,7 +34,7 @@ struct Portcullis: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // A bare `portcullis` is a usage error: help, and the usage exit code.
         if arguments.isEmpty {
-            FileHandle.standardError.write(Data(helpMessage().utf8 + [0x0A]))
+            FileSystem.writeText(helpMessage() + "\n", to: STDERR_FILENO)
             exit(withError: ExitCode.validationFailure)
         }
         // Every value on the command line is echoed by some message, ArgumentParser's among

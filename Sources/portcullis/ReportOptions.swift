@@ -1,9 +1,15 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PortcullisChecker
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisSupport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 enum ReportFormat: String, ReportFormatChoice {
     case text, json, sarif, github
@@ -66,7 +72,7 @@ struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
         let workspace = try Workspace.load(paths: paths, configPath: config, limits: limits.limits)
         if listSkipped {
             let lines = workspace.skipped.map { "portcullis: skipped '\($0)': not a Portcullis file\n" }.joined()
-            FileHandle.standardError.write(Data(lines.utf8))
+            FileSystem.writeText(lines, to: STDERR_FILENO)
         }
         return workspace
     }
@@ -117,7 +123,7 @@ struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
         try refuseOutput(replacing: reads, inside: folders)
         let text = reporter(section: section).render(report.keepingFirst(limits.maxFindings))
         guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileSystem.writeText(text, to: STDOUT_FILENO)
             return
         }
         do {
@@ -158,10 +164,10 @@ func runDriver(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as DriverError {
-        FileHandle.standardError.write(Data("portcullis: error: \(error)\n".utf8))
+        FileSystem.writeText("portcullis: error: \(error)\n", to: STDERR_FILENO)
         throw ExitCode(2)
     } catch where !(error is ExitCode || error is ValidationError || error is CleanExit) {
-        FileHandle.standardError.write(Data("portcullis: error: \(DisplayText.shown(unexpected(error)))\n".utf8))
+        FileSystem.writeText("portcullis: error: \(DisplayText.shown(unexpected(error)))\n", to: STDERR_FILENO)
         throw ExitCode(2)
     }
 }
@@ -170,7 +176,7 @@ func runDriver(_ body: () throws -> Void) throws {
 /// folder cannot be made: its path and the system's reason, rather than its dump of
 /// user info. The caller escapes it, as the path may be anything.
 private func unexpected(_ error: any Error) -> String {
-    guard let path = (error as NSError).userInfo[NSFilePathErrorKey] as? String else { return String(describing: error) }
+    guard let path = (error as? CocoaError)?.filePath else { return String(describing: error) }
     return "the file system failed at '\(path)': " + DriverError.reason(of: error)
 }
 

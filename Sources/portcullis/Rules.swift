@@ -1,8 +1,15 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import PortcullisCompiler
 import PortcullisChecker
 import PortcullisDiagnostics
 import PortcullisModel
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,7 +17,7 @@ struct Rules: ParsableCommand {
         abstract: "List every rule: code, slug, default severity and summary.")
 
     func run() {
-        FileHandle.standardOutput.write(Data(RuleDocumentation.table().utf8))
+        FileSystem.writeText(RuleDocumentation.table(), to: STDOUT_FILENO)
     }
 }
 
@@ -32,6 +39,6 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         guard let description = RuleRegistry.description(of: code) else { throw ExitCode.validationFailure }
-        FileHandle.standardOutput.write(Data(RuleDocumentation.explanation(of: description).utf8))
+        FileSystem.writeText(RuleDocumentation.explanation(of: description), to: STDOUT_FILENO)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisDiagnostics
 import PortcullisSupport
 
@@ -90,7 +90,7 @@ public enum SuppressionScanner {
             var text = String(decoding: line[(open + 4)..<close], as: UTF8.self)
             let width = String(decoding: line[open..<min(close + 3, line.endIndex)], as: UTF8.self).unicodeScalars.count
             if text.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("portcullis:") {
-                if let dash = text.range(of: " - ") { text.replaceSubrange(dash, with: " -- ") }
+                if let dash = text.range(ofBytes: " - ") { text.replaceSubrange(dash, with: " -- ") }
                 while text.last == " " || text.last == "\t" { text.removeLast() }
                 return (open, text, width)
             }
@@ -123,8 +123,8 @@ public enum SuppressionScanner {
     static func parse(_ text: String) -> Result<Parsed, ParseError> {
         var body = Substring(text)
         var reason: String?
-        if let dashes = body.range(of: "--") {
-            let given = body[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
+        if let dashes = body.range(ofBytes: "--") {
+            let given = body[dashes.upperBound...].trimmingWhitespace
             reason = given.isEmpty ? nil : given
             body = body[..<dashes.lowerBound]
         }

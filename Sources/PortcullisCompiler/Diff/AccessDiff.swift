@@ -14,7 +14,7 @@ public struct AccessChange: Sendable, Equatable {
         case stricterLimit = "stricter-limit"
         case other
 
-        public var words: String { rawValue.replacingOccurrences(of: "-", with: " ") }
+        public var words: String { rawValue.replacing("-", with: " ") }
 
         private var rank: Int { Self.allCases.firstIndex(of: self)! }
         public static func < (lhs: Category, rhs: Category) -> Bool { lhs.rank < rhs.rank }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisDiagnostics
 import PortcullisModel
 
@@ -141,7 +141,7 @@ enum BackendDiff {
     /// cross the network readable by anyone on the way.
     static func isDowngrade(from old: String?, to new: String?) -> Bool {
         guard let old, let new else { return false }
-        let scheme = { (url: String) in url.trimmingCharacters(in: .whitespaces).lowercased().prefix { $0 != ":" } }
+        let scheme = { (url: String) in url.trimmingWhitespace.lowercased().prefix { $0 != ":" } }
         return scheme(old) == "https" && scheme(new) == "http"
     }
 
@@ -149,8 +149,8 @@ enum BackendDiff {
     /// other operations of that host (its admin endpoints, another service on another port),
     /// as a rewrite to another path does.
     static func movesOnItsHost(from old: String, to new: String) -> Bool {
-        guard let before = URLComponents(string: old.trimmingCharacters(in: .whitespaces)),
-            let after = URLComponents(string: new.trimmingCharacters(in: .whitespaces)),
+        guard let before = URLComponents(string: old.trimmingWhitespace),
+            let after = URLComponents(string: new.trimmingWhitespace),
             let host = before.host?.lowercased(), host == after.host?.lowercased()
         else { return false }
         // As a server reads them: escapes decoded, a trailing slash and the scheme's own port aside.

@@ -1,6 +1,13 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 import PortcullisDiagnostics
 import PortcullisSupport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Reads definition files as they were at a Git revision, without touching the work tree.
 public struct GitRevision: Sendable {
@@ -53,7 +60,7 @@ public struct GitRevision: Sendable {
         // so what it lists is sifted here. A file too large to read is refused, not written.
         let listing =
             named.isEmpty
-            ? Data() : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
+            ? [] : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
         var read = Set<ExactPath>()
         for record in listing.split(separator: 0) {
             let text = String(decoding: record, as: UTF8.self)
@@ -93,52 +100,49 @@ public struct GitRevision: Sendable {
         // The archive goes from git straight into tar, never whole into memory: a revision
         // may hold a file of gigabytes that Git stores in a few bytes. Git itself streams a
         // file larger than `core.bigFileThreshold` instead of inflating it in memory.
-        let archive = Process()
-        archive.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        archive.arguments =
+        let pipe = try ChildProcess.makePipe()
+        let archiveArguments =
             ["git", "-c", "core.bigFileThreshold=1m", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + pathspecs
-        let unpack = Process()
-        unpack.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        unpack.arguments = ["tar", "-x", "-C", folder]
-        let pipe = Pipe()
-        archive.standardOutput = pipe
-        archive.standardError = FileHandle.nullDevice
-        unpack.standardInput = pipe
-        unpack.standardError = FileHandle.nullDevice
         // Stopped from the moment they start, neither may write on into a folder about to be
         // removed.
+        var started: [ChildProcess] = []
         let stopping: [Interruption.Token]
         do {
             stopping = try Interruption.killIfStopped {
-                try archive.run()
-                try unpack.run()
-                return [archive.processIdentifier, unpack.processIdentifier]
+                started.append(try ChildProcess(archiveArguments, output: pipe.write))
+                started.append(try ChildProcess(["tar", "-x", "-C", folder], input: pipe.read))
+                return started.map(\.id)
             }
         } catch {
-            if archive.isRunning { archive.terminate() }
+            close(pipe.read)
+            close(pipe.write)
+            for child in started {
+                kill(child.id, SIGKILL)
+                _ = child.wait()
+            }
             throw DriverError.git("git could not be started")
         }
         defer { stopping.forEach(Interruption.release) }
         // Only the children hold the pipe's ends now: tar sees the end of the archive when git exits.
-        try pipe.fileHandleForReading.close()
-        try pipe.fileHandleForWriting.close()
-        archive.waitUntilExit()
-        unpack.waitUntilExit()
-        guard archive.terminationStatus == 0 else { throw DriverError.git("git archive exited with status \(archive.terminationStatus)") }
-        guard unpack.terminationStatus == 0 else { throw DriverError.unreadable(revision, reason: "the archive could not be unpacked") }
+        close(pipe.read)
+        close(pipe.write)
+        let archived = started[0].wait()
+        let unpacked = started[1].wait()
+        guard archived == 0 else { throw DriverError.git("git archive exited with status \(archived)") }
+        guard unpacked == 0 else { throw DriverError.unreadable(revision, reason: "the archive could not be unpacked") }
     }
 
     /// The working directory's place in the extracted copy: read from there, the paths the
     /// user gave name the files as they were at the revision, and messages name them as
     /// the user gave them.
-    public var workingDirectory: String { (folder as NSString).appendingPathComponent(prefix) }
+    public var workingDirectory: String { folder.appendingPathPart(prefix) }
 
     /// The path a user knows for an extracted file: relative to the working directory when
     /// it lies below it, else absolute in the work tree.
     public func userPath(ofExtracted path: String) -> String {
         guard let inRepository = path.removingPrefix(folder.hasSuffix("/") ? folder : folder + "/") else { return path }
         if let below = inRepository.removingPrefix(prefix) { return below }
-        return (root as NSString).appendingPathComponent(inRepository)
+        return root.appendingPathPart(inRepository)
     }
 
     /// `path`, relative to the working directory (`prefix` in the repository), as a path
@@ -164,32 +168,34 @@ public struct GitRevision: Sendable {
 
     /// Runs git and returns its standard output; when it fails, `failure` is the error where
     /// there is one, else git's own message.
-    private static func git(_ arguments: [String], failure: String? = nil) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+    private static func git(_ arguments: [String], failure: String? = nil) throws -> [UInt8] {
+        let output: (read: Int32, write: Int32)
+        let errors: (read: Int32, write: Int32)
+        let process: ChildProcess
         do {
-            try process.run()
+            output = try ChildProcess.makePipe()
+            errors = try ChildProcess.makePipe()
+            defer {
+                close(output.write)
+                close(errors.write)
+            }
+            process = try ChildProcess(["git"] + arguments, output: output.write, errors: errors.write)
         } catch {
             throw DriverError.git("git could not be started")
         }
         // Standard error is drained on its own thread: a child that fills that pipe while
         // standard output is being read would otherwise wait for us forever.
         let drained = DispatchGroup()
-        nonisolated(unsafe) var errorData = Data()
-        DispatchQueue.global().async(group: drained) { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        nonisolated(unsafe) var errorBytes: [UInt8] = []
+        DispatchQueue.global().async(group: drained) { errorBytes = ChildProcess.readToEnd(errors.read) }
+        let bytes = ChildProcess.readToEnd(output.read)
         drained.wait()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = escapingQuotedPaths(in: String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-            throw DriverError.git(failure ?? (message.isEmpty ? "git exited with status \(process.terminationStatus)" : message))
+        let status = process.wait()
+        guard status == 0 else {
+            let message = escapingQuotedPaths(in: String(decoding: errorBytes, as: UTF8.self).trimmingWhitespace)
+            throw DriverError.git(failure ?? (message.isEmpty ? "git exited with status \(status)" : message))
         }
-        return data
+        return bytes
     }
 
     /// Git quotes the working directory and `GIT_DIR` as they are. Escaped here, a line
@@ -199,12 +205,12 @@ public struct GitRevision: Sendable {
         let quoted = [FileManager.default.currentDirectoryPath] + ["GIT_DIR", "GIT_WORK_TREE"].compactMap { environment[$0] }
         return quoted.reduce(message) { message, path in
             let shown = DisplayText.shown(path)
-            return shown == path ? message : message.replacingOccurrences(of: path, with: shown)
+            return shown == path ? message : message.replacing(path, with: shown)
         }
     }
 
     /// Git's one line of output, such as a path.
     private static func line(_ arguments: [String], failure: String? = nil) throws -> String {
-        String(decoding: try git(arguments, failure: failure), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        String(decoding: try git(arguments, failure: failure), as: UTF8.self).trimmingWhitespace
     }
 }

@@ -1,5 +1,5 @@
 import PortcullisSupport
-import Foundation
+import FoundationEssentials
 
 /// A machine-readable report: one JSON object with every diagnostic and a summary.
 /// Keys are sorted so the output is byte-for-byte stable.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisSupport
 
 /// SARIF 2.1.0 as GitHub code scanning reads it: one run, every rule's metadata, and
@@ -230,12 +230,29 @@ public struct SARIFReporter: DiagnosticReporter {
     /// a path allows: in the first segment (`c:d.yaml`) it would make the URI absolute,
     /// with scheme `c`, and code scanning could not place the finding.
     static func uri(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: false).map {
-            $0.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? String($0)
-        }.joined(separator: "/")
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(path.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in path.utf8 {
+            if keptInSegments(byte) {
+                encoded.append(byte)
+            } else {
+                encoded += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
 
-    private static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/:"))
+    /// RFC 3986's characters of a path segment but the colon, with the separator.
+    private static func keptInSegments(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "/-._~!$&'()*+,;=@".utf8.contains(byte)
+        }
+    }
 
     /// The text of line `number` of `file` that ``render(_:)`` hashes with the rule and the
     /// file: a fingerprint stable across unrelated edits, which does not depend on the line's

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes simple YAML documents (OpenAPI specifications, imported definitions) in block
 /// style, quoting every string YAML could read as something else.
@@ -98,7 +98,7 @@ public enum YAMLValue: Sendable {
             out.append(utf8: text)
             out.append(UInt8(ascii: "\""))
         } else {
-            out.append(utf8: QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(format: "%02X", $0) : "\\u" + String(format: "%04X", $0) })
+            out.append(utf8: QuotedText.doubleQuoted(text) { $0 <= 0xFF ? "\\x" + String(hex: $0, width: 2) : "\\u" + String(hex: $0, width: 4) })
         }
     }
 

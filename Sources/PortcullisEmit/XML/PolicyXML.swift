@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisModel
 import PortcullisSupport
 
@@ -59,7 +59,7 @@ public struct PolicyExpression: Sendable, Equatable {
 
     /// A C# string literal of `text`, for embedding values the emitter controls in an expression.
     static func csharpString(_ text: String) -> String {
-        let quoted = QuotedText.doubleQuoted(text) { String(format: "\\u%04X", $0) }
+        let quoted = QuotedText.doubleQuoted(text) { "\\u" + String(hex: $0, width: 4) }
         // APIM puts named values into a policy before it compiles the code: a `{{name}}` in
         // a string written here would become the value, and a quote in it code (a field
         // that takes one, such as an introspection audience, is read from a variable). A brace before another,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
@@ -136,7 +136,7 @@ struct ConfigurationTranslation {
         // holding '{#') is never taken for part of one.
         var tokens: [String] = []
         var rest = Substring(value)
-        while let close = rest.range(of: "#}") {
+        while let close = rest.range(ofBytes: "#}") {
             let before = rest[..<close.lowerBound]
             let name = before.reversed().prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
             if !name.isEmpty, before.dropLast(name.count).hasSuffix("{#") { tokens.append("'{#\(String(name.reversed()))#}'") }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PortcullisDiagnostics
 
 /// A JSON value as an information file holds it, read with Foundation's decoder and kept
@@ -21,14 +21,9 @@ public enum JSONValue: Sendable, Equatable, Decodable {
             if let repeated = repeatedKey(in: bytes) { return .failure(ParseFailure(reason: repeated)) }
             return .success(value)
         }
-        // The decoder says only that the data is not JSON; the serialization parser says where.
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return .failure(ParseFailure(reason: "it is not valid JSON"))
-        } catch {
-            let message = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "it is not valid JSON"
-            return .failure(ParseFailure(reason: located(message, in: bytes)))
-        }
+        // The decoder says only that the data is not JSON; ``JSONSyntax`` says where.
+        guard let (offset, problem) = JSONSyntax.firstProblem(in: bytes) else { return .failure(ParseFailure(reason: "it is not valid JSON")) }
+        return .failure(ParseFailure(reason: located(problem, at: offset, in: bytes)))
     }
 
     /// Where an object of valid JSON `bytes` repeats a key, as a reason, or nil. Keys are
@@ -58,7 +53,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
                         ? (try? JSONDecoder().decode(String.self, from: Data(token))) ?? String(decoding: token, as: UTF8.self)
                         : String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
                     if open[open.count - 1].keys!.insert(key.lowercased()).inserted == false {
-                        return located("the key '\(DisplayText.escaped(key.utf8))' is given twice (letter case aside) around character \(index).", in: bytes)
+                        return located("the key '\(DisplayText.escaped(key.utf8))' is given twice (letter case aside)", at: index, in: bytes)
                     }
                 }
                 index = end
@@ -69,17 +64,12 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         return nil
     }
 
-    /// "Invalid value around character 17." as "line 3, column 7: invalid value".
-    private static func located(_ message: String, in bytes: [UInt8]) -> String {
-        let words = message.trimmingCharacters(in: CharacterSet(charactersIn: ".")).split(separator: " ")
-        guard let marker = words.lastIndex(of: "around"), marker + 2 < words.count, words[marker + 1] == "character",
-            let offset = Int(words[marker + 2]), offset <= bytes.count
-        else { return message.prefix(1).lowercased() + message.dropFirst() }
-        let before = bytes[..<offset]
+    /// `problem` led by the line and column of byte `offset`: "line 3, column 7: invalid value".
+    private static func located(_ problem: String, at offset: Int, in bytes: [UInt8]) -> String {
+        let before = bytes[..<min(offset, bytes.count)]
         let line = before.count(where: { $0 == 0x0A }) + 1
-        let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
-        let what = words[..<marker].joined(separator: " ")
-        return "line \(line), column \(column): \(what.prefix(1).lowercased() + what.dropFirst())"
+        let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+        return "line \(line), column \(column): \(problem)"
     }
 
     struct ParseFailure: Error {
@@ -152,7 +142,7 @@ extension [String: JSONValue] {
         switch anyCase(key) {
         case nil, .null?: false
         case .bool(let flag)?: flag
-        case .string(let text)?: !["", "false"].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+        case .string(let text)?: !["", "false"].contains(text.trimmingWhitespace.lowercased())
         case .number?, .array?, .object?: true
         }
     }

@@ -230,9 +230,9 @@ struct DecodingContext {
     static func templateNames(_ text: String, body: Bool = false) -> [(name: String, offset: Int)]? {
         var names: [(String, Int)] = []
         var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            if !body, rest[..<open.lowerBound].contains("}}") { return nil }
-            guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
+        while let open = rest.range(ofBytes: "{{") {
+            if !body, rest[..<open.lowerBound].range(ofBytes: "}}") != nil { return nil }
+            guard let close = rest[open.upperBound...].range(ofBytes: "}}") else { return nil }
             let name = String(rest[open.upperBound..<close.lowerBound])
             guard Grammar.isNamedValueName(name) else { return nil }
             names.append((name, text.unicodeScalars.distance(from: text.startIndex, to: open.lowerBound)))

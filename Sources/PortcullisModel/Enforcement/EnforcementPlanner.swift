@@ -180,7 +180,8 @@ public struct EnforcementPlanner: Sendable {
         var headers = cache.varyByHeaders.map(\.value)
         for change in Self.joined(api.request?.headers, shaping?.request?.headers) where change.action != .set && change.action != .remove {
             let name = change.name.value
-            if !headers.contains(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) { headers.append(name) }
+            let folded = Grammar.caseFolded(name)
+            if !headers.contains(where: { Grammar.caseFolded($0) == folded }) { headers.append(name) }
         }
         return headers
     }

@@ -24,7 +24,7 @@ public enum NamedValues {
     public static func substitute(
         _ text: String, _ values: [String: String]
     ) -> (text: String, names: [String], complete: Bool) {
-        // Told by bytes: most texts reference nothing, and `range(of:)` below is Foundation's.
+        // Told by bytes: most texts reference nothing.
         guard text.holds("{{") else { return (text, [], true) }
         var result = ""
         var names: [String] = []
@@ -33,7 +33,7 @@ public enum NamedValues {
         // is `tenant-id`'s value; the names are folded once, at the first reference spelt
         // in another case, not searched for each.
         var folded: [String: String]?
-        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+        while let open = rest.range(ofBytes: "{{"), let close = rest[open.upperBound...].range(ofBytes: "}}") {
             result += rest[..<open.lowerBound]
             let name = String(rest[open.upperBound..<close.lowerBound])
             guard Grammar.isNamedValueName(name) else {

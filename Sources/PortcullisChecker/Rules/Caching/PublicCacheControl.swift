@@ -101,7 +101,7 @@ public enum PublicCacheControl: Rule {
     static func opensSharedCaches(_ value: String) -> Bool {
         let directives = value.lowercased().split(separator: ",").map { directive in
             let parts = directive.split(separator: "=", maxSplits: 1)
-            return (name: (parts.first ?? "").trimmingCharacters(in: .whitespaces), qualified: parts.count > 1)
+            return (name: (parts.first ?? "").trimmingWhitespace, qualified: parts.count > 1)
         }
         let takenBack = directives.contains { $0.name == "no-store" || (!$0.qualified && ($0.name == "private" || $0.name == "no-cache")) }
         return !takenBack && directives.contains { ["public", "s-maxage", "must-revalidate"].contains($0.name) }

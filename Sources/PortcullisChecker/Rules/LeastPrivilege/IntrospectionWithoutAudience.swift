@@ -23,7 +23,7 @@ public enum IntrospectionWithoutAudience: Rule {
     /// A gateway whose provider `partner` is used by a route, with `audiences` as given.
     private static func example(marked: Bool, audiences: String, line: UInt = #line) -> RuleExample {
         RuleExample.gateway(
-            (marked ? RuleExample.partnerProvider.replacingOccurrences(of: "  partner:", with: "  ↓partner:") : RuleExample.partnerProvider) + audiences + """
+            (marked ? RuleExample.partnerProvider.replacing("  partner:", with: "  ↓partner:") : RuleExample.partnerProvider) + audiences + """
             scopes:
               orders.read: {access: read}
             secrets:

@@ -127,8 +127,8 @@ public enum UnauthenticatedRoute: Rule {
                 """),
             // A 'validate-jwt' that takes unsigned tokens checks nothing anyone cannot write.
             RuleExample.api(
-                fields: rawTokenCheck.replacingOccurrences(
-                    of: #"<validate-jwt header-name="Authorization">"#,
+                fields: rawTokenCheck.replacing(
+                    #"<validate-jwt header-name="Authorization">"#,
                     with: #"<validate-jwt header-name="Authorization" require-signed-tokens="false">"#),
                 routes: """
                   - {id: ↓list-orders, method: GET, path: /orders}
@@ -360,7 +360,7 @@ public enum UnauthenticatedRoute: Rule {
     /// literal that is cut, replaced or compared (`"x".Substring(1)`, `"a" == b ? …`)
     /// says nothing of the value.
     static func leadingText(of code: String) -> String? {
-        var rest = Substring(code.replacingOccurrences(of: "&quot;", with: "\"")).drop(while: \.isWhitespace)
+        var rest = Substring(code.replacing("&quot;", with: "\"")).drop(while: \.isWhitespace)
         guard rest.hasPrefix("@(") || rest.hasPrefix("@{") else { return nil }
         let block = rest.hasPrefix("@{")
         rest = rest.dropFirst(2).drop(while: \.isWhitespace)

@@ -350,7 +350,7 @@ struct SecretCarriers {
         var keys: [Key] = []
         for (collection, kind) in [("context.variables", Kind.variable), ("context.request.headers", .requestHeader)] {
             var rest = lowered[...]
-            while let found = rest.range(of: collection) {
+            while let found = rest.range(ofBytes: collection) {
                 rest = rest[found.upperBound...]
                 var name = ""
                 if rest.hasPrefix(".") {
@@ -362,7 +362,7 @@ struct SecretCarriers {
             }
         }
         var rest = lowered[...]
-        while let found = rest.range(of: "context.request") {
+        while let found = rest.range(ofBytes: "context.request") {
             rest = rest[found.upperBound...]
             let member = rest.hasPrefix(".") ? String(rest.dropFirst().prefix { $0.isLetter }) : ""
             switch member {
@@ -388,7 +388,7 @@ extension PolicyXMLElement {
         return sentURLs(known).contains { text in
             let path = String(text.prefix { $0 != "?" && $0 != "#" && $0 != ";" })
             // As the server reads it: percent-escapes decoded, a trailing '.' segment dropped.
-            var decoded = Substring(path.removingPercentEncoding ?? path)
+            var decoded = Substring(path.percentDecoded ?? path)
             while true {
                 let trimmed = decoded.reversed().drop { $0 == "/" || $0 == ")" || $0 == "\"" || $0.isWhitespace }
                 decoded = Substring(String(trimmed.reversed()))

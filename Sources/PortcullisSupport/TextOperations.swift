@@ -1,0 +1,50 @@
+extension StringProtocol {
+    /// The text without white space (line breaks included) at either end.
+    public var trimmingWhitespace: String {
+        var text = self[...]
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+
+    /// Where `needle` first occurs, compared byte for byte. APIM finds `{{name}}` and XML's
+    /// markup in the text as written, so a combining mark after `}}` must not hide it, as
+    /// it would from a search by characters (which would see `}` and `}́`).
+    package func range(ofBytes needle: String) -> Range<String.Index>? {
+        utf8.firstRange(of: needle.utf8)
+    }
+}
+
+extension String {
+    /// The text with each `%XX` escape decoded, or nil when an escape is cut short or the
+    /// bytes it gives are no UTF-8: as a server reads a URL's path.
+    package var percentDecoded: String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count)
+        var iterator = utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// `value` in upper-case hexadecimal, padded with zeros to `width` digits.
+    package init(hex value: UInt32, width: Int) {
+        let digits = String(value, radix: 16, uppercase: true)
+        self = String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
+    }
+}
