@@ -87,9 +87,11 @@ public struct CallerWrittenVariables: Sendable, Equatable {
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
-    /// requests sent on, for what they carry, and limits, for their counters' keys.
+    /// requests sent on, for what they carry and where, limits, for their counters' keys,
+    /// and backends set, for their URLs.
     private static let readers: Set<String> = [
         "validate-jwt", "validate-azure-ad-token", "send-request", "send-one-way-request", "rate-limit-by-key", "quota-by-key",
+        "set-backend-service",
     ]
 
     /// Whether an expression's value may carry what the caller sends, spelt any way C#

@@ -422,7 +422,8 @@ struct RawEnforcement: Sendable {
 
     /// A raw statement in the `on-error` a request of `route` passes that gives a caller
     /// whose check failed more than a written refusal: an answer kept from another call
-    /// (`return-response` naming a response variable) or the request sent on
+    /// (`return-response` naming a response variable, or writing its body from a variable,
+    /// which a cache lookup or another call may have filled) or the request sent on
     /// (`forward-request`, a `send-request` or `send-one-way-request` that may copy it). A
     /// failed check goes on to `on-error` (Microsoft Learn, "Error handling in API Management
     /// policies"), and so does a limit refused before the token check: no branch is spared
@@ -452,7 +453,7 @@ struct RawEnforcement: Sendable {
         var visited = Set<String>()
         func bypass(_ element: PolicyXMLElement) -> String? {
             switch element.name {
-            case "return-response" where element.attribute("response-variable-name") != nil: return element.name
+            case "return-response" where element.attribute("response-variable-name") != nil || element.answersFromAVariable: return element.name
             case "forward-request": return element.name
             case "send-request" where element.copiesTheRequest(values), "send-one-way-request" where element.copiesTheRequest(values): return element.name
             case "include-fragment":
@@ -500,6 +501,7 @@ struct RawEnforcement: Sendable {
     }
 
     /// The statements that may serve a request whose check failed, in `on-error`.
+    /// A `return-response` there serves one when its body is a variable's (``PolicyXMLElement/answersFromAVariable``).
     private static let errorServers: Set<String> = ["return-response", "forward-request", "send-request", "send-one-way-request"]
 
 
@@ -1305,5 +1307,25 @@ struct CheckedCredentials: Sendable {
         default:
             return []
         }
+    }
+}
+
+extension PolicyXMLElement {
+    /// Whether this `return-response` writes its body from a variable: a value a cache
+    /// lookup found, or another call's response, rather than a refusal written out.
+    var answersFromAVariable: Bool {
+        var found = false
+        forEachElement { element in
+            guard !found, element.name == "set-body", let body = element.textValue else { return }
+            if case .expression = body {
+                found = ExpressionFlow.sources(of: body.resolved).contains { source in
+                    if case .variable = source { return true }
+                    return source == .allVariables
+                }
+            } else if element.isLiquidTemplate {
+                found = body.resolved.holds("context.Variables")
+            }
+        }
+        return found
     }
 }

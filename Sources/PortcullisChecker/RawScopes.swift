@@ -33,8 +33,30 @@ public struct RawScope: Sendable {
     /// one all share the entry of no owner). A header
     /// the generated policies use among themselves names no caller here: no generated
     /// statement sets it around a raw lookup, so the caller chooses its value.
+    /// A lookup varying by `Authorization` after this policy has replaced or removed it
+    /// (a managed identity's token, a `set-header`) keys every caller on the same header.
     public func variesByCaller(_ lookup: PolicyXMLElement) -> Bool {
-        variesBySubscription(lookup) || RawEnforcement.keysOnTheToken(lookup)
+        variesBySubscription(lookup) || (RawEnforcement.keysOnTheToken(lookup) && !replacesAuthorization(before: lookup))
+    }
+
+    /// Whether a statement of this policy's `inbound` before `lookup` writes `Authorization`
+    /// for every request (not what a request sent elsewhere or an answer holds).
+    private func replacesAuthorization(before lookup: PolicyXMLElement) -> Bool {
+        func replaces(_ element: PolicyXMLElement) -> Bool {
+            guard element.span.lowerBound < lookup.span.lowerBound else { return false }
+            switch element.name {
+            case "authentication-managed-identity", "authentication-basic":
+                return element.attribute("output-token-variable-name") == nil
+            case "set-header":
+                guard case .text(let name)? = element.attribute("name")?.value, name.trimmingWhitespace.lowercased() == "authorization" else { return false }
+                return element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "skip"
+            case "send-request", "send-one-way-request", "return-response":
+                return false
+            default:
+                return element.elements.contains(where: replaces)
+            }
+        }
+        return document.statements(in: "inbound").contains(where: replaces)
     }
 
     /// Whether a `cache-lookup` keeps one entry per subscription owner, where every request

@@ -14,6 +14,15 @@ struct ScopeAccess {
         levels = context.accessLevels
     }
 
+    /// The read scopes whose holder meets a claim's `value` when APIM splits the token's
+    /// claim at `separator`: those named `value`, or holding it between separators
+    /// (`orders.read` meets `orders` split at `.`).
+    func readScopes(meeting value: String, splitAt separator: String) -> [String] {
+        levels.compactMap { name, level in
+            level == .read && (name == value || name.split(separator: separator).contains { $0 == value }) ? name : nil
+        }.sorted()
+    }
+
     /// ``CheckContext/access(of:)``.
     mutating func level(of scope: String) -> AccessLevel? {
         // By length first: a name of another length differs without comparing texts. Empty

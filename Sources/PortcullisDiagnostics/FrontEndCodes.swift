@@ -64,7 +64,7 @@ extension DiagnosticCode {
         summary: "a raw policy statement in a section or scope where APIM does not allow it, or a document without APIM's shape, text between statements included")
     public static let conflictingPolicyStatement = DiagnosticCode(
         "PX004", "conflicting-policy-statement", .error,
-        summary: "a raw policy statement that does again what Portcullis generates from the definitions, such as a second token check or response cache")
+        summary: "a raw policy statement that does again what Portcullis generates from the definitions, such as a second token check or response cache, or writes a variable or header the generated policies use")
 
     /// Whether a finding of the code points at text the reader could not take apart, which
     /// no check of secrets read: a line that is not well formed, a repeated key, a field the

@@ -153,6 +153,13 @@ public struct PolicyXMLElement: Sendable {
         body(self)
         for case .element(let child) in children { child.forEachElement(body) }
     }
+
+    /// Whether this is a `set-body` whose text is a Liquid template, where `{{body.x}}` and
+    /// `{{context.x}}` are the template's objects rather than named values.
+    public var isLiquidTemplate: Bool {
+        guard name == "set-body", case .text(let template)? = attribute("template")?.value else { return false }
+        return template.trimmingWhitespace.lowercased() == "liquid"
+    }
 }
 
 public struct PolicyXMLAttribute: Sendable {

@@ -503,6 +503,10 @@ final class RawPolicyTests: XCTestCase {
             ("named", "POST", check(#"<claim name="scp" match="{{m}}"><value>orders.write</value><value>orders.read</value></claim>"#)),
             ("branch", "POST", check(#"<claim name="scp" match="any"><value>orders.read</value></claim>"#)
                 + #"<choose><when condition="@(context.Request.Method == &quot;PATCH&quot;)">"# + check(#"<claim name="scp"><value>orders.write</value></claim>"#) + "</when></choose>"),
+            // Found by an audit: the token's claim is split at the separator, so 'orders'
+            // is met by 'orders.read'. A separator no scope name holds splits nothing.
+            ("separated", "POST", check(#"<claim name="scp" match="any" separator="."><value>orders</value></claim>"#)),
+            ("spaced", "POST", check(#"<claim name="scp" separator=" "><value>orders.write</value></claim>"#)),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  m: any\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, method, statements) in checks {
@@ -518,8 +522,9 @@ final class RawPolicyTests: XCTestCase {
             "LP003 defs/sentwrite.yaml: GET route 'call-sentwrite', which raw 'set-method' in API 'sentwrite' sends to its backend as a write, accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'sentwrite'",
             "LP003 defs/named.yaml: POST route 'call-named' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'named'",
             "LP003 defs/branch.yaml: POST route 'call-branch' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'branch'",
+            "LP003 defs/separated.yaml: POST route 'call-separated' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'separated'",
         ])
-        for closed in ["allboth", "second", "reading"] {
+        for closed in ["allboth", "second", "reading", "spaced"] {
             XCTAssertFalse(found.contains { $0.hasPrefix("LP003 defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -628,6 +633,11 @@ final class RawPolicyTests: XCTestCase {
             ("computedmode", #"<send-request mode="@(&quot;copy&quot;)" response-variable-name="r"><set-url>https://orders.example.com/orders</set-url></send-request>"#),
             ("newrequest", #"<send-request mode="new" response-variable-name="r"><set-url>https://alerts.example.com/errors</set-url></send-request>"#),
             ("written", #"<return-response><set-status code="500" reason="Error" /><set-body>@(context.LastError.Message)</set-body></return-response>"#),
+            // An answer whose body is a variable's: a value cached by earlier callers, or
+            // another call's response (found by an audit: only 'response-variable-name' was read).
+            ("lastgood", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><return-response><set-status code="200" reason="OK" /><set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body></return-response>"#),
+            ("fetched", #"<send-request mode="new" response-variable-name="fallback"><set-url>https://orders.example.com/orders</set-url><authentication-managed-identity resource="api://orders" /></send-request><return-response><set-body>@(((IResponse)context.Variables[&quot;fallback&quot;]).Body.As&lt;string&gt;())</set-body></return-response>"#),
+            ("liquid", #"<return-response><set-body template="liquid">{{context.Variables.lastGood}}</set-body></return-response>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, onError) in cases {
@@ -637,7 +647,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
@@ -1011,6 +1021,8 @@ final class RawPolicyTests: XCTestCase {
             "SE003 defs/orders.yaml: raw 'set-url' in API 'orders' uses plain http://",
             "SE003 defs/orders.yaml: raw 'set-url' in API 'orders' uses plain http://",
             "SE003 defs/orders.yaml: 'base-url' of raw 'set-backend-service' in API 'orders' uses plain http://",
+            // A header in the host (`evil.example/x?` makes the host `evil.example`).
+            "SE003 defs/orders.yaml: 'base-url' of raw 'set-backend-service' in API 'orders' takes its host from the request, so the request and the credentials it carries go to any server the caller names",
         ].sorted())
     }
 
@@ -1582,6 +1594,117 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'skewed' takes tokens 1d after they expire ('clock-skew'), longer than the 5m a token's check may be kept",
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'valueless' requires only claims that grant no permission ('roles', 'aud': the token's own facts, or a claim with no value), so any token its issuers sign passes",
         ])
+    }
+
+    /// The generated introspection reads `portcullis-introspection` after a cache lookup
+    /// that may leave it as it was: a raw policy that set it first from a header let a caller
+    /// invent the provider's answer, and lint was silent (found by an audit). Every raw
+    /// write of a generated variable or header is PX004, wherever it runs and however its
+    /// name is spelt; other names are the author's.
+    func testARawWriteOfAGeneratedVariableOrHeaderIsPX004() throws {
+        let statements: [(name: String, statement: String)] = [
+            ("invented", #"<set-variable name="portcullis-introspection" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Upstream&quot;, &quot;&quot;))" />"#),
+            ("cased", #"<set-variable name=" Portcullis-Token" value="x" />"#),
+            ("referenced", #"<set-variable name="&#112;ortcullis-bearer" value="x" />"#),
+            ("looked", #"<cache-lookup-value key="k" variable-name="portcullis-caller-1" />"#),
+            ("output", #"<authentication-managed-identity resource="api://x" output-token-variable-name="portcullis-token" />"#),
+            ("header", #"<set-header name="X-Portcullis-Cache-Subject" exists-action="override"><value>everyone</value></set-header>"#),
+            ("own", #"<set-variable name="tenant" value="portcullis-introspection" />"#),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let documents = statements.map { name, statement in
+            RuleExample.api(name, fields: "policy: '<policies><inbound>\(statement)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: shared\npolicy: '<fragment><set-variable name=\"portcullis-client-id\" value=\"x\" /></fragment>'\n", to: "defs/fragment.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("PX004") }
+        XCTAssertEqual(findings.sorted(), [
+            "PX004 defs/apis.yaml: raw 'authentication-managed-identity' writes variable 'portcullis-token', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'cache-lookup-value' writes variable 'portcullis-caller-1', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'set-header' writes header 'X-Portcullis-Cache-Subject', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'Portcullis-Token', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'portcullis-bearer', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'portcullis-introspection', which the policies Portcullis generates use",
+            "PX004 defs/fragment.yaml: raw 'set-variable' writes variable 'portcullis-client-id', which the policies Portcullis generates use",
+        ])
+    }
+
+    /// A backend or a request sent on whose host the request writes goes wherever the
+    /// caller says, with the caller's token and what the policies add (found by an audit:
+    /// SE003 read only the scheme). A host written out, with the path or a query value
+    /// after it, and a choice among written hosts, are fine.
+    func testAURLWhoseHostTheCallerChoosesIsSE003() throws {
+        let header = "context.Request.Headers.GetValueOrDefault(&quot;X-Target&quot;, &quot;https://orders.example.com&quot;)"
+        let cases: [(name: String, statement: String)] = [
+            ("backend", #"<set-backend-service base-url="@(\#(header))" />"#),
+            ("joined", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
+            ("suffix", #"<set-backend-service base-url="@(&quot;https://orders.example.com&quot; + context.Request.Url.Query.GetValueOrDefault(&quot;h&quot;, &quot;&quot;))" />"#),
+            ("variable", #"<set-variable name="target" value="@(\#(header))" /><set-backend-service base-url="@((string)context.Variables[&quot;target&quot;])" />"#),
+            ("callback", #"<send-request mode="new" response-variable-name="r"><set-url>@(context.Request.Headers.GetValueOrDefault("X-Callback-Url", ""))</set-url><set-method>POST</set-method></send-request>"#),
+            ("fixed", #"<set-backend-service base-url="@(&quot;https://orders.example.com/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" />"#),
+            ("chosen", #"<set-backend-service base-url="@(context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;) == &quot;eu&quot; ? &quot;https://eu.example.com&quot; : &quot;https://us.example.com&quot;)" />"#),
+            ("path", #"<set-backend-service base-url="@(&quot;https://orders.example.com&quot; + context.Request.Url.Path)" />"#),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let documents = cases.map { name, statement in
+            RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
+        for open in ["backend", "joined", "suffix", "variable"] {
+            XCTAssertTrue(
+                findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
+                "\(open):\n" + findings.joined(separator: "\n"))
+        }
+        XCTAssertTrue(
+            findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
+            findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 5, findings.joined(separator: "\n"))
+    }
+
+    /// Raw caches that hand one caller's answer to the next, which lint did not see (found
+    /// by an audit): a `cache-store-value` of the response body under a key written out, a
+    /// `cache-lookup` that lets shared caches downstream keep the answer, and one varying by
+    /// an `Authorization` the policy replaced or removed before it. A key an expression
+    /// makes, and `private`, are the author's.
+    func testRawCachesThatShareAnAnswerAreReported() throws {
+        let store = { (key: String) in #"<outbound><base /><cache-store-value key="\#(key)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" /></outbound>"# }
+        let lookup = { (type: String) in #"<inbound><base /><cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true" downstream-caching-type="\#(type)"><vary-by-header>Authorization</vary-by-header></cache-lookup></inbound><outbound><base /><cache-store duration="30" /></outbound>"# }
+        let cases: [(name: String, policy: String)] = [
+            ("stored", store("orders-list")),
+            ("keyed", store("@(&quot;orders:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)")),
+            ("downstream", lookup("public")),
+            ("private", lookup("private")),
+            // Varied by 'Authorization' after the policy put its own there, every caller's
+            // request has the same key.
+            ("identity", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><authentication-managed-identity resource="api://orders-backend" />"#)),
+            ("deleted", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><set-header name="Authorization" exists-action="delete" />"#)),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let documents = cases.map { name, policy in
+            RuleExample.api(name, fields: "", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(policy)</policies>'}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("CA001") || $0.hasPrefix("CA009") }
+        XCTAssertEqual(findings.sorted(), [
+            "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'deleted/list-deleted' shares cached responses between the callers of route 'list-deleted', which requires a token",
+            "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
+            "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
+        ])
+    }
+
+    /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,
+    /// as Microsoft's own examples do: RF001, which no suppression silences, blocked every
+    /// project that used one (found by an audit). Elsewhere such a name is still a named value.
+    func testALiquidTemplatesObjectsAreNoNamedValues() throws {
+        let liquid = #"<set-body template="liquid"><order><id>{{body.order.id}}</id><by>{{context.User.Email}}</by></order></set-body>"#
+        let plain = #"<set-header name="X-Order" exists-action="override"><value>{{body.order.id}}</value></set-header>"#
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let api = RuleExample.api(fields: "policy: '<policies><inbound><base />\(liquid)\(plain)</inbound></policies>'\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(api.text, to: "defs/orders.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("RF001") }
+        XCTAssertEqual(findings, ["RF001 defs/orders.yaml: unknown named value 'body.order.id'"])
     }
 
     /// A 'set-method' to a read method also changes which branch on the method runs: a

@@ -7,6 +7,7 @@ import PortcullisPolicyXML
 /// that says what a route enforces, since every output and rule reads them.
 extension Resolver {
     mutating func checkRawConflicts(_ gateway: Gateway?, routes: [EffectiveRoute], plans: [EnforcementPlan?]) {
+        checkReservedNames(gateway)
         if let gateway, case .present = gateway.cors, let document = gateway.policy?.document {
             conflicts(
                 in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
@@ -174,6 +175,46 @@ extension Resolver {
                 documents.append((fragment, nil))
             }
         }
+    }
+
+    /// The variables and headers of the generated policies that a raw statement writes:
+    /// an introspection result or a caller's key set before the generated check reads it
+    /// would pass for the check's own (a token the caller invents), and a name a raw policy
+    /// happens to share would be overwritten. Every raw document is read, wherever it runs.
+    private mutating func checkReservedNames(_ gateway: Gateway?) {
+        var documents = [gateway?.policy?.document] + definitions.products.map(\.policy?.document)
+        for api in definitions.apis {
+            documents.append(api.policy?.document)
+            documents += api.routes.map(\.policy?.document)
+        }
+        documents += definitions.fragments.map(\.policy.document)
+        for case let document? in documents where Self.mayWriteReservedNames(document.text) {
+            document.root.forEachElement { statement in
+                for attribute in statement.attributes where Self.reservedWriters[attribute.name]?.contains(statement.name) ?? (attribute.name.hasSuffix("variable-name")) {
+                    guard case .text(let written) = attribute.value else { continue }
+                    let name = written.trimmingWhitespace
+                    let header = statement.name == "set-header"
+                    guard Grammar.caseFolded(name).hasPrefix(header ? "x-portcullis-" : "portcullis-") else { continue }
+                    let range = document.range(attribute.valueSpan)
+                    diagnostics.report(
+                        .conflictingPolicyStatement,
+                        "raw '\(statement.name)' writes \(header ? "header" : "variable") '\(name)', which the policies Portcullis generates use",
+                        at: range,
+                        notes: [Diagnostic.Note("choose a name that does not start with '\(header ? "X-Portcullis-" : "portcullis-")'", at: range)])
+                }
+            }
+        }
+    }
+
+    /// The statements whose `name` attribute names what they write; any attribute whose
+    /// name ends in `variable-name` names a variable its statement writes.
+    private static let reservedWriters: [String: Set<String>] = ["name": ["set-variable", "set-header"]]
+
+    /// Whether a document's bytes may spell a reserved name: `portcullis-` in any case, or
+    /// a character reference, which could spell it.
+    private static func mayWriteReservedNames(_ bytes: [UInt8]) -> Bool {
+        ByteScan.holds("p", followedBy: "ortcullis-", in: bytes[...]) || ByteScan.holds("P", followedBy: "ortcullis-", in: bytes[...])
+            || ByteScan.holds("&", followedBy: "#", in: bytes[...])
     }
 
     private mutating func conflicts(in document: PolicyXMLDocument, section: String, names: Set<String>, with generated: String, fix: String) {

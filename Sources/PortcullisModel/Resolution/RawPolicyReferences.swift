@@ -42,6 +42,8 @@ extension Resolver {
         let fragmentIDs = Set(definitions.fragments.map { Array($0.name.value.utf8) })
         let templateNames = gateway.map { TemplateNames($0.declared.namedValues.union($0.declared.secrets)) }
         for document in rawDocuments {
+            // A Liquid template's text may stand in elements of its own (`<cust>{{body.x}}</cust>`).
+            let liquid = templateNames == nil || !document.has(anyOf: Self.setBody) ? [] : document.allElements.filter(\.isLiquidTemplate).map(\.span)
             for element in document.allElements {
                 if element.name == "include-fragment", let id = element.attribute("fragment-id"), case .text(let name) = id.value,
                     !fragmentIDs.contains(Array(name.utf8)), definitions.complete
@@ -61,8 +63,12 @@ extension Resolver {
                             into: &diagnostics)
                     }
                 }
+                // A Liquid template's objects are written as `{{body.x}}` (Microsoft's own
+                // examples): APIM leaves them to the template.
                 for case .text(_, let span) in element.children {
-                    for reference in RawTemplates.names(in: document, span: span) where !templateNames.contains(reference.value) {
+                    let inTemplate = liquid.contains { $0.contains(span.lowerBound) }
+                    for reference in RawTemplates.names(in: document, span: span)
+                    where !templateNames.contains(reference.value) && !(inTemplate && Self.isLiquidObject(reference.value)) {
                         Self.unknown(
                             "named value", reference, among: templateNames.declared,
                             hint: "declare it under the gateway's 'namedValues' or 'secrets'",
@@ -72,6 +78,14 @@ extension Resolver {
             }
         }
         if let gateway { checkNamedValuesInCode(gateway) }
+    }
+
+    private static let setBody: Set<String> = ["set-body"]
+
+    /// Whether a name in a Liquid template reads one of its objects, the request's body or
+    /// the context, rather than a named value.
+    private static func isLiquidObject(_ name: String) -> Bool {
+        ["body", "context"].contains { name == $0 || name.hasPrefix($0 + ".") }
     }
 
     /// Named values put into a raw policy expression's code, where APIM puts them before

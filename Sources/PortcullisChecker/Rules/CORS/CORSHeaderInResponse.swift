@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// CO002: a response header that second-guesses the gateway's CORS policy.
 public enum CORSHeaderInResponse: Rule {

@@ -1,11 +1,12 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// CA009: a caller's answer opened to shared caches downstream.
 public enum PublicCacheControl: Rule {
     public static let code = DiagnosticCode(
         "CA009", "public-cache-control", .error,
-        summary: "a 'Cache-Control' response header with 'public', 's-maxage' or 'must-revalidate' on a route that requires a token, which lets shared caches keep one caller's answer for others")
+        summary: "a 'Cache-Control' response header with 'public', 's-maxage' or 'must-revalidate', or a raw 'cache-lookup' with 'downstream-caching-type=\"public\"', on a route that requires a token, which lets shared caches keep one caller's answer for others")
 
     public static let description = RuleDescription(
         code,
@@ -75,6 +76,16 @@ public enum PublicCacheControl: Rule {
                     "raw 'set-header' of \(owner) sets 'Cache-Control' so that shared caches keep the answer to a request with a token and serve it to other callers",
                     at: document.range(element.nameSpan),
                     notes: [Diagnostic.Note("send 'private' or 'no-store' instead: routes that require a token run this policy", at: document.range(element.nameSpan))])
+            }
+            // APIM writes the header itself from this attribute: 'public' allows shared
+            // caches (Microsoft Learn, "Get from cache").
+            for element in scope.elements(named: ["cache-lookup"]) {
+                guard let written = scope.literal("downstream-caching-type", of: element), written.text.trimmingWhitespace.lowercased() == "public" else { continue }
+                findings.report(
+                    code,
+                    "raw 'cache-lookup' of \(scope.owner) lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
+                    at: written.range,
+                    notes: [Diagnostic.Note("use 'private' or 'none': routes that require a token run this policy", at: written.range)])
             }
         }
     }

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SharedCacheOnAuthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "CA001", "shared-cache-on-authenticated-route", .error,
-        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller on one")
+        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, or a raw 'cache-store-value' that keeps the answer under a key written out, on one")
 
     public static let description = RuleDescription(
         code,
@@ -107,6 +107,14 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         return !places.isEmpty && places.isSubset(of: varied)
     }
 
+    /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`) under a key
+    /// written out, which every caller's request finds: a key an expression makes is
+    /// taken to tell callers apart.
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement) -> Bool {
+        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value else { return false }
+        return value.resolved.filter { !$0.isWhitespace }.holds("Response.Body")
+    }
+
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.cachingRoutes where route.cacheSharing == .shared {
             if route.isAuthenticated, let sharing = route.written.cache?.sharing {
@@ -130,7 +138,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
         for scope in context.rawScopes {
             let lookups = scope.elements(named: ["cache-lookup"])
-            guard !lookups.isEmpty else { continue }
+            let stores = scope.elements(named: ["cache-store-value"]).filter(Self.keepsTheAnswerForEveryone)
+            guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.
             let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
@@ -144,6 +153,14 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let elsewhere = checked.lazy.compactMap { route in
                 (context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks)).flatMap { $0 == authorization ? nil : (route, $0) }
             }.first
+            for store in stores {
+                let range = scope.document.range(store.nameSpan)
+                findings.report(
+                    code,
+                    "raw 'cache-store-value' in \(scope.owner) keeps the answer to route '\(checked[0].written.id.value)', which requires a token, under a key every caller shares",
+                    at: range,
+                    notes: [Diagnostic.Note("put the caller's identity in the key (the validated token's subject), or cache with the route's 'cache'", at: range)])
+            }
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
                 let message: String

@@ -155,8 +155,8 @@ public enum WriteRouteAcceptsReadScope: Rule {
     }
 
     /// A token passes when it holds every claim; a claim with `match="any"` one of its
-    /// values, otherwise (`all`, APIM's default) all of them; named values are read with
-    /// their values. A value that is an expression or names an unknown named value may ask
+    /// values, otherwise (`all`, APIM's default) all of them; with a `separator`, the token's
+    /// claim is split at it first; named values are read with their values. A value that is an expression or names an unknown named value may ask
     /// for anything, so it counts as asking more.
     private static func readPass(
         of check: PolicyXMLElement, _ names: KnownNamedValues, _ callerWritten: CallerWrittenVariables, _ access: inout ScopeAccess
@@ -168,12 +168,22 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     guard case .text(let text)? = value.textValue else { return nil }
                     return names.resolved(text)?.trimmingWhitespace
                 }
-                let reads = values.compactMap { $0 }.filter { access.level(of: $0) == .read }
                 // A `match` not known here (an expression, a secret) may be `any`.
                 let matchesAny = claim.attribute("match").map { written in
                     written.value.isExpression || names.resolved(written.value.written).map { $0.trimmingWhitespace.lowercased() == "any" } ?? true
                 } ?? false
-                guard matchesAny ? !reads.isEmpty : reads.count == values.count else { return .asksMore }
+                let reads: [String]
+                if case .text(let written)? = claim.attribute("separator")?.value, let separator = names.resolved(written), !separator.isEmpty {
+                    // The token's claim is split at the separator before its values are
+                    // compared: a separator inside scope names lets a part of a read
+                    // scope's name pass (found by an audit).
+                    let met = values.map { value in value.map { access.readScopes(meeting: $0, splitAt: separator) } ?? [] }
+                    guard matchesAny ? met.contains(where: { !$0.isEmpty }) : met.allSatisfy({ !$0.isEmpty }) else { return .asksMore }
+                    reads = met.flatMap { $0 }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+                } else {
+                    reads = values.compactMap { $0 }.filter { access.level(of: $0) == .read }
+                    guard matchesAny ? !reads.isEmpty : reads.count == values.count else { return .asksMore }
+                }
                 if case .passesRead(let first, let earlier) = found {
                     found = .passesRead(claim: first, values: earlier + reads)
                 } else {

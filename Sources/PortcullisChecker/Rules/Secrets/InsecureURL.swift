@@ -1,11 +1,13 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
+import PortcullisSupport
 
-/// SE003: tokens or traffic over plain HTTP.
+/// SE003: tokens or traffic over plain HTTP, or sent to a server the caller names.
 public enum InsecureURL: Rule {
     public static let code = DiagnosticCode(
         "SE003", "insecure-url", .error,
-        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated")
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated; a raw 'set-backend-service' or 'set-url' whose host the caller chooses")
 
     public static let description = RuleDescription(
         code,
@@ -119,7 +121,43 @@ public enum InsecureURL: Rule {
             for (what, url) in raw where isPlainHTTP(url.text) {
                 findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: url.range, notes: url.notes)
             }
+            reportURLsTheCallerChooses(in: scope, context, into: &findings)
         }
+    }
+
+    /// A URL whose host the request writes (`@(context.Request.Headers.GetValueOrDefault("X-Target"))`)
+    /// sends the request, with the caller's token and every credential the policies add,
+    /// to any server the caller names (found by an audit: only the scheme was read). The
+    /// path may come from the request, after a host written out.
+    private static func reportURLsTheCallerChooses(in scope: RawScope, _ context: CheckContext, into findings: inout DiagnosticCollector) {
+        var urls: [(what: String, value: PolicyXMLValue, range: SourceRange)] = []
+        for element in scope.elements(named: ["set-backend-service"]) {
+            if let written = element.attribute("base-url") { urls.append(("'base-url' of raw 'set-backend-service'", written.value, scope.document.range(written.valueSpan))) }
+        }
+        for element in scope.elements(named: ["set-url"]) {
+            for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, scope.document.range(span))) }
+        }
+        for url in urls {
+            let code = context.namedValues.partlyResolved(url.value.resolved)
+            guard code.hasPrefix("@"), !fixesTheHost(ExpressionExtent.leadingText(in: code) ?? ""),
+                ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
+            else { continue }
+            findings.report(
+                Self.code,
+                "\(url.what) in \(scope.owner) takes its host from the request, so the request and the credentials it carries go to any server the caller names",
+                at: url.range,
+                notes: [Diagnostic.Note("write the URL's host out, or choose among hosts written out with a 'choose' on what the request holds", at: url.range)])
+        }
+    }
+
+    /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
+    /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`).
+    private static func fixesTheHost(_ start: String) -> Bool {
+        let text = start.trimmingWhitespace
+        guard let separator = text.range(ofBytes: "://") else { return false }
+        let rest = text.utf8[separator.upperBound...]
+        guard let end = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return false }
+        return end > rest.startIndex
     }
 
     /// Whether `url` starts with `http://` in any letter case, after any white space (a
