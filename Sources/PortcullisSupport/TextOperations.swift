@@ -1,5 +1,8 @@
 extension StringProtocol {
-    /// The text without white space (line breaks included) at either end.
+    /// The text without white space (line breaks included) at either end. Inlined, so it
+    /// is made for `String` and `Substring` where it is called: called generically across
+    /// modules it cost twice as much.
+    @inlinable
     public var trimmingWhitespace: String {
         var text = self[...]
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }

@@ -7,7 +7,6 @@ import PortcullisPolicyXML
 /// that says what a route enforces, since every output and rule reads them.
 extension Resolver {
     mutating func checkRawConflicts(_ gateway: Gateway?, routes: [EffectiveRoute], plans: [EnforcementPlan?]) {
-        checkReservedNames(gateway)
         if let gateway, case .present = gateway.cors, let document = gateway.policy?.document {
             conflicts(
                 in: document, section: "inbound", names: ["cors"], with: "the gateway's 'cors'",
@@ -181,14 +180,8 @@ extension Resolver {
     /// an introspection result or a caller's key set before the generated check reads it
     /// would pass for the check's own (a token the caller invents), and a name a raw policy
     /// happens to share would be overwritten. Every raw document is read, wherever it runs.
-    private mutating func checkReservedNames(_ gateway: Gateway?) {
-        var documents = [gateway?.policy?.document] + definitions.products.map(\.policy?.document)
-        for api in definitions.apis {
-            documents.append(api.policy?.document)
-            documents += api.routes.map(\.policy?.document)
-        }
-        documents += definitions.fragments.map(\.policy.document)
-        for case let document? in documents where Self.mayWriteReservedNames(document.text) {
+    mutating func checkReservedNames(in documents: [PolicyXMLDocument]) {
+        for document in documents where Self.mayWriteReservedNames(document.text) {
             document.root.forEachElement { statement in
                 for attribute in statement.attributes where Self.reservedWriters[attribute.name]?.contains(statement.name) ?? (attribute.name.hasSuffix("variable-name")) {
                     guard case .text(let written) = attribute.value else { continue }

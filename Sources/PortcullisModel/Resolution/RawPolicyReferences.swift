@@ -35,7 +35,7 @@ extension Resolver {
 
     /// `include-fragment` ids and `{{name}}` references in raw XML; named values are only
     /// checked when the gateway's declarations were read.
-    mutating func checkRawReferences(_ gateway: Gateway?) {
+    mutating func checkRawReferences(_ gateway: Gateway?, in rawDocuments: [PolicyXMLDocument]) {
         let fragments = Set(definitions.fragments.map(\.name.value))
         // By bytes: a `Set<String>` takes `\u{212A}iosk` (a Kelvin sign) for the fragment
         // `Kiosk`, and the rules would judge a fragment APIM has under no such id.
@@ -77,7 +77,7 @@ extension Resolver {
                 }
             }
         }
-        if let gateway { checkNamedValuesInCode(gateway) }
+        if let gateway { checkNamedValuesInCode(gateway, in: rawDocuments) }
     }
 
     private static let setBody: Set<String> = ["set-body"]
@@ -93,7 +93,7 @@ extension Resolver {
     /// a value put inside a string literal ends the string, and what follows is code
     /// (`x" || "a" == "a` makes a comparison always true), so the value decides what the
     /// expression does. An environment may set such a value.
-    private mutating func checkNamedValuesInCode(_ gateway: Gateway) {
+    private mutating func checkNamedValuesInCode(_ gateway: Gateway, in rawDocuments: [PolicyXMLDocument]) {
         let values = Dictionary(gateway.namedValues.map { (Grammar.caseFolded($0.name.value), $0) }) { first, _ in first }
         guard !values.isEmpty else { return }
         // Told by the bytes first: most documents reference no named value.

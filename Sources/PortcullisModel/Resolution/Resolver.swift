@@ -120,7 +120,9 @@ public struct Resolver: Sendable {
         checks.checkUniqueAPIs()
         checks.checkUniqueProducts()
         checks.checkFragments()
-        checks.checkRawReferences(gateway)
+        let documents = rawDocuments
+        checks.checkRawReferences(gateway, in: documents)
+        checks.checkReservedNames(in: documents)
         checks.diagnostics.append(contentsOf: backendFindings)
         checks.checkListsNameOnce()
         checks.checkTagSpellings()

@@ -79,7 +79,7 @@ public enum PublicCacheControl: Rule {
             }
             // APIM writes the header itself from this attribute: 'public' allows shared
             // caches (Microsoft Learn, "Get from cache").
-            for element in scope.elements(named: ["cache-lookup"]) {
+            for element in scope.elements(named: Self.cacheLookup) {
                 guard let written = scope.literal("downstream-caching-type", of: element), written.text.trimmingWhitespace.lowercased() == "public" else { continue }
                 findings.report(
                     code,
@@ -89,6 +89,9 @@ public enum PublicCacheControl: Rule {
             }
         }
     }
+
+    /// Made once: a set literal costs its hashing in every scope of an estate.
+    private static let cacheLookup: Set<String> = ["cache-lookup"]
 
     /// The `Cache-Control` values a response leaves with, in order: a `set` or a `remove`
     /// replaces those before it, an `append` adds one, a `setIfMissing` adds one to none.

@@ -107,6 +107,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         return !places.isEmpty && places.isSubset(of: varied)
     }
 
+    /// Made once: a set literal costs its hashing in every scope of an estate.
+    private static let cacheLookup: Set<String> = ["cache-lookup"]
+    private static let cacheStoreValue: Set<String> = ["cache-store-value"]
+
     /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`) under a key
     /// written out, which every caller's request finds: a key an expression makes is
     /// taken to tell callers apart.
@@ -137,8 +141,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             }
         }
         for scope in context.rawScopes {
-            let lookups = scope.elements(named: ["cache-lookup"])
-            let stores = scope.elements(named: ["cache-store-value"]).filter(Self.keepsTheAnswerForEveryone)
+            let lookups = scope.elements(named: Self.cacheLookup)
+            let stores = scope.elements(named: Self.cacheStoreValue).filter(Self.keepsTheAnswerForEveryone)
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.

@@ -106,13 +106,15 @@ public enum InsecureURL: Rule {
             var raw: [(what: String, url: (text: String, range: SourceRange, notes: [Diagnostic.Note]))] = []
             // A URL's scheme is in its start: code that joins a written start with the rest
             // (`@("http://" + host)`) sends over plain http all the same.
-            for element in scope.elements(named: ["set-backend-service"]) {
+            let backends = scope.elements(named: Self.backendSetters)
+            let setURLs = scope.elements(named: Self.urlSetters)
+            for element in backends {
                 if let url = scope.resolved("base-url", of: element, values, startOnly: true) { raw.append(("'base-url' of raw 'set-backend-service'", url)) }
             }
             for element in scope.elements(named: ["openid-config"]) {
                 if let url = scope.resolved("url", of: element, values, startOnly: true) { raw.append(("raw 'openid-config'", url)) }
             }
-            for element in scope.elements(named: ["set-url"]) {
+            for element in setURLs {
                 guard let text = element.textValue.flatMap(RawScope.start), case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
                 }), let url = values.resolved(text) else { continue }
@@ -121,7 +123,7 @@ public enum InsecureURL: Rule {
             for (what, url) in raw where isPlainHTTP(url.text) {
                 findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: url.range, notes: url.notes)
             }
-            reportURLsTheCallerChooses(in: scope, context, into: &findings)
+            reportURLsTheCallerChooses(backends, setURLs, in: scope, context, into: &findings)
         }
     }
 
@@ -129,26 +131,32 @@ public enum InsecureURL: Rule {
     /// sends the request, with the caller's token and every credential the policies add,
     /// to any server the caller names (found by an audit: only the scheme was read). The
     /// path may come from the request, after a host written out.
-    private static func reportURLsTheCallerChooses(in scope: RawScope, _ context: CheckContext, into findings: inout DiagnosticCollector) {
-        var urls: [(what: String, value: PolicyXMLValue, range: SourceRange)] = []
-        for element in scope.elements(named: ["set-backend-service"]) {
-            if let written = element.attribute("base-url") { urls.append(("'base-url' of raw 'set-backend-service'", written.value, scope.document.range(written.valueSpan))) }
+    private static func reportURLsTheCallerChooses(
+        _ backends: [PolicyXMLElement], _ setURLs: [PolicyXMLElement], in scope: RawScope, _ context: CheckContext, into findings: inout DiagnosticCollector
+    ) {
+        var urls: [(what: String, value: PolicyXMLValue, span: Range<Int>)] = []
+        for element in backends {
+            if let written = element.attribute("base-url"), written.value.isExpression { urls.append(("'base-url' of raw 'set-backend-service'", written.value, written.valueSpan)) }
         }
-        for element in scope.elements(named: ["set-url"]) {
-            for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, scope.document.range(span))) }
+        for element in setURLs {
+            for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, span)) }
         }
         for url in urls {
             let code = context.namedValues.partlyResolved(url.value.resolved)
-            guard code.hasPrefix("@"), !fixesTheHost(ExpressionExtent.leadingText(in: code) ?? ""),
+            guard !fixesTheHost(ExpressionExtent.leadingText(in: code) ?? ""),
                 ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
             else { continue }
+            let range = scope.document.range(url.span)
             findings.report(
                 Self.code,
                 "\(url.what) in \(scope.owner) takes its host from the request, so the request and the credentials it carries go to any server the caller names",
-                at: url.range,
-                notes: [Diagnostic.Note("write the URL's host out, or choose among hosts written out with a 'choose' on what the request holds", at: url.range)])
+                at: range,
+                notes: [Diagnostic.Note("write the URL's host out, or choose among hosts written out with a 'choose' on what the request holds", at: range)])
         }
     }
+
+    private static let backendSetters: Set<String> = ["set-backend-service"]
+    private static let urlSetters: Set<String> = ["set-url"]
 
     /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
     /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`).
