@@ -181,6 +181,43 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
     }
 
+    /// The publisher merges an override whole, and walks the resources below an entry: an
+    /// API's `policies` and `operations`, a backend's `tls`, a Key Vault identity were
+    /// dropped with exit 0, so production lost its own IP filter and certificate checks
+    /// (found by an audit of import). Each is an error to resolve; a display name is a note.
+    func testOverridesTheEnvironmentCannotCarryAreErrors() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://orders-v2.example.com", "protocol": "http", "tls": {"validateCertificateChain": false}}}"#, to: "backends/b1/backendInformation.json")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
+        try write(
+            """
+            namedValues:
+              - name: region
+                properties: {value: northeurope, displayName: Region, keyVault: {identityClientId: 00000000-0000-0000-0000-000000000001}}
+            backends:
+              - name: b1
+                properties: {url: "https://orders-prod.example.com", tls: {validateCertificateChain: true}}
+            apis:
+              - name: orders
+                properties: {serviceUrl: "https://orders-prod.example.com"}
+                policies:
+                  - name: policy
+                    properties: {format: rawxml, value: '<policies><inbound><base /><ip-filter action="allow"><address-range from="10.0.0.0" to="10.0.0.255" /></ip-filter></inbound></policies>'}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        let errors = notes.filter { $0["kind"] == "error" }.compactMap { $0["message"] }
+        for expected in [
+            "overrides below 'apis' entry 'orders' ('policies') are not carried, so 'prod' would get the estate's",
+            "overrides of backend 'b1' other than 'url' are not carried ('tls'), so 'prod' would get the estate's",
+            "overrides of the Key Vault reference of named value 'region' other than 'secretidentifier' are not carried ('identityclientid')",
+        ] {
+            XCTAssertTrue(errors.contains { $0.hasPrefix(expected) }, "\(expected):\n" + errors.joined(separator: "\n"))
+        }
+        XCTAssertTrue(notes.contains { $0["kind"] == "not-imported" && $0["message"] == "overrides of named value 'region' of 'displayname' are not carried" }, "\(notes)")
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
     /// A product without `state` is one APIM keeps unpublished; the import made it
     /// published (found by the audit of import).
     func testAProductWithoutAStateStaysUnpublished() throws {
@@ -331,8 +368,10 @@ final class ImportAuditTests: ImportTreeTestCase {
             ["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
         let notes = try notes(try ImportRoundTripTests.importSection(result))
         for (what, token) in [("the 'url' of backend 'Orders_V2'", "{#ordersV2Url#}"), ("the 'serviceUrl' of API 'orders'", "{#ordersHost#}")] {
+            // An error: left out, the environment would keep the estate's value (found by an
+            // audit of import: production was sent to the estate's backends).
             XCTAssertTrue(
-                notes.contains { $0["kind"] == "not-imported" && ($0["message"] ?? "") .contains("\(what) holds the pipeline token '\(token)';") },
+                notes.contains { $0["kind"] == "error" && ($0["message"] ?? "") .contains("\(what) holds the pipeline token '\(token)';") },
                 "\(what): \(notes)")
         }
         // The note names the token, never the rest of the value, which may be a credential

@@ -144,6 +144,14 @@ final class ImportTranslationTests: ImportTreeTestCase {
             XCTAssertFalse(text.contains(value), "\(path) holds the secret's value")
         }
         XCTAssertFalse(result.stdout.contains(value) || result.stderr.contains(value))
+        // Published, the placeholder would replace the live secret with one no vault holds:
+        // lint and build refuse it until it is replaced (found by an audit of import: both
+        // passed).
+        let build = try ToolProcess.run(["build", "out", "--out", "bundle"], in: directory)
+        XCTAssertEqual(build.status, 1, build.stdout + build.stderr)
+        XCTAssertTrue(
+            build.stdout.contains("out/gateway.yaml:7:15: error: 'keyVault' is the placeholder 'import' writes for a secret APIM keeps, which no vault holds [YS004]"), build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path))
     }
 
     func testAPublisherConfigurationBecomesAnEnvironment() throws {

@@ -23,9 +23,12 @@ struct ConfigurationTranslation {
 
     var document: YAMLValue?
     var notes: [ImportNote] = []
+    /// The environment's name, for notes.
+    private let environment: String
 
     /// `path` names the file in notes; `name` is the environment's.
     init(_ bytes: [UInt8], path: String, name: String, declared: Declared, limits: InputLimits) {
+        environment = name
         var diagnostics = DiagnosticCollector()
         let documents = YAMLReader(file: FileID(0), limits: limits).readAll(bytes, diagnostics: &diagnostics)
         if let problem = diagnostics.diagnostics.first(where: { $0.severity == .error }) {
@@ -51,6 +54,10 @@ struct ConfigurationTranslation {
                 // A name any entry makes secret, in any spelling, has no value written.
                 let secretEntries = Set(listed.filter { PublisherConfigurations.marksASecret($0.entry) }.map { $0.name.lowercased() })
                 for (entry, properties, _) in listed {
+                    refuseDropped(properties, of: "named value '\(entry)'", path: path, carried: ["value", "secret", "keyvault"])
+                    if let vault = properties["keyvault"].map(Self.mapping) {
+                        refuseDropped(vault, of: "the Key Vault reference of named value '\(entry)'", path: path, carried: ["secretidentifier"])
+                    }
                     if declared.secrets.contains(entry) {
                         guard let vault = properties["keyvault"].flatMap({ Self.mapping($0)["secretidentifier"] }).flatMap(Self.text) else {
                             // Dropped, the environment would keep the estate's vault: another
@@ -78,6 +85,7 @@ struct ConfigurationTranslation {
                 }
             case "backends":
                 for (entry, properties, _) in items(section, path: path) {
+                    if declared.backends.contains(entry) { refuseDropped(properties, of: "backend '\(entry)'", path: path, carried: ["url"]) }
                     guard declared.backends.contains(entry), let url = properties["url"].flatMap(Self.text) else {
                         notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
                         continue
@@ -128,9 +136,33 @@ struct ConfigurationTranslation {
         document = .mapping(fields)
     }
 
+    /// An error for each property of an override that is not carried (`carried` are kept,
+    /// by lowercased key): the publisher merges the whole override into the resource, so
+    /// the environment would silently get the estate's value (a backend's TLS checks, a
+    /// Key Vault identity). A display name or tags change no behaviour and are noted.
+    private mutating func refuseDropped(_ properties: [String: YAMLNode], of what: String, path: String, carried: Set<String>) {
+        let dropped = Set(properties.keys).subtracting(carried)
+        let behaviour = dropped.subtracting(["displayname", "tags", "description"]).sorted()
+        let cosmetic = dropped.intersection(["displayname", "tags", "description"]).sorted()
+        if !behaviour.isEmpty {
+            notes.append(
+                ImportNote(
+                    .error, path,
+                    "overrides of \(what) other than \(carried.sorted().map { "'\($0)'" }.joined(separator: ", ")) are not carried (\(Self.listed(behaviour))), so '\(environment)' would get the estate's; say what differs in the environment's file or the definitions"))
+        }
+        if !cosmetic.isEmpty {
+            notes.append(ImportNote(.notImported, path, "overrides of \(what) of \(Self.listed(cosmetic)) are not carried"))
+        }
+    }
+
+    private static func listed(_ keys: [String]) -> String {
+        keys.map { "'\(DisplayText.escaped($0.utf8))'" }.joined(separator: ", ")
+    }
+
     /// Whether `value` holds a `{#token#}`, which the publisher pipeline replaces at
-    /// deployment; such a value is reported for the team to set in the environment file,
-    /// by its tokens alone: the rest may be a credential (a connection string's key).
+    /// deployment; such a value is an error for the team to resolve in the environment
+    /// file (left out, the environment would keep the estate's value), reported by its
+    /// tokens alone: the rest may be a credential (a connection string's key).
     private mutating func isPipelineToken(_ value: String, of what: String, path: String, environment: String) -> Bool {
         // A token's name is letters, digits, '_', '-' and '.': text around it (a password
         // holding '{#') is never taken for part of one.
@@ -145,7 +177,7 @@ struct ConfigurationTranslation {
         guard !tokens.isEmpty else { return false }
         notes.append(
             ImportNote(
-                .notImported, path,
+                .error, path,
                 "\(what) holds the pipeline token\(tokens.count == 1 ? "" : "s") \(tokens.joined(separator: ", ")); set its value for '\(environment)' in the environment file"))
         return true
     }
@@ -163,6 +195,15 @@ struct ConfigurationTranslation {
             guard let name = fields["name"].flatMap(Self.text) else {
                 notes.append(ImportNote(.error, path, "line \(entry.range.start.line): an entry of '\(DisplayText.escaped(section.key.utf8))' has no 'name'"))
                 return nil
+            }
+            // The publisher walks the resources below an entry too (an API's 'policies' and
+            // 'operations'): dropped, a production-only policy would be lost in silence.
+            let below = Set(fields.keys).subtracting(["name", "properties"]).sorted()
+            if !below.isEmpty {
+                notes.append(
+                    ImportNote(
+                        .error, path,
+                        "overrides below '\(DisplayText.escaped(section.key.utf8))' entry '\(DisplayText.escaped(name.utf8))' (\(Self.listed(below))) are not carried, so '\(environment)' would get the estate's; say what differs in the definitions"))
             }
             return (name, fields["properties"].map(Self.mapping) ?? [:], entry)
         }

@@ -140,7 +140,8 @@ struct EstateTranslation {
                             "secret named value '\(value.name)' is stored in APIM, so its value cannot be imported; put it in Key Vault and replace the placeholder reference in 'gateway.yaml'"
                         ))
                 }
-                let reference = vault ?? "https://REPLACE-ME.vault.azure.net/secrets/\(value.name)"
+                // `lint` refuses the placeholder (YS004) until it is replaced.
+                let reference = vault ?? Grammar.keyVaultPlaceholder + value.name
                 secrets.append((value.name, .mapping([("keyVault", .string(reference))] + extra)))
                 declared.secrets.insert(value.name)
                 continue

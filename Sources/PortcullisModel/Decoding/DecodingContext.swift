@@ -385,6 +385,16 @@ struct DecodingContext {
                 ])
             return nil
         }
+        // What `import` writes for a secret APIM keeps, whose value cannot be exported:
+        // published, it would replace the live secret with one no vault holds.
+        if Grammar.caseFolded(text.value).hasPrefix(Grammar.caseFolded(Grammar.keyVaultPlaceholder)) {
+            diagnostics.report(
+                .invalidValue, "\(MessageText.quoted(entry.key)) is the placeholder 'import' writes for a secret APIM keeps, which no vault holds",
+                at: text.range,
+                notes: [Diagnostic.Note("put the secret in Key Vault and write its identifier here", at: text.range)])
+            // Still declared: references to it are no unknown names, and `import` compares
+            // the rest of the project.
+        }
         return text
     }
 

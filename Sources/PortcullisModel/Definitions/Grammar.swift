@@ -78,6 +78,10 @@ package enum Grammar {
         }
     }
 
+    /// The start of the Key Vault reference `import` writes for a secret APIM keeps, whose
+    /// value cannot be exported; the decoder refuses it, so it cannot be published.
+    public static let keyVaultPlaceholder = "https://REPLACE-ME.vault.azure.net/secrets/"
+
     /// `text` with ASCII upper case lowered: the key under which APIM, which ignores case
     /// in resource names, files a name. Returns `text` itself when it has no upper case.
     public static func caseFolded(_ text: String) -> String {

@@ -226,7 +226,7 @@ public enum UnauthenticatedRoute: Rule {
                 : "before its token check, so requests without a token reach where it sends them"
             return (
                 "raw '\(name)' in \(owner) sends what requests of route '\(id)' carry on \(when)",
-                "move it after '<base />' in the route's policy, where every check has run"
+                "move it after '<base />' in the route's policy, where every check has run; a copy carries the caller's token too, so to a service that is not the backend send a new request ('mode=\"new\"') with only what it needs"
             )
         }
         // Private responses are cached for callers with a token; a lookup before the check
