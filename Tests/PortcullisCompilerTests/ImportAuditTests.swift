@@ -218,6 +218,36 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
     }
 
+    /// An API whose version set the tree does not hold lost its version with a note and
+    /// exit 0, and its routes moved from `/orders/v1/x` to `/orders/x`: the round trip
+    /// compares only what the build writes (found by an audit of import).
+    func testAnAPIWhoseVersionSetIsMissingIsAnError() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "apiVersion": "v1", "apiVersionSetId": "/apiVersionSets/orders-set"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["message"] == "API 'orders' belongs to version set 'orders-set', which the tree does not hold, so its routes would move to other URLs; export the version set too" },
+            "\(notes)")
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
+    /// A product's link to an API spelt in another case names that API (APIM takes names
+    /// without case); it was dropped with a note saying the API was not imported, and the
+    /// product kept its limits with no API (found by an audit of import).
+    func testAProductLinkSpeltInAnotherCaseIsAnError() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "Starter", "subscriptionRequired": true, "state": "published"}}"#, to: "products/starter/productInformation.json")
+        try write("{}", to: "products/starter/apis/Orders/productApiInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["message"] == "product 'starter' lists API 'Orders', which is API 'orders' spelt in another case; rename the link's folder to 'orders'" },
+            "\(notes)")
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
     /// A product without `state` is one APIM keeps unpublished; the import made it
     /// published (found by the audit of import).
     func testAProductWithoutAStateStaysUnpublished() throws {

@@ -291,6 +291,15 @@ struct EstateTranslation {
         fields += Self.strings(properties, ["displayName", "description"])
         let apis = product.apis.filter(imported.contains)
         for missing in product.apis where !imported.contains(missing) {
+            // APIM takes names without case: the link names an imported API all the same,
+            // and a product left without it would lose its limits' API (found by an audit).
+            if let twin = imported.first(where: { Grammar.caseFolded($0) == Grammar.caseFolded(missing) }) {
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder + "/apis/" + missing,
+                        "product '\(resource.name)' lists API '\(missing)', which is API '\(twin)' spelt in another case; rename the link's folder to '\(twin)'"))
+                continue
+            }
             notes.append(ImportNote(.notImported, resource.folder + "/apis/" + missing, "API '\(missing)' was not imported, so product '\(resource.name)' does not list it"))
         }
         fields.append(("apis", .sequence(apis.map(YAMLValue.string))))
@@ -379,6 +388,14 @@ struct EstateTranslation {
                         .error, resource.folder,
                         "API '\(name)' is the original version of version set '\(set)', with no 'apiVersion', which the language does not carry; give it a version in 'apis/\(name).yaml'"))
             }
+        } else if let set = properties["apiVersionSetId"]?.string, !set.isEmpty {
+            // Without its set the API would move to another URL (`/orders/v1/x` to
+            // `/orders/x`), which the round trip cannot see: it compares what the build writes.
+            carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
+            notes.append(
+                ImportNote(
+                    .error, resource.folder,
+                    "API '\(name)' belongs to version set '\(DisplayText.escaped((set.split(separator: "/").last.map(String.init) ?? set).utf8))', which the tree does not hold, so its routes would move to other URLs; export the version set too"))
         }
         // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
         if let keyNames = properties["subscriptionKeyParameterNames"] {
