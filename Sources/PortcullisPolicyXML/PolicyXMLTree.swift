@@ -74,11 +74,17 @@ public final class PolicyXMLDocument: Sendable {
         names.contains(where: elementNames.contains)
     }
 
-    /// Every element whose name is among `names`, in document order. Rules ask for one or
-    /// two names at a time, which are compared, not hashed.
+    /// Every element whose name is among `names`, in document order. Only the names the
+    /// document has are looked for, usually one, compared by length first: most elements
+    /// differ from it in length, and comparing two unequal texts costs more than hashing.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
-        guard has(anyOf: names) else { return [] }
-        return allElements.filter { element in names.contains { $0 == element.name } }
+        var present: [String] = []
+        for name in names where elementNames.contains(name) { present.append(name) }
+        guard !present.isEmpty else { return [] }
+        return allElements.filter { element in
+            let length = element.name.utf8.count
+            return present.contains { $0.utf8.count == length && $0 == element.name }
+        }
     }
 
     /// The input range of `span`, a range of byte offsets in ``text``.

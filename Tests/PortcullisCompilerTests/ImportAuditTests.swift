@@ -248,6 +248,32 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
     }
 
+    /// A named value not marked secret whose value is a credential (a storage connection
+    /// string with its key) was copied into plain YAML, in the project and in an
+    /// environment's file (found by an audit of import). Its value is never written now.
+    func testACredentialInAPlainNamedValueIsNeverWritten() throws {
+        let key = "dGhpcyBpcyBhIHNlY3JldCBrZXkgZm9yIHRlc3Rpbmc="
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"displayName": "storage", "value": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=\#(key);EndpointSuffix=core.windows.net"}}"#, to: "named values/storage/namedValueInformation.json")
+        try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
+        try write(
+            """
+            namedValues:
+              - name: region
+                properties: {value: "Server=db;User Id=app;Password=Pr0d-\(key)"}
+            """, to: "../configuration.prod.yaml")
+        let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        let errors = notes.filter { $0["kind"] == "error" }.compactMap { $0["message"] }
+        XCTAssertTrue(errors.contains { $0.hasPrefix("named value 'storage' is not marked secret but holds what looks like a credential, so its value is not written") }, errors.joined(separator: "\n"))
+        XCTAssertTrue(errors.contains { $0.hasPrefix("named value 'region' holds what looks like a credential in 'prod', so its value is not imported") }, errors.joined(separator: "\n"))
+        XCTAssertEqual(result.status, 1, result.stdout)
+        for file in ["gateway.yaml", "environments/prod.yaml"] {
+            XCTAssertFalse(try read(file).contains(key), file)
+        }
+        XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
+    }
+
     /// A product without `state` is one APIM keeps unpublished; the import made it
     /// published (found by the audit of import).
     func testAProductWithoutAStateStaysUnpublished() throws {

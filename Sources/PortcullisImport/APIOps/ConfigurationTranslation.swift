@@ -2,6 +2,7 @@ import FoundationEssentials
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
+import PortcullisSupport
 import PortcullisSyntax
 
 /// An APIOps publisher configuration (`configuration.prod.yaml`), which overrides
@@ -78,6 +79,14 @@ struct ConfigurationTranslation {
                             ))
                     } else if declared.namedValues.contains(entry), let value = properties["value"].flatMap(Self.text) {
                         guard !isPipelineToken(value, of: "named value '\(entry)'", path: path, environment: name) else { continue }
+                        // Never copied into plain YAML, as a value marked secret is not.
+                        guard !CredentialScanner.looksLikeCredential(value), !CredentialScanner.isCredential(value, under: entry) else {
+                            notes.append(
+                                ImportNote(
+                                    .error, path,
+                                    "named value '\(entry)' holds what looks like a credential in '\(name)', so its value is not imported; declare it a secret in 'gateway.yaml', with a Key Vault reference for each environment"))
+                            continue
+                        }
                         namedValues.append((entry, .string(value)))
                     } else {
                         notes.append(ImportNote(.notImported, path, "named value '\(entry)' is not one the import declared as it is overridden here"))

@@ -2,6 +2,7 @@ import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
 import PortcullisModel
+import PortcullisSupport
 import PortcullisSyntax
 
 /// An APIOps tree turned into a Portcullis project: definitions, the estate's policy
@@ -131,9 +132,22 @@ struct EstateTranslation {
             if let tags = properties["tags"]?.strings, !tags.isEmpty { extra.append(("tags", .sequence(tags.map(YAMLValue.string)))) }
             // `"keyVault": null` says there is none. A `secret` that is anything but false
             // (`"true"` as text, say) is taken for a secret: its value is never written.
-            if properties.sets("secret") || properties.sets("keyVault") {
+            // A value not marked secret that is a credential (a connection string with its
+            // key) would be copied into plain YAML: it is taken for a secret APIM keeps, and
+            // the round trip leaves out the flag that changes (found by an audit of import).
+            let credential = !properties.sets("secret") && !properties.sets("keyVault")
+                && properties["value"]?.string.map { CredentialScanner.looksLikeCredential($0) || CredentialScanner.isCredential($0, under: value.name) } == true
+            if credential {
+                informations[path] = (value.folder + "/namedValueInformation.json", properties.filter { $0.key != "secret" && $0.key != "value" })
+                notes.append(
+                    ImportNote(
+                        .error, value.folder,
+                        "named value '\(value.name)' is not marked secret but holds what looks like a credential, so its value is not written; put it in Key Vault and replace the placeholder reference in 'gateway.yaml'"
+                    ))
+            }
+            if credential || properties.sets("secret") || properties.sets("keyVault") {
                 let vault = properties["keyVault"]?["secretIdentifier"]?.string
-                if vault == nil {
+                if vault == nil && !credential {
                     notes.append(
                         ImportNote(
                             .error, value.folder,
