@@ -211,6 +211,12 @@ package enum FileSystem {
         try writeAll(pieces, to: path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
     }
 
+    /// Writes `bytes` into what `path` names (a device, a pipe), which must exist: it is
+    /// neither created nor truncated.
+    static func writeThrough(_ bytes: [UInt8], to path: String) throws {
+        try writeAll([bytes], to: path, flags: O_WRONLY | O_NOCTTY | O_CLOEXEC, mode: 0)
+    }
+
     /// Writes `text` whole to standard output or standard error (`stream`); a reader that
     /// has gone ends the writing, not the run.
     package static func writeText(_ text: String, to stream: Int32) {

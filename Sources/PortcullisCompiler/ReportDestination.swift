@@ -31,6 +31,38 @@ public enum ReportDestination {
         }
     }
 
+    /// Writes the report to `output`. A regular file (or none yet) is replaced atomically; a
+    /// device or a pipe (`/dev/null`, a FIFO, `/dev/stdout`) is written to, never replaced:
+    /// renamed over, `/dev/null` became a file for the whole machine when run as root
+    /// (found by an audit). A file the user may not write is not replaced either.
+    public static func write(_ text: String, to output: String) throws {
+        if output == "/dev/stdout" || output == "/dev/stderr" {
+            FileSystem.writeText(text, to: output == "/dev/stdout" ? STDOUT_FILENO : STDERR_FILENO)
+            return
+        }
+        var target = stat()
+        if stat(output, &target) == 0 {
+            switch target.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw DriverError.unwritable(output, reason: "it is a folder")
+            case S_IFREG:
+                guard access(output, W_OK) == 0 else { throw DriverError.unwritable(output, reason: FileSystem.Failure.fromErrno().reason.lowercased()) }
+            default:
+                do {
+                    try FileSystem.writeThrough(Array(text.utf8), to: output)
+                } catch let failure as FileSystem.Failure {
+                    throw DriverError.unwritable(output, reason: failure.reason.lowercased())
+                }
+                return
+            }
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
+        }
+    }
+
     /// Refuses `output` inside `bundle`, the folder a build or an import writes: the report
     /// would be written over what was just written once it is in place, or leave a folder
     /// no later build replaces. Judged before the build, so through the deepest folder of the path that

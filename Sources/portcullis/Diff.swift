@@ -88,11 +88,7 @@ struct Diff: ParsableCommand {
             if case .unreadable(let side, let errors) = outcome { shown = .unreadable(side: side, errors: errors.keepingFirst(limits.maxFindings)) }
             let text = format.render(shown)
             if let output {
-                do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-                } catch {
-                    throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
-                }
+                try ReportDestination.write(text, to: output)
             } else {
                 FileSystem.writeText(text, to: STDOUT_FILENO)
             }

@@ -126,11 +126,7 @@ struct ReportOptions<Format: ReportFormatChoice>: ParsableArguments {
             FileSystem.writeText(text, to: STDOUT_FILENO)
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw DriverError.unwritable(output, reason: DriverError.reason(of: error))
-        }
+        try ReportDestination.write(text, to: output)
     }
 }
 

@@ -70,6 +70,35 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(unwritable.stderr, "portcullis: error: cannot write '/proc/portcullis/report.txt': no such file or directory\n")
     }
 
+    /// A report is written into a pipe or a device, never renamed over it: as root,
+    /// `--output /dev/null` made the machine's `/dev/null` a file (found by an audit).
+    /// A FIFO stands for both here, read by `cat`; `/dev/stdout` is the standard output.
+    func testAReportIsWrittenIntoAPipeNeverOverIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-fifo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("report.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo]
+        let received = Pipe()
+        reader.standardOutput = received
+        try reader.run()
+        defer { if reader.isRunning { reader.terminate() } }
+        let result = try ToolProcess.run(["lint", "--format", "json", "--output", fifo, "Samples/contoso"], in: GoldenFiles.packageRoot)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var status = stat()
+        XCTAssertEqual(lstat(fifo, &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFIFO, "the FIFO was replaced")
+        let deadline = Date().addingTimeInterval(10)
+        while reader.isRunning, Date() < deadline { usleep(20_000) }
+        XCTAssertFalse(reader.isRunning, "the report never reached the pipe's reader")
+        XCTAssertTrue(String(decoding: received.fileHandleForReading.availableData, as: UTF8.self).contains("\"errors\" : 0"))
+        let stdout = try ToolProcess.run(["lint", "--format", "json", "--output", "/dev/stdout", "Samples/contoso"], in: GoldenFiles.packageRoot)
+        XCTAssertTrue(stdout.stdout.contains("\"errors\" : 0"), stdout.stdout + stdout.stderr)
+    }
+
     func testColorAndQuietOptions() throws {
         let colored = try ToolProcess.run(["lint", "--color", "always", "Samples/mistakes"], in: GoldenFiles.packageRoot)
         XCTAssertTrue(colored.stdout.contains("\u{1B}[1;31merror:\u{1B}[0m"))
