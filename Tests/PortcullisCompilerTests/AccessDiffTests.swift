@@ -279,7 +279,7 @@ final class AccessDiffTests: XCTestCase {
         kill(archive, SIGKILL)
     }
 
-    /// `diff --git-base REF .`, `./defs` or `../defs` named paths Git never lists, so the
+    /// `diff --git-base REF .`, `./defs`, `../defs` or `/abs/defs` named paths Git never lists, so the
     /// whole base read as absent and every change as an added route, and the gate passed
     /// (found by the audit of the fixes). Each names the same files as `defs` does now.
     func testGitBasePathsWithDotsNameWhatGitHas() throws {
@@ -290,7 +290,10 @@ final class AccessDiffTests: XCTestCase {
         let raised = text.replacingOccurrences(of: "rateLimit: {calls: 600, per: 60s", with: "rateLimit: {calls: 600000, per: 60s")
         XCTAssertNotEqual(raised, text)
         try raised.write(to: orders, atomically: true, encoding: .utf8)
-        for (path, directory) in [(".", contoso.url), ("./defs", contoso.url), ("../defs", contoso.url.appendingPathComponent("defs"))] {
+        // An absolute path, as workflows pass `$GITHUB_WORKSPACE/defs`, read the base as
+        // empty too (found by an audit of the file system's use).
+        let absolute = contoso.url.appendingPathComponent("defs").path
+        for (path, directory) in [(".", contoso.url), ("./defs", contoso.url), ("../defs", contoso.url.appendingPathComponent("defs")), (absolute, contoso.url), (absolute, contoso.url.appendingPathComponent("defs"))] {
             let result = try ToolProcess.run(["diff", "--git-base", "HEAD", path, "--fail-on", "looser-limit"], in: directory)
             XCTAssertEqual(result.status, 1, "\(path): \(result.stdout)\(result.stderr)")
             XCTAssertFalse(result.stdout.contains("was added"), "\(path): \(result.stdout)")

@@ -59,11 +59,20 @@ public enum DiffPipeline {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             scratch = (folder, Interruption.removeIfStopped(folder: folder))
-            let checkout = try GitRevision(head, at: revision, into: folder, maxFileSize: limits.maxFileSize)
+            // An absolute path is read as the same path from the working directory: taken as
+            // it is, no revision held it, and the base was read as empty, so every change
+            // passed for new (found by an audit; workflows pass `$GITHUB_WORKSPACE/defs`).
+            let workingDirectory = FileSystem.realPath(FileManager.default.currentDirectoryPath) ?? FileManager.default.currentDirectoryPath
+            let relative = head.map { path in
+                guard path.hasPrefix("/") else { return path }
+                let fromHere = (FileSystem.realPath(path) ?? path).path(from: workingDirectory)
+                return fromHere.isEmpty ? "." : fromHere
+            }
+            let checkout = try GitRevision(relative, at: revision, into: folder, maxFileSize: limits.maxFileSize)
             // Paths added since the revision are absent from the base; with none left, or no
             // definitions among them yet (a README, specifications), the base is empty and
             // every route of the head is new.
-            let present = head.filter { !checkout.absent.contains($0) }
+            let present = relative.filter { !checkout.absent.contains($0) }
             let empty = SideOutcome.side(
                 AccessDiff.Side(project: LintPipeline.run([]).project, paths: [], isBase: true), environments: [], secrets: SecretTexts([], in: SourceFiles()))
             readBase = { environment in
