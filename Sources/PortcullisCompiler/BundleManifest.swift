@@ -13,12 +13,25 @@ enum BundleManifest {
     /// nothing else but the regular files it lists and the folders on the way to them.
     /// A manifest alone proves nothing, as anyone can commit one; what it does not list
     /// (a file, a symbolic link, a FIFO) would be lost to a build or hidden from `lint`.
-    /// Nothing is followed: every entry is judged by what it is itself.
+    /// Nothing is followed: every entry is judged by what it is itself. Each listed file
+    /// must be where a build writes (`gateway.json`, `apim/`, `infrastructure/`) and, where
+    /// it still is, hold what the manifest says it holds (its SHA-256): a manifest forged
+    /// beside a user's files had a build delete them, and one beside a publisher
+    /// configuration hid it from `lint` (found by an audit). A bundle file the user changed
+    /// is theirs too.
     ///
     /// Names are compared by their bytes, as the file system tells them apart: Swift's `==`
     /// takes `\u{212A}iosk` (a Kelvin sign) for a listed `Kiosk`.
     static func holdsOnlyABundle(_ folder: String) -> Bool {
-        guard var files = listedFiles(in: folder) else { return false }
+        guard let listed = listedFiles(in: folder) else { return false }
+        for (path, digest) in listed {
+            guard Self.isBundlePath(path) else { return false }
+            // A listed file removed since is no loss; one changed is the user's.
+            let file = folder + "/" + String(decoding: path, as: UTF8.self)
+            guard FileSystem.linkKind(of: file) != nil else { continue }
+            guard let bytes = try? FileSystem.contents(of: file, upTo: sizeLimit), SHA256.hex(bytes) == digest else { return false }
+        }
+        var files = Set(listed.keys)
         files.insert(Array(fileName.utf8))
         let folders = Self.folders(holding: files)
         var pending = [""]
@@ -52,21 +65,38 @@ enum BundleManifest {
         return folders
     }
 
-    /// The paths `folder/manifest.json` lists, as UTF-8, when it is a regular file naming
-    /// Portcullis as its tool.
-    private static func listedFiles(in folder: String) -> Set<[UInt8]>? {
+    /// The paths `folder/manifest.json` lists, as UTF-8, with the SHA-256 it gives each,
+    /// when it is a regular file naming Portcullis as its tool.
+    private static func listedFiles(in folder: String) -> [[UInt8]: String]? {
         let path = folder + "/" + fileName
         guard FileSystem.linkKind(of: path) == .file,
             let bytes = try? FileSystem.contents(of: path, upTo: sizeLimit),
             let manifest = try? JSONDecoder().decode(ListedManifest.self, from: Data(bytes)), manifest.tool.name == ToolInfo.name
         else { return nil }
-        return Set((manifest.files ?? []).compactMap { $0.path.map { Array($0.utf8) } })
+        var listed: [[UInt8]: String] = [:]
+        for file in manifest.files ?? [] {
+            guard let path = file.path, let digest = file.sha256 else { return nil }
+            listed[Array(path.utf8)] = digest
+        }
+        return listed
+    }
+
+    /// Whether a build writes `path`: `gateway.json`, or below `apim/` or `infrastructure/`,
+    /// without `.` or `..` parts.
+    private static func isBundlePath(_ path: [UInt8]) -> Bool {
+        let parts = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard !parts.contains(where: { $0.isEmpty || $0.elementsEqual(".".utf8) || $0.elementsEqual("..".utf8) }) else { return false }
+        guard let first = parts.first else { return false }
+        return parts.count == 1 ? first.elementsEqual("gateway.json".utf8) : first.elementsEqual("apim".utf8) || first.elementsEqual("infrastructure".utf8)
     }
 
     /// What ``listedFiles(in:)`` reads of a manifest.
     private struct ListedManifest: Decodable {
         struct Tool: Decodable { let name: String }
-        struct File: Decodable { let path: String? }
+        struct File: Decodable {
+            let path: String?
+            let sha256: String?
+        }
         let tool: Tool
         let formatVersion: Int
         let files: [File]?

@@ -131,7 +131,7 @@ public struct OutputFolder: Sendable {
                 throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty; write to a new or empty folder")
             case .aBundle:
                 guard BundleManifest.holdsOnlyABundle(path) else {
-                    throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty and is not a bundle Portcullis wrote")
+                    throw DriverError.refusedOutput(given, leadsTo: linkTarget, reason: "it is not empty and is not a bundle Portcullis wrote, or holds a file changed since it was written")
                 }
             }
         default:

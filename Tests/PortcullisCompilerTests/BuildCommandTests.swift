@@ -55,6 +55,11 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertEqual(files(under: out), before, "a refused build writes nothing")
         try FileManager.default.removeItem(at: out.appendingPathComponent("apim/old.xml"))
+        // Nor a listed file changed since it was written: the manifest proves it is the
+        // build's only while it holds what the manifest says. One removed is no loss.
+        let changed = try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"])
+        XCTAssertEqual(changed.status, 2, changed.stderr)
+        try FileManager.default.removeItem(at: out.appendingPathComponent("gateway.json"))
         let rebuild = try ToolProcess.run(["build", contoso, "--out", out.path, "--quiet"])
         XCTAssertEqual(rebuild.status, 0)
         XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", out.path, "--check", "--quiet"]).status, 0)

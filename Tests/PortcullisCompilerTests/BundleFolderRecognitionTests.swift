@@ -1,6 +1,7 @@
 import Foundation
 import PortcullisCompiler
 import PortcullisEmit
+import PortcullisSupport
 import XCTest
 
 #if canImport(Glibc)
@@ -63,6 +64,31 @@ final class BundleFolderRecognitionTests: XCTestCase {
         XCTAssertTrue(broken.stdout.contains("defs/apis/broken.yaml:3:1: error:"), broken.stdout)
     }
 
+    /// A forged manifest that lists the files beside it passed the folder off as a bundle:
+    /// `lint` skipped a publisher configuration there (RF009 unseen), and `build --out` the
+    /// folder deleted a user's files (found by an audit). A bundle's files are where a build
+    /// writes them and hold what the manifest says.
+    func testAForgedManifestListingItsFolderIsNoBundle() throws {
+        func listing(_ files: [(path: String, text: String)]) -> String {
+            let entries = files.map { #"{"path": "\#($0.path)", "sha256": "\#(SHA256.hex(Array($0.text.utf8)))"}"# }
+            return #"{"tool":{"name":"portcullis"},"formatVersion":1,"files":["# + entries.joined(separator: ",") + "]}"
+        }
+        let configuration = "apis:\n  - name: orders\n    properties:\n      serviceUrl: https://attacker.example.com\n"
+        try write(configuration, to: "defs/deploy/configuration.prod.yaml")
+        try write(listing([("configuration.prod.yaml", configuration)]), to: "defs/deploy/manifest.json")
+        let lint = try ToolProcess.run(["lint", "defs"], in: project)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(lint.stdout.contains("[RF009]"), lint.stdout)
+
+        // Listed where a build writes, but not holding what the manifest says.
+        let notes = "my notes"
+        try write(notes, to: "folder/apim/notes.md")
+        try write(#"{"tool":{"name":"portcullis"},"formatVersion":1,"files":[{"path": "apim/notes.md", "sha256": "00"}]}"#, to: "folder/manifest.json")
+        let build = try ToolProcess.run(["build", "defs", "--out", "folder", "--quiet"], in: project)
+        XCTAssertEqual(build.status, 2, build.stdout + build.stderr)
+        XCTAssertEqual(try String(contentsOf: url("folder/apim/notes.md"), encoding: .utf8), notes)
+    }
+
     func testABundleWithAnythingAddedIsReadAsInput() throws {
         XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "defs/bundle", "--quiet"], in: project).status, 0)
         try write("apiVersion: portcullis/v1\nbroken: [\n", to: "defs/bundle/apim/broken.yaml")
@@ -100,7 +126,7 @@ final class BundleFolderRecognitionTests: XCTestCase {
         let docs = try snapshot(url("docs"))
         let refused = try ToolProcess.run(["build", "defs", "--out", "docs", "--quiet"], in: project)
         XCTAssertEqual(refused.status, 2, refused.stderr)
-        XCTAssertEqual(refused.stderr, "portcullis: error: will not replace 'docs': it is not empty and is not a bundle Portcullis wrote\n")
+        XCTAssertEqual(refused.stderr, "portcullis: error: will not replace 'docs': it is not empty and is not a bundle Portcullis wrote, or holds a file changed since it was written\n")
         XCTAssertEqual(try snapshot(url("docs")), docs)
 
         let pristine = try snapshot(url("real"))
@@ -109,7 +135,7 @@ final class BundleFolderRecognitionTests: XCTestCase {
             let before = try snapshot(url("real"))
             let result = try ToolProcess.run(["build", "defs", "--out", "real", "--quiet"], in: project)
             XCTAssertEqual(result.status, 2, "\(what): \(result.stderr)")
-            XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'real': it is not empty and is not a bundle Portcullis wrote\n", what)
+            XCTAssertEqual(result.stderr, "portcullis: error: will not replace 'real': it is not empty and is not a bundle Portcullis wrote, or holds a file changed since it was written\n", what)
             XCTAssertEqual(try snapshot(url("real")), before, what)
             XCTAssertEqual(try ToolProcess.run(["build", "defs", "--out", "fresh", "--quiet"], in: project).status, 0)
             // Put the bundle back as it was for the next case.

@@ -54,7 +54,7 @@ final class OutputFolderSafetyTests: XCTestCase {
         XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertEqual(
             result.stderr,
-            "portcullis: error: will not replace 'sub/here', a link to '\(realPath(sub))': it is not empty and is not a bundle Portcullis wrote\n")
+            "portcullis: error: will not replace 'sub/here', a link to '\(realPath(sub))': it is not empty and is not a bundle Portcullis wrote, or holds a file changed since it was written\n")
         XCTAssertEqual(try Self.snapshot(project), before)
 
         // A link within its own folder is followed: the bundle goes where it leads.
@@ -108,7 +108,7 @@ final class OutputFolderSafetyTests: XCTestCase {
         let home = directory.appendingPathComponent("home")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("user"), withIntermediateDirectories: true)
         let cases: [(out: String, reason: String)] = [
-            ("docs", "it is not empty and is not a bundle Portcullis wrote"),
+            ("docs", "it is not empty and is not a bundle Portcullis wrote, or holds a file changed since it was written"),
             ("defs", "it is the input 'defs'"),
             ("defs/../defs/", "it is the input 'defs'"),
             (".", "it is the working directory"),
