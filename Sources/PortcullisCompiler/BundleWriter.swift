@@ -59,12 +59,18 @@ public enum BundleWriter {
         // Judged again under the lock: the folder may have changed since the build began.
         try output.refuseIfForeign()
         removeLeftovers(in: parent, of: output.name)
-        let staging = parent + "/" + temporaryName(of: output.name, "new", process: "\(getpid())")
         // Made here, never found: a link or folder already under this name is someone
-        // else's, and writing into it could put the bundle anywhere.
-        guard mkdir(staging, folderMode) == 0 else {
-            let reason = errno == EEXIST ? "its staging folder '\(staging)' exists already" : FileSystem.Failure.fromErrno().reason
-            throw DriverError.unwritable(output.given, reason: reason)
+        // else's, and writing into it could put the bundle anywhere. Under the next name
+        // then: a container's builds get the same process id again and again, and one
+        // folder left behind made every later build fail (found by an audit).
+        var staging = ""
+        for attempt in 0..<100 {
+            staging = parent + "/" + temporaryName(of: output.name, "new", process: "\(getpid())" + (attempt == 0 ? "" : "0\(attempt)"))
+            if mkdir(staging, folderMode) == 0 { break }
+            guard errno == EEXIST, attempt < 99 else {
+                let reason = errno == EEXIST ? "its staging folder '\(staging)' exists already" : FileSystem.Failure.fromErrno().reason
+                throw DriverError.unwritable(output.given, reason: reason)
+            }
         }
         // A build stopped half-way leaves no half-written staging folder behind; once it is
         // swapped in, the folder holds the old bundle, which goes all the same.
@@ -98,6 +104,8 @@ public enum BundleWriter {
         }
 
         func receive(_ path: String, _ pieces: [[UInt8]]) throws {
+            // A run being stopped removes this folder: nothing more may be written into it.
+            guard !Interruption.isStopping else { throw FileSystem.Failure(reason: "the build was stopped") }
             do {
                 try makeFolders(of: path)
                 try FileSystem.writeFile(pieces: pieces, to: root + "/" + path, mode: fileMode)

@@ -46,6 +46,11 @@ public enum Interruption {
     }
 
     private static let registrations = Mutex(Registrations())
+    private static let stopping = Atomic(false)
+
+    /// Whether a signal is taking the run down: a writer that asks makes nothing more in a
+    /// folder being removed, so the removal ends with the folder gone.
+    public static var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     /// A registration, given back with ``release(_:)`` once what it names is gone or kept.
     public struct Token: Sendable {
@@ -79,14 +84,16 @@ public enum Interruption {
     /// Kills the registered children, removes the registered folders and exits. The lock
     /// is kept to the end: no registration changes while the run is being taken down.
     fileprivate static func stop(_ number: Int32) -> Never {
+        stopping.store(true, ordering: .releasing)
         registrations.withLock { registered -> Never in
             for process in registered.processes.values { kill(process, SIGKILL) }
             for process in registered.processes.values { waitpid(process, nil, 0) }
-            // A build's writers may still be making files in the folder while it is removed,
-            // so a pass can leave one behind; once the folder is gone they can make nothing
-            // (they never make its own top again), so removing until it is gone ends.
+            // A build's writers stop making files once they see ``isStopping``, but one may
+            // be half-way through a file, so a pass can leave it behind; once the folder is
+            // gone they can make nothing (they never make its own top again), so removing
+            // until it is gone ends. The bound is for a file system that refuses removal.
             for folder in registered.folders.values {
-                for _ in 0..<200 {
+                for _ in 0..<2_000 {
                     try? FileManager.default.removeItem(atPath: folder)
                     var status = stat()
                     guard lstat(folder, &status) == 0 else { break }

@@ -67,6 +67,24 @@ final class BuildCommandTests: XCTestCase {
         XCTAssertEqual(leftovers, [], "no temporary folders are left beside the output")
     }
 
+    /// A staging folder under the name a build would take (its process id; a container's
+    /// builds get the same ids again and again) is someone else's: the build writes under
+    /// the next name, where it failed with "exists already" (found by an audit).
+    func testAStagingFolderLeftUnderTheBuildsNameIsSteppedAround() throws {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", #"mkdir -p .bundle.portcullis-new-$$/apim && exec "$0" build "$1" --out bundle --quiet"#, ToolProcess.executable.path, contoso]
+        shell.currentDirectoryURL = directory
+        let errors = Pipe()
+        shell.standardError = errors
+        try shell.run()
+        shell.waitUntilExit()
+        XCTAssertEqual(shell.terminationStatus, 0, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        XCTAssertEqual(try ToolProcess.run(["build", contoso, "--out", directory.appendingPathComponent("bundle").path, "--check", "--quiet"]).status, 0)
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".bundle.portcullis-new-") }
+        XCTAssertEqual(left.count, 1, "the folder that was there stays, as someone else's: \(left)")
+    }
+
     /// A bundle does not name the machine it was built on: a `--config` outside the project
     /// folder is recorded from that folder (`../shared/portcullis.yaml`), so two checkouts in
     /// different places build the same bytes. It was recorded by its absolute path.
