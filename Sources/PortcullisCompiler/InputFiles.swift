@@ -368,16 +368,17 @@ public struct InputFiles: Sendable {
     }
 
     /// `portcullis.yaml` in the directory of `path` (or in `path`, if it is a directory), if
-    /// it exists as anything but a folder; ``named(_:)`` judges it as a path named on the command line. Given as
+    /// it exists as anything; ``named(_:)`` judges it as a path named on the command line. Given as
     /// reports show paths, so a message about it names what the user knows (for `diff
     /// --git-base`, not the copy in the temporary folder).
     func defaultConfiguration(for path: String) -> String? {
         let absolute = absolutePath(path)
         let directory = FileSystem.kind(of: absolute) == .directory ? absolute : absolute.parentFolder
         let candidate = directory + "/" + Self.configurationFileName
-        // A FIFO or device of that name is the configuration too, which ``named(_:)`` then
-        // refuses: skipped, the project would be checked with none, in silence.
-        return [.file, .link, .other].contains(FileSystem.linkKind(of: candidate)) ? displayPath(candidate) : nil
+        // A FIFO, a device or a folder of that name is the configuration too, which
+        // ``file(named:limits:as:)`` then refuses: skipped, the project would be checked with
+        // none, in silence (a folder was, found by an audit).
+        return FileSystem.linkKind(of: candidate) != nil ? displayPath(candidate) : nil
     }
 
     /// Paths inside the working directory are shown relative to it, and the working

@@ -172,7 +172,7 @@ final class InputContainmentTests: XCTestCase {
         XCTAssertEqual(result.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a symbolic link that leads outside 'defs'\n")
     }
 
-    /// A FIFO named `portcullis.yaml` was passed over, and the project checked with no
+    /// A FIFO or a folder named `portcullis.yaml` was passed over, and the project checked with no
     /// configuration, exit 0 (found by the audit of hostile input). It is the configuration,
     /// which is refused, never read.
     func testAConfigurationThatIsAFIFOIsRefused() throws {
@@ -180,6 +180,12 @@ final class InputContainmentTests: XCTestCase {
         let result = try ToolProcess.run(["lint", "defs"], in: directory)
         XCTAssertEqual(result.status, 2, result.stdout + result.stderr)
         XCTAssertTrue(result.stderr.contains("cannot read 'defs/portcullis.yaml'"), result.stderr)
+        // A folder of that name was passed over the same way (found by an audit).
+        XCTAssertEqual(unlink(directory.appendingPathComponent("defs/portcullis.yaml").path), 0)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("defs/portcullis.yaml"), withIntermediateDirectories: false)
+        let folder = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(folder.status, 2, folder.stdout + folder.stderr)
+        XCTAssertEqual(folder.stderr, "portcullis: error: cannot read 'defs/portcullis.yaml': it is a folder, not a configuration file\n")
     }
 
     /// A committed link on the way to a path named on the command line took the path

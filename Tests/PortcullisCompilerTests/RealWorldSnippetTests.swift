@@ -70,6 +70,11 @@ final class RealWorldSnippetTests: XCTestCase {
                 "LP002 Pre-authorize requests based on HTTP method with validate-jwt.policy.xml:35",
                 "LP002 Use custom error messages for jwt-validate policy with on-error handler.policy.xml:4",
                 "LP002 oauth-proxy-validate-token-fragment.xml:4",
+                // A host the request writes: the replay copies the caller's request to
+                // `"http://" + X-Original-Host`, and the blob sample asks the storage
+                // account a path parameter names, with the gateway's identity.
+                "SE003 Replay request on error.policy.xml:39",
+                "SE003 Return a blob URL signed with a user delegation SAS token.xml:30",
                 "SE003 Route requests to regional backend instances.xml:14",
                 "SE003 Route requests to regional backend instances.xml:17",
                 "SE003 Route requests to regional backend instances.xml:20",

@@ -409,7 +409,7 @@ struct EstateTranslation {
             notes.append(
                 ImportNote(
                     .error, resource.folder,
-                    "API '\(name)' belongs to version set '\(DisplayText.escaped((set.split(separator: "/").last.map(String.init) ?? set).utf8))', which the tree does not hold, so its routes would move to other URLs; export the version set too"))
+                    "API '\(name)' belongs to version set '\(DisplayText.escaped((set.split(separator: "/").last.map(String.init) ?? set).utf8))' ('apiVersionSetId', 'apiVersion'), which the tree does not hold, so its routes would move to other URLs; export the version set too"))
         }
         // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
         if let keyNames = properties["subscriptionKeyParameterNames"] {

@@ -142,8 +142,10 @@ public enum InsecureURL: Rule {
             for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, span)) }
         }
         for url in urls {
-            let code = context.namedValues.partlyResolved(url.value.resolved)
-            guard !fixesTheHost(ExpressionExtent.leadingText(in: code) ?? ""),
+            // The start as written, a named value first, or with the values put in.
+            let written = url.value.resolved
+            let code = context.namedValues.partlyResolved(written)
+            guard !fixesTheHost(ExpressionExtent.leadingText(in: written) ?? ""), !fixesTheHost(ExpressionExtent.leadingText(in: code) ?? ""),
                 ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
             else { continue }
             let range = scope.document.range(url.span)
@@ -159,9 +161,13 @@ public enum InsecureURL: Rule {
     private static let urlSetters: Set<String> = ["set-url"]
 
     /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
-    /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`).
+    /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`),
+    /// or a named value (whose value is not known here, a base URL) and then one of those.
     private static func fixesTheHost(_ start: String) -> Bool {
         let text = start.trimmingWhitespace
+        if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
+            return next == UInt8(ascii: "/") || next == UInt8(ascii: "?") || next == UInt8(ascii: "#")
+        }
         guard let separator = text.range(ofBytes: "://") else { return false }
         let rest = text.utf8[separator.upperBound...]
         guard let end = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return false }
