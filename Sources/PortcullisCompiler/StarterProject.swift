@@ -119,6 +119,12 @@ public enum StarterProject {
     /// When a file cannot be written, those written before it are taken back (the folders
     /// made stay: empty, they stop no later run). Returns the paths written.
     public static func write(into folder: String) throws -> [String] {
+        // The project folder itself, or one on the way, may be a link a pull request
+        // committed: below the working directory it must stay in its folder, as `--out` and
+        // `--output` must (found by an audit: `init f`, `f` a link outside, wrote there).
+        if let reason = InputFiles().linkOnTheWay(to: folder, includingLast: true) {
+            throw DriverError.refusedOutput(folder, leadsTo: FileSystem.realPath(folder), reason: reason)
+        }
         let paths = files.map { folder.appendingPathPart($0.path) }
         let existing = paths.filter { FileSystem.linkKind(of: $0) != nil }
         guard existing.isEmpty else {

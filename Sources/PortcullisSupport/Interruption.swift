@@ -6,10 +6,11 @@ import Synchronization
     import Glibc
 #endif
 
-/// What a run stopped by SIGINT or SIGTERM must not leave behind: the folders it made to
-/// work in (a `diff --git-base` copy of the base, a build's staging folder) and the child
-/// processes that write into them (`git archive | tar`, which otherwise go on extracting
-/// into a folder nobody removes). On either signal the children are killed first, so
+/// What a run stopped by SIGINT, SIGTERM or SIGHUP (a closed terminal) must not leave
+/// behind: the folders it made to work in (a `diff --git-base` copy of the base, a build's
+/// staging folder) and the child processes that write into them (`git archive | tar`,
+/// which otherwise go on extracting into a folder nobody removes). On any of them the
+/// children are killed first, so
 /// nothing writes on, then the folders are removed, and the process exits as the signal
 /// would have it (128 + its number).
 ///
@@ -24,11 +25,11 @@ public enum Interruption {
         var nextToken = 0
         var sources: [any DispatchSourceSignal] = []
 
-        /// Takes SIGINT and SIGTERM from their default action, which ends the process at
+        /// Takes SIGINT, SIGTERM and SIGHUP from their default action, which ends the process at
         /// once, and cleans up before ending it.
         mutating func handleSignals() {
             guard sources.isEmpty else { return }
-            for number in [SIGINT, SIGTERM] {
+            for number in [SIGINT, SIGTERM, SIGHUP] {
                 signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
                 source.setEventHandler { Interruption.stop(number) }

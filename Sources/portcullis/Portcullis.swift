@@ -31,6 +31,10 @@ struct Portcullis: ParsableCommand {
     static func main() {
         // Before any thread starts, so that every heap is made with the setting.
         _ = portcullis_allocate_ahead()
+        // A reader that goes (`| head -1`) ends the writing, not the run: killed by SIGPIPE,
+        // `diff --git-base` left its copy of the base behind (found by an audit). Children
+        // get the default back (``ChildProcess``).
+        signal(SIGPIPE, SIG_IGN)
         let arguments = Array(CommandLine.arguments.dropFirst())
         // A bare `portcullis` is a usage error: help, and the usage exit code.
         if arguments.isEmpty {

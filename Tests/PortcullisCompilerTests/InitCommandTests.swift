@@ -79,6 +79,19 @@ final class InitCommandTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: project.path), ["apis"])
     }
 
+    /// The project folder itself as a link out of its folder was followed: `init f`, with
+    /// `f` a committed link to a folder elsewhere, wrote the project there (found by an
+    /// audit). It is refused as `--out` and `--output` are.
+    func testInitNeverWritesThroughAProjectFolderThatIsALinkOutside() throws {
+        let outside = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("f").path, withDestinationPath: outside.path)
+        let refused = try ToolProcess.run(["init", "f"], in: directory)
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("it is a symbolic link that leads outside '.'"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), [])
+    }
+
     /// A file init cannot write took back those written before it: it left a
     /// configuration and a gateway that every later run refused to replace (found by a
     /// hostile audit, as an unprivileged user with 'apis' not writable). Run the same way:

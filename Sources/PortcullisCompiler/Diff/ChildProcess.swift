@@ -23,10 +23,19 @@ struct ChildProcess {
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", flags, 0)
             }
         }
+        // SIGPIPE as a child expects it: this process ignores it, which a child would inherit.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var id = pid_t()
-        guard posix_spawnp(&id, arguments[0], &actions, nil, argv, environ) == 0 else { throw StartFailure() }
+        guard posix_spawnp(&id, arguments[0], &actions, &attributes, argv, environ) == 0 else { throw StartFailure() }
         self.id = id
     }
 

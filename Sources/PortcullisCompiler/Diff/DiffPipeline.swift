@@ -57,7 +57,8 @@ public enum DiffPipeline {
             readBase = { try side(paths, isBase: true, environment: $0, limits: limits, files: files, report: report) }
         case .gitRevision(let revision):
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portcullis-diff-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            // The base's files are the user's to read alone.
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             scratch = (folder, Interruption.removeIfStopped(folder: folder))
             // An absolute path is read as the same path from the working directory: taken as
             // it is, no revision held it, and the base was read as empty, so every change
