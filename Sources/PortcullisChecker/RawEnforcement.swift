@@ -1096,6 +1096,39 @@ extension PolicyXMLElement {
         }
     }
 
+    /// The Entra key source shared by every tenant that a token check takes its keys from
+    /// (`/common/`, `/organizations/`, `/consumers/` in `openid-config`'s URL, or such a
+    /// `tenant-id`) while nothing names the issuer (`issuers`, a required `iss` or `tid`
+    /// claim): a token any tenant issued for the audience passes. Nil when the check names
+    /// one, or its keys are one tenant's.
+    func sharedTenantWithoutIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> String? {
+        let shared = ["common", "organizations", "consumers"]
+        let source: String?
+        switch name {
+        case "validate-jwt":
+            source = elements.lazy.compactMap { element -> String? in
+                guard element.name == "openid-config", case .text(let url)? = element.attribute("url")?.value else { return nil }
+                let parts = (NamedValues.resolve(url, values) ?? url).lowercased().split(separator: "/")
+                return parts.dropFirst(2).first { shared.contains(String($0)) }.map(String.init)
+            }.first
+        case "validate-azure-ad-token":
+            guard case .text(let tenant)? = attribute("tenant-id")?.value else { return nil }
+            let resolved = (NamedValues.resolve(tenant, values) ?? tenant).trimmingWhitespace.lowercased()
+            source = shared.contains(resolved) ? resolved : nil
+        default:
+            return nil
+        }
+        guard let source else { return nil }
+        let namesIssuer = elements.contains { $0.name == "issuers" && $0.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerWritten) } }
+        let requiresIssuer = elements.contains { claims in
+            claims.name == "required-claims"
+                && claims.elements.contains { claim in
+                    claim.name == "claim" && ["iss", "tid"].contains(claim.attribute("name")?.value.written.trimmingWhitespace ?? "") && claim.holdsAValue(values, callerWritten)
+                }
+        }
+        return namesIssuer || requiresIssuer ? nil : source
+    }
+
     /// Whether the element holds a value the caller does not choose, itself or in its
     /// `value` elements, as a claim of `required-claims` does: text that is not blank once
     /// `values` are put in (a secret's, not known here, counts), or an expression that

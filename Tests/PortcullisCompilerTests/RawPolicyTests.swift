@@ -1707,6 +1707,34 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(findings, ["RF001 defs/orders.yaml: unknown named value 'body.order.id'"])
     }
 
+    /// Keys Entra shares between tenants (`/common/`, `tenant-id="common"`) sign tokens of
+    /// every tenant: without an issuer, a token another tenant issued for the audience
+    /// passed, and lint was silent (found by an audit). An issuer, a required `tid`, or a
+    /// tenant's own endpoint closes it.
+    func testASharedTenantsKeysWithoutAnIssuerAreLP002() throws {
+        func jwt(_ tenant: String, _ extra: String = "") -> String {
+            #"<validate-jwt header-name="Authorization"><openid-config url="https://login.microsoftonline.com/\#(tenant)/v2.0/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences>\#(extra)<required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        }
+        let checks: [(name: String, check: String)] = [
+            ("common", jwt("common")),
+            ("organizations", jwt("Organizations")),
+            ("entra", #"<validate-azure-ad-token tenant-id="common"><audiences><audience>api://orders</audience></audiences></validate-azure-ad-token>"#),
+            ("issuer", jwt("common", "<issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>")),
+            ("tenant", jwt("11111111-1111-1111-1111-111111111111")),
+        ]
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let documents = checks.map { name, check in
+            RuleExample.api(name, fields: "auth: none\npolicy: '<policies><inbound>\(check)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.contains("shares between tenants") }
+        XCTAssertEqual(findings.sorted(), [
+            "LP002 defs/apis.yaml: raw 'validate-azure-ad-token' in API 'entra' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'common' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'organizations' takes the keys Entra shares between tenants ('organizations') and checks no issuer, so a token any tenant issues for its audience passes",
+        ])
+    }
+
     /// A 'set-method' to a read method also changes which branch on the method runs: a
     /// DELETE route turned into GET then met the GET branch's answer, which the first
     /// exemption skipped as a branch for another method (found reading the change again).

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
+        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
 
     public static let description = RuleDescription(
         code,
@@ -94,6 +94,13 @@ public enum RouteWithoutScopes: Rule {
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
                         at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
+                }
+                if let tenant = check.sharedTenantWithoutIssuer(values.byName, callerWritten) {
+                    findings.report(
+                        code,
+                        "raw '\(check.name)' in \(scope.owner) takes the keys Entra shares between tenants ('\(tenant)') and checks no issuer, so a token any tenant issues for its audience passes",
+                        at: range,
+                        notes: [Diagnostic.Note("list your tenant's issuer under 'issuers', or require its 'tid' claim; or take the keys of your tenant's own endpoint", at: range)])
                 }
                 if check.acceptsUnsignedTokens {
                     findings.report(
