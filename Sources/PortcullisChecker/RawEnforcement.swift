@@ -458,11 +458,11 @@ struct RawEnforcement: Sendable {
             case "send-request" where element.copiesTheRequest(values), "send-one-way-request" where element.copiesTheRequest(values): return element.name
             case "include-fragment":
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
-                return fragment.rootElements.lazy.compactMap(bypass).first
-            default: return element.elements.lazy.compactMap(bypass).first
+                return fragment.rootElements.firstResult(of: bypass)
+            default: return element.elements.firstResult(of: bypass)
             }
         }
-        return document.statements(in: "on-error").lazy.compactMap(bypass).first
+        return document.statements(in: "on-error").firstResult(of: bypass)
     }
 
     /// A `send-request` or `send-one-way-request` in the `outbound` or `on-error` of a
@@ -493,11 +493,11 @@ struct RawEnforcement: Sendable {
             }
             if element.name == "include-fragment" {
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
-                return fragment.rootElements.lazy.compactMap(copy).first
+                return fragment.rootElements.firstResult(of: copy)
             }
-            return element.elements.lazy.compactMap(copy).first
+            return element.elements.firstResult(of: copy)
         }
-        return (document.statements(in: "outbound") + document.statements(in: "on-error")).lazy.compactMap(copy).first
+        return (document.statements(in: "outbound") + document.statements(in: "on-error")).firstResult(of: copy)
     }
 
     /// The statements that may serve a request whose check failed, in `on-error`.
@@ -1345,8 +1345,16 @@ struct CheckedCredentials: Sendable {
 
 extension PolicyXMLElement {
     /// Whether this `return-response` writes its body from a variable: a value a cache
-    /// lookup found, or another call's response, rather than a refusal written out.
+    /// lookup found, or another call's response, rather than a refusal written out. A
+    /// refusal (a status of 400 or more written out) that adds this request's correlation
+    /// id is no answer of data (found by the audit of the change).
     var answersFromAVariable: Bool {
+        var refuses = false
+        forEachElement { element in
+            guard element.name == "set-status", case .text(let code)? = element.attribute("code")?.value, let status = Int(code.trimmingWhitespace) else { return }
+            refuses = refuses || status >= 400
+        }
+        guard !refuses else { return false }
         var found = false
         forEachElement { element in
             guard !found, element.name == "set-body", let body = element.textValue else { return }
@@ -1360,5 +1368,17 @@ extension PolicyXMLElement {
             }
         }
         return found
+    }
+}
+
+extension Sequence {
+    /// The first non-nil `transform` gives, each element's asked once. A lazy
+    /// `compactMap(...).first` asks the one it finds twice, and a transform that marks a
+    /// fragment as visited answered nil the second time: a crash (found by an audit).
+    fileprivate func firstResult<Result>(of transform: (Element) -> Result?) -> Result? {
+        for element in self {
+            if let result = transform(element) { return result }
+        }
+        return nil
     }
 }

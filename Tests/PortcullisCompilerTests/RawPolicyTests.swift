@@ -657,6 +657,22 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A fragment included in `on-error` that refuses with a correlation id from a variable
+    /// crashed the lint: the search through fragments asked each statement twice, and the
+    /// second time, the fragment marked as visited, found nothing (found by an audit of the
+    /// change). Such a refusal (a status of 400 or more) is no answer of data either.
+    func testAnOnErrorFragmentThatRefusesWithAVariableIsReadWithoutCrashing() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            #"apiVersion: portcullis/v1\#nkind: PolicyFragment\#nname: error-body\#npolicy: '<fragment><return-response><set-status code="500" reason="Error" /><set-body>@((string)context.Variables["correlationId"])</set-body></return-response></fragment>'\#n"#,
+            to: "defs/fragment.yaml")
+        let example = RuleExample.api(
+            routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '<policies><inbound><base /></inbound><on-error><base /><include-fragment fragment-id=\"error-body\" /></on-error></policies>'}\n")
+        try write(example.text, to: "defs/orders.yaml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+    }
+
     /// A stricter raw check counted as closing a write route wherever it sat: in a product's
     /// policy (which runs only for that product's subscribers), in a fragment included
     /// inside a `choose`, or in an API's policy that the route's own policy skips by leaving
