@@ -199,10 +199,19 @@ public struct InputFiles: Sendable {
         return nil
     }
 
+    /// `path`, absolute, as a path from the working directory, read by its parts: a link
+    /// below the working directory stays a link, to be judged where it is read; nil when
+    /// the path does not pass through the working directory.
+    func relativeToWorkingDirectory(_ path: String) -> String? {
+        guard let root = workingDirectory(on: path) else { return nil }
+        let below = path.removingPrefix(root == "/" ? "/" : root + "/") ?? ""
+        return below.isEmpty ? "." : below
+    }
+
     /// How `path` spells the working directory on its way: as the system names it, or
     /// through a link that leads to it (`$PWD` when the working directory was reached
     /// through one), the deepest such folder; nil when the path does not pass through it.
-    private func workingDirectory(on path: String) -> String? {
+    func workingDirectory(on path: String) -> String? {
         if path.isPath(inside: workingDirectory) { return workingDirectory }
         let real = FileSystem.realPath(workingDirectory) ?? workingDirectory
         var folder = ""

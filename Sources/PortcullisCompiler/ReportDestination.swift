@@ -31,8 +31,9 @@ public enum ReportDestination {
         }
     }
 
-    /// Writes the report to `output`. A regular file (or none yet) is replaced atomically; a
-    /// device or a pipe (`/dev/null`, a FIFO, `/dev/stdout`) is written to, never replaced:
+    /// Writes the report to `output`. A regular file, a symbolic link (never followed) or
+    /// nothing yet is replaced atomically; a device or a pipe (`/dev/null`, a FIFO;
+    /// `/dev/stdout` is the standard output) is written to, never replaced:
     /// renamed over, `/dev/null` became a file for the whole machine when run as root
     /// (found by an audit). A file the user may not write is not replaced either.
     public static func write(_ text: String, to output: String) throws {
@@ -40,9 +41,13 @@ public enum ReportDestination {
             FileSystem.writeText(text, to: output == "/dev/stdout" ? STDOUT_FILENO : STDERR_FILENO)
             return
         }
+        // Judged by the entry itself: a link is replaced, never followed, as a pull request
+        // may commit `report.sarif` as a link to a FIFO (a run that hangs) or a device.
         var target = stat()
-        if stat(output, &target) == 0 {
+        if lstat(output, &target) == 0 {
             switch target.st_mode & S_IFMT {
+            case S_IFLNK:
+                break
             case S_IFDIR:
                 throw DriverError.unwritable(output, reason: "it is a folder")
             case S_IFREG:

@@ -298,6 +298,14 @@ final class AccessDiffTests: XCTestCase {
             XCTAssertEqual(result.status, 1, "\(path): \(result.stdout)\(result.stderr)")
             XCTAssertFalse(result.stdout.contains("was added"), "\(path): \(result.stdout)")
         }
+        // The head's folder moved and a committed link left in its place: resolved, the
+        // absolute path named the new folder, which the base lacks, and the gate passed
+        // (found by the audit of the fix). Read by its parts, it names what the base has.
+        try contoso.git("mv", "defs", "defs2")
+        XCTAssertEqual(symlink("defs2", contoso.url.appendingPathComponent("defs").path), 0)
+        let linked = try ToolProcess.run(["diff", "--git-base", "HEAD", absolute, "--fail-on", "looser-limit"], in: contoso.url)
+        XCTAssertEqual(linked.status, 1, linked.stdout + linked.stderr)
+        XCTAssertFalse(linked.stdout.contains("was added"), linked.stdout)
     }
 
     func testBrokenGitBaseWritesAReportWithTheUsersPaths() throws {

@@ -95,6 +95,16 @@ final class CommandLineTests: XCTestCase {
         while reader.isRunning, Date() < deadline { usleep(20_000) }
         XCTAssertFalse(reader.isRunning, "the report never reached the pipe's reader")
         XCTAssertTrue(String(decoding: received.fileHandleForReading.availableData, as: UTF8.self).contains("\"errors\" : 0"))
+        // A link to a pipe is the link's to replace, never followed: a committed
+        // `report.sarif` leading to a FIFO nobody reads hung the run (found by an audit).
+        let linked = directory.appendingPathComponent("report.sarif").path
+        XCTAssertEqual(symlink(fifo, linked), 0)
+        let replaced = try ToolProcess.run(["lint", "--output", linked, "Samples/contoso"], in: GoldenFiles.packageRoot)
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertEqual(lstat(linked, &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFREG)
+        XCTAssertEqual(lstat(fifo, &status), 0)
+        XCTAssertEqual(status.st_mode & S_IFMT, S_IFIFO)
         let stdout = try ToolProcess.run(["lint", "--format", "json", "--output", "/dev/stdout", "Samples/contoso"], in: GoldenFiles.packageRoot)
         XCTAssertTrue(stdout.stdout.contains("\"errors\" : 0"), stdout.stdout + stdout.stderr)
     }

@@ -63,11 +63,17 @@ public enum DiffPipeline {
             // An absolute path is read as the same path from the working directory: taken as
             // it is, no revision held it, and the base was read as empty, so every change
             // passed for new (found by an audit; workflows pass `$GITHUB_WORKSPACE/defs`).
-            let workingDirectory = FileSystem.realPath(FileManager.default.currentDirectoryPath) ?? FileManager.default.currentDirectoryPath
+            // Read by its parts, never resolved: a committed link (`defs -> defs2`) would
+            // otherwise name what the revision lacks (found by the audit of the fix). A path
+            // outside the working directory is judged as written, outside the repository.
+            let here = FileSystem.realPath(FileManager.default.currentDirectoryPath) ?? FileManager.default.currentDirectoryPath
             let relative = head.map { path in
                 guard path.hasPrefix("/") else { return path }
-                let fromHere = (FileSystem.realPath(path) ?? path).path(from: workingDirectory)
-                return fromHere.isEmpty ? "." : fromHere
+                if let below = files.relativeToWorkingDirectory(path) { return below }
+                // Elsewhere in the repository (`/repo/defs` from `/repo/tools`), by its parts;
+                // outside it, `GitRevision` refuses the path.
+                let climbed = path.path(from: here)
+                return climbed.isEmpty ? "." : climbed
             }
             let checkout = try GitRevision(relative, at: revision, into: folder, maxFileSize: limits.maxFileSize)
             // Paths added since the revision are absent from the base; with none left, or no
