@@ -1626,8 +1626,11 @@ final class RawPolicyTests: XCTestCase {
             ("output", #"<authentication-managed-identity resource="api://x" output-token-variable-name="portcullis-token" />"#),
             ("header", #"<set-header name="X-Portcullis-Cache-Subject" exists-action="override"><value>everyone</value></set-header>"#),
             ("own", #"<set-variable name="tenant" value="portcullis-introspection" />"#),
+            // Named by a named value, or by an expression's string (found by the audit of the check).
+            ("named", #"<set-variable name="{{reserved}}" value="x" />"#),
+            ("computed", #"<set-header name="@(&quot;X-Portcullis-&quot; + &quot;Cache-Subject&quot;)" exists-action="override"><value>x</value></set-header>"#),
         ]
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try (RuleExample.baseGateway + "namedValues:\n  reserved: portcullis-introspection-response\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = statements.map { name, statement in
             RuleExample.api(name, fields: "policy: '<policies><inbound>\(statement)<base /></inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
         }
@@ -1638,9 +1641,11 @@ final class RawPolicyTests: XCTestCase {
             "PX004 defs/apis.yaml: raw 'authentication-managed-identity' writes variable 'portcullis-token', which the policies Portcullis generates use",
             "PX004 defs/apis.yaml: raw 'cache-lookup-value' writes variable 'portcullis-caller-1', which the policies Portcullis generates use",
             "PX004 defs/apis.yaml: raw 'set-header' writes header 'X-Portcullis-Cache-Subject', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'set-header' writes header 'X-Portcullis-Cache-Subject', which the policies Portcullis generates use",
             "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'Portcullis-Token', which the policies Portcullis generates use",
             "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'portcullis-bearer', which the policies Portcullis generates use",
             "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'portcullis-introspection', which the policies Portcullis generates use",
+            "PX004 defs/apis.yaml: raw 'set-variable' writes variable 'portcullis-introspection-response', which the policies Portcullis generates use",
             "PX004 defs/fragment.yaml: raw 'set-variable' writes variable 'portcullis-client-id', which the policies Portcullis generates use",
         ])
     }

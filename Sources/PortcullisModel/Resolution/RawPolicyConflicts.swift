@@ -180,11 +180,20 @@ extension Resolver {
     /// an introspection result or a caller's key set before the generated check reads it
     /// would pass for the check's own (a token the caller invents), and a name a raw policy
     /// happens to share would be overwritten. Every raw document is read, wherever it runs.
-    mutating func checkReservedNames(in documents: [PolicyXMLDocument]) {
-        for document in documents where Self.mayWriteReservedNames(document.text) {
+    /// A name is read as APIM reads it: named values put in, and an expression's leading
+    /// string literals (`@("X-Portcullis-" + …)`), found by the audit of the check.
+    mutating func checkReservedNames(in documents: [PolicyXMLDocument], values: [String: String]) {
+        // A named value that spells a reserved name makes every reference worth reading.
+        let valuesSpellOne = values.values.contains { Grammar.caseFolded($0).contains("portcullis-") }
+        for document in documents where Self.mayWriteReservedNames(document.text) || (valuesSpellOne && ByteScan.holds("{", followedBy: "{", in: document.text[...])) {
             document.root.forEachElement { statement in
                 for attribute in statement.attributes where Self.reservedWriters[attribute.name]?.contains(statement.name) ?? (attribute.name.hasSuffix("variable-name")) {
-                    guard case .text(let written) = attribute.value else { continue }
+                    let written: String?
+                    switch attribute.value {
+                    case .text(let text): written = NamedValues.resolve(text, values) ?? text
+                    case .expression: written = ExpressionExtent.leadingText(in: NamedValues.resolve(attribute.value.resolved, values) ?? attribute.value.resolved)
+                    }
+                    guard let written else { continue }
                     let name = written.trimmingWhitespace
                     let header = statement.name == "set-header"
                     guard Grammar.caseFolded(name).hasPrefix(header ? "x-portcullis-" : "portcullis-") else { continue }

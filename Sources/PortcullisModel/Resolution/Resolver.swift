@@ -122,7 +122,7 @@ public struct Resolver: Sendable {
         checks.checkFragments()
         let documents = rawDocuments
         checks.checkRawReferences(gateway, in: documents)
-        checks.checkReservedNames(in: documents)
+        checks.checkReservedNames(in: documents, values: gateway?.substitutions ?? [:])
         checks.diagnostics.append(contentsOf: backendFindings)
         checks.checkListsNameOnce()
         checks.checkTagSpellings()
