@@ -416,7 +416,7 @@ final class ImportAuditTests: ImportTreeTestCase {
             """
             backends:
               - name: Orders_V2
-                properties: {url: "{#ordersV2Url#}"}
+                properties: {url: "{# ordersV2Url #}"}
             apis:
               - name: orders
                 properties: {serviceUrl: "https://svc:Pw{#Hunter10@{#ordersHost#}/api"}

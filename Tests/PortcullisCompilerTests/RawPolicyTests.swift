@@ -1700,8 +1700,10 @@ final class RawPolicyTests: XCTestCase {
             // request has the same key.
             ("identity", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><authentication-managed-identity resource="api://orders-backend" />"#)),
             ("deleted", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><set-header name="Authorization" exists-action="delete" />"#)),
+            // Given by a named value (found by the audit of the change).
+            ("named", lookup("{{dct}}")),
         ]
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, policy in
             RuleExample.api(name, fields: "", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(policy)</policies>'}\n").text
         }
@@ -1712,6 +1714,7 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
+            "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'named/list-named' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
         ])
     }
 

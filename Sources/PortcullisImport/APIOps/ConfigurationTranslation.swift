@@ -178,9 +178,13 @@ struct ConfigurationTranslation {
         var tokens: [String] = []
         var rest = Substring(value)
         while let close = rest.range(ofBytes: "#}") {
+            // The pipeline's replacement takes white space around the name (`{# envName #}`).
             let before = rest[..<close.lowerBound]
-            let name = before.reversed().prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
-            if !name.isEmpty, before.dropLast(name.count).hasSuffix("{#") { tokens.append("'{#\(String(name.reversed()))#}'") }
+            let inner = before.reversed().drop { $0 == " " || $0 == "\t" }
+            let name = inner.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) }
+            if !name.isEmpty, String(inner.dropFirst(name.count).drop { $0 == " " || $0 == "\t" }.reversed()).hasSuffix("{#") {
+                tokens.append("'{#\(String(name.reversed()))#}'")
+            }
             rest = rest[close.upperBound...]
         }
         guard !tokens.isEmpty else { return false }

@@ -80,12 +80,15 @@ public enum PublicCacheControl: Rule {
             // APIM writes the header itself from this attribute: 'public' allows shared
             // caches (Microsoft Learn, "Get from cache").
             for element in scope.elements(named: Self.cacheLookup) {
-                guard let written = scope.literal("downstream-caching-type", of: element), written.text.trimmingWhitespace.lowercased() == "public" else { continue }
+                // Named values put in, an expression of nothing but strings read as its text.
+                guard let written = scope.resolved("downstream-caching-type", of: element, context.namedValues),
+                    written.text.trimmingWhitespace.lowercased() == "public"
+                else { continue }
                 findings.report(
                     code,
                     "raw 'cache-lookup' of \(scope.owner) lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
                     at: written.range,
-                    notes: [Diagnostic.Note("use 'private' or 'none': routes that require a token run this policy", at: written.range)])
+                    notes: [Diagnostic.Note("use 'private' or 'none': routes that require a token run this policy", at: written.range)] + written.notes)
             }
         }
     }
