@@ -59,7 +59,7 @@ extension BundleIndex {
     public var sizeDescription: String {
         let bytes = entries.reduce(0) { $0 + $1.size }
         let tenths = (bytes + 50_000) / 100_000
-        let megabytes = tenths == 0 && bytes > 0 ? "<0.1" : "\(tenths / 10).\(tenths % 10)"
+        let megabytes = bytes > 0 && bytes < 100_000 ? "<0.1" : "\(tenths / 10).\(tenths % 10)"
         return "\(entries.count) file\(entries.count == 1 ? "" : "s") (\(megabytes) MB)"
     }
 }
