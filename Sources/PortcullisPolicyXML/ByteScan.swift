@@ -9,8 +9,17 @@ package enum ByteScan {
     /// Whether `bytes` hold `first` and right after it `rest` (lowercase ASCII, matched in
     /// any case), found with `memchr` from one `first` to the next.
     package static func holds(_ first: Unicode.Scalar, followedBy rest: StaticString, in bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { holds(first, followedBy: rest, in: $0) }
+    }
+
+    /// ``holds(_:followedBy:in:)`` in a text's UTF-8, read in place.
+    package static func holds(_ first: Unicode.Scalar, followedBy rest: StaticString, in text: String) -> Bool {
+        text.withUTF8Bytes { holds(first, followedBy: rest, in: $0) }
+    }
+
+    private static func holds(_ first: Unicode.Scalar, followedBy rest: StaticString, in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
         let needle = UnsafeBufferPointer(start: rest.utf8Start, count: rest.utf8CodeUnitCount)
-        return bytes.withUnsafeBufferPointer { haystack in
+        do {
             guard var cursor = haystack.baseAddress else { return false }
             let end = cursor + haystack.count
             while cursor < end, let found = memchr(cursor, Int32(first.value), end - cursor) {
