@@ -304,7 +304,7 @@ public struct SecretLiterals: Sendable {
 
     private static func isCredential(_ value: PolicyXMLValue, under key: String) -> Bool {
         switch value {
-        case .text(let text): CredentialScanner.looksLikeCredential(text) || CredentialScanner.isCredential(text, under: key)
+        case .text(let text): CredentialScanner.isCredential(text, orNamedSoBy: key)
         // Code builds credentials from variables all the time; only what its strings and
         // comments spell out is a credential written into the policy, read as APIM's
         // compiler reads it: `&quot;` is a quote. Code that is nothing but strings is the

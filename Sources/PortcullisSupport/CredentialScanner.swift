@@ -33,6 +33,12 @@ public enum CredentialScanner {
         return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
     }
 
+    /// Whether `value`, written under `key`, is a credential by its shape or by what the
+    /// key calls it: what a named value's check and `import` ask of a plain value.
+    public static func isCredential(_ value: String, orNamedSoBy key: String) -> Bool {
+        looksLikeCredential(value) || isCredential(value, under: key)
+    }
+
     /// Whether `key`, a URL's query parameter, names a credential (`code`, `sig`, `token`,
     /// or what ``namesACredential(_:)`` names), given `value` of at least the length below
     /// which a query value is taken for an ordinary parameter (`?code=404`).

@@ -80,7 +80,7 @@ struct ConfigurationTranslation {
                     } else if declared.namedValues.contains(entry), let value = properties["value"].flatMap(Self.text) {
                         guard !isPipelineToken(value, of: "named value '\(entry)'", path: path, environment: name) else { continue }
                         // Never copied into plain YAML, as a value marked secret is not.
-                        guard !CredentialScanner.looksLikeCredential(value), !CredentialScanner.isCredential(value, under: entry) else {
+                        guard !CredentialScanner.isCredential(value, orNamedSoBy: entry) else {
                             notes.append(
                                 ImportNote(
                                     .error, path,

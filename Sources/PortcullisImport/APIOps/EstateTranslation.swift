@@ -136,7 +136,7 @@ struct EstateTranslation {
             // key) would be copied into plain YAML: it is taken for a secret APIM keeps, and
             // the round trip leaves out the flag that changes (found by an audit of import).
             let credential = !properties.sets("secret") && !properties.sets("keyVault")
-                && properties["value"]?.string.map { CredentialScanner.looksLikeCredential($0) || CredentialScanner.isCredential($0, under: value.name) } == true
+                && properties["value"]?.string.map { CredentialScanner.isCredential($0, orNamedSoBy: value.name) } == true
             if credential {
                 informations[path] = (value.folder + "/namedValueInformation.json", properties.filter { $0.key != "secret" && $0.key != "value" })
                 notes.append(
