@@ -1720,15 +1720,25 @@ final class RawPolicyTests: XCTestCase {
 
     /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,
     /// as Microsoft's own examples do: RF001, which no suppression silences, blocked every
-    /// project that used one (found by an audit). Elsewhere such a name is still a named value.
+    /// project that used one (found by an audit). So are the variables a template makes, a
+    /// loop's, an assigned or a captured one, and the loop's own `forloop` (found by the
+    /// next audit). Elsewhere such a name is still a named value, and a name the template
+    /// does not make is one inside it too.
     func testALiquidTemplatesObjectsAreNoNamedValues() throws {
         let liquid = #"<set-body template="liquid"><order><id>{{body.order.id}}</id><by>{{context.User.Email}}</by></order></set-body>"#
-        let plain = #"<set-header name="X-Order" exists-action="override"><value>{{body.order.id}}</value></set-header>"#
+        let made =
+            #"<set-body template="liquid">{%- assign total = body.total -%}{% capture note %}n{% endcapture %}"#
+            + #"{% for line in body.lines %}{{line.sku}}:{{forloop.index}}{% endfor %}{{total}}{{note}}{{unmade.name}}</set-body>"#
+        let plain = #"<set-header name="X-Order" exists-action="override"><value>{{body.order.id}}{{line.sku}}</value></set-header>"#
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
-        let api = RuleExample.api(fields: "policy: '<policies><inbound><base />\(liquid)\(plain)</inbound></policies>'\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+        let api = RuleExample.api(fields: "policy: '<policies><inbound><base />\(liquid)\(made)\(plain)</inbound></policies>'\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
         try write(api.text, to: "defs/orders.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("RF001") }
-        XCTAssertEqual(findings, ["RF001 defs/orders.yaml: unknown named value 'body.order.id'"])
+        XCTAssertEqual(findings, [
+            "RF001 defs/orders.yaml: unknown named value 'body.order.id'",
+            "RF001 defs/orders.yaml: unknown named value 'line.sku'",
+            "RF001 defs/orders.yaml: unknown named value 'unmade.name'",
+        ])
     }
 
     /// Keys Entra shares between tenants (`/common/`, `tenant-id="common"`) sign tokens of

@@ -43,7 +43,9 @@ extension Resolver {
         let templateNames = gateway.map { TemplateNames($0.declared.namedValues.union($0.declared.secrets)) }
         for document in rawDocuments {
             // A Liquid template's text may stand in elements of its own (`<cust>{{body.x}}</cust>`).
-            let liquid = templateNames == nil || !document.has(anyOf: Self.setBody) ? [] : document.allElements.filter(\.isLiquidTemplate).map(\.span)
+            let liquid = templateNames == nil || !document.has(anyOf: Self.setBody) ? [] : document.allElements.filter(\.isLiquidTemplate).map {
+                LiquidTemplate(span: $0.span, in: document.text)
+            }
             for element in document.allElements {
                 if element.name == "include-fragment", let id = element.attribute("fragment-id"), case .text(let name) = id.value,
                     !fragmentIDs.contains(Array(name.utf8)), definitions.complete
@@ -64,11 +66,12 @@ extension Resolver {
                     }
                 }
                 // A Liquid template's objects are written as `{{body.x}}` (Microsoft's own
-                // examples): APIM leaves them to the template.
+                // examples), and so are the variables it makes itself: APIM leaves them to
+                // the template.
                 for case .text(_, let span) in element.children {
-                    let inTemplate = liquid.contains { $0.contains(span.lowerBound) }
+                    let template = liquid.first { $0.span.contains(span.lowerBound) }
                     for reference in RawTemplates.names(in: document, span: span)
-                    where !templateNames.contains(reference.value) && !(inTemplate && Self.isLiquidObject(reference.value)) {
+                    where !templateNames.contains(reference.value) && template?.reads(reference.value) != true {
                         Self.unknown(
                             "named value", reference, among: templateNames.declared,
                             hint: "declare it under the gateway's 'namedValues' or 'secrets'",
@@ -81,12 +84,6 @@ extension Resolver {
     }
 
     private static let setBody: Set<String> = ["set-body"]
-
-    /// Whether a name in a Liquid template reads one of its objects, the request's body or
-    /// the context, rather than a named value.
-    private static func isLiquidObject(_ name: String) -> Bool {
-        ["body", "context"].contains { name == $0 || name.hasPrefix($0 + ".") }
-    }
 
     /// Named values put into a raw policy expression's code, where APIM puts them before
     /// the code is compiled: a value must stay text of the place it is put in. A quote in
@@ -170,6 +167,50 @@ extension ExpressionExtent.ReferencePlace {
 }
 
 /// `{{name}}` references in raw XML, which APIM replaces before it reads the document.
+/// A `set-body` Liquid template, for what its `{{name}}` outputs read.
+struct LiquidTemplate {
+    let span: Range<Int>
+    /// The variables the template makes: a loop's (`{% for line in body.lines %}`), an
+    /// assigned or captured one, and the loops' own `forloop` and `tablerowloop`.
+    private let variables: Set<String>
+
+    init(span: Range<Int>, in text: [UInt8]) {
+        self.span = span
+        var variables: Set<String> = ["forloop", "tablerowloop"]
+        for index in span.dropLast() where text[index] == UInt8(ascii: "{") && text[index + 1] == UInt8(ascii: "%") {
+            // `{%- for x in y -%}`: a tag's first two words, whitespace control dropped.
+            var cursor = index + 2
+            if cursor < span.upperBound, text[cursor] == UInt8(ascii: "-") { cursor += 1 }
+            let words = Self.words(in: text, from: cursor, upTo: span.upperBound, count: 2)
+            if words.count == 2, Self.makesAVariable.contains(words[0]) { variables.insert(words[1]) }
+        }
+        self.variables = variables
+    }
+
+    /// Whether `name` reads one of the template's objects, the request's body or the
+    /// context, or a variable it makes, rather than a named value.
+    func reads(_ name: String) -> Bool {
+        let root = name.split(separator: ".", maxSplits: 1).first.map(String.init) ?? name
+        return root == "body" || root == "context" || variables.contains(root)
+    }
+
+    private static let makesAVariable: Set<String> = ["for", "assign", "capture", "tablerow"]
+
+    /// Up to `count` words from `start`, each a run of letters, digits, `_` and `-`.
+    private static func words(in text: [UInt8], from start: Int, upTo end: Int, count: Int) -> [String] {
+        var words: [String] = []
+        var index = start
+        while words.count < count {
+            while index < end, text[index] == 0x20 || text[index] == 0x09 || text[index] == 0x0A || text[index] == 0x0D { index += 1 }
+            let wordStart = index
+            while index < end, ExpressionExtent.isNameByte(text[index]), text[index] != UInt8(ascii: ".") { index += 1 }
+            guard index > wordStart else { break }
+            words.append(String(decoding: text[wordStart..<index], as: UTF8.self))
+        }
+        return words
+    }
+}
+
 enum RawTemplates {
     static func names(in document: PolicyXMLDocument, span: Range<Int>) -> [Located<String>] {
         var found: [Located<String>] = []
