@@ -45,6 +45,28 @@ public enum ExpressionExtent {
         return text
     }
 
+    /// The text an expression's value always starts with, when its code is a
+    /// `string.Format` call whose format is written out (`@(string.Format("https://x.example/{0}", id))`):
+    /// the format's text before its first placeholder. Nil when the code is no such call.
+    public static func formattedLeadingText(in code: String) -> String? {
+        var body = code.utf8.dropFirst(2).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard code.hasPrefix("@("), body.starts(with: "string.Format(".utf8) || body.starts(with: "String.Format(".utf8) else { return nil }
+        body = body.dropFirst(14)
+        guard let format = leadingText(in: "@(" + String(decoding: body, as: UTF8.self)) else { return nil }
+        // `{{` is a brace written out; any other `{` starts a placeholder.
+        var text: [UInt8] = []
+        var bytes = format.utf8[...]
+        while let byte = bytes.first {
+            if byte == UInt8(ascii: "{") {
+                guard bytes.dropFirst().first == UInt8(ascii: "{") else { break }
+                bytes = bytes.dropFirst()
+            }
+            text.append(byte)
+            bytes = bytes.dropFirst()
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     /// The string literals joined by `+` that `code` starts with, as one text, and whether
     /// they are all of it (``constantText(in:)``).
     private static func literals(startingCode code: String) -> (text: String, complete: Bool)? {

@@ -1665,6 +1665,10 @@ final class RawPolicyTests: XCTestCase {
             ("fixed", #"<set-backend-service base-url="@(&quot;https://orders.example.com/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" />"#),
             ("chosen", #"<set-backend-service base-url="@(context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;) == &quot;eu&quot; ? &quot;https://eu.example.com&quot; : &quot;https://us.example.com&quot;)" />"#),
             ("path", #"<set-backend-service base-url="@(&quot;https://orders.example.com&quot; + context.Request.Url.Path)" />"#),
+            // A format written out fixes the host before its first placeholder (the next audit
+            // found a fixed host reported); a placeholder in the host does not.
+            ("formatted", #"<set-backend-service base-url="@(string.Format(&quot;https://orders.example.com/{0}&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)))" />"#),
+            ("formathost", #"<set-backend-service base-url="@(String.Format(&quot;https://{0}/orders&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;)))" />"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
@@ -1672,7 +1676,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1680,7 +1684,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 5, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 6, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

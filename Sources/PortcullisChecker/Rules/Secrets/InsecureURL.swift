@@ -145,7 +145,8 @@ public enum InsecureURL: Rule {
             // The start as written, a named value first, or with the values put in.
             let written = url.value.resolved
             let code = context.namedValues.partlyResolved(written)
-            guard !fixesTheHost(ExpressionExtent.leadingText(in: written) ?? ""), !fixesTheHost(ExpressionExtent.leadingText(in: code) ?? ""),
+            let starts = [written, code].flatMap { [ExpressionExtent.leadingText(in: $0), ExpressionExtent.formattedLeadingText(in: $0)] }
+            guard !starts.contains(where: { fixesTheHost($0 ?? "") }),
                 ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
             else { continue }
             let range = scope.document.range(url.span)
