@@ -1344,10 +1344,11 @@ struct CheckedCredentials: Sendable {
 }
 
 extension PolicyXMLElement {
-    /// Whether this `return-response` writes its body from a variable: a value a cache
-    /// lookup found, or another call's response, rather than a refusal written out. A
-    /// refusal (a status of 400 or more written out) that adds this request's correlation
-    /// id is no answer of data (found by the audit of the change).
+    /// Whether this `return-response` writes its body or a header from a variable: a value
+    /// a cache lookup found, or another call's response, rather than a refusal written out.
+    /// A refusal (a status of 400 or more written out) that adds this request's correlation
+    /// id is no answer of data (found by the audit of the change). A header carries data as
+    /// a body does (found by the next audit).
     var answersFromAVariable: Bool {
         var refuses = false
         forEachElement { element in
@@ -1357,7 +1358,8 @@ extension PolicyXMLElement {
         guard !refuses else { return false }
         var found = false
         forEachElement { element in
-            guard !found, element.name == "set-body", let body = element.textValue else { return }
+            // A header's values are `value` elements of its `set-header`.
+            guard !found, element.name == "set-body" || element.name == "value", let body = element.textValue else { return }
             if case .expression = body {
                 found = ExpressionFlow.sources(of: body.resolved).contains { source in
                     if case .variable = source { return true }

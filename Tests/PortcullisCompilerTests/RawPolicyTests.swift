@@ -638,6 +638,9 @@ final class RawPolicyTests: XCTestCase {
             ("lastgood", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><return-response><set-status code="200" reason="OK" /><set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body></return-response>"#),
             ("fetched", #"<send-request mode="new" response-variable-name="fallback"><set-url>https://orders.example.com/orders</set-url><authentication-managed-identity resource="api://orders" /></send-request><return-response><set-body>@(((IResponse)context.Variables[&quot;fallback&quot;]).Body.As&lt;string&gt;())</set-body></return-response>"#),
             ("liquid", #"<return-response><set-body template="liquid">{{context.Variables.lastGood}}</set-body></return-response>"#),
+            // A header carries a cached value as a body does (found by the next audit).
+            ("header", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><return-response><set-status code="200" reason="OK" /><set-header name="X-Orders" exists-action="override"><value>@((string)context.Variables[&quot;lastGood&quot;])</value></set-header></return-response>"#),
+            ("refusedheader", #"<return-response><set-status code="503" reason="Unavailable" /><set-header name="Retry-After" exists-action="override"><value>@((string)context.Variables[&quot;retry&quot;])</value></set-header></return-response>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, onError) in cases {
@@ -647,12 +650,12 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
         }
-        for closed in ["written", "newrequest"] {
+        for closed in ["written", "newrequest", "refusedheader"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
