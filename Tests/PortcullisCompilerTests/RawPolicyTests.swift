@@ -1709,6 +1709,10 @@ final class RawPolicyTests: XCTestCase {
             ("deleted", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><set-header name="Authorization" exists-action="delete" />"#)),
             // Given by a named value (found by the audit of the change).
             ("named", lookup("{{dct}}")),
+            // The body kept in a variable first (found by the next audit); a variable that
+            // holds something else is the author's.
+            ("through", #"<outbound><base /><set-variable name="Answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><cache-store-value key="orders-list" value="@((string)context.Variables[&quot;answer&quot;])" duration="300" /></outbound>"#),
+            ("other", #"<outbound><base /><set-variable name="answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><cache-store-value key="orders-list" value="@((string)context.Variables[&quot;etag&quot;])" duration="300" /></outbound>"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, policy in
@@ -1720,6 +1724,7 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'deleted/list-deleted' shares cached responses between the callers of route 'list-deleted', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key every caller shares",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'named/list-named' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
         ])

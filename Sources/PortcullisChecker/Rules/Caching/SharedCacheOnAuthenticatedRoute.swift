@@ -110,13 +110,34 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// Made once: a set literal costs its hashing in every scope of an estate.
     private static let cacheLookup: Set<String> = ["cache-lookup"]
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
+    private static let setVariable: Set<String> = ["set-variable"]
 
-    /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`) under a key
-    /// written out, which every caller's request finds: a key an expression makes is
-    /// taken to tell callers apart.
-    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement) -> Bool {
+    /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`, itself or
+    /// through a variable of `bodyVariables`) under a key written out, which every caller's
+    /// request finds: a key an expression makes is taken to tell callers apart.
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, bodyVariables: Set<String>) -> Bool {
         guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value else { return false }
-        return value.resolved.filter { !$0.isWhitespace }.holds("Response.Body")
+        if readsTheAnswer(value) { return true }
+        guard !bodyVariables.isEmpty, value.isExpression else { return false }
+        return ExpressionFlow.sources(of: value.resolved).contains { source in
+            if case .variable(let name) = source { return bodyVariables.contains(name.lowercased()) }
+            return source == .allVariables
+        }
+    }
+
+    private static func readsTheAnswer(_ value: PolicyXMLValue) -> Bool {
+        value.resolved.filter { !$0.isWhitespace }.holds("Response.Body")
+    }
+
+    /// The variables, case-folded, that a `set-variable` of the scope gives the answer's
+    /// body: a store of one keeps the answer as a store of the body does (found by an audit).
+    private static func bodyVariables(in scope: RawScope) -> Set<String> {
+        var names: Set<String> = []
+        for setter in scope.elements(named: setVariable) {
+            guard case .text(let name)? = setter.attribute("name")?.value, let value = setter.attribute("value")?.value, readsTheAnswer(value) else { continue }
+            names.insert(name.lowercased())
+        }
+        return names
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -142,7 +163,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
-            let stores = scope.elements(named: Self.cacheStoreValue).filter(Self.keepsTheAnswerForEveryone)
+            var stores = scope.elements(named: Self.cacheStoreValue)
+            if !stores.isEmpty {
+                let bodyVariables = Self.bodyVariables(in: scope)
+                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, bodyVariables: bodyVariables) }
+            }
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.
