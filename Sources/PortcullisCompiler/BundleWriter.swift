@@ -60,12 +60,14 @@ public enum BundleWriter {
         try output.refuseIfForeign()
         removeLeftovers(in: parent, of: output.name)
         // Made here, never found: a link or folder already under this name is someone
-        // else's, and writing into it could put the bundle anywhere. Under the next name
-        // then: a container's builds get the same process id again and again, and one
-        // folder left behind made every later build fail (found by an audit).
+        // else's, and writing into it could put the bundle anywhere. Under another name
+        // then, one nobody can foretell: a container's builds get the same process id again
+        // and again, and folders left under the names that follow from it made every later
+        // build fail (found by two audits).
         var staging = ""
         for attempt in 0..<100 {
-            staging = parent + "/" + temporaryName(of: output.name, "new", process: "\(getpid())" + (attempt == 0 ? "" : "0\(attempt)"))
+            let id = "\(getpid())" + (attempt == 0 ? "" : "0\(UInt64.random(in: 1..<UInt64(1e15)))")
+            staging = parent + "/" + temporaryName(of: output.name, "new", process: id)
             if mkdir(staging, folderMode) == 0 { break }
             guard errno == EEXIST, attempt < 99 else {
                 let reason = errno == EEXIST ? "its staging folder '\(staging)' exists already" : FileSystem.Failure.fromErrno().reason

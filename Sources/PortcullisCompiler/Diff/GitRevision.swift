@@ -169,26 +169,25 @@ public struct GitRevision: Sendable {
     /// Runs git and returns its standard output; when it fails, `failure` is the error where
     /// there is one, else git's own message.
     private static func git(_ arguments: [String], failure: String? = nil) throws -> [UInt8] {
-        let output: (read: Int32, write: Int32)
-        let errors: (read: Int32, write: Int32)
-        let process: ChildProcess
-        do {
-            output = try ChildProcess.makePipe()
-            errors = try ChildProcess.makePipe()
-            defer {
-                close(output.write)
-                close(errors.write)
-            }
-            process = try ChildProcess(["git"] + arguments, output: output.write, errors: errors.write)
-        } catch {
-            throw DriverError.git("git could not be started")
-        }
+        // Every end this makes is closed on every path: the write ends once the child holds
+        // them, the read ends here when git cannot be started, else when read to their end.
+        var opened: [Int32] = []
+        let started: (output: Int32, errors: Int32, process: ChildProcess)? = try? {
+            let output = try ChildProcess.makePipe()
+            opened += [output.read, output.write]
+            let errors = try ChildProcess.makePipe()
+            opened += [errors.read, errors.write]
+            let process = try ChildProcess(["git"] + arguments, output: output.write, errors: errors.write)
+            return (output.read, errors.read, process)
+        }()
+        for end in opened where end != started?.output && end != started?.errors { close(end) }
+        guard let (outputEnd, errorsEnd, process) = started else { throw DriverError.git("git could not be started") }
         // Standard error is drained on its own thread: a child that fills that pipe while
         // standard output is being read would otherwise wait for us forever.
         let drained = DispatchGroup()
         nonisolated(unsafe) var errorBytes: [UInt8] = []
-        DispatchQueue.global().async(group: drained) { errorBytes = ChildProcess.readToEnd(errors.read) }
-        let bytes = ChildProcess.readToEnd(output.read)
+        DispatchQueue.global().async(group: drained) { errorBytes = ChildProcess.readToEnd(errorsEnd) }
+        let bytes = ChildProcess.readToEnd(outputEnd)
         drained.wait()
         let status = process.wait()
         guard status == 0 else {
