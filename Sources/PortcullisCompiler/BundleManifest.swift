@@ -23,14 +23,9 @@ enum BundleManifest {
     /// Names are compared by their bytes, as the file system tells them apart: Swift's `==`
     /// takes `\u{212A}iosk` (a Kelvin sign) for a listed `Kiosk`.
     static func holdsOnlyABundle(_ folder: String) -> Bool {
-        guard let listed = listedFiles(in: folder) else { return false }
-        for (path, digest) in listed {
-            guard Self.isBundlePath(path) else { return false }
-            // A listed file removed since is no loss; one changed is the user's.
-            let file = folder + "/" + String(decoding: path, as: UTF8.self)
-            guard FileSystem.linkKind(of: file) != nil else { continue }
-            guard let bytes = try? FileSystem.contents(of: file, upTo: sizeLimit), SHA256.hex(bytes) == digest else { return false }
-        }
+        guard let listed = listedFiles(in: folder), listed.keys.allSatisfy(Self.isBundlePath) else { return false }
+        // The folder is walked before a file is read: a link or anything else the bundle
+        // does not list refuses it without reading what a listed name leads to.
         var files = Set(listed.keys)
         files.insert(Array(fileName.utf8))
         let folders = Self.folders(holding: files)
@@ -46,6 +41,12 @@ enum BundleManifest {
                 default: return false
                 }
             }
+        }
+        for (path, digest) in listed {
+            // A listed file removed since is no loss; one changed is the user's.
+            let file = folder + "/" + String(decoding: path, as: UTF8.self)
+            guard FileSystem.linkKind(of: file) != nil else { continue }
+            guard let bytes = try? FileSystem.contents(of: file, upTo: sizeLimit), SHA256.hex(bytes) == digest else { return false }
         }
         return true
     }
