@@ -1672,14 +1672,18 @@ final class RawPolicyTests: XCTestCase {
             // found a fixed host reported); a placeholder in the host does not.
             ("formatted", #"<set-backend-service base-url="@(string.Format(&quot;https://orders.example.com/{0}&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)))" />"#),
             ("formathost", #"<set-backend-service base-url="@(String.Format(&quot;https://{0}/orders&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;)))" />"#),
+            // A named value is judged by its value where it is known: a scheme alone before
+            // '//' fixes no host, a base URL does.
+            ("scheme", #"<set-backend-service base-url="@(&quot;{{scheme}}//&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
+            ("base", #"<set-backend-service base-url="@(&quot;{{orders-base}}/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" />"#),
         ]
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
             RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1687,7 +1691,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 6, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 7, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

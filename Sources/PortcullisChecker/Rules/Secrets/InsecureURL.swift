@@ -142,10 +142,11 @@ public enum InsecureURL: Rule {
             for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, span)) }
         }
         for url in urls {
-            // The start as written, a named value first, or with the values put in.
-            let written = url.value.resolved
-            let code = context.namedValues.partlyResolved(written)
-            let starts = [written, code].flatMap { [ExpressionExtent.leadingText(in: $0), ExpressionExtent.formattedLeadingText(in: $0)] }
+            // The start with the values known put in; a named value whose value is not
+            // known (a secret's) is judged as written. A known value is judged by what it
+            // holds: `{{scheme}}//` with a scheme alone fixes no host (found by an audit).
+            let code = context.namedValues.partlyResolved(url.value.resolved)
+            let starts = [ExpressionExtent.leadingText(in: code), ExpressionExtent.formattedLeadingText(in: code)]
             guard !starts.contains(where: { fixesTheHost($0 ?? "") }),
                 ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
             else { continue }
