@@ -209,7 +209,9 @@ enum ExpressionFlow {
             switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
             case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure)
             case "Body": return (.requestBody, inner, inner)
-            case "Url":
+            // The URL as the caller sent it is read as the one sent on (found by an audit:
+            // a host from `OriginalUrl`'s query passed SE003).
+            case "Url", "OriginalUrl":
                 guard inner < text.count, text[inner] == dot else { return (.requestURL, inner, inner) }
                 let part = identifierEnd(text, from: inner + 1)
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
