@@ -34,9 +34,42 @@ public enum CredentialScanner {
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
-    /// key calls it: what a named value's check and `import` ask of a plain value.
+    /// key calls it: what a named value's check and `import` ask of a plain value. Such a
+    /// value stands alone, so a bare key counts too (``looksLikeABareKey(_:)``).
     public static func isCredential(_ value: String, orNamedSoBy key: String) -> Bool {
-        looksLikeCredential(value) || isCredential(value, under: key)
+        looksLikeCredential(value) || isCredential(value, under: key) || looksLikeABareKey(value)
+    }
+
+    /// Whether `value` is nothing but a generated key: 40 to 128 characters of Base64 or
+    /// Base64url, padded or not, mixing upper- and lower-case letters and digits, as an
+    /// Azure Functions key, a Logic App's `sig` or a signing key is (found by an audit of
+    /// import, which copied them into plain YAML). A GUID, a hex digest or words run
+    /// together (`OrdersProductionEndpoint2024`: eight letters of one case in a row, which
+    /// random text seldom holds) are none.
+    public static func looksLikeABareKey(_ value: String) -> Bool {
+        value.withUTF8Bytes { bytes in
+            var body = bytes.count
+            while body > 0, bytes[body - 1] == UInt8(ascii: "=") { body -= 1 }
+            guard (40...128).contains(body), bytes.count - body <= 2 else { return false }
+            var (upper, lower, digit) = (false, false, false)
+            // Letters of the case of the one before, in a row.
+            var run = 0
+            var previous: UInt8 = 0
+            for byte in bytes[..<body] {
+                let kind: UInt8
+                switch byte {
+                case 0x41...0x5A: (upper, kind) = (true, 1)
+                case 0x61...0x7A: (lower, kind) = (true, 2)
+                case 0x30...0x39: (digit, kind) = (true, 0)
+                case UInt8(ascii: "+"), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "_"): kind = 0
+                default: return false
+                }
+                run = kind != 0 && kind == previous ? run + 1 : 1
+                previous = kind
+                if run >= 8 { return false }
+            }
+            return upper && lower && digit
+        }
     }
 
     /// Whether `key`, a URL's query parameter, names a credential (`code`, `sig`, `token`,

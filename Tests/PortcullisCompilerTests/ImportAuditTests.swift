@@ -250,9 +250,17 @@ final class ImportAuditTests: ImportTreeTestCase {
 
     /// A named value not marked secret whose value is a credential (a storage connection
     /// string with its key) was copied into plain YAML, in the project and in an
-    /// environment's file (found by an audit of import). Its value is never written now.
+    /// environment's file (found by an audit of import). Its value is never written now;
+    /// nor is a bare generated key, an Azure Functions key or a Logic App's `sig` (found by
+    /// the next audit). A GUID and words run together are kept.
     func testACredentialInAPlainNamedValueIsNeverWritten() throws {
         let key = "dGhpcyBpcyBhIHNlY3JldCBrZXkgZm9yIHRlc3Rpbmc="
+        let functionKey = "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r=="
+        let signature = "Xc7mI1fXh8h9kZq3mLq0c8_ZkRkC5mP9vO5x8L5nQ0E"
+        try write(#"{"properties": {"displayName": "fn-code", "value": "\#(functionKey)"}}"#, to: "named values/fn-code/namedValueInformation.json")
+        try write(#"{"properties": {"displayName": "logic-sig", "value": "\#(signature)"}}"#, to: "named values/logic-sig/namedValueInformation.json")
+        try write(#"{"properties": {"displayName": "tenant", "value": "72f988bf-86f1-41af-91ab-2d7cd011db47"}}"#, to: "named values/tenant/namedValueInformation.json")
+        try write(#"{"properties": {"displayName": "endpoint", "value": "ContosoOrdersProductionEndpointWestEurope2024"}}"#, to: "named values/endpoint/namedValueInformation.json")
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
         try write(#"{"properties": {"displayName": "storage", "value": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=\#(key);EndpointSuffix=core.windows.net"}}"#, to: "named values/storage/namedValueInformation.json")
         try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")
@@ -267,10 +275,15 @@ final class ImportAuditTests: ImportTreeTestCase {
         let errors = notes.filter { $0["kind"] == "error" }.compactMap { $0["message"] }
         XCTAssertTrue(errors.contains { $0.hasPrefix("named value 'storage' is not marked secret but holds what looks like a credential, so its value is not written") }, errors.joined(separator: "\n"))
         XCTAssertTrue(errors.contains { $0.hasPrefix("named value 'region' holds what looks like a credential in 'prod', so its value is not imported") }, errors.joined(separator: "\n"))
+        for name in ["fn-code", "logic-sig"] {
+            XCTAssertTrue(errors.contains { $0.hasPrefix("named value '\(name)' is not marked secret but holds what looks like a credential") }, errors.joined(separator: "\n"))
+        }
+        XCTAssertFalse(errors.contains { $0.contains("'tenant'") || $0.contains("'endpoint'") }, errors.joined(separator: "\n"))
         XCTAssertEqual(result.status, 1, result.stdout)
         for file in ["gateway.yaml", "environments/prod.yaml"] {
-            XCTAssertFalse(try read(file).contains(key), file)
+            for written in [key, functionKey, signature] { XCTAssertFalse(try read(file).contains(written), file) }
         }
+        XCTAssertTrue(try read("gateway.yaml").contains("ContosoOrdersProductionEndpointWestEurope2024"))
         XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
     }
 

@@ -121,4 +121,27 @@ final class CredentialKeyTests: XCTestCase {
         }
         XCTAssertGreaterThan(credentialKeys, 10_000, "many random keys are credential keys")
     }
+
+    /// A value that stands alone (a named value's) is a credential when it is nothing but a
+    /// generated key; identifiers, digests and words run together are not.
+    func testBareKeysAreToldFromIdentifiers() {
+        for key in [
+            "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r==",
+            "Xc7mI1fXh8h9kZq3mLq0c8_ZkRkC5mP9vO5x8L5nQ0E",
+            "3q2+7w/Zb9Kx1LmN4pQr8sTu5vWx6yZa7bCd0eFg1Hi=",
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeABareKey(key), key)
+            XCTAssertTrue(CredentialScanner.isCredential(key, orNamedSoBy: "value"), key)
+        }
+        for other in [
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "ContosoOrdersProductionEndpointWestEurope2024",
+            "short1Ab",
+            "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r.example",
+            "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r===",
+        ] {
+            XCTAssertFalse(CredentialScanner.looksLikeABareKey(other), other)
+        }
+    }
 }

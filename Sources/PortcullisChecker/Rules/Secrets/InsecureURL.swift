@@ -165,14 +165,19 @@ public enum InsecureURL: Rule {
     /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
     /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`),
     /// or a named value (whose value is not known here, a base URL) and then one of those.
+    /// A start with no `//` that has begun a path, a query or a fragment leaves the host
+    /// out of the caller's reach too (`1/orders?id=`, a named value's stand-in value).
     private static func fixesTheHost(_ start: String) -> Bool {
         let text = start.trimmingWhitespace
+        let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
         if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
-            return next == UInt8(ascii: "/") || next == UInt8(ascii: "?") || next == UInt8(ascii: "#")
+            return endsAuthority(next)
         }
-        guard let separator = text.range(ofBytes: "://") else { return false }
+        guard let separator = text.range(ofBytes: "//") else { return text.utf8.contains(where: endsAuthority) }
+        // A path begun before `//` is no authority (`/orders//x`).
+        if text.utf8[..<separator.lowerBound].contains(where: endsAuthority) { return true }
         let rest = text.utf8[separator.upperBound...]
-        guard let end = rest.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return false }
+        guard let end = rest.firstIndex(where: endsAuthority) else { return false }
         return end > rest.startIndex
     }
 
