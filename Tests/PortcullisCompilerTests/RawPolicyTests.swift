@@ -1915,6 +1915,52 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertNotNil(routes["get-order"]?["productLimits"], "the product's limit is not listed where it runs")
     }
 
+    /// `gateway.json` named the plan's backend alone where a raw policy sends the route's
+    /// requests elsewhere with `set-backend-service` (found by an audit): a runtime reading
+    /// it reached another server than APIM. It lists such policies, in the order they run,
+    /// a fragment's statement and one in `backend` too; a route whose own policy leaves
+    /// out `<base />` runs no product's.
+    func testGatewayJSONNamesTheRawPoliciesThatSetARoutesBackend() throws {
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [orders]\n"
+                + "policy: '<policies><inbound><base /><include-fragment fragment-id=\"canary\" /></inbound></policies>'\n"
+                + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: canary\n"
+                + "policy: '<fragment><choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\"><set-backend-service base-url=\"https://canary.example.com\" /></when></choose></fragment>'\n",
+            to: "defs/shop.yaml")
+        let example = RuleExample.api(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: '<policies><inbound><base /></inbound><backend><set-backend-service base-url="https://mirror.example.com" /><forward-request /></backend></policies>'
+              - id: own-orders
+                method: GET
+                path: /orders/own
+                scopes: [orders.read]
+                policy: '<policies><inbound><set-header name="X-Own" exists-action="override"><value>1</value></set-header></inbound></policies>'
+              - {id: get-order, method: GET, path: "/orders/{id}", scopes: [orders.read]}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try "rules:\n  RL008: off\n".write(to: file("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
+        let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+        XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
+        let gateway = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file("out/gateway.json"))) as? [String: Any])
+        let routes = Dictionary(uniqueKeysWithValues: (gateway["routes"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0) })
+        func setters(_ id: String) -> [String]? { (routes[id]?["backend"] as? [String: Any])?["setByRawPolicies"] as? [String] }
+        XCTAssertEqual(setters("list-orders"), ["product 'shop'", "route 'orders/list-orders'"])
+        XCTAssertEqual(setters("get-order"), ["product 'shop'"])
+        XCTAssertNil(setters("own-orders"))
+        XCTAssertEqual((routes["get-order"]?["backend"] as? [String: Any])?["url"] as? String, "https://orders.example.com")
+        let schema = try PythonTool.run([
+            PythonTool.support.appendingPathComponent("check_bundle.py").path, file("out").path,
+            GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,
+        ])
+        XCTAssertEqual(schema.status, 0, schema.stdout + schema.stderr)
+    }
+
     /// A route whose raw inbound leaves out `<base />` never runs the API's inbound
     /// statements; when the API's backend is a backend entity, with its managed identity,
     /// that route's own policy sets it, so the request still reaches it with its token.

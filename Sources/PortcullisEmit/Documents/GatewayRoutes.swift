@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 import PortcullisSupport
 
 /// The `routes` of `gateway.json`: each route's plan written straight into bytes, members
@@ -12,6 +13,10 @@ struct GatewayRoutes {
     /// The Redis database that holds cached responses, when the gateway has Redis.
     let responsesDatabase: Int?
     let versionSets: [String: VersionSet]
+    /// Whether the gateway's, each product's and each API's raw policy holds a
+    /// `set-backend-service` for the requests it sees (``GatewayPolicies/setsBackend(_:fragments:in:)``).
+    private let rawBackends: (gateway: Bool, products: [Bool], apis: [Bool])
+    private let fragmentDocuments: [String: PolicyXMLDocument]
 
     init(_ project: ResolvedProject, gateway: Gateway, locations: SourceLocations) {
         self.project = project
@@ -19,6 +24,27 @@ struct GatewayRoutes {
         self.locations = locations
         if case .present(let redis) = gateway.redis { responsesDatabase = redis.databases.effectiveResponses } else { responsesDatabase = nil }
         versionSets = Dictionary(gateway.versionSets.map { ($0.name.value, $0) }) { first, _ in first }
+        let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+        let sets = { (policy: RawPolicy?) in GatewayPolicies.setsBackend(policy, fragments: fragments, in: GatewayPolicies.requestSections) }
+        rawBackends = (sets(gateway.policy), project.products.map { sets($0.policy) }, project.apis.map { sets($0.policy) })
+        fragmentDocuments = fragments
+    }
+
+    /// The raw policies, in the order they run, whose `set-backend-service` may send the
+    /// route's requests elsewhere than its plan's backend: the gateway's and its products'
+    /// where the API's and the route's policies run them.
+    private func rawBackendSetters(of route: EffectiveRoute) -> [String] {
+        var setters: [String] = []
+        let api = project.apis[route.apiIndex]
+        if project.runsProductPolicies(on: route) {
+            if rawBackends.gateway { setters.append("the gateway") }
+            setters += route.products.filter { rawBackends.products[$0] }.map { "product '\(project.products[$0].name.value)'" }
+        }
+        if rawBackends.apis[route.apiIndex] { setters.append("API '\(api.name.value)'") }
+        if route.written.policy != nil, GatewayPolicies.setsBackend(route.written.policy, fragments: fragmentDocuments, in: GatewayPolicies.requestSections) {
+            setters.append("route '\(api.name.value)/\(route.written.id.value)'")
+        }
+        return setters
     }
 
     /// Every route with a plan, in route order, written on all cores.
@@ -45,7 +71,7 @@ struct GatewayRoutes {
         json.key("auth")
         write(auth: plan, source: route.auth.range, into: &json)
         json.key("backend")
-        write(plan.backend, into: &json)
+        write(plan.backend, setBy: rawBackendSetters(of: route), into: &json)
         if let cache = plan.cache {
             json.key("cache")
             write(cache, into: &json)
@@ -343,8 +369,10 @@ struct GatewayRoutes {
     }
 
     /// Where a route's requests go: the backend entity (absent for a URL written on the
-    /// API), its URL (absent for a pool) or its pool's members.
-    private func write(_ backend: PlannedBackend, into json: inout StableJSON.Writer) {
+    /// API), its URL (absent for a pool) or its pool's members, and the raw policies that
+    /// may send them elsewhere, which APIM obeys (found by an audit: gateway.json named
+    /// the plan's backend alone).
+    private func write(_ backend: PlannedBackend, setBy rawPolicies: [String], into json: inout StableJSON.Writer) {
         json.beginObject()
         if let identity = backend.managedIdentity {
             json.key("managedIdentity")
@@ -381,6 +409,10 @@ struct GatewayRoutes {
                 json.endObject()
             }
             json.endArray()
+        }
+        if !rawPolicies.isEmpty {
+            json.key("setByRawPolicies")
+            json.strings(rawPolicies)
         }
         json.key("source")
         json.string(locations.text(backend.reference.text.range))
