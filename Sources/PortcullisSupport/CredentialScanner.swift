@@ -47,7 +47,9 @@ public enum CredentialScanner {
     /// together (`OrdersProductionEndpoint2024`: eight letters of one case in a row, which
     /// random text seldom holds) are none.
     public static func looksLikeABareKey(_ value: String) -> Bool {
-        value.withUTF8Bytes { bytes in
+        // Told by the length first: most values are shorter or longer.
+        guard (40...130).contains(value.utf8.count) else { return false }
+        return value.withUTF8Bytes { bytes in
             var body = bytes.count
             while body > 0, bytes[body - 1] == UInt8(ascii: "=") { body -= 1 }
             guard (40...128).contains(body), bytes.count - body <= 2 else { return false }
