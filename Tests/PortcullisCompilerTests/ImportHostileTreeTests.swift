@@ -219,6 +219,25 @@ final class ImportHostileTreeTests: XCTestCase {
         assertContains(result.stdout, "error: apis/orders/apiInformation.json: the information file is not valid JSON")
     }
 
+    /// What the decoder refuses although the grammar allows it was "it is not valid JSON",
+    /// with no place (found by an audit of import): text that is not UTF-8, half a
+    /// surrogate pair, a number no `Double` holds, and nesting past the decoder's limit.
+    func testJSONTheDecoderRefusesIsLocated() throws {
+        let cases: [(file: [UInt8], message: String)] = [
+            (Array(#"{"properties": {"path": "or"#.utf8) + [0xFF] + Array(#"ders"}}"#.utf8), "line 1, column 28: the text is not UTF-8 here"),
+            (Array("{\"properties\": {\n  \"path\": \"\\uD800orders\"}}".utf8), "line 2, column 11: a '\\u' escape holds half a surrogate pair"),
+            (Array(#"{"properties": {"path": "orders", "apiRevision": 1e400}}"#.utf8), "line 1, column 50: the number '1e400' is too large"),
+            (Array((#"{"properties": {"path": "orders", "x": "# + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}}").utf8), "line 1, column 550: arrays and objects nest deeper than 512 levels"),
+        ]
+        for (file, message) in cases {
+            try Data(file).write(to: tree.appendingPathComponent("apis/orders/apiInformation.json"))
+            try? FileManager.default.removeItem(at: out)
+            let result = try runImport()
+            XCTAssertEqual(result.status, 1)
+            assertContains(result.stdout, "error: apis/orders/apiInformation.json: the information file is not valid JSON: " + message)
+        }
+    }
+
     func testAnInformationFileThatIsAJSONArrayIsAnErrorNamingIt() throws {
         try write(#"[{"properties": {"path": "orders"}}]"#, to: "apis/orders/apiInformation.json")
         let result = try runImport()

@@ -1,13 +1,18 @@
-/// Where JSON text first breaks the grammar, for a message that points there: Foundation's
-/// decoder says only that the data is not JSON. Read with a stack rather than by recursion,
-/// so that a hostile file of 100,000 open brackets ends in a message, not a crash.
+/// Where JSON text first breaks the grammar, or what else the decoder refuses, for a
+/// message that points there: Foundation's decoder says only that the data is not JSON.
+/// Read with a stack rather than by recursion, so that a hostile file of 100,000 open
+/// brackets ends in a message, not a crash.
 enum JSONSyntax {
     private enum Expected {
         case value, valueOrClose, key, keyOrClose, colon, commaOrClose, end
     }
 
+    /// How deep the decoder lets arrays and objects nest, as Foundation's on every platform.
+    static let maximumDepth = 512
+
     /// The byte offset and a description of the first problem, or nil for valid JSON.
     static func firstProblem(in bytes: [UInt8]) -> (offset: Int, problem: String)? {
+        if let invalid = firstInvalidUTF8(in: bytes) { return (invalid, "the text is not UTF-8 here") }
         var open: [UInt8] = []
         var expected = Expected.value
         var index = 0
@@ -23,10 +28,12 @@ enum JSONSyntax {
                     index += 1
                     expected = afterValue()
                 } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                    guard open.count < maximumDepth else { return (index, "arrays and objects nest deeper than \(maximumDepth) levels") }
                     open.append(byte)
                     index += 1
                     expected = byte == UInt8(ascii: "{") ? .keyOrClose : .valueOrClose
                 } else if let end = scalarEnd(in: bytes, from: index) {
+                    if let problem = refusedScalar(bytes[index..<end]) { return (index, problem) }
                     index = end
                     expected = afterValue()
                 } else {
@@ -38,6 +45,7 @@ enum JSONSyntax {
                     index += 1
                     expected = afterValue()
                 } else if byte == UInt8(ascii: "\""), let end = stringEnd(in: bytes, from: index) {
+                    if let problem = refusedScalar(bytes[index..<end]) { return (index, problem) }
                     index = end
                     expected = .colon
                 } else {
@@ -62,6 +70,71 @@ enum JSONSyntax {
                 return (index, "more data follows the value")
             }
         }
+    }
+
+    /// What the decoder refuses in a string or number the grammar allows: a `\u` escape of
+    /// half a surrogate pair, or a number too large for a `Double` (`1e400`).
+    private static func refusedScalar(_ scalar: ArraySlice<UInt8>) -> String? {
+        guard scalar.first == UInt8(ascii: "\"") else {
+            let number = String(decoding: scalar, as: UTF8.self)
+            return Double(number)?.isFinite == false ? "the number '\(number.prefix(40))' is too large" : nil
+        }
+        var index = scalar.startIndex + 1
+        var pendingHigh = false
+        while index < scalar.endIndex - 1 {
+            guard scalar[index] == UInt8(ascii: "\\") else {
+                if pendingHigh { return "a '\\u' escape holds half a surrogate pair" }
+                index += 1
+                continue
+            }
+            guard scalar[index + 1] == UInt8(ascii: "u") else {
+                if pendingHigh { return "a '\\u' escape holds half a surrogate pair" }
+                index += 2
+                continue
+            }
+            let unit = UInt16(String(decoding: scalar[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16) ?? 0
+            switch unit {
+            case 0xD800...0xDBFF:
+                if pendingHigh { return "a '\\u' escape holds half a surrogate pair" }
+                pendingHigh = true
+            case 0xDC00...0xDFFF:
+                if !pendingHigh { return "a '\\u' escape holds half a surrogate pair" }
+                pendingHigh = false
+            default:
+                if pendingHigh { return "a '\\u' escape holds half a surrogate pair" }
+            }
+            index += 6
+        }
+        return pendingHigh ? "a '\\u' escape holds half a surrogate pair" : nil
+    }
+
+    /// The offset of the first byte that does not belong to well-formed UTF-8, or nil.
+    private static func firstInvalidUTF8(in bytes: [UInt8]) -> Int? {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            guard lead >= 0x80 else {
+                index += 1
+                continue
+            }
+            // The length of the sequence and the range its second byte must lie in.
+            let (length, second): (Int, ClosedRange<UInt8>) =
+                switch lead {
+                case 0xC2...0xDF: (2, 0x80...0xBF)
+                case 0xE0: (3, 0xA0...0xBF)
+                case 0xED: (3, 0x80...0x9F)
+                case 0xE1...0xEF: (3, 0x80...0xBF)
+                case 0xF0: (4, 0x90...0xBF)
+                case 0xF1...0xF3: (4, 0x80...0xBF)
+                case 0xF4: (4, 0x80...0x8F)
+                default: (0, 0x80...0xBF)
+                }
+            guard length > 0, index + length <= bytes.count, second.contains(bytes[index + 1]),
+                bytes[(index + 2)..<(index + length)].allSatisfy({ (0x80...0xBF).contains($0) })
+            else { return index }
+            index += length
+        }
+        return nil
     }
 
     /// The end of the string, number or literal at `start`, or nil when none is written there.
