@@ -233,6 +233,22 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
     }
 
+    /// An API that names its version set in another case than the tree's folder spells it
+    /// names that set, as APIM takes it: the error said the tree did not hold it (found by
+    /// an audit of import), and now says how to spell it, as for a product's link.
+    func testAVersionSetNamedInAnotherCaseIsNamedAsSuch() throws {
+        try write(#"{"properties": {"displayName": "Orders", "versioningScheme": "Segment"}}"#, to: "version sets/orders-set/versionSetInformation.json")
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "apiVersion": "v1", "apiVersionSetId": "/apiVersionSets/Orders-Set"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains { $0["kind"] == "error" && $0["message"] == "API 'orders' names version set 'Orders-Set', which is version set 'orders-set' spelt in another case; spell 'apiVersionSetId' as the folder does" },
+            "\(notes)")
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
     /// A product's link to an API spelt in another case names that API (APIM takes names
     /// without case); it was dropped with a note saying the API was not imported, and the
     /// product kept its limits with no API (found by an audit of import).

@@ -406,10 +406,21 @@ struct EstateTranslation {
             // Without its set the API would move to another URL (`/orders/v1/x` to
             // `/orders/x`), which the round trip cannot see: it compares what the build writes.
             carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
-            notes.append(
-                ImportNote(
-                    .error, resource.folder,
-                    "API '\(name)' belongs to version set '\(DisplayText.escaped((set.split(separator: "/").last.map(String.init) ?? set).utf8))' ('apiVersionSetId', 'apiVersion'), which the tree does not hold, so its routes would move to other URLs; export the version set too"))
+            let written = set.split(separator: "/").last.map(String.init) ?? set
+            // A set spelt in another case is the tree's, as APIM reads names; the bundle would
+            // spell it as the folder does (found by an audit of import: "the tree does not
+            // hold" it sent the user looking for an export that was there).
+            if let folder = versionSets.first(where: { Grammar.caseFolded($0.name) == Grammar.caseFolded(written) })?.name {
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder,
+                        "API '\(name)' names version set '\(DisplayText.escaped(written.utf8))', which is version set '\(folder)' spelt in another case; spell 'apiVersionSetId' as the folder does"))
+            } else {
+                notes.append(
+                    ImportNote(
+                        .error, resource.folder,
+                        "API '\(name)' belongs to version set '\(DisplayText.escaped(written.utf8))' ('apiVersionSetId', 'apiVersion'), which the tree does not hold, so its routes would move to other URLs; export the version set too"))
+            }
         }
         // Where APIM looks for a caller's subscription key: the bundle keeps APIM's own names.
         if let keyNames = properties["subscriptionKeyParameterNames"] {
