@@ -16,6 +16,8 @@ public struct RawScope: Sendable {
     public let routes: [EffectiveRoute]
     /// Whether some of ``routes`` take requests without a subscription key.
     public internal(set) var takesKeylessRequests = false
+    /// The project's fragments by id, for what the document's `include-fragment`s run.
+    var fragments: [String: PolicyXMLDocument] = [:]
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
@@ -40,23 +42,30 @@ public struct RawScope: Sendable {
     }
 
     /// Whether a statement of this policy's `inbound` before `lookup` writes `Authorization`
-    /// for every request (not what a request sent elsewhere or an answer holds).
+    /// for every request (not what a request sent elsewhere or an answer holds), in a
+    /// fragment it includes there too, under a name an expression of strings makes as well
+    /// (found by an audit: both hid the replacement).
     private func replacesAuthorization(before lookup: PolicyXMLElement) -> Bool {
-        func replaces(_ element: PolicyXMLElement) -> Bool {
-            guard element.span.lowerBound < lookup.span.lowerBound else { return false }
+        var included = Set<String>()
+        func replaces(_ element: PolicyXMLElement, inFragment: Bool) -> Bool {
+            guard inFragment || element.span.lowerBound < lookup.span.lowerBound else { return false }
             switch element.name {
             case "authentication-managed-identity", "authentication-basic":
                 return element.attribute("output-token-variable-name") == nil
             case "set-header":
-                guard case .text(let name)? = element.attribute("name")?.value, name.trimmingWhitespace.lowercased() == "authorization" else { return false }
+                guard let name = element.attribute("name").flatMap({ Self.constant($0.value) }), name.trimmingWhitespace.lowercased() == "authorization"
+                else { return false }
                 return element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() != "skip"
             case "send-request", "send-one-way-request", "return-response":
                 return false
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { return false }
+                return fragment.rootElements.contains { replaces($0, inFragment: true) }
             default:
-                return element.elements.contains(where: replaces)
+                return element.elements.contains { replaces($0, inFragment: inFragment) }
             }
         }
-        return document.statements(in: "inbound").contains(where: replaces)
+        return document.statements(in: "inbound").contains { replaces($0, inFragment: false) }
     }
 
     /// Whether a `cache-lookup` keeps one entry per subscription owner, where every request
@@ -177,6 +186,9 @@ public struct RawScope: Sendable {
                 RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
         }
         guard !scopes.isEmpty else { return scopes }
+        if !fragments.isEmpty {
+            for index in scopes.indices { scopes[index].fragments = fragments }
+        }
         let keyless = Set(zip(project.routes, project.plans).compactMap { route, plan in plan?.keylessAccess.map { _ in ObjectIdentifier(route) } })
         if !keyless.isEmpty {
             for index in scopes.indices {

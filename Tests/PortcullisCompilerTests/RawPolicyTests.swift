@@ -1712,6 +1712,10 @@ final class RawPolicyTests: XCTestCase {
             // request has the same key.
             ("identity", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><authentication-managed-identity resource="api://orders-backend" />"#)),
             ("deleted", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><set-header name="Authorization" exists-action="delete" />"#)),
+            // In a fragment included before the lookup, or under a name an expression of
+            // strings makes (found by the next audit).
+            ("fragmented", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><include-fragment fragment-id="backend-token" />"#)),
+            ("computed", lookup("private").replacing("<inbound><base />", with: #"<inbound><base /><set-header name="@(&quot;Author&quot; + &quot;ization&quot;)" exists-action="delete" />"#)),
             // Given by a named value (found by the audit of the change).
             ("named", lookup("{{dct}}")),
             // The body kept in a variable first (found by the next audit); a variable that
@@ -1720,13 +1724,18 @@ final class RawPolicyTests: XCTestCase {
             ("other", #"<outbound><base /><set-variable name="answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><cache-store-value key="orders-list" value="@((string)context.Variables[&quot;etag&quot;])" duration="300" /></outbound>"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: backend-token\npolicy: '<fragment><authentication-managed-identity resource=\"api://orders-backend\" /></fragment>'\n",
+            to: "defs/fragment.yaml")
         let documents = cases.map { name, policy in
             RuleExample.api(name, fields: "", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(policy)</policies>'}\n").text
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("CA001") || $0.hasPrefix("CA009") }
         XCTAssertEqual(findings.sorted(), [
+            "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'computed/list-computed' shares cached responses between the callers of route 'list-computed', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'deleted/list-deleted' shares cached responses between the callers of route 'list-deleted', which requires a token",
+            "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'fragmented/list-fragmented' shares cached responses between the callers of route 'list-fragmented', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key every caller shares",
