@@ -505,16 +505,9 @@ struct RawEnforcement: Sendable {
     private static let errorServers: Set<String> = ["return-response", "forward-request", "send-request", "send-one-way-request"]
 
 
-    /// Whether a policy runs the broader scope's `section`: it keeps `<base />` there, or
-    /// has no such section (or no policy).
+    /// Whether a policy runs the broader scope's `section` (``PolicyXMLDocument/keepsBase(in:)``); no policy does.
     private static func keepsBase(in section: String, of document: PolicyXMLDocument?) -> Bool {
-        // Read from the children as they are: every API's policy is asked, and the element
-        // lists would be made for each.
-        guard let document else { return true }
-        for case .element(let found) in document.root.children where found.name == section {
-            return found.children.contains { if case .element(let statement) = $0 { statement.name == "base" } else { false } }
-        }
-        return true
+        document?.keepsBase(in: section) ?? true
     }
 
     /// A raw statement of `kind` anywhere in what a request of `route` passes in `inbound`,

@@ -63,6 +63,17 @@ public final class PolicyXMLDocument: Sendable {
         keepsInboundBase = document.keepsInboundBase
     }
 
+    /// Whether the document runs the broader scope's `section`: it keeps `<base />` there,
+    /// or has no such section (the built one starts with `<base />`). Read from the
+    /// children as they are: every API's policy is asked, and element lists would be made
+    /// for each.
+    public func keepsBase(in section: String) -> Bool {
+        for case .element(let found) in root.children where found.name == section {
+            return found.children.contains { if case .element(let statement) = $0 { statement.name == "base" } else { false } }
+        }
+        return true
+    }
+
     /// The same document written at `placement`: the same text reads to the same tree, so
     /// a second copy of a text can share the first one's reading.
     public func placed(at placement: TextPlacement) -> PolicyXMLDocument {

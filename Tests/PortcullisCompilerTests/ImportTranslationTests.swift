@@ -152,6 +152,13 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertTrue(
             build.stdout.contains("out/gateway.yaml:7:15: error: 'keyVault' is the placeholder 'import' writes for a secret APIM keeps, which no vault holds [YS004]"), build.stdout)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path))
+        // A national cloud's user edits the suffix first; still the placeholder (found by
+        // the next audit).
+        let gatewayFile = directory.appendingPathComponent("out/gateway.yaml")
+        try gateway.replacingOccurrences(of: "REPLACE-ME.vault.azure.net", with: "replace-me.vault.azure.cn").write(to: gatewayFile, atomically: true, encoding: .utf8)
+        let sovereign = try ToolProcess.run(["lint", "out"], in: directory)
+        XCTAssertEqual(sovereign.status, 1, sovereign.stdout + sovereign.stderr)
+        XCTAssertTrue(sovereign.stdout.contains("error: 'keyVault' is the placeholder 'import' writes for a secret APIM keeps, which no vault holds [YS004]"), sovereign.stdout)
     }
 
     func testAPublisherConfigurationBecomesAnEnvironment() throws {

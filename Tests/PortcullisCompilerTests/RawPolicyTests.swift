@@ -1926,28 +1926,31 @@ final class RawPolicyTests: XCTestCase {
 
     /// `gateway.json` named the plan's backend alone where a raw policy sends the route's
     /// requests elsewhere with `set-backend-service` (found by an audit): a runtime reading
-    /// it reached another server than APIM. It lists such policies, in the order they run,
-    /// a fragment's statement and one in `backend` too; a route whose own policy leaves
-    /// out `<base />` runs no product's.
+    /// it reached another server than APIM. It lists such policies, in the order they run:
+    /// the API's and the route's `inbound` (a broader scope's is followed by the statement
+    /// the build writes into the API's policy), and every scope's `backend`, a fragment's
+    /// statement too, where each narrower scope keeps `<base />` there (found by the audit
+    /// of the change, which listed a product the API's own statement overrides).
     func testGatewayJSONNamesTheRawPoliciesThatSetARoutesBackend() throws {
         try write(
             "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [orders]\n"
-                + "policy: '<policies><inbound><base /><include-fragment fragment-id=\"canary\" /></inbound></policies>'\n"
+                + "policy: '<policies><inbound><base /><include-fragment fragment-id=\"canary\" /></inbound><backend><base /><include-fragment fragment-id=\"canary\" /></backend></policies>'\n"
                 + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: canary\n"
                 + "policy: '<fragment><choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Canary&quot;))\"><set-backend-service base-url=\"https://canary.example.com\" /></when></choose></fragment>'\n",
             to: "defs/shop.yaml")
         let example = RuleExample.api(
+            fields: "policy: '<policies><inbound><base /><choose><when condition=\"@(context.Request.Headers.ContainsKey(&quot;X-Blue&quot;))\"><set-backend-service base-url=\"https://blue.example.com\" /></when></choose></inbound></policies>'\n",
             routes: """
               - id: list-orders
                 method: GET
                 path: /orders
                 scopes: [orders.read]
-                policy: '<policies><inbound><base /></inbound><backend><set-backend-service base-url="https://mirror.example.com" /><forward-request /></backend></policies>'
+                policy: '<policies><inbound><base /></inbound><backend><base /><set-backend-service base-url="https://mirror.example.com" /></backend></policies>'
               - id: own-orders
                 method: GET
                 path: /orders/own
                 scopes: [orders.read]
-                policy: '<policies><inbound><set-header name="X-Own" exists-action="override"><value>1</value></set-header></inbound></policies>'
+                policy: '<policies><inbound><set-header name="X-Own" exists-action="override"><value>1</value></set-header></inbound><backend><forward-request /></backend></policies>'
               - {id: get-order, method: GET, path: "/orders/{id}", scopes: [orders.read]}
 
             """)
@@ -1959,10 +1962,13 @@ final class RawPolicyTests: XCTestCase {
         let gateway = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file("out/gateway.json"))) as? [String: Any])
         let routes = Dictionary(uniqueKeysWithValues: (gateway["routes"] as? [[String: Any]] ?? []).map { ($0["id"] as? String ?? "", $0) })
         func setters(_ id: String) -> [String]? { (routes[id]?["backend"] as? [String: Any])?["setByRawPolicies"] as? [String] }
-        XCTAssertEqual(setters("list-orders"), ["product 'shop'", "route 'orders/list-orders'"])
-        XCTAssertEqual(setters("get-order"), ["product 'shop'"])
-        XCTAssertNil(setters("own-orders"))
+        XCTAssertEqual(setters("list-orders"), ["API 'orders'", "product 'shop'", "route 'orders/list-orders'"])
+        XCTAssertEqual(setters("get-order"), ["API 'orders'", "product 'shop'"])
+        XCTAssertNil(setters("own-orders"), "a route that runs neither the API's inbound nor the broader backend sections")
         XCTAssertEqual((routes["get-order"]?["backend"] as? [String: Any])?["url"] as? String, "https://orders.example.com")
+        // The product's inbound statement is followed by the API's generated one.
+        let apiPolicy = try String(contentsOf: file("out/apim/apis/orders/policy.xml"), encoding: .utf8)
+        XCTAssertTrue(apiPolicy.contains(#"<base />\#n        <set-backend-service base-url="https://orders.example.com" />"#), apiPolicy)
         let schema = try PythonTool.run([
             PythonTool.support.appendingPathComponent("check_bundle.py").path, file("out").path,
             GoldenFiles.packageRoot.appendingPathComponent("Schemas/gateway-config.schema.json").path,

@@ -13,9 +13,9 @@ struct GatewayRoutes {
     /// The Redis database that holds cached responses, when the gateway has Redis.
     let responsesDatabase: Int?
     let versionSets: [String: VersionSet]
-    /// Whether the gateway's, each product's and each API's raw policy holds a
-    /// `set-backend-service` for the requests it sees (``GatewayPolicies/setsBackend(_:fragments:in:)``).
-    private let rawBackends: (gateway: Bool, products: [Bool], apis: [Bool])
+    /// Which sections of the gateway's, each product's and each API's raw policy hold a
+    /// `set-backend-service` (``GatewayPolicies/setsBackend(_:fragments:in:)``).
+    private let rawBackends: (gateway: RawBackendSetter, products: [RawBackendSetter], apis: [RawBackendSetter])
     private let fragmentDocuments: [String: PolicyXMLDocument]
 
     init(_ project: ResolvedProject, gateway: Gateway, locations: SourceLocations) {
@@ -25,26 +25,53 @@ struct GatewayRoutes {
         if case .present(let redis) = gateway.redis { responsesDatabase = redis.databases.effectiveResponses } else { responsesDatabase = nil }
         versionSets = Dictionary(gateway.versionSets.map { ($0.name.value, $0) }) { first, _ in first }
         let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
-        let sets = { (policy: RawPolicy?) in GatewayPolicies.setsBackend(policy, fragments: fragments, in: GatewayPolicies.requestSections) }
-        rawBackends = (sets(gateway.policy), project.products.map { sets($0.policy) }, project.apis.map { sets($0.policy) })
+        rawBackends = (
+            RawBackendSetter(gateway.policy, fragments), project.products.map { RawBackendSetter($0.policy, fragments) },
+            project.apis.map { RawBackendSetter($0.policy, fragments) }
+        )
         fragmentDocuments = fragments
     }
 
+    /// Where a raw policy holds a `set-backend-service`, by section.
+    private struct RawBackendSetter {
+        let inbound: Bool
+        let backend: Bool
+
+        init(_ policy: RawPolicy?, _ fragments: [String: PolicyXMLDocument]) {
+            inbound = GatewayPolicies.setsBackend(policy, fragments: fragments, in: GatewayPolicies.inbound)
+            backend = GatewayPolicies.setsBackend(policy, fragments: fragments, in: GatewayPolicies.backend)
+        }
+    }
+
     /// The raw policies, in the order they run, whose `set-backend-service` may send the
-    /// route's requests elsewhere than its plan's backend: the gateway's and its products'
-    /// where the API's and the route's policies run them.
+    /// route's requests elsewhere than its plan's backend. In `inbound`, the API's and the
+    /// route's, where they run: the generated statement follows the broader scopes' own
+    /// (the build writes one into every API below a policy that sets a backend there). In
+    /// `backend`, which runs after `inbound`, every scope's whose section runs: each
+    /// narrower scope keeps `<base />` there. A statement that a generated one follows in
+    /// the same section is listed too: the list may say more than runs, never less.
     private func rawBackendSetters(of route: EffectiveRoute) -> [String] {
-        var setters: [String] = []
         let api = project.apis[route.apiIndex]
-        if project.runsProductPolicies(on: route) {
-            if rawBackends.gateway { setters.append("the gateway") }
-            setters += route.products.filter { rawBackends.products[$0] }.map { "product '\(project.products[$0].name.value)'" }
+        let apiName = "API '\(api.name.value)'"
+        let routeName = "route '\(api.name.value)/\(route.written.id.value)'"
+        let own = route.written.policy.map { RawBackendSetter($0, fragmentDocuments) }
+        let routeDocument = route.written.policy?.document
+        var setters: [String] = []
+        if rawBackends.apis[route.apiIndex].inbound, routeDocument?.keepsInboundBase ?? true { setters.append(apiName) }
+        if own?.inbound == true { setters.append(routeName) }
+        // The broader `backend` sections run where each narrower one keeps `<base />`.
+        let routeKeeps = routeDocument?.keepsBase(in: "backend") ?? true
+        let apiKeeps = routeKeeps && (api.policy?.document?.keepsBase(in: "backend") ?? true)
+        if apiKeeps {
+            let products = route.products.map { (project.products[$0], rawBackends.products[$0]) }
+            if rawBackends.gateway.backend, products.allSatisfy({ $0.0.policy?.document?.keepsBase(in: "backend") ?? true }) { setters.append("the gateway") }
+            setters += products.filter(\.1.backend).map { "product '\($0.0.name.value)'" }
         }
-        if rawBackends.apis[route.apiIndex] { setters.append("API '\(api.name.value)'") }
-        if route.written.policy != nil, GatewayPolicies.setsBackend(route.written.policy, fragments: fragmentDocuments, in: GatewayPolicies.requestSections) {
-            setters.append("route '\(api.name.value)/\(route.written.id.value)'")
-        }
-        return setters
+        if routeKeeps, rawBackends.apis[route.apiIndex].backend { setters.append(apiName) }
+        if own?.backend == true { setters.append(routeName) }
+        // A scope that sets it in both sections is named once, where it first runs.
+        var named = Set<String>()
+        return setters.filter { named.insert($0).inserted }
     }
 
     /// Every route with a plan, in route order, written on all cores.

@@ -71,7 +71,7 @@ enum GatewayPolicies {
     /// in, which the APIs below must override with their own backend: a `set-backend-service`
     /// in its `inbound`, inside a `choose` too (a canary), or in a fragment it includes
     /// there (`fragments`, by id), at any depth. One in `backend` runs after every API's
-    /// inbound statement, which could not override it; `sections` adds it where that counts.
+    /// inbound statement, which could not override it; `sections` asks of it where that counts.
     static func setsBackend(_ policy: RawPolicy?, fragments: [String: PolicyXMLDocument], in sections: Set<String> = inbound) -> Bool {
         guard let root = policy?.document?.root else { return false }
         var pending = root.elements.filter { sections.contains($0.name) }.flatMap(\.elements)
@@ -89,8 +89,7 @@ enum GatewayPolicies {
     }
 
     static let inbound: Set<String> = ["inbound"]
-    /// The sections whose `set-backend-service` decides where a request goes.
-    static let requestSections: Set<String> = ["inbound", "backend"]
+    static let backend: Set<String> = ["backend"]
 
     static func setBackend(_ backend: PlannedBackend, into writer: inout PolicyWriter) {
         switch backend.reference {

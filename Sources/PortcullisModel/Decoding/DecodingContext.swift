@@ -387,7 +387,7 @@ struct DecodingContext {
         }
         // What `import` writes for a secret APIM keeps, whose value cannot be exported:
         // published, it would replace the live secret with one no vault holds.
-        if Grammar.caseFolded(text.value).hasPrefix(Grammar.caseFolded(Grammar.keyVaultPlaceholder)) {
+        if Grammar.isKeyVaultPlaceholder(text.value) {
             diagnostics.report(
                 .invalidValue, "\(MessageText.quoted(entry.key)) is the placeholder 'import' writes for a secret APIM keeps, which no vault holds",
                 at: text.range,

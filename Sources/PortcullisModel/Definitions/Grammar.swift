@@ -82,6 +82,13 @@ package enum Grammar {
     /// value cannot be exported; the decoder refuses it, so it cannot be published.
     public static let keyVaultPlaceholder = "https://REPLACE-ME.vault.azure.net/secrets/"
 
+    /// Whether a Key Vault secret identifier is ``keyVaultPlaceholder``, in any national
+    /// cloud's spelling too (`REPLACE-ME.vault.azure.cn`): a user of such a cloud edits the
+    /// suffix first (found by an audit).
+    static func isKeyVaultPlaceholder(_ identifier: String) -> Bool {
+        caseFolded(identifier).hasPrefix("https://replace-me.")
+    }
+
     /// `text` with ASCII upper case lowered: the key under which APIM, which ignores case
     /// in resource names, files a name. Returns `text` itself when it has no upper case.
     public static func caseFolded(_ text: String) -> String {
