@@ -1653,6 +1653,24 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// The URL as the caller sent it (`context.Request.OriginalUrl`) holds nothing the
+    /// policies put in the URL: echoing it sends no secret a `set-query-parameter` added,
+    /// where echoing the URL the backend was sent does (found by the audit of a change
+    /// that read it as `Url`).
+    func testTheOriginalURLCarriesNoSecretThePoliciesAdd() throws {
+        func api(_ name: String, _ url: String) -> String {
+            RuleExample.api(
+                name,
+                fields: #"policy: '<policies><inbound><base /><set-query-parameter name="code" exists-action="override"><value>{{partner-secret}}</value></set-query-parameter></inbound><outbound><base /><set-header name="X-Requested" exists-action="override"><value>@(context.Request.\#(url).ToString())</value></set-header></outbound></policies>'"# + "\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
+        }
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(api("original", "OriginalUrl") + "---\n" + api("sent", "Url"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("SE005") }
+        XCTAssertEqual(findings.count, 1, findings.joined(separator: "\n"))
+        XCTAssertTrue(findings.allSatisfy { $0.contains("API 'sent'") }, findings.joined(separator: "\n"))
+    }
+
     /// A backend or a request sent on whose host the request writes goes wherever the
     /// caller says, with the caller's token and what the policies add (found by an audit:
     /// SE003 read only the scheme). A host written out, with the path or a query value

@@ -56,6 +56,15 @@ enum ExpressionFlow {
         return Block(text, structure).sources()
     }
 
+    /// Whether `code` reads the query of the URL as the caller sent it
+    /// (`context.Request.OriginalUrl.Query`, `.QueryString`): what the caller wrote and
+    /// nothing the policies put in the URL, so it is no source of theirs (SE005) but is
+    /// the caller's choice (SE003; found by an audit: a host taken from it passed).
+    static func readsTheOriginalQuery(_ code: String) -> Bool {
+        guard code.holds("OriginalUrl") else { return false }
+        return contains(compacted(Array(code.utf8))[...], "Request.OriginalUrl.Query")
+    }
+
     /// The text of an expression that is one plain string written out (`@("X-Key")`).
     static func stringLiteral(of code: String) -> String? {
         let text = compacted(Array(code.utf8))
@@ -209,9 +218,7 @@ enum ExpressionFlow {
             switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
             case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure)
             case "Body": return (.requestBody, inner, inner)
-            // The URL as the caller sent it is read as the one sent on (found by an audit:
-            // a host from `OriginalUrl`'s query passed SE003).
-            case "Url", "OriginalUrl":
+            case "Url":
                 guard inner < text.count, text[inner] == dot else { return (.requestURL, inner, inner) }
                 let part = identifierEnd(text, from: inner + 1)
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {

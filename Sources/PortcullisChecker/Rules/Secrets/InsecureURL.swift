@@ -148,7 +148,8 @@ public enum InsecureURL: Rule {
             let code = context.namedValues.partlyResolved(url.value.resolved)
             let starts = [ExpressionExtent.leadingText(in: code), ExpressionExtent.formattedLeadingText(in: code)]
             guard !starts.contains(where: { fixesTheHost($0 ?? "") }),
-                ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
+                ExpressionFlow.readsTheOriginalQuery(code)
+                    || ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
             else { continue }
             let range = scope.document.range(url.span)
             findings.report(
