@@ -1341,18 +1341,26 @@ extension PolicyXMLElement {
     /// a cache lookup found, or another call's response, rather than a refusal written out.
     /// A refusal (a status of 400 or more written out) that adds this request's correlation
     /// id is no answer of data (found by the audit of the change). A header carries data as
-    /// a body does (found by the next audit).
+    /// a body does in a success (found by the next audit), a status of 200 to 299 written
+    /// out or none; a redirect's `Location` or a correlation id beside a status echoed from
+    /// the failed call is no answer of data (found by the audit of that change).
     var answersFromAVariable: Bool {
         var refuses = false
+        var succeeds = true
         forEachElement { element in
-            guard element.name == "set-status", case .text(let code)? = element.attribute("code")?.value, let status = Int(code.trimmingWhitespace) else { return }
+            guard element.name == "set-status" else { return }
+            guard case .text(let code)? = element.attribute("code")?.value, let status = Int(code.trimmingWhitespace) else {
+                succeeds = false
+                return
+            }
             refuses = refuses || status >= 400
+            succeeds = succeeds && (200...299).contains(status)
         }
         guard !refuses else { return false }
         var found = false
         forEachElement { element in
             // A header's values are `value` elements of its `set-header`.
-            guard !found, element.name == "set-body" || element.name == "value", let body = element.textValue else { return }
+            guard !found, element.name == "set-body" || (succeeds && element.name == "value"), let body = element.textValue else { return }
             if case .expression = body {
                 found = ExpressionFlow.sources(of: body.resolved).contains { source in
                     if case .variable = source { return true }

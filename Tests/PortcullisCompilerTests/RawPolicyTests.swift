@@ -641,6 +641,10 @@ final class RawPolicyTests: XCTestCase {
             // A header carries a cached value as a body does (found by the next audit).
             ("header", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><return-response><set-status code="200" reason="OK" /><set-header name="X-Orders" exists-action="override"><value>@((string)context.Variables[&quot;lastGood&quot;])</value></set-header></return-response>"#),
             ("refusedheader", #"<return-response><set-status code="503" reason="Unavailable" /><set-header name="Retry-After" exists-action="override"><value>@((string)context.Variables[&quot;retry&quot;])</value></set-header></return-response>"#),
+            // A sign-in redirect, and Microsoft's pattern that echoes the failed call's status
+            // with a correlation id (found by the audit of the change).
+            ("redirect", #"<return-response><set-status code="302" reason="Found" /><set-header name="Location" exists-action="override"><value>@($&quot;/signin?to={(string)context.Variables[&quot;redirect&quot;]}&quot;)</value></set-header></return-response>"#),
+            ("echoed", #"<return-response><set-status code="@(context.Response.StatusCode)" reason="Error" /><set-header name="X-Correlation-Id" exists-action="override"><value>@((string)context.Variables[&quot;correlation&quot;])</value></set-header><set-body>@(context.LastError.Message)</set-body></return-response>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, onError) in cases {
@@ -655,7 +659,7 @@ final class RawPolicyTests: XCTestCase {
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
         }
-        for closed in ["written", "newrequest", "refusedheader"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
