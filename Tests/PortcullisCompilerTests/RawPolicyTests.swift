@@ -1744,6 +1744,10 @@ final class RawPolicyTests: XCTestCase {
             // holds something else is the author's.
             ("through", #"<outbound><base /><set-variable name="Answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><cache-store-value key="orders-list" value="@((string)context.Variables[&quot;answer&quot;])" duration="300" /></outbound>"#),
             ("other", #"<outbound><base /><set-variable name="answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><cache-store-value key="orders-list" value="@((string)context.Variables[&quot;etag&quot;])" duration="300" /></outbound>"#),
+            // Another call's body, the usual cache of a backend token (found by the audit of
+            // the change).
+            ("token", #"<inbound><base /><set-variable name="backendToken" value="@(((IResponse)context.Variables[&quot;tokenCall&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;].ToString())" /><cache-store-value key="backend-token" value="@((string)context.Variables[&quot;backendToken&quot;])" duration="300" /></inbound>"#),
+            ("tokenbody", #"<inbound><base /><set-variable name="backendToken" value="@{ var tokenResponse = (IResponse)context.Variables[&quot;tokenCall&quot;]; return (string)tokenResponse.Body.As&lt;JObject&gt;()[&quot;access_token&quot;]; }" /><cache-store-value key="backend-token" value="@((string)context.Variables[&quot;backendToken&quot;])" duration="300" /></inbound>"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         try write(

@@ -110,7 +110,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// Made once: a set literal costs its hashing in every scope of an estate.
     private static let cacheLookup: Set<String> = ["cache-lookup"]
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
-    private static let setVariable: Set<String> = ["set-variable"]
 
     /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`, itself or
     /// through a variable of `bodyVariables`) under a key written out, which every caller's
@@ -125,17 +124,26 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
     }
 
+    /// Whether a value reads `context.Response.Body`, the answer (not `tokenResponse.Body`,
+    /// another call's, which the audit of the change found taken for it).
     private static func readsTheAnswer(_ value: PolicyXMLValue) -> Bool {
-        value.resolved.filter { !$0.isWhitespace }.holds("Response.Body")
+        value.resolved.filter { !$0.isWhitespace }.holds("context.Response.Body")
     }
 
-    /// The variables, case-folded, that a `set-variable` of the scope gives the answer's
-    /// body: a store of one keeps the answer as a store of the body does (found by an audit).
+    /// The variables, case-folded, that a `set-variable` of the scope's `outbound` or
+    /// `on-error` gives the answer's body, where there is one: a store of one keeps the
+    /// answer as a store of the body does (found by an audit).
     private static func bodyVariables(in scope: RawScope) -> Set<String> {
         var names: Set<String> = []
-        for setter in scope.elements(named: setVariable) {
-            guard case .text(let name)? = setter.attribute("name")?.value, let value = setter.attribute("value")?.value, readsTheAnswer(value) else { continue }
-            names.insert(name.lowercased())
+        for section in ["outbound", "on-error"] {
+            for statement in scope.document.statements(in: section) {
+                statement.forEachElement { setter in
+                    guard setter.name == "set-variable", case .text(let name)? = setter.attribute("name")?.value, let value = setter.attribute("value")?.value,
+                        readsTheAnswer(value)
+                    else { return }
+                    names.insert(name.lowercased())
+                }
+            }
         }
         return names
     }
