@@ -31,8 +31,9 @@ public struct SecretLiterals: Sendable {
         var credentials = credentials + Self.credentials(inRawPoliciesOf: project, plain: plain) + Self.credentials(inDefinitionsOf: project, plain: plain)
         // A named value's name calls its value a credential in either form: `db-password: x`
         // is caught as the scalar is read, `db-password: {value: x}` only here, where the
-        // value's key is `value`.
-        let named = (project.gateway?.namedValues ?? []).filter { CredentialScanner.isCredential($0.value.value, under: $0.name.value) }
+        // value's key is `value`. A value that is nothing but a generated key is one too,
+        // as `import` judges it (found by an audit: lint passed what import refused).
+        let named = (project.gateway?.namedValues ?? []).filter { CredentialScanner.isCredential($0.value.value, orNamedSoBy: $0.name.value) }
         if !named.isEmpty {
             let found = Set(credentials)
             credentials += named.map(\.value.range).filter { !found.contains($0) }

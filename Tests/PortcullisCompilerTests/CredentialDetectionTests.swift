@@ -77,18 +77,22 @@ final class CredentialDetectionTests: XCTestCase {
 
     /// A plain named value whose name calls it a password or key holds one, whatever it
     /// looks like, in the short form and in the long one (`{value: ...}`), which lint passed
-    /// and the build published as a plain named value (found by a hostile audit).
+    /// and the build published as a plain named value (found by a hostile audit). So is a
+    /// value that is nothing but a generated key, whatever its name, as `import` judges it
+    /// (found by an audit: lint passed what import refused).
     func testValuesUnderCredentialNamesAreReportedAndNeverBuilt() throws {
         let folder = directory.appendingPathComponent("named")
         try write("ordinary", to: folder)
+        let key = "hVVK/NnA0a3PSYT/TOoYoQKheIRz7skHn1MFGFV8RJzbosUcGsfbpaquq46QXeHdkZUM3nWRIDaC1Q6DaljMUg=="
         let gateway = RuleExample.baseGateway
             + "namedValues:\n  db-password: Hunter2x\n  partner-api-key: Zebra99y\n  signing-secret: Walrus7z\n"
             + "  admin-password: {value: Okapi5q}\n  svc-api-key:\n    value: Quokka3r\n    tags: [x]\n"
+            + "  partner-a: {value: \"\(key)\"}\n  region-endpoint: ContosoOrdersProductionEnvironmentWestEurope2024\n"
         try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
         XCTAssertEqual(lint.status, 1, lint.stdout)
-        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 5, lint.stdout)
-        for secret in ["Hunter2x", "Zebra99y", "Walrus7z", "Okapi5q", "Quokka3r"] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 6, lint.stdout)
+        for secret in ["Hunter2x", "Zebra99y", "Walrus7z", "Okapi5q", "Quokka3r", key] { XCTAssertFalse(lint.stdout.contains(secret), lint.stdout) }
         try "rules:\n  SE001: off\n".write(to: folder.appendingPathComponent("portcullis.yaml"), atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("named-bundle")
         let build = try ToolProcess.run(["build", ".", "--out", out.path], in: folder)

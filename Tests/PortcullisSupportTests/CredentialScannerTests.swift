@@ -140,8 +140,23 @@ final class CredentialKeyTests: XCTestCase {
             "short1Ab",
             "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r.example",
             "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r===",
+            "ContosoOrdersProductionEnvironmentWestEurope2024",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeABareKey(other), other)
+        }
+        // Keys as Azure makes them: random Base64 of 32, 40 and 64 bytes, padded; the
+        // first rule missed one in twenty-five (this one among them).
+        XCTAssertTrue(CredentialScanner.looksLikeABareKey("hVVK/NnA0a3PSYT/TOoYoQKheIRz7skHn1MFGFV8RJzbosUcGsfbpaquq46QXeHdkZUM3nWRIDaC1Q6DaljMUg=="))
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var random = SeededRandom(seed: 0x5EED)
+        for length in [44, 56, 88] {
+            var missed = 0
+            for _ in 0..<3_000 {
+                let body = (0..<(length - 1)).map { _ in alphabet[random.next(alphabet.count)] }
+                let key = String(decoding: body + [UInt8(ascii: "=")], as: UTF8.self)
+                if !CredentialScanner.looksLikeABareKey(key) { missed += 1 }
+            }
+            XCTAssertLessThan(missed, 15, "keys of \(length) characters missed")
         }
     }
 }
