@@ -166,15 +166,22 @@ public enum InsecureURL: Rule {
     /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
     /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`),
     /// or a named value (whose value is not known here, a base URL) and then one of those.
-    /// A start with no `//` that has begun a path, a query or a fragment leaves the host
-    /// out of the caller's reach too (`1/orders?id=`, a named value's stand-in value).
+    /// A start with no `//` and no scheme that has begun a path, a query or a fragment
+    /// leaves the host out of the caller's reach too (`1/orders?id=`, a named value's
+    /// stand-in value).
     private static func fixesTheHost(_ start: String) -> Bool {
         let text = start.trimmingWhitespace
         let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
         if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
             return endsAuthority(next)
         }
-        guard let separator = text.range(ofBytes: "//") else { return text.utf8.contains(where: endsAuthority) }
+        guard let separator = text.range(ofBytes: "//") else {
+            // A path begun after no scheme (`1/orders`); after one, `https:/` may still
+            // become `https://` with the caller's `/evil.example` (found by the audit of
+            // the change).
+            guard let end = text.utf8.firstIndex(where: endsAuthority) else { return false }
+            return !text.utf8[..<end].contains(UInt8(ascii: ":"))
+        }
         // A path begun before `//` is no authority (`/orders//x`).
         if text.utf8[..<separator.lowerBound].contains(where: endsAuthority) { return true }
         let rest = text.utf8[separator.upperBound...]
