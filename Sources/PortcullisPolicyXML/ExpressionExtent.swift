@@ -49,9 +49,17 @@ public enum ExpressionExtent {
     /// `string.Format` call whose format is written out (`@(string.Format("https://x.example/{0}", id))`):
     /// the format's text before its first placeholder. Nil when the code is no such call.
     public static func formattedLeadingText(in code: String) -> String? {
-        var body = code.utf8.dropFirst(2).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        if let returned = returnedCode(of: code) { return formattedLeadingText(in: returned) }
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var body = code.utf8.dropFirst(2).drop(while: isSpace)
         guard code.hasPrefix("@("), body.starts(with: "string.Format(".utf8) || body.starts(with: "String.Format(".utf8) else { return nil }
-        body = body.dropFirst(14)
+        body = body.dropFirst(14).drop(while: isSpace)
+        // A culture given first (`CultureInfo.InvariantCulture`) is passed over.
+        if body.starts(with: "CultureInfo.".utf8) || body.starts(with: "System.Globalization.CultureInfo.".utf8),
+            let comma = body.firstIndex(of: UInt8(ascii: ","))
+        {
+            body = body[body.index(after: comma)...]
+        }
         guard let format = leadingText(in: "@(" + String(decoding: body, as: UTF8.self)) else { return nil }
         // `{{` is a brace written out; any other `{` starts a placeholder.
         var text: [UInt8] = []
@@ -67,6 +75,15 @@ public enum ExpressionExtent {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// The code a block that only returns it holds (`@{ return X; }` gives `@(X)`), or nil.
+    private static func returnedCode(of code: String) -> String? {
+        guard code.hasPrefix("@{"), code.hasSuffix("}") else { return nil }
+        let body = code.dropFirst(2).dropLast().trimmingWhitespace
+        guard body.hasPrefix("return"), body.hasSuffix(";"), let first = body.dropFirst(6).first, first.isWhitespace || first == "\"" || first == "("
+        else { return nil }
+        return "@(" + body.dropFirst(6).dropLast() + ")"
+    }
+
     /// The string literals joined by `+` that `code` starts with, as one text, and whether
     /// they are all of it (``constantText(in:)``).
     private static func literals(startingCode code: String) -> (text: String, complete: Bool)? {
@@ -76,12 +93,7 @@ public enum ExpressionExtent {
             || start == UInt8(ascii: "r")
         else { return nil }
         // A block that only returns such code: `@{ return "…"; }`.
-        if code.hasPrefix("@{"), code.hasSuffix("}") {
-            let body = code.dropFirst(2).dropLast().trimmingWhitespace
-            guard body.hasPrefix("return"), body.hasSuffix(";"), let first = body.dropFirst(6).first, first.isWhitespace || first == "\"" || first == "("
-            else { return nil }
-            return literals(startingCode: "@(" + body.dropFirst(6).dropLast() + ")")
-        }
+        if let returned = returnedCode(of: code) { return literals(startingCode: returned) }
         var bytes = Array(code.utf8)[...]
         guard bytes.first == UInt8(ascii: "@"), bytes.dropFirst().first == UInt8(ascii: "("), bytes.last == UInt8(ascii: ")") else { return nil }
         bytes = bytes.dropFirst(2).dropLast()

@@ -1694,6 +1694,8 @@ final class RawPolicyTests: XCTestCase {
             // found a fixed host reported); a placeholder in the host does not.
             ("formatted", #"<set-backend-service base-url="@(string.Format(&quot;https://orders.example.com/{0}&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)))" />"#),
             ("formathost", #"<set-backend-service base-url="@(String.Format(&quot;https://{0}/orders&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;)))" />"#),
+            ("culture", #"<set-backend-service base-url="@(string.Format(CultureInfo.InvariantCulture, &quot;https://orders.example.com/{0}&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)))" />"#),
+            ("returned", #"<set-backend-service base-url="@{ return string.Format(&quot;https://orders.example.com/{0}&quot;, context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)); }" />"#),
             // A named value is judged by its value where it is known: a scheme alone before
             // '//' fixes no host, a base URL does.
             ("scheme", #"<set-backend-service base-url="@(&quot;{{scheme}}//&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
@@ -1783,7 +1785,7 @@ final class RawPolicyTests: XCTestCase {
         let liquid = #"<set-body template="liquid"><order><id>{{body.order.id}}</id><by>{{context.User.Email}}</by></order></set-body>"#
         let made =
             #"<set-body template="liquid">{%- assign total = body.total -%}{% capture note %}n{% endcapture %}"#
-            + #"{% for line in body.lines %}{{line.sku}}:{{forloop.index}}{% endfor %}{{total}}{{note}}{{unmade.name}}</set-body>"#
+            + #"{% for line in body.lines %}{{line.sku}}:{{forloop.index}}{% endfor %}{{total}}{{note}}{% increment seen %}{{seen}}{{unmade.name}}</set-body>"#
         let plain = #"<set-header name="X-Order" exists-action="override"><value>{{body.order.id}}{{line.sku}}</value></set-header>"#
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let api = RuleExample.api(fields: "policy: '<policies><inbound><base />\(liquid)\(made)\(plain)</inbound></policies>'\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")

@@ -171,7 +171,8 @@ extension ExpressionExtent.ReferencePlace {
 struct LiquidTemplate {
     let span: Range<Int>
     /// The variables the template makes: a loop's (`{% for line in body.lines %}`), an
-    /// assigned or captured one, and the loops' own `forloop` and `tablerowloop`.
+    /// assigned, captured or counted one (`increment`, `decrement`), and the loops' own
+    /// `forloop` and `tablerowloop`.
     private let variables: Set<String>
 
     init(span: Range<Int>, in text: [UInt8]) {
@@ -194,7 +195,7 @@ struct LiquidTemplate {
         return root == "body" || root == "context" || variables.contains(root)
     }
 
-    private static let makesAVariable: Set<String> = ["for", "assign", "capture", "tablerow"]
+    private static let makesAVariable: Set<String> = ["for", "assign", "capture", "tablerow", "increment", "decrement"]
 
     /// Up to `count` words from `start`, each a run of letters, digits, `_` and `-`.
     private static func words(in text: [UInt8], from start: Int, upTo end: Int, count: Int) -> [String] {
