@@ -89,7 +89,8 @@ struct RawEnforcement: Sendable {
 
     /// The policy variables whose value the caller may choose, in every raw policy.
     var callerWrittenVariables: CallerWrittenVariables { checked.callerWrittenVariables }
-    private let fragments: [String: PolicyXMLDocument]
+    /// The project's fragments by id.
+    let fragments: [String: PolicyXMLDocument]
     /// The raw policies a route's requests pass through before its own, broadest first:
     /// the gateway's; each product's, by index; each API's (nil where it has errors).
     private let global: PolicyXMLDocument?

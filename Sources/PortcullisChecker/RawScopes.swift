@@ -16,8 +16,6 @@ public struct RawScope: Sendable {
     public let routes: [EffectiveRoute]
     /// Whether some of ``routes`` take requests without a subscription key.
     public internal(set) var takesKeylessRequests = false
-    /// The project's fragments by id, for what the document's `include-fragment`s run.
-    var fragments: [String: PolicyXMLDocument] = [:]
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
@@ -37,15 +35,16 @@ public struct RawScope: Sendable {
     /// statement sets it around a raw lookup, so the caller chooses its value.
     /// A lookup varying by `Authorization` after this policy has replaced or removed it
     /// (a managed identity's token, a `set-header`) keys every caller on the same header.
-    public func variesByCaller(_ lookup: PolicyXMLElement) -> Bool {
-        variesBySubscription(lookup) || (RawEnforcement.keysOnTheToken(lookup) && !replacesAuthorization(before: lookup))
+    /// `fragments`, the project's by id, are what the document's `include-fragment`s run.
+    public func variesByCaller(_ lookup: PolicyXMLElement, fragments: [String: PolicyXMLDocument]) -> Bool {
+        variesBySubscription(lookup) || (RawEnforcement.keysOnTheToken(lookup) && !replacesAuthorization(before: lookup, fragments: fragments))
     }
 
     /// Whether a statement of this policy's `inbound` before `lookup` writes `Authorization`
     /// for every request (not what a request sent elsewhere or an answer holds), in a
     /// fragment it includes there too, under a name an expression of strings makes as well
     /// (found by an audit: both hid the replacement).
-    private func replacesAuthorization(before lookup: PolicyXMLElement) -> Bool {
+    private func replacesAuthorization(before lookup: PolicyXMLElement, fragments: [String: PolicyXMLDocument]) -> Bool {
         var included = Set<String>()
         func replaces(_ element: PolicyXMLElement, inFragment: Bool) -> Bool {
             guard inFragment || element.span.lowerBound < lookup.span.lowerBound else { return false }
@@ -186,9 +185,6 @@ public struct RawScope: Sendable {
                 RawScope(document: document, owner: "fragment '\(fragment.name.value)'", level: .fragment, routes: includedBy[fragment.name.value] ?? []))
         }
         guard !scopes.isEmpty else { return scopes }
-        if !fragments.isEmpty {
-            for index in scopes.indices { scopes[index].fragments = fragments }
-        }
         let keyless = Set(zip(project.routes, project.plans).compactMap { route, plan in plan?.keylessAccess.map { _ in ObjectIdentifier(route) } })
         if !keyless.isEmpty {
             for index in scopes.indices {

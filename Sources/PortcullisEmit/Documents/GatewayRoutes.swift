@@ -17,6 +17,8 @@ struct GatewayRoutes {
     /// `set-backend-service` (``GatewayPolicies/setsBackend(_:fragments:in:)``).
     private let rawBackends: (gateway: RawBackendSetter, products: [RawBackendSetter], apis: [RawBackendSetter])
     private let fragmentDocuments: [String: PolicyXMLDocument]
+    /// Whether a raw policy broader than a route's sets a backend anywhere.
+    private let anyRawBackendSetter: Bool
 
     init(_ project: ResolvedProject, gateway: Gateway, locations: SourceLocations) {
         self.project = project
@@ -30,6 +32,7 @@ struct GatewayRoutes {
             project.apis.map { RawBackendSetter($0.policy, fragments) }
         )
         fragmentDocuments = fragments
+        anyRawBackendSetter = ([rawBackends.gateway] + rawBackends.products + rawBackends.apis).contains { $0.inbound || $0.backend }
     }
 
     /// Where a raw policy holds a `set-backend-service`, by section.
@@ -51,10 +54,12 @@ struct GatewayRoutes {
     /// narrower scope keeps `<base />` there. A statement that a generated one follows in
     /// the same section is listed too: the list may say more than runs, never less.
     private func rawBackendSetters(of route: EffectiveRoute) -> [String] {
+        let own = route.written.policy.map { RawBackendSetter($0, fragmentDocuments) }
+        // Most estates set no backend in raw XML: told once, not by names made per route.
+        guard anyRawBackendSetter || own?.inbound == true || own?.backend == true else { return [] }
         let api = project.apis[route.apiIndex]
         let apiName = "API '\(api.name.value)'"
         let routeName = "route '\(api.name.value)/\(route.written.id.value)'"
-        let own = route.written.policy.map { RawBackendSetter($0, fragmentDocuments) }
         let routeDocument = route.written.policy?.document
         var setters: [String] = []
         if rawBackends.apis[route.apiIndex].inbound, routeDocument?.keepsInboundBase ?? true { setters.append(apiName) }
@@ -63,9 +68,11 @@ struct GatewayRoutes {
         let routeKeeps = routeDocument?.keepsBase(in: "backend") ?? true
         let apiKeeps = routeKeeps && (api.policy?.document?.keepsBase(in: "backend") ?? true)
         if apiKeeps {
-            let products = route.products.map { (project.products[$0], rawBackends.products[$0]) }
-            if rawBackends.gateway.backend, products.allSatisfy({ $0.0.policy?.document?.keepsBase(in: "backend") ?? true }) { setters.append("the gateway") }
-            setters += products.filter(\.1.backend).map { "product '\($0.0.name.value)'" }
+            let products = route.products
+            if rawBackends.gateway.backend, products.allSatisfy({ project.products[$0].policy?.document?.keepsBase(in: "backend") ?? true }) {
+                setters.append("the gateway")
+            }
+            setters += products.filter { rawBackends.products[$0].backend }.map { "product '\(project.products[$0].name.value)'" }
         }
         if routeKeeps, rawBackends.apis[route.apiIndex].backend { setters.append(apiName) }
         if own?.backend == true { setters.append(routeName) }

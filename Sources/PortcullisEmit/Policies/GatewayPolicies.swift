@@ -73,7 +73,9 @@ enum GatewayPolicies {
     /// there (`fragments`, by id), at any depth. One in `backend` runs after every API's
     /// inbound statement, which could not override it; `sections` asks of it where that counts.
     static func setsBackend(_ policy: RawPolicy?, fragments: [String: PolicyXMLDocument], in sections: Set<String> = inbound) -> Bool {
-        guard let root = policy?.document?.root else { return false }
+        // Told by the names the document holds first: most hold neither.
+        guard let document = policy?.document, document.has(anyOf: backendSettingNames) else { return false }
+        let root = document.root
         var pending = root.elements.filter { sections.contains($0.name) }.flatMap(\.elements)
         var included = Set<String>()
         while let element = pending.popLast() {
@@ -88,6 +90,7 @@ enum GatewayPolicies {
         return false
     }
 
+    private static let backendSettingNames: Set<String> = ["set-backend-service", "include-fragment"]
     static let inbound: Set<String> = ["inbound"]
     static let backend: Set<String> = ["backend"]
 

@@ -73,7 +73,7 @@ public enum CacheTTLExceedsLimit: Rule {
         }
         for scope in context.rawScopes {
             // A store is as shared as the lookups of its document.
-            let perCaller = scope.elements(named: ["cache-lookup"]).contains(where: scope.variesByCaller)
+            let perCaller = scope.elements(named: ["cache-lookup"]).contains { scope.variesByCaller($0, fragments: context.rawEnforcement.fragments) }
             let (limit, name) =
                 perCaller ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
             for store in scope.elements(named: ["cache-store"]) {

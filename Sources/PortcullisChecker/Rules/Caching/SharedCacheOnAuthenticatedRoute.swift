@@ -203,7 +203,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 let message: String
                 if let (route, places) = elsewhere, !scope.variesBySubscription(lookup), !Self.varies(lookup, onEachOf: places) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
-                } else if lookup.allowsPrivateResponses, !scope.variesByCaller(lookup) {
+                } else if lookup.allowsPrivateResponses, !scope.variesByCaller(lookup, fragments: context.rawEnforcement.fragments) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
                 } else {
                     continue
