@@ -450,7 +450,15 @@ struct RawEnforcement: Sendable {
     private static func onErrorBypass(
         in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayServeErrors: Bool, _ values: [String: String]
     ) -> String? {
-        guard let document, document.has(anyOf: errorServers) || (fragmentsMayServeErrors && document.has(anyOf: includeFragment)) else { return nil }
+        guard let document else { return nil }
+        // An `on-error` may answer without `return-response`: its statements shape the
+        // answer the caller gets (found by an audit: a status of 200 and a cached body).
+        if document.has(anyOf: statusSetters),
+            let writer = PolicyXMLElement.answerFromAVariable(in: document.statements(in: "on-error"), statusUnwritten: .failure)
+        {
+            return writer
+        }
+        guard document.has(anyOf: errorServers) || (fragmentsMayServeErrors && document.has(anyOf: includeFragment)) else { return nil }
         var visited = Set<String>()
         func bypass(_ element: PolicyXMLElement) -> String? {
             switch element.name {
@@ -504,6 +512,7 @@ struct RawEnforcement: Sendable {
     /// The statements that may serve a request whose check failed, in `on-error`.
     /// A `return-response` there serves one when its body is a variable's (``PolicyXMLElement/answersFromAVariable``).
     private static let errorServers: Set<String> = ["return-response", "forward-request", "send-request", "send-one-way-request"]
+    private static let statusSetters: Set<String> = ["set-status"]
 
 
     /// Whether a policy runs the broader scope's `section` (``PolicyXMLDocument/keepsBase(in:)``); no policy does.
@@ -1346,32 +1355,61 @@ extension PolicyXMLElement {
     /// out or none; a redirect's `Location` or a correlation id beside a status echoed from
     /// the failed call is no answer of data (found by the audit of that change).
     var answersFromAVariable: Bool {
+        Self.answerFromAVariable(in: elements, statusUnwritten: .success) != nil
+    }
+
+    /// What a status that no `set-status` writes is: a `return-response`'s is 200, an
+    /// `on-error`'s answer keeps the failed call's.
+    enum UnwrittenStatus {
+        case success, failure
+    }
+
+    /// The statement among `statements` (at any depth, not inside a request sent elsewhere
+    /// or another answer) that writes the answer's body or a header from a variable, where
+    /// the answer is data rather than a refusal (``answersFromAVariable``); nil if none.
+    /// Where the status is the failed call's, the body counts only under a success written
+    /// out too.
+    static func answerFromAVariable(in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus) -> String? {
         var refuses = false
-        var succeeds = true
-        forEachElement { element in
-            guard element.name == "set-status" else { return }
-            guard case .text(let code)? = element.attribute("code")?.value, let status = Int(code.trimmingWhitespace) else {
-                succeeds = false
-                return
+        var succeeds = statusUnwritten == .success
+        var wroteStatus = false
+        var writers: [PolicyXMLElement] = []
+        func walk(_ elements: [PolicyXMLElement], in parent: String?) {
+            for element in elements {
+                switch element.name {
+                case "set-status":
+                    guard case .text(let code)? = element.attribute("code")?.value, let status = Int(code.trimmingWhitespace) else {
+                        succeeds = false
+                        continue
+                    }
+                    refuses = refuses || status >= 400
+                    succeeds = (wroteStatus ? succeeds : true) && (200...299).contains(status)
+                    wroteStatus = true
+                case "set-body": writers.append(element)
+                // A header's values are `value` elements of its `set-header`.
+                case "value" where parent == "set-header": writers.append(element)
+                case "send-request", "send-one-way-request", "return-response": continue
+                default: walk(element.elements, in: element.name)
+                }
             }
-            refuses = refuses || status >= 400
-            succeeds = succeeds && (200...299).contains(status)
         }
-        guard !refuses else { return false }
-        var found = false
-        forEachElement { element in
-            // A header's values are `value` elements of its `set-header`.
-            guard !found, element.name == "set-body" || (succeeds && element.name == "value"), let body = element.textValue else { return }
-            if case .expression = body {
-                found = ExpressionFlow.sources(of: body.resolved).contains { source in
+        walk(statements, in: nil)
+        guard !refuses else { return nil }
+        let bodyCounts = statusUnwritten == .success || succeeds
+        for writer in writers where writer.name == "set-body" ? bodyCounts : succeeds {
+            guard let written = writer.textValue else { continue }
+            let readsAVariable: Bool
+            if case .expression = written {
+                readsAVariable = ExpressionFlow.sources(of: written.resolved).contains { source in
                     if case .variable = source { return true }
                     return source == .allVariables
                 }
-            } else if element.isLiquidTemplate {
-                found = body.resolved.holds("context.Variables")
+            } else {
+                readsAVariable = writer.isLiquidTemplate && written.resolved.holds("context.Variables")
             }
+            if readsAVariable { return writer.name == "value" ? "set-header" : writer.name }
         }
-        return found
+        return nil
     }
 }
 

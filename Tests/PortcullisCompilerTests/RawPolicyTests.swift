@@ -645,6 +645,11 @@ final class RawPolicyTests: XCTestCase {
             // with a correlation id (found by the audit of the change).
             ("redirect", #"<return-response><set-status code="302" reason="Found" /><set-header name="Location" exists-action="override"><value>@($&quot;/signin?to={(string)context.Variables[&quot;redirect&quot;]}&quot;)</value></set-header></return-response>"#),
             ("echoed", #"<return-response><set-status code="@(context.Response.StatusCode)" reason="Error" /><set-header name="X-Correlation-Id" exists-action="override"><value>@((string)context.Variables[&quot;correlation&quot;])</value></set-header><set-body>@(context.LastError.Message)</set-body></return-response>"#),
+            // The section's own statements shape the answer too: a success written out with
+            // a cached body serves the caller; a message under the failed call's status does
+            // not (found by the audit of the change).
+            ("section", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><set-status code="200" reason="OK" /><set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body>"#),
+            ("sectionmessage", #"<set-body>@((string)context.Variables[&quot;message&quot;])</set-body>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, onError) in cases {
@@ -654,12 +659,12 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
         }
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
