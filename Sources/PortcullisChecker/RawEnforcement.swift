@@ -1371,20 +1371,18 @@ extension PolicyXMLElement {
     /// out too.
     static func answerFromAVariable(in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus) -> String? {
         var refuses = false
+        // Whether the last `set-status`, in document order, writes a success out.
         var succeeds = statusUnwritten == .success
-        var wroteStatus = false
         var writers: [PolicyXMLElement] = []
         func walk(_ elements: [PolicyXMLElement], in parent: String?) {
             for element in elements {
                 switch element.name {
                 case "set-status":
-                    guard case .text(let code)? = element.attribute("code")?.value, let status = Int(code.trimmingWhitespace) else {
-                        succeeds = false
-                        continue
+                    let status = element.attribute("code").flatMap { written in
+                        if case .text(let code) = written.value { Int(code.trimmingWhitespace) } else { nil }
                     }
-                    refuses = refuses || status >= 400
-                    succeeds = (wroteStatus ? succeeds : true) && (200...299).contains(status)
-                    wroteStatus = true
+                    if let status, status >= 400 { refuses = true }
+                    succeeds = status.map { (200...299).contains($0) } ?? false
                 case "set-body": writers.append(element)
                 // A header's values are `value` elements of its `set-header`.
                 case "value" where parent == "set-header": writers.append(element)

@@ -1709,6 +1709,10 @@ final class RawPolicyTests: XCTestCase {
             // One slash after the scheme: the caller's '/evil.example' makes the second
             // (found by the audit of the change).
             ("oneslash", #"<set-backend-service base-url="@(&quot;https:/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
+            // A slash alone, or a backslash .NET reads as one, is half of a '//' the caller
+            // completes (found re-reading the change).
+            ("slashonly", #"<set-backend-service base-url="@(&quot;/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
+            ("backslash", #"<set-backend-service base-url="@(&quot;/\\&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
@@ -1716,7 +1720,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1724,7 +1728,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 9, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 11, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -166,7 +166,6 @@ extension ExpressionExtent.ReferencePlace {
     }
 }
 
-/// `{{name}}` references in raw XML, which APIM replaces before it reads the document.
 /// A `set-body` Liquid template, for what its `{{name}}` outputs read.
 struct LiquidTemplate {
     let span: Range<Int>
@@ -212,6 +211,7 @@ struct LiquidTemplate {
     }
 }
 
+/// `{{name}}` references in raw XML, which APIM replaces before it reads the document.
 enum RawTemplates {
     static func names(in document: PolicyXMLDocument, span: Range<Int>) -> [Located<String>] {
         var found: [Located<String>] = []

@@ -169,8 +169,11 @@ public enum InsecureURL: Rule {
     /// A start with no `//` and no scheme that has begun a path, a query or a fragment
     /// leaves the host out of the caller's reach too (`1/orders?id=`, a named value's
     /// stand-in value).
+    /// A backslash is read as a slash, as .NET reads one in an http URL; a start of one
+    /// slash alone lets the caller write the second (`/` and `/evil.example`).
     private static func fixesTheHost(_ start: String) -> Bool {
-        let text = start.trimmingWhitespace
+        let text = String(decoding: start.trimmingWhitespace.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
+        guard text != "/" else { return false }
         let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
         if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
             return endsAuthority(next)
