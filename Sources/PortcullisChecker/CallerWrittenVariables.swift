@@ -3,18 +3,11 @@ import PortcullisPolicyXML
 
 /// The policy variables whose value the caller may choose: each a raw `set-variable`
 /// gives a value that reads the request (a header, the query, the body), or another such
-/// variable. A token check whose audience or required claim reads one compares the token
-/// with what the caller sent beside it, so it holds no value (LP002, `diff`).
-///
-/// A variable lives for one request, through every scope it passes, and the setters are
-/// gathered from every raw policy given, at any depth (a `choose` sets it for some
-/// requests); names are compared ignoring case. Each errs towards the caller.
+/// variable (``VariableSetters``). A token check whose audience or required claim reads
+/// one compares the token with what the caller sent beside it, so it holds no value
+/// (LP002, `diff`).
 public struct CallerWrittenVariables: Sendable, Equatable {
-    /// Case-folded names.
-    private var names: Set<String> = []
-    /// Whether a `set-variable` whose name is an expression writes what the caller sent:
-    /// it may be any variable.
-    private var anyName = false
+    private var written = MarkedVariables()
 
     /// Read from `documents`, with the named values `values` put in. Only where a token
     /// check or a request sent on reads a variable, which few do: the set is asked nothing
@@ -38,52 +31,9 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         guard readersReadVariables else { return }
-        // Each setter's name (nil: an expression, any name) and what its value reads.
-        var setters: [(name: String?, sources: [ExpressionFlow.Source])] = []
-        var written: [Int] = []
-        // Estates repeat a setter in every API's policy: each text is read once.
-        var flows: [String: (sources: [ExpressionFlow.Source], callers: Bool)] = [:]
-        for document in documents {
-            for setter in document.elements(named: ["set-variable"]) {
-                guard let value = setter.attribute("value")?.value, value.isExpression || value.written.holds("{{") else { continue }
-                let resolved = value.resolved
-                let code = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
-                guard code.hasPrefix("@") else { continue }
-                let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
-                let flow = flows[code] ?? {
-                    let sources = ExpressionFlow.sources(of: code)
-                    return (sources, PolicyXMLElement.readsWhatTheCallerWrites(code) || sources.contains(where: \.isCallerWritten))
-                }()
-                flows[code] = flow
-                if flow.callers { written.append(setters.count) }
-                setters.append((name, flow.sources))
-            }
-        }
-        // Which setters copy each variable, and which copy them all.
-        var copiers: [String: [Int]] = [:]
-        var copiersOfAll: [Int] = []
-        for (index, setter) in setters.enumerated() {
-            for source in setter.sources {
-                switch source {
-                case .variable(let name): copiers[name.lowercased(), default: []].append(index)
-                case .allVariables: copiersOfAll.append(index)
-                default: continue
-                }
-            }
-        }
-        // A variable copied from one the caller wrote is written by the caller too: each
-        // setter is marked once, so this is linear in the setters and what they read.
-        var marked = Set(written)
-        var pending = written
-        while let index = pending.popLast(), !anyName {
-            guard let name = setters[index].name else {
-                anyName = true
-                break
-            }
-            let first = names.isEmpty
-            guard names.insert(name).inserted else { continue }
-            for copier in (copiers[name] ?? []) + (first ? copiersOfAll : []) where marked.insert(copier).inserted { pending.append(copier) }
-        }
+        written = VariableSetters(documents, values: values).marked(
+            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
+            passesOn: { _ in true })
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
@@ -103,8 +53,7 @@ public struct CallerWrittenVariables: Sendable, Equatable {
     /// Whether the caller may write what `source` reads.
     func writes(_ source: ExpressionFlow.Source) -> Bool {
         switch source {
-        case .variable(let name): anyName || names.contains(name.lowercased())
-        case .allVariables: anyName || !names.isEmpty
+        case .variable, .allVariables: written.read(by: source)
         default: source.isCallerWritten
         }
     }

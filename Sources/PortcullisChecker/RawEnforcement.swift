@@ -1243,10 +1243,7 @@ struct CheckedCredentials: Sendable {
 
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
-        var documents = [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.map { $0.policy?.document }
-        documents += project.routes.compactMap { $0.written.policy?.document } as [PolicyXMLDocument?]
-        documents += project.fragments.map { $0.policy.document }
-        let written = documents.compactMap { $0 }
+        let written = project.rawDocuments
         callerWrittenVariables = CallerWrittenVariables(written, values: values.byName)
         for document in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }

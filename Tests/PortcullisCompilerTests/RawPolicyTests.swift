@@ -1713,6 +1713,17 @@ final class RawPolicyTests: XCTestCase {
             // completes (found re-reading the change).
             ("slashonly", #"<set-backend-service base-url="@(&quot;/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
             ("backslash", #"<set-backend-service base-url="@(&quot;/\\&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
+            // A path parameter is the caller's too: the real-world blob sample asks the
+            // storage account its path names, with the gateway's identity.
+            ("parameter", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.MatchedParameters[&quot;account&quot;] + &quot;.blob.core.windows.net/&quot;)" />"#),
+            ("parametertest", #"<set-backend-service base-url="@(context.Request.MatchedParameters.GetValueOrDefault(&quot;region&quot;, &quot;&quot;) == &quot;eu&quot; ? &quot;https://eu.example.com&quot; : &quot;https://us.example.com&quot;)" />"#),
+            // A variable is judged by its value as a URL is: one that starts with a host
+            // written out fixes the host of a URL it starts, whatever the caller adds
+            // after it (it was reported, as any variable the caller writes part of); one
+            // copied from a variable the caller chooses the host of does not.
+            ("pinned", #"<set-variable name="pinned-url" value="@(&quot;https://orders.example.com&quot; + context.Request.Url.Path)" /><set-backend-service base-url="@((string)context.Variables[&quot;pinned-url&quot;])" />"#),
+            ("pinnedtenant", #"<set-variable name="tenant-url" value="@(&quot;https://orders.example.com/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" /><set-variable name="tenant-orders" value="@((string)context.Variables[&quot;tenant-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@(context.Variables.GetValueOrDefault&lt;string&gt;(&quot;tenant-orders&quot;))" />"#),
+            ("copied", #"<set-variable name="open-url" value="@(\#(header))" /><set-variable name="copy-url" value="@((string)context.Variables[&quot;open-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;copy-url&quot;])" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
@@ -1720,7 +1731,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1728,7 +1739,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 11, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 13, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

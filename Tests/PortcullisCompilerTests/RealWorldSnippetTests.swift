@@ -72,9 +72,11 @@ final class RealWorldSnippetTests: XCTestCase {
                 "LP002 oauth-proxy-validate-token-fragment.xml:4",
                 // A host the request writes: the replay copies the caller's request to
                 // `"http://" + X-Original-Host`, and the blob sample asks the storage
-                // account a path parameter names, with the gateway's identity.
+                // account a path parameter names, with the gateway's identity, through a
+                // variable and directly.
                 "SE003 Replay request on error.policy.xml:39",
                 "SE003 Return a blob URL signed with a user delegation SAS token.xml:30",
+                "SE003 Return a blob URL signed with a user delegation SAS token.xml:53",
                 "SE003 Route requests to regional backend instances.xml:14",
                 "SE003 Route requests to regional backend instances.xml:17",
                 "SE003 Route requests to regional backend instances.xml:20",

@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisPolicyXML
 
 /// Where an effective value was set: the route itself, its API, the gateway's defaults,
 /// or nowhere (the language's default applies).
@@ -75,6 +76,14 @@ public struct ResolvedProject: Sendable {
     /// policy whose `inbound` has no `<base />` runs instead of the broader scopes' (RL008).
     public func runsProductPolicies(on route: EffectiveRoute) -> Bool {
         (apis[route.apiIndex].policy?.document?.keepsInboundBase ?? true) && (route.written.policy?.document?.keepsInboundBase ?? true)
+    }
+
+    /// Every raw policy document, fragments included: what a variable set in one may reach.
+    public var rawDocuments: [PolicyXMLDocument] {
+        var documents = [gateway?.policy?.document] + products.map { $0.policy?.document } + apis.map { $0.policy?.document }
+        documents += routes.map { $0.written.policy?.document }
+        documents += fragments.map { $0.policy.document }
+        return documents.compactMap { $0 }
     }
 
     /// Nil only when the inputs have no usable Gateway (an error has been reported).

@@ -33,6 +33,10 @@ enum ExpressionFlow {
         case requestURL
         /// The URL's path only.
         case requestPath
+        /// A parameter of the operation's URL template (`context.Request.MatchedParameters["id"]`),
+        /// as the caller's URL filled it: APIM matches them before any policy runs, so they
+        /// hold nothing the policies put in.
+        case pathParameter
         case requestBody
         /// `context.Request` itself, which holds its headers, URL and body.
         case request
@@ -42,7 +46,7 @@ enum ExpressionFlow {
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
-            case .requestHeader, .allRequestHeaders, .requestQuery, .requestURL, .requestPath, .requestBody, .request: true
+            case .requestHeader, .allRequestHeaders, .requestQuery, .requestURL, .requestPath, .pathParameter, .requestBody, .request: true
             case .variable, .allVariables, .literal: false
             }
         }
@@ -218,6 +222,7 @@ enum ExpressionFlow {
             switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
             case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure)
             case "Body": return (.requestBody, inner, inner)
+            case "MatchedParameters": return keyed(text, from: inner, named: { _ in .pathParameter }, all: .pathParameter, structure)
             case "Url":
                 guard inner < text.count, text[inner] == dot else { return (.requestURL, inner, inner) }
                 let part = identifierEnd(text, from: inner + 1)

@@ -102,6 +102,8 @@ public enum InsecureURL: Rule {
             }
         }
         let values = context.namedValues
+        // The variables whose value leaves a URL's host to the caller, once one is asked.
+        var hostVariables: MarkedVariables?
         for scope in context.rawScopes {
             var raw: [(what: String, url: (text: String, range: SourceRange, notes: [Diagnostic.Note]))] = []
             // A URL's scheme is in its start: code that joins a written start with the rest
@@ -123,7 +125,7 @@ public enum InsecureURL: Rule {
             for (what, url) in raw where isPlainHTTP(url.text) {
                 findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: url.range, notes: url.notes)
             }
-            reportURLsTheCallerChooses(backends, setURLs, in: scope, context, into: &findings)
+            reportURLsTheCallerChooses(backends, setURLs, in: scope, context, variables: &hostVariables, into: &findings)
         }
     }
 
@@ -132,7 +134,8 @@ public enum InsecureURL: Rule {
     /// to any server the caller names (found by an audit: only the scheme was read). The
     /// path may come from the request, after a host written out.
     private static func reportURLsTheCallerChooses(
-        _ backends: [PolicyXMLElement], _ setURLs: [PolicyXMLElement], in scope: RawScope, _ context: CheckContext, into findings: inout DiagnosticCollector
+        _ backends: [PolicyXMLElement], _ setURLs: [PolicyXMLElement], in scope: RawScope, _ context: CheckContext,
+        variables: inout MarkedVariables?, into findings: inout DiagnosticCollector
     ) {
         var urls: [(what: String, value: PolicyXMLValue, span: Range<Int>)] = []
         for element in backends {
@@ -146,11 +149,11 @@ public enum InsecureURL: Rule {
             // known (a secret's) is judged as written. A known value is judged by what it
             // holds: `{{scheme}}//` with a scheme alone fixes no host (found by an audit).
             let code = context.namedValues.partlyResolved(url.value.resolved)
-            let starts = [ExpressionExtent.leadingText(in: code), ExpressionExtent.formattedLeadingText(in: code)]
-            guard !starts.contains(where: { fixesTheHost($0 ?? "") }),
-                ExpressionFlow.readsTheOriginalQuery(code)
-                    || ExpressionFlow.sources(of: code).contains(where: { $0 != .requestPath && $0 != .requestURL && context.callerWrittenVariables.writes($0) })
-            else { continue }
+            // The variables are read only for a URL that reads one, which few do.
+            if variables == nil, code.mayReadAVariable {
+                variables = CallerChosenHost.variables(in: context.project.rawDocuments, values: context.namedValues.byName)
+            }
+            guard CallerChosenHost.chosen(in: code, variables: variables ?? MarkedVariables()) else { continue }
             let range = scope.document.range(url.span)
             findings.report(
                 Self.code,
@@ -162,35 +165,6 @@ public enum InsecureURL: Rule {
 
     private static let backendSetters: Set<String> = ["set-backend-service"]
     private static let urlSetters: Set<String> = ["set-url"]
-
-    /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
-    /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`),
-    /// or a named value (whose value is not known here, a base URL) and then one of those.
-    /// A start with no `//` and no scheme that has begun a path, a query or a fragment
-    /// leaves the host out of the caller's reach too (`1/orders?id=`, a named value's
-    /// stand-in value).
-    /// A backslash is read as a slash, as .NET reads one in an http URL; a start of one
-    /// slash alone lets the caller write the second (`/` and `/evil.example`).
-    private static func fixesTheHost(_ start: String) -> Bool {
-        let text = String(decoding: start.trimmingWhitespace.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
-        guard text != "/" else { return false }
-        let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
-        if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
-            return endsAuthority(next)
-        }
-        guard let separator = text.range(ofBytes: "//") else {
-            // A path begun after no scheme (`1/orders`); after one, `https:/` may still
-            // become `https://` with the caller's `/evil.example` (found by the audit of
-            // the change).
-            guard let end = text.utf8.firstIndex(where: endsAuthority) else { return false }
-            return !text.utf8[..<end].contains(UInt8(ascii: ":"))
-        }
-        // A path begun before `//` is no authority (`/orders//x`).
-        if text.utf8[..<separator.lowerBound].contains(where: endsAuthority) { return true }
-        let rest = text.utf8[separator.upperBound...]
-        guard let end = rest.firstIndex(where: endsAuthority) else { return false }
-        return end > rest.startIndex
-    }
 
     /// Whether `url` starts with `http://` in any letter case, after any white space (a
     /// named value may hold some; the URL behind it is no safer). Only its first seven bytes are

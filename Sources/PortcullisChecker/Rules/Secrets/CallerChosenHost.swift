@@ -1,0 +1,68 @@
+import PortcullisModel
+import PortcullisPolicyXML
+import PortcullisSupport
+
+/// Whether the caller chooses the host of a URL that policy code makes (SE003): the
+/// request, with the caller's token and every credential the policies add, then goes to
+/// any server the caller names.
+enum CallerChosenHost {
+    /// Whether the URL `code` makes takes its host from the request: its written start
+    /// leaves the host open, and it reads what the caller writes (a header, the query, a
+    /// path parameter, the body) or a variable of `variables`. The path alone
+    /// (`context.Request.Url.Path`), after a host written out, chooses none.
+    static func chosen(in code: String, variables: MarkedVariables) -> Bool {
+        guard !startFixesTheHost(code) else { return false }
+        return ExpressionFlow.readsTheOriginalQuery(code)
+            || ExpressionFlow.sources(of: code).contains { source in
+                switch source {
+                case .variable, .allVariables: variables.read(by: source)
+                case .requestPath, .requestURL: false
+                default: source.isCallerWritten
+                }
+            }
+    }
+
+    /// The variables whose value leaves a URL's host to the caller: set by code that would
+    /// (``chosen(in:variables:)``), or copied from such a variable by code whose own start
+    /// does not fix the host. A variable set to `"https://orders.example.com/" + header`
+    /// fixes it, wherever the caller's text goes after it.
+    static func variables(in documents: [PolicyXMLDocument], values: [String: String]) -> MarkedVariables {
+        VariableSetters(documents, values: values).marked(
+            seeds: { chosen(in: $0.code, variables: MarkedVariables()) }, passesOn: { !startFixesTheHost($0.code) })
+    }
+
+    /// Whether the text `code` always starts with, written out (joined literals, or a
+    /// `string.Format`'s format before its first placeholder), fixes the host.
+    private static func startFixesTheHost(_ code: String) -> Bool {
+        fixesTheHost(ExpressionExtent.leadingText(in: code) ?? "") || fixesTheHost(ExpressionExtent.formattedLeadingText(in: code) ?? "")
+    }
+
+    /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
+    /// `?` or `#` (`https://orders.example.com` alone could be followed by `.evil.example`),
+    /// or a named value (whose value is not known here, a base URL) and then one of those.
+    /// A start with no `//` and no scheme that has begun a path, a query or a fragment
+    /// leaves the host out of the caller's reach too (`1/orders?id=`, a named value's
+    /// stand-in value).
+    /// A backslash is read as a slash, as .NET reads one in an http URL; a start of one
+    /// slash alone lets the caller write the second (`/` and `/evil.example`).
+    private static func fixesTheHost(_ start: String) -> Bool {
+        let text = String(decoding: start.trimmingWhitespace.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
+        guard text != "/" else { return false }
+        let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
+        if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
+            return endsAuthority(next)
+        }
+        guard let separator = text.range(ofBytes: "//") else {
+            // A path begun after no scheme (`1/orders`); after one, `https:/` may still
+            // become `https://` with the caller's `/evil.example` (found by the audit of
+            // the change).
+            guard let end = text.utf8.firstIndex(where: endsAuthority) else { return false }
+            return !text.utf8[..<end].contains(UInt8(ascii: ":"))
+        }
+        // A path begun before `//` is no authority (`/orders//x`).
+        if text.utf8[..<separator.lowerBound].contains(where: endsAuthority) { return true }
+        let rest = text.utf8[separator.upperBound...]
+        guard let end = rest.firstIndex(where: endsAuthority) else { return false }
+        return end > rest.startIndex
+    }
+}
