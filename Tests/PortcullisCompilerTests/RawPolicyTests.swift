@@ -1773,10 +1773,16 @@ final class RawPolicyTests: XCTestCase {
             // the change).
             ("token", #"<inbound><base /><set-variable name="backendToken" value="@(((IResponse)context.Variables[&quot;tokenCall&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;].ToString())" /><cache-store-value key="backend-token" value="@((string)context.Variables[&quot;backendToken&quot;])" duration="300" /></inbound>"#),
             ("tokenbody", #"<inbound><base /><set-variable name="backendToken" value="@{ var tokenResponse = (IResponse)context.Variables[&quot;tokenCall&quot;]; return (string)tokenResponse.Body.As&lt;JObject&gt;()[&quot;access_token&quot;]; }" /><cache-store-value key="backend-token" value="@((string)context.Variables[&quot;backendToken&quot;])" duration="300" /></inbound>"#),
+            // Kept in a variable by another policy, a fragment here, or copied into another
+            // variable first: the variable lives for the whole request.
+            ("fragmentkept", #"<outbound><base /><include-fragment fragment-id="keep-answer" /><cache-store-value key="orders-summary" value="@((string)context.Variables[&quot;kept-answer&quot;])" duration="300" /></outbound>"#),
+            ("copiedanswer", #"<outbound><base /><set-variable name="raw-answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><set-variable name="shown-answer" value="@(((string)context.Variables[&quot;raw-answer&quot;]).Trim())" /><cache-store-value key="orders-shown" value="@((string)context.Variables[&quot;shown-answer&quot;])" duration="300" /></outbound>"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         try write(
-            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: backend-token\npolicy: '<fragment><authentication-managed-identity resource=\"api://orders-backend\" /></fragment>'\n",
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: backend-token\npolicy: '<fragment><authentication-managed-identity resource=\"api://orders-backend\" /></fragment>'\n"
+                + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: keep-answer\n"
+                + "policy: '<fragment><set-variable name=\"kept-answer\" value=\"@(context.Response.Body.As<string>(preserveContent: true))\" /></fragment>'\n",
             to: "defs/fragment.yaml")
         let documents = cases.map { name, policy in
             RuleExample.api(name, fields: "", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(policy)</policies>'}\n").text
@@ -1788,6 +1794,8 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'deleted/list-deleted' shares cached responses between the callers of route 'list-deleted', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'fragmented/list-fragmented' shares cached responses between the callers of route 'list-fragmented', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key every caller shares",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",

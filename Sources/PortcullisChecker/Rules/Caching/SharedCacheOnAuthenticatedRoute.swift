@@ -112,40 +112,29 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
 
     /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`, itself or
-    /// through a variable of `bodyVariables`) under a key written out, which every caller's
+    /// through a variable of `answerVariables`) under a key written out, which every caller's
     /// request finds: a key an expression makes is taken to tell callers apart.
-    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, bodyVariables: Set<String>) -> Bool {
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, answerVariables: () -> MarkedVariables) -> Bool {
         guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value else { return false }
-        if readsTheAnswer(value) { return true }
-        guard !bodyVariables.isEmpty, value.isExpression else { return false }
-        return ExpressionFlow.sources(of: value.resolved).contains { source in
-            if case .variable(let name) = source { return bodyVariables.contains(name.lowercased()) }
-            return source == .allVariables
-        }
+        if readsTheAnswer(value.resolved) { return true }
+        guard value.isExpression, value.resolved.mayReadAVariable else { return false }
+        let variables = answerVariables()
+        return ExpressionFlow.sources(of: value.resolved).contains(where: variables.read)
     }
 
-    /// Whether a value reads `context.Response.Body`, the answer (not `tokenResponse.Body`,
+    /// Whether code reads `context.Response.Body`, the answer (not `tokenResponse.Body`,
     /// another call's, which the audit of the change found taken for it).
-    private static func readsTheAnswer(_ value: PolicyXMLValue) -> Bool {
-        value.resolved.filter { !$0.isWhitespace }.holds("context.Response.Body")
+    private static func readsTheAnswer(_ code: String) -> Bool {
+        code.filter { !$0.isWhitespace }.holds("context.Response.Body")
     }
 
-    /// The variables, case-folded, that a `set-variable` of the scope's `outbound` or
-    /// `on-error` gives the answer's body, where there is one: a store of one keeps the
-    /// answer as a store of the body does (found by an audit).
-    private static func bodyVariables(in scope: RawScope) -> Set<String> {
-        var names: Set<String> = []
-        for section in ["outbound", "on-error"] {
-            for statement in scope.document.statements(in: section) {
-                statement.forEachElement { setter in
-                    guard setter.name == "set-variable", case .text(let name)? = setter.attribute("name")?.value, let value = setter.attribute("value")?.value,
-                        readsTheAnswer(value)
-                    else { return }
-                    names.insert(name.lowercased())
-                }
-            }
-        }
-        return names
+    /// The variables that hold the answer's body: set from it, or copied from such a
+    /// variable, by any policy (found by audits: a store of one keeps the answer as a store
+    /// of the body does, wherever the variable was set). A variable lives for the whole
+    /// request, and there is no answer before `outbound`.
+    private static func answerVariables(_ context: CheckContext) -> MarkedVariables {
+        VariableSetters(context.project.rawDocuments, values: context.namedValues.byName).marked(
+            seeds: { readsTheAnswer($0.code) }, passesOn: { _ in true })
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -169,12 +158,18 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ])
             }
         }
+        // Read once, when a store of a variable asks.
+        var answerVariables: MarkedVariables?
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
             if !stores.isEmpty {
-                let bodyVariables = Self.bodyVariables(in: scope)
-                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, bodyVariables: bodyVariables) }
+                stores = stores.filter {
+                    Self.keepsTheAnswerForEveryone($0) {
+                        if answerVariables == nil { answerVariables = Self.answerVariables(context) }
+                        return answerVariables ?? MarkedVariables()
+                    }
+                }
             }
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
