@@ -176,7 +176,7 @@ struct RawEnforcement: Sendable {
             }
         }
         self.broader = broader
-        let fragmentsMayServeErrors = fragments.values.contains { $0.has(anyOf: Self.errorServers) }
+        let fragmentsMayServeErrors = fragments.values.contains { $0.has(anyOf: Self.errorServers) || $0.has(anyOf: Self.statusSetters) }
         self.fragmentsMayServeErrors = fragmentsMayServeErrors
         func onError(_ document: PolicyXMLDocument?) -> OnError {
             OnError(
@@ -453,8 +453,9 @@ struct RawEnforcement: Sendable {
         guard let document else { return nil }
         // An `on-error` may answer without `return-response`: its statements shape the
         // answer the caller gets (found by an audit: a status of 200 and a cached body).
-        if document.has(anyOf: statusSetters),
-            let writer = PolicyXMLElement.answerFromAVariable(in: document.statements(in: "on-error"), statusUnwritten: .failure)
+        // Through the fragments it includes too (found by an audit).
+        if document.has(anyOf: statusSetters) || (fragmentsMayServeErrors && document.has(anyOf: includeFragment)),
+            let writer = PolicyXMLElement.answerFromAVariable(in: document.statements(in: "on-error"), statusUnwritten: .failure, fragments: fragments)
         {
             return writer
         }
@@ -1361,19 +1362,25 @@ extension PolicyXMLElement {
         case success, failure
     }
 
-    /// The statement among `statements` (at any depth, not inside a request sent elsewhere
-    /// or another answer) that writes the answer's body or a header from a variable, where
-    /// the answer is data rather than a refusal (``answersFromAVariable``); nil if none.
-    /// Where the status is the failed call's, the body counts only under a success written
-    /// out too.
-    static func answerFromAVariable(in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus) -> String? {
+    /// The statement among `statements` (at any depth, through the `fragments` they
+    /// include, not inside a request sent elsewhere or another answer) that writes the
+    /// answer's body or a header from a variable, where the answer is data rather than a
+    /// refusal (``answersFromAVariable``); nil if none. Where the status is the failed
+    /// call's, the body counts only under a success written out too.
+    static func answerFromAVariable(
+        in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus, fragments: [String: PolicyXMLDocument] = [:]
+    ) -> String? {
         var refuses = false
         // Whether the last `set-status`, in document order, writes a success out.
         var succeeds = statusUnwritten == .success
         var writers: [PolicyXMLElement] = []
+        var included = Set<String>()
         func walk(_ elements: [PolicyXMLElement], in parent: String?) {
             for element in elements {
                 switch element.name {
+                case "include-fragment":
+                    guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { continue }
+                    walk(fragment.rootElements, in: nil)
                 case "set-status":
                     let status = element.attribute("code").flatMap { written in
                         if case .text(let code) = written.value { Int(code.trimmingWhitespace) } else { nil }

@@ -650,8 +650,18 @@ final class RawPolicyTests: XCTestCase {
             // not (found by the audit of the change).
             ("section", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><set-status code="200" reason="OK" /><set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body>"#),
             ("sectionmessage", #"<set-body>@((string)context.Variables[&quot;message&quot;])</set-body>"#),
+            // The same through a fragment the section includes (found by an audit), where
+            // the fragment writes the success or the section does.
+            ("sectionfragment", #"<include-fragment fragment-id="serve-last-good" />"#),
+            ("statusfragment", #"<set-status code="200" reason="OK" /><include-fragment fragment-id="last-good-body" />"#),
+            ("messagefragment", #"<include-fragment fragment-id="last-good-body" />"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let body = #"<set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body>"#
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: serve-last-good\npolicy: '<fragment><cache-lookup-value key=\"orders-last-good\" variable-name=\"lastGood\" /><set-status code=\"200\" reason=\"OK\" />\(body)</fragment>'\n"
+                + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: last-good-body\npolicy: '<fragment>\(body)</fragment>'\n",
+            to: "defs/fragments.yaml")
         for (name, onError) in cases {
             let example = RuleExample.api(
                 name, fields: "",
@@ -659,12 +669,12 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section", "sectionfragment", "statusfragment"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
         }
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
