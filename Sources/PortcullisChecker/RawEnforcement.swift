@@ -1291,6 +1291,7 @@ struct CheckedCredentials: Sendable {
                 switch source {
                 case .requestHeader(let name): .header(name.lowercased())
                 case .requestQuery(let name): .query(name.lowercased())
+                case .allRequestQuery: .anyQuery
                 case .allRequestHeaders, .requestURL, .request: .anyName
                 default: nil
                 }

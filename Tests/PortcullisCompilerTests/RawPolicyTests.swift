@@ -1733,6 +1733,9 @@ final class RawPolicyTests: XCTestCase {
             // copied from a variable the caller chooses the host of does not.
             ("pinned", #"<set-variable name="pinned-url" value="@(&quot;https://orders.example.com&quot; + context.Request.Url.Path)" /><set-backend-service base-url="@((string)context.Variables[&quot;pinned-url&quot;])" />"#),
             ("pinnedtenant", #"<set-variable name="tenant-url" value="@(&quot;https://orders.example.com/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" /><set-variable name="tenant-orders" value="@((string)context.Variables[&quot;tenant-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@(context.Variables.GetValueOrDefault&lt;string&gt;(&quot;tenant-orders&quot;))" />"#),
+            // A query parameter read by a name not written out is the caller's as one
+            // written out is (it was taken for the whole URL, the backend's).
+            ("computedquery", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Url.Query.GetValueOrDefault((string)context.Variables[&quot;host-parameter&quot;], &quot;&quot;))" />"#),
             ("copied", #"<set-variable name="open-url" value="@(\#(header))" /><set-variable name="copy-url" value="@((string)context.Variables[&quot;open-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;copy-url&quot;])" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -1741,7 +1744,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1749,7 +1752,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 13, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 14, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

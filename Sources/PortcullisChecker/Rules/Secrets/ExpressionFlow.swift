@@ -29,7 +29,10 @@ enum ExpressionFlow {
         case allRequestHeaders
         /// `context.Request.Url.Query.GetValueOrDefault("name")`, `...Query["name"]`.
         case requestQuery(String)
-        /// The URL the backend is sent, whole: `context.Request.Url`, its query.
+        /// Every query parameter: the query passed whole (`...Url.QueryString`), or read by a
+        /// name not written out.
+        case allRequestQuery
+        /// The URL the backend is sent, whole: `context.Request.Url`.
         case requestURL
         /// The URL's path only.
         case requestPath
@@ -46,7 +49,7 @@ enum ExpressionFlow {
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
-            case .requestHeader, .allRequestHeaders, .requestQuery, .requestURL, .requestPath, .pathParameter, .requestBody, .request: true
+            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .pathParameter, .requestBody, .request: true
             case .variable, .allVariables, .literal: false
             }
         }
@@ -229,7 +232,8 @@ enum ExpressionFlow {
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
                 case "Host", "Scheme", "Port": return (nil, part, part)
                 case "Path": return (.requestPath, part, part)
-                case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .requestURL, structure)
+                case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .allRequestQuery, structure)
+                case "QueryString": return (.allRequestQuery, part, part)
                 default: return (.requestURL, inner, inner)
                 }
             default: return (nil, inner, inner)

@@ -276,7 +276,7 @@ struct SecretCarriers {
         case .requestHeader(let name): [Key(kind: .requestHeader, name: name.lowercased(), afterInbound: late)]
         case .allRequestHeaders: [Key(kind: .requestHeader, name: "*", afterInbound: late)]
         case .requestQuery(let name): [Key(kind: .requestQuery, name: name.lowercased(), afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
-        case .requestURL: [Key(kind: .requestQuery, name: "*", afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
+        case .requestURL, .allRequestQuery: [Key(kind: .requestQuery, name: "*", afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestPath: [Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestBody: [Key(kind: .requestBody, name: "*", afterInbound: late)]
         case .request:
