@@ -28,16 +28,25 @@ public struct RawScope: Sendable {
         return (text, document.range(written.valueSpan))
     }
 
-    /// Whether a `cache-lookup` keeps one entry per caller: per the token in `Authorization`,
-    /// or per subscription owner where every request must carry a key (requests without
-    /// one all share the entry of no owner). A header
+    /// Whether a `cache-lookup` keeps one entry per caller, as CA004's limits count it: per
+    /// the token in `Authorization`, or per subscription owner where every request must
+    /// carry a key (requests without one all share the entry of no owner). A header
     /// the generated policies use among themselves names no caller here: no generated
     /// statement sets it around a raw lookup, so the caller chooses its value.
     /// A lookup varying by `Authorization` after this policy has replaced or removed it
     /// (a managed identity's token, a `set-header`) keys every caller on the same header.
     /// `fragments`, the project's by id, are what the document's `include-fragment`s run.
     public func variesByCaller(_ lookup: PolicyXMLElement, fragments: [String: PolicyXMLDocument]) -> Bool {
-        variesBySubscription(lookup) || (RawEnforcement.keysOnTheToken(lookup) && !replacesAuthorization(before: lookup, fragments: fragments))
+        variesBySubscription(lookup) || variesByToken(lookup, fragments: fragments)
+    }
+
+    /// Whether a `cache-lookup` keeps one entry per token: it varies by `Authorization`, and
+    /// this policy has not replaced that before it. On a route that requires a token its
+    /// callers are the token's holders, and a subscription (``variesBySubscription(_:)``) is
+    /// an application's, which all its users call through: Microsoft's reference has a
+    /// lookup that allows private responses vary by `Authorization`.
+    func variesByToken(_ lookup: PolicyXMLElement, fragments: [String: PolicyXMLDocument]) -> Bool {
+        RawEnforcement.keysOnTheToken(lookup) && !replacesAuthorization(before: lookup, fragments: fragments)
     }
 
     /// Whether a statement of this policy's `inbound` before `lookup` writes `Authorization`

@@ -1786,6 +1786,8 @@ final class RawPolicyTests: XCTestCase {
             // the change).
             ("token", #"<inbound><base /><set-variable name="backendToken" value="@(((IResponse)context.Variables[&quot;tokenCall&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;].ToString())" /><cache-store-value key="backend-token" value="@((string)context.Variables[&quot;backendToken&quot;])" duration="300" /></inbound>"#),
             ("tokenbody", #"<inbound><base /><set-variable name="backendToken" value="@{ var tokenResponse = (IResponse)context.Variables[&quot;tokenCall&quot;]; return (string)tokenResponse.Body.As&lt;JObject&gt;()[&quot;access_token&quot;]; }" /><cache-store-value key="backend-token" value="@((string)context.Variables[&quot;backendToken&quot;])" duration="300" /></inbound>"#),
+            // By subscription: an application's, which every user's token calls through.
+            ("developer", lookup("private").replacing(#"vary-by-developer="false""#, with: #"vary-by-developer="true""#).replacing("Authorization</vary-by-header>", with: "Accept</vary-by-header>")),
             // Kept in a variable by another policy, a fragment here, or copied into another
             // variable first: the variable lives for the whole request.
             ("fragmentkept", #"<outbound><base /><include-fragment fragment-id="keep-answer" /><cache-store-value key="orders-summary" value="@((string)context.Variables[&quot;kept-answer&quot;])" duration="300" /></outbound>"#),
@@ -1805,6 +1807,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(findings.sorted(), [
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'computed/list-computed' shares cached responses between the callers of route 'list-computed', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'deleted/list-deleted' shares cached responses between the callers of route 'list-deleted', which requires a token",
+            "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'developer/list-developer' shares cached responses between the callers of route 'list-developer', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'fragmented/list-fragmented' shares cached responses between the callers of route 'list-fragmented', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key every caller shares",

@@ -26,10 +26,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     cache: {ttl: 30s, sharing: ↓shared}
                 """),
             rawCache(lookup: #"↓cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#),
-            // Requests without a subscription key have no developer: they all share one entry.
-            rawCache(
-                lookup: #"↓cache-lookup vary-by-developer="true" vary-by-developer-groups="false" allow-private-response-caching="true""#,
-                apiFields: "subscriptionRequired: false\n"),
+            // A subscription is an application's, which all its users' tokens call through:
+            // one entry per subscription serves one user's answer to the next.
+            rawCache(lookup: #"↓cache-lookup vary-by-developer="true" vary-by-developer-groups="false" allow-private-response-caching="true""#),
             // A header only the generated policies set: no generated statement runs around a
             // raw lookup, so the caller chooses its value.
             rawCache(
@@ -60,8 +59,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 """),
             // Without 'allow-private-response-caching', APIM caches no request with a token.
             rawCache(lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false""#),
-            // Every request carries a key, so each subscription has its entries.
-            rawCache(lookup: #"cache-lookup vary-by-developer="true" vary-by-developer-groups="false" allow-private-response-caching="true""#),
             rawCache(
                 lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
                 varyingBy: "Authorization"),
@@ -196,9 +193,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             for lookup in lookups {
                 let range = scope.document.range(lookup.nameSpan)
                 let message: String
-                if let (route, places) = elsewhere, !scope.variesBySubscription(lookup), !Self.varies(lookup, onEachOf: places) {
+                if let (route, places) = elsewhere, !Self.varies(lookup, onEachOf: places) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(route.written.id.value)', whose token check reads their credentials outside 'Authorization', so APIM caches their requests"
-                } else if lookup.allowsPrivateResponses, !scope.variesByCaller(lookup, fragments: context.rawEnforcement.fragments) {
+                } else if lookup.allowsPrivateResponses, !scope.variesByToken(lookup, fragments: context.rawEnforcement.fragments) {
                     message = "raw 'cache-lookup' in \(scope.owner) shares cached responses between the callers of route '\(checked[0].written.id.value)', which requires a token"
                 } else {
                     continue
@@ -207,7 +204,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     code, message, at: range,
                     notes: [
                         Diagnostic.Note(
-                            "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions only where every request needs a key",
+                            "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one",
                             at: range)
                     ])
             }
