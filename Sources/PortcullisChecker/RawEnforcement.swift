@@ -1291,8 +1291,7 @@ struct CheckedCredentials: Sendable {
                 switch source {
                 case .requestHeader(let name): .header(name.lowercased())
                 case .requestQuery(let name): .query(name.lowercased())
-                case .allRequestQuery: .anyQuery
-                case .allRequestHeaders, .requestURL, .request: .anyName
+                case .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
                 default: nil
                 }
             }
@@ -1368,51 +1367,123 @@ extension PolicyXMLElement {
     /// answer's body or a header from a variable, where the answer is data rather than a
     /// refusal (``answersFromAVariable``); nil if none. Where the status is the failed
     /// call's, the body counts only under a success written out too.
+    ///
+    /// Each way through the statements is judged alone: APIM runs one branch of a `choose`,
+    /// so a refusal in one branch does not keep another from serving (found by an audit),
+    /// and the last `set-status` and `set-body` on the way decide. The ways are told apart
+    /// by what they leave (``AnswerState``), of which there are a few, and what a fragment
+    /// leaves is worked out once for each, so time stays linear in the statements.
     static func answerFromAVariable(
         in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus, fragments: [String: PolicyXMLDocument] = [:]
     ) -> String? {
-        var refuses = false
-        // Whether the last `set-status`, in document order, writes a success out.
-        var succeeds = statusUnwritten == .success
-        var writers: [PolicyXMLElement] = []
-        var included = Set<String>()
-        func walk(_ elements: [PolicyXMLElement], in parent: String?) {
-            for element in elements {
-                switch element.name {
-                case "include-fragment":
-                    guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted, let fragment = fragments[id] else { continue }
-                    walk(fragment.rootElements, in: nil)
-                case "set-status":
-                    let status = element.attribute("code").flatMap { written in
-                        if case .text(let code) = written.value { Int(code.trimmingWhitespace) } else { nil }
-                    }
-                    if let status, status >= 400 { refuses = true }
-                    succeeds = status.map { (200...299).contains($0) } ?? false
-                case "set-body": writers.append(element)
-                // A header's values are `value` elements of its `set-header`.
-                case "value" where parent == "set-header": writers.append(element)
-                case "send-request", "send-one-way-request", "return-response": continue
-                default: walk(element.elements, in: element.name)
-                }
+        var reader = AnswerReader(fragments: fragments)
+        let ends = reader.walk(statements, from: [AnswerState()])
+        let bodyCounts = { (status: AnswerState.Status) in
+            switch status {
+            case .success: true
+            case .unwritten, .other: statusUnwritten == .success
+            case .refusal: false
             }
         }
-        walk(statements, in: nil)
-        guard !refuses else { return nil }
-        let bodyCounts = statusUnwritten == .success || succeeds
-        for writer in writers where writer.name == "set-body" ? bodyCounts : succeeds {
-            guard let written = writer.textValue else { continue }
-            let readsAVariable: Bool
-            if case .expression = written {
-                readsAVariable = ExpressionFlow.sources(of: written.resolved).contains { source in
-                    if case .variable = source { return true }
-                    return source == .allVariables
-                }
-            } else {
-                readsAVariable = writer.isLiquidTemplate && written.resolved.holds("context.Variables")
-            }
-            if readsAVariable { return writer.name == "value" ? "set-header" : writer.name }
-        }
+        let headerCounts = { (status: AnswerState.Status) in status == .success || (status == .unwritten && statusUnwritten == .success) }
+        if ends.contains(where: { $0.bodyFromAVariable && bodyCounts($0.status) }) { return "set-body" }
+        if ends.contains(where: { $0.headerFromAVariable && headerCounts($0.status) }) { return "set-header" }
         return nil
+    }
+
+    /// Whether a `set-body`, or a `value` of a `set-header`, writes a variable's value: an
+    /// expression that reads one, or a Liquid template that does.
+    fileprivate var writesAVariable: Bool {
+        guard let written = textValue else { return false }
+        guard case .expression = written else { return isLiquidTemplate && written.resolved.holds("context.Variables") }
+        return ExpressionFlow.sources(of: written.resolved).contains { source in
+            if case .variable = source { return true }
+            return source == .allVariables
+        }
+    }
+}
+
+/// What a way through an answer's statements leaves: the status last written, and whether
+/// the body and a header then hold a variable's value.
+private struct AnswerState: Hashable {
+    enum Status: Hashable {
+        /// No `set-status` on the way.
+        case unwritten
+        /// 200 to 299 written out.
+        case success
+        /// 400 or more written out.
+        case refusal
+        /// Another status, or one an expression gives.
+        case other
+    }
+
+    var status = Status.unwritten
+    var bodyFromAVariable = false
+    var headerFromAVariable = false
+}
+
+/// Follows the ways through an answer's statements (``PolicyXMLElement/answerFromAVariable(in:statusUnwritten:fragments:)``).
+private struct AnswerReader {
+    let fragments: [String: PolicyXMLDocument]
+    /// What each fragment leaves from each state it is entered in.
+    private var leftByFragment: [String: [AnswerState: Set<AnswerState>]] = [:]
+    /// The fragments being read, which an include of one of them again would loop through.
+    private var reading: Set<String> = []
+
+    init(fragments: [String: PolicyXMLDocument]) {
+        self.fragments = fragments
+    }
+
+    /// The states the statements `elements`, run in order, leave from `states`.
+    mutating func walk(_ elements: [PolicyXMLElement], from states: Set<AnswerState>) -> Set<AnswerState> {
+        var states = states
+        for element in elements {
+            switch element.name {
+            case "set-status":
+                let status: AnswerState.Status
+                if case .text(let written)? = element.attribute("code")?.value, let code = Int(written.trimmingWhitespace) {
+                    status = (200...299).contains(code) ? .success : code >= 400 ? .refusal : .other
+                } else {
+                    status = .other
+                }
+                states = Set(states.map { var state = $0; state.status = status; return state })
+            case "set-body":
+                let fromAVariable = element.writesAVariable
+                states = Set(states.map { var state = $0; state.bodyFromAVariable = fromAVariable; return state })
+            case "set-header":
+                // A header's values are `value` elements of its `set-header`.
+                if element.elements.contains(where: { $0.name == "value" && $0.writesAVariable }) {
+                    states = Set(states.map { var state = $0; state.headerFromAVariable = true; return state })
+                }
+            case "choose":
+                // One branch runs, or none when no `otherwise` is written.
+                var left: Set<AnswerState> = element.elements.contains { $0.name == "otherwise" } ? [] : states
+                for branch in element.elements where branch.name == "when" || branch.name == "otherwise" {
+                    left.formUnion(walk(branch.elements, from: states))
+                }
+                states = left
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragments[id], !reading.contains(id) else { continue }
+                var left: Set<AnswerState> = []
+                for state in states {
+                    if let known = leftByFragment[id]?[state] {
+                        left.formUnion(known)
+                        continue
+                    }
+                    reading.insert(id)
+                    let found = walk(fragment.rootElements, from: [state])
+                    reading.remove(id)
+                    leftByFragment[id, default: [:]][state] = found
+                    left.formUnion(found)
+                }
+                states = left
+            case "send-request", "send-one-way-request", "return-response":
+                continue
+            default:
+                states = walk(element.elements, from: states)
+            }
+        }
+        return states
     }
 }
 

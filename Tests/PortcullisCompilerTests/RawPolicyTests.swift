@@ -655,6 +655,10 @@ final class RawPolicyTests: XCTestCase {
             ("sectionfragment", #"<include-fragment fragment-id="serve-last-good" />"#),
             ("statusfragment", #"<set-status code="200" reason="OK" /><include-fragment fragment-id="last-good-body" />"#),
             ("messagefragment", #"<include-fragment fragment-id="last-good-body" />"#),
+            // One branch runs: a refusal in another does not keep this one from serving
+            // (the audit of the change).
+            ("branchfragment", #"<choose><when condition="@(context.LastError.Source == &quot;validate-jwt&quot;)"><include-fragment fragment-id="serve-last-good" /></when><otherwise><set-status code="500" reason="Error" /></otherwise></choose>"#),
+            ("branchrefused", #"<choose><when condition="@(context.LastError.Source == &quot;validate-jwt&quot;)"><include-fragment fragment-id="serve-last-good" /><set-status code="503" reason="Unavailable" /></when></choose>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let body = #"<set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body>"#
@@ -669,12 +673,16 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section", "sectionfragment", "statusfragment"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section", "sectionfragment", "statusfragment", "branchfragment"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
         }
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment"] {
+        // The section's own answer is no request sent on (the audit of the change).
+        XCTAssertTrue(
+            found.contains("LP001 defs/section.yaml: raw 'set-body' in the 'on-error' of route 'section/call-section' writes a value kept from another call into the answer when a request of route 'call-section' fails its token check, so callers need no valid token"),
+            found.joined(separator: "\n"))
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -1544,6 +1552,10 @@ final class RawPolicyTests: XCTestCase {
             // header the check given its token by an expression does not read.
             ("computedquery", "auth: none\n", #"<rewrite-uri template="@(&quot;/orders&#63;access_token=&quot; + &quot;{{service-token}}&quot;)" />"#
                 + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"query-parameter-name="access_token""#) + "<base />"),
+            // A token read from a query parameter whose name is not written out may be read
+            // from any (the audit of a later change made it no place the query's writers reach).
+            ("namedparameter", "auth: none\n", #"<set-query-parameter name="access_token" exists-action="override"><value>{{service-token}}</value></set-query-parameter>"#
+                + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"token-value="@(context.Request.Url.Query.GetValueOrDefault(&quot;access&quot; + &quot;_token&quot;, &quot;&quot;))""#) + "<base />"),
             ("correlated", "auth: none\n", #"<set-header name="X-Correlation-Id" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>"#
                 + partnerCheck.replacingOccurrences(of: #"header-name="X-Partner-Token""#, with: #"token-value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))""#) + "<base />"),
         ]
@@ -1560,7 +1572,7 @@ final class RawPolicyTests: XCTestCase {
         for (name, statement) in [
             ("namedheader", "set-header"), ("expressionheader", "set-header"), ("partnerheader", "set-header"), ("partnerquery", "set-query-parameter"),
             ("latercheck", "authentication-managed-identity"), ("tokenvalue", "set-header"), ("rewritten", "rewrite-uri"),
-            ("computedquery", "rewrite-uri"),
+            ("computedquery", "rewrite-uri"), ("namedparameter", "set-query-parameter"),
         ] {
             XCTAssertTrue(
                 findings.contains { $0.contains("raw '\(statement)' in API '\(name)' replaces the caller's token before the token check of route 'list-\(name)' reads it") },
@@ -1736,6 +1748,13 @@ final class RawPolicyTests: XCTestCase {
             // A query parameter read by a name not written out is the caller's as one
             // written out is (it was taken for the whole URL, the backend's).
             ("computedquery", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Url.Query.GetValueOrDefault((string)context.Variables[&quot;host-parameter&quot;], &quot;&quot;))" />"#),
+            // The query string starts with its '?', which ends a host written before it, as
+            // the path's '/' does (the audit of the change found it reported).
+            ("mirror", #"<set-backend-service base-url="@(&quot;https://orders.example.com&quot; + context.Request.Url.Path + context.Request.Url.QueryString)" />"#),
+            // Where no host is written before it, a part of the path may be one, directly
+            // or through a variable (the audit of the change found the variable missed).
+            ("pathhost", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Url.Path.Substring(9) + &quot;.blob.core.windows.net/&quot;)" />"#),
+            ("pathvariable", #"<set-variable name="account" value="@(context.Request.Url.Path.Substring(13))" /><set-backend-service base-url="@(&quot;https://&quot; + (string)context.Variables[&quot;account&quot;] + &quot;.blob.core.windows.net/&quot;)" />"#),
             ("copied", #"<set-variable name="open-url" value="@(\#(header))" /><set-variable name="copy-url" value="@((string)context.Variables[&quot;open-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;copy-url&quot;])" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -1744,7 +1763,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1752,7 +1771,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 14, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 16, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found
@@ -1791,6 +1810,12 @@ final class RawPolicyTests: XCTestCase {
             // Kept in a variable by another policy, a fragment here, or copied into another
             // variable first: the variable lives for the whole request.
             ("fragmentkept", #"<outbound><base /><include-fragment fragment-id="keep-answer" /><cache-store-value key="orders-summary" value="@((string)context.Variables[&quot;kept-answer&quot;])" duration="300" /></outbound>"#),
+            // A variable of that name that another API's policy sets from the answer is not
+            // this request's (the audit of the change); a read typed as a JSON object carries
+            // the answer.
+            ("auditbody", #"<outbound><base /><set-variable name="audit-body" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /></outbound>"#),
+            ("unrelated", #"<outbound><base /><set-variable name="audit-body" value="@(&quot;summary&quot;)" /><cache-store-value key="orders-unrelated" value="@((string)context.Variables[&quot;audit-body&quot;])" duration="300" /></outbound>"#),
+            ("typed", #"<outbound><base /><set-variable name="answer-object" value="@(context.Response.Body.As&lt;JObject&gt;(preserveContent: true))" /><cache-store-value key="orders-typed" value="@(context.Variables.GetValueOrDefault&lt;JObject&gt;(&quot;answer-object&quot;).ToString())" duration="300" /></outbound>"#),
             ("copiedanswer", #"<outbound><base /><set-variable name="raw-answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><set-variable name="shown-answer" value="@(((string)context.Variables[&quot;raw-answer&quot;]).Trim())" /><cache-store-value key="orders-shown" value="@((string)context.Variables[&quot;shown-answer&quot;])" duration="300" /></outbound>"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  dct: public\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -1814,6 +1839,7 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'typed/list-typed' keeps the answer to route 'list-typed', which requires a token, under a key every caller shares",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'named/list-named' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
         ])

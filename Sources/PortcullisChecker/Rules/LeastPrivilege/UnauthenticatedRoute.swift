@@ -244,7 +244,13 @@ public enum UnauthenticatedRoute: Rule {
         // A failed check goes on to 'on-error': what is answered there reaches callers
         // without a valid token.
         if let (owner, name) = context.rawOnErrorBypass(on: route), route.isAuthenticated || context.rawStatement(.tokenCheck, on: route) != nil {
-            let what = name == "return-response" ? "answers with a response kept from another call" : "sends the request on"
+            let what =
+                switch name {
+                case "return-response": "answers with a response kept from another call"
+                // The section's own answer, a body or a header written from a variable.
+                case "set-body", "set-header": "writes a value kept from another call into the answer"
+                default: "sends the request on"
+                }
             return (
                 "raw '\(name)' in the 'on-error' of \(owner) \(what) when a request of route '\(id)' fails its token check, so callers need no valid token",
                 "answer in 'on-error' only with what is written there (a status and a message); call the backend only from 'backend', after every check"

@@ -8,15 +8,21 @@ import PortcullisSupport
 enum CallerChosenHost {
     /// Whether the URL `code` makes takes its host from the request: its written start
     /// leaves the host open, and it reads what the caller writes (a header, the query, a
-    /// path parameter, the body) or a variable of `variables`. The path alone
-    /// (`context.Request.Url.Path`), after a host written out, chooses none.
-    static func chosen(in code: String, variables: MarkedVariables) -> Bool {
-        guard !startFixesTheHost(code) else { return false }
+    /// path parameter, the body) or a variable of `variables`. The path (which starts with
+    /// `/`) after a host written out, as in `"https://orders.example.com" + path`, ends that
+    /// host; where no host is written before it, a part of it may be one. The URL whole
+    /// (`context.Request.Url`, the backend's) starts with a host APIM chose. `sources` are
+    /// the code's, where they are known already.
+    static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: MarkedVariables) -> Bool {
+        let starts = [ExpressionExtent.leadingText(in: code) ?? "", ExpressionExtent.formattedLeadingText(in: code) ?? ""]
+        guard !starts.contains(where: fixesTheHost) else { return false }
+        let hostWritten = starts.contains(where: namesAHost)
         return ExpressionFlow.readsTheOriginalQuery(code)
-            || ExpressionFlow.sources(of: code).contains { source in
+            || (sources ?? ExpressionFlow.sources(of: code)).contains { source in
                 switch source {
                 case .variable, .allVariables: variables.read(by: source)
-                case .requestPath, .requestURL: false
+                case .requestURL: false
+                case .requestPath: !hostWritten
                 default: source.isCallerWritten
                 }
             }
@@ -28,13 +34,29 @@ enum CallerChosenHost {
     /// fixes it, wherever the caller's text goes after it.
     static func variables(in documents: [PolicyXMLDocument], values: [String: String]) -> MarkedVariables {
         VariableSetters(documents, values: values).marked(
-            seeds: { chosen(in: $0.code, variables: MarkedVariables()) }, passesOn: { !startFixesTheHost($0.code) })
+            seeds: { chosen(in: $0.code, sources: $0.sources, variables: MarkedVariables()) }, passesOn: { !startFixesTheHost($0.code) })
     }
 
     /// Whether the text `code` always starts with, written out (joined literals, or a
     /// `string.Format`'s format before its first placeholder), fixes the host.
     private static func startFixesTheHost(_ code: String) -> Bool {
         fixesTheHost(ExpressionExtent.leadingText(in: code) ?? "") || fixesTheHost(ExpressionExtent.formattedLeadingText(in: code) ?? "")
+    }
+
+    /// Whether a URL's written start has a host in it, ended or not: `//` and something
+    /// after it (`https://orders.example.com`), or a named value whose value is not known
+    /// here (a base URL).
+    private static func namesAHost(_ start: String) -> Bool {
+        let text = slashed(start)
+        if text.hasPrefix("{{") { return true }
+        guard let separator = text.range(ofBytes: "//"), let next = text.utf8[separator.upperBound...].first else { return false }
+        return next != UInt8(ascii: "/") && next != UInt8(ascii: "?") && next != UInt8(ascii: "#")
+    }
+
+    /// A start without its outer white space, a backslash read as a slash, as .NET reads
+    /// one in an http URL.
+    private static func slashed(_ start: String) -> String {
+        String(decoding: start.trimmingWhitespace.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
     }
 
     /// Whether a URL's written start ends its host: a scheme, `://`, a host and then `/`,
@@ -46,7 +68,7 @@ enum CallerChosenHost {
     /// A backslash is read as a slash, as .NET reads one in an http URL; a start of one
     /// slash alone lets the caller write the second (`/` and `/evil.example`).
     private static func fixesTheHost(_ start: String) -> Bool {
-        let text = String(decoding: start.trimmingWhitespace.utf8.map { $0 == UInt8(ascii: "\\") ? UInt8(ascii: "/") : $0 }, as: UTF8.self)
+        let text = slashed(start)
         guard text != "/" else { return false }
         let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
         if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {

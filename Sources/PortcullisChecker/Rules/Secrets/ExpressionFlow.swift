@@ -29,10 +29,11 @@ enum ExpressionFlow {
         case allRequestHeaders
         /// `context.Request.Url.Query.GetValueOrDefault("name")`, `...Query["name"]`.
         case requestQuery(String)
-        /// Every query parameter: the query passed whole (`...Url.QueryString`), or read by a
-        /// name not written out.
+        /// Every query parameter's value: the parameters passed whole (`...Url.Query`), or
+        /// read by a name not written out. (`QueryString`, which starts with its `?`, is the
+        /// URL's.)
         case allRequestQuery
-        /// The URL the backend is sent, whole: `context.Request.Url`.
+        /// The URL the backend is sent, whole (`context.Request.Url`), or its query string.
         case requestURL
         /// The URL's path only.
         case requestPath
@@ -165,7 +166,9 @@ enum ExpressionFlow {
         "All", "Length", "Count", "AsJwt",
     ]
     /// Types no string is: a read typed as one of them gives nothing a secret was.
-    private static let stringTypes: Set<String> = ["string", "String", "object", "Object", "dynamic", "JToken", "JValue"]
+    private static let stringTypes: Set<String> = [
+        "string", "String", "object", "Object", "dynamic", "JToken", "JValue", "JObject", "JArray", "JContainer", "string[]", "String[]",
+    ]
 
     /// Whether the `!` operator stands right before `index` (not `!=`): its operand is a test.
     private static func negated(_ text: [UInt8], before index: Int) -> Bool {
@@ -233,7 +236,6 @@ enum ExpressionFlow {
                 case "Host", "Scheme", "Port": return (nil, part, part)
                 case "Path": return (.requestPath, part, part)
                 case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .allRequestQuery, structure)
-                case "QueryString": return (.allRequestQuery, part, part)
                 default: return (.requestURL, inner, inner)
                 }
             default: return (nil, inner, inner)
