@@ -1815,6 +1815,8 @@ final class RawPolicyTests: XCTestCase {
             // the answer.
             ("auditbody", #"<outbound><base /><set-variable name="audit-body" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /></outbound>"#),
             ("unrelated", #"<outbound><base /><set-variable name="audit-body" value="@(&quot;summary&quot;)" /><cache-store-value key="orders-unrelated" value="@((string)context.Variables[&quot;audit-body&quot;])" duration="300" /></outbound>"#),
+            // The answer's length is no answer, kept or copied (the audit of the change).
+            ("length", #"<outbound><base /><set-variable name="answer-size" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true).Length)" /><set-variable name="answer-size-text" value="@(((int)context.Variables[&quot;answer-size&quot;]).ToString())" /><cache-store-value key="orders-size" value="@((string)context.Variables[&quot;answer-size-text&quot;])" duration="300" /></outbound>"#),
             ("typed", #"<outbound><base /><set-variable name="answer-object" value="@(context.Response.Body.As&lt;JObject&gt;(preserveContent: true))" /><cache-store-value key="orders-typed" value="@(context.Variables.GetValueOrDefault&lt;JObject&gt;(&quot;answer-object&quot;).ToString())" duration="300" /></outbound>"#),
             ("copiedanswer", #"<outbound><base /><set-variable name="raw-answer" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" /><set-variable name="shown-answer" value="@(((string)context.Variables[&quot;raw-answer&quot;]).Trim())" /><cache-store-value key="orders-shown" value="@((string)context.Variables[&quot;shown-answer&quot;])" duration="300" /></outbound>"#),
         ]

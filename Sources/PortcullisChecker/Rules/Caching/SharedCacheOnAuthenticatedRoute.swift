@@ -113,16 +113,18 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// request finds: a key an expression makes is taken to tell callers apart.
     private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, answerVariables: () -> MarkedVariables) -> Bool {
         guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value else { return false }
-        if readsTheAnswer(value.resolved) { return true }
+        if value.isExpression, readsTheAnswer(value.resolved) { return true }
         guard value.isExpression, value.resolved.mayReadAVariable else { return false }
         let variables = answerVariables()
         return ExpressionFlow.sources(of: value.resolved).contains(where: variables.read)
     }
 
-    /// Whether code reads `context.Response.Body`, the answer (not `tokenResponse.Body`,
-    /// another call's, which the audit of the change found taken for it).
+    /// Whether code's value carries `context.Response.Body`, the answer (not
+    /// `tokenResponse.Body`, another call's, which the audit of a change found taken for
+    /// it), as SE005 follows values: its length or hash is no answer (found by the audit of
+    /// the next change).
     private static func readsTheAnswer(_ code: String) -> Bool {
-        code.filter { !$0.isWhitespace }.holds("context.Response.Body")
+        code.holds("Response") && ExpressionFlow.sources(of: code).contains(.answerBody)
     }
 
     /// The variables that hold the answer's body on the requests of `scope`: set from it,
@@ -132,7 +134,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// there is no answer before `outbound`.
     private static func answerVariables(for scope: RawScope, _ context: CheckContext) -> MarkedVariables {
         VariableSetters(documents(runningWith: scope.routes, context), values: context.namedValues.byName).marked(
-            seeds: { readsTheAnswer($0.code) }, passesOn: { _ in true })
+            seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
     }
 
     /// The raw documents that run on the requests of `routes`: the gateway's, their

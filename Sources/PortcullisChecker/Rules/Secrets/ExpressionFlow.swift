@@ -44,6 +44,9 @@ enum ExpressionFlow {
         case requestBody
         /// `context.Request` itself, which holds its headers, URL and body.
         case request
+        /// The answer's body, `context.Response.Body` (not another call's response, kept in
+        /// a variable).
+        case answerBody
         /// A string written out, as written between its quotes.
         case literal(String)
 
@@ -51,7 +54,7 @@ enum ExpressionFlow {
         var isCallerWritten: Bool {
             switch self {
             case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .pathParameter, .requestBody, .request: true
-            case .variable, .allVariables, .literal: false
+            case .variable, .allVariables, .answerBody, .literal: false
             }
         }
     }
@@ -222,6 +225,17 @@ enum ExpressionFlow {
         let member = String(decoding: text[index..<word], as: UTF8.self)
         switch member {
         case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure)
+        case "Response":
+            guard word < text.count, text[word] == dot else { return (nil, word, word) }
+            let inner = identifierEnd(text, from: word + 1)
+            guard text[(word + 1)..<inner].elementsEqual("Body".utf8) else { return (nil, inner, inner) }
+            // `.As<T>(...)` reads the body as a T: what follows the call applies to the value.
+            if starts(text, at: inner, with: ".As<"), let greaterAt = text[inner...].prefix(64).firstIndex(of: greater), greaterAt + 1 < text.count,
+                text[greaterAt + 1] == openParenthesis, let close = structure.close[greaterAt + 1]
+            {
+                return (.answerBody, inner, close + 1)
+            }
+            return (.answerBody, inner, inner)
         case "Request":
             guard word < text.count, text[word] == dot else { return (.request, word, word) }
             let inner = identifierEnd(text, from: word + 1)
