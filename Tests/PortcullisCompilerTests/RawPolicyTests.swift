@@ -1751,9 +1751,11 @@ final class RawPolicyTests: XCTestCase {
             // The query string starts with its '?', which ends a host written before it, as
             // the path's '/' does (the audit of the change found it reported).
             ("mirror", #"<set-backend-service base-url="@(&quot;https://orders.example.com&quot; + context.Request.Url.Path + context.Request.Url.QueryString)" />"#),
-            // Where no host is written before it, a part of the path may be one, directly
+            // A part of the path has no '/' to end a host before it: it may be one, directly
             // or through a variable (the audit of the change found the variable missed).
             ("pathhost", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Url.Path.Substring(9) + &quot;.blob.core.windows.net/&quot;)" />"#),
+            // The path whole after a base URL kept in a variable ends its host.
+            ("variablebase", #"<set-variable name="orders-base" value="https://orders.example.com" /><set-backend-service base-url="@((string)context.Variables[&quot;orders-base&quot;] + context.Request.Url.Path)" />"#),
             ("pathvariable", #"<set-variable name="account" value="@(context.Request.Url.Path.Substring(13))" /><set-backend-service base-url="@(&quot;https://&quot; + (string)context.Variables[&quot;account&quot;] + &quot;.blob.core.windows.net/&quot;)" />"#),
             ("copied", #"<set-variable name="open-url" value="@(\#(header))" /><set-variable name="copy-url" value="@((string)context.Variables[&quot;open-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;copy-url&quot;])" />"#),
         ]

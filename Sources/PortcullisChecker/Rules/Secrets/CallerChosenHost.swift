@@ -8,21 +8,17 @@ import PortcullisSupport
 enum CallerChosenHost {
     /// Whether the URL `code` makes takes its host from the request: its written start
     /// leaves the host open, and it reads what the caller writes (a header, the query, a
-    /// path parameter, the body) or a variable of `variables`. The path (which starts with
-    /// `/`) after a host written out, as in `"https://orders.example.com" + path`, ends that
-    /// host; where no host is written before it, a part of it may be one. The URL whole
-    /// (`context.Request.Url`, the backend's) starts with a host APIM chose. `sources` are
-    /// the code's, where they are known already.
+    /// path parameter, a part of the path, the body) or a variable of `variables`. The
+    /// path whole starts with `/`, which ends any host before it, and the URL whole
+    /// (`context.Request.Url`, the backend's, or its query string, which starts with `?`)
+    /// starts with a host APIM chose. `sources` are the code's, where they are known already.
     static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: MarkedVariables) -> Bool {
-        let starts = [ExpressionExtent.leadingText(in: code) ?? "", ExpressionExtent.formattedLeadingText(in: code) ?? ""]
-        guard !starts.contains(where: fixesTheHost) else { return false }
-        let hostWritten = starts.contains(where: namesAHost)
+        guard !startFixesTheHost(code) else { return false }
         return ExpressionFlow.readsTheOriginalQuery(code)
             || (sources ?? ExpressionFlow.sources(of: code)).contains { source in
                 switch source {
                 case .variable, .allVariables: variables.read(by: source)
-                case .requestURL: false
-                case .requestPath: !hostWritten
+                case .requestPath, .requestURL: false
                 default: source.isCallerWritten
                 }
             }
@@ -41,16 +37,6 @@ enum CallerChosenHost {
     /// `string.Format`'s format before its first placeholder), fixes the host.
     private static func startFixesTheHost(_ code: String) -> Bool {
         fixesTheHost(ExpressionExtent.leadingText(in: code) ?? "") || fixesTheHost(ExpressionExtent.formattedLeadingText(in: code) ?? "")
-    }
-
-    /// Whether a URL's written start has a host in it, ended or not: `//` and something
-    /// after it (`https://orders.example.com`), or a named value whose value is not known
-    /// here (a base URL).
-    private static func namesAHost(_ start: String) -> Bool {
-        let text = slashed(start)
-        if text.hasPrefix("{{") { return true }
-        guard let separator = text.range(ofBytes: "//"), let next = text.utf8[separator.upperBound...].first else { return false }
-        return next != UInt8(ascii: "/") && next != UInt8(ascii: "?") && next != UInt8(ascii: "#")
     }
 
     /// A start without its outer white space, a backslash read as a slash, as .NET reads

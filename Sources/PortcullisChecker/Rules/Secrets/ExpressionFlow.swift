@@ -35,8 +35,11 @@ enum ExpressionFlow {
         case allRequestQuery
         /// The URL the backend is sent, whole (`context.Request.Url`), or its query string.
         case requestURL
-        /// The URL's path only.
+        /// The URL's path only, whole or changed in a way that keeps its leading `/`.
         case requestPath
+        /// A part of the URL's path (`.Substring(9)`, `.Split('/')[2]`): what the caller
+        /// wrote, without the `/` that ends a host written before it.
+        case requestPathPart
         /// A parameter of the operation's URL template (`context.Request.MatchedParameters["id"]`),
         /// as the caller's URL filled it: APIM matches them before any policy runs, so they
         /// hold nothing the policies put in.
@@ -53,7 +56,9 @@ enum ExpressionFlow {
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
-            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .pathParameter, .requestBody, .request: true
+            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .pathParameter, .requestBody,
+                .request:
+                true
             case .variable, .allVariables, .answerBody, .literal: false
             }
         }
@@ -153,6 +158,9 @@ enum ExpressionFlow {
         return (sources, names)
     }
 
+    /// Members of a path that keep its leading `/`; any other (a measure aside) may take it off.
+    private static let pathKeepers: Set<String> = ["ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Trim", "TrimEnd"]
+
     private static let oneWayCalls: Set<String> = [
         "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",
         "Encrypt", "Decrypt", "EncryptCbc", "DecryptCbc", "EncryptEcb", "DecryptEcb",
@@ -248,7 +256,10 @@ enum ExpressionFlow {
                 let part = identifierEnd(text, from: inner + 1)
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
                 case "Host", "Scheme", "Port": return (nil, part, part)
-                case "Path": return (.requestPath, part, part)
+                case "Path":
+                    guard part < text.count, text[part] == dot else { return (.requestPath, part, part) }
+                    let member = String(decoding: text[(part + 1)..<identifierEnd(text, from: part + 1)], as: UTF8.self)
+                    return (Self.pathKeepers.contains(member) ? .requestPath : .requestPathPart, part, part)
                 case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .allRequestQuery, structure)
                 default: return (.requestURL, inner, inner)
                 }

@@ -277,7 +277,7 @@ struct SecretCarriers {
         case .allRequestHeaders: [Key(kind: .requestHeader, name: "*", afterInbound: late)]
         case .requestQuery(let name): [Key(kind: .requestQuery, name: name.lowercased(), afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestURL, .allRequestQuery: [Key(kind: .requestQuery, name: "*", afterInbound: late), Key(kind: .requestURL, name: "*", afterInbound: late)]
-        case .requestPath: [Key(kind: .requestURL, name: "*", afterInbound: late)]
+        case .requestPath, .requestPathPart: [Key(kind: .requestURL, name: "*", afterInbound: late)]
         case .requestBody: [Key(kind: .requestBody, name: "*", afterInbound: late)]
         case .request:
             [.requestHeader, .requestQuery, .requestURL, .requestBody].map { Key(kind: $0, name: "*", afterInbound: late) }
