@@ -124,7 +124,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// it), as SE005 follows values: its length or hash is no answer (found by the audit of
     /// the next change).
     private static func readsTheAnswer(_ code: String) -> Bool {
-        code.holds("Response") && ExpressionFlow.sources(of: code).contains(.answerBody)
+        // Told by its bytes first; a `\u` escape may spell the name.
+        (code.holds("Response") || code.holds("\\u")) && ExpressionFlow.sources(of: code).contains(.answerBody)
     }
 
     /// The variables that hold the answer's body on the requests of `scope`: set from it,
