@@ -455,7 +455,8 @@ struct RawEnforcement: Sendable {
         // answer the caller gets (found by an audit: a status of 200 and a cached body).
         // Through the fragments it includes too (found by an audit).
         if document.has(anyOf: statusSetters) || (fragmentsMayServeErrors && document.has(anyOf: includeFragment)),
-            let writer = PolicyXMLElement.answerFromAVariable(in: document.statements(in: "on-error"), statusUnwritten: .failure, fragments: fragments)
+            let writer = PolicyXMLElement.answerFromAVariable(
+                in: document.statements(in: "on-error"), statusUnwritten: .failure, fragments: fragments, values: values)
         {
             return writer
         }
@@ -1363,7 +1364,7 @@ extension PolicyXMLElement {
     }
 
     /// The statement among `statements` (at any depth, through the `fragments` they
-    /// include, not inside a request sent elsewhere or another answer) that writes the
+    /// include, not inside a request sent elsewhere or after an answer ends the way) that writes the
     /// answer's body or a header from a variable, where the answer is data rather than a
     /// refusal (``answersFromAVariable``); nil if none. Where the status is the failed
     /// call's, the body counts only under a success written out too.
@@ -1374,9 +1375,10 @@ extension PolicyXMLElement {
     /// by what they leave (``AnswerState``), of which there are a few, and what a fragment
     /// leaves is worked out once for each, so time stays linear in the statements.
     static func answerFromAVariable(
-        in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus, fragments: [String: PolicyXMLDocument] = [:]
+        in statements: [PolicyXMLElement], statusUnwritten: UnwrittenStatus, fragments: [String: PolicyXMLDocument] = [:],
+        values: [String: String] = [:]
     ) -> String? {
-        var reader = AnswerReader(fragments: fragments)
+        var reader = AnswerReader(fragments: fragments, values: values)
         let ends = reader.walk(statements, from: [AnswerState()])
         let bodyCounts = { (status: AnswerState.Status) in
             switch status {
@@ -1425,13 +1427,26 @@ private struct AnswerState: Hashable {
 /// Follows the ways through an answer's statements (``PolicyXMLElement/answerFromAVariable(in:statusUnwritten:fragments:)``).
 private struct AnswerReader {
     let fragments: [String: PolicyXMLDocument]
+    /// Named values put in before APIM reads a status.
+    let values: [String: String]
     /// What each fragment leaves from each state it is entered in.
     private var leftByFragment: [String: [AnswerState: Set<AnswerState>]] = [:]
     /// The fragments being read, which an include of one of them again would loop through.
     private var reading: Set<String> = []
 
-    init(fragments: [String: PolicyXMLDocument]) {
+    init(fragments: [String: PolicyXMLDocument], values: [String: String]) {
         self.fragments = fragments
+        self.values = values
+    }
+
+    /// The status a `set-status` writes, as APIM reads it: a number, given by named
+    /// values of `values` too, or by an expression that is one (`@(200)`).
+    private func statusCode(of setStatus: PolicyXMLElement) -> Int? {
+        guard let written = setStatus.attribute("code")?.value else { return nil }
+        var text = written.written.holds("{{") ? NamedValues.resolve(written.resolved, values) ?? written.resolved : written.resolved
+        text = text.trimmingWhitespace
+        if text.hasPrefix("@("), text.hasSuffix(")") { text = String(text.dropFirst(2).dropLast()).trimmingWhitespace }
+        return Int(text)
     }
 
     /// The states the statements `elements`, run in order, leave from `states`.
@@ -1441,7 +1456,7 @@ private struct AnswerReader {
             switch element.name {
             case "set-status":
                 let status: AnswerState.Status
-                if case .text(let written)? = element.attribute("code")?.value, let code = Int(written.trimmingWhitespace) {
+                if let code = statusCode(of: element) {
                     status = (200...299).contains(code) ? .success : code >= 400 ? .refusal : .other
                 } else {
                     status = .other
@@ -1477,7 +1492,10 @@ private struct AnswerReader {
                     left.formUnion(found)
                 }
                 states = left
-            case "send-request", "send-one-way-request", "return-response":
+            case "return-response":
+                // The way ends: its answer is the `return-response`'s own, judged as one.
+                return []
+            case "send-request", "send-one-way-request":
                 continue
             default:
                 states = walk(element.elements, from: states)

@@ -658,6 +658,10 @@ final class RawPolicyTests: XCTestCase {
             // One branch runs: a refusal in another does not keep this one from serving
             // (the audit of the change).
             ("branchfragment", #"<choose><when condition="@(context.LastError.Source == &quot;validate-jwt&quot;)"><include-fragment fragment-id="serve-last-good" /></when><otherwise><set-status code="500" reason="Error" /></otherwise></choose>"#),
+            // A 'return-response' ends its way with its own answer; a status an expression
+            // writes as a number is read (the audit of the fixes).
+            ("returned", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><choose><when condition="@(context.LastError.Source == &quot;backend&quot;)"><set-status code="200" reason="OK" /><return-response><set-status code="401" reason="Unauthorized" /></return-response></when><otherwise><set-status code="401" reason="Unauthorized" /></otherwise></choose><set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body>"#),
+            ("expressionstatus", #"<cache-lookup-value key="orders-last-good" variable-name="lastGood" /><set-status code="@(200)" reason="OK" /><set-body>@((string)context.Variables[&quot;lastGood&quot;])</set-body>"#),
             ("branchrefused", #"<choose><when condition="@(context.LastError.Source == &quot;validate-jwt&quot;)"><include-fragment fragment-id="serve-last-good" /><set-status code="503" reason="Unavailable" /></when></choose>"#),
         ]
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -673,7 +677,7 @@ final class RawPolicyTests: XCTestCase {
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
-        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section", "sectionfragment", "statusfragment", "branchfragment"] {
+        for open in ["replayed", "forwarded", "kept", "jwtbranch", "quotabranch", "oneway", "computedmode", "lastgood", "fetched", "liquid", "header", "section", "sectionfragment", "statusfragment", "branchfragment", "expressionstatus"] {
             XCTAssertTrue(
                 found.contains { $0.hasPrefix("LP001 defs/\(open).yaml: raw '") && $0.contains("in the 'on-error' of route '\(open)/call-\(open)'") },
                 "\(open):\n" + found.joined(separator: "\n"))
@@ -682,7 +686,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             found.contains("LP001 defs/section.yaml: raw 'set-body' in the 'on-error' of route 'section/call-section' writes a value kept from another call into the answer when a request of route 'call-section' fails its token check, so callers need no valid token"),
             found.joined(separator: "\n"))
-        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused"] {
+        for closed in ["written", "newrequest", "refusedheader", "redirect", "echoed", "sectionmessage", "messagefragment", "branchrefused", "returned"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(closed).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -1757,6 +1761,17 @@ final class RawPolicyTests: XCTestCase {
             // The path whole after a base URL kept in a variable ends its host.
             ("variablebase", #"<set-variable name="orders-base" value="https://orders.example.com" /><set-backend-service base-url="@((string)context.Variables[&quot;orders-base&quot;] + context.Request.Url.Path)" />"#),
             ("pathvariable", #"<set-variable name="account" value="@(context.Request.Url.Path.Substring(13))" /><set-backend-service base-url="@(&quot;https://&quot; + (string)context.Variables[&quot;account&quot;] + &quot;.blob.core.windows.net/&quot;)" />"#),
+            // So does a part of the query string, of the URL as sent too; the path whole
+            // and the query string whole do not, nor does a 'Replace' that keeps the path's
+            // '/' (the audit of the fixes).
+            ("querystringpart", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Url.QueryString.Substring(6))" />"#),
+            ("querypart", #"<set-variable name="query-target" value="@(context.Request.Url.QueryString.Substring(6))" /><set-backend-service base-url="@(&quot;https://&quot; + (string)context.Variables[&quot;query-target&quot;])" />"#),
+            ("originalpath", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.OriginalUrl.Path.Substring(9) + &quot;.blob.core.windows.net/&quot;)" />"#),
+            ("originalmirror", #"<set-backend-service base-url="@(&quot;https://shadow.example.com&quot; + context.Request.OriginalUrl.Path + context.Request.OriginalUrl.QueryString)" />"#),
+            ("replaced", #"<set-backend-service base-url="@(&quot;https://internal.example.com&quot; + context.Request.Url.Path.Replace(&quot;/v1/&quot;, &quot;/api/&quot;))" />"#),
+            // A variable named as another API's, whose policy sets it from a header, is
+            // this API's own (the audit of the fixes: all policies were read as one).
+            ("samename", #"<set-variable name="target" value="@(&quot;https://b.example.com/v2/&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;target&quot;])" />"#),
             ("copied", #"<set-variable name="open-url" value="@(\#(header))" /><set-variable name="copy-url" value="@((string)context.Variables[&quot;open-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;copy-url&quot;])" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
@@ -1765,7 +1780,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1773,7 +1788,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 16, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 19, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -128,45 +128,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         (code.holds("Response") || code.holds("\\u")) && ExpressionFlow.sources(of: code).contains(.answerBody)
     }
 
-    /// The variables that hold the answer's body on the requests of `scope`: set from it,
-    /// or copied from such a variable, by a policy those requests run or a fragment it
+    /// The variables that hold the answer's body, on the requests of each scope: set from
+    /// it, or copied from such a variable, by a policy those requests run or a fragment it
     /// includes (found by audits: a store of one keeps the answer as a store of the body
-    /// does, wherever on the way the variable was set). A variable lives for one request;
-    /// there is no answer before `outbound`.
-    private static func answerVariables(for scope: RawScope, _ context: CheckContext) -> MarkedVariables {
-        VariableSetters(documents(runningWith: scope.routes, context), values: context.namedValues.byName).marked(
-            seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
+    /// does, wherever on the way the variable was set). There is no answer before `outbound`.
+    private static func answerVariables(_ context: CheckContext) -> VariablesOnTheWay {
+        VariablesOnTheWay(values: context.namedValues.byName, seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
     }
-
-    /// The raw documents that run on the requests of `routes`: the gateway's, their
-    /// products', APIs' and own policies, and the fragments those include, at any depth.
-    private static func documents(runningWith routes: [EffectiveRoute], _ context: CheckContext) -> [PolicyXMLDocument] {
-        let project = context.project
-        var documents: [PolicyXMLDocument] = []
-        var seen = Set<ObjectIdentifier>()
-        func add(_ document: PolicyXMLDocument?) {
-            guard let document, seen.insert(ObjectIdentifier(document)).inserted else { return }
-            documents.append(document)
-        }
-        add(project.gateway?.policy?.document)
-        for route in routes {
-            add(project.apis[route.apiIndex].policy?.document)
-            add(route.written.policy?.document)
-            for product in route.products { add(project.products[product].policy?.document) }
-        }
-        // Each document added is read for the fragments it includes once.
-        var index = 0
-        while index < documents.count {
-            for include in documents[index].elements(named: Self.includeFragment) {
-                guard case .text(let id)? = include.attribute("fragment-id")?.value else { continue }
-                add(context.rawEnforcement.fragments[id])
-            }
-            index += 1
-        }
-        return documents
-    }
-
-    private static let includeFragment: Set<String> = ["include-fragment"]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for route in context.cachingRoutes where route.cacheSharing == .shared {
@@ -189,16 +157,17 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ])
             }
         }
+        var answerVariables = Self.answerVariables(context)
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
             if !stores.isEmpty {
                 // Read once for the scope, when a store of a variable asks.
-                var answerVariables: MarkedVariables?
+                var held: MarkedVariables?
                 stores = stores.filter {
                     Self.keepsTheAnswerForEveryone($0) {
-                        if answerVariables == nil { answerVariables = Self.answerVariables(for: scope, context) }
-                        return answerVariables ?? MarkedVariables()
+                        if held == nil { held = answerVariables.marked(on: scope, context) }
+                        return held ?? MarkedVariables()
                     }
                 }
             }

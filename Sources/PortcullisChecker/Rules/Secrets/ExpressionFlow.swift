@@ -40,6 +40,10 @@ enum ExpressionFlow {
         /// A part of the URL's path (`.Substring(9)`, `.Split('/')[2]`): what the caller
         /// wrote, without the `/` that ends a host written before it.
         case requestPathPart
+        /// A part of the URL as the caller sent it (`context.Request.OriginalUrl`): a query
+        /// parameter, or a part of its path or query string. It holds nothing the policies
+        /// put in the URL; whole, it starts with the gateway's host, `/` or `?`, and is none.
+        case originalURLPart
         /// A parameter of the operation's URL template (`context.Request.MatchedParameters["id"]`),
         /// as the caller's URL filled it: APIM matches them before any policy runs, so they
         /// hold nothing the policies put in.
@@ -56,8 +60,8 @@ enum ExpressionFlow {
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
-            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .pathParameter, .requestBody,
-                .request:
+            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .originalURLPart,
+                .pathParameter, .requestBody, .request:
                 true
             case .variable, .allVariables, .answerBody, .literal: false
             }
@@ -70,15 +74,6 @@ enum ExpressionFlow {
         let structure = Structure(text)
         guard text.count > 2, text[0] == at, text[1] == openBrace else { return scan(text, structure, in: 0..<text.count).sources }
         return Block(text, structure).sources()
-    }
-
-    /// Whether `code` reads the query of the URL as the caller sent it
-    /// (`context.Request.OriginalUrl.Query`, `.QueryString`): what the caller wrote and
-    /// nothing the policies put in the URL, so it is no source of theirs (SE005) but is
-    /// the caller's choice (SE003; found by an audit: a host taken from it passed).
-    static func readsTheOriginalQuery(_ code: String) -> Bool {
-        guard code.holds("OriginalUrl") else { return false }
-        return contains(compacted(Array(code.utf8))[...], "Request.OriginalUrl.Query")
     }
 
     /// The text of an expression that is one plain string written out (`@("X-Key")`).
@@ -158,8 +153,28 @@ enum ExpressionFlow {
         return (sources, names)
     }
 
-    /// Members of a path that keep its leading `/`; any other (a measure aside) may take it off.
-    private static let pathKeepers: Set<String> = ["ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Trim", "TrimEnd"]
+    /// Whether the text read up to `end` (a path, starting with `/`, or a query string,
+    /// starting with `?`) keeps its `leading` byte through what follows: nothing, a change
+    /// of case or of its end, or a `Replace` of written texts that cannot take the byte off
+    /// (one not starting with it, or by one that does, as `Replace("/v1/", "/api/")`). A
+    /// `Substring`, a `Split` or anything else may take it off, leaving a part of what the
+    /// caller wrote, which can be a host.
+    private static func keepsItsStart(_ text: [UInt8], at end: Int, leading: UInt8, _ structure: Structure) -> Bool {
+        guard end < text.count, text[end] == dot else { return true }
+        let memberEnd = identifierEnd(text, from: end + 1)
+        let member = String(decoding: text[(end + 1)..<memberEnd], as: UTF8.self)
+        if startKeepers.contains(member) { return true }
+        guard member == "Replace", memberEnd < text.count, text[memberEnd] == openParenthesis, let first = structure.literalEnd[memberEnd + 1],
+            first < text.count, text[first] == comma, let second = structure.literalEnd[first + 1], second < text.count,
+            text[second] == closeParenthesis, text[memberEnd + 1] == quote, text[first + 1] == quote
+        else { return false }
+        let found = text[(memberEnd + 2)..<(first - 1)]
+        let put = text[(first + 2)..<(second - 1)]
+        return found.first != leading || put.first == leading
+    }
+
+    /// Members that keep a text's first byte.
+    private static let startKeepers: Set<String> = ["ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Trim", "TrimEnd"]
 
     private static let oneWayCalls: Set<String> = [
         "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",
@@ -256,12 +271,21 @@ enum ExpressionFlow {
                 let part = identifierEnd(text, from: inner + 1)
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
                 case "Host", "Scheme", "Port": return (nil, part, part)
-                case "Path":
-                    guard part < text.count, text[part] == dot else { return (.requestPath, part, part) }
-                    let member = String(decoding: text[(part + 1)..<identifierEnd(text, from: part + 1)], as: UTF8.self)
-                    return (Self.pathKeepers.contains(member) ? .requestPath : .requestPathPart, part, part)
+                case "Path": return (keepsItsStart(text, at: part, leading: slash, structure) ? .requestPath : .requestPathPart, part, part)
                 case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .allRequestQuery, structure)
+                case "QueryString": return (keepsItsStart(text, at: part, leading: question, structure) ? .requestURL : .allRequestQuery, part, part)
                 default: return (.requestURL, inner, inner)
+                }
+            case "OriginalUrl":
+                // Whole, it starts with the gateway's own host; its path with `/`, its
+                // query string with `?`.
+                guard inner < text.count, text[inner] == dot else { return (nil, inner, inner) }
+                let part = identifierEnd(text, from: inner + 1)
+                switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
+                case "Path": return (keepsItsStart(text, at: part, leading: slash, structure) ? nil : .originalURLPart, part, part)
+                case "QueryString": return (keepsItsStart(text, at: part, leading: question, structure) ? nil : .originalURLPart, part, part)
+                case "Query": return keyed(text, from: part, named: { _ in .originalURLPart }, all: .originalURLPart, structure)
+                default: return (nil, part, part)
                 }
             default: return (nil, inner, inner)
             }
