@@ -145,37 +145,6 @@ public struct CheckContext: Sendable {
     /// The policy variables whose value the caller may choose.
     var callerWrittenVariables: CallerWrittenVariables { rawEnforcement.callerWrittenVariables }
 
-    /// The raw documents that run on the requests of `routes`, and `document`: the
-    /// gateway's, their products', APIs' and own policies, and the fragments those include,
-    /// at any depth. A variable one of them sets is what the others read.
-    func documents(runningWith routes: [EffectiveRoute], besides document: PolicyXMLDocument) -> [PolicyXMLDocument] {
-        var documents: [PolicyXMLDocument] = []
-        var seen = Set<ObjectIdentifier>()
-        func add(_ document: PolicyXMLDocument?) {
-            guard let document, seen.insert(ObjectIdentifier(document)).inserted else { return }
-            documents.append(document)
-        }
-        add(document)
-        add(project.gateway?.policy?.document)
-        for route in routes {
-            add(project.apis[route.apiIndex].policy?.document)
-            add(route.written.policy?.document)
-            for product in route.products { add(project.products[product].policy?.document) }
-        }
-        // Each document added is read for the fragments it includes once.
-        var index = 0
-        while index < documents.count {
-            for include in documents[index].elements(named: Self.includeFragment) {
-                guard case .text(let id)? = include.attribute("fragment-id")?.value else { continue }
-                add(rawEnforcement.fragments[id])
-            }
-            index += 1
-        }
-        return documents
-    }
-
-    private static let includeFragment: Set<String> = ["include-fragment"]
-
     /// Where these raw checks read credentials; nil for none.
     func credentialPlaces(of checks: [PolicyXMLElement]) -> Set<CredentialPlace>? {
         checks.isEmpty ? nil : rawEnforcement.credentialPlaces(of: checks)

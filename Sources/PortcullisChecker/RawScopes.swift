@@ -16,6 +16,9 @@ public struct RawScope: Sendable {
     public let routes: [EffectiveRoute]
     /// Whether some of ``routes`` take requests without a subscription key.
     public internal(set) var takesKeylessRequests = false
+    /// The API whose own policy the document is, its policy or a route's, by index; nil for
+    /// the gateway's, a product's and a fragment, which any API's requests may run.
+    public var api: Int? = nil
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
@@ -144,12 +147,12 @@ public struct RawScope: Sendable {
         }
         for (index, api) in project.apis.enumerated() where !api.hasErrors {
             guard let document = api.policy?.document else { continue }
-            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: byAPI[index]))
+            scopes.append(RawScope(document: document, owner: "API '\(api.name.value)'", level: .api, routes: byAPI[index], api: index))
         }
         for route in routes {
             guard let document = route.written.policy?.document else { continue }
             let api = project.apis[route.apiIndex].name.value
-            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", level: .operation, routes: [route]))
+            scopes.append(RawScope(document: document, owner: "route '\(api)/\(route.written.id.value)'", level: .operation, routes: [route], api: route.apiIndex))
         }
         // A fragment runs wherever a document includes it, directly or through other
         // fragments: routes pass along include edges until no fragment gains one (each

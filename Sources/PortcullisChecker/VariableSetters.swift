@@ -2,7 +2,7 @@ import PortcullisModel
 import PortcullisPolicyXML
 
 /// The raw `set-variable` statements whose value is code, read from the policies given
-/// with the named values put in, each with what its code reads.
+/// with the named values put in, each with what its code reads and whose it is.
 ///
 /// A variable lives for one request, through every scope it passes, so what one
 /// variable's value lets the caller do (write it, choose a URL's host) passes on to a
@@ -16,78 +16,60 @@ struct VariableSetters {
         /// The value's code, as APIM compiles it.
         let code: String
         let sources: [ExpressionFlow.Source]
-        /// The code's number among the distinct texts its ``Reader`` read: setters that
-        /// share it are judged once.
+        /// The API whose own policies (its policy, its routes') hold the setter, by index;
+        /// nil for a policy every API's requests may run (the gateway's, a product's, a
+        /// fragment).
+        let api: Int?
+        /// The code's number among the distinct texts read: setters that share it are
+        /// judged once.
         let flow: Int
     }
 
-    let setters: [Setter]
-    /// How many distinct texts of code the setters' reader read.
-    private let flows: Int
+    private(set) var setters: [Setter] = []
+    /// Estates repeat a setter in every API's policy: each text is read once.
+    private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
 
+    /// Read from `documents`, as policies every API's requests may run.
     init(_ documents: [PolicyXMLDocument], values: [String: String]) {
-        var reader = Reader(values: values)
-        self = reader.setters(in: documents)
+        for document in documents { read(document, api: nil, values) }
     }
 
-    fileprivate init(setters: [Setter], flows: Int) {
-        self.setters = setters
-        self.flows = flows
+    /// Read from every raw policy of `project`, each API's own apart: a variable one API's
+    /// policy sets is not another API's, though named alike (found by an audit).
+    init(_ project: ResolvedProject, values: [String: String]) {
+        read(project.gateway?.policy?.document, api: nil, values)
+        for product in project.products { read(product.policy?.document, api: nil, values) }
+        for fragment in project.fragments { read(fragment.policy.document, api: nil, values) }
+        for (index, api) in project.apis.enumerated() { read(api.policy?.document, api: index, values) }
+        for route in project.routes { read(route.written.policy?.document, api: route.apiIndex, values) }
     }
 
-    /// Reads each document's setters once, for sets of documents that share many (the
-    /// policies on each route's requests share the gateway's and the API's).
-    struct Reader {
-        let values: [String: String]
-        private var byDocument: [ObjectIdentifier: [Setter]] = [:]
-        /// Estates repeat a setter in every API's policy: each text is read once.
-        private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
-
-        init(values: [String: String]) {
-            self.values = values
+    private mutating func read(_ document: PolicyXMLDocument?, api: Int?, _ values: [String: String]) {
+        guard let document else { return }
+        for setter in document.elements(named: Self.setVariable) {
+            guard let value = setter.attribute("value")?.value, value.isExpression || value.written.holds("{{") else { continue }
+            let resolved = value.resolved
+            let code = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
+            guard code.hasPrefix("@") else { continue }
+            let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
+            let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
+            flows[code] = flow
+            setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number))
         }
-
-        mutating func setters(in documents: [PolicyXMLDocument]) -> VariableSetters {
-            var setters: [Setter] = []
-            for document in documents {
-                if let known = byDocument[ObjectIdentifier(document)] {
-                    setters += known
-                    continue
-                }
-                let read = self.read(document)
-                byDocument[ObjectIdentifier(document)] = read
-                setters += read
-            }
-            return VariableSetters(setters: setters, flows: flows.count)
-        }
-
-        private mutating func read(_ document: PolicyXMLDocument) -> [Setter] {
-            var setters: [Setter] = []
-            for setter in document.elements(named: Self.setVariable) {
-                guard let value = setter.attribute("value")?.value, value.isExpression || value.written.holds("{{") else { continue }
-                let resolved = value.resolved
-                let code = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
-                guard code.hasPrefix("@") else { continue }
-                let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
-                let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
-                flows[code] = flow
-                setters.append(Setter(name: name, code: code, sources: flow.sources, flow: flow.number))
-            }
-            return setters
-        }
-
-        private static let setVariable: Set<String> = ["set-variable"]
     }
+
+    private static let setVariable: Set<String> = ["set-variable"]
 
     /// The variables that a setter `seeds` picks sets, and those set by a setter that reads
-    /// one of them and that `passesOn` lets carry it on. Each setter is marked once, so
-    /// this is linear in the setters and what they read; both judgements are made once
-    /// for each text of code.
+    /// one of them and that `passesOn` lets carry it on. An API's own setter reads that
+    /// API's variables and those of the policies every API runs; one of those reads any
+    /// API's. Each setter is marked once, so this is linear in the setters and what they
+    /// read; both judgements are made once for each text of code.
     func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool) -> MarkedVariables {
-        var seeded = [Bool?](repeating: nil, count: flows)
-        var passing = [Bool?](repeating: nil, count: flows)
+        var seeded = [Bool?](repeating: nil, count: flows.count)
+        var passing = [Bool?](repeating: nil, count: flows.count)
         // Which setters copy each variable, and which copy them all.
-        var copiers: [String: [Int]] = [:]
+        var copiers: [MarkedVariables.Key: [Int]] = [:]
         var copiersOfAll: [Int] = []
         var pending: [Int] = []
         for (index, setter) in setters.enumerated() {
@@ -96,9 +78,12 @@ struct VariableSetters {
             if isSeed { pending.append(index) }
             for source in setter.sources {
                 switch source {
-                case .variable(let name): copiers[name.lowercased(), default: []].append(index)
-                case .allVariables: copiersOfAll.append(index)
-                default: continue
+                case .variable(let name):
+                    for key in MarkedVariables.keys(readBy: name.lowercased(), in: setter.api) { copiers[key, default: []].append(index) }
+                case .allVariables:
+                    copiersOfAll.append(index)
+                default:
+                    continue
                 }
             }
         }
@@ -109,9 +94,10 @@ struct VariableSetters {
                 marked.anyName = true
                 return marked
             }
-            let first = marked.names.isEmpty
-            guard marked.names.insert(name).inserted else { continue }
-            for copier in (copiers[name] ?? []) + (first ? copiersOfAll : []) where !done.contains(copier) {
+            let first = marked.keys.isEmpty
+            var added: [MarkedVariables.Key] = []
+            for key in MarkedVariables.keys(setBy: name, in: setters[index].api) where marked.keys.insert(key).inserted { added.append(key) }
+            for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
                 let setter = setters[copier]
                 let passes = passing[setter.flow] ?? passesOn(setter)
                 passing[setter.flow] = passes
@@ -125,46 +111,40 @@ struct VariableSetters {
     }
 }
 
-/// What the variables on the requests of each scope let the caller do, read from the
-/// policies those requests run (``CheckContext/documents(runningWith:)``), not from every
-/// policy: a variable of one API's policy is not another API's, though named alike. Each
-/// document is read once, and each set of documents marked once.
-struct VariablesOnTheWay {
-    private var reader: VariableSetters.Reader
-    private var markedBySet: [[ObjectIdentifier]: MarkedVariables] = [:]
-    private let seeds: (VariableSetters.Setter) -> Bool
-    private let passesOn: (VariableSetters.Setter) -> Bool
-
-    /// Marks as ``VariableSetters/marked(seeds:passesOn:)`` does, with the named values
-    /// `values` put in.
-    init(values: [String: String], seeds: @escaping (VariableSetters.Setter) -> Bool, passesOn: @escaping (VariableSetters.Setter) -> Bool) {
-        reader = VariableSetters.Reader(values: values)
-        self.seeds = seeds
-        self.passesOn = passesOn
-    }
-
-    /// The variables marked on the requests of `scope`.
-    mutating func marked(on scope: RawScope, _ context: CheckContext) -> MarkedVariables {
-        let documents = context.documents(runningWith: scope.routes, besides: scope.document)
-        let key = documents.map(ObjectIdentifier.init).sorted()
-        if let known = markedBySet[key] { return known }
-        let marked = reader.setters(in: documents).marked(seeds: seeds, passesOn: passesOn)
-        markedBySet[key] = marked
-        return marked
-    }
-}
-
-/// Variables picked out by what their values let the caller do, by case-folded name.
+/// Variables picked out by what their values let the caller do: by case-folded name and
+/// whose setter it was (``VariableSetters/Setter/api``).
 struct MarkedVariables: Sendable, Equatable {
-    var names: Set<String> = []
+    struct Key: Hashable, Sendable {
+        let name: String
+        /// An API by index; nil for the policies every API runs; ``anyAPI``.
+        let api: Int?
+    }
+
+    /// Stands for every API: a variable one API's policy sets, as the policies every API
+    /// runs read it.
+    private static let anyAPI = -1
+
+    var keys: Set<Key> = []
     /// Whether a picked setter names its variable by an expression: it may set any.
     var anyName = false
 
-    /// Whether `source` may read a picked variable; false for a source that is no variable.
-    func read(by source: ExpressionFlow.Source) -> Bool {
+    /// What a setter of `name` in `api`'s policies (nil: every API's) marks.
+    static func keys(setBy name: String, in api: Int?) -> [Key] {
+        guard let api else { return [Key(name: name, api: nil)] }
+        return [Key(name: name, api: api), Key(name: name, api: anyAPI)]
+    }
+
+    /// What a read of `name` in `api`'s policies (nil: every API's) may find.
+    static func keys(readBy name: String, in api: Int?) -> [Key] {
+        [Key(name: name, api: api ?? anyAPI), Key(name: name, api: nil)]
+    }
+
+    /// Whether `source`, read in `api`'s policies (nil: every API's), may read a picked
+    /// variable; false for a source that is no variable.
+    func read(by source: ExpressionFlow.Source, in api: Int? = nil) -> Bool {
         switch source {
-        case .variable(let name): anyName || names.contains(name.lowercased())
-        case .allVariables: anyName || !names.isEmpty
+        case .variable(let name): anyName || Self.keys(readBy: name.lowercased(), in: api).contains(where: keys.contains)
+        case .allVariables: anyName || !keys.isEmpty
         default: false
         }
     }

@@ -108,15 +108,16 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static let cacheLookup: Set<String> = ["cache-lookup"]
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
 
-    /// Whether a `cache-store-value` keeps the answer (`context.Response.Body`, itself or
-    /// through a variable of `answerVariables`) under a key written out, which every caller's
+    /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
+    /// (`context.Response.Body`, itself or through a variable of `answerVariables`) under a
+    /// key written out, which every caller's
     /// request finds: a key an expression makes is taken to tell callers apart.
-    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, answerVariables: () -> MarkedVariables) -> Bool {
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in api: Int?, answerVariables: () -> MarkedVariables) -> Bool {
         guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value else { return false }
         if value.isExpression, readsTheAnswer(value.resolved) { return true }
         guard value.isExpression, value.resolved.mayReadAVariable else { return false }
         let variables = answerVariables()
-        return ExpressionFlow.sources(of: value.resolved).contains(where: variables.read)
+        return ExpressionFlow.sources(of: value.resolved).contains { variables.read(by: $0, in: api) }
     }
 
     /// Whether code's value carries `context.Response.Body`, the answer (not
@@ -128,12 +129,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         (code.holds("Response") || code.holds("\\u")) && ExpressionFlow.sources(of: code).contains(.answerBody)
     }
 
-    /// The variables that hold the answer's body, on the requests of each scope: set from
-    /// it, or copied from such a variable, by a policy those requests run or a fragment it
-    /// includes (found by audits: a store of one keeps the answer as a store of the body
-    /// does, wherever on the way the variable was set). There is no answer before `outbound`.
-    private static func answerVariables(_ context: CheckContext) -> VariablesOnTheWay {
-        VariablesOnTheWay(values: context.namedValues.byName, seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
+    /// The variables that hold the answer's body: set from it, or copied from such a
+    /// variable, by a policy or a fragment (found by audits: a store of one keeps the answer
+    /// as a store of the body does, wherever on the request's way the variable was set).
+    /// There is no answer before `outbound`.
+    private static func answerVariables(_ context: CheckContext) -> MarkedVariables {
+        VariableSetters(context.project, values: context.namedValues.byName).marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -157,17 +158,16 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ])
             }
         }
-        var answerVariables = Self.answerVariables(context)
+        // Read once, when a store of a variable asks.
+        var answerVariables: MarkedVariables?
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
             if !stores.isEmpty {
-                // Read once for the scope, when a store of a variable asks.
-                var held: MarkedVariables?
                 stores = stores.filter {
-                    Self.keepsTheAnswerForEveryone($0) {
-                        if held == nil { held = answerVariables.marked(on: scope, context) }
-                        return held ?? MarkedVariables()
+                    Self.keepsTheAnswerForEveryone($0, in: scope.api) {
+                        if answerVariables == nil { answerVariables = Self.answerVariables(context) }
+                        return answerVariables ?? MarkedVariables()
                     }
                 }
             }

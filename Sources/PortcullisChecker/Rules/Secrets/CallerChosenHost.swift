@@ -9,29 +9,28 @@ enum CallerChosenHost {
     /// Whether the URL `code` makes takes its host from the request: its written start
     /// leaves the host open, and it reads what the caller writes (a header, a query
     /// parameter, a path parameter, a part of the path or query string, of the URL as sent
-    /// too, the body) or a variable of `variables`. The path whole starts with `/` and the
+    /// too, the body) or a variable of `variables`, read in `api`'s policies (nil: every
+    /// API's). The path whole starts with `/` and the
     /// query string with `?`, which end any host before them; the URL whole
     /// (`context.Request.Url`, the backend's) starts with a host APIM chose. `sources` are the code's, where they are known already.
-    static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: MarkedVariables) -> Bool {
+    static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: MarkedVariables, api: Int? = nil) -> Bool {
         guard !startFixesTheHost(code) else { return false }
         return (sources ?? ExpressionFlow.sources(of: code)).contains { source in
             switch source {
-            case .variable, .allVariables: variables.read(by: source)
+            case .variable, .allVariables: variables.read(by: source, in: api)
             case .requestPath, .requestURL: false
             default: source.isCallerWritten
             }
         }
     }
 
-    /// The variables whose value leaves a URL's host to the caller, on the requests of each
-    /// scope: set by code that would (``chosen(in:sources:variables:)``), or copied from such
-    /// a variable by code whose own start does not fix the host. A variable set to
-    /// `"https://orders.example.com/" + header` fixes it, wherever the caller's text goes
-    /// after it.
-    static func variables(values: [String: String]) -> VariablesOnTheWay {
-        VariablesOnTheWay(
-            values: values, seeds: { chosen(in: $0.code, sources: $0.sources, variables: MarkedVariables()) },
-            passesOn: { !startFixesTheHost($0.code) })
+    /// The variables whose value leaves a URL's host to the caller: set by code that would
+    /// (``chosen(in:sources:variables:api:)``), or copied from such a variable by code whose
+    /// own start does not fix the host. A variable set to `"https://orders.example.com/" + header`
+    /// fixes it, wherever the caller's text goes after it.
+    static func variables(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
+        VariableSetters(project, values: values).marked(
+            seeds: { chosen(in: $0.code, sources: $0.sources, variables: MarkedVariables()) }, passesOn: { !startFixesTheHost($0.code) })
     }
 
     /// Whether the text `code` always starts with, written out (joined literals, or a

@@ -102,7 +102,8 @@ public enum InsecureURL: Rule {
             }
         }
         let values = context.namedValues
-        var hostVariables = CallerChosenHost.variables(values: context.namedValues.byName)
+        // The variables whose value leaves a URL's host to the caller, once one is asked.
+        var hostVariables: MarkedVariables?
         for scope in context.rawScopes {
             var raw: [(what: String, url: (text: String, range: SourceRange, notes: [Diagnostic.Note]))] = []
             // A URL's scheme is in its start: code that joins a written start with the rest
@@ -134,7 +135,7 @@ public enum InsecureURL: Rule {
     /// path may come from the request, after a host written out.
     private static func reportURLsTheCallerChooses(
         _ backends: [PolicyXMLElement], _ setURLs: [PolicyXMLElement], in scope: RawScope, _ context: CheckContext,
-        variables: inout VariablesOnTheWay, into findings: inout DiagnosticCollector
+        variables: inout MarkedVariables?, into findings: inout DiagnosticCollector
     ) {
         var urls: [(what: String, value: PolicyXMLValue, span: Range<Int>)] = []
         for element in backends {
@@ -149,8 +150,10 @@ public enum InsecureURL: Rule {
             // holds: `{{scheme}}//` with a scheme alone fixes no host (found by an audit).
             let code = context.namedValues.partlyResolved(url.value.resolved)
             // The variables are read only for a URL that reads one, which few do.
-            let read = code.mayReadAVariable ? variables.marked(on: scope, context) : MarkedVariables()
-            guard CallerChosenHost.chosen(in: code, variables: read) else { continue }
+            if variables == nil, code.mayReadAVariable {
+                variables = CallerChosenHost.variables(in: context.project, values: context.namedValues.byName)
+            }
+            guard CallerChosenHost.chosen(in: code, variables: variables ?? MarkedVariables(), api: scope.api) else { continue }
             let range = scope.document.range(url.span)
             findings.report(
                 Self.code,
