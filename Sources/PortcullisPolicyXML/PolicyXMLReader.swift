@@ -334,8 +334,8 @@ private struct Scan {
         switch ExpressionExtent.end(in: text, from: offset) {
         case .success(let found):
             end = found
-        case .failure(.unterminated) where quote.flatMap({ endOfReferencedExpression(at: offset, quote: $0) }) != nil:
-            end = endOfReferencedExpression(at: offset, quote: quote!)!
+        case .failure(.unterminated) where endOfReferencedExpression(at: offset, quote: quote) != nil:
+            end = endOfReferencedExpression(at: offset, quote: quote)!
         case .failure(.unterminated):
             refusal = Refusal(
                 offset: offset, message: "the policy expression that starts here never ends",
@@ -359,12 +359,17 @@ private struct Scan {
         return end
     }
 
-    /// The end of an attribute's expression written with XML's references (`@(&quot;http://
-    /// x&quot;)`, as XML tools write quotes), which the bytes alone do not end: a `//` in
-    /// its string reads as a comment. APIM reads the value after XML resolves it, so the
-    /// value up to the closing quote is one expression when, resolved, it ends exactly there.
-    func endOfReferencedExpression(at offset: Int, quote: UInt8) -> Int? {
-        guard let close = text[offset...].firstIndex(of: quote) else { return nil }
+    /// The end of an expression written with XML's references (`@(&quot;http://x&quot;)`,
+    /// as XML tools write quotes), which the bytes alone do not end: a `//` in its string
+    /// reads as a comment. APIM reads the value after XML resolves it, so the value up to
+    /// the attribute's closing `quote`, or an element's text up to the next `<` (nil
+    /// `quote`; white space may follow), is one expression when, resolved, it ends exactly
+    /// there.
+    func endOfReferencedExpression(at offset: Int, quote: UInt8?) -> Int? {
+        guard var close = text[offset...].firstIndex(of: quote ?? UInt8(ascii: "<")) else { return nil }
+        if quote == nil {
+            while close > offset, isSpace(text[close - 1]) { close -= 1 }
+        }
         let written = String(decoding: text[offset..<close], as: UTF8.self)
         let resolved = PolicyXMLValue.expression(written).resolved
         guard resolved != written, case .success(let end) = ExpressionExtent.end(in: Array(resolved.utf8), from: 0), end == resolved.utf8.count else {

@@ -542,6 +542,9 @@ final class RawPolicyTests: XCTestCase {
             // comment, and the expression refused as never ending (PX001).
             ("baseurl", #"<set-backend-service base-url="@(&quot;http://orders.example.com&quot;)" />"#, "SE003"),
             ("split", #"<send-request mode="new" response-variable-name="r"><set-url>http:<!-- split -->//stock.example.com/levels</set-url></send-request>"#, "SE003"),
+            // In an element's text too, where XML allows the same references (the audits of
+            // the thirty-third round: a valid policy was refused).
+            ("elementurl", #"<send-request mode="new" response-variable-name="r"><set-url>@(&quot;http://stock.example.com/levels&quot;) </set-url></send-request>"#, "SE003"),
             // An interpolated string with nothing interpolated, and a block that only returns
             // a string (the audit of the fixes).
             ("interpolated", #"<set-backend-service base-url="@($&quot;http://orders.example.com&quot;)" />"#, "SE003"),
