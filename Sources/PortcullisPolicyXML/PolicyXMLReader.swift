@@ -329,18 +329,25 @@ private struct Scan {
     }
 
     /// The end of the expression at `offset`, its markup characters blanked in the copy.
+    /// APIM reads the code of an expression as written, `"` and `<` too, so its bytes are
+    /// read first. Where they hold XML's references before the attribute's closing `quote`
+    /// or, in an element's text (nil `quote`), before the next `<`, and the text up to there,
+    /// references resolved, is one expression, that is the expression: the bytes alone may
+    /// not end it, or end it only at a `)` in markup after it (found by an audit).
     mutating func expression(at offset: Int, quote: UInt8?) -> Int? {
+        let limit = text[offset...].firstIndex(of: quote ?? UInt8(ascii: "<")) ?? text.count
         let end: Int
         switch ExpressionExtent.end(in: text, from: offset) {
         case .success(let found):
-            end = found
-        case .failure(.unterminated) where endOfReferencedExpression(at: offset, quote: quote) != nil:
-            end = endOfReferencedExpression(at: offset, quote: quote)!
+            end = found > limit ? endOfReferencedExpression(at: offset, limit: limit, inText: quote == nil) ?? found : found
         case .failure(.unterminated):
-            refusal = Refusal(
-                offset: offset, message: "the policy expression that starts here never ends",
-                note: "close every '(' and '{' of the expression, and every string it holds")
-            return nil
+            guard let referenced = endOfReferencedExpression(at: offset, limit: limit, inText: quote == nil) else {
+                refusal = Refusal(
+                    offset: offset, message: "the policy expression that starts here never ends",
+                    note: "close every '(' and '{' of the expression, and every string it holds")
+                return nil
+            }
+            end = referenced
         case .failure(.nestedTooDeep):
             refusal = Refusal(
                 offset: offset,
@@ -361,13 +368,13 @@ private struct Scan {
 
     /// The end of an expression written with XML's references (`@(&quot;http://x&quot;)`,
     /// as XML tools write quotes), which the bytes alone do not end: a `//` in its string
-    /// reads as a comment. APIM reads the value after XML resolves it, so the value up to
-    /// the attribute's closing `quote`, or an element's text up to the next `<` (nil
-    /// `quote`; white space may follow), is one expression when, resolved, it ends exactly
-    /// there.
-    func endOfReferencedExpression(at offset: Int, quote: UInt8?) -> Int? {
-        guard var close = text[offset...].firstIndex(of: quote ?? UInt8(ascii: "<")) else { return nil }
-        if quote == nil {
+    /// reads as a comment. APIM reads the value after XML resolves it, so the text up to
+    /// `limit` (an attribute's closing quote, or the `<` after an element's text, where white
+    /// space may come before it) is one expression when, resolved, it ends exactly there.
+    func endOfReferencedExpression(at offset: Int, limit: Int, inText: Bool) -> Int? {
+        guard text[offset..<limit].contains(UInt8(ascii: "&")) else { return nil }
+        var close = limit
+        if inText {
             while close > offset, isSpace(text[close - 1]) { close -= 1 }
         }
         let written = String(decoding: text[offset..<close], as: UTF8.self)

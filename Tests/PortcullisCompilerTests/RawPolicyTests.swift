@@ -529,6 +529,38 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// An expression in an element's text written with XML's references, whose `//` the
+    /// bytes alone read as a comment running to the line's end, and then to a `)` in the
+    /// markup after it: the policy was refused (PX001), hiding what it does (found by the
+    /// audits of the thirty-third round).
+    func testAnExpressionWithReferencesInAnElementsTextIsRead() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            """
+            apiVersion: portcullis/v1
+            kind: API
+            name: stock
+            path: stock
+            backend: https://stock.example.com
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <send-request mode="new" response-variable-name="levels">
+                    <set-url>@(&quot;http://stock.example.com/&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Id&quot;, &quot;&quot;))</set-url>
+                  </send-request>
+                  <!-- 2) then the backend -->
+                </inbound>
+              </policies>
+            routes:
+              - {id: list-levels, method: GET, path: /levels, scopes: [orders.read]}
+
+            """, to: "defs/stock.yaml")
+        let findings = try lintFindings()
+        XCTAssertFalse(findings.contains { $0.hasPrefix("PX001") }, findings.joined(separator: "\n"))
+        XCTAssertTrue(findings.contains("SE003 defs/stock.yaml: raw 'set-url' in API 'stock' uses plain http://"), findings.joined(separator: "\n"))
+    }
+
     /// A value written as an expression of nothing but strings is that text to APIM: a
     /// password, a key or a plain-HTTP URL written so passed SE001 and SE003, as did a URL
     /// split by an XML comment, which XML joins (found by an audit).
@@ -1772,6 +1804,11 @@ final class RawPolicyTests: XCTestCase {
             ("originalpath", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.OriginalUrl.Path.Substring(9) + &quot;.blob.core.windows.net/&quot;)" />"#),
             ("originalmirror", #"<set-backend-service base-url="@(&quot;https://shadow.example.com&quot; + context.Request.OriginalUrl.Path + context.Request.OriginalUrl.QueryString)" />"#),
             ("replaced", #"<set-backend-service base-url="@(&quot;https://internal.example.com&quot; + context.Request.Url.Path.Replace(&quot;/v1/&quot;, &quot;/api/&quot;))" />"#),
+            // A variable holding the path whole, cut where it is read, and a path cut after
+            // a change of case, through a cast, or trimmed of its '/' (the last audit).
+            ("cutvariable", #"<set-variable name="whole-path" value="@(context.Request.Url.Path)" /><set-backend-service base-url="@(&quot;https://&quot; + ((string)context.Variables[&quot;whole-path&quot;]).Substring(1))" />"#),
+            ("lowercut", #"<set-backend-service base-url="@(&quot;https://&quot; + ((string)context.Request.Url.Path).ToLower().Substring(9))" />"#),
+            ("trimmed", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Request.Url.Path.Trim(&apos;/&apos;))" />"#),
             // A variable named as another API's, whose policy sets it from a header, is
             // this API's own (the audit of the fixes: all policies were read as one).
             ("samename", #"<set-variable name="target" value="@(&quot;https://b.example.com/v2/&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;target&quot;])" />"#),
@@ -1783,7 +1820,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
-        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath"] {
+        for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed"] {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
                 "\(open):\n" + findings.joined(separator: "\n"))
@@ -1791,7 +1828,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 19, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 22, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -6,31 +6,52 @@ import PortcullisSupport
 /// request, with the caller's token and every credential the policies add, then goes to
 /// any server the caller names.
 enum CallerChosenHost {
+    /// What the variables of an estate's raw policies hold, as far as a URL's host goes.
+    struct Variables: Sendable {
+        /// Those whose value leaves a URL's host to the caller (``variables(in:values:)``).
+        var choosingTheHost = MarkedVariables()
+        /// Those whose value holds anything the caller wrote, the path whole too: cut
+        /// (`.Substring(1)`), such a value may be a host.
+        var holdingWhatTheCallerWrote = MarkedVariables()
+    }
+
     /// Whether the URL `code` makes takes its host from the request: its written start
     /// leaves the host open, and it reads what the caller writes (a header, a query
     /// parameter, a path parameter, a part of the path or query string, of the URL as sent
-    /// too, the body) or a variable of `variables`, read in `api`'s policies (nil: every
-    /// API's). The path whole starts with `/` and the
-    /// query string with `?`, which end any host before them; the URL whole
-    /// (`context.Request.Url`, the backend's) starts with a host APIM chose. `sources` are the code's, where they are known already.
-    static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: MarkedVariables, api: Int? = nil) -> Bool {
+    /// too, the body), a variable whose value leaves the host open, or a cut part of one that
+    /// holds what the caller wrote, each read in `api`'s policies (nil: every API's). The
+    /// path whole starts with `/` and the query string with `?`, which end any host before
+    /// them; the URL whole (`context.Request.Url`, the backend's) starts with a host APIM
+    /// chose. `sources` are the code's, where they are known already.
+    static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int? = nil) -> Bool {
         guard !startFixesTheHost(code) else { return false }
-        return (sources ?? ExpressionFlow.sources(of: code)).contains { source in
+        let read = (sources ?? ExpressionFlow.sources(of: code)).contains { source in
             switch source {
-            case .variable, .allVariables: variables.read(by: source, in: api)
+            case .variable, .allVariables: variables.choosingTheHost.read(by: source, in: api)
             case .requestPath, .requestURL: false
             default: source.isCallerWritten
             }
         }
+        guard !read, code.mayReadAVariable, !variables.holdingWhatTheCallerWrote.keys.isEmpty || variables.holdingWhatTheCallerWrote.anyName else {
+            return read
+        }
+        return ExpressionFlow.variablesCut(in: code).contains { variables.holdingWhatTheCallerWrote.read(by: .variable($0), in: api) }
     }
 
-    /// The variables whose value leaves a URL's host to the caller: set by code that would
+    /// The variables of `project`'s raw policies, with the named values `values` put in. A
+    /// variable leaves a URL's host open when set by code that would
     /// (``chosen(in:sources:variables:api:)``), or copied from such a variable by code whose
-    /// own start does not fix the host. A variable set to `"https://orders.example.com/" + header`
+    /// own start does not fix the host: one set to `"https://orders.example.com/" + header`
     /// fixes it, wherever the caller's text goes after it.
-    static func variables(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
-        VariableSetters(project, values: values).marked(
-            seeds: { chosen(in: $0.code, sources: $0.sources, variables: MarkedVariables()) }, passesOn: { !startFixesTheHost($0.code) })
+    static func variables(in project: ResolvedProject, values: [String: String]) -> Variables {
+        let setters = VariableSetters(project, values: values)
+        var variables = Variables()
+        variables.holdingWhatTheCallerWrote = setters.marked(
+            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) }, passesOn: { _ in true })
+        let known = variables
+        variables.choosingTheHost = setters.marked(
+            seeds: { chosen(in: $0.code, sources: $0.sources, variables: known, api: $0.api) }, passesOn: { !startFixesTheHost($0.code) })
+        return variables
     }
 
     /// Whether the text `code` always starts with, written out (joined literals, or a

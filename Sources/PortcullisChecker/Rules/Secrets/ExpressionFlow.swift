@@ -154,27 +154,73 @@ enum ExpressionFlow {
     }
 
     /// Whether the text read up to `end` (a path, starting with `/`, or a query string,
-    /// starting with `?`) keeps its `leading` byte through what follows: nothing, a change
-    /// of case or of its end, or a `Replace` of written texts that cannot take the byte off
-    /// (one not starting with it, or by one that does, as `Replace("/v1/", "/api/")`). A
-    /// `Substring`, a `Split` or anything else may take it off, leaving a part of what the
-    /// caller wrote, which can be a host.
-    private static func keepsItsStart(_ text: [UInt8], at end: Int, leading: UInt8, _ structure: Structure) -> Bool {
-        guard end < text.count, text[end] == dot else { return true }
-        let memberEnd = identifierEnd(text, from: end + 1)
-        let member = String(decoding: text[(end + 1)..<memberEnd], as: UTF8.self)
-        if startKeepers.contains(member) { return true }
-        guard member == "Replace", memberEnd < text.count, text[memberEnd] == openParenthesis, let first = structure.literalEnd[memberEnd + 1],
-            first < text.count, text[first] == comma, let second = structure.literalEnd[first + 1], second < text.count,
-            text[second] == closeParenthesis, text[memberEnd + 1] == quote, text[first + 1] == quote
+    /// starting with `?`; a variable's value, whose `leading` byte is not known) keeps its
+    /// first byte through what follows, past the brackets of a cast around it: nothing, or
+    /// only changes of case or of its end, `Trim()` of white space, or a `Replace` of
+    /// written texts that cannot take the byte off (one not starting with it, or by one
+    /// that does, as `Replace("/v1/", "/api/")`). A `Substring`, a `Split`, a `Trim('/')`
+    /// or anything else may take it off, leaving a part of what the caller wrote, which can
+    /// be a host (found by audits).
+    private static func keepsItsStart(_ text: [UInt8], at end: Int, leading: UInt8?, _ structure: Structure) -> Bool {
+        var position = end
+        while true {
+            while position < text.count, text[position] == closeParenthesis { position += 1 }
+            guard position < text.count, text[position] == dot else { return true }
+            let memberEnd = identifierEnd(text, from: position + 1)
+            let member = String(decoding: text[(position + 1)..<memberEnd], as: UTF8.self)
+            var arguments = memberEnd..<memberEnd
+            position = memberEnd
+            if position < text.count, text[position] == openParenthesis, let close = structure.close[position] {
+                arguments = (position + 1)..<close
+                position = close + 1
+            }
+            switch member {
+            case "ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "TrimEnd", "Normalize":
+                continue
+            case "Trim" where arguments.isEmpty:
+                continue
+            case "Replace":
+                guard let leading, replaceKeeps(leading, text, arguments, structure) else { return false }
+            default:
+                return false
+            }
+        }
+    }
+
+    /// Whether `Replace(found, put)`, its `arguments` two written texts, keeps the `leading`
+    /// byte of what it changes.
+    private static func replaceKeeps(_ leading: UInt8, _ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> Bool {
+        let start = arguments.lowerBound
+        guard start < arguments.upperBound, text[start] == quote, let first = structure.literalEnd[start], first < arguments.upperBound,
+            text[first] == comma, first + 1 < arguments.upperBound, text[first + 1] == quote, let second = structure.literalEnd[first + 1],
+            second == arguments.upperBound
         else { return false }
-        let found = text[(memberEnd + 2)..<(first - 1)]
+        let found = text[(start + 1)..<(first - 1)]
         let put = text[(first + 2)..<(second - 1)]
         return found.first != leading || put.first == leading
     }
 
-    /// Members that keep a text's first byte.
-    private static let startKeepers: Set<String> = ["ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Trim", "TrimEnd"]
+    /// The variables `code` reads and then cuts (`.Substring(1)`, `.Split('/')[2]`, past a
+    /// cast): what is left of a value that starts with `/` or a host may be one.
+    static func variablesCut(in code: String) -> [String] {
+        let text = compacted(Array(code.utf8))
+        let structure = Structure(text)
+        var names: [String] = []
+        var index = 0
+        while index < text.count {
+            if let end = structure.literalEnd[index] {
+                index = end
+                continue
+            }
+            if text[index] == dot, let (source, end, valueEnd) = read(text, at: index, structure) {
+                if case .variable(let name) = source, !keepsItsStart(text, at: valueEnd, leading: nil, structure) { names.append(name) }
+                index = max(end, index + 1)
+                continue
+            }
+            index += 1
+        }
+        return names
+    }
 
     private static let oneWayCalls: Set<String> = [
         "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",

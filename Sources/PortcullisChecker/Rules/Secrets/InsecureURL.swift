@@ -103,7 +103,7 @@ public enum InsecureURL: Rule {
         }
         let values = context.namedValues
         // The variables whose value leaves a URL's host to the caller, once one is asked.
-        var hostVariables: MarkedVariables?
+        var hostVariables: CallerChosenHost.Variables?
         for scope in context.rawScopes {
             var raw: [(what: String, url: (text: String, range: SourceRange, notes: [Diagnostic.Note]))] = []
             // A URL's scheme is in its start: code that joins a written start with the rest
@@ -135,7 +135,7 @@ public enum InsecureURL: Rule {
     /// path may come from the request, after a host written out.
     private static func reportURLsTheCallerChooses(
         _ backends: [PolicyXMLElement], _ setURLs: [PolicyXMLElement], in scope: RawScope, _ context: CheckContext,
-        variables: inout MarkedVariables?, into findings: inout DiagnosticCollector
+        variables: inout CallerChosenHost.Variables?, into findings: inout DiagnosticCollector
     ) {
         var urls: [(what: String, value: PolicyXMLValue, span: Range<Int>)] = []
         for element in backends {
@@ -153,7 +153,7 @@ public enum InsecureURL: Rule {
             if variables == nil, code.mayReadAVariable {
                 variables = CallerChosenHost.variables(in: context.project, values: context.namedValues.byName)
             }
-            guard CallerChosenHost.chosen(in: code, variables: variables ?? MarkedVariables(), api: scope.api) else { continue }
+            guard CallerChosenHost.chosen(in: code, variables: variables ?? CallerChosenHost.Variables(), api: scope.api) else { continue }
             let range = scope.document.range(url.span)
             findings.report(
                 Self.code,
