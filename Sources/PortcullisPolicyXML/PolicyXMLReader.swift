@@ -329,31 +329,33 @@ private struct Scan {
     }
 
     /// The end of the expression at `offset`, its markup characters blanked in the copy.
-    /// APIM reads the code of an expression as written, `"` and `<` too, so its bytes are
-    /// read first. Where they hold XML's references before the attribute's closing `quote`
-    /// or, in an element's text (nil `quote`), before the next `<`, and the text up to there,
-    /// references resolved, is one expression, that is the expression: the bytes alone may
-    /// not end it, or end it only at a `)` in markup after it (found by an audit).
+    /// Where the text holds XML's references before the attribute's closing `quote` or, in an
+    /// element's text (nil `quote`), before the next `<`, and the text up to there, references
+    /// resolved, is one expression, that is the expression: its bytes alone may not end it,
+    /// or end it only at a `)` in markup after it, read to the document's end for each such
+    /// expression (found by audits). Otherwise its bytes are read as APIM reads them, `"` and
+    /// `<` too.
     mutating func expression(at offset: Int, quote: UInt8?) -> Int? {
         let limit = text[offset...].firstIndex(of: quote ?? UInt8(ascii: "<")) ?? text.count
         let end: Int
-        switch ExpressionExtent.end(in: text, from: offset) {
-        case .success(let found):
-            end = found > limit ? endOfReferencedExpression(at: offset, limit: limit, inText: quote == nil) ?? found : found
-        case .failure(.unterminated):
-            guard let referenced = endOfReferencedExpression(at: offset, limit: limit, inText: quote == nil) else {
+        if let referenced = endOfReferencedExpression(at: offset, limit: limit, inText: quote == nil) {
+            end = referenced
+        } else {
+            switch ExpressionExtent.end(in: text, from: offset) {
+            case .success(let found):
+                end = found
+            case .failure(.unterminated):
                 refusal = Refusal(
                     offset: offset, message: "the policy expression that starts here never ends",
                     note: "close every '(' and '{' of the expression, and every string it holds")
                 return nil
+            case .failure(.nestedTooDeep):
+                refusal = Refusal(
+                    offset: offset,
+                    message: "the policy expression that starts here nests interpolated strings deeper than the limit of \(ExpressionExtent.maximumNesting) levels",
+                    note: "build the string in steps, with variables")
+                return nil
             }
-            end = referenced
-        case .failure(.nestedTooDeep):
-            refusal = Refusal(
-                offset: offset,
-                message: "the policy expression that starts here nests interpolated strings deeper than the limit of \(ExpressionExtent.maximumNesting) levels",
-                note: "build the string in steps, with variables")
-            return nil
         }
         expressions.append((offset..<end, quote))
         for position in offset..<end {
