@@ -18,7 +18,7 @@ public struct RawScope: Sendable {
     public internal(set) var takesKeylessRequests = false
     /// The API whose own policy the document is, its policy or a route's, by index; nil for
     /// the gateway's, a product's and a fragment, which any API's requests may run.
-    public var api: Int? = nil
+    public internal(set) var api: Int? = nil
 
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {

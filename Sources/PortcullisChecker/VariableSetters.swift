@@ -37,15 +37,10 @@ struct VariableSetters {
     /// Read from every raw policy of `project`, each API's own apart: a variable one API's
     /// policy sets is not another API's, though named alike (found by an audit).
     init(_ project: ResolvedProject, values: [String: String]) {
-        read(project.gateway?.policy?.document, api: nil, values)
-        for product in project.products { read(product.policy?.document, api: nil, values) }
-        for fragment in project.fragments { read(fragment.policy.document, api: nil, values) }
-        for (index, api) in project.apis.enumerated() { read(api.policy?.document, api: index, values) }
-        for route in project.routes { read(route.written.policy?.document, api: route.apiIndex, values) }
+        for policy in project.rawPolicies { read(policy.document, api: policy.api, values) }
     }
 
-    private mutating func read(_ document: PolicyXMLDocument?, api: Int?, _ values: [String: String]) {
-        guard let document else { return }
+    private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {
         for setter in document.elements(named: Self.setVariable) {
             guard let value = setter.attribute("value")?.value, value.isExpression || value.written.holds("{{") else { continue }
             let resolved = value.resolved

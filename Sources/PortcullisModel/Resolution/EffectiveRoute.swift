@@ -78,12 +78,20 @@ public struct ResolvedProject: Sendable {
         (apis[route.apiIndex].policy?.document?.keepsInboundBase ?? true) && (route.written.policy?.document?.keepsInboundBase ?? true)
     }
 
-    /// Every raw policy document, fragments included: what a variable set in one may reach.
-    public var rawDocuments: [PolicyXMLDocument] {
-        var documents = [gateway?.policy?.document] + products.map { $0.policy?.document } + apis.map { $0.policy?.document }
-        documents += routes.map { $0.written.policy?.document }
-        documents += fragments.map { $0.policy.document }
-        return documents.compactMap { $0 }
+    /// Every raw policy document, fragments included, with the API whose own policy it is
+    /// (its policy or a route's) by index: nil for the gateway's, a product's and a
+    /// fragment, which any API's requests may run.
+    public var rawPolicies: [(document: PolicyXMLDocument, api: Int?)] {
+        var policies: [(document: PolicyXMLDocument, api: Int?)] = []
+        func add(_ document: PolicyXMLDocument?, _ api: Int?) {
+            if let document { policies.append((document, api)) }
+        }
+        add(gateway?.policy?.document, nil)
+        for product in products { add(product.policy?.document, nil) }
+        for fragment in fragments { add(fragment.policy.document, nil) }
+        for (index, api) in apis.enumerated() { add(api.policy?.document, index) }
+        for route in routes { add(route.written.policy?.document, route.apiIndex) }
+        return policies
     }
 
     /// Nil only when the inputs have no usable Gateway (an error has been reported).

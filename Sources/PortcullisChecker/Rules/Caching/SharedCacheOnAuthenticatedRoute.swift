@@ -113,9 +113,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// key written out, which every caller's
     /// request finds: a key an expression makes is taken to tell callers apart.
     private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in api: Int?, answerVariables: () -> MarkedVariables) -> Bool {
-        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value else { return false }
-        if value.isExpression, readsTheAnswer(value.resolved) { return true }
-        guard value.isExpression, value.resolved.mayReadAVariable else { return false }
+        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value, value.isExpression
+        else { return false }
+        if readsTheAnswer(value.resolved) { return true }
+        guard value.resolved.mayReadAVariable else { return false }
         let variables = answerVariables()
         return ExpressionFlow.sources(of: value.resolved).contains { variables.read(by: $0, in: api) }
     }

@@ -40,14 +40,12 @@ enum ExpressionFlow {
         /// A part of the URL's path (`.Substring(9)`, `.Split('/')[2]`): what the caller
         /// wrote, without the `/` that ends a host written before it.
         case requestPathPart
-        /// A part of the URL as the caller sent it (`context.Request.OriginalUrl`): a query
-        /// parameter, or a part of its path or query string. It holds nothing the policies
-        /// put in the URL; whole, it starts with the gateway's host, `/` or `?`, and is none.
-        case originalURLPart
-        /// A parameter of the operation's URL template (`context.Request.MatchedParameters["id"]`),
-        /// as the caller's URL filled it: APIM matches them before any policy runs, so they
-        /// hold nothing the policies put in.
-        case pathParameter
+        /// A part of the request as the caller sent it, which holds nothing the policies put
+        /// in: a parameter of the operation's URL template (`context.Request.MatchedParameters["id"]`,
+        /// matched before any policy runs), or a query parameter or a part of the path or
+        /// query string of `context.Request.OriginalUrl` (whole, that URL starts with the
+        /// gateway's host, its path with `/`, its query string with `?`, and is none).
+        case asSent
         case requestBody
         /// `context.Request` itself, which holds its headers, URL and body.
         case request
@@ -60,8 +58,8 @@ enum ExpressionFlow {
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
-            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .originalURLPart,
-                .pathParameter, .requestBody, .request:
+            case .requestHeader, .allRequestHeaders, .requestQuery, .allRequestQuery, .requestURL, .requestPath, .requestPathPart, .asSent, .requestBody,
+                .request:
                 true
             case .variable, .allVariables, .answerBody, .literal: false
             }
@@ -155,7 +153,8 @@ enum ExpressionFlow {
 
     /// Whether the text read up to `end` (a path, starting with `/`, or a query string,
     /// starting with `?`; a variable's value, whose `leading` byte is not known) keeps its
-    /// first byte through what follows, past the brackets of a cast around it: nothing, or
+    /// first byte through what follows, past closing brackets (a cast's around it, or a
+    /// call's it is passed to, which errs towards a cut): nothing, or
     /// only changes of case or of its end, `Trim()` of white space, or a `Replace` of
     /// written texts that cannot take the byte off (one not starting with it, or by one
     /// that does, as `Replace("/v1/", "/api/")`). A `Substring`, a `Split`, a `Trim('/')`
@@ -311,7 +310,7 @@ enum ExpressionFlow {
             switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
             case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure)
             case "Body": return (.requestBody, inner, inner)
-            case "MatchedParameters": return keyed(text, from: inner, named: { _ in .pathParameter }, all: .pathParameter, structure)
+            case "MatchedParameters": return keyed(text, from: inner, named: { _ in .asSent }, all: .asSent, structure)
             case "Url":
                 guard inner < text.count, text[inner] == dot else { return (.requestURL, inner, inner) }
                 let part = identifierEnd(text, from: inner + 1)
@@ -328,9 +327,9 @@ enum ExpressionFlow {
                 guard inner < text.count, text[inner] == dot else { return (nil, inner, inner) }
                 let part = identifierEnd(text, from: inner + 1)
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
-                case "Path": return (keepsItsStart(text, at: part, leading: slash, structure) ? nil : .originalURLPart, part, part)
-                case "QueryString": return (keepsItsStart(text, at: part, leading: question, structure) ? nil : .originalURLPart, part, part)
-                case "Query": return keyed(text, from: part, named: { _ in .originalURLPart }, all: .originalURLPart, structure)
+                case "Path": return (keepsItsStart(text, at: part, leading: slash, structure) ? nil : .asSent, part, part)
+                case "QueryString": return (keepsItsStart(text, at: part, leading: question, structure) ? nil : .asSent, part, part)
+                case "Query": return keyed(text, from: part, named: { _ in .asSent }, all: .asSent, structure)
                 default: return (nil, part, part)
                 }
             default: return (nil, inner, inner)

@@ -281,7 +281,7 @@ struct SecretCarriers {
         case .requestBody: [Key(kind: .requestBody, name: "*", afterInbound: late)]
         case .request:
             [.requestHeader, .requestQuery, .requestURL, .requestBody].map { Key(kind: $0, name: "*", afterInbound: late) }
-        case .pathParameter, .originalURLPart, .answerBody, .literal: []
+        case .asSent, .answerBody, .literal: []
         }
     }
 
