@@ -1,8 +1,9 @@
 import PortcullisModel
 import PortcullisPolicyXML
 
-/// The raw `set-variable` statements whose value is code, read from the policies given
-/// with the named values put in, each with what its code reads and whose it is.
+/// The raw `set-variable` statements, read from the policies given with the named values
+/// put in, each with what its code reads and whose it is. A value written out is kept as
+/// the code that gives it (`@("https://orders.example.com")`), read as any code is.
 ///
 /// A variable lives for one request, through every scope it passes, so what one
 /// variable's value lets the caller do (write it, choose a URL's host) passes on to a
@@ -42,10 +43,10 @@ struct VariableSetters {
 
     private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {
         for setter in document.elements(named: Self.setVariable) {
-            guard let value = setter.attribute("value")?.value, value.isExpression || value.written.holds("{{") else { continue }
+            guard let value = setter.attribute("value")?.value else { continue }
             let resolved = value.resolved
-            let code = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
-            guard code.hasPrefix("@") else { continue }
+            let given = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
+            let code = given.hasPrefix("@") && (value.isExpression || value.written.holds("{{")) ? given : Self.code(giving: given)
             let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
             let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
             flows[code] = flow
@@ -54,6 +55,23 @@ struct VariableSetters {
     }
 
     private static let setVariable: Set<String> = ["set-variable"]
+
+    /// A C# string literal of `text`, as code: `@("…")`.
+    private static func code(giving text: String) -> String {
+        var literal = "@(\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": literal += "\\\\"
+            case "\"": literal += "\\\""
+            case "\n": literal += "\\n"
+            case "\r": literal += "\\r"
+            case "\t": literal += "\\t"
+            case "\0": literal += "\\0"
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\")"
+    }
 
     /// The variables that a setter `seeds` picks sets, and those set by a setter that reads
     /// one of them and that `passesOn` lets carry it on. An API's own setter reads that
@@ -132,6 +150,11 @@ struct MarkedVariables: Sendable, Equatable {
     /// What a read of `name` in `api`'s policies (nil: every API's) may find.
     static func keys(readBy name: String, in api: Int?) -> [Key] {
         [Key(name: name, api: api ?? anyAPI), Key(name: name, api: nil)]
+    }
+
+    /// These and `other`'s.
+    func adding(_ other: MarkedVariables) -> MarkedVariables {
+        MarkedVariables(keys: keys.union(other.keys), anyName: anyName || other.anyName)
     }
 
     /// Whether `source`, read in `api`'s policies (nil: every API's), may read a picked

@@ -31,6 +31,27 @@ final class ExpressionFlowTests: XCTestCase {
         for (code, expected) in cases { XCTAssertEqual(Set(ExpressionFlow.sources(of: code)), Set(expected), code) }
     }
 
+    /// The variable a URL starts with, and the text written after it: a base URL kept in a
+    /// variable, read by SE003. A default, a fallback, a test or a cut leaves none.
+    func testTheVariableAValueStartsWith() {
+        let cases: [(String, String?, String?)] = [
+            (#"@((string)context.Variables["base"] + "/" + id)"#, "base", "/"),
+            (#"@( ( (string) context.Variables["base"] ).ToLower() + "/v2/" + "x" + id)"#, "base", "/v2/x"),
+            (#"@(context.Variables.GetValueOrDefault<string>("base"))"#, "base", ""),
+            (#"@(context.Variables.GetValueOrDefault<string>("base", id) + "/")"#, nil, nil),
+            (#"@((string)context.Variables["base"] ?? id)"#, nil, nil),
+            (#"@((string)context.Variables["base"] + "/" == id ? id : "x")"#, nil, nil),
+            (#"@(((string)context.Variables["base"]).Substring(1) + "/")"#, nil, nil),
+            (#"@("https://" + (string)context.Variables["base"])"#, nil, nil),
+            (#"@{ return (string)context.Variables["base"]; }"#, nil, nil),
+        ]
+        for (code, name, following) in cases {
+            let found = ExpressionFlow.leadingVariable(in: code)
+            XCTAssertEqual(found?.name, name, code)
+            XCTAssertEqual(found?.followedBy, following, code)
+        }
+    }
+
     func testOneWayStepsDoNotCarryIt() {
         for code in [
             #"@(((string)context.Variables["a"]).Length.ToString())"#,

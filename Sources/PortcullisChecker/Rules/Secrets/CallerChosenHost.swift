@@ -13,6 +13,34 @@ enum CallerChosenHost {
         /// Those whose value holds anything the caller wrote, the path whole too: cut
         /// (`.Substring(1)`), such a value may be a host.
         var holdingWhatTheCallerWrote = MarkedVariables()
+        /// What a URL that starts with a variable's value is judged by (``BaseURLs``).
+        var baseURLs = BaseURLs()
+    }
+
+    /// The variables a URL may start with, a base URL kept in a variable: such a start
+    /// fixes the host when every value the variable is given does, or is a base URL written
+    /// out up to its host (`https://orders.example.com`) and the URL goes on with a `/`,
+    /// `?` or `#` written out. Not set, the variable is null and the URL starts with
+    /// whatever follows it.
+    struct BaseURLs: Sendable {
+        /// Those a `set-variable` names.
+        var set = MarkedVariables()
+        /// Those given a value whose start does not fix the host, or a value by another
+        /// statement (a response, a token, a cached value).
+        var notFixingAlone = MarkedVariables()
+        /// Those given a value that is neither of the two above: no written `/` after them
+        /// fixes the host.
+        var open = MarkedVariables()
+
+        /// Whether the start of `code`, a variable's value and the text written after it,
+        /// fixes the host, read in `api`'s policies (nil: every API's).
+        func fixTheHost(of code: String, api: Int?) -> Bool {
+            guard !set.keys.isEmpty, let (name, following) = ExpressionFlow.leadingVariable(in: code) else { return false }
+            let read = ExpressionFlow.Source.variable(name)
+            guard set.read(by: read, in: api) else { return false }
+            guard notFixingAlone.read(by: read, in: api) else { return true }
+            return !open.read(by: read, in: api) && following.utf8.first.map(endsAuthority) == true
+        }
     }
 
     /// Whether the URL `code` makes takes its host from the request: its written start
@@ -24,7 +52,7 @@ enum CallerChosenHost {
     /// them; the URL whole (`context.Request.Url`, the backend's) starts with a host APIM
     /// chose. `sources` are the code's, where they are known already.
     static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int? = nil) -> Bool {
-        guard !startFixesTheHost(code) else { return false }
+        guard !startFixesTheHost(code), !variables.baseURLs.fixTheHost(of: code, api: api) else { return false }
         let read = (sources ?? ExpressionFlow.sources(of: code)).contains { source in
             switch source {
             case .variable, .allVariables: variables.choosingTheHost.read(by: source, in: api)
@@ -48,10 +76,42 @@ enum CallerChosenHost {
         var variables = Variables()
         variables.holdingWhatTheCallerWrote = setters.marked(
             seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) }, passesOn: { _ in true })
+        let writtenOtherwise = variablesWrittenOtherwise(in: project, values: values)
+        variables.baseURLs.set = setters.marked(seeds: { $0.name != nil }, passesOn: { _ in false })
+        variables.baseURLs.notFixingAlone = setters.marked(seeds: { !startFixesTheHost($0.code) }, passesOn: { _ in false }).adding(writtenOtherwise)
+        variables.baseURLs.open = setters.marked(
+            seeds: { !startFixesTheHost($0.code) && !isABaseURL(ExpressionExtent.constantText(in: $0.code)) }, passesOn: { _ in false }
+        ).adding(writtenOtherwise)
         let known = variables
         variables.choosingTheHost = setters.marked(
-            seeds: { chosen(in: $0.code, sources: $0.sources, variables: known, api: $0.api) }, passesOn: { !startFixesTheHost($0.code) })
+            seeds: { chosen(in: $0.code, sources: $0.sources, variables: known, api: $0.api) },
+            passesOn: { !startFixesTheHost($0.code) && !known.baseURLs.fixTheHost(of: $0.code, api: $0.api) })
         return variables
+    }
+
+    /// The variables a raw statement other than `set-variable` writes (a `send-request`'s
+    /// response, a token, a cached value): values whose start nobody wrote out.
+    private static func variablesWrittenOtherwise(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
+        var written = MarkedVariables()
+        for policy in project.rawPolicies {
+            for element in policy.document.allElements {
+                for attribute in element.attributes where attribute.name.hasSuffix("variable-name") {
+                    guard case .text(let text) = attribute.value else {
+                        written.anyName = true
+                        continue
+                    }
+                    let name = (NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased()
+                    written.keys.formUnion(MarkedVariables.keys(setBy: name, in: policy.api))
+                }
+            }
+        }
+        return written
+    }
+
+    /// Whether `value`, written out whole, is a URL up to its host, which a `/` after it ends.
+    private static func isABaseURL(_ value: String?) -> Bool {
+        guard let value, !value.isEmpty else { return false }
+        return fixesTheHost(value + "/")
     }
 
     /// Whether the text `code` always starts with, written out (joined literals, or a
@@ -77,7 +137,6 @@ enum CallerChosenHost {
     private static func fixesTheHost(_ start: String) -> Bool {
         let text = slashed(start)
         guard text != "/" else { return false }
-        let endsAuthority = { (byte: UInt8) in byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") }
         if text.hasPrefix("{{"), let close = text.range(ofBytes: "}}"), let next = text.utf8[close.upperBound...].first {
             return endsAuthority(next)
         }
@@ -93,5 +152,11 @@ enum CallerChosenHost {
         let rest = text.utf8[separator.upperBound...]
         guard let end = rest.firstIndex(where: endsAuthority) else { return false }
         return end > rest.startIndex
+    }
+
+    /// Whether `byte` ends a URL's authority: `/`, `?` or `#` (a backslash, which .NET reads
+    /// as a slash, too).
+    private static func endsAuthority(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") || byte == UInt8(ascii: "\\")
     }
 }

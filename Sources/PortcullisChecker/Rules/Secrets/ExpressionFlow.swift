@@ -1,3 +1,5 @@
+import PortcullisPolicyXML
+
 /// What a policy expression's value may carry whole: the variables, request headers,
 /// request URL and body it reads, and the strings it writes out, each unless a one-way
 /// step stands between it and the result. A one-way step is a hash, or a cipher whose key
@@ -161,10 +163,16 @@ enum ExpressionFlow {
     /// or anything else may take it off, leaving a part of what the caller wrote, which can
     /// be a host (found by audits).
     private static func keepsItsStart(_ text: [UInt8], at end: Int, leading: UInt8?, _ structure: Structure) -> Bool {
+        endOfKeptStart(text, at: end, leading: leading, structure) != nil
+    }
+
+    /// Where the members that keep the value's start (``keepsItsStart(_:at:leading:_:)``)
+    /// and the closing brackets after them end; nil when one may take the start off.
+    private static func endOfKeptStart(_ text: [UInt8], at end: Int, leading: UInt8?, _ structure: Structure) -> Int? {
         var position = end
         while true {
             while position < text.count, text[position] == closeParenthesis { position += 1 }
-            guard position < text.count, text[position] == dot else { return true }
+            guard position < text.count, text[position] == dot else { return position }
             let memberEnd = identifierEnd(text, from: position + 1)
             let member = String(decoding: text[(position + 1)..<memberEnd], as: UTF8.self)
             var arguments = memberEnd..<memberEnd
@@ -179,9 +187,9 @@ enum ExpressionFlow {
             case "Trim" where arguments.isEmpty:
                 continue
             case "Replace":
-                guard let leading, replaceKeeps(leading, text, arguments, structure) else { return false }
+                guard let leading, replaceKeeps(leading, text, arguments, structure) else { return nil }
             default:
-                return false
+                return nil
             }
         }
     }
@@ -219,6 +227,52 @@ enum ExpressionFlow {
             index += 1
         }
         return names
+    }
+
+    /// The variable whose value the value of `code` starts with, whole, and the text written
+    /// out right after it (`@((string)context.Variables["base"] + "/" + id)` gives `base`
+    /// and `/`): what a URL's host is then judged by. Nil when the code starts otherwise,
+    /// gives the read a default or a fallback (`GetValueOrDefault("base", header)`, `??`),
+    /// which the caller may write, or changes the value's start.
+    static func leadingVariable(in code: String) -> (name: String, followedBy: String)? {
+        let text = compacted(Array(code.utf8))
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis else { return nil }
+        let structure = Structure(text)
+        var index = 2
+        // Brackets around the read, and casts (`(string)`), are passed over.
+        while index < text.count, text[index] == openParenthesis {
+            if let close = structure.close[index], close > index + 1, text[(index + 1)..<close].allSatisfy({ isIdentifier($0) || $0 == dot }) {
+                index = close + 1
+            } else {
+                index += 1
+            }
+        }
+        guard starts(text, at: index, with: "context.Variables"),
+            let (source, end, valueEnd) = read(text, at: index + 7, structure), case .variable(let name)? = source,
+            end == valueEnd || text[end] != comma,
+            let kept = endOfKeptStart(text, at: valueEnd, leading: nil, structure)
+        else { return nil }
+        guard kept < text.count else { return (name, "") }
+        guard text[kept] == UInt8(ascii: "+"), !holdsATest(text, from: kept, structure) else { return nil }
+        let rest = "@(" + String(decoding: text[(kept + 1)...], as: UTF8.self)
+        return (name, ExpressionExtent.leadingText(in: rest) ?? "")
+    }
+
+    /// Whether `text` from `start` on holds a comparison, a logical operator or a choice
+    /// (`== x ? a : b`) outside its literals: the value may then be another than the sum.
+    private static func holdsATest(_ text: [UInt8], from start: Int, _ structure: Structure) -> Bool {
+        var index = start
+        while index < text.count {
+            if let end = structure.literalEnd[index] {
+                index = end
+                continue
+            }
+            switch text[index] {
+            case question, equals, bang, lessThan, greater, ampersand, bar: return true
+            default: index += 1
+            }
+        }
+        return false
     }
 
     private static let oneWayCalls: Set<String> = [
