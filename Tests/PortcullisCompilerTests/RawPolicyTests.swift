@@ -1814,6 +1814,11 @@ final class RawPolicyTests: XCTestCase {
             // this API's own (the audit of the fixes: all policies were read as one).
             ("samename", #"<set-variable name="target" value="@(&quot;https://b.example.com/v2/&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;target&quot;])" />"#),
             ("copied", #"<set-variable name="open-url" value="@(\#(header))" /><set-variable name="copy-url" value="@((string)context.Variables[&quot;open-url&quot;] + &quot;/orders&quot;)" /><set-backend-service base-url="@((string)context.Variables[&quot;copy-url&quot;])" />"#),
+            // A path cut in a block's locals is a part of it as one cut where read is (left
+            // by the thirty-third round); kept whole, it still ends a host.
+            ("blockcut", #"<set-backend-service base-url="@{ var p = context.Request.Url.Path; var h = p.Substring(1); return &quot;https://&quot; + h; }" />"#),
+            ("blocksplit", #"<set-backend-service base-url="@{ var p = context.Request.Url.Path.ToLower(); var parts = p.Split(&apos;/&apos;); return &quot;https://&quot; + parts[2] + &quot;.example.com/&quot;; }" />"#),
+            ("blockwhole", #"<set-backend-service base-url="@{ var p = context.Request.Url.Path; var lower = p.ToLower(); return &quot;https://orders.example.com&quot; + lower; }" />"#),
             // A URL that starts with a base URL kept in a variable is judged by the values
             // the variable is given: one written up to its host, then a '/' written out,
             // fixes the host whatever the caller adds (it was reported, as any variable
@@ -1838,7 +1843,7 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
-            "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest"]
+            "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -1847,7 +1852,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 29, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 31, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

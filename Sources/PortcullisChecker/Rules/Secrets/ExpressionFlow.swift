@@ -68,6 +68,13 @@ enum ExpressionFlow {
         }
     }
 
+    /// An identifier a value passes on (a block's local), and whether what it holds is cut
+    /// there: a path so cut is a part of it, which may be a host.
+    private struct PassedName: Hashable {
+        let name: String
+        let cut: Bool
+    }
+
     /// The sources of `code`, an expression as APIM reads it (references resolved).
     static func sources(of code: String) -> [Source] {
         let text = compacted(Array(code.utf8))
@@ -92,12 +99,13 @@ enum ExpressionFlow {
     /// a block resolves as locals).
     /// `lenient` reads a block whose locals are not followed: only hashes, ciphers' keys
     /// and measures are one-way there (a test may bind a pattern, a lambda may copy).
-    /// `namesWanted` keeps the identifiers passed on, which only a block's locals need.
+    /// `namesWanted` keeps the identifiers passed on, which only a block's locals need,
+    /// each with whether it is cut where read (`p.Substring(1)`: ``keepsItsStart``).
     private static func scan(
         _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false
-    ) -> (sources: [Source], names: [String]) {
+    ) -> (sources: [Source], names: [PassedName]) {
         var sources: [Source] = []
-        var names: [String] = []
+        var names: [PassedName] = []
         // Whether what stands inside each open bracket reaches the result one way only.
         var neutral: [Bool] = [false]
         var index = range.lowerBound
@@ -143,7 +151,7 @@ enum ExpressionFlow {
                 let end = identifierEnd(text, from: index)
                 // A name passed on: a local of a block, unless called.
                 if namesWanted, end >= text.count || text[end] != openParenthesis, !oneWay(at: index, valueEnd: end) {
-                    names.append(String(decoding: text[index..<end], as: UTF8.self))
+                    names.append(PassedName(name: String(decoding: text[index..<end], as: UTF8.self), cut: !keepsItsStart(text, at: end, leading: slash, structure)))
                 }
                 index = end
                 continue
@@ -543,25 +551,26 @@ enum ExpressionFlow {
             let declared = Set(assignments.map(\.local))
             // Each value read once: its sources, and the locals it is given.
             var own: [String: Set<Source>] = [:]
-            var givers: [String: [String]] = [:]
+            var givers: [String: [PassedName]] = [:]
             for (local, value) in assignments + changes.filter({ declared.contains($0.local) }) {
                 let found = scan(text, structure, in: value, namesWanted: true)
                 own[local, default: []].formUnion(found.sources)
-                for name in found.names where declared.contains(name) && name != local { givers[local, default: []].append(name) }
+                for given in found.names where declared.contains(given.name) && given.name != local { givers[local, default: []].append(given) }
             }
             // What is returned holds what the locals it reads hold, and what those were
-            // given, back along the edges: each local's sources are taken once, so a chain
-            // of locals each given the one before costs its length, not its square.
+            // given, back along the edges: each local's sources are taken once whole and
+            // once cut, so a chain of locals each given the one before costs its length,
+            // not its square. A path cut on the way is a part of it (`var h = p.Substring(1)`).
             var result: [Source] = []
-            var taken = Set<String>()
+            var taken = Set<PassedName>()
             for value in returns {
                 let found = scan(text, structure, in: value, namesWanted: true)
                 result += found.sources
                 var pending = found.names
-                while let name = pending.popLast() {
-                    guard taken.insert(name).inserted else { continue }
-                    result += own[name] ?? []
-                    pending += givers[name] ?? []
+                while let passed = pending.popLast() {
+                    guard taken.insert(passed).inserted else { continue }
+                    result += (own[passed.name] ?? []).map { passed.cut && $0 == .requestPath ? .requestPathPart : $0 }
+                    pending += (givers[passed.name] ?? []).map { PassedName(name: $0.name, cut: passed.cut || $0.cut) }
                 }
             }
             return result
