@@ -1,5 +1,6 @@
 import CXML2
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// Reads raw policy XML in APIM's `rawxml` form into a located tree.
 ///
@@ -372,7 +373,8 @@ private struct Scan {
     /// as XML tools write quotes), which the bytes alone do not end: a `//` in its string
     /// reads as a comment. APIM reads the value after XML resolves it, so the text up to
     /// `limit` (an attribute's closing quote, or the `<` after an element's text, where white
-    /// space may come before it) is one expression when, resolved, it ends exactly there.
+    /// space may come before it), resolved, holds the expression: where it ends there, in
+    /// the text as written, is its end, and text after it is text that follows it.
     func endOfReferencedExpression(at offset: Int, limit: Int, inText: Bool) -> Int? {
         guard text[offset..<limit].contains(UInt8(ascii: "&")) else { return nil }
         var close = limit
@@ -381,10 +383,8 @@ private struct Scan {
         }
         let written = String(decoding: text[offset..<close], as: UTF8.self)
         let resolved = PolicyXMLValue.expression(written).resolved
-        guard resolved != written, case .success(let end) = ExpressionExtent.end(in: Array(resolved.utf8), from: 0), end == resolved.utf8.count else {
-            return nil
-        }
-        return close
+        guard resolved != written, case .success(let end) = ExpressionExtent.end(in: Array(resolved.utf8), from: 0) else { return nil }
+        return end == resolved.utf8.count ? close : offset + XMLReferences.writtenOffset(ofResolved: end, in: written)
     }
 
     mutating func lose() {

@@ -13,19 +13,52 @@ package enum XMLReferences {
         while let ampersand = rest.firstIndex(of: "&") {
             result += rest[..<ampersand]
             let reference = rest[rest.index(after: ampersand)...]
-            let end =
-                reference.first == "#"
-                ? reference.dropFirst().drop { $0 == "x" || $0 == "X" }.firstIndex { !$0.isHexDigit }
-                : reference.prefix(11).firstIndex(of: ";")
-            guard let semicolon = end, reference[semicolon] == ";", let replacement = character(named: reference[..<semicolon]) else {
+            guard let (replacement, after) = Self.reference(reference) else {
                 result.append("&")
                 rest = reference
                 continue
             }
             result.append(replacement)
-            rest = reference[reference.index(after: semicolon)...]
+            rest = reference[after...]
         }
         return result + rest
+    }
+
+    /// Where in `text` (a UTF-8 offset) the first `resolvedLength` bytes of its reading
+    /// (``read(_:)``) end: past the reference that reaches them, or the text's end.
+    package static func writtenOffset(ofResolved resolvedLength: Int, in text: String) -> Int {
+        var resolved = 0
+        var written = 0
+        var rest = Substring(text)
+        while let ampersand = rest.firstIndex(of: "&") {
+            let plain = rest.utf8[..<ampersand].count
+            if resolved + plain >= resolvedLength { return written + resolvedLength - resolved }
+            resolved += plain
+            written += plain
+            let reference = rest[rest.index(after: ampersand)...]
+            guard let (replacement, after) = Self.reference(reference) else {
+                (resolved, written) = (resolved + 1, written + 1)
+                rest = reference
+                continue
+            }
+            resolved += replacement.utf8.count
+            written += 1 + reference.utf8[..<after].count
+            if resolved >= resolvedLength { return written }
+            rest = reference[after...]
+        }
+        return min(written + resolvedLength - resolved, text.utf8.count)
+    }
+
+    /// The character the reference `reference` starts (after its `&`) stands for, and
+    /// where the reference ends; nil when it starts none. A name is looked for ten
+    /// characters ahead at most, a number as far as its digits go.
+    private static func reference(_ reference: Substring) -> (Character, after: Substring.Index)? {
+        let end =
+            reference.first == "#"
+            ? reference.dropFirst().drop { $0 == "x" || $0 == "X" }.firstIndex { !$0.isHexDigit }
+            : reference.prefix(11).firstIndex(of: ";")
+        guard let semicolon = end, reference[semicolon] == ";", let replacement = character(named: reference[..<semicolon]) else { return nil }
+        return (replacement, reference.index(after: semicolon))
     }
 
     private static let named: [Substring: Character] = ["quot": "\"", "apos": "'", "lt": "<", "gt": ">", "amp": "&"]

@@ -561,6 +561,25 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(findings.contains("SE003 defs/stock.yaml: raw 'set-url' in API 'stock' uses plain http://"), findings.joined(separator: "\n"))
     }
 
+    /// Text after an expression written with XML's references is said to follow it, as
+    /// after one written without: it was refused as an expression that never ends.
+    func testTextAfterAnExpressionWithReferencesIsSaidToFollowIt() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let statements = [
+            ("text", #"<send-request mode="new" response-variable-name="r"><set-url>@(&quot;https://stock.example.com/&quot;) /levels</set-url></send-request>"#),
+            ("attribute", #"<set-backend-service base-url="@(&quot;https://stock.example.com/&quot;)levels" />"#),
+        ]
+        let documents = statements.map { name, statement in
+            RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("PX001") }
+        XCTAssertEqual(findings.sorted(), [
+            "PX001 defs/apis.yaml: text follows the policy expression that starts at this element's text",
+            "PX001 defs/apis.yaml: text follows the policy expression that starts this attribute value",
+        ])
+    }
+
     /// A value written as an expression of nothing but strings is that text to APIM: a
     /// password, a key or a plain-HTTP URL written so passed SE001 and SE003, as did a URL
     /// split by an XML comment, which XML joins (found by an audit).
