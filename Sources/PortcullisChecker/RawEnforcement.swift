@@ -110,7 +110,37 @@ struct RawEnforcement: Sendable {
     /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
     /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
     /// the API shares it, so it is found once per API instead of once per route and rule.
-    private let broader: [(owner: String, name: String, global: Bool)?]
+    private let broader: [BroaderStatement?]
+    /// ``broader`` on requests of one method, found for the routes that ask.
+    private let broaderByMethod = BroaderByMethod()
+    /// Whether some raw policy or fragment holds a `choose`, which may branch on the method.
+    private let branchesAnywhere: Bool
+    private static let choose: Set<String> = ["choose"]
+
+    struct BroaderStatement: Sendable {
+        var owner: String
+        var name: String
+        var global: Bool
+    }
+
+    /// The broader statements of each kind on requests of one method, by API, found once
+    /// for every route of the API that asks, from any core.
+    private final class BroaderByMethod: Sendable {
+        struct Key: Hashable {
+            let api: Int
+            let kind: Kind
+            let method: HTTPMethod
+        }
+
+        private let found = Mutex<[Key: BroaderStatement?]>([:])
+
+        func statement(_ key: Key, _ find: () -> BroaderStatement?) -> BroaderStatement? {
+            if let known = found.withLock({ $0[key] }) { return known }
+            let statement = find()
+            found.withLock { $0[key] = statement }
+            return statement
+        }
+    }
     /// What the `on-error` of the gateway's, each product's (by index) and each API's (by
     /// index) policy holds that serves a failed check, and whether it keeps `<base />`
     /// there: found once per document, not once per route.
@@ -161,21 +191,17 @@ struct RawEnforcement: Sendable {
             holders.append(Holders(global: holds(global), products: products.map { holds($0.1) }, apis: apis.map(holds), fragments: holding))
         }
         self.holders = holders
-        var broader: [(owner: String, name: String, global: Bool)?] = []
+        var broader: [BroaderStatement?] = []
         broader.reserveCapacity(project.apis.count * Kind.atTheTop.count)
-        for api in project.apis {
-            let document = api.hasErrors ? nil : api.policy?.document
+        for index in project.apis.indices {
             for kind in Kind.atTheTop {
-                if let document, let name = Self.first(kind, in: document, fragments: fragments, checked) {
-                    broader.append(("API '\(api.name.value)'", name, false))
-                } else if (document?.keepsInboundBase ?? true), let global, let name = Self.first(kind, in: global, fragments: fragments, checked) {
-                    broader.append(("the gateway", name, true))
-                } else {
-                    broader.append(nil)
-                }
+                broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, checked, method: nil))
             }
         }
         self.broader = broader
+        branchesAnywhere = ([global] + products.map(\.1) + apis + project.apis.flatMap { $0.routes.map(\.policy?.document) }).contains {
+            $0?.has(anyOf: Self.choose) ?? false
+        } || fragments.values.contains { $0.has(anyOf: Self.choose) }
         let fragmentsMayServeErrors = fragments.values.contains { $0.has(anyOf: Self.errorServers) || $0.has(anyOf: Self.statusSetters) }
         self.fragmentsMayServeErrors = fragmentsMayServeErrors
         func onError(_ document: PolicyXMLDocument?) -> OnError {
@@ -196,21 +222,54 @@ struct RawEnforcement: Sendable {
     /// The API's or the gateway's statement of `kind` for `route`; the gateway's only when
     /// each of the route's products keeps `<base />`: a product's policy without it runs
     /// instead of the gateway's for the product's subscribers.
-    private func broader(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        guard let found = broader[route.apiIndex * Kind.atTheTop.count + kind.rawValue] else { return nil }
+    private func broader(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
+        let found: BroaderStatement?
+        if let method {
+            found = broaderByMethod.statement(BroaderByMethod.Key(api: route.apiIndex, kind: kind, method: method)) {
+                Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked, method: method)
+            }
+        } else {
+            found = broader[route.apiIndex * Kind.atTheTop.count + kind.rawValue]
+        }
+        guard let found else { return nil }
         if found.global, route.products.contains(where: { !(products[$0].document?.keepsInboundBase ?? true) }) { return nil }
         return (found.owner, found.name)
     }
 
+    /// The first statement of `kind` on every request of `method` (nil: of any method) in
+    /// the policy of the API at `index` or, where that keeps `<base />`, in the gateway's.
+    private static func broaderStatement(
+        _ kind: Kind, api index: Int, _ apis: [PolicyXMLDocument?], _ apiNames: [String], global: PolicyXMLDocument?,
+        fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod?
+    ) -> BroaderStatement? {
+        let document = apis[index]
+        if let document, let name = first(kind, in: document, fragments: fragments, checked, method: method) {
+            return BroaderStatement(owner: "API '\(apiNames[index])'", name: name, global: false)
+        }
+        if (document?.keepsInboundBase ?? true), let global, let name = first(kind, in: global, fragments: fragments, checked, method: method) {
+            return BroaderStatement(owner: "the gateway", name: name, global: true)
+        }
+        return nil
+    }
+
     /// The first statement of `kind` that runs on every request of `route`, with how
     /// messages name the policy it is in.
+    /// A `choose` on the request's method is judged by the route's method (a token check
+    /// in the `otherwise` of a `when` for `OPTIONS` runs on every `GET`), unless a raw
+    /// `set-method` changes the method the request carries.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
+        if let found = statement(kind, on: route, method: nil) { return found }
+        guard branchesAnywhere, !inboundOrder(of: route).contains(where: setsMethod) else { return nil }
+        return statement(kind, on: route, method: route.written.method.value)
+    }
+
+    private func statement(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked) {
+        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked, method: method) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        return broader(kind, on: route)
+        return broader(kind, on: route, method: method)
     }
 
     /// A raw statement of `kind` (an answer, a private cache lookup, or one that replaces
@@ -772,25 +831,30 @@ struct RawEnforcement: Sendable {
         }
     }
 
-    private static func first(_ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials) -> String? {
+    private static func first(
+        _ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil
+    ) -> String? {
         var visited = Set<String>()
         for statement in document.inboundStatements {
-            if let name = onEveryPath(kind, statement, fragments: fragments, checked, visited: &visited) { return name }
+            if let name = onEveryPath(kind, statement, fragments: fragments, checked, method: method, visited: &visited) { return name }
         }
         return nil
     }
 
     /// The name of a statement of `kind` that every request passing `statement` meets: the
     /// statement itself; the first such statement at the top of a fragment it includes, of
-    /// each branch of a `choose` that has an `otherwise`, or of a `retry` or
-    /// `limit-concurrency`, which run what they hold at least once.
+    /// each branch of a `choose` a request may take, or of a `retry` or
+    /// `limit-concurrency`, which run what they hold at least once. A `choose` may be
+    /// passed by none of its branches unless it has an `otherwise`; on requests of `method`
+    /// (nil: of any), a `when` that tests nothing but the method is taken or not for sure.
     private static func onEveryPath(
-        _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, visited: inout Set<String>
+        _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
+        visited: inout Set<String>
     ) -> String? {
         if kind.matches(statement, checked) { return statement.name }
         func first(_ statements: [PolicyXMLElement], visited: inout Set<String>) -> String? {
             for statement in statements {
-                if let name = onEveryPath(kind, statement, fragments: fragments, checked, visited: &visited) { return name }
+                if let name = onEveryPath(kind, statement, fragments: fragments, checked, method: method, visited: &visited) { return name }
             }
             return nil
         }
@@ -799,14 +863,16 @@ struct RawEnforcement: Sendable {
             guard case .text(let id)? = statement.attribute("fragment-id")?.value, let fragment = fragments[id], visited.insert(id).inserted else { return nil }
             return first(fragment.rootElements, visited: &visited)
         case "choose":
-            let branches = statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }
-            guard branches.contains(where: { $0.name == "otherwise" }) else { return nil }
             var names: [String] = []
-            for branch in branches {
+            for branch in statement.elements where branch.name == "when" || branch.name == "otherwise" {
+                let taken = branch.name == "otherwise" ? true : method.flatMap { branch.runs(forMethod: $0.rawValue) }
+                if taken == false { continue }
                 guard let name = first(branch.elements, visited: &visited) else { return nil }
                 names.append(name)
+                // The branches after one taken for sure never run.
+                if taken == true { return names.first }
             }
-            return names.first
+            return nil
         case "retry", "limit-concurrency":
             return first(statement.elements, visited: &visited)
         default:

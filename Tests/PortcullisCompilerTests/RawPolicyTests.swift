@@ -561,6 +561,49 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(findings.contains("SE003 defs/stock.yaml: raw 'set-url' in API 'stock' uses plain http://"), findings.joined(separator: "\n"))
     }
 
+    /// A token check in the `otherwise` of a `when` for `OPTIONS` (how policies let CORS
+    /// preflights through), or in a `when` for every method but `OPTIONS`, runs on every
+    /// request of a `GET` or `POST` route: APIM picks the route by its method. Such routes
+    /// were LP001 and LP007 errors (found by an audit); an `OPTIONS` route, one of a method
+    /// the check's branch leaves out, and one whose method a `set-method` may change, are not
+    /// checked.
+    func testATokenCheckInTheBranchOfTheRoutesMethodRunsOnEveryRequest() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
+        let preflight = #"<return-response><set-status code="204" /></return-response>"#
+        let policies = [
+            ("preflight", #"<choose><when condition="@(context.Request.Method == &quot;OPTIONS&quot;)">\#(preflight)</when><otherwise>\#(check)</otherwise></choose>"#),
+            ("allbut", #"<choose><when condition="@(context.Request.Method != &quot;OPTIONS&quot;)">\#(check)</when></choose>"#),
+            ("readsonly", #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)">\#(check)</when><otherwise>\#(preflight)</otherwise></choose>"#),
+            ("remethod", #"<set-method>@(context.Request.Headers.GetValueOrDefault(&quot;X-Method&quot;, &quot;GET&quot;))</set-method><choose><when condition="@(context.Request.Method != &quot;OPTIONS&quot;)">\#(check)</when></choose>"#),
+        ]
+        let documents = policies.map { name, statements in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: """
+                  - {id: list-\(name), method: GET, path: /\(name), rateLimit: {calls: 10, per: 1s, key: ip}}
+                  - {id: create-\(name), method: POST, path: /\(name), rateLimit: {calls: 10, per: 1s, key: ip}}
+                  - {id: preflight-\(name), method: OPTIONS, path: /\(name), rateLimit: {calls: 10, per: 1s, key: ip}}
+
+                """).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP001") || $0.hasPrefix("LP007") }
+        XCTAssertEqual(findings.sorted(), [
+            "LP001 defs/apis.yaml: route 'create-readsonly' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'create-remethod' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'list-remethod' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'preflight-allbut' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'preflight-preflight' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'preflight-readsonly' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'preflight-remethod' accepts requests without a token and gives no reason",
+            "LP007 defs/apis.yaml: public route 'create-readsonly' accepts POST without a token",
+            "LP007 defs/apis.yaml: public route 'create-remethod' accepts POST without a token",
+            "LP007 defs/apis.yaml: public route 'list-remethod' is sent to its backend as a write by raw 'set-method' in API 'remethod', without a token",
+            "LP007 defs/apis.yaml: public route 'preflight-remethod' is sent to its backend as a write by raw 'set-method' in API 'remethod', without a token",
+        ], findings.joined(separator: "\n"))
+    }
+
     /// Text after an expression written with XML's references is said to follow it, as
     /// after one written without: it was refused as an expression that never ends.
     func testTextAfterAnExpressionWithReferencesIsSaidToFollowIt() throws {
