@@ -604,6 +604,31 @@ final class RawPolicyTests: XCTestCase {
         ], findings.joined(separator: "\n"))
     }
 
+    /// APIM takes one `rate-limit` and one `quota` per policy: a product's limits are its
+    /// policy's, so a raw one beside them is PX004, and a raw policy with two is PX003. Both
+    /// built or linted clean (found by an audit: the bundle's product policy held two of each).
+    func testAPolicyHoldsOneRateLimitAndOneQuota() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(RuleExample.api("orders", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text, to: "defs/orders.yaml")
+        func product(_ name: String, fields: String, inbound: String) -> String {
+            "apiVersion: portcullis/v1\nkind: Product\nname: \(name)\ndisplayName: \(name)\napis: [orders]\n\(fields)"
+                + "policy: '<policies><inbound><base />\(inbound)</inbound></policies>'\n"
+        }
+        let limits = #"<rate-limit calls="5" renewal-period="60" /><quota calls="50" renewal-period="86400" />"#
+        try write(
+            [
+                product("declared", fields: "rateLimit: {calls: 100, per: 60s}\nquota: {calls: 1000, per: 1d}\n", inbound: limits),
+                product("twice", fields: "", inbound: limits + #"<choose><when condition="@(context.Request.Method == &quot;POST&quot;)"><rate-limit calls="1" renewal-period="60" /></when></choose>"#),
+                product("once", fields: "", inbound: limits),
+            ].joined(separator: "---\n"), to: "defs/products.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("PX") }
+        XCTAssertEqual(findings.sorted(), [
+            "PX003 defs/products.yaml: 'rate-limit' appears more than once in this policy",
+            "PX004 defs/products.yaml: raw 'quota' conflicts with the 'quota' of product 'declared'",
+            "PX004 defs/products.yaml: raw 'rate-limit' conflicts with the 'rateLimit' of product 'declared'",
+        ])
+    }
+
     /// Text after an expression written with XML's references is said to follow it, as
     /// after one written without: it was refused as an expression that never ends.
     func testTextAfterAnExpressionWithReferencesIsSaidToFollowIt() throws {

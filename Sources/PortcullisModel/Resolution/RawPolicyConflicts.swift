@@ -21,6 +21,17 @@ extension Resolver {
                 in: document, section: "inbound", names: ["set-backend-service"], with: "the 'backend' of API '\(api.name.value)'",
                 fix: "name the backend in the API's 'backend' and remove this statement; a 'set-backend-service' inside 'choose' may still pick another backend for some requests")
         }
+        // A product's limits are its policy's 'rate-limit' and 'quota', which APIM takes
+        // once per policy: a raw one beside them breaks the document, or would count in
+        // place of the definitions' (found by an audit).
+        for product in definitions.products {
+            guard let document = product.policy?.document else { continue }
+            for (limit, statement, field) in [(product.rateLimit, "rate-limit", "rateLimit"), (product.quota, "quota", "quota")] where limit != nil {
+                conflicts(
+                    anywhereIn: document, names: [statement], with: "the '\(field)' of product '\(product.name.value)'",
+                    fix: "set the limit in the product's '\(field)', or remove '\(field)' and keep this statement")
+            }
+        }
         let values = gateway?.substitutions ?? [:]
         var headersReported = Set<SourceRange>()
         var apisChecked = Set<Int>()

@@ -4,7 +4,7 @@ extension PolicyCatalogue {
         // The pages make 'calls' and 'renewal-period' required; the schema leaves both optional.
         StatementSpec(.policy("rate-limit", required: ["calls", "renewal-period"], optional: rateLimitHeaderNames, .elements([
             rateLimitAPI, rateLimitOperation,
-        ])), in: [.inbound], at: [.product, .api, .operation, .fragment]),
+        ])), in: [.inbound], at: [.product, .api, .operation, .fragment], oncePerPolicy: true),
         StatementSpec(.policy("rate-limit-by-key", required: ["calls", "renewal-period", "counter-key"], optional: [
             "increment-condition", "increment-count", "increment-after-response", "flexible-retry-window",
         ] + rateLimitHeaderNames), in: [.inbound]),
@@ -13,7 +13,7 @@ extension PolicyCatalogue {
             ElementSpec("api", optional: ["name", "id", "calls", "bandwidth", "renewal-period"], .elements([
                 ElementSpec("operation", optional: ["name", "id", "calls", "bandwidth", "renewal-period"]),
             ])),
-        ])), in: [.inbound], at: [.product, .fragment]),
+        ])), in: [.inbound], at: [.product, .fragment], oncePerPolicy: true),
         // The page makes 'renewal-period' required; the schema leaves it optional.
         StatementSpec(.policy("quota-by-key", required: ["counter-key", "renewal-period"], optional: [
             "calls", "bandwidth", "increment-condition", "increment-count", "first-period-start",

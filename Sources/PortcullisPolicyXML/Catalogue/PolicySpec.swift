@@ -90,13 +90,17 @@ public struct StatementSpec: Sendable {
     public let element: ElementSpec
     public let sections: Set<PolicySection>
     public let scopes: Set<PolicyScope>
+    /// Whether APIM takes the statement once per policy document at most (`rate-limit`,
+    /// `quota`).
+    public let oncePerPolicy: Bool
 
     public var name: String { element.name }
 
-    init(_ element: ElementSpec, in sections: Set<PolicySection>, at scopes: Set<PolicyScope> = PolicyScope.everywhere) {
+    init(_ element: ElementSpec, in sections: Set<PolicySection>, at scopes: Set<PolicyScope> = PolicyScope.everywhere, oncePerPolicy: Bool = false) {
         self.element = element
         self.sections = sections
         self.scopes = scopes
+        self.oncePerPolicy = oncePerPolicy
     }
 }
 

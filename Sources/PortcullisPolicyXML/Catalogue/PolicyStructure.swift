@@ -27,6 +27,8 @@ private struct StructureWalker {
     private(set) var findings: [(diagnostic: Diagnostic, suggestion: SuggestionRequest?)] = []
     /// Whether findings were left out, which the last one reported says.
     private var truncated = false
+    /// The first of each statement APIM takes once per policy, by name.
+    private var firstOfItsKind: [String: PolicyXMLElement] = [:]
 
     init(document: PolicyXMLDocument, scope: PolicyScope) {
         self.document = document
@@ -111,6 +113,15 @@ private struct StructureWalker {
                 report(
                     .misplacedPolicyElement, "'\(statement.name)' is not allowed \(scope.phrase)", at: element.nameSpan,
                     note: "APIM allows '\(statement.name)' \(DisplayText.list(allowed)) only; move it there or remove it")
+            }
+            if statement.oncePerPolicy {
+                if let first = firstOfItsKind[statement.name] {
+                    report(
+                        .misplacedPolicyElement, "'\(statement.name)' appears more than once in this policy", at: element.nameSpan,
+                        note: "APIM takes one '\(statement.name)' per policy, and the first is here; keep one", noteAt: first.nameSpan)
+                } else {
+                    firstOfItsKind[statement.name] = element
+                }
             }
             checkElement(element, against: statement.element, section: section)
         }
