@@ -142,13 +142,14 @@ public enum CredentialScanner {
         return false
     }
 
-    /// `-`, `:`, `=` (below 64) and `@` (64), one bit each: bytes that matter wherever they are.
+    /// `-`, `:`, `=` (below 64), `@` and `~` (from 64), one bit each: bytes that matter
+    /// wherever they are.
     private static let anywhereBelow64: UInt64 = 1 << 0x2D | 1 << 0x3A | 1 << 0x3D
-    private static let anywhereFrom64: UInt64 = 1 << (0x40 - 64)
-    /// `A`, `B`, `b`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
+    private static let anywhereFrom64: UInt64 = 1 << (0x40 - 64) | 1 << (0x7E - 64)
+    /// `A`, `B`, `b`, `e`, `g`, `n`, `r`, `s`, `x`: bytes that matter at a word start, where tokens begin.
     private static let atWordStart: UInt64 =
-        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x62 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64)
-        | 1 << (0x78 - 64)
+        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x62 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x6E - 64) | 1 << (0x72 - 64)
+        | 1 << (0x73 - 64) | 1 << (0x78 - 64)
 
     /// Whether ``startsCredential(_:at:)`` needs to look at `index`; told by bit masks, so
     /// the letters inside words, the most common of these bytes, cost no call.
@@ -170,10 +171,13 @@ public enum CredentialScanner {
         case UInt8(ascii: ":"): jsonMember(bytes, colon: index)
         case UInt8(ascii: "@"): userinfo(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
+        case UInt8(ascii: "~"): entraClientSecret(bytes, tilde: index)
         case UInt8(ascii: "e"): jwt(bytes, at: index)
-        case UInt8(ascii: "g"): gitHubToken(bytes, at: index)
-        case UInt8(ascii: "s"), UInt8(ascii: "r"): stripeKey(bytes, at: index)
-        case UInt8(ascii: "A"): awsKeyID(bytes, at: index)
+        case UInt8(ascii: "g"): gitHubToken(bytes, at: index) || gitLabToken(bytes, at: index)
+        case UInt8(ascii: "s"): stripeKey(bytes, at: index) || openAIKey(bytes, at: index)
+        case UInt8(ascii: "r"): stripeKey(bytes, at: index)
+        case UInt8(ascii: "n"): npmToken(bytes, at: index)
+        case UInt8(ascii: "A"): awsKeyID(bytes, at: index) || googleAPIKey(bytes, at: index)
         case UInt8(ascii: "B"), UInt8(ascii: "b"): basicCredentials(bytes, at: index)
         case UInt8(ascii: "x"): slackToken(bytes, at: index)
         default: false
@@ -496,6 +500,41 @@ public enum CredentialScanner {
     private static func stripeKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard starts(bytes, at: index + 1, with: "k_live_") else { return false }
         return run(bytes, from: index + 8, isAlphanumeric) >= 16
+    }
+
+    /// A Microsoft Entra application's client secret, around its `~` at `tilde`: three
+    /// characters, a digit, `Q~`, and 31 or more (34 in Entra's own, up to 40 taken), of
+    /// letters, digits, `-`, `_`, `.` and `~`, standing alone: the form every secret Entra
+    /// has made since 2021 takes (what an app calls the token endpoint with; found by an
+    /// audit: it built in clear).
+    private static func entraClientSecret(_ bytes: UnsafeBufferPointer<UInt8>, tilde index: Int) -> Bool {
+        let isSecretByte = { (byte: UInt8) in isBase64URL(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") }
+        guard index >= 5, bytes[index - 1] == UInt8(ascii: "Q"), isDigit(bytes[index - 2]) else { return false }
+        let start = index - 5
+        guard (start..<(index - 2)).allSatisfy({ isSecretByte(bytes[$0]) }), start == 0 || !isSecretByte(bytes[start - 1]) else { return false }
+        let rest = run(bytes, from: index + 1, limit: 41, isSecretByte)
+        return (31...40).contains(rest)
+    }
+
+    /// `AIza` and 35 letters, digits, `-` and `_`: a Google API key.
+    private static func googleAPIKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        starts(bytes, at: index, with: "AIza") && run(bytes, from: index + 4, limit: 36, isBase64URL) == 35
+    }
+
+    /// `sk-` and 32 or more letters, digits, `-` and `_` (`sk-proj-…`, `sk-ant-…`): an
+    /// OpenAI or Anthropic API key.
+    private static func openAIKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        starts(bytes, at: index, with: "sk-") && run(bytes, from: index + 3, isBase64URL) >= 32
+    }
+
+    /// `npm_` and 36 letters and digits: an npm access token.
+    private static func npmToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        starts(bytes, at: index, with: "npm_") && run(bytes, from: index + 4, isAlphanumeric) >= 36
+    }
+
+    /// `glpat-` and 20 or more letters, digits, `-` and `_`: a GitLab personal access token.
+    private static func gitLabToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        starts(bytes, at: index, with: "glpat-") && run(bytes, from: index + 6, isBase64URL) >= 20
     }
 
     /// `AKIA` or `ASIA` and exactly 16 upper-case letters and digits.

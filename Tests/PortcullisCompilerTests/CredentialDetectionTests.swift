@@ -54,6 +54,13 @@ final class CredentialDetectionTests: XCTestCase {
         Shape(name: "slack app", value: "xoxa-2-1234567890-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
         Shape(name: "slack legacy", value: "xoxs-1234567890-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
         Shape(name: "slack refresh", value: "xoxr-1234567890-aBcDeFgHiJkLmNoP", giveaway: "aBcDeFgHiJkLmNoP"),
+        // An Entra application's client secret, and other services' keys (found by an audit:
+        // each built in clear).
+        Shape(name: "entra client secret", value: "xYz8Q~Ab3dEf.Gh1jKl-MnOpQr5tUvWx_Yz0123Ab", giveaway: "Ab3dEf.Gh1jKl-MnOpQr5tUvWx"),
+        Shape(name: "google api key", value: "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", giveaway: "SyA1b2C3d4E5f6G7h8I9j0K1l2M3"),
+        Shape(name: "openai key", value: "sk-proj-aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
+        Shape(name: "npm token", value: "npm_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
+        Shape(name: "gitlab token", value: "glpat-aBcDeFgHiJkLmNoPqRsTu", giveaway: "aBcDeFgHiJkLmNoPqRsTu"),
     ]
 
     /// The value as a named value and in an API's description, and a URL also as the backend.

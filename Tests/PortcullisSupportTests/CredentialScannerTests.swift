@@ -16,6 +16,9 @@ final class CredentialScannerTests: XCTestCase {
             // short (C3); 'u:éé' and a surrogate (ED A0 80).
             "Basic YWI6//6Aeno=", "Basic dTrDqcOpeMM=", "Basic dTrDqcOp7aCA",
             "based on the backend", "Basically everything",
+            // Near the token formats: an Entra secret's shape inside a longer word, or too
+            // short; a word after 'sk-'; 'AIza' too short.
+            "prefix-xYz8Q~Ab3dEf.Gh1jKl-MnOpQr5tUvWx_Yz0123Ab", "xYz8Q~Ab3dEf", "sk-learn", "AIzaShort", "npm_install", "glpat-short",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
