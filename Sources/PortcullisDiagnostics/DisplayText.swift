@@ -31,6 +31,17 @@ public enum DisplayText {
         shown(CredentialScanner.looksLikeCredential(text) ? withoutCredentials(text) : text)
     }
 
+    /// A path of an input tree as a report shows it: ``shown(_:)``, each name in it that
+    /// holds a credential hidden as a message hides one (found by an audit: a folder named
+    /// with a token showed in clear before the message that hid it).
+    public static func path(_ path: String) -> String {
+        guard CredentialScanner.looksLikeCredential(path) else { return shown(path) }
+        return shown(
+            path.split(separator: "/", omittingEmptySubsequences: false).map {
+                CredentialScanner.looksLikeCredential(String($0)) ? hiddenCredential : String($0)
+            }.joined(separator: "/"))
+    }
+
     /// What a message shows instead of a quoted value that holds a credential.
     static let hiddenCredential = "(a value that holds a credential)"
 

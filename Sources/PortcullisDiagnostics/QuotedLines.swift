@@ -14,6 +14,7 @@ struct QuotedLines: Sendable {
     private let secretsByLine: [SourceLine: [SourceRange]]
     /// Lines a finding says the reader could not take apart (``Diagnostic/pointsAtUnreadText``).
     private let unreadLines: Set<SourceLine>
+    private let secretTexts: SecretTexts
 
     init(_ report: DiagnosticReport) {
         sources = report.sources
@@ -27,6 +28,7 @@ struct QuotedLines: Sendable {
         self.lineStarts = lineStarts
         secretsByLine = Self.index(report.redactions)
         unreadLines = Set(report.diagnostics.lazy.filter(\.pointsAtUnreadText).map { SourceLine(file: $0.range.file, line: $0.range.start.line) })
+        secretTexts = report.secretTexts
     }
 
     /// The text of 1-based line `number` of `file`, as ``SourceFile/line(_:starts:maxBytes:)``
@@ -53,7 +55,7 @@ struct QuotedLines: Sendable {
         {
             text = Array(longer.unicodeScalars)
         }
-        return judgedColumns(line: line, of: file, text: text).compactMap { columns in
+        return (judgedColumns(line: line, of: file, text: text) + hiddenWords(in: text)).compactMap { columns in
             let clipped = columns.clamped(to: 0..<quoted.count)
             return clipped.isEmpty ? nil : clipped
         }
@@ -85,6 +87,32 @@ struct QuotedLines: Sendable {
         let above = line > 1 ? self.text(line: line - 1, of: file).map { Self.flowMembers(Array($0.unicodeScalars)[...], entering: FlowState()).leaving } : nil
         let members = Self.flowMembers(code, entering: above ?? FlowState())
         return columns + members.found + (comment.map { Self.flowMembers(text[($0 + 1)...], entering: FlowState()).found } ?? [])
+    }
+
+    /// The words of `text` (between blanks, brackets, quotes and `=`) that a message naming
+    /// them would hide: one the credential scanner flags (a key, an element's or an
+    /// attribute's name), or one of the report's secret texts (a secret's literal value,
+    /// repeated where no redaction is). The last guard, as ``DisplayText/message(_:)`` is
+    /// for messages (found by an audit: the message hid what the quoted line showed).
+    private func hiddenWords(in text: [Unicode.Scalar]) -> [Range<Int>] {
+        var hidden: [Range<Int>] = []
+        var start = 0
+        func close(at end: Int) {
+            defer { start = end + 1 }
+            guard end - start >= 4 else { return }
+            let word = String(String.UnicodeScalarView(text[start..<end]))
+            if CredentialScanner.looksLikeCredential(word) || (!secretTexts.isEmpty && secretTexts.shows(word[...])) { hidden.append(start..<end) }
+        }
+        for (index, scalar) in text.enumerated() where Self.endsAWord(scalar) { close(at: index) }
+        close(at: text.count)
+        return hidden
+    }
+
+    private static func endsAWord(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case " ", "\t", ",", "[", "]", "{", "}", "(", ")", "\"", "'", "<", ">", "=": true
+        default: false
+        }
     }
 
     /// Where a flow mapping read to a line's end stands: after a key whose value is on the

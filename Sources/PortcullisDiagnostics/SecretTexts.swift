@@ -71,7 +71,7 @@ public struct SecretTexts: Sendable {
     private static func lettersAndDigits(_ text: String) -> String { lettersAndDigits(text[...]) }
 
     /// Whether a quoted part of a message shows one of the texts (see the type's comment).
-    private func shows(_ quoted: Substring) -> Bool {
+    func shows(_ quoted: Substring) -> Bool {
         let cut = quoted.hasSuffix("...")
         let part = cut ? quoted.dropLast(3) : quoted
         // A backslash in a message is an escape the message made (`\n`, `\u{200E}`) or one

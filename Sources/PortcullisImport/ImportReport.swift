@@ -23,7 +23,7 @@ public struct ImportNote: Sendable, Encodable, Equatable {
 
     public init(_ kind: Kind, _ path: String, _ message: String) {
         self.kind = kind
-        self.path = DisplayText.shown(path)
+        self.path = DisplayText.path(path)
         self.message = DisplayText.message(message)
     }
 }

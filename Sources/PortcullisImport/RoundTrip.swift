@@ -22,7 +22,7 @@ public struct RoundTrip: Sendable {
         public private(set) var message: String
 
         init(path: String, message: String) {
-            self.path = DisplayText.shown(path)
+            self.path = DisplayText.path(path)
             self.message = DisplayText.message(message)
         }
     }

@@ -22,6 +22,21 @@ final class ImportAuditTests: ImportTreeTestCase {
         try XCTUnwrap(section["notes"] as? [[String: String]])
     }
 
+    /// A path of the tree shows no token its names hold, in any format: a folder named with
+    /// one showed in clear before the message that hid it (found by an audit of the
+    /// thirty-fourth round).
+    func testTheReportHidesATokenInAPathOfTheTree() throws {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+        try writeAPI(information: Self.orders, operation: "<policies><inbound><base /></inbound></policies>")
+        try write(#"{"properties": {"displayName": "x", "value": "ok"}}"#, to: "named values/\(jwt)/namedValueInformation.json")
+        try write(Self.orders, to: "apis/\(jwt)/apiInformation.json")
+        for format in ["text", "json"] {
+            let result = try ToolProcess.run(["import", "tree", "--out", "out-\(format)", "--format", format, "--allow-differences"], in: directory)
+            XCTAssertTrue(result.stdout.contains("named values/(a value that holds a credential)"), result.stdout)
+            XCTAssertFalse((result.stdout + result.stderr).contains("dozjgNry"), "\(format):\n\(result.stdout)\(result.stderr)")
+        }
+    }
+
     /// A publisher configuration may make a plain named value a secret for its environment.
     /// The environment must not carry that secret's value as a plain named value: the bundle
     /// would publish it in clear, and the value would sit in the definitions.

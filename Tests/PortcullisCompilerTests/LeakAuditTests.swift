@@ -39,6 +39,39 @@ final class LeakAuditTests: XCTestCase {
         }
     }
 
+    /// A quoted line hides what its finding's message hides (found by an audit of the
+    /// thirty-fourth round): a secret's literal value repeated where a rule quotes it, a
+    /// token written as a key, and a token naming an XML element or attribute.
+    func testAQuotedLineHidesWhatItsMessageHides() throws {
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+        let literal = try contoso(edits: [
+            ("gateway.yaml", "secrets:\n", "secrets:\n  lit: {value: S3cr3tV4lue}\n"), ("apis/catalog.yaml", "scopes: [catalog.write]", "scopes: [S3cr3tV4lue]"),
+        ])
+        try assertLintHides("S3cr3tV4lue", in: literal, code: "RF001", status: 1)
+        try assertLintHides("dozjgNry", in: try contoso(files: [("portcullis.yaml", "\(jwt): 1\n")]), code: "YS003", status: 1)
+        let element = try contoso(files: [("apis/raw.yaml", """
+            apiVersion: portcullis/v1
+            kind: API
+            name: raw
+            path: raw
+            backend: https://raw.example.com
+            auth: none
+            policy: |
+              <policies>
+                <inbound>
+                  <base />
+                  <\(jwt) />
+                  <set-variable name="x" value="1" ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8="1" />
+                </inbound>
+              </policies>
+            routes:
+              - {id: list-raw, method: GET, path: /raw, public: reason}
+
+            """)])
+        try assertLintHides("dozjgNry", in: element, code: "PX002", status: 1)
+        try assertLintHides("a1B2c3D4e5F6", in: element, code: "PX002", status: 1)
+    }
+
     /// A file beside the definitions with an `apimServiceName` key that cannot be read is a
     /// warning, and its line was quoted whole: a value the file marks secret with it.
     func testTheLineOfAPublisherConfigurationThatCannotBeReadShowsNoValue() throws {
