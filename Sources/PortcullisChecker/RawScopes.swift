@@ -90,12 +90,20 @@ public struct RawScope: Sendable {
     /// values it references put in, or nil when some value is not known (a secret's, or one
     /// the definitions lack). `notes` point at the named values' values.
     func resolved(
-        _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues, startOnly: Bool = false
+        _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
     ) -> (text: String, range: SourceRange, notes: [Diagnostic.Note])? {
-        guard let written = element.attribute(attribute), let text = startOnly ? Self.start(of: written.value) : Self.constant(written.value),
-            let resolved = values.resolved(text)
-        else { return nil }
+        guard let written = element.attribute(attribute), let text = Self.constant(written.value), let resolved = values.resolved(text) else { return nil }
         return (resolved, document.range(written.valueSpan), values.notes(for: text))
+    }
+
+    /// What the value of `attribute` may start with (``starts(of:)``), named values put in.
+    func resolvedStarts(
+        _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
+    ) -> [(text: String, range: SourceRange, notes: [Diagnostic.Note])] {
+        guard let written = element.attribute(attribute) else { return [] }
+        return Self.starts(of: written.value).compactMap { text in
+            values.resolved(text).map { ($0, document.range(written.valueSpan), values.notes(for: text)) }
+        }
     }
 
     /// A value's text, or the text an expression of nothing but strings always makes.
@@ -106,12 +114,17 @@ public struct RawScope: Sendable {
         }
     }
 
-    /// A value's text, or what the text an expression makes always starts with: the string
-    /// literals its code starts with (`@("http://" + host)`), which give a URL's scheme.
-    static func start(of value: PolicyXMLValue) -> String? {
+    /// A value's text, or the texts an expression's value may start with: in each value it
+    /// may give (each branch of a choice, each value a block returns), the string literals
+    /// its code starts with (`@("http://" + host)`) or a `string.Format`'s format before its
+    /// first placeholder, which give a URL's scheme.
+    static func starts(of value: PolicyXMLValue) -> [String] {
         switch value {
-        case .text(let text): text
-        case .expression: ExpressionExtent.leadingText(in: value.resolved)
+        case .text(let text): [text]
+        case .expression:
+            ExpressionFlow.possibleValues(of: value.resolved).compactMap {
+                ExpressionExtent.leadingText(in: $0.code) ?? ExpressionExtent.formattedLeadingText(in: $0.code)
+            }
         }
     }
 

@@ -668,6 +668,11 @@ final class RawPolicyTests: XCTestCase {
             // a string (the audit of the fixes).
             ("interpolated", #"<set-backend-service base-url="@($&quot;http://orders.example.com&quot;)" />"#, "SE003"),
             ("block", #"<set-header name="x-functions-key" exists-action="override"><value>@{ return "kX9pQ2vLm7RtY4wZkX9pQ2vLm7RtY4wZ"; }</value></set-header>"#, "SE001"),
+            // Each value the code may give: a branch of a choice the caller picks, a block
+            // that returns a local, a format (the audit of the thirty-fourth round).
+            ("choicehttp", #"<set-backend-service base-url="@(context.Request.Headers.GetValueOrDefault(&quot;X-Env&quot;, &quot;prod&quot;) == &quot;test&quot; ? &quot;http://test.example.com/api&quot; : &quot;https://orders.example.com/api&quot;)" />"#, "SE003"),
+            ("blockhttp", #"<send-request mode="new" response-variable-name="r"><set-url>@{ var url = "http://stock.example.com/levels"; return url; }</set-url></send-request>"#, "SE003"),
+            ("formathttp", #"<send-request mode="new" response-variable-name="r"><set-url>@(string.Format("http://stock.example.com/{0}", context.Request.MatchedParameters["id"]))</set-url></send-request>"#, "SE003"),
             ("escaped", #"<set-header name="x-functions-key" exists-action="override"><value>@("kX9pQ2vLm7RtY4wZ" + "kX9pQ2vLm7RtY4wZ")</value></set-header>"#, "SE001"),
             // Code that computes a value is not judged by its strings' looks.
             ("computed", #"<set-header name="X-Api-Key" exists-action="override"><value>@("key-" + (string)context.Variables["tenant"])</value></set-header>"#, nil),
@@ -1906,6 +1911,22 @@ final class RawPolicyTests: XCTestCase {
             ("blockcut", #"<set-backend-service base-url="@{ var p = context.Request.Url.Path; var h = p.Substring(1); return &quot;https://&quot; + h; }" />"#),
             ("blocksplit", #"<set-backend-service base-url="@{ var p = context.Request.Url.Path.ToLower(); var parts = p.Split(&apos;/&apos;); return &quot;https://&quot; + parts[2] + &quot;.example.com/&quot;; }" />"#),
             ("blockwhole", #"<set-backend-service base-url="@{ var p = context.Request.Url.Path; var lower = p.ToLower(); return &quot;https://orders.example.com&quot; + lower; }" />"#),
+            // The host fixed before what the caller writes joins the URL, in each value the
+            // code gives: a block's values, by their written start; a host chosen among
+            // written ones, inline or kept in a variable; the API's own service URL; each
+            // branch of a choice (the audit of the thirty-fourth round found each an error).
+            ("blockhost", #"<set-backend-service base-url="@{ var id = context.Request.MatchedParameters[&quot;id&quot;]; return $&quot;https://orders.example.com/orders/{id}&quot;; }" />"#),
+            ("blocklocal", #"<set-backend-service base-url="@{ string tenant = \#(tenant); string url = &quot;https://orders.example.com/tenants/&quot; + tenant; return url; }" />"#),
+            ("blockreturns", #"<set-backend-service base-url="@{ var q = context.Request.Url.Query.GetValueOrDefault(&quot;q&quot;, &quot;&quot;); if (string.IsNullOrEmpty(q)) { return &quot;https://search.example.com/all&quot;; } return &quot;https://search.example.com/find?q=&quot; + q; }" />"#),
+            ("regionhost", #"<set-backend-service base-url="@(&quot;https://profile-&quot; + (\#(tenant) == &quot;eu&quot; ? &quot;eu&quot; : &quot;us&quot;) + &quot;.example.com/users/&quot; + context.Request.MatchedParameters[&quot;id&quot;])" />"#),
+            ("regionvariable", #"<choose><when condition="@(\#(tenant) == &quot;eu&quot;)"><set-variable name="region-host" value="orders-eu.example.com" /></when><otherwise><set-variable name="region-host" value="orders-us.example.com" /></otherwise></choose><set-backend-service base-url="@($&quot;https://{context.Variables.GetValueOrDefault&lt;string&gt;(&quot;region-host&quot;)}/stock/{context.Request.MatchedParameters[&quot;id&quot;]}&quot;)" />"#),
+            ("serviceurl", #"<set-backend-service base-url="@(context.Api.ServiceUrl.ToString().TrimEnd(&apos;/&apos;) + &quot;/tenants/&quot; + \#(tenant))" />"#),
+            ("choicebranches", #"<set-backend-service base-url="@(\#(tenant) == &quot;a&quot; ? &quot;https://a.example.com/&quot; + \#(tenant) : &quot;https://b.example.com/&quot;)" />"#),
+            // A block's local put in the host, a branch of a choice, and a host chosen among
+            // written ones followed by the caller's text with no '/' still leave it open.
+            ("blockopen", #"<set-backend-service base-url="@{ var h = \#(tenant); return &quot;https://&quot; + h; }" />"#),
+            ("choiceopen", #"<set-backend-service base-url="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? \#(tenant) : &quot;https://b.example.com/&quot;)" />"#),
+            ("regionthen", #"<set-backend-service base-url="@(&quot;https://&quot; + (\#(tenant) == &quot;eu&quot; ? &quot;eu&quot; : &quot;us&quot;) + \#(tenant))" />"#),
             // A URL that starts with a base URL kept in a variable is judged by the values
             // the variable is given: one written up to its host, then a '/' written out,
             // fixes the host whatever the caller adds (it was reported, as any variable
@@ -1930,7 +1951,8 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
-            "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit"]
+            "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
+            "regionthen"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -1939,7 +1961,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 31, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 34, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -32,27 +32,85 @@ enum CallerChosenHost {
         /// fixes the host.
         var open = MarkedVariables()
 
-        /// Whether the start of `code`, a variable's value and the text written after it,
-        /// fixes the host, read in `api`'s policies (nil: every API's).
-        func fixTheHost(of code: String, api: Int?) -> Bool {
-            guard !set.keys.isEmpty, let (name, following) = ExpressionFlow.leadingVariable(in: code) else { return false }
+        /// What the value of `code`, a read of a variable whole in `api`'s policies (nil:
+        /// every API's), stands for at a URL's start: a host and a `/` where every value
+        /// fixes the host, a host where every value is a base URL or does, nil otherwise.
+        func start(of code: String, api: Int?) -> String? {
+            guard !set.keys.isEmpty, let (name, following) = ExpressionFlow.leadingVariable(in: code), following.isEmpty else { return nil }
             let read = ExpressionFlow.Source.variable(name)
-            guard set.read(by: read, in: api) else { return false }
-            guard notFixingAlone.read(by: read, in: api) else { return true }
-            return !open.read(by: read, in: api) && following.utf8.first.map(endsAuthority) == true
+            guard set.read(by: read, in: api) else { return nil }
+            guard notFixingAlone.read(by: read, in: api) else { return "https://host/" }
+            return open.read(by: read, in: api) ? nil : "https://host"
         }
     }
 
-    /// Whether the URL `code` makes takes its host from the request: its written start
-    /// leaves the host open, and it reads what the caller writes (a header, a query
-    /// parameter, a path parameter, a part of the path or query string, of the URL as sent
-    /// too, the body), a variable whose value leaves the host open, or a cut part of one that
-    /// holds what the caller wrote, each read in `api`'s policies (nil: every API's). The
+    /// Whether the URL `code` makes takes its host from the request: it reads what the
+    /// caller writes (``readsWhatTheCallerWrites(_:sources:variables:api:)``), and its host
+    /// is not fixed before (``hostFixed(in:variables:api:variablesAreTheCallers:)``). The
     /// path whole starts with `/` and the query string with `?`, which end any host before
     /// them; the URL whole (`context.Request.Url`, the backend's) starts with a host APIM
     /// chose. `sources` are the code's, where they are known already.
     static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int? = nil) -> Bool {
-        guard !startFixesTheHost(code), !variables.baseURLs.fixTheHost(of: code, api: api) else { return false }
+        readsWhatTheCallerWrites(code, sources: sources, variables: variables, api: api) && !hostFixed(in: code, variables: variables, api: api)
+    }
+
+    /// Whether the host of the URL `code` makes is fixed before anything the caller writes
+    /// joins it, in every value the code may give (each branch of a choice, each value a
+    /// block returns: ``ExpressionFlow/possibleValues(of:)``): by its written start
+    /// (``startFixesTheHost(_:)``), or by the parts of its sum before the first that reads
+    /// what the caller writes, where a part that reads nothing of the caller's stands for a
+    /// host once `//` is written (a host chosen among written ones: `"https://" + region +
+    /// "/" + id`), and a base URL kept in a variable, or the API's own service URL, for a
+    /// URL's start. A value a block returns is judged by its written start alone: a part
+    /// read from one of the block's locals is not known here. With `variablesAreTheCallers`,
+    /// a part that reads any variable is taken for one that reads the caller's: what a
+    /// variable copied from one the caller chooses holds.
+    private static func hostFixed(in code: String, variables: Variables, api: Int?, variablesAreTheCallers: Bool = false) -> Bool {
+        if startFixesTheHost(code) { return true }
+        return ExpressionFlow.possibleValues(of: code).allSatisfy { value in
+            startFixesTheHost(value.code)
+                || !value.fromABlock && sumFixesTheHost(value.code, variables: variables, api: api, variablesAreTheCallers: variablesAreTheCallers)
+        }
+    }
+
+    /// The parts of the sum `code` makes, judged as ``hostFixed(in:variables:api:variablesAreTheCallers:)`` says.
+    private static func sumFixesTheHost(_ code: String, variables: Variables, api: Int?, variablesAreTheCallers: Bool) -> Bool {
+        guard let terms = ExpressionFlow.terms(of: code) else { return false }
+        var start = ""
+        for term in terms {
+            switch term {
+            case .text(let text):
+                start += text
+            case .code(let part):
+                if variablesAreTheCallers ? part.mayReadAVariable || readsWhatTheCallerWrites(part, variables: variables, api: api)
+                    : readsWhatTheCallerWrites(part, variables: variables, api: api)
+                {
+                    return fixesTheHost(start)
+                }
+                if slashed(start).contains("//") {
+                    start += "host"
+                } else if let base = start.isEmpty ? variables.baseURLs.start(of: part, api: api) ?? serviceURL(part) : nil {
+                    start = base
+                } else {
+                    return false
+                }
+            }
+        }
+        return true
+    }
+
+    /// What `code` stands for at a URL's start when it reads the API's own service URL
+    /// (`context.Api.ServiceUrl`, with `ToString()` or `TrimEnd('/')`): a host, its
+    /// `serviceUrl` being a base URL.
+    private static func serviceURL(_ code: String) -> String? {
+        ExpressionFlow.readsTheServiceURL(code) ? "https://host" : nil
+    }
+
+    /// Whether `code` reads what the caller writes (a header, a query parameter, a path
+    /// parameter, a part of the path or query string, of the URL as sent too, the body), a
+    /// variable whose value leaves the host open, or a cut part of one that holds what the
+    /// caller wrote, each read in `api`'s policies (nil: every API's).
+    private static func readsWhatTheCallerWrites(_ code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int?) -> Bool {
         let read = (sources ?? ExpressionFlow.sources(of: code)).contains { source in
             switch source {
             case .variable, .allVariables: variables.choosingTheHost.read(by: source, in: api)
@@ -85,7 +143,7 @@ enum CallerChosenHost {
         let known = variables
         variables.choosingTheHost = setters.marked(
             seeds: { chosen(in: $0.code, sources: $0.sources, variables: known, api: $0.api) },
-            passesOn: { !startFixesTheHost($0.code) && !known.baseURLs.fixTheHost(of: $0.code, api: $0.api) })
+            passesOn: { !hostFixed(in: $0.code, variables: known, api: $0.api, variablesAreTheCallers: true) })
         return variables
     }
 

@@ -237,6 +237,157 @@ enum ExpressionFlow {
         return names
     }
 
+    /// A value an expression may give (``possibleValues(of:)``).
+    struct PossibleValue: Equatable {
+        /// As an expression of its own (`@(…)`).
+        let code: String
+        /// Whether a block returns it: it may read the block's locals.
+        let fromABlock: Bool
+    }
+
+    /// The values `code` may give: what each branch of a choice at its top gives
+    /// (`test ? a : b`), what a block (`@{ … }`) may return, each read so in turn, or the
+    /// code itself. Read eight levels deep at most: each level reads its text again.
+    static func possibleValues(of code: String) -> [PossibleValue] {
+        var values: [PossibleValue] = []
+        func expand(_ code: String, fromABlock: Bool, depth: Int) {
+            let text = compacted(Array(code.utf8))
+            if depth < 8, text.count > 3, text[0] == at {
+                let structure = Structure(text)
+                if text[1] == openBrace, let returned = Block(text, structure).returnedValues() {
+                    for value in returned { expand(value, fromABlock: true, depth: depth + 1) }
+                    return
+                }
+                if text[1] == openParenthesis, let branches = branches(text, structure) {
+                    for branch in branches { expand(branch, fromABlock: fromABlock, depth: depth + 1) }
+                    return
+                }
+            }
+            values.append(PossibleValue(code: code, fromABlock: fromABlock))
+        }
+        expand(code, fromABlock: false, depth: 0)
+        return values
+    }
+
+    /// The two branches of a choice at the top of `text`, an `@(…)` expression
+    /// (`test ? a : b`), each as an expression of its own; nil when there is none.
+    private static func branches(_ text: [UInt8], _ structure: Structure) -> [String]? {
+        var range = 2..<(text.count - 1)
+        while range.count > 2, text[range.lowerBound] == openParenthesis, structure.close[range.lowerBound] == range.upperBound - 1 {
+            range = (range.lowerBound + 1)..<(range.upperBound - 1)
+        }
+        var mark: Int?
+        var nested = 0
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if let end = structure.literalEnd[index] {
+                index = end
+                continue
+            }
+            switch text[index] {
+            case openParenthesis, openBracket, openBrace:
+                index = min(structure.close[index] ?? range.upperBound, range.upperBound - 1) + 1
+                continue
+            case question:
+                // Not `??`, `?.` or `?[`.
+                let next = index + 1 < range.upperBound ? text[index + 1] : 0
+                if next == question || next == dot || next == openBracket {
+                    index += 2
+                    continue
+                }
+                if mark == nil { mark = index } else { nested += 1 }
+            case colon where mark != nil:
+                if nested == 0, let test = mark {
+                    let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
+                    return [code((test + 1)..<index), code((index + 1)..<range.upperBound)]
+                }
+                nested -= 1
+            default: break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Whether `code` is a read of the API's own service URL (`context.Api.ServiceUrl`),
+    /// changed only in ways that keep its start (`ToString()`, `TrimEnd('/')`).
+    static func readsTheServiceURL(_ code: String) -> Bool {
+        let text = compacted(Array(code.utf8))
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis else { return false }
+        var index = 2
+        while index < text.count, text[index] == openParenthesis { index += 1 }
+        guard starts(text, at: index, with: "context.Api.ServiceUrl") else { return false }
+        let end = index + "context.Api.ServiceUrl".utf8.count
+        return endOfKeptStart(text, at: end, leading: nil, Structure(text)) == text.count
+    }
+
+    /// A part of the sum a value is joined from (``terms(of:)``).
+    enum Term: Equatable {
+        /// Text written out.
+        case text(String)
+        /// Code, as an expression of its own (`@(…)`).
+        case code(String)
+    }
+
+    /// The parts the value of `code` is joined from, in order: the terms of the sum at its
+    /// top (`"https://" + host + "/v1"`), an interpolated string's texts and holes in their
+    /// place. Nil for code that is no such sum: a block, or a test or a choice at the top
+    /// (`== x ? a : b`, `??`), which may give another value than the sum's.
+    static func terms(of code: String) -> [Term]? {
+        let text = compacted(Array(code.utf8))
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis, text[text.count - 1] == closeParenthesis else { return nil }
+        let structure = Structure(text)
+        var range = 2..<(text.count - 1)
+        while range.count > 2, text[range.lowerBound] == openParenthesis, structure.close[range.lowerBound] == range.upperBound - 1 {
+            range = (range.lowerBound + 1)..<(range.upperBound - 1)
+        }
+        var terms: [Term] = []
+        var start = range.lowerBound
+        var index = start
+        while index <= range.upperBound {
+            if index == range.upperBound || text[index] == UInt8(ascii: "+") {
+                guard start < index, let found = term(text, start..<index, structure) else { return nil }
+                terms += found
+                start = index + 1
+                index += 1
+                continue
+            }
+            if let end = structure.literalEnd[index] {
+                index = end
+                continue
+            }
+            switch text[index] {
+            case question, equals, ampersand, bar: return nil
+            case openParenthesis, openBracket, openBrace: index = min(structure.close[index] ?? range.upperBound, range.upperBound - 1) + 1
+            default: index += 1
+            }
+        }
+        return terms
+    }
+
+    /// The term `text[range]`: a string written out, an interpolated one's parts, or code.
+    private static func term(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> [Term]? {
+        let written = { (part: Range<Int>) in String(decoding: text[part], as: UTF8.self) }
+        guard let end = structure.literalEnd[range.lowerBound], end == range.upperBound else { return [.code("@(" + written(range) + ")")] }
+        let prefix = written(range.lowerBound..<(range.lowerBound + text[range].prefix { $0 == at || $0 == dollar }.count))
+        guard prefix.contains("$") else { return ExpressionExtent.constantText(in: "@(" + written(range) + ")").map { [.text($0)] } }
+        let content = (range.lowerBound + prefix.utf8.count + 1)..<(range.upperBound - 1)
+        var terms: [Term] = []
+        var from = content.lowerBound
+        func addText(upTo end: Int) -> Bool {
+            guard from < end else { return true }
+            guard let piece = ExpressionExtent.constantText(in: "@(" + prefix + "\"" + written(from..<end) + "\")") else { return false }
+            terms.append(.text(piece))
+            return true
+        }
+        for hole in holeSpans(text, in: content) {
+            guard addText(upTo: hole.code.lowerBound - 1) else { return nil }
+            terms.append(.code("@(" + written(hole.code) + ")"))
+            from = hole.end + 1
+        }
+        return addText(upTo: content.upperBound) ? terms : nil
+    }
+
     /// The variable whose value the value of `code` starts with, whole, and the text written
     /// out right after it (`@((string)context.Variables["base"] + "/" + id)` gives `base`
     /// and `/`): what a URL's host is then judged by. Nil when the code starts otherwise,
@@ -441,7 +592,12 @@ enum ExpressionFlow {
     /// The holes of an interpolated string whose text between its quotes is `range`, each
     /// without its format (after a top-level `:` or `,`).
     private static func holes(_ text: [UInt8], in range: Range<Int>) -> [Range<Int>] {
-        var holes: [Range<Int>] = []
+        holeSpans(text, in: range).map(\.code)
+    }
+
+    /// ``holes(_:in:)``, each with the index of the `}` that ends it.
+    private static func holeSpans(_ text: [UInt8], in range: Range<Int>) -> [(code: Range<Int>, end: Int)] {
+        var holes: [(code: Range<Int>, end: Int)] = []
         var index = range.lowerBound
         var start: Int?
         var format: Int?
@@ -462,7 +618,7 @@ enum ExpressionFlow {
                 depth += 1
             } else if isClosing(byte) {
                 if depth == 0, let first = start {
-                    holes.append(first..<(format ?? index))
+                    holes.append((first..<(format ?? index), index))
                     start = nil
                     format = nil
                 } else {
@@ -495,15 +651,26 @@ enum ExpressionFlow {
             "=>", "foreach", "for(", "while(", "switch", "case ", "out ", "ref ", "goto", "yield", "delegate", "var(", ")=",
         ]
 
-        func sources() -> [Source] {
-            let body = 2..<(text.count - 1)
-            // Loops, patterns, lambdas and local functions: everything read is carried.
-            if Self.unfollowed.contains(where: { contains(text[body], $0) }) || matchesAPattern(in: body) || declaresAFunction() {
-                return scan(text, structure, in: body, lenient: true).sources
-            }
-            var assignments: [(local: String, value: Range<Int>)] = []
+        /// The block's statements between its braces.
+        private var body: Range<Int> { 2..<(text.count - 1) }
+
+        /// Whether the block moves values only in ways this reading follows: no loops,
+        /// patterns, lambdas or local functions.
+        private var isFollowed: Bool {
+            !Self.unfollowed.contains(where: { contains(text[body], $0) }) && !matchesAPattern(in: body) && !declaresAFunction()
+        }
+
+        /// What the block's statements do with its locals.
+        private struct Statements {
+            /// `local = value`, `local += value` (which `appends`) and `local ??= value`.
+            var assignments: [(local: String, value: Range<Int>, appends: Bool)] = []
+            /// A member of a local set or called with `value` (`list.Add(value)`).
             var changes: [(local: String, value: Range<Int>)] = []
             var returns: [Range<Int>] = []
+        }
+
+        private func statements() -> Statements {
+            var found = Statements()
             var index = body.lowerBound
             while index < body.upperBound {
                 if let end = structure.literalEnd[index] {
@@ -517,7 +684,7 @@ enum ExpressionFlow {
                 let after = identifierEnd(text, from: index)
                 let word = String(decoding: text[index..<after], as: UTF8.self)
                 if word == "return" {
-                    returns.append(after..<structure.statementEnd[after])
+                    found.returns.append(after..<structure.statementEnd[after])
                     index = after
                     continue
                 }
@@ -528,9 +695,9 @@ enum ExpressionFlow {
                     let memberEnd = identifierEnd(text, from: target + 1)
                     let member = String(decoding: text[(target + 1)..<memberEnd], as: UTF8.self)
                     if memberEnd < text.count, text[memberEnd] == openParenthesis, !oneWayCalls.contains(member), let close = structure.close[memberEnd] {
-                        changes.append((word, (memberEnd + 1)..<close))
+                        found.changes.append((word, (memberEnd + 1)..<close))
                     } else if memberEnd + 1 < text.count, text[memberEnd] == equals, text[memberEnd + 1] != equals {
-                        changes.append((word, (memberEnd + 1)..<structure.statementEnd[memberEnd + 1]))
+                        found.changes.append((word, (memberEnd + 1)..<structure.statementEnd[memberEnd + 1]))
                     }
                 }
                 // '=', '+=' or '??=', not '==' or '=>'.
@@ -544,10 +711,20 @@ enum ExpressionFlow {
                 }
                 if width > 0 {
                     let value = (target + width)..<structure.statementEnd[target + width]
-                    if target == after { assignments.append((word, value)) } else { changes.append((word, value)) }
+                    if target == after { found.assignments.append((word, value, width == 2)) } else { found.changes.append((word, value)) }
                 }
                 index = after
             }
+            return found
+        }
+
+        func sources() -> [Source] {
+            // Loops, patterns, lambdas and local functions: everything read is carried.
+            guard isFollowed else { return scan(text, structure, in: body, lenient: true).sources }
+            let statements = statements()
+            let assignments = statements.assignments.map { (local: $0.local, value: $0.value) }
+            let changes = statements.changes
+            let returns = statements.returns
             let declared = Set(assignments.map(\.local))
             // Each value read once: its sources, and the locals it is given.
             var own: [String: Set<Source>] = [:]
@@ -574,6 +751,28 @@ enum ExpressionFlow {
                 }
             }
             return result
+        }
+
+        /// The code of each value the block may return, as an expression of its own
+        /// (`@(…)`): what a `return` gives or, where it returns a local whole, each value the
+        /// local is set to (`+=` keeps its start). Nil where the block is not followed.
+        func returnedValues() -> [String]? {
+            guard isFollowed else { return nil }
+            let statements = statements()
+            func code(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
+            var values: [String] = []
+            for returned in statements.returns {
+                // `return x` keeps a space between the two words.
+                let value = returned.drop { text[$0] == space }
+                let name = String(decoding: text[value], as: UTF8.self)
+                let set = statements.assignments.filter { $0.local == name }
+                if !value.isEmpty, identifierEnd(text, from: value.lowerBound) == value.upperBound, !set.isEmpty {
+                    values += set.filter { !$0.appends }.map { code($0.value) }
+                } else {
+                    values.append(code(value))
+                }
+            }
+            return values
         }
 
         /// Whether the block tests a value against a pattern (`x is string s`), which may

@@ -110,19 +110,25 @@ public enum InsecureURL: Rule {
             // (`@("http://" + host)`) sends over plain http all the same.
             let backends = scope.elements(named: Self.backendSetters)
             let setURLs = scope.elements(named: Self.urlSetters)
+            // Each value the code may give: a choice or a block may send some requests over
+            // plain http (found by an audit).
             for element in backends {
-                if let url = scope.resolved("base-url", of: element, values, startOnly: true) { raw.append(("'base-url' of raw 'set-backend-service'", url)) }
+                raw += scope.resolvedStarts("base-url", of: element, values).map { ("'base-url' of raw 'set-backend-service'", $0) }
             }
             for element in scope.elements(named: ["openid-config"]) {
-                if let url = scope.resolved("url", of: element, values, startOnly: true) { raw.append(("raw 'openid-config'", url)) }
+                raw += scope.resolvedStarts("url", of: element, values).map { ("raw 'openid-config'", $0) }
             }
             for element in setURLs {
-                guard let text = element.textValue.flatMap(RawScope.start), case .text(_, let span)? = element.children.first(where: {
+                guard let value = element.textValue, case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
-                }), let url = values.resolved(text) else { continue }
-                raw.append(("raw 'set-url'", (url.trimmingWhitespace, scope.document.range(span), values.notes(for: text))))
+                }) else { continue }
+                for text in RawScope.starts(of: value) {
+                    guard let url = values.resolved(text) else { continue }
+                    raw.append(("raw 'set-url'", (url.trimmingWhitespace, scope.document.range(span), values.notes(for: text))))
+                }
             }
-            for (what, url) in raw where isPlainHTTP(url.text) {
+            var reported = Set<SourceRange>()
+            for (what, url) in raw where isPlainHTTP(url.text) && reported.insert(url.range).inserted {
                 findings.report(code, "\(what) in \(scope.owner) uses plain http://", at: url.range, notes: url.notes)
             }
             reportURLsTheCallerChooses(backends, setURLs, in: scope, context, variables: &hostVariables, into: &findings)
