@@ -1975,6 +1975,13 @@ final class RawPolicyTests: XCTestCase {
         let cases: [(name: String, policy: String)] = [
             ("stored", store("orders-list")),
             ("keyed", store("@(&quot;orders:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)")),
+            // A key of nothing but the URL's query or path is every caller's who asks for it
+            // (found by an audit of the thirty-fourth round); one of a hash of the token, or
+            // of a variable, tells callers apart.
+            ("querykey", store("@(&quot;orders-&quot; + context.Request.Url.Query.GetValueOrDefault(&quot;status&quot;, &quot;all&quot;))")),
+            ("pathkey", store("@(&quot;orders-&quot; + context.Request.MatchedParameters[&quot;id&quot;])")),
+            ("hashkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).GetHashCode())")),
+            ("variablekey", store("@(&quot;orders-&quot; + (string)context.Variables[&quot;caller-id&quot;])")),
             ("downstream", lookup("public")),
             ("private", lookup("private")),
             // Varied by 'Authorization' after the policy put its own there, every caller's
@@ -2029,6 +2036,8 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'typed/list-typed' keeps the answer to route 'list-typed', which requires a token, under a key every caller shares",

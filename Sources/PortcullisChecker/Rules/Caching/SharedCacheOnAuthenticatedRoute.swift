@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SharedCacheOnAuthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "CA001", "shared-cache-on-authenticated-route", .error,
-        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, or a raw 'cache-store-value' that keeps the answer under a key written out, on one")
+        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one")
 
     public static let description = RuleDescription(
         code,
@@ -110,15 +110,26 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
     /// (`context.Response.Body`, itself or through a variable of `answerVariables`) under a
-    /// key written out, which every caller's
-    /// request finds: a key an expression makes is taken to tell callers apart.
+    /// key that every caller's request finds: one written out, or one an expression makes
+    /// of nothing that tells callers apart (``keyTellsCallersApart(_:)``).
     private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in api: Int?, answerVariables: () -> MarkedVariables) -> Bool {
-        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil, let value = store.attribute("value")?.value, value.isExpression
+        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil || !keyTellsCallersApart(key.resolved),
+            let value = store.attribute("value")?.value, value.isExpression
         else { return false }
         if readsTheAnswer(value.resolved) { return true }
         guard value.resolved.mayReadAVariable else { return false }
         let variables = answerVariables()
         return ExpressionFlow.sources(of: value.resolved).contains { variables.read(by: $0, in: api) }
+    }
+
+    /// Whether the code of a key may tell callers apart: it reads a request header (where
+    /// tokens and keys travel), a variable (a validated token's claim), the body, the
+    /// caller's user, subscription or address, or a token's claims, even through a hash.
+    /// A key of nothing but the URL, its query or path parameters and written strings is
+    /// the same for every caller who asks for the same URL (found by an audit: such a key
+    /// was taken for a caller's own).
+    private static func keyTellsCallersApart(_ code: String) -> Bool {
+        ["Headers", "Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims", "\\u"].contains { code.holds($0) }
     }
 
     /// Whether code's value carries `context.Response.Body`, the answer (not
