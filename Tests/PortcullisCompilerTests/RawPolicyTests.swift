@@ -629,6 +629,28 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// CA004 bounds how long a raw policy keeps what may be a token or another credential,
+    /// named so by the store's key, its value or the variables it reads and their values;
+    /// reference data kept for an hour was an error (found by an audit).
+    func testALongStoreOfReferenceDataIsNoTokenCache() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let call = #"<send-request mode="new" response-variable-name="answer"><set-url>https://rates.example.com/latest</set-url></send-request>"#
+        let stores = [
+            ("rates", call + #"<set-variable name="rates" value="@(((IResponse)context.Variables[&quot;answer&quot;]).Body.As&lt;string&gt;())" /><cache-store-value key="exchange-rates" value="@((string)context.Variables[&quot;rates&quot;])" duration="3600" />"#),
+            ("bearer", call + #"<set-variable name="fetched" value="@((string)((IResponse)context.Variables[&quot;answer&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;])" /><cache-store-value key="backend" value="@((string)context.Variables[&quot;fetched&quot;])" duration="3600" />"#),
+            ("certificate", #"<cache-store-value key="mycert" value="@((string)context.Variables[&quot;kv&quot;])" duration="3600" />"#),
+        ]
+        let documents = stores.map { name, statements in
+            RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("CA004") }
+        XCTAssertEqual(findings.sorted(), [
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'bearer' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'certificate' keeps values for 1h, longer than the limit of 5m",
+        ])
+    }
+
     /// Text after an expression written with XML's references is said to follow it, as
     /// after one written without: it was refused as an expression that never ends.
     func testTextAfterAnExpressionWithReferencesIsSaidToFollowIt() throws {

@@ -1,11 +1,12 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// CA004: revoked tokens stay valid too long.
 public enum TokenCacheTTLExceedsLimit: Rule {
     public static let code = DiagnosticCode(
         "CA004", "token-cache-ttl-exceeds-limit", .error,
-        summary: "an introspection 'cacheTtl' above 'guardrails.maxTokenCacheTtl' or the provider's 'tokenLifetime', or a raw 'cache-store-value' kept longer than 'guardrails.maxTokenCacheTtl'")
+        summary: "an introspection 'cacheTtl' above 'guardrails.maxTokenCacheTtl' or the provider's 'tokenLifetime', or a raw 'cache-store-value' of what may be a token or another credential kept longer than 'guardrails.maxTokenCacheTtl'")
 
     public static let description = RuleDescription(
         code,
@@ -41,6 +42,12 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                 """),
         ],
         nonTriggering: [
+            // Reference data: nothing in the store names a credential.
+            RuleExample.api(
+                rawInbound: #"<cache-store-value key="exchange-rates" value="@((string)context.Variables["rates"])" duration="3600" />"#,
+                routes: """
+                  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
+                """),
             RuleExample(
                 """
                 apiVersion: portcullis/v1
@@ -83,9 +90,16 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         }
         // Values a raw policy caches are most often tokens it fetched: the same bound applies.
         let limit = guardrails.effectiveMaxTokenCacheTtl
+        // Read once, when a long store of a variable asks.
+        var setters: VariableSetters?
         for scope in context.rawScopes {
             for store in scope.elements(named: ["cache-store-value"]) {
-                guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
+                guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit,
+                    mayKeepACredential(store, setters: {
+                        if setters == nil { setters = VariableSetters(context.project, values: context.namedValues.byName) }
+                        return setters!
+                    })
+                else { continue }
                 findings.report(
                     code,
                     "raw 'cache-store-value' in \(scope.owner) keeps values for \(DurationText.format(duration.seconds)), longer than the limit of \(DurationText.format(limit))",
@@ -94,5 +108,35 @@ public enum TokenCacheTTLExceedsLimit: Rule {
                         + duration.notes)
             }
         }
+    }
+
+    /// Whether what `store` keeps may be a credential: its key, its value's code, or the
+    /// names and the values' code of the variables it reads name one (a token, a secret, a
+    /// certificate, a password, a signed assertion, a SAS signature). Reference data kept
+    /// for an hour (exchange rates, a geocode) is none (found by an audit: every long store
+    /// was an error no build passes). Errs towards a credential: any of the words counts.
+    private static func mayKeepACredential(_ store: PolicyXMLElement, setters: () -> VariableSetters) -> Bool {
+        let key = store.attribute("key")?.value.resolved ?? ""
+        let value = store.attribute("value")?.value.resolved ?? ""
+        if namesACredential(key) || namesACredential(value) { return true }
+        let read = Set(ExpressionFlow.sources(of: value).compactMap { source -> String? in
+            if case .variable(let name) = source { return name.lowercased() }
+            return nil
+        })
+        guard !read.isEmpty else { return false }
+        return setters().setters.contains { setter in
+            // A setter that names its variable by an expression may set any.
+            (setter.name.map { read.contains($0) } ?? true) && namesACredential(setter.code)
+        }
+    }
+
+    private static let credentialWords = [
+        "token", "secret", "cert", "password", "credential", "bearer", "assertion", "authorization", "jwt", "sas", "signature", "apikey", "api-key",
+        "accesskey", "access_key", "signingkey", "privatekey",
+    ]
+
+    private static func namesACredential(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return credentialWords.contains { lowered.contains($0) }
     }
 }
