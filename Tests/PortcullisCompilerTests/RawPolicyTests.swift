@@ -1949,6 +1949,10 @@ final class RawPolicyTests: XCTestCase {
             ("blockopen", #"<set-backend-service base-url="@{ var h = \#(tenant); return &quot;https://&quot; + h; }" />"#),
             ("choiceopen", #"<set-backend-service base-url="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? \#(tenant) : &quot;https://b.example.com/&quot;)" />"#),
             ("regionthen", #"<set-backend-service base-url="@(&quot;https://&quot; + (\#(tenant) == &quot;eu&quot; ? &quot;eu&quot; : &quot;us&quot;) + \#(tenant))" />"#),
+            // A backend entity the request names is any of the instance's (found by an
+            // audit); one chosen among names written out is not.
+            ("backendid", #"<set-backend-service backend-id="@(context.Request.Headers.GetValueOrDefault(&quot;X-Backend&quot;, &quot;orders-backend&quot;))" />"#),
+            ("backendchoice", #"<set-backend-service backend-id="@(\#(tenant) == &quot;eu&quot; ? &quot;orders-eu&quot; : &quot;orders-us&quot;)" />"#),
             // A URL that starts with a base URL kept in a variable is judged by the values
             // the variable is given: one written up to its host, then a '/' written out,
             // fixes the host whatever the caller adds (it was reported, as any variable
@@ -1983,7 +1987,10 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: raw 'set-url' in API 'callback' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 34, findings.joined(separator: "\n"))
+        XCTAssertTrue(
+            findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
+            findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 35, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -110,7 +110,7 @@ enum CallerChosenHost {
     /// parameter, a part of the path or query string, of the URL as sent too, the body), a
     /// variable whose value leaves the host open, or a cut part of one that holds what the
     /// caller wrote, each read in `api`'s policies (nil: every API's).
-    private static func readsWhatTheCallerWrites(_ code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int?) -> Bool {
+    static func readsWhatTheCallerWrites(_ code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int?) -> Bool {
         let read = (sources ?? ExpressionFlow.sources(of: code)).contains { source in
             switch source {
             case .variable, .allVariables: variables.choosingTheHost.read(by: source, in: api)

@@ -7,7 +7,7 @@ import PortcullisSupport
 public enum InsecureURL: Rule {
     public static let code = DiagnosticCode(
         "SE003", "insecure-url", .error,
-        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated; a raw 'set-backend-service' or 'set-url' whose host the caller chooses")
+        summary: "an http:// backend, issuer, openidConfig or introspection endpoint, also in raw 'set-backend-service', 'send-request' and 'validate-jwt'; an API that accepts http; a backend whose certificate chain or name is not validated; a raw 'set-backend-service' or 'set-url' whose host, or a 'backend-id' the caller chooses")
 
     public static let description = RuleDescription(
         code,
@@ -149,6 +149,22 @@ public enum InsecureURL: Rule {
         }
         for element in setURLs {
             for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, span)) }
+        }
+        // A backend entity the request names (`backend-id="@(header)"`) is any of the
+        // instance's, with the credentials it carries (found by an audit).
+        for element in backends {
+            guard let written = element.attribute("backend-id"), written.value.isExpression else { continue }
+            let code = context.namedValues.partlyResolved(written.value.resolved)
+            if variables == nil, code.mayReadAVariable {
+                variables = CallerChosenHost.variables(in: context.project, values: context.namedValues.byName)
+            }
+            guard CallerChosenHost.readsWhatTheCallerWrites(code, variables: variables ?? CallerChosenHost.Variables(), api: scope.api) else { continue }
+            let range = scope.document.range(written.valueSpan)
+            findings.report(
+                Self.code,
+                "'backend-id' of raw 'set-backend-service' in \(scope.owner) takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names",
+                at: range,
+                notes: [Diagnostic.Note("write the backend's name out, or choose among names written out with a 'choose' on what the request holds", at: range)])
         }
         for url in urls {
             // The start with the values known put in; a named value whose value is not
