@@ -122,9 +122,9 @@ public struct RawScope: Sendable {
         switch value {
         case .text(let text): [text]
         case .expression:
-            ExpressionFlow.possibleValues(of: value.resolved).compactMap {
-                ExpressionExtent.leadingText(in: $0.code) ?? ExpressionExtent.formattedLeadingText(in: $0.code)
-            }
+            // Code with no `?` and no block gives one value, read without taking it apart.
+            (value.resolved.holds("?") || value.resolved.hasPrefix("@{") ? ExpressionFlow.possibleValues(of: value.resolved).map(\.code) : [value.resolved])
+                .compactMap { ExpressionExtent.leadingText(in: $0) ?? ExpressionExtent.formattedLeadingText(in: $0) }
         }
     }
 
