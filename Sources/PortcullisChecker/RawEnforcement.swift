@@ -259,8 +259,16 @@ struct RawEnforcement: Sendable {
     /// `set-method` changes the method the request carries.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         if let found = statement(kind, on: route, method: nil) { return found }
-        guard branchesAnywhere, !inboundOrder(of: route).contains(where: setsMethod) else { return nil }
-        return statement(kind, on: route, method: route.written.method.value)
+        guard branchesAnywhere, let method = methodBranchesSee(on: route) else { return nil }
+        return statement(kind, on: route, method: method)
+    }
+
+    /// The method a `choose` in the policies of `route` is judged by: the route's, unless a
+    /// raw `set-method` or the route's own `rewrite` (whose generated `set-method` comes
+    /// before the raw statements of its policy; found by an audit) may change it.
+    private func methodBranchesSee(on route: EffectiveRoute) -> HTTPMethod? {
+        guard route.written.shaping?.rewrite?.method == nil, !inboundOrder(of: route).contains(where: setsMethod) else { return nil }
+        return route.written.method.value
     }
 
     private func statement(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
@@ -284,10 +292,9 @@ struct RawEnforcement: Sendable {
         guard mayMeet(kind, on: route) else { return nil }
         let order = inboundOrder(of: route)
         guard order.contains(where: { holdsTokenCheck($0, authenticated: route.isAuthenticated) }) else { return nil }
-        // A branch on the method is judged by the route's method, unless a raw 'set-method',
-        // to any method, changes the method the request carries.
+        // A branch on the method is judged by the route's method (``methodBranchesSee(on:)``).
         let walk = BeforeTokenCheck(
-            kind: kind, method: order.contains(where: setsMethod) ? nil : route.written.method.value, authenticated: route.isAuthenticated,
+            kind: kind, method: methodBranchesSee(on: route), authenticated: route.isAuthenticated,
             // The generated check of the scopes or roles the route requires comes after the
             // raw token checks before it, and an answer must follow it too.
             searchesPastCheck: kind != .callerCredentialsReplaced && route.isAuthenticated
@@ -1070,7 +1077,14 @@ extension PolicyXMLElement {
     /// or `&` (which evaluates both sides) makes the condition something else.
     private func comparedTexts(_ subject: String, _ comparison: String, joinedBy joiner: String) -> Set<String>? {
         guard case .expression(let code)? = attribute("condition")?.value, !code.contains("{{") else { return nil }
-        let compact = code.replacing("&quot;", with: "\"").replacing("&amp;", with: "&").filter { !$0.isWhitespace }
+        // White space goes, but not inside a string: `"GET "` is no method (found by an audit).
+        var inString = false
+        var previous: Character = " "
+        let compact = code.replacing("&quot;", with: "\"").replacing("&amp;", with: "&").filter { character in
+            defer { previous = character }
+            if character == "\"", previous != "\\" { inString.toggle() }
+            return inString || !character.isWhitespace
+        }
         guard compact.hasPrefix("@("), compact.hasSuffix(")") else { return nil }
         var texts = Set<String>()
         for test in compact.dropFirst(2).dropLast().components(separatedBy: joiner) {

@@ -576,6 +576,9 @@ final class RawPolicyTests: XCTestCase {
             ("allbut", #"<choose><when condition="@(context.Request.Method != &quot;OPTIONS&quot;)">\#(check)</when></choose>"#),
             ("readsonly", #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)">\#(check)</when><otherwise>\#(preflight)</otherwise></choose>"#),
             ("remethod", #"<set-method>@(context.Request.Headers.GetValueOrDefault(&quot;X-Method&quot;, &quot;GET&quot;))</set-method><choose><when condition="@(context.Request.Method != &quot;OPTIONS&quot;)">\#(check)</when></choose>"#),
+            // A method written with a space is none: the branch never runs (the audit of
+            // the change).
+            ("spaced", #"<choose><when condition="@(context.Request.Method == &quot;GET &quot; || context.Request.Method == &quot;P OST&quot;)">\#(check)</when></choose>"#),
         ]
         let documents = policies.map { name, statements in
             RuleExample.api(
@@ -587,19 +590,38 @@ final class RawPolicyTests: XCTestCase {
 
                 """).text
         }
-        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        // The route's own 'rewrite' sends it on as another method: its policy's branch on
+        // the method sees that one (the audit of the change).
+        let rewritten = RuleExample.api(
+            "rewritten", fields: "auth: none\n",
+            routes: """
+              - id: list-rewritten
+                method: GET
+                path: /rewritten
+                rateLimit: {calls: 10, per: 1s, key: ip}
+                rewrite: {path: /v2/rewritten, method: POST}
+                policy: '<policies><inbound><base /><choose><when condition="@(context.Request.Method == &quot;GET&quot;)">\(check)</when></choose></inbound></policies>'
+
+            """).text
+        try write((documents + [rewritten]).joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP001") || $0.hasPrefix("LP007") }
         XCTAssertEqual(findings.sorted(), [
             "LP001 defs/apis.yaml: route 'create-readsonly' accepts requests without a token and gives no reason",
             "LP001 defs/apis.yaml: route 'create-remethod' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'create-spaced' accepts requests without a token and gives no reason",
             "LP001 defs/apis.yaml: route 'list-remethod' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'list-rewritten' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'list-spaced' accepts requests without a token and gives no reason",
             "LP001 defs/apis.yaml: route 'preflight-allbut' accepts requests without a token and gives no reason",
             "LP001 defs/apis.yaml: route 'preflight-preflight' accepts requests without a token and gives no reason",
             "LP001 defs/apis.yaml: route 'preflight-readsonly' accepts requests without a token and gives no reason",
             "LP001 defs/apis.yaml: route 'preflight-remethod' accepts requests without a token and gives no reason",
+            "LP001 defs/apis.yaml: route 'preflight-spaced' accepts requests without a token and gives no reason",
             "LP007 defs/apis.yaml: public route 'create-readsonly' accepts POST without a token",
             "LP007 defs/apis.yaml: public route 'create-remethod' accepts POST without a token",
+            "LP007 defs/apis.yaml: public route 'create-spaced' accepts POST without a token",
             "LP007 defs/apis.yaml: public route 'list-remethod' is sent to its backend as a write by raw 'set-method' in API 'remethod', without a token",
+            "LP007 defs/apis.yaml: public route 'list-rewritten' is sent to its backend as POST by its 'rewrite', without a token",
             "LP007 defs/apis.yaml: public route 'preflight-remethod' is sent to its backend as a write by raw 'set-method' in API 'remethod', without a token",
         ], findings.joined(separator: "\n"))
     }
