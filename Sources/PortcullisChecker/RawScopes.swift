@@ -101,9 +101,12 @@ public struct RawScope: Sendable {
         _ attribute: String, of element: PolicyXMLElement, _ values: KnownNamedValues
     ) -> [(text: String, range: SourceRange, notes: [Diagnostic.Note])] {
         guard let written = element.attribute(attribute) else { return [] }
-        return Self.starts(of: written.value).compactMap { text in
-            values.resolved(text).map { ($0, document.range(written.valueSpan), values.notes(for: text)) }
-        }
+        // Each text once, the range placed once: a block may return one text many times.
+        var seen = Set<String>()
+        let starts = Self.starts(of: written.value).filter { seen.insert($0).inserted }
+        guard !starts.isEmpty else { return [] }
+        let range = document.range(written.valueSpan)
+        return starts.compactMap { text in values.resolved(text).map { ($0, range, values.notes(for: text)) } }
     }
 
     /// A value's text, or the text an expression of nothing but strings always makes.

@@ -761,13 +761,19 @@ enum ExpressionFlow {
             let statements = statements()
             func code(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
             var values: [String] = []
+            // Each local's values are taken once, however often it is returned: a block of
+            // many assignments and as many returns of one local was read in their product
+            // (found by the audit of the change).
+            var assigned: [String: [Range<Int>]] = [:]
+            for assignment in statements.assignments where !assignment.appends { assigned[assignment.local, default: []].append(assignment.value) }
+            let declared = Set(statements.assignments.map(\.local))
+            var returnedLocals = Set<String>()
             for returned in statements.returns {
                 // `return x` keeps a space between the two words.
                 let value = returned.drop { text[$0] == space }
                 let name = String(decoding: text[value], as: UTF8.self)
-                let set = statements.assignments.filter { $0.local == name }
-                if !value.isEmpty, identifierEnd(text, from: value.lowerBound) == value.upperBound, !set.isEmpty {
-                    values += set.filter { !$0.appends }.map { code($0.value) }
+                if !value.isEmpty, identifierEnd(text, from: value.lowerBound) == value.upperBound, declared.contains(name) {
+                    if returnedLocals.insert(name).inserted { values += (assigned[name] ?? []).map(code) }
                 } else {
                     values.append(code(value))
                 }

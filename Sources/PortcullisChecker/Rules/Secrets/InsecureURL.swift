@@ -122,9 +122,12 @@ public enum InsecureURL: Rule {
                 guard let value = element.textValue, case .text(_, let span)? = element.children.first(where: {
                     if case .text = $0 { true } else { false }
                 }) else { continue }
-                for text in RawScope.starts(of: value) {
-                    guard let url = values.resolved(text) else { continue }
-                    raw.append(("raw 'set-url'", (url.trimmingWhitespace, scope.document.range(span), values.notes(for: text))))
+                var seen = Set<String>()
+                let starts = RawScope.starts(of: value).filter { seen.insert($0).inserted }
+                let range = starts.isEmpty ? nil : scope.document.range(span)
+                for text in starts {
+                    guard let url = values.resolved(text), let range else { continue }
+                    raw.append(("raw 'set-url'", (url.trimmingWhitespace, range, values.notes(for: text))))
                 }
             }
             var reported = Set<SourceRange>()
