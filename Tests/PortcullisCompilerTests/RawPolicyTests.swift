@@ -660,7 +660,11 @@ final class RawPolicyTests: XCTestCase {
         let stores = [
             ("rates", call + #"<set-variable name="rates" value="@(((IResponse)context.Variables[&quot;answer&quot;]).Body.As&lt;string&gt;())" /><cache-store-value key="exchange-rates" value="@((string)context.Variables[&quot;rates&quot;])" duration="3600" />"#),
             ("bearer", call + #"<set-variable name="fetched" value="@((string)((IResponse)context.Variables[&quot;answer&quot;]).Body.As&lt;JObject&gt;()[&quot;access_token&quot;])" /><cache-store-value key="backend" value="@((string)context.Variables[&quot;fetched&quot;])" duration="3600" />"#),
-            ("certificate", #"<cache-store-value key="mycert" value="@((string)context.Variables[&quot;kv&quot;])" duration="3600" />"#),
+            ("certificate", #"<cache-store-value key="mycert" value="@((string)context.Variables[&quot;keyVaultCertBase64&quot;])" duration="3600" />"#),
+            // A token the gateway obtains into a variable of any name (the audit of the
+            // change); words that only hold a credential's name are none ('disaster', 'concert').
+            ("identity", #"<authentication-managed-identity resource="https://graph.microsoft.com" output-token-variable-name="msi" /><cache-store-value key="graph" value="@((string)context.Variables[&quot;msi&quot;])" duration="7200" />"#),
+            ("disaster", #"<cache-store-value key="disaster-recovery-concert" value="@(context.Deployment.Region)" duration="3600" />"#),
         ]
         let documents = stores.map { name, statements in
             RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
@@ -670,6 +674,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(findings.sorted(), [
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'bearer' keeps values for 1h, longer than the limit of 5m",
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'certificate' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'identity' keeps values for 2h, longer than the limit of 5m",
         ])
     }
 
@@ -2031,6 +2036,9 @@ final class RawPolicyTests: XCTestCase {
             // of a variable, tells callers apart.
             ("querykey", store("@(&quot;orders-&quot; + context.Request.Url.Query.GetValueOrDefault(&quot;status&quot;, &quot;all&quot;))")),
             ("pathkey", store("@(&quot;orders-&quot; + context.Request.MatchedParameters[&quot;id&quot;])")),
+            // A string or a comment that names the caller's parts is no read of them (the
+            // audit of the change).
+            ("namedkey", store("@(&quot;Users-Headers-&quot; /* per User */ + context.Request.MatchedParameters[&quot;id&quot;])")),
             ("hashkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).GetHashCode())")),
             ("variablekey", store("@(&quot;orders-&quot; + (string)context.Variables[&quot;caller-id&quot;])")),
             ("downstream", lookup("public")),
@@ -2087,6 +2095,7 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'namedkey/list-namedkey' keeps the answer to route 'list-namedkey', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key every caller shares",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",

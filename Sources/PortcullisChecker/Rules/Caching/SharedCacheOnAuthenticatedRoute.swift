@@ -127,9 +127,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// caller's user, subscription or address, or a token's claims, even through a hash.
     /// A key of nothing but the URL, its query or path parameters and written strings is
     /// the same for every caller who asks for the same URL (found by an audit: such a key
-    /// was taken for a caller's own).
+    /// was taken for a caller's own). Read in the code alone: a string or a comment that
+    /// names one (`"Users-" + id`) tells nothing apart (the audit of the change).
     private static func keyTellsCallersApart(_ code: String) -> Bool {
-        ["Headers", "Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims", "\\u"].contains { code.holds($0) }
+        let read = ExpressionFlow.withoutWrittenText(code)
+        return ["Headers", "Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims"].contains { read.holds($0) }
     }
 
     /// Whether code's value carries `context.Response.Body`, the answer (not

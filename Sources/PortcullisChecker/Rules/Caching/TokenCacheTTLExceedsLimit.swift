@@ -92,13 +92,20 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         let limit = guardrails.effectiveMaxTokenCacheTtl
         // Read once, when a long store of a variable asks.
         var setters: VariableSetters?
+        var tokenVariables: Set<String>?
         for scope in context.rawScopes {
             for store in scope.elements(named: ["cache-store-value"]) {
                 guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit,
-                    mayKeepACredential(store, setters: {
-                        if setters == nil { setters = VariableSetters(context.project, values: context.namedValues.byName) }
-                        return setters!
-                    })
+                    mayKeepACredential(
+                        store,
+                        setters: {
+                            if setters == nil { setters = VariableSetters(context.project, values: context.namedValues.byName) }
+                            return setters!
+                        },
+                        tokenVariables: {
+                            if tokenVariables == nil { tokenVariables = Self.tokenVariables(in: context.project) }
+                            return tokenVariables!
+                        })
                 else { continue }
                 findings.report(
                     code,
@@ -110,12 +117,13 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         }
     }
 
-    /// Whether what `store` keeps may be a credential: its key, its value's code, or the
-    /// names and the values' code of the variables it reads name one (a token, a secret, a
-    /// certificate, a password, a signed assertion, a SAS signature). Reference data kept
-    /// for an hour (exchange rates, a geocode) is none (found by an audit: every long store
-    /// was an error no build passes). Errs towards a credential: any of the words counts.
-    private static func mayKeepACredential(_ store: PolicyXMLElement, setters: () -> VariableSetters) -> Bool {
+    /// Whether what `store` keeps may be a credential: a variable a token statement writes
+    /// (`output-token-variable-name`), or its key, its value's code, or the names and the
+    /// values' code of the variables it reads name one (a token, a secret, a certificate, a
+    /// password, a signed assertion, a SAS signature). Reference data kept for an hour
+    /// (exchange rates, a geocode) is none (found by an audit: every long store was an error
+    /// no build passes). Errs towards a credential.
+    private static func mayKeepACredential(_ store: PolicyXMLElement, setters: () -> VariableSetters, tokenVariables: () -> Set<String>) -> Bool {
         let key = store.attribute("key")?.value.resolved ?? ""
         let value = store.attribute("value")?.value.resolved ?? ""
         if namesACredential(key) || namesACredential(value) { return true }
@@ -124,19 +132,52 @@ public enum TokenCacheTTLExceedsLimit: Rule {
             return nil
         })
         guard !read.isEmpty else { return false }
+        if !read.isDisjoint(with: tokenVariables()) { return true }
         return setters().setters.contains { setter in
             // A setter that names its variable by an expression may set any.
             (setter.name.map { read.contains($0) } ?? true) && namesACredential(setter.code)
         }
     }
 
-    private static let credentialWords = [
-        "token", "secret", "cert", "password", "credential", "bearer", "assertion", "authorization", "jwt", "sas", "signature", "apikey", "api-key",
-        "accesskey", "access_key", "signingkey", "privatekey",
-    ]
+    /// The names of the variables the estate's token statements write, case-folded.
+    private static func tokenVariables(in project: ResolvedProject) -> Set<String> {
+        var names = Set<String>()
+        for policy in project.rawPolicies {
+            for element in policy.document.allElements {
+                guard case .text(let name)? = element.attribute("output-token-variable-name")?.value else { continue }
+                names.insert(name.trimmingWhitespace.lowercased())
+            }
+        }
+        return names
+    }
 
+    /// Words that name a credential wherever they end a word of a name (`bearerToken`,
+    /// `relaytoken`, `client_secret`), and words that do only alone (`cert` in
+    /// `keyVaultCertBase64`, not in `concert`; `sas`, not in `disaster`).
+    private static let credentialEndings = [
+        "token", "secret", "certificate", "password", "passwd", "credential", "credentials", "bearer", "assertion", "authorization", "signature",
+        "apikey", "accesskey", "signingkey", "privatekey",
+    ]
+    private static let credentialWords: Set<String> = ["cert", "jwt", "sas", "pwd"]
+
+    /// Whether a word of `text` names a credential: its words are split at what is no letter
+    /// or digit and where a lower-case letter meets an upper-case one.
     private static func namesACredential(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        return credentialWords.contains { lowered.contains($0) }
+        var word = ""
+        var previousIsLower = false
+        func ends() -> Bool {
+            defer { word = "" }
+            return !word.isEmpty && (credentialWords.contains(word) || credentialEndings.contains { word.hasSuffix($0) })
+        }
+        for scalar in text.unicodeScalars {
+            let isLetterOrDigit = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            let isUpper = scalar.properties.isUppercase
+            if !isLetterOrDigit || (isUpper && previousIsLower) {
+                if ends() { return true }
+            }
+            if isLetterOrDigit { word.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars) }
+            previousIsLower = scalar.properties.isLowercase
+        }
+        return ends()
     }
 }

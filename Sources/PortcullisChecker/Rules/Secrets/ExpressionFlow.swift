@@ -237,6 +237,28 @@ enum ExpressionFlow {
         return names
     }
 
+    /// `code` without its comments, white space and the text of its strings (an
+    /// interpolated string's holes kept): the code alone, for a test of what it names.
+    static func withoutWrittenText(_ code: String) -> String {
+        let text = compacted(Array(code.utf8))
+        var kept: [UInt8] = []
+        var index = 0
+        while index < text.count {
+            guard let end = literalEnd(text, from: index) else {
+                kept.append(text[index])
+                index += 1
+                continue
+            }
+            let prefix = text[index..<end].prefix { $0 == at || $0 == dollar }
+            if prefix.contains(dollar), end - index >= prefix.count + 2 {
+                for hole in holes(text, in: (index + prefix.count + 1)..<(end - 1)) { kept += [space] + text[hole] }
+            }
+            kept.append(space)
+            index = end
+        }
+        return String(decoding: kept, as: UTF8.self)
+    }
+
     /// A value an expression may give (``possibleValues(of:)``).
     struct PossibleValue: Equatable {
         /// As an expression of its own (`@(…)`).
