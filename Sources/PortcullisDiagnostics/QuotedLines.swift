@@ -94,6 +94,9 @@ struct QuotedLines: Sendable {
     /// attribute's name), or one of the report's secret texts (a secret's literal value,
     /// repeated where no redaction is). The last guard, as ``DisplayText/message(_:)`` is
     /// for messages (found by an audit: the message hid what the quoted line showed).
+    /// A secret's text is looked for in the parts of a word too, between `/`, `:`, `?`,
+    /// `&`, `;` and `.` (a secret in a URL's path; found by the audit of the change), as
+    /// ``SecretTexts`` looks for it in a message's quoted parts.
     private func hiddenWords(in text: [Unicode.Scalar]) -> [Range<Int>] {
         var hidden: [Range<Int>] = []
         var start = 0

@@ -72,6 +72,13 @@ public struct SecretTexts: Sendable {
 
     /// Whether a quoted part of a message shows one of the texts (see the type's comment).
     func shows(_ quoted: Substring) -> Bool {
+        if showsWhole(quoted) { return true }
+        // A part between a URL's separators may be one (`/S3cr3t/x`; found by an audit).
+        let parts = quoted.split(whereSeparator: { "/:?&;.".contains($0) })
+        return parts.count > 1 && parts.contains { showsWhole($0) }
+    }
+
+    private func showsWhole(_ quoted: Substring) -> Bool {
         let cut = quoted.hasSuffix("...")
         let part = cut ? quoted.dropLast(3) : quoted
         // A backslash in a message is an escape the message made (`\n`, `\u{200E}`) or one

@@ -541,10 +541,16 @@ public enum CredentialScanner {
         starts(bytes, at: index, with: "AIza") && run(bytes, from: index + 4, limit: 36, isBase64URL) == 35
     }
 
-    /// `sk-` and 32 or more letters, digits, `-` and `_` (`sk-proj-…`, `sk-ant-…`): an
-    /// OpenAI or Anthropic API key.
+    /// `sk-` and 32 or more letters, digits, `-` and `_` mixing upper case, lower case and
+    /// digits (`sk-proj-…`, `sk-ant-…`): an OpenAI or Anthropic API key. A host name of
+    /// words joined by `-` (`sk-prod-northeurope-invoices`) has no upper case (the audit of
+    /// the change).
     private static func openAIKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        starts(bytes, at: index, with: "sk-") && run(bytes, from: index + 3, isBase64URL) >= 32
+        guard starts(bytes, at: index, with: "sk-") else { return false }
+        let length = run(bytes, from: index + 3, isBase64URL)
+        guard length >= 32 else { return false }
+        let key = bytes[(index + 3)..<(index + 3 + length)]
+        return key.contains { $0 >= 0x41 && $0 <= 0x5A } && key.contains { $0 >= 0x61 && $0 <= 0x7A } && key.contains(where: isDigit)
     }
 
     /// `glpat-` and 20 or more letters, digits, `-` and `_`: a GitLab personal access token.

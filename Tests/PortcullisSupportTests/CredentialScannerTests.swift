@@ -19,6 +19,7 @@ final class CredentialScannerTests: XCTestCase {
             // Near the token formats: an Entra secret's shape inside a longer word, or too
             // short; a word after 'sk-'; 'AIza' too short.
             "prefix-xYz8Q~Ab3dEf.Gh1jKl-MnOpQr5tUvWx_Yz0123Ab", "xYz8Q~Ab3dEf", "sk-learn", "AIzaShort", "glpat-short",
+            "https://sk-prod-northeurope-invoices-backend.azurewebsites.net/api", "/sk-learn-model-scoring-service-production-v2",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
