@@ -1976,6 +1976,9 @@ final class RawPolicyTests: XCTestCase {
             ("blockopen", #"<set-backend-service base-url="@{ var h = \#(tenant); return &quot;https://&quot; + h; }" />"#),
             ("choiceopen", #"<set-backend-service base-url="@(context.Request.Headers.ContainsKey(&quot;X-Tenant&quot;) ? \#(tenant) : &quot;https://b.example.com/&quot;)" />"#),
             ("regionthen", #"<set-backend-service base-url="@(&quot;https://&quot; + (\#(tenant) == &quot;eu&quot; ? &quot;eu&quot; : &quot;us&quot;) + \#(tenant))" />"#),
+            // A part of who sends the request is no host a policy chose: a user's e-mail
+            // address may end in any domain (the audit of the change).
+            ("useremail", #"<set-backend-service base-url="@(&quot;https://&quot; + context.User.Email + &quot;/&quot; + \#(tenant))" />"#),
             // A backend entity the request names is any of the instance's (found by an
             // audit); one chosen among names written out is not.
             ("backendid", #"<set-backend-service backend-id="@(context.Request.Headers.GetValueOrDefault(&quot;X-Backend&quot;, &quot;orders-backend&quot;))" />"#),
@@ -2005,7 +2008,7 @@ final class RawPolicyTests: XCTestCase {
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
-            "regionthen"]
+            "regionthen", "useremail"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -2017,7 +2020,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 35, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 36, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -82,8 +82,8 @@ enum CallerChosenHost {
             case .text(let text):
                 start += text
             case .code(let part):
-                if variablesAreTheCallers ? part.mayReadAVariable || readsWhatTheCallerWrites(part, variables: variables, api: api)
-                    : readsWhatTheCallerWrites(part, variables: variables, api: api)
+                if variablesAreTheCallers && part.mayReadAVariable || readsWhatTheCallerWrites(part, variables: variables, api: api)
+                    || readsTheCallersParts(part)
                 {
                     return fixesTheHost(start)
                 }
@@ -97,6 +97,17 @@ enum CallerChosenHost {
             }
         }
         return true
+    }
+
+    /// Whether a value `code` may give reads any part of the request or of who sends it,
+    /// though none that carries its values (`context.User.Email`, a user's own to choose;
+    /// the request's `Url.Host`; a certificate's subject): such a part stands for no host a
+    /// policy chose (found by the audit of the change). A choice's test is no value.
+    private static func readsTheCallersParts(_ code: String) -> Bool {
+        ExpressionFlow.possibleValues(of: code).contains { value in
+            let read = ExpressionFlow.withoutWrittenText(value.code)
+            return ["Request", "User", "Subscription", "Certificate", "Product"].contains { read.holds($0) }
+        }
     }
 
     /// What `code` stands for at a URL's start when it reads the API's own service URL
