@@ -1,5 +1,6 @@
 import PortcullisModel
 import PortcullisPolicyXML
+import PortcullisSupport
 
 /// The raw `set-variable` statements, read from the policies given with the named values
 /// put in, each with what its code reads and whose it is. A value written out is kept as
@@ -58,19 +59,7 @@ struct VariableSetters {
 
     /// A C# string literal of `text`, as code: `@("…")`.
     private static func code(giving text: String) -> String {
-        var literal = "@(\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": literal += "\\\\"
-            case "\"": literal += "\\\""
-            case "\n": literal += "\\n"
-            case "\r": literal += "\\r"
-            case "\t": literal += "\\t"
-            case "\0": literal += "\\0"
-            default: literal.unicodeScalars.append(scalar)
-            }
-        }
-        return literal + "\")"
+        "@(" + QuotedText.doubleQuoted(text) { "\\u" + String(hex: $0, width: 4) } + ")"
     }
 
     /// The variables that a setter `seeds` picks sets, and those set by a setter that reads

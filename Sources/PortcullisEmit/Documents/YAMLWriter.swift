@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PortcullisSupport
 
 /// Writes simple YAML documents (OpenAPI specifications, imported definitions) in block
 /// style, quoting every string YAML could read as something else.

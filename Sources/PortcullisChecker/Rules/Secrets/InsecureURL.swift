@@ -153,15 +153,23 @@ public enum InsecureURL: Rule {
         for element in setURLs {
             for case .text(let value, let span) in element.children where value.isExpression { urls.append(("raw 'set-url'", value, span)) }
         }
+        // The code with the values known put in; a named value whose value is not known (a
+        // secret's) is judged as written. A known value is judged by what it holds:
+        // `{{scheme}}//` with a scheme alone fixes no host (found by an audit). The variables
+        // are read only for code that reads one, which few do.
+        func judged(_ value: PolicyXMLValue) -> (code: String, variables: CallerChosenHost.Variables) {
+            let code = context.namedValues.partlyResolved(value.resolved)
+            if variables == nil, code.mayReadAVariable {
+                variables = CallerChosenHost.variables(in: context.project, values: context.namedValues.byName)
+            }
+            return (code, variables ?? CallerChosenHost.Variables())
+        }
         // A backend entity the request names (`backend-id="@(header)"`) is any of the
         // instance's, with the credentials it carries (found by an audit).
         for element in backends {
             guard let written = element.attribute("backend-id"), written.value.isExpression else { continue }
-            let code = context.namedValues.partlyResolved(written.value.resolved)
-            if variables == nil, code.mayReadAVariable {
-                variables = CallerChosenHost.variables(in: context.project, values: context.namedValues.byName)
-            }
-            guard CallerChosenHost.readsWhatTheCallerWrites(code, variables: variables ?? CallerChosenHost.Variables(), api: scope.api) else { continue }
+            let (code, known) = judged(written.value)
+            guard CallerChosenHost.readsWhatTheCallerWrites(code, variables: known, api: scope.api) else { continue }
             let range = scope.document.range(written.valueSpan)
             findings.report(
                 Self.code,
@@ -170,15 +178,8 @@ public enum InsecureURL: Rule {
                 notes: [Diagnostic.Note("write the backend's name out, or choose among names written out with a 'choose' on what the request holds", at: range)])
         }
         for url in urls {
-            // The start with the values known put in; a named value whose value is not
-            // known (a secret's) is judged as written. A known value is judged by what it
-            // holds: `{{scheme}}//` with a scheme alone fixes no host (found by an audit).
-            let code = context.namedValues.partlyResolved(url.value.resolved)
-            // The variables are read only for a URL that reads one, which few do.
-            if variables == nil, code.mayReadAVariable {
-                variables = CallerChosenHost.variables(in: context.project, values: context.namedValues.byName)
-            }
-            guard CallerChosenHost.chosen(in: code, variables: variables ?? CallerChosenHost.Variables(), api: scope.api) else { continue }
+            let (code, known) = judged(url.value)
+            guard CallerChosenHost.chosen(in: code, variables: known, api: scope.api) else { continue }
             let range = scope.document.range(url.span)
             findings.report(
                 Self.code,
