@@ -1659,6 +1659,32 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A counter keyed by a claim of the token in `Authorization` counts by the issuer's
+    /// word once that token is checked before any raw limit, as on a route with `auth` and
+    /// its own limit (a false RL004 warning an audit found, on the key of Microsoft's own
+    /// examples). Before the check, on a route that checks no token, or of another header,
+    /// the caller writes the claim.
+    func testACounterKeyedByAValidatedClaimIsNoHeaderTheCallerChooses() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let claim = { (header: String) in
+            #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;\#(header)&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#
+        }
+        let documents = [
+            RuleExample.api("checked", routes: "  - {id: list-checked, method: GET, path: /checked, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
+            RuleExample.api("unchecked", fields: "auth: none\n", routes: "  - {id: list-unchecked, method: GET, path: /unchecked, public: health checks, policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
+            RuleExample.api("otherheader", routes: "  - {id: list-otherheader, method: GET, path: /otherheader, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("X-Token"))</inbound></policies>'}\n"),
+            RuleExample.api("before", fields: "policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-before, method: GET, path: /before, scopes: [orders.read]}\n"),
+        ].map(\.text)
+        // A plain-http backend makes the lint fail, as the helper expects.
+        try write(documents.joined(separator: "---\n").replacingOccurrences(of: "https://before.example.com", with: "http://before.example.com"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("RL004") }
+        XCTAssertEqual(findings.sorted(), [
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'before' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'otherheader/list-otherheader' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'unchecked/list-unchecked' counts by a request header, which callers choose",
+        ])
+    }
+
     /// What the audit of the raw-control-flow fixes found. Bypasses: a branch on the
     /// method written with a named value, a character reference or a lone '|', or on a
     /// method a raw 'set-method' lets the caller choose; a semantic cache lookup before the

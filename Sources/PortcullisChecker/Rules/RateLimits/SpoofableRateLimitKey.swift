@@ -1,5 +1,6 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// RL004: a counter keyed on something the caller chooses.
 public enum SpoofableRateLimitKey: Rule {
@@ -68,6 +69,7 @@ public enum SpoofableRateLimitKey: Rule {
                 let compact = expression.filter { !$0.isWhitespace }
                 let what: String
                 if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
+                    if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
                 } else if callerWritten.carriedBy(key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
@@ -82,6 +84,30 @@ public enum SpoofableRateLimitKey: Rule {
                     notes: [Diagnostic.Note("count by the subscription, the IP address or a claim of a validated token", at: range)])
             }
         }
+    }
+
+    /// Whether `limit`'s key reads nothing of the request but claims of the token in
+    /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)
+    /// and counts after that token is checked: in a route's own policy, after its `<base />`,
+    /// where the statements generated for a route with `auth` have checked it. The claims
+    /// are then the issuer's, not the caller's (a false warning an audit found, on the key
+    /// Microsoft's own examples count by). `code` is the key as APIM reads it.
+    private static func countsByAValidatedClaim(_ limit: PolicyXMLElement, _ code: String, in scope: RawScope, _ context: CheckContext) -> Bool {
+        let compact = code.filter { !$0.isWhitespace }
+        guard compact.contains("AsJwt"), !compact.contains("Url"), !compact.contains("Body"), !compact.contains("MatchedParameters"),
+            !ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
+        else { return false }
+        let headerReads = compact.components(separatedBy: "Request.Headers").dropFirst()
+        guard headerReads.allSatisfy({ read in
+            let lowered = read.lowercased()
+            return lowered.hasPrefix(".getvalueordefault(\"authorization\"") || lowered.hasPrefix("[\"authorization\"]")
+        })
+        else { return false }
+        guard scope.level == .operation, !scope.routes.isEmpty,
+            scope.routes.allSatisfy({ $0.isAuthenticated && context.credentialPlaces(on: $0)?.contains(.header("authorization")) == true })
+        else { return false }
+        guard let base = scope.document.inboundStatements.first(where: { $0.name == "base" }) else { return true }
+        return limit.nameSpan.lowerBound > base.nameSpan.lowerBound
     }
 
     private static func check(
