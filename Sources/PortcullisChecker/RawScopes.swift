@@ -137,6 +137,13 @@ public struct RawScope: Sendable {
         return (seconds, written.range, written.notes)
     }
 
+    /// ``duration(of:_:)``'s seconds alone, read without placing the attribute in the file:
+    /// on a policy written on one line, placing each of thousands cost the line's length.
+    func seconds(of element: PolicyXMLElement, _ values: KnownNamedValues) -> Int? {
+        guard let written = element.attribute("duration"), let text = Self.constant(written.value), let resolved = values.resolved(text) else { return nil }
+        return Int(resolved.trimmingWhitespace)
+    }
+
     private static let includeFragment: Set<String> = ["include-fragment"]
 
     /// Finds the raw scopes of a project, judging only `judged` routes.

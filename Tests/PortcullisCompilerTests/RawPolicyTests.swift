@@ -665,6 +665,13 @@ final class RawPolicyTests: XCTestCase {
             // change); words that only hold a credential's name are none ('disaster', 'concert').
             ("identity", #"<authentication-managed-identity resource="https://graph.microsoft.com" output-token-variable-name="msi" /><cache-store-value key="graph" value="@((string)context.Variables[&quot;msi&quot;])" duration="7200" />"#),
             ("disaster", #"<cache-store-value key="disaster-recovery-concert" value="@(context.Deployment.Region)" duration="3600" />"#),
+            // Names joined in camel case, kebab case or with a number, and a token copied once
+            // (the audit of the fixes); a key that reads a token's subject keeps a profile.
+            ("apikey", #"<cache-store-value key="partner-apiKey" value="@((string)context.Variables[&quot;fetched-value&quot;])" duration="3600" />"#),
+            ("kebab", #"<cache-store-value key="x-api-key" value="@((string)context.Variables[&quot;fetched-value&quot;])" duration="3600" />"#),
+            ("numbered", #"<cache-store-value key="graphJWT2" value="@((string)context.Variables[&quot;fetched-value&quot;])" duration="3600" />"#),
+            ("copied", #"<authentication-managed-identity resource="https://graph.microsoft.com" output-token-variable-name="graph" /><set-variable name="held" value="@((string)context.Variables[&quot;graph&quot;])" /><cache-store-value key="graph" value="@((string)context.Variables[&quot;held&quot;])" duration="3600" />"#),
+            ("profile", #"<cache-store-value key="@(&quot;profile-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;&quot;).AsJwt()?.Subject)" value="@((string)context.Variables[&quot;user-profile&quot;])" duration="3600" />"#),
         ]
         let documents = stores.map { name, statements in
             RuleExample.api(name, fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n").text
@@ -674,8 +681,12 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(findings.sorted(), [
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'bearer' keeps values for 1h, longer than the limit of 5m",
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'certificate' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'apikey' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'copied' keeps values for 1h, longer than the limit of 5m",
             "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'identity' keeps values for 2h, longer than the limit of 5m",
-        ])
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'kebab' keeps values for 1h, longer than the limit of 5m",
+            "CA004 defs/apis.yaml: raw 'cache-store-value' in API 'numbered' keeps values for 1h, longer than the limit of 5m",
+        ].sorted())
     }
 
     /// Text after an expression written with XML's references is said to follow it, as

@@ -91,21 +91,17 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         // Values a raw policy caches are most often tokens it fetched: the same bound applies.
         let limit = guardrails.effectiveMaxTokenCacheTtl
         // Read once, when a long store of a variable asks.
-        var setters: VariableSetters?
-        var tokenVariables: Set<String>?
+        var credentials: MarkedVariables?
         for scope in context.rawScopes {
             for store in scope.elements(named: ["cache-store-value"]) {
-                guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit,
+                guard let seconds = scope.seconds(of: store, context.namedValues), seconds > limit,
                     mayKeepACredential(
-                        store,
-                        setters: {
-                            if setters == nil { setters = VariableSetters(context.project, values: context.namedValues.byName) }
-                            return setters!
-                        },
-                        tokenVariables: {
-                            if tokenVariables == nil { tokenVariables = Self.tokenVariables(in: context.project) }
-                            return tokenVariables!
-                        })
+                        store, in: scope.api,
+                        credentials: {
+                            if credentials == nil { credentials = credentialVariables(in: context.project, values: context.namedValues.byName) }
+                            return credentials!
+                        }),
+                    let duration = scope.duration(of: store, context.namedValues)
                 else { continue }
                 findings.report(
                     code,
@@ -117,67 +113,101 @@ public enum TokenCacheTTLExceedsLimit: Rule {
         }
     }
 
-    /// Whether what `store` keeps may be a credential: a variable a token statement writes
-    /// (`output-token-variable-name`), or its key, its value's code, or the names and the
-    /// values' code of the variables it reads name one (a token, a secret, a certificate, a
-    /// password, a signed assertion, a SAS signature). Reference data kept for an hour
-    /// (exchange rates, a geocode) is none (found by an audit: every long store was an error
-    /// no build passes). Errs towards a credential.
-    private static func mayKeepACredential(_ store: PolicyXMLElement, setters: () -> VariableSetters, tokenVariables: () -> Set<String>) -> Bool {
-        let key = store.attribute("key")?.value.resolved ?? ""
+    /// Whether what `store`, in `api`'s policies (nil: every API's), keeps may be a
+    /// credential: its key or its value's code names one by a word, or it reads a variable
+    /// of `credentials` (``credentialVariables(in:values:)``). Reference data kept for an
+    /// hour (exchange rates, a geocode) is none (found by an audit: every long store was an
+    /// error no build passes). A key is judged by the text it writes: one that reads a
+    /// token's subject keys entries per caller, and names nothing it keeps. Errs towards a
+    /// credential.
+    private static func mayKeepACredential(_ store: PolicyXMLElement, in api: Int?, credentials: () -> MarkedVariables) -> Bool {
+        let key = store.attribute("key")?.value
+        let keyText: String =
+            switch key {
+            case .text(let text)?: text
+            case .expression?: ExpressionFlow.sources(of: key!.resolved).compactMap { if case .literal(let text) = $0 { text } else { nil } }.joined(separator: " ")
+            case nil: ""
+            }
         let value = store.attribute("value")?.value.resolved ?? ""
-        if namesACredential(key) || namesACredential(value) { return true }
-        let read = Set(ExpressionFlow.sources(of: value).compactMap { source -> String? in
-            if case .variable(let name) = source { return name.lowercased() }
-            return nil
-        })
-        guard !read.isEmpty else { return false }
-        if !read.isDisjoint(with: tokenVariables()) { return true }
-        return setters().setters.contains { setter in
-            // A setter that names its variable by an expression may set any.
-            (setter.name.map { read.contains($0) } ?? true) && namesACredential(setter.code)
-        }
+        if namesACredential(keyText) || namesACredential(value) { return true }
+        guard value.mayReadAVariable else { return false }
+        let marked = credentials()
+        return ExpressionFlow.sources(of: value).contains { marked.read(by: $0, in: api) }
     }
 
-    /// The names of the variables the estate's token statements write, case-folded.
-    private static func tokenVariables(in project: ResolvedProject) -> Set<String> {
-        var names = Set<String>()
+    /// The variables that may hold a credential: written by a token statement
+    /// (`output-token-variable-name`), set by code that names one by a word, or copied from
+    /// such a variable (the audit of the change found a token copied once missed). Marked
+    /// once for every store.
+    private static func credentialVariables(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
+        var tokens = MarkedVariables()
         for policy in project.rawPolicies {
             for element in policy.document.allElements {
-                guard case .text(let name)? = element.attribute("output-token-variable-name")?.value else { continue }
-                names.insert(name.trimmingWhitespace.lowercased())
+                guard let written = element.attribute("output-token-variable-name")?.value else { continue }
+                guard case .text(let name) = written else {
+                    tokens.anyName = true
+                    continue
+                }
+                tokens.keys.formUnion(MarkedVariables.keys(setBy: name.trimmingWhitespace.lowercased(), in: policy.api))
             }
         }
-        return names
+        let marked = VariableSetters(project, values: values).marked(
+            seeds: { setter in namesACredential(setter.code) || setter.sources.contains { tokens.read(by: $0, in: setter.api) } },
+            passesOn: { _ in true })
+        return marked.adding(tokens)
     }
 
-    /// Words that name a credential wherever they end a word of a name (`bearerToken`,
-    /// `relaytoken`, `client_secret`), and words that do only alone (`cert` in
-    /// `keyVaultCertBase64`, not in `concert`; `sas`, not in `disaster`).
+    /// Words that name a credential where a name ends with them, its words joined
+    /// (`bearerToken`, `relaytoken`, `x-api-key`, `storage_access_key`), a number or a plural
+    /// after them aside (`graphtoken2`, `client-certs`).
     private static let credentialEndings = [
-        "token", "secret", "certificate", "password", "passwd", "credential", "credentials", "bearer", "assertion", "authorization", "signature",
+        "token", "secret", "certificate", "password", "passwd", "credential", "bearer", "assertion", "authorization", "signature",
         "apikey", "accesskey", "signingkey", "privatekey",
     ]
+    /// Words that name one only as a word of their own (`keyVaultCertBase64`, `JWTCache`),
+    /// not inside another (`concert`, `disaster`).
     private static let credentialWords: Set<String> = ["cert", "jwt", "sas", "pwd"]
 
-    /// Whether a word of `text` names a credential: its words are split at what is no letter
-    /// or digit and where a lower-case letter meets an upper-case one.
+    /// Whether `text` names a credential: a name (letters and digits joined by `-` or `_`)
+    /// ends with one of ``credentialEndings``, or one of its words, split where case changes
+    /// (`graphJWT2`: `graph`, `jwt`), is one of ``credentialWords``.
     private static func namesACredential(_ text: String) -> Bool {
+        for name in text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            var joined = name.filter { $0 != "-" && $0 != "_" }.lowercased()
+            while joined.last?.isNumber == true { joined.removeLast() }
+            if joined.hasSuffix("s") { joined.removeLast() }
+            if credentialEndings.contains(where: { joined.hasSuffix($0) }) { return true }
+            if words(of: name).contains(where: { credentialWords.contains($0) }) { return true }
+        }
+        return false
+    }
+
+    /// The words of `name`, lower-cased, a number or a plural after each aside: split at `-`
+    /// and `_`, before an upper-case letter that follows a lower-case one, and before the
+    /// last of a run of upper-case letters that a lower-case one follows (`JWTCache`).
+    private static func words(of name: Substring) -> [String] {
+        var words: [String] = []
         var word = ""
-        var previousIsLower = false
-        func ends() -> Bool {
-            defer { word = "" }
-            return !word.isEmpty && (credentialWords.contains(word) || credentialEndings.contains { word.hasSuffix($0) })
+        let characters = Array(name)
+        func close() {
+            while word.last?.isNumber == true { word.removeLast() }
+            if word.count > 3, word.hasSuffix("s") { word.removeLast() }
+            if !word.isEmpty { words.append(word.lowercased()) }
+            word = ""
         }
-        for scalar in text.unicodeScalars {
-            let isLetterOrDigit = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-            let isUpper = scalar.properties.isUppercase
-            if !isLetterOrDigit || (isUpper && previousIsLower) {
-                if ends() { return true }
+        for (index, character) in characters.enumerated() {
+            if character == "-" || character == "_" {
+                close()
+                continue
             }
-            if isLetterOrDigit { word.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars) }
-            previousIsLower = scalar.properties.isLowercase
+            if character.isUppercase, index > 0 {
+                let previous = characters[index - 1]
+                let next = index + 1 < characters.count ? characters[index + 1] : nil
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && next?.isLowercase == true) { close() }
+            }
+            word.append(character)
         }
-        return ends()
+        close()
+        return words
     }
 }
