@@ -399,7 +399,7 @@ struct RawEnforcement: Sendable {
         let parts = Self.split(own)
         var visited = Set<String>()
         for statement in parts.keepsBase ? parts.after : parts.before {
-            if let found = first(.gate, atAnyDepthIn: statement, visited: &visited, method: route.written.method.value) { return found }
+            if let found = first(.gate, atAnyDepthIn: statement, visited: &visited, method: methodBranchesSee(on: route)) { return found }
         }
         return nil
     }
@@ -411,10 +411,10 @@ struct RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(.call, on: route) else { return nil }
-        return callBeforeRawLimit(in: inboundOrder(of: route), method: route.written.method.value).statement
+        return callBeforeRawLimit(in: inboundOrder(of: route), method: methodBranchesSee(on: route)).statement
     }
 
-    private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod) -> InboundRun.Outcome {
+    private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod?) -> InboundRun.Outcome {
         var visited = Set<String>()
         for entry in entries {
             switch entry {
@@ -439,12 +439,13 @@ struct RawEnforcement: Sendable {
     /// make it safer. With how messages name the policy it is in.
     func statementBeforeGenerated(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return first(kind, in: inboundOrder(of: route), method: route.written.method.value, toGenerated: true).statement
+        return first(kind, in: inboundOrder(of: route), method: methodBranchesSee(on: route), toGenerated: true).statement
     }
 
-    /// The first statement of `kind` among `entries`, at any depth, on a request of `method`;
+    /// The first statement of `kind` among `entries`, at any depth, on a request of `method`
+    /// (nil: of any method, where something may change it: ``methodBranchesSee(on:)``);
     /// only before the generated statements when `toGenerated` says so.
-    private func first(_ kind: Kind, in entries: [InboundRun.Entry], method: HTTPMethod, toGenerated: Bool) -> InboundRun.Outcome {
+    private func first(_ kind: Kind, in entries: [InboundRun.Entry], method: HTTPMethod?, toGenerated: Bool) -> InboundRun.Outcome {
         var visited = Set<String>()
         for entry in entries {
             switch entry {
@@ -592,7 +593,7 @@ struct RawEnforcement: Sendable {
     /// in any policy and at any depth.
     func statementInInbound(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(kind, on: route) else { return nil }
-        return first(kind, in: inboundOrder(of: route), method: route.written.method.value, toGenerated: false).statement
+        return first(kind, in: inboundOrder(of: route), method: methodBranchesSee(on: route), toGenerated: false).statement
     }
 
     /// Whether `statement` holds a `set-method` at any depth, or in a fragment it includes.

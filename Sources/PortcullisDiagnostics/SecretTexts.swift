@@ -14,6 +14,10 @@ import PortcullisSupport
 public struct SecretTexts: Sendable {
     /// The texts' letters and digits, sorted, for a search by prefix.
     private let texts: [String]
+    /// How far apart two quotes that are not next to each other are tried: a text that
+    /// holds a quote itself, its letters and digits each in up to four bytes, with what
+    /// sets them off. A part between the next two quotes is always tried.
+    private let longestShown: Int
 
     /// Texts shorter than this, in letters and digits, are not hidden: they would hide
     /// ordinary words.
@@ -51,6 +55,7 @@ public struct SecretTexts: Sendable {
             }
         }
         self.texts = texts.sorted()
+        longestShown = 4 * (texts.map { $0.unicodeScalars.count }.max() ?? 0) + 16
     }
 
     /// The letters and digits of `text`, in order; with `escaped`, without the escapes a
@@ -73,8 +78,9 @@ public struct SecretTexts: Sendable {
     /// Whether a quoted part of a message shows one of the texts (see the type's comment).
     func shows(_ quoted: Substring) -> Bool {
         if showsWhole(quoted) { return true }
-        // A part between a URL's separators may be one (`/S3cr3t/x`; found by an audit).
-        let parts = quoted.split(whereSeparator: { "/:?&;.".contains($0) })
+        // A part set off by what is no letter or digit may be one (`/S3cr3t/x`, `x-S3cr3t`,
+        // `user:S3cr3t@host`; found by audits).
+        let parts = quoted.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
         return parts.count > 1 && parts.contains { showsWhole($0) }
     }
 
@@ -158,14 +164,27 @@ public struct SecretTexts: Sendable {
     }
 
     /// `message` with each part between two single quotes that is one of the texts, the
-    /// quotes included, replaced by words saying it holds a credential. Every pair of quotes
-    /// is tried, since a text may hold a quote itself.
+    /// quotes included, replaced by words saying it holds a credential. Each pair of quotes
+    /// is tried, the next quote always and others no further apart than a text can be shown
+    /// in, since a text may hold a quote itself: every pair of a message of many quotes took
+    /// minutes (found by an audit).
     public func hiding(in message: String) -> String {
         guard !texts.isEmpty, message.holds("'") else { return message }
         let quotes = message.utf8.indices.filter { message.utf8[$0] == UInt8(ascii: "'") }
         guard quotes.count >= 2 else { return message }
+        // A message of many quotes whose letters and digits hold none of the texts shows
+        // none (a part cut short, `...`, aside): told once, before the pairs are tried. A
+        // message of few quotes tries its few pairs, each by a search of the sorted texts.
+        if quotes.count > 16, !message.holds("...") {
+            let readings = [Self.lettersAndDigits(message[...]), Self.lettersAndDigits(message[...], escaped: true)]
+            guard texts.contains(where: { text in readings.contains { $0.contains(text) } }) else { return message }
+        }
+        let utf8 = message.utf8
         for (position, open) in quotes.enumerated() {
-            for close in quotes[(position + 1)...] where shows(message[message.index(after: open)..<close]) {
+            for (offset, close) in quotes[(position + 1)...].enumerated() {
+                // The next quote is always tried: a long quoted part may hold a text as a part.
+                guard offset == 0 || utf8.distance(from: open, to: close) <= longestShown else { break }
+                guard shows(message[message.index(after: open)..<close]) else { continue }
                 let hidden = String(message[..<open]) + DisplayText.hiddenCredential + String(message[message.index(after: close)...])
                 return hiding(in: hidden)
             }

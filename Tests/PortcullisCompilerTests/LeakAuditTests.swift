@@ -52,7 +52,7 @@ final class LeakAuditTests: XCTestCase {
         // of the change).
         let inPath = try contoso(edits: [
             ("gateway.yaml", "secrets:\n", "secrets:\n  lit: {value: S3cr3tV4lue}\n"), ("apis/catalog.yaml", "scopes: [catalog.write]", "scopes: [/S3cr3tV4lue/x]"),
-            ("gateway.yaml", "description: Maintain the product catalogue}", "description: see https://hooks.example.com/S3cr3tV4lue/x}"),
+            ("gateway.yaml", "description: Maintain the product catalogue}", "description: see https://hooks.example.com/S3cr3tV4lue/x or x-S3cr3tV4lue}"),
         ])
         try assertLintHides("S3cr3tV4lue", in: inPath, code: "YS004", status: 1)
         try assertLintHides("dozjgNry", in: try contoso(files: [("portcullis.yaml", "\(jwt): 1\n")]), code: "YS003", status: 1)

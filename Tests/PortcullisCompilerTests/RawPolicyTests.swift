@@ -689,6 +689,21 @@ final class RawPolicyTests: XCTestCase {
         ].sorted())
     }
 
+    /// A branch on the method after a `set-method` sees the method set: a public `GET`
+    /// route whose policy makes it `HEAD` and then, for `HEAD`, `DELETE` is sent on as a
+    /// write without a token (the audit of the fixes found it unreported).
+    func testAWriteMethodSetInABranchOnAChangedMethodIsLP007() throws {
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        let policy = #"<set-method>HEAD</set-method><choose><when condition="@(context.Request.Method == &quot;HEAD&quot;)"><set-method>DELETE</set-method></when></choose>"#
+        try write(
+            RuleExample.api(
+                "probe", fields: "auth: none\n",
+                routes: "  - {id: health, method: GET, path: /health, public: health probe, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(policy)</inbound></policies>'}\n"
+            ).text, to: "defs/probe.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP007") }
+        XCTAssertEqual(findings, ["LP007 defs/probe.yaml: public route 'health' is sent to its backend as a write by raw 'set-method' in route 'probe/health', without a token"])
+    }
+
     /// Text after an expression written with XML's references is said to follow it, as
     /// after one written without: it was refused as an expression that never ends.
     func testTextAfterAnExpressionWithReferencesIsSaidToFollowIt() throws {
@@ -2003,6 +2018,9 @@ final class RawPolicyTests: XCTestCase {
             // branch of a choice (the audit of the thirty-fourth round found each an error).
             ("blockhost", #"<set-backend-service base-url="@{ var id = context.Request.MatchedParameters[&quot;id&quot;]; return $&quot;https://orders.example.com/orders/{id}&quot;; }" />"#),
             ("blocklocal", #"<set-backend-service base-url="@{ string tenant = \#(tenant); string url = &quot;https://orders.example.com/tenants/&quot; + tenant; return url; }" />"#),
+            // A test of a call's result is no assignment that makes the block unread (the
+            // audit of the fixes).
+            ("blocktest", #"<set-backend-service base-url="@{ var region = \#(tenant); if (region.ToLower() == &quot;eu&quot;) { return &quot;https://eu.example.com/&quot;; } return &quot;https://us.example.com/&quot;; }" />"#),
             ("blockreturns", #"<set-backend-service base-url="@{ var q = context.Request.Url.Query.GetValueOrDefault(&quot;q&quot;, &quot;&quot;); if (string.IsNullOrEmpty(q)) { return &quot;https://search.example.com/all&quot;; } return &quot;https://search.example.com/find?q=&quot; + q; }" />"#),
             ("regionhost", #"<set-backend-service base-url="@(&quot;https://profile-&quot; + (\#(tenant) == &quot;eu&quot; ? &quot;eu&quot; : &quot;us&quot;) + &quot;.example.com/users/&quot; + context.Request.MatchedParameters[&quot;id&quot;])" />"#),
             ("regionvariable", #"<choose><when condition="@(\#(tenant) == &quot;eu&quot;)"><set-variable name="region-host" value="orders-eu.example.com" /></when><otherwise><set-variable name="region-host" value="orders-us.example.com" /></otherwise></choose><set-backend-service base-url="@($&quot;https://{context.Variables.GetValueOrDefault&lt;string&gt;(&quot;region-host&quot;)}/stock/{context.Request.MatchedParameters[&quot;id&quot;]}&quot;)" />"#),

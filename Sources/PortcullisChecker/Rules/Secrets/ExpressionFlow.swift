@@ -670,7 +670,7 @@ enum ExpressionFlow {
 
         /// Constructs that move values in ways the block reading does not follow.
         private static let unfollowed: [StaticString] = [
-            "=>", "foreach", "for(", "while(", "switch", "case ", "out ", "ref ", "goto", "yield", "delegate", "var(", ")=",
+            "=>", "foreach", "for(", "while(", "switch", "case ", "out ", "ref ", "goto", "yield", "delegate", "var(",
         ]
 
         /// The block's statements between its braces.
@@ -679,7 +679,19 @@ enum ExpressionFlow {
         /// Whether the block moves values only in ways this reading follows: no loops,
         /// patterns, lambdas or local functions.
         private var isFollowed: Bool {
-            !Self.unfollowed.contains(where: { contains(text[body], $0) }) && !matchesAPattern(in: body) && !declaresAFunction()
+            !Self.unfollowed.contains(where: { contains(text[body], $0) }) && !assignsToBrackets() && !matchesAPattern(in: body) && !declaresAFunction()
+        }
+
+        /// Whether the block assigns to what stands in brackets (`(a, b) = pair`), which may
+        /// be several locals: `)=` not followed by `=` (`x.ToLower() == "eu"` is a test;
+        /// it made a block unread, found by an audit).
+        private func assignsToBrackets() -> Bool {
+            var index = body.lowerBound
+            while index + 2 < body.upperBound {
+                if text[index] == closeParenthesis, text[index + 1] == equals, text[index + 2] != equals, structure.isCode(at: index) { return true }
+                index += 1
+            }
+            return false
         }
 
         /// What the block's statements do with its locals.
