@@ -2034,6 +2034,8 @@ final class RawPolicyTests: XCTestCase {
             // A part of who sends the request is no host a policy chose: a user's e-mail
             // address may end in any domain (the audit of the change).
             ("useremail", #"<set-backend-service base-url="@(&quot;https://&quot; + context.User.Email + &quot;/&quot; + \#(tenant))" />"#),
+            ("userdomain", #"<set-backend-service base-url="@(&quot;https://&quot; + context.User.Email.Split(&apos;@&apos;)[1] + &quot;/profile&quot;)" />"#),
+            ("userpath", #"<set-backend-service base-url="@(&quot;https://profiles.example.com/users/&quot; + context.User.Id)" />"#),
             // A backend entity the request names is any of the instance's (found by an
             // audit); one chosen among names written out is not.
             ("backendid", #"<set-backend-service backend-id="@(context.Request.Headers.GetValueOrDefault(&quot;X-Backend&quot;, &quot;orders-backend&quot;))" />"#),
@@ -2063,7 +2065,7 @@ final class RawPolicyTests: XCTestCase {
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
-            "regionthen", "useremail"]
+            "regionthen", "useremail", "userdomain"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -2075,7 +2077,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 36, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 37, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -51,7 +51,16 @@ enum CallerChosenHost {
     /// them; the URL whole (`context.Request.Url`, the backend's) starts with a host APIM
     /// chose. `sources` are the code's, where they are known already.
     static func chosen(in code: String, sources: [ExpressionFlow.Source]? = nil, variables: Variables, api: Int? = nil) -> Bool {
-        readsWhatTheCallerWrites(code, sources: sources, variables: variables, api: api) && !hostFixed(in: code, variables: variables, api: api)
+        (readsWhatTheCallerWrites(code, sources: sources, variables: variables, api: api) || readsTheSender(code))
+            && !hostFixed(in: code, variables: variables, api: api)
+    }
+
+    /// Whether `code` reads who sends the request, which no source of a value says: the
+    /// user (`context.User.Email`, whose domain a user chooses) or the client certificate
+    /// (the audit of the fixes found a host made of nothing else unreported).
+    private static func readsTheSender(_ code: String) -> Bool {
+        let read = ExpressionFlow.withoutWrittenText(code)
+        return read.holds("User") || read.holds("Certificate")
     }
 
     /// Whether the host of the URL `code` makes is fixed before anything the caller writes
