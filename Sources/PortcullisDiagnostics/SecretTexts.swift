@@ -184,7 +184,10 @@ public struct SecretTexts: Sendable {
             for (offset, close) in quotes[(position + 1)...].enumerated() {
                 // The next quote is always tried: a long quoted part may hold a text as a part.
                 guard offset == 0 || utf8.distance(from: open, to: close) <= longestShown else { break }
-                guard shows(message[message.index(after: open)..<close]) else { continue }
+                // A part of a quoted part counts only between the next two quotes: between
+                // distant ones it would hide the words between two quoted parts.
+                let part = message[message.index(after: open)..<close]
+                guard offset == 0 ? shows(part) : showsWhole(part) else { continue }
                 let hidden = String(message[..<open]) + DisplayText.hiddenCredential + String(message[message.index(after: close)...])
                 return hiding(in: hidden)
             }
