@@ -141,6 +141,28 @@ struct MarkedVariables: Sendable, Equatable {
         [Key(name: name, api: api ?? anyAPI), Key(name: name, api: nil)]
     }
 
+    /// The variables that statements of `project`'s raw policies write through an attribute
+    /// `names` picks (`output-token-variable-name`, any `…variable-name`), named values put
+    /// in; one written through an expression may be any. The one reader of such writers.
+    static func written(
+        in project: ResolvedProject, values: [String: String], byAttribute names: (String) -> Bool
+    ) -> MarkedVariables {
+        var written = MarkedVariables()
+        for policy in project.rawPolicies {
+            for element in policy.document.allElements {
+                for attribute in element.attributes where names(attribute.name) {
+                    guard case .text(let text) = attribute.value else {
+                        written.anyName = true
+                        continue
+                    }
+                    let name = (NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased()
+                    written.keys.formUnion(keys(setBy: name, in: policy.api))
+                }
+            }
+        }
+        return written
+    }
+
     /// These and `other`'s.
     func adding(_ other: MarkedVariables) -> MarkedVariables {
         MarkedVariables(keys: keys.union(other.keys), anyName: anyName || other.anyName)

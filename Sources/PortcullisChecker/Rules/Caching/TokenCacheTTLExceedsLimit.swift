@@ -140,17 +140,7 @@ public enum TokenCacheTTLExceedsLimit: Rule {
     /// such a variable (the audit of the change found a token copied once missed). Marked
     /// once for every store.
     private static func credentialVariables(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
-        var tokens = MarkedVariables()
-        for policy in project.rawPolicies {
-            for element in policy.document.allElements {
-                guard let written = element.attribute("output-token-variable-name")?.value else { continue }
-                guard case .text(let name) = written else {
-                    tokens.anyName = true
-                    continue
-                }
-                tokens.keys.formUnion(MarkedVariables.keys(setBy: name.trimmingWhitespace.lowercased(), in: policy.api))
-            }
-        }
+        let tokens = MarkedVariables.written(in: project, values: values) { $0 == "output-token-variable-name" }
         let marked = VariableSetters(project, values: values).marked(
             seeds: { setter in namesACredential(setter.code) || setter.sources.contains { tokens.read(by: $0, in: setter.api) } },
             passesOn: { _ in true })

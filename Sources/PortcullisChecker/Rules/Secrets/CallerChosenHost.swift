@@ -60,8 +60,14 @@ enum CallerChosenHost {
     /// (the audit of the fixes found a host made of nothing else unreported).
     private static func readsTheSender(_ code: String) -> Bool {
         let read = ExpressionFlow.withoutWrittenText(code)
-        return read.holds("User") || read.holds("Certificate")
+        return senderParts.contains { read.holds($0) }
     }
+
+    /// The members that name who sends the request, and those that name the request or
+    /// what it is sent under besides: read by ``readsTheSender(_:)`` and
+    /// ``readsTheCallersParts(_:)``.
+    private static let senderParts: [StaticString] = ["User", "Certificate"]
+    private static let requestParts: [StaticString] = senderParts + ["Request", "Subscription", "Product"]
 
     /// Whether the host of the URL `code` makes is fixed before anything the caller writes
     /// joins it, in every value the code may give (each branch of a choice, each value a
@@ -115,7 +121,7 @@ enum CallerChosenHost {
     private static func readsTheCallersParts(_ code: String) -> Bool {
         ExpressionFlow.possibleValues(of: code).contains { value in
             let read = ExpressionFlow.withoutWrittenText(value.code)
-            return ["Request", "User", "Subscription", "Certificate", "Product"].contains { read.holds($0) }
+            return requestParts.contains { read.holds($0) }
         }
     }
 
@@ -154,7 +160,9 @@ enum CallerChosenHost {
         var variables = Variables()
         variables.holdingWhatTheCallerWrote = setters.marked(
             seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) }, passesOn: { _ in true })
-        let writtenOtherwise = variablesWrittenOtherwise(in: project, values: values)
+        // Written by a statement other than `set-variable` (a response, a token, a cached
+        // value): values whose start nobody wrote out.
+        let writtenOtherwise = MarkedVariables.written(in: project, values: values) { $0.hasSuffix("variable-name") }
         variables.baseURLs.set = setters.marked(seeds: { $0.name != nil }, passesOn: { _ in false })
         variables.baseURLs.notFixingAlone = setters.marked(seeds: { !startFixesTheHost($0.code) }, passesOn: { _ in false }).adding(writtenOtherwise)
         variables.baseURLs.open = setters.marked(
@@ -165,25 +173,6 @@ enum CallerChosenHost {
             seeds: { chosen(in: $0.code, sources: $0.sources, variables: known, api: $0.api) },
             passesOn: { !hostFixed(in: $0.code, variables: known, api: $0.api, variablesAreTheCallers: true) })
         return variables
-    }
-
-    /// The variables a raw statement other than `set-variable` writes (a `send-request`'s
-    /// response, a token, a cached value): values whose start nobody wrote out.
-    private static func variablesWrittenOtherwise(in project: ResolvedProject, values: [String: String]) -> MarkedVariables {
-        var written = MarkedVariables()
-        for policy in project.rawPolicies {
-            for element in policy.document.allElements {
-                for attribute in element.attributes where attribute.name.hasSuffix("variable-name") {
-                    guard case .text(let text) = attribute.value else {
-                        written.anyName = true
-                        continue
-                    }
-                    let name = (NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased()
-                    written.keys.formUnion(MarkedVariables.keys(setBy: name, in: policy.api))
-                }
-            }
-        }
-        return written
     }
 
     /// Whether `value`, written out whole, is a URL up to its host, which a `/` after it ends.

@@ -293,11 +293,18 @@ enum ExpressionFlow {
 
     /// The two branches of a choice at the top of `text`, an `@(…)` expression
     /// (`test ? a : b`), each as an expression of its own; nil when there is none.
-    private static func branches(_ text: [UInt8], _ structure: Structure) -> [String]? {
+    /// The code of `text`, an `@(…)` expression, inside its parentheses and any that
+    /// enclose all of it.
+    private static func body(ofExpression text: [UInt8], _ structure: Structure) -> Range<Int> {
         var range = 2..<(text.count - 1)
         while range.count > 2, text[range.lowerBound] == openParenthesis, structure.close[range.lowerBound] == range.upperBound - 1 {
             range = (range.lowerBound + 1)..<(range.upperBound - 1)
         }
+        return range
+    }
+
+    private static func branches(_ text: [UInt8], _ structure: Structure) -> [String]? {
+        let range = body(ofExpression: text, structure)
         var mark: Int?
         var nested = 0
         var index = range.lowerBound
@@ -359,10 +366,7 @@ enum ExpressionFlow {
         let text = compacted(Array(code.utf8))
         guard text.count > 3, text[0] == at, text[1] == openParenthesis, text[text.count - 1] == closeParenthesis else { return nil }
         let structure = Structure(text)
-        var range = 2..<(text.count - 1)
-        while range.count > 2, text[range.lowerBound] == openParenthesis, structure.close[range.lowerBound] == range.upperBound - 1 {
-            range = (range.lowerBound + 1)..<(range.upperBound - 1)
-        }
+        let range = body(ofExpression: text, structure)
         var terms: [Term] = []
         var start = range.lowerBound
         var index = start
