@@ -15,7 +15,8 @@ public enum BuildPipeline {
         case holdsSecrets([String])
     }
 
-    public static func run(_ workspace: Workspace, options: LintOptions) -> (LintResult, Outcome) {
+    /// Lints `workspace`; the bundle, when there is one, writes its policies in `policyFormat`.
+    public static func run(_ workspace: Workspace, options: LintOptions, policyFormat: PolicyFormat = .rawxml) -> (LintResult, Outcome) {
         let result = LintPipeline.run(workspace, options: options)
         guard !result.report.hasErrors, result.missingEnvironment == nil else { return (result, .refused) }
         // Secret literals are errors by default; with their rules turned off or suppressed
@@ -26,12 +27,12 @@ public enum BuildPipeline {
             }
             return (result, .holdsSecrets(locations))
         }
-        return (result, .built(ProjectBundle(result.project, sources: workspace.projectFiles)))
+        return (result, .built(ProjectBundle(result.project, sources: workspace.projectFiles, policyFormat: policyFormat)))
     }
 
     /// The lint result with the errors of a bundle that turned out to have oversized
     /// policies, as the build reports it when refusing to write that bundle.
-    public static func refusing(_ result: LintResult, for oversized: OversizedPolicies) -> LintResult {
+    public static func refusing(_ result: LintResult, for oversized: RefusedPolicies) -> LintResult {
         let report = DiagnosticReport(
             diagnostics: result.report.diagnostics + oversized.diagnostics, sources: result.report.sources,
             redactions: result.report.redactions, inputCount: result.report.summary.files,

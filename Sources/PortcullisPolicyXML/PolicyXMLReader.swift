@@ -73,9 +73,13 @@ public enum PolicyXMLReader {
         return PolicyXMLDocument(text: text, root: root, placement: placement)
     }
 
-    /// The text in APIM's `xml` form: every policy expression entity-escaped, so that any
-    /// XML tool (a schema validator, say) can read it; nil when the text is not a readable
-    /// policy. The reverse of what APIM does on reading `rawxml`.
+    /// The text in APIM's `xml` form, well-formed XML that any XML tool (a schema validator,
+    /// say) reads; nil when the text is not a readable policy. Each policy expression is
+    /// written as the code APIM compiles from it (``PolicyXMLValue/resolved``: references
+    /// read, comments dropped), escaped so that an XML parser hands back exactly that code:
+    /// `&`, `<`, `>` and the attribute's quote as references, and in an attribute a tab or
+    /// line end too, which XML would otherwise turn into a space (ending a `//` comment's
+    /// line no more). Everything else is the text as written, already XML.
     public static func xmlForm(_ text: [UInt8]) -> [UInt8]? {
         var scan = Scan(text: text)
         scan.run()
@@ -85,13 +89,17 @@ public enum PolicyXMLReader {
         var index = 0
         for (span, quote) in scan.expressions {
             out += text[index..<span.lowerBound]
-            for byte in text[span] {
+            let code = PolicyXMLValue.expression(String(decoding: text[span], as: UTF8.self)).resolved
+            for byte in code.utf8 {
                 switch byte {
                 case UInt8(ascii: "&"): out += "&amp;".utf8
                 case UInt8(ascii: "<"): out += "&lt;".utf8
                 case UInt8(ascii: ">"): out += "&gt;".utf8
                 case UInt8(ascii: "\"") where quote == byte: out += "&quot;".utf8
                 case UInt8(ascii: "'") where quote == byte: out += "&apos;".utf8
+                case 0x0D: out += "&#13;".utf8
+                case 0x0A where quote != nil: out += "&#10;".utf8
+                case 0x09 where quote != nil: out += "&#9;".utf8
                 default: out.append(byte)
                 }
             }

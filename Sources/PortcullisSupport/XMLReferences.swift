@@ -69,6 +69,11 @@ package enum XMLReferences {
         guard name.hasPrefix("#") else { return nil }
         let number = name.dropFirst()
         let value = number.hasPrefix("x") || number.hasPrefix("X") ? UInt32(number.dropFirst(), radix: 16) : UInt32(number, radix: 10)
-        return value.flatMap(Unicode.Scalar.init).map(Character.init)
+        // XML refuses a reference to a character it does not allow (`&#1;`): no parser
+        // hands one on, so it is not read as one.
+        guard let value, value == 0x09 || value == 0x0A || value == 0x0D || value >= 0x20 && value != 0xFFFE && value != 0xFFFF else {
+            return nil
+        }
+        return Unicode.Scalar(value).map(Character.init)
     }
 }

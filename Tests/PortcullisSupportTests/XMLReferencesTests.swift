@@ -14,6 +14,9 @@ final class XMLReferencesTests: XCTestCase {
             ("AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999999999999;", "AT&T; &nbsp; & &; &#; &#x; &#xZZ; &#1114112; &#99999999999999999999;"),
             ("no references at all", "no references at all"),
             ("tail &amp", "tail &amp"),
+            // Characters XML does not allow: a parser refuses the reference, so it reads none.
+            ("&#1;&#x8;&#xFFFE;&#65535;", "&#1;&#x8;&#xFFFE;&#65535;"),
+            ("&#9;&#xA;&#13;&#x20;", "\t\n\r "),
         ]
         for (text, read) in cases { XCTAssertEqual(XMLReferences.read(text), read, text) }
     }
