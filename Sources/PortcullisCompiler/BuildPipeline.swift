@@ -15,8 +15,7 @@ public enum BuildPipeline {
         case holdsSecrets([String])
     }
 
-    /// Lints `workspace`; the bundle, when there is one, writes its policies in `policyFormat`.
-    public static func run(_ workspace: Workspace, options: LintOptions, policyFormat: PolicyFormat = .rawxml) -> (LintResult, Outcome) {
+    public static func run(_ workspace: Workspace, options: LintOptions) -> (LintResult, Outcome) {
         let result = LintPipeline.run(workspace, options: options)
         guard !result.report.hasErrors, result.missingEnvironment == nil else { return (result, .refused) }
         // Secret literals are errors by default; with their rules turned off or suppressed
@@ -27,12 +26,12 @@ public enum BuildPipeline {
             }
             return (result, .holdsSecrets(locations))
         }
-        return (result, .built(ProjectBundle(result.project, sources: workspace.projectFiles, policyFormat: policyFormat)))
+        return (result, .built(ProjectBundle(result.project, sources: workspace.projectFiles)))
     }
 
     /// The lint result with the errors of a bundle that turned out to have oversized
     /// policies, as the build reports it when refusing to write that bundle.
-    public static func refusing(_ result: LintResult, for oversized: RefusedPolicies) -> LintResult {
+    public static func refusing(_ result: LintResult, for oversized: OversizedPolicies) -> LintResult {
         let report = DiagnosticReport(
             diagnostics: result.report.diagnostics + oversized.diagnostics, sources: result.report.sources,
             redactions: result.report.redactions, inputCount: result.report.summary.files,

@@ -18,7 +18,7 @@ public struct BundleCheck: Sendable, Encodable {
     public var upToDate: Bool
     public var differences: [Entry]
 
-    /// Rethrows ``RefusedPolicies``: such a bundle is not to be compared but refused.
+    /// Rethrows ``OversizedPolicies``: such a bundle is not to be compared but refused.
     public init(_ bundle: some BundleSource, at output: OutputFolder) throws {
         let (index, found) = try BundleWriter.comparison(bundle, at: output)
         self.output = DisplayText.escaped(output.given.utf8)

@@ -46,7 +46,7 @@ public enum BundleWriter {
 
     /// Writes `bundle` to `output`, holding a lock on the parent folder so that concurrent
     /// builds into the same place take turns and never clean up each other's staging folder.
-    /// Rethrows ``RefusedPolicies`` as it is, having written nothing.
+    /// Rethrows ``OversizedPolicies`` as it is, having written nothing.
     @discardableResult
     public static func write(_ bundle: some BundleSource, to output: OutputFolder) throws -> BundleIndex {
         let parent = output.parent
@@ -88,7 +88,7 @@ public enum BundleWriter {
             return index
         } catch {
             try? FileManager.default.removeItem(atPath: staging)
-            if error is RefusedPolicies || error is DriverError { throw error }
+            if error is OversizedPolicies || error is DriverError { throw error }
             if let failure = error as? FileSystem.Failure { throw DriverError.unwritable(output.given, reason: failure.reason) }
             throw DriverError.unwritable(output.given, reason: DriverError.reason(of: error))
         }
@@ -217,7 +217,7 @@ public enum BundleWriter {
     /// bundle's regular files and the folders that hold them, with the modes a build
     /// gives them, is a difference. Symbolic links are never followed. The bundle is made
     /// first and only its index kept; files are compared by size and SHA-256.
-    /// Rethrows ``RefusedPolicies``.
+    /// Rethrows ``OversizedPolicies``.
     public static func differences(_ bundle: some BundleSource, at output: OutputFolder) throws -> [Difference] {
         try comparison(bundle, at: output).differences
     }

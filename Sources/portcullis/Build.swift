@@ -10,8 +10,6 @@ import PortcullisSupport
     import Darwin
 #endif
 
-extension PolicyFormat: ExpressibleByArgument {}
-
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -25,12 +23,6 @@ struct Build: ParsableCommand {
 
     @Flag(help: "Write nothing; exit 1 and list the files that differ when the folder is not what build would write.")
     var check = false
-
-    @Option(
-        help: ArgumentHelp(
-            "The form of the policy documents: 'rawxml' (expressions as the portal shows them) or 'xml' (well-formed XML, expressions entity-escaped).",
-            valueName: "form"))
-    var policyFormat: PolicyFormat = .rawxml
 
     @Flag(help: "Show progress on standard error even when it is not a terminal (it is shown on a terminal anyway).")
     var progress = false
@@ -49,7 +41,7 @@ struct Build: ParsableCommand {
             status.show("reading the inputs")
             let workspace = try report.workspace(paths)
             status.show("checking and compiling \(workspace.inputs.count) files")
-            let (result, outcome) = BuildPipeline.run(workspace, options: options, policyFormat: policyFormat)
+            let (result, outcome) = BuildPipeline.run(workspace, options: options)
             try result.requireEnvironment()
             try report.refuseOutput(replacing: result.readFiles)
             // Reports the errors that stand in the way of the bundle and exits 1.
@@ -74,7 +66,7 @@ struct Build: ParsableCommand {
                 let found: BundleCheck
                 do {
                     found = try BundleCheck(bundle, at: output)
-                } catch let oversized as RefusedPolicies {
+                } catch let oversized as OversizedPolicies {
                     try refuse(BuildPipeline.refusing(result, for: oversized))
                 }
                 status.clear()
@@ -95,7 +87,7 @@ struct Build: ParsableCommand {
                 let written: BundleIndex
                 do {
                     written = try BundleWriter.write(bundle, to: output)
-                } catch let oversized as RefusedPolicies {
+                } catch let oversized as OversizedPolicies {
                     try refuse(BuildPipeline.refusing(result, for: oversized))
                 }
                 status.clear()

@@ -12,10 +12,10 @@ final class BundleTests: XCTestCase {
     /// The sample with raw policy XML and fragments.
     static let fabrikam = GoldenFiles.packageRoot.appendingPathComponent("Samples/fabrikam")
 
-    static func build(_ directory: URL, paths: [String] = ["."], policyFormat: PolicyFormat = .rawxml) throws -> InMemoryBundle {
+    static func build(_ directory: URL, paths: [String] = ["."]) throws -> InMemoryBundle {
         let workspace = try Workspace.load(
             paths: paths, configPath: nil, limits: LintOptions().limits, files: InputFiles(workingDirectory: directory.path))
-        let (result, outcome) = BuildPipeline.run(workspace, options: LintOptions(today: GoldenFiles.today), policyFormat: policyFormat)
+        let (result, outcome) = BuildPipeline.run(workspace, options: LintOptions(today: GoldenFiles.today))
         guard case .built(let bundle) = outcome else {
             XCTFail("build refused:\n\(TextReporter().render(result.report))")
             throw CocoaError(.featureUnsupported)
@@ -96,13 +96,7 @@ final class BundleTests: XCTestCase {
         try validateAgainstXSD(Self.fabrikam, minimumPolicies: 6)
     }
 
-    /// A bundle built in the `xml` form validates as it is.
-    func testPoliciesInTheXMLFormValidateAsTheyAre() throws {
-        try validateAgainstXSD(Self.contoso, minimumPolicies: 10, policyFormat: .xml)
-        try validateAgainstXSD(Self.fabrikam, minimumPolicies: 6, policyFormat: .xml)
-    }
-
-    private func validateAgainstXSD(_ sample: URL, minimumPolicies: Int, policyFormat: PolicyFormat = .rawxml) throws {
+    private func validateAgainstXSD(_ sample: URL, minimumPolicies: Int) throws {
         let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/apim-policy-xsd/policies.xsd")
         guard FileManager.default.fileExists(atPath: schema.path) else {
@@ -113,14 +107,13 @@ final class BundleTests: XCTestCase {
         }
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let bundle = try Self.build(sample, policyFormat: policyFormat)
+        let bundle = try Self.build(sample)
         let policies = bundle.paths.filter { $0.hasSuffix("policy.xml") }
         XCTAssertGreaterThan(policies.count, minimumPolicies)
         var files: [String] = []
         for (index, path) in policies.enumerated() {
             let file = directory.appendingPathComponent("\(index).xml")
-            let text = String(decoding: bundle.files[path]!, as: UTF8.self)
-            var xml = policyFormat == .xml ? text : Self.wellFormed(rawxml: text)
+            var xml = Self.wellFormed(rawxml: String(decoding: bundle.files[path]!, as: UTF8.self))
             // The schema has no fragment root; a fragment's statements are checked as inbound ones.
             if path.contains("/policy fragments/") {
                 xml = xml.replacingOccurrences(of: "<fragment>", with: "<policies><inbound>")
@@ -141,7 +134,7 @@ final class BundleTests: XCTestCase {
         XCTAssertEqual(text.split(separator: "\n").filter { $0.hasSuffix(" validates") }.count, policies.count, text)
     }
 
-    /// `rawxml` in APIM's `xml` form, which XML tools read.
+    /// `rawxml` in APIM's `xml` form, which XML tools read (`XMLFormTests` checks the form).
     static func wellFormed(rawxml: String) -> String {
         String(decoding: PolicyXMLReader.xmlForm(Array(rawxml.utf8)) ?? Array(rawxml.utf8), as: UTF8.self)
     }

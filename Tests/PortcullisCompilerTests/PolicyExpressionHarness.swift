@@ -101,11 +101,10 @@ enum ExpressionHarness {
     }
 
     /// Builds `project` with the built executable and reads every expression from every
-    /// policy document of the bundle: one in `rawxml` made well-formed XML as the XSD test
-    /// makes it, one built in the `xml` form (`wellFormed`) as it is.
-    static func harvest(project: URL, label: String, scratch: URL, wellFormed: Bool = false) throws -> [Expression] {
-        let out = scratch.appendingPathComponent("bundle-\(label)\(wellFormed ? "-xml" : "")")
-        let result = try ToolProcess.run(["build", project.path, "--out", out.path] + (wellFormed ? ["--policy-format", "xml"] : []))
+    /// policy document of the bundle, made well-formed XML as the XSD test makes it.
+    static func harvest(project: URL, label: String, scratch: URL) throws -> [Expression] {
+        let out = scratch.appendingPathComponent("bundle-\(label)")
+        let result = try ToolProcess.run(["build", project.path, "--out", out.path])
         guard result.status == 0 else {
             throw HarnessError("building \(project.path) failed (\(result.status)):\n\(result.stderr)\(result.stdout)")
         }
@@ -114,8 +113,8 @@ enum ExpressionHarness {
             .filter { $0.hasSuffix("policy.xml") }.sorted()
         guard !files.isEmpty else { throw HarnessError("the bundle of \(project.path) has no policy.xml") }
         for path in files {
-            let text = try String(contentsOf: out.appendingPathComponent(path), encoding: .utf8)
-            let data = Data((wellFormed ? text : BundleTests.wellFormed(rawxml: text)).utf8)
+            let rawxml = try String(contentsOf: out.appendingPathComponent(path), encoding: .utf8)
+            let data = Data(BundleTests.wellFormed(rawxml: rawxml).utf8)
             let root = try PolicyTree.parse(data, name: path)
             expressions += expressionsBelow(root, path: [], file: "\(label)/\(path)")
         }

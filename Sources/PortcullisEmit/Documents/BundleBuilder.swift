@@ -7,23 +7,20 @@ public struct ProjectBundle: BundleSource {
     let project: ResolvedProject
     /// Every file of the run, as ``BundleBuilder/build(_:sources:into:)`` takes them.
     let sources: [SourceFile]
-    let policyFormat: PolicyFormat
 
-    public init(_ project: ResolvedProject, sources: [SourceFile], policyFormat: PolicyFormat = .rawxml) {
+    public init(_ project: ResolvedProject, sources: [SourceFile]) {
         self.project = project
         self.sources = sources
-        self.policyFormat = policyFormat
     }
 
     public func produce(into sink: any BundleSink) throws -> BundleIndex {
-        try BundleBuilder.build(project, sources: sources, policyFormat: policyFormat, into: sink)
+        try BundleBuilder.build(project, sources: sources, into: sink)
     }
 }
 
-/// Policy documents the bundle cannot hold, an error at the definition of each: APIM would
-/// refuse them for their size (YS006), or they cannot be written in the form asked for
-/// (PX001). A bundle with any of them must not be written.
-public struct RefusedPolicies: Error {
+/// Policy documents APIM would refuse for their size: a YS006 error at the definition of
+/// each. A bundle with any of them must not be written.
+public struct OversizedPolicies: Error {
     public let diagnostics: [Diagnostic]
 }
 
@@ -34,9 +31,8 @@ public enum BundleBuilder {
     public static let maximumPolicySize = 262_144
 
     /// Makes every file of the bundle and hands it to `sink`, the manifest last; throws
-    /// ``RefusedPolicies`` (after the other files) when a policy document is over
-    /// ``maximumPolicySize`` in `policyFormat` or cannot be written in it, and whatever
-    /// `sink` throws.
+    /// ``OversizedPolicies`` (after the other files) when a policy document is over
+    /// ``maximumPolicySize``, and whatever `sink` throws.
     ///
     /// Each API's files depend on that API alone, so they are made on all cores, hashed
     /// there and dropped once `sink` has them: only the index outlives the build.
@@ -44,7 +40,7 @@ public enum BundleBuilder {
     /// - Parameters:
     ///   - sources: every file of the run (a configuration file too), with paths relative to
     ///     the project folder, in file-number order.
-    static func build(_ project: ResolvedProject, sources: [SourceFile], policyFormat: PolicyFormat, into sink: any BundleSink) throws -> BundleIndex {
+    static func build(_ project: ResolvedProject, sources: [SourceFile], into sink: any BundleSink) throws -> BundleIndex {
         guard let gateway = project.gateway else { return BundleIndex([]) }
         let locations = SourceLocations(paths: sources.map(\.path))
         let inputDigests = sources.map { ($0.path, SHA256.hex($0.bytes)) }.sorted { $0.0 < $1.0 }
@@ -86,7 +82,7 @@ public enum BundleBuilder {
             )
         }
         let made = ParallelMap.map(parts.indices) { part -> Result<([BundleIndex.Entry], DiagnosticCollector), any Error> in
-            var output = PartOutput(sink: sink, policyFormat: policyFormat)
+            var output = PartOutput(sink: sink)
             do {
                 guard let (apiIndex, routes) = parts[part] else {
                     try gatewayFiles(
@@ -145,7 +141,7 @@ public enum BundleBuilder {
         }
         let results = try made.map { try $0.get() }
         let oversized = results.flatMap(\.1.diagnostics)
-        guard oversized.isEmpty else { throw RefusedPolicies(diagnostics: oversized) }
+        guard oversized.isEmpty else { throw OversizedPolicies(diagnostics: oversized) }
         // Each part's files are sorted, and the parts of different APIs lie in different
         // folders: joined in the order of their first paths, they are a few sorted runs,
         // which the index's sort merges rather than sorting every file again.
@@ -153,11 +149,9 @@ public enum BundleBuilder {
         entries.reserveCapacity(results.reduce(1) { $0 + $1.0.count })
         for (files, _) in results.sorted(by: { ($0.0.first?.path ?? "") < ($1.0.first?.path ?? "") }) { entries += files }
         let index = BundleIndex(entries)
-        var output = PartOutput(sink: sink, policyFormat: policyFormat)
+        var output = PartOutput(sink: sink)
         try output.add(
-            "manifest.json",
-            pieces: Manifest.render(
-                index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment, policyFormat: policyFormat))
+            "manifest.json", pieces: Manifest.render(index, inputs: inputDigests, sourceDigest: sourceDigest, environment: project.environment))
         return BundleIndex(index.entries + output.entries)
     }
 
@@ -240,7 +234,6 @@ public enum BundleBuilder {
     /// its index entry behind.
     private struct PartOutput {
         let sink: any BundleSink
-        let policyFormat: PolicyFormat
         var entries: [BundleIndex.Entry] = []
         var problems = DiagnosticCollector()
 
@@ -260,19 +253,9 @@ public enum BundleBuilder {
             try sink.receive(path, pieces)
         }
 
-        /// Adds a policy document, written in `rawxml`, in the bundle's form, after
-        /// reporting it at `range` when APIM would refuse it for its size or it cannot be
-        /// written in that form.
-        mutating func addPolicy(_ path: String, _ rawxml: [UInt8], of owner: String, at range: SourceRange) throws {
-            guard let policy = policyFormat.write(rawxml) else {
-                // Each raw statement was read in its own document; one that cannot be read
-                // where the generated document places it must not reach the bundle unread.
-                problems.report(
-                    .policyXMLSyntax, "the policy document of \(owner) cannot be written in the '\(policyFormat.rawValue)' form",
-                    at: range,
-                    notes: [Diagnostic.Note("its generated document does not read back as a policy; build in the 'rawxml' form and report the definition", at: range)])
-                return
-            }
+        /// Adds a policy document, after reporting it at `range` when APIM would refuse it
+        /// for its size.
+        mutating func addPolicy(_ path: String, _ policy: [UInt8], of owner: String, at range: SourceRange) throws {
             let size = policy.count
             if size > maximumPolicySize {
                 problems.report(
@@ -292,11 +275,8 @@ public enum BundleBuilder {
 enum Manifest {
     /// The manifest of every file in `index`, which does not hold the manifest itself, as
     /// UTF-8, written straight into bytes: 20 MB for 100,000 routes, made while both cores
-    /// wait for it. The environment is absent for the definitions as written, the policy
-    /// format for `rawxml`.
-    static func render(
-        _ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?, policyFormat: PolicyFormat
-    ) -> [[UInt8]] {
+    /// wait for it. The environment is absent for the definitions as written.
+    static func render(_ index: BundleIndex, inputs: [(String, String)], sourceDigest: String, environment: String?) -> [[UInt8]] {
         func entries(_ entries: some Sequence<(path: String, sha256: String)>, into json: inout StableJSON.Writer) {
             json.beginArray()
             for entry in entries {
@@ -323,10 +303,6 @@ enum Manifest {
         entries(inputs.lazy.map { ($0.0, $0.1) }, into: &json)
         json.key("inputsSha256")
         json.string(sourceDigest)
-        if policyFormat != .rawxml {
-            json.key("policyFormat")
-            json.string(policyFormat.rawValue)
-        }
         json.key("tool")
         json.beginObject()
         json.key("name")
