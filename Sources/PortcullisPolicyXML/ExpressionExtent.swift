@@ -75,6 +75,21 @@ public enum ExpressionExtent {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// `@(X…)` for code that makes a URI of `X…` (`@(new Uri(X…))`, `new System.Uri`, in
+    /// parentheses or not), or nil.
+    private static func constructedURI(in code: String) -> String? {
+        var body = code.utf8.dropFirst(2).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: "(") }
+        guard body.starts(with: "new".utf8) else { return nil }
+        body = body.dropFirst(3)
+        guard let first = body.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D else { return nil }
+        body = body.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        if body.starts(with: "System.".utf8) { body = body.dropFirst(7) }
+        guard body.starts(with: "Uri".utf8) else { return nil }
+        body = body.dropFirst(3).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard body.first == UInt8(ascii: "(") else { return nil }
+        return "@(" + String(decoding: body.dropFirst(), as: UTF8.self)
+    }
+
     /// The code a block that only returns it holds (`@{ return X; }` gives `@(X)`), or nil.
     private static func returnedCode(of code: String) -> String? {
         guard code.hasPrefix("@{"), code.hasSuffix("}") else { return nil }
@@ -90,8 +105,13 @@ public enum ExpressionExtent {
         // Most code starts with a name ('context.'): told from the first byte, with nothing made.
         let start = code.utf8.dropFirst(2).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
         guard start == UInt8(ascii: "\"") || start == UInt8(ascii: "@") || start == UInt8(ascii: "(") || start == UInt8(ascii: "$")
-            || start == UInt8(ascii: "r")
+            || start == UInt8(ascii: "r") || start == UInt8(ascii: "n")
         else { return nil }
+        // A URI made of a text (`new Uri("http://x/" + id)`) starts with that text, and is no
+        // text itself (an audit found `http://` so written unreported).
+        if let argument = constructedURI(in: code) {
+            return literals(startingCode: argument).map { ($0.text, false) }
+        }
         // A block that only returns such code: `@{ return "…"; }`.
         if let returned = returnedCode(of: code) { return literals(startingCode: returned) }
         var bytes = Array(code.utf8)[...]

@@ -391,9 +391,11 @@ enum ExpressionFlow {
         return terms
     }
 
-    /// The term `text[range]`: a string written out, an interpolated one's parts, or code.
+    /// The term `text[range]`: a string written out, an interpolated one's parts, a
+    /// `string.Format`'s, or code.
     private static func term(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> [Term]? {
         let written = { (part: Range<Int>) in String(decoding: text[part], as: UTF8.self) }
+        if let formatted = formatTerms(text, range, structure) { return formatted }
         guard let end = structure.literalEnd[range.lowerBound], end == range.upperBound else { return [.code("@(" + written(range) + ")")] }
         let prefix = written(range.lowerBound..<(range.lowerBound + text[range].prefix { $0 == at || $0 == dollar }.count))
         guard prefix.contains("$") else { return ExpressionExtent.constantText(in: "@(" + written(range) + ")").map { [.text($0)] } }
@@ -412,6 +414,69 @@ enum ExpressionFlow {
             from = hole.end + 1
         }
         return addText(upTo: content.upperBound) ? terms : nil
+    }
+
+    /// The parts of `string.Format(format, args…)` at `text[range]`, its format written out
+    /// (after a culture, if one is given): the format's texts, and each placeholder's
+    /// argument in its place (`{0}`, `{1,8:D}`), so a URL's host is judged by what fills
+    /// it (the audit of the thirty-fourth round: a host chosen by the policy, a path by the
+    /// caller, was reported). Nil for any other term.
+    private static func formatTerms(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> [Term]? {
+        let names: [StaticString] = ["string.Format(", "String.Format(", "System.String.Format("]
+        let open = names.lazy.compactMap { name in
+            starts(text, at: range.lowerBound, with: name) ? range.lowerBound + name.utf8CodeUnitCount - 1 : nil
+        }.first
+        guard let open, structure.close[open] == range.upperBound - 1 else { return nil }
+        var arguments: [Range<Int>] = []
+        var start = open + 1
+        var index = start
+        while index < range.upperBound - 1 {
+            if let end = structure.literalEnd[index] {
+                index = end
+            } else if isOpening(text[index]), let close = structure.close[index] {
+                index = close + 1
+            } else {
+                if text[index] == comma {
+                    arguments.append(start..<index)
+                    start = index + 1
+                }
+                index += 1
+            }
+        }
+        arguments.append(start..<(range.upperBound - 1))
+        let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
+        guard let formatIndex = arguments.prefix(2).firstIndex(where: { structure.literalEnd[$0.lowerBound] == $0.upperBound }),
+            let format = ExpressionExtent.constantText(in: code(arguments[formatIndex]))
+        else { return nil }
+        // An argument written out is text in its place.
+        let values = arguments[(formatIndex + 1)...].map { argument in
+            ExpressionExtent.constantText(in: code(argument)).map(Term.text) ?? .code(code(argument))
+        }
+        var terms: [Term] = []
+        var written = ""
+        var characters = format.unicodeScalars[...]
+        while let character = characters.popFirst() {
+            guard character == "{" || character == "}" else {
+                written.unicodeScalars.append(character)
+                continue
+            }
+            if characters.first == character {
+                characters.removeFirst()
+                written.unicodeScalars.append(character)
+                continue
+            }
+            // A placeholder: its argument's number, then an alignment or a format, if any.
+            let digits = characters.prefix { $0.properties.numericType == .decimal && $0.isASCII }
+            guard character == "{", let number = Int(String(digits)), number < values.count,
+                let close = characters.firstIndex(of: "}")
+            else { return nil }
+            characters = characters[characters.index(after: close)...]
+            if !written.isEmpty { terms.append(.text(written)) }
+            written = ""
+            terms.append(values[number])
+        }
+        if !written.isEmpty { terms.append(.text(written)) }
+        return terms
     }
 
     /// The variable whose value the value of `code` starts with, whole, and the text written
