@@ -1148,6 +1148,64 @@ extension PolicyXMLElement {
     /// writes: it is no check for the rules, nor for `diff`.
     public func letsCallersThrough(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
         acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values, callerWritten)
+            || keySourceTheCallerChooses(values, callerWritten) != nil
+    }
+
+    /// What a token check reads from the request that decides which keys its tokens are
+    /// checked with, nil when nothing: a `validate-jwt`'s `openid-config` URL (the caller
+    /// names a server that publishes its own keys, and signs tokens that pass), unless its
+    /// host is written out and the check names its issuers (a token of another tenant of
+    /// that host is then refused); a signing `key` (its text, or an RSA key's `n` or `e`); a
+    /// `validate-azure-ad-token`'s `tenant-id`, whose tokens, the caller's own tenant's,
+    /// then pass.
+    func keySourceTheCallerChooses(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> KeySource? {
+        func callers(_ value: PolicyXMLValue?) -> String? {
+            guard let value, case .code(let code) = Self.reading(value, values), Self.isTheCallers(code, callerWritten) else { return nil }
+            return code
+        }
+        switch name {
+        case "validate-jwt":
+            for element in elements {
+                if element.name == "openid-config", let code = callers(element.attribute("url")?.value),
+                    !(CallerChosenHost.startFixesTheHost(code) && namesItsIssuer(values, callerWritten))
+                {
+                    return .configuration
+                }
+                // A key's text, or an RSA key's modulus or exponent.
+                if element.name == "issuer-signing-keys",
+                    element.elements.contains(where: { key in
+                        key.name == "key" && (callers(key.textValue) != nil || callers(key.attribute("n")?.value) != nil || callers(key.attribute("e")?.value) != nil)
+                    })
+                {
+                    return .signingKey
+                }
+            }
+            return nil
+        case "validate-azure-ad-token":
+            return callers(attribute("tenant-id")?.value) == nil ? nil : .tenant
+        default:
+            return nil
+        }
+    }
+
+    /// What of a token check's keys the caller may choose (``keySourceTheCallerChooses(_:_:)``).
+    enum KeySource {
+        case configuration, signingKey, tenant
+    }
+
+    /// Whether the check names the issuers it takes, in `issuers` or a required `iss` or
+    /// `tid` claim, with values the caller does not choose.
+    private func namesItsIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+        elements.contains { element in
+            switch element.name {
+            case "issuers": element.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerWritten) }
+            case "required-claims":
+                element.elements.contains { claim in
+                    claim.name == "claim" && ["iss", "tid"].contains(claim.attribute("name")?.value.written.trimmingWhitespace ?? "") && claim.holdsAValue(values, callerWritten)
+                }
+            default: false
+            }
+        }
     }
 
     /// Whether a check of the caller's token takes tokens its issuer signs for any API:
@@ -1205,14 +1263,7 @@ extension PolicyXMLElement {
             return nil
         }
         guard let source else { return nil }
-        let namesIssuer = elements.contains { $0.name == "issuers" && $0.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerWritten) } }
-        let requiresIssuer = elements.contains { claims in
-            claims.name == "required-claims"
-                && claims.elements.contains { claim in
-                    claim.name == "claim" && ["iss", "tid"].contains(claim.attribute("name")?.value.written.trimmingWhitespace ?? "") && claim.holdsAValue(values, callerWritten)
-                }
-        }
-        return namesIssuer || requiresIssuer ? nil : source
+        return namesItsIssuer(values, callerWritten) ? nil : source
     }
 
     /// Whether the element holds a value the caller does not choose, itself or in its
@@ -1221,20 +1272,35 @@ extension PolicyXMLElement {
     /// reads nothing the caller writes, a variable `callerWritten` holds included.
     func holdsAValue(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
         guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values, callerWritten) } }
-        var code: String
+        switch Self.reading(value, values) {
+        case .text(let text): return !text.trimmingWhitespace.isEmpty
+        case .code(let code): return !Self.isTheCallers(code, callerWritten)
+        }
+    }
+
+    /// What APIM reads in `value` once the named values `values` are put in: text, or code
+    /// (named values put in before an expression, `{{blank}}@(...)`, make one). A named
+    /// value whose value is not known here (a secret's) is text that holds something.
+    private static func reading(_ value: PolicyXMLValue, _ values: [String: String]) -> ValueReading {
         switch value {
         case .text(let text):
-            guard text.holds("{{") else { return !text.trimmingWhitespace.isEmpty }
-            guard let resolved = NamedValues.resolve(text, values)?.trimmingWhitespace else { return true }
-            // Named values put in before an expression (`{{blank}}@(...)`) make one.
-            guard resolved.hasPrefix("@") else { return !resolved.isEmpty }
-            code = resolved
+            guard text.holds("{{") else { return .text(text) }
+            guard let resolved = NamedValues.resolve(text, values)?.trimmingWhitespace else { return .text(text) }
+            return resolved.hasPrefix("@") ? .code(resolved) : .text(resolved)
         case .expression:
-            code = NamedValues.resolve(value.resolved, values) ?? value.resolved
+            return .code(NamedValues.resolve(value.resolved, values) ?? value.resolved)
         }
-        // Spelt any way C# allows (`context.Request?.Headers`, a cast), as the flow of
-        // secrets reads it.
-        return !Self.readsWhatTheCallerWrites(code) && !ExpressionFlow.sources(of: code).contains(where: callerWritten.writes)
+    }
+
+    private enum ValueReading {
+        case text(String)
+        case code(String)
+    }
+
+    /// Whether `code` reads what the caller writes, through a variable too, spelt any way
+    /// C# allows (`context.Request?.Headers`, a cast), as the flow of secrets reads it.
+    private static func isTheCallers(_ code: String, _ callerWritten: CallerWrittenVariables) -> Bool {
+        readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: callerWritten.writes)
     }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or

@@ -408,6 +408,47 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A token check whose keys the request names checks nothing: the caller points
+    /// `openid-config` at a server publishing its own keys, hands over the signing key, or
+    /// names its own Entra tenant, and signs tokens that pass (left by the thirty-fourth
+    /// round; each passed as a check). A URL whose host is written out, with the issuers
+    /// named, and keys the policy chose are checks still.
+    func testACheckWhoseKeysTheRequestNamesIsNoCheck() throws {
+        let claims = #"<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
+        let header = { (name: String) in "context.Request.Headers.GetValueOrDefault(&quot;\(name)&quot;, &quot;&quot;)" }
+        let checks = [
+            "config": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + &quot;/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "configvariable": #"<set-variable name="issuer" value="@(\#(header("X-Issuer")))" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;issuer&quot;])" />\#(claims)</validate-jwt>"#,
+            "tenantpath": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "key": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@(\#(header("X-Key")))</key></issuer-signing-keys>\#(claims)</validate-jwt>"#,
+            "modulus": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key n="@(\#(header("X-N")))" e="AQAB" /></issuer-signing-keys>\#(claims)</validate-jwt>"#,
+            "tenant": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Tenant")))">\#(claims)</validate-azure-ad-token>"#,
+            // The tenant of a host written out, its issuers named: another tenant's token
+            // carries another issuer. Keys and tenants the policy chose.
+            "issuers": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" /><issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>\#(claims)</validate-jwt>"#,
+            "region": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.&quot; + context.Deployment.Region + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "namedtenant": #"<validate-azure-ad-token tenant-id="{{tenant}}">\#(claims)</validate-azure-ad-token>"#,
+        ]
+        try write(RuleExample.baseGateway + "namedValues:\n  tenant: 11111111-1111-1111-1111-111111111111\n", to: "defs/gateway.yaml")
+        try writeWriteRoutes(checkedBy: checks)
+        let found = try lintFindings()
+        let configuration = "takes its 'openid-config' URL from the request, so a caller can name a server that publishes its own keys and sign tokens that pass"
+        XCTAssertContainsEach(found, [
+            "LP002 defs/config.yaml: raw 'validate-jwt' in API 'config' \(configuration)",
+            "LP007 defs/config.yaml: public route 'submit-config' accepts POST without a token",
+            "LP002 defs/configvariable.yaml: raw 'validate-jwt' in API 'configvariable' \(configuration)",
+            "LP002 defs/tenantpath.yaml: raw 'validate-jwt' in API 'tenantpath' \(configuration)",
+            "LP002 defs/key.yaml: raw 'validate-jwt' in API 'key' takes a signing key from the request, so a caller can sign tokens that pass",
+            "LP007 defs/key.yaml: public route 'submit-key' accepts POST without a token",
+            "LP002 defs/modulus.yaml: raw 'validate-jwt' in API 'modulus' takes a signing key from the request, so a caller can sign tokens that pass",
+            "LP002 defs/tenant.yaml: raw 'validate-azure-ad-token' in API 'tenant' takes its tenant ('tenant-id') from the request, so a token its own tenant issues passes",
+            "LP007 defs/tenant.yaml: public route 'submit-tenant' accepts POST without a token",
+        ])
+        for name in ["issuers", "region", "namedtenant"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
+        }
+    }
+
     /// Values a raw check compares, blank once its named values are put in or written by
     /// the caller, compare nothing (the round-22 audit of the fixes): an audience that is
     /// `{{aud}}` with `aud` blank, or read from a request header; a certificate's identity

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
+        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
 
     public static let description = RuleDescription(
         code,
@@ -32,6 +32,16 @@ public enum RouteWithoutScopes: Rule {
             rawCheck(
                 attributes: #" require-signed-tokens="false""#,
                 claims: #"<required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>"#),
+            // The caller names the server whose keys its tokens are checked with.
+            RuleExample.api(
+                rawInbound: """
+                    <↓validate-jwt header-name="Authorization">
+                      <openid-config url="@(context.Request.Headers.GetValueOrDefault("X-Issuer", "https://login.example.com") + "/.well-known/openid-configuration")" />
+                      <audiences><audience>api://orders</audience></audiences>
+                      <required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims>
+                    </validate-jwt>
+                    """,
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"),
             // A failed check goes on to the next statement.
             RuleExample.api(
                 rawInbound: #"<validate-client-certificate ignore-error="↓true" />"#,
@@ -94,6 +104,21 @@ public enum RouteWithoutScopes: Rule {
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
                         at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
+                }
+                if let source = check.keySourceTheCallerChooses(values.byName, callerWritten) {
+                    let (what, passes, fix) =
+                        switch source {
+                        case .configuration:
+                            (
+                                "its 'openid-config' URL", "a caller can name a server that publishes its own keys and sign tokens that pass",
+                                "write the URL out, or choose among URLs written out; with its host written out, list the issuers to take under 'issuers'"
+                            )
+                        case .signingKey: ("a signing key", "a caller can sign tokens that pass", "write the key out as a named value's reference")
+                        case .tenant: ("its tenant ('tenant-id')", "a token its own tenant issues passes", "write the tenant's id out, or as a named value's reference")
+                        }
+                    findings.report(
+                        code, "raw '\(check.name)' in \(scope.owner) takes \(what) from the request, so \(passes)", at: range,
+                        notes: [Diagnostic.Note(fix, at: range)])
                 }
                 if let tenant = check.sharedTenantWithoutIssuer(values.byName, callerWritten) {
                     findings.report(

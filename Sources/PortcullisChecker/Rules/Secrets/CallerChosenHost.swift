@@ -183,7 +183,7 @@ enum CallerChosenHost {
 
     /// Whether the text `code` always starts with, written out (joined literals, or a
     /// `string.Format`'s format before its first placeholder), fixes the host.
-    private static func startFixesTheHost(_ code: String) -> Bool {
+    static func startFixesTheHost(_ code: String) -> Bool {
         fixesTheHost(ExpressionExtent.leadingText(in: code) ?? "") || fixesTheHost(ExpressionExtent.formattedLeadingText(in: code) ?? "")
     }
 
