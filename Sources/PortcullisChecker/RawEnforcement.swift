@@ -1062,7 +1062,7 @@ extension PolicyXMLElement {
     /// nothing but the request's method: `@(context.Request.Method == "OPTIONS")`, several
     /// joined by `||`, runs for those; `!=` joined by `&&` for every other. Nil for any
     /// other condition.
-    func runs(forMethod method: String) -> Bool? {
+    public func runs(forMethod method: String) -> Bool? {
         let subject = "context.Request.Method"
         for (joiner, comparison, runsForThem) in [("||", "==", true), ("&&", "!=", false)] {
             guard let methods = comparedTexts(subject, comparison, joinedBy: joiner) else { continue }

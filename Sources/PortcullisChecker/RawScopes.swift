@@ -118,16 +118,21 @@ public struct RawScope: Sendable {
     }
 
     /// A value's text, or the texts an expression's value may start with: in each value it
-    /// may give (each branch of a choice, each value a block returns), the string literals
-    /// its code starts with (`@("http://" + host)`) or a `string.Format`'s format before its
-    /// first placeholder, which give a URL's scheme.
+    /// may give (each branch of a choice, each value a block returns), the text its code
+    /// starts with written out (``ExpressionFlow/writtenStart(of:)``: `@("http://" + host)`,
+    /// a `string.Format`'s, a URI's), and the string literals it starts with, through
+    /// brackets, which give a URL's scheme.
     static func starts(of value: PolicyXMLValue) -> [String] {
         switch value {
         case .text(let text): [text]
         case .expression:
             // Code with no `?` and no block gives one value, read without taking it apart.
             (value.resolved.holds("?") || value.resolved.hasPrefix("@{") ? ExpressionFlow.possibleValues(of: value.resolved).map(\.code) : [value.resolved])
-                .compactMap { ExpressionExtent.leadingText(in: $0) ?? ExpressionExtent.formattedLeadingText(in: $0) }
+                .flatMap { code in
+                    let written = ExpressionFlow.writtenStart(of: code)
+                    let literal = ExpressionExtent.leadingText(in: code) ?? ExpressionExtent.formattedLeadingText(in: code)
+                    return [written, literal == written ? nil : literal].compactMap { $0 }
+                }
         }
     }
 

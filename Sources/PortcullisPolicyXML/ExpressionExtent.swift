@@ -53,6 +53,10 @@ public enum ExpressionExtent {
         let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         var body = code.utf8.dropFirst(2).drop(while: isSpace)
         guard code.hasPrefix("@("), body.starts(with: "string.Format(".utf8) || body.starts(with: "String.Format(".utf8) else { return nil }
+        // The call must be all of the code: a member after it (`.Substring(0, 8)`) may
+        // take its start off (the audit of the thirty-fifth round).
+        let call = [UInt8(ascii: "@")] + Array(body.dropFirst(13))
+        guard case .success(let end) = end(in: call, from: 0), call[end...].allSatisfy({ isSpace($0) || $0 == UInt8(ascii: ")") }) else { return nil }
         body = body.dropFirst(14).drop(while: isSpace)
         // A culture given first (`CultureInfo.InvariantCulture`) is passed over.
         if body.starts(with: "CultureInfo.".utf8) || body.starts(with: "System.Globalization.CultureInfo.".utf8),
@@ -61,13 +65,18 @@ public enum ExpressionExtent {
             body = body[body.index(after: comma)...]
         }
         guard let format = leadingText(in: "@(" + String(decoding: body, as: UTF8.self)) else { return nil }
-        // `{{` is a brace written out; any other `{` starts a placeholder.
+        // `{{name}}` is a named value, which APIM puts in before the code is compiled (so no
+        // brace is written out so); any other `{` starts a placeholder.
         var text: [UInt8] = []
         var bytes = format.utf8[...]
         while let byte = bytes.first {
             if byte == UInt8(ascii: "{") {
-                guard bytes.dropFirst().first == UInt8(ascii: "{") else { break }
-                bytes = bytes.dropFirst()
+                guard bytes.dropFirst().first == UInt8(ascii: "{"), let close = bytes.firstRange(of: "}}".utf8),
+                    bytes[bytes.index(bytes.startIndex, offsetBy: 2)..<close.lowerBound].allSatisfy(isNamedValueByte)
+                else { break }
+                text += bytes[..<close.upperBound]
+                bytes = bytes[close.upperBound...]
+                continue
             }
             text.append(byte)
             bytes = bytes.dropFirst()
@@ -75,19 +84,10 @@ public enum ExpressionExtent {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// `@(X…)` for code that makes a URI of `X…` (`@(new Uri(X…))`, `new System.Uri`, in
-    /// parentheses or not), or nil.
-    private static func constructedURI(in code: String) -> String? {
-        var body = code.utf8.dropFirst(2).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == UInt8(ascii: "(") }
-        guard body.starts(with: "new".utf8) else { return nil }
-        body = body.dropFirst(3)
-        guard let first = body.first, first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D else { return nil }
-        body = body.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        if body.starts(with: "System.".utf8) { body = body.dropFirst(7) }
-        guard body.starts(with: "Uri".utf8) else { return nil }
-        body = body.dropFirst(3).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
-        guard body.first == UInt8(ascii: "(") else { return nil }
-        return "@(" + String(decoding: body.dropFirst(), as: UTF8.self)
+    /// Whether `byte` may be part of a named value's name: a letter, a digit, `.`, `-` or `_`.
+    private static func isNamedValueByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
     }
 
     /// The code a block that only returns it holds (`@{ return X; }` gives `@(X)`), or nil.
@@ -105,13 +105,8 @@ public enum ExpressionExtent {
         // Most code starts with a name ('context.'): told from the first byte, with nothing made.
         let start = code.utf8.dropFirst(2).first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
         guard start == UInt8(ascii: "\"") || start == UInt8(ascii: "@") || start == UInt8(ascii: "(") || start == UInt8(ascii: "$")
-            || start == UInt8(ascii: "r") || start == UInt8(ascii: "n")
+            || start == UInt8(ascii: "r")
         else { return nil }
-        // A URI made of a text (`new Uri("http://x/" + id)`) starts with that text, and is no
-        // text itself (an audit found `http://` so written unreported).
-        if let argument = constructedURI(in: code) {
-            return literals(startingCode: argument).map { ($0.text, false) }
-        }
         // A block that only returns such code: `@{ return "…"; }`.
         if let returned = returnedCode(of: code) { return literals(startingCode: returned) }
         var bytes = Array(code.utf8)[...]
@@ -127,12 +122,20 @@ public enum ExpressionExtent {
         // What has been read, when the code goes on with something else.
         var partial: (text: String, complete: Bool) { (String(decoding: text, as: UTF8.self), false) }
         skipSpaceAndParentheses()
+        // Where the last literal's text starts: a member after it (`.Substring(0, 8)`) may
+        // take it off, so it is no start then (the audit of the thirty-fifth round).
+        var lastLiteral = 0
         while let byte = bytes.first {
             if !expectsLiteral {
+                if byte == UInt8(ascii: ".") {
+                    text.removeLast(text.count - lastLiteral)
+                    return partial
+                }
                 guard byte == UInt8(ascii: "+") else { return partial }
                 bytes = bytes.dropFirst()
                 expectsLiteral = true
             } else {
+                lastLiteral = text.count
                 // '$' (interpolated, with nothing interpolated) and '@' (verbatim), in either order.
                 var verbatim = false
                 var interpolated = false

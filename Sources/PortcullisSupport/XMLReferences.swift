@@ -55,7 +55,7 @@ package enum XMLReferences {
     private static func reference(_ reference: Substring) -> (Character, after: Substring.Index)? {
         let end =
             reference.first == "#"
-            ? reference.dropFirst().drop { $0 == "x" || $0 == "X" }.firstIndex { !$0.isHexDigit }
+            ? reference.dropFirst().drop { $0 == "x" }.firstIndex { !$0.isHexDigit }
             : reference.prefix(11).firstIndex(of: ";")
         guard let semicolon = end, reference[semicolon] == ";", let replacement = character(named: reference[..<semicolon]) else { return nil }
         return (replacement, reference.index(after: semicolon))
@@ -68,7 +68,8 @@ package enum XMLReferences {
         if let character = named[name] { return character }
         guard name.hasPrefix("#") else { return nil }
         let number = name.dropFirst()
-        let value = number.hasPrefix("x") || number.hasPrefix("X") ? UInt32(number.dropFirst(), radix: 16) : UInt32(number, radix: 10)
+        // XML writes a hexadecimal reference with a lowercase `x` only (`&#X68;` is no reference).
+        let value = number.hasPrefix("x") ? UInt32(number.dropFirst(), radix: 16) : UInt32(number, radix: 10)
         // XML refuses a reference to a character it does not allow (`&#1;`): no parser
         // hands one on, so it is not read as one.
         guard let value, value == 0x09 || value == 0x0A || value == 0x0D || value >= 0x20 && value != 0xFFFE && value != 0xFFFF else {

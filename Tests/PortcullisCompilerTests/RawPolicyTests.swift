@@ -793,6 +793,17 @@ final class RawPolicyTests: XCTestCase {
             ("urihttp", #"<set-backend-service base-url="@(new Uri("http://orders.example.com/v1").ToString())" />"#, "SE003"),
             ("systemurihttp", #"<send-request mode="new" response-variable-name="r"><set-url>@((new System.Uri(new Uri("http://stock.example.com/"), "levels")).AbsoluteUri)</set-url></send-request>"#, "SE003"),
             ("urihttps", #"<set-backend-service base-url="@(new Uri("https://orders.example.com/v1").ToString())" />"#, nil),
+            // From the audit of that change: a URI in brackets, of an absolute text beside a
+            // base, of a format, spelt otherwise; a scheme given as a format's argument or
+            // joined from named values; a relative text keeps the base's https.
+            ("uribrackets", #"<set-backend-service base-url="@((new Uri("http://orders.example.com/")).ToString())" />"#, "SE003"),
+            ("uriabsolute", #"<set-backend-service base-url="@(new Uri(new Uri("https://orders.example.com/"), "http://stock.example.com/").ToString())" />"#, "SE003"),
+            ("uriformat", #"<set-backend-service base-url="@(new Uri(string.Format("http://{0}.example.com/", context.Deployment.Region)).ToString())" />"#, "SE003"),
+            ("uriglobal", #"<set-backend-service base-url="@(new global::System.Uri(uriString: "http://orders.example.com/").ToString())" />"#, "SE003"),
+            ("formatargument", #"<set-backend-service base-url="@(string.Format("{0}://orders.example.com/", "http"))" />"#, "SE003"),
+            ("formatnull", #"<set-backend-service base-url="@(System.String.Format(null, "http://{0}.example.com/", context.Deployment.Region))" />"#, "SE003"),
+            ("formatnamed", #"<set-backend-service base-url="@(string.Format("{{plain-base}}/{0}", context.Deployment.Region))" />"#, "SE003"),
+            ("urirelativetext", #"<set-backend-service base-url="@(new Uri(new Uri("https://orders.example.com/"), "v2/").ToString())" />"#, nil),
             ("escaped", #"<set-header name="x-functions-key" exists-action="override"><value>@("kX9pQ2vLm7RtY4wZ" + "kX9pQ2vLm7RtY4wZ")</value></set-header>"#, "SE001"),
             // Code that computes a value is not judged by its strings' looks.
             ("computed", #"<set-header name="X-Api-Key" exists-action="override"><value>@("key-" + (string)context.Variables["tenant"])</value></set-header>"#, nil),
@@ -805,7 +816,7 @@ final class RawPolicyTests: XCTestCase {
             ("namedkey", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
             ("namedkeycase", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@("{{Signing-Key}}")</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
         ]
-        let values = "namedValues:\n  auth-header: Authorization\n  signing-key: c2VjcmV0LXNpZ25pbmcta2V5LWZvci10b2tlbnMtMDEyMzQ1Njc4OQ==\n"
+        let values = "namedValues:\n  auth-header: Authorization\n  signing-key: c2VjcmV0LXNpZ25pbmcta2V5LWZvci10b2tlbnMtMDEyMzQ1Njc4OQ==\n  plain-base: http://orders.example.com\n"
         try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         for (name, statement, _) in statements {
             let example = RuleExample.api(
@@ -1474,6 +1485,26 @@ final class RawPolicyTests: XCTestCase {
             String(lint.stdout.suffix(600)) + lint.stderr.prefix(600))
     }
 
+    /// URIs made of URIs, nested deep: reading each level's text was a recursion, and 2,200
+    /// levels overflowed the stack in any expression (the audit of the thirty-fifth round).
+    /// Its URL is read without a crash, and in time; a short one keeps its plain `http://`.
+    func testDeeplyNestedURIsAreReadWithoutCrashing() throws {
+        let depth = 4_000
+        let uri = String(repeating: "new Uri(", count: depth) + "\"http://orders.example.com/\"" + String(repeating: ")", count: depth)
+        try write(
+            "<policies>\n<inbound><base /><set-header name=\"X-A\" exists-action=\"override\"><value>@(\(uri).ToString())</value></set-header>"
+                + "<set-backend-service base-url=\"@(\(uri.replacingOccurrences(of: "\"", with: "&quot;")).ToString())\" /></inbound></policies>\n",
+            to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertTrue([0, 1].contains(lint.status), "status \(lint.status): \(lint.stderr.prefix(600))")
+        XCTAssertLessThan(lint.seconds, 10, "4,000 nested URIs")
+        let shallow = String(repeating: "new Uri(", count: 3) + "&quot;http://orders.example.com/&quot;" + String(repeating: ")", count: 3)
+        try write(
+            "<policies><inbound><base /><set-backend-service base-url=\"@(\(shallow).ToString())\" /></inbound></policies>\n", to: "defs/policies/orders.xml")
+        XCTAssertTrue(try lintFindings().contains("SE003 defs/policies/orders.xml: 'base-url' of raw 'set-backend-service' in API 'orders' uses plain http://"))
+    }
+
     /// APIM keeps a policy's comments, so a credential in one is deployed with the policy:
     /// it is reported, masked in every report and never written to a bundle.
     func testSecretsInRawXMLCommentsAreReportedMaskedAndNeverBuilt() throws {
@@ -2111,6 +2142,25 @@ final class RawPolicyTests: XCTestCase {
             ("formatsum", #"<set-backend-service base-url="@(&quot;https://&quot; + string.Format(&quot;{0}.example.com/{1}&quot;, context.Deployment.Region, \#(tenant)))" />"#),
             ("formatcaller", #"<set-backend-service base-url="@(string.Format(&quot;https://{1}.orders.example.com/{0}&quot;, context.Deployment.Region, \#(tenant)))" />"#),
             ("formatscheme", #"<set-backend-service base-url="@(string.Format(&quot;https:/{0}&quot;, \#(tenant)))" />"#),
+            // From the audit of that change: a format the caller writes, taken for a culture
+            // given first; a generic's comma splitting the arguments; a format holding a
+            // named value whose value is not known; a URI whose relative part the caller
+            // writes (an absolute one replaces the base's host); what follows a URI's text;
+            // and members after a sum that take its start off.
+            ("formatcallerformat", #"<set-backend-service base-url="@(string.Format(\#(tenant), &quot;orders&quot;))" />"#),
+            ("formatgeneric", #"<set-backend-service base-url="@(string.Format(&quot;https://{1}/{0}&quot;, new Dictionary&lt;string,string&gt;().Count, \#(tenant)))" />"#),
+            ("formatsecret", #"<set-backend-service base-url="@(string.Format(&quot;{{partner-secret}}&quot;, context.Deployment.Region, \#(tenant)))" />"#),
+            ("formatbraces", #"<set-backend-service base-url="@(string.Format(&quot;https://{{{0}}}/&quot;, \#(tenant)))" />"#),
+            ("urirelative", #"<set-backend-service base-url="@(new Uri(new Uri(&quot;https://orders.example.com/&quot;), \#(tenant)).ToString())" />"#),
+            ("urischeme", #"<set-backend-service base-url="@(new Uri(&quot;https://orders.example.com/&quot;).Scheme + &quot;://&quot; + \#(tenant))" />"#),
+            ("substring", #"<set-backend-service base-url="@(&quot;https://orders.example.com/&quot;.Substring(0, 8) + \#(tenant))" />"#),
+            ("formatsubstring", #"<set-backend-service base-url="@(string.Format(&quot;https://orders.example.com/{0}&quot;, \#(tenant)).Substring(0, 8) + \#(tenant))" />"#),
+            // And fixed hosts it reported: a format changed in case, texts joined by
+            // `string.Concat` or `string.Join`, a URI of a base and a relative text.
+            ("formatlower", #"<set-backend-service base-url="@(string.Format(&quot;https://{0}.orders.example.com/{1}&quot;, context.Deployment.Region, \#(tenant)).ToLower())" />"#),
+            ("concat", #"<set-backend-service base-url="@(string.Concat(&quot;https://orders.example.com/&quot;, \#(tenant)))" />"#),
+            ("join", #"<set-backend-service base-url="@(String.Join(&quot;/&quot;, &quot;https://orders.example.com&quot;, \#(tenant)))" />"#),
+            ("uribase", #"<set-backend-service base-url="@((new Uri(new Uri(&quot;https://orders.example.com/&quot;), &quot;v2/&quot;)).ToString() + \#(tenant))" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
@@ -2120,7 +2170,8 @@ final class RawPolicyTests: XCTestCase {
         let findings = try lintFindings().filter { $0.hasPrefix("SE003") }
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
-            "regionthen", "useremail", "userdomain", "formatcaller", "formatscheme"]
+            "regionthen", "useremail", "userdomain", "formatcaller", "formatscheme", "formatcallerformat", "formatgeneric", "formatsecret", "formatbraces",
+            "urirelative", "urischeme", "substring", "formatsubstring"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -2132,7 +2183,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 39, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 47, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -7,7 +7,10 @@ final class XMLReferencesTests: XCTestCase {
         let cases: [(String, String)] = [
             ("@(&quot;Bearer &quot; + x)", "@(\"Bearer \" + x)"),
             ("a &amp;&amp; b &lt; c &gt; d &apos;e&apos;", "a && b < c > d 'e'"),
-            ("&#38;&#x26;&#X26;&#233;&#x1F600;", "&&&é😀"),
+            ("&#38;&#x26;&#233;&#x1F600;", "&&é😀"),
+            // XML writes a hexadecimal reference with a lowercase 'x' alone; libxml2 refuses
+            // '&#X68;' outside an expression (the audit of the change).
+            ("&#X68;ttp", "&#X68;ttp"),
             // Leading zeros, as many as XML takes (found by an audit: 'Request' was hidden so).
             ("context.&#0000000082;equest", "context.Request"),
             // Not references: kept byte for byte.

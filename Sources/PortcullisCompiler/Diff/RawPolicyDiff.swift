@@ -31,6 +31,7 @@ enum RawPolicyDiff {
     static func compare(base: AccessDiff.Side, head: AccessDiff.Side, renames: Renames) -> [AccessChange] {
         let before = documents(base.project, renames: renames)
         let after = documents(head.project, renames: nil)
+        let (oldMethods, newMethods) = (MethodsSeen(base.project, renames: renames), MethodsSeen(head.project, renames: nil))
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
         let oldCallerWritten = CallerWrittenVariables(before.values.map(\.document), values: oldValues.values)
         let newCallerWritten = CallerWrittenVariables(after.values.map(\.document), values: newValues.values)
@@ -67,8 +68,10 @@ enum RawPolicyDiff {
             // Fragments included alike on both sides count alike: only the others are read.
             let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
             let expanded = oldIncludes.symmetricDifference(newIncludes)
-            let oldCounts = counts(old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten)
-            let newCounts = counts(new?.document, fragments: fragments, expanding: expanded, newValues, newCallerWritten)
+            let oldCounts = counts(
+                old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten, methods: old.flatMap { oldMethods.methods(of: $0.subject) })
+            let newCounts = counts(
+                new?.document, fragments: fragments, expanding: expanded, newValues, newCallerWritten, methods: new.flatMap { newMethods.methods(of: $0.subject) })
             var weighed = false
             // No policy runs the broader ones as '<base />' does.
             let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
@@ -94,14 +97,17 @@ enum RawPolicyDiff {
             }
             for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
                 var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
-                // A check turned into one that lets callers through, or back, is weighed as
-                // that, not as a check removed or added.
-                let opened = (newCounts[Self.letting(name)]?.count ?? 0) - (oldCounts[Self.letting(name)]?.count ?? 0)
-                if opened != 0, difference != 0, (opened > 0) != (difference > 0) {
+                // A check turned into one that lets callers through or checks only some
+                // requests, or back, is weighed as that, not as a check removed or added.
+                let count = { (counts: [String: [Found]], key: String) in counts[key]?.count ?? 0 }
+                let conditionally = count(newCounts, Self.conditional(name)) - count(oldCounts, Self.conditional(name))
+                let opened = count(newCounts, Self.letting(name)) - count(oldCounts, Self.letting(name)) + conditionally
+                let turnsSome = opened != 0 && difference != 0 && (opened > 0) != (difference > 0)
+                if turnsSome {
                     let turned = min(abs(opened), abs(difference))
                     difference += difference > 0 ? -turned : turned
                     weighed = true
-                    let element = opened > 0 ? newCounts[Self.letting(name)]!.last! : newCounts[name]!.last!
+                    let element = opened > 0 ? (newCounts[Self.letting(name)] ?? newCounts[Self.conditional(name)]!).last! : newCounts[name]!.last!
                     let times = turned > 1 ? " (\(turned) times)" : ""
                     let limit = Self.limits.contains(name)
                     changes.append(AccessChange(
@@ -110,6 +116,20 @@ enum RawPolicyDiff {
                             ? "the raw policy of \(key) turns '\(name)' into \(limit ? "one that counts nothing or only some requests" : "a check that lets callers through or checks only some requests")\(times)\(throughValues)"
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
+                }
+                // One that checked or counted some requests, removed or added alone (an audit
+                // found it listed for review only).
+                if !turnsSome, difference == 0, opened == conditionally, conditionally != 0 {
+                    weighed = true
+                    let (category, verb, side, element) =
+                        conditionally > 0
+                        ? (weight.added, "adds", head, newCounts[Self.conditional(name)]!.last!)
+                        : (weight.removed, "removes", base, oldCounts[Self.conditional(name)]!.last!)
+                    changes.append(AccessChange(
+                        category: category, subject: subject,
+                        message: "the raw policy of \(key) \(verb) a '\(name)' that \(Self.limits.contains(name) ? "counts" : "checks") some requests"
+                            + (abs(conditionally) > 1 ? " (\(abs(conditionally)) times)" : "") + throughValues,
+                        place: side.location(element.range)))
                 }
                 if opened == 0,
                     let change = widenedInPlace(
@@ -200,10 +220,13 @@ enum RawPolicyDiff {
     /// it includes (each once). A check or limit that decides nothing about every caller is
     /// filed under ``letting(_:)`` instead: a token or certificate check that lets callers
     /// through or judges a token the policy gives it, a limit that counts nothing, and
-    /// either inside a `choose`, which runs it only for some requests.
+    /// either inside a `choose`, which runs it only for some requests, but for a branch
+    /// every request of the routes the document runs for takes, judged by their `methods`
+    /// as lint judges them (a check in the `otherwise` of a `when` for `OPTIONS` checks every
+    /// `GET`; it was reported as checking only some requests: an audit).
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
-        _ callerWritten: CallerWrittenVariables
+        _ callerWritten: CallerWrittenVariables, methods: Set<HTTPMethod>?
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
@@ -213,13 +236,21 @@ enum RawPolicyDiff {
         // `source`: the document whose text holds `elements`, a fragment's for its own.
         func add(_ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool) {
             for element in elements {
-                var decidesNothing = false
+                var key = element.name
                 if checks.contains(element.name) {
-                    decidesNothing = underCondition || element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken
+                    if element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken {
+                        key = letting(element.name)
+                    } else if underCondition {
+                        key = conditional(element.name)
+                    }
                 } else if limits.contains(element.name) {
-                    decidesNothing = underCondition || !element.countsRequests(values.values)
+                    if !element.countsRequests(values.values) {
+                        key = letting(element.name)
+                    } else if underCondition {
+                        key = conditional(element.name)
+                    }
                 }
-                found[decidesNothing ? letting(element.name) : element.name, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
+                found[key, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
                 if element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value {
                     // Inside an expanded fragment every include is read; in the document,
                     // those included alike on both sides are not.
@@ -227,13 +258,81 @@ enum RawPolicyDiff {
                         let fragment = fragments[id], included.insert(id).inserted
                     else { continue }
                     add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition)
+                } else if element.name == "choose" {
+                    for branch in element.elements {
+                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !takenByEvery(branch, of: element, methods))
+                    }
                 } else {
-                    add(element.elements, of: source, shownAt: include, underCondition: underCondition || element.name == "choose")
+                    add(element.elements, of: source, shownAt: include, underCondition: underCondition)
                 }
             }
         }
         add([document.root], of: document, shownAt: nil, underCondition: false)
         return found
+    }
+
+    /// Whether every request of `methods` (none: of any method) that reaches `choose` takes
+    /// `branch`: the `when`s before it test only the method and are not taken for any of
+    /// them, and it is an `otherwise` or a `when` taken for each.
+    private static func takenByEvery(_ branch: PolicyXMLElement, of choose: PolicyXMLElement, _ methods: Set<HTTPMethod>?) -> Bool {
+        guard let methods, !methods.isEmpty else { return false }
+        return methods.allSatisfy { method in
+            for candidate in choose.elements where candidate.name == "when" || candidate.name == "otherwise" {
+                let taken = candidate.name == "otherwise" ? true : candidate.runs(forMethod: method.rawValue)
+                guard let taken else { return false }
+                if taken { return candidate.span == branch.span }
+            }
+            return false
+        }
+    }
+
+    /// The methods of the routes each raw document runs for, which a `choose` on the method
+    /// is judged by; none where a raw `set-method` or a route's `rewrite` may change the
+    /// method a request carries. Named as HEAD names them, as ``documents(_:renames:)`` names
+    /// the documents.
+    private struct MethodsSeen {
+        let all: Set<HTTPMethod>
+        let byAPI: [String: Set<HTTPMethod>]
+        let byRoute: [String: HTTPMethod]
+        let products: [String: [String]]
+        let changed: Bool
+
+        init(_ project: ResolvedProject, renames: Renames?) {
+            var byAPI: [String: Set<HTTPMethod>] = [:]
+            var byRoute: [String: HTTPMethod] = [:]
+            var rewritten = false
+            for api in project.apis {
+                for route in api.routes {
+                    let written = "\(api.name.value)/\(route.id.value)"
+                    byAPI[renames?.api(api.name.value) ?? api.name.value, default: []].insert(route.method.value)
+                    byRoute[renames?.route(written) ?? written] = route.method.value
+                    rewritten = rewritten || route.shaping?.rewrite?.method != nil
+                }
+            }
+            let documents =
+                [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.flatMap { api in
+                    [api.policy?.document] + api.routes.map { $0.policy?.document }
+                } + project.fragments.map(\.policy.document)
+            self.all = Set(byRoute.values)
+            self.byAPI = byAPI
+            self.byRoute = byRoute
+            self.products = Dictionary(
+                project.products.map { product in
+                    (renames?.product(product.name.value) ?? product.name.value, product.apis.map { renames?.api($0.value) ?? $0.value })
+                }) { first, _ in first }
+            self.changed = rewritten || documents.contains { $0?.has(anyOf: ["set-method"]) == true }
+        }
+
+        /// The methods of the routes the document of `subject` runs for; a fragment's, any route's.
+        func methods(of subject: AccessChange.Subject) -> Set<HTTPMethod>? {
+            guard !changed else { return nil }
+            switch subject.kind {
+            case .api: return byAPI[subject.name]
+            case .route: return byRoute[subject.name].map { [$0] }
+            case .product: return Set((products[subject.name] ?? []).flatMap { byAPI[$0] ?? [] })
+            default: return all
+            }
+        }
     }
 
     /// A fragment a document includes, and whether inside a `choose`.
@@ -666,6 +765,10 @@ enum RawPolicyDiff {
 
     private static let throughVariables = " through variables set in another policy"
 
-    /// The key ``counts(_:fragments:expanding:_:_:)`` files checks named `name` under when they let callers through.
+    /// The key ``counts(_:fragments:expanding:_:_:methods:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
+
+    /// The key ``counts(_:fragments:expanding:_:_:methods:)`` files checks and limits named
+    /// `name` under when they run for some requests only, inside a `choose`.
+    private static func conditional(_ name: String) -> String { name + " for some requests" }
 }

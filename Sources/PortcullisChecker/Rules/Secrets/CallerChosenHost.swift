@@ -90,18 +90,25 @@ enum CallerChosenHost {
 
     /// The parts of the sum `code` makes, judged as ``hostFixed(in:variables:api:variablesAreTheCallers:)`` says.
     private static func sumFixesTheHost(_ code: String, variables: Variables, api: Int?, variablesAreTheCallers: Bool) -> Bool {
-        guard let terms = ExpressionFlow.terms(of: code) else { return false }
+        // A sum of very many parts is not read: each part reads the start again.
+        guard let terms = ExpressionFlow.terms(of: code), terms.count <= 512 else { return false }
         var start = ""
+        // Each part judged once: a format's placeholders may name one argument many times
+        // (the audit of the change: a large one named 100 times took 12 s).
+        var callers: [String: Bool] = [:]
         for term in terms {
+            // Once the host is fixed, nothing after it unfixes it.
+            if !start.isEmpty, fixesTheHost(start) { return true }
             switch term {
             case .text(let text):
                 start += text
             case .code(let part):
-                if variablesAreTheCallers && part.mayReadAVariable || readsWhatTheCallerWrites(part, variables: variables, api: api)
-                    || readsTheCallersParts(part)
-                {
-                    return fixesTheHost(start)
-                }
+                let readsTheCaller =
+                    callers[part]
+                    ?? (variablesAreTheCallers && part.mayReadAVariable || readsWhatTheCallerWrites(part, variables: variables, api: api)
+                        || readsTheCallersParts(part))
+                callers[part] = readsTheCaller
+                if readsTheCaller { return fixesTheHost(start) }
                 if slashed(start).contains("//") {
                     start += "host"
                 } else if let base = start.isEmpty ? variables.baseURLs.start(of: part, api: api) ?? serviceURL(part) : nil {
@@ -181,10 +188,12 @@ enum CallerChosenHost {
         return fixesTheHost(value + "/")
     }
 
-    /// Whether the text `code` always starts with, written out (joined literals, or a
-    /// `string.Format`'s format before its first placeholder), fixes the host.
+    /// Whether the text `code` always starts with, written out (joined literals, through
+    /// brackets; a `string.Format`'s format before its first placeholder; the written
+    /// start of its sum, ``ExpressionFlow/writtenStart(of:)``), fixes the host.
     static func startFixesTheHost(_ code: String) -> Bool {
         fixesTheHost(ExpressionExtent.leadingText(in: code) ?? "") || fixesTheHost(ExpressionExtent.formattedLeadingText(in: code) ?? "")
+            || fixesTheHost(ExpressionFlow.writtenStart(of: code) ?? "")
     }
 
     /// A start without its outer white space, a backslash read as a slash, as .NET reads

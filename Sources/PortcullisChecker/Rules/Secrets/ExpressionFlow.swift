@@ -174,6 +174,13 @@ enum ExpressionFlow {
         endOfKeptStart(text, at: end, leading: leading, structure) != nil
     }
 
+    /// Whether the members from `start` to `end` (a term's end, which closing brackets may
+    /// follow) keep the value's start (``endOfKeptStart(_:at:leading:_:)``).
+    private static func keepsItsStart(_ text: [UInt8], from start: Int, to end: Int, _ structure: Structure) -> Bool {
+        guard let kept = endOfKeptStart(text, at: start, leading: nil, structure) else { return false }
+        return kept >= end
+    }
+
     /// Where the members that keep the value's start (``keepsItsStart(_:at:leading:_:)``)
     /// and the closing brackets after them end; nil when one may take the start off.
     private static func endOfKeptStart(_ text: [UInt8], at end: Int, leading: UInt8?, _ structure: Structure) -> Int? {
@@ -190,7 +197,8 @@ enum ExpressionFlow {
                 position = close + 1
             }
             switch member {
-            case "ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "TrimEnd", "Normalize":
+            // A URI's text, whole, too.
+            case "ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "TrimEnd", "Normalize", "AbsoluteUri", "OriginalString":
                 continue
             case "Trim" where arguments.isEmpty:
                 continue
@@ -363,6 +371,13 @@ enum ExpressionFlow {
     /// place. Nil for code that is no such sum: a block, or a test or a choice at the top
     /// (`== x ? a : b`, `??`), which may give another value than the sum's.
     static func terms(of code: String) -> [Term]? {
+        terms(of: code, depth: 0)
+    }
+
+    /// ``terms(of:)``, for code `depth` calls deep in another's arguments: eight at most,
+    /// as each level reads its text again (the audit of the change: 2,200 nested URIs
+    /// overflowed the stack).
+    private static func terms(of code: String, depth: Int) -> [Term]? {
         let text = compacted(Array(code.utf8))
         guard text.count > 3, text[0] == at, text[1] == openParenthesis, text[text.count - 1] == closeParenthesis else { return nil }
         let structure = Structure(text)
@@ -372,7 +387,7 @@ enum ExpressionFlow {
         var index = start
         while index <= range.upperBound {
             if index == range.upperBound || text[index] == UInt8(ascii: "+") {
-                guard start < index, let found = term(text, start..<index, structure) else { return nil }
+                guard start < index, let found = term(text, start..<index, structure, depth: depth) else { return nil }
                 terms += found
                 start = index + 1
                 index += 1
@@ -393,9 +408,17 @@ enum ExpressionFlow {
 
     /// The term `text[range]`: a string written out, an interpolated one's parts, a
     /// `string.Format`'s, or code.
-    private static func term(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> [Term]? {
+    private static func term(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure, depth: Int) -> [Term]? {
         let written = { (part: Range<Int>) in String(decoding: text[part], as: UTF8.self) }
-        if let formatted = formatTerms(text, range, structure) { return formatted }
+        if let call = call(text, range, structure) { return depth < 8 ? callTerms(call, text, structure, depth: depth) : nil }
+        // A sum in brackets, with members after it that keep its start, is read as the sum;
+        // one that is no sum (a choice) is code.
+        if text[range.lowerBound] == openParenthesis, depth < 8, let close = structure.close[range.lowerBound], close < range.upperBound,
+            close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure),
+            let inner = terms(of: "@(" + written((range.lowerBound + 1)..<close) + ")", depth: depth + 1)
+        {
+            return inner
+        }
         guard let end = structure.literalEnd[range.lowerBound], end == range.upperBound else { return [.code("@(" + written(range) + ")")] }
         let prefix = written(range.lowerBound..<(range.lowerBound + text[range].prefix { $0 == at || $0 == dollar }.count))
         guard prefix.contains("$") else { return ExpressionExtent.constantText(in: "@(" + written(range) + ")").map { [.text($0)] } }
@@ -416,67 +439,143 @@ enum ExpressionFlow {
         return addText(upTo: content.upperBound) ? terms : nil
     }
 
-    /// The parts of `string.Format(format, args…)` at `text[range]`, its format written out
-    /// (after a culture, if one is given): the format's texts, and each placeholder's
-    /// argument in its place (`{0}`, `{1,8:D}`), so a URL's host is judged by what fills
-    /// it (the audit of the thirty-fourth round: a host chosen by the policy, a path by the
-    /// caller, was reported). Nil for any other term.
-    private static func formatTerms(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> [Term]? {
-        let names: [StaticString] = ["string.Format(", "String.Format(", "System.String.Format("]
-        let open = names.lazy.compactMap { name in
-            starts(text, at: range.lowerBound, with: name) ? range.lowerBound + name.utf8CodeUnitCount - 1 : nil
-        }.first
-        guard let open, structure.close[open] == range.upperBound - 1 else { return nil }
+    /// A call whose value is joined from its arguments' (``callTerms(_:_:_:depth:)``).
+    private struct Call {
+        enum Kind {
+            case format, concat, join, uri
+        }
+
+        var kind: Kind
+        /// Each argument's code, a label (`uriString:`) left out.
+        var arguments: [Range<Int>]
+    }
+
+    private static let calls: [(name: StaticString, kind: Call.Kind)] = [
+        ("string.Format(", .format), ("String.Format(", .format), ("System.String.Format(", .format),
+        ("string.Concat(", .concat), ("String.Concat(", .concat), ("System.String.Concat(", .concat),
+        ("string.Join(", .join), ("String.Join(", .join), ("System.String.Join(", .join),
+        ("new Uri(", .uri), ("new System.Uri(", .uri), ("new global::System.Uri(", .uri),
+    ]
+
+    /// The call that is all of `text[range]`, but for members after it that keep its start
+    /// (`.ToLower()`, a URI's `AbsoluteUri`); nil for any
+    /// other code, or arguments that may hold a generic's comma (`Dictionary<string,string>`),
+    /// which cannot be told apart here.
+    private static func call(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> Call? {
+        guard let first = text[range].first, first == UInt8(ascii: "s") || first == UInt8(ascii: "S") || first == UInt8(ascii: "n") else { return nil }
+        guard let (kind, open) = calls.lazy.compactMap({ call in
+            starts(text, at: range.lowerBound, with: call.name) ? (call.kind, range.lowerBound + call.name.utf8CodeUnitCount - 1) : nil
+        }).first, let close = structure.close[open], close < range.upperBound
+        else { return nil }
+        guard close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure) else { return nil }
         var arguments: [Range<Int>] = []
         var start = open + 1
         var index = start
-        while index < range.upperBound - 1 {
-            if let end = structure.literalEnd[index] {
+        while index <= close {
+            if index < close, let end = structure.literalEnd[index] {
                 index = end
-            } else if isOpening(text[index]), let close = structure.close[index] {
-                index = close + 1
+            } else if index < close, isOpening(text[index]), let inner = structure.close[index] {
+                index = inner + 1
+            } else if index == close || text[index] == comma {
+                // A label (`uriString:`), not `global::`.
+                var argument = start..<index
+                let label = identifierEnd(text, from: start)
+                if label > start, label + 1 < index, text[label] == colon, text[label + 1] != colon { argument = (label + 1)..<index }
+                arguments.append(argument)
+                start = index + 1
+                index += 1
+            } else if text[index] == lessThan || text[index] == greater {
+                return nil
             } else {
-                if text[index] == comma {
-                    arguments.append(start..<index)
-                    start = index + 1
-                }
                 index += 1
             }
         }
-        arguments.append(start..<(range.upperBound - 1))
+        return Call(kind: kind, arguments: arguments)
+    }
+
+    /// The parts of `call`'s value, nil where they are not known here: a `string.Format`'s
+    /// format written out (after a culture or `null`) with each placeholder's argument in
+    /// its place (`{0}`, `{1,8:D}`; a host the policy chose, the caller's path after it,
+    /// was reported, as the format's text before its first placeholder fixed none: the
+    /// thirty-fourth round); `string.Concat`'s arguments; `string.Join`'s with its written
+    /// separator between them; a URI made of one text (a `UriKind` aside), or of a base and
+    /// a relative text written out, which keeps the base's host (`//x` and an absolute text
+    /// replace it, and so may a text not written out).
+    private static func callTerms(_ call: Call, _ text: [UInt8], _ structure: Structure, depth: Int) -> [Term]? {
         let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
-        guard let formatIndex = arguments.prefix(2).firstIndex(where: { structure.literalEnd[$0.lowerBound] == $0.upperBound }),
-            let format = ExpressionExtent.constantText(in: code(arguments[formatIndex]))
-        else { return nil }
-        // An argument written out is text in its place.
-        let values = arguments[(formatIndex + 1)...].map { argument in
-            ExpressionExtent.constantText(in: code(argument)).map(Term.text) ?? .code(code(argument))
-        }
-        var terms: [Term] = []
-        var written = ""
-        var characters = format.unicodeScalars[...]
-        while let character = characters.popFirst() {
-            guard character == "{" || character == "}" else {
-                written.unicodeScalars.append(character)
-                continue
+        let constant = { (part: Range<Int>) in ExpressionExtent.constantText(in: code(part)) }
+        let parts = { (part: Range<Int>) in terms(of: code(part), depth: depth + 1) }
+        let arguments = call.arguments
+        switch call.kind {
+        case .concat:
+            var joined: [Term] = []
+            for argument in arguments {
+                guard let found = parts(argument) else { return nil }
+                joined += found
             }
-            if characters.first == character {
-                characters.removeFirst()
-                written.unicodeScalars.append(character)
-                continue
+            return joined
+        case .join:
+            guard arguments.count > 2, let separator = constant(arguments[0]) else { return nil }
+            var joined: [Term] = []
+            for (index, argument) in arguments.dropFirst().enumerated() {
+                guard let found = parts(argument) else { return nil }
+                joined += (index == 0 ? [] : [.text(separator)]) + found
             }
-            // A placeholder: its argument's number, then an alignment or a format, if any.
-            let digits = characters.prefix { $0.properties.numericType == .decimal && $0.isASCII }
-            guard character == "{", let number = Int(String(digits)), number < values.count,
-                let close = characters.firstIndex(of: "}")
-            else { return nil }
-            characters = characters[characters.index(after: close)...]
+            return joined
+        case .uri:
+            guard let base = arguments.first else { return nil }
+            if arguments.count == 1 || arguments.count == 2 && starts(text, at: arguments[1].lowerBound, with: "UriKind.") { return parts(base) }
+            guard arguments.count == 2, let relative = constant(arguments[1]) else { return nil }
+            if relative.hasPrefix("//") || relative.hasPrefix("\\\\") { return nil }
+            if let colon = relative.firstIndex(of: ":"), !relative[..<colon].contains("/") { return [.text(relative)] }
+            return parts(base).map { $0 + [.text(relative)] }
+        case .format:
+            var formatIndex = 0
+            if arguments.count > 1, constant(arguments[0]) == nil {
+                let first = String(decoding: text[arguments[0]], as: UTF8.self)
+                guard first == "null" || first.hasPrefix("CultureInfo.") || first.hasPrefix("System.Globalization.CultureInfo.") else { return nil }
+                formatIndex = 1
+            }
+            // A `{{` left is a named value whose value is not known here: its placeholders are not.
+            guard let format = constant(arguments[formatIndex]), !format.holds("{{") else { return nil }
+            let values = arguments[(formatIndex + 1)...].map { argument in constant(argument).map(Term.text) ?? .code(code(argument)) }
+            var terms: [Term] = []
+            var written = ""
+            var characters = format.unicodeScalars[...]
+            while let character = characters.popFirst() {
+                guard character == "{" || character == "}" else {
+                    written.unicodeScalars.append(character)
+                    continue
+                }
+                if characters.first == character {
+                    characters.removeFirst()
+                    written.unicodeScalars.append(character)
+                    continue
+                }
+                // A placeholder: its argument's number, then an alignment or a format, if any.
+                // Many are not read: each is a part of the sum to judge.
+                let digits = characters.prefix { $0.properties.numericType == .decimal && $0.isASCII }
+                guard character == "{", terms.count < 128, let number = Int(String(digits)), number < values.count,
+                    let close = characters.firstIndex(of: "}")
+                else { return nil }
+                characters = characters[characters.index(after: close)...]
+                if !written.isEmpty { terms.append(.text(written)) }
+                written = ""
+                terms.append(values[number])
+            }
             if !written.isEmpty { terms.append(.text(written)) }
-            written = ""
-            terms.append(values[number])
+            return terms
         }
-        if !written.isEmpty { terms.append(.text(written)) }
-        return terms
+    }
+
+    /// The text every value of `code` starts with, written out: the texts its sum
+    /// (``terms(of:)``) starts with, a format's, a joined text's and a URI's too; a
+    /// block's or a choice's (which `terms` does not read) as their written start gives it.
+    static func writtenStart(of code: String) -> String? {
+        guard let terms = terms(of: code) else { return ExpressionExtent.leadingText(in: code) ?? ExpressionExtent.formattedLeadingText(in: code) }
+        var start = ""
+        for case .text(let text) in terms.prefix(while: { if case .text = $0 { true } else { false } }) { start += text }
+        return start.isEmpty ? nil : start
     }
 
     /// The variable whose value the value of `code` starts with, whole, and the text written
