@@ -92,4 +92,56 @@ final class RawPolicyDiffTests: XCTestCase {
             back.stdout.contains("privilege decrease: the raw policy of API 'partner' makes 'validate-jwt' check every request again\n"),
             back.stdout)
     }
+
+    /// A `choose` on the method is judged as lint judges it, by the methods of the routes
+    /// the policy runs for (the audit of `diff` in the thirty-fifth round): a check moved
+    /// into the `otherwise` of a `when` for `OPTIONS` still checks every `GET` and `POST`
+    /// (it was a privilege increase, failing CI on the usual CORS pattern), and widening it
+    /// there is one (it was listed for review). A check or limit for some requests only,
+    /// removed, is a widening too (it was listed for review).
+    func testAChooseOnTheMethodIsJudgedByTheRoutesMethods() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwt = { (roles: String) in
+            #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any">\#(roles)</claim></required-claims></validate-jwt>"#
+        }
+        let read = "<value>Orders.Read</value>"
+        let preflight = { (check: String) in
+            #"<choose><when condition="@(context.Request.Method == &quot;OPTIONS&quot;)"><return-response><set-status code="204" /></return-response></when><otherwise>\#(check)</otherwise></choose>"#
+        }
+        let writesOnly = { (statement: String) in #"<choose><when condition="@(context.Request.Method != &quot;GET&quot;)">\#(statement)</when></choose>"# }
+        let limit = #"<rate-limit calls="10" renewal-period="60" />"#
+        for (side, statements) in [
+            ("plain", jwt(read)),
+            ("preflight", preflight(jwt(read))),
+            ("wider", preflight(jwt(read + "<value>Orders.Write</value>"))),
+            ("writes", writesOnly(jwt(read)) + writesOnly(limit)),
+            ("none", ""),
+        ] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+            let example = RuleExample.api(
+                "partner", fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: place-order, method: POST, path: /orders, scopes: [orders.write]}\n")
+            try (RuleExample.baseGateway + "---\n" + example.text).write(
+                to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+            let lint = try ToolProcess.run(["lint", side], in: directory)
+            XCTAssertNotEqual(lint.status, 1, "\(side): \(lint.stdout)")
+        }
+        let moved = try ToolProcess.run(["diff", "plain", "preflight", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
+        XCTAssertFalse(moved.stdout.contains("privilege increase"), moved.stdout)
+        let widened = try ToolProcess.run(["diff", "preflight", "wider", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(widened.status, 1, widened.stdout + widened.stderr)
+        XCTAssertTrue(
+            widened.stdout.contains("privilege increase: the raw policy of API 'partner' lets 'validate-jwt' accept more values of claim 'roles'\n"),
+            widened.stdout)
+        let removed = try ToolProcess.run(["diff", "writes", "none", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(removed.status, 1, removed.stdout + removed.stderr)
+        for expected in [
+            "privilege increase: the raw policy of API 'partner' removes a 'validate-jwt' that checks some requests (in BASE)\n",
+            "looser limit: the raw policy of API 'partner' removes a 'rate-limit' that counts some requests (in BASE)\n",
+        ] {
+            XCTAssertTrue(removed.stdout.contains(expected), "missing: \(expected)in:\n\(removed.stdout)")
+        }
+    }
 }

@@ -287,51 +287,51 @@ enum RawPolicyDiff {
     }
 
     /// The methods of the routes each raw document runs for, which a `choose` on the method
-    /// is judged by; none where a raw `set-method` or a route's `rewrite` may change the
-    /// method a request carries. Named as HEAD names them, as ``documents(_:renames:)`` names
-    /// the documents.
+    /// is judged by; none where one of them may carry another method: the route's own
+    /// `rewrite` changes it, or a raw `set-method` in a policy its requests run (its own,
+    /// its API's, a product's of its API, the gateway's, or any fragment's). Named as HEAD
+    /// names them, as ``documents(_:renames:)`` names the documents.
     private struct MethodsSeen {
-        let all: Set<HTTPMethod>
-        let byAPI: [String: Set<HTTPMethod>]
-        let byRoute: [String: HTTPMethod]
+        /// By route, nil where the method may change.
+        let byRoute: [String: HTTPMethod?]
+        let byAPI: [String: [HTTPMethod?]]
         let products: [String: [String]]
-        let changed: Bool
 
         init(_ project: ResolvedProject, renames: Renames?) {
-            var byAPI: [String: Set<HTTPMethod>] = [:]
-            var byRoute: [String: HTTPMethod] = [:]
-            var rewritten = false
+            let setsMethod = { (document: PolicyXMLDocument?) in document?.has(anyOf: ["set-method"]) == true }
+            let everywhere = setsMethod(project.gateway?.policy?.document) || project.fragments.contains { setsMethod($0.policy.document) }
+            let viaProduct = Set(project.products.filter { setsMethod($0.policy?.document) }.flatMap { $0.apis.map(\.value) })
+            var byRoute: [String: HTTPMethod?] = [:]
+            var byAPI: [String: [HTTPMethod?]] = [:]
             for api in project.apis {
+                let apiChanges = everywhere || viaProduct.contains(api.name.value) || setsMethod(api.policy?.document)
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
-                    byAPI[renames?.api(api.name.value) ?? api.name.value, default: []].insert(route.method.value)
-                    byRoute[renames?.route(written) ?? written] = route.method.value
-                    rewritten = rewritten || route.shaping?.rewrite?.method != nil
+                    let method = apiChanges || route.shaping?.rewrite?.method != nil || setsMethod(route.policy?.document) ? nil : route.method.value
+                    byRoute[renames?.route(written) ?? written] = method
+                    byAPI[renames?.api(api.name.value) ?? api.name.value, default: []].append(method)
                 }
             }
-            let documents =
-                [project.gateway?.policy?.document] + project.products.map { $0.policy?.document } + project.apis.flatMap { api in
-                    [api.policy?.document] + api.routes.map { $0.policy?.document }
-                } + project.fragments.map(\.policy.document)
-            self.all = Set(byRoute.values)
-            self.byAPI = byAPI
             self.byRoute = byRoute
+            self.byAPI = byAPI
             self.products = Dictionary(
                 project.products.map { product in
                     (renames?.product(product.name.value) ?? product.name.value, product.apis.map { renames?.api($0.value) ?? $0.value })
                 }) { first, _ in first }
-            self.changed = rewritten || documents.contains { $0?.has(anyOf: ["set-method"]) == true }
         }
 
-        /// The methods of the routes the document of `subject` runs for; a fragment's, any route's.
+        /// The methods of the routes the document of `subject` runs for (a fragment's, any
+        /// route's), nil when one of them may carry another.
         func methods(of subject: AccessChange.Subject) -> Set<HTTPMethod>? {
-            guard !changed else { return nil }
+            let methods: [HTTPMethod?]
             switch subject.kind {
-            case .api: return byAPI[subject.name]
-            case .route: return byRoute[subject.name].map { [$0] }
-            case .product: return Set((products[subject.name] ?? []).flatMap { byAPI[$0] ?? [] })
-            default: return all
+            case .api: methods = byAPI[subject.name] ?? []
+            case .route: methods = byRoute[subject.name].map { [$0] } ?? []
+            case .product: methods = (products[subject.name] ?? []).flatMap { byAPI[$0] ?? [] }
+            default: methods = Array(byRoute.values)
             }
+            guard methods.allSatisfy({ $0 != nil }) else { return nil }
+            return Set(methods.compactMap { $0 })
         }
     }
 
