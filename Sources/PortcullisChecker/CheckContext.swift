@@ -104,6 +104,13 @@ public struct CheckContext: Sendable {
         rawEnforcement.statement(kind, on: route)
     }
 
+    /// Whether a raw token or certificate check that lets no caller through runs on every
+    /// request of `route`, as LP001 reads the policies: a route without `auth` is then no
+    /// public route (`diff` says so of a route added).
+    public func checksTokensInRawPolicies(on route: EffectiveRoute) -> Bool {
+        rawStatement(.tokenCheck, on: route) != nil
+    }
+
     /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
     /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
     func rawStatementBeforeAnyTokenCheck(

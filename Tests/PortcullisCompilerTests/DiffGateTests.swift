@@ -86,17 +86,17 @@ final class DiffGateTests: XCTestCase {
             try gate(base, loosened).sorted(),
             [
                 "looser-limit: the raw policy of API 'catalog' raises the budget of 'rate-limit-by-key' to 9000 calls per 60s from 20 per 60s through named values that changed",
-                "privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now allows '0.0.0.0-255.255.255.255' through named values that changed",
+                "privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now admits 0.0.0.0-198.51.100.6, 198.51.100.8-203.0.112.255, 203.0.114.0-255.255.255.255 through named values that changed",
             ])
         // The same through production's file alone.
         let prod = try copy(of: base, [
             ("environments/prod.yaml", "    api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n", "    api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n    office-to: 203.0.114.255\n")
         ])
-        XCTAssertTrue(try gate(base, prod).contains { $0.hasPrefix("privilege-increase: ") && $0.contains("it now allows '203.0.113.0-203.0.114.255'") })
+        XCTAssertTrue(try gate(base, prod).contains { $0.hasPrefix("privilege-increase: ") && $0.contains("it now admits 203.0.114.0-203.0.114.255") })
         // Written in place: an address added to those allowed, and an allow-list turned into
         // a deny-list; a filter narrowed to fewer addresses passes.
         let added = try copy(of: base, [("apis/catalog.yaml", "<address>198.51.100.7</address>", "<address>198.51.100.7</address><address>192.0.2.1</address>")])
-        XCTAssertEqual(try gate(base, added), ["privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now allows '192.0.2.1'"])
+        XCTAssertEqual(try gate(base, added), ["privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now admits 192.0.2.1"])
         let inverted = try copy(of: base, [("apis/catalog.yaml", "action=\"allow\"", "action=\"forbid\"")])
         XCTAssertEqual(try gate(base, inverted), ["privilege-increase: the raw policy of API 'catalog' turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them"])
         // Widened beside one added: the pairs cannot be told apart, so it is a review the

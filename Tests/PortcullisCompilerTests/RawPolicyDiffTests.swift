@@ -144,4 +144,56 @@ final class RawPolicyDiffTests: XCTestCase {
             XCTAssertTrue(removed.stdout.contains(expected), "missing: \(expected)in:\n\(removed.stdout)")
         }
     }
+
+    /// Changes the audit of `diff` found failing CI as widenings, and the widenings beside
+    /// them: an IP filter compared as written (a range narrowed, split in two, or a forbid
+    /// list grown was "lets more addresses past"), a fragment no policy includes removed, a
+    /// fragment renamed with its includes, and a route added behind its API's raw token
+    /// check, called public.
+    func testNarrowingsRenamesAndRawGuardsAreNoWidening() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        let fragment = { (name: String) in
+            "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '<fragment>\(jwt)</fragment>'\n"
+        }
+        let filter = { (action: String, entries: String) in #"<ip-filter action="\#(action)">\#(entries)</ip-filter>"# }
+        let range = { (from: String, to: String) in #"<address-range from="\#(from)" to="\#(to)" />"# }
+        let routes = "  - {id: list-orders, method: GET, path: /orders, public: partners call it with their own token}\n"
+        let archive = "  - {id: list-archive, method: GET, path: /archive, public: partners call it with their own token}\n"
+        let sides: [(name: String, include: String, filter: String, fragments: String, routes: String)] = [
+            ("base", "partner-auth", filter("allow", range("10.0.0.0", "10.0.0.255")), fragment("partner-auth") + fragment("unused"), routes),
+            ("narrowed", "partner-auth", filter("allow", range("10.0.0.0", "10.0.0.127")), fragment("partner-auth") + fragment("unused"), routes),
+            ("split", "partner-auth", filter("allow", range("10.0.0.0", "10.0.0.127") + range("10.0.0.128", "10.0.0.255")), fragment("partner-auth"), routes),
+            ("renamed", "partner-jwt", filter("allow", range("10.0.0.0", "10.0.0.255")), fragment("partner-jwt") + fragment("unused"), routes + archive),
+            ("widened", "partner-auth", filter("allow", range("10.0.0.0", "10.0.1.255")), fragment("partner-auth") + fragment("unused"), routes),
+            ("forbids", "partner-auth", filter("forbid", "<address>10.0.0.7</address>"), fragment("partner-auth"), routes),
+            ("forbidsmore", "partner-auth", filter("forbid", range("10.0.0.0", "10.0.0.15")), fragment("partner-auth"), routes),
+        ]
+        for side in sides {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side.name), withIntermediateDirectories: true)
+            let example = RuleExample.api(
+                "partner",
+                fields: "auth: none\npolicy: '<policies><inbound><base />\(side.filter)<include-fragment fragment-id=\"\(side.include)\" /></inbound></policies>'\n",
+                routes: side.routes)
+            try (RuleExample.baseGateway + side.fragments + "---\n" + example.text).write(
+                to: directory.appendingPathComponent("\(side.name)/defs.yaml"), atomically: true, encoding: .utf8)
+            let lint = try ToolProcess.run(["lint", side.name], in: directory)
+            XCTAssertNotEqual(lint.status, 1, "\(side.name): \(lint.stdout)")
+        }
+        for (base, head) in [("base", "narrowed"), ("base", "split"), ("base", "renamed"), ("forbids", "forbidsmore")] {
+            let result = try ToolProcess.run(["diff", base, head, "--fail-on", "privilege-increase"], in: directory)
+            XCTAssertEqual(result.status, 0, "\(base) → \(head):\n" + result.stdout + result.stderr)
+        }
+        let renamed = try ToolProcess.run(["diff", "base", "renamed"], in: directory)
+        XCTAssertTrue(
+            renamed.stdout.contains("other: route 'partner/list-archive' was added; it requires a token, checked by a raw policy\n"), renamed.stdout)
+        let widened = try ToolProcess.run(["diff", "base", "widened", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(widened.status, 1, widened.stdout + widened.stderr)
+        XCTAssertTrue(
+            widened.stdout.contains("privilege increase: the raw policy of API 'partner' lets more addresses past 'ip-filter': it now admits 10.0.1.0-10.0.1.255\n"),
+            widened.stdout)
+        let forbidden = try ToolProcess.run(["diff", "forbidsmore", "forbids", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(forbidden.status, 1, forbidden.stdout + forbidden.stderr)
+    }
 }

@@ -88,6 +88,9 @@ public enum AccessDiff {
         public var isBase: Bool
         /// What the rules of access, secrets, caching, limits and Redis find, silenced or not.
         public var findings: [Finding] = []
+        /// The routes (`API/route`) without `auth` that a raw token or certificate check
+        /// guards on every request, as lint reads the policies.
+        public var checkedInRawPolicies: Set<String> = []
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -145,9 +148,12 @@ public enum AccessDiff {
         let guarded = Dictionary(grouping: headRoutes.filter { baseRoutes[$0.key] != nil }.values + removed, by: \.backendOperation)
         let review = SecretsReview(base: base.project, head: head.project)
         for route in added {
-            let access = route.plan.token == nil ? "is public" : "requires a token"
+            // A raw check on every request is a token check too (an audit found a route
+            // behind its API's raw 'validate-jwt' called public).
+            let isPublic = route.plan.token == nil && !head.checkedInRawPolicies.contains(route.name)
+            let access = isPublic ? "is public" : route.plan.token == nil ? "requires a token, checked by a raw policy" : "requires a token"
             changes.append(AccessChange(
-                category: route.plan.token == nil ? .privilegeIncrease : .other, subject: .route(route.name),
+                category: isPublic ? .privilegeIncrease : .other, subject: .route(route.name),
                 message: "route \(subject(route.name)) was added; it \(access)", place: head.location(route.route.written.id.range)))
             // As for a route that stays: an existing secret its backend's host did not receive.
             for name in review.newlySent(by: route.plan) {

@@ -166,6 +166,10 @@ public enum DiffPipeline {
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured) }
+        side.checkedInRawPolicies = Set(
+            result.checked.routes.filter { !$0.isAuthenticated && result.checked.checksTokensInRawPolicies(on: $0) }.map { route in
+                "\(result.project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
+            })
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
     }
 }

@@ -41,6 +41,7 @@ enum RawPolicyDiff {
         let fragments = Dictionary(
             (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
         ) { _, base in base }
+        let (oldIncluded, newIncluded) = (included(base.project), included(head.project))
         var changes: [AccessChange] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
@@ -68,6 +69,17 @@ enum RawPolicyDiff {
             // Fragments included alike on both sides count alike: only the others are read.
             let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
             let expanded = oldIncludes.symmetricDifference(newIncludes)
+            // A fragment added, removed or renamed acts only through the policies that
+            // include it, which are weighed with what they include; one no policy includes
+            // does nothing (an audit found an unused fragment's removal, and a rename, failing
+            // CI as privilege increases). A fragment changed in place is weighed once, as
+            // its own, where a policy includes it.
+            if subject.kind == .fragment,
+                old == nil || new == nil || !(oldIncluded.contains(subject.name) || newIncluded.contains(subject.name))
+            {
+                changes.append(fragmentListed(key, old: old?.document, new: new?.document, base: base, head: head, subject: subject))
+                continue
+            }
             let oldCounts = counts(
                 old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten, methods: old.flatMap { oldMethods.methods(of: $0.subject) })
             let newCounts = counts(
@@ -180,6 +192,29 @@ enum RawPolicyDiff {
             changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
         }
         return changes
+    }
+
+    /// The fragments some raw policy of `project` includes, a fragment's own too.
+    private static func included(_ project: ResolvedProject) -> Set<String> {
+        let documents =
+            [project.gateway?.policy?.document] + project.products.map { $0.policy?.document }
+            + project.apis.flatMap { api in [api.policy?.document] + api.routes.map { $0.policy?.document } } + project.fragments.map(\.policy.document)
+        return Set(documents.flatMap { includes(in: $0).map(\.id) })
+    }
+
+    /// A fragment's change listed for review, not weighed: one added, removed, or included
+    /// by no policy.
+    private static func fragmentListed(
+        _ key: String, old: PolicyXMLDocument?, new: PolicyXMLDocument?, base: AccessDiff.Side, head: AccessDiff.Side, subject: AccessChange.Subject
+    ) -> AccessChange {
+        if let new {
+            let message = old == nil ? "\(key) was added; it acts where a policy includes it" : "the raw policy of \(key) changed; no policy includes it"
+            return AccessChange(category: .other, subject: subject, message: message, place: head.location(new.range(new.root.nameSpan)))
+        }
+        let old = old!
+        return AccessChange(
+            category: .other, subject: subject, message: "\(key) was removed; it acted only where a policy included it",
+            place: base.location(old.range(old.root.nameSpan)))
     }
 
     /// Every raw document of a project, by how messages name its owner.
@@ -606,8 +641,10 @@ enum RawPolicyDiff {
     /// An IP filter that lets in addresses it did not: the filters on both sides, paired
     /// by their action and the addresses and ranges they list as APIM reads them (named
     /// values put in): those alike on both sides first, whatever their order, then the rest
-    /// in order. Addresses are compared as written, so a range narrowed by
-    /// rewriting it is taken for a new one: the review it asks for is the safer mistake.
+    /// in order, by the addresses each admits. Where one lists something other than IPv4
+    /// written out (an IPv6 address, an expression), addresses are compared as written, so
+    /// a range narrowed by rewriting it is taken for a new one: the review it asks for is
+    /// the safer mistake.
     private static func widenedFilter(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, message: String)? {
@@ -633,11 +670,28 @@ enum RawPolicyDiff {
             let reading = read(after, now)
             if let same = olds.firstIndex(where: { $0.1 == reading }) { olds.remove(at: same) } else { news.append((after, reading)) }
         }
+        // The addresses a filter admits, where every one it lists is an IPv4 address, range or
+        // block written out: filters are then compared by what they admit, whatever their
+        // form (an audit found a range narrowed or split, and a forbid list grown, reported
+        // as letting more in).
+        func admitted(_ reading: (allows: Bool, addresses: Set<String>)) -> IPv4Set? {
+            var ranges: [IPv4Range] = []
+            for text in reading.addresses {
+                guard let range = IPv4Range(written: text) else { return nil }
+                ranges.append(range)
+            }
+            return reading.allows ? IPv4Set(ranges) : IPv4Set(ranges).complement
+        }
         for ((_, b), (after, a)) in zip(olds, news) {
             // Forbidding what it allowed lets every other address in; the other way narrows.
             if b.allows != a.allows {
                 if b.allows { return (after, "turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them") }
                 continue
+            }
+            if let before = admitted(b), let now = admitted(a) {
+                let letIn = now.subtracting(before)
+                guard !letIn.ranges.isEmpty else { continue }
+                return (after, "lets more addresses past 'ip-filter': it now admits \(RouteComparison.describe(letIn))")
             }
             let letIn = a.allows ? a.addresses.subtracting(b.addresses) : b.addresses.subtracting(a.addresses)
             if let first = letIn.sorted().first {

@@ -202,4 +202,11 @@ public struct IPv4Range: Sendable, Equatable, Hashable, Comparable {
 
     /// `a.b.c.d`, or `a.b.c.d-e.f.g.h` for a range.
     public var description: String { isSingleAddress ? Self.text(first) : "\(Self.text(first))-\(Self.text(last))" }
+
+    /// The range `text` writes as an `ipFilter` entry does (an address, a range or a CIDR
+    /// block), nil for any other text.
+    public init?(written text: String) {
+        guard case .success(let range) = IPv4Text.range(text) else { return nil }
+        self = range
+    }
 }
