@@ -68,6 +68,10 @@ struct Diff: ParsableCommand {
         if let gitBase, gitBase.hasPrefix("-") {
             throw ValidationError("invalid revision '\(gitBase)' for --git-base: a revision cannot start with '-'")
         }
+        // An empty value (a CI variable left unset) would gate nothing, silently (an audit).
+        if !failOn.isEmpty, failOnCategories.isEmpty {
+            throw ValidationError("'--fail-on' names no category, so it would fail on nothing; name one or more, or leave the option out")
+        }
         for category in failOnCategories where AccessChange.Category(rawValue: category) == nil {
             throw ValidationError("unknown category '\(category)' for --fail-on")
         }

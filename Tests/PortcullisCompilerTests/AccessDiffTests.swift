@@ -18,6 +18,12 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertEqual(try ToolProcess.run(["diff", "base", "head", "--fail-on", "looser-limit"], in: Self.fixtures).status, 1)
         XCTAssertEqual(try ToolProcess.run(["diff", "base", "base", "--fail-on", "privilege-increase,looser-limit,cache-widened"], in: Self.fixtures).status, 0)
         XCTAssertEqual(try ToolProcess.run(["diff", "base", "head", "--fail-on", "everything"], in: Self.fixtures).status, 64)
+        // An empty value, as a CI variable left unset gives, gated nothing and passed every
+        // change (the audit of diff in the thirty-fifth round).
+        for empty in ["", ",", " "] {
+            let gate = try ToolProcess.run(["diff", "base", "head", "--fail-on", empty], in: Self.fixtures)
+            XCTAssertEqual(gate.status, 64, "'\(empty)': " + gate.stdout + gate.stderr)
+        }
         let same = try ToolProcess.run(["diff", "base", "base"], in: Self.fixtures)
         XCTAssertEqual(same.stdout, "no changes to access, limits or caching\n")
     }
