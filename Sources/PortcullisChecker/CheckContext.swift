@@ -111,6 +111,12 @@ public struct CheckContext: Sendable {
         rawStatement(.tokenCheck, on: route) != nil
     }
 
+    /// Whether a raw `return-response` or `mock-response` answers every request of `route`,
+    /// so its backend is never called (`diff` weighs one removed as a `respond` removed).
+    public func answersEveryRequestInRawPolicies(on route: EffectiveRoute) -> Bool {
+        rawEnforcement.answersEveryRequest(on: route)
+    }
+
     /// A raw statement of `kind` before `route`'s token check, generated or raw, at any depth
     /// (see ``RawEnforcement/statementBeforeAnyTokenCheck(_:on:)``).
     func rawStatementBeforeAnyTokenCheck(

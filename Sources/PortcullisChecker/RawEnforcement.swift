@@ -17,6 +17,8 @@ struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
         case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied, call
+        /// Any answer of the gateway's own, static or not (``answersEveryRequest(on:)``).
+        case reply
 
         /// Whether `statement` is one of the kind, where raw token checks read `checked`.
         func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
@@ -40,6 +42,7 @@ struct RawEnforcement: Sendable {
             // A call to another service (a Dapr binding or topic too), or the request sent
             // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
+            case .reply: Self.replies.contains(statement.name)
             }
         }
 
@@ -61,6 +64,7 @@ struct RawEnforcement: Sendable {
             case .gate: Self.gateNames
             case .requestCopied: Self.requestSenders
             case .call: Self.callers
+            case .reply: Self.replies
             }
         }
 
@@ -78,6 +82,7 @@ struct RawEnforcement: Sendable {
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
         /// Statements that answer the caller themselves, so nothing after them runs; the
         /// semantic cache lookups answer from the cache when it holds a similar prompt.
+        private static let replies: Set<String> = ["return-response", "mock-response"]
         private static let answers: Set<String> = [
             "return-response", "mock-response", "llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup",
         ]
@@ -387,6 +392,36 @@ struct RawEnforcement: Sendable {
         let holders = holders[walked]
         if let own = route.written.policy?.document, Self.holds(kind, inboundOf: own, orFragments: holders.fragments, checked) { return true }
         return holders.apis[route.apiIndex] || holders.global || route.products.contains(where: { holders.products[$0] })
+    }
+
+    /// Whether a raw `return-response` or `mock-response` answers every request of `route`
+    /// in `inbound`, wherever it stands: its backend is then never called, as with a
+    /// `respond` (``diff`` weighs one removed from a public route as a `respond` removed).
+    func answersEveryRequest(on route: EffectiveRoute) -> Bool {
+        // Told by names first: the walk reads the whole inbound order, and `diff` asks of
+        // every route (a hostile estate of 2,000 routes including 50 large fragments each
+        // took over 20 s).
+        let names = Kind.reply.names
+        let chain = [global, apis[route.apiIndex], route.written.policy?.document] + route.products.map { products[$0].document }
+        guard chain.contains(where: { $0?.has(anyOf: names) == true }) || fragments.values.contains(where: { $0.has(anyOf: names) }) else { return false }
+        // A branch on the method is not judged by the route's: finding whether anything may
+        // change the method reads every statement at any depth, for each route (with a
+        // fragment answering in a branch, the same estate took 100 s). An answer in the
+        // branch of the route's method is then taken for some requests' only.
+        var visited = Set<String>()
+        func answers(_ entries: [InboundRun.Entry]) -> Bool {
+            for entry in entries {
+                switch entry {
+                case .generated: continue
+                case .statement(_, let statement):
+                    if Self.onEveryPath(.reply, statement, fragments: fragments, checked, method: nil, visited: &visited) != nil { return true }
+                case .run(let run):
+                    if answers(run.entries) { return true }
+                }
+            }
+            return false
+        }
+        return answers(inboundOrder(of: route))
     }
 
     /// The first raw statement that turns callers away (``Kind/gates``) in `route`'s own
@@ -872,7 +907,7 @@ struct RawEnforcement: Sendable {
             return first(fragment.rootElements, visited: &visited)
         case "choose":
             var names: [String] = []
-            for branch in statement.elements where branch.name == "when" || branch.name == "otherwise" {
+            for case .element(let branch) in statement.children where branch.name == "when" || branch.name == "otherwise" {
                 let taken = branch.name == "otherwise" ? true : method.flatMap { branch.runs(forMethod: $0.rawValue) }
                 if taken == false { continue }
                 guard let name = first(branch.elements, visited: &visited) else { return nil }

@@ -196,4 +196,37 @@ final class RawPolicyDiffTests: XCTestCase {
         let forbidden = try ToolProcess.run(["diff", "forbidsmore", "forbids", "--fail-on", "privilege-increase"], in: directory)
         XCTAssertEqual(forbidden.status, 1, forbidden.stdout + forbidden.stderr)
     }
+
+    /// A raw answer on every request answers as `respond` does (the audit of `diff`): one
+    /// removed from a public route, whose backend callers without a token then reach, was
+    /// listed for review only; a `respond` written as the same raw answer failed CI as the
+    /// backend called publicly.
+    func testARawAnswerOnEveryRequestIsWeighedAsARespond() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let answer = #"<return-response><set-status code="200" reason="OK" /><set-body>{&quot;status&quot;:&quot;ok&quot;}</set-body></return-response>"#
+        let route = "  - id: health\n    method: GET\n    path: /health\n    auth: none\n    public: a probe\n"
+        for (side, fields) in [
+            ("responds", "    respond: {status: 200, body: '{\"status\":\"ok\"}'}\n"),
+            ("raw", "    policy: '<policies><inbound><base />\(answer)</inbound></policies>'\n"),
+            ("mocked", "    policy: '<policies><inbound><base /><mock-response status-code=\"200\" content-type=\"application/json\" /></inbound></policies>'\n"),
+            ("calls", ""),
+        ] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+            let example = RuleExample.api("status", routes: route + fields)
+            try (RuleExample.baseGateway + "---\n" + example.text).write(
+                to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+            let lint = try ToolProcess.run(["lint", side], in: directory)
+            XCTAssertNotEqual(lint.status, 1, "\(side): \(lint.stdout)")
+        }
+        let rewritten = try ToolProcess.run(["diff", "responds", "raw", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(rewritten.status, 0, rewritten.stdout + rewritten.stderr)
+        for answered in ["raw", "mocked"] {
+            let removed = try ToolProcess.run(["diff", answered, "calls", "--fail-on", "privilege-increase"], in: directory)
+            XCTAssertEqual(removed.status, 1, removed.stdout + removed.stderr)
+            XCTAssertTrue(
+                removed.stdout.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"),
+                removed.stdout)
+        }
+    }
 }

@@ -91,6 +91,9 @@ public enum AccessDiff {
         /// The routes (`API/route`) without `auth` that a raw token or certificate check
         /// guards on every request, as lint reads the policies.
         public var checkedInRawPolicies: Set<String> = []
+        /// The routes (`API/route`) a raw `return-response` or `mock-response` answers on
+        /// every request, so their backend is never called.
+        public var answeredInRawPolicies: Set<String> = []
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -190,7 +193,9 @@ public enum AccessDiff {
         for pair in pairs {
             var route = RouteComparison(
                 key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range),
-                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: review)
+                becameSecrets: areSecrets.subtracting(wereSecrets), secrets: review,
+                answeredRaw: (base.answeredInRawPolicies.contains(pair.old.name), head.answeredInRawPolicies.contains(pair.new.name)),
+                checkedRaw: head.checkedInRawPolicies.contains(pair.new.name))
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             route.compareLimit(.rateLimit, "rate limit")
@@ -685,11 +690,15 @@ struct RouteComparison {
     /// What each version's secrets hold and where BASE sent them, to tell a secret sent
     /// somewhere new from one renamed or moved; nil where no headers are compared.
     let secrets: SecretsReview?
+    /// Whether a raw policy answers every request of the route, in each version.
+    let answeredRaw: (old: Bool, new: Bool)
+    /// Whether a raw token check guards every request of HEAD's route.
+    let checkedRaw: Bool
     var changes: [AccessChange] = []
 
     init(
         key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>,
-        secrets: SecretsReview? = nil
+        secrets: SecretsReview? = nil, answeredRaw: (old: Bool, new: Bool) = (false, false), checkedRaw: Bool = false
     ) {
         self.key = key
         self.old = old
@@ -697,6 +706,8 @@ struct RouteComparison {
         self.at = at
         self.becameSecrets = becameSecrets
         self.secrets = secrets
+        self.answeredRaw = answeredRaw
+        self.checkedRaw = checkedRaw
     }
 
     private mutating func add(_ category: AccessChange.Category, _ message: String) {
@@ -912,15 +923,18 @@ struct RouteComparison {
     /// What the backend receives, what the caller receives and who answers change no
     /// access, but a reviewer should see them.
     mutating func compareShaping() {
-        switch (old.answer, new.answer) {
-        case (nil, let answer?):
-            reportNamedValues(in: answer, besides: [])
+        // A raw answer on every request answers as a `respond` does (an audit found one
+        // removed from a public route unweighed, and a `respond` written as one a widening).
+        switch (old.answer != nil || answeredRaw.old, new.answer != nil || answeredRaw.new) {
+        case (false, true):
+            if let answer = new.answer { reportNamedValues(in: answer, besides: []) }
             add(.other, "is now answered by the gateway; its backend is no longer called")
         // A public route's backend is then reached by callers with no token.
-        case (_?, nil) where new.token == nil: add(.privilegeIncrease, "is public and now calls its backend instead of the gateway answering")
-        case (_?, nil): add(.other, "calls its backend again instead of the gateway answering")
-        case (let before?, let after?): compareAnswers(before, after)
-        case (nil, nil): break
+        case (true, false) where new.token == nil && !checkedRaw: add(.privilegeIncrease, "is public and now calls its backend instead of the gateway answering")
+        case (true, false): add(.other, "calls its backend again instead of the gateway answering")
+        case (true, true):
+            if let before = old.answer, let after = new.answer { compareAnswers(before, after) }
+        case (false, false): break
         }
         if Self.describe(old.requestShaping) != Self.describe(new.requestShaping) {
             add(.other, "changes what its backend receives (headers, query or rewrite)")

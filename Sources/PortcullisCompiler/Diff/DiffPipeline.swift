@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PortcullisChecker
+import PortcullisModel
 import PortcullisDiagnostics
 import PortcullisSupport
 import PortcullisSyntax
@@ -166,10 +167,9 @@ public enum DiffPipeline {
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured) }
-        side.checkedInRawPolicies = Set(
-            result.checked.routes.filter { !$0.isAuthenticated && result.checked.checksTokensInRawPolicies(on: $0) }.map { route in
-                "\(result.project.apis[route.apiIndex].name.value)/\(route.written.id.value)"
-            })
+        let name = { (route: EffectiveRoute) in "\(result.project.apis[route.apiIndex].name.value)/\(route.written.id.value)" }
+        side.checkedInRawPolicies = Set(result.checked.routes.filter { !$0.isAuthenticated && result.checked.checksTokensInRawPolicies(on: $0) }.map(name))
+        side.answeredInRawPolicies = Set(result.checked.routes.filter { result.checked.answersEveryRequestInRawPolicies(on: $0) }.map(name))
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
     }
 }
