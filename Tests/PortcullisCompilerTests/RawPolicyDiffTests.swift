@@ -6,6 +6,15 @@ import XCTest
 /// how much and what is cached, like the same change in the definitions; anything else is
 /// listed for review.
 final class RawPolicyDiffTests: XCTestCase {
+    /// Writes one side of a diff, `defs.yaml` of the example gateway followed by
+    /// `documents`, into `directory/side`; a side that lint refuses is no side to compare.
+    private func writeSide(_ side: String, _ documents: String, in directory: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+        try (RuleExample.baseGateway + documents).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", side], in: directory)
+        XCTAssertNotEqual(lint.status, 1, "\(side): \(lint.stdout)", file: file, line: line)
+    }
+
     func testRawStatementsThatDecideAccessAreWeighed() throws {
         let directory = try BundleTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -118,14 +127,10 @@ final class RawPolicyDiffTests: XCTestCase {
             ("writes", writesOnly(jwt(read)) + writesOnly(limit)),
             ("none", ""),
         ] {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
             let example = RuleExample.api(
                 "partner", fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
                 routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: place-order, method: POST, path: /orders, scopes: [orders.write]}\n")
-            try (RuleExample.baseGateway + "---\n" + example.text).write(
-                to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
-            let lint = try ToolProcess.run(["lint", side], in: directory)
-            XCTAssertNotEqual(lint.status, 1, "\(side): \(lint.stdout)")
+            try writeSide(side, "---\n" + example.text, in: directory)
         }
         let moved = try ToolProcess.run(["diff", "plain", "preflight", "--fail-on", "privilege-increase"], in: directory)
         XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
@@ -171,15 +176,11 @@ final class RawPolicyDiffTests: XCTestCase {
             ("forbidsmore", "partner-auth", filter("forbid", range("10.0.0.0", "10.0.0.15")), fragment("partner-auth"), routes),
         ]
         for side in sides {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side.name), withIntermediateDirectories: true)
             let example = RuleExample.api(
                 "partner",
                 fields: "auth: none\npolicy: '<policies><inbound><base />\(side.filter)<include-fragment fragment-id=\"\(side.include)\" /></inbound></policies>'\n",
                 routes: side.routes)
-            try (RuleExample.baseGateway + side.fragments + "---\n" + example.text).write(
-                to: directory.appendingPathComponent("\(side.name)/defs.yaml"), atomically: true, encoding: .utf8)
-            let lint = try ToolProcess.run(["lint", side.name], in: directory)
-            XCTAssertNotEqual(lint.status, 1, "\(side.name): \(lint.stdout)")
+            try writeSide(side.name, side.fragments + "---\n" + example.text, in: directory)
         }
         for (base, head) in [("base", "narrowed"), ("base", "split"), ("base", "renamed"), ("forbids", "forbidsmore")] {
             let result = try ToolProcess.run(["diff", base, head, "--fail-on", "privilege-increase"], in: directory)
@@ -212,12 +213,7 @@ final class RawPolicyDiffTests: XCTestCase {
             ("mocked", "    policy: '<policies><inbound><base /><mock-response status-code=\"200\" content-type=\"application/json\" /></inbound></policies>'\n"),
             ("calls", ""),
         ] {
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
-            let example = RuleExample.api("status", routes: route + fields)
-            try (RuleExample.baseGateway + "---\n" + example.text).write(
-                to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
-            let lint = try ToolProcess.run(["lint", side], in: directory)
-            XCTAssertNotEqual(lint.status, 1, "\(side): \(lint.stdout)")
+            try writeSide(side, "---\n" + RuleExample.api("status", routes: route + fields).text, in: directory)
         }
         let rewritten = try ToolProcess.run(["diff", "responds", "raw", "--fail-on", "privilege-increase"], in: directory)
         XCTAssertEqual(rewritten.status, 0, rewritten.stdout + rewritten.stderr)
