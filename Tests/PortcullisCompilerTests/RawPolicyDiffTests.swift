@@ -225,4 +225,28 @@ final class RawPolicyDiffTests: XCTestCase {
                 removed.stdout)
         }
     }
+
+    /// A route moved to another API leaves its old API's raw token check behind: the move
+    /// was "reaches the operation, as the old route did" (`other`), with the check gone
+    /// (the audit of `diff`).
+    func testARouteMovedAwayFromItsAPIsRawCheckIsAPrivilegeIncrease() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        let api = { (name: String, policy: String, routes: String) in
+            "---\napiVersion: portcullis/v1\nkind: API\nname: \(name)\npath: \(name)\nbackend: https://items.example.com\nauth: none\n\(policy)routes:\n\(routes.isEmpty ? "  - {id: ping, method: GET, path: /ping, public: a probe}\n" : routes)"
+        }
+        let items = "  - {id: list-items, method: GET, path: /items, public: partners call it with their own token}\n"
+        let checked = "policy: '<policies><inbound><base />\(jwt)</inbound></policies>'\n"
+        try writeSide("base", api("partner", checked, items) + api("open", "", ""), in: directory)
+        try writeSide("head", api("partner", checked, "") + api("open", "", items), in: directory)
+        let moved = try ToolProcess.run(["diff", "base", "head", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(moved.status, 1, moved.stdout + moved.stderr)
+        XCTAssertTrue(
+            moved.stdout.contains(
+                "privilege increase: route 'open/list-items' no longer passes a raw token check: the policies of its old API ran one, and none of its new API's does\n"),
+            moved.stdout)
+        let back = try ToolProcess.run(["diff", "head", "base"], in: directory)
+        XCTAssertTrue(back.stdout.contains("privilege decrease: route 'partner/list-items' is now checked for a token by a raw policy of its new API\n"), back.stdout)
+    }
 }

@@ -198,6 +198,11 @@ public enum AccessDiff {
                 checkedRaw: head.checkedInRawPolicies.contains(pair.new.name))
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
+            // Moved to another API, a route leaves its old API's raw checks behind; one that
+            // stays is weighed with its policies' changes (an audit found the move unweighed).
+            if pair.old.api != pair.new.api {
+                route.compareRawTokenCheck(was: base.checkedInRawPolicies.contains(pair.old.name), now: head.checkedInRawPolicies.contains(pair.new.name))
+            }
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
             route.compareCache()
@@ -893,6 +898,16 @@ struct RouteComparison {
 
     static func describe(_ limit: PlannedLimit) -> String {
         "\(limit.calls) calls per \(limit.windowSeconds)s by \(limit.key)"
+    }
+
+    /// A raw token or certificate check on every request of a route without `auth`, that
+    /// ran (`was`) and no longer runs (`now`), or the other way.
+    mutating func compareRawTokenCheck(was: Bool, now: Bool) {
+        if was, !now, new.token == nil {
+            add(.privilegeIncrease, "no longer passes a raw token check: the policies of its old API ran one, and none of its new API's does")
+        } else if !was, now, old.token == nil {
+            add(.privilegeDecrease, "is now checked for a token by a raw policy of its new API")
+        }
     }
 
     /// By the addresses each version admits, whatever the filters' form: narrowing an
