@@ -1188,28 +1188,27 @@ extension PolicyXMLElement {
 
     /// What a token check reads from the request that decides which keys its tokens are
     /// checked with, nil when nothing: a `validate-jwt`'s `openid-config` URL (the caller
-    /// names a server that publishes its own keys, and signs tokens that pass), unless its
-    /// host is written out and the check names its issuers (a token of another tenant of
-    /// that host is then refused); a signing `key` (its text, or an RSA key's `n` or `e`); a
-    /// `validate-azure-ad-token`'s `tenant-id`, whose tokens, the caller's own tenant's,
-    /// then pass.
+    /// names a server, or a path of a shared one such as Entra's, whose keys it holds, and
+    /// signs tokens that pass with any issuer, so naming the issuers does not help); a
+    /// signing `key` (its text, or an RSA key's `n` or `e`); a `validate-azure-ad-token`'s
+    /// `tenant-id`, whose tokens, the caller's own tenant's, then pass. A value chosen among
+    /// values written out by a test of the request (`region == "eu" ? … : …`) is the
+    /// policy's choice: only the values a choice may give are read, a block's whole.
     func keySourceTheCallerChooses(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> KeySource? {
-        func callers(_ value: PolicyXMLValue?) -> String? {
-            guard let value, case .code(let code) = Self.reading(value, values), Self.isTheCallers(code, callerWritten) else { return nil }
-            return code
+        func callers(_ value: PolicyXMLValue?) -> Bool {
+            guard let value, case .code(let code) = Self.reading(value, values) else { return false }
+            return ExpressionFlow.possibleValues(of: code).contains { value in
+                Self.isTheCallers(value.fromABlock ? code : value.code, callerWritten)
+            }
         }
         switch name {
         case "validate-jwt":
             for element in elements {
-                if element.name == "openid-config", let code = callers(element.attribute("url")?.value),
-                    !(CallerChosenHost.startFixesTheHost(code) && namesItsIssuer(values, callerWritten))
-                {
-                    return .configuration
-                }
+                if element.name == "openid-config", callers(element.attribute("url")?.value) { return .configuration }
                 // A key's text, or an RSA key's modulus or exponent.
                 if element.name == "issuer-signing-keys",
                     element.elements.contains(where: { key in
-                        key.name == "key" && (callers(key.textValue) != nil || callers(key.attribute("n")?.value) != nil || callers(key.attribute("e")?.value) != nil)
+                        key.name == "key" && (callers(key.textValue) || callers(key.attribute("n")?.value) || callers(key.attribute("e")?.value))
                     })
                 {
                     return .signingKey
@@ -1217,7 +1216,7 @@ extension PolicyXMLElement {
             }
             return nil
         case "validate-azure-ad-token":
-            return callers(attribute("tenant-id")?.value) == nil ? nil : .tenant
+            return callers(attribute("tenant-id")?.value) ? .tenant : nil
         default:
             return nil
         }

@@ -411,8 +411,10 @@ final class RawPolicyTests: XCTestCase {
     /// A token check whose keys the request names checks nothing: the caller points
     /// `openid-config` at a server publishing its own keys, hands over the signing key, or
     /// names its own Entra tenant, and signs tokens that pass (left by the thirty-fourth
-    /// round; each passed as a check). A URL whose host is written out, with the issuers
-    /// named, and keys the policy chose are checks still.
+    /// round; each passed as a check). A path of a host written out is no better, issuers
+    /// named or not: the caller's own tenant's path serves keys it holds, which sign any
+    /// issuer (the audit of the fixes). Keys the policy chose, among values written out
+    /// too, are checks still.
     func testACheckWhoseKeysTheRequestNamesIsNoCheck() throws {
         let claims = #"<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
         let header = { (name: String) in "context.Request.Headers.GetValueOrDefault(&quot;\(name)&quot;, &quot;&quot;)" }
@@ -423,8 +425,10 @@ final class RawPolicyTests: XCTestCase {
             "key": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@(\#(header("X-Key")))</key></issuer-signing-keys>\#(claims)</validate-jwt>"#,
             "modulus": #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key n="@(\#(header("X-N")))" e="AQAB" /></issuer-signing-keys>\#(claims)</validate-jwt>"#,
             "tenant": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Tenant")))">\#(claims)</validate-azure-ad-token>"#,
-            // The tenant of a host written out, its issuers named: another tenant's token
-            // carries another issuer. Keys and tenants the policy chose.
+            // Keys and tenants the policy chose, on a test of the request among values
+            // written out too (the audit of the fixes found the choice reported).
+            "chosen": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "chosentenant": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;11111111-1111-1111-1111-111111111111&quot; : &quot;22222222-2222-2222-2222-222222222222&quot;)">\#(claims)</validate-azure-ad-token>"#,
             "issuers": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" /><issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>\#(claims)</validate-jwt>"#,
             "region": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.&quot; + context.Deployment.Region + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "namedtenant": #"<validate-azure-ad-token tenant-id="{{tenant}}">\#(claims)</validate-azure-ad-token>"#,
@@ -443,8 +447,9 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/modulus.yaml: raw 'validate-jwt' in API 'modulus' takes a signing key from the request, so a caller can sign tokens that pass",
             "LP002 defs/tenant.yaml: raw 'validate-azure-ad-token' in API 'tenant' takes its tenant ('tenant-id') from the request, so a token its own tenant issues passes",
             "LP007 defs/tenant.yaml: public route 'submit-tenant' accepts POST without a token",
+            "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
         ])
-        for name in ["issuers", "region", "namedtenant"] {
+        for name in ["chosen", "chosentenant", "region", "namedtenant"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }

@@ -111,7 +111,7 @@ public enum RouteWithoutScopes: Rule {
                         case .configuration:
                             (
                                 "its 'openid-config' URL", "a caller can name a server that publishes its own keys and sign tokens that pass",
-                                "write the URL out, or choose among URLs written out; with its host written out, list the issuers to take under 'issuers'"
+                                "write the URL out, or choose among URLs written out"
                             )
                         case .signingKey: ("a signing key", "a caller can sign tokens that pass", "write the key out as a named value's reference")
                         case .tenant: ("its tenant ('tenant-id')", "a token its own tenant issues passes", "write the tenant's id out, or as a named value's reference")
