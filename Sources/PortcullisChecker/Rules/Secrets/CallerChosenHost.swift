@@ -96,12 +96,21 @@ enum CallerChosenHost {
         // Each part judged once: a format's placeholders may name one argument many times
         // (the audit of the change: a large one named 100 times took 12 s).
         var callers: [String: Bool] = [:]
+        // The start is read again only when text that may end a host or begin a path
+        // joins it: a long written start before many parts was read once per part.
+        var readAgain = false
+        var slashes = false
         for term in terms {
             // Once the host is fixed, nothing after it unfixes it.
-            if !start.isEmpty, fixesTheHost(start) { return true }
+            if readAgain {
+                readAgain = false
+                slashes = slashed(start).contains("//")
+                if fixesTheHost(start) { return true }
+            }
             switch term {
             case .text(let text):
                 start += text
+                readAgain = readAgain || text.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "}") }
             case .code(let part):
                 let readsTheCaller =
                     callers[part]
@@ -109,10 +118,11 @@ enum CallerChosenHost {
                         || readsTheCallersParts(part))
                 callers[part] = readsTheCaller
                 if readsTheCaller { return fixesTheHost(start) }
-                if slashed(start).contains("//") {
+                if slashes {
                     start += "host"
                 } else if let base = start.isEmpty ? variables.baseURLs.start(of: part, api: api) ?? serviceURL(part) : nil {
                     start = base
+                    readAgain = true
                 } else {
                     return false
                 }
@@ -188,12 +198,12 @@ enum CallerChosenHost {
         return fixesTheHost(value + "/")
     }
 
-    /// Whether the text `code` always starts with, written out (joined literals, through
-    /// brackets; a `string.Format`'s format before its first placeholder; the written
-    /// start of its sum, ``ExpressionFlow/writtenStart(of:)``), fixes the host.
+    /// Whether the text `code` always starts with, written out, fixes the host: the written
+    /// start of its sum (``ExpressionFlow/writtenStart(of:)``, which reads brackets and the
+    /// members after them: `("https://x/" + h).Substring(9)` starts with nothing known, where
+    /// the literals alone were taken for its start; the audit of the fixes).
     static func startFixesTheHost(_ code: String) -> Bool {
-        fixesTheHost(ExpressionExtent.leadingText(in: code) ?? "") || fixesTheHost(ExpressionExtent.formattedLeadingText(in: code) ?? "")
-            || fixesTheHost(ExpressionFlow.writtenStart(of: code) ?? "")
+        fixesTheHost(ExpressionFlow.writtenStart(of: code) ?? "")
     }
 
     /// A start without its outer white space, a backslash read as a slash, as .NET reads

@@ -419,10 +419,15 @@ enum ExpressionFlow {
         {
             return inner
         }
-        guard let end = structure.literalEnd[range.lowerBound], end == range.upperBound else { return [.code("@(" + written(range) + ")")] }
-        let prefix = written(range.lowerBound..<(range.lowerBound + text[range].prefix { $0 == at || $0 == dollar }.count))
-        guard prefix.contains("$") else { return ExpressionExtent.constantText(in: "@(" + written(range) + ")").map { [.text($0)] } }
-        let content = (range.lowerBound + prefix.utf8.count + 1)..<(range.upperBound - 1)
+        // A string, with members after it that keep its start (`$"https://x/{id}".ToLower()`:
+        // the audit of the fixes found its host taken for the caller's).
+        guard let end = structure.literalEnd[range.lowerBound],
+            end == range.upperBound || keepsItsStart(text, from: end, to: range.upperBound, structure)
+        else { return [.code("@(" + written(range) + ")")] }
+        let literal = range.lowerBound..<end
+        let prefix = written(literal.lowerBound..<(literal.lowerBound + text[literal].prefix { $0 == at || $0 == dollar }.count))
+        guard prefix.contains("$") else { return ExpressionExtent.constantText(in: "@(" + written(literal) + ")").map { [.text($0)] } }
+        let content = (literal.lowerBound + prefix.utf8.count + 1)..<(literal.upperBound - 1)
         var terms: [Term] = []
         var from = content.lowerBound
         func addText(upTo end: Int) -> Bool {
@@ -448,6 +453,8 @@ enum ExpressionFlow {
         var kind: Kind
         /// Each argument's code, a label (`uriString:`) left out.
         var arguments: [Range<Int>]
+        /// Whether an argument is named: named, they may be given in any order.
+        var labelled: Bool
     }
 
     private static let calls: [(name: StaticString, kind: Call.Kind)] = [
@@ -458,9 +465,9 @@ enum ExpressionFlow {
     ]
 
     /// The call that is all of `text[range]`, but for members after it that keep its start
-    /// (`.ToLower()`, a URI's `AbsoluteUri`); nil for any
-    /// other code, or arguments that may hold a generic's comma (`Dictionary<string,string>`),
-    /// which cannot be told apart here.
+    /// (`.ToLower()`, a URI's `AbsoluteUri`); nil for any other code, or arguments that may
+    /// hold a generic's comma (`Dictionary<string,string>`), which cannot be told apart
+    /// here (one type argument, `GetValueOrDefault<string>`, holds none).
     private static func call(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> Call? {
         guard let first = text[range].first, first == UInt8(ascii: "s") || first == UInt8(ascii: "S") || first == UInt8(ascii: "n") else { return nil }
         guard let (kind, open) = calls.lazy.compactMap({ call in
@@ -469,6 +476,7 @@ enum ExpressionFlow {
         else { return nil }
         guard close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure) else { return nil }
         var arguments: [Range<Int>] = []
+        var labelled = false
         var start = open + 1
         var index = start
         while index <= close {
@@ -480,17 +488,23 @@ enum ExpressionFlow {
                 // A label (`uriString:`), not `global::`.
                 var argument = start..<index
                 let label = identifierEnd(text, from: start)
-                if label > start, label + 1 < index, text[label] == colon, text[label + 1] != colon { argument = (label + 1)..<index }
+                if label > start, label + 1 < index, text[label] == colon, text[label + 1] != colon {
+                    argument = (label + 1)..<index
+                    labelled = true
+                }
                 arguments.append(argument)
                 start = index + 1
                 index += 1
-            } else if text[index] == lessThan || text[index] == greater {
-                return nil
+            } else if text[index] == lessThan {
+                // A type's arguments up to the next `>`, which hold no comma of the call's.
+                guard let end = text[index..<close].firstIndex(of: greater) else { index += 1; continue }
+                if text[index..<end].contains(comma) { return nil }
+                index = end + 1
             } else {
                 index += 1
             }
         }
-        return Call(kind: kind, arguments: arguments)
+        return Call(kind: kind, arguments: arguments, labelled: labelled)
     }
 
     /// The parts of `call`'s value, nil where they are not known here: a `string.Format`'s
@@ -506,6 +520,8 @@ enum ExpressionFlow {
         let constant = { (part: Range<Int>) in ExpressionExtent.constantText(in: code(part)) }
         let parts = { (part: Range<Int>) in terms(of: code(part), depth: depth + 1) }
         let arguments = call.arguments
+        // Named arguments may come in any order; only a URI's one text is read so.
+        guard !call.labelled || call.kind == .uri && arguments.count == 1 else { return nil }
         switch call.kind {
         case .concat:
             var joined: [Term] = []
@@ -525,10 +541,17 @@ enum ExpressionFlow {
         case .uri:
             guard let base = arguments.first else { return nil }
             if arguments.count == 1 || arguments.count == 2 && starts(text, at: arguments[1].lowerBound, with: "UriKind.") { return parts(base) }
-            guard arguments.count == 2, let relative = constant(arguments[1]) else { return nil }
-            if relative.hasPrefix("//") || relative.hasPrefix("\\\\") { return nil }
-            if let colon = relative.firstIndex(of: ":"), !relative[..<colon].contains("/") { return [.text(relative)] }
-            return parts(base).map { $0 + [.text(relative)] }
+            guard arguments.count == 2 else { return nil }
+            if let relative = constant(arguments[1]) {
+                if relative.hasPrefix("//") || relative.hasPrefix("\\\\") { return nil }
+                if let colon = relative.firstIndex(of: ":"), !relative[..<colon].contains("/") { return [.text(relative)] }
+                return parts(base).map { $0 + [.text(relative)] }
+            }
+            // A relative text not written out whole keeps the base's host when its written
+            // start is a path that no scheme or `//` may begin (`orders/` + id; the audit of
+            // the fixes found it reported).
+            guard let start = writtenStart(of: code(arguments[1])), keepsTheBase(start) else { return nil }
+            return parts(base).map { $0 + [.text(start), .code(code(arguments[1]))] }
         case .format:
             var formatIndex = 0
             if arguments.count > 1, constant(arguments[0]) == nil {
@@ -566,6 +589,16 @@ enum ExpressionFlow {
             if !written.isEmpty { terms.append(.text(written)) }
             return terms
         }
+    }
+
+    /// Whether a relative URI that starts with `start` keeps its base's host: it begins a
+    /// path, a query or a fragment before any `:` (a scheme's), and not with `//` or a
+    /// backslash (.NET reads one as a slash), which name another host.
+    private static func keepsTheBase(_ start: String) -> Bool {
+        guard let first = start.utf8.first, first != UInt8(ascii: "\\") else { return false }
+        if first == UInt8(ascii: "/") { return start.utf8.dropFirst().first.map { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") } ?? false }
+        guard let end = start.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) else { return false }
+        return !start.utf8[..<end].contains(UInt8(ascii: ":"))
     }
 
     /// The text every value of `code` starts with, written out: the texts its sum
