@@ -7,12 +7,15 @@ import XCTest
 /// listed for review.
 final class RawPolicyDiffTests: XCTestCase {
     /// Writes one side of a diff, `defs.yaml` of the example gateway followed by
-    /// `documents`, into `directory/side`; a side that lint refuses is no side to compare.
-    private func writeSide(_ side: String, _ documents: String, in directory: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `documents`, into `directory/side`; one that lint finds no error in, unless it is a
+    /// side `opening` the way to callers, which lint reports.
+    private func writeSide(
+        _ side: String, _ documents: String, in directory: URL, opening: Bool = false, file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
         try (RuleExample.baseGateway + documents).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", side], in: directory)
-        XCTAssertNotEqual(lint.status, 1, "\(side): \(lint.stdout)", file: file, line: line)
+        XCTAssertEqual(lint.status, opening ? 1 : 0, "\(side): \(lint.stdout)", file: file, line: line)
     }
 
     func testRawStatementsThatDecideAccessAreWeighed() throws {
@@ -248,5 +251,72 @@ final class RawPolicyDiffTests: XCTestCase {
             moved.stdout)
         let back = try ToolProcess.run(["diff", "head", "base"], in: directory)
         XCTAssertTrue(back.stdout.contains("privilege decrease: route 'partner/list-items' is now checked for a token by a raw policy of its new API\n"), back.stdout)
+    }
+
+    /// From the audit of the round's fixes: a check or limit for some requests weakened in
+    /// place or turned into one that lets callers through was listed for review only; IP
+    /// filters merged into one, admitting what they did, were a filter removed; a fragment's
+    /// `choose` on the method was judged by every route of the estate and a `set-method` in a
+    /// fragment nothing includes; a route moved from `auth` to a raw check was public.
+    func testWhatBranchesFiltersAndRawChecksDoIsWeighedAsLintReadsIt() throws {
+        let directory = try BundleTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let jwt = { (url: String) in
+            #"<validate-jwt header-name="X-Partner-Token"><openid-config url="\#(url)" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        }
+        let issuer = "https://login.example.com/.well-known/openid-configuration"
+        let partner = { (statement: String) in #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">\#(statement)</when></choose>"# }
+        let limit = { (calls: Int) in #"<rate-limit calls="\#(calls)" renewal-period="60" />"# }
+        let routes = "  - {id: list-orders, method: GET, path: /orders, public: partners call it with their own token}\n"
+        let api = { (name: String, policy: String) in
+            "---\n" + RuleExample.api(name, fields: "auth: none\npolicy: '<policies><inbound><base />\(policy)</inbound></policies>'\n", routes: routes).text
+        }
+        try writeSide("branch", api("orders", partner(jwt(issuer)) + partner(limit(10))), in: directory)
+        try writeSide(
+            "opened", api("orders", jwt("@(context.Request.Headers.GetValueOrDefault(&quot;X-Issuer&quot;, &quot;&quot;))") + partner(limit(100_000))), in: directory,
+            opening: true)
+        let opened = try ToolProcess.run(["diff", "branch", "opened", "--fail-on", "privilege-increase,looser-limit"], in: directory)
+        XCTAssertEqual(opened.status, 1, opened.stdout + opened.stderr)
+        for expected in [
+            "privilege increase: the raw policy of API 'orders' turns a 'validate-jwt' that checks some requests into a check that lets callers through\n",
+            "looser limit: the raw policy of API 'orders' raises the budget of 'rate-limit' to 100000 calls per 60s from 10 per 60s, where it counts some requests only\n",
+        ] {
+            XCTAssertTrue(opened.stdout.contains(expected), "missing: \(expected)in:\n\(opened.stdout)")
+        }
+        // Two filters, an allow list and an address it forbids, merged into one allow list
+        // that admits the same addresses.
+        let range = { (from: String, to: String) in #"<address-range from="\#(from)" to="\#(to)" />"# }
+        try writeSide(
+            "two", api("orders", #"<ip-filter action="allow">\#(range("10.0.0.0", "10.0.0.255"))</ip-filter><ip-filter action="forbid"><address>10.0.0.13</address></ip-filter>"#),
+            in: directory)
+        try writeSide(
+            "merged", api("orders", #"<ip-filter action="allow">\#(range("10.0.0.0", "10.0.0.12"))\#(range("10.0.0.14", "10.0.0.255"))</ip-filter>"#), in: directory)
+        let merged = try ToolProcess.run(["diff", "two", "merged", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(merged.status, 0, merged.stdout + merged.stderr)
+        // A fragment's CORS pattern, included by a GET route's API only, beside another API's
+        // OPTIONS route and a fragment nothing includes that sets the method.
+        let preflight = { (check: String) in
+            #"<fragment><choose><when condition="@(context.Request.Method == &quot;OPTIONS&quot;)"><return-response><set-status code="204" /></return-response></when><otherwise>\#(check)</otherwise></choose></fragment>"#
+        }
+        let fragments = { (body: String) in
+            "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: auth\npolicy: '\(body)'\n"
+                + "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: unused\npolicy: '<fragment><set-method>POST</set-method></fragment>'\n"
+        }
+        let options = "---\n" + RuleExample.api("preflight", fields: "auth: none\n", routes: "  - {id: probe, method: OPTIONS, path: /probe, public: browsers ask it}\n").text
+        try writeSide("plainfragment", fragments("<fragment>\(jwt(issuer))</fragment>") + api("orders", #"<include-fragment fragment-id="auth" />"#) + options, in: directory)
+        try writeSide("corsfragment", fragments(preflight(jwt(issuer))) + api("orders", #"<include-fragment fragment-id="auth" />"#) + options, in: directory)
+        let cors = try ToolProcess.run(["diff", "plainfragment", "corsfragment", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(cors.status, 0, cors.stdout + cors.stderr)
+        // A route whose provider's check moved into a raw policy is checked still.
+        try writeSide(
+            "provider",
+            "---\n" + RuleExample.api("orders", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text, in: directory)
+        try writeSide("raw", api("orders", jwt(issuer)), in: directory)
+        let moved = try ToolProcess.run(["diff", "provider", "raw", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
+        XCTAssertTrue(
+            moved.stdout.contains(
+                "other: route 'orders/list-orders' no longer checks tokens from 'entra' itself: a raw policy checks every request's token; review what it accepts\n"),
+            moved.stdout)
     }
 }

@@ -88,12 +88,18 @@ public enum AccessDiff {
         public var isBase: Bool
         /// What the rules of access, secrets, caching, limits and Redis find, silenced or not.
         public var findings: [Finding] = []
-        /// The routes (`API/route`) without `auth` that a raw token or certificate check
-        /// guards on every request, as lint reads the policies.
-        public var checkedInRawPolicies: Set<String> = []
-        /// The routes (`API/route`) a raw `return-response` or `mock-response` answers on
-        /// every request, so their backend is never called.
-        public var answeredInRawPolicies: Set<String> = []
+        /// What the side's raw policies do to each route, as lint reads them: asked of a
+        /// route only when a comparison needs it, as the walk of a route's policies costs an
+        /// estate of large fragments seconds when asked of every route.
+        var raw: RawRouteReading?
+
+        /// Whether a raw token or certificate check guards every request of the route
+        /// `API/route`, which has no `auth`.
+        func checksTokensInRawPolicies(_ route: String) -> Bool { raw?.checksTokens(route) ?? false }
+
+        /// Whether a raw `return-response` or `mock-response` answers every request of the
+        /// route `API/route`, so its backend is never called.
+        func answersInRawPolicies(_ route: String) -> Bool { raw?.answersEveryRequest(route) ?? false }
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -153,7 +159,7 @@ public enum AccessDiff {
         for route in added {
             // A raw check on every request is a token check too (an audit found a route
             // behind its API's raw 'validate-jwt' called public).
-            let isPublic = route.plan.token == nil && !head.checkedInRawPolicies.contains(route.name)
+            let isPublic = route.plan.token == nil && !head.checksTokensInRawPolicies(route.name)
             let access = isPublic ? "is public" : route.plan.token == nil ? "requires a token, checked by a raw policy" : "requires a token"
             changes.append(AccessChange(
                 category: isPublic ? .privilegeIncrease : .other, subject: .route(route.name),
@@ -194,14 +200,14 @@ public enum AccessDiff {
             var route = RouteComparison(
                 key: pair.new.name, old: pair.old.plan, new: pair.new.plan, at: head.location(pair.new.route.written.id.range),
                 becameSecrets: areSecrets.subtracting(wereSecrets), secrets: review,
-                answeredRaw: (base.answeredInRawPolicies.contains(pair.old.name), head.answeredInRawPolicies.contains(pair.new.name)),
-                checkedRaw: head.checkedInRawPolicies.contains(pair.new.name))
+                answeredRaw: (base.answersInRawPolicies(pair.old.name), head.answersInRawPolicies(pair.new.name)),
+                checkedRaw: { head.checksTokensInRawPolicies(pair.new.name) })
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
             // Moved to another API, a route leaves its old API's raw checks behind; one that
             // stays is weighed with its policies' changes (an audit found the move unweighed).
             if pair.old.api != pair.new.api {
-                route.compareRawTokenCheck(was: base.checkedInRawPolicies.contains(pair.old.name), now: head.checkedInRawPolicies.contains(pair.new.name))
+                route.compareRawTokenCheck(was: base.checksTokensInRawPolicies(pair.old.name), now: head.checksTokensInRawPolicies(pair.new.name))
             }
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
@@ -697,13 +703,14 @@ struct RouteComparison {
     let secrets: SecretsReview?
     /// Whether a raw policy answers every request of the route, in each version.
     let answeredRaw: (old: Bool, new: Bool)
-    /// Whether a raw token check guards every request of HEAD's route.
-    let checkedRaw: Bool
+    /// Whether a raw token check guards every request of HEAD's route, asked only when a
+    /// comparison needs it.
+    let checkedRaw: () -> Bool
     var changes: [AccessChange] = []
 
     init(
         key: String, old: EnforcementPlan, new: EnforcementPlan, at: AccessChange.Place, becameSecrets: Set<String>,
-        secrets: SecretsReview? = nil, answeredRaw: (old: Bool, new: Bool) = (false, false), checkedRaw: Bool = false
+        secrets: SecretsReview? = nil, answeredRaw: (old: Bool, new: Bool) = (false, false), checkedRaw: @escaping () -> Bool = { false }
     ) {
         self.key = key
         self.old = old
@@ -775,6 +782,10 @@ struct RouteComparison {
 
     mutating func compareAuth() {
         switch (old.token, new.token) {
+        // A raw check on every request is a token check too, as lint reads it (the audit of
+        // the fixes found a route moved to one reported as public).
+        case (let before?, nil) where checkedRaw():
+            add(.other, "no longer checks tokens from '\(before.provider.name.value)' itself: a raw policy checks every request's token; review what it accepts")
         case (_?, nil):
             add(.privilegeIncrease, "became public: it no longer requires a token")
         case (nil, let token?):
@@ -945,7 +956,7 @@ struct RouteComparison {
             if let answer = new.answer { reportNamedValues(in: answer, besides: []) }
             add(.other, "is now answered by the gateway; its backend is no longer called")
         // A public route's backend is then reached by callers with no token.
-        case (true, false) where new.token == nil && !checkedRaw: add(.privilegeIncrease, "is public and now calls its backend instead of the gateway answering")
+        case (true, false) where new.token == nil && !checkedRaw(): add(.privilegeIncrease, "is public and now calls its backend instead of the gateway answering")
         case (true, false): add(.other, "calls its backend again instead of the gateway answering")
         case (true, true):
             if let before = old.answer, let after = new.answer { compareAnswers(before, after) }

@@ -167,9 +167,27 @@ public enum DiffPipeline {
         }
         var side = AccessDiff.Side(project: result.project, paths: result.report.sources.files.map(\.path), isBase: isBase)
         side.findings = result.report.diagnostics.compactMap { AccessDiff.Finding($0, configured) }
-        let name = { (route: EffectiveRoute) in "\(result.project.apis[route.apiIndex].name.value)/\(route.written.id.value)" }
-        side.checkedInRawPolicies = Set(result.checked.routes.filter { !$0.isAuthenticated && result.checked.checksTokensInRawPolicies(on: $0) }.map(name))
-        side.answeredInRawPolicies = Set(result.checked.routes.filter { result.checked.answersEveryRequestInRawPolicies(on: $0) }.map(name))
+        side.raw = RawRouteReading(result.checked)
         return .side(side, environments: result.environments, secrets: result.report.secretTexts)
+    }
+}
+
+/// What a side's raw policies do to each of its routes, as lint reads them (``AccessDiff/Side/raw``).
+struct RawRouteReading {
+    let checked: CheckContext
+    /// Each route by `API/route`.
+    let routes: [String: EffectiveRoute]
+
+    init(_ checked: CheckContext) {
+        self.checked = checked
+        routes = Dictionary(checked.routes.map { ("\(checked.project.apis[$0.apiIndex].name.value)/\($0.written.id.value)", $0) }) { first, _ in first }
+    }
+
+    func checksTokens(_ name: String) -> Bool {
+        routes[name].map { !$0.isAuthenticated && checked.checksTokensInRawPolicies(on: $0) } ?? false
+    }
+
+    func answersEveryRequest(_ name: String) -> Bool {
+        routes[name].map(checked.answersEveryRequestInRawPolicies) ?? false
     }
 }

@@ -108,6 +108,25 @@ enum RawPolicyDiff {
                 changes.append(AccessChange(category: inheritance.category, subject: subject, message: inheritance.message, place: inheritance.place))
             }
             for (name, weight) in weights.sorted(by: { $0.key < $1.key }) {
+                // Filters on both sides are compared by what they admit together; a filter
+                // paired with one alike in number is described by the pair below.
+                if name == "ip-filter", let oldFilters = oldCounts[name], let newFilters = newCounts[name],
+                    let before = admittedByFilters(oldCounts, oldValues), let after = admittedByFilters(newCounts, newValues)
+                {
+                    let (letIn, keptOut) = (after.subtracting(before), before.subtracting(after))
+                    if letIn.ranges.isEmpty || oldFilters.count != newFilters.count {
+                        if !letIn.ranges.isEmpty || !keptOut.ranges.isEmpty {
+                            weighed = true
+                            changes.append(AccessChange(
+                                category: letIn.ranges.isEmpty ? .privilegeDecrease : .privilegeIncrease, subject: subject,
+                                message: letIn.ranges.isEmpty
+                                    ? "the raw policy of \(key) admits fewer addresses past its IP filters: it no longer admits \(RouteComparison.describe(keptOut))\(throughValues)"
+                                    : "the raw policy of \(key) lets more addresses past its IP filters: it now admits \(RouteComparison.describe(letIn))\(throughValues)",
+                                place: head.location(newFilters.last!.range)))
+                        }
+                        continue
+                    }
+                }
                 var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
                 // A check turned into one that lets callers through or checks only some
                 // requests, or back, is weighed as that, not as a check removed or added.
@@ -129,19 +148,40 @@ enum RawPolicyDiff {
                             : "the raw policy of \(key) makes '\(name)' \(limit ? "count" : "check") every request again\(times)\(throughValues)",
                         place: head.location(element.range)))
                 }
-                // One that checked or counted some requests, removed or added alone (an audit
-                // found it listed for review only).
-                if !turnsSome, difference == 0, opened == conditionally, conditionally != 0 {
+                // One that checked or counted some requests, removed, added, or turned into one
+                // that lets callers through (the audits of diff found each listed for review
+                // only).
+                let does = Self.limits.contains(name) ? "counts" : "checks"
+                if !turnsSome, difference == 0, conditionally != 0 {
                     weighed = true
-                    let (category, verb, side, element) =
-                        conditionally > 0
-                        ? (weight.added, "adds", head, newCounts[Self.conditional(name)]!.last!)
-                        : (weight.removed, "removes", base, oldCounts[Self.conditional(name)]!.last!)
+                    let letting = count(newCounts, Self.letting(name)) - count(oldCounts, Self.letting(name))
+                    let times = abs(conditionally) > 1 ? " (\(abs(conditionally)) times)" : ""
+                    if conditionally > 0 {
+                        changes.append(AccessChange(
+                            category: weight.added, subject: subject, message: "the raw policy of \(key) adds a '\(name)' that \(does) some requests\(times)\(throughValues)",
+                            place: head.location(newCounts[Self.conditional(name)]!.last!.range)))
+                    } else if letting > 0 {
+                        changes.append(AccessChange(
+                            category: weight.removed, subject: subject,
+                            message: "the raw policy of \(key) turns a '\(name)' that \(does) some requests into \(Self.limits.contains(name) ? "one that counts nothing" : "a check that lets callers through")\(times)\(throughValues)",
+                            place: head.location(newCounts[Self.letting(name)]!.last!.range)))
+                    } else {
+                        changes.append(AccessChange(
+                            category: weight.removed, subject: subject, message: "the raw policy of \(key) removes a '\(name)' that \(does) some requests\(times)\(throughValues)",
+                            place: base.location(oldCounts[Self.conditional(name)]!.last!.range)))
+                    }
+                }
+                // One for some requests loosened in place, as one for every request is.
+                if conditionally == 0,
+                    let change = widenedInPlace(
+                        name, [name: oldCounts[Self.conditional(name)] ?? []], [name: newCounts[Self.conditional(name)] ?? []], oldValues, newValues,
+                        (oldCallerWritten, newCallerWritten), sameCount: true)
+                {
+                    weighed = true
                     changes.append(AccessChange(
-                        category: category, subject: subject,
-                        message: "the raw policy of \(key) \(verb) a '\(name)' that \(Self.limits.contains(name) ? "counts" : "checks") some requests"
-                            + (abs(conditionally) > 1 ? " (\(abs(conditionally)) times)" : "") + throughValues,
-                        place: side.location(element.range)))
+                        category: change.category, subject: subject,
+                        message: "the raw policy of \(key) \(change.message), where it \(does) some requests only\(throughValues)",
+                        place: head.location(change.found.range)))
                 }
                 if opened == 0,
                     let change = widenedInPlace(
@@ -324,45 +364,74 @@ enum RawPolicyDiff {
     /// The methods of the routes each raw document runs for, which a `choose` on the method
     /// is judged by; none where one of them may carry another method: the route's own
     /// `rewrite` changes it, or a raw `set-method` in a policy its requests run (its own,
-    /// its API's, a product's of its API, the gateway's, or any fragment's). Named as HEAD
-    /// names them, as ``documents(_:renames:)`` names the documents.
+    /// its API's, a product's of its API, the gateway's, or a fragment one of those
+    /// includes). A fragment runs for the routes of the policies that include it (the audit
+    /// of the fixes found one judged by every route of the estate, and a `set-method` in a
+    /// fragment nothing includes taken to change every route's method). Named as HEAD names
+    /// them, as ``documents(_:renames:)`` names the documents.
     private struct MethodsSeen {
         /// By route, nil where the method may change.
         let byRoute: [String: HTTPMethod?]
         let byAPI: [String: [HTTPMethod?]]
+        let byFragment: [String: [HTTPMethod?]]
         let products: [String: [String]]
 
         init(_ project: ResolvedProject, renames: Renames?) {
-            let setsMethod = { (document: PolicyXMLDocument?) in document?.has(anyOf: ["set-method"]) == true }
-            let everywhere = setsMethod(project.gateway?.policy?.document) || project.fragments.contains { setsMethod($0.policy.document) }
-            let viaProduct = Set(project.products.filter { setsMethod($0.policy?.document) }.flatMap { $0.apis.map(\.value) })
+            let fragments = Dictionary(project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first }
+            // The fragments a document includes, through fragments too.
+            func reached(_ document: PolicyXMLDocument?) -> Set<String> {
+                var found = Set<String>()
+                var waiting = includes(in: document).map(\.id)
+                while let id = waiting.popLast() {
+                    guard found.insert(id).inserted else { continue }
+                    waiting += includes(in: fragments[id]).map(\.id)
+                }
+                return found
+            }
+            let settingFragments = Set(fragments.filter { $0.value.has(anyOf: ["set-method"]) }.keys)
+            let setsMethod = { (document: PolicyXMLDocument?, reaching: Set<String>) in
+                document?.has(anyOf: ["set-method"]) == true || !reaching.isDisjoint(with: settingFragments)
+            }
+            let global = project.gateway?.policy?.document
+            let globalReaches = reached(global)
+            let productsByAPI = Dictionary(grouping: project.products.flatMap { product in product.apis.map { ($0.value, product.policy?.document) } }, by: \.0)
             var byRoute: [String: HTTPMethod?] = [:]
             var byAPI: [String: [HTTPMethod?]] = [:]
+            var byFragment: [String: [HTTPMethod?]] = [:]
             for api in project.apis {
-                let apiChanges = everywhere || viaProduct.contains(api.name.value) || setsMethod(api.policy?.document)
+                let products = (productsByAPI[api.name.value] ?? []).map { ($0.1, reached($0.1)) }
+                let apiReaches = reached(api.policy?.document)
+                let broaderChanges =
+                    setsMethod(global, globalReaches) || products.contains { setsMethod($0.0, $0.1) } || setsMethod(api.policy?.document, apiReaches)
+                let broaderReach = products.reduce(globalReaches.union(apiReaches)) { $0.union($1.1) }
                 for route in api.routes {
                     let written = "\(api.name.value)/\(route.id.value)"
-                    let method = apiChanges || route.shaping?.rewrite?.method != nil || setsMethod(route.policy?.document) ? nil : route.method.value
+                    let ownReaches = reached(route.policy?.document)
+                    let changes = broaderChanges || route.shaping?.rewrite?.method != nil || setsMethod(route.policy?.document, ownReaches)
+                    let method = changes ? nil : route.method.value
                     byRoute[renames?.route(written) ?? written] = method
                     byAPI[renames?.api(api.name.value) ?? api.name.value, default: []].append(method)
+                    for id in broaderReach.union(ownReaches) { byFragment[id, default: []].append(method) }
                 }
             }
             self.byRoute = byRoute
             self.byAPI = byAPI
+            self.byFragment = byFragment
             self.products = Dictionary(
                 project.products.map { product in
                     (renames?.product(product.name.value) ?? product.name.value, product.apis.map { renames?.api($0.value) ?? $0.value })
                 }) { first, _ in first }
         }
 
-        /// The methods of the routes the document of `subject` runs for (a fragment's, any
-        /// route's), nil when one of them may carry another.
+        /// The methods of the routes the document of `subject` runs for, nil when one of
+        /// them may carry another.
         func methods(of subject: AccessChange.Subject) -> Set<HTTPMethod>? {
             let methods: [HTTPMethod?]
             switch subject.kind {
             case .api: methods = byAPI[subject.name] ?? []
             case .route: methods = byRoute[subject.name].map { [$0] } ?? []
             case .product: methods = (products[subject.name] ?? []).flatMap { byAPI[$0] ?? [] }
+            case .fragment: methods = byFragment[subject.name] ?? []
             default: methods = Array(byRoute.values)
             }
             guard methods.allSatisfy({ $0 != nil }) else { return nil }
@@ -648,39 +717,13 @@ enum RawPolicyDiff {
     private static func widenedFilter(
         _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, message: String)? {
-        func read(_ found: Found, _ values: GatewayComparison.Substitution) -> (allows: Bool, addresses: Set<String>) {
-            var addresses = Set<String>()
-            for element in found.element.elements {
-                switch element.name {
-                case "address": addresses.insert(values.value(element.textValue?.written ?? "").trimmingWhitespace.lowercased())
-                case "address-range":
-                    let bound = { (name: String) in values.value(element.attribute(name)?.value.written ?? "").trimmingWhitespace.lowercased() }
-                    addresses.insert(bound("from") + "-" + bound("to"))
-                default: continue
-                }
-            }
-            let action = values.value(found.element.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased()
-            return (action == "allow", addresses)
-        }
         // Filters alike on both sides are the same filter wherever they stand: only the
         // others are paired, in order (two filters swapped are no change).
-        var olds = old.map { ($0, read($0, was)) }
-        var news: [(Found, (allows: Bool, addresses: Set<String>))] = []
+        var olds = old.map { ($0, FilterReading($0, was)) }
+        var news: [(Found, FilterReading)] = []
         for after in new {
-            let reading = read(after, now)
+            let reading = FilterReading(after, now)
             if let same = olds.firstIndex(where: { $0.1 == reading }) { olds.remove(at: same) } else { news.append((after, reading)) }
-        }
-        // The addresses a filter admits, where every one it lists is an IPv4 address, range or
-        // block written out: filters are then compared by what they admit, whatever their
-        // form (an audit found a range narrowed or split, and a forbid list grown, reported
-        // as letting more in).
-        func admitted(_ reading: (allows: Bool, addresses: Set<String>)) -> IPv4Set? {
-            var ranges: [IPv4Range] = []
-            for text in reading.addresses {
-                guard let range = IPv4Range(written: text) else { return nil }
-                ranges.append(range)
-            }
-            return reading.allows ? IPv4Set(ranges) : IPv4Set(ranges).complement
         }
         for ((_, b), (after, a)) in zip(olds, news) {
             // Forbidding what it allowed lets every other address in; the other way narrows.
@@ -688,7 +731,7 @@ enum RawPolicyDiff {
                 if b.allows { return (after, "turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them") }
                 continue
             }
-            if let before = admitted(b), let now = admitted(a) {
+            if let before = b.admitted, let now = a.admitted {
                 let letIn = now.subtracting(before)
                 guard !letIn.ranges.isEmpty else { continue }
                 return (after, "lets more addresses past 'ip-filter': it now admits \(RouteComparison.describe(letIn))")
@@ -699,6 +742,55 @@ enum RawPolicyDiff {
             }
         }
         return nil
+    }
+
+    /// What an `ip-filter` lists as APIM reads it (named values put in).
+    private struct FilterReading: Equatable {
+        var allows: Bool
+        var addresses: Set<String>
+
+        init(_ found: Found, _ values: GatewayComparison.Substitution) {
+            var addresses = Set<String>()
+            for element in found.element.elements {
+                switch element.name {
+                case "address": addresses.insert(values.value(element.textValue?.written ?? "").trimmingWhitespace.lowercased())
+                case "address-range":
+                    let bound = { (name: String) in values.value(element.attribute(name)?.value.written ?? "").trimmingWhitespace.lowercased() }
+                    addresses.insert(bound("from") + "-" + bound("to"))
+                default: continue
+                }
+            }
+            self.addresses = addresses
+            allows = values.value(found.element.attribute("action")?.value.written ?? "").trimmingWhitespace.lowercased() == "allow"
+        }
+
+        /// The addresses the filter admits, where every one it lists is an IPv4 address,
+        /// range or block written out: filters are then compared by what they admit,
+        /// whatever their form (an audit found a range narrowed or split, and a forbid list
+        /// grown, reported as letting more in).
+        var admitted: IPv4Set? {
+            var ranges: [IPv4Range] = []
+            for text in addresses {
+                guard let range = IPv4Range(written: text) else { return nil }
+                ranges.append(range)
+            }
+            return allows ? IPv4Set(ranges) : IPv4Set(ranges).complement
+        }
+    }
+
+    /// What a document's IP filters admit together, each on every request (a request must
+    /// pass them all): compared whole, filters merged, split or shuffled between statements
+    /// admit what they did (the audit of the fixes found such changes reported as filters
+    /// removed or widened). Nil where one is not read so: it lists something other than
+    /// IPv4 written out, or runs for some requests only or lets callers through.
+    private static func admittedByFilters(_ counts: [String: [Found]], _ values: GatewayComparison.Substitution) -> IPv4Set? {
+        guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil else { return nil }
+        var admitted = IPv4Set.everything
+        for found in counts["ip-filter"] ?? [] {
+            guard let filter = FilterReading(found, values).admitted else { return nil }
+            admitted = admitted.subtracting(filter.complement)
+        }
+        return admitted
     }
 
     /// A statement of HEAD that is none of BASE's as APIM reads them (named values put in,
