@@ -6,6 +6,24 @@ import XCTest
 /// how much and what is cached, like the same change in the definitions; anything else is
 /// listed for review.
 final class RawPolicyDiffTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A partner's token check that lint takes for a check of every request: keys from
+    /// `url`, an audience, and the roles `roles` (`<value>` elements) required.
+    private static func partnerCheck(url: String = "https://login.example.com/.well-known/openid-configuration", roles: String = "<value>Orders.Read</value>")
+        -> String
+    {
+        #"<validate-jwt header-name="X-Partner-Token"><openid-config url="\#(url)" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any">\#(roles)</claim></required-claims></validate-jwt>"#
+    }
+
     /// Writes one side of a diff, `defs.yaml` of the example gateway followed by
     /// `documents`, into `directory/side`; one that lint finds no error in, unless it is a
     /// side `opening` the way to callers, which lint reports.
@@ -19,8 +37,6 @@ final class RawPolicyDiffTests: XCTestCase {
     }
 
     func testRawStatementsThatDecideAccessAreWeighed() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let contoso = BundleTests.contoso
         for side in ["base", "head"] {
             try FileManager.default.copyItem(at: contoso, to: directory.appendingPathComponent(side))
@@ -74,8 +90,6 @@ final class RawPolicyDiffTests: XCTestCase {
     /// validated, unsigned tokens) was "changed; review what it does", which a gate on
     /// `privilege-increase` let pass: it is weighed as the check's removal.
     func testACheckTurnedIntoOneThatLetsCallersThroughIsAPrivilegeIncrease() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let certificate = #"<validate-client-certificate><identities><identity thumbprint="0123456789ABCDEF0123456789ABCDEF01234567" /></identities></validate-client-certificate>"#
         let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
         for (side, statements) in [
@@ -112,11 +126,7 @@ final class RawPolicyDiffTests: XCTestCase {
     /// there is one (it was listed for review). A check or limit for some requests only,
     /// removed, is a widening too (it was listed for review).
     func testAChooseOnTheMethodIsJudgedByTheRoutesMethods() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let jwt = { (roles: String) in
-            #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any">\#(roles)</claim></required-claims></validate-jwt>"#
-        }
+        let jwt = { (roles: String) in Self.partnerCheck(roles: roles) }
         let read = "<value>Orders.Read</value>"
         let preflight = { (check: String) in
             #"<choose><when condition="@(context.Request.Method == &quot;OPTIONS&quot;)"><return-response><set-status code="204" /></return-response></when><otherwise>\#(check)</otherwise></choose>"#
@@ -159,9 +169,7 @@ final class RawPolicyDiffTests: XCTestCase {
     /// fragment renamed with its includes, and a route added behind its API's raw token
     /// check, called public.
     func testNarrowingsRenamesAndRawGuardsAreNoWidening() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        let jwt = Self.partnerCheck()
         let fragment = { (name: String) in
             "---\napiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '<fragment>\(jwt)</fragment>'\n"
         }
@@ -206,8 +214,6 @@ final class RawPolicyDiffTests: XCTestCase {
     /// listed for review only; a `respond` written as the same raw answer failed CI as the
     /// backend called publicly.
     func testARawAnswerOnEveryRequestIsWeighedAsARespond() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
         let answer = #"<return-response><set-status code="200" reason="OK" /><set-body>{&quot;status&quot;:&quot;ok&quot;}</set-body></return-response>"#
         let route = "  - id: health\n    method: GET\n    path: /health\n    auth: none\n    public: a probe\n"
         for (side, fields) in [
@@ -233,9 +239,7 @@ final class RawPolicyDiffTests: XCTestCase {
     /// was "reaches the operation, as the old route did" (`other`), with the check gone
     /// (the audit of `diff`).
     func testARouteMovedAwayFromItsAPIsRawCheckIsAPrivilegeIncrease() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let jwt = #"<validate-jwt header-name="X-Partner-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
+        let jwt = Self.partnerCheck()
         let api = { (name: String, policy: String, routes: String) in
             "---\napiVersion: portcullis/v1\nkind: API\nname: \(name)\npath: \(name)\nbackend: https://items.example.com\nauth: none\n\(policy)routes:\n\(routes.isEmpty ? "  - {id: ping, method: GET, path: /ping, public: a probe}\n" : routes)"
         }
@@ -259,11 +263,7 @@ final class RawPolicyDiffTests: XCTestCase {
     /// `choose` on the method was judged by every route of the estate and a `set-method` in a
     /// fragment nothing includes; a route moved from `auth` to a raw check was public.
     func testWhatBranchesFiltersAndRawChecksDoIsWeighedAsLintReadsIt() throws {
-        let directory = try BundleTests.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let jwt = { (url: String) in
-            #"<validate-jwt header-name="X-Partner-Token"><openid-config url="\#(url)" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Read</value></claim></required-claims></validate-jwt>"#
-        }
+        let jwt = { (url: String) in Self.partnerCheck(url: url) }
         let issuer = "https://login.example.com/.well-known/openid-configuration"
         let partner = { (statement: String) in #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">\#(statement)</when></choose>"# }
         let limit = { (calls: Int) in #"<rate-limit calls="\#(calls)" renewal-period="60" />"# }
