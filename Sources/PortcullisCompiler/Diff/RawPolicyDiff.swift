@@ -41,7 +41,6 @@ enum RawPolicyDiff {
         let fragments = Dictionary(
             (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
         ) { _, base in base }
-        let (oldIncluded, newIncluded) = (included(base.project), included(head.project))
         var changes: [AccessChange] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
@@ -74,9 +73,7 @@ enum RawPolicyDiff {
             // does nothing (an audit found an unused fragment's removal, and a rename, failing
             // CI as privilege increases). A fragment changed in place is weighed once, as
             // its own, where a policy includes it.
-            if subject.kind == .fragment,
-                old == nil || new == nil || !(oldIncluded.contains(subject.name) || newIncluded.contains(subject.name))
-            {
+            if subject.kind == .fragment, old == nil || new == nil || !(oldMethods.runs(subject.name) || newMethods.runs(subject.name)) {
                 changes.append(fragmentListed(key, old: old?.document, new: new?.document, base: base, head: head, subject: subject))
                 continue
             }
@@ -232,14 +229,6 @@ enum RawPolicyDiff {
             changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
         }
         return changes
-    }
-
-    /// The fragments some raw policy of `project` includes, a fragment's own too.
-    private static func included(_ project: ResolvedProject) -> Set<String> {
-        let documents =
-            [project.gateway?.policy?.document] + project.products.map { $0.policy?.document }
-            + project.apis.flatMap { api in [api.policy?.document] + api.routes.map { $0.policy?.document } } + project.fragments.map(\.policy.document)
-        return Set(documents.flatMap { includes(in: $0).map(\.id) })
     }
 
     /// A fragment's change listed for review, not weighed: one added, removed, or included
@@ -422,6 +411,10 @@ enum RawPolicyDiff {
                     (renames?.product(product.name.value) ?? product.name.value, product.apis.map { renames?.api($0.value) ?? $0.value })
                 }) { first, _ in first }
         }
+
+        /// Whether the fragment `name` runs for some route: a policy its requests run
+        /// includes it, directly or through fragments.
+        func runs(_ name: String) -> Bool { byFragment[name] != nil }
 
         /// The methods of the routes the document of `subject` runs for, nil when one of
         /// them may carry another.
