@@ -477,6 +477,8 @@ enum ExpressionFlow {
         guard close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure) else { return nil }
         var arguments: [Range<Int>] = []
         var labelled = false
+        // Past the last `>`, a `<` is a comparison: not looked past again for each one.
+        let lastGreater = text[open..<close].lastIndex(of: greater) ?? open
         var start = open + 1
         var index = start
         while index <= close {
@@ -495,7 +497,7 @@ enum ExpressionFlow {
                 arguments.append(argument)
                 start = index + 1
                 index += 1
-            } else if text[index] == lessThan {
+            } else if text[index] == lessThan, index < lastGreater {
                 // A type's arguments up to the next `>`, which hold no comma of the call's.
                 guard let end = text[index..<close].firstIndex(of: greater) else { index += 1; continue }
                 if text[index..<end].contains(comma) { return nil }
