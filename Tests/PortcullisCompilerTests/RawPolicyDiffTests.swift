@@ -307,6 +307,16 @@ final class RawPolicyDiffTests: XCTestCase {
         try writeSide("corsfragment", fragments(preflight(jwt(issuer))) + api("orders", #"<include-fragment fragment-id="auth" />"#) + options, in: directory)
         let cors = try ToolProcess.run(["diff", "plainfragment", "corsfragment", "--fail-on", "privilege-increase"], in: directory)
         XCTAssertEqual(cors.status, 0, cors.stdout + cors.stderr)
+        // The same beside a call whose own request sets its method, which the request's
+        // is not (the last audit); and the fragment inlined into the API, then emptied.
+        let audit = #"<send-request mode="new" response-variable-name="audit"><set-url>https://audit.example.com/events</set-url><set-method>POST</set-method></send-request>"#
+        try writeSide("corsaudited", fragments(preflight(jwt(issuer))) + api("orders", #"<include-fragment fragment-id="auth" />"# + audit) + options, in: directory)
+        try writeSide("plainaudited", fragments("<fragment>\(jwt(issuer))</fragment>") + api("orders", #"<include-fragment fragment-id="auth" />"# + audit) + options, in: directory)
+        let audited = try ToolProcess.run(["diff", "plainaudited", "corsaudited", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(audited.status, 0, audited.stdout + audited.stderr)
+        try writeSide("inlined", fragments("<fragment />") + api("orders", jwt(issuer)) + options, in: directory)
+        let inlined = try ToolProcess.run(["diff", "plainfragment", "inlined", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(inlined.status, 0, inlined.stdout + inlined.stderr)
         // A route whose provider's check moved into a raw policy is checked still.
         try writeSide(
             "provider",

@@ -69,11 +69,13 @@ enum RawPolicyDiff {
             let (oldIncludes, newIncludes) = (includes(in: old?.document), includes(in: new?.document))
             let expanded = oldIncludes.symmetricDifference(newIncludes)
             // A fragment added, removed or renamed acts only through the policies that
-            // include it, which are weighed with what they include; one no policy includes
-            // does nothing (an audit found an unused fragment's removal, and a rename, failing
-            // CI as privilege increases). A fragment changed in place is weighed once, as
-            // its own, where a policy includes it.
-            if subject.kind == .fragment, old == nil || new == nil || !(oldMethods.runs(subject.name) || newMethods.runs(subject.name)) {
+            // include it, which are weighed with what they include; one no policy of HEAD
+            // includes does nothing, whatever it did in BASE, where the policies that
+            // included it are weighed with BASE's text (the audits found an unused
+            // fragment's removal, a rename, and a fragment emptied once inlined failing CI
+            // as privilege increases). A fragment changed in place is weighed once, as its
+            // own, where a policy of HEAD includes it.
+            if subject.kind == .fragment, old == nil || new == nil || !newMethods.runs(subject.name) {
                 changes.append(fragmentListed(key, old: old?.document, new: new?.document, base: base, head: head, subject: subject))
                 continue
             }
@@ -377,9 +379,12 @@ enum RawPolicyDiff {
                 }
                 return found
             }
-            let settingFragments = Set(fragments.filter { $0.value.has(anyOf: ["set-method"]) }.keys)
+            // A `set-method` of the request, as lint reads one: not a `send-request`'s (the
+            // audit of the fixes found an audit call's method taken for the request's).
+            let setsTheMethod = { (statements: [PolicyXMLElement]) in statements.contains { $0.setsTheRequestMethod(included: { _ in nil }) } }
+            let settingFragments = Set(fragments.filter { setsTheMethod($0.value.rootElements) }.keys)
             let setsMethod = { (document: PolicyXMLDocument?, reaching: Set<String>) in
-                document?.has(anyOf: ["set-method"]) == true || !reaching.isDisjoint(with: settingFragments)
+                setsTheMethod(document?.inboundStatements ?? []) || !reaching.isDisjoint(with: settingFragments)
             }
             let global = project.gateway?.policy?.document
             let globalReaches = reached(global)

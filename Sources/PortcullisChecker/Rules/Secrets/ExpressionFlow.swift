@@ -176,9 +176,15 @@ enum ExpressionFlow {
 
     /// Whether the members from `start` to `end` (a term's end, which closing brackets may
     /// follow) keep the value's start (``endOfKeptStart(_:at:leading:_:)``).
-    private static func keepsItsStart(_ text: [UInt8], from start: Int, to end: Int, _ structure: Structure) -> Bool {
-        guard let kept = endOfKeptStart(text, at: start, leading: nil, structure) else { return false }
+    private static func keepsItsStart(_ text: [UInt8], from start: Int, to end: Int, _ structure: Structure, leading: UInt8? = nil) -> Bool {
+        guard let kept = endOfKeptStart(text, at: start, leading: leading, structure) else { return false }
         return kept >= end
+    }
+
+    /// The first byte of the text `terms` start with, when they start with text.
+    private static func leadingByte(of terms: [Term]) -> UInt8? {
+        guard case .text(let text)? = terms.first else { return nil }
+        return text.utf8.first
     }
 
     /// Where the members that keep the value's start (``keepsItsStart(_:at:leading:_:)``)
@@ -413,19 +419,23 @@ enum ExpressionFlow {
         if let call = call(text, range, structure) { return depth < 8 ? callTerms(call, text, structure, depth: depth) : nil }
         // A sum in brackets, with members after it that keep its start, is read as the sum;
         // one that is no sum (a choice) is code.
+        // A `Replace` keeps the start when what it replaces does not begin with the start's
+        // first byte (`.Replace(" ", "%20")`; the audit of the fixes found it reported).
         if text[range.lowerBound] == openParenthesis, depth < 8, let close = structure.close[range.lowerBound], close < range.upperBound,
-            close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure),
-            let inner = terms(of: "@(" + written((range.lowerBound + 1)..<close) + ")", depth: depth + 1)
+            let inner = terms(of: "@(" + written((range.lowerBound + 1)..<close) + ")", depth: depth + 1),
+            close + 1 == range.upperBound || keepsItsStart(text, from: close + 1, to: range.upperBound, structure, leading: leadingByte(of: inner))
         {
             return inner
         }
         // A string, with members after it that keep its start (`$"https://x/{id}".ToLower()`:
         // the audit of the fixes found its host taken for the caller's).
-        guard let end = structure.literalEnd[range.lowerBound],
-            end == range.upperBound || keepsItsStart(text, from: end, to: range.upperBound, structure)
-        else { return [.code("@(" + written(range) + ")")] }
+        guard let end = structure.literalEnd[range.lowerBound] else { return [.code("@(" + written(range) + ")")] }
         let literal = range.lowerBound..<end
         let prefix = written(literal.lowerBound..<(literal.lowerBound + text[literal].prefix { $0 == at || $0 == dollar }.count))
+        let first = literal.lowerBound + prefix.utf8.count + 1
+        guard end == range.upperBound || keepsItsStart(text, from: end, to: range.upperBound, structure, leading: first < end - 1 ? text[first] : nil) else {
+            return [.code("@(" + written(range) + ")")]
+        }
         guard prefix.contains("$") else { return ExpressionExtent.constantText(in: "@(" + written(literal) + ")").map { [.text($0)] } }
         let content = (literal.lowerBound + prefix.utf8.count + 1)..<(literal.upperBound - 1)
         var terms: [Term] = []
@@ -520,25 +530,20 @@ enum ExpressionFlow {
     private static func callTerms(_ call: Call, _ text: [UInt8], _ structure: Structure, depth: Int) -> [Term]? {
         let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
         let constant = { (part: Range<Int>) in ExpressionExtent.constantText(in: code(part)) }
-        let parts = { (part: Range<Int>) in terms(of: code(part), depth: depth + 1) }
+        // An argument that is no sum (a test, a choice, `??`) is code in its place.
+        let parts = { (part: Range<Int>) in terms(of: code(part), depth: depth + 1) ?? [.code(code(part))] }
         let arguments = call.arguments
         // Named arguments may come in any order; only a URI's one text is read so.
         guard !call.labelled || call.kind == .uri && arguments.count == 1 else { return nil }
         switch call.kind {
         case .concat:
             var joined: [Term] = []
-            for argument in arguments {
-                guard let found = parts(argument) else { return nil }
-                joined += found
-            }
+            for argument in arguments { joined += parts(argument) }
             return joined
         case .join:
             guard arguments.count > 2, let separator = constant(arguments[0]) else { return nil }
             var joined: [Term] = []
-            for (index, argument) in arguments.dropFirst().enumerated() {
-                guard let found = parts(argument) else { return nil }
-                joined += (index == 0 ? [] : [.text(separator)]) + found
-            }
+            for (index, argument) in arguments.dropFirst().enumerated() { joined += (index == 0 ? [] : [.text(separator)]) + parts(argument) }
             return joined
         case .uri:
             guard let base = arguments.first else { return nil }
@@ -547,13 +552,13 @@ enum ExpressionFlow {
             if let relative = constant(arguments[1]) {
                 if relative.hasPrefix("//") || relative.hasPrefix("\\\\") { return nil }
                 if let colon = relative.firstIndex(of: ":"), !relative[..<colon].contains("/") { return [.text(relative)] }
-                return parts(base).map { $0 + [.text(relative)] }
+                return parts(base) + [.text(relative)]
             }
             // A relative text not written out whole keeps the base's host when its written
             // start is a path that no scheme or `//` may begin (`orders/` + id; the audit of
             // the fixes found it reported).
-            guard let start = writtenStart(of: code(arguments[1])), keepsTheBase(start) else { return nil }
-            return parts(base).map { $0 + [.text(start), .code(code(arguments[1]))] }
+            guard let start = writtenStart(of: code(arguments[1]), depth: depth + 1), keepsTheBase(start) else { return nil }
+            return parts(base) + [.text(start), .code(code(arguments[1]))]
         case .format:
             var formatIndex = 0
             if arguments.count > 1, constant(arguments[0]) == nil {
@@ -607,7 +612,17 @@ enum ExpressionFlow {
     /// (``terms(of:)``) starts with, a format's, a joined text's and a URI's too; a
     /// block's or a choice's (which `terms` does not read) as their written start gives it.
     static func writtenStart(of code: String) -> String? {
-        guard let terms = terms(of: code) else { return ExpressionExtent.leadingText(in: code) ?? ExpressionExtent.formattedLeadingText(in: code) }
+        writtenStart(of: code, depth: 0)
+    }
+
+    /// ``writtenStart(of:)`` of code `depth` calls deep (``terms(of:depth:)``). Code that is
+    /// no sum has no written start, a test or a choice (`a == b ? x : y`, `??`, `?.`) among it
+    /// (the audit of the fixes found the literals they start with taken for one), but a
+    /// block's, read as its returned text.
+    private static func writtenStart(of code: String, depth: Int) -> String? {
+        guard let terms = terms(of: code, depth: depth) else {
+            return code.hasPrefix("@{") ? ExpressionExtent.leadingText(in: code) ?? ExpressionExtent.formattedLeadingText(in: code) : nil
+        }
         var start = ""
         for case .text(let text) in terms.prefix(while: { if case .text = $0 { true } else { false } }) { start += text }
         return start.isEmpty ? nil : start
