@@ -67,6 +67,7 @@ GOALS = {
     "broad policy s per 10k routes": 0.5, "keys s per 40k": 0.5,
     "fragments s per 500 routes": 1.0, "locals s per 2k": 0.5, "long alias s per 900": 0.5, "kept answers s per 2k routes": 0.5,
     "referenced expressions s per 5k": 0.5, "returned locals s per 2k": 0.5, "quoted quotes s per 800": 0.5,
+    "nested URIs s per 1600": 0.5, "placeholders s per 100": 0.5,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -79,6 +80,7 @@ QUICK = {
     "broad policy s per 10k routes": 1.5, "keys s per 40k": 1.5,
     "fragments s per 500 routes": 3.0, "locals s per 2k": 1.5, "long alias s per 900": 1.5, "kept answers s per 2k routes": 1.5,
     "referenced expressions s per 5k": 1.5, "returned locals s per 2k": 1.5, "quoted quotes s per 800": 1.5,
+    "nested URIs s per 1600": 1.5, "placeholders s per 100": 1.5,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -543,6 +545,33 @@ def quoted_quotes(folder, count):
         f.write(f'<policies><inbound><base /><include-fragment fragment-id="{half}S3cr3tV4lue\'{half}" /></inbound></policies>\n')
 
 
+def nested_uris(folder, count):
+    """The fabrikam sample whose raw backend URL nests `count` URIs, each made of a base and
+    a relative text that goes on with the next: each level's start was read with its depth
+    set back to nothing (1,600 levels overflowed the stack, 800 took 18 s)."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    uri = "new Uri(new Uri(&quot;https://a.example.com/&quot;), &quot;v1/&quot; + " * count + "&quot;x&quot;" + ")" * count
+    with open(os.path.join(folder, "policies", "validate-invoice.xml"), "w") as f:
+        f.write(f'<policies><inbound><base /><set-backend-service base-url="@({uri}.ToString())" /></inbound></policies>\n')
+
+
+def reused_placeholders(folder, count):
+    """The fabrikam sample whose raw backend URL is a format naming one 100 KB argument in
+    `count` placeholders of its host: each placeholder read the argument again (100 took
+    12 s)."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    argument = " + ".join(["context.Deployment.Region"] * 4000)
+    host = "{0}" * count
+    header = "context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;)"
+    url = f"@(string.Format(&quot;https://{host}.example.com/{{1}}&quot;, {argument}, {header}))"
+    with open(os.path.join(folder, "policies", "validate-invoice.xml"), "w") as f:
+        f.write(f'<policies><inbound><base /><set-backend-service base-url="{url}" /></inbound></policies>\n')
+
+
 def chained_locals(folder, count):
     """The fabrikam sample whose raw policy answers with a block of `count` locals, each
     the one before with a variable added: what each holds grew with the chain."""
@@ -716,6 +745,9 @@ def main():
              "referenced expressions s per 5k"),
             ("returned locals", "a raw URL's block returning a local set many times", returned_locals, (1000, 2000), "returned locals s per 2k"),
             ("quoted quotes", "a message quoting many quotes around a secret", quoted_quotes, (400, 800), "quoted quotes s per 800"),
+            ("nested URIs", "a raw URL of URIs nested in relative URIs", nested_uris, (800, 1600), "nested URIs s per 1600"),
+            ("reused placeholders", "a raw URL's format naming a large argument many times", reused_placeholders, (50, 100),
+             "placeholders s per 100"),
             ("kept answers", "routes storing a variable copied through fragments", kept_answers, (1000, 2000), "kept answers s per 2k routes"),
             ("long alias", "aliases of a long text", long_alias, (450, 900), "long alias s per 900"),
         ):
