@@ -1236,7 +1236,8 @@ extension PolicyXMLElement {
         // audit of the fixes).
         func callers(_ value: PolicyXMLValue?) -> Bool {
             guard let value, case .code(let code) = Self.reading(value, values) else { return false }
-            let names = code.contains(" is ") || code.contains("out ")
+            let words = ExpressionFlow.withoutWrittenText(code).split { !($0.isLetter || $0.isNumber || $0 == "_") }
+            let names = words.contains("is") || words.contains("out")
             return ExpressionFlow.possibleValues(of: code).contains { value in
                 Self.isTheCallers(value.fromABlock || names ? code : value.code, callerWritten)
             }

@@ -429,6 +429,8 @@ final class RawPolicyTests: XCTestCase {
             // written out too (the audit of the fixes found the choice reported).
             "chosen": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "chosentenant": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;11111111-1111-1111-1111-111111111111&quot; : &quot;22222222-2222-2222-2222-222222222222&quot;)">\#(claims)</validate-azure-ad-token>"#,
+            // Words in the test's strings name nothing (re-reading the round's change).
+            "chosenwords": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Flow")) == &quot;check out is on&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             // A test that names the caller's value hands it to a branch (the last audit).
             "bound": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) is string s &amp;&amp; s.Length &gt; 0 ? s : &quot;https://login.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "issuers": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" /><issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>\#(claims)</validate-jwt>"#,
@@ -452,7 +454,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
         ])
-        for name in ["chosen", "chosentenant", "region", "namedtenant"] {
+        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -2194,6 +2196,9 @@ final class RawPolicyTests: XCTestCase {
             ("replaced", #"<set-backend-service base-url="@((&quot;https://orders.example.com/v1/&quot; + \#(tenant)).Replace(&quot; &quot;, &quot;%20&quot;))" />"#),
             ("testedstart", #"<set-backend-service base-url="@(&quot;https://good.example.com/&quot; == \#(tenant) ? &quot;https://a.example.com/&quot; : \#(tenant))" />"#),
             ("coalescecut", #"<set-backend-service base-url="@((&quot;https://orders.example.com/&quot; + \#(tenant)).Substring(8) ?? &quot;&quot;)" />"#),
+            // Nor does a block's, read past the bracket that a member cuts (re-reading the
+            // round's change).
+            ("blockreturnedcut", #"<set-backend-service base-url="@{ return (&quot;https://orders.example.com/&quot; + \#(tenant)).Substring(8); }" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
@@ -2204,7 +2209,7 @@ final class RawPolicyTests: XCTestCase {
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
             "regionthen", "useremail", "userdomain", "formatcaller", "formatscheme", "formatcallerformat", "formatgeneric", "formatsecret", "formatbraces",
-            "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut"]
+            "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut", "blockreturnedcut"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -2216,7 +2221,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 52, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 53, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -110,7 +110,7 @@ enum CallerChosenHost {
             switch term {
             case .text(let text):
                 start += text
-                readAgain = readAgain || text.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "}") }
+                readAgain = readAgain || text.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "\\") }
             case .code(let part):
                 let readsTheCaller =
                     callers[part]

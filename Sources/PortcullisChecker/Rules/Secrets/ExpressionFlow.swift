@@ -616,13 +616,12 @@ enum ExpressionFlow {
     }
 
     /// ``writtenStart(of:)`` of code `depth` calls deep (``terms(of:depth:)``). Code that is
-    /// no sum has no written start, a test or a choice (`a == b ? x : y`, `??`, `?.`) among it
-    /// (the audit of the fixes found the literals they start with taken for one), but a
-    /// block's, read as its returned text.
+    /// no sum has no written start: a test or a choice (`a == b ? x : y`, `??`, `?.`) among it
+    /// (the audit of the fixes found the literals they start with taken for one), or a block,
+    /// whose values ``possibleValues(of:)`` gives, each read so (its literals alone read past
+    /// a bracket and the member that cut it).
     private static func writtenStart(of code: String, depth: Int) -> String? {
-        guard let terms = terms(of: code, depth: depth) else {
-            return code.hasPrefix("@{") ? ExpressionExtent.leadingText(in: code) ?? ExpressionExtent.formattedLeadingText(in: code) : nil
-        }
+        guard let terms = terms(of: code, depth: depth) else { return nil }
         var start = ""
         for case .text(let text) in terms.prefix(while: { if case .text = $0 { true } else { false } }) { start += text }
         return start.isEmpty ? nil : start
