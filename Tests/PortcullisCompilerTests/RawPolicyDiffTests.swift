@@ -16,6 +16,17 @@ final class RawPolicyDiffTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// What `diff base head` reports, gated on `categories`: the gate must stop the change
+    /// where it `widens`, and pass it otherwise.
+    @discardableResult
+    private func gate(
+        _ base: String, _ head: String, widens: Bool, on categories: String = "privilege-increase", file: StaticString = #filePath, line: UInt = #line
+    ) throws -> String {
+        let report = try ToolProcess.run(["diff", base, head, "--fail-on", categories], in: directory)
+        XCTAssertEqual(report.status, widens ? 1 : 0, "\(base) → \(head):\n" + report.stdout + report.stderr, file: file, line: line)
+        return report.stdout
+    }
+
     /// A partner's token check that lint takes for a check of every request: keys from
     /// `url`, an audience, and the roles `roles` (`<value>` elements) required.
     private static func partnerCheck(url: String = "https://login.example.com/.well-known/openid-configuration", roles: String = "<value>Orders.Read</value>")
@@ -68,14 +79,13 @@ final class RawPolicyDiffTests: XCTestCase {
             """)
         let lint = try ToolProcess.run(["lint", "head"], in: directory)
         XCTAssertEqual(lint.status, 0, lint.stdout)
-        let result = try ToolProcess.run(["diff", "base", "head", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
-        let lines = Set(result.stdout.split(separator: "\n").map(String.init))
+        let result = try gate("base", "head", widens: true)
+        let lines = Set(result.split(separator: "\n").map(String.init))
         for expected in [
             "base/apis/partner.xml:4:10: privilege increase: the raw policy of API 'partner-orders' removes 'ip-filter' (in BASE)",
             "head/apis/partner.xml:5:10: stricter limit: the raw policy of API 'partner-orders' adds 'rate-limit-by-key'",
         ] {
-            XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(result.stdout)")
+            XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(result)")
         }
         // A change to other statements alone is listed for review.
         try policy("base", "        <set-header name=\"X-Partner\" exists-action=\"override\"><value>yes</value></set-header>")
@@ -105,14 +115,13 @@ final class RawPolicyDiffTests: XCTestCase {
             try (RuleExample.baseGateway + "---\n" + example.text).write(
                 to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
         }
-        let result = try ToolProcess.run(["diff", "base", "head", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        let result = try gate("base", "head", widens: true)
         for name in ["validate-client-certificate", "validate-jwt"] {
             XCTAssertTrue(
-                result.stdout.contains("privilege increase: the raw policy of API 'partner' turns '\(name)' into a check that lets callers through or checks only some requests\n"),
-                result.stdout)
+                result.contains("privilege increase: the raw policy of API 'partner' turns '\(name)' into a check that lets callers through or checks only some requests\n"),
+                result)
         }
-        XCTAssertFalse(result.stdout.contains(" removes "), result.stdout)
+        XCTAssertFalse(result.contains(" removes "), result)
         let back = try ToolProcess.run(["diff", "head", "back"], in: directory)
         XCTAssertTrue(
             back.stdout.contains("privilege decrease: the raw policy of API 'partner' makes 'validate-jwt' check every request again\n"),
@@ -145,21 +154,18 @@ final class RawPolicyDiffTests: XCTestCase {
                 routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n  - {id: place-order, method: POST, path: /orders, scopes: [orders.write]}\n")
             try writeSide(side, "---\n" + example.text, in: directory)
         }
-        let moved = try ToolProcess.run(["diff", "plain", "preflight", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
-        XCTAssertFalse(moved.stdout.contains("privilege increase"), moved.stdout)
-        let widened = try ToolProcess.run(["diff", "preflight", "wider", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(widened.status, 1, widened.stdout + widened.stderr)
+        let moved = try gate("plain", "preflight", widens: false)
+        XCTAssertFalse(moved.contains("privilege increase"), moved)
+        let widened = try gate("preflight", "wider", widens: true)
         XCTAssertTrue(
-            widened.stdout.contains("privilege increase: the raw policy of API 'partner' lets 'validate-jwt' accept more values of claim 'roles'\n"),
-            widened.stdout)
-        let removed = try ToolProcess.run(["diff", "writes", "none", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(removed.status, 1, removed.stdout + removed.stderr)
+            widened.contains("privilege increase: the raw policy of API 'partner' lets 'validate-jwt' accept more values of claim 'roles'\n"),
+            widened)
+        let removed = try gate("writes", "none", widens: true)
         for expected in [
             "privilege increase: the raw policy of API 'partner' removes a 'validate-jwt' that checks some requests (in BASE)\n",
             "looser limit: the raw policy of API 'partner' removes a 'rate-limit' that counts some requests (in BASE)\n",
         ] {
-            XCTAssertTrue(removed.stdout.contains(expected), "missing: \(expected)in:\n\(removed.stdout)")
+            XCTAssertTrue(removed.contains(expected), "missing: \(expected)in:\n\(removed)")
         }
     }
 
@@ -194,19 +200,16 @@ final class RawPolicyDiffTests: XCTestCase {
             try writeSide(side.name, side.fragments + "---\n" + example.text, in: directory)
         }
         for (base, head) in [("base", "narrowed"), ("base", "split"), ("base", "renamed"), ("forbids", "forbidsmore")] {
-            let result = try ToolProcess.run(["diff", base, head, "--fail-on", "privilege-increase"], in: directory)
-            XCTAssertEqual(result.status, 0, "\(base) → \(head):\n" + result.stdout + result.stderr)
+            try gate(base, head, widens: false)
         }
         let renamed = try ToolProcess.run(["diff", "base", "renamed"], in: directory)
         XCTAssertTrue(
             renamed.stdout.contains("other: route 'partner/list-archive' was added; it requires a token, checked by a raw policy\n"), renamed.stdout)
-        let widened = try ToolProcess.run(["diff", "base", "widened", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(widened.status, 1, widened.stdout + widened.stderr)
+        let widened = try gate("base", "widened", widens: true)
         XCTAssertTrue(
-            widened.stdout.contains("privilege increase: the raw policy of API 'partner' lets more addresses past 'ip-filter': it now admits 10.0.1.0-10.0.1.255\n"),
-            widened.stdout)
-        let forbidden = try ToolProcess.run(["diff", "forbidsmore", "forbids", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(forbidden.status, 1, forbidden.stdout + forbidden.stderr)
+            widened.contains("privilege increase: the raw policy of API 'partner' lets more addresses past 'ip-filter': it now admits 10.0.1.0-10.0.1.255\n"),
+            widened)
+        try gate("forbidsmore", "forbids", widens: true)
     }
 
     /// A raw answer on every request answers as `respond` does (the audit of `diff`): one
@@ -224,14 +227,12 @@ final class RawPolicyDiffTests: XCTestCase {
         ] {
             try writeSide(side, "---\n" + RuleExample.api("status", routes: route + fields).text, in: directory)
         }
-        let rewritten = try ToolProcess.run(["diff", "responds", "raw", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(rewritten.status, 0, rewritten.stdout + rewritten.stderr)
+        try gate("responds", "raw", widens: false)
         for answered in ["raw", "mocked"] {
-            let removed = try ToolProcess.run(["diff", answered, "calls", "--fail-on", "privilege-increase"], in: directory)
-            XCTAssertEqual(removed.status, 1, removed.stdout + removed.stderr)
+            let removed = try gate(answered, "calls", widens: true)
             XCTAssertTrue(
-                removed.stdout.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"),
-                removed.stdout)
+                removed.contains("privilege increase: route 'status/health' is public and now calls its backend instead of the gateway answering\n"),
+                removed)
         }
     }
 
@@ -247,12 +248,11 @@ final class RawPolicyDiffTests: XCTestCase {
         let checked = "policy: '<policies><inbound><base />\(jwt)</inbound></policies>'\n"
         try writeSide("base", api("partner", checked, items) + api("open", "", ""), in: directory)
         try writeSide("head", api("partner", checked, "") + api("open", "", items), in: directory)
-        let moved = try ToolProcess.run(["diff", "base", "head", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(moved.status, 1, moved.stdout + moved.stderr)
+        let moved = try gate("base", "head", widens: true)
         XCTAssertTrue(
-            moved.stdout.contains(
+            moved.contains(
                 "privilege increase: route 'open/list-items' no longer passes a raw token check: the policies of its old API ran one, and none of its new API's does\n"),
-            moved.stdout)
+            moved)
         let back = try ToolProcess.run(["diff", "head", "base"], in: directory)
         XCTAssertTrue(back.stdout.contains("privilege decrease: route 'partner/list-items' is now checked for a token by a raw policy of its new API\n"), back.stdout)
     }
@@ -275,13 +275,12 @@ final class RawPolicyDiffTests: XCTestCase {
         try writeSide(
             "opened", api("orders", jwt("@(context.Request.Headers.GetValueOrDefault(&quot;X-Issuer&quot;, &quot;&quot;))") + partner(limit(100_000))), in: directory,
             opening: true)
-        let opened = try ToolProcess.run(["diff", "branch", "opened", "--fail-on", "privilege-increase,looser-limit"], in: directory)
-        XCTAssertEqual(opened.status, 1, opened.stdout + opened.stderr)
+        let opened = try gate("branch", "opened", widens: true, on: "privilege-increase,looser-limit")
         for expected in [
             "privilege increase: the raw policy of API 'orders' turns a 'validate-jwt' that checks some requests into a check that lets callers through\n",
             "looser limit: the raw policy of API 'orders' raises the budget of 'rate-limit' to 100000 calls per 60s from 10 per 60s, where it counts some requests only\n",
         ] {
-            XCTAssertTrue(opened.stdout.contains(expected), "missing: \(expected)in:\n\(opened.stdout)")
+            XCTAssertTrue(opened.contains(expected), "missing: \(expected)in:\n\(opened)")
         }
         // Two filters, an allow list and an address it forbids, merged into one allow list
         // that admits the same addresses.
@@ -291,8 +290,7 @@ final class RawPolicyDiffTests: XCTestCase {
             in: directory)
         try writeSide(
             "merged", api("orders", #"<ip-filter action="allow">\#(range("10.0.0.0", "10.0.0.12"))\#(range("10.0.0.14", "10.0.0.255"))</ip-filter>"#), in: directory)
-        let merged = try ToolProcess.run(["diff", "two", "merged", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(merged.status, 0, merged.stdout + merged.stderr)
+        try gate("two", "merged", widens: false)
         // A fragment's CORS pattern, included by a GET route's API only, beside another API's
         // OPTIONS route and a fragment nothing includes that sets the method.
         let preflight = { (check: String) in
@@ -305,28 +303,24 @@ final class RawPolicyDiffTests: XCTestCase {
         let options = "---\n" + RuleExample.api("preflight", fields: "auth: none\n", routes: "  - {id: probe, method: OPTIONS, path: /probe, public: browsers ask it}\n").text
         try writeSide("plainfragment", fragments("<fragment>\(jwt(issuer))</fragment>") + api("orders", #"<include-fragment fragment-id="auth" />"#) + options, in: directory)
         try writeSide("corsfragment", fragments(preflight(jwt(issuer))) + api("orders", #"<include-fragment fragment-id="auth" />"#) + options, in: directory)
-        let cors = try ToolProcess.run(["diff", "plainfragment", "corsfragment", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(cors.status, 0, cors.stdout + cors.stderr)
+        try gate("plainfragment", "corsfragment", widens: false)
         // The same beside a call whose own request sets its method, which the request's
         // is not (the last audit); and the fragment inlined into the API, then emptied.
         let audit = #"<send-request mode="new" response-variable-name="audit"><set-url>https://audit.example.com/events</set-url><set-method>POST</set-method></send-request>"#
         try writeSide("corsaudited", fragments(preflight(jwt(issuer))) + api("orders", #"<include-fragment fragment-id="auth" />"# + audit) + options, in: directory)
         try writeSide("plainaudited", fragments("<fragment>\(jwt(issuer))</fragment>") + api("orders", #"<include-fragment fragment-id="auth" />"# + audit) + options, in: directory)
-        let audited = try ToolProcess.run(["diff", "plainaudited", "corsaudited", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(audited.status, 0, audited.stdout + audited.stderr)
+        try gate("plainaudited", "corsaudited", widens: false)
         try writeSide("inlined", fragments("<fragment />") + api("orders", jwt(issuer)) + options, in: directory)
-        let inlined = try ToolProcess.run(["diff", "plainfragment", "inlined", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(inlined.status, 0, inlined.stdout + inlined.stderr)
+        try gate("plainfragment", "inlined", widens: false)
         // A route whose provider's check moved into a raw policy is checked still.
         try writeSide(
             "provider",
             "---\n" + RuleExample.api("orders", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text, in: directory)
         try writeSide("raw", api("orders", jwt(issuer)), in: directory)
-        let moved = try ToolProcess.run(["diff", "provider", "raw", "--fail-on", "privilege-increase"], in: directory)
-        XCTAssertEqual(moved.status, 0, moved.stdout + moved.stderr)
+        let moved = try gate("provider", "raw", widens: false)
         XCTAssertTrue(
-            moved.stdout.contains(
+            moved.contains(
                 "other: route 'orders/list-orders' no longer checks tokens from 'entra' itself: a raw policy checks every request's token; review what it accepts\n"),
-            moved.stdout)
+            moved)
     }
 }
