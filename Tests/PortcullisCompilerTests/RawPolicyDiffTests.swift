@@ -169,6 +169,88 @@ final class RawPolicyDiffTests: XCTestCase {
         }
     }
 
+    /// A check or limit written in every branch of a `choose` one branch of which every
+    /// request takes runs on every request, as lint reads it: moving one into such branches
+    /// was "turns 'validate-jwt' into a check that ... checks only some requests", a false
+    /// failure of CI. Each branch stands for the statement it replaced, so one branch
+    /// looser than it is a widening still.
+    func testACheckWrittenInEveryBranchChecksEveryRequest() throws {
+        let read = "<value>Orders.Read</value>"
+        let jwt = { (roles: String) in Self.partnerCheck(roles: roles) }
+        // APIM allows one 'rate-limit' per document; limits by key may be written in each branch.
+        let limit = { (calls: Int) in #"<rate-limit-by-key calls="\#(calls)" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"# }
+        let byPartner = { (partner: String, others: String) in
+            #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">\#(partner)</when><otherwise>\#(others)</otherwise></choose>"#
+        }
+        for (side, statements) in [
+            ("plain", jwt(read) + limit(10)),
+            ("branched", byPartner(jwt(read) + limit(10), jwt(read) + limit(10))),
+            ("looser", byPartner(jwt(read + "<value>Orders.Write</value>") + limit(100_000), jwt(read) + limit(10))),
+            ("partial", byPartner(jwt(read) + limit(10), limit(10))),
+        ] {
+            let example = RuleExample.api(
+                "partner", fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
+            try writeSide(side, "---\n" + example.text, in: directory)
+        }
+        let gated = "privilege-increase,looser-limit"
+        for (base, head) in [("plain", "branched"), ("branched", "plain")] {
+            let report = try gate(base, head, widens: false, on: gated)
+            XCTAssertFalse(report.contains("some requests"), report)
+        }
+        for base in ["plain", "branched"] {
+            let looser = try gate(base, "looser", widens: true, on: gated)
+            for expected in [
+                "privilege increase: the raw policy of API 'partner' lets 'validate-jwt' accept more values of claim 'roles'\n",
+                "looser limit: the raw policy of API 'partner' raises the budget of 'rate-limit-by-key' to 100000 calls per 60s from 10 per 60s\n",
+            ] {
+                XCTAssertTrue(looser.contains(expected), "\(base) → looser, missing: \(expected)in:\n\(looser)")
+            }
+        }
+        let partial = try gate("branched", "partial", widens: true, on: gated)
+        XCTAssertTrue(
+            partial.contains("privilege increase: the raw policy of API 'partner' turns 'validate-jwt' into a check that lets callers through or checks only some requests\n"),
+            partial)
+        XCTAssertFalse(partial.contains("looser limit"), partial)
+    }
+
+    /// A check and a limit moved from an API's raw policy into each of its routes', or back,
+    /// run on the same requests: the move was a removal (a false failure of CI). What each
+    /// route meets after the move is compared with what it met before.
+    func testStatementsMovedBetweenAnAPIAndItsRoutesAreNoRemoval() throws {
+        let read = "<value>Orders.Read</value>"
+        let statements = { (roles: String) in
+            Self.partnerCheck(roles: roles) + #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#
+        }
+        let policy = { (statements: String) in "'<policies><inbound><base />\(statements)</inbound></policies>'" }
+        let side = { (api: String, list: String?, place: String?) in
+            let route = { (id: String, method: String, statements: String?) in
+                "  - {id: \(id), method: \(method), path: /orders, public: partners call it with their own token\(statements.map { ", policy: " + policy($0) } ?? "")}\n"
+            }
+            return "---\n"
+                + RuleExample.api(
+                    "orders", fields: "auth: none\npolicy: \(policy(api))\n", routes: route("list-orders", "GET", list) + route("place-order", "POST", place)).text
+        }
+        try writeSide("api", side(statements(read), nil, nil), in: directory)
+        try writeSide("routes", side("", statements(read), statements(read)), in: directory)
+        try writeSide("looser", side("", statements(read), statements(read + "<value>Orders.Write</value>")), in: directory)
+        try writeSide("one", side("", statements(read), nil), in: directory, opening: true)
+        let gated = "privilege-increase,looser-limit"
+        let down = try gate("api", "routes", widens: false, on: gated)
+        XCTAssertTrue(down.contains("other: API 'orders' moves 'validate-jwt' into the raw policy of each of its routes (in BASE)\n"), down)
+        XCTAssertFalse(down.contains("adds"), down)
+        let up = try gate("routes", "api", widens: false, on: gated)
+        XCTAssertTrue(up.contains("other: route 'orders/place-order' moves 'rate-limit-by-key' into its API's raw policy (in BASE)\n"), up)
+        let looser = try gate("api", "looser", widens: true, on: gated)
+        XCTAssertTrue(
+            looser.contains(
+                "privilege increase: the raw policy of route 'orders/place-order', where its API's 'validate-jwt' moved, lets 'validate-jwt' accept more values of claim 'roles'\n"),
+            looser)
+        try gate("looser", "api", widens: false, on: gated)
+        let one = try gate("api", "one", widens: true, on: gated)
+        XCTAssertTrue(one.contains("privilege increase: the raw policy of API 'orders' removes 'validate-jwt' (in BASE)\n"), one)
+    }
+
     /// Changes the audit of `diff` found failing CI as widenings, and the widenings beside
     /// them: an IP filter compared as written (a range narrowed, split in two, or a forbid
     /// list grown was "lets more addresses past"), a fragment no policy includes removed, a

@@ -42,6 +42,7 @@ enum RawPolicyDiff {
             (head.project.fragments + base.project.fragments).compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }
         ) { _, base in base }
         var changes: [AccessChange] = []
+        var compared: [Compared] = []
         for key in Set(before.keys).union(after.keys).sorted() {
             let old = before[key]
             let new = after[key]
@@ -79,28 +80,35 @@ enum RawPolicyDiff {
                 changes.append(fragmentListed(key, old: old?.document, new: new?.document, base: base, head: head, subject: subject))
                 continue
             }
-            let oldCounts = counts(
-                old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten, methods: old.flatMap { oldMethods.methods(of: $0.subject) })
-            let newCounts = counts(
-                new?.document, fragments: fragments, expanding: expanded, newValues, newCallerWritten, methods: new.flatMap { newMethods.methods(of: $0.subject) })
+            compared.append(Compared(
+                key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
+                oldCounts: counts(
+                    old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten, methods: old.flatMap { oldMethods.methods(of: $0.subject) }),
+                newCounts: counts(
+                    new?.document, fragments: fragments, expanding: expanded, newValues, newCallerWritten, methods: new.flatMap { newMethods.methods(of: $0.subject) })))
+        }
+        let relocations = Relocations(compared, head: head.project)
+        for entry in compared {
+            let (key, subject, throughValues, oldCounts, newCounts) = (entry.key, entry.subject, entry.throughValues, entry.oldCounts, entry.newCounts)
+            let (old, new) = (entry.old, entry.new)
             var weighed = false
             // No policy runs the broader ones as '<base />' does.
             let inherits = { (document: PolicyXMLDocument?) in subject.kind == .gateway || (document?.keepsInboundBase ?? true) }
             var inheritance: (category: AccessChange.Category, message: String, place: AccessChange.Place)?
-            if let new, inherits(old?.document), !inherits(new.document) {
+            if let new, inherits(old), !inherits(new) {
                 inheritance = (
                     .privilegeIncrease,
                     old == nil
                         ? "\(key) now has a raw policy without '<base />' in 'inbound': the broader scopes' checks and limits are skipped"
                         : "the raw policy of \(key) no longer runs the broader scopes' inbound policies ('<base />' was removed): their checks and limits are skipped",
-                    head.location(new.document.range(new.document.root.nameSpan)))
-            } else if let old, !inherits(old.document), inherits(new?.document) {
+                    head.location(new.range(new.root.nameSpan)))
+            } else if let old, !inherits(old), inherits(new) {
                 inheritance = (
                     .privilegeDecrease,
                     new == nil
                         ? "\(key) no longer has a raw policy, so the broader scopes' inbound policies run again"
                         : "the raw policy of \(key) now runs the broader scopes' inbound policies ('<base />')",
-                    new.map { head.location($0.document.range($0.document.root.nameSpan)) } ?? base.location(old.document.range(old.document.root.nameSpan)))
+                    new.map { head.location($0.range($0.root.nameSpan)) } ?? base.location(old.range(old.root.nameSpan)))
             }
             if let inheritance {
                 weighed = true
@@ -127,6 +135,25 @@ enum RawPolicyDiff {
                     }
                 }
                 var difference = (newCounts[name]?.count ?? 0) - (oldCounts[name]?.count ?? 0)
+                if let move = relocations.moves[key]?[name] {
+                    difference -= move.offset
+                    weighed = true
+                    if let message = move.message {
+                        changes.append(AccessChange(
+                            category: .other, subject: subject, message: "\(key) \(message)",
+                            place: base.location(move.before.last!.range)))
+                    }
+                    if let change = widenedInPlace(
+                        name, move.before, move.after, oldValues, newValues, (oldCallerWritten, newCallerWritten), sameCount: move.before.count == move.after.count)
+                    {
+                        changes.append(AccessChange(
+                            category: change.category, subject: subject,
+                            message: move.upward
+                                ? "\(key) moves '\(name)' into its API's raw policy, which \(change.message)\(throughValues)"
+                                : "the raw policy of \(key), where its API's '\(name)' moved, \(change.message)\(throughValues)",
+                            place: head.location(change.found.range)))
+                    }
+                }
                 // A check turned into one that lets callers through or checks only some
                 // requests, or back, is weighed as that, not as a check removed or added.
                 let count = { (counts: [String: [Found]], key: String) in counts[key]?.count ?? 0 }
@@ -173,7 +200,7 @@ enum RawPolicyDiff {
                 // One for some requests loosened in place, as one for every request is.
                 if conditionally == 0,
                     let change = widenedInPlace(
-                        name, [name: oldCounts[Self.conditional(name)] ?? []], [name: newCounts[Self.conditional(name)] ?? []], oldValues, newValues,
+                        name, oldCounts[Self.conditional(name)], newCounts[Self.conditional(name)], oldValues, newValues,
                         (oldCallerWritten, newCallerWritten), sameCount: true)
                 {
                     weighed = true
@@ -184,7 +211,7 @@ enum RawPolicyDiff {
                 }
                 if opened == 0,
                     let change = widenedInPlace(
-                        name, oldCounts, newCounts, oldValues, newValues, (oldCallerWritten, newCallerWritten), sameCount: difference == 0)
+                        name, oldCounts[name], newCounts[name], oldValues, newValues, (oldCallerWritten, newCallerWritten), sameCount: difference == 0)
                 {
                     weighed = true
                     changes.append(AccessChange(
@@ -218,19 +245,86 @@ enum RawPolicyDiff {
             let place: AccessChange.Place
             if let new, !throughValues.isEmpty {
                 message = "the raw policy of \(key) reads named values that changed; review what it does with them"
-                place = head.location(new.document.range(new.document.root.nameSpan))
+                place = head.location(new.range(new.root.nameSpan))
             } else if let new {
                 message = old == nil ? "\(key) now has a raw policy; review what it does" : "the raw policy of \(key) changed; review what it does"
-                place = head.location(new.document.range(new.document.root.nameSpan))
+                place = head.location(new.range(new.root.nameSpan))
             } else if let old {
                 message = "\(key) no longer has a raw policy"
-                place = base.location(old.document.range(old.document.root.nameSpan))
+                place = base.location(old.range(old.root.nameSpan))
             } else {
                 continue
             }
             changes.append(AccessChange(category: .other, subject: subject, message: message, place: place))
         }
         return changes
+    }
+
+    /// A raw document changed between the sides, and what each side's holds.
+    private struct Compared {
+        var key: String
+        var subject: AccessChange.Subject
+        var old: PolicyXMLDocument?
+        var new: PolicyXMLDocument?
+        var throughValues: String
+        var oldCounts: [String: [Found]]
+        var newCounts: [String: [Found]]
+    }
+
+    /// Checks, filters, limits and lookups moved between an API's raw policy and those of
+    /// its routes, which run on the same requests as before: weighed as moved, not as
+    /// removed from one and added to the others (an API's token check moved into each of its
+    /// routes failed CI as a removal, and a route's moved into its API as one per route: the
+    /// audits of `diff`). What each route now meets is compared with what it met before.
+    private struct Relocations {
+        struct Move {
+            /// How many statements of the name the document's change moves rather than adds
+            /// (positive) or removes (negative).
+            var offset: Int
+            /// Said of the document the statements left.
+            var message: String?
+            /// Whether they moved from a route into its API.
+            var upward: Bool
+            /// What the route met before the move, and meets after it.
+            var before: [Found]
+            var after: [Found]
+        }
+
+        /// By document key and statement name.
+        private(set) var moves: [String: [String: Move]] = [:]
+
+        init(_ compared: [Compared], head: ResolvedProject) {
+            let byKey = Dictionary(compared.map { ($0.key, $0) }) { first, _ in first }
+            let count = { (counts: [String: [Found]], name: String) in counts[name]?.count ?? 0 }
+            for api in head.apis where !api.routes.isEmpty {
+                guard let policy = byKey["API '\(api.name.value)'"] else { continue }
+                let routes = api.routes.map { byKey["route \(AccessDiff.subject("\(api.name.value)/\($0.id.value)"))"] }
+                for name in weights.keys {
+                    let apiDifference = count(policy.newCounts, name) - count(policy.oldCounts, name)
+                    if apiDifference < 0 {
+                        // Into every route's own policy, as many as the API's lost each.
+                        let reached = routes.compactMap { $0 }.filter { count($0.newCounts, name) - count($0.oldCounts, name) >= -apiDifference }
+                        guard reached.count == routes.count else { continue }
+                        moves[policy.key, default: [:]][name] = Move(
+                            offset: apiDifference, message: "moves '\(name)' into the raw policy of each of its routes", upward: false,
+                            before: policy.oldCounts[name]!, after: [])
+                        for route in reached {
+                            moves[route.key, default: [:]][name] = Move(
+                                offset: -apiDifference, upward: false, before: policy.oldCounts[name]!, after: route.newCounts[name]!)
+                        }
+                    } else if apiDifference > 0 {
+                        // From a route that runs its API's policy, as many as the API gained.
+                        for route in routes.compactMap({ $0 }) where route.new?.keepsInboundBase ?? true {
+                            let moved = min(count(route.oldCounts, name) - count(route.newCounts, name), apiDifference)
+                            guard moved > 0 else { continue }
+                            moves[route.key, default: [:]][name] = Move(
+                                offset: -moved, message: "moves '\(name)' into its API's raw policy", upward: true,
+                                before: route.oldCounts[name]!, after: policy.newCounts[name]!)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A fragment's change listed for review, not weighed: one added, removed, or included
@@ -289,7 +383,10 @@ enum RawPolicyDiff {
     /// either inside a `choose`, which runs it only for some requests, but for a branch
     /// every request of the routes the document runs for takes, judged by their `methods`
     /// as lint judges them (a check in the `otherwise` of a `when` for `OPTIONS` checks every
-    /// `GET`; it was reported as checking only some requests: an audit).
+    /// `GET`; it was reported as checking only some requests: an audit), and for a check or
+    /// limit that opens every branch a request may take of a `choose` one branch of which
+    /// every request takes: that is one statement on every request, written once per
+    /// branch (``Found/alternatives``), as lint reads it.
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
         _ callerWritten: CallerWrittenVariables, methods: Set<HTTPMethod>?
@@ -297,20 +394,25 @@ enum RawPolicyDiff {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
+        /// Whether `element` is a check or limit that decides something about every caller
+        /// it runs for.
+        func decides(_ element: PolicyXMLElement) -> Bool {
+            if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken) }
+            return limits.contains(element.name) && element.countsRequests(values.values)
+        }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
         // read may be BASE's, whose places are not this side's.
         // `source`: the document whose text holds `elements`, a fragment's for its own.
-        func add(_ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool) {
+        // `filedAsOne`: the places in `elements` of statements already filed as one on
+        // every request with those opening the other branches of their `choose`.
+        func add(
+            _ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool, filedAsOne: Set<Int> = []
+        ) {
             for element in elements {
                 var key = element.name
-                if checks.contains(element.name) {
-                    if element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken {
-                        key = letting(element.name)
-                    } else if underCondition {
-                        key = conditional(element.name)
-                    }
-                } else if limits.contains(element.name) {
-                    if !element.countsRequests(values.values) {
+                if checks.contains(element.name) || limits.contains(element.name) {
+                    if filedAsOne.contains(element.span.lowerBound) { continue }
+                    if !decides(element) {
                         key = letting(element.name)
                     } else if underCondition {
                         key = conditional(element.name)
@@ -325,8 +427,21 @@ enum RawPolicyDiff {
                     else { continue }
                     add(fragment.rootElements, of: fragment, shownAt: include ?? element, underCondition: underCondition)
                 } else if element.name == "choose" {
+                    let branches = Branches(element, methods)
+                    var filedAsOne = Set<Int>()
+                    if !underCondition, branches.oneIsTaken, branches.mayBeTaken.count > 1 {
+                        for name in (checks.union(limits)).sorted() {
+                            let opening = branches.mayBeTaken.map { $0.elements.first { $0.name == name } }
+                            guard opening.allSatisfy({ $0.map(decides) == true }) else { continue }
+                            var each = opening.map { Found(element: $0!, source: source, shown: include ?? $0!, in: document) }
+                            let first = each.removeFirst()
+                            found[name, default: []].append(Found(element: first.element, source: source, shown: first.shown, in: document, alternatives: each))
+                            filedAsOne.formUnion(opening.map { $0!.span.lowerBound })
+                        }
+                    }
                     for branch in element.elements {
-                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !takenByEvery(branch, of: element, methods))
+                        let everyRequest = branches.oneIsTaken && branches.mayBeTaken.count == 1 && branches.mayBeTaken[0].span == branch.span
+                        add(branch.elements, of: source, shownAt: include, underCondition: underCondition || !everyRequest, filedAsOne: filedAsOne)
                     }
                 } else {
                     add(element.elements, of: source, shownAt: include, underCondition: underCondition)
@@ -337,18 +452,36 @@ enum RawPolicyDiff {
         return found
     }
 
-    /// Whether every request of `methods` (none: of any method) that reaches `choose` takes
-    /// `branch`: the `when`s before it test only the method and are not taken for any of
-    /// them, and it is an `otherwise` or a `when` taken for each.
-    private static func takenByEvery(_ branch: PolicyXMLElement, of choose: PolicyXMLElement, _ methods: Set<HTTPMethod>?) -> Bool {
-        guard let methods, !methods.isEmpty else { return false }
-        return methods.allSatisfy { method in
-            for candidate in choose.elements where candidate.name == "when" || candidate.name == "otherwise" {
-                let taken = candidate.name == "otherwise" ? true : candidate.runs(forMethod: method.rawValue)
-                guard let taken else { return false }
-                if taken { return candidate.span == branch.span }
+    /// The branches of a `choose` that requests of `methods` (none: of any method) may take,
+    /// in order, and whether each such request takes one: a `when` that tests only the
+    /// method is taken or not for sure, and the branches after one taken for sure never run.
+    private struct Branches {
+        var mayBeTaken: [PolicyXMLElement] = []
+        var oneIsTaken: Bool
+
+        init(_ choose: PolicyXMLElement, _ methods: Set<HTTPMethod>?) {
+            let candidates = choose.elements.filter { $0.name == "when" || $0.name == "otherwise" }
+            let known = methods.map { $0.map(\.rawValue).sorted() } ?? []
+            guard !known.isEmpty else {
+                mayBeTaken = candidates
+                oneIsTaken = candidates.contains { $0.name == "otherwise" }
+                return
             }
-            return false
+            var taken = Set<Int>()
+            oneIsTaken = true
+            for method in known {
+                var takenForSure = false
+                for (index, candidate) in candidates.enumerated() {
+                    let runs = candidate.name == "otherwise" ? true : candidate.runs(forMethod: method)
+                    if runs != false { taken.insert(index) }
+                    if runs == true {
+                        takenForSure = true
+                        break
+                    }
+                }
+                if !takenForSure { oneIsTaken = false }
+            }
+            mayBeTaken = candidates.indices.filter(taken.contains).map { candidates[$0] }
         }
     }
 
@@ -618,10 +751,10 @@ enum RawPolicyDiff {
     /// reads them: a limit's budget raised, an IP filter's addresses widened, a token check
     /// accepting more.
     private static func widenedInPlace(
-        _ name: String, _ old: [String: [Found]], _ new: [String: [Found]], _ was: GatewayComparison.Substitution,
+        _ name: String, _ old: [Found]?, _ new: [Found]?, _ was: GatewayComparison.Substitution,
         _ now: GatewayComparison.Substitution, _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables), sameCount: Bool
     ) -> (category: AccessChange.Category, message: String, found: Found)? {
-        guard let old = old[name], let new = new[name] else { return nil }
+        guard let (old, new) = old.flatMap({ old in new.map { new in aligned(old, new) } }) else { return nil }
         if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now, callerWritten) {
             return (.looserLimit, raised, found)
         }
@@ -638,6 +771,37 @@ enum RawPolicyDiff {
             return (.cacheWidened, widened, found)
         }
         return nil
+    }
+
+    /// The statements of both sides paired for comparing in place, in order. A statement
+    /// written once per branch stands for each of its ``Found/alternatives`` (each meets some
+    /// requests), so each is paired with what the other side has in its place: the other
+    /// side's alternatives one by one where it has as many, else each with each (a branch
+    /// looser than the check it replaced widens access for the requests that take it), or,
+    /// past a thousand pairs, in turn.
+    private static func aligned(_ old: [Found], _ new: [Found]) -> (old: [Found], new: [Found]) {
+        guard old.contains(where: { !$0.alternatives.isEmpty }) || new.contains(where: { !$0.alternatives.isEmpty }) else { return (old, new) }
+        var pairs: (old: [Found], new: [Found]) = ([], [])
+        for (before, after) in zip(old, new) {
+            let (olds, news) = ([before] + before.alternatives, [after] + after.alternatives)
+            if olds.count == news.count || olds.count * news.count > 1_000 {
+                for index in 0..<max(olds.count, news.count) {
+                    pairs.old.append(olds[index % olds.count])
+                    pairs.new.append(news[index % news.count])
+                }
+            } else {
+                for one in olds {
+                    for other in news {
+                        pairs.old.append(one)
+                        pairs.new.append(other)
+                    }
+                }
+            }
+        }
+        // What one side has past the other's statements is compared by the callers' counts.
+        pairs.old += old.dropFirst(new.count)
+        pairs.new += new.dropFirst(old.count)
+        return pairs
     }
 
     /// A cache lookup that serves an entry to more requests in place, the pairs in order as
@@ -780,9 +944,12 @@ enum RawPolicyDiff {
     /// pass them all): compared whole, filters merged, split or shuffled between statements
     /// admit what they did (the audit of the fixes found such changes reported as filters
     /// removed or widened). Nil where one is not read so: it lists something other than
-    /// IPv4 written out, or runs for some requests only or lets callers through.
+    /// IPv4 written out, runs for some requests only, lets callers through, or is written
+    /// once per branch of a `choose`.
     private static func admittedByFilters(_ counts: [String: [Found]], _ values: GatewayComparison.Substitution) -> IPv4Set? {
-        guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil else { return nil }
+        guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil,
+            counts["ip-filter"]?.allSatisfy({ $0.alternatives.isEmpty }) ?? true
+        else { return nil }
         var admitted = IPv4Set.everything
         for found in counts["ip-filter"] ?? [] {
             guard let filter = FilterReading(found, values).admitted else { return nil }
@@ -903,6 +1070,9 @@ enum RawPolicyDiff {
         var shown: PolicyXMLElement
         /// The document `shown` is in.
         var `in`: PolicyXMLDocument
+        /// The same statement opening the other branches of a `choose`, where together they
+        /// run on every request: one of them meets each request.
+        var alternatives: [Found] = []
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
     }
