@@ -241,6 +241,7 @@ final class RawPolicyDiffTests: XCTestCase {
         XCTAssertFalse(down.contains("adds"), down)
         let up = try gate("routes", "api", widens: false, on: gated)
         XCTAssertTrue(up.contains("other: route 'orders/place-order' moves 'rate-limit-by-key' into its API's raw policy (in BASE)\n"), up)
+        XCTAssertFalse(up.contains("adds"), up)
         let looser = try gate("api", "looser", widens: true, on: gated)
         XCTAssertTrue(
             looser.contains(

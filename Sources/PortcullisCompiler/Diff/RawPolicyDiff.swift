@@ -282,7 +282,7 @@ enum RawPolicyDiff {
             /// (positive) or removes (negative).
             var offset: Int
             /// Said of the document the statements left.
-            var message: String?
+            var message: String? = nil
             /// Whether they moved from a route into its API.
             var upward: Bool
             /// What the route met before the move, and meets after it.
@@ -313,13 +313,23 @@ enum RawPolicyDiff {
                                 offset: -apiDifference, upward: false, before: policy.oldCounts[name]!, after: route.newCounts[name]!)
                         }
                     } else if apiDifference > 0 {
-                        // From a route that runs its API's policy, as many as the API gained.
-                        for route in routes.compactMap({ $0 }) where route.new?.keepsInboundBase ?? true {
+                        // From a route that runs its API's policy, as many as the API gained;
+                        // as many as every route gave up are no addition to the API's.
+                        var fromEvery = apiDifference
+                        for route in routes {
+                            guard let route, route.new?.keepsInboundBase ?? true else {
+                                fromEvery = 0
+                                continue
+                            }
                             let moved = min(count(route.oldCounts, name) - count(route.newCounts, name), apiDifference)
+                            fromEvery = min(fromEvery, max(moved, 0))
                             guard moved > 0 else { continue }
                             moves[route.key, default: [:]][name] = Move(
                                 offset: -moved, message: "moves '\(name)' into its API's raw policy", upward: true,
                                 before: route.oldCounts[name]!, after: policy.newCounts[name]!)
+                        }
+                        if fromEvery > 0 {
+                            moves[policy.key, default: [:]][name] = Move(offset: fromEvery, upward: true, before: [], after: [])
                         }
                     }
                 }
