@@ -31,9 +31,21 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         guard readersReadVariables else { return }
+        // A value chosen among values written out by a test of the request is the
+        // policy's (``ExpressionFlow/decidingCodes(of:)``): a variable holding one of
+        // several written URLs was taken for the caller's (an audit).
         written = VariableSetters(documents, values: values).marked(
-            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
-            passesOn: { _ in true })
+            seeds: { setter in
+                let codes = ExpressionFlow.decidingCodes(of: setter.code)
+                guard codes != [setter.code] else { return PolicyXMLElement.readsWhatTheCallerWrites(setter.code) || setter.sources.contains(where: \.isCallerWritten) }
+                return codes.contains { PolicyXMLElement.readsWhatTheCallerWrites($0) || ExpressionFlow.sources(of: $0).contains(where: \.isCallerWritten) }
+            },
+            passesOn: { setter in
+                let codes = ExpressionFlow.decidingCodes(of: setter.code)
+                return codes == [setter.code] || codes.contains { code in
+                    ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
+                }
+            })
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,

@@ -1229,18 +1229,12 @@ extension PolicyXMLElement {
     /// signing `key` (its text, or an RSA key's `n` or `e`); a `validate-azure-ad-token`'s
     /// `tenant-id`, whose tokens, the caller's own tenant's, then pass. A value chosen among
     /// values written out by a test of the request (`region == "eu" ? … : …`) is the
-    /// policy's choice: only the values a choice may give are read, a block's whole.
+    /// policy's choice: only the values a choice may give are read
+    /// (``ExpressionFlow/decidingCodes(of:)``).
     func keySourceTheCallerChooses(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> KeySource? {
-        // A test that names what it tests (`header is string s`, `out var v`) hands the
-        // caller's value to a branch under that name: the code is read whole then (the
-        // audit of the fixes).
         func callers(_ value: PolicyXMLValue?) -> Bool {
             guard let value, case .code(let code) = Self.reading(value, values) else { return false }
-            let words = ExpressionFlow.withoutWrittenText(code).split { !($0.isLetter || $0.isNumber || $0 == "_") }
-            let names = words.contains("is") || words.contains("out")
-            return ExpressionFlow.possibleValues(of: code).contains { value in
-                Self.isTheCallers(value.fromABlock || names ? code : value.code, callerWritten)
-            }
+            return ExpressionFlow.decidingCodes(of: code).contains { Self.isTheCallers($0, callerWritten) }
         }
         switch name {
         case "validate-jwt":

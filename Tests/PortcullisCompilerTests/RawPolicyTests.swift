@@ -436,6 +436,10 @@ final class RawPolicyTests: XCTestCase {
             "issuers": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" /><issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>\#(claims)</validate-jwt>"#,
             "region": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.&quot; + context.Deployment.Region + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "namedtenant": #"<validate-azure-ad-token tenant-id="{{tenant}}">\#(claims)</validate-azure-ad-token>"#,
+            // The same choice kept in a variable first, and copied on (an audit); a choice
+            // that hands the caller's value to a branch is the caller's still.
+            "chosenvariable": #"<set-variable name="region-issuer" value="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" /><set-variable name="config" value="@((string)context.Variables[&quot;region-issuer&quot;])" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;config&quot;])" />\#(claims)</validate-jwt>"#,
+            "boundvariable": #"<set-variable name="issuer" value="@(\#(header("X-Issuer")) is string s &amp;&amp; s.Length &gt; 0 ? s : &quot;https://login.example.com/.well-known/openid-configuration&quot;)" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;issuer&quot;])" />\#(claims)</validate-jwt>"#,
         ]
         try write(RuleExample.baseGateway + "namedValues:\n  tenant: 11111111-1111-1111-1111-111111111111\n", to: "defs/gateway.yaml")
         try writeWriteRoutes(checkedBy: checks)
@@ -453,8 +457,9 @@ final class RawPolicyTests: XCTestCase {
             "LP007 defs/tenant.yaml: public route 'submit-tenant' accepts POST without a token",
             "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
+            "LP002 defs/boundvariable.yaml: raw 'validate-jwt' in API 'boundvariable' \(configuration)",
         ])
-        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant"] {
+        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "chosenvariable"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }

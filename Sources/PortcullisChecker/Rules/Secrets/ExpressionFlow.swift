@@ -305,6 +305,18 @@ enum ExpressionFlow {
         return values
     }
 
+    /// The codes whose reads decide what `code` may give: each value a choice at its top
+    /// may give (``possibleValues(of:)``), or the whole code where a value may read what
+    /// its test or block names: a block's locals, or a test that names what it tests
+    /// (`header is string s`, `out var v`), which hands the caller's value to a branch
+    /// under that name (found by an audit). Words in written strings name nothing.
+    static func decidingCodes(of code: String) -> [String] {
+        let values = possibleValues(of: code)
+        guard values.count > 1 || values.first?.code != code, !values.contains(where: \.fromABlock) else { return [code] }
+        let words = withoutWrittenText(code).split { !($0.isLetter || $0.isNumber || $0 == "_") }
+        return words.contains("is") || words.contains("out") ? [code] : values.map(\.code)
+    }
+
     /// The two branches of a choice at the top of `text`, an `@(…)` expression
     /// (`test ? a : b`), each as an expression of its own; nil when there is none.
     /// The code of `text`, an `@(…)` expression, inside its parentheses and any that
