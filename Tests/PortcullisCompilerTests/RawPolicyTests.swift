@@ -2204,6 +2204,12 @@ final class RawPolicyTests: XCTestCase {
             // Nor does a block's, read past the bracket that a member cuts (re-reading the
             // round's change).
             ("blockreturnedcut", #"<set-backend-service base-url="@{ return (&quot;https://orders.example.com/&quot; + \#(tenant)).Substring(8); }" />"#),
+            // The request's scheme is 'http' or 'https', and a product's id the estate's
+            // (an audit found both taken for the caller's host); a host after the scheme
+            // is the caller's still.
+            ("requestscheme", #"<set-backend-service base-url="@(context.Request.Url.Scheme + &quot;://orders.example.com/&quot; + \#(tenant))" />"#),
+            ("schemethenhost", #"<set-backend-service base-url="@(context.Request.OriginalUrl.Scheme.ToLower() + &quot;://&quot; + \#(tenant))" />"#),
+            ("productsub", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Product.Id + &quot;.orders.example.com/&quot; + \#(tenant))" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let documents = cases.map { name, statement in
@@ -2214,7 +2220,7 @@ final class RawPolicyTests: XCTestCase {
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
             "regionthen", "useremail", "userdomain", "formatcaller", "formatscheme", "formatcallerformat", "formatgeneric", "formatsecret", "formatbraces",
-            "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut", "blockreturnedcut"]
+            "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut", "blockreturnedcut", "schemethenhost"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -2226,7 +2232,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 53, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 54, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

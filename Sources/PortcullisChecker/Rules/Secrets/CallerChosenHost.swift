@@ -67,7 +67,7 @@ enum CallerChosenHost {
     /// what it is sent under besides: read by ``readsTheSender(_:)`` and
     /// ``readsTheCallersParts(_:)``.
     private static let senderParts: [StaticString] = ["User", "Certificate"]
-    private static let requestParts: [StaticString] = senderParts + ["Request", "Subscription", "Product"]
+    private static let requestParts: [StaticString] = senderParts + ["Request", "Subscription"]
 
     /// Whether the host of the URL `code` makes is fixed before anything the caller writes
     /// joins it, in every value the code may give (each branch of a choice, each value a
@@ -111,6 +111,10 @@ enum CallerChosenHost {
             case .text(let text):
                 start += text
                 readAgain = readAgain || text.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: "\\") }
+            case .code(let part) where readsTheScheme(part):
+                // 'http' or 'https': a scheme, whatever the caller sends (an audit found
+                // `context.Request.Url.Scheme + "://orders.example.com/"` reported).
+                start += "https"
             case .code(let part):
                 let readsTheCaller =
                     callers[part]
@@ -129,6 +133,16 @@ enum CallerChosenHost {
             }
         }
         return true
+    }
+
+    /// Whether `code` is the request's scheme and nothing else (`context.Request.Url.Scheme`,
+    /// the original URL's, lowered or not), which APIM takes as `http` or `https` only.
+    private static func readsTheScheme(_ code: String) -> Bool {
+        var read = code.filter { !$0.isWhitespace }
+        guard read.hasPrefix("@("), read.hasSuffix(")") else { return false }
+        read = String(read.dropFirst(2).dropLast())
+        for lowered in [".ToLower()", ".ToLowerInvariant()"] where read.hasSuffix(lowered) { read = String(read.dropLast(lowered.count)) }
+        return read == "context.Request.Url.Scheme" || read == "context.Request.OriginalUrl.Scheme"
     }
 
     /// Whether a value `code` may give reads any part of the request or of who sends it,
