@@ -215,9 +215,10 @@ final class RawPolicyDiffTests: XCTestCase {
     }
 
     /// A check and a limit moved from an API's raw policy into each of its routes', or back,
-    /// run on the same requests: the move was a removal (a false failure of CI). What each
-    /// route meets after the move is compared with what it met before.
-    func testStatementsMovedBetweenAnAPIAndItsRoutesAreNoRemoval() throws {
+    /// or between every API's and the gateway's, run on the same requests: the move was a
+    /// removal (a false failure of CI). What each route meets after the move is compared
+    /// with what it met before.
+    func testStatementsMovedBetweenBroaderAndNarrowerPoliciesAreNoRemoval() throws {
         let read = "<value>Orders.Read</value>"
         let statements = { (roles: String) in
             Self.partnerCheck(roles: roles) + #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#
@@ -250,6 +251,22 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("looser", "api", widens: false, on: gated)
         let one = try gate("api", "one", widens: true, on: gated)
         XCTAssertTrue(one.contains("privilege increase: the raw policy of API 'orders' removes 'validate-jwt' (in BASE)\n"), one)
+        // The same between every API's policy and the gateway's.
+        let apis = { (statements: String) in
+            ["orders", "billing"].map { name in
+                "---\n" + RuleExample.api(name, fields: "auth: none\npolicy: \(policy(statements))\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), public: partners call it with their own token}\n").text
+            }.joined()
+        }
+        let everyAPI = "every-api", gateway = "gateway"
+        for (name, gatewayPolicy, apiStatements) in [(everyAPI, "", statements(read)), (gateway, "policy: '<policies><inbound>\(statements(read))</inbound></policies>'\n", "")] {
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(name), withIntermediateDirectories: true)
+            try (RuleExample.baseGateway + gatewayPolicy + apis(apiStatements)).write(to: directory.appendingPathComponent("\(name)/defs.yaml"), atomically: true, encoding: .utf8)
+        }
+        let toGateway = try gate(everyAPI, gateway, widens: false, on: gated)
+        XCTAssertTrue(toGateway.contains("other: API 'billing' moves 'validate-jwt' into the gateway's raw policy (in BASE)\n"), toGateway)
+        XCTAssertFalse(toGateway.contains("adds"), toGateway)
+        let toAPIs = try gate(gateway, everyAPI, widens: false, on: gated)
+        XCTAssertTrue(toAPIs.contains("other: the gateway moves 'rate-limit-by-key' into the raw policy of each API (in BASE)\n"), toAPIs)
     }
 
     /// Changes the audit of `diff` found failing CI as widenings, and the widenings beside

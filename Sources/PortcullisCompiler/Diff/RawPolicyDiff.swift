@@ -149,8 +149,8 @@ enum RawPolicyDiff {
                         changes.append(AccessChange(
                             category: change.category, subject: subject,
                             message: move.upward
-                                ? "\(key) moves '\(name)' into its API's raw policy, which \(change.message)\(throughValues)"
-                                : "the raw policy of \(key), where its API's '\(name)' moved, \(change.message)\(throughValues)",
+                                ? "\(key) moves '\(name)' into \(move.broader) raw policy, which \(change.message)\(throughValues)"
+                                : "the raw policy of \(key), where \(move.broader) '\(name)' moved, \(change.message)\(throughValues)",
                             place: head.location(change.found.range)))
                     }
                 }
@@ -272,10 +272,11 @@ enum RawPolicyDiff {
     }
 
     /// Checks, filters, limits and lookups moved between an API's raw policy and those of
-    /// its routes, which run on the same requests as before: weighed as moved, not as
-    /// removed from one and added to the others (an API's token check moved into each of its
-    /// routes failed CI as a removal, and a route's moved into its API as one per route: the
-    /// audits of `diff`). What each route now meets is compared with what it met before.
+    /// its routes, or between the gateway's and every API's, which run on the same requests
+    /// as before: weighed as moved, not as removed from one and added to the others (an
+    /// API's token check moved into each of its routes failed CI as a removal, and a route's
+    /// moved into its API as one per route: the audits of `diff`). What each route or API
+    /// now meets is compared with what it met before.
     private struct Relocations {
         struct Move {
             /// How many statements of the name the document's change moves rather than adds
@@ -283,9 +284,11 @@ enum RawPolicyDiff {
             var offset: Int
             /// Said of the document the statements left.
             var message: String? = nil
-            /// Whether they moved from a route into its API.
+            /// How messages name the broader policy: "its API's", "the gateway's".
+            var broader: String
+            /// Whether they moved into the broader policy.
             var upward: Bool
-            /// What the route met before the move, and meets after it.
+            /// What the narrower document met before the move, and meets after it.
             var before: [Found]
             var after: [Found]
         }
@@ -295,45 +298,59 @@ enum RawPolicyDiff {
 
         init(_ compared: [Compared], head: ResolvedProject) {
             let byKey = Dictionary(compared.map { ($0.key, $0) }) { first, _ in first }
-            let count = { (counts: [String: [Found]], name: String) in counts[name]?.count ?? 0 }
+            let apiKey = { (api: API) in "API '\(api.name.value)'" }
             for api in head.apis where !api.routes.isEmpty {
-                guard let policy = byKey["API '\(api.name.value)'"] else { continue }
-                let routes = api.routes.map { byKey["route \(AccessDiff.subject("\(api.name.value)/\($0.id.value)"))"] }
-                for name in weights.keys {
-                    let apiDifference = count(policy.newCounts, name) - count(policy.oldCounts, name)
-                    if apiDifference < 0 {
-                        // Into every route's own policy, as many as the API's lost each.
-                        let reached = routes.compactMap { $0 }.filter { count($0.newCounts, name) - count($0.oldCounts, name) >= -apiDifference }
-                        guard reached.count == routes.count else { continue }
-                        moves[policy.key, default: [:]][name] = Move(
-                            offset: apiDifference, message: "moves '\(name)' into the raw policy of each of its routes", upward: false,
-                            before: policy.oldCounts[name]!, after: [])
-                        for route in reached {
-                            moves[route.key, default: [:]][name] = Move(
-                                offset: -apiDifference, upward: false, before: policy.oldCounts[name]!, after: route.newCounts[name]!)
-                        }
-                    } else if apiDifference > 0 {
-                        // From a route that runs its API's policy, as many as the API gained;
-                        // as many as every route gave up are no addition to the API's.
-                        var fromEvery = apiDifference
-                        for route in routes {
-                            guard let route, route.new?.keepsInboundBase ?? true else {
-                                fromEvery = 0
-                                continue
-                            }
-                            let moved = min(count(route.oldCounts, name) - count(route.newCounts, name), apiDifference)
-                            fromEvery = min(fromEvery, max(moved, 0))
-                            guard moved > 0 else { continue }
-                            moves[route.key, default: [:]][name] = Move(
-                                offset: -moved, message: "moves '\(name)' into its API's raw policy", upward: true,
-                                before: route.oldCounts[name]!, after: policy.newCounts[name]!)
-                        }
-                        if fromEvery > 0 {
-                            moves[policy.key, default: [:]][name] = Move(offset: fromEvery, upward: true, before: [], after: [])
-                        }
+                relocate(
+                    byKey[apiKey(api)], api.routes.map { byKey["route \(AccessDiff.subject("\(api.name.value)/\($0.id.value)"))"] },
+                    narrower: "each of its routes", broader: "its API's")
+            }
+            // A product's policy without '<base />' runs instead of the gateway's.
+            if !head.apis.isEmpty, head.products.allSatisfy({ $0.policy?.document?.keepsInboundBase ?? true }) {
+                relocate(byKey["the gateway"], head.apis.map { byKey[apiKey($0)] }, narrower: "each API", broader: "the gateway's")
+            }
+        }
+
+        /// The moves between `policy` and `narrower`, the documents (nil: unchanged) of
+        /// every scope whose requests run it.
+        private mutating func relocate(_ policy: Compared?, _ narrower: [Compared?], narrower each: String, broader: String) {
+            guard let policy else { return }
+            let count = { (counts: [String: [Found]], name: String) in counts[name]?.count ?? 0 }
+            for name in weights.keys {
+                let difference = count(policy.newCounts, name) - count(policy.oldCounts, name)
+                if difference < 0 {
+                    // Into every narrower policy, as many as the broader one lost each.
+                    let reached = narrower.compactMap { $0 }.filter { count($0.newCounts, name) - count($0.oldCounts, name) >= -difference }
+                    guard reached.count == narrower.count else { continue }
+                    add(policy.key, name, Move(
+                        offset: difference, message: "moves '\(name)' into the raw policy of \(each)", broader: broader, upward: false,
+                        before: policy.oldCounts[name]!, after: []))
+                    for scope in reached {
+                        add(scope.key, name, Move(offset: -difference, broader: broader, upward: false, before: policy.oldCounts[name]!, after: scope.newCounts[name]!))
                     }
+                } else if difference > 0 {
+                    // From a narrower policy that runs the broader one, as many as it gained;
+                    // as many as every narrower one gave up are no addition to the broader.
+                    var fromEvery = difference
+                    for scope in narrower {
+                        guard let scope, scope.new?.keepsInboundBase ?? true else {
+                            fromEvery = 0
+                            continue
+                        }
+                        let moved = min(count(scope.oldCounts, name) - count(scope.newCounts, name), difference)
+                        fromEvery = min(fromEvery, max(moved, 0))
+                        guard moved > 0 else { continue }
+                        add(scope.key, name, Move(
+                            offset: -moved, message: "moves '\(name)' into \(broader) raw policy", broader: broader, upward: true,
+                            before: scope.oldCounts[name]!, after: policy.newCounts[name]!))
+                    }
+                    if fromEvery > 0 { add(policy.key, name, Move(offset: fromEvery, broader: broader, upward: true, before: [], after: [])) }
                 }
             }
+        }
+
+        /// A route's move between its API's and its own is kept before the gateway's.
+        private mutating func add(_ key: String, _ name: String, _ move: Move) {
+            if moves[key]?[name] == nil { moves[key, default: [:]][name] = move }
         }
     }
 
