@@ -439,6 +439,12 @@ final class RawPolicyTests: XCTestCase {
             // The same choice kept in a variable first, and copied on (an audit); a choice
             // that hands the caller's value to a branch is the caller's still.
             "chosenvariable": #"<set-variable name="region-issuer" value="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" /><set-variable name="config" value="@((string)context.Variables[&quot;region-issuer&quot;])" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;config&quot;])" />\#(claims)</validate-jwt>"#,
+            // A choice nested in a joined URL, and a block returning URLs written out, are
+            // the policy's; a branch or a returned local that reads the request is not.
+            "nestedchoice": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login-&quot; + (\#(header("X-Region")) == &quot;us&quot; ? &quot;us&quot; : &quot;eu&quot;) + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "nestedcaller": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login-&quot; + (\#(header("X-Region")) == &quot;us&quot; ? &quot;us&quot; : \#(header("X-Host"))) + &quot;/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "blockliterals": #"<validate-jwt header-name="Authorization"><openid-config url="@{ string region = \#(header("X-Region")); return region == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;; }" />\#(claims)</validate-jwt>"#,
+            "blocklocal": #"<validate-jwt header-name="Authorization"><openid-config url="@{ string issuer = \#(header("X-Issuer")); return issuer.Length &gt; 0 ? issuer + &quot;/.well-known/openid-configuration&quot; : &quot;https://login.example.com/.well-known/openid-configuration&quot;; }" />\#(claims)</validate-jwt>"#,
             "boundvariable": #"<set-variable name="issuer" value="@(\#(header("X-Issuer")) is string s &amp;&amp; s.Length &gt; 0 ? s : &quot;https://login.example.com/.well-known/openid-configuration&quot;)" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;issuer&quot;])" />\#(claims)</validate-jwt>"#,
         ]
         try write(RuleExample.baseGateway + "namedValues:\n  tenant: 11111111-1111-1111-1111-111111111111\n", to: "defs/gateway.yaml")
@@ -458,8 +464,10 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
             "LP002 defs/boundvariable.yaml: raw 'validate-jwt' in API 'boundvariable' \(configuration)",
+            "LP002 defs/nestedcaller.yaml: raw 'validate-jwt' in API 'nestedcaller' \(configuration)",
+            "LP002 defs/blocklocal.yaml: raw 'validate-jwt' in API 'blocklocal' \(configuration)",
         ])
-        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "chosenvariable"] {
+        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "chosenvariable", "nestedchoice", "blockliterals"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }

@@ -306,15 +306,33 @@ enum ExpressionFlow {
     }
 
     /// The codes whose reads decide what `code` may give: each value a choice at its top
-    /// may give (``possibleValues(of:)``), or the whole code where a value may read what
-    /// its test or block names: a block's locals, or a test that names what it tests
+    /// may give (``possibleValues(of:)``), and each part of a value joined from parts
+    /// (``terms(of:)``: `"https://login." + (eu ? "eu" : "us") + ".example.com/"`), read so
+    /// in turn, four levels deep at most; text written out decides nothing. The whole code
+    /// where a value may read what its test or block names: a block's value that reads
+    /// anything (its locals, which are not followed), or a test that names what it tests
     /// (`header is string s`, `out var v`), which hands the caller's value to a branch
     /// under that name (found by an audit). Words in written strings name nothing.
     static func decidingCodes(of code: String) -> [String] {
-        let values = possibleValues(of: code)
-        guard values.count > 1 || values.first?.code != code, !values.contains(where: \.fromABlock) else { return [code] }
         let words = withoutWrittenText(code).split { !($0.isLetter || $0.isNumber || $0 == "_") }
-        return words.contains("is") || words.contains("out") ? [code] : values.map(\.code)
+        guard !words.contains("is"), !words.contains("out") else { return [code] }
+        var codes: [String] = []
+        func read(_ code: String, depth: Int) -> Bool {
+            for value in possibleValues(of: code) {
+                let terms = depth < 4 ? terms(of: value.code) : nil
+                if let terms, terms != [.code(value.code)] {
+                    for case .code(let part) in terms {
+                        if value.fromABlock || !read(part, depth: depth + 1) { return false }
+                    }
+                } else if value.fromABlock {
+                    return false
+                } else {
+                    codes.append(value.code)
+                }
+            }
+            return true
+        }
+        return read(code, depth: 0) ? codes : [code]
     }
 
     /// The two branches of a choice at the top of `text`, an `@(…)` expression
