@@ -111,6 +111,16 @@ public struct CheckContext: Sendable {
         rawStatement(.tokenCheck, on: route) != nil
     }
 
+    /// Whether a raw `ip-filter`, or a raw rate limit that counts requests, runs on every
+    /// request of `route` (`diff` weighs a route moved away from its API's).
+    public func filtersAddressesInRawPolicies(on route: EffectiveRoute) -> Bool {
+        rawStatement(.ipFilter, on: route) != nil
+    }
+
+    public func limitsRequestsInRawPolicies(on route: EffectiveRoute) -> Bool {
+        rawStatement(.rateLimit, on: route) != nil
+    }
+
     /// Whether a raw `return-response` or `mock-response` answers every request of `route`,
     /// so its backend is never called (`diff` weighs one removed as a `respond` removed).
     public func answersEveryRequestInRawPolicies(on route: EffectiveRoute) -> Bool {

@@ -16,7 +16,7 @@ import Synchronization
 struct RawEnforcement: Sendable {
     /// The kinds of statement rules ask about.
     enum Kind: Int, CaseIterable, Sendable {
-        case tokenCheck, rateLimit, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied, call
+        case tokenCheck, rateLimit, ipFilter, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied, call
         /// Any answer of the gateway's own, static or not (``answersEveryRequest(on:)``).
         case reply
 
@@ -29,6 +29,7 @@ struct RawEnforcement: Sendable {
                 Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerWrittenVariables)
                     && !statement.checksAGivenToken
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues)
+            case .ipFilter: statement.name == "ip-filter"
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
             case .callerCredentialsReplaced: checked.places(setBy: statement).contains(where: checked.reads)
@@ -48,7 +49,7 @@ struct RawEnforcement: Sendable {
 
         /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
         /// from zero; the others are looked for at any depth.
-        static let atTheTop: [Kind] = [.tokenCheck, .rateLimit]
+        static let atTheTop: [Kind] = [.tokenCheck, .rateLimit, .ipFilter]
         static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup, .requestCopied, .call]
 
         /// The names a statement of the kind may have, which tell a document holding none
@@ -57,6 +58,7 @@ struct RawEnforcement: Sendable {
             switch self {
             case .tokenCheck: Self.tokenChecks
             case .rateLimit: Self.rateLimits
+            case .ipFilter: Self.ipFilters
             case .answer: Self.answers
             case .privateCacheLookup, .cacheLookup: Self.cacheLookups
             case .callerCredentialsReplaced: Self.credentialSetters
@@ -80,6 +82,7 @@ struct RawEnforcement: Sendable {
 
         static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]
         private static let rateLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
+        private static let ipFilters: Set<String> = ["ip-filter"]
         /// Statements that answer the caller themselves, so nothing after them runs; the
         /// semantic cache lookups answer from the cache when it holds a similar prompt.
         private static let replies: Set<String> = ["return-response", "mock-response"]

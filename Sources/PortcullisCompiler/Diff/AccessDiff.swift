@@ -97,6 +97,10 @@ public enum AccessDiff {
         /// `API/route`, which has no `auth`.
         func checksTokensInRawPolicies(_ route: String) -> Bool { raw?.checksTokens(route) ?? false }
 
+        /// The raw token checks, IP filters and rate limits on every request of the route
+        /// `API/route`.
+        func rawStatements(_ route: String) -> RouteComparison.RawStatements { raw?.statements(route) ?? RouteComparison.RawStatements() }
+
         /// Whether a raw `return-response` or `mock-response` answers every request of the
         /// route `API/route`, so its backend is never called.
         func answersInRawPolicies(_ route: String) -> Bool { raw?.answersEveryRequest(route) ?? false }
@@ -204,10 +208,11 @@ public enum AccessDiff {
                 checkedRaw: { head.checksTokensInRawPolicies(pair.new.name) })
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
-            // Moved to another API, a route leaves its old API's raw checks behind; one that
-            // stays is weighed with its policies' changes (an audit found the move unweighed).
+            // Moved to another API, a route leaves its old API's raw checks, filters and limits
+            // behind; one that stays is weighed with its policies' changes (audits found the
+            // move unweighed).
             if pair.old.api != pair.new.api {
-                route.compareRawTokenCheck(was: base.checksTokensInRawPolicies(pair.old.name), now: head.checksTokensInRawPolicies(pair.new.name))
+                route.compareRawStatements(was: base.rawStatements(pair.old.name), now: head.rawStatements(pair.new.name))
             }
             route.compareLimit(.rateLimit, "rate limit")
             route.compareLimit(.quota, "quota")
@@ -911,13 +916,35 @@ struct RouteComparison {
         "\(limit.calls) calls per \(limit.windowSeconds)s by \(limit.key)"
     }
 
-    /// A raw token or certificate check on every request of a route without `auth`, that
-    /// ran (`was`) and no longer runs (`now`), or the other way.
-    mutating func compareRawTokenCheck(was: Bool, now: Bool) {
-        if was, !now, new.token == nil {
+    /// What raw policies hold on every request of a route (``compareRawStatements(was:now:)``).
+    struct RawStatements {
+        /// A token or certificate check, on a route without `auth`.
+        var checksTokens = false
+        var filtersAddresses = false
+        /// A rate limit that counts requests.
+        var limitsRequests = false
+    }
+
+    /// The raw token or certificate check (on a route without `auth`, where its generated
+    /// check does not run), IP filter and rate limit on every request of a route that ran
+    /// (`was`) and no longer run (`now`), or the other way.
+    mutating func compareRawStatements(was: RawStatements, now: RawStatements) {
+        if was.checksTokens, !now.checksTokens, new.token == nil {
             add(.privilegeIncrease, "no longer passes a raw token check: the policies of its old API ran one, and none of its new API's does")
-        } else if !was, now, old.token == nil {
+        } else if !was.checksTokens, now.checksTokens, old.token == nil {
             add(.privilegeDecrease, "is now checked for a token by a raw policy of its new API")
+        }
+        // A request passes every filter and limit: one left behind widens access whatever
+        // the route's own.
+        if was.filtersAddresses, !now.filtersAddresses {
+            add(.privilegeIncrease, "no longer passes a raw IP filter: the policies of its old API ran one, and none of its new API's does")
+        } else if !was.filtersAddresses, now.filtersAddresses {
+            add(.privilegeDecrease, "is now filtered by IP address by a raw policy of its new API")
+        }
+        if was.limitsRequests, !now.limitsRequests {
+            add(.looserLimit, "is no longer counted by a raw rate limit: the policies of its old API ran one, and none of its new API's does")
+        } else if !was.limitsRequests, now.limitsRequests {
+            add(.stricterLimit, "is now counted by a raw rate limit of its new API")
         }
     }
 

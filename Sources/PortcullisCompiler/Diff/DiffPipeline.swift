@@ -184,7 +184,20 @@ struct RawRouteReading {
     }
 
     func checksTokens(_ name: String) -> Bool {
-        routes[name].map { !$0.isAuthenticated && checked.checksTokensInRawPolicies(on: $0) } ?? false
+        routes[name].map(checksTokens) ?? false
+    }
+
+    private func checksTokens(_ route: EffectiveRoute) -> Bool {
+        !route.isAuthenticated && checked.checksTokensInRawPolicies(on: route)
+    }
+
+    /// What the raw policies a route runs hold on every request (nil: no such route).
+    func statements(_ name: String) -> RouteComparison.RawStatements? {
+        routes[name].map { route in
+            RouteComparison.RawStatements(
+                checksTokens: checksTokens(route),
+                filtersAddresses: checked.filtersAddressesInRawPolicies(on: route), limitsRequests: checked.limitsRequestsInRawPolicies(on: route))
+        }
     }
 
     func answersEveryRequest(_ name: String) -> Bool {
