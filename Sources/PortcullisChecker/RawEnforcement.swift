@@ -47,9 +47,11 @@ struct RawEnforcement: Sendable {
             }
         }
 
-        /// The kinds asked about at the top of `inbound` (``statement(_:on:)``), numbered
-        /// from zero; the others are looked for at any depth.
-        static let atTheTop: [Kind] = [.tokenCheck, .rateLimit, .ipFilter]
+        /// The kinds the rules ask of every route at the top of `inbound`
+        /// (``statement(_:on:)``), numbered from zero, found for every API at the start
+        /// (``broader``). `ipFilter`, asked at the top too (by `diff`, of a route moved to
+        /// another API), is found when asked; the others are looked for at any depth.
+        static let askedOfEveryRoute: [Kind] = [.tokenCheck, .rateLimit]
         static let atAnyDepth: [Kind] = [.answer, .privateCacheLookup, .callerCredentialsReplaced, .writeMethodSet, .cacheLookup, .requestCopied, .call]
 
         /// The names a statement of the kind may have, which tell a document holding none
@@ -115,12 +117,14 @@ struct RawEnforcement: Sendable {
         var apis: [Bool]
         var fragments: Set<String>
     }
-    /// By API index and kind (at `api * kinds + kind`): the first statement of the kind in
-    /// the API's policy or, where that keeps `<base />`, in the global policy. Every route of
-    /// the API shares it, so it is found once per API instead of once per route and rule.
+    /// By API index and kind of ``Kind/askedOfEveryRoute`` (at `api * kinds + kind`): the
+    /// first statement of the kind in the API's policy or, where that keeps `<base />`, in
+    /// the global policy. Every route of the API shares it, so it is found once per API
+    /// instead of once per route and rule.
     private let broader: [BroaderStatement?]
-    /// ``broader`` on requests of one method, found for the routes that ask.
-    private let broaderByMethod = BroaderByMethod()
+    /// ``broader`` on requests of one method, and of the other kinds, found for the routes
+    /// that ask.
+    private let broaderWhenAsked = BroaderWhenAsked()
     /// The holders of any answer (``Kind/reply``), found when first asked.
     private let replyHolders = Lazy<Holders>()
     /// The broader policies that answer every request (``answersEveryRequest(on:)``), found
@@ -157,11 +161,11 @@ struct RawEnforcement: Sendable {
         var apis: [Bool]
     }
 
-    private final class BroaderByMethod: Sendable {
+    private final class BroaderWhenAsked: Sendable {
         struct Key: Hashable {
             let api: Int
             let kind: Kind
-            let method: HTTPMethod
+            let method: HTTPMethod?
         }
 
         private let found = Mutex<[Key: BroaderStatement?]>([:])
@@ -209,9 +213,9 @@ struct RawEnforcement: Sendable {
         self.checked = checked
         self.holders = Kind.atAnyDepth.map { kind in Self.holders(of: kind, global: global, products: products.map(\.1), apis: apis, fragments: fragments, checked) }
         var broader: [BroaderStatement?] = []
-        broader.reserveCapacity(project.apis.count * Kind.atTheTop.count)
+        broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
         for index in project.apis.indices {
-            for kind in Kind.atTheTop {
+            for kind in Kind.askedOfEveryRoute {
                 broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, checked, method: nil))
             }
         }
@@ -241,12 +245,12 @@ struct RawEnforcement: Sendable {
     /// instead of the gateway's for the product's subscribers.
     private func broader(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
         let found: BroaderStatement?
-        if let method {
-            found = broaderByMethod.statement(BroaderByMethod.Key(api: route.apiIndex, kind: kind, method: method)) {
+        if method == nil, kind.rawValue < Kind.askedOfEveryRoute.count {
+            found = broader[route.apiIndex * Kind.askedOfEveryRoute.count + kind.rawValue]
+        } else {
+            found = broaderWhenAsked.statement(BroaderWhenAsked.Key(api: route.apiIndex, kind: kind, method: method)) {
                 Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked, method: method)
             }
-        } else {
-            found = broader[route.apiIndex * Kind.atTheTop.count + kind.rawValue]
         }
         guard let found else { return nil }
         if found.global, route.products.contains(where: { !(products[$0].document?.keepsInboundBase ?? true) }) { return nil }
