@@ -8,13 +8,27 @@ import PortcullisPolicyXML
 /// (LP002, `diff`).
 public struct CallerWrittenVariables: Sendable, Equatable {
     private var written = MarkedVariables()
+    /// The API whose requests read the variables (``seen(from:)``); nil: any API's.
+    private var api: Int?
 
-    /// Read from `documents`, with the named values `values` put in. Only where a token
-    /// check or a request sent on reads a variable, which few do: the set is asked nothing
-    /// elsewhere.
+    /// Read from `documents`, as policies every API's requests may run, with the named
+    /// values `values` put in.
     public init(_ documents: [PolicyXMLDocument], values: [String: String]) {
-        let readersReadVariables = documents.contains { document in
-            document.elements(named: Self.readers).contains { reader in
+        self.init(documents.map { ($0, nil) }, values: values)
+    }
+
+    /// Read from every raw policy of `project`, each API's own apart: a variable one API's
+    /// policies set from the request is not another API's, though named alike (an audit
+    /// found a check of one API reported for another's variable).
+    public init(_ project: ResolvedProject, values: [String: String]) {
+        self.init(project.rawPolicies, values: values)
+    }
+
+    /// Only where a token check or a request sent on reads a variable, which few do: the
+    /// set is asked nothing elsewhere.
+    private init(_ policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) {
+        let readersReadVariables = policies.contains { policy in
+            policy.document.elements(named: Self.readers).contains { reader in
                 var reads = false
                 reader.forEachElement { element in
                     // As APIM reads it: references and named values put in, `\u` escapes
@@ -31,21 +45,11 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         guard readersReadVariables else { return }
-        // A value chosen among values written out by a test of the request is the
-        // policy's (``ExpressionFlow/decidingCodes(of:)``): a variable holding one of
-        // several written URLs was taken for the caller's (an audit).
-        written = VariableSetters(documents, values: values).marked(
-            seeds: { setter in
-                let codes = ExpressionFlow.decidingCodes(of: setter.code)
-                guard codes != [setter.code] else { return PolicyXMLElement.readsWhatTheCallerWrites(setter.code) || setter.sources.contains(where: \.isCallerWritten) }
-                return codes.contains { PolicyXMLElement.readsWhatTheCallerWrites($0) || ExpressionFlow.sources(of: $0).contains(where: \.isCallerWritten) }
-            },
-            passesOn: { setter in
-                let codes = ExpressionFlow.decidingCodes(of: setter.code)
-                return codes == [setter.code] || codes.contains { code in
-                    ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
-                }
-            })
+        // A value chosen by a test of the request among values written out is the
+        // caller's too: it picks the weakest (an audience, a claim, a counter per request).
+        written = VariableSetters(policies, values: values).marked(
+            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
+            passesOn: { _ in true })
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
@@ -62,10 +66,21 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
     }
 
+    /// Whether any variable is the caller's to write.
+    var marksAny: Bool { written.anyName || !written.keys.isEmpty }
+
+    /// The variables as the policies a request of `api` runs read them (nil: of any API's):
+    /// those another API's own policies set are none of its.
+    public func seen(from api: Int?) -> CallerWrittenVariables {
+        var seen = self
+        seen.api = api
+        return seen
+    }
+
     /// Whether the caller may write what `source` reads.
     func writes(_ source: ExpressionFlow.Source) -> Bool {
         switch source {
-        case .variable, .allVariables: written.read(by: source)
+        case .variable, .allVariables: written.read(by: source, in: api)
         default: source.isCallerWritten
         }
     }

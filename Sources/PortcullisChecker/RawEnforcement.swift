@@ -216,7 +216,7 @@ struct RawEnforcement: Sendable {
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
         for index in project.apis.indices {
             for kind in Kind.askedOfEveryRoute {
-                broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, checked, method: nil))
+                broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, checked.seen(from: index), method: nil))
             }
         }
         self.broader = broader
@@ -249,7 +249,7 @@ struct RawEnforcement: Sendable {
             found = broader[route.apiIndex * Kind.askedOfEveryRoute.count + kind.rawValue]
         } else {
             found = broaderWhenAsked.statement(BroaderWhenAsked.Key(api: route.apiIndex, kind: kind, method: method)) {
-                Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked, method: method)
+                Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked.seen(from: route.apiIndex), method: method)
             }
         }
         guard let found else { return nil }
@@ -294,7 +294,7 @@ struct RawEnforcement: Sendable {
 
     private func statement(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked, method: method) {
+        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked.seen(from: route.apiIndex), method: method) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
@@ -1323,18 +1323,28 @@ extension PolicyXMLElement {
     /// one, or its keys are one tenant's.
     func sharedTenantWithoutIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> String? {
         let shared = ["common", "organizations", "consumers"]
+        // An expression may give any text it writes (a choice on the request lets the
+        // caller pick it: an audit): each is read as a URL's segments, or a tenant.
+        func sharedSegment(_ value: PolicyXMLValue?, _ segments: (String) -> [Substring]) -> String? {
+            guard let value else { return nil }
+            let texts: [String]
+            switch Self.reading(value, values) {
+            case .text(let text): texts = [text]
+            case .code(let code): texts = ExpressionFlow.writtenTexts(of: code)
+            }
+            for text in texts {
+                if let segment = segments(text.lowercased()).first(where: { shared.contains(String($0)) }) { return String(segment) }
+            }
+            return nil
+        }
         let source: String?
         switch name {
         case "validate-jwt":
-            source = elements.lazy.compactMap { element -> String? in
-                guard element.name == "openid-config", case .text(let url)? = element.attribute("url")?.value else { return nil }
-                let parts = (NamedValues.resolve(url, values) ?? url).lowercased().split(separator: "/")
-                return parts.dropFirst(2).first { shared.contains(String($0)) }.map(String.init)
+            source = elements.lazy.compactMap { element in
+                element.name == "openid-config" ? sharedSegment(element.attribute("url")?.value) { $0.split(separator: "/").dropFirst(2).map { $0 } } : nil
             }.first
         case "validate-azure-ad-token":
-            guard case .text(let tenant)? = attribute("tenant-id")?.value else { return nil }
-            let resolved = (NamedValues.resolve(tenant, values) ?? tenant).trimmingWhitespace.lowercased()
-            source = shared.contains(resolved) ? resolved : nil
+            source = sharedSegment(attribute("tenant-id")?.value) { [Substring($0.trimmingWhitespace)] }
         default:
             return nil
         }
@@ -1464,12 +1474,21 @@ struct CheckedCredentials: Sendable {
     private var checkedLengths: Set<Int> = []
     private let values: KnownNamedValues
     /// The variables a check may compare with what the caller sent.
-    let callerWrittenVariables: CallerWrittenVariables
+    private(set) var callerWrittenVariables: CallerWrittenVariables
+
+    /// As the policies a request of `api` runs read them: the variables another API's own
+    /// policies set are none of its (``CallerWrittenVariables/seen(from:)``).
+    func seen(from api: Int) -> CheckedCredentials {
+        guard callerWrittenVariables.marksAny else { return self }
+        var seen = self
+        seen.callerWrittenVariables = callerWrittenVariables.seen(from: api)
+        return seen
+    }
 
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
         let written = project.rawPolicies.map(\.document)
-        callerWrittenVariables = CallerWrittenVariables(written, values: values.byName)
+        callerWrittenVariables = CallerWrittenVariables(project, values: values.byName)
         for document in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }

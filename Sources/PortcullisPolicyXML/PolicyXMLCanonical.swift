@@ -9,6 +9,13 @@ public enum PolicyXMLCanonical {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One statement's form, as ``form(of:)`` writes it.
+    public static func form(of element: PolicyXMLElement) -> String {
+        var lines: [String] = []
+        write(element, depth: 0, into: &lines)
+        return lines.joined(separator: "\n")
+    }
+
     private static func write(_ element: PolicyXMLElement, depth: Int, into lines: inout [String]) {
         let indent = String(repeating: "  ", count: depth)
         let attributes = element.attributes.sorted { $0.name < $1.name }.map { " \($0.name)=\(quoted($0.value))" }.joined()

@@ -169,16 +169,19 @@ final class RawPolicyDiffTests: XCTestCase {
         }
     }
 
-    /// A check or limit written in every branch of a `choose` one branch of which every
-    /// request takes runs on every request, as lint reads it: moving one into such branches
-    /// was "turns 'validate-jwt' into a check that ... checks only some requests", a false
-    /// failure of CI. Each branch stands for the statement it replaced, so one branch
-    /// looser than it is a widening still.
-    func testACheckWrittenInEveryBranchChecksEveryRequest() throws {
+    /// The same check or limit written in every branch of a `choose` one branch of which
+    /// every request takes runs on every request, as lint reads it: moving one into such
+    /// branches was "turns 'validate-jwt' into a check that ... checks only some requests",
+    /// a false failure of CI. Branches that hold different statements are weighed as
+    /// before: which one a request meets depends on the branch (the audit of the change
+    /// found a check swapped for another in one branch passing as one on every request).
+    func testTheSameCheckInEveryBranchChecksEveryRequest() throws {
         let read = "<value>Orders.Read</value>"
         let jwt = { (roles: String) in Self.partnerCheck(roles: roles) }
+        let bearer = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Admin</value></claim></required-claims></validate-jwt>"#
         // APIM allows one 'rate-limit' per document; limits by key may be written in each branch.
         let limit = { (calls: Int) in #"<rate-limit-by-key calls="\#(calls)" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"# }
+        let perSubscription = #"<rate-limit-by-key calls="100000" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#
         let byPartner = { (partner: String, others: String) in
             #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))">\#(partner)</when><otherwise>\#(others)</otherwise></choose>"#
         }
@@ -187,6 +190,10 @@ final class RawPolicyDiffTests: XCTestCase {
             ("branched", byPartner(jwt(read) + limit(10), jwt(read) + limit(10))),
             ("looser", byPartner(jwt(read + "<value>Orders.Write</value>") + limit(100_000), jwt(read) + limit(10))),
             ("partial", byPartner(jwt(read) + limit(10), limit(10))),
+            ("both", jwt(read) + bearer),
+            ("swapped", jwt(read) + byPartner(bearer, jwt(read))),
+            ("limitfirst", perSubscription + byPartner(limit(10), limit(10))),
+            ("limitlast", byPartner(limit(10), limit(10)) + perSubscription),
         ] {
             let example = RuleExample.api(
                 "partner", fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
@@ -194,15 +201,15 @@ final class RawPolicyDiffTests: XCTestCase {
             try writeSide(side, "---\n" + example.text, in: directory)
         }
         let gated = "privilege-increase,looser-limit"
-        for (base, head) in [("plain", "branched"), ("branched", "plain")] {
+        for (base, head) in [("plain", "branched"), ("branched", "plain"), ("limitfirst", "limitlast")] {
             let report = try gate(base, head, widens: false, on: gated)
             XCTAssertFalse(report.contains("some requests"), report)
         }
         for base in ["plain", "branched"] {
             let looser = try gate(base, "looser", widens: true, on: gated)
             for expected in [
-                "privilege increase: the raw policy of API 'partner' lets 'validate-jwt' accept more values of claim 'roles'\n",
-                "looser limit: the raw policy of API 'partner' raises the budget of 'rate-limit-by-key' to 100000 calls per 60s from 10 per 60s\n",
+                "privilege increase: the raw policy of API 'partner' turns 'validate-jwt' into a check that lets callers through or checks only some requests\n",
+                "looser limit: the raw policy of API 'partner' turns 'rate-limit-by-key' into one that counts nothing or only some requests\n",
             ] {
                 XCTAssertTrue(looser.contains(expected), "\(base) → looser, missing: \(expected)in:\n\(looser)")
             }
@@ -212,6 +219,7 @@ final class RawPolicyDiffTests: XCTestCase {
             partial.contains("privilege increase: the raw policy of API 'partner' turns 'validate-jwt' into a check that lets callers through or checks only some requests\n"),
             partial)
         XCTAssertFalse(partial.contains("looser limit"), partial)
+        try gate("both", "swapped", widens: true, on: gated)
     }
 
     /// A check and a limit moved from an API's raw policy into each of its routes', or back,
@@ -251,6 +259,19 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("looser", "api", widens: false, on: gated)
         let one = try gate("api", "one", widens: true, on: gated)
         XCTAssertTrue(one.contains("privilege increase: the raw policy of API 'orders' removes 'validate-jwt' (in BASE)\n"), one)
+        // Only a whole move is one (the audit of the change): a limit that leaves beside
+        // another of its name, raised on the way, is a removal; a gateway's check that goes
+        // while the routes' move into their API is a removal too, not a second move.
+        let perSubscription = #"<rate-limit-by-key calls="50" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#
+        let raised = Self.partnerCheck(roles: read) + #"<rate-limit-by-key calls="100000" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#
+        try writeSide("beside", side(statements(read) + perSubscription, nil, nil), in: directory)
+        try writeSide("besidemoved", side(perSubscription, raised, raised), in: directory)
+        let beside = try gate("beside", "besidemoved", widens: true, on: gated)
+        XCTAssertTrue(beside.contains("looser limit: the raw policy of API 'orders' removes 'rate-limit-by-key' (in BASE)\n"), beside)
+        let bearer = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://gateway</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Admin</value></claim></required-claims></validate-jwt>"#
+        try writeSide("gatewayroutes", "policy: '<policies><inbound>\(bearer)</inbound></policies>'\n" + side("", statements(read), statements(read)), in: directory)
+        let lost = try gate("gatewayroutes", "api", widens: true, on: gated)
+        XCTAssertTrue(lost.contains("privilege increase: the raw policy of the gateway removes 'validate-jwt' (in BASE)\n"), lost)
         // The same between every API's policy and the gateway's.
         let apis = { (statements: String) in
             ["orders", "billing"].map { name in

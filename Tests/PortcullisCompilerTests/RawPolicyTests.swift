@@ -436,8 +436,9 @@ final class RawPolicyTests: XCTestCase {
             "issuers": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" /><issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>\#(claims)</validate-jwt>"#,
             "region": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.&quot; + context.Deployment.Region + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "namedtenant": #"<validate-azure-ad-token tenant-id="{{tenant}}">\#(claims)</validate-azure-ad-token>"#,
-            // The same choice kept in a variable first, and copied on (an audit); a choice
-            // that hands the caller's value to a branch is the caller's still.
+            // Kept in a variable, a choice is the caller's: the variables serve audiences,
+            // claims and counters too, where the caller picks the weakest value (an audit).
+            // A choice that hands the caller's value to a branch is the caller's anyway.
             "chosenvariable": #"<set-variable name="region-issuer" value="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" /><set-variable name="config" value="@((string)context.Variables[&quot;region-issuer&quot;])" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;config&quot;])" />\#(claims)</validate-jwt>"#,
             // A choice nested in a joined URL, and a block returning URLs written out, are
             // the policy's; a branch or a returned local that reads the request is not.
@@ -445,6 +446,9 @@ final class RawPolicyTests: XCTestCase {
             "nestedcaller": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login-&quot; + (\#(header("X-Region")) == &quot;us&quot; ? &quot;us&quot; : \#(header("X-Host"))) + &quot;/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "blockliterals": #"<validate-jwt header-name="Authorization"><openid-config url="@{ string region = \#(header("X-Region")); return region == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;; }" />\#(claims)</validate-jwt>"#,
             "blocklocal": #"<validate-jwt header-name="Authorization"><openid-config url="@{ string issuer = \#(header("X-Issuer")); return issuer.Length &gt; 0 ? issuer + &quot;/.well-known/openid-configuration&quot; : &quot;https://login.example.com/.well-known/openid-configuration&quot;; }" />\#(claims)</validate-jwt>"#,
+            // A choice among tenants written out, one of them Entra's shared one: the caller
+            // picks it (an audit).
+            "chosencommon": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Mode")) == &quot;x&quot; ? &quot;common&quot; : &quot;11111111-1111-1111-1111-111111111111&quot;)">\#(claims)</validate-azure-ad-token>"#,
             "boundvariable": #"<set-variable name="issuer" value="@(\#(header("X-Issuer")) is string s &amp;&amp; s.Length &gt; 0 ? s : &quot;https://login.example.com/.well-known/openid-configuration&quot;)" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;issuer&quot;])" />\#(claims)</validate-jwt>"#,
         ]
         try write(RuleExample.baseGateway + "namedValues:\n  tenant: 11111111-1111-1111-1111-111111111111\n", to: "defs/gateway.yaml")
@@ -464,10 +468,12 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
             "LP002 defs/boundvariable.yaml: raw 'validate-jwt' in API 'boundvariable' \(configuration)",
+            "LP002 defs/chosenvariable.yaml: raw 'validate-jwt' in API 'chosenvariable' \(configuration)",
+            "LP002 defs/chosencommon.yaml: raw 'validate-azure-ad-token' in API 'chosencommon' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
             "LP002 defs/nestedcaller.yaml: raw 'validate-jwt' in API 'nestedcaller' \(configuration)",
             "LP002 defs/blocklocal.yaml: raw 'validate-jwt' in API 'blocklocal' \(configuration)",
         ])
-        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "chosenvariable", "nestedchoice", "blockliterals"] {
+        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "nestedchoice", "blockliterals"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -498,6 +504,13 @@ final class RawPolicyTests: XCTestCase {
             // through a named value.
             "matchedvariable": #"<set-variable name="m" value="@((string)context.Request.MatchedParameters[&quot;id&quot;])" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;m&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "namedvariable": #"<set-variable name="{{audvar}}" value="\#(fromHeader)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;named-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            // A choice among values written out, on a test of the request: the caller picks
+            // the weaker (an audit found both passing once a choice was taken for the policy's).
+            "chosenaudience": #"<set-variable name="chosen-aud" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;x&quot; ? &quot;api://other&quot; : &quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;chosen-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "chosenclaim": #"<set-variable name="needed" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;r&quot; ? &quot;Orders.Read&quot; : &quot;Orders.Write&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            // Named as 'variableaudience' names the variable it sets from a header: another
+            // API's variable is none of this one's (an audit found it reported).
+            "sameName": #"<set-variable name="aud" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "givenvariable": #"<set-variable name="given" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;given&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
@@ -528,8 +541,10 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/blankthumbprint.yaml: raw 'validate-client-certificate' in API 'blankthumbprint' does not validate trust and pins no certificate, so a certificate the caller makes passes",
             "LP007 defs/blankthumbprint.yaml: public route 'submit-blankthumbprint' accepts POST without a token",
             "LP002 defs/blanksubject.yaml: raw 'validate-client-certificate' in API 'blanksubject' names no identity, so any certificate an authority the gateway trusts issued passes",
+            "LP002 defs/chosenaudience.yaml: raw 'validate-jwt' in API 'chosenaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/chosenclaim.yaml: raw 'validate-jwt' in API 'chosenclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
         ])
-        for name in ["namedaudience", "namedthumbprint", "givenvariable"] {
+        for name in ["namedaudience", "namedthumbprint", "givenvariable", "sameName"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }

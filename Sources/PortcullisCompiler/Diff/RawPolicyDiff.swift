@@ -311,46 +311,40 @@ enum RawPolicyDiff {
         }
 
         /// The moves between `policy` and `narrower`, the documents (nil: unchanged) of
-        /// every scope whose requests run it.
+        /// every scope whose requests run it. Only a whole move is one: every statement of
+        /// the name leaves one side, which held none of the other's, and the other gains as
+        /// many, so each is compared with the one it replaced. Anything else is weighed as
+        /// removals and additions (the audit of the change found statements beside those
+        /// moved compared with the wrong ones), and a document's statements count in one
+        /// move only (a route's check moved into its API counted as the gateway's moved).
         private mutating func relocate(_ policy: Compared?, _ narrower: [Compared?], narrower each: String, broader: String) {
             guard let policy else { return }
             let count = { (counts: [String: [Found]], name: String) in counts[name]?.count ?? 0 }
-            for name in weights.keys {
-                let difference = count(policy.newCounts, name) - count(policy.oldCounts, name)
-                if difference < 0 {
-                    // Into every narrower policy, as many as the broader one lost each.
-                    let reached = narrower.compactMap { $0 }.filter { count($0.newCounts, name) - count($0.oldCounts, name) >= -difference }
-                    guard reached.count == narrower.count else { continue }
-                    add(policy.key, name, Move(
-                        offset: difference, message: "moves '\(name)' into the raw policy of \(each)", broader: broader, upward: false,
-                        before: policy.oldCounts[name]!, after: []))
-                    for scope in reached {
-                        add(scope.key, name, Move(offset: -difference, broader: broader, upward: false, before: policy.oldCounts[name]!, after: scope.newCounts[name]!))
+            for name in weights.keys where moves[policy.key]?[name] == nil {
+                let (had, has) = (count(policy.oldCounts, name), count(policy.newCounts, name))
+                guard had != has, had == 0 || has == 0 else { continue }
+                let scopes = narrower.compactMap { $0 }
+                guard scopes.count == narrower.count, scopes.allSatisfy({ moves[$0.key]?[name] == nil }) else { continue }
+                if has == 0 {
+                    // Into every narrower policy, which held none.
+                    guard scopes.allSatisfy({ count($0.oldCounts, name) == 0 && count($0.newCounts, name) == had }) else { continue }
+                    moves[policy.key, default: [:]][name] = Move(
+                        offset: -had, message: "moves '\(name)' into the raw policy of \(each)", broader: broader, upward: false,
+                        before: policy.oldCounts[name]!, after: [])
+                    for scope in scopes {
+                        moves[scope.key, default: [:]][name] = Move(offset: had, broader: broader, upward: false, before: policy.oldCounts[name]!, after: scope.newCounts[name]!)
                     }
-                } else if difference > 0 {
-                    // From a narrower policy that runs the broader one, as many as it gained;
-                    // as many as every narrower one gave up are no addition to the broader.
-                    var fromEvery = difference
-                    for scope in narrower {
-                        guard let scope, scope.new?.keepsInboundBase ?? true else {
-                            fromEvery = 0
-                            continue
-                        }
-                        let moved = min(count(scope.oldCounts, name) - count(scope.newCounts, name), difference)
-                        fromEvery = min(fromEvery, max(moved, 0))
-                        guard moved > 0 else { continue }
-                        add(scope.key, name, Move(
-                            offset: -moved, message: "moves '\(name)' into \(broader) raw policy", broader: broader, upward: true,
-                            before: scope.oldCounts[name]!, after: policy.newCounts[name]!))
+                } else {
+                    // From every narrower policy, each running the broader one, which held none.
+                    guard scopes.allSatisfy({ ($0.new?.keepsInboundBase ?? true) && count($0.oldCounts, name) == has && count($0.newCounts, name) == 0 }) else { continue }
+                    moves[policy.key, default: [:]][name] = Move(offset: has, broader: broader, upward: true, before: [], after: [])
+                    for scope in scopes {
+                        moves[scope.key, default: [:]][name] = Move(
+                            offset: -has, message: "moves '\(name)' into \(broader) raw policy", broader: broader, upward: true,
+                            before: scope.oldCounts[name]!, after: policy.newCounts[name]!)
                     }
-                    if fromEvery > 0 { add(policy.key, name, Move(offset: fromEvery, broader: broader, upward: true, before: [], after: [])) }
                 }
             }
-        }
-
-        /// A route's move between its API's and its own is kept before the gateway's.
-        private mutating func add(_ key: String, _ name: String, _ move: Move) {
-            if moves[key]?[name] == nil { moves[key, default: [:]][name] = move }
         }
     }
 
@@ -410,10 +404,13 @@ enum RawPolicyDiff {
     /// either inside a `choose`, which runs it only for some requests, but for a branch
     /// every request of the routes the document runs for takes, judged by their `methods`
     /// as lint judges them (a check in the `otherwise` of a `when` for `OPTIONS` checks every
-    /// `GET`; it was reported as checking only some requests: an audit), and for a check or
-    /// limit that opens every branch a request may take of a `choose` one branch of which
-    /// every request takes: that is one statement on every request, written once per
-    /// branch (``Found/alternatives``), as lint reads it.
+    /// `GET`; it was reported as checking only some requests: an audit), and for the same
+    /// statement (the same text, as ``PolicyXMLCanonical`` compares it) written at the top
+    /// of every branch a request may take of a `choose` one branch of which every request
+    /// takes: that is one statement on every request, as lint reads it. Branches that hold
+    /// different statements are not read as one: what a request meets then depends on the
+    /// branch, which the statements' counts cannot say (the audit of the change found a
+    /// check swapped for another in one branch passing).
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
         _ callerWritten: CallerWrittenVariables, methods: Set<HTTPMethod>?
@@ -421,24 +418,24 @@ enum RawPolicyDiff {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
         var included = Set<String>()
-        /// Whether `element` is a check or limit that decides something about every caller
-        /// it runs for.
+        /// Whether `element`, a check or limit, decides something about every caller it
+        /// runs for; any other weighed statement does what it does.
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken) }
-            return limits.contains(element.name) && element.countsRequests(values.values)
+            return !limits.contains(element.name) || element.countsRequests(values.values)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
         // read may be BASE's, whose places are not this side's.
         // `source`: the document whose text holds `elements`, a fragment's for its own.
         // `filedAsOne`: the places in `elements` of statements already filed as one on
-        // every request with those opening the other branches of their `choose`.
+        // every request with the same statements of the other branches of their `choose`.
         func add(
             _ elements: [PolicyXMLElement], of source: PolicyXMLDocument, shownAt include: PolicyXMLElement?, underCondition: Bool, filedAsOne: Set<Int> = []
         ) {
             for element in elements {
                 var key = element.name
+                if filedAsOne.contains(element.span.lowerBound) { continue }
                 if checks.contains(element.name) || limits.contains(element.name) {
-                    if filedAsOne.contains(element.span.lowerBound) { continue }
                     if !decides(element) {
                         key = letting(element.name)
                     } else if underCondition {
@@ -457,13 +454,16 @@ enum RawPolicyDiff {
                     let branches = Branches(element, methods)
                     var filedAsOne = Set<Int>()
                     if !underCondition, branches.oneIsTaken, branches.mayBeTaken.count > 1 {
-                        for name in (checks.union(limits)).sorted() {
-                            let opening = branches.mayBeTaken.map { $0.elements.first { $0.name == name } }
-                            guard opening.allSatisfy({ $0.map(decides) == true }) else { continue }
-                            var each = opening.map { Found(element: $0!, source: source, shown: include ?? $0!, in: document) }
-                            let first = each.removeFirst()
-                            found[name, default: []].append(Found(element: first.element, source: source, shown: first.shown, in: document, alternatives: each))
-                            filedAsOne.formUnion(opening.map { $0!.span.lowerBound })
+                        // The n-th statement of a name in each branch, where all are the same.
+                        for name in weights.keys.sorted() {
+                            let each = branches.mayBeTaken.map { branch in branch.elements.filter { $0.name == name } }
+                            for index in 0..<(each.map(\.count).min() ?? 0) {
+                                let same = each.map { $0[index] }
+                                let form = PolicyXMLCanonical.form(of: same[0])
+                                guard decides(same[0]), same.dropFirst().allSatisfy({ PolicyXMLCanonical.form(of: $0) == form }) else { break }
+                                found[name, default: []].append(Found(element: same[0], source: source, shown: include ?? same[0], in: document))
+                                filedAsOne.formUnion(same.map(\.span.lowerBound))
+                            }
                         }
                     }
                     for branch in element.elements {
@@ -781,7 +781,7 @@ enum RawPolicyDiff {
         _ name: String, _ old: [Found]?, _ new: [Found]?, _ was: GatewayComparison.Substitution,
         _ now: GatewayComparison.Substitution, _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables), sameCount: Bool
     ) -> (category: AccessChange.Category, message: String, found: Found)? {
-        guard let (old, new) = old.flatMap({ old in new.map { new in aligned(old, new) } }) else { return nil }
+        guard let old, let new else { return nil }
         if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now, callerWritten) {
             return (.looserLimit, raised, found)
         }
@@ -798,37 +798,6 @@ enum RawPolicyDiff {
             return (.cacheWidened, widened, found)
         }
         return nil
-    }
-
-    /// The statements of both sides paired for comparing in place, in order. A statement
-    /// written once per branch stands for each of its ``Found/alternatives`` (each meets some
-    /// requests), so each is paired with what the other side has in its place: the other
-    /// side's alternatives one by one where it has as many, else each with each (a branch
-    /// looser than the check it replaced widens access for the requests that take it), or,
-    /// past a thousand pairs, in turn.
-    private static func aligned(_ old: [Found], _ new: [Found]) -> (old: [Found], new: [Found]) {
-        guard old.contains(where: { !$0.alternatives.isEmpty }) || new.contains(where: { !$0.alternatives.isEmpty }) else { return (old, new) }
-        var pairs: (old: [Found], new: [Found]) = ([], [])
-        for (before, after) in zip(old, new) {
-            let (olds, news) = ([before] + before.alternatives, [after] + after.alternatives)
-            if olds.count == news.count || olds.count * news.count > 1_000 {
-                for index in 0..<max(olds.count, news.count) {
-                    pairs.old.append(olds[index % olds.count])
-                    pairs.new.append(news[index % news.count])
-                }
-            } else {
-                for one in olds {
-                    for other in news {
-                        pairs.old.append(one)
-                        pairs.new.append(other)
-                    }
-                }
-            }
-        }
-        // What one side has past the other's statements is compared by the callers' counts.
-        pairs.old += old.dropFirst(new.count)
-        pairs.new += new.dropFirst(old.count)
-        return pairs
     }
 
     /// A cache lookup that serves an entry to more requests in place, the pairs in order as
@@ -971,12 +940,9 @@ enum RawPolicyDiff {
     /// pass them all): compared whole, filters merged, split or shuffled between statements
     /// admit what they did (the audit of the fixes found such changes reported as filters
     /// removed or widened). Nil where one is not read so: it lists something other than
-    /// IPv4 written out, runs for some requests only, lets callers through, or is written
-    /// once per branch of a `choose`.
+    /// IPv4 written out, or runs for some requests only or lets callers through.
     private static func admittedByFilters(_ counts: [String: [Found]], _ values: GatewayComparison.Substitution) -> IPv4Set? {
-        guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil,
-            counts["ip-filter"]?.allSatisfy({ $0.alternatives.isEmpty }) ?? true
-        else { return nil }
+        guard counts[conditional("ip-filter")] == nil, counts[letting("ip-filter")] == nil else { return nil }
         var admitted = IPv4Set.everything
         for found in counts["ip-filter"] ?? [] {
             guard let filter = FilterReading(found, values).admitted else { return nil }
@@ -1011,7 +977,25 @@ enum RawPolicyDiff {
         _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables)
     ) -> (found: Found, message: String)? {
         guard old.count == new.count else { return nil }
-        for (before, after) in zip(old, new) {
+        // The same statements on both sides as APIM reads them (named values put in, the
+        // variables the caller writes alike), wherever they stand, are paired first: two
+        // limits swapped were one raised (the audit of the round's change).
+        var unmatched: [String: Int] = [:]
+        let alike = callerWritten.was == callerWritten.now
+        if alike { for found in old { unmatched[was.value(PolicyXMLCanonical.form(of: found.element)), default: 0] += 1 } }
+        let news = new.filter { found in
+            let form = now.value(PolicyXMLCanonical.form(of: found.element))
+            guard alike, let count = unmatched[form], count > 0 else { return true }
+            unmatched[form] = count - 1
+            return false
+        }
+        let olds = old.filter { found in
+            let form = was.value(PolicyXMLCanonical.form(of: found.element))
+            guard alike, let count = unmatched[form], count > 0 else { return !alike }
+            unmatched[form] = count - 1
+            return true
+        }
+        for (before, after) in zip(olds, news) {
             let (had, has) = (budgets(of: before.element, was), budgets(of: after.element, now))
             for (place, budget) in had.sorted(by: { $0.key < $1.key }) {
                 let label = place.isEmpty ? "'\(name)'" : "'\(name)' for \(place)"
@@ -1097,9 +1081,6 @@ enum RawPolicyDiff {
         var shown: PolicyXMLElement
         /// The document `shown` is in.
         var `in`: PolicyXMLDocument
-        /// The same statement opening the other branches of a `choose`, where together they
-        /// run on every request: one of them meets each request.
-        var alternatives: [Found] = []
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
     }

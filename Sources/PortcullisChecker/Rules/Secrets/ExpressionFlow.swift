@@ -273,6 +273,24 @@ enum ExpressionFlow {
         return String(decoding: kept, as: UTF8.self)
     }
 
+    /// The texts of `code`'s strings as written, escapes and an interpolated string's holes
+    /// left in: what the code may give of its own, for a test of what it names.
+    static func writtenTexts(of code: String) -> [String] {
+        let text = compacted(Array(code.utf8))
+        var texts: [String] = []
+        var index = 0
+        while index < text.count {
+            guard let end = literalEnd(text, from: index) else {
+                index += 1
+                continue
+            }
+            let prefix = text[index..<end].prefix { $0 == at || $0 == dollar }.count
+            if end - index >= prefix + 2 { texts.append(String(decoding: text[(index + prefix + 1)..<(end - 1)], as: UTF8.self)) }
+            index = end
+        }
+        return texts
+    }
+
     /// A value an expression may give (``possibleValues(of:)``).
     struct PossibleValue: Equatable {
         /// As an expression of its own (`@(…)`).
