@@ -449,6 +449,12 @@ final class RawPolicyTests: XCTestCase {
             // A choice among tenants written out, one of them Entra's shared one: the caller
             // picks it (an audit).
             "chosencommon": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Mode")) == &quot;x&quot; ? &quot;common&quot; : &quot;11111111-1111-1111-1111-111111111111&quot;)">\#(claims)</validate-azure-ad-token>"#,
+            // A '?' among a generic's arguments, 'global::', and a character in an
+            // interpolated string's hole (quotes doubled for YAML) are no choice (an audit
+            // found each hiding the header).
+            "nullablegeneric": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + context.Variables.GetValueOrDefault&lt;int?&gt;(&quot;n&quot;) + global::System.String.Empty)" />\#(claims)</validate-jwt>"#,
+            "globalname": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + global::System.String.Empty)" />\#(claims)</validate-jwt>"#,
+            "characterinhole": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + $&quot;{''&quot;''}&quot; + ''}'' + &quot;?&quot; + &quot;:&quot;)" />\#(claims)</validate-jwt>"#,
             "boundvariable": #"<set-variable name="issuer" value="@(\#(header("X-Issuer")) is string s &amp;&amp; s.Length &gt; 0 ? s : &quot;https://login.example.com/.well-known/openid-configuration&quot;)" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;issuer&quot;])" />\#(claims)</validate-jwt>"#,
         ]
         try write(RuleExample.baseGateway + "namedValues:\n  tenant: 11111111-1111-1111-1111-111111111111\n", to: "defs/gateway.yaml")
@@ -469,6 +475,9 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
             "LP002 defs/boundvariable.yaml: raw 'validate-jwt' in API 'boundvariable' \(configuration)",
             "LP002 defs/chosenvariable.yaml: raw 'validate-jwt' in API 'chosenvariable' \(configuration)",
+            "LP002 defs/nullablegeneric.yaml: raw 'validate-jwt' in API 'nullablegeneric' \(configuration)",
+            "LP002 defs/globalname.yaml: raw 'validate-jwt' in API 'globalname' \(configuration)",
+            "LP002 defs/characterinhole.yaml: raw 'validate-jwt' in API 'characterinhole' \(configuration)",
             "LP002 defs/chosencommon.yaml: raw 'validate-azure-ad-token' in API 'chosencommon' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
             "LP002 defs/nestedcaller.yaml: raw 'validate-jwt' in API 'nestedcaller' \(configuration)",
             "LP002 defs/blocklocal.yaml: raw 'validate-jwt' in API 'blocklocal' \(configuration)",
@@ -2232,6 +2241,7 @@ final class RawPolicyTests: XCTestCase {
             // is the caller's still.
             ("requestscheme", #"<set-backend-service base-url="@(context.Request.Url.Scheme + &quot;://orders.example.com/&quot; + \#(tenant))" />"#),
             ("schemethenhost", #"<set-backend-service base-url="@(context.Request.OriginalUrl.Scheme.ToLower() + &quot;://&quot; + \#(tenant))" />"#),
+            ("schemespelt", #"<set-backend-service base-url="@((string)context.Request?.Url.Scheme.ToUpperInvariant() + &quot;://orders.example.com/&quot; + \#(tenant))" />"#),
             ("productsub", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Product.Id + &quot;.orders.example.com/&quot; + \#(tenant))" />"#),
         ]
         try (RuleExample.baseGateway + "namedValues:\n  scheme: 'https:'\n  orders-base: https://orders.example.com\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)

@@ -136,12 +136,16 @@ enum CallerChosenHost {
     }
 
     /// Whether `code` is the request's scheme and nothing else (`context.Request.Url.Scheme`,
-    /// the original URL's, lowered or not), which APIM takes as `http` or `https` only.
+    /// the original URL's, through `?.`, cast to a string, its case changed or not), which
+    /// APIM takes as `http` or `https` only.
     private static func readsTheScheme(_ code: String) -> Bool {
-        var read = code.filter { !$0.isWhitespace }
+        var read = code.filter { !$0.isWhitespace }.replacing("?.", with: ".")
         guard read.hasPrefix("@("), read.hasSuffix(")") else { return false }
         read = String(read.dropFirst(2).dropLast())
-        for lowered in [".ToLower()", ".ToLowerInvariant()"] where read.hasSuffix(lowered) { read = String(read.dropLast(lowered.count)) }
+        if read.hasPrefix("(string)") { read = String(read.dropFirst(8)) }
+        for kept in [".ToString()", ".ToLower()", ".ToLowerInvariant()", ".ToUpper()", ".ToUpperInvariant()"] where read.hasSuffix(kept) {
+            read = String(read.dropLast(kept.count))
+        }
         return read == "context.Request.Url.Scheme" || read == "context.Request.OriginalUrl.Scheme"
     }
 

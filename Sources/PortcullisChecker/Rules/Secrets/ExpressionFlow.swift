@@ -380,14 +380,24 @@ enum ExpressionFlow {
                 index = min(structure.close[index] ?? range.upperBound, range.upperBound - 1) + 1
                 continue
             case question:
-                // Not `??`, `?.` or `?[`.
+                // Not `??`, `?.` or `?[`, nor a type that may be null among a generic's
+                // arguments (`<int?>`, `<int?, string>`: an audit).
                 let next = index + 1 < range.upperBound ? text[index + 1] : 0
                 if next == question || next == dot || next == openBracket {
                     index += 2
                     continue
                 }
+                if next == greater || next == comma {
+                    index += 1
+                    continue
+                }
                 if mark == nil { mark = index } else { nested += 1 }
             case colon where mark != nil:
+                // Not `global::`.
+                if index + 1 < range.upperBound, text[index + 1] == colon {
+                    index += 2
+                    continue
+                }
                 if nested == 0, let test = mark {
                     let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
                     return [code((test + 1)..<index), code((index + 1)..<range.upperBound)]
@@ -452,6 +462,8 @@ enum ExpressionFlow {
                 continue
             }
             switch text[index] {
+            // A member or index read through `?.` or `?[` is no test.
+            case question where index + 1 < range.upperBound && (text[index + 1] == dot || text[index + 1] == openBracket): index += 1
             case question, equals, ampersand, bar: return nil
             case openParenthesis, openBracket, openBrace: index = min(structure.close[index] ?? range.upperBound, range.upperBound - 1) + 1
             default: index += 1
@@ -1240,58 +1252,79 @@ enum ExpressionFlow {
     /// closing quote, or at the end of the text), or nil when none starts there. Regular,
     /// verbatim (`@"..."`, `""` for a quote) and interpolated (`$"...{hole}..."`) strings,
     /// raw strings (`"""..."""`) read as regular ones.
+    /// The strings nested in holes are followed on a stack of their own, not by calling
+    /// this again: a hostile expression nests thousands.
     static func literalEnd(_ text: [UInt8], from start: Int) -> Int? {
-        var index = start
-        var verbatim = false
-        var interpolated = false
-        while index < text.count, index - start < 2, text[index] == at || text[index] == dollar {
-            if text[index] == at { verbatim = true } else { interpolated = true }
-            index += 1
-        }
-        guard index < text.count else { return nil }
-        if index == start, text[index] == apostrophe {
-            index += 1
-            while index < text.count {
-                if text[index] == backslash {
-                    index += 2
-                    continue
-                }
-                if text[index] == apostrophe { return index + 1 }
-                index += 1
-            }
-            return text.count
-        }
-        guard text[index] == quote else { return nil }
-        index += 1
-        var holes = 0
+        guard start < text.count else { return nil }
+        if text[start] == apostrophe { return characterEnd(text, from: start) }
+        guard let first = stringStart(text, at: start) else { return nil }
+        var open = [first.string]
+        var index = first.next
         while index < text.count {
             let byte = text[index]
-            if !verbatim, byte == backslash {
+            let innermost = open.count - 1
+            guard open[innermost].holes > 0 else {
+                // The string's own text.
+                if !open[innermost].verbatim, byte == backslash {
+                    index += 2
+                } else if byte == quote, open[innermost].verbatim, index + 1 < text.count, text[index + 1] == quote {
+                    index += 2
+                } else if byte == quote {
+                    open.removeLast()
+                    if open.isEmpty { return index + 1 }
+                    index += 1
+                } else if byte == openBrace, open[innermost].interpolated {
+                    if index + 1 < text.count, text[index + 1] == openBrace { index += 1 } else { open[innermost].holes = 1 }
+                    index += 1
+                } else {
+                    index += 1
+                }
+                continue
+            }
+            // A hole's code, whose strings and characters have their own quotes.
+            if byte == apostrophe {
+                index = characterEnd(text, from: index)
+            } else if let inner = stringStart(text, at: index) {
+                open.append(inner.string)
+                index = inner.next
+            } else {
+                if byte == openBrace { open[innermost].holes += 1 } else if byte == closeBrace { open[innermost].holes -= 1 }
+                index += 1
+            }
+        }
+        return text.count
+    }
+
+    /// A string being read by ``literalEnd(_:from:)``.
+    private struct OpenString {
+        var verbatim: Bool
+        var interpolated: Bool
+        /// Braces open in its holes: its text is read where there are none.
+        var holes = 0
+    }
+
+    /// The string whose prefix (`@`, `$`, both) and quote are at `index`, and where its
+    /// text starts.
+    private static func stringStart(_ text: [UInt8], at index: Int) -> (string: OpenString, next: Int)? {
+        var string = OpenString(verbatim: false, interpolated: false)
+        var next = index
+        while next < text.count, next - index < 2, text[next] == at || text[next] == dollar {
+            if text[next] == at { string.verbatim = true } else { string.interpolated = true }
+            next += 1
+        }
+        guard next < text.count, text[next] == quote else { return nil }
+        return (string, next + 1)
+    }
+
+    /// Just past the character literal at `start`, or the end of the text.
+    private static func characterEnd(_ text: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < text.count {
+            if text[index] == backslash {
                 index += 2
                 continue
             }
-            if byte == quote, holes == 0 {
-                if verbatim, index + 1 < text.count, text[index + 1] == quote {
-                    index += 2
-                    continue
-                }
-                return index + 1
-            }
-            if interpolated {
-                if byte == openBrace {
-                    if holes == 0, index + 1 < text.count, text[index + 1] == openBrace {
-                        index += 2
-                        continue
-                    }
-                    holes += 1
-                } else if byte == closeBrace, holes > 0 {
-                    holes -= 1
-                } else if byte == quote, holes > 0, let inner = literalEnd(text, from: index) {
-                    // A string inside a hole: its own quotes.
-                    index = inner
-                    continue
-                }
-            }
+            if text[index] == apostrophe { return index + 1 }
             index += 1
         }
         return text.count
