@@ -102,7 +102,7 @@ enum ExpressionFlow {
     /// `namesWanted` keeps the identifiers passed on, which only a block's locals need,
     /// each with whether it is cut where read (`p.Substring(1)`: ``keepsItsStart``).
     private static func scan(
-        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false
+        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false, depth: Int = 0
     ) -> (sources: [Source], names: [PassedName]) {
         var sources: [Source] = []
         var names: [PassedName] = []
@@ -121,11 +121,17 @@ enum ExpressionFlow {
                     sources.append(.literal(String(decoding: text[(index + prefix.count + 1)..<(end - 1)], as: UTF8.self)))
                 }
                 // What an interpolated string's holes read is in it, each read as an
-                // expression of its own.
+                // expression of its own, sixteen strings deep; deeper, a hole may read the
+                // request and any variable (each level read its text again: 8,000 nested
+                // strings took 8 s, found by an audit).
                 if prefix.contains(dollar), !oneWayHere {
                     for hole in holes(text, in: (index + prefix.count + 1)..<(end - 1)) {
+                        guard depth < 16 else {
+                            sources += [.request, .allVariables]
+                            break
+                        }
                         let inner = Array(text[hole])
-                        let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted)
+                        let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted, depth: depth + 1)
                         sources += found.sources
                         names += found.names
                     }
