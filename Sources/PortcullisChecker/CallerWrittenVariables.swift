@@ -17,16 +17,12 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         self.init(documents.map { ($0, nil) }, values: values)
     }
 
-    /// Read from every raw policy of `project`, each API's own apart: a variable one API's
-    /// policies set from the request is not another API's, though named alike (an audit
-    /// found a check of one API reported for another's variable).
-    public init(_ project: ResolvedProject, values: [String: String]) {
-        self.init(project.rawPolicies, values: values)
-    }
-
+    /// Read from `policies`, each API's own apart (a project's ``ResolvedProject/rawPolicies``):
+    /// a variable one API's policies set from the request is not another API's, though
+    /// named alike (an audit found a check of one API reported for another's variable).
     /// Only where a token check or a request sent on reads a variable, which few do: the
     /// set is asked nothing elsewhere.
-    private init(_ policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) {
+    init(_ policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) {
         let readersReadVariables = policies.contains { policy in
             policy.document.elements(named: Self.readers).contains { reader in
                 var reads = false
