@@ -8,23 +8,13 @@ import PortcullisPolicyXML
 /// (LP002, `diff`).
 public struct CallerWrittenVariables: Sendable, Equatable {
     private var written = MarkedVariables()
-    /// The API whose requests read the variables (``seen(from:)``); nil: any API's.
-    private var api: Int?
 
-    /// Read from `documents`, as policies every API's requests may run, with the named
-    /// values `values` put in.
+    /// Read from `documents`, with the named values `values` put in. Only where a token
+    /// check or a request sent on reads a variable, which few do: the set is asked nothing
+    /// elsewhere.
     public init(_ documents: [PolicyXMLDocument], values: [String: String]) {
-        self.init(documents.map { ($0, nil) }, values: values)
-    }
-
-    /// Read from `policies`, each API's own apart (a project's ``ResolvedProject/rawPolicies``):
-    /// a variable one API's policies set from the request is not another API's, though
-    /// named alike (an audit found a check of one API reported for another's variable).
-    /// Only where a token check or a request sent on reads a variable, which few do: the
-    /// set is asked nothing elsewhere.
-    init(_ policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) {
-        let readersReadVariables = policies.contains { policy in
-            policy.document.elements(named: Self.readers).contains { reader in
+        let readersReadVariables = documents.contains { document in
+            document.elements(named: Self.readers).contains { reader in
                 var reads = false
                 reader.forEachElement { element in
                     // As APIM reads it: references and named values put in, `\u` escapes
@@ -41,9 +31,7 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         guard readersReadVariables else { return }
-        // A value chosen by a test of the request among values written out is the
-        // caller's too: it picks the weakest (an audience, a claim, a counter per request).
-        written = VariableSetters(policies, values: values).marked(
+        written = VariableSetters(documents, values: values).marked(
             seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
             passesOn: { _ in true })
     }
@@ -62,21 +50,10 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
     }
 
-    /// Whether any variable is the caller's to write.
-    var marksAny: Bool { written.anyName || !written.keys.isEmpty }
-
-    /// The variables as the policies a request of `api` runs read them (nil: of any API's):
-    /// those another API's own policies set are none of its.
-    public func seen(from api: Int?) -> CallerWrittenVariables {
-        var seen = self
-        seen.api = api
-        return seen
-    }
-
     /// Whether the caller may write what `source` reads.
     func writes(_ source: ExpressionFlow.Source) -> Bool {
         switch source {
-        case .variable, .allVariables: written.read(by: source, in: api)
+        case .variable, .allVariables: written.read(by: source)
         default: source.isCallerWritten
         }
     }

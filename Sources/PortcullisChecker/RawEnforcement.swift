@@ -215,9 +215,8 @@ struct RawEnforcement: Sendable {
         var broader: [BroaderStatement?] = []
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
         for index in project.apis.indices {
-            let seen = checked.seen(from: index)
             for kind in Kind.askedOfEveryRoute {
-                broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, seen, method: nil))
+                broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, checked, method: nil))
             }
         }
         self.broader = broader
@@ -250,7 +249,7 @@ struct RawEnforcement: Sendable {
             found = broader[route.apiIndex * Kind.askedOfEveryRoute.count + kind.rawValue]
         } else {
             found = broaderWhenAsked.statement(BroaderWhenAsked.Key(api: route.apiIndex, kind: kind, method: method)) {
-                Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked.seen(from: route.apiIndex), method: method)
+                Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked, method: method)
             }
         }
         guard let found else { return nil }
@@ -295,14 +294,7 @@ struct RawEnforcement: Sendable {
 
     private func statement(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        // A view of the variables is made only where some are the caller's: a copy of the
-        // credentials for every route cost 0.4 M instructions on an estate of 20,000.
-        let name = own.flatMap { own in
-            checked.marksAnyVariable
-                ? Self.first(kind, in: own, fragments: fragments, checked.seen(from: route.apiIndex), method: method)
-                : Self.first(kind, in: own, fragments: fragments, checked, method: method)
-        }
-        if let name {
+        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked, method: method) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
@@ -1331,28 +1323,24 @@ extension PolicyXMLElement {
     /// one, or its keys are one tenant's.
     func sharedTenantWithoutIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> String? {
         let shared = ["common", "organizations", "consumers"]
-        // An expression may give any text it writes (a choice on the request lets the
-        // caller pick it: an audit): each is read as a URL's segments, or a tenant.
-        func sharedSegment(_ value: PolicyXMLValue?, _ segments: (String) -> [Substring]) -> String? {
+        // An expression may give any text it writes, joined to others or in a hole (a
+        // choice on the request lets the caller pick it: audits): each is read as a URL's
+        // segments, or a tenant. A URL written out is read past its scheme and host.
+        func sharedSegment(_ value: PolicyXMLValue?, url: Bool) -> String? {
             guard let value else { return nil }
-            let texts: [String]
+            let segments: [Substring]
             switch Self.reading(value, values) {
-            case .text(let text): texts = [text]
-            case .code(let code): texts = ExpressionFlow.writtenTexts(of: code)
+            case .text(let text): segments = url ? Array(text.lowercased().split(separator: "/").dropFirst(2)) : [Substring(text.trimmingWhitespace.lowercased())]
+            case .code(let code): segments = ExpressionFlow.writtenTexts(of: code).flatMap { $0.lowercased().split(separator: "/").map { Substring($0.trimmingWhitespace) } }
             }
-            for text in texts {
-                if let segment = segments(text.lowercased()).first(where: { shared.contains(String($0)) }) { return String(segment) }
-            }
-            return nil
+            return segments.first { shared.contains(String($0)) }.map(String.init)
         }
         let source: String?
         switch name {
         case "validate-jwt":
-            source = elements.lazy.compactMap { element in
-                element.name == "openid-config" ? sharedSegment(element.attribute("url")?.value) { $0.split(separator: "/").dropFirst(2).map { $0 } } : nil
-            }.first
+            source = elements.lazy.compactMap { element in element.name == "openid-config" ? sharedSegment(element.attribute("url")?.value, url: true) : nil }.first
         case "validate-azure-ad-token":
-            source = sharedSegment(attribute("tenant-id")?.value) { [Substring($0.trimmingWhitespace)] }
+            source = sharedSegment(attribute("tenant-id")?.value, url: false)
         default:
             return nil
         }
@@ -1482,25 +1470,12 @@ struct CheckedCredentials: Sendable {
     private var checkedLengths: Set<Int> = []
     private let values: KnownNamedValues
     /// The variables a check may compare with what the caller sent.
-    private(set) var callerWrittenVariables: CallerWrittenVariables
-
-    /// Whether some variable is the caller's to write, so that ``seen(from:)`` makes a view.
-    var marksAnyVariable: Bool { callerWrittenVariables.marksAny }
-
-    /// As the policies a request of `api` runs read them: the variables another API's own
-    /// policies set are none of its (``CallerWrittenVariables/seen(from:)``).
-    func seen(from api: Int) -> CheckedCredentials {
-        guard marksAnyVariable else { return self }
-        var seen = self
-        seen.callerWrittenVariables = callerWrittenVariables.seen(from: api)
-        return seen
-    }
+    let callerWrittenVariables: CallerWrittenVariables
 
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
-        let policies = project.rawPolicies
-        let written = policies.map(\.document)
-        callerWrittenVariables = CallerWrittenVariables(policies, values: values.byName)
+        let written = project.rawPolicies.map(\.document)
+        callerWrittenVariables = CallerWrittenVariables(written, values: values.byName)
         for document in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }

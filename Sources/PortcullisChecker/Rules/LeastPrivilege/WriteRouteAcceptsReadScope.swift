@@ -86,9 +86,9 @@ public enum WriteRouteAcceptsReadScope: Rule {
     /// a raw check beside it can only narrow who passes.
     private static func checkRawTokenChecks(_ context: CheckContext, _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector) {
         let names = context.namedValues
+        let callerWritten = context.callerWrittenVariables
         var passingRead: [(scope: RawScope, check: PolicyXMLElement, claim: PolicyXMLElement, values: [String])] = []
         for scope in context.rawScopes {
-            let callerWritten = context.callerWrittenVariables.seen(from: scope.api)
             for check in scope.elements(named: tokenChecks) {
                 if case .passesRead(let claim, let values) = readPass(of: check, names, callerWritten, &access) { passingRead.append((scope, check, claim, values)) }
             }
@@ -106,7 +106,6 @@ public enum WriteRouteAcceptsReadScope: Rule {
             for include in statements where include.name == "include-fragment" {
                 if case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id] { statements += fragment.rootElements }
             }
-            let callerWritten = context.callerWrittenVariables.seen(from: scope.api)
             let strict = statements.contains { statement in
                 guard tokenChecks.contains(statement.name), case .asksMore = readPass(of: statement, names, callerWritten, &access) else { return false }
                 return true

@@ -62,8 +62,8 @@ public enum SpoofableRateLimitKey: Rule {
             // The whole URL holds the query and the path's parameters.
             ("Request.Url", "the request's URL"), ("Request.OriginalUrl", "the request's URL"),
         ]
+        let callerWritten = context.callerWrittenVariables
         for scope in context.rawScopes {
-            let callerWritten = context.callerWrittenVariables.seen(from: scope.api)
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
                 let compact = expression.filter { !$0.isWhitespace }

@@ -130,7 +130,7 @@ enum ExpressionFlow {
                             sources += [.request, .allVariables]
                             break
                         }
-                        let inner = Array(text[hole])
+                        let inner = compacted(Array(text[hole]))
                         let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted, depth: depth + 1)
                         sources += found.sources
                         names += found.names
@@ -271,7 +271,7 @@ enum ExpressionFlow {
             }
             let prefix = text[index..<end].prefix { $0 == at || $0 == dollar }
             if prefix.contains(dollar), end - index >= prefix.count + 2 {
-                for hole in holes(text, in: (index + prefix.count + 1)..<(end - 1)) { kept += [space] + text[hole] }
+                for hole in holes(text, in: (index + prefix.count + 1)..<(end - 1)) { kept += [space] + compacted(Array(text[hole])) }
             }
             kept.append(space)
             index = end
@@ -279,21 +279,33 @@ enum ExpressionFlow {
         return String(decoding: kept, as: UTF8.self)
     }
 
-    /// The texts of `code`'s strings as written, escapes and an interpolated string's holes
-    /// left in: what the code may give of its own, for a test of what it names.
+    /// The texts of `code`'s strings as written, escapes left in, with those of the strings
+    /// in an interpolated string's holes, sixteen deep, in place of the holes: what the code
+    /// may give of its own, for a test of what it names.
     static func writtenTexts(of code: String) -> [String] {
-        let text = compacted(Array(code.utf8))
         var texts: [String] = []
-        var index = 0
-        while index < text.count {
-            guard let end = literalEnd(text, from: index) else {
-                index += 1
-                continue
+        func collect(_ text: [UInt8], depth: Int) {
+            var index = 0
+            while index < text.count {
+                guard let end = literalEnd(text, from: index) else {
+                    index += 1
+                    continue
+                }
+                let prefix = text[index..<end].prefix { $0 == at || $0 == dollar }
+                let body = min(index + prefix.count + 1, end)..<max(min(index + prefix.count + 1, end), end - 1)
+                var last = body.lowerBound
+                if prefix.contains(dollar), depth < 16 {
+                    for hole in holeSpans(text, in: body) {
+                        texts.append(String(decoding: text[last..<max(last, hole.code.lowerBound - 1)], as: UTF8.self))
+                        collect(compacted(Array(text[hole.code])), depth: depth + 1)
+                        last = hole.end + 1
+                    }
+                }
+                texts.append(String(decoding: text[min(last, body.upperBound)..<body.upperBound], as: UTF8.self))
+                index = end
             }
-            let prefix = text[index..<end].prefix { $0 == at || $0 == dollar }.count
-            if end - index >= prefix + 2 { texts.append(String(decoding: text[(index + prefix + 1)..<(end - 1)], as: UTF8.self)) }
-            index = end
         }
+        collect(compacted(Array(code.utf8)), depth: 0)
         return texts
     }
 
@@ -333,23 +345,20 @@ enum ExpressionFlow {
     /// may give (``possibleValues(of:)``), and each part of a value joined from parts
     /// (``terms(of:)``: `"https://login." + (eu ? "eu" : "us") + ".example.com/"`), read so
     /// in turn, four levels deep at most; text written out decides nothing. The whole code
-    /// where a value may read what its test or block names: a block's value that reads
-    /// anything (its locals, which are not followed), or a test that names what it tests
-    /// (`header is string s`, `out var v`), which hands the caller's value to a branch
-    /// under that name (found by an audit). Words in written strings name nothing.
+    /// where a value may read what its test or block names: a block (its locals, and what
+    /// `+=` joins to them, are not followed: an audit found a URL joined so passing), or a
+    /// test that names what it tests (`header is string s`, `out var v`), which hands the
+    /// caller's value to a branch under that name. Words in written strings name nothing.
     static func decidingCodes(of code: String) -> [String] {
         let words = withoutWrittenText(code).split { !($0.isLetter || $0.isNumber || $0 == "_") }
         guard !words.contains("is"), !words.contains("out") else { return [code] }
         var codes: [String] = []
         func read(_ code: String, depth: Int) -> Bool {
             for value in possibleValues(of: code) {
+                guard !value.fromABlock else { return false }
                 let terms = depth < 4 ? terms(of: value.code) : nil
                 if let terms, terms != [.code(value.code)] {
-                    for case .code(let part) in terms {
-                        if value.fromABlock || !read(part, depth: depth + 1) { return false }
-                    }
-                } else if value.fromABlock {
-                    return false
+                    for case .code(let part) in terms where !read(part, depth: depth + 1) { return false }
                 } else {
                     codes.append(value.code)
                 }
@@ -464,6 +473,9 @@ enum ExpressionFlow {
                 continue
             }
             if let end = structure.literalEnd[index] {
+                // A literal left open runs past the expression: no sum is known (an audit
+                // found such code read as an empty one).
+                guard end <= range.upperBound else { return nil }
                 index = end
                 continue
             }
@@ -617,7 +629,10 @@ enum ExpressionFlow {
             guard arguments.count == 2 else { return nil }
             if let relative = constant(arguments[1]) {
                 if relative.hasPrefix("//") || relative.hasPrefix("\\\\") { return nil }
-                if let colon = relative.firstIndex(of: ":"), !relative[..<colon].contains("/") { return [.text(relative)] }
+                // Absolute where a scheme comes before its first ':' (a drive letter is one);
+                // `openid-configuration?appid=api:orders` is relative (an audit found a
+                // caller's base dropped).
+                if let colon = relative.firstIndex(of: ":"), isScheme(relative[..<colon].utf8) { return [.text(relative)] }
                 return parts(base) + [.text(relative)]
             }
             // A relative text not written out whole keeps the base's host when its written
@@ -908,7 +923,7 @@ enum ExpressionFlow {
         var format: Int?
         var depth = 0
         while index < range.upperBound {
-            if start != nil, let end = literalEnd(text, from: index) {
+            if start != nil, let end = (format == nil ? commentEnd(text, at: index) : nil) ?? literalEnd(text, from: index) {
                 index = end
                 continue
             }
@@ -1287,8 +1302,10 @@ enum ExpressionFlow {
                 }
                 continue
             }
-            // A hole's code, whose strings and characters have their own quotes.
-            if byte == apostrophe {
+            // A hole's code, whose comments, strings and characters have their own ends.
+            if let end = commentEnd(text, at: index) {
+                index = end
+            } else if byte == apostrophe {
                 index = characterEnd(text, from: index)
             } else if let inner = stringStart(text, at: index) {
                 open.append(inner.string)
@@ -1320,6 +1337,27 @@ enum ExpressionFlow {
         }
         guard next < text.count, text[next] == quote else { return nil }
         return (string, next + 1)
+    }
+
+    /// Whether `text` is a URI's scheme: a letter, then letters, digits, `+`, `-` or `.`.
+    private static func isScheme(_ text: Substring.UTF8View) -> Bool {
+        let letter = { (byte: UInt8) in (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") }
+        guard let first = text.first, letter(first) else { return false }
+        return text.allSatisfy { letter($0) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == dot }
+    }
+
+    /// Just past the comment (`/* … */`, `// …` to the line's end) at `index`, or nil when
+    /// none starts there: a hole's comment may hold quotes and brackets (an audit found
+    /// `{header /* the caller's */}` hiding what the hole reads).
+    static func commentEnd(_ text: [UInt8], at index: Int) -> Int? {
+        guard text[index] == slash, index + 1 < text.count, text[index + 1] == slash || text[index + 1] == star else { return nil }
+        var end = index + 2
+        if text[index + 1] == star {
+            while end < text.count, !(text[end] == star && end + 1 < text.count && text[end + 1] == slash) { end += 1 }
+            return min(end + 2, text.count)
+        }
+        while end < text.count, text[end] != 0x0A { end += 1 }
+        return end
     }
 
     /// Just past the character literal at `start`, or the end of the text.
