@@ -111,14 +111,10 @@ public struct CheckContext: Sendable {
         rawStatement(.tokenCheck, on: route) != nil
     }
 
-    /// Whether a raw `ip-filter`, or a raw rate limit that counts requests, runs on every
-    /// request of `route` (`diff` weighs a route moved away from its API's).
+    /// Whether a raw `ip-filter` runs on every request of `route` (`diff` weighs a route
+    /// moved away from its API's).
     public func filtersAddressesInRawPolicies(on route: EffectiveRoute) -> Bool {
         rawStatement(.ipFilter, on: route) != nil
-    }
-
-    public func limitsRequestsInRawPolicies(on route: EffectiveRoute) -> Bool {
-        rawStatement(.rateLimit, on: route) != nil
     }
 
     /// Whether a raw `return-response` or `mock-response` answers every request of `route`,

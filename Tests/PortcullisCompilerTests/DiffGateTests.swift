@@ -99,6 +99,14 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(try gate(base, added), ["privilege-increase: the raw policy of API 'catalog' lets more addresses past 'ip-filter': it now admits 192.0.2.1"])
         let inverted = try copy(of: base, [("apis/catalog.yaml", "action=\"allow\"", "action=\"forbid\"")])
         XCTAssertEqual(try gate(base, inverted), ["privilege-increase: the raw policy of API 'catalog' turns an 'ip-filter' that allowed only the addresses it lists into one that forbids them"])
+        // A forbid list turned into an allow list that admits what it forbade (an audit: the
+        // pair read as a narrowing).
+        let filter = #"<ip-filter action="allow"><address-range from="{{office-from}}" to="{{office-to}}" /><address>198.51.100.7</address></ip-filter>"#
+        let forbidding = try copy(of: base, [("apis/catalog.yaml", filter, #"<ip-filter action="forbid"><address-range from="10.1.0.5" to="10.1.0.9" /></ip-filter>"#)])
+        let allowing = try copy(of: base, [("apis/catalog.yaml", filter, #"<ip-filter action="allow"><address-range from="10.1.0.0" to="10.1.255.255" /></ip-filter>"#)])
+        XCTAssertEqual(
+            try gate(forbidding, allowing),
+            ["privilege-increase: the raw policy of API 'catalog' lets more addresses past its IP filters: it now admits 10.1.0.5-10.1.0.9"])
         // Widened beside one added (found by the audit of the fix, which added a one-address
         // filter): the filters are compared by what they admit together.
         let beside = try copy(of: base, [

@@ -208,7 +208,7 @@ public enum AccessDiff {
                 checkedRaw: { head.checksTokensInRawPolicies(pair.new.name) })
             route.compareOperation(pair.old.route.written, pair.new.route.written)
             route.compareAuth()
-            // Moved to another API, a route leaves its old API's raw checks, filters and limits
+            // Moved to another API, a route leaves its old API's raw checks and filters
             // behind; one that stays is weighed with its policies' changes (audits found the
             // move unweighed).
             if pair.old.api != pair.new.api {
@@ -921,30 +921,22 @@ struct RouteComparison {
         /// A token or certificate check, on a route without `auth`.
         var checksTokens = false
         var filtersAddresses = false
-        /// A rate limit that counts requests.
-        var limitsRequests = false
     }
 
-    /// The raw token or certificate check (on a route without `auth`, where its generated
-    /// check does not run), IP filter and rate limit on every request of a route that ran
-    /// (`was`) and no longer run (`now`), or the other way.
+    /// The raw token or certificate check and IP filter on every request of a route that ran
+    /// (`was`) and no longer run (`now`) where the route's generated one does not, or the
+    /// other way. A filter left behind beside another that runs (the route's own, its new
+    /// API's) is not weighed: which addresses each admits is not compared here.
     mutating func compareRawStatements(was: RawStatements, now: RawStatements) {
         if was.checksTokens, !now.checksTokens, new.token == nil {
             add(.privilegeIncrease, "no longer passes a raw token check: the policies of its old API ran one, and none of its new API's does")
         } else if !was.checksTokens, now.checksTokens, old.token == nil {
             add(.privilegeDecrease, "is now checked for a token by a raw policy of its new API")
         }
-        // A request passes every filter and limit: one left behind widens access whatever
-        // the route's own.
-        if was.filtersAddresses, !now.filtersAddresses {
+        if was.filtersAddresses, !now.filtersAddresses, new.ipFilter == nil {
             add(.privilegeIncrease, "no longer passes a raw IP filter: the policies of its old API ran one, and none of its new API's does")
-        } else if !was.filtersAddresses, now.filtersAddresses {
+        } else if !was.filtersAddresses, now.filtersAddresses, old.ipFilter == nil {
             add(.privilegeDecrease, "is now filtered by IP address by a raw policy of its new API")
-        }
-        if was.limitsRequests, !now.limitsRequests {
-            add(.looserLimit, "is no longer counted by a raw rate limit: the policies of its old API ran one, and none of its new API's does")
-        } else if !was.limitsRequests, now.limitsRequests {
-            add(.stricterLimit, "is now counted by a raw rate limit of its new API")
         }
     }
 

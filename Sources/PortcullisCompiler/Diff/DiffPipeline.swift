@@ -194,9 +194,7 @@ struct RawRouteReading {
     /// What the raw policies a route runs hold on every request (nil: no such route).
     func statements(_ name: String) -> RouteComparison.RawStatements? {
         routes[name].map { route in
-            RouteComparison.RawStatements(
-                checksTokens: checksTokens(route),
-                filtersAddresses: checked.filtersAddressesInRawPolicies(on: route), limitsRequests: checked.limitsRequestsInRawPolicies(on: route))
+            RouteComparison.RawStatements(checksTokens: checksTokens(route), filtersAddresses: checked.filtersAddressesInRawPolicies(on: route))
         }
     }
 

@@ -121,7 +121,9 @@ enum RawPolicyDiff {
                     let before = admittedByFilters(oldCounts, oldValues), let after = admittedByFilters(newCounts, newValues)
                 {
                     let (letIn, keptOut) = (after.subtracting(before), before.subtracting(after))
-                    if letIn.ranges.isEmpty || oldFilters.count != newFilters.count {
+                    // Pairs alike in number describe a widening, unless none of them reads as
+                    // one (a forbid list turned into an allow list of more: an audit).
+                    if letIn.ranges.isEmpty || oldFilters.count != newFilters.count || widenedFilter(oldFilters, newFilters, oldValues, newValues) == nil {
                         if !letIn.ranges.isEmpty || !keptOut.ranges.isEmpty {
                             weighed = true
                             changes.append(AccessChange(
