@@ -194,13 +194,17 @@ final class RawPolicyDiffTests: XCTestCase {
             ("swapped", jwt(read) + byPartner(bearer, jwt(read))),
             ("limitfirst", perSubscription + byPartner(limit(10), limit(10))),
             ("limitlast", byPartner(limit(10), limit(10)) + perSubscription),
+            // The same check after a header one branch sets, which it then judges (an audit).
+            ("headerset", byPartner(#"<set-header name="X-Partner-Token" exists-action="override"><value>@(&quot;unsigned&quot;)</value></set-header>"# + jwt(read), jwt(read)) + limit(10)),
         ] {
             let example = RuleExample.api(
                 "partner", fields: "policy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
                 routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n")
-            try writeSide(side, "---\n" + example.text, in: directory)
+            try writeSide(side, "---\n" + example.text, in: directory, opening: side == "headerset")
         }
         let gated = "privilege-increase,looser-limit"
+        let headerSet = try gate("plain", "headerset", widens: true)
+        XCTAssertTrue(headerSet.contains("turns 'validate-jwt' into a check that lets callers through or checks only some requests"), headerSet)
         for (base, head) in [("plain", "branched"), ("branched", "plain"), ("limitfirst", "limitlast")] {
             let report = try gate(base, head, widens: false, on: gated)
             XCTAssertFalse(report.contains("some requests"), report)

@@ -456,15 +456,26 @@ enum RawPolicyDiff {
                     let branches = Branches(element, methods)
                     var filedAsOne = Set<Int>()
                     if !underCondition, branches.oneIsTaken, branches.mayBeTaken.count > 1 {
-                        // The n-th statement of a name in each branch, where all are the same.
+                        // The n-th statement of a name in each branch, where all are the same
+                        // and so is everything before them in their branches but the weighed
+                        // statements, which are counted apart (a header set before the check
+                        // in one branch changes what it judges: an audit).
+                        let forms = branches.mayBeTaken.map { branch in
+                            branch.elements.map { weights[$0.name] == nil ? PolicyXMLCanonical.form(of: $0) : "" }
+                        }
+                        func before(_ branch: Int, _ place: Int) -> [String] { forms[branch][..<place].filter { !$0.isEmpty } }
                         for name in weights.keys.sorted() {
-                            let each = branches.mayBeTaken.map { branch in branch.elements.filter { $0.name == name } }
+                            let each = branches.mayBeTaken.map { branch in branch.elements.indices.filter { branch.elements[$0].name == name } }
                             for index in 0..<(each.map(\.count).min() ?? 0) {
-                                let same = each.map { $0[index] }
-                                let form = PolicyXMLCanonical.form(of: same[0])
-                                guard decides(same[0]), same.dropFirst().allSatisfy({ PolicyXMLCanonical.form(of: $0) == form }) else { break }
-                                found[name, default: []].append(Found(element: same[0], source: source, shown: include ?? same[0], in: document))
-                                filedAsOne.formUnion(same.map(\.span.lowerBound))
+                                let places = each.map { $0[index] }
+                                let statement = PolicyXMLCanonical.form(of: branches.mayBeTaken[0].elements[places[0]])
+                                let prefix = before(0, places[0])
+                                guard decides(branches.mayBeTaken[0].elements[places[0]]),
+                                    places.indices.allSatisfy({ PolicyXMLCanonical.form(of: branches.mayBeTaken[$0].elements[places[$0]]) == statement && before($0, places[$0]) == prefix })
+                                else { break }
+                                let element = branches.mayBeTaken[0].elements[places[0]]
+                                found[name, default: []].append(Found(element: element, source: source, shown: include ?? element, in: document))
+                                filedAsOne.formUnion(zip(branches.mayBeTaken, places).map { $0.0.elements[$0.1].span.lowerBound })
                             }
                         }
                     }
