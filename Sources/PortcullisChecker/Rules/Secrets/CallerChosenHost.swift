@@ -139,6 +139,9 @@ enum CallerChosenHost {
     /// the original URL's, through `?.`, cast to a string, its case changed or not), which
     /// APIM takes as `http` or `https` only.
     private static func readsTheScheme(_ code: String) -> Bool {
+        // Told by its length first: a format may name a large argument in many placeholders
+        // (reading each whole made the bench's case 13 times slower).
+        guard code.utf8.count <= 128 else { return false }
         var read = code.filter { !$0.isWhitespace }.replacing("?.", with: ".")
         guard read.hasPrefix("@("), read.hasSuffix(")") else { return false }
         read = String(read.dropFirst(2).dropLast())
