@@ -262,6 +262,14 @@ enum RawPolicyDiff {
         return changes
     }
 
+    /// How messages name a raw document's owner, which keys the documents of both sides.
+    private enum Key {
+        static let gateway = "the gateway"
+        static func api(_ name: String) -> String { "API '\(name)'" }
+        /// `written`: `API/route`.
+        static func route(_ written: String) -> String { "route \(AccessDiff.subject(written))" }
+    }
+
     /// A raw document changed between the sides, and what each side's holds.
     private struct Compared {
         var key: String
@@ -300,15 +308,14 @@ enum RawPolicyDiff {
 
         init(_ compared: [Compared], head: ResolvedProject) {
             let byKey = Dictionary(compared.map { ($0.key, $0) }) { first, _ in first }
-            let apiKey = { (api: API) in "API '\(api.name.value)'" }
             for api in head.apis where !api.routes.isEmpty {
                 relocate(
-                    byKey[apiKey(api)], api.routes.map { byKey["route \(AccessDiff.subject("\(api.name.value)/\($0.id.value)"))"] },
+                    byKey[Key.api(api.name.value)], api.routes.map { byKey[Key.route("\(api.name.value)/\($0.id.value)")] },
                     narrower: "each of its routes", broader: "its API's")
             }
             // A product's policy without '<base />' runs instead of the gateway's.
             if !head.apis.isEmpty, head.products.allSatisfy({ $0.policy?.document?.keepsInboundBase ?? true }) {
-                relocate(byKey["the gateway"], head.apis.map { byKey[apiKey($0)] }, narrower: "each API", broader: "the gateway's")
+                relocate(byKey[Key.gateway], head.apis.map { byKey[Key.api($0.name.value)] }, narrower: "each API", broader: "the gateway's")
             }
         }
 
@@ -371,7 +378,7 @@ enum RawPolicyDiff {
     private static func documents(_ project: ResolvedProject, renames: Renames?) -> [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] {
         var found: [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] = [:]
         if let gateway = project.gateway, let document = gateway.policy?.document {
-            found["the gateway"] = (AccessChange.Subject(kind: .gateway, name: "policy"), document)
+            found[Key.gateway] = (AccessChange.Subject(kind: .gateway, name: "policy"), document)
         }
         for product in project.products {
             if let document = product.policy?.document {
@@ -382,13 +389,13 @@ enum RawPolicyDiff {
         for api in project.apis {
             let apiName = renames?.api(api.name.value) ?? api.name.value
             if let document = api.policy?.document {
-                found["API '\(apiName)'"] = (AccessChange.Subject(kind: .api, name: apiName), document)
+                found[Key.api(apiName)] = (AccessChange.Subject(kind: .api, name: apiName), document)
             }
             for route in api.routes {
                 guard let document = route.policy?.document else { continue }
                 let written = "\(api.name.value)/\(route.id.value)"
                 let key = renames?.route(written) ?? written
-                found["route \(AccessDiff.subject(key))"] = (.route(key), document)
+                found[Key.route(key)] = (.route(key), document)
             }
         }
         for fragment in project.fragments {
