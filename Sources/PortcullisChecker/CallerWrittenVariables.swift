@@ -3,9 +3,9 @@ import PortcullisPolicyXML
 
 /// The policy variables whose value the caller may choose: each a raw `set-variable`
 /// gives a value that reads the request (a header, the query, the body), or another such
-/// variable, or sets in a branch of a `choose` on the request (``VariableSetters``). A
-/// token check whose audience or required claim reads one compares the token with what
-/// the caller sent beside it, so it holds no value (LP002, `diff`).
+/// variable (``VariableSetters``). A token check whose audience or required claim reads
+/// one compares the token with what the caller sent beside it, so it holds no value
+/// (LP002, `diff`).
 public struct CallerWrittenVariables: Sendable, Equatable {
     private var written = MarkedVariables()
 
@@ -32,7 +32,7 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         }
         guard readersReadVariables else { return }
         written = VariableSetters(documents, values: values).marked(
-            seeds: { $0.chosenByTheCaller || PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
+            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
             passesOn: { _ in true })
     }
 

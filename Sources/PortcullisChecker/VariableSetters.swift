@@ -25,9 +25,6 @@ struct VariableSetters {
         /// The code's number among the distinct texts read: setters that share it are
         /// judged once.
         let flow: Int
-        /// Whether the setter stands in a branch of a `choose` that tests what the caller
-        /// writes: which value the variable gets is then the caller's choice.
-        let chosenByTheCaller: Bool
     }
 
     private(set) var setters: [Setter] = []
@@ -46,45 +43,19 @@ struct VariableSetters {
     }
 
     private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {
-        let chosen = document.has(anyOf: Self.choose) ? Self.chosenByTheCaller(in: document, values) : []
         for setter in document.elements(named: Self.setVariable) {
             guard let value = setter.attribute("value")?.value else { continue }
             let resolved = value.resolved
             let given = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
             let code = given.hasPrefix("@") && (value.isExpression || value.written.holds("{{")) ? given : Self.code(giving: given)
             let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
-            let isChosen = chosen.contains(setter.span.lowerBound)
-            // A setter the caller chooses is judged apart from the same text set elsewhere.
-            let key = isChosen ? "?" + code : code
-            let flow = flows[key] ?? (flows.count, ExpressionFlow.sources(of: code))
-            flows[key] = flow
-            setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, chosenByTheCaller: isChosen))
+            let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
+            flows[code] = flow
+            setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number))
         }
-    }
-
-    /// The places of the `set-variable`s in the branches of a `choose` one of whose tests
-    /// reads what the caller writes (named values put in): a header that picks which of
-    /// several written values a variable gets picks the weakest (found by an audit).
-    private static func chosenByTheCaller(in document: PolicyXMLDocument, _ values: [String: String]) -> Set<Int> {
-        var places = Set<Int>()
-        func walk(_ element: PolicyXMLElement, chosen: Bool) {
-            var chosen = chosen
-            if !chosen, element.name == "choose" {
-                chosen = element.elements.contains { branch in
-                    guard branch.name == "when", let condition = branch.attribute("condition")?.value else { return false }
-                    let code = condition.written.holds("{{") ? NamedValues.resolve(condition.resolved, values) ?? condition.resolved : condition.resolved
-                    return PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
-                }
-            }
-            if chosen, element.name == "set-variable" { places.insert(element.span.lowerBound) }
-            for child in element.elements { walk(child, chosen: chosen) }
-        }
-        walk(document.root, chosen: false)
-        return places
     }
 
     private static let setVariable: Set<String> = ["set-variable"]
-    private static let choose: Set<String> = ["choose"]
 
     /// A C# string literal of `text`, as code: `@("…")`.
     private static func code(giving text: String) -> String {

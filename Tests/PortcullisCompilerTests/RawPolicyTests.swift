@@ -526,9 +526,6 @@ final class RawPolicyTests: XCTestCase {
             // A choice among values written out, on a test of the request: the caller picks
             // the weaker (an audit found both passing once a choice was taken for the policy's).
             "chosenaudience": #"<set-variable name="chosen-aud" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;x&quot; ? &quot;api://other&quot; : &quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;chosen-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
-            // The same choice made by a 'choose' on the header, each branch setting the
-            // variable to a value written out (the re-audit).
-            "branchclaim": #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;r&quot;)"><set-variable name="branch-needed" value="Orders.Read" /></when><otherwise><set-variable name="branch-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;branch-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
             "chosenclaim": #"<set-variable name="needed" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;r&quot; ? &quot;Orders.Read&quot; : &quot;Orders.Write&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;needed&quot;])</value></claim></required-claims></validate-jwt>"#,
             "givenvariable": #"<set-variable name="given" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;given&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
@@ -562,7 +559,6 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/blanksubject.yaml: raw 'validate-client-certificate' in API 'blanksubject' names no identity, so any certificate an authority the gateway trusts issued passes",
             "LP002 defs/chosenaudience.yaml: raw 'validate-jwt' in API 'chosenaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/chosenclaim.yaml: raw 'validate-jwt' in API 'chosenclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
-            "LP002 defs/branchclaim.yaml: raw 'validate-jwt' in API 'branchclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
         ])
         for name in ["namedaudience", "namedthumbprint", "givenvariable"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
