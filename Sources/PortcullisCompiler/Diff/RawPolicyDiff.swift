@@ -462,7 +462,11 @@ enum RawPolicyDiff {
                 } else if element.name == "choose" {
                     let branches = Branches(element, methods)
                     var filedAsOne = Set<Int>()
-                    if !underCondition, branches.oneIsTaken, branches.mayBeTaken.count > 1 {
+                    // Only where every branch holds a weighed statement: the branches' forms
+                    // are not written for the `choose`s that route or shape requests.
+                    if !underCondition, branches.oneIsTaken, branches.mayBeTaken.count > 1,
+                        branches.mayBeTaken.allSatisfy({ $0.elements.contains { weights[$0.name] != nil } })
+                    {
                         // The n-th statement of a name in each branch, where all are the same
                         // and so is everything before them in their branches but the weighed
                         // statements, which are counted apart (a header set before the check
