@@ -1,13 +1,19 @@
 import PortcullisModel
 import PortcullisPolicyXML
 
-/// The policy variables whose value the caller may choose: each a raw `set-variable`
-/// gives a value that reads the request (a header, the query, the body), or another such
-/// variable (``VariableSetters``). A token check whose audience or required claim reads
-/// one compares the token with what the caller sent beside it, so it holds no value
-/// (LP002, `diff`).
+/// The policy variables whose value the caller may write or choose, in two sets: those a
+/// raw `set-variable` gives a value that reads the request (a header, the query, the
+/// body) or another such variable (``VariableSetters``), whose value may carry what the
+/// caller wrote; and besides them, those set in a branch of a `choose` whose conditions
+/// read the request or such a variable, whose value the caller picks among those written
+/// out. A token check whose audience or required claim reads either compares the token
+/// with what the caller picked (LP002, `diff`), and a counter keyed on either counts as
+/// the caller likes (RL004); a request sent on, or a key source, that reads only the
+/// second carries nothing the caller wrote.
 public struct CallerWrittenVariables: Sendable, Equatable {
     private var written = MarkedVariables()
+    /// ``written`` and the variables that tests on the request set.
+    private var chosen = MarkedVariables()
 
     /// Read from `documents`, with the named values `values` put in. Only where a token
     /// check or a request sent on reads a variable, which few do: the set is asked nothing
@@ -31,9 +37,22 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         guard readersReadVariables else { return }
-        written = VariableSetters(documents, values: values).marked(
-            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) },
-            passesOn: { _ in true })
+        let setters = VariableSetters(documents, values: values)
+        // Only what a value may give carries the caller's text: not the test of a choice
+        // among values written out.
+        written = setters.marked(
+            seeds: { ExpressionFlow.decidingCodes(of: $0.code).contains(where: Self.readsTheRequest) },
+            passesOn: { setter in
+                ExpressionFlow.decidingCodes(of: setter.code).contains { code in
+                    ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
+                }
+            })
+        chosen = setters.marked(seeds: { Self.readsTheRequest($0.code) }, passesOn: { _ in true }, following: .choices)
+    }
+
+    /// Whether `code` reads what the caller writes, spelt any way C# allows.
+    private static func readsTheRequest(_ code: String) -> Bool {
+        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
@@ -44,16 +63,36 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         "set-backend-service",
     ]
 
-    /// Whether an expression's value may carry what the caller sends, spelt any way C#
-    /// allows, through a variable too: a header, the URL, the path's parameters, the body.
-    public func carriedBy(_ code: String) -> Bool {
-        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
+    /// Whether an expression's value may carry what the caller wrote, spelt any way C#
+    /// allows: a value it may give (``ExpressionFlow/decidingCodes(of:)``) reads a header,
+    /// the URL, the path's parameters or the body, or a variable that may hold them
+    /// (``writes(_:)``). A choice among values written out, on a test of the request,
+    /// carries none of it.
+    public func writesTheValue(of code: String) -> Bool {
+        ExpressionFlow.decidingCodes(of: code).contains { code in
+            PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
+        }
     }
 
-    /// Whether the caller may write what `source` reads.
+    /// Whether the caller may choose an expression's value: it may carry what the caller
+    /// wrote, or read a variable the caller picks (``chooses(_:)``).
+    public func choosesTheValue(of code: String) -> Bool {
+        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: chooses)
+    }
+
+    /// Whether the caller may write what `source` reads: text it sent may be in it.
     func writes(_ source: ExpressionFlow.Source) -> Bool {
         switch source {
         case .variable, .allVariables: written.read(by: source)
+        default: source.isCallerWritten
+        }
+    }
+
+    /// Whether the caller may write what `source` reads, or pick it among values written
+    /// out.
+    func chooses(_ source: ExpressionFlow.Source) -> Bool {
+        switch source {
+        case .variable, .allVariables: chosen.read(by: source)
         default: source.isCallerWritten
         }
     }

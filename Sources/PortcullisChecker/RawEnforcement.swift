@@ -1070,7 +1070,7 @@ extension PolicyXMLElement {
                 carries = true
             } else if text.startsAnExpression, text.holdsWord("Request") || text.mayReadAVariable {
                 // Spelt any way C# allows, each spelling holds a word or an escape.
-                carries = Self.readsWhatTheCallerWrites(text) || ExpressionFlow.sources(of: text).contains(where: callerWritten.writes)
+                carries = callerWritten.writesTheValue(of: text)
             }
         }
         forEachElement { if $0.name == "set-body", $0.attribute("template") != nil { templated = true } }
@@ -1241,7 +1241,7 @@ extension PolicyXMLElement {
     func keySourceTheCallerChooses(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> KeySource? {
         func callers(_ value: PolicyXMLValue?) -> Bool {
             guard let value, case .code(let code) = Self.reading(value, values) else { return false }
-            return ExpressionFlow.decidingCodes(of: code).contains { Self.isTheCallers($0, callerWritten) }
+            return callerWritten.writesTheValue(of: code)
         }
         switch name {
         case "validate-jwt":
@@ -1351,12 +1351,13 @@ extension PolicyXMLElement {
     /// Whether the element holds a value the caller does not choose, itself or in its
     /// `value` elements, as a claim of `required-claims` does: text that is not blank once
     /// `values` are put in (a secret's, not known here, counts), or an expression that
-    /// reads nothing the caller writes, a variable `callerWritten` holds included.
+    /// reads nothing the caller writes or picks, a variable `callerWritten` says so of
+    /// included (a header choosing between two claims lets a token of the weaker pass).
     func holdsAValue(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
         guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values, callerWritten) } }
         switch Self.reading(value, values) {
         case .text(let text): return !text.trimmingWhitespace.isEmpty
-        case .code(let code): return !Self.isTheCallers(code, callerWritten)
+        case .code(let code): return !callerWritten.choosesTheValue(of: code)
         }
     }
 
@@ -1377,12 +1378,6 @@ extension PolicyXMLElement {
     private enum ValueReading {
         case text(String)
         case code(String)
-    }
-
-    /// Whether `code` reads what the caller writes, through a variable too, spelt any way
-    /// C# allows (`context.Request?.Headers`, a cast), as the flow of secrets reads it.
-    private static func isTheCallers(_ code: String, _ callerWritten: CallerWrittenVariables) -> Bool {
-        readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: callerWritten.writes)
     }
 
     /// Why a `validate-client-certificate` lets through callers it was written to stop, or

@@ -8,9 +8,10 @@ import PortcullisSupport
 ///
 /// A variable lives for one request, through every scope it passes, so what one
 /// variable's value lets the caller do (write it, choose a URL's host) passes on to a
-/// variable set from it: ``marked(seeds:passesOn:)`` follows those copies. Setters are
-/// gathered at any depth (a `choose` sets a variable for some requests only); names are
-/// compared ignoring case. Each errs towards the caller.
+/// variable set from it: ``marked(seeds:passesOn:following:)`` follows those copies.
+/// Setters are gathered at any depth (a `choose` sets a variable for some requests only),
+/// each with what the tests that lead to it read; names are compared ignoring case. Each
+/// errs towards the caller.
 struct VariableSetters {
     struct Setter {
         /// Case-folded; nil when an expression names the variable, which may be any.
@@ -25,11 +26,30 @@ struct VariableSetters {
         /// The code's number among the distinct texts read: setters that share it are
         /// judged once.
         let flow: Int
+        /// What the tests of the `choose`s around the setter read: which of their branches
+        /// sets the variable, and so its value, follows them.
+        let tests: Tests
+    }
+
+    /// What the conditions that lead to a statement read (``ExpressionFlow/reads(of:)``),
+    /// each `when`'s before its branch's own included: an `otherwise` runs where they fail.
+    struct Tests {
+        /// Whether one reads what the caller writes: a header (its presence too), the URL,
+        /// the path's parameters, the body.
+        var readTheCaller = false
+        /// The variables they read.
+        var variables: [ExpressionFlow.Source] = []
+
+        func adding(_ other: Tests) -> Tests {
+            Tests(readTheCaller: readTheCaller || other.readTheCaller, variables: variables + other.variables)
+        }
     }
 
     private(set) var setters: [Setter] = []
     /// Estates repeat a setter in every API's policy: each text is read once.
     private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
+    /// Each condition's text, read once.
+    private var conditions: [String: Tests] = [:]
 
     /// Read from `documents`, as policies every API's requests may run.
     init(_ documents: [PolicyXMLDocument], values: [String: String]) {
@@ -43,19 +63,59 @@ struct VariableSetters {
     }
 
     private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {
-        for setter in document.elements(named: Self.setVariable) {
-            guard let value = setter.attribute("value")?.value else { continue }
-            let resolved = value.resolved
-            let given = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
-            let code = given.hasPrefix("@") && (value.isExpression || value.written.holds("{{")) ? given : Self.code(giving: given)
-            let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
-            let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
-            flows[code] = flow
-            setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number))
+        guard document.has(anyOf: Self.setVariable) else { return }
+        read(document.root, tests: Tests(), api: api, values)
+    }
+
+    /// The setters in `element`, which the conditions `tests` lead to.
+    private mutating func read(_ element: PolicyXMLElement, tests: Tests, api: Int?, _ values: [String: String]) {
+        switch element.name {
+        case "set-variable":
+            add(element, tests: tests, api: api, values)
+        case "choose":
+            var branchTests = tests
+            for case .element(let branch) in element.children {
+                if branch.name == "when", let condition = branch.attribute("condition")?.value {
+                    branchTests = branchTests.adding(read(condition: condition, values))
+                }
+                read(branch, tests: branchTests, api: api, values)
+            }
+        default:
+            for case .element(let child) in element.children { read(child, tests: tests, api: api, values) }
         }
     }
 
+    private mutating func add(_ setter: PolicyXMLElement, tests: Tests, api: Int?, _ values: [String: String]) {
+        guard let value = setter.attribute("value")?.value else { return }
+        let code = Self.code(of: value, values)
+        let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
+        let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
+        flows[code] = flow
+        setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, tests: tests))
+    }
+
+    /// What a `when`'s condition reads, as APIM compiles it. A variable tested only for
+    /// being there (`Variables.ContainsKey(…)`) is taken to be any.
+    private mutating func read(condition: PolicyXMLValue, _ values: [String: String]) -> Tests {
+        let code = Self.code(of: condition, values)
+        if let known = conditions[code] { return known }
+        let reads = ExpressionFlow.reads(of: code)
+        var variables = reads.filter { if case .variable = $0 { true } else { $0 == .allVariables } }
+        if variables.isEmpty, code.mayReadAVariable { variables = [.allVariables] }
+        let tests = Tests(readTheCaller: PolicyXMLElement.readsWhatTheCallerWrites(code) || reads.contains(where: \.isCallerWritten), variables: variables)
+        conditions[code] = tests
+        return tests
+    }
+
     private static let setVariable: Set<String> = ["set-variable"]
+
+    /// The code APIM compiles for `value` once the named values `values` are put in: an
+    /// expression as written, text as a C# string literal of it (``code(giving:)``).
+    private static func code(of value: PolicyXMLValue, _ values: [String: String]) -> String {
+        let resolved = value.resolved
+        let given = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
+        return given.hasPrefix("@") && (value.isExpression || value.written.holds("{{")) ? given : code(giving: given)
+    }
 
     /// A C# string literal of `text`, as code: `@("…")`.
     private static func code(giving text: String) -> String {
@@ -65,11 +125,13 @@ struct VariableSetters {
     /// The variables that a setter `seeds` picks sets, and those set by a setter that reads
     /// one of them and that `passesOn` lets carry it on. An API's own setter reads that
     /// API's variables and those of the policies every API runs; one of those reads any
-    /// API's. Each setter is marked once, so this is linear in the setters and what they
-    /// read; both judgements are made once for each text of code.
-    func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool) -> MarkedVariables {
+    /// API's. `following` says what a variable passes on to. Each setter is marked once, so
+    /// this is linear in the setters and what they read; both judgements are made once for
+    /// each text of code.
+    func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values) -> MarkedVariables {
         var seeded = [Bool?](repeating: nil, count: flows.count)
         var passing = [Bool?](repeating: nil, count: flows.count)
+        var everythingRead = [[ExpressionFlow.Source]?](repeating: nil, count: flows.count)
         // Which setters copy each variable, and which copy them all.
         var copiers: [MarkedVariables.Key: [Int]] = [:]
         var copiersOfAll: [Int] = []
@@ -77,8 +139,18 @@ struct VariableSetters {
         for (index, setter) in setters.enumerated() {
             let isSeed = seeded[setter.flow] ?? seeds(setter)
             seeded[setter.flow] = isSeed
-            if isSeed { pending.append(index) }
-            for source in setter.sources {
+            let reads: [ExpressionFlow.Source]
+            switch following {
+            case .values:
+                if isSeed { pending.append(index) }
+                reads = setter.sources
+            case .choices:
+                if isSeed || setter.tests.readTheCaller { pending.append(index) }
+                let read = everythingRead[setter.flow] ?? ExpressionFlow.reads(of: setter.code)
+                everythingRead[setter.flow] = read
+                reads = read + setter.tests.variables
+            }
+            for source in reads {
                 switch source {
                 case .variable(let name):
                     for key in MarkedVariables.keys(readBy: name.lowercased(), in: setter.api) { copiers[key, default: []].append(index) }
@@ -110,6 +182,16 @@ struct VariableSetters {
             }
         }
         return marked
+    }
+
+    /// What a marked variable passes on to (``marked(seeds:passesOn:following:)``).
+    enum Following {
+        /// The variables set to a value that may carry it (``Setter/sources``).
+        case values
+        /// Besides those, the variables whose value it may change: set to a value that
+        /// reads it anywhere, a test too, or in a branch that conditions reading it lead
+        /// to. A setter that conditions reading the caller's request lead to is picked too.
+        case choices
     }
 }
 

@@ -216,6 +216,18 @@ final class DiffGateTests: XCTestCase {
                 "other: the raw policy of API 'orders' changed; review what it does",
                 "privilege-increase: the raw policy of API 'catalog' turns 'validate-jwt' into a check that lets callers through or checks only some requests through variables set in another policy",
             ])
+        // Set to values written out in the branches of a 'choose' on a header: the caller
+        // picks the audience among them.
+        let picked = try copy(of: base, [(
+            "apis/orders.yaml", #"<set-variable name="Catalog-Audience" value="@("api://catalog")" />"#,
+            #"<choose><when condition="@(context.Request.Headers.ContainsKey("X-Legacy"))"><set-variable name="catalog-audience" value="api://legacy" /></when><otherwise><set-variable name="Catalog-Audience" value="@("api://catalog")" /></otherwise></choose>"#
+        )])
+        XCTAssertEqual(
+            try gate(base, picked).sorted(),
+            [
+                "other: the raw policy of API 'orders' changed; review what it does",
+                "privilege-increase: the raw policy of API 'catalog' turns 'validate-jwt' into a check that lets callers through or checks only some requests through variables set in another policy",
+            ])
     }
 
     /// Routes renamed in two versions of one API were paired by the API's path alone,

@@ -327,14 +327,32 @@ final class RawPolicyTests: XCTestCase {
         // A new request that carries the caller's headers or body (the round-22 audit).
         let rebuilt = #"<send-request mode="new" response-variable-name="r"><set-url>https://audit.example.com/requests</set-url><set-header name="X-Forwarded-Token" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))</value></set-header></send-request>"#
         try write(RuleExample.api("rebuilt", routes: "  - {id: create-rebuilt, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(rebuilt)<base /></inbound></policies>'}\n").text, to: "defs/rebuilt.yaml")
+        // A new request sent to one of two URLs written out, which a header picks through a
+        // 'choose': it carries nothing the caller wrote (the variable the branches set is
+        // the caller's pick, not the caller's text).
+        let routed = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;) == &quot;eu&quot;)"><set-variable name="audit-url" value="https://audit-eu.example.com/requests" /></when><otherwise><set-variable name="audit-url" value="https://audit-us.example.com/requests" /></otherwise></choose><send-one-way-request mode="new"><set-url>@((string)context.Variables[&quot;audit-url&quot;])</set-url></send-one-way-request>"#
+        try write(RuleExample.api("routed", routes: "  - {id: create-routed, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(routed)<base /></inbound></policies>'}\n").text, to: "defs/routed.yaml")
+        // The same pick written as a choice in the URL carries nothing either; a branch
+        // that joins the header to the URL does.
+        let region = "context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;)"
+        for (name, url) in [
+            ("picked", #"@(\#(region) == &quot;eu&quot; ? &quot;https://audit-eu.example.com/requests&quot; : &quot;https://audit-us.example.com/requests&quot;)"#),
+            ("pickedjoin", #"@(\#(region) == &quot;&quot; ? &quot;https://audit-us.example.com/requests&quot; : &quot;https://audit-&quot; + \#(region) + &quot;.example.com/requests&quot;)"#),
+        ] {
+            let sent = #"<send-one-way-request mode="new"><set-url>\#(url)</set-url></send-one-way-request>"#
+            try write(RuleExample.api(name, routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(sent)<base /></inbound></policies>'}\n").text, to: "defs/\(name).yaml")
+        }
         let found = try lintFindings()
         XCTAssertContainsEach(found, [
             "LP001 defs/rebuilt.yaml: raw 'send-request' in route 'rebuilt/create-rebuilt' sends what requests of route 'create-rebuilt' carry on before its token check, so requests without a token reach where it sends them",
             "LP001 defs/laundered.yaml: raw 'send-one-way-request' in route 'laundered/create-laundered' sends what requests of route 'create-laundered' carry on before its token check, so requests without a token reach where it sends them",
             "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
             "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends what requests of route 'create-copied' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/pickedjoin.yaml: raw 'send-one-way-request' in route 'pickedjoin/create-pickedjoin' sends what requests of route 'create-pickedjoin' carry on before its token check, so requests without a token reach where it sends them",
         ])
-        XCTAssertFalse(found.contains { $0.hasPrefix("LP001 defs/fresh.yaml") || $0.hasPrefix("LP001 defs/logged.yaml") }, found.joined(separator: "\n"))
+        XCTAssertFalse(
+            found.contains { line in ["fresh", "logged", "routed", "picked"].contains { line.hasPrefix("LP001 defs/\($0).yaml") } },
+            found.joined(separator: "\n"))
     }
 
     /// The generated introspection check reads the provider's answers from the cache
@@ -436,9 +454,12 @@ final class RawPolicyTests: XCTestCase {
             "issuers": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.microsoftonline.com/&quot; + \#(header("X-Tenant")) + &quot;/v2.0/.well-known/openid-configuration&quot;)" /><issuers><issuer>https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0</issuer></issuers>\#(claims)</validate-jwt>"#,
             "region": #"<validate-jwt header-name="Authorization"><openid-config url="@(&quot;https://login.&quot; + context.Deployment.Region + &quot;.example.com/.well-known/openid-configuration&quot;)" />\#(claims)</validate-jwt>"#,
             "namedtenant": #"<validate-azure-ad-token tenant-id="{{tenant}}">\#(claims)</validate-azure-ad-token>"#,
-            // Kept in a variable, a choice is the caller's: the variables serve audiences,
-            // claims and counters too, where the caller picks the weakest value (an audit).
-            // A choice that hands the caller's value to a branch is the caller's anyway.
+            // Kept in a variable, copied, or made by a 'choose' on the request whose
+            // branches set values written out, a choice of keys is the policy's still (the
+            // caller picks the weakest value where a variable gives an audience, a claim or
+            // a counter: testValuesBlankThroughNamedValuesOrWrittenByTheCallerCompareNothing).
+            // A choice that hands the caller's value to a branch is the caller's.
+            "branchconfig": #"<choose><when condition="@(\#(header("X-Region")) == &quot;us&quot;)"><set-variable name="branch-config" value="https://login-us.example.com/.well-known/openid-configuration" /></when><otherwise><set-variable name="branch-config" value="https://login-eu.example.com/.well-known/openid-configuration" /></otherwise></choose><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;branch-config&quot;])" />\#(claims)</validate-jwt>"#,
             "chosenvariable": #"<set-variable name="region-issuer" value="@(\#(header("X-Region")) == &quot;us&quot; ? &quot;https://login-us.example.com/.well-known/openid-configuration&quot; : &quot;https://login-eu.example.com/.well-known/openid-configuration&quot;)" /><set-variable name="config" value="@((string)context.Variables[&quot;region-issuer&quot;])" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;config&quot;])" />\#(claims)</validate-jwt>"#,
             // A choice nested in a joined URL is the policy's; a branch or a block's returned
             // local that reads the request is not.
@@ -480,7 +501,6 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/issuers.yaml: raw 'validate-jwt' in API 'issuers' \(configuration)",
             "LP002 defs/bound.yaml: raw 'validate-jwt' in API 'bound' \(configuration)",
             "LP002 defs/boundvariable.yaml: raw 'validate-jwt' in API 'boundvariable' \(configuration)",
-            "LP002 defs/chosenvariable.yaml: raw 'validate-jwt' in API 'chosenvariable' \(configuration)",
             "LP002 defs/blockappend.yaml: raw 'validate-jwt' in API 'blockappend' \(configuration)",
             "LP002 defs/uricolon.yaml: raw 'validate-jwt' in API 'uricolon' \(configuration)",
             "LP002 defs/commonsum.yaml: raw 'validate-jwt' in API 'commonsum' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
@@ -492,7 +512,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/nestedcaller.yaml: raw 'validate-jwt' in API 'nestedcaller' \(configuration)",
             "LP002 defs/blocklocal.yaml: raw 'validate-jwt' in API 'blocklocal' \(configuration)",
         ])
-        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "nestedchoice"] {
+        for name in ["chosen", "chosentenant", "chosenwords", "region", "namedtenant", "nestedchoice", "chosenvariable", "branchconfig"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -528,6 +548,17 @@ final class RawPolicyTests: XCTestCase {
             "chosenaudience": #"<set-variable name="chosen-aud" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;x&quot; ? &quot;api://other&quot; : &quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;chosen-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             "chosenclaim": #"<set-variable name="needed" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;r&quot; ? &quot;Orders.Read&quot; : &quot;Orders.Write&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;needed&quot;])</value></claim></required-claims></validate-jwt>"#,
             "givenvariable": #"<set-variable name="given" value="@(&quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;given&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            // The same choices made by a 'choose' on the request, each branch setting the
+            // variable to a value written out: on a header's value, on its presence, on a
+            // variable copied from a header, and nested in a branch on the method.
+            "branchaudience": #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;) == &quot;x&quot;)"><set-variable name="branch-aud" value="api://other" /></when><otherwise><set-variable name="branch-aud" value="api://orders" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;branch-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "branchclaim": #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Read&quot;))"><set-variable name="branch-needed" value="Orders.Read" /></when><otherwise><set-variable name="branch-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;branch-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            "testedcopy": #"<set-variable name="mode" value="\#(fromHeader)" /><choose><when condition="@((string)context.Variables[&quot;mode&quot;] == &quot;r&quot;)"><set-variable name="copy-needed" value="Orders.Read" /></when><otherwise><set-variable name="copy-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;copy-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            "nestedbranch": #"<choose><when condition="@(context.Request.Method == &quot;POST&quot;)"><choose><when condition="@(context.Request.Url.Query.GetValueOrDefault(&quot;m&quot;, &quot;&quot;) == &quot;r&quot;)"><set-variable name="nested-needed" value="Orders.Read" /></when><otherwise><set-variable name="nested-needed" value="Orders.Write" /></otherwise></choose></when></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;nested-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            // Branches on what the caller does not write: the method (which picks the
+            // route) and the product.
+            "methodbranch": #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)"><set-variable name="method-needed" value="Orders.Read" /></when><otherwise><set-variable name="method-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;method-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            "productbranch": #"<choose><when condition="@(context.Product.Name == &quot;partners&quot;)"><set-variable name="product-aud" value="api://partners" /></when><otherwise><set-variable name="product-aud" value="api://orders" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;product-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
             "namedthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{partner-thumbprint}}" /></identities></validate-client-certificate>"#,
@@ -559,8 +590,12 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/blanksubject.yaml: raw 'validate-client-certificate' in API 'blanksubject' names no identity, so any certificate an authority the gateway trusts issued passes",
             "LP002 defs/chosenaudience.yaml: raw 'validate-jwt' in API 'chosenaudience' checks no audience, so a token its issuer signed for another API passes",
             "LP002 defs/chosenclaim.yaml: raw 'validate-jwt' in API 'chosenclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/branchaudience.yaml: raw 'validate-jwt' in API 'branchaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/branchclaim.yaml: raw 'validate-jwt' in API 'branchclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/testedcopy.yaml: raw 'validate-jwt' in API 'testedcopy' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/nestedbranch.yaml: raw 'validate-jwt' in API 'nestedbranch' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
         ])
-        for name in ["namedaudience", "namedthumbprint", "givenvariable"] {
+        for name in ["namedaudience", "namedthumbprint", "givenvariable", "methodbranch", "productbranch"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
     }
@@ -1829,6 +1864,11 @@ final class RawPolicyTests: XCTestCase {
             XCTAssertEqual(
                 try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by what the caller sent, which callers choose") }, reported, setter)
         }
+        // A counter the query picks among values written out, through a 'choose' whose
+        // branches set the variable: the caller picks the counter it is counted on.
+        let branches = #"<choose><when condition="@(context.Request.Url.Query.GetValueOrDefault(&quot;tier&quot;, &quot;&quot;) == &quot;gold&quot;)"><set-variable name="tenant" value="gold" /></when><otherwise><set-variable name="tenant" value="free" /></otherwise></choose>"#
+        try write(counted.replacingOccurrences(of: "<base />", with: "<base />" + branches), to: "defs/orders.yaml")
+        XCTAssertTrue(try lintFindings().contains { $0.hasPrefix("RL004") && $0.contains("counts by what the caller sent, which callers choose") })
     }
 
     /// A counter keyed by a claim of the token in `Authorization` counts by the issuer's

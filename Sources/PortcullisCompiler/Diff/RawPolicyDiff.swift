@@ -1050,8 +1050,8 @@ enum RawPolicyDiff {
             // A key the caller chooses (a header, say) lets each caller count anew as often as
             // it likes; another key callers do not choose is a choice of the policy's.
             let key = { (found: Found, values: GatewayComparison.Substitution) in found.element.attribute("counter-key").map { values.value($0.value.resolved) } }
-            if let counted = key(before, was), let counting = key(after, now), counted != counting, callerWritten.now.carriedBy(counting),
-                !callerWritten.was.carriedBy(counted)
+            if let counted = key(before, was), let counting = key(after, now), counted != counting, callerWritten.now.choosesTheValue(of: counting),
+                !callerWritten.was.choosesTheValue(of: counted)
             {
                 return (after, "counts '\(name)' by a key callers choose, so each may count anew as often as it likes")
             }

@@ -71,7 +71,7 @@ public enum SpoofableRateLimitKey: Rule {
                 if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
                     if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
-                } else if callerWritten.carriedBy(key.value.resolved) {
+                } else if callerWritten.choosesTheValue(of: key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
                     // another way C# allows.
                     what = "what the caller sent"

@@ -83,6 +83,14 @@ enum ExpressionFlow {
         return Block(text, structure).sources()
     }
 
+    /// Everything `code` reads, tests, measures and blocks' statements included, one-way
+    /// steps not cutting: what a condition decides by. Reads that give nothing of a value
+    /// (`Headers.ContainsKey(…)`, the method) are not named here.
+    static func reads(of code: String) -> [Source] {
+        let text = compacted(Array(code.utf8))
+        return scan(text, Structure(text), in: 0..<text.count, everything: true).sources
+    }
+
     /// The text of an expression that is one plain string written out (`@("X-Key")`).
     static func stringLiteral(of code: String) -> String? {
         let text = compacted(Array(code.utf8))
@@ -101,8 +109,10 @@ enum ExpressionFlow {
     /// and measures are one-way there (a test may bind a pattern, a lambda may copy).
     /// `namesWanted` keeps the identifiers passed on, which only a block's locals need,
     /// each with whether it is cut where read (`p.Substring(1)`: ``keepsItsStart``).
+    /// `everything` takes no step for one-way (``reads(of:)``).
     private static func scan(
-        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false, depth: Int = 0
+        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false,
+        everything: Bool = false, depth: Int = 0
     ) -> (sources: [Source], names: [PassedName]) {
         var sources: [Source] = []
         var names: [PassedName] = []
@@ -110,7 +120,8 @@ enum ExpressionFlow {
         var neutral: [Bool] = [false]
         var index = range.lowerBound
         func oneWay(at start: Int, valueEnd: Int) -> Bool {
-            neutral.last! || !lenient && (structure.partHasTest(at: start) || negated(text, before: start))
+            guard !everything else { return false }
+            return neutral.last! || !lenient && (structure.partHasTest(at: start) || negated(text, before: start))
                 || oneWayMember(text, after: valueEnd, structure, lenient: lenient)
         }
         while index < range.upperBound {
@@ -131,7 +142,9 @@ enum ExpressionFlow {
                             break
                         }
                         let inner = compacted(Array(text[hole]))
-                        let found = scan(inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted, depth: depth + 1)
+                        let found = scan(
+                            inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted, everything: everything,
+                            depth: depth + 1)
                         sources += found.sources
                         names += found.names
                     }
@@ -142,15 +155,16 @@ enum ExpressionFlow {
             let byte = text[index]
             if isOpening(byte) {
                 neutral.append(
-                    neutral.last! || !lenient && (structure.partHasTest(at: index) || negated(text, before: index))
-                        || isOneWayCall(text, open: index, structure, lenient: lenient))
+                    !everything
+                        && (neutral.last! || !lenient && (structure.partHasTest(at: index) || negated(text, before: index))
+                            || isOneWayCall(text, open: index, structure, lenient: lenient)))
             } else if isClosing(byte) {
                 if neutral.count > 1 { neutral.removeLast() }
             } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure) {
                 // '!' stands before the receiver ('!context.Variables...').
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
-                if let source, !oneWay(at: index, valueEnd: valueEnd), lenient || !negated(text, before: receiver) { sources.append(source) }
+                if let source, !oneWay(at: index, valueEnd: valueEnd), everything || lenient || !negated(text, before: receiver) { sources.append(source) }
                 index = max(end, index + 1)
                 continue
             } else if isIdentifier(byte), index == range.lowerBound || !isIdentifier(text[index - 1]) && text[index - 1] != dot {
