@@ -68,6 +68,7 @@ GOALS = {
     "fragments s per 500 routes": 1.0, "locals s per 2k": 0.5, "long alias s per 900": 0.5, "kept answers s per 2k routes": 0.5,
     "referenced expressions s per 5k": 0.5, "returned locals s per 2k": 0.5, "quoted quotes s per 800": 0.5,
     "nested URIs s per 1600": 0.5, "placeholders s per 100": 0.5, "interpolations s per 16k": 0.5,
+    "tested variables s per 1800": 0.5,
 }
 QUICK = {
     "lint wall ratio": 6.0, "lint cpu ratio": 8.0, "pyyaml speedup": 2.0,
@@ -81,6 +82,7 @@ QUICK = {
     "fragments s per 500 routes": 3.0, "locals s per 2k": 1.5, "long alias s per 900": 1.5, "kept answers s per 2k routes": 1.5,
     "referenced expressions s per 5k": 1.5, "returned locals s per 2k": 1.5, "quoted quotes s per 800": 1.5,
     "nested URIs s per 1600": 1.5, "placeholders s per 100": 1.5, "interpolations s per 16k": 1.5,
+    "tested variables s per 1800": 1.5,
 }
 # --quick leaves out writing the bundle, whose time is the shared disk's more than ours.
 
@@ -569,6 +571,22 @@ def nested_interpolations(folder, count):
         f.write(f'<policies><inbound><base /><set-backend-service base-url="{url}" /></inbound></policies>\n')
 
 
+def tested_variables(folder, count):
+    """The fabrikam sample whose raw policy holds a `choose` of `count` branches, each
+    testing a variable and setting another, before a check whose audience reads one: each
+    branch's setter first kept every test before it (1,800 took 0.43 s and 105 MB)."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder)
+    shutil.copytree(os.path.join(ROOT, "Samples", "fabrikam"), folder)
+    header = "context.Request.Headers.GetValueOrDefault(&quot;X-A&quot;, &quot;&quot;)"
+    whens = "".join(f'<when condition="@((string)context.Variables[&quot;v{index}&quot;] == &quot;x&quot;)">'
+                    f'<set-variable name="v{index + 1}" value="a" /></when>' for index in range(count))
+    check = ('<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" />'
+             f'<audiences><audience>@((string)context.Variables[&quot;v{count}&quot;])</audience></audiences></validate-jwt>')
+    with open(os.path.join(folder, "policies", "validate-invoice.xml"), "w") as f:
+        f.write(f'<policies><inbound><base /><set-variable name="v0" value="@({header})" /><choose>{whens}</choose>{check}</inbound></policies>\n')
+
+
 def reused_placeholders(folder, count):
     """The fabrikam sample whose raw backend URL is a format naming one 100 KB argument in
     `count` placeholders of its host: each placeholder read the argument again (100 took
@@ -762,6 +780,8 @@ def main():
              "placeholders s per 100"),
             ("nested interpolations", "a raw URL of interpolated strings nested in holes", nested_interpolations, (8000, 16000),
              "interpolations s per 16k"),
+            ("tested variables", "a raw choose whose branches test and set variables", tested_variables, (900, 1800),
+             "tested variables s per 1800"),
             ("kept answers", "routes storing a variable copied through fragments", kept_answers, (1000, 2000), "kept answers s per 2k routes"),
             ("long alias", "aliases of a long text", long_alias, (450, 900), "long alias s per 900"),
         ):

@@ -14,6 +14,15 @@ public struct CallerWrittenVariables: Sendable, Equatable {
     private var written = MarkedVariables()
     /// ``written`` and the variables that tests on the request set.
     private var chosen = MarkedVariables()
+    /// The texts each variable's setters write out (``ExpressionFlow/writtenTexts(of:)``),
+    /// by case-folded name: what a key source read from it may name.
+    private var textsWritten: [String: [String]] = [:]
+
+    /// Equal when the same variables are written and picked: the texts serve only a test
+    /// of what a key source may name.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.written == rhs.written && lhs.chosen == rhs.chosen
+    }
 
     /// Read from `documents`, with the named values `values` put in. Only where a token
     /// check or a request sent on reads a variable, which few do: the set is asked nothing
@@ -38,21 +47,26 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         }
         guard readersReadVariables else { return }
         let setters = VariableSetters(documents, values: values)
+        for setter in setters.setters {
+            if let name = setter.name { textsWritten[name, default: []] += ExpressionFlow.writtenTexts(of: setter.code) }
+        }
         // Only what a value may give carries the caller's text: not the test of a choice
         // among values written out.
         written = setters.marked(
-            seeds: { ExpressionFlow.decidingCodes(of: $0.code).contains(where: Self.readsTheRequest) },
+            seeds: { setter in
+                ExpressionFlow.decidingCodes(of: setter.code).contains { code in
+                    PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
+                }
+            },
             passesOn: { setter in
                 ExpressionFlow.decidingCodes(of: setter.code).contains { code in
                     ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
                 }
             })
-        chosen = setters.marked(seeds: { Self.readsTheRequest($0.code) }, passesOn: { _ in true }, following: .choices)
-    }
-
-    /// Whether `code` reads what the caller writes, spelt any way C# allows.
-    private static func readsTheRequest(_ code: String) -> Bool {
-        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
+        // Anything the value reads may pick it, a test too.
+        chosen = setters.marked(
+            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || ExpressionFlow.reads(of: $0.code).contains(where: \.isCallerWritten) },
+            passesOn: { _ in true }, following: .choices)
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
@@ -74,10 +88,19 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         }
     }
 
-    /// Whether the caller may choose an expression's value: it may carry what the caller
-    /// wrote, or read a variable the caller picks (``chooses(_:)``).
+    /// Whether the caller may choose an expression's value: anything it reads, a test too
+    /// (``ExpressionFlow/reads(of:)``), is the request or a variable the caller writes or
+    /// picks (``chooses(_:)``).
     public func choosesTheValue(of code: String) -> Bool {
-        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: chooses)
+        PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.reads(of: code).contains(where: chooses)
+    }
+
+    /// The texts `code` writes out, and those the setters of a variable it reads write out
+    /// (one copy deep): what its value may name.
+    func textsWritten(in code: String) -> [String] {
+        var texts = ExpressionFlow.writtenTexts(of: code)
+        for case .variable(let name) in ExpressionFlow.sources(of: code) { texts += textsWritten[name.lowercased()] ?? [] }
+        return texts
     }
 
     /// Whether the caller may write what `source` reads: text it sent may be in it.

@@ -1323,15 +1323,16 @@ extension PolicyXMLElement {
     /// one, or its keys are one tenant's.
     func sharedTenantWithoutIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> String? {
         let shared = ["common", "organizations", "consumers"]
-        // An expression may give any text it writes, joined to others or in a hole (a
-        // choice on the request lets the caller pick it: audits): each is read as a URL's
-        // segments, or a tenant. A URL written out is read past its scheme and host.
+        // An expression may give any text it writes, joined to others or in a hole, or
+        // that a variable it reads is set to (a choice on the request lets the caller pick
+        // it: audits): each is read as a URL's segments, or a tenant. A URL written out is
+        // read past its scheme and host.
         func sharedSegment(_ value: PolicyXMLValue?, url: Bool) -> String? {
             guard let value else { return nil }
             let segments: [Substring]
             switch Self.reading(value, values) {
             case .text(let text): segments = url ? Array(text.lowercased().split(separator: "/").dropFirst(2)) : [Substring(text.trimmingWhitespace.lowercased())]
-            case .code(let code): segments = ExpressionFlow.writtenTexts(of: code).flatMap { $0.lowercased().split(separator: "/").map { Substring($0.trimmingWhitespace) } }
+            case .code(let code): segments = callerWritten.textsWritten(in: code).flatMap { $0.lowercased().split(separator: "/").map { Substring($0.trimmingWhitespace) } }
             }
             return segments.first { shared.contains(String($0)) }.map(String.init)
         }

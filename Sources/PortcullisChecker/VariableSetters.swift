@@ -10,8 +10,8 @@ import PortcullisSupport
 /// variable's value lets the caller do (write it, choose a URL's host) passes on to a
 /// variable set from it: ``marked(seeds:passesOn:following:)`` follows those copies.
 /// Setters are gathered at any depth (a `choose` sets a variable for some requests only),
-/// each with what the tests that lead to it read; names are compared ignoring case. Each
-/// errs towards the caller.
+/// each with the tests that lead to it; names are compared ignoring case. Each errs
+/// towards the caller.
 struct VariableSetters {
     struct Setter {
         /// Case-folded; nil when an expression names the variable, which may be any.
@@ -26,30 +26,36 @@ struct VariableSetters {
         /// The code's number among the distinct texts read: setters that share it are
         /// judged once.
         let flow: Int
-        /// What the tests of the `choose`s around the setter read: which of their branches
-        /// sets the variable, and so its value, follows them.
-        let tests: Tests
+        /// The last test a request passes on its way to the setter (``tests``): which
+        /// branch of a `choose` sets the variable, and so its value, follows it and the
+        /// tests before it. Nil outside any `choose`.
+        let test: Int?
     }
 
-    /// What the conditions that lead to a statement read (``ExpressionFlow/reads(of:)``),
-    /// each `when`'s before its branch's own included: an `otherwise` runs where they fail.
-    struct Tests {
-        /// Whether one reads what the caller writes: a header (its presence too), the URL,
+    /// A `when`'s condition, and what it reads (``ExpressionFlow/reads(of:)``).
+    struct Test {
+        /// The test a request passes before this one: an earlier `when` of the same
+        /// `choose` (an `otherwise` runs where every `when` failed), or the last test on the
+        /// way to the `choose`. A branch's value follows every test in the chain.
+        let after: Int?
+        /// Whether it reads what the caller writes: a header (its presence too), the URL,
         /// the path's parameters, the body.
-        var readTheCaller = false
-        /// The variables they read.
-        var variables: [ExpressionFlow.Source] = []
-
-        func adding(_ other: Tests) -> Tests {
-            Tests(readTheCaller: readTheCaller || other.readTheCaller, variables: variables + other.variables)
-        }
+        let readsTheCaller: Bool
+        /// The variables it reads, one it tests for being there (`Variables.ContainsKey(…)`)
+        /// too.
+        let variables: [ExpressionFlow.Source]
+        /// Whose policy holds it, as ``Setter/api``.
+        let api: Int?
     }
 
     private(set) var setters: [Setter] = []
+    /// The conditions that lead to setters, each once in a chain: a branch's setters name
+    /// the last test before them, so a `choose` of many `when`s costs what its text does.
+    private(set) var tests: [Test] = []
     /// Estates repeat a setter in every API's policy: each text is read once.
     private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
     /// Each condition's text, read once.
-    private var conditions: [String: Tests] = [:]
+    private var conditions: [String: (readsTheCaller: Bool, variables: [ExpressionFlow.Source])] = [:]
 
     /// Read from `documents`, as policies every API's requests may run.
     init(_ documents: [PolicyXMLDocument], values: [String: String]) {
@@ -64,50 +70,55 @@ struct VariableSetters {
 
     private mutating func read(_ document: PolicyXMLDocument, api: Int?, _ values: [String: String]) {
         guard document.has(anyOf: Self.setVariable) else { return }
-        read(document.root, tests: Tests(), api: api, values)
+        read(document.root, after: nil, api: api, values)
     }
 
-    /// The setters in `element`, which the conditions `tests` lead to.
-    private mutating func read(_ element: PolicyXMLElement, tests: Tests, api: Int?, _ values: [String: String]) {
+    /// The setters in `element`, which a request reaches after the test `after`.
+    private mutating func read(_ element: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
         switch element.name {
         case "set-variable":
-            add(element, tests: tests, api: api, values)
+            add(element, after: test, api: api, values)
         case "choose":
-            var branchTests = tests
+            var last = test
             for case .element(let branch) in element.children {
                 if branch.name == "when", let condition = branch.attribute("condition")?.value {
-                    branchTests = branchTests.adding(read(condition: condition, values))
+                    let read = read(condition: condition, values)
+                    tests.append(Test(after: last, readsTheCaller: read.readsTheCaller, variables: read.variables, api: api))
+                    last = tests.count - 1
                 }
-                read(branch, tests: branchTests, api: api, values)
+                // A branch that answers ends the request there: what it sets reaches no
+                // statement after the `choose`, so the tests do not pick it.
+                let answers = branch.children.contains { if case .element(let statement) = $0 { Self.answers.contains(statement.name) } else { false } }
+                read(branch, after: answers ? nil : last, api: api, values)
             }
         default:
-            for case .element(let child) in element.children { read(child, tests: tests, api: api, values) }
+            for case .element(let child) in element.children { read(child, after: test, api: api, values) }
         }
     }
 
-    private mutating func add(_ setter: PolicyXMLElement, tests: Tests, api: Int?, _ values: [String: String]) {
+    private mutating func add(_ setter: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
         guard let value = setter.attribute("value")?.value else { return }
         let code = Self.code(of: value, values)
         let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
         let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
         flows[code] = flow
-        setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, tests: tests))
+        setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, test: test))
     }
 
-    /// What a `when`'s condition reads, as APIM compiles it. A variable tested only for
-    /// being there (`Variables.ContainsKey(…)`) is taken to be any.
-    private mutating func read(condition: PolicyXMLValue, _ values: [String: String]) -> Tests {
+    /// What a `when`'s condition reads, as APIM compiles it.
+    private mutating func read(condition: PolicyXMLValue, _ values: [String: String]) -> (readsTheCaller: Bool, variables: [ExpressionFlow.Source]) {
         let code = Self.code(of: condition, values)
         if let known = conditions[code] { return known }
         let reads = ExpressionFlow.reads(of: code)
-        var variables = reads.filter { if case .variable = $0 { true } else { $0 == .allVariables } }
-        if variables.isEmpty, code.mayReadAVariable { variables = [.allVariables] }
-        let tests = Tests(readTheCaller: PolicyXMLElement.readsWhatTheCallerWrites(code) || reads.contains(where: \.isCallerWritten), variables: variables)
-        conditions[code] = tests
-        return tests
+        let variables = reads.filter { if case .variable = $0 { true } else { $0 == .allVariables } }
+        let read = (PolicyXMLElement.readsWhatTheCallerWrites(code) || reads.contains(where: \.isCallerWritten), variables)
+        conditions[code] = read
+        return read
     }
 
     private static let setVariable: Set<String> = ["set-variable"]
+    /// Statements that end the request with an answer of the gateway's.
+    private static let answers: Set<String> = ["return-response", "mock-response"]
 
     /// The code APIM compiles for `value` once the named values `values` are put in: an
     /// expression as written, text as a C# string literal of it (``code(giving:)``).
@@ -132,56 +143,78 @@ struct VariableSetters {
         var seeded = [Bool?](repeating: nil, count: flows.count)
         var passing = [Bool?](repeating: nil, count: flows.count)
         var everythingRead = [[ExpressionFlow.Source]?](repeating: nil, count: flows.count)
-        // Which setters copy each variable, and which copy them all.
-        var copiers: [MarkedVariables.Key: [Int]] = [:]
-        var copiersOfAll: [Int] = []
-        var pending: [Int] = []
-        for (index, setter) in setters.enumerated() {
-            let isSeed = seeded[setter.flow] ?? seeds(setter)
-            seeded[setter.flow] = isSeed
-            let reads: [ExpressionFlow.Source]
-            switch following {
-            case .values:
-                if isSeed { pending.append(index) }
-                reads = setter.sources
-            case .choices:
-                if isSeed || setter.tests.readTheCaller { pending.append(index) }
-                let read = everythingRead[setter.flow] ?? ExpressionFlow.reads(of: setter.code)
-                everythingRead[setter.flow] = read
-                reads = read + setter.tests.variables
-            }
-            for source in reads {
+        // Which setters and tests read each variable, and which read them all; what each
+        // test leads to.
+        var copiers: [MarkedVariables.Key: [Step]] = [:]
+        var copiersOfAll: [Step] = []
+        var ledTo = [[Step]](repeating: [], count: following == .choices ? tests.count : 0)
+        var pending: [Step] = []
+        func read(_ sources: [ExpressionFlow.Source], by step: Step, in api: Int?) {
+            for source in sources {
                 switch source {
                 case .variable(let name):
-                    for key in MarkedVariables.keys(readBy: name.lowercased(), in: setter.api) { copiers[key, default: []].append(index) }
+                    for key in MarkedVariables.keys(readBy: name.lowercased(), in: api) { copiers[key, default: []].append(step) }
                 case .allVariables:
-                    copiersOfAll.append(index)
+                    copiersOfAll.append(step)
                 default:
                     continue
                 }
             }
         }
+        for (index, setter) in setters.enumerated() {
+            let isSeed = seeded[setter.flow] ?? seeds(setter)
+            seeded[setter.flow] = isSeed
+            if isSeed { pending.append(.setter(index)) }
+            switch following {
+            case .values:
+                read(setter.sources, by: .setter(index), in: setter.api)
+            case .choices:
+                let reads = everythingRead[setter.flow] ?? ExpressionFlow.reads(of: setter.code)
+                everythingRead[setter.flow] = reads
+                read(reads, by: .setter(index), in: setter.api)
+                if let test = setter.test { ledTo[test].append(.setter(index)) }
+            }
+        }
+        if following == .choices {
+            for (index, test) in tests.enumerated() {
+                if test.readsTheCaller { pending.append(.test(index)) }
+                if let after = test.after { ledTo[after].append(.test(index)) }
+                read(test.variables, by: .test(index), in: test.api)
+            }
+        }
         var marked = MarkedVariables()
         var done = Set(pending)
-        while let index = pending.popLast() {
-            guard let name = setters[index].name else {
-                marked.anyName = true
-                return marked
-            }
-            let first = marked.keys.isEmpty
-            var added: [MarkedVariables.Key] = []
-            for key in MarkedVariables.keys(setBy: name, in: setters[index].api) where marked.keys.insert(key).inserted { added.append(key) }
-            for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
-                let setter = setters[copier]
-                let passes = passing[setter.flow] ?? passesOn(setter)
-                passing[setter.flow] = passes
-                if passes {
+        while let step = pending.popLast() {
+            switch step {
+            case .test(let test):
+                for next in ledTo[test] where done.insert(next).inserted { pending.append(next) }
+            case .setter(let index):
+                guard let name = setters[index].name else {
+                    marked.anyName = true
+                    return marked
+                }
+                let first = marked.keys.isEmpty
+                var added: [MarkedVariables.Key] = []
+                for key in MarkedVariables.keys(setBy: name, in: setters[index].api) where marked.keys.insert(key).inserted { added.append(key) }
+                for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
+                    if case .setter(let copying) = copier {
+                        let setter = setters[copying]
+                        let passes = passing[setter.flow] ?? passesOn(setter)
+                        passing[setter.flow] = passes
+                        guard passes else { continue }
+                    }
                     done.insert(copier)
                     pending.append(copier)
                 }
             }
         }
         return marked
+    }
+
+    /// A setter or a test, by index, as ``marked(seeds:passesOn:following:)`` follows them.
+    private enum Step: Hashable {
+        case setter(Int)
+        case test(Int)
     }
 
     /// What a marked variable passes on to (``marked(seeds:passesOn:following:)``).

@@ -97,7 +97,7 @@ final class AccessDiffTests: XCTestCase {
         let contoso = try ContosoRepository()
         defer { contoso.remove() }
         let large = contoso.url.appendingPathComponent("defs/notes.bin")
-        FileManager.default.createFile(atPath: large.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: large.path, contents: nil))
         let handle = try FileHandle(forWritingTo: large)
         let block = Data(count: 1 << 20)
         for _ in 0..<200 { handle.write(block) }

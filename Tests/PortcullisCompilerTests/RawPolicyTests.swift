@@ -333,11 +333,13 @@ final class RawPolicyTests: XCTestCase {
         let routed = #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;) == &quot;eu&quot;)"><set-variable name="audit-url" value="https://audit-eu.example.com/requests" /></when><otherwise><set-variable name="audit-url" value="https://audit-us.example.com/requests" /></otherwise></choose><send-one-way-request mode="new"><set-url>@((string)context.Variables[&quot;audit-url&quot;])</set-url></send-one-way-request>"#
         try write(RuleExample.api("routed", routes: "  - {id: create-routed, method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(routed)<base /></inbound></policies>'}\n").text, to: "defs/routed.yaml")
         // The same pick written as a choice in the URL carries nothing either; a branch
-        // that joins the header to the URL does.
+        // that joins the header to the URL does, and so does one that reads what the test
+        // stored (the audit of the change).
         let region = "context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;)"
         for (name, url) in [
             ("picked", #"@(\#(region) == &quot;eu&quot; ? &quot;https://audit-eu.example.com/requests&quot; : &quot;https://audit-us.example.com/requests&quot;)"#),
             ("pickedjoin", #"@(\#(region) == &quot;&quot; ? &quot;https://audit-us.example.com/requests&quot; : &quot;https://audit-&quot; + \#(region) + &quot;.example.com/requests&quot;)"#),
+            ("pickedstore", #"@((((JObject)context.Variables[&quot;cfg&quot;])[&quot;u&quot;] = \#(region)) == null ? &quot;https://audit-us.example.com/requests&quot; : (string)((JObject)context.Variables[&quot;cfg&quot;])[&quot;u&quot;])"#),
         ] {
             let sent = #"<send-one-way-request mode="new"><set-url>\#(url)</set-url></send-one-way-request>"#
             try write(RuleExample.api(name, routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(sent)<base /></inbound></policies>'}\n").text, to: "defs/\(name).yaml")
@@ -349,6 +351,7 @@ final class RawPolicyTests: XCTestCase {
             "PX002 defs/spaced.yaml: 'validate-jwt' declares a default namespace ('xmlns'), which takes it out of APIM's policy elements",
             "LP001 defs/copied.yaml: raw 'send-one-way-request' in route 'copied/create-copied' sends what requests of route 'create-copied' carry on before its token check, so requests without a token reach where it sends them",
             "LP001 defs/pickedjoin.yaml: raw 'send-one-way-request' in route 'pickedjoin/create-pickedjoin' sends what requests of route 'create-pickedjoin' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/pickedstore.yaml: raw 'send-one-way-request' in route 'pickedstore/create-pickedstore' sends what requests of route 'create-pickedstore' carry on before its token check, so requests without a token reach where it sends them",
         ])
         XCTAssertFalse(
             found.contains { line in ["fresh", "logged", "routed", "picked"].contains { line.hasPrefix("LP001 defs/\($0).yaml") } },
@@ -469,6 +472,10 @@ final class RawPolicyTests: XCTestCase {
             // A choice among tenants written out, one of them Entra's shared one: the caller
             // picks it (an audit).
             "chosencommon": #"<validate-azure-ad-token tenant-id="@(\#(header("X-Mode")) == &quot;x&quot; ? &quot;common&quot; : &quot;11111111-1111-1111-1111-111111111111&quot;)">\#(claims)</validate-azure-ad-token>"#,
+            // Kept in a variable, inline or by a 'choose' (the audit of the change found the
+            // shared tenant lost once a choice kept so became the policy's).
+            "variablecommon": #"<set-variable name="common-config" value="@(\#(header("X-Mode")) == &quot;x&quot; ? &quot;https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration&quot; : &quot;https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0/.well-known/openid-configuration&quot;)" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;common-config&quot;])" />\#(claims)</validate-jwt>"#,
+            "branchcommon": #"<choose><when condition="@(\#(header("X-Mode")) == &quot;x&quot;)"><set-variable name="common-tenant" value="organizations" /></when><otherwise><set-variable name="common-tenant" value="11111111-1111-1111-1111-111111111111" /></otherwise></choose><validate-azure-ad-token tenant-id="@((string)context.Variables[&quot;common-tenant&quot;])">\#(claims)</validate-azure-ad-token>"#,
             // A '?' among a generic's arguments, 'global::', and a character in an
             // interpolated string's hole (quotes doubled for YAML) are no choice (an audit
             // found each hiding the header).
@@ -509,6 +516,8 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/globalname.yaml: raw 'validate-jwt' in API 'globalname' \(configuration)",
             "LP002 defs/characterinhole.yaml: raw 'validate-jwt' in API 'characterinhole' \(configuration)",
             "LP002 defs/chosencommon.yaml: raw 'validate-azure-ad-token' in API 'chosencommon' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
+            "LP002 defs/variablecommon.yaml: raw 'validate-jwt' in API 'variablecommon' takes the keys Entra shares between tenants ('common') and checks no issuer, so a token any tenant issues for its audience passes",
+            "LP002 defs/branchcommon.yaml: raw 'validate-azure-ad-token' in API 'branchcommon' takes the keys Entra shares between tenants ('organizations') and checks no issuer, so a token any tenant issues for its audience passes",
             "LP002 defs/nestedcaller.yaml: raw 'validate-jwt' in API 'nestedcaller' \(configuration)",
             "LP002 defs/blocklocal.yaml: raw 'validate-jwt' in API 'blocklocal' \(configuration)",
         ])
@@ -555,10 +564,17 @@ final class RawPolicyTests: XCTestCase {
             "branchclaim": #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Read&quot;))"><set-variable name="branch-needed" value="Orders.Read" /></when><otherwise><set-variable name="branch-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;branch-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
             "testedcopy": #"<set-variable name="mode" value="\#(fromHeader)" /><choose><when condition="@((string)context.Variables[&quot;mode&quot;] == &quot;r&quot;)"><set-variable name="copy-needed" value="Orders.Read" /></when><otherwise><set-variable name="copy-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;copy-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
             "nestedbranch": #"<choose><when condition="@(context.Request.Method == &quot;POST&quot;)"><choose><when condition="@(context.Request.Url.Query.GetValueOrDefault(&quot;m&quot;, &quot;&quot;) == &quot;r&quot;)"><set-variable name="nested-needed" value="Orders.Read" /></when><otherwise><set-variable name="nested-needed" value="Orders.Write" /></otherwise></choose></when></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;nested-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            // Found by the audit of the change: a variable tested for being there, set from
+            // a header's presence, copied by a choice (through '\u' escapes too), and a test of
+            // a variable the caller writes inline in the check.
+            "presencecopy": #"<choose><when condition="@(context.Request.\u0048eaders.ContainsKey(&quot;X-Legacy&quot;))"><set-variable name="legacy-flag" value="yes" /></when></choose><set-variable name="flag-aud" value="@(context.Variables.ContainsKey(&quot;legacy-flag&quot;) ? &quot;api://legacy&quot; : &quot;api://orders&quot;)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;flag-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "inlinetest": #"<set-variable name="sent-mode" value="\#(fromHeader)" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;sent-mode&quot;] == &quot;yes&quot; ? &quot;api://legacy&quot; : &quot;api://orders&quot;)</audience></audiences>\#(claims)</validate-jwt>"#,
             // Branches on what the caller does not write: the method (which picks the
-            // route) and the product.
+            // route), the product, and a branch that answers, ending the request before the
+            // check (the audit of the change).
             "methodbranch": #"<choose><when condition="@(context.Request.Method == &quot;GET&quot;)"><set-variable name="method-needed" value="Orders.Read" /></when><otherwise><set-variable name="method-needed" value="Orders.Write" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;method-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
             "productbranch": #"<choose><when condition="@(context.Product.Name == &quot;partners&quot;)"><set-variable name="product-aud" value="api://partners" /></when><otherwise><set-variable name="product-aud" value="api://orders" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;product-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+            "answeredbranch": #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;X-Version&quot;))"><set-variable name="answered-aud" value="none" /><return-response><set-status code="400" /></return-response></when></choose><set-variable name="answered-aud" value="api://orders" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;answered-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
             // Named values that hold values.
             "namedaudience": #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>{{orders-audience}}</audience></audiences>\#(claims)</validate-jwt>"#,
             "namedthumbprint": #"<validate-client-certificate validate-trust="false"><identities><identity thumbprint="{{partner-thumbprint}}" /></identities></validate-client-certificate>"#,
@@ -594,10 +610,28 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/branchclaim.yaml: raw 'validate-jwt' in API 'branchclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/testedcopy.yaml: raw 'validate-jwt' in API 'testedcopy' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/nestedbranch.yaml: raw 'validate-jwt' in API 'nestedbranch' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/presencecopy.yaml: raw 'validate-jwt' in API 'presencecopy' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/inlinetest.yaml: raw 'validate-jwt' in API 'inlinetest' checks no audience, so a token its issuer signed for another API passes",
         ])
-        for name in ["namedaudience", "namedthumbprint", "givenvariable", "methodbranch", "productbranch"] {
+        for name in ["namedaudience", "namedthumbprint", "givenvariable", "methodbranch", "productbranch", "answeredbranch"] {
             XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
         }
+    }
+
+    /// A variable the product sets, tested for being there, picks the audience beside a
+    /// header's choice of another variable: the test was taken for a read of every
+    /// variable, and the check for one the caller picks (found by the audit of the change).
+    func testAVariableTestedForBeingThereIsReadByName() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
+        let claims = #"<required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try writeWriteRoutes(checkedBy: [
+            "presencetest": #"<choose><when condition="@(context.Request.Headers.GetValueOrDefault(&quot;Accept&quot;, &quot;&quot;).Contains(&quot;xml&quot;))"><set-variable name="format" value="xml" /></when></choose><choose><when condition="@(context.Product.Name == &quot;internal&quot;)"><set-variable name="is-internal" value="yes" /></when></choose><choose><when condition="@(context.Variables.ContainsKey(&quot;is-internal&quot;))"><set-variable name="internal-aud" value="api://internal" /></when><otherwise><set-variable name="internal-aud" value="api://orders" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;internal-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#,
+        ])
+        // The raw check holds: the route is no public one, and nothing is reported.
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout)
+        XCTAssertFalse(lint.stdout.contains("LP002"), lint.stdout)
     }
 
     /// The only check that reads a variable spells it with a character reference, which

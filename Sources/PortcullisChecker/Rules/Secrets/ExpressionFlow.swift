@@ -84,8 +84,9 @@ enum ExpressionFlow {
     }
 
     /// Everything `code` reads, tests, measures and blocks' statements included, one-way
-    /// steps not cutting: what a condition decides by. Reads that give nothing of a value
-    /// (`Headers.ContainsKey(…)`, the method) are not named here.
+    /// steps not cutting: what a condition or a choice decides by. A test of a name
+    /// (`Headers.ContainsKey("X-Legacy")`) reads that entry, a count every one; the method,
+    /// the URL's host and the like are not named here.
     static func reads(of code: String) -> [Source] {
         let text = compacted(Array(code.utf8))
         return scan(text, Structure(text), in: 0..<text.count, everything: true).sources
@@ -160,7 +161,7 @@ enum ExpressionFlow {
                             || isOneWayCall(text, open: index, structure, lenient: lenient)))
             } else if isClosing(byte) {
                 if neutral.count > 1 { neutral.removeLast() }
-            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure) {
+            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure, presence: everything) {
                 // '!' stands before the receiver ('!context.Variables...').
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
@@ -361,11 +362,13 @@ enum ExpressionFlow {
     /// in turn, four levels deep at most; text written out decides nothing. The whole code
     /// where a value may read what its test or block names: a block (its locals, and what
     /// `+=` joins to them, are not followed: an audit found a URL joined so passing), or a
-    /// test that names what it tests (`header is string s`, `out var v`), which hands the
-    /// caller's value to a branch under that name. Words in written strings name nothing.
+    /// test that names what it tests (`header is string s`, `out var v`) or an assignment
+    /// (``assigns(_:)``), which hands the caller's value to a branch under a name. Words in
+    /// written strings name nothing.
     static func decidingCodes(of code: String) -> [String] {
-        let words = withoutWrittenText(code).split { !($0.isLetter || $0.isNumber || $0 == "_") }
-        guard !words.contains("is"), !words.contains("out") else { return [code] }
+        let bare = withoutWrittenText(code)
+        let words = bare.split { !($0.isLetter || $0.isNumber || $0 == "_") }
+        guard !words.contains("is"), !words.contains("out"), !assigns(bare) else { return [code] }
         var codes: [String] = []
         func read(_ code: String, depth: Int) -> Bool {
             for value in possibleValues(of: code) {
@@ -380,6 +383,21 @@ enum ExpressionFlow {
             return true
         }
         return read(code, depth: 0) ? codes : [code]
+    }
+
+    /// Whether `code`, its written text taken out, assigns (`=`, `+=`, `??=`; not `==`,
+    /// `!=`, `<=`, `>=` or a lambda's `=>`): a test may then store the caller's value
+    /// where a branch reads it (`(o["u"] = header) == null ? "…" : (string)o["u"]`: an audit).
+    private static func assigns(_ code: String) -> Bool {
+        let bytes = Array(code.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "=") {
+            let before = index > 0 ? bytes[index - 1] : 0
+            let after = index + 1 < bytes.count ? bytes[index + 1] : 0
+            if after == UInt8(ascii: "=") || after == UInt8(ascii: ">") { continue }
+            if before == UInt8(ascii: "=") || before == UInt8(ascii: "!") || before == UInt8(ascii: "<") || before == UInt8(ascii: ">") { continue }
+            return true
+        }
+        return false
     }
 
     /// The two branches of a choice at the top of `text`, an `@(…)` expression
@@ -832,14 +850,17 @@ enum ExpressionFlow {
 
     /// What a read starting at the `.` at `period` reads, where scanning goes on, and where the
     /// value read ends; nil when no read starts there, a nil source for a read that gives
-    /// nothing of the values (a count, a test of a name, the method).
-    private static func read(_ text: [UInt8], at period: Int, _ structure: Structure) -> (Source?, end: Int, valueEnd: Int)? {
+    /// nothing of the values (a count, a test of a name, the method). `presence` takes a
+    /// count or a test of a name for a read of the entry or entries it tells of.
+    private static func read(
+        _ text: [UInt8], at period: Int, _ structure: Structure, presence: Bool = false
+    ) -> (Source?, end: Int, valueEnd: Int)? {
         var index = period + 1
         if index < text.count, text[index] == at { index += 1 }
         let word = identifierEnd(text, from: index)
         let member = String(decoding: text[index..<word], as: UTF8.self)
         switch member {
-        case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure)
+        case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure, presence: presence)
         case "Response":
             guard word < text.count, text[word] == dot else { return (nil, word, word) }
             let inner = identifierEnd(text, from: word + 1)
@@ -855,16 +876,16 @@ enum ExpressionFlow {
             guard word < text.count, text[word] == dot else { return (.request, word, word) }
             let inner = identifierEnd(text, from: word + 1)
             switch String(decoding: text[(word + 1)..<inner], as: UTF8.self) {
-            case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure)
+            case "Headers": return keyed(text, from: inner, named: Source.requestHeader, all: .allRequestHeaders, structure, presence: presence)
             case "Body": return (.requestBody, inner, inner)
-            case "MatchedParameters": return keyed(text, from: inner, named: { _ in .asSent }, all: .asSent, structure)
+            case "MatchedParameters": return keyed(text, from: inner, named: { _ in .asSent }, all: .asSent, structure, presence: presence)
             case "Url":
                 guard inner < text.count, text[inner] == dot else { return (.requestURL, inner, inner) }
                 let part = identifierEnd(text, from: inner + 1)
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
                 case "Host", "Scheme", "Port": return (nil, part, part)
                 case "Path": return (keepsItsStart(text, at: part, leading: slash, structure) ? .requestPath : .requestPathPart, part, part)
-                case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .allRequestQuery, structure)
+                case "Query": return keyed(text, from: part, named: Source.requestQuery, all: .allRequestQuery, structure, presence: presence)
                 case "QueryString": return (keepsItsStart(text, at: part, leading: question, structure) ? .requestURL : .allRequestQuery, part, part)
                 default: return (.requestURL, inner, inner)
                 }
@@ -876,7 +897,7 @@ enum ExpressionFlow {
                 switch String(decoding: text[(inner + 1)..<part], as: UTF8.self) {
                 case "Path": return (keepsItsStart(text, at: part, leading: slash, structure) ? nil : .asSent, part, part)
                 case "QueryString": return (keepsItsStart(text, at: part, leading: question, structure) ? nil : .asSent, part, part)
-                case "Query": return keyed(text, from: part, named: { _ in .asSent }, all: .asSent, structure)
+                case "Query": return keyed(text, from: part, named: { _ in .asSent }, all: .asSent, structure, presence: presence)
                 default: return (nil, part, part)
                 }
             default: return (nil, inner, inner)
@@ -887,9 +908,10 @@ enum ExpressionFlow {
 
     /// A read of a collection that ends at `start`: by a name written out (`["name"]`,
     /// `.GetValueOrDefault<T>("name", ...)`), of every entry, or of none (a count, a test
-    /// of a name, a read typed as something no string is).
+    /// of a name, a read typed as something no string is; with `presence`, a test of a
+    /// name is a read of that entry, a count one of every entry).
     private static func keyed(
-        _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure
+        _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure, presence: Bool
     ) -> (Source?, end: Int, valueEnd: Int) {
         func name(at start: Int) -> (String, end: Int)? {
             guard start < text.count, text[start] == quote, let end = structure.literalEnd[start] else { return nil }
@@ -906,7 +928,11 @@ enum ExpressionFlow {
         let memberEnd = identifierEnd(text, from: start + 1)
         var after = memberEnd
         switch String(decoding: text[(start + 1)..<memberEnd], as: UTF8.self) {
-        case "ContainsKey", "Count", "Keys": return (nil, memberEnd, memberEnd)
+        case "ContainsKey" where presence:
+            guard after < text.count, text[after] == openParenthesis, let close = structure.close[after] else { return (all, memberEnd, memberEnd) }
+            guard let (found, end) = name(at: after + 1), end == close else { return (all, close + 1, close + 1) }
+            return (named(found), close + 1, close + 1)
+        case "ContainsKey", "Count", "Keys": return (presence ? all : nil, memberEnd, memberEnd)
         case "GetValueOrDefault", "TryGetValue":
             var typed: String?
             if after < text.count, text[after] == lessThan, let greaterAt = text[after...].prefix(64).firstIndex(of: greater) {
