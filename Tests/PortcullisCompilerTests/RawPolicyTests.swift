@@ -340,6 +340,8 @@ final class RawPolicyTests: XCTestCase {
             ("picked", #"@(\#(region) == &quot;eu&quot; ? &quot;https://audit-eu.example.com/requests&quot; : &quot;https://audit-us.example.com/requests&quot;)"#),
             ("pickedjoin", #"@(\#(region) == &quot;&quot; ? &quot;https://audit-us.example.com/requests&quot; : &quot;https://audit-&quot; + \#(region) + &quot;.example.com/requests&quot;)"#),
             ("pickedstore", #"@((((JObject)context.Variables[&quot;cfg&quot;])[&quot;u&quot;] = \#(region)) == null ? &quot;https://audit-us.example.com/requests&quot; : (string)((JObject)context.Variables[&quot;cfg&quot;])[&quot;u&quot;])"#),
+            // An initializer's members are no assignment a test makes (the audit of the fix).
+            ("pickedobject", #"@(\#(region) == &quot;eu&quot; ? new JObject { [&quot;r&quot;] = 1 }.ToString() : &quot;https://audit-us.example.com/requests&quot;)"#),
         ] {
             let sent = #"<send-one-way-request mode="new"><set-url>\#(url)</set-url></send-one-way-request>"#
             try write(RuleExample.api(name, routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(sent)<base /></inbound></policies>'}\n").text, to: "defs/\(name).yaml")
@@ -354,7 +356,7 @@ final class RawPolicyTests: XCTestCase {
             "LP001 defs/pickedstore.yaml: raw 'send-one-way-request' in route 'pickedstore/create-pickedstore' sends what requests of route 'create-pickedstore' carry on before its token check, so requests without a token reach where it sends them",
         ])
         XCTAssertFalse(
-            found.contains { line in ["fresh", "logged", "routed", "picked"].contains { line.hasPrefix("LP001 defs/\($0).yaml") } },
+            found.contains { line in ["fresh", "logged", "routed", "picked", "pickedobject"].contains { line.hasPrefix("LP001 defs/\($0).yaml") } },
             found.joined(separator: "\n"))
     }
 

@@ -388,14 +388,23 @@ enum ExpressionFlow {
     /// Whether `code`, its written text taken out, assigns (`=`, `+=`, `??=`; not `==`,
     /// `!=`, `<=`, `>=` or a lambda's `=>`): a test may then store the caller's value
     /// where a branch reads it (`(o["u"] = header) == null ? "…" : (string)o["u"]`: an audit).
+    /// Not inside braces, where an expression holds only an initializer's members
+    /// (`new JObject { ["r"] = 1 }`: the audit of the fix).
     private static func assigns(_ code: String) -> Bool {
         let bytes = Array(code.utf8)
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "=") {
-            let before = index > 0 ? bytes[index - 1] : 0
-            let after = index + 1 < bytes.count ? bytes[index + 1] : 0
-            if after == UInt8(ascii: "=") || after == UInt8(ascii: ">") { continue }
-            if before == UInt8(ascii: "=") || before == UInt8(ascii: "!") || before == UInt8(ascii: "<") || before == UInt8(ascii: ">") { continue }
-            return true
+        var braces = 0
+        for index in bytes.indices {
+            switch bytes[index] {
+            case openBrace: braces += 1
+            case closeBrace: braces = max(0, braces - 1)
+            case UInt8(ascii: "=") where braces == 0:
+                let before = index > 0 ? bytes[index - 1] : 0
+                let after = index + 1 < bytes.count ? bytes[index + 1] : 0
+                if after == UInt8(ascii: "=") || after == UInt8(ascii: ">") { continue }
+                if before == UInt8(ascii: "=") || before == UInt8(ascii: "!") || before == UInt8(ascii: "<") || before == UInt8(ascii: ">") { continue }
+                return true
+            default: continue
+            }
         }
         return false
     }
