@@ -56,10 +56,35 @@ struct VariableSetters {
     private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
     /// Each condition's text, read once.
     private var conditions: [String: (readsTheCaller: Bool, variables: [ExpressionFlow.Source])] = [:]
+    /// A test standing for the branches that include each fragment, by the fragment's name
+    /// in lower case, as APIM compares names (``init(inboundOf:values:)``), and the tests
+    /// after which a branch includes one.
+    private var fragmentTests: [String: Int] = [:]
+    private var inclusions: [(after: Int, fragment: Int)] = []
 
-    /// Read from `documents`, as policies every API's requests may run.
-    init(_ documents: [PolicyXMLDocument], values: [String: String]) {
-        for document in documents { read(document, api: nil, values) }
+    /// Read for the statements of `inbound` (token checks, limits, requests sent before the
+    /// check), as policies every API's requests may run: the `inbound` section of each raw
+    /// policy of `project`, since a variable a later section sets never reaches them, and
+    /// each fragment, which may be included there. A fragment included in a branch is read
+    /// after the branch's tests: what it sets follows them too.
+    init(inboundOf project: ResolvedProject, values: [String: String]) {
+        var fragmentTests: [String: Int] = [:]
+        for fragment in project.fragments {
+            tests.append(Test(after: nil, readsTheCaller: false, variables: [], api: nil))
+            fragmentTests[fragment.name.value.lowercased()] = tests.count - 1
+        }
+        self.fragmentTests = fragmentTests
+        for policy in project.rawPolicies where policy.document.root.name == "policies" {
+            guard policy.document.has(anyOf: Self.setVariable) || policy.document.has(anyOf: Self.includeFragment) else { continue }
+            for case .element(let section) in policy.document.root.children where section.name == "inbound" {
+                read(section, after: nil, api: nil, values)
+            }
+        }
+        for fragment in project.fragments {
+            guard let document = fragment.policy.document, document.has(anyOf: Self.setVariable) || document.has(anyOf: Self.includeFragment)
+            else { continue }
+            read(document.root, after: fragmentTests[fragment.name.value.lowercased()], api: nil, values)
+        }
     }
 
     /// Read from every raw policy of `project`, each API's own apart: a variable one API's
@@ -78,6 +103,12 @@ struct VariableSetters {
         switch element.name {
         case "set-variable":
             add(element, after: test, api: api, values)
+        case "include-fragment":
+            if let test, case .text(let id)? = element.attribute("fragment-id")?.value,
+                let fragment = fragmentTests[(NamedValues.resolve(id, values) ?? id).trimmingWhitespace.lowercased()]
+            {
+                inclusions.append((test, fragment))
+            }
         case "choose":
             var last = test
             for case .element(let branch) in element.children {
@@ -117,6 +148,7 @@ struct VariableSetters {
     }
 
     private static let setVariable: Set<String> = ["set-variable"]
+    private static let includeFragment: Set<String> = ["include-fragment"]
     /// Statements that end the request with an answer of the gateway's.
     private static let answers: Set<String> = ["return-response", "mock-response"]
 
@@ -181,6 +213,7 @@ struct VariableSetters {
                 if let after = test.after { ledTo[after].append(.test(index)) }
                 read(test.variables, by: .test(index), in: test.api)
             }
+            for inclusion in inclusions { ledTo[inclusion.after].append(.test(inclusion.fragment)) }
         }
         var marked = MarkedVariables()
         var done = Set(pending)

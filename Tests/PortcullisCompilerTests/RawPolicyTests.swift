@@ -636,6 +636,33 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(lint.stdout.contains("LP002"), lint.stdout)
     }
 
+    /// A header picks the audience through fragments each branch includes, which were read
+    /// as if they stood outside the branches; a choose in `outbound` sets a variable of the
+    /// same name only after the check has run (both found by the audit of the change).
+    func testVariablesPickedThroughFragmentsOrSetAfterTheCheck() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
+        let claims = #"<required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
+        let mode = "context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;)"
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: Legacy-Aud\npolicy: '<fragment><set-variable name=\"fragment-aud\" value=\"api://legacy\" /></fragment>'\n---\n"
+                + "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: main-aud\npolicy: '<fragment><set-variable name=\"fragment-aud\" value=\"api://orders\" /></fragment>'\n",
+            to: "defs/fragments.yaml")
+        let included = #"<choose><when condition="@(\#(mode) == &quot;x&quot;)"><include-fragment fragment-id="legacy-aud" /></when><otherwise><include-fragment fragment-id="main-aud" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;fragment-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#
+        let later = #"<set-variable name="later-aud" value="api://orders" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;later-aud&quot;])</audience></audiences>\#(claims)</validate-jwt></inbound><outbound><base /><choose><when condition="@(\#(mode) == &quot;x&quot;)"><set-variable name="later-aud" value="none" /></when></choose></outbound><inbound>"#
+        for (name, check) in [("included", included), ("later", later)] {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
+                routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try write(example.text.replacingOccurrences(of: "</outbound><inbound></inbound>", with: "</outbound>"), to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings()
+        XCTAssertTrue(
+            found.contains("LP002 defs/included.yaml: raw 'validate-jwt' in API 'included' checks no audience, so a token its issuer signed for another API passes"),
+            found.joined(separator: "\n"))
+        XCTAssertFalse(found.contains { $0.contains("defs/later.yaml") }, found.joined(separator: "\n"))
+    }
+
     /// The only check that reads a variable spells it with a character reference, which
     /// the XML reader puts in before C# reads it: the variables the caller writes were not
     /// looked for (found by the audit of the fixes).
