@@ -24,13 +24,14 @@ public struct CallerWrittenVariables: Sendable, Equatable {
         lhs.written == rhs.written && lhs.chosen == rhs.chosen
     }
 
-    /// Read from `project`'s raw policies, with the named values `values` put in, as the
-    /// statements that ask run: in `inbound` (``VariableSetters/init(inboundOf:values:)``).
-    /// Only where a token check or a request sent on reads a variable, which few do: the
-    /// set is asked nothing elsewhere.
-    public init(_ project: ResolvedProject, values: [String: String]) {
-        let readersReadVariables = project.rawPolicies.contains { policy in
-            policy.document.elements(named: Self.readers).contains { reader in
+    /// Read from an estate's raw `policies` (its fragments among them) and its `fragments`
+    /// by name, with the named values `values` put in, as the statements that ask run: in
+    /// `inbound` (``VariableSetters/init(inboundOf:fragments:values:)``). Only where a token
+    /// check or a request sent on reads a variable, which few do: the set is asked nothing
+    /// elsewhere.
+    public init(_ policies: [PolicyXMLDocument], fragments: [PolicyFragment], values: [String: String]) {
+        let readersReadVariables = policies.contains { document in
+            document.elements(named: Self.readers).contains { reader in
                 var reads = false
                 reader.forEachElement { element in
                     // As APIM reads it: references and named values put in, `\u` escapes
@@ -47,7 +48,7 @@ public struct CallerWrittenVariables: Sendable, Equatable {
             }
         }
         guard readersReadVariables else { return }
-        let setters = VariableSetters(inboundOf: project, values: values)
+        let setters = VariableSetters(inboundOf: policies, fragments: fragments, values: values)
         for setter in setters.setters {
             if let name = setter.name { textsWritten[name, default: []] += ExpressionFlow.writtenTexts(of: setter.code) }
         }

@@ -1471,7 +1471,7 @@ struct CheckedCredentials: Sendable {
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
         let written = project.rawPolicies.map(\.document)
-        callerWrittenVariables = CallerWrittenVariables(project, values: values.byName)
+        callerWrittenVariables = CallerWrittenVariables(written, fragments: project.fragments, values: values.byName)
         for document in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }

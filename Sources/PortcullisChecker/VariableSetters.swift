@@ -63,25 +63,27 @@ struct VariableSetters {
     private var inclusions: [(after: Int, fragment: Int)] = []
 
     /// Read for the statements of `inbound` (token checks, limits, requests sent before the
-    /// check), as policies every API's requests may run: the `inbound` section of each raw
-    /// policy of `project`, since a variable a later section sets never reaches them, and
-    /// each fragment, which may be included there. A fragment included in a branch is read
-    /// after the branch's tests: what it sets follows them too.
-    init(inboundOf project: ResolvedProject, values: [String: String]) {
+    /// check), as policies every API's requests may run: the `inbound` section of each of
+    /// the raw `policies`, since a variable a later section sets never reaches them, and
+    /// each of the `fragments`, which may be included there. A fragment included in a
+    /// branch is read after the branch's tests: what it sets follows them too.
+    init(inboundOf policies: [PolicyXMLDocument], fragments: [PolicyFragment], values: [String: String]) {
         var fragmentTests: [String: Int] = [:]
-        for fragment in project.fragments {
+        for fragment in fragments {
             tests.append(Test(after: nil, readsTheCaller: false, variables: [], api: nil))
             fragmentTests[fragment.name.value.lowercased()] = tests.count - 1
         }
         self.fragmentTests = fragmentTests
-        for policy in project.rawPolicies where policy.document.root.name == "policies" {
-            guard policy.document.has(anyOf: Self.setVariable) || policy.document.has(anyOf: Self.includeFragment) else { continue }
-            for case .element(let section) in policy.document.root.children where section.name == "inbound" {
+        // Where no fragment sets a variable, which branch includes one tells nothing.
+        let fragmentsSet = fragments.contains { $0.policy.document?.has(anyOf: Self.setVariable) == true }
+        for policy in policies where policy.root.name == "policies" {
+            guard policy.has(anyOf: Self.setVariable) || fragmentsSet && policy.has(anyOf: Self.includeFragment) else { continue }
+            for case .element(let section) in policy.root.children where section.name == "inbound" {
                 read(section, after: nil, api: nil, values)
             }
         }
-        for fragment in project.fragments {
-            guard let document = fragment.policy.document, document.has(anyOf: Self.setVariable) || document.has(anyOf: Self.includeFragment)
+        for fragment in fragments {
+            guard let document = fragment.policy.document, document.has(anyOf: Self.setVariable) || fragmentsSet && document.has(anyOf: Self.includeFragment)
             else { continue }
             read(document.root, after: fragmentTests[fragment.name.value.lowercased()], api: nil, values)
         }

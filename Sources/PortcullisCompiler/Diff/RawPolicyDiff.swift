@@ -33,8 +33,8 @@ enum RawPolicyDiff {
         let after = documents(head.project, renames: nil)
         let (oldMethods, newMethods) = (MethodsSeen(base.project, renames: renames), MethodsSeen(head.project, renames: nil))
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
-        let oldCallerWritten = CallerWrittenVariables(base.project, values: oldValues.values)
-        let newCallerWritten = CallerWrittenVariables(head.project, values: newValues.values)
+        let oldCallerWritten = CallerWrittenVariables(before.values.map(\.document), fragments: base.project.fragments, values: oldValues.values)
+        let newCallerWritten = CallerWrittenVariables(after.values.map(\.document), fragments: head.project.fragments, values: newValues.values)
         // An included fragment is read as BASE has it, on both sides, so including another
         // one is weighed by what each holds, while a change inside a fragment is the
         // fragment's own, reported once.
