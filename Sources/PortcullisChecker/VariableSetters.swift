@@ -56,36 +56,47 @@ struct VariableSetters {
     private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
     /// Each condition's text, read once.
     private var conditions: [String: (readsTheCaller: Bool, variables: [ExpressionFlow.Source])] = [:]
-    /// A test standing for the branches that include each fragment, by the fragment's name
-    /// in lower case, as APIM compares names (``init(inboundOf:values:)``), and the tests
-    /// after which a branch includes one.
+    /// A test standing for the branches that include each fragment, by the fragment's id
+    /// (``init(inboundOf:fragments:values:)``), and the tests after which a branch includes one.
     private var fragmentTests: [String: Int] = [:]
     private var inclusions: [(after: Int, fragment: Int)] = []
+    /// The fragments an element read includes, by id, at any depth: those reached from
+    /// `inbound`.
+    private var included: [String] = []
+    /// The fragments whose own statements answer, by id: a branch including one ends the
+    /// request there, as one that answers itself.
+    private var answeringFragments: Set<String> = []
 
     /// Read for the statements of `inbound` (token checks, limits, requests sent before the
     /// check), as policies every API's requests may run: the `inbound` section of each of
     /// the raw `policies`, since a variable a later section sets never reaches them, and
-    /// each of the `fragments`, which may be included there. A fragment included in a
-    /// branch is read after the branch's tests: what it sets follows them too.
+    /// the `fragments` included there, directly or through others. A fragment included in
+    /// a branch is read after the branch's tests: what it sets follows them too. Fragments
+    /// are named by their ids as written, as the resolver finds them.
     init(inboundOf policies: [PolicyXMLDocument], fragments: [PolicyFragment], values: [String: String]) {
-        var fragmentTests: [String: Int] = [:]
+        var documents: [String: PolicyXMLDocument] = [:]
         for fragment in fragments {
+            guard let document = fragment.policy.document else { continue }
+            let id = fragment.name.value
+            documents[id] = document
             tests.append(Test(after: nil, readsTheCaller: false, variables: [], api: nil))
-            fragmentTests[fragment.name.value.lowercased()] = tests.count - 1
+            fragmentTests[id] = tests.count - 1
+            if document.rootElements.contains(where: { Self.answers.contains($0.name) }) { answeringFragments.insert(id) }
         }
-        self.fragmentTests = fragmentTests
         // Where no fragment sets a variable, which branch includes one tells nothing.
-        let fragmentsSet = fragments.contains { $0.policy.document?.has(anyOf: Self.setVariable) == true }
-        for policy in policies where policy.root.name == "policies" {
-            guard policy.has(anyOf: Self.setVariable) || fragmentsSet && policy.has(anyOf: Self.includeFragment) else { continue }
+        let fragmentsSet = documents.values.contains { $0.has(anyOf: Self.setVariable) }
+        func holdsSetters(_ document: PolicyXMLDocument) -> Bool {
+            document.has(anyOf: Self.setVariable) || fragmentsSet && document.has(anyOf: Self.includeFragment)
+        }
+        for policy in policies where policy.root.name == "policies" && holdsSetters(policy) {
             for case .element(let section) in policy.root.children where section.name == "inbound" {
                 read(section, after: nil, api: nil, values)
             }
         }
-        for fragment in fragments {
-            guard let document = fragment.policy.document, document.has(anyOf: Self.setVariable) || fragmentsSet && document.has(anyOf: Self.includeFragment)
-            else { continue }
-            read(document.root, after: fragmentTests[fragment.name.value.lowercased()], api: nil, values)
+        var done: Set<String> = []
+        while let id = included.popLast() {
+            guard done.insert(id).inserted, let document = documents[id], holdsSetters(document) else { continue }
+            read(document.root, after: fragmentTests[id], api: nil, values)
         }
     }
 
@@ -106,22 +117,26 @@ struct VariableSetters {
         case "set-variable":
             add(element, after: test, api: api, values)
         case "include-fragment":
-            if let test, case .text(let id)? = element.attribute("fragment-id")?.value,
-                let fragment = fragmentTests[(NamedValues.resolve(id, values) ?? id).trimmingWhitespace.lowercased()]
-            {
-                inclusions.append((test, fragment))
-            }
+            guard case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragmentTests[id] else { return }
+            included.append(id)
+            if let test { inclusions.append((test, fragment)) }
         case "choose":
             var last = test
             for case .element(let branch) in element.children {
-                if branch.name == "when", let condition = branch.attribute("condition")?.value {
+                // A branch that answers ends the request there: what it sets reaches no
+                // statement after the `choose`, and the requests that go on are those its
+                // test turned away, so neither it nor its test picks anything.
+                let answers = branch.children.contains { child in
+                    guard case .element(let statement) = child else { return false }
+                    if Self.answers.contains(statement.name) { return true }
+                    guard statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value else { return false }
+                    return answeringFragments.contains(id)
+                }
+                if !answers, branch.name == "when", let condition = branch.attribute("condition")?.value {
                     let read = read(condition: condition, values)
                     tests.append(Test(after: last, readsTheCaller: read.readsTheCaller, variables: read.variables, api: api))
                     last = tests.count - 1
                 }
-                // A branch that answers ends the request there: what it sets reaches no
-                // statement after the `choose`, so the tests do not pick it.
-                let answers = branch.children.contains { if case .element(let statement) = $0 { Self.answers.contains(statement.name) } else { false } }
                 read(branch, after: answers ? nil : last, api: api, values)
             }
         default:

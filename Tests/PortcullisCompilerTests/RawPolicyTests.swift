@@ -638,19 +638,34 @@ final class RawPolicyTests: XCTestCase {
 
     /// A header picks the audience through fragments each branch includes, which were read
     /// as if they stood outside the branches; a choose in `outbound` sets a variable of the
-    /// same name only after the check has run (both found by the audit of the change).
+    /// same name only after the check has run (both found by the audit of the change). Nor
+    /// does a pick made through a fragment only `outbound` includes, a fragment that
+    /// answers, or a branch that answers beside one that sets the value reach the check
+    /// (the audit of the fix).
     func testVariablesPickedThroughFragmentsOrSetAfterTheCheck() throws {
         let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
         let claims = #"<required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
         let mode = "context.Request.Headers.GetValueOrDefault(&quot;X-Mode&quot;, &quot;&quot;)"
         try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
-        try write(
-            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: Legacy-Aud\npolicy: '<fragment><set-variable name=\"fragment-aud\" value=\"api://legacy\" /></fragment>'\n---\n"
-                + "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: main-aud\npolicy: '<fragment><set-variable name=\"fragment-aud\" value=\"api://orders\" /></fragment>'\n",
-            to: "defs/fragments.yaml")
+        func fragment(_ name: String, _ body: String) -> String {
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '<fragment>\(body)</fragment>'\n"
+        }
+        try [
+            fragment("legacy-aud", #"<set-variable name="fragment-aud" value="api://legacy" />"#),
+            fragment("main-aud", #"<set-variable name="fragment-aud" value="api://orders" />"#),
+            fragment("late-aud", #"<set-variable name="late-aud" value="api://legacy" />"#),
+            fragment("late-pick", #"<choose><when condition="@(\#(mode) == &quot;x&quot;)"><include-fragment fragment-id="late-aud" /></when></choose>"#),
+            fragment("refuse", #"<set-variable name="refused-aud" value="api://legacy" /><return-response><set-status code="403" /></return-response>"#),
+        ].joined(separator: "---\n").write(to: file("defs/fragments.yaml"), atomically: true, encoding: .utf8)
         let included = #"<choose><when condition="@(\#(mode) == &quot;x&quot;)"><include-fragment fragment-id="legacy-aud" /></when><otherwise><include-fragment fragment-id="main-aud" /></otherwise></choose><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;fragment-aud&quot;])</audience></audiences>\#(claims)</validate-jwt>"#
         let later = #"<set-variable name="later-aud" value="api://orders" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;later-aud&quot;])</audience></audiences>\#(claims)</validate-jwt></inbound><outbound><base /><choose><when condition="@(\#(mode) == &quot;x&quot;)"><set-variable name="later-aud" value="none" /></when></choose></outbound><inbound>"#
-        for (name, check) in [("included", included), ("later", later)] {
+        func check(_ variable: String) -> String {
+            #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;\#(variable)&quot;])</audience></audiences>\#(claims)</validate-jwt>"#
+        }
+        let lateFragment = #"<include-fragment fragment-id="late-aud" />"# + check("late-aud") + #"</inbound><outbound><base /><include-fragment fragment-id="late-pick" /></outbound><inbound>"#
+        let answering = #"<set-variable name="refused-aud" value="api://orders" /><choose><when condition="@(\#(mode) == &quot;x&quot;)"><include-fragment fragment-id="refuse" /></when></choose>"# + check("refused-aud")
+        let answeredWhen = #"<choose><when condition="@(\#(mode) == &quot;x&quot;)"><set-variable name="kept-aud" value="api://legacy" /><return-response><set-status code="403" /></return-response></when><otherwise><set-variable name="kept-aud" value="api://orders" /></otherwise></choose>"# + check("kept-aud")
+        for (name, check) in [("included", included), ("later", later), ("latefragment", lateFragment), ("answering", answering), ("answeredwhen", answeredWhen)] {
             let example = RuleExample.api(
                 name, fields: "auth: none\npolicy: '<policies><inbound><base />\(check)</inbound></policies>'\n",
                 routes: "  - {id: submit-\(name), method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
@@ -660,7 +675,9 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(
             found.contains("LP002 defs/included.yaml: raw 'validate-jwt' in API 'included' checks no audience, so a token its issuer signed for another API passes"),
             found.joined(separator: "\n"))
-        XCTAssertFalse(found.contains { $0.contains("defs/later.yaml") }, found.joined(separator: "\n"))
+        for name in ["later", "latefragment", "answering", "answeredwhen"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") }, found.joined(separator: "\n"))
+        }
     }
 
     /// The only check that reads a variable spells it with a character reference, which
