@@ -162,7 +162,7 @@ public struct CheckContext: Sendable {
     }
 
     /// The policy variables whose value the caller may choose.
-    var callerWrittenVariables: CallerWrittenVariables { rawEnforcement.callerWrittenVariables }
+    var callerControlledVariables: CallerControlledVariables { rawEnforcement.callerControlledVariables }
 
     /// Where these raw checks read credentials; nil for none.
     func credentialPlaces(of checks: [PolicyXMLElement]) -> Set<CredentialPlace>? {

@@ -26,7 +26,7 @@ struct RawEnforcement: Sendable {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
             case .tokenCheck:
-                Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerWrittenVariables)
+                Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerControlledVariables)
                     && !statement.checksAGivenToken
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues)
             case .ipFilter: statement.name == "ip-filter"
@@ -39,7 +39,7 @@ struct RawEnforcement: Sendable {
             // A copy of the caller's request ('mode' is 'new' when left out), or a new one
             // carrying what it holds, reaches where it is sent, token or not.
             case .requestCopied:
-                Self.requestSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues, checked.callerWrittenVariables)
+                Self.requestSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues, checked.callerControlledVariables)
             // A call to another service (a Dapr binding or topic too), or the request sent
             // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
@@ -98,7 +98,7 @@ struct RawEnforcement: Sendable {
     private let checked: CheckedCredentials
 
     /// The policy variables whose value the caller may choose, in every raw policy.
-    var callerWrittenVariables: CallerWrittenVariables { checked.callerWrittenVariables }
+    var callerControlledVariables: CallerControlledVariables { checked.callerControlledVariables }
     /// The project's fragments by id.
     let fragments: [String: PolicyXMLDocument]
     /// The raw policies a route's requests pass through before its own, broadest first:
@@ -1035,13 +1035,13 @@ extension PolicyXMLElement {
                 defer { index += 1 }
                 guard compact[index] == request[0], compact[index..<(index + request.count)].elementsEqual(request) else { continue }
                 let member = compact[(index + request.count)...]
-                if callerWritten.contains(where: { member.starts(with: $0) }) { return true }
+                if callerWrittenMembers.contains(where: { member.starts(with: $0) }) { return true }
             }
             return false
         }
     }
 
-    private static let callerWritten = ["Headers", "Url", "OriginalUrl", "MatchedParameters", "Body"].map { Array($0.utf8) }
+    private static let callerWrittenMembers = ["Headers", "Url", "OriginalUrl", "MatchedParameters", "Body"].map { Array($0.utf8) }
 
 
     /// Whether a `send-request` or `send-one-way-request` may copy the caller's request:
@@ -1056,10 +1056,10 @@ extension PolicyXMLElement {
 
     /// Whether a `send-request` or `send-one-way-request` sends on what the caller sent: a
     /// copy of the request (``copiesTheRequest(_:)``), or a new one whose URL, headers or
-    /// body an expression fills from the caller's, or from a variable `callerWritten` says
+    /// body an expression fills from the caller's, or from a variable `callerControlled` says
     /// the caller writes, with the named values `values` put in (a Liquid template reads the
     /// body and the request too). A request without a token reaches where it goes either way.
-    func sendsOnWhatTheCallerSent(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+    func sendsOnWhatTheCallerSent(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         if copiesTheRequest(values) { return true }
         var templated = false
         var carries = false
@@ -1070,7 +1070,7 @@ extension PolicyXMLElement {
                 carries = true
             } else if text.startsAnExpression, text.holdsWord("Request") || text.mayReadAVariable {
                 // Spelt any way C# allows, each spelling holds a word or an escape.
-                carries = callerWritten.writesTheValue(of: text)
+                carries = callerControlled.writesTheValue(of: text)
             }
         }
         forEachElement { if $0.name == "set-body", $0.attribute("template") != nil { templated = true } }
@@ -1224,9 +1224,9 @@ extension PolicyXMLElement {
     /// Whether a token or certificate check lets through callers it was written to stop
     /// (LP002 says why), read with the named values `values` and the variables the caller
     /// writes: it is no check for the rules, nor for `diff`.
-    public func letsCallersThrough(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
-        acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values, callerWritten)
-            || keySourceTheCallerChooses(values, callerWritten) != nil
+    public func letsCallersThrough(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+        acceptsUnsignedTokens || certificateCheckGap(values) != nil || checksNoAudience(values, callerControlled)
+            || keySourceTheCallerChooses(values, callerControlled) != nil
     }
 
     /// What a token check reads from the request that decides which keys its tokens are
@@ -1238,10 +1238,10 @@ extension PolicyXMLElement {
     /// values written out by a test of the request (`region == "eu" ? … : …`) is the
     /// policy's choice: only the values a choice may give are read
     /// (``ExpressionFlow/decidingCodes(of:)``).
-    func keySourceTheCallerChooses(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> KeySource? {
+    func keySourceTheCallerChooses(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> KeySource? {
         func callers(_ value: PolicyXMLValue?) -> Bool {
             guard let value, case .code(let code) = Self.reading(value, values) else { return false }
-            return callerWritten.writesTheValue(of: code)
+            return callerControlled.writesTheValue(of: code)
         }
         switch name {
         case "validate-jwt":
@@ -1271,13 +1271,13 @@ extension PolicyXMLElement {
 
     /// Whether the check names the issuers it takes, in `issuers` or a required `iss` or
     /// `tid` claim, with values the caller does not choose.
-    private func namesItsIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+    private func namesItsIssuer(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         elements.contains { element in
             switch element.name {
-            case "issuers": element.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerWritten) }
+            case "issuers": element.elements.contains { $0.name == "issuer" && $0.holdsAValue(values, callerControlled) }
             case "required-claims":
                 element.elements.contains { claim in
-                    claim.name == "claim" && ["iss", "tid"].contains(claim.attribute("name")?.value.written.trimmingWhitespace ?? "") && claim.holdsAValue(values, callerWritten)
+                    claim.name == "claim" && ["iss", "tid"].contains(claim.attribute("name")?.value.written.trimmingWhitespace ?? "") && claim.holdsAValue(values, callerControlled)
                 }
             default: false
             }
@@ -1293,13 +1293,13 @@ extension PolicyXMLElement {
     /// or certificate, is an issuer's, which it signs every API's tokens with. An audience
     /// that `values` make blank, or that the caller's request gives (through a variable
     /// too), compares nothing.
-    func checksNoAudience(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+    func checksNoAudience(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         let requiresAudience = elements.contains { claims in
             claims.name == "required-claims"
-                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue(values, callerWritten) }
+                && claims.elements.contains { $0.name == "claim" && $0.attribute("name")?.value.written.trimmingWhitespace == "aud" && $0.holdsAValue(values, callerControlled) }
         }
         func names(_ list: String, _ item: String) -> Bool {
-            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue(values, callerWritten) } }
+            elements.contains { $0.name == list && $0.elements.contains { $0.name == item && $0.holdsAValue(values, callerControlled) } }
         }
         switch name {
         case "validate-jwt":
@@ -1321,7 +1321,7 @@ extension PolicyXMLElement {
     /// `tenant-id`) while nothing names the issuer (`issuers`, a required `iss` or `tid`
     /// claim): a token any tenant issued for the audience passes. Nil when the check names
     /// one, or its keys are one tenant's.
-    func sharedTenantWithoutIssuer(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> String? {
+    func sharedTenantWithoutIssuer(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> String? {
         let shared = ["common", "organizations", "consumers"]
         // An expression may give any text it writes, joined to others or in a hole, or
         // that a variable it reads is set to (a choice on the request lets the caller pick
@@ -1332,7 +1332,7 @@ extension PolicyXMLElement {
             let segments: [Substring]
             switch Self.reading(value, values) {
             case .text(let text): segments = url ? Array(text.lowercased().split(separator: "/").dropFirst(2)) : [Substring(text.trimmingWhitespace.lowercased())]
-            case .code(let code): segments = callerWritten.textsWritten(in: code).flatMap { $0.lowercased().split(separator: "/").map { Substring($0.trimmingWhitespace) } }
+            case .code(let code): segments = callerControlled.textsWritten(in: code).flatMap { $0.lowercased().split(separator: "/").map { Substring($0.trimmingWhitespace) } }
             }
             return segments.first { shared.contains(String($0)) }.map(String.init)
         }
@@ -1346,19 +1346,19 @@ extension PolicyXMLElement {
             return nil
         }
         guard let source else { return nil }
-        return namesItsIssuer(values, callerWritten) ? nil : source
+        return namesItsIssuer(values, callerControlled) ? nil : source
     }
 
     /// Whether the element holds a value the caller does not choose, itself or in its
     /// `value` elements, as a claim of `required-claims` does: text that is not blank once
     /// `values` are put in (a secret's, not known here, counts), or an expression that
-    /// reads nothing the caller writes or picks, a variable `callerWritten` says so of
+    /// reads nothing the caller writes or picks, a variable `callerControlled` says so of
     /// included (a header choosing between two claims lets a token of the weaker pass).
-    func holdsAValue(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
-        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values, callerWritten) } }
+    func holdsAValue(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values, callerControlled) } }
         switch Self.reading(value, values) {
         case .text(let text): return !text.trimmingWhitespace.isEmpty
-        case .code(let code): return !callerWritten.choosesTheValue(of: code)
+        case .code(let code): return !callerControlled.choosesTheValue(of: code)
         }
     }
 
@@ -1466,12 +1466,12 @@ struct CheckedCredentials: Sendable {
     private var checkedLengths: Set<Int> = []
     private let values: KnownNamedValues
     /// The variables a check may compare with what the caller sent.
-    let callerWrittenVariables: CallerWrittenVariables
+    let callerControlledVariables: CallerControlledVariables
 
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
         let written = project.rawPolicies.map(\.document)
-        callerWrittenVariables = CallerWrittenVariables(written, fragments: project.fragments, values: values.byName)
+        callerControlledVariables = CallerControlledVariables(written, fragments: project.fragments, values: values.byName)
         for document in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }

@@ -33,8 +33,8 @@ enum RawPolicyDiff {
         let after = documents(head.project, renames: nil)
         let (oldMethods, newMethods) = (MethodsSeen(base.project, renames: renames), MethodsSeen(head.project, renames: nil))
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
-        let oldCallerWritten = CallerWrittenVariables(before.values.map(\.document), fragments: base.project.fragments, values: oldValues.values)
-        let newCallerWritten = CallerWrittenVariables(after.values.map(\.document), fragments: head.project.fragments, values: newValues.values)
+        let oldCallerControlled = CallerControlledVariables(before.values.map(\.document), fragments: base.project.fragments, values: oldValues.values)
+        let newCallerControlled = CallerControlledVariables(after.values.map(\.document), fragments: head.project.fragments, values: newValues.values)
         // An included fragment is read as BASE has it, on both sides, so including another
         // one is weighed by what each holds, while a change inside a fragment is the
         // fragment's own, reported once.
@@ -59,7 +59,7 @@ enum RawPolicyDiff {
                 if form == PolicyXMLCanonical.form(of: new.document) {
                     if oldValues.value(form) != newValues.value(form) {
                         throughValues = " through named values that changed"
-                    } else if oldCallerWritten != newCallerWritten {
+                    } else if oldCallerControlled != newCallerControlled {
                         throughValues = Self.throughVariables
                     } else {
                         continue
@@ -83,9 +83,9 @@ enum RawPolicyDiff {
             compared.append(Compared(
                 key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
                 oldCounts: counts(
-                    old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerWritten, methods: old.flatMap { oldMethods.methods(of: $0.subject) }),
+                    old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, methods: old.flatMap { oldMethods.methods(of: $0.subject) }),
                 newCounts: counts(
-                    new?.document, fragments: fragments, expanding: expanded, newValues, newCallerWritten, methods: new.flatMap { newMethods.methods(of: $0.subject) })))
+                    new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, methods: new.flatMap { newMethods.methods(of: $0.subject) })))
         }
         let relocations = Relocations(compared, head: head.project)
         for entry in compared {
@@ -146,7 +146,7 @@ enum RawPolicyDiff {
                             place: base.location(move.before.last!.range)))
                     }
                     if let change = widenedInPlace(
-                        name, move.before, move.after, oldValues, newValues, (oldCallerWritten, newCallerWritten), sameCount: move.before.count == move.after.count)
+                        name, move.before, move.after, oldValues, newValues, (oldCallerControlled, newCallerControlled), sameCount: move.before.count == move.after.count)
                     {
                         changes.append(AccessChange(
                             category: change.category, subject: subject,
@@ -203,7 +203,7 @@ enum RawPolicyDiff {
                 if conditionally == 0,
                     let change = widenedInPlace(
                         name, oldCounts[Self.conditional(name)], newCounts[Self.conditional(name)], oldValues, newValues,
-                        (oldCallerWritten, newCallerWritten), sameCount: true)
+                        (oldCallerControlled, newCallerControlled), sameCount: true)
                 {
                     weighed = true
                     changes.append(AccessChange(
@@ -213,7 +213,7 @@ enum RawPolicyDiff {
                 }
                 if opened == 0,
                     let change = widenedInPlace(
-                        name, oldCounts[name], newCounts[name], oldValues, newValues, (oldCallerWritten, newCallerWritten), sameCount: difference == 0)
+                        name, oldCounts[name], newCounts[name], oldValues, newValues, (oldCallerControlled, newCallerControlled), sameCount: difference == 0)
                 {
                     weighed = true
                     changes.append(AccessChange(
@@ -422,7 +422,7 @@ enum RawPolicyDiff {
     /// check swapped for another in one branch passing).
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
-        _ callerWritten: CallerWrittenVariables, methods: Set<HTTPMethod>?
+        _ callerControlled: CallerControlledVariables, methods: Set<HTTPMethod>?
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
@@ -430,7 +430,7 @@ enum RawPolicyDiff {
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does.
         func decides(_ element: PolicyXMLElement) -> Bool {
-            if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerWritten) || element.checksAGivenToken) }
+            if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken) }
             return !limits.contains(element.name) || element.countsRequests(values.values)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
@@ -803,10 +803,10 @@ enum RawPolicyDiff {
     /// accepting more.
     private static func widenedInPlace(
         _ name: String, _ old: [Found]?, _ new: [Found]?, _ was: GatewayComparison.Substitution,
-        _ now: GatewayComparison.Substitution, _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables), sameCount: Bool
+        _ now: GatewayComparison.Substitution, _ callerControlled: (was: CallerControlledVariables, now: CallerControlledVariables), sameCount: Bool
     ) -> (category: AccessChange.Category, message: String, found: Found)? {
         guard let old, let new else { return nil }
-        if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now, callerWritten) {
+        if sameCount, limits.contains(name), let (found, raised) = loosenedLimit(name, old, new, was, now, callerControlled) {
             return (.looserLimit, raised, found)
         }
         if sameCount, name == "ip-filter", let (found, widened) = widenedFilter(old, new, was, now) {
@@ -998,14 +998,14 @@ enum RawPolicyDiff {
     /// caller sends, through a variable too, where it was not.
     private static func loosenedLimit(
         _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution,
-        _ callerWritten: (was: CallerWrittenVariables, now: CallerWrittenVariables)
+        _ callerControlled: (was: CallerControlledVariables, now: CallerControlledVariables)
     ) -> (found: Found, message: String)? {
         guard old.count == new.count else { return nil }
         // The same statements on both sides as APIM reads them (named values put in, the
         // variables the caller writes alike), wherever they stand, are paired first: two
         // limits swapped were one raised (the audit of the round's change).
         var unmatched: [String: Int] = [:]
-        let alike = callerWritten.was == callerWritten.now
+        let alike = callerControlled.was == callerControlled.now
         if alike { for found in old { unmatched[was.value(PolicyXMLCanonical.form(of: found.element)), default: 0] += 1 } }
         let news = new.filter { found in
             let form = now.value(PolicyXMLCanonical.form(of: found.element))
@@ -1050,8 +1050,8 @@ enum RawPolicyDiff {
             // A key the caller chooses (a header, say) lets each caller count anew as often as
             // it likes; another key callers do not choose is a choice of the policy's.
             let key = { (found: Found, values: GatewayComparison.Substitution) in found.element.attribute("counter-key").map { values.value($0.value.resolved) } }
-            if let counted = key(before, was), let counting = key(after, now), counted != counting, callerWritten.now.choosesTheValue(of: counting),
-                !callerWritten.was.choosesTheValue(of: counted)
+            if let counted = key(before, was), let counting = key(after, now), counted != counting, callerControlled.now.choosesTheValue(of: counting),
+                !callerControlled.was.choosesTheValue(of: counted)
             {
                 return (after, "counts '\(name)' by a key callers choose, so each may count anew as often as it likes")
             }

@@ -94,18 +94,18 @@ public enum RouteWithoutScopes: Rule {
                 at: requirement?.range ?? route.written.id.range)
         }
         let values = context.namedValues
-        let callerWritten = context.callerWrittenVariables
+        let callerControlled = context.callerControlledVariables
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
         for scope in context.rawScopes {
             for check in scope.elements(named: Self.tokenChecks) {
                 let range = scope.document.range(check.nameSpan)
-                if check.checksNoAudience(values.byName, callerWritten) {
+                if check.checksNoAudience(values.byName, callerControlled) {
                     let lists = check.name == "validate-jwt" ? "'audiences'" : "'audiences' or 'backend-application-ids'"
                     findings.report(
                         code, "raw '\(check.name)' in \(scope.owner) checks no audience, so a token its issuer signed for another API passes",
                         at: range, notes: [Diagnostic.Note("name this API's audience under \(lists)", at: range)])
                 }
-                if let source = check.keySourceTheCallerChooses(values.byName, callerWritten) {
+                if let source = check.keySourceTheCallerChooses(values.byName, callerControlled) {
                     let (what, passes, fix) =
                         switch source {
                         case .configuration:
@@ -120,7 +120,7 @@ public enum RouteWithoutScopes: Rule {
                         code, "raw '\(check.name)' in \(scope.owner) takes \(what) from the request, so \(passes)", at: range,
                         notes: [Diagnostic.Note(fix, at: range)])
                 }
-                if let tenant = check.sharedTenantWithoutIssuer(values.byName, callerWritten) {
+                if let tenant = check.sharedTenantWithoutIssuer(values.byName, callerControlled) {
                     findings.report(
                         code,
                         "raw '\(check.name)' in \(scope.owner) takes the keys Entra shares between tenants ('\(tenant)') and checks no issuer, so a token any tenant issues for its audience passes",
@@ -146,7 +146,7 @@ public enum RouteWithoutScopes: Rule {
                         ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
                     if claims.isEmpty {
                         findings.report(code, "raw '\(check.name)' in \(scope.owner) requires no claim, so \(passes)", at: range, notes: [note])
-                    } else if !claims.contains(where: { $0.grantsAPermission(values.byName, callerWritten) }) {
+                    } else if !claims.contains(where: { $0.grantsAPermission(values.byName, callerControlled) }) {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
                         findings.report(
                             code,
@@ -218,8 +218,8 @@ extension PolicyXMLElement {
     /// other than a fact of the token and requires a value of it that the caller does not
     /// choose, read with the named values `values` and the variables the caller writes (a
     /// claim without a value only needs to be present).
-    func grantsAPermission(_ values: [String: String], _ callerWritten: CallerWrittenVariables) -> Bool {
+    func grantsAPermission(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         guard case .text(let name)? = attribute("name")?.value else { return true }
-        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue(values, callerWritten)
+        return !Self.tokenFacts.contains(name.trimmingWhitespace.lowercased()) && holdsAValue(values, callerControlled)
     }
 }

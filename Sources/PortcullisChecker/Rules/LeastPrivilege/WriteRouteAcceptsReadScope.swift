@@ -86,11 +86,11 @@ public enum WriteRouteAcceptsReadScope: Rule {
     /// a raw check beside it can only narrow who passes.
     private static func checkRawTokenChecks(_ context: CheckContext, _ access: inout ScopeAccess, _ findings: inout DiagnosticCollector) {
         let names = context.namedValues
-        let callerWritten = context.callerWrittenVariables
+        let callerControlled = context.callerControlledVariables
         var passingRead: [(scope: RawScope, check: PolicyXMLElement, claim: PolicyXMLElement, values: [String])] = []
         for scope in context.rawScopes {
             for check in scope.elements(named: tokenChecks) {
-                if case .passesRead(let claim, let values) = readPass(of: check, names, callerWritten, &access) { passingRead.append((scope, check, claim, values)) }
+                if case .passesRead(let claim, let values) = readPass(of: check, names, callerControlled, &access) { passingRead.append((scope, check, claim, values)) }
             }
         }
         if passingRead.isEmpty { return }
@@ -107,7 +107,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
                 if case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id] { statements += fragment.rootElements }
             }
             let strict = statements.contains { statement in
-                guard tokenChecks.contains(statement.name), case .asksMore = readPass(of: statement, names, callerWritten, &access) else { return false }
+                guard tokenChecks.contains(statement.name), case .asksMore = readPass(of: statement, names, callerControlled, &access) else { return false }
                 return true
             }
             guard strict else { continue }
@@ -159,11 +159,11 @@ public enum WriteRouteAcceptsReadScope: Rule {
     /// claim is split at it first; named values are read with their values. A value that is an expression or names an unknown named value may ask
     /// for anything, so it counts as asking more.
     private static func readPass(
-        of check: PolicyXMLElement, _ names: KnownNamedValues, _ callerWritten: CallerWrittenVariables, _ access: inout ScopeAccess
+        of check: PolicyXMLElement, _ names: KnownNamedValues, _ callerControlled: CallerControlledVariables, _ access: inout ScopeAccess
     ) -> ReadPass {
         var found: ReadPass = .asksNothing
         for claim in check.elements where claim.name == "required-claims" {
-            for claim in claim.elements where claim.name == "claim" && claim.grantsAPermission(names.byName, callerWritten) {
+            for claim in claim.elements where claim.name == "claim" && claim.grantsAPermission(names.byName, callerControlled) {
                 let values = claim.elements.filter { $0.name == "value" }.map { value -> String? in
                     guard case .text(let text)? = value.textValue else { return nil }
                     return names.resolved(text)?.trimmingWhitespace

@@ -62,7 +62,7 @@ public enum SpoofableRateLimitKey: Rule {
             // The whole URL holds the query and the path's parameters.
             ("Request.Url", "the request's URL"), ("Request.OriginalUrl", "the request's URL"),
         ]
-        let callerWritten = context.callerWrittenVariables
+        let callerControlled = context.callerControlledVariables
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
@@ -71,7 +71,7 @@ public enum SpoofableRateLimitKey: Rule {
                 if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
                     if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
-                } else if callerWritten.choosesTheValue(of: key.value.resolved) {
+                } else if callerControlled.choosesTheValue(of: key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
                     // another way C# allows.
                     what = "what the caller sent"

@@ -10,7 +10,7 @@ import PortcullisPolicyXML
 /// with what the caller picked (LP002, `diff`), and a counter keyed on either counts as
 /// the caller likes (RL004); a request sent on, or a key source, that reads only the
 /// second carries nothing the caller wrote.
-public struct CallerWrittenVariables: Sendable, Equatable {
+public struct CallerControlledVariables: Sendable, Equatable {
     private var written = MarkedVariables()
     /// ``written`` and the variables that tests on the request set.
     private var chosen = MarkedVariables()
