@@ -354,6 +354,10 @@ final class DiffGateTests: XCTestCase {
             // Through a variable the caller writes (the audit of the fixes).
             ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#, #"calls="10" renewal-period="60" counter-key="@((string)context.Variables[&quot;tenant&quot;])""#),
              "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may count anew as often as it likes"),
+            // A key the caller picks among values written out: it picks its counter.
+            ((#"calls="10" renewal-period="60" counter-key="@(context.Subscription.Id)""#,
+              #"calls="10" renewal-period="60" counter-key="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? &quot;gold&quot; : context.Subscription.Id)""#),
+             "looser-limit: the raw policy of API 'catalog' counts 'rate-limit-by-key' by a key callers choose, so each may pick the counter it is counted on"),
             ((#"<quota-by-key calls="10000" bandwidth"#, #"<quota-by-key bandwidth"#), "looser-limit: the raw policy of API 'catalog' no longer bounds the calls of 'quota-by-key'"),
             ((#"bandwidth="40000""#, #"bandwidth="40000000""#), "looser-limit: the raw policy of API 'catalog' raises the bandwidth of 'quota-by-key' to 40000000 KB per 3600s from 40000 per 3600s"),
             (("<vary-by-header>Authorization</vary-by-header>", ""),

@@ -1047,13 +1047,15 @@ enum RawPolicyDiff {
             if condition(before, was) == nil, condition(after, now) != nil {
                 return (after, "makes '\(name)' count only the requests its new 'increment-condition' selects")
             }
-            // A key the caller chooses (a header, say) lets each caller count anew as often as
-            // it likes; another key callers do not choose is a choice of the policy's.
+            // A key the caller writes (a header, say) lets each caller count anew as often as
+            // it likes, one it picks among values written out lets it pick its counter;
+            // another key callers do not choose is a choice of the policy's.
             let key = { (found: Found, values: GatewayComparison.Substitution) in found.element.attribute("counter-key").map { values.value($0.value.resolved) } }
             if let counted = key(before, was), let counting = key(after, now), counted != counting, callerControlled.now.choosesTheValue(of: counting),
                 !callerControlled.was.choosesTheValue(of: counted)
             {
-                return (after, "counts '\(name)' by a key callers choose, so each may count anew as often as it likes")
+                let what = callerControlled.now.writesTheValue(of: counting) ? "each may count anew as often as it likes" : "each may pick the counter it is counted on"
+                return (after, "counts '\(name)' by a key callers choose, so \(what)")
             }
         }
         return nil
