@@ -14,15 +14,20 @@ public struct CallerControlledVariables: Sendable, Equatable {
     private var written = MarkedVariables()
     /// ``written`` and the variables that tests on the request set.
     private var chosen = MarkedVariables()
-    /// The texts each variable's setters write out (``ExpressionFlow/writtenTexts(of:)``),
-    /// by case-folded name: what a key source read from it may name.
-    private var textsWritten: [String: [String]] = [:]
+    /// The segments of the texts each variable's setters write out (``segments(of:)``), by
+    /// case-folded name: what a key source read from it may name. A set, so that a check
+    /// asks it in constant time however many policies set the variable.
+    private var segmentsWritten: [String: Set<String>] = [:]
 
-    /// Equal when the same variables are written and picked: the texts serve only a test
-    /// of what a key source may name.
+    /// Equal when the same variables are written and picked: the segments serve only a
+    /// test of what a key source may name.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.written == rhs.written && lhs.chosen == rhs.chosen
     }
+
+    /// None: what a value reads of the request alone, which picks the first variables.
+    private init() {}
+    private static let none = Self()
 
     /// Read from an estate's raw `policies` (its fragments among them) and its `fragments`
     /// by name, with the named values `values` put in, as the statements that ask run: in
@@ -49,26 +54,26 @@ public struct CallerControlledVariables: Sendable, Equatable {
         }
         guard readersReadVariables else { return }
         let setters = VariableSetters(inboundOf: policies, fragments: fragments, values: values)
+        // Estates repeat a setter in every API's policy: each text is read once.
+        var segmentsOfFlow: [Int: [String]] = [:]
         for setter in setters.setters {
-            if let name = setter.name { textsWritten[name, default: []] += ExpressionFlow.writtenTexts(of: setter.code) }
+            guard let name = setter.name else { continue }
+            let segments = segmentsOfFlow[setter.flow] ?? Self.segments(of: ExpressionFlow.writtenTexts(of: setter.code))
+            segmentsOfFlow[setter.flow] = segments
+            segmentsWritten[name, default: []].formUnion(segments)
         }
-        // Only what a value may give carries the caller's text: not the test of a choice
-        // among values written out.
+        // The first variables are those whose value reads the request alone, as each
+        // reader asks: only what a value may give carries the caller's text (not the test
+        // of a choice among values written out), while anything it reads, a test too, may
+        // pick it.
         written = setters.marked(
-            seeds: { setter in
-                ExpressionFlow.decidingCodes(of: setter.code).contains { code in
-                    PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: \.isCallerWritten)
-                }
-            },
+            seeds: { Self.none.writesTheValue(of: $0.code) },
             passesOn: { setter in
                 ExpressionFlow.decidingCodes(of: setter.code).contains { code in
                     ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
                 }
             })
-        // Anything the value reads may pick it, a test too.
-        chosen = setters.marked(
-            seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || ExpressionFlow.reads(of: $0.code).contains(where: \.isCallerWritten) },
-            passesOn: { _ in true }, following: .choices)
+        chosen = setters.marked(seeds: { Self.none.choosesTheValue(of: $0.code) }, passesOn: { _ in true }, following: .choices)
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,
@@ -97,12 +102,20 @@ public struct CallerControlledVariables: Sendable, Equatable {
         PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.reads(of: code).contains(where: chooses)
     }
 
-    /// The texts `code` writes out, and those the setters of a variable it reads write out
-    /// (one copy deep): what its value may name.
-    func textsWritten(in code: String) -> [String] {
-        var texts = ExpressionFlow.writtenTexts(of: code)
-        for case .variable(let name) in ExpressionFlow.sources(of: code) { texts += textsWritten[name.lowercased()] ?? [] }
-        return texts
+    /// The first of `words` that `code`'s value may hold as a segment of a text (split at
+    /// `/`): of one it writes out, or of one the setters of a variable it reads write out
+    /// (one copy deep).
+    func firstSegment(of code: String, among words: [String]) -> String? {
+        if let found = Self.segments(of: ExpressionFlow.writtenTexts(of: code)).first(where: words.contains) { return found }
+        for case .variable(let name) in ExpressionFlow.sources(of: code) {
+            if let segments = segmentsWritten[name.lowercased()], let found = words.first(where: segments.contains) { return found }
+        }
+        return nil
+    }
+
+    /// The segments of `texts`, split at `/`, in lower case and trimmed.
+    private static func segments(of texts: [String]) -> [String] {
+        texts.flatMap { $0.lowercased().split(separator: "/").map { String($0.trimmingWhitespace) } }
     }
 
     /// Whether the caller may write what `source` reads: text it sent may be in it.

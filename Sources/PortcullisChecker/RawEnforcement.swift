@@ -1329,12 +1329,13 @@ extension PolicyXMLElement {
         // read past its scheme and host.
         func sharedSegment(_ value: PolicyXMLValue?, url: Bool) -> String? {
             guard let value else { return nil }
-            let segments: [Substring]
             switch Self.reading(value, values) {
-            case .text(let text): segments = url ? Array(text.lowercased().split(separator: "/").dropFirst(2)) : [Substring(text.trimmingWhitespace.lowercased())]
-            case .code(let code): segments = callerControlled.textsWritten(in: code).flatMap { $0.lowercased().split(separator: "/").map { Substring($0.trimmingWhitespace) } }
+            case .text(let text):
+                let segments = url ? Array(text.lowercased().split(separator: "/").dropFirst(2)) : [Substring(text.trimmingWhitespace.lowercased())]
+                return segments.first { shared.contains(String($0)) }.map(String.init)
+            case .code(let code):
+                return callerControlled.firstSegment(of: code, among: shared)
             }
-            return segments.first { shared.contains(String($0)) }.map(String.init)
         }
         let source: String?
         switch name {

@@ -51,7 +51,7 @@ struct VariableSetters {
     private(set) var setters: [Setter] = []
     /// The conditions that lead to setters, each once in a chain: a branch's setters name
     /// the last test before them, so a `choose` of many `when`s costs what its text does.
-    private(set) var tests: [Test] = []
+    private var tests: [Test] = []
     /// Estates repeat a setter in every API's policy: each text is read once.
     private var flows: [String: (number: Int, sources: [ExpressionFlow.Source])] = [:]
     /// Each condition's text, read once.
