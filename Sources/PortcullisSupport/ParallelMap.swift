@@ -32,8 +32,6 @@ public enum ParallelMap {
         _ = workerPlaced
         let slots = Slots<Result>(count: indices.count)
         DispatchQueue.concurrentPerform(iterations: indices.count) { position in
-            // Once per thread (a thread-local test after): a worker's heap in huge pages.
-            portcullis_advise_thread_heap()
             let offset = order?[position] ?? position
             slots.store(transform(indices.lowerBound + offset), at: offset)
         }
@@ -65,7 +63,6 @@ public enum ParallelMap {
         let secondSlot = Slots<Second>(count: 1)
         _ = workerPlaced
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            portcullis_advise_thread_heap()
             if index == 0 { firstSlot.store(first(), at: 0) } else { secondSlot.store(second(), at: 0) }
         }
         return (firstSlot.values()[0], secondSlot.values()[0])

@@ -1,5 +1,4 @@
 import CPortcullisProcess
-import Foundation
 import XCTest
 
 #if canImport(Glibc)
@@ -21,55 +20,6 @@ final class ProcessSetupTests: XCTestCase {
         #else
         throw XCTSkip("the settings are glibc's")
         #endif
-    }
-
-    /// The heap taken ahead, and a worker's heap, are advised for huge pages: a build that
-    /// lost the call (or a glibc that grew the heap elsewhere) would fault every page in
-    /// again, a tenth of a lint's CPU time. The kernel's flag is read, not the system's
-    /// setting, so this holds where huge pages are off.
-    func testTheHeapsAreAdvisedForHugePages() throws {
-        #if canImport(Glibc)
-        guard portcullis_allocate_ahead() == 1 else { throw XCTSkip("this process runs under a memory limit") }
-        let end = UInt(bitPattern: sbrk(0))
-        XCTAssertEqual(try Self.mappingFlags(containing: end - 1)?.contains("hg"), true, "the main heap is not advised")
-        // A thread of its own, which has an arena of its own (libdispatch's may share one).
-        let workerBlock = BlockAddress()
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            portcullis_advise_thread_heap()
-            let block = malloc(64)
-            workerBlock.value = UInt(bitPattern: block)
-            free(block)
-            done.signal()
-        }.start()
-        done.wait()
-        guard workerBlock.value >= UInt(bitPattern: sbrk(0)) else { throw XCTSkip("the worker shares the main heap") }
-        XCTAssertEqual(try Self.mappingFlags(containing: workerBlock.value)?.contains("hg"), true, "the worker's heap is not advised")
-        #else
-        throw XCTSkip("the settings are glibc's")
-        #endif
-    }
-
-    /// Written by one thread before it signals, read by another after the signal.
-    private final class BlockAddress: @unchecked Sendable { var value: UInt = 0 }
-
-    /// The kernel's flags (`VmFlags` in `/proc/self/smaps`) of the mapping that holds `address`.
-    private static func mappingFlags(containing address: UInt) throws -> [Substring]? {
-        // Read to its end: the file's size is given as 0, which a read by size would trust.
-        let file = try XCTUnwrap(FileHandle(forReadingAtPath: "/proc/self/smaps"))
-        defer { try? file.close() }
-        let smaps = String(decoding: try file.readToEnd() ?? Data(), as: UTF8.self)
-        var inside = false
-        for line in smaps.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            if let range = fields.first, range.contains("-"), !range.hasSuffix(":") {
-                let bounds = range.split(separator: "-").compactMap { UInt($0, radix: 16) }
-                inside = bounds.count == 2 && bounds[0] <= address && address < bounds[1]
-            } else if inside, fields.first == "VmFlags:" {
-                return Array(fields.dropFirst())
-            }
-        }
-        return nil
     }
 
     /// Under `ulimit -v` the heap taken ahead would use up what the limit leaves: `--version`

@@ -12,22 +12,7 @@
 /// nothing, so a command needs no more than it did. Call it before any thread starts; it
 /// does nothing where the C library is not glibc. Returns 1 when both settings took, 0
 /// otherwise.
-///
-/// The main heap taken ahead is also advised to the kernel for transparent huge pages
-/// (`MADV_HUGEPAGE`; it uses them where `/sys/kernel/mm/transparent_hugepage/enabled` says
-/// `madvise` or `always`): a lint of 20,000 routes first wrote some 8,000 pages of heap,
-/// each a fault of about 2 µs on the development host, a tenth of the lint's CPU time; in
-/// pages of 2 MiB, some thirty. What glibc's `glibc.malloc.hugetlb=1` tunable does, which
-/// only the environment can set, at the start of a process.
 int portcullis_allocate_ahead(void);
-
-/// Advises the calling thread's heap for transparent huge pages, as
-/// ``portcullis_allocate_ahead`` does the main heap's, once per thread: call it where work
-/// starts on a thread that may allocate much. The heap is found by masking a block's
-/// address with the 64 MiB that glibc aligns each thread heap to; its first huge page stays
-/// in small pages (glibc wrote to it before it could be advised). Does nothing on the main
-/// thread, when the heaps were not taken ahead, or where the C library is not glibc.
-void portcullis_advise_thread_heap(void);
 
 /// The CPU the calling thread runs on, or -1 where the system cannot say.
 int portcullis_current_cpu(void);
