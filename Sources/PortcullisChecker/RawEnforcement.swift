@@ -28,7 +28,7 @@ struct RawEnforcement: Sendable {
             case .tokenCheck:
                 Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerControlledVariables)
                     && !statement.checksAGivenToken
-            case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues)
+            case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues, checked.callerControlledVariables)
             case .ipFilter: statement.name == "ip-filter"
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -984,8 +984,12 @@ extension PolicyXMLElement {
 
     /// Whether a rate limit counts requests at all: not when its `increment-condition` is
     /// false as APIM reads it (named values put in from `values`), nor when its
-    /// `counter-key` is a new GUID, a counter per request.
-    public func countsRequests(_ values: [String: String]) -> Bool {
+    /// `counter-key` is a new GUID, a counter per request; nor when the caller decides
+    /// whether or how much it is counted (its condition or count reads the request, or a
+    /// variable `callerControlled` says the caller writes or picks), or writes its budget
+    /// (`calls` or `renewal-period` may carry the caller's text): APIM takes expressions
+    /// in all four, and `X-Weight: 0` or `X-Budget: 2147483647` then switch it off.
+    public func countsRequests(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
         guard case .known(let condition) = read("increment-condition", values), case .known(let count) = read("increment-count", values) else {
             return false
         }
@@ -1003,9 +1007,15 @@ extension PolicyXMLElement {
             let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
             if value == 0 || (value != nil && count.hasPrefix("-")) { return false }
         }
-        // A condition that reads what the caller writes (a header, the URL and its query,
-        // the path's parameters, the body) may count nothing.
-        if case .expression(let code)? = condition, Self.readsWhatTheCallerWrites(code) { return false }
+        // A condition or a count that reads what the caller writes (a header, the URL and
+        // its query, the path's parameters, the body), or picks, may count nothing; a
+        // budget or window that may carry what it writes, anything.
+        if case .expression(let code)? = condition, callerControlled.choosesTheValue(of: code) { return false }
+        if case .expression(let code)? = count, callerControlled.choosesTheValue(of: code) { return false }
+        for budget in ["calls", "renewal-period"] {
+            guard case .known(let written) = read(budget, values) else { continue }
+            if case .expression(let code)? = written, callerControlled.writesTheValue(of: code) { return false }
+        }
         // A key new for every request: a counter each, which never reaches its limit.
         // The calls themselves, not a name that merely contains the words; white space
         // aside ('Guid.NewGuid ()').

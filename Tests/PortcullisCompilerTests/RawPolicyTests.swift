@@ -1214,7 +1214,8 @@ final class RawPolicyTests: XCTestCase {
     /// Raw limits are judged as the definitions' are (found by an audit against Microsoft's
     /// policy reference): one that counts no request (a new GUID per request for its key,
     /// or an increment condition that is false) is no rate limit (RL001), and one whose
-    /// written budget exceeds the guardrail is RL003.
+    /// written budget exceeds the guardrail is RL003. One whose count, budget or window the
+    /// caller sets counts nothing either.
     func testRawRateLimitsAreJudgedAsTheDefinitionsLimitsAre() throws {
         let gateway = try String(contentsOf: file("defs/gateway.yaml"), encoding: .utf8)
         try write(gateway + "guardrails:\n  maxRateLimit: {calls: 1000, per: 60s}\nnamedValues:\n  increment: \"0\"\n", to: "defs/gateway.yaml")
@@ -1246,6 +1247,17 @@ final class RawPolicyTests: XCTestCase {
             ("spacedheader", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-condition="@(!context.Request .Headers.ContainsKey(&quot;X&quot;))" />"#),
             // A count below zero takes calls off the counter (found by the audit of the fixes).
             ("below", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="-1" />"#),
+            // The caller's count, budget or window (an audit): 'X-Weight: 0' counts nothing,
+            // 'X-Budget: 2147483647' allows anything; directly or through a variable.
+            ("weight", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Weight&quot;,&quot;1&quot;)))" />"#),
+            ("budget", #"<rate-limit-by-key calls="@(int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Budget&quot;,&quot;10&quot;)))" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
+            ("window", #"<rate-limit-by-key calls="5" renewal-period="@(int.Parse(context.Request.Url.Query.GetValueOrDefault(&quot;w&quot;,&quot;60&quot;)))" counter-key="@(context.Subscription.Id)" />"#),
+            ("weightvariable", #"<set-variable name="weightOfCall" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Weight&quot;,&quot;1&quot;))" /><rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(int.Parse((string)context.Variables[&quot;weightOfCall&quot;]))" />"#),
+            ("weighttest", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Request.Headers.ContainsKey(&quot;X-Free&quot;) ? 0 : 1)" />"#),
+            // A budget the caller picks among written ones is a limit still (judged no further),
+            // and one the policy works out from what is not the caller's counts.
+            ("tiered", #"<rate-limit-by-key calls="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 10 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
+            ("product", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? 10 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Response.StatusCode &gt;= 500 ? 2 : 1)" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
@@ -1269,6 +1281,7 @@ final class RawPolicyTests: XCTestCase {
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-below' has its rate limit switched off [RL001]",
                 "error: route 'list-binary' has its rate limit switched off [RL001]",
+                "error: route 'list-budget' has its rate limit switched off [RL001]",
                 "error: route 'list-given' has its rate limit switched off [RL001]",
                 "error: route 'list-guid' has its rate limit switched off [RL001]",
                 "error: route 'list-hex' has its rate limit switched off [RL001]",
@@ -1281,6 +1294,10 @@ final class RawPolicyTests: XCTestCase {
                 "error: route 'list-separated' has its rate limit switched off [RL001]",
                 "error: route 'list-spaced' has its rate limit switched off [RL001]",
                 "error: route 'list-spacedheader' has its rate limit switched off [RL001]",
+                "error: route 'list-weight' has its rate limit switched off [RL001]",
+                "error: route 'list-weighttest' has its rate limit switched off [RL001]",
+                "error: route 'list-weightvariable' has its rate limit switched off [RL001]",
+                "error: route 'list-window' has its rate limit switched off [RL001]",
                 "error: route 'list-wrapped' has its rate limit switched off [RL001]",
                 "error: route 'list-zero' has its rate limit switched off [RL001]",
             ], lint.stdout)

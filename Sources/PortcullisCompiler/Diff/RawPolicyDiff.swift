@@ -431,7 +431,7 @@ enum RawPolicyDiff {
         /// runs for; any other weighed statement does what it does.
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken) }
-            return !limits.contains(element.name) || element.countsRequests(values.values)
+            return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
         // read may be BASE's, whose places are not this side's.
