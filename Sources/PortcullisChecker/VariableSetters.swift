@@ -12,6 +12,11 @@ import PortcullisSupport
 /// Setters are gathered at any depth (a `choose` sets a variable for some requests only),
 /// each with the tests that lead to it; names are compared ignoring case. Each errs
 /// towards the caller.
+///
+/// Read for `inbound` (``init(inboundOf:fragments:values:)``), a `cache-lookup-value` sets
+/// its variable too: to what any `cache-store-value` of the estate keeps under its key, in
+/// any section (the instance's cache outlives the request), or to its default, after a
+/// test of its key (a key the caller writes picks the entry).
 struct VariableSetters {
     struct Setter {
         /// Case-folded; nil when an expression names the variable, which may be any.
@@ -66,6 +71,10 @@ struct VariableSetters {
     /// The fragments whose own statements answer, by id: a branch including one ends the
     /// request there, as one that answers itself.
     private var answeringFragments: Set<String> = []
+    /// Whether a `cache-lookup-value` sets its variable (``init(inboundOf:fragments:values:)``),
+    /// and whether one was met.
+    private var readsTheCache = false
+    private var looksUpTheCache = false
 
     /// Read for the statements of `inbound` (token checks, limits, requests sent before the
     /// check), as policies every API's requests may run: the `inbound` section of each of
@@ -74,6 +83,7 @@ struct VariableSetters {
     /// a branch is read after the branch's tests: what it sets follows them too. Fragments
     /// are named by their ids as written, as the resolver finds them.
     init(inboundOf policies: [PolicyXMLDocument], fragments: [PolicyFragment], values: [String: String]) {
+        readsTheCache = true
         var documents: [String: PolicyXMLDocument] = [:]
         for fragment in fragments {
             guard let document = fragment.policy.document else { continue }
@@ -84,9 +94,9 @@ struct VariableSetters {
             if document.rootElements.contains(where: { Self.answers.contains($0.name) }) { answeringFragments.insert(id) }
         }
         // Where no fragment sets a variable, which branch includes one tells nothing.
-        let fragmentsSet = documents.values.contains { $0.has(anyOf: Self.setVariable) }
+        let fragmentsSet = documents.values.contains { $0.has(anyOf: Self.settersOrLookups) }
         func holdsSetters(_ document: PolicyXMLDocument) -> Bool {
-            document.has(anyOf: Self.setVariable) || fragmentsSet && document.has(anyOf: Self.includeFragment)
+            document.has(anyOf: Self.settersOrLookups) || fragmentsSet && document.has(anyOf: Self.includeFragment)
         }
         for policy in policies where policy.root.name == "policies" && holdsSetters(policy) {
             for case .element(let section) in policy.root.children where section.name == "inbound" {
@@ -97,6 +107,10 @@ struct VariableSetters {
         while let id = included.popLast() {
             guard done.insert(id).inserted, let document = documents[id], holdsSetters(document) else { continue }
             read(document.root, after: fragmentTests[id], api: nil, values)
+        }
+        guard looksUpTheCache else { return }
+        for document in policies + documents.values {
+            for store in document.elements(named: Self.cacheStore) { add(store: store, values) }
         }
     }
 
@@ -116,6 +130,8 @@ struct VariableSetters {
         switch element.name {
         case "set-variable":
             add(element, after: test, api: api, values)
+        case "cache-lookup-value" where readsTheCache:
+            add(lookup: element, after: test, api: api, values)
         case "include-fragment":
             guard case .text(let id)? = element.attribute("fragment-id")?.value, let fragment = fragmentTests[id] else { return }
             included.append(id)
@@ -146,12 +162,62 @@ struct VariableSetters {
 
     private mutating func add(_ setter: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
         guard let value = setter.attribute("value")?.value else { return }
-        let code = Self.code(of: value, values)
-        let name: String? = if case .text(let text)? = setter.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
+        add(name: setter.attribute("name")?.value, code: Self.code(of: value, values), after: test, api: api, values)
+    }
+
+    /// A setter of the variable `written` names (an expression's: any) to `code`.
+    private mutating func add(name written: PolicyXMLValue?, code: String, after test: Int?, api: Int?, _ values: [String: String]) {
+        let name: String? = if case .text(let text)? = written { (NamedValues.resolve(text, values) ?? text).lowercased() } else { nil }
         let flow = flows[code] ?? (flows.count, ExpressionFlow.sources(of: code))
         flows[code] = flow
         setters.append(Setter(name: name, code: code, sources: flow.sources, api: api, flow: flow.number, test: test))
     }
+
+    /// A `cache-lookup-value`: its variable takes what the cache keeps under its key, or
+    /// its default when nothing is kept, after a test of the key: which entry is read
+    /// follows what the key reads, as a branch follows its condition.
+    private mutating func add(lookup: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
+        guard let variable = lookup.attribute("variable-name")?.value else { return }
+        looksUpTheCache = true
+        var last = test
+        if let key = lookup.attribute("key")?.value {
+            let read = read(condition: key, values)
+            if read.readsTheCaller || !read.variables.isEmpty {
+                tests.append(Test(after: test, readsTheCaller: read.readsTheCaller, variables: read.variables, api: api))
+                last = tests.count - 1
+            }
+        }
+        let entries: [String] = if let key = Self.writtenKey(of: lookup, values) { [Self.entry(key), Self.entryOfAnExpressionsKey] } else { [Self.entryOfAnyKey] }
+        let kept = "@(" + entries.map { "(string)context.Variables[" + Self.literal($0) + "]" }.joined(separator: " + ") + ")"
+        add(name: variable, code: kept, after: last, api: api, values)
+        if let given = lookup.attribute("default-value")?.value {
+            add(name: variable, code: Self.code(of: given, values), after: last, api: api, values)
+        }
+    }
+
+    /// A `cache-store-value`, as setters of the entries ``add(lookup:after:api:_:)`` reads: the
+    /// one of its key, or the one of keys an expression gives, and the one of any key.
+    /// The cache is the instance's: every API's lookups read it.
+    private mutating func add(store: PolicyXMLElement, _ values: [String: String]) {
+        guard let value = store.attribute("value")?.value else { return }
+        let code = Self.code(of: value, values)
+        let entry = Self.writtenKey(of: store, values).map(Self.entry) ?? Self.entryOfAnExpressionsKey
+        for name in [entry, Self.entryOfAnyKey] { add(name: .text(name), code: code, after: nil, api: nil, values) }
+    }
+
+    /// A cache statement's key when written out (named values put in), trimmed and
+    /// case-folded as variables' names are; nil for an expression's.
+    private static func writtenKey(of statement: PolicyXMLElement, _ values: [String: String]) -> String? {
+        guard case .text(let text)? = statement.attribute("key")?.value else { return nil }
+        return (NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased()
+    }
+
+    /// The names of the cache's entries as variables, which no policy's own can be mistaken
+    /// for without harm: a lookup reads the entry of its written key and those stored under
+    /// an expression's key, or, keyed by an expression itself, those of any key.
+    private static func entry(_ key: String) -> String { "portcullis cache entry " + key }
+    private static let entryOfAnExpressionsKey = "portcullis cache entry of an expression's key"
+    private static let entryOfAnyKey = "portcullis cache entry of any key"
 
     /// What a `when`'s condition reads, as APIM compiles it.
     private mutating func read(condition: PolicyXMLValue, _ values: [String: String]) -> (readsTheCaller: Bool, variables: [ExpressionFlow.Source]) {
@@ -165,6 +231,8 @@ struct VariableSetters {
     }
 
     private static let setVariable: Set<String> = ["set-variable"]
+    private static let settersOrLookups: Set<String> = ["set-variable", "cache-lookup-value"]
+    private static let cacheStore: Set<String> = ["cache-store-value"]
     private static let includeFragment: Set<String> = ["include-fragment"]
     /// Statements that end the request with an answer of the gateway's.
     private static let answers: Set<String> = ["return-response", "mock-response"]
@@ -179,7 +247,12 @@ struct VariableSetters {
 
     /// A C# string literal of `text`, as code: `@("…")`.
     private static func code(giving text: String) -> String {
-        "@(" + QuotedText.doubleQuoted(text) { "\\u" + String(hex: $0, width: 4) } + ")"
+        "@(" + literal(text) + ")"
+    }
+
+    /// A C# string literal of `text`.
+    private static func literal(_ text: String) -> String {
+        QuotedText.doubleQuoted(text) { "\\u" + String(hex: $0, width: 4) }
     }
 
     /// The variables that a setter `seeds` picks sets, and those set by a setter that reads

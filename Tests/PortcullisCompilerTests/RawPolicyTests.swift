@@ -620,6 +620,41 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A `cache-lookup-value` reads the instance's cache, which every API's
+    /// `cache-store-value` writes, in any section: what a store keeps from a request (an
+    /// anonymous route's, say) may be what a check compares the token with, and a key the
+    /// caller writes picks the entry (found by an audit: all four passed clean). A lookup of
+    /// a key only the policy's own values are kept under holds the policy's value.
+    func testValuesKeptInTheCacheAreTheCallersWhenAStoreOrTheKeyIsTheirs() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" />"#
+        let claims = #"<required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims>"#
+        func audience(from variable: String) -> String {
+            #"<validate-jwt header-name="Authorization">\#(openID)<audiences><audience>@((string)context.Variables[&quot;\#(variable)&quot;])</audience></audiences>\#(claims)</validate-jwt>"#
+        }
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        // Kept after the backend answers, from what the caller sent, and from text.
+        let stores = RuleExample.api(
+            "prefs",
+            fields: #"policy: '<policies><inbound><base /></inbound><outbound><base /><cache-store-value key="aud-config" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Pref&quot;, &quot;&quot;))" duration="60" /><cache-store-value key="orders-aud" value="api://orders" duration="60" /></outbound></policies>'"#,
+            routes: "  - {id: save-prefs, method: GET, path: /prefs, scopes: [orders.read]}\n")
+        try write(stores.text, to: "defs/prefs.yaml")
+        try writeWriteRoutes(checkedBy: [
+            "cachedaudience": #"<cache-lookup-value key="aud-config" variable-name="cached-aud" default-value="api://orders" />"# + audience(from: "cached-aud"),
+            "cachedclaim": #"<cache-lookup-value key="aud-config" variable-name="cached-needed" /><validate-jwt header-name="Authorization">\#(openID)<audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>@((string)context.Variables[&quot;cached-needed&quot;])</value></claim></required-claims></validate-jwt>"#,
+            "cachedconfig": #"<cache-lookup-value key="aud-config" variable-name="cached-config" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;cached-config&quot;])" /><audiences><audience>api://orders</audience></audiences>\#(claims)</validate-jwt>"#,
+            "keyedlookup": #"<cache-lookup-value key="@(&quot;aud:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" variable-name="keyed-aud" />"# + audience(from: "keyed-aud"),
+            "ownentry": #"<cache-lookup-value key="orders-aud" variable-name="own-aud" default-value="api://orders" />"# + audience(from: "own-aud"),
+        ])
+        let found = try lintFindings()
+        XCTAssertContainsEach(found, [
+            "LP002 defs/cachedaudience.yaml: raw 'validate-jwt' in API 'cachedaudience' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/cachedclaim.yaml: raw 'validate-jwt' in API 'cachedclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
+            "LP002 defs/cachedconfig.yaml: raw 'validate-jwt' in API 'cachedconfig' takes its 'openid-config' URL from the request, so a caller can name a server that publishes its own keys and sign tokens that pass",
+            "LP002 defs/keyedlookup.yaml: raw 'validate-jwt' in API 'keyedlookup' checks no audience, so a token its issuer signed for another API passes",
+        ])
+        XCTAssertFalse(found.contains { $0.contains("defs/ownentry.yaml") }, found.joined(separator: "\n"))
+    }
+
     /// A variable the product sets, tested for being there, picks the audience beside a
     /// header's choice of another variable: the test was taken for a read of every
     /// variable, and the check for one the caller picks (found by the audit of the change).
