@@ -2478,6 +2478,9 @@ final class RawPolicyTests: XCTestCase {
             ("namedkey", store("@(&quot;Users-Headers-&quot; /* per User */ + context.Request.MatchedParameters[&quot;id&quot;])")),
             ("hashkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).GetHashCode())")),
             ("variablekey", store("@(&quot;orders-&quot; + (string)context.Variables[&quot;caller-id&quot;])")),
+            // A header no check reads names whichever caller the caller likes (found by an
+            // audit: 'X-User-Id: <someone else>' was served their answer).
+            ("callerkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-User-Id&quot;, &quot;&quot;))")),
             ("downstream", lookup("public")),
             ("private", lookup("private")),
             // Varied by 'Authorization' after the policy put its own there, every caller's
@@ -2530,14 +2533,15 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'developer/list-developer' shares cached responses between the callers of route 'list-developer', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'fragmented/list-fragmented' shares cached responses between the callers of route 'list-fragmented', which requires a token",
             "CA001 defs/apis.yaml: raw 'cache-lookup' in route 'identity/list-identity' shares cached responses between the callers of route 'list-identity', which requires a token",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'namedkey/list-namedkey' keeps the answer to route 'list-namedkey', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key every caller shares",
-            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'typed/list-typed' keeps the answer to route 'list-typed', which requires a token, under a key every caller shares",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'callerkey/list-callerkey' keeps the answer to route 'list-callerkey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'copiedanswer/list-copiedanswer' keeps the answer to route 'list-copiedanswer', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'fragmentkept/list-fragmentkept' keeps the answer to route 'list-fragmentkept', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'namedkey/list-namedkey' keeps the answer to route 'list-namedkey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'typed/list-typed' keeps the answer to route 'list-typed', which requires a token, under a key that does not tell its callers apart",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'named/list-named' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",
         ])

@@ -110,10 +110,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
     /// (`context.Response.Body`, itself or through a variable of `answerVariables`) under a
-    /// key that every caller's request finds: one written out, or one an expression makes
-    /// of nothing that tells callers apart (``keyTellsCallersApart(_:)``).
-    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in api: Int?, answerVariables: () -> MarkedVariables) -> Bool {
-        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil || !keyTellsCallersApart(key.resolved),
+    /// key that every caller's request finds, or that any caller may name: one written out,
+    /// or one an expression makes of nothing that tells callers apart
+    /// (``keyTellsCallersApart(_:credentialHeaders:)``).
+    private static func keepsTheAnswerForEveryone(
+        _ store: PolicyXMLElement, in api: Int?, credentialHeaders: Set<String>, answerVariables: () -> MarkedVariables
+    ) -> Bool {
+        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil || !keyTellsCallersApart(key.resolved, credentialHeaders: credentialHeaders),
             let value = store.attribute("value")?.value, value.isExpression
         else { return false }
         if readsTheAnswer(value.resolved) { return true }
@@ -122,16 +125,39 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         return ExpressionFlow.sources(of: value.resolved).contains { variables.read(by: $0, in: api) }
     }
 
-    /// Whether the code of a key may tell callers apart: it reads a request header (where
-    /// tokens and keys travel), a variable (a validated token's claim), the body, the
-    /// caller's user, subscription or address, or a token's claims, even through a hash.
-    /// A key of nothing but the URL, its query or path parameters and written strings is
-    /// the same for every caller who asks for the same URL (found by an audit: such a key
-    /// was taken for a caller's own). Read in the code alone: a string or a comment that
-    /// names one (`"Users-" + id`) tells nothing apart (the audit of the change).
-    private static func keyTellsCallersApart(_ code: String) -> Bool {
+    /// Whether the code of a key may tell callers apart: it reads a request header that
+    /// carries credentials (`credentialHeaders`: where the route's token check reads them,
+    /// `Authorization`, the subscription key's), a variable (a validated token's claim),
+    /// the body, the caller's user, subscription or address, or a token's claims, even
+    /// through a hash. A key of nothing but the URL, its query or path parameters, other
+    /// headers and written strings is one any caller may ask for: the same for every caller
+    /// of a URL (found by an audit: such a key was taken for a caller's own), or the one a
+    /// header names, which a caller sets to another's (`X-User-Id`: found by a later
+    /// audit). Read in the code alone: a string or a comment that names one
+    /// (`"Users-" + id`) tells nothing apart (the audit of the change).
+    private static func keyTellsCallersApart(_ code: String, credentialHeaders: Set<String>) -> Bool {
         let read = ExpressionFlow.withoutWrittenText(code)
-        return ["Headers", "Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims"].contains { read.holds($0) }
+        if ["Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims"].contains(where: read.holds) { return true }
+        guard read.holds("Headers") else { return false }
+        return ExpressionFlow.reads(of: code).contains { source in
+            switch source {
+            case .requestHeader(let name): credentialHeaders.contains(name.trimmingWhitespace.lowercased())
+            // A header named by what is not written out, or the request passed whole.
+            case .allRequestHeaders, .request: true
+            default: false
+            }
+        }
+    }
+
+    /// The headers that carry the credentials of `routes`' callers, whose token checks are
+    /// read by `context` (raw checks of the scope, `localChecks`, where a route has none of
+    /// its own): those keep one caller's entries apart from another's.
+    private static func credentialHeaders(of routes: [EffectiveRoute], localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
+        var headers: Set<String> = ["authorization", "ocp-apim-subscription-key"]
+        for route in routes {
+            for case .header(let name) in context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks) ?? [] { headers.insert(name) }
+        }
+        return headers
     }
 
     /// Whether code's value carries `context.Response.Body`, the answer (not
@@ -177,14 +203,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
-            if !stores.isEmpty {
-                stores = stores.filter {
-                    Self.keepsTheAnswerForEveryone($0, in: scope.api) {
-                        if answerVariables == nil { answerVariables = Self.answerVariables(context) }
-                        return answerVariables ?? MarkedVariables()
-                    }
-                }
-            }
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.
@@ -192,6 +210,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             var checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
+            if !stores.isEmpty {
+                let credentialHeaders = Self.credentialHeaders(of: checked, localChecks: localChecks, context)
+                stores = stores.filter {
+                    Self.keepsTheAnswerForEveryone($0, in: scope.api, credentialHeaders: credentialHeaders) {
+                        if answerVariables == nil { answerVariables = Self.answerVariables(context) }
+                        return answerVariables ?? MarkedVariables()
+                    }
+                }
+            }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
             // another header, the query or a certificate do not keep a request out.
@@ -203,7 +230,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 let range = scope.document.range(store.nameSpan)
                 findings.report(
                     code,
-                    "raw 'cache-store-value' in \(scope.owner) keeps the answer to route '\(checked[0].written.id.value)', which requires a token, under a key every caller shares",
+                    "raw 'cache-store-value' in \(scope.owner) keeps the answer to route '\(checked[0].written.id.value)', which requires a token, under a key that does not tell its callers apart",
                     at: range,
                     notes: [Diagnostic.Note("put the caller's identity in the key (the validated token's subject), or cache with the route's 'cache'", at: range)])
             }
