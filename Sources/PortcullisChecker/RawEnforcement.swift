@@ -919,8 +919,9 @@ struct RawEnforcement: Sendable {
     /// statement itself; the first such statement at the top of a fragment it includes, of
     /// each branch of a `choose` a request may take, or of a `retry` or
     /// `limit-concurrency`, which run what they hold at least once. A `choose` may be
-    /// passed by none of its branches unless it has an `otherwise`; on requests of `method`
-    /// (nil: of any), a `when` that tests nothing but the method is taken or not for sure.
+    /// passed by none of its branches unless it has an `otherwise`, and a branch that
+    /// answers with written text passes none on; on requests of `method` (nil: of any), a
+    /// `when` that tests nothing but the method is taken or not for sure.
     private static func onEveryPath(
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
         visited: inout Set<String>
@@ -941,7 +942,13 @@ struct RawEnforcement: Sendable {
             for case .element(let branch) in statement.children where branch.name == "when" || branch.name == "otherwise" {
                 let taken = branch.name == "otherwise" ? true : method.flatMap { branch.runs(forMethod: $0.rawValue) }
                 if taken == false { continue }
-                guard let name = first(branch.elements, visited: &visited) else { return nil }
+                guard let name = first(branch.elements, visited: &visited) else {
+                    // A branch that ends every request it takes with a written answer (a 401
+                    // where no token came) lets none pass on (found by an audit).
+                    guard branch.elements.contains(where: \.isStaticAnswer) else { return nil }
+                    if taken == true { return names.first }
+                    continue
+                }
                 names.append(name)
                 // The branches after one taken for sure never run.
                 if taken == true { return names.first }

@@ -620,6 +620,27 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A `choose` that checks the token where one came and refuses with written text where
+    /// none did checks every request it lets pass on: it was LP001 and LP007 (found by an
+    /// audit). An answer that gives out what it did not write is no refusal.
+    func testABranchThatRefusesLetsNoRequestPastTheCheck() throws {
+        let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>Orders.Write</value></claim></required-claims></validate-jwt>"#
+        let present = #"@(context.Request.Headers.ContainsKey(&quot;Authorization&quot;))"#
+        let refusal = #"<return-response><set-status code="401" reason="Unauthorized" /></return-response>"#
+        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try writeWriteRoutes(checkedBy: [
+            "refusedotherwise": #"<choose><when condition="\#(present)">\#(check)</when><otherwise>\#(refusal)</otherwise></choose>"#,
+            "refusedfirst": #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;Authorization&quot;))">\#(refusal)</when><otherwise>\#(check)</otherwise></choose>"#,
+            "answeredotherwise": #"<choose><when condition="\#(present)">\#(check)</when><otherwise><return-response><set-status code="200" /><set-body>@((string)context.Variables[&quot;kept&quot;])</set-body></return-response></otherwise></choose>"#,
+            "refusednothing": #"<choose><when condition="\#(present)">\#(check)</when></choose>"#,
+        ])
+        let found = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertEqual(found.sorted(), [
+            "LP001 defs/answeredotherwise.yaml: route 'submit-answeredotherwise' accepts requests without a token and gives no reason",
+            "LP001 defs/refusednothing.yaml: route 'submit-refusednothing' accepts requests without a token and gives no reason",
+        ])
+    }
+
     /// A `cache-lookup-value` reads the instance's cache, which every API's
     /// `cache-store-value` writes, in any section: what a store keeps from a request (an
     /// anonymous route's, say) may be what a check compares the token with, and a key the
