@@ -205,11 +205,19 @@ struct VariableSetters {
         for name in [entry, Self.entryOfAnyKey] { add(name: .text(name), code: code, after: nil, api: nil, values) }
     }
 
-    /// A cache statement's key when written out (named values put in), trimmed and
-    /// case-folded as variables' names are; nil for an expression's.
+    /// A cache statement's key when written out (named values put in), as text or as an
+    /// expression of one string (`@("bearerToken")`), trimmed and case-folded as variables'
+    /// names are; nil for one an expression computes.
     private static func writtenKey(of statement: PolicyXMLElement, _ values: [String: String]) -> String? {
-        guard case .text(let text)? = statement.attribute("key")?.value else { return nil }
-        return (NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased()
+        guard let key = statement.attribute("key")?.value else { return nil }
+        let written: String
+        switch key {
+        case .text(let text): written = NamedValues.resolve(text, values) ?? text
+        case .expression:
+            guard let text = ExpressionFlow.stringLiteral(of: code(of: key, values)) else { return nil }
+            written = text
+        }
+        return written.trimmingWhitespace.lowercased()
     }
 
     /// The names of the cache's entries as variables, which no policy's own can be mistaken

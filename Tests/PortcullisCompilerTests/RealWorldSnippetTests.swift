@@ -64,8 +64,10 @@ final class RealWorldSnippetTests: XCTestCase {
                 // The harness puts every sample in one API: a product's sample that sets the
                 // gateway's token in 'Authorization' runs before the raw token checks of the
                 // route samples that validate a JWT (line 167: the sample that checks a token
-                // in every branch of a 'choose', a check on every request).
-                "LP001 samples.yaml:157", "LP001 samples.yaml:167", "LP001 samples.yaml:192", "LP001 samples.yaml:197", "LP001 samples.yaml:242",
+                // in every branch of a 'choose', a check on every request; line 117: the Power
+                // Query sample, which refuses an empty 'Bearer' with a written 401 and checks
+                // every other request).
+                "LP001 samples.yaml:117", "LP001 samples.yaml:157", "LP001 samples.yaml:167", "LP001 samples.yaml:192", "LP001 samples.yaml:197", "LP001 samples.yaml:242",
                 "LP002 Parse a JWT token using expressions.xml:24",
                 "LP002 Pre-authorize requests based on HTTP method with validate-jwt.policy.xml:35",
                 "LP002 Use custom error messages for jwt-validate policy with on-error handler.policy.xml:4",

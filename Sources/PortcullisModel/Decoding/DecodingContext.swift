@@ -321,6 +321,10 @@ struct DecodingContext {
     }
 
     mutating func integer(_ node: YAMLNode, field: String, in bounds: ClosedRange<Int>) -> Located<Int>? {
+        if let scalar = node.scalar, scalar.isPlain, Self.hasLeadingZero(scalar.text) {
+            reportLeadingZero(node, text: scalar.text, field: field)
+            return nil
+        }
         guard let scalar = node.scalar, scalar.isPlain, let value = Self.parseInteger(scalar.text) else {
             mismatch(node, expected: "a whole number", field: field)
             return nil
@@ -339,6 +343,24 @@ struct DecodingContext {
         integer(entry.value, field: entry.key, in: bounds)
     }
 
+    /// Whether `text` is a whole number written with a leading zero (`0100`, `-010`,
+    /// `0_100`), which YAML 1.1 reads as octal (64) and YAML 1.2 as decimal (100): a reviewer,
+    /// or another tool, may read another number than the build does.
+    static func hasLeadingZero(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if let sign = digits.first, sign == "+" || sign == "-" { digits = digits.dropFirst() }
+        guard digits.count > 1, digits.first == "0" else { return false }
+        return digits.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "_") }
+    }
+
+    /// Refuses a number ``hasLeadingZero(_:)`` finds in `field`.
+    mutating func reportLeadingZero(_ node: YAMLNode, text: String, field: String) {
+        diagnostics.report(
+            .invalidValue, "number\(shown(text, of: field)) for \(MessageText.quoted(field)) has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal",
+            at: node.range,
+            notes: [Diagnostic.Note("write the number without its leading zeros", at: node.range)])
+    }
+
     /// Decimal integers with an optional sign and `_` separators, as YAML 1.1 reads them.
     static func parseInteger(_ text: String) -> Int? {
         // Most numbers have no separator: only those pay for a filtered copy (Foundation's
@@ -354,6 +376,11 @@ struct DecodingContext {
         let node = entry.value
         guard let scalar = node.scalar, !node.isNull else {
             mismatch(node, expected: "a duration", field: entry.key)
+            return nil
+        }
+        // A number of seconds alone is a YAML number; with a unit ('060s') it is text.
+        if scalar.isPlain, Self.hasLeadingZero(scalar.text) {
+            reportLeadingZero(node, text: scalar.text, field: entry.key)
             return nil
         }
         guard let seconds = Grammar.durationSeconds(scalar.text), seconds > 0 else {
