@@ -620,6 +620,38 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A token check without claims in an API's policy, where every route checks a claim
+    /// that grants a permission on the same token (its own raw check, or the check its
+    /// scopes generate), authenticates for routes that authorize: it was LP002 (found by an
+    /// audit). A route left without its own check leaves the API's check the only one.
+    func testAnAPIsCheckWithoutClaimsIsNoGapWhereEveryRouteAuthorizes() throws {
+        let openID = #"<openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences>"#
+        let authenticate = #"<validate-jwt header-name="Authorization">\#(openID)</validate-jwt>"#
+        func authorize(_ role: String) -> String {
+            #"<policies><inbound><base /><validate-jwt header-name="Authorization" failed-validation-httpcode="403">\#(openID)<required-claims><claim name="roles" match="any"><value>\#(role)</value></claim></required-claims></validate-jwt></inbound></policies>"#
+        }
+        let layered = RuleExample.api(
+            "layered", fields: "auth: none\npolicy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
+            routes: """
+              - {id: submit-layered, method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize("Orders.Write"))'}
+              - {id: list-layered, method: GET, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize("Orders.Read"))'}
+
+            """)
+        let gap = RuleExample.api(
+            "gap", fields: "auth: none\npolicy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
+            routes: """
+              - {id: submit-gap, method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize("Orders.Write"))'}
+              - {id: list-gap, method: GET, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}
+
+            """)
+        let generated = RuleExample.api(
+            "generated", fields: "policy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
+            routes: "  - {id: list-generated, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write([layered, gap, generated].map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("LP002") }
+        XCTAssertEqual(found, ["LP002 defs/apis.yaml: raw 'validate-jwt' in API 'gap' requires no claim, so any token its issuers sign passes"])
+    }
+
     /// A `choose` that checks the token where one came and refuses with written text where
     /// none did checks every request it lets pass on: it was LP001 and LP007 (found by an
     /// audit). An answer that gives out what it did not write is no refusal.

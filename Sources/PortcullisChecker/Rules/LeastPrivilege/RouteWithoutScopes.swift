@@ -79,6 +79,32 @@ public enum RouteWithoutScopes: Rule {
             """)
     }
 
+    /// Whether every route a broader policy's `check` runs for (the gateway's, a product's,
+    /// an API's) is authorized after it, on the same token: the route's generated check
+    /// requires scopes or roles of the token in `Authorization`, or a raw check at the top
+    /// of the route's own `inbound` reads the same place and requires a claim that grants a
+    /// permission. A check that authenticates at API scope and leaves the permissions to
+    /// each operation lets no token through (found by an audit: LP002 on that layout).
+    private static func everyRouteIsAuthorizedPast(_ check: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
+        guard [.global, .product, .api].contains(scope.level), !scope.routes.isEmpty else { return false }
+        let places = context.credentialPlaces(of: [check])
+        let values = context.namedValues.byName
+        let callerControlled = context.callerControlledVariables
+        return scope.routes.allSatisfy { route in
+            if route.isAuthenticated, route.written.scopes != nil || route.written.appRoles != nil, !route.written.namesNoPermission,
+                places == [.header("authorization")]
+            {
+                return true
+            }
+            return (route.written.policy?.document?.inboundStatements ?? []).contains { own in
+                tokenChecks.contains(own.name) && !own.letsCallersThrough(values, callerControlled) && !own.checksAGivenToken
+                    && context.credentialPlaces(of: [own]) == places
+                    && own.elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
+                        .contains { $0.grantsAPermission(values, callerControlled) }
+            }
+        }
+    }
+
     private static let jwtChecks: Set<String> = ["validate-jwt"]
     private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
     private static let certificateChecks: Set<String> = ["validate-client-certificate"]
@@ -144,7 +170,11 @@ public enum RouteWithoutScopes: Rule {
                     let passes =
                         check.name == "validate-azure-ad-token" && check.elements.contains { $0.name == "client-application-ids" && !$0.elements.isEmpty }
                         ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
-                    if claims.isEmpty {
+                    if !claims.contains(where: { $0.grantsAPermission(values.byName, callerControlled) }),
+                        Self.everyRouteIsAuthorizedPast(check, in: scope, context)
+                    {
+                        // Authenticated here, authorized route by route: nothing passes.
+                    } else if claims.isEmpty {
                         findings.report(code, "raw '\(check.name)' in \(scope.owner) requires no claim, so \(passes)", at: range, notes: [note])
                     } else if !claims.contains(where: { $0.grantsAPermission(values.byName, callerControlled) }) {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
