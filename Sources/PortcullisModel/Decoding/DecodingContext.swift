@@ -347,6 +347,8 @@ struct DecodingContext {
     /// `0_100`), which YAML 1.1 reads as octal (64) and YAML 1.2 as decimal (100): a reviewer,
     /// or another tool, may read another number than the build does.
     static func hasLeadingZero(_ text: String) -> Bool {
+        // Told by the first byte for almost every number: this runs for each one read.
+        guard let first = text.utf8.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else { return false }
         var digits = Substring(text)
         if let sign = digits.first, sign == "+" || sign == "-" { digits = digits.dropFirst() }
         guard digits.count > 1, digits.first == "0" else { return false }
