@@ -920,7 +920,7 @@ struct RawEnforcement: Sendable {
     /// each branch of a `choose` a request may take, or of a `retry` or
     /// `limit-concurrency`, which run what they hold at least once. A `choose` may be
     /// passed by none of its branches unless it has an `otherwise`, and a branch that
-    /// answers with written text passes none on; on requests of `method` (nil: of any), a
+    /// answers with written text first passes none on; on requests of `method` (nil: of any), a
     /// `when` that tests nothing but the method is taken or not for sure.
     private static func onEveryPath(
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
@@ -944,8 +944,9 @@ struct RawEnforcement: Sendable {
                 if taken == false { continue }
                 guard let name = first(branch.elements, visited: &visited) else {
                     // A branch that ends every request it takes with a written answer (a 401
-                    // where no token came) lets none pass on (found by an audit).
-                    guard branch.elements.contains(where: \.isStaticAnswer) else { return nil }
+                    // where no token came) lets none pass on (found by an audit); one that
+                    // does something first does it unchecked (the audit of the change).
+                    guard branch.elements.first?.isStaticAnswer == true else { return nil }
                     if taken == true { return names.first }
                     continue
                 }
@@ -1220,6 +1221,8 @@ extension PolicyXMLElement {
         else { return false }
         var readsKept = false
         forEachElement { element in
+            // A Liquid template reads the context's variables and the body by name.
+            if element.name == "set-body", element.attribute("template") != nil { readsKept = true }
             func read(_ value: PolicyXMLValue) {
                 if value.isExpression, value.resolved.mayReadAVariable { readsKept = true }
             }

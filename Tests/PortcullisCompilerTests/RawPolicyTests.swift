@@ -665,10 +665,16 @@ final class RawPolicyTests: XCTestCase {
             "refusedfirst": #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;Authorization&quot;))">\#(refusal)</when><otherwise>\#(check)</otherwise></choose>"#,
             "answeredotherwise": #"<choose><when condition="\#(present)">\#(check)</when><otherwise><return-response><set-status code="200" /><set-body>@((string)context.Variables[&quot;kept&quot;])</set-body></return-response></otherwise></choose>"#,
             "refusednothing": #"<choose><when condition="\#(present)">\#(check)</when></choose>"#,
+            // What a refusing branch does before it answers runs unchecked, and a Liquid body
+            // reads the variables it names (the audit of the change).
+            "callfirst": #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;Authorization&quot;))"><send-request mode="copy" response-variable-name="copied"><set-url>https://audit.example.com/x</set-url></send-request>\#(refusal)</when><otherwise>\#(check)</otherwise></choose>"#,
+            "liquidrefusal": #"<choose><when condition="\#(present)">\#(check)</when><otherwise><return-response><set-status code="401" /><set-body template="liquid">{{context.Variables.kept}}</set-body></return-response></otherwise></choose>"#,
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
         XCTAssertEqual(found.sorted(), [
             "LP001 defs/answeredotherwise.yaml: route 'submit-answeredotherwise' accepts requests without a token and gives no reason",
+            "LP001 defs/callfirst.yaml: route 'submit-callfirst' accepts requests without a token and gives no reason",
+            "LP001 defs/liquidrefusal.yaml: route 'submit-liquidrefusal' accepts requests without a token and gives no reason",
             "LP001 defs/refusednothing.yaml: route 'submit-refusednothing' accepts requests without a token and gives no reason",
         ])
     }
