@@ -541,6 +541,30 @@ struct RawEnforcement: Sendable {
         Set(checks.flatMap(checked.tokenPlaces(of:)))
     }
 
+    /// The places where token checks may read credentials that a statement of `document`'s
+    /// `inbound` writes (``CheckedCredentials/places(setBy:)``: a managed identity's token,
+    /// a `set-header`), at any depth or in a fragment included there; not what a request
+    /// sent elsewhere or an answer holds. A check after one judges the gateway's credentials.
+    func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?) -> [CredentialPlace] {
+        guard let document else { return [] }
+        var written: [CredentialPlace] = []
+        var visited = Set<String>()
+        func collect(_ element: PolicyXMLElement) {
+            switch element.name {
+            case "send-request", "send-one-way-request", "return-response":
+                return
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return }
+                fragment.rootElements.forEach(collect)
+            default:
+                written += checked.places(setBy: element)
+                element.elements.forEach(collect)
+            }
+        }
+        document.inboundStatements.forEach(collect)
+        return written
+    }
+
     /// A raw statement in the `on-error` a request of `route` passes that gives a caller
     /// whose check failed more than a written refusal: an answer kept from another call
     /// (`return-response` naming a response variable, or writing its body from a variable,

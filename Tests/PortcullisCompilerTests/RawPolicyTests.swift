@@ -647,9 +647,20 @@ final class RawPolicyTests: XCTestCase {
         let generated = RuleExample.api(
             "generated", fields: "policy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
             routes: "  - {id: list-generated, method: GET, path: /orders, scopes: [orders.read]}\n")
-        try write([layered, gap, generated].map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
+        // A route that puts the gateway's own token where its check reads authorizes the
+        // gateway, not the caller (the audit of the change).
+        let identity = RuleExample.api(
+            "identity", fields: "auth: none\npolicy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
+            routes: """
+              - {id: submit-identity, method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize("Orders.Write").replacing("<inbound><base />", with: #"<inbound><base /><authentication-managed-identity resource="api://orders" />"#))'}
+
+            """)
+        try write([layered, gap, generated, identity].map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("LP002") }
-        XCTAssertEqual(found, ["LP002 defs/apis.yaml: raw 'validate-jwt' in API 'gap' requires no claim, so any token its issuers sign passes"])
+        XCTAssertEqual(found, [
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'gap' requires no claim, so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'identity' requires no claim, so any token its issuers sign passes",
+        ])
     }
 
     /// A `choose` that checks the token where one came and refuses with written text where

@@ -79,29 +79,60 @@ public enum RouteWithoutScopes: Rule {
             """)
     }
 
-    /// Whether every route a broader policy's `check` runs for (the gateway's, a product's,
-    /// an API's) is authorized after it, on the same token: the route's generated check
-    /// requires scopes or roles of the token in `Authorization`, or a raw check at the top
-    /// of the route's own `inbound` reads the same place and requires a claim that grants a
-    /// permission. A check that authenticates at API scope and leaves the permissions to
-    /// each operation lets no token through (found by an audit: LP002 on that layout).
-    private static func everyRouteIsAuthorizedPast(_ check: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
-        guard [.global, .product, .api].contains(scope.level), !scope.routes.isEmpty else { return false }
-        let places = context.credentialPlaces(of: [check])
-        let values = context.namedValues.byName
-        let callerControlled = context.callerControlledVariables
-        return scope.routes.allSatisfy { route in
-            if route.isAuthenticated, route.written.scopes != nil || route.written.appRoles != nil, !route.written.namesNoPermission,
-                places == [.header("authorization")]
-            {
-                return true
+    /// Whether every route an API policy's `check` runs for authorizes the same token after
+    /// it: the route's generated check requires scopes or roles of the token in
+    /// `Authorization`, or a raw check at the top of the route's own `inbound` reads the same
+    /// place and requires a claim that grants a permission, where neither policy writes that
+    /// place first (a managed identity's token, a `set-header`: the check would judge the
+    /// gateway's). A check that authenticates at API scope and leaves the permissions to each
+    /// operation lets no token through (found by an audit: LP002 on that layout). What each
+    /// route and each scope authorizes is worked out once (``Authorizations``), so that many
+    /// checks over many routes cost what each does alone.
+    private static func everyRouteIsAuthorizedPast(
+        _ check: PolicyXMLElement, inScope index: Int, _ scope: RawScope, _ context: CheckContext, _ known: inout Authorizations
+    ) -> Bool {
+        guard scope.level == .api, !scope.routes.isEmpty, let places = context.credentialPlaces(of: [check]) else { return false }
+        if known.byScope[index] == nil {
+            var common: Set<Set<CredentialPlace>>?
+            for route in scope.routes {
+                let authorized = known.authorized(by: route, context)
+                common = common.map { $0.intersection(authorized) } ?? authorized
+                if common?.isEmpty == true { break }
             }
-            return (route.written.policy?.document?.inboundStatements ?? []).contains { own in
-                tokenChecks.contains(own.name) && !own.letsCallersThrough(values, callerControlled) && !own.checksAGivenToken
-                    && context.credentialPlaces(of: [own]) == places
-                    && own.elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
-                        .contains { $0.grantsAPermission(values, callerControlled) }
+            let written = context.rawEnforcement.credentialPlacesWritten(inInboundOf: scope.document)
+            known.byScope[index] = (common ?? []).filter { authorized in !written.contains { place in authorized.contains(where: place.mayBe) } }
+        }
+        return known.byScope[index]!.contains(places)
+    }
+
+    /// The token places each route authorizes (``everyRouteIsAuthorizedPast(_:inScope:_:_:_:)``),
+    /// and those every route of a scope does, by the scope's place in the context's list.
+    private struct Authorizations {
+        private var byRoute: [ObjectIdentifier: Set<Set<CredentialPlace>>] = [:]
+        var byScope: [Int: Set<Set<CredentialPlace>>] = [:]
+
+        mutating func authorized(by route: EffectiveRoute, _ context: CheckContext) -> Set<Set<CredentialPlace>> {
+            if let known = byRoute[ObjectIdentifier(route)] { return known }
+            var authorized: Set<Set<CredentialPlace>> = []
+            // The generated check runs first in the route's policy, on the caller's token.
+            if route.isAuthenticated, route.written.scopes != nil || route.written.appRoles != nil, !route.written.namesNoPermission {
+                authorized.insert([.header("authorization")])
             }
+            let own = route.written.policy?.document
+            let written = context.rawEnforcement.credentialPlacesWritten(inInboundOf: own)
+            let values = context.namedValues.byName
+            let callerControlled = context.callerControlledVariables
+            for statement in own?.inboundStatements ?? [] where tokenChecks.contains(statement.name) {
+                guard !statement.letsCallersThrough(values, callerControlled), !statement.checksAGivenToken,
+                    statement.elements.filter({ $0.name == "required-claims" }).flatMap({ $0.elements.filter { $0.name == "claim" } })
+                        .contains(where: { $0.grantsAPermission(values, callerControlled) }),
+                    let places = context.credentialPlaces(of: [statement]),
+                    !written.contains(where: { place in places.contains(where: place.mayBe) })
+                else { continue }
+                authorized.insert(places)
+            }
+            byRoute[ObjectIdentifier(route)] = authorized
+            return authorized
         }
     }
 
@@ -122,7 +153,8 @@ public enum RouteWithoutScopes: Rule {
         let values = context.namedValues
         let callerControlled = context.callerControlledVariables
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
-        for scope in context.rawScopes {
+        var authorizations = Authorizations()
+        for (scopeIndex, scope) in context.rawScopes.enumerated() {
             for check in scope.elements(named: Self.tokenChecks) {
                 let range = scope.document.range(check.nameSpan)
                 if check.checksNoAudience(values.byName, callerControlled) {
@@ -171,7 +203,7 @@ public enum RouteWithoutScopes: Rule {
                         check.name == "validate-azure-ad-token" && check.elements.contains { $0.name == "client-application-ids" && !$0.elements.isEmpty }
                         ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
                     if !claims.contains(where: { $0.grantsAPermission(values.byName, callerControlled) }),
-                        Self.everyRouteIsAuthorizedPast(check, in: scope, context)
+                        Self.everyRouteIsAuthorizedPast(check, inScope: scopeIndex, scope, context, &authorizations)
                     {
                         // Authenticated here, authorized route by route: nothing passes.
                     } else if claims.isEmpty {
