@@ -2548,6 +2548,8 @@ final class RawPolicyTests: XCTestCase {
             // A header no check reads names whichever caller the caller likes (found by an
             // audit: 'X-User-Id: <someone else>' was served their answer).
             ("callerkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-User-Id&quot;, &quot;&quot;))")),
+            // A credential only tested keeps no caller apart (the audit of the change).
+            ("testedkey", store("@(context.Request.Headers.ContainsKey(&quot;Authorization&quot;) ? context.Request.Headers.GetValueOrDefault(&quot;X-User-Id&quot;, &quot;&quot;) : &quot;anon&quot;)")),
             ("downstream", lookup("public")),
             ("private", lookup("private")),
             // Varied by 'Authorization' after the policy put its own there, every caller's
@@ -2607,6 +2609,7 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'testedkey/list-testedkey' keeps the answer to route 'list-testedkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'typed/list-typed' keeps the answer to route 'list-typed', which requires a token, under a key that does not tell its callers apart",
             "CA009 defs/apis.yaml: raw 'cache-lookup' of route 'downstream/list-downstream' lets shared caches keep the answer to a request with a token and serve it to other callers ('downstream-caching-type' is 'public')",

@@ -139,26 +139,42 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let read = ExpressionFlow.withoutWrittenText(code)
         if ["Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims"].contains(where: read.holds) { return true }
         guard read.holds("Headers") else { return false }
-        return ExpressionFlow.reads(of: code).contains { source in
-            switch source {
-            case .requestHeader(let name): credentialHeaders.contains(name.trimmingWhitespace.lowercased())
-            // A header named by what is not written out, or the request passed whole.
-            case .allRequestHeaders, .request: true
-            default: false
+        // What the key's value may hold: a header only tested, or the one a test picks
+        // against, keeps no caller apart (the audit of the change).
+        return ExpressionFlow.decidingCodes(of: code).contains { deciding in
+            ExpressionFlow.reads(of: deciding).contains { source in
+                switch source {
+                case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
+                // A header named by what is not written out, or the request passed whole.
+                case .allRequestHeaders, .request: true
+                default: false
+                }
             }
         }
     }
 
     /// The headers that carry the credentials of `routes`' callers, whose token checks are
     /// read by `context` (raw checks of the scope, `localChecks`, where a route has none of
-    /// its own): those keep one caller's entries apart from another's.
-    private static func credentialHeaders(of routes: [EffectiveRoute], localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
-        var headers: Set<String> = ["authorization", "ocp-apim-subscription-key"]
+    /// its own), and the subscription key's where every request of `scope` must carry one:
+    /// those keep one caller's entries apart from another's. A header no check reads, even
+    /// `Authorization` beside a check of another, is one a caller may leave out or set
+    /// (the audit of the change). ``anyHeader`` stands for a check's header an expression names.
+    private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
+        var headers: Set<String> = scope.takesKeylessRequests ? [] : ["ocp-apim-subscription-key"]
         for route in routes {
-            for case .header(let name) in context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks) ?? [] { headers.insert(name) }
+            for place in context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks) ?? [] {
+                switch place {
+                case .header(let name): headers.insert(name)
+                case .anyHeader, .anyName: headers.insert(anyHeader)
+                case .query, .anyQuery: continue
+                }
+            }
         }
         return headers
     }
+
+    /// Not a header's name (names hold no space).
+    private static let anyHeader = "any header"
 
     /// Whether code's value carries `context.Response.Body`, the answer (not
     /// `tokenResponse.Body`, another call's, which the audit of a change found taken for
@@ -211,7 +227,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty {
-                let credentialHeaders = Self.credentialHeaders(of: checked, localChecks: localChecks, context)
+                let credentialHeaders = Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context)
                 stores = stores.filter {
                     Self.keepsTheAnswerForEveryone($0, in: scope.api, credentialHeaders: credentialHeaders) {
                         if answerVariables == nil { answerVariables = Self.answerVariables(context) }
