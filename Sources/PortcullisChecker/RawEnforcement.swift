@@ -1031,19 +1031,16 @@ extension PolicyXMLElement {
         {
             return false
         }
-        // Zero however written ('00', '@(0)', '-0', '0x0'), or less: a negative count takes
-        // calls back off the counter.
-        if let count = count?.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }), !count.isEmpty {
-            // C# separates digits with '_' and writes hexadecimal and binary literals.
-            let digits = count.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }.lowercased()
-            let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
-            if value == 0 || (value != nil && count.hasPrefix("-")) { return false }
-        }
-        // A condition or a count that reads what the caller writes (a header, the URL and
-        // its query, the path's parameters, the body), or picks, may count nothing; a
-        // budget or window that may carry what it writes, anything.
+        if let count, Self.countsNothing(count.written) { return false }
+        // A condition that reads what the caller writes (a header, the URL and its query,
+        // the path's parameters, the body), or picks, may count nothing; so may a count
+        // that may carry what it writes, or that it picks among counts written out one of
+        // which counts nothing (the audit of the change: a count of 2 for long paths
+        // counts); a budget or window that may carry what it writes allows anything.
         if case .expression(let code)? = condition, callerControlled.choosesTheValue(of: code) { return false }
-        if case .expression(let code)? = count, callerControlled.choosesTheValue(of: code) { return false }
+        if case .expression(let code)? = count, callerControlled.choosesTheValue(of: code) {
+            if callerControlled.writesTheValue(of: code) || ExpressionFlow.possibleValues(of: code).contains(where: { Self.countsNothing($0.code) }) { return false }
+        }
         for budget in ["calls", "renewal-period"] {
             guard case .known(let written) = read(budget, values) else { continue }
             if case .expression(let code)? = written, callerControlled.writesTheValue(of: code) { return false }
@@ -1060,6 +1057,17 @@ extension PolicyXMLElement {
             }
         }
         return true
+    }
+
+    /// Whether a count is zero however written ('00', '@(0)', '-0', '0x0'), or less: a
+    /// negative count takes calls back off the counter.
+    private static func countsNothing(_ written: String) -> Bool {
+        let count = written.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }
+        guard !count.isEmpty else { return false }
+        // C# separates digits with '_' and writes hexadecimal and binary literals.
+        let digits = count.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }.lowercased()
+        let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
+        return value == 0 || (value != nil && count.hasPrefix("-"))
     }
 
     /// Whether an expression reads what the caller writes: a header, the URL and its

@@ -1360,6 +1360,8 @@ final class RawPolicyTests: XCTestCase {
             // and one the policy works out from what is not the caller's counts.
             ("tiered", #"<rate-limit-by-key calls="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 10 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
             ("product", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? 10 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Response.StatusCode &gt;= 500 ? 2 : 1)" />"#),
+            // Counts the request decides that are never zero (the audit of the change).
+            ("longpath", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Request.Url.Path.Length &gt; 100 ? 2 : 1)" />"#),
         ]
         for limit in limits {
             let example = RuleExample.api(
