@@ -71,10 +71,11 @@ struct VariableSetters {
     /// The fragments whose own statements answer, by id: a branch including one ends the
     /// request there, as one that answers itself.
     private var answeringFragments: Set<String> = []
-    /// Whether a `cache-lookup-value` sets its variable (``init(inboundOf:fragments:values:)``),
-    /// and whether one was met.
+    /// Whether a `cache-lookup-value` sets its variable (``init(inboundOf:fragments:values:)``).
     private var readsTheCache = false
-    private var looksUpTheCache = false
+    /// The texts that keys of `cache-store-value`s an expression computes start with, in
+    /// lower case ("" where nothing is known): which of them a lookup's written key may be.
+    private var computedKeyStarts: Set<String> = []
 
     /// Read for the statements of `inbound` (token checks, limits, requests sent before the
     /// check), as policies every API's requests may run: the `inbound` section of each of
@@ -98,6 +99,14 @@ struct VariableSetters {
         func holdsSetters(_ document: PolicyXMLDocument) -> Bool {
             document.has(anyOf: Self.settersOrLookups) || fragmentsSet && document.has(anyOf: Self.includeFragment)
         }
+        // The instance's cache, read first: which entries a lookup reads depends on the keys
+        // stored under, in any section of any policy or fragment.
+        let everyDocument = policies + documents.values
+        if everyDocument.contains(where: { $0.has(anyOf: Self.cacheLookup) }) {
+            for document in everyDocument {
+                for store in document.elements(named: Self.cacheStore) { add(store: store, values) }
+            }
+        }
         for policy in policies where policy.root.name == "policies" && holdsSetters(policy) {
             for case .element(let section) in policy.root.children where section.name == "inbound" {
                 read(section, after: nil, api: nil, values)
@@ -107,10 +116,6 @@ struct VariableSetters {
         while let id = included.popLast() {
             guard done.insert(id).inserted, let document = documents[id], holdsSetters(document) else { continue }
             read(document.root, after: fragmentTests[id], api: nil, values)
-        }
-        guard looksUpTheCache else { return }
-        for document in policies + documents.values {
-            for store in document.elements(named: Self.cacheStore) { add(store: store, values) }
         }
     }
 
@@ -178,7 +183,6 @@ struct VariableSetters {
     /// follows what the key reads, as a branch follows its condition.
     private mutating func add(lookup: PolicyXMLElement, after test: Int?, api: Int?, _ values: [String: String]) {
         guard let variable = lookup.attribute("variable-name")?.value else { return }
-        looksUpTheCache = true
         var last = test
         if let key = lookup.attribute("key")?.value {
             let read = read(condition: key, values)
@@ -187,7 +191,17 @@ struct VariableSetters {
                 last = tests.count - 1
             }
         }
-        let entries: [String] = if let key = Self.writtenKey(of: lookup, values) { [Self.entry(key), Self.entryOfAnExpressionsKey] } else { [Self.entryOfAnyKey] }
+        let entries: [String]
+        switch Self.key(of: lookup, values) {
+        case .written(let key)?:
+            // Past a few dozen starts, each is not tried: the lookup reads every computed key's.
+            let computed =
+                computedKeyStarts.count > Self.startsTried
+                ? [Self.entryOfAComputedKey] : computedKeyStarts.filter { key.hasPrefix($0) }.map(Self.entry(startingWith:))
+            entries = [Self.entry(key)] + computed
+        case .computed?, nil:
+            entries = [Self.entryOfAnyKey]
+        }
         let kept = "@(" + entries.map { "(string)context.Variables[" + Self.literal($0) + "]" }.joined(separator: " + ") + ")"
         add(name: variable, code: kept, after: last, api: api, values)
         if let given = lookup.attribute("default-value")?.value {
@@ -196,36 +210,59 @@ struct VariableSetters {
     }
 
     /// A `cache-store-value`, as setters of the entries ``add(lookup:after:api:_:)`` reads: the
-    /// one of its key, or the one of keys an expression gives, and the one of any key.
-    /// The cache is the instance's: every API's lookups read it.
+    /// one of its written key, or those of the text a computed key starts with and of any
+    /// computed key; and the one of any key. The cache is the instance's: every API's
+    /// lookups read it.
     private mutating func add(store: PolicyXMLElement, _ values: [String: String]) {
-        guard let value = store.attribute("value")?.value else { return }
+        guard let value = store.attribute("value")?.value, let key = Self.key(of: store, values) else { return }
         let code = Self.code(of: value, values)
-        let entry = Self.writtenKey(of: store, values).map(Self.entry) ?? Self.entryOfAnExpressionsKey
-        for name in [entry, Self.entryOfAnyKey] { add(name: .text(name), code: code, after: nil, api: nil, values) }
+        let names: [String]
+        switch key {
+        case .written(let key):
+            names = [Self.entry(key), Self.entryOfAnyKey]
+        case .computed(let start):
+            computedKeyStarts.insert(start)
+            names = [Self.entry(startingWith: start), Self.entryOfAComputedKey, Self.entryOfAnyKey]
+        }
+        for name in names { add(name: .text(name), code: code, after: nil, api: nil, values) }
     }
 
-    /// A cache statement's key when written out (named values put in), as text or as an
-    /// expression of one string (`@("bearerToken")`), trimmed and case-folded as variables'
-    /// names are; nil for one an expression computes.
-    private static func writtenKey(of statement: PolicyXMLElement, _ values: [String: String]) -> String? {
+    /// A cache statement's key, in lower case as variables' names are compared.
+    private enum CacheKey {
+        /// Written out, as text or an expression of one string (`@("bearerToken")`), named
+        /// values put in; trimmed.
+        case written(String)
+        /// Computed by an expression, or holding a named value whose value is not known
+        /// here (a secret's): it starts with the text given, "" where nothing is known
+        /// (``ExpressionFlow/leadingText(of:)``: `@("idem-" + …)` is never `enrich-token`).
+        case computed(startingWith: String)
+    }
+
+    private static func key(of statement: PolicyXMLElement, _ values: [String: String]) -> CacheKey? {
         guard let key = statement.attribute("key")?.value else { return nil }
-        let written: String
         switch key {
-        case .text(let text): written = NamedValues.resolve(text, values) ?? text
+        case .text(let text):
+            guard let resolved = NamedValues.resolve(text, values) else {
+                let start = text.firstRange(of: "{{").map { text[..<$0.lowerBound] } ?? Substring(text)
+                return .computed(startingWith: String(start.drop { $0.isWhitespace }).lowercased())
+            }
+            return .written(resolved.trimmingWhitespace.lowercased())
         case .expression:
-            guard let text = ExpressionFlow.stringLiteral(of: code(of: key, values)) else { return nil }
-            written = text
+            let code = code(of: key, values)
+            if let text = ExpressionFlow.stringLiteral(of: code) { return .written(text.trimmingWhitespace.lowercased()) }
+            return .computed(startingWith: ExpressionFlow.leadingText(of: code)?.lowercased() ?? "")
         }
-        return written.trimmingWhitespace.lowercased()
     }
 
     /// The names of the cache's entries as variables, which no policy's own can be mistaken
-    /// for without harm: a lookup reads the entry of its written key and those stored under
-    /// an expression's key, or, keyed by an expression itself, those of any key.
+    /// for without harm: a lookup of a written key reads its entry and those of computed
+    /// keys that may be it; a lookup of a computed key, those of any key.
     private static func entry(_ key: String) -> String { "portcullis cache entry " + key }
-    private static let entryOfAnExpressionsKey = "portcullis cache entry of an expression's key"
+    private static func entry(startingWith start: String) -> String { "portcullis cache entry of a computed key starting " + start }
+    private static let entryOfAComputedKey = "portcullis cache entry of a computed key"
     private static let entryOfAnyKey = "portcullis cache entry of any key"
+    /// How many starts of computed keys a written key is compared with, at most.
+    private static let startsTried = 64
 
     /// What a `when`'s condition reads, as APIM compiles it.
     private mutating func read(condition: PolicyXMLValue, _ values: [String: String]) -> (readsTheCaller: Bool, variables: [ExpressionFlow.Source]) {
@@ -241,6 +278,7 @@ struct VariableSetters {
     private static let setVariable: Set<String> = ["set-variable"]
     private static let settersOrLookups: Set<String> = ["set-variable", "cache-lookup-value"]
     private static let cacheStore: Set<String> = ["cache-store-value"]
+    private static let cacheLookup: Set<String> = ["cache-lookup-value"]
     private static let includeFragment: Set<String> = ["include-fragment"]
     /// Statements that end the request with an answer of the gateway's.
     private static let answers: Set<String> = ["return-response", "mock-response"]

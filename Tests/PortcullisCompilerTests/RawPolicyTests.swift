@@ -705,7 +705,7 @@ final class RawPolicyTests: XCTestCase {
         // Kept after the backend answers, from what the caller sent, and from text.
         let stores = RuleExample.api(
             "prefs",
-            fields: #"policy: '<policies><inbound><base /></inbound><outbound><base /><cache-store-value key="aud-config" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Pref&quot;, &quot;&quot;))" duration="60" /><cache-store-value key="orders-aud" value="api://orders" duration="60" /></outbound></policies>'"#,
+            fields: #"policy: '<policies><inbound><base /></inbound><outbound><base /><cache-store-value key="aud-config" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Pref&quot;, &quot;&quot;))" duration="60" /><cache-store-value key="orders-aud" value="api://orders" duration="60" /><cache-store-value key="@(&quot;idem-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Idempotency-Key&quot;, &quot;&quot;))" value="@(context.Request.Body.As&lt;string&gt;(preserveContent: true))" duration="60" /></outbound></policies>'"#,
             routes: "  - {id: save-prefs, method: GET, path: /prefs, scopes: [orders.read]}\n")
         try write(stores.text, to: "defs/prefs.yaml")
         try writeWriteRoutes(checkedBy: [
@@ -714,6 +714,9 @@ final class RawPolicyTests: XCTestCase {
             "cachedconfig": #"<cache-lookup-value key="aud-config" variable-name="cached-config" /><validate-jwt header-name="Authorization"><openid-config url="@((string)context.Variables[&quot;cached-config&quot;])" /><audiences><audience>api://orders</audience></audiences>\#(claims)</validate-jwt>"#,
             "keyedlookup": #"<cache-lookup-value key="@(&quot;aud:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;, &quot;&quot;))" variable-name="keyed-aud" />"# + audience(from: "keyed-aud"),
             "ownentry": #"<cache-lookup-value key="orders-aud" variable-name="own-aud" default-value="api://orders" />"# + audience(from: "own-aud"),
+            // A key computed from 'idem-' and a header may be 'idem-1', never 'orders-aud'
+            // (the audit of the change: one such store made every lookup the caller's).
+            "idementry": #"<cache-lookup-value key="idem-1" variable-name="idem-aud" />"# + audience(from: "idem-aud"),
         ])
         let found = try lintFindings()
         XCTAssertContainsEach(found, [
@@ -721,6 +724,7 @@ final class RawPolicyTests: XCTestCase {
             "LP002 defs/cachedclaim.yaml: raw 'validate-jwt' in API 'cachedclaim' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
             "LP002 defs/cachedconfig.yaml: raw 'validate-jwt' in API 'cachedconfig' takes its 'openid-config' URL from the request, so a caller can name a server that publishes its own keys and sign tokens that pass",
             "LP002 defs/keyedlookup.yaml: raw 'validate-jwt' in API 'keyedlookup' checks no audience, so a token its issuer signed for another API passes",
+            "LP002 defs/idementry.yaml: raw 'validate-jwt' in API 'idementry' checks no audience, so a token its issuer signed for another API passes",
         ])
         XCTAssertFalse(found.contains { $0.contains("defs/ownentry.yaml") }, found.joined(separator: "\n"))
     }

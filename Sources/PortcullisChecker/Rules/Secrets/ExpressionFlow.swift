@@ -324,6 +324,55 @@ enum ExpressionFlow {
         return texts
     }
 
+    /// The string an expression's value starts with when it opens with a literal that
+    /// the rest only appends to (`@("orders:" + …)`, `@($"orders:{…}")`), or nil. A
+    /// literal that is cut, replaced or compared (`"x".Substring(1)`, `"a" == b ? …`)
+    /// says nothing of the value.
+    static func leadingText(of code: String) -> String? {
+        var rest = Substring(code.replacing("&quot;", with: "\"")).drop(while: \.isWhitespace)
+        guard rest.hasPrefix("@(") || rest.hasPrefix("@{") else { return nil }
+        let block = rest.hasPrefix("@{")
+        rest = rest.dropFirst(2).drop(while: \.isWhitespace)
+        if block {
+            guard rest.hasPrefix("return") else { return nil }
+            rest = rest.dropFirst(6).drop(while: \.isWhitespace)
+        }
+        let interpolated = rest.hasPrefix("$\"")
+        if interpolated { rest = rest.dropFirst() }
+        guard rest.hasPrefix("\"") else { return nil }
+        // The literal's known text: up to a named value or an interpolation, whose holes
+        // are skipped to the literal's end; an escape is not read.
+        var text = ""
+        var known = true
+        var depth = 0
+        var index = rest.index(after: rest.startIndex)
+        var end: Substring.Index?
+        while index < rest.endIndex {
+            let character = rest[index]
+            index = rest.index(after: index)
+            if depth > 0 {
+                if character == "{" { depth += 1 } else if character == "}" { depth -= 1 }
+                continue
+            }
+            if character == "\\" { return nil }
+            if character == "\"" {
+                end = index
+                break
+            }
+            if character == "{" {
+                known = false
+                if interpolated { depth = 1 }
+            }
+            if known { text.append(character) }
+        }
+        // What follows must only append to the literal: '+', or the expression's end, and
+        // no condition ('?') that may choose another value than the sum.
+        guard let end else { return nil }
+        let after = rest[end...].drop(while: \.isWhitespace)
+        guard after.hasPrefix("+") || after.hasPrefix(block ? ";" : ")"), !after.contains("?") else { return nil }
+        return text
+    }
+
     /// A value an expression may give (``possibleValues(of:)``).
     struct PossibleValue: Equatable {
         /// As an expression of its own (`@(…)`).
