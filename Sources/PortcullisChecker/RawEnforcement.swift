@@ -546,7 +546,11 @@ struct RawEnforcement: Sendable {
     /// a `set-header`), at any depth or in a fragment included there; not what a request
     /// sent elsewhere or an answer holds. A check after one judges the gateway's credentials.
     func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?) -> [CredentialPlace] {
-        guard let document else { return [] }
+        credentialPlacesWritten(by: document?.inboundStatements ?? [])
+    }
+
+    /// ``credentialPlacesWritten(inInboundOf:)`` of some statements of `inbound`.
+    func credentialPlacesWritten(by statements: some Sequence<PolicyXMLElement>) -> [CredentialPlace] {
         var written: [CredentialPlace] = []
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
@@ -561,7 +565,7 @@ struct RawEnforcement: Sendable {
                 element.elements.forEach(collect)
             }
         }
-        document.inboundStatements.forEach(collect)
+        statements.forEach(collect)
         return written
     }
 
@@ -1039,7 +1043,12 @@ extension PolicyXMLElement {
         // counts); a budget or window that may carry what it writes allows anything.
         if case .expression(let code)? = condition, callerControlled.choosesTheValue(of: code) { return false }
         if case .expression(let code)? = count, callerControlled.choosesTheValue(of: code) {
-            if callerControlled.writesTheValue(of: code) || ExpressionFlow.possibleValues(of: code).contains(where: { Self.countsNothing($0.code) }) { return false }
+            // A variable the caller picks holds a count written elsewhere, which may be 0.
+            if callerControlled.writesTheValue(of: code) || ExpressionFlow.possibleValues(of: code).contains(where: { Self.countsNothing($0.code) })
+                || ExpressionFlow.reads(of: code).contains(where: { $0.isVariable && callerControlled.chooses($0) })
+            {
+                return false
+            }
         }
         for budget in ["calls", "renewal-period"] {
             guard case .known(let written) = read(budget, values) else { continue }
@@ -1408,11 +1417,32 @@ extension PolicyXMLElement {
     /// reads nothing the caller writes or picks, a variable `callerControlled` says so of
     /// included (a header choosing between two claims lets a token of the weaker pass).
     func holdsAValue(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
-        guard let value = textValue else { return elements.contains { $0.name == "value" && $0.holdsAValue(values, callerControlled) } }
+        guard let value = textValue else {
+            let given = elements.filter { $0.name == "value" }
+            // A claim matched on any of its values passes a token holding the one the caller
+            // picks, whatever the others require (found by an audit: 'Orders.Write' beside a
+            // header's value let a reader write).
+            if name == "claim", matchesAnyValue, given.contains(where: { $0.isChosenByTheCaller(values, callerControlled) }) { return false }
+            return given.contains { $0.holdsAValue(values, callerControlled) }
+        }
         switch Self.reading(value, values) {
         case .text(let text): return !text.trimmingWhitespace.isEmpty
         case .code(let code): return !callerControlled.choosesTheValue(of: code)
         }
+    }
+
+    /// Whether a claim passes a token holding any one of its values: `match="any"`, or a
+    /// `match` an expression or a named value gives, which may be.
+    private var matchesAnyValue: Bool {
+        guard let match = attribute("match")?.value else { return false }
+        guard case .text(let text) = match, !text.holds("{{") else { return true }
+        return text.trimmingWhitespace.lowercased() == "any"
+    }
+
+    /// Whether a `value`'s text is code whose value the caller writes or picks.
+    private func isChosenByTheCaller(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+        guard let value = textValue, case .code(let code) = Self.reading(value, values) else { return false }
+        return callerControlled.choosesTheValue(of: code)
     }
 
     /// What APIM reads in `value` once the named values `values` are put in: text, or code

@@ -655,11 +655,29 @@ final class RawPolicyTests: XCTestCase {
               - {id: submit-identity, method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize("Orders.Write").replacing("<inbound><base />", with: #"<inbound><base /><authentication-managed-identity resource="api://orders" />"#))'}
 
             """)
-        try write([layered, gap, generated, identity].map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
+        // The gateway's token for the backend, put in after the check, is the backend's
+        // business; a claim matched on any value, one of them the caller's pick, authorizes
+        // nothing (the audit of the fixes).
+        let backendIdentity = RuleExample.api(
+            "backendidentity", fields: "auth: none\npolicy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
+            routes: """
+              - {id: submit-backendidentity, method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize("Orders.Write").replacing("</validate-jwt></inbound>", with: #"</validate-jwt><authentication-managed-identity resource="api://orders-backend" /></inbound>"#))'}
+
+            """)
+        let picked = #"Orders.Write</value><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Role&quot;, &quot;&quot;))"#
+        let anyPicked = RuleExample.api(
+            "anypicked", fields: "auth: none\npolicy: '<policies><inbound><base />\(authenticate)</inbound></policies>'\n",
+            routes: """
+              - {id: submit-anypicked, method: POST, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '\(authorize(picked))'}
+
+            """)
+        try write([layered, gap, generated, identity, backendIdentity, anyPicked].map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("LP002") }
         XCTAssertEqual(found, [
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'gap' requires no claim, so any token its issuers sign passes",
             "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'identity' requires no claim, so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in API 'anypicked' requires no claim, so any token its issuers sign passes",
+            "LP002 defs/apis.yaml: raw 'validate-jwt' in route 'anypicked/submit-anypicked' requires only claims that grant no permission ('roles': the token's own facts, or a claim with no value), so any token its issuers sign passes",
         ])
     }
 
@@ -1359,6 +1377,7 @@ final class RawPolicyTests: XCTestCase {
             ("budget", #"<rate-limit-by-key calls="@(int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Budget&quot;,&quot;10&quot;)))" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
             ("window", #"<rate-limit-by-key calls="5" renewal-period="@(int.Parse(context.Request.Url.Query.GetValueOrDefault(&quot;w&quot;,&quot;60&quot;)))" counter-key="@(context.Subscription.Id)" />"#),
             ("weightvariable", #"<set-variable name="weightOfCall" value="@(context.Request.Headers.GetValueOrDefault(&quot;X-Weight&quot;,&quot;1&quot;))" /><rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(int.Parse((string)context.Variables[&quot;weightOfCall&quot;]))" />"#),
+            ("weightpick", #"<set-variable name="pickedWeight" value="@(context.Request.Headers.ContainsKey(&quot;X-Free&quot;) ? 0 : 1)" /><rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@((int)context.Variables[&quot;pickedWeight&quot;])" />"#),
             ("weighttest", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Request.Headers.ContainsKey(&quot;X-Free&quot;) ? 0 : 1)" />"#),
             // A budget the caller picks among written ones is a limit still (judged no further),
             // and one the policy works out from what is not the caller's counts.
@@ -1403,6 +1422,7 @@ final class RawPolicyTests: XCTestCase {
                 "error: route 'list-spaced' has its rate limit switched off [RL001]",
                 "error: route 'list-spacedheader' has its rate limit switched off [RL001]",
                 "error: route 'list-weight' has its rate limit switched off [RL001]",
+                "error: route 'list-weightpick' has its rate limit switched off [RL001]",
                 "error: route 'list-weighttest' has its rate limit switched off [RL001]",
                 "error: route 'list-weightvariable' has its rate limit switched off [RL001]",
                 "error: route 'list-window' has its rate limit switched off [RL001]",
@@ -2556,6 +2576,11 @@ final class RawPolicyTests: XCTestCase {
             ("callerkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-User-Id&quot;, &quot;&quot;))")),
             // A credential only tested keeps no caller apart (the audit of the change).
             ("testedkey", store("@(context.Request.Headers.ContainsKey(&quot;Authorization&quot;) ? context.Request.Headers.GetValueOrDefault(&quot;X-User-Id&quot;, &quot;&quot;) : &quot;anon&quot;)")),
+            // A subscription is an application's, and its key may come in the query; a token
+            // the gateway put in 'Authorization' is the same for every caller (the audit of
+            // the fixes).
+            ("subscriptionkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Ocp-Apim-Subscription-Key&quot;, &quot;&quot;))")),
+            ("replacedkey", "<inbound><base /><authentication-managed-identity resource=\"api://orders-backend\" /></inbound>" + store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))")),
             ("downstream", lookup("public")),
             ("private", lookup("private")),
             // Varied by 'Authorization' after the policy put its own there, every caller's
@@ -2614,7 +2639,9 @@ final class RawPolicyTests: XCTestCase {
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'namedkey/list-namedkey' keeps the answer to route 'list-namedkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'pathkey/list-pathkey' keeps the answer to route 'list-pathkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'querykey/list-querykey' keeps the answer to route 'list-querykey', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'replacedkey/list-replacedkey' keeps the answer to route 'list-replacedkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'stored/list-stored' keeps the answer to route 'list-stored', which requires a token, under a key that does not tell its callers apart",
+            "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'subscriptionkey/list-subscriptionkey' keeps the answer to route 'list-subscriptionkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'testedkey/list-testedkey' keeps the answer to route 'list-testedkey', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'through/list-through' keeps the answer to route 'list-through', which requires a token, under a key that does not tell its callers apart",
             "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'typed/list-typed' keeps the answer to route 'list-typed', which requires a token, under a key that does not tell its callers apart",

@@ -153,15 +153,20 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
     }
 
-    /// The headers that carry the credentials of `routes`' callers, whose token checks are
-    /// read by `context` (raw checks of the scope, `localChecks`, where a route has none of
-    /// its own), and the subscription key's where every request of `scope` must carry one:
-    /// those keep one caller's entries apart from another's. A header no check reads, even
-    /// `Authorization` beside a check of another, is one a caller may leave out or set
-    /// (the audit of the change). ``anyHeader`` stands for a check's header an expression names.
+    /// The headers that carry the credentials of every one of `routes`' callers: those the
+    /// token check of each reads (raw checks of the scope, `localChecks`, where a route has
+    /// none of its own), and that neither the scope's policy nor the route's own writes in
+    /// `inbound` (a managed identity's token is the same for every caller). Only such a
+    /// header keeps one caller's entries apart from another's: one some route's check does
+    /// not read, `Authorization` beside a check of another, or the subscription key's (an
+    /// application's, which may come in the query instead), is one a caller may leave out
+    /// or set (the audits of the change). ``anyHeader`` stands for a check's header an
+    /// expression names.
     private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
-        var headers: Set<String> = scope.takesKeylessRequests ? [] : ["ocp-apim-subscription-key"]
+        let writtenByTheScope = context.rawEnforcement.credentialPlacesWritten(inInboundOf: scope.document)
+        var common: Set<String>?
         for route in routes {
+            var headers = Set<String>()
             for place in context.credentialPlaces(on: route) ?? context.credentialPlaces(of: localChecks) ?? [] {
                 switch place {
                 case .header(let name): headers.insert(name)
@@ -169,8 +174,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 case .query, .anyQuery: continue
                 }
             }
+            let written = writtenByTheScope + context.rawEnforcement.credentialPlacesWritten(inInboundOf: route.written.policy?.document)
+            headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
+            common = common.map { $0.intersection(headers) } ?? headers
+            if common?.isEmpty == true { break }
         }
-        return headers
+        return common ?? []
     }
 
     /// Not a header's name (names hold no space).

@@ -83,7 +83,7 @@ public enum RouteWithoutScopes: Rule {
     /// it: the route's generated check requires scopes or roles of the token in
     /// `Authorization`, or a raw check at the top of the route's own `inbound` reads the same
     /// place and requires a claim that grants a permission, where neither policy writes that
-    /// place first (a managed identity's token, a `set-header`: the check would judge the
+    /// place before it (a managed identity's token, a `set-header`: the check would judge the
     /// gateway's). A check that authenticates at API scope and leaves the permissions to each
     /// operation lets no token through (found by an audit: LP002 on that layout). What each
     /// route and each scope authorizes is worked out once (``Authorizations``), so that many
@@ -118,12 +118,15 @@ public enum RouteWithoutScopes: Rule {
             if route.isAuthenticated, route.written.scopes != nil || route.written.appRoles != nil, !route.written.namesNoPermission {
                 authorized.insert([.header("authorization")])
             }
-            let own = route.written.policy?.document
-            let written = context.rawEnforcement.credentialPlacesWritten(inInboundOf: own)
+            let statements = route.written.policy?.document?.inboundStatements ?? []
             let values = context.namedValues.byName
             let callerControlled = context.callerControlledVariables
-            for statement in own?.inboundStatements ?? [] where tokenChecks.contains(statement.name) {
-                guard !statement.letsCallersThrough(values, callerControlled), !statement.checksAGivenToken,
+            // What the route writes after a check is the backend's (a managed identity's token
+            // for it): only what comes before reaches the check, gathered as the statements go.
+            var written: [CredentialPlace] = []
+            for statement in statements {
+                defer { written += context.rawEnforcement.credentialPlacesWritten(by: CollectionOfOne(statement)) }
+                guard tokenChecks.contains(statement.name), !statement.letsCallersThrough(values, callerControlled), !statement.checksAGivenToken,
                     statement.elements.filter({ $0.name == "required-claims" }).flatMap({ $0.elements.filter { $0.name == "claim" } })
                         .contains(where: { $0.grantsAPermission(values, callerControlled) }),
                     let places = context.credentialPlaces(of: [statement]),

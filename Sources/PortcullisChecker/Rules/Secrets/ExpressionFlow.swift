@@ -57,6 +57,14 @@ enum ExpressionFlow {
         /// A string written out, as written between its quotes.
         case literal(String)
 
+        /// Whether it is a variable, or every variable.
+        var isVariable: Bool {
+            switch self {
+            case .variable, .allVariables: true
+            default: false
+            }
+        }
+
         /// Whether the caller writes it: the request, any part of it.
         var isCallerWritten: Bool {
             switch self {
