@@ -1431,6 +1431,19 @@ final class RawPolicyTests: XCTestCase {
             ], lint.stdout)
     }
 
+    /// A count read from a variable the caller picks among counts written out, one of them
+    /// 0, counts nothing: `X-Free` switched the limit off (found by the audit of a fix that
+    /// let it pass).
+    func testACountPickedThroughAVariableCountsNothing() throws {
+        let limit = #"<set-variable name="pickedWeight" value="@(context.Request.Headers.ContainsKey(&quot;X-Free&quot;) ? 0 : 1)" /><rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@((int)context.Variables[&quot;pickedWeight&quot;])" />"#
+        let example = RuleExample.api(
+            "picked", fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit)</inbound></policies>'\n",
+            routes: "  - {id: list-picked, method: GET, path: /orders, scopes: [orders.read]}\n")
+        try write(example.text, to: "defs/picked.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") }
+        XCTAssertEqual(found, ["RL001 defs/picked.yaml: route 'list-picked' has its rate limit switched off"])
+    }
+
     /// An API with its own raw policy is sent to its serviceUrl without a statement; but a
     /// broader raw policy that sets a backend would then send it there instead, so the
     /// API's own statement stays and the definitions' backend is where requests go.
