@@ -950,6 +950,10 @@ struct RawEnforcement: Sendable {
     /// passed by none of its branches unless it has an `otherwise`, and a branch that
     /// answers with written text first passes none on; on requests of `method` (nil: of any), a
     /// `when` that tests nothing but the method is taken or not for sure.
+    /// What a branch may do before its written answer and still let no request on: these
+    /// reach no other service and serve no one.
+    private static let beforeARefusal: Set<String> = ["trace", "set-variable", "set-header", "emit-metric"]
+
     private static func onEveryPath(
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
         visited: inout Set<String>
@@ -973,8 +977,9 @@ struct RawEnforcement: Sendable {
                 guard let name = first(branch.elements, visited: &visited) else {
                     // A branch that ends every request it takes with a written answer (a 401
                     // where no token came) lets none pass on (found by an audit); one that
-                    // does something first does it unchecked (the audit of the change).
-                    guard branch.elements.first?.isStaticAnswer == true else { return nil }
+                    // does something first does it unchecked (the audit of the change), but
+                    // for tracing and setting what the answer ends with (the audit of the fix).
+                    guard branch.elements.drop(while: { Self.beforeARefusal.contains($0.name) }).first?.isStaticAnswer == true else { return nil }
                     if taken == true { return names.first }
                     continue
                 }
@@ -1246,6 +1251,8 @@ extension PolicyXMLElement {
         guard name == "return-response", attribute("response-variable-name") == nil else { return false }
         var written = true
         forEachElement { element in
+            // A Liquid template reads by name what it tests (`{% if context.Variables.x %}`).
+            if element.name == "set-body", element.attribute("template") != nil { written = false }
             for attribute in element.attributes where attribute.value.isExpression || attribute.value.written.contains("{{") { written = false }
             for case .text(let value, _) in element.children where value.isExpression || value.written.contains("{{") { written = false }
         }

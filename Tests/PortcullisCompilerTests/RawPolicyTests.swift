@@ -698,12 +698,17 @@ final class RawPolicyTests: XCTestCase {
             // reads the variables it names (the audit of the change).
             "callfirst": #"<choose><when condition="@(!context.Request.Headers.ContainsKey(&quot;Authorization&quot;))"><send-request mode="copy" response-variable-name="copied"><set-url>https://audit.example.com/x</set-url></send-request>\#(refusal)</when><otherwise>\#(check)</otherwise></choose>"#,
             "liquidrefusal": #"<choose><when condition="\#(present)">\#(check)</when><otherwise><return-response><set-status code="401" /><set-body template="liquid">{{context.Variables.kept}}</set-body></return-response></otherwise></choose>"#,
+            // A trace before the refusal sends nothing on; a Liquid tag tests a kept value
+            // by name (the audit of the fix).
+            "tracedrefusal": #"<choose><when condition="\#(present)">\#(check)</when><otherwise><trace source="orders">no token</trace>\#(refusal)</otherwise></choose>"#,
+            "liquidtag": #"<choose><when condition="\#(present)">\#(check)</when><otherwise><return-response><set-status code="401" /><set-body template="liquid">{% if context.Variables.kept %}yes{% endif %}</set-body></return-response></otherwise></choose>"#,
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP001") }
         XCTAssertEqual(found.sorted(), [
             "LP001 defs/answeredotherwise.yaml: route 'submit-answeredotherwise' accepts requests without a token and gives no reason",
             "LP001 defs/callfirst.yaml: route 'submit-callfirst' accepts requests without a token and gives no reason",
             "LP001 defs/liquidrefusal.yaml: route 'submit-liquidrefusal' accepts requests without a token and gives no reason",
+            "LP001 defs/liquidtag.yaml: route 'submit-liquidtag' accepts requests without a token and gives no reason",
             "LP001 defs/refusednothing.yaml: route 'submit-refusednothing' accepts requests without a token and gives no reason",
         ])
     }
