@@ -197,7 +197,7 @@ struct VariableSetters {
             // Past a few dozen starts, each is not tried: the lookup reads every computed key's.
             let computed =
                 computedKeyStarts.count > Self.startsTried
-                ? [Self.entryOfAComputedKey] : computedKeyStarts.filter { key.hasPrefix($0) }.map(Self.entry(startingWith:))
+                ? [Self.entryOfAComputedKey] : computedKeyStarts.filter { key.hasPrefix($0) }.sorted().map(Self.entry(startingWith:))
             entries = [Self.entry(key)] + computed
         case .computed?, nil:
             entries = [Self.entryOfAnyKey]

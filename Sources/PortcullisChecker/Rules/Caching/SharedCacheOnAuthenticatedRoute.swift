@@ -125,11 +125,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         return ExpressionFlow.sources(of: value.resolved).contains { variables.read(by: $0, in: api) }
     }
 
-    /// Whether the code of a key may tell callers apart: it reads a request header that
-    /// carries credentials (`credentialHeaders`: where the route's token check reads them,
-    /// `Authorization`, the subscription key's), a variable (a validated token's claim),
-    /// the body, the caller's user, subscription or address, or a token's claims, even
-    /// through a hash. A key of nothing but the URL, its query or path parameters, other
+    /// Whether the code of a key may tell callers apart: its value may hold a request header
+    /// that carries every caller's credentials (``credentialHeaders(of:in:localChecks:_:)``),
+    /// or it reads a variable (a validated token's claim), the body, the caller's user,
+    /// subscription or address, or a token's claims, even through a hash. A key of nothing but the URL, its query or path parameters, other
     /// headers and written strings is one any caller may ask for: the same for every caller
     /// of a URL (found by an audit: such a key was taken for a caller's own), or the one a
     /// header names, which a caller sets to another's (`X-User-Id`: found by a later
