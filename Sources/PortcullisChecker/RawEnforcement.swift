@@ -1249,10 +1249,11 @@ extension PolicyXMLElement {
     /// check.
     var isStaticAnswer: Bool {
         guard name == "return-response", attribute("response-variable-name") == nil else { return false }
+        // A Liquid template reads the context's variables and the body by name, in what it
+        // writes and what it tests (`{% if context.Variables.x %}`): no answer written out.
+        guard !elements.contains(where: { $0.name == "set-body" && $0.attribute("template") != nil }) else { return false }
         var written = true
         forEachElement { element in
-            // A Liquid template reads by name what it tests (`{% if context.Variables.x %}`).
-            if element.name == "set-body", element.attribute("template") != nil { written = false }
             for attribute in element.attributes where attribute.value.isExpression || attribute.value.written.contains("{{") { written = false }
             for case .text(let value, _) in element.children where value.isExpression || value.written.contains("{{") { written = false }
         }
@@ -1269,8 +1270,6 @@ extension PolicyXMLElement {
         else { return false }
         var readsKept = false
         forEachElement { element in
-            // A Liquid template reads the context's variables and the body by name.
-            if element.name == "set-body", element.attribute("template") != nil { readsKept = true }
             func read(_ value: PolicyXMLValue) {
                 if value.isExpression, value.resolved.mayReadAVariable { readsKept = true }
             }

@@ -127,8 +127,7 @@ public enum RouteWithoutScopes: Rule {
             for statement in statements {
                 defer { written += context.rawEnforcement.credentialPlacesWritten(by: CollectionOfOne(statement)) }
                 guard tokenChecks.contains(statement.name), !statement.letsCallersThrough(values, callerControlled), !statement.checksAGivenToken,
-                    statement.elements.filter({ $0.name == "required-claims" }).flatMap({ $0.elements.filter { $0.name == "claim" } })
-                        .contains(where: { $0.grantsAPermission(values, callerControlled) }),
+                    statement.requiredClaims.contains(where: { $0.grantsAPermission(values, callerControlled) }),
                     let places = context.credentialPlaces(of: [statement]),
                     !written.contains(where: { place in places.contains(where: place.mayBe) })
                 else { continue }
@@ -198,20 +197,19 @@ public enum RouteWithoutScopes: Rule {
                         notes: [Diagnostic.Note("remove 'require-signed-tokens', which is true when left out", at: range)])
                 } else {
                     // An empty 'required-claims' requires nothing either.
-                    let claims = check.elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
+                    let claims = check.requiredClaims
+                    let grants = claims.contains { $0.grantsAPermission(values.byName, callerControlled) }
                     let note = Diagnostic.Note("list the scopes or roles the caller needs, with their values, under 'required-claims'", at: range)
                     // 'client-application-ids' takes tokens issued to the applications it
                     // lists alone, whatever the token lets their users do.
                     let passes =
                         check.name == "validate-azure-ad-token" && check.elements.contains { $0.name == "client-application-ids" && !$0.elements.isEmpty }
                         ? "any token issued to the client applications it lists passes, whatever scopes or roles it holds" : "any token its issuers sign passes"
-                    if !claims.contains(where: { $0.grantsAPermission(values.byName, callerControlled) }),
-                        Self.everyRouteIsAuthorizedPast(check, inScope: scopeIndex, scope, context, &authorizations)
-                    {
-                        // Authenticated here, authorized route by route: nothing passes.
+                    if grants || Self.everyRouteIsAuthorizedPast(check, inScope: scopeIndex, scope, context, &authorizations) {
+                        // Authorized here, or authenticated here and authorized route by route.
                     } else if claims.isEmpty {
                         findings.report(code, "raw '\(check.name)' in \(scope.owner) requires no claim, so \(passes)", at: range, notes: [note])
-                    } else if !claims.contains(where: { $0.grantsAPermission(values.byName, callerControlled) }) {
+                    } else {
                         let named = claims.map { "'\($0.attribute("name")?.value.written ?? "")'" }.joined(separator: ", ")
                         findings.report(
                             code,
@@ -278,6 +276,11 @@ extension PolicyXMLElement {
     private static let tokenFacts: Set<String> = [
         "aud", "iss", "exp", "nbf", "iat", "ver", "typ", "tid", "idp", "nonce", "auth_time", "amr", "acr", "sid", "uti", "rh", "aio",
     ]
+
+    /// The `claim`s of a token check's `required-claims` (an empty list requires nothing).
+    var requiredClaims: [PolicyXMLElement] {
+        elements.filter { $0.name == "required-claims" }.flatMap { $0.elements.filter { $0.name == "claim" } }
+    }
 
     /// Whether a `claim` of `required-claims` narrows who may call: it names something
     /// other than a fact of the token and requires a value of it that the caller does not
