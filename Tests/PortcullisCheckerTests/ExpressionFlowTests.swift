@@ -69,4 +69,24 @@ final class ExpressionFlowTests: XCTestCase {
             XCTAssertEqual(carried, [], code)
         }
     }
+
+    /// What keeps two callers' values apart (CA001's cache keys): a hash or the part after a
+    /// written prefix does, a cut to the start, a measure, a test or a tenant does not.
+    func testWhatKeepsValuesApart() {
+        let header = #"context.Request.Headers.GetValueOrDefault("Authorization", "")"#
+        let kept = [
+            "@(\(header))", "@(\(header).Substring(7))", "@(\(header).Split(' ')[1])", "@(\(header).Split(' ').Last())",
+            "@(\(header).Trim().ToLower())", "@(\(header).Remove(0, 7))", "@(\(header).AsJwt()?.Subject)",
+            #"@(\#(header).AsJwt()?.Claims["oid"])"#, #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("sub", ""))"#,
+            "@(Convert.ToBase64String(SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(header)))))",
+        ]
+        for code in kept { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [.requestHeader("Authorization")], code) }
+        let lost = [
+            "@(\(header).Substring(0, 7))", "@(\(header).Split(' ')[0])", "@(\(header).Split(' ').First())", "@(\(header)[0])",
+            "@(\(header).Trim().Remove(6))", "@(\(header).Length)", "@(\(header).StartsWith(\"Bearer\") ? \"b\" : \"o\")",
+            "@(string.IsNullOrEmpty(\(header)))", "@(\(header).Last())", "@(\(header).AsJwt()?.Issuer)",
+            #"@(\#(header).AsJwt()?.Claims["tid"])"#, #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("appid", ""))"#,
+        ]
+        for code in lost { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [], code) }
+    }
 }

@@ -2668,6 +2668,43 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// A cache key that names something many callers share, or that the caller writes, keeps
+    /// one user's answer for the next (found by the audit of the thirty-eighth round): the
+    /// subscription, its owner or the address (as `vary-by-developer`), the body, a token
+    /// nothing checked, the credential's scheme, length or first part, or the token's
+    /// tenant or audience. The token whole, hashed, past its scheme, or its subject, and a
+    /// user's claim tell callers apart.
+    func testACacheKeyOfWhatCallersShareIsNoCallersOwn() throws {
+        let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
+        let keys: [(name: String, key: String)] = [
+            ("subscriptionid", "&quot;orders-&quot; + context.Subscription.Id"),
+            ("userid", "&quot;orders-&quot; + context.User.Id"),
+            ("address", "&quot;orders-&quot; + context.Request.IpAddress"),
+            ("bodykey", "&quot;orders-&quot; + context.Request.Body.As&lt;string&gt;(preserveContent: true)"),
+            ("forged", "context.Request.Headers.GetValueOrDefault(&quot;X-Forwarded-Token&quot;, &quot;&quot;).AsJwt()?.Subject"),
+            ("scheme", "\(authorization).Substring(0, 7)"),
+            ("size", "&quot;orders-&quot; + \(authorization).Length"),
+            ("firstpart", "\(authorization).Split(&apos; &apos;)[0]"),
+            ("removed", "\(authorization).Trim().Remove(6)"),
+            ("tenant", "\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;tid&quot;, &quot;&quot;)"),
+            ("audience", "string.Join(&quot;,&quot;, \(authorization).AsJwt()?.Audiences)"),
+            // Each of these tells the token's holders apart.
+            ("bearerless", "\(authorization).Substring(7)"),
+            ("secondpart", "\(authorization).Split(&apos; &apos;)[1]"),
+            ("stripped", "\(authorization).Replace(&quot;Bearer &quot;, &quot;&quot;)"),
+            ("digest", "Convert.ToBase64String(System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))))"),
+            ("subjectandsubscription", "context.Subscription.Id + \(authorization).AsJwt()?.Subject"),
+            ("objectid", "\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;oid&quot;, &quot;&quot;)"),
+        ]
+        let documents = keys.map { name, key in
+            let store = #"<outbound><base /><cache-store-value key="@(\#(key))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" /></outbound>"#
+            return RuleExample.api(name, fields: "", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(store)</policies>'}\n").text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
+        XCTAssertEqual(reported.sorted(), ["address", "audience", "bodykey", "firstpart", "forged", "removed", "scheme", "size", "subscriptionid", "tenant", "userid"])
+    }
+
     /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,
     /// as Microsoft's own examples do: RF001, which no suppression silences, blocked every
     /// project that used one (found by an audit). So are the variables a template makes, a

@@ -47,6 +47,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ↓cache: {ttl: 30s}
                     policy: '<policies><inbound><base /><validate-client-certificate validate-trust="true"><identities><identity issuer-certificate-id="partner-ca" /></identities></validate-client-certificate></inbound></policies>'
                 """),
+            // A subscription's entry is every user's of the application, as with 'vary-by-developer'.
+            rawStore(key: "context.Subscription.Id", marked: true),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -62,7 +64,27 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             rawCache(
                 lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
                 varyingBy: "Authorization"),
+            rawStore(key: "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"),
         ])
+
+    /// A route requiring a token whose raw policy keeps its answer under the key `code`
+    /// makes; `marked` expects the finding there.
+    private static func rawStore(key code: String, marked: Bool = false) -> RuleExample {
+        RuleExample.api(
+            routes: """
+              - id: list-orders
+                method: GET
+                path: /orders
+                scopes: [orders.read]
+                policy: |
+                  <policies>
+                    <outbound>
+                      <base />
+                      <\(marked ? "↓" : "")cache-store-value key="@(\(code))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />
+                    </outbound>
+                  </policies>
+            """)
+    }
 
     /// A route requiring a token whose raw policy caches responses with `lookup`, varying by
     /// the header `varyingBy`, in an API with `apiFields`.
@@ -127,21 +149,25 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     /// Whether the code of a key may tell callers apart: its value may hold a request header
     /// that carries every caller's credentials (``credentialHeaders(of:in:localChecks:_:)``),
-    /// or it reads a variable (a validated token's claim), the body, the caller's user,
-    /// subscription or address, or a token's claims, even through a hash. A key of nothing but the URL, its query or path parameters, other
-    /// headers and written strings is one any caller may ask for: the same for every caller
-    /// of a URL (found by an audit: such a key was taken for a caller's own), or the one a
-    /// header names, which a caller sets to another's (`X-User-Id`: found by a later
-    /// audit). Read in the code alone: a string or a comment that names one
-    /// (`"Users-" + id`) tells nothing apart (the audit of the change).
+    /// whole or through a hash, or the token's subject (``ExpressionFlow/valuesKeptApart(of:)``),
+    /// or it reads a variable (a validated token's claim). A key of nothing but the URL,
+    /// its query or path parameters, other headers and written strings is one any caller
+    /// may ask for: the same for every caller of a URL (found by an audit: such a key was
+    /// taken for a caller's own), or the one a header names, which a caller sets to
+    /// another's (`X-User-Id`: found by a later audit). So is a key of the body, or of an
+    /// unchecked token's claims, which the caller writes; and one of the subscription, its
+    /// owner or the caller's address, which many users share, as `vary-by-developer` does
+    /// (found by the audit of the thirty-eighth round), or of the credential's scheme or
+    /// tenant. Read in the code alone: a string or a comment that names one (`"Users-" + id`)
+    /// tells nothing apart (the audit of the change).
     private static func keyTellsCallersApart(_ code: String, credentialHeaders: Set<String>) -> Bool {
         let read = ExpressionFlow.withoutWrittenText(code)
-        if ["Variables", "Body", "User", "Subscription", "IpAddress", "AsJwt", "Principal", "Claims"].contains(where: read.holds) { return true }
+        if read.holds("Variables") { return true }
         guard read.holds("Headers") else { return false }
         // What the key's value may hold: a header only tested, or the one a test picks
         // against, keeps no caller apart (the audit of the change).
         return ExpressionFlow.decidingCodes(of: code).contains { deciding in
-            ExpressionFlow.reads(of: deciding).contains { source in
+            ExpressionFlow.valuesKeptApart(of: deciding).contains { source in
                 switch source {
                 case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
                 // A header named by what is not written out, or the request passed whole.

@@ -97,7 +97,33 @@ enum ExpressionFlow {
     /// the URL's host and the like are not named here.
     static func reads(of code: String) -> [Source] {
         let text = compacted(Array(code.utf8))
-        return scan(text, Structure(text), in: 0..<text.count, everything: true).sources
+        return scan(text, Structure(text), in: 0..<text.count, reading: .everything).sources
+    }
+
+    /// What `code`'s value may carry far enough to tell two callers' values apart: whole, or
+    /// through steps that keep different values different (a change of case, a hash, the
+    /// part after a written prefix, a token's subject). A test or a measure of it, a cut to
+    /// its start (`.Substring(0, 7)`, `.Split(' ')[0]`, `.Remove(6)`, `[0]`), or a token's
+    /// facts every user's token shares (its tenant, audience or issuer) leave what all
+    /// callers' values have in common (found by an audit: a cache key of the token's scheme
+    /// was taken for the caller's own). Read without tests, as ``reads(of:)`` is not.
+    static func valuesKeptApart(of code: String) -> [Source] {
+        let text = compacted(Array(code.utf8))
+        return scan(text, Structure(text), in: 0..<text.count, reading: .apart).sources
+    }
+
+    /// How ``scan`` takes a step that may lose what it reads.
+    private enum Reading {
+        /// Hashes, ciphers, measures, tests and token parsing are one-way: what a value carries.
+        case carried
+        /// Only hashes, ciphers' keys and measures are one-way (a block whose locals are not
+        /// followed: a test may bind a pattern, a lambda may copy).
+        case lenient
+        /// Nothing is one-way: what a value is decided by (``reads(of:)``).
+        case everything
+        /// Tests, measures and cuts to what values share are one-way; hashes are not
+        /// (``valuesKeptApart(of:)``).
+        case apart
     }
 
     /// The text of an expression that is one plain string written out (`@("X-Key")`).
@@ -114,24 +140,23 @@ enum ExpressionFlow {
 
     /// What `range` of `text` carries, and the identifiers it passes on unchanged (which
     /// a block resolves as locals).
-    /// `lenient` reads a block whose locals are not followed: only hashes, ciphers' keys
-    /// and measures are one-way there (a test may bind a pattern, a lambda may copy).
+    /// `reading` says which steps are one-way (``Reading``).
     /// `namesWanted` keeps the identifiers passed on, which only a block's locals need,
     /// each with whether it is cut where read (`p.Substring(1)`: ``keepsItsStart``).
-    /// `everything` takes no step for one-way (``reads(of:)``).
     private static func scan(
-        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, lenient: Bool = false, namesWanted: Bool = false,
-        everything: Bool = false, depth: Int = 0
+        _ text: [UInt8], _ structure: Structure, in range: Range<Int>, reading: Reading = .carried, namesWanted: Bool = false,
+        depth: Int = 0
     ) -> (sources: [Source], names: [PassedName]) {
         var sources: [Source] = []
         var names: [PassedName] = []
         // Whether what stands inside each open bracket reaches the result one way only.
         var neutral: [Bool] = [false]
         var index = range.lowerBound
+        let testsAreOneWay = reading == .carried || reading == .apart
         func oneWay(at start: Int, valueEnd: Int) -> Bool {
-            guard !everything else { return false }
-            return neutral.last! || !lenient && (structure.partHasTest(at: start) || negated(text, before: start))
-                || oneWayMember(text, after: valueEnd, structure, lenient: lenient)
+            guard reading != .everything else { return false }
+            return neutral.last! || testsAreOneWay && (structure.partHasTest(at: start) || negated(text, before: start))
+                || (reading == .apart ? losesWhatKeepsValuesApart(text, after: valueEnd, structure) : oneWayMember(text, after: valueEnd, structure, lenient: reading == .lenient))
         }
         while index < range.upperBound {
             if let end = structure.literalEnd[index] {
@@ -152,7 +177,7 @@ enum ExpressionFlow {
                         }
                         let inner = compacted(Array(text[hole]))
                         let found = scan(
-                            inner, Structure(inner), in: 0..<inner.count, lenient: lenient, namesWanted: namesWanted, everything: everything,
+                            inner, Structure(inner), in: 0..<inner.count, reading: reading, namesWanted: namesWanted,
                             depth: depth + 1)
                         sources += found.sources
                         names += found.names
@@ -164,16 +189,16 @@ enum ExpressionFlow {
             let byte = text[index]
             if isOpening(byte) {
                 neutral.append(
-                    !everything
-                        && (neutral.last! || !lenient && (structure.partHasTest(at: index) || negated(text, before: index))
-                            || isOneWayCall(text, open: index, structure, lenient: lenient)))
+                    reading != .everything
+                        && (neutral.last! || testsAreOneWay && (structure.partHasTest(at: index) || negated(text, before: index))
+                            || isOneWayCall(text, open: index, structure, reading)))
             } else if isClosing(byte) {
                 if neutral.count > 1 { neutral.removeLast() }
-            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure, presence: everything) {
+            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure, presence: reading == .everything) {
                 // '!' stands before the receiver ('!context.Variables...').
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
-                if let source, !oneWay(at: index, valueEnd: valueEnd), everything || lenient || !negated(text, before: receiver) { sources.append(source) }
+                if let source, !oneWay(at: index, valueEnd: valueEnd), !testsAreOneWay || !negated(text, before: receiver) { sources.append(source) }
                 index = max(end, index + 1)
                 continue
             } else if isIdentifier(byte), index == range.lowerBound || !isIdentifier(text[index - 1]) && text[index - 1] != dot {
@@ -852,12 +877,16 @@ enum ExpressionFlow {
         return false
     }
 
-    private static let oneWayCalls: Set<String> = [
-        "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",
-        "Encrypt", "Decrypt", "EncryptCbc", "DecryptCbc", "EncryptEcb", "DecryptEcb",
-        "GetHashCode", "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Compare", "IsNullOrEmpty",
+    /// Calls that test or measure what they are given: one-way in every reading but ``reads(of:)``.
+    private static let testingCalls: Set<String> = [
+        "VerifyData", "VerifyHash", "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Compare", "IsNullOrEmpty",
         "IsNullOrWhiteSpace", "Any", "All", "Count", "if", "while", "switch",
     ]
+    /// Those, hashes and ciphers: what a value does not carry whole.
+    private static let oneWayCalls: Set<String> = testingCalls.union([
+        "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash",
+        "Encrypt", "Decrypt", "EncryptCbc", "DecryptCbc", "EncryptEcb", "DecryptEcb", "GetHashCode",
+    ])
     /// What stays one-way where tests and calls may bind or copy (``scan``'s `lenient`).
     private static let digests: Set<String> = [
         "ComputeHash", "HashData", "TransformBlock", "TransformFinalBlock", "SignData", "SignHash", "VerifyData", "VerifyHash",
@@ -895,7 +924,7 @@ enum ExpressionFlow {
     }
 
     /// Whether the call whose `(` is at `open` takes its arguments one way only.
-    private static func isOneWayCall(_ text: [UInt8], open: Int, _ structure: Structure, lenient: Bool) -> Bool {
+    private static func isOneWayCall(_ text: [UInt8], open: Int, _ structure: Structure, _ reading: Reading) -> Bool {
         guard text[open] == openParenthesis else { return false }
         var last = open
         // A generic argument list between the name and '('.
@@ -905,7 +934,93 @@ enum ExpressionFlow {
         var first = last
         while first > 0, isIdentifier(text[first - 1]) { first -= 1 }
         let name = String(decoding: text[first..<last], as: UTF8.self)
-        return lenient ? digests.contains(name) : oneWayCalls.contains(name)
+        switch reading {
+        case .carried: return oneWayCalls.contains(name)
+        case .lenient: return digests.contains(name)
+        case .apart: return testingCalls.contains(name)
+        case .everything: return false
+        }
+    }
+
+    /// Whether the members after `end` (past closing brackets, as ``oneWayMember`` reads
+    /// them) leave only what many values share (``valuesKeptApart(of:)``): a test or a
+    /// measure, a cut to the start, a single character, a token's facts but its subject,
+    /// id and the claims that name a user.
+    private static func losesWhatKeepsValuesApart(_ text: [UInt8], after end: Int, _ structure: Structure) -> Bool {
+        var position = end
+        var split = false
+        while true {
+            while position < text.count, text[position] == closeParenthesis { position += 1 }
+            if position < text.count, text[position] == question { position += 1 }
+            if position < text.count, text[position] == openBracket, let close = structure.close[position] {
+                // A character of a string, or the first part of a split ('Bearer').
+                let index = text[(position + 1)..<close]
+                if let claim = writtenString(index) { return !userClaims.contains(claim.lowercased()) }
+                if !index.isEmpty, index.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !split || index.allSatisfy({ $0 == 0x30 }) { return true }
+                split = false
+                position = close + 1
+                continue
+            }
+            guard position < text.count, text[position] == dot else { return false }
+            let nameEnd = identifierEnd(text, from: position + 1)
+            let name = String(decoding: text[(position + 1)..<nameEnd], as: UTF8.self)
+            var arguments = nameEnd..<nameEnd
+            position = nameEnd
+            if position < text.count, text[position] == openParenthesis, let close = structure.close[position] {
+                arguments = (position + 1)..<close
+                position = close + 1
+            }
+            let oneArgument = holdsOneArgument(text, arguments, structure)
+            switch name {
+            case _ where testingMembers.contains(name): return true
+            case "Substring" where !oneArgument, "Remove" where oneArgument, "First", "FirstOrDefault", "Take", "ElementAt", "Single":
+                return true
+            case "Last" where !split, "LastOrDefault" where !split:
+                return true
+            case "GetValueOrDefault", "TryGetValue":
+                // A claim read by a name written out: the user's, or what many share.
+                if let claim = writtenString(text[arguments].prefix { $0 != comma }) { return !userClaims.contains(claim.lowercased()) }
+            default:
+                break
+            }
+            split = name == "Split"
+        }
+    }
+
+    /// Members that test or measure a value, and a token's facts that every user's token
+    /// of an application or a tenant shares.
+    private static let testingMembers: Set<String> = [
+        "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Any", "All", "Length", "Count", "IndexOf", "LastIndexOf",
+        "Audiences", "Issuer", "ExpirationTime", "NotBefore", "IssuedAt", "Algorithm", "Type",
+    ]
+    /// Claims that name a user (or one token): the others (`tid`, `aud`, `appid`, `scp`,
+    /// `roles`) are shared between users.
+    private static let userClaims: Set<String> = [
+        "sub", "oid", "upn", "email", "emails", "preferred_username", "unique_name", "nameid", "uid", "user_id", "userid", "sid", "jti", "puid",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", "http://schemas.microsoft.com/identity/claims/objectidentifier",
+    ]
+
+    /// Whether the call arguments in `arguments` hold no comma outside brackets and literals.
+    private static func holdsOneArgument(_ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> Bool {
+        var index = arguments.lowerBound
+        while index < arguments.upperBound {
+            if let end = structure.literalEnd[index] {
+                index = end
+            } else if isOpening(text[index]), let close = structure.close[index] {
+                index = close + 1
+            } else {
+                if text[index] == comma { return false }
+                index += 1
+            }
+        }
+        return true
+    }
+
+    /// The text of `code` when it is one string written out plainly (`"tid"`).
+    private static func writtenString(_ code: ArraySlice<UInt8>) -> String? {
+        guard code.count >= 2, code.first == quote, code.last == quote else { return nil }
+        let inner = code.dropFirst().dropLast()
+        return inner.contains(quote) || inner.contains(backslash) ? nil : String(decoding: inner, as: UTF8.self)
     }
 
     /// Whether a cipher's arguments hold a key the policy does not write out: a named
@@ -1158,7 +1273,7 @@ enum ExpressionFlow {
 
         func sources() -> [Source] {
             // Loops, patterns, lambdas and local functions: everything read is carried.
-            guard isFollowed else { return scan(text, structure, in: body, lenient: true).sources }
+            guard isFollowed else { return scan(text, structure, in: body, reading: .lenient).sources }
             let statements = statements()
             let assignments = statements.assignments.map { (local: $0.local, value: $0.value) }
             let changes = statements.changes
