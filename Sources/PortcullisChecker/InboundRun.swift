@@ -50,7 +50,10 @@ final class InboundRun: Sendable {
     let tokenCheck: PolicyXMLElement?
     /// Whether a statement of the run may change the request's method.
     let setsMethod: Bool
-    private let placesRead = Mutex<Set<CredentialPlace>?>(nil)
+    /// The places the run's token checks read.
+    let placesRead = Lazy<Set<CredentialPlace>>()
+    /// The credential places the run's statements write (``RawEnforcement/credentialPlacesWritten(onTheWayOf:)``).
+    let placesWritten = Lazy<[CredentialPlace]>()
     private let answers = Mutex<[Question: Outcome]>([:])
 
     init(entries: [Entry], tokenCheck: PolicyXMLElement?, setsMethod: Bool) {
@@ -67,13 +70,17 @@ final class InboundRun: Sendable {
         answers.withLock { $0[question] = found }
         return found
     }
+}
 
-    /// The places the run's token checks read, found by `find` once.
-    func placesRead(_ find: () -> Set<CredentialPlace>) -> Set<CredentialPlace> {
-        if let found = placesRead.withLock({ $0 }) { return found }
-        let found = find()
-        placesRead.withLock { $0 = found }
-        return found
+/// A value found when first asked for, by whichever thread asks first.
+final class Lazy<Value: Sendable>: Sendable {
+    private let found = Mutex<Value?>(nil)
+
+    func value(_ find: () -> Value) -> Value {
+        if let known = found.withLock({ $0 }) { return known }
+        let value = find()
+        found.withLock { $0 = value }
+        return value
     }
 }
 

@@ -142,18 +142,6 @@ struct RawEnforcement: Sendable {
 
     /// The broader statements of each kind on requests of one method, by API, found once
     /// for every route of the API that asks, from any core.
-    /// A value found when first asked for, by whichever thread asks first.
-    private final class Lazy<Value: Sendable>: Sendable {
-        private let found = Mutex<Value?>(nil)
-
-        func value(_ find: () -> Value) -> Value {
-            if let known = found.withLock({ $0 }) { return known }
-            let value = find()
-            found.withLock { $0 = value }
-            return value
-        }
-    }
-
     /// Whether the gateway's policy, each product's and each API's answers every request.
     private struct AnsweringPolicies: Sendable {
         var global: Bool
@@ -549,6 +537,22 @@ struct RawEnforcement: Sendable {
         credentialPlacesWritten(by: document?.inboundStatements ?? [])
     }
 
+    /// The credential places that the inbound of every policy on `route`'s way writes: the
+    /// gateway's, its products', its API's and its own. A run shared by many routes is read
+    /// once.
+    func credentialPlacesWritten(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
+        inboundOrder(of: route).flatMap { credentialPlacesWritten(in: $0) }
+    }
+
+    /// ``credentialPlacesWritten(onTheWayOf:)`` of one entry of an inbound order.
+    private func credentialPlacesWritten(in entry: InboundRun.Entry) -> [CredentialPlace] {
+        switch entry {
+        case .generated: []
+        case .run(let run): run.placesWritten.value { run.entries.flatMap { credentialPlacesWritten(in: $0) } }
+        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement))
+        }
+    }
+
     /// ``credentialPlacesWritten(inInboundOf:)`` of some statements of `inbound`.
     func credentialPlacesWritten(by statements: some Sequence<PolicyXMLElement>) -> [CredentialPlace] {
         var written: [CredentialPlace] = []
@@ -844,7 +848,7 @@ struct RawEnforcement: Sendable {
     private func placesRead(by entry: InboundRun.Entry, authenticated: Bool) -> Set<CredentialPlace> {
         switch entry {
         case .generated: return authenticated ? [.header("authorization")] : []
-        case .run(let run): return run.placesRead { run.entries.reduce(into: []) { $0.formUnion(placesRead(by: $1, authenticated: false)) } }
+        case .run(let run): return run.placesRead.value { run.entries.reduce(into: []) { $0.formUnion(placesRead(by: $1, authenticated: false)) } }
         case .statement(_, let statement):
             var places = Set<CredentialPlace>()
             var visited = Set<String>()

@@ -2672,8 +2672,9 @@ final class RawPolicyTests: XCTestCase {
     /// one user's answer for the next (found by the audit of the thirty-eighth round): the
     /// subscription, its owner or the address (as `vary-by-developer`), the body, a token
     /// nothing checked, the credential's scheme, length or first part, or the token's
-    /// tenant or audience. The token whole, hashed, past its scheme, or its subject, and a
-    /// user's claim tell callers apart.
+    /// tenant or audience; nor does the token in `Authorization` after a broader policy put
+    /// the gateway's own there. The caller's token whole, hashed, past its scheme, or its
+    /// subject, and a user's claim tell callers apart.
     func testACacheKeyOfWhatCallersShareIsNoCallersOwn() throws {
         let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
         let keys: [(name: String, key: String)] = [
@@ -2696,13 +2697,19 @@ final class RawPolicyTests: XCTestCase {
             ("subjectandsubscription", "context.Subscription.Id + \(authorization).AsJwt()?.Subject"),
             ("objectid", "\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;oid&quot;, &quot;&quot;)"),
         ]
-        let documents = keys.map { name, key in
+        // The token whole, where the API's policy put the gateway's own there first.
+        let replacedByTheAPI = "policy: '<policies><inbound><base /><authentication-managed-identity resource=\"api://orders-backend\" /></inbound></policies>'\n"
+        let documents = (keys + [("managed", authorization)]).map { name, key in
             let store = #"<outbound><base /><cache-store-value key="@(\#(key))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" /></outbound>"#
-            return RuleExample.api(name, fields: "", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(store)</policies>'}\n").text
+            return RuleExample.api(
+                name, fields: name == "managed" ? replacedByTheAPI : "",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(store)</policies>'}\n"
+            ).text
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
-        XCTAssertEqual(reported.sorted(), ["address", "audience", "bodykey", "firstpart", "forged", "removed", "scheme", "size", "subscriptionid", "tenant", "userid"])
+        XCTAssertEqual(
+            reported.sorted(), ["address", "audience", "bodykey", "firstpart", "forged", "managed", "removed", "scheme", "size", "subscriptionid", "tenant", "userid"])
     }
 
     /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,

@@ -148,7 +148,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     }
 
     /// Whether the code of a key may tell callers apart: its value may hold a request header
-    /// that carries every caller's credentials (``credentialHeaders(of:in:localChecks:_:)``),
+    /// that carries every caller's credentials (``credentialHeaders(of:localChecks:_:)``),
     /// whole or through a hash, or the token's subject (``ExpressionFlow/valuesKeptApart(of:)``),
     /// or it reads a variable (a validated token's claim). A key of nothing but the URL,
     /// its query or path parameters, other headers and written strings is one any caller
@@ -180,15 +180,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
     /// The headers that carry the credentials of every one of `routes`' callers: those the
     /// token check of each reads (raw checks of the scope, `localChecks`, where a route has
-    /// none of its own), and that neither the scope's policy nor the route's own writes in
-    /// `inbound` (a managed identity's token is the same for every caller). Only such a
+    /// none of its own), and that no policy on the route's way writes in `inbound` (a
+    /// managed identity's token is the same for every caller; the gateway's, a product's or
+    /// the API's policy may put it there before a route's store: found by an audit). Only such a
     /// header keeps one caller's entries apart from another's: one some route's check does
     /// not read, `Authorization` beside a check of another, or the subscription key's (an
     /// application's, which may come in the query instead), is one a caller may leave out
     /// or set (the audits of the change). ``anyHeader`` stands for a check's header an
     /// expression names.
-    private static func credentialHeaders(of routes: [EffectiveRoute], in scope: RawScope, localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
-        let writtenByTheScope = context.rawEnforcement.credentialPlacesWritten(inInboundOf: scope.document)
+    private static func credentialHeaders(of routes: [EffectiveRoute], localChecks: [PolicyXMLElement], _ context: CheckContext) -> Set<String> {
         var common: Set<String>?
         for route in routes {
             var headers = Set<String>()
@@ -199,7 +199,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 case .query, .anyQuery: continue
                 }
             }
-            let written = writtenByTheScope + context.rawEnforcement.credentialPlacesWritten(inInboundOf: route.written.policy?.document)
+            let written = context.rawEnforcement.credentialPlacesWritten(onTheWayOf: route)
             headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
             common = common.map { $0.intersection(headers) } ?? headers
             if common?.isEmpty == true { break }
@@ -261,7 +261,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty {
-                let credentialHeaders = Self.credentialHeaders(of: checked, in: scope, localChecks: localChecks, context)
+                let credentialHeaders = Self.credentialHeaders(of: checked, localChecks: localChecks, context)
                 stores = stores.filter {
                     Self.keepsTheAnswerForEveryone($0, in: scope.api, credentialHeaders: credentialHeaders) {
                         if answerVariables == nil { answerVariables = Self.answerVariables(context) }
