@@ -1050,8 +1050,9 @@ extension PolicyXMLElement {
         // that may carry what it writes, or that it picks among counts written out one of
         // which counts nothing (the audit of the change: a count of 2 for long paths
         // counts); a budget or window that may carry what it writes allows anything.
-        if case .expression(let code)? = condition, callerControlled.choosesTheValue(of: code) { return false }
-        if case .expression(let code)? = count, callerControlled.choosesTheValue(of: code) {
+        // Expressions read as APIM compiles them, XML's references resolved.
+        if let condition, condition.isExpression, callerControlled.choosesTheValue(of: condition.resolved) { return false }
+        if let count, count.isExpression, case let code = count.resolved, callerControlled.choosesTheValue(of: code), !ExpressionFlow.isAtLeastOne(code) {
             // A variable the caller picks holds a count written elsewhere, which may be 0.
             if callerControlled.writesTheValue(of: code) || ExpressionFlow.possibleValues(of: code).contains(where: { Self.countsNothing($0.code) })
                 || ExpressionFlow.reads(of: code).contains(where: { $0.isVariable && callerControlled.chooses($0) })
@@ -1061,7 +1062,7 @@ extension PolicyXMLElement {
         }
         for budget in ["calls", "renewal-period"] {
             guard case .known(let written) = read(budget, values) else { continue }
-            if case .expression(let code)? = written, callerControlled.writesTheValue(of: code) { return false }
+            if let written, written.isExpression, callerControlled.writesTheValue(of: written.resolved) { return false }
         }
         // A key new for every request: a counter each, which never reaches its limit.
         // The calls themselves, not a name that merely contains the words; white space
@@ -1223,11 +1224,11 @@ extension PolicyXMLElement {
     /// plainly or not at all: a named value, another comparison or joiner, or a lone `|`
     /// or `&` (which evaluates both sides) makes the condition something else.
     private func comparedTexts(_ subject: String, _ comparison: String, joinedBy joiner: String) -> Set<String>? {
-        guard case .expression(let code)? = attribute("condition")?.value, !code.contains("{{") else { return nil }
+        guard let condition = attribute("condition")?.value, condition.isExpression, !condition.written.contains("{{") else { return nil }
         // White space goes, but not inside a string: `"GET "` is no method (found by an audit).
         var inString = false
         var previous: Character = " "
-        let compact = code.replacing("&quot;", with: "\"").replacing("&amp;", with: "&").filter { character in
+        let compact = condition.resolved.filter { character in
             defer { previous = character }
             if character == "\"", previous != "\\" { inString.toggle() }
             return inString || !character.isWhitespace

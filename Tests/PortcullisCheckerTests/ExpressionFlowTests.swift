@@ -89,4 +89,23 @@ final class ExpressionFlowTests: XCTestCase {
         ]
         for code in lost { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [], code) }
     }
+
+    /// Counts that stay one or more whatever the caller sends (RL001's weighted limits).
+    func testWhatIsAtLeastOne() {
+        let weight = #"context.Request.Headers.GetValueOrDefault("X-Weight", "0")"#
+        for code in [
+            "@(Math.Max(1, int.Parse(\(weight))))", "@(Math.Max(int.Parse(\(weight)), 2))", "@((Math.Max(1, int.Parse(\(weight)))))",
+            "@(context.Request.Body.As<string>(preserveContent: true).Length / 1000 + 1)", "@(1 + (int)context.Request.Headers.Count)",
+            "@(context.Request.Body.As<JObject>(preserveContent: true)[\"items\"].Count() + 1)",
+        ] {
+            XCTAssertTrue(ExpressionFlow.isAtLeastOne(code), code)
+        }
+        for code in [
+            "@(Math.Max(0, int.Parse(\(weight))))", "@(Math.Max(-1, int.Parse(\(weight))))", "@(Math.Min(1, int.Parse(\(weight))))",
+            "@(int.Parse(\(weight)) + 1)", "@(\(weight).Length - 5 + 1)", "@(\(weight).Length / 0 + 1)", "@(\(weight)?.Length + 1)",
+            "@(\(weight).Length)", "@(Math.Max(1, a) - 2)", "@(\"1\" + \(weight).Length)",
+        ] {
+            XCTAssertFalse(ExpressionFlow.isAtLeastOne(code), code)
+        }
+    }
 }

@@ -1449,6 +1449,33 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(found, ["RL001 defs/picked.yaml: route 'list-picked' has its rate limit switched off"])
     }
 
+    /// A weight the caller's request sets that is one or more whatever it sends counts every
+    /// request: the larger of 1 and the caller's figure, or the body's size in kilobytes
+    /// plus one were RL001 (found by the audit of the thirty-eighth round). The caller's
+    /// figure alone, or less than one at its least, still switches the limit off.
+    func testACountOfAtLeastOneCountsTheCallersRequests() throws {
+        let weight = "int.Parse(context.Request.Headers.GetValueOrDefault(&quot;X-Weight&quot;, &quot;1&quot;))"
+        let counts = [
+            ("largest", "Math.Max(1, \(weight))"),
+            ("size", "context.Request.Body.As&lt;string&gt;(preserveContent: true).Length / 1000 + 1"),
+            ("floored", "Math.Max(0, \(weight))"),
+            ("shrunk", "context.Request.Body.As&lt;string&gt;(preserveContent: true).Length - 5 + 1"),
+        ]
+        let documents = counts.map { name, count in
+            let limit = #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(\#(count))" />"#
+            return RuleExample.api(
+                name, fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/weights.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") }
+        XCTAssertEqual(found.sorted(), [
+            "RL001 defs/weights.yaml: route 'list-floored' has its rate limit switched off",
+            "RL001 defs/weights.yaml: route 'list-shrunk' has its rate limit switched off",
+        ])
+    }
+
     /// An API with its own raw policy is sent to its serviceUrl without a statement; but a
     /// broader raw policy that sets a backend would then send it there instead, so the
     /// API's own statement stays and the definitions' backend is where requests go.

@@ -341,7 +341,7 @@ public enum UnauthenticatedRoute: Rule {
                 let known: String? =
                     switch key.value {
                     case .text(let text): context.namedValues.resolved(text)
-                    case .expression(let code): ExpressionFlow.leadingText(of: code)
+                    case .expression: ExpressionFlow.leadingText(of: key.value.resolved)
                     }
                 if let known, !known.isEmpty {
                     let (a, b) = (known.lowercased(), namespace.lowercased())

@@ -362,7 +362,7 @@ enum ExpressionFlow {
     /// literal that is cut, replaced or compared (`"x".Substring(1)`, `"a" == b ? …`)
     /// says nothing of the value.
     static func leadingText(of code: String) -> String? {
-        var rest = Substring(code.replacing("&quot;", with: "\"")).drop(while: \.isWhitespace)
+        var rest = Substring(code).drop(while: \.isWhitespace)
         guard rest.hasPrefix("@(") || rest.hasPrefix("@{") else { return nil }
         let block = rest.hasPrefix("@{")
         rest = rest.dropFirst(2).drop(while: \.isWhitespace)
@@ -1002,18 +1002,72 @@ enum ExpressionFlow {
 
     /// Whether the call arguments in `arguments` hold no comma outside brackets and literals.
     private static func holdsOneArgument(_ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> Bool {
-        var index = arguments.lowerBound
-        while index < arguments.upperBound {
+        outside(text, arguments, structure).allSatisfy { text[$0] != comma }
+    }
+
+    /// The positions of `range` of `text` outside brackets and literals.
+    private static func outside(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> [Int] {
+        var found: [Int] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
             if let end = structure.literalEnd[index] {
                 index = end
             } else if isOpening(text[index]), let close = structure.close[index] {
                 index = close + 1
             } else {
-                if text[index] == comma { return false }
+                found.append(index)
                 index += 1
             }
         }
-        return true
+        return found
+    }
+
+    /// Whether `code`'s value is one or more whatever the request holds: the larger of a
+    /// number written out and anything (`Math.Max(1, int.Parse(weight))`), or a sum of
+    /// numbers written out and measures, never negative, each whole or divided by a number
+    /// written out (`context.Request.Body.As<string>().Length / 1000 + 1`). RL001 takes a
+    /// count the caller writes for one that may be 0 but these (found by the audit of the
+    /// thirty-eighth round). Anything else may be less.
+    static func isAtLeastOne(_ code: String) -> Bool {
+        let text = compacted(Array(code.utf8))
+        let structure = Structure(text)
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return false }
+        var body = 2..<(text.count - 1)
+        while body.count > 2, text[body.lowerBound] == openParenthesis, structure.close[body.lowerBound] == body.upperBound - 1 {
+            body = (body.lowerBound + 1)..<(body.upperBound - 1)
+        }
+        func positive(_ range: Range<Int>) -> Bool {
+            let digits = text[range]
+            return !digits.isEmpty && digits.count < 10 && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && digits.contains { $0 != 0x30 }
+        }
+        // A chain of members ending in a length or a count, cast or in brackets first, whole
+        // or divided by a number written out.
+        func measure(_ range: Range<Int>) -> Bool {
+            var chain = range
+            let slashes = outside(text, range, structure).filter { text[$0] == slash }
+            if let slash = slashes.first {
+                guard slashes.count == 1, positive((slash + 1)..<range.upperBound) else { return false }
+                chain = range.lowerBound..<slash
+            }
+            // Generic arguments (`As<string>`) stand outside brackets.
+            guard outside(text, chain, structure).allSatisfy({ isIdentifier(text[$0]) || text[$0] == dot || text[$0] == lessThan || text[$0] == greater })
+            else { return false }
+            let measured = text[chain]
+            return [".Length", ".Count", ".Count()"].contains { measured.reversed().starts(with: $0.utf8.reversed()) }
+        }
+        let maximum = Array("Math.Max(".utf8)
+        if text[body].starts(with: maximum), structure.close[body.lowerBound + maximum.count - 1] == body.upperBound - 1 {
+            let arguments = (body.lowerBound + maximum.count)..<(body.upperBound - 1)
+            let commas = outside(text, arguments, structure).filter { text[$0] == comma }
+            return commas.count == 1 && (positive(arguments.lowerBound..<commas[0]) || positive((commas[0] + 1)..<arguments.upperBound))
+        }
+        var parts: [Range<Int>] = []
+        var start = body.lowerBound
+        for plus in outside(text, body, structure).filter({ text[$0] == UInt8(ascii: "+") }) + [body.upperBound] {
+            parts.append(start..<plus)
+            start = plus + 1
+        }
+        return parts.count > 1 && parts.contains(where: positive) && parts.allSatisfy { positive($0) || measure($0) }
     }
 
     /// The text of `code` when it is one string written out plainly (`"tid"`).
