@@ -1388,6 +1388,10 @@ final class RawPolicyTests: XCTestCase {
             // and one the policy works out from what is not the caller's counts.
             ("tiered", #"<rate-limit-by-key calls="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 10 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
             ("product", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? 10 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Response.StatusCode &gt;= 500 ? 2 : 1)" />"#),
+            // Judged at the largest budget and the shortest window a choice may give (found
+            // by the audit of the thirty-eighth round).
+            ("gold", #"<rate-limit-by-key calls="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 100000 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
+            ("burst", #"<rate-limit-by-key calls="500" renewal-period="@(context.Product.Name == &quot;gold&quot; ? 1 : 60)" counter-key="@(context.Subscription.Id)" />"#),
             // Counts the request decides that are never zero (the audit of the change).
             ("longpath", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Request.Url.Path.Length &gt; 100 ? 2 : 1)" />"#),
         ]
@@ -1409,6 +1413,8 @@ final class RawPolicyTests: XCTestCase {
             errors.sorted(),
             [
                 "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: raw 'rate-limit-by-key' in API 'burst' allows 500 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: raw 'rate-limit-by-key' in API 'gold' may allow 100000 calls per 1m, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-below' has its rate limit switched off [RL001]",
