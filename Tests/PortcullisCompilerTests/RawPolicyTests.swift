@@ -2157,17 +2157,27 @@ final class RawPolicyTests: XCTestCase {
         let claim = { (header: String) in
             #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;\#(header)&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#
         }
+        let jwt = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
         let documents = [
             RuleExample.api("checked", routes: "  - {id: list-checked, method: GET, path: /checked, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
             RuleExample.api("unchecked", fields: "auth: none\n", routes: "  - {id: list-unchecked, method: GET, path: /unchecked, public: health checks, policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'}\n"),
             RuleExample.api("otherheader", routes: "  - {id: list-otherheader, method: GET, path: /otherheader, scopes: [orders.read], policy: '<policies><inbound><base />\(claim("X-Token"))</inbound></policies>'}\n"),
             RuleExample.api("before", fields: "policy: '<policies><inbound><base />\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-before, method: GET, path: /before, scopes: [orders.read]}\n"),
+            // After a raw check of the token in the same policy (Microsoft's example); not
+            // before it, nor after one that runs for some requests only.
+            RuleExample.api("rawchecked", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-rawchecked, method: GET, path: /rawchecked}\n"),
+            RuleExample.api("rawafter", fields: "auth: none\npolicy: '<policies><inbound><base />\(claim("Authorization"))\(jwt)</inbound></policies>'\n", routes: "  - {id: list-rawafter, method: GET, path: /rawafter}\n"),
+            RuleExample.api(
+                "rawsome", fields: "auth: none\npolicy: '<policies><inbound><base /><choose><when condition=\"@(context.Request.Method == &quot;POST&quot;)\">\(jwt)</when></choose>\(claim("Authorization"))</inbound></policies>'\n",
+                routes: "  - {id: list-rawsome, method: GET, path: /rawsome}\n"),
         ].map(\.text)
         // A plain-http backend makes the lint fail, as the helper expects.
         try write(documents.joined(separator: "---\n").replacingOccurrences(of: "https://before.example.com", with: "http://before.example.com"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("RL004") }
         XCTAssertEqual(findings.sorted(), [
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'before' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawafter' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawsome' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'otherheader/list-otherheader' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'unchecked/list-unchecked' counts by a request header, which callers choose",
         ])

@@ -89,9 +89,11 @@ public enum SpoofableRateLimitKey: Rule {
     /// Whether `limit`'s key reads nothing of the request but claims of the token in
     /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)
     /// and counts after that token is checked: in a route's own policy, after its `<base />`,
-    /// where the statements generated for a route with `auth` have checked it. The claims
-    /// are then the issuer's, not the caller's (a false warning an audit found, on the key
-    /// Microsoft's own examples count by). `code` is the key as APIM reads it.
+    /// where the statements generated for a route with `auth` have checked it, or after a
+    /// raw check of that token at the top of the same policy's `inbound` (a false warning
+    /// an earlier audit left open). The claims are then the issuer's, not the
+    /// caller's (a false warning an audit found, on the key Microsoft's own examples count
+    /// by). `code` is the key as APIM reads it.
     private static func countsByAValidatedClaim(_ limit: PolicyXMLElement, _ code: String, in scope: RawScope, _ context: CheckContext) -> Bool {
         let compact = code.filter { !$0.isWhitespace }
         guard compact.contains("AsJwt"), !compact.contains("Url"), !compact.contains("Body"), !compact.contains("MatchedParameters"),
@@ -103,11 +105,25 @@ public enum SpoofableRateLimitKey: Rule {
             return lowered.hasPrefix(".getvalueordefault(\"authorization\"") || lowered.hasPrefix("[\"authorization\"]")
         })
         else { return false }
+        if Self.checksTheTokenFirst(limit, in: scope, context) { return true }
         guard scope.level == .operation, !scope.routes.isEmpty,
             scope.routes.allSatisfy({ $0.isAuthenticated && context.credentialPlaces(on: $0)?.contains(.header("authorization")) == true })
         else { return false }
         guard let base = scope.document.inboundStatements.first(where: { $0.name == "base" }) else { return true }
         return limit.nameSpan.lowerBound > base.nameSpan.lowerBound
+    }
+
+    /// Whether a raw check of the token in `Authorization`, and of nothing else, stands at
+    /// the top of `scope`'s `inbound` before `limit`, so every request that reaches the
+    /// limit carries a token it let through.
+    private static func checksTheTokenFirst(_ limit: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
+        let values = context.namedValues.byName
+        let callerControlled = context.callerControlledVariables
+        return scope.document.inboundStatements.contains { statement in
+            statement.nameSpan.lowerBound < limit.nameSpan.lowerBound && RawEnforcement.Kind.tokenChecks.contains(statement.name)
+                && !statement.checksAGivenToken && !statement.letsCallersThrough(values, callerControlled)
+                && context.credentialPlaces(of: [statement]) == [.header("authorization")]
+        }
     }
 
     private static func check(
