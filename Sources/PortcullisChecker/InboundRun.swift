@@ -52,8 +52,9 @@ final class InboundRun: Sendable {
     let setsMethod: Bool
     /// The places the run's token checks read.
     let placesRead = Lazy<Set<CredentialPlace>>()
-    /// The credential places the run's statements write (``RawEnforcement/credentialPlacesWritten(onTheWayOf:)``).
-    let placesWritten = Lazy<[CredentialPlace]>()
+    /// The credential places whose caller's value the run's statements replace
+    /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
+    let placesReplaced = Lazy<[CredentialPlace]>()
     private let answers = Mutex<[Question: Outcome]>([:])
 
     init(entries: [Entry], tokenCheck: PolicyXMLElement?, setsMethod: Bool) {

@@ -140,8 +140,6 @@ struct RawEnforcement: Sendable {
         var global: Bool
     }
 
-    /// The broader statements of each kind on requests of one method, by API, found once
-    /// for every route of the API that asks, from any core.
     /// Whether the gateway's policy, each product's and each API's answers every request.
     private struct AnsweringPolicies: Sendable {
         var global: Bool
@@ -149,6 +147,8 @@ struct RawEnforcement: Sendable {
         var apis: [Bool]
     }
 
+    /// The broader statements of each kind on requests of one method, by API, found once
+    /// for every route of the API that asks, from any core.
     private final class BroaderWhenAsked: Sendable {
         struct Key: Hashable {
             let api: Int
@@ -530,31 +530,35 @@ struct RawEnforcement: Sendable {
     }
 
     /// The places where token checks may read credentials that a statement of `document`'s
-    /// `inbound` writes (``CheckedCredentials/places(setBy:)``: a managed identity's token,
+    /// `inbound` writes (``CheckedCredentials/places(setBy:_:)``: a managed identity's token,
     /// a `set-header`), at any depth or in a fragment included there; not what a request
     /// sent elsewhere or an answer holds. A check after one judges the gateway's credentials.
     func credentialPlacesWritten(inInboundOf document: PolicyXMLDocument?) -> [CredentialPlace] {
         credentialPlacesWritten(by: document?.inboundStatements ?? [])
     }
 
-    /// The credential places that the inbound of every policy on `route`'s way writes: the
-    /// gateway's, its products', its API's and its own. A run shared by many routes is read
-    /// once.
-    func credentialPlacesWritten(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
-        inboundOrder(of: route).flatMap { credentialPlacesWritten(in: $0) }
+    /// The credential places whose caller's value a statement of the inbound of a policy
+    /// on `route`'s way replaces or removes (``CheckedCredentials/Write/replaced``): the
+    /// gateway's, its products', its API's and its own. A run shared by many routes is
+    /// read once.
+    func credentialPlacesReplaced(onTheWayOf route: EffectiveRoute) -> [CredentialPlace] {
+        inboundOrder(of: route).flatMap { credentialPlacesReplaced(in: $0) }
     }
 
-    /// ``credentialPlacesWritten(onTheWayOf:)`` of one entry of an inbound order.
-    private func credentialPlacesWritten(in entry: InboundRun.Entry) -> [CredentialPlace] {
+    /// ``credentialPlacesReplaced(onTheWayOf:)`` of one entry of an inbound order.
+    private func credentialPlacesReplaced(in entry: InboundRun.Entry) -> [CredentialPlace] {
         switch entry {
         case .generated: []
-        case .run(let run): run.placesWritten.value { run.entries.flatMap { credentialPlacesWritten(in: $0) } }
-        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement))
+        case .run(let run): run.placesReplaced.value { run.entries.flatMap { credentialPlacesReplaced(in: $0) } }
+        case .statement(_, let statement): credentialPlacesWritten(by: CollectionOfOne(statement), .replaced)
         }
     }
 
-    /// ``credentialPlacesWritten(inInboundOf:)`` of some statements of `inbound`.
-    func credentialPlacesWritten(by statements: some Sequence<PolicyXMLElement>) -> [CredentialPlace] {
+    /// ``credentialPlacesWritten(inInboundOf:)`` of some statements of `inbound`, written as
+    /// `write` says.
+    func credentialPlacesWritten(
+        by statements: some Sequence<PolicyXMLElement>, _ write: CheckedCredentials.Write = .given
+    ) -> [CredentialPlace] {
         var written: [CredentialPlace] = []
         var visited = Set<String>()
         func collect(_ element: PolicyXMLElement) {
@@ -565,7 +569,7 @@ struct RawEnforcement: Sendable {
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return }
                 fragment.rootElements.forEach(collect)
             default:
-                written += checked.places(setBy: element)
+                written += checked.places(setBy: element, write)
                 element.elements.forEach(collect)
             }
         }
@@ -1078,15 +1082,11 @@ extension PolicyXMLElement {
         return true
     }
 
-    /// Whether a count is zero however written ('00', '@(0)', '-0', '0x0'), or less: a
-    /// negative count takes calls back off the counter.
+    /// Whether a count is zero however written ('00', '@(0)', '-0', '0x0', '0_0'), or less:
+    /// a negative count takes calls back off the counter.
     private static func countsNothing(_ written: String) -> Bool {
         let count = written.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }
-        guard !count.isEmpty else { return false }
-        // C# separates digits with '_' and writes hexadecimal and binary literals.
-        let digits = count.drop { $0 == "-" || $0 == "+" }.filter { $0 != "_" }.lowercased()
-        let value = digits.hasPrefix("0x") ? Int(digits.dropFirst(2), radix: 16) : digits.hasPrefix("0b") ? Int(digits.dropFirst(2), radix: 2) : Int(digits)
-        return value == 0 || (value != nil && count.hasPrefix("-"))
+        return ExpressionFlow.integerLiteral(count).map { $0 <= 0 } ?? false
     }
 
     /// Whether an expression reads what the caller writes: a header, the URL and its
@@ -1623,13 +1623,21 @@ struct CheckedCredentials: Sendable {
         return check.name == "validate-azure-ad-token" ? [.header("authorization")] : []
     }
 
-    /// Where a statement puts credentials of the gateway's, or of the policy's own
-    /// choosing, into the request: `Authorization` for the gateway's managed identity or
-    /// basic credentials, the header or query parameter a `set-header`,
-    /// `set-query-parameter` or `rewrite-uri` sets. One deleted leaves no token to pass a
-    /// check; one set with `exists-action="skip"` is still the gateway's for a caller who
-    /// sends none.
-    func places(setBy statement: PolicyXMLElement) -> [CredentialPlace] {
+    /// What a write to a credential place is taken for.
+    enum Write {
+        /// Credentials of the gateway's, or of the policy's own choosing, put there for a
+        /// caller who sent none: one deleted leaves no token to pass a check; one set with
+        /// `exists-action="skip"` is still the gateway's for such a caller.
+        case given
+        /// What the caller sent there, replaced or removed: deleted too, but not set with
+        /// `skip` or `append`, which keep a caller's value that is there (found by an audit).
+        case replaced
+    }
+
+    /// The places a statement writes, as `write` takes a write: `Authorization` for the
+    /// gateway's managed identity or basic credentials, the header or query parameter a
+    /// `set-header`, `set-query-parameter` or `rewrite-uri` sets.
+    func places(setBy statement: PolicyXMLElement, _ write: Write = .given) -> [CredentialPlace] {
         switch statement.name {
         case "authentication-managed-identity", "authentication-basic":
             // The identity's token goes elsewhere only when `output-token-variable-name` says so.
@@ -1643,7 +1651,10 @@ struct CheckedCredentials: Sendable {
                 return []
             }
             let action = statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
-            guard action != "delete" else { return [] }
+            switch write {
+            case .given: guard action != "delete" else { return [] }
+            case .replaced: guard action != "skip", action != "append" else { return [] }
+            }
             let isHeader = statement.name == "set-header"
             guard let given = name(written) else { return [isHeader ? .anyHeader : .anyQuery] }
             return [isHeader ? .header(given) : .query(given)]

@@ -71,21 +71,34 @@ final class ExpressionFlowTests: XCTestCase {
     }
 
     /// What keeps two callers' values apart (CA001's cache keys): a hash or the part after a
-    /// written prefix does, a cut to the start, a measure, a test or a tenant does not.
+    /// written prefix does, a cut to the start, a measure, a test or a tenant does not. A
+    /// header read by name holds an array: its first value is the header whole, the array
+    /// joined to text is `System.String[]`.
     func testWhatKeepsValuesApart() {
         let header = #"context.Request.Headers.GetValueOrDefault("Authorization", "")"#
+        let values = #"context.Request.Headers["Authorization"]"#
         let kept = [
             "@(\(header))", "@(\(header).Substring(7))", "@(\(header).Split(' ')[1])", "@(\(header).Split(' ').Last())",
             "@(\(header).Trim().ToLower())", "@(\(header).Remove(0, 7))", "@(\(header).AsJwt()?.Subject)",
-            #"@(\#(header).AsJwt()?.Claims["oid"])"#, #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("sub", ""))"#,
+            "@(\(header).Substring(7, \(header).Length - 7))", "@(\(header).Split(' ').Skip(1).First())", "@(\(header).Split(' ').ElementAt(1))",
+            #"@(\#(header).AsJwt()?.Claims["oid"].First())"#, #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("sub", ""))"#,
+            #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("extension_CustomerId", ""))"#,
+            #"@(\#(header).AsJwt()?.Claims.First(c => c.Key == "oid").Value[0])"#,
             "@(Convert.ToBase64String(SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(header)))))",
+            "@(\"o-\" + \(values).First())", "@(\"o-\" + \(values)[0])", "@(\(values).First().Split(' ')[1].AsJwt()?.Claims[\"oid\"].FirstOrDefault())",
+            "@(string.Join(\",\", \(values)))",
         ]
-        for code in kept { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [.requestHeader("Authorization")], code) }
+        for code in kept {
+            XCTAssertEqual(
+                ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [.requestHeader("Authorization")], code)
+        }
         let lost = [
-            "@(\(header).Substring(0, 7))", "@(\(header).Split(' ')[0])", "@(\(header).Split(' ').First())", "@(\(header)[0])",
-            "@(\(header).Trim().Remove(6))", "@(\(header).Length)", "@(\(header).StartsWith(\"Bearer\") ? \"b\" : \"o\")",
-            "@(string.IsNullOrEmpty(\(header)))", "@(\(header).Last())", "@(\(header).AsJwt()?.Issuer)",
-            #"@(\#(header).AsJwt()?.Claims["tid"])"#, #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("appid", ""))"#,
+            "@(\(header).Substring(0, 7))", "@(\(header).Substring(startIndex: 0, length: 7))", "@(\(header).Split(' ')[0])",
+            "@(\(header).Split(' ').First())", "@(\(header)[0])", "@(\(header).Trim().Remove(6))", "@(\(header).Length)",
+            "@(\(header).StartsWith(\"Bearer\") ? \"b\" : \"o\")", "@(string.IsNullOrEmpty(\(header)))", "@(\(header).Last())",
+            "@(\(header).AsJwt()?.Issuer)", "@(\(header).AsJwt()?.Subject.Length)", #"@(\#(header).AsJwt()?.Claims["tid"])"#,
+            #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("appid", ""))"#, #"@(\#(header).AsJwt()?.Claims.GetValueOrDefault("sub", "").Length)"#,
+            #"@("o-" + \#(header).AsJwt()?.Claims["oid"])"#, "@(\"o-\" + \(values))", "@(\(values).ToString())", "@(\(header).ToCharArray()[0])",
         ]
         for code in lost { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [], code) }
     }
@@ -96,14 +109,18 @@ final class ExpressionFlowTests: XCTestCase {
         for code in [
             "@(Math.Max(1, int.Parse(\(weight))))", "@(Math.Max(int.Parse(\(weight)), 2))", "@((Math.Max(1, int.Parse(\(weight)))))",
             "@(context.Request.Body.As<string>(preserveContent: true).Length / 1000 + 1)", "@(1 + (int)context.Request.Headers.Count)",
-            "@(context.Request.Body.As<JObject>(preserveContent: true)[\"items\"].Count() + 1)",
+            "@(context.Request.Body.As<JObject>(preserveContent: true)[\"items\"].Count() + 1)", "@(Math.Max(1u, int.Parse(\(weight))))",
+            "@((int)context.Request.Body.As<string>(preserveContent: true).Length / 1_000 + 0x1)",
         ] {
             XCTAssertTrue(ExpressionFlow.isAtLeastOne(code), code)
         }
         for code in [
             "@(Math.Max(0, int.Parse(\(weight))))", "@(Math.Max(-1, int.Parse(\(weight))))", "@(Math.Min(1, int.Parse(\(weight))))",
             "@(int.Parse(\(weight)) + 1)", "@(\(weight).Length - 5 + 1)", "@(\(weight).Length / 0 + 1)", "@(\(weight)?.Length + 1)",
-            "@(\(weight).Length)", "@(Math.Max(1, a) - 2)", "@(\"1\" + \(weight).Length)",
+            "@(\(weight).Length)", "@(Math.Max(1, a) - 2)", "@(\"1\" + \(weight).Length)", "@(Math.Max(1.5, int.Parse(\(weight))))",
+            // Found by the audit of the change: a narrower cast, a shift, a sum that wraps.
+            "@((short)context.Request.Body.As<string>(preserveContent: true).Length + 1)", "@((sbyte)\(weight).Length + 1)",
+            "@(\(weight).Length << \(weight).Length + 1)", "@(\(weight).Length + 999999999 + 999999999 + 999999999)",
         ] {
             XCTAssertFalse(ExpressionFlow.isAtLeastOne(code), code)
         }

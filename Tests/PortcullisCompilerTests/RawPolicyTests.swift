@@ -1392,6 +1392,11 @@ final class RawPolicyTests: XCTestCase {
             // by the audit of the thirty-eighth round).
             ("gold", #"<rate-limit-by-key calls="@(context.Request.Headers.ContainsKey(&quot;X-Gold&quot;) ? 100000 : 5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
             ("burst", #"<rate-limit-by-key calls="500" renewal-period="@(context.Product.Name == &quot;gold&quot; ? 1 : 60)" counter-key="@(context.Subscription.Id)" />"#),
+            // Numbers as C# writes them; a budget and a window one choice gives together are
+            // judged together; one number alone is no choice (the audit of the change).
+            ("separatedgold", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;p1&quot; ? 100_000 : 0x5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
+            ("paired", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? 1000 : 10)" renewal-period="@(context.Product.Name == &quot;gold&quot; ? 60 : 1)" counter-key="@(context.Subscription.Id)" />"#),
+            ("bare", #"<rate-limit-by-key calls="@(100000)" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
             // Counts the request decides that are never zero (the audit of the change).
             ("longpath", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Request.Url.Path.Length &gt; 100 ? 2 : 1)" />"#),
         ]
@@ -1412,11 +1417,13 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             errors.sorted(),
             [
+                "error: raw 'rate-limit-by-key' in API 'bare' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'beyond' allows 99999999999999999999999999999 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
-                "error: raw 'rate-limit-by-key' in API 'burst' allows 500 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: raw 'rate-limit-by-key' in API 'burst' may allow 500 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'gold' may allow 100000 calls per 1m, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: raw 'rate-limit-by-key' in API 'separatedgold' may allow 100000 calls per 1m, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-below' has its rate limit switched off [RL001]",
                 "error: route 'list-binary' has its rate limit switched off [RL001]",
                 "error: route 'list-budget' has its rate limit switched off [RL001]",
@@ -2753,6 +2760,49 @@ final class RawPolicyTests: XCTestCase {
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
         XCTAssertEqual(
             reported.sorted(), ["address", "audience", "bodykey", "firstpart", "forged", "managed", "removed", "scheme", "size", "subscriptionid", "tenant", "userid"])
+    }
+
+    /// A key tells callers apart only where every value it may hold does (found by the audit
+    /// of the change): a subscription's or owner's id beside the token, a variable set to
+    /// the subscription's, an array joined to text (`System.String[]`), and the token in
+    /// `Authorization` after the API's policy deleted it are every caller's alike. The
+    /// first value of a header read by name, Microsoft's `TryGetValue` example, a claim of
+    /// the application's own naming, the token past its scheme, a fallback written out for
+    /// a subject that is missing, a variable set to the subject, and `Authorization` after a
+    /// `set-header` that skips a value the caller sent were taken for shared.
+    func testACacheKeyIsJudgedByEveryValueItMayHold() throws {
+        let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
+        let values = "context.Request.Headers[&quot;Authorization&quot;]"
+        let cases: [(name: String, key: String, apiInbound: String)] = [
+            ("subscriptionvariable", "@(&quot;orders-&quot; + (string)context.Variables[&quot;cache-caller-subscription&quot;])",
+             #"<set-variable name="cache-caller-subscription" value="@(context.Subscription.Id)" />"#),
+            ("coalesced", "@(context.Subscription?.Id ?? \(authorization))", ""),
+            ("userbranch", "@(context.User != null ? context.User.Id : \(authorization))", ""),
+            ("claimarray", "@(&quot;o-&quot; + \(authorization).AsJwt()?.Claims[&quot;oid&quot;])", ""),
+            ("headerarray", "@(&quot;o-&quot; + \(values))", ""),
+            ("deleted", "@(\(authorization))", #"<set-header name="Authorization" exists-action="delete" />"#),
+            // Each of these tells the token's holders apart.
+            ("firstvalue", "@(&quot;o-&quot; + \(values).First())", ""),
+            ("indexed", "@(&quot;o-&quot; + \(values)[0])", ""),
+            ("microsoft", "@{ string[] value; if (context.Request.Headers.TryGetValue(&quot;Authorization&quot;, out value)) { return &quot;o-&quot; + value[0]; } return &quot;o-&quot;; }", ""),
+            ("customclaim", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;extension_CustomerId&quot;, &quot;&quot;))", ""),
+            ("rest", "@(\(authorization).Substring(7, \(authorization).Length - 7))", ""),
+            ("skipscheme", "@(\(authorization).Split(&apos; &apos;).Skip(1).First())", ""),
+            ("fallback", "@(\(authorization).AsJwt()?.Subject ?? &quot;&quot;)", ""),
+            ("subjectvariable", "@(&quot;orders-&quot; + (string)context.Variables[&quot;cache-caller-subject&quot;])",
+             #"<set-variable name="cache-caller-subject" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#),
+            ("skipset", "@(\(authorization))", #"<set-header name="Authorization" exists-action="skip"><value>Bearer gateway</value></set-header>"#),
+        ]
+        let documents = cases.map { name, key, apiInbound in
+            let store = #"<outbound><base /><cache-store-value key="\#(key)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" /></outbound>"#
+            return RuleExample.api(
+                name, fields: apiInbound.isEmpty ? "" : "policy: '<policies><inbound><base />\(apiInbound)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(store)</policies>'}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
+        XCTAssertEqual(reported.sorted(), ["claimarray", "coalesced", "deleted", "headerarray", "subscriptionvariable", "userbranch"])
     }
 
     /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,

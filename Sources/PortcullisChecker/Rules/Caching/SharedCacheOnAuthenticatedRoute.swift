@@ -131,50 +131,110 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
 
     /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
-    /// (`context.Response.Body`, itself or through a variable of `answerVariables`) under a
-    /// key that every caller's request finds, or that any caller may name: one written out,
-    /// or one an expression makes of nothing that tells callers apart
-    /// (``keyTellsCallersApart(_:credentialHeaders:)``).
-    private static func keepsTheAnswerForEveryone(
-        _ store: PolicyXMLElement, in api: Int?, credentialHeaders: Set<String>, answerVariables: () -> MarkedVariables
-    ) -> Bool {
-        guard let key = store.attribute("key")?.value, RawScope.constant(key) != nil || !keyTellsCallersApart(key.resolved, credentialHeaders: credentialHeaders),
-            let value = store.attribute("value")?.value, value.isExpression
-        else { return false }
-        if readsTheAnswer(value.resolved) { return true }
-        guard value.resolved.mayReadAVariable else { return false }
-        let variables = answerVariables()
-        return ExpressionFlow.sources(of: value.resolved).contains { variables.read(by: $0, in: api) }
+    /// (`context.Response.Body`, itself or through a variable that holds it) under a key
+    /// that every caller's request finds, or that any caller may name: one written out, or
+    /// one an expression makes of nothing that tells callers apart
+    /// (``StoreKeys/tellsCallersApart(_:in:)``).
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in api: Int?, _ keys: StoreKeys) -> Bool {
+        guard let value = store.attribute("value")?.value, value.isExpression, let key = store.attribute("key")?.value else { return false }
+        if !readsTheAnswer(value.resolved) {
+            guard value.resolved.mayReadAVariable else { return false }
+            let variables = keys.variables.answer
+            guard ExpressionFlow.sources(of: value.resolved).contains(where: { variables.read(by: $0, in: api) }) else { return false }
+        }
+        return RawScope.constant(key) != nil || !keys.tellsCallersApart(key.resolved, in: api)
     }
 
-    /// Whether the code of a key may tell callers apart: its value may hold a request header
-    /// that carries every caller's credentials (``credentialHeaders(of:localChecks:_:)``),
-    /// whole or through a hash, or the token's subject (``ExpressionFlow/valuesKeptApart(of:)``),
-    /// or it reads a variable (a validated token's claim). A key of nothing but the URL,
-    /// its query or path parameters, other headers and written strings is one any caller
-    /// may ask for: the same for every caller of a URL (found by an audit: such a key was
-    /// taken for a caller's own), or the one a header names, which a caller sets to
-    /// another's (`X-User-Id`: found by a later audit). So is a key of the body, or of an
-    /// unchecked token's claims, which the caller writes; and one of the subscription, its
-    /// owner or the caller's address, which many users share, as `vary-by-developer` does
-    /// (found by the audit of the thirty-eighth round), or of the credential's scheme or
-    /// tenant. Read in the code alone: a string or a comment that names one (`"Users-" + id`)
-    /// tells nothing apart (the audit of the change).
-    private static func keyTellsCallersApart(_ code: String, credentialHeaders: Set<String>) -> Bool {
-        let read = ExpressionFlow.withoutWrittenText(code)
-        if read.holds("Variables") { return true }
-        guard read.holds("Headers") else { return false }
-        // What the key's value may hold: a header only tested, or the one a test picks
-        // against, keeps no caller apart (the audit of the change).
-        return ExpressionFlow.decidingCodes(of: code).contains { deciding in
-            ExpressionFlow.valuesKeptApart(of: deciding).contains { source in
+    /// How the keys of a scope's stores are judged: by the headers that carry every one of
+    /// its callers' credentials (``credentialHeaders(of:localChecks:_:)``).
+    private struct StoreKeys {
+        let credentialHeaders: Set<String>
+        let variables: EstateVariables
+
+        /// Whether every value a key's code may give tells callers apart
+        /// (``ExpressionFlow/everyValue(of:holds:)``: `context.Subscription?.Id ?? token`
+        /// gives the subscription's to its callers): it holds a credential header, whole or
+        /// through a hash, past its scheme, or the token's subject or a claim that names a
+        /// user (``ExpressionFlow/valuesKeptApart(of:)``), or a variable no setter gives a
+        /// value that does not (a validated token's claim). A key of nothing but the URL, its
+        /// query or path parameters, other headers and written strings is one any caller may
+        /// ask for: the same for every caller of a URL (found by an audit: such a key was
+        /// taken for a caller's own), or the one a header names, which a caller sets to
+        /// another's (`X-User-Id`: found by a later audit). So is a key of the body, or of
+        /// an unchecked token's claims, which the caller writes; one of the subscription, its
+        /// owner or the caller's address, which many users share, as `vary-by-developer`
+        /// does; one of the credential's scheme or length, a token's tenant or audience; and
+        /// a variable set to one of these (found by the audits of the thirty-ninth round).
+        /// Read in the code alone: a string or a comment that names one (`"Users-" + id`)
+        /// tells nothing apart (the audit of the change).
+        func tellsCallersApart(_ code: String, in api: Int?) -> Bool {
+            let read = ExpressionFlow.withoutWrittenText(code)
+            let escaped = read.holds("\\u")
+            guard read.holds("Request") || read.holds("Variables") || escaped else { return false }
+            let shared = read.holds("Variables") || escaped ? variables.shared(under: credentialHeaders) : MarkedVariables()
+            return ExpressionFlow.everyValue(of: code) { value in
+                holdsACredential(value) { !shared.read(by: $0, in: api) }
+            }
+        }
+
+        /// Whether `code`'s value may hold a credential header kept apart, or a variable
+        /// `variableTells` says tells callers apart. A block's every read counts: its
+        /// locals are not followed (Microsoft's example hands the header to one through
+        /// `TryGetValue`).
+        func holdsACredential(_ code: String, variableTells: (ExpressionFlow.Source) -> Bool) -> Bool {
+            let block = code.drop { $0.isWhitespace }.hasPrefix("@{")
+            return (block ? ExpressionFlow.reads(of: code) : ExpressionFlow.valuesKeptApart(of: code)).contains { source in
                 switch source {
                 case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
                 // A header named by what is not written out, or the request passed whole.
                 case .allRequestHeaders, .request: true
+                case .variable, .allVariables: variableTells(source)
                 default: false
                 }
             }
+        }
+    }
+
+    /// The estate's variables as CA001 reads them, each kind worked out once a store asks.
+    private final class EstateVariables {
+        private let context: CheckContext
+        private var setters: VariableSetters?
+        private var answerHolders: MarkedVariables?
+        private var sharedByHeaders: [Set<String>: MarkedVariables] = [:]
+
+        init(_ context: CheckContext) { self.context = context }
+
+        private var allSetters: VariableSetters {
+            if let setters { return setters }
+            let made = VariableSetters(context.project, values: context.namedValues.byName)
+            setters = made
+            return made
+        }
+
+        /// The variables that hold the answer's body: set from it, or copied from such a
+        /// variable, by a policy or a fragment (found by audits: a store of one keeps the
+        /// answer as a store of the body does, wherever on the request's way the variable
+        /// was set). There is no answer before `outbound`.
+        var answer: MarkedVariables {
+            if let answerHolders { return answerHolders }
+            let marked = allSetters.marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
+            answerHolders = marked
+            return marked
+        }
+
+        /// The variables that may hold a value many callers share where `credentialHeaders`
+        /// carry their credentials: set to one (the subscription's id, a written text), or
+        /// copied from such a variable into a value that holds nothing else apart.
+        func shared(under credentialHeaders: Set<String>) -> MarkedVariables {
+            if let known = sharedByHeaders[credentialHeaders] { return known }
+            let keys = StoreKeys(credentialHeaders: credentialHeaders, variables: self)
+            func everyValueTellsApart(_ setter: VariableSetters.Setter, variablesTell: Bool) -> Bool {
+                ExpressionFlow.everyValue(of: setter.code) { keys.holdsACredential($0) { _ in variablesTell } }
+            }
+            let marked = allSetters.marked(
+                seeds: { !everyValueTellsApart($0, variablesTell: true) }, passesOn: { !everyValueTellsApart($0, variablesTell: false) })
+            sharedByHeaders[credentialHeaders] = marked
+            return marked
         }
     }
 
@@ -199,7 +259,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 case .query, .anyQuery: continue
                 }
             }
-            let written = context.rawEnforcement.credentialPlacesWritten(onTheWayOf: route)
+            let written = context.rawEnforcement.credentialPlacesReplaced(onTheWayOf: route)
             headers = headers.filter { header in !written.contains { $0.mayBe(header == anyHeader ? .anyHeader : .header(header)) } }
             common = common.map { $0.intersection(headers) } ?? headers
             if common?.isEmpty == true { break }
@@ -217,14 +277,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static func readsTheAnswer(_ code: String) -> Bool {
         // Told by its bytes first; a `\u` escape may spell the name.
         (code.holds("Response") || code.holds("\\u")) && ExpressionFlow.sources(of: code).contains(.answerBody)
-    }
-
-    /// The variables that hold the answer's body: set from it, or copied from such a
-    /// variable, by a policy or a fragment (found by audits: a store of one keeps the answer
-    /// as a store of the body does, wherever on the request's way the variable was set).
-    /// There is no answer before `outbound`.
-    private static func answerVariables(_ context: CheckContext) -> MarkedVariables {
-        VariableSetters(context.project, values: context.namedValues.byName).marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -248,8 +300,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ])
             }
         }
-        // Read once, when a store of a variable asks.
-        var answerVariables: MarkedVariables?
+        let variables = EstateVariables(context)
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
@@ -261,13 +312,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty {
-                let credentialHeaders = Self.credentialHeaders(of: checked, localChecks: localChecks, context)
-                stores = stores.filter {
-                    Self.keepsTheAnswerForEveryone($0, in: scope.api, credentialHeaders: credentialHeaders) {
-                        if answerVariables == nil { answerVariables = Self.answerVariables(context) }
-                        return answerVariables ?? MarkedVariables()
-                    }
-                }
+                let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.api, keys) }
             }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from

@@ -42,14 +42,6 @@ public enum RateLimitExceedsGuardrail: Rule {
 
     private static let rawLimits: Set<String> = ["rate-limit-by-key", "rate-limit"]
 
-    /// A written whole number; one of more digits than `Int` holds is as large as it gets.
-    private static func number(_ text: String) -> Int? {
-        let written = text.trimmingWhitespace
-        if let value = Int(written) { return value }
-        let digits = written.hasPrefix("+") ? written.dropFirst() : Substring(written)
-        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int.max : nil
-    }
-
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let maximum = context.guardrails?.maxRateLimit else { return }
         let allowed = "\(maximum.calls.value) calls per \(DurationText.format(maximum.per.value))"
@@ -62,42 +54,87 @@ public enum RateLimitExceedsGuardrail: Rule {
                 at: limit.calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)])
         }
         // Raw limits whose budget is written out, or given by named values whose values are
-        // known (APIM puts them in before the policy runs), or chosen among budgets written
-        // out (`@(premium ? 100000 : 100)`: the largest with the shortest window, found by
-        // the audit of the thirty-eighth round); one an expression computes is not judged.
+        // known (APIM puts them in before the policy runs), or chosen among numbers written
+        // out (`@(premium ? 100000 : 100)`: the loosest budget and window a choice may give,
+        // found by the audit of the thirty-eighth round); one an expression computes is not
+        // judged.
         let values = context.namedValues
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
-                // Compared as fractions without overflow: the text may hold any number.
-                guard let calls = Self.writtenNumbers("calls", of: limit, in: scope, values), let count = calls.numbers.max(),
-                    let seconds = Self.writtenNumbers("renewal-period", of: limit, in: scope, values)?.numbers.filter({ $0 > 0 }).min(),
-                    count > 0, count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
+                guard let calls = Self.writtenNumbers("calls", of: limit, in: scope, values),
+                    let period = Self.writtenNumbers("renewal-period", of: limit, in: scope, values),
+                    let (count, seconds) = Self.loosest(calls, period),
+                    count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
                 else { continue }
-                let allows = calls.chosen ? "may allow \(count)" : "allows \(calls.text)"
+                let chosen = calls.numbers.count > 1 || period.numbers.count > 1
                 findings.report(
                     code,
-                    "raw '\(limit.name)' in \(scope.owner) \(allows) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
+                    "raw '\(limit.name)' in \(scope.owner) \(chosen ? "may allow" : "allows") \(calls.numbers.count > 1 ? String(count) : calls.text) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
                     at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)] + calls.notes)
             }
         }
     }
 
+    /// The numbers an attribute of a raw limit may be, in the order of the values its
+    /// expression may give (nil for one it computes), and how its expression is shaped.
+    private struct WrittenNumbers {
+        var numbers: [Int?]
+        /// The budget as written, for messages.
+        var text: String
+        /// The expression's code with each number written out as `#`: two choices shaped
+        /// alike (`@(gold ? 1000 : 10)`, `@(gold ? 60 : 1)`) choose together.
+        var shape: [UInt8]
+        var range: SourceRange
+        var notes: [Diagnostic.Note]
+    }
+
     /// The numbers `attribute` of `limit` may be, named values put in: its text's, or each
-    /// one written out that an expression may give (``ExpressionFlow/possibleValues(of:)``),
-    /// `chosen` then; values it computes are left out. Nil when none is known.
-    private static func writtenNumbers(
-        _ attribute: String, of limit: PolicyXMLElement, in scope: RawScope, _ values: KnownNamedValues
-    ) -> (numbers: [Int], text: String, chosen: Bool, range: SourceRange, notes: [Diagnostic.Note])? {
+    /// one written out that an expression may give (``ExpressionFlow/possibleValues(of:)``).
+    /// Nil when none is known.
+    private static func writtenNumbers(_ attribute: String, of limit: PolicyXMLElement, in scope: RawScope, _ values: KnownNamedValues) -> WrittenNumbers? {
         if let written = scope.resolved(attribute, of: limit, values) {
-            return Self.number(written.text).map { ([$0], written.text.trimmingWhitespace, false, written.range, written.notes) }
+            guard let number = ExpressionFlow.integerLiteral(written.text) else { return nil }
+            return WrittenNumbers(numbers: [number], text: written.text.trimmingWhitespace, shape: [], range: written.range, notes: written.notes)
         }
         guard let written = limit.attribute(attribute), written.value.isExpression, let code = values.resolved(written.value.resolved) else { return nil }
-        let numbers = ExpressionFlow.possibleValues(of: code).compactMap { value in
+        let numbers = ExpressionFlow.possibleValues(of: code).map { value in
             // `@(100)`, `@((100))`: the number alone, white space aside.
             let text = value.code.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" }
-            return text.hasPrefix("@") ? Self.number(String(text.dropFirst())) : nil
+            return text.hasPrefix("@") ? ExpressionFlow.integerLiteral(String(text.dropFirst())) : nil
         }
-        guard !numbers.isEmpty else { return nil }
-        return (numbers, written.value.written, true, scope.document.range(written.valueSpan), values.notes(for: written.value.written))
+        guard numbers.contains(where: { $0 != nil }) else { return nil }
+        let text = numbers.count == 1 ? numbers[0].map(String.init) ?? written.value.written : written.value.written
+        return WrittenNumbers(
+            numbers: numbers, text: text, shape: shape(of: code), range: scope.document.range(written.valueSpan), notes: values.notes(for: written.value.written))
+    }
+
+    /// `code` without white space, each number written out (a run of letters, digits and
+    /// `_` that starts with a digit) as `#`.
+    private static func shape(of code: String) -> [UInt8] {
+        var shape: [UInt8] = []
+        var inNumber = false
+        for byte in code.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+            let word = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F
+            if inNumber, word { continue }
+            inNumber = byte >= 0x30 && byte <= 0x39 && !(shape.last.map { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F } ?? false)
+            shape.append(inNumber ? UInt8(ascii: "#") : byte)
+        }
+        return shape
+    }
+
+    /// The loosest budget and window a limit may have: each pair that one choice gives
+    /// where the two are shaped alike, else the largest budget with the shortest window.
+    /// Compared as fractions without overflow: the text may hold any number.
+    private static func loosest(_ calls: WrittenNumbers, _ period: WrittenNumbers) -> (count: Int, seconds: Int)? {
+        let pairs: [(Int?, Int?)] =
+            calls.numbers.count > 1 && calls.shape == period.shape && calls.numbers.count == period.numbers.count
+            ? Array(zip(calls.numbers, period.numbers))
+            : [(calls.numbers.compactMap { $0 }.max(), period.numbers.compactMap { $0 }.filter { $0 > 0 }.min())]
+        var loosest: (count: Int, seconds: Int)?
+        for case let (count?, seconds?) in pairs where count > 0 && seconds > 0 {
+            if let known = loosest, count.multipliedFullWidth(by: known.seconds) <= known.count.multipliedFullWidth(by: seconds) { continue }
+            loosest = (count, seconds)
+        }
+        return loosest
     }
 }

@@ -112,6 +112,44 @@ enum ExpressionFlow {
         return scan(text, Structure(text), in: 0..<text.count, reading: .apart).sources
     }
 
+    /// Whether every value `code` may give holds, in one of its parts, what `holds` looks
+    /// for: each value a choice at its top may give (``possibleValues(of:)``), each side of
+    /// a `??` but a fallback written out (which stands for a value missing, not another
+    /// caller's), and in a value joined from parts (``terms(of:)``), any part, read so in
+    /// turn four levels deep. Where a block returns a value, which may read its locals, the
+    /// whole code is `holds`' to judge.
+    static func everyValue(of code: String, holds: (String) -> Bool) -> Bool {
+        func judge(_ code: String, depth: Int) -> Bool {
+            let values = possibleValues(of: code)
+            if values.contains(where: \.fromABlock) { return holds(code) }
+            return values.allSatisfy { value in
+                if depth < 4, let (value, fallback) = coalesced(value.code) {
+                    return judge(value, depth: depth + 1) && (stringLiteral(of: fallback) != nil || judge(fallback, depth: depth + 1))
+                }
+                guard depth < 4, let terms = terms(of: value.code), terms != [.code(value.code)] else { return holds(value.code) }
+                return terms.contains { term in
+                    guard case .code(let part) = term else { return false }
+                    return judge(part, depth: depth + 1)
+                }
+            }
+        }
+        return judge(code, depth: 0)
+    }
+
+    /// The two sides of an expression `a ?? b` at its top, each as an expression of its own.
+    private static func coalesced(_ code: String) -> (value: String, fallback: String)? {
+        let text = compacted(Array(code.utf8))
+        let structure = Structure(text)
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return nil }
+        let body = 2..<(text.count - 1)
+        let marks = outside(text, body, structure)
+        guard let first = marks.indices.first(where: { text[marks[$0]] == question && $0 + 1 < marks.count && marks[$0 + 1] == marks[$0] + 1 && text[marks[$0] + 1] == question })
+        else { return nil }
+        let mark = marks[first]
+        func expression(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
+        return (expression(body.lowerBound..<mark), expression((mark + 2)..<body.upperBound))
+    }
+
     /// How ``scan`` takes a step that may lose what it reads.
     private enum Reading {
         /// Hashes, ciphers, measures, tests and token parsing are one-way: what a value carries.
@@ -153,10 +191,12 @@ enum ExpressionFlow {
         var neutral: [Bool] = [false]
         var index = range.lowerBound
         let testsAreOneWay = reading == .carried || reading == .apart
-        func oneWay(at start: Int, valueEnd: Int) -> Bool {
+        func oneWay(at start: Int, valueEnd: Int, held: Held = .text) -> Bool {
             guard reading != .everything else { return false }
             return neutral.last! || testsAreOneWay && (structure.partHasTest(at: start) || negated(text, before: start))
-                || (reading == .apart ? losesWhatKeepsValuesApart(text, after: valueEnd, structure) : oneWayMember(text, after: valueEnd, structure, lenient: reading == .lenient))
+                || (reading == .apart
+                    ? losesWhatKeepsValuesApart(text, after: valueEnd, holding: held, structure)
+                    : oneWayMember(text, after: valueEnd, structure, lenient: reading == .lenient))
         }
         while index < range.upperBound {
             if let end = structure.literalEnd[index] {
@@ -198,7 +238,11 @@ enum ExpressionFlow {
                 // '!' stands before the receiver ('!context.Variables...').
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
-                if let source, !oneWay(at: index, valueEnd: valueEnd), !testsAreOneWay || !negated(text, before: receiver) { sources.append(source) }
+                if let source, !oneWay(at: index, valueEnd: valueEnd, held: Self.held(by: source, endingAt: valueEnd, text)),
+                    !testsAreOneWay || !negated(text, before: receiver)
+                {
+                    sources.append(source)
+                }
                 index = max(end, index + 1)
                 continue
             } else if isIdentifier(byte), index == range.lowerBound || !isIdentifier(text[index - 1]) && text[index - 1] != dot {
@@ -942,26 +986,66 @@ enum ExpressionFlow {
         }
     }
 
-    /// Whether the members after `end` (past closing brackets, as ``oneWayMember`` reads
-    /// them) leave only what many values share (``valuesKeptApart(of:)``): a test or a
-    /// measure, a cut to the start, a single character, a token's facts but its subject,
-    /// id and the claims that name a user.
-    private static func losesWhatKeepsValuesApart(_ text: [UInt8], after end: Int, _ structure: Structure) -> Bool {
+    /// What a value read in a key holds, as ``losesWhatKeepsValuesApart`` follows it.
+    private enum Held {
+        case text
+        /// The values of a header or query parameter read by its name (`Headers["Authorization"]`:
+        /// APIM's dictionaries hold `string[]`).
+        case texts
+        /// The parts of a split text (`Split(' ')`: the first is the scheme).
+        case parts
+        case characters
+        /// A token parsed by `AsJwt()`.
+        case token
+        /// A token's `Claims`, by name: each a `string[]`.
+        case claims
+        /// Anything else: a variable, a call's result.
+        case other
+
+        var isArray: Bool { self == .texts || self == .parts || self == .characters }
+    }
+
+    /// Whether the members and indexers after `end` (past closing brackets) leave only what
+    /// many values share (``valuesKeptApart(of:)``), following what the value holds from
+    /// `start`: a test or a measure; a cut to the text's start (`Substring(0, n)`,
+    /// `Remove(n)`), a character (`[0]`, `First()` of a text), the scheme (the first part of
+    /// a split); a token's facts but its subject and id, or a claim many users share
+    /// (`tid`, `aud`, `roles`, …); or an array joined to text as it is (`System.String[]`).
+    /// The first value of a header's array (`Headers["Authorization"].First()`, `[0]`) is
+    /// the header whole. Past 64 steps a chain is taken to lose it: a hostile expression of
+    /// many reads each followed by a long chain would cost the square of its length.
+    private static func losesWhatKeepsValuesApart(_ text: [UInt8], after end: Int, holding start: Held, _ structure: Structure) -> Bool {
+        var held = start
         var position = end
-        var split = false
-        while true {
-            while position < text.count, text[position] == closeParenthesis { position += 1 }
+        var passedOut = false
+        for _ in 0..<64 {
+            while position < text.count, text[position] == closeParenthesis {
+                // Into a call or a cast, but for the expression's own `@(…)`.
+                if position < text.count - 1 { passedOut = true }
+                position += 1
+            }
             if position < text.count, text[position] == question { position += 1 }
             if position < text.count, text[position] == openBracket, let close = structure.close[position] {
-                // A character of a string, or the first part of a split ('Bearer').
                 let index = text[(position + 1)..<close]
-                if let claim = writtenString(index) { return !userClaims.contains(claim.lowercased()) }
-                if !index.isEmpty, index.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), !split || index.allSatisfy({ $0 == 0x30 }) { return true }
-                split = false
                 position = close + 1
+                switch held {
+                case .claims:
+                    guard let claim = writtenString(index) else {
+                        held = .other
+                        continue
+                    }
+                    if sharedClaims.contains(claim.lowercased()) { return true }
+                    held = .texts
+                case .texts: held = .text
+                case .parts:
+                    if isZero(index) { return true }
+                    held = .text
+                case .text, .characters: return true
+                case .token, .other: held = .other
+                }
                 continue
             }
-            guard position < text.count, text[position] == dot else { return false }
+            guard position < text.count, text[position] == dot else { return held.isArray && !passedOut }
             let nameEnd = identifierEnd(text, from: position + 1)
             let name = String(decoding: text[(position + 1)..<nameEnd], as: UTF8.self)
             var arguments = nameEnd..<nameEnd
@@ -970,35 +1054,86 @@ enum ExpressionFlow {
                 arguments = (position + 1)..<close
                 position = close + 1
             }
-            let oneArgument = holdsOneArgument(text, arguments, structure)
-            switch name {
-            case _ where testingMembers.contains(name): return true
-            case "Substring" where !oneArgument, "Remove" where oneArgument, "First", "FirstOrDefault", "Take", "ElementAt", "Single":
-                return true
-            case "Last" where !split, "LastOrDefault" where !split:
-                return true
-            case "GetValueOrDefault", "TryGetValue":
-                // A claim read by a name written out: the user's, or what many share.
-                if let claim = writtenString(text[arguments].prefix { $0 != comma }) { return !userClaims.contains(claim.lowercased()) }
-            default:
+            let first = firstArgument(text, arguments, structure)
+            if testingMembers.contains(name) || held == .token && tokenFacts.contains(name) { return true }
+            switch (held, name) {
+            case (_, "ToString") where held.isArray: return true
+            case (_, "AsJwt"): held = .token
+            case (_, "Claims"): held = .claims
+            case (_, "Split"): held = .parts
+            case (_, "ToCharArray"): held = .characters
+            case (.token, "Subject"), (.token, "Id"): held = .text
+            case (.claims, "GetValueOrDefault"):
+                guard let claim = writtenString(first) else {
+                    held = .other
+                    continue
+                }
+                if sharedClaims.contains(claim.lowercased()) { return true }
+                held = .text
+            case (.text, "Substring"), (.other, "Substring"):
+                if !holdsOneArgument(text, arguments, structure) && isZero(first) { return true }
+            case (.text, "Remove"), (.other, "Remove"):
+                if holdsOneArgument(text, arguments, structure) { return true }
+            case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name): return true
+            case (.texts, _) where elementPicks.contains(name): held = .text
+            case (.parts, "First"), (.parts, "FirstOrDefault"), (.parts, "Single"), (.parts, "SingleOrDefault"): return true
+            case (.parts, "ElementAt"), (.parts, "ElementAtOrDefault"):
+                if isZero(first) { return true }
+                held = .text
+            case (.parts, "Skip"):
+                if !isZero(first) { held = .texts }
+            case (.parts, _) where elementPicks.contains(name): held = .text
+            case (.text, _), (.texts, "Skip"):
                 break
+            default:
+                held = .other
             }
-            split = name == "Split"
+        }
+        return true
+    }
+
+    /// What a read of `source` that ends at `end` holds: a header's or query parameter's
+    /// values where read by name (`["name"]`), a variable anything, else a text.
+    private static func held(by source: Source, endingAt end: Int, _ text: [UInt8]) -> Held {
+        switch source {
+        case .requestHeader, .requestQuery: end > 0 && text[end - 1] == closeBracket ? .texts : .text
+        case .variable, .allVariables, .allRequestHeaders, .allRequestQuery, .request, .requestBody, .answerBody: .other
+        case .requestURL, .requestPath, .requestPathPart, .asSent, .literal: .text
         }
     }
 
-    /// Members that test or measure a value, and a token's facts that every user's token
-    /// of an application or a tenant shares.
-    private static let testingMembers: Set<String> = [
-        "Equals", "StartsWith", "EndsWith", "Contains", "ContainsKey", "CompareTo", "Any", "All", "Length", "Count", "IndexOf", "LastIndexOf",
-        "Audiences", "Issuer", "ExpirationTime", "NotBefore", "IssuedAt", "Algorithm", "Type",
+    /// Members that test or measure a value.
+    private static let testingMembers = testingCalls.union(["Length", "IndexOf", "LastIndexOf"])
+    /// A token's facts that every user's token of an application or a tenant shares.
+    private static let tokenFacts: Set<String> = ["Audiences", "Issuer", "ExpirationTime", "NotBefore", "IssuedAt", "Algorithm", "Type"]
+    /// Members that pick one element: of a text, a character.
+    private static let elementPicks: Set<String> = [
+        "First", "FirstOrDefault", "Last", "LastOrDefault", "Single", "SingleOrDefault", "ElementAt", "ElementAtOrDefault", "Take", "TakeLast",
     ]
-    /// Claims that name a user (or one token): the others (`tid`, `aud`, `appid`, `scp`,
-    /// `roles`) are shared between users.
-    private static let userClaims: Set<String> = [
-        "sub", "oid", "upn", "email", "emails", "preferred_username", "unique_name", "nameid", "uid", "user_id", "userid", "sid", "jti", "puid",
-        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier", "http://schemas.microsoft.com/identity/claims/objectidentifier",
+    /// Claims that many users' tokens share: the tenant, the application, the audience and
+    /// issuer, the token's kind and times, permissions and groups. Others (`sub`, `oid`,
+    /// `email`, a custom claim) are taken to name a user.
+    private static let sharedClaims: Set<String> = [
+        "tid", "aud", "iss", "azp", "appid", "azpacr", "appidacr", "client_id", "cid", "scp", "scope", "roles", "groups", "wids", "ver", "idp",
+        "iat", "nbf", "exp", "amr", "acr", "typ", "tenant_region_scope", "tenant_ctry", "realm_access", "resource_access",
+        "http://schemas.microsoft.com/identity/claims/tenantid", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
     ]
+
+    /// Whether `code` is a zero written out (`0`, `00`).
+    private static func isZero(_ code: ArraySlice<UInt8>) -> Bool {
+        !code.isEmpty && code.allSatisfy { $0 == 0x30 }
+    }
+
+    /// The code of the first of the call arguments in `arguments`, without the name a named
+    /// argument gives it (`startIndex: 0`).
+    private static func firstArgument(_ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> ArraySlice<UInt8> {
+        let end = outside(text, arguments, structure).first { text[$0] == comma } ?? arguments.upperBound
+        let argument = text[arguments.lowerBound..<end]
+        guard let colon = argument.firstIndex(of: colon), argument[argument.startIndex..<colon].allSatisfy(isIdentifier), colon > argument.startIndex else {
+            return argument
+        }
+        return argument[(colon + 1)...]
+    }
 
     /// Whether the call arguments in `arguments` hold no comma outside brackets and literals.
     private static func holdsOneArgument(_ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> Bool {
@@ -1036,12 +1171,10 @@ enum ExpressionFlow {
         while body.count > 2, text[body.lowerBound] == openParenthesis, structure.close[body.lowerBound] == body.upperBound - 1 {
             body = (body.lowerBound + 1)..<(body.upperBound - 1)
         }
-        func positive(_ range: Range<Int>) -> Bool {
-            let digits = text[range]
-            return !digits.isEmpty && digits.count < 10 && digits.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && digits.contains { $0 != 0x30 }
-        }
-        // A chain of members ending in a length or a count, cast or in brackets first, whole
-        // or divided by a number written out.
+        func number(_ range: Range<Int>) -> Int? { integerLiteral(String(decoding: text[range], as: UTF8.self)) }
+        func positive(_ range: Range<Int>) -> Bool { number(range).map { $0 > 0 } ?? false }
+        // A chain of members ending in a length or a count, cast to a type that holds it or
+        // not, whole or divided by a number written out.
         func measure(_ range: Range<Int>) -> Bool {
             var chain = range
             let slashes = outside(text, range, structure).filter { text[$0] == slash }
@@ -1049,9 +1182,27 @@ enum ExpressionFlow {
                 guard slashes.count == 1, positive((slash + 1)..<range.upperBound) else { return false }
                 chain = range.lowerBound..<slash
             }
-            // Generic arguments (`As<string>`) stand outside brackets.
-            guard outside(text, chain, structure).allSatisfy({ isIdentifier(text[$0]) || text[$0] == dot || text[$0] == lessThan || text[$0] == greater })
-            else { return false }
+            // A narrower cast wraps a long body's length below zero (`(short)`: the audit of
+            // the change).
+            if text[chain.lowerBound] == openParenthesis, let close = structure.close[chain.lowerBound] {
+                guard ["int", "long", "uint", "ulong"].contains(String(decoding: text[(chain.lowerBound + 1)..<close], as: UTF8.self)) else { return false }
+                chain = (close + 1)..<chain.upperBound
+            }
+            // Members, calls and generic arguments (`As<string>(…)`); no operator.
+            var mark = chain.lowerBound
+            while mark < chain.upperBound {
+                if isOpening(text[mark]), let close = structure.close[mark] {
+                    mark = close + 1
+                } else if isIdentifier(text[mark]) || text[mark] == dot {
+                    mark += 1
+                } else {
+                    guard text[mark] == lessThan, mark > chain.lowerBound, isIdentifier(text[mark - 1]),
+                        let closing = text[mark..<chain.upperBound].firstIndex(of: greater), closing + 1 < chain.upperBound,
+                        text[closing + 1] == openParenthesis, text[(mark + 1)..<closing].allSatisfy({ isIdentifier($0) || $0 == dot })
+                    else { return false }
+                    mark = closing + 1
+                }
+            }
             let measured = text[chain]
             return [".Length", ".Count", ".Count()"].contains { measured.reversed().starts(with: $0.utf8.reversed()) }
         }
@@ -1067,7 +1218,29 @@ enum ExpressionFlow {
             parts.append(start..<plus)
             start = plus + 1
         }
-        return parts.count > 1 && parts.contains(where: positive) && parts.allSatisfy { positive($0) || measure($0) }
+        // Written numbers that add up past a million may wrap a sum below zero.
+        let written = parts.compactMap(number)
+        return parts.count > 1 && written.contains { $0 > 0 } && written.allSatisfy { $0 > 0 } && written.reduce(0, +) <= 1_000_000
+            && parts.allSatisfy { number($0) != nil || measure($0) }
+    }
+
+    /// The value of a whole number written out in C# (`42`, `-1`, `1_000`, `0x1F`, `0b10`,
+    /// `10u`, `7L`), as large as `Int` holds where it holds more digits; nil for anything
+    /// else.
+    static func integerLiteral(_ written: String) -> Int? {
+        var text = Substring(written.trimmingWhitespace)
+        let negative = text.hasPrefix("-")
+        if negative || text.hasPrefix("+") { text = text.dropFirst() }
+        var digits = text.filter { $0 != "_" }.lowercased()
+        while digits.hasSuffix("u") || digits.hasSuffix("l") { digits.removeLast() }
+        var radix = 10
+        if digits.hasPrefix("0x") || digits.hasPrefix("0b") {
+            radix = digits.hasPrefix("0x") ? 16 : 2
+            digits.removeFirst(2)
+        }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.hexDigitValue.map { $0 < radix } == true }) else { return nil }
+        let value = Int(digits, radix: radix) ?? Int.max
+        return negative ? -value : value
     }
 
     /// The text of `code` when it is one string written out plainly (`"tid"`).
