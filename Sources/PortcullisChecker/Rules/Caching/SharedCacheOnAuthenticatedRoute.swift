@@ -70,27 +70,21 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// A route requiring a token whose raw policy keeps its answer under the key `code`
     /// makes; `marked` expects the finding there.
     private static func rawStore(key code: String, marked: Bool = false) -> RuleExample {
-        RuleExample.api(
-            routes: """
-              - id: list-orders
-                method: GET
-                path: /orders
-                scopes: [orders.read]
-                policy: |
-                  <policies>
-                    <outbound>
-                      <base />
-                      <\(marked ? "↓" : "")cache-store-value key="@(\(code))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />
-                    </outbound>
-                  </policies>
-            """)
+        tokenRoute(
+            outbound: #"<\#(marked ? "↓" : "")cache-store-value key="@(\#(code))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#)
     }
 
     /// A route requiring a token whose raw policy caches responses with `lookup`, varying by
     /// the header `varyingBy`, in an API with `apiFields`.
     private static func rawCache(lookup: String, varyingBy header: String? = nil, apiFields: String = "") -> RuleExample {
         let lookupElement = header.map { "<\(lookup)><vary-by-header>\($0)</vary-by-header></cache-lookup>" } ?? "<\(lookup) />"
-        return RuleExample.api(
+        return tokenRoute(inbound: lookupElement, outbound: #"<cache-store duration="30" />"#, apiFields: apiFields)
+    }
+
+    /// A route requiring a token, in an API with `apiFields`, whose raw policy runs
+    /// `inbound` and `outbound` after `<base />`.
+    private static func tokenRoute(inbound: String = "", outbound: String, apiFields: String = "") -> RuleExample {
+        RuleExample.api(
             fields: apiFields,
             routes: """
               - id: list-orders
@@ -101,11 +95,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                   <policies>
                     <inbound>
                       <base />
-                      \(lookupElement)
+                      \(inbound)
                     </inbound>
                     <outbound>
                       <base />
-                      <cache-store duration="30" />
+                      \(outbound)
                     </outbound>
                   </policies>
             """)

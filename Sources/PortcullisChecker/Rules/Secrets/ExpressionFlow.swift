@@ -292,14 +292,8 @@ enum ExpressionFlow {
         while true {
             while position < text.count, text[position] == closeParenthesis { position += 1 }
             guard position < text.count, text[position] == dot else { return position }
-            let memberEnd = identifierEnd(text, from: position + 1)
-            let member = String(decoding: text[(position + 1)..<memberEnd], as: UTF8.self)
-            var arguments = memberEnd..<memberEnd
-            position = memberEnd
-            if position < text.count, text[position] == openParenthesis, let close = structure.close[position] {
-                arguments = (position + 1)..<close
-                position = close + 1
-            }
+            let (member, arguments, end) = self.member(at: position, text, structure)
+            position = end
             switch member {
             // A URI's text, whole, too.
             case "ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "TrimEnd", "Normalize", "AbsoluteUri", "OriginalString":
@@ -312,6 +306,15 @@ enum ExpressionFlow {
                 return nil
             }
         }
+    }
+
+    /// The member whose `.` is at `dot`: its name, its call's arguments (empty where it is
+    /// not called), and where it ends.
+    private static func member(at dot: Int, _ text: [UInt8], _ structure: Structure) -> (name: String, arguments: Range<Int>, end: Int) {
+        let nameEnd = identifierEnd(text, from: dot + 1)
+        let name = String(decoding: text[(dot + 1)..<nameEnd], as: UTF8.self)
+        guard nameEnd < text.count, text[nameEnd] == openParenthesis, let close = structure.close[nameEnd] else { return (name, nameEnd..<nameEnd, nameEnd) }
+        return (name, (nameEnd + 1)..<close, close + 1)
     }
 
     /// Whether `Replace(found, put)`, its `arguments` two written texts, keeps the `leading`
@@ -1046,14 +1049,8 @@ enum ExpressionFlow {
                 continue
             }
             guard position < text.count, text[position] == dot else { return held.isArray && !passedOut }
-            let nameEnd = identifierEnd(text, from: position + 1)
-            let name = String(decoding: text[(position + 1)..<nameEnd], as: UTF8.self)
-            var arguments = nameEnd..<nameEnd
-            position = nameEnd
-            if position < text.count, text[position] == openParenthesis, let close = structure.close[position] {
-                arguments = (position + 1)..<close
-                position = close + 1
-            }
+            let (name, arguments, end) = member(at: position, text, structure)
+            position = end
             let first = firstArgument(text, arguments, structure)
             if testingMembers.contains(name) || held == .token && tokenFacts.contains(name) { return true }
             switch (held, name) {
