@@ -426,15 +426,16 @@ struct MarkedVariables: Sendable, Equatable {
     }
 
     /// The variables that statements of `project`'s raw policies write through an attribute
-    /// `names` picks (`output-token-variable-name`, any `…variable-name`), named values put
+    /// `names` picks by the statement's and its own name (`output-token-variable-name`, any
+    /// `…variable-name`), named values put
     /// in; one written through an expression may be any. The one reader of such writers.
     static func written(
-        in project: ResolvedProject, values: [String: String], byAttribute names: (String) -> Bool
+        in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool
     ) -> MarkedVariables {
         var written = MarkedVariables()
         for policy in project.rawPolicies {
             for element in policy.document.allElements {
-                for attribute in element.attributes where names(attribute.name) {
+                for attribute in element.attributes where names(element.name, attribute.name) {
                     guard case .text(let text) = attribute.value else {
                         written.anyName = true
                         continue

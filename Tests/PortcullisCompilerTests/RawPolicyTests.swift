@@ -1397,6 +1397,8 @@ final class RawPolicyTests: XCTestCase {
             ("separatedgold", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;p1&quot; ? 100_000 : 0x5)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
             ("paired", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? 1000 : 10)" renewal-period="@(context.Product.Name == &quot;gold&quot; ? 60 : 1)" counter-key="@(context.Subscription.Id)" />"#),
             ("bare", #"<rate-limit-by-key calls="@(100000)" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
+            // Choices of different tests do not choose together (the audit of the fix).
+            ("untied", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;tier12&quot; ? 1000 : 10)" renewal-period="@(context.Product.Name == &quot;tier13&quot; ? 60 : 1)" counter-key="@(context.Subscription.Id)" />"#),
             // Counts the request decides that are never zero (the audit of the change).
             ("longpath", #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(context.Request.Url.Path.Length &gt; 100 ? 2 : 1)" />"#),
         ]
@@ -1424,6 +1426,7 @@ final class RawPolicyTests: XCTestCase {
                 "error: raw 'rate-limit-by-key' in API 'huge' allows 9223372036854775807 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'loose' allows 100000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: raw 'rate-limit-by-key' in API 'separatedgold' may allow 100000 calls per 1m, more than the guardrail of 1000 calls per 1m [RL003]",
+                "error: raw 'rate-limit-by-key' in API 'untied' may allow 1000 calls per 1s, more than the guardrail of 1000 calls per 1m [RL003]",
                 "error: route 'list-below' has its rate limit switched off [RL001]",
                 "error: route 'list-binary' has its rate limit switched off [RL001]",
                 "error: route 'list-budget' has its rate limit switched off [RL001]",
@@ -1473,6 +1476,8 @@ final class RawPolicyTests: XCTestCase {
             ("size", "context.Request.Body.As&lt;string&gt;(preserveContent: true).Length / 1000 + 1"),
             ("floored", "Math.Max(0, \(weight))"),
             ("shrunk", "context.Request.Body.As&lt;string&gt;(preserveContent: true).Length - 5 + 1"),
+            // Numbers past what a count holds wrap it below zero (a crash in the first fix).
+            ("wrapped", "context.Request.Body.As&lt;string&gt;(preserveContent: true).Length + 9223372036854775807 + 1"),
         ]
         let documents = counts.map { name, count in
             let limit = #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(context.Subscription.Id)" increment-count="@(\#(count))" />"#
@@ -1486,6 +1491,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(found.sorted(), [
             "RL001 defs/weights.yaml: route 'list-floored' has its rate limit switched off",
             "RL001 defs/weights.yaml: route 'list-shrunk' has its rate limit switched off",
+            "RL001 defs/weights.yaml: route 'list-wrapped' has its rate limit switched off",
         ])
     }
 
@@ -2173,6 +2179,10 @@ final class RawPolicyTests: XCTestCase {
             // After a raw check of the token in the same policy (Microsoft's example); not
             // before it, nor after one that runs for some requests only.
             RuleExample.api("rawchecked", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)\(claim("Authorization"))</inbound></policies>'\n", routes: "  - {id: list-rawchecked, method: GET, path: /rawchecked}\n"),
+            // Not after the caller's other header was put in its place (the audit of the fix).
+            RuleExample.api(
+                "rawreplaced", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-header name=\"Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))</value></set-header>\(claim("Authorization"))</inbound></policies>'\n",
+                routes: "  - {id: list-rawreplaced, method: GET, path: /rawreplaced}\n"),
             RuleExample.api("rawafter", fields: "auth: none\npolicy: '<policies><inbound><base />\(claim("Authorization"))\(jwt)</inbound></policies>'\n", routes: "  - {id: list-rawafter, method: GET, path: /rawafter}\n"),
             RuleExample.api(
                 "rawsome", fields: "auth: none\npolicy: '<policies><inbound><base /><choose><when condition=\"@(context.Request.Method == &quot;POST&quot;)\">\(jwt)</when></choose>\(claim("Authorization"))</inbound></policies>'\n",
@@ -2184,6 +2194,7 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(findings.sorted(), [
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'before' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawafter' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawreplaced' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawsome' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'otherheader/list-otherheader' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'unchecked/list-unchecked' counts by a request header, which callers choose",
@@ -2638,7 +2649,7 @@ final class RawPolicyTests: XCTestCase {
             // audit of the change).
             ("namedkey", store("@(&quot;Users-Headers-&quot; /* per User */ + context.Request.MatchedParameters[&quot;id&quot;])")),
             ("hashkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).GetHashCode())")),
-            ("variablekey", store("@(&quot;orders-&quot; + (string)context.Variables[&quot;caller-id&quot;])")),
+            ("variablekey", #"<inbound><base /><set-variable name="caller-id" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" /></inbound>"# + store("@(&quot;orders-&quot; + (string)context.Variables[&quot;caller-id&quot;])")),
             // A header no check reads names whichever caller the caller likes (found by an
             // audit: 'X-User-Id: <someone else>' was served their answer).
             ("callerkey", store("@(&quot;orders-&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-User-Id&quot;, &quot;&quot;))")),
@@ -2792,6 +2803,35 @@ final class RawPolicyTests: XCTestCase {
             ("subjectvariable", "@(&quot;orders-&quot; + (string)context.Variables[&quot;cache-caller-subject&quot;])",
              #"<set-variable name="cache-caller-subject" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#),
             ("skipset", "@(\(authorization))", #"<set-header name="Authorization" exists-action="skip"><value>Bearer gateway</value></set-header>"#),
+            // Found by the audit of the fixes. Shared: a claim many users' tokens share, by
+            // name or by a test; a slice of a written length; a slice from a zero written
+            // otherwise or named; the token after 'append' made the header a list; a variable
+            // nothing sets, a cache lookup's, or the gateway's own token; an arm of a 'switch';
+            // a block's value that reads no local; a long '??' chain; a header's first values
+            // joined as a list.
+            ("idtyp", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;idtyp&quot;, &quot;&quot;))", ""),
+            ("pickedclaim", "@(\(authorization).AsJwt()?.Claims.First(c =&gt; c.Key == &quot;tid&quot;).Value[0])", ""),
+            ("slice", "@(\(authorization).Substring(7, 20))", ""),
+            ("namedslice", "@(\(authorization).Substring(length: 7, startIndex: 0))", ""),
+            ("hexslice", "@(\(authorization).Substring(0x0, 7))", ""),
+            ("appended", "@(\(authorization).AsJwt()?.Subject)", #"<set-header name="Authorization" exists-action="append"><value>Bearer gateway</value></set-header>"#),
+            ("unset", "@(&quot;o-&quot; + (string)context.Variables.GetValueOrDefault(&quot;cache-nobody-sets&quot;, &quot;&quot;))", ""),
+            ("lookedup", "@(&quot;o-&quot; + (string)context.Variables[&quot;cache-tenant-profile&quot;])",
+             #"<cache-lookup-value key="tenant-profile" variable-name="cache-tenant-profile" default-value="none" />"#),
+            ("gatewaytoken", "@(&quot;o-&quot; + (string)context.Variables[&quot;cache-msi&quot;])",
+             #"<authentication-managed-identity resource="api://orders-backend" output-token-variable-name="cache-msi" />"#),
+            ("switched", "@(context.Request.Method switch { &quot;GET&quot; =&gt; context.Subscription.Id, _ =&gt; \(authorization) })", ""),
+            ("blockvalue", "@{ var a = \(authorization); if (a.Length &gt; 0) { return context.Subscription.Id; } return a; }", ""),
+            ("longchain", "@(context.Variables.GetValueOrDefault&lt;string&gt;(&quot;a1&quot;) ?? context.Variables.GetValueOrDefault&lt;string&gt;(&quot;a2&quot;) ?? context.Variables.GetValueOrDefault&lt;string&gt;(&quot;a3&quot;) ?? context.Variables.GetValueOrDefault&lt;string&gt;(&quot;a4&quot;) ?? context.Variables.GetValueOrDefault&lt;string&gt;(&quot;a5&quot;) ?? context.Subscription.Id)", ""),
+            ("taken", "@(&quot;o-&quot; + \(values).Take(1))", ""),
+            // Per caller: the validated token read as a 'Jwt', a fallback written as
+            // 'string.Empty', a written branch for a token that is missing, a new key each
+            // time.
+            ("typedjwt", "@(context.Variables.GetValueOrDefault&lt;Jwt&gt;(&quot;cache-jwt&quot;)?.Subject)",
+             #"<validate-jwt header-name="Authorization" output-token-variable-name="cache-jwt"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#),
+            ("emptyfallback", "@(\(authorization).AsJwt()?.Subject ?? string.Empty)", ""),
+            ("anonymous", "@(\(authorization).AsJwt() != null ? \(authorization).AsJwt().Subject : &quot;anonymous&quot;)", ""),
+            ("fresh", "@(Guid.NewGuid().ToString())", ""),
         ]
         let documents = cases.map { name, key, apiInbound in
             let store = #"<outbound><base /><cache-store-value key="\#(key)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" /></outbound>"#
@@ -2802,7 +2842,10 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
-        XCTAssertEqual(reported.sorted(), ["claimarray", "coalesced", "deleted", "headerarray", "subscriptionvariable", "userbranch"])
+        XCTAssertEqual(reported.sorted(), [
+            "appended", "blockvalue", "claimarray", "coalesced", "deleted", "gatewaytoken", "headerarray", "hexslice", "idtyp", "longchain", "lookedup",
+            "namedslice", "pickedclaim", "slice", "subscriptionvariable", "switched", "taken", "unset", "userbranch",
+        ])
     }
 
     /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,

@@ -164,10 +164,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         func tellsCallersApart(_ code: String, in api: Int?) -> Bool {
             let read = ExpressionFlow.withoutWrittenText(code)
             let escaped = read.holds("\\u")
-            guard read.holds("Request") || read.holds("Variables") || escaped else { return false }
-            let shared = read.holds("Variables") || escaped ? variables.shared(under: credentialHeaders) : MarkedVariables()
+            guard read.holds("Request") || read.holds("Variables") || read.holds("NewGuid") || escaped else { return false }
+            let readsVariables = read.holds("Variables") || escaped
+            let shared = readsVariables ? variables.shared : MarkedVariables()
+            let perCaller = readsVariables ? variables.perCaller : MarkedVariables()
             return ExpressionFlow.everyValue(of: code) { value in
-                holdsACredential(value) { !shared.read(by: $0, in: api) }
+                holdsACredential(value) { perCaller.read(by: $0, in: api) && !shared.read(by: $0, in: api) }
             }
         }
 
@@ -176,6 +178,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// locals are not followed (Microsoft's example hands the header to one through
         /// `TryGetValue`).
         func holdsACredential(_ code: String, variableTells: (ExpressionFlow.Source) -> Bool) -> Bool {
+            // A key new for every request is found by no other caller, nor by this one.
+            if ["NewGuid", "RequestId"].contains(where: ExpressionFlow.withoutWrittenText(code).holds) { return true }
             let block = code.drop { $0.isWhitespace }.hasPrefix("@{")
             return (block ? ExpressionFlow.reads(of: code) : ExpressionFlow.valuesKeptApart(of: code)).contains { source in
                 switch source {
@@ -192,11 +196,17 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// The estate's variables as CA001 reads them, each kind worked out once a store asks.
     private final class EstateVariables {
         private let context: CheckContext
+        /// The headers that carry the credentials of the callers of any scope that stores.
+        private let credentialHeaders: Set<String>
         private var setters: VariableSetters?
         private var answerHolders: MarkedVariables?
-        private var sharedByHeaders: [Set<String>: MarkedVariables] = [:]
+        private var sharedHolders: MarkedVariables?
+        private var perCallerHolders: MarkedVariables?
 
-        init(_ context: CheckContext) { self.context = context }
+        init(_ context: CheckContext, credentialHeaders: Set<String>) {
+            self.context = context
+            self.credentialHeaders = credentialHeaders
+        }
 
         private var allSetters: VariableSetters {
             if let setters { return setters }
@@ -216,18 +226,37 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             return marked
         }
 
-        /// The variables that may hold a value many callers share where `credentialHeaders`
-        /// carry their credentials: set to one (the subscription's id, a written text), or
-        /// copied from such a variable into a value that holds nothing else apart.
-        func shared(under credentialHeaders: Set<String>) -> MarkedVariables {
-            if let known = sharedByHeaders[credentialHeaders] { return known }
+        /// The variables that some statement gives a value of one caller's: a `set-variable`
+        /// (``shared`` says whether another may give every caller's), or a token check's
+        /// validated token (`output-token-variable-name`). One that nothing sets, a cache
+        /// lookup's or the gateway's own token is every caller's alike (found by the audit of
+        /// the change).
+        var perCaller: MarkedVariables {
+            if let perCallerHolders { return perCallerHolders }
+            let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+            let marked = allSetters.marked(seeds: { _ in true }, passesOn: { _ in false }).adding(
+                MarkedVariables.written(in: context.project, values: context.namedValues.byName) { element, attribute in
+                    attribute == "output-token-variable-name" && checks.contains(element)
+                })
+            perCallerHolders = marked
+            return marked
+        }
+
+        /// The variables that may hold a value many callers share: set to one (the
+        /// subscription's id, a written text), or copied from such a variable into a value
+        /// that holds nothing else apart. Judged once, by the credential headers of every
+        /// scope that stores (judged by each scope's, an estate of many checks' headers and
+        /// many setters cost their product: the audit of the change); a setter of the
+        /// policies every API runs that holds one scope's header is taken to hold another's.
+        var shared: MarkedVariables {
+            if let sharedHolders { return sharedHolders }
             let keys = StoreKeys(credentialHeaders: credentialHeaders, variables: self)
             func everyValueTellsApart(_ setter: VariableSetters.Setter, variablesTell: Bool) -> Bool {
                 ExpressionFlow.everyValue(of: setter.code) { keys.holdsACredential($0) { _ in variablesTell } }
             }
             let marked = allSetters.marked(
                 seeds: { !everyValueTellsApart($0, variablesTell: true) }, passesOn: { !everyValueTellsApart($0, variablesTell: false) })
-            sharedByHeaders[credentialHeaders] = marked
+            sharedHolders = marked
             return marked
         }
     }
@@ -294,10 +323,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ])
             }
         }
-        let variables = EstateVariables(context)
+        // The scopes whose raw caches have callers with credentials, first: the variables
+        // are judged once, by every such scope's credential headers.
+        var cached: [(scope: RawScope, lookups: [PolicyXMLElement], stores: [PolicyXMLElement], localChecks: [PolicyXMLElement], checked: [EffectiveRoute], credentialHeaders: Set<String>)] = []
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
-            var stores = scope.elements(named: Self.cacheStoreValue)
+            let stores = scope.elements(named: Self.cacheStoreValue)
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.
@@ -305,10 +336,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             var checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
-            if !stores.isEmpty {
-                let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
-                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.api, keys) }
-            }
+            let credentialHeaders = stores.isEmpty ? [] : Self.credentialHeaders(of: checked, localChecks: localChecks, context)
+            cached.append((scope, lookups, stores, localChecks, checked, credentialHeaders))
+        }
+        let variables = EstateVariables(context, credentialHeaders: cached.reduce(into: Set()) { $0.formUnion($1.credentialHeaders) })
+        for (scope, lookups, allStores, localChecks, checked, credentialHeaders) in cached {
+            let keys = StoreKeys(credentialHeaders: credentialHeaders, variables: variables)
+            let stores = allStores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.api, keys) }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
             // another header, the query or a certificate do not keep a request out.

@@ -93,7 +93,7 @@ public enum RateLimitExceedsGuardrail: Rule {
     /// Nil when none is known.
     private static func writtenNumbers(_ attribute: String, of limit: PolicyXMLElement, in scope: RawScope, _ values: KnownNamedValues) -> WrittenNumbers? {
         if let written = scope.resolved(attribute, of: limit, values) {
-            guard let number = ExpressionFlow.integerLiteral(written.text) else { return nil }
+            guard let number = plainNumber(written.text) else { return nil }
             return WrittenNumbers(numbers: [number], text: written.text.trimmingWhitespace, shape: [], range: written.range, notes: written.notes)
         }
         guard let written = limit.attribute(attribute), written.value.isExpression, let code = values.resolved(written.value.resolved) else { return nil }
@@ -102,28 +102,50 @@ public enum RateLimitExceedsGuardrail: Rule {
             let text = value.code.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" }
             return text.hasPrefix("@") ? ExpressionFlow.integerLiteral(String(text.dropFirst())) : nil
         }
-        guard numbers.contains(where: { $0 != nil }) else { return nil }
-        let text = numbers.count == 1 ? numbers[0].map(String.init) ?? written.value.written : written.value.written
+        guard let first = numbers.first(where: { $0 != nil }) ?? nil else { return nil }
+        let text = numbers.count == 1 ? String(first) : written.value.written
         return WrittenNumbers(
             numbers: numbers, text: text, shape: shape(of: code), range: scope.document.range(written.valueSpan), notes: values.notes(for: written.value.written))
     }
 
-    /// `code` without white space, each number written out (a run of letters, digits and
-    /// `_` that starts with a digit) as `#`.
+    /// A whole number as APIM reads an attribute's text: digits, `+` before them at most;
+    /// one of more digits than `Int` holds is as large as it gets.
+    private static func plainNumber(_ text: String) -> Int? {
+        let written = text.trimmingWhitespace
+        if let value = Int(written) { return value }
+        let digits = written.hasPrefix("+") ? written.dropFirst() : Substring(written)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int.max : nil
+    }
+
+    /// `code` without white space, each number that a branch of a choice gives (written
+    /// right after its `?` or `:` and ending the branch) as `#`; numbers in the conditions
+    /// and written strings stay as they are, so two choices shaped alike test the same.
     private static func shape(of code: String) -> [UInt8] {
+        let text = Array(code.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
         var shape: [UInt8] = []
-        var inNumber = false
-        for byte in code.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
-            let word = (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F
-            if inNumber, word { continue }
-            inNumber = byte >= 0x30 && byte <= 0x39 && !(shape.last.map { ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A) || $0 == 0x5F } ?? false)
-            shape.append(inNumber ? UInt8(ascii: "#") : byte)
+        var index = 0
+        var quoted = false
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: "\""), index == 0 || text[index - 1] != UInt8(ascii: "\\") { quoted.toggle() }
+            if !quoted, byte == UInt8(ascii: "?") || byte == UInt8(ascii: ":"), index + 1 < text.count, text[index + 1] >= 0x30, text[index + 1] <= 0x39 {
+                var end = index + 1
+                while end < text.count, text[end] != UInt8(ascii: ":"), text[end] != UInt8(ascii: ")"), text[end] != UInt8(ascii: "?") { end += 1 }
+                if end == text.count || text[end] != UInt8(ascii: "?") {
+                    shape += [byte, UInt8(ascii: "#")]
+                    index = end
+                    continue
+                }
+            }
+            shape.append(byte)
+            index += 1
         }
         return shape
     }
 
-    /// The loosest budget and window a limit may have: each pair that one choice gives
-    /// where the two are shaped alike, else the largest budget with the shortest window.
+    /// The loosest budget and window a limit may have: the pairs of branches where the two
+    /// are choices shaped alike (the same tests, numbers apart), else the largest budget
+    /// with the shortest window.
     /// Compared as fractions without overflow: the text may hold any number.
     private static func loosest(_ calls: WrittenNumbers, _ period: WrittenNumbers) -> (count: Int, seconds: Int)? {
         let pairs: [(Int?, Int?)] =

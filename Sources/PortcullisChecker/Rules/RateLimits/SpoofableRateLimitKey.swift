@@ -114,16 +114,22 @@ public enum SpoofableRateLimitKey: Rule {
     }
 
     /// Whether a raw check of the token in `Authorization`, and of nothing else, stands at
-    /// the top of `scope`'s `inbound` before `limit`, so every request that reaches the
-    /// limit carries a token it let through.
+    /// the top of `scope`'s `inbound` before `limit`, and nothing between them writes that
+    /// header (the audit of the change: the caller's other header put there), so every
+    /// request that reaches the limit carries a token it let through.
     private static func checksTheTokenFirst(_ limit: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
         let values = context.namedValues.byName
         let callerControlled = context.callerControlledVariables
-        return scope.document.inboundStatements.contains { statement in
-            statement.nameSpan.lowerBound < limit.nameSpan.lowerBound && RawEnforcement.Kind.tokenChecks.contains(statement.name)
-                && !statement.checksAGivenToken && !statement.letsCallersThrough(values, callerControlled)
-                && context.credentialPlaces(of: [statement]) == [.header("authorization")]
-        }
+        let statements = scope.document.inboundStatements
+        guard
+            let check = statements.lastIndex(where: { statement in
+                statement.nameSpan.lowerBound < limit.nameSpan.lowerBound && RawEnforcement.Kind.tokenChecks.contains(statement.name)
+                    && !statement.checksAGivenToken && !statement.letsCallersThrough(values, callerControlled)
+                    && context.credentialPlaces(of: [statement]) == [.header("authorization")]
+            })
+        else { return false }
+        let between = statements[(check + 1)...].prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }
+        return !context.rawEnforcement.credentialPlacesWritten(by: between, .replaced).contains { $0.mayBe(.header("authorization")) }
     }
 
     private static func check(

@@ -200,7 +200,7 @@ enum CallerChosenHost {
             seeds: { PolicyXMLElement.readsWhatTheCallerWrites($0.code) || $0.sources.contains(where: \.isCallerWritten) }, passesOn: { _ in true })
         // Written by a statement other than `set-variable` (a response, a token, a cached
         // value): values whose start nobody wrote out.
-        let writtenOtherwise = MarkedVariables.written(in: project, values: values) { $0.hasSuffix("variable-name") }
+        let writtenOtherwise = MarkedVariables.written(in: project, values: values) { $1.hasSuffix("variable-name") }
         variables.baseURLs.set = setters.marked(seeds: { $0.name != nil }, passesOn: { _ in false })
         variables.baseURLs.notFixingAlone = setters.marked(seeds: { !startFixesTheHost($0.code) }, passesOn: { _ in false }).adding(writtenOtherwise)
         variables.baseURLs.open = setters.marked(

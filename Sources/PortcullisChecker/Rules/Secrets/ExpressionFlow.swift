@@ -113,42 +113,135 @@ enum ExpressionFlow {
     }
 
     /// Whether every value `code` may give holds, in one of its parts, what `holds` looks
-    /// for: each value a choice at its top may give (``possibleValues(of:)``), each side of
-    /// a `??` but a fallback written out (which stands for a value missing, not another
-    /// caller's), and in a value joined from parts (``terms(of:)``), any part, read so in
-    /// turn four levels deep. Where a block returns a value, which may read its locals, the
-    /// whole code is `holds`' to judge.
+    /// for: each branch of a choice (`a ? b : c`, each arm of a `switch` expression), each
+    /// value a block returns, each side of a `??`, and in a value joined from parts
+    /// (``terms(of:)``), any part, read so in turn. A text written out for a value missing
+    /// (a `??`'s fallback, or the branch of a test of whether the other branch's header is
+    /// there: `t != null ? t.Subject : "anonymous"`) is no other caller's. A block's value
+    /// that reads its locals, which are not followed, and a value past 32 levels or a
+    /// part past 4, are `holds`' to judge whole.
     static func everyValue(of code: String, holds: (String) -> Bool) -> Bool {
         func judge(_ code: String, depth: Int) -> Bool {
+            guard depth < 32 else { return holds(code) }
+            let (text, body) = expressionBody(of: code)
+            if let body {
+                let structure = Structure(text)
+                func expression(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
+                if let (test, whenTrue, whenFalse) = choice(text, body, structure) {
+                    let (kept, fallback) = isWrittenOut(expression(whenFalse)) ? (whenTrue, whenFalse) : (whenFalse, whenTrue)
+                    if isWrittenOut(expression(fallback)), testsThePresence(of: expression(kept), in: expression(test)) {
+                        return judge(expression(kept), depth: depth + 1)
+                    }
+                    return judge(expression(whenTrue), depth: depth + 1) && judge(expression(whenFalse), depth: depth + 1)
+                }
+                if let mark = coalescing(text, body, structure) {
+                    let fallback = expression((mark + 2)..<body.upperBound)
+                    return judge(expression(body.lowerBound..<mark), depth: depth + 1) && (isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
+                }
+                if let arms = switchArms(text, body, structure) { return arms.allSatisfy { judge(expression($0), depth: depth + 1) } }
+            }
             let values = possibleValues(of: code)
-            if values.contains(where: \.fromABlock) { return holds(code) }
-            return values.allSatisfy { value in
-                if depth < 4, let (value, fallback) = coalesced(value.code) {
-                    return judge(value, depth: depth + 1) && (stringLiteral(of: fallback) != nil || judge(fallback, depth: depth + 1))
-                }
-                guard depth < 4, let terms = terms(of: value.code), terms != [.code(value.code)] else { return holds(value.code) }
-                return terms.contains { term in
-                    guard case .code(let part) = term else { return false }
-                    return judge(part, depth: depth + 1)
-                }
+            if values.count > 1 || values.first?.fromABlock == true {
+                return values.allSatisfy { value in value.fromABlock && readsALocal(value.code) ? holds(code) : judge(value.code, depth: depth + 1) }
+            }
+            guard depth < 4, let terms = terms(of: code), terms != [.code(code)] else { return holds(code) }
+            return terms.contains { term in
+                guard case .code(let part) = term else { return false }
+                return judge(part, depth: depth + 1)
             }
         }
         return judge(code, depth: 0)
     }
 
-    /// The two sides of an expression `a ?? b` at its top, each as an expression of its own.
-    private static func coalesced(_ code: String) -> (value: String, fallback: String)? {
+    /// `code` compacted, and the range of what its `@(…)` holds, brackets around the whole
+    /// of it taken off; nil for a block or anything else.
+    private static func expressionBody(of code: String) -> (text: [UInt8], body: Range<Int>?) {
         let text = compacted(Array(code.utf8))
         let structure = Structure(text)
-        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return nil }
-        let body = 2..<(text.count - 1)
-        let marks = outside(text, body, structure)
-        guard let first = marks.indices.first(where: { text[marks[$0]] == question && $0 + 1 < marks.count && marks[$0 + 1] == marks[$0] + 1 && text[marks[$0] + 1] == question })
-        else { return nil }
-        let mark = marks[first]
-        func expression(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
-        return (expression(body.lowerBound..<mark), expression((mark + 2)..<body.upperBound))
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return (text, nil) }
+        var body = 2..<(text.count - 1)
+        while body.count > 2, text[body.lowerBound] == openParenthesis, structure.close[body.lowerBound] == body.upperBound - 1 {
+            body = (body.lowerBound + 1)..<(body.upperBound - 1)
+        }
+        return (text, body)
     }
+
+    /// Whether `code` is a text written out: a string, or `string.Empty`.
+    private static func isWrittenOut(_ code: String) -> Bool {
+        stringLiteral(of: code) != nil || ["@(string.Empty)", "@(String.Empty)", "@(\"\")"].contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
+    }
+
+    /// Whether `test` asks whether a header `value` holds is there (`== null`, `HasValue`,
+    /// `IsNullOrEmpty`, `ContainsKey`, `TryGetValue`): the other branch serves only a
+    /// request without it.
+    private static func testsThePresence(of value: String, in test: String) -> Bool {
+        let bare = withoutWrittenText(test)
+        guard ["null", "HasValue", "IsNullOrEmpty", "IsNullOrWhiteSpace", "ContainsKey", "TryGetValue"].contains(where: bare.holds) else { return false }
+        let held = Set(valuesKeptApart(of: value).filter { if case .requestHeader = $0 { true } else { false } })
+        return !held.isEmpty && reads(of: test).contains(where: held.contains)
+    }
+
+    /// The test and the two branches of a choice `test ? a : b` at the top of `body`.
+    private static func choice(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> (test: Range<Int>, whenTrue: Range<Int>, whenFalse: Range<Int>)? {
+        let marks = outside(text, body, structure)
+        // A `?` of a choice: not `??`, `?.` or `?[`.
+        func asks(_ position: Int) -> Bool {
+            text[position] == question && position + 1 < body.upperBound && text[position + 1] != question && text[position + 1] != dot
+                && text[position + 1] != openBracket && text[position - 1] != question
+        }
+        guard let mark = marks.first(where: asks) else { return nil }
+        var depth = 0
+        for position in marks where position > mark {
+            if asks(position) {
+                depth += 1
+            } else if text[position] == colon {
+                if depth == 0 { return (body.lowerBound..<mark, (mark + 1)..<position, (position + 1)..<body.upperBound) }
+                depth -= 1
+            }
+        }
+        return nil
+    }
+
+    /// Where a `??` at the top of `body` stands.
+    private static func coalescing(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> Int? {
+        let marks = outside(text, body, structure)
+        return marks.first { text[$0] == question && $0 + 1 < body.upperBound && text[$0 + 1] == question }
+    }
+
+    /// The value of each arm of a `switch` expression that is the whole of `body`
+    /// (`subject switch { pattern => value, … }`).
+    private static func switchArms(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> [Range<Int>]? {
+        // The braces end the body; `outside` passes over them, so its last mark stands
+        // right before them.
+        guard text[body.upperBound - 1] == closeBrace, let last = outside(text, body, structure).last, text[last + 1] == openBrace,
+            structure.close[last + 1] == body.upperBound - 1, last + 1 >= body.lowerBound + 6, text[(last - 5)...last].elementsEqual("switch".utf8)
+        else { return nil }
+        let open = last + 1
+        let arms = (open + 1)..<(body.upperBound - 1)
+        var start = arms.lowerBound
+        var values: [Range<Int>] = []
+        for end in outside(text, arms, structure).filter({ text[$0] == comma }) + [arms.upperBound] where end > start {
+            let arm = start..<end
+            start = end + 1
+            guard let arrow = outside(text, arm, structure).first(where: { text[$0] == equals && $0 + 1 < arm.upperBound && text[$0 + 1] == greater }) else { return nil }
+            values.append((arrow + 2)..<arm.upperBound)
+        }
+        return values.isEmpty ? nil : values
+    }
+
+    /// Whether `code` reads a name of its own: a block's local (`value` in
+    /// `return "o-" + value[0];`), not the context, a type or a keyword.
+    private static func readsALocal(_ code: String) -> Bool {
+        let text = compacted(Array(code.utf8))
+        return scan(text, Structure(text), in: 0..<text.count, reading: .everything, namesWanted: true).names.contains { name in
+            name.name.first?.isLowercase == true && !notLocals.contains(name.name)
+        }
+    }
+
+    private static let notLocals: Set<String> = [
+        "context", "string", "int", "long", "bool", "object", "var", "new", "true", "false", "null", "this", "typeof", "default", "nameof", "is", "as",
+        "switch", "when", "checked", "unchecked", "return",
+    ]
 
     /// How ``scan`` takes a step that may lose what it reads.
     private enum Reading {
@@ -234,7 +327,7 @@ enum ExpressionFlow {
                             || isOneWayCall(text, open: index, structure, reading)))
             } else if isClosing(byte) {
                 if neutral.count > 1 { neutral.removeLast() }
-            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure, presence: reading == .everything) {
+            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure, presence: reading == .everything, typed: reading == .apart) {
                 // '!' stands before the receiver ('!context.Variables...').
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
@@ -1051,7 +1144,7 @@ enum ExpressionFlow {
             guard position < text.count, text[position] == dot else { return held.isArray && !passedOut }
             let (name, arguments, end) = member(at: position, text, structure)
             position = end
-            let first = firstArgument(text, arguments, structure)
+            let first = argument(0, named: name == "Substring" ? "startIndex" : "", text, arguments, structure) ?? text[arguments]
             if testingMembers.contains(name) || held == .token && tokenFacts.contains(name) { return true }
             switch (held, name) {
             case (_, "ToString") where held.isArray: return true
@@ -1068,11 +1161,19 @@ enum ExpressionFlow {
                 if sharedClaims.contains(claim.lowercased()) { return true }
                 held = .text
             case (.text, "Substring"), (.other, "Substring"):
-                if !holdsOneArgument(text, arguments, structure) && isZero(first) { return true }
+                // A slice of a written length, or from the start, is what many tokens share
+                // (`Substring(7, 20)`: the start of the header every token of a key has);
+                // one to the end (`Substring(7, t.Length - 7)`) is the rest.
+                if let length = argument(1, named: "length", text, arguments, structure), isZero(first) || !contains(length, "Length") { return true }
             case (.text, "Remove"), (.other, "Remove"):
-                if holdsOneArgument(text, arguments, structure) { return true }
+                if argument(1, named: "count", text, arguments, structure) == nil { return true }
             case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name): return true
+            case (.texts, "Take"), (.texts, "TakeLast"), (.texts, "Skip"): break
             case (.texts, _) where elementPicks.contains(name): held = .text
+            case (.claims, _) where !arguments.isEmpty:
+                // A claim picked by a test that names it (`First(c => c.Key == "tid")`).
+                if literals(in: arguments, text, structure).contains(where: { sharedClaims.contains($0.lowercased()) }) { return true }
+                held = .other
             case (.parts, "First"), (.parts, "FirstOrDefault"), (.parts, "Single"), (.parts, "SingleOrDefault"): return true
             case (.parts, "ElementAt"), (.parts, "ElementAtOrDefault"):
                 if isZero(first) { return true }
@@ -1080,7 +1181,7 @@ enum ExpressionFlow {
             case (.parts, "Skip"):
                 if !isZero(first) { held = .texts }
             case (.parts, _) where elementPicks.contains(name): held = .text
-            case (.text, _), (.texts, "Skip"):
+            case (.text, _):
                 break
             default:
                 held = .other
@@ -1111,30 +1212,51 @@ enum ExpressionFlow {
     /// issuer, the token's kind and times, permissions and groups. Others (`sub`, `oid`,
     /// `email`, a custom claim) are taken to name a user.
     private static let sharedClaims: Set<String> = [
-        "tid", "aud", "iss", "azp", "appid", "azpacr", "appidacr", "client_id", "cid", "scp", "scope", "roles", "groups", "wids", "ver", "idp",
-        "iat", "nbf", "exp", "amr", "acr", "typ", "tenant_region_scope", "tenant_ctry", "realm_access", "resource_access",
+        "tid", "aud", "iss", "azp", "appid", "azpacr", "appidacr", "client_id", "cid", "scp", "scope", "scopes", "roles", "role", "groups",
+        "permissions", "wids", "ver", "idp", "idtyp", "iat", "nbf", "exp", "auth_time", "amr", "acr", "typ", "gty", "token_use", "acct", "ctry",
+        "tenant_region_scope", "tenant_ctry", "realm_access", "resource_access", "org_id", "hd", "locale", "ipaddr", "at_hash", "c_hash",
+        "email_verified", "name", "given_name", "family_name",
         "http://schemas.microsoft.com/identity/claims/tenantid", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
     ]
 
-    /// Whether `code` is a zero written out (`0`, `00`).
+    /// Whether `code` is a zero written out (`0`, `0x0`).
     private static func isZero(_ code: ArraySlice<UInt8>) -> Bool {
-        !code.isEmpty && code.allSatisfy { $0 == 0x30 }
+        integerLiteral(String(decoding: code, as: UTF8.self)) == 0
     }
 
-    /// The code of the first of the call arguments in `arguments`, without the name a named
-    /// argument gives it (`startIndex: 0`).
-    private static func firstArgument(_ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> ArraySlice<UInt8> {
-        let end = outside(text, arguments, structure).first { text[$0] == comma } ?? arguments.upperBound
-        let argument = text[arguments.lowerBound..<end]
-        guard let colon = argument.firstIndex(of: colon), argument[argument.startIndex..<colon].allSatisfy(isIdentifier), colon > argument.startIndex else {
-            return argument
+    /// The code of the call argument `name` names in `arguments` (`length: 7`), else of the
+    /// one at `position` among those not named; nil where there is none.
+    private static func argument(_ position: Int, named name: String, _ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> ArraySlice<UInt8>? {
+        guard !arguments.isEmpty else { return nil }
+        var start = arguments.lowerBound
+        var unnamed: [ArraySlice<UInt8>] = []
+        for end in outside(text, arguments, structure).filter({ text[$0] == comma }) + [arguments.upperBound] {
+            let argument = text[start..<end]
+            start = end + 1
+            if let colon = argument.firstIndex(of: colon), colon > argument.startIndex, argument[argument.startIndex..<colon].allSatisfy(isIdentifier) {
+                if argument[argument.startIndex..<colon].elementsEqual(name.utf8) { return argument[(colon + 1)...] }
+            } else {
+                unnamed.append(argument)
+            }
         }
-        return argument[(colon + 1)...]
+        return position < unnamed.count ? unnamed[position] : nil
     }
 
-    /// Whether the call arguments in `arguments` hold no comma outside brackets and literals.
-    private static func holdsOneArgument(_ text: [UInt8], _ arguments: Range<Int>, _ structure: Structure) -> Bool {
-        outside(text, arguments, structure).allSatisfy { text[$0] != comma }
+    /// The strings written out in `range` of `text`, as written between their quotes.
+    private static func literals(in range: Range<Int>, _ text: [UInt8], _ structure: Structure) -> [String] {
+        var found: [String] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if let end = structure.literalEnd[index] {
+                if let written = writtenString(text[index..<end]) { found.append(written) }
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return found
     }
 
     /// The positions of `range` of `text` outside brackets and literals.
@@ -1215,19 +1337,21 @@ enum ExpressionFlow {
             parts.append(start..<plus)
             start = plus + 1
         }
-        // Written numbers that add up past a million may wrap a sum below zero.
+        // Written numbers that add up past a million may wrap a sum below zero; each is
+        // compared first, so the sum cannot overflow here (the audit of the fix: a crash).
         let written = parts.compactMap(number)
-        return parts.count > 1 && written.contains { $0 > 0 } && written.allSatisfy { $0 > 0 } && written.reduce(0, +) <= 1_000_000
+        return parts.count > 1 && !written.isEmpty && written.allSatisfy { $0 > 0 && $0 <= 1_000_000 } && written.reduce(0, +) <= 1_000_000
             && parts.allSatisfy { number($0) != nil || measure($0) }
     }
 
     /// The value of a whole number written out in C# (`42`, `-1`, `1_000`, `0x1F`, `0b10`,
     /// `10u`, `7L`), as large as `Int` holds where it holds more digits; nil for anything
-    /// else.
+    /// else (`_1` is a name).
     static func integerLiteral(_ written: String) -> Int? {
         var text = Substring(written.trimmingWhitespace)
         let negative = text.hasPrefix("-")
         if negative || text.hasPrefix("+") { text = text.dropFirst() }
+        guard text.first?.isASCII == true, text.first?.isNumber == true, text.last != "_" else { return nil }
         var digits = text.filter { $0 != "_" }.lowercased()
         while digits.hasSuffix("u") || digits.hasSuffix("l") { digits.removeLast() }
         var radix = 10
@@ -1256,16 +1380,18 @@ enum ExpressionFlow {
     /// What a read starting at the `.` at `period` reads, where scanning goes on, and where the
     /// value read ends; nil when no read starts there, a nil source for a read that gives
     /// nothing of the values (a count, a test of a name, the method). `presence` takes a
-    /// count or a test of a name for a read of the entry or entries it tells of.
+    /// count or a test of a name for a read of the entry or entries it tells of; `typed`, a
+    /// read typed as something no string is for a read of it (a validated token read as a
+    /// `Jwt` tells its holder apart).
     private static func read(
-        _ text: [UInt8], at period: Int, _ structure: Structure, presence: Bool = false
+        _ text: [UInt8], at period: Int, _ structure: Structure, presence: Bool = false, typed: Bool = false
     ) -> (Source?, end: Int, valueEnd: Int)? {
         var index = period + 1
         if index < text.count, text[index] == at { index += 1 }
         let word = identifierEnd(text, from: index)
         let member = String(decoding: text[index..<word], as: UTF8.self)
         switch member {
-        case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure, presence: presence)
+        case "Variables": return keyed(text, from: word, named: Source.variable, all: .allVariables, structure, presence: presence, typed: typed)
         case "Response":
             guard word < text.count, text[word] == dot else { return (nil, word, word) }
             let inner = identifierEnd(text, from: word + 1)
@@ -1316,7 +1442,7 @@ enum ExpressionFlow {
     /// of a name, a read typed as something no string is; with `presence`, a test of a
     /// name is a read of that entry, a count one of every entry).
     private static func keyed(
-        _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure, presence: Bool
+        _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure, presence: Bool, typed readsTyped: Bool = false
     ) -> (Source?, end: Int, valueEnd: Int) {
         func name(at start: Int) -> (String, end: Int)? {
             guard start < text.count, text[start] == quote, let end = structure.literalEnd[start] else { return nil }
@@ -1346,7 +1472,7 @@ enum ExpressionFlow {
             }
             guard after < text.count, text[after] == openParenthesis else { return (all, start, start) }
             let close = structure.close[after] ?? text.count - 1
-            if let typed, !stringTypes.contains(typed) { return (nil, close + 1, close + 1) }
+            if let typed, !stringTypes.contains(typed), !readsTyped { return (nil, close + 1, close + 1) }
             guard let (found, end) = name(at: after + 1), end < text.count, text[end] == comma || text[end] == closeParenthesis else { return (all, start, start) }
             // The default is read on; what follows the call applies to the value.
             return (named(found), end, close + 1)
