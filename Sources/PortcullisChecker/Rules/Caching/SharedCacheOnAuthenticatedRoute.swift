@@ -165,11 +165,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let read = ExpressionFlow.withoutWrittenText(code)
             let escaped = read.holds("\\u")
             guard read.holds("Request") || read.holds("Variables") || read.holds("NewGuid") || escaped else { return false }
-            let readsVariables = read.holds("Variables") || escaped
-            let shared = readsVariables ? variables.shared : MarkedVariables()
-            let perCaller = readsVariables ? variables.perCaller : MarkedVariables()
             return ExpressionFlow.everyValue(of: code) { value in
-                holdsACredential(value) { perCaller.read(by: $0, in: api) && !shared.read(by: $0, in: api) }
+                holdsACredential(value) { variables.tellsCallersApart($0, in: api, depth: 0) }
             }
         }
 
@@ -200,8 +197,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         private let credentialHeaders: Set<String>
         private var setters: VariableSetters?
         private var answerHolders: MarkedVariables?
-        private var sharedHolders: MarkedVariables?
         private var perCallerHolders: MarkedVariables?
+        /// The `set-variable`s by the name they set ("" for one an expression names).
+        private var settersByName: [String: [VariableSetters.Setter]]?
+        /// Whether each variable read may hold a value many callers share.
+        private var judged: [MarkedVariables.Key: Bool] = [:]
 
         init(_ context: CheckContext, credentialHeaders: Set<String>) {
             self.context = context
@@ -227,11 +227,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
 
         /// The variables that some statement gives a value of one caller's: a `set-variable`
-        /// (``shared`` says whether another may give every caller's), or a token check's
-        /// validated token (`output-token-variable-name`). One that nothing sets, a cache
-        /// lookup's or the gateway's own token is every caller's alike (found by the audit of
-        /// the change).
-        var perCaller: MarkedVariables {
+        /// (``tellsCallersApart(_:in:depth:)`` asks whether another gives every caller's),
+        /// or a token check's validated token (`output-token-variable-name`). One that
+        /// nothing sets, a cache lookup's or the gateway's own token is every caller's alike
+        /// (found by the audit of the change).
+        private var perCaller: MarkedVariables {
             if let perCallerHolders { return perCallerHolders }
             let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
             let marked = allSetters.marked(seeds: { _ in true }, passesOn: { _ in false }).adding(
@@ -242,22 +242,31 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             return marked
         }
 
-        /// The variables that may hold a value many callers share: set to one (the
-        /// subscription's id, a written text), or copied from such a variable into a value
-        /// that holds nothing else apart. Judged once, by the credential headers of every
-        /// scope that stores (judged by each scope's, an estate of many checks' headers and
-        /// many setters cost their product: the audit of the change); a setter of the
-        /// policies every API runs that holds one scope's header is taken to hold another's.
-        var shared: MarkedVariables {
-            if let sharedHolders { return sharedHolders }
+        /// Whether the variable `source` reads in `api`'s policies (nil: every API's) tells
+        /// callers apart: some statement gives it a value of one caller's (``perCaller``),
+        /// and no `set-variable` of it gives one many callers share (the subscription's id, a
+        /// written text) or copies a variable that may hold one. Only the variables keys
+        /// read are judged, each once (the whole estate's setters judged by each scope's
+        /// headers cost their product: the audit of the change), by the credential headers
+        /// of every scope that stores; past 16 copies a variable is taken to be shared. A
+        /// variable named by what is not written out tells nothing.
+        func tellsCallersApart(_ source: ExpressionFlow.Source, in api: Int?, depth: Int) -> Bool {
+            guard case .variable(let written) = source, perCaller.read(by: source, in: api) else { return false }
+            let key = MarkedVariables.Key(name: written.lowercased(), api: api)
+            if let known = judged[key] { return !known }
+            guard depth < 16 else { return false }
+            // A copy of itself adds nothing.
+            judged[key] = false
+            if settersByName == nil { settersByName = Dictionary(grouping: allSetters.setters) { $0.name ?? "" } }
             let keys = StoreKeys(credentialHeaders: credentialHeaders, variables: self)
-            func everyValueTellsApart(_ setter: VariableSetters.Setter, variablesTell: Bool) -> Bool {
-                ExpressionFlow.everyValue(of: setter.code) { keys.holdsACredential($0) { _ in variablesTell } }
+            let shared = ((settersByName?[key.name] ?? []) + (settersByName?[""] ?? [])).contains { setter in
+                (api == nil || setter.api == nil || setter.api == api)
+                    && !ExpressionFlow.everyValue(of: setter.code) { value in
+                        keys.holdsACredential(value) { tellsCallersApart($0, in: setter.api, depth: depth + 1) }
+                    }
             }
-            let marked = allSetters.marked(
-                seeds: { !everyValueTellsApart($0, variablesTell: true) }, passesOn: { !everyValueTellsApart($0, variablesTell: false) })
-            sharedHolders = marked
-            return marked
+            judged[key] = shared
+            return !shared
         }
     }
 
