@@ -2832,6 +2832,8 @@ final class RawPolicyTests: XCTestCase {
             ("emptyfallback", "@(\(authorization).AsJwt()?.Subject ?? string.Empty)", ""),
             ("anonymous", "@(\(authorization).AsJwt() != null ? \(authorization).AsJwt().Subject : &quot;anonymous&quot;)", ""),
             ("fresh", "@(Guid.NewGuid().ToString())", ""),
+            // But a written branch for callers a test of a value picks is theirs to share.
+            ("freetier", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;tier&quot;, null) == &quot;free&quot; ? &quot;anon&quot; : \(authorization).AsJwt()?.Subject)", ""),
         ]
         let documents = cases.map { name, key, apiInbound in
             let store = #"<outbound><base /><cache-store-value key="\#(key)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" /></outbound>"#
@@ -2843,7 +2845,7 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
         XCTAssertEqual(reported.sorted(), [
-            "appended", "blockvalue", "claimarray", "coalesced", "deleted", "gatewaytoken", "headerarray", "hexslice", "idtyp", "longchain", "lookedup",
+            "appended", "blockvalue", "claimarray", "coalesced", "deleted", "freetier", "gatewaytoken", "headerarray", "hexslice", "idtyp", "longchain", "lookedup",
             "namedslice", "pickedclaim", "slice", "subscriptionvariable", "switched", "taken", "unset", "userbranch",
         ])
     }

@@ -175,8 +175,13 @@ enum ExpressionFlow {
     /// `IsNullOrEmpty`, `ContainsKey`, `TryGetValue`): the other branch serves only a
     /// request without it.
     private static func testsThePresence(of value: String, in test: String) -> Bool {
-        let bare = withoutWrittenText(test)
+        let bare = withoutWrittenText(test).filter { !$0.isWhitespace }
         guard ["null", "HasValue", "IsNullOrEmpty", "IsNullOrWhiteSpace", "ContainsKey", "TryGetValue"].contains(where: bare.holds) else { return false }
+        // Every comparison is with null: one with a value (`claim == "free"`) picks callers.
+        let comparisons = bare.ranges(of: "==").count + bare.ranges(of: "!=").count
+        guard comparisons == bare.ranges(of: "==null").count + bare.ranges(of: "!=null").count + bare.ranges(of: "null==").count + bare.ranges(of: "null!=").count,
+            !["<", ">"].contains(where: bare.holds)
+        else { return false }
         let held = Set(valuesKeptApart(of: value).filter { if case .requestHeader = $0 { true } else { false } })
         return !held.isEmpty && reads(of: test).contains(where: held.contains)
     }
