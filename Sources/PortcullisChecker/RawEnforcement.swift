@@ -1630,8 +1630,9 @@ struct CheckedCredentials: Sendable {
         /// `exists-action="skip"` is still the gateway's for such a caller.
         case given
         /// What the caller sent there, replaced or removed: deleted too, but not set with
-        /// `skip`, which keeps a caller's value that is there (found by an audit). `append`
-        /// makes it a list that is no token (`AsJwt()` gives null for every caller).
+        /// `skip` or `append`, which keep a caller's value that is there (found by audits;
+        /// appended to, the header's text still holds it, though it no longer parses as a
+        /// token).
         case replaced
     }
 
@@ -1654,7 +1655,7 @@ struct CheckedCredentials: Sendable {
             let action = statement.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override"
             switch write {
             case .given: guard action != "delete" else { return [] }
-            case .replaced: guard action != "skip" else { return [] }
+            case .replaced: guard action != "skip", action != "append" else { return [] }
             }
             let isHeader = statement.name == "set-header"
             guard let given = name(written) else { return [isHeader ? .anyHeader : .anyQuery] }

@@ -166,7 +166,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let escaped = read.holds("\\u")
             guard read.holds("Request") || read.holds("Variables") || read.holds("NewGuid") || escaped else { return false }
             return ExpressionFlow.everyValue(of: code) { value in
-                holdsACredential(value) { variables.tellsCallersApart($0, in: api, depth: 0) }
+                holdsACredential(value) { variables.tellsCallersApart($0, in: api, under: self) }
             }
         }
 
@@ -175,9 +175,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// locals are not followed (Microsoft's example hands the header to one through
         /// `TryGetValue`).
         func holdsACredential(_ code: String, variableTells: (ExpressionFlow.Source) -> Bool) -> Bool {
-            // A key new for every request is found by no other caller, nor by this one.
-            if ["NewGuid", "RequestId"].contains(where: ExpressionFlow.withoutWrittenText(code).holds) { return true }
             let block = code.drop { $0.isWhitespace }.hasPrefix("@{")
+            // A key new for every request is found by no other caller, nor by this one; a
+            // block judged whole may read one and return another.
+            if !block, ["NewGuid", "RequestId"].contains(where: ExpressionFlow.withoutWrittenText(code).holds) { return true }
             return (block ? ExpressionFlow.reads(of: code) : ExpressionFlow.valuesKeptApart(of: code)).contains { source in
                 switch source {
                 case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
@@ -193,20 +194,22 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// The estate's variables as CA001 reads them, each kind worked out once a store asks.
     private final class EstateVariables {
         private let context: CheckContext
-        /// The headers that carry the credentials of the callers of any scope that stores.
-        private let credentialHeaders: Set<String>
         private var setters: VariableSetters?
         private var answerHolders: MarkedVariables?
         private var perCallerHolders: MarkedVariables?
-        /// The `set-variable`s by the name they set ("" for one an expression names).
-        private var settersByName: [String: [VariableSetters.Setter]]?
-        /// Whether each variable read may hold a value many callers share.
-        private var judged: [MarkedVariables.Key: Bool] = [:]
+        /// The `set-variable`s, by index, by the name they set ("" for one an expression names).
+        private var settersByName: [String: [Int]]?
+        /// Whether each setter, by index, may give a value many callers share, by the
+        /// credential headers it was judged with.
+        private var judged: [Set<String>: [Int: Bool]] = [:]
+        /// The setters being judged: a copy of one of them is taken to be shared.
+        private var judging: Set<Int> = []
+        /// How many more setters may be judged; past it, a setter is taken to be shared.
+        private var budget = 20_000
+        /// How many times a setter was taken to be shared without being judged.
+        private var cutShort = 0
 
-        init(_ context: CheckContext, credentialHeaders: Set<String>) {
-            self.context = context
-            self.credentialHeaders = credentialHeaders
-        }
+        init(_ context: CheckContext) { self.context = context }
 
         private var allSetters: VariableSetters {
             if let setters { return setters }
@@ -227,46 +230,64 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
 
         /// The variables that some statement gives a value of one caller's: a `set-variable`
-        /// (``tellsCallersApart(_:in:depth:)`` asks whether another gives every caller's),
-        /// or a token check's validated token (`output-token-variable-name`). One that
-        /// nothing sets, a cache lookup's or the gateway's own token is every caller's alike
-        /// (found by the audit of the change).
+        /// (``tellsCallersApart(_:in:under:)`` asks whether another gives every caller's),
+        /// a token check's validated token (`output-token-variable-name`), or a call's
+        /// answer (`response-variable-name`: an introspection's, sent with the caller's
+        /// token). One that nothing sets, a cache lookup's or the gateway's own token is
+        /// every caller's alike (found by the audit of the change).
         private var perCaller: MarkedVariables {
             if let perCallerHolders { return perCallerHolders }
             let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
             let marked = allSetters.marked(seeds: { _ in true }, passesOn: { _ in false }).adding(
                 MarkedVariables.written(in: context.project, values: context.namedValues.byName) { element, attribute in
-                    attribute == "output-token-variable-name" && checks.contains(element)
+                    attribute == "output-token-variable-name" && checks.contains(element) || attribute == "response-variable-name" && element == "send-request"
                 })
             perCallerHolders = marked
             return marked
         }
 
         /// Whether the variable `source` reads in `api`'s policies (nil: every API's) tells
-        /// callers apart: some statement gives it a value of one caller's (``perCaller``),
-        /// and no `set-variable` of it gives one many callers share (the subscription's id, a
-        /// written text) or copies a variable that may hold one. Only the variables keys
-        /// read are judged, each once (the whole estate's setters judged by each scope's
-        /// headers cost their product: the audit of the change), by the credential headers
-        /// of every scope that stores; past 16 copies a variable is taken to be shared. A
-        /// variable named by what is not written out tells nothing.
-        func tellsCallersApart(_ source: ExpressionFlow.Source, in api: Int?, depth: Int) -> Bool {
+        /// the callers of `keys`' scope apart: some statement gives it a value of one
+        /// caller's (``perCaller``), and no `set-variable` of it that the read may find
+        /// gives one many callers share by `keys`' headers (the subscription's id, a written
+        /// text), or copies a variable that may hold one. Only the setters of variables keys
+        /// read are judged, each once by each scope's headers (the whole estate's setters
+        /// judged by each scope's headers cost their product: an audit). A copy of a setter
+        /// being judged, one past 16 copies or past 20,000 setters judged is taken to give
+        /// a shared value; a variable named by what is not written out tells nothing.
+        func tellsCallersApart(_ source: ExpressionFlow.Source, in api: Int?, under keys: StoreKeys, depth: Int = 0) -> Bool {
             guard case .variable(let written) = source, perCaller.read(by: source, in: api) else { return false }
-            let key = MarkedVariables.Key(name: written.lowercased(), api: api)
-            if let known = judged[key] { return !known }
-            guard depth < 16 else { return false }
-            // A copy of itself adds nothing.
-            judged[key] = false
-            if settersByName == nil { settersByName = Dictionary(grouping: allSetters.setters) { $0.name ?? "" } }
-            let keys = StoreKeys(credentialHeaders: credentialHeaders, variables: self)
-            let shared = ((settersByName?[key.name] ?? []) + (settersByName?[""] ?? [])).contains { setter in
-                (api == nil || setter.api == nil || setter.api == api)
-                    && !ExpressionFlow.everyValue(of: setter.code) { value in
-                        keys.holdsACredential(value) { tellsCallersApart($0, in: setter.api, depth: depth + 1) }
-                    }
+            if settersByName == nil {
+                settersByName = Dictionary(grouping: allSetters.setters.indices) { allSetters.setters[$0].name ?? "" }
             }
-            judged[key] = shared
-            return !shared
+            let name = written.lowercased()
+            return !((settersByName?[name] ?? []) + (settersByName?[""] ?? [])).contains { index in
+                let setter = allSetters.setters[index]
+                return (api == nil || setter.api == nil || setter.api == api) && mayGiveAShared(index, under: keys, depth: depth)
+            }
+        }
+
+        /// Whether the setter at `index` may give a value many callers share by `keys`'
+        /// headers (``tellsCallersApart(_:in:under:depth:)``). A judgement that met a copy of
+        /// a setter being judged, or a limit, holds for this path only and is not kept, so
+        /// that what a store is told does not depend on the order stores are read in (an
+        /// audit); the budget bounds the judging it repeats.
+        private func mayGiveAShared(_ index: Int, under keys: StoreKeys, depth: Int) -> Bool {
+            if let known = judged[keys.credentialHeaders]?[index] { return known }
+            guard depth < 16, budget > 0, !judging.contains(index) else {
+                cutShort += 1
+                return true
+            }
+            budget -= 1
+            judging.insert(index)
+            let setter = allSetters.setters[index]
+            let cutBefore = cutShort
+            let shared = !ExpressionFlow.everyValue(of: setter.code) { value in
+                keys.holdsACredential(value) { tellsCallersApart($0, in: setter.api, under: keys, depth: depth + 1) }
+            }
+            judging.remove(index)
+            if cutShort == cutBefore { judged[keys.credentialHeaders, default: [:]][index] = shared }
+            return shared
         }
     }
 
@@ -332,12 +353,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     ])
             }
         }
-        // The scopes whose raw caches have callers with credentials, first: the variables
-        // are judged once, by every such scope's credential headers.
-        var cached: [(scope: RawScope, lookups: [PolicyXMLElement], stores: [PolicyXMLElement], localChecks: [PolicyXMLElement], checked: [EffectiveRoute], credentialHeaders: Set<String>)] = []
+        let variables = EstateVariables(context)
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
-            let stores = scope.elements(named: Self.cacheStoreValue)
+            var stores = scope.elements(named: Self.cacheStoreValue)
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
             // A check in this policy that runs for some requests only (inside 'choose') still
             // has callers with credentials, whose answers the lookup may hand to the others.
@@ -345,13 +364,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             var checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
             if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
             guard !checked.isEmpty else { continue }
-            let credentialHeaders = stores.isEmpty ? [] : Self.credentialHeaders(of: checked, localChecks: localChecks, context)
-            cached.append((scope, lookups, stores, localChecks, checked, credentialHeaders))
-        }
-        let variables = EstateVariables(context, credentialHeaders: cached.reduce(into: Set()) { $0.formUnion($1.credentialHeaders) })
-        for (scope, lookups, allStores, localChecks, checked, credentialHeaders) in cached {
-            let keys = StoreKeys(credentialHeaders: credentialHeaders, variables: variables)
-            let stores = allStores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.api, keys) }
+            if !stores.isEmpty {
+                let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.api, keys) }
+            }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
             // another header, the query or a certificate do not keep a request out.

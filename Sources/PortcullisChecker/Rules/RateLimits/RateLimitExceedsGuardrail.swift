@@ -118,8 +118,9 @@ public enum RateLimitExceedsGuardrail: Rule {
     }
 
     /// `code` without white space, each number that a branch of a choice gives (written
-    /// right after its `?` or `:` and ending the branch) as `#`; numbers in the conditions
-    /// and written strings stay as they are, so two choices shaped alike test the same.
+    /// right after its `?` or `:`, a whole number alone up to the branch's end) as `#`;
+    /// numbers in the tests, written strings and computed branches (`60 * 60`) stay as
+    /// they are, so two choices shaped alike test the same.
     private static func shape(of code: String) -> [UInt8] {
         let text = Array(code.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
         var shape: [UInt8] = []
@@ -131,7 +132,9 @@ public enum RateLimitExceedsGuardrail: Rule {
             if !quoted, byte == UInt8(ascii: "?") || byte == UInt8(ascii: ":"), index + 1 < text.count, text[index + 1] >= 0x30, text[index + 1] <= 0x39 {
                 var end = index + 1
                 while end < text.count, text[end] != UInt8(ascii: ":"), text[end] != UInt8(ascii: ")"), text[end] != UInt8(ascii: "?") { end += 1 }
-                if end == text.count || text[end] != UInt8(ascii: "?") {
+                if end == text.count || text[end] != UInt8(ascii: "?"),
+                    ExpressionFlow.integerLiteral(String(decoding: text[(index + 1)..<end], as: UTF8.self)) != nil
+                {
                     shape += [byte, UInt8(ascii: "#")]
                     index = end
                     continue

@@ -109,14 +109,37 @@ public enum SpoofableRateLimitKey: Rule {
         guard scope.level == .operation, !scope.routes.isEmpty,
             scope.routes.allSatisfy({ $0.isAuthenticated && context.credentialPlaces(on: $0)?.contains(.header("authorization")) == true })
         else { return false }
-        guard let base = scope.document.inboundStatements.first(where: { $0.name == "base" }) else { return true }
-        return limit.nameSpan.lowerBound > base.nameSpan.lowerBound
+        let statements = scope.document.inboundStatements
+        guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return true }
+        return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, context)
+    }
+
+    /// Whether a statement of `statements` before `limit` sets `Authorization` to text the
+    /// caller may write (`@(Headers["X-Token"])`, found by audits): its claims are then the
+    /// caller's. The gateway's own token put there is one counter for every caller, which
+    /// is no counter a caller picks.
+    private static func puts(theCallersTextIn statements: ArraySlice<PolicyXMLElement>, before limit: PolicyXMLElement, _ context: CheckContext) -> Bool {
+        let callerControlled = context.callerControlledVariables
+        return statements.prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }.contains { statement in
+            var found = false
+            statement.forEachElement { element in
+                guard element.name == "set-header", let name = element.attribute("name").flatMap({ RawScope.constant($0.value) }),
+                    name.trimmingWhitespace.lowercased() == "authorization",
+                    !["delete", "skip"].contains(element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override")
+                else { return }
+                found = found || element.elements.contains { value in
+                    guard value.name == "value", let written = value.textValue else { return false }
+                    return written.isExpression && callerControlled.writesTheValue(of: written.resolved)
+                }
+            }
+            return found
+        }
     }
 
     /// Whether a raw check of the token in `Authorization`, and of nothing else, stands at
-    /// the top of `scope`'s `inbound` before `limit`, and nothing between them writes that
-    /// header (the audit of the change: the caller's other header put there), so every
-    /// request that reaches the limit carries a token it let through.
+    /// the top of `scope`'s `inbound` before `limit`, and nothing between them puts the
+    /// caller's text in that header (``puts(theCallersTextIn:before:_:)``), so every request
+    /// that reaches the limit carries a token it let through.
     private static func checksTheTokenFirst(_ limit: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
         let values = context.namedValues.byName
         let callerControlled = context.callerControlledVariables
@@ -128,8 +151,7 @@ public enum SpoofableRateLimitKey: Rule {
                     && context.credentialPlaces(of: [statement]) == [.header("authorization")]
             })
         else { return false }
-        let between = statements[(check + 1)...].prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }
-        return !context.rawEnforcement.credentialPlacesWritten(by: between, .replaced).contains { $0.mayBe(.header("authorization")) }
+        return !puts(theCallersTextIn: statements[(check + 1)...], before: limit, context)
     }
 
     private static func check(

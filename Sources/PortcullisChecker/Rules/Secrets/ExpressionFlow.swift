@@ -123,13 +123,12 @@ enum ExpressionFlow {
     static func everyValue(of code: String, holds: (String) -> Bool) -> Bool {
         func judge(_ code: String, depth: Int) -> Bool {
             guard depth < 32 else { return holds(code) }
-            let (text, body) = expressionBody(of: code)
+            let (text, structure, body) = expressionBody(of: code)
             if let body {
-                let structure = Structure(text)
                 func expression(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
-                if let (test, whenTrue, whenFalse) = choice(text, body, structure) {
+                if let (test, whenTrue, whenFalse) = choice(text, structure) {
                     let (kept, fallback) = isWrittenOut(expression(whenFalse)) ? (whenTrue, whenFalse) : (whenFalse, whenTrue)
-                    if isWrittenOut(expression(fallback)), testsThePresence(of: expression(kept), in: expression(test)) {
+                    if isWrittenOut(expression(fallback)), let present = presence(in: expression(test), of: expression(kept)), present != (fallback == whenTrue) {
                         return judge(expression(kept), depth: depth + 1)
                     }
                     return judge(expression(whenTrue), depth: depth + 1) && judge(expression(whenFalse), depth: depth + 1)
@@ -138,11 +137,22 @@ enum ExpressionFlow {
                     let fallback = expression((mark + 2)..<body.upperBound)
                     return judge(expression(body.lowerBound..<mark), depth: depth + 1) && (isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
                 }
-                if let arms = switchArms(text, body, structure) { return arms.allSatisfy { judge(expression($0), depth: depth + 1) } }
+                if let arms = switchArms(text, body, structure) {
+                    // An arm that reads what its pattern names is judged with the whole.
+                    let values = arms.map(expression)
+                    return values.contains(where: readsALocal) ? holds(code) : values.allSatisfy { judge($0, depth: depth + 1) }
+                }
             }
             let values = possibleValues(of: code)
             if values.count > 1 || values.first?.fromABlock == true {
-                return values.allSatisfy { value in value.fromABlock && readsALocal(value.code) ? holds(code) : judge(value.code, depth: depth + 1) }
+                // The whole block judged once, where a value reads its locals (a block of
+                // thousands of returns judged whole for each took minutes: an audit).
+                var whole: Bool?
+                return values.allSatisfy { value in
+                    guard value.fromABlock, readsALocal(value.code) else { return judge(value.code, depth: depth + 1) }
+                    if whole == nil { whole = holds(code) }
+                    return whole!
+                }
             }
             guard depth < 4, let terms = terms(of: code), terms != [.code(code)] else { return holds(code) }
             return terms.contains { term in
@@ -155,15 +165,11 @@ enum ExpressionFlow {
 
     /// `code` compacted, and the range of what its `@(…)` holds, brackets around the whole
     /// of it taken off; nil for a block or anything else.
-    private static func expressionBody(of code: String) -> (text: [UInt8], body: Range<Int>?) {
+    private static func expressionBody(of code: String) -> (text: [UInt8], structure: Structure, body: Range<Int>?) {
         let text = compacted(Array(code.utf8))
         let structure = Structure(text)
-        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return (text, nil) }
-        var body = 2..<(text.count - 1)
-        while body.count > 2, text[body.lowerBound] == openParenthesis, structure.close[body.lowerBound] == body.upperBound - 1 {
-            body = (body.lowerBound + 1)..<(body.upperBound - 1)
-        }
-        return (text, body)
+        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return (text, structure, nil) }
+        return (text, structure, body(ofExpression: text, structure))
     }
 
     /// Whether `code` is a text written out: a string, or `string.Empty`.
@@ -171,40 +177,41 @@ enum ExpressionFlow {
         stringLiteral(of: code) != nil || ["@(string.Empty)", "@(String.Empty)", "@(\"\")"].contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
     }
 
-    /// Whether `test` asks whether a header `value` holds is there (`== null`, `HasValue`,
-    /// `IsNullOrEmpty`, `ContainsKey`, `TryGetValue`): the other branch serves only a
-    /// request without it.
-    private static func testsThePresence(of value: String, in test: String) -> Bool {
-        let bare = withoutWrittenText(test).filter { !$0.isWhitespace }
-        guard ["null", "HasValue", "IsNullOrEmpty", "IsNullOrWhiteSpace", "ContainsKey", "TryGetValue"].contains(where: bare.holds) else { return false }
-        // Every comparison is with null: one with a value (`claim == "free"`) picks callers.
-        let comparisons = bare.ranges(of: "==").count + bare.ranges(of: "!=").count
-        guard comparisons == bare.ranges(of: "==null").count + bare.ranges(of: "!=null").count + bare.ranges(of: "null==").count + bare.ranges(of: "null!=").count,
-            !["<", ">"].contains(where: bare.holds)
-        else { return false }
+    /// Whether `test` is true where the header `value` holds (or the token it carries) is
+    /// there, or false: a test of that and nothing else (`t != null`, `t.AsJwt() == null`,
+    /// `string.IsNullOrEmpty(t)`, `Headers.ContainsKey("Authorization")`, negated or not).
+    /// Nil for any other test: one of a claim (`scp == null` picks app-only tokens) or of
+    /// a value picks callers that reach the branch.
+    private static func presence(in test: String, of value: String) -> Bool? {
+        var tested = Substring(String(decoding: compacted(Array(test.utf8)).dropFirst(2).dropLast(), as: UTF8.self))
+        var present = true
+        while tested.hasPrefix("!"), !tested.hasPrefix("!=") {
+            present.toggle()
+            tested = tested.dropFirst()
+        }
+        while tested.hasPrefix("("), tested.hasSuffix(")") {
+            tested = tested.dropFirst().dropLast()
+        }
+        let subject: Substring
+        if tested.hasSuffix("!=null") || tested.hasSuffix("==null") {
+            if tested.hasSuffix("==null") { present.toggle() }
+            subject = tested.dropLast(6)
+        } else if let call = ["string.IsNullOrEmpty(", "String.IsNullOrEmpty(", "string.IsNullOrWhiteSpace(", "String.IsNullOrWhiteSpace("].first(where: tested.hasPrefix)
+            , tested.hasSuffix(")")
+        {
+            present.toggle()
+            subject = tested.dropFirst(call.count).dropLast()
+        } else if tested.hasSuffix(".ContainsKey(\"Authorization\")") || tested.hasSuffix(".ContainsKey(\"authorization\")") {
+            subject = tested
+        } else {
+            return nil
+        }
+        // The header, read and parsed as a token at most: no member of it, no other test.
+        let bare = subject.replacing("?.", with: ".").replacing(".AsJwt()", with: "")
+        guard !["==", "!=", "&&", "||", "<", ">", "Claims", "Subject", "Length"].contains(where: { bare.contains($0) }) else { return nil }
         let held = Set(valuesKeptApart(of: value).filter { if case .requestHeader = $0 { true } else { false } })
-        return !held.isEmpty && reads(of: test).contains(where: held.contains)
-    }
-
-    /// The test and the two branches of a choice `test ? a : b` at the top of `body`.
-    private static func choice(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> (test: Range<Int>, whenTrue: Range<Int>, whenFalse: Range<Int>)? {
-        let marks = outside(text, body, structure)
-        // A `?` of a choice: not `??`, `?.` or `?[`.
-        func asks(_ position: Int) -> Bool {
-            text[position] == question && position + 1 < body.upperBound && text[position + 1] != question && text[position + 1] != dot
-                && text[position + 1] != openBracket && text[position - 1] != question
-        }
-        guard let mark = marks.first(where: asks) else { return nil }
-        var depth = 0
-        for position in marks where position > mark {
-            if asks(position) {
-                depth += 1
-            } else if text[position] == colon {
-                if depth == 0 { return (body.lowerBound..<mark, (mark + 1)..<position, (position + 1)..<body.upperBound) }
-                depth -= 1
-            }
-        }
-        return nil
+        guard !held.isEmpty, reads(of: "@(" + subject + ")").contains(where: held.contains) else { return nil }
+        return present
     }
 
     /// Where a `??` at the top of `body` stands.
@@ -229,23 +236,27 @@ enum ExpressionFlow {
             let arm = start..<end
             start = end + 1
             guard let arrow = outside(text, arm, structure).first(where: { text[$0] == equals && $0 + 1 < arm.upperBound && text[$0 + 1] == greater }) else { return nil }
-            values.append((arrow + 2)..<arm.upperBound)
+            // An arm that throws gives no value.
+            if !text[(arrow + 2)..<arm.upperBound].starts(with: "throw".utf8) { values.append((arrow + 2)..<arm.upperBound) }
         }
         return values.isEmpty ? nil : values
     }
 
-    /// Whether `code` reads a name of its own: a block's local (`value` in
-    /// `return "o-" + value[0];`), not the context, a type or a keyword.
+    /// Whether `code` reads a name of its own: a block's local or a pattern's (`value` in
+    /// `return "o-" + value[0];`), not the context, a keyword or a type of .NET's that
+    /// policies name.
     private static func readsALocal(_ code: String) -> Bool {
         let text = compacted(Array(code.utf8))
-        return scan(text, Structure(text), in: 0..<text.count, reading: .everything, namesWanted: true).names.contains { name in
-            name.name.first?.isLowercase == true && !notLocals.contains(name.name)
-        }
+        return scan(text, Structure(text), in: 0..<text.count, reading: .everything, namesWanted: true).names.contains { !notLocals.contains($0.name) }
     }
 
     private static let notLocals: Set<String> = [
-        "context", "string", "int", "long", "bool", "object", "var", "new", "true", "false", "null", "this", "typeof", "default", "nameof", "is", "as",
-        "switch", "when", "checked", "unchecked", "return",
+        "context", "string", "int", "long", "bool", "object", "char", "byte", "sbyte", "short", "ushort", "uint", "ulong", "float", "double",
+        "decimal", "dynamic", "var", "new", "true", "false", "null", "this", "typeof", "default", "nameof", "is", "as", "switch", "when", "checked",
+        "unchecked", "return", "throw", "String", "Convert", "Math", "Encoding", "Guid", "DateTime", "DateTimeOffset", "TimeSpan", "JObject",
+        "JArray", "JToken", "JValue", "JProperty", "JsonConvert", "Uri", "Regex", "System", "Text", "Security", "Cryptography", "Int32", "Int64",
+        "Boolean", "Char", "BitConverter", "Array", "Enumerable", "StringComparison", "Jwt", "IResponse", "IRequest", "HttpUtility",
+        "WebUtility", "SHA1", "SHA256", "SHA384", "SHA512", "MD5", "HMACSHA256", "Linq",
     ]
 
     /// How ``scan`` takes a step that may lose what it reads.
@@ -649,6 +660,14 @@ enum ExpressionFlow {
     }
 
     private static func branches(_ text: [UInt8], _ structure: Structure) -> [String]? {
+        guard let (_, whenTrue, whenFalse) = choice(text, structure) else { return nil }
+        let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
+        return [code(whenTrue), code(whenFalse)]
+    }
+
+    /// The test and the two branches of a choice `test ? a : b` at the top of an
+    /// expression's body.
+    private static func choice(_ text: [UInt8], _ structure: Structure) -> (test: Range<Int>, whenTrue: Range<Int>, whenFalse: Range<Int>)? {
         let range = body(ofExpression: text, structure)
         var mark: Int?
         var nested = 0
@@ -681,10 +700,7 @@ enum ExpressionFlow {
                     index += 2
                     continue
                 }
-                if nested == 0, let test = mark {
-                    let code = { (part: Range<Int>) in "@(" + String(decoding: text[part], as: UTF8.self) + ")" }
-                    return [code((test + 1)..<index), code((index + 1)..<range.upperBound)]
-                }
+                if nested == 0, let test = mark { return (range.lowerBound..<test, (test + 1)..<index, (index + 1)..<range.upperBound) }
                 nested -= 1
             default: break
             }
@@ -1166,10 +1182,15 @@ enum ExpressionFlow {
                 if sharedClaims.contains(claim.lowercased()) { return true }
                 held = .text
             case (.text, "Substring"), (.other, "Substring"):
-                // A slice of a written length, or from the start, is what many tokens share
-                // (`Substring(7, 20)`: the start of the header every token of a key has);
-                // one to the end (`Substring(7, t.Length - 7)`) is the rest.
-                if let length = argument(1, named: "length", text, arguments, structure), isZero(first) || !contains(length, "Length") { return true }
+                // A slice from the start, or of a written length from a written place, is
+                // what many tokens share (`Substring(7, 20)`: the start of the header every
+                // token of a key has); one to the end (`Substring(7, t.Length - 7)`) or at
+                // it (`Substring(t.Length - 43, 43)`, the signature's) is the caller's.
+                if let length = argument(1, named: "length", text, arguments, structure),
+                    isZero(first) || !contains(length, "Length") && !contains(first, "Length")
+                {
+                    return true
+                }
             case (.text, "Remove"), (.other, "Remove"):
                 if argument(1, named: "count", text, arguments, structure) == nil { return true }
             case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name): return true
@@ -1288,13 +1309,8 @@ enum ExpressionFlow {
     /// count the caller writes for one that may be 0 but these (found by the audit of the
     /// thirty-eighth round). Anything else may be less.
     static func isAtLeastOne(_ code: String) -> Bool {
-        let text = compacted(Array(code.utf8))
-        let structure = Structure(text)
-        guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return false }
-        var body = 2..<(text.count - 1)
-        while body.count > 2, text[body.lowerBound] == openParenthesis, structure.close[body.lowerBound] == body.upperBound - 1 {
-            body = (body.lowerBound + 1)..<(body.upperBound - 1)
-        }
+        let (text, structure, whole) = expressionBody(of: code)
+        guard let body = whole else { return false }
         func number(_ range: Range<Int>) -> Int? { integerLiteral(String(decoding: text[range], as: UTF8.self)) }
         func positive(_ range: Range<Int>) -> Bool { number(range).map { $0 > 0 } ?? false }
         // A chain of members ending in a length or a count, cast to a type that holds it or
