@@ -285,7 +285,7 @@ struct VariableSetters {
 
     /// The code APIM compiles for `value` once the named values `values` are put in: an
     /// expression as written, text as a C# string literal of it (``code(giving:)``).
-    private static func code(of value: PolicyXMLValue, _ values: [String: String]) -> String {
+    static func code(of value: PolicyXMLValue, _ values: [String: String]) -> String {
         let resolved = value.resolved
         let given = value.written.holds("{{") ? NamedValues.resolve(resolved, values) ?? resolved : resolved
         return given.hasPrefix("@") && (value.isExpression || value.written.holds("{{")) ? given : code(giving: given)

@@ -197,7 +197,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         private var setters: VariableSetters?
         private var answerHolders: MarkedVariables?
         private var perCallerHolders: MarkedVariables?
-        /// The `set-variable`s, by index, by the name they set ("" for one an expression names).
+        /// The estate's `set-variable`s: whose policies hold each (as
+        /// ``VariableSetters/Setter/api``) and the value it gives; indexed when a key first
+        /// reads a variable, a value's code worked out when it is judged (the estate's
+        /// setters read whole cost an estate of many 1.8 times its lint).
+        private var valueSetters: [(api: Int?, value: PolicyXMLValue)] = []
+        /// Their indices by the name they set, in lower case ("" for one an expression names).
         private var settersByName: [String: [Int]]?
         /// Whether each setter, by index, may give a value many callers share, by the
         /// credential headers it was judged with.
@@ -205,7 +210,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// The setters being judged: a copy of one of them is taken to be shared.
         private var judging: Set<Int> = []
         /// How many more setters may be judged; past it, a setter is taken to be shared.
-        private var budget = 20_000
+        private var budget = 5_000
         /// How many times a setter was taken to be shared without being judged.
         private var cutShort = 0
 
@@ -238,10 +243,10 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         private var perCaller: MarkedVariables {
             if let perCallerHolders { return perCallerHolders }
             let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
-            let marked = allSetters.marked(seeds: { _ in true }, passesOn: { _ in false }).adding(
-                MarkedVariables.written(in: context.project, values: context.namedValues.byName) { element, attribute in
-                    attribute == "output-token-variable-name" && checks.contains(element) || attribute == "response-variable-name" && element == "send-request"
-                })
+            let marked = MarkedVariables.written(in: context.project, values: context.namedValues.byName) { element, attribute in
+                element == "set-variable" && attribute == "name" || attribute == "output-token-variable-name" && checks.contains(element)
+                    || attribute == "response-variable-name" && element == "send-request"
+            }
             perCallerHolders = marked
             return marked
         }
@@ -253,18 +258,33 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// text), or copies a variable that may hold one. Only the setters of variables keys
         /// read are judged, each once by each scope's headers (the whole estate's setters
         /// judged by each scope's headers cost their product: an audit). A copy of a setter
-        /// being judged, one past 16 copies or past 20,000 setters judged is taken to give
+        /// being judged, one past 16 copies or past 5,000 setters judged is taken to give
         /// a shared value; a variable named by what is not written out tells nothing.
         func tellsCallersApart(_ source: ExpressionFlow.Source, in api: Int?, under keys: StoreKeys, depth: Int = 0) -> Bool {
             guard case .variable(let written) = source, perCaller.read(by: source, in: api) else { return false }
-            if settersByName == nil {
-                settersByName = Dictionary(grouping: allSetters.setters.indices) { allSetters.setters[$0].name ?? "" }
-            }
-            let name = written.lowercased()
-            return !((settersByName?[name] ?? []) + (settersByName?[""] ?? [])).contains { index in
-                let setter = allSetters.setters[index]
+            let byName = settersByName ?? indexSetters()
+            return !((byName[written.lowercased()] ?? []) + (byName[""] ?? [])).contains { index in
+                let setter = valueSetters[index]
                 return (api == nil || setter.api == nil || setter.api == api) && mayGiveAShared(index, under: keys, depth: depth)
             }
+        }
+
+        private static let setVariable: Set<String> = ["set-variable"]
+
+        /// ``valueSetters`` and ``settersByName``, read from every raw policy.
+        private func indexSetters() -> [String: [Int]] {
+            let values = context.namedValues.byName
+            var byName: [String: [Int]] = [:]
+            for policy in context.project.rawPolicies where policy.document.has(anyOf: Self.setVariable) {
+                for element in policy.document.allElements where element.name == "set-variable" {
+                    guard let value = element.attribute("value")?.value else { continue }
+                    let name = if case .text(let text)? = element.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { "" }
+                    byName[name, default: []].append(valueSetters.count)
+                    valueSetters.append((policy.api, value))
+                }
+            }
+            settersByName = byName
+            return byName
         }
 
         /// Whether the setter at `index` may give a value many callers share by `keys`'
@@ -280,9 +300,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             }
             budget -= 1
             judging.insert(index)
-            let setter = allSetters.setters[index]
+            let setter = valueSetters[index]
             let cutBefore = cutShort
-            let shared = !ExpressionFlow.everyValue(of: setter.code) { value in
+            let shared = !ExpressionFlow.everyValue(of: VariableSetters.code(of: setter.value, context.namedValues.byName)) { value in
                 keys.holdsACredential(value) { tellsCallersApart($0, in: setter.api, under: keys, depth: depth + 1) }
             }
             judging.remove(index)
