@@ -2168,7 +2168,7 @@ final class RawPolicyTests: XCTestCase {
     /// examples). Before the check, on a route that checks no token, or of another header,
     /// the caller writes the claim.
     func testACounterKeyedByAValidatedClaimIsNoHeaderTheCallerChooses() throws {
-        try RuleExample.baseGateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try (RuleExample.baseGateway + "namedValues:\n  authname: Authorization\n").write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
         let claim = { (header: String) in
             #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Headers.GetValueOrDefault(&quot;\#(header)&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#
         }
@@ -2185,6 +2185,17 @@ final class RawPolicyTests: XCTestCase {
             RuleExample.api(
                 "rawreplaced", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-header name=\"Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))</value></set-header>\(claim("Authorization"))</inbound></policies>'\n",
                 routes: "  - {id: list-rawreplaced, method: GET, path: /rawreplaced}\n"),
+            // Nor under a name a named value gives, through a variable (the fourth audit); a
+            // header of a request sent elsewhere is not this request's.
+            RuleExample.api(
+                "rawnamed", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-header name=\"{{authname}}\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))</value></set-header>\(claim("Authorization"))</inbound></policies>'\n",
+                routes: "  - {id: list-rawnamed, method: GET, path: /rawnamed}\n"),
+            RuleExample.api(
+                "rawvariable", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-variable name=\"rl-token\" value=\"@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))\" /><set-header name=\"Authorization\" exists-action=\"override\"><value>@((string)context.Variables[&quot;rl-token&quot;])</value></set-header>\(claim("Authorization"))</inbound></policies>'\n",
+                routes: "  - {id: list-rawvariable, method: GET, path: /rawvariable}\n"),
+            RuleExample.api(
+                "rawsent", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<send-request mode=\"new\" response-variable-name=\"rl-sent\"><set-url>https://audit.example.com</set-url><set-header name=\"Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))</value></set-header></send-request>\(claim("Authorization"))</inbound></policies>'\n",
+                routes: "  - {id: list-rawsent, method: GET, path: /rawsent}\n"),
             // The gateway's own token put there is one counter for all, which no caller picks.
             RuleExample.api(
                 "rawidentity", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<authentication-managed-identity resource=\"api://orders-backend\" />\(claim("Authorization"))</inbound></policies>'\n",
@@ -2203,8 +2214,10 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(findings.sorted(), [
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'before' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawafter' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawnamed' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawreplaced' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawsome' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawvariable' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'otherheader/list-otherheader' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'routeswap/list-routeswap' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'unchecked/list-unchecked' counts by a request header, which callers choose",
@@ -2856,6 +2869,15 @@ final class RawPolicyTests: XCTestCase {
             ("signedin", "@(\(authorization).AsJwt() != null ? &quot;signed-in&quot; : \(authorization).AsJwt().Subject)", ""),
             ("apponly", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;scp&quot;, (string)null) == null ? &quot;app-only&quot; : \(authorization).AsJwt()?.Subject)", ""),
             ("requestid", "@{ var rid = context.RequestId.ToString(); var sub = context.Subscription.Id; return &quot;o-&quot; + sub; }", ""),
+            // Found by the fourth audit. Shared: an arm that reads no pattern beside one that
+            // does; a written branch for a token without an id, or a request without another
+            // header. Per caller: a key built on the variable in two steps; `is null`.
+            ("bearerarm", "@(\(authorization) switch { var h when h.StartsWith(&quot;Bearer &quot;) =&gt; context.Subscription.Id, var h =&gt; h })", ""),
+            ("noid", "@(\(authorization).AsJwt()?.Id == null ? &quot;anon&quot; : \(authorization).AsJwt().Subject)", ""),
+            ("notenant", "@(context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;) != null ? \(authorization).AsJwt().Subject + context.Request.Headers.GetValueOrDefault(&quot;X-Tenant&quot;) : &quot;anon&quot;)", ""),
+            ("twosteps", "@(&quot;o-&quot; + (string)context.Variables[&quot;cache-steps&quot;])",
+             #"<set-variable name="cache-steps" value="@(\#(authorization).AsJwt()?.Subject)" /><set-variable name="cache-steps" value="@((string)context.Variables[&quot;cache-steps&quot;] + &quot;:&quot; + context.Request.Url.Path)" />"#),
+            ("isnull", "@(\(authorization).AsJwt() is null ? &quot;anon&quot; : \(authorization).AsJwt().Subject)", ""),
             // But a written branch for callers a test of a value picks is theirs to share.
             ("freetier", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;tier&quot;, null) == &quot;free&quot; ? &quot;anon&quot; : \(authorization).AsJwt()?.Subject)", ""),
         ]
@@ -2869,8 +2891,9 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
         XCTAssertEqual(reported.sorted(), [
-            "apponly", "blockvalue", "claimarray", "coalesced", "deleted", "freetier", "gatewaytoken", "headerarray", "hexslice", "idtyp", "longchain",
-            "lookedup", "namedslice", "pickedclaim", "requestid", "signedin", "slice", "subscriptionvariable", "switched", "taken", "unset", "userbranch",
+            "apponly", "bearerarm", "blockvalue", "claimarray", "coalesced", "deleted", "freetier", "gatewaytoken", "headerarray", "hexslice", "idtyp",
+            "longchain", "lookedup", "namedslice", "noid", "notenant", "pickedclaim", "requestid", "signedin", "slice", "subscriptionvariable", "switched",
+            "taken", "unset", "userbranch",
         ])
     }
 
@@ -2903,6 +2926,24 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+\/[\w-]+)'/)?.1 }.map(String.init)
         XCTAssertEqual(reported.sorted(), ["cycles/list-first", "cycles/list-second", "tokens/list-tokens"])
+    }
+
+    /// An estate of many variables is judged whole: a budget of judgements for the whole
+    /// estate first reported the stores read last (found by the fourth audit: 100 APIs of
+    /// 60 setters each).
+    func testAnEstateOfManyVariablesIsJudgedWhole() throws {
+        let subject = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"
+        let documents = (0..<60).map { index in
+            let setters = (0..<100).map { #"<set-variable name="many-\#(index)" value="@(\#(subject) + &quot;-\#($0)&quot;)" />"# }.joined()
+            let store = #"<cache-store-value key="@(&quot;o-&quot; + (string)context.Variables[&quot;many-\#(index)&quot;])" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="300" />"#
+            return RuleExample.api(
+                "many\(index)", fields: "policy: '<policies><inbound><base />\(setters)</inbound></policies>'\n",
+                routes: "  - {id: list-many\(index), method: GET, path: /many\(index), scopes: [orders.read], policy: '<policies><outbound><base />\(store)</outbound></policies>'}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
+        XCTAssertFalse(lint.stdout.contains("\"CA001\""), lint.stdout)
     }
 
     /// A Liquid template reads the body and the context as `{{body.x}}` and `{{context.x}}`,

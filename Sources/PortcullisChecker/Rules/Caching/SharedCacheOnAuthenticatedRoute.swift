@@ -146,7 +146,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         let variables: EstateVariables
 
         /// Whether every value a key's code may give tells callers apart
-        /// (``ExpressionFlow/everyValue(of:holds:)``: `context.Subscription?.Id ?? token`
+        /// (``ExpressionFlow/everyValue(of:credentials:holds:)``: `context.Subscription?.Id ?? token`
         /// gives the subscription's to its callers): it holds a credential header, whole or
         /// through a hash, past its scheme, or the token's subject or a claim that names a
         /// user (``ExpressionFlow/valuesKeptApart(of:)``), or a variable no setter gives a
@@ -165,7 +165,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let read = ExpressionFlow.withoutWrittenText(code)
             let escaped = read.holds("\\u")
             guard read.holds("Request") || read.holds("Variables") || read.holds("NewGuid") || escaped else { return false }
-            return ExpressionFlow.everyValue(of: code) { value in
+            return ExpressionFlow.everyValue(of: code, credentials: isCredential) { value in
                 holdsACredential(value) { variables.tellsCallersApart($0, in: api, under: self) }
             }
         }
@@ -181,12 +181,20 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             if !block, ["NewGuid", "RequestId"].contains(where: ExpressionFlow.withoutWrittenText(code).holds) { return true }
             return (block ? ExpressionFlow.reads(of: code) : ExpressionFlow.valuesKeptApart(of: code)).contains { source in
                 switch source {
-                case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
-                // A header named by what is not written out, or the request passed whole.
-                case .allRequestHeaders, .request: true
                 case .variable, .allVariables: variableTells(source)
-                default: false
+                default: isCredential(source)
                 }
+            }
+        }
+
+        /// Whether `source` is a header that carries the credentials of every caller of the
+        /// scope: one of ``credentialHeaders``, one named by what is not written out, or the
+        /// request passed whole.
+        func isCredential(_ source: ExpressionFlow.Source) -> Bool {
+            switch source {
+            case .requestHeader(let name): credentialHeaders.contains(anyHeader) || credentialHeaders.contains(name.trimmingWhitespace.lowercased())
+            case .allRequestHeaders, .request: true
+            default: false
             }
         }
     }
@@ -207,12 +215,22 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// Whether each setter, by index, may give a value many callers share, by the
         /// credential headers it was judged with.
         private var judged: [Set<String>: [Int: Bool]] = [:]
-        /// The setters being judged: a copy of one of them is taken to be shared.
+        /// The setters being judged: a copy of one of them adds nothing (`ck = ck + path`
+        /// keeps what the setter before it gave: an audit).
         private var judging: Set<Int> = []
-        /// How many more setters may be judged; past it, a setter is taken to be shared.
-        private var budget = 5_000
-        /// How many times a setter was taken to be shared without being judged.
+        /// The setters judged once, by the headers they were judged with: judging one again
+        /// (a judgement cut short is not kept) spends the budget.
+        private var judgedOnce: Set<[Int]> = []
+        /// How many more judgements may repeat one, and how many more may be made at all
+        /// (each scope's headers judge the setters its keys reach anew); past either, a
+        /// setter is taken to be shared.
+        private var repeats = 5_000
+        private var judgements = 100_000
+        /// How many times a judgement was cut short: by a setter being judged, the depth or
+        /// the budget.
         private var cutShort = 0
+        /// The headers each scope's judgements were made with, numbered.
+        private var headerSets: [Set<String>: Int] = [:]
 
         init(_ context: CheckContext) { self.context = context }
 
@@ -258,8 +276,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// text), or copies a variable that may hold one. Only the setters of variables keys
         /// read are judged, each once by each scope's headers (the whole estate's setters
         /// judged by each scope's headers cost their product: an audit). A copy of a setter
-        /// being judged, one past 16 copies or past 5,000 setters judged is taken to give
-        /// a shared value; a variable named by what is not written out tells nothing.
+        /// being judged adds nothing; one past 16 copies, past 5,000 judgements repeated or
+        /// 100,000 made is taken to give a shared value, and then the order stores are read
+        /// in may decide. A variable named by what is not written out tells nothing.
         func tellsCallersApart(_ source: ExpressionFlow.Source, in api: Int?, under keys: StoreKeys, depth: Int = 0) -> Bool {
             guard case .variable(let written) = source, perCaller.read(by: source, in: api) else { return false }
             let byName = settersByName ?? indexSetters()
@@ -288,21 +307,30 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
 
         /// Whether the setter at `index` may give a value many callers share by `keys`'
-        /// headers (``tellsCallersApart(_:in:under:depth:)``). A judgement that met a copy of
-        /// a setter being judged, or a limit, holds for this path only and is not kept, so
-        /// that what a store is told does not depend on the order stores are read in (an
-        /// audit); the budget bounds the judging it repeats.
+        /// headers (``tellsCallersApart(_:in:under:depth:)``). A judgement cut short holds
+        /// for this path only and is not kept (an audit: kept, a guess made inside a cycle
+        /// decided later stores); the budget bounds the judging that repeats.
         private func mayGiveAShared(_ index: Int, under keys: StoreKeys, depth: Int) -> Bool {
             if let known = judged[keys.credentialHeaders]?[index] { return known }
-            guard depth < 16, budget > 0, !judging.contains(index) else {
+            if judging.contains(index) {
+                cutShort += 1
+                return false
+            }
+            let headers = headerSets[keys.credentialHeaders] ?? {
+                headerSets[keys.credentialHeaders] = headerSets.count
+                return headerSets.count - 1
+            }()
+            let repeated = !judgedOnce.insert([headers, index]).inserted
+            guard depth < 16, judgements > 0, !repeated || repeats > 0 else {
                 cutShort += 1
                 return true
             }
-            budget -= 1
+            judgements -= 1
+            if repeated { repeats -= 1 }
             judging.insert(index)
             let setter = valueSetters[index]
             let cutBefore = cutShort
-            let shared = !ExpressionFlow.everyValue(of: VariableSetters.code(of: setter.value, context.namedValues.byName)) { value in
+            let shared = !ExpressionFlow.everyValue(of: VariableSetters.code(of: setter.value, context.namedValues.byName), credentials: keys.isCredential) { value in
                 keys.holdsACredential(value) { tellsCallersApart($0, in: setter.api, under: keys, depth: depth + 1) }
             }
             judging.remove(index)

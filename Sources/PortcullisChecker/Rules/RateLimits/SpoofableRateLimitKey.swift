@@ -114,27 +114,17 @@ public enum SpoofableRateLimitKey: Rule {
         return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, context)
     }
 
-    /// Whether a statement of `statements` before `limit` sets `Authorization` to text the
-    /// caller may write (`@(Headers["X-Token"])`, found by audits): its claims are then the
-    /// caller's. The gateway's own token put there is one counter for every caller, which
-    /// is no counter a caller picks.
+    /// Whether a statement of `statements` before `limit` may put the caller's text in
+    /// `Authorization` (`@(Headers["X-Token"])`, directly, through a variable or under a
+    /// name a named value gives; found by audits): its claims are then the caller's. Not a
+    /// statement of a request sent elsewhere, nor the gateway's own token put there at the
+    /// top, one counter for every caller, which no caller picks.
     private static func puts(theCallersTextIn statements: ArraySlice<PolicyXMLElement>, before limit: PolicyXMLElement, _ context: CheckContext) -> Bool {
-        let callerControlled = context.callerControlledVariables
-        return statements.prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }.contains { statement in
-            var found = false
-            statement.forEachElement { element in
-                guard element.name == "set-header", let name = element.attribute("name").flatMap({ RawScope.constant($0.value) }),
-                    name.trimmingWhitespace.lowercased() == "authorization",
-                    !["delete", "skip"].contains(element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override")
-                else { return }
-                found = found || element.elements.contains { value in
-                    guard value.name == "value", let written = value.textValue else { return false }
-                    return written.isExpression && callerControlled.writesTheValue(of: written.resolved)
-                }
-            }
-            return found
-        }
+        let written = statements.prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }.filter { !gatewayCredentials.contains($0.name) }
+        return context.rawEnforcement.credentialPlacesWritten(by: written, .replaced).contains { $0.mayBe(.header("authorization")) }
     }
+
+    private static let gatewayCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
 
     /// Whether a raw check of the token in `Authorization`, and of nothing else, stands at
     /// the top of `scope`'s `inbound` before `limit`, and nothing between them puts the

@@ -120,7 +120,18 @@ enum ExpressionFlow {
     /// there: `t != null ? t.Subject : "anonymous"`) is no other caller's. A block's value
     /// that reads its locals, which are not followed, and a value past 32 levels or a
     /// part past 4, are `holds`' to judge whole.
-    static func everyValue(of code: String, holds: (String) -> Bool) -> Bool {
+    static func everyValue(of code: String, credentials: (Source) -> Bool, holds: (String) -> Bool) -> Bool {
+        // Each value, one that reads a local of its block or its arm's pattern judged by
+        // the whole (judged once: a block of thousands of returns judged whole for each
+        // took minutes, and an arm judged alone let the others through: audits).
+        func judgeEach(_ values: [(code: String, mayReadALocal: Bool)], whole code: String, depth: Int) -> Bool {
+            var whole: Bool?
+            return values.allSatisfy { value in
+                guard value.mayReadALocal, readsALocal(value.code) else { return judge(value.code, depth: depth + 1) }
+                if whole == nil { whole = holds(code) }
+                return whole!
+            }
+        }
         func judge(_ code: String, depth: Int) -> Bool {
             guard depth < 32 else { return holds(code) }
             let (text, structure, body) = expressionBody(of: code)
@@ -128,7 +139,9 @@ enum ExpressionFlow {
                 func expression(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
                 if let (test, whenTrue, whenFalse) = choice(text, structure) {
                     let (kept, fallback) = isWrittenOut(expression(whenFalse)) ? (whenTrue, whenFalse) : (whenFalse, whenTrue)
-                    if isWrittenOut(expression(fallback)), let present = presence(in: expression(test), of: expression(kept)), present != (fallback == whenTrue) {
+                    if isWrittenOut(expression(fallback)), let present = presence(in: expression(test), of: expression(kept), credentials),
+                        present != (fallback == whenTrue)
+                    {
                         return judge(expression(kept), depth: depth + 1)
                     }
                     return judge(expression(whenTrue), depth: depth + 1) && judge(expression(whenFalse), depth: depth + 1)
@@ -138,21 +151,12 @@ enum ExpressionFlow {
                     return judge(expression(body.lowerBound..<mark), depth: depth + 1) && (isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
                 }
                 if let arms = switchArms(text, body, structure) {
-                    // An arm that reads what its pattern names is judged with the whole.
-                    let values = arms.map(expression)
-                    return values.contains(where: readsALocal) ? holds(code) : values.allSatisfy { judge($0, depth: depth + 1) }
+                    return judgeEach(arms.map { (expression($0), true) }, whole: code, depth: depth)
                 }
             }
             let values = possibleValues(of: code)
             if values.count > 1 || values.first?.fromABlock == true {
-                // The whole block judged once, where a value reads its locals (a block of
-                // thousands of returns judged whole for each took minutes: an audit).
-                var whole: Bool?
-                return values.allSatisfy { value in
-                    guard value.fromABlock, readsALocal(value.code) else { return judge(value.code, depth: depth + 1) }
-                    if whole == nil { whole = holds(code) }
-                    return whole!
-                }
+                return judgeEach(values.map { ($0.code, $0.fromABlock) }, whole: code, depth: depth)
             }
             guard depth < 4, let terms = terms(of: code), terms != [.code(code)] else { return holds(code) }
             return terms.contains { term in
@@ -177,12 +181,13 @@ enum ExpressionFlow {
         stringLiteral(of: code) != nil || ["@(string.Empty)", "@(String.Empty)", "@(\"\")"].contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
     }
 
-    /// Whether `test` is true where the header `value` holds (or the token it carries) is
-    /// there, or false: a test of that and nothing else (`t != null`, `t.AsJwt() == null`,
-    /// `string.IsNullOrEmpty(t)`, `Headers.ContainsKey("Authorization")`, negated or not).
-    /// Nil for any other test: one of a claim (`scp == null` picks app-only tokens) or of
-    /// a value picks callers that reach the branch.
-    private static func presence(in test: String, of value: String) -> Bool? {
+    /// Whether `test` is true where the credential header `value` holds (or the token it
+    /// carries) is there, or false: a test of that and nothing else (`t != null`,
+    /// `t.AsJwt() is null`, `string.IsNullOrEmpty(t)`, `Headers.ContainsKey("Authorization")`,
+    /// negated or not). Nil for any other test: one of a member or a claim (`t.Id == null`,
+    /// `scp == null` pick tokens without them), of another header, or of a value picks
+    /// callers that reach the branch (audits).
+    private static func presence(in test: String, of value: String, _ credentials: (Source) -> Bool) -> Bool? {
         var tested = Substring(String(decoding: compacted(Array(test.utf8)).dropFirst(2).dropLast(), as: UTF8.self))
         var present = true
         while tested.hasPrefix("!"), !tested.hasPrefix("!=") {
@@ -192,12 +197,14 @@ enum ExpressionFlow {
         while tested.hasPrefix("("), tested.hasSuffix(")") {
             tested = tested.dropFirst().dropLast()
         }
-        let subject: Substring
-        if tested.hasSuffix("!=null") || tested.hasSuffix("==null") {
-            if tested.hasSuffix("==null") { present.toggle() }
-            subject = tested.dropLast(6)
-        } else if let call = ["string.IsNullOrEmpty(", "String.IsNullOrEmpty(", "string.IsNullOrWhiteSpace(", "String.IsNullOrWhiteSpace("].first(where: tested.hasPrefix)
-            , tested.hasSuffix(")")
+        var subject: Substring
+        if let suffix = ["!=null", "==null", "is not null", "is null"].first(where: tested.hasSuffix) {
+            if suffix == "==null" || suffix == "is null" { present.toggle() }
+            subject = tested.dropLast(suffix.count)
+            // White space stays between words once compacted (`t is null`), not after `)`.
+            if subject.last == " " { subject = subject.dropLast() }
+        } else if let call = ["string.IsNullOrEmpty(", "String.IsNullOrEmpty(", "string.IsNullOrWhiteSpace(", "String.IsNullOrWhiteSpace("].first(where: tested.hasPrefix),
+            tested.hasSuffix(")")
         {
             present.toggle()
             subject = tested.dropFirst(call.count).dropLast()
@@ -206,11 +213,14 @@ enum ExpressionFlow {
         } else {
             return nil
         }
-        // The header, read and parsed as a token at most: no member of it, no other test.
-        let bare = subject.replacing("?.", with: ".").replacing(".AsJwt()", with: "")
-        guard !["==", "!=", "&&", "||", "<", ">", "Claims", "Subject", "Length"].contains(where: { bare.contains($0) }) else { return nil }
-        let held = Set(valuesKeptApart(of: value).filter { if case .requestHeader = $0 { true } else { false } })
-        guard !held.isEmpty, reads(of: "@(" + subject + ")").contains(where: held.contains) else { return nil }
+        // The header read, parsed as a token at most: nothing after it.
+        subject = Substring(subject.replacing("?.", with: "."))
+        if subject.hasSuffix(".AsJwt()") { subject = subject.dropLast(8) }
+        guard subject.last == ")" || subject.last == "]", !["==", "!=", "&&", "||", "<", ">", "AsJwt"].contains(where: { subject.contains($0) }),
+            case let read = reads(of: "@(" + subject + ")").filter({ if case .literal = $0 { false } else { true } }), !read.isEmpty, read.allSatisfy(credentials),
+            read.allSatisfy({ if case .requestHeader = $0 { true } else { false } }),
+            valuesKeptApart(of: value).contains(where: read.contains)
+        else { return nil }
         return present
     }
 
@@ -237,7 +247,9 @@ enum ExpressionFlow {
             start = end + 1
             guard let arrow = outside(text, arm, structure).first(where: { text[$0] == equals && $0 + 1 < arm.upperBound && text[$0 + 1] == greater }) else { return nil }
             // An arm that throws gives no value.
-            if !text[(arrow + 2)..<arm.upperBound].starts(with: "throw".utf8) { values.append((arrow + 2)..<arm.upperBound) }
+            let value = (arrow + 2)..<arm.upperBound
+            let throwsThere = text[value].starts(with: "throw".utf8) && (value.count == 5 || !isIdentifier(text[value.lowerBound + 5]))
+            if !throwsThere { values.append(value) }
         }
         return values.isEmpty ? nil : values
     }
