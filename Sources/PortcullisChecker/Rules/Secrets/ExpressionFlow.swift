@@ -116,8 +116,9 @@ enum ExpressionFlow {
     /// for: each branch of a choice (`a ? b : c`, each arm of a `switch` expression), each
     /// value a block returns, each side of a `??`, and in a value joined from parts
     /// (``terms(of:)``), any part, read so in turn. A text written out for a value missing
-    /// (a `??`'s fallback, or the branch of a test of whether the other branch's header is
-    /// there: `t != null ? t.Subject : "anonymous"`) is no other caller's. A block's value
+    /// (a `??`'s fallback, or the branch of a test of whether the credential the other
+    /// branch holds is there, which `credentials` names: `t != null ? t.Subject :
+    /// "anonymous"`) is no other caller's. A block's value
     /// that reads its locals, which are not followed, and a value past 32 levels or a
     /// part past 4, are `holds`' to judge whole.
     static func everyValue(of code: String, credentials: (Source) -> Bool, holds: (String) -> Bool) -> Bool {
