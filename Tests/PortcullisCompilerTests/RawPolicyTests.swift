@@ -2196,6 +2196,11 @@ final class RawPolicyTests: XCTestCase {
             RuleExample.api(
                 "rawsent", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<send-request mode=\"new\" response-variable-name=\"rl-sent\"><set-url>https://audit.example.com</set-url><set-header name=\"Authorization\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))</value></set-header></send-request>\(claim("Authorization"))</inbound></policies>'\n",
                 routes: "  - {id: list-rawsent, method: GET, path: /rawsent}\n"),
+            // Nor a written token, a deletion or the gateway's own token in a branch (the
+            // fifth audit).
+            RuleExample.api(
+                "rawwritten", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-header name=\"Authorization\" exists-action=\"override\"><value>Bearer gateway</value></set-header><set-header name=\"Authorization\" exists-action=\"delete\" /><choose><when condition=\"@(context.Request.Method == &quot;GET&quot;)\"><authentication-managed-identity resource=\"api://orders-backend\" /></when></choose>\(claim("Authorization"))</inbound></policies>'\n",
+                routes: "  - {id: list-rawwritten, method: GET, path: /rawwritten}\n"),
             // The gateway's own token put there is one counter for all, which no caller picks.
             RuleExample.api(
                 "rawidentity", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<authentication-managed-identity resource=\"api://orders-backend\" />\(claim("Authorization"))</inbound></policies>'\n",
@@ -2878,6 +2883,15 @@ final class RawPolicyTests: XCTestCase {
             ("twosteps", "@(&quot;o-&quot; + (string)context.Variables[&quot;cache-steps&quot;])",
              #"<set-variable name="cache-steps" value="@(\#(authorization).AsJwt()?.Subject)" /><set-variable name="cache-steps" value="@((string)context.Variables[&quot;cache-steps&quot;] + &quot;:&quot; + context.Request.Url.Path)" />"#),
             ("isnull", "@(\(authorization).AsJwt() is null ? &quot;anon&quot; : \(authorization).AsJwt().Subject)", ""),
+            // Found by the fifth audit. Shared: a variable only ever copied from itself or
+            // from another copy of it (it starts unset); a written branch for a part of the
+            // header every token lacks. Per caller: a switch's arm for a missing token.
+            ("selfonly", "@(&quot;o-&quot; + (string)context.Variables.GetValueOrDefault(&quot;cache-self&quot;, &quot;&quot;))",
+             #"<set-variable name="cache-self" value="@((string)context.Variables.GetValueOrDefault(&quot;cache-self&quot;, &quot;&quot;) + &quot;x&quot;)" />"#),
+            ("pingpong", "@(&quot;o-&quot; + (string)context.Variables.GetValueOrDefault(&quot;cache-ping&quot;, &quot;&quot;))",
+             #"<set-variable name="cache-ping" value="@((string)context.Variables.GetValueOrDefault(&quot;cache-pong&quot;, &quot;&quot;))" /><set-variable name="cache-pong" value="@((string)context.Variables.GetValueOrDefault(&quot;cache-ping&quot;, &quot;&quot;))" />"#),
+            ("thirdpart", "@(\(authorization).Split(&apos; &apos;).ElementAtOrDefault(2) is null ? &quot;anon&quot; : \(authorization).AsJwt().Subject)", ""),
+            ("switchnull", "@(\(authorization).AsJwt() switch { null =&gt; &quot;anon&quot;, var t =&gt; t.Subject })", ""),
             // But a written branch for callers a test of a value picks is theirs to share.
             ("freetier", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;tier&quot;, null) == &quot;free&quot; ? &quot;anon&quot; : \(authorization).AsJwt()?.Subject)", ""),
         ]
@@ -2892,8 +2906,8 @@ final class RawPolicyTests: XCTestCase {
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
         XCTAssertEqual(reported.sorted(), [
             "apponly", "bearerarm", "blockvalue", "claimarray", "coalesced", "deleted", "freetier", "gatewaytoken", "headerarray", "hexslice", "idtyp",
-            "longchain", "lookedup", "namedslice", "noid", "notenant", "pickedclaim", "requestid", "signedin", "slice", "subscriptionvariable", "switched",
-            "taken", "unset", "userbranch",
+            "longchain", "lookedup", "namedslice", "noid", "notenant", "pickedclaim", "pingpong", "requestid", "selfonly", "signedin", "slice",
+            "subscriptionvariable", "switched", "taken", "thirdpart", "unset", "userbranch",
         ])
     }
 

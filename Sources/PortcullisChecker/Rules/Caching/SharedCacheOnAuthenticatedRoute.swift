@@ -209,14 +209,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// ``VariableSetters/Setter/api``) and the value it gives; indexed when a key first
         /// reads a variable, a value's code worked out when it is judged (the estate's
         /// setters read whole cost an estate of many 1.8 times its lint).
-        private var valueSetters: [(api: Int?, value: PolicyXMLValue)] = []
+        private var valueSetters: [(name: String, api: Int?, value: PolicyXMLValue)] = []
         /// Their indices by the name they set, in lower case ("" for one an expression names).
         private var settersByName: [String: [Int]]?
         /// Whether each setter, by index, may give a value many callers share, by the
         /// credential headers it was judged with.
         private var judged: [Set<String>: [Int: Bool]] = [:]
-        /// The setters being judged: a copy of one of them adds nothing (`ck = ck + path`
-        /// keeps what the setter before it gave: an audit).
+        /// The setters being judged: a copy of one of them, through other variables, is taken
+        /// to be shared (`a = b; b = a` is every caller's: an audit). One of its own variable
+        /// is judged by the setters of it that do not read it (``basesTellApart``).
         private var judging: Set<Int> = []
         /// The setters judged once, by the headers they were judged with: judging one again
         /// (a judgement cut short is not kept) spends the budget.
@@ -275,17 +276,40 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// gives one many callers share by `keys`' headers (the subscription's id, a written
         /// text), or copies a variable that may hold one. Only the setters of variables keys
         /// read are judged, each once by each scope's headers (the whole estate's setters
-        /// judged by each scope's headers cost their product: an audit). A copy of a setter
-        /// being judged adds nothing; one past 16 copies, past 5,000 judgements repeated or
+        /// judged by each scope's headers cost their product: an audit). A setter's read of
+        /// its own variable is judged by the setters that do not read it; a copy of a setter
+        /// being judged through others, one past 16 copies, past 5,000 judgements repeated or
         /// 100,000 made is taken to give a shared value, and then the order stores are read
         /// in may decide. A variable named by what is not written out tells nothing.
         func tellsCallersApart(_ source: ExpressionFlow.Source, in api: Int?, under keys: StoreKeys, depth: Int = 0) -> Bool {
             guard case .variable(let written) = source, perCaller.read(by: source, in: api) else { return false }
+            return !setters(of: written.lowercased(), readIn: api).contains { mayGiveAShared($0, under: keys, depth: depth) }
+        }
+
+        /// The setters a read of the variable `name` in `api`'s policies (nil: every API's)
+        /// may find: the API's own and those of the policies every API runs, and those an
+        /// expression names.
+        private func setters(of name: String, readIn api: Int?) -> [Int] {
             let byName = settersByName ?? indexSetters()
-            return !((byName[written.lowercased()] ?? []) + (byName[""] ?? [])).contains { index in
-                let setter = valueSetters[index]
-                return (api == nil || setter.api == nil || setter.api == api) && mayGiveAShared(index, under: keys, depth: depth)
+            return ((byName[name] ?? []) + (byName[""] ?? [])).filter { index in
+                api == nil || valueSetters[index].api == nil || valueSetters[index].api == api
             }
+        }
+
+        /// Whether what a setter of `name` in `api`'s policies reads of that variable itself
+        /// (`ck = ck + path`) tells callers apart: what the setters of it that do not read it
+        /// give, where there are such (a variable starts unset: one only ever copied from
+        /// itself is every caller's, an audit found).
+        private func basesTellApart(_ name: String, in api: Int?, under keys: StoreKeys, depth: Int) -> Bool {
+            let bases = setters(of: name, readIn: api).filter { index in
+                !ExpressionFlow.sources(of: code(of: index)).contains { if case .variable(let read) = $0 { read.lowercased() == name } else { $0 == .allVariables } }
+            }
+            return !bases.isEmpty && !bases.contains { mayGiveAShared($0, under: keys, depth: depth + 1) }
+        }
+
+        /// The code APIM compiles for the value of the setter at `index`.
+        private func code(of index: Int) -> String {
+            VariableSetters.code(of: valueSetters[index].value, context.namedValues.byName)
         }
 
         private static let setVariable: Set<String> = ["set-variable"]
@@ -299,7 +323,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     guard let value = element.attribute("value")?.value else { continue }
                     let name = if case .text(let text)? = element.attribute("name")?.value { (NamedValues.resolve(text, values) ?? text).lowercased() } else { "" }
                     byName[name, default: []].append(valueSetters.count)
-                    valueSetters.append((policy.api, value))
+                    valueSetters.append((name, policy.api, value))
                 }
             }
             settersByName = byName
@@ -314,7 +338,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             if let known = judged[keys.credentialHeaders]?[index] { return known }
             if judging.contains(index) {
                 cutShort += 1
-                return false
+                return true
             }
             let headers = headerSets[keys.credentialHeaders] ?? {
                 headerSets[keys.credentialHeaders] = headerSets.count
@@ -330,8 +354,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             judging.insert(index)
             let setter = valueSetters[index]
             let cutBefore = cutShort
-            let shared = !ExpressionFlow.everyValue(of: VariableSetters.code(of: setter.value, context.namedValues.byName), credentials: keys.isCredential) { value in
-                keys.holdsACredential(value) { tellsCallersApart($0, in: setter.api, under: keys, depth: depth + 1) }
+            let shared = !ExpressionFlow.everyValue(of: code(of: index), credentials: keys.isCredential) { value in
+                keys.holdsACredential(value) { source in
+                    if case .variable(let read) = source, !setter.name.isEmpty, read.lowercased() == setter.name {
+                        return basesTellApart(setter.name, in: setter.api, under: keys, depth: depth)
+                    }
+                    return tellsCallersApart(source, in: setter.api, under: keys, depth: depth + 1)
+                }
             }
             judging.remove(index)
             if cutShort == cutBefore { judged[keys.credentialHeaders, default: [:]][index] = shared }

@@ -111,24 +111,61 @@ public enum SpoofableRateLimitKey: Rule {
         else { return false }
         let statements = scope.document.inboundStatements
         guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return true }
-        return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, context)
+        return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, of: scope, context)
     }
 
     /// Whether a statement of `statements` before `limit` may put the caller's text in
-    /// `Authorization` (`@(Headers["X-Token"])`, directly, through a variable or under a
-    /// name a named value gives; found by audits): its claims are then the caller's. Not a
-    /// statement of a request sent elsewhere, nor the gateway's own token put there at the
-    /// top, one counter for every caller, which no caller picks.
-    private static func puts(theCallersTextIn statements: ArraySlice<PolicyXMLElement>, before limit: PolicyXMLElement, _ context: CheckContext) -> Bool {
-        let written = statements.prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }.filter { !gatewayCredentials.contains($0.name) }
-        return context.rawEnforcement.credentialPlacesWritten(by: written, .replaced).contains { $0.mayBe(.header("authorization")) }
+    /// `Authorization` (`@(Headers["X-Token"])`, directly, through a variable the caller
+    /// writes or under a name a named value gives; found by audits): its claims are then the
+    /// caller's. Not in a request sent elsewhere, nor a text the gateway gives (its own
+    /// token, a written one) or a deletion: one counter for every caller, which no caller
+    /// picks.
+    private static func puts(
+        theCallersTextIn statements: ArraySlice<PolicyXMLElement>, before limit: PolicyXMLElement, of scope: RawScope, _ context: CheckContext
+    ) -> Bool {
+        let values = context.namedValues.byName
+        let callerControlled = context.callerControlledVariables
+        // What the caller writes, or a variable the policy sets from it (one copy deep).
+        func carriesTheCallersText(_ code: String) -> Bool {
+            callerControlled.writesTheValue(of: code) || ExpressionFlow.sources(of: code).contains { source in
+                guard case .variable(let name) = source else { return source == .allVariables }
+                return scope.document.allElements.contains { setter in
+                    guard setter.name == "set-variable", let written = setter.attribute("name").flatMap({ RawScope.constant($0.value) }),
+                        written.trimmingWhitespace.lowercased() == name.lowercased(), let value = setter.attribute("value")?.value
+                    else { return false }
+                    return value.isExpression && callerControlled.writesTheValue(of: value.resolved)
+                }
+            }
+        }
+        var included = Set<String>()
+        func puts(_ element: PolicyXMLElement) -> Bool {
+            switch element.name {
+            case "send-request", "send-one-way-request", "return-response":
+                return false
+            case "include-fragment":
+                guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted,
+                    let fragment = context.rawEnforcement.fragments[id]
+                else { return false }
+                return fragment.rootElements.contains(where: puts)
+            case "set-header":
+                guard let written = element.attribute("name")?.value, let name = RawScope.constant(written).map({ NamedValues.resolve($0, values) ?? $0 }),
+                    name.trimmingWhitespace.lowercased() == "authorization",
+                    !["delete", "skip"].contains(element.attribute("exists-action")?.value.written.trimmingWhitespace.lowercased() ?? "override")
+                else { return false }
+                return element.elements.contains { value in
+                    guard value.name == "value", let given = value.textValue, given.isExpression else { return false }
+                    return carriesTheCallersText(given.resolved)
+                }
+            default:
+                return element.elements.contains(where: puts)
+            }
+        }
+        return statements.prefix { $0.nameSpan.lowerBound < limit.nameSpan.lowerBound }.contains(where: puts)
     }
-
-    private static let gatewayCredentials: Set<String> = ["authentication-managed-identity", "authentication-basic"]
 
     /// Whether a raw check of the token in `Authorization`, and of nothing else, stands at
     /// the top of `scope`'s `inbound` before `limit`, and nothing between them puts the
-    /// caller's text in that header (``puts(theCallersTextIn:before:_:)``), so every request
+    /// caller's text in that header (``puts(theCallersTextIn:before:of:_:)``), so every request
     /// that reaches the limit carries a token it let through.
     private static func checksTheTokenFirst(_ limit: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
         let values = context.namedValues.byName
@@ -141,7 +178,7 @@ public enum SpoofableRateLimitKey: Rule {
                     && context.credentialPlaces(of: [statement]) == [.header("authorization")]
             })
         else { return false }
-        return !puts(theCallersTextIn: statements[(check + 1)...], before: limit, context)
+        return !puts(theCallersTextIn: statements[(check + 1)...], before: limit, of: scope, context)
     }
 
     private static func check(

@@ -151,8 +151,14 @@ enum ExpressionFlow {
                     let fallback = expression((mark + 2)..<body.upperBound)
                     return judge(expression(body.lowerBound..<mark), depth: depth + 1) && (isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
                 }
-                if let arms = switchArms(text, body, structure) {
-                    return judgeEach(arms.map { (expression($0), true) }, whole: code, depth: depth)
+                if let (subject, arms) = switchArms(text, body, structure) {
+                    // An arm for a credential that is missing (`t switch { null => "anon", … }`)
+                    // serves no caller with one, as a written branch of a test of it.
+                    let tested = presence(in: "@(" + String(decoding: text[subject], as: UTF8.self) + "==null)", of: expression(subject), credentials) != nil
+                    let served = arms.filter { arm in
+                        !(tested && ["null", "\"\""].contains(String(decoding: text[arm.pattern], as: UTF8.self)) && isWrittenOut(expression(arm.value)))
+                    }
+                    return judgeEach(served.map { (expression($0.value), true) }, whole: code, depth: depth)
                 }
             }
             let values = possibleValues(of: code)
@@ -214,15 +220,28 @@ enum ExpressionFlow {
         } else {
             return nil
         }
-        // The header read, parsed as a token at most: nothing after it.
+        // The header read, parsed as a token at most: nothing after it (a part of it,
+        // `Split(' ')[2] is null`, is missing for every caller: the fifth audit).
         subject = Substring(subject.replacing("?.", with: "."))
         if subject.hasSuffix(".AsJwt()") { subject = subject.dropLast(8) }
-        guard subject.last == ")" || subject.last == "]", !["==", "!=", "&&", "||", "<", ">", "AsJwt"].contains(where: { subject.contains($0) }),
+        guard isAHeaderRead(subject) || tested.hasSuffix(".ContainsKey(\"Authorization\")") || tested.hasSuffix(".ContainsKey(\"authorization\")"),
+            !["==", "!=", "&&", "||", "<", ">", "AsJwt"].contains(where: { subject.contains($0) }),
             case let read = reads(of: "@(" + subject + ")").filter({ if case .literal = $0 { false } else { true } }), !read.isEmpty, read.allSatisfy(credentials),
             read.allSatisfy({ if case .requestHeader = $0 { true } else { false } }),
             valuesKeptApart(of: value).contains(where: read.contains)
         else { return nil }
         return present
+    }
+
+    /// Whether compacted `code` is a read of one request header by its name and nothing
+    /// more: `context.Request.Headers.GetValueOrDefault("…", …)` or `…Headers["…"]`.
+    private static func isAHeaderRead(_ code: Substring) -> Bool {
+        let headers = "context.Request.Headers"
+        guard code.hasPrefix(headers) else { return false }
+        let rest = code.dropFirst(headers.count)
+        if rest.hasPrefix(".GetValueOrDefault("), rest.hasSuffix(")") { return rest.firstRange(of: ").") == nil && rest.firstRange(of: ")[") == nil }
+        if rest.hasPrefix("[\""), rest.hasSuffix("\"]") { return !rest.dropFirst().dropLast().contains("]") }
+        return false
     }
 
     /// Where a `??` at the top of `body` stands.
@@ -233,7 +252,7 @@ enum ExpressionFlow {
 
     /// The value of each arm of a `switch` expression that is the whole of `body`
     /// (`subject switch { pattern => value, … }`).
-    private static func switchArms(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> [Range<Int>]? {
+    private static func switchArms(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> (subject: Range<Int>, arms: [(pattern: Range<Int>, value: Range<Int>)])? {
         // The braces end the body; `outside` passes over them, so its last mark stands
         // right before them.
         guard text[body.upperBound - 1] == closeBrace, let last = outside(text, body, structure).last, text[last + 1] == openBrace,
@@ -242,7 +261,7 @@ enum ExpressionFlow {
         let open = last + 1
         let arms = (open + 1)..<(body.upperBound - 1)
         var start = arms.lowerBound
-        var values: [Range<Int>] = []
+        var values: [(pattern: Range<Int>, value: Range<Int>)] = []
         for end in outside(text, arms, structure).filter({ text[$0] == comma }) + [arms.upperBound] where end > start {
             let arm = start..<end
             start = end + 1
@@ -250,9 +269,11 @@ enum ExpressionFlow {
             // An arm that throws gives no value.
             let value = (arrow + 2)..<arm.upperBound
             let throwsThere = text[value].starts(with: "throw".utf8) && (value.count == 5 || !isIdentifier(text[value.lowerBound + 5]))
-            if !throwsThere { values.append(value) }
+            if !throwsThere { values.append((arm.lowerBound..<arrow, value)) }
         }
-        return values.isEmpty ? nil : values
+        var subject = body.lowerBound..<(last - 5)
+        if subject.count > 0, text[subject.upperBound - 1] == space { subject = subject.lowerBound..<(subject.upperBound - 1) }
+        return values.isEmpty ? nil : (subject, values)
     }
 
     /// Whether `code` reads a name of its own: a block's local or a pattern's (`value` in
