@@ -301,11 +301,21 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// give, where there are such (a variable starts unset: one only ever copied from
         /// itself is every caller's, an audit found).
         private func basesTellApart(_ name: String, in api: Int?, under keys: StoreKeys, depth: Int) -> Bool {
-            let bases = setters(of: name, readIn: api).filter { index in
-                !ExpressionFlow.sources(of: code(of: index)).contains { if case .variable(let read) = $0 { read.lowercased() == name } else { $0 == .allVariables } }
-            }
+            // Found once for each variable: a variable of thousands of setters each reading
+            // it found them for each (25 s: the audit of the fix).
+            let key = MarkedVariables.Key(name: name, api: api)
+            let bases = basesOfVariables[key] ?? {
+                let found = setters(of: name, readIn: api).filter { index in
+                    !ExpressionFlow.sources(of: code(of: index)).contains { if case .variable(let read) = $0 { read.lowercased() == name } else { $0 == .allVariables } }
+                }
+                basesOfVariables[key] = found
+                return found
+            }()
             return !bases.isEmpty && !bases.contains { mayGiveAShared($0, under: keys, depth: depth + 1) }
         }
+
+        /// The setters of each variable read that do not read it (``basesTellApart``).
+        private var basesOfVariables: [MarkedVariables.Key: [Int]] = [:]
 
         /// The code APIM compiles for the value of the setter at `index`.
         private func code(of index: Int) -> String {
