@@ -2190,6 +2190,11 @@ final class RawPolicyTests: XCTestCase {
             RuleExample.api(
                 "rawnamed", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-header name=\"{{authname}}\" exists-action=\"override\"><value>@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))</value></set-header>\(claim("Authorization"))</inbound></policies>'\n",
                 routes: "  - {id: list-rawnamed, method: GET, path: /rawnamed}\n"),
+            // Set in the API's policy, which runs within the route's `<base />`, two copies
+            // deep (the sixth audit).
+            RuleExample.api(
+                "apivariable", fields: "policy: '<policies><inbound><base /><set-variable name=\"rl-raw\" value=\"@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))\" /><set-variable name=\"rl-copy\" value=\"@((string)context.Variables[&quot;rl-raw&quot;])\" /></inbound></policies>'\n",
+                routes: "  - {id: list-apivariable, method: GET, path: /apivariable, scopes: [orders.read], policy: '<policies><inbound><base /><set-header name=\"Authorization\" exists-action=\"override\"><value>@((string)context.Variables[&quot;rl-copy&quot;])</value></set-header>\(claim("Authorization"))</inbound></policies>'}\n"),
             RuleExample.api(
                 "rawvariable", fields: "auth: none\npolicy: '<policies><inbound><base />\(jwt)<set-variable name=\"rl-token\" value=\"@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;))\" /><set-header name=\"Authorization\" exists-action=\"override\"><value>@((string)context.Variables[&quot;rl-token&quot;])</value></set-header>\(claim("Authorization"))</inbound></policies>'\n",
                 routes: "  - {id: list-rawvariable, method: GET, path: /rawvariable}\n"),
@@ -2223,6 +2228,7 @@ final class RawPolicyTests: XCTestCase {
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawreplaced' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawsome' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in API 'rawvariable' counts by a request header, which callers choose",
+            "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'apivariable/list-apivariable' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'otherheader/list-otherheader' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'routeswap/list-routeswap' counts by a request header, which callers choose",
             "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'unchecked/list-unchecked' counts by a request header, which callers choose",
@@ -2892,6 +2898,9 @@ final class RawPolicyTests: XCTestCase {
              #"<set-variable name="cache-ping" value="@((string)context.Variables.GetValueOrDefault(&quot;cache-pong&quot;, &quot;&quot;))" /><set-variable name="cache-pong" value="@((string)context.Variables.GetValueOrDefault(&quot;cache-ping&quot;, &quot;&quot;))" />"#),
             ("thirdpart", "@(\(authorization).Split(&apos; &apos;).ElementAtOrDefault(2) is null ? &quot;anon&quot; : \(authorization).AsJwt().Subject)", ""),
             ("switchnull", "@(\(authorization).AsJwt() switch { null =&gt; &quot;anon&quot;, var t =&gt; t.Subject })", ""),
+            // Microsoft's spelling of the token past its scheme, tested before it is read (the
+            // sixth audit).
+            ("schemeless", "@(\(authorization).Split(&apos; &apos;)[1].AsJwt() != null ? \(authorization).Split(&apos; &apos;)[1].AsJwt().Subject : &quot;anonymous&quot;)", ""),
             // But a written branch for callers a test of a value picks is theirs to share.
             ("freetier", "@(\(authorization).AsJwt()?.Claims.GetValueOrDefault(&quot;tier&quot;, null) == &quot;free&quot; ? &quot;anon&quot; : \(authorization).AsJwt()?.Subject)", ""),
         ]

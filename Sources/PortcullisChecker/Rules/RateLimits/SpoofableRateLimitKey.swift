@@ -111,7 +111,7 @@ public enum SpoofableRateLimitKey: Rule {
         else { return false }
         let statements = scope.document.inboundStatements
         guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return true }
-        return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, of: scope, context)
+        return limit.nameSpan.lowerBound > statements[base].nameSpan.lowerBound && !puts(theCallersTextIn: statements[(base + 1)...], before: limit, context)
     }
 
     /// Whether a statement of `statements` before `limit` may put the caller's text in
@@ -120,22 +120,33 @@ public enum SpoofableRateLimitKey: Rule {
     /// caller's. Not in a request sent elsewhere, nor a text the gateway gives (its own
     /// token, a written one) or a deletion: one counter for every caller, which no caller
     /// picks.
-    private static func puts(
-        theCallersTextIn statements: ArraySlice<PolicyXMLElement>, before limit: PolicyXMLElement, of scope: RawScope, _ context: CheckContext
-    ) -> Bool {
+    private static func puts(theCallersTextIn statements: ArraySlice<PolicyXMLElement>, before limit: PolicyXMLElement, _ context: CheckContext) -> Bool {
         let values = context.namedValues.byName
         let callerControlled = context.callerControlledVariables
-        // What the caller writes, or a variable the policy sets from it (one copy deep).
+        // What the caller writes, or a variable any policy sets from it, through copies
+        // (the sixth audit: the API's policy sets it, within the route's `<base />`).
         func carriesTheCallersText(_ code: String) -> Bool {
-            callerControlled.writesTheValue(of: code) || ExpressionFlow.sources(of: code).contains { source in
-                guard case .variable(let name) = source else { return source == .allVariables }
-                return scope.document.allElements.contains { setter in
-                    guard setter.name == "set-variable", let written = setter.attribute("name").flatMap({ RawScope.constant($0.value) }),
-                        written.trimmingWhitespace.lowercased() == name.lowercased(), let value = setter.attribute("value")?.value
-                    else { return false }
-                    return value.isExpression && callerControlled.writesTheValue(of: value.resolved)
+            var pending = [code]
+            var seen = Set<String>()
+            while let code = pending.popLast() {
+                if callerControlled.writesTheValue(of: code) { return true }
+                for source in ExpressionFlow.sources(of: code) {
+                    guard case .variable(let name) = source else {
+                        if source == .allVariables { return true }
+                        continue
+                    }
+                    guard seen.insert(name.lowercased()).inserted else { continue }
+                    pending += context.project.rawPolicies.flatMap { policy in
+                        policy.document.allElements.compactMap { setter in
+                            guard setter.name == "set-variable", let written = setter.attribute("name").flatMap({ RawScope.constant($0.value) }),
+                                written.trimmingWhitespace.lowercased() == name.lowercased(), let value = setter.attribute("value")?.value, value.isExpression
+                            else { return nil }
+                            return value.resolved
+                        }
+                    }
                 }
             }
+            return false
         }
         var included = Set<String>()
         func puts(_ element: PolicyXMLElement) -> Bool {
@@ -165,7 +176,7 @@ public enum SpoofableRateLimitKey: Rule {
 
     /// Whether a raw check of the token in `Authorization`, and of nothing else, stands at
     /// the top of `scope`'s `inbound` before `limit`, and nothing between them puts the
-    /// caller's text in that header (``puts(theCallersTextIn:before:of:_:)``), so every request
+    /// caller's text in that header (``puts(theCallersTextIn:before:_:)``), so every request
     /// that reaches the limit carries a token it let through.
     private static func checksTheTokenFirst(_ limit: PolicyXMLElement, in scope: RawScope, _ context: CheckContext) -> Bool {
         let values = context.namedValues.byName
@@ -178,7 +189,7 @@ public enum SpoofableRateLimitKey: Rule {
                     && context.credentialPlaces(of: [statement]) == [.header("authorization")]
             })
         else { return false }
-        return !puts(theCallersTextIn: statements[(check + 1)...], before: limit, of: scope, context)
+        return !puts(theCallersTextIn: statements[(check + 1)...], before: limit, context)
     }
 
     private static func check(

@@ -234,15 +234,28 @@ enum ExpressionFlow {
     }
 
     /// Whether compacted `code` is a read of one request header by its name and nothing
-    /// more: `context.Request.Headers.GetValueOrDefault("…", …)` or `…Headers["…"]`.
-    private static func isAHeaderRead(_ code: Substring) -> Bool {
+    /// more: `context.Request.Headers.GetValueOrDefault("…", …)` or `…Headers["…"]`, cast
+    /// to a string or not, or the token after its scheme as Microsoft's samples take it
+    /// (`.Split(' ')[1]`, `.Split(' ').Last()`, `.Replace("Bearer ", "")`: there for every
+    /// caller a token check let through; the sixth audit).
+    private static func isAHeaderRead(_ written: Substring) -> Bool {
         let headers = "context.Request.Headers"
+        var code = written
+        if code.hasPrefix("((string)"), code.hasSuffix(")") { code = code.dropFirst().dropLast() }
+        if code.hasPrefix("(string)") { code = code.dropFirst(8) }
+        while let suffix = schemeCuts.first(where: code.hasSuffix) { code = code.dropLast(suffix.count) }
         guard code.hasPrefix(headers) else { return false }
         let rest = code.dropFirst(headers.count)
         if rest.hasPrefix(".GetValueOrDefault("), rest.hasSuffix(")") { return rest.firstRange(of: ").") == nil && rest.firstRange(of: ")[") == nil }
         if rest.hasPrefix("[\""), rest.hasSuffix("\"]") { return !rest.dropFirst().dropLast().contains("]") }
         return false
     }
+
+    /// What takes a header's scheme off and leaves its token (``isAHeaderRead(_:)``).
+    private static let schemeCuts = [
+        ".Split(' ')[1]", ".Split(\" \")[1]", ".Split(' ').Last()", ".Split(\" \").Last()", ".Split(' ').LastOrDefault()", ".Split(\" \").LastOrDefault()",
+        ".Replace(\"Bearer \",\"\")", ".Replace(\"Bearer \",string.Empty)", ".Substring(7)", ".Trim()",
+    ]
 
     /// Where a `??` at the top of `body` stands.
     private static func coalescing(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> Int? {
