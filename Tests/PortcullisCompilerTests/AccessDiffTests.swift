@@ -265,8 +265,13 @@ final class AccessDiffTests: XCTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(60)
-        while !FileManager.default.fileExists(atPath: started.path), process.isRunning, Date() < deadline { usleep(20_000) }
-        let archive = try XCTUnwrap(Int32(String(contentsOf: started, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // The shell makes the file before it writes the number: wait for the number (read
+        // while the file was still empty, the test failed once in CI).
+        func startedArchive() -> Int32? {
+            (try? String(contentsOf: started, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        while startedArchive() == nil, process.isRunning, Date() < deadline { usleep(20_000) }
+        let archive = try XCTUnwrap(startedArchive())
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("portcullis-diff-") }.count, 1)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
