@@ -202,9 +202,6 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// The estate's variables as CA001 reads them, each kind worked out once a store asks.
     private final class EstateVariables {
         private let context: CheckContext
-        private var setters: VariableSetters?
-        private var answerHolders: MarkedVariables?
-        private var perCallerHolders: MarkedVariables?
         /// The estate's `set-variable`s: whose policies hold each (as
         /// ``VariableSetters/Setter/api``) and the value it gives; indexed when a key first
         /// reads a variable, a value's code worked out when it is judged (the estate's
@@ -212,9 +209,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         private var valueSetters: [(name: String, api: Int?, value: PolicyXMLValue)] = []
         /// Their indices by the name they set, in lower case ("" for one an expression names).
         private var settersByName: [String: [Int]]?
-        /// Whether each setter, by index, may give a value many callers share, by the
-        /// credential headers it was judged with.
-        private var judged: [Set<String>: [Int: Bool]] = [:]
+        /// Whether each setter may give a value many callers share, by the number of the
+        /// credential headers it was judged with (``headerSets``) and its index.
+        private var judged: [[Int]: Bool] = [:]
         /// The setters being judged: a copy of one of them, through other variables, is taken
         /// to be shared (`a = b; b = a` is every caller's: an audit). One of its own variable
         /// is judged by the setters of it that do not read it (``basesTellApart``).
@@ -235,23 +232,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
         init(_ context: CheckContext) { self.context = context }
 
-        private var allSetters: VariableSetters {
-            if let setters { return setters }
-            let made = VariableSetters(context.project, values: context.namedValues.byName)
-            setters = made
-            return made
-        }
-
         /// The variables that hold the answer's body: set from it, or copied from such a
         /// variable, by a policy or a fragment (found by audits: a store of one keeps the
         /// answer as a store of the body does, wherever on the request's way the variable
         /// was set). There is no answer before `outbound`.
-        var answer: MarkedVariables {
-            if let answerHolders { return answerHolders }
-            let marked = allSetters.marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
-            answerHolders = marked
-            return marked
-        }
+        lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
+            .marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
 
         /// The variables that some statement gives a value of one caller's: a `set-variable`
         /// (``tellsCallersApart(_:in:under:)`` asks whether another gives every caller's),
@@ -259,16 +245,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// answer (`response-variable-name`: an introspection's, sent with the caller's
         /// token). One that nothing sets, a cache lookup's or the gateway's own token is
         /// every caller's alike (found by the audit of the change).
-        private var perCaller: MarkedVariables {
-            if let perCallerHolders { return perCallerHolders }
-            let checks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
-            let marked = MarkedVariables.written(in: context.project, values: context.namedValues.byName) { element, attribute in
-                element == "set-variable" && attribute == "name" || attribute == "output-token-variable-name" && checks.contains(element)
-                    || attribute == "response-variable-name" && element == "send-request"
-            }
-            perCallerHolders = marked
-            return marked
+        private lazy var perCaller: MarkedVariables = MarkedVariables.written(in: context.project, values: context.namedValues.byName) { element, attribute in
+            element == "set-variable" && attribute == "name" || attribute == "output-token-variable-name" && Self.tokenChecks.contains(element)
+                || attribute == "response-variable-name" && element == "send-request"
         }
+
+        private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
 
         /// Whether the variable `source` reads in `api`'s policies (nil: every API's) tells
         /// the callers of `keys`' scope apart: some statement gives it a value of one
@@ -345,15 +327,15 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// for this path only and is not kept (an audit: kept, a guess made inside a cycle
         /// decided later stores); the budget bounds the judging that repeats.
         private func mayGiveAShared(_ index: Int, under keys: StoreKeys, depth: Int) -> Bool {
-            if let known = judged[keys.credentialHeaders]?[index] { return known }
-            if judging.contains(index) {
-                cutShort += 1
-                return true
-            }
             let headers = headerSets[keys.credentialHeaders] ?? {
                 headerSets[keys.credentialHeaders] = headerSets.count
                 return headerSets.count - 1
             }()
+            if let known = judged[[headers, index]] { return known }
+            if judging.contains(index) {
+                cutShort += 1
+                return true
+            }
             let repeated = !judgedOnce.insert([headers, index]).inserted
             guard depth < 16, judgements > 0, !repeated || repeats > 0 else {
                 cutShort += 1
@@ -373,7 +355,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 }
             }
             judging.remove(index)
-            if cutShort == cutBefore { judged[keys.credentialHeaders, default: [:]][index] = shared }
+            if cutShort == cutBefore { judged[[headers, index]] = shared }
             return shared
         }
     }
