@@ -18,11 +18,14 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// case-folded name: what a key source read from it may name. A set, so that a check
     /// asks it in constant time however many policies set the variable.
     private var segmentsWritten: [String: Set<String>] = [:]
+    /// The variables that hold the caller's own token, by case-folded name, with where
+    /// the request carries it (``tokenPlaces(of:)``).
+    private var callersTokens: [String: [CredentialPlace]] = [:]
 
-    /// Equal when the same variables are written and picked: the segments serve only a
-    /// test of what a key source may name.
+    /// Equal when the same variables are written, picked and hold the caller's token: the
+    /// segments serve only a test of what a key source may name.
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.written == rhs.written && lhs.chosen == rhs.chosen
+        lhs.written == rhs.written && lhs.chosen == rhs.chosen && lhs.callersTokens == rhs.callersTokens
     }
 
     /// None: what a value reads of the request alone, which picks the first variables.
@@ -74,6 +77,90 @@ public struct CallerControlledVariables: Sendable, Equatable {
                 }
             })
         chosen = setters.marked(seeds: { Self.none.choosesTheValue(of: $0.code) }, passesOn: { _ in true }, following: .choices)
+        callersTokens = Self.callersTokens(setters, writtenOtherwise: Self.writtenOtherwise(in: policies, values: values))
+    }
+
+    /// The variables that every setter of `inbound` (where token checks run) sets to what
+    /// the caller sent in a header or a query parameter, or to nothing, and no other
+    /// statement writes (``writtenOtherwise(in:values:)``): one given a value the gateway
+    /// chose for some requests (a named value, a text written out, another variable, a
+    /// cached value, its own token) would let a caller who sends nothing pass as someone
+    /// else. Nil-named setters (an expression's name) may set any, which leaves none.
+    private static func callersTokens(_ setters: VariableSetters, writtenOtherwise: Set<String>?) -> [String: [CredentialPlace]] {
+        guard let writtenOtherwise else { return [:] }
+        var places: [String: [CredentialPlace]] = [:]
+        var refused = writtenOtherwise
+        for setter in setters.setters {
+            guard let name = setter.name else { return [:] }
+            guard !refused.contains(name) else { continue }
+            guard let read = callersText(setter) else {
+                refused.insert(name)
+                places[name] = nil
+                continue
+            }
+            places[name, default: []].append(contentsOf: read)
+        }
+        return places
+    }
+
+    /// Where in the request the value `setter` gives is read, when every value it may
+    /// give is what the caller sent there, or nothing (`?? ""`); nil otherwise.
+    private static func callersText(_ setter: VariableSetters.Setter) -> [CredentialPlace]? {
+        var places: [CredentialPlace] = []
+        for source in setter.sources {
+            switch source {
+            case .requestHeader(let name): places.append(.header(name.lowercased()))
+            case .requestQuery(let name): places.append(.query(name.lowercased()))
+            case .allRequestHeaders: places.append(.anyHeader)
+            case .allRequestQuery: places.append(.anyQuery)
+            case .literal: continue
+            default: return nil
+            }
+        }
+        let readsTheRequest: (String) -> Bool = { value in
+            ExpressionFlow.isNothingWritten(value)
+                || ExpressionFlow.sources(of: value).contains { if case .literal = $0 { false } else { true } }
+        }
+        guard !places.isEmpty, ExpressionFlow.everyValue(of: setter.code, credentials: { _ in false }, fallbacksServe: true, holds: readsTheRequest)
+        else { return nil }
+        return places
+    }
+
+    /// The variables statements other than `set-variable` write in `policies` (a
+    /// validated or managed identity's token, a call's answer, a cached value: any
+    /// `…variable-name`), named values put in; nil when one is named by an expression.
+    private static func writtenOtherwise(in policies: [PolicyXMLDocument], values: [String: String]) -> Set<String>? {
+        var names: Set<String> = []
+        for document in policies {
+            for element in document.allElements {
+                for attribute in element.attributes where attribute.name.hasSuffix("variable-name") {
+                    guard case .text(let text) = attribute.value else { return nil }
+                    names.insert((NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased())
+                }
+            }
+        }
+        return names
+    }
+
+    /// Whether a token check given its token by `code` (`token-value`) reads the caller's
+    /// own: every variable it reads holds only what the caller sent (``callersTokens``).
+    func givesTheCallersToken(_ code: String) -> Bool {
+        ExpressionFlow.sources(of: code).allSatisfy { source in
+            switch source {
+            case .variable(let name): callersTokens[name.lowercased()] != nil
+            case .allVariables: false
+            default: true
+            }
+        }
+    }
+
+    /// Where the request carries the token a variable read by `code` holds: what its
+    /// setters read (``callersTokens``).
+    func tokenPlaces(of code: String) -> [CredentialPlace] {
+        ExpressionFlow.sources(of: code).flatMap { source -> [CredentialPlace] in
+            guard case .variable(let name) = source else { return [] }
+            return callersTokens[name.lowercased()] ?? []
+        }
     }
 
     /// The statements that ask the set: token checks, for their audiences and claims,

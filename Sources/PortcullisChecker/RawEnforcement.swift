@@ -27,7 +27,7 @@ struct RawEnforcement: Sendable {
             // and a 'validate-client-certificate' may let any certificate, or none, through.
             case .tokenCheck:
                 Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerControlledVariables)
-                    && !statement.checksAGivenToken
+                    && !statement.checksAGivenToken(checked.callerControlledVariables)
             case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues, checked.callerControlledVariables)
             case .ipFilter: statement.name == "ip-filter"
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
@@ -1286,11 +1286,13 @@ extension PolicyXMLElement {
 
     /// Whether a token check judges a token the policy gives it rather than the caller's:
     /// a `token-value` written as text, naming a named value, which the gateway's own
-    /// configuration fills, or reading a variable, which a policy fills (a caller who sends
-    /// nothing may then pass as someone else).
-    public var checksAGivenToken: Bool {
+    /// configuration fills, or reading a variable a policy may fill otherwise than with
+    /// what the caller sent (a caller who sends nothing may then pass as someone else;
+    /// ``CallerControlledVariables/givesTheCallersToken(_:)``).
+    public func checksAGivenToken(_ callerControlled: CallerControlledVariables) -> Bool {
         guard let given = attribute("token-value")?.value else { return false }
-        return !given.isExpression || given.written.contains("{{") || given.written.contains("Variables")
+        guard given.isExpression, !given.written.contains("{{") else { return true }
+        return given.written.contains("Variables") && !callerControlled.givesTheCallersToken(given.resolved)
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop
@@ -1380,9 +1382,9 @@ extension PolicyXMLElement {
                     || (element.name == "issuer-signing-keys"
                         && element.elements.contains { key in ["n", "e", "certificate-id"].contains { key.attribute($0) != nil } })
             }
-            return sharedKeys && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken
+            return sharedKeys && !names("audiences", "audience") && !requiresAudience && !checksAGivenToken(callerControlled)
         case "validate-azure-ad-token":
-            return !names("audiences", "audience") && !names("backend-application-ids", "application-id") && !requiresAudience && !checksAGivenToken
+            return !names("audiences", "audience") && !names("backend-application-ids", "application-id") && !requiresAudience && !checksAGivenToken(callerControlled)
         default:
             return false
         }
@@ -1607,14 +1609,15 @@ struct CheckedCredentials: Sendable {
         guard Self.checks.contains(check.name) else { return [] }
         if let given = check.attribute("token-value")?.value {
             guard given.isExpression else { return [] }
-            return ExpressionFlow.sources(of: values.partlyResolved(given.resolved)).compactMap { source in
+            let code = values.partlyResolved(given.resolved)
+            return ExpressionFlow.sources(of: code).compactMap { source in
                 switch source {
                 case .requestHeader(let name): .header(name.lowercased())
                 case .requestQuery(let name): .query(name.lowercased())
                 case .allRequestHeaders, .allRequestQuery, .requestURL, .request: .anyName
                 default: nil
                 }
-            }
+            } + callerControlledVariables.tokenPlaces(of: code)
         }
         for (attribute, place) in [("header-name", CredentialPlace.header), ("query-parameter-name", CredentialPlace.query)] {
             guard let written = check.attribute(attribute)?.value else { continue }

@@ -2280,6 +2280,60 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(findings.contains { $0.hasPrefix("RL001") && $0.contains("list-preflights") }, "\(findings)")
     }
 
+    /// A token check given its token by a variable judges the caller's own where every
+    /// setter of the variable gives what the caller sent in a header or a query parameter,
+    /// or nothing: such a check stands for the route's (no LP001; LP002, and so LP001, when
+    /// it checks no audience), and credentials put where the setter reads count as replacing the
+    /// caller's. A variable also given a named value, a text written out for a missing
+    /// token, another variable, a cached value or the gateway's own token is the gateway's
+    /// to fill, so the route stays unchecked (it was always so before).
+    func testATokenCheckGivenTheCallersTokenThroughAVariableChecksTheCaller() throws {
+        let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;NAME&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        func checked(_ variable: String, setBy setters: String, audience: Bool = true) -> String {
+            var check = check.replacingOccurrences(of: "NAME", with: variable)
+            if !audience { check = check.replacingOccurrences(of: "<audiences><audience>api://orders</audience></audiences>", with: "") }
+            return setters + check + "<base />"
+        }
+        func set(_ variable: String, _ value: String) -> String { #"<set-variable name="\#(variable)" value="\#(value)" />"# }
+        let header = "context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;, &quot;&quot;)"
+        let service = "&quot;{{service-token}}&quot;"
+        let apis: [(name: String, policy: String)] = [
+            ("bearer", checked("bearerToken", setBy: set("bearerToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Replace(&quot;Bearer &quot;, &quot;&quot;))"))),
+            ("queried", checked("queriedToken", setBy: set("queriedToken", "@(context.Request.Url.Query.GetValueOrDefault(&quot;access_token&quot;) ?? &quot;&quot;)"))),
+            ("branched", checked("branchedToken", setBy: set("branchedToken", "@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;) ? context.Request.Headers.GetValueOrDefault(&quot;X-Partner&quot;) : context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Split(&apos; &apos;).Last())"))),
+            ("fallback", checked("fallbackToken", setBy: set("fallbackToken", "@(context.Request.Headers.GetValueOrDefault(&quot;X-Token&quot;) ?? \(service))"))),
+            ("debug", checked("debugToken", setBy: set("debugToken", "@(context.Request.Headers.GetValueOrDefault(&quot;X-Debug&quot;) == &quot;1&quot; ? \(service) : \(header))"))),
+            ("twosetters", checked("twoToken", setBy: set("twoToken", "@(\(header))") + #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Legacy&quot;))">"# + set("twoToken", "{{service-token}}") + "</when></choose>")),
+            ("cached", checked("cachedToken", setBy: set("cachedToken", "@(\(header))") + #"<cache-lookup-value key="@(context.Request.Headers.GetValueOrDefault(&quot;X-User&quot;, &quot;&quot;))" variable-name="cachedToken" />"#)),
+            ("identity", checked("identityToken", setBy: set("identityToken", "@(\(header))") + #"<authentication-managed-identity resource="api://partner" output-token-variable-name="identityToken" />"#)),
+            ("joined", checked("joinedToken", setBy: set("serviceToken", "{{service-token}}") + set("joinedToken", "@(\(header) + (string)context.Variables[&quot;serviceToken&quot;])"))),
+            ("replaced", checked("replacedToken", setBy: #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"# + set("replacedToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))"))),
+            ("unset", checked("unsetToken", setBy: "")),
+            ("noaudience", checked("audienceToken", setBy: set("audienceToken", "@(\(header))"), audience: false)),
+        ]
+        let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
+        try write(gateway, to: "defs/gateway.yaml")
+        let documents = apis.map { name, policy in
+            RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(policy)</inbound></policies>'\n", routes: "  - {id: list-\(name), method: GET, path: /\(name)}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
+        for name in ["bearer", "queried", "branched"] {
+            XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
+        }
+        // A check that lets callers through is none (LP002), as one of a header.
+        for name in ["fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience"] {
+            XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-\(name)' accepts requests without a token") }, "\(name): \(findings)")
+        }
+        XCTAssertTrue(
+            findings.contains { $0.hasPrefix("LP001") && $0.contains("raw 'set-header' in API 'replaced' replaces the caller's token before the token check") },
+            "\(findings)")
+        XCTAssertTrue(findings.contains { $0.hasPrefix("LP002") && $0.contains("in API 'noaudience' checks no audience") }, "\(findings)")
+        XCTAssertFalse(findings.contains { $0.hasPrefix("LP002") && !$0.contains("'noaudience'") }, "\(findings)")
+    }
+
     /// A token check judges what is where it reads: the audit of the emitted policies
     /// replaced 'Authorization' under a name written as a named value or an expression, and
     /// a raw check of another header or a query parameter passed when the policy put a

@@ -430,7 +430,7 @@ enum RawPolicyDiff {
         /// Whether `element`, a check or limit, decides something about every caller it
         /// runs for; any other weighed statement does what it does.
         func decides(_ element: PolicyXMLElement) -> Bool {
-            if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken) }
+            if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled)) }
             return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment

@@ -185,7 +185,7 @@ public enum SpoofableRateLimitKey: Rule {
         guard
             let check = statements.lastIndex(where: { statement in
                 statement.nameSpan.lowerBound < limit.nameSpan.lowerBound && RawEnforcement.Kind.tokenChecks.contains(statement.name)
-                    && !statement.checksAGivenToken && !statement.letsCallersThrough(values, callerControlled)
+                    && !statement.checksAGivenToken(callerControlled) && !statement.letsCallersThrough(values, callerControlled)
                     && context.credentialPlaces(of: [statement]) == [.header("authorization")]
             })
         else { return false }

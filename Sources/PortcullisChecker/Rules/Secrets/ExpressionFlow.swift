@@ -118,10 +118,11 @@ enum ExpressionFlow {
     /// (``terms(of:)``), any part, read so in turn. A text written out for a value missing
     /// (a `??`'s fallback, or the branch of a test of whether the credential the other
     /// branch holds is there, which `credentials` names: `t != null ? t.Subject :
-    /// "anonymous"`) is no other caller's. A block's value
+    /// "anonymous"`) is no other caller's, unless `fallbacksServe`: then a `??`'s fallback
+    /// is a value as any other (a token given for a missing one is the gateway's). A block's value
     /// that reads its locals, which are not followed, and a value past 32 levels or a
     /// part past 4, are `holds`' to judge whole.
-    static func everyValue(of code: String, credentials: (Source) -> Bool, holds: (String) -> Bool) -> Bool {
+    static func everyValue(of code: String, credentials: (Source) -> Bool, fallbacksServe: Bool = false, holds: (String) -> Bool) -> Bool {
         // Each value, one that reads a local of its block or its arm's pattern judged by
         // the whole (judged once: a block of thousands of returns judged whole for each
         // took minutes, and an arm judged alone let the others through: audits).
@@ -149,7 +150,8 @@ enum ExpressionFlow {
                 }
                 if let mark = coalescing(text, body, structure) {
                     let fallback = expression((mark + 2)..<body.upperBound)
-                    return judge(expression(body.lowerBound..<mark), depth: depth + 1) && (isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
+                    return judge(expression(body.lowerBound..<mark), depth: depth + 1)
+                        && (!fallbacksServe && isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
                 }
                 if let (subject, arms) = switchArms(text, body, structure) {
                     // An arm for a credential that is missing (`t switch { null => "anon", … }`)
@@ -161,6 +163,8 @@ enum ExpressionFlow {
                     return judgeEach(served.map { (expression($0.value), true) }, whole: code, depth: depth)
                 }
             }
+            // A text written out, or `null`, has no part to read: `holds` judges it whole.
+            if isWrittenOut(code) || isNothingWritten(code) { return holds(code) }
             let values = possibleValues(of: code)
             if values.count > 1 || values.first?.fromABlock == true {
                 return judgeEach(values.map { ($0.code, $0.fromABlock) }, whole: code, depth: depth)
@@ -181,6 +185,11 @@ enum ExpressionFlow {
         let structure = Structure(text)
         guard text.count > 3, text[0] == at, text[1] == openParenthesis, structure.close[1] == text.count - 1 else { return (text, structure, nil) }
         return (text, structure, body(ofExpression: text, structure))
+    }
+
+    /// Whether `code` writes out nothing: an empty string, `string.Empty` or `null`.
+    static func isNothingWritten(_ code: String) -> Bool {
+        ["@(string.Empty)", "@(String.Empty)", "@(\"\")", "@(null)"].contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
     }
 
     /// Whether `code` is a text written out: a string, or `string.Empty`.
