@@ -98,7 +98,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
                 places[name] = nil
                 continue
             }
-            places[name, default: []].append(contentsOf: read)
+            for place in read where places[name]?.contains(place) != true { places[name, default: []].append(place) }
         }
         return places
     }
@@ -108,14 +108,16 @@ public struct CallerControlledVariables: Sendable, Equatable {
     private static func callersText(_ setter: VariableSetters.Setter) -> [CredentialPlace]? {
         var places: [CredentialPlace] = []
         for source in setter.sources {
+            let place: CredentialPlace
             switch source {
-            case .requestHeader(let name): places.append(.header(name.lowercased()))
-            case .requestQuery(let name): places.append(.query(name.lowercased()))
-            case .allRequestHeaders: places.append(.anyHeader)
-            case .allRequestQuery: places.append(.anyQuery)
+            case .requestHeader(let name): place = .header(name.lowercased())
+            case .requestQuery(let name): place = .query(name.lowercased())
+            case .allRequestHeaders: place = .anyHeader
+            case .allRequestQuery: place = .anyQuery
             case .literal: continue
             default: return nil
             }
+            if !places.contains(place) { places.append(place) }
         }
         let readsTheRequest: (String) -> Bool = { value in
             ExpressionFlow.isNothingWritten(value)
