@@ -20,7 +20,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     private var segmentsWritten: [String: Set<String>] = [:]
     /// The variables that hold the caller's own token, by case-folded name, with where
     /// the request carries it (``tokenPlaces(of:)``).
-    private var callersTokens: [String: [CredentialPlace]] = [:]
+    private var callersTokens: [String: Set<CredentialPlace>] = [:]
 
     /// Equal when the same variables are written, picked and hold the caller's token: the
     /// segments serve only a test of what a key source may name.
@@ -85,74 +85,73 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// statement writes (``writtenOtherwise(in:values:)``): one given a value the gateway
     /// chose for some requests (a named value, a text written out, another variable, a
     /// cached value, its own token) would let a caller who sends nothing pass as someone
-    /// else. Nil-named setters (an expression's name) may set any, which leaves none.
-    private static func callersTokens(_ setters: VariableSetters, writtenOtherwise: Set<String>?) -> [String: [CredentialPlace]] {
+    /// else. A setter whose name is an expression's, or a named value not known here, may
+    /// set any, which leaves none. Names are compared trimmed, as the other writers'.
+    private static func callersTokens(_ setters: VariableSetters, writtenOtherwise: Set<String>?) -> [String: Set<CredentialPlace>] {
         guard let writtenOtherwise else { return [:] }
-        var places: [String: [CredentialPlace]] = [:]
+        var places: [String: Set<CredentialPlace>] = [:]
         var refused = writtenOtherwise
+        // Estates repeat a setter in every API's policy: each text is judged once.
+        var judged: [Int: Set<CredentialPlace>?] = [:]
         for setter in setters.setters {
-            guard let name = setter.name else { return [:] }
+            guard let written = setter.name, !written.contains("{{") else { return [:] }
+            let name = written.trimmingWhitespace
             guard !refused.contains(name) else { continue }
-            guard let read = callersText(setter) else {
+            let read = judged[setter.flow] ?? callersText(setter.code)
+            judged[setter.flow] = read
+            guard let read else {
                 refused.insert(name)
                 places[name] = nil
                 continue
             }
-            for place in read where places[name]?.contains(place) != true { places[name, default: []].append(place) }
+            places[name, default: []].formUnion(read)
         }
         return places
     }
 
-    /// Where in the request the value `setter` gives is read, when every value it may
-    /// give is what the caller sent there, or nothing (`?? ""`); nil otherwise.
-    private static func callersText(_ setter: VariableSetters.Setter) -> [CredentialPlace]? {
-        var places: [CredentialPlace] = []
-        for source in setter.sources {
-            let place: CredentialPlace
-            switch source {
-            case .requestHeader(let name): place = .header(name.lowercased())
-            case .requestQuery(let name): place = .query(name.lowercased())
-            case .allRequestHeaders: place = .anyHeader
-            case .allRequestQuery: place = .anyQuery
-            case .literal: continue
-            default: return nil
+    /// Where in the request the value `code` gives is read, when every value it may give
+    /// is, whole, what the caller sent in one header or query parameter
+    /// (``ExpressionFlow/callersText(of:)``), or nothing (`?? ""`); nil otherwise.
+    private static func callersText(_ code: String) -> Set<CredentialPlace>? {
+        var places: Set<CredentialPlace> = []
+        let everyValueIsTheCallers = ExpressionFlow.everyValue(of: code, credentials: { _ in false }, reading: .whole) { value in
+            if ExpressionFlow.isNothingWritten(value) { return true }
+            switch ExpressionFlow.callersText(of: value) {
+            case .requestHeader(let name)?: places.insert(.header(name.lowercased()))
+            case .requestQuery(let name)?: places.insert(.query(name.lowercased()))
+            default: return false
             }
-            if !places.contains(place) { places.append(place) }
+            return true
         }
-        let readsTheRequest: (String) -> Bool = { value in
-            ExpressionFlow.isNothingWritten(value)
-                || ExpressionFlow.sources(of: value).contains { if case .literal = $0 { false } else { true } }
-        }
-        guard !places.isEmpty, ExpressionFlow.everyValue(of: setter.code, credentials: { _ in false }, fallbacksServe: true, holds: readsTheRequest)
-        else { return nil }
-        return places
+        return everyValueIsTheCallers && !places.isEmpty ? places : nil
     }
 
     /// The variables statements other than `set-variable` write in `policies` (a
     /// validated or managed identity's token, a call's answer, a cached value: any
-    /// `…variable-name`), named values put in; nil when one is named by an expression.
+    /// `…variable-name`), named values put in, trimmed; nil when one may be any (named by
+    /// an expression, or by a named value not known here).
     private static func writtenOtherwise(in policies: [PolicyXMLDocument], values: [String: String]) -> Set<String>? {
         var names: Set<String> = []
         for document in policies {
             for element in document.allElements {
                 for attribute in element.attributes where attribute.name.hasSuffix("variable-name") {
-                    guard case .text(let text) = attribute.value else { return nil }
-                    names.insert((NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased())
+                    guard case .text(let text) = attribute.value, let name = NamedValues.resolve(text, values) else { return nil }
+                    names.insert(name.trimmingWhitespace.lowercased())
                 }
             }
         }
         return names
     }
 
-    /// Whether a token check given its token by `code` (`token-value`) reads the caller's
-    /// own: every variable it reads holds only what the caller sent (``callersTokens``).
+    /// Whether a token check given its token by `code` (`token-value`) that reads a
+    /// variable reads the caller's own: every value it may give is, whole, a variable
+    /// holding only what the caller sent (``callersTokens``), what the caller sent itself
+    /// (``ExpressionFlow/callersText(of:)``), or nothing. A fallback written there is the
+    /// gateway's token for a caller who sends none.
     func givesTheCallersToken(_ code: String) -> Bool {
-        ExpressionFlow.sources(of: code).allSatisfy { source in
-            switch source {
-            case .variable(let name): callersTokens[name.lowercased()] != nil
-            case .allVariables: false
-            default: true
-            }
+        ExpressionFlow.everyValue(of: code, credentials: { _ in false }, reading: .whole) { value in
+            if ExpressionFlow.isNothingWritten(value) || ExpressionFlow.callersText(of: value) != nil { return true }
+            return ExpressionFlow.variableRead(of: value).map { callersTokens[$0.trimmingWhitespace.lowercased()] != nil } ?? false
         }
     }
 
@@ -161,7 +160,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     func tokenPlaces(of code: String) -> [CredentialPlace] {
         ExpressionFlow.sources(of: code).flatMap { source -> [CredentialPlace] in
             guard case .variable(let name) = source else { return [] }
-            return callersTokens[name.lowercased()] ?? []
+            return Array(callersTokens[name.trimmingWhitespace.lowercased()] ?? [])
         }
     }
 

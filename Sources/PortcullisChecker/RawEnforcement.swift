@@ -1292,7 +1292,8 @@ extension PolicyXMLElement {
     public func checksAGivenToken(_ callerControlled: CallerControlledVariables) -> Bool {
         guard let given = attribute("token-value")?.value else { return false }
         guard given.isExpression, !given.written.contains("{{") else { return true }
-        return given.written.contains("Variables") && !callerControlled.givesTheCallersToken(given.resolved)
+        // Read with XML's references put in (`&#86;ariables`: an audit).
+        return given.resolved.contains("Variables") && !callerControlled.givesTheCallersToken(given.resolved)
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop

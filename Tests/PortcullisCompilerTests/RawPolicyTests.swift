@@ -2309,7 +2309,25 @@ final class RawPolicyTests: XCTestCase {
             ("joined", checked("joinedToken", setBy: set("serviceToken", "{{service-token}}") + set("joinedToken", "@(\(header) + (string)context.Variables[&quot;serviceToken&quot;])"))),
             ("replaced", checked("replacedToken", setBy: #"<set-header name="Authorization" exists-action="override"><value>Bearer {{service-token}}</value></set-header>"# + set("replacedToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))"))),
             ("unset", checked("unsetToken", setBy: "")),
+            ("sample", checked("sampleToken", setBy: set("sampleToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;scheme param&quot;).Split(&apos; &apos;).Last())"))),
+            ("anycase", checked("anyCaseToken", setBy: set("anyCaseToken", "@(context.Request.Headers[&quot;Authorization&quot;].First().Replace(&quot;Bearer &quot;, &quot;&quot;, StringComparison.OrdinalIgnoreCase))"))),
             ("noaudience", checked("audienceToken", setBy: set("audienceToken", "@(\(header))"), audience: false)),
+            // The audit of the change: a default of the read, a join or an edit that may
+            // give the gateway's token; a fallback in `token-value` itself; a header read
+            // by a name not written out, which the gateway replaced; a setter under a
+            // name spelt with spaces or a secret's named value; `Variables` written with
+            // a character reference.
+            ("headerdefault", checked("headerDefaultToken", setBy: set("headerDefaultToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;Bearer {{service-token}}&quot;).Split(&apos; &apos;).Last())"))),
+            ("querydefault", checked("queryDefaultToken", setBy: set("queryDefaultToken", "@(context.Request.Url.Query.GetValueOrDefault(&quot;access_token&quot;, \(service)))"))),
+            ("concatenated", checked("concatenatedToken", setBy: set("concatenatedToken", "@(\(header) + \(service))"))),
+            ("formatted", checked("formattedToken", setBy: set("formattedToken", "@($&quot;{\(header)}{{service-token}}&quot;)"))),
+            ("edited", checked("editedToken", setBy: set("editedToken", "@(\(header).Replace(&quot;svc&quot;, \(service)))"))),
+            ("valuefallback", checked("valueFallbackToken", setBy: set("valueFallbackToken", "@(\(header))")).replacingOccurrences(of: "(string)context.Variables[&quot;valueFallbackToken&quot;]", with: "(string)context.Variables.GetValueOrDefault(&quot;valueFallbackToken&quot;) ?? &quot;partner-fallback&quot;")),
+            ("valuedefault", checked("valueDefaultToken", setBy: set("valueDefaultToken", "@(\(header))")).replacingOccurrences(of: "(string)context.Variables[&quot;valueDefaultToken&quot;]", with: "context.Variables.GetValueOrDefault&lt;string&gt;(&quot;valueDefaultToken&quot;, &quot;partner-fallback&quot;)")),
+            ("anyheader", checked("anyHeaderToken", setBy: #"<set-header name="X-Token" exists-action="override"><value>{{service-token}}</value></set-header>"# + set("anyHeaderToken", "@(context.Request.Headers.FirstOrDefault(h =&gt; h.Key == &quot;X-Token&quot;).Value?.FirstOrDefault() ?? &quot;&quot;)"))),
+            ("computedname", checked("computedNameToken", setBy: #"<set-header name="X-Token" exists-action="override"><value>{{service-token}}</value></set-header>"# + set("computedNameToken", "@(context.Request.Headers.GetValueOrDefault(&quot;X-&quot; + &quot;Token&quot;, &quot;&quot;))"))),
+            ("spaced", checked("spacedToken", setBy: set(" spacedToken", "{{service-token}}") + set("spacedToken", "@(\(header))"))),
+            ("referenced", checked("referencedToken", setBy: set("serviceCopy", "{{service-token}}")).replacingOccurrences(of: "context.Variables[&quot;referencedToken&quot;]", with: "context.&#86;ariables[&quot;serviceCopy&quot;]")),
         ]
         let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
         try write(gateway, to: "defs/gateway.yaml")
@@ -2320,11 +2338,14 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
-        for name in ["bearer", "queried", "branched"] {
+        for name in ["bearer", "queried", "branched", "sample", "anycase"] {
             XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
         }
         // A check that lets callers through is none (LP002), as one of a header.
-        for name in ["fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience"] {
+        for name in [
+            "fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience", "headerdefault", "querydefault", "concatenated",
+            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced",
+        ] {
             XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-\(name)' accepts requests without a token") }, "\(name): \(findings)")
         }
         XCTAssertTrue(

@@ -118,11 +118,12 @@ enum ExpressionFlow {
     /// (``terms(of:)``), any part, read so in turn. A text written out for a value missing
     /// (a `??`'s fallback, or the branch of a test of whether the credential the other
     /// branch holds is there, which `credentials` names: `t != null ? t.Subject :
-    /// "anonymous"`) is no other caller's, unless `fallbacksServe`: then a `??`'s fallback
-    /// is a value as any other (a token given for a missing one is the gateway's). A block's value
+    /// "anonymous"`) is no other caller's. A block's value
     /// that reads its locals, which are not followed, and a value past 32 levels or a
-    /// part past 4, are `holds`' to judge whole.
-    static func everyValue(of code: String, credentials: (Source) -> Bool, fallbacksServe: Bool = false, holds: (String) -> Bool) -> Bool {
+    /// part past 4, are `holds`' to judge whole. Read ``ValueReading/whole``, no part and
+    /// no fallback is spared.
+    static func everyValue(of code: String, credentials: (Source) -> Bool, reading: ValueReading = .parts, holds: (String) -> Bool) -> Bool {
+        let parts = reading == .parts
         // Each value, one that reads a local of its block or its arm's pattern judged by
         // the whole (judged once: a block of thousands of returns judged whole for each
         // took minutes, and an arm judged alone let the others through: audits).
@@ -141,7 +142,7 @@ enum ExpressionFlow {
                 func expression(_ range: Range<Int>) -> String { "@(" + String(decoding: text[range], as: UTF8.self) + ")" }
                 if let (test, whenTrue, whenFalse) = choice(text, structure) {
                     let (kept, fallback) = isWrittenOut(expression(whenFalse)) ? (whenTrue, whenFalse) : (whenFalse, whenTrue)
-                    if isWrittenOut(expression(fallback)), let present = presence(in: expression(test), of: expression(kept), credentials),
+                    if parts, isWrittenOut(expression(fallback)), let present = presence(in: expression(test), of: expression(kept), credentials),
                         present != (fallback == whenTrue)
                     {
                         return judge(expression(kept), depth: depth + 1)
@@ -151,12 +152,12 @@ enum ExpressionFlow {
                 if let mark = coalescing(text, body, structure) {
                     let fallback = expression((mark + 2)..<body.upperBound)
                     return judge(expression(body.lowerBound..<mark), depth: depth + 1)
-                        && (!fallbacksServe && isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
+                        && (parts && isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
                 }
                 if let (subject, arms) = switchArms(text, body, structure) {
                     // An arm for a credential that is missing (`t switch { null => "anon", … }`)
                     // serves no caller with one, as a written branch of a test of it.
-                    let tested = presence(in: "@(" + String(decoding: text[subject], as: UTF8.self) + "==null)", of: expression(subject), credentials) != nil
+                    let tested = parts && presence(in: "@(" + String(decoding: text[subject], as: UTF8.self) + "==null)", of: expression(subject), credentials) != nil
                     let served = arms.filter { arm in
                         !(tested && ["null", "\"\""].contains(String(decoding: text[arm.pattern], as: UTF8.self)) && isWrittenOut(expression(arm.value)))
                     }
@@ -169,13 +170,88 @@ enum ExpressionFlow {
             if values.count > 1 || values.first?.fromABlock == true {
                 return judgeEach(values.map { ($0.code, $0.fromABlock) }, whole: code, depth: depth)
             }
-            guard depth < 4, let terms = terms(of: code), terms != [.code(code)] else { return holds(code) }
+            guard parts, depth < 4, let terms = terms(of: code), terms != [.code(code)] else { return holds(code) }
             return terms.contains { term in
                 guard case .code(let part) = term else { return false }
                 return judge(part, depth: depth + 1)
             }
         }
         return judge(code, depth: 0)
+    }
+
+    /// How ``everyValue(of:credentials:reading:holds:)`` reads each value.
+    enum ValueReading {
+        /// As a key that tells callers apart: a value joined from parts holds what one of
+        /// them holds, and a text written out for a missing credential serves no caller.
+        case parts
+        /// As a token: each value whole, a fallback written out too (one given for a
+        /// missing token is the gateway's, and one joined to the caller's text may be).
+        case whole
+    }
+
+    /// The header or query parameter whose text `code` gives and nothing else, read by a
+    /// name written out: `Headers.GetValueOrDefault("X")` with no default but nothing
+    /// (`""`, `string.Empty`, `null`), `Headers["X"]`'s first value, the query's alike,
+    /// cast to a string or not, its scheme taken off at most (``tokenCuts``). Nil for anything more: a default or a join may hold a token the
+    /// gateway chose, and a name not written out may be any.
+    static func callersText(of code: String) -> Source? {
+        var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
+        guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
+        body = Substring(body.dropFirst(2).dropLast().replacing("?.", with: "."))
+        if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
+        if body.hasPrefix("(string)") { body = body.dropFirst(8) }
+        while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
+        for (collection, place) in [("context.Request.Headers", Source.requestHeader), ("context.Request.Url.Query", Source.requestQuery)] {
+            guard body.hasPrefix(collection) else { continue }
+            var read = body.dropFirst(collection.count)
+            if read.hasPrefix(".GetValueOrDefault(") {
+                read = read.dropFirst(".GetValueOrDefault(".count)
+                return readWithNothingElse(read).map(place)
+            }
+            guard let first = [".First()", ".FirstOrDefault()", "[0]"].first(where: read.hasSuffix), read.hasPrefix("[") else { return nil }
+            read = read.dropLast(first.count)
+            guard read.hasSuffix("]") else { return nil }
+            return writtenName(read.dropFirst().dropLast()).map(place)
+        }
+        return nil
+    }
+
+    /// The variable `code` reads and gives as text, nothing else: `(string)context.Variables["t"]`,
+    /// `context.Variables.GetValueOrDefault<string>("t")` with no default but nothing.
+    static func variableRead(of code: String) -> String? {
+        var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
+        guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
+        body = body.dropFirst(2).dropLast()
+        if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
+        let cast = body.hasPrefix("(string)")
+        if cast { body = body.dropFirst(8) }
+        guard body.hasPrefix("context.Variables") else { return nil }
+        var read = body.dropFirst("context.Variables".count)
+        if read.hasPrefix(".GetValueOrDefault<string>(") {
+            read = read.dropFirst(".GetValueOrDefault<string>(".count)
+            return readWithNothingElse(read)
+        }
+        guard cast, read.hasPrefix("["), read.hasSuffix("]") else { return nil }
+        return writtenName(read.dropFirst().dropLast())
+    }
+
+    /// The name in the arguments of a `GetValueOrDefault(` (what follows it): a name
+    /// written out, and no default but nothing.
+    private static func readWithNothingElse(_ arguments: Substring) -> String? {
+        // Microsoft's samples give `"scheme param"`, whose last word no issuer signed.
+        for nothing in [")", ",\"\")", ",string.Empty)", ",String.Empty)", ",null)", ",\"scheme param\")"] where arguments.hasSuffix(nothing) {
+            if let name = writtenName(arguments.dropLast(nothing.count)) { return name }
+        }
+        return nil
+    }
+
+    /// The name a string written out holds, with nothing that would change it (no escape,
+    /// no quote, no hole).
+    private static func writtenName(_ literal: Substring) -> String? {
+        guard literal.count >= 3, literal.first == "\"", literal.last == "\"" else { return nil }
+        let name = literal.dropFirst().dropLast()
+        guard !name.contains(where: { $0 == "\"" || $0 == "\\" || $0 == "{" || $0 == "}" }) else { return nil }
+        return String(name)
     }
 
     /// `code` compacted, and the range of what its `@(…)` holds, brackets around the whole
@@ -265,6 +341,14 @@ enum ExpressionFlow {
         ".Split(' ')[1]", ".Split(\" \")[1]", ".Split(' ').Last()", ".Split(\" \").Last()", ".Split(' ').LastOrDefault()", ".Split(\" \").LastOrDefault()",
         ".Replace(\"Bearer \",\"\")", ".Replace(\"Bearer \",string.Empty)", ".Substring(7)", ".Trim()",
     ]
+
+    /// What takes a header's scheme off and leaves the token a check is given: the
+    /// ``schemeCuts``, and other ways of writing them.
+    private static let tokenCuts =
+        schemeCuts + [
+            ".Remove(0,7)", ".Substring(\"Bearer \".Length)", ".Replace(\"Bearer \",\"\",StringComparison.OrdinalIgnoreCase)",
+            ".Replace(\"Bearer \",\"\",StringComparison.InvariantCultureIgnoreCase)",
+        ]
 
     /// Where a `??` at the top of `body` stands.
     private static func coalescing(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> Int? {
