@@ -1291,9 +1291,10 @@ extension PolicyXMLElement {
     /// ``CallerControlledVariables/givesTheCallersToken(_:)``).
     public func checksAGivenToken(_ callerControlled: CallerControlledVariables) -> Bool {
         guard let given = attribute("token-value")?.value else { return false }
-        guard given.isExpression, !given.written.contains("{{") else { return true }
-        // Read with XML's references put in (`&#86;ariables`: an audit).
-        return given.resolved.contains("Variables") && !callerControlled.givesTheCallersToken(given.resolved)
+        // Read with XML's references put in (`&#123;&#123;`, `&#86;ariables`) and any `\u`
+        // escape taken for a variable's name (audits).
+        guard given.isExpression, !given.resolved.contains("{{") else { return true }
+        return given.resolved.mayReadAVariable && !callerControlled.givesTheCallersToken(given.resolved)
     }
 
     /// Whether a token or certificate check lets through callers it was written to stop

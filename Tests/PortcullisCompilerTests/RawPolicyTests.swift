@@ -2311,6 +2311,11 @@ final class RawPolicyTests: XCTestCase {
             ("unset", checked("unsetToken", setBy: "")),
             ("sample", checked("sampleToken", setBy: set("sampleToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;,&quot;scheme param&quot;).Split(&apos; &apos;).Last())"))),
             ("anycase", checked("anyCaseToken", setBy: set("anyCaseToken", "@(context.Request.Headers[&quot;Authorization&quot;].First().Replace(&quot;Bearer &quot;, &quot;&quot;, StringComparison.OrdinalIgnoreCase))"))),
+            // The second audit: the scheme cut off in `token-value`; other casts; the
+            // query as the caller sent it.
+            ("cutlater", checked("cutLaterToken", setBy: set("cutLaterToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))")).replacingOccurrences(of: "(string)context.Variables[&quot;cutLaterToken&quot;]", with: "((string)context.Variables[&quot;cutLaterToken&quot;]).Replace(&quot;Bearer &quot;, String.Empty)")),
+            ("asstring", checked("asStringToken", setBy: set("asStringToken", "@(\(header))")).replacingOccurrences(of: "(string)context.Variables[&quot;asStringToken&quot;]", with: "context.Variables[&quot;asStringToken&quot;] as string")),
+            ("originalquery", checked("originalQueryToken", setBy: set("originalQueryToken", "@(context.Request.OriginalUrl.Query.GetValueOrDefault(&quot;access_token&quot;, &quot;&quot;))"))),
             ("noaudience", checked("audienceToken", setBy: set("audienceToken", "@(\(header))"), audience: false)),
             // The audit of the change: a default of the read, a join or an edit that may
             // give the gateway's token; a fallback in `token-value` itself; a header read
@@ -2328,6 +2333,10 @@ final class RawPolicyTests: XCTestCase {
             ("computedname", checked("computedNameToken", setBy: #"<set-header name="X-Token" exists-action="override"><value>{{service-token}}</value></set-header>"# + set("computedNameToken", "@(context.Request.Headers.GetValueOrDefault(&quot;X-&quot; + &quot;Token&quot;, &quot;&quot;))"))),
             ("spaced", checked("spacedToken", setBy: set(" spacedToken", "{{service-token}}") + set("spacedToken", "@(\(header))"))),
             ("referenced", checked("referencedToken", setBy: set("serviceCopy", "{{service-token}}")).replacingOccurrences(of: "context.Variables[&quot;referencedToken&quot;]", with: "context.&#86;ariables[&quot;serviceCopy&quot;]")),
+            // The second audit: `Variables` spelt with a C# escape; a named value written
+            // with character references, read by no variable.
+            ("escaped", checked("escapedToken", setBy: set("serviceCopy", "{{service-token}}")).replacingOccurrences(of: "context.Variables[&quot;escapedToken&quot;]", with: "context.\\u0056ariables[&quot;serviceCopy&quot;]")),
+            ("bracedreference", checked("bracedToken", setBy: "").replacingOccurrences(of: "(string)context.Variables[&quot;bracedToken&quot;]", with: "&quot;&#123;&#123;service-token}}&quot;")),
         ]
         let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
         try write(gateway, to: "defs/gateway.yaml")
@@ -2338,13 +2347,13 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
-        for name in ["bearer", "queried", "branched", "sample", "anycase"] {
+        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery"] {
             XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
         }
         // A check that lets callers through is none (LP002), as one of a header.
         for name in [
             "fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience", "headerdefault", "querydefault", "concatenated",
-            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced",
+            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference",
         ] {
             XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-\(name)' accepts requests without a token") }, "\(name): \(findings)")
         }

@@ -201,7 +201,11 @@ enum ExpressionFlow {
         if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
         if body.hasPrefix("(string)") { body = body.dropFirst(8) }
         while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
-        for (collection, place) in [("context.Request.Headers", Source.requestHeader), ("context.Request.Url.Query", Source.requestQuery)] {
+        let collections = [
+            ("context.Request.Headers", Source.requestHeader), ("context.Request.Url.Query", Source.requestQuery),
+            ("context.Request.OriginalUrl.Query", Source.requestQuery),
+        ]
+        for (collection, place) in collections {
             guard body.hasPrefix(collection) else { continue }
             var read = body.dropFirst(collection.count)
             if read.hasPrefix(".GetValueOrDefault(") {
@@ -217,21 +221,29 @@ enum ExpressionFlow {
     }
 
     /// The variable `code` reads and gives as text, nothing else: `(string)context.Variables["t"]`,
-    /// `context.Variables.GetValueOrDefault<string>("t")` with no default but nothing.
+    /// `context.Variables["t"] as string`, `context.Variables.GetValueOrDefault<string>("t")`
+    /// with no default but nothing, its scheme cut off at most (``tokenCuts``).
     static func variableRead(of code: String) -> String? {
         var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
         guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
-        body = body.dropFirst(2).dropLast()
+        body = Substring(body.dropFirst(2).dropLast().replacing("?.", with: "."))
+        while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
         if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
-        let cast = body.hasPrefix("(string)")
-        if cast { body = body.dropFirst(8) }
-        guard body.hasPrefix("context.Variables") else { return nil }
-        var read = body.dropFirst("context.Variables".count)
-        if read.hasPrefix(".GetValueOrDefault<string>(") {
-            read = read.dropFirst(".GetValueOrDefault<string>(".count)
-            return readWithNothingElse(read)
+        var text = false
+        if body.hasPrefix("(string)") {
+            text = true
+            body = body.dropFirst(8)
         }
-        guard cast, read.hasPrefix("["), read.hasSuffix("]") else { return nil }
+        if let suffix = ["as string", ".ToString()"].first(where: body.hasSuffix) {
+            text = true
+            body = body.dropLast(suffix.count)
+        }
+        guard body.hasPrefix("context.Variables") else { return nil }
+        let read = body.dropFirst("context.Variables".count)
+        for (call, typed) in [(".GetValueOrDefault<string>(", true), (".GetValueOrDefault(", false)] where read.hasPrefix(call) && (typed || text) {
+            return readWithNothingElse(read.dropFirst(call.count))
+        }
+        guard text, read.hasPrefix("["), read.hasSuffix("]") else { return nil }
         return writtenName(read.dropFirst().dropLast())
     }
 
@@ -346,7 +358,8 @@ enum ExpressionFlow {
     /// ``schemeCuts``, and other ways of writing them.
     private static let tokenCuts =
         schemeCuts + [
-            ".Remove(0,7)", ".Substring(\"Bearer \".Length)", ".Replace(\"Bearer \",\"\",StringComparison.OrdinalIgnoreCase)",
+            ".Remove(0,7)", ".Substring(\"Bearer \".Length)", ".Remove(0,\"Bearer \".Length)", ".Replace(\"Bearer \",String.Empty)",
+            ".Split(' ',2)[1]", ".Split(\" \",2)[1]", ".Replace(\"Bearer \",\"\",StringComparison.Ordinal)", ".Replace(\"Bearer \",\"\",StringComparison.OrdinalIgnoreCase)",
             ".Replace(\"Bearer \",\"\",StringComparison.InvariantCultureIgnoreCase)",
         ]
 
