@@ -81,49 +81,70 @@ public struct CallerControlledVariables: Sendable, Equatable {
     }
 
     /// The variables that every setter of `inbound` (where token checks run) sets to what
-    /// the caller sent in a header or a query parameter, or to nothing, and no other
-    /// statement writes (``writtenOtherwise(in:values:)``): one given a value the gateway
-    /// chose for some requests (a named value, a text written out, another variable, a
-    /// cached value, its own token) would let a caller who sends nothing pass as someone
-    /// else. A setter whose name is an expression's, or a named value not known here, may
-    /// set any, which leaves none. Names are compared trimmed, as the other writers'.
+    /// the caller sent in a header or a query parameter, to a copy of such a variable, or
+    /// to nothing, and no other statement writes (``writtenOtherwise(in:values:)``): one
+    /// given a value the gateway chose for some requests (a named value, a text written
+    /// out, another variable, a cached value, its own token) would let a caller who sends
+    /// nothing pass as someone else. A setter whose name is an expression's, or a named
+    /// value not known here, may set any, which leaves none. Names are compared trimmed,
+    /// as the other writers'. Copies are followed 16 deep, each step from the variables
+    /// the last one found, so that the order setters are read in decides nothing.
     private static func callersTokens(_ setters: VariableSetters, writtenOtherwise: Set<String>?) -> [String: Set<CredentialPlace>] {
         guard let writtenOtherwise else { return [:] }
-        var places: [String: Set<CredentialPlace>] = [:]
-        var refused = writtenOtherwise
-        // Estates repeat a setter in every API's policy: each text is judged once.
-        var judged: [Int: Set<CredentialPlace>?] = [:]
+        // Each variable's setters by the number of their text (estates repeat a setter in
+        // every API's policy), and whether it reads a variable.
+        var texts: [String: [Int: (code: String, copies: Bool)]] = [:]
         for setter in setters.setters {
             guard let written = setter.name, !written.contains("{{") else { return [:] }
             let name = written.trimmingWhitespace
-            guard !refused.contains(name) else { continue }
-            let read = judged[setter.flow] ?? callersText(setter.code)
-            judged[setter.flow] = read
-            guard let read else {
-                refused.insert(name)
-                places[name] = nil
-                continue
-            }
-            places[name, default: []].formUnion(read)
+            guard !writtenOtherwise.contains(name) else { continue }
+            texts[name, default: [:]][setter.flow] = (setter.code, setter.sources.contains(where: \.isVariable))
         }
-        return places
+        var tokens: [String: Set<CredentialPlace>] = [:]
+        // A text's judgement, once it cannot change: one that reads no variable, or one
+        // that passed (the variables it copies are found for good).
+        var settled: [Int: Set<CredentialPlace>?] = [:]
+        for _ in 0..<16 {
+            var found: [String: Set<CredentialPlace>] = [:]
+            names: for (name, setters) in texts where tokens[name] == nil {
+                var places: Set<CredentialPlace> = []
+                for (flow, text) in setters {
+                    let judged = settled[flow] ?? callersText(text.code, copying: tokens)
+                    if judged != nil || !text.copies { settled[flow] = judged }
+                    guard let judged else { continue names }
+                    places.formUnion(judged)
+                }
+                if !places.isEmpty { found[name] = places }
+            }
+            guard !found.isEmpty else { break }
+            tokens.merge(found) { old, _ in old }
+        }
+        return tokens
     }
 
     /// Where in the request the value `code` gives is read, when every value it may give
-    /// is, whole, what the caller sent in one header or query parameter
-    /// (``ExpressionFlow/callersText(of:)``), or nothing (`?? ""`); nil otherwise.
-    private static func callersText(_ code: String) -> Set<CredentialPlace>? {
+    /// is, whole, what the caller sent (``callersValue(_:copying:)``); nil otherwise.
+    private static func callersText(_ code: String, copying tokens: [String: Set<CredentialPlace>]) -> Set<CredentialPlace>? {
         var places: Set<CredentialPlace> = []
         let everyValueIsTheCallers = ExpressionFlow.everyValue(of: code, credentials: { _ in false }, reading: .whole) { value in
-            if ExpressionFlow.isNothingWritten(value) { return true }
-            switch ExpressionFlow.callersText(of: value) {
-            case .requestHeader(let name)?: places.insert(.header(name.lowercased()))
-            case .requestQuery(let name)?: places.insert(.query(name.lowercased()))
-            default: return false
-            }
+            guard let read = callersValue(value, copying: tokens) else { return false }
+            places.formUnion(read)
             return true
         }
-        return everyValueIsTheCallers && !places.isEmpty ? places : nil
+        return everyValueIsTheCallers ? places : nil
+    }
+
+    /// Where in the request `value` is read when it is, whole, what the caller sent in one
+    /// header or query parameter (``ExpressionFlow/callersText(of:)``) or a variable of
+    /// `tokens` (``ExpressionFlow/variableRead(of:)``); none for nothing written; nil for
+    /// anything else.
+    private static func callersValue(_ value: String, copying tokens: [String: Set<CredentialPlace>]) -> Set<CredentialPlace>? {
+        if ExpressionFlow.isNothingWritten(value) { return [] }
+        switch ExpressionFlow.callersText(of: value) {
+        case .requestHeader(let name)?: return [.header(name.lowercased())]
+        case .requestQuery(let name)?: return [.query(name.lowercased())]
+        default: return ExpressionFlow.variableRead(of: value).flatMap { tokens[$0.trimmingWhitespace.lowercased()] }
+        }
     }
 
     /// The variables statements other than `set-variable` write in `policies` (a
@@ -149,10 +170,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// (``ExpressionFlow/callersText(of:)``), or nothing. A fallback written there is the
     /// gateway's token for a caller who sends none.
     func givesTheCallersToken(_ code: String) -> Bool {
-        ExpressionFlow.everyValue(of: code, credentials: { _ in false }, reading: .whole) { value in
-            if ExpressionFlow.isNothingWritten(value) || ExpressionFlow.callersText(of: value) != nil { return true }
-            return ExpressionFlow.variableRead(of: value).map { callersTokens[$0.trimmingWhitespace.lowercased()] != nil } ?? false
-        }
+        Self.callersText(code, copying: callersTokens) != nil
     }
 
     /// Where the request carries the token a variable read by `code` holds: what its

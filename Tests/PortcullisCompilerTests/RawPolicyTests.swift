@@ -2285,8 +2285,8 @@ final class RawPolicyTests: XCTestCase {
     /// or nothing: such a check stands for the route's (no LP001; LP002, and so LP001, when
     /// it checks no audience), and credentials put where the setter reads count as replacing the
     /// caller's. A variable also given a named value, a text written out for a missing
-    /// token, another variable, a cached value or the gateway's own token is the gateway's
-    /// to fill, so the route stays unchecked (it was always so before).
+    /// token, a variable not so set, a cached value or the gateway's own token is the
+    /// gateway's to fill, so the route stays unchecked (it was always so before).
     func testATokenCheckGivenTheCallersTokenThroughAVariableChecksTheCaller() throws {
         let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;NAME&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         func checked(_ variable: String, setBy setters: String, audience: Bool = true) -> String {
@@ -2316,6 +2316,7 @@ final class RawPolicyTests: XCTestCase {
             ("cutlater", checked("cutLaterToken", setBy: set("cutLaterToken", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))")).replacingOccurrences(of: "(string)context.Variables[&quot;cutLaterToken&quot;]", with: "((string)context.Variables[&quot;cutLaterToken&quot;]).Replace(&quot;Bearer &quot;, String.Empty)")),
             ("asstring", checked("asStringToken", setBy: set("asStringToken", "@(\(header))")).replacingOccurrences(of: "(string)context.Variables[&quot;asStringToken&quot;]", with: "context.Variables[&quot;asStringToken&quot;] as string")),
             ("originalquery", checked("originalQueryToken", setBy: set("originalQueryToken", "@(context.Request.OriginalUrl.Query.GetValueOrDefault(&quot;access_token&quot;, &quot;&quot;))"))),
+            ("copied", checked("copiedToken", setBy: set("wholeHeader", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))") + set("copiedToken", "@(((string)context.Variables[&quot;wholeHeader&quot;]).Split(&apos; &apos;).Last())"))),
             ("noaudience", checked("audienceToken", setBy: set("audienceToken", "@(\(header))"), audience: false)),
             // The audit of the change: a default of the read, a join or an edit that may
             // give the gateway's token; a fallback in `token-value` itself; a header read
@@ -2336,6 +2337,8 @@ final class RawPolicyTests: XCTestCase {
             // The second audit: `Variables` spelt with a C# escape; a named value written
             // with character references, read by no variable.
             ("escaped", checked("escapedToken", setBy: set("serviceCopy", "{{service-token}}")).replacingOccurrences(of: "context.Variables[&quot;escapedToken&quot;]", with: "context.\\u0056ariables[&quot;serviceCopy&quot;]")),
+            ("copiedservice", checked("copiedServiceToken", setBy: set("serviceOriginal", "{{service-token}}") + set("copiedServiceToken", "@((string)context.Variables[&quot;serviceOriginal&quot;])"))),
+            ("cycle", checked("cycleToken", setBy: set("cycleToken", "@((string)context.Variables[&quot;cycleOther&quot;])") + set("cycleOther", "@((string)context.Variables[&quot;cycleToken&quot;])"))),
             ("bracedreference", checked("bracedToken", setBy: "").replacingOccurrences(of: "(string)context.Variables[&quot;bracedToken&quot;]", with: "&quot;&#123;&#123;service-token}}&quot;")),
         ]
         let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
@@ -2347,13 +2350,13 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
-        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery"] {
+        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery", "copied"] {
             XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
         }
         // A check that lets callers through is none (LP002), as one of a header.
         for name in [
             "fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience", "headerdefault", "querydefault", "concatenated",
-            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference",
+            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference", "copiedservice", "cycle",
         ] {
             XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-\(name)' accepts requests without a token") }, "\(name): \(findings)")
         }
