@@ -92,32 +92,36 @@ public struct CallerControlledVariables: Sendable, Equatable {
     private static func callersTokens(_ setters: VariableSetters, writtenOtherwise: Set<String>?) -> [String: Set<CredentialPlace>] {
         guard let writtenOtherwise else { return [:] }
         // Each variable's setters by the number of their text (estates repeat a setter in
-        // every API's policy), and whether it reads a variable.
+        // every API's policy), and the variables each name's setters read.
         var texts: [String: [Int: (code: String, copies: Bool)]] = [:]
+        var readers: [String: Set<String>] = [:]
         for setter in setters.setters {
             guard let written = setter.name, !written.contains("{{") else { return [:] }
             let name = written.trimmingWhitespace
             guard !writtenOtherwise.contains(name) else { continue }
             texts[name, default: [:]][setter.flow] = (setter.code, setter.sources.contains(where: \.isVariable))
+            for case .variable(let read) in setter.sources { readers[read.trimmingWhitespace.lowercased(), default: []].insert(name) }
         }
-        var tokens: [String: Set<CredentialPlace>] = [:]
-        // A text's judgement, once it cannot change: one that reads no variable, or one
-        // that passed (the variables it copies are found for good).
+        // The judgement of each text that copies no variable, which nothing found changes.
         var settled: [Int: Set<CredentialPlace>?] = [:]
-        for _ in 0..<16 {
+        var tokens: [String: Set<CredentialPlace>] = [:]
+        // Each step judges the names whose setters read a variable the last step found
+        // (every name at first), so a chain of copies costs what its setters do.
+        var judged = Set(texts.keys)
+        for _ in 0..<16 where !judged.isEmpty {
             var found: [String: Set<CredentialPlace>] = [:]
-            names: for (name, setters) in texts where tokens[name] == nil {
+            names: for name in judged where tokens[name] == nil {
                 var places: Set<CredentialPlace> = []
-                for (flow, text) in setters {
-                    let judged = settled[flow] ?? callersText(text.code, copying: tokens)
-                    if judged != nil || !text.copies { settled[flow] = judged }
-                    guard let judged else { continue names }
-                    places.formUnion(judged)
+                for (flow, text) in texts[name, default: [:]] {
+                    let judgement = settled[flow] ?? callersText(text.code, copying: tokens)
+                    if !text.copies { settled[flow] = judgement }
+                    guard let read = judgement else { continue names }
+                    places.formUnion(read)
                 }
                 if !places.isEmpty { found[name] = places }
             }
-            guard !found.isEmpty else { break }
             tokens.merge(found) { old, _ in old }
+            judged = found.keys.reduce(into: []) { next, name in next.formUnion(readers[name, default: []]) }
         }
         return tokens
     }
