@@ -140,10 +140,12 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     /// Where in the request `value` is read when it is, whole, what the caller sent in one
     /// header or query parameter (``ExpressionFlow/callersText(of:)``) or a variable of
-    /// `tokens` (``ExpressionFlow/variableRead(of:)``); none for nothing written; nil for
+    /// `tokens` (``ExpressionFlow/variableRead(of:)``), a block of one local that is
+    /// (``ExpressionFlow/expression(ofBlock:)``); none for nothing written; nil for
     /// anything else.
     private static func callersValue(_ value: String, copying tokens: [String: Set<CredentialPlace>]) -> Set<CredentialPlace>? {
         if ExpressionFlow.isNothingWritten(value) { return [] }
+        if let expression = ExpressionFlow.expression(ofBlock: value) { return callersValue(expression, copying: tokens) }
         switch ExpressionFlow.callersText(of: value) {
         case .requestHeader(let name)?: return [.header(name.lowercased())]
         case .requestQuery(let name)?: return [.query(name.lowercased())]

@@ -2317,6 +2317,7 @@ final class RawPolicyTests: XCTestCase {
             ("asstring", checked("asStringToken", setBy: set("asStringToken", "@(\(header))")).replacingOccurrences(of: "(string)context.Variables[&quot;asStringToken&quot;]", with: "context.Variables[&quot;asStringToken&quot;] as string")),
             ("originalquery", checked("originalQueryToken", setBy: set("originalQueryToken", "@(context.Request.OriginalUrl.Query.GetValueOrDefault(&quot;access_token&quot;, &quot;&quot;))"))),
             ("copied", checked("copiedToken", setBy: set("wholeHeader", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))") + set("copiedToken", "@(((string)context.Variables[&quot;wholeHeader&quot;]).Split(&apos; &apos;).Last())"))),
+            ("block", checked("blockToken", setBy: set("blockToken", "@{ var header = context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;); return header.Replace(&quot;Bearer &quot;, &quot;&quot;); }"))),
             ("noaudience", checked("audienceToken", setBy: set("audienceToken", "@(\(header))"), audience: false)),
             // The audit of the change: a default of the read, a join or an edit that may
             // give the gateway's token; a fallback in `token-value` itself; a header read
@@ -2339,6 +2340,8 @@ final class RawPolicyTests: XCTestCase {
             ("escaped", checked("escapedToken", setBy: set("serviceCopy", "{{service-token}}")).replacingOccurrences(of: "context.Variables[&quot;escapedToken&quot;]", with: "context.\\u0056ariables[&quot;serviceCopy&quot;]")),
             ("copiedservice", checked("copiedServiceToken", setBy: set("serviceOriginal", "{{service-token}}") + set("copiedServiceToken", "@((string)context.Variables[&quot;serviceOriginal&quot;])"))),
             ("cycle", checked("cycleToken", setBy: set("cycleToken", "@((string)context.Variables[&quot;cycleOther&quot;])") + set("cycleOther", "@((string)context.Variables[&quot;cycleToken&quot;])"))),
+            ("blockjoin", checked("blockJoinToken", setBy: set("blockJoinToken", "@{ var header = \(header) + \(service); return header.Trim(); }"))),
+            ("blockdefault", checked("blockDefaultToken", setBy: set("blockDefaultToken", "@{ string header = context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;Bearer {{service-token}}&quot;); return header.Split(&apos; &apos;).Last(); }"))),
             ("bracedreference", checked("bracedToken", setBy: "").replacingOccurrences(of: "(string)context.Variables[&quot;bracedToken&quot;]", with: "&quot;&#123;&#123;service-token}}&quot;")),
         ]
         let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
@@ -2350,13 +2353,13 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
-        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery", "copied"] {
+        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery", "copied", "block"] {
             XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
         }
         // A check that lets callers through is none (LP002), as one of a header.
         for name in [
             "fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience", "headerdefault", "querydefault", "concatenated",
-            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference", "copiedservice", "cycle",
+            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference", "copiedservice", "cycle", "blockjoin", "blockdefault",
         ] {
             XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-\(name)' accepts requests without a token") }, "\(name): \(findings)")
         }

@@ -247,6 +247,48 @@ enum ExpressionFlow {
         return writtenName(read.dropFirst().dropLast())
     }
 
+    /// The expression a block of two statements stands for, where the first gives a local
+    /// a value of one operand (no operator at its top) and the second returns that local,
+    /// members read after it: `@{ var h = E; return h.Replace("Bearer ", ""); }` is
+    /// `@(E.Replace("Bearer ", ""))`. Nil for any other block.
+    static func expression(ofBlock code: String) -> String? {
+        let text = compacted(Array(code.utf8))
+        guard text.count > 3, text[0] == at, text[1] == openBrace, text[text.count - 1] == closeBrace else { return nil }
+        let structure = Structure(text)
+        guard structure.close[1] == text.count - 1 else { return nil }
+        var index = 2
+        if starts(text, at: index, with: "var ") { index += 4 } else if starts(text, at: index, with: "string ") { index += 7 } else { return nil }
+        let nameEnd = identifierEnd(text, from: index)
+        guard nameEnd > index, nameEnd < text.count, text[nameEnd] == equals, nameEnd + 1 < text.count, text[nameEnd + 1] != equals else { return nil }
+        let name = text[index..<nameEnd]
+        let valueEnd = structure.statementEnd[nameEnd + 1]
+        guard valueEnd < text.count, text[valueEnd] == semicolon, valueEnd > nameEnd + 1 else { return nil }
+        let value = (nameEnd + 1)..<valueEnd
+        // One operand: an operator at the top would bind the members returned otherwise.
+        var scan = value.lowerBound
+        while scan < value.upperBound {
+            if let end = structure.literalEnd[scan] {
+                scan = end
+                continue
+            }
+            if isOpening(text[scan]) {
+                scan = (structure.close[scan] ?? value.upperBound) + 1
+                continue
+            }
+            if Array("?:+-*/%&|^<>=!".utf8).contains(text[scan]) { return nil }
+            scan += 1
+        }
+        var returned = valueEnd + 1
+        guard starts(text, at: returned, with: "return ") else { return nil }
+        returned += "return ".utf8.count
+        guard text[returned...].starts(with: name), identifierEnd(text, from: returned) == returned + name.count else { return nil }
+        let members = (returned + name.count)..<structure.statementEnd[returned]
+        guard members.upperBound == text.count - 2, text[members.upperBound] == semicolon,
+            members.isEmpty || text[members.lowerBound] == dot || text[members.lowerBound] == openBracket || starts(text, at: members.lowerBound, with: "?.")
+        else { return nil }
+        return "@(" + String(decoding: text[value], as: UTF8.self) + String(decoding: text[members], as: UTF8.self) + ")"
+    }
+
     /// The name in the arguments of a `GetValueOrDefault(` (what follows it): a name
     /// written out, and no default but nothing.
     private static func readWithNothingElse(_ arguments: Substring) -> String? {
