@@ -86,8 +86,8 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// given a value the gateway chose for some requests (a named value, a text written
     /// out, another variable, a cached value, its own token) would let a caller who sends
     /// nothing pass as someone else. A setter whose name is an expression's, or a named
-    /// value not known here, may set any, which leaves none. Names are compared trimmed,
-    /// as the other writers'. Copies are followed 16 deep, each step from the variables
+    /// value not known here, may set any, which leaves none. Names are compared as
+    /// ``key(_:)`` files them. Copies are followed 16 deep, each step from the variables
     /// the last one found, so that the order setters are read in decides nothing.
     private static func callersTokens(_ setters: VariableSetters, writtenOtherwise: Set<String>?) -> [String: Set<CredentialPlace>] {
         guard let writtenOtherwise else { return [:] }
@@ -97,24 +97,27 @@ public struct CallerControlledVariables: Sendable, Equatable {
         var readers: [String: Set<String>] = [:]
         for setter in setters.setters {
             guard let written = setter.name, !written.contains("{{") else { return [:] }
-            let name = written.trimmingWhitespace
+            let name = key(written)
             guard !writtenOtherwise.contains(name) else { continue }
             texts[name, default: [:]][setter.flow] = (setter.code, setter.sources.contains(where: \.isVariable))
-            for case .variable(let read) in setter.sources { readers[read.trimmingWhitespace.lowercased(), default: []].insert(name) }
+            for case .variable(let read) in setter.sources { readers[key(read), default: []].insert(name) }
         }
         // The judgement of each text that copies no variable, which nothing found changes.
         var settled: [Int: Set<CredentialPlace>?] = [:]
         var tokens: [String: Set<CredentialPlace>] = [:]
         // Each step judges the names whose setters read a variable the last step found
-        // (every name at first), so a chain of copies costs what its setters do.
+        // (every name at first), so a chain of copies costs what its setters do; the
+        // variable read from the request and 16 copies of it are found.
         var judged = Set(texts.keys)
-        for _ in 0..<16 where !judged.isEmpty {
+        for _ in 0..<17 where !judged.isEmpty {
             var found: [String: Set<CredentialPlace>] = [:]
+            // A copying text's judgement for this step: one text copied under many names is read once.
+            var judgedInStep: [Int: Set<CredentialPlace>?] = [:]
             names: for name in judged where tokens[name] == nil {
                 var places: Set<CredentialPlace> = []
                 for (flow, text) in texts[name, default: [:]] {
-                    let judgement = settled[flow] ?? callersText(text.code, copying: tokens)
-                    if !text.copies { settled[flow] = judgement }
+                    let judgement = settled[flow] ?? judgedInStep[flow] ?? callersText(text.code, copying: tokens)
+                    if text.copies { judgedInStep[flow] = judgement } else { settled[flow] = judgement }
                     guard let read = judgement else { continue names }
                     places.formUnion(read)
                 }
@@ -124,6 +127,13 @@ public struct CallerControlledVariables: Sendable, Equatable {
             judged = found.keys.reduce(into: []) { next, name in next.formUnion(readers[name, default: []]) }
         }
         return tokens
+    }
+
+    /// A variable's name as ``callersTokens`` files it: trimmed, and folded so that names
+    /// .NET's case-insensitive comparison takes for one (`tı` and `TI`, `ſ` and `S`) are
+    /// one; folding more than it does only leaves fewer variables the caller's.
+    private static func key(_ name: String) -> String {
+        name.trimmingWhitespace.uppercased().lowercased()
     }
 
     /// Where in the request the value `code` gives is read, when every value it may give
@@ -149,7 +159,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
         switch ExpressionFlow.callersText(of: value) {
         case .requestHeader(let name)?: return [.header(name.lowercased())]
         case .requestQuery(let name)?: return [.query(name.lowercased())]
-        default: return ExpressionFlow.variableRead(of: value).flatMap { tokens[$0.trimmingWhitespace.lowercased()] }
+        default: return ExpressionFlow.variableRead(of: value).flatMap { tokens[key($0)] }
         }
     }
 
@@ -163,7 +173,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
             for element in document.allElements {
                 for attribute in element.attributes where attribute.name.hasSuffix("variable-name") {
                     guard case .text(let text) = attribute.value, let name = NamedValues.resolve(text, values) else { return nil }
-                    names.insert(name.trimmingWhitespace.lowercased())
+                    names.insert(key(name))
                 }
             }
         }
@@ -184,7 +194,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
     func tokenPlaces(of code: String) -> [CredentialPlace] {
         ExpressionFlow.sources(of: code).flatMap { source -> [CredentialPlace] in
             guard case .variable(let name) = source else { return [] }
-            return Array(callersTokens[name.trimmingWhitespace.lowercased()] ?? [])
+            return Array(callersTokens[Self.key(name)] ?? [])
         }
     }
 

@@ -2317,6 +2317,7 @@ final class RawPolicyTests: XCTestCase {
             ("asstring", checked("asStringToken", setBy: set("asStringToken", "@(\(header))")).replacingOccurrences(of: "(string)context.Variables[&quot;asStringToken&quot;]", with: "context.Variables[&quot;asStringToken&quot;] as string")),
             ("originalquery", checked("originalQueryToken", setBy: set("originalQueryToken", "@(context.Request.OriginalUrl.Query.GetValueOrDefault(&quot;access_token&quot;, &quot;&quot;))"))),
             ("copied", checked("copiedToken", setBy: set("wholeHeader", "@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;))") + set("copiedToken", "@(((string)context.Variables[&quot;wholeHeader&quot;]).Split(&apos; &apos;).Last())"))),
+            ("sixteencopies", checked("copy16", setBy: set("copy0", "@(\(header))") + (1...16).map { set("copy\($0)", "@((string)context.Variables[&quot;copy\($0 - 1)&quot;])") }.joined())),
             ("block", checked("blockToken", setBy: set("blockToken", "@{ var header = context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;); return header.Replace(&quot;Bearer &quot;, &quot;&quot;); }"))),
             ("noaudience", checked("audienceToken", setBy: set("audienceToken", "@(\(header))"), audience: false)),
             // The audit of the change: a default of the read, a join or an edit that may
@@ -2342,6 +2343,8 @@ final class RawPolicyTests: XCTestCase {
             ("cycle", checked("cycleToken", setBy: set("cycleToken", "@((string)context.Variables[&quot;cycleOther&quot;])") + set("cycleOther", "@((string)context.Variables[&quot;cycleToken&quot;])"))),
             ("blockjoin", checked("blockJoinToken", setBy: set("blockJoinToken", "@{ var header = \(header) + \(service); return header.Trim(); }"))),
             ("blockdefault", checked("blockDefaultToken", setBy: set("blockDefaultToken", "@{ string header = context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;Bearer {{service-token}}&quot;); return header.Split(&apos; &apos;).Last(); }"))),
+            // The third audit: names .NET's case-insensitive comparison takes for one.
+            ("dotless", checked("dotlessTı", setBy: set("dotlessTı", "@(\(header))") + set("DOTLESSTI", "{{service-token}}"))),
             ("bracedreference", checked("bracedToken", setBy: "").replacingOccurrences(of: "(string)context.Variables[&quot;bracedToken&quot;]", with: "&quot;&#123;&#123;service-token}}&quot;")),
         ]
         let gateway = RuleExample.baseGateway + "namedValues:\n  service-token: not-a-secret-here\n"
@@ -2353,13 +2356,13 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let findings = try lintFindings().filter { $0.hasPrefix("LP00") }
-        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery", "copied", "block"] {
+        for name in ["bearer", "queried", "branched", "sample", "anycase", "cutlater", "asstring", "originalquery", "copied", "block", "sixteencopies"] {
             XCTAssertFalse(findings.contains { $0.hasPrefix("LP001") && $0.contains("list-\(name)'") }, "\(name): \(findings)")
         }
         // A check that lets callers through is none (LP002), as one of a header.
         for name in [
             "fallback", "debug", "twosetters", "cached", "identity", "joined", "unset", "noaudience", "headerdefault", "querydefault", "concatenated",
-            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference", "copiedservice", "cycle", "blockjoin", "blockdefault",
+            "formatted", "edited", "valuefallback", "valuedefault", "anyheader", "computedname", "spaced", "referenced", "escaped", "bracedreference", "copiedservice", "cycle", "blockjoin", "blockdefault", "dotless",
         ] {
             XCTAssertTrue(findings.contains { $0.hasPrefix("LP001") && $0.contains("route 'list-\(name)' accepts requests without a token") }, "\(name): \(findings)")
         }
