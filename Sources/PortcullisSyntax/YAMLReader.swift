@@ -305,7 +305,7 @@ private struct TreeBuilder {
         var isPlain = data.style == YAML_PLAIN_SCALAR_STYLE
         var rejected = false
         if let tag = data.tag {
-            switch checkTag(tag, allowed: Self.scalarTags, at: nodeRange, diagnostics: &diagnostics) {
+            switch Self.checkTag(tag, allowed: Self.scalarTags, at: nodeRange, diagnostics: &diagnostics) {
             case nil: rejected = true
             case "tag:yaml.org,2002:str", "!": isPlain = false
             default: break
@@ -313,7 +313,7 @@ private struct TreeBuilder {
         }
         let scalarValue = YAMLScalar(text: text, isPlain: isPlain)
         // Called through the optional, not bound to a copy: that cost a retain and a release per scalar.
-        if picker?(scalarValue, role(ofScalarRejected: rejected)) == true { picked.append(nodeRange) }
+        if picker?(scalarValue, Self.role(in: stack, ofScalarRejected: rejected)) == true { picked.append(nodeRange) }
         let scalar = YAMLNode.Content.scalar(scalarValue)
         let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
         // A long text counts a node for each 4 KiB it holds: every later stage reads an
@@ -336,7 +336,7 @@ private struct TreeBuilder {
         let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
         let tagPointer = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
         let tag = tagPointer.map {
-            checkTag(
+            Self.checkTag(
                 $0, allowed: isMapping ? Self.mappingTags : Self.sequenceTags,
                 at: range(event.start_mark, event.end_mark), diagnostics: &diagnostics)
         }
@@ -484,7 +484,9 @@ private struct TreeBuilder {
 
     /// Where the scalar being read will stand, for the picker. A value under a rejected
     /// tag is judged as an item, the way a walk of the tree meets it: it is no string.
-    private func role(ofScalarRejected rejected: Bool) -> YAMLScalarRole {
+    /// Static, given the stack alone: as a method it took the whole builder as its `self`,
+    /// which cost a copy of the builder (152 bytes) for every scalar.
+    private static func role(in stack: [Frame], ofScalarRejected rejected: Bool) -> YAMLScalarRole {
         // Read through a pointer: the frame's fields are read in place, not copied out.
         stack.withUnsafeBufferPointer { frames in
             let top = frames.count - 1
@@ -559,7 +561,7 @@ private struct TreeBuilder {
 
     /// Returns the tag for the caller to interpret, or reports a tag outside YAML's core
     /// schema and returns nil.
-    private func checkTag(
+    private static func checkTag(
         _ pointer: UnsafeMutablePointer<yaml_char_t>, allowed: Set<String>, at range: SourceRange,
         diagnostics: inout DiagnosticCollector
     ) -> String? {
@@ -574,10 +576,14 @@ private struct TreeBuilder {
 
     // MARK: Positions and errors
 
+    /// Inlined, as is ``range(_:_:)``: called as a method, each took a copy of the whole
+    /// builder (152 bytes) as its `self`, once for every scalar read.
+    @inline(__always)
     private func position(_ mark: yaml_mark_t) -> SourcePosition {
         SourcePosition(line: mark.line + 1 + lineOffset, column: mark.column + 1)
     }
 
+    @inline(__always)
     private func range(_ start: yaml_mark_t, _ end: yaml_mark_t) -> SourceRange {
         var endPosition = position(end)
         let startPosition = position(start)
