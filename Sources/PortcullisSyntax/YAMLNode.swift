@@ -136,6 +136,8 @@ public enum YAMLScalarRole: Sendable {
 /// Judges every scalar as the reader meets it, by its text and where it stands; the reader
 /// keeps the ranges of those it picks (``YAMLDocument/picked``). A caller that looks for
 /// scalars of some kind does so here instead of walking the tree again afterwards.
+/// A picker answers by those alone, the same each time: the reader remembers its answer
+/// for a short text met again in the same role.
 public typealias YAMLScalarPicker = @Sendable (YAMLScalar, YAMLScalarRole) -> Bool
 
 /// One key/value pair of a mapping; keys are always scalars (YS007 otherwise).

@@ -300,7 +300,7 @@ private struct TreeBuilder {
         _ event: yaml_event_t, picker: YAMLScalarPicker?, diagnostics: inout DiagnosticCollector
     ) -> Step {
         let data = event.data.scalar
-        let text = shortTexts.text(UnsafeBufferPointer(start: data.value, count: data.length))
+        let (text, slot) = shortTexts.text(UnsafeBufferPointer(start: data.value, count: data.length))
         let nodeRange = range(event.start_mark, event.end_mark)
         var isPlain = data.style == YAML_PLAIN_SCALAR_STYLE
         var rejected = false
@@ -312,8 +312,18 @@ private struct TreeBuilder {
             }
         }
         let scalarValue = YAMLScalar(text: text, isPlain: isPlain)
-        // Called through the optional, not bound to a copy: that cost a retain and a release per scalar.
-        if picker?(scalarValue, Self.role(in: stack, ofScalarRejected: rejected)) == true { picked.append(nodeRange) }
+        if picker != nil {
+            let role = Self.role(in: stack, ofScalarRejected: rejected)
+            let picks: Bool
+            if let known = shortTexts.answer(at: slot, role: role, isPlain: isPlain) {
+                picks = known
+            } else {
+                // Called through the optional, not bound to a copy: that cost a retain and a release per scalar.
+                picks = picker?(scalarValue, role) == true
+                shortTexts.remember(picks, at: slot, role: role, isPlain: isPlain)
+            }
+            if picks { picked.append(nodeRange) }
+        }
         let scalar = YAMLNode.Content.scalar(scalarValue)
         let node = YAMLNode(rejected ? .rejected(scalar) : scalar, range: nodeRange)
         // A long text counts a node for each 4 KiB it holds: every later stage reads an
@@ -650,27 +660,69 @@ private struct TreeBuilder {
 /// The texts of short scalars made lately, so that what a file repeats (keys such as `id`
 /// and `method`, values such as `GET`) is made once: making a `String` checks its UTF-8,
 /// which costs several times more than comparing sixteen bytes.
+///
+/// Each text keeps the picker's last answer for it, with the role and plainness it was
+/// asked with: a picker answers by those alone (``YAMLScalarPicker``), and a file repeats
+/// its short scalars in the same places, so most are judged once instead of at every use
+/// (the credential check behind the picker was a quarter of building the tree).
 private struct ShortTexts {
     private struct Slot {
         var count = -1
         var bytes: (UInt64, UInt64) = (0, 0)
         var text = ""
+        /// The picker's last answer for the text, and what it was asked with: held as
+        /// plain fields, so that looking it up copies no role and no key.
+        var asked = Asked.not
+        var askedPlain = false
+        var askedUnderKey = ""
+        var picks = false
+    }
+
+    private enum Asked: UInt8 {
+        case not, asKey, asItem, asValue
     }
 
     /// Up to this many bytes a text is stored inline in its `String`, so keeping one here
     /// holds no memory; longer texts are made each time.
     private static let longest = 15
-    private var slots = [Slot](repeating: Slot(), count: 256)
+    /// Each slot made afresh rather than copied from one: a copy retains its strings, and
+    /// every read of a file (a thousand for an estate of one file per API) makes a table.
+    private var slots = (0..<256).map { _ in Slot() }
 
-    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard bytes.count <= Self.longest else { return String(decoding: bytes, as: UTF8.self) }
+    /// The text of `bytes`, and the slot that holds it (nil for a long text, which is not kept).
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, slot: Int?) {
+        guard bytes.count <= Self.longest else { return (String(decoding: bytes, as: UTF8.self), nil) }
         let packed = Self.pack(bytes)
         let mixed = (packed.0 &+ packed.1 &* 31 &+ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
         let slot = Int(truncatingIfNeeded: mixed >> 56)
-        if slots[slot].count == bytes.count, slots[slot].bytes == packed { return slots[slot].text }
+        if slots[slot].count == bytes.count, slots[slot].bytes == packed { return (slots[slot].text, slot) }
         let text = String(decoding: bytes, as: UTF8.self)
         slots[slot] = Slot(count: bytes.count, bytes: packed, text: text)
-        return text
+        return (text, slot)
+    }
+
+    /// The picker's answer for the text in `slot`, if it was asked in this role and plainness.
+    @inline(__always)
+    func answer(at slot: Int?, role: YAMLScalarRole, isPlain: Bool) -> Bool? {
+        guard let slot, slots[slot].askedPlain == isPlain else { return nil }
+        switch role {
+        case .key: return slots[slot].asked == .asKey ? slots[slot].picks : nil
+        case .item: return slots[slot].asked == .asItem ? slots[slot].picks : nil
+        case .value(let key): return slots[slot].asked == .asValue && slots[slot].askedUnderKey == key ? slots[slot].picks : nil
+        }
+    }
+
+    mutating func remember(_ picks: Bool, at slot: Int?, role: YAMLScalarRole, isPlain: Bool) {
+        guard let slot else { return }
+        slots[slot].askedPlain = isPlain
+        slots[slot].picks = picks
+        switch role {
+        case .key: slots[slot].asked = .asKey
+        case .item: slots[slot].asked = .asItem
+        case .value(let key):
+            slots[slot].asked = .asValue
+            slots[slot].askedUnderKey = key
+        }
     }
 
     /// Two words that, with the count, tell every text of up to 15 bytes from every other:
