@@ -35,6 +35,36 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertGreaterThan(Set(texts.filter { $0.utf8.count <= 15 }).count, 5_000, "many distinct short texts")
     }
 
+    /// The reader remembers a picker's answer for a short text it meets again, so each
+    /// scalar must still be picked by its own text, role, key and plainness: the same text
+    /// under another key, as a key, as an item or quoted is asked again.
+    func testAPickersAnswerIsRememberedOnlyForTheSameTextRoleKeyAndPlainness() throws {
+        let picker: YAMLScalarPicker = { scalar, role in
+            guard case .value(let key) = role else { return false }
+            return key == "password" && scalar.isPlain && scalar.text.hasPrefix("p4ss")
+        }
+        let yaml = """
+            a: p4ss
+            password: p4ss
+            p4ss: 1
+            list: [p4ss]
+            password2: p4ss
+            b: {password: 'p4ss'}
+            c: {password: p4ss}
+            d: {password: p4ssword}
+            e: {password: p4ss}
+
+            """
+        var diagnostics = DiagnosticCollector()
+        let bytes = Array(yaml.utf8)
+        var picked: [Int] = []
+        _ = YAMLReader(file: FileID(0), limits: InputLimits()).read(
+            YAMLChunk(bytes: 0..<bytes.count, firstLine: 1), of: bytes, diagnostics: &diagnostics, picking: picker
+        ) { document in picked = (document.picked ?? []).map { Int($0.start.line) } }
+        XCTAssertEqual(describe(diagnostics.diagnostics), [])
+        XCTAssertEqual(picked, [2, 7, 8, 9])
+    }
+
     /// Short texts that differ in one byte at any position, NUL from `\0` escapes and a
     /// BOM from `\uFEFF` included, are each read back as written, not as a neighbour.
     func testShortScalarsDifferingInOneByteStayApart() throws {
