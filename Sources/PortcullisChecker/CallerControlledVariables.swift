@@ -165,7 +165,7 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     /// The variables statements other than `set-variable` write in `policies` (a
     /// validated or managed identity's token, a call's answer, a cached value: any
-    /// `…variable-name`), named values put in, trimmed; nil when one may be any (named by
+    /// `…variable-name`), named values put in, filed by ``key(_:)``; nil when one may be any (named by
     /// an expression, or by a named value not known here).
     private static func writtenOtherwise(in policies: [PolicyXMLDocument], values: [String: String]) -> Set<String>? {
         var names: Set<String> = []

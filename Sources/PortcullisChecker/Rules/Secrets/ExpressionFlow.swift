@@ -192,15 +192,11 @@ enum ExpressionFlow {
     /// The header or query parameter whose text `code` gives and nothing else, read by a
     /// name written out: `Headers.GetValueOrDefault("X")` with no default but nothing
     /// (`""`, `string.Empty`, `null`), `Headers["X"]`'s first value, the query's alike,
-    /// cast to a string or not, its scheme taken off at most (``tokenCuts``). Nil for anything more: a default or a join may hold a token the
-    /// gateway chose, and a name not written out may be any.
+    /// cast to a string or not, its scheme taken off at most (``tokenCuts``). Nil for
+    /// anything more: a default or a join may hold a token the gateway chose, and a name
+    /// not written out may be any.
     static func callersText(of code: String) -> Source? {
-        var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
-        guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
-        body = Substring(body.dropFirst(2).dropLast().replacing("?.", with: "."))
-        if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
-        if body.hasPrefix("(string)") { body = body.dropFirst(8) }
-        while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
+        guard let body = textRead(of: code)?.body else { return nil }
         let collections = [
             ("context.Request.Headers", Source.requestHeader), ("context.Request.Url.Query", Source.requestQuery),
             ("context.Request.OriginalUrl.Query", Source.requestQuery),
@@ -208,10 +204,7 @@ enum ExpressionFlow {
         for (collection, place) in collections {
             guard body.hasPrefix(collection) else { continue }
             var read = body.dropFirst(collection.count)
-            if read.hasPrefix(".GetValueOrDefault(") {
-                read = read.dropFirst(".GetValueOrDefault(".count)
-                return readWithNothingElse(read).map(place)
-            }
+            if read.hasPrefix(".GetValueOrDefault(") { return readWithNothingElse(read.dropFirst(".GetValueOrDefault(".count)).map(place) }
             guard let first = [".First()", ".FirstOrDefault()", "[0]"].first(where: read.hasSuffix), read.hasPrefix("[") else { return nil }
             read = read.dropLast(first.count)
             guard read.hasSuffix("]") else { return nil }
@@ -224,16 +217,7 @@ enum ExpressionFlow {
     /// `context.Variables["t"] as string`, `context.Variables.GetValueOrDefault<string>("t")`
     /// with no default but nothing, its scheme cut off at most (``tokenCuts``).
     static func variableRead(of code: String) -> String? {
-        var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
-        guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
-        body = Substring(body.dropFirst(2).dropLast().replacing("?.", with: "."))
-        while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
-        if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
-        var text = false
-        if body.hasPrefix("(string)") {
-            text = true
-            body = body.dropFirst(8)
-        }
+        guard var (body, text) = textRead(of: code) else { return nil }
         if let suffix = ["as string", ".ToString()"].first(where: body.hasSuffix) {
             text = true
             body = body.dropLast(suffix.count)
@@ -245,6 +229,19 @@ enum ExpressionFlow {
         }
         guard text, read.hasPrefix("["), read.hasSuffix("]") else { return nil }
         return writtenName(read.dropFirst().dropLast())
+    }
+
+    /// What an expression `code` reads, compacted, `?.` read as `.`, with the scheme cuts
+    /// at its end (``tokenCuts``) and a cast to a string taken off, and whether it had
+    /// that cast; nil for a block.
+    private static func textRead(of code: String) -> (body: Substring, cast: Bool)? {
+        var body = Substring(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
+        guard body.hasPrefix("@("), body.hasSuffix(")") else { return nil }
+        body = Substring(body.dropFirst(2).dropLast().replacing("?.", with: "."))
+        while let cut = tokenCuts.first(where: body.hasSuffix) { body = body.dropLast(cut.count) }
+        if body.hasPrefix("((string)"), body.hasSuffix(")") { body = body.dropFirst().dropLast() }
+        guard body.hasPrefix("(string)") else { return (body, false) }
+        return (body.dropFirst(8), true)
     }
 
     /// The expression a block of two statements stands for, where the first gives a local
@@ -319,13 +316,17 @@ enum ExpressionFlow {
 
     /// Whether `code` writes out nothing: an empty string, `string.Empty` or `null`.
     static func isNothingWritten(_ code: String) -> Bool {
-        ["@(string.Empty)", "@(String.Empty)", "@(\"\")", "@(null)"].contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
+        let text = String(decoding: compacted(Array(code.utf8)), as: UTF8.self)
+        return text == "@(null)" || emptyTexts.contains(text)
     }
 
     /// Whether `code` is a text written out: a string, or `string.Empty`.
     private static func isWrittenOut(_ code: String) -> Bool {
-        stringLiteral(of: code) != nil || ["@(string.Empty)", "@(String.Empty)", "@(\"\")"].contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
+        stringLiteral(of: code) != nil || emptyTexts.contains(String(decoding: compacted(Array(code.utf8)), as: UTF8.self))
     }
+
+    /// An empty text, as an expression compacted.
+    private static let emptyTexts: Set<String> = ["@(string.Empty)", "@(String.Empty)", "@(\"\")"]
 
     /// Whether `test` is true where the credential header `value` holds (or the token it
     /// carries) is there, or false: a test of that and nothing else (`t != null`,
