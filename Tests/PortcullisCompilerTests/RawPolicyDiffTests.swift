@@ -128,6 +128,29 @@ final class RawPolicyDiffTests: XCTestCase {
             back.stdout)
     }
 
+    /// A token check given the caller's token through a variable is a check for `diff` as
+    /// for lint (fortieth round): removing it, or making the variable one the gateway may
+    /// fill, widens access; it was read as a check of the gateway's own token, whose loss
+    /// weighed nothing.
+    func testACheckOfTheCallersTokenThroughAVariableIsWeighed() throws {
+        let setter = #"<set-variable name="callerToken" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Replace(&quot;Bearer &quot;, &quot;&quot;))" />"#
+        let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;callerToken&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let given = #"<set-variable name="callerToken" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;Bearer {{service-token}}&quot;).Replace(&quot;Bearer &quot;, &quot;&quot;))" />"#
+        for (side, statements) in [("base", setter + check), ("removed", setter), ("given", given + check)] {
+            let example = RuleExample.api(
+                "partner", fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders}\n")
+            try writeSide(side, "namedValues:\n  service-token: not-a-secret-here\n---\n" + example.text, in: directory, opening: side != "base")
+        }
+        let removed = try gate("base", "removed", widens: true)
+        XCTAssertTrue(removed.contains("privilege increase: the raw policy of API 'partner' removes 'validate-jwt'"), removed)
+        let givenToken = try gate("base", "given", widens: true)
+        XCTAssertTrue(
+            givenToken.contains(
+                "privilege increase: the raw policy of API 'partner' turns 'validate-jwt' into a check that lets callers through or checks only some requests"),
+            givenToken)
+    }
+
     /// A `choose` on the method is judged as lint judges it, by the methods of the routes
     /// the policy runs for (the audit of `diff` in the thirty-fifth round): a check moved
     /// into the `otherwise` of a `when` for `OPTIONS` still checks every `GET` and `POST`
