@@ -708,7 +708,12 @@ private struct ShortTexts {
         switch role {
         case .key: return slots[slot].asked == .asKey ? slots[slot].picks : nil
         case .item: return slots[slot].asked == .asItem ? slots[slot].picks : nil
-        case .value(let key): return slots[slot].asked == .asValue && slots[slot].askedUnderKey == key ? slots[slot].picks : nil
+        // The key by its bytes, as the picker reads it: `==` takes canonically equivalent
+        // texts for one (a Kelvin sign for `K`: a secret under `apiKey` went unreported
+        // after the same value under `api\u{212A}ey`) and normalizes both to tell (seconds
+        // for a long key; an audit).
+        case .value(let key):
+            return slots[slot].asked == .asValue && slots[slot].askedUnderKey.utf8.elementsEqual(key.utf8) ? slots[slot].picks : nil
         }
     }
 

@@ -106,6 +106,31 @@ final class CredentialDetectionTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A value under a name that calls it a credential is one, wherever the same value
+    /// stood before under a name that only looks alike: the reader remembered its check of
+    /// a short value under the key compared as text, where a Kelvin sign is a `K`, and a
+    /// secret under `apiKey` went unreported after `api\u{212A}ey` (an audit of the
+    /// fortieth round's change; never released).
+    func testAValueUnderACredentialsNameIsOneAfterTheSameValueUnderALookalikeName() throws {
+        for (order, first, second) in [("kelvin-first", "api\u{212A}ey", "apiKey"), ("ascii-first", "apiKey", "api\u{212A}ey")] {
+            let folder = directory.appendingPathComponent(order)
+            try FileManager.default.copyItem(at: BundleTests.fabrikam, to: folder)
+            // An OpenAPI extension of examples: only the reader's check judges its values.
+            let spec = folder.appendingPathComponent("specs/invoices.yaml")
+            let samples = "x-samples:\n  - {\(first): Zk3pQ9xW}\n  - {\(second): Zk3pQ9xW}\n"
+            let original = try String(contentsOf: spec, encoding: .utf8)
+            try original.replacingOccurrences(of: "\nservers:", with: "\n" + samples + "servers:").write(to: spec, atomically: true, encoding: .utf8)
+            // By bytes: `hasPrefix` takes the Kelvin sign for a `K` too.
+            let line = try String(contentsOf: spec, encoding: .utf8).components(separatedBy: "\n").firstIndex { $0.utf8.starts(with: "  - {apiKey:".utf8) }.map { $0 + 1 }
+            let lint = try ToolProcess.run(["lint", ".", "--format", "json"], in: folder)
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], lint.stdout)
+            let credentials = (report["diagnostics"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "SE001" }
+            XCTAssertEqual(credentials.map { "\($0["file"] ?? ""):\($0["line"] ?? "")" }, line.map { ["specs/invoices.yaml:\($0)"] }, lint.stdout)
+            XCTAssertEqual(lint.status, 1, lint.stdout)
+            XCTAssertFalse(lint.stdout.contains("Zk3pQ9xW"), lint.stdout)
+        }
+    }
+
     func testEveryCredentialShapeIsReportedAndNeverBuilt() throws {
         for (index, shape) in Self.shapes.enumerated() {
             let folder = directory.appendingPathComponent("shape\(index)")

@@ -63,6 +63,19 @@ final class YAMLReaderTests: XCTestCase {
         ) { document in picked = (document.picked ?? []).map { Int($0.start.line) } }
         XCTAssertEqual(describe(diagnostics.diagnostics), [])
         XCTAssertEqual(picked, [2, 7, 8, 9])
+        // Keys told apart by their bytes, as the picker reads them: a Kelvin sign is no `K`
+        // (compared as texts, the answer for one was given to the other: an audit).
+        let byBytes: YAMLScalarPicker = { _, role in
+            guard case .value(let key) = role else { return false }
+            return key.utf8.elementsEqual("apiKey".utf8)
+        }
+        for (yaml, expected) in [("api\u{212A}ey: v4lue\napiKey: v4lue\n", [2]), ("apiKey: v4lue\napi\u{212A}ey: v4lue\n", [1])] {
+            let bytes = Array(yaml.utf8)
+            _ = YAMLReader(file: FileID(0), limits: InputLimits()).read(
+                YAMLChunk(bytes: 0..<bytes.count, firstLine: 1), of: bytes, diagnostics: &diagnostics, picking: byBytes
+            ) { document in picked = (document.picked ?? []).map { Int($0.start.line) } }
+            XCTAssertEqual(picked, expected, yaml)
+        }
     }
 
     /// Short texts that differ in one byte at any position, NUL from `\0` escapes and a
