@@ -165,19 +165,13 @@ public struct CallerControlledVariables: Sendable, Equatable {
 
     /// The variables statements other than `set-variable` write in `policies` (a
     /// validated or managed identity's token, a call's answer, a cached value: any
-    /// `…variable-name`), named values put in, filed by ``key(_:)``; nil when one may be any (named by
-    /// an expression, or by a named value not known here).
+    /// `…variable-name`; ``MarkedVariables/written(in:values:byAttribute:)``), filed by
+    /// ``key(_:)``; nil when one may be any: named by an expression, or by a named value
+    /// not known here (a secret's).
     private static func writtenOtherwise(in policies: [PolicyXMLDocument], values: [String: String]) -> Set<String>? {
-        var names: Set<String> = []
-        for document in policies {
-            for element in document.allElements {
-                for attribute in element.attributes where attribute.name.hasSuffix("variable-name") {
-                    guard case .text(let text) = attribute.value, let name = NamedValues.resolve(text, values) else { return nil }
-                    names.insert(key(name))
-                }
-            }
-        }
-        return names
+        let written = MarkedVariables.written(in: policies.map { ($0, nil) }, values: values) { $1.hasSuffix("variable-name") }
+        guard !written.anyName, !written.keys.contains(where: { $0.name.contains("{{") }) else { return nil }
+        return Set(written.keys.map { key($0.name) })
     }
 
     /// Whether a token check given its token by `code` (`token-value`) that reads a

@@ -432,8 +432,16 @@ struct MarkedVariables: Sendable, Equatable {
     static func written(
         in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool
     ) -> MarkedVariables {
+        written(in: project.rawPolicies.map { ($0.document, $0.api) }, values: values, byAttribute: names)
+    }
+
+    /// ``written(in:values:byAttribute:)`` of `policies`, each with the API whose it is.
+    static func written(
+        in policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String],
+        byAttribute names: (_ element: String, _ attribute: String) -> Bool
+    ) -> MarkedVariables {
         var written = MarkedVariables()
-        for policy in project.rawPolicies {
+        for policy in policies {
             for element in policy.document.allElements {
                 for attribute in element.attributes where names(element.name, attribute.name) {
                     guard case .text(let text) = attribute.value else {
