@@ -306,8 +306,13 @@ struct VariableSetters {
     /// API's variables and those of the policies every API runs; one of those reads any
     /// API's. `following` says what a variable passes on to. Each setter is marked once, so
     /// this is linear in the setters and what they read; both judgements are made once for
-    /// each text of code.
-    func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values) -> MarkedVariables {
+    /// each text of code, so they may not depend on where a setter stands. Variables other
+    /// statements mark (`start`: a call's answer, by the API whose policies call) are
+    /// passed on as a seed's are.
+    func marked(
+        seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values, from start: MarkedVariables = MarkedVariables()
+    ) -> MarkedVariables {
+        if start.anyName { return start }
         var seeded = [Bool?](repeating: nil, count: flows.count)
         var passing = [Bool?](repeating: nil, count: flows.count)
         var everythingRead = [[ExpressionFlow.Source]?](repeating: nil, count: flows.count)
@@ -353,6 +358,23 @@ struct VariableSetters {
         }
         var marked = MarkedVariables()
         var done = Set(pending)
+        // Marks `keys`, and follows the setters and tests that read one newly marked.
+        func mark(_ keys: [MarkedVariables.Key]) {
+            let first = marked.keys.isEmpty
+            var added: [MarkedVariables.Key] = []
+            for key in keys where marked.keys.insert(key).inserted { added.append(key) }
+            for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
+                if case .setter(let copying) = copier {
+                    let setter = setters[copying]
+                    let passes = passing[setter.flow] ?? passesOn(setter)
+                    passing[setter.flow] = passes
+                    guard passes else { continue }
+                }
+                done.insert(copier)
+                pending.append(copier)
+            }
+        }
+        mark(Array(start.keys))
         while let step = pending.popLast() {
             switch step {
             case .test(let test):
@@ -362,19 +384,7 @@ struct VariableSetters {
                     marked.anyName = true
                     return marked
                 }
-                let first = marked.keys.isEmpty
-                var added: [MarkedVariables.Key] = []
-                for key in MarkedVariables.keys(setBy: name, in: setters[index].api) where marked.keys.insert(key).inserted { added.append(key) }
-                for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
-                    if case .setter(let copying) = copier {
-                        let setter = setters[copying]
-                        let passes = passing[setter.flow] ?? passesOn(setter)
-                        passing[setter.flow] = passes
-                        guard passes else { continue }
-                    }
-                    done.insert(copier)
-                    pending.append(copier)
-                }
+                mark(MarkedVariables.keys(setBy: name, in: setters[index].api))
             }
         }
         return marked
@@ -429,21 +439,23 @@ struct MarkedVariables: Sendable, Equatable {
     /// `names` picks by the statement's and its own name (`output-token-variable-name`, any
     /// `…variable-name`), named values put
     /// in; one written through an expression may be any. The one reader of such writers.
+    /// `statements` narrows the statements that count further, by what they hold.
     static func written(
-        in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool
+        in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool,
+        where statements: (PolicyXMLElement) -> Bool = { _ in true }
     ) -> MarkedVariables {
-        written(in: project.rawPolicies.map { ($0.document, $0.api) }, values: values, byAttribute: names)
+        written(in: project.rawPolicies.map { ($0.document, $0.api) }, values: values, byAttribute: names, where: statements)
     }
 
-    /// ``written(in:values:byAttribute:)`` of `policies`, each with the API whose it is.
+    /// ``written(in:values:byAttribute:where:)`` of `policies`, each with the API whose it is.
     static func written(
         in policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String],
-        byAttribute names: (_ element: String, _ attribute: String) -> Bool
+        byAttribute names: (_ element: String, _ attribute: String) -> Bool, where statements: (PolicyXMLElement) -> Bool = { _ in true }
     ) -> MarkedVariables {
         var written = MarkedVariables()
         for policy in policies {
             for element in policy.document.allElements {
-                for attribute in element.attributes where names(element.name, attribute.name) {
+                for attribute in element.attributes where names(element.name, attribute.name) && statements(element) {
                     guard case .text(let text) = attribute.value else {
                         written.anyName = true
                         continue

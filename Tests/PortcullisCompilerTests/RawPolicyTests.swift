@@ -2900,6 +2900,69 @@ final class RawPolicyTests: XCTestCase {
             reported.sorted(), ["address", "audience", "bodykey", "firstpart", "forged", "managed", "removed", "scheme", "size", "subscriptionid", "tenant", "userid"])
     }
 
+    /// A key cut by a step not known to keep what tells callers apart is every caller's
+    /// alike (found by the audit of the forty-first round): the token's first part after
+    /// `Reverse()` (the scheme and the token's header, which every token a key signs shares),
+    /// a regular expression's match, the smallest part, a hash cut into buckets. Steps known
+    /// to keep it (a hash whole, a template filled in, the last part first) stay the caller's.
+    func testACacheKeyCutByAStepNotKnownToKeepItIsNoCallersOwn() throws {
+        let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
+        let keys: [(name: String, key: String)] = [
+            ("reversedlast", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().Last()"),
+            ("regexmatch", "System.Text.RegularExpressions.Regex.Match(\(authorization), &quot;^[^.]*&quot;).Value"),
+            ("hashbucket", "(\(authorization).GetHashCode() &amp; 1)"),
+            ("hashmodulo", "Math.Abs(\(authorization).GetHashCode()) % 100"),
+            ("smallestpart", "\(authorization).Split(&apos;.&apos;).Min()"),
+            // Each of these tells the token's holders apart.
+            ("reversedfirst", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().First()"),
+            ("hashwhole", "&quot;order-&quot; + \(authorization).GetHashCode()"),
+            ("template", "&quot;order-{t}&quot;.Replace(&quot;{t}&quot;, \(authorization))"),
+        ]
+        let documents = keys.map { name, key in
+            let store = #"<outbound><base /><cache-store-value key="@(\#(key))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" /></outbound>"#
+            return RuleExample.api(
+                name, routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(store)</policies>'}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
+        XCTAssertEqual(reported.sorted(), ["hashbucket", "hashmodulo", "regexmatch", "reversedlast", "smallestpart"])
+    }
+
+    /// The answer to a call sent with the caller's credentials is the caller's own data (their
+    /// profile): stored under a key any caller finds, it is handed to the next (found by the
+    /// audit of the forty-first round), whether stored from the call's variable or a copy,
+    /// the call copying the request or setting `Authorization` from it. A call with the
+    /// gateway's credentials answers every caller alike, and a key of the caller's keeps
+    /// each answer apart.
+    func testTheAnswerToACallSentWithTheCallersCredentialsIsTheCallersOwn() throws {
+        let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
+        let shared = "@(&quot;profile-&quot; + context.Request.MatchedParameters[&quot;id&quot;])"
+        let callersHeader = "<set-header name=\"Authorization\" exists-action=\"override\"><value>@(\(authorization))</value></set-header>"
+        func call(_ mode: String, _ inside: String) -> String {
+            #"<send-request mode="\#(mode)" response-variable-name="me" timeout="10"><set-url>https://profiles.example.com/me</set-url>\#(inside)</send-request>"#
+        }
+        let copied = #"<set-variable name="profile" value="@(((IResponse)context.Variables[&quot;me&quot;]).Body.As&lt;string&gt;())" />"#
+        func store(_ key: String, _ value: String) -> String { #"<cache-store-value key="\#(key)" value="\#(value)" duration="60" />"# }
+        let cases: [(name: String, inbound: String)] = [
+            ("copiedanswer", call("new", callersHeader) + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            ("callanswer", call("new", callersHeader) + store(shared, "@(((IResponse)context.Variables[&quot;me&quot;]).Body.As&lt;string&gt;())")),
+            ("copiedrequest", call("copy", "") + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            // Each of these keeps the caller's answer from the next caller.
+            ("gatewaycall", call("new", #"<authentication-managed-identity resource="api://profiles" />"#) + copied
+                + store("profiles-config", "@((string)context.Variables[&quot;profile&quot;])")),
+            ("callerskey", call("new", callersHeader) + copied + store("@(&quot;profile-&quot; + \(authorization))", "@((string)context.Variables[&quot;profile&quot;])")),
+        ]
+        let documents = cases.map { name, inbound in
+            RuleExample.api(
+                name, routes: "  - {id: list-\(name), method: GET, path: '/\(name)/{id}', scopes: [orders.read], policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
+        XCTAssertEqual(reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest"])
+    }
+
     /// A key tells callers apart only where every value it may hold does (found by the audit
     /// of the change): a subscription's or owner's id beside the token, a variable set to
     /// the subscription's, an array joined to text (`System.String[]`), and the token in

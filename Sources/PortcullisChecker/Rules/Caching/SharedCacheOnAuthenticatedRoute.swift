@@ -235,9 +235,49 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// The variables that hold the answer's body: set from it, or copied from such a
         /// variable, by a policy or a fragment (found by audits: a store of one keeps the
         /// answer as a store of the body does, wherever on the request's way the variable
-        /// was set). There is no answer before `outbound`.
-        lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
-            .marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
+        /// was set). There is no answer before `outbound`. So does the answer to a call sent
+        /// with the caller's credentials (``callersCalls``): the caller's own data, such as
+        /// their profile (found by the audit of the forty-first round).
+        lazy var answer: MarkedVariables = {
+            let values = context.namedValues.byName
+            let calls = MarkedVariables.written(
+                in: context.project, values: values, byAttribute: { $0 == "send-request" && $1 == "response-variable-name" },
+                where: { Self.sendsTheCallersCredentials($0, values: values) })
+            return VariableSetters(context.project, values: values).marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true }, from: calls)
+        }()
+
+        /// Whether a `send-request` sends the caller's credentials on: it copies the request
+        /// (`mode="copy"`, headers and all), or a header, query parameter, body or URL it sets
+        /// reads `Authorization` or every header. A call
+        /// whose credentials are the gateway's (a managed identity, a named value) answers
+        /// every caller alike, and caching that answer is its point.
+        private static func sendsTheCallersCredentials(_ call: PolicyXMLElement, values: [String: String]) -> Bool {
+            if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy" { return true }
+            var sends = false
+            call.forEachElement { element in
+                guard !sends, requestWriters.contains(element.name) else { return }
+                // As APIM reads it: named values put in, `\u` escapes taken as anything.
+                func read(_ value: PolicyXMLValue) {
+                    guard !sends, value.isExpression || value.written.holds("{{") else { return }
+                    let code = NamedValues.resolve(value.resolved, values) ?? value.resolved
+                    sends = ExpressionFlow.sources(of: code).contains { source in
+                        switch source {
+                        case .requestHeader(let name): name.trimmingWhitespace.lowercased() == "authorization"
+                        case .allRequestHeaders, .request: true
+                        default: false
+                        }
+                    }
+                }
+                for attribute in element.attributes { read(attribute.value) }
+                for case .text(let value, _) in element.children { read(value) }
+                for case .element(let value) in element.children where value.name == "value" {
+                    for case .text(let text, _) in value.children { read(text) }
+                }
+            }
+            return sends
+        }
+
+        private static let requestWriters: Set<String> = ["set-header", "set-query-parameter", "set-body", "set-url"]
 
         /// The variables that some statement gives a value of one caller's: a `set-variable`
         /// (``tellsCallersApart(_:in:under:)`` asks whether another gives every caller's),

@@ -1294,10 +1294,23 @@ enum ExpressionFlow {
         switch reading {
         case .carried: return oneWayCalls.contains(name)
         case .lenient: return digests.contains(name)
-        case .apart: return testingCalls.contains(name)
+        case .apart: return !keepingCalls.contains(name)
         case .everything: return false
         }
     }
+
+    /// Calls whose result tells apart what their arguments do (`.apart`): grouping and
+    /// casts (no name), joining and formatting text, encodings, hashes, parsing. Any other
+    /// may keep a part only (`Regex.Match(t, "^[^.]*").Value`: the scheme and the token's
+    /// header, which every token of a key shares; an audit), so a value passed to it is
+    /// taken to lose what kept callers apart.
+    private static let keepingCalls: Set<String> = [
+        "", "return", "checked", "unchecked", "string", "String", "Guid", "ToBase64String", "FromBase64String", "ToHexString",
+        "ToHexStringLower", "ComputeHash", "HashData", "TransformFinalBlock", "SignData", "Encrypt", "EncryptCbc", "EncryptEcb", "GetBytes",
+        "GetString", "Join", "Concat", "Format", "Copy", "EscapeDataString", "EscapeUriString", "UnescapeDataString", "UrlEncode",
+        "UrlDecode", "UrlPathEncode", "HtmlEncode", "HtmlDecode", "ToString", "Abs", "Parse", "ToInt32", "ToInt64", "ToUInt32", "ToUInt64",
+        "GetValueOrDefault", "Replace", "Insert",
+    ]
 
     /// What a value read in a key holds, as ``losesWhatKeepsValuesApart`` follows it.
     private enum Held {
@@ -1308,6 +1321,8 @@ enum ExpressionFlow {
         /// The parts of a split text (`Split(' ')`: the first is the scheme).
         case parts
         case characters
+        /// The parts of a split text in reverse (`Split('.').Reverse()`: the last is the scheme).
+        case reversedParts
         /// A token parsed by `AsJwt()`.
         case token
         /// A token's `Claims`, by name: each a `string[]`.
@@ -1315,7 +1330,7 @@ enum ExpressionFlow {
         /// Anything else: a variable, a call's result.
         case other
 
-        var isArray: Bool { self == .texts || self == .parts || self == .characters }
+        var isArray: Bool { self == .texts || self == .parts || self == .reversedParts || self == .characters }
     }
 
     /// Whether the members and indexers after `end` (past closing brackets) leave only what
@@ -1353,12 +1368,18 @@ enum ExpressionFlow {
                 case .parts:
                     if isZero(index) { return true }
                     held = .text
+                case .reversedParts:
+                    // The last part first: only the first index is sure not to be the scheme.
+                    if !isZero(index) { return true }
+                    held = .text
                 case .text, .characters: return true
                 case .token, .other: held = .other
                 }
                 continue
             }
-            guard position < text.count, text[position] == dot else { return held.isArray && !passedOut }
+            guard position < text.count, text[position] == dot else {
+                return held.isArray && !passedOut || bucketsANumber(text, at: position)
+            }
             let (name, arguments, end) = member(at: position, text, structure)
             position = end
             let first = argument(0, named: name == "Substring" ? "startIndex" : "", text, arguments, structure) ?? text[arguments]
@@ -1403,8 +1424,17 @@ enum ExpressionFlow {
             case (.parts, "Skip"):
                 if !isZero(first) { held = .texts }
             case (.parts, _) where elementPicks.contains(name): held = .text
-            case (.text, _):
-                break
+            case (.parts, "Reverse"): held = .reversedParts
+            case (.reversedParts, "First"), (.reversedParts, "FirstOrDefault"): held = .text
+            case (.reversedParts, "ElementAt"), (.reversedParts, "ElementAtOrDefault"):
+                if !isZero(first) { return true }
+                held = .text
+            case (.text, _) where keepingTextMembers.contains(name): break
+            case (_, _) where held.isArray && keepingArrayMembers.contains(name): break
+            case (.text, _), (.texts, _), (.parts, _), (.reversedParts, _), (.characters, _):
+                // Any other step may keep a part only (`Split('.').Reverse().Last()`,
+                // `Split('.').Min()`: the scheme and the token's header; an audit).
+                return true
             default:
                 held = .other
             }
@@ -1419,6 +1449,27 @@ enum ExpressionFlow {
         case .requestHeader, .requestQuery: end > 0 && text[end - 1] == closeBracket ? .texts : .text
         case .variable, .allVariables, .allRequestHeaders, .allRequestQuery, .request, .requestBody, .answerBody: .other
         case .requestURL, .requestPath, .requestPathPart, .asSent, .literal: .text
+        }
+    }
+
+    /// Members of a text that give a text telling apart whatever the text did.
+    private static let keepingTextMembers: Set<String> = [
+        "Trim", "TrimStart", "TrimEnd", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Replace", "Normalize", "ToString",
+        "PadLeft", "PadRight", "Insert", "Clone", "GetHashCode",
+    ]
+    /// Members of an array that keep its elements and their order.
+    private static let keepingArrayMembers: Set<String> = ["ToArray", "ToList", "AsEnumerable"]
+
+    /// Whether an operator at `index` puts a number into a few buckets (`% 10`, `& 1`,
+    /// `/ 1000`, `>> 28`): a hash so cut tells few callers apart (`GetHashCode() & 1`; an
+    /// audit). A shift right is `>>` here; `>` alone compares, and a test is one-way anyway.
+    private static func bucketsANumber(_ text: [UInt8], at index: Int) -> Bool {
+        guard index < text.count else { return false }
+        switch text[index] {
+        case UInt8(ascii: "%"), slash: return true
+        case ampersand: return index + 1 >= text.count || text[index + 1] != ampersand
+        case greater: return index + 1 < text.count && text[index + 1] == greater
+        default: return false
         }
     }
 
