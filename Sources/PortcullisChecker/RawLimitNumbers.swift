@@ -1,0 +1,76 @@
+import PortcullisDiagnostics
+import PortcullisPolicyXML
+
+/// The numbers an attribute of a raw limit may be, in the order of the values its
+/// expression may give (nil for one it computes), and how its expression is shaped: read
+/// once for the rules that judge a raw limit's numbers, RL003 its budget, RL002 its window.
+struct WrittenNumbers {
+    var numbers: [Int?]
+    /// The number as written, for messages.
+    var text: String
+    /// The expression's code with each number written out as `#`: two choices shaped
+    /// alike (`@(gold ? 1000 : 10)`, `@(gold ? 60 : 1)`) choose together.
+    var shape: [UInt8]
+    var range: SourceRange
+    var notes: [Diagnostic.Note]
+}
+
+extension RawScope {
+    /// The numbers `attribute` of `limit` may be, named values put in: its text's, or each
+    /// one written out that an expression may give (``ExpressionFlow/possibleValues(of:)``).
+    /// Nil when none is known.
+    func writtenNumbers(_ attribute: String, of limit: PolicyXMLElement, _ values: KnownNamedValues) -> WrittenNumbers? {
+        if let written = resolved(attribute, of: limit, values) {
+            guard let number = Self.plainNumber(written.text) else { return nil }
+            return WrittenNumbers(numbers: [number], text: written.text.trimmingWhitespace, shape: [], range: written.range, notes: written.notes)
+        }
+        guard let written = limit.attribute(attribute), written.value.isExpression, let code = values.resolved(written.value.resolved) else { return nil }
+        let numbers = ExpressionFlow.possibleValues(of: code).map { value in
+            // `@(100)`, `@((100))`: the number alone, white space aside.
+            let text = value.code.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" }
+            return text.hasPrefix("@") ? ExpressionFlow.integerLiteral(String(text.dropFirst())) : nil
+        }
+        guard let first = numbers.first(where: { $0 != nil }) ?? nil else { return nil }
+        let text = numbers.count == 1 ? String(first) : written.value.written
+        return WrittenNumbers(
+            numbers: numbers, text: text, shape: Self.shape(of: code), range: document.range(written.valueSpan), notes: values.notes(for: written.value.written))
+    }
+
+    /// A whole number as APIM reads an attribute's text: digits, `+` before them at most;
+    /// one of more digits than `Int` holds is as large as it gets.
+    private static func plainNumber(_ text: String) -> Int? {
+        let written = text.trimmingWhitespace
+        if let value = Int(written) { return value }
+        let digits = written.hasPrefix("+") ? written.dropFirst() : Substring(written)
+        return !digits.isEmpty && digits.allSatisfy(\.isASCII) && digits.allSatisfy(\.isNumber) ? Int.max : nil
+    }
+
+    /// `code` without white space, each number that a branch of a choice gives (written
+    /// right after its `?` or `:`, a whole number alone up to the branch's end) as `#`;
+    /// numbers in the tests, written strings and computed branches (`60 * 60`) stay as
+    /// they are, so two choices shaped alike test the same.
+    private static func shape(of code: String) -> [UInt8] {
+        let text = Array(code.utf8.filter { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+        var shape: [UInt8] = []
+        var index = 0
+        var quoted = false
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: "\""), index == 0 || text[index - 1] != UInt8(ascii: "\\") { quoted.toggle() }
+            if !quoted, byte == UInt8(ascii: "?") || byte == UInt8(ascii: ":"), index + 1 < text.count, text[index + 1] >= 0x30, text[index + 1] <= 0x39 {
+                var end = index + 1
+                while end < text.count, text[end] != UInt8(ascii: ":"), text[end] != UInt8(ascii: ")"), text[end] != UInt8(ascii: "?") { end += 1 }
+                if end == text.count || text[end] != UInt8(ascii: "?"),
+                    ExpressionFlow.integerLiteral(String(decoding: text[(index + 1)..<end], as: UTF8.self)) != nil
+                {
+                    shape += [byte, UInt8(ascii: "#")]
+                    index = end
+                    continue
+                }
+            }
+            shape.append(byte)
+            index += 1
+        }
+        return shape
+    }
+}
