@@ -1451,6 +1451,8 @@ final class RawPolicyTests: XCTestCase {
                 "error: route 'list-window' has its rate limit switched off [RL001]",
                 "error: route 'list-wrapped' has its rate limit switched off [RL001]",
                 "error: route 'list-zero' has its rate limit switched off [RL001]",
+                // A window past APIM's 300 seconds (RL002 judges raw windows too).
+                "error: the rate-limit window of raw 'rate-limit-by-key' in API 'long' is 106751991167300d15h30m7s, outside 1s to 5m [RL002]",
             ], lint.stdout)
     }
 
@@ -3395,6 +3397,64 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertTrue(dropsBase.contains(#"<authentication-managed-identity resource="api://orders" />"#), dropsBase)
         let keepsBase = try String(contentsOf: file("out/apim/apis/orders/operations/get-order/policy.xml"), encoding: .utf8)
         XCTAssertFalse(keepsBase.contains("set-backend-service"), "the API's policy sets it for routes that keep <base />")
+    }
+
+
+    /// Raw limits were judged by their budget (RL003) but not by the tier or their window:
+    /// a raw 'rate-limit-by-key' on Consumption, a 'quota-by-key' on a v2 tier, and windows
+    /// APIM refuses linted clean (found by an audit). Each is reported in every scope, a
+    /// document shared by many routes once; a 'rate-limit' per subscription runs anywhere.
+    func testRawLimitsAreJudgedByTierAndWindow() throws {
+        let key = #"counter-key="@(context.Subscription.Id)""#
+        try write(
+            RuleExample.baseGateway + "sku: StandardV2\npolicy: '<policies><inbound><base /><quota-by-key calls=\"100000\" renewal-period=\"60\" \(key) /></inbound></policies>'\n",
+            to: "defs/gateway.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: shop\ndisplayName: Shop\napis: [orders]\n"
+                + "policy: '<policies><inbound><base /><rate-limit-by-key calls=\"1000\" renewal-period=\"600\" \(key) /></inbound></policies>'\n",
+            to: "defs/shop.yaml")
+        try write(
+            "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: limits\npolicy: '<fragment><quota-by-key calls=\"10000\" renewal-period=\"3600\" \(key) /></fragment>'\n",
+            to: "defs/limits.yaml")
+        try write("<policies><inbound><base /><quota-by-key calls=\"10\" renewal-period=\"60\" \(key) /></inbound></policies>\n", to: "defs/policies/shared.xml")
+        let example = RuleExample.api(
+            fields: "policy: '<policies><inbound><base /><include-fragment fragment-id=\"limits\" /><rate-limit calls=\"10\" renewal-period=\"3600\" /></inbound></policies>'\n",
+            routes: """
+              - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: policies/shared.xml}
+              - {id: get-order, method: GET, path: "/orders/{id}", scopes: [orders.read], policy: policies/shared.xml}
+
+            """)
+        try write(example.text, to: "defs/orders.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { ($0.hasPrefix("RL009") || $0.hasPrefix("RL002")) }.sorted(),
+            [
+                "RL002 defs/gateway.yaml: the quota window of raw 'quota-by-key' in the gateway is 1m, shorter than 5m",
+                "RL002 defs/orders.yaml: the rate-limit window of raw 'rate-limit' in API 'orders' is 1h, outside 1s to 5m",
+                "RL002 defs/policies/shared.xml: the quota window of raw 'quota-by-key' in route 'orders/list-orders' is 1m, shorter than 5m",
+                "RL002 defs/shop.yaml: the rate-limit window of raw 'rate-limit-by-key' in product 'shop' is 10m, outside 1s to 5m",
+                "RL009 defs/gateway.yaml: raw 'quota-by-key' in the gateway is a policy the 'StandardV2' tier does not have",
+                "RL009 defs/limits.yaml: raw 'quota-by-key' in fragment 'limits' is a policy the 'StandardV2' tier does not have",
+                "RL009 defs/policies/shared.xml: raw 'quota-by-key' in route 'orders/list-orders' is a policy the 'StandardV2' tier does not have",
+            ])
+        // The audit's own case: on Consumption, a route's raw 'rate-limit-by-key'.
+        try write(RuleExample.baseGateway.replacingOccurrences(of: "redis:\n  connection: {secret: redis-connection}\n", with: "") + "sku: Consumption\n", to: "defs/gateway.yaml")
+        try FileManager.default.removeItem(at: file("defs/shop.yaml"))
+        try FileManager.default.removeItem(at: file("defs/limits.yaml"))
+        try write(
+            RuleExample.api(
+                fields: "rateLimit: none\n",
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: '<policies><inbound><base /><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" /></inbound></policies>'
+
+                """).text,
+            to: "defs/orders.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("RL009") },
+            ["RL009 defs/orders.yaml: raw 'rate-limit-by-key' in route 'orders/list-orders' is a policy the 'Consumption' tier does not have"])
     }
 
 
