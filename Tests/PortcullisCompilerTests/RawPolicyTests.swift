@@ -28,9 +28,10 @@ final class RawPolicyTests: XCTestCase {
     }
 
     /// The findings of `lint defs`, which must fail, as `CODE file: message` lines.
-    private func lintFindings(file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+    /// The findings of a lint of `defs`, which exits with `status` (1: an error among them).
+    private func lintFindings(status: Int32 = 1, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
         let lint = try ToolProcess.run(["lint", "defs", "--format", "json"], in: directory)
-        XCTAssertEqual(lint.status, 1, lint.stderr, file: file, line: line)
+        XCTAssertEqual(lint.status, status, lint.stderr, file: file, line: line)
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any], file: file, line: line)
         return (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
     }
@@ -2963,6 +2964,33 @@ final class RawPolicyTests: XCTestCase {
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
         XCTAssertEqual(reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest"])
+    }
+
+    /// A counter keyed by the client certificate counts what the caller presents: APIM checks
+    /// a certificate only where a policy does, so a new self-signed one is a new counter
+    /// (found by the audit of the forty-first round). With a `validate-client-certificate`
+    /// in the limit's policy, or a key of the gateway's own certificates, it is not.
+    func testACounterKeyedByACertificateNoPolicyValidatesIsChosenByTheCaller() throws {
+        let cases: [(name: String, inbound: String)] = [
+            ("thumbprint", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate?.Thumbprint ?? &quot;none&quot;)" />"#),
+            ("subject", #"<quota-by-key calls="1000" renewal-period="3600" counter-key="@(context.Request?.Certificate.SubjectName.Name)" />"#),
+            // Each of these counts what no caller picks.
+            ("validated", #"<validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
+            ("gatewaycertificates", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Deployment.Certificates.Count.ToString())" />"#),
+        ]
+        let documents = cases.map { name, inbound in
+            RuleExample.api(
+                name, routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let findings = try lintFindings(status: 0).filter { $0.hasPrefix("RL004") }
+        XCTAssertEqual(
+            findings.sorted(),
+            [
+                "RL004 defs/apis.yaml: raw 'quota-by-key' in route 'subject/list-subject' counts by the client certificate, which callers choose",
+                "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'thumbprint/list-thumbprint' counts by the client certificate, which callers choose",
+            ])
     }
 
     /// A key tells callers apart only where every value it may hold does (found by the audit

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key' or 'quota-by-key' counted by a request header, the query, the body or a path parameter, which the caller chooses")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key' or 'quota-by-key' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses")
 
     public static let description = RuleDescription(
         code,
@@ -33,6 +33,15 @@ public enum SpoofableRateLimitKey: Rule {
                     path: /orders
                     scopes: [orders.read]
                 """),
+            // No policy validates the certificate: a self-signed one per connection is a new counter.
+            RuleExample.api(
+                rawInbound: #"<rate-limit-by-key calls="10" renewal-period="1" counter-key="↓@(context.Request.Certificate?.Thumbprint ?? "none")" />"#,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -42,7 +51,19 @@ public enum SpoofableRateLimitKey: Rule {
                     path: /orders
                     scopes: [orders.read]
                     rateLimit: {calls: 10, per: 1s, key: claim:tid}
-                """)
+                """),
+            // The certificate is one the check lets in.
+            RuleExample.api(
+                rawInbound: """
+                    <validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate>
+                    <rate-limit-by-key calls="10" renewal-period="1" counter-key="@(context.Request.Certificate.Thumbprint)" />
+                    """,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -63,6 +84,7 @@ public enum SpoofableRateLimitKey: Rule {
             ("Request.Url", "the request's URL"), ("Request.OriginalUrl", "the request's URL"),
         ]
         let callerControlled = context.callerControlledVariables
+        let validatedEverywhere = context.rawScopes.contains { $0.level == .global && !$0.elements(named: certificateChecks).isEmpty }
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
@@ -71,6 +93,9 @@ public enum SpoofableRateLimitKey: Rule {
                 if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
                     if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
+                } else if readsTheClientCertificate(compact) {
+                    if validatedEverywhere || !scope.elements(named: certificateChecks).isEmpty { continue }
+                    what = "the client certificate"
                 } else if callerControlled.choosesTheValue(of: key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
                     // another way C# allows.
@@ -81,10 +106,32 @@ public enum SpoofableRateLimitKey: Rule {
                 let range = scope.document.range(key.valueSpan)
                 findings.report(
                     code, "raw '\(limit.name)' in \(scope.owner) counts by \(what), which callers choose", at: range,
-                    notes: [Diagnostic.Note("count by the subscription, the IP address or a claim of a validated token", at: range)])
+                    notes: [
+                        Diagnostic.Note(
+                            (what == "the client certificate" ? "validate the certificate first ('validate-client-certificate'), or " : "")
+                                + "count by the subscription, the IP address or a claim of a validated token", at: range)
+                    ])
             }
         }
     }
+
+    /// Whether compact `code` reads the certificate the caller presented
+    /// (`context.Request.Certificate`, not the gateway's `Deployment.Certificates`): APIM
+    /// checks it only where a policy does, so a caller presents a new self-signed one, and
+    /// a new thumbprint, for every connection (found by an audit). A
+    /// `validate-client-certificate` in the limit's policy or the gateway's makes it one
+    /// the checks let in; how well it checks is LP002's to judge.
+    private static func readsTheClientCertificate(_ code: String) -> Bool {
+        var rest = Substring(code)
+        while let found = rest.range(ofBytes: ".Certificate") {
+            let before = rest[..<found.lowerBound]
+            rest = rest[found.upperBound...]
+            if rest.first != "s", before.hasSuffix("Request") || before.hasSuffix("Request?") { return true }
+        }
+        return false
+    }
+
+    private static let certificateChecks: Set<String> = ["validate-client-certificate"]
 
     /// Whether `limit`'s key reads nothing of the request but claims of the token in
     /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)
