@@ -12,6 +12,8 @@ public struct SecretLiterals: Sendable {
         /// How messages name the field: "'clientSecret' of provider 'partner'".
         public var field: String
         public var range: SourceRange
+        /// How a secret is referenced there: in a definition's field, or in policy XML.
+        public var reference = "{secret: NAME}"
     }
 
     /// Credential-like keys and scalars anywhere in the inputs (see ``credentials(in:)``).
@@ -56,6 +58,7 @@ public struct SecretLiterals: Sendable {
                 }
             }
         }
+        misplaced += Self.credentialsAsked(inRawPoliciesOf: project, plain: plain)
         self.misplaced = misplaced
         plainValues = (project.gateway?.secrets ?? []).compactMap {
             if case .literal(let range) = $0.source { range } else { nil }
@@ -93,14 +96,90 @@ public struct SecretLiterals: Sendable {
     /// like YAML values (the attribute's name, or a header's name, as the key), the string
     /// literals of expressions, and comments.
     static func credentials(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
+        rawPolicies(of: project).flatMap { credentials(inRawPolicy: $0, plain: plain) }
+    }
+
+    /// Every raw policy document of the project: the gateway's, the APIs', the routes', the
+    /// products' and the fragments'.
+    private static func rawPolicies(of project: ResolvedProject) -> [PolicyXMLDocument] {
         var documents = project.gateway.flatMap(\.policy?.document).map { [$0] } ?? []
         for api in project.apis {
             if let document = api.policy?.document { documents.append(document) }
             documents += api.routes.compactMap(\.policy?.document)
         }
-        documents += project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
-        return documents.flatMap { credentials(inRawPolicy: $0, plain: plain) }
+        return documents + project.products.compactMap(\.policy?.document) + project.fragments.compactMap(\.policy.document)
     }
+
+    /// The literals raw policies let a caller in with, each a shared secret written in the
+    /// policy whatever it looks like: a string compared with a request header or query
+    /// parameter named like a credential (``ExpressionFlow/textsCompared(in:)``), and the
+    /// values of a `check-header` that refuses the caller (401 or 403) without them, unless
+    /// HTTP gives the header another meaning (``isPublicHeader(_:)``). One per value.
+    private static func credentialsAsked(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [Misplaced] {
+        var found: [Misplaced] = []
+        for document in rawPolicies(of: project) {
+            for element in document.allElements {
+                var values = element.attributes.map { ($0.value, $0.valueSpan) }
+                for case .text(let value, let span) in element.children { values.append((value, span)) }
+                for (value, span) in values where value.isExpression {
+                    let asked = ExpressionFlow.textsCompared(in: value.resolved).lazy.compactMap { compared -> String? in
+                        switch compared.read {
+                        case .requestHeader(let name):
+                            let header = resolved(name, plain)
+                            return CredentialScanner.isCredential(compared.text, under: header) && !isASchemeAlone(compared.text) ? "header '\(header)'" : nil
+                        case .requestQuery(let name):
+                            let parameter = resolved(name, plain)
+                            return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
+                        default: return nil
+                        }
+                    }.first
+                    if let asked { found.append(Misplaced(field: "the text compared with \(asked)", range: document.range(span), reference: "{{NAME}}")) }
+                }
+                guard element.name == "check-header", case .text(let status)? = element.attribute("failed-check-httpcode")?.value,
+                    ["401", "403"].contains(resolved(status, plain).trimmingWhitespace)
+                else { continue }
+                var header: String?
+                if case .text(let name)? = element.attribute("name")?.value { header = resolved(name, plain).trimmingWhitespace }
+                guard !(header.map { isPublicHeader($0) } ?? false) else { continue }
+                let field = header.map { "'value' of check-header '\($0)'" } ?? "'value' of a check-header"
+                for case .element(let value) in element.children where value.name == "value" {
+                    for case .text(let text, let span) in value.children where !text.isExpression && CredentialScanner.isWrittenOut(text.resolved) {
+                        found.append(Misplaced(field: field, range: document.range(span), reference: "{{NAME}}"))
+                    }
+                }
+            }
+        }
+        return found
+    }
+
+    /// `name` with the plain named values it references put in, as APIM puts them in.
+    private static func resolved(_ name: String, _ plain: [String: Located<String>]) -> String {
+        guard name.holds("{{") else { return name }
+        return NamedValues.references(in: name).reduce(name) { name, reference in
+            plain[reference.lowercased()].map { name.replacing("{{\(reference)}}", with: $0.value) } ?? name
+        }
+    }
+
+    /// Whether a value an `Authorization` header is compared with is an authentication
+    /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
+    private static func isASchemeAlone(_ text: String) -> Bool {
+        ["basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "hoba", "mutual"].contains(text.trimmingWhitespace.lowercased())
+    }
+
+    /// Whether HTTP gives the request header `name` a meaning of its own, which no secret
+    /// has: a `check-header` of the caller's address (`X-Forwarded-For`, which Microsoft's
+    /// sample checks against addresses, refusing with 403), a content type or an origin
+    /// asks for nothing secret.
+    private static func isPublicHeader(_ name: String) -> Bool {
+        let name = name.lowercased()
+        return publicHeaders.contains(name) || ["accept", "content-", "x-forwarded-", "if-", "sec-"].contains { name.hasPrefix($0) }
+    }
+
+    /// The headers ``isPublicHeader(_:)`` names one by one.
+    private static let publicHeaders: Set<String> = [
+        "host", "origin", "referer", "user-agent", "forwarded", "x-real-ip", "x-client-ip", "x-requested-with", "x-http-method-override",
+        "cache-control", "pragma", "te", "upgrade", "connection",
+    ]
 
     /// Plain named values that the definitions give a credential where the policies
     /// Portcullis writes send them: a header or query parameter set (`X-Functions-Key:
@@ -154,9 +233,8 @@ public struct SecretLiterals: Sendable {
     private static func credentials(inRawPolicy document: PolicyXMLDocument, plain: [String: Located<String>]) -> [SourceRange] {
         var found: [SourceRange] = []
         for element in document.allElements {
-            var key: String
-            if case .text(let name)? = element.attribute("name")?.value { key = name } else { key = element.name }
-            if key.holds("{{") { key = NamedValues.references(in: key).reduce(key) { key, name in plain[name.lowercased()].map { key.replacing("{{\(name)}}", with: $0.value) } ?? key } }
+            let key: String
+            if case .text(let name)? = element.attribute("name")?.value { key = resolved(name, plain) } else { key = element.name }
             // A 'value' attribute is named by its element: <set-variable name="apiKey" value="...">.
             for attribute in element.attributes {
                 let under = attribute.name == "value" ? key : attribute.name

@@ -31,6 +31,44 @@ final class ExpressionFlowTests: XCTestCase {
         for (code, expected) in cases { XCTAssertEqual(Set(ExpressionFlow.sources(of: code)), Set(expected), code) }
     }
 
+    /// The strings a request header or query parameter read by its name is compared with
+    /// for equality, which SE001 judges by the name: a secret the caller must send.
+    func testTheTextsAReadIsComparedWith() {
+        let key = #"context.Request.Headers.GetValueOrDefault("X-Api-Key", "")"#
+        let cases: [(String, [String])] = [
+            ("@(\(key) != \"k1\")", ["k1"]),
+            ("@(\"k1\" == \(key) || \(key) == \"k2\")", ["k1", "k2"]),
+            (#"@((string)context.Request.Headers["X-Api-Key"] == "k1")"#, ["k1"]),
+            ("@(\(key).Equals(\"k1\"))", ["k1"]),
+            ("@(!\(key).Equals(\"k1\", StringComparison.Ordinal))", ["k1"]),
+            ("@(string.Equals(\(key), \"k1\"))", ["k1"]),
+            ("@(\"k1\".Equals(\(key)))", ["k1"]),
+            ("@(\(key) switch { \"k1\" => true, \"k2\" => true, _ => false })", ["k1", "k2"]),
+            ("@{ var ok = \(key) == \"k1\"; return ok ? \"a\" : \"b\"; }", ["k1"]),
+            ("@{ return \(key) == \"k1\"; }", ["k1"]),
+            ("@(\(key).Trim() == \"k1\" ? 1 : 0)", ["k1"]),
+            (#"@(context.Request.Url.Query.GetValueOrDefault("code", "") == "k1")"#, ["k1"]),
+            // A part of the value, another value, a text not written out plainly: nothing.
+            ("@(\(key).Split(' ')[0] == \"k1\")", []),
+            ("@(\(key).Length == 32)", []),
+            (#"@((string)context.Variables["key"] == "k1")"#, []),
+            ("@(\(key) == \"k\" + \"1\")", []),
+            ("@(\(key) == (string)context.Variables[\"k\"])", []),
+            // Hostile: brackets that never close or close too often.
+            ("@(\(key) == \"k1\"))}", ["k1"]),
+            ("@((\(key) == ", []),
+        ]
+        for (code, expected) in cases {
+            XCTAssertEqual(ExpressionFlow.textsCompared(in: code).map(\.text), expected, code)
+        }
+        XCTAssertEqual(ExpressionFlow.textsCompared(in: "@(\(key) == \"k1\")").map(\.read), [.requestHeader("X-Api-Key")])
+        // Thousands of brackets around a comparison, each level read once.
+        let nested = String(repeating: "(", count: 50_000) + key + " == \"k1\"" + String(repeating: ")", count: 50_000)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { XCTAssertEqual(ExpressionFlow.textsCompared(in: "@" + nested).map(\.text), ["k1"]) }
+        XCTAssertLessThan(elapsed, .seconds(5))
+    }
+
     /// The variable a URL starts with, and the text written after it: a base URL kept in a
     /// variable, read by SE003. A default, a fallback, a test or a cut leaves none.
     func testTheVariableAValueStartsWith() {

@@ -1135,6 +1135,66 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A literal a caller is let in with is a shared secret written in the policy, whatever
+    /// it looks like: a string compared with a header or query parameter named like a
+    /// credential, and a value of a `check-header` that refuses with 401 or 403. Both passed
+    /// SE001 (found by an audit: a 32-character hex key, an APIM subscription key's shape,
+    /// in each). Lint names the header, never the value, and the build refuses.
+    func testLiteralsACallerIsLetInWithAreCredentials() throws {
+        func when(_ condition: String) -> String {
+            #"<choose><when condition="@(\#(condition))"><return-response><set-status code="401" /></return-response></when></choose>"#
+        }
+        let key = #"context.Request.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;&quot;)"#
+        let compared = "SE001: the text compared with"
+        let asked = "SE001: 'value' of check-header"
+        let cases: [(name: String, statement: String, findings: [String])] = [
+            ("header", when(key + " != &quot;3f9a1c2e7b4d4e8f9a0b1c2d3e4f5a6b&quot;"), ["\(compared) header 'X-Api-Key'"]),
+            ("equals", when(#"!string.Equals(context.Request.Headers.GetValueOrDefault(&quot;Ocp-Apim-Subscription-Key&quot;, &quot;&quot;), &quot;d41d8cd98f00b204e9800998ecf8427e&quot;, StringComparison.Ordinal)"#),
+             ["\(compared) header 'Ocp-Apim-Subscription-Key'"]),
+            ("query", #"<set-variable name="allowed" value="@(context.Request.Url.Query.GetValueOrDefault(&quot;code&quot;, &quot;&quot;) == &quot;Xk29fQ7aLm3p&quot;)" />"#,
+             ["\(compared) query parameter 'code'"]),
+            ("switch", #"<set-variable name="partner" value="@(\#(key) switch { &quot;a1b2c3d4e5&quot; => &quot;contoso&quot;, _ => &quot;none&quot; })" />"#,
+             ["\(compared) header 'X-Api-Key'"]),
+            ("namedheader", when(#"context.Request.Headers.GetValueOrDefault(&quot;{{key-header}}&quot;, &quot;&quot;) != &quot;b7e2c9d1f4a8&quot;"#), ["\(compared) header 'X-Api-Key'"]),
+            ("checkheader", #"<check-header name="X-Partner-Key" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false"><value>7c1e4b9a2d6f4e0b8a3c5d7e9f1a2b3c</value><value>e5f6a7b8c9d0e1f2</value></check-header>"#,
+             ["\(asked) 'X-Partner-Key'", "\(asked) 'X-Partner-Key'"]),
+            ("checkheader403", #"<check-header name="X-Client" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>partner-9f8e7d6c</value></check-header>"#,
+             ["\(asked) 'X-Client'"]),
+            // Not a credential: another header, nothing, a reference, a scheme's name (the
+            // Power Query sample), a check that answers 400, of a content type, or of the
+            // caller's address (the Application Gateway sample).
+            ("region", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;) == &quot;eu&quot;"#), []),
+            ("empty", when(key + " == &quot;&quot; || " + key + " == string.Empty"), []),
+            ("named", when(key + " != &quot;{{partner-secret}}&quot;"), []),
+            ("scheme", when(#"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Trim().Equals(&quot;Bearer&quot;)"#), []),
+            ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>v2</value></check-header>"#, []),
+            ("contenttype", #"<check-header name="Content-Type" failed-check-httpcode="403" failed-check-error-message="bad" ignore-case="true"><value>application/json</value></check-header>"#, []),
+            ("forwarded", #"<check-header name="x-forwarded-for" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>10.33.215.173</value><value>{{partner-secret}}</value></check-header>"#, []),
+        ]
+        let values = "namedValues:\n  key-header: X-Api-Key\n"
+        try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, statement, _) in cases {
+            let example = RuleExample.api(
+                name, fields: "policy: |\n  <policies><inbound><base />\(statement)</inbound></policies>\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings()
+        for (name, _, findings) in cases {
+            let messages = found.filter { $0.hasPrefix("SE001 defs/\(name).yaml: ") }.map { $0.replacingOccurrences(of: " defs/\(name).yaml", with: "") }
+            XCTAssertEqual(messages, findings.map { "\($0) is a literal; it must reference a secret" }, "\(name):\n" + found.joined(separator: "\n"))
+        }
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "partner-9f8e7d6c"] {
+            XCTAssertFalse(lint.stdout.contains(secret), lint.stdout)
+        }
+        XCTAssertTrue(lint.stdout.contains("write '{{NAME}}'"), lint.stdout)
+        try "rules:\n  SE001: off\n".write(to: file("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
+        let build = try ToolProcess.run(["build", "defs", "--out", "bundle"], in: directory)
+        XCTAssertNotEqual(build.status, 0, build.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file("bundle").path))
+    }
+
     /// APIM keeps a request out of a cache that does not allow private responses only when
     /// it carries an `Authorization` header: a raw check that reads its token from another
     /// header, or a client certificate, left a plain lookup sharing one caller's answer with

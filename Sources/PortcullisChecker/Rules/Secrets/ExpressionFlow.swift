@@ -417,7 +417,7 @@ enum ExpressionFlow {
     private static func switchArms(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> (subject: Range<Int>, arms: [(pattern: Range<Int>, value: Range<Int>)])? {
         // The braces end the body; `outside` passes over them, so its last mark stands
         // right before them.
-        guard text[body.upperBound - 1] == closeBrace, let last = outside(text, body, structure).last, text[last + 1] == openBrace,
+        guard text[body.upperBound - 1] == closeBrace, let last = outside(text, body, structure).last, last + 1 < body.upperBound, text[last + 1] == openBrace,
             structure.close[last + 1] == body.upperBound - 1, last + 1 >= body.lowerBound + 6, text[(last - 5)...last].elementsEqual("switch".utf8)
         else { return nil }
         let open = last + 1
@@ -477,6 +477,117 @@ enum ExpressionFlow {
         else { return nil }
         let content = text[3..<(text.count - 2)]
         return content.contains(backslash) ? nil : String(decoding: content, as: UTF8.self)
+    }
+
+    /// The strings written out (`"…"`) that `code` compares for equality with a request
+    /// header or query parameter read by its name (``namedRead(_:_:_:)``): either side of
+    /// `==` or `!=`, `X.Equals("…")`, `string.Equals(X, "…")`, and the patterns of the
+    /// arms of `X switch { "…" => … }`. A string a value the caller sends must equal is
+    /// what the caller is asked for: under a credential's name, the credential itself.
+    static func textsCompared(in code: String) -> [(read: Source, text: String)] {
+        // Most expressions read nothing of the request: told by their bytes first (a `\u`
+        // escape may spell the name).
+        guard code.holds("Request") || code.holds("\\u") else { return [] }
+        let text = compacted(Array(code.utf8))
+        let structure = Structure(text)
+        var found: [(read: Source, text: String)] = []
+        func compare(_ one: Range<Int>, _ other: Range<Int>) {
+            for (read, written) in [(one, other), (other, one)] {
+                guard let source = namedRead(text, read, structure), let string = writtenString(text[operand(text, written, structure)]) else { continue }
+                found.append((source, string))
+            }
+        }
+        // An operand that compares by itself: a call of `Equals`, or a `switch` expression.
+        func judge(_ range: Range<Int>) {
+            let range = operand(text, range, structure)
+            guard !range.isEmpty else { return }
+            if let (subject, arms) = switchArms(text, range, structure) {
+                for arm in arms { compare(subject, arm.pattern) }
+                return
+            }
+            guard text[range.upperBound - 1] == closeParenthesis, let open = outside(text, range, structure).last.map({ $0 + 1 }),
+                structure.close[open] == range.upperBound - 1, open >= range.lowerBound + 7, text[(open - 7)..<open].elementsEqual(".Equals".utf8)
+            else { return }
+            let inside = (open + 1)..<(range.upperBound - 1)
+            var arguments: [Range<Int>] = []
+            var start = inside.lowerBound
+            for comma in outside(text, inside, structure).filter({ text[$0] == comma }) + [inside.upperBound] {
+                arguments.append(start..<comma)
+                start = comma + 1
+            }
+            let receiver = String(decoding: text[range.lowerBound..<(open - 7)], as: UTF8.self)
+            if ["string", "String", "System.String"].contains(receiver) {
+                if arguments.count >= 2 { compare(arguments[0], arguments[1]) }
+            } else {
+                compare(range.lowerBound..<(open - 7), arguments[0])
+            }
+        }
+        // Each level (the whole, the inside of each bracket) is cut where an operator that
+        // binds more loosely than a comparison stands: each piece compares its operands.
+        let levels = [0..<text.count] + structure.close.map { ($0.key + 1)..<$0.value }.sorted { $0.lowerBound < $1.lowerBound }
+        for level in levels {
+            var start = level.lowerBound
+            var operands: [Range<Int>] = []
+            func end(at index: Int, next: Int) {
+                operands.append(start..<index)
+                for operand in operands { judge(operand) }
+                for (one, other) in zip(operands, operands.dropFirst()) { compare(one, other) }
+                operands = []
+                start = next
+            }
+            var marks = outside(text, level, structure)[...]
+            while let mark = marks.popFirst() {
+                let byte = text[mark]
+                let second = mark + 1 < level.upperBound ? text[mark + 1] : 0
+                switch byte {
+                case equals where second == equals, bang where second == equals:
+                    operands.append(start..<mark)
+                    start = mark + 2
+                    marks = marks.drop { $0 <= mark + 1 }
+                case lessThan where second == equals, greater where second == equals:
+                    marks = marks.drop { $0 <= mark + 1 }
+                case question where second == dot || second == openBracket: continue
+                case comma, semicolon, colon, question, ampersand, bar, UInt8(ascii: "^"), equals: end(at: mark, next: mark + 1)
+                default: continue
+                }
+            }
+            end(at: level.upperBound, next: level.upperBound)
+        }
+        return found
+    }
+
+    /// `range` without what stands around an operand: a `return`, negations, up to four
+    /// pairs of brackets around it whole (each level is read on its own too: taking off
+    /// every pair of thousands nested, at every level, took time by their square).
+    private static func operand(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> Range<Int> {
+        var range = range
+        if text[range].starts(with: "return".utf8), range.count > 6, !isIdentifier(text[range.lowerBound + 6]) {
+            range = (range.lowerBound + (text[range.lowerBound + 6] == space ? 7 : 6))..<range.upperBound
+        }
+        var pairs = 0
+        while let first = range.first, text[first] == bang || (pairs < 4 && text[first] == openParenthesis && structure.close[first] == range.upperBound - 1) {
+            if text[first] == bang {
+                range = (first + 1)..<range.upperBound
+            } else {
+                range = (first + 1)..<(range.upperBound - 1)
+                pairs += 1
+            }
+        }
+        return range
+    }
+
+    /// The request header or query parameter `range` reads by a name written out and
+    /// nothing more: cast to a string or not, or the token after its scheme (``tokenCuts``).
+    private static func namedRead(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> Source? {
+        var range = operand(text, range, structure)
+        if text[range].starts(with: "(string)".utf8) { range = operand(text, (range.lowerBound + 8)..<range.upperBound, structure) }
+        guard text[range].starts(with: "context.Request.".utf8), let (source, _, valueEnd) = read(text, at: range.lowerBound + 7, structure),
+            valueEnd <= range.upperBound, valueEnd == range.upperBound || tokenCuts.contains(String(decoding: text[valueEnd..<range.upperBound], as: UTF8.self))
+        else { return nil }
+        switch source {
+        case .requestHeader?, .requestQuery?: return source
+        default: return nil
+        }
     }
 
     // MARK: - Reading a range

@@ -57,6 +57,20 @@ public enum InlineSecret: Rule {
                   headers:
                     x-functions-key: ↓kX9pQ2vLm7RtY4wZ
                 """),
+            // What a raw policy lets a caller in with: a key compared with the caller's, the
+            // values a check asks for.
+            RuleExample.api(
+                rawInbound: """
+                    <choose>
+                      <when condition="↓@(context.Request.Headers.GetValueOrDefault("X-Api-Key", "") != "3f9a1c2e7b4d4e8f")">
+                        <return-response><set-status code="401" /></return-response>
+                      </when>
+                    </choose>
+                    <check-header name="X-Partner-Key" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false">
+                      <value>↓7c1e4b9a2d6f4e0b</value>
+                    </check-header>
+                    """,
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"),
         ],
         nonTriggering: [
             RuleExample(
@@ -69,7 +83,22 @@ public enum InlineSecret: Rule {
                 backend: https://orders.example.com
                 routes:
                   - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}
-                """)
+                """),
+            RuleExample.api(
+                rawInbound: """
+                    <choose>
+                      <when condition="@(context.Request.Headers.GetValueOrDefault("X-Region", "") == "eu")">
+                        <set-backend-service base-url="https://orders-eu.example.com" />
+                      </when>
+                    </choose>
+                    <check-header name="X-Partner-Key" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false">
+                      <value>{{partner-secret}}</value>
+                    </check-header>
+                    <check-header name="Content-Type" failed-check-httpcode="403" failed-check-error-message="JSON only" ignore-case="true">
+                      <value>application/json</value>
+                    </check-header>
+                    """,
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"),
         ])
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -78,7 +107,7 @@ public enum InlineSecret: Rule {
             reported.insert(literal.range)
             findings.report(
                 code, "\(literal.field) is a literal; it must reference a secret", at: literal.range,
-                notes: [Diagnostic.Note("declare the value under 'secrets' with 'keyVault' and write '{secret: NAME}'", at: literal.range)])
+                notes: [Diagnostic.Note("declare the value under 'secrets' with 'keyVault' and write '\(literal.reference)'", at: literal.range)])
         }
         let plainSecrets = Set(context.secrets.plainValues)
         for range in context.secrets.credentials where !reported.contains(range) && !plainSecrets.contains(range) {
