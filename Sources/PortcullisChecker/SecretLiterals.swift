@@ -117,24 +117,30 @@ public struct SecretLiterals: Sendable {
     /// HTTP gives the header another meaning (``isPublicHeader(_:)``). One per value.
     private static func credentialsAsked(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [Misplaced] {
         var found: [Misplaced] = []
+        // Each distinct expression that may compare a read once: estates repeat a policy in
+        // every API.
+        var comparedIn: [String: [(read: ExpressionFlow.Source, text: String)]] = [:]
         for document in rawPolicies(of: project) {
+            func judge(_ value: PolicyXMLValue, at span: Range<Int>) {
+                guard value.isExpression, case let code = value.resolved, ExpressionFlow.mayCompareARead(code) else { return }
+                let compared = comparedIn[code] ?? ExpressionFlow.textsCompared(in: code)
+                comparedIn[code] = compared
+                let asked = compared.lazy.compactMap { compared -> String? in
+                    switch compared.read {
+                    case .requestHeader(let name):
+                        let header = resolved(name, plain)
+                        return CredentialScanner.isCredential(compared.text, under: header) && !isASchemeAlone(compared.text) ? "header '\(header)'" : nil
+                    case .requestQuery(let name):
+                        let parameter = resolved(name, plain)
+                        return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
+                    default: return nil
+                    }
+                }.first
+                if let asked { found.append(Misplaced(field: "the text compared with \(asked)", range: document.range(span), reference: "{{NAME}}")) }
+            }
             for element in document.allElements {
-                var values = element.attributes.map { ($0.value, $0.valueSpan) }
-                for case .text(let value, let span) in element.children { values.append((value, span)) }
-                for (value, span) in values where value.isExpression {
-                    let asked = ExpressionFlow.textsCompared(in: value.resolved).lazy.compactMap { compared -> String? in
-                        switch compared.read {
-                        case .requestHeader(let name):
-                            let header = resolved(name, plain)
-                            return CredentialScanner.isCredential(compared.text, under: header) && !isASchemeAlone(compared.text) ? "header '\(header)'" : nil
-                        case .requestQuery(let name):
-                            let parameter = resolved(name, plain)
-                            return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
-                        default: return nil
-                        }
-                    }.first
-                    if let asked { found.append(Misplaced(field: "the text compared with \(asked)", range: document.range(span), reference: "{{NAME}}")) }
-                }
+                for attribute in element.attributes { judge(attribute.value, at: attribute.valueSpan) }
+                for case .text(let value, let span) in element.children { judge(value, at: span) }
                 guard element.name == "check-header", case .text(let status)? = element.attribute("failed-check-httpcode")?.value,
                     ["401", "403"].contains(resolved(status, plain).trimmingWhitespace)
                 else { continue }

@@ -128,6 +128,7 @@ final class ExpressionFlowTests: XCTestCase {
             // Calls and members known to keep what tells texts apart.
             "@(\(header).Split('.').Reverse().First())", "@(\(header).GetHashCode().ToString())", "@(\"o-{u}\".Replace(\"{u}\", \(header)))",
             "@(Math.Abs(\(header).GetHashCode()))", "@(\(header).Normalize())", "@(\(header).Split(' ').ToArray()[1])",
+            "@(string.Concat(SHA256.HashData(Encoding.UTF8.GetBytes(\(header))).Select(b => b.ToString(\"x2\"))))",
         ]
         for code in kept {
             XCTAssertEqual(
@@ -143,7 +144,8 @@ final class ExpressionFlowTests: XCTestCase {
             // A step not known to keep it, or a hash cut into a few buckets (an audit).
             "@(\(header).Split('.').Reverse().Last())", "@(Regex.Match(\(header), \"^[^.]*\").Value)", "@((\(header).GetHashCode() & 1))",
             "@(Math.Abs(\(header).GetHashCode()) % 100)", "@(\(header).Split('.').Min())", "@(\(header).Split(' ').Reverse().ElementAt(1))",
-            "@(\(header).GetHashCode() >> 28)", "@(\(header).Split(' ').Reverse()[1])",
+            "@(\(header).GetHashCode() >> 28)", "@(\(header).Split(' ').Reverse()[1])", "@(\(header).Split(' ')[1 - 1])",
+            "@(Regex.Replace(\(header), \"[.].*$\", \"\"))", "@(\(header).GetHashCode() << 31)",
         ]
         for code in lost { XCTAssertEqual(ExpressionFlow.valuesKeptApart(of: code).filter { if case .literal = $0 { false } else { true } }, [], code) }
     }

@@ -2976,10 +2976,20 @@ final class RawPolicyTests: XCTestCase {
             ("hashbucket", "(\(authorization).GetHashCode() &amp; 1)"),
             ("hashmodulo", "Math.Abs(\(authorization).GetHashCode()) % 100"),
             ("smallestpart", "\(authorization).Split(&apos;.&apos;).Min()"),
+            // From the audit of the fix: a regular expression's replacement, a removal to the
+            // end, the first part taken or picked by a computed index, a hash shifted left or
+            // multiplied.
+            ("regexreplace", "System.Text.RegularExpressions.Regex.Replace(\(authorization), &quot;[.].*$&quot;, &quot;&quot;)"),
+            ("removedtoend", "\(authorization).Remove(20, \(authorization).Length - 20)"),
+            ("takenfirst", "string.Join(&quot;.&quot;, \(authorization).Split(&apos;.&apos;).Take(1))"),
+            ("computedindex", "\(authorization).Split(&apos;.&apos;)[1 - 1]"),
+            ("shiftedhash", "(\(authorization).GetHashCode() &lt;&lt; 31)"),
+            ("multipliedhash", "(\(authorization).GetHashCode() * 0)"),
             // Each of these tells the token's holders apart.
             ("reversedfirst", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().First()"),
             ("hashwhole", "&quot;order-&quot; + \(authorization).GetHashCode()"),
             ("template", "&quot;order-{t}&quot;.Replace(&quot;{t}&quot;, \(authorization))"),
+            ("hexdigest", "string.Join(&quot;&quot;, System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))).Select(b =&gt; b.ToString(&quot;x2&quot;)))"),
         ]
         let documents = keys.map { name, key in
             let store = #"<outbound><base /><cache-store-value key="@(\#(key))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" /></outbound>"#
@@ -2989,7 +2999,9 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
-        XCTAssertEqual(reported.sorted(), ["hashbucket", "hashmodulo", "regexmatch", "reversedlast", "smallestpart"])
+        XCTAssertEqual(
+            reported.sorted(),
+            ["computedindex", "hashbucket", "hashmodulo", "multipliedhash", "regexmatch", "regexreplace", "removedtoend", "reversedlast", "shiftedhash", "smallestpart", "takenfirst"])
     }
 
     /// The answer to a call sent with the caller's credentials is the caller's own data (their
@@ -3011,6 +3023,14 @@ final class RawPolicyTests: XCTestCase {
             ("copiedanswer", call("new", callersHeader) + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
             ("callanswer", call("new", callersHeader) + store(shared, "@(((IResponse)context.Variables[&quot;me&quot;]).Body.As&lt;string&gt;())")),
             ("copiedrequest", call("copy", "") + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            // From the audit of the fix: the token sent through a variable, the answer read
+            // typed, the caller named in the URL of a call with the gateway's own identity.
+            ("tokenvariable", #"<set-variable name="tok" value="@(\#(authorization))" />"#
+                + call("new", #"<set-header name="Authorization" exists-action="override"><value>@((string)context.Variables[&quot;tok&quot;])</value></set-header>"#)
+                + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            ("typedanswer", call("new", callersHeader) + store(shared, "@(context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;me&quot;).Body.As&lt;string&gt;())")),
+            ("subjecturl", #"<send-request mode="new" response-variable-name="me" timeout="10"><set-url>@(&quot;https://profiles.example.com/users/&quot; + \#(authorization).AsJwt()?.Subject)</set-url><authentication-managed-identity resource="api://profiles" /></send-request>"#
+                + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
             // Each of these keeps the caller's answer from the next caller.
             ("gatewaycall", call("new", #"<authentication-managed-identity resource="api://profiles" />"#) + copied
                 + store("profiles-config", "@((string)context.Variables[&quot;profile&quot;])")),
@@ -3023,7 +3043,7 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
-        XCTAssertEqual(reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest"])
+        XCTAssertEqual(reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest", "subjecturl", "tokenvariable", "typedanswer"])
     }
 
     /// A counter keyed by the client certificate counts what the caller presents: APIM checks
@@ -3037,10 +3057,16 @@ final class RawPolicyTests: XCTestCase {
             // Each of these counts what no caller picks.
             ("validated", #"<validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("gatewaycertificates", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Deployment.Certificates.Count.ToString())" />"#),
+            // From the audit of the fix: verified as Microsoft's samples do, or by the API's
+            // policy, which the route's runs first.
+            ("verified", #"<choose><when condition="@(context.Request.Certificate == null || !context.Request.Certificate.Verify())"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
+            ("apivalidated", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
         ]
+        let validating = #"policy: '<policies><inbound><base /><validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate></inbound></policies>'"#
         let documents = cases.map { name, inbound in
             RuleExample.api(
-                name, routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
+                name, fields: name == "apivalidated" ? validating + "\n" : "",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
             ).text
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")

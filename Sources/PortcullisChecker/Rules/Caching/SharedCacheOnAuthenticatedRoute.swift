@@ -134,7 +134,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         if !readsTheAnswer(value.resolved) {
             guard value.resolved.mayReadAVariable else { return false }
             let variables = keys.variables.answer
-            guard ExpressionFlow.sources(of: value.resolved).contains(where: { variables.read(by: $0, in: api) }) else { return false }
+            guard ExpressionFlow.sources(of: value.resolved, typedReads: true).contains(where: { variables.read(by: $0, in: api) }) else { return false }
         }
         return RawScope.constant(key) != nil || !keys.tellsCallersApart(key.resolved, in: api)
     }
@@ -236,37 +236,51 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// variable, by a policy or a fragment (found by audits: a store of one keeps the
         /// answer as a store of the body does, wherever on the request's way the variable
         /// was set). There is no answer before `outbound`. So does the answer to a call sent
-        /// with the caller's credentials (``callersCalls``): the caller's own data, such as
-        /// their profile (found by the audit of the forty-first round).
+        /// with what tells its caller apart (``sendsTheCaller(_:values:through:)``): the
+        /// caller's own data, such as their profile (found by the audits of the forty-first
+        /// round).
         lazy var answer: MarkedVariables = {
             let values = context.namedValues.byName
+            let setters = VariableSetters(context.project, values: values)
+            // Anything read from the caller's credentials, a test of them too.
+            let credentials = setters.marked(seeds: { Self.readsTheCallersCredentials($0.code) }, passesOn: { _ in true }, following: .choices)
             let calls = MarkedVariables.written(
                 in: context.project, values: values, byAttribute: { $0 == "send-request" && $1 == "response-variable-name" },
-                where: { Self.sendsTheCallersCredentials($0, values: values) })
-            return VariableSetters(context.project, values: values).marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true }, from: calls)
+                where: { Self.sendsTheCaller($0, values: values, through: credentials) })
+            return setters.marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true }, from: calls)
         }()
 
-        /// Whether a `send-request` sends the caller's credentials on: it copies the request
-        /// (`mode="copy"`, headers and all), or a header, query parameter, body or URL it sets
-        /// reads `Authorization` or every header. A call
-        /// whose credentials are the gateway's (a managed identity, a named value) answers
-        /// every caller alike, and caching that answer is its point.
-        private static func sendsTheCallersCredentials(_ call: PolicyXMLElement, values: [String: String]) -> Bool {
+        /// Whether `code` reads the caller's credentials: `Authorization` (its token's claims
+        /// too), every header, or the request whole.
+        private static func readsTheCallersCredentials(_ code: String) -> Bool {
+            ExpressionFlow.reads(of: code).contains(where: isTheCallersCredentials)
+        }
+
+        private static func isTheCallersCredentials(_ source: ExpressionFlow.Source) -> Bool {
+            switch source {
+            case .requestHeader(let name): name.trimmingWhitespace.lowercased() == "authorization"
+            case .allRequestHeaders, .request: true
+            default: false
+            }
+        }
+
+        /// Whether a `send-request` asks for the caller's own data: it copies the request
+        /// (`mode="copy"`, headers and all), or a header, query parameter, body or URL it
+        /// sets reads the caller's credentials (``readsTheCallersCredentials(_:)``: the token,
+        /// or the user it names, `/users/{subject}` with the gateway's own identity), directly
+        /// or through a variable set from them (`credentials`, read estate-wide). A call
+        /// that names no caller answers every caller alike, and caching that answer is its
+        /// point.
+        private static func sendsTheCaller(_ call: PolicyXMLElement, values: [String: String], through credentials: MarkedVariables) -> Bool {
             if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy" { return true }
             var sends = false
             call.forEachElement { element in
                 guard !sends, requestWriters.contains(element.name) else { return }
-                // As APIM reads it: named values put in, `\u` escapes taken as anything.
+                // As APIM reads it: named values put in.
                 func read(_ value: PolicyXMLValue) {
                     guard !sends, value.isExpression || value.written.holds("{{") else { return }
                     let code = NamedValues.resolve(value.resolved, values) ?? value.resolved
-                    sends = ExpressionFlow.sources(of: code).contains { source in
-                        switch source {
-                        case .requestHeader(let name): name.trimmingWhitespace.lowercased() == "authorization"
-                        case .allRequestHeaders, .request: true
-                        default: false
-                        }
-                    }
+                    sends = ExpressionFlow.reads(of: code).contains { isTheCallersCredentials($0) || credentials.read(by: $0) }
                 }
                 for attribute in element.attributes { read(attribute.value) }
                 for case .text(let value, _) in element.children { read(value) }

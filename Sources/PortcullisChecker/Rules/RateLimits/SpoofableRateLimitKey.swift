@@ -84,7 +84,10 @@ public enum SpoofableRateLimitKey: Rule {
             ("Request.Url", "the request's URL"), ("Request.OriginalUrl", "the request's URL"),
         ]
         let callerControlled = context.callerControlledVariables
-        let validatedEverywhere = context.rawScopes.contains { $0.level == .global && !$0.elements(named: certificateChecks).isEmpty }
+        // The APIs whose requests a policy validates certificates for (nil: every API's: the
+        // gateway's, a product's, or a fragment's, which any policy may include).
+        var validatedFor = Set(context.rawScopes.filter { validatesTheCertificate($0.document) }.map(\.api))
+        if context.project.fragments.contains(where: { $0.policy.document.map(validatesTheCertificate) ?? false }) { validatedFor.insert(nil) }
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
@@ -94,7 +97,7 @@ public enum SpoofableRateLimitKey: Rule {
                     if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
                 } else if readsTheClientCertificate(compact) {
-                    if validatedEverywhere || !scope.elements(named: certificateChecks).isEmpty { continue }
+                    if validatedFor.contains(nil) || validatedFor.contains(scope.api) { continue }
                     what = "the client certificate"
                 } else if callerControlled.choosesTheValue(of: key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
@@ -118,9 +121,10 @@ public enum SpoofableRateLimitKey: Rule {
     /// Whether compact `code` reads the certificate the caller presented
     /// (`context.Request.Certificate`, not the gateway's `Deployment.Certificates`): APIM
     /// checks it only where a policy does, so a caller presents a new self-signed one, and
-    /// a new thumbprint, for every connection (found by an audit). A
-    /// `validate-client-certificate` in the limit's policy or the gateway's makes it one
-    /// the checks let in; how well it checks is LP002's to judge.
+    /// a new thumbprint, for every connection (found by an audit). A check in a policy of
+    /// the limit's API, the gateway's, a product's or a fragment (``validatesTheCertificate``)
+    /// makes it one the checks let in: a warning is not worth a false one where the check
+    /// stands elsewhere on the way (the audit of the fix); how well it checks is LP002's.
     private static func readsTheClientCertificate(_ code: String) -> Bool {
         var rest = Substring(code)
         while let found = rest.range(ofBytes: ".Certificate") {
@@ -132,6 +136,13 @@ public enum SpoofableRateLimitKey: Rule {
     }
 
     private static let certificateChecks: Set<String> = ["validate-client-certificate"]
+
+    /// Whether `document` checks the caller's certificate: `validate-client-certificate`, or
+    /// an expression that verifies it (`context.Request.Certificate.Verify()`, as
+    /// Microsoft's samples do in a `choose`).
+    private static func validatesTheCertificate(_ document: PolicyXMLDocument) -> Bool {
+        !document.elements(named: certificateChecks).isEmpty || ByteScan.holds("C", followedBy: "ertificate.verify", in: document.text[...])
+    }
 
     /// Whether `limit`'s key reads nothing of the request but claims of the token in
     /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)

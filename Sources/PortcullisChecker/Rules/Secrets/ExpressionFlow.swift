@@ -84,10 +84,12 @@ enum ExpressionFlow {
     }
 
     /// The sources of `code`, an expression as APIM reads it (references resolved).
-    static func sources(of code: String) -> [Source] {
+    /// With `typedReads`, a read typed as something no string is counts too: a call's
+    /// answer read as `GetValueOrDefault<IResponse>` (CA001 follows answers, not secrets).
+    static func sources(of code: String, typedReads: Bool = false) -> [Source] {
         let text = compacted(Array(code.utf8))
         let structure = Structure(text)
-        guard text.count > 2, text[0] == at, text[1] == openBrace else { return scan(text, structure, in: 0..<text.count).sources }
+        guard text.count > 2, text[0] == at, text[1] == openBrace else { return scan(text, structure, in: 0..<text.count, typedReads: typedReads).sources }
         return Block(text, structure).sources()
     }
 
@@ -485,9 +487,7 @@ enum ExpressionFlow {
     /// arms of `X switch { "…" => … }`. A string a value the caller sends must equal is
     /// what the caller is asked for: under a credential's name, the credential itself.
     static func textsCompared(in code: String) -> [(read: Source, text: String)] {
-        // Most expressions read nothing of the request: told by their bytes first (a `\u`
-        // escape may spell the name).
-        guard code.holds("Request") || code.holds("\\u") else { return [] }
+        guard mayCompareARead(code) else { return [] }
         let text = compacted(Array(code.utf8))
         let structure = Structure(text)
         var found: [(read: Source, text: String)] = []
@@ -556,6 +556,14 @@ enum ExpressionFlow {
         return found
     }
 
+    /// Whether `code` may compare a read of the request (``textsCompared(in:)``), told by its
+    /// bytes: most expressions read nothing of the request or compare nothing (a `\u`
+    /// escape may spell a name, never an operator).
+    static func mayCompareARead(_ code: String) -> Bool {
+        let escaped = code.holds("\\u")
+        return (code.holds("Request") || escaped) && (escaped || code.holds("==") || code.holds("!=") || code.holds("Equals") || code.holds("switch"))
+    }
+
     /// `range` without what stands around an operand: a `return`, negations, up to four
     /// pairs of brackets around it whole (each level is read on its own too: taking off
     /// every pair of thousands nested, at every level, took time by their square).
@@ -599,7 +607,7 @@ enum ExpressionFlow {
     /// each with whether it is cut where read (`p.Substring(1)`: ``keepsItsStart``).
     private static func scan(
         _ text: [UInt8], _ structure: Structure, in range: Range<Int>, reading: Reading = .carried, namesWanted: Bool = false,
-        depth: Int = 0
+        typedReads: Bool = false, depth: Int = 0
     ) -> (sources: [Source], names: [PassedName]) {
         var sources: [Source] = []
         var names: [PassedName] = []
@@ -634,7 +642,7 @@ enum ExpressionFlow {
                         let inner = compacted(Array(text[hole]))
                         let found = scan(
                             inner, Structure(inner), in: 0..<inner.count, reading: reading, namesWanted: namesWanted,
-                            depth: depth + 1)
+                            typedReads: typedReads, depth: depth + 1)
                         sources += found.sources
                         names += found.names
                     }
@@ -650,7 +658,9 @@ enum ExpressionFlow {
                             || isOneWayCall(text, open: index, structure, reading)))
             } else if isClosing(byte) {
                 if neutral.count > 1 { neutral.removeLast() }
-            } else if byte == dot, let (source, end, valueEnd) = read(text, at: index, structure, presence: reading == .everything, typed: reading == .apart) {
+            } else if byte == dot,
+                let (source, end, valueEnd) = read(text, at: index, structure, presence: reading == .everything, typed: typedReads || reading == .apart)
+            {
                 // '!' stands before the receiver ('!context.Variables...').
                 var receiver = index
                 while receiver > range.lowerBound, isIdentifier(text[receiver - 1]) || text[receiver - 1] == dot { receiver -= 1 }
@@ -1405,7 +1415,8 @@ enum ExpressionFlow {
         switch reading {
         case .carried: return oneWayCalls.contains(name)
         case .lenient: return digests.contains(name)
-        case .apart: return !keepingCalls.contains(name)
+        // `Regex.Replace` may take any part away; a text's `Replace` of a written text keeps the rest.
+        case .apart: return !keepingCalls.contains(name) || name == "Replace" && text[max(0, first - 6)..<first].elementsEqual("Regex.".utf8)
         case .everything: return false
         }
     }
@@ -1461,6 +1472,13 @@ enum ExpressionFlow {
             while position < text.count, text[position] == closeParenthesis {
                 // Into a call or a cast, but for the expression's own `@(…)`.
                 if position < text.count - 1 { passedOut = true }
+                // Out of a call (one that keeps what tells values apart: the others are
+                // one-way in `scan`), the value is the call's result: a hash's bytes, an
+                // encoded text (`ComputeHash(…).Select(b => b.ToString("x2"))` is a
+                // caller's; an audit). Out of brackets around it, it is itself.
+                if let opening = structure.open[position], opening > 0, isIdentifier(text[opening - 1]) || text[opening - 1] == greater {
+                    held = .other
+                }
                 position += 1
             }
             if position < text.count, text[position] == question { position += 1 }
@@ -1477,7 +1495,9 @@ enum ExpressionFlow {
                     held = .texts
                 case .texts: held = .text
                 case .parts:
-                    if isZero(index) { return true }
+                    // Only a part written out past the first is sure not to be the scheme
+                    // (`[1 - 1]`, `[(int)0]` and `[i]` may be it; an audit).
+                    if !isPositive(index) { return true }
                     held = .text
                 case .reversedParts:
                     // The last part first: only the first index is sure not to be the scheme.
@@ -1520,7 +1540,9 @@ enum ExpressionFlow {
                     return true
                 }
             case (.text, "Remove"), (.other, "Remove"):
-                if argument(1, named: "count", text, arguments, structure) == nil { return true }
+                // To the end (no count, or one of the text's length: `Remove(20, t.Length - 20)`),
+                // only the start is left.
+                guard let count = argument(1, named: "count", text, arguments, structure), !contains(count, "Length") else { return true }
             case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name): return true
             case (.texts, "Take"), (.texts, "TakeLast"), (.texts, "Skip"): break
             case (.texts, _) where elementPicks.contains(name): held = .text
@@ -1530,8 +1552,11 @@ enum ExpressionFlow {
                 held = .other
             case (.parts, "First"), (.parts, "FirstOrDefault"), (.parts, "Single"), (.parts, "SingleOrDefault"): return true
             case (.parts, "ElementAt"), (.parts, "ElementAtOrDefault"):
-                if isZero(first) { return true }
+                if !isPositive(first) { return true }
                 held = .text
+            case (.parts, "Take"):
+                // The first part alone is the scheme.
+                if !isPositive(first) || integerLiteral(String(decoding: first, as: UTF8.self)) == 1 { return true }
             case (.parts, "Skip"):
                 if !isZero(first) { held = .texts }
             case (.parts, _) where elementPicks.contains(name): held = .text
@@ -1572,14 +1597,16 @@ enum ExpressionFlow {
     private static let keepingArrayMembers: Set<String> = ["ToArray", "ToList", "AsEnumerable"]
 
     /// Whether an operator at `index` puts a number into a few buckets (`% 10`, `& 1`,
-    /// `/ 1000`, `>> 28`): a hash so cut tells few callers apart (`GetHashCode() & 1`; an
-    /// audit). A shift right is `>>` here; `>` alone compares, and a test is one-way anyway.
+    /// `/ 1000`, `>> 28`, `<< 31`, `* 0`): a hash so cut tells few callers apart
+    /// (`GetHashCode() & 1`; audits). A shift is `>>` or `<<` here; one of them alone
+    /// compares, and a test is one-way anyway.
     private static func bucketsANumber(_ text: [UInt8], at index: Int) -> Bool {
         guard index < text.count else { return false }
         switch text[index] {
-        case UInt8(ascii: "%"), slash: return true
+        case UInt8(ascii: "%"), slash, star: return true
         case ampersand: return index + 1 >= text.count || text[index + 1] != ampersand
         case greater: return index + 1 < text.count && text[index + 1] == greater
+        case lessThan: return index + 1 < text.count && text[index + 1] == lessThan
         default: return false
         }
     }
@@ -1604,6 +1631,11 @@ enum ExpressionFlow {
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
     ]
+
+    /// Whether `code` is a whole number above zero written out (`1`, `0x2`).
+    private static func isPositive(_ code: ArraySlice<UInt8>) -> Bool {
+        (integerLiteral(String(decoding: code, as: UTF8.self)) ?? 0) > 0
+    }
 
     /// Whether `code` is a zero written out (`0`, `0x0`).
     private static func isZero(_ code: ArraySlice<UInt8>) -> Bool {
@@ -2101,6 +2133,8 @@ enum ExpressionFlow {
         var literalEnd: [Int: Int] = [:]
         /// By an opening bracket's index: its closing bracket's.
         var close: [Int: Int] = [:]
+        /// By a closing bracket's index: its opening bracket's.
+        var open: [Int: Int] = [:]
         /// For each index: the `;` (or closing bracket, or end) that ends its statement.
         var statementEnd: [Int]
         private var partOf: [Int32]
@@ -2134,8 +2168,9 @@ enum ExpressionFlow {
                     tested.append(false)
                     part = Int32(tested.count - 1)
                 } else if isClosing(byte) {
-                    if let (open, outer) = stack.popLast() {
-                        close[open] = index
+                    if let (opening, outer) = stack.popLast() {
+                        close[opening] = index
+                        open[index] = opening
                         part = outer
                     }
                     partOf[index] = part
