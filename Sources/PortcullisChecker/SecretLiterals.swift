@@ -112,9 +112,11 @@ public struct SecretLiterals: Sendable {
 
     /// The literals raw policies let a caller in with, each a shared secret written in the
     /// policy whatever it looks like: a string compared with a request header or query
-    /// parameter named like a credential (``ExpressionFlow/textsCompared(in:)``), and the
-    /// values of a `check-header` that refuses the caller (401 or 403) without them, unless
-    /// HTTP gives the header another meaning (``isPublicHeader(_:)``). One per value.
+    /// parameter named like a credential (``ExpressionFlow/textsCompared(in:)``,
+    /// ``isCredentialHeader(_:)``), and the values of a `check-header` of such a header, or
+    /// that look like credentials, whatever it refuses with, unless HTTP gives the header
+    /// another meaning (``isPublicHeader(_:)``); never a text standing for a value missing
+    /// (``isAPlaceholder(_:)``). One per value.
     private static func credentialsAsked(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [Misplaced] {
         var found: [Misplaced] = []
         // Each distinct expression that may compare a read once: estates repeat a policy in
@@ -129,7 +131,8 @@ public struct SecretLiterals: Sendable {
                     switch compared.read {
                     case .requestHeader(let name):
                         let header = resolved(name, plain)
-                        return CredentialScanner.isCredential(compared.text, under: header) && !isASchemeAlone(compared.text) ? "header '\(header)'" : nil
+                        return isCredentialHeader(header) && CredentialScanner.isWrittenOut(compared.text) && !isASchemeAlone(compared.text)
+                            && !isAPlaceholder(compared.text) ? "header '\(header)'" : nil
                     case .requestQuery(let name):
                         let parameter = resolved(name, plain)
                         return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
@@ -141,15 +144,18 @@ public struct SecretLiterals: Sendable {
             for element in document.allElements {
                 for attribute in element.attributes { judge(attribute.value, at: attribute.valueSpan) }
                 for case .text(let value, let span) in element.children { judge(value, at: span) }
-                guard element.name == "check-header", case .text(let status)? = element.attribute("failed-check-httpcode")?.value,
-                    ["401", "403"].contains(resolved(status, plain).trimmingWhitespace)
-                else { continue }
+                // Whatever it refuses with: the values are what a caller must send.
+                guard element.name == "check-header" else { continue }
                 var header: String?
                 if case .text(let name)? = element.attribute("name")?.value { header = resolved(name, plain).trimmingWhitespace }
                 guard !(header.map { isPublicHeader($0) } ?? false) else { continue }
+                let named = header.map(isCredentialHeader) ?? true
                 let field = header.map { "'value' of check-header '\($0)'" } ?? "'value' of a check-header"
                 for case .element(let value) in element.children where value.name == "value" {
-                    for case .text(let text, let span) in value.children where !text.isExpression && CredentialScanner.isWrittenOut(text.resolved) {
+                    for case .text(let text, let span) in value.children
+                    where !text.isExpression && CredentialScanner.isWrittenOut(text.resolved) && !isAPlaceholder(text.resolved)
+                        && (named || CredentialScanner.looksLikeCredential(text.resolved))
+                    {
                         found.append(Misplaced(field: field, range: document.range(span), reference: "{{NAME}}"))
                     }
                 }
@@ -168,6 +174,23 @@ public struct SecretLiterals: Sendable {
 
     /// Whether a value an `Authorization` header is compared with is an authentication
     /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
+    /// Whether a request header's `name` calls what it carries a credential: as a YAML key
+    /// does (`Authorization`, `X-Api-Key`), or by a word a header of one holds (`X-Partner-Key`,
+    /// `X-Access-Token`, `X-Passcode`: the audit of the change). Another header's value
+    /// (`X-Api-Version: 2024-01-01`, `X-Region: eu`) is no secret for being checked.
+    private static func isCredentialHeader(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return CredentialScanner.isCredential("x", under: name) || credentialWords.contains { lowered.contains($0) }
+    }
+
+    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "credential", "signature"]
+
+    /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
+    /// "none"` tests that the header is absent), not a value to send.
+    private static func isAPlaceholder(_ text: String) -> Bool {
+        ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "na", "anonymous", "true", "false"].contains(text.trimmingWhitespace.lowercased())
+    }
+
     private static func isASchemeAlone(_ text: String) -> Bool {
         ["basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "hoba", "mutual"].contains(text.trimmingWhitespace.lowercased())
     }

@@ -1158,16 +1158,23 @@ final class RawPolicyTests: XCTestCase {
             ("namedheader", when(#"context.Request.Headers.GetValueOrDefault(&quot;{{key-header}}&quot;, &quot;&quot;) != &quot;b7e2c9d1f4a8&quot;"#), ["\(compared) header 'X-Api-Key'"]),
             ("checkheader", #"<check-header name="X-Partner-Key" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false"><value>7c1e4b9a2d6f4e0b8a3c5d7e9f1a2b3c</value><value>e5f6a7b8c9d0e1f2</value></check-header>"#,
              ["\(asked) 'X-Partner-Key'", "\(asked) 'X-Partner-Key'"]),
-            ("checkheader403", #"<check-header name="X-Client" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>partner-9f8e7d6c</value></check-header>"#,
-             ["\(asked) 'X-Client'"]),
+            // From the audit of the change: headers whose names hold a credential's word, a
+            // check that answers another code.
+            ("partnerkey", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;9d8c7b6a5f4e&quot;"#), ["\(compared) header 'X-Partner-Key'"]),
+            ("accesstoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Access-Token&quot;, &quot;&quot;) != &quot;q8w7e6r5t4y3&quot;"#), ["\(compared) header 'X-Access-Token'"]),
+            ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>p4rtn3r-k3y-v2</value></check-header>"#,
+             ["\(asked) 'X-Partner-Key'"]),
             // Not a credential: another header, nothing, a reference, a scheme's name (the
-            // Power Query sample), a check that answers 400, of a content type, or of the
-            // caller's address (the Application Gateway sample).
+            // Power Query sample), a check of another header (the audit of the change: a
+            // client's name, a region), of a content type, or of the caller's address (the
+            // Application Gateway sample), a text standing for a header missing.
             ("region", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Region&quot;, &quot;&quot;) == &quot;eu&quot;"#), []),
             ("empty", when(key + " == &quot;&quot; || " + key + " == string.Empty"), []),
             ("named", when(key + " != &quot;{{partner-secret}}&quot;"), []),
             ("scheme", when(#"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Trim().Equals(&quot;Bearer&quot;)"#), []),
-            ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>v2</value></check-header>"#, []),
+            ("client", #"<check-header name="X-Client" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>partner-9f8e7d6c</value></check-header>"#, []),
+            ("regioncheck", #"<check-header name="X-Region" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>eu</value></check-header>"#, []),
+            ("missing", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;none&quot;) == &quot;none&quot;"#), []),
             ("contenttype", #"<check-header name="Content-Type" failed-check-httpcode="403" failed-check-error-message="bad" ignore-case="true"><value>application/json</value></check-header>"#, []),
             ("forwarded", #"<check-header name="x-forwarded-for" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>10.33.215.173</value><value>{{partner-secret}}</value></check-header>"#, []),
         ]
@@ -1185,7 +1192,7 @@ final class RawPolicyTests: XCTestCase {
             XCTAssertEqual(messages, findings.map { "\($0) is a literal; it must reference a secret" }, "\(name):\n" + found.joined(separator: "\n"))
         }
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
-        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "partner-9f8e7d6c"] {
+        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e", "q8w7e6r5t4y3", "p4rtn3r-k3y"] {
             XCTAssertFalse(lint.stdout.contains(secret), lint.stdout)
         }
         XCTAssertTrue(lint.stdout.contains("write '{{NAME}}'"), lint.stdout)
