@@ -122,7 +122,7 @@ public struct SecretLiterals: Sendable {
         // Each distinct expression that may compare a read once: estates repeat a policy in
         // every API.
         var comparedIn: [String: [(read: ExpressionFlow.Source, text: String)]] = [:]
-        for document in rawPolicies(of: project) {
+        for document in rawPolicies(of: project) where mayAskForACredential(document.text[...]) {
             func judge(_ value: PolicyXMLValue, at span: Range<Int>) {
                 guard value.isExpression, case let code = value.resolved, ExpressionFlow.mayCompareARead(code) else { return }
                 let compared = comparedIn[code] ?? ExpressionFlow.textsCompared(in: code)
@@ -164,6 +164,18 @@ public struct SecretLiterals: Sendable {
         return found
     }
 
+    /// Whether a document's bytes may hold what ``credentialsAsked(inRawPoliciesOf:plain:)``
+    /// looks for: a `check-header`, or a read of the request and a comparison; a character
+    /// reference (`&#61;`) may spell either, so such a document is walked too. Most are not
+    /// walked at all (each element copied out of a document costs its references).
+    private static func mayAskForACredential(_ bytes: ArraySlice<UInt8>) -> Bool {
+        if ByteScan.holds("&", followedBy: "#", in: bytes) || ByteScan.holds("c", followedBy: "heck-header", in: bytes) { return true }
+        let readsTheRequest = ByteScan.holds("R", followedBy: "equest", in: bytes) || ByteScan.holds("\\", followedBy: "u", in: bytes)
+        return readsTheRequest
+            && (ByteScan.holds("=", followedBy: "=", in: bytes) || ByteScan.holds("!", followedBy: "=", in: bytes)
+                || ByteScan.holds("E", followedBy: "quals", in: bytes) || ByteScan.holds("s", followedBy: "witch", in: bytes))
+    }
+
     /// `name` with the plain named values it references put in, as APIM puts them in.
     private static func resolved(_ name: String, _ plain: [String: Located<String>]) -> String {
         guard name.holds("{{") else { return name }
@@ -180,10 +192,10 @@ public struct SecretLiterals: Sendable {
     /// (`X-Api-Version: 2024-01-01`, `X-Region: eu`) is no secret for being checked.
     private static func isCredentialHeader(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return CredentialScanner.isCredential("x", under: name) || credentialWords.contains { lowered.contains($0) }
+        return CredentialScanner.isCredential("x", under: name) || credentialWords.contains { lowered.holds($0) }
     }
 
-    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "credential", "signature"]
+    private static let credentialWords: [StaticString] = ["key", "token", "secret", "password", "passcode", "credential", "signature"]
 
     /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
     /// "none"` tests that the header is absent), not a value to send.
