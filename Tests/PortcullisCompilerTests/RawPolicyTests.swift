@@ -36,6 +36,21 @@ final class RawPolicyTests: XCTestCase {
         return (report["diagnostics"] as? [[String: Any]] ?? []).map { "\($0["code"] ?? "") \($0["file"] ?? ""): \($0["message"] ?? "")" }
     }
 
+    /// The gateway with `values`, and for each statement an API of its name, in a file of its
+    /// name, whose policy runs the statement after `<base />` for its one route. A policy
+    /// `asBlock` is a YAML block, in which two values of one statement keep their places
+    /// apart (a single-quoted policy is one scalar's range).
+    private func writeOneAPIPerStatement(_ statements: [(name: String, statement: String)], values: String, asBlock: Bool = false) throws {
+        try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        for (name, statement) in statements {
+            let policy = "<policies><inbound><base />\(statement)</inbound></policies>"
+            let example = RuleExample.api(
+                name, fields: asBlock ? "policy: |\n  \(policy)\n" : "policy: '\(policy)'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+    }
+
     /// One API per check, named by its key, without `auth`: its API policy runs the check
     /// after `<base />`, and its one route takes POST.
     private func writeWriteRoutes(checkedBy checks: [String: String]) throws {
@@ -1115,14 +1130,9 @@ final class RawPolicyTests: XCTestCase {
             ("namedkey", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
             ("namedkeycase", #"<validate-jwt header-name="Authorization"><issuer-signing-keys><key>@("{{Signing-Key}}")</key></issuer-signing-keys><audiences><audience>api://orders</audience></audiences></validate-jwt>"#, "SE001"),
         ]
-        let values = "namedValues:\n  auth-header: Authorization\n  signing-key: c2VjcmV0LXNpZ25pbmcta2V5LWZvci10b2tlbnMtMDEyMzQ1Njc4OQ==\n  plain-base: http://orders.example.com\n"
-        try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
-        for (name, statement, _) in statements {
-            let example = RuleExample.api(
-                name, fields: "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n",
-                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
-            try write(example.text, to: "defs/\(name).yaml")
-        }
+        try writeOneAPIPerStatement(
+            statements.map { ($0.name, $0.statement) },
+            values: "namedValues:\n  auth-header: Authorization\n  signing-key: c2VjcmV0LXNpZ25pbmcta2V5LWZvci10b2tlbnMtMDEyMzQ1Njc4OQ==\n  plain-base: http://orders.example.com\n")
         let found = try lintFindings()
         for (name, _, finding) in statements {
             let codes = Set(found.filter { $0.contains(" defs/\(name).yaml: ") }.map { String($0.prefix(5)) })
@@ -1178,14 +1188,7 @@ final class RawPolicyTests: XCTestCase {
             ("contenttype", #"<check-header name="Content-Type" failed-check-httpcode="403" failed-check-error-message="bad" ignore-case="true"><value>application/json</value></check-header>"#, []),
             ("forwarded", #"<check-header name="x-forwarded-for" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>10.33.215.173</value><value>{{partner-secret}}</value></check-header>"#, []),
         ]
-        let values = "namedValues:\n  key-header: X-Api-Key\n"
-        try (RuleExample.baseGateway + values).write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
-        for (name, statement, _) in cases {
-            let example = RuleExample.api(
-                name, fields: "policy: |\n  <policies><inbound><base />\(statement)</inbound></policies>\n",
-                routes: "  - {id: list-\(name), method: GET, path: /orders, scopes: [orders.read]}\n")
-            try write(example.text, to: "defs/\(name).yaml")
-        }
+        try writeOneAPIPerStatement(cases.map { ($0.name, $0.statement) }, values: "namedValues:\n  key-header: X-Api-Key\n", asBlock: true)
         let found = try lintFindings()
         for (name, _, findings) in cases {
             let messages = found.filter { $0.hasPrefix("SE001 defs/\(name).yaml: ") }.map { $0.replacingOccurrences(of: " defs/\(name).yaml", with: "") }
