@@ -1172,6 +1172,9 @@ final class RawPolicyTests: XCTestCase {
             // check that answers another code.
             ("partnerkey", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;9d8c7b6a5f4e&quot;"#), ["\(compared) header 'X-Partner-Key'"]),
             ("accesstoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Access-Token&quot;, &quot;&quot;) != &quot;q8w7e6r5t4y3&quot;"#), ["\(compared) header 'X-Access-Token'"]),
+            ("firstvalue", when(#"context.Request.Headers[&quot;X-Api-Key&quot;].FirstOrDefault() != &quot;c3d4e5f6a7b8&quot;"#), ["\(compared) header 'X-Api-Key'"]),
+            ("lowered", when(key + ".ToLowerInvariant() != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
+            ("cast", when(key + " as string != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
             ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>p4rtn3r-k3y-v2</value></check-header>"#,
              ["\(asked) 'X-Partner-Key'"]),
             // Not a credential: another header, nothing, a reference, a scheme's name (the
@@ -1195,7 +1198,7 @@ final class RawPolicyTests: XCTestCase {
             XCTAssertEqual(messages, findings.map { "\($0) is a literal; it must reference a secret" }, "\(name):\n" + found.joined(separator: "\n"))
         }
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
-        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e", "q8w7e6r5t4y3", "p4rtn3r-k3y"] {
+        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e", "q8w7e6r5t4y3", "p4rtn3r-k3y", "c3d4e5f6a7b8"] {
             XCTAssertFalse(lint.stdout.contains(secret), lint.stdout)
         }
         XCTAssertTrue(lint.stdout.contains("write '{{NAME}}'"), lint.stdout)

@@ -408,6 +408,13 @@ enum ExpressionFlow {
             ".Replace(\"Bearer \",\"\",StringComparison.InvariantCultureIgnoreCase)",
         ]
 
+    /// What may follow a header's read and leave the value a caller sends (the audit of
+    /// SE001's comparisons found each missed): its first value, trimmed, in one case, cast.
+    private static let wholeReads: Set<String> = [
+        ".First()", ".FirstOrDefault()", "[0]", ".Trim()", ".ToLower()", ".ToLowerInvariant()", ".ToUpper()", ".ToUpperInvariant()", "as string",
+        ".ToString()",
+    ]
+
     /// Where a `??` at the top of `body` stands.
     private static func coalescing(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> Int? {
         let marks = outside(text, body, structure)
@@ -585,12 +592,14 @@ enum ExpressionFlow {
     }
 
     /// The request header or query parameter `range` reads by a name written out and
-    /// nothing more: cast to a string or not, or the token after its scheme (``tokenCuts``).
+    /// nothing more: cast to a string or not, the token after its scheme (``tokenCuts``), or
+    /// its first value, trimmed or in one case (``wholeReads``).
     private static func namedRead(_ text: [UInt8], _ range: Range<Int>, _ structure: Structure) -> Source? {
         var range = operand(text, range, structure)
         if text[range].starts(with: "(string)".utf8) { range = operand(text, (range.lowerBound + 8)..<range.upperBound, structure) }
         guard text[range].starts(with: "context.Request.".utf8), let (source, _, valueEnd) = read(text, at: range.lowerBound + 7, structure),
-            valueEnd <= range.upperBound, valueEnd == range.upperBound || tokenCuts.contains(String(decoding: text[valueEnd..<range.upperBound], as: UTF8.self))
+            valueEnd <= range.upperBound, case let rest = String(decoding: text[valueEnd..<range.upperBound], as: UTF8.self),
+            rest.isEmpty || tokenCuts.contains(rest) || wholeReads.contains(rest)
         else { return nil }
         switch source {
         case .requestHeader?, .requestQuery?: return source
