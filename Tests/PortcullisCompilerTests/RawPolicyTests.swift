@@ -3048,6 +3048,8 @@ final class RawPolicyTests: XCTestCase {
             ("gatewaycall", call("new", #"<authentication-managed-identity resource="api://profiles" />"#) + copied
                 + store("profiles-config", "@((string)context.Variables[&quot;profile&quot;])")),
             ("callerskey", call("new", callersHeader) + copied + store("@(&quot;profile-&quot; + \(authorization))", "@((string)context.Variables[&quot;profile&quot;])")),
+            ("copyownidentity", call("copy", #"<set-header name="Authorization" exists-action="delete" /><authentication-managed-identity resource="api://profiles" />"#)
+                + copied + store("profiles-config", "@((string)context.Variables[&quot;profile&quot;])")),
         ]
         let documents = cases.map { name, inbound in
             RuleExample.api(

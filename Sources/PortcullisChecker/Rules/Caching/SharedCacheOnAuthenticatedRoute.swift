@@ -272,7 +272,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// that names no caller answers every caller alike, and caching that answer is its
         /// point.
         private static func sendsTheCaller(_ call: PolicyXMLElement, values: [String: String], through credentials: MarkedVariables) -> Bool {
-            if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy" { return true }
+            // A copy sends the caller's token on unless the call deletes or replaces it (its
+            // own identity instead: the audit of the change); a replacement is judged below.
+            if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy",
+                !call.elements.contains(where: replacesTheToken)
+            {
+                return true
+            }
             var sends = false
             call.forEachElement { element in
                 guard !sends, requestWriters.contains(element.name) else { return }
@@ -292,6 +298,20 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         }
 
         private static let requestWriters: Set<String> = ["set-header", "set-query-parameter", "set-body", "set-url"]
+
+        /// Whether a statement of a call puts other credentials than the caller's in the
+        /// request: a `set-header` of `Authorization` that deletes or overrides it, or the
+        /// gateway's own identity.
+        private static func replacesTheToken(_ statement: PolicyXMLElement) -> Bool {
+            switch statement.name {
+            case "authentication-managed-identity", "authentication-basic", "authentication-certificate": return true
+            case "set-header":
+                guard case .text(let name)? = statement.attribute("name")?.value, name.trimmingWhitespace.lowercased() == "authorization" else { return false }
+                let action = statement.attribute("exists-action").flatMap { if case .text(let text) = $0.value { text.trimmingWhitespace.lowercased() } else { nil } }
+                return action == "delete" || action == "override"
+            default: return false
+            }
+        }
 
         /// The variables that some statement gives a value of one caller's: a `set-variable`
         /// (``tellsCallersApart(_:in:under:)`` asks whether another gives every caller's),
