@@ -2998,11 +2998,16 @@ final class RawPolicyTests: XCTestCase {
             ("computedindex", "\(authorization).Split(&apos;.&apos;)[1 - 1]"),
             ("shiftedhash", "(\(authorization).GetHashCode() &lt;&lt; 31)"),
             ("multipliedhash", "(\(authorization).GetHashCode() * 0)"),
+            // From the second audit: a character or byte of what a hash or an encoding made.
+            ("encodedcharacter", "Convert.ToBase64String(Encoding.UTF8.GetBytes(\(authorization)))[0]"),
+            ("hashbyte", "System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))).First()"),
             // Each of these tells the token's holders apart.
             ("reversedfirst", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().First()"),
             ("hashwhole", "&quot;order-&quot; + \(authorization).GetHashCode()"),
             ("template", "&quot;order-{t}&quot;.Replace(&quot;{t}&quot;, \(authorization))"),
             ("hexdigest", "string.Join(&quot;&quot;, System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))).Select(b =&gt; b.ToString(&quot;x2&quot;)))"),
+            ("convertedbytes", "string.Concat(Array.ConvertAll(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), b =&gt; b.ToString(&quot;x2&quot;)))"),
+            ("schemestripped", "System.Text.RegularExpressions.Regex.Replace(\(authorization), &quot;^Bearer\\\\s+&quot;, &quot;&quot;, RegexOptions.IgnoreCase)"),
         ]
         let documents = keys.map { name, key in
             let store = #"<outbound><base /><cache-store-value key="@(\#(key))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" /></outbound>"#
@@ -3014,7 +3019,10 @@ final class RawPolicyTests: XCTestCase {
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
         XCTAssertEqual(
             reported.sorted(),
-            ["computedindex", "hashbucket", "hashmodulo", "multipliedhash", "regexmatch", "regexreplace", "removedtoend", "reversedlast", "shiftedhash", "smallestpart", "takenfirst"])
+            [
+                "computedindex", "encodedcharacter", "hashbucket", "hashbyte", "hashmodulo", "multipliedhash", "regexmatch", "regexreplace", "removedtoend",
+                "reversedlast", "shiftedhash", "smallestpart", "takenfirst",
+            ])
     }
 
     /// The answer to a call sent with the caller's credentials is the caller's own data (their

@@ -1424,10 +1424,34 @@ enum ExpressionFlow {
         switch reading {
         case .carried: return oneWayCalls.contains(name)
         case .lenient: return digests.contains(name)
-        // `Regex.Replace` may take any part away; a text's `Replace` of a written text keeps the rest.
-        case .apart: return !keepingCalls.contains(name) || name == "Replace" && text[max(0, first - 6)..<first].elementsEqual("Regex.".utf8)
+        // `Regex.Replace` may take any part away but a scheme at the start; a text's `Replace`
+        // of a written text keeps the rest.
+        case .apart:
+            guard keepingCalls.contains(name) else { return true }
+            guard name == "Replace", text[max(0, first - 6)..<first].elementsEqual("Regex.".utf8), let close = structure.close[open] else { return false }
+            guard var pattern = argument(1, named: "pattern", text, (open + 1)..<close, structure) else { return true }
+            // A regular or a verbatim string (`@"^Bearer\s+"`), as written between its quotes.
+            if pattern.first == at { pattern = pattern.dropFirst() }
+            guard pattern.count >= 2, pattern.first == quote, pattern.last == quote, !pattern.dropFirst().dropLast().contains(quote) else { return true }
+            return !isASchemePattern(String(decoding: pattern.dropFirst().dropLast(), as: UTF8.self))
         case .everything: return false
         }
+    }
+
+    /// Whether a regular expression only matches a scheme at the start (`^Bearer `,
+    /// `^Bearer\s+`): replaced by nothing, the token after it is left whole (Microsoft's and
+    /// users' samples strip it so; the audit of the fix found it taken for a cut).
+    private static func isASchemePattern(_ written: String) -> Bool {
+        // As written between the quotes: a regular string doubles the backslash, a verbatim one not.
+        let pattern = written.replacing("\\\\", with: "\\")
+        guard pattern.hasPrefix("^") else { return false }
+        var rest = pattern.dropFirst().drop { $0.isASCII && $0.isLetter }
+        guard rest.count < pattern.count - 1 else { return false }
+        for ending in ["\\s+", "\\s*", "\\s", " +", " *", " "] where rest.hasPrefix(ending) {
+            rest = rest.dropFirst(ending.count)
+            break
+        }
+        return rest.isEmpty
     }
 
     /// Calls whose result tells apart what their arguments do (`.apart`): grouping and
@@ -1440,7 +1464,7 @@ enum ExpressionFlow {
         "ToHexStringLower", "ComputeHash", "HashData", "TransformFinalBlock", "SignData", "Encrypt", "EncryptCbc", "EncryptEcb", "GetBytes",
         "GetString", "Join", "Concat", "Format", "Copy", "EscapeDataString", "EscapeUriString", "UnescapeDataString", "UrlEncode",
         "UrlDecode", "UrlPathEncode", "HtmlEncode", "HtmlDecode", "ToString", "Abs", "Parse", "ToInt32", "ToInt64", "ToUInt32", "ToUInt64",
-        "GetValueOrDefault", "Replace", "Insert",
+        "GetValueOrDefault", "Replace", "Insert", "ConvertAll",
     ]
 
     /// What a value read in a key holds, as ``losesWhatKeepsValuesApart`` follows it.
@@ -1458,6 +1482,11 @@ enum ExpressionFlow {
         case token
         /// A token's `Claims`, by name: each a `string[]`.
         case claims
+        /// What a call that keeps values apart made of one (``keepingCalls``): a hash's bytes,
+        /// an encoded or joined text. Whole or turned to text any way it tells callers apart;
+        /// one of its elements, or a slice, does not (`ToBase64String(…)[0]` is a `Q` for
+        /// every token; the audit of the forty-first round's fixes).
+        case derived
         /// Anything else: a variable, a call's result.
         case other
 
@@ -1486,7 +1515,7 @@ enum ExpressionFlow {
                 // encoded text (`ComputeHash(…).Select(b => b.ToString("x2"))` is a
                 // caller's; an audit). Out of brackets around it, it is itself.
                 if let opening = structure.open[position], opening > 0, isIdentifier(text[opening - 1]) || text[opening - 1] == greater {
-                    held = .other
+                    held = .derived
                 }
                 position += 1
             }
@@ -1512,7 +1541,7 @@ enum ExpressionFlow {
                     // The last part first: only the first index is sure not to be the scheme.
                     if !isZero(index) { return true }
                     held = .text
-                case .text, .characters: return true
+                case .text, .characters, .derived: return true
                 case .token, .other: held = .other
                 }
                 continue
@@ -1538,7 +1567,7 @@ enum ExpressionFlow {
                 }
                 if sharedClaims.contains(claim.lowercased()) { return true }
                 held = .text
-            case (.text, "Substring"), (.other, "Substring"):
+            case (.text, "Substring"), (.other, "Substring"), (.derived, "Substring"):
                 // A slice from the start, or of a written length from a written place, is
                 // what many tokens share (`Substring(7, 20)`: the start of the header every
                 // token of a key has); one to the end (`Substring(7, t.Length - 7)`) or at
@@ -1548,11 +1577,15 @@ enum ExpressionFlow {
                 {
                     return true
                 }
-            case (.text, "Remove"), (.other, "Remove"):
+            case (.text, "Remove"), (.other, "Remove"), (.derived, "Remove"):
                 // To the end (no count, or one of the text's length: `Remove(20, t.Length - 20)`),
                 // only the start is left.
                 guard let count = argument(1, named: "count", text, arguments, structure), !contains(count, "Length") else { return true }
-            case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name): return true
+            case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name),
+                (.derived, _) where elementPicks.contains(name) || name == "Skip":
+                return true
+            // Turned to text any way (`Select(b => b.ToString("x2"))`, `ToLowerInvariant()`).
+            case (.derived, _): break
             case (.texts, "Take"), (.texts, "TakeLast"), (.texts, "Skip"): break
             case (.texts, _) where elementPicks.contains(name): held = .text
             case (.claims, _) where !arguments.isEmpty:
