@@ -3052,6 +3052,14 @@ final class RawPolicyTests: XCTestCase {
             ("typedanswer", call("new", callersHeader) + store(shared, "@(context.Variables.GetValueOrDefault&lt;IResponse&gt;(&quot;me&quot;).Body.As&lt;string&gt;())")),
             ("subjecturl", #"<send-request mode="new" response-variable-name="me" timeout="10"><set-url>@(&quot;https://profiles.example.com/users/&quot; + \#(authorization).AsJwt()?.Subject)</set-url><authentication-managed-identity resource="api://profiles" /></send-request>"#
                 + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            // From the second audit: the user named by a validated token, read typed, and a
+            // token a check reads from another header, sent on.
+            ("validatedsubject", #"<validate-jwt header-name="Authorization" output-token-variable-name="jwt"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
+                + #"<send-request mode="new" response-variable-name="me" timeout="10"><set-url>@(&quot;https://profiles.example.com/users/&quot; + context.Variables.GetValueOrDefault&lt;Jwt&gt;(&quot;jwt&quot;).Subject)</set-url><authentication-managed-identity resource="api://profiles" /></send-request>"#
+                + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            ("otherheader", #"<validate-jwt header-name="X-User-Token"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences></validate-jwt>"#
+                + call("new", #"<set-header name="Authorization" exists-action="override"><value>@(&quot;Bearer &quot; + context.Request.Headers.GetValueOrDefault(&quot;X-User-Token&quot;, &quot;&quot;))</value></set-header>"#)
+                + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
             // Each of these keeps the caller's answer from the next caller.
             ("gatewaycall", call("new", #"<authentication-managed-identity resource="api://profiles" />"#) + copied
                 + store("profiles-config", "@((string)context.Variables[&quot;profile&quot;])")),
@@ -3066,7 +3074,8 @@ final class RawPolicyTests: XCTestCase {
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
         let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
-        XCTAssertEqual(reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest", "subjecturl", "tokenvariable", "typedanswer"])
+        XCTAssertEqual(
+            reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest", "otherheader", "subjecturl", "tokenvariable", "typedanswer", "validatedsubject"])
     }
 
     /// A counter keyed by the client certificate counts what the caller presents: APIM checks

@@ -242,36 +242,60 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         lazy var answer: MarkedVariables = {
             let values = context.namedValues.byName
             let setters = VariableSetters(context.project, values: values)
-            // Anything read from the caller's credentials, a test of them too.
-            let credentials = setters.marked(seeds: { Self.readsTheCallersCredentials($0.code) }, passesOn: { _ in true }, following: .choices)
+            let credentials = CallersCredentials(context.project, setters: setters, values: values)
             let calls = MarkedVariables.written(
                 in: context.project, values: values, byAttribute: { $0 == "send-request" && $1 == "response-variable-name" },
-                where: { Self.sendsTheCaller($0, values: values, through: credentials) })
+                where: { Self.sendsTheCaller($0, values: values, credentials) })
             return setters.marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true }, from: calls)
         }()
 
-        /// Whether `code` reads the caller's credentials: `Authorization` (its token's claims
-        /// too), every header, or the request whole.
-        private static func readsTheCallersCredentials(_ code: String) -> Bool {
-            ExpressionFlow.reads(of: code).contains(where: isTheCallersCredentials)
-        }
+        /// Where the estate's callers' credentials are read: `Authorization`, the headers and
+        /// query parameters its token checks read, every header, the request whole, a
+        /// token check's validated token (`output-token-variable-name`), and the variables
+        /// set from any of them (anything read of them, a test too), estate-wide. The second
+        /// audit of the round found a token read elsewhere, or validated first, taken for none.
+        private struct CallersCredentials {
+            var headers: Set<String> = ["authorization"]
+            var queries: Set<String> = []
+            var variables = MarkedVariables()
 
-        private static func isTheCallersCredentials(_ source: ExpressionFlow.Source) -> Bool {
-            switch source {
-            case .requestHeader(let name): name.trimmingWhitespace.lowercased() == "authorization"
-            case .allRequestHeaders, .request: true
-            default: false
+            init(_ project: ResolvedProject, setters: VariableSetters, values: [String: String]) {
+                for policy in project.rawPolicies {
+                    for check in policy.document.elements(named: EstateVariables.tokenChecks) {
+                        if case .text(let name)? = check.attribute("header-name")?.value { headers.insert((NamedValues.resolve(name, values) ?? name).trimmingWhitespace.lowercased()) }
+                        if case .text(let name)? = check.attribute("query-parameter-name")?.value { queries.insert((NamedValues.resolve(name, values) ?? name).trimmingWhitespace.lowercased()) }
+                    }
+                }
+                let validated = MarkedVariables.written(
+                    in: project, values: values, byAttribute: { EstateVariables.tokenChecks.contains($0) && $1 == "output-token-variable-name" })
+                let read = self
+                variables = setters.marked(
+                    seeds: { ExpressionFlow.reads(of: $0.code).contains(where: read.isACredential) }, passesOn: { _ in true }, following: .choices, from: validated)
+            }
+
+            /// Whether `source` reads a credential itself (not through a variable).
+            func isACredential(_ source: ExpressionFlow.Source) -> Bool {
+                switch source {
+                case .requestHeader(let name): headers.contains(name.trimmingWhitespace.lowercased())
+                case .requestQuery(let name): queries.contains(name.trimmingWhitespace.lowercased())
+                case .allRequestHeaders, .allRequestQuery, .request: true
+                default: false
+                }
+            }
+
+            /// Whether `code` reads the caller's credentials, itself or through a variable,
+            /// typed too (`GetValueOrDefault<Jwt>("jwt").Subject`).
+            func areRead(by code: String) -> Bool {
+                (ExpressionFlow.reads(of: code) + ExpressionFlow.sources(of: code, typedReads: true)).contains { isACredential($0) || variables.read(by: $0) }
             }
         }
 
         /// Whether a `send-request` asks for the caller's own data: it copies the request
         /// (`mode="copy"`, headers and all), or a header, query parameter, body or URL it
-        /// sets reads the caller's credentials (``readsTheCallersCredentials(_:)``: the token,
-        /// or the user it names, `/users/{subject}` with the gateway's own identity), directly
-        /// or through a variable set from them (`credentials`, read estate-wide). A call
-        /// that names no caller answers every caller alike, and caching that answer is its
-        /// point.
-        private static func sendsTheCaller(_ call: PolicyXMLElement, values: [String: String], through credentials: MarkedVariables) -> Bool {
+        /// sets reads the caller's credentials (``CallersCredentials``: the token, or the user
+        /// it names, `/users/{subject}` with the gateway's own identity). A call that names no
+        /// caller answers every caller alike, and caching that answer is its point.
+        private static func sendsTheCaller(_ call: PolicyXMLElement, values: [String: String], _ credentials: CallersCredentials) -> Bool {
             // A copy sends the caller's token on unless the call deletes or replaces it (its
             // own identity instead: the audit of the change); a replacement is judged below.
             if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy",
@@ -286,7 +310,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 func read(_ value: PolicyXMLValue) {
                     guard !sends, value.isExpression || value.written.holds("{{") else { return }
                     let code = NamedValues.resolve(value.resolved, values) ?? value.resolved
-                    sends = ExpressionFlow.reads(of: code).contains { isTheCallersCredentials($0) || credentials.read(by: $0) }
+                    sends = credentials.areRead(by: code)
                 }
                 for attribute in element.attributes { read(attribute.value) }
                 for case .text(let value, _) in element.children { read(value) }
@@ -324,7 +348,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 || attribute == "response-variable-name" && element == "send-request"
         }
 
-        private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
+        static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
 
         /// Whether the variable `source` reads in `api`'s policies (nil: every API's) tells
         /// the callers of `keys`' scope apart: some statement gives it a value of one
