@@ -131,8 +131,8 @@ public struct SecretLiterals: Sendable {
                     switch compared.read {
                     case .requestHeader(let name):
                         let header = resolved(name, plain)
-                        return isCredentialHeader(header) && CredentialScanner.isWrittenOut(compared.text) && !isASchemeAlone(compared.text)
-                            && !isAPlaceholder(compared.text) ? "header '\(header)'" : nil
+                        return isCredentialHeader(header) && CredentialScanner.isWrittenOut(compared.text) && !isAPlaceholder(compared.text)
+                            ? "header '\(header)'" : nil
                     case .requestQuery(let name):
                         let parameter = resolved(name, plain)
                         return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
@@ -166,10 +166,15 @@ public struct SecretLiterals: Sendable {
 
     /// Whether a document's bytes may hold what ``credentialsAsked(inRawPoliciesOf:plain:)``
     /// looks for: a `check-header`, or a read of the request and a comparison; a character
-    /// reference (`&#61;`) may spell either, so such a document is walked too. Most are not
+    /// reference (`&#61;`), a CDATA section or a comment (`Re<![CDATA[quest]]>`: the second
+    /// audit) may split or spell either, so such a document is walked too. Most are not
     /// walked at all (each element copied out of a document costs its references).
     private static func mayAskForACredential(_ bytes: ArraySlice<UInt8>) -> Bool {
-        if ByteScan.holds("&", followedBy: "#", in: bytes) || ByteScan.holds("c", followedBy: "heck-header", in: bytes) { return true }
+        if ByteScan.holds("&", followedBy: "#", in: bytes) || ByteScan.holds("<", followedBy: "!", in: bytes)
+            || ByteScan.holds("c", followedBy: "heck-header", in: bytes)
+        {
+            return true
+        }
         let readsTheRequest = ByteScan.holds("R", followedBy: "equest", in: bytes) || ByteScan.holds("\\", followedBy: "u", in: bytes)
         return readsTheRequest
             && (ByteScan.holds("=", followedBy: "=", in: bytes) || ByteScan.holds("!", followedBy: "=", in: bytes)
@@ -187,20 +192,30 @@ public struct SecretLiterals: Sendable {
     /// Whether a value an `Authorization` header is compared with is an authentication
     /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
     /// Whether a request header's `name` calls what it carries a credential: as a YAML key
-    /// does (`Authorization`, `X-Api-Key`), or by a word a header of one holds (`X-Partner-Key`,
-    /// `X-Access-Token`, `X-Passcode`: the audit of the change). Another header's value
-    /// (`X-Api-Version: 2024-01-01`, `X-Region: eu`) is no secret for being checked.
+    /// does (`Authorization`, `X-Api-Key`), or by its last word (`X-Partner-Key`,
+    /// `X-Access-Token`, `X-Passcode`: the audit of the change). A word before it may say
+    /// the key is no secret (`X-Cache-Key`), and a credential's word elsewhere in the name
+    /// names something about it (`X-Key-Id`, `X-Token-Type`: the second audit). Another
+    /// header's value (`X-Api-Version: 2024-01-01`, `X-Region: eu`) is no secret for being checked.
     private static func isCredentialHeader(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return CredentialScanner.isCredential("x", under: name) || credentialWords.contains { lowered.holds($0) }
+        guard !CredentialScanner.isCredential("x", under: name) else { return true }
+        let words = name.lowercased().split { $0 == "-" || $0 == "_" || $0 == " " }
+        guard let last = words.last, credentialWords.contains(String(last)) else { return false }
+        return words.count < 2 || !publicKeyWords.contains(String(words[words.count - 2]))
     }
 
-    private static let credentialWords: [StaticString] = ["key", "token", "secret", "password", "passcode", "credential", "signature"]
+    private static let credentialWords: Set<String> = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "credentials", "signature"]
+    /// Words before `key` that name a key no one keeps secret.
+    private static let publicKeyWords: Set<String> = ["cache", "partition", "routing", "idempotency", "sort", "row", "websocket", "public", "lookup", "dedup", "deduplication"]
 
     /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
-    /// "none"` tests that the header is absent), not a value to send.
+    /// "none"` tests that the header is absent), not a value to send: a word for nothing, a
+    /// scheme's name, or a text of fewer than three characters or without a letter or digit
+    /// (`"-"`: the second audit).
     private static func isAPlaceholder(_ text: String) -> Bool {
-        ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "na", "anonymous", "true", "false"].contains(text.trimmingWhitespace.lowercased())
+        let trimmed = text.trimmingWhitespace
+        return trimmed.count < 3 || !trimmed.contains(where: { $0.isLetter || $0.isNumber }) || isASchemeAlone(trimmed)
+            || ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "anonymous", "true", "false"].contains(trimmed.lowercased())
     }
 
     private static func isASchemeAlone(_ text: String) -> Bool {

@@ -1175,6 +1175,9 @@ final class RawPolicyTests: XCTestCase {
             ("firstvalue", when(#"context.Request.Headers[&quot;X-Api-Key&quot;].FirstOrDefault() != &quot;c3d4e5f6a7b8&quot;"#), ["\(compared) header 'X-Api-Key'"]),
             ("lowered", when(key + ".ToLowerInvariant() != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
             ("cast", when(key + " as string != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
+            // From the second audit: the name of what is read split by a CDATA section.
+            ("cdata", when(#"context.Re<![CDATA[quest]]>.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;&quot;) != &quot;c3d4e5f6a7b8&quot;"#),
+             ["\(compared) header 'X-Api-Key'"]),
             ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>p4rtn3r-k3y-v2</value></check-header>"#,
              ["\(asked) 'X-Partner-Key'"]),
             // Not a credential: another header, nothing, a reference, a scheme's name (the
@@ -1188,6 +1191,12 @@ final class RawPolicyTests: XCTestCase {
             ("client", #"<check-header name="X-Client" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>partner-9f8e7d6c</value></check-header>"#, []),
             ("regioncheck", #"<check-header name="X-Region" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>eu</value></check-header>"#, []),
             ("missing", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;none&quot;) == &quot;none&quot;"#), []),
+            // From the second audit: a key no one keeps secret, what a token or a key is, a
+            // header missing tested by its default.
+            ("cachekey", #"<check-header name="X-Cache-Key" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>orders-v2</value></check-header>"#, []),
+            ("tokentype", #"<check-header name="X-Token-Type" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>Bearer</value></check-header>"#, []),
+            ("keyid", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Key-Id&quot;, &quot;&quot;) != &quot;key-2024-01&quot;"#), []),
+            ("dashdefault", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;-&quot;) == &quot;-&quot;"#), []),
             ("contenttype", #"<check-header name="Content-Type" failed-check-httpcode="403" failed-check-error-message="bad" ignore-case="true"><value>application/json</value></check-header>"#, []),
             ("forwarded", #"<check-header name="x-forwarded-for" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>10.33.215.173</value><value>{{partner-secret}}</value></check-header>"#, []),
         ]
