@@ -3102,6 +3102,8 @@ final class RawPolicyTests: XCTestCase {
             // policy, which the route's runs first.
             ("verified", #"<choose><when condition="@(context.Request.Certificate == null || !context.Request.Certificate.Verify())"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("apivalidated", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
+            // From the second audit: the thumbprint tested against one written out.
+            ("thumbprinttested", #"<choose><when condition="@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != &quot;0123456789ABCDEF0123456789ABCDEF01234567&quot;)"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
         ]
         let validating = #"policy: '<policies><inbound><base /><validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate></inbound></policies>'"#
         let documents = cases.map { name, inbound in

@@ -137,12 +137,18 @@ public enum SpoofableRateLimitKey: Rule {
 
     private static let certificateChecks: Set<String> = ["validate-client-certificate"]
 
-    /// Whether `document` checks the caller's certificate: `validate-client-certificate`, or
-    /// an expression that verifies it (`context.Request.Certificate.Verify()`, as
-    /// Microsoft's samples do in a `choose`).
+    /// Whether `document` checks the caller's certificate: `validate-client-certificate`, an
+    /// expression that verifies it (`context.Request.Certificate.Verify()`), or a `when`
+    /// that tests it (its thumbprint against one written out, or the gateway's
+    /// certificates), as Microsoft's samples do (the second audit found those warned of).
     private static func validatesTheCertificate(_ document: PolicyXMLDocument) -> Bool {
         !document.elements(named: certificateChecks).isEmpty || ByteScan.holds("C", followedBy: "ertificate.verify", in: document.text[...])
+            || document.elements(named: branches).contains { branch in
+                branch.attribute("condition").map { readsTheClientCertificate($0.value.resolved.filter { !$0.isWhitespace }) } ?? false
+            }
     }
+
+    private static let branches: Set<String> = ["when"]
 
     /// Whether `limit`'s key reads nothing of the request but claims of the token in
     /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)
