@@ -86,8 +86,15 @@ public enum SpoofableRateLimitKey: Rule {
         let callerControlled = context.callerControlledVariables
         // The APIs whose requests a policy validates certificates for (nil: every API's: the
         // gateway's, a product's, or a fragment's, which any policy may include).
-        var validatedFor = Set(context.rawScopes.filter { validatesTheCertificate($0.document) }.map(\.api))
-        if context.project.fragments.contains(where: { $0.policy.document.map(validatesTheCertificate) ?? false }) { validatedFor.insert(nil) }
+        // Worked out when a key first reads the certificate: few do, and every policy is read.
+        var validated: Set<Int?>?
+        func validatedFor() -> Set<Int?> {
+            if let validated { return validated }
+            var found = Set(context.rawScopes.filter { validatesTheCertificate($0.document) }.map(\.api))
+            if context.project.fragments.contains(where: { $0.policy.document.map(validatesTheCertificate) ?? false }) { found.insert(nil) }
+            validated = found
+            return found
+        }
         for scope in context.rawScopes {
             for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
@@ -97,7 +104,8 @@ public enum SpoofableRateLimitKey: Rule {
                     if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
                 } else if readsTheClientCertificate(compact) {
-                    if validatedFor.contains(nil) || validatedFor.contains(scope.api) { continue }
+                    let validatedAPIs = validatedFor()
+                    if validatedAPIs.contains(nil) || validatedAPIs.contains(scope.api) { continue }
                     what = "the client certificate"
                 } else if callerControlled.choosesTheValue(of: key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
