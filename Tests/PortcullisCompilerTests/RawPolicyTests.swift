@@ -3010,6 +3010,12 @@ final class RawPolicyTests: XCTestCase {
             // From the second audit: a character or byte of what a hash or an encoding made.
             ("encodedcharacter", "Convert.ToBase64String(Encoding.UTF8.GetBytes(\(authorization)))[0]"),
             ("hashbyte", "System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))).First()"),
+            // From the third audit: what a hash made, turned into one value for all, or an
+            // encoder's slice of it, or its first bytes read as a number cut into buckets.
+            ("samecharacter", "string.Concat(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Select(c =&gt; &quot;x&quot;))"),
+            ("hashmaximum", "Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Max()"),
+            ("encodedslice", "Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), 0, 1)"),
+            ("bucketedbytes", "BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), 0) % 2"),
             // Each of these tells the token's holders apart.
             ("reversedfirst", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().First()"),
             ("hashwhole", "&quot;order-&quot; + \(authorization).GetHashCode()"),
@@ -3017,6 +3023,8 @@ final class RawPolicyTests: XCTestCase {
             ("hexdigest", "string.Join(&quot;&quot;, System.Security.Cryptography.SHA256.Create().ComputeHash(Encoding.UTF8.GetBytes(\(authorization))).Select(b =&gt; b.ToString(&quot;x2&quot;)))"),
             ("convertedbytes", "string.Concat(Array.ConvertAll(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), b =&gt; b.ToString(&quot;x2&quot;)))"),
             ("schemestripped", "System.Text.RegularExpressions.Regex.Replace(\(authorization), &quot;^Bearer\\\\s+&quot;, &quot;&quot;, RegexOptions.IgnoreCase)"),
+            ("schemeanycase", "System.Text.RegularExpressions.Regex.Replace(\(authorization), &quot;(?i)^bearer &quot;, &quot;&quot;)"),
+            ("unpadded", "Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).TrimEnd(&apos;=&apos;)"),
         ]
         let documents = keys.map { name, key in
             let store = #"<outbound><base /><cache-store-value key="@(\#(key))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" /></outbound>"#
@@ -3029,8 +3037,8 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(
             reported.sorted(),
             [
-                "computedindex", "encodedcharacter", "hashbucket", "hashbyte", "hashmodulo", "multipliedhash", "regexmatch", "regexreplace", "removedtoend",
-                "reversedlast", "shiftedhash", "smallestpart", "takenfirst",
+                "bucketedbytes", "computedindex", "encodedcharacter", "encodedslice", "hashbucket", "hashbyte", "hashmaximum", "hashmodulo", "multipliedhash",
+                "regexmatch", "regexreplace", "removedtoend", "reversedlast", "samecharacter", "shiftedhash", "smallestpart", "takenfirst",
             ])
     }
 

@@ -1428,6 +1428,14 @@ enum ExpressionFlow {
         // of a written text keeps the rest.
         case .apart:
             guard keepingCalls.contains(name) else { return true }
+            if let close = structure.close[open] {
+                let arguments = (open + 1)..<close
+                // An encoder handed an offset and a length encodes a slice (`ToBase64String(h,
+                // 0, 1)`); `ConvertAll` keeps the bytes only as `b => b.ToString("x2")` does (the
+                // third audit).
+                if encoders.contains(name), argument(2, named: "length", text, arguments, structure) != nil { return true }
+                if name == "ConvertAll" { return !(argument(1, named: "converter", text, arguments, structure).map(formatsEachElement) ?? false) }
+            }
             guard name == "Replace", text[max(0, first - 6)..<first].elementsEqual("Regex.".utf8), let close = structure.close[open] else { return false }
             guard var pattern = argument(1, named: "pattern", text, (open + 1)..<close, structure) else { return true }
             // A regular or a verbatim string (`@"^Bearer\s+"`), as written between its quotes.
@@ -1438,20 +1446,26 @@ enum ExpressionFlow {
         }
     }
 
-    /// Whether a regular expression only matches a scheme at the start (`^Bearer `,
-    /// `^Bearer\s+`): replaced by nothing, the token after it is left whole (Microsoft's and
-    /// users' samples strip it so; the audit of the fix found it taken for a cut).
+    /// Calls that encode bytes, whose further arguments may pick a slice of them.
+    private static let encoders: Set<String> = ["ToBase64String", "ToHexString", "ToHexStringLower", "ToString", "GetString"]
+
+    /// Whether a regular expression only matches a scheme (`^Bearer `, `^Bearer\s+`,
+    /// `(?i)^bearer `, `^[Bb]earer `, `^(Bearer|bearer) `, unanchored `Bearer `): a word of
+    /// letters, its cases spelt as classes or choices, spaces around it; replaced by
+    /// nothing, the token is left whole (a token holds no space). Users' samples strip it so;
+    /// the audits found it taken for a cut.
     private static func isASchemePattern(_ written: String) -> Bool {
         // As written between the quotes: a regular string doubles the backslash, a verbatim one not.
-        let pattern = written.replacing("\\\\", with: "\\")
-        guard pattern.hasPrefix("^") else { return false }
-        var rest = pattern.dropFirst().drop { $0.isASCII && $0.isLetter }
-        guard rest.count < pattern.count - 1 else { return false }
-        for ending in ["\\s+", "\\s*", "\\s", " +", " *", " "] where rest.hasPrefix(ending) {
-            rest = rest.dropFirst(ending.count)
+        var pattern = Substring(written.replacing("\\\\", with: "\\"))
+        for prefix in ["(?i)", "^", "\\s*", "\\s+", " *"] where pattern.hasPrefix(prefix) { pattern = pattern.dropFirst(prefix.count) }
+        let word = pattern.prefix { $0.isASCII && ($0.isLetter || "[]()|".contains($0)) }
+        guard word.contains(where: \.isLetter) else { return false }
+        pattern = pattern.dropFirst(word.count)
+        for ending in ["\\s+", "\\s*", "\\s", " +", " *", " "] where pattern.hasPrefix(ending) {
+            pattern = pattern.dropFirst(ending.count)
             break
         }
-        return rest.isEmpty
+        return pattern.isEmpty
     }
 
     /// Calls whose result tells apart what their arguments do (`.apart`): grouping and
@@ -1547,6 +1561,15 @@ enum ExpressionFlow {
                 continue
             }
             guard position < text.count, text[position] == dot else {
+                // One argument among others: what the call makes of them is followed past its
+                // bracket (`BitConverter.ToInt32(h, 0) % 2`: the third audit).
+                if position < text.count, text[position] == comma {
+                    guard let close = listEnd(after: position, text, structure) else { return true }
+                    if text[close] == closeParenthesis {
+                        position = close
+                        continue
+                    }
+                }
                 return held.isArray && !passedOut || bucketsANumber(text, at: position)
             }
             let (name, arguments, end) = member(at: position, text, structure)
@@ -1584,8 +1607,19 @@ enum ExpressionFlow {
             case (.text, _) where elementPicks.contains(name), (.characters, _) where elementPicks.contains(name),
                 (.derived, _) where elementPicks.contains(name) || name == "Skip":
                 return true
-            // Turned to text any way (`Select(b => b.ToString("x2"))`, `ToLowerInvariant()`).
-            case (.derived, _): break
+            // Turned to text (`Select(b => b.ToString("x2"))`, `ToLowerInvariant()`,
+            // `TrimEnd('=')`); any other step may make it one value for all (`Select(c =>
+            // "x")`, `Max()`, `Trim("0123456789ABCDEF".ToCharArray())`: the third audit).
+            case (.derived, "Select"):
+                if !formatsEachElement(text[arguments]) { return true }
+            case (.derived, "TrimEnd"), (.derived, "Trim"), (.derived, "TrimStart"):
+                // Base64's padding at most (`TrimEnd('=')`, `TrimEnd(new char[] { '=' })`).
+                let trimmed = String(decoding: text[arguments], as: UTF8.self).replacing("new char[]", with: "").filter { !"{} ".contains($0) }
+                if !arguments.isEmpty, trimmed != "'='" { return true }
+            case (.derived, "Replace"):
+                if writtenString(first) == nil, !(first.count == 3 && first.first == apostrophe) { return true }
+            case (.derived, _):
+                if !derivedTextMembers.contains(name) { return true }
             case (.texts, "Take"), (.texts, "TakeLast"), (.texts, "Skip"): break
             case (.texts, _) where elementPicks.contains(name): held = .text
             case (.claims, _) where !arguments.isEmpty:
@@ -1635,6 +1669,38 @@ enum ExpressionFlow {
         "Trim", "TrimStart", "TrimEnd", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Replace", "Normalize", "ToString",
         "PadLeft", "PadRight", "Insert", "Clone", "GetHashCode",
     ]
+    /// The bracket that closes the list holding the separator at `comma`, looked for within
+    /// 4,096 bytes (past them, nil): literals and inner brackets are stepped over whole.
+    private static func listEnd(after comma: Int, _ text: [UInt8], _ structure: Structure) -> Int? {
+        var index = comma + 1
+        let limit = min(text.count, comma + 4_096)
+        while index < limit {
+            if let end = structure.literalEnd[index] {
+                index = end
+            } else if isOpening(text[index]) {
+                guard let close = structure.close[index] else { return nil }
+                index = close + 1
+            } else if isClosing(text[index]) {
+                return index
+            } else {
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    /// Members that turn what a keeping call made into text as it is (``Held/derived``).
+    private static let derivedTextMembers: Set<String> = ["ToString", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "ToArray", "ToList", "AsEnumerable", "Normalize"]
+
+    /// Whether `lambda` writes each element out as text (`b => b.ToString("x2")`): the form
+    /// that turns a hash's bytes into hex keeps them apart; any other may not.
+    private static func formatsEachElement(_ lambda: ArraySlice<UInt8>) -> Bool {
+        guard let arrow = lambda.firstIndex(of: equals), arrow + 1 < lambda.endIndex, lambda[arrow + 1] == greater else { return false }
+        let parameter = lambda[lambda.startIndex..<arrow]
+        let body = lambda[(arrow + 2)...]
+        return !parameter.isEmpty && parameter.allSatisfy(isIdentifier) && body.starts(with: parameter + ".ToString(".utf8) && body.last == closeParenthesis
+    }
+
     /// Members of an array that keep its elements and their order.
     private static let keepingArrayMembers: Set<String> = ["ToArray", "ToList", "AsEnumerable"]
 
