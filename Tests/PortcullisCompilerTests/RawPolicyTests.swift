@@ -3083,16 +3083,29 @@ final class RawPolicyTests: XCTestCase {
             ("callerskey", call("new", callersHeader) + copied + store("@(&quot;profile-&quot; + \(authorization))", "@((string)context.Variables[&quot;profile&quot;])")),
             ("copyownidentity", call("copy", #"<set-header name="Authorization" exists-action="delete" /><authentication-managed-identity resource="api://profiles" />"#)
                 + copied + store("profiles-config", "@((string)context.Variables[&quot;profile&quot;])")),
+            // From the third audit: a client certificate beside the copied token is sent with
+            // it; a test of whether a token is there tells no caller apart.
+            ("certificatebeside", call("copy", #"<authentication-certificate certificate-id="gateway-client" />"#) + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
+            ("presencetested", call("new", #"<set-header name="X-Signed-In" exists-action="override"><value>@(context.Request.Headers.ContainsKey(&quot;Authorization&quot;) ? &quot;1&quot; : &quot;0&quot;)</value></set-header><authentication-managed-identity resource="api://profiles" />"#)
+                + copied + store(shared, "@((string)context.Variables[&quot;profile&quot;])")),
         ]
-        let documents = cases.map { name, inbound in
-            RuleExample.api(
-                name, routes: "  - {id: list-\(name), method: GET, path: '/\(name)/{id}', scopes: [orders.read], policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
-            ).text
+        func reported(_ cases: [(name: String, inbound: String)]) throws -> [String] {
+            let documents = cases.map { name, inbound in
+                RuleExample.api(
+                    name, routes: "  - {id: list-\(name), method: GET, path: '/\(name)/{id}', scopes: [orders.read], policy: '<policies><inbound><base />\(inbound)</inbound></policies>'}\n"
+                ).text
+            }
+            try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+            return try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init).sorted()
         }
-        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
-        let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
+        // A check that reads its token elsewhere than `Authorization` makes a copy of the
+        // request carry it, whatever the copy puts in `Authorization` (the estate is read
+        // as a whole): that case is linted in an estate of its own.
         XCTAssertEqual(
-            reported.sorted(), ["callanswer", "copiedanswer", "copiedrequest", "otherheader", "subjecturl", "tokenvariable", "typedanswer", "validatedsubject"])
+            try reported(cases.filter { $0.name != "otherheader" }),
+            ["callanswer", "certificatebeside", "copiedanswer", "copiedrequest", "subjecturl", "tokenvariable", "typedanswer", "validatedsubject"])
+        XCTAssertEqual(
+            try reported(cases.filter { $0.name == "otherheader" || $0.name == "copyownidentity" }), ["copyownidentity", "otherheader"])
     }
 
     /// A counter keyed by the client certificate counts what the caller presents: APIM checks

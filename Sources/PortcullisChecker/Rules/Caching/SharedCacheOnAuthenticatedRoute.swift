@@ -270,7 +270,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     in: project, values: values, byAttribute: { EstateVariables.tokenChecks.contains($0) && $1 == "output-token-variable-name" })
                 let read = self
                 variables = setters.marked(
-                    seeds: { ExpressionFlow.reads(of: $0.code).contains(where: read.isACredential) }, passesOn: { _ in true }, following: .choices, from: validated)
+                    seeds: { ExpressionFlow.valuesKeptApart(of: $0.code).contains(where: read.isACredential) }, passesOn: { _ in true }, from: validated)
             }
 
             /// Whether `source` reads a credential itself (not through a variable).
@@ -279,15 +279,23 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 case .requestHeader(let name): headers.contains(name.trimmingWhitespace.lowercased())
                 case .requestQuery(let name): queries.contains(name.trimmingWhitespace.lowercased())
                 case .allRequestHeaders, .allRequestQuery, .request: true
+                // The URL holds the query a check reads a token from (the third audit).
+                case .requestURL, .asSent: !queries.isEmpty
                 default: false
                 }
             }
 
-            /// Whether `code` reads the caller's credentials, itself or through a variable,
-            /// typed too (`GetValueOrDefault<Jwt>("jwt").Subject`).
+            /// Whether a value `code` gives holds the caller's credentials in a form that tells
+            /// callers apart (``ExpressionFlow/valuesKeptApart(of:)``: a test of whether a
+            /// token is there tells nothing, a subject does; the third audit), itself or
+            /// through a variable, typed too (`GetValueOrDefault<Jwt>("jwt").Subject`).
             func areRead(by code: String) -> Bool {
-                (ExpressionFlow.reads(of: code) + ExpressionFlow.sources(of: code, typedReads: true)).contains { isACredential($0) || variables.read(by: $0) }
+                ExpressionFlow.valuesKeptApart(of: code).contains { isACredential($0) || variables.read(by: $0) }
             }
+
+            /// Whether a copy of the request carries credentials besides `Authorization`: a
+            /// check reads a token from another header or the query.
+            var outsideAuthorization: Bool { headers.count > 1 || !queries.isEmpty }
         }
 
         /// Whether a `send-request` asks for the caller's own data: it copies the request
@@ -299,7 +307,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             // A copy sends the caller's token on unless the call deletes or replaces it (its
             // own identity instead: the audit of the change); a replacement is judged below.
             if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy",
-                !call.elements.contains(where: replacesTheToken)
+                !call.elements.contains(where: replacesTheToken) || credentials.outsideAuthorization
             {
                 return true
             }
@@ -323,12 +331,13 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
 
         private static let requestWriters: Set<String> = ["set-header", "set-query-parameter", "set-body", "set-url"]
 
-        /// Whether a statement of a call puts other credentials than the caller's in the
-        /// request: a `set-header` of `Authorization` that deletes or overrides it, or the
+        /// Whether a statement of a call puts other credentials than the caller's in
+        /// `Authorization`: a `set-header` of it that deletes or overrides it, or the
         /// gateway's own identity.
         private static func replacesTheToken(_ statement: PolicyXMLElement) -> Bool {
             switch statement.name {
-            case "authentication-managed-identity", "authentication-basic", "authentication-certificate": return true
+            // A client certificate goes beside the token, not in its place (the third audit).
+            case "authentication-managed-identity", "authentication-basic": return true
             case "set-header":
                 guard case .text(let name)? = statement.attribute("name")?.value, name.trimmingWhitespace.lowercased() == "authorization" else { return false }
                 let action = statement.attribute("exists-action").flatMap { if case .text(let text) = $0.value { text.trimmingWhitespace.lowercased() } else { nil } }
