@@ -3124,6 +3124,8 @@ final class RawPolicyTests: XCTestCase {
             ("verified", #"<choose><when condition="@(context.Request.Certificate == null || !context.Request.Certificate.Verify())"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("apivalidated", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             // From the second audit: the thumbprint tested against one written out.
+            // From the third audit: a `when` that tests for no certificate only, or traces.
+            ("nullonly", #"<choose><when condition="@(context.Request.Certificate == null)"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("thumbprinttested", #"<choose><when condition="@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != &quot;0123456789ABCDEF0123456789ABCDEF01234567&quot;)"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
         ]
         let validating = #"policy: '<policies><inbound><base /><validate-client-certificate validate-revocation="true"><identities><identity issuer-certificate-id="partners-ca" /></identities></validate-client-certificate></inbound></policies>'"#
@@ -3139,6 +3141,7 @@ final class RawPolicyTests: XCTestCase {
             findings.sorted(),
             [
                 "RL004 defs/apis.yaml: raw 'quota-by-key' in route 'subject/list-subject' counts by the client certificate, which callers choose",
+                "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'nullonly/list-nullonly' counts by the client certificate, which callers choose",
                 "RL004 defs/apis.yaml: raw 'rate-limit-by-key' in route 'thumbprint/list-thumbprint' counts by the client certificate, which callers choose",
             ])
     }

@@ -147,16 +147,25 @@ public enum SpoofableRateLimitKey: Rule {
 
     /// Whether `document` checks the caller's certificate: `validate-client-certificate`, an
     /// expression that verifies it (`context.Request.Certificate.Verify()`), or a `when`
-    /// that tests it (its thumbprint against one written out, or the gateway's
-    /// certificates), as Microsoft's samples do (the second audit found those warned of).
+    /// that tests who it names (its thumbprint against one written out, its issuer, the
+    /// gateway's certificates) and refuses, as Microsoft's samples do (the second audit found
+    /// those warned of; the third, a `when` that only traces or tests for no certificate
+    /// taken for one).
     private static func validatesTheCertificate(_ document: PolicyXMLDocument) -> Bool {
         !document.elements(named: certificateChecks).isEmpty || ByteScan.holds("C", followedBy: "ertificate.verify", in: document.text[...])
             || document.elements(named: branches).contains { branch in
-                branch.attribute("condition").map { readsTheClientCertificate($0.value.resolved.filter { !$0.isWhitespace }) } ?? false
+                guard let condition = branch.attribute("condition")?.value.resolved.filter({ !$0.isWhitespace }), readsTheClientCertificate(condition),
+                    identities.contains(where: { condition.range(ofBytes: "Certificate." + $0) != nil || condition.range(ofBytes: "Certificate?." + $0) != nil })
+                else { return false }
+                var refuses = false
+                branch.forEachElement { if $0.name == "return-response" { refuses = true } }
+                return refuses
             }
     }
 
     private static let branches: Set<String> = ["when"]
+    /// What of a certificate names who holds it.
+    private static let identities = ["Thumbprint", "Issuer", "IssuerName", "Subject", "SubjectName", "SerialNumber"]
 
     /// Whether `limit`'s key reads nothing of the request but claims of the token in
     /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)
