@@ -113,7 +113,7 @@ public struct SecretLiterals: Sendable {
     /// The literals raw policies let a caller in with, each a shared secret written in the
     /// policy whatever it looks like: a string compared with a request header or query
     /// parameter named like a credential (``ExpressionFlow/textsCompared(in:)``,
-    /// ``isCredentialHeader(_:)``), and the values of a `check-header` of such a header, or
+    /// ``asksForACredential(_:underHeader:)``), and the values of a `check-header` of such a header, or
     /// that look like credentials, whatever it refuses with, unless HTTP gives the header
     /// another meaning (``isPublicHeader(_:)``); never a text standing for a value missing
     /// (``isAPlaceholder(_:)``). One per value.
@@ -131,8 +131,7 @@ public struct SecretLiterals: Sendable {
                     switch compared.read {
                     case .requestHeader(let name):
                         let header = resolved(name, plain)
-                        return isCredentialHeader(header) && CredentialScanner.isWrittenOut(compared.text) && !isAPlaceholder(compared.text)
-                            ? "header '\(header)'" : nil
+                        return asksForACredential(compared.text, underHeader: header) ? "header '\(header)'" : nil
                     case .requestQuery(let name):
                         let parameter = resolved(name, plain)
                         return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
@@ -149,12 +148,11 @@ public struct SecretLiterals: Sendable {
                 var header: String?
                 if case .text(let name)? = element.attribute("name")?.value { header = resolved(name, plain).trimmingWhitespace }
                 guard !(header.map { isPublicHeader($0) } ?? false) else { continue }
-                let named = header.map(isCredentialHeader) ?? true
                 let field = header.map { "'value' of check-header '\($0)'" } ?? "'value' of a check-header"
                 for case .element(let value) in element.children where value.name == "value" {
                     for case .text(let text, let span) in value.children
-                    where !text.isExpression && CredentialScanner.isWrittenOut(text.resolved) && !isAPlaceholder(text.resolved)
-                        && (named || CredentialScanner.looksLikeCredential(text.resolved))
+                    where !text.isExpression
+                        && (asksForACredential(text.resolved, underHeader: header ?? "") || CredentialScanner.looksLikeCredential(text.resolved))
                     {
                         found.append(Misplaced(field: field, range: document.range(span), reference: "{{NAME}}"))
                     }
@@ -191,22 +189,39 @@ public struct SecretLiterals: Sendable {
 
     /// Whether a value an `Authorization` header is compared with is an authentication
     /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
-    /// Whether a request header's `name` calls what it carries a credential: as a YAML key
-    /// does (`Authorization`, `X-Api-Key`), or by its last word (`X-Partner-Key`,
-    /// `X-Access-Token`, `X-Passcode`: the audit of the change). A word before it may say
-    /// the key is no secret (`X-Cache-Key`), and a credential's word elsewhere in the name
-    /// names something about it (`X-Key-Id`, `X-Token-Type`: the second audit). Another
-    /// header's value (`X-Api-Version: 2024-01-01`, `X-Region: eu`) is no secret for being checked.
-    private static func isCredentialHeader(_ name: String) -> Bool {
-        guard !CredentialScanner.isCredential("x", under: name) else { return true }
-        let words = name.lowercased().split { $0 == "-" || $0 == "_" || $0 == " " }
-        guard let last = words.last, credentialWords.contains(String(last)) else { return false }
-        return words.count < 2 || !publicKeyWords.contains(String(words[words.count - 2]))
+    /// Whether `text`, asked for in a request header `name` (compared with it, or a
+    /// `check-header`'s value), is a credential: under a name that calls it one as a YAML
+    /// key does (`Authorization`, `X-Api-Key`), any text but a placeholder
+    /// (``isAPlaceholder(_:)``); under a name with a credential's word (`X-Partner-Key`,
+    /// `X-ApiToken`, `X-Hub-Signature-256`, `X-Secret-Value`: the audits), one that looks
+    /// like a key, long and of letters and digits (`X-Event-Key: repo:push`, `X-Language-Key:
+    /// en-US` are none: the third audit). A name about a credential (`X-Key-Id`,
+    /// `X-Token-Type`) or a key no one keeps secret (`X-Cache-Key`) asks for none.
+    private static func asksForACredential(_ text: String, underHeader name: String) -> Bool {
+        guard CredentialScanner.isWrittenOut(text), !isAPlaceholder(text) else { return false }
+        if CredentialScanner.isCredential("x", under: name) { return true }
+        let words = name.lowercased().split { "-_ .".contains($0) }.map(String.init)
+        guard let last = words.last, !descriptiveWords.contains(last) else { return false }
+        let named = words.indices.contains { index in
+            credentialWords.contains { words[index].hasSuffix($0) || words[index].hasSuffix($0 + "s") }
+                && !(index > 0 && publicKeyWords.contains(words[index - 1]))
+        }
+        return named && looksLikeAKey(text)
     }
 
-    private static let credentialWords: Set<String> = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "credentials", "signature"]
+    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "signature"]
     /// Words before `key` that name a key no one keeps secret.
     private static let publicKeyWords: Set<String> = ["cache", "partition", "routing", "idempotency", "sort", "row", "websocket", "public", "lookup", "dedup", "deduplication"]
+    /// Last words of a name about a credential rather than of one.
+    private static let descriptiveWords: Set<String> = [
+        "id", "type", "version", "format", "algorithm", "alg", "policy", "location", "name", "hint", "length", "count", "size", "expiry", "expires",
+        "kind", "scheme", "header", "mode", "status",
+    ]
+
+    /// Whether `text` looks like a key: eight characters or more, no space, letters and digits.
+    private static func looksLikeAKey(_ text: String) -> Bool {
+        text.count >= 8 && !text.contains(where: \.isWhitespace) && text.contains(where: \.isLetter) && text.contains(where: \.isNumber)
+    }
 
     /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
     /// "none"` tests that the header is absent), not a value to send: a word for nothing, a

@@ -1175,6 +1175,10 @@ final class RawPolicyTests: XCTestCase {
             ("firstvalue", when(#"context.Request.Headers[&quot;X-Api-Key&quot;].FirstOrDefault() != &quot;c3d4e5f6a7b8&quot;"#), ["\(compared) header 'X-Api-Key'"]),
             ("lowered", when(key + ".ToLowerInvariant() != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
             ("cast", when(key + " as string != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
+            // From the third audit: names whose words end in a credential's.
+            ("apitoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-ApiToken&quot;, &quot;&quot;) != &quot;f1e2d3c4b5a6&quot;"#), ["\(compared) header 'X-ApiToken'"]),
+            ("hubsignature", #"<check-header name="X-Hub-Signature-256" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false"><value>sha256f1e2d3c4b5a6</value></check-header>"#,
+             ["\(asked) 'X-Hub-Signature-256'"]),
             // From the second audit: the name of what is read split by a CDATA section.
             ("cdata", when(#"context.Re<![CDATA[quest]]>.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;&quot;) != &quot;c3d4e5f6a7b8&quot;"#),
              ["\(compared) header 'X-Api-Key'"]),
@@ -1193,6 +1197,7 @@ final class RawPolicyTests: XCTestCase {
             ("missing", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;none&quot;) == &quot;none&quot;"#), []),
             // From the second audit: a key no one keeps secret, what a token or a key is, a
             // header missing tested by its default.
+            ("eventkey", #"<check-header name="X-Event-Key" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>repo:push</value></check-header>"#, []),
             ("cachekey", #"<check-header name="X-Cache-Key" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>orders-v2</value></check-header>"#, []),
             ("tokentype", #"<check-header name="X-Token-Type" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>Bearer</value></check-header>"#, []),
             ("keyid", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Key-Id&quot;, &quot;&quot;) != &quot;key-2024-01&quot;"#), []),
@@ -1207,7 +1212,7 @@ final class RawPolicyTests: XCTestCase {
             XCTAssertEqual(messages, findings.map { "\($0) is a literal; it must reference a secret" }, "\(name):\n" + found.joined(separator: "\n"))
         }
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
-        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e", "q8w7e6r5t4y3", "p4rtn3r-k3y", "c3d4e5f6a7b8"] {
+        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e", "q8w7e6r5t4y3", "p4rtn3r-k3y", "c3d4e5f6a7b8", "f1e2d3c4b5a6"] {
             XCTAssertFalse(lint.stdout.contains(secret), lint.stdout)
         }
         XCTAssertTrue(lint.stdout.contains("write '{{NAME}}'"), lint.stdout)
