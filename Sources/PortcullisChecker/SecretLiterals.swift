@@ -134,7 +134,9 @@ public struct SecretLiterals: Sendable {
                         return asksForACredential(compared.text, underHeader: header) ? "header '\(header)'" : nil
                     case .requestQuery(let name):
                         let parameter = resolved(name, plain)
-                        return isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
+                        // A short word compared with `key` or `token` picks a region or a
+                        // preview (`v2preview`: the fourth audit); a query secret is longer.
+                        return compared.text.count >= 12 && isQueryCredential(compared.text, under: parameter) ? "query parameter '\(parameter)'" : nil
                     default: return nil
                     }
                 }.first
@@ -192,35 +194,55 @@ public struct SecretLiterals: Sendable {
     /// Whether `text`, asked for in a request header `name` (compared with it, or a
     /// `check-header`'s value), is a credential: under a name that calls it one as a YAML
     /// key does (`Authorization`, `X-Api-Key`), any text but a placeholder
-    /// (``isAPlaceholder(_:)``); under a name with a credential's word (`X-Partner-Key`,
-    /// `X-ApiToken`, `X-Hub-Signature-256`, `X-Secret-Value`: the audits), one that looks
-    /// like a key, long and of letters and digits (`X-Event-Key: repo:push`, `X-Language-Key:
-    /// en-US` are none: the third audit). A name about a credential (`X-Key-Id`,
-    /// `X-Token-Type`) or a key no one keeps secret (`X-Cache-Key`) asks for none.
+    /// (``isAPlaceholder(_:)``); under a name with a word that names a secret
+    /// (``namesASecret(_:)``: `X-Partner-Key`, `X-ApiToken`, `X-Hub-Signature-256`: the
+    /// audits), one that looks like a generated key (``looksLikeAKey(_:)``; `X-Event-Key:
+    /// repo:push`, `X-Tenant-Key: contoso01` are none: the third and fourth audits). A
+    /// name about a credential (`X-Key-Id`, `X-Token-Type`) asks for none.
     private static func asksForACredential(_ text: String, underHeader name: String) -> Bool {
         guard CredentialScanner.isWrittenOut(text), !isAPlaceholder(text) else { return false }
         if CredentialScanner.isCredential("x", under: name) { return true }
         let words = name.lowercased().split { "-_ .".contains($0) }.map(String.init)
         guard let last = words.last, !descriptiveWords.contains(last) else { return false }
-        let named = words.indices.contains { index in
-            credentialWords.contains { words[index].hasSuffix($0) || words[index].hasSuffix($0 + "s") }
-                && !(index > 0 && publicKeyWords.contains(words[index - 1]))
+        return words.contains(where: namesASecret) && looksLikeAKey(text)
+    }
+
+    /// Whether a word of a header's name names a secret: a credential's word, plural too, or
+    /// one joined to a prefix that keeps it a secret's (`ApiToken`, `SharedKey`). A key of
+    /// a tenant, a feature, a page or a partition is an identifier (the fourth audit: those
+    /// compared in routing were errors), as is a word that only ends so (`monkey`).
+    private static func namesASecret(_ word: String) -> Bool {
+        let singular = word.hasSuffix("s") && word.count > 3 ? String(word.dropLast()) : word
+        return credentialWords.contains { credential in
+            singular == credential || secretPrefixes.contains { singular == $0 + credential }
         }
-        return named && looksLikeAKey(text)
     }
 
     private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "signature"]
-    /// Words before `key` that name a key no one keeps secret.
-    private static let publicKeyWords: Set<String> = ["cache", "partition", "routing", "idempotency", "sort", "row", "websocket", "public", "lookup", "dedup", "deduplication"]
+    /// Prefixes that keep a credential's word a secret's when joined to it (`apikey`).
+    private static let secretPrefixes = [
+        "api", "access", "auth", "client", "shared", "secret", "master", "private", "signing", "session", "refresh", "subscription", "app", "service",
+        "bearer", "id",
+    ]
     /// Last words of a name about a credential rather than of one.
     private static let descriptiveWords: Set<String> = [
         "id", "type", "version", "format", "algorithm", "alg", "policy", "location", "name", "hint", "length", "count", "size", "expiry", "expires",
-        "kind", "scheme", "header", "mode", "status",
+        "kind", "scheme", "header", "mode", "status", "audience", "issuer", "provider", "source", "endpoint", "method", "url", "uri",
     ]
 
-    /// Whether `text` looks like a key: eight characters or more, no space, letters and digits.
+    /// Whether `text` looks like a generated key: sixteen characters or more, no space, dot
+    /// or colon (a path, a file's name, a URL), letters and digits, not a GUID written with
+    /// its dashes (a tenant's or a resource's id): a value a header with a credential's word
+    /// in its name carries as a secret.
+    /// Shorter words and codes (`contoso01`, `newui2024`) are what routing compares.
     private static func looksLikeAKey(_ text: String) -> Bool {
-        text.count >= 8 && !text.contains(where: \.isWhitespace) && text.contains(where: \.isLetter) && text.contains(where: \.isNumber)
+        text.count >= 16 && !text.contains(where: { $0.isWhitespace || $0 == "." || $0 == ":" }) && text.contains(where: \.isLetter)
+            && text.contains(where: \.isNumber) && !isAGUID(text)
+    }
+
+    private static func isAGUID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
     }
 
     /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==

@@ -306,13 +306,8 @@ struct VariableSetters {
     /// API's variables and those of the policies every API runs; one of those reads any
     /// API's. `following` says what a variable passes on to. Each setter is marked once, so
     /// this is linear in the setters and what they read; both judgements are made once for
-    /// each text of code, so they may not depend on where a setter stands. Variables other
-    /// statements mark (`start`: a call's answer, by the API whose policies call) are
-    /// passed on as a seed's are.
-    func marked(
-        seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values, from start: MarkedVariables = MarkedVariables()
-    ) -> MarkedVariables {
-        if start.anyName { return start }
+    /// each text of code.
+    func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values) -> MarkedVariables {
         var seeded = [Bool?](repeating: nil, count: flows.count)
         var passing = [Bool?](repeating: nil, count: flows.count)
         var everythingRead = [[ExpressionFlow.Source]?](repeating: nil, count: flows.count)
@@ -358,23 +353,6 @@ struct VariableSetters {
         }
         var marked = MarkedVariables()
         var done = Set(pending)
-        // Marks `keys`, and follows the setters and tests that read one newly marked.
-        func mark(_ keys: [MarkedVariables.Key]) {
-            let first = marked.keys.isEmpty
-            var added: [MarkedVariables.Key] = []
-            for key in keys where marked.keys.insert(key).inserted { added.append(key) }
-            for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
-                if case .setter(let copying) = copier {
-                    let setter = setters[copying]
-                    let passes = passing[setter.flow] ?? passesOn(setter)
-                    passing[setter.flow] = passes
-                    guard passes else { continue }
-                }
-                done.insert(copier)
-                pending.append(copier)
-            }
-        }
-        mark(Array(start.keys))
         while let step = pending.popLast() {
             switch step {
             case .test(let test):
@@ -384,7 +362,19 @@ struct VariableSetters {
                     marked.anyName = true
                     return marked
                 }
-                mark(MarkedVariables.keys(setBy: name, in: setters[index].api))
+                let first = marked.keys.isEmpty
+                var added: [MarkedVariables.Key] = []
+                for key in MarkedVariables.keys(setBy: name, in: setters[index].api) where marked.keys.insert(key).inserted { added.append(key) }
+                for copier in added.flatMap({ copiers[$0] ?? [] }) + (first && !added.isEmpty ? copiersOfAll : []) where !done.contains(copier) {
+                    if case .setter(let copying) = copier {
+                        let setter = setters[copying]
+                        let passes = passing[setter.flow] ?? passesOn(setter)
+                        passing[setter.flow] = passes
+                        guard passes else { continue }
+                    }
+                    done.insert(copier)
+                    pending.append(copier)
+                }
             }
         }
         return marked
@@ -439,23 +429,21 @@ struct MarkedVariables: Sendable, Equatable {
     /// `names` picks by the statement's and its own name (`output-token-variable-name`, any
     /// `…variable-name`), named values put
     /// in; one written through an expression may be any. The one reader of such writers.
-    /// `statements` narrows the statements that count further, by what they hold.
     static func written(
-        in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool,
-        where statements: (PolicyXMLElement) -> Bool = { _ in true }
+        in project: ResolvedProject, values: [String: String], byAttribute names: (_ element: String, _ attribute: String) -> Bool
     ) -> MarkedVariables {
-        written(in: project.rawPolicies.map { ($0.document, $0.api) }, values: values, byAttribute: names, where: statements)
+        written(in: project.rawPolicies.map { ($0.document, $0.api) }, values: values, byAttribute: names)
     }
 
-    /// ``written(in:values:byAttribute:where:)`` of `policies`, each with the API whose it is.
+    /// ``written(in:values:byAttribute:)`` of `policies`, each with the API whose it is.
     static func written(
         in policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String],
-        byAttribute names: (_ element: String, _ attribute: String) -> Bool, where statements: (PolicyXMLElement) -> Bool = { _ in true }
+        byAttribute names: (_ element: String, _ attribute: String) -> Bool
     ) -> MarkedVariables {
         var written = MarkedVariables()
         for policy in policies {
             for element in policy.document.allElements {
-                for attribute in element.attributes where names(element.name, attribute.name) && statements(element) {
+                for attribute in element.attributes where names(element.name, attribute.name) {
                     guard case .text(let text) = attribute.value else {
                         written.anyName = true
                         continue

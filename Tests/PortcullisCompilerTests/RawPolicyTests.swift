@@ -1170,19 +1170,19 @@ final class RawPolicyTests: XCTestCase {
              ["\(asked) 'X-Partner-Key'", "\(asked) 'X-Partner-Key'"]),
             // From the audit of the change: headers whose names hold a credential's word, a
             // check that answers another code.
-            ("partnerkey", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;9d8c7b6a5f4e&quot;"#), ["\(compared) header 'X-Partner-Key'"]),
-            ("accesstoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Access-Token&quot;, &quot;&quot;) != &quot;q8w7e6r5t4y3&quot;"#), ["\(compared) header 'X-Access-Token'"]),
+            ("partnerkey", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Partner-Key&quot;, &quot;&quot;) != &quot;9d8c7b6a5f4e3d2c1b0a&quot;"#), ["\(compared) header 'X-Partner-Key'"]),
+            ("accesstoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Access-Token&quot;, &quot;&quot;) != &quot;q8w7e6r5t4y3u2i1o0p9&quot;"#), ["\(compared) header 'X-Access-Token'"]),
             ("firstvalue", when(#"context.Request.Headers[&quot;X-Api-Key&quot;].FirstOrDefault() != &quot;c3d4e5f6a7b8&quot;"#), ["\(compared) header 'X-Api-Key'"]),
             ("lowered", when(key + ".ToLowerInvariant() != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
             ("cast", when(key + " as string != &quot;c3d4e5f6a7b8&quot;"), ["\(compared) header 'X-Api-Key'"]),
             // From the third audit: names whose words end in a credential's.
-            ("apitoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-ApiToken&quot;, &quot;&quot;) != &quot;f1e2d3c4b5a6&quot;"#), ["\(compared) header 'X-ApiToken'"]),
-            ("hubsignature", #"<check-header name="X-Hub-Signature-256" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false"><value>sha256f1e2d3c4b5a6</value></check-header>"#,
+            ("apitoken", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-ApiToken&quot;, &quot;&quot;) != &quot;f1e2d3c4b5a6a7b8c9d0&quot;"#), ["\(compared) header 'X-ApiToken'"]),
+            ("hubsignature", #"<check-header name="X-Hub-Signature-256" failed-check-httpcode="401" failed-check-error-message="denied" ignore-case="false"><value>sha256f1e2d3c4b5a6e7a7b8c9d0</value></check-header>"#,
              ["\(asked) 'X-Hub-Signature-256'"]),
             // From the second audit: the name of what is read split by a CDATA section.
             ("cdata", when(#"context.Re<![CDATA[quest]]>.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;&quot;) != &quot;c3d4e5f6a7b8&quot;"#),
              ["\(compared) header 'X-Api-Key'"]),
-            ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>p4rtn3r-k3y-v2</value></check-header>"#,
+            ("checkheader400", #"<check-header name="X-Partner-Key" failed-check-httpcode="400" failed-check-error-message="bad" ignore-case="false"><value>p4rtn3r-k3y-v2-2024x</value></check-header>"#,
              ["\(asked) 'X-Partner-Key'"]),
             // Not a credential: another header, nothing, a reference, a scheme's name (the
             // Power Query sample), a check of another header (the audit of the change: a
@@ -1197,6 +1197,8 @@ final class RawPolicyTests: XCTestCase {
             ("missing", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Api-Key&quot;, &quot;none&quot;) == &quot;none&quot;"#), []),
             // From the second audit: a key no one keeps secret, what a token or a key is, a
             // header missing tested by its default.
+            // From the fourth audit: a tenant's key compared for routing.
+            ("tenantkey", when(#"context.Request.Headers.GetValueOrDefault(&quot;X-Tenant-Key&quot;, &quot;&quot;) == &quot;contoso01&quot;"#), []),
             ("eventkey", #"<check-header name="X-Event-Key" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>repo:push</value></check-header>"#, []),
             ("cachekey", #"<check-header name="X-Cache-Key" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>orders-v2</value></check-header>"#, []),
             ("tokentype", #"<check-header name="X-Token-Type" failed-check-httpcode="403" failed-check-error-message="denied" ignore-case="true"><value>Bearer</value></check-header>"#, []),
@@ -1212,7 +1214,7 @@ final class RawPolicyTests: XCTestCase {
             XCTAssertEqual(messages, findings.map { "\($0) is a literal; it must reference a secret" }, "\(name):\n" + found.joined(separator: "\n"))
         }
         let lint = try ToolProcess.run(["lint", "defs"], in: directory)
-        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e", "q8w7e6r5t4y3", "p4rtn3r-k3y", "c3d4e5f6a7b8", "f1e2d3c4b5a6"] {
+        for secret in ["3f9a1c2e7b4d4e8f", "d41d8cd98f00b204", "Xk29fQ7aLm3p", "a1b2c3d4e5", "b7e2c9d1f4a8", "7c1e4b9a2d6f", "e5f6a7b8c9d0", "9d8c7b6a5f4e3d2c1b0a", "q8w7e6r5t4y3u2i1o0p9", "p4rtn3r-k3y", "c3d4e5f6a7b8", "f1e2d3c4b5a6a7b8c9d0"] {
             XCTAssertFalse(lint.stdout.contains(secret), lint.stdout)
         }
         XCTAssertTrue(lint.stdout.contains("write '{{NAME}}'"), lint.stdout)
@@ -3029,6 +3031,7 @@ final class RawPolicyTests: XCTestCase {
             ("convertedbytes", "string.Concat(Array.ConvertAll(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), b =&gt; b.ToString(&quot;x2&quot;)))"),
             ("schemestripped", "System.Text.RegularExpressions.Regex.Replace(\(authorization), &quot;^Bearer\\\\s+&quot;, &quot;&quot;, RegexOptions.IgnoreCase)"),
             ("schemeanycase", "System.Text.RegularExpressions.Regex.Replace(\(authorization), &quot;(?i)^bearer &quot;, &quot;&quot;)"),
+            ("hashprefix", "Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Substring(0, 16)"),
             ("unpadded", "Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).TrimEnd(&apos;=&apos;)"),
         ]
         let documents = keys.map { name, key in
@@ -3111,6 +3114,17 @@ final class RawPolicyTests: XCTestCase {
             ["callanswer", "certificatebeside", "copiedanswer", "copiedrequest", "subjecturl", "tokenvariable", "typedanswer", "validatedsubject"])
         XCTAssertEqual(
             try reported(cases.filter { $0.name == "otherheader" || $0.name == "copyownidentity" }), ["copyownidentity", "otherheader"])
+        // A variable lives for one request: another route's call with the caller's token into
+        // a variable of the same name leaves the gateway's own token cached under one key a
+        // shared answer no caller owns (the fourth audit found it an error).
+        let gatewayToken = call("new", #"<authentication-managed-identity resource="api://profiles" />"#) + copied
+            + store("profiles-token", "@((string)context.Variables[&quot;profile&quot;])")
+        let sameNames = RuleExample.api(
+            "samenames",
+            routes: "  - {id: list-caller, method: GET, path: '/caller/{id}', scopes: [orders.read], policy: '<policies><inbound><base />\(call("new", callersHeader) + copied)</inbound></policies>'}\n"
+                + "  - {id: list-gateway, method: GET, path: '/gateway/{id}', scopes: [orders.read], policy: '<policies><inbound><base />\(gatewayToken)</inbound></policies>'}\n")
+        try write(sameNames.text, to: "defs/apis.yaml")
+        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
     }
 
     /// A counter keyed by the client certificate counts what the caller presents: APIM checks
@@ -3130,6 +3144,7 @@ final class RawPolicyTests: XCTestCase {
             ("apivalidated", #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             // From the second audit: the thumbprint tested against one written out.
             // From the third audit: a `when` that tests for no certificate only, or traces.
+            ("otherwiserefuses", #"<choose><when condition="@(context.Request.Certificate != null &amp;&amp; context.Request.Certificate.Thumbprint == &quot;0123456789ABCDEF0123456789ABCDEF01234567&quot;)"><set-variable name="partner" value="known" /></when><otherwise><return-response><set-status code="403" /></return-response></otherwise></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("nullonly", #"<choose><when condition="@(context.Request.Certificate == null)"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
             ("thumbprinttested", #"<choose><when condition="@(context.Request.Certificate == null || context.Request.Certificate.Thumbprint != &quot;0123456789ABCDEF0123456789ABCDEF01234567&quot;)"><return-response><set-status code="403" /></return-response></when></choose><rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.Certificate.Thumbprint)" />"#),
         ]

@@ -129,12 +129,22 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// that every caller's request finds, or that any caller may name: one written out, or
     /// one an expression makes of nothing that tells callers apart
     /// (``StoreKeys/tellsCallersApart(_:in:)``).
-    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in api: Int?, _ keys: StoreKeys) -> Bool {
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in document: PolicyXMLDocument, api: Int?, _ keys: StoreKeys) -> Bool {
         guard let value = store.attribute("value")?.value, value.isExpression, let key = store.attribute("key")?.value else { return false }
         if !readsTheAnswer(value.resolved) {
             guard value.resolved.mayReadAVariable else { return false }
             let variables = keys.variables.answer
-            guard ExpressionFlow.sources(of: value.resolved, typedReads: true).contains(where: { variables.read(by: $0, in: api) }) else { return false }
+            let callersAnswers = keys.variables.callersAnswers(in: document)
+            guard
+                ExpressionFlow.sources(of: value.resolved, typedReads: true).contains(where: { source in
+                    if variables.read(by: source, in: api) { return true }
+                    switch source {
+                    case .variable(let name): return callersAnswers.contains(name.trimmingWhitespace.lowercased())
+                    case .allVariables: return !callersAnswers.isEmpty
+                    default: return false
+                    }
+                })
+            else { return false }
         }
         return RawScope.constant(key) != nil || !keys.tellsCallersApart(key.resolved, in: api)
     }
@@ -239,39 +249,61 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// with what tells its caller apart (``sendsTheCaller(_:values:through:)``): the
         /// caller's own data, such as their profile (found by the audits of the forty-first
         /// round).
-        lazy var answer: MarkedVariables = {
+        lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
+            .marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
+
+        /// The variables of `document` that hold the answer to a call that asks for the
+        /// caller's data (``sendsTheCaller(_:in:values:_:)``): its `response-variable-name`,
+        /// and a `set-variable` of the same document that copies one (16 copies deep). Read in
+        /// the document alone: a variable lives for one request, and another operation's or
+        /// API's variable of the same name is not this request's (the fourth audit: a
+        /// gateway's own token cached under one key was an error wherever another route
+        /// called with the caller's token into a variable named alike).
+        func callersAnswers(in document: PolicyXMLDocument) -> Set<String> {
+            if let known = callersAnswersIn[ObjectIdentifier(document)] { return known }
             let values = context.namedValues.byName
-            let setters = VariableSetters(context.project, values: values)
-            let credentials = CallersCredentials(context.project, setters: setters, values: values)
-            let calls = MarkedVariables.written(
-                in: context.project, values: values, byAttribute: { $0 == "send-request" && $1 == "response-variable-name" },
-                where: { Self.sendsTheCaller($0, values: values, credentials) })
-            return setters.marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true }, from: calls)
-        }()
+            let credentials = callersCredentials
+            var found = Set<String>()
+            for call in document.elements(named: Self.sendRequest) where Self.sendsTheCaller(call, in: document, values: values, credentials) {
+                if case .text(let name)? = call.attribute("response-variable-name")?.value { found.insert(credentials.named(name)) }
+            }
+            if !found.isEmpty { found = credentials.copies(of: found, in: document) }
+            callersAnswersIn[ObjectIdentifier(document)] = found
+            return found
+        }
+
+        private var callersAnswersIn: [ObjectIdentifier: Set<String>] = [:]
+        private lazy var callersCredentials = CallersCredentials(context.project, values: context.namedValues.byName)
+        private static let sendRequest: Set<String> = ["send-request"]
 
         /// Where the estate's callers' credentials are read: `Authorization`, the headers and
-        /// query parameters its token checks read, every header, the request whole, a
-        /// token check's validated token (`output-token-variable-name`), and the variables
-        /// set from any of them (anything read of them, a test too), estate-wide. The second
-        /// audit of the round found a token read elsewhere, or validated first, taken for none.
-        private struct CallersCredentials {
-            var headers: Set<String> = ["authorization"]
-            var queries: Set<String> = []
-            var variables = MarkedVariables()
+        /// query parameters its token checks read, every header, the request whole; and, in
+        /// the policy a call stands in, a token check's validated token
+        /// (`output-token-variable-name`) and the variables set from any of them. The second
+        /// audit of the round found a token read elsewhere, or validated first, taken for
+        /// none; the fourth, a variable of the same name in another operation's or API's
+        /// policy taken for this request's (a variable lives for one request: a gateway's
+        /// own token cached under one key was an error wherever another policy named a
+        /// variable alike).
+        private final class CallersCredentials {
+            private(set) var headers: Set<String> = ["authorization"]
+            private(set) var queries: Set<String> = []
+            private let values: [String: String]
+            /// The variables each document sets from the caller's credentials, by document.
+            private var variablesIn: [ObjectIdentifier: Set<String>] = [:]
 
-            init(_ project: ResolvedProject, setters: VariableSetters, values: [String: String]) {
+            init(_ project: ResolvedProject, values: [String: String]) {
+                self.values = values
                 for policy in project.rawPolicies {
                     for check in policy.document.elements(named: EstateVariables.tokenChecks) {
-                        if case .text(let name)? = check.attribute("header-name")?.value { headers.insert((NamedValues.resolve(name, values) ?? name).trimmingWhitespace.lowercased()) }
-                        if case .text(let name)? = check.attribute("query-parameter-name")?.value { queries.insert((NamedValues.resolve(name, values) ?? name).trimmingWhitespace.lowercased()) }
+                        if case .text(let name)? = check.attribute("header-name")?.value { headers.insert(named(name)) }
+                        if case .text(let name)? = check.attribute("query-parameter-name")?.value { queries.insert(named(name)) }
                     }
                 }
-                let validated = MarkedVariables.written(
-                    in: project, values: values, byAttribute: { EstateVariables.tokenChecks.contains($0) && $1 == "output-token-variable-name" })
-                let read = self
-                variables = setters.marked(
-                    seeds: { ExpressionFlow.valuesKeptApart(of: $0.code).contains(where: read.isACredential) }, passesOn: { _ in true }, from: validated)
             }
+
+            /// A name as written, named values put in, as variables are compared.
+            func named(_ text: String) -> String { (NamedValues.resolve(text, values) ?? text).trimmingWhitespace.lowercased() }
 
             /// Whether `source` reads a credential itself (not through a variable).
             func isACredential(_ source: ExpressionFlow.Source) -> Bool {
@@ -285,13 +317,64 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 }
             }
 
-            /// Whether a value `code` gives holds the caller's credentials in a form that tells
-            /// callers apart (``ExpressionFlow/valuesKeptApart(of:)``: a test of whether a
-            /// token is there tells nothing, a subject does; the third audit), itself or
-            /// through a variable, typed too (`GetValueOrDefault<Jwt>("jwt").Subject`).
-            func areRead(by code: String) -> Bool {
-                ExpressionFlow.valuesKeptApart(of: code).contains { isACredential($0) || variables.read(by: $0) }
+            /// Whether a value `code` in `document` gives holds the caller's credentials in a
+            /// form that tells callers apart (``ExpressionFlow/valuesKeptApart(of:)``: a test of
+            /// whether a token is there tells nothing, a subject does; the third audit), itself
+            /// or through a variable the document sets from them, typed too
+            /// (`GetValueOrDefault<Jwt>("jwt").Subject`).
+            func areRead(by code: String, in document: PolicyXMLDocument) -> Bool {
+                let variables = variables(in: document)
+                return ExpressionFlow.valuesKeptApart(of: code).contains { source in
+                    switch source {
+                    case .variable(let name): variables.contains(name.trimmingWhitespace.lowercased())
+                    case .allVariables: !variables.isEmpty
+                    default: isACredential(source)
+                    }
+                }
             }
+
+            /// The variables `document` sets from the caller's credentials: a check's validated
+            /// token, a `set-variable` whose value holds one or copies such a variable.
+            private func variables(in document: PolicyXMLDocument) -> Set<String> {
+                if let known = variablesIn[ObjectIdentifier(document)] { return known }
+                var validated = Set<String>()
+                for check in document.elements(named: EstateVariables.tokenChecks) {
+                    if case .text(let name)? = check.attribute("output-token-variable-name")?.value { validated.insert(named(name)) }
+                }
+                let found = copies(of: validated, in: document, seeding: isACredential)
+                variablesIn[ObjectIdentifier(document)] = found
+                return found
+            }
+
+            /// `variables` and those a `set-variable` of `document` sets to a value holding one,
+            /// or a source `seeding` picks, in a form that tells callers apart (16 copies deep;
+            /// one named by an expression may be any, and then every variable it sets is one).
+            func copies(of variables: Set<String>, in document: PolicyXMLDocument, seeding: (ExpressionFlow.Source) -> Bool = { _ in false }) -> Set<String> {
+                var found = variables
+                let setters = document.elements(named: Self.setVariable).compactMap { setter -> (name: String?, read: [ExpressionFlow.Source])? in
+                    guard let value = setter.attribute("value")?.value else { return nil }
+                    let name: String? = if case .text(let text)? = setter.attribute("name")?.value { named(text) } else { nil }
+                    return (name, ExpressionFlow.valuesKeptApart(of: VariableSetters.code(of: value, values)))
+                }
+                for _ in 0..<17 {
+                    let before = found.count
+                    for setter in setters where setter.name.map({ !found.contains($0) }) ?? true {
+                        let holds = setter.read.contains { source in
+                            switch source {
+                            case .variable(let name): found.contains(name.trimmingWhitespace.lowercased())
+                            case .allVariables: !found.isEmpty
+                            default: seeding(source)
+                            }
+                        }
+                        if holds { found.insert(setter.name ?? "") }
+                    }
+                    if found.count == before { break }
+                }
+                if found.contains("") { found.formUnion(setters.compactMap(\.name)) }
+                return found
+            }
+
+            private static let setVariable: Set<String> = ["set-variable"]
 
             /// Whether a copy of the request carries credentials besides `Authorization`: a
             /// check reads a token from another header or the query.
@@ -303,7 +386,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// sets reads the caller's credentials (``CallersCredentials``: the token, or the user
         /// it names, `/users/{subject}` with the gateway's own identity). A call that names no
         /// caller answers every caller alike, and caching that answer is its point.
-        private static func sendsTheCaller(_ call: PolicyXMLElement, values: [String: String], _ credentials: CallersCredentials) -> Bool {
+        private static func sendsTheCaller(_ call: PolicyXMLElement, in document: PolicyXMLDocument, values: [String: String], _ credentials: CallersCredentials) -> Bool {
             // A copy sends the caller's token on unless the call deletes or replaces it (its
             // own identity instead: the audit of the change); a replacement is judged below.
             if case .text(let mode)? = call.attribute("mode")?.value, mode.trimmingWhitespace.lowercased() == "copy",
@@ -318,7 +401,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 func read(_ value: PolicyXMLValue) {
                     guard !sends, value.isExpression || value.written.holds("{{") else { return }
                     let code = NamedValues.resolve(value.resolved, values) ?? value.resolved
-                    sends = credentials.areRead(by: code)
+                    sends = credentials.areRead(by: code, in: document)
                 }
                 for attribute in element.attributes { read(attribute.value) }
                 for case .text(let value, _) in element.children { read(value) }
@@ -542,7 +625,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty {
                 let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
-                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.api, keys) }
+                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.document, api: scope.api, keys) }
             }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from

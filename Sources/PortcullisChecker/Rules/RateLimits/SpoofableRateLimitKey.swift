@@ -153,19 +153,27 @@ public enum SpoofableRateLimitKey: Rule {
     /// taken for one).
     private static func validatesTheCertificate(_ document: PolicyXMLDocument) -> Bool {
         !document.elements(named: certificateChecks).isEmpty || ByteScan.holds("C", followedBy: "ertificate.verify", in: document.text[...])
-            || document.elements(named: branches).contains { branch in
-                guard let condition = branch.attribute("condition")?.value.resolved.filter({ !$0.isWhitespace }), readsTheClientCertificate(condition),
-                    identities.contains(where: { condition.range(ofBytes: "Certificate." + $0) != nil || condition.range(ofBytes: "Certificate?." + $0) != nil })
-                else { return false }
+            || document.elements(named: choices).contains { choice in
+                // A test of who it names in a branch, and a refusal in one of the choice's
+                // branches (the `when` that fails it, or the `otherwise` the passing `when`
+                // leaves: the fourth audit).
+                var tests = false
                 var refuses = false
-                branch.forEachElement { if $0.name == "return-response" { refuses = true } }
-                return refuses
+                for case .element(let branch) in choice.children {
+                    if let condition = branch.attribute("condition")?.value.resolved.filter({ !$0.isWhitespace }), readsTheClientCertificate(condition),
+                        identities.contains(where: { condition.range(ofBytes: "Certificate." + $0) != nil || condition.range(ofBytes: "Certificate?." + $0) != nil })
+                    {
+                        tests = true
+                    }
+                    branch.forEachElement { if $0.name == "return-response" { refuses = true } }
+                }
+                return tests && refuses
             }
     }
 
-    private static let branches: Set<String> = ["when"]
+    private static let choices: Set<String> = ["choose"]
     /// What of a certificate names who holds it.
-    private static let identities = ["Thumbprint", "Issuer", "IssuerName", "Subject", "SubjectName", "SerialNumber"]
+    private static let identities = ["Thumbprint", "Issuer", "IssuerName", "Subject", "SubjectName", "SerialNumber", "GetCertHashString"]
 
     /// Whether `limit`'s key reads nothing of the request but claims of the token in
     /// `Authorization` (`Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject`)

@@ -1590,7 +1590,14 @@ enum ExpressionFlow {
                 }
                 if sharedClaims.contains(claim.lowercased()) { return true }
                 held = .text
-            case (.text, "Substring"), (.other, "Substring"), (.derived, "Substring"):
+            case (.derived, "Substring"):
+                // Of a hash's text, sixteen characters or more written out still tell callers
+                // apart (a 96-bit prefix of a digest: the fourth audit); fewer, or a computed
+                // length, may not.
+                if let length = argument(1, named: "length", text, arguments, structure), (integerLiteral(String(decoding: length, as: UTF8.self)) ?? 0) < 16 {
+                    return true
+                }
+            case (.text, "Substring"), (.other, "Substring"):
                 // A slice from the start, or of a written length from a written place, is
                 // what many tokens share (`Substring(7, 20)`: the start of the header every
                 // token of a key has); one to the end (`Substring(7, t.Length - 7)`) or at
