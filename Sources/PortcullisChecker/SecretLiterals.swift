@@ -189,8 +189,6 @@ public struct SecretLiterals: Sendable {
         }
     }
 
-    /// Whether a value an `Authorization` header is compared with is an authentication
-    /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
     /// Whether `text`, asked for in a request header `name` (compared with it, or a
     /// `check-header`'s value), is a credential: under a name that calls it one as a YAML
     /// key does (`Authorization`, `X-Api-Key`), any text but a placeholder
@@ -255,6 +253,8 @@ public struct SecretLiterals: Sendable {
             || ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "anonymous", "true", "false"].contains(trimmed.lowercased())
     }
 
+    /// Whether a value an `Authorization` header is compared with is an authentication
+    /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
     private static func isASchemeAlone(_ text: String) -> Bool {
         ["basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "hoba", "mutual"].contains(text.trimmingWhitespace.lowercased())
     }

@@ -3022,6 +3022,7 @@ final class RawPolicyTests: XCTestCase {
             ("samecharacter", "string.Concat(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Select(c =&gt; &quot;x&quot;))"),
             ("hashmaximum", "Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Max()"),
             ("encodedslice", "Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), 0, 1)"),
+            ("replacedaway", "Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))).Replace(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization)))), &quot;&quot;)"),
             ("bucketedbytes", "BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(\(authorization))), 0) % 2"),
             // Each of these tells the token's holders apart.
             ("reversedfirst", "&quot;order-&quot; + \(authorization).Split(&apos;.&apos;).Reverse().First()"),
@@ -3046,7 +3047,7 @@ final class RawPolicyTests: XCTestCase {
             reported.sorted(),
             [
                 "bucketedbytes", "computedindex", "encodedcharacter", "encodedslice", "hashbucket", "hashbyte", "hashmaximum", "hashmodulo", "multipliedhash",
-                "regexmatch", "regexreplace", "removedtoend", "reversedlast", "samecharacter", "shiftedhash", "smallestpart", "takenfirst",
+                "regexmatch", "regexreplace", "removedtoend", "replacedaway", "reversedlast", "samecharacter", "shiftedhash", "smallestpart", "takenfirst",
             ])
     }
 

@@ -120,6 +120,16 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         return !places.isEmpty && places.isSubset(of: varied)
     }
 
+    /// Whether `source`, a read of a variable, may read one of `names` (case-folded); nil
+    /// for a source that is no variable.
+    private static func reads(_ source: ExpressionFlow.Source, oneOf names: Set<String>) -> Bool? {
+        switch source {
+        case .variable(let name): names.contains(name.trimmingWhitespace.lowercased())
+        case .allVariables: !names.isEmpty
+        default: nil
+        }
+    }
+
     /// Made once: a set literal costs its hashing in every scope of an estate.
     private static let cacheLookup: Set<String> = ["cache-lookup"]
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
@@ -128,7 +138,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// (`context.Response.Body`, itself or through a variable that holds it) under a key
     /// that every caller's request finds, or that any caller may name: one written out, or
     /// one an expression makes of nothing that tells callers apart
-    /// (``StoreKeys/tellsCallersApart(_:in:)``).
+    /// (``StoreKeys/tellsCallersApart(_:in:)``). So does one that reads, in its own policy,
+    /// the answer to a call that asks for the caller's data
+    /// (``EstateVariables/callersAnswers(in:)``).
     private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in document: PolicyXMLDocument, api: Int?, _ keys: StoreKeys) -> Bool {
         guard let value = store.attribute("value")?.value, value.isExpression, let key = store.attribute("key")?.value else { return false }
         if !readsTheAnswer(value.resolved) {
@@ -137,12 +149,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let callersAnswers = keys.variables.callersAnswers(in: document)
             guard
                 ExpressionFlow.sources(of: value.resolved, typedReads: true).contains(where: { source in
-                    if variables.read(by: source, in: api) { return true }
-                    switch source {
-                    case .variable(let name): return callersAnswers.contains(name.trimmingWhitespace.lowercased())
-                    case .allVariables: return !callersAnswers.isEmpty
-                    default: return false
-                    }
+                    variables.read(by: source, in: api) || Self.reads(source, oneOf: callersAnswers) == true
                 })
             else { return false }
         }
@@ -245,10 +252,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// The variables that hold the answer's body: set from it, or copied from such a
         /// variable, by a policy or a fragment (found by audits: a store of one keeps the
         /// answer as a store of the body does, wherever on the request's way the variable
-        /// was set). There is no answer before `outbound`. So does the answer to a call sent
-        /// with what tells its caller apart (``sendsTheCaller(_:values:through:)``): the
-        /// caller's own data, such as their profile (found by the audits of the forty-first
-        /// round).
+        /// was set). There is no answer before `outbound`.
         lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
             .marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
 
@@ -324,13 +328,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             /// (`GetValueOrDefault<Jwt>("jwt").Subject`).
             func areRead(by code: String, in document: PolicyXMLDocument) -> Bool {
                 let variables = variables(in: document)
-                return ExpressionFlow.valuesKeptApart(of: code).contains { source in
-                    switch source {
-                    case .variable(let name): variables.contains(name.trimmingWhitespace.lowercased())
-                    case .allVariables: !variables.isEmpty
-                    default: isACredential(source)
-                    }
-                }
+                return ExpressionFlow.valuesKeptApart(of: code).contains { SharedCacheOnAuthenticatedRoute.reads($0, oneOf: variables) ?? isACredential($0) }
             }
 
             /// The variables `document` sets from the caller's credentials: a check's validated
@@ -359,13 +357,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 for _ in 0..<17 {
                     let before = found.count
                     for setter in setters where setter.name.map({ !found.contains($0) }) ?? true {
-                        let holds = setter.read.contains { source in
-                            switch source {
-                            case .variable(let name): found.contains(name.trimmingWhitespace.lowercased())
-                            case .allVariables: !found.isEmpty
-                            default: seeding(source)
-                            }
-                        }
+                        let holds = setter.read.contains { SharedCacheOnAuthenticatedRoute.reads($0, oneOf: found) ?? seeding($0) }
                         if holds { found.insert(setter.name ?? "") }
                     }
                     if found.count == before { break }

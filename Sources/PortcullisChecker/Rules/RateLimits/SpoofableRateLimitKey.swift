@@ -100,6 +100,8 @@ public enum SpoofableRateLimitKey: Rule {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
                 let compact = expression.filter { !$0.isWhitespace }
                 let what: String
+                // Where the caller's pick is a certificate, checking it is the first way out.
+                var firstAdvice = ""
                 if let (_, named) = chosen.first(where: { compact.contains($0.0) }) {
                     if countsByAValidatedClaim(limit, key.value.resolved, in: scope, context) { continue }
                     what = named
@@ -107,6 +109,7 @@ public enum SpoofableRateLimitKey: Rule {
                     let validatedAPIs = validatedFor()
                     if validatedAPIs.contains(nil) || validatedAPIs.contains(scope.api) { continue }
                     what = "the client certificate"
+                    firstAdvice = "validate the certificate first ('validate-client-certificate'), or "
                 } else if callerControlled.choosesTheValue(of: key.value.resolved) {
                     // Through a variable a policy sets from what the caller sent, or spelt
                     // another way C# allows.
@@ -119,8 +122,7 @@ public enum SpoofableRateLimitKey: Rule {
                     code, "raw '\(limit.name)' in \(scope.owner) counts by \(what), which callers choose", at: range,
                     notes: [
                         Diagnostic.Note(
-                            (what == "the client certificate" ? "validate the certificate first ('validate-client-certificate'), or " : "")
-                                + "count by the subscription, the IP address or a claim of a validated token", at: range)
+                            firstAdvice + "count by the subscription, the IP address or a claim of a validated token", at: range)
                     ])
             }
         }
@@ -146,11 +148,11 @@ public enum SpoofableRateLimitKey: Rule {
     private static let certificateChecks: Set<String> = ["validate-client-certificate"]
 
     /// Whether `document` checks the caller's certificate: `validate-client-certificate`, an
-    /// expression that verifies it (`context.Request.Certificate.Verify()`), or a `when`
+    /// expression that verifies it (`context.Request.Certificate.Verify()`), or a `choose`
     /// that tests who it names (its thumbprint against one written out, its issuer, the
-    /// gateway's certificates) and refuses, as Microsoft's samples do (the second audit found
-    /// those warned of; the third, a `when` that only traces or tests for no certificate
-    /// taken for one).
+    /// gateway's certificates) and refuses in a branch, as Microsoft's samples do (the second
+    /// audit found those warned of; the third, a `when` that only traces or tests for no
+    /// certificate taken for one).
     private static func validatesTheCertificate(_ document: PolicyXMLDocument) -> Bool {
         !document.elements(named: certificateChecks).isEmpty || ByteScan.holds("C", followedBy: "ertificate.verify", in: document.text[...])
             || document.elements(named: choices).contains { choice in

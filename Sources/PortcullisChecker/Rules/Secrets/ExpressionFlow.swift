@@ -1566,6 +1566,9 @@ enum ExpressionFlow {
                 if position < text.count, text[position] == comma {
                     guard let close = listEnd(after: position, text, structure) else { return true }
                     if text[close] == closeParenthesis {
+                        // What a text's `Replace` takes away is lost, whatever the text
+                        // (`hex.Replace(hex, "")`: the third audit).
+                        if let opening = structure.open[close], isReplaced(upTo: position, after: opening, text, structure) { return true }
                         position = close
                         continue
                     }
@@ -1676,6 +1679,17 @@ enum ExpressionFlow {
         "Trim", "TrimStart", "TrimEnd", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Replace", "Normalize", "ToString",
         "PadLeft", "PadRight", "Insert", "Clone", "GetHashCode",
     ]
+    /// Whether the argument that ends at `comma` is the first of a text's `Replace` whose
+    /// bracket opens at `opening` (not `Regex.Replace`, which ``isOneWayCall`` judges): the
+    /// text it takes away.
+    private static func isReplaced(upTo comma: Int, after opening: Int, _ text: [UInt8], _ structure: Structure) -> Bool {
+        let name = "Replace".utf8
+        guard opening >= name.count + 1, text[(opening - name.count)..<opening].elementsEqual(name), text[opening - name.count - 1] == dot,
+            !text[max(0, opening - name.count - 6)..<(opening - name.count)].elementsEqual("Regex.".utf8)
+        else { return false }
+        return !outside(text, (opening + 1)..<comma, structure).contains { text[$0] == comma }
+    }
+
     /// The bracket that closes the list holding the separator at `comma`, looked for within
     /// 4,096 bytes (past them, nil): literals and inner brackets are stepped over whole.
     private static func listEnd(after comma: Int, _ text: [UInt8], _ structure: Structure) -> Int? {
