@@ -338,18 +338,22 @@ public enum UnauthenticatedRoute: Rule {
         for scope in context.rawScopes {
             for store in scope.elements(named: Self.valueStores) {
                 guard let key = store.attribute("key") else { continue }
-                let known: String? =
+                // Each value an expression may give (each branch of a choice, each value a
+                // block returns: a block was judged by its first statement, an audit found).
+                let settled = if case .text = key.value { true } else { false }
+                let starts: [String?] =
                     switch key.value {
-                    case .text(let text): context.namedValues.resolved(text)
-                    case .expression: ExpressionFlow.leadingText(of: key.value.resolved)
+                    case .text(let text): [context.namedValues.resolved(text)]
+                    case .expression: ExpressionFlow.possibleValues(of: key.value.resolved).map { ExpressionFlow.leadingText(of: $0.code) }
                     }
-                if let known, !known.isEmpty {
+                let leaves = starts.allSatisfy { known in
+                    guard let known, !known.isEmpty else { return false }
                     let (a, b) = (known.lowercased(), namespace.lowercased())
                     // Text that settles the whole key must start with the namespace; an
                     // expression's leading string must agree with it as far as either goes.
-                    let settled = if case .text = key.value { true } else { false }
-                    if settled ? !a.hasPrefix(b) : !(a.hasPrefix(b) || b.hasPrefix(a)) { continue }
+                    return settled ? !a.hasPrefix(b) : !(a.hasPrefix(b) || b.hasPrefix(a))
                 }
+                if leaves { continue }
                 let at = scope.document.range(key.valueSpan)
                 findings.report(
                     code,

@@ -129,10 +129,12 @@ enum ExpressionFlow {
         // Each value, one that reads a local of its block or its arm's pattern judged by
         // the whole (judged once: a block of thousands of returns judged whole for each
         // took minutes, and an arm judged alone let the others through: audits).
+        // A value whose locals the block gives one value each is judged with them put in.
         func judgeEach(_ values: [(code: String, mayReadALocal: Bool)], whole code: String, depth: Int) -> Bool {
             var whole: Bool?
             return values.allSatisfy { value in
                 guard value.mayReadALocal, readsALocal(value.code) else { return judge(value.code, depth: depth + 1) }
+                if let put = Block.localsInPlace(in: value.code, of: code), !readsALocal(put) { return judge(put, depth: depth + 1) }
                 if whole == nil { whole = holds(code) }
                 return whole!
             }
@@ -881,10 +883,14 @@ enum ExpressionFlow {
             if known { text.append(character) }
         }
         // What follows must only append to the literal: '+', or the expression's end, and
-        // no condition ('?') that may choose another value than the sum.
+        // no condition ('?', '??') that may choose another value than the sum; a member
+        // read only if there is one (`?.`, `?[`) chooses none.
         guard let end else { return nil }
         let after = rest[end...].drop(while: \.isWhitespace)
-        guard after.hasPrefix("+") || after.hasPrefix(block ? ";" : ")"), !after.contains("?") else { return nil }
+        let chooses = zip(after.utf8, after.utf8.dropFirst().map(Optional.some) + [nil]).contains { byte, next in
+            byte == UInt8(ascii: "?") && next != UInt8(ascii: ".") && next != UInt8(ascii: "[")
+        }
+        guard after.hasPrefix("+") || after.hasPrefix(block ? ";" : ")"), !chooses else { return nil }
         return text
     }
 
@@ -2087,7 +2093,7 @@ enum ExpressionFlow {
 
         /// Whether the block moves values only in ways this reading follows: no loops,
         /// patterns, lambdas or local functions.
-        private var isFollowed: Bool {
+        var isFollowed: Bool {
             !Self.unfollowed.contains(where: { contains(text[body], $0) }) && !assignsToBrackets() && !matchesAPattern(in: body) && !declaresAFunction()
         }
 
@@ -2104,15 +2110,16 @@ enum ExpressionFlow {
         }
 
         /// What the block's statements do with its locals.
-        private struct Statements {
+        struct Statements {
             /// `local = value`, `local += value` (which `appends`) and `local ??= value`.
             var assignments: [(local: String, value: Range<Int>, appends: Bool)] = []
-            /// A member of a local set or called with `value` (`list.Add(value)`).
-            var changes: [(local: String, value: Range<Int>)] = []
+            /// A member of a local set or called with `value` (`list.Add(value)`), and the
+            /// member called (nil for one set).
+            var changes: [(local: String, value: Range<Int>, called: String?)] = []
             var returns: [Range<Int>] = []
         }
 
-        private func statements() -> Statements {
+        func statements() -> Statements {
             var found = Statements()
             var index = body.lowerBound
             while index < body.upperBound {
@@ -2138,9 +2145,9 @@ enum ExpressionFlow {
                     let memberEnd = identifierEnd(text, from: target + 1)
                     let member = String(decoding: text[(target + 1)..<memberEnd], as: UTF8.self)
                     if memberEnd < text.count, text[memberEnd] == openParenthesis, !oneWayCalls.contains(member), let close = structure.close[memberEnd] {
-                        found.changes.append((word, (memberEnd + 1)..<close))
+                        found.changes.append((word, (memberEnd + 1)..<close, member))
                     } else if memberEnd + 1 < text.count, text[memberEnd] == equals, text[memberEnd + 1] != equals {
-                        found.changes.append((word, (memberEnd + 1)..<structure.statementEnd[memberEnd + 1]))
+                        found.changes.append((word, (memberEnd + 1)..<structure.statementEnd[memberEnd + 1], nil))
                     }
                 }
                 // '=', '+=' or '??=', not '==' or '=>'.
@@ -2154,7 +2161,7 @@ enum ExpressionFlow {
                 }
                 if width > 0 {
                     let value = (target + width)..<structure.statementEnd[target + width]
-                    if target == after { found.assignments.append((word, value, width == 2)) } else { found.changes.append((word, value)) }
+                    if target == after { found.assignments.append((word, value, width == 2)) } else { found.changes.append((word, value, nil)) }
                 }
                 index = after
             }
@@ -2166,7 +2173,7 @@ enum ExpressionFlow {
             guard isFollowed else { return scan(text, structure, in: body, reading: .lenient).sources }
             let statements = statements()
             let assignments = statements.assignments.map { (local: $0.local, value: $0.value) }
-            let changes = statements.changes
+            let changes = statements.changes.map { (local: $0.local, value: $0.value) }
             let returns = statements.returns
             let declared = Set(assignments.map(\.local))
             // Each value read once: its sources, and the locals it is given.
@@ -2223,6 +2230,73 @@ enum ExpressionFlow {
             }
             return values
         }
+
+        /// `value`, code the block `block` returns (`@(…)`), with each local it reads that the
+        /// block gives one value (one assignment, no `+=`, no change of a member) put in its
+        /// place in brackets, and so on in what was put in, eight levels deep and 16 KB at
+        /// most: `var t = header; return t.Split('.')[0];` returns the header's first part,
+        /// which a reading of the block whole took for the header (found by an audit). Nil
+        /// for code that is no block, a block not followed, and a local with other values.
+        static func localsInPlace(in value: String, of block: String) -> String? {
+            let text = compacted(Array(block.utf8))
+            guard text.count > 3, text[0] == at, text[1] == openBrace, text.last == closeBrace else { return nil }
+            let reading = Block(text, Structure(text))
+            guard reading.isFollowed else { return nil }
+            let statements = reading.statements()
+            var given: [String: Range<Int>] = [:]
+            // A call that changes nothing of any type policies name (`t.Split('.')`) leaves
+            // the local as it was; `sb.Append(h)` or `list.Reverse()` does not.
+            var unsure = Set(statements.changes.filter { $0.called.map { !Self.unchanging.contains($0) } ?? true }.map(\.local))
+            for assignment in statements.assignments {
+                if assignment.appends || given[assignment.local] != nil { unsure.insert(assignment.local) }
+                given[assignment.local] = assignment.value
+            }
+            for name in unsure { given[name] = nil }
+            var budget = 16_384
+            func put(_ code: [UInt8], depth: Int) -> [UInt8]? {
+                let structure = Structure(code)
+                var result: [UInt8] = []
+                var index = 0
+                while index < code.count {
+                    if let end = structure.literalEnd[index] {
+                        result += code[index..<end]
+                        index = end
+                        continue
+                    }
+                    guard isIdentifier(code[index]), index == 0 || !(isIdentifier(code[index - 1]) || code[index - 1] == dot) else {
+                        result.append(code[index])
+                        index += 1
+                        continue
+                    }
+                    let end = identifierEnd(code, from: index)
+                    let name = String(decoding: code[index..<end], as: UTF8.self)
+                    if let range = given[name] {
+                        guard depth < 8, let inner = put(Array(text[range]), depth: depth + 1) else { return nil }
+                        result.append(openParenthesis)
+                        result += inner
+                        result.append(closeParenthesis)
+                    } else if unsure.contains(name) {
+                        return nil
+                    } else {
+                        result += code[index..<end]
+                    }
+                    budget -= end - index
+                    guard budget > 0, result.count <= 16_384 else { return nil }
+                    index = end
+                }
+                return result
+            }
+            return put(compacted(Array(value.utf8)), depth: 0).map { String(decoding: $0, as: UTF8.self) }
+        }
+
+        /// Members that change nothing of what they are called on, whatever its type
+        /// (`Remove`, `Reverse` and `Insert` change a list; `Append` a builder).
+        private static let unchanging: Set<String> = [
+            "Split", "Substring", "Replace", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Trim", "TrimStart", "TrimEnd",
+            "StartsWith", "EndsWith", "Contains", "IndexOf", "LastIndexOf", "Equals", "ToString", "AsJwt", "PadLeft", "PadRight",
+            "GetValueOrDefault", "Normalize", "ToCharArray", "First", "FirstOrDefault", "Last", "LastOrDefault", "Skip", "Take", "Select",
+            "Where", "Any", "All", "Count", "ContainsKey", "GetHashCode", "CompareTo", "ElementAt", "ToArray", "ToList", "Aggregate",
+        ]
 
         /// Whether the block tests a value against a pattern (`x is string s`), which may
         /// bind it to a new name: `is` standing as a word.
