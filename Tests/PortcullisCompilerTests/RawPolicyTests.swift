@@ -390,19 +390,27 @@ final class RawPolicyTests: XCTestCase {
         let cut = #"<cache-store-value key="@(&quot;xexample:introspection:partner:&quot;.Substring(1) + \#(header))" value="x" duration="60" />"#
         let chosen = #"<cache-store-value key="@(&quot;own:&quot; == &quot;x&quot; ? &quot;&quot; : \#(header))" value="x" duration="60" />"#
         let summed = #"<cache-store-value key="@(&quot;own:&quot; + \#(header) == &quot;y&quot; ? &quot;&quot; : \#(header))" value="x" duration="60" />"#
+        // A block's every return, and each branch of a choice, judged by its own leading
+        // text: a key built in a block was judged by its first statement (found by an audit
+        // of the forty-second round); a member read only if there is one (`?.`) chooses no
+        // other value.
+        let blocks = #"<cache-store-value key="@{ var t = \#(header); return &quot;own:&quot; + t.Split(&apos;.&apos;)[0]; }" value="x" duration="60" /><cache-store-value key="@(\#(header) != &quot;&quot; ? &quot;own-a:&quot; : &quot;own-b:&quot;)" value="x" duration="60" /><cache-store-value key="@(&quot;own:&quot; + \#(header).AsJwt()?.Subject)" value="x" duration="60" />"#
+        let blockInside = #"<cache-store-value key="@{ var t = \#(header); if (t == &quot;&quot;) { return &quot;own:&quot;; } return &quot;example:introspection:partner:&quot; + t; }" value="x" duration="60" />"#
         try write(RuleExample.baseGateway + "namedValues:\n  results-key: example:introspection:partner:0123\n", to: "defs/gateway.yaml")
-        for (name, store) in [("forged", forged), ("named", named), ("own", own), ("cut", cut), ("chosen", chosen), ("summed", summed)] {
+        for (name, store) in [("forged", forged), ("named", named), ("own", own), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside)] {
             let example = RuleExample.api(
                 name, fields: "auth: partner\n",
                 routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(store)<base /></inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings()
-        for name in ["forged", "named", "cut", "chosen", "summed"] {
+        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside"] {
             let expected = "LP001 defs/\(name).yaml: raw 'cache-store-value' in route '\(name)/create-\(name)' may write under 'example:introspection:', where the gateway keeps introspection answers, so a token the provider never called active could pass"
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
-        XCTAssertFalse(found.contains { $0.contains("defs/own.yaml") && $0.contains("introspection") }, found.joined(separator: "\n"))
+        for name in ["own", "blocks"] {
+            XCTAssertFalse(found.contains { $0.contains("defs/\(name).yaml") && $0.contains("introspection") }, found.joined(separator: "\n"))
+        }
     }
 
     /// A raw token check that compares the token's audience with nothing, and a certificate
@@ -3049,6 +3057,34 @@ final class RawPolicyTests: XCTestCase {
                 "bucketedbytes", "computedindex", "encodedcharacter", "encodedslice", "hashbucket", "hashbyte", "hashmaximum", "hashmodulo", "multipliedhash",
                 "regexmatch", "regexreplace", "removedtoend", "replacedaway", "reversedlast", "samecharacter", "shiftedhash", "smallestpart", "takenfirst",
             ])
+    }
+
+    /// A key a block builds through its locals is judged with each local's one value put in
+    /// its place: `var t = header; return "p-" + t.Split('.')[0];` is the token's first part,
+    /// the same for every token a key signs, and a reading of the block whole took it for the
+    /// token (found by the audit of the forty-second round). A local given more than one
+    /// value, or changed through a member (`sb.Append(token)`), keeps the whole reading.
+    func testACacheKeyABlockBuildsIsJudgedWithItsLocalsInPlace() throws {
+        let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
+        let keys: [(name: String, key: String)] = [
+            ("firstpart", "var t = \(authorization); return &quot;p-&quot; + t.Split(&apos;.&apos;)[0];"),
+            ("length", "var t = \(authorization); var n = t.Length; return &quot;p-&quot; + n;"),
+            ("chained", "var h = \(authorization); var t = h.Replace(&quot;Bearer &quot;, &quot;&quot;); return &quot;p-&quot; + t.Substring(0, 7);"),
+            // Each of these tells the token's holders apart.
+            ("payload", "var h = \(authorization); var t = h.Replace(&quot;Bearer &quot;, &quot;&quot;); return &quot;p-&quot; + t.Split(&apos;.&apos;)[1];"),
+            ("subject", "var t = \(authorization); return &quot;p-&quot; + t.AsJwt()?.Subject;"),
+            ("builder", "var sb = new System.Text.StringBuilder(&quot;p-&quot;); sb.Append(\(authorization)); return sb.ToString();"),
+            ("reassigned", "var t = &quot;x&quot;; t = \(authorization); return &quot;p-&quot; + t;"),
+        ]
+        let documents = keys.map { name, key in
+            let store = #"<outbound><base /><cache-store-value key="@{ \#(key) }" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" /></outbound>"#
+            return RuleExample.api(
+                name, routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read], policy: '<policies>\(store)</policies>'}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let reported = try lintFindings().filter { $0.hasPrefix("CA001") }.compactMap { $0.firstMatch(of: /route '(\w+)\/list-/)?.1 }.map(String.init)
+        XCTAssertEqual(reported.sorted(), ["chained", "firstpart", "length"])
     }
 
     /// The answer to a call sent with the caller's credentials is the caller's own data (their

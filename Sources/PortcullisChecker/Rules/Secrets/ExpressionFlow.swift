@@ -134,7 +134,7 @@ enum ExpressionFlow {
             var whole: Bool?
             return values.allSatisfy { value in
                 guard value.mayReadALocal, readsALocal(value.code) else { return judge(value.code, depth: depth + 1) }
-                if let put = Block.localsInPlace(in: value.code, of: code), !readsALocal(put) { return judge(put, depth: depth + 1) }
+                if let put = localsInPlace(in: value.code, of: code), !readsALocal(put) { return judge(put, depth: depth + 1) }
                 if whole == nil { whole = holds(code) }
                 return whole!
             }
@@ -684,8 +684,9 @@ enum ExpressionFlow {
                 continue
             } else if isIdentifier(byte), index == range.lowerBound || !isIdentifier(text[index - 1]) && text[index - 1] != dot {
                 let end = identifierEnd(text, from: index)
-                // A name passed on: a local of a block, unless called.
-                if namesWanted, end >= text.count || text[end] != openParenthesis, !oneWay(at: index, valueEnd: end) {
+                // A name passed on: a local of a block, unless called; a number is none (`[0]`
+                // made a value read a local, and judged its block whole).
+                if namesWanted, !(0x30...0x39).contains(byte), end >= text.count || text[end] != openParenthesis, !oneWay(at: index, valueEnd: end) {
                     names.append(PassedName(name: String(decoding: text[index..<end], as: UTF8.self), cut: !keepsItsStart(text, at: end, leading: slash, structure)))
                 }
                 index = end
@@ -924,6 +925,91 @@ enum ExpressionFlow {
         }
         expand(code, fromABlock: false, depth: 0)
         return values
+    }
+
+    /// `value`, code the block `block` returns (`@(…)`), with each local it reads that the
+    /// block gives one value (one assignment, no `+=`, no change of a member) put in its
+    /// place in brackets, and so on in what was put in, eight levels deep and 16 KB at
+    /// most: `var t = header; return t.Split('.')[0];` returns the header's first part,
+    /// which a reading of the block whole took for the header (found by an audit). Nil
+    /// for code that is no block, a block not followed, and a local with other values.
+    static func localsInPlace(in value: String, of block: String) -> String? {
+        let text = compacted(Array(block.utf8))
+        guard text.count > 3, text[0] == at, text[1] == openBrace, text.last == closeBrace else { return nil }
+        let reading = Block(text, Structure(text))
+        guard reading.isFollowed else { return nil }
+        let statements = reading.statements()
+        var given: [String: Range<Int>] = [:]
+        // A call that changes nothing of any type policies name (`t.Split('.')`) leaves
+        // the local as it was; `sb.Append(h)` or `list.Reverse()` does not.
+        var unsure = Set(statements.changes.filter { $0.called.map { !Block.unchanging.contains($0) } ?? true }.map(\.local))
+        for assignment in statements.assignments {
+            if assignment.appends || given[assignment.local] != nil { unsure.insert(assignment.local) }
+            given[assignment.local] = assignment.value
+        }
+        for name in unsure { given[name] = nil }
+        var budget = 16_384
+        func put(_ code: [UInt8], depth: Int) -> [UInt8]? {
+            let structure = Structure(code)
+            var result: [UInt8] = []
+            var index = 0
+            while index < code.count {
+                if let end = structure.literalEnd[index] {
+                    result += code[index..<end]
+                    index = end
+                    continue
+                }
+                guard isIdentifier(code[index]), index == 0 || !(isIdentifier(code[index - 1]) || code[index - 1] == dot) else {
+                    result.append(code[index])
+                    index += 1
+                    continue
+                }
+                let end = identifierEnd(code, from: index)
+                let name = String(decoding: code[index..<end], as: UTF8.self)
+                if let range = given[name] {
+                    guard depth < 8, let inner = put(Array(text[range]), depth: depth + 1) else { return nil }
+                    // A chain of members and calls goes in as it is, where the steps after
+                    // it are read as they are on the header itself; anything else in brackets.
+                    let bracketed = !isAChain(inner)
+                    if bracketed { result.append(openParenthesis) }
+                    result += inner
+                    if bracketed { result.append(closeParenthesis) }
+                } else if unsure.contains(name) {
+                    return nil
+                } else {
+                    result += code[index..<end]
+                }
+                budget -= end - index
+                guard budget > 0, result.count <= 16_384 else { return nil }
+                index = end
+            }
+            return result
+        }
+        return put(compacted(Array(value.utf8)), depth: 0).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `code` is one chain of names, members, calls and indices
+    /// (`context.Request.Headers.GetValueOrDefault("A", "")`), which a member read after
+    /// it applies to whole: no operator, space or cast outside its brackets and literals.
+    private static func isAChain(_ code: [UInt8]) -> Bool {
+        guard let first = code.first, isIdentifier(first) else { return false }
+        let structure = Structure(code)
+        var index = 0
+        while index < code.count {
+            if let end = structure.literalEnd[index] {
+                index = end
+                continue
+            }
+            let byte = code[index]
+            if isOpening(byte), let close = structure.close[index] {
+                index = close + 1
+                continue
+            }
+            let nullConditional = byte == question && index + 1 < code.count && (code[index + 1] == dot || code[index + 1] == openBracket)
+            guard isIdentifier(byte) || byte == dot || nullConditional else { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The codes whose reads decide what `code` may give: each value a choice at its top
@@ -2231,67 +2317,9 @@ enum ExpressionFlow {
             return values
         }
 
-        /// `value`, code the block `block` returns (`@(…)`), with each local it reads that the
-        /// block gives one value (one assignment, no `+=`, no change of a member) put in its
-        /// place in brackets, and so on in what was put in, eight levels deep and 16 KB at
-        /// most: `var t = header; return t.Split('.')[0];` returns the header's first part,
-        /// which a reading of the block whole took for the header (found by an audit). Nil
-        /// for code that is no block, a block not followed, and a local with other values.
-        static func localsInPlace(in value: String, of block: String) -> String? {
-            let text = compacted(Array(block.utf8))
-            guard text.count > 3, text[0] == at, text[1] == openBrace, text.last == closeBrace else { return nil }
-            let reading = Block(text, Structure(text))
-            guard reading.isFollowed else { return nil }
-            let statements = reading.statements()
-            var given: [String: Range<Int>] = [:]
-            // A call that changes nothing of any type policies name (`t.Split('.')`) leaves
-            // the local as it was; `sb.Append(h)` or `list.Reverse()` does not.
-            var unsure = Set(statements.changes.filter { $0.called.map { !Self.unchanging.contains($0) } ?? true }.map(\.local))
-            for assignment in statements.assignments {
-                if assignment.appends || given[assignment.local] != nil { unsure.insert(assignment.local) }
-                given[assignment.local] = assignment.value
-            }
-            for name in unsure { given[name] = nil }
-            var budget = 16_384
-            func put(_ code: [UInt8], depth: Int) -> [UInt8]? {
-                let structure = Structure(code)
-                var result: [UInt8] = []
-                var index = 0
-                while index < code.count {
-                    if let end = structure.literalEnd[index] {
-                        result += code[index..<end]
-                        index = end
-                        continue
-                    }
-                    guard isIdentifier(code[index]), index == 0 || !(isIdentifier(code[index - 1]) || code[index - 1] == dot) else {
-                        result.append(code[index])
-                        index += 1
-                        continue
-                    }
-                    let end = identifierEnd(code, from: index)
-                    let name = String(decoding: code[index..<end], as: UTF8.self)
-                    if let range = given[name] {
-                        guard depth < 8, let inner = put(Array(text[range]), depth: depth + 1) else { return nil }
-                        result.append(openParenthesis)
-                        result += inner
-                        result.append(closeParenthesis)
-                    } else if unsure.contains(name) {
-                        return nil
-                    } else {
-                        result += code[index..<end]
-                    }
-                    budget -= end - index
-                    guard budget > 0, result.count <= 16_384 else { return nil }
-                    index = end
-                }
-                return result
-            }
-            return put(compacted(Array(value.utf8)), depth: 0).map { String(decoding: $0, as: UTF8.self) }
-        }
-
         /// Members that change nothing of what they are called on, whatever its type
         /// (`Remove`, `Reverse` and `Insert` change a list; `Append` a builder).
-        private static let unchanging: Set<String> = [
+        static let unchanging: Set<String> = [
             "Split", "Substring", "Replace", "ToLower", "ToLowerInvariant", "ToUpper", "ToUpperInvariant", "Trim", "TrimStart", "TrimEnd",
             "StartsWith", "EndsWith", "Contains", "IndexOf", "LastIndexOf", "Equals", "ToString", "AsJwt", "PadLeft", "PadRight",
             "GetValueOrDefault", "Normalize", "ToCharArray", "First", "FirstOrDefault", "Last", "LastOrDefault", "Skip", "Take", "Select",
