@@ -139,6 +139,29 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
+    /// A provider's audiences written as a named value's reference that an environment sets
+    /// to nothing built a check of an empty audience in that environment's bundle, and lint
+    /// was clean, where the same in a raw check is LP002 (found by the audit of the
+    /// forty-second round).
+    func testAProviderWhoseAudiencesHoldNothingInAnEnvironmentChecksNoAudience() throws {
+        let prod = project.appendingPathComponent("environments/prod.yaml")
+        let text = try String(contentsOf: prod, encoding: .utf8)
+        XCTAssertTrue(text.contains("api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"))
+        try text.replacingOccurrences(of: "api-client-id: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", with: "api-client-id: \"\"")
+            .write(to: prod, atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "project"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        XCTAssertTrue(
+            lint.stdout.contains(
+                "error: identity provider 'entra' checks no audience, as its 'audiences' hold nothing once named values are put in, so a token its issuer signed for another API passes [LP002]"
+            ), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("project/environments/prod.yaml:5:7: note: only in environment 'prod'"), lint.stdout)
+        XCTAssertEqual(try ToolProcess.run(["lint", "project", "--env", "dev", "--quiet"], in: directory).status, 0)
+        let out = directory.appendingPathComponent("bundle")
+        XCTAssertEqual(try ToolProcess.run(["build", "project", "--env", "prod", "--out", out.path, "--quiet"], in: directory).status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
+    }
+
     func testAnInheritedValueAnEnvironmentSetsIsNotedAtTheOverride() throws {
         try write(environment("prod", "apis:\n  orders:\n    rateLimit: none\n"), to: "environments/prod.yaml")
         let result = try ToolProcess.run(["lint", "project"], in: directory)

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum RouteWithoutScopes: Rule {
     public static let code = DiagnosticCode(
         "LP002", "route-without-scopes", .error,
-        summary: "an authenticated route that requires no scope, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
+        summary: "an authenticated route that requires no scope, an identity provider whose audiences hold nothing once named values are put in, or a raw check that lets callers through: a 'validate-jwt' without 'required-claims' or with only claims that grant no permission, taking unsigned tokens, tokens that never expire or expired ones past 'guardrails.maxTokenCacheTtl', or checking no audience, or no issuer with keys Entra shares between tenants, or taking its keys from the request, a 'validate-client-certificate' that ignores errors, takes a certificate anyone can make or names no identity")
 
     public static let description = RuleDescription(
         code,
@@ -138,6 +138,27 @@ public enum RouteWithoutScopes: Rule {
         }
     }
 
+    /// A provider whose every audience is a named value's reference that holds nothing (in
+    /// the definitions or an environment) checks no audience, as a raw check's does; an
+    /// empty list written out is refused where it is read (found by an audit: `audiences:
+    /// ["{{aud}}"]` with `aud: ""` built a check of an empty audience).
+    private static func reportProvidersOfNoAudience(_ context: CheckContext, into findings: inout DiagnosticCollector) {
+        for provider in context.project.gateway?.identityProviders ?? [] {
+            let audiences: [Located<String>]? =
+                switch provider.details {
+                case .jwt(let jwt): jwt.audiences
+                case .introspection(let introspection): introspection.audiences
+                }
+            guard let audiences, let first = audiences.first,
+                audiences.allSatisfy({ $0.value.holds("{{") && context.namedValues.resolved($0.value)?.trimmingWhitespace.isEmpty == true })
+            else { continue }
+            findings.report(
+                code,
+                "identity provider '\(provider.name.value)' checks no audience, as its 'audiences' hold nothing once named values are put in, so a token its issuer signed for another API passes",
+                at: first.range, notes: context.namedValues.notes(for: first.value) + [Diagnostic.Note("give the named value this API's audience", at: first.range)])
+        }
+    }
+
     private static let jwtChecks: Set<String> = ["validate-jwt"]
     private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
     private static let certificateChecks: Set<String> = ["validate-client-certificate"]
@@ -152,6 +173,7 @@ public enum RouteWithoutScopes: Rule {
                 code, "route '\(route.written.id.value)' requires no scope, so any token from '\(provider)' can call it",
                 at: requirement?.range ?? route.written.id.range)
         }
+        reportProvidersOfNoAudience(context, into: &findings)
         let values = context.namedValues
         let callerControlled = context.callerControlledVariables
         let maximumSkew = (context.guardrails ?? Guardrails()).effectiveMaxTokenCacheTtl
