@@ -78,7 +78,8 @@ struct ImportAPIOps: ParsableCommand {
                     else { "some documents would not come back unchanged; wrote nothing" }
                 FileSystem.writeText("portcullis: \(what)\n", to: STDERR_FILENO)
             }
-            exitWithoutTeardown(imported.hasErrors ? 1 : 0, keeping: imported)
+            let credentials = reportsCredentialsWrittenOut(lint, quiet: report.quiet)
+            exitWithoutTeardown(imported.hasErrors || credentials ? 1 : 0, keeping: imported)
         }
     }
 }

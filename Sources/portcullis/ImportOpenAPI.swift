@@ -61,7 +61,7 @@ struct ImportOpenAPI: ParsableCommand {
                     FileSystem.writeText(lines.map { $0 + "\n" }.joined(), to: STDOUT_FILENO)
                 }
                 try report.emit(result.report, section: ("import", imported.report), reads: [file] + result.readFiles)
-                exitWithoutTeardown(0, keeping: result)
+                exitWithoutTeardown(reportsCredentialsWrittenOut(result.report, quiet: report.quiet) ? 1 : 0, keeping: result)
             }
         }
     }

@@ -182,3 +182,20 @@ private func unexpected(_ error: any Error) -> String {
 func exitWithoutTeardown(_ code: Int32, keeping model: some Any) -> Never {
     withExtendedLifetime(model) { exit(code) }
 }
+
+/// Whether the lint of a project an import wrote finds credentials written out (SE001),
+/// said on standard error unless `quiet`. They were the estate's, in its tree, but the
+/// import spread them into new definitions files the team will commit: an error to
+/// resolve, as a named value holding one is, though the project is written all the same
+/// (found by an audit: an API's `serviceUrl` with `?code=` and a policy's key were copied
+/// and the import exited 0).
+func reportsCredentialsWrittenOut(_ report: DiagnosticReport, quiet: Bool) -> Bool {
+    let count = report.active.filter { $0.code == InlineSecret.code }.count
+    guard count > 0 else { return false }
+    if !quiet {
+        FileSystem.writeText(
+            "portcullis: the imported project holds \(count) \(count == 1 ? "credential" : "credentials") written out (SE001 above); put each in a Key Vault secret before committing it\n",
+            to: STDERR_FILENO)
+    }
+    return true
+}

@@ -37,6 +37,20 @@ final class ImportAuditTests: ImportTreeTestCase {
         }
     }
 
+    /// An API whose `serviceUrl` holds a function's key (`?code=`) and an operation policy
+    /// that sends one: the import copies both into the project it writes (the first as the
+    /// API's `backend`), lint finds them, and the import exited 0 (found by the audit of the
+    /// forty-second round). A credential written out is an error to resolve.
+    func testCredentialsTheImportCopiesAreErrorsToResolve() throws {
+        let key = "Mv3Ek9Qz2LpX7sWc4RtY8uNb1Vf6Hg0JdA5oIeK3mZq="
+        let information = #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com/api?code=\#(key)", "subscriptionRequired": true}}"#
+        try writeAPI(information: information, operation: "<policies><inbound><base /></inbound></policies>")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stderr.contains("written out (SE001 above); put each in a Key Vault secret before committing it\n"), result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(key), result.stdout + result.stderr)
+    }
+
     /// A publisher configuration may make a plain named value a secret for its environment.
     /// The environment must not carry that secret's value as a plain named value: the bundle
     /// would publish it in clear, and the value would sit in the definitions.

@@ -252,7 +252,8 @@ final class ImportOpenAPITests: XCTestCase {
         let key = "sk_live_4ec39hqlyjwdarjtt1zdp7dc"
         try write("openapi: 3.0.1\ninfo: {title: \"\(key)\", version: '1'}\npaths: {/invoices: {get: {operationId: list-invoices, responses: {'200': {description: ok}}}}}\n", to: "doc3.yaml")
         let (status, report, _) = try importJSON(["doc3.yaml", "--out", "defs"])
-        XCTAssertEqual(status, 0)
+        // The document carried holds the credential: an error to resolve.
+        XCTAssertEqual(status, 1)
         XCTAssertEqual(report["api"] as? String, "doc3")
         try write("openapi: 3.0.1\ninfo: {version: '1'}\npaths: {/x: {get: {operationId: get-x, responses: {'200': {description: ok}}}}}\n", to: "\(key).yaml")
         let (fileStatus, fileReport, _) = try importJSON(["\(key).yaml", "--out", "defs-file"])
@@ -260,6 +261,23 @@ final class ImportOpenAPITests: XCTestCase {
         XCTAssertEqual(fileReport["api"] as? String, "api")
         let lint = try run(["lint", "defs", "defs-file"])
         XCTAssertFalse(lint.stdout.contains("4ec39hqlyjwdarjtt1zdp7dc"), lint.stdout)
+    }
+
+    /// A credential the document writes out (a server URL's `?code=` key) is copied into the
+    /// definitions the import writes (the API's backend, and the document carried as it is): it is the document's, but the team must move it to Key
+    /// Vault before committing the project, so the import says so and exits 1, as for a
+    /// named value holding one (found by the audit of the forty-second round: exit 0).
+    func testACredentialCopiedIntoTheProjectIsAnErrorToResolve() throws {
+        let key = "Zq8vN3xK7pW2mR5tY9bC4dF6gH1jL0aS3eU8iO2wQ7zX=="
+        try write(Self.petStore.replacingOccurrences(of: "https://pets.example.com/store/v1", with: "https://pets.example.com/store/v1?code=\(key)"), to: "pets.yaml")
+        let result = try run(["import", "openapi", "pets.yaml", "--out", "defs"])
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("[SE001]"), result.stdout)
+        XCTAssertTrue(
+            result.stderr.contains("portcullis: the imported project holds 2 credentials written out (SE001 above); put each in a Key Vault secret before committing it\n"),
+            result.stderr)
+        XCTAssertFalse((result.stdout + result.stderr).contains(key), result.stdout + result.stderr)
+        XCTAssertEqual(try run(["import", "openapi", "pets.yaml", "--out", "defs-quiet", "--quiet"]).stderr, "")
     }
 
     /// The report quotes the document: a path holding ESC and a bidirectional override and
