@@ -3164,6 +3164,42 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("CA001") }, [])
     }
 
+    /// A store in `outbound` runs after the `inbound` of every policy on its request's way: a
+    /// call with the caller's token in the API's policy, its answer stored by a route's
+    /// `outbound` under one key, or a route's call stored by the API's `outbound`, hands one
+    /// caller's data to the next (left by the forty-first round, which read the calls in the
+    /// store's own policy only). A store in `inbound` is judged by its own
+    /// policy's calls: the gateway's token cached there by the API's policy, while a route
+    /// calls with the caller's token into a variable named alike, runs before that call.
+    func testTheCallersAnswerFromAnotherPolicyOnTheWayIsStillTheCallersOwn() throws {
+        let authorization = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;)"
+        let callersCall = #"<send-request mode="new" response-variable-name="me" timeout="10"><set-url>https://profiles.example.com/me</set-url><set-header name="Authorization" exists-action="override"><value>@(\#(authorization))</value></set-header></send-request><set-variable name="profile" value="@(((IResponse)context.Variables[&quot;me&quot;]).Body.As&lt;string&gt;())" />"#
+        let gatewaysCall = #"<send-request mode="new" response-variable-name="me" timeout="10"><set-url>https://profiles.example.com/config</set-url><authentication-managed-identity resource="api://profiles" /></send-request><set-variable name="profile" value="@(((IResponse)context.Variables[&quot;me&quot;]).Body.As&lt;string&gt;())" />"#
+        let store = #"<cache-store-value key="profiles-shared" value="@((string)context.Variables[&quot;profile&quot;])" duration="60" />"#
+        func policy(inbound: String = "", outbound: String = "") -> String {
+            "'<policies><inbound><base />\(inbound)</inbound><outbound><base />\(outbound)</outbound></policies>'"
+        }
+        let documents = [
+            RuleExample.api(
+                "apicall", fields: "policy: \(policy(inbound: callersCall))\n",
+                routes: "  - {id: list-apicall, method: GET, path: /apicall, scopes: [orders.read], policy: \(policy(outbound: store))}\n"),
+            RuleExample.api(
+                "routecall", fields: "policy: \(policy(outbound: store))\n",
+                routes: "  - {id: list-routecall, method: GET, path: /routecall, scopes: [orders.read], policy: \(policy(inbound: callersCall))}\n"),
+            RuleExample.api(
+                "inboundstore", fields: "policy: \(policy(inbound: gatewaysCall + store))\n",
+                routes: "  - {id: list-inboundstore, method: GET, path: /inboundstore, scopes: [orders.read], policy: \(policy(inbound: callersCall))}\n"),
+        ]
+        try write(documents.map(\.text).joined(separator: "---\n"), to: "defs/apis.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("CA001") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "CA001 defs/apis.yaml: raw 'cache-store-value' in API 'routecall' keeps the answer to route 'list-routecall', which requires a token, under a key that does not tell its callers apart",
+                "CA001 defs/apis.yaml: raw 'cache-store-value' in route 'apicall/list-apicall' keeps the answer to route 'list-apicall', which requires a token, under a key that does not tell its callers apart",
+            ])
+    }
+
     /// A counter keyed by the client certificate counts what the caller presents: APIM checks
     /// a certificate only where a policy does, so a new self-signed one is a new counter
     /// (found by the audit of the forty-first round). With a `validate-client-certificate`

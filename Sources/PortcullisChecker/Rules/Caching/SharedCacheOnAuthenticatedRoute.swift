@@ -138,15 +138,19 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// (`context.Response.Body`, itself or through a variable that holds it) under a key
     /// that every caller's request finds, or that any caller may name: one written out, or
     /// one an expression makes of nothing that tells callers apart
-    /// (``StoreKeys/tellsCallersApart(_:in:)``). So does one that reads, in its own policy,
-    /// the answer to a call that asks for the caller's data
-    /// (``EstateVariables/callersAnswers(in:)``).
-    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in document: PolicyXMLDocument, api: Int?, _ keys: StoreKeys) -> Bool {
+    /// (``StoreKeys/tellsCallersApart(_:in:)``). So does one that reads the answer to a call
+    /// that asks for the caller's data: made in its own policy
+    /// (``EstateVariables/callersAnswers(in:)``) or, for a store in `outbound`, in any policy
+    /// on the way of `scope`'s requests (``EstateVariables/callersAnswers(beforeTheOutboundOf:)``).
+    private static func keepsTheAnswerForEveryone(_ store: PolicyXMLElement, in scope: RawScope, _ keys: StoreKeys) -> Bool {
         guard let value = store.attribute("value")?.value, value.isExpression, let key = store.attribute("key")?.value else { return false }
+        let api = scope.api
         if !readsTheAnswer(value.resolved) {
             guard value.resolved.mayReadAVariable else { return false }
             let variables = keys.variables.answer
-            let callersAnswers = keys.variables.callersAnswers(in: document)
+            let callersAnswers =
+                isInOutbound(store, of: scope.document)
+                ? keys.variables.callersAnswers(beforeTheOutboundOf: scope) : keys.variables.callersAnswers(in: scope.document)
             guard
                 ExpressionFlow.sources(of: value.resolved, typedReads: true).contains(where: { source in
                     variables.read(by: source, in: api) || Self.reads(source, oneOf: callersAnswers) == true
@@ -154,6 +158,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             else { return false }
         }
         return RawScope.constant(key) != nil || !keys.tellsCallersApart(key.resolved, in: api)
+    }
+
+    /// Whether `element` stands in `document`'s `outbound` section, at any depth.
+    private static func isInOutbound(_ element: PolicyXMLElement, of document: PolicyXMLDocument) -> Bool {
+        document.root.elements.contains { $0.name == "outbound" && $0.span.contains(element.span.lowerBound) }
     }
 
     /// How the keys of a scope's stores are judged: by the headers that carry every one of
@@ -276,6 +285,57 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             return found
         }
 
+        /// The variables that hold the answer to a call asking for the caller's data when a
+        /// store in `scope`'s `outbound` runs: every request of `scope` has passed the
+        /// `inbound` of each policy on its way by then (the gateway's, its products', its
+        /// API's, its route's, and the fragments they include), so a call made there is this
+        /// request's (the API's policy called with the caller's token and a route's
+        /// `outbound` stored the answer under one key: left by the forty-first round). Each policy's calls
+        /// and copies are its own (``callersAnswers(in:)``); copies in the store's policy
+        /// are followed too. A store in `inbound` is judged by its own policy's calls alone:
+        /// a broader policy's `inbound` may run before the calls of the narrower ones.
+        func callersAnswers(beforeTheOutboundOf scope: RawScope) -> Set<String> {
+            if let known = callersAnswersBeforeOutbound[ObjectIdentifier(scope.document)] { return known }
+            var found = Set<String>()
+            for document in documentsOnTheWay(of: scope.routes) + [scope.document] { found.formUnion(callersAnswers(in: document)) }
+            if !found.isEmpty { found = callersCredentials.copies(of: found, in: scope.document) }
+            callersAnswersBeforeOutbound[ObjectIdentifier(scope.document)] = found
+            return found
+        }
+
+        /// The raw policies on the way of `routes`' requests, each once, with the fragments
+        /// they include (through other fragments too).
+        private func documentsOnTheWay(of routes: [EffectiveRoute]) -> [PolicyXMLDocument] {
+            let project = context.project
+            var documents: [PolicyXMLDocument] = []
+            var seen = Set<ObjectIdentifier>()
+            func add(_ document: PolicyXMLDocument?) {
+                guard let document, seen.insert(ObjectIdentifier(document)).inserted else { return }
+                documents.append(document)
+            }
+            add(project.gateway?.policy?.document)
+            var apis = Set<Int>()
+            var products = Set<Int>()
+            for route in routes {
+                add(route.written.policy?.document)
+                if apis.insert(route.apiIndex).inserted { add(project.apis[route.apiIndex].policy?.document) }
+                for product in route.products where products.insert(product).inserted { add(project.products[product].policy?.document) }
+            }
+            let fragments = context.rawEnforcement.fragments
+            var included = Set<String>()
+            var index = 0
+            while index < documents.count {
+                for element in documents[index].elements(named: Self.includeFragment) {
+                    guard case .text(let id)? = element.attribute("fragment-id")?.value, included.insert(id).inserted else { continue }
+                    add(fragments[id])
+                }
+                index += 1
+            }
+            return documents
+        }
+
+        private static let includeFragment: Set<String> = ["include-fragment"]
+        private var callersAnswersBeforeOutbound: [ObjectIdentifier: Set<String>] = [:]
         private var callersAnswersIn: [ObjectIdentifier: Set<String>] = [:]
         private lazy var callersCredentials = CallersCredentials(context.project, values: context.namedValues.byName)
         private static let sendRequest: Set<String> = ["send-request"]
@@ -617,7 +677,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty {
                 let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
-                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope.document, api: scope.api, keys) }
+                stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope, keys) }
             }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
