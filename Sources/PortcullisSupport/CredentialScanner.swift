@@ -267,17 +267,36 @@ public enum CredentialScanner {
         guard keyStart < keyEnd else { return false }
         var valueStart = equals + 1
         while valueStart < bytes.count, bytes[valueStart] == 0x20 || bytes[valueStart] == 0x09 { valueStart += 1 }
+        // A value in one pair of quotes or braces (`Password='…'`, ODBC's `Pwd={…}`) is
+        // judged inside them; `{{reference}}` is no pair (found by an audit: both were read
+        // as an empty value and a reference). A quoted policy expression (`"@(…)"`) is none.
+        let closing = valueStart < bytes.count ? closingMark(bytes, at: valueStart) : nil
+        if closing != nil {
+            valueStart += 1
+            guard valueStart < bytes.count, bytes[valueStart] != UInt8(ascii: "@") else { return false }
+        }
         // Read only as far as a query secret's length: what matters is the value's first
         // byte and whether it is that long. Read to its end, a long value with many `=` and
         // nothing that ends it (`password={{` 40,000 times) took a pass per `=`.
         var valueEnd = valueStart
-        while valueEnd < bytes.count, valueEnd - valueStart < minimumQuerySecret, !endsValue(bytes[valueEnd]) { valueEnd += 1 }
+        while valueEnd < bytes.count, valueEnd - valueStart < minimumQuerySecret, closing.map({ bytes[valueEnd] != $0 }) ?? !endsValue(bytes[valueEnd]) {
+            valueEnd += 1
+        }
         guard isWrittenOut(bytes, valueStart..<valueEnd), bytes[valueStart] != UInt8(ascii: "=") else { return false }
         if reading(bytes, keyStart..<keyEnd).named { return true }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret
         else { return false }
         return isQueryKey(bytes, keyStart..<keyEnd)
+    }
+
+    /// The mark that closes a value opened at `index` by a quote or a single brace.
+    private static func closingMark(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt8? {
+        switch bytes[index] {
+        case UInt8(ascii: "\""), UInt8(ascii: "'"): bytes[index]
+        case UInt8(ascii: "{") where index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "{"): UInt8(ascii: "}")
+        default: nil
+        }
     }
 
     /// `"KEY": "VALUE"` around the `:` at `colon`, a JSON member where KEY names a credential

@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+
+/// What an audit of SE001 found going unreported, through the executable: a publisher
+/// configuration's credential lists, quoted and braced connection-string passwords, common
+/// credential names, a certificate's literal body, and a credential split by CDATA or a
+/// comment. Each is reported, never quoted, and never bundled; the names around them that
+/// are no credential's stay clean.
+final class UnreportedSecretsAuditTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = try BundleTests.temporaryDirectory()
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Random keys, as the audit wrote them.
+    static let functionsKey = "cBoJQSWZ2lwnyIEDvYBthNzzF7z6xx4hY7D5mK7x"
+    static let queryKey = "wMUrC49rKhsUDMDfQ8XApzuLj4fUxHJT3uBompHC"
+    static let otherKey = "g9mZ9jTKjzIwvA50rQ8HjjlHKyXY7uca7eAd5B7E"
+    /// `svc-orders:` and a password, in Base64.
+    static let basic = "c3ZjLW9yZGVyczpBS2MzN1l3THJZUWpRSDAy"
+    static let primaryKey = "dTmlj4fh2ocfFR8aF9oGtpFP"
+    static let secondaryKey = "0YqMDjAauIjSslzhutWxZPr0"
+    static let hexPassword = "e7fe6dcfead07aa25d3df35a4de0aa16"
+    static let odbcPassword = "86c02caa58eb12b5a5216475f117d943"
+    static let token = "V2cdcn9IMdRjSArmu9fWuQz1mbbVq9tJ"
+
+    /// A copy of a sample at `name` with `edits` (file, text, replacement) made and `files` written.
+    private func project(
+        _ name: String, from sample: URL = BundleTests.fabrikam, edits: [(String, String, String)] = [], files: [(String, String)] = []
+    ) throws -> URL {
+        let folder = directory.appendingPathComponent(name)
+        try FileManager.default.copyItem(at: sample, to: folder)
+        for (path, from, to) in edits {
+            let url = folder.appendingPathComponent(path)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            XCTAssertTrue(text.contains(from), "\(path) holds no '\(from)'")
+            try text.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+        }
+        for (path, text) in files {
+            try text.write(to: folder.appendingPathComponent(path), atomically: true, encoding: .utf8)
+        }
+        return folder
+    }
+
+    /// `lint` fails with SE001 at each of `places` (`file:line:`), in every format none of
+    /// `secrets` is shown, and `build` writes nothing.
+    private func assertReported(_ folder: URL, at places: [String], hiding secrets: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr, file: file, line: line)
+        let reported = lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }
+        for place in places {
+            XCTAssertTrue(reported.contains { $0.hasPrefix(place) }, "no SE001 at \(place):\n\(lint.stdout)", file: file, line: line)
+        }
+        for format in ["text", "json", "sarif", "github"] {
+            let run = try ToolProcess.run(["lint", ".", "--format", format], in: folder)
+            for secret in secrets {
+                XCTAssertFalse((run.stdout + run.stderr).contains(secret), "\(format) shows '\(secret)':\n\(run.stdout)", file: file, line: line)
+            }
+        }
+        let output = directory.appendingPathComponent("out-\(folder.lastPathComponent)")
+        let build = try ToolProcess.run(["build", ".", "--out", output.path], in: folder)
+        XCTAssertNotEqual(build.status, 0, build.stdout + build.stderr, file: file, line: line)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "a bundle was written", file: file, line: line)
+        for secret in secrets {
+            XCTAssertFalse((build.stdout + build.stderr).contains(secret), "build shows '\(secret)'", file: file, line: line)
+        }
+    }
+
+    /// The SE001 lines `lint` reports for `folder`.
+    private func reportedLines(_ folder: URL) throws -> [Substring] {
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        return lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }
+    }
+
+    /// Finding 2: a connection string's password in quotes or in ODBC's braces.
+    func testQuotedAndBracedConnectionStringPasswordsAreReported() throws {
+        let folder = try project(
+            "connection-strings",
+            edits: [
+                (
+                    "gateway.yaml", "  Environment.Name: production\n",
+                    """
+                      Environment.Name: production
+                      Orders.Db: "Server=tcp:db;Database=orders;User ID=sa;Password='\(Self.hexPassword)';"
+                      Legacy.Odbc: "Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=sa;Pwd={\(Self.odbcPassword)};"
+                      Orders.Reference: "Server=tcp:db;Database=orders;User ID=sa;Password='{{Orders.DbPassword}}';"
+
+                    """
+                )
+            ])
+        try assertReported(folder, at: ["gateway.yaml:27:", "gateway.yaml:28:"], hiding: [Self.hexPassword, Self.odbcPassword])
+        XCTAssertFalse(try reportedLines(folder).contains { $0.hasPrefix("gateway.yaml:29:") })
+    }
+}
