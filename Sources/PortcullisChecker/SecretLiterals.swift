@@ -116,7 +116,7 @@ public struct SecretLiterals: Sendable {
     /// ``asksForACredential(_:underHeader:)``), and the values of a `check-header` of such a header, or
     /// that look like credentials, whatever it refuses with, unless HTTP gives the header
     /// another meaning (``isPublicHeader(_:)``); never a text standing for a value missing
-    /// (``isAPlaceholder(_:)``). One per value.
+    /// (``CredentialScanner/isAPlaceholder(_:)``). One per value.
     private static func credentialsAsked(inRawPoliciesOf project: ResolvedProject, plain: [String: Located<String>]) -> [Misplaced] {
         var found: [Misplaced] = []
         // Each distinct expression that may compare a read once: estates repeat a policy in
@@ -192,36 +192,19 @@ public struct SecretLiterals: Sendable {
     /// Whether `text`, asked for in a request header `name` (compared with it, or a
     /// `check-header`'s value), is a credential: under a name that calls it one as a YAML
     /// key does (`Authorization`, `X-Api-Key`), any text but a placeholder
-    /// (``isAPlaceholder(_:)``); under a name with a word that names a secret
-    /// (``namesASecret(_:)``: `X-Partner-Key`, `X-ApiToken`, `X-Hub-Signature-256`: the
+    /// (``CredentialScanner/isAPlaceholder(_:)``); under a name with a word that names a secret
+    /// (``CredentialScanner/namesASecret(_:)``: `X-Partner-Key`, `X-ApiToken`, `X-Hub-Signature-256`: the
     /// audits), one that looks like a generated key (``looksLikeAKey(_:)``; `X-Event-Key:
     /// repo:push`, `X-Tenant-Key: contoso01` are none: the third and fourth audits). A
     /// name about a credential (`X-Key-Id`, `X-Token-Type`) asks for none.
     private static func asksForACredential(_ text: String, underHeader name: String) -> Bool {
-        guard CredentialScanner.isWrittenOut(text), !isAPlaceholder(text) else { return false }
+        guard CredentialScanner.isWrittenOut(text), !CredentialScanner.isAPlaceholder(text) else { return false }
         if CredentialScanner.isCredential("x", under: name) { return true }
         let words = name.lowercased().split { "-_ .".contains($0) }.map(String.init)
         guard let last = words.last, !descriptiveWords.contains(last) else { return false }
-        return words.contains(where: namesASecret) && looksLikeAKey(text)
+        return words.contains(where: CredentialScanner.namesASecret) && looksLikeAKey(text)
     }
 
-    /// Whether a word of a header's name names a secret: a credential's word, plural too, or
-    /// one joined to a prefix that keeps it a secret's (`ApiToken`, `SharedKey`). A key of
-    /// a tenant, a feature, a page or a partition is an identifier (the fourth audit: those
-    /// compared in routing were errors), as is a word that only ends so (`monkey`).
-    private static func namesASecret(_ word: String) -> Bool {
-        let singular = word.hasSuffix("s") && word.count > 3 ? String(word.dropLast()) : word
-        return credentialWords.contains { credential in
-            singular == credential || secretPrefixes.contains { singular == $0 + credential }
-        }
-    }
-
-    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "signature"]
-    /// Prefixes that keep a credential's word a secret's when joined to it (`apikey`).
-    private static let secretPrefixes = [
-        "api", "access", "auth", "client", "shared", "secret", "master", "private", "signing", "session", "refresh", "subscription", "app", "service",
-        "bearer", "id",
-    ]
     /// Last words of a name about a credential rather than of one.
     private static let descriptiveWords: Set<String> = [
         "id", "type", "version", "format", "algorithm", "alg", "policy", "location", "name", "hint", "length", "count", "size", "expiry", "expires",
@@ -241,22 +224,6 @@ public struct SecretLiterals: Sendable {
     private static func isAGUID(_ text: String) -> Bool {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
         return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
-    }
-
-    /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
-    /// "none"` tests that the header is absent), not a value to send: a word for nothing, a
-    /// scheme's name, or a text of fewer than three characters or without a letter or digit
-    /// (`"-"`: the second audit).
-    private static func isAPlaceholder(_ text: String) -> Bool {
-        let trimmed = text.trimmingWhitespace
-        return trimmed.count < 3 || !trimmed.contains(where: { $0.isLetter || $0.isNumber }) || isASchemeAlone(trimmed)
-            || ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "anonymous", "true", "false"].contains(trimmed.lowercased())
-    }
-
-    /// Whether a value an `Authorization` header is compared with is an authentication
-    /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
-    private static func isASchemeAlone(_ text: String) -> Bool {
-        ["basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "hoba", "mutual"].contains(text.trimmingWhitespace.lowercased())
     }
 
     /// Whether HTTP gives the request header `name` a meaning of its own, which no secret
@@ -279,7 +246,8 @@ public struct SecretLiterals: Sendable {
     /// "{{backend-key}}"`, `code: "{{fn-key}}"`), a backend's or provider's URL
     /// (`?code={{key}}`), an answer's header or body. Judged as the raw statements they
     /// become are; a rewrite's path takes no named value (YS004). A query parameter's literal value under a query secret's key (`code:
-    /// Zk3p...`) too: the key alone does not name a credential where YAML is read.
+    /// Zk3p...`) too: the key alone does not name a credential where YAML is read; and a
+    /// header's or parameter's value that is nothing but a generated key.
     static func credentials(inDefinitionsOf project: ResolvedProject, plain: [String: Located<String>]) -> [SourceRange] {
         var found: [SourceRange] = []
         func judge(_ text: Located<String>?, under key: String, inQuery: Bool = false) {
@@ -288,8 +256,13 @@ public struct SecretLiterals: Sendable {
             guard text.value.holds("{{") else { return }
             found += credentialsGiven(by: .text(text.value), under: key, inQuery: inQuery, plain)
         }
+        // A value that is nothing but a generated key is one under any header or parameter,
+        // as in a raw `set-header` (found by an audit: `X-Backend-Auth: KEY` passed).
         func judge(_ changes: [MessageChange]?, inQuery: Bool = false) {
-            for change in changes ?? [] { judge(change.value, under: change.name.value, inQuery: inQuery) }
+            for change in changes ?? [] {
+                if let value = change.value, CredentialScanner.looksLikeABareKey(value.value) { found.append(value.range) }
+                judge(change.value, under: change.name.value, inQuery: inQuery)
+            }
         }
         for provider in project.gateway?.identityProviders ?? [] {
             switch provider.details {
@@ -358,11 +331,33 @@ public struct SecretLiterals: Sendable {
                 }
             }
             // APIM keeps comments, so one deploys whatever it holds.
-            for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) {
+            for case .comment(let text, let span) in element.children where CredentialScanner.looksLikeCredential(text) || namesACredential(inProse: text) {
                 found.append(document.range(span))
             }
         }
         return found
+    }
+
+    /// Whether a comment's prose writes a credential as `key: value` (`apiKey: 7Qm…`), its
+    /// key naming one as a YAML key does (``CredentialScanner/isCredential(_:under:)``) and
+    /// its value shaped like a secret, eight characters or more of letters and digits
+    /// (found by an audit: only `key=value` was caught). Prose is no YAML: `cache key:
+    /// per-user` names no credential, `password: see the vault` writes none.
+    private static func namesACredential(inProse text: String) -> Bool {
+        guard text.holds(": ") else { return false }
+        func bare(_ word: Substring) -> String {
+            var word = word
+            while let first = word.first, "\"'`,;".contains(first) { word = word.dropFirst() }
+            while let last = word.last, "\"'`,;".contains(last) { word = word.dropLast() }
+            return String(word)
+        }
+        return text.split(whereSeparator: \.isNewline).contains { line in
+            guard let colon = line.range(ofBytes: ": "), let key = line[..<colon.lowerBound].split(separator: " ").last,
+                let value = line[colon.upperBound...].split(separator: " ").first.map(bare)
+            else { return false }
+            return value.count >= 8 && value.contains(where: \.isLetter) && value.contains(where: \.isNumber)
+                && CredentialScanner.isCredential(value, under: bare(key))
+        }
     }
 
     /// The plain named values whose values make a credential of `value` under `key`: a

@@ -34,9 +34,11 @@ public enum CredentialScanner {
     /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
+    /// A key named so by its words alone (``namedByItsWords(_:_:)``) takes no placeholder
+    /// (``isAPlaceholder(_:)``: `X-CSRF-Token: Fetch`, `isSecret: true`).
     public static func isCredential(_ value: String, under key: String) -> Bool {
-        let (named, isAuthorization) = key.withUTF8Bytes(reading)
-        return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
+        let (named, isAuthorization, byWords) = key.withUTF8Bytes(reading)
+        return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) } && !(byWords && isAPlaceholder(value))
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
@@ -97,27 +99,91 @@ public enum CredentialScanner {
         key.withUTF8Bytes(reading).named
     }
 
-    /// What a key says of its value: a credential, and whether an `Authorization` one.
-    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool) {
+    /// What a key says of its value: a credential, whether an `Authorization` one, and
+    /// whether it says so by its words alone (``namedByItsWords(_:_:)``).
+    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool, byWords: Bool) {
         reading(key, key.indices)
     }
 
     /// ``reading(_:)`` of the key `bytes[key]`: the one reader of keys, in YAML, in XML and
     /// in `KEY=VALUE` text. Inlined, so that a whole key's reading knows its range starts at 0.
     @inline(__always)
-    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool) {
+    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool, byWords: Bool) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
-        guard key.count >= 2, mayEndACredentialKey(ending(bytes, key)) else { return (false, false) }
+        guard key.count >= 2, mayEndACredentialKey(ending(bytes, key)) else { return (false, false, false) }
         var name = key
         if isDigit(bytes[key.upperBound - 1]) {
             // A number after the name counts a key among others: `TokenEncryptionKey1`.
             var end = key.upperBound - 1
             while end > key.lowerBound, isDigit(bytes[end - 1]) { end -= 1 }
             name = key.lowerBound..<end
-            guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) else { return (false, false) }
+            guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) || wordEndings.contains(ending(bytes, name)) else { return (false, false, false) }
         }
-        return (credentialKeySuffixes.contains { hasSuffix(bytes, name, $0) }, hasSuffix(bytes, name, authorizationKey))
+        if credentialKeySuffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), false) }
+        return (namedByItsWords(bytes, name), false, true)
+    }
+
+    /// Whether the words of `bytes[name]`, joined without case or separators, end in a
+    /// credential's word that ``namesASecret(_:)`` takes alone (`token`, `secret`), or in
+    /// `key` after a prefix that keeps it a secret's (`sharedKey`, `X-Auth-Key`,
+    /// `subscriptionKey`): what the masker hid but the checker passed (`accessToken`,
+    /// `webhookSecret`, `sasToken`; found by an audit). `secret` alone is the language's
+    /// reference (`{secret: NAME}`); a token that pages or syncs is none (``notSecretKinds``).
+    private static func namedByItsWords(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
+        // The last letters and digits, lowercased: enough for the longest suffix compared.
+        var joined: [UInt8] = []
+        var index = name.upperBound
+        while index > name.lowerBound, joined.count < 32 {
+            index -= 1
+            if isAlphanumeric(bytes[index]) { joined.append(bytes[index].asciiLowercased) }
+        }
+        joined.reverse()
+        let isWhole = index == name.lowerBound && joined.count < 32
+        func endsWith(_ suffix: String) -> Bool { joined.count >= suffix.utf8.count && joined.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        for word in ["token", "secret"] where endsWith(word) {
+            if word == "secret", isWhole, joined.count == 6 { return false }
+            return !notSecretKinds.contains { endsWith($0 + word) }
+        }
+        return secretPrefixes.contains { endsWith($0 + "key") }
+    }
+
+    /// Words before `token` or `secret` that make the value no secret: a paging or sync
+    /// cursor (`nextPageToken`, `continuationToken`), or where a vault keeps one.
+    private static let notSecretKinds = ["page", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "keyvault", "vault"]
+
+    /// Whether a word of a name names a secret: a credential's word, plural too, or one
+    /// joined to a prefix that keeps it a secret's (`ApiToken`, `SharedKey`). A key of a
+    /// tenant, a feature, a page or a partition is an identifier (the fourth audit: those
+    /// compared in routing were errors), as is a word that only ends so (`monkey`).
+    public static func namesASecret(_ word: String) -> Bool {
+        let singular = word.hasSuffix("s") && word.count > 3 ? String(word.dropLast()) : word
+        return credentialWords.contains { credential in
+            singular == credential || secretPrefixes.contains { singular == $0 + credential }
+        }
+    }
+
+    private static let credentialWords = ["key", "token", "secret", "password", "passcode", "passwd", "pwd", "credential", "signature"]
+    /// Prefixes that keep a credential's word a secret's when joined to it (`apikey`).
+    private static let secretPrefixes = [
+        "api", "access", "auth", "client", "shared", "secret", "master", "private", "signing", "session", "refresh", "subscription", "app", "service",
+        "bearer", "id",
+    ]
+
+    /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
+    /// "none"` tests that the header is absent), not a value to send: a word for nothing, a
+    /// scheme's name, a request for one (`X-CSRF-Token: Fetch`), or a text of fewer than
+    /// three characters or without a letter or digit (`"-"`: the second audit).
+    public static func isAPlaceholder(_ text: String) -> Bool {
+        let trimmed = text.trimmingWhitespace
+        return trimmed.count < 3 || !trimmed.contains(where: { $0.isLetter || $0.isNumber }) || isASchemeAlone(trimmed)
+            || ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "anonymous", "true", "false", "fetch", "required"].contains(trimmed.lowercased())
+    }
+
+    /// Whether a value an `Authorization` header is compared with is an authentication
+    /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).
+    public static func isASchemeAlone(_ text: String) -> Bool {
+        ["basic", "bearer", "digest", "negotiate", "ntlm", "dpop", "hoba", "mutual"].contains(text.trimmingWhitespace.lowercased())
     }
 
     /// Whether `value`, in a place that holds nothing but a secret (a `validate-jwt`
@@ -222,6 +288,10 @@ public enum CredentialScanner {
     /// The last two letters of each of ``credentialKeySuffixes``, lowercased.
     private static let credentialKeyEndings = Array(Set(credentialKeySuffixes.map { suffix in suffix.withUnsafeBufferPointer { ending($0, $0.indices) } }))
 
+    /// The endings of `token`, `secret` and `key`, which end names read by their words
+    /// (``namedByItsWords(_:_:)``).
+    private static let wordEndings: [UInt16] = ["en", "et", "ey"].map { UInt16($0.utf8.first!) << 8 | UInt16($0.utf8.last!) }
+
     /// One bit per two-byte ending (``ending(_:_:)``): set for those of
     /// ``credentialKeySuffixes`` and for every ending in a digit, after which a number may
     /// follow a credential's name. A key's ending is looked up in it, one load.
@@ -229,6 +299,7 @@ public enum CredentialScanner {
         var bits = [UInt64](repeating: 0, count: 1024)
         func set(_ ending: UInt16) { bits[Int(ending >> 6)] |= 1 << UInt64(ending & 63) }
         credentialKeyEndings.forEach(set)
+        wordEndings.forEach(set)
         for first in 0...UInt16(255) {
             for digit in UInt16(UInt8(ascii: "0"))...UInt16(UInt8(ascii: "9")) { set(first << 8 | digit) }
         }

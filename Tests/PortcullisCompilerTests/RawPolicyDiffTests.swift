@@ -136,11 +136,13 @@ final class RawPolicyDiffTests: XCTestCase {
         let setter = #"<set-variable name="callerToken" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).Replace(&quot;Bearer &quot;, &quot;&quot;))" />"#
         let check = #"<validate-jwt token-value="@((string)context.Variables[&quot;callerToken&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any"><value>orders.read</value></claim></required-claims></validate-jwt>"#
         let given = #"<set-variable name="callerToken" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;Bearer {{service-token}}&quot;).Replace(&quot;Bearer &quot;, &quot;&quot;))" />"#
+        // The gateway's own token: a named value so named is a credential unless its value stands
+        // for none (SE001), and the check is what is weighed here.
         for (side, statements) in [("base", setter + check), ("removed", setter), ("given", given + check)] {
             let example = RuleExample.api(
                 "partner", fields: "auth: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
                 routes: "  - {id: list-orders, method: GET, path: /orders}\n")
-            try writeSide(side, "namedValues:\n  service-token: not-a-secret-here\n---\n" + example.text, in: directory, opening: side != "base")
+            try writeSide(side, "namedValues:\n  service-token: none\n---\n" + example.text, in: directory, opening: side != "base")
         }
         let removed = try gate("base", "removed", widens: true)
         XCTAssertTrue(removed.contains("privilege increase: the raw policy of API 'partner' removes 'validate-jwt'"), removed)

@@ -96,4 +96,55 @@ final class UnreportedSecretsAuditTests: XCTestCase {
         try assertReported(folder, at: ["gateway.yaml:27:", "gateway.yaml:28:"], hiding: [Self.hexPassword, Self.odbcPassword])
         XCTAssertFalse(try reportedLines(folder).contains { $0.hasPrefix("gateway.yaml:29:") })
     }
+
+    /// Finding 3: names ending in `token`, `secret` with no separator, and `key` after a
+    /// prefix that keeps it a secret's; a YAML header's value that is a generated key; a
+    /// comment's `key: value`. Names about a credential, paging tokens, placeholders and
+    /// references stay clean.
+    func testCommonCredentialNamesAreReported() throws {
+        let named = [
+            "<set-header name=\"accessToken\" exists-action=\"override\"><value>\(Self.token)</value></set-header>",
+            "<set-header name=\"partner-access-token\" exists-action=\"override\"><value>\(Self.token)</value></set-header>",
+            "<set-header name=\"X-Access-Token\" exists-action=\"override\"><value>\(Self.token)</value></set-header>",
+            "<set-header name=\"X-Api-Token\" exists-action=\"override\"><value>\(Self.token)</value></set-header>",
+            "<set-header name=\"X-Auth-Key\" exists-action=\"override\"><value>\(Self.token)</value></set-header>",
+            "<set-variable name=\"webhookSecret\" value=\"\(Self.token)\" />",
+            "<set-variable name=\"sharedSecret\" value=\"\(Self.token)\" />",
+            "<set-variable name=\"subscriptionKey\" value=\"\(Self.token)\" />",
+            "<set-variable name=\"sharedKey\" value=\"\(Self.token)\" />",
+            "<set-variable name=\"masterKey\" value=\"\(Self.token)\" />",
+            "<set-variable name=\"sasToken\" value=\"\(Self.token)\" />",
+            "<set-body>{\"grant_type\": \"refresh_token\", \"refresh_token\": \"\(Self.token)\"}</set-body>",
+            "<!-- apiKey: \(Self.token) -->",
+        ]
+        let clean = [
+            "<set-header name=\"tokenLifetime\" exists-action=\"override\"><value>3600</value></set-header>",
+            "<set-header name=\"X-Token-Type\" exists-action=\"override\"><value>Bearer</value></set-header>",
+            "<set-header name=\"X-CSRF-Token\" exists-action=\"override\"><value>Fetch</value></set-header>",
+            "<set-variable name=\"nextPageToken\" value=\"CAoQAAZZABCDEFGHIJ12\" />",
+            "<set-variable name=\"pageToken\" value=\"CAoQAAZZABCDEFGHIJ12\" />",
+            "<set-header name=\"X-Key-Id\" exists-action=\"override\"><value>key-2024-01-abcdef</value></set-header>",
+            "<set-variable name=\"token_type\" value=\"Bearer\" />",
+            "<set-header name=\"X-Api-Token\" exists-action=\"override\"><value>{{partner-api-token}}</value></set-header>",
+            "<set-variable name=\"isSecret\" value=\"true\" />",
+            "<!-- cache key: per-user -->",
+        ]
+        let inbound = (named + clean).map { "        " + $0 }.joined(separator: "\n")
+        let folder = try project(
+            "names",
+            edits: [
+                ("policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n", "<include-fragment fragment-id=\"correlation-id\" />\n\(inbound)\n"),
+                (
+                    "apis/invoices.yaml", "openapi: ../specs/invoices.yaml\n",
+                    "openapi: ../specs/invoices.yaml\nrequest:\n  headers:\n    set: {X-Backend-Auth: \(Self.otherKey)}\n"
+                ),
+            ])
+        // The first statement added is on line 4 of the policy.
+        try assertReported(
+            folder, at: named.indices.map { "policies/global.xml:\($0 + 4):" } + ["apis/invoices.yaml:13:"], hiding: [Self.token, Self.otherKey])
+        let reported = try reportedLines(folder)
+        for index in clean.indices {
+            XCTAssertFalse(reported.contains { $0.hasPrefix("policies/global.xml:\(named.count + index + 4):") }, "\(clean[index]):\n\(reported)")
+        }
+    }
 }
