@@ -501,6 +501,17 @@ public struct SecretLiterals: Sendable {
         case .mapping(let entries):
             for entry in entries {
                 if isCredential(YAMLScalar(text: entry.key, isPlain: false), role: .key, at: entry.keyRange) { found.append(entry.keyRange) }
+                // A sequence's items are the key's, as the reader judges them.
+                if case .sequence(let items) = entry.value.content {
+                    for item in items {
+                        guard case .scalar(let scalar) = item.content else {
+                            collect(item, into: &found, scanned: &scanned)
+                            continue
+                        }
+                        if isCredential(scalar, role: .value(key: entry.key), at: item.range) { found.append(item.range) }
+                    }
+                    continue
+                }
                 guard case .scalar(let scalar) = entry.value.content else {
                     collect(entry.value, into: &found, scanned: &scanned)
                     continue

@@ -45,7 +45,7 @@ package struct PublisherConfigurations {
             var reading = DiagnosticCollector()
             let read = YAMLReader(file: FileID(id), limits: limits).readSideFile(file, diagnostics: &reading)
             documents.append(read.roots)
-            credentials += read.credentials
+            credentials += read.credentials + read.roots.flatMap { Self.credentialsWritten(in: $0) }
             guard let failure = reading.diagnostics.first(where: { $0.severity == .error }) else { continue }
             if Self.isConfigurationName(file.path.utf8) {
                 // Named as the publisher's file is, it is its file: what cannot be read here
@@ -138,6 +138,48 @@ package struct PublisherConfigurations {
         return entries.filter { secret.contains(name($0)) }.flatMap { entry in
             fields("properties", of: entry).flatMap { fields("value", of: $0) }.filter { $0.scalar != nil }.map(\.range)
         }
+    }
+
+    /// What the publisher sends APIM as credentials, written out in `root` (found by an
+    /// audit: none was reported): each item of a backend's `credentials.header` and
+    /// `credentials.query` lists, judged under its header's or parameter's name as a raw
+    /// `set-header` or `set-query-parameter` is (`x-functions-key`, `code` with a key's
+    /// length, or a generated key under any name; the sample's `INSERT HARDCODED VALUE` is
+    /// none), and whatever is written in its `credentials.authorization`'s `parameter`
+    /// (`Basic` and the Base64 of `user:password`) and a subscription's `primaryKey` and
+    /// `secondaryKey`, but a placeholder or a `{{named value}}`.
+    private static func credentialsWritten(in root: YAMLNode) -> [SourceRange] {
+        func items(_ node: YAMLNode) -> [(range: SourceRange, text: String)] {
+            let nodes = if case .sequence(let items) = node.content { items } else { [node] }
+            return nodes.compactMap { node in node.scalar.flatMap { $0.isNull ? nil : (node.range, $0.text) } }
+        }
+        func entries(_ section: String) -> [YAMLNode] {
+            fields(section, of: root).flatMap { node -> [YAMLNode] in
+                guard case .sequence(let entries) = node.content else { return [] }
+                return entries.flatMap { fields("properties", of: $0) }
+            }
+        }
+        func named(_ parameters: [YAMLNode], inQuery: Bool) -> [SourceRange] {
+            parameters.flatMap { parameters -> [SourceRange] in
+                guard case .mapping(let named) = parameters.content else { return [] }
+                return named.flatMap { entry in
+                    items(entry.value).filter {
+                        CredentialScanner.isCredential($0.text, orNamedSoBy: entry.key)
+                            || (inQuery && CredentialScanner.isWrittenOut($0.text) && CredentialScanner.namesAQueryCredential(entry.key, given: $0.text))
+                    }.map(\.range)
+                }
+            }
+        }
+        func written(_ nodes: [YAMLNode]) -> [SourceRange] {
+            nodes.flatMap(items).filter { CredentialScanner.isWrittenOut($0.text) && !CredentialScanner.isAPlaceholder($0.text) }.map(\.range)
+        }
+        var found: [SourceRange] = []
+        for credentials in entries("backends").flatMap({ fields("credentials", of: $0) }) {
+            found += named(fields("header", of: credentials), inQuery: false) + named(fields("query", of: credentials), inQuery: true)
+            found += written(fields("authorization", of: credentials).flatMap { fields("parameter", of: $0) })
+        }
+        found += written(entries("subscriptions").flatMap { fields("primarykey", of: $0) + fields("secondarykey", of: $0) })
+        return found
     }
 
     /// Whether an entry's `properties` make its value a secret the publisher sends as one:

@@ -166,7 +166,25 @@ struct QuotedLines: Sendable {
                 leaving.pendingKey = key
                 return
             }
-            guard text[index] != "{", text[index] != "[" else { return }
+            guard text[index] != "{" else { return }
+            if text[index] == "[" {
+                // Each item of a flow sequence is the key's value (found by an audit:
+                // `x-functions-key: [KEY]` was quoted in clear); a nested collection is left
+                // to the walk.
+                index += 1
+                while true {
+                    skipBlanks()
+                    guard index < text.endIndex, !"[]{".unicodeScalars.contains(text[index]) else { return }
+                    scalar(of: key)
+                    skipBlanks()
+                    guard leaving.openQuote == nil, index < text.endIndex, text[index] == "," else { return }
+                    index += 1
+                }
+            }
+            scalar(of: key)
+        }
+        /// Reads the scalar at `index` under `key`, hiding it when the key calls it a credential.
+        func scalar(of key: String) {
             let valueStart = index
             let quote = text[index]
             if quote == "\"" || quote == "'" {

@@ -496,11 +496,20 @@ private struct TreeBuilder {
     /// tag is judged as an item, the way a walk of the tree meets it: it is no string.
     /// Static, given the stack alone: as a method it took the whole builder as its `self`,
     /// which cost a copy of the builder (152 bytes) for every scalar.
+    /// An item of a sequence that is an entry's value is judged as that value: a list of
+    /// credentials (`x-functions-key: [KEY]`, APIOps's backend credentials) is as much the
+    /// key's as one written alone (found by an audit: only its shape was judged).
     private static func role(in stack: [Frame], ofScalarRejected rejected: Bool) -> YAMLScalarRole {
         // Read through a pointer: the frame's fields are read in place, not copied out.
         stack.withUnsafeBufferPointer { frames in
             let top = frames.count - 1
-            guard top >= 0, frames[top].isMapping else { return .item }
+            guard top >= 0 else { return .item }
+            guard frames[top].isMapping else {
+                guard !rejected, !frames[top].rejected, top >= 1, frames[top - 1].isMapping, frames[top - 1].expectingValue,
+                    let key = frames[top - 1].pendingKey?.text
+                else { return .item }
+                return .value(key: key)
+            }
             guard frames[top].expectingValue else { return .key }
             guard !rejected, let key = frames[top].pendingKey?.text else { return .item }
             return .value(key: key)

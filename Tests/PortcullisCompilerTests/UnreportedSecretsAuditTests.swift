@@ -77,6 +77,57 @@ final class UnreportedSecretsAuditTests: XCTestCase {
         return lint.stdout.split(separator: "\n").filter { $0.hasSuffix("[SE001]") }
     }
 
+    /// Finding 1: APIOps's backend credentials are lists, and a subscription's keys and an
+    /// `authorization`'s `parameter` are credentials whatever they are named; the masker
+    /// hides a flow sequence's items, so the RF009 finding that quotes the line does not
+    /// show the key, and SARIF's fingerprint of that line does not depend on it.
+    func testAPublisherConfigurationsCredentialListsAreReportedAndMasked() throws {
+        func configuration(_ key: String) -> String {
+            """
+            apimServiceName: apim-prod
+            backends:
+              - {name: partner-orders-weu, properties: {credentials: {header: {x-functions-key: [\(key)]}}}}
+              - name: partner-orders-neu
+                properties:
+                  credentials:
+                    query:
+                      code:
+                        - "\(Self.queryKey)"
+                    authorization:
+                      scheme: Basic
+                      parameter: "\(Self.basic)"
+            subscriptions:
+              - name: partner
+                properties: {primaryKey: \(Self.primaryKey), secondaryKey: \(Self.secondaryKey)}
+
+            """
+        }
+        let folder = try project("configuration", from: BundleTests.contoso, files: [("configuration.prod.yaml", configuration(Self.functionsKey))])
+        try assertReported(
+            folder, at: ["configuration.prod.yaml:3:", "configuration.prod.yaml:9:", "configuration.prod.yaml:12:", "configuration.prod.yaml:15:"],
+            hiding: [Self.functionsKey, Self.queryKey, Self.basic, Self.primaryKey, Self.secondaryKey])
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertTrue(lint.stdout.contains("configuration.prod.yaml:3:") && lint.stdout.contains("[RF009]"), lint.stdout)
+
+        // The same line with another key hashes the same: the hash is of the masked line.
+        let other = try project("configuration-other", from: BundleTests.contoso, files: [("configuration.prod.yaml", configuration(Self.otherKey))])
+        func fingerprints(_ folder: URL) throws -> [String] {
+            let sarif = try ToolProcess.run(["lint", ".", "--format", "sarif"], in: folder)
+            let log = try JSONSerialization.jsonObject(with: Data(sarif.stdout.utf8)) as? [String: Any]
+            let results = ((log?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+            return results.compactMap { ($0["partialFingerprints"] as? [String: String])?["primaryLocationLineHash"] }.sorted()
+        }
+        let hashes = try fingerprints(folder)
+        XCTAssertFalse(hashes.isEmpty)
+        XCTAssertEqual(hashes, try fingerprints(other))
+
+        // The same cause let a list pass in an API's OpenAPI document.
+        let openAPI = try project(
+            "openapi-list",
+            edits: [("specs/invoices.yaml", "paths:\n", "x-token-exchange: {\"client_id\": \"invoices\", \"client_secret\": [\"\(Self.queryKey)\"]}\npaths:\n")])
+        try assertReported(openAPI, at: ["specs/invoices.yaml:"], hiding: [Self.queryKey])
+    }
+
     /// Finding 2: a connection string's password in quotes or in ODBC's braces.
     func testQuotedAndBracedConnectionStringPasswordsAreReported() throws {
         let folder = try project(
