@@ -321,6 +321,12 @@ public struct SecretLiterals: Sendable {
                 // A URL or a body sent on may give a named value a credential's key (`?code={{k}}`).
                 if element.name == "set-url" || element.name == "set-body" { found += credentialsGiven(by: text, under: element.name, plain) }
             }
+            // A certificate's body written in the policy is the certificate with its private
+            // key (a PFX), as a key written in a 'validate-jwt' is (found by an audit: it was
+            // bundled).
+            if element.name == "authentication-certificate", let body = element.attribute("body"), writesAKey(body.value) {
+                found.append(document.range(body.valueSpan))
+            }
             // A key written in a 'validate-jwt' is symmetric: whoever reads it can sign tokens
             // the check accepts, or read the ones it decrypts. Public keys are attributes.
             if element.name == "issuer-signing-keys" || element.name == "decryption-keys" {

@@ -198,4 +198,27 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             XCTAssertFalse(reported.contains { $0.hasPrefix("policies/global.xml:\(named.count + index + 4):") }, "\(clean[index]):\n\(reported)")
         }
     }
+
+    /// Finding 4: an `authentication-certificate`'s literal body is the certificate with its
+    /// private key; a reference or an expression is not.
+    func testACertificatesLiteralBodyIsReported() throws {
+        let body = "MIIKYQIBAzCCCicGCSqGSIb3DQEHAaCCChgEggoUMIIKEDCCBMcGCSqGSIb3DQEHBqCCBLgwggS0AgEAMIIErQYJKoZIhvcNAQcBMBwGCiqGSIb3DQEMAQYwDgQI"
+        let folder = try project(
+            "certificate",
+            edits: [
+                (
+                    "policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n",
+                    """
+                    <include-fragment fragment-id="correlation-id" />
+                            <authentication-certificate body="\(body)" password="{{Environment.Name}}" />
+                            <authentication-certificate body="{{Environment.Name}}" />
+                            <authentication-certificate body="@((byte[])context.Variables["cert"])" />
+
+                    """
+                )
+            ])
+        try assertReported(folder, at: ["policies/global.xml:4:"], hiding: [String(body.prefix(60))])
+        let reported = try reportedLines(folder)
+        XCTAssertFalse(reported.contains { $0.hasPrefix("policies/global.xml:5:") || $0.hasPrefix("policies/global.xml:6:") }, "\(reported)")
+    }
 }
