@@ -315,11 +315,15 @@ public struct SecretLiterals: Sendable {
                     }
                     found += credentialsGiven(by: text, under: key, inQuery: inQuery, plain)
                 }
+                if let (text, span) = joinedText(of: value), isCredential(.text(text), under: key) { found.append(document.range(span)) }
             }
             for case .text(let text, let span) in element.children where element.name != "value" {
                 if isCredential(text, under: element.name) { found.append(document.range(span)) }
                 // A URL or a body sent on may give a named value a credential's key (`?code={{k}}`).
                 if element.name == "set-url" || element.name == "set-body" { found += credentialsGiven(by: text, under: element.name, plain) }
+            }
+            if element.name != "value", let (text, span) = joinedText(of: element), isCredential(.text(text), under: element.name) {
+                found.append(document.range(span))
             }
             // A certificate's body written in the policy is the certificate with its private
             // key (a PFX), as a key written in a 'validate-jwt' is (found by an audit: it was
@@ -342,6 +346,24 @@ public struct SecretLiterals: Sendable {
             }
         }
         return found
+    }
+
+    /// The text of `element` as APIM reads it when a CDATA section or a comment splits it
+    /// (`Account<![CDATA[Key=…]]>`, `Account<!-- -->Key=…`): its text and CDATA joined,
+    /// comments dropped, with the span from the first piece to the last (found by an audit:
+    /// each piece was judged alone). Nil for text in one piece, beside an element or an
+    /// expression.
+    private static func joinedText(of element: PolicyXMLElement) -> (String, Range<Int>)? {
+        var pieces: [(String, Range<Int>)] = []
+        for child in element.children {
+            switch child {
+            case .text(.text(let text), let span): pieces.append((text, span))
+            case .comment: continue
+            default: return nil
+            }
+        }
+        guard pieces.count > 1, let first = pieces.first, let last = pieces.last else { return nil }
+        return (pieces.map(\.0).joined(), first.1.lowerBound..<last.1.upperBound)
     }
 
     /// Whether a comment's prose writes a credential as `key: value` (`apiKey: 7Qm…`), its

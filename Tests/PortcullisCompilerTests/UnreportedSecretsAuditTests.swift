@@ -221,4 +221,23 @@ final class UnreportedSecretsAuditTests: XCTestCase {
         let reported = try reportedLines(folder)
         XCTAssertFalse(reported.contains { $0.hasPrefix("policies/global.xml:5:") || $0.hasPrefix("policies/global.xml:6:") }, "\(reported)")
     }
+
+    /// Finding 5: APIM joins an element's text and CDATA and drops its comments, so a
+    /// credential split by either is judged whole.
+    func testACredentialSplitByCDATAOrACommentIsReported() throws {
+        let folder = try project(
+            "split",
+            edits: [
+                (
+                    "policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n",
+                    """
+                    <include-fragment fragment-id="correlation-id" />
+                            <set-header name="X-Store" exists-action="override"><value>AccountName=acct;Account<![CDATA[Key=\(Self.otherKey)==]]></value></set-header>
+                            <set-header name="X-Store2" exists-action="override"><value>AccountName=acct;Account<!-- -->Key=\(Self.queryKey)==</value></set-header>
+
+                    """
+                )
+            ])
+        try assertReported(folder, at: ["policies/global.xml:4:", "policies/global.xml:5:"], hiding: [Self.otherKey, Self.queryKey])
+    }
 }
