@@ -38,7 +38,8 @@ public enum CredentialScanner {
     /// (``isAPlaceholder(_:)``: `X-CSRF-Token: Fetch`, `isSecret: true`).
     public static func isCredential(_ value: String, under key: String) -> Bool {
         let (named, isAuthorization, byWords) = key.withUTF8Bytes(reading)
-        return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) } && !(byWords && isAPlaceholder(value))
+        return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
+            && !(byWords ? isAPlaceholder(value) : isAFillIn(value))
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
@@ -176,9 +177,32 @@ public enum CredentialScanner {
     /// three characters or without a letter or digit (`"-"`: the second audit).
     public static func isAPlaceholder(_ text: String) -> Bool {
         let trimmed = text.trimmingWhitespace
-        return trimmed.count < 3 || !trimmed.contains(where: { $0.isLetter || $0.isNumber }) || isASchemeAlone(trimmed)
-            || ["missing", "none", "null", "undefined", "empty", "unknown", "n/a", "anonymous", "true", "false", "fetch", "required"].contains(trimmed.lowercased())
+        return trimmed.count < 3 || !trimmed.contains(where: { $0.isLetter || $0.isNumber }) || isASchemeAlone(trimmed) || isAFillIn(trimmed)
+            || ["missing", "undefined", "empty", "unknown", "n/a", "anonymous", "true", "false", "fetch", "required"].contains(trimmed.lowercased())
     }
+
+    /// Whether `text` is what a document writes where a credential is to go, not one: a
+    /// word for nothing, an OpenAPI example's type (`string`), a request to replace it
+    /// (`changeme`, `REPLACE_ME`, `your-secret-here`, `YOUR_API_KEY_HERE`), one character
+    /// repeated (`********`, `xxxxxxxx`), or an environment variable's reference
+    /// (`${DB_PASSWORD}`, `$(TOKEN)`, `%API_KEY%`). Under any credential's name: Swagger's
+    /// generated examples (`"access_token": "string"`) were errors (found by the audit of a
+    /// change that read more names).
+    public static func isAFillIn(_ text: String) -> Bool {
+        let lowered = text.trimmingWhitespace.lowercased()
+        guard let first = lowered.first, let last = lowered.last else { return false }
+        if fillIns.contains(lowered) { return true }
+        if lowered.count >= 3, lowered.allSatisfy({ $0 == first }) { return true }
+        let words = lowered.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " || $0 == "." })
+        if words.count >= 3, words.first == "your", words.last == "here" { return true }
+        let opensAReference = lowered.hasPrefix("${") && last == "}" || lowered.hasPrefix("$(") && last == ")" || lowered.count > 2 && first == "%" && last == "%"
+        return opensAReference && !lowered.dropFirst().dropLast().contains(where: { $0 == " " })
+    }
+
+    private static let fillIns: Set<String> = [
+        "none", "null", "nil", "string", "changeme", "change-me", "change_me", "replaceme", "replace-me", "replace_me", "todo", "tbd", "placeholder",
+        "redacted", "example", "sample",
+    ]
 
     /// Whether a value an `Authorization` header is compared with is an authentication
     /// scheme's name alone (`"Bearer"`: a test of what kind of credential was sent).

@@ -81,6 +81,25 @@ final class CredentialDetectionTests: XCTestCase {
         try api.write(to: folder.appendingPathComponent("orders.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// What a document writes where a credential is to go is none: Swagger's generated
+    /// examples (`"access_token": "string"`), requests to replace it, one character repeated,
+    /// an environment variable's reference. They were errors under every credential's name,
+    /// and more names counted once SE001 read names by their words (found by the audit of
+    /// that change); a value beside them that is one still is.
+    func testFillInsUnderCredentialNamesAreNotCredentials() throws {
+        let folder = directory.appendingPathComponent("fillins")
+        try write("ordinary", to: folder)
+        let gateway = RuleExample.baseGateway
+            + "namedValues:\n  db-password: changeme\n  partner-api-key: REPLACE_ME\n  signing-secret: \"********\"\n"
+            + "  access-token: string\n  webhookSecret: your-webhook-secret-here\n  client-secret: \"${CLIENT_SECRET}\"\n  admin-password: \"%ADMIN_PASSWORD%\"\n"
+            + "  refresh-token: xxxxxxxxxxxx\n  svc-password: Hunter2x\n"
+        try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", "."], in: folder)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 1, lint.stdout)
+        let line = gateway.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  svc-password:") }.map { $0 + 1 } ?? 0
+        XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):17: error: this value looks like a credential [SE001]"), lint.stdout)
+    }
+
     /// A plain named value whose name calls it a password or key holds one, whatever it
     /// looks like, in the short form and in the long one (`{value: ...}`), which lint passed
     /// and the build published as a plain named value (found by a hostile audit). So is a
