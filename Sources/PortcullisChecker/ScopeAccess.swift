@@ -18,9 +18,18 @@ struct ScopeAccess {
     /// claim at `separator`: those named `value`, or holding it between separators
     /// (`orders.read` meets `orders` split at `.`).
     func readScopes(meeting value: String, splitAt separator: String) -> [String] {
-        levels.compactMap { name, level in
-            level == .read && (name == value || name.split(separator: separator).contains { $0 == value }) ? name : nil
-        }.sorted()
+        levels.compactMap { name, level in level == .read && Self.meets(name, value, separator) ? name : nil }.sorted()
+    }
+
+    /// Whether a holder of some declared scope, of any access, meets a claim's `value`
+    /// (split at `separator`, when one is given, as ``readScopes(meeting:splitAt:)`` reads it).
+    func declaresAScope(meeting value: String, splitAt separator: String?) -> Bool {
+        guard let separator else { return levels[value] != nil }
+        return levels.keys.contains { Self.meets($0, value, separator) }
+    }
+
+    private static func meets(_ scope: String, _ value: String, _ separator: String) -> Bool {
+        scope == value || scope.split(separator: separator).contains { $0 == value }
     }
 
     /// ``CheckContext/access(of:)``.

@@ -1403,6 +1403,42 @@ final class RawPolicyTests: XCTestCase {
         }
     }
 
+    /// A raw `validate-jwt` whose claims ask `scope` (`any` of them), with `extra` claims.
+    private func scopeCheck(_ scopes: [String], separator: String = " ", _ extra: String = "") -> String {
+        let values = scopes.map { "<value>\($0)</value>" }.joined()
+        return #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any" separator="\#(separator)">\#(values)</claim>\#(extra)</required-claims></validate-jwt>"#
+    }
+
+    /// One API per entry, without `auth`, whose API policy runs `api` after `<base />` and
+    /// whose one POST route's policy runs `route` after it.
+    private func writeWriteRoutes(_ entries: [(name: String, api: String, route: String)]) throws {
+        for (name, api, route) in entries {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound><base />\(api)</inbound></policies>'\n",
+                routes: "  - {id: call-\(name), method: POST, path: /orders, public: Partners bring their own tokens, rateLimit: {calls: 10, per: 1s, key: ip}, policy: '<policies><inbound><base />\(route)</inbound></policies>'}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+    }
+
+    /// A claim beside the scopes whose values are no declared scope (`idtyp`, `azp`) made
+    /// LP003 take the check for one asking more, though a read-only user token meets it:
+    /// APIM asks a token for every claim (found by an audit). A claim naming a declared
+    /// write scope still asks more.
+    func testAClaimOfNoDeclaredScopeLeavesAReadOnlyTokenThrough() throws {
+        let both = ["orders.read", "orders.write"]
+        try writeWriteRoutes([
+            ("typed", "", scopeCheck(both, #"<claim name="idtyp"><value>user</value></claim>"#)),
+            ("client", "", scopeCheck(both, #"<claim name="azp"><value>client-id</value></claim>"#)),
+            ("writing", "", scopeCheck(both, #"<claim name="roles"><value>orders.write</value></claim>"#)),
+        ])
+        let found = try lintFindings().filter { $0.hasPrefix("LP003") }
+        XCTAssertContainsEach(found, [
+            "LP003 defs/typed.yaml: POST route 'call-typed' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'typed/call-typed'",
+            "LP003 defs/client.yaml: POST route 'call-client' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'client/call-client'",
+        ])
+        XCTAssertFalse(found.contains { $0.contains("call-writing") }, found.joined(separator: "\n"))
+    }
+
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
     /// shared between them, with no finding: one partner's answer served to another, and
     /// with the check after '<base />', to callers without credentials (found by an audit

@@ -157,7 +157,8 @@ public enum WriteRouteAcceptsReadScope: Rule {
     /// A token passes when it holds every claim; a claim with `match="any"` one of its
     /// values, otherwise (`all`, APIM's default) all of them; with a `separator`, the token's
     /// claim is split at it first; named values are read with their values. A value that is an expression or names an unknown named value may ask
-    /// for anything, so it counts as asking more.
+    /// for anything, so it counts as asking more; a claim whose values are all written and
+    /// none a declared scope's asks nothing of the token's permissions.
     private static func readPass(
         of check: PolicyXMLElement, _ names: KnownNamedValues, _ callerControlled: CallerControlledVariables, _ access: inout ScopeAccess
     ) -> ReadPass {
@@ -172,8 +173,17 @@ public enum WriteRouteAcceptsReadScope: Rule {
                 let matchesAny = claim.attribute("match").map { written in
                     written.value.isExpression || names.resolved(written.value.written).map { $0.trimmingWhitespace.lowercased() == "any" } ?? true
                 } ?? false
+                let separator: String? =
+                    if case .text(let written)? = claim.attribute("separator")?.value, let separator = names.resolved(written), !separator.isEmpty {
+                        separator
+                    } else {
+                        nil
+                    }
+                // A claim none of whose values is a declared scope (`idtyp`, `azp`) restricts
+                // no scope: a read-only token meets it as well as any other (found by an audit).
+                if values.allSatisfy({ $0.map { !access.declaresAScope(meeting: $0, splitAt: separator) } ?? false }) { continue }
                 let reads: [String]
-                if case .text(let written)? = claim.attribute("separator")?.value, let separator = names.resolved(written), !separator.isEmpty {
+                if let separator {
                     // The token's claim is split at the separator before its values are
                     // compared: a separator inside scope names lets a part of a read
                     // scope's name pass (found by an audit).
