@@ -104,6 +104,12 @@ public struct CheckContext: Sendable {
         rawEnforcement.statement(kind, on: route)
     }
 
+    /// A raw token check that every request of `route` runs, among those `picks` picks (see
+    /// ``RawEnforcement/tokenCheck(on:where:)``).
+    func rawTokenCheck(on route: EffectiveRoute, where picks: (PolicyXMLElement) -> Bool) -> (owner: String, name: String)? {
+        rawEnforcement.tokenCheck(on: route, where: picks)
+    }
+
     /// Whether a raw token or certificate check that lets no caller through runs on every
     /// request of `route`, as LP001 reads the policies: a route without `auth` is then no
     /// public route (`diff` says so of a route added).

@@ -204,7 +204,7 @@ struct RawEnforcement: Sendable {
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
         for index in project.apis.indices {
             for kind in Kind.askedOfEveryRoute {
-                broader.append(Self.broaderStatement(kind, api: index, apis, apiNames, global: global, fragments: fragments, checked, method: nil))
+                broader.append(Self.broaderStatement(api: index, apis, apiNames, global: global, fragments: fragments, method: nil) { kind.matches($0, checked) })
             }
         }
         self.broader = broader
@@ -237,25 +237,31 @@ struct RawEnforcement: Sendable {
             found = broader[route.apiIndex * Kind.askedOfEveryRoute.count + kind.rawValue]
         } else {
             found = broaderWhenAsked.statement(BroaderWhenAsked.Key(api: route.apiIndex, kind: kind, method: method)) {
-                Self.broaderStatement(kind, api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, checked, method: method)
+                Self.broaderStatement(api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, method: method) { kind.matches($0, checked) }
             }
         }
+        return reached(found, on: route)
+    }
+
+    /// A broader statement, where it runs for `route`: the gateway's only when each of the
+    /// route's products keeps `<base />`.
+    private func reached(_ found: BroaderStatement?, on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard let found else { return nil }
         if found.global, route.products.contains(where: { !(products[$0].document?.keepsInboundBase ?? true) }) { return nil }
         return (found.owner, found.name)
     }
 
-    /// The first statement of `kind` on every request of `method` (nil: of any method) in
-    /// the policy of the API at `index` or, where that keeps `<base />`, in the gateway's.
+    /// The first statement `matches` picks on every request of `method` (nil: of any method)
+    /// in the policy of the API at `index` or, where that keeps `<base />`, in the gateway's.
     private static func broaderStatement(
-        _ kind: Kind, api index: Int, _ apis: [PolicyXMLDocument?], _ apiNames: [String], global: PolicyXMLDocument?,
-        fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod?
+        api index: Int, _ apis: [PolicyXMLDocument?], _ apiNames: [String], global: PolicyXMLDocument?,
+        fragments: [String: PolicyXMLDocument], method: HTTPMethod?, matching matches: (PolicyXMLElement) -> Bool
     ) -> BroaderStatement? {
         let document = apis[index]
-        if let document, let name = first(kind, in: document, fragments: fragments, checked, method: method) {
+        if let document, let name = first(in: document, fragments: fragments, method: method, matching: matches) {
             return BroaderStatement(owner: "API '\(apiNames[index])'", name: name, global: false)
         }
-        if (document?.keepsInboundBase ?? true), let global, let name = first(kind, in: global, fragments: fragments, checked, method: method) {
+        if (document?.keepsInboundBase ?? true), let global, let name = first(in: global, fragments: fragments, method: method, matching: matches) {
             return BroaderStatement(owner: "the gateway", name: name, global: true)
         }
         return nil
@@ -267,9 +273,30 @@ struct RawEnforcement: Sendable {
     /// in the `otherwise` of a `when` for `OPTIONS` runs on every `GET`), unless a raw
     /// `set-method` changes the method the request carries.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
-        if let found = statement(kind, on: route, method: nil) { return found }
+        onEveryRequest(of: route) { method in
+            statement(on: route, method: method, matching: { kind.matches($0, checked) }) { broader(kind, on: route, method: $0) }
+        }
+    }
+
+    /// The first raw token check that runs on every request of `route`, as
+    /// ``statement(_:on:)`` finds one of ``Kind/tokenCheck`` (a check of a token the
+    /// gateway gives itself is none), among those `picks` picks: LP003 asks for one a
+    /// read-only token fails.
+    func tokenCheck(on route: EffectiveRoute, where picks: (PolicyXMLElement) -> Bool) -> (owner: String, name: String)? {
+        func matches(_ statement: PolicyXMLElement) -> Bool { Kind.tokenCheck.matches(statement, checked) && picks(statement) }
+        return onEveryRequest(of: route) { method in
+            statement(on: route, method: method, matching: matches) { method in
+                reached(Self.broaderStatement(api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, method: method, matching: matches), on: route)
+            }
+        }
+    }
+
+    /// What `find` finds on a request of any method, or else of the method a `choose` is
+    /// judged by (``methodBranchesSee(on:)``).
+    private func onEveryRequest(of route: EffectiveRoute, _ find: (HTTPMethod?) -> (owner: String, name: String)?) -> (owner: String, name: String)? {
+        if let found = find(nil) { return found }
         guard branchesAnywhere, let method = methodBranchesSee(on: route) else { return nil }
-        return statement(kind, on: route, method: method)
+        return find(method)
     }
 
     /// The method a `choose` in the policies of `route` is judged by: the route's, unless a
@@ -280,13 +307,18 @@ struct RawEnforcement: Sendable {
         return route.written.method.value
     }
 
-    private func statement(_ kind: Kind, on route: EffectiveRoute, method: HTTPMethod?) -> (owner: String, name: String)? {
+    /// The first statement `matches` picks on every request of `method` in the route's own
+    /// policy, else, where it keeps `<base />`, the one `broader` finds.
+    private func statement(
+        on route: EffectiveRoute, method: HTTPMethod?, matching matches: (PolicyXMLElement) -> Bool,
+        broader: (HTTPMethod?) -> (owner: String, name: String)?
+    ) -> (owner: String, name: String)? {
         let own = route.written.policy?.document
-        if let own, let name = Self.first(kind, in: own, fragments: fragments, checked, method: method) {
+        if let own, let name = Self.first(in: own, fragments: fragments, method: method, matching: matches) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         guard (own?.keepsInboundBase ?? true) else { return nil }
-        return broader(kind, on: route, method: method)
+        return broader(method)
     }
 
     /// A raw statement of `kind` (an answer, a private cache lookup, or one that replaces
@@ -942,11 +974,11 @@ struct RawEnforcement: Sendable {
     }
 
     private static func first(
-        _ kind: Kind, in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil
+        in document: PolicyXMLDocument, fragments: [String: PolicyXMLDocument], method: HTTPMethod?, matching matches: (PolicyXMLElement) -> Bool
     ) -> String? {
         var visited = Set<String>()
         for statement in document.inboundStatements {
-            if let name = onEveryPath(kind, statement, fragments: fragments, checked, method: method, visited: &visited) { return name }
+            if let name = onEveryPath(statement, fragments: fragments, method: method, visited: &visited, matching: matches) { return name }
         }
         return nil
     }
@@ -966,10 +998,18 @@ struct RawEnforcement: Sendable {
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
         visited: inout Set<String>
     ) -> String? {
-        if kind.matches(statement, checked) { return statement.name }
+        onEveryPath(statement, fragments: fragments, method: method, visited: &visited) { kind.matches($0, checked) }
+    }
+
+    /// ``onEveryPath(_:_:fragments:_:method:visited:)`` of the statements `matches` picks.
+    private static func onEveryPath(
+        _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], method: HTTPMethod?, visited: inout Set<String>,
+        matching matches: (PolicyXMLElement) -> Bool
+    ) -> String? {
+        if matches(statement) { return statement.name }
         func first(_ statements: [PolicyXMLElement], visited: inout Set<String>) -> String? {
             for statement in statements {
-                if let name = onEveryPath(kind, statement, fragments: fragments, checked, method: method, visited: &visited) { return name }
+                if let name = onEveryPath(statement, fragments: fragments, method: method, visited: &visited, matching: matches) { return name }
             }
             return nil
         }

@@ -1439,6 +1439,43 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("call-writing") }, found.joined(separator: "\n"))
     }
 
+    /// A stricter check of a token the gateway gives itself (its managed identity's, read
+    /// from a variable) kept a write route closed to read-only callers, though it judges
+    /// no caller: LP001 already takes no such check for one (found by an audit).
+    func testACheckOfTheGatewaysOwnTokenKeepsNoReadOnlyCallerOut() throws {
+        let given = #"<authentication-managed-identity resource="api://orders" output-token-variable-name="msi" /><validate-jwt token-value="@((string)context.Variables[&quot;msi&quot;])"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="roles" match="any"><value>orders.write</value></claim></required-claims></validate-jwt>"#
+        try writeWriteRoutes([
+            ("given", scopeCheck(["orders.read"]), given),
+            ("callers", scopeCheck(["orders.read"]), scopeCheck(["orders.write"])),
+        ])
+        let found = try lintFindings().filter { $0.hasPrefix("LP003") }
+        XCTAssertContainsEach(found, [
+            "LP003 defs/given.yaml: POST route 'call-given' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'given'"
+        ])
+        XCTAssertFalse(found.contains { $0.contains("call-callers") }, found.joined(separator: "\n"))
+    }
+
+    /// The CORS preflight idiom, a `choose` that answers `OPTIONS` and checks the token
+    /// otherwise, in the API's policy and, asking a write scope, in a POST route's: LP003
+    /// reported the route, reading only the top of `inbound`, though a POST never takes the
+    /// `OPTIONS` branch (found by an audit). The check in the branch of another method
+    /// guards nothing.
+    func testAStricterCheckBesideAPreflightAnswerClosesAWriteRoute() throws {
+        func preflight(_ check: String, method: String = "OPTIONS") -> String {
+            #"<choose><when condition="@(context.Request.Method == &quot;\#(method)&quot;)"><return-response><set-status code="204" /></return-response></when><otherwise>\#(check)</otherwise></choose>"#
+        }
+        let loose = preflight(scopeCheck(["orders.read", "orders.write"]))
+        try writeWriteRoutes([
+            ("preflight", loose, preflight(scopeCheck(["orders.write"]))),
+            ("posted", loose, #"<choose><when condition="@(context.Request.Method == &quot;PUT&quot;)">\#(scopeCheck(["orders.write"]))</when></choose>"#),
+        ])
+        let found = try lintFindings(status: 1).filter { $0.hasPrefix("LP003") || $0.hasPrefix("LP001") }
+        XCTAssertFalse(found.contains { $0.contains("call-preflight") }, found.joined(separator: "\n"))
+        XCTAssertContainsEach(found, [
+            "LP003 defs/posted.yaml: POST route 'call-posted' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in API 'posted'"
+        ])
+    }
+
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
     /// shared between them, with no finding: one partner's answer served to another, and
     /// with the check after '<base />', to callers without credentials (found by an audit

@@ -95,29 +95,28 @@ public enum WriteRouteAcceptsReadScope: Rule {
         }
         if passingRead.isEmpty { return }
         // Routes some raw check keeps from read-only tokens: a request passes every check
-        // that runs on it, which one in a 'choose', in a product's policy or behind a
-        // policy without '<base />' may not.
-        var guarded = Set<ObjectIdentifier>()
-        let fragments = Dictionary(context.project.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) {
-            first, _ in first
-        }
-        for scope in context.rawScopes where scope.level == .global || scope.level == .api || scope.level == .operation {
-            var statements = scope.document.inboundStatements
-            for include in statements where include.name == "include-fragment" {
-                if case .text(let id)? = include.attribute("fragment-id")?.value, let fragment = fragments[id] { statements += fragment.rootElements }
-            }
-            let strict = statements.contains { statement in
-                guard tokenChecks.contains(statement.name), case .asksMore = readPass(of: statement, names, callerControlled, &access) else { return false }
+        // that runs on it, as LP001 reads them (not one in a product's policy, behind a
+        // policy without '<base />' or in a 'choose' but on the branch of the route's
+        // method, found by an audit), of the caller's token (a check of one the gateway
+        // gives itself keeps no caller out, found by an audit).
+        var guarded: [ObjectIdentifier: Bool] = [:]
+        func isGuarded(_ route: EffectiveRoute) -> Bool {
+            if let known = guarded[ObjectIdentifier(route)] { return known }
+            let strict = context.rawTokenCheck(on: route) { check in
+                guard tokenChecks.contains(check.name), case .asksMore = readPass(of: check, names, callerControlled, &access) else { return false }
                 return true
             }
-            guard strict else { continue }
-            for route in scope.routes where runsOnEveryRequest(scope.level, of: route, context) { guarded.insert(ObjectIdentifier(route)) }
+            guarded[ObjectIdentifier(route)] = strict != nil
+            return strict != nil
         }
         for (scope, check, claim, values) in passingRead {
-            let writes = scope.routes.lazy.filter { !$0.isAuthenticated && !guarded.contains(ObjectIdentifier($0)) }.compactMap { route in
-                sentAsWrite(route, context).map { described(route, sentOnBy: $0) }
+            var write: String?
+            for candidate in scope.routes where !candidate.isAuthenticated {
+                guard let setter = sentAsWrite(candidate, context), !isGuarded(candidate) else { continue }
+                write = described(candidate, sentOnBy: setter)
+                break
             }
-            guard let route = writes.first else { continue }
+            guard let route = write else { continue }
             let listed = values.map { "'\($0)'" }.joined(separator: ", ")
             findings.report(
                 code,
@@ -127,22 +126,6 @@ public enum WriteRouteAcceptsReadScope: Rule {
     }
 
     private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
-
-    /// Whether the top of a policy at `level` runs on every request of `route`: the route's
-    /// own always; the API's where the route's keeps `<base />`; the gateway's where the
-    /// API's and each of the route's products' policies keep it too.
-    private static func runsOnEveryRequest(_ level: PolicyScope, of route: EffectiveRoute, _ context: CheckContext) -> Bool {
-        let own = route.written.policy?.document?.keepsInboundBase ?? true
-        switch level {
-        case .operation: return true
-        case .api: return own
-        case .global:
-            let products = context.project.products
-            return own && (context.project.apis[route.apiIndex].policy?.document?.keepsInboundBase ?? true)
-                && route.products.allSatisfy { products[$0].policy?.document?.keepsInboundBase ?? true }
-        default: return false
-        }
-    }
 
     /// What a raw check's `required-claims` ask of a token's permissions.
     private enum ReadPass {
