@@ -37,9 +37,10 @@ struct RawEnforcement: Sendable {
             case .cacheLookup: statement.name == "cache-lookup"
             case .gate: Self.gates.contains(statement.name) || statement.refusesTheCaller
             // A copy of the caller's request ('mode' is 'new' when left out), or a new one
-            // carrying what it holds, reaches where it is sent, token or not.
+            // carrying what it holds, reaches where it is sent, token or not; so does a Dapr
+            // message or binding call whose content carries it (found by an audit).
             case .requestCopied:
-                Self.requestSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues, checked.callerControlledVariables)
+                Self.contentSenders.contains(statement.name) && statement.sendsOnWhatTheCallerSent(checked.namedValues, checked.callerControlledVariables)
             // A call to another service (a Dapr binding or topic too), or the request sent
             // on from 'inbound', which answers with the backend's response.
             case .call: Self.callers.contains(statement.name)
@@ -66,7 +67,7 @@ struct RawEnforcement: Sendable {
             case .callerCredentialsReplaced: Self.credentialSetters
             case .writeMethodSet: Self.methodSetters
             case .gate: Self.gateNames
-            case .requestCopied: Self.requestSenders
+            case .requestCopied: Self.contentSenders
             case .call: Self.callers
             case .reply: Self.replies
             }
@@ -79,7 +80,10 @@ struct RawEnforcement: Sendable {
         private static let gateNames = gates.union(["return-response", "mock-response"])
         private static let methodSetters: Set<String> = ["set-method"]
         private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
-        private static let callers = requestSenders.union(["forward-request", "invoke-dapr-binding", "publish-to-dapr"])
+        /// Statements that send what they are given to another service: a request, a Dapr
+        /// topic's message, a Dapr output binding's call.
+        private static let contentSenders = requestSenders.union(["invoke-dapr-binding", "publish-to-dapr"])
+        private static let callers = contentSenders.union(["forward-request"])
         private static let credentialSetters: Set<String> = ["authentication-managed-identity", "authentication-basic", "set-header", "set-query-parameter", "rewrite-uri"]
 
         static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token", "validate-client-certificate"]

@@ -1476,6 +1476,32 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// A Dapr topic's message or an output binding's call carrying the caller's body, sent
+    /// before `<base />` and the API's token check, linted clean where the same through
+    /// `send-one-way-request mode="new"` is LP001: each sends what it is given on before any
+    /// check (found by an audit). One whose content is written out carries nothing of the
+    /// caller's.
+    func testADaprMessageOfTheCallersBodyBeforeTheTokenCheckIsLP001() throws {
+        let body = "@(context.Request.Body.As&lt;string&gt;(preserveContent: true))"
+        let senders = [
+            ("published", #"<publish-to-dapr pubsub-name="orders" topic="new">\#(body)</publish-to-dapr>"#),
+            ("bound", #"<invoke-dapr-binding name="orders-queue" operation="create"><data>\#(body)</data></invoke-dapr-binding>"#),
+            ("written", #"<publish-to-dapr pubsub-name="orders" topic="ping">ping</publish-to-dapr>"#),
+        ]
+        for (name, sender) in senders {
+            let example = RuleExample.api(
+                name, fields: "auth: none\npolicy: '<policies><inbound>\(sender)<base />\(scopeCheck(["orders.read"]))</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /orders, rateLimit: {calls: 10, per: 1s, key: ip}}\n")
+            try write(example.text, to: "defs/\(name).yaml")
+        }
+        let found = try lintFindings().filter { $0.hasPrefix("LP001") }
+        XCTAssertContainsEach(found, [
+            "LP001 defs/published.yaml: raw 'publish-to-dapr' in API 'published' sends what requests of route 'list-published' carry on before its token check, so requests without a token reach where it sends them",
+            "LP001 defs/bound.yaml: raw 'invoke-dapr-binding' in API 'bound' sends what requests of route 'list-bound' carry on before its token check, so requests without a token reach where it sends them",
+        ])
+        XCTAssertFalse(found.contains { $0.contains("written") }, found.joined(separator: "\n"))
+    }
+
     /// A route whose callers are checked by raw XML (no 'auth') got the generated cache
     /// shared between them, with no finding: one partner's answer served to another, and
     /// with the check after '<base />', to callers without credentials (found by an audit
