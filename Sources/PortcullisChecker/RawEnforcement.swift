@@ -227,7 +227,7 @@ struct RawEnforcement: Sendable {
             api.routes.contains { route in Self.onErrorBypass(in: route.policy?.document, fragments: fragments, fragmentsMayServeErrors, checked.namedValues) != nil }
         }
         let fragmentsMayCopy = fragments.values.contains { $0.has(anyOf: Self.requestSenders) }
-        func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy, checked.namedValues) }
+        func writeCopy(_ document: PolicyXMLDocument?) -> String? { Self.writeCopy(in: document, fragments: fragments, fragmentsMayCopy, checked) }
         writeCopies = (writeCopy(global), products.map { writeCopy($0.1) }, apis.map(writeCopy))
         routesMayCopy = project.apis.contains { api in api.routes.contains { writeCopy($0.policy?.document) != nil } }
     }
@@ -669,11 +669,12 @@ struct RawEnforcement: Sendable {
     }
 
     /// A `send-request` or `send-one-way-request` in the `outbound` or `on-error` of a
-    /// policy `route`'s requests pass that copies the caller's request and sends it on as a
-    /// write: the copy carries the caller's headers, credentials too, as the route's own
-    /// backend call would. With how messages name the policy.
+    /// policy `route`'s requests pass that copies the caller's request, or gives a new one
+    /// its credentials (``CheckedCredentials/sendsTheCallersCredentials(_:)``), and sends it
+    /// on as a write: it carries the caller's credentials, as the route's own backend call
+    /// would. With how messages name the policy.
     func writeCopyAfterInbound(on route: EffectiveRoute) -> (owner: String, name: String)? {
-        if routesMayCopy, let name = Self.writeCopy(in: route.written.policy?.document, fragments: fragments, true, checked.namedValues) {
+        if routesMayCopy, let name = Self.writeCopy(in: route.written.policy?.document, fragments: fragments, true, checked) {
             return ("route '\(apiNames[route.apiIndex])/\(route.written.id.value)'", name)
         }
         if let name = writeCopies.apis[route.apiIndex] { return ("API '\(apiNames[route.apiIndex])'", name) }
@@ -686,13 +687,13 @@ struct RawEnforcement: Sendable {
     private static let requestSenders: Set<String> = ["send-request", "send-one-way-request"]
 
     private static func writeCopy(
-        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayCopy: Bool, _ values: [String: String]
+        in document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], _ fragmentsMayCopy: Bool, _ checked: CheckedCredentials
     ) -> String? {
         guard let document, document.has(anyOf: requestSenders) || (fragmentsMayCopy && document.has(anyOf: includeFragment)) else { return nil }
         var visited = Set<String>()
         func copy(_ element: PolicyXMLElement) -> String? {
             if requestSenders.contains(element.name) {
-                return element.copiesTheRequest(values) && element.elements.contains(where: \.setsAWriteMethod) ? element.name : nil
+                return checked.sendsTheCallersCredentials(element) && element.elements.contains(where: \.setsAWriteMethod) ? element.name : nil
             }
             if element.name == "include-fragment" {
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
@@ -955,9 +956,9 @@ struct RawEnforcement: Sendable {
         // What a request to another service holds changes nothing of the caller's request,
         // and a branch for other methods never runs on the route's (APIM picks the route by
         // its method). But a copy of the caller's request, its credentials with it, sent on
-        // as a write makes the route one.
+        // as a write makes the route one, as does a new request given its credentials.
         guard statement.name != "send-request", statement.name != "send-one-way-request" else {
-            guard kind == .writeMethodSet, statement.copiesTheRequest(checked.namedValues), statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
+            guard kind == .writeMethodSet, checked.sendsTheCallersCredentials(statement), statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
             return statement.name
         }
         if statement.name == "when", let method, statement.runs(forMethod: method.rawValue) == false { return nil }
@@ -1629,6 +1630,17 @@ struct CheckedCredentials: Sendable {
 
     /// The named values' known values, by name, which statements are read with.
     var namedValues: [String: String] { values.byName }
+
+    /// Whether a `send-request` or `send-one-way-request` sends the caller's credentials on:
+    /// it copies the caller's request, or sets a header or query parameter some check
+    /// reads from what the caller sent (found by an audit: a new DELETE given the caller's
+    /// `Authorization` is the write a copy is).
+    func sendsTheCallersCredentials(_ sender: PolicyXMLElement) -> Bool {
+        if sender.copiesTheRequest(namedValues) { return true }
+        return sender.elements.contains { element in
+            places(setBy: element).contains(where: reads) && element.sendsOnWhatTheCallerSent(namedValues, callerControlledVariables)
+        }
+    }
 
     /// Whether some check may read `place`.
     func reads(_ place: CredentialPlace) -> Bool {

@@ -1476,6 +1476,30 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// A read route whose policy sends a new request, given the caller's `Authorization`,
+    /// with a write method linted clean where a copy of the request is LP003: it carries
+    /// what the copy would (found by an audit). One given the gateway's own credentials, or
+    /// a new request carrying none, is no write of the caller's.
+    func testANewRequestGivenTheCallersTokenAsAWriteIsLP003() throws {
+        let callers = #"<set-header name="Authorization" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization",""))</value></set-header>"#
+        let gateways = #"<set-header name="Authorization" exists-action="override"><value>Bearer {{backend-token}}</value></set-header>"#
+        func sent(_ header: String, in section: String = "inbound") -> String {
+            let sender = #"<send-one-way-request mode="new"><set-url>https://orders.example.com/orders</set-url><set-method>DELETE</set-method>\#(header)</send-one-way-request>"#
+            return section == "inbound" ? "<policies><inbound><base />\(sender)</inbound></policies>" : "<policies><inbound><base /></inbound><outbound><base />\(sender)</outbound></policies>"
+        }
+        let routes = [("handed", sent(callers)), ("later", sent(callers, in: "outbound")), ("own", sent(gateways)), ("bare", sent(""))].map { id, policy in
+            "  - {id: \(id), method: GET, path: /\(id), scopes: [orders.read], policy: '\(policy)'}\n"
+        }
+        try write(RuleExample.baseGateway + "namedValues:\n  backend-token: not-a-secret-here\n", to: "defs/gateway.yaml")
+        try write(RuleExample.api(routes: routes.joined()).text, to: "defs/orders.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("LP003") }
+        XCTAssertContainsEach(found, [
+            "LP003 defs/orders.yaml: GET route 'handed', which raw 'send-one-way-request' in route 'orders/handed' sends the caller's credentials on in a write, accepts the read scope 'orders.read'",
+            "LP003 defs/orders.yaml: GET route 'later', which raw 'send-one-way-request' in route 'orders/later' sends the caller's credentials on in a write, accepts the read scope 'orders.read'",
+        ])
+        XCTAssertFalse(found.contains { $0.contains("'own'") || $0.contains("'bare'") }, found.joined(separator: "\n"))
+    }
+
     /// A Dapr topic's message or an output binding's call carrying the caller's body, sent
     /// before `<base />` and the API's token check, linted clean where the same through
     /// `send-one-way-request mode="new"` is LP001: each sends what it is given on before any
@@ -2301,11 +2325,11 @@ final class RawPolicyTests: XCTestCase {
         // by the raw-policy audit of a later round).
         XCTAssertTrue(
             findings.contains(
-                "LP003 defs/orders.yaml: GET route 'copy-order', which raw 'send-request' in route 'orders/copy-order' sends a copy of its request on as a write, accepts the read scope 'orders.read'"),
+                "LP003 defs/orders.yaml: GET route 'copy-order', which raw 'send-request' in route 'orders/copy-order' sends the caller's credentials on in a write, accepts the read scope 'orders.read'"),
             "\(findings)")
         XCTAssertTrue(
             findings.contains(
-                "LP003 defs/orders.yaml: GET route 'copy-later', which raw 'send-one-way-request' in route 'orders/copy-later' sends a copy of its request on as a write, accepts the read scope 'orders.read'"),
+                "LP003 defs/orders.yaml: GET route 'copy-later', which raw 'send-one-way-request' in route 'orders/copy-later' sends the caller's credentials on in a write, accepts the read scope 'orders.read'"),
             "\(findings)")
         XCTAssertTrue(
             findings.contains(

@@ -196,7 +196,7 @@ public enum WriteRouteAcceptsReadScope: Rule {
             return "its 'rewrite' sends to its backend as \(sent.value.rawValue)"
         }
         guard let (owner, name) = context.rawWriteSetter(on: route) else { return nil }
-        if name != "set-method" { return "raw '\(name)' in \(owner) sends a copy of its request on as a write" }
+        if name != "set-method" { return "raw '\(name)' in \(owner) sends the caller's credentials on in a write" }
         return "raw '\(name)' in \(owner) sends to its backend as a write"
     }
 
