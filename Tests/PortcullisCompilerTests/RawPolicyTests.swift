@@ -1500,6 +1500,15 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertFalse(found.contains { $0.contains("'own'") || $0.contains("'bare'") }, found.joined(separator: "\n"))
     }
 
+    /// A scope that only raw token checks require was reported as one no route requires
+    /// (found by an audit): a raw check's `required-claims` use it as much as `scopes` do.
+    func testAScopeOnlyARawCheckRequiresIsUsed() throws {
+        try writeWriteRoutes([("admin", "", scopeCheck(["orders.admin"]))])
+        try write(RuleExample.api("orders", routes: "  - {id: read, method: GET, path: /r, scopes: [orders.read]}\n  - {id: write, method: POST, path: /w, scopes: [orders.write]}\n").text, to: "defs/orders.yaml")
+        let found = try lintFindings(status: 0).filter { $0.hasPrefix("LP006") }
+        XCTAssertEqual(found, [], found.joined(separator: "\n"))
+    }
+
     /// A Dapr topic's message or an output binding's call carrying the caller's body, sent
     /// before `<base />` and the API's token check, linted clean where the same through
     /// `send-one-way-request mode="new"` is LP001: each sends what it is given on before any

@@ -5,7 +5,7 @@ import PortcullisModel
 public enum UnusedScope: Rule {
     public static let code = DiagnosticCode(
         "LP006", "unused-scope", .warning,
-        summary: "a declared scope that no route requires")
+        summary: "a declared scope that no route requires and no raw token check's 'required-claims' asks for")
 
     public static let description = RuleDescription(
         code,
@@ -44,9 +44,31 @@ public enum UnusedScope: Rule {
         // walking every route again here cost more than any other rule.
         let required = context.project.requiredScopes
         let inBrokenParts = context.project.namesInBrokenParts
-        for scope in context.project.gateway?.scopes ?? []
-        where !required.contains(scope.name.value) && !inBrokenParts.contains(scope.name.value) {
+        let unused = (context.project.gateway?.scopes ?? []).filter { !required.contains($0.name.value) && !inBrokenParts.contains($0.name.value) }
+        guard !unused.isEmpty else { return }
+        let claimed = claimedByRawChecks(context)
+        for scope in unused where !claimed.contains(scope.name.value) {
             findings.report(code, "scope '\(scope.name.value)' is declared but no route requires it", at: scope.name.range)
         }
     }
+
+    /// The values raw token checks' `required-claims` ask for, named values put in: a scope
+    /// a raw check requires is used (found by an audit: an estate whose checks are all raw
+    /// had each of its scopes reported).
+    private static func claimedByRawChecks(_ context: CheckContext) -> Set<String> {
+        var claimed = Set<String>()
+        for scope in context.rawScopes {
+            for check in scope.elements(named: tokenChecks) {
+                for claim in check.requiredClaims {
+                    for value in claim.elements where value.name == "value" {
+                        guard case .text(let text)? = value.textValue, let resolved = context.namedValues.resolved(text) else { continue }
+                        claimed.insert(resolved.trimmingWhitespace)
+                    }
+                }
+            }
+        }
+        return claimed
+    }
+
+    private static let tokenChecks: Set<String> = ["validate-jwt", "validate-azure-ad-token"]
 }
