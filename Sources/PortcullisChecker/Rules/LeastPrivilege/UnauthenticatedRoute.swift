@@ -224,9 +224,11 @@ public enum UnauthenticatedRoute: Rule {
                 afterATokenCheck
                 ? "after a raw token check but before the check of its scopes or roles, so requests with any valid token reach where it sends them"
                 : "before its token check, so requests without a token reach where it sends them"
+            // A Dapr message or binding call is no copy of the request.
+            let copyAdvice = name.hasPrefix("send-") ? "; a copy carries the caller's token too, so to a service that is not the backend send a new request ('mode=\"new\"') with only what it needs" : ""
             return (
                 "raw '\(name)' in \(owner) sends what requests of route '\(id)' carry on \(when)",
-                "move it after '<base />' in the route's policy, where every check has run; a copy carries the caller's token too, so to a service that is not the backend send a new request ('mode=\"new\"') with only what it needs"
+                "move it after '<base />' in the route's policy, where every check has run" + copyAdvice
             )
         }
         // Private responses are cached for callers with a token; a lookup before the check
