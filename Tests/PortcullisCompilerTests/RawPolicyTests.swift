@@ -1423,20 +1423,22 @@ final class RawPolicyTests: XCTestCase {
     /// A claim beside the scopes whose values are no declared scope (`idtyp`, `azp`) made
     /// LP003 take the check for one asking more, though a read-only user token meets it:
     /// APIM asks a token for every claim (found by an audit). A claim naming a declared
-    /// write scope still asks more.
+    /// write scope still asks more, and so does an app role no scope declares: a claim that
+    /// carries permissions may grant the write with it.
     func testAClaimOfNoDeclaredScopeLeavesAReadOnlyTokenThrough() throws {
         let both = ["orders.read", "orders.write"]
         try writeWriteRoutes([
             ("typed", "", scopeCheck(both, #"<claim name="idtyp"><value>user</value></claim>"#)),
             ("client", "", scopeCheck(both, #"<claim name="azp"><value>client-id</value></claim>"#)),
             ("writing", "", scopeCheck(both, #"<claim name="roles"><value>orders.write</value></claim>"#)),
+            ("approle", "", scopeCheck(both, #"<claim name="roles"><value>Orders.Admin</value></claim>"#)),
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP003") }
         XCTAssertContainsEach(found, [
             "LP003 defs/typed.yaml: POST route 'call-typed' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'typed/call-typed'",
             "LP003 defs/client.yaml: POST route 'call-client' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'client/call-client'",
         ])
-        XCTAssertFalse(found.contains { $0.contains("call-writing") }, found.joined(separator: "\n"))
+        XCTAssertFalse(found.contains { $0.contains("call-writing") || $0.contains("call-approle") }, found.joined(separator: "\n"))
     }
 
     /// A stricter check of a token the gateway gives itself (its managed identity's, read

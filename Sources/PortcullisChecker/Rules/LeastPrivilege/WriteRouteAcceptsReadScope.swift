@@ -162,9 +162,14 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     } else {
                         nil
                     }
-                // A claim none of whose values is a declared scope (`idtyp`, `azp`) restricts
-                // no scope: a read-only token meets it as well as any other (found by an audit).
-                if values.allSatisfy({ $0.map { !access.declaresAScope(meeting: $0, splitAt: separator) } ?? false }) { continue }
+                // A claim that carries no permissions (`idtyp`, `azp`), none of whose values is
+                // a declared scope, restricts no scope: a read-only token meets it as well as
+                // any other (found by an audit). A permission claim's value no scope declares
+                // (an app role of `roles`) may grant the write, and asks more.
+                let carriesPermissions = claim.attribute("name").map { name in
+                    name.value.isExpression || Self.permissionClaims.contains((names.resolved(name.value.written) ?? "").trimmingWhitespace.lowercased())
+                } ?? true
+                if !carriesPermissions, values.allSatisfy({ $0.map { !access.declaresAScope(meeting: $0, splitAt: separator) } ?? false }) { continue }
                 let reads: [String]
                 if let separator {
                     // The token's claim is split at the separator before its values are
@@ -186,6 +191,13 @@ public enum WriteRouteAcceptsReadScope: Rule {
         }
         return found
     }
+
+    /// Claims tokens carry permissions in: scopes, roles and groups, as Entra and OAuth name
+    /// them (a provider's own `scopeClaim` or `roleClaim` may be any of these).
+    private static let permissionClaims: Set<String> = [
+        "scp", "scope", "scopes", "roles", "role", "groups", "wids", "permissions", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+        "http://schemas.microsoft.com/identity/claims/scope",
+    ]
 
     /// Whether the backend of `route` is sent a write: `.some(nil)` when the route's own
     /// method is one, else what sends it on as one (its `rewrite` or a raw `set-method`).
