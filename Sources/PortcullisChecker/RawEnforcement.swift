@@ -670,7 +670,7 @@ struct RawEnforcement: Sendable {
 
     /// A `send-request` or `send-one-way-request` in the `outbound` or `on-error` of a
     /// policy `route`'s requests pass that copies the caller's request, or gives a new one
-    /// its credentials (``CheckedCredentials/sendsTheCallersCredentials(_:)``), and sends it
+    /// its credentials (``CheckedCredentials/sendsTheCallersCredentialsInAWrite(_:)``), and sends it
     /// on as a write: it carries the caller's credentials, as the route's own backend call
     /// would. With how messages name the policy.
     func writeCopyAfterInbound(on route: EffectiveRoute) -> (owner: String, name: String)? {
@@ -693,7 +693,7 @@ struct RawEnforcement: Sendable {
         var visited = Set<String>()
         func copy(_ element: PolicyXMLElement) -> String? {
             if requestSenders.contains(element.name) {
-                return checked.sendsTheCallersCredentials(element) && element.elements.contains(where: \.setsAWriteMethod) ? element.name : nil
+                return checked.sendsTheCallersCredentialsInAWrite(element) ? element.name : nil
             }
             if element.name == "include-fragment" {
                 guard case .text(let id)? = element.attribute("fragment-id")?.value, visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
@@ -958,7 +958,7 @@ struct RawEnforcement: Sendable {
         // its method). But a copy of the caller's request, its credentials with it, sent on
         // as a write makes the route one, as does a new request given its credentials.
         guard statement.name != "send-request", statement.name != "send-one-way-request" else {
-            guard kind == .writeMethodSet, checked.sendsTheCallersCredentials(statement), statement.elements.contains(where: \.setsAWriteMethod) else { return nil }
+            guard kind == .writeMethodSet, checked.sendsTheCallersCredentialsInAWrite(statement) else { return nil }
             return statement.name
         }
         if statement.name == "when", let method, statement.runs(forMethod: method.rawValue) == false { return nil }
@@ -1244,10 +1244,19 @@ extension PolicyXMLElement {
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
     /// written out, or an expression or a named value, which may be one.
-    var setsAWriteMethod: Bool {
+    var setsAWriteMethod: Bool { setsAMethod { $0.effect == .write } }
+
+    /// Whether the element is a `set-method` of a method that changes what is there (`PUT`,
+    /// `PATCH`, `DELETE`), or of one not written out; not `POST`, which also asks a question
+    /// (a decision service, a token exchange).
+    var setsAChangingMethod: Bool { setsAMethod { $0 == .PUT || $0 == .PATCH || $0 == .DELETE } }
+
+    /// Whether the element is a `set-method` of a method `picks` picks, or of one not
+    /// written out.
+    private func setsAMethod(_ picks: (HTTPMethod) -> Bool) -> Bool {
         guard name == "set-method", case .text(let method)? = textValue else { return name == "set-method" }
         guard !method.contains("{{") else { return true }
-        return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
+        return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased()).map(picks) ?? false
     }
 
     /// Whether a `when` runs on requests whose method is `method`, when its condition tests
@@ -1631,15 +1640,18 @@ struct CheckedCredentials: Sendable {
     /// The named values' known values, by name, which statements are read with.
     var namedValues: [String: String] { values.byName }
 
-    /// Whether a `send-request` or `send-one-way-request` sends the caller's credentials on:
-    /// it copies the caller's request, or sets a header or query parameter some check
-    /// reads from what the caller sent (found by an audit: a new DELETE given the caller's
-    /// `Authorization` is the write a copy is).
-    func sendsTheCallersCredentials(_ sender: PolicyXMLElement) -> Bool {
-        if sender.copiesTheRequest(namedValues) { return true }
-        return sender.elements.contains { element in
-            places(setBy: element).contains(where: reads) && element.sendsOnWhatTheCallerSent(namedValues, callerControlledVariables)
-        }
+    /// Whether a `send-request` or `send-one-way-request` sends the caller's credentials on
+    /// in a write: it copies the caller's request with a write method, or sets a header or
+    /// query parameter some check reads from what the caller sent, with a method that
+    /// changes what is there (found by an audit: a new DELETE given the caller's
+    /// `Authorization` is the write a copy is). A new `POST` is how an external authorizer
+    /// or a token exchange is asked, with the caller's token (the audit of the change).
+    func sendsTheCallersCredentialsInAWrite(_ sender: PolicyXMLElement) -> Bool {
+        if sender.copiesTheRequest(namedValues) { return sender.elements.contains(where: \.setsAWriteMethod) }
+        return sender.elements.contains(where: \.setsAChangingMethod)
+            && sender.elements.contains { element in
+                places(setBy: element).contains(where: reads) && element.sendsOnWhatTheCallerSent(namedValues, callerControlledVariables)
+            }
     }
 
     /// Whether some check may read `place`.

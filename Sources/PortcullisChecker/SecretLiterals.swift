@@ -194,7 +194,7 @@ public struct SecretLiterals: Sendable {
     /// key does (`Authorization`, `X-Api-Key`), any text but a placeholder
     /// (``CredentialScanner/isAPlaceholder(_:)``); under a name with a word that names a secret
     /// (``CredentialScanner/namesASecret(_:)``: `X-Partner-Key`, `X-ApiToken`, `X-Hub-Signature-256`: the
-    /// audits), one that looks like a generated key (``looksLikeAKey(_:)``; `X-Event-Key:
+    /// audits), one that looks like a generated key (``CredentialScanner/looksLikeAKey(_:)``; `X-Event-Key:
     /// repo:push`, `X-Tenant-Key: contoso01` are none: the third and fourth audits). A
     /// name about a credential (`X-Key-Id`, `X-Token-Type`) asks for none.
     private static func asksForACredential(_ text: String, underHeader name: String) -> Bool {
@@ -202,7 +202,7 @@ public struct SecretLiterals: Sendable {
         if CredentialScanner.isCredential("x", under: name) { return true }
         let words = name.lowercased().split { "-_ .".contains($0) }.map(String.init)
         guard let last = words.last, !descriptiveWords.contains(last) else { return false }
-        return words.contains(where: CredentialScanner.namesASecret) && looksLikeAKey(text)
+        return words.contains(where: CredentialScanner.namesASecret) && CredentialScanner.looksLikeAKey(text)
     }
 
     /// Last words of a name about a credential rather than of one.
@@ -210,21 +210,6 @@ public struct SecretLiterals: Sendable {
         "id", "type", "version", "format", "algorithm", "alg", "policy", "location", "name", "hint", "length", "count", "size", "expiry", "expires",
         "kind", "scheme", "header", "mode", "status", "audience", "issuer", "provider", "source", "endpoint", "method", "url", "uri",
     ]
-
-    /// Whether `text` looks like a generated key: sixteen characters or more, no space, dot
-    /// or colon (a path, a file's name, a URL), letters and digits, not a GUID written with
-    /// its dashes (a tenant's or a resource's id): a value a header with a credential's word
-    /// in its name carries as a secret.
-    /// Shorter words and codes (`contoso01`, `newui2024`) are what routing compares.
-    private static func looksLikeAKey(_ text: String) -> Bool {
-        text.count >= 16 && !text.contains(where: { $0.isWhitespace || $0 == "." || $0 == ":" }) && text.contains(where: \.isLetter)
-            && text.contains(where: \.isNumber) && !isAGUID(text)
-    }
-
-    private static func isAGUID(_ text: String) -> Bool {
-        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
-        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
-    }
 
     /// Whether HTTP gives the request header `name` a meaning of its own, which no secret
     /// has: a `check-header` of the caller's address (`X-Forwarded-For`, which Microsoft's

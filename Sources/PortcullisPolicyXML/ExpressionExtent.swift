@@ -158,7 +158,18 @@ public enum ExpressionExtent {
                         closed = true
                         break
                     }
-                    // An interpolated string writes a brace as two; one alone holds code.
+                    // An interpolated string writes a brace as two; one alone holds code. A
+                    // named value's reference is put in by APIM before C# reads the braces,
+                    // and stays one (found by an audit: `$"…?code={{fn-key}}"` read as a key).
+                    if interpolated, byte == UInt8(ascii: "{"), bytes.first == byte {
+                        let name = bytes.dropFirst().prefix(while: ExpressionExtent.isNameByte)
+                        let after = bytes.dropFirst(1 + name.count)
+                        if !name.isEmpty, after.starts(with: [UInt8(ascii: "}"), UInt8(ascii: "}")]) {
+                            text += [byte, byte] + name + [UInt8(ascii: "}"), UInt8(ascii: "}")]
+                            bytes = after.dropFirst(2)
+                            continue
+                        }
+                    }
                     if interpolated, byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") {
                         guard bytes.first == byte else { return partial }
                         bytes = bytes.dropFirst()
@@ -287,9 +298,12 @@ public enum ExpressionExtent {
         var references: [(name: String, place: ReferencePlace)]?
 
         /// Past a `{{name}}` reference at `index`, kept in ``references`` as standing in
-        /// `place`; false, with nothing read, when none starts there or none are kept.
+        /// `place`; false, with nothing read, when none starts there or neither references
+        /// nor literals are kept. A literal keeps the reference as written: APIM puts named
+        /// values in before C# reads `{{` in an interpolated string as a brace (read as one,
+        /// `$"…?code={{fn-key}}"` became a key written out: found by an audit).
         mutating func reference(in place: ReferencePlace) -> Bool {
-            guard references != nil, peek(0) == UInt8(ascii: "{"), peek(1) == UInt8(ascii: "{") else { return false }
+            guard references != nil || literals != nil, peek(0) == UInt8(ascii: "{"), peek(1) == UInt8(ascii: "{") else { return false }
             var end = index + 2
             while end < text.count, ExpressionExtent.isNameByte(text[end]) { end += 1 }
             guard end > index + 2, end + 1 < text.count, text[end] == UInt8(ascii: "}"), text[end + 1] == UInt8(ascii: "}") else { return false }

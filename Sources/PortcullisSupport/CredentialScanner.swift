@@ -34,12 +34,14 @@ public enum CredentialScanner {
     /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
-    /// A key named so by its words alone (``namedByItsWords(_:_:)``) takes no placeholder
-    /// (``isAPlaceholder(_:)``: `X-CSRF-Token: Fetch`, `isSecret: true`).
+    /// Under a key named so by its words alone (``namedByItsWords(_:_:)``) only a value that
+    /// looks like a generated key is one (``looksLikeAKey(_:)``): `X-Session-Key: web`,
+    /// `paginationToken: first-page`, an OpenAPI security requirement's scopes under
+    /// `accessToken` are identifiers (found by the audit of the change).
     public static func isCredential(_ value: String, under key: String) -> Bool {
         let (named, isAuthorization, byWords) = key.withUTF8Bytes(reading)
         return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
-            && !(byWords ? isAPlaceholder(value) : isAFillIn(value))
+            && (byWords ? looksLikeAKey(value) && !isAFillIn(value) : !isAFillIn(value))
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
@@ -183,6 +185,20 @@ public enum CredentialScanner {
         "bearer", "id",
     ]
 
+    /// Whether `text` looks like a generated key: sixteen characters or more, no space, dot
+    /// or colon (a path, a file's name, a URL), letters and digits, not a GUID written with
+    /// its dashes (a tenant's or a resource's id). Shorter words and codes (`contoso01`,
+    /// `newui2024`) are what routing compares.
+    public static func looksLikeAKey(_ text: String) -> Bool {
+        text.count >= 16 && !text.contains(where: { $0.isWhitespace || $0 == "." || $0 == ":" }) && text.contains(where: \.isLetter)
+            && text.contains(where: \.isNumber) && !isAGUID(text)
+    }
+
+    private static func isAGUID(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy(\.isHexDigit) }
+    }
+
     /// Whether `text` stands for a value missing (`GetValueOrDefault("X-Api-Key", "none") ==
     /// "none"` tests that the header is absent), not a value to send: a word for nothing, a
     /// scheme's name, a request for one (`X-CSRF-Token: Fetch`), or a text of fewer than
@@ -202,13 +218,32 @@ public enum CredentialScanner {
     /// change that read more names).
     public static func isAFillIn(_ text: String) -> Bool {
         let lowered = text.trimmingWhitespace.lowercased()
-        guard let first = lowered.first, let last = lowered.last else { return false }
+        guard let first = lowered.first else { return false }
         if fillIns.contains(lowered) { return true }
         if lowered.count >= 3, lowered.allSatisfy({ $0 == first }) { return true }
+        // `your-…-here` of words, not of a key put between them.
         let words = lowered.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " || $0 == "." })
-        if words.count >= 3, words.first == "your", words.last == "here" { return true }
-        let opensAReference = lowered.hasPrefix("${") && last == "}" || lowered.hasPrefix("$(") && last == ")" || lowered.count > 2 && first == "%" && last == "%"
-        return opensAReference && !lowered.dropFirst().dropLast().contains(where: { $0 == " " })
+        if words.count >= 3, words.first == "your", words.last == "here", words.allSatisfy({ $0.allSatisfy(\.isLetter) }) { return true }
+        // One reference to a variable, by a name shaped as one (`DB_PASSWORD`, `dbPassword`):
+        // a generated key wrapped as one (`${Zk3pQ8…}`) is none (found by the audit of the change).
+        let trimmed = text.trimmingWhitespace
+        for (opening, closing) in Self.referenceMarks where trimmed.hasPrefix(opening) && trimmed.hasSuffix(closing) && trimmed.count > opening.count + closing.count {
+            let name = trimmed.dropFirst(opening.count).dropLast(closing.count)
+            return name.count <= 64 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) } && Self.isShapedAsAName(name)
+        }
+        return false
+    }
+
+    /// The ways a template or a shell names a variable: `${NAME}`, `$(NAME)`, `%NAME%`,
+    /// Azure DevOps' `#{NAME}#` and `__NAME__`.
+    private static let referenceMarks = [("${", "}"), ("$(", ")"), ("#{", "}#"), ("%", "%"), ("__", "__")]
+
+    /// Whether `name` reads as a variable's name rather than a generated key: in one case
+    /// (`DB_PASSWORD`, `db_password`), or of mixed case without digits (`dbPassword`).
+    private static func isShapedAsAName(_ name: Substring) -> Bool {
+        let upper = name.contains(where: \.isUppercase)
+        let lower = name.contains(where: \.isLowercase)
+        return !(upper && lower) || !name.contains(where: \.isNumber)
     }
 
     private static let fillIns: Set<String> = [
@@ -390,7 +425,10 @@ public enum CredentialScanner {
             valueEnd += 1
         }
         guard isWrittenOut(bytes, valueStart..<valueEnd), bytes[valueStart] != UInt8(ascii: "=") else { return false }
-        if reading(bytes, keyStart..<keyEnd).named { return true }
+        // A name read by its words alone (`pagination_token=start`) is judged as a query's
+        // key is, by its value's length, below (found by the audit of the change).
+        let key = reading(bytes, keyStart..<keyEnd)
+        if key.named, !key.byWords { return true }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret
         else { return false }

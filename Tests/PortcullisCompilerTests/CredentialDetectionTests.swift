@@ -92,12 +92,19 @@ final class CredentialDetectionTests: XCTestCase {
         let gateway = RuleExample.baseGateway
             + "namedValues:\n  db-password: changeme\n  partner-api-key: REPLACE_ME\n  signing-secret: \"********\"\n"
             + "  access-token: string\n  webhookSecret: your-webhook-secret-here\n  client-secret: \"${CLIENT_SECRET}\"\n  admin-password: \"%ADMIN_PASSWORD%\"\n"
-            + "  refresh-token: xxxxxxxxxxxx\n  svc-password: Hunter2x\n"
+            + "  refresh-token: xxxxxxxxxxxx\n  fn-key: \"#{fnAppKey}#\"\n  svc-password: Hunter2x\n"
+            // A generated key wrapped as a reference, or two, is one (the audit of the change).
+            + "  db-secret: \"${Zk3pQ8vR2mX7tY4wB9nL6sD1fG5hJ0aE}\"\n  api-password: \"%A%Zk3pQ8vR2mX7tY4wB9nL6sD1fG5hJ0aE%\"\n"
+            + "  hook-secret: your-Zk3pQ8vR2mX7tY4w-here\n"
         try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
-        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 1, lint.stdout)
-        let line = gateway.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  svc-password:") }.map { $0 + 1 } ?? 0
-        XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):17: error: this value looks like a credential [SE001]"), lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 4, lint.stdout)
+        let lines = gateway.components(separatedBy: "\n")
+        for name in ["svc-password", "db-secret", "api-password", "hook-secret"] {
+            let line = lines.firstIndex { $0.hasPrefix("  \(name):") }.map { $0 + 1 } ?? 0
+            XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):\(name.count + 5):"), "\(name):\n\(lint.stdout)")
+        }
+        XCTAssertFalse(lint.stdout.contains("Zk3pQ8vR2mX7tY4w"), lint.stdout)
     }
 
     /// A plain named value whose name calls it a password or key holds one, whatever it

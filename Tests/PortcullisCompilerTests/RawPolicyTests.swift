@@ -396,15 +396,17 @@ final class RawPolicyTests: XCTestCase {
         // other value.
         let blocks = #"<cache-store-value key="@{ var t = \#(header); return &quot;own:&quot; + t.Split(&apos;.&apos;)[0]; }" value="x" duration="60" /><cache-store-value key="@(\#(header) != &quot;&quot; ? &quot;own-a:&quot; : &quot;own-b:&quot;)" value="x" duration="60" /><cache-store-value key="@(&quot;own:&quot; + \#(header).AsJwt()?.Subject)" value="x" duration="60" />"#
         let blockInside = #"<cache-store-value key="@{ var t = \#(header); if (t == &quot;&quot;) { return &quot;own:&quot;; } return &quot;example:introspection:partner:&quot; + t; }" value="x" duration="60" />"#
+        // `?.5` is a choice of the number .5, not a member read (the audit of the change).
+        let pointFive = #"<cache-store-value key="@(&quot;own:&quot; + \#(header) == &quot;x&quot; ?.5.ToString() : &quot;example:introspection:partner:&quot; + \#(header))" value="x" duration="60" />"#
         try write(RuleExample.baseGateway + "namedValues:\n  results-key: example:introspection:partner:0123\n", to: "defs/gateway.yaml")
-        for (name, store) in [("forged", forged), ("named", named), ("own", own), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside)] {
+        for (name, store) in [("forged", forged), ("named", named), ("own", own), ("cut", cut), ("chosen", chosen), ("summed", summed), ("blocks", blocks), ("blockinside", blockInside), ("pointfive", pointFive)] {
             let example = RuleExample.api(
                 name, fields: "auth: partner\n",
                 routes: "  - {id: create-\(name), method: POST, path: /orders, scopes: [orders.write], policy: '<policies><inbound>\(store)<base /></inbound></policies>'}\n")
             try write(example.text, to: "defs/\(name).yaml")
         }
         let found = try lintFindings()
-        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside"] {
+        for name in ["forged", "named", "cut", "chosen", "summed", "blockinside", "pointfive"] {
             let expected = "LP001 defs/\(name).yaml: raw 'cache-store-value' in route '\(name)/create-\(name)' may write under 'example:introspection:', where the gateway keeps introspection answers, so a token the provider never called active could pass"
             XCTAssertTrue(found.contains(expected), "missing: \(expected)\nin:\n\(found.joined(separator: "\n"))")
         }
@@ -1423,8 +1425,8 @@ final class RawPolicyTests: XCTestCase {
     /// A claim beside the scopes whose values are no declared scope (`idtyp`, `azp`) made
     /// LP003 take the check for one asking more, though a read-only user token meets it:
     /// APIM asks a token for every claim (found by an audit). A claim naming a declared
-    /// write scope still asks more, and so does an app role no scope declares: a claim that
-    /// carries permissions may grant the write with it.
+    /// write scope still asks more, and so does any other claim's value no scope declares
+    /// (an app role, a custom claim): it may grant the write.
     func testAClaimOfNoDeclaredScopeLeavesAReadOnlyTokenThrough() throws {
         let both = ["orders.read", "orders.write"]
         try writeWriteRoutes([
@@ -1432,13 +1434,18 @@ final class RawPolicyTests: XCTestCase {
             ("client", "", scopeCheck(both, #"<claim name="azp"><value>client-id</value></claim>"#)),
             ("writing", "", scopeCheck(both, #"<claim name="roles"><value>orders.write</value></claim>"#)),
             ("approle", "", scopeCheck(both, #"<claim name="roles"><value>Orders.Admin</value></claim>"#)),
+            // Microsoft's "pre-authorize requests based on HTTP method" sample and the
+            // reference's `group` claim (the audit of the change found both errors).
+            ("custom", "", scopeCheck(both, #"<claim name="create"><value>true</value></claim>"#)),
+            ("group", "", scopeCheck(both, #"<claim name="group" match="any"><value>finance</value><value>logistics</value></claim>"#)),
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP003") }
         XCTAssertContainsEach(found, [
             "LP003 defs/typed.yaml: POST route 'call-typed' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'typed/call-typed'",
             "LP003 defs/client.yaml: POST route 'call-client' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'client/call-client'",
         ])
-        XCTAssertFalse(found.contains { $0.contains("call-writing") || $0.contains("call-approle") }, found.joined(separator: "\n"))
+        XCTAssertFalse(
+            found.contains { line in ["call-writing", "call-approle", "call-custom", "call-group"].contains { line.contains($0) } }, found.joined(separator: "\n"))
     }
 
     /// A stricter check of a token the gateway gives itself (its managed identity's, read
@@ -1485,21 +1492,23 @@ final class RawPolicyTests: XCTestCase {
     func testANewRequestGivenTheCallersTokenAsAWriteIsLP003() throws {
         let callers = #"<set-header name="Authorization" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Authorization",""))</value></set-header>"#
         let gateways = #"<set-header name="Authorization" exists-action="override"><value>Bearer {{backend-token}}</value></set-header>"#
-        func sent(_ header: String, in section: String = "inbound") -> String {
-            let sender = #"<send-one-way-request mode="new"><set-url>https://orders.example.com/orders</set-url><set-method>DELETE</set-method>\#(header)</send-one-way-request>"#
+        func sent(_ header: String, in section: String = "inbound", method: String = "DELETE") -> String {
+            let sender = #"<send-one-way-request mode="new"><set-url>https://orders.example.com/orders</set-url><set-method>\#(method)</set-method>\#(header)</send-one-way-request>"#
             return section == "inbound" ? "<policies><inbound><base />\(sender)</inbound></policies>" : "<policies><inbound><base /></inbound><outbound><base />\(sender)</outbound></policies>"
         }
-        let routes = [("handed", sent(callers)), ("later", sent(callers, in: "outbound")), ("own", sent(gateways)), ("bare", sent(""))].map { id, policy in
+        // A new POST with the caller's token is how an external authorizer is asked (the
+        // audit of the change found Microsoft's external-authorizer idiom an error).
+        let routes = [("handed", sent(callers)), ("later", sent(callers, in: "outbound")), ("own", sent(gateways)), ("bare", sent("")), ("asked", sent(callers, method: "POST"))].map { id, policy in
             "  - {id: \(id), method: GET, path: /\(id), scopes: [orders.read], policy: '\(policy)'}\n"
         }
         try write(RuleExample.baseGateway + "namedValues:\n  backend-token: not-a-secret-here\n", to: "defs/gateway.yaml")
         try write(RuleExample.api(routes: routes.joined()).text, to: "defs/orders.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("LP003") }
         XCTAssertContainsEach(found, [
-            "LP003 defs/orders.yaml: GET route 'handed', which raw 'send-one-way-request' in route 'orders/handed' sends the caller's credentials on in a write, accepts the read scope 'orders.read'",
-            "LP003 defs/orders.yaml: GET route 'later', which raw 'send-one-way-request' in route 'orders/later' sends the caller's credentials on in a write, accepts the read scope 'orders.read'",
+            "LP003 defs/orders.yaml: GET route 'handed', whose caller's credentials raw 'send-one-way-request' in route 'orders/handed' sends on in a write, accepts the read scope 'orders.read'",
+            "LP003 defs/orders.yaml: GET route 'later', whose caller's credentials raw 'send-one-way-request' in route 'orders/later' sends on in a write, accepts the read scope 'orders.read'",
         ])
-        XCTAssertFalse(found.contains { $0.contains("'own'") || $0.contains("'bare'") }, found.joined(separator: "\n"))
+        XCTAssertFalse(found.contains { $0.contains("'own'") || $0.contains("'bare'") || $0.contains("'asked'") }, found.joined(separator: "\n"))
     }
 
     /// A scope that only raw token checks require was reported as one no route requires
@@ -2336,11 +2345,11 @@ final class RawPolicyTests: XCTestCase {
         // by the raw-policy audit of a later round).
         XCTAssertTrue(
             findings.contains(
-                "LP003 defs/orders.yaml: GET route 'copy-order', which raw 'send-request' in route 'orders/copy-order' sends the caller's credentials on in a write, accepts the read scope 'orders.read'"),
+                "LP003 defs/orders.yaml: GET route 'copy-order', whose caller's credentials raw 'send-request' in route 'orders/copy-order' sends on in a write, accepts the read scope 'orders.read'"),
             "\(findings)")
         XCTAssertTrue(
             findings.contains(
-                "LP003 defs/orders.yaml: GET route 'copy-later', which raw 'send-one-way-request' in route 'orders/copy-later' sends the caller's credentials on in a write, accepts the read scope 'orders.read'"),
+                "LP003 defs/orders.yaml: GET route 'copy-later', whose caller's credentials raw 'send-one-way-request' in route 'orders/copy-later' sends on in a write, accepts the read scope 'orders.read'"),
             "\(findings)")
         XCTAssertTrue(
             findings.contains(

@@ -179,6 +179,14 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<set-header name=\"X-Api-Token\" exists-action=\"override\"><value>{{partner-api-token}}</value></set-header>",
             "<set-variable name=\"isSecret\" value=\"true\" />",
             "<!-- cache key: per-user -->",
+            // Found by the audit of the change: identifiers under names read by their words,
+            // and a named value referenced in an interpolated string, where C# writes a
+            // brace as two.
+            "<set-variable name=\"sessionKey\" value=\"orders-session\" />",
+            "<set-variable name=\"paginationToken\" value=\"first-page\" />",
+            "<set-header name=\"X-Session-Key\" exists-action=\"override\"><value>web</value></set-header>",
+            "<set-backend-service base-url=\"@($&quot;https://fn.example.com/api/orders?code={{orders-fn-key}}&quot;)\" />",
+            "<set-body>@($\"grant_type=client_credentials&amp;client_secret={{backend-client-secret}}\")</set-body>",
         ]
         let inbound = (named + clean).map { "        " + $0 }.joined(separator: "\n")
         let folder = try project(

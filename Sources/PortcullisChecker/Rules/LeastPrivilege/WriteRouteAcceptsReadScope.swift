@@ -162,14 +162,15 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     } else {
                         nil
                     }
-                // A claim that carries no permissions (`idtyp`, `azp`), none of whose values is
-                // a declared scope, restricts no scope: a read-only token meets it as well as
-                // any other (found by an audit). A permission claim's value no scope declares
-                // (an app role of `roles`) may grant the write, and asks more.
-                let carriesPermissions = claim.attribute("name").map { name in
-                    name.value.isExpression || Self.permissionClaims.contains((names.resolved(name.value.written) ?? "").trimmingWhitespace.lowercased())
-                } ?? true
-                if !carriesPermissions, values.allSatisfy({ $0.map { !access.declaresAScope(meeting: $0, splitAt: separator) } ?? false }) { continue }
+                // A claim that says what kind of token or client it is (`idtyp`, `azp`), none of
+                // whose values is a declared scope, restricts no scope: a read-only token meets
+                // it as well as any other (found by an audit). Any other claim's value no scope
+                // declares (an app role, `create: true`, `group: finance`) may grant the write,
+                // and asks more (the audit of the change).
+                let describesTheToken = claim.attribute("name").map { name in
+                    !name.value.isExpression && Self.claimsOfNoPermission.contains((names.resolved(name.value.written) ?? "").trimmingWhitespace.lowercased())
+                } ?? false
+                if describesTheToken, values.allSatisfy({ $0.map { !access.declaresAScope(meeting: $0, splitAt: separator) } ?? false }) { continue }
                 let reads: [String]
                 if let separator {
                     // The token's claim is split at the separator before its values are
@@ -192,11 +193,10 @@ public enum WriteRouteAcceptsReadScope: Rule {
         return found
     }
 
-    /// Claims tokens carry permissions in: scopes, roles and groups, as Entra and OAuth name
-    /// them (a provider's own `scopeClaim` or `roleClaim` may be any of these).
-    private static let permissionClaims: Set<String> = [
-        "scp", "scope", "scopes", "roles", "role", "groups", "wids", "permissions", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
-        "http://schemas.microsoft.com/identity/claims/scope",
+    /// Claims that say what kind of token, client or issuer it is, and grant nothing: the
+    /// token's type, the client application, the tenant, the version, how it was issued.
+    private static let claimsOfNoPermission: Set<String> = [
+        "idtyp", "azp", "appid", "client_id", "cid", "azpacr", "appidacr", "ver", "typ", "tid", "iss", "aud", "acr", "amr", "token_use",
     ]
 
     /// Whether the backend of `route` is sent a write: `.some(nil)` when the route's own
@@ -205,18 +205,19 @@ public enum WriteRouteAcceptsReadScope: Rule {
         if route.written.method.value.effect == .write { return .some(nil) }
         // The backend sees the method the gateway sends, not the one the route names.
         if let sent = route.written.rewrittenMethod, sent.value.effect == .write {
-            return "its 'rewrite' sends to its backend as \(sent.value.rawValue)"
+            return "which its 'rewrite' sends to its backend as \(sent.value.rawValue)"
         }
         guard let (owner, name) = context.rawWriteSetter(on: route) else { return nil }
-        if name != "set-method" { return "raw '\(name)' in \(owner) sends the caller's credentials on in a write" }
-        return "raw '\(name)' in \(owner) sends to its backend as a write"
+        // The route is what a set-method sends; a request sent alongside carries its caller's credentials.
+        if name != "set-method" { return "whose caller's credentials raw '\(name)' in \(owner) sends on in a write" }
+        return "which raw '\(name)' in \(owner) sends to its backend as a write"
     }
 
     /// How messages name a write route: by its method, and what sends a read route on as a write.
     private static func described(_ route: EffectiveRoute, sentOnBy setter: String?) -> String {
         let named = "\(route.written.method.value.rawValue) route '\(route.written.id.value)'"
         guard let setter else { return named }
-        return named + ", which \(setter),"
+        return named + ", \(setter),"
     }
 
     /// `setter` says what sends a read route on as a write: its `rewrite` or a raw statement.

@@ -130,11 +130,15 @@ enum ExpressionFlow {
         // the whole (judged once: a block of thousands of returns judged whole for each
         // took minutes, and an arm judged alone let the others through: audits).
         // A value whose locals the block gives one value each is judged with them put in.
+        // The block is read for its locals once, not for each value (a block of thousands
+        // of returns read again for each took seconds: the audit of the change).
         func judgeEach(_ values: [(code: String, mayReadALocal: Bool)], whole code: String, depth: Int) -> Bool {
             var whole: Bool?
+            var locals: BlockLocals??
             return values.allSatisfy { value in
                 guard value.mayReadALocal, readsALocal(value.code) else { return judge(value.code, depth: depth + 1) }
-                if let put = localsInPlace(in: value.code, of: code), !readsALocal(put) { return judge(put, depth: depth + 1) }
+                if locals == nil { locals = .some(BlockLocals(code)) }
+                if let put = locals??.inPlace(in: value.code), !readsALocal(put) { return judge(put, depth: depth + 1) }
                 if whole == nil { whole = holds(code) }
                 return whole!
             }
@@ -888,8 +892,13 @@ enum ExpressionFlow {
         // read only if there is one (`?.`, `?[`) chooses none.
         guard let end else { return nil }
         let after = rest[end...].drop(while: \.isWhitespace)
-        let chooses = zip(after.utf8, after.utf8.dropFirst().map(Optional.some) + [nil]).contains { byte, next in
-            byte == UInt8(ascii: "?") && next != UInt8(ascii: ".") && next != UInt8(ascii: "[")
+        let bytes = Array(after.utf8)
+        let chooses = bytes.indices.contains { index in
+            guard bytes[index] == UInt8(ascii: "?") else { return false }
+            let next = index + 1 < bytes.count ? bytes[index + 1] : nil
+            // `?.5` is a choice of the number .5 (found by the audit of the change).
+            let digitAfter = index + 2 < bytes.count && (0x30...0x39).contains(bytes[index + 2])
+            return !(next == UInt8(ascii: "[") || next == UInt8(ascii: ".") && !digitAfter)
         }
         guard after.hasPrefix("+") || after.hasPrefix(block ? ";" : ")"), !chooses else { return nil }
         return text
@@ -927,65 +936,78 @@ enum ExpressionFlow {
         return values
     }
 
-    /// `value`, code the block `block` returns (`@(…)`), with each local it reads that the
-    /// block gives one value (one assignment, no `+=`, no change of a member) put in its
-    /// place in brackets, and so on in what was put in, eight levels deep and 16 KB at
-    /// most: `var t = header; return t.Split('.')[0];` returns the header's first part,
-    /// which a reading of the block whole took for the header (found by an audit). Nil
-    /// for code that is no block, a block not followed, and a local with other values.
-    static func localsInPlace(in value: String, of block: String) -> String? {
-        let text = compacted(Array(block.utf8))
-        guard text.count > 3, text[0] == at, text[1] == openBrace, text.last == closeBrace else { return nil }
-        let reading = Block(text, Structure(text))
-        guard reading.isFollowed else { return nil }
-        let statements = reading.statements()
-        var given: [String: Range<Int>] = [:]
-        // A call that changes nothing of any type policies name (`t.Split('.')`) leaves
-        // the local as it was; `sb.Append(h)` or `list.Reverse()` does not.
-        var unsure = Set(statements.changes.filter { $0.called.map { !Block.unchanging.contains($0) } ?? true }.map(\.local))
-        for assignment in statements.assignments {
-            if assignment.appends || given[assignment.local] != nil { unsure.insert(assignment.local) }
-            given[assignment.local] = assignment.value
-        }
-        for name in unsure { given[name] = nil }
-        var budget = 16_384
-        func put(_ code: [UInt8], depth: Int) -> [UInt8]? {
-            let structure = Structure(code)
-            var result: [UInt8] = []
-            var index = 0
-            while index < code.count {
-                if let end = structure.literalEnd[index] {
-                    result += code[index..<end]
-                    index = end
-                    continue
-                }
-                guard isIdentifier(code[index]), index == 0 || !(isIdentifier(code[index - 1]) || code[index - 1] == dot) else {
-                    result.append(code[index])
-                    index += 1
-                    continue
-                }
-                let end = identifierEnd(code, from: index)
-                let name = String(decoding: code[index..<end], as: UTF8.self)
-                if let range = given[name] {
-                    guard depth < 8, let inner = put(Array(text[range]), depth: depth + 1) else { return nil }
-                    // A chain of members and calls goes in as it is, where the steps after
-                    // it are read as they are on the header itself; anything else in brackets.
-                    let bracketed = !isAChain(inner)
-                    if bracketed { result.append(openParenthesis) }
-                    result += inner
-                    if bracketed { result.append(closeParenthesis) }
-                } else if unsure.contains(name) {
-                    return nil
-                } else {
-                    result += code[index..<end]
-                }
-                budget -= end - index
-                guard budget > 0, result.count <= 16_384 else { return nil }
-                index = end
+    /// The locals of a block (`@{ … }`) that it gives one value each (one assignment, no
+    /// `+=`, no call that may change it), read once: a value the block returns is read with
+    /// each such local it reads put in its place in brackets, and so on in what was put in,
+    /// eight levels deep and 16 KB at most (``inPlace(in:)``): `var t = header; return
+    /// t.Split('.')[0];` returns the header's first part, which a reading of the block whole
+    /// took for the header (found by an audit). Nil for code that is no block or a block
+    /// not followed.
+    struct BlockLocals {
+        private let text: [UInt8]
+        private let given: [String: Range<Int>]
+        private let unsure: Set<String>
+
+        init?(_ block: String) {
+            let text = compacted(Array(block.utf8))
+            guard text.count > 3, text[0] == at, text[1] == openBrace, text.last == closeBrace else { return nil }
+            let reading = Block(text, Structure(text))
+            guard reading.isFollowed else { return nil }
+            let statements = reading.statements()
+            var given: [String: Range<Int>] = [:]
+            // A call that changes nothing of any type policies name (`t.Split('.')`) leaves
+            // the local as it was; `sb.Append(h)` or `list.Reverse()` does not.
+            var unsure = Set(statements.changes.filter { $0.called.map { !Block.unchanging.contains($0) } ?? true }.map(\.local))
+            for assignment in statements.assignments {
+                if assignment.appends || given[assignment.local] != nil { unsure.insert(assignment.local) }
+                given[assignment.local] = assignment.value
             }
-            return result
+            for name in unsure { given[name] = nil }
+            (self.text, self.given, self.unsure) = (text, given, unsure)
         }
-        return put(compacted(Array(value.utf8)), depth: 0).map { String(decoding: $0, as: UTF8.self) }
+
+        /// `value`, code the block returns (`@(…)`), with its locals put in; nil where a
+        /// local read has another value, or past the depth or the size.
+        func inPlace(in value: String) -> String? {
+            var budget = 16_384
+            func put(_ code: [UInt8], depth: Int) -> [UInt8]? {
+                let structure = Structure(code)
+                var result: [UInt8] = []
+                var index = 0
+                while index < code.count {
+                    if let end = structure.literalEnd[index] {
+                        result += code[index..<end]
+                        index = end
+                        continue
+                    }
+                    guard isIdentifier(code[index]), index == 0 || !(isIdentifier(code[index - 1]) || code[index - 1] == dot) else {
+                        result.append(code[index])
+                        index += 1
+                        continue
+                    }
+                    let end = identifierEnd(code, from: index)
+                    let name = String(decoding: code[index..<end], as: UTF8.self)
+                    if let range = given[name] {
+                        guard depth < 8, let inner = put(Array(text[range]), depth: depth + 1) else { return nil }
+                        // A chain of members and calls goes in as it is, where the steps after
+                        // it are read as they are on the header itself; anything else in brackets.
+                        let bracketed = !isAChain(inner)
+                        if bracketed { result.append(openParenthesis) }
+                        result += inner
+                        if bracketed { result.append(closeParenthesis) }
+                    } else if unsure.contains(name) {
+                        return nil
+                    } else {
+                        result += code[index..<end]
+                    }
+                    budget -= end - index
+                    guard budget > 0, result.count <= 16_384 else { return nil }
+                    index = end
+                }
+                return result
+            }
+            return put(compacted(Array(value.utf8)), depth: 0).map { String(decoding: $0, as: UTF8.self) }
+        }
     }
 
     /// Whether `code` is one chain of names, members, calls and indices
