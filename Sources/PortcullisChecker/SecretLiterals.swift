@@ -245,7 +245,9 @@ public struct SecretLiterals: Sendable {
         // as in a raw `set-header` (found by an audit: `X-Backend-Auth: KEY` passed).
         func judge(_ changes: [MessageChange]?, inQuery: Bool = false) {
             for change in changes ?? [] {
-                if let value = change.value, CredentialScanner.looksLikeABareKey(value.value) { found.append(value.range) }
+                if let value = change.value, CredentialScanner.looksLikeABareKey(value.value), !CredentialScanner.namesADigest(change.name.value) {
+                    found.append(value.range)
+                }
                 judge(change.value, under: change.name.value, inQuery: inQuery)
             }
         }

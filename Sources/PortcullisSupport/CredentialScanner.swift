@@ -48,7 +48,17 @@ public enum CredentialScanner {
     /// key calls it: what a named value's check and `import` ask of a plain value. Such a
     /// value stands alone, so a bare key counts too (``looksLikeABareKey(_:)``).
     public static func isCredential(_ value: String, orNamedSoBy key: String) -> Bool {
-        looksLikeCredential(value) || isCredential(value, under: key) || looksLikeABareKey(value)
+        looksLikeCredential(value) || isCredential(value, under: key) || looksLikeABareKey(value) && !namesADigest(key)
+    }
+
+    /// Whether a header's or a value's name says it holds a digest, which is as random as a
+    /// key but public (`X-Content-SHA256`, `Content-MD5`, `If-None-Match`'s ETag): the audit
+    /// of the change that judged YAML headers' values found the empty body's SHA-256 reported.
+    public static func namesADigest(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return ["sha", "md5", "hash", "digest", "checksum", "etag", "fingerprint", "thumbprint", "integrity", "if-none-match", "if-match"].contains {
+            lowered.contains($0)
+        }
     }
 
     /// Whether `value` is nothing but a generated key: 40 to 128 characters of Base64 or
@@ -123,8 +133,12 @@ public enum CredentialScanner {
             name = key.lowerBound..<end
             guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) || wordEndings.contains(ending(bytes, name)) else { return (false, false, false) }
         }
-        if credentialKeySuffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), false) }
-        return (namedByItsWords(bytes, name), false, true)
+        // Only the suffixes of the name's own ending are compared.
+        let end = ending(bytes, name)
+        for (suffixEnding, suffixes) in suffixesByEnding where suffixEnding == end {
+            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), false) }
+        }
+        return (wordEndings.contains(end) && namedByItsWords(bytes, name), false, true)
     }
 
     /// Whether the words of `bytes[name]`, joined without case or separators, end in a
@@ -358,6 +372,11 @@ public enum CredentialScanner {
 
     /// The last two letters of each of ``credentialKeySuffixes``, lowercased.
     private static let credentialKeyEndings = Array(Set(credentialKeySuffixes.map { suffix in suffix.withUnsafeBufferPointer { ending($0, $0.indices) } }))
+
+    /// ``credentialKeySuffixes`` by their last two letters.
+    private static let suffixesByEnding: [(UInt16, [[UInt8]])] = credentialKeyEndings.map { end in
+        (end, credentialKeySuffixes.filter { suffix in suffix.withUnsafeBufferPointer { ending($0, $0.indices) } == end })
+    }
 
     /// The endings of `token`, `secret` and `key`, which end names read by their words
     /// (``namedByItsWords(_:_:)``).

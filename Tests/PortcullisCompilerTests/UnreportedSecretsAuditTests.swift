@@ -195,13 +195,15 @@ final class UnreportedSecretsAuditTests: XCTestCase {
                 ("policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n", "<include-fragment fragment-id=\"correlation-id\" />\n\(inbound)\n"),
                 (
                     "apis/invoices.yaml", "openapi: ../specs/invoices.yaml\n",
-                    "openapi: ../specs/invoices.yaml\nrequest:\n  headers:\n    set: {X-Backend-Auth: \(Self.otherKey)}\n"
+                    "openapi: ../specs/invoices.yaml\nrequest:\n  headers:\n    set: {X-Backend-Auth: \(Self.otherKey), X-Content-SHA256: 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=}\n"
                 ),
             ])
         // The first statement added is on line 4 of the policy.
         try assertReported(
             folder, at: named.indices.map { "policies/global.xml:\($0 + 4):" } + ["apis/invoices.yaml:13:"], hiding: [Self.token, Self.otherKey])
         let reported = try reportedLines(folder)
+        // The empty body's SHA-256 under a digest's name is public (the audit of the change).
+        XCTAssertEqual(reported.filter { $0.hasPrefix("apis/invoices.yaml:13:") }.count, 1, "\(reported)")
         for index in clean.indices {
             XCTAssertFalse(reported.contains { $0.hasPrefix("policies/global.xml:\(named.count + index + 4):") }, "\(clean[index]):\n\(reported)")
         }
