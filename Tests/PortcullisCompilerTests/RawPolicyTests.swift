@@ -393,8 +393,10 @@ final class RawPolicyTests: XCTestCase {
         // A block's every return, and each branch of a choice, judged by its own leading
         // text: a key built in a block was judged by its first statement (found by an audit
         // of the forty-second round); a member read only if there is one (`?.`) chooses no
-        // other value.
-        let blocks = #"<cache-store-value key="@{ var t = \#(header); return &quot;own:&quot; + t.Split(&apos;.&apos;)[0]; }" value="x" duration="60" /><cache-store-value key="@(\#(header) != &quot;&quot; ? &quot;own-a:&quot; : &quot;own-b:&quot;)" value="x" duration="60" /><cache-store-value key="@(&quot;own:&quot; + \#(header).AsJwt()?.Subject)" value="x" duration="60" />"#
+        // other value; nor does a choice in brackets, or a join's first text (the last
+        // audit of the round).
+        let blocks = #"<cache-store-value key="@(&quot;own:&quot; + (\#(header) ?? &quot;&quot;))" value="x" duration="60" /><cache-store-value key="@(string.Concat(&quot;own:&quot;, \#(header)))" value="x" duration="60" />"#
+            + #"<cache-store-value key="@{ var t = \#(header); return &quot;own:&quot; + t.Split(&apos;.&apos;)[0]; }" value="x" duration="60" /><cache-store-value key="@(\#(header) != &quot;&quot; ? &quot;own-a:&quot; : &quot;own-b:&quot;)" value="x" duration="60" /><cache-store-value key="@(&quot;own:&quot; + \#(header).AsJwt()?.Subject)" value="x" duration="60" />"#
         let blockInside = #"<cache-store-value key="@{ var t = \#(header); if (t == &quot;&quot;) { return &quot;own:&quot;; } return &quot;example:introspection:partner:&quot; + t; }" value="x" duration="60" />"#
         // `?.5` is a choice of the number .5, not a member read (the audit of the change).
         let pointFive = #"<cache-store-value key="@(&quot;own:&quot; + \#(header) == &quot;x&quot; ?.5.ToString() : &quot;example:introspection:partner:&quot; + \#(header))" value="x" duration="60" />"#

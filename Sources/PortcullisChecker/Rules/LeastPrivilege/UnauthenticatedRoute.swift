@@ -346,7 +346,8 @@ public enum UnauthenticatedRoute: Rule {
                 let starts: [String?] =
                     switch key.value {
                     case .text(let text): [context.namedValues.resolved(text)]
-                    case .expression: ExpressionFlow.possibleValues(of: key.value.resolved).map { ExpressionFlow.leadingText(of: $0.code) }
+                    case .expression:
+                        ExpressionFlow.possibleValues(of: key.value.resolved).map { ExpressionFlow.leadingText(of: $0.code) ?? ExpressionFlow.writtenStart(of: $0.code) }
                     }
                 let leaves = starts.allSatisfy { known in
                     guard let known, !known.isEmpty else { return false }

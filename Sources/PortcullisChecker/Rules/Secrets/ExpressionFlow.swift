@@ -892,13 +892,28 @@ enum ExpressionFlow {
         // read only if there is one (`?.`, `?[`) chooses none.
         guard let end else { return nil }
         let after = rest[end...].drop(while: \.isWhitespace)
+        // A choice in brackets (`"p-" + (t ?? "")`) picks a part, not the start; literals
+        // are passed over.
         let bytes = Array(after.utf8)
-        let chooses = bytes.indices.contains { index in
-            guard bytes[index] == UInt8(ascii: "?") else { return false }
-            let next = index + 1 < bytes.count ? bytes[index + 1] : nil
-            // `?.5` is a choice of the number .5 (found by the audit of the change).
-            let digitAfter = index + 2 < bytes.count && (0x30...0x39).contains(bytes[index + 2])
-            return !(next == UInt8(ascii: "[") || next == UInt8(ascii: ".") && !digitAfter)
+        var chooses = false
+        var brackets = 0
+        var position = 0
+        while position < bytes.count, !chooses {
+            if let end = literalEnd(bytes, from: position) {
+                position = end
+                continue
+            }
+            switch bytes[position] {
+            case openParenthesis, openBracket, openBrace: brackets += 1
+            case closeParenthesis, closeBracket, closeBrace: brackets -= 1
+            case question where brackets <= 0:
+                let next = position + 1 < bytes.count ? bytes[position + 1] : nil
+                // `?.5` is a choice of the number .5 (found by the audit of the change).
+                let digitAfter = position + 2 < bytes.count && (0x30...0x39).contains(bytes[position + 2])
+                chooses = !(next == openBracket || next == dot && !digitAfter)
+            default: break
+            }
+            position += 1
         }
         guard after.hasPrefix("+") || after.hasPrefix(block ? ";" : ")"), !chooses else { return nil }
         return text
