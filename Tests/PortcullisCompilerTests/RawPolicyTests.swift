@@ -3207,13 +3207,15 @@ final class RawPolicyTests: XCTestCase {
             ("firstpart", "var t = \(authorization); return &quot;p-&quot; + t.Split(&apos;.&apos;)[0];"),
             ("length", "var t = \(authorization); var n = t.Length; return &quot;p-&quot; + n;"),
             ("chained", "var h = \(authorization); var t = h.Replace(&quot;Bearer &quot;, &quot;&quot;); return &quot;p-&quot; + t.Substring(0, 7);"),
+            // A fallback for a missing header, then the cut (the last audit of the round).
+            ("coalesced", "var t = \(authorization) ?? &quot;&quot;; return &quot;p-&quot; + t.Split(&apos;.&apos;)[0];"),
             // Each of these tells the token's holders apart.
             ("payload", "var h = \(authorization); var t = h.Replace(&quot;Bearer &quot;, &quot;&quot;); return &quot;p-&quot; + t.Split(&apos;.&apos;)[1];"),
             ("subject", "var t = \(authorization); return &quot;p-&quot; + t.AsJwt()?.Subject;"),
             ("builder", "var sb = new System.Text.StringBuilder(&quot;p-&quot;); sb.Append(\(authorization)); return sb.ToString();"),
             ("reassigned", "var t = &quot;x&quot;; t = \(authorization); return &quot;p-&quot; + t;"),
         ]
-        XCTAssertEqual(try routesWhoseAnswerIsStoredForEveryone(keys.map { ($0.name, "@{ \($0.key) }") }), ["chained", "firstpart", "length"])
+        XCTAssertEqual(try routesWhoseAnswerIsStoredForEveryone(keys.map { ($0.name, "@{ \($0.key) }") }), ["chained", "coalesced", "firstpart", "length"])
     }
 
     /// The routes CA001 reports among one API per key, whose route `list-NAME` requires a

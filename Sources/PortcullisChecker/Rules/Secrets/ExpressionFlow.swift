@@ -162,6 +162,19 @@ enum ExpressionFlow {
                     return judge(expression(body.lowerBound..<mark), depth: depth + 1)
                         && (parts && isWrittenOut(fallback) || judge(fallback, depth: depth + 1))
                 }
+                // Steps after a bracketed `??` apply to each side: `(t ?? "").Split('.')[0]`
+                // is the first part of the token (read whole, the cut was lost: the last
+                // audit of the round).
+                if text[body.lowerBound] == openParenthesis, let close = structure.close[body.lowerBound], close + 1 < body.upperBound,
+                    text[close + 1] == dot || text[close + 1] == openBracket,
+                    let mark = coalescing(text, (body.lowerBound + 1)..<close, structure)
+                {
+                    let steps = String(decoding: text[(close + 1)..<body.upperBound], as: UTF8.self)
+                    func side(_ range: Range<Int>) -> String { "@((" + String(decoding: text[range], as: UTF8.self) + ")" + steps + ")" }
+                    let fallback = (mark + 2)..<close
+                    return judge(side((body.lowerBound + 1)..<mark), depth: depth + 1)
+                        && (parts && isWrittenOut(expression(fallback)) || judge(side(fallback), depth: depth + 1))
+                }
                 if let (subject, arms) = switchArms(text, body, structure) {
                     // An arm for a credential that is missing (`t switch { null => "anon", … }`)
                     // serves no caller with one, as a written branch of a test of it.
