@@ -1244,19 +1244,10 @@ extension PolicyXMLElement {
 
     /// Whether a `set-method` may send the request on as a write: POST, PUT, PATCH or DELETE
     /// written out, or an expression or a named value, which may be one.
-    var setsAWriteMethod: Bool { setsAMethod { $0.effect == .write } }
-
-    /// Whether the element is a `set-method` of a method that changes what is there (`PUT`,
-    /// `PATCH`, `DELETE`), or of one not written out; not `POST`, which also asks a question
-    /// (a decision service, a token exchange).
-    var setsAChangingMethod: Bool { setsAMethod { $0 == .PUT || $0 == .PATCH || $0 == .DELETE } }
-
-    /// Whether the element is a `set-method` of a method `picks` picks, or of one not
-    /// written out.
-    private func setsAMethod(_ picks: (HTTPMethod) -> Bool) -> Bool {
+    var setsAWriteMethod: Bool {
         guard name == "set-method", case .text(let method)? = textValue else { return name == "set-method" }
         guard !method.contains("{{") else { return true }
-        return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased()).map(picks) ?? false
+        return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
     }
 
     /// Whether a `when` runs on requests whose method is `method`, when its condition tests
@@ -1641,15 +1632,15 @@ struct CheckedCredentials: Sendable {
     var namedValues: [String: String] { values.byName }
 
     /// Whether a `send-request` or `send-one-way-request` sends the caller's credentials on
-    /// in a write: it copies the caller's request with a write method, or sets a header or
-    /// query parameter some check reads from what the caller sent, with a method that
-    /// changes what is there (found by an audit: a new DELETE given the caller's
-    /// `Authorization` is the write a copy is). A new `POST` is how an external authorizer
-    /// or a token exchange is asked, with the caller's token (the audit of the change).
+    /// in a write: with a write method, it copies the caller's request, or sets a header or
+    /// query parameter some check reads from what the caller sent (found by an audit: a new
+    /// DELETE given the caller's `Authorization` is the write a copy is). A `POST` counts:
+    /// it is the most common write, though an external authorizer is asked so too (the
+    /// last audit of the round weighed the two).
     func sendsTheCallersCredentialsInAWrite(_ sender: PolicyXMLElement) -> Bool {
-        if sender.copiesTheRequest(namedValues) { return sender.elements.contains(where: \.setsAWriteMethod) }
-        return sender.elements.contains(where: \.setsAChangingMethod)
-            && sender.elements.contains { element in
+        guard sender.elements.contains(where: \.setsAWriteMethod) else { return false }
+        if sender.copiesTheRequest(namedValues) { return true }
+        return sender.elements.contains { element in
                 places(setBy: element).contains(where: reads) && element.sendsOnWhatTheCallerSent(namedValues, callerControlledVariables)
             }
     }

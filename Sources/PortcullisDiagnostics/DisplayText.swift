@@ -28,8 +28,27 @@ public enum DisplayText {
     /// each rule that quotes a value is written to leave a secret out; this is the last
     /// guard, for the value no one thought could hold one (an operationId, a fragment id).
     public static func message(_ text: String) -> String {
-        shown(CredentialScanner.looksLikeCredential(text) ? withoutCredentials(text) : text)
+        shown(holdsACredential(text) ? withoutCredentials(text) : text)
     }
+
+    /// Whether a message's text holds a credential: by its shape, or a quoted word that is
+    /// nothing but a generated key (an unknown named value named with a function's key was
+    /// quoted whole: the last audit of the round).
+    private static func holdsACredential(_ text: String) -> Bool {
+        CredentialScanner.looksLikeCredential(text) || text.split(separator: " ").contains { word in
+            var word = word
+            while let first = word.first, quotes.contains(first) { word = word.dropFirst() }
+            while let last = word.last, quotes.contains(last) { word = word.dropLast() }
+            return CredentialScanner.looksLikeABareKey(String(word))
+        }
+    }
+
+    /// Whether a quoted part or a word of a message is to be hidden.
+    private static func hides(_ part: String) -> Bool {
+        CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part)
+    }
+
+    private static let quotes = Set<Character>(["'", ",", ".", ":", "(", ")"])
 
     /// A path of an input tree as a report shows it: ``shown(_:)``, each name in it that
     /// holds a credential hidden as a message hides one (found by an audit: a folder named
@@ -54,15 +73,15 @@ public enum DisplayText {
         // Parts at odd positions stand between quotes.
         let masked = { (all: Bool) in
             parts.enumerated().map { index, part in
-                index % 2 == 1 && (all || CredentialScanner.looksLikeCredential(String(part))) ? "\u{1}" : String(part)
+                index % 2 == 1 && (all || hides(String(part))) ? "\u{1}" : String(part)
             }.joined(separator: "'").replacing("'\u{1}'", with: hidden).replacing("\u{1}", with: hidden)
         }
         // Then by words: an apostrophe in prose shifts which parts are quoted, and hiding
         // every quoted part, or the whole text, hides what the message is about.
         let words = text.split(separator: " ", omittingEmptySubsequences: false).map {
-            CredentialScanner.looksLikeCredential(String($0)) ? hidden : String($0)
+            hides(String($0)) ? hidden : String($0)
         }.joined(separator: " ")
-        for text in [masked(false), words, masked(true)] where !CredentialScanner.looksLikeCredential(text) { return text }
+        for text in [masked(false), words, masked(true)] where !holdsACredential(text) { return text }
         return hidden
     }
 

@@ -1,3 +1,5 @@
+import PortcullisSupport
+
 /// Finds where a policy expression ends in `rawxml` text.
 ///
 /// APIM reads an attribute value or element text that starts with `@(` or `@{` as C#,
@@ -164,7 +166,10 @@ public enum ExpressionExtent {
                     if interpolated, byte == UInt8(ascii: "{"), bytes.first == byte {
                         let name = bytes.dropFirst().prefix(while: ExpressionExtent.isNameByte)
                         let after = bytes.dropFirst(1 + name.count)
-                        if !name.isEmpty, after.starts(with: [UInt8(ascii: "}"), UInt8(ascii: "}")]) {
+                        // A generated key is no named value's name (the last audit of the round).
+                        if !name.isEmpty, after.starts(with: [UInt8(ascii: "}"), UInt8(ascii: "}")]),
+                            !CredentialScanner.looksLikeABareKey(String(decoding: name, as: UTF8.self))
+                        {
                             text += [byte, byte] + name + [UInt8(ascii: "}"), UInt8(ascii: "}")]
                             bytes = after.dropFirst(2)
                             continue
@@ -307,6 +312,8 @@ public enum ExpressionExtent {
             var end = index + 2
             while end < text.count, ExpressionExtent.isNameByte(text[end]) { end += 1 }
             guard end > index + 2, end + 1 < text.count, text[end] == UInt8(ascii: "}"), text[end + 1] == UInt8(ascii: "}") else { return false }
+            // In a literal, a generated key between the braces is read as what it is.
+            guard references != nil || !CredentialScanner.looksLikeABareKey(String(decoding: text[(index + 2)..<end], as: UTF8.self)) else { return false }
             references?.append((String(decoding: text[(index + 2)..<end], as: UTF8.self), place))
             index = end + 2
             return true

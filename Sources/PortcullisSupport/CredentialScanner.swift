@@ -34,14 +34,22 @@ public enum CredentialScanner {
     /// that is empty, a `{{reference}}` or a `<placeholder>` is not.
     /// Under an `Authorization` key (a header), the scheme is skipped: `Basic {{creds}}`
     /// references its credential, `Bearer 8f2c...` writes it out.
-    /// Under a key named so by its words alone (``namedByItsWords(_:_:)``) only a value that
-    /// looks like a generated key is one (``looksLikeAKey(_:)``): `X-Session-Key: web`,
-    /// `paginationToken: first-page`, an OpenAPI security requirement's scopes under
-    /// `accessToken` are identifiers (found by the audit of the change).
+    /// Under a key named so by its words alone (``namedByItsWords(_:_:)``) a `…Key` holds one
+    /// only in a generated key's shape (``looksLikeAKey(_:)``: `X-Session-Key: web` is an
+    /// identifier), a `…Token` or `…Secret` any text of eight characters or more with a digit
+    /// or sixteen without, no placeholder (`paginationToken: first-page`, an OpenAPI security
+    /// requirement's scopes under `accessToken`: found by the audit of the change).
     public static func isCredential(_ value: String, under key: String) -> Bool {
         let (named, isAuthorization, byWords) = key.withUTF8Bytes(reading)
-        return named && value.withUTF8Bytes { isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }
-            && (byWords ? looksLikeAKey(value) && !isAFillIn(value) : !isAFillIn(value))
+        guard named, value.withUTF8Bytes({ isWrittenOut($0, isAuthorization ? afterScheme($0) : $0.indices) }), !isAFillIn(value) else { return false }
+        switch byWords {
+        case nil: return true
+        case .key: return looksLikeAKey(value)
+        // A password has digits or length; an identifier that pages or names a scope
+        // (`first-page`, `orders.read`) has neither (the last audit of the round found
+        // the key's shape let `Tr0ub4dor&3xyz` and a dotted refresh token through).
+        case .tokenOrSecret: return !isAPlaceholder(value) && value.count >= 8 && (value.count >= 16 || value.contains(where: \.isNumber))
+        }
     }
 
     /// Whether `value`, written under `key`, is a credential by its shape or by what the
@@ -56,10 +64,39 @@ public enum CredentialScanner {
     /// of the change that judged YAML headers' values found the empty body's SHA-256 reported.
     public static func namesADigest(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return ["sha", "md5", "hash", "digest", "checksum", "etag", "fingerprint", "thumbprint", "integrity", "if-none-match", "if-match"].contains {
-            lowered.contains($0)
-        }
+        if lowered == "if-none-match" || lowered == "if-match" { return true }
+        // By whole words (`X-Shared-Access` holds no `sha`), none of which names a secret
+        // (`X-Hash-Key`): the last audit of the round.
+        let words = Self.words(of: name)
+        return words.contains { digestWords.contains($0) } && !words.contains(where: namesASecret)
     }
+
+    /// The words of a name, lowercased: split at separators and where a lower-case letter
+    /// or a digit meets an upper-case one (`X-ContentSha256`: `x`, `content`, `sha256`).
+    static func words(of name: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var previous: Character?
+        for character in name {
+            if !(character.isLetter || character.isNumber) {
+                if !word.isEmpty { words.append(word) }
+                word = ""
+            } else {
+                if character.isUppercase, let previous, previous.isLowercase || previous.isNumber, !word.isEmpty {
+                    words.append(word)
+                    word = ""
+                }
+                word.append(Character(character.lowercased()))
+            }
+            previous = character
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
+    }
+
+    private static let digestWords: Set<String> = [
+        "sha", "sha1", "sha256", "sha384", "sha512", "md5", "hash", "digest", "checksum", "etag", "fingerprint", "thumbprint", "integrity",
+    ]
 
     /// Whether `value` is nothing but a generated key: 40 to 128 characters of Base64 or
     /// Base64url, padded or not, mixing upper- and lower-case letters and digits, as an
@@ -114,31 +151,32 @@ public enum CredentialScanner {
 
     /// What a key says of its value: a credential, whether an `Authorization` one, and
     /// whether it says so by its words alone (``namedByItsWords(_:_:)``).
-    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool, byWords: Bool) {
+    private static func reading(_ key: UnsafeBufferPointer<UInt8>) -> (named: Bool, isAuthorization: Bool, byWords: WordsName?) {
         reading(key, key.indices)
     }
 
     /// ``reading(_:)`` of the key `bytes[key]`: the one reader of keys, in YAML, in XML and
     /// in `KEY=VALUE` text. Inlined, so that a whole key's reading knows its range starts at 0.
     @inline(__always)
-    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool, byWords: Bool) {
+    private static func reading(_ bytes: UnsafeBufferPointer<UInt8>, _ key: Range<Int>) -> (named: Bool, isAuthorization: Bool, byWords: WordsName?) {
         // Most keys end in two letters that end no credential key: they are told apart
         // by them before any suffix is compared (this runs for every scalar entry).
-        guard key.count >= 2, mayEndACredentialKey(ending(bytes, key)) else { return (false, false, false) }
+        guard key.count >= 2, mayEndACredentialKey(ending(bytes, key)) else { return (false, false, nil) }
         var name = key
         if isDigit(bytes[key.upperBound - 1]) {
             // A number after the name counts a key among others: `TokenEncryptionKey1`.
             var end = key.upperBound - 1
             while end > key.lowerBound, isDigit(bytes[end - 1]) { end -= 1 }
             name = key.lowerBound..<end
-            guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) || wordEndings.contains(ending(bytes, name)) else { return (false, false, false) }
+            guard name.count >= 2, credentialKeyEndings.contains(ending(bytes, name)) || wordEndings.contains(ending(bytes, name)) else { return (false, false, nil) }
         }
         // Only the suffixes of the name's own ending are compared.
         let end = ending(bytes, name)
         for (suffixEnding, suffixes) in suffixesByEnding where suffixEnding == end {
-            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), false) }
+            if suffixes.contains(where: { hasSuffix(bytes, name, $0) }) { return (true, hasSuffix(bytes, name, authorizationKey), nil) }
         }
-        return (wordEndings.contains(end) && namedByItsWords(bytes, name), false, true)
+        let words = wordEndings.contains(end) ? namedByItsWords(bytes, name) : nil
+        return (words != nil, false, words)
     }
 
     /// Whether the words of `bytes[name]`, joined without case or separators, end in a
@@ -147,7 +185,7 @@ public enum CredentialScanner {
     /// `subscriptionKey`): what the masker hid but the checker passed (`accessToken`,
     /// `webhookSecret`, `sasToken`; found by an audit). `secret` alone is the language's
     /// reference (`{secret: NAME}`); a token that pages or syncs is none (``notSecretKinds``).
-    private static func namedByItsWords(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> Bool {
+    private static func namedByItsWords(_ bytes: UnsafeBufferPointer<UInt8>, _ name: Range<Int>) -> WordsName? {
         // Compared from the end, letters and digits alone, without case: nothing is copied
         // or joined (a key's every scalar entry ending so is read here: building the joined
         // text and each suffix cost a lint of the benchmark estate 2.6 % more instructions).
@@ -165,11 +203,20 @@ public enum CredentialScanner {
         func hasLetterOrDigit(before index: Int) -> Bool { bytes[name.lowerBound..<index].contains(where: isAlphanumeric) }
         for word in wordsAlone {
             guard let start = before(word, from: name.upperBound) else { continue }
-            if word == secretWord, !hasLetterOrDigit(before: start) { return false }
-            return !notSecretKinds.contains { before($0, from: start) != nil }
+            if word == secretWord, !hasLetterOrDigit(before: start) { return nil }
+            return notSecretKinds.contains { before($0, from: start) != nil } ? nil : .tokenOrSecret
         }
-        guard let start = before(keyWord, from: name.upperBound) else { return false }
-        return secretPrefixBytes.contains { before($0, from: start) != nil }
+        guard let start = before(keyWord, from: name.upperBound) else { return nil }
+        return secretPrefixBytes.contains { before($0, from: start) != nil } ? .key : nil
+    }
+
+    /// How a name read by its words calls its value a credential, which decides what
+    /// value counts (``isCredential(_:under:)``).
+    private enum WordsName {
+        /// `accessToken`, `webhookSecret`: a password or a token, any text but a placeholder.
+        case tokenOrSecret
+        /// `X-Session-Key`, `sharedKey`: often an identifier, so only a generated key's shape.
+        case key
     }
 
     private static let secretWord = Array("secret".utf8), keyWord = Array("key".utf8)
@@ -179,7 +226,10 @@ public enum CredentialScanner {
 
     /// Words before `token` or `secret` that make the value no secret: a paging or sync
     /// cursor (`nextPageToken`, `continuationToken`), or where a vault keeps one.
-    private static let notSecretKinds = ["page", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "keyvault", "vault"].map { Array($0.utf8) }
+    private static let notSecretKinds = [
+        "page", "pagination", "next", "continuation", "skip", "sync", "cursor", "delta", "resume", "keyvault", "vault", "idempotency", "csrf", "xsrf",
+        "antiforgery",
+    ].map { Array($0.utf8) }
 
     /// Whether a word of a name names a secret: a credential's word, plural too, or one
     /// joined to a prefix that keeps it a secret's (`ApiToken`, `SharedKey`). A key of a
@@ -252,12 +302,12 @@ public enum CredentialScanner {
     /// Azure DevOps' `#{NAME}#` and `__NAME__`.
     private static let referenceMarks = [("${", "}"), ("$(", ")"), ("#{", "}#"), ("%", "%"), ("__", "__")]
 
-    /// Whether `name` reads as a variable's name rather than a generated key: in one case
-    /// (`DB_PASSWORD`, `db_password`), or of mixed case without digits (`dbPassword`).
+    /// Whether `name` reads as a variable's name rather than a generated key: letters, in
+    /// one case (`DB_PASSWORD`, `db_password`) or mixed (`dbPassword`), and three digits at
+    /// most (`DB_PASSWORD_V2`); a hex or Base64 key has many (the last audit of the round:
+    /// `__<32 hex>__` passed).
     private static func isShapedAsAName(_ name: Substring) -> Bool {
-        let upper = name.contains(where: \.isUppercase)
-        let lower = name.contains(where: \.isLowercase)
-        return !(upper && lower) || !name.contains(where: \.isNumber)
+        name.contains(where: \.isLetter) && name.filter(\.isNumber).count <= 3
     }
 
     private static let fillIns: Set<String> = [
@@ -447,7 +497,7 @@ public enum CredentialScanner {
         // A name read by its words alone (`pagination_token=start`) is judged as a query's
         // key is, by its value's length, below (found by the audit of the change).
         let key = reading(bytes, keyStart..<keyEnd)
-        if key.named, !key.byWords { return true }
+        if key.named, key.byWords == nil { return true }
         guard keyStart > 0, bytes[keyStart - 1] == UInt8(ascii: "?") || bytes[keyStart - 1] == UInt8(ascii: "&"),
             valueEnd - valueStart >= minimumQuerySecret
         else { return false }

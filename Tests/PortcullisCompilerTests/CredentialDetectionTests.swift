@@ -96,11 +96,14 @@ final class CredentialDetectionTests: XCTestCase {
             // A generated key wrapped as a reference, or two, is one (the audit of the change).
             + "  db-secret: \"${Zk3pQ8vR2mX7tY4wB9nL6sD1fG5hJ0aE}\"\n  api-password: \"%A%Zk3pQ8vR2mX7tY4wB9nL6sD1fG5hJ0aE%\"\n"
             + "  hook-secret: your-Zk3pQ8vR2mX7tY4w-here\n"
+            // A hex key is of one case: many digits tell it from a variable's name; a password
+            // under a name read by its words (the last audit of the round).
+            + "  sub-password: \"__3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c__\"\n  sharedSecret: Tr0ub4dor&3xyz\n"
         try gateway.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
         let lint = try ToolProcess.run(["lint", "."], in: folder)
-        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 4, lint.stdout)
+        XCTAssertEqual(lint.stdout.components(separatedBy: "[SE001]").count - 1, 6, lint.stdout)
         let lines = gateway.components(separatedBy: "\n")
-        for name in ["svc-password", "db-secret", "api-password", "hook-secret"] {
+        for name in ["svc-password", "db-secret", "api-password", "hook-secret", "sub-password", "sharedSecret"] {
             let line = lines.firstIndex { $0.hasPrefix("  \(name):") }.map { $0 + 1 } ?? 0
             XCTAssertTrue(lint.stdout.contains("gateway.yaml:\(line):\(name.count + 5):"), "\(name):\n\(lint.stdout)")
         }

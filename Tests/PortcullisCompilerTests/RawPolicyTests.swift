@@ -1427,8 +1427,8 @@ final class RawPolicyTests: XCTestCase {
     /// A claim beside the scopes whose values are no declared scope (`idtyp`, `azp`) made
     /// LP003 take the check for one asking more, though a read-only user token meets it:
     /// APIM asks a token for every claim (found by an audit). A claim naming a declared
-    /// write scope still asks more, and so does any other claim's value no scope declares
-    /// (an app role, a custom claim): it may grant the write.
+    /// write scope still asks more, and so does a permission claim's value no scope declares
+    /// (an app role, a group): it may grant the write.
     func testAClaimOfNoDeclaredScopeLeavesAReadOnlyTokenThrough() throws {
         let both = ["orders.read", "orders.write"]
         try writeWriteRoutes([
@@ -1436,18 +1436,24 @@ final class RawPolicyTests: XCTestCase {
             ("client", "", scopeCheck(both, #"<claim name="azp"><value>client-id</value></claim>"#)),
             ("writing", "", scopeCheck(both, #"<claim name="roles"><value>orders.write</value></claim>"#)),
             ("approle", "", scopeCheck(both, #"<claim name="roles"><value>Orders.Admin</value></claim>"#)),
-            // Microsoft's "pre-authorize requests based on HTTP method" sample and the
-            // reference's `group` claim (the audit of the change found both errors).
-            ("custom", "", scopeCheck(both, #"<claim name="create"><value>true</value></claim>"#)),
+            // The reference's `group` claim asks more; a custom claim, or a flag every user's
+            // token carries, asks nothing LP003 can tell (the last audit of the round found a
+            // harmless claim added hid the write).
             ("group", "", scopeCheck(both, #"<claim name="group" match="any"><value>finance</value><value>logistics</value></claim>"#)),
+            ("custom", "", scopeCheck(both, #"<claim name="create"><value>true</value></claim>"#)),
+            ("verified", "", scopeCheck(both, #"<claim name="email_verified"><value>true</value></claim>"#)),
         ])
         let found = try lintFindings().filter { $0.hasPrefix("LP003") }
         XCTAssertContainsEach(found, [
             "LP003 defs/typed.yaml: POST route 'call-typed' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'typed/call-typed'",
             "LP003 defs/client.yaml: POST route 'call-client' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'client/call-client'",
         ])
+        XCTAssertContainsEach(found, [
+            "LP003 defs/custom.yaml: POST route 'call-custom' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'custom/call-custom'",
+            "LP003 defs/verified.yaml: POST route 'call-verified' accepts a token holding only the read scope 'orders.read' through raw 'validate-jwt' in route 'verified/call-verified'",
+        ])
         XCTAssertFalse(
-            found.contains { line in ["call-writing", "call-approle", "call-custom", "call-group"].contains { line.contains($0) } }, found.joined(separator: "\n"))
+            found.contains { line in ["call-writing", "call-approle", "call-group"].contains { line.contains($0) } }, found.joined(separator: "\n"))
     }
 
     /// A stricter check of a token the gateway gives itself (its managed identity's, read
@@ -1498,8 +1504,8 @@ final class RawPolicyTests: XCTestCase {
             let sender = #"<send-one-way-request mode="new"><set-url>https://orders.example.com/orders</set-url><set-method>\#(method)</set-method>\#(header)</send-one-way-request>"#
             return section == "inbound" ? "<policies><inbound><base />\(sender)</inbound></policies>" : "<policies><inbound><base /></inbound><outbound><base />\(sender)</outbound></policies>"
         }
-        // A new POST with the caller's token is how an external authorizer is asked (the
-        // audit of the change found Microsoft's external-authorizer idiom an error).
+        // A new POST with the caller's token is the most common write, though an external
+        // authorizer is asked so too (the last audit of the round weighed the two).
         let routes = [("handed", sent(callers)), ("later", sent(callers, in: "outbound")), ("own", sent(gateways)), ("bare", sent("")), ("asked", sent(callers, method: "POST"))].map { id, policy in
             "  - {id: \(id), method: GET, path: /\(id), scopes: [orders.read], policy: '\(policy)'}\n"
         }
@@ -1509,8 +1515,9 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertContainsEach(found, [
             "LP003 defs/orders.yaml: GET route 'handed', whose caller's credentials raw 'send-one-way-request' in route 'orders/handed' sends on in a write, accepts the read scope 'orders.read'",
             "LP003 defs/orders.yaml: GET route 'later', whose caller's credentials raw 'send-one-way-request' in route 'orders/later' sends on in a write, accepts the read scope 'orders.read'",
+            "LP003 defs/orders.yaml: GET route 'asked', whose caller's credentials raw 'send-one-way-request' in route 'orders/asked' sends on in a write, accepts the read scope 'orders.read'",
         ])
-        XCTAssertFalse(found.contains { $0.contains("'own'") || $0.contains("'bare'") || $0.contains("'asked'") }, found.joined(separator: "\n"))
+        XCTAssertFalse(found.contains { $0.contains("'own'") || $0.contains("'bare'") }, found.joined(separator: "\n"))
     }
 
     /// A scope that only raw token checks require was reported as one no route requires

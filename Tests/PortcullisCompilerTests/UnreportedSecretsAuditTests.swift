@@ -167,6 +167,9 @@ final class UnreportedSecretsAuditTests: XCTestCase {
             "<set-variable name=\"sasToken\" value=\"\(Self.token)\" />",
             "<set-body>{\"grant_type\": \"refresh_token\", \"refresh_token\": \"\(Self.token)\"}</set-body>",
             "<!-- apiKey: \(Self.token) -->",
+            // A generated key between an interpolated string's doubled braces is no named
+            // value's name, and RF001's message quoted it (the last audit of the round).
+            "<set-backend-service base-url=\"@($&quot;https://fn.example.com/api/x?code={{\(Self.otherKey)}}&quot;)\" />",
         ]
         let clean = [
             "<set-header name=\"tokenLifetime\" exists-action=\"override\"><value>3600</value></set-header>",
@@ -195,12 +198,12 @@ final class UnreportedSecretsAuditTests: XCTestCase {
                 ("policies/global.xml", "<include-fragment fragment-id=\"correlation-id\" />\n", "<include-fragment fragment-id=\"correlation-id\" />\n\(inbound)\n"),
                 (
                     "apis/invoices.yaml", "openapi: ../specs/invoices.yaml\n",
-                    "openapi: ../specs/invoices.yaml\nrequest:\n  headers:\n    set: {X-Backend-Auth: \(Self.otherKey), X-Content-SHA256: 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=}\n"
+                    "openapi: ../specs/invoices.yaml\nrequest:\n  headers:\n    set: {X-Backend-Auth: \(Self.otherKey), X-Content-SHA256: 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=}\n    append: {X-Shared-Access: \(Self.otherKey)}\n"
                 ),
             ])
         // The first statement added is on line 4 of the policy.
         try assertReported(
-            folder, at: named.indices.map { "policies/global.xml:\($0 + 4):" } + ["apis/invoices.yaml:13:"], hiding: [Self.token, Self.otherKey])
+            folder, at: named.indices.map { "policies/global.xml:\($0 + 4):" } + ["apis/invoices.yaml:13:", "apis/invoices.yaml:14:"], hiding: [Self.token, Self.otherKey])
         let reported = try reportedLines(folder)
         // The empty body's SHA-256 under a digest's name is public (the audit of the change).
         XCTAssertEqual(reported.filter { $0.hasPrefix("apis/invoices.yaml:13:") }.count, 1, "\(reported)")

@@ -162,13 +162,14 @@ public enum WriteRouteAcceptsReadScope: Rule {
                     } else {
                         nil
                     }
-                // A claim that says what kind of token or client it is (`idtyp`, `azp`), none of
-                // whose values is a declared scope, restricts no scope: a read-only token meets
-                // it as well as any other (found by an audit). Any other claim's value no scope
-                // declares (an app role, `create: true`, `group: finance`) may grant the write,
-                // and asks more (the audit of the change).
+                // A claim that carries no permissions (`idtyp`, `azp`, `email_verified`), none
+                // of whose values is a declared scope, restricts no scope: a read-only token
+                // meets it as well as any other (found by an audit). A permission claim's value
+                // no scope declares (an app role, a group) may grant the write, and asks more.
+                // A custom claim (`create: true`) is taken for none: a pull request adding a
+                // harmless claim must not hide the write (the last audit of the round).
                 let describesTheToken = claim.attribute("name").map { name in
-                    !name.value.isExpression && Self.claimsOfNoPermission.contains((names.resolved(name.value.written) ?? "").trimmingWhitespace.lowercased())
+                    !name.value.isExpression && !Self.permissionClaims.contains((names.resolved(name.value.written) ?? "").trimmingWhitespace.lowercased())
                 } ?? false
                 if describesTheToken, values.allSatisfy({ $0.map { !access.declaresAScope(meeting: $0, splitAt: separator) } ?? false }) { continue }
                 let reads: [String]
@@ -193,10 +194,11 @@ public enum WriteRouteAcceptsReadScope: Rule {
         return found
     }
 
-    /// Claims that say what kind of token, client or issuer it is, and grant nothing: the
-    /// token's type, the client application, the tenant, the version, how it was issued.
-    private static let claimsOfNoPermission: Set<String> = [
-        "idtyp", "azp", "appid", "client_id", "cid", "azpacr", "appidacr", "ver", "typ", "tid", "iss", "aud", "acr", "amr", "token_use",
+    /// Claims tokens carry permissions in: scopes, roles and groups, as Entra and OAuth name
+    /// them (a provider's own `scopeClaim` or `roleClaim` may be any of these).
+    private static let permissionClaims: Set<String> = [
+        "scp", "scope", "scopes", "roles", "role", "groups", "group", "wids", "permissions", "perms",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/role", "http://schemas.microsoft.com/identity/claims/scope",
     ]
 
     /// Whether the backend of `route` is sent a write: `.some(nil)` when the route's own
