@@ -966,7 +966,8 @@ enum ExpressionFlow {
 
     /// The locals of a block (`@{ … }`) that it gives one value each (one assignment, no
     /// `+=`, no call that may change it), read once: a value the block returns is read with
-    /// each such local it reads put in its place in brackets, and so on in what was put in,
+    /// each such local it reads put in its place (in brackets, unless a chain of members
+    /// and calls), and so on in what was put in,
     /// eight levels deep and 16 KB at most (``inPlace(in:)``): `var t = header; return
     /// t.Split('.')[0];` returns the header's first part, which a reading of the block whole
     /// took for the header (found by an audit). Nil for code that is no block or a block
