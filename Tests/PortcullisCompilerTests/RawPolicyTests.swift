@@ -3216,13 +3216,16 @@ final class RawPolicyTests: XCTestCase {
             ("chained", "var h = \(authorization); var t = h.Replace(&quot;Bearer &quot;, &quot;&quot;); return &quot;p-&quot; + t.Substring(0, 7);"),
             // A fallback for a missing header, then the cut (the last audit of the round).
             ("coalesced", "var t = \(authorization) ?? &quot;&quot;; return &quot;p-&quot; + t.Split(&apos;.&apos;)[0];"),
+            // A call on a type's name (`string.Concat`) changes no local of the block.
+            ("joined", "var t = \(authorization); return string.Concat(&quot;p-&quot;, t.Split(&apos;.&apos;)[0]);"),
+            ("interpolated", "var t = \(authorization); return $&quot;p-{t.Split(&apos;.&apos;)[0]}&quot;;"),
             // Each of these tells the token's holders apart.
             ("payload", "var h = \(authorization); var t = h.Replace(&quot;Bearer &quot;, &quot;&quot;); return &quot;p-&quot; + t.Split(&apos;.&apos;)[1];"),
             ("subject", "var t = \(authorization); return &quot;p-&quot; + t.AsJwt()?.Subject;"),
             ("builder", "var sb = new System.Text.StringBuilder(&quot;p-&quot;); sb.Append(\(authorization)); return sb.ToString();"),
             ("reassigned", "var t = &quot;x&quot;; t = \(authorization); return &quot;p-&quot; + t;"),
         ]
-        XCTAssertEqual(try routesWhoseAnswerIsStoredForEveryone(keys.map { ($0.name, "@{ \($0.key) }") }), ["chained", "coalesced", "firstpart", "length"])
+        XCTAssertEqual(try routesWhoseAnswerIsStoredForEveryone(keys.map { ($0.name, "@{ \($0.key) }") }), ["chained", "coalesced", "firstpart", "interpolated", "joined", "length"])
     }
 
     /// The routes CA001 reports among one API per key, whose route `list-NAME` requires a

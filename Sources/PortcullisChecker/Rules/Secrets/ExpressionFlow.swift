@@ -986,7 +986,9 @@ enum ExpressionFlow {
             var given: [String: Range<Int>] = [:]
             // A call that changes nothing of any type policies name (`t.Split('.')`) leaves
             // the local as it was; `sb.Append(h)` or `list.Reverse()` does not.
-            var unsure = Set(statements.changes.filter { $0.called.map { !Block.unchanging.contains($0) } ?? true }.map(\.local))
+            // Only the block's own locals: `string.Concat(…)` changes no `string`.
+            let declared = Set(statements.assignments.map(\.local))
+            var unsure = Set(statements.changes.filter { $0.called.map { !Block.unchanging.contains($0) } ?? true }.map(\.local)).intersection(declared)
             for assignment in statements.assignments {
                 if assignment.appends || given[assignment.local] != nil { unsure.insert(assignment.local) }
                 given[assignment.local] = assignment.value
@@ -1005,7 +1007,35 @@ enum ExpressionFlow {
                 var index = 0
                 while index < code.count {
                     if let end = structure.literalEnd[index] {
-                        result += code[index..<end]
+                        // An interpolated string's holes are code: their locals are put in
+                        // too (`$"q-{t.Split('.')[0]}"`: the last audit of the round).
+                        guard code[index] == dollar || (code[index] == at && index + 1 < end && code[index + 1] == dollar) else {
+                            result += code[index..<end]
+                            index = end
+                            continue
+                        }
+                        var inner = index
+                        while inner < end {
+                            let byte = code[inner]
+                            guard byte == openBrace, inner + 1 < end, code[inner + 1] != openBrace else {
+                                // A brace written as two stays two.
+                                let width = byte == openBrace || byte == closeBrace ? (inner + 1 < end && code[inner + 1] == byte ? 2 : 1) : 1
+                                result += code[inner..<min(inner + width, end)]
+                                inner += width
+                                continue
+                            }
+                            var close = inner + 1
+                            var braces = 1
+                            while close < end, braces > 0 {
+                                if code[close] == openBrace { braces += 1 } else if code[close] == closeBrace { braces -= 1 }
+                                if braces > 0 { close += 1 }
+                            }
+                            guard close < end, let hole = put(Array(code[(inner + 1)..<close]), depth: depth + 1) else { return nil }
+                            result.append(openBrace)
+                            result += hole
+                            result.append(closeBrace)
+                            inner = close + 1
+                        }
                         index = end
                         continue
                     }
