@@ -31,24 +31,26 @@ public enum DisplayText {
         shown(holdsACredential(text) ? withoutCredentials(text) : text)
     }
 
-    /// Whether a message's text holds a credential: by its shape, or a quoted word that is
-    /// nothing but a generated key (an unknown named value named with a function's key was
-    /// quoted whole: the last audit of the round).
+    /// Whether a message's text holds a credential: by its shape, or a word, quotes and
+    /// punctuation aside, that is one (an unknown named value named with a function's key
+    /// was quoted whole: the last audit of the round).
     private static func holdsACredential(_ text: String) -> Bool {
         CredentialScanner.looksLikeCredential(text) || text.split(separator: " ").contains { word in
             var word = word
-            while let first = word.first, quotes.contains(first) { word = word.dropFirst() }
-            while let last = word.last, quotes.contains(last) { word = word.dropLast() }
-            return CredentialScanner.looksLikeABareKey(String(word))
+            while let first = word.first, wordEnds.contains(first) { word = word.dropFirst() }
+            while let last = word.last, wordEnds.contains(last) { word = word.dropLast() }
+            return hides(String(word))
         }
     }
 
-    /// Whether a quoted part or a word of a message is to be hidden.
+    /// Whether a quoted part or a word of a message is to be hidden: a credential by its
+    /// shape, or nothing but a generated key.
     private static func hides(_ part: String) -> Bool {
         CredentialScanner.looksLikeCredential(part) || CredentialScanner.looksLikeABareKey(part)
     }
 
-    private static let quotes = Set<Character>(["'", ",", ".", ":", "(", ")"])
+    /// What may stand around a word in a message: quotes and punctuation.
+    private static let wordEnds = Set<Character>(["'", ",", ".", ":", "(", ")"])
 
     /// A path of an input tree as a report shows it: ``shown(_:)``, each name in it that
     /// holds a credential hidden as a message hides one (found by an audit: a folder named
