@@ -247,17 +247,43 @@ public enum LintPipeline {
         var redactions: [SourceRange]
     }
 
-    /// Decodes the chunks of `plan` at `indices`, on every core.
+    /// Decodes the chunks of `plan` at `indices`, on every core. Chunks smaller than
+    /// ``chunkSize`` (files of one API each) are read in runs of up to that many bytes,
+    /// each run with one ``YAMLReader/Picking``, so that what the files repeat is made and
+    /// judged once a run rather than once a file.
     private static func decode(
         _ plan: [(file: Int, chunk: YAMLChunk)], _ indices: some Collection<Int>, inputs: [SourceFile], firstFile: Int,
         limits: InputLimits, environment: Environment?
     ) -> [Piece] {
         let items = Array(indices)
-        return ParallelMap.map(items.indices, largestFirst: { plan[items[$0]].chunk.bytes.count }) { position in
-            let item = plan[items[position]]
-            return decode(
-                item.chunk, of: inputs[item.file].bytes, file: FileID(firstFile + item.file), limits: limits, environment: environment)
+        let (runs, runBytes) = runs(of: items.map { plan[$0].chunk.bytes.count })
+        let decoded = ParallelMap.map(runs.indices, largestFirst: { runBytes[$0] }) { run in
+            var picking = YAMLReader.Picking(SecretLiterals.picker)
+            return runs[run].map { position in
+                let item = plan[items[position]]
+                return decode(
+                    item.chunk, of: inputs[item.file].bytes, file: FileID(firstFile + item.file), limits: limits,
+                    environment: environment, picking: &picking)
+            }
         }
+        return decoded.flatMap { $0 }
+    }
+
+    /// Consecutive items of the given sizes grouped in runs of at most ``chunkSize`` bytes
+    /// (an item larger than that alone), with each run's bytes.
+    static func runs(of sizes: [Int]) -> (runs: [Range<Int>], bytes: [Int]) {
+        var runs: [Range<Int>] = []
+        var bytes: [Int] = []
+        for (position, size) in sizes.enumerated() {
+            if let last = runs.indices.last, bytes[last] + size <= chunkSize {
+                runs[last] = runs[last].lowerBound..<(position + 1)
+                bytes[last] += size
+            } else {
+                runs.append(position..<(position + 1))
+                bytes.append(size)
+            }
+        }
+        return (runs, bytes)
     }
 
     /// A split file whose reading stopped (a syntax error, a limit) is read again whole, so it
@@ -305,13 +331,14 @@ public enum LintPipeline {
     /// Reads and decodes one chunk, a document at a time, so each document's YAML tree is
     /// dropped as soon as it is decoded.
     static func decode(
-        _ chunk: YAMLChunk, of bytes: [UInt8], file: FileID, limits: InputLimits, environment: Environment? = nil
+        _ chunk: YAMLChunk, of bytes: [UInt8], file: FileID, limits: InputLimits, environment: Environment?,
+        picking: inout YAMLReader.Picking
     ) -> Piece {
         var readerDiagnostics = DiagnosticCollector()
         var decoder = DocumentDecoder()
         var credentials: [SourceRange] = []
         let outcome = YAMLReader(file: file, limits: limits).read(
-            chunk, of: bytes, diagnostics: &readerDiagnostics, picking: SecretLiterals.picker
+            chunk, of: bytes, diagnostics: &readerDiagnostics, picking: &picking
         ) { read in
             let document = environment?.applied(to: read) ?? read
             decoder.decode(document)

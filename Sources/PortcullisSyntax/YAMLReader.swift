@@ -134,11 +134,35 @@ public struct YAMLReader {
         return SourcePosition(line: line, column: column)
     }
 
+    /// A picker with what it remembers of the short texts it was shown (``ShortTexts``).
+    /// Reads one after another pass the same one, so that what every file repeats (keys
+    /// such as `method`, values such as `GET`) is made and judged once, not once a file: an
+    /// estate of one file per API reads a thousand.
+    public struct Picking {
+        let picker: YAMLScalarPicker?
+        fileprivate var shortTexts = ShortTexts()
+
+        public init(_ picker: YAMLScalarPicker?) {
+            self.picker = picker
+        }
+    }
+
     /// Reads the documents of one chunk of a file that passed ``preflight(_:diagnostics:)``.
     @discardableResult
     public func read(
         _ chunk: YAMLChunk, of bytes: [UInt8], diagnostics: inout DiagnosticCollector,
         picking picker: YAMLScalarPicker? = nil, onDocument: (YAMLDocument) -> Void
+    ) -> Outcome {
+        var picking = Picking(picker)
+        return read(chunk, of: bytes, diagnostics: &diagnostics, picking: &picking, onDocument: onDocument)
+    }
+
+    /// ``read(_:of:diagnostics:picking:onDocument:)`` with a picking that earlier reads on
+    /// this thread filled.
+    @discardableResult
+    public func read(
+        _ chunk: YAMLChunk, of bytes: [UInt8], diagnostics: inout DiagnosticCollector,
+        picking: inout Picking, onDocument: (YAMLDocument) -> Void
     ) -> Outcome {
         // libyaml skips a UTF-8 byte-order mark only when it detects the encoding itself;
         // told to read UTF-8, it would take the mark for part of the first key.
@@ -146,8 +170,13 @@ public struct YAMLReader {
         if range.lowerBound == 0, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { range = 3..<max(3, range.upperBound) }
         return bytes.withUnsafeBufferPointer { buffer in
             let slice = UnsafeBufferPointer(rebasing: buffer[range])
-            var builder = TreeBuilder(file: file, limits: limits, bytes: slice, lineOffset: chunk.firstLine - 1)
-            return builder.run(picker: picker, diagnostics: &diagnostics, onDocument: onDocument)
+            // Lent, not copied: a copy's first change would copy every slot.
+            var builder = TreeBuilder(
+                file: file, limits: limits, bytes: slice, lineOffset: chunk.firstLine - 1,
+                shortTexts: picking.shortTexts.lend())
+            let outcome = builder.run(picker: picking.picker, diagnostics: &diagnostics, onDocument: onDocument)
+            picking.shortTexts = builder.shortTexts.lend()
+            return outcome
         }
     }
 
@@ -208,16 +237,17 @@ private struct TreeBuilder {
     private var anchors: [String: Anchored] = [:]
     private var aliasNodes = 0
     private var root: YAMLNode?
-    private var shortTexts = ShortTexts()
+    var shortTexts: ShortTexts
     /// See ``YAMLDocument/treeMatchesEvents``; cleared by what breaks it.
     private var treeMatchesEvents = true
     private var picked: [SourceRange] = []
 
-    init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int) {
+    init(file: FileID, limits: InputLimits, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int, shortTexts: ShortTexts) {
         self.file = file
         self.limits = limits
         self.bytes = bytes
         self.lineOffset = lineOffset
+        self.shortTexts = shortTexts
     }
 
     private enum Step {
@@ -694,9 +724,26 @@ private struct ShortTexts {
     /// Up to this many bytes a text is stored inline in its `String`, so keeping one here
     /// holds no memory; longer texts are made each time.
     private static let longest = 15
-    /// Each slot made afresh rather than copied from one: a copy retains its strings, and
-    /// every read of a file (a thousand for an estate of one file per API) makes a table.
-    private var slots = (0..<256).map { _ in Slot() }
+    /// No initial value here: Swift would make one in every initializer, the lent
+    /// table's too.
+    private var slots: [Slot]
+
+    /// The table, leaving an empty one in its place (which holds no slot and must not be
+    /// read), so that the one who takes it holds its only copy.
+    mutating func lend() -> ShortTexts {
+        var taken = ShortTexts(slots: [])
+        swap(&taken, &self)
+        return taken
+    }
+
+    private init(slots: [Slot]) {
+        self.slots = slots
+    }
+
+    /// Each slot made afresh rather than copied from one: a copy retains its strings.
+    init() {
+        slots = (0..<256).map { _ in Slot() }
+    }
 
     /// The text of `bytes`, and the slot that holds it (nil for a long text, which is not kept).
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) -> (text: String, slot: Int?) {

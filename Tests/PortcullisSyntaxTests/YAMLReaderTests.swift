@@ -78,6 +78,40 @@ final class YAMLReaderTests: XCTestCase {
         }
     }
 
+    /// Reads that share a picking (files of one API each, read one after another) judge
+    /// a text met again in the same place once, and pick what reads of their own pick.
+    func testReadsSharingAPickingAskOnceAndPickTheSame() throws {
+        let asked = Counter()
+        let picker: YAMLScalarPicker = { scalar, role in
+            asked.add()
+            guard case .value(let key) = role else { return false }
+            return key == "password" && scalar.text.hasPrefix("p4ss")
+        }
+        let files = ["password: p4ss\nname: a\n", "name: a\npassword: p4ss\n", "password: 'p4ss'\nname: p4ss\n"]
+        func pickedLines(sharing: Bool) -> [[Int]] {
+            var picking = YAMLReader.Picking(picker)
+            return files.map { yaml in
+                var diagnostics = DiagnosticCollector()
+                var lines: [Int] = []
+                let bytes = Array(yaml.utf8)
+                let chunk = YAMLChunk(bytes: 0..<bytes.count, firstLine: 1)
+                let onDocument = { (document: YAMLDocument) in lines += (document.picked ?? []).map { Int($0.start.line) } }
+                if sharing {
+                    YAMLReader(file: FileID(0)).read(chunk, of: bytes, diagnostics: &diagnostics, picking: &picking, onDocument: onDocument)
+                } else {
+                    YAMLReader(file: FileID(0)).read(chunk, of: bytes, diagnostics: &diagnostics, picking: picker, onDocument: onDocument)
+                }
+                return lines
+            }
+        }
+        XCTAssertEqual(pickedLines(sharing: false), [[1], [2], [1]])
+        XCTAssertEqual(asked.value, 12)
+        asked.reset()
+        XCTAssertEqual(pickedLines(sharing: true), [[1], [2], [1]])
+        // The first file's four texts; the third's quoted value and its value under `name`.
+        XCTAssertEqual(asked.value, 6)
+    }
+
     /// Short texts that differ in one byte at any position, NUL from `\0` escapes and a
     /// BOM from `\uFEFF` included, are each read back as written, not as a neighbour.
     func testShortScalarsDifferingInOneByteStayApart() throws {
@@ -281,4 +315,11 @@ final class YAMLReaderTests: XCTestCase {
         XCTAssertEqual(YAMLReader.firstYAML11LineBreak(in: Array("a\u{85}".utf8))?.scalar, 0x85)
         XCTAssertNil(YAMLReader.firstYAML11LineBreak(in: []))
     }
+}
+
+/// Counts a picker's calls; the reads that call it run on the test's thread.
+private final class Counter: @unchecked Sendable {
+    private(set) var value = 0
+    func add() { value += 1 }
+    func reset() { value = 0 }
 }
