@@ -168,15 +168,15 @@ final class ImportTranslationTests: ImportTreeTestCase {
             """
             apimServiceName: contoso-prod
             namedValues:
-              - name: region
+              - name: Region
                 properties: {value: northeurope}
               - name: build-id
                 properties: {value: "{#buildId#}"}
             backends:
-              - name: Orders_V2
+              - name: orders_v2
                 properties: {url: "https://orders-v2.prod.example.com"}
             apis:
-              - name: orders
+              - name: Orders
                 properties: {serviceUrl: "https://orders.prod.example.com"}
             loggers:
               - name: insights
@@ -186,6 +186,8 @@ final class ImportTranslationTests: ImportTreeTestCase {
                 properties: {format: rawxml}
             """, to: "../configuration.prod.yaml")
         let result = try ToolProcess.run(["import", "tree", "--configuration", "configuration.prod.yaml", "--out", "out"], in: directory)
+        // Entries name resources in any letter case, as the publisher matches them; the
+        // environment names them as the estate does (dropped, prod got dev's values: an audit).
         XCTAssertEqual(try read("environments/prod.yaml"), """
             # Imported from an APIOps tree by 'portcullis import'; edit freely.
             apiVersion: portcullis/v1

@@ -2,6 +2,7 @@ import FoundationEssentials
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
+import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
 
@@ -20,6 +21,24 @@ struct ConfigurationTranslation {
         /// APIs whose backend is a URL (their serviceUrl), which an environment may change.
         var urlBackedAPIs: Set<String>
         var apis: Set<String>
+    }
+
+    /// Each declared name by its spelling in ASCII lowercase. The publisher matches an
+    /// override's entry to a resource in any letter case (`OrdinalIgnoreCase`), so
+    /// `Api-Secret` overrides `api-secret`: dropped as naming nothing, the environment
+    /// would get the estate's value.
+    private struct Spellings {
+        private let declared: [String: String]
+
+        init(_ names: Set<String>...) {
+            declared = Dictionary(
+                names.joined().map { (Grammar.caseFolded($0), $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// The declared name `written` names, or `written` when it names none.
+        func name(_ written: String) -> String {
+            declared[Grammar.caseFolded(written)] ?? written
+        }
     }
 
     var document: YAMLValue?
@@ -54,7 +73,9 @@ struct ConfigurationTranslation {
                 let listed = items(section, path: path)
                 // A name any entry makes secret, in any spelling, has no value written.
                 let secretEntries = Set(listed.filter { PublisherConfigurations.marksASecret($0.entry) }.map { $0.name.lowercased() })
-                for (entry, properties, _) in listed {
+                let spellings = Spellings(declared.namedValues, declared.secrets)
+                for (written, properties, _) in listed {
+                    let entry = spellings.name(written)
                     refuseDropped(properties, of: "named value '\(entry)'", path: path, carried: ["value", "secret", "keyvault"])
                     if let vault = properties["keyvault"].map(Self.mapping) {
                         refuseDropped(vault, of: "the Key Vault reference of named value '\(entry)'", path: path, carried: ["secretidentifier"])
@@ -93,7 +114,9 @@ struct ConfigurationTranslation {
                     }
                 }
             case "backends":
-                for (entry, properties, _) in items(section, path: path) {
+                let spellings = Spellings(declared.backends)
+                for (written, properties, _) in items(section, path: path) {
+                    let entry = spellings.name(written)
                     if declared.backends.contains(entry) { refuseDropped(properties, of: "backend '\(entry)'", path: path, carried: ["url"]) }
                     guard declared.backends.contains(entry), let url = properties["url"].flatMap(Self.text) else {
                         notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
@@ -103,7 +126,9 @@ struct ConfigurationTranslation {
                     backends.append((entry, .mapping([("url", .string(url))])))
                 }
             case "apis":
-                for (entry, properties, _) in items(section, path: path) {
+                let spellings = Spellings(declared.apis)
+                for (written, properties, _) in items(section, path: path) {
+                    let entry = spellings.name(written)
                     guard declared.apis.contains(entry) else {
                         notes.append(ImportNote(.notImported, path, "API '\(entry)' is not imported"))
                         continue
