@@ -248,6 +248,12 @@ public struct InputFiles: Sendable {
                 skipped.append((displayPath(directory + "/" + DisplayText.escaped(entry.bytes)), reason))
             }
             let isInput = Self.isInputName(entry.bytes)
+            // Read as the configuration only where the walk starts; below, said, not silently
+            // passed over (an API imported as 'apis/portcullis.yaml' went missing: an audit).
+            if entry.bytes.elementsEqual(Self.configurationFileName.utf8), directory != absolutePath(given) {
+                skip("it is named as the configuration, which is read only from the folder given")
+                continue
+            }
             guard let name = entry.name else {
                 if isInput || entry.kind == .directory { skip("its name is not valid UTF-8") }
                 continue
@@ -319,6 +325,15 @@ public struct InputFiles: Sendable {
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
         (inputExtensions.contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
             && bytes != Array(configurationFileName.utf8)) || PublisherConfigurations.isConfigurationName(bytes)
+    }
+
+    /// Whether a folder's walk reads the file at `path`, relative to the folder: no hidden
+    /// entry on the way, and a name it reads (``isInputName(_:)``). Files made in memory
+    /// are judged by it, so that what is checked there is what a walk of them would read.
+    package static func isWalked(_ path: String) -> Bool {
+        let parts = path.utf8.split(separator: UInt8(ascii: "/"))
+        guard let last = parts.last else { return false }
+        return !parts.contains { $0.first == UInt8(ascii: ".") } && isInputName(Array(last))
     }
 
     /// Whether real path `path`, inside `folder`, passes through a hidden entry on the way:

@@ -190,6 +190,10 @@ extension Workspace {
         inputs = []
         projectPaths = []
         for source in files {
+            guard InputFiles.isWalked(source.path) else {
+                skipped.append(source.path)
+                continue
+            }
             switch Self.place(source, namedOnCommandLine: false, limits: InputLimits()) {
             case .input:
                 inputs.append(source)

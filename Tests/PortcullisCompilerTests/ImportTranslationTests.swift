@@ -161,6 +161,32 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertTrue(sovereign.stdout.contains("error: 'keyVault' is the placeholder 'import' writes for a secret APIM keeps, which no vault holds [YS004]"), sovereign.stdout)
     }
 
+    /// A resource named `portcullis` gets files a walk reads: `apis/portcullis.yaml` is the
+    /// configuration's name, which a walk skipped while the round trip, made in memory,
+    /// read it, so the API went missing from the bundle after an import that exited 0
+    /// (an audit). A file of that name below the folder given is listed as skipped.
+    func testAResourceNamedAsTheConfigurationIsReadByTheBuild() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try write(#"{"properties": {"path": "portcullis", "serviceUrl": "https://gate.example.com"}}"#, to: "apis/portcullis/apiInformation.json")
+        try write(
+            "openapi: 3.0.1\ninfo: {title: gate, version: '1'}\npaths:\n  /gates:\n    get:\n      operationId: listGates\n      responses: {'200': {description: ok}}\n",
+            to: "apis/portcullis/specification.yaml")
+        try write("<policies>\n  <inbound><base /><set-header name=\"X-Gate\" exists-action=\"override\"><value>@(context.Request.Url.Path)</value></set-header></inbound>\n</policies>\n", to: "apis/portcullis/operations/listGates/policy.xml")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertTrue(result.stdout.contains("nothing differs"), result.stdout)
+        XCTAssertTrue(try read("apis/portcullis.api.yaml").contains("name: portcullis"))
+        XCTAssertTrue(try read("specs/portcullis.openapi.yaml").contains("listGates"))
+        let build = try ToolProcess.run(["build", "out", "--check", "--out", "bundle"], in: directory)
+        XCTAssertFalse(build.stderr.contains("skipped"), build.stderr)
+        XCTAssertFalse(build.stdout.contains("RF001"), build.stdout)
+        // Moved back under the configuration's name, the file is said to be skipped.
+        try FileManager.default.moveItem(
+            at: directory.appendingPathComponent("out/apis/portcullis.api.yaml"), to: directory.appendingPathComponent("out/apis/portcullis.yaml"))
+        let lint = try ToolProcess.run(["lint", "out"], in: directory)
+        XCTAssertTrue(
+            lint.stderr.contains("skipped 'out/apis/portcullis.yaml': it is named as the configuration, which is read only from the folder given"), lint.stderr)
+    }
+
     func testAPublisherConfigurationBecomesAnEnvironment() throws {
         try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
         try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")

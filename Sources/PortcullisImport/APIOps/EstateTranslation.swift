@@ -51,7 +51,7 @@ struct EstateTranslation {
             guard let document = self.api(api, tags: apiTags[api.resource.name] ?? [], versionSets: tree.versionSets, limits: limits) else {
                 continue
             }
-            definitionsFiles["apis/\(api.resource.name).yaml"] = [document]
+            definitionsFiles[ImportedFiles.path(in: "apis", of: "api", named: api.resource.name, extension: "yaml")] = [document]
             imported.insert(api.resource.name)
             if case .mapping(let fields) = document, fields.contains(where: { $0.0 == "backend" && Self.isURL($0.1) }) {
                 declared.urlBackedAPIs.insert(api.resource.name)
@@ -106,14 +106,15 @@ struct EstateTranslation {
                 continue
             }
             let name = String(parts[1])
-            guard documents["environments/\(name).yaml"] == nil else {
+            let environmentPath = ImportedFiles.path(in: "environments", of: "environment", named: name, extension: "yaml")
+            guard documents[environmentPath] == nil else {
                 notes.append(
                     ImportNote(.error, file.path, "environment '\(name)' is imported from another publisher configuration already; merge the two, or rename one"))
                 continue
             }
             let configuration = ConfigurationTranslation(file.bytes, path: file.path, name: name, declared: declared, limits: limits)
             notes += configuration.notes
-            if let document = configuration.document { documents["environments/\(name).yaml"] = [document] }
+            if let document = configuration.document { documents[environmentPath] = [document] }
         }
     }
 
@@ -383,7 +384,7 @@ struct EstateTranslation {
         if let revision = properties["apiRevision"]?.string.flatMap(Int.init), revision != 1 {
             fields.append(("revision", .integer(revision)))
         }
-        let specPath = "specs/\(name).\(format)"
+        let specPath = ImportedFiles.path(in: "specs", of: "openapi", named: name, extension: format)
         carried[specPath] = specification.bytes
         fields.append(("openapi", .string("../" + specPath)))
         var carriedKeys: Set<String> = [
