@@ -342,6 +342,29 @@ final class EnvironmentTests: XCTestCase {
             result.stdout)
     }
 
+    /// A URL in place of a Backend's name dropped the Backend's managed identity from the
+    /// environment's bundle, with `lint` at 0 (an audit); a name in place of a URL would
+    /// bring another's credentials. A URL may still change to a URL.
+    func testAnEnvironmentKeepsTheBackendARequestGoesThrough() throws {
+        try write(
+            environment(
+                "prod",
+                "apis:\n  partner-orders:\n    backend: https://partner-orders.prod.contoso.com\n"
+                    + "  orders:\n    backend: partner-orders\n  catalog:\n    backend: https://catalog.prod.contoso.com\n"),
+            to: "environments/prod.yaml")
+        let result = try ToolProcess.run(["lint", "project", "--quiet"], in: directory)
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(
+            result.stdout.split(separator: "\n").filter { $0.contains("[RF007]") },
+            [
+                "project/environments/prod.yaml:6:14: error: environment 'prod' changes the backend of API 'partner-orders' from 'partner-orders' to 'https://partner-orders.prod.contoso.com', and which Backend a request goes through is the same in every environment [RF007]",
+                "project/environments/prod.yaml:8:14: error: environment 'prod' changes the backend of API 'orders' from 'https://orders.internal.contoso.com/api' to 'partner-orders', and which Backend a request goes through is the same in every environment [RF007]",
+            ], result.stdout)
+        let build = try ToolProcess.run(["build", "project", "--env", "prod", "--out", "bundle"], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path))
+    }
+
     func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {
         // Each environment is one more check of the whole project.
         let documents = (1...10_000).map { environment("e\($0)", "apis: {orders: {backend: https://e\($0).example.com}}\n") }

@@ -211,6 +211,7 @@ private struct OverrideTargets {
         }
         guard case .mapping(let entries) = target.overrides.content else { return target }
         let kept = entries.compactMap { entry -> YAMLEntry? in
+            if entry.key == "backend" { return backend(entry, replacing: api.backend, of: "API '\(api.name.value)'") }
             guard entry.key == "routes", case .mapping(let routes) = entry.value.content else { return entry }
             let routesByID = Dictionary(api.routes.map { ($0.id.value, $0) }) { first, _ in first }
             let routeIDs = Set(routesByID.keys)
@@ -239,7 +240,9 @@ private struct OverrideTargets {
             // Whether a route has its own cache or backend is what the code is.
             switch field.key {
             case "cache": section(field, present: route.cache != nil, in: "route '\(route.id.value)'")
-            case "backend": section(field, present: route.backend != nil, in: "route '\(route.id.value)'")
+            case "backend":
+                route.backend.map { backend(field, replacing: $0, of: "route '\(route.id.value)'") }
+                    ?? section(field, present: false, in: "route '\(route.id.value)'")
             default: field
             }
         }
@@ -284,6 +287,24 @@ private struct OverrideTargets {
             }
         }
         return Environment.Target(name: target.name, overrides: YAMLNode(.mapping(kept), range: target.overrides.range))
+    }
+
+    /// An override of an API's or a route's `backend`, kept when it gives a URL in place of
+    /// a URL. A Backend brings its credentials, TLS checks and circuit breaker, which are
+    /// what the code is: a URL in its place dropped a managed identity with `lint` at 0,
+    /// and another Backend's name would bring another's (found by an audit).
+    private mutating func backend(_ entry: YAMLEntry, replacing written: BackendReference, of owner: String) -> YAMLEntry? {
+        guard let text = entry.value.scalar?.text else { return entry }
+        if case .url = written, !Grammar.isResourceName(text) { return entry }
+        diagnostics.report(
+            .fixedAcrossEnvironments,
+            "environment '\(environment)' changes the backend of \(owner) from '\(written.text.value)' to '\(text)', and which Backend a request goes through is the same in every environment",
+            at: entry.value.range,
+            notes: [
+                Diagnostic.Note(
+                    "name one Backend in the definitions, and change its 'url' under 'backends' in the environment's file", at: entry.keyRange)
+            ])
+        return nil
     }
 
     /// Overrides of declarations by name, keeping those of declared names.
