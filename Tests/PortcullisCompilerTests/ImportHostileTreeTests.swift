@@ -170,14 +170,24 @@ final class ImportHostileTreeTests: XCTestCase {
 
     // MARK: - The tree's files
 
+    /// The service's global policy, which a tree without one would have the bundle replace.
+    private func writeGlobalPolicy() throws {
+        try write("<policies>\n  <inbound />\n  <backend>\n    <forward-request />\n  </backend>\n</policies>\n", to: "policy.xml")
+    }
+
     func testTheUntouchedTreeImportsCleanly() throws {
+        try writeGlobalPolicy()
         let result = try runImport(["--format", "json"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         let section = section(result)
-        XCTAssertEqual(section["equivalent"] as? [String], ["apim/apis/orders/policy.xml"])
+        XCTAssertEqual(section["equivalent"] as? [String], ["apim/apis/orders/policy.xml", "apim/policy.xml"])
         XCTAssertEqual((section["differences"] as? [Any])?.count, 0)
         XCTAssertEqual(
-            try written(), ["apis", "apis/orders.yaml", "gateway.yaml", "policies", "policies/apis", "policies/apis/orders.xml", "specs", "specs/orders.yaml"])
+            try written(),
+            [
+                "apis", "apis/orders.yaml", "gateway.yaml", "policies", "policies/apis", "policies/apis/orders.xml", "policies/global.xml", "specs",
+                "specs/orders.yaml",
+            ])
     }
 
     /// A committed link on the way to the tree, or to a publisher configuration, took the
@@ -299,6 +309,7 @@ final class ImportHostileTreeTests: XCTestCase {
         for name in odd {
             try FileManager.default.copyItem(at: orders, to: tree.appendingPathComponent("apis/" + name))
         }
+        try writeGlobalPolicy()
         let result = try runImport(["--format", "json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let notes = notes(result)
@@ -425,6 +436,7 @@ final class ImportHostileTreeTests: XCTestCase {
         let elsewhere = work.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: out.path, withDestinationPath: "elsewhere")
+        try writeGlobalPolicy()
         let result = try runImport(writesTo: elsewhere)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: out.path), "elsewhere")

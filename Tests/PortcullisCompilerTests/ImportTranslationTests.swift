@@ -187,6 +187,19 @@ final class ImportTranslationTests: ImportTreeTestCase {
             lint.stderr.contains("skipped 'out/apis/portcullis.yaml': it is named as the configuration, which is read only from the folder given"), lint.stderr)
     }
 
+    /// The bundle always writes a global policy; a tree without the service's would have
+    /// replaced it with one that only forwards requests, the import at 0 (an audit).
+    func testATreeWithoutTheGlobalPolicyIsAnErrorToResolve() throws {
+        try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("tree/policy.xml"))
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(
+            result.stdout.contains(
+                "error: policy.xml: the tree holds no global policy, so the bundle's, which only forwards requests, would replace the service's; extract it too, or write what it does in the gateway's 'policy'"),
+            result.stdout)
+    }
+
     func testAPublisherConfigurationBecomesAnEnvironment() throws {
         try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
         try write(#"{"properties": {"displayName": "region", "value": "westeurope"}}"#, to: "named values/region/namedValueInformation.json")

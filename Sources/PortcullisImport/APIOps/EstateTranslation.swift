@@ -208,6 +208,13 @@ struct EstateTranslation {
             let (path, lifted) = carry(policy, as: "policies/global.xml", bundlePath: "apim/policy.xml", lifting: .global)
             fields += lifted
             fields.append(("policy", .string(path)))
+        } else {
+            // The bundle always holds a global policy: one made of nothing would replace
+            // the service's checks in silence (an audit).
+            notes.append(
+                ImportNote(
+                    .error, "policy.xml",
+                    "the tree holds no global policy, so the bundle's, which only forwards requests, would replace the service's; extract it too, or write what it does in the gateway's 'policy'"))
         }
         return .mapping(fields)
     }
