@@ -21,7 +21,8 @@ public enum CredentialScanner {
     /// - a JWT, bare or after `Bearer`;
     /// - HTTP Basic credentials: `Basic ` and the Base64 of `user:password`;
     /// - a PEM private key;
-    /// - a GitHub, Stripe, AWS or Slack token.
+    /// - an opaque token after `Bearer` (20 characters or more, letters and digits);
+    /// - a GitHub, Stripe, AWS or Slack token, a Slack webhook's URL.
     /// A `{{name}}` or `<placeholder>` value is a reference, not a credential.
     public static func looksLikeCredential(_ text: String) -> Bool {
         // Short values cannot hold a credential worth the name; most scalars are short.
@@ -111,6 +112,7 @@ public enum CredentialScanner {
         // Told by the length first: most values are shorter or longer.
         guard (40...130).contains(value.utf8.count) else { return false }
         return value.withUTF8Bytes { bytes in
+            if isASendGridKey(bytes) { return true }
             var body = bytes.count
             while body > 0, bytes[body - 1] == UInt8(ascii: "=") { body -= 1 }
             guard (40...128).contains(body), bytes.count - body <= 2 else { return false }
@@ -132,6 +134,13 @@ public enum CredentialScanner {
             }
             return seen & 7 == 7 && changes * 5 >= (body - 1) * 2
         }
+    }
+
+    /// `SG.`, 22 characters of Base64url, `.`, 43 more: a SendGrid API key, whose dots
+    /// the rule above does not take (a named value so written was imported in clear: an audit).
+    private static func isASendGridKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count == 69 && starts(bytes, at: 0, with: "SG.") && bytes[25] == UInt8(ascii: ".")
+            && run(bytes, from: 3, isBase64URL) == 22 && run(bytes, from: 26, isBase64URL) == 43
     }
 
     /// Whether `key`, a URL's query parameter, names a credential (`code`, `sig`, `token`,
@@ -391,7 +400,7 @@ public enum CredentialScanner {
     private static func startsCredential(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         switch bytes[index] {
         case UInt8(ascii: "="): assignment(bytes, equals: index)
-        case UInt8(ascii: ":"): jsonMember(bytes, colon: index)
+        case UInt8(ascii: ":"): jsonMember(bytes, colon: index) || slackWebhook(bytes, colon: index)
         case UInt8(ascii: "@"): userinfo(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
         case UInt8(ascii: "e"): jwt(bytes, at: index)
@@ -399,7 +408,7 @@ public enum CredentialScanner {
         case UInt8(ascii: "s"): stripeKey(bytes, at: index) || openAIKey(bytes, at: index)
         case UInt8(ascii: "r"): stripeKey(bytes, at: index)
         case UInt8(ascii: "A"): awsKeyID(bytes, at: index) || googleAPIKey(bytes, at: index)
-        case UInt8(ascii: "B"), UInt8(ascii: "b"): basicCredentials(bytes, at: index)
+        case UInt8(ascii: "B"), UInt8(ascii: "b"): basicCredentials(bytes, at: index) || bearerToken(bytes, at: index)
         case UInt8(ascii: "x"): slackToken(bytes, at: index)
         default: false
         }
@@ -694,6 +703,26 @@ public enum CredentialScanner {
         return colon && utf8.isComplete
     }
 
+    /// `Bearer ` and an opaque token: 20 characters or more of a token's alphabet, letters
+    /// and digits both (a JWT is read as one anywhere). A placeholder (`Bearer
+    /// YOUR_ACCESS_TOKEN`, `Bearer {{token}}`) has no digit or stops at its brace.
+    private static func bearerToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index + 7 < bytes.count, "bearer".utf8.enumerated().allSatisfy({ bytes[index + $0.offset] | 0x20 == $0.element }),
+            bytes[index + 6] == 0x20
+        else { return false }
+        let start = index + 6 + run(bytes, from: index + 6) { $0 == 0x20 }
+        var digits = false
+        var letters = false
+        let length = run(bytes, from: start) { byte in
+            digits = digits || (byte >= 0x30 && byte <= 0x39)
+            letters = letters || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
+            return isBase64URL(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: "/")
+        }
+        let end = start + length + run(bytes, from: start + length, limit: 2) { $0 == UInt8(ascii: "=") }
+        return length >= 20 && digits && letters && (end == bytes.count || !isAlphanumeric(bytes[end]) && bytes[end] != UInt8(ascii: "{"))
+    }
+
     /// Follows decoded bytes as UTF-8 of printable text: ASCII from space to tilde, and
     /// well-formed sequences of two to four bytes (no overlong forms, no surrogates, nothing
     /// past U+10FFFF), as `String` validates them.
@@ -800,6 +829,23 @@ public enum CredentialScanner {
     }
 
     /// `xoxb-`, `xoxp-`, `xoxa-`, `xoxs-`, `xoxr-` and 10 or more letters, digits and hyphens.
+    /// `https://hooks.slack.com/services/` and the webhook's three parts: whoever has the
+    /// URL posts to the channel (a named value so written was imported in clear: an audit).
+    private static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, colon: Int) -> Bool {
+        guard starts(bytes, at: colon + 1, with: "//hooks.slack.com/services/") else { return false }
+        var index = colon + 28
+        for part in 0..<3 {
+            let length = run(bytes, from: index, isAlphanumeric)
+            guard length >= 8 else { return false }
+            index += length
+            if part < 2 {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "/") else { return false }
+                index += 1
+            }
+        }
+        return true
+    }
+
     private static func slackToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard starts(bytes, at: index, with: "xox"), index + 4 < bytes.count, bytes[index + 4] == UInt8(ascii: "-")
         else { return false }

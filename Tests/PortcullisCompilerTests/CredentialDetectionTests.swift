@@ -60,6 +60,12 @@ final class CredentialDetectionTests: XCTestCase {
         Shape(name: "google api key", value: "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q", giveaway: "SyA1b2C3d4E5f6G7h8I9j0K1l2M3"),
         Shape(name: "openai key", value: "sk-proj-aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", giveaway: "aBcDeFgHiJkLmNoPqRsTuVwXyZ"),
         Shape(name: "gitlab token", value: "glpat-aBcDeFgHiJkLmNoPqRsTu", giveaway: "aBcDeFgHiJkLmNoPqRsTu"),
+        // An opaque token after `Bearer`, and a Slack webhook's URL (found by an audit of
+        // import: named values so written were copied in clear).
+        Shape(name: "bearer opaque", value: "Bearer 9f8e7d6c5b4a39281726354453627189", giveaway: "9f8e7d6c5b4a39281726354453627189"),
+        Shape(
+            name: "slack webhook", value: "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
     ]
 
     /// The value as a named value and in an API's description, and a URL also as the backend.
@@ -192,6 +198,8 @@ final class CredentialDetectionTests: XCTestCase {
             "mailto ops@contoso.com about outages", "Authorization: Bearer <token>",
             "ask_live_questions", "secret-rotation-policy", "the password field is hashed",
             "eyJ is how base64 JSON starts",
+            "Bearer YOUR_ACCESS_TOKEN_GOES_HERE", "Authorization: Bearer ${PARTNER_TOKEN_2024}", "Bearer tokens from Entra ID version 2.0 only",
+            "https://hooks.slack.com/services/",
         ]
         for (index, value) in ordinary.enumerated() {
             let folder = directory.appendingPathComponent("ordinary\(index)")

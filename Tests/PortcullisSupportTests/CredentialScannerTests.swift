@@ -133,6 +133,8 @@ final class CredentialKeyTests: XCTestCase {
             "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r==",
             "Xc7mI1fXh8h9kZq3mLq0c8_ZkRkC5mP9vO5x8L5nQ0E",
             "3q2+7w/Zb9Kx1LmN4pQr8sTu5vWx6yZa7bCd0eFg1Hi=",
+            // A SendGrid key, whose dots the rule of mixed letters does not take (an audit).
+            "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",
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeABareKey(key), key)
             XCTAssertTrue(CredentialScanner.isCredential(key, orNamedSoBy: "value"), key)
@@ -145,6 +147,8 @@ final class CredentialKeyTests: XCTestCase {
             "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r.example",
             "q7Xm2PzR9vKc4TbW8nYh3JdLs6FgA1eQoU5iVxZyNwBk0CtMpH7r===",
             "ContosoOrdersProductionEnvironmentWestEurope2024",
+            "SG.ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5c",
+            "SG.orders.api.contoso.example.com.westeurope.production.2024.release",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeABareKey(other), other)
         }
