@@ -14,7 +14,23 @@ public enum NamedValues {
     /// Whether a named value's value starts with '@', which turns the text around its
     /// references into an expression (`{{at}}(...)`), so no value may.
     public static func startsWithAt(_ value: String) -> Bool {
-        PolicyText.trimmed(value).first == "@"
+        leadingAt(value) != nil
+    }
+
+    /// What a value starts with that reads as '@': the character, or a character reference
+    /// to it (`&#64;`, `&#x40;`), which is one where the value is put into a policy's XML
+    /// before it is read (an audit of environments; which APIM does, its pages do not say).
+    public static func leadingAt(_ value: String) -> String? {
+        let text = PolicyText.trimmed(value)
+        if text.first == "@" { return "@" }
+        guard text.starts(with: "&#".unicodeScalars) else { return nil }
+        let rest = text.dropFirst(2)
+        let hex = rest.first == "x" || rest.first == "X"
+        let digits = rest.dropFirst(hex ? 1 : 0).prefix { $0.isASCII && (hex ? $0.properties.isASCIIHexDigit : ("0"..."9").contains($0)) }
+        guard !digits.isEmpty, digits.count <= 8, rest.dropFirst((hex ? 1 : 0) + digits.count).first == ";",
+            UInt32(String(String.UnicodeScalarView(digits)), radix: hex ? 16 : 10) == 64
+        else { return nil }
+        return String(String.UnicodeScalarView(text.prefix(2 + (hex ? 1 : 0) + digits.count + 1)))
     }
 
     /// `text` with its `{{name}}` references replaced from `values`, up to the first one
@@ -108,11 +124,11 @@ extension Gateway {
 
 extension DecodingContext {
     mutating func checkNamedValue(_ value: Located<String>, name: String) {
-        guard NamedValues.startsWithAt(value.value) else { return }
+        guard let written = NamedValues.leadingAt(value.value) else { return }
         diagnostics.report(
             .invalidValue,
-            "named value '\(name)' starts with '@', which can make the text it is substituted into a policy expression",
-            at: value.range, notes: [Diagnostic.Note("write the value without the leading '@'", at: value.range)])
+            "named value '\(name)' starts with '\(written)', which can make the text it is substituted into a policy expression",
+            at: value.range, notes: [Diagnostic.Note("write the value without the leading '\(written)'", at: value.range)])
     }
 }
 
