@@ -248,12 +248,6 @@ public struct InputFiles: Sendable {
                 skipped.append((displayPath(directory + "/" + DisplayText.escaped(entry.bytes)), reason))
             }
             let isInput = Self.isInputName(entry.bytes)
-            // Read as the configuration only where the walk starts; below, said, not silently
-            // passed over (an API imported as 'apis/portcullis.yaml' went missing: an audit).
-            if entry.bytes.elementsEqual(Self.configurationFileName.utf8), directory != absolutePath(given) {
-                skip("it is named as the configuration, which is read only from the folder given")
-                continue
-            }
             guard let name = entry.name else {
                 if isInput || entry.kind == .directory { skip("its name is not valid UTF-8") }
                 continue
@@ -317,14 +311,16 @@ public struct InputFiles: Sendable {
     /// The extensions of the files a folder's walk reads (``isInputName(_:)``).
     static let inputExtensions = [".yaml", ".yml", ".xml", ".json"]
 
-    /// `*.yaml` and `*.yml`, except the configuration file, `*.xml`, which may hold raw
-    /// policies, and `*.json`, which may hold an OpenAPI document an API names; judged on the
-    /// raw bytes, so names that are not UTF-8 are recognised too. An APIOps publisher
-    /// configuration's name is taken in any letter case (`Configuration.Prod.YAML`), as the
-    /// publisher reads whatever file it is pointed at.
+    /// `*.yaml` and `*.yml`, `*.xml`, which may hold raw policies, and `*.json`, which may
+    /// hold an OpenAPI document an API names; judged on the raw bytes, so names that are not
+    /// UTF-8 are recognised too. An APIOps publisher configuration's name is taken in any
+    /// letter case (`Configuration.Prod.YAML`), as the publisher reads whatever file it is
+    /// pointed at. A `portcullis.yaml` is read like any YAML file unless it is the
+    /// configuration in use (``Workspace/load(paths:configPath:limits:files:)``): skipped by
+    /// its name, an API imported as `apis/portcullis.yaml` went missing from the bundle (an
+    /// audit).
     private static func isInputName(_ bytes: [UInt8]) -> Bool {
-        (inputExtensions.contains { bytes.reversed().starts(with: $0.utf8.reversed()) }
-            && bytes != Array(configurationFileName.utf8)) || PublisherConfigurations.isConfigurationName(bytes)
+        inputExtensions.contains { bytes.reversed().starts(with: $0.utf8.reversed()) } || PublisherConfigurations.isConfigurationName(bytes)
     }
 
     /// Whether a folder's walk reads the file at `path`, relative to the folder: no hidden

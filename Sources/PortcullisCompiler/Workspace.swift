@@ -50,6 +50,11 @@ public struct Workspace: Sendable {
         let root = commonFolder(folders)
         let (configuration, configDirectory) = try loadConfiguration(configPath, for: root, limits: limits, files: files)
         var found = try files.discover(paths)
+        // The configuration in use is no input; any other file of its name is read as YAML.
+        if let configuration {
+            let path = files.absolutePath(configuration.source.path)
+            found.removeAll { files.absolutePath(ofDiscovered: $0.path) == path }
+        }
         if let patterns = configuration?.configuration.exclude, !patterns.isEmpty, let directory = configDirectory {
             let prefix = directory.hasSuffix("/") ? directory : directory + "/"
             found.removeAll { input in

@@ -1,4 +1,3 @@
-import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
 
@@ -33,16 +32,5 @@ public struct ImportedFiles: BundleSource, Sendable {
             entries.append(BundleIndex.Entry(path: path, pieces: [bytes]))
         }
         return BundleIndex(entries)
-    }
-}
-
-extension ImportedFiles {
-    /// `folder/NAME.EXTENSION`, the file of the `kind` named NAME, or
-    /// `folder/NAME.KIND.EXTENSION` where the first is the configuration's name, which a
-    /// walk reads only at its start (an API named `portcullis` went missing from the
-    /// bundle: an audit). The names import writes hold no dot, so no other file is so named.
-    static func path(in folder: String, of kind: String, named name: String, extension: String) -> String {
-        let file = "\(name).\(`extension`)"
-        return "\(folder)/\(file == InputFiles.configurationFileName ? "\(name).\(kind).\(`extension`)" : file)"
     }
 }

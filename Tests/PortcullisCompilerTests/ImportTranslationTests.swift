@@ -161,10 +161,10 @@ final class ImportTranslationTests: ImportTreeTestCase {
         XCTAssertTrue(sovereign.stdout.contains("error: 'keyVault' is the placeholder 'import' writes for a secret APIM keeps, which no vault holds [YS004]"), sovereign.stdout)
     }
 
-    /// A resource named `portcullis` gets files a walk reads: `apis/portcullis.yaml` is the
-    /// configuration's name, which a walk skipped while the round trip, made in memory,
-    /// read it, so the API went missing from the bundle after an import that exited 0
-    /// (an audit). A file of that name below the folder given is listed as skipped.
+    /// A resource named `portcullis` is read by the build: a walk skipped every
+    /// `portcullis.yaml` as the configuration while the round trip, made in memory, read
+    /// it, so the API went missing from the bundle after an import that exited 0 (an
+    /// audit). Only the configuration where a walk starts is not definitions.
     func testAResourceNamedAsTheConfigurationIsReadByTheBuild() throws {
         try writeTree(operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n", product: "<policies />\n", global: Self.plainGlobal)
         try write(#"{"properties": {"path": "portcullis", "serviceUrl": "https://gate.example.com"}}"#, to: "apis/portcullis/apiInformation.json")
@@ -174,17 +174,12 @@ final class ImportTranslationTests: ImportTreeTestCase {
         try write("<policies>\n  <inbound><base /><set-header name=\"X-Gate\" exists-action=\"override\"><value>@(context.Request.Url.Path)</value></set-header></inbound>\n</policies>\n", to: "apis/portcullis/operations/listGates/policy.xml")
         let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
         XCTAssertTrue(result.stdout.contains("nothing differs"), result.stdout)
-        XCTAssertTrue(try read("apis/portcullis.api.yaml").contains("name: portcullis"))
-        XCTAssertTrue(try read("specs/portcullis.openapi.yaml").contains("listGates"))
-        let build = try ToolProcess.run(["build", "out", "--check", "--out", "bundle"], in: directory)
-        XCTAssertFalse(build.stderr.contains("skipped"), build.stderr)
-        XCTAssertFalse(build.stdout.contains("RF001"), build.stdout)
-        // Moved back under the configuration's name, the file is said to be skipped.
-        try FileManager.default.moveItem(
-            at: directory.appendingPathComponent("out/apis/portcullis.api.yaml"), to: directory.appendingPathComponent("out/apis/portcullis.yaml"))
+        XCTAssertTrue(try read("apis/portcullis.yaml").contains("name: portcullis"))
+        // Read: its route is judged (it takes no token), its document found.
         let lint = try ToolProcess.run(["lint", "out"], in: directory)
-        XCTAssertTrue(
-            lint.stderr.contains("skipped 'out/apis/portcullis.yaml': it is named as the configuration, which is read only from the folder given"), lint.stderr)
+        XCTAssertFalse(lint.stderr.contains("skipped"), lint.stderr)
+        XCTAssertFalse(lint.stdout.contains("RF001"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("out/apis/portcullis.yaml:9:9: error: route 'listGates' accepts requests without a token"), lint.stdout)
     }
 
     /// The bundle always writes a global policy; a tree without the service's would have
@@ -209,6 +204,8 @@ final class ImportTranslationTests: ImportTreeTestCase {
             namedValues:
               - name: Region
                 properties: {value: northeurope}
+              - name: REGION
+                properties: {value: westus}
               - name: build-id
                 properties: {value: "{#buildId#}"}
             backends:
@@ -244,6 +241,11 @@ final class ImportTranslationTests: ImportTreeTestCase {
 
             """)
         XCTAssertTrue(result.stdout.contains("not-imported: configuration.prod.yaml: 'loggers' overrides are not carried; keep them in the publisher configuration"), result.stdout)
+        // Two entries for one resource would be one key twice (the audit of the change).
+        XCTAssertTrue(
+            result.stdout.contains(
+                "error: configuration.prod.yaml: entries 'Region' and 'REGION' both override 'region', as the publisher matches names in any letter case; keep one"),
+            result.stdout)
         // What the bundle writes may not stay there (RF009), whatever the key's case; a
         // policy's override decides what requests do, so dropping it is an error.
         XCTAssertTrue(

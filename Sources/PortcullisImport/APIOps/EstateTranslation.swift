@@ -51,7 +51,7 @@ struct EstateTranslation {
             guard let document = self.api(api, tags: apiTags[api.resource.name] ?? [], versionSets: tree.versionSets, limits: limits) else {
                 continue
             }
-            definitionsFiles[ImportedFiles.path(in: "apis", of: "api", named: api.resource.name, extension: "yaml")] = [document]
+            definitionsFiles["apis/\(api.resource.name).yaml"] = [document]
             imported.insert(api.resource.name)
             if case .mapping(let fields) = document, fields.contains(where: { $0.0 == "backend" && Self.isURL($0.1) }) {
                 declared.urlBackedAPIs.insert(api.resource.name)
@@ -106,7 +106,7 @@ struct EstateTranslation {
                 continue
             }
             let name = String(parts[1])
-            let environmentPath = ImportedFiles.path(in: "environments", of: "environment", named: name, extension: "yaml")
+            let environmentPath = "environments/\(name).yaml"
             guard documents[environmentPath] == nil else {
                 notes.append(
                     ImportNote(.error, file.path, "environment '\(name)' is imported from another publisher configuration already; merge the two, or rename one"))
@@ -391,7 +391,7 @@ struct EstateTranslation {
         if let revision = properties["apiRevision"]?.string.flatMap(Int.init), revision != 1 {
             fields.append(("revision", .integer(revision)))
         }
-        let specPath = ImportedFiles.path(in: "specs", of: "openapi", named: name, extension: format)
+        let specPath = "specs/\(name).\(format)"
         carried[specPath] = specification.bytes
         fields.append(("openapi", .string("../" + specPath)))
         var carriedKeys: Set<String> = [

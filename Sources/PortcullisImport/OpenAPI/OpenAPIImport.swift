@@ -65,7 +65,7 @@ private struct Importer {
         report = OpenAPIImportReport(source: file.path, api: api, apiNamedFrom: source)
         let firstCharacter = file.bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
         let isJSON = file.path.hasSuffix(".json") || firstCharacter == UInt8(ascii: "{")
-        specificationPath = ImportedFiles.path(in: "specs", of: "openapi", named: api, extension: isJSON ? "json" : "yaml")
+        specificationPath = "specs/\(api).\(isJSON ? "json" : "yaml")"
     }
 
     /// An operation of the document, whether or not its path is a route path.
@@ -224,7 +224,7 @@ private struct Importer {
         }.map(\.element)
         let header = "# Written by 'portcullis import openapi' as a starting point; its report lists what to check.\n"
         var files = ImportedFiles()
-        let apiPath = ImportedFiles.path(in: "apis", of: "api", named: report.api, extension: "yaml")
+        let apiPath = "apis/\(report.api).yaml"
         try files.add("gateway.yaml", text: header + gateway.render())
         try files.add(apiPath, text: header + YAMLValue.mapping(api).render())
         try files.add(specificationPath, file.bytes)
