@@ -704,23 +704,40 @@ public enum CredentialScanner {
     }
 
     /// `Bearer ` and an opaque token: 20 characters or more of a token's alphabet, letters
-    /// and digits both (a JWT is read as one anywhere). A placeholder (`Bearer
-    /// YOUR_ACCESS_TOKEN`, `Bearer {{token}}`) has no digit or stops at its brace.
+    /// and digits both, changing between upper case, lower case and digits at least once in
+    /// four of its letters and digits, as random text does (a JWT is read as one anywhere).
+    /// Words joined by hyphens (`Bearer token-based-authentication-v2`) and placeholders
+    /// (`Bearer ACCESS_TOKEN_FOR_V2_API_CALLS`, `Bearer {{token}}`) change far less: the
+    /// audit of the change found the first rule took them for tokens.
     private static func bearerToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard index + 7 < bytes.count, "bearer".utf8.enumerated().allSatisfy({ bytes[index + $0.offset] | 0x20 == $0.element }),
-            bytes[index + 6] == 0x20
+            bytes[index + 6] == 0x20 || bytes[index + 6] == 0x09
         else { return false }
-        let start = index + 6 + run(bytes, from: index + 6) { $0 == 0x20 }
-        var digits = false
-        var letters = false
+        let start = index + 6 + run(bytes, from: index + 6) { $0 == 0x20 || $0 == 0x09 }
+        var kinds: UInt8 = 0
+        var previous: UInt8 = 0
+        var alphanumerics = 0
+        var changes = 0
         let length = run(bytes, from: start) { byte in
-            digits = digits || (byte >= 0x30 && byte <= 0x39)
-            letters = letters || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A)
-            return isBase64URL(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") || byte == UInt8(ascii: "+")
-                || byte == UInt8(ascii: "/")
+            let kind: UInt8 =
+                switch byte {
+                case 0x41...0x5A: 1
+                case 0x61...0x7A: 2
+                case 0x30...0x39: 4
+                default: 0
+                }
+            if kind != 0 {
+                if previous != 0, kind != previous { changes += 1 }
+                previous = kind
+                kinds |= kind
+                alphanumerics += 1
+            }
+            return kind != 0 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~")
+                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
         }
         let end = start + length + run(bytes, from: start + length, limit: 2) { $0 == UInt8(ascii: "=") }
-        return length >= 20 && digits && letters && (end == bytes.count || !isAlphanumeric(bytes[end]) && bytes[end] != UInt8(ascii: "{"))
+        return length >= 20 && kinds & 4 != 0 && kinds & 3 != 0 && changes * 4 >= alphanumerics - 1
+            && (end == bytes.count || !isAlphanumeric(bytes[end]) && bytes[end] != UInt8(ascii: "{"))
     }
 
     /// Follows decoded bytes as UTF-8 of printable text: ASCII from space to tilde, and

@@ -63,6 +63,7 @@ final class CredentialDetectionTests: XCTestCase {
         // An opaque token after `Bearer`, and a Slack webhook's URL (found by an audit of
         // import: named values so written were copied in clear).
         Shape(name: "bearer opaque", value: "Bearer 9f8e7d6c5b4a39281726354453627189", giveaway: "9f8e7d6c5b4a39281726354453627189"),
+        Shape(name: "bearer opaque after a tab", value: "Bearer\\tQx7mP2vK9tR4wZ8nB3cL6hJ1", giveaway: "Qx7mP2vK9tR4wZ8nB3cL6hJ1"),
         Shape(
             name: "slack webhook", value: "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
@@ -199,6 +200,7 @@ final class CredentialDetectionTests: XCTestCase {
             "ask_live_questions", "secret-rotation-policy", "the password field is hashed",
             "eyJ is how base64 JSON starts",
             "Bearer YOUR_ACCESS_TOKEN_GOES_HERE", "Authorization: Bearer ${PARTNER_TOKEN_2024}", "Bearer tokens from Entra ID version 2.0 only",
+            "Callers send a Bearer token-based-authentication-v2 header", "Bearer x-ms-client-principal-id-v2", "Bearer ACCESS_TOKEN_FOR_V2_API_CALLS",
             "https://hooks.slack.com/services/",
         ]
         for (index, value) in ordinary.enumerated() {

@@ -75,7 +75,12 @@ final class PolicyExpressionInjectionTests: XCTestCase {
         }
         // A character reference to '@' is one where APIM puts the value into the policy's
         // XML before reading it (an audit of environments; its pages do not say which).
-        for (value, written) in [("\"&#64;(context.Request.IpAddress)\"", "&#64;"), ("\"&#x0040;x\"", "&#x0040;"), ("\"&#X40;\"", "&#X40;")] {
+        // Any zeros, and white space written either way before it (the audit of the change).
+        for (value, written) in [
+            ("\"&#64;(context.Request.IpAddress)\"", "&#64;"), ("\"&#x0040;x\"", "&#x0040;"), ("\"&#X40;\"", "&#X40;"),
+            ("\"&#000000000064;(\"", "&#000000000064;"), ("\"&#32;@(\"", "@"), ("\"&#x20;&#x40;(\"", "&#x40;"),
+            ("\"&#9; &#xA;@{\"", "@"),
+        ] {
             let output = try rejected(gateway: gateway(audiences: "[api://example]", namedValues: "  at: \(value)\n"))
             XCTAssertTrue(
                 output.contains("gateway.yaml:28:7: error: named value 'at' starts with '\(written)', which can make the text it is substituted into a policy expression [YS004]"),

@@ -74,8 +74,10 @@ struct ConfigurationTranslation {
                 // A name any entry makes secret, in any spelling, has no value written.
                 let secretEntries = Set(listed.filter { PublisherConfigurations.marksASecret($0.entry) }.map { $0.name.lowercased() })
                 let spellings = Spellings(declared.namedValues, declared.secrets)
+                var named: [String: String] = [:]
                 for (written, properties, _) in listed {
                     let entry = spellings.name(written)
+                    guard !isRepeated(entry, written: written, among: &named, path: path) else { continue }
                     refuseDropped(properties, of: "named value '\(entry)'", path: path, carried: ["value", "secret", "keyvault"])
                     if let vault = properties["keyvault"].map(Self.mapping) {
                         refuseDropped(vault, of: "the Key Vault reference of named value '\(entry)'", path: path, carried: ["secretidentifier"])
@@ -115,8 +117,10 @@ struct ConfigurationTranslation {
                 }
             case "backends":
                 let spellings = Spellings(declared.backends)
+                var named: [String: String] = [:]
                 for (written, properties, _) in items(section, path: path) {
                     let entry = spellings.name(written)
+                    guard !isRepeated(entry, written: written, among: &named, path: path) else { continue }
                     if declared.backends.contains(entry) { refuseDropped(properties, of: "backend '\(entry)'", path: path, carried: ["url"]) }
                     guard declared.backends.contains(entry), let url = properties["url"].flatMap(Self.text) else {
                         notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
@@ -127,8 +131,10 @@ struct ConfigurationTranslation {
                 }
             case "apis":
                 let spellings = Spellings(declared.apis)
+                var named: [String: String] = [:]
                 for (written, properties, _) in items(section, path: path) {
                     let entry = spellings.name(written)
+                    guard !isRepeated(entry, written: written, among: &named, path: path) else { continue }
                     guard declared.apis.contains(entry) else {
                         notes.append(ImportNote(.notImported, path, "API '\(entry)' is not imported"))
                         continue
@@ -168,6 +174,23 @@ struct ConfigurationTranslation {
         if !apis.isEmpty { fields.append(("apis", .mapping(apis))) }
         if !backends.isEmpty { fields.append(("backends", .mapping(backends))) }
         document = .mapping(fields)
+    }
+
+    /// Whether an earlier entry of the section named the resource `entry` (in any letter
+    /// case, as the publisher matches names), with an error: the environment would hold
+    /// the name twice, and which override the publisher keeps is not for the import to
+    /// guess (the audit of the change). `named` maps each name met to its first spelling.
+    private mutating func isRepeated(_ entry: String, written: String, among named: inout [String: String], path: String) -> Bool {
+        let folded = Grammar.caseFolded(entry)
+        guard let first = named[folded] else {
+            named[folded] = written
+            return false
+        }
+        notes.append(
+            ImportNote(
+                .error, path,
+                "entries '\(DisplayText.escaped(first.utf8))' and '\(DisplayText.escaped(written.utf8))' both override '\(DisplayText.escaped(entry.utf8))', as the publisher matches names in any letter case; keep one"))
+        return true
     }
 
     /// An error for each property of an override that is not carried (`carried` are kept,

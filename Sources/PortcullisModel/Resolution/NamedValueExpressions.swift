@@ -17,20 +17,56 @@ public enum NamedValues {
         leadingAt(value) != nil
     }
 
-    /// What a value starts with that reads as '@': the character, or a character reference
-    /// to it (`&#64;`, `&#x40;`), which is one where the value is put into a policy's XML
-    /// before it is read (an audit of environments; which APIM does, its pages do not say).
+    /// How a value writes the '@' it starts with, after white space: the character, or a
+    /// character reference to it (`&#64;`, `&#x40;`, with any zeros), which
+    /// is one where the value is put into a policy's XML before it is read (an audit of
+    /// environments; which APIM does, its pages do not say), after white space written
+    /// either way (`&#32;@`: the audit of the change).
     public static func leadingAt(_ value: String) -> String? {
-        let text = PolicyText.trimmed(value)
-        if text.first == "@" { return "@" }
-        guard text.starts(with: "&#".unicodeScalars) else { return nil }
-        let rest = text.dropFirst(2)
-        let hex = rest.first == "x" || rest.first == "X"
-        let digits = rest.dropFirst(hex ? 1 : 0).prefix { $0.isASCII && (hex ? $0.properties.isASCIIHexDigit : ("0"..."9").contains($0)) }
-        guard !digits.isEmpty, digits.count <= 8, rest.dropFirst((hex ? 1 : 0) + digits.count).first == ";",
-            UInt32(String(String.UnicodeScalarView(digits)), radix: hex ? 16 : 10) == 64
-        else { return nil }
-        return String(String.UnicodeScalarView(text.prefix(2 + (hex ? 1 : 0) + digits.count + 1)))
+        let scalars = value.unicodeScalars
+        var index = scalars.startIndex
+        // Bounded by the value: each turn moves past at least one scalar.
+        while index < scalars.endIndex {
+            let (scalar, next) = referencedScalar(in: scalars, at: index) ?? (scalars[index], scalars.index(after: index))
+            if scalar == "@" { return String(scalars[index..<next]) }
+            guard PolicyText.isIgnorable(scalar) else { return nil }
+            index = next
+        }
+        return nil
+    }
+
+    /// The scalar a numeric character reference at `index` stands for (`&#64;`, `&#x40;`),
+    /// and where the reference ends; nil when none starts there.
+    private static func referencedScalar(
+        in scalars: String.UnicodeScalarView, at index: String.UnicodeScalarView.Index
+    ) -> (Unicode.Scalar, String.UnicodeScalarView.Index)? {
+        var position = index
+        func take(_ expected: Unicode.Scalar) -> Bool {
+            guard position < scalars.endIndex, scalars[position] == expected else { return false }
+            position = scalars.index(after: position)
+            return true
+        }
+        guard take("&"), take("#") else { return nil }
+        let hex = take("x") || take("X")
+        var number: UInt32 = 0
+        var digits = 0
+        while position < scalars.endIndex, let digit = Self.digit(scalars[position], hex: hex) {
+            // Past U+10FFFF no scalar is named; zeros in front change nothing.
+            number = min(number &* (hex ? 16 : 10) &+ digit, 0x11_0000)
+            digits += 1
+            position = scalars.index(after: position)
+        }
+        guard digits > 0, take(";"), let scalar = Unicode.Scalar(number) else { return nil }
+        return (scalar, position)
+    }
+
+    private static func digit(_ scalar: Unicode.Scalar, hex: Bool) -> UInt32? {
+        switch scalar.value {
+        case 0x30...0x39: scalar.value - 0x30
+        case 0x41...0x46 where hex: scalar.value - 0x41 + 10
+        case 0x61...0x66 where hex: scalar.value - 0x61 + 10
+        default: nil
+        }
     }
 
     /// `text` with its `{{name}}` references replaced from `values`, up to the first one
