@@ -70,14 +70,10 @@ struct ConfigurationTranslation {
             case "apimservicename":
                 continue
             case "namedvalues":
-                let listed = items(section, path: path)
+                let listed = items(section, naming: Spellings(declared.namedValues, declared.secrets), path: path)
                 // A name any entry makes secret, in any spelling, has no value written.
                 let secretEntries = Set(listed.filter { PublisherConfigurations.marksASecret($0.entry) }.map { $0.name.lowercased() })
-                let spellings = Spellings(declared.namedValues, declared.secrets)
-                var named: [String: String] = [:]
-                for (written, properties, _) in listed {
-                    let entry = spellings.name(written)
-                    guard !isRepeated(entry, written: written, among: &named, path: path) else { continue }
+                for (entry, properties, _) in listed {
                     refuseDropped(properties, of: "named value '\(entry)'", path: path, carried: ["value", "secret", "keyvault"])
                     if let vault = properties["keyvault"].map(Self.mapping) {
                         refuseDropped(vault, of: "the Key Vault reference of named value '\(entry)'", path: path, carried: ["secretidentifier"])
@@ -116,11 +112,7 @@ struct ConfigurationTranslation {
                     }
                 }
             case "backends":
-                let spellings = Spellings(declared.backends)
-                var named: [String: String] = [:]
-                for (written, properties, _) in items(section, path: path) {
-                    let entry = spellings.name(written)
-                    guard !isRepeated(entry, written: written, among: &named, path: path) else { continue }
+                for (entry, properties, _) in items(section, naming: Spellings(declared.backends), path: path) {
                     if declared.backends.contains(entry) { refuseDropped(properties, of: "backend '\(entry)'", path: path, carried: ["url"]) }
                     guard declared.backends.contains(entry), let url = properties["url"].flatMap(Self.text) else {
                         notes.append(ImportNote(.notImported, path, "backend '\(entry)' is not imported, or its override has no 'url'"))
@@ -130,11 +122,7 @@ struct ConfigurationTranslation {
                     backends.append((entry, .mapping([("url", .string(url))])))
                 }
             case "apis":
-                let spellings = Spellings(declared.apis)
-                var named: [String: String] = [:]
-                for (written, properties, _) in items(section, path: path) {
-                    let entry = spellings.name(written)
-                    guard !isRepeated(entry, written: written, among: &named, path: path) else { continue }
+                for (entry, properties, _) in items(section, naming: Spellings(declared.apis), path: path) {
                     guard declared.apis.contains(entry) else {
                         notes.append(ImportNote(.notImported, path, "API '\(entry)' is not imported"))
                         continue
@@ -174,23 +162,6 @@ struct ConfigurationTranslation {
         if !apis.isEmpty { fields.append(("apis", .mapping(apis))) }
         if !backends.isEmpty { fields.append(("backends", .mapping(backends))) }
         document = .mapping(fields)
-    }
-
-    /// Whether an earlier entry of the section named the resource `entry` (in any letter
-    /// case, as the publisher matches names), with an error: the environment would hold
-    /// the name twice, and which override the publisher keeps is not for the import to
-    /// guess (the audit of the change). `named` maps each name met to its first spelling.
-    private mutating func isRepeated(_ entry: String, written: String, among named: inout [String: String], path: String) -> Bool {
-        let folded = Grammar.caseFolded(entry)
-        guard let first = named[folded] else {
-            named[folded] = written
-            return false
-        }
-        notes.append(
-            ImportNote(
-                .error, path,
-                "entries '\(DisplayText.escaped(first.utf8))' and '\(DisplayText.escaped(written.utf8))' both override '\(DisplayText.escaped(entry.utf8))', as the publisher matches names in any letter case; keep one"))
-        return true
     }
 
     /// An error for each property of an override that is not carried (`carried` are kept,
@@ -243,20 +214,35 @@ struct ConfigurationTranslation {
         return true
     }
 
-    /// The `- name: N` / `properties: {...}` entries of a section, with their properties.
-    /// The entries of a section: each one's name, its properties by lowercased key, and
-    /// the entry as written (which may repeat a key in another letter case).
-    private mutating func items(_ section: YAMLEntry, path: String) -> [(name: String, properties: [String: YAMLNode], entry: YAMLNode)] {
+    /// The `- name: N` / `properties: {...}` entries of a section: each one's name, as the
+    /// project declares it where `spellings` know it, its properties by lowercased key, and
+    /// the entry as written (which may repeat a key in another letter case). A second entry
+    /// naming one resource is an error and left out: the environment would hold the name
+    /// twice, and which override the publisher keeps is not for the import to guess (the
+    /// audit of the change).
+    private mutating func items(
+        _ section: YAMLEntry, naming spellings: Spellings, path: String
+    ) -> [(name: String, properties: [String: YAMLNode], entry: YAMLNode)] {
         guard case .sequence(let entries) = section.value.content else {
             notes.append(ImportNote(.error, path, "'\(DisplayText.escaped(section.key.utf8))' is not a list of resources"))
             return []
         }
+        var firstSpelling: [String: String] = [:]
         return entries.compactMap { entry in
             let fields = Self.mapping(entry)
-            guard let name = fields["name"].flatMap(Self.text) else {
+            guard let written = fields["name"].flatMap(Self.text) else {
                 notes.append(ImportNote(.error, path, "line \(entry.range.start.line): an entry of '\(DisplayText.escaped(section.key.utf8))' has no 'name'"))
                 return nil
             }
+            let name = spellings.name(written)
+            if let first = firstSpelling[Grammar.caseFolded(name)] {
+                notes.append(
+                    ImportNote(
+                        .error, path,
+                        "entries '\(DisplayText.escaped(first.utf8))' and '\(DisplayText.escaped(written.utf8))' both override '\(DisplayText.escaped(name.utf8))', as the publisher matches names in any letter case; keep one"))
+                return nil
+            }
+            firstSpelling[Grammar.caseFolded(name)] = written
             // The publisher walks the resources below an entry too (an API's 'policies' and
             // 'operations'): dropped, a production-only policy would be lost in silence.
             let below = Set(fields.keys).subtracting(["name", "properties"]).sorted()
