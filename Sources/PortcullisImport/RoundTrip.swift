@@ -36,7 +36,7 @@ public struct RoundTrip: Sendable {
     /// Builds `files` and compares with `policies` and `informations` (by bundle path).
     init(
         _ files: ImportedFiles, policies: [String: APIOpsTree.File],
-        informations: [String: (file: String, properties: [String: JSONValue])], options: LintOptions
+        informations: [String: (file: String, properties: InformationProperties)], options: LintOptions
     ) {
         let workspace = Workspace(inMemory: files.files.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, bytes: $0.value) })
         lint = LintPipeline.run(workspace, options: options)
@@ -91,6 +91,8 @@ public struct RoundTrip: Sendable {
                 continue
             }
             guard case .success(let value) = JSONValue.parse(bytes), case .object(let properties)? = value["properties"] else { continue }
+            // The estate's names in any letter case, as they were read: `"Path"` is the `path`
+            // the build writes.
             for (key, written) in properties.sorted(by: { $0.key < $1.key }) {
                 guard let was = original.properties[key] else { continue }
                 for (name, was, written) in Self.changes(from: was, to: written, named: key) {
@@ -170,14 +172,16 @@ public struct RoundTrip: Sendable {
     }
 
     /// Where two values of a property part, by name (`pool.services[0].weight`): inside
-    /// objects entry by entry and lists of one length item by item, so the message names
-    /// what differs rather than saying both are objects.
+    /// objects entry by entry (names in any letter case, as the estate's were read) and lists
+    /// of one length item by item, so the message names what differs rather than saying both
+    /// are objects.
     private static func changes(from was: JSONValue?, to written: JSONValue?, named name: String) -> [(String, JSONValue?, JSONValue?)] {
         switch (was, written) {
         case _ where was == written:
             return []
         case (.object(let before)?, .object(let after)?):
-            return Set(before.keys).union(after.keys).sorted().flatMap { changes(from: before[$0], to: after[$0], named: name + "." + $0) }
+            let names = Array(after.keys) + before.keys.filter { after.anyCase($0) == nil }
+            return names.sorted().flatMap { changes(from: before.anyCase($0), to: after.anyCase($0), named: name + "." + $0) }
         case (.array(let before)?, .array(let after)?) where before.count == after.count:
             return before.indices.flatMap { changes(from: before[$0], to: after[$0], named: "\(name)[\($0)]") }
         case (.string(let before)?, .string(let after)?) where caseless.contains(name) && before.lowercased() == after.lowercased():

@@ -293,6 +293,83 @@ final class ImportAuditTests: ImportTreeTestCase {
         XCTAssertEqual(result.status, 1, result.stdout)
     }
 
+    /// Information properties spelt in another letter case (`"Path"`, `"State"`), which
+    /// Resource Manager and the publisher read as they read `"path"`, were dropped with a
+    /// "not carried" note while the round trip said nothing differs: the bundle moved the API
+    /// to another path and out of its version set, and left the product unpublished, without
+    /// its approval or its limit (found by an audit of import). They are carried.
+    func testInformationPropertiesInAnotherLetterCaseAreCarried() throws {
+        try write(#"{"properties": {"displayName": "Orders", "versioningScheme": "Segment"}}"#, to: "version sets/orders-set/versionSetInformation.json")
+        try writeAPI(
+            information:
+                #"{"properties": {"Path": "legacy/orders", "ServiceUrl": "https://orders.example.com", "SubscriptionRequired": true, "ApiVersionSetId": "/apiVersionSets/orders-set", "ApiVersion": "v1"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(
+            #"{"properties": {"DisplayName": "Starter", "State": "published", "SubscriptionRequired": true, "ApprovalRequired": true, "SubscriptionsLimit": 1}}"#,
+            to: "products/starter/productInformation.json")
+        try write("{}", to: "products/starter/apis/orders/productApiInformation.json")
+        try write(
+            #"{"properties": {"Url": "https://b.example.com", "Protocol": "http", "Tls": {"ValidateCertificateChain": false, "validateCertificateName": false}}}"#,
+            to: "backends/b/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let section = try ImportRoundTripTests.importSection(result)
+        XCTAssertEqual(section["differences"] as? [[String: String]], [], result.stdout)
+        XCTAssertEqual(try notes(section).filter { $0["kind"] == "error" || ($0["message"] ?? "").contains("not carried") }, [])
+        XCTAssertEqual(result.status, 0, result.stdout)
+        let api = try read("apis/orders.yaml")
+        XCTAssertTrue(api.contains("path: legacy/orders\n") && api.contains("version:\n  set: orders-set\n  name: v1\n"), api)
+        let product = try read("products.yaml")
+        XCTAssertTrue(product.contains("approvalRequired: true\nsubscriptionsLimit: 1\n") && !product.contains("published: false"), product)
+        XCTAssertTrue(try read("backends.yaml").contains("validateCertificateChain: false"))
+    }
+
+    /// What the bundle would drop while APIM's behaviour depends on it is an error in any
+    /// letter case: custom subscription key names, a backend's credentials and circuit
+    /// breaker spelt `"SubscriptionKeyParameterNames"`, `"Credentials"`, `"CircuitBreaker"`
+    /// were noted as not carried and the import exited 0 (found by an audit of import).
+    func testWhatTheBundleWouldDropIsAnErrorInAnyLetterCase() throws {
+        try writeAPI(
+            information:
+                #"{"properties": {"path": "orders", "serviceUrl": "https://orders.example.com", "SubscriptionKeyParameterNames": {"header": "X-Key", "query": "key"}}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(
+            #"{"properties": {"url": "https://b.example.com", "protocol": "http", "Credentials": {"header": {"x-key": ["{{k}}"]}}, "CircuitBreaker": {"rules": [{"name": "cb", "tripDuration": "PT1M"}]}}}"#,
+            to: "backends/b/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let errors = try notes(try ImportRoundTripTests.importSection(result)).filter { $0["kind"] == "error" }
+        for (path, key) in [("apis/orders", "'subscriptionKeyParameterNames'"), ("backends/b", "'credentials'"), ("backends/b", "'circuitBreaker'")] {
+            XCTAssertTrue(errors.contains { $0["path"] == path && ($0["message"] ?? "").contains(key) }, "\(key) of \(path): \(errors)")
+        }
+        XCTAssertEqual(result.status, 1, result.stdout)
+    }
+
+    /// The round trip compares each property the build writes with the estate's spelt in
+    /// any letter case: a backend's `"Protocol": "soap"`, which the bundle writes as `http`,
+    /// was a note beside "nothing differs" (found by an audit of import).
+    func testTheRoundTripComparesPropertiesInAnyLetterCase() throws {
+        try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        try write(#"{"properties": {"url": "https://b.example.com", "Protocol": "soap"}}"#, to: "backends/b/backendInformation.json")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out"], in: directory)
+        XCTAssertTrue(
+            result.stdout.contains("differs: backends/b/backendInformation.json: property 'protocol' was 'soap', the build writes 'http'\n"), result.stdout)
+        XCTAssertEqual(result.status, 1)
+    }
+
+    /// A property given twice in one file, in two letter cases, is an error rather than one
+    /// spelling silently winning: which value Resource Manager keeps is not certain.
+    func testAPropertyGivenInTwoLetterCasesIsAnError() throws {
+        try writeAPI(
+            information: #"{"properties": {"path": "orders", "Path": "legacy/orders", "serviceUrl": "https://orders.example.com"}}"#,
+            operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
+        let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json"], in: directory)
+        let notes = try notes(try ImportRoundTripTests.importSection(result))
+        XCTAssertTrue(
+            notes.contains {
+                $0["kind"] == "error" && $0["path"] == "apis/orders/apiInformation.json" && ($0["message"] ?? "").contains("the key 'Path' is given twice (letter case aside)")
+            }, "\(notes)")
+        XCTAssertEqual(result.status, 1)
+    }
+
     /// A named value not marked secret whose value is a credential (a storage connection
     /// string with its key) was copied into plain YAML, in the project and in an
     /// environment's file (found by an audit of import). Its value is never written now;

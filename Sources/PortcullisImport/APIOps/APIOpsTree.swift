@@ -21,7 +21,7 @@ public struct APIOpsTree: Sendable {
     public struct Resource: Sendable {
         public var name: String
         public var folder: String
-        public var properties: [String: JSONValue] = [:]
+        public var properties = InformationProperties()
         public var policy: File?
     }
 
@@ -298,16 +298,16 @@ private struct TreeReader {
         }
     }
 
-    private mutating func json(_ file: APIOpsTree.File) -> [String: JSONValue]? {
+    private mutating func json(_ file: APIOpsTree.File) -> InformationProperties? {
         switch JSONValue.parse(file.bytes) {
         case .success(let value):
             guard case .object = value else {
                 tree.skipped.append(ImportNote(.error, file.path, "the information file is not a JSON object"))
                 return nil
             }
-            if case .object(let properties)? = value["properties"] { return properties }
+            if case .object(let properties)? = value["properties"] { return InformationProperties(properties) }
             // `{}` (a product's API link) has no properties, which is fine.
-            return [:]
+            return InformationProperties()
         case .failure(let failure):
             tree.skipped.append(ImportNote(.error, file.path, "the information file is not valid JSON: \(failure.reason)"))
             return nil

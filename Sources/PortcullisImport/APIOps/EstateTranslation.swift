@@ -20,7 +20,7 @@ struct EstateTranslation {
     /// Each policy document of the tree, by the bundle path a build writes it to.
     var policies: [String: APIOpsTree.File] = [:]
     /// Each information file's properties, by the bundle path of the file a build writes.
-    var informations: [String: (file: String, properties: [String: JSONValue])] = [:]
+    var informations: [String: (file: String, properties: InformationProperties)] = [:]
     /// Bundle paths of documents imported with nothing taken: their statements stay raw.
     let keptRaw: Set<String>
     /// How many statements each document had taken into fields, by bundle path.
@@ -67,7 +67,7 @@ struct EstateTranslation {
     /// and products), which the build must write for every link between imported resources.
     private mutating func expectLinks(_ tree: APIOpsTree, imported: Set<String>) {
         func expect(_ folder: String, _ bundleFolder: String, _ file: String) {
-            informations["apim/\(bundleFolder)/\(file)"] = ("\(folder)/\(file)", [:])
+            informations["apim/\(bundleFolder)/\(file)"] = ("\(folder)/\(file)", InformationProperties())
         }
         let groups = Set(tree.groups.map(\.name))
         for product in tree.products {
@@ -139,7 +139,7 @@ struct EstateTranslation {
             let credential = !properties.sets("secret") && !properties.sets("keyVault")
                 && properties["value"]?.string.map { CredentialScanner.isCredential($0, orNamedSoBy: value.name) } == true
             if credential {
-                informations[path] = (value.folder + "/namedValueInformation.json", properties.filter { $0.key != "secret" && $0.key != "value" })
+                informations[path] = (value.folder + "/namedValueInformation.json", properties.removing(["secret", "value"]))
                 notes.append(
                     ImportNote(
                         .error, value.folder,
@@ -246,7 +246,7 @@ struct EstateTranslation {
             fields.append(("url", .string(Self.placeholderURL)))
         }
         if case .object(let tls)? = properties["tls"] {
-            let settings = ["validateCertificateChain", "validateCertificateName"].compactMap { key in tls[key]?.bool.map { (key, YAMLValue.bool($0)) } }
+            let settings = ["validateCertificateChain", "validateCertificateName"].compactMap { key in tls.anyCase(key)?.bool.map { (key, YAMLValue.bool($0)) } }
             if settings.count == tls.count {
                 fields.append(("tls", .mapping(settings)))
                 carriedKeys.insert("tls")
@@ -259,7 +259,7 @@ struct EstateTranslation {
         // What a backend does at run time: leaving it out would change how APIM calls it.
         let runtime: Set<String> = ["credentials", "tls", "proxy", "circuitBreaker", "pool"]
         notCarried(properties, except: carriedKeys.union(runtime), of: backend.folder)
-        for key in properties.keys.filter({ !carriedKeys.contains($0) && runtime.contains($0) }).sorted() {
+        for key in runtime.subtracting(carriedKeys).sorted() where properties[key] != nil {
             notes.append(
                 ImportNote(
                     .error, backend.folder,
@@ -274,7 +274,7 @@ struct EstateTranslation {
         guard case .object(let kinds)? = credentials, !kinds.isEmpty else { return nil }
         var fields: [(String, YAMLValue)] = []
         for (kind, field) in [("header", "headers"), ("query", "query")] {
-            guard let written = kinds[kind] else { continue }
+            guard let written = kinds.anyCase(kind) else { continue }
             guard case .object(let parameters) = written else { return nil }
             var entries: [(String, YAMLValue)] = []
             for (name, values) in parameters.sorted(by: { $0.key < $1.key }) {
@@ -535,17 +535,18 @@ struct EstateTranslation {
         return order.map { "\(counts[$0]!) '\($0)'" }.joined(separator: ", ")
     }
 
-    /// Notes the properties other than `carried` that say something a bundle must keep.
-    private mutating func notCarried(_ properties: [String: JSONValue], except carried: Set<String>, of folder: String) {
-        let shown = properties.filter { !carried.contains($0.key) && !Self.saysNothing($0.key, $0.value) }.keys.sorted()
+    /// Notes the properties other than `carried`, in any letter case, that say something a
+    /// bundle must keep.
+    private mutating func notCarried(_ properties: InformationProperties, except carried: Set<String>, of folder: String) {
+        let shown = properties.names(except: carried.union(Self.sayingNothing(in: properties)))
         guard !shown.isEmpty else { return }
         notes.append(ImportNote(.notImported, folder, "properties not carried: \(shown.map { "'\($0)'" }.joined(separator: ", "))"))
     }
 
     /// The revision bookkeeping of the current revision, and settings APIM writes for every
     /// API while they are empty; an API's OAuth 2 or OpenID server is not empty.
-    private static func saysNothing(_ key: String, _ value: JSONValue) -> Bool {
-        key == "apiRevisionDescription" || (key == "authenticationSettings" && value.isEmpty)
+    private static func sayingNothing(in properties: InformationProperties) -> Set<String> {
+        properties["authenticationSettings"]?.isEmpty == true ? ["apiRevisionDescription", "authenticationSettings"] : ["apiRevisionDescription"]
     }
 
     /// The header and query parameter APIM takes a subscription key from unless told otherwise.
@@ -560,7 +561,7 @@ struct EstateTranslation {
         return false
     }
 
-    private static func strings(_ properties: [String: JSONValue], _ keys: [String]) -> [(String, YAMLValue)] {
+    private static func strings(_ properties: InformationProperties, _ keys: [String]) -> [(String, YAMLValue)] {
         keys.compactMap { key in properties[key]?.string.map { (key, .string($0)) } }
     }
 

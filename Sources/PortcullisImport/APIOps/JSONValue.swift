@@ -52,7 +52,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
                         token.contains(UInt8(ascii: "\\"))
                         ? (try? JSONDecoder().decode(String.self, from: Data(token))) ?? String(decoding: token, as: UTF8.self)
                         : String(decoding: token.dropFirst().dropLast(), as: UTF8.self)
-                    if open[open.count - 1].keys!.insert(key.lowercased()).inserted == false {
+                    if open[open.count - 1].keys!.insert(foldedName(key)).inserted == false {
                         return located("the key '\(DisplayText.escaped(key.utf8))' is given twice (letter case aside)", at: index, in: bytes)
                     }
                 }
@@ -70,6 +70,11 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         let line = before.count(where: { $0 == 0x0A }) + 1
         let column = before.count - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
         return "line \(line), column \(column): \(problem)"
+    }
+
+    /// A property name as Resource Manager compares names: letter case aside.
+    static func foldedName(_ name: String) -> String {
+        name.lowercased()
     }
 
     struct ParseFailure: Error {
@@ -132,18 +137,7 @@ extension [String: JSONValue] {
     /// refuses an object that gives a name twice, letter case aside.
     func anyCase(_ key: String) -> JSONValue? {
         if let exact = self[key] { return exact }
-        let folded = key.lowercased()
-        return first { $0.key.lowercased() == folded }?.value
-    }
-
-    /// Whether `key` is set to anything but false: a flag that text, a number or an object
-    /// sets may be read as set (`"secret": "true"`). When in doubt, a secret is one.
-    func sets(_ key: String) -> Bool {
-        switch anyCase(key) {
-        case nil, .null?: false
-        case .bool(let flag)?: flag
-        case .string(let text)?: !["", "false"].contains(text.trimmingWhitespace.lowercased())
-        case .number?, .array?, .object?: true
-        }
+        let folded = JSONValue.foldedName(key)
+        return first { JSONValue.foldedName($0.key) == folded }?.value
     }
 }
