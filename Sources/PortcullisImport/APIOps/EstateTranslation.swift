@@ -46,9 +46,10 @@ struct EstateTranslation {
         let productTags = Dictionary(grouping: tree.tags.flatMap { tag in tag.products.map { ($0, tag.resource.name) } }, by: \.0).mapValues {
             $0.map(\.1)
         }
+        let versionSets = Self.byFoldedName(tree.versionSets.map(\.name))
         var imported = Set<String>()
         for api in tree.apis {
-            guard let document = self.api(api, tags: apiTags[api.resource.name] ?? [], versionSets: tree.versionSets, limits: limits) else {
+            guard let document = self.api(api, tags: apiTags[api.resource.name] ?? [], versionSets: versionSets, limits: limits) else {
                 continue
             }
             definitionsFiles["apis/\(api.resource.name).yaml"] = [document]
@@ -57,7 +58,8 @@ struct EstateTranslation {
                 declared.urlBackedAPIs.insert(api.resource.name)
             }
         }
-        definitionsFiles["products.yaml"] = tree.products.map { product(imported: imported, tags: productTags[$0.resource.name] ?? [], $0) }
+        let importedByFoldedName = Self.byFoldedName(imported)
+        definitionsFiles["products.yaml"] = tree.products.map { product(imported: importedByFoldedName, tags: productTags[$0.resource.name] ?? [], $0) }
         declared.apis = imported
         expectLinks(tree, imported: imported)
         documents = definitionsFiles.filter { !$0.value.isEmpty }
@@ -305,17 +307,18 @@ struct EstateTranslation {
 
     // MARK: - Products
 
-    private mutating func product(imported: Set<String>, tags: [String], _ product: APIOpsTree.Product) -> YAMLValue {
+    /// `imported` are the imported APIs' names by ``byFoldedName(_:)``.
+    private mutating func product(imported: [String: String], tags: [String], _ product: APIOpsTree.Product) -> YAMLValue {
         let resource = product.resource
         let properties = resource.properties
         informations["apim/products/\(resource.name)/productInformation.json"] = (resource.folder + "/productInformation.json", properties)
         var fields = Self.header + [("kind", .string("Product")), ("name", .string(resource.name))]
         fields += Self.strings(properties, ["displayName", "description"])
-        let apis = product.apis.filter(imported.contains)
-        for missing in product.apis where !imported.contains(missing) {
+        let apis = product.apis.filter { imported[Grammar.caseFolded($0)] == $0 }
+        for missing in product.apis where imported[Grammar.caseFolded(missing)] != missing {
             // APIM takes names without case: the link names an imported API all the same,
             // and a product left without it would lose its limits' API (found by an audit).
-            if let twin = imported.first(where: { Grammar.caseFolded($0) == Grammar.caseFolded(missing) }) {
+            if let twin = imported[Grammar.caseFolded(missing)] {
                 notes.append(
                     ImportNote(
                         .error, resource.folder + "/apis/" + missing,
@@ -354,7 +357,8 @@ struct EstateTranslation {
 
     // MARK: - APIs
 
-    private mutating func api(_ api: APIOpsTree.API, tags: [String], versionSets: [APIOpsTree.Resource], limits: InputLimits) -> YAMLValue? {
+    /// `versionSets` are the tree's version sets' names by ``byFoldedName(_:)``.
+    private mutating func api(_ api: APIOpsTree.API, tags: [String], versionSets: [String: String], limits: InputLimits) -> YAMLValue? {
         let resource = api.resource
         let properties = resource.properties
         let name = resource.name
@@ -397,9 +401,7 @@ struct EstateTranslation {
         var carriedKeys: Set<String> = [
             "displayName", "description", "path", "serviceUrl", "subscriptionRequired", "type", "apiRevision", "isCurrent", "protocols",
         ]
-        if let set = properties["apiVersionSetId"]?.string?.split(separator: "/").last.map(String.init),
-            versionSets.contains(where: { $0.name == set })
-        {
+        if let set = properties["apiVersionSetId"]?.string?.split(separator: "/").last.map(String.init), versionSets[Grammar.caseFolded(set)] == set {
             carriedKeys.formUnion(["apiVersionSetId", "apiVersion"])
             if let version = properties["apiVersion"]?.string, !version.isEmpty {
                 fields.append(("version", .mapping([("set", .string(set)), ("name", .string(version))])))
@@ -418,7 +420,7 @@ struct EstateTranslation {
             // A set spelt in another case is the tree's, as APIM reads names; the bundle would
             // spell it as the folder does (found by an audit of import: "the tree does not
             // hold" it sent the user looking for an export that was there).
-            if let folder = versionSets.first(where: { Grammar.caseFolded($0.name) == Grammar.caseFolded(written) })?.name {
+            if let folder = versionSets[Grammar.caseFolded(written)] {
                 notes.append(
                     ImportNote(
                         .error, resource.folder,
@@ -559,6 +561,14 @@ struct EstateTranslation {
     private static func isURL(_ value: YAMLValue) -> Bool {
         if case .string(let text) = value { return text.contains("://") }
         return false
+    }
+
+    /// Names by their case-folded form, as APIM files them: a link or a reference spelt in
+    /// another case finds its resource in one look-up, where a scan of every name for every
+    /// link made 20,000 product links to absent APIs among 4,000 take 6.4 s (found by an
+    /// audit). The tree holds no two names of one kind that differ only in case.
+    private static func byFoldedName(_ names: some Sequence<String>) -> [String: String] {
+        Dictionary(names.map { (Grammar.caseFolded($0), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private static func strings(_ properties: InformationProperties, _ keys: [String]) -> [(String, YAMLValue)] {
