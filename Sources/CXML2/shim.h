@@ -7,7 +7,4 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
-
-/* libxml2's xmlFree is a global variable, which Swift 6 will not read from any thread. */
-static inline void portcullis_xml_free(void *pointer) { xmlFree(pointer); }
 #endif

@@ -9,7 +9,8 @@ import PortcullisSupport
 /// expressions' quotes, `<`, `>` and `&` are blanked out, so the copy is plain XML of the same
 /// length. libxml2 then parses the copy: it decides whether the document is well formed,
 /// reports where it is not, and resolves character references in everything that is not an
-/// expression. Expressions are taken from the original text, exactly as written.
+/// expression, which its SAX2 interface hands over as it reads. Expressions are taken from
+/// the original text, exactly as written.
 ///
 /// Hostile input: a document type declaration is refused before libxml2 sees the text, so
 /// no entity is ever defined or expanded, and libxml2 runs without network access.
@@ -56,17 +57,17 @@ public enum PolicyXMLReader {
             report(refusal.offset, refusal.message, note: refusal.note)
             return nil
         }
-        let parsed = LibXML2.parse(scan.masked)
-        if let failure = parsed.failure {
+        let reading: LibXML2.Reading
+        switch LibXML2.parse(scan.masked) {
+        case .success(let read):
+            reading = read
+        case .failure(let failure):
             let offset = Self.offset(line: failure.line, column: failure.column, in: text)
             report(offset, "\(what()) is not well-formed XML: \(failure.message)", note: "APIM refuses documents it cannot parse; fix the XML at this place")
             return nil
         }
-        guard let document = parsed.document else { return nil }
-        defer { xmlFreeDoc(document) }
-        guard var root = scan.root, let rootNode = xmlDocGetRootElement(document),
-            Values.fill(&root, from: rootNode, text: text)
-        else {
+        var cursor = 0
+        guard var root = scan.root, Values.fill(&root, from: reading, at: &cursor) else {
             report(0, "\(what()) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
             return nil
         }
@@ -406,15 +407,79 @@ private struct Scan {
 
 /// libxml2, configured for hostile text.
 private enum LibXML2 {
-    struct Failure {
+    struct Failure: Error {
         var line: Int
         var column: Int
         var message: String
     }
 
-    struct Parsed {
-        var document: xmlDocPtr?
+    /// What libxml2 reads of the root element, in document order, as its SAX2 interface
+    /// reports it. libxml2's own tree builder adds each attribute by walking the element's
+    /// attributes before it, so one statement of 20,000 attributes (209 KB, under APIM's
+    /// limit) took a second to read, and `import` reads a document several times (found by
+    /// an audit).
+    enum Event {
+        /// An element's start: its name (`prefix:local`) in ``Reading/bytes``, and its
+        /// attributes' values in order, namespace declarations not among them, in
+        /// ``Reading/values``.
+        case start(name: Range<Int>, values: Range<Int>)
+        case end
+        /// Character data in ``Reading/bytes``: the runs libxml2 reports one after another
+        /// are one, as in the tree it builds.
+        case text(Range<Int>)
+        /// CDATA sections, those one after another one, as in the tree libxml2 builds.
+        case cdata
+        case comment
+        /// A processing instruction, which parts the text around it.
+        case instruction
+    }
+
+    /// What one parse collects through its context: libxml2's first error (later errors
+    /// are often echoes of the first) and the root element's events, whose names, values
+    /// and text, references resolved, stand one after another in one buffer. The handlers
+    /// reach it by a pointer, which costs no reference counting or exclusivity check per
+    /// event as a class instance does.
+    struct Reading {
         var failure: Failure?
+        var events: [Event] = []
+        var bytes: [UInt8] = []
+        /// Each attribute value's range in ``bytes``.
+        var values: [Range<Int>] = []
+        /// The elements open: what stands outside the root is not kept.
+        var depth = 0
+
+        /// The text of `range` of ``bytes``.
+        func string(_ range: Range<Int>) -> String {
+            String(decoding: bytes[range], as: UTF8.self)
+        }
+
+        /// The reading of the parser context `context`, which libxml2 hands every handler.
+        fileprivate static func of(_ context: UnsafeMutableRawPointer?) -> UnsafeMutablePointer<Reading>? {
+            context?.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private?.assumingMemoryBound(to: Reading.self)
+        }
+
+        /// Whether an event here is inside the root.
+        fileprivate var isInRoot: Bool { depth > 0 }
+
+        /// Appends the NUL-terminated `text` to ``bytes``.
+        fileprivate mutating func append(_ text: UnsafePointer<xmlChar>) {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(xmlStrlen(text))))
+        }
+
+        /// Appends an attribute's value as SAX2 hands it over: references resolved but `&`,
+        /// which libxml2 writes as `&#38;` for its tree builder to resolve, so that
+        /// `&amp;lt;` stays the text `&lt;`. No other `&` is left in a value of a
+        /// well-formed document.
+        fileprivate mutating func appendValue(_ value: UnsafeBufferPointer<UInt8>) {
+            let start = bytes.count
+            var index = 0
+            while let ampersand = value[index...].firstIndex(of: UInt8(ascii: "&")) {
+                bytes.append(contentsOf: value[index...ampersand])
+                index = value[ampersand...].starts(with: "&#38;".utf8) ? ampersand + 5 : ampersand + 1
+            }
+            bytes.append(contentsOf: value[index...])
+            values.append(start..<bytes.count)
+        }
     }
 
     /// libxml2 must be set up once, before threads use it.
@@ -423,24 +488,15 @@ private enum LibXML2 {
         return true
     }()
 
-    /// Where libxml2's first error is kept: later errors are often echoes of the first.
-    private final class FirstError {
-        var failure: Failure?
-    }
-
-    static func parse(_ text: [UInt8]) -> Parsed {
+    /// The reading of `text`, or why libxml2 refuses it.
+    static func parse(_ text: [UInt8]) -> Result<Reading, Failure> {
         _ = initialized
-        guard !text.isEmpty else { return Parsed(failure: Failure(line: 1, column: 1, message: "the document is empty")) }
-        guard let context = xmlNewParserCtxt() else { return Parsed(failure: Failure(line: 1, column: 1, message: "out of memory")) }
+        guard !text.isEmpty else { return .failure(Failure(line: 1, column: 1, message: "the document is empty")) }
+        guard let context = xmlNewParserCtxt() else { return .failure(Failure(line: 1, column: 1, message: "out of memory")) }
         defer { xmlFreeParserCtxt(context) }
-        let first = FirstError()
-        context.pointee._private = Unmanaged.passUnretained(first).toOpaque()
-        context.pointee.sax.pointee.serror = { userData, error in
-            guard let userData, let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let parser = userData.assumingMemoryBound(to: xmlParserCtxt.self)
-            guard let box = parser.pointee._private else { return }
-            let first = Unmanaged<FirstError>.fromOpaque(box).takeUnretainedValue()
-            guard first.failure == nil else { return }
+        let sax = context.pointee.sax!
+        sax.pointee.serror = { userData, error in
+            guard let error, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue, let reading = Reading.of(userData), reading.pointee.failure == nil else { return }
             var message = error.pointee.message.map { String(cString: $0) } ?? "a parse error"
             // What libxml2 repeats from the document (an entity's name, a word it took for an
             // attribute's) may be a password written into it: only names APIM's policies
@@ -450,22 +506,79 @@ private enum LibXML2 {
                 guard let extra, case let text = String(cString: extra), !text.isEmpty, !PolicyCatalogue.knownNames.contains(text) else { continue }
                 message = message.hidingWritten(text)
             }
-            first.failure = Failure(line: Int(error.pointee.line), column: Int(error.pointee.int2), message: message.asClause)
+            reading.pointee.failure = Failure(line: Int(error.pointee.line), column: Int(error.pointee.int2), message: message.asClause)
+        }
+        sax.pointee.startElementNs = { context, name, prefix, _, _, _, count, _, attributes in
+            guard let reading = Reading.of(context), let name, reading.pointee.isInRoot || reading.pointee.events.isEmpty else { return }
+            reading.pointee.depth += 1
+            let nameStart = reading.pointee.bytes.count
+            if let prefix {
+                reading.pointee.append(prefix)
+                reading.pointee.bytes.append(UInt8(ascii: ":"))
+            }
+            reading.pointee.append(name)
+            let nameEnd = reading.pointee.bytes.count
+            let first = reading.pointee.values.count
+            for index in 0..<Int(count) {
+                // Each attribute is five pointers: name, prefix, URI, value, end of value.
+                guard let start = attributes?[index * 5 + 3], let end = attributes?[index * 5 + 4] else { return }
+                reading.pointee.appendValue(UnsafeBufferPointer(start: start, count: end - start))
+            }
+            reading.pointee.events.append(.start(name: nameStart..<nameEnd, values: first..<reading.pointee.values.count))
+        }
+        sax.pointee.endElementNs = { context, _, _, _ in
+            guard let reading = Reading.of(context), reading.pointee.isInRoot else { return }
+            reading.pointee.depth -= 1
+            reading.pointee.events.append(.end)
+        }
+        let characters: charactersSAXFunc = { context, bytes, count in
+            guard let reading = Reading.of(context), reading.pointee.isInRoot, let bytes else { return }
+            let start = reading.pointee.bytes.count
+            reading.pointee.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: Int(count)))
+            let end = reading.pointee.bytes.count
+            // Nothing was added to the buffer since a text run that is the last event.
+            if case .text(let before)? = reading.pointee.events.last {
+                reading.pointee.events[reading.pointee.events.count - 1] = .text(before.lowerBound..<end)
+            } else {
+                reading.pointee.events.append(.text(start..<end))
+            }
+        }
+        sax.pointee.characters = characters
+        sax.pointee.ignorableWhitespace = characters
+        sax.pointee.cdataBlock = { context, _, _ in
+            guard let reading = Reading.of(context), reading.pointee.isInRoot else { return }
+            if case .cdata? = reading.pointee.events.last { return }
+            reading.pointee.events.append(.cdata)
+        }
+        sax.pointee.comment = { context, _ in
+            guard let reading = Reading.of(context), reading.pointee.isInRoot else { return }
+            reading.pointee.events.append(.comment)
+        }
+        sax.pointee.processingInstruction = { context, _, _ in
+            guard let reading = Reading.of(context), reading.pointee.isInRoot else { return }
+            reading.pointee.events.append(.instruction)
         }
         // No network, no messages on standard error, no entity substitution, no DTD loading.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let document = text.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlCtxtReadMemory(context, $0, Int32(buffer.count), "policy.xml", "UTF-8", options)
+        var reading = Reading()
+        // Names, values and text together are about as long as the text.
+        reading.bytes.reserveCapacity(text.count)
+        let document = withUnsafeMutablePointer(to: &reading) { state in
+            context.pointee._private = UnsafeMutableRawPointer(state)
+            defer { context.pointee._private = nil }
+            return text.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), "policy.xml", "UTF-8", options)
+                }
             }
         }
-        let failed = first.failure ?? (context.pointee.wellFormed == 0 ? Failure(line: 1, column: 1, message: "a parse error") : nil)
-        if let failed {
-            if let document { xmlFreeDoc(document) }
-            return Parsed(failure: failed)
+        // Only the document node: no handler here adds to it.
+        if let document { xmlFreeDoc(document) }
+        if let failed = reading.failure ?? (context.pointee.wellFormed == 0 ? Failure(line: 1, column: 1, message: "a parse error") : nil) {
+            return .failure(failed)
         }
-        guard let document else { return Parsed(failure: Failure(line: 1, column: 1, message: "the document is empty")) }
-        return Parsed(document: document)
+        guard document != nil else { return .failure(Failure(line: 1, column: 1, message: "the document is empty")) }
+        return .success(reading)
     }
 }
 
@@ -523,70 +636,60 @@ extension String {
 /// text, with character references resolved. Returns false where the two readings of the
 /// document disagree, which a well-formed document never does.
 private enum Values {
-    static func fill(_ element: inout PolicyXMLElement, from node: xmlNodePtr, text: [UInt8]) -> Bool {
-        guard name(of: node) == element.name else { return false }
-        // Namespace declarations are not properties in libxml2's tree: they are skipped, so
-        // each property's value goes to its own attribute wherever a declaration stands.
+    /// Fills `element` from its start event at `cursor` to its end event, leaving `cursor`
+    /// after it.
+    static func fill(_ element: inout PolicyXMLElement, from reading: LibXML2.Reading, at cursor: inout Int) -> Bool {
+        let events = reading.events
+        guard cursor < events.count, case .start(let name, let values) = events[cursor], reading.string(name) == element.name else { return false }
+        cursor += 1
+        // Namespace declarations are not attributes to libxml2: they are skipped, so each
+        // value goes to its own attribute wherever a declaration stands.
         let count = element.attributes.count
         func nextAttribute(from index: Int) -> Int {
             var index = index
             while index < count, element.attributes[index].name == "xmlns" || element.attributes[index].name.hasPrefix("xmlns:") { index += 1 }
             return index
         }
-        var property = node.pointee.properties
         var index = nextAttribute(from: 0)
-        while let attribute = property {
+        for value in values {
             guard index < count else { return false }
             if case .text = element.attributes[index].value {
-                element.attributes[index].value = .text(string(attribute.pointee.children, of: node.pointee.doc))
+                element.attributes[index].value = .text(reading.string(reading.values[value]))
             }
             index = nextAttribute(from: index + 1)
-            property = attribute.pointee.next
         }
         guard index == count else { return false }
 
-        var child = node.pointee.children
         var position = 0
-        while let current = child {
-            defer { child = current.pointee.next }
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE, XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE: break
-            default: continue
+        while cursor < events.count {
+            let event = events[cursor]
+            switch event {
+            case .end:
+                cursor += 1
+                // The scan records empty text runs libxml2 does not keep (none between two tags).
+                element.children.removeAll { if case .text(.text(""), let span) = $0 { span.isEmpty } else { false } }
+                return true
+            case .instruction:
+                cursor += 1
+                continue
+            case .start, .text, .cdata, .comment:
+                break
             }
             guard position < element.children.count else { return false }
-            switch (element.children[position], current.pointee.type) {
-            case (.element(var nested), XML_ELEMENT_NODE):
-                guard fill(&nested, from: current, text: text) else { return false }
+            switch (element.children[position], event) {
+            case (.element(var nested), .start):
+                guard fill(&nested, from: reading, at: &cursor) else { return false }
                 element.children[position] = .element(nested)
-            case (.text(.text, let span), XML_TEXT_NODE):
-                element.children[position] = .text(.text(content(of: current)), span: span)
-            case (.text, XML_TEXT_NODE), (.text, XML_CDATA_SECTION_NODE), (.comment, XML_COMMENT_NODE):
-                break
+            case (.text(.text, let span), .text(let text)):
+                element.children[position] = .text(.text(reading.string(text)), span: span)
+                cursor += 1
+            case (.text, .text), (.text, .cdata), (.comment, .comment):
+                cursor += 1
             default:
                 return false
             }
             position += 1
         }
-        // The scan records empty text runs libxml2 does not keep (none between two tags).
-        element.children.removeAll { if case .text(.text(""), let span) = $0 { span.isEmpty } else { false } }
-        return true
-    }
-
-    static func name(of node: xmlNodePtr) -> String {
-        let local = String(cString: node.pointee.name)
-        if let prefix = node.pointee.ns?.pointee.prefix { return String(cString: prefix) + ":" + local }
-        return local
-    }
-
-    static func content(of node: xmlNodePtr) -> String {
-        guard let raw = xmlNodeGetContent(node) else { return "" }
-        defer { portcullis_xml_free(raw) }
-        return String(cString: raw)
-    }
-
-    static func string(_ list: xmlNodePtr?, of document: xmlDocPtr?) -> String {
-        guard let raw = xmlNodeListGetString(document, list, 1) else { return "" }
-        defer { portcullis_xml_free(raw) }
-        return String(cString: raw)
+        return false
     }
 }

@@ -266,6 +266,22 @@ final class ImportHostileTreeTests: XCTestCase {
         assertContains(result.stdout, "differs: apis/orders/policy.xml: it is not a readable policy document")
     }
 
+    /// One statement of as many attributes as a policy APIM takes holds (36,000 in 250 KB):
+    /// libxml2's tree builder walked an element's attributes before adding each, and the
+    /// import reads a document several times, so the import took 20 s (found by an audit).
+    func testAStatementOfManyAttributesImportsInSeconds() throws {
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        // One name a number, the shortest first: `a` to `Z`, then `aa`.
+        func name(_ number: Int) -> String {
+            number < letters.count ? String(letters[number]) : name(number / letters.count - 1) + String(letters[number % letters.count])
+        }
+        let attributes = (0..<36_000).map { " \(name($0))=\"\"" }.joined()
+        try write("<policies><inbound><base /><set-header\(attributes) /></inbound></policies>\n", to: "apis/orders/policy.xml")
+        let result = try runImport(["--format", "json"])
+        XCTAssertLessThan(result.seconds, 10)
+        XCTAssertEqual(section(result)["equivalent"] as? [String], ["apim/apis/orders/policy.xml"], result.stderr)
+    }
+
     func testAFileOverMaxFileSizeIsNotReadAndIsAnError() throws {
         try write(Self.policy + String(repeating: " ", count: 3_000), to: "apis/orders/policy.xml")
         let result = try runImport(["--max-file-size", "2000"])

@@ -79,6 +79,31 @@ final class PolicyXMLReaderTests: XCTestCase {
         XCTAssertEqual(document?.source(header.span).hasSuffix("</set-header>"), true)
     }
 
+    /// libxml2's SAX2 interface, which the reader takes values from, hands an attribute's
+    /// `&` over as `&#38;` for a tree builder to resolve and reports text in runs: values
+    /// and text read as libxml2's tree had them, a written `&amp;#38;` the text `&#38;`,
+    /// line ends in a value spaces, and text around a processing instruction two runs.
+    func testValuesAndTextReadAsLibxml2sTreeHadThem() throws {
+        let text = "<policies><inbound><set-header name=\"a&amp;b&#38;c&amp;#38;\nd&lt;\" exists-action=\"override\"><value>x&amp;y&#233;</value></set-header>"
+            + "<set-body>one<?pi?>two</set-body></inbound></policies>"
+        let (document, diagnostics) = read(text)
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        let inbound = try XCTUnwrap(document?.root.elements.first)
+        let header = inbound.elements[0]
+        XCTAssertEqual(header.attribute("name")?.value, .text("a&b&c&#38; d<"))
+        XCTAssertEqual(header.elements.first?.textValue, .text("x&y\u{E9}"))
+        XCTAssertEqual(inbound.elements[1].children.compactMap { if case .text(.text(let run), _) = $0 { run } else { nil } }, ["one", "two"])
+    }
+
+    /// An `xml:id` that is no name, or that another element has too, is well-formed XML:
+    /// libxml2's tree builder, which the reader no longer uses, refused it with a validity
+    /// error, which is no concern of a policy's.
+    func testAnXMLIDIsNotValidated() throws {
+        let (document, diagnostics) = read(#"<policies xml:id="1"><inbound><base xml:id="a" /><base xml:id="a" /></inbound></policies>"#)
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        XCTAssertEqual(document?.root.elements.first?.elements.map(\.name), ["base", "base"])
+    }
+
     func testNotWellFormedIsLocated() {
         let (document, diagnostics) = read("<policies>\n  <inbound>\n    <base>\n  </inbound>\n</policies>\n")
         XCTAssertNil(document)
