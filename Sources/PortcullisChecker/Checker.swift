@@ -8,48 +8,32 @@ public enum Checker {
     /// - Parameters:
     ///   - frontEnd: the YS and RF diagnostics of the same run, which configuration may
     ///     not lower and suppressions may not silence.
-    ///   - commented: the input files that were parsed, whose comments may suppress findings.
-    ///   - today: the day suppression expiry is judged against.
+    ///   - comments: the suppression comments of the files that were parsed; their own
+    ///     problems (``SuppressionComments/findings``) are not repeated here, and what the
+    ///     comments judged in every variant silence is gathered in them
+    ///     (``SuppressionComments/unused``).
+    ///   - environment: the extent of the document of the environment laid over the
+    ///     definitions, if any.
     /// - Returns: every diagnostic of the run, suppressed ones marked.
     public static func run(
-        _ context: CheckContext, frontEnd: [Diagnostic], commented: [(id: FileID, source: SourceFile)],
-        configuration: Configuration, today: CalendarDay
+        _ context: CheckContext, frontEnd: [Diagnostic], comments: inout SuppressionComments, environment: SourceRange?,
+        configuration: Configuration
     ) -> [Diagnostic] {
         // Every rule builds on the gateway: without one, rules would only restate RF005.
         let rules =
             context.project.gateway == nil
             ? [] : RuleRegistry.checks.filter { configuration.setting(for: $0.description.code) != .off }
         // Rules are independent functions of the context, so they run on all cores; their
-        // findings are joined in registry order. The files' suppression comments are read
-        // in the same work, by whichever core is free.
-        let work = ParallelMap.map(0..<(rules.count + commented.count)) { index -> Work in
-            guard index < rules.count else {
-                let file = commented[index - rules.count]
-                return .scan(SuppressionScanner.scan(file.source, file: file.id))
-            }
+        // findings are joined in registry order.
+        let work = ParallelMap.map(0..<rules.count) { index in
             var findings = DiagnosticCollector()
             rules[index].check(context, into: &findings)
-            return .findings(findings.diagnostics)
+            return findings.diagnostics
         }
-        var checked: [Diagnostic] = []
-        var scans: [SuppressionScanner.Scan] = []
-        scans.reserveCapacity(commented.count)
-        for done in work {
-            switch done {
-            case .findings(let findings): checked += findings
-            case .scan(let scan): scans.append(scan)
-            }
-        }
-        checked = configured(checked, configuration)
-        let suppressionFindings = SuppressionEngine.apply(
-            to: &checked, scans: scans, today: today, unjudged: rules.isEmpty ? nil : context.unjudged)
-        return frontEnd + checked + configured(suppressionFindings, configuration)
-    }
-
-    /// One item of ``run(_:frontEnd:commented:configuration:today:)``'s parallel work.
-    private enum Work: Sendable {
-        case findings([Diagnostic])
-        case scan(SuppressionScanner.Scan)
+        var checked = configured(Array(work.joined()), configuration)
+        let unused = SuppressionEngine.apply(
+            to: &checked, comments: &comments, environment: environment, unjudged: rules.isEmpty ? nil : context.unjudged)
+        return frontEnd + checked + configured(unused, configuration)
     }
 
     /// Applies configured severities, dropping findings of rules that are off.

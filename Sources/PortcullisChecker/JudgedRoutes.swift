@@ -14,8 +14,7 @@ struct JudgedRoutes: Sendable {
     let caching: [EffectiveRoute]
     /// ``routes``, each with what it enforces.
     let planned: [(route: EffectiveRoute, plan: EnforcementPlan)]
-    /// Parts that had errors, broken gateway sections, every route some rule skipped, and
-    /// the environments not laid over the definitions.
+    /// Parts that had errors, broken gateway sections and every route some rule skipped.
     let unjudged: [SourceRange]
 
     init(_ project: ResolvedProject) {
@@ -56,6 +55,6 @@ struct JudgedRoutes: Sendable {
         ].compactMap { $0 }
         // Rules about routes read 'redis' (CA006) and 'cors' (CO001) too.
         if gateway?.redis.brokenRange != nil || gateway?.cors.brokenRange != nil { skipped = project.routes }
-        unjudged = project.brokenParts + brokenSections + skipped.map(\.written.extent) + project.unappliedEnvironments
+        unjudged = project.brokenParts + brokenSections + skipped.map(\.written.extent)
     }
 }

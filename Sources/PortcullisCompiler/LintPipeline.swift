@@ -145,10 +145,24 @@ public enum LintPipeline {
         func decodeChunks(_ indices: [Int], in environment: Environment?) -> [Piece] {
             decode(work, indices, inputs: inputs, firstFile: first, limits: options.limits, environment: environment)
         }
-        var diagnostics = readDiagnostics
-        let (definitions, credentials) = merge(
-            pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
-            into: &diagnostics)
+        /// `findings` with warnings reported as errors, when the options say so.
+        func promoted(_ findings: [Diagnostic]) -> [Diagnostic] {
+            guard options.warningsAsErrors else { return findings }
+            return findings.map { finding in
+                var promoted = finding
+                if promoted.severity == .warning { promoted.severity = .error }
+                return promoted
+            }
+        }
+        // Findings every variant makes alike are made and kept once: the configuration's and
+        // the suppression comments' own, how the files read, the environments' documents
+        // (no environment changes them) and what no environment changes. Copied into every
+        // variant, forty environment files of 1,000 unknown fields each made 1.6 million
+        // findings, and every variant's list was kept until they were joined.
+        var shared = readDiagnostics
+        let (read, complete) = reading(
+            pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles, into: &shared)
+        let (definitions, credentials) = merge(pieces, read: read, complete: complete)
         let rawPolicies = RawPolicies(naming: definitions, sources: files)
         // Environments cannot change an API's 'openapi', so the documents the definitions
         // name are the same in every variant.
@@ -156,79 +170,85 @@ public enum LintPipeline {
             naming: definitions, sources: files, sideFiles: sideFileIDs, limits: options.limits)
         let publisherChecks = PublisherConfigurations(sources: files, ids: sideFileIDs.upperBound..<files.count, limits: options.limits)
         let (overrides, overrideCredentials) = publisherChecks.check(against: definitions)
-        var environmentDiagnostics = DiagnosticCollector()
-        let environments = EnvironmentSet(definitions, diagnostics: &environmentDiagnostics)
-        diagnostics.append(contentsOf: environmentDiagnostics)
+        shared.append(contentsOf: overrides)
+        let environments = EnvironmentSet(definitions, diagnostics: &shared)
+        let configurationSetting = configuration?.configuration ?? Configuration()
+        var comments = SuppressionComments(
+            parsed, environments: definitions.environments.map(\.extent), configuration: configurationSetting, today: options.today)
+
+        var missingEnvironment: String?
+        let checked: [Environment]
+        switch options.environments {
+        case .all: checked = environments.environments
+        case .base: checked = []
+        case .named(let name):
+            checked = environments[name].map { [$0] } ?? []
+            if checked.isEmpty { missingEnvironment = name }
+        }
+        // Only chunks holding a document an environment changes are read again with it; the
+        // findings of the others are the same in every variant.
+        let changed = checked.map { environment in read.filter { pieces[$0].documents.contains(where: environment.overrides) } }
+        let reread = Set(changed.joined())
+        for index in read where !reread.contains(index) { shared.append(contentsOf: pieces[index].diagnostics) }
+        let ownPieces = read.filter(reread.contains)
+        let sharedFindings = promoted((configuration?.diagnostics ?? []) + shared.diagnostics + comments.findings)
 
         let projectStart = SourceRange.point(FileID(first), line: 1, column: 1)
-        /// Resolves and checks one variant of the definitions, with `environment` laid over
-        /// them or none.
+        /// Resolves and checks one variant of the definitions, joined from `pieces`, with
+        /// `environment` laid over them or none; its findings are those not shared.
         func check(
-            _ definitions: Definitions, applying environment: Environment?, credentials: [SourceRange],
-            frontEnd: DiagnosticCollector
+            _ definitions: Definitions, credentials: [SourceRange], pieces: [Piece], applying environment: Environment?
         ) -> Variant {
-            var diagnostics = frontEnd
+            var diagnostics = DiagnosticCollector()
+            for index in ownPieces { diagnostics.append(contentsOf: pieces[index].diagnostics) }
             var definitions = definitions
             var credentials = credentials + rawPolicies.unreadCredentials
             rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics, credentials: &credentials)
             openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
-            diagnostics.append(contentsOf: overrides)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
-            project.unappliedEnvironments = definitions.environments.filter { $0.kindRange != environment?.kindRange }.map(\.extent)
             // A document named by 'openapi' is published as written, so its secrets count too;
             // a publisher configuration's are quoted where it overrides.
             let context = CheckContext(
                 project: project, credentials: credentials + openAPIFiles.credentials + overrideCredentials)
-            var list = Checker.run(
-                context, frontEnd: (configuration?.diagnostics ?? []) + diagnostics.diagnostics,
-                commented: parsed, configuration: configuration?.configuration ?? Configuration(), today: options.today)
-            if options.warningsAsErrors {
-                for index in list.indices where list[index].severity == .warning { list[index].severity = .error }
-            }
-            return Variant(checked: context, diagnostics: list, redactions: context.secrets.masked)
+            let list = Checker.run(
+                context, frontEnd: diagnostics.diagnostics, comments: &comments, environment: environment?.extent,
+                configuration: configurationSetting)
+            return Variant(checked: context, diagnostics: promoted(list), redactions: context.secrets.masked)
         }
-        /// The definitions with one environment's overrides: only chunks holding a document
-        /// it changes are read again.
-        func check(_ environment: Environment) -> Variant {
-            let changed = pieces.indices.filter { pieces[$0].documents.contains(where: environment.overrides) }
+        /// The definitions with one environment's overrides: only the chunks `changed` names are read again.
+        func check(_ environment: Environment, rereading changed: [Int]) -> Variant {
             var variantPieces = pieces
             for (index, piece) in zip(changed, decodeChunks(changed, in: environment)) { variantPieces[index] = piece }
-            var diagnostics = readDiagnostics
-            let (definitions, credentials) = merge(
-                variantPieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles,
-                into: &diagnostics)
-            diagnostics.append(contentsOf: environmentDiagnostics)
+            let (definitions, credentials) = merge(variantPieces, read: read, complete: complete)
             // A credential in the environment's file is met there and again where it is laid.
             let distinct = Array(Set(credentials)).sorted()
-            return check(definitions, applying: environment, credentials: distinct, frontEnd: diagnostics)
+            return check(definitions, credentials: distinct, pieces: variantPieces, applying: environment)
         }
 
-        // Only the first variant's project is kept: the others are checked and dropped,
-        // so checking every environment does not hold every environment's model at once.
-        let chosen: Variant
-        var findings: [(environment: Environment?, diagnostics: [Diagnostic])]
-        var missingEnvironment: String?
-        if case .named(let name) = options.environments, let environment = environments[name] {
-            chosen = check(environment)
-            findings = [(environment, chosen.diagnostics)]
-        } else {
-            if case .named(let name) = options.environments { missingEnvironment = name }
-            chosen = check(definitions, applying: nil, credentials: credentials, frontEnd: diagnostics)
-            findings = [(nil, chosen.diagnostics)]
-        }
+        // Only the first variant's project is kept: the others are checked and dropped, and
+        // their findings joined as each is done, so checking every environment holds neither
+        // every environment's model nor every environment's findings at once.
+        let chosenEnvironment = options.environments == .all ? nil : checked.first
+        let chosen =
+            chosenEnvironment.map { check($0, rereading: changed[0]) }
+            ?? check(definitions, credentials: credentials, pieces: pieces, applying: nil)
         var redactions = Set(chosen.redactions)
-        if options.environments == .all {
-            for environment in environments.environments {
-                let variant = check(environment)
-                findings.append((environment, variant.diagnostics))
+        let list: [Diagnostic]
+        if options.environments == .all, !checked.isEmpty {
+            var combined = EnvironmentFindings(shared: sharedFindings, definitions: chosen.diagnostics)
+            for (environment, changed) in zip(checked, changed) {
+                let variant = check(environment, rereading: changed)
+                combined.add(environment, variant.diagnostics)
                 redactions.formUnion(variant.redactions)
             }
+            combined.add(shared: promoted(comments.unused))
+            list = combined.findings
+        } else if environments.isEmpty {
+            list = sharedFindings + chosen.diagnostics + promoted(comments.unused)
+        } else {
+            list = EnvironmentFindings.alone(chosenEnvironment, sharedFindings + chosen.diagnostics + promoted(comments.unused))
         }
-        let list =
-            findings.count > 1
-            ? EnvironmentFindings.combine(findings)
-            : environments.isEmpty ? findings[0].diagnostics : EnvironmentFindings.alone(findings[0])
         let report = DiagnosticReport(
             diagnostics: list, sources: files, redactions: redactions.sorted(),
             inputCount: inputs.count + openAPIFiles.namedYAMLCount + openAPIFiles.namedJSONCount + publisherChecks.paths.count,
@@ -355,34 +375,32 @@ public enum LintPipeline {
             documents: documents)
     }
 
-    /// Joins the pieces in file order. As when a file is read in one go, reading a file
-    /// stops at its first unreadable chunk: later chunks' results are dropped and the
-    /// definitions are marked incomplete. `policyFiles` are the inputs that hold raw XML,
-    /// not YAML, which no piece comes from.
-    static func merge(
+    /// Which pieces are read, in file order, as when each file is read in one go: reading a
+    /// file stops at its first unreadable chunk, and later chunks' results are dropped.
+    /// `complete` is false when a file was not read to its end, or not at all (but for
+    /// `policyFiles`, the inputs that hold raw XML, not YAML, which no piece comes from). A
+    /// file read whole that holds no document is reported. The same in every variant: an
+    /// environment changes what a document holds, not how its file reads.
+    static func reading(
         _ pieces: [Piece], files: [Int], fileCount: Int, firstFile: Int, policyFiles: Set<Int>,
         into diagnostics: inout DiagnosticCollector
-    ) -> (Definitions, [SourceRange]) {
-        var definitions = Definitions()
-        // Room for every API at once: grown by doubling, the array moved them ten times.
-        definitions.apis.reserveCapacity(pieces.reduce(0) { $0 + $1.definitions.apis.count })
-        var credentials: [SourceRange] = []
+    ) -> (read: [Int], complete: Bool) {
+        var read: [Int] = []
+        var complete = true
         var documents = [Int](repeating: 0, count: fileCount)
         var stopped = [Bool](repeating: false, count: fileCount)
         var readFile = [Bool](repeating: false, count: fileCount)
-        for (piece, file) in zip(pieces, files) where !stopped[file] {
+        for (index, (piece, file)) in zip(pieces, files).enumerated() where !stopped[file] {
             readFile[file] = true
-            definitions.append(contentsOf: piece.definitions)
-            diagnostics.append(contentsOf: piece.diagnostics)
-            credentials += piece.credentials
+            read.append(index)
             documents[file] += piece.outcome.documents
             if !piece.outcome.complete {
                 stopped[file] = true
-                definitions.complete = false
+                complete = false
             }
         }
         for file in 0..<fileCount where !readFile[file] && !policyFiles.contains(file) {
-            definitions.complete = false
+            complete = false
         }
         for file in 0..<fileCount where readFile[file] && !stopped[file] && documents[file] == 0 {
             let start = SourceRange.point(FileID(firstFile + file), line: 1, column: 1)
@@ -390,6 +408,20 @@ public enum LintPipeline {
                 .missingField, "file holds no document", at: start,
                 notes: [Diagnostic.Note("each document is a mapping with 'apiVersion: portcullis/v1' and a 'kind'", at: start)])
         }
+        return (read, complete)
+    }
+
+    /// Joins the definitions and the credentials of the pieces `read` (``reading(_:files:fileCount:firstFile:policyFiles:into:)``).
+    static func merge(_ pieces: [Piece], read: [Int], complete: Bool) -> (Definitions, [SourceRange]) {
+        var definitions = Definitions()
+        // Room for every API at once: grown by doubling, the array moved them ten times.
+        definitions.apis.reserveCapacity(read.reduce(0) { $0 + pieces[$1].definitions.apis.count })
+        var credentials: [SourceRange] = []
+        for index in read {
+            definitions.append(contentsOf: pieces[index].definitions)
+            credentials += pieces[index].credentials
+        }
+        definitions.complete = definitions.complete && complete
         return (definitions, credentials)
     }
 }

@@ -121,7 +121,4 @@ public struct ResolvedProject: Sendable {
     public var unreadSecrets: [SourceRange]
     /// The environment whose overrides were laid over the definitions, if any.
     public var environment: String? = nil
-    /// The documents of the environments not laid over the definitions: no rule looks at
-    /// their overrides, so a suppression there silenced nothing only because of that.
-    public var unappliedEnvironments: [SourceRange] = []
 }
