@@ -53,7 +53,7 @@ struct DecodingContext {
 
     mutating func unknownField<Field: FieldSet>(_ entry: YAMLEntry, in _: Field.Type) {
         var notes: [Diagnostic.Note] = []
-        if let suggestion = Suggestion.closest(to: entry.key, among: Field.allCases.map(\.rawValue)) {
+        if let suggestion = Suggestion.closest(to: entry.key, among: Field.fieldNames) {
             notes.append(Diagnostic.Note("did you mean '\(suggestion)'?", at: entry.keyRange))
         }
         // Keys are field names, but one in a secret position may be the secret itself.

@@ -45,7 +45,7 @@ extension DocumentDecoder {
         case .replaced, .namedValue:
             return node
         case .secret:
-            context.unreadSecrets += Self.secretLiterals(in: node)
+            if collectedSecretValues.insert(node.range).inserted { context.unreadSecrets += Self.secretLiterals(in: node) }
             return node
         case .named(_, let inner), .routes(let inner):
             let form: NameForm = if case .named(let form, _) = shape { form } else { .operation }
@@ -65,13 +65,17 @@ extension DocumentDecoder {
                 context.mismatch(node, expected: "a mapping", field: field)
                 return nil
             }
+            let key = OverrideKey(range: node.range, mapping: ObjectIdentifier(allowed))
+            if let limited = limitedOverrides[key] { return limited }
             var kept: [YAMLEntry] = []
             for entry in entries {
-                if allowed.fieldNames.contains(entry.key) {
+                if allowed.isField(entry.key) {
                     if let value = limited(entry.value, to: shape.child(entry.key), field: entry.key, environment: environment) {
                         kept.append(YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: value))
                     }
-                } else if base.contains(where: { $0.fieldNames.contains(entry.key) }) {
+                } else if !judgedOverrideFields.insert(OverrideKey(range: entry.keyRange, mapping: ObjectIdentifier(allowed))).inserted {
+                    continue
+                } else if base.contains(where: { $0.isField(entry.key) }) {
                     let names = DisplayText.list(allowed.fieldNames.map { "'\($0)'" }, joinedBy: "or")
                     context.diagnostics.report(
                         .fixedAcrossEnvironments,
@@ -82,7 +86,9 @@ extension DocumentDecoder {
                     context.unknownField(entry, in: allowed)
                 }
             }
-            return YAMLNode(.mapping(kept), range: node.range)
+            let limited = YAMLNode(.mapping(kept), range: node.range)
+            limitedOverrides[key] = limited
+            return limited
         }
     }
 

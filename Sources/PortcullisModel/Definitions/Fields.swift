@@ -304,6 +304,11 @@ public let allFieldSets: [any FieldSet.Type] = [
 ] + shapingFieldSets
 
 extension FieldSet {
-    /// The field names as written in YAML, in declaration order.
-    public static var fieldNames: [String] { allCases.map(\.rawValue) }
+    /// The field names as written in YAML, in declaration order. A closure, not a key path:
+    /// each use of `\.rawValue` instantiated the key path anew, most of the time of a check
+    /// of an unknown field.
+    public static var fieldNames: [String] { allCases.map { $0.rawValue } }
+
+    /// Whether `name` is one of the fields, without making the list of them.
+    static func isField(_ name: String) -> Bool { Self(rawValue: name) != nil }
 }
