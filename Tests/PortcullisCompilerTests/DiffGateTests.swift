@@ -644,8 +644,8 @@ final class DiffGateTests: XCTestCase {
         XCTAssertEqual(
             try gate(BundleTests.contoso, shared).sorted(),
             [
-                // The development environment points 'partner-client-secret' at its own vault.
-                "other: in environment 'dev', secret 'diag-key' was added",
+                // Every environment points 'partner-client-secret' at its own vault.
+                "other: in environments 'dev', 'prod' and 'test', secret 'diag-key' was added",
                 "privilege-increase: secret 'diag-key' was added reading the Key Vault secret of 'partner-client-secret', which goes wherever 'diag-key' is sent",
             ])
         // A secret renamed leaves no other reading its value.

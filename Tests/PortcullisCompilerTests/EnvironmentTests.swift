@@ -69,6 +69,35 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(dev.stdout.contains("in environment"), dev.stdout)
     }
 
+    /// A change several environments make, each in its own file, is shown for each, at its
+    /// file: the same widening in dev and prod was shown once, as dev's, and prod's file was
+    /// never named (found by an audit). One they show alike at one place names them all
+    /// (`DiffGateTests`).
+    func testDiffShowsAChangeEveryEnvironmentMakesForEach() throws {
+        let head = directory.appendingPathComponent("head")
+        try FileManager.default.copyItem(at: project, to: head)
+        for (name, old, new) in [
+            ("dev", "allowedOrigins: [https://shop.dev.contoso.com, http://localhost:5173]",
+             "allowedOrigins: [https://shop.dev.contoso.com, http://localhost:5173, https://evil.example]"),
+            ("prod", "gateway:\n", "gateway:\n  cors: {allowedOrigins: [https://shop.contoso.com, https://evil.example]}\n"),
+        ] {
+            let file = head.appendingPathComponent("environments/\(name).yaml")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            XCTAssertTrue(text.contains(old), name)
+            try text.replacingOccurrences(of: old, with: new).write(to: file, atomically: true, encoding: .utf8)
+        }
+        let result = try ToolProcess.run(["diff", "project", "head", "--fail-on", "privilege-increase"], in: directory)
+        XCTAssertEqual(result.status, 1, result.stdout + result.stderr)
+        XCTAssertEqual(
+            result.stdout,
+            """
+            head/environments/dev.yaml:21:75: privilege increase: in environment 'dev', CORS now allows origin 'https://evil.example'
+            head/environments/prod.yaml:7:53: privilege increase: in environment 'prod', CORS now allows origin 'https://evil.example'
+            2 changes: 2 privilege increase
+
+            """)
+    }
+
     func testTheSampleBuildsOneBundlePerEnvironmentWithThatEnvironmentsValuesOnly() throws {
         let lint = try ToolProcess.run(["lint", "project"], in: directory)
         XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)

@@ -55,7 +55,7 @@ public struct AccessChange: Sendable, Equatable {
         self.place = place
     }
 
-    public struct Place: Sendable, Equatable, Comparable {
+    public struct Place: Sendable, Hashable, Comparable {
         public var file: String
         public var line: UInt32
         public var column: UInt32

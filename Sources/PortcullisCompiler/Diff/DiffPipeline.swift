@@ -113,20 +113,52 @@ public enum DiffPipeline {
             guard environments.base == nil, environments.head == nil else { return compared(changes) }
             // Each environment as it deploys: a side that does not declare it deploys the
             // definitions as written. A change the definitions already show is not repeated.
-            var shown = Set(changes.map { "\($0.category) \($0.subject.kind) \($0.subject.name) \($0.message)" })
+            // One environments show alike is shown once, naming each, as lint names the
+            // environments of a finding; one each shows at its own place (its file) is shown
+            // there, for each (a widening dev and prod both made was shown as dev's alone).
+            func key(_ change: AccessChange) -> String { "\(change.category) \(change.subject.kind) \(change.subject.name) \(change.message)" }
+            let written = Set(changes.map(key))
+            var shown: [(change: AccessChange, environments: [String])] = []
+            var positions: [EnvironmentChange: Int] = [:]
             for environment in Set(baseEnvironments).union(headEnvironments).sorted() {
                 let baseVariant = baseEnvironments.contains(environment) ? try readBase(environment) : baseSide
                 let headVariant = headEnvironments.contains(environment) ? try readHead(environment) : headSide
                 guard case .side(let base, _, let baseSecrets) = baseVariant else { if case .errors(let errors) = baseVariant { return .unreadable(side: "BASE", errors: errors) }; continue }
                 guard case .side(let head, _, let headSecrets) = headVariant else { if case .errors(let errors) = headVariant { return .unreadable(side: "HEAD", errors: errors) }; continue }
                 secrets += [baseSecrets, headSecrets]
-                for change in AccessDiff.compare(base: base, head: head)
-                where shown.insert("\(change.category) \(change.subject.kind) \(change.subject.name) \(change.message)").inserted {
-                    changes.append(
-                        AccessChange(category: change.category, subject: change.subject, message: "in environment '\(environment)', \(change.message)", place: change.place))
+                var seen = written
+                for change in AccessDiff.compare(base: base, head: head) where seen.insert(key(change)).inserted {
+                    let place = EnvironmentChange(change)
+                    if let position = positions[place] {
+                        shown[position].environments.append(environment)
+                    } else {
+                        positions[place] = shown.count
+                        shown.append((change, [environment]))
+                    }
                 }
             }
+            for (change, environments) in shown {
+                let noun = environments.count == 1 ? "environment" : "environments"
+                let names = DisplayText.list(environments.map { "'\($0)'" })
+                changes.append(
+                    AccessChange(category: change.category, subject: change.subject, message: "in \(noun) \(names), \(change.message)", place: change.place))
+            }
             return compared(changes)
+        }
+    }
+
+    /// A change as environments show it alike: the same change at the same place.
+    private struct EnvironmentChange: Hashable {
+        var category: AccessChange.Category
+        var subject: String
+        var message: String
+        var place: AccessChange.Place
+
+        init(_ change: AccessChange) {
+            category = change.category
+            subject = "\(change.subject.kind) \(change.subject.name)"
+            message = change.message
+            place = change.place
         }
     }
 
