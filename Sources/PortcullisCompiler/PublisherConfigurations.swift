@@ -199,7 +199,7 @@ package struct PublisherConfigurations {
     /// The values of `key` (lowercase) in mapping `node`, in every letter case it is written.
     private static func fields(_ key: String, of node: YAMLNode) -> [YAMLNode] {
         guard case .mapping(let fields) = node.content else { return [] }
-        return fields.filter { $0.key.lowercased() == key }.map(\.value)
+        return fields.filter { $0.key.propertyNameFolded == key }.map(\.value)
     }
 }
 

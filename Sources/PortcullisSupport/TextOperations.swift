@@ -4,6 +4,16 @@
     import Darwin
 #endif
 
+extension String {
+    /// A property's name with letter case set aside as .NET's `OrdinalIgnoreCase` sets it
+    /// aside, which Resource Manager and the APIOps publisher compare names with: by upper
+    /// case, then lower case for lowercase keys to look up, so that `ſecret` (a long s) is
+    /// `secret`, as it is to them and not to a comparison in lower case alone (found
+    /// re-reading the forty-third round's change: a named value so flagged was imported
+    /// with its value).
+    package var propertyNameFolded: String { uppercased().lowercased() }
+}
+
 extension StringProtocol {
     /// The text without white space (line breaks included) at either end. Inlined, so it
     /// is made for `String` and `Substring` where it is called: called generically across

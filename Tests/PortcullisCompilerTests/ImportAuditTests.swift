@@ -65,6 +65,9 @@ final class ImportAuditTests: ImportTreeTestCase {
             "value: \"VALUE\", secret: true", "Value: \"VALUE\", Secret: true", "value: \"VALUE\", secret: yes", "value: \"VALUE\", secret: false, Secret: true",
             // The flag in a second spelling of 'properties' (found by the audit of the fixes).
             "value: \"VALUE\"}\n    Properties: {secret: true",
+            // A long s is an s to .NET's OrdinalIgnoreCase (found re-reading the
+            // forty-third round's change).
+            "value: \"VALUE\", ſecret: true",
         ] {
             // Each spelling on a tree of its own.
             try tearDownWithError()
@@ -80,11 +83,16 @@ final class ImportAuditTests: ImportTreeTestCase {
     /// in any letter case, makes the file unreadable: which value Resource Manager keeps
     /// is not certain (the audit of the fixes).
     func testATreeNamedValueMarkedSecretInAnySpellingIsNotWritten() throws {
-        for spelling in [#""Secret": true"#, #""secret": "true""#, #""secret": false, "SECRET": true"#, #""secret": false, "secret": true"#] {
+        // `ſecret` (a long s) is `secret` to .NET's OrdinalIgnoreCase, which compares upper
+        // cases; compared in lower case it was not, and the value was written (found
+        // re-reading the forty-third round's change).
+        for spelling in [#""Secret": true"#, #""secret": "true""#, #""secret": false, "SECRET": true"#, #""secret": false, "secret": true"#, #""ſecret": true"#] {
             try tearDownWithError()
             try setUpWithError()
             try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
-            let value = "tree-\(UUID().uuidString)"
+            // Letters alone: a value shaped as a generated key is kept out of the YAML by its
+            // shape whatever the flag says, and would prove nothing here.
+            let value = "tree-plain-" + UUID().uuidString.filter(\.isLetter).lowercased()
             try write(
                 #"{"properties": {"displayName": "partner-key", "value": "\#(value)", \#(spelling)}}"#, to: "named values/partner-key/namedValueInformation.json")
             let result = try ToolProcess.run(["import", "tree", "--out", "out", "--format", "json", "--allow-differences"], in: directory)
@@ -105,7 +113,9 @@ final class ImportAuditTests: ImportTreeTestCase {
     private func secretOverrideIsNotWritten(_ spelling: String) throws {
         try writeAPI(information: Self.orders, operation: "<policies>\n  <inbound><base /></inbound>\n</policies>\n")
         try write(#"{"properties": {"displayName": "partner-key", "value": "dev-key"}}"#, to: "named values/partner-key/namedValueInformation.json")
-        let value = "prod-\(UUID().uuidString)"
+        // Letters alone: a value shaped as a generated key is never written whatever the
+        // flag says, and would prove nothing here.
+        let value = "prod-plain-" + UUID().uuidString.filter(\.isLetter).lowercased()
         try write(
             """
             namedValues:

@@ -263,7 +263,7 @@ struct ConfigurationTranslation {
     /// `lint` does (`PublisherConfigurations`), so `Secret: true` is a secret here too.
     private static func mapping(_ node: YAMLNode) -> [String: YAMLNode] {
         guard case .mapping(let entries) = node.content else { return [:] }
-        return Dictionary(entries.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(entries.map { ($0.key.propertyNameFolded, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     private static func text(_ node: YAMLNode) -> String? {

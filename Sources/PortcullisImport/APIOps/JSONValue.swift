@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PortcullisDiagnostics
+import PortcullisSupport
 
 /// A JSON value as an information file holds it, read with Foundation's decoder and kept
 /// as plain values so the tree can cross threads and be compared.
@@ -74,7 +75,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
 
     /// A property name as Resource Manager compares names: letter case aside.
     static func foldedName(_ name: String) -> String {
-        name.lowercased()
+        name.propertyNameFolded
     }
 
     struct ParseFailure: Error {
