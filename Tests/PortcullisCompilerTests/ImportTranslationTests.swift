@@ -209,7 +209,7 @@ final class ImportTranslationTests: ImportTreeTestCase {
               - name: build-id
                 properties: {value: "{#buildId#}"}
             backends:
-              - name: orders_v2
+              - name: orderſ_v2
                 properties: {url: "https://orders-v2.prod.example.com"}
             apis:
               - name: Orders

@@ -2,7 +2,6 @@ import FoundationEssentials
 import PortcullisCompiler
 import PortcullisDiagnostics
 import PortcullisEmit
-import PortcullisModel
 import PortcullisSupport
 import PortcullisSyntax
 
@@ -23,21 +22,21 @@ struct ConfigurationTranslation {
         var apis: Set<String>
     }
 
-    /// Each declared name by its spelling in ASCII lowercase. The publisher matches an
-    /// override's entry to a resource in any letter case (`OrdinalIgnoreCase`), so
-    /// `Api-Secret` overrides `api-secret`: dropped as naming nothing, the environment
-    /// would get the estate's value.
+    /// Each declared name by its spelling with letter case set aside (``Swift/String/propertyNameFolded``). The publisher matches
+    /// an override's entry to a resource as `OrdinalIgnoreCase` does, so `Api-Secret`
+    /// overrides `api-secret`, and so does `api-ſecret` (a long s): dropped as naming
+    /// nothing, the environment would get the estate's value.
     private struct Spellings {
         private let declared: [String: String]
 
         init(_ names: Set<String>...) {
             declared = Dictionary(
-                names.joined().map { (Grammar.caseFolded($0), $0) }, uniquingKeysWith: { first, _ in first })
+                names.joined().map { ($0.propertyNameFolded, $0) }, uniquingKeysWith: { first, _ in first })
         }
 
         /// The declared name `written` names, or `written` when it names none.
         func name(_ written: String) -> String {
-            declared[Grammar.caseFolded(written)] ?? written
+            declared[written.propertyNameFolded] ?? written
         }
     }
 
@@ -235,14 +234,14 @@ struct ConfigurationTranslation {
                 return nil
             }
             let name = spellings.name(written)
-            if let first = firstSpelling[Grammar.caseFolded(name)] {
+            if let first = firstSpelling[name.propertyNameFolded] {
                 notes.append(
                     ImportNote(
                         .error, path,
                         "entries '\(DisplayText.escaped(first.utf8))' and '\(DisplayText.escaped(written.utf8))' both override '\(DisplayText.escaped(name.utf8))', as the publisher matches names in any letter case; keep one"))
                 return nil
             }
-            firstSpelling[Grammar.caseFolded(name)] = written
+            firstSpelling[name.propertyNameFolded] = written
             // The publisher walks the resources below an entry too (an API's 'policies' and
             // 'operations'): dropped, a production-only policy would be lost in silence.
             let below = Set(fields.keys).subtracting(["name", "properties"]).sorted()
