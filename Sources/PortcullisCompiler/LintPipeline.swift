@@ -164,6 +164,13 @@ public enum LintPipeline {
             pieces, files: work.map(\.file), fileCount: inputs.count, firstFile: first, policyFiles: policyFiles, into: &shared)
         let (definitions, credentials) = merge(pieces, read: read, complete: complete)
         let rawPolicies = RawPolicies(naming: definitions, sources: files)
+        /// `definitions` with their raw policies read; each variant's are read again, as an
+        /// environment makes new definitions (though never a new policy).
+        func withRawPolicies(_ definitions: Definitions, credentials: [SourceRange]) -> RawPoliciesRead {
+            var read = RawPoliciesRead(definitions: definitions, credentials: credentials + rawPolicies.unreadCredentials)
+            rawPolicies.attach(to: &read.definitions, sources: files, diagnostics: &read.diagnostics, credentials: &read.credentials)
+            return read
+        }
         // Environments cannot change an API's 'openapi', so the documents the definitions
         // name are the same in every variant.
         let openAPIFiles = OpenAPIFiles(
@@ -171,7 +178,11 @@ public enum LintPipeline {
         let publisherChecks = PublisherConfigurations(sources: files, ids: sideFileIDs.upperBound..<files.count, limits: options.limits)
         let (overrides, overrideCredentials) = publisherChecks.check(against: definitions)
         shared.append(contentsOf: overrides)
-        let environments = EnvironmentSet(definitions, diagnostics: &shared)
+        // Environments are checked against the raw policies too (a named value that names a
+        // Backend stays the same), so these are read before them: this reading is the
+        // definitions' own variant's.
+        let readBase = definitions.environments.isEmpty ? nil : withRawPolicies(definitions, credentials: credentials)
+        let environments = EnvironmentSet(readBase?.definitions ?? definitions, diagnostics: &shared)
         let configurationSetting = configuration?.configuration ?? Configuration()
         var comments = SuppressionComments(
             parsed, environments: definitions.environments.map(\.extent), configuration: configurationSetting, today: options.today)
@@ -195,15 +206,14 @@ public enum LintPipeline {
 
         let projectStart = SourceRange.point(FileID(first), line: 1, column: 1)
         /// Resolves and checks one variant of the definitions, joined from `pieces`, with
-        /// `environment` laid over them or none; its findings are those not shared.
-        func check(
-            _ definitions: Definitions, credentials: [SourceRange], pieces: [Piece], applying environment: Environment?
-        ) -> Variant {
+        /// `environment` laid over them or none, and their raw policies read; its findings
+        /// are those not shared.
+        func check(_ read: RawPoliciesRead, pieces: [Piece], applying environment: Environment?) -> Variant {
             var diagnostics = DiagnosticCollector()
             for index in ownPieces { diagnostics.append(contentsOf: pieces[index].diagnostics) }
-            var definitions = definitions
-            var credentials = credentials + rawPolicies.unreadCredentials
-            rawPolicies.attach(to: &definitions, sources: files, diagnostics: &diagnostics, credentials: &credentials)
+            diagnostics.append(contentsOf: read.diagnostics)
+            var definitions = read.definitions
+            let credentials = read.credentials
             openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
@@ -223,7 +233,7 @@ public enum LintPipeline {
             let (definitions, credentials) = merge(variantPieces, read: read, complete: complete)
             // A credential in the environment's file is met there and again where it is laid.
             let distinct = Array(Set(credentials)).sorted()
-            return check(definitions, credentials: distinct, pieces: variantPieces, applying: environment)
+            return check(withRawPolicies(definitions, credentials: distinct), pieces: variantPieces, applying: environment)
         }
 
         // Only the first variant's project is kept: the others are checked and dropped, and
@@ -232,7 +242,7 @@ public enum LintPipeline {
         let chosenEnvironment = options.environments == .all ? nil : checked.first
         let chosen =
             chosenEnvironment.map { check($0, rereading: changed[0]) }
-            ?? check(definitions, credentials: credentials, pieces: pieces, applying: nil)
+            ?? check(readBase ?? withRawPolicies(definitions, credentials: credentials), pieces: pieces, applying: nil)
         var redactions = Set(chosen.redactions)
         let list: [Diagnostic]
         if options.environments == .all, !checked.isEmpty {
@@ -261,6 +271,14 @@ public enum LintPipeline {
 
     /// One variant of the project — the definitions as written, or with an environment's
     /// overrides — resolved and checked.
+    /// Definitions with their raw policies read, what the reading found, and the places of
+    /// credentials, the unreadable policies' lines among them.
+    struct RawPoliciesRead {
+        var definitions: Definitions
+        var diagnostics = DiagnosticCollector()
+        var credentials: [SourceRange]
+    }
+
     struct Variant {
         var checked: CheckContext
         var diagnostics: [Diagnostic]

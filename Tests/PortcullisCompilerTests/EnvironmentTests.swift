@@ -394,6 +394,76 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path))
     }
 
+    /// A raw policy that names its Backend through a named value (`backend-id="{{target}}"`)
+    /// let an environment switch Backends, and with them credentials and TLS checks, by
+    /// changing the value, with `lint` at 0 (found by an audit). Such a value stays the same
+    /// in every environment; one no Backend is named with still changes.
+    func testAnEnvironmentKeepsTheBackendARawPolicyNamesThroughANamedValue() throws {
+        let raw = directory.appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: raw.appendingPathComponent("environments"), withIntermediateDirectories: true)
+        let gateway = """
+            apiVersion: portcullis/v1
+            kind: Gateway
+            name: g
+            namedValues: {orders-target: orders-secure, greeting: hello}
+            ---
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: orders-secure
+            url: https://orders.example.com
+            credentials: {managedIdentity: {resource: "api://orders"}}
+            ---
+            apiVersion: portcullis/v1
+            kind: Backend
+            name: orders-plain
+            url: https://orders.example.com
+
+            """
+        let api = """
+            apiVersion: portcullis/v1
+            kind: API
+            name: a
+            path: a
+            backend: https://fallback.example.com
+            routes:
+              - id: get-thing
+                method: GET
+                path: /thing
+                public: Anyone may read things
+                rateLimit: {calls: 10, per: 1s, key: ip}
+                policy: |
+                  <policies>
+                    <inbound>
+                      <base />
+                      <set-backend-service backend-id="{{Orders-Target}}" />
+                      <set-header name="X-Greeting" exists-action="override"><value>{{greeting}}</value></set-header>
+                    </inbound>
+                  </policies>
+
+            """
+        try Data(gateway.utf8).write(to: raw.appendingPathComponent("gateway.yaml"))
+        try Data(api.utf8).write(to: raw.appendingPathComponent("api.yaml"))
+        // The same value, in the long form, and another named value changed are no switch.
+        let same = environment("test", "gateway:\n  namedValues:\n    orders-target: {value: orders-secure}\n    greeting: hi\n")
+        try Data(same.utf8).write(to: raw.appendingPathComponent("environments/test.yaml"))
+        let clean = try ToolProcess.run(["lint", "raw"], in: directory)
+        XCTAssertEqual(clean.status, 0, clean.stdout + clean.stderr)
+        let switched = environment("prod", "gateway:\n  namedValues:\n    orders-target: orders-plain\n")
+        try Data(switched.utf8).write(to: raw.appendingPathComponent("environments/prod.yaml"))
+        let lint = try ToolProcess.run(["lint", "raw"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+        let lines = lint.stdout.split(separator: "\n").map(String.init)
+        for expected in [
+            "raw/environments/prod.yaml:6:20: error: environment 'prod' changes named value 'orders-target', which a raw policy names its Backend with, and which Backend a request goes through is the same in every environment [RF007]",
+            "raw/api.yaml:16:44: note: a raw policy names the Backend with 'orders-target' here",
+        ] {
+            XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(lint.stdout)")
+        }
+        let build = try ToolProcess.run(["build", "raw", "--env", "prod", "--out", "bundle"], in: directory)
+        XCTAssertEqual(build.status, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path))
+    }
+
     func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {
         // Each environment is one more check of the whole project.
         let documents = (1...10_000).map { environment("e\($0)", "apis: {orders: {backend: https://e\($0).example.com}}\n") }

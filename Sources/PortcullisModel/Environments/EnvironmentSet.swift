@@ -162,9 +162,24 @@ private struct DeclaredTargets {
     let backendNames: Set<String>
     /// False when some input was not read to its end: a name it may declare is not unknown.
     let complete: Bool
+    /// The named values and secrets a raw policy names a Backend with
+    /// (`backend-id="{{name}}"`), by case-folded name as APIM matches them, each with the
+    /// first place it does so.
+    let backendNamingTemplates: [String: SourceRange]
 
     init(_ definitions: Definitions) {
         complete = definitions.complete
+        var naming: [String: SourceRange] = [:]
+        for document in definitions.rawDocuments {
+            for element in document.allElements {
+                for attribute in element.attributes where attribute.name == "backend-id" || attribute.name.hasSuffix("-backend-id") {
+                    for reference in RawTemplates.names(in: document, span: attribute.valueSpan) {
+                        naming[Grammar.caseFolded(reference.value)] = naming[Grammar.caseFolded(reference.value)] ?? reference.range
+                    }
+                }
+            }
+        }
+        backendNamingTemplates = naming
         gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
         apis = Dictionary(definitions.apis.map { ($0.name.value, $0) }) { first, _ in first }
         apiNames = Set(apis.keys)
@@ -190,8 +205,17 @@ private struct OverrideTargets {
         let kept = entries.compactMap { entry -> YAMLEntry? in
             switch entry.key {
             case "identityProviders": named(entry, "identity provider", among: names.providers)
-            case "namedValues": named(entry, "named value", among: names.namedValues)
-            case "secrets": named(entry, "secret", among: names.secrets)
+            case "namedValues":
+                named(entry, "named value", among: names.namedValues).flatMap {
+                    keepingBackends($0, "named value", declared: gateway.namedValues.map { ($0.name.value, $0.value.value) }, valueField: NamedValueField.value.rawValue)
+                }
+            case "secrets":
+                named(entry, "secret", among: names.secrets).flatMap {
+                    let uris = gateway.secrets.map { secret -> (String, String?) in
+                        if case .keyVault(let uri) = secret.source { (secret.name.value, uri.value) } else { (secret.name.value, nil) }
+                    }
+                    return keepingBackends($0, "secret", declared: uris, valueField: SecretDeclarationField.keyVault.rawValue)
+                }
             case "redis": section(entry, present: !gateway.redis.isAbsent, in: "the gateway")
             case "cors": section(entry, present: !gateway.cors.isAbsent, in: "the gateway")
             default: entry
@@ -305,6 +329,36 @@ private struct OverrideTargets {
                     "name one Backend in the definitions, and change its 'url' under 'backends' in the environment's file", at: entry.keyRange)
             ])
         return nil
+    }
+
+    /// Overrides of named values or secrets, without those that change the value of one a
+    /// raw policy names a Backend with: which Backend a request goes through is the same in
+    /// every environment, as for an API's `backend`, and `backend-id="{{target}}"` switched
+    /// Backends, and so credentials and TLS checks, in one environment alone (found by an
+    /// audit). `declared` gives each declaration's value (a secret's Key Vault URI).
+    private mutating func keepingBackends(
+        _ entry: YAMLEntry, _ what: String, declared values: [(String, String?)], valueField: String
+    ) -> YAMLEntry? {
+        guard !declared.backendNamingTemplates.isEmpty, case .mapping(let items) = entry.value.content else { return entry }
+        let valueOf = Dictionary(values) { first, _ in first }
+        let kept = items.filter { item in
+            guard let place = declared.backendNamingTemplates[Grammar.caseFolded(item.key)] else { return true }
+            let value: YAMLNode? = if case .mapping(let fields) = item.value.content { fields.first { $0.key == valueField }?.value } else { item.value }
+            // A named value's mapping without `value` changes only what APIM shows of it.
+            if value == nil, valueField == NamedValueField.value.rawValue { return true }
+            // A literal secret's value is not known here: any override of it may change it.
+            if let declaredValue = valueOf[item.key] ?? nil, value?.scalar?.text == declaredValue { return true }
+            diagnostics.report(
+                .fixedAcrossEnvironments,
+                "environment '\(environment)' changes \(what) '\(item.key)', which a raw policy names its Backend with, and which Backend a request goes through is the same in every environment",
+                at: item.value.range,
+                notes: [
+                    Diagnostic.Note("a raw policy names the Backend with '\(item.key)' here", at: place),
+                    Diagnostic.Note("name one Backend in the policy, and change its 'url' under 'backends' in the environment's file", at: item.keyRange),
+                ])
+            return false
+        }
+        return YAMLEntry(key: entry.key, keyRange: entry.keyRange, value: YAMLNode(.mapping(kept), range: entry.value.range))
     }
 
     /// Overrides of declarations by name, keeping those of declared names.

@@ -9,19 +9,21 @@ import PortcullisSupport
 
 /// What raw policy XML refers to: fragments by `include-fragment`, named values by
 /// `{{name}}`. Both must be declared, as they must be for the language's own fields.
-extension Resolver {
+extension Definitions {
     /// Every raw policy document of the definitions, fragments included.
     var rawDocuments: [PolicyXMLDocument] {
-        var documents = definitions.gateways.compactMap(\.policy?.document)
-        for api in definitions.apis {
+        var documents = gateways.compactMap(\.policy?.document)
+        for api in apis {
             if let document = api.policy?.document { documents.append(document) }
             documents += api.routes.compactMap(\.policy?.document)
         }
-        documents += definitions.products.compactMap(\.policy?.document)
-        documents += definitions.fragments.compactMap(\.policy.document)
+        documents += products.compactMap(\.policy?.document)
+        documents += fragments.compactMap(\.policy.document)
         return documents
     }
+}
 
+extension Resolver {
     mutating func checkFragments() {
         var names = ResourceNames()
         for fragment in definitions.fragments {

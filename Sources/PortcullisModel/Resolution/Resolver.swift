@@ -120,7 +120,7 @@ public struct Resolver: Sendable {
         checks.checkUniqueAPIs()
         checks.checkUniqueProducts()
         checks.checkFragments()
-        let documents = rawDocuments
+        let documents = definitions.rawDocuments
         checks.checkRawReferences(gateway, in: documents)
         checks.checkReservedNames(in: documents, values: gateway?.substitutions ?? [:])
         checks.diagnostics.append(contentsOf: backendFindings)
