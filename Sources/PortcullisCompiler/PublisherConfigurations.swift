@@ -26,7 +26,8 @@ package struct PublisherConfigurations {
     private var credentials: [SourceRange] = []
 
     /// The configuration's top-level sections that hold resources the bundle writes, by
-    /// their keys lowered.
+    /// their keys folded (``Swift/String/propertyNameFolded``), as the publisher's
+    /// configuration reader compares keys.
     package enum Section: String, CaseIterable {
         case namedValues = "namedvalues", groups, versionSets = "versionsets", tags, backends, policyFragments = "policyfragments"
         case products, apis, policies
@@ -70,12 +71,12 @@ package struct PublisherConfigurations {
         var findings = problems
         guard !documents.isEmpty else { return (findings, credentials) }
         let bundle = PublishedResource.bundle(of: definitions)
-        let secrets = Set(definitions.gateways.flatMap { $0.secrets.map { $0.name.value.lowercased() } })
+        let secrets = Set(definitions.gateways.flatMap { $0.secrets.map { $0.name.value.propertyNameFolded } })
         var credentials = credentials
         for roots in documents {
             for root in roots {
                 PublishedResource.judge(root, sections: bundle, owner: nil, into: &findings)
-                credentials += Self.values(of: root) { entry, name in secrets.contains(name.lowercased()) || Self.marksASecret(entry) }
+                credentials += Self.values(of: root) { entry, name in secrets.contains(name.propertyNameFolded) || Self.marksASecret(entry) }
             }
         }
         return (findings, credentials)
@@ -94,7 +95,7 @@ package struct PublisherConfigurations {
         guard read.complete else { return true }
         let keys = read.roots.flatMap { root -> [String] in
             guard case .mapping(let fields) = root.content else { return [] }
-            return fields.map { $0.key.lowercased() }
+            return fields.map { $0.key.propertyNameFolded }
         }
         guard named else { return keys.contains("apimservicename") }
         // So named, an OpenAPI document is not one, unless it also holds a section of the
@@ -112,15 +113,27 @@ package struct PublisherConfigurations {
         return name.count > "configuration.".utf8.count + suffix
     }
 
-    /// Whether `bytes` hold `apimservicename` in any letter case.
+    /// Whether `bytes` hold `apimservicename` in any letter case, as the publisher's reader
+    /// compares keys (``Swift/String/propertyNameFolded``): a dotless `ı` is an `i` there,
+    /// and a long `ſ` an `s`.
     private static func mentionsServiceName(_ bytes: [UInt8]) -> Bool {
         let needle = Array("apimservicename".utf8)
         return bytes.withUnsafeBufferPointer { haystack in
-            guard haystack.count >= needle.count else { return false }
-            for start in 0...(haystack.count - needle.count) where haystack[start] | 0x20 == needle[0] {
-                if needle.indices.allSatisfy({ haystack[start + $0] | 0x20 == needle[$0] }) { return true }
+            func matches(at start: Int) -> Bool {
+                var position = start
+                for letter in needle {
+                    guard position < haystack.count else { return false }
+                    if haystack[position] | 0x20 == letter {
+                        position += 1
+                        continue
+                    }
+                    let folded: (UInt8, UInt8)? = letter == UInt8(ascii: "i") ? (0xC4, 0xB1) : letter == UInt8(ascii: "s") ? (0xC5, 0xBF) : nil
+                    guard let folded, position + 1 < haystack.count, haystack[position] == folded.0, haystack[position + 1] == folded.1 else { return false }
+                    position += 2
+                }
+                return true
             }
-            return false
+            return haystack.indices.contains { haystack[$0] | 0x20 == needle[0] && matches(at: $0) }
         }
     }
 
@@ -129,11 +142,11 @@ package struct PublisherConfigurations {
     /// a name one entry makes secret is secret in every entry that repeats it.
     private static func values(of root: YAMLNode, where isSecret: (YAMLNode, String) -> Bool) -> [SourceRange] {
         guard case .mapping(let sections) = root.content else { return [] }
-        let entries = sections.filter { $0.key.lowercased() == "namedvalues" }.flatMap { section -> [YAMLNode] in
+        let entries = sections.filter { $0.key.propertyNameFolded == "namedvalues" }.flatMap { section -> [YAMLNode] in
             guard case .sequence(let entries) = section.value.content else { return [] }
             return entries
         }
-        let name = { (entry: YAMLNode) in fields("name", of: entry).first?.scalar?.text.lowercased() ?? "" }
+        let name = { (entry: YAMLNode) in fields("name", of: entry).first?.scalar?.text.propertyNameFolded ?? "" }
         let secret = Set(entries.filter { isSecret($0, name($0)) }.map(name))
         return entries.filter { secret.contains(name($0)) }.flatMap { entry in
             fields("properties", of: entry).flatMap { fields("value", of: $0) }.filter { $0.scalar != nil }.map(\.range)
@@ -196,7 +209,7 @@ package struct PublisherConfigurations {
         }
     }
 
-    /// The values of `key` (lowercase) in mapping `node`, in every letter case it is written.
+    /// The values of `key` (folded) in mapping `node`, in every letter case it is written.
     private static func fields(_ key: String, of node: YAMLNode) -> [YAMLNode] {
         guard case .mapping(let fields) = node.content else { return [] }
         return fields.filter { $0.key.propertyNameFolded == key }.map(\.value)
@@ -215,7 +228,8 @@ private struct PublishedResource {
     /// Its child sections the bundle writes.
     var children: Sections = [:]
 
-    /// Sections of a configuration by lowercased key, each resource by lowercased name.
+    /// Sections of a configuration by folded key, each resource by folded name: the
+    /// publisher compares both as .NET's `OrdinalIgnoreCase` does.
     typealias Sections = [String: [String: PublishedResource]]
 
     /// Child sections that name resources the bundle never writes (an API's diagnostics):
@@ -228,8 +242,8 @@ private struct PublishedResource {
         var root: Sections = [:]
         // The first declaration of a name is the one notes point at.
         func add(_ section: PublisherConfigurations.Section, _ resources: [PublishedResource.Entry]) {
-            for entry in resources where root[section.rawValue]?[entry.name.lowercased()] == nil {
-                root[section.rawValue, default: [:]][entry.name.lowercased()] = entry.resource
+            for entry in resources where root[section.rawValue]?[entry.name.propertyNameFolded] == nil {
+                root[section.rawValue, default: [:]][entry.name.propertyNameFolded] = entry.resource
             }
         }
         let gateways = definitions.gateways
@@ -239,10 +253,10 @@ private struct PublishedResource {
         add(.versionSets, gateways.flatMap { $0.versionSets.map { Entry($0.name, "version set") } })
         // Only tags an API or a product carries are written, each with the gateway's
         // declaration when it has one.
-        let declaredTags = Dictionary(gateways.flatMap(\.tags).map { ($0.name.value.lowercased(), $0.name) }, uniquingKeysWith: { first, _ in first })
+        let declaredTags = Dictionary(gateways.flatMap(\.tags).map { ($0.name.value.propertyNameFolded, $0.name) }, uniquingKeysWith: { first, _ in first })
         add(
             .tags,
-            (definitions.apis.flatMap(\.tags) + definitions.products.flatMap(\.tags)).map { Entry(declaredTags[$0.value.lowercased()] ?? $0, "tag") })
+            (definitions.apis.flatMap(\.tags) + definitions.products.flatMap(\.tags)).map { Entry(declaredTags[$0.value.propertyNameFolded] ?? $0, "tag") })
         add(.backends, definitions.backends.map { Entry($0.name, "backend") })
         add(.policyFragments, definitions.fragments.map { Entry($0.name, "policy fragment") })
         add(
@@ -265,7 +279,7 @@ private struct PublishedResource {
                         let name = "route '\(api.name.value)/\(route.id.value)'"
                         var operation = PublishedResource(what: name, declared: route.id.range)
                         operation.children["policies"] = policy(of: name, declared: route.id.range)
-                        return (route.id.value.lowercased(), operation)
+                        return (route.id.value.propertyNameFolded, operation)
                     }, uniquingKeysWith: { first, _ in first })
                 return entry
             })
@@ -296,7 +310,7 @@ private struct PublishedResource {
     /// The links of a product to its APIs or groups, each a resource of its own.
     private static func links(_ names: [Located<String>], of scope: String) -> [String: PublishedResource] {
         Dictionary(
-            names.map { ($0.value.lowercased(), PublishedResource(what: "the link of \(scope) to '\($0.value)'", declared: $0.range)) },
+            names.map { ($0.value.propertyNameFolded, PublishedResource(what: "the link of \(scope) to '\($0.value)'", declared: $0.range)) },
             uniquingKeysWith: { first, _ in first })
     }
 
@@ -306,14 +320,14 @@ private struct PublishedResource {
     static func judge(_ node: YAMLNode, sections: Sections, owner: PublishedResource?, into findings: inout DiagnosticCollector) {
         guard case .mapping(let fields) = node.content else { return }
         for field in fields {
-            let key = field.key.lowercased()
+            let key = field.key.propertyNameFolded
             guard let section = sections[key] else {
                 if let owner, key != "name", !unwrittenChildren.contains(key) { owner.report(field, into: &findings) }
                 // The publisher's configuration reader takes 'namedValues:0' for an entry of
                 // 'namedValues', which is no entry here: one that may name a resource the
                 // bundle writes is reported whatever it names.
                 let section = field.key.prefix { $0 != ":" }
-                if owner == nil, section.count < field.key.count, sections[section.lowercased()] != nil {
+                if owner == nil, section.count < field.key.count, sections[String(section).propertyNameFolded] != nil {
                     findings.report(
                         .publisherOverride,
                         "publisher configuration key '\(DisplayText.escaped(field.key.utf8))' writes an entry of '\(DisplayText.escaped(section.utf8))', whose resources the bundle publishes",
@@ -331,7 +345,7 @@ private struct PublishedResource {
                 continue
             }
             for item in items {
-                guard let child = names(of: item).lazy.compactMap({ section[$0.lowercased()] }).first else { continue }
+                guard let child = names(of: item).lazy.compactMap({ section[$0.propertyNameFolded] }).first else { continue }
                 judge(item, sections: child.children, owner: child, into: &findings)
             }
         }
@@ -353,6 +367,6 @@ private struct PublishedResource {
     /// some letter case, since the publisher's reader may keep `Name` and `name` apart.
     private static func names(of item: YAMLNode) -> [String] {
         guard case .mapping(let fields) = item.content else { return [] }
-        return fields.filter { $0.key.lowercased() == "name" }.compactMap { $0.value.scalar?.text }
+        return fields.filter { $0.key.propertyNameFolded == "name" }.compactMap { $0.value.scalar?.text }
     }
 }

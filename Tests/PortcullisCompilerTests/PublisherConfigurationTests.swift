@@ -193,6 +193,33 @@ final class PublisherConfigurationTests: XCTestCase {
         }
     }
 
+    /// The publisher's reader compares keys and names as .NET's `OrdinalIgnoreCase` does,
+    /// by upper case: `namedValueſ` (a long s) is its `namedValues`, and `ORDERſ` names API
+    /// `orders`. Compared in lower case they were no section and no API, and the overrides
+    /// passed unchecked; a file found by its `apımServiceName` key (a dotless i) is one too.
+    func testSectionsAndNamesAreComparedAsThePublisherComparesThem() throws {
+        let configuration = """
+            namedValueſ:
+              - name: tenant-id
+                properties: {value: 00000000-0000-0000-0000-000000000000}
+            apiſ:
+              - name: ORDERſ
+                properties: {serviceUrl: "http://elsewhere.example.com"}
+
+            """
+        for (name, path, text) in [
+            ("long-s", "configuration.prod.yaml", configuration), ("dotless-i", "overrides/prod.yaml", "apımServiceName: apim-prod\n" + configuration),
+        ] {
+            let folder = try project(name, configuration: text, at: path)
+            let lint = try ToolProcess.run(["lint", "."], in: folder)
+            XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
+            let errors = lint.stdout.split(separator: "\n").filter { $0.contains("[RF009]") }
+            XCTAssertEqual(errors.count, 2, lint.stdout)
+            XCTAssertTrue(errors.contains { $0.contains("overrides 'properties' of named value 'tenant-id'") }, lint.stdout)
+            XCTAssertTrue(errors.contains { $0.contains("overrides 'properties' of API 'orders'") }, lint.stdout)
+        }
+    }
+
     /// What Portcullis does not write (loggers, an API's diagnostics, resources the bundle
     /// lacks) may stay in the configuration; the file counts as read, not skipped.
     func testWhatTheBundleDoesNotWriteMayStay() throws {
