@@ -108,7 +108,8 @@ struct EnvironmentFindings {
         }
     }
 
-    private static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
+    /// Whether `range` starts in `extent`, an environment's document.
+    static func holds(_ extent: SourceRange, _ range: SourceRange) -> Bool {
         extent.file == range.file && extent.start <= range.start && range.start < extent.end
     }
 }

@@ -203,6 +203,16 @@ public enum LintPipeline {
         for index in read where !reread.contains(index) { shared.append(contentsOf: pieces[index].diagnostics) }
         let ownPieces = read.filter(reread.contains)
         let sharedFindings = promoted((configuration?.diagnostics ?? []) + shared.diagnostics + comments.findings)
+        // Checking every environment, a literal in an environment's own document is judged
+        // by that environment's variant alone, as ``EnvironmentFindings`` keeps only its
+        // findings there: judged in every variant, 80 files of 1,000 took 37 s.
+        let ownDocuments = Dictionary(grouping: options.environments == .all ? checked : [], by: \.extent.file)
+        func judged(_ credentials: [SourceRange], in environment: Environment?) -> [SourceRange] {
+            guard !ownDocuments.isEmpty else { return credentials }
+            return credentials.filter { range in
+                ownDocuments[range.file]?.allSatisfy { $0.name.value == environment?.name.value || !EnvironmentFindings.holds($0.extent, range) } ?? true
+            }
+        }
 
         let projectStart = SourceRange.point(FileID(first), line: 1, column: 1)
         /// Resolves and checks one variant of the definitions, joined from `pieces`, with
@@ -213,7 +223,7 @@ public enum LintPipeline {
             for index in ownPieces { diagnostics.append(contentsOf: pieces[index].diagnostics) }
             diagnostics.append(contentsOf: read.diagnostics)
             var definitions = read.definitions
-            let credentials = read.credentials
+            let credentials = judged(read.credentials, in: environment)
             openAPIFiles.attach(to: &definitions, sources: files, diagnostics: &diagnostics)
             var project = Resolver.resolve(definitions, projectStart: projectStart, diagnostics: &diagnostics)
             project.environment = environment?.name.value
