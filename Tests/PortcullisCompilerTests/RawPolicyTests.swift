@@ -3917,3 +3917,43 @@ final class RawPolicyTests: XCTestCase {
     }
 
 }
+
+extension RawPolicyTests {
+    /// A raw `cache-lookup-value` keyed by what the request says read another caller's
+    /// entry: a route kept each caller's answer under the token's subject, and a public
+    /// route answered with whatever entry an `X-Sub` header named, with `lint` at 0 (found
+    /// by an audit of raw XML). An entry kept under a random id or the token itself, which
+    /// no other caller can name, stays clean.
+    func testALookupOfAnEntryTheRequestNamesWhereEachCallerKeepsItsOwnIsCA001() throws {
+        let store = #"<cache-store-value key="@(&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" />"#
+        let lookup = #"<cache-lookup-value key="@(&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;))" variable-name="kept" />"#
+        func write(store: String) throws {
+            let api = RuleExample.api(
+                "things",
+                routes: """
+                  - id: list-things
+                    method: GET
+                    path: /things
+                    scopes: [orders.read]
+                    policy: '<policies><inbound><base /></inbound><outbound><base />\(store)</outbound></policies>'
+                  - id: status
+                    method: GET
+                    path: /status
+                    auth: none
+                    public: Status page for the uptime monitor
+                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    policy: '<policies><inbound><base />\(lookup)<return-response><set-body>@((string)context.Variables.GetValueOrDefault(&quot;kept&quot;, &quot;&quot;))</set-body></return-response></inbound></policies>'
+
+                """)
+            try self.write(api.text, to: "defs/things.yaml")
+        }
+        try write(store: store)
+        XCTAssertEqual(
+            try lintFindings().filter { !$0.hasPrefix("LP006") },
+            [
+                "CA001 defs/things.yaml: raw 'cache-lookup-value' in route 'things/status' reads the entry its request names, and raw 'cache-store-value' in route 'things/list-things' keeps each caller's own entries under keys it may name, so one caller can read another's"
+            ])
+        try write(store: store.replacingOccurrences(of: ".AsJwt()?.Subject", with: ""))
+        XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
+    }
+}

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SharedCacheOnAuthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "CA001", "shared-cache-on-authenticated-route", .error,
-        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one")
+        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one; a raw 'cache-lookup-value' whose key the request chooses where a store keeps each caller's own entries")
 
     public static let description = RuleDescription(
         code,
@@ -49,6 +49,8 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 """),
             // A subscription's entry is every user's of the application, as with 'vary-by-developer'.
             rawStore(key: "context.Subscription.Id", marked: true),
+            // Each caller's answer kept under the token's subject, read back by a header the caller sets.
+            callersEntry(lookupKey: #"&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;)"#, marked: true),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -65,7 +67,21 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 lookup: #"cache-lookup vary-by-developer="false" vary-by-developer-groups="false" allow-private-response-caching="true""#,
                 varyingBy: "Authorization"),
             rawStore(key: "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"),
+            callersEntry(lookupKey: Self.subjectKey),
+            // Text of its own: no caller's entry starts with it.
+            callersEntry(lookupKey: #"&quot;rates:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Currency&quot;, &quot;&quot;)"#),
         ])
+
+    /// A key of the validated token's subject.
+    private static let subjectKey = #"&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"#
+
+    /// A route requiring a token that keeps each caller's answer under ``subjectKey`` and
+    /// looks an entry up under the key `lookupKey` makes; `marked` expects the finding there.
+    private static func callersEntry(lookupKey: String, marked: Bool = false) -> RuleExample {
+        tokenRoute(
+            inbound: #"<\#(marked ? "↓" : "")cache-lookup-value key="@(\#(lookupKey))" variable-name="kept" />"#,
+            outbound: #"<cache-store-value key="@(\#(subjectKey))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#)
+    }
 
     /// A route requiring a token whose raw policy keeps its answer under the key `code`
     /// makes; `marked` expects the finding there.
@@ -133,6 +149,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// Made once: a set literal costs its hashing in every scope of an estate.
     private static let cacheLookup: Set<String> = ["cache-lookup"]
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
+    private static let cacheLookupValue: Set<String> = ["cache-lookup-value"]
 
     /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
     /// (`context.Response.Body`, itself or through a variable that holds it) under a key
@@ -669,11 +686,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
             guard !lookups.isEmpty || !stores.isEmpty else { continue }
-            // A check in this policy that runs for some requests only (inside 'choose') still
-            // has callers with credentials, whose answers the lookup may hand to the others.
-            let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
-            var checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
-            if checked.isEmpty, !localChecks.isEmpty { checked = scope.routes }
+            let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
             guard !checked.isEmpty else { continue }
             if !stores.isEmpty {
                 let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
@@ -710,6 +723,75 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                         Diagnostic.Note(
                             "cache with the route's 'cache', which keys entries on the token's subject, or vary by the header that carries the token; 'vary-by-developer' separates subscriptions, not the users who call through one",
                             at: range)
+                    ])
+            }
+        }
+        reportLookupsOfCallersEntries(context, variables, into: &findings)
+    }
+
+    /// Whether a key's code reads a token's claims or the user, which name a caller and
+    /// can be known to others, not only tell callers apart.
+    private static func namesTheCaller(_ code: String) -> Bool {
+        let read = ExpressionFlow.withoutWrittenText(code)
+        return ["AsJwt", "Claims", "Subject", "User"].contains(where: read.holds)
+    }
+
+    /// The routes of `scope` whose callers present credentials: checked by the definitions
+    /// or a raw check on their way, or all of them where the scope's own policy checks
+    /// some (inside `choose`, a check that runs for some requests only still has callers
+    /// with credentials); with the scope's own raw checks.
+    private static func checkedRoutes(of scope: RawScope, _ context: CheckContext) -> (checked: [EffectiveRoute], localChecks: [PolicyXMLElement]) {
+        let localChecks = scope.elements(named: RawEnforcement.Kind.tokenChecks)
+        let checked = scope.routes.filter { $0.isAuthenticated || context.rawStatement(.tokenCheck, on: $0) != nil }
+        return (checked.isEmpty && !localChecks.isEmpty ? scope.routes : checked, localChecks)
+    }
+
+    /// A `cache-lookup-value` whose key the request chooses reads whatever entry the caller
+    /// names, and APIM keeps one cache for the whole instance: where a `cache-store-value`
+    /// keeps each caller's own entries (its key tells its callers apart) under keys the
+    /// lookup's may meet, one caller reads another's, on a public route too (found by an
+    /// audit: a lookup by an `X-Sub` header read what a store kept by the token's subject).
+    /// Only entries kept by what names a caller (``namesTheCaller(_:)``) are ones another
+    /// caller can name: one kept by a token or a random session id, as Microsoft's OAuth
+    /// proxy keeps its sign-ins, is found only by whoever holds it.
+    private static func reportLookupsOfCallersEntries(_ context: CheckContext, _ variables: EstateVariables, into findings: inout DiagnosticCollector) {
+        var callersEntries: [(key: RawCacheKey, scope: RawScope, store: PolicyXMLElement)] = []
+        for scope in context.rawScopes {
+            let stores = scope.elements(named: Self.cacheStoreValue)
+            guard !stores.isEmpty else { continue }
+            let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
+            guard !checked.isEmpty else { continue }
+            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+            for store in stores {
+                guard let key = store.attribute("key"), key.value.isExpression, Self.namesTheCaller(key.value.resolved),
+                    keys.tellsCallersApart(key.value.resolved, in: scope.api)
+                else { continue }
+                callersEntries.append((RawCacheKey(key, context), scope, store))
+            }
+        }
+        guard !callersEntries.isEmpty else { return }
+        for scope in context.rawScopes {
+            let lookups = scope.elements(named: Self.cacheLookupValue)
+            guard !lookups.isEmpty else { continue }
+            let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
+            let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+            for lookup in lookups {
+                guard let key = lookup.attribute("key"), key.value.isExpression else { continue }
+                let written = key.value.resolved
+                let read = ExpressionFlow.withoutWrittenText(written)
+                guard read.holds("Request") || read.holds("Variables") || read.holds("\\u"), !keys.tellsCallersApart(written, in: scope.api) else { continue }
+                let lookupKey = RawCacheKey(key, context)
+                guard let entries = callersEntries.first(where: { lookupKey.mayName($0.key) }) else { continue }
+                let range = scope.document.range(lookup.nameSpan)
+                findings.report(
+                    code,
+                    "raw 'cache-lookup-value' in \(scope.owner) reads the entry its request names, and raw 'cache-store-value' in \(entries.scope.owner) keeps each caller's own entries under keys it may name, so one caller can read another's",
+                    at: range,
+                    notes: [
+                        Diagnostic.Note(
+                            "build the key from what tells the caller apart (the validated token's subject), as the store does, or start it with text no caller's entry starts with",
+                            at: range),
+                        Diagnostic.Note("each caller's entries are kept here", at: entries.scope.document.range(entries.store.nameSpan)),
                     ])
             }
         }

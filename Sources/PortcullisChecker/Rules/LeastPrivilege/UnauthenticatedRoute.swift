@@ -331,7 +331,7 @@ public enum UnauthenticatedRoute: Rule {
     /// the generated check reads them before it asks the provider: a raw `cache-store-value`
     /// whose key may fall there can store "active" for a token nobody issued. A key is
     /// safe when it is text, named values put in, outside the namespace, or an expression
-    /// whose leading string already leaves it.
+    /// whose every leading string already leaves it.
     private static func reportIntrospectionResultsWritten(in context: CheckContext, into findings: inout DiagnosticCollector) {
         guard let gateway = context.project.gateway,
             gateway.identityProviders.contains(where: { if case .introspection = $0.details { true } else { false } })
@@ -339,24 +339,7 @@ public enum UnauthenticatedRoute: Rule {
         let namespace = gateway.effectiveKeyPrefix + ":introspection:"
         for scope in context.rawScopes {
             for store in scope.elements(named: Self.valueStores) {
-                guard let key = store.attribute("key") else { continue }
-                // Each value an expression may give (each branch of a choice, each value a
-                // block returns: a block was judged by its first statement, an audit found).
-                let settled = if case .text = key.value { true } else { false }
-                let starts: [String?] =
-                    switch key.value {
-                    case .text(let text): [context.namedValues.resolved(text)]
-                    case .expression:
-                        ExpressionFlow.possibleValues(of: key.value.resolved).map { ExpressionFlow.leadingText(of: $0.code) ?? ExpressionFlow.writtenStart(of: $0.code) }
-                    }
-                let leaves = starts.allSatisfy { known in
-                    guard let known, !known.isEmpty else { return false }
-                    let (a, b) = (known.lowercased(), namespace.lowercased())
-                    // Text that settles the whole key must start with the namespace; an
-                    // expression's leading string must agree with it as far as either goes.
-                    return settled ? !a.hasPrefix(b) : !(a.hasPrefix(b) || b.hasPrefix(a))
-                }
-                if leaves { continue }
+                guard let key = store.attribute("key"), RawCacheKey(key, context).mayStart(with: namespace) else { continue }
                 let at = scope.document.range(key.valueSpan)
                 findings.report(
                     code,
