@@ -298,13 +298,15 @@ public struct InputFiles: Sendable {
     /// control characters would break or forge a line; a name starting with `::` (after
     /// any white space, which GitHub's runner skips) starts the report's lines that begin
     /// with its path, which GitHub Actions runs as a workflow command (`::error ...::`);
-    /// and the runner reads its older form, `##[error]`, anywhere in a line.
+    /// and runners read `##[error]` and `##vso[…]` anywhere in a line (``LogCommandPrefix``).
     static func unprintable(_ name: Substring) -> String? {
         if name.unicodeScalars.contains(where: DisplayText.isControl) { return "its name holds control characters" }
         if name.drop(while: \.isWhitespace).hasPrefix("::") {
             return "its name starts with '::', which GitHub Actions would run as a workflow command"
         }
-        if DisplayText.holdsCommandPrefix(name.utf8) { return "its name holds '##' before '[', which GitHub Actions would run as a workflow command" }
+        if String(name).withUTF8Bytes({ LogCommandPrefix.isHeld(in: $0) }) {
+            return "its name holds '##' before '[' or 'vso[', which a CI runner would run as a logging command"
+        }
         return nil
     }
 

@@ -19,7 +19,7 @@ public enum DisplayText {
     public static func shown(_ text: String) -> String {
         let printableASCII = text.withUTF8Bytes { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
         let hasControl = !printableASCII && text.unicodeScalars.contains(where: isControl)
-        guard hasControl || holdsCommandPrefix(text.utf8) else { return text }
+        guard hasControl || text.withUTF8Bytes({ LogCommandPrefix.isHeld(in: $0) }) else { return text }
         return escaped(text.utf8)
     }
 
@@ -87,24 +87,20 @@ public enum DisplayText {
         return hidden
     }
 
-    /// Whether `bytes` hold `##[`: GitHub's runner still reads its older workflow commands,
-    /// `##[error]...`, anywhere in a line of a job's output, so shown text writes the `#`
-    /// before the `[` as `\x23`.
-    public static func holdsCommandPrefix(_ bytes: some Sequence<UInt8>) -> Bool {
-        var hashes = 0
-        for byte in bytes {
-            if byte == UInt8(ascii: "["), hashes >= 2 { return true }
-            hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0
-        }
-        return false
-    }
-
     /// `bytes`, such as a file name, with control characters written as escapes (`\n`,
-    /// `\x1b`, `\u{202e}`), each byte that is not valid UTF-8 as `\xff`, and the older
-    /// workflow command's `##[` as `#\x23[`.
+    /// `\x1b`, `\u{202e}`), each byte that is not valid UTF-8 as `\xff`, and a CI logging
+    /// command's prefix (``LogCommandPrefix``) with its second `#` as `\x23`: `#\x23[`,
+    /// `#\x23vso[`.
     public static func escaped(_ bytes: some Collection<UInt8>) -> String {
-        let out = escapingControls(bytes)
-        return holdsCommandPrefix(out.utf8) ? out.replacing("##[", with: "#\\x23[") : out
+        let out = Array(escapingControls(bytes).utf8)
+        guard LogCommandPrefix.isHeld(in: out) else { return String(decoding: out, as: UTF8.self) }
+        var broken = out
+        // From the end, so the offsets of the prefixes before stay as found.
+        for index in out.indices.reversed() where LogCommandPrefix.ends(at: index, in: out) {
+            let second = out[index - 1] == UInt8(ascii: "#") ? index - 1 : index - 4
+            broken.replaceSubrange(second...second, with: "\\x23".utf8)
+        }
+        return String(decoding: broken, as: UTF8.self)
     }
 
     private static func escapingControls(_ bytes: some Collection<UInt8>) -> String {

@@ -255,10 +255,10 @@ final class JSONNode {
         out.append(spaces: spaces - fitting)
     }
 
-    /// A quoted string: quote, backslash and control characters escaped, and the `[` of
-    /// `##[` as `\u005b` (GitHub's runner reads `##[command]` anywhere in a line of a job's
-    /// output, a JSON report printed there too); everything else (slashes and non-ASCII
-    /// included) as it is.
+    /// A quoted string: quote, backslash and control characters escaped, and the `[` of a
+    /// CI logging command's prefix (``LogCommandPrefix``) as `\u005b`, as a JSON report may
+    /// be printed in a job's output too; everything else (slashes and non-ASCII included)
+    /// as it is.
     static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: copied whole, not byte by byte, from their contiguous
@@ -270,7 +270,7 @@ final class JSONNode {
                 // character, are passed with one or two comparisons.
                 if byte > UInt8(ascii: "\\") || (byte > UInt8(ascii: "\"") && byte < UInt8(ascii: "[")) { continue }
                 if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return false }
-                if byte == UInt8(ascii: "["), index >= 2, bytes[index - 1] == UInt8(ascii: "#"), bytes[index - 2] == UInt8(ascii: "#") { return false }
+                if LogCommandPrefix.ends(at: index, in: bytes) { return false }
             }
             out.append(contentsOf: bytes)
             return true
@@ -279,11 +279,11 @@ final class JSONNode {
             out.append(UInt8(ascii: "\""))
             return
         }
-        var hashes = 0
-        for byte in text.utf8 {
-            defer { hashes = byte == UInt8(ascii: "#") ? hashes + 1 : 0 }
+        let bytes = Array(text.utf8)
+        for index in bytes.indices {
+            let byte = bytes[index]
             switch byte {
-            case UInt8(ascii: "[") where hashes >= 2: out.append(utf8: "\\u005b")
+            case UInt8(ascii: "[") where LogCommandPrefix.ends(at: index, in: bytes): out.append(utf8: "\\u005b")
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]

@@ -140,3 +140,28 @@ final class InputNameTests: XCTestCase {
         XCTAssertTrue(text.stdout.contains(" 5 | \"##\u{FFFD}warning]key\": *"), text.stdout)
     }
 }
+
+extension InputNameTests {
+    /// Azure Pipelines' agent reads `##vso[…]` anywhere in a line of a step's output, and
+    /// APIOps runs there: a YAML key, a comment in a quoted line or a file name from a pull
+    /// request set a pipeline variable or prepended to `PATH` through the text report
+    /// (found by an audit of the outputs). No report holds the prefix whole, in any case.
+    func testAzurePipelinesLoggingCommandsCannotBeForged() throws {
+        try create(
+            Array("d##vso[task.setvariable variable=X]pwned.yaml".utf8), folder: false,
+            contents: "apiVersion: portcullis/v1\nkind: Product\nname: d\nbogus: 1\n")
+        try create(
+            Array("quoted.yaml".utf8), folder: false,
+            contents: "apiVersion: portcullis/v1\nkind: Product\nname: q  # ##vso[task.prependpath]/tmp\n\"##VSO[task.setvariable variable=Y]z\": 1\n")
+        for format in ["text", "github", "json", "sarif"] {
+            let result = try ToolProcess.run(["lint", "--format", format], in: directory.appendingPathComponent("defs"))
+            XCTAssertEqual(result.status, 1, "\(format): \(result.stdout)")
+            for line in (result.stdout + result.stderr).split(separator: "\n") {
+                XCTAssertFalse(line.lowercased().contains("##vso["), "\(format): \(line)")
+            }
+            XCTAssertTrue(result.stderr.contains("its name holds '##' before '[' or 'vso['"), result.stderr)
+        }
+        let text = try ToolProcess.run(["lint"], in: directory.appendingPathComponent("defs"))
+        XCTAssertTrue(text.stdout.contains("unknown field '#\\x23VSO[task.setvariable variable=Y]z' in a Product"), text.stdout)
+    }
+}

@@ -97,9 +97,10 @@ public struct TextReporter: DiagnosticReporter {
         guard let text = lines.text(line: number, of: file) else { return nil }
         let source = Array(text.unicodeScalars)
         var scalars = source.map(Self.displayable)
-        // The older workflow command's '##[' runs wherever a line holds it; its '[' is
+        // A CI logging command (`##[`, `##vso[`) runs wherever a line holds it; its '[' is
         // shown as U+FFFD, like a control character, so the columns stay aligned.
-        for index in scalars.indices.dropFirst(2) where scalars[index] == "[" && scalars[index - 1] == "#" && scalars[index - 2] == "#" {
+        let ascii = scalars.map { $0.isASCII ? UInt8($0.value) : 0 }
+        for index in scalars.indices where LogCommandPrefix.ends(at: index, in: ascii) {
             scalars[index] = "\u{FFFD}"
         }
         for columns in lines.secretColumns(line: number, of: file, text: source) {
