@@ -86,10 +86,13 @@ public struct APIOpsImport: Sendable {
             "notes: \(counts[.highLevel, default: 0]) high-level, \(counts[.raw, default: 0]) raw, "
                 + "\(counts[.notImported, default: 0]) not imported, \(counts[.error, default: 0]) errors to resolve")
         lines.append("statements: \(statements.taken) became fields, \(statements.kept) stayed raw")
+        // An error to resolve may be a file not read (a link, a file too large), which the
+        // round trip cannot miss: "nothing differs" read as if the estate came whole (an audit).
+        let unresolved = counts[.error, default: 0] > 0 ? "; nothing differs in what was read, and the errors to resolve above say what was not" : "; nothing differs"
         lines.append(
             "round trip: \(documents) policy \(documents == 1 ? "document comes" : "documents come") back unchanged"
                 + (roundTrip.differences.isEmpty
-                    ? "; nothing differs"
+                    ? unresolved
                     : "; \(roundTrip.differences.count) \(roundTrip.differences.count == 1 ? "file differs" : "files differ"):"))
         lines += roundTrip.differences.map { "differs: \(DisplayText.escaped($0.path.utf8)): \(DisplayText.escaped($0.message.utf8))" }
         return lines.map { $0 + "\n" }.joined()
