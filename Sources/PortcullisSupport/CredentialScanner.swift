@@ -21,8 +21,9 @@ public enum CredentialScanner {
     /// - a JWT, bare or after `Bearer`;
     /// - HTTP Basic credentials: `Basic ` and the Base64 of `user:password`;
     /// - a PEM private key;
-    /// - an opaque token after `Bearer` (20 characters or more, letters and digits);
-    /// - a GitHub, Stripe, AWS or Slack token, a Slack webhook's URL.
+    /// - an opaque token after `Bearer` (20 characters or more, letters and digits), also
+    ///   after `Bearer:` or URL-encoded (`Bearer%20…`);
+    /// - a GitHub, Stripe, AWS, SendGrid or Slack token, a Slack webhook's URL.
     /// A `{{name}}` or `<placeholder>` value is a reference, not a credential.
     public static func looksLikeCredential(_ text: String) -> Bool {
         // Short values cannot hold a credential worth the name; most scalars are short.
@@ -112,7 +113,7 @@ public enum CredentialScanner {
         // Told by the length first: most values are shorter or longer.
         guard (40...130).contains(value.utf8.count) else { return false }
         return value.withUTF8Bytes { bytes in
-            if isASendGridKey(bytes) { return true }
+            if bytes.count == 69, sendGridKey(bytes, at: 0) { return true }
             var body = bytes.count
             while body > 0, bytes[body - 1] == UInt8(ascii: "=") { body -= 1 }
             guard (40...128).contains(body), bytes.count - body <= 2 else { return false }
@@ -137,10 +138,11 @@ public enum CredentialScanner {
     }
 
     /// `SG.`, 22 characters of Base64url, `.`, 43 more: a SendGrid API key, whose dots
-    /// the rule above does not take (a named value so written was imported in clear: an audit).
-    private static func isASendGridKey(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.count == 69 && starts(bytes, at: 0, with: "SG.") && bytes[25] == UInt8(ascii: ".")
-            && run(bytes, from: 3, isBase64URL) == 22 && run(bytes, from: 26, isBase64URL) == 43
+    /// the rule above does not take (a named value so written was imported in clear: an
+    /// audit), alone or inside a longer text (`apikey: SG.…`).
+    private static func sendGridKey(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        starts(bytes, at: index, with: "SG.") && index + 69 <= bytes.count && bytes[index + 25] == UInt8(ascii: ".")
+            && run(bytes, from: index + 3, limit: 23, isBase64URL) == 22 && run(bytes, from: index + 26, limit: 44, isBase64URL) == 43
     }
 
     /// Whether `key`, a URL's query parameter, names a credential (`code`, `sig`, `token`,
@@ -373,15 +375,15 @@ public enum CredentialScanner {
         return false
     }
 
-    /// `-`, `:`, `=` (below 64) and `@` (64), one bit each: bytes that matter wherever they are.
-    private static let anywhereBelow64: UInt64 = 1 << 0x2D | 1 << 0x3A | 1 << 0x3D
+    /// `%`, `-`, `:`, `=` (below 64) and `@` (64), one bit each: bytes that matter wherever they are.
+    private static let anywhereBelow64: UInt64 = 1 << 0x25 | 1 << 0x2D | 1 << 0x3A | 1 << 0x3D
     private static let anywhereFrom64: UInt64 = 1 << (0x40 - 64)
-    /// `A`, `B`, `b`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where tokens
-    /// begin. Each letter added costs the scan a look at the byte before every one of its
-    /// kind in a word (`n` cost lint of the benchmark estate 0.3 % more instructions).
+    /// `A`, `B`, `S`, `b`, `e`, `g`, `r`, `s`, `x`: bytes that matter at a word start, where
+    /// tokens begin. Each letter added costs the scan a look at the byte before every one of
+    /// its kind in a word (`n` cost lint of the benchmark estate 0.3 % more instructions).
     private static let atWordStart: UInt64 =
-        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x62 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64) | 1 << (0x73 - 64)
-        | 1 << (0x78 - 64)
+        1 << (0x41 - 64) | 1 << (0x42 - 64) | 1 << (0x53 - 64) | 1 << (0x62 - 64) | 1 << (0x65 - 64) | 1 << (0x67 - 64) | 1 << (0x72 - 64)
+        | 1 << (0x73 - 64) | 1 << (0x78 - 64)
 
     /// Whether ``startsCredential(_:at:)`` needs to look at `index`; told by bit masks, so
     /// the letters inside words, the most common of these bytes, cost no call.
@@ -403,14 +405,41 @@ public enum CredentialScanner {
         case UInt8(ascii: ":"): jsonMember(bytes, colon: index) || slackWebhook(bytes, colon: index)
         case UInt8(ascii: "@"): userinfo(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
+        case UInt8(ascii: "%"): afterPercentEscape(bytes, percent: index)
         case UInt8(ascii: "e"): jwt(bytes, at: index)
         case UInt8(ascii: "g"): gitHubToken(bytes, at: index) || gitLabToken(bytes, at: index)
         case UInt8(ascii: "s"): stripeKey(bytes, at: index) || openAIKey(bytes, at: index)
         case UInt8(ascii: "r"): stripeKey(bytes, at: index)
         case UInt8(ascii: "A"): awsKeyID(bytes, at: index) || googleAPIKey(bytes, at: index)
+        case UInt8(ascii: "S"): sendGridKey(bytes, at: index)
         case UInt8(ascii: "B"), UInt8(ascii: "b"): basicCredentials(bytes, at: index) || bearerToken(bytes, at: index)
         case UInt8(ascii: "x"): slackToken(bytes, at: index)
         default: false
+        }
+    }
+
+    /// A percent escape of a byte that is no letter or digit (`%20`, `%2F`) ends a word as
+    /// that byte does: a token URL-encoded into a query (`?h=Authorization%3A%20Bearer%20…`)
+    /// starts after it. Only `%` leads here, which ordinary text rarely holds.
+    private static func afterPercentEscape(_ bytes: UnsafeBufferPointer<UInt8>, percent index: Int) -> Bool {
+        guard index + 3 < bytes.count, let decoded = percentDecoded(bytes, at: index), !isAlphanumeric(decoded) else { return false }
+        let next = bytes[index + 3]
+        return next >= 64 && next < 128 && atWordStart & 1 << UInt64(next - 64) != 0 && startsCredential(bytes, at: index + 3)
+    }
+
+    /// The byte that the percent escape at `index` (`%2B`) stands for, if one is there.
+    private static func percentDecoded(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt8? {
+        guard index + 2 < bytes.count, bytes[index] == UInt8(ascii: "%"), let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+        else { return nil }
+        return high << 4 | low
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
         }
     }
 
@@ -630,11 +659,15 @@ public enum CredentialScanner {
         isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
     }
 
-    /// Whether `literal` is written at `index`.
-    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, with literal: StaticString) -> Bool {
+    /// Whether `literal` is written at `index`; in any ASCII case when `ignoringCase`
+    /// (`literal` then in lower case).
+    private static func starts(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, with literal: StaticString, ignoringCase: Bool = false) -> Bool {
         guard index + literal.utf8CodeUnitCount <= bytes.count else { return false }
         return literal.withUTF8Buffer { expected in
-            for offset in expected.indices where bytes[index + offset] != expected[offset] { return false }
+            for offset in expected.indices {
+                let byte = bytes[index + offset]
+                guard (ignoringCase ? byte.asciiLowercased : byte) == expected[offset] else { return false }
+            }
             return true
         }
     }
@@ -661,17 +694,18 @@ public enum CredentialScanner {
         return signature + run(bytes, from: signature, isBase64URL) - index >= 20
     }
 
-    /// `Basic ` (in any case, as HTTP reads schemes) and the Base64 of printable
-    /// `user:password` (RFC 7617), padded or not, in either alphabet: what a client sends in
-    /// `Authorization`. Prose (`Basic authentication`) is no Base64 of such text. The text
-    /// may be UTF-8 (RFC 7617's `charset`), so a password with accents or in another script
-    /// counts; bytes that are not UTF-8 make it no credential.
+    /// `Basic ` (in any case, as HTTP reads schemes, and any separator of
+    /// ``credentialsStart(_:after:)``) and the Base64 of printable `user:password` (RFC
+    /// 7617), padded or not, in either alphabet: what a client sends in `Authorization`.
+    /// Prose (`Basic authentication`) is no Base64 of such text. The text may be UTF-8 (RFC
+    /// 7617's `charset`), so a password with accents or in another script counts; bytes that
+    /// are not UTF-8 make it no credential.
     private static func basicCredentials(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        guard index + 6 < bytes.count, "basic".utf8.enumerated().allSatisfy({ bytes[index + $0.offset] | 0x20 == $0.element }), bytes[index + 5] == 0x20
+        guard starts(bytes, at: index, with: "basic", ignoringCase: true), let (start, plusIsSpace) = credentialsStart(bytes, after: index + 5)
         else { return false }
-        let start = index + 5 + run(bytes, from: index + 5) { $0 == 0x20 }
         let letters = run(bytes, from: start) {
-            isAlphanumeric($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+            isAlphanumeric($0) || $0 == UInt8(ascii: "+") && !plusIsSpace || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-")
+                || $0 == UInt8(ascii: "_")
         }
         let padding = run(bytes, from: start + letters, limit: 2) { $0 == UInt8(ascii: "=") }
         let end = start + letters + padding
@@ -703,40 +737,73 @@ public enum CredentialScanner {
         return colon && utf8.isComplete
     }
 
-    /// `Bearer ` and an opaque token: 20 characters or more of a token's alphabet, letters
-    /// and digits both, changing between upper case, lower case and digits at least once in
-    /// four of its letters and digits, as random text does (a JWT is read as one anywhere).
-    /// Words joined by hyphens (`Bearer token-based-authentication-v2`) and placeholders
+    /// Where the credentials after an authentication scheme's name, which ends before
+    /// `index`, start: past what a copy of the header puts between them, spaces or tabs (a
+    /// web page's non-breaking space too), a colon (`Bearer: …`) and a URL's encoded space
+    /// (`%20`, or `+` as a form encodes it, where a `+` of the credentials is written `%2B`,
+    /// so `plusIsSpace`). Nil when nothing is between them: `Bearertoken` is one word.
+    private static func credentialsStart(_ bytes: UnsafeBufferPointer<UInt8>, after index: Int) -> (start: Int, plusIsSpace: Bool)? {
+        var start = index
+        if start < bytes.count, bytes[start] == UInt8(ascii: ":") { start += 1 }
+        var plusIsSpace = false
+        separators: while start < bytes.count {
+            switch bytes[start] {
+            case 0x20, 0x09: start += 1
+            case 0xC2 where start + 1 < bytes.count && bytes[start + 1] == 0xA0: start += 2
+            case UInt8(ascii: "+"): (start, plusIsSpace) = (start + 1, true)
+            case UInt8(ascii: "%") where starts(bytes, at: start, with: "%20"): start += 3
+            default: break separators
+            }
+        }
+        return start > index ? (start, plusIsSpace) : nil
+    }
+
+    /// `Bearer ` (or another separator of ``credentialsStart(_:after:)``) and an opaque
+    /// token: 20 characters or more of a token's alphabet, letters and digits both, changing
+    /// between upper case, lower case and digits at least once in four of its letters and
+    /// digits, as random text does (a JWT is read as one anywhere). Words joined by hyphens
+    /// (`Bearer token-based-authentication-v2`) and placeholders
     /// (`Bearer ACCESS_TOKEN_FOR_V2_API_CALLS`, `Bearer {{token}}`) change far less: the
-    /// audit of the change found the first rule took them for tokens.
+    /// audit of the change found the first rule took them for tokens. In a URL, the token's
+    /// `+`, `/` and `=` may be percent-encoded; an encoded space ends it, so URL-encoded
+    /// prose (`Bearer%20Token%20For%20The%20API%20v2`) is read a word at a time.
     private static func bearerToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        guard index + 7 < bytes.count, "bearer".utf8.enumerated().allSatisfy({ bytes[index + $0.offset] | 0x20 == $0.element }),
-            bytes[index + 6] == 0x20 || bytes[index + 6] == 0x09
+        guard starts(bytes, at: index, with: "bearer", ignoringCase: true), let (start, plusIsSpace) = credentialsStart(bytes, after: index + 6)
         else { return false }
-        let start = index + 6 + run(bytes, from: index + 6) { $0 == 0x20 || $0 == 0x09 }
         var kinds: UInt8 = 0
         var previous: UInt8 = 0
         var alphanumerics = 0
         var changes = 0
-        let length = run(bytes, from: start) { byte in
-            let kind: UInt8 =
-                switch byte {
-                case 0x41...0x5A: 1
-                case 0x61...0x7A: 2
-                case 0x30...0x39: 4
-                default: 0
-                }
-            if kind != 0 {
+        var characters = 0
+        var end = start
+        // Each token ends at a byte that no token holds and that is no separator of the one
+        // it was read after (a form's `+`), so a text of many schemes is read once.
+        tokenBytes: while end < bytes.count {
+            let byte = bytes[end]
+            switch byte {
+            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39:
+                let kind: UInt8 = byte >= 0x61 ? 2 : byte >= 0x41 ? 1 : 4
                 if previous != 0, kind != previous { changes += 1 }
                 previous = kind
                 kinds |= kind
                 alphanumerics += 1
+                end += 1
+            case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                end += 1
+            case UInt8(ascii: "+") where !plusIsSpace:
+                end += 1
+            case UInt8(ascii: "%"):
+                guard let decoded = percentDecoded(bytes, at: end),
+                    decoded == UInt8(ascii: "+") || decoded == UInt8(ascii: "/") || decoded == UInt8(ascii: "=")
+                else { break tokenBytes }
+                end += 3
+            default:
+                break tokenBytes
             }
-            return kind != 0 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~")
-                || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
+            characters += 1
         }
-        let end = start + length + run(bytes, from: start + length, limit: 2) { $0 == UInt8(ascii: "=") }
-        return length >= 20 && kinds & 4 != 0 && kinds & 3 != 0 && changes * 4 >= alphanumerics - 1
+        end += run(bytes, from: end, limit: 2) { $0 == UInt8(ascii: "=") }
+        return characters >= 20 && kinds & 4 != 0 && kinds & 3 != 0 && changes * 4 >= alphanumerics - 1
             && (end == bytes.count || !isAlphanumeric(bytes[end]) && bytes[end] != UInt8(ascii: "{"))
     }
 
@@ -845,12 +912,16 @@ public enum CredentialScanner {
         return length == 16 && (end == bytes.count || !isAlphanumeric(bytes[end]))
     }
 
-    /// `xoxb-`, `xoxp-`, `xoxa-`, `xoxs-`, `xoxr-` and 10 or more letters, digits and hyphens.
-    /// `https://hooks.slack.com/services/` and the webhook's three parts: whoever has the
-    /// URL posts to the channel (a named value so written was imported in clear: an audit).
+    /// `https://hooks.slack.com/` (in any case, as hosts are read) and a webhook's path:
+    /// `services/` and the team's, the bot's and the secret's parts, or Workflow Builder's
+    /// `workflows/` or `triggers/` and the first three of its parts. Whoever has the URL posts
+    /// to the channel or starts the workflow (a named value so written was imported in clear:
+    /// an audit).
     private static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, colon: Int) -> Bool {
-        guard starts(bytes, at: colon + 1, with: "//hooks.slack.com/services/") else { return false }
-        var index = colon + 28
+        guard starts(bytes, at: colon + 1, with: "//hooks.slack.com/", ignoringCase: true) else { return false }
+        let path = colon + 19
+        guard let kind = slackWebhookPaths.first(where: { starts(bytes, at: path, with: $0, ignoringCase: true) }) else { return false }
+        var index = path + kind.utf8CodeUnitCount
         for part in 0..<3 {
             let length = run(bytes, from: index, isAlphanumeric)
             guard length >= 8 else { return false }
@@ -863,6 +934,9 @@ public enum CredentialScanner {
         return true
     }
 
+    private static let slackWebhookPaths: [StaticString] = ["services/", "workflows/", "triggers/"]
+
+    /// `xoxb-`, `xoxp-`, `xoxa-`, `xoxs-`, `xoxr-` and 10 or more letters, digits and hyphens.
     private static func slackToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         guard starts(bytes, at: index, with: "xox"), index + 4 < bytes.count, bytes[index + 4] == UInt8(ascii: "-")
         else { return false }

@@ -67,6 +67,35 @@ final class CredentialDetectionTests: XCTestCase {
         Shape(
             name: "slack webhook", value: "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        // A header copied with a colon after its scheme, a scheme and its credentials
+        // URL-encoded into a query, Workflow Builder's webhooks, a host in upper case, and a
+        // SendGrid key inside a longer text: each linted clean and built.
+        Shape(name: "bearer after a colon", value: "Authorization: Bearer: Qx7mP2vK9tR4wZ8nB3cL6hJ1", giveaway: "Qx7mP2vK9tR4wZ8nB3cL6hJ1"),
+        Shape(
+            name: "bearer url-encoded", value: "https://api.example.com/v1?auth=Bearer%20Qx7mP2vK9tR4wZ8nB3cL6hJ1",
+            giveaway: "Qx7mP2vK9tR4wZ8nB3cL6hJ1"),
+        Shape(
+            name: "bearer form-encoded", value: "https://api.example.com/v1?auth=Bearer+Qx7mP2vK9tR4wZ8nB3cL6hJ1",
+            giveaway: "Qx7mP2vK9tR4wZ8nB3cL6hJ1"),
+        Shape(
+            name: "basic url-encoded", value: "https://api.example.com/v1?auth=Basic%20dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA%3D%3D",
+            giveaway: "dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA"),
+        Shape(
+            name: "slack workflow webhook",
+            value: "https://hooks.slack.com/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
+            giveaway: "Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6"),
+        Shape(
+            name: "slack trigger webhook", value: "https://hooks.slack.com/triggers/T0ABCDEF1/7411234567890/4f9c2e7a1b3d5f60718293a4b5c6d7e8",
+            giveaway: "4f9c2e7a1b3d5f60718293a4b5c6d7e8"),
+        Shape(
+            name: "slack webhook upper-case host", value: "HTTPS://HOOKS.SLACK.COM/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        Shape(
+            name: "sendgrid after apikey", value: "apikey: 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",
+            giveaway: "TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc"),
+        Shape(
+            name: "sendgrid in text", value: "mail with 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 today",
+            giveaway: "TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc"),
     ]
 
     /// The value as a named value and in an API's description, and a URL also as the backend.
@@ -202,6 +231,12 @@ final class CredentialDetectionTests: XCTestCase {
             "Bearer YOUR_ACCESS_TOKEN_GOES_HERE", "Authorization: Bearer ${PARTNER_TOKEN_2024}", "Bearer tokens from Entra ID version 2.0 only",
             "Callers send a Bearer token-based-authentication-v2 header", "Bearer x-ms-client-principal-id-v2", "Bearer ACCESS_TOKEN_FOR_V2_API_CALLS",
             "https://hooks.slack.com/services/",
+            // Next to the shapes read since: prose after `Bearer:`, URL-encoded prose, other
+            // Slack hosts and paths, a dotted name after `SG.`.
+            "Bearer: required for every call", "https://orders.example.com/search?q=Bearer%20Token%20For%20The%20API%20v2%20Calls",
+            "https://orders.example.com/search?q=Bearer+Token+For+The+Orders+API+v2+Calls", "https://hooks.slack.com/workflows/",
+            "https://api.slack.com/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
+            "Region SG.Singapore serves the orders API", "100%25 of calls carry %22Bearer%22 tokens",
         ]
         for (index, value) in ordinary.enumerated() {
             let folder = directory.appendingPathComponent("ordinary\(index)")

@@ -1,3 +1,4 @@
+import Foundation
 import PortcullisSupport
 import PortcullisTestSupport
 import XCTest
@@ -69,6 +70,86 @@ final class CredentialScannerTests: XCTestCase {
         }
         for text in ["keyAKIAIOSFODNN7EXAMPLE", "2" + gitHub, "my" + jwt, "ask_live_0123456789abcdef", "mxoxb-1234567890"] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
+    /// A header copied with a colon after its scheme (`Bearer: …`), a web page's
+    /// non-breaking space, or a URL's encoding of it (`Bearer%20…`, a form's `Bearer+…`,
+    /// the token's `+`, `/` and `=` escaped) writes the token out as plainly; prose and
+    /// references after the same separators, URL-encoded prose included, are none.
+    func testSchemesAfterTheSeparatorsOfCopiedOrEncodedHeaders() {
+        for text in [
+            "Bearer: Qx7mP2vK9tR4wZ8nB3cL6hJ1", "Authorization:Bearer:Qx7mP2vK9tR4wZ8nB3cL6hJ1", "bearer:\tQx7mP2vK9tR4wZ8nB3cL6hJ1",
+            "Bearer\u{00A0}Qx7mP2vK9tR4wZ8nB3cL6hJ1", "Basic: dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA==",
+            "https://api.example.com/v1?auth=Bearer%209f8e7d6c5b4a39281726354453627189",
+            "https://api.example.com/v1?h=Authorization%3A%20Bearer%20Qx7mP2vK9tR4wZ8nB3cL6hJ1",
+            "https://api.example.com/v1?auth=Bearer+Qx7mP2vK9tR4wZ8nB3cL6hJ1&x=1", "q=Bearer%20Qx%2B7mP%2FvK9tR4wZ8nB3cL6hJ1%3D%3D",
+            "https://api.example.com/v1?auth=Basic%20dXNlcm5hbWU6c3VwZXJzZWNyZXRwYXNzd29yZA%3D%3D",
+            "https://api.example.com/v1?t=%2Fghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789",
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        for text in [
+            "Bearer: required", "Bearer: see https://learn.microsoft.com/azure/api-management", "Bearer:{{partner-token}}", "Bearer: <token>",
+            "Bearer: YOUR_ACCESS_TOKEN_GOES_HERE", "Bearer:  ${PARTNER_TOKEN_2024}", "Bearer-token authentication for Orders v2 callers",
+            "Bearertoken9f8e7d6c5b4a39281726354453627189", "Basic: authentication only", "token_type:Bearer,expires_in:3600",
+            "https://orders.example.com/search?q=Bearer%20Token%20For%20The%20API%20v2%20Calls",
+            "https://orders.example.com/search?q=Bearer+Token+For+The+Orders+API+v2+Calls", "https://orders.example.com/search?q=%22Bearer%22",
+            "100%25Basic", "50%OFF Bearer bonds", "https://orders.example.com/a%20b%2Fc%3Dd?x=%41KIAIOSFODNN7EXAMPLE",
+        ] {
+            XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
+    /// Slack's webhooks of Workflow Builder (`/workflows/`, `/triggers/`) post as the
+    /// incoming ones do, and a host is read in any case; other hosts and bare paths are none.
+    func testSlackWebhooksOfEveryKindAndCase() {
+        for text in [
+            "https://hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://hooks.slack.com/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
+            "https://hooks.slack.com/triggers/T0ABCDEF1/7411234567890/4f9c2e7a1b3d5f60718293a4b5c6d7e8",
+            "HTTPS://HOOKS.SLACK.COM/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "post to Https://Hooks.Slack.Com/Triggers/T0ABCDEF1/7411234567890/4f9c2e7a1b3d5f60718293a4b5c6d7e8 on failure",
+        ] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        for text in [
+            "https://hooks.slack.com/workflows/", "https://hooks.slack.com/triggers/T0ABCDEF1", "https://hooks.slack.com/triggers/T0ABCDEF1/74112",
+            "https://HOOKS.SLACK.COM/apps/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://hooks.slack.com.example.net/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://api.slack.com/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
+        ] {
+            XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
+    /// A SendGrid key is one inside a longer text too, where a word starts; its shape's
+    /// neighbours (a dotted name, one character short or long, inside a word) are none.
+    func testSendGridKeysInsideLongerText() {
+        let key = "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"
+        for text in [key, "apikey: " + key, "apikey:" + key, "mail with " + key + " today", "(" + key + ")", "\"" + key + "\""] {
+            XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
+        }
+        for text in [
+            "x" + key, key + "X", "apikey: " + String(key.dropLast()), "SG.orders.api.contoso.example.com.westeurope.production.2024.release",
+            "Region SG.Singapore serves the orders API", "SG.1 and SG.2 are the gateway's regions",
+        ] {
+            XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
+        }
+    }
+
+    /// The scan stays linear on text made of what starts the checks above: each check reads
+    /// to a byte that ends it, which no other check of the same kind reads past (a form's
+    /// `+` after `Bearer+` ends its token, as it is a space there).
+    func testTextsOfRepeatedSchemesEscapesAndPrefixesAreScannedInLinearTime() {
+        for unit in [
+            "Bearer+", "Bearer%20", "%20Bearer", "Bearer%20x+", "Bearer:", "Basic%20", "basic+", "SG.", "-SG.a", "%2F%2F",
+            "://hooks.slack.com/services/", "://HOOKS.SLACK.COM/triggers/aaaaaaaa/", "Bearer%2B",
+        ] {
+            let text = String(repeating: unit, count: 400_000 / unit.utf8.count)
+            let start = Date()
+            _ = CredentialScanner.looksLikeCredential(text)
+            XCTAssertLessThan(Date().timeIntervalSince(start), 2, unit)
         }
     }
 
