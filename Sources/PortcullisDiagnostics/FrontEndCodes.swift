@@ -55,7 +55,7 @@ extension DiagnosticCode {
 
     public static let policyXMLSyntax = DiagnosticCode(
         "PX001", "policy-xml-syntax", .error,
-        summary: "raw policy XML that is not well formed, holds a document type declaration, has an unterminated policy expression, or nests deeper than the reader allows")
+        summary: "raw policy XML that is not well formed, holds a document type declaration, has an unterminated or split policy expression, or nests deeper or holds more attributes than the reader allows")
     public static let unknownPolicyElement = DiagnosticCode(
         "PX002", "unknown-policy-element", .error,
         summary: "raw policy XML names an element or attribute APIM does not have, lacks an attribute APIM requires, or declares a default namespace")

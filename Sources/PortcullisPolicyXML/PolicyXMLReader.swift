@@ -23,6 +23,10 @@ public enum PolicyXMLReader {
     /// itself: the tree it builds is walked and freed by recursion, which a hostile document
     /// of nested elements would take past the end of the stack.
     static let maximumDepth = 256
+    /// The most attributes an element may have. No statement in the catalogue takes more
+    /// than 13; libxml2's check that none repeats compares each with all before it, so
+    /// 30,000 on one element (256 KiB) took a quarter of a second to each reading.
+    static let maximumAttributes = 256
 
     /// The document, or nil after reporting why it cannot be read. `what` names it in
     /// messages: "policy file 'orders.xml'", "the inline policy of API 'orders'"; it is
@@ -69,6 +73,10 @@ public enum PolicyXMLReader {
         var cursor = 0
         guard var root = scan.root, Values.fill(&root, from: reading, at: &cursor) else {
             report(0, "\(what()) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
+            return nil
+        }
+        if let refusal = TextRuns(text: text).refusal(in: root) {
+            report(refusal.offset, refusal.message, note: refusal.note)
             return nil
         }
         return PolicyXMLDocument(text: text, root: root, placement: placement)
@@ -134,6 +142,13 @@ private struct Scan {
         var offset: Int
         var message: String
         var note: String
+
+        /// Text at `offset` follows the expression that starts an element's text.
+        static func textFollowsExpression(at offset: Int) -> Refusal {
+            Refusal(
+                offset: offset, message: "text follows the policy expression that starts at this element's text",
+                note: "APIM reads an element's text that starts with '@(' or '@{' as one expression; move the text into it")
+        }
     }
 
     let text: [UInt8]
@@ -199,9 +214,7 @@ private struct Scan {
             index = end
             while index < text.count, isSpace(text[index]) { index += 1 }
             if index < text.count, text[index] != UInt8(ascii: "<") {
-                refusal = Refusal(
-                    offset: index, message: "text follows the policy expression that starts at this element's text",
-                    note: "APIM reads an element's text that starts with '@(' or '@{' as one expression; move the text into it")
+                refusal = .textFollowsExpression(at: index)
                 return
             }
         } else {
@@ -281,6 +294,12 @@ private struct Scan {
                 index += 2
                 element.span = start..<index
                 close(element)
+                return
+            }
+            guard element.attributes.count < PolicyXMLReader.maximumAttributes else {
+                refusal = Refusal(
+                    offset: index, message: "'\(element.name)' has more attributes than the limit of \(PolicyXMLReader.maximumAttributes)",
+                    note: "no policy statement takes nearly so many; remove the attributes APIM does not read")
                 return
             }
             guard let attribute = attribute() else { return }
@@ -399,10 +418,11 @@ private struct Scan {
     mutating func lose() {
         lost = true
     }
+}
 
-    func isSpace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
-    }
+/// Whether `byte` is XML's white space.
+private func isSpace(_ byte: UInt8) -> Bool {
+    byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
 }
 
 /// libxml2, configured for hostile text.
@@ -427,7 +447,8 @@ private enum LibXML2 {
         /// Character data in ``Reading/bytes``: the runs libxml2 reports one after another
         /// are one, as in the tree it builds.
         case text(Range<Int>)
-        /// CDATA sections, those one after another one, as in the tree libxml2 builds.
+        /// A CDATA section: libxml2 reports each in one call, an empty one too, and one
+        /// after another as many (two were taken for one, and misread).
         case cdata
         case comment
         /// A processing instruction, which parts the text around it.
@@ -547,7 +568,6 @@ private enum LibXML2 {
         sax.pointee.ignorableWhitespace = characters
         sax.pointee.cdataBlock = { context, _, _ in
             guard let reading = Reading.of(context), reading.pointee.isInRoot else { return }
-            if case .cdata? = reading.pointee.events.last { return }
             reading.pointee.events.append(.cdata)
         }
         sax.pointee.comment = { context, _ in
@@ -666,9 +686,8 @@ private enum Values {
             switch event {
             case .end:
                 cursor += 1
-                // The scan records empty text runs libxml2 does not keep (none between two tags).
-                element.children.removeAll { if case .text(.text(""), let span) = $0 { span.isEmpty } else { false } }
-                return true
+                // A piece of the scan's that libxml2 did not report would keep no value of its own.
+                return position == element.children.count
             case .instruction:
                 cursor += 1
                 continue
@@ -691,5 +710,83 @@ private enum Values {
             position += 1
         }
         return false
+    }
+}
+
+/// Judges an element's text as a whole. XML joins the character data between two elements
+/// (text and CDATA sections, comments and processing instructions dropped), and APIM's
+/// pages do not say whether it looks for an expression in the joined text or in each piece:
+/// `@<!-- -->(code)` and `x<![CDATA[@(code)]]>` are code one way and text the other, and
+/// the scan, which judges each piece, read the first as text and the second as code. A run
+/// of pieces is read only where both ways agree: one expression with nothing but white
+/// space and comments around it, or no expression at all.
+private struct TextRuns {
+    let text: [UInt8]
+
+    /// Why the text of `element` or of an element in it cannot be read, if it cannot.
+    func refusal(in element: PolicyXMLElement) -> Scan.Refusal? {
+        var run = Run()
+        for child in element.children {
+            switch child {
+            case .element(let nested):
+                if let refusal = run.refusal(in: element.name) ?? refusal(in: nested) { return refusal }
+                run = Run()
+            case .comment:
+                continue
+            case .text(let value, let span):
+                var start = span.lowerBound
+                while start < span.upperBound, isSpace(text[start]) { start += 1 }
+                run.add(value, at: start)
+            }
+        }
+        return run.refusal(in: element.name)
+    }
+
+    /// The pieces of character data between two elements, as far as the judgement needs.
+    private struct Run {
+        /// The joined text's first two bytes after white space.
+        var lead: [UInt8] = []
+        /// Where the first two pieces that are not white space alone start, and whether the
+        /// first is an expression.
+        var first: Int?
+        var second: Int?
+        var firstIsExpression = false
+        /// Where the first expression starts.
+        var expression: Int?
+
+        /// Adds the piece `value`, whose text after white space starts at `start`.
+        mutating func add(_ value: PolicyXMLValue, at start: Int) {
+            let bytes = value.written.utf8
+            let content = bytes.firstIndex { !isSpace($0) }
+            if lead.count < 2 {
+                // White space before the joined text is no part of its start; after `@` it is.
+                lead += bytes[(lead.isEmpty ? content ?? bytes.endIndex : bytes.startIndex)...].prefix(2 - lead.count)
+            }
+            guard content != nil else { return }
+            if first == nil {
+                first = start
+                firstIsExpression = value.isExpression
+            } else if second == nil {
+                second = start
+            }
+            if value.isExpression, expression == nil { expression = start }
+        }
+
+        /// Why the run cannot be read, if it cannot.
+        func refusal(in name: String) -> Scan.Refusal? {
+            let startsExpression = lead == Array("@(".utf8) || lead == Array("@{".utf8)
+            if startsExpression, firstIsExpression, let second { return .textFollowsExpression(at: second) }
+            if startsExpression, !firstIsExpression, let first {
+                return Scan.Refusal(
+                    offset: first, message: "the text of '\(name)' starts a policy expression only once XML joins its pieces or resolves its references",
+                    note: "APIM may run it as code or read it as text; write '@(' or '@{' and the whole expression in one run of text or one CDATA section")
+            }
+            if !startsExpression, let expression {
+                return Scan.Refusal(
+                    offset: expression, message: "a policy expression follows other text of '\(name)'",
+                    note: "APIM may run the piece as code or read the joined text as text; start the element's text with the expression, or write the text in one piece")
+            }
+            return nil
+        }
     }
 }

@@ -145,21 +145,28 @@ public struct PolicyXMLElement: Sendable {
     }
 
     /// The element's text content when it is one value (`<value>orders</value>`), else nil.
-    /// Text split by comments is joined, as XML reads it (`http:<!-- -->//` is `http://`);
+    /// Text split by comments is joined, as XML reads it (`http:<!-- -->//` is `http://`),
+    /// white space between the pieces too (`@<![CDATA[ ]]>(x)` is `@ (x)`, no expression);
     /// an expression among other text is no value.
     public var textValue: PolicyXMLValue? {
         var found: PolicyXMLValue?
+        // White space after the text found, which is part of it only if text follows.
+        var blank = ""
         for child in children {
             switch child {
             case .element: return nil
             case .comment: continue
             case .text(let value, _):
-                if case .text(let text) = value, text.isWhitespaceOnly { continue }
+                if case .text(let text) = value, text.isWhitespaceOnly {
+                    if found != nil { blank += text }
+                    continue
+                }
                 switch (found, value) {
                 case (nil, _): found = value
-                case (.text(let before)?, .text(let after)): found = .text(before + after)
+                case (.text(let before)?, .text(let after)): found = .text(before + blank + after)
                 default: return nil
                 }
+                blank = ""
             }
         }
         return found

@@ -1090,6 +1090,63 @@ final class RawPolicyTests: XCTestCase {
         ])
     }
 
+    /// libxml2 reports CDATA sections one after another each on its own: they were taken
+    /// for one, and a document with anything after them refused as unreadable.
+    func testCDATASectionsOneAfterAnotherAreRead() throws {
+        try write(
+            "<policies>\n<inbound><base /><set-header name=\"X-Trace\" exists-action=\"override\"><value><![CDATA[a]]><![CDATA[b]]><!-- two sections --></value></set-header></inbound></policies>\n",
+            to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 0, lint.stdout + lint.stderr)
+    }
+
+    /// XML joins an element's text pieces, and APIM may look for an expression in the
+    /// joined text or in each piece: text that is code one way only hid that code from every
+    /// check (`@<!-- -->(...)` was text), or took text for code. It is refused where it starts.
+    func testAnExpressionOnlyJoinedTextOrOnePieceMakesIsRefused() throws {
+        let header = #"<set-header name="X-Caller" exists-action="override"><value>"#
+        let code = #"(context.Request.Headers.GetValueOrDefault("Authorization"))"#
+        let statements = [
+            ("comment", header + "@<!-- -->" + code + "</value></set-header>"),
+            ("cdata", header + "caller <![CDATA[@" + code + "]]></value></set-header>"),
+            ("after", header + "@" + code + "<![CDATA[ and more]]></value></set-header>"),
+        ]
+        for (name, statement) in statements {
+            try write("<policies>\n<inbound><base />\(statement)</inbound></policies>\n", to: "defs/policies/\(name).xml")
+            let api = RuleExample.api(
+                name, fields: "policy: policies/\(name).xml\n", routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n")
+            try write(api.text, to: "defs/\(name).yaml")
+        }
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let column = "<inbound><base />".count + header.count + 1
+        for expected in [
+            "defs/policies/comment.xml:2:\(column): error: the text of 'value' starts a policy expression only once XML joins its pieces or resolves its references [PX001]",
+            "defs/policies/cdata.xml:2:\(column + 7): error: a policy expression follows other text of 'value' [PX001]",
+            "defs/policies/after.xml:2:\(column + 1 + code.count): error: text follows the policy expression that starts at this element's text [PX001]",
+        ] {
+            XCTAssertTrue(lint.stdout.contains(expected), "missing \(expected) in \(lint.stdout)")
+        }
+    }
+
+    /// libxml2's check that no attribute of an element repeats is quadratic: 30,000 on one
+    /// statement took a quarter of a second to each reading. An element of more attributes
+    /// than any statement takes is refused before libxml2 reads it.
+    func testAStatementOfTooManyAttributesIsRefusedWhereTheyPassTheLimit() throws {
+        let attributes = (0..<20_000).map { " a\($0)=\"\"" }
+        try write(
+            "<policies>\n<inbound><base /><set-header" + attributes.joined() + " /></inbound></policies>\n", to: "defs/policies/orders.xml")
+        try writeAPI(policy: "policies/orders.xml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertEqual(lint.status, 1, lint.stderr)
+        let column = "<inbound><base /><set-header".count + attributes.prefix(256).joined().count + 2
+        XCTAssertTrue(
+            lint.stdout.contains("defs/policies/orders.xml:2:\(column): error: 'set-header' has more attributes than the limit of 256 [PX001]"),
+            String(lint.stdout.prefix(600)))
+        XCTAssertLessThan(lint.seconds, 10)
+    }
+
     /// A value written as an expression of nothing but strings is that text to APIM: a
     /// password, a key or a plain-HTTP URL written so passed SE001 and SE003, as did a URL
     /// split by an XML comment, which XML joins (found by an audit).

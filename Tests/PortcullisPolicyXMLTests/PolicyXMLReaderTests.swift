@@ -95,6 +95,80 @@ final class PolicyXMLReaderTests: XCTestCase {
         XCTAssertEqual(inbound.elements[1].children.compactMap { if case .text(.text(let run), _) = $0 { run } else { nil } }, ["one", "two"])
     }
 
+    /// libxml2 reports each CDATA section in a call of its own, an empty one too: sections
+    /// one after another were taken for one, so what followed them was refused, or given
+    /// the value of the text after it (`ax&y` for `abx&y`).
+    func testCDATASectionsOneAfterAnotherAreEachRead() throws {
+        let (document, diagnostics) = read(
+            "<policies><inbound><set-header name=\"X-A\" exists-action=\"override\"><value><![CDATA[a]]><![CDATA[b]]>x&amp;y</value></set-header>"
+                + "<set-body><![CDATA[]]><![CDATA[]]><!-- none --></set-body></inbound></policies>")
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        let inbound = try XCTUnwrap(document?.root.elements.first)
+        XCTAssertEqual(inbound.elements.first?.elements.first?.textValue, .text("abx&y"))
+        XCTAssertEqual(inbound.elements.last?.children.count, 3)
+    }
+
+    /// XML joins an element's text, CDATA sections and references, and drops comments and
+    /// processing instructions; whether APIM looks for an expression in the joined text or
+    /// in each piece, its pages do not say. Text that is an expression one way and not the
+    /// other is refused where it starts; an expression with white space and comments around
+    /// it, or with markup in its code, is one either way.
+    func testAnExpressionThatOnlyJoinedPiecesMakeIsRefused() throws {
+        let joins = "the text of 'value' starts a policy expression only once XML joins its pieces or resolves its references"
+        let follows = "text follows the policy expression that starts at this element's text"
+        let comesAfter = "a policy expression follows other text of 'value'"
+        let refused: [(text: String, message: String, column: Int)] = [
+            ("@<!-- -->(context.RequestId)", joins, 1),
+            ("@<![CDATA[(context.RequestId)]]>", joins, 1),
+            ("  <![CDATA[@]]>(context.RequestId)", joins, 3),
+            ("@<?pi?>(context.RequestId)", joins, 1),
+            ("&#64;(context.RequestId)", joins, 1),
+            ("@(context.RequestId)<![CDATA[x]]>", follows, 21),
+            ("@(context.RequestId) <!-- one --> @(context.RequestId)", follows, 35),
+            ("x<![CDATA[@(context.RequestId)]]>", comesAfter, 2),
+            ("x<!-- -->  @{ return context.RequestId; }", comesAfter, 12),
+        ]
+        for (text, message, column) in refused {
+            let (document, diagnostics) = read("<value>\(text)</value>")
+            XCTAssertNil(document, text)
+            XCTAssertEqual(diagnostics.map(\.message), [message], text)
+            XCTAssertEqual(diagnostics.first?.range.start, SourcePosition(line: 1, column: 7 + column), text)
+        }
+        let read: [(text: String, value: PolicyXMLValue)] = [
+            ("@(context.RequestId)<!-- the caller's -->", .expression("@(context.RequestId)")),
+            ("\n  <!-- the caller's -->\n  @{ return context.RequestId; }\n  <![CDATA[ ]]>\n", .expression("@{ return context.RequestId; }")),
+            ("<![CDATA[ @(context.RequestId) ]]>", .expression("@(context.RequestId)")),
+            ("@(context.RequestId<!-- a comment --> + <![CDATA[\"<\"]]>)", .expression("@(context.RequestId<!-- a comment --> + <![CDATA[\"<\"]]>)")),
+            ("@<![CDATA[ ]]>(context.RequestId)", .text("@ (context.RequestId)")),
+            ("x @(context.RequestId)<!-- -->", .text("x @(context.RequestId)")),
+        ]
+        for (text, value) in read {
+            let (document, diagnostics) = self.read("<value>\(text)</value>")
+            XCTAssertEqual(diagnostics.map(\.message), [], text)
+            XCTAssertEqual(document?.root.textValue, value, text)
+        }
+        // Each run of text between two elements is judged alone.
+        let (document, diagnostics) = self.read("<set-body>x<base />@(context.RequestId)</set-body>")
+        XCTAssertEqual(diagnostics.map(\.message), [])
+        XCTAssertEqual(document?.root.children.count, 3)
+    }
+
+    /// libxml2's check that no attribute of an element repeats compares each with every one
+    /// before it: an element of more attributes than the limit is refused before libxml2
+    /// reads it, where the first one past the limit stands.
+    func testAnElementOfTooManyAttributesIsRefusedBeforeParsing() throws {
+        func statement(_ count: Int) -> String {
+            "<policies>\n<inbound><set-header" + (0..<count).map { " a\($0)=\"\"" }.joined() + " /></inbound></policies>"
+        }
+        let limit = PolicyXMLReader.maximumAttributes
+        XCTAssertEqual(read(statement(limit)).0?.root.elements.first?.elements.first?.attributes.count, limit)
+        let (document, diagnostics) = read(statement(limit + 1))
+        XCTAssertNil(document)
+        XCTAssertEqual(diagnostics.map(\.message), ["'set-header' has more attributes than the limit of 256"])
+        let column = "<inbound><set-header".count + (0..<limit).map { " a\($0)=\"\"" }.joined().count + 2
+        XCTAssertEqual(diagnostics.first?.range.start, SourcePosition(line: 2, column: column))
+    }
+
     /// An `xml:id` that is no name, or that another element has too, is well-formed XML:
     /// libxml2's tree builder, which the reader no longer uses, refused it with a validity
     /// error, which is no concern of a policy's.
