@@ -723,8 +723,18 @@ private enum Values {
 private struct TextRuns {
     let text: [UInt8]
 
-    /// Why the text of `element` or of an element in it cannot be read, if it cannot.
+    /// Why the text of `element` or of an element in it cannot be read, if it cannot. An
+    /// attribute's value is one piece: one whose `@` is a reference (`&#64;(code)`) starts
+    /// an expression once XML resolves it, which the scan, reading bytes, took for text
+    /// (found by an audit: a `base-url` so written took its host from the request unseen).
     func refusal(in element: PolicyXMLElement) -> Scan.Refusal? {
+        for attribute in element.attributes {
+            guard case .text(let value) = attribute.value, Self.startsAnExpression(value.utf8.drop(while: isSpace)) else { continue }
+            return Scan.Refusal(
+                offset: attribute.valueSpan.lowerBound,
+                message: "the value of '\(attribute.name)' starts a policy expression only once XML resolves its references",
+                note: "APIM may run it as code or read it as text; write '@(' or '@{' itself, or start the value with other text")
+        }
         var run = Run()
         for child in element.children {
             switch child {
@@ -740,6 +750,13 @@ private struct TextRuns {
             }
         }
         return run.refusal(in: element.name)
+    }
+
+    /// Whether `bytes` start with `@(` or `@{`.
+    static func startsAnExpression(_ bytes: some Collection<UInt8>) -> Bool {
+        var iterator = bytes.makeIterator()
+        guard iterator.next() == UInt8(ascii: "@"), let second = iterator.next() else { return false }
+        return second == UInt8(ascii: "(") || second == UInt8(ascii: "{")
     }
 
     /// The pieces of character data between two elements, as far as the judgement needs.
@@ -774,7 +791,7 @@ private struct TextRuns {
 
         /// Why the run cannot be read, if it cannot.
         func refusal(in name: String) -> Scan.Refusal? {
-            let startsExpression = lead == Array("@(".utf8) || lead == Array("@{".utf8)
+            let startsExpression = TextRuns.startsAnExpression(lead)
             if startsExpression, firstIsExpression, let second { return .textFollowsExpression(at: second) }
             if startsExpression, !firstIsExpression, let first {
                 return Scan.Refusal(

@@ -1111,6 +1111,8 @@ final class RawPolicyTests: XCTestCase {
             ("comment", header + "@<!-- -->" + code + "</value></set-header>"),
             ("cdata", header + "caller <![CDATA[@" + code + "]]></value></set-header>"),
             ("after", header + "@" + code + "<![CDATA[ and more]]></value></set-header>"),
+            // An audit: the request chose the backend's host through a referenced '@'.
+            ("reference", #"<set-backend-service base-url="&#64;(context.Request.Headers.GetValueOrDefault(&quot;X-Host&quot;, &quot;&quot;))" />"#),
         ]
         for (name, statement) in statements {
             try write("<policies>\n<inbound><base />\(statement)</inbound></policies>\n", to: "defs/policies/\(name).xml")
@@ -1125,6 +1127,7 @@ final class RawPolicyTests: XCTestCase {
             "defs/policies/comment.xml:2:\(column): error: the text of 'value' starts a policy expression only once XML joins its pieces or resolves its references [PX001]",
             "defs/policies/cdata.xml:2:\(column + 7): error: a policy expression follows other text of 'value' [PX001]",
             "defs/policies/after.xml:2:\(column + 1 + code.count): error: text follows the policy expression that starts at this element's text [PX001]",
+            "defs/policies/reference.xml:2:\("<inbound><base /><set-backend-service base-url=\"".count + 1): error: the value of 'base-url' starts a policy expression only once XML resolves its references [PX001]",
         ] {
             XCTAssertTrue(lint.stdout.contains(expected), "missing \(expected) in \(lint.stdout)")
         }

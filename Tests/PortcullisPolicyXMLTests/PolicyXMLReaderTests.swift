@@ -151,6 +151,13 @@ final class PolicyXMLReaderTests: XCTestCase {
         let (document, diagnostics) = self.read("<set-body>x<base />@(context.RequestId)</set-body>")
         XCTAssertEqual(diagnostics.map(\.message), [])
         XCTAssertEqual(document?.root.children.count, 3)
+        // An attribute's value is one piece, judged with its references resolved.
+        for (value, refused) in [("&#64;(context.RequestId)", true), (" &#x40;{ return 1; }", true), ("a&#64;(b)", false), ("&#64;b", false)] {
+            let (document, diagnostics) = self.read("<set-header name=\"\(value)\" />")
+            XCTAssertEqual(document == nil, refused, value)
+            XCTAssertEqual(
+                diagnostics.map(\.message), refused ? ["the value of 'name' starts a policy expression only once XML resolves its references"] : [], value)
+        }
     }
 
     /// libxml2's check that no attribute of an element repeats compares each with every one
