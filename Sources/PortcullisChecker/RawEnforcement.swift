@@ -19,16 +19,23 @@ struct RawEnforcement: Sendable {
         case tokenCheck, rateLimit, ipFilter, answer, privateCacheLookup, callerCredentialsReplaced, writeMethodSet, cacheLookup, gate, requestCopied, call
         /// Any answer of the gateway's own, static or not (``answersEveryRequest(on:)``).
         case reply
+        /// A rate limit that counts only some of the requests it runs for
+        /// (``PolicyXMLElement/Counting/someRequests``), which RL001 names where no limit
+        /// counts them all.
+        case partialRateLimit
 
-        /// Whether `statement` is one of the kind, where raw token checks read `checked`.
-        func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials) -> Bool {
+        /// Whether `statement` is one of the kind, where raw token checks read `checked`, on
+        /// a request of `method` (nil: of any method).
+        func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials, method: HTTPMethod? = nil) -> Bool {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
             case .tokenCheck:
                 Self.tokenChecks.contains(statement.name) && !statement.letsCallersThrough(checked.namedValues, checked.callerControlledVariables)
                     && !statement.checksAGivenToken(checked.callerControlledVariables)
-            case .rateLimit: Self.rateLimits.contains(statement.name) && statement.countsRequests(checked.namedValues, checked.callerControlledVariables)
+            case .rateLimit, .partialRateLimit:
+                Self.rateLimits.contains(statement.name)
+                    && statement.counting(checked.namedValues, checked.callerControlledVariables, method: method) == (self == .rateLimit ? .everyRequest : .someRequests)
             case .ipFilter: statement.name == "ip-filter"
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -60,7 +67,7 @@ struct RawEnforcement: Sendable {
         var names: Set<String> {
             switch self {
             case .tokenCheck: Self.tokenChecks
-            case .rateLimit: Self.rateLimits
+            case .rateLimit, .partialRateLimit: Self.rateLimits
             case .ipFilter: Self.ipFilters
             case .answer: Self.answers
             case .privateCacheLookup, .cacheLookup: Self.cacheLookups
@@ -134,8 +141,9 @@ struct RawEnforcement: Sendable {
     /// The broader policies that answer every request (``answersEveryRequest(on:)``), found
     /// when first asked.
     private let everyPathReplies = Lazy<AnsweringPolicies>()
-    /// Whether some raw policy or fragment holds a `choose`, which may branch on the method.
-    private let branchesAnywhere: Bool
+    /// Whether some raw policy or fragment holds a `choose`, which may branch on the
+    /// method, or a rate limit with an `increment-condition`, which may test it.
+    private let testsTheMethodAnywhere: Bool
     private static let choose: Set<String> = ["choose"]
 
     struct BroaderStatement: Sendable {
@@ -212,8 +220,11 @@ struct RawEnforcement: Sendable {
             }
         }
         self.broader = broader
-        let branches = { (document: PolicyXMLDocument?) in document?.has(anyOf: Self.choose) ?? false }
-        branchesAnywhere = branches(global) || products.contains { branches($0.1) } || apis.contains(where: branches)
+        let branches = { (document: PolicyXMLDocument?) in
+            guard let document else { return false }
+            return document.has(anyOf: Self.choose) || document.elements(named: Kind.rateLimit.names).contains { $0.attribute("increment-condition") != nil }
+        }
+        testsTheMethodAnywhere = branches(global) || products.contains { branches($0.1) } || apis.contains(where: branches)
             || project.apis.contains { $0.routes.contains { branches($0.policy?.document) } } || fragments.values.contains(where: branches)
         let fragmentsMayServeErrors = fragments.values.contains { $0.has(anyOf: Self.errorServers) || $0.has(anyOf: Self.statusSetters) }
         self.fragmentsMayServeErrors = fragmentsMayServeErrors
@@ -241,7 +252,7 @@ struct RawEnforcement: Sendable {
             found = broader[route.apiIndex * Kind.askedOfEveryRoute.count + kind.rawValue]
         } else {
             found = broaderWhenAsked.statement(BroaderWhenAsked.Key(api: route.apiIndex, kind: kind, method: method)) {
-                Self.broaderStatement(api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, method: method) { kind.matches($0, checked) }
+                Self.broaderStatement(api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, method: method) { kind.matches($0, checked, method: method) }
             }
         }
         return reached(found, on: route)
@@ -278,7 +289,7 @@ struct RawEnforcement: Sendable {
     /// `set-method` changes the method the request carries.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         onEveryRequest(of: route) { method in
-            statement(on: route, method: method, matching: { kind.matches($0, checked) }) { broader(kind, on: route, method: $0) }
+            statement(on: route, method: method, matching: { kind.matches($0, checked, method: method) }) { broader(kind, on: route, method: $0) }
         }
     }
 
@@ -299,7 +310,7 @@ struct RawEnforcement: Sendable {
     /// judged by (``methodBranchesSee(on:)``).
     private func onEveryRequest(of route: EffectiveRoute, _ find: (HTTPMethod?) -> (owner: String, name: String)?) -> (owner: String, name: String)? {
         if let found = find(nil) { return found }
-        guard branchesAnywhere, let method = methodBranchesSee(on: route) else { return nil }
+        guard testsTheMethodAnywhere, let method = methodBranchesSee(on: route) else { return nil }
         return find(method)
     }
 
@@ -498,7 +509,9 @@ struct RawEnforcement: Sendable {
             case .generated: continue
             case .statement(let owner, let statement):
                 var expanded = Set<String>()
-                if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, visited: &expanded) != nil { return .stopped }
+                if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, method: method, visited: &expanded) != nil {
+                    return .stopped
+                }
                 if let found = first(.call, atAnyDepthIn: statement, visited: &visited, method: method) {
                     return .found(owner: owner, name: found, afterATokenCheck: false)
                 }
@@ -945,7 +958,7 @@ struct RawEnforcement: Sendable {
         _ kind: Kind, atAnyDepthIn statement: PolicyXMLElement, visited: inout Set<String>, method: HTTPMethod?,
         sparing spared: (PolicyXMLElement) -> Bool = { _ in false }
     ) -> String? {
-        if kind.matches(statement, checked), !spared(statement) { return statement.name }
+        if kind.matches(statement, checked, method: method), !spared(statement) { return statement.name }
         if statement.name == "include-fragment", case .text(let id)? = statement.attribute("fragment-id")?.value {
             guard visited.insert(id).inserted, let fragment = fragments[id] else { return nil }
             for element in fragment.rootElements {
@@ -1003,7 +1016,7 @@ struct RawEnforcement: Sendable {
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
         visited: inout Set<String>
     ) -> String? {
-        onEveryPath(statement, fragments: fragments, method: method, visited: &visited) { kind.matches($0, checked) }
+        onEveryPath(statement, fragments: fragments, method: method, visited: &visited) { kind.matches($0, checked, method: method) }
     }
 
     /// ``onEveryPath(_:_:fragments:_:method:visited:)`` of the statements `matches` picks.
@@ -1076,42 +1089,61 @@ extension PolicyXMLElement {
         return .known(written.isExpression ? .expression(value) : .text(value))
     }
 
-    /// Whether a rate limit counts requests at all: not when its `increment-condition` is
-    /// false as APIM reads it (named values put in from `values`), nor when its
-    /// `counter-key` is a new GUID, a counter per request; nor when the caller decides
-    /// whether or how much it is counted (its condition or count reads the request, or a
-    /// variable `callerControlled` says the caller writes or picks), or writes its budget
-    /// (`calls` or `renewal-period` may carry the caller's text): APIM takes expressions
-    /// in all four, and `X-Weight: 0` or `X-Budget: 2147483647` then switch it off.
+    /// How many of the requests it runs for a rate limit counts in full.
+    enum Counting {
+        /// None, or as few as the caller likes.
+        case noRequests
+        /// Those its `increment-condition` picks, or each by an `increment-count` that may be
+        /// 0: a condition on the response's status leaves failed attempts uncounted, a brute
+        /// force's among them.
+        case someRequests
+        case everyRequest
+    }
+
+    /// Whether a rate limit counts requests at all (``counting(_:_:method:)``): the diff
+    /// tells a limit that now counts only the requests its condition picks itself.
     public func countsRequests(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
+        counting(values, callerControlled) != .noRequests
+    }
+
+    /// How many requests a rate limit counts. None when its `increment-condition` is false
+    /// as APIM reads it (named values put in from `values`), nor when its `counter-key` is
+    /// a new GUID, a counter per request; nor when the caller decides whether or how much
+    /// it is counted (its condition or count reads the request, or a variable
+    /// `callerControlled` says the caller writes or picks), or writes its budget (`calls`
+    /// or `renewal-period` may carry the caller's text): APIM takes expressions in all
+    /// four, and `X-Weight: 0` or `X-Budget: 2147483647` then switch it off.
+    /// Every request only where its condition is left out or true as written, or tests
+    /// nothing but the method and holds for `method` (``runs(forMethod:testedBy:)``), and
+    /// its count is left out or one or more whatever the request holds
+    /// (``countsAtLeastOne(_:)``). C# is not evaluated, so any other condition or count
+    /// (`@(1 == 2)`, a successful response's status) counts some requests only, as a
+    /// limit inside `choose` runs for some only.
+    func counting(_ values: [String: String], _ callerControlled: CallerControlledVariables, method: HTTPMethod? = nil) -> Counting {
         guard case .known(let condition) = read("increment-condition", values), case .known(let count) = read("increment-count", values) else {
-            return false
+            return .noRequests
         }
-        // Parentheses and white space aside, so '@((false))' and '@(!true)' read as written.
-        if let compact = condition?.written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" }).lowercased(),
-            ["false", "@false", "@!true"].contains(compact)
-        {
-            return false
-        }
-        if let count, Self.countsNothing(count.written) { return false }
+        let truth = condition.flatMap { Self.writtenTruth($0.written) }
+        if truth == false { return .noRequests }
+        if let count, Self.countsNothing(count.written) { return .noRequests }
         // A condition that reads what the caller writes (a header, the URL and its query,
         // the path's parameters, the body), or picks, may count nothing; so may a count
         // that may carry what it writes, or that it picks among counts written out one of
         // which counts nothing (the audit of the change: a count of 2 for long paths
         // counts); a budget or window that may carry what it writes allows anything.
         // Expressions read as APIM compiles them, XML's references resolved.
-        if let condition, condition.isExpression, callerControlled.choosesTheValue(of: condition.resolved) { return false }
+        if let condition, condition.isExpression, callerControlled.choosesTheValue(of: condition.resolved) { return .noRequests }
         if let count, count.isExpression, case let code = count.resolved, callerControlled.choosesTheValue(of: code), !ExpressionFlow.isAtLeastOne(code) {
             // A variable the caller picks holds a count written elsewhere, which may be 0.
             if callerControlled.writesTheValue(of: code) || ExpressionFlow.possibleValues(of: code).contains(where: { Self.countsNothing($0.code) })
                 || ExpressionFlow.reads(of: code).contains(where: { $0.isVariable && callerControlled.chooses($0) })
             {
-                return false
+                return .noRequests
             }
         }
         for budget in ["calls", "renewal-period"] {
             guard case .known(let written) = read(budget, values) else { continue }
-            if let written, written.isExpression, callerControlled.writesTheValue(of: written.resolved) { return false }
+            if let written, written.isExpression, callerControlled.writesTheValue(of: written.resolved) { return .noRequests }
         }
         // A key new for every request: a counter each, which never reaches its limit.
         // The calls themselves, not a name that merely contains the words; white space
@@ -1121,17 +1153,48 @@ extension PolicyXMLElement {
             if ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp", "Random", "Environment.TickCount", "Stopwatch"]
                 .contains(where: compact.contains)
             {
-                return false
+                return .noRequests
             }
         }
-        return true
+        if condition != nil, truth != true {
+            switch method.flatMap({ runs(forMethod: $0.rawValue, testedBy: "increment-condition") }) {
+            case false?: return .noRequests
+            case nil: return .someRequests
+            case true?: break
+            }
+        }
+        if let count, !Self.countsAtLeastOne(count) { return .someRequests }
+        return .everyRequest
+    }
+
+    /// What a condition is as written, parentheses and white space aside (`@((false))`,
+    /// `@(!true)`): nil for any other.
+    public static func writtenTruth(_ written: String) -> Bool? {
+        switch written.filter({ !$0.isWhitespace && $0 != "(" && $0 != ")" }).lowercased() {
+        case "true", "@true", "@!false": true
+        case "false", "@false", "@!true": false
+        default: nil
+        }
     }
 
     /// Whether a count is zero however written ('00', '@(0)', '-0', '0x0', '0_0'), or less:
     /// a negative count takes calls back off the counter.
     private static func countsNothing(_ written: String) -> Bool {
-        let count = written.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" }
-        return ExpressionFlow.integerLiteral(count).map { $0 <= 0 } ?? false
+        writtenCount(written).map { $0 <= 0 } ?? false
+    }
+
+    /// Whether a count is one or more whatever the request holds: a number written out,
+    /// or each a choice may give (`@(status >= 500 ? 2 : 1)`), or an expression
+    /// ``ExpressionFlow/isAtLeastOne(_:)`` shows is never less (`Math.Max(1, …)`).
+    private static func countsAtLeastOne(_ count: PolicyXMLValue) -> Bool {
+        func atLeastOne(_ written: String) -> Bool { writtenCount(written).map { $0 >= 1 } ?? false }
+        guard count.isExpression else { return atLeastOne(count.written) }
+        return ExpressionFlow.isAtLeastOne(count.resolved) || ExpressionFlow.possibleValues(of: count.resolved).allSatisfy { atLeastOne($0.code) }
+    }
+
+    /// A count written as a whole number, white space, parentheses and `@` aside.
+    private static func writtenCount(_ written: String) -> Int? {
+        ExpressionFlow.integerLiteral(written.filter { !$0.isWhitespace && $0 != "(" && $0 != ")" && $0 != "@" })
     }
 
     /// Whether an expression reads what the caller writes: a header, the URL and its
@@ -1250,26 +1313,27 @@ extension PolicyXMLElement {
         return HTTPMethod(rawValue: method.trimmingWhitespace.uppercased())?.effect == .write
     }
 
-    /// Whether a `when` runs on requests whose method is `method`, when its condition tests
-    /// nothing but the request's method: `@(context.Request.Method == "OPTIONS")`, several
-    /// joined by `||`, runs for those; `!=` joined by `&&` for every other. Nil for any
-    /// other condition.
-    public func runs(forMethod method: String) -> Bool? {
+    /// Whether a `when` runs on requests whose method is `method`, when its condition (or a
+    /// rate limit counts them, when its `increment-condition`: `attribute`) tests nothing
+    /// but the request's method: `@(context.Request.Method == "OPTIONS")`, several joined by
+    /// `||`, holds for those; `!=` joined by `&&` for every other. Nil for any other
+    /// condition.
+    public func runs(forMethod method: String, testedBy attribute: String = "condition") -> Bool? {
         let subject = "context.Request.Method"
         for (joiner, comparison, runsForThem) in [("||", "==", true), ("&&", "!=", false)] {
-            guard let methods = comparedTexts(subject, comparison, joinedBy: joiner) else { continue }
+            guard let methods = comparedTexts(subject, comparison, joinedBy: joiner, in: attribute) else { continue }
             guard methods.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") } }) else { return nil }
             return methods.contains(method) == runsForThem
         }
         return nil
     }
 
-    /// The texts a `when` compares `subject` with, when its condition tests nothing else:
-    /// `@(SUBJECT == "A" || "B" == SUBJECT)` with `==` and `||`, or `!=` and `&&`. Written
-    /// plainly or not at all: a named value, another comparison or joiner, or a lone `|`
-    /// or `&` (which evaluates both sides) makes the condition something else.
-    private func comparedTexts(_ subject: String, _ comparison: String, joinedBy joiner: String) -> Set<String>? {
-        guard let condition = attribute("condition")?.value, condition.isExpression, !condition.written.contains("{{") else { return nil }
+    /// The texts a condition (`attribute`) compares `subject` with, when it tests nothing
+    /// else: `@(SUBJECT == "A" || "B" == SUBJECT)` with `==` and `||`, or `!=` and `&&`.
+    /// Written plainly or not at all: a named value, another comparison or joiner, or a
+    /// lone `|` or `&` (which evaluates both sides) makes the condition something else.
+    private func comparedTexts(_ subject: String, _ comparison: String, joinedBy joiner: String, in attribute: String) -> Set<String>? {
+        guard let condition = self.attribute(attribute)?.value, condition.isExpression, !condition.written.contains("{{") else { return nil }
         // White space goes, but not inside a string: `"GET "` is no method (found by an audit).
         var inString = false
         var previous: Character = " "

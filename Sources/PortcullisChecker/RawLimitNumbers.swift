@@ -36,6 +36,23 @@ extension RawScope {
             numbers: numbers, text: text, shape: Self.shape(of: code), range: document.range(written.valueSpan), notes: values.notes(for: written.value.written))
     }
 
+    /// Why the number `attribute` of `limit` holds is not known here, with where it is
+    /// written: the policy computes it as each request runs (an expression that is not a
+    /// choice among numbers written out, or a named value whose value is one), or a named
+    /// value gives it whose value is not known here (a secret's). Nil where it is left out
+    /// or written out (``writtenNumbers(_:of:_:)`` reads it).
+    func unknownNumber(
+        _ attribute: String, of limit: PolicyXMLElement, _ values: KnownNamedValues
+    ) -> (reason: String, range: SourceRange, notes: [Diagnostic.Note])? {
+        guard let written = limit.attribute(attribute) else { return nil }
+        let place = (range: document.range(written.valueSpan), notes: values.notes(for: written.value.written))
+        guard let text = values.resolved(written.value.written) else { return ("is given by a named value whose value is not known here", place.range, place.notes) }
+        guard written.value.isExpression || text.trimmingWhitespace.hasPrefix("@"),
+            writtenNumbers(attribute, of: limit, values)?.numbers.allSatisfy({ $0 != nil }) != true
+        else { return nil }
+        return ("is computed as each request runs", place.range, place.notes)
+    }
+
     /// A whole number as APIM reads an attribute's text: digits, `+` before them at most;
     /// one of more digits than `Int` holds is as large as it gets.
     private static func plainNumber(_ text: String) -> Int? {

@@ -14,7 +14,7 @@ public enum RuleRegistry {
         CacheVariesOnAuthorizationHeader.self, PerUserCacheOnPublicRoute.self, PublicCacheControl.self, CacheUnavailableOnTier.self,
         MissingRateLimit.self, RateLimitWindowOutOfRange.self, RateLimitExceedsGuardrail.self,
         SpoofableRateLimitKey.self, RouteLimitLooserThanAPI.self, IdentityKeyOnPublicRoute.self,
-        SharedSubscriptionCounter.self, IneffectiveProductLimit.self, LimitUnavailableOnTier.self,
+        SharedSubscriptionCounter.self, IneffectiveProductLimit.self, LimitUnavailableOnTier.self, ProductLimitSkipped.self,
         RedisDatabaseShared.self, RedisTLSDisabled.self, RedisPublicNetwork.self, RedisDatabaseOutOfRange.self,
         OptionsRouteShadowsCORS.self, CORSHeaderInResponse.self, CORSSkipped.self,
     ]

@@ -1654,7 +1654,7 @@ final class RawPolicyTests: XCTestCase {
     /// policy reference): one that counts no request (a new GUID per request for its key,
     /// or an increment condition that is false) is no rate limit (RL001), and one whose
     /// written budget exceeds the guardrail is RL003. One whose count, budget or window the
-    /// caller sets counts nothing either.
+    /// caller sets counts nothing either, and a budget or window it sets is RL003 too.
     func testRawRateLimitsAreJudgedAsTheDefinitionsLimitsAre() throws {
         let gateway = try String(contentsOf: file("defs/gateway.yaml"), encoding: .utf8)
         try write(gateway + "guardrails:\n  maxRateLimit: {calls: 1000, per: 60s}\nnamedValues:\n  increment: \"0\"\n", to: "defs/gateway.yaml")
@@ -1761,6 +1761,9 @@ final class RawPolicyTests: XCTestCase {
                 "error: route 'list-window' has its rate limit switched off [RL001]",
                 "error: route 'list-wrapped' has its rate limit switched off [RL001]",
                 "error: route 'list-zero' has its rate limit switched off [RL001]",
+                // A budget or window the caller writes cannot be held to the guardrail either.
+                "error: the 'calls' of raw 'rate-limit-by-key' in API 'budget' is computed as each request runs, so it cannot be held to the guardrail of 1000 calls per 1m [RL003]",
+                "error: the 'renewal-period' of raw 'rate-limit-by-key' in API 'window' is computed as each request runs, so it cannot be held to the guardrail of 1000 calls per 1m [RL003]",
                 // A window past APIM's 300 seconds (RL002 judges raw windows too).
                 "error: the rate-limit window of raw 'rate-limit-by-key' in API 'long' is 106751991167300d15h30m7s, outside 1s to 5m [RL002]",
             ], lint.stdout)
@@ -1807,6 +1810,106 @@ final class RawPolicyTests: XCTestCase {
             "RL001 defs/weights.yaml: route 'list-shrunk' has its rate limit switched off",
             "RL001 defs/weights.yaml: route 'list-wrapped' has its rate limit switched off",
         ])
+    }
+
+    /// A raw limit stands for a route's only where it counts every request: its
+    /// `increment-condition` left out, true as written, or testing nothing but the method and
+    /// holding for the route's; its `increment-count` one or more whatever the request holds.
+    /// Conditions and counts the checker cannot evaluate passed as limits with lint at 0 (an
+    /// audit: `@(1 == 2)`, `@(1-1)`), and one counting successful responses only leaves a
+    /// brute force's failed attempts uncounted.
+    func testARawLimitStandsForARoutesOnlyWhereItCountsEveryRequest() throws {
+        let cases: [(name: String, attributes: String)] = [
+            ("never", #"increment-condition="@(1 == 2)""#),
+            ("joined", #"increment-condition="@(false &amp;&amp; true)""#),
+            ("parsed", #"increment-condition="@(bool.Parse(&quot;false&quot;))""#),
+            ("status", #"increment-condition="@(context.Response.StatusCode == 999)""#),
+            ("succeeded", #"increment-condition="@(context.Response.StatusCode &gt;= 200 &amp;&amp; context.Response.StatusCode &lt; 300)""#),
+            ("othermethod", #"increment-condition="@(context.Request.Method == &quot;POST&quot;)""#),
+            ("subtracted", #"increment-count="@(1-1)""#),
+            ("costed", #"increment-count="@((int)context.Variables[&quot;cost&quot;])""#),
+            // Every request of the route counted: no finding.
+            ("ownmethod", #"increment-condition="@(context.Request.Method == &quot;GET&quot;)""#),
+            ("written", #"increment-condition="@(true)" increment-count="1""#),
+            ("tiered", #"increment-count="@(context.Response.StatusCode &gt;= 500 ? 2 : 1)""#),
+            ("plain", ""),
+        ]
+        let documents = cases.map { name, attributes in
+            let limit = #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="@(context.Request.IpAddress)" \#(attributes) />"#
+            return RuleExample.api(
+                name, fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/limits.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") }
+        XCTAssertEqual(
+            found.sorted(),
+            ["costed", "joined", "never", "othermethod", "parsed", "status", "subtracted", "succeeded"].map {
+                "RL001 defs/limits.yaml: route 'list-\($0)' is limited only by raw 'rate-limit-by-key' in API '\($0)', whose 'increment-condition' or 'increment-count' may leave requests uncounted"
+            })
+    }
+
+    /// A raw limit's budget or window that an expression computes, or a secret gives, may be
+    /// anything: under a guardrail it is RL003 (an audit: `calls="@(int.MaxValue)"` passed
+    /// the guardrail, as the same number written out did not). A named value whose value is
+    /// known is read as written, and so is a choice among numbers written out.
+    func testARawBudgetNotKnownBeforeTheLimitRunsIsHeldToNoGuardrail() throws {
+        let limits: [(name: String, statement: String)] = [
+            ("maximum", #"<rate-limit-by-key calls="@(int.MaxValue)" renewal-period="1" counter-key="@(context.Request.IpAddress)" />"#),
+            ("variable", #"<rate-limit-by-key calls="10" renewal-period="@((int)context.Variables[&quot;window&quot;])" counter-key="@(context.Request.IpAddress)" />"#),
+            ("branch", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? int.MaxValue : 10)" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#),
+            ("secret", #"<rate-limit calls="{{partner-secret}}" renewal-period="60" />"#),
+            ("named", #"<rate-limit-by-key calls="{{budget}}" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#),
+            // Known before the limit runs, within the guardrail: no finding.
+            ("modest", #"<rate-limit-by-key calls="{{modest}}" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#),
+            ("chosen", #"<rate-limit-by-key calls="@(context.Product.Name == &quot;gold&quot; ? 50 : 10)" renewal-period="60" counter-key="@(context.Request.IpAddress)" />"#),
+        ]
+        try writeOneAPIPerStatement(limits, values: "guardrails:\n  maxRateLimit: {calls: 100, per: 60s}\nnamedValues:\n  budget: \"1000000\"\n  modest: \"10\"\n")
+        let found = try lintFindings().filter { $0.hasPrefix("RL003") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "RL003 defs/branch.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'branch' is computed as each request runs, so it cannot be held to the guardrail of 100 calls per 1m",
+                "RL003 defs/maximum.yaml: the 'calls' of raw 'rate-limit-by-key' in API 'maximum' is computed as each request runs, so it cannot be held to the guardrail of 100 calls per 1m",
+                "RL003 defs/named.yaml: raw 'rate-limit-by-key' in API 'named' allows 1000000 calls per 1m, more than the guardrail of 100 calls per 1m",
+                "RL003 defs/secret.yaml: the 'calls' of raw 'rate-limit' in API 'secret' is given by a named value whose value is not known here, so it cannot be held to the guardrail of 100 calls per 1m",
+                "RL003 defs/variable.yaml: the 'renewal-period' of raw 'rate-limit-by-key' in API 'variable' is computed as each request runs, so it cannot be held to the guardrail of 100 calls per 1m",
+            ])
+    }
+
+    /// A raw API or route policy that keeps its product's declared limits from running is an
+    /// error (RL010), where it was a warning (an audit): without `<base />` in `inbound`, or
+    /// with one only inside a `choose` or a `retry`, which may not run it. One at the top of
+    /// `inbound` runs them.
+    func testARawPolicyThatSkipsAProductsLimitsIsAnError() throws {
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [bare, chosen, retried, kept]\nrateLimit: {calls: 1000, per: 60s}\nquota: {calls: 100000, per: 30d}\n",
+            to: "defs/partners.yaml")
+        let inbounds = [
+            ("bare", ""),
+            ("chosen", #"<choose><when condition="@(1 == 2)"><base /></when></choose>"#),
+            ("retried", #"<retry condition="@(false)" count="1" interval="1"><base /></retry>"#),
+            ("kept", "<base />"),
+        ]
+        let documents = inbounds.map { name, inbound in
+            RuleExample.api(
+                name, fields: "policy: '<policies><inbound>\(inbound)</inbound></policies>'\n",
+                routes: "  - {id: list-\(name), method: GET, path: /\(name), scopes: [orders.read]}\n"
+            ).text
+        }
+        try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL010") || $0.hasPrefix("RL008") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'bare' has no '<base />', so the quota of product 'partners' never applies to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'bare' has no '<base />', so the rate limit of product 'partners' never applies to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'chosen' has '<base />' only inside 'choose', not at its top, so the quota of product 'partners' may not apply to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'chosen' has '<base />' only inside 'choose', not at its top, so the rate limit of product 'partners' may not apply to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'retried' has '<base />' only inside 'retry', not at its top, so the quota of product 'partners' may not apply to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'retried' has '<base />' only inside 'retry', not at its top, so the rate limit of product 'partners' may not apply to its routes",
+            ])
     }
 
     /// An API with its own raw policy is sent to its serviceUrl without a statement; but a
@@ -3768,7 +3871,7 @@ final class RawPolicyTests: XCTestCase {
 
 
     /// `gateway.json` listed a product's rate limit for a route whose raw policy leaves out
-    /// `<base />` in `inbound`, which keeps APIM from running the product's policy (RL008
+    /// `<base />` in `inbound`, which keeps APIM from running the product's policy (RL010
     /// says so): a runtime reading it enforced a limit the gateway does not. Both now read
     /// one fact of the model.
     func testGatewayJSONListsNoProductLimitARawPolicySkips() throws {
@@ -3786,7 +3889,7 @@ final class RawPolicyTests: XCTestCase {
 
             """)
         try write(example.text, to: "defs/orders.yaml")
-        try "rules:\n  RL008: off\n".write(to: file("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
+        try "rules:\n  RL010: off\n".write(to: file("defs/portcullis.yaml"), atomically: true, encoding: .utf8)
         let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
         XCTAssertEqual(build.status, 0, build.stdout + build.stderr)
         let gateway = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file("out/gateway.json"))) as? [String: Any])

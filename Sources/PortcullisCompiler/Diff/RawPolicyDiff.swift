@@ -1039,12 +1039,11 @@ enum RawPolicyDiff {
             // A limit that counted every request and now has a condition counts only the
             // requests it selects (successful ones, say): the others go uncounted. A condition
             // changed into another is for review, as any raw change is.
-            let condition = { (found: Found, values: GatewayComparison.Substitution) -> String? in
-                guard let written = found.element.attribute("increment-condition")?.value else { return nil }
-                let compact = values.value(written.resolved).filter { !$0.isWhitespace && $0 != "(" && $0 != ")" }
-                return ["true", "@true", "@!false"].contains(compact.lowercased()) ? nil : compact
+            let conditional = { (found: Found, values: GatewayComparison.Substitution) -> Bool in
+                guard let written = found.element.attribute("increment-condition")?.value else { return false }
+                return PolicyXMLElement.writtenTruth(values.value(written.resolved)) != true
             }
-            if condition(before, was) == nil, condition(after, now) != nil {
+            if !conditional(before, was), conditional(after, now) {
                 return (after, "makes '\(name)' count only the requests its new 'increment-condition' selects")
             }
             // A key the caller writes (a header, say) lets each caller count anew as often as

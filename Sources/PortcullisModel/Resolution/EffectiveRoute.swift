@@ -73,7 +73,7 @@ public final class EffectiveRoute: Sendable {
 /// The definitions after resolution: one gateway, APIs, products and every effective route.
 public struct ResolvedProject: Sendable {
     /// Whether the policies of `route`'s products run on its requests: a raw API or route
-    /// policy whose `inbound` has no `<base />` runs instead of the broader scopes' (RL008).
+    /// policy whose `inbound` has no `<base />` runs instead of the broader scopes' (RL010).
     public func runsProductPolicies(on route: EffectiveRoute) -> Bool {
         (apis[route.apiIndex].policy?.document?.keepsInboundBase ?? true) && (route.written.policy?.document?.keepsInboundBase ?? true)
     }

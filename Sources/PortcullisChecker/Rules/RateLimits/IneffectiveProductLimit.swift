@@ -5,7 +5,7 @@ import PortcullisModel
 public enum IneffectiveProductLimit: Rule {
     public static let code = DiagnosticCode(
         "RL008", "ineffective-product-limit", .warning,
-        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', on an API that requires no key, or that a raw 'inbound' without '<base />' skips, where it does not apply")
+        summary: "a 'rateLimit' or 'quota' on a product with 'subscriptionRequired: false', or on an API that requires no key, where it does not apply")
 
     public static let description = RuleDescription(
         code,
@@ -15,38 +15,23 @@ public enum IneffectiveProductLimit: Rule {
             a key: its limits then count nothing, while the definition suggests the APIs are limited. \
             The same holds for an API with 'subscriptionRequired: false' in a product that requires \
             them: a request without a key is handled in the API's context alone, so a caller escapes \
-            the product's limits by leaving the key out. And it happens to the routes of an API or \
-            route policy whose 'inbound' section has no '<base />': APIM then runs none of the \
-            broader scopes' statements, the product's among them.
+            the product's limits by leaving the key out. A raw policy that keeps the product's \
+            policy from running is RL010.
             """,
-        fix: "Require subscriptions on the product and its APIs, or put the limits on the APIs or routes with a key that needs no subscription; in raw XML, keep '<base />' in 'inbound'.",
+        fix: "Require subscriptions on the product and its APIs, or put the limits on the APIs or routes with a key that needs no subscription.",
         triggering: [
             product("open-data", with: "subscriptionRequired: false\nrateLimit: ↓{calls: 100, per: 60s}"),
             RuleExample(
                 "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [orders]\nquota: {calls: 10000, per: 30d}\n---\n\n"
                     + RuleExample.api(fields: "subscriptionRequired: ↓false\n", routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml),
-            product(
-                "partners", with: "rateLimit: {calls: 100, per: 60s}",
-                route: """
-                  - id: list-orders
-                    method: GET
-                    path: /orders
-                    scopes: [orders.read]
-                    policy: |
-                      <policies>
-                        <↓inbound>
-                          <set-header name="X-Source" exists-action="override"><value>partners</value></set-header>
-                        </inbound>
-                      </policies>
-                """),
         ],
         nonTriggering: [product("partners", with: "rateLimit: {calls: 100, per: 60s}")])
 
-    /// A product with `fields` holding the API 'orders', whose one route is `route`.
-    private static func product(
-        _ name: String, with fields: String, route: String = "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n"
-    ) -> RuleExample {
-        RuleExample("apiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [orders]\n\(fields)\n---\n\n" + RuleExample.api(routes: route).yaml)
+    /// A product with `fields` holding the API 'orders', whose one route reads orders.
+    private static func product(_ name: String, with fields: String) -> RuleExample {
+        RuleExample(
+            "apiVersion: portcullis/v1\nkind: Product\nname: \(name)\napis: [orders]\n\(fields)\n---\n\n"
+                + RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").yaml)
     }
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
@@ -78,21 +63,6 @@ public enum IneffectiveProductLimit: Rule {
                             "API '\(api.value)' requires no subscription key, so requests without one escape the \(what) of product '\(product.name.value)'",
                             at: keylessRange, notes: [Diagnostic.Note("the product's \(what) is here", at: range)])
                     }
-                }
-            }
-        }
-        for scope in context.rawScopes where scope.level == .api || scope.level == .operation {
-            guard !scope.document.keepsInboundBase, let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" })
-            else { continue }
-            let range = scope.document.range(inbound.nameSpan)
-            for index in Set(scope.routes.flatMap(\.products)).sorted() {
-                let product = context.project.products[index]
-                guard product.effectiveSubscriptionRequired else { continue }
-                for (limit, what) in [(product.rateLimit, "rate limit"), (product.quota, "quota")] where limit != nil {
-                    findings.report(
-                        code,
-                        "the 'inbound' section of \(scope.owner) has no '<base />', so the \(what) of product '\(product.name.value)' never applies to its routes",
-                        at: range, notes: [Diagnostic.Note("add '<base />' to 'inbound' where the broader scopes' statements should run", at: range)])
                 }
             }
         }

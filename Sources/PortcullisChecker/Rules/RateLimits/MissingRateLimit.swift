@@ -12,7 +12,9 @@ public enum MissingRateLimit: Rule {
         rationale: """
             A route without a rate limit lets one client, or one leaked key, send as many \
             requests as the backend can take: a cost, an outage, or a brute-force attack on \
-            whatever the route checks.
+            whatever the route checks. A raw limit stands for one only where it counts every \
+            request: one whose 'increment-condition' picks the requests it counts (successful \
+            responses, say) lets the others through uncounted, failed logins among them.
             """,
         fix: "Give the route, its API or the gateway's 'defaults' a 'rateLimit', or remove the 'rateLimit: none' that switches it off.",
         triggering: [
@@ -37,6 +39,8 @@ public enum MissingRateLimit: Rule {
             rawLimit(
                 counterKey: "@(context.Subscription.Id)", route: "↓list-orders",
                 before: #"<send-request mode="new" response-variable-name="stock"><set-url>https://stock.example.com/levels</set-url></send-request>"#),
+            // A raw limit that counts successful responses only: failed attempts go uncounted.
+            rawLimit(counterKey: "@(context.Request.IpAddress)", route: "↓list-orders", counting: #"increment-condition="@(context.Response.StatusCode == 200)""#),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -51,11 +55,11 @@ public enum MissingRateLimit: Rule {
         ])
 
     /// An API without a rate limit of its own whose raw policy counts requests by
-    /// `counterKey`, after the statements `before`.
-    private static func rawLimit(counterKey: String, route: String, before: String = "") -> RuleExample {
+    /// `counterKey`, as its attributes `counting` say, after the statements `before`.
+    private static func rawLimit(counterKey: String, route: String, counting: String = "", before: String = "") -> RuleExample {
         RuleExample.api(
             fields: "rateLimit: none",
-            rawInbound: before + #"<rate-limit-by-key calls="100" renewal-period="60" counter-key="\#(counterKey)" />"#,
+            rawInbound: before + #"<rate-limit-by-key calls="100" renewal-period="60" counter-key="\#(counterKey)" \#(counting)/>"#,
             routes: """
               - {id: \(route), method: GET, path: /orders, scopes: [orders.read]}
             """)
@@ -85,6 +89,19 @@ public enum MissingRateLimit: Rule {
                     code, "route '\(id)' is limited only by raw 'rate-limit' in \(owner), which counts calls with a subscription key, and the route takes calls without one",
                     at: route.written.id.range,
                     notes: [Diagnostic.Note("count every call with 'rate-limit-by-key', keyed by IP address or caller, or give the route a 'rateLimit'", at: route.written.id.range)])
+                continue
+            }
+            // A limit that counts only the requests its condition picks (successful ones, say)
+            // lets the others through uncounted: a brute force's failed attempts.
+            if let (owner, name) = context.rawStatement(.partialRateLimit, on: route) {
+                findings.report(
+                    code, "route '\(id)' is limited only by raw '\(name)' in \(owner), whose 'increment-condition' or 'increment-count' may leave requests uncounted",
+                    at: route.written.id.range,
+                    notes: [
+                        Diagnostic.Note(
+                            "count every request, without 'increment-condition' and with an 'increment-count' of 1 or more, or give the route a 'rateLimit'",
+                            at: route.written.id.range)
+                    ])
                 continue
             }
             if let setting = route.rateLimit {

@@ -6,16 +6,19 @@ import PortcullisPolicyXML
 public enum RateLimitExceedsGuardrail: Rule {
     public static let code = DiagnosticCode(
         "RL003", "rate-limit-exceeds-guardrail", .error,
-        summary: "a rate limit, or a raw 'rate-limit-by-key' or 'rate-limit', allowing more calls per second than 'guardrails.maxRateLimit'")
+        summary:
+            "a rate limit, or a raw 'rate-limit-by-key' or 'rate-limit', allowing more calls per second than 'guardrails.maxRateLimit', or a raw one whose budget or window is not known before it runs")
 
     public static let description = RuleDescription(
         code,
         rationale: """
             'guardrails.maxRateLimit' is the most any single client may send, sized to what \
             backends and budgets can take. A limit above it defeats the guardrail for every \
-            route that uses it.
+            route that uses it. A raw limit whose 'calls' or 'renewal-period' an expression \
+            computes, or a secret gives, may allow anything ('@(int.MaxValue)'): it cannot be \
+            held to the guardrail.
             """,
-        fix: "Lower 'calls' or lengthen 'per' until the rate is within the guardrail.",
+        fix: "Lower 'calls' or lengthen 'per' until the rate is within the guardrail; in raw XML, write both as numbers, or named values whose values are known.",
         triggering: [
             example(routeLimit: "{calls: ↓100, per: 1s}"),
             example(routeLimit: "none", rawLimit: #"<rate-limit-by-key calls="↓100000" renewal-period="1" counter-key="@(context.Subscription.Id)" />"#),
@@ -23,6 +26,8 @@ public enum RateLimitExceedsGuardrail: Rule {
             example(
                 routeLimit: "none",
                 rawLimit: #"<rate-limit-by-key calls="↓@(context.Subscription.Name == &quot;premium&quot; ? 100000 : 100)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
+            // A budget computed as each request runs may be anything.
+            example(routeLimit: "none", rawLimit: #"<rate-limit-by-key calls="↓@(int.MaxValue)" renewal-period="60" counter-key="@(context.Subscription.Id)" />"#),
         ],
         nonTriggering: [example(routeLimit: "{calls: 1000, per: 60s}")])
 
@@ -56,21 +61,32 @@ public enum RateLimitExceedsGuardrail: Rule {
         // Raw limits whose budget is written out, or given by named values whose values are
         // known (APIM puts them in before the policy runs), or chosen among numbers written
         // out (`@(premium ? 100000 : 100)`: the loosest budget and window a choice may give,
-        // found by the audit of the thirty-eighth round); one an expression computes is not
-        // judged.
+        // found by the audit of the thirty-eighth round). One an expression computes, or a
+        // secret gives, may be anything (`@(int.MaxValue)` passed: an audit).
         let values = context.namedValues
+        let guardrail = Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)
         for scope in context.rawScopes {
             for limit in scope.elements(named: rawLimits) {
-                guard let calls = scope.writtenNumbers("calls", of: limit, values),
+                if let calls = scope.writtenNumbers("calls", of: limit, values),
                     let period = scope.writtenNumbers("renewal-period", of: limit, values),
                     let (count, seconds) = Self.loosest(calls, period),
                     count.multipliedFullWidth(by: maximum.per.value) > maximum.calls.value.multipliedFullWidth(by: seconds)
-                else { continue }
-                let chosen = calls.numbers.count > 1 || period.numbers.count > 1
-                findings.report(
-                    code,
-                    "raw '\(limit.name)' in \(scope.owner) \(chosen ? "may allow" : "allows") \(calls.numbers.count > 1 ? String(count) : calls.text) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
-                    at: calls.range, notes: [Diagnostic.Note("'guardrails.maxRateLimit' is set here", at: maximum.range)] + calls.notes)
+                {
+                    let chosen = calls.numbers.count > 1 || period.numbers.count > 1
+                    findings.report(
+                        code,
+                        "raw '\(limit.name)' in \(scope.owner) \(chosen ? "may allow" : "allows") \(calls.numbers.count > 1 ? String(count) : calls.text) calls per \(DurationText.format(seconds)), more than the guardrail of \(allowed)",
+                        at: calls.range, notes: [guardrail] + calls.notes)
+                    continue
+                }
+                for attribute in ["calls", "renewal-period"] {
+                    guard let unknown = scope.unknownNumber(attribute, of: limit, values) else { continue }
+                    findings.report(
+                        code,
+                        "the '\(attribute)' of raw '\(limit.name)' in \(scope.owner) \(unknown.reason), so it cannot be held to the guardrail of \(allowed)",
+                        at: unknown.range,
+                        notes: [Diagnostic.Note("write '\(attribute)' as a number, or a named value whose value is known", at: unknown.range), guardrail] + unknown.notes)
+                }
             }
         }
     }
