@@ -75,7 +75,8 @@ public enum PolicyXMLReader {
             report(0, "\(what()) could not be read as a policy document", note: "write one 'policies' or 'fragment' element")
             return nil
         }
-        if let refusal = TextRuns(text: text).refusal(in: root) {
+        // Only an '@', written or as a reference, starts an expression.
+        if text.contains(UInt8(ascii: "@")) || text.contains(UInt8(ascii: "&")), let refusal = TextRuns(text: text).refusal(in: root) {
             report(refusal.offset, refusal.message, note: refusal.note)
             return nil
         }
@@ -729,7 +730,9 @@ private struct TextRuns {
     /// (found by an audit: a `base-url` so written took its host from the request unseen).
     func refusal(in element: PolicyXMLElement) -> Scan.Refusal? {
         for attribute in element.attributes {
-            guard case .text(let value) = attribute.value, Self.startsAnExpression(value.utf8.drop(while: isSpace)) else { continue }
+            guard case .text(let value) = attribute.value, let first = value.utf8.first, first == UInt8(ascii: "@") || isSpace(first) else { continue }
+            var bytes = value.utf8.drop(while: isSpace).makeIterator()
+            guard let at = bytes.next(), let opening = bytes.next(), Self.startsAnExpression(at, opening) else { continue }
             return Scan.Refusal(
                 offset: attribute.valueSpan.lowerBound,
                 message: "the value of '\(attribute.name)' starts a policy expression only once XML resolves its references",
@@ -752,17 +755,17 @@ private struct TextRuns {
         return run.refusal(in: element.name)
     }
 
-    /// Whether `bytes` start with `@(` or `@{`.
-    static func startsAnExpression(_ bytes: some Collection<UInt8>) -> Bool {
-        var iterator = bytes.makeIterator()
-        guard iterator.next() == UInt8(ascii: "@"), let second = iterator.next() else { return false }
-        return second == UInt8(ascii: "(") || second == UInt8(ascii: "{")
+    /// Whether text that starts with `first` and `second` starts with `@(` or `@{`.
+    static func startsAnExpression(_ first: UInt8, _ second: UInt8) -> Bool {
+        first == UInt8(ascii: "@") && (second == UInt8(ascii: "(") || second == UInt8(ascii: "{"))
     }
 
     /// The pieces of character data between two elements, as far as the judgement needs.
     private struct Run {
-        /// The joined text's first two bytes after white space.
-        var lead: [UInt8] = []
+        /// The joined text's first two bytes after white space, as far as they are known:
+        /// kept in place, as every run of every document is judged.
+        var lead: (UInt8, UInt8) = (0, 0)
+        var leadCount = 0
         /// Where the first two pieces that are not white space alone start, and whether the
         /// first is an expression.
         var first: Int?
@@ -775,9 +778,12 @@ private struct TextRuns {
         mutating func add(_ value: PolicyXMLValue, at start: Int) {
             let bytes = value.written.utf8
             let content = bytes.firstIndex { !isSpace($0) }
-            if lead.count < 2 {
+            if leadCount < 2 {
                 // White space before the joined text is no part of its start; after `@` it is.
-                lead += bytes[(lead.isEmpty ? content ?? bytes.endIndex : bytes.startIndex)...].prefix(2 - lead.count)
+                for byte in bytes[(leadCount == 0 ? content ?? bytes.endIndex : bytes.startIndex)...].prefix(2 - leadCount) {
+                    if leadCount == 0 { lead.0 = byte } else { lead.1 = byte }
+                    leadCount += 1
+                }
             }
             guard content != nil else { return }
             if first == nil {
@@ -791,7 +797,7 @@ private struct TextRuns {
 
         /// Why the run cannot be read, if it cannot.
         func refusal(in name: String) -> Scan.Refusal? {
-            let startsExpression = TextRuns.startsAnExpression(lead)
+            let startsExpression = leadCount == 2 && TextRuns.startsAnExpression(lead.0, lead.1)
             if startsExpression, firstIsExpression, let second { return .textFollowsExpression(at: second) }
             if startsExpression, !firstIsExpression, let first {
                 return Scan.Refusal(

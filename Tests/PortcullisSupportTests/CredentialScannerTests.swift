@@ -144,7 +144,7 @@ final class CredentialScannerTests: XCTestCase {
     func testTextsOfRepeatedSchemesEscapesAndPrefixesAreScannedInLinearTime() {
         for unit in [
             "Bearer+", "Bearer%20", "%20Bearer", "Bearer%20x+", "Bearer:", "Basic%20", "basic+", "SG.", "-SG.a", "%2F%2F",
-            "://hooks.slack.com/services/", "://HOOKS.SLACK.COM/triggers/aaaaaaaa/", "Bearer%2B",
+            "://hooks.slack.com/services/", "://HOOKS.SLACK.COM/triggers/aaaaaaaa/", "Bearer%2B", "a@", "://a:b@",
         ] {
             let text = String(repeating: unit, count: 400_000 / unit.utf8.count)
             let start = Date()
