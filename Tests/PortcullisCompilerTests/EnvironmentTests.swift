@@ -454,14 +454,26 @@ final class EnvironmentTests: XCTestCase {
         XCTAssertEqual(lint.status, 1, lint.stdout + lint.stderr)
         let lines = lint.stdout.split(separator: "\n").map(String.init)
         for expected in [
-            "raw/environments/prod.yaml:6:20: error: environment 'prod' changes named value 'orders-target', which a raw policy names its Backend with, and which Backend a request goes through is the same in every environment [RF007]",
-            "raw/api.yaml:16:44: note: a raw policy names the Backend with 'orders-target' here",
+            "raw/environments/prod.yaml:6:20: error: environment 'prod' changes named value 'orders-target', which may choose the Backend a raw policy sends requests through, and which Backend a request goes through is the same in every environment [RF007]",
+            "raw/api.yaml:16:44: note: a raw policy may choose the Backend with 'orders-target' here",
         ] {
             XCTAssertTrue(lines.contains(expected), "missing: \(expected)\nin:\n\(lint.stdout)")
         }
         let build = try ToolProcess.run(["build", "raw", "--env", "prod", "--out", "bundle"], in: directory)
         XCTAssertEqual(build.status, 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("bundle").path))
+        // The value read into a variable an expression names the Backend with, or tested by
+        // the condition of a branch that sets one, chooses it as well (the audit of the fix).
+        let statement = #"<set-backend-service backend-id="{{Orders-Target}}" />"#
+        for chooser in [
+            #"<set-variable name="target" value="{{orders-target}}" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
+            #"<choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;orders-plain&quot;)"><set-backend-service backend-id="orders-plain" /></when></choose>"#,
+        ] {
+            try Data(api.replacingOccurrences(of: statement, with: chooser).utf8).write(to: raw.appendingPathComponent("api.yaml"))
+            let chosen = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
+            XCTAssertEqual(chosen.status, 1, chooser)
+            XCTAssertTrue(chosen.stdout.contains("changes named value 'orders-target', which may choose the Backend"), chosen.stdout)
+        }
     }
 
     func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {

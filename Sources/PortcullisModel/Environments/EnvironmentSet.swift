@@ -1,4 +1,5 @@
 import PortcullisDiagnostics
+import PortcullisPolicyXML
 import PortcullisSyntax
 
 /// The project's environments, each checked against the definitions it overrides and
@@ -162,24 +163,14 @@ private struct DeclaredTargets {
     let backendNames: Set<String>
     /// False when some input was not read to its end: a name it may declare is not unknown.
     let complete: Bool
-    /// The named values and secrets a raw policy names a Backend with
-    /// (`backend-id="{{name}}"`), by case-folded name as APIM matches them, each with the
-    /// first place it does so.
+    /// The named values and secrets that may choose the Backend a raw policy sends requests
+    /// through (``templatesChoosingBackends(in:)``), by case-folded name as APIM matches
+    /// them, each with the first place it is written.
     let backendNamingTemplates: [String: SourceRange]
 
     init(_ definitions: Definitions) {
         complete = definitions.complete
-        var naming: [String: SourceRange] = [:]
-        for document in definitions.rawDocuments {
-            for element in document.allElements {
-                for attribute in element.attributes where attribute.name == "backend-id" || attribute.name.hasSuffix("-backend-id") {
-                    for reference in RawTemplates.names(in: document, span: attribute.valueSpan) {
-                        naming[Grammar.caseFolded(reference.value)] = naming[Grammar.caseFolded(reference.value)] ?? reference.range
-                    }
-                }
-            }
-        }
-        backendNamingTemplates = naming
+        backendNamingTemplates = Self.templatesChoosingBackends(in: definitions.rawDocuments)
         gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
         apis = Dictionary(definitions.apis.map { ($0.name.value, $0) }) { first, _ in first }
         apiNames = Set(apis.keys)
@@ -187,6 +178,51 @@ private struct DeclaredTargets {
         productNames = Set(definitions.products.map(\.name.value))
         backends = Dictionary(definitions.backends.map { ($0.name.value, $0) }) { first, _ in first }
         backendNames = Set(backends.keys).union(definitions.undecodedBackendNames)
+    }
+}
+
+extension DeclaredTargets {
+    /// The `{{name}}`s written where they may choose a Backend: in a `backend-id` (or a
+    /// `…-backend-id`); in the conditions of a `choose` that sets a Backend; and, where some
+    /// `backend-id` is an expression, which may read any variable, in every expression and
+    /// every `set-variable`'s value (the audit of the first rule: a value read into a
+    /// variable, or tested by a `when`, switched Backends unseen).
+    static func templatesChoosingBackends(in documents: [PolicyXMLDocument]) -> [String: SourceRange] {
+        var found: [String: SourceRange] = [:]
+        func add(_ document: PolicyXMLDocument, _ span: Range<Int>) {
+            for reference in RawTemplates.names(in: document, span: span) {
+                found[Grammar.caseFolded(reference.value)] = found[Grammar.caseFolded(reference.value)] ?? reference.range
+            }
+        }
+        func isBackendID(_ attribute: PolicyXMLAttribute) -> Bool {
+            attribute.name == "backend-id" || attribute.name.hasSuffix("-backend-id")
+        }
+        var computed = false
+        for document in documents {
+            for element in document.allElements {
+                for attribute in element.attributes where isBackendID(attribute) {
+                    add(document, attribute.valueSpan)
+                    computed = computed || attribute.value.isExpression
+                }
+                guard element.name == "choose" else { continue }
+                var setsABackend = false
+                element.forEachElement { nested in setsABackend = setsABackend || nested.attributes.contains(where: isBackendID) }
+                guard setsABackend else { continue }
+                for branch in element.elements where branch.name == "when" {
+                    if let condition = branch.attribute("condition") { add(document, condition.valueSpan) }
+                }
+            }
+        }
+        guard computed else { return found }
+        for document in documents {
+            for element in document.allElements {
+                for attribute in element.attributes where attribute.value.isExpression || (element.name == "set-variable" && attribute.name == "value") {
+                    add(document, attribute.valueSpan)
+                }
+                for case .text(let value, let span) in element.children where value.isExpression { add(document, span) }
+            }
+        }
+        return found
     }
 }
 
@@ -331,8 +367,8 @@ private struct OverrideTargets {
         return nil
     }
 
-    /// Overrides of named values or secrets, without those that change the value of one a
-    /// raw policy names a Backend with: which Backend a request goes through is the same in
+    /// Overrides of named values or secrets, without those that change the value of one
+    /// that may choose a raw policy's Backend: which Backend a request goes through is the same in
     /// every environment, as for an API's `backend`, and `backend-id="{{target}}"` switched
     /// Backends, and so credentials and TLS checks, in one environment alone (found by an
     /// audit). `declared` gives each declaration's value (a secret's Key Vault URI).
@@ -350,10 +386,10 @@ private struct OverrideTargets {
             if let declaredValue = valueOf[item.key] ?? nil, value?.scalar?.text == declaredValue { return true }
             diagnostics.report(
                 .fixedAcrossEnvironments,
-                "environment '\(environment)' changes \(what) '\(item.key)', which a raw policy names its Backend with, and which Backend a request goes through is the same in every environment",
+                "environment '\(environment)' changes \(what) '\(item.key)', which may choose the Backend a raw policy sends requests through, and which Backend a request goes through is the same in every environment",
                 at: item.value.range,
                 notes: [
-                    Diagnostic.Note("a raw policy names the Backend with '\(item.key)' here", at: place),
+                    Diagnostic.Note("a raw policy may choose the Backend with '\(item.key)' here", at: place),
                     Diagnostic.Note("name one Backend in the policy, and change its 'url' under 'backends' in the environment's file", at: item.keyRange),
                 ])
             return false
