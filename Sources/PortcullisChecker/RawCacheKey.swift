@@ -31,26 +31,17 @@ struct RawCacheKey {
 
     /// Whether some value of the key may start with `prefix`.
     func mayStart(with prefix: String) -> Bool {
-        meets(RawCacheKey(starts: [prefix.lowercased()], settled: false), whereTheirsUnknown: true)
-    }
-
-    /// Whether a lookup under this key may name an entry kept under `entries`. A start
-    /// this key does not know is the caller's to write, and names any entry; an entry key
-    /// whose start is not known begins with what tells its caller apart, not with text of
-    /// the lookup's own (`"SAPPrincipal" + …` names no entry kept under a bare token).
-    func mayName(_ entries: RawCacheKey) -> Bool {
-        meets(entries, whereTheirsUnknown: false)
+        mayMeet(RawCacheKey(starts: [prefix.lowercased()], settled: false))
     }
 
     /// Whether some value of the key may be some value of `other`: text must equal text
     /// and start with an expression's known start; two known starts must agree as far as
-    /// either goes; an unknown start of this key meets anything, one of `other`'s as
-    /// `whereTheirsUnknown` says.
-    private func meets(_ other: RawCacheKey, whereTheirsUnknown: Bool) -> Bool {
+    /// either goes; a start not known meets any (a key `oid + ":profile"` meets a caller's
+    /// `"0" + header`: the audit of the rule that took it for none).
+    func mayMeet(_ other: RawCacheKey) -> Bool {
         starts.contains { mine in
             other.starts.contains { theirs in
-                guard let mine, !mine.isEmpty else { return true }
-                guard let theirs, !theirs.isEmpty else { return whereTheirsUnknown }
+                guard let mine, let theirs, !mine.isEmpty, !theirs.isEmpty else { return true }
                 switch (settled, other.settled) {
                 case (true, true): return mine == theirs
                 case (true, false): return mine.hasPrefix(theirs)

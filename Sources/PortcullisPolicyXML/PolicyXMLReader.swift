@@ -733,9 +733,10 @@ private struct TextRuns {
             guard case .text(let value) = attribute.value, let first = value.utf8.first, first == UInt8(ascii: "@") || isSpace(first) else { continue }
             var bytes = value.utf8.drop(while: isSpace).makeIterator()
             guard let at = bytes.next(), let opening = bytes.next(), Self.startsAnExpression(at, opening) else { continue }
+            let spaced = attribute.valueSpan.isEmpty ? false : isSpace(text[attribute.valueSpan.lowerBound])
             return Scan.Refusal(
                 offset: attribute.valueSpan.lowerBound,
-                message: "the value of '\(attribute.name)' starts a policy expression only once XML resolves its references",
+                message: "the value of '\(attribute.name)' starts a policy expression only \(spaced ? "after white space" : "once XML resolves its references")",
                 note: "APIM may run it as code or read it as text; write '@(' or '@{' itself, or start the value with other text")
         }
         var run = Run()

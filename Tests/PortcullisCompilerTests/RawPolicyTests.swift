@@ -4116,6 +4116,10 @@ extension RawPolicyTests {
             [
                 "CA001 defs/things.yaml: raw 'cache-lookup-value' in route 'things/status' reads the entry its request names, and raw 'cache-store-value' in route 'things/list-things' keeps each caller's own entries under keys it may name, so one caller can read another's"
             ])
+        // Through a variable, as Microsoft's example keys a store (the audit of the rule).
+        let setter = #"<set-variable name="userId" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#
+        try write(store: setter + store.replacingOccurrences(of: #"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" value"#, with: #"(string)context.Variables[&quot;userId&quot;])" value"#))
+        XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1)
         try write(store: store.replacingOccurrences(of: ".AsJwt()?.Subject", with: ""))
         XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
     }

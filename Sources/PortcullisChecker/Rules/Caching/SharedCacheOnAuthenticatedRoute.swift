@@ -279,6 +279,12 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         /// variable, by a policy or a fragment (found by audits: a store of one keeps the
         /// answer as a store of the body does, wherever on the request's way the variable
         /// was set). There is no answer before `outbound`.
+        /// The variables that hold what names a caller (``namesTheCaller(_:)``), set from it
+        /// or copied from such a variable: Microsoft's own store keys on
+        /// `context.Variables["enduserid"]` (the audit of the lookups' rule).
+        lazy var namingTheCaller: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
+            .marked(seeds: { SharedCacheOnAuthenticatedRoute.namesTheCaller($0.code) }, passesOn: { _ in true })
+
         lazy var answer: MarkedVariables = VariableSetters(context.project, values: context.namedValues.byName)
             .marked(seeds: { $0.sources.contains(.answerBody) }, passesOn: { _ in true })
 
@@ -751,9 +757,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// keeps each caller's own entries (its key tells its callers apart) under keys the
     /// lookup's may meet, one caller reads another's, on a public route too (found by an
     /// audit: a lookup by an `X-Sub` header read what a store kept by the token's subject).
-    /// Only entries kept by what names a caller (``namesTheCaller(_:)``) are ones another
-    /// caller can name: one kept by a token or a random session id, as Microsoft's OAuth
-    /// proxy keeps its sign-ins, is found only by whoever holds it.
+    /// Only entries kept by what names a caller (``namesTheCaller(_:)``, itself or through a
+    /// variable) are ones another caller can name: one kept by a token or a random session
+    /// id, as Microsoft's OAuth proxy keeps its sign-ins, is found only by whoever holds it.
     private static func reportLookupsOfCallersEntries(_ context: CheckContext, _ variables: EstateVariables, into findings: inout DiagnosticCollector) {
         var callersEntries: [(key: RawCacheKey, scope: RawScope, store: PolicyXMLElement)] = []
         for scope in context.rawScopes {
@@ -763,8 +769,9 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard !checked.isEmpty else { continue }
             let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
             for store in stores {
-                guard let key = store.attribute("key"), key.value.isExpression, Self.namesTheCaller(key.value.resolved),
-                    keys.tellsCallersApart(key.value.resolved, in: scope.api)
+                guard let key = store.attribute("key"), key.value.isExpression, case let written = key.value.resolved,
+                    Self.namesTheCaller(written) || ExpressionFlow.reads(of: written).contains(where: { variables.namingTheCaller.read(by: $0, in: scope.api) }),
+                    keys.tellsCallersApart(written, in: scope.api)
                 else { continue }
                 callersEntries.append((RawCacheKey(key, context), scope, store))
             }
@@ -781,7 +788,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 let read = ExpressionFlow.withoutWrittenText(written)
                 guard read.holds("Request") || read.holds("Variables") || read.holds("\\u"), !keys.tellsCallersApart(written, in: scope.api) else { continue }
                 let lookupKey = RawCacheKey(key, context)
-                guard let entries = callersEntries.first(where: { lookupKey.mayName($0.key) }) else { continue }
+                guard let entries = callersEntries.first(where: { lookupKey.mayMeet($0.key) }) else { continue }
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(
                     code,
