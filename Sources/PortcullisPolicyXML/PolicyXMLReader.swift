@@ -750,6 +750,9 @@ private struct TextRuns {
             case .text(let value, let span):
                 var start = span.lowerBound
                 while start < span.upperBound, isSpace(text[start]) { start += 1 }
+                // White space alone, as between statements, counts only right after a lone
+                // '@' (`@<![CDATA[ ]]>(x)` is text): told by its bytes, not its value.
+                if start == span.upperBound, run.leadCount != 1 { continue }
                 run.add(value, at: start)
             }
         }
