@@ -279,8 +279,6 @@ public enum LintPipeline {
             readFiles: files.files[..<(first + inputs.count)].map(\.path) + openAPIFiles.namedPaths + publisherChecks.paths)
     }
 
-    /// One variant of the project — the definitions as written, or with an environment's
-    /// overrides — resolved and checked.
     /// Definitions with their raw policies read, what the reading found, and the places of
     /// credentials, the unreadable policies' lines among them.
     struct RawPoliciesRead {
@@ -289,6 +287,8 @@ public enum LintPipeline {
         var credentials: [SourceRange]
     }
 
+    /// One variant of the project — the definitions as written, or with an environment's
+    /// overrides — resolved and checked.
     struct Variant {
         var checked: CheckContext
         var diagnostics: [Diagnostic]
