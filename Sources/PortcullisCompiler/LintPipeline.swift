@@ -182,7 +182,12 @@ public enum LintPipeline {
         // Backend stays the same), so these are read before them: this reading is the
         // definitions' own variant's.
         let readBase = definitions.environments.isEmpty ? nil : withRawPolicies(definitions, credentials: credentials)
-        let environments = EnvironmentSet(readBase?.definitions ?? definitions, diagnostics: &shared)
+        let backendChoosers = readBase.map { read in
+            BackendChoosers.templates(
+                in: read.definitions.rawDocuments,
+                fragments: Dictionary(read.definitions.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first })
+        }
+        let environments = EnvironmentSet(definitions, backendChoosers: backendChoosers ?? [:], diagnostics: &shared)
         let configurationSetting = configuration?.configuration ?? Configuration()
         var comments = SuppressionComments(
             parsed, environments: definitions.environments.map(\.extent), configuration: configurationSetting, today: options.today)

@@ -468,12 +468,23 @@ final class EnvironmentTests: XCTestCase {
         for chooser in [
             #"<set-variable name="target" value="{{orders-target}}" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
             #"<choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;orders-plain&quot;)"><set-backend-service backend-id="orders-plain" /></when></choose>"#,
+            // The next audit's: a variable a branch's condition reads, a lookup's default, a
+            // switch from the Backend to a URL.
+            #"<set-variable name="plain" value="{{orders-target}}" /><choose><when condition="@((string)context.Variables[&quot;plain&quot;] == &quot;orders-plain&quot;)"><set-backend-service backend-id="orders-plain" /></when></choose>"#,
+            #"<cache-lookup-value key="routing" default-value="{{orders-target}}" variable-name="target" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
+            #"<set-backend-service backend-id="orders-secure" /><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;x&quot;)"><set-backend-service base-url="https://orders.example.com" /></when></choose>"#,
         ] {
             try Data(api.replacingOccurrences(of: statement, with: chooser).utf8).write(to: raw.appendingPathComponent("api.yaml"))
             let chosen = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
             XCTAssertEqual(chosen.status, 1, chooser)
             XCTAssertTrue(chosen.stdout.contains("changes named value 'orders-target', which may choose the Backend"), chosen.stdout)
         }
+        // A Backend chosen by an expression that reads no named value leaves the others free
+        // (the wider rule made every named value in an expression fixed, with no way out).
+        let regional = #"<set-variable name="g" value="@(&quot;{{orders-target}}&quot;)" /><set-backend-service backend-id="@(context.Deployment.Region == &quot;westeurope&quot; ? &quot;orders-secure&quot; : &quot;orders-plain&quot;)" />"#
+        try Data(api.replacingOccurrences(of: statement, with: regional).utf8).write(to: raw.appendingPathComponent("api.yaml"))
+        let free = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
+        XCTAssertEqual(free.status, 0, free.stdout)
     }
 
     func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {

@@ -1,5 +1,4 @@
 import PortcullisDiagnostics
-import PortcullisPolicyXML
 import PortcullisSyntax
 
 /// The project's environments, each checked against the definitions it overrides and
@@ -21,7 +20,9 @@ public struct EnvironmentSet: Sendable {
     /// Checks every override against the declarations of the definitions as written: an
     /// environment may change a value, not add an API, route, provider, named value or a
     /// section (Redis, CORS, a route's cache) that is not there.
-    public init(_ definitions: Definitions, diagnostics: inout DiagnosticCollector) {
+    /// `backendChoosers` are the named values and secrets, by case-folded name, that may
+    /// choose the Backend a raw policy sends requests through (the checker finds them).
+    public init(_ definitions: Definitions, backendChoosers: [String: SourceRange] = [:], diagnostics: inout DiagnosticCollector) {
         // The declarations are indexed only for a project that has environments.
         guard !definitions.environments.isEmpty else {
             environments = []
@@ -29,7 +30,7 @@ public struct EnvironmentSet: Sendable {
         }
         var seen: [String: SourceRange] = [:]
         var kept: [Environment] = []
-        let declared = DeclaredTargets(definitions)
+        let declared = DeclaredTargets(definitions, backendNamingTemplates: backendChoosers)
         let suggestions = SuggestionBudget()
         for environment in definitions.environments.sorted(by: { $0.kindRange < $1.kindRange }) {
             if let first = seen[environment.name.value] {
@@ -164,13 +165,13 @@ private struct DeclaredTargets {
     /// False when some input was not read to its end: a name it may declare is not unknown.
     let complete: Bool
     /// The named values and secrets that may choose the Backend a raw policy sends requests
-    /// through (``templatesChoosingBackends(in:)``), by case-folded name as APIM matches
-    /// them, each with the first place it is written.
+    /// through, by case-folded name as APIM matches them, each with the first place it is
+    /// written.
     let backendNamingTemplates: [String: SourceRange]
 
-    init(_ definitions: Definitions) {
+    init(_ definitions: Definitions, backendNamingTemplates: [String: SourceRange]) {
         complete = definitions.complete
-        backendNamingTemplates = Self.templatesChoosingBackends(in: definitions.rawDocuments)
+        self.backendNamingTemplates = backendNamingTemplates
         gateway = definitions.gateways.min { $0.kindRange < $1.kindRange }
         apis = Dictionary(definitions.apis.map { ($0.name.value, $0) }) { first, _ in first }
         apiNames = Set(apis.keys)
@@ -178,51 +179,6 @@ private struct DeclaredTargets {
         productNames = Set(definitions.products.map(\.name.value))
         backends = Dictionary(definitions.backends.map { ($0.name.value, $0) }) { first, _ in first }
         backendNames = Set(backends.keys).union(definitions.undecodedBackendNames)
-    }
-}
-
-extension DeclaredTargets {
-    /// The `{{name}}`s written where they may choose a Backend: in a `backend-id` (or a
-    /// `…-backend-id`); in the conditions of a `choose` that sets a Backend; and, where some
-    /// `backend-id` is an expression, which may read any variable, in every expression and
-    /// every `set-variable`'s value (the audit of the first rule: a value read into a
-    /// variable, or tested by a `when`, switched Backends unseen).
-    static func templatesChoosingBackends(in documents: [PolicyXMLDocument]) -> [String: SourceRange] {
-        var found: [String: SourceRange] = [:]
-        func add(_ document: PolicyXMLDocument, _ span: Range<Int>) {
-            for reference in RawTemplates.names(in: document, span: span) {
-                found[Grammar.caseFolded(reference.value)] = found[Grammar.caseFolded(reference.value)] ?? reference.range
-            }
-        }
-        func isBackendID(_ attribute: PolicyXMLAttribute) -> Bool {
-            attribute.name == "backend-id" || attribute.name.hasSuffix("-backend-id")
-        }
-        var computed = false
-        for document in documents {
-            for element in document.allElements {
-                for attribute in element.attributes where isBackendID(attribute) {
-                    add(document, attribute.valueSpan)
-                    computed = computed || attribute.value.isExpression
-                }
-                guard element.name == "choose" else { continue }
-                var setsABackend = false
-                element.forEachElement { nested in setsABackend = setsABackend || nested.attributes.contains(where: isBackendID) }
-                guard setsABackend else { continue }
-                for branch in element.elements where branch.name == "when" {
-                    if let condition = branch.attribute("condition") { add(document, condition.valueSpan) }
-                }
-            }
-        }
-        guard computed else { return found }
-        for document in documents {
-            for element in document.allElements {
-                for attribute in element.attributes where attribute.value.isExpression || (element.name == "set-variable" && attribute.name == "value") {
-                    add(document, attribute.valueSpan)
-                }
-                for case .text(let value, let span) in element.children where value.isExpression { add(document, span) }
-            }
-        }
-        return found
     }
 }
 

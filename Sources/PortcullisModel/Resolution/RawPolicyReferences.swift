@@ -11,7 +11,7 @@ import PortcullisSupport
 /// `{{name}}`. Both must be declared, as they must be for the language's own fields.
 extension Definitions {
     /// Every raw policy document of the definitions, fragments included.
-    var rawDocuments: [PolicyXMLDocument] {
+    public var rawDocuments: [PolicyXMLDocument] {
         var documents = gateways.compactMap(\.policy?.document)
         for api in apis {
             if let document = api.policy?.document { documents.append(document) }
@@ -214,8 +214,9 @@ struct LiquidTemplate {
 }
 
 /// `{{name}}` references in raw XML, which APIM replaces before it reads the document.
-enum RawTemplates {
-    static func names(in document: PolicyXMLDocument, span: Range<Int>) -> [Located<String>] {
+public enum RawTemplates {
+    /// The `{{name}}`s written in `span` of `document`, each where it is written.
+    public static func names(in document: PolicyXMLDocument, span: Range<Int>) -> [Located<String>] {
         var found: [Located<String>] = []
         let text = document.text
         var index = span.lowerBound
