@@ -761,7 +761,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     /// variable) are ones another caller can name: one kept by a token or a random session
     /// id, as Microsoft's OAuth proxy keeps its sign-ins, is found only by whoever holds it.
     private static func reportLookupsOfCallersEntries(_ context: CheckContext, _ variables: EstateVariables, into findings: inout DiagnosticCollector) {
-        var callersEntries: [(key: RawCacheKey, scope: RawScope, store: PolicyXMLElement)] = []
+        var callersEntries = RawCacheEntries<(scope: RawScope, store: PolicyXMLElement)>()
         for scope in context.rawScopes {
             let stores = scope.elements(named: Self.cacheStoreValue)
             guard !stores.isEmpty else { continue }
@@ -773,7 +773,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                     Self.namesTheCaller(written) || ExpressionFlow.reads(of: written).contains(where: { variables.namingTheCaller.read(by: $0, in: scope.api) }),
                     keys.tellsCallersApart(written, in: scope.api)
                 else { continue }
-                callersEntries.append((RawCacheKey(key, context), scope, store))
+                callersEntries.add(RawCacheKey(key, context), (scope, store))
             }
         }
         guard !callersEntries.isEmpty else { return }
@@ -787,8 +787,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
                 let written = key.value.resolved
                 let read = ExpressionFlow.withoutWrittenText(written)
                 guard read.holds("Request") || read.holds("Variables") || read.holds("\\u"), !keys.tellsCallersApart(written, in: scope.api) else { continue }
-                let lookupKey = RawCacheKey(key, context)
-                guard let entries = callersEntries.first(where: { lookupKey.mayMeet($0.key) }) else { continue }
+                guard let entries = callersEntries.first(namedBy: RawCacheKey(key, context)) else { continue }
                 let range = scope.document.range(lookup.nameSpan)
                 findings.report(
                     code,
