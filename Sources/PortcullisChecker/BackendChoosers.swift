@@ -25,21 +25,28 @@ public enum BackendChoosers {
                 }
             }
         }
-        // Back along the variables read, until no writer adds one.
-        var followed = -1
-        while search.variables.count != followed || search.readsEveryVariable && followed >= 0 {
-            followed = search.variables.count
-            let readsEvery = search.readsEveryVariable
-            for document in documents {
-                for element in document.allElements {
-                    guard let written = writtenVariable(by: element), readsEvery || search.variables.contains(written) else { continue }
-                    element.forEachElement { part in
-                        for attribute in part.attributes { search.take(attribute, of: document) }
-                        for case .text(let value, let span) in part.children { search.take(value, at: span, of: document) }
-                    }
+        // Back along the variables read: each writer of one is taken once, and adds what
+        // it reads in turn (taking every writer on each pass until none added a variable
+        // was quadratic in a chain of them).
+        var writers: [String: [(document: PolicyXMLDocument, element: PolicyXMLElement)]] = [:]
+        for document in documents {
+            for element in document.allElements {
+                if let written = writtenVariable(by: element) { writers[written, default: []].append((document, element)) }
+            }
+        }
+        while true {
+            if search.readsEveryVariable {
+                // A variable read by a name not written out may be any: every writer counts.
+                for variable in writers.keys { search.follow(variable) }
+                search.readsEveryVariable = false
+            }
+            guard let variable = search.pending.popLast() else { break }
+            for (document, element) in writers[variable] ?? [] {
+                element.forEachElement { part in
+                    for attribute in part.attributes { search.take(attribute, of: document) }
+                    for case .text(let value, let span) in part.children { search.take(value, at: span, of: document) }
                 }
             }
-            if readsEvery { break }
         }
         return search.found
     }
@@ -58,10 +65,15 @@ public enum BackendChoosers {
     private struct Search {
         let fragments: [String: PolicyXMLDocument]
         var found: [String: SourceRange] = [:]
-        /// The variables a choice reads, in lower case; all of them when one is read by a
-        /// name not written out.
+        /// The variables a choice reads, in lower case, and those of them whose writers are
+        /// still to be taken; all of them when one is read by a name not written out.
         var variables: Set<String> = []
+        var pending: [String] = []
         var readsEveryVariable = false
+
+        mutating func follow(_ variable: String) {
+            if variables.insert(variable).inserted { pending.append(variable) }
+        }
 
         mutating func take(_ attribute: PolicyXMLAttribute, of document: PolicyXMLDocument) {
             take(attribute.value, at: attribute.valueSpan, of: document)
@@ -75,7 +87,7 @@ public enum BackendChoosers {
             guard value.isExpression else { return }
             for source in ExpressionFlow.reads(of: value.resolved) {
                 switch source {
-                case .variable(let name): variables.insert(name.trimmingWhitespace.lowercased())
+                case .variable(let name): follow(name.trimmingWhitespace.lowercased())
                 case .allVariables: readsEveryVariable = true
                 default: continue
                 }
