@@ -13,81 +13,109 @@ import PortcullisPolicyXML
 /// wider rule found, with no way to silence the error.
 public enum BackendChoosers {
     /// Each chooser by case-folded name, as APIM matches names, with the first place it is
-    /// written.
-    public static func templates(in documents: [PolicyXMLDocument], fragments: [String: PolicyXMLDocument]) -> [String: SourceRange] {
+    /// written. Each document comes with the API whose own it is (nil for the gateway's, a
+    /// product's, a fragment): a variable lives for one request, so one API's writer does
+    /// not feed another API's choice (the audit of the rule: a value an audit API logged
+    /// was taken for the orders API's routing).
+    public static func templates(in documents: [(document: PolicyXMLDocument, api: Int?)], fragments: [String: PolicyXMLDocument]) -> [String: SourceRange] {
         var search = Search(fragments: fragments)
-        for document in documents {
+        for (document, api) in documents {
             for element in document.allElements {
-                for attribute in element.attributes where isBackendID(attribute.name) { search.take(attribute, of: document) }
+                for attribute in element.attributes where isBackendID(attribute.name) { search.take(attribute, of: document, api: api) }
                 guard element.name == "choose", search.setsABackend(element) else { continue }
                 for branch in element.elements where branch.name == "when" {
-                    if let condition = branch.attribute("condition") { search.take(condition, of: document) }
+                    if let condition = branch.attribute("condition") { search.take(condition, of: document, api: api) }
                 }
             }
         }
         // Back along the variables read: each writer of one is taken once, and adds what
         // it reads in turn (taking every writer on each pass until none added a variable
         // was quadratic in a chain of them).
-        var writers: [String: [(document: PolicyXMLDocument, element: PolicyXMLElement)]] = [:]
-        for document in documents {
+        var all: [Writer] = []
+        var writers: [String: [Int]] = [:]
+        for (document, api) in documents {
             for element in document.allElements {
-                if let written = writtenVariable(by: element) { writers[written, default: []].append((document, element)) }
+                let written = writtenVariables(by: element)
+                guard !written.isEmpty else { continue }
+                for name in written { writers[name, default: []].append(all.count) }
+                all.append(Writer(document: document, api: api, element: element))
             }
         }
+        var taken = Set<Int>()
         while true {
             if search.readsEveryVariable {
                 // A variable read by a name not written out may be any: every writer counts.
-                for variable in writers.keys { search.follow(variable) }
+                for variable in writers.keys { search.follow(variable, api: nil) }
                 search.readsEveryVariable = false
             }
-            guard let variable = search.pending.popLast() else { break }
-            for (document, element) in writers[variable] ?? [] {
-                element.forEachElement { part in
-                    for attribute in part.attributes { search.take(attribute, of: document) }
-                    for case .text(let value, let span) in part.children { search.take(value, at: span, of: document) }
+            guard let (variable, api) = search.pending.popLast() else { break }
+            for number in writers[variable] ?? [] where api == nil || all[number].api == nil || all[number].api == api {
+                guard taken.insert(number).inserted else { continue }
+                let writer = all[number]
+                writer.element.forEachElement { part in
+                    for attribute in part.attributes { search.take(attribute, of: writer.document, api: writer.api) }
+                    for case .text(let value, let span) in part.children { search.take(value, at: span, of: writer.document, api: writer.api) }
                 }
             }
         }
         return search.found
     }
 
+    /// A statement that writes a variable, in a document of `api`'s (nil: every API's).
+    private struct Writer {
+        let document: PolicyXMLDocument
+        let api: Int?
+        let element: PolicyXMLElement
+    }
+
     private static func isBackendID(_ name: String) -> Bool {
         name == "backend-id" || name.hasSuffix("-backend-id")
     }
 
-    /// The variable `element` writes, in lower case, if it writes one a literal names.
-    private static func writtenVariable(by element: PolicyXMLElement) -> String? {
-        let attribute = element.name == "set-variable" ? element.attribute("name") : element.attributes.first { $0.name.hasSuffix("variable-name") }
-        guard case .text(let name)? = attribute?.value else { return nil }
-        return name.trimmingWhitespace.lowercased()
+    /// The variables `element` writes that a literal names, in lower case: a
+    /// `set-variable`'s, and each an attribute `…variable-name` names (a limit writes two:
+    /// the audit of the rule).
+    private static func writtenVariables(by element: PolicyXMLElement) -> [String] {
+        let attributes = element.name == "set-variable" ? element.attribute("name").map { [$0] } ?? [] : element.attributes.filter { $0.name.hasSuffix("variable-name") }
+        return attributes.compactMap { attribute in
+            guard case .text(let name) = attribute.value else { return nil }
+            return name.trimmingWhitespace.lowercased()
+        }
     }
 
     private struct Search {
         let fragments: [String: PolicyXMLDocument]
         var found: [String: SourceRange] = [:]
-        /// The variables a choice reads, in lower case, and those of them whose writers are
-        /// still to be taken; all of them when one is read by a name not written out.
-        var variables: Set<String> = []
-        var pending: [String] = []
+        /// The variables a choice reads, in lower case, each with the API whose policy
+        /// reads it (nil: every API's), and those whose writers are still to be taken; all
+        /// of them when one is read by a name not written out.
+        var variables: Set<Read> = []
+        var pending: [(String, Int?)] = []
         var readsEveryVariable = false
 
-        mutating func follow(_ variable: String) {
-            if variables.insert(variable).inserted { pending.append(variable) }
+        struct Read: Hashable {
+            let name: String
+            let api: Int?
         }
 
-        mutating func take(_ attribute: PolicyXMLAttribute, of document: PolicyXMLDocument) {
-            take(attribute.value, at: attribute.valueSpan, of: document)
+        mutating func follow(_ variable: String, api: Int?) {
+            if variables.insert(Read(name: variable, api: api)).inserted { pending.append((variable, api)) }
         }
 
-        /// The `{{name}}`s written at `span`, and the variables `value`'s code reads.
-        mutating func take(_ value: PolicyXMLValue, at span: Range<Int>, of document: PolicyXMLDocument) {
+        mutating func take(_ attribute: PolicyXMLAttribute, of document: PolicyXMLDocument, api: Int?) {
+            take(attribute.value, at: attribute.valueSpan, of: document, api: api)
+        }
+
+        /// The `{{name}}`s written at `span`, and the variables `value`'s code reads, in a
+        /// document of `api`'s.
+        mutating func take(_ value: PolicyXMLValue, at span: Range<Int>, of document: PolicyXMLDocument, api: Int?) {
             for reference in RawTemplates.names(in: document, span: span) {
                 found[Grammar.caseFolded(reference.value)] = found[Grammar.caseFolded(reference.value)] ?? reference.range
             }
             guard value.isExpression else { return }
             for source in ExpressionFlow.reads(of: value.resolved) {
                 switch source {
-                case .variable(let name): follow(name.trimmingWhitespace.lowercased())
+                case .variable(let name): follow(name.trimmingWhitespace.lowercased(), api: api)
                 case .allVariables: readsEveryVariable = true
                 default: continue
                 }

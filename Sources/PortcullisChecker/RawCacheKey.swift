@@ -54,6 +54,11 @@ struct RawCacheEntries<Entry> {
 
     var isEmpty: Bool { entries.isEmpty }
 
+    /// The most bytes of a start the tree holds: one past it is cut there and taken as
+    /// not settled, which only adds meetings (starts of 10,000 bytes took gigabytes: an
+    /// audit).
+    static var longestStart: Int { 256 }
+
     mutating func add(_ key: RawCacheKey, _ entry: Entry) {
         let index = entries.count
         entries.append(entry)
@@ -62,9 +67,10 @@ struct RawCacheEntries<Entry> {
                 unknown = unknown ?? index
                 continue
             }
+            let cut = start.utf8.count > Self.longestStart
             var node = 0
             through[0] = through[0] ?? index
-            for byte in start.utf8 {
+            for byte in start.utf8.prefix(Self.longestStart) {
                 if let next = children[node][byte] {
                     node = next
                 } else {
@@ -74,21 +80,21 @@ struct RawCacheEntries<Entry> {
                 }
                 through[node] = through[node] ?? index
             }
-            if key.settled { endsSettled[node] = endsSettled[node] ?? index } else { endsOpen[node] = endsOpen[node] ?? index }
+            if key.settled && !cut { endsSettled[node] = endsSettled[node] ?? index } else { endsOpen[node] = endsOpen[node] ?? index }
         }
     }
 
     /// The first entry a lookup under `key` may name. An entry key whose start is not known
-    /// begins with what tells its caller apart, an id or a name; it meets a lookup's known
-    /// start only where that could begin one (`"0" + header` an `oid`, not `"geo:" + …`: the
-    /// audit of the rule found both).
+    /// meets any (`"0" + header` meets `oid + ":profile"`; a start not read may be an API's
+    /// name or a variable: the audits of the rule). A lookup start longer than the tree
+    /// holds is read as far as it goes, so it meets what its first bytes meet.
     func first(namedBy key: RawCacheKey) -> Entry? {
         for start in key.starts {
             guard let start, !start.isEmpty else { return (unknown ?? through[0]).map { entries[$0] } }
-            if let unknown, start.utf8.allSatisfy(Self.mayBeginAnID) { return entries[unknown] }
+            if let unknown { return entries[unknown] }
             var node = 0
             var walked = true
-            for byte in start.utf8 {
+            for byte in start.utf8.prefix(Self.longestStart) {
                 guard let next = children[node][byte] else {
                     walked = false
                     break
@@ -98,14 +104,8 @@ struct RawCacheEntries<Entry> {
             }
             guard walked else { continue }
             if let settled = endsSettled[node] { return entries[settled] }
-            if !key.settled, let longer = through[node] { return entries[longer] }
+            if !key.settled || start.utf8.count > Self.longestStart, let longer = through[node] { return entries[longer] }
         }
         return nil
-    }
-
-    /// Letters, digits and what ids and user names hold (`-`, `_`, `.`, `@`).
-    private static func mayBeginAnID(_ byte: UInt8) -> Bool {
-        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "@")
     }
 }

@@ -184,7 +184,7 @@ public enum LintPipeline {
         let readBase = definitions.environments.isEmpty ? nil : withRawPolicies(definitions, credentials: credentials)
         let backendChoosers = readBase.map { read in
             BackendChoosers.templates(
-                in: read.definitions.rawDocuments,
+                in: read.definitions.rawDocumentsByAPI,
                 fragments: Dictionary(read.definitions.fragments.compactMap { fragment in fragment.policy.document.map { (fragment.name.value, $0) } }) { first, _ in first })
         }
         let environments = EnvironmentSet(definitions, backendChoosers: backendChoosers ?? [:], diagnostics: &shared)

@@ -12,13 +12,19 @@ import PortcullisSupport
 extension Definitions {
     /// Every raw policy document of the definitions, fragments included.
     public var rawDocuments: [PolicyXMLDocument] {
-        var documents = gateways.compactMap(\.policy?.document)
-        for api in apis {
-            if let document = api.policy?.document { documents.append(document) }
-            documents += api.routes.compactMap(\.policy?.document)
+        rawDocumentsByAPI.map(\.document)
+    }
+
+    /// ``rawDocuments``, each with the API, by index, whose own policy or route's it is; nil
+    /// for the gateway's, a product's and a fragment, which any API's requests may run.
+    public var rawDocumentsByAPI: [(document: PolicyXMLDocument, api: Int?)] {
+        var documents = gateways.compactMap { $0.policy?.document.map { ($0, nil as Int?) } }
+        for (index, api) in apis.enumerated() {
+            if let document = api.policy?.document { documents.append((document, index)) }
+            documents += api.routes.compactMap { $0.policy?.document.map { ($0, index) } }
         }
-        documents += products.compactMap(\.policy?.document)
-        documents += fragments.compactMap(\.policy.document)
+        documents += products.compactMap { $0.policy?.document.map { ($0, nil) } }
+        documents += fragments.compactMap { $0.policy.document.map { ($0, nil) } }
         return documents
     }
 }
