@@ -40,24 +40,26 @@ struct RawCacheKey {
 /// meet them in the time the key's known starts take to read: a lookup compared with every
 /// store was quadratic (8,000 of each took 12 s, an audit found). A tree of the starts'
 /// bytes: a lookup's start meets an entry's that is a prefix of it and not settled, one
-/// equal to it, or, not settled itself, one it is a prefix of.
+/// equal to it, or, not settled itself, one it is a prefix of. Its nodes are numbers, its
+/// edges one table: a table per node took gigabytes for long starts.
 struct RawCacheEntries<Entry> {
     private var entries: [Entry] = []
     /// The first entry whose key may start anyhow.
     private var unknown: Int?
-    private var children: [[UInt8: Int]] = [[:]]
+    /// Each node's child by its number and the byte (`node << 8 | byte`).
+    private var edges: [Int: Int] = [:]
     /// By node: the first entry whose start, not settled, ends there; whose start, settled,
-    /// ends there; whose start passes through or ends there.
-    private var endsOpen: [Int: Int] = [:]
-    private var endsSettled: [Int: Int] = [:]
-    private var through: [Int: Int] = [:]
+    /// ends there; whose start passes through or ends there (-1: none).
+    private var endsOpen: [Int] = [-1]
+    private var endsSettled: [Int] = [-1]
+    private var through: [Int] = [-1]
 
     var isEmpty: Bool { entries.isEmpty }
 
     /// The most bytes of a start the tree holds: one past it is cut there and taken as
     /// not settled, which only adds meetings (starts of 10,000 bytes took gigabytes: an
     /// audit).
-    static var longestStart: Int { 256 }
+    static var longestStart: Int { 64 }
 
     mutating func add(_ key: RawCacheKey, _ entry: Entry) {
         let index = entries.count
@@ -69,18 +71,25 @@ struct RawCacheEntries<Entry> {
             }
             let cut = start.utf8.count > Self.longestStart
             var node = 0
-            through[0] = through[0] ?? index
+            if through[0] < 0 { through[0] = index }
             for byte in start.utf8.prefix(Self.longestStart) {
-                if let next = children[node][byte] {
+                if let next = edges[node << 8 | Int(byte)] {
                     node = next
                 } else {
-                    children.append([:])
-                    children[node][byte] = children.count - 1
-                    node = children.count - 1
+                    let next = through.count
+                    edges[node << 8 | Int(byte)] = next
+                    endsOpen.append(-1)
+                    endsSettled.append(-1)
+                    through.append(-1)
+                    node = next
                 }
-                through[node] = through[node] ?? index
+                if through[node] < 0 { through[node] = index }
             }
-            if key.settled && !cut { endsSettled[node] = endsSettled[node] ?? index } else { endsOpen[node] = endsOpen[node] ?? index }
+            if key.settled && !cut {
+                if endsSettled[node] < 0 { endsSettled[node] = index }
+            } else if endsOpen[node] < 0 {
+                endsOpen[node] = index
+            }
         }
     }
 
@@ -90,21 +99,21 @@ struct RawCacheEntries<Entry> {
     /// holds is read as far as it goes, so it meets what its first bytes meet.
     func first(namedBy key: RawCacheKey) -> Entry? {
         for start in key.starts {
-            guard let start, !start.isEmpty else { return (unknown ?? through[0]).map { entries[$0] } }
+            guard let start, !start.isEmpty else { return (unknown ?? (through[0] < 0 ? nil : through[0])).map { entries[$0] } }
             if let unknown { return entries[unknown] }
             var node = 0
             var walked = true
             for byte in start.utf8.prefix(Self.longestStart) {
-                guard let next = children[node][byte] else {
+                guard let next = edges[node << 8 | Int(byte)] else {
                     walked = false
                     break
                 }
                 node = next
-                if let open = endsOpen[node] { return entries[open] }
+                if endsOpen[node] >= 0 { return entries[endsOpen[node]] }
             }
             guard walked else { continue }
-            if let settled = endsSettled[node] { return entries[settled] }
-            if !key.settled || start.utf8.count > Self.longestStart, let longer = through[node] { return entries[longer] }
+            if endsSettled[node] >= 0 { return entries[endsSettled[node]] }
+            if !key.settled || start.utf8.count > Self.longestStart, through[node] >= 0 { return entries[through[node]] }
         }
         return nil
     }
