@@ -4090,7 +4090,8 @@ extension RawPolicyTests {
     func testALookupOfAnEntryTheRequestNamesWhereEachCallerKeepsItsOwnIsCA001() throws {
         let store = #"<cache-store-value key="@(&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="60" />"#
         let lookup = #"<cache-lookup-value key="@(&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;))" variable-name="kept" />"#
-        func write(store: String) throws {
+        let open = "auth: none\n    public: Status page for the uptime monitor\n    rateLimit: {calls: 10, per: 1s, key: ip}"
+        func write(store: String, lookup: String = lookup, statusAccess: String = open) throws {
             let api = RuleExample.api(
                 "things",
                 routes: """
@@ -4102,9 +4103,7 @@ extension RawPolicyTests {
                   - id: status
                     method: GET
                     path: /status
-                    auth: none
-                    public: Status page for the uptime monitor
-                    rateLimit: {calls: 10, per: 1s, key: ip}
+                    \(statusAccess)
                     policy: '<policies><inbound><base />\(lookup)<return-response><set-body>@((string)context.Variables.GetValueOrDefault(&quot;kept&quot;, &quot;&quot;))</set-body></return-response></inbound></policies>'
 
                 """)
@@ -4120,6 +4119,16 @@ extension RawPolicyTests {
         let setter = #"<set-variable name="userId" value="@(context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" />"#
         try write(store: setter + store.replacingOccurrences(of: #"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject)" value"#, with: #"(string)context.Variables[&quot;userId&quot;])" value"#))
         XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1)
+        // On a route whose callers present tokens, the subject as a header's default only:
+        // whoever sends 'X-Sub' still names the entry (an audit; the default had been read
+        // as part of the header's value). Keyed by the subject, the lookup finds only the
+        // caller's own.
+        let subject = #"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"#
+        let checked = "scopes: [orders.read]"
+        try write(store: store, lookup: lookup.replacingOccurrences(of: #"&quot;X-Sub&quot;, &quot;&quot;"#, with: "&quot;X-Sub&quot;, " + subject), statusAccess: checked)
+        XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1)
+        try write(store: store, lookup: lookup.replacingOccurrences(of: #"context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;)"#, with: subject), statusAccess: checked)
+        XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
         try write(store: store.replacingOccurrences(of: ".AsJwt()?.Subject", with: ""))
         XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
     }

@@ -175,6 +175,20 @@ enum ExpressionFlow {
                     return judge(side((body.lowerBound + 1)..<mark), depth: depth + 1)
                         && (parts && isWrittenOut(expression(fallback)) || judge(side(fallback), depth: depth + 1))
                 }
+                // A read with a default gives the entry where the request has it and the
+                // default where not, as `??` does, so each is judged: read as one value, a
+                // key `Headers.GetValueOrDefault("X-Sub", subject)` was taken for the
+                // subject's, though a caller who sends `X-Sub` chooses it (an audit). Past
+                // eight such reads, every default is dropped: each entry is then judged as
+                // sent.
+                if parts, contains(text[body], "GetValueOrDefault"), let read = firstReadWithADefault(text, body, structure) {
+                    guard depth < 8 else { return judge(String(decoding: withoutDefaults(text, body, structure), as: UTF8.self), depth: depth + 1) }
+                    let fallback = expression(read.fallback)
+                    let entry = text[..<(read.fallback.lowerBound - 1)] + text[read.fallback.upperBound...]
+                    let missing = text[..<read.start] + "(".utf8 + text[read.fallback] + ")".utf8 + text[(read.fallback.upperBound + 1)...]
+                    return judge(String(decoding: entry, as: UTF8.self), depth: depth + 1)
+                        && (isWrittenOut(fallback) || judge(String(decoding: missing, as: UTF8.self), depth: depth + 1))
+                }
                 if let (subject, arms) = switchArms(text, body, structure) {
                     // An arm for a credential that is missing (`t switch { null => "anon", … }`)
                     // serves no caller with one, as a written branch of a test of it.
@@ -198,6 +212,45 @@ enum ExpressionFlow {
             }
         }
         return judge(code, depth: 0)
+    }
+
+    /// The first read in `body` of a request's or the variables' entry by a name written
+    /// out, with a default (`context.Request.Headers.GetValueOrDefault("X", fallback)`):
+    /// where the read starts (its receiver) and its default's code, which the call's
+    /// closing bracket follows.
+    private static func firstReadWithADefault(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> (start: Int, fallback: Range<Int>)? {
+        var index = body.lowerBound
+        while index < body.upperBound {
+            if let end = structure.literalEnd[index] {
+                index = end
+                continue
+            }
+            guard text[index] == dot, let (_, end, valueEnd) = read(text, at: index, structure) else {
+                index += 1
+                continue
+            }
+            if end < valueEnd, text[end] == comma, valueEnd - 1 > end + 1 {
+                var start = index
+                while start > body.lowerBound, isIdentifier(text[start - 1]) || text[start - 1] == dot { start -= 1 }
+                return (start, (end + 1)..<(valueEnd - 1))
+            }
+            index = max(end, index + 1)
+        }
+        return nil
+    }
+
+    /// `text` with the default of every read in `body` that has one taken off
+    /// (``firstReadWithADefault(_:_:_:)``): each entry as the request sends it.
+    private static func withoutDefaults(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> [UInt8] {
+        var kept: [UInt8] = []
+        var from = 0
+        var rest = body
+        while let read = firstReadWithADefault(text, rest, structure) {
+            kept += text[from..<(read.fallback.lowerBound - 1)]
+            from = read.fallback.upperBound
+            rest = (read.fallback.upperBound + 1)..<body.upperBound
+        }
+        return kept + text[from...]
     }
 
     /// How ``everyValue(of:credentials:reading:holds:)`` reads each value.
