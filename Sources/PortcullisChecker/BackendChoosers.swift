@@ -8,7 +8,7 @@ import PortcullisPolicyXML
 /// value; the conditions of a `choose` that sets a Backend or a URL (in an included
 /// fragment too); and, back from there, every writer of a variable they read
 /// (`set-variable`, a `…variable-name` such as a cache lookup's or a call's answer) with
-/// what that writer reads in turn. A `{{name}}` only some unrelated expression holds is no
+/// what that writer reads in turn and the conditions that decide whether it runs. A `{{name}}` only some unrelated expression holds is no
 /// chooser: every named value an estate put in an expression was one, the audit of the
 /// wider rule found, with no way to silence the error.
 public enum BackendChoosers {
@@ -34,12 +34,16 @@ public enum BackendChoosers {
         var all: [Writer] = []
         var writers: [String: [Int]] = [:]
         for (document, api) in documents {
-            for element in document.allElements {
+            func collect(_ element: PolicyXMLElement, decidedBy conditions: [PolicyXMLAttribute]) {
                 let written = writtenVariables(by: element)
-                guard !written.isEmpty else { continue }
-                for name in written { writers[name, default: []].append(all.count) }
-                all.append(Writer(document: document, api: api, element: element))
+                if !written.isEmpty {
+                    for name in written { writers[name, default: []].append(all.count) }
+                    all.append(Writer(document: document, api: api, element: element, conditions: conditions))
+                }
+                let inside = element.name == "choose" ? conditions + element.elements.compactMap { $0.name == "when" ? $0.attribute("condition") : nil } : conditions
+                for case .element(let child) in element.children { collect(child, decidedBy: inside) }
             }
+            collect(document.root, decidedBy: [])
         }
         var taken = Set<Int>()
         while true {
@@ -52,6 +56,7 @@ public enum BackendChoosers {
             for number in writers[variable] ?? [] where api == nil || all[number].api == nil || all[number].api == api {
                 guard taken.insert(number).inserted else { continue }
                 let writer = all[number]
+                for condition in writer.conditions { search.take(condition, of: writer.document, api: writer.api) }
                 writer.element.forEachElement { part in
                     for attribute in part.attributes { search.take(attribute, of: writer.document, api: writer.api) }
                     for case .text(let value, let span) in part.children { search.take(value, at: span, of: writer.document, api: writer.api) }
@@ -61,11 +66,14 @@ public enum BackendChoosers {
         return search.found
     }
 
-    /// A statement that writes a variable, in a document of `api`'s (nil: every API's).
+    /// A statement that writes a variable, in a document of `api`'s (nil: every API's),
+    /// with the conditions of the `choose`s around it, which decide whether it runs (the
+    /// audit of the rule: a `when` on a named value chose the value a Backend was named by).
     private struct Writer {
         let document: PolicyXMLDocument
         let api: Int?
         let element: PolicyXMLElement
+        let conditions: [PolicyXMLAttribute]
     }
 
     private static func isBackendID(_ name: String) -> Bool {

@@ -473,6 +473,9 @@ final class EnvironmentTests: XCTestCase {
             #"<set-variable name="plain" value="{{orders-target}}" /><choose><when condition="@((string)context.Variables[&quot;plain&quot;] == &quot;orders-plain&quot;)"><set-backend-service backend-id="orders-plain" /></when></choose>"#,
             #"<cache-lookup-value key="routing" default-value="{{orders-target}}" variable-name="target" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
             #"<set-backend-service backend-id="orders-secure" /><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;x&quot;)"><set-backend-service base-url="https://orders.example.com" /></when></choose>"#,
+            // The round after's: a branch's condition deciding which value a variable the
+            // Backend is named by gets.
+            #"<set-variable name="b" value="orders-secure" /><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;plain&quot;)"><set-variable name="b" value="orders-plain" /></when></choose><set-backend-service backend-id="@((string)context.Variables[&quot;b&quot;])" />"#,
         ] {
             try Data(api.replacingOccurrences(of: statement, with: chooser).utf8).write(to: raw.appendingPathComponent("api.yaml"))
             let chosen = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
