@@ -402,16 +402,16 @@ public enum CredentialScanner {
     private static func startsCredential(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         switch bytes[index] {
         case UInt8(ascii: "="): assignment(bytes, equals: index)
-        case UInt8(ascii: ":"): jsonMember(bytes, colon: index) || slackWebhook(bytes, colon: index)
+        case UInt8(ascii: ":"): jsonMember(bytes, colon: index)
         case UInt8(ascii: "@"): userinfo(bytes, at: index)
         case UInt8(ascii: "-"): privateKey(bytes, at: index)
         case UInt8(ascii: "%"): afterPercentEscape(bytes, percent: index)
         case UInt8(ascii: "e"): jwt(bytes, at: index)
         case UInt8(ascii: "g"): gitHubToken(bytes, at: index) || gitLabToken(bytes, at: index)
-        case UInt8(ascii: "s"): stripeKey(bytes, at: index) || openAIKey(bytes, at: index)
+        case UInt8(ascii: "s"): stripeKey(bytes, at: index) || openAIKey(bytes, at: index) || slackWebhook(bytes, host: index)
         case UInt8(ascii: "r"): stripeKey(bytes, at: index)
         case UInt8(ascii: "A"): awsKeyID(bytes, at: index) || googleAPIKey(bytes, at: index)
-        case UInt8(ascii: "S"): sendGridKey(bytes, at: index)
+        case UInt8(ascii: "S"): sendGridKey(bytes, at: index) || slackWebhook(bytes, host: index)
         case UInt8(ascii: "B"), UInt8(ascii: "b"): basicCredentials(bytes, at: index) || bearerToken(bytes, at: index)
         case UInt8(ascii: "x"): slackToken(bytes, at: index)
         default: false
@@ -914,29 +914,47 @@ public enum CredentialScanner {
         return length == 16 && (end == bytes.count || !isAlphanumeric(bytes[end]))
     }
 
-    /// `https://hooks.slack.com/` (in any case, as hosts are read) and a webhook's path:
-    /// `services/` and the team's, the bot's and the secret's parts, or Workflow Builder's
-    /// `workflows/` or `triggers/` and the first three of its parts. Whoever has the URL posts
-    /// to the channel or starts the workflow (a named value so written was imported in clear:
-    /// an audit).
-    private static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, colon: Int) -> Bool {
-        guard starts(bytes, at: colon + 1, with: "//hooks.slack.com/", ignoringCase: true) else { return false }
-        let path = colon + 19
-        guard let kind = slackWebhookPaths.first(where: { starts(bytes, at: path, with: $0, ignoringCase: true) }) else { return false }
-        var index = path + kind.utf8CodeUnitCount
+    /// A Slack webhook's URL, found at the `slack` of its host `hooks.slack.com` (in any
+    /// case, as hosts are read), so with or without its scheme, and URL-encoded too (`%2F`
+    /// for each `/`), as a query parameter carries it: a webhook's path, `services/` and the
+    /// team's, the bot's and the secret's parts, or Workflow Builder's `workflows/` or
+    /// `triggers/` and the first three of its parts. Whoever has the URL posts to the
+    /// channel or starts the workflow (a named value so written was imported in clear, and
+    /// one without its scheme or encoded passed: audits).
+    private static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, host index: Int) -> Bool {
+        guard index >= 6, starts(bytes, at: index - 6, with: "hooks.slack.com", ignoringCase: true), hostStarts(bytes, at: index - 6) else { return false }
+        var index = index + 9
+        func separator() -> Bool {
+            if index < bytes.count, bytes[index] == UInt8(ascii: "/") {
+                index += 1
+                return true
+            }
+            guard percentDecoded(bytes, at: index) == UInt8(ascii: "/") else { return false }
+            index += 3
+            return true
+        }
+        guard separator(), let kind = slackWebhookPaths.first(where: { starts(bytes, at: index, with: $0, ignoringCase: true) }) else { return false }
+        index += kind.utf8CodeUnitCount
+        guard separator() else { return false }
         for part in 0..<3 {
             let length = run(bytes, from: index, isAlphanumeric)
             guard length >= 8 else { return false }
             index += length
-            if part < 2 {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "/") else { return false }
-                index += 1
-            }
+            if part < 2, !separator() { return false }
         }
         return true
     }
 
-    private static let slackWebhookPaths: [StaticString] = ["services/", "workflows/", "triggers/"]
+    /// Whether a host name starts at `index`: nothing of a name stands before it, or a
+    /// percent escape of a byte that ends one (`%2F`).
+    private static func hostStarts(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard index > 0 else { return true }
+        let before = bytes[index - 1]
+        if !isAlphanumeric(before) { return before != UInt8(ascii: ".") && before != UInt8(ascii: "-") }
+        return index >= 3 && percentDecoded(bytes, at: index - 3).map { !isAlphanumeric($0) } ?? false
+    }
+
+    private static let slackWebhookPaths: [StaticString] = ["services", "workflows", "triggers"]
 
     /// `xoxb-`, `xoxp-`, `xoxa-`, `xoxs-`, `xoxr-` and 10 or more letters, digits and hyphens.
     private static func slackToken(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {

@@ -90,6 +90,14 @@ final class CredentialDetectionTests: XCTestCase {
         Shape(
             name: "slack webhook upper-case host", value: "HTTPS://HOOKS.SLACK.COM/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        // Without its scheme, and URL-encoded into a relay's query (the next round's audit).
+        Shape(
+            name: "slack webhook without scheme", value: "hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        Shape(
+            name: "slack webhook url-encoded",
+            value: "https://relay.example.com/?to=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
         Shape(
             name: "sendgrid after apikey", value: "apikey: 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",
             giveaway: "TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc"),

@@ -110,6 +110,9 @@ final class CredentialScannerTests: XCTestCase {
             "https://hooks.slack.com/triggers/T0ABCDEF1/7411234567890/4f9c2e7a1b3d5f60718293a4b5c6d7e8",
             "HTTPS://HOOKS.SLACK.COM/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             "post to Https://Hooks.Slack.Com/Triggers/T0ABCDEF1/7411234567890/4f9c2e7a1b3d5f60718293a4b5c6d7e8 on failure",
+            // Without its scheme, and URL-encoded into a query (an audit).
+            "hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://relay.example.com/?to=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }
@@ -118,6 +121,8 @@ final class CredentialScannerTests: XCTestCase {
             "https://HOOKS.SLACK.COM/apps/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             "https://hooks.slack.com.example.net/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             "https://api.slack.com/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
+            "https://webhooks.slack.com.example.net/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "hooks.slack.com%2Fservices%2F",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
