@@ -123,6 +123,12 @@ public struct CheckContext: Sendable {
         rawStatement(.ipFilter, on: route) != nil
     }
 
+    /// What changes the operation `route`'s requests ask of its backend, in order (see
+    /// ``RawEnforcement/requestRewrites(on:)``): `diff` weighs a route that reaches another.
+    public func requestRewrites(on route: EffectiveRoute) -> [RequestRewrite] {
+        rawEnforcement.requestRewrites(on: route)
+    }
+
     /// Whether a raw `return-response` or `mock-response` answers every request of `route`,
     /// so its backend is never called (`diff` weighs one removed as a `respond` removed).
     public func answersEveryRequestInRawPolicies(on route: EffectiveRoute) -> Bool {

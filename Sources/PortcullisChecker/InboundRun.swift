@@ -55,6 +55,8 @@ final class InboundRun: Sendable {
     /// The credential places whose caller's value the run's statements replace
     /// (``RawEnforcement/credentialPlacesReplaced(onTheWayOf:)``).
     let placesReplaced = Lazy<[CredentialPlace]>()
+    /// The run's rewrites of what the backend is asked for (``RawEnforcement/requestRewrites(on:)``).
+    let requestRewrites = Lazy<[RequestRewrite]>()
     private let answers = Mutex<[Question: Outcome]>([:])
 
     init(entries: [Entry], tokenCheck: PolicyXMLElement?, setsMethod: Bool) {

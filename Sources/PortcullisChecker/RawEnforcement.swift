@@ -745,6 +745,29 @@ struct RawEnforcement: Sendable {
         return statement.setsTheRequestMethod(included: included)
     }
 
+    /// The raw `rewrite-uri`s and `set-method`s at the top of every policy a request of
+    /// `route` passes, the gateway's, its products', its API's, its own and the fragments
+    /// they include there, and the generated statements, in the order the request meets
+    /// them. Ones inside `choose` run for some requests only; `diff` reviews them as raw
+    /// changes. (Read from the route's own policy alone, a rewrite in its API's policy or
+    /// a fragment sent it elsewhere unseen: an audit.)
+    func requestRewrites(on route: EffectiveRoute) -> [RequestRewrite] {
+        inboundOrder(of: route).flatMap(requestRewrites(in:))
+    }
+
+    private func requestRewrites(in entry: InboundRun.Entry) -> [RequestRewrite] {
+        switch entry {
+        case .generated: [.generated]
+        case .run(let run): run.requestRewrites.value { run.entries.flatMap(requestRewrites(in:)) }
+        case .statement(_, let statement):
+            switch statement.name {
+            case "rewrite-uri": statement.attribute("template").map { [.uri($0.value)] } ?? []
+            case "set-method": statement.textValue.map { [.method($0)] } ?? []
+            default: []
+            }
+        }
+    }
+
     /// The inbound statements of `route`'s policies in the order a request meets them: a
     /// narrower policy's statements before its `<base />` run before the broader policy's,
     /// the rest after; without `<base />` no broader policy runs, and the generated

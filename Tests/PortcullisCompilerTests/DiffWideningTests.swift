@@ -62,24 +62,28 @@ final class DiffWideningTests: XCTestCase {
 
     /// A route added in another API, or whose rewrite is spelt with another case or a final
     /// `/`, reaches the backend operation a route guards: its weaker checks were not compared.
+    /// So does one whose backend's URL is spelt otherwise for the same server: the scheme's
+    /// own port, a host's final dot, a `.` segment (the audit of the forty-fifth round).
     func testARouteReachingAGuardedBackendOperationIsComparedWithItsGuardWhereverItIs() throws {
-        let admin = """
-            apiVersion: portcullis/v1
-            kind: API
-            name: orders-admin
-            path: orders-admin
-            backend: https://orders.internal.contoso.com/api/
-            routes:
-              - id: cancel
-                method: DELETE
-                path: /orders/{id}
-                summary: Cancel an order
-                scopes: [orders.write]
+        for backend in ["https://orders.internal.contoso.com/api/", "https://Orders.Internal.Contoso.com.:443/./api"] {
+            let admin = """
+                apiVersion: portcullis/v1
+                kind: API
+                name: orders-admin
+                path: orders-admin
+                backend: \(backend)
+                routes:
+                  - id: cancel
+                    method: DELETE
+                    path: /orders/{id}
+                    summary: Cancel an order
+                    scopes: [orders.write]
 
-            """
-        assertReports([
-            "privilege increase: route 'orders-admin/cancel' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
-        ], in: try diff([], newFiles: [("apis/orders-admin.yaml", admin)]))
+                """
+            assertReports([
+                "privilege increase: route 'orders-admin/cancel' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE /orders/{id}' on the same backend"
+            ], in: try diff([], newFiles: [("apis/orders-admin.yaml", admin)]))
+        }
         for rewrite in ["/Orders/{orderId}", "/orders/{orderId}/"] {
             let lines = try diff([
                 ("apis/orders.yaml", "  - id: health\n",
@@ -89,6 +93,33 @@ final class DiffWideningTests: XCTestCase {
                 "privilege increase: route 'orders/zap' now accepts scope 'orders.write', where 'orders/cancel-order' guards 'DELETE \(rewrite)' on the same backend"
             ], in: lines)
         }
+    }
+
+    /// A route's requests sent to another backend operation by a raw `rewrite-uri` in its
+    /// API's policy, in a fragment its policy includes, or through a named value an
+    /// environment changes, under the checks the route had, were only `other`: the route's
+    /// own policy alone was read (the audit of the forty-fifth round).
+    func testARewriteAnywhereOnARoutesWayThatRetargetsItIsAPrivilegeIncrease() throws {
+        let reaches = "privilege increase: route 'orders/get-order' now reaches 'GET /admin' on its backend instead of 'GET /orders/{orderId}', under the checks it had"
+        let api = "backend: https://orders.internal.contoso.com/api\n"
+        let apiPolicy = { (statement: String) in api + "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n" }
+        assertReports([reaches], in: try diff([("apis/orders.yaml", api, apiPolicy(#"<rewrite-uri template="/admin" />"#))]))
+        // A fragment the API's policy includes, changed alone.
+        let header = #"<set-header name="X-Shop" exists-action="override"><value>web</value></set-header>"#
+        let document = "apiVersion: portcullis/v1\nkind: API\nname: orders\n"
+        let fragment = "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: shaping\npolicy: '<fragment>\(header)</fragment>'\n---\n"
+        let including = [
+            ("apis/orders.yaml", api, apiPolicy(#"<include-fragment fragment-id="shaping" />"#)), ("apis/orders.yaml", document, fragment + document),
+        ]
+        assertReports([reaches], in: try diff([("apis/orders.yaml", header, #"<rewrite-uri template="/admin" />"#)], both: including))
+        // A named value the API's rewrite reads, changed in one environment.
+        let named = [
+            ("apis/orders.yaml", api, apiPolicy(#"<rewrite-uri template="{{orders-path}}" />"#)),
+            ("gateway.yaml", "namedValues:\n", "namedValues:\n  orders-path: /orders/{orderId}\n"),
+        ]
+        assertReports(
+            ["privilege increase: in environment 'prod', route 'orders/get-order' now reaches 'GET /admin' on its backend instead of 'GET /orders/{orderId}', under the checks it had"],
+            in: try diff([("environments/prod.yaml", "namedValues:\n", "namedValues:\n    orders-path: /admin\n")], both: named))
     }
 
     /// A longer window with more calls keeps or lowers the average but multiplies the

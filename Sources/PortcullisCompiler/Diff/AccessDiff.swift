@@ -105,6 +105,9 @@ public enum AccessDiff {
         /// route `API/route`, so its backend is never called.
         func answersInRawPolicies(_ route: String) -> Bool { raw?.answersEveryRequest(route) ?? false }
 
+        /// What changes the operation the route `API/route` asks of its backend, in order.
+        func requestRewrites(_ route: String) -> [RequestRewrite] { raw?.requestRewrites(route) ?? [.generated] }
+
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
             self.paths = paths
@@ -119,8 +122,8 @@ public enum AccessDiff {
 
     public static func compare(base: Side, head: Side) -> [AccessChange] {
         var changes: [AccessChange] = []
-        let baseRoutes = routes(base.project)
-        let headRoutes = routes(head.project)
+        let baseRoutes = routes(base)
+        let headRoutes = routes(head)
         var pairs: [RoutePair] = []
         var added: [DiffRoute] = []
         for (key, route) in headRoutes {
@@ -137,7 +140,7 @@ public enum AccessDiff {
         for (operation, describe) in [
             (\DiffRoute.operation, { (old: DiffRoute, new: DiffRoute) in "route \(subject(new.name)) was \(subject(old.name)) before" }),
             (\DiffRoute.backendOperation, { (old: DiffRoute, new: DiffRoute) in
-                "route \(subject(new.name)) reaches '\(RouteComparison.backendOperation(new.route.written).text)' on its backend, as \(subject(old.name)) did"
+                "route \(subject(new.name)) reaches '\(new.reached.text)' on its backend, as \(subject(old.name)) did"
             }),
         ] {
             let addedOperations = Dictionary(grouping: added, by: { $0[keyPath: operation] })
@@ -185,7 +188,7 @@ public enum AccessDiff {
                 return comparison
             }
             guard comparisons.allSatisfy({ $0.changes.contains { $0.category == .privilegeIncrease } }) else { continue }
-            let operation = RouteComparison.backendOperation(route.route.written).text
+            let operation = route.reached.text
             for change in comparisons[0].changes where change.category == .privilegeIncrease {
                 changes.append(AccessChange(
                     category: .privilegeIncrease, subject: change.subject,
@@ -206,7 +209,7 @@ public enum AccessDiff {
                 becameSecrets: areSecrets.subtracting(wereSecrets), secrets: review,
                 answeredRaw: (base.answersInRawPolicies(pair.old.name), head.answersInRawPolicies(pair.new.name)),
                 checkedRaw: { head.checksTokensInRawPolicies(pair.new.name) })
-            route.compareOperation(pair.old.route.written, pair.new.route.written)
+            route.compareOperation(pair.old, pair.new)
             route.compareAuth()
             // Moved to another API, a route leaves its old API's raw checks and filters
             // behind; one that stays is weighed with its policies' changes (audits found the
@@ -340,6 +343,9 @@ public enum AccessDiff {
         /// keeps it, and one whose path changed only in case is taken for the same: a guess
         /// that pairs them shows what changed, where none would hide it.
         var operation: String
+        /// The method and path its requests reach the backend with, as written and with
+        /// parameter names erased (``RouteComparison/backendOperation(_:rewrites:_:)``).
+        var reached: (text: String, shape: String)
         /// The operation on the backend that the route reaches, through its rewrite: the
         /// method, and the backend's URL (a pool's name) joined with the path, without case
         /// or a final `/`, as most backends route. Routes of any API that reach it guard it
@@ -364,7 +370,9 @@ public enum AccessDiff {
 
     /// Each route with its plan, by `api/route` without case, as APIM names resources;
     /// routes without a plan (a broken side is refused before comparing) are left out.
-    static func routes(_ project: ResolvedProject) -> [String: DiffRoute] {
+    static func routes(_ side: Side) -> [String: DiffRoute] {
+        let project = side.project
+        let substitution = GatewayComparison.Substitution(project.gateway)
         var routes: [String: DiffRoute] = [:]
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan else { continue }
@@ -376,12 +384,13 @@ public enum AccessDiff {
             let operation = "\(api.path.value.lowercased()) \(version) \(route.written.method.value.rawValue) \(route.written.path.value.shape.lowercased())"
             // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
             // `…/api/orders/{id}` with `/{id}`.
-            let reached = RouteComparison.backendOperation(route.written).shape.lowercased()
+            let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(name), substitution)
+            let reached = reachedAs.shape.lowercased()
             let method = reached.prefix { $0 != " " }
-            let base = plan.backend.url.map { Self.withoutFinalSlash($0.lowercased()) } ?? "backend \(plan.backend.name?.lowercased() ?? "")"
+            let base = plan.backend.url.map(BackendDiff.serverForm) ?? "backend \(plan.backend.name?.lowercased() ?? "")"
             // A route the gateway answers itself reaches no backend operation, nor guards one.
             let backend = plan.answer != nil ? "answered \(key)" : "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
-            routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, backendOperation: backend)
+            routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, reached: reachedAs, backendOperation: backend)
         }
         return routes
     }
@@ -733,8 +742,9 @@ struct RouteComparison {
 
     /// The operation a route's checks guard: another method or path on the backend, the
     /// route's own or its rewrite's, puts the same checks in front of other requests.
-    mutating func compareOperation(_ before: Route, _ after: Route) {
-        let (was, now) = (Self.backendOperation(before), Self.backendOperation(after))
+    mutating func compareOperation(_ old: AccessDiff.DiffRoute, _ new: AccessDiff.DiffRoute) {
+        let (before, after) = (old.route.written, new.route.written)
+        let (was, now) = (old.reached, new.reached)
         if AccessDiff.withoutFinalSlash(was.shape.lowercased()) != AccessDiff.withoutFinalSlash(now.shape.lowercased()) {
             add(.privilegeIncrease, "now reaches '\(now.text)' on its backend instead of '\(was.text)', under the checks it had")
         } else if before.method.value != after.method.value || before.path.value.shape != after.path.value.shape {
@@ -746,10 +756,9 @@ struct RouteComparison {
 
     /// The method and path a route's requests reach the backend with, as written and with
     /// parameter names erased: the route's own, its `rewrite`'s, or those of a raw
-    /// `rewrite-uri` or `set-method` at the top of its policy's `inbound`, whichever runs
-    /// last (the generated `rewrite` runs at `<base />`, or first without one). Raw ones
-    /// inside `choose` run for some requests only; they are reviewed as raw changes.
-    static func backendOperation(_ route: Route) -> (text: String, shape: String) {
+    /// `rewrite-uri` or `set-method` on every request (`rewrites`, in the order they run),
+    /// whichever runs last, named values put in.
+    static func backendOperation(_ route: Route, rewrites: [RequestRewrite], _ substitution: GatewayComparison.Substitution) -> (text: String, shape: String) {
         var method = route.method.value.rawValue
         var path = route.path.value.text
         // A query a rewrite adds leaves the operation as it is, whichever writes it.
@@ -758,22 +767,17 @@ struct RouteComparison {
             path = String(rewrite.path.value.prefix { $0 != "?" })
             if let rewritten = rewrite.method?.value { method = rewritten.rawValue }
         }
-        let statements = route.policy?.document?.statements(in: "inbound") ?? []
-        if !statements.contains(where: { $0.name == "base" }) { generated() }
-        for statement in statements {
-            switch statement.name {
-            case "base": generated()
+        for rewrite in rewrites {
+            switch rewrite {
+            case .generated: generated()
             // Read as APIM reads them; an expression is kept as written (its value is unknown
             // here, so any change of it is one).
-            case "rewrite-uri":
-                if let template = statement.attribute("template")?.value {
-                    path = template.isExpression ? template.resolved : String(template.resolved.prefix { $0 != "?" })
-                }
-            case "set-method":
-                if let written = statement.textValue {
-                    method = written.isExpression ? written.resolved : written.resolved.trimmingWhitespace.uppercased()
-                }
-            default: continue
+            case .uri(let template):
+                let written = substitution.value(template.resolved)
+                path = template.isExpression ? written : String(written.prefix { $0 != "?" })
+            case .method(let written):
+                let value = substitution.value(written.resolved)
+                method = written.isExpression ? value : value.trimmingWhitespace.uppercased()
             }
         }
         var shape = ""

@@ -159,6 +159,30 @@ enum BackendDiff {
         return path(before) != path(after) || port(before) != port(after)
     }
 
+    /// `url` as the server it names reads it, to tell which operation a route reaches (an
+    /// audit reached a guarded operation through the same URL with `:443`): the scheme and
+    /// host without case, the host without the final dot DNS ignores, the scheme's own port
+    /// left out, the path's escapes decoded and its dot segments resolved, no final `/`.
+    /// Without case whole, as most backends route; as written where it does not parse.
+    static func serverForm(of url: String) -> String {
+        let text = url.trimmingWhitespace.lowercased()
+        guard let parts = URLComponents(string: text), let scheme = parts.scheme, var host = parts.host, !host.isEmpty else {
+            return AccessDiff.withoutFinalSlash(text)
+        }
+        while host.hasSuffix(".") { host.removeLast() }
+        let port = parts.port.flatMap { (scheme == "https" && $0 == 443) || (scheme == "http" && $0 == 80) ? nil : ":\($0)" } ?? ""
+        var segments: [Substring] = []
+        for segment in parts.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+            switch segment {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
+        }
+        let query = parts.percentEncodedQuery.map { "?" + $0 } ?? ""
+        return AccessDiff.withoutFinalSlash("\(scheme)://\(host)\(port)/" + segments.joined(separator: "/")) + query
+    }
+
     /// The host of `url`, in lowercase; the whole text when it has none.
     static func host(of url: String) -> String {
         (URL(string: url)?.host ?? url).lowercased()

@@ -230,6 +230,10 @@ struct RawRouteReading {
         }
     }
 
+    func requestRewrites(_ name: String) -> [RequestRewrite] {
+        routes[name].map(checked.requestRewrites) ?? [.generated]
+    }
+
     func answersEveryRequest(_ name: String) -> Bool {
         routes[name].map(checked.answersEveryRequestInRawPolicies) ?? false
     }
