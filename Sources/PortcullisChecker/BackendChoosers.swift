@@ -8,7 +8,8 @@ import PortcullisPolicyXML
 /// value; the conditions of a `choose` that sets a Backend or a URL (in an included
 /// fragment too); and, back from there, every writer of a variable they read
 /// (`set-variable`, a `…variable-name` such as a cache lookup's or a call's answer) with
-/// what that writer reads in turn and the conditions that decide whether it runs. A `{{name}}` only some unrelated expression holds is no
+/// what that writer reads in turn and the conditions that decide whether it runs; for a
+/// cache lookup, what every `cache-store-value` keeps. A `{{name}}` only some unrelated expression holds is no
 /// chooser: every named value an estate put in an expression was one, the audit of the
 /// wider rule found, with no way to silence the error.
 public enum BackendChoosers {
@@ -33,8 +34,10 @@ public enum BackendChoosers {
         // was quadratic in a chain of them).
         var all: [Writer] = []
         var writers: [String: [Int]] = [:]
+        var stores: [Writer] = []
         for (document, api) in documents {
             func collect(_ element: PolicyXMLElement, decidedBy conditions: [PolicyXMLAttribute]) {
+                if element.name == "cache-store-value" { stores.append(Writer(document: document, api: api, element: element, conditions: conditions)) }
                 let written = writtenVariables(by: element)
                 if !written.isEmpty {
                     for name in written { writers[name, default: []].append(all.count) }
@@ -46,6 +49,14 @@ public enum BackendChoosers {
             collect(document.root, decidedBy: [])
         }
         var taken = Set<Int>()
+        var storesTaken = false
+        func take(_ writer: Writer) {
+            for condition in writer.conditions { search.take(condition, of: writer.document, api: writer.api) }
+            writer.element.forEachElement { part in
+                for attribute in part.attributes { search.take(attribute, of: writer.document, api: writer.api) }
+                for case .text(let value, let span) in part.children { search.take(value, at: span, of: writer.document, api: writer.api) }
+            }
+        }
         while true {
             if search.readsEveryVariable {
                 // A variable read by a name not written out may be any: every writer counts.
@@ -56,10 +67,12 @@ public enum BackendChoosers {
             for number in writers[variable] ?? [] where api == nil || all[number].api == nil || all[number].api == api {
                 guard taken.insert(number).inserted else { continue }
                 let writer = all[number]
-                for condition in writer.conditions { search.take(condition, of: writer.document, api: writer.api) }
-                writer.element.forEachElement { part in
-                    for attribute in part.attributes { search.take(attribute, of: writer.document, api: writer.api) }
-                    for case .text(let value, let span) in part.children { search.take(value, at: span, of: writer.document, api: writer.api) }
+                take(writer)
+                // A value read from the cache is one any API's `cache-store-value` kept there:
+                // APIM keeps one cache for the instance (an audit routed by a cached value).
+                if writer.element.name == "cache-lookup-value", !storesTaken {
+                    storesTaken = true
+                    stores.forEach(take)
                 }
             }
         }

@@ -476,6 +476,8 @@ final class EnvironmentTests: XCTestCase {
             // The round after's: a branch's condition deciding which value a variable the
             // Backend is named by gets.
             #"<set-variable name="b" value="orders-secure" /><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;plain&quot;)"><set-variable name="b" value="orders-plain" /></when></choose><set-backend-service backend-id="@((string)context.Variables[&quot;b&quot;])" />"#,
+            // And a value passed through the cache.
+            #"<cache-store-value key="routing" value="{{orders-target}}" duration="60" /><cache-lookup-value key="routing" variable-name="target" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
         ] {
             try Data(api.replacingOccurrences(of: statement, with: chooser).utf8).write(to: raw.appendingPathComponent("api.yaml"))
             let chosen = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
