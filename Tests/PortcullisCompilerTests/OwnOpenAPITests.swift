@@ -131,6 +131,28 @@ final class OwnOpenAPITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
     }
 
+    /// Operations APIM imports from where routes were not matched with: `x-ms-paths`, and a
+    /// path item given by `$ref`. Both linted clean and built, and APIM would publish them
+    /// without a token check (the audit of the bundle, forty-fifth round).
+    func testOperationsOutsideWhatRoutesAreMatchedWithAreRefused() throws {
+        let extra = "x-ms-paths:\n  /orders?all=true:\n    delete: {operationId: purge-orders, responses: {'204': {description: Gone}}}\n"
+        let referenced = "  /admin: {$ref: '#/components/pathItems/admin'}\ncomponents:\n  pathItems:\n    admin:\n      delete: {operationId: purge, responses: {'204': {description: Gone}}}\n"
+        for (document, expected) in [
+            (ordersSpecification + extra, "defs/specs/orders.yaml:13:1: error: 'defs/specs/orders.yaml' holds 'x-ms-paths', whose operations APIM would publish without the checks of a route [YS004]"),
+            (ordersSpecification.replacingOccurrences(of: "openapi: 3.0.3", with: "openapi: 3.1.0") + referenced,
+             "defs/specs/orders.yaml:13:12: error: path '/admin' of 'defs/specs/orders.yaml' is given by '$ref', whose operations routes are not matched with [YS004]"),
+        ] {
+            try write(document, to: "defs/specs/orders.yaml")
+            try writeAPI(openapi: "specs/orders.yaml", routes: ordersRoutes)
+            let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+            XCTAssertEqual(lint.status, 1, lint.stdout)
+            XCTAssertTrue(lint.stdout.contains(expected), lint.stdout)
+            let build = try ToolProcess.run(["build", "defs", "--out", "out"], in: directory)
+            XCTAssertEqual(build.status, 1)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
+        }
+    }
+
     /// Operations without a route are listed one by one up to a hundred per API, then
     /// counted: one document of many operations named by many APIs made millions of
     /// findings, and gigabytes, before a report was cut (the audit of growth).

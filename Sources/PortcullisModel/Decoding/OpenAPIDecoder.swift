@@ -54,6 +54,14 @@ public enum OpenAPIReader {
             diagnostics.report(.invalidValue, "'paths' of \(what) must be a mapping", at: paths.value.range)
             return nil
         }
+        // APIM imports the operations of `x-ms-paths` (paths that may hold a query) as it
+        // does those of `paths`, and the publisher hands it the document whole: operations
+        // no route matches would go out without a route's checks (an audit).
+        if let extra = entries.first(where: { $0.key == "x-ms-paths" }) {
+            diagnostics.report(
+                .invalidValue, "\(what) holds 'x-ms-paths', whose operations APIM would publish without the checks of a route",
+                at: extra.keyRange, notes: [Diagnostic.Note("write each operation under 'paths', with a route for it, or leave it out", at: extra.keyRange)])
+        }
         var specification = OpenAPISpecification(bytes: bytes, format: format, operations: [], about: about(entries))
         for pathEntry in pathEntries {
             guard case .mapping(let items) = pathEntry.value.content else {
@@ -61,6 +69,13 @@ public enum OpenAPIReader {
                     .invalidValue, "path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) must be a mapping",
                     at: pathEntry.value.range)
                 continue
+            }
+            // A path item given by reference holds operations read from elsewhere, which
+            // routes would not be matched with (an audit).
+            if let reference = items.first(where: { $0.key == "$ref" }) {
+                diagnostics.report(
+                    .invalidValue, "path '\(DisplayText.escaped(pathEntry.key.utf8))' of \(what) is given by '$ref', whose operations routes are not matched with",
+                    at: reference.keyRange, notes: [Diagnostic.Note("write the path's operations in place", at: reference.keyRange)])
             }
             let template = Grammar.pathTemplate(pathEntry.key)
             if case .failure(let invalid) = template {
