@@ -122,6 +122,14 @@ final class DiffWideningTests: XCTestCase {
             in: try diff([("environments/prod.yaml", "namedValues:\n", "namedValues:\n    orders-path: /admin\n")], both: named))
     }
 
+    /// A new revision made current leaves the old one callable with its policies: the move
+    /// was no change at all (the audit of the bundle, forty-fifth round).
+    func testARevisionChangeSaysThePreviousOneStaysCallable() throws {
+        assertReports([
+            "other: API 'orders' is now revision 2 instead of 1; revision 1 stays callable at 'orders;rev=1' with the policies it has until it is taken offline or deleted"
+        ], in: try diff([("apis/orders.yaml", "path: orders\n", "path: orders\nrevision: 2\n")]))
+    }
+
     /// A longer window with more calls keeps or lowers the average but multiplies the
     /// burst: it was no change, or a stricter limit.
     func testALargerBurstIsALooserLimit() throws {

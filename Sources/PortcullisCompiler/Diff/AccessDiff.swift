@@ -562,8 +562,8 @@ public enum AccessDiff {
 
     static func subject(_ key: String) -> String { "'\(key)'" }
 
-    /// Where an API is served and over which schemes: plain HTTP lets tokens and keys cross
-    /// the network unencrypted.
+    /// Where an API is served, over which schemes and in which revision: plain HTTP lets
+    /// tokens and keys cross the network unencrypted.
     static func apiChanges(base: Side, head: Side, renames: Renames) -> [AccessChange] {
         let before = Dictionary(base.project.apis.map { ($0.name.value.lowercased(), $0) }) { first, _ in first }
         var changes: [AccessChange] = []
@@ -581,6 +581,16 @@ public enum AccessDiff {
                     category: .other, subject: subject,
                     message: "API '\(api.name.value)' is now served under '\(api.path.value)' instead of '\(previous.path.value)'",
                     place: head.location(api.path.range)))
+            }
+            // The publisher makes a new revision current by cloning the one that was; the
+            // old stays callable at `;rev=N` with the policies it had, so a change made with
+            // the move leaves them in place there (the audit of the bundle).
+            let (wasRevision, isRevision) = (previous.revision?.value ?? 1, api.revision?.value ?? 1)
+            if wasRevision != isRevision {
+                changes.append(AccessChange(
+                    category: .other, subject: subject,
+                    message: "API '\(api.name.value)' is now revision \(isRevision) instead of \(wasRevision); revision \(wasRevision) stays callable at '\(api.path.value);rev=\(wasRevision)' with the policies it has until it is taken offline or deleted",
+                    place: head.location(api.revision?.range ?? api.name.range)))
             }
             func acceptsHTTP(_ api: API) -> Bool { api.protocols?.contains { $0.value == .http } ?? false }
             if !acceptsHTTP(previous), acceptsHTTP(api) {
