@@ -479,14 +479,15 @@ struct RawEnforcement: Sendable {
 
     /// The first raw statement that turns callers away (``Kind/gates``) in `route`'s own
     /// policy after the statements generated for it, its cache lookup among them: after
-    /// `<base />` in `inbound`, or anywhere there when it has none. A cached answer skips it.
+    /// `<base />` at the top of `inbound`, or anywhere there when it has none there. A
+    /// cached answer skips it.
     func ownGateAfterGenerated(on route: EffectiveRoute) -> String? {
         guard let own = route.written.policy?.document, own.has(anyOf: Kind.gate.names) || (!fragments.isEmpty && own.has(anyOf: Self.includeFragment)) else {
             return nil
         }
         let parts = Self.split(own)
         var visited = Set<String>()
-        for statement in parts.keepsBase ? parts.after : parts.before {
+        for statement in parts.generatedFirst ? parts.before + parts.after : parts.after {
             if let found = first(.gate, atAnyDepthIn: statement, visited: &visited, method: methodBranchesSee(on: route)) { return found }
         }
         return nil
@@ -770,23 +771,19 @@ struct RawEnforcement: Sendable {
 
     /// The inbound statements of `route`'s policies in the order a request meets them: a
     /// narrower policy's statements before its `<base />` run before the broader policy's,
-    /// the rest after; without `<base />` no broader policy runs, and the generated
-    /// statements come first. What the broader policies run is one entry, a run shared by
-    /// the routes that reach it.
+    /// the rest after; without `<base />` on every path no broader policy runs, and without
+    /// one at the top of `inbound` the generated statements come first (``split(_:)``).
+    /// What the broader policies run is one entry, a run shared by the routes that reach it.
     private func inboundOrder(of route: EffectiveRoute) -> [InboundRun.Entry] {
         var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
         let owner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
         let own = Self.split(route.written.policy?.document)
-        if own.keepsBase {
-            append(own.before, owner, to: &order, expanded: &expanded)
-            order.append(.run(broaderRun(of: route)))
-            order.append(.generated)
-            append(own.after, owner, to: &order, expanded: &expanded)
-        } else {
-            order.append(.generated)
-            append(own.before, owner, to: &order, expanded: &expanded)
-        }
+        if own.generatedFirst { order.append(.generated) }
+        append(own.before, owner, to: &order, expanded: &expanded)
+        if own.keepsBase { order.append(.run(broaderRun(of: route))) }
+        if !own.generatedFirst { order.append(.generated) }
+        append(own.after, owner, to: &order, expanded: &expanded)
         return order
     }
 
@@ -910,14 +907,22 @@ struct RawEnforcement: Sendable {
         }
     }
 
-    /// A document's inbound statements before and after its `<base />`, and whether it
-    /// keeps `<base />` (a missing document or section keeps what is broader).
-    private static func split(_ document: PolicyXMLDocument?) -> (before: ArraySlice<PolicyXMLElement>, after: ArraySlice<PolicyXMLElement>, keepsBase: Bool) {
-        guard let document else { return ([], [], true) }
+    /// A document's inbound statements before and after its `<base />`, whether it keeps
+    /// `<base />` (a missing document or section keeps what is broader), and whether the
+    /// statements generated for a route come first, as the build writes them where no
+    /// `<base />` stands at the top of `inbound` (``PolicyDocument``). A `choose` or `retry`
+    /// that runs `<base />` on every path counts as before it: its statements after the
+    /// `<base />` are taken to run earlier than they do, which finds what may run before a
+    /// broader check, never less.
+    private static func split(
+        _ document: PolicyXMLDocument?
+    ) -> (before: ArraySlice<PolicyXMLElement>, after: ArraySlice<PolicyXMLElement>, keepsBase: Bool, generatedFirst: Bool) {
+        guard let document else { return ([], [], true, false) }
         let statements = document.inboundStatements
         // A policy without an `inbound` section gets one that starts with `<base />`.
-        guard let base = statements.firstIndex(where: { $0.name == "base" }) else { return (statements[...], [], document.keepsInboundBase) }
-        return (statements[..<base], statements[(base + 1)...], true)
+        guard let base = document.inboundBaseStatement else { return (statements[...], [], document.keepsInboundBase, !document.keepsInboundBase) }
+        guard statements[base].name == "base" else { return (statements[...base], statements[(base + 1)...], true, true) }
+        return (statements[..<base], statements[(base + 1)...], true, false)
     }
 
     /// Where the token checks in `entry` of an inbound order read their tokens, at any

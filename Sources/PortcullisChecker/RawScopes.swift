@@ -20,6 +20,20 @@ public struct RawScope: Sendable {
     /// the gateway's, a product's and a fragment, which any API's requests may run.
     public internal(set) var api: Int? = nil
 
+    /// The policy's `inbound` section when it keeps the broader scopes' statements from
+    /// running on some requests or all (``PolicyXMLDocument/keepsInboundBase``), with how
+    /// messages say why, and whether they never run: no `<base />` at all.
+    public var inboundSkippingBase: (section: PolicyXMLElement, reason: String, never: Bool)? {
+        guard !document.keepsInboundBase, let inbound = document.root.elements.first(where: { $0.name == "inbound" }) else { return nil }
+        let holder = document.inboundStatements.first { statement in
+            var holds = false
+            statement.forEachElement { if $0.name == "base" { holds = true } }
+            return holds
+        }
+        guard let holder else { return (inbound, "has no '<base />'", true) }
+        return (inbound, "has '<base />' on some paths only, inside '\(holder.name)'", false)
+    }
+
     /// Every element of the document with the raw statements' name `name`.
     public func elements(named names: Set<String>) -> [PolicyXMLElement] {
         document.elements(named: names)

@@ -24,9 +24,12 @@ public final class PolicyXMLDocument: Sendable {
     public let rootElements: [PolicyXMLElement]
     /// The statements directly in the `inbound` section; none without one.
     public let inboundStatements: [PolicyXMLElement]
-    /// Whether the document lets broader scopes' inbound statements run: it has no
-    /// `inbound` section (so the built one starts with `<base />`) or its own has `<base />`.
-    /// Without it, APIM runs none of the product's, API's or global inbound statements.
+    /// The index in ``inboundStatements`` of the first statement after which every path
+    /// has run `<base />` (``PolicyXMLElement/runsBaseOnEveryPath``), or nil.
+    public let inboundBaseStatement: Int?
+    /// Whether the document lets broader scopes' inbound statements run on every request
+    /// (``keepsBase(in:)``). Without it, APIM runs none of the product's, API's or global
+    /// inbound statements, for some requests or for all.
     public let keepsInboundBase: Bool
     /// Every element, the root included, depth first in document order. Found once while
     /// the document is read on all cores: the resolver, the secret scan and many rules each
@@ -48,7 +51,8 @@ public final class PolicyXMLDocument: Sendable {
         rootElements = root.elements
         let inbound = rootElements.first(where: { $0.name == "inbound" })
         inboundStatements = inbound?.elements ?? []
-        keepsInboundBase = inbound == nil || inboundStatements.contains { $0.name == "base" }
+        inboundBaseStatement = inboundStatements.firstIndex(where: \.runsBaseOnEveryPath)
+        keepsInboundBase = inbound == nil || inboundBaseStatement != nil
     }
 
     private init(_ document: PolicyXMLDocument, placement: TextPlacement) {
@@ -60,16 +64,17 @@ public final class PolicyXMLDocument: Sendable {
         elementNames = document.elementNames
         rootElements = document.rootElements
         inboundStatements = document.inboundStatements
+        inboundBaseStatement = document.inboundBaseStatement
         keepsInboundBase = document.keepsInboundBase
     }
 
-    /// Whether the document runs the broader scope's `section`: it keeps `<base />` there,
-    /// or has no such section (the built one starts with `<base />`). Read from the
-    /// children as they are: every API's policy is asked, and element lists would be made
-    /// for each.
+    /// Whether the document runs the broader scope's `section` on every request: every path
+    /// through its own runs `<base />` (``PolicyXMLElement/runsBaseOnEveryPath``), or it has
+    /// no such section (the built one starts with `<base />`). Read from the children as
+    /// they are: every API's policy is asked, and element lists would be made for each.
     public func keepsBase(in section: String) -> Bool {
         for case .element(let found) in root.children where found.name == section {
-            return found.children.contains { if case .element(let statement) = $0 { statement.name == "base" } else { false } }
+            return PolicyXMLElement.runBaseOnEveryPath(found.children)
         }
         return true
     }
@@ -170,6 +175,36 @@ public struct PolicyXMLElement: Sendable {
             }
         }
         return found
+    }
+
+    /// Whether every path through this statement runs `<base />`, and with it the broader
+    /// scope's section: it is one; a `choose` with an `otherwise` each of whose branches runs
+    /// one (a `when` may or may not be taken, whatever its condition); or a `retry`, whose
+    /// statements run once before any retry. APIM runs `<base />` where it stands (Microsoft
+    /// Learn's "choose" and "retry" pages put no limit on the statements inside, and
+    /// Microsoft's policy toolkit writes `<base />` in branches); a branch without one
+    /// skips the broader scopes for the requests it takes.
+    public var runsBaseOnEveryPath: Bool {
+        switch name {
+        case "base":
+            return true
+        case "choose":
+            var otherwise = false
+            for case .element(let branch) in children where branch.name == "when" || branch.name == "otherwise" {
+                guard Self.runBaseOnEveryPath(branch.children) else { return false }
+                if branch.name == "otherwise" { otherwise = true }
+            }
+            return otherwise
+        case "retry":
+            return Self.runBaseOnEveryPath(children)
+        default:
+            return false
+        }
+    }
+
+    /// Whether every path through `statements`, run in order, runs `<base />`.
+    public static func runBaseOnEveryPath(_ statements: [PolicyXMLNode]) -> Bool {
+        statements.contains { if case .element(let statement) = $0 { statement.runsBaseOnEveryPath } else { false } }
     }
 
     /// This element and every element inside it, depth first, in document order.

@@ -1880,18 +1880,60 @@ final class RawPolicyTests: XCTestCase {
 
     /// A raw API or route policy that keeps its product's declared limits from running is an
     /// error (RL010), where it was a warning (an audit): without `<base />` in `inbound`, or
-    /// with one only inside a `choose` or a `retry`, which may not run it. One at the top of
-    /// `inbound` runs them.
+    /// with one only inside a `choose` without an `otherwise`, which may not run it. One at
+    /// the top of `inbound` runs them.
     func testARawPolicyThatSkipsAProductsLimitsIsAnError() throws {
         try write(
-            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [bare, chosen, retried, kept]\nrateLimit: {calls: 1000, per: 60s}\nquota: {calls: 100000, per: 30d}\n",
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [bare, chosen, kept]\nrateLimit: {calls: 1000, per: 60s}\nquota: {calls: 100000, per: 30d}\n",
             to: "defs/partners.yaml")
         let inbounds = [
             ("bare", ""),
             ("chosen", #"<choose><when condition="@(1 == 2)"><base /></when></choose>"#),
-            ("retried", #"<retry condition="@(false)" count="1" interval="1"><base /></retry>"#),
             ("kept", "<base />"),
         ]
+        try writeAPIs(inbounds)
+        let found = try lintFindings().filter { $0.hasPrefix("RL010") || $0.hasPrefix("RL008") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'bare' has no '<base />', so the quota of product 'partners' never applies to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'bare' has no '<base />', so the rate limit of product 'partners' never applies to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'chosen' has '<base />' on some paths only, inside 'choose', so the quota of product 'partners' may not apply to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'chosen' has '<base />' on some paths only, inside 'choose', so the rate limit of product 'partners' may not apply to its routes",
+            ])
+    }
+
+    /// APIM runs `<base />` where it stands: in every `when` and the `otherwise` of a
+    /// `choose`, or inside `retry` (whose statements run once before any retry), it runs the
+    /// product's limits on every request, and RL010 was a false error there. A `choose`
+    /// without an `otherwise`, even under `@(true)`, or a branch without `<base />`, still
+    /// skips them for some requests.
+    func testABaseThatEveryPathRunsKeepsAProductsLimits() throws {
+        try write(
+            "apiVersion: portcullis/v1\nkind: Product\nname: partners\napis: [branches, retried, nested, unbranched, uncovered, always]\nrateLimit: {calls: 1000, per: 60s}\n",
+            to: "defs/partners.yaml")
+        let partner = #"@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))"#
+        try writeAPIs([
+            ("branches", #"<choose><when condition="\#(partner)"><base /></when><when condition="@(1 == 2)"><set-variable name="x" value="1" /><base /></when><otherwise><base /></otherwise></choose>"#),
+            ("retried", #"<retry condition="@(false)" count="1" interval="1"><base /></retry>"#),
+            ("nested", #"<retry condition="@(false)" count="1" interval="1"><choose><when condition="\#(partner)"><base /></when><otherwise><choose><when condition="@(1 == 2)"><base /></when><otherwise><base /></otherwise></choose></otherwise></choose></retry>"#),
+            ("unbranched", #"<choose><when condition="\#(partner)"><base /></when><otherwise><set-variable name="x" value="1" /></otherwise></choose>"#),
+            ("uncovered", #"<retry condition="@(false)" count="1" interval="1"><choose><when condition="\#(partner)"><base /></when></choose></retry>"#),
+            ("always", #"<choose><when condition="@(true)"><base /></when></choose>"#),
+        ])
+        let found = try lintFindings().filter { $0.hasPrefix("RL010") }
+        XCTAssertEqual(
+            found.sorted(),
+            [
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'always' has '<base />' on some paths only, inside 'choose', so the rate limit of product 'partners' may not apply to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'unbranched' has '<base />' on some paths only, inside 'choose', so the rate limit of product 'partners' may not apply to its routes",
+                "RL010 defs/apis.yaml: the 'inbound' section of API 'uncovered' has '<base />' on some paths only, inside 'retry', so the rate limit of product 'partners' may not apply to its routes",
+            ])
+    }
+
+    /// One API per name in `defs/apis.yaml`, whose API policy's `inbound` holds the text
+    /// given for it, with one route that reads orders.
+    private func writeAPIs(_ inbounds: [(name: String, inbound: String)]) throws {
         let documents = inbounds.map { name, inbound in
             RuleExample.api(
                 name, fields: "policy: '<policies><inbound>\(inbound)</inbound></policies>'\n",
@@ -1899,17 +1941,6 @@ final class RawPolicyTests: XCTestCase {
             ).text
         }
         try write(documents.joined(separator: "---\n"), to: "defs/apis.yaml")
-        let found = try lintFindings().filter { $0.hasPrefix("RL010") || $0.hasPrefix("RL008") }
-        XCTAssertEqual(
-            found.sorted(),
-            [
-                "RL010 defs/apis.yaml: the 'inbound' section of API 'bare' has no '<base />', so the quota of product 'partners' never applies to its routes",
-                "RL010 defs/apis.yaml: the 'inbound' section of API 'bare' has no '<base />', so the rate limit of product 'partners' never applies to its routes",
-                "RL010 defs/apis.yaml: the 'inbound' section of API 'chosen' has '<base />' only inside 'choose', not at its top, so the quota of product 'partners' may not apply to its routes",
-                "RL010 defs/apis.yaml: the 'inbound' section of API 'chosen' has '<base />' only inside 'choose', not at its top, so the rate limit of product 'partners' may not apply to its routes",
-                "RL010 defs/apis.yaml: the 'inbound' section of API 'retried' has '<base />' only inside 'retry', not at its top, so the quota of product 'partners' may not apply to its routes",
-                "RL010 defs/apis.yaml: the 'inbound' section of API 'retried' has '<base />' only inside 'retry', not at its top, so the rate limit of product 'partners' may not apply to its routes",
-            ])
     }
 
     /// An API with its own raw policy is sent to its serviceUrl without a statement; but a

@@ -45,10 +45,11 @@ public enum CORSSkipped: Rule {
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         guard case .present(let cors)? = context.project.gateway?.cors else { return }
         for scope in context.rawScopes where [.product, .api, .operation].contains(scope.level) && !scope.routes.isEmpty {
-            guard !scope.document.keepsInboundBase, let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" }) else { continue }
+            guard let skipping = scope.inboundSkippingBase else { continue }
             findings.report(
-                code, "the 'inbound' section of \(scope.owner) has no '<base />', so the gateway's 'cors' never runs for its routes",
-                at: scope.document.range(inbound.nameSpan), notes: [Diagnostic.Note("the gateway declares 'cors' here", at: cors.keyRange)])
+                code,
+                "the 'inbound' section of \(scope.owner) \(skipping.reason), so the gateway's 'cors' \(skipping.never ? "never runs" : "may not run") for its routes",
+                at: scope.document.range(skipping.section.nameSpan), notes: [Diagnostic.Note("the gateway declares 'cors' here", at: cors.keyRange)])
         }
     }
 }

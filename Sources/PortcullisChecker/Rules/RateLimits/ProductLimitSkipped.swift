@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum ProductLimitSkipped: Rule {
     public static let code = DiagnosticCode(
         "RL010", "product-limit-skipped", .error,
-        summary: "a product's 'rateLimit' or 'quota' that a raw API or route policy skips: its 'inbound' has no '<base />', or one only inside another statement")
+        summary: "a product's 'rateLimit' or 'quota' that a raw API or route policy skips: its 'inbound' has no '<base />', or one that some paths through it do not run")
 
     public static let description = RuleDescription(
         code,
@@ -15,10 +15,12 @@ public enum ProductLimitSkipped: Rule {
             reaches only through the '<base />' of the API's and the route's 'inbound'. A raw \
             policy without one runs instead, and APIM runs none of the broader scopes' \
             statements: the product's subscribers call its routes unlimited while the \
-            definitions declare a limit. A '<base />' inside another statement is not counted \
-            on: inside 'choose' it runs only for the requests its branch takes.
+            definitions declare a limit. APIM runs a '<base />' where it stands: inside \
+            'choose' only for the requests its branch takes (a 'when' may or may not be taken, \
+            whatever its condition), so every 'when' and an 'otherwise' need one; inside \
+            'retry' on every request, whose statements run at least once.
             """,
-        fix: "Put '<base />' at the top of the policy's 'inbound', before or after its own statements.",
+        fix: "Put '<base />' at the top of the policy's 'inbound', before or after its own statements, or in every branch of a 'choose' with an 'otherwise'.",
         triggering: [
             product(
                 inbound: """
@@ -40,7 +42,16 @@ public enum ProductLimitSkipped: Rule {
                   <base />
                   <set-header name="X-Source" exists-action="override"><value>partners</value></set-header>
                 </inbound>
-                """)
+                """),
+            product(
+                inbound: """
+                <inbound>
+                  <choose>
+                    <when condition="@(context.Request.Headers.ContainsKey(&quot;X-Partner&quot;))"><base /></when>
+                    <otherwise><set-header name="X-Source" exists-action="override"><value>public</value></set-header><base /></otherwise>
+                  </choose>
+                </inbound>
+                """),
         ])
 
     /// The product 'partners', limited, holding the API 'orders', whose one route's raw
@@ -65,17 +76,8 @@ public enum ProductLimitSkipped: Rule {
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         for scope in context.rawScopes where scope.level == .api || scope.level == .operation {
-            guard !scope.document.keepsInboundBase, let inbound = scope.document.root.elements.first(where: { $0.name == "inbound" })
-            else { continue }
-            let range = scope.document.range(inbound.nameSpan)
-            // A '<base />' inside a statement ('choose', 'retry') is not counted on: a branch
-            // runs for some requests only.
-            let holder = scope.document.inboundStatements.first { statement in
-                var holds = false
-                statement.forEachElement { if $0.name == "base" { holds = true } }
-                return holds
-            }
-            let reason = holder.map { "has '<base />' only inside '\($0.name)', not at its top" } ?? "has no '<base />'"
+            guard let skipping = scope.inboundSkippingBase else { continue }
+            let range = scope.document.range(skipping.section.nameSpan)
             for index in Set(scope.routes.flatMap(\.products)).sorted() {
                 let product = context.project.products[index]
                 guard product.effectiveSubscriptionRequired else { continue }
@@ -83,7 +85,7 @@ public enum ProductLimitSkipped: Rule {
                     guard let limit else { continue }
                     findings.report(
                         code,
-                        "the 'inbound' section of \(scope.owner) \(reason), so the \(what) of product '\(product.name.value)' \(holder == nil ? "never applies" : "may not apply") to its routes",
+                        "the 'inbound' section of \(scope.owner) \(skipping.reason), so the \(what) of product '\(product.name.value)' \(skipping.never ? "never applies" : "may not apply") to its routes",
                         at: range,
                         notes: [
                             Diagnostic.Note("put '<base />' at the top of 'inbound', where the broader scopes' statements should run", at: range),
