@@ -8,8 +8,8 @@ import Synchronization
 
 /// What a run stopped by SIGINT, SIGTERM or SIGHUP (a closed terminal) must not leave
 /// behind: the folders it made to work in (a `diff --git-base` copy of the base, a build's
-/// staging folder) and the child processes that write into them (`git archive | tar`,
-/// which otherwise go on extracting into a folder nobody removes). On any of them the
+/// staging folder) and the child processes that feed them (the `git cat-file` a copy of
+/// the base is read from, which otherwise goes on for a folder nobody removes). On any of them the
 /// children are killed first, so
 /// nothing writes on, then the folders are removed, and the process exits as the signal
 /// would have it (128 + its number).

@@ -147,6 +147,30 @@ final class AccessDiffTests: XCTestCase {
         XCTAssertTrue((gone["location"] as? String)?.hasPrefix("defs/apis/orders.yaml:") ?? false, "\(gone)")
     }
 
+    /// BASE is what was committed at REF, whatever the revision's `.gitattributes` say: read
+    /// through `git archive`, an `export-ignore` file was missing from BASE (every route of
+    /// the head read as added) and `export-subst` rewrote what a file says (here, a comment
+    /// into a line that breaks the file).
+    func testGitBaseReadsTheBlobsCommittedWhateverTheirAttributes() throws {
+        let contoso = try ContosoRepository()
+        defer { contoso.remove() }
+        let attributes = contoso.url.appendingPathComponent(".gitattributes")
+        try "*.yaml export-ignore\n".write(to: attributes, atomically: true, encoding: .utf8)
+        try contoso.git("add", ".gitattributes")
+        try contoso.git("commit", "-q", "-m", "definitions left out of archives")
+        let ignored = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
+        XCTAssertEqual(ignored.status, 0, ignored.stderr)
+        XCTAssertEqual(ignored.stdout, "no changes to access, limits or caching\n", ignored.stderr)
+
+        try "*.yaml export-subst\n".write(to: attributes, atomically: true, encoding: .utf8)
+        let gateway = contoso.url.appendingPathComponent("defs/gateway.yaml")
+        try (try String(contentsOf: gateway, encoding: .utf8) + "# $Format:%n[unclosed$\n").write(to: gateway, atomically: true, encoding: .utf8)
+        try contoso.git("commit", "-q", "-a", "-m", "a comment that archives rewrite")
+        let substituted = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
+        XCTAssertEqual(substituted.status, 0, substituted.stderr)
+        XCTAssertEqual(substituted.stdout, "no changes to access, limits or caching\n", substituted.stderr)
+    }
+
     /// A link committed at the base is refused, and the message names the revision and
     /// the path as the user gave it: it named the temporary folder the revision was
     /// copied to ("outside '/tmp/portcullis-diff-...'"), which the user never saw (found
@@ -239,16 +263,16 @@ final class AccessDiffTests: XCTestCase {
         let refused = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs", "--max-file-size", "400"], in: repository)
         XCTAssertEqual(refused.status, 2, refused.stdout + refused.stderr)
         XCTAssertTrue(refused.stderr.contains("bytes, larger than the limit of 400 ('--max-file-size')"), refused.stderr)
-        // A git whose archive never ends, to stop the run while it extracts.
+        // A git whose `cat-file` never answers, to stop the run while it extracts.
         let bin = repository.appendingPathComponent("bin")
         let scratch = repository.appendingPathComponent("tmp")
-        let started = repository.appendingPathComponent("archive.pid")
+        let started = repository.appendingPathComponent("cat-file.pid")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let git = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map { "\($0)/git" }.first(where: FileManager.default.isExecutableFile) ?? "/usr/bin/git"
         try """
             #!/bin/sh
-            for word in "$@"; do if [ "$word" = archive ]; then echo $$ > '\(started.path)'; exec sleep 120; fi; done
+            for word in "$@"; do if [ "$word" = cat-file ]; then echo $$ > '\(started.path)'; exec sleep 120; fi; done
             exec '\(git)' "$@"
 
             """.write(to: bin.appendingPathComponent("git"), atomically: true, encoding: .utf8)
@@ -267,27 +291,27 @@ final class AccessDiffTests: XCTestCase {
         let deadline = Date().addingTimeInterval(60)
         // The shell makes the file before it writes the number: wait for the number (read
         // while the file was still empty, the test failed once in CI).
-        func startedArchive() -> Int32? {
+        func startedCopy() -> Int32? {
             (try? String(contentsOf: started, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
-        while startedArchive() == nil, process.isRunning, Date() < deadline { usleep(20_000) }
-        let archive = try XCTUnwrap(startedArchive())
+        while startedCopy() == nil, process.isRunning, Date() < deadline { usleep(20_000) }
+        let copy = try XCTUnwrap(startedCopy())
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("portcullis-diff-") }.count, 1)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 128 + SIGTERM)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasPrefix("portcullis-diff-") }, [])
         // A signal is delivered, and a killed child reaped, a moment later: given a few
-        // seconds, the archive is gone, or a zombie, which runs nothing.
+        // seconds, the copy is gone, or a zombie, which runs nothing.
         func runs(_ pid: Int32) -> Bool {
             guard kill(pid, 0) == 0 else { return false }
             let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: ")").last?.split(separator: " ").first
             return state != "Z"
         }
         let gone = Date().addingTimeInterval(10)
-        while runs(archive), Date() < gone { usleep(20_000) }
-        XCTAssertFalse(runs(archive), "the archive still runs")
-        kill(archive, SIGKILL)
+        while runs(copy), Date() < gone { usleep(20_000) }
+        XCTAssertFalse(runs(copy), "the copy still runs")
+        kill(copy, SIGKILL)
     }
 
     /// `diff --git-base REF .`, `./defs`, `../defs` or `/abs/defs` named paths Git never lists, so the

@@ -25,7 +25,8 @@ public struct GitRevision: Sendable {
 
     /// Extracts the input files of `paths` (relative to the working directory) at
     /// `revision` into `folder`; ``workingDirectory`` is where the working directory's copy
-    /// is. A file larger than `maxFileSize` is refused before anything is extracted.
+    /// is. A file larger than `maxFileSize` is refused before anything is extracted. Each
+    /// file is the blob committed, byte for byte (``copy(_:from:into:revision:maxFileSize:)``).
     public init(_ paths: [String], at revision: String, into folder: String, maxFileSize: Int) throws {
         self.revision = revision
         self.folder = folder
@@ -39,9 +40,8 @@ public struct GitRevision: Sendable {
         _ = try Self.git(["rev-parse", "--verify", "--quiet", "--end-of-options", object + "^{commit}"], failure: "'\(revision)' is not a commit")
         // After `--end-of-options` git reads the revision and paths as operands even when they
         // start with '-', so a revision such as `--output=/path` cannot become an option.
-        // (git archive then takes `--` for a path, so it is not given.) A path the revision
-        // lacks would fail the archive, so each is looked up first; `ls-tree` names a path
-        // it has and prints nothing for one it lacks.
+        // Each path is looked up first: `ls-tree` names a path the revision has and prints
+        // nothing for one it lacks.
         let (root, prefix) = (root, prefix)
         // Only what a run may read is extracted: a folder's input files outside hidden
         // folders (as `lint` walks it, by their extension), a file named as it is. A revision
@@ -62,11 +62,12 @@ public struct GitRevision: Sendable {
             named.isEmpty
             ? [] : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
         var read = Set<ExactPath>()
+        var blobs: [Blob] = []
         for record in listing.split(separator: 0) {
-            let text = String(decoding: record, as: UTF8.self)
-            guard let tab = text.firstIndex(of: "\t") else { continue }
-            let fields = text[..<tab].split(separator: " ")
-            let path = String(text[text.index(after: tab)...])
+            guard let tab = record.firstIndex(of: UInt8(ascii: "\t")) else { continue }
+            let fields = String(decoding: record[..<tab], as: UTF8.self).split(separator: " ")
+            let pathBytes = Array(record[(tab + 1)...])
+            let path = String(decoding: pathBytes, as: UTF8.self)
             // Hidden below the folder named, as the walk judges names.
             let inside = named.lazy.compactMap { $0.isFolder ? Self.below($0.repository, path) : nil }.first
             let walked = InputFiles.inputExtensions.contains(where: path.hasByteSuffix) && inside.map { !$0.pathParts().contains { $0.utf8.first == UInt8(ascii: ".") } } == true
@@ -75,61 +76,12 @@ public struct GitRevision: Sendable {
                 throw DriverError.unreadable(revision, reason: "'\(DisplayText.shown(path))' is \(size) bytes, larger than the limit of \(maxFileSize) ('--max-file-size')")
             }
             read.insert(ExactPath(path))
-        }
-        // One pathspec per folder and extension that has files, as `git archive` fails on
-        // one that matches nothing; hidden folders and files are left out.
-        var pathspecs: [String] = []
-        for entry in named {
-            guard entry.isFolder else {
-                if read.contains(ExactPath(entry.repository)) { pathspecs.append(":(literal)\(entry.repository)") }
-                continue
-            }
-            // By scalar: a mark after `[` would make one character of both and hide it.
-            let escaped = entry.repository.unicodeScalars.reduce(into: "") { result, scalar in
-                if "*?[]\\".unicodeScalars.contains(scalar) { result.append("\\") }
-                result.unicodeScalars.append(scalar)
-            }
-            let folder = escaped.isEmpty ? "" : escaped + "/"
-            let found = InputFiles.inputExtensions.filter { ext in read.contains { Self.below(entry.repository, $0.text) != nil && $0.text.hasByteSuffix(ext) } }
-            pathspecs += found.map { ":(glob)\(folder)**/*\($0)" }
-            if !found.isEmpty { pathspecs += [":(exclude,glob)\(folder)**/.*", ":(exclude,glob)\(folder)**/.*/**"] }
+            blobs.append(Blob(path: pathBytes, object: String(fields[2]), isLink: fields[0] == "120000"))
         }
         // What holds nothing to read is as good as absent.
         self.absent = absent + named.filter { entry in !read.contains { $0 == ExactPath(entry.repository) || (entry.isFolder && Self.below(entry.repository, $0.text) != nil) } }.map(\.path)
-        guard !pathspecs.isEmpty else { return }
-        // The archive goes from git straight into tar, never whole into memory: a revision
-        // may hold a file of gigabytes that Git stores in a few bytes. Git itself streams a
-        // file larger than `core.bigFileThreshold` instead of inflating it in memory.
-        let pipe = try ChildProcess.makePipe()
-        let archiveArguments =
-            ["git", "-c", "core.bigFileThreshold=1m", "-C", root, "archive", "--format=tar", "--end-of-options", revision] + pathspecs
-        // Stopped from the moment they start, neither may write on into a folder about to be
-        // removed.
-        var started: [ChildProcess] = []
-        let stopping: [Interruption.Token]
-        do {
-            stopping = try Interruption.killIfStopped {
-                started.append(try ChildProcess(archiveArguments, output: pipe.write))
-                started.append(try ChildProcess(["tar", "-x", "-C", folder], input: pipe.read))
-                return started.map(\.id)
-            }
-        } catch {
-            close(pipe.read)
-            close(pipe.write)
-            for child in started {
-                kill(child.id, SIGKILL)
-                _ = child.wait()
-            }
-            throw DriverError.git("git could not be started")
-        }
-        defer { stopping.forEach(Interruption.release) }
-        // Only the children hold the pipe's ends now: tar sees the end of the archive when git exits.
-        close(pipe.read)
-        close(pipe.write)
-        let archived = started[0].wait()
-        let unpacked = started[1].wait()
-        guard archived == 0 else { throw DriverError.git("git archive exited with status \(archived)") }
-        guard unpacked == 0 else { throw DriverError.unreadable(revision, reason: "the archive could not be unpacked") }
+        guard !blobs.isEmpty else { return }
+        try Self.copy(blobs, from: root, into: folder, revision: revision, maxFileSize: maxFileSize)
     }
 
     /// The working directory's place in the extracted copy: read from there, the paths the
@@ -159,6 +111,221 @@ public struct GitRevision: Sendable {
             }
         }
         return parts.joined(separator: "/")
+    }
+
+    /// A file of the revision to extract: its path from the repository's top, byte for
+    /// byte as Git lists it, its object, and whether it is a symbolic link.
+    private struct Blob {
+        var path: [UInt8]
+        var object: String
+        var isLink: Bool
+    }
+
+    /// Writes `blobs` below `folder` as the revision holds them, read with `git cat-file
+    /// --batch`: the objects themselves, which the revision's `.gitattributes` do not change
+    /// (`git archive` left out an `export-ignore` file and expanded `export-subst`, so
+    /// BASE was not what was committed). One object at a time, written as it arrives: a
+    /// revision is never held in memory, nor a file larger than `maxFileSize` read.
+    /// No path has a `.` or `..` part (below a folder named, one starting with `.` is
+    /// hidden and not read; a path named is taken as Git lists it), and symbolic links are
+    /// made last, so no file is written through one; the run judges where they lead as it
+    /// reads the copy.
+    private static func copy(_ blobs: [Blob], from root: String, into folder: String, revision: String, maxFileSize: Int) throws {
+        let requests = try ChildProcess.makePipe()
+        let answers: (read: Int32, write: Int32)
+        do { answers = try ChildProcess.makePipe() } catch {
+            close(requests.read)
+            close(requests.write)
+            throw DriverError.git("git could not be started")
+        }
+        var started: [ChildProcess] = []
+        let stopping: [Interruption.Token]
+        do {
+            // Stopped from the moment it starts, git may not write on into a folder about to
+            // be removed.
+            stopping = try Interruption.killIfStopped {
+                started.append(try ChildProcess(["git", "-C", root, "cat-file", "--batch"], input: requests.read, output: answers.write))
+                return started.map(\.id)
+            }
+        } catch {
+            for end in [requests.read, requests.write, answers.read, answers.write] { close(end) }
+            throw DriverError.git("git could not be started")
+        }
+        defer { stopping.forEach(Interruption.release) }
+        // Only git holds its ends now: it sees the end of the requests when they are closed.
+        close(requests.read)
+        close(answers.write)
+        let process = started[0]
+        var failure: Error?
+        do {
+            var answer = BatchAnswers(answers.read, revision: revision, maxFileSize: maxFileSize)
+            var files = CommittedFiles(folder: folder, revision: revision)
+            // Without `--buffer`, git answers each request before it reads the next.
+            for blob in blobs.filter({ !$0.isLink }) + blobs.filter(\.isLink) {
+                try send(Array((blob.object + "\n").utf8), to: requests.write)
+                let size = try answer.header(for: blob)
+                if blob.isLink {
+                    try files.link(blob.path, to: try answer.body(size))
+                } else {
+                    try files.file(blob.path) { descriptor in try answer.body(size, into: descriptor) }
+                }
+            }
+        } catch {
+            failure = error
+            kill(process.id, SIGKILL)
+        }
+        close(requests.write)
+        close(answers.read)
+        let status = process.wait()
+        if let failure { throw failure }
+        guard status == 0 else { throw DriverError.git("git cat-file exited with status \(status)") }
+    }
+
+    /// Writes all of `bytes` to `descriptor`.
+    fileprivate static func send(_ bytes: [UInt8], to descriptor: Int32) throws {
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw DriverError.git("git stopped reading what was sent to it") }
+            written += count
+        }
+    }
+
+    /// What `git cat-file --batch` answers, read a block at a time.
+    private struct BatchAnswers {
+        let descriptor: Int32
+        let revision: String
+        let maxFileSize: Int
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        var start = 0
+        var end = 0
+
+        init(_ descriptor: Int32, revision: String, maxFileSize: Int) {
+            self.descriptor = descriptor
+            self.revision = revision
+            self.maxFileSize = maxFileSize
+        }
+
+        /// Reads more into the empty buffer; fails at the end of the answers.
+        private mutating func fill() throws {
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { throw DriverError.git("git cat-file ended before its last answer") }
+                (start, end) = (0, count)
+                return
+            }
+        }
+
+        /// The size of `blob` from the line git answers first (`<object> blob <size>`): the
+        /// object asked for, a blob, no larger than the limit.
+        mutating func header(for blob: Blob) throws -> Int {
+            var line: [UInt8] = []
+            while true {
+                if start == end { try fill() }
+                if let newline = buffer[start..<end].firstIndex(of: UInt8(ascii: "\n")) {
+                    line += buffer[start..<newline]
+                    start = newline + 1
+                    break
+                }
+                line += buffer[start..<end]
+                start = end
+                guard line.count <= 256 else { throw DriverError.git("git cat-file answered with a line that does not end") }
+            }
+            let fields = String(decoding: line, as: UTF8.self).split(separator: " ")
+            guard fields.count == 3, fields[0] == blob.object, fields[1] == "blob", let size = Int(fields[2]), size >= 0 else {
+                throw DriverError.git("git cat-file answered '\(String(decoding: line, as: UTF8.self))' for object '\(blob.object)'")
+            }
+            guard size <= maxFileSize else {
+                throw DriverError.unreadable(
+                    revision, reason: "'\(DisplayText.shown(String(decoding: blob.path, as: UTF8.self)))' is \(size) bytes, larger than the limit of \(maxFileSize) ('--max-file-size')")
+            }
+            return size
+        }
+
+        /// The next `size` bytes, which end with the line break after them, passed on a
+        /// block at a time.
+        private mutating func body(_ size: Int, _ take: (ArraySlice<UInt8>) throws -> Void) throws {
+            var left = size
+            while left > 0 {
+                if start == end { try fill() }
+                let count = min(left, end - start)
+                try take(buffer[start..<(start + count)])
+                start += count
+                left -= count
+            }
+            if start == end { try fill() }
+            guard buffer[start] == UInt8(ascii: "\n") else { throw DriverError.git("git cat-file answered an object of another size") }
+            start += 1
+        }
+
+        /// The next `size` bytes, written to `descriptor`.
+        mutating func body(_ size: Int, into descriptor: Int32) throws {
+            try body(size) { try GitRevision.send(Array($0), to: descriptor) }
+        }
+
+        /// The next `size` bytes.
+        mutating func body(_ size: Int) throws -> [UInt8] {
+            var bytes: [UInt8] = []
+            try body(size) { bytes += $0 }
+            return bytes
+        }
+    }
+
+    /// The copy of the revision's files being written below `folder`.
+    private struct CommittedFiles {
+        let folder: [UInt8]
+        let revision: String
+        /// The folders made or found, by their paths below `folder`.
+        var folders: Set<[UInt8]> = []
+
+        init(folder: String, revision: String) {
+            self.folder = Array(folder.utf8)
+            self.revision = revision
+        }
+
+        /// A file at `path` holding what `fill` writes to it.
+        mutating func file(_ path: [UInt8], _ fill: (Int32) throws -> Void) throws {
+            try makeFolders(above: path)
+            let descriptor = open(fullPath(path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw unwritable(path, "a file cannot be written there") }
+            defer { close(descriptor) }
+            try fill(descriptor)
+        }
+
+        /// A symbolic link at `path` that leads to `target`.
+        mutating func link(_ path: [UInt8], to target: [UInt8]) throws {
+            guard !target.contains(0) else { throw unwritable(path, "it is a symbolic link whose target holds a NUL byte") }
+            try makeFolders(above: path)
+            guard symlink(target.map { CChar(bitPattern: $0) } + [0], fullPath(path)) == 0 else { throw unwritable(path, "a symbolic link cannot be made there") }
+        }
+
+        /// Makes each folder above `path` that is not made yet; one that stands already must
+        /// be a folder, not a file or a link.
+        private mutating func makeFolders(above path: [UInt8]) throws {
+            var parts = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropLast()
+            var above: [UInt8] = []
+            while let part = parts.popFirst() {
+                above += above.isEmpty ? Array(part) : [UInt8(ascii: "/")] + part
+                guard !folders.contains(above) else { continue }
+                if mkdir(fullPath(above), 0o755) != 0 {
+                    var status = stat()
+                    guard errno == EEXIST, lstat(fullPath(above), &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                        throw unwritable(above, "a folder cannot be made there")
+                    }
+                }
+                folders.insert(above)
+            }
+        }
+
+        private func fullPath(_ path: [UInt8]) -> [CChar] {
+            (folder + [UInt8(ascii: "/")] + path + [0]).map { CChar(bitPattern: $0) }
+        }
+
+        private func unwritable(_ path: [UInt8], _ reason: String) -> DriverError {
+            DriverError.unreadable(revision, reason: "'\(DisplayText.shown(String(decoding: path, as: UTF8.self)))' cannot be copied: \(reason)")
+        }
     }
 
     /// What of `path` lies below `folder` (a repository path, empty for the top), or nil.
