@@ -169,6 +169,20 @@ final class AccessDiffTests: XCTestCase {
         let substituted = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
         XCTAssertEqual(substituted.status, 0, substituted.stderr)
         XCTAssertEqual(substituted.stdout, "no changes to access, limits or caching\n", substituted.stderr)
+
+        // A replace ref stands another commit in for the one named; BASE is still the one
+        // committed (here a stricter limit would have made HEAD's a looser one).
+        let orders = contoso.url.appendingPathComponent("defs/apis/orders.yaml")
+        let committed = try String(contentsOf: orders, encoding: .utf8)
+        try contoso.git("checkout", "-q", "-b", "stricter")
+        try committed.replacingOccurrences(of: "rateLimit: {calls: 600, per: 60s, key: user}", with: "rateLimit: {calls: 60, per: 60s, key: user}")
+            .write(to: orders, atomically: true, encoding: .utf8)
+        try contoso.git("commit", "-q", "-a", "-m", "a stricter limit")
+        try contoso.git("checkout", "-q", "-")
+        try contoso.git("replace", "HEAD", "stricter")
+        let replaced = try ToolProcess.run(["diff", "--git-base", "HEAD", "defs"], in: contoso.url)
+        XCTAssertEqual(replaced.status, 0, replaced.stderr)
+        XCTAssertEqual(replaced.stdout, "no changes to access, limits or caching\n", replaced.stderr)
     }
 
     /// A link committed at the base is refused, and the message names the revision and

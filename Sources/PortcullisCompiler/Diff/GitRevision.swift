@@ -36,8 +36,10 @@ public struct GitRevision: Sendable {
         // empty BASE would pass for the first definitions.
         // Resolved first, then peeled: `^{commit}` written after a `:/text` search would
         // become part of the text searched for.
+        // Every later step reads that commit by its id: a branch that moves meanwhile
+        // cannot give the listing and the files of two commits.
         let object = try Self.line(["rev-parse", "--verify", "--quiet", "--end-of-options", revision], failure: "'\(revision)' is not a commit")
-        _ = try Self.git(["rev-parse", "--verify", "--quiet", "--end-of-options", object + "^{commit}"], failure: "'\(revision)' is not a commit")
+        let commit = try Self.line(["rev-parse", "--verify", "--quiet", "--end-of-options", object + "^{commit}"], failure: "'\(revision)' is not a commit")
         // After `--end-of-options` git reads the revision and paths as operands even when they
         // start with '-', so a revision such as `--output=/path` cannot become an option.
         // Each path is looked up first: `ls-tree` names a path the revision has and prints
@@ -53,14 +55,14 @@ public struct GitRevision: Sendable {
                 throw DriverError.unreadable(path, reason: "it leads outside the repository")
             }
             // The top is a folder; anything else is what `ls-tree` says it is.
-            let entry = repository.isEmpty ? "040000 tree" : try Self.line(["-C", root, "ls-tree", "--end-of-options", revision, "--", repository])
+            let entry = repository.isEmpty ? "040000 tree" : try Self.line(["-C", root, "ls-tree", "--end-of-options", commit, "--", repository])
             if entry.isEmpty { absent.append(path) } else { named.append((path, repository, entry.split(separator: " ").dropFirst().first == "tree")) }
         }
         // Every blob below what is named, with its size: `ls-tree` takes no pathspec magic,
         // so what it lists is sifted here. A file too large to read is refused, not written.
         let listing =
             named.isEmpty
-            ? [] : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", revision, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
+            ? [] : try Self.git(["-C", root, "ls-tree", "-r", "-l", "-z", "--end-of-options", commit, "--"] + named.map { $0.repository.isEmpty ? "." : $0.repository })
         var read = Set<ExactPath>()
         var blobs: [Blob] = []
         for record in listing.split(separator: 0) {
@@ -144,7 +146,7 @@ public struct GitRevision: Sendable {
             // Stopped from the moment it starts, git may not write on into a folder about to
             // be removed.
             stopping = try Interruption.killIfStopped {
-                started.append(try ChildProcess(["git", "-C", root, "cat-file", "--batch"], input: requests.read, output: answers.write))
+                started.append(try ChildProcess(["git", "--no-replace-objects", "-C", root, "cat-file", "--batch"], input: requests.read, output: answers.write))
                 return started.map(\.id)
             }
         } catch {
@@ -334,7 +336,9 @@ public struct GitRevision: Sendable {
     }
 
     /// Runs git and returns its standard output; when it fails, `failure` is the error where
-    /// there is one, else git's own message.
+    /// there is one, else git's own message. Objects are read as committed, never through
+    /// the repository's replace refs (`--no-replace-objects`), which would stand other
+    /// trees or blobs in for them.
     private static func git(_ arguments: [String], failure: String? = nil) throws -> [UInt8] {
         // Every end this makes is closed on every path: the write ends once the child holds
         // them, the read ends here when git cannot be started, else when read to their end.
@@ -344,7 +348,7 @@ public struct GitRevision: Sendable {
             opened += [output.read, output.write]
             let errors = try ChildProcess.makePipe()
             opened += [errors.read, errors.write]
-            let process = try ChildProcess(["git"] + arguments, output: output.write, errors: errors.write)
+            let process = try ChildProcess(["git", "--no-replace-objects"] + arguments, output: output.write, errors: errors.write)
             return (output.read, errors.read, process)
         }()
         for end in opened where end != started?.output && end != started?.errors { close(end) }
