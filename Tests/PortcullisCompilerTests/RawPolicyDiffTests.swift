@@ -484,4 +484,114 @@ final class RawPolicyDiffTests: XCTestCase {
                 "other: route 'orders/list-orders' no longer checks tokens from 'entra' itself: a raw policy checks every request's token; review what it accepts\n"),
             moved)
     }
+
+    /// One side of the raw policy tests below: an API `orders` with one GET route requiring
+    /// a token, whose policy runs `inbound` and `outbound` after `<base />` (the generated
+    /// token check); lint must exit with `status`.
+    private func writeRouteSide(
+        _ side: String, inbound: String, outbound: String = "", lint status: Int32 = 0, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> String {
+        let policy = "<policies><inbound><base />\(inbound)</inbound><outbound><base />\(outbound)</outbound></policies>"
+        let example = RuleExample.api(routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read], policy: '\(policy)'}\n")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(side), withIntermediateDirectories: true)
+        try (RuleExample.baseGateway + "---\n" + example.text).write(to: directory.appendingPathComponent("\(side)/defs.yaml"), atomically: true, encoding: .utf8)
+        let lint = try ToolProcess.run(["lint", side], in: directory)
+        XCTAssertEqual(lint.status, status, "\(side): \(lint.stdout)", file: file, line: line)
+        return lint.stdout
+    }
+
+    /// A semantic cache of completions on a route that requires a token serves one caller's
+    /// answer to another whose prompt is alike, unless a `vary-by` tells callers apart
+    /// (forty-fifth round's audit: `other` in diff, lint 0). Added, or its `vary-by`
+    /// dropped, it widens the cache; lint judges its `vary-by`s as CA001 judges a store's
+    /// key (a subscription is an application's), and its store's duration by that sharing.
+    func testASemanticCacheSharedBetweenCallersIsWidenedAndReported() throws {
+        let lookup = { (name: String, partition: String?) in
+            #"<\#(name) score-threshold="0.05" embeddings-backend-id="embeddings" embeddings-backend-auth="system-assigned">"#
+                + (partition.map { "<vary-by>@(\($0))</vary-by>" } ?? "") + "</\(name)>"
+        }
+        let subject = "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"
+        let store = #"<llm-semantic-cache-store duration="60" />"#
+        _ = try writeRouteSide("plain", inbound: "")
+        _ = try writeRouteSide("partitioned", inbound: lookup("llm-semantic-cache-lookup", subject), outbound: store)
+        let shared = try writeRouteSide("shared", inbound: lookup("llm-semantic-cache-lookup", nil), outbound: store, lint: 1)
+        XCTAssertTrue(
+            shared.contains(
+                "error: raw 'llm-semantic-cache-lookup' in route 'orders/list-orders' shares cached completions between the callers of route 'list-orders', which requires a token: no 'vary-by' tells them apart [CA001]"),
+            shared)
+        let bySubscription = try writeRouteSide("subscription", inbound: lookup("azure-openai-semantic-cache-lookup", "context.Subscription.Id"), lint: 1)
+        XCTAssertTrue(bySubscription.contains("error: raw 'azure-openai-semantic-cache-lookup' in route 'orders/list-orders' shares cached completions"), bySubscription)
+        // Kept an hour for each caller: past the per-user limit, not the shared one.
+        let kept = try writeRouteSide(
+            "kept", inbound: lookup("llm-semantic-cache-lookup", subject), outbound: #"<llm-semantic-cache-store duration="3600" />"#, lint: 1)
+        XCTAssertTrue(kept.contains("error: raw 'llm-semantic-cache-store' in route 'orders/list-orders' caches for 1h, longer than the per-user limit of 5m [CA002]"), kept)
+        let gate = "privilege-increase,looser-limit,cache-widened"
+        let added = try self.gate("plain", "partitioned", widens: true, on: gate)
+        XCTAssertTrue(added.contains("cache widened: the raw policy of route 'orders/list-orders' adds 'llm-semantic-cache-lookup'\n"), added)
+        let dropped = try self.gate("partitioned", "shared", widens: true, on: gate)
+        XCTAssertTrue(
+            dropped.contains(
+                "cache widened: the raw policy of route 'orders/list-orders' makes 'llm-semantic-cache-lookup' no longer vary on '@(\(subject))'"),
+            dropped)
+        try self.gate("shared", "partitioned", widens: false, on: gate)
+    }
+
+    /// A language model's token limit loosened (forty-fifth round's audit: `other` in diff,
+    /// lint 0): its tokens per minute or quota raised, the statement removed, or its
+    /// counter keyed by a header the caller writes, which RL004 warns of too.
+    func testALoosenedTokenLimitIsALooserLimit() throws {
+        let limit = { (name: String, key: String, budget: String) in #"<\#(name) counter-key="\#(key)" \#(budget) estimate-prompt-tokens="false" />"# }
+        let subscription = "@(context.Subscription.Id)"
+        let header = "@(context.Request.Headers.GetValueOrDefault(&quot;X-Client&quot;, &quot;&quot;))"
+        let budget = #"tokens-per-minute="5000" token-quota="100000" token-quota-period="Daily""#
+        _ = try writeRouteSide("base", inbound: limit("llm-token-limit", subscription, budget))
+        _ = try writeRouteSide("raised", inbound: limit("llm-token-limit", subscription, #"tokens-per-minute="50000000" token-quota="100000" token-quota-period="Daily""#))
+        _ = try writeRouteSide("monthly", inbound: limit("llm-token-limit", subscription, #"tokens-per-minute="5000" token-quota="100000" token-quota-period="Monthly""#))
+        _ = try writeRouteSide("hourly", inbound: limit("llm-token-limit", subscription, #"tokens-per-minute="5000" token-quota="100000" token-quota-period="Hourly""#))
+        _ = try writeRouteSide("removed", inbound: "")
+        let spoofed = try writeRouteSide("header", inbound: limit("llm-token-limit", header, budget))
+        XCTAssertTrue(spoofed.contains("warning: raw 'llm-token-limit' in route 'orders/list-orders' counts by a request header, which callers choose [RL004]"), spoofed)
+        _ = try writeRouteSide("older", inbound: limit("azure-openai-token-limit", subscription, budget))
+        let gate = "privilege-increase,looser-limit,cache-widened"
+        for (head, expected) in [
+            ("raised", "looser limit: the raw policy of route 'orders/list-orders' raises the budget of 'llm-token-limit' to 50000000 tokens per 60s from 5000 per 60s\n"),
+            ("hourly", "looser limit: the raw policy of route 'orders/list-orders' raises the budget of 'llm-token-limit' for its token quota to 100000 tokens per 3600s from 100000 per 86400s\n"),
+            ("removed", "looser limit: the raw policy of route 'orders/list-orders' removes 'llm-token-limit' (in BASE)\n"),
+            ("header", "looser limit: the raw policy of route 'orders/list-orders' counts 'llm-token-limit' by a key callers choose, so each may count anew as often as it likes\n"),
+        ] {
+            let result = try self.gate("base", head, widens: true, on: gate)
+            XCTAssertTrue(result.contains(expected), "\(head): missing \(expected)in:\n\(result)")
+        }
+        try self.gate("base", "monthly", widens: false, on: gate)
+        try self.gate("raised", "base", widens: false, on: gate)
+        let older = try self.gate("older", "removed", widens: true, on: gate)
+        XCTAssertTrue(older.contains("looser limit: the raw policy of route 'orders/list-orders' removes 'azure-openai-token-limit' (in BASE)\n"), older)
+    }
+
+    /// A raw `cors` that admits another origin, any origin or credentials is weighed as the
+    /// gateway's `cors` is (forty-fifth round's audit: `other`, while the README promised a
+    /// privilege increase).
+    func testAWidenedRawCORSIsAPrivilegeIncrease() throws {
+        let cors = { (credentials: String, origins: [String]) in
+            #"<cors allow-credentials="\#(credentials)"><allowed-origins>"# + origins.map { "<origin>\($0)</origin>" }.joined()
+                + "</allowed-origins><allowed-methods><method>GET</method></allowed-methods><allowed-headers><header>Authorization</header></allowed-headers></cors>"
+        }
+        _ = try writeRouteSide("base", inbound: cors("false", ["https://shop.example.com"]))
+        _ = try writeRouteSide("more", inbound: cors("true", ["https://shop.example.com", "https://attacker.example.net"]))
+        _ = try writeRouteSide("any", inbound: cors("false", ["*"]))
+        let more = try gate("base", "more", widens: true)
+        for expected in [
+            "privilege increase: 'cors' in the raw policy of route 'orders/list-orders' now allows origin 'https://attacker.example.net'\n",
+            "privilege increase: 'cors' in the raw policy of route 'orders/list-orders' now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests\n",
+        ] {
+            XCTAssertTrue(more.contains(expected), "missing: \(expected)in:\n\(more)")
+        }
+        let any = try gate("base", "any", widens: true)
+        XCTAssertTrue(any.contains("privilege increase: 'cors' in the raw policy of route 'orders/list-orders' now allows any origin ('*')\n"), any)
+        let narrowed = try gate("more", "base", widens: false)
+        XCTAssertTrue(narrowed.contains("privilege decrease: 'cors' in the raw policy of route 'orders/list-orders' no longer allows origin 'https://attacker.example.net' (in BASE)\n"), narrowed)
+        _ = try writeRouteSide("none", inbound: "")
+        let added = try gate("none", "base", widens: true)
+        XCTAssertTrue(added.contains("privilege increase: 'cors' in the raw policy of route 'orders/list-orders' was added: browsers let pages from 'https://shop.example.com' call the APIs\n"), added)
+    }
 }

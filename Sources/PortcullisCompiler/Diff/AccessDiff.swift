@@ -1161,7 +1161,8 @@ enum GatewayComparison {
         for (name, secret) in oldSecrets where newSecrets[name] == nil {
             add(.other, AccessChange.Subject(kind: .secret, name: name), "secret '\(name)' was removed", base.location(secret.name.range))
         }
-        return changes + providerChanges(old, new, head: head) + compareCORS(read(old.cors), read(new.cors), head: head, base: base)
+        return changes + providerChanges(old, new, head: head) + compareCORS(
+                read(old.cors).map { CORSReading($0, on: base) }, read(new.cors).map { CORSReading($0, on: head) }, subject: .cors, named: "CORS")
     }
 
     /// A section's value. A side with errors is refused before comparing, so no section
@@ -1314,64 +1315,83 @@ enum GatewayComparison {
         func value(_ text: String) -> String { NamedValues.resolve(text, values) ?? text }
     }
 
+    /// What a CORS policy lets browsers do, as the gateway's `cors` or a raw `cors`
+    /// statement says it, with where each part is shown: what ``compareCORS(_:_:subject:named:)``
+    /// compares, so both are weighed alike.
+    struct CORSReading {
+        /// `*` alone, or origins.
+        var origins: [(value: String, place: AccessChange.Place)]
+        var allowsCredentials: Bool
+        var credentialsPlace: AccessChange.Place
+        /// Empty when not written: APIM then allows GET and POST.
+        var methods: [String]
+        var headers: [String]
+        var exposeHeaders: [String]
+        var preflightMaxAge: Int?
+        /// The `cors` key, or the statement.
+        var place: AccessChange.Place
+
+        var allowsAnyOrigin: Bool { origins.contains { $0.value == CORS.anyOrigin } }
+    }
+
     /// Letting more sites' pages call the APIs, or send credentials, is a privilege increase.
-    private static func compareCORS(_ old: CORS?, _ new: CORS?, head: AccessDiff.Side, base: AccessDiff.Side) -> [AccessChange] {
+    /// `named` is how messages name the policy: "CORS", or a raw statement and its document.
+    static func compareCORS(_ old: CORSReading?, _ new: CORSReading?, subject: AccessChange.Subject, named: String) -> [AccessChange] {
         var changes: [AccessChange] = []
         func add(_ category: AccessChange.Category, _ message: String, _ place: AccessChange.Place) {
-            changes.append(AccessChange(category: category, subject: .cors, message: "CORS \(message)", place: place))
+            changes.append(AccessChange(category: category, subject: subject, message: "\(named) \(message)", place: place))
         }
         guard let after = new else {
             if let before = old {
-                add(.privilegeDecrease, "was removed: browsers no longer let other sites' pages call the APIs", base.location(before.keyRange))
+                add(.privilegeDecrease, "was removed: browsers no longer let other sites' pages call the APIs", before.place)
             }
             return changes
         }
         guard let before = old else {
-            let origins = after.allowsAnyOrigin ? "any origin" : after.allowedOrigins.map { "'\($0.value)'" }.joined(separator: ", ")
-            let credentials = after.effectiveAllowCredentials ? ", with credentials" : ""
-            add(.privilegeIncrease, "was added: browsers let pages from \(origins) call the APIs\(credentials)", head.location(after.keyRange))
+            let origins = after.allowsAnyOrigin ? "any origin" : after.origins.map { GatewayComparison.shown($0.value) }.joined(separator: ", ")
+            let credentials = after.allowsCredentials ? ", with credentials" : ""
+            add(.privilegeIncrease, "was added: browsers let pages from \(origins) call the APIs\(credentials)", after.place)
             return changes
         }
-        let at = head.location(after.keyRange)
+        let at = after.place
         switch (before.allowsAnyOrigin, after.allowsAnyOrigin) {
         case (false, true):
-            let any = after.allowedOrigins.first { $0.value == CORS.anyOrigin }
-            add(.privilegeIncrease, "now allows any origin ('\(CORS.anyOrigin)')", any.map { head.location($0.range) } ?? at)
+            let any = after.origins.first { $0.value == CORS.anyOrigin }
+            add(.privilegeIncrease, "now allows any origin ('\(CORS.anyOrigin)')", any?.place ?? at)
         case (true, false):
             add(.privilegeDecrease, "no longer allows any origin, only the origins it lists", at)
         case (false, false):
-            let oldOrigins = Set(before.allowedOrigins.map(\.value))
-            let newOrigins = Set(after.allowedOrigins.map(\.value))
+            let oldOrigins = Set(before.origins.map(\.value))
+            let newOrigins = Set(after.origins.map(\.value))
             var seen = Set<String>()
-            for origin in after.allowedOrigins where !oldOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
-                add(.privilegeIncrease, "now allows origin \(GatewayComparison.shown(origin.value))", head.location(origin.range))
+            for origin in after.origins where !oldOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
+                add(.privilegeIncrease, "now allows origin \(GatewayComparison.shown(origin.value))", origin.place)
             }
-            for origin in before.allowedOrigins where !newOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
-                add(.privilegeDecrease, "no longer allows origin \(GatewayComparison.shown(origin.value))", base.location(origin.range))
+            for origin in before.origins where !newOrigins.contains(origin.value) && seen.insert(origin.value).inserted {
+                add(.privilegeDecrease, "no longer allows origin \(GatewayComparison.shown(origin.value))", origin.place)
             }
         case (true, true):
             break
         }
-        let credentialsAt = head.location(after.allowCredentials?.range ?? after.keyRange)
-        switch (before.effectiveAllowCredentials, after.effectiveAllowCredentials) {
+        switch (before.allowsCredentials, after.allowsCredentials) {
         case (false, true):
-            add(.privilegeIncrease, "now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests", credentialsAt)
+            add(.privilegeIncrease, "now lets browsers send credentials (cookies, HTTP authentication) on cross-origin requests", after.credentialsPlace)
         case (true, false):
-            add(.privilegeDecrease, "no longer lets browsers send credentials on cross-origin requests", credentialsAt)
+            add(.privilegeDecrease, "no longer lets browsers send credentials on cross-origin requests", after.credentialsPlace)
         default:
             break
         }
-        let lists: [(String, [Located<String>], [Located<String>], String)] = [
-            ("methods", before.allowedMethods, after.allowedMethods, "GET, POST (APIM's default)"),
-            ("request headers", before.allowedHeaders, after.allowedHeaders, "none"),
+        let lists: [(String, [String], [String], String)] = [
+            ("methods", before.methods, after.methods, "GET, POST (APIM's default)"),
+            ("request headers", before.headers, after.headers, "none"),
             ("scripts to read response headers", before.exposeHeaders, after.exposeHeaders, "none"),
         ]
-        for (what, oldList, newList, unset) in lists where Set(oldList.map(\.value)) != Set(newList.map(\.value)) {
-            func describe(_ list: [Located<String>]) -> String { list.isEmpty ? unset : list.map(\.value).joined(separator: ", ") }
+        for (what, oldList, newList, unset) in lists where Set(oldList) != Set(newList) {
+            func describe(_ list: [String]) -> String { list.isEmpty ? unset : list.joined(separator: ", ") }
             add(.other, "allows \(what) \(describe(newList)) instead of \(describe(oldList))", at)
         }
-        if before.preflightMaxAge?.value != after.preflightMaxAge?.value {
-            add(.other, "lets browsers keep preflight answers for \(after.preflightMaxAge?.value ?? 0)s instead of \(before.preflightMaxAge?.value ?? 0)s", at)
+        if before.preflightMaxAge != after.preflightMaxAge {
+            add(.other, "lets browsers keep preflight answers for \(after.preflightMaxAge ?? 0)s instead of \(before.preflightMaxAge ?? 0)s", at)
         }
         return changes
     }
@@ -1391,5 +1411,16 @@ enum GatewayComparison {
     private static func secretIdentity(_ uri: String) -> String {
         let parts = uri.lowercased().split(separator: "/", omittingEmptySubsequences: true)
         return parts.prefix(4).joined(separator: "/")
+    }
+}
+
+extension GatewayComparison.CORSReading {
+    /// The gateway's `cors`, on `side`.
+    init(_ cors: CORS, on side: AccessDiff.Side) {
+        self.init(
+            origins: cors.allowedOrigins.map { ($0.value, side.location($0.range)) }, allowsCredentials: cors.effectiveAllowCredentials,
+            credentialsPlace: side.location(cors.allowCredentials?.range ?? cors.keyRange), methods: cors.allowedMethods.map(\.value),
+            headers: cors.allowedHeaders.map(\.value), exposeHeaders: cors.exposeHeaders.map(\.value), preflightMaxAge: cors.preflightMaxAge?.value,
+            place: side.location(cors.keyRange))
     }
 }

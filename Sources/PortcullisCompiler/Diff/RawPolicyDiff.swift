@@ -20,8 +20,14 @@ enum RawPolicyDiff {
         "rate-limit-by-key": (.stricterLimit, .looserLimit),
         "quota": (.stricterLimit, .looserLimit),
         "quota-by-key": (.stricterLimit, .looserLimit),
+        // A language model's tokens, per minute or over a quota's period.
+        "llm-token-limit": (.stricterLimit, .looserLimit),
+        "azure-openai-token-limit": (.stricterLimit, .looserLimit),
         "cache-lookup": (.cacheWidened, .other),
         "cache-lookup-value": (.cacheWidened, .other),
+        // A completion served for a prompt like another's, partitioned by 'vary-by' alone.
+        "llm-semantic-cache-lookup": (.cacheWidened, .other),
+        "azure-openai-semantic-cache-lookup": (.cacheWidened, .other),
         // The backend gets a token of the gateway's identity, which may hold any role.
         "authentication-managed-identity": (.privilegeIncrease, .privilegeDecrease),
     ]
@@ -240,6 +246,14 @@ enum RawPolicyDiff {
                     category: category, subject: subject,
                     message: "the raw policy of \(key) \(verb) '\(name)'" + (abs(difference) > 1 ? " (\(abs(difference)) times)" : ""),
                     place: side.location(element.range)))
+            }
+            // What a raw 'cors' lets browsers do, named values put in, is weighed as the
+            // gateway's 'cors' is.
+            let corsChanges = Self.corsChanges(
+                oldCounts["cors"] ?? [], newCounts["cors"] ?? [], oldValues, newValues, sides: (base, head), subject: subject, key: key)
+            if !corsChanges.isEmpty {
+                weighed = true
+                changes += corsChanges
             }
             // The same text beside another policy's variables is weighed, or is no change.
             guard !weighed, throughValues != Self.throughVariables else { continue }
@@ -818,23 +832,29 @@ enum RawPolicyDiff {
         if sameCount, name == "authentication-managed-identity", let (found, moved) = movedIdentity(old, new, was, now) {
             return (.privilegeIncrease, moved, found)
         }
-        if sameCount, name == "cache-lookup", let (found, widened) = widenedLookup(old, new, was, now) {
+        if sameCount, responseLookups.contains(name), let (found, widened) = widenedLookup(name, old, new, was, now) {
             return (.cacheWidened, widened, found)
         }
         return nil
     }
 
-    /// A cache lookup that serves an entry to more requests in place, the pairs in order as
-    /// APIM reads them (named values put in): one that no longer varies on a header, a query
-    /// parameter, the developer or their groups, or that now serves private responses.
+    /// The lookups that answer with a cached response: `cache-lookup`, and the semantic
+    /// caches' of completions.
+    private static let responseLookups: Set<String> = ["cache-lookup", "llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup"]
+
+    /// A cache lookup named `name` that serves an entry to more requests in place, the pairs
+    /// in order as APIM reads them (named values put in): one that no longer varies on a
+    /// header, a query parameter, a `vary-by` value (a semantic cache's partition, compared
+    /// as written), the developer or their groups, or that now serves private responses.
     private static func widenedLookup(
-        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
+        _ name: String, _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution
     ) -> (found: Found, message: String)? {
+        let labels = ["vary-by-header": "header ", "vary-by-query-parameter": "query parameter ", "vary-by": ""]
         func varies(_ found: Found, _ values: GatewayComparison.Substitution) -> Set<String> {
             Set(found.element.elements.compactMap { element -> String? in
-                guard ["vary-by-header", "vary-by-query-parameter"].contains(element.name) else { return nil }
+                guard let label = labels[element.name] else { return nil }
                 let text = element.textValue.map { values.value($0.written).trimmingWhitespace } ?? ""
-                return "\(element.name == "vary-by-header" ? "header" : "query parameter") \(GatewayComparison.shown(element.name == "vary-by-header" ? text.lowercased() : text))"
+                return label + GatewayComparison.shown(element.name == "vary-by-header" ? text.lowercased() : text)
             })
         }
         func setting(_ found: Found, _ attribute: String, _ values: GatewayComparison.Substitution) -> String {
@@ -842,18 +862,18 @@ enum RawPolicyDiff {
         }
         for (before, after) in zip(old, new) {
             if let dropped = varies(before, was).subtracting(varies(after, now)).sorted().first {
-                return (after, "makes 'cache-lookup' no longer vary on \(dropped): requests that differ in it share cached answers")
+                return (after, "makes '\(name)' no longer vary on \(dropped): requests that differ in it share cached answers")
             }
             // A setting changed to anything but "true" (an expression, say) may be off; one
             // changed to anything but "false" may be on.
             for (attribute, label) in [("vary-by-developer", "the developer"), ("vary-by-developer-groups", "the developer's groups")] {
                 let (had, has) = (setting(before, attribute, was), setting(after, attribute, now))
                 if had != has, had != "false", has != "true" {
-                    return (after, "makes 'cache-lookup' no longer vary on \(label): requests that differ in it share cached answers")
+                    return (after, "makes '\(name)' no longer vary on \(label): requests that differ in it share cached answers")
                 }
             }
             let (had, has) = (setting(before, "allow-private-response-caching", was), setting(after, "allow-private-response-caching", now))
-            if had != has, had != "true", has != "false" { return (after, "makes 'cache-lookup' serve responses marked private") }
+            if had != has, had != "true", has != "false" { return (after, "makes '\(name)' serve responses marked private") }
             // 'public' lets proxies between the gateway and its callers keep an answer and
             // hand it to other callers; 'private' (the caller's own browser) and 'none' do not.
             // Anything else (an expression, say) may be 'public'.
@@ -862,10 +882,47 @@ enum RawPolicyDiff {
                 return written != "none" && written != "private"
             }
             if shared(after, now), !shared(before, was) {
-                return (after, "makes 'cache-lookup' let proxies keep its answers for other callers (downstream-caching-type 'public')")
+                return (after, "makes '\(name)' let proxies keep its answers for other callers (downstream-caching-type 'public')")
             }
         }
         return nil
+    }
+
+    /// The raw `cors` statements of a document on both sides, paired in order, compared as
+    /// the gateway's `cors` is (``GatewayComparison/compareCORS(_:_:subject:named:)``): one
+    /// that admits any origin, more origins or credentials is a privilege increase, one
+    /// without a pair was added or removed.
+    private static func corsChanges(
+        _ old: [Found], _ new: [Found], _ was: GatewayComparison.Substitution, _ now: GatewayComparison.Substitution,
+        sides: (base: AccessDiff.Side, head: AccessDiff.Side), subject: AccessChange.Subject, key: String
+    ) -> [AccessChange] {
+        (0..<max(old.count, new.count)).flatMap { index in
+            GatewayComparison.compareCORS(
+                old.indices.contains(index) ? corsReading(old[index], was, on: sides.base) : nil,
+                new.indices.contains(index) ? corsReading(new[index], now, on: sides.head) : nil,
+                subject: subject, named: "'cors' in the raw policy of \(key)")
+        }
+    }
+
+    /// What a raw `cors` statement lets browsers do, as APIM reads it (named values put in):
+    /// credentials are allowed unless `allow-credentials` is left out or written `false`,
+    /// since an expression may allow them.
+    private static func corsReading(_ found: Found, _ values: GatewayComparison.Substitution, on side: AccessDiff.Side) -> GatewayComparison.CORSReading {
+        let cors = found.element
+        func listed(_ list: String, _ item: String) -> [(value: String, place: AccessChange.Place)] {
+            cors.elements.filter { $0.name == list }.flatMap { $0.elements.filter { $0.name == item } }.map { element in
+                (values.value(element.textValue?.written ?? "").trimmingWhitespace, side.location(found.range(of: element.nameSpan)))
+            }
+        }
+        let credentials = cors.attribute("allow-credentials")
+        let maxAge = cors.elements.first { $0.name == "allowed-methods" }?.attribute("preflight-result-max-age")
+        return GatewayComparison.CORSReading(
+            origins: listed("allowed-origins", "origin"),
+            allowsCredentials: credentials.map { values.value($0.value.written).trimmingWhitespace.lowercased() != "false" } ?? false,
+            credentialsPlace: side.location(found.range(of: credentials?.nameSpan ?? cors.nameSpan)),
+            methods: listed("allowed-methods", "method").map(\.value), headers: listed("allowed-headers", "header").map(\.value),
+            exposeHeaders: listed("expose-headers", "header").map(\.value),
+            preflightMaxAge: maxAge.flatMap { Int(values.value($0.value.written).trimmingWhitespace) }, place: side.location(found.range))
     }
 
     /// A raw managed identity whose token is for another resource, or is another identity's
@@ -992,8 +1049,9 @@ enum RawPolicyDiff {
 
     /// A limit that lets more through in place: the limits of `name` on both sides, paired
     /// in order when each side has as many, as APIM reads them (named values put in). Each
-    /// budget, the statement's own and those of the `api` and `operation` elements in it, is
-    /// compared by calls and by kilobytes per second: one raised, dropped, or made one not
+    /// budget, the statement's own, those of the `api` and `operation` elements in it and a
+    /// token limit's quota, is compared by calls, kilobytes and a language model's tokens
+    /// per second, each with its own kind only: one raised, dropped, or made one not
     /// known here (an expression) lets more through; so does a counter keyed on what the
     /// caller sends, through a variable too, where it was not.
     private static func loosenedLimit(
@@ -1024,14 +1082,14 @@ enum RawPolicyDiff {
             for (place, budget) in had.sorted(by: { $0.key < $1.key }) {
                 let label = place.isEmpty ? "'\(name)'" : "'\(name)' for \(place)"
                 guard let current = has[place] else { return (after, "drops the budget of \(label)") }
-                for (measure, unit) in [("calls", "calls"), ("bandwidth", "KB")] {
+                for (measure, unit) in [("calls", "calls"), ("bandwidth", "KB"), ("tokens", "tokens")] {
                     guard let amount = budget.amounts[measure] else { continue }
                     guard let raised = current.amounts[measure] else { return (after, "no longer bounds the \(measure) of \(label)") }
                     // A budget not known here on BASE's side says nothing of HEAD's.
                     guard let b = amount, let bs = budget.seconds else { continue }
                     guard let a = raised, let seconds = current.seconds else { return (after, "makes the \(measure) budget of \(label) one not known here") }
                     if Limit.letsMoreThrough(calls: a, per: seconds, thanCalls: b, per: bs) {
-                        let what = measure == "calls" ? "the budget" : "the bandwidth"
+                        let what = measure == "bandwidth" ? "the bandwidth" : "the budget"
                         return (after, "raises \(what) of \(label) to \(a) \(unit) per \(seconds)s from \(b) per \(bs)s")
                     }
                 }
@@ -1061,8 +1119,10 @@ enum RawPolicyDiff {
     }
 
     /// A limit's budgets by where they apply: "" for the statement's own, "api 'NAME'" and
-    /// "operation 'NAME' of api 'NAME'" for those inside it. A measure not written is
-    /// absent; one not known here (an expression, a named value not known) is nil.
+    /// "operation 'NAME' of api 'NAME'" for those inside it, and "its token quota" for a
+    /// token limit's quota over its `token-quota-period` (its `tokens-per-minute` is the
+    /// statement's own). A measure not written is absent; one not known here (an
+    /// expression, a named value not known) is nil.
     private static func budgets(of limit: PolicyXMLElement, _ values: GatewayComparison.Substitution) -> [String: Budget] {
         func number(_ attribute: String, of element: PolicyXMLElement) -> Int?? {
             guard let written = element.attribute(attribute)?.value else { return .none }
@@ -1078,6 +1138,14 @@ enum RawPolicyDiff {
             return Budget(amounts: amounts, seconds: seconds)
         }
         var found = ["": budget(of: limit)]
+        if let tokens = number("tokens-per-minute", of: limit) {
+            found[""]?.amounts["tokens"] = tokens
+            found[""]?.seconds = 60
+        }
+        if let quota = number("token-quota", of: limit) {
+            let period = limit.attribute("token-quota-period").flatMap { Self.quotaPeriods[values.value($0.value.written).trimmingWhitespace.lowercased()] }
+            found["its token quota"] = Budget(amounts: ["tokens": quota], seconds: period)
+        }
         for api in limit.elements where api.name == "api" {
             // APIM names resources without case.
             let place = "api \(GatewayComparison.shown(values.value(api.attribute("name")?.value.written ?? api.attribute("id")?.value.written ?? "").lowercased()))"
@@ -1090,8 +1158,12 @@ enum RawPolicyDiff {
         return found
     }
 
-    /// A budget's amounts by measure (`calls`, `bandwidth`), nil where not known here, over
-    /// its window in seconds.
+    /// The seconds of a token quota's period, as Microsoft's page names them: a month taken
+    /// as 30 days, a year as 365.
+    private static let quotaPeriods = ["hourly": 3600, "daily": 86_400, "weekly": 604_800, "monthly": 2_592_000, "yearly": 31_536_000]
+
+    /// A budget's amounts by measure (`calls`, `bandwidth`, `tokens`), nil where not known
+    /// here, over its window in seconds.
     private struct Budget {
         var amounts: [String: Int?]
         var seconds: Int?
@@ -1108,6 +1180,10 @@ enum RawPolicyDiff {
         var `in`: PolicyXMLDocument
 
         var range: SourceRange { self.in.range(shown.nameSpan) }
+
+        /// Where a part of the element, at `span` of its text, is shown: there, or at the
+        /// include that brought a fragment's element in.
+        func range(of span: Range<Int>) -> SourceRange { source === self.in ? self.in.range(span) : range }
     }
 
     private static let throughVariables = " through variables set in another policy"

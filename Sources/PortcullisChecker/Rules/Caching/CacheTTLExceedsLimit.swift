@@ -1,11 +1,15 @@
 import PortcullisDiagnostics
 import PortcullisModel
+import PortcullisPolicyXML
 
 /// CA002: a cache TTL beyond the organisation's guardrail.
 public enum CacheTTLExceedsLimit: Rule {
     public static let code = DiagnosticCode(
         "CA002", "cache-ttl-exceeds-limit", .error,
-        summary: "a cache 'ttl', or a raw 'cache-store' duration, above 'guardrails.maxCacheTtl' for its sharing")
+        summary: "a cache 'ttl', or a raw 'cache-store' or semantic cache store's ('llm-semantic-cache-store') duration, above 'guardrails.maxCacheTtl' for its sharing")
+
+    /// The raw stores whose `duration` is a response's time in the cache.
+    private static let stores: Set<String> = ["cache-store", "llm-semantic-cache-store", "azure-openai-semantic-cache-store"]
 
     public static let description = RuleDescription(
         code,
@@ -42,6 +46,27 @@ public enum CacheTTLExceedsLimit: Rule {
                         </outbound>
                       </policies>
                 """),
+            // Completions kept for each caller: the per-user limit holds.
+            RuleExample.api(
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <inbound>
+                          <base />
+                          <llm-semantic-cache-lookup score-threshold="0.05" embeddings-backend-id="embeddings" embeddings-backend-auth="system-assigned">
+                            <vary-by>@(context.Request.Headers.GetValueOrDefault("Authorization", "").AsJwt()?.Subject)</vary-by>
+                          </llm-semantic-cache-lookup>
+                        </inbound>
+                        <outbound>
+                          <base />
+                          <llm-semantic-cache-store duration="↓3600" />
+                        </outbound>
+                      </policies>
+                """),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -71,16 +96,22 @@ public enum CacheTTLExceedsLimit: Rule {
                 "route '\(route.written.id.value)' caches for \(DurationText.format(cache.ttl.value)), longer than the \(sharing.rawValue) limit of \(DurationText.format(limit))",
                 at: cache.ttl.range, notes: notes)
         }
+        let semanticPartitionsByCaller = SharedCacheOnAuthenticatedRoute.semanticLookupPartitionsByCaller(context)
         for scope in context.rawScopes {
-            // A store is as shared as the lookups of its document.
+            // A store is as shared as the lookups of its document: a semantic cache's as
+            // its lookups' 'vary-by's make it (CA001's judgement).
+            let stores = scope.elements(named: Self.stores)
+            guard !stores.isEmpty else { continue }
             let perCaller = scope.elements(named: ["cache-lookup"]).contains { scope.variesByCaller($0, fragments: context.rawEnforcement.fragments) }
-            let (limit, name) =
-                perCaller ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
-            for store in scope.elements(named: ["cache-store"]) {
+            let semanticPerCaller = scope.elements(named: SharedCacheOnAuthenticatedRoute.semanticCacheLookups).contains { semanticPartitionsByCaller($0, scope) }
+            for store in stores {
+                let (limit, name) =
+                    (store.name == "cache-store" ? perCaller : semanticPerCaller)
+                    ? (guardrails.effectiveMaxPerUserCacheTtl, "per-user") : (guardrails.effectiveMaxSharedCacheTtl, "shared")
                 guard let duration = scope.duration(of: store, context.namedValues), duration.seconds > limit else { continue }
                 findings.report(
                     code,
-                    "raw 'cache-store' in \(scope.owner) caches for \(DurationText.format(duration.seconds)), longer than the \(name) limit of \(DurationText.format(limit))",
+                    "raw '\(store.name)' in \(scope.owner) caches for \(DurationText.format(duration.seconds)), longer than the \(name) limit of \(DurationText.format(limit))",
                     at: duration.range, notes: duration.notes)
             }
         }

@@ -29,7 +29,26 @@ public enum CacheUnavailableOnTier: Rule {
                     path: /orders
                     scopes: [orders.read]
                     ↓cache: {ttl: 30s}
-                """)
+                """),
+            RuleExample.gateway(
+                """
+                sku: Consumption
+                scopes:
+                  orders.read: {access: read}
+                """,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                    policy: |
+                      <policies>
+                        <outbound>
+                          <base />
+                          <↓llm-semantic-cache-store duration="60" />
+                        </outbound>
+                      </policies>
+                """),
         ],
         nonTriggering: [
             RuleExample.gateway(
@@ -51,7 +70,12 @@ public enum CacheUnavailableOnTier: Rule {
                 """)
         ])
 
-    private static let rawCaches: Set<String> = ["cache-lookup", "cache-store", "cache-lookup-value", "cache-store-value"]
+    /// The semantic caches keep completions in an external cache only, which that tier
+    /// has no other of.
+    private static let rawCaches: Set<String> = [
+        "cache-lookup", "cache-store", "cache-lookup-value", "cache-store-value", "llm-semantic-cache-lookup", "llm-semantic-cache-store",
+        "azure-openai-semantic-cache-lookup", "azure-openai-semantic-cache-store",
+    ]
 
     public static func check(_ context: CheckContext, into findings: inout DiagnosticCollector) {
         // A 'redis' with errors is reported already; it does not mean there is none.

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SharedCacheOnAuthenticatedRoute: Rule {
     public static let code = DiagnosticCode(
         "CA001", "shared-cache-on-authenticated-route", .error,
-        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one; a raw 'cache-lookup-value' whose key the request chooses where a store keeps each caller's own entries")
+        summary: "an authenticated route whose cache is 'sharing: shared', or a raw 'cache-lookup' that does not vary by caller, a raw semantic cache lookup ('llm-semantic-cache-lookup') none of whose 'vary-by's tells callers apart, or a raw 'cache-store-value' that keeps the answer under a key that does not tell callers apart, on one; a raw 'cache-lookup-value' whose key the request chooses where a store keeps each caller's own entries")
 
     public static let description = RuleDescription(
         code,
@@ -51,6 +51,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             rawStore(key: "context.Subscription.Id", marked: true),
             // Each caller's answer kept under the token's subject, read back by a header the caller sets.
             callersEntry(lookupKey: #"&quot;resp:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;)"#, marked: true),
+            // A semantic cache answers a prompt like one another caller asked with that
+            // caller's completion, whatever token the request carries.
+            semanticCache(varyingBy: nil, marked: true),
+            // A subscription is an application's, which all its users' tokens call through.
+            semanticCache(varyingBy: "context.Subscription.Id", marked: true),
         ],
         nonTriggering: [
             RuleExample.api(
@@ -70,6 +75,7 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             callersEntry(lookupKey: Self.subjectKey),
             // Text of its own: no caller's entry starts with it.
             callersEntry(lookupKey: #"&quot;rates:&quot; + context.Request.Headers.GetValueOrDefault(&quot;X-Currency&quot;, &quot;&quot;)"#),
+            semanticCache(varyingBy: "context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"),
         ])
 
     /// A key of the validated token's subject.
@@ -88,6 +94,16 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static func rawStore(key code: String, marked: Bool = false) -> RuleExample {
         tokenRoute(
             outbound: #"<\#(marked ? "↓" : "")cache-store-value key="@(\#(code))" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="30" />"#)
+    }
+
+    /// A route requiring a token whose raw policy keeps completions in a semantic cache
+    /// partitioned by the code `partition` (nil: not partitioned); `marked` expects the
+    /// finding at the lookup.
+    private static func semanticCache(varyingBy partition: String?, marked: Bool = false) -> RuleExample {
+        let varyBy = partition.map { "<vary-by>@(\($0))</vary-by>" } ?? ""
+        return tokenRoute(
+            inbound: #"<\#(marked ? "↓" : "")llm-semantic-cache-lookup score-threshold="0.05" embeddings-backend-id="embeddings" embeddings-backend-auth="system-assigned">\#(varyBy)</llm-semantic-cache-lookup>"#,
+            outbound: #"<llm-semantic-cache-store duration="60" />"#)
     }
 
     /// A route requiring a token whose raw policy caches responses with `lookup`, varying by
@@ -150,6 +166,11 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
     private static let cacheLookup: Set<String> = ["cache-lookup"]
     private static let cacheStoreValue: Set<String> = ["cache-store-value"]
     private static let cacheLookupValue: Set<String> = ["cache-lookup-value"]
+    /// `llm-semantic-cache-lookup` and its older name. APIM partitions their cache by their
+    /// `vary-by`s alone (Microsoft's pages give them no setting that keeps requests with a
+    /// token out, as `cache-lookup` has): a caller whose prompt is like another's gets the
+    /// other's completion.
+    static let semanticCacheLookups: Set<String> = ["llm-semantic-cache-lookup", "azure-openai-semantic-cache-lookup"]
 
     /// Whether a `cache-store-value` in `api`'s policies (nil: every API's) keeps the answer
     /// (`context.Response.Body`, itself or through a variable that holds it) under a key
@@ -210,6 +231,16 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             guard read.holds("Request") || read.holds("Variables") || read.holds("NewGuid") || escaped else { return false }
             return ExpressionFlow.everyValue(of: code, credentials: isCredential) { value in
                 holdsACredential(value) { variables.tellsCallersApart($0, in: api, under: self) }
+            }
+        }
+
+        /// Whether a semantic cache lookup keeps each caller's completions apart: one of its
+        /// `vary-by`s, whose values APIM joins into the partition, tells callers apart as a
+        /// store's key must.
+        func partitionsByCaller(_ lookup: PolicyXMLElement, in api: Int?) -> Bool {
+            lookup.elements.contains { element in
+                guard element.name == "vary-by", let partition = element.textValue, partition.isExpression else { return false }
+                return tellsCallersApart(partition.resolved, in: api)
             }
         }
 
@@ -691,12 +722,26 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
         for scope in context.rawScopes {
             let lookups = scope.elements(named: Self.cacheLookup)
             var stores = scope.elements(named: Self.cacheStoreValue)
-            guard !lookups.isEmpty || !stores.isEmpty else { continue }
+            var semanticLookups = scope.elements(named: Self.semanticCacheLookups)
+            guard !lookups.isEmpty || !stores.isEmpty || !semanticLookups.isEmpty else { continue }
             let (checked, localChecks) = Self.checkedRoutes(of: scope, context)
             guard !checked.isEmpty else { continue }
-            if !stores.isEmpty {
+            if !stores.isEmpty || !semanticLookups.isEmpty {
                 let keys = StoreKeys(credentialHeaders: Self.credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
                 stores = stores.filter { Self.keepsTheAnswerForEveryone($0, in: scope, keys) }
+                semanticLookups = semanticLookups.filter { !keys.partitionsByCaller($0, in: scope.api) }
+            }
+            for lookup in semanticLookups {
+                let range = scope.document.range(lookup.nameSpan)
+                findings.report(
+                    code,
+                    "raw '\(lookup.name)' in \(scope.owner) shares cached completions between the callers of route '\(checked[0].written.id.value)', which requires a token: no 'vary-by' tells them apart",
+                    at: range,
+                    notes: [
+                        Diagnostic.Note(
+                            "add a 'vary-by' of the caller's identity (the validated token's subject); a subscription is an application's, which all its users call through",
+                            at: range)
+                    ])
             }
             // APIM caches no request that carries an 'Authorization' header, where tokens
             // travel, unless the lookup allows private responses. Credentials read from
@@ -733,6 +778,18 @@ public enum SharedCacheOnAuthenticatedRoute: Rule {
             }
         }
         reportLookupsOfCallersEntries(context, variables, into: &findings)
+    }
+
+    /// Whether a semantic cache lookup in a scope keeps each caller's completions apart
+    /// (``StoreKeys/partitionsByCaller(_:in:)``), as CA002 asks of the lookups beside a
+    /// store; the estate's variables are read once, when a lookup is first asked of.
+    static func semanticLookupPartitionsByCaller(_ context: CheckContext) -> (PolicyXMLElement, RawScope) -> Bool {
+        let variables = EstateVariables(context)
+        return { lookup, scope in
+            let (checked, localChecks) = checkedRoutes(of: scope, context)
+            let keys = StoreKeys(credentialHeaders: credentialHeaders(of: checked, localChecks: localChecks, context), variables: variables)
+            return keys.partitionsByCaller(lookup, in: scope.api)
+        }
     }
 
     /// Whether a key's code reads a token's claims or the user, which name a caller and

@@ -6,7 +6,7 @@ import PortcullisPolicyXML
 public enum SpoofableRateLimitKey: Rule {
     public static let code = DiagnosticCode(
         "RL004", "spoofable-rate-limit-key", .warning,
-        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key' or 'quota-by-key' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses")
+        summary: "a 'header:' limit key, or a raw 'rate-limit-by-key', 'quota-by-key' or 'llm-token-limit' counted by a request header, the query, the body, a path parameter or a client certificate no policy validates, which the caller chooses")
 
     public static let description = RuleDescription(
         code,
@@ -33,6 +33,15 @@ public enum SpoofableRateLimitKey: Rule {
                     path: /orders
                     scopes: [orders.read]
                 """),
+            // Tokens of a language model, counted by a header: each new value is a new budget.
+            RuleExample.api(
+                rawInbound: #"<llm-token-limit tokens-per-minute="5000" estimate-prompt-tokens="false" counter-key="↓@(context.Request.Headers.GetValueOrDefault("X-Client", ""))" />"#,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
+                """),
             // No policy validates the certificate: a self-signed one per connection is a new counter.
             RuleExample.api(
                 rawInbound: #"<rate-limit-by-key calls="10" renewal-period="1" counter-key="↓@(context.Request.Certificate?.Thumbprint ?? "none")" />"#,
@@ -51,6 +60,14 @@ public enum SpoofableRateLimitKey: Rule {
                     path: /orders
                     scopes: [orders.read]
                     rateLimit: {calls: 10, per: 1s, key: claim:tid}
+                """),
+            RuleExample.api(
+                rawInbound: #"<llm-token-limit tokens-per-minute="5000" estimate-prompt-tokens="false" counter-key="@(context.Subscription.Id)" />"#,
+                routes: """
+                  - id: list-orders
+                    method: GET
+                    path: /orders
+                    scopes: [orders.read]
                 """),
             // The certificate is one the check lets in.
             RuleExample.api(
@@ -96,7 +113,7 @@ public enum SpoofableRateLimitKey: Rule {
             return found
         }
         for scope in context.rawScopes {
-            for limit in scope.elements(named: ["rate-limit-by-key", "quota-by-key"]) {
+            for limit in scope.elements(named: Self.keyedLimits) {
                 guard let key = limit.attribute("counter-key"), case .expression(let expression) = key.value else { continue }
                 let compact = expression.filter { !$0.isWhitespace }
                 let what: String
@@ -127,6 +144,10 @@ public enum SpoofableRateLimitKey: Rule {
             }
         }
     }
+
+    /// The raw limits that count by a `counter-key`: a language model's tokens too
+    /// (`llm-token-limit`, and its older name for Azure OpenAI).
+    private static let keyedLimits: Set<String> = ["rate-limit-by-key", "quota-by-key", "llm-token-limit", "azure-openai-token-limit"]
 
     /// Whether compact `code` reads the certificate the caller presented
     /// (`context.Request.Certificate`, not the gateway's `Deployment.Certificates`): APIM
