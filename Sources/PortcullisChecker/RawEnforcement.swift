@@ -487,7 +487,7 @@ struct RawEnforcement: Sendable {
         }
         let parts = Self.split(own)
         var visited = Set<String>()
-        for statement in parts.generatedFirst ? parts.before + parts.after : parts.after {
+        for statement in parts.generatedFirst ? parts.before + parts.afterBase : parts.after {
             if let found = first(.gate, atAnyDepthIn: statement, visited: &visited, method: methodBranchesSee(on: route)) { return found }
         }
         return nil
@@ -780,10 +780,11 @@ struct RawEnforcement: Sendable {
         let owner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
         let own = Self.split(route.written.policy?.document)
         if own.generatedFirst { order.append(.generated) }
-        append(own.before, owner, to: &order, expanded: &expanded)
+        append(own.before[...], owner, to: &order, expanded: &expanded)
         if own.keepsBase { order.append(.run(broaderRun(of: route))) }
+        append(own.between[...], owner, to: &order, expanded: &expanded)
         if !own.generatedFirst { order.append(.generated) }
-        append(own.after, owner, to: &order, expanded: &expanded)
+        append(own.after[...], owner, to: &order, expanded: &expanded)
         return order
     }
 
@@ -795,14 +796,14 @@ struct RawEnforcement: Sendable {
             var expanded = Set<String>()
             let owner = "API '\(apiNames[route.apiIndex])'"
             let api = Self.split(apis[route.apiIndex])
-            append(api.before, owner, to: &entries, expanded: &expanded)
+            append(api.before[...], owner, to: &entries, expanded: &expanded)
             if api.keepsBase {
                 let products = route.products.map { (owner: "product '\(self.products[$0].name)'", parts: Self.split(self.products[$0].document)) }
-                for product in products { append(product.parts.before, product.owner, to: &entries, expanded: &expanded) }
+                for product in products { append(product.parts.before[...], product.owner, to: &entries, expanded: &expanded) }
                 if products.allSatisfy(\.parts.keepsBase), let global = gatewayRun() { entries.append(.run(global)) }
-                for product in products { append(product.parts.after, product.owner, to: &entries, expanded: &expanded) }
+                for product in products { append(product.parts.afterBase[...], product.owner, to: &entries, expanded: &expanded) }
             }
-            append(api.after, owner, to: &entries, expanded: &expanded)
+            append(api.afterBase[...], owner, to: &entries, expanded: &expanded)
             return run(of: entries)
         }
     }
@@ -907,22 +908,84 @@ struct RawEnforcement: Sendable {
         }
     }
 
-    /// A document's inbound statements before and after its `<base />`, whether it keeps
-    /// `<base />` (a missing document or section keeps what is broader), and whether the
-    /// statements generated for a route come first, as the build writes them where no
-    /// `<base />` stands at the top of `inbound` (``PolicyDocument``). A `choose` or `retry`
-    /// that runs `<base />` on every path counts as before it: its statements after the
-    /// `<base />` are taken to run earlier than they do, which finds what may run before a
-    /// broader check, never less.
-    private static func split(
-        _ document: PolicyXMLDocument?
-    ) -> (before: ArraySlice<PolicyXMLElement>, after: ArraySlice<PolicyXMLElement>, keepsBase: Bool, generatedFirst: Bool) {
-        guard let document else { return ([], [], true, false) }
+    /// A policy's `inbound` statements cut where the broader policies have run on every
+    /// path and where the statements generated for a route run, as the build writes them:
+    /// after the first `<base />` at the top of `inbound`, or first where none stands there
+    /// (``PolicyDocument``).
+    private struct InboundParts {
+        /// What runs before the broader policies.
+        var before: [PolicyXMLElement] = []
+        /// What runs after them and before the generated statements.
+        var between: [PolicyXMLElement] = []
+        /// What runs after both.
+        var after: [PolicyXMLElement] = []
+        /// Whether the broader policies run on every path: a missing document or section
+        /// keeps them.
+        var keepsBase = true
+        var generatedFirst = false
+
+        /// Everything after the broader policies.
+        var afterBase: [PolicyXMLElement] { between + after }
+    }
+
+    /// `document`'s ``InboundParts``. A `choose` or `retry` that runs `<base />` on every
+    /// path (``PolicyXMLElement/runsBaseOnEveryPath``) is cut there too, each branch at its
+    /// own: taken whole on either side, a statement after the `<base />` of a branch was
+    /// read as running before the broader check (a false error), and a statement between
+    /// it and a later `<base />` at the top as running after the generated check (an
+    /// answer before the token check passed: the audit of the change).
+    private static func split(_ document: PolicyXMLDocument?) -> InboundParts {
+        guard let document else { return InboundParts() }
         let statements = document.inboundStatements
-        // A policy without an `inbound` section gets one that starts with `<base />`.
-        guard let base = document.inboundBaseStatement else { return (statements[...], [], document.keepsInboundBase, !document.keepsInboundBase) }
-        guard statements[base].name == "base" else { return (statements[...base], statements[(base + 1)...], true, true) }
-        return (statements[..<base], statements[(base + 1)...], true, false)
+        guard let base = document.inboundBaseStatement else {
+            // A policy without an `inbound` section gets one that starts with `<base />`.
+            return InboundParts(before: statements, keepsBase: document.keepsInboundBase, generatedFirst: !document.keepsInboundBase)
+        }
+        let (cutBefore, cutAfter) = cut(atBase: statements[base])
+        var parts = InboundParts(before: Array(statements[..<base]) + [cutBefore].compactMap { $0 })
+        if let top = statements.firstIndex(where: { $0.name == "base" }) {
+            parts.between = [cutAfter].compactMap { $0 } + statements[min(base + 1, top)..<top]
+            parts.after = Array(statements[(top + 1)...])
+        } else {
+            parts.generatedFirst = true
+            parts.after = [cutAfter].compactMap { $0 } + statements[(base + 1)...]
+        }
+        return parts
+    }
+
+    /// A statement that runs `<base />` on every path, as what runs before the first
+    /// `<base />` of each path and what runs after it: a `choose`'s branches or a `retry`'s
+    /// statements cut there (nil for `<base />` itself).
+    private static func cut(atBase statement: PolicyXMLElement) -> (before: PolicyXMLElement?, after: PolicyXMLElement?) {
+        func cutStatements(_ nodes: [PolicyXMLNode]) -> (before: [PolicyXMLNode], after: [PolicyXMLNode]) {
+            guard let base = nodes.firstIndex(where: { if case .element(let element) = $0 { element.runsBaseOnEveryPath } else { false } }),
+                case .element(let holder) = nodes[base]
+            else { return (nodes, []) }
+            let (before, after) = cut(atBase: holder)
+            return (nodes[..<base] + [before].compactMap { $0.map(PolicyXMLNode.element) }, [after].compactMap { $0.map(PolicyXMLNode.element) } + nodes[(base + 1)...])
+        }
+        var (before, after) = (statement, statement)
+        switch statement.name {
+        case "choose":
+            (before.children, after.children) = ([], [])
+            for node in statement.children {
+                guard case .element(var branch) = node, branch.name == "when" || branch.name == "otherwise" else {
+                    before.children.append(node)
+                    after.children.append(node)
+                    continue
+                }
+                let (first, then) = cutStatements(branch.children)
+                branch.children = first
+                before.children.append(.element(branch))
+                branch.children = then
+                after.children.append(.element(branch))
+            }
+        case "retry":
+            (before.children, after.children) = cutStatements(statement.children)
+        default:
+            return (nil, nil)
+        }
+        return (before, after)
     }
 
     /// Where the token checks in `entry` of an inbound order read their tokens, at any

@@ -1931,6 +1931,34 @@ final class RawPolicyTests: XCTestCase {
             ])
     }
 
+    /// A `<base />` in every branch of a `choose` is where that branch runs the broader
+    /// policies: what follows it in a branch runs after the API's check, and what stands
+    /// between the `choose` and a later `<base />` at the top runs before the generated
+    /// check, which the build writes after that `<base />`. The first form read the whole
+    /// `choose` as running before the API's check (a false LP001), and the second as after
+    /// the generated check, so an answer for callers who send `X-Debug` went out without a
+    /// token (the audit of the change).
+    func testABaseInBranchesIsWhereEachBranchRunsTheBroaderPolicies() throws {
+        let branches = { (statements: String) in
+            #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-A&quot;))"><base />\#(statements)</when><otherwise><base />\#(statements)</otherwise></choose>"#
+        }
+        let debug = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-Debug&quot;))"><return-response><set-status code="200" /><set-body>@(&quot;debug: &quot; + context.Deployment.Region)</set-body></return-response></when></choose>"#
+        let route = { (access: String, inbound: String) in
+            "  - id: list-orders\n    method: GET\n    path: /orders\n    \(access)\n    policy: '<policies><inbound>\(inbound)</inbound></policies>'\n"
+        }
+        try write(RuleExample.api("orders", routes: route("scopes: [orders.read]", branches("") + debug + "<base />")).text, to: "defs/apis.yaml")
+        XCTAssertEqual(
+            try lintFindings().filter { $0.hasPrefix("LP001") },
+            ["LP001 defs/apis.yaml: raw 'return-response' in route 'orders/list-orders' may answer requests of route 'list-orders' before its token check, so callers need no token"])
+        let check = #"<validate-jwt header-name="Authorization"><openid-config url="https://login.example.com/.well-known/openid-configuration" /><audiences><audience>api://orders</audience></audiences><required-claims><claim name="scp" match="any" separator=" "><value>orders.read</value></claim></required-claims></validate-jwt>"#
+        let replaced = #"<set-header name="Authorization" exists-action="override"><value>@(&quot;Bearer &quot; + (string)context.Variables[&quot;backend-token&quot;])</value></set-header>"#
+        try write(
+            RuleExample.api(
+                "orders", fields: "policy: '<policies><inbound><base />\(check)</inbound></policies>'\n", routes: route("auth: none", branches(replaced))
+            ).text, to: "defs/apis.yaml")
+        XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("LP001") }, [])
+    }
+
     /// One API per name in `defs/apis.yaml`, whose API policy's `inbound` holds the text
     /// given for it, with one route that reads orders.
     private func writeAPIs(_ inbounds: [(name: String, inbound: String)]) throws {
