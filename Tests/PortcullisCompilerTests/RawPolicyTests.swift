@@ -4184,8 +4184,11 @@ extension RawPolicyTests {
         // caller's own.
         let subject = #"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"#
         let checked = "scopes: [orders.read]"
-        try write(store: store, lookup: lookup.replacingOccurrences(of: #"&quot;X-Sub&quot;, &quot;&quot;"#, with: "&quot;X-Sub&quot;, " + subject), statusAccess: checked)
-        XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1)
+        // The header named by a verbatim or an interpolated string too (the audit of the fix).
+        for name in ["&quot;X-Sub&quot;", "@&quot;X-Sub&quot;", "$&quot;X-Sub&quot;"] {
+            try write(store: store, lookup: lookup.replacingOccurrences(of: #"&quot;X-Sub&quot;, &quot;&quot;"#, with: "\(name), " + subject), statusAccess: checked)
+            XCTAssertEqual(try lintFindings().filter { $0.hasPrefix("CA001") }.count, 1, name)
+        }
         try write(store: store, lookup: lookup.replacingOccurrences(of: #"context.Request.Headers.GetValueOrDefault(&quot;X-Sub&quot;, &quot;&quot;)"#, with: subject), statusAccess: checked)
         XCTAssertEqual(try lintFindings(status: 0).filter { !$0.hasPrefix("LP006") }, [])
         try write(store: store.replacingOccurrences(of: ".AsJwt()?.Subject", with: ""))

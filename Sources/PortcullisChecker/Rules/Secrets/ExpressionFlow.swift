@@ -214,10 +214,11 @@ enum ExpressionFlow {
         return judge(code, depth: 0)
     }
 
-    /// The first read in `body` of a request's or the variables' entry by a name written
-    /// out, with a default (`context.Request.Headers.GetValueOrDefault("X", fallback)`):
-    /// where the read starts (its receiver) and its default's code, which the call's
-    /// closing bracket follows.
+    /// The first `GetValueOrDefault` call in `body` with a default, of the request's
+    /// headers or query, the variables or any other collection, whatever names the entry
+    /// (`@"X-Sub"`, `"X-" + "Sub"`, a variable: read by a name written out only, the others
+    /// kept their default as part of the value, an audit found): where the read starts
+    /// (its receiver) and its default's code, which the call's closing bracket follows.
     private static func firstReadWithADefault(_ text: [UInt8], _ body: Range<Int>, _ structure: Structure) -> (start: Int, fallback: Range<Int>)? {
         var index = body.lowerBound
         while index < body.upperBound {
@@ -225,16 +226,18 @@ enum ExpressionFlow {
                 index = end
                 continue
             }
-            guard text[index] == dot, let (_, end, valueEnd) = read(text, at: index, structure) else {
-                index += 1
-                continue
+            if text[index] == dot, starts(text, at: index + 1, with: "GetValueOrDefault") {
+                var open = index + 18
+                if open < text.count, text[open] == lessThan, let greaterAt = text[open...].prefix(64).firstIndex(of: greater) { open = greaterAt + 1 }
+                if open < body.upperBound, text[open] == openParenthesis, let close = structure.close[open],
+                    let separator = outside(text, (open + 1)..<close, structure).first(where: { text[$0] == comma }), separator + 1 < close
+                {
+                    var start = index
+                    while start > body.lowerBound, isIdentifier(text[start - 1]) || text[start - 1] == dot || text[start - 1] == question { start -= 1 }
+                    return (start, (separator + 1)..<close)
+                }
             }
-            if end < valueEnd, text[end] == comma, valueEnd - 1 > end + 1 {
-                var start = index
-                while start > body.lowerBound, isIdentifier(text[start - 1]) || text[start - 1] == dot { start -= 1 }
-                return (start, (end + 1)..<(valueEnd - 1))
-            }
-            index = max(end, index + 1)
+            index += 1
         }
         return nil
     }
@@ -2210,10 +2213,15 @@ enum ExpressionFlow {
     private static func keyed(
         _ text: [UInt8], from start: Int, named: (String) -> Source, all: Source, _ structure: Structure, presence: Bool, typed readsTyped: Bool = false
     ) -> (Source?, end: Int, valueEnd: Int) {
+        // A name written out: a string, verbatim (`@"X-Sub"`) or interpolated without a hole
+        // (`$"X-Sub"`) too (read as any entry, those kept a default as part of the value
+        // that tells callers apart: an audit), with nothing escaped.
         func name(at start: Int) -> (String, end: Int)? {
-            guard start < text.count, text[start] == quote, let end = structure.literalEnd[start] else { return nil }
-            let name = text[(start + 1)..<(end - 1)]
-            guard !name.contains(backslash), !name.contains(quote) else { return nil }
+            guard start < text.count, let end = structure.literalEnd[start] else { return nil }
+            let prefix = text[start..<end].prefix { $0 == at || $0 == dollar }
+            guard start + prefix.count < end, text[start + prefix.count] == quote else { return nil }
+            let name = text[(start + prefix.count + 1)..<(end - 1)]
+            guard !name.contains(backslash), !name.contains(quote), !prefix.contains(dollar) || !name.contains(openBrace) else { return nil }
             return (String(decoding: name, as: UTF8.self), end)
         }
         guard start < text.count else { return (all, start, start) }
