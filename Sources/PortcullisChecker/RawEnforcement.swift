@@ -746,26 +746,42 @@ struct RawEnforcement: Sendable {
         return statement.setsTheRequestMethod(included: included)
     }
 
-    /// The raw `rewrite-uri`s and `set-method`s at the top of every policy a request of
-    /// `route` passes, the gateway's, its products', its API's, its own and the fragments
-    /// they include there, and the generated statements, in the order the request meets
-    /// them. Ones inside `choose` run for some requests only; `diff` reviews them as raw
-    /// changes. (Read from the route's own policy alone, a rewrite in its API's policy or
-    /// a fragment sent it elsewhere unseen: an audit.)
+    /// The raw `rewrite-uri`s and `set-method`s of every policy a request of `route`
+    /// passes, the gateway's, its products', its API's, its own and the fragments they
+    /// include, and the generated statements, in the order the request meets them: at the
+    /// top of `inbound`, in `retry` (whose statements run at least once) and in the
+    /// branches of `choose`, which some requests take. (Read from the route's own policy
+    /// alone, a rewrite in its API's policy or a fragment sent it elsewhere unseen, and
+    /// one in a branch or a `retry` was a change for review only: audits.)
     func requestRewrites(on route: EffectiveRoute) -> [RequestRewrite] {
         inboundOrder(of: route).flatMap(requestRewrites(in:))
     }
 
     private func requestRewrites(in entry: InboundRun.Entry) -> [RequestRewrite] {
         switch entry {
-        case .generated: [.generated]
-        case .run(let run): run.requestRewrites.value { run.entries.flatMap(requestRewrites(in:)) }
+        case .generated: return [.generated]
+        case .run(let run): return run.requestRewrites.value { run.entries.flatMap(requestRewrites(in:)) }
         case .statement(_, let statement):
-            switch statement.name {
-            case "rewrite-uri": statement.attribute("template").map { [.uri($0.value)] } ?? []
-            case "set-method": statement.textValue.map { [.method($0)] } ?? []
-            default: []
-            }
+            var included = Set<String>()
+            return requestRewrites(in: statement, included: &included)
+        }
+    }
+
+    /// The rewrites `statement` makes, a fragment it includes followed once.
+    private func requestRewrites(in statement: PolicyXMLElement, included: inout Set<String>) -> [RequestRewrite] {
+        switch statement.name {
+        case "rewrite-uri": return statement.attribute("template").map { [.uri($0.value)] } ?? []
+        case "set-method": return statement.textValue.map { [.method($0)] } ?? []
+        case "retry": return statement.elements.flatMap { requestRewrites(in: $0, included: &included) }
+        case "include-fragment":
+            guard case .text(let id)? = statement.attribute("fragment-id")?.value, let fragment = fragments[id], included.insert(id).inserted else { return [] }
+            return fragment.rootElements.flatMap { requestRewrites(in: $0, included: &included) }
+        case "choose":
+            let branches = statement.elements.filter { $0.name == "when" || $0.name == "otherwise" }
+            let rewrites = branches.map { $0.elements.flatMap { requestRewrites(in: $0, included: &included) } }
+            guard rewrites.contains(where: { !$0.isEmpty }) else { return [] }
+            return [.branches(rewrites, everyRequestTakesOne: branches.contains { $0.name == "otherwise" })]
+        default: return []
         }
     }
 

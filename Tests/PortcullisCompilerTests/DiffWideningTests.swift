@@ -104,6 +104,14 @@ final class DiffWideningTests: XCTestCase {
         let api = "backend: https://orders.internal.contoso.com/api\n"
         let apiPolicy = { (statement: String) in api + "policy: '<policies><inbound><base />\(statement)</inbound></policies>'\n" }
         assertReports([reaches], in: try diff([("apis/orders.yaml", api, apiPolicy(#"<rewrite-uri template="/admin" />"#))]))
+        // Inside `retry`, whose statements run at least once, and in a branch some requests
+        // take (the audit of the change: each was a change for review only).
+        let retried = #"<retry condition="@(false)" count="1" interval="1"><rewrite-uri template="/admin" /></retry>"#
+        assertReports([reaches], in: try diff([("apis/orders.yaml", api, apiPolicy(retried))]))
+        let branch = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-A&quot;))"><rewrite-uri template="/admin" /></when></choose>"#
+        assertReports(
+            ["privilege increase: route 'orders/get-order' now reaches 'GET /admin or GET /orders/{orderId}' on its backend instead of 'GET /orders/{orderId}', under the checks it had"],
+            in: try diff([("apis/orders.yaml", api, apiPolicy(branch))]))
         // A fragment the API's policy includes, changed alone.
         let header = #"<set-header name="X-Shop" exists-action="override"><value>web</value></set-header>"#
         let document = "apiVersion: portcullis/v1\nkind: API\nname: orders\n"

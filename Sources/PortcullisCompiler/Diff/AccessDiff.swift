@@ -385,11 +385,13 @@ public enum AccessDiff {
             // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
             // `…/api/orders/{id}` with `/{id}`.
             let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(name), substitution)
-            let reached = reachedAs.shape.lowercased()
-            let method = reached.prefix { $0 != " " }
             let base = plan.backend.url.map(BackendDiff.serverForm) ?? "backend \(plan.backend.name?.lowercased() ?? "")"
+            let operations = reachedAs.shape.lowercased().components(separatedBy: " or ").map { reached in
+                let method = reached.prefix { $0 != " " }
+                return "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
+            }
             // A route the gateway answers itself reaches no backend operation, nor guards one.
-            let backend = plan.answer != nil ? "answered \(key)" : "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
+            let backend = plan.answer != nil ? "answered \(key)" : operations.joined(separator: " or ")
             routes[key] = DiffRoute(name: name, route: route, plan: plan, operation: operation, reached: reachedAs, backendOperation: backend)
         }
         return routes
@@ -764,39 +766,53 @@ struct RouteComparison {
         }
     }
 
-    /// The method and path a route's requests reach the backend with, as written and with
-    /// parameter names erased: the route's own, its `rewrite`'s, or those of a raw
-    /// `rewrite-uri` or `set-method` on every request (`rewrites`, in the order they run),
-    /// whichever runs last, named values put in.
+    /// The methods and paths a route's requests may reach the backend with, as written and
+    /// with parameter names erased, each joined by "or": the route's own, its `rewrite`'s,
+    /// or those of raw `rewrite-uri`s or `set-method`s (`rewrites`, in the order they run),
+    /// whichever runs last on the way a request takes, named values put in.
     static func backendOperation(_ route: Route, rewrites: [RequestRewrite], _ substitution: GatewayComparison.Substitution) -> (text: String, shape: String) {
-        var method = route.method.value.rawValue
-        var path = route.path.value.text
-        // A query a rewrite adds leaves the operation as it is, whichever writes it.
-        func generated() {
-            guard let rewrite = route.shaping?.rewrite else { return }
-            path = String(rewrite.path.value.prefix { $0 != "?" })
-            if let rewritten = rewrite.method?.value { method = rewritten.rawValue }
+        struct Reached: Hashable {
+            var method: String
+            var path: String
         }
-        for rewrite in rewrites {
-            switch rewrite {
-            case .generated: generated()
-            // Read as APIM reads them; an expression is kept as written (its value is unknown
-            // here, so any change of it is one).
-            case .uri(let template):
-                let written = substitution.value(template.resolved)
-                path = template.isExpression ? written : String(written.prefix { $0 != "?" })
-            case .method(let written):
-                let value = substitution.value(written.resolved)
-                method = written.isExpression ? value : value.trimmingWhitespace.uppercased()
+        // Each branch a request may take adds its own; they are few, as each rewrite sets
+        // the path or method whatever it was.
+        func apply(_ rewrites: [RequestRewrite], to reached: Set<Reached>) -> Set<Reached> {
+            var reached = reached
+            for rewrite in rewrites {
+                switch rewrite {
+                // A query a rewrite adds leaves the operation as it is, whichever writes it.
+                case .generated:
+                    guard let rewrite = route.shaping?.rewrite else { continue }
+                    reached = Set(reached.map { Reached(method: rewrite.method?.value.rawValue ?? $0.method, path: String(rewrite.path.value.prefix { $0 != "?" })) })
+                // Read as APIM reads them; an expression is kept as written (its value is
+                // unknown here, so any change of it is one).
+                case .uri(let template):
+                    let written = substitution.value(template.resolved)
+                    let path = template.isExpression ? written : String(written.prefix { $0 != "?" })
+                    reached = Set(reached.map { Reached(method: $0.method, path: path) })
+                case .method(let written):
+                    let value = substitution.value(written.resolved)
+                    let method = written.isExpression ? value : value.trimmingWhitespace.uppercased()
+                    reached = Set(reached.map { Reached(method: method, path: $0.path) })
+                case .branches(let branches, let everyRequestTakesOne):
+                    let taken = branches.reduce(into: Set<Reached>()) { $0.formUnion(apply($1, to: reached)) }
+                    reached = everyRequestTakesOne ? taken : taken.union(reached)
+                }
             }
+            return reached
         }
-        var shape = ""
-        var inParameter = false
-        for character in path {
-            if character == "{" { inParameter = true } else if character == "}" { inParameter = false } else if inParameter { continue }
-            shape.append(character)
+        func shape(_ path: String) -> String {
+            var shape = ""
+            var inParameter = false
+            for character in path {
+                if character == "{" { inParameter = true } else if character == "}" { inParameter = false } else if inParameter { continue }
+                shape.append(character)
+            }
+            return shape
         }
-        return ("\(method) \(path)", "\(method) \(shape)")
+        let reached = apply(rewrites, to: [Reached(method: route.method.value.rawValue, path: route.path.value.text)]).sorted { ($0.method, $0.path) < ($1.method, $1.path) }
+        return (reached.map { "\($0.method) \($0.path)" }.joined(separator: " or "), reached.map { "\($0.method) \(shape($0.path))" }.joined(separator: " or "))
     }
 
     mutating func compareAuth() {
