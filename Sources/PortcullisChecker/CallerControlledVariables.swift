@@ -9,11 +9,18 @@ import PortcullisPolicyXML
 /// out. A token check whose audience or required claim reads either compares the token
 /// with what the caller picked (LP002, `diff`), and a counter keyed on either counts as
 /// the caller likes (RL004); a request sent on, or a key source, that reads only the
-/// second carries nothing the caller wrote.
+/// second carries nothing the caller wrote. Besides them, the variables whose value is new
+/// for every request: a counter keyed on one counts each request alone, which the caller
+/// has as it likes too (RL001, `diff`).
 public struct CallerControlledVariables: Sendable, Equatable {
     private var written = MarkedVariables()
     /// ``written`` and the variables that tests on the request set.
     private var chosen = MarkedVariables()
+    /// The variables set to a value new for every request
+    /// (``ExpressionFlow/givesANewValueForEveryRequest(_:readsANewVariable:)``), or copied
+    /// from one, each with whose policy sets it: it lives for one request, so one API's
+    /// setter reaches only its own and the shared policies' statements.
+    private var newForEveryRequest = MarkedVariables()
     /// The segments of the texts each variable's setters write out (``segments(of:)``), by
     /// case-folded name: what a key source read from it may name. A set, so that a check
     /// asks it in constant time however many policies set the variable.
@@ -25,20 +32,21 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// Equal when the same variables are written, picked and hold the caller's token: the
     /// segments serve only a test of what a key source may name.
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.written == rhs.written && lhs.chosen == rhs.chosen && lhs.callersTokens == rhs.callersTokens
+        lhs.written == rhs.written && lhs.chosen == rhs.chosen && lhs.newForEveryRequest == rhs.newForEveryRequest && lhs.callersTokens == rhs.callersTokens
     }
 
     /// None: what a value reads of the request alone, which picks the first variables.
     private init() {}
     private static let none = Self()
 
-    /// Read from an estate's raw `policies` (its fragments among them) and its `fragments`
+    /// Read from an estate's raw `policies` (its fragments among them), each with the API
+    /// whose own it is (nil: a policy every API's requests may run), and its `fragments`
     /// by name, with the named values `values` put in, as the statements that ask run: in
     /// `inbound` (``VariableSetters/init(inboundOf:fragments:values:)``). Only where a token
-    /// check or a request sent on reads a variable, which few do: the set is asked nothing
-    /// elsewhere.
-    public init(_ policies: [PolicyXMLDocument], fragments: [PolicyFragment], values: [String: String]) {
-        let readersReadVariables = policies.contains { document in
+    /// check, a request sent on or a limit reads a variable, which few do: the set is asked
+    /// nothing elsewhere.
+    public init(_ policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: [String: String]) {
+        let readersReadVariables = policies.contains { document, _ in
             document.elements(named: Self.readers).contains { reader in
                 var reads = false
                 reader.forEachElement { element in
@@ -69,15 +77,19 @@ public struct CallerControlledVariables: Sendable, Equatable {
         // reader asks: only what a value may give carries the caller's text (not the test
         // of a choice among values written out), while anything it reads, a test too, may
         // pick it.
-        written = setters.marked(
-            seeds: { Self.none.writesTheValue(of: $0.code) },
-            passesOn: { setter in
-                ExpressionFlow.decidingCodes(of: setter.code).contains { code in
-                    ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
-                }
-            })
+        written = setters.marked(seeds: { Self.none.writesTheValue(of: $0.code) }, passesOn: Self.givesAVariablesValue)
         chosen = setters.marked(seeds: { Self.none.choosesTheValue(of: $0.code) }, passesOn: { _ in true }, following: .choices)
+        newForEveryRequest = setters.marked(
+            seeds: { ExpressionFlow.givesANewValueForEveryRequest($0.code) }, passesOn: Self.givesAVariablesValue, throughTheCache: false)
         callersTokens = Self.callersTokens(setters, writtenOtherwise: Self.writtenOtherwise(in: policies, values: values))
+    }
+
+    /// Whether a value `setter` may give reads a variable (not only a test of one): it
+    /// carries on what that variable holds.
+    private static func givesAVariablesValue(_ setter: VariableSetters.Setter) -> Bool {
+        ExpressionFlow.decidingCodes(of: setter.code).contains { code in
+            ExpressionFlow.sources(of: code).contains { if case .variable = $0 { true } else { $0 == .allVariables } }
+        }
     }
 
     /// The variables that every setter of `inbound` (where token checks run) sets to what
@@ -168,8 +180,8 @@ public struct CallerControlledVariables: Sendable, Equatable {
     /// `…variable-name`; ``MarkedVariables/written(in:values:byAttribute:)``), filed by
     /// ``key(_:)``; nil when one may be any: named by an expression, or by a named value
     /// not known here (a secret's).
-    private static func writtenOtherwise(in policies: [PolicyXMLDocument], values: [String: String]) -> Set<String>? {
-        let written = MarkedVariables.written(in: policies.map { ($0, nil) }, values: values) { $1.hasSuffix("variable-name") }
+    private static func writtenOtherwise(in policies: [(document: PolicyXMLDocument, api: Int?)], values: [String: String]) -> Set<String>? {
+        let written = MarkedVariables.written(in: policies, values: values) { $1.hasSuffix("variable-name") }
         guard !written.anyName, !written.keys.contains(where: { $0.name.contains("{{") }) else { return nil }
         return Set(written.keys.map { key($0.name) })
     }
@@ -209,6 +221,14 @@ public struct CallerControlledVariables: Sendable, Equatable {
         ExpressionFlow.decidingCodes(of: code).contains { code in
             PolicyXMLElement.readsWhatTheCallerWrites(code) || ExpressionFlow.sources(of: code).contains(where: writes)
         }
+    }
+
+    /// Whether `code`, read on the requests of the API at `api` (nil: of any API), may
+    /// give a value new for every request: it reads one, or a variable set to one in a
+    /// policy those requests pass (``newForEveryRequest``).
+    public func givesANewValueForEveryRequest(of code: String, in api: Int?) -> Bool {
+        let readsANewVariable = newForEveryRequest.keys.isEmpty && !newForEveryRequest.anyName ? nil : { newForEveryRequest.read(by: $0, in: api) }
+        return ExpressionFlow.givesANewValueForEveryRequest(code, readsANewVariable: readsANewVariable)
     }
 
     /// Whether the caller may choose an expression's value: anything it reads, a test too

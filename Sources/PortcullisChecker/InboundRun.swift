@@ -23,8 +23,9 @@ final class InboundRun: Sendable {
         /// The first statement of the kind at any depth, on a request of the method (nil:
         /// of any method).
         case first(RawEnforcement.Kind, method: HTTPMethod?)
-        /// A call before a raw limit that counts every request.
-        case callBeforeRawLimit(method: HTTPMethod?)
+        /// A call before a raw limit that counts every request of the API at `api` (the
+        /// gateway's run is every API's, and a limit's key may read an API's variables).
+        case callBeforeRawLimit(method: HTTPMethod?, api: Int)
         /// A statement of the kind met before the token check: `met` tells whether a check
         /// came before the run (nil when none did) and whether it read `Authorization`
         /// alone; `readLater`, the places token checks read after the run.

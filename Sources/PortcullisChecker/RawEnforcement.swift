@@ -25,8 +25,9 @@ struct RawEnforcement: Sendable {
         case partialRateLimit
 
         /// Whether `statement` is one of the kind, where raw token checks read `checked`, on
-        /// a request of `method` (nil: of any method).
-        func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials, method: HTTPMethod? = nil) -> Bool {
+        /// a request of `method` (nil: of any method) to the API at `api` (nil: to any API),
+        /// whose policies set the variables a limit's key may read.
+        func matches(_ statement: PolicyXMLElement, _ checked: CheckedCredentials, method: HTTPMethod? = nil, api: Int? = nil) -> Bool {
             switch self {
             // A 'validate-jwt' that takes unsigned tokens lets anyone write the token it checks,
             // and a 'validate-client-certificate' may let any certificate, or none, through.
@@ -35,7 +36,7 @@ struct RawEnforcement: Sendable {
                     && !statement.checksAGivenToken(checked.callerControlledVariables)
             case .rateLimit, .partialRateLimit:
                 Self.rateLimits.contains(statement.name)
-                    && statement.counting(checked.namedValues, checked.callerControlledVariables, method: method) == (self == .rateLimit ? .everyRequest : .someRequests)
+                    && statement.counting(checked.namedValues, checked.callerControlledVariables, api: api, method: method) == (self == .rateLimit ? .everyRequest : .someRequests)
             case .ipFilter: statement.name == "ip-filter"
             case .answer: Self.answers.contains(statement.name) && !statement.isStaticAnswer
             case .privateCacheLookup: statement.name == "cache-lookup" && statement.allowsPrivateResponses
@@ -216,7 +217,7 @@ struct RawEnforcement: Sendable {
         broader.reserveCapacity(project.apis.count * Kind.askedOfEveryRoute.count)
         for index in project.apis.indices {
             for kind in Kind.askedOfEveryRoute {
-                broader.append(Self.broaderStatement(api: index, apis, apiNames, global: global, fragments: fragments, method: nil) { kind.matches($0, checked) })
+                broader.append(Self.broaderStatement(api: index, apis, apiNames, global: global, fragments: fragments, method: nil) { kind.matches($0, checked, api: index) })
             }
         }
         self.broader = broader
@@ -252,7 +253,9 @@ struct RawEnforcement: Sendable {
             found = broader[route.apiIndex * Kind.askedOfEveryRoute.count + kind.rawValue]
         } else {
             found = broaderWhenAsked.statement(BroaderWhenAsked.Key(api: route.apiIndex, kind: kind, method: method)) {
-                Self.broaderStatement(api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, method: method) { kind.matches($0, checked, method: method) }
+                Self.broaderStatement(api: route.apiIndex, apis, apiNames, global: global, fragments: fragments, method: method) {
+                    kind.matches($0, checked, method: method, api: route.apiIndex)
+                }
             }
         }
         return reached(found, on: route)
@@ -289,7 +292,7 @@ struct RawEnforcement: Sendable {
     /// `set-method` changes the method the request carries.
     func statement(_ kind: Kind, on route: EffectiveRoute) -> (owner: String, name: String)? {
         onEveryRequest(of: route) { method in
-            statement(on: route, method: method, matching: { kind.matches($0, checked, method: method) }) { broader(kind, on: route, method: $0) }
+            statement(on: route, method: method, matching: { kind.matches($0, checked, method: method, api: route.apiIndex) }) { broader(kind, on: route, method: $0) }
         }
     }
 
@@ -500,24 +503,24 @@ struct RawEnforcement: Sendable {
     /// messages name the policy it is in.
     func callBeforeRawLimit(on route: EffectiveRoute) -> (owner: String, name: String)? {
         guard mayMeet(.call, on: route) else { return nil }
-        return callBeforeRawLimit(in: inboundOrder(of: route), method: methodBranchesSee(on: route)).statement
+        return callBeforeRawLimit(in: inboundOrder(of: route), method: methodBranchesSee(on: route), api: route.apiIndex).statement
     }
 
-    private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod?) -> InboundRun.Outcome {
+    private func callBeforeRawLimit(in entries: [InboundRun.Entry], method: HTTPMethod?, api: Int) -> InboundRun.Outcome {
         var visited = Set<String>()
         for entry in entries {
             switch entry {
             case .generated: continue
             case .statement(let owner, let statement):
                 var expanded = Set<String>()
-                if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, method: method, visited: &expanded) != nil {
+                if !owner.hasPrefix("product "), Self.onEveryPath(.rateLimit, statement, fragments: fragments, checked, method: method, api: api, visited: &expanded) != nil {
                     return .stopped
                 }
                 if let found = first(.call, atAnyDepthIn: statement, visited: &visited, method: method) {
                     return .found(owner: owner, name: found, afterATokenCheck: false)
                 }
             case .run(let run):
-                let outcome = run.answer(.callBeforeRawLimit(method: method)) { callBeforeRawLimit(in: run.entries, method: method) }
+                let outcome = run.answer(.callBeforeRawLimit(method: method, api: api)) { callBeforeRawLimit(in: run.entries, method: method, api: api) }
                 guard case .passed = outcome else { return outcome }
             }
         }
@@ -1121,9 +1124,9 @@ struct RawEnforcement: Sendable {
 
     private static func onEveryPath(
         _ kind: Kind, _ statement: PolicyXMLElement, fragments: [String: PolicyXMLDocument], _ checked: CheckedCredentials, method: HTTPMethod? = nil,
-        visited: inout Set<String>
+        api: Int? = nil, visited: inout Set<String>
     ) -> String? {
-        onEveryPath(statement, fragments: fragments, method: method, visited: &visited) { kind.matches($0, checked, method: method) }
+        onEveryPath(statement, fragments: fragments, method: method, visited: &visited) { kind.matches($0, checked, method: method, api: api) }
     }
 
     /// ``onEveryPath(_:_:fragments:_:method:visited:)`` of the statements `matches` picks.
@@ -1207,26 +1210,30 @@ extension PolicyXMLElement {
         case everyRequest
     }
 
-    /// Whether a rate limit counts requests at all (``counting(_:_:method:)``): the diff
-    /// tells a limit that now counts only the requests its condition picks itself.
-    public func countsRequests(_ values: [String: String], _ callerControlled: CallerControlledVariables) -> Bool {
-        counting(values, callerControlled) != .noRequests
+    /// Whether a rate limit counts requests at all (``counting(_:_:api:method:)``), read in
+    /// the policies of the API at `api` (nil: of any API): the diff tells a limit that now
+    /// counts only the requests its condition picks itself.
+    public func countsRequests(_ values: [String: String], _ callerControlled: CallerControlledVariables, api: Int?) -> Bool {
+        counting(values, callerControlled, api: api) != .noRequests
     }
 
     /// How many requests a rate limit counts. None when its `increment-condition` is false
-    /// as APIM reads it (named values put in from `values`), nor when its `counter-key` is
-    /// a new GUID, a counter per request; nor when the caller decides whether or how much
-    /// it is counted (its condition or count reads the request, or a variable
-    /// `callerControlled` says the caller writes or picks), or writes its budget (`calls`
-    /// or `renewal-period` may carry the caller's text): APIM takes expressions in all
-    /// four, and `X-Weight: 0` or `X-Budget: 2147483647` then switch it off.
+    /// as APIM reads it (named values put in from `values`), nor when its `counter-key` may
+    /// be new for every request, a counter per request (a new GUID, the clock, or a
+    /// variable set so in a policy the requests of the API at `api` pass, nil: of any API;
+    /// ``CallerControlledVariables/givesANewValueForEveryRequest(of:in:)``); nor when the
+    /// caller decides whether or how much it is counted (its condition or count reads the
+    /// request, or a variable `callerControlled` says the caller writes or picks), or
+    /// writes its budget (`calls` or `renewal-period` may carry the caller's text): APIM
+    /// takes expressions in all four, and `X-Weight: 0` or `X-Budget: 2147483647` then
+    /// switch it off.
     /// Every request only where its condition is left out or true as written, or tests
     /// nothing but the method and holds for `method` (``runs(forMethod:testedBy:)``), and
     /// its count is left out or one or more whatever the request holds
     /// (``countsAtLeastOne(_:)``). C# is not evaluated, so any other condition or count
     /// (`@(1 == 2)`, a successful response's status) counts some requests only, as a
     /// limit inside `choose` runs for some only.
-    func counting(_ values: [String: String], _ callerControlled: CallerControlledVariables, method: HTTPMethod? = nil) -> Counting {
+    func counting(_ values: [String: String], _ callerControlled: CallerControlledVariables, api: Int?, method: HTTPMethod? = nil) -> Counting {
         guard case .known(let condition) = read("increment-condition", values), case .known(let count) = read("increment-count", values) else {
             return .noRequests
         }
@@ -1253,15 +1260,8 @@ extension PolicyXMLElement {
             if let written, written.isExpression, callerControlled.writesTheValue(of: written.resolved) { return .noRequests }
         }
         // A key new for every request: a counter each, which never reaches its limit.
-        // The calls themselves, not a name that merely contains the words; white space
-        // aside ('Guid.NewGuid ()').
-        if case .expression(let key)? = attribute("counter-key")?.value {
-            let compact = key.filter { !$0.isWhitespace }
-            if ["Guid.NewGuid(", "context.RequestId", "DateTime.", "DateTimeOffset.", "context.Timestamp", "Random", "Environment.TickCount", "Stopwatch"]
-                .contains(where: compact.contains)
-            {
-                return .noRequests
-            }
+        if case .known(let key?) = read("counter-key", values), key.isExpression, callerControlled.givesANewValueForEveryRequest(of: key.resolved, in: api) {
+            return .noRequests
         }
         if condition != nil, truth != true {
             switch method.flatMap({ runs(forMethod: $0.rawValue, testedBy: "increment-condition") }) {
@@ -1784,9 +1784,9 @@ struct CheckedCredentials: Sendable {
 
     init(_ project: ResolvedProject, values: KnownNamedValues) {
         self.values = values
-        let written = project.rawPolicies.map(\.document)
+        let written = project.rawPolicies
         callerControlledVariables = CallerControlledVariables(written, fragments: project.fragments, values: values.byName)
-        for document in written {
+        for (document, _) in written {
             for check in document.elements(named: Self.checks) { checkedPlaces.formUnion(tokenPlaces(of: check)) }
         }
         for place in checkedPlaces {

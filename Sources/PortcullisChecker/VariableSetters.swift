@@ -35,6 +35,10 @@ struct VariableSetters {
         /// branch of a `choose` sets the variable, and so its value, follows it and the
         /// tests before it. Nil outside any `choose`.
         let test: Int?
+
+        /// Whether it stands for a `cache-store-value`, whose value the instance's cache
+        /// keeps for later requests.
+        var storesInTheCache: Bool { name?.hasPrefix(VariableSetters.entryPrefix) ?? false }
     }
 
     /// A `when`'s condition, and what it reads (``ExpressionFlow/reads(of:)``).
@@ -82,8 +86,9 @@ struct VariableSetters {
     /// the raw `policies`, since a variable a later section sets never reaches them, and
     /// the `fragments` included there, directly or through others. A fragment included in
     /// a branch is read after the branch's tests: what it sets follows them too. Fragments
-    /// are named by their ids as written, as the resolver finds them.
-    init(inboundOf policies: [PolicyXMLDocument], fragments: [PolicyFragment], values: [String: String]) {
+    /// are named by their ids as written, as the resolver finds them. Each policy comes with
+    /// the API whose own it is (``Setter/api``).
+    init(inboundOf policies: [(document: PolicyXMLDocument, api: Int?)], fragments: [PolicyFragment], values: [String: String]) {
         readsTheCache = true
         var documents: [String: PolicyXMLDocument] = [:]
         for fragment in fragments {
@@ -101,15 +106,15 @@ struct VariableSetters {
         }
         // The instance's cache, read first: which entries a lookup reads depends on the keys
         // stored under, in any section of any policy or fragment.
-        let everyDocument = policies + documents.values
+        let everyDocument = policies.map(\.document) + documents.values
         if everyDocument.contains(where: { $0.has(anyOf: Self.cacheLookup) }) {
             for document in everyDocument {
                 for store in document.elements(named: Self.cacheStore) { add(store: store, values) }
             }
         }
-        for policy in policies where policy.root.name == "policies" && holdsSetters(policy) {
+        for (policy, api) in policies where policy.root.name == "policies" && holdsSetters(policy) {
             for case .element(let section) in policy.root.children where section.name == "inbound" {
-                read(section, after: nil, api: nil, values)
+                read(section, after: nil, api: api, values)
             }
         }
         var done: Set<String> = []
@@ -257,10 +262,11 @@ struct VariableSetters {
     /// The names of the cache's entries as variables, which no policy's own can be mistaken
     /// for without harm: a lookup of a written key reads its entry and those of computed
     /// keys that may be it; a lookup of a computed key, those of any key.
-    private static func entry(_ key: String) -> String { "portcullis cache entry " + key }
-    private static func entry(startingWith start: String) -> String { "portcullis cache entry of a computed key starting " + start }
-    private static let entryOfAComputedKey = "portcullis cache entry of a computed key"
-    private static let entryOfAnyKey = "portcullis cache entry of any key"
+    private static func entry(_ key: String) -> String { entryPrefix + key }
+    private static func entry(startingWith start: String) -> String { entryPrefix + "of a computed key starting " + start }
+    private static let entryOfAComputedKey = entryPrefix + "of a computed key"
+    private static let entryOfAnyKey = entryPrefix + "of any key"
+    fileprivate static let entryPrefix = "portcullis cache entry "
     /// How many starts of computed keys a written key is compared with, at most.
     private static let startsTried = 64
 
@@ -306,8 +312,9 @@ struct VariableSetters {
     /// API's variables and those of the policies every API runs; one of those reads any
     /// API's. `following` says what a variable passes on to. Each setter is marked once, so
     /// this is linear in the setters and what they read; both judgements are made once for
-    /// each text of code.
-    func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values) -> MarkedVariables {
+    /// each text of code. Without `throughTheCache`, what a `cache-store-value` keeps is
+    /// neither picked nor passed on: kept, a value is the same for every later request.
+    func marked(seeds: (Setter) -> Bool, passesOn: (Setter) -> Bool, following: Following = .values, throughTheCache: Bool = true) -> MarkedVariables {
         var seeded = [Bool?](repeating: nil, count: flows.count)
         var passing = [Bool?](repeating: nil, count: flows.count)
         var everythingRead = [[ExpressionFlow.Source]?](repeating: nil, count: flows.count)
@@ -329,7 +336,7 @@ struct VariableSetters {
                 }
             }
         }
-        for (index, setter) in setters.enumerated() {
+        for (index, setter) in setters.enumerated() where throughTheCache || !setter.storesInTheCache {
             let isSeed = seeded[setter.flow] ?? seeds(setter)
             seeded[setter.flow] = isSeed
             if isSeed { pending.append(.setter(index)) }

@@ -251,6 +251,57 @@ final class RawPolicyDiffTests: XCTestCase {
         try gate("both", "swapped", widens: true, on: gated)
     }
 
+    /// A limit whose counter key becomes new for every request counts nothing, as lint reads
+    /// it (found by the audit of the forty-fifth round: each was listed for review only):
+    /// a key reading the time the request has taken, and a variable set so, in the same
+    /// policy or another one the route's requests pass, which leaves the limit's own text
+    /// as it was; a quota's key too. Another API's variable of the same name is not the
+    /// route's: made new for every request, it changes none of its limits.
+    func testACounterKeyMadeNewForEveryRequestIsALooserLimit() throws {
+        let subscription = "@(context.Subscription.Id)"
+        let orders = { (statements: String) in
+            RuleExample.api(
+                "orders", fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(statements)</inbound></policies>'\n",
+                routes: "  - {id: list-orders, method: GET, path: /orders, scopes: [orders.read]}\n").text
+        }
+        let limits = { (rateKey: String, quotaKey: String) in
+            #"<rate-limit-by-key calls="10" renewal-period="60" counter-key="\#(rateKey)" /><quota-by-key calls="1000" renewal-period="86400" counter-key="\#(quotaKey)" />"#
+        }
+        let bucket = "@((string)context.Variables[&quot;bucket&quot;])"
+        let side = { (global: String, own: String, audit: String, rateKey: String, quotaKey: String) in
+            "policy: '<policies><inbound><set-variable name=\"bucket\" value=\"\(global)\" /></inbound><backend><forward-request /></backend></policies>'\n---\n"
+                + orders(own + limits(rateKey, quotaKey)) + "---\n"
+                + RuleExample.api(
+                    "audit", fields: "policy: '<policies><inbound><base /><set-variable name=\"trail\" value=\"\(audit)\" /></inbound></policies>'\n",
+                    routes: "  - {id: list-audit, method: GET, path: /audit, scopes: [orders.read]}\n").text
+        }
+        let guid = "@(Guid.NewGuid().ToString())"
+        let ownTrail = #"<set-variable name="trail" value="@(context.Subscription.Id)" />"#
+        let trail = "@((string)context.Variables[&quot;trail&quot;])"
+        let quotaVariable = #"<set-variable name="quotaKey" value="@(context.RequestId.ToString())" />"#
+        for (name, text, opening) in [
+            ("base", side(subscription, ownTrail, subscription, bucket, trail), false),
+            ("gateway", side(guid, ownTrail, subscription, bucket, trail), true),
+            ("audit", side(subscription, ownTrail, guid, bucket, trail), false),
+            ("elapsed", side(subscription, ownTrail, subscription, "@(context.Subscription.Id + context.Elapsed.Ticks)", trail), true),
+            ("quota", side(subscription, ownTrail + quotaVariable, subscription, bucket, "@((string)context.Variables[&quot;quotaKey&quot;])"), false),
+        ] {
+            try writeSide(name, text, in: directory, opening: opening)
+        }
+        let gated = "privilege-increase,looser-limit,cache-widened"
+        let throughTheGateway = try gate("base", "gateway", widens: true, on: gated)
+        XCTAssertTrue(
+            throughTheGateway.contains(
+                "looser limit: the raw policy of API 'orders' turns 'rate-limit-by-key' into one that counts nothing or only some requests through variables set in another policy\n"),
+            throughTheGateway)
+        let elapsed = try gate("base", "elapsed", widens: true, on: gated)
+        XCTAssertTrue(elapsed.contains("looser limit: the raw policy of API 'orders' turns 'rate-limit-by-key' into one that counts nothing or only some requests\n"), elapsed)
+        let quota = try gate("base", "quota", widens: true, on: gated)
+        XCTAssertTrue(quota.contains("looser limit: the raw policy of API 'orders' turns 'quota-by-key' into one that counts nothing or only some requests\n"), quota)
+        let audit = try gate("base", "audit", widens: false, on: gated)
+        XCTAssertFalse(audit.contains("API 'orders'"), audit)
+    }
+
     /// A check and a limit moved from an API's raw policy into each of its routes', or back,
     /// or between every API's and the gateway's, run on the same requests: the move was a
     /// removal (a false failure of CI). What each route meets after the move is compared

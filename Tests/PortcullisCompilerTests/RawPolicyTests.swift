@@ -1782,6 +1782,53 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(found, ["RL001 defs/picked.yaml: route 'list-picked' has its rate limit switched off"])
     }
 
+    /// A counter key new for every request counts each request alone, whether the key reads
+    /// something new itself (the time the request has taken, the clock, a stopwatch) or a
+    /// variable set to it, in the API's policy, a fragment it includes or the gateway's,
+    /// copies deep (found by the audit of the forty-fifth round: both passed lint). A choice
+    /// among keys written out, what the cache keeps, an ordinary key copied through a
+    /// variable, and another API's variable of the same name are keys like any other.
+    func testACounterKeyNewForEveryRequestThroughAVariableCountsNothing() throws {
+        let gateway = RuleExample.baseGateway + "policy: '<policies><inbound><set-variable name=\"gatewayBucket\" value=\"@(context.RequestId.ToString())\" /></inbound><backend><forward-request /></backend></policies>'\n"
+        try gateway.write(to: file("defs/gateway.yaml"), atomically: true, encoding: .utf8)
+        try write("apiVersion: portcullis/v1\nkind: PolicyFragment\nname: new-bucket\npolicy: '<fragment><set-variable name=\"fragmentBucket\" value=\"@(Guid.NewGuid().ToString())\" /></fragment>'\n", to: "defs/new-bucket.yaml")
+        let key = { (code: String) in #"<rate-limit-by-key calls="5" renewal-period="60" counter-key="@(\#(code))" />"# }
+        let variable = { (name: String) in "(string)context.Variables[&quot;\(name)&quot;]" }
+        let limits: [(name: String, statements: String)] = [
+            ("copied", #"<set-variable name="bucket" value="@(Guid.NewGuid().ToString())" />"# + key(variable("bucket"))),
+            ("chained", #"<set-variable name="first" value="@(context.RequestId)" /><set-variable name="second" value="@(&quot;orders-&quot; + (string)context.Variables[&quot;first&quot;])" />"# + key(variable("second"))),
+            ("elapsed", key("context.Subscription.Id + context.Elapsed.Ticks")),
+            ("timestamp", key("context.Subscription.Id + context.Timestamp.Ticks")),
+            ("ticks", key("context.Subscription.Id + Environment.TickCount")),
+            ("random", key("context.Subscription.Id + new Random().Next()")),
+            ("stopwatch", key("context.Subscription.Id + System.Diagnostics.Stopwatch.GetTimestamp()")),
+            ("fragment", #"<include-fragment fragment-id="new-bucket" />"# + key(variable("fragmentBucket"))),
+            ("global", key(variable("gatewayBucket"))),
+            // Keys like any other.
+            ("halfday", key("DateTime.UtcNow.Hour &lt; 12 ? &quot;am&quot; : &quot;pm&quot;")),
+            ("tier", #"<set-variable name="RandomTier" value="@(context.Product.Name)" />"# + key("context.Subscription.Id + " + variable("RandomTier"))),
+            ("address", #"<set-variable name="caller" value="@(context.Request.IpAddress)" />"# + key(variable("caller"))),
+            ("written", #"<set-variable name="label" value="@(&quot;context.RequestId&quot;)" />"# + key(variable("label"))),
+            ("cached", #"<cache-lookup-value key="seed" variable-name="seed" />"# + key(variable("seed"))),
+            // The audit API's 'shared' is new for each of its requests, never the orders API's.
+            ("ownapi", #"<set-variable name="shared" value="@(context.Subscription.Id)" />"# + key(variable("shared"))),
+        ]
+        for limit in limits {
+            let example = RuleExample.api(
+                limit.name, fields: "rateLimit: none\npolicy: '<policies><inbound><base />\(limit.statements)</inbound></policies>'\n",
+                routes: "  - {id: list-\(limit.name), method: GET, path: /orders, scopes: [orders.read]}\n")
+            try write(example.text, to: "defs/\(limit.name).yaml")
+        }
+        let audit = RuleExample.api(
+            "audit", fields: #"policy: '<policies><inbound><base /><set-variable name="shared" value="@(Guid.NewGuid().ToString())" /><cache-store-value key="seed" value="@(Guid.NewGuid().ToString())" duration="60" /></inbound></policies>'"# + "\n",
+            routes: "  - {id: list-audit, method: GET, path: /audit, scopes: [orders.read]}\n")
+        try write(audit.text, to: "defs/audit.yaml")
+        let found = try lintFindings().filter { $0.hasPrefix("RL001") }
+        XCTAssertEqual(found.sorted(), ["chained", "copied", "elapsed", "fragment", "global", "random", "stopwatch", "ticks", "timestamp"].map {
+            "RL001 defs/\($0).yaml: route 'list-\($0)' has its rate limit switched off"
+        })
+    }
+
     /// A weight the caller's request sets that is one or more whatever it sends counts every
     /// request: the larger of 1 and the caller's figure, or the body's size in kilobytes
     /// plus one were RL001 (found by the audit of the thirty-eighth round). The caller's

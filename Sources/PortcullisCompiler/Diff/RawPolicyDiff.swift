@@ -39,8 +39,13 @@ enum RawPolicyDiff {
         let after = documents(head.project, renames: nil)
         let (oldMethods, newMethods) = (MethodsSeen(base.project, renames: renames), MethodsSeen(head.project, renames: nil))
         let (oldValues, newValues) = (GatewayComparison.Substitution(base.project.gateway), GatewayComparison.Substitution(head.project.gateway))
-        let oldCallerControlled = CallerControlledVariables(before.values.map(\.document), fragments: base.project.fragments, values: oldValues.values)
-        let newCallerControlled = CallerControlledVariables(after.values.map(\.document), fragments: head.project.fragments, values: newValues.values)
+        // Each API numbered by its name, as HEAD names it, alike on both sides: the variables
+        // an API's policies set are its requests' alone, and are compared API by API.
+        let apiNames = Set(before.values.compactMap(\.api) + after.values.compactMap(\.api)).sorted()
+        let apiNumbers = Dictionary(uniqueKeysWithValues: zip(apiNames, apiNames.indices))
+        let numbered = { (documents: [String: RawDocument]) in documents.values.map { ($0.document, $0.api.flatMap { apiNumbers[$0] }) } }
+        let oldCallerControlled = CallerControlledVariables(numbered(before), fragments: base.project.fragments, values: oldValues.values)
+        let newCallerControlled = CallerControlledVariables(numbered(after), fragments: head.project.fragments, values: newValues.values)
         // An included fragment is read as BASE has it, on both sides, so including another
         // one is weighed by what each holds, while a change inside a fragment is the
         // fragment's own, reported once.
@@ -89,9 +94,11 @@ enum RawPolicyDiff {
             compared.append(Compared(
                 key: key, subject: subject, old: old?.document, new: new?.document, throughValues: throughValues,
                 oldCounts: counts(
-                    old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, methods: old.flatMap { oldMethods.methods(of: $0.subject) }),
+                    old?.document, fragments: fragments, expanding: expanded, oldValues, oldCallerControlled, api: old?.api.flatMap { apiNumbers[$0] },
+                    methods: old.flatMap { oldMethods.methods(of: $0.subject) }),
                 newCounts: counts(
-                    new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, methods: new.flatMap { newMethods.methods(of: $0.subject) })))
+                    new?.document, fragments: fragments, expanding: expanded, newValues, newCallerControlled, api: new?.api.flatMap { apiNumbers[$0] },
+                    methods: new.flatMap { newMethods.methods(of: $0.subject) })))
         }
         let relocations = Relocations(compared, head: head.project)
         for entry in compared {
@@ -386,35 +393,39 @@ enum RawPolicyDiff {
             place: base.location(old.range(old.root.nameSpan)))
     }
 
+    /// A raw document, with what it belongs to and, for an API's or a route's, the API's
+    /// name in lower case, as HEAD names it.
+    private typealias RawDocument = (subject: AccessChange.Subject, document: PolicyXMLDocument, api: String?)
+
     /// Every raw document of a project, by how messages name its owner.
     /// The raw policies of `project` by what they belong to, named as HEAD names it: BASE's
     /// are given to a resource renamed under its new name (`renames`, for BASE only).
-    private static func documents(_ project: ResolvedProject, renames: Renames?) -> [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] {
-        var found: [String: (subject: AccessChange.Subject, document: PolicyXMLDocument)] = [:]
+    private static func documents(_ project: ResolvedProject, renames: Renames?) -> [String: RawDocument] {
+        var found: [String: RawDocument] = [:]
         if let gateway = project.gateway, let document = gateway.policy?.document {
-            found[Key.gateway] = (AccessChange.Subject(kind: .gateway, name: "policy"), document)
+            found[Key.gateway] = (AccessChange.Subject(kind: .gateway, name: "policy"), document, nil)
         }
         for product in project.products {
             if let document = product.policy?.document {
                 let name = renames?.product(product.name.value) ?? product.name.value
-                found["product '\(name)'"] = (AccessChange.Subject(kind: .product, name: name), document)
+                found["product '\(name)'"] = (AccessChange.Subject(kind: .product, name: name), document, nil)
             }
         }
         for api in project.apis {
             let apiName = renames?.api(api.name.value) ?? api.name.value
             if let document = api.policy?.document {
-                found[Key.api(apiName)] = (AccessChange.Subject(kind: .api, name: apiName), document)
+                found[Key.api(apiName)] = (AccessChange.Subject(kind: .api, name: apiName), document, apiName.lowercased())
             }
             for route in api.routes {
                 guard let document = route.policy?.document else { continue }
                 let written = "\(api.name.value)/\(route.id.value)"
                 let key = renames?.route(written) ?? written
-                found[Key.route(key)] = (.route(key), document)
+                found[Key.route(key)] = (.route(key), document, apiName.lowercased())
             }
         }
         for fragment in project.fragments {
             if let document = fragment.policy.document {
-                found["fragment '\(fragment.name.value)'"] = (AccessChange.Subject(kind: .fragment, name: fragment.name.value), document)
+                found["fragment '\(fragment.name.value)'"] = (AccessChange.Subject(kind: .fragment, name: fragment.name.value), document, nil)
             }
         }
         return found
@@ -433,10 +444,11 @@ enum RawPolicyDiff {
     /// takes: that is one statement on every request, as lint reads it. Branches that hold
     /// different statements are not read as one: what a request meets then depends on the
     /// branch, which the statements' counts cannot say (the audit of the change found a
-    /// check swapped for another in one branch passing).
+    /// check swapped for another in one branch passing). A limit's key is read with the
+    /// variables that the policies of the API numbered `api` (nil: of any API) may set.
     private static func counts(
         _ document: PolicyXMLDocument?, fragments: [String: PolicyXMLDocument], expanding: Set<Include>, _ values: GatewayComparison.Substitution,
-        _ callerControlled: CallerControlledVariables, methods: Set<HTTPMethod>?
+        _ callerControlled: CallerControlledVariables, api: Int?, methods: Set<HTTPMethod>?
     ) -> [String: [Found]] {
         guard let document else { return [:] }
         var found: [String: [Found]] = [:]
@@ -445,7 +457,7 @@ enum RawPolicyDiff {
         /// runs for; any other weighed statement does what it does.
         func decides(_ element: PolicyXMLElement) -> Bool {
             if checks.contains(element.name) { return !(element.letsCallersThrough(values.values, callerControlled) || element.checksAGivenToken(callerControlled)) }
-            return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled)
+            return !limits.contains(element.name) || element.countsRequests(values.values, callerControlled, api: api)
         }
         // `shownAt`: the element of `document` that brought a fragment's in, as the fragment
         // read may be BASE's, whose places are not this side's.
@@ -1188,10 +1200,10 @@ enum RawPolicyDiff {
 
     private static let throughVariables = " through variables set in another policy"
 
-    /// The key ``counts(_:fragments:expanding:_:_:methods:)`` files checks named `name` under when they let callers through.
+    /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks named `name` under when they let callers through.
     private static func letting(_ name: String) -> String { name + " letting callers through" }
 
-    /// The key ``counts(_:fragments:expanding:_:_:methods:)`` files checks and limits named
+    /// The key ``counts(_:fragments:expanding:_:_:api:methods:)`` files checks and limits named
     /// `name` under when they run for some requests only, inside a `choose`.
     private static func conditional(_ name: String) -> String { name + " for some requests" }
 }

@@ -35,6 +35,10 @@ public enum MissingRateLimit: Rule {
                 """),
             // A raw limit that counts no request: each has a counter of its own.
             rawLimit(counterKey: "@(Guid.NewGuid().ToString())", route: "↓list-orders"),
+            // So does one keyed on a variable set to what is new for every request.
+            rawLimit(
+                counterKey: "@((string)context.Variables[&quot;bucket&quot;])", route: "↓list-orders",
+                before: #"<set-variable name="bucket" value="@(context.Subscription.Id + context.Elapsed.Ticks)" />"#),
             // A call made before the limit is made for requests past it too.
             rawLimit(
                 counterKey: "@(context.Subscription.Id)", route: "↓list-orders",
@@ -52,6 +56,10 @@ public enum MissingRateLimit: Rule {
                 """),
             // A raw limit that counts every request of the API's routes.
             rawLimit(counterKey: "@(context.Subscription.Id)", route: "list-orders"),
+            // Through a variable too.
+            rawLimit(
+                counterKey: "@((string)context.Variables[&quot;caller&quot;])", route: "list-orders",
+                before: #"<set-variable name="caller" value="@(context.Request.IpAddress)" />"#),
         ])
 
     /// An API without a rate limit of its own whose raw policy counts requests by

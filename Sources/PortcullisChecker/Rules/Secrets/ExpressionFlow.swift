@@ -2050,6 +2050,33 @@ enum ExpressionFlow {
         return found
     }
 
+    /// Whether a value `code` may give (``decidingCodes(of:)``) reads something new for
+    /// every request (``newForEveryRequest``), or a variable `readsANewVariable` says may
+    /// hold such a value: a counter keyed on it counts each request alone (RL001, `diff`).
+    /// Read in the code alone: a string that names one (`"RequestId"`) gives none.
+    static func givesANewValueForEveryRequest(_ code: String, readsANewVariable: ((Source) -> Bool)? = nil) -> Bool {
+        func namesOne(_ code: String) -> Bool {
+            let bare = withoutWrittenText(code)
+            return newForEveryRequest.contains { bare.holds($0) }
+        }
+        // Most codes name none and read no variable: they are not taken apart.
+        guard namesOne(code) || readsANewVariable != nil && code.mayReadAVariable else { return false }
+        return decidingCodes(of: code).contains { value in
+            namesOne(value) || readsANewVariable.map { sources(of: value).contains(where: $0) } ?? false
+        }
+    }
+
+    /// What code may read that is new for every request, as written with white space
+    /// taken out: the request's id, its time and the time it has taken, the clock (at any
+    /// precision: a key of the day still starts a new counter within a week's quota), a
+    /// new GUID, a random number, a stopwatch's ticks. Not a call's answer, nor a cached
+    /// value: what another service or the cache answers (a tenant's id) may be the same
+    /// for every request of a caller.
+    static let newForEveryRequest: [StaticString] = [
+        "context.RequestId", "context.Timestamp", "context.Elapsed", "DateTime.Now", "DateTime.UtcNow", "DateTime.Today", "DateTimeOffset.Now",
+        "DateTimeOffset.UtcNow", "Environment.TickCount", "Guid.NewGuid(", "Random(", "Random.Shared", "Stopwatch",
+    ]
+
     /// Whether `code`'s value is one or more whatever the request holds: the larger of a
     /// number written out and anything (`Math.Max(1, int.Parse(weight))`), or a sum of
     /// numbers written out and measures, never negative, each whole or divided by a number
