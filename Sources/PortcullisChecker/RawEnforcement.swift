@@ -794,10 +794,13 @@ struct RawEnforcement: Sendable {
     /// one at the top of `inbound` the generated statements come first (``split(_:)``).
     /// What the broader policies run is one entry, a run shared by the routes that reach it.
     private func inboundOrder(of route: EffectiveRoute) -> [InboundRun.Entry] {
+        // Most routes have no policy of their own: the broader policies run, then the
+        // generated statements (without making the name messages would give the policy).
+        guard let document = route.written.policy?.document else { return [.run(broaderRun(of: route)), .generated] }
         var order: [InboundRun.Entry] = []
         var expanded = Set<String>()
         let owner = "route '\(apiNames[route.apiIndex])/\(route.written.id.value)'"
-        let own = Self.split(route.written.policy?.document)
+        let own = Self.split(document)
         if own.generatedFirst { order.append(.generated) }
         append(own.before[...], owner, to: &order, expanded: &expanded)
         if own.keepsBase { order.append(.run(broaderRun(of: route))) }

@@ -151,6 +151,10 @@ final class OwnOpenAPITests: XCTestCase {
             XCTAssertEqual(build.status, 1)
             XCTAssertFalse(FileManager.default.fileExists(atPath: file("out").path))
         }
+        // An empty one adds nothing.
+        try write(ordersSpecification + "x-ms-paths: {}\n", to: "defs/specs/orders.yaml")
+        let empty = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertFalse(empty.stdout.contains("YS004"), empty.stdout)
     }
 
     /// Operations without a route are listed one by one up to a hundred per API, then

@@ -105,8 +105,8 @@ public enum AccessDiff {
         /// route `API/route`, so its backend is never called.
         func answersInRawPolicies(_ route: String) -> Bool { raw?.answersEveryRequest(route) ?? false }
 
-        /// What changes the operation the route `API/route` asks of its backend, in order.
-        func requestRewrites(_ route: String) -> [RequestRewrite] { raw?.requestRewrites(route) ?? [.generated] }
+        /// What changes the operation `route` asks of its backend, in order.
+        func requestRewrites(on route: EffectiveRoute) -> [RequestRewrite] { raw?.checked.requestRewrites(on: route) ?? [.generated] }
 
         public init(project: ResolvedProject, paths: [String], isBase: Bool) {
             self.project = project
@@ -373,6 +373,8 @@ public enum AccessDiff {
     static func routes(_ side: Side) -> [String: DiffRoute] {
         let project = side.project
         let substitution = GatewayComparison.Substitution(project.gateway)
+        // An API's routes share its backend: each URL is read once.
+        var servers: [String: String] = [:]
         var routes: [String: DiffRoute] = [:]
         for (route, plan) in zip(project.routes, project.plans) {
             guard let plan else { continue }
@@ -384,8 +386,13 @@ public enum AccessDiff {
             let operation = "\(api.path.value.lowercased()) \(version) \(route.written.method.value.rawValue) \(route.written.path.value.shape.lowercased())"
             // The method, then the URL and the path joined: `…/api` with `/orders/{id}` is
             // `…/api/orders/{id}` with `/{id}`.
-            let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(name), substitution)
-            let base = plan.backend.url.map(BackendDiff.serverForm) ?? "backend \(plan.backend.name?.lowercased() ?? "")"
+            let reachedAs = RouteComparison.backendOperation(route.written, rewrites: side.requestRewrites(on: route), substitution)
+            let base = plan.backend.url.map { url in
+                if let known = servers[url] { return known }
+                let server = BackendDiff.serverForm(of: url)
+                servers[url] = server
+                return server
+            } ?? "backend \(plan.backend.name?.lowercased() ?? "")"
             let operations = reachedAs.shape.lowercased().components(separatedBy: " or ").map { reached in
                 let method = reached.prefix { $0 != " " }
                 return "\(method) \(Self.withoutFinalSlash(base + reached.dropFirst(method.count + 1)))"
@@ -777,27 +784,28 @@ struct RouteComparison {
         }
         // Each branch a request may take adds its own; they are few, as each rewrite sets
         // the path or method whatever it was.
-        func apply(_ rewrites: [RequestRewrite], to reached: Set<Reached>) -> Set<Reached> {
+        func apply(_ rewrites: [RequestRewrite], to reached: [Reached]) -> [Reached] {
             var reached = reached
             for rewrite in rewrites {
                 switch rewrite {
                 // A query a rewrite adds leaves the operation as it is, whichever writes it.
                 case .generated:
                     guard let rewrite = route.shaping?.rewrite else { continue }
-                    reached = Set(reached.map { Reached(method: rewrite.method?.value.rawValue ?? $0.method, path: String(rewrite.path.value.prefix { $0 != "?" })) })
+                    reached = reached.map { Reached(method: rewrite.method?.value.rawValue ?? $0.method, path: String(rewrite.path.value.prefix { $0 != "?" })) }
                 // Read as APIM reads them; an expression is kept as written (its value is
                 // unknown here, so any change of it is one).
                 case .uri(let template):
                     let written = substitution.value(template.resolved)
                     let path = template.isExpression ? written : String(written.prefix { $0 != "?" })
-                    reached = Set(reached.map { Reached(method: $0.method, path: path) })
+                    reached = reached.map { Reached(method: $0.method, path: path) }
                 case .method(let written):
                     let value = substitution.value(written.resolved)
                     let method = written.isExpression ? value : value.trimmingWhitespace.uppercased()
-                    reached = Set(reached.map { Reached(method: method, path: $0.path) })
+                    reached = reached.map { Reached(method: method, path: $0.path) }
                 case .branches(let branches, let everyRequestTakesOne):
-                    let taken = branches.reduce(into: Set<Reached>()) { $0.formUnion(apply($1, to: reached)) }
-                    reached = everyRequestTakesOne ? taken : taken.union(reached)
+                    var taken = Set(everyRequestTakesOne ? [] : reached)
+                    for branch in branches { taken.formUnion(apply(branch, to: reached)) }
+                    reached = Array(taken)
                 }
             }
             return reached
@@ -811,7 +819,8 @@ struct RouteComparison {
             }
             return shape
         }
-        let reached = apply(rewrites, to: [Reached(method: route.method.value.rawValue, path: route.path.value.text)]).sorted { ($0.method, $0.path) < ($1.method, $1.path) }
+        let all = apply(rewrites, to: [Reached(method: route.method.value.rawValue, path: route.path.value.text)])
+        let reached = all.count == 1 ? all : Set(all).sorted { ($0.method, $0.path) < ($1.method, $1.path) }
         return (reached.map { "\($0.method) \($0.path)" }.joined(separator: " or "), reached.map { "\($0.method) \(shape($0.path))" }.joined(separator: " or "))
     }
 

@@ -230,10 +230,6 @@ struct RawRouteReading {
         }
     }
 
-    func requestRewrites(_ name: String) -> [RequestRewrite] {
-        routes[name].map(checked.requestRewrites) ?? [.generated]
-    }
-
     func answersEveryRequest(_ name: String) -> Bool {
         routes[name].map(checked.answersEveryRequestInRawPolicies) ?? false
     }

@@ -57,7 +57,7 @@ public enum OpenAPIReader {
         // APIM imports the operations of `x-ms-paths` (paths that may hold a query) as it
         // does those of `paths`, and the publisher hands it the document whole: operations
         // no route matches would go out without a route's checks (an audit).
-        if let extra = entries.first(where: { $0.key == "x-ms-paths" }) {
+        if let extra = entries.first(where: { $0.key == "x-ms-paths" }), !extra.value.isNull, !Self.isEmptyMapping(extra.value) {
             diagnostics.report(
                 .invalidValue, "\(what) holds 'x-ms-paths', whose operations APIM would publish without the checks of a route",
                 at: extra.keyRange, notes: [Diagnostic.Note("write each operation under 'paths', with a route for it, or leave it out", at: extra.keyRange)])
@@ -112,6 +112,11 @@ public enum OpenAPIReader {
             }
         }
         return specification
+    }
+
+    /// Whether `node` is a mapping of nothing (`x-ms-paths: {}` adds no operation).
+    private static func isEmptyMapping(_ node: YAMLNode) -> Bool {
+        if case .mapping(let entries) = node.content { entries.isEmpty } else { false }
     }
 
     /// Titles and servers: what is not a string, or not where OpenAPI puts it, is left out.
