@@ -84,10 +84,10 @@ extension DocumentDecoder {
             definitions.brokenParts.append(context.extent(of: node))
             return nil
         }
-        let id = context.require(fields, .id).flatMap { context.name($0, form: .operation) }
-        let method = context.require(fields, .method).flatMap { context.choice($0, as: HTTPMethod.self) }
+        let id = context.require(fields, .id) { $0.name($1, form: .operation) }
+        let method = context.require(fields, .method) { $0.choice($1, as: HTTPMethod.self) }
         var path: Located<PathTemplate>?
-        if let pathEntry = context.require(fields, .path), let text = context.string(pathEntry) {
+        if let text = context.require(fields, .path, { $0.string($1) }) {
             switch Grammar.pathTemplate(text.value) {
             case .success(let template):
                 path = Located(template, at: text.range)
@@ -101,19 +101,19 @@ extension DocumentDecoder {
             id: id ?? Located("", at: itemStart),
             method: method ?? Located(.GET, at: itemStart),
             path: path ?? Located(PathTemplate(text: "", parameters: []), at: itemStart),
-            summary: fields[.summary].flatMap { context.string($0) },
-            scopes: fields[.scopes].flatMap { scopeRequirement($0) },
-            appRoles: fields[.appRoles].flatMap { scopeRequirement($0) },
-            cache: fields[.cache].flatMap { cache($0) },
-            rateLimit: fields[.rateLimit].flatMap { limitSetting($0) },
-            quota: fields[.quota].flatMap { limitSetting($0) },
-            auth: fields[.auth].flatMap { authSetting($0) },
-            publicReason: fields[.public].flatMap { context.string($0) },
+            summary: fields.read(.summary) { context.string($0) },
+            scopes: fields.read(.scopes) { scopeRequirement($0) },
+            appRoles: fields.read(.appRoles) { scopeRequirement($0) },
+            cache: fields.read(.cache) { cache($0) },
+            rateLimit: fields.read(.rateLimit) { limitSetting($0) },
+            quota: fields.read(.quota) { limitSetting($0) },
+            auth: fields.read(.auth) { authSetting($0) },
+            publicReason: fields.read(.public) { context.string($0) },
             shaping: routeShaping(fields, routePath: path?.value),
             itemStart: itemStart,
             extent: context.extent(of: node))
-        route.policy = fields[.policy].flatMap { rawPolicy($0) }
-        route.backend = fields[.backend].flatMap { backendReference($0) }
+        route.policy = fields.read(.policy) { rawPolicy($0) }
+        route.backend = fields.read(.backend) { backendReference($0) }
         route.hasErrors = context.errorCount > errorsBefore
         if route.hasErrors {
             definitions.namesInBrokenParts.formUnion(node.scalarTexts)
@@ -164,8 +164,8 @@ extension DocumentDecoder {
     private mutating func cache(_ entry: YAMLEntry) -> Cache? {
         guard let fields = context.fields(entry.value, CacheField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
-        let ttl = context.require(fields, .ttl).flatMap { context.duration($0) }
-        let sharing = fields[.sharing].flatMap { context.choice($0, as: CacheSharing.self) }
+        let ttl = context.require(fields, .ttl) { $0.duration($1) }
+        let sharing = fields.read(.sharing) { context.choice($0, as: CacheSharing.self) }
         var query: [Located<String>] = []
         var headers: [Located<String>] = []
         if let varyEntry = fields[.varyBy],
@@ -216,10 +216,10 @@ extension DocumentDecoder {
     mutating func limit(_ entry: YAMLEntry) -> Limit? {
         guard let fields = context.fields(entry.value, LimitField.self, named: entry.key, introducedAt: entry.keyRange)
         else { return nil }
-        let calls = context.require(fields, .calls).flatMap { context.integer($0, in: 1...Int(Int32.max)) }
-        let per = context.require(fields, .per).flatMap { context.duration($0) }
-        let key = fields[.key].flatMap { limitKey($0) }
-        guard let calls, let per, fields[.key] == nil || key != nil else { return nil }
+        let calls = context.require(fields, .calls) { $0.integer($1, in: 1...Int(Int32.max)) }
+        let per = context.require(fields, .per) { $0.duration($1) }
+        let key = fields.read(.key) { limitKey($0) }
+        guard let calls, let per, !fields.sets(.key) || key != nil else { return nil }
         return Limit(calls: calls, per: per, key: key, range: entry.value.range)
     }
 

@@ -63,10 +63,21 @@ struct DecodingContext {
 
     /// The entry of a required field, or a YS005 where the mapping was introduced.
     mutating func require<Field: FieldSet>(_ values: FieldValues<Field>, _ field: Field) -> YAMLEntry? {
-        if let entry = values[field] { return entry }
-        diagnostics.report(
-            .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.introducedAt)
-        return nil
+        require(values, field) { _, entry in entry }
+    }
+
+    /// What `read` makes of a required field's entry, handed over as by
+    /// ``FieldValues/read(_:_:)``, or a YS005 where the mapping was introduced. `read` is
+    /// given the context, which it cannot capture while this method changes it.
+    mutating func require<Field: FieldSet, Value>(
+        _ values: FieldValues<Field>, _ field: Field, _ read: (inout DecodingContext, YAMLEntry) -> Value?
+    ) -> Value? {
+        guard values.sets(field) else {
+            diagnostics.report(
+                .missingField, "missing required field '\(field.rawValue)' in \(Field.noun)", at: values.introducedAt)
+            return nil
+        }
+        return values.read(field) { read(&self, $0) }
     }
 
     /// The entries of a mapping whose keys are names the user chooses (providers, secrets, ...).

@@ -49,10 +49,25 @@ struct FieldValues<Field: FieldSet> {
         return false
     }
 
+    /// The field's entry, copied out of the mapping.
     subscript(_ field: Field) -> YAMLEntry? {
-        let slot = Self.ordinal(field)
-        guard slots[slot] > 0 else { return nil }
-        return entries[Int(slots[slot]) - 1]
+        read(field) { $0 }
+    }
+
+    /// Whether the mapping sets `field`.
+    func sets(_ field: Field) -> Bool {
+        slots[Self.ordinal(field)] > 0
+    }
+
+    /// What `body` makes of the field's entry, or nil when the mapping does not set it.
+    /// Routes are decoded through this rather than the subscript: inlined, it costs a field
+    /// the mapping does not set (most of the nineteen a route is asked for) a test of its
+    /// slot, not a call, and hands one it sets to `body` with no optional copy to unwrap and
+    /// destroy.
+    func read<Value>(_ field: Field, _ body: (YAMLEntry) -> Value?) -> Value? {
+        let slot = Int(slots[Self.ordinal(field)])
+        guard slot > 0 else { return nil }
+        return body(entries[slot - 1])
     }
 
     /// The field's position in declaration order, read from its one byte: an enumeration

@@ -8,8 +8,8 @@ extension DocumentDecoder {
         let answer = gatewayAnswer(respond: fields[.respond], mock: fields[.mock])
         if let answer { checkAnswered(answer, fields) }
         return RouteShaping.ifAny(
-            request: fields[.request].flatMap { requestShaping($0) }, response: fields[.response].flatMap { responseShaping($0) },
-            ipFilter: fields[.ipFilter].flatMap { ipFilterSetting($0) }, rewrite: fields[.rewrite].flatMap { rewrite($0, routePath: routePath) },
+            request: fields.read(.request) { requestShaping($0) }, response: fields.read(.response) { responseShaping($0) },
+            ipFilter: fields.read(.ipFilter) { ipFilterSetting($0) }, rewrite: fields.read(.rewrite) { rewrite($0, routePath: routePath) },
             answer: answer)
     }
 
