@@ -8,10 +8,11 @@ import PortcullisPolicyXML
 /// value; the conditions of a `choose` that sets a Backend or a URL (in an included
 /// fragment too); and, back from there, every writer of a variable they read
 /// (`set-variable`, a `…variable-name` such as a cache lookup's or a call's answer) with
-/// what that writer reads in turn and the conditions that decide whether it runs; for a
-/// cache lookup, what every `cache-store-value` keeps. A `{{name}}` only some unrelated expression holds is no
-/// chooser: every named value an estate put in an expression was one, the audit of the
-/// wider rule found, with no way to silence the error.
+/// what that writer reads in turn and the conditions that decide whether it runs, those
+/// around each `include-fragment` of its fragment too; for a cache lookup, the value every
+/// `cache-store-value` keeps and the conditions around it. A `{{name}}` only some unrelated
+/// expression holds is no chooser: every named value an estate put in an expression was
+/// one, the audit of the wider rule found, with no way to silence the error.
 public enum BackendChoosers {
     /// Each chooser by case-folded name, as APIM matches names, with the first place it is
     /// written. Each document comes with the API whose own it is (nil for the gateway's, a
@@ -19,7 +20,7 @@ public enum BackendChoosers {
     /// not feed another API's choice (the audit of the rule: a value an audit API logged
     /// was taken for the orders API's routing).
     public static func templates(in documents: [(document: PolicyXMLDocument, api: Int?)], fragments: [String: PolicyXMLDocument]) -> [String: SourceRange] {
-        var search = Search(fragments: fragments)
+        var search = Search(fragmentsSettingABackend: fragmentsSettingABackend(fragments))
         for (document, api) in documents {
             for element in document.allElements {
                 for attribute in element.attributes where isBackendID(attribute.name) { search.take(attribute, of: document, api: api) }
@@ -32,26 +33,47 @@ public enum BackendChoosers {
         // Back along the variables read: each writer of one is taken once, and adds what
         // it reads in turn (taking every writer on each pass until none added a variable
         // was quadratic in a chain of them).
-        var all: [Writer] = []
+        var all: [Statement] = []
         var writers: [String: [Int]] = [:]
-        var stores: [Writer] = []
+        var stores: [Statement] = []
+        var includes: [String: [Statement]] = [:]
         for (document, api) in documents {
             func collect(_ element: PolicyXMLElement, decidedBy conditions: [PolicyXMLAttribute]) {
-                if element.name == "cache-store-value" { stores.append(Writer(document: document, api: api, element: element, conditions: conditions)) }
+                func statement() -> Statement { Statement(document: document, api: api, element: element, conditions: conditions) }
+                if element.name == "cache-store-value" { stores.append(statement()) }
+                if let id = includedFragment(element) { includes[id, default: []].append(statement()) }
                 let written = writtenVariables(by: element)
                 if !written.isEmpty {
                     for name in written { writers[name, default: []].append(all.count) }
-                    all.append(Writer(document: document, api: api, element: element, conditions: conditions))
+                    all.append(statement())
                 }
                 let inside = element.name == "choose" ? conditions + element.elements.compactMap { $0.name == "when" ? $0.attribute("condition") : nil } : conditions
                 for case .element(let child) in element.children { collect(child, decidedBy: inside) }
             }
             collect(document.root, decidedBy: [])
         }
+        // A statement in a fragment runs where the fragment is included, as the conditions
+        // around each `include-fragment` decide (a `when` around one chose the value of the
+        // Backend's variable with lint at 0, an audit found): each fragment's sites are taken
+        // once, with the API of the document holding them, and on up through the fragments
+        // that include it, so a chain of them is walked once and a cycle ends.
+        let fragmentNames = Dictionary(fragments.map { (ObjectIdentifier($0.value), $0.key) }) { first, _ in first }
+        var fragmentsTaken = Set<String>()
+        func takeConditions(of statement: Statement) {
+            for condition in statement.conditions { search.take(condition, of: statement.document, api: statement.api) }
+            var including = fragmentNames[ObjectIdentifier(statement.document)].map { [$0] } ?? []
+            while let fragment = including.popLast() {
+                guard fragmentsTaken.insert(fragment).inserted else { continue }
+                for site in includes[fragment] ?? [] {
+                    for condition in site.conditions { search.take(condition, of: site.document, api: site.api) }
+                    if let outer = fragmentNames[ObjectIdentifier(site.document)] { including.append(outer) }
+                }
+            }
+        }
         var taken = Set<Int>()
         var storesTaken = false
-        func take(_ writer: Writer) {
-            for condition in writer.conditions { search.take(condition, of: writer.document, api: writer.api) }
+        func take(_ writer: Statement) {
+            takeConditions(of: writer)
             writer.element.forEachElement { part in
                 for attribute in part.attributes { search.take(attribute, of: writer.document, api: writer.api) }
                 for case .text(let value, let span) in part.children { search.take(value, at: span, of: writer.document, api: writer.api) }
@@ -70,23 +92,60 @@ public enum BackendChoosers {
                 take(writer)
                 // A value read from the cache is one any API's `cache-store-value` kept there:
                 // APIM keeps one cache for the instance (an audit routed by a cached value).
+                // Only what decides that value counts: a store's other attributes (its
+                // `duration`) made an unrelated TTL a chooser, an audit found.
                 if writer.element.name == "cache-lookup-value", !storesTaken {
                     storesTaken = true
-                    stores.forEach(take)
+                    for store in stores {
+                        takeConditions(of: store)
+                        if let value = store.element.attribute("value") { search.take(value, of: store.document, api: store.api) }
+                    }
                 }
             }
         }
         return search.found
     }
 
-    /// A statement that writes a variable, in a document of `api`'s (nil: every API's),
-    /// with the conditions of the `choose`s around it, which decide whether it runs (the
-    /// audit of the rule: a `when` on a named value chose the value a Backend was named by).
-    private struct Writer {
+    /// A statement (a variable's writer, a cache store, an `include-fragment`) in a
+    /// document of `api`'s (nil: every API's), with the conditions of the `choose`s around
+    /// it, which decide whether it runs (the audit of the rule: a `when` on a named value
+    /// chose the value a Backend was named by).
+    private struct Statement {
         let document: PolicyXMLDocument
         let api: Int?
         let element: PolicyXMLElement
         let conditions: [PolicyXMLAttribute]
+    }
+
+    /// Whether `element` itself sets a Backend or a URL.
+    private static func setsABackendItself(_ element: PolicyXMLElement) -> Bool {
+        element.name == "set-backend-service" || element.attributes.contains { isBackendID($0.name) }
+    }
+
+    /// The id of the fragment `element` includes, if it is an `include-fragment` naming one.
+    private static func includedFragment(_ element: PolicyXMLElement) -> String? {
+        guard element.name == "include-fragment", case .text(let id)? = element.attribute("fragment-id")?.value else { return nil }
+        return id
+    }
+
+    /// The fragments that set a Backend or a URL, themselves or through fragments they
+    /// include, found back from those that set one along who includes whom: asked of each
+    /// `choose`, a walk down the fragments it includes was quadratic in a chain of them,
+    /// and its depth overflowed the stack.
+    private static func fragmentsSettingABackend(_ fragments: [String: PolicyXMLDocument]) -> Set<String> {
+        var includers: [String: [String]] = [:]
+        var setting: [String] = []
+        for (name, fragment) in fragments {
+            if fragment.allElements.contains(where: setsABackendItself) { setting.append(name) }
+            for element in fragment.allElements {
+                if let id = includedFragment(element) { includers[id, default: []].append(name) }
+            }
+        }
+        var found = Set(setting)
+        while let name = setting.popLast() {
+            for includer in includers[name] ?? [] where found.insert(includer).inserted { setting.append(includer) }
+        }
+        return found
     }
 
     private static func isBackendID(_ name: String) -> Bool {
@@ -105,7 +164,8 @@ public enum BackendChoosers {
     }
 
     private struct Search {
-        let fragments: [String: PolicyXMLDocument]
+        /// The fragments that set a Backend or a URL, themselves or through those they include.
+        let fragmentsSettingABackend: Set<String>
         var found: [String: SourceRange] = [:]
         /// The variables a choice reads, in lower case, each with the API whose policy
         /// reads it (nil: every API's), and those whose writers are still to be taken; all
@@ -144,23 +204,12 @@ public enum BackendChoosers {
         }
 
         /// Whether `choose` sets a Backend or a URL in some branch, in a fragment it
-        /// includes too (each fragment looked into once).
+        /// includes too.
         func setsABackend(_ choose: PolicyXMLElement) -> Bool {
-            var visited = Set<String>()
             var found = false
-            func look(_ element: PolicyXMLElement) {
-                element.forEachElement { nested in
-                    guard !found else { return }
-                    if nested.name == "set-backend-service" || nested.attributes.contains(where: { BackendChoosers.isBackendID($0.name) }) {
-                        found = true
-                    } else if nested.name == "include-fragment", case .text(let id)? = nested.attribute("fragment-id")?.value,
-                        visited.insert(id).inserted, let fragment = fragments[id]
-                    {
-                        look(fragment.root)
-                    }
-                }
+            choose.forEachElement { nested in
+                found = found || BackendChoosers.setsABackendItself(nested) || BackendChoosers.includedFragment(nested).map(fragmentsSettingABackend.contains) ?? false
             }
-            look(choose)
             return found
         }
     }

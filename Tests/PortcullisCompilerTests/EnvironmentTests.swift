@@ -405,7 +405,7 @@ final class EnvironmentTests: XCTestCase {
             apiVersion: portcullis/v1
             kind: Gateway
             name: g
-            namedValues: {orders-target: orders-secure, greeting: hello}
+            namedValues: {orders-target: orders-secure, greeting: hello, orders-ttl: "60"}
             ---
             apiVersion: portcullis/v1
             kind: Backend
@@ -484,12 +484,53 @@ final class EnvironmentTests: XCTestCase {
             XCTAssertEqual(chosen.status, 1, chooser)
             XCTAssertTrue(chosen.stdout.contains("changes named value 'orders-target', which may choose the Backend"), chosen.stdout)
         }
+        // So does a branch's condition around an `include-fragment` whose fragment writes the
+        // variable (the next audit); and, though a fragment may not include one (PX003),
+        // through a fragment it includes, around one in a fragment the policy includes, and
+        // around fragments including each other, where the search ends.
+        let writesB = #"<fragment><set-variable name="b" value="orders-plain" /></fragment>"#
+        let includesSetB = #"<fragment><include-fragment fragment-id="set-b" /></fragment>"#
+        let writesBAndIncludesSetPlain = #"<fragment><set-variable name="b" value="orders-plain" /><include-fragment fragment-id="set-plain" /></fragment>"#
+        let includesSetBWhenAsked =
+            #"<fragment><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;plain&quot;)"><include-fragment fragment-id="set-b" /></when></choose></fragment>"#
+        let includedWhenAsked =
+            #"<set-variable name="b" value="orders-secure" /><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;plain&quot;)"><include-fragment fragment-id="set-plain" /></when></choose><set-backend-service backend-id="@((string)context.Variables[&quot;b&quot;])" />"#
+        let included =
+            #"<set-variable name="b" value="orders-secure" /><include-fragment fragment-id="set-plain" /><set-backend-service backend-id="@((string)context.Variables[&quot;b&quot;])" />"#
+        for (chooser, fragments) in [
+            (includedWhenAsked, ["set-plain": writesB]), (includedWhenAsked, ["set-plain": includesSetB, "set-b": writesB]),
+            (included, ["set-plain": includesSetBWhenAsked, "set-b": writesB]),
+            (included, ["set-plain": includesSetBWhenAsked, "set-b": writesBAndIncludesSetPlain]),
+        ] {
+            let documents = fragments.sorted { $0.key < $1.key }.map { name, policy in
+                "apiVersion: portcullis/v1\nkind: PolicyFragment\nname: \(name)\npolicy: '\(policy)'\n"
+            }
+            try Data(documents.joined(separator: "---\n").utf8).write(to: raw.appendingPathComponent("fragments.yaml"))
+            try Data(api.replacingOccurrences(of: statement, with: chooser).utf8).write(to: raw.appendingPathComponent("api.yaml"))
+            let chosen = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
+            XCTAssertEqual(chosen.status, 1, "\(chooser) \(fragments)")
+            XCTAssertTrue(chosen.stdout.contains("changes named value 'orders-target', which may choose the Backend"), chosen.stdout)
+        }
+        try FileManager.default.removeItem(at: raw.appendingPathComponent("fragments.yaml"))
         // A Backend chosen by an expression that reads no named value leaves the others free
         // (the wider rule made every named value in an expression fixed, with no way out).
         let regional = #"<set-variable name="g" value="@(&quot;{{orders-target}}&quot;)" /><set-backend-service backend-id="@(context.Deployment.Region == &quot;westeurope&quot; ? &quot;orders-secure&quot; : &quot;orders-plain&quot;)" />"#
         try Data(api.replacingOccurrences(of: statement, with: regional).utf8).write(to: raw.appendingPathComponent("api.yaml"))
         let free = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
         XCTAssertEqual(free.status, 0, free.stdout)
+        // Nor does a store's TTL choose the Backend a lookup's value names: only what a store
+        // keeps does (an unrelated store's `duration` was an error no one could silence: the
+        // next audit).
+        let lookup =
+            #"<cache-lookup-value key="routing" default-value="orders-secure" variable-name="target" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#
+        let unrelatedStore =
+            #"</inbound><outbound><base /><cache-store-value key="@(&quot;catalog:&quot; + context.Request.Url.Path)" value="@(context.Response.Body.As&lt;string&gt;(preserveContent: true))" duration="{{orders-ttl}}" /></outbound>"#
+        let cached = api.replacingOccurrences(of: statement, with: lookup).replacingOccurrences(of: "</inbound>", with: unrelatedStore)
+        try Data(cached.utf8).write(to: raw.appendingPathComponent("api.yaml"))
+        let ttl = environment("prod", "gateway:\n  namedValues:\n    orders-target: orders-plain\n    orders-ttl: \"300\"\n")
+        try Data(ttl.utf8).write(to: raw.appendingPathComponent("environments/prod.yaml"))
+        let unrelated = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
+        XCTAssertEqual(unrelated.status, 0, unrelated.stdout)
     }
 
     func testEnvironmentsBeyondTheLimitAreALocatedErrorNotHoursOfChecking() throws {
