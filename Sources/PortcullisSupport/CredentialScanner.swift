@@ -916,23 +916,35 @@ public enum CredentialScanner {
 
     /// A Slack webhook's URL, found at the `slack` of its host `hooks.slack.com` (in any
     /// case, as hosts are read), so with or without its scheme, and URL-encoded too (`%2F`
-    /// for each `/`), as a query parameter carries it: a webhook's path, `services/` and the
-    /// team's, the bot's and the secret's parts, or Workflow Builder's `workflows/` or
-    /// `triggers/` and the first three of its parts. Whoever has the URL posts to the
-    /// channel or starts the workflow (a named value so written was imported in clear, and
-    /// one without its scheme or encoded passed: audits).
+    /// for each `/`, `%3A` for a port's `:`), as a query parameter carries it, or
+    /// JSON-escaped (`\/`); the host may end in its final `.` and have a port: a webhook's
+    /// path, `services/` and the team's, the bot's and the secret's parts, or Workflow
+    /// Builder's `workflows/` or `triggers/` and the first three of its parts. Whoever has
+    /// the URL posts to the channel or starts the workflow (a named value so written was
+    /// imported in clear, and one without its scheme, encoded, escaped, with a port or a
+    /// final dot passed: audits).
     private static func slackWebhook(_ bytes: UnsafeBufferPointer<UInt8>, host index: Int) -> Bool {
         guard index >= 6, starts(bytes, at: index - 6, with: "hooks.slack.com", ignoringCase: true), hostStarts(bytes, at: index - 6) else { return false }
         var index = index + 9
-        func separator() -> Bool {
-            if index < bytes.count, bytes[index] == UInt8(ascii: "/") {
+        /// Whether `byte` is at `index`, itself or percent-encoded, stepping past it.
+        func skip(_ byte: UInt8) -> Bool {
+            if index < bytes.count, bytes[index] == byte {
                 index += 1
                 return true
             }
-            guard percentDecoded(bytes, at: index) == UInt8(ascii: "/") else { return false }
+            guard percentDecoded(bytes, at: index) == byte else { return false }
             index += 3
             return true
         }
+        func separator() -> Bool {
+            if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "/") {
+                index += 2
+                return true
+            }
+            return skip(UInt8(ascii: "/"))
+        }
+        _ = skip(UInt8(ascii: "."))
+        if skip(UInt8(ascii: ":")) { index += run(bytes, from: index, isDigit) }
         guard separator(), let kind = slackWebhookPaths.first(where: { starts(bytes, at: index, with: $0, ignoringCase: true) }) else { return false }
         index += kind.utf8CodeUnitCount
         guard separator() else { return false }

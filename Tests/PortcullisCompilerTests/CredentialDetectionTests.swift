@@ -98,6 +98,22 @@ final class CredentialDetectionTests: XCTestCase {
             name: "slack webhook url-encoded",
             value: "https://relay.example.com/?to=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
             giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        // With a port, plain and URL-encoded, the host's final dot, and JSON-escaped, `\/`
+        // written `\\/` in YAML's quotes (the audit after).
+        Shape(
+            name: "slack webhook with a port", value: "https://hooks.slack.com:443/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        Shape(
+            name: "slack webhook url-encoded with a port",
+            value: "https%3A%2F%2Fhooks.slack.com%3A443%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        Shape(
+            name: "slack webhook final dot", value: "https://hooks.slack.com./services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
+        Shape(
+            name: "slack webhook json-escaped",
+            value: #"https:\\/\\/hooks.slack.com\\/services\\/T0ABCDEF1\\/B0ABCDEF2\\/aBcDeFgHiJkLmNoPqRsTuVwX"#,
+            giveaway: "aBcDeFgHiJkLmNoPqRsTuVwX"),
         Shape(
             name: "sendgrid after apikey", value: "apikey: 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",
             giveaway: "TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc"),

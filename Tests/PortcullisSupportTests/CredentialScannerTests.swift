@@ -113,6 +113,14 @@ final class CredentialScannerTests: XCTestCase {
             // Without its scheme, and URL-encoded into a query (an audit).
             "hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             "https://relay.example.com/?to=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
+            // With a port, the host's final dot, and JSON-escaped (the next audit).
+            "https://hooks.slack.com:443/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "hooks.slack.com:443/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https%3A%2F%2Fhooks.slack.com%3A443%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
+            "https%3a%2f%2fhooks.slack.com%3a443%2fservices%2fT0ABCDEF1%2fB0ABCDEF2%2faBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://hooks.slack.com./services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://hooks.slack.com.:8443/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
+            #"{"url": "https:\/\/hooks.slack.com\/services\/T0ABCDEF1\/B0ABCDEF2\/aBcDeFgHiJkLmNoPqRsTuVwX"}"#,
         ] {
             XCTAssertTrue(CredentialScanner.looksLikeCredential(text), text)
         }
@@ -123,6 +131,10 @@ final class CredentialScannerTests: XCTestCase {
             "https://api.slack.com/workflows/T0ABCDEF1/A0ABCDEF2/418273645546372819/Zq8Wm3Lp7Kx2Nv5Rt9Ys4Bd6",
             "https://webhooks.slack.com.example.net/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             "hooks.slack.com%2Fservices%2F",
+            "https://hooks.slack.com:443.example.net/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://hooks.slack.com..example.net/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            #"hooks.slack.com\services\T0ABCDEF1\B0ABCDEF2\aBcDeFgHiJkLmNoPqRsTuVwX"#,
+            "https://hooks.slack.com:443/apps/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
         ] {
             XCTAssertFalse(CredentialScanner.looksLikeCredential(text), text)
         }
