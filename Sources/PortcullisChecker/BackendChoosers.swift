@@ -92,13 +92,16 @@ public enum BackendChoosers {
                 take(writer)
                 // A value read from the cache is one any API's `cache-store-value` kept there:
                 // APIM keeps one cache for the instance (an audit routed by a cached value).
-                // Only what decides that value counts: a store's other attributes (its
-                // `duration`) made an unrelated TTL a chooser, an audit found.
+                // Only what decides that value counts: the value, and the key, which decides
+                // whose value the lookup meets; a store's `duration` made an unrelated TTL
+                // a chooser, an audit found.
                 if writer.element.name == "cache-lookup-value", !storesTaken {
                     storesTaken = true
                     for store in stores {
                         takeConditions(of: store)
-                        if let value = store.element.attribute("value") { search.take(value, of: store.document, api: store.api) }
+                        for name in ["value", "key"] {
+                            if let attribute = store.element.attribute(name) { search.take(attribute, of: store.document, api: store.api) }
+                        }
                     }
                 }
             }

@@ -478,6 +478,8 @@ final class EnvironmentTests: XCTestCase {
             #"<set-variable name="b" value="orders-secure" /><choose><when condition="@(&quot;{{orders-target}}&quot; == &quot;plain&quot;)"><set-variable name="b" value="orders-plain" /></when></choose><set-backend-service backend-id="@((string)context.Variables[&quot;b&quot;])" />"#,
             // And a value passed through the cache.
             #"<cache-store-value key="routing" value="{{orders-target}}" duration="60" /><cache-lookup-value key="routing" variable-name="target" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
+            // Or by a store's key, which decides whose value the lookup meets.
+            #"<cache-store-value key="routing" value="orders-secure" duration="60" /><cache-store-value key="@(&quot;{{orders-target}}&quot;)" value="orders-plain" duration="60" /><cache-lookup-value key="routing" variable-name="target" /><set-backend-service backend-id="@((string)context.Variables[&quot;target&quot;])" />"#,
         ] {
             try Data(api.replacingOccurrences(of: statement, with: chooser).utf8).write(to: raw.appendingPathComponent("api.yaml"))
             let chosen = try ToolProcess.run(["lint", "raw", "--quiet"], in: directory)
