@@ -936,12 +936,23 @@ public enum CredentialScanner {
             index += 3
             return true
         }
-        func separator() -> Bool {
+        func slash() -> Bool {
             if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "/") {
                 index += 2
                 return true
             }
             return skip(UInt8(ascii: "/"))
+        }
+        /// A `/`, with the `/`s and `.` segments after it that a path reads as none (`//`,
+        /// `/./`: the audit of the change).
+        func separator() -> Bool {
+            guard slash() else { return false }
+            while true {
+                let mark = index
+                if slash() || skip(UInt8(ascii: ".")) && slash() { continue }
+                index = mark
+                return true
+            }
         }
         _ = skip(UInt8(ascii: "."))
         if skip(UInt8(ascii: ":")) { index += run(bytes, from: index, isDigit) }

@@ -106,8 +106,10 @@ final class DiffWideningTests: XCTestCase {
         assertReports([reaches], in: try diff([("apis/orders.yaml", api, apiPolicy(#"<rewrite-uri template="/admin" />"#))]))
         // Inside `retry`, whose statements run at least once, and in a branch some requests
         // take (the audit of the change: each was a change for review only).
-        let retried = #"<retry condition="@(false)" count="1" interval="1"><rewrite-uri template="/admin" /></retry>"#
-        assertReports([reaches], in: try diff([("apis/orders.yaml", api, apiPolicy(retried))]))
+        for holder in [#"retry condition="@(false)" count="1" interval="1""#, #"limit-concurrency key="orders" max-count="10""#] {
+            let held = "<\(holder)><rewrite-uri template=\"/admin\" /></\(holder.prefix { $0 != " " })>"
+            assertReports([reaches], in: try diff([("apis/orders.yaml", api, apiPolicy(held))]))
+        }
         let branch = #"<choose><when condition="@(context.Request.Headers.ContainsKey(&quot;X-A&quot;))"><rewrite-uri template="/admin" /></when></choose>"#
         assertReports(
             ["privilege increase: route 'orders/get-order' now reaches 'GET /admin or GET /orders/{orderId}' on its backend instead of 'GET /orders/{orderId}', under the checks it had"],

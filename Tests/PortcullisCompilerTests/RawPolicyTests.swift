@@ -1804,6 +1804,11 @@ final class RawPolicyTests: XCTestCase {
             ("stopwatch", key("context.Subscription.Id + System.Diagnostics.Stopwatch.GetTimestamp()")),
             ("fragment", #"<include-fragment fragment-id="new-bucket" />"# + key(variable("fragmentBucket"))),
             ("global", key(variable("gatewayBucket"))),
+            // Another random source, and the request's id read through `?.` or a bracketed
+            // `context` (the audit of the change).
+            ("generator", key("System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue).ToString()")),
+            ("optional", key("context?.RequestId.ToString()")),
+            ("bracketed", #"<set-variable name="k" value="@((context).RequestId.ToString())" />"# + key(variable("k"))),
             // Keys like any other.
             ("halfday", key("DateTime.UtcNow.Hour &lt; 12 ? &quot;am&quot; : &quot;pm&quot;")),
             ("tier", #"<set-variable name="RandomTier" value="@(context.Product.Name)" />"# + key("context.Subscription.Id + " + variable("RandomTier"))),
@@ -1824,7 +1829,7 @@ final class RawPolicyTests: XCTestCase {
             routes: "  - {id: list-audit, method: GET, path: /audit, scopes: [orders.read]}\n")
         try write(audit.text, to: "defs/audit.yaml")
         let found = try lintFindings().filter { $0.hasPrefix("RL001") }
-        XCTAssertEqual(found.sorted(), ["chained", "copied", "elapsed", "fragment", "global", "random", "stopwatch", "ticks", "timestamp"].map {
+        XCTAssertEqual(found.sorted(), ["bracketed", "chained", "copied", "elapsed", "fragment", "generator", "global", "optional", "random", "stopwatch", "ticks", "timestamp"].map {
             "RL001 defs/\($0).yaml: route 'list-\($0)' has its rate limit switched off"
         })
     }

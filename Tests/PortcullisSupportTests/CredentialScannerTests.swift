@@ -112,6 +112,9 @@ final class CredentialScannerTests: XCTestCase {
             "post to Https://Hooks.Slack.Com/Triggers/T0ABCDEF1/7411234567890/4f9c2e7a1b3d5f60718293a4b5c6d7e8 on failure",
             // Without its scheme, and URL-encoded into a query (an audit).
             "hooks.slack.com/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            // Slashes and `.` segments a path reads as one `/` (the audit of the change).
+            "https://hooks.slack.com/./services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "https://hooks.slack.com//services//T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",
             "https://relay.example.com/?to=https%3A%2F%2Fhooks.slack.com%2Fservices%2FT0ABCDEF1%2FB0ABCDEF2%2FaBcDeFgHiJkLmNoPqRsTuVwX",
             // With a port, the host's final dot, and JSON-escaped (the next audit).
             "https://hooks.slack.com:443/services/T0ABCDEF1/B0ABCDEF2/aBcDeFgHiJkLmNoPqRsTuVwX",

@@ -2055,8 +2055,10 @@ enum ExpressionFlow {
     /// hold such a value: a counter keyed on it counts each request alone (RL001, `diff`).
     /// Read in the code alone: a string that names one (`"RequestId"`) gives none.
     static func givesANewValueForEveryRequest(_ code: String, readsANewVariable: ((Source) -> Bool)? = nil) -> Bool {
+        // Members read through `?.` or a bracketed `(context)` are the same members (the
+        // audit of the change).
         func namesOne(_ code: String) -> Bool {
-            let bare = withoutWrittenText(code)
+            let bare = withoutWrittenText(code).replacing("?.", with: ".").replacing("(context).", with: "context.")
             return newForEveryRequest.contains { bare.holds($0) }
         }
         // Most codes name none and read no variable: they are not taken apart.
@@ -2069,12 +2071,13 @@ enum ExpressionFlow {
     /// What code may read that is new for every request, as written with white space
     /// taken out: the request's id, its time and the time it has taken, the clock (at any
     /// precision: a key of the day still starts a new counter within a week's quota), a
-    /// new GUID, a random number, a stopwatch's ticks. Not a call's answer, nor a cached
-    /// value: what another service or the cache answers (a tenant's id) may be the same
-    /// for every request of a caller.
+    /// new GUID, anything random (`Random`, `RandomNumberGenerator`: the audit of the
+    /// change), a stopwatch's ticks. Not a call's answer, nor a cached value: what another
+    /// service or the cache answers (a tenant's id) may be the same for every request of a
+    /// caller.
     static let newForEveryRequest: [StaticString] = [
-        "context.RequestId", "context.Timestamp", "context.Elapsed", "DateTime.Now", "DateTime.UtcNow", "DateTime.Today", "DateTimeOffset.Now",
-        "DateTimeOffset.UtcNow", "Environment.TickCount", "Guid.NewGuid(", "Random(", "Random.Shared", "Stopwatch",
+        ".RequestId", "context.Timestamp", ".Elapsed", "DateTime.Now", "DateTime.UtcNow", "DateTime.Today", "DateTimeOffset.Now",
+        "DateTimeOffset.UtcNow", "Environment.TickCount", "Guid.NewGuid(", "Random", "Stopwatch",
     ]
 
     /// Whether `code`'s value is one or more whatever the request holds: the larger of a
