@@ -2011,6 +2011,18 @@ final class RawPolicyTests: XCTestCase {
         XCTAssertEqual(try lintFindings(status: 0).filter { $0.hasPrefix("LP001") }, [])
     }
 
+    /// `cache-response` on `llm-semantic-cache-store`, which Microsoft's newer page lists
+    /// (cache responses of any status), is no unknown attribute.
+    func testASemanticCacheStoreMayCacheAnyResponse() throws {
+        let subject = #"context.Request.Headers.GetValueOrDefault(&quot;Authorization&quot;, &quot;&quot;).AsJwt()?.Subject"#
+        let lookup = #"<llm-semantic-cache-lookup score-threshold="0.05" embeddings-backend-id="embeddings" embeddings-backend-auth="system-assigned"><vary-by>@(\#(subject))</vary-by></llm-semantic-cache-lookup>"#
+        let route = "  - id: complete\n    method: POST\n    path: /complete\n    scopes: [orders.write]\n    policy: '<policies><inbound><base />\(lookup)</inbound><outbound><base /><llm-semantic-cache-store duration=\"60\" cache-response=\"true\" /></outbound></policies>'\n"
+        try write(RuleExample.api("chat", routes: route).text, to: "defs/apis.yaml")
+        let lint = try ToolProcess.run(["lint", "defs"], in: directory)
+        XCTAssertFalse(lint.stdout.contains("PX002"), lint.stdout)
+        XCTAssertTrue(lint.stdout.contains("0 errors"), lint.stdout)
+    }
+
     /// One API per name in `defs/apis.yaml`, whose API policy's `inbound` holds the text
     /// given for it, with one route that reads orders.
     private func writeAPIs(_ inbounds: [(name: String, inbound: String)]) throws {

@@ -26,7 +26,7 @@ extension PolicyCatalogue {
         StatementSpec(.policy("cache-remove-value", required: ["key"], optional: ["caching-type"]), in: .all),
         StatementSpec(semanticCacheLookup("llm-semantic-cache-lookup"), in: [.inbound]),
         StatementSpec(semanticCacheLookup("azure-openai-semantic-cache-lookup"), in: [.inbound]),
-        StatementSpec(.policy("llm-semantic-cache-store", required: ["duration"]), in: [.outbound]),
+        StatementSpec(.policy("llm-semantic-cache-store", required: ["duration"], optional: ["cache-response"]), in: [.outbound]),
         StatementSpec(.policy("azure-openai-semantic-cache-store", required: ["duration"]), in: [.outbound]),
     ]
 
